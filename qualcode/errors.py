@@ -1,0 +1,155 @@
+"""The catalogue of user-facing errors.
+
+Every error a researcher can cause is a :class:`Msg` here: a stable code, a message
+with ``{placeholders}`` and a hint saying what to do. Keeping them together lets a
+Dutch interface translate them in one place. Code raises ``error(MSG, **values)``;
+the CLI prints ``error: message`` and ``hint: ...`` on stderr and exits non-zero,
+the TUI shows them in a notification. Never a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Msg:
+    code: str
+    text: str
+    hint: str = ""
+
+
+@dataclass(slots=True)
+class Problem:
+    """One located problem in an input file (``file:line:column: message``)."""
+
+    file: str
+    line: int | None
+    column: int | None
+    message: str
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        text = f"{where}: {self.message}"
+        if self.hint:
+            text += f" (hint: {self.hint})"
+        return text
+
+
+class QualcodeError(Exception):
+    """An error caused by the user's input or request, not by a bug."""
+
+    def __init__(
+        self,
+        message: str,
+        hint: str | None = None,
+        *,
+        code: str = "QC000",
+        problems: list[Problem] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint or None
+        self.code = code
+        self.problems: list[Problem] = list(problems or [])
+
+    def __str__(self) -> str:
+        lines = [str(p) for p in self.problems]
+        lines.append(self.message)
+        return "\n".join(lines)
+
+
+def error(msg: Msg, problems: list[Problem] | None = None, **values: object) -> QualcodeError:
+    """Build the error for catalogue entry ``msg`` with its placeholders filled."""
+    hint = msg.hint.format(**values) if msg.hint else None
+    return QualcodeError(msg.text.format(**values), hint, code=msg.code, problems=problems)
+
+
+@dataclass(slots=True)
+class Report:
+    """Warnings and notes collected by a core operation, for the caller to show."""
+
+    warnings: list[str] = field(default_factory=list)
+
+    def warn(self, text: str) -> None:
+        self.warnings.append(text)
+
+
+# --- projects -------------------------------------------------------------------
+NO_PROJECT = Msg(
+    "QC001",
+    "no qualcode project at {path}",
+    "run `qualcode init {path}` first, or pass --project DIR",
+)
+PROJECT_EXISTS = Msg(
+    "QC002", "{path} is already a qualcode project", "open it with `qualcode --project {path}`"
+)
+NO_CODEBOOK = Msg(
+    "QC003",
+    "no codebook found in {path}",
+    "put a codebook YAML file in codebooks/ or name one with `codebook:` in qualcode.yaml",
+)
+SEVERAL_CODEBOOKS = Msg(
+    "QC004",
+    "several codebooks in {path}: {names}",
+    "name the one to use with `codebook: codebooks/<file>.yaml` in qualcode.yaml",
+)
+BAD_CONFIG = Msg("QC005", "{path}: {problem}", "see `qualcode init --help` for the configuration keys")
+STORE_NEWER = Msg(
+    "QC006",
+    "{path} was written by a newer qualcode (unknown migration '{name}')",
+    "upgrade qualcode: pip install -U qualcode",
+)
+STORE_UNREADABLE = Msg(
+    "QC007", "{path} is not a qualcode database: {reason}", "check the file, or move it away and re-import"
+)
+
+# --- codebooks ------------------------------------------------------------------
+CODEBOOK_INVALID = Msg(
+    "QC100", "{path}: {count} problem(s) in the codebook", "fix the lines listed above and run `qualcode codebook check {path}`"
+)
+CODEBOOK_UNREADABLE = Msg("QC101", "cannot read codebook {path}: {reason}", "")
+UNKNOWN_CODE = Msg(
+    "QC102", "unknown code '{code}'", "list the codes with `qualcode codebook show`; did you mean {suggestion}?"
+)
+
+# --- transcripts and import -----------------------------------------------------
+FILE_NOT_FOUND = Msg("QC200", "{path}: no such file", "check the path")
+EMPTY_FILE = Msg("QC201", "{path}: the file is empty", "export the transcript again, or leave it out")
+BINARY_FILE = Msg(
+    "QC202",
+    "{path}: looks like a binary file, not a transcript (NUL byte at offset {offset})",
+    "import .txt, .md, .docx, .vtt or .srt files",
+)
+UNDECODABLE = Msg(
+    "QC203",
+    "{path}: not valid {encoding} at byte offset {offset} (byte 0x{byte:02x})",
+    "if the file was saved by Word or Notepad on Windows, try --encoding cp1252",
+)
+UNSUPPORTED_FORMAT = Msg(
+    "QC204", "{path}: unsupported file type '{suffix}'", "import .txt, .md, .docx, .vtt or .srt files"
+)
+BAD_DOCUMENT = Msg("QC205", "{path}: cannot read this {kind} file: {reason}", "{hint}")
+UNKNOWN_TRANSCRIPT = Msg(
+    "QC206", "no transcript named '{name}'", "list them with `qualcode transcripts`{suggestion}"
+)
+AMBIGUOUS_TRANSCRIPT = Msg("QC207", "'{name}' matches several transcripts: {matches}", "use the full name")
+BAD_ATTRIBUTES = Msg("QC208", "{path}:{line}: {problem}", "{hint}")
+BAD_FRONT_MATTER = Msg("QC209", "{path}:{line}: front matter is not valid YAML: {problem}", "front matter is a YAML mapping between two '---' lines")
+UNKNOWN_ENCODING = Msg("QC210", "unknown encoding '{encoding}'", "use a Python codec name such as cp1252, latin-1 or utf-16")
+NO_TEXT = Msg("QC211", "{path}: no text found in the file", "check that the file holds the transcript")
+
+# --- coding ---------------------------------------------------------------------
+BAD_SPAN = Msg(
+    "QC300",
+    "span {start}:{end} is outside transcript '{name}' (0:{length})",
+    "spans are code-point offsets START:END with 0 <= START < END <= {length}",
+)
+BAD_TURN = Msg("QC301", "transcript '{name}' has no turn {turn}", "its turns are numbered 1 to {count}")
+NO_CODING = Msg("QC302", "no coding with id {id}", "list codings with `qualcode codings`")
+SPAN_SYNTAX = Msg("QC303", "cannot read span '{value}'", "write the span as START:END, e.g. --span 120:245")
