@@ -50,13 +50,14 @@ class QualcodeError(Exception):
         hint: str | None = None,
         *,
         code: str = "QC000",
-        problems: list[Problem] | None = None,
+        problems: list[Problem | str] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint or None
         self.code = code
-        self.problems: list[Problem] = list(problems or [])
+        # Located problems (or whole sub-errors) printed before the message.
+        self.problems: list[Problem | str] = list(problems or [])
 
     def __str__(self) -> str:
         lines = [str(p) for p in self.problems]
@@ -64,7 +65,7 @@ class QualcodeError(Exception):
         return "\n".join(lines)
 
 
-def error(msg: Msg, problems: list[Problem] | None = None, **values: object) -> QualcodeError:
+def error(msg: Msg, problems: list[Problem | str] | None = None, **values: object) -> QualcodeError:
     """Build the error for catalogue entry ``msg`` with its placeholders filled."""
     hint = msg.hint.format(**values) if msg.hint else None
     return QualcodeError(msg.text.format(**values), hint, code=msg.code, problems=problems)
@@ -142,7 +143,15 @@ AMBIGUOUS_TRANSCRIPT = Msg("QC207", "'{name}' matches several transcripts: {matc
 BAD_ATTRIBUTES = Msg("QC208", "{path}:{line}: {problem}", "{hint}")
 BAD_FRONT_MATTER = Msg("QC209", "{path}:{line}: front matter is not valid YAML: {problem}", "front matter is a YAML mapping between two '---' lines")
 UNKNOWN_ENCODING = Msg("QC210", "unknown encoding '{encoding}'", "use a Python codec name such as cp1252, latin-1 or utf-16")
+IMPORT_FAILED = Msg(
+    "QC212",
+    "{count} of {total} file(s) could not be imported; nothing was imported",
+    "fix or leave out the files listed above and run the import again",
+)
+BAD_CODINGS_CSV = Msg("QC213", "{path}:{line}: {problem}", "{hint}")
 NO_TEXT = Msg("QC211", "{path}: no text found in the file", "check that the file holds the transcript")
+NOT_PLAIN_TEXT = Msg("QC212", "{path}: this is {kind}, not a plain-text transcript", "{hint}")
+UNREADABLE_FILE = Msg("QC213", "{path}: cannot read the file: {reason}", "check the path and that you may read the file")
 
 # --- coding ---------------------------------------------------------------------
 BAD_SPAN = Msg(
@@ -152,4 +161,10 @@ BAD_SPAN = Msg(
 )
 BAD_TURN = Msg("QC301", "transcript '{name}' has no turn {turn}", "its turns are numbered 1 to {count}")
 NO_CODING = Msg("QC302", "no coding with id {id}", "list codings with `qualcode codings`")
+NOT_CODABLE = Msg("QC304", "code '{code}' is a folder and cannot be applied", "apply one of its sub-codes: {children}")
+MISSING_CODE = Msg(
+    "QC305",
+    "code '{code}' is not in the codebook any more",
+    "add it back to the codebook, or move its codings with `qualcode codebook merge`",
+)
 SPAN_SYNTAX = Msg("QC303", "cannot read span '{value}'", "write the span as START:END, e.g. --span 120:245")

@@ -1,0 +1,8 @@
+"""The command-line interface: thin commands over the core."""
+
+from __future__ import annotations
+
+from . import codebook_cmds, project_cmds  # noqa: F401 - register the commands
+from .base import main
+
+__all__ = ["main"]

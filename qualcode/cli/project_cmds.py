@@ -1,0 +1,248 @@
+"""Project commands: open, init, import, transcripts, code, uncode, codings, memo, check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..coding import apply_code, codings_at, parse_span, resolve_transcript, turn_span
+from ..errors import NO_CODING, QualcodeError, error
+from ..project import Project, sample_project_source
+from .base import State, main, pass_state
+from .render import emit, format_option, note, shorten, warn
+
+
+def _where(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    out = []
+    for value in values:
+        if "=" not in value:
+            raise click.BadParameter(f"'{value}' is not ATTRIBUTE=VALUE", param_hint="--where")
+        name, _, wanted = value.partition("=")
+        out.append((name.strip(), wanted.strip()))
+    return out
+
+
+@main.command("open")
+@click.argument("project_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
+@pass_state
+def open_(state: State, project_dir: Path | None) -> None:
+    """Open the coding screen on a project (default: current folder, else the sample)."""
+    if project_dir is not None:
+        state.project_dir = project_dir
+    project = state.project(fallback_to_sample=True)
+    try:
+        from ..tui import run_app  # the Textual app (imported only here: it is the slow part)
+    except ImportError:
+        _print_summary(project)
+        return
+    run_app(project, coder=state.coder)  # pragma: no cover - interactive
+
+
+def _print_summary(project: Project) -> None:
+    book = project.codebook
+    summaries = project.store.summaries()
+    click.echo(f"project {project.root}")
+    click.echo(f"codebook {project.relative(project.codebook_path)}: {book.title} ({len(book)} codes)")
+    click.echo(f"{len(summaries)} transcript(s), {sum(s.codings for s in summaries)} coding(s)")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--codebook", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Start from this codebook YAML.")
+@click.option("--sample", is_flag=True, help="Copy the bundled Dutch sample codebook and transcripts.")
+def init(directory: Path, codebook: Path | None, sample: bool) -> None:
+    """Create a new project folder (codebooks/, transcripts/, qualcode.yaml, qualcode.db)."""
+    import shutil
+
+    if sample:
+        source = sample_project_source()
+        directory.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(source / "transcripts", directory / "transcripts", dirs_exist_ok=True)
+        codebook = next(iter(sorted((source / "codebooks").glob("*.yaml"))), None)
+    project = Project.init(directory, codebook=codebook)
+    click.echo(f"created project {project.root}")
+    note(f"next: put transcripts in {directory / 'transcripts'} and run `qualcode --project {directory} import {directory / 'transcripts'}`")
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--encoding", help="Decode text files with this encoding (e.g. cp1252) instead of detecting UTF-8/UTF-16.")
+@click.option("--name", help="Name for the imported transcript (only when importing one file).")
+@pass_state
+def import_(state: State, paths: tuple[Path, ...], encoding: str | None, name: str | None) -> None:
+    """Import transcripts (.txt, .md, .docx, .vtt, .srt) or folders of them.
+
+    Speaker turns and timestamps are recognised; case attributes come from YAML
+    front matter and an attributes.csv next to the files; a codings.csv sidecar
+    (file,turn,code,text,memo) is applied too. Importing the same content twice
+    changes nothing. If any file fails, nothing is imported.
+    """
+    from ..importing import import_paths
+
+    project = state.project(auto_import=False)
+    bar = None
+
+    def progress(done: int, total: int, label: str) -> None:
+        nonlocal bar
+        if total >= 20 and bar is None and click.get_text_stream("stderr").isatty():
+            bar = click.progressbar(length=total, label="importing", file=click.get_text_stream("stderr"))
+            bar.__enter__()
+        if bar is not None:
+            bar.update(1)
+
+    try:
+        result = import_paths(project, paths, encoding=encoding, name=name, default_coder=state.coder, progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    for transcript in result.imported:
+        speakers = sorted({t.speaker for t in transcript.turns if t.speaker})
+        click.echo(
+            f"imported {transcript.name}: {len(transcript.turns)} turns, {transcript.word_count} words"
+            + (f", speakers {', '.join(speakers)}" if speakers else "")
+        )
+    for path, existing in result.duplicates:
+        note(f"skipped {path.name}: same content as '{existing}', already imported")
+    for name_ in result.attributes_updated:
+        note(f"updated attributes of {name_}")
+    if result.codings_added:
+        click.echo(f"added {result.codings_added} coding(s) from codings.csv")
+    for message in result.warnings:
+        warn(message)
+
+
+@main.command()
+@click.option("--where", multiple=True, metavar="ATTR=VALUE", help="Only transcripts with this attribute value (repeatable).")
+@format_option
+@pass_state
+def transcripts(state: State, where: tuple[str, ...], fmt: str) -> None:
+    """List transcripts with turn, word and coding counts and their attributes."""
+    conditions = _where(where)
+    summaries = [s for s in state.project().store.summaries() if all(s.attributes.get(k) == v for k, v in conditions)]
+    names = sorted({k for s in summaries for k in s.attributes})
+    if fmt == "table":
+        rows = [
+            (s.name, s.turns, s.words, s.codings, f"{s.coded_share:.0%}", " ".join(f"{k}={v}" for k, v in s.attributes.items()))
+            for s in summaries
+        ]
+        emit(rows, ["transcript", "turns", "words", "codings", "coded", "attributes"], fmt, right=("turns", "words", "codings", "coded"))
+    else:
+        rows = [(s.name, s.source_path, s.turns, s.words, s.codings, round(s.coded_share, 4), *(s.attributes.get(k) for k in names)) for s in summaries]
+        emit(rows, ["transcript", "source", "turns", "words", "codings", "coded_share", *names], fmt)
+
+
+def _span(store, tid: int, turn: int | None, span: str | None) -> tuple[int, int]:
+    if (turn is None) == (span is None):
+        raise click.UsageError("give exactly one of --turn N or --span START:END")
+    return turn_span(store, tid, turn) if turn is not None else parse_span(span)
+
+
+@main.command()
+@click.argument("transcript")
+@click.argument("code")
+@click.option("--turn", type=int, help="Code the whole turn N (numbered from 1).")
+@click.option("--span", help="Code the characters START:END (code points, end exclusive).")
+@click.option("--memo", help="A memo on the new coding.")
+@pass_state
+def code(state: State, transcript: str, code: str, turn: int | None, span: str | None, memo: str | None) -> None:
+    """Apply CODE to a turn or a span of TRANSCRIPT."""
+    project = state.project()
+    store = project.store
+    tid = resolve_transcript(store, transcript)
+    start, end = _span(store, tid, turn, span)
+    coding = apply_code(store, project.codebook, tid, start, end, code, state.coder, memo=memo)
+    click.echo(f"coding {coding.id}: {coding.code_id} on {transcript} {coding.start}:{coding.end} {shorten(coding.quote)!r}")
+
+
+@main.command()
+@click.argument("transcript", required=False)
+@click.argument("code", required=False)
+@click.option("--turn", type=int, help="Remove codings inside turn N.")
+@click.option("--span", help="Remove codings inside START:END.")
+@click.option("--id", "ids", type=int, multiple=True, help="Remove the coding with this id (repeatable).")
+@pass_state
+def uncode(state: State, transcript: str | None, code: str | None, turn: int | None, span: str | None, ids: tuple[int, ...]) -> None:
+    """Remove codings: by --id, or those of CODE (or all codes) inside a turn or span."""
+    store = state.project().store
+    if ids:
+        if transcript or turn is not None or span:
+            raise click.UsageError("use either --id or TRANSCRIPT with --turn/--span, not both")
+        targets = [store.get_coding(i) for i in ids]
+    else:
+        if not transcript:
+            raise click.UsageError("give TRANSCRIPT with --turn or --span, or --id")
+        tid = resolve_transcript(store, transcript)
+        start, end = _span(store, tid, turn, span)
+        targets = [c for c in codings_at(store, tid, start, end, code) if c.start >= start and c.end <= end]
+        if not targets:
+            raise error(NO_CODING, id=f"{code or 'any code'} inside {start}:{end} of {transcript}")
+    with store.transaction():
+        for coding in targets:
+            store.remove_coding(coding.id)
+    for coding in targets:
+        click.echo(f"removed coding {coding.id}: {coding.code_id} {coding.start}:{coding.end} {shorten(coding.quote)!r}")
+
+
+@main.command()
+@click.option("--code", "codes", multiple=True, help="Only this code and its sub-codes (repeatable).")
+@click.option("--transcript", help="Only this transcript.")
+@format_option
+@pass_state
+def codings(state: State, codes: tuple[str, ...], transcript: str | None, fmt: str) -> None:
+    """List codings with their span, code, coder, memo and quoted text."""
+    project = state.project()
+    store = project.store
+    tid = resolve_transcript(store, transcript) if transcript else None
+    wanted = None
+    if codes:
+        from ..coding import check_code
+
+        wanted = []
+        for code_id in codes:
+            if code_id in project.codebook:
+                wanted += [code_id, *(c.id for c in project.codebook.descendants(code_id))]
+            elif store.code_exists(code_id):
+                wanted.append(code_id)  # left the codebook: its codings can still be listed
+            else:
+                check_code(project.codebook, code_id)  # raises "unknown code" with a suggestion
+    names = store.transcript_names()
+    rows = []
+    for c in store.codings(tid, wanted):
+        quote = shorten(c.quote) if fmt == "table" else c.quote
+        rows.append((c.id, names[c.transcript_id], c.start, c.end, c.code_id, c.coder, c.origin, c.memo, quote))
+    emit(rows, ["id", "transcript", "start", "end", "code", "coder", "origin", "memo", "text"], fmt, right=("id", "start", "end"))
+
+
+@main.command()
+@click.argument("coding_id", type=int)
+@click.argument("text", required=False)
+@click.option("--clear", is_flag=True, help="Remove the memo.")
+@pass_state
+def memo(state: State, coding_id: int, text: str | None, clear: bool) -> None:
+    """Show, set or clear the memo of a coding."""
+    store = state.project().store
+    if clear or text is not None:
+        store.set_memo(coding_id, None if clear else text)
+    coding = store.get_coding(coding_id)
+    click.echo(coding.memo or "")
+
+
+@main.command()
+@pass_state
+def check(state: State) -> None:
+    """Check the project's health: orphaned codings, changed sources, codebook problems."""
+    from ..health import PROBLEM, check_project
+
+    report = check_project(state.project())
+    for finding in report.findings:
+        label = click.style(finding.severity, fg="red" if finding.severity == PROBLEM else "yellow")
+        click.echo(f"{label}: {finding.message}")
+        if finding.hint:
+            click.echo(f"  hint: {finding.hint}")
+    summary = f"{report.transcripts} transcript(s), {report.codings} coding(s), {report.codes} code(s)"
+    if report.ok:
+        click.echo(f"ok: {summary}")
+    else:
+        problems = sum(f.severity == PROBLEM for f in report.findings)
+        raise QualcodeError(f"{problems} problem(s) found in {summary}", "see the findings above")

@@ -1,0 +1,654 @@
+"""The YAML codebook: load, validate with ``file:line:column`` problems, dump.
+
+Reading uses PyYAML's *safe* composer so that every value keeps its position in the
+file: validation reports all problems at once, each pointing at the line a researcher
+has to change. Writing a brand-new codebook (for instance one imported from REFI-QDA)
+goes through ruamel.yaml, which is also what edits an existing file in place
+(:func:`edit_codebook_file`) without losing its comments or key order.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import CODEBOOK_INVALID, CODEBOOK_UNREADABLE, Problem, error
+
+CODEBOOK_KEYS = ("title", "version", "language", "authors", "licence", "description", "guid", "codes", "sets")
+CODE_KEYS = (
+    "id",
+    "name",
+    "description",
+    "include",
+    "exclude",
+    "examples",
+    "color",
+    "key",
+    "codable",
+    "guid",
+    "hints",
+    "children",
+)
+HINT_KEYS = ("keywords", "lemmas", "patterns")
+SET_KEYS = ("name", "description", "codes", "guid")
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+# Shortcut keys are one lowercase letter or digit. 'n' is reserved by the coding
+# screen (next search match); uppercase letters and punctuation are the UI's.
+KEY_RE = re.compile(r"^[a-z0-9]$")
+RESERVED_KEYS = {"n": "next search match"}
+
+# Used for codes without a colour: distinct, readable on dark and light terminals.
+PALETTE = (
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+)  # fmt: skip
+
+# Stable GUIDs for codes that have none in the YAML, so REFI-QDA re-exports agree.
+GUID_NAMESPACE = uuid.UUID("6f1c3a52-8f0e-4d57-9a57-2f9e5b0c1d11")
+
+
+@dataclass(slots=True)
+class Hints:
+    keywords: list[str] = field(default_factory=list)
+    lemmas: list[str] = field(default_factory=list)
+    patterns: list[list[dict[str, Any]]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.keywords or self.lemmas or self.patterns)
+
+
+@dataclass(slots=True, eq=False)
+class Code:
+    id: str
+    name: str
+    description: str = ""
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)
+    color: str | None = None
+    key: str | None = None
+    codable: bool = True
+    guid: str | None = None
+    hints: Hints = field(default_factory=Hints)
+    children: list[Code] = field(default_factory=list)
+    parent_id: str | None = None
+    line: int | None = None  # 1-based line of the code in its YAML file
+
+    @property
+    def stable_guid(self) -> str:
+        """The REFI-QDA GUID: the one in the YAML, else derived from the id."""
+        return self.guid or str(uuid.uuid5(GUID_NAMESPACE, self.id))
+
+
+@dataclass(slots=True)
+class CodeSet:
+    name: str
+    codes: list[str] = field(default_factory=list)
+    description: str = ""
+    guid: str | None = None
+
+
+@dataclass(slots=True)
+class Codebook:
+    title: str
+    codes: list[Code] = field(default_factory=list)
+    version: str | None = None
+    language: str | None = None
+    authors: list[str] = field(default_factory=list)
+    licence: str | None = None
+    description: str = ""
+    guid: str | None = None
+    sets: list[CodeSet] = field(default_factory=list)
+    path: Path | None = None
+    _index: dict[str, Code] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.reindex()
+
+    def reindex(self) -> None:
+        """Rebuild the id index and parent links after the tree changed."""
+        self._index = {}
+        for code, parent in self._walk_with_parent():
+            code.parent_id = parent.id if parent else None
+            self._index.setdefault(code.id, code)
+        for position, code in enumerate(self.walk()):
+            if code.color is None:
+                code.color = PALETTE[position % len(PALETTE)]
+
+    def _walk_with_parent(self) -> Iterator[tuple[Code, Code | None]]:
+        stack: list[tuple[Code, Code | None]] = [(c, None) for c in reversed(self.codes)]
+        while stack:
+            code, parent = stack.pop()
+            yield code, parent
+            stack.extend((child, code) for child in reversed(code.children))
+
+    def walk(self) -> Iterator[Code]:
+        """Every code, depth first, in file order."""
+        for code, _ in self._walk_with_parent():
+            yield code
+
+    def get(self, code_id: str) -> Code | None:
+        return self._index.get(code_id)
+
+    def __contains__(self, code_id: object) -> bool:
+        return code_id in self._index
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def by_key(self) -> dict[str, Code]:
+        return {c.key: c for c in self.walk() if c.key}
+
+    def ancestors(self, code_id: str) -> list[Code]:
+        """The parents of a code, nearest first."""
+        out: list[Code] = []
+        code = self.get(code_id)
+        while code is not None and code.parent_id is not None:
+            code = self.get(code.parent_id)
+            if code is not None:
+                out.append(code)
+        return out
+
+    def path_of(self, code_id: str) -> str:
+        """``parent/child`` path of ids from the top of the hierarchy."""
+        chain = [c.id for c in reversed(self.ancestors(code_id))]
+        return "/".join([*chain, code_id])
+
+    def descendants(self, code_id: str) -> list[Code]:
+        """The code's children, grandchildren..., depth first (the code excluded)."""
+        code = self.get(code_id)
+        if code is None:
+            return []
+        out: list[Code] = []
+        stack = list(reversed(code.children))
+        while stack:
+            child = stack.pop()
+            out.append(child)
+            stack.extend(reversed(child.children))
+        return out
+
+    def depth(self, code_id: str) -> int:
+        return len(self.ancestors(code_id))
+
+    def suggest_id(self, wrong: str) -> str | None:
+        """The closest existing id, for 'did you mean' hints."""
+        match = difflib.get_close_matches(wrong, list(self._index), n=1, cutoff=0.6)
+        return match[0] if match else None
+
+
+# --- loading ----------------------------------------------------------------------
+
+
+class _Checker:
+    """Walks the composed YAML node tree, collecting problems and building objects."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.problems: list[Problem] = []
+        self._constructor = yaml.SafeLoader("")
+        # Per mapping (by id of its fields dict): valid keys that an unknown key was close to.
+        self.misspelled: dict[int, set[str]] = {}
+
+    def problem(self, node: yaml.Node | None, message: str, hint: str | None = None) -> None:
+        line = col = None
+        if node is not None:
+            line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        self.problems.append(Problem(self.filename, line, col, message, hint))
+
+    def value(self, node: yaml.Node) -> Any:
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            self.problem(node, f"unsupported YAML value: {exc.problem}", "use plain YAML without tags such as !!python")
+            return None
+
+    def missing(self, fields: dict[str, tuple[yaml.Node, yaml.Node]], key: str) -> bool:
+        """True if ``key`` is absent or empty, and not merely misspelled or of a wrong type."""
+        if key in fields:
+            value = fields[key][1]
+            return isinstance(value, yaml.ScalarNode) and not str(value.value).strip()
+        return key not in self.misspelled.get(id(fields), ())
+
+    def mapping(self, node: yaml.Node, what: str, allowed: tuple[str, ...]) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        """Check a mapping's keys; return ``{key: (key_node, value_node)}``."""
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, f"{what} must be a mapping (key: value lines), not {_kind(node)}")
+            return {}
+        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        self.misspelled[id(out)] = close_to = set()
+        for key_node, value_node in node.value:
+            key = self.value(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str):
+                self.problem(key_node, f"{what} has a key that is not a name: {key!r}")
+                continue
+            if key in out:
+                first = out[key][0].start_mark.line + 1
+                self.problem(key_node, f"duplicate key '{key}' in {what} (first at line {first})", "remove one of them")
+                continue
+            if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
+                close_to.update(close)
+                hint = f"did you mean '{close[0]}'?" if close else "valid keys: " + ", ".join(allowed)
+                self.problem(key_node, f"unknown key '{key}' in {what}", hint)
+                continue
+            out[key] = (key_node, value_node)
+        return out
+
+    def text(self, node: yaml.Node, what: str) -> str | None:
+        value = self.value(node)
+        if value is None:
+            return None
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return str(value).strip()
+        self.problem(node, f"{what} must be text, not {_kind(node)}")
+        return None
+
+    def texts(self, node: yaml.Node, what: str) -> list[str]:
+        """A string or a list of strings (criteria, examples, keywords...)."""
+        if isinstance(node, yaml.SequenceNode):
+            out = []
+            for item in node.value:
+                text = self.text(item, f"each item of {what}")
+                if text:
+                    out.append(text)
+            return out
+        if isinstance(node, yaml.ScalarNode):
+            text = self.text(node, what)
+            return [text] if text else []
+        self.problem(node, f"{what} must be a list of texts or one text, not {_kind(node)}")
+        return []
+
+
+def _kind(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag.endswith(":null"):
+        return "empty"
+    if node.tag.endswith(":bool"):
+        return "true/false"
+    if node.tag.endswith((":int", ":float")):
+        return "a number"
+    return "text"
+
+
+def parse_codebook(text: str, filename: str = "<codebook>") -> tuple[Codebook | None, list[Problem]]:
+    """Parse and validate codebook YAML; return the codebook (if usable) and all problems."""
+    checker = _Checker(filename)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        col = mark.column + 1 if mark else None
+        detail = exc.problem or exc.context or "invalid YAML"
+        hint = "check the indentation and quoting on this line"
+        if exc.context:
+            hint = f"{exc.context} (line {exc.context_mark.line + 1})" if exc.context_mark else exc.context
+        return None, [Problem(filename, line, col, f"YAML syntax error: {detail}", hint)]
+    except yaml.YAMLError as exc:  # e.g. a tag the safe loader refuses
+        return None, [Problem(filename, None, None, f"YAML error: {exc}", "use plain YAML without tags")]
+    if root is None:
+        return None, [Problem(filename, 1, 1, "the codebook is empty", "start from `qualcode init` or the sample codebook")]
+
+    top = checker.mapping(root, "the codebook", CODEBOOK_KEYS)
+    if not top and checker.problems:
+        return None, checker.problems
+
+    def get_text(key: str) -> str | None:
+        return checker.text(top[key][1], f"'{key}'") if key in top else None
+
+    title = get_text("title")
+    if checker.missing(top, "title"):
+        checker.problem(top["title"][0] if "title" in top else root, "the codebook has no title", "add `title: ...` at the top")
+    authors = checker.texts(top["authors"][1], "'authors'") if "authors" in top else []
+
+    seen_ids: dict[str, int] = {}
+    seen_keys: dict[str, tuple[str, int]] = {}
+    codes: list[Code] = []
+    if "codes" not in top:
+        checker.problem(root, "the codebook has no codes", "add a `codes:` list")
+    else:
+        codes = _codes(checker, top["codes"][1], seen_ids, seen_keys, "codes")
+
+    sets: list[CodeSet] = []
+    if "sets" in top:
+        sets = _sets(checker, top["sets"][1], seen_ids)
+
+    if checker.problems:
+        return None, checker.problems
+    book = Codebook(
+        title=title or "",
+        codes=codes,
+        version=get_text("version"),
+        language=get_text("language"),
+        authors=authors,
+        licence=get_text("licence"),
+        description=get_text("description") or "",
+        guid=get_text("guid"),
+        sets=sets,
+        path=Path(filename) if filename != "<codebook>" else None,
+    )
+    return book, []
+
+
+def _codes(
+    checker: _Checker,
+    node: yaml.Node,
+    seen_ids: dict[str, int],
+    seen_keys: dict[str, tuple[str, int]],
+    what: str,
+) -> list[Code]:
+    if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
+        return []
+    if not isinstance(node, yaml.SequenceNode):
+        checker.problem(node, f"'{what}' must be a list of codes (lines starting with '- '), not {_kind(node)}")
+        return []
+    out = []
+    for item in node.value:
+        code = _code(checker, item, seen_ids, seen_keys)
+        if code is not None:
+            out.append(code)
+    return out
+
+
+def _code(
+    checker: _Checker,
+    node: yaml.Node,
+    seen_ids: dict[str, int],
+    seen_keys: dict[str, tuple[str, int]],
+) -> Code | None:
+    line = node.start_mark.line + 1
+    fields = checker.mapping(node, "a code", CODE_KEYS)
+    if not isinstance(node, yaml.MappingNode):
+        return None
+
+    code_id = checker.text(fields["id"][1], "'id'") if "id" in fields else None
+    label = f"code '{code_id}'" if code_id else f"the code at line {line}"
+    if checker.missing(fields, "id"):
+        checker.problem(fields["id"][1] if "id" in fields else node, f"{label} has no id", "add `id: a_short_slug` (lowercase letters, digits, _)")
+    elif code_id is None:
+        pass  # wrong type, already reported
+    elif not ID_RE.match(code_id):
+        slug = re.sub(r"[^a-z0-9_]+", "_", code_id.lower()).strip("_") or "code"
+        checker.problem(fields["id"][1], f"invalid id '{code_id}'", f"ids use lowercase letters, digits and _, e.g. '{slug}'")
+    elif code_id in seen_ids:
+        checker.problem(fields["id"][1], f"duplicate code id '{code_id}' (first defined at line {seen_ids[code_id]})", "every code needs its own id")
+    else:
+        seen_ids[code_id] = fields["id"][1].start_mark.line + 1
+
+    name = checker.text(fields["name"][1], "'name'") if "name" in fields else None
+    if checker.missing(fields, "name"):
+        checker.problem(fields["name"][0] if "name" in fields else node, f"{label} has no name", "add `name: ...` (the label shown to coders)")
+
+    color = None
+    if "color" in fields:
+        color = checker.text(fields["color"][1], "'color'")
+        if color is not None and not COLOR_RE.match(color):
+            checker.problem(fields["color"][1], f"invalid colour '{color}' for {label}", "write colours as \"#RRGGBB\" in quotes, e.g. \"#1f77b4\"")
+            color = None
+        elif color is not None and len(color) == 4:
+            color = "#" + "".join(ch * 2 for ch in color[1:])
+        if color:
+            color = color.lower()
+
+    key = None
+    if "key" in fields:
+        key_node = fields["key"][1]
+        key = checker.text(key_node, "'key'")
+        if key is not None:
+            if key in RESERVED_KEYS:
+                checker.problem(key_node, f"shortcut key '{key}' of {label} is reserved for {RESERVED_KEYS[key]}", "use another lowercase letter or a digit")
+                key = None
+            elif not KEY_RE.match(key):
+                checker.problem(key_node, f"invalid shortcut key '{key}' for {label}", "a key is one lowercase letter (not 'n') or one digit")
+                key = None
+            elif key in seen_keys:
+                other, other_line = seen_keys[key]
+                checker.problem(key_node, f"duplicate shortcut key '{key}': also used by '{other}' (line {other_line})", "give each code its own key, or none")
+            else:
+                seen_keys[key] = (code_id or "?", key_node.start_mark.line + 1)
+
+    codable = True
+    if "codable" in fields:
+        value = checker.value(fields["codable"][1])
+        if isinstance(value, bool):
+            codable = value
+        else:
+            checker.problem(fields["codable"][1], f"'codable' must be true or false, not {_kind(fields['codable'][1])}")
+
+    hints = Hints()
+    if "hints" in fields:
+        hints = _hints(checker, fields["hints"][1])
+
+    def texts(key: str) -> list[str]:
+        return checker.texts(fields[key][1], f"'{key}'") if key in fields else []
+
+    children = []
+    if "children" in fields:
+        children = _codes(checker, fields["children"][1], seen_ids, seen_keys, "children")
+
+    return Code(
+        id=code_id or "",
+        name=name or "",
+        description=(checker.text(fields["description"][1], "'description'") or "") if "description" in fields else "",
+        include=texts("include"),
+        exclude=texts("exclude"),
+        examples=texts("examples"),
+        color=color,
+        key=key,
+        codable=codable,
+        guid=checker.text(fields["guid"][1], "'guid'") if "guid" in fields else None,
+        hints=hints,
+        children=children,
+        line=line,
+    )
+
+
+def _hints(checker: _Checker, node: yaml.Node) -> Hints:
+    fields = checker.mapping(node, "'hints'", HINT_KEYS)
+    hints = Hints()
+    if "keywords" in fields:
+        hints.keywords = checker.texts(fields["keywords"][1], "'keywords'")
+    if "lemmas" in fields:
+        hints.lemmas = checker.texts(fields["lemmas"][1], "'lemmas'")
+    if "patterns" in fields:
+        pnode = fields["patterns"][1]
+        if not isinstance(pnode, yaml.SequenceNode):
+            checker.problem(pnode, "'patterns' must be a list of token patterns", "each pattern is a list like [{LOWER: verwijst}, {LOWER: door}]")
+        else:
+            for pattern in pnode.value:
+                ok = isinstance(pattern, yaml.SequenceNode) and pattern.value and all(
+                    isinstance(tok, yaml.MappingNode) for tok in pattern.value
+                )
+                if not ok:
+                    checker.problem(pattern, "a token pattern must be a non-empty list of token mappings", "e.g. - [{LEMMA: doorverwijzen}]")
+                    continue
+                hints.patterns.append(checker.value(pattern))
+    return hints
+
+
+def _sets(checker: _Checker, node: yaml.Node, seen_ids: dict[str, int]) -> list[CodeSet]:
+    if not isinstance(node, yaml.SequenceNode):
+        checker.problem(node, f"'sets' must be a list, not {_kind(node)}")
+        return []
+    out = []
+    for item in node.value:
+        fields = checker.mapping(item, "a set", SET_KEYS)
+        if not isinstance(item, yaml.MappingNode):
+            continue
+        name = checker.text(fields["name"][1], "'name'") if "name" in fields else None
+        if checker.missing(fields, "name"):
+            checker.problem(item, "a set has no name", "add `name: ...`")
+        members = []
+        if "codes" in fields:
+            cnode = fields["codes"][1]
+            members = checker.texts(cnode, "'codes'")
+            items = cnode.value if isinstance(cnode, yaml.SequenceNode) else [cnode]
+            for member, mnode in zip(members, items, strict=False):
+                if member not in seen_ids:
+                    close = difflib.get_close_matches(member, list(seen_ids), n=1)
+                    checker.problem(mnode, f"set '{name}' names unknown code '{member}'", f"did you mean '{close[0]}'?" if close else "use a code id")
+        out.append(
+            CodeSet(
+                name=name or "",
+                codes=members,
+                description=(checker.text(fields["description"][1], "'description'") or "") if "description" in fields else "",
+                guid=checker.text(fields["guid"][1], "'guid'") if "guid" in fields else None,
+            )
+        )
+    return out
+
+
+def read_codebook_text(path: Path) -> str:
+    """Read a codebook file as text (UTF-8, BOM allowed) or raise a clear error."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise error(CODEBOOK_UNREADABLE, path=path, reason=exc.strerror or exc) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise error(
+            CODEBOOK_UNREADABLE, path=path, reason=f"not UTF-8 at byte offset {exc.start}; save the file as UTF-8"
+        ) from None
+
+
+def check_codebook(path: Path) -> list[Problem]:
+    """All problems in the codebook file (empty when it is valid)."""
+    _, problems = parse_codebook(read_codebook_text(path), str(path))
+    return problems
+
+
+def load_codebook(path: Path) -> Codebook:
+    """Load a valid codebook or raise a QualcodeError listing every problem."""
+    book, problems = parse_codebook(read_codebook_text(path), str(path))
+    if book is None:
+        raise error(CODEBOOK_INVALID, problems=problems, path=path, count=len(problems))
+    book.path = path
+    return book
+
+
+# --- writing ----------------------------------------------------------------------
+
+
+def _ruamel():
+    from ruamel.yaml import YAML  # deferred: only needed when writing
+
+    y = YAML()  # round-trip mode: keeps comments and key order of files it edits
+    y.indent(mapping=2, sequence=4, offset=2)
+    y.width = 88
+    y.preserve_quotes = True
+    return y
+
+
+def _code_to_map(code: Code) -> dict[str, Any]:
+    from ruamel.yaml.scalarstring import FoldedScalarString
+
+    def long(text: str) -> Any:
+        return FoldedScalarString(text) if len(text) > 70 and "\n" not in text else text
+
+    out: dict[str, Any] = {"id": code.id, "name": code.name}
+    if code.description:
+        out["description"] = long(code.description)
+    for key in ("include", "exclude", "examples"):
+        values = getattr(code, key)
+        if values:
+            out[key] = list(values)
+    if code.color:
+        out["color"] = code.color
+    if code.key:
+        out["key"] = code.key
+    if not code.codable:
+        out["codable"] = False
+    if code.guid:
+        out["guid"] = code.guid
+    if code.hints:
+        hints: dict[str, Any] = {}
+        if code.hints.keywords:
+            hints["keywords"] = list(code.hints.keywords)
+        if code.hints.lemmas:
+            hints["lemmas"] = list(code.hints.lemmas)
+        if code.hints.patterns:
+            hints["patterns"] = [list(p) for p in code.hints.patterns]
+        out["hints"] = hints
+    if code.children:
+        out["children"] = [_code_to_map(c) for c in code.children]
+    return out
+
+
+def dump_codebook(book: Codebook) -> str:
+    """The codebook as YAML text, in the layout qualcode's own codebooks use."""
+    doc: dict[str, Any] = {"title": book.title}
+    for key in ("version", "language"):
+        if getattr(book, key):
+            doc[key] = getattr(book, key)
+    if book.authors:
+        doc["authors"] = list(book.authors)
+    if book.licence:
+        doc["licence"] = book.licence
+    if book.description:
+        doc["description"] = book.description
+    if book.guid:
+        doc["guid"] = book.guid
+    doc["codes"] = [_code_to_map(c) for c in book.codes]
+    if book.sets:
+        doc["sets"] = []
+        for s in book.sets:
+            entry: dict[str, Any] = {"name": s.name}
+            if s.description:
+                entry["description"] = s.description
+            entry["codes"] = list(s.codes)
+            if s.guid:
+                entry["guid"] = s.guid
+            doc["sets"].append(entry)
+    buffer = StringIO()
+    _ruamel().dump(doc, buffer)
+    return buffer.getvalue()
+
+
+def save_codebook(book: Codebook, path: Path) -> None:
+    """Write a codebook to a new file atomically (never a half-written file)."""
+    text = dump_codebook(book)
+    # Validate what we are about to write: a codebook qualcode writes must load.
+    _, problems = parse_codebook(text, str(path))
+    if problems:  # pragma: no cover - would be a bug in dump_codebook
+        raise AssertionError("dump_codebook produced an invalid codebook: " + "; ".join(map(str, problems)))
+    atomic_write_text(path, text)
+
+
+def edit_codebook_file(path: Path, edit: Callable[[Any], None]) -> None:
+    """Apply ``edit`` to the file's round-trip YAML tree and write it back atomically.
+
+    Comments, key order and quoting of everything ``edit`` does not touch survive.
+    The result is validated before it replaces the file.
+    """
+    y = _ruamel()
+    tree = y.load(read_codebook_text(path))
+    edit(tree)
+    buffer = StringIO()
+    y.dump(tree, buffer)
+    text = buffer.getvalue()
+    _, problems = parse_codebook(text, str(path))
+    if problems:
+        raise error(CODEBOOK_INVALID, problems=problems, path=path, count=len(problems))
+    atomic_write_text(path, text)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write via a temporary file and rename, so a crash never leaves half a file."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8", newline="\n")
+    tmp.replace(path)

@@ -1,0 +1,111 @@
+"""Coding operations shared by the CLI and the TUI: resolve, apply, remove, memo."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from .codebook import Codebook
+from .errors import (
+    AMBIGUOUS_TRANSCRIPT,
+    BAD_TURN,
+    NOT_CODABLE,
+    SPAN_SYNTAX,
+    UNKNOWN_CODE,
+    UNKNOWN_TRANSCRIPT,
+    error,
+)
+from .model import MANUAL, Coding
+from .store import Store
+
+
+def resolve_transcript(store: Store, ref: str) -> int:
+    """A transcript id from its name, its file name, its number or a unique prefix."""
+    names = store.transcript_names()
+    by_name = {name: tid for tid, name in names.items()}
+    if ref in by_name:
+        return by_name[ref]
+    files = {}
+    for tid, source in store.source_paths().items():
+        if source:
+            files.setdefault(source.replace("\\", "/").rsplit("/", 1)[-1], []).append(tid)
+            files.setdefault(source, []).append(tid)
+    if len(files.get(ref, [])) == 1:
+        return files[ref][0]
+    if ref.isdigit() and int(ref) in names:
+        return int(ref)
+    matches = [tid for tid, name in names.items() if name.startswith(ref)] or [
+        tid for tid, name in names.items() if ref.lower() in name.lower()
+    ]
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        raise error(AMBIGUOUS_TRANSCRIPT, name=ref, matches=", ".join(sorted(names[m] for m in matches)))
+    close = difflib.get_close_matches(ref, list(by_name), n=1)
+    raise error(UNKNOWN_TRANSCRIPT, name=ref, suggestion=f"; did you mean '{close[0]}'?" if close else "")
+
+
+def parse_span(value: str) -> tuple[int, int]:
+    """``START:END`` (code points) to a pair of ints."""
+    try:
+        start_text, end_text = value.split(":")
+        return int(start_text), int(end_text)
+    except ValueError:
+        raise error(SPAN_SYNTAX, value=value) from None
+
+
+def turn_span(store: Store, tid: int, number: int) -> tuple[int, int]:
+    turns = store.turns(tid)
+    for turn in turns:
+        if turn.index == number:
+            return turn.start, turn.end
+    raise error(BAD_TURN, name=store.transcript_names()[tid], turn=number, count=len(turns))
+
+
+def check_code(codebook: Codebook, code_id: str) -> None:
+    """Refuse unknown codes (with a suggestion) and folders that are not codable."""
+    code = codebook.get(code_id)
+    if code is None:
+        close = codebook.suggest_id(code_id)
+        raise error(UNKNOWN_CODE, code=code_id, suggestion=f"'{close}'" if close else "one of the listed ids")
+    if not code.codable:
+        raise error(NOT_CODABLE, code=code_id, children=", ".join(c.id for c in code.children) or "none")
+
+
+def apply_code(
+    store: Store,
+    codebook: Codebook,
+    tid: int,
+    start: int,
+    end: int,
+    code_id: str,
+    coder: str,
+    *,
+    memo: str | None = None,
+    origin: str = MANUAL,
+) -> Coding:
+    """Apply a codebook code to a span (one committed transaction)."""
+    check_code(codebook, code_id)
+    start, end = trim_span(store.transcript_text(tid), start, end)
+    return store.add_coding(tid, start, end, code_id, coder, memo=memo, origin=origin)
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a span so it neither starts nor ends in whitespace (if anything is left)."""
+    s, e = start, end
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return (s, e) if s < e else (start, end)
+
+
+def codings_at(store: Store, tid: int, start: int, end: int | None = None, code_id: str | None = None) -> list[Coding]:
+    """Codings overlapping ``[start, end)`` (or containing ``start`` when end is None)."""
+    stop = start + 1 if end is None else end
+    return [
+        c
+        for c in store.codings(tid, [code_id] if code_id else None)
+        if c.start < stop and c.end > start
+    ]
+

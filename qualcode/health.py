@@ -1,0 +1,95 @@
+"""``qualcode check``: the project's health, as a list of findings."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import QualcodeError
+from .model import sha256_bytes
+from .project import Project
+
+PROBLEM = "problem"
+NOTE = "note"
+
+
+@dataclass(slots=True)
+class Finding:
+    severity: str  # PROBLEM or NOTE
+    kind: str
+    message: str
+    hint: str | None = None
+
+
+@dataclass(slots=True)
+class HealthReport:
+    findings: list[Finding] = field(default_factory=list)
+    transcripts: int = 0
+    codings: int = 0
+    codes: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == PROBLEM for f in self.findings)
+
+
+def check_project(project: Project) -> HealthReport:
+    """Orphaned codings, quotes that no longer match, sources changed on disk."""
+    report = HealthReport()
+    store = project.store
+    try:
+        codebook = project.codebook
+        report.codes = len(codebook)
+    except QualcodeError as exc:
+        report.findings.append(Finding(PROBLEM, "codebook", str(exc), exc.hint))
+        codebook = None
+
+    orphans = Counter(c.code_id for c in store.orphaned_codings())
+    for code_id, count in sorted(orphans.items()):
+        report.findings.append(
+            Finding(
+                PROBLEM,
+                "orphaned",
+                f"{count} coding(s) of code '{code_id}', which is not in the codebook any more (kept, not deleted)",
+                "add the code back to the codebook, or move the codings with `qualcode codebook merge`",
+            )
+        )
+
+    names = store.transcript_names()
+    report.transcripts = len(names)
+    for tid, name in names.items():
+        text = store.transcript_text(tid)
+        for coding in store.codings(tid):
+            report.codings += 1
+            if text[coding.start : coding.end] != coding.quote:
+                report.findings.append(
+                    Finding(
+                        PROBLEM,
+                        "moved",
+                        f"{name}: coding {coding.id} ({coding.code_id}) at {coding.start}:{coding.end} no longer"
+                        f" covers its quoted text {coding.quote[:40]!r}",
+                        "the database was edited outside qualcode; restore it from a backup",
+                    )
+                )
+
+    for summary in store.summaries():
+        if not summary.source_path or summary.source_format == "qdpx":
+            continue
+        path = Path(summary.source_path)
+        path = path if path.is_absolute() else project.root / path
+        if not path.exists():
+            report.findings.append(
+                Finding(NOTE, "source-missing", f"{summary.name}: source file {summary.source_path} is gone (the imported copy is kept)")
+            )
+        elif summary.source_hash and sha256_bytes(path.read_bytes()) != summary.source_hash:
+            report.findings.append(
+                Finding(
+                    PROBLEM,
+                    "changed",
+                    f"{summary.name}: {summary.source_path} changed on disk since it was imported",
+                    "qualcode keeps the imported text so codings stay put; import the new version under another name"
+                    " with `qualcode import --name` if you want both",
+                )
+            )
+    return report

@@ -1,0 +1,277 @@
+"""A project on disk: its folder, configuration, codebook and store.
+
+```
+mystudy/
+  qualcode.yaml          optional configuration (see ProjectConfig)
+  codebooks/<name>.yaml  the codebook: source of truth, written by people
+  transcripts/...        the source documents (never modified by qualcode)
+  qualcode.db            SQLite store: imported texts, turns, codings, suggestions
+```
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+
+from .codebook import Codebook, load_codebook
+from .errors import BAD_CONFIG, NO_CODEBOOK, NO_PROJECT, PROJECT_EXISTS, SEVERAL_CODEBOOKS, Problem, error
+from .model import INTERVIEWER, RESPONDENT
+from .store import Store, SyncResult
+
+DB_NAME = "qualcode.db"
+CONFIG_NAME = "qualcode.yaml"
+CODEBOOK_DIR = "codebooks"
+TRANSCRIPT_DIR = "transcripts"
+
+# Speakers whose turns are the interviewer's (questions), matched case-insensitively
+# against the whole label. Everything else is a respondent.
+DEFAULT_INTERVIEWER_SPEAKERS = [
+    r"i",
+    r"int\.?",
+    r"v",
+    r"vraag",
+    r"interview(er|ster|eres)?\s*\d*",
+    r"moderat(or|ie|rice)\s*\d*",
+    r"gespreksleid(er|ster)\s*\d*",
+    r"begeleid(er|ster)\s*\d*",
+    r"onderzoek(er|ster)\s*\d*",
+    r"facilitator\s*\d*",
+]
+
+CONFIG_KEYS = {
+    "codebook": "path of the codebook YAML, relative to the project folder",
+    "interviewer_speakers": "list of regular expressions: speaker labels of interviewer turns",
+    "spacy_model": "name of an installed spaCy pipeline (e.g. nl_core_news_sm) for suggestions",
+    "suggestion_threshold": "minimum score (0-1) of a learned suggestion",
+}
+
+
+@dataclass(slots=True)
+class ProjectConfig:
+    codebook: str | None = None
+    interviewer_speakers: list[str] = field(default_factory=lambda: list(DEFAULT_INTERVIEWER_SPEAKERS))
+    spacy_model: str | None = None
+    suggestion_threshold: float = 0.5
+    _interviewer_re: re.Pattern | None = field(default=None, repr=False)
+
+    def role_of(self, speaker: str | None) -> str:
+        """``interviewer`` or ``respondent`` for a speaker label (unlabelled text: respondent)."""
+        if speaker is None:
+            return RESPONDENT
+        if self._interviewer_re is None:
+            self._interviewer_re = re.compile(
+                "|".join(f"(?:{p})" for p in self.interviewer_speakers), re.IGNORECASE
+            )
+        return INTERVIEWER if self._interviewer_re.fullmatch(speaker.strip()) else RESPONDENT
+
+
+def load_config(root: Path) -> ProjectConfig:
+    """Read ``qualcode.yaml`` (if any) with clear errors for unknown keys and bad values."""
+    path = root / CONFIG_NAME
+    config = ProjectConfig()
+    if not path.exists():
+        return config
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise error(BAD_CONFIG, path=path, problem=f"not valid YAML: {exc}") from None
+    if data is None:
+        return config
+    if not isinstance(data, dict):
+        raise error(BAD_CONFIG, path=path, problem="the configuration must be a mapping of keys to values")
+    for key, value in data.items():
+        if key not in CONFIG_KEYS:
+            raise error(BAD_CONFIG, path=path, problem=f"unknown key '{key}' (known: {', '.join(CONFIG_KEYS)})")
+        if key == "interviewer_speakers":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise error(BAD_CONFIG, path=path, problem="interviewer_speakers must be a list of patterns")
+            for pattern in value:
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise error(BAD_CONFIG, path=path, problem=f"bad pattern {pattern!r}: {exc}") from None
+        elif key == "suggestion_threshold":
+            if not isinstance(value, (int, float)) or not 0 <= value <= 1:
+                raise error(BAD_CONFIG, path=path, problem="suggestion_threshold must be a number from 0 to 1")
+            value = float(value)
+        elif value is not None and not isinstance(value, str):
+            raise error(BAD_CONFIG, path=path, problem=f"{key} must be text")
+        setattr(config, key, value)
+    return config
+
+
+def is_project(path: Path) -> bool:
+    """A folder is a project if it has a store, a configuration or a codebooks/ folder."""
+    return (path / DB_NAME).exists() or (path / CONFIG_NAME).exists() or (path / CODEBOOK_DIR).is_dir()
+
+
+def sample_project_source() -> Path:
+    """The bundled sample project: in the wheel (qualcode/_sample) or the source checkout."""
+    packaged = Path(__file__).parent / "_sample"
+    if (packaged / CODEBOOK_DIR).is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent
+
+
+def user_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "qualcode"
+
+
+def sample_project_dir() -> Path:
+    """A writable copy of the sample project (the source checkout itself when writable)."""
+    source = sample_project_source()
+    if os.access(source, os.W_OK) and source.name != "_sample":
+        return source
+    target = user_data_dir() / "sample"
+    if not (target / CODEBOOK_DIR).is_dir():
+        target.mkdir(parents=True, exist_ok=True)
+        for sub in (CODEBOOK_DIR, TRANSCRIPT_DIR):
+            shutil.copytree(source / sub, target / sub, dirs_exist_ok=True)
+    return target
+
+
+def find_project(start: Path | None = None) -> Path | None:
+    """The project folder containing ``start`` (default: the current folder), if any."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if is_project(folder):
+            return folder
+    return None
+
+
+class Project:
+    """An opened project. The store is opened on first use, the codebook loaded and synced."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root).resolve()
+        self.config = load_config(self.root)
+        self.sync: SyncResult | None = None
+
+    @classmethod
+    def open(cls, root: Path | None = None) -> Project:
+        """Open the project at ``root``, or the one around the current folder."""
+        if root is None:
+            found = find_project()
+            if found is None:
+                raise error(NO_PROJECT, path=Path.cwd())
+            return cls(found)
+        root = Path(root)
+        if not is_project(root):
+            raise error(NO_PROJECT, path=root)
+        return cls(root)
+
+    @classmethod
+    def init(cls, root: Path, *, codebook: Path | None = None) -> Project:
+        """Create a new project folder with a starter codebook and configuration."""
+        root = Path(root)
+        if is_project(root):
+            raise error(PROJECT_EXISTS, path=root)
+        (root / CODEBOOK_DIR).mkdir(parents=True, exist_ok=True)
+        (root / TRANSCRIPT_DIR).mkdir(exist_ok=True)
+        if codebook is not None:
+            load_codebook(codebook)  # refuse to start from an invalid codebook
+            shutil.copyfile(codebook, root / CODEBOOK_DIR / codebook.name)
+        else:
+            (root / CODEBOOK_DIR / "codebook.yaml").write_text(STARTER_CODEBOOK, encoding="utf-8")
+        (root / CONFIG_NAME).write_text(STARTER_CONFIG, encoding="utf-8")
+        project = cls(root)
+        project.store  # create the database now, so the folder is recognised
+        return project
+
+    @property
+    def db_path(self) -> Path:
+        return self.root / DB_NAME
+
+    @cached_property
+    def store(self) -> Store:
+        return Store(self.db_path)
+
+    def new_store(self) -> Store:
+        """A second connection, for a worker thread."""
+        return Store(self.db_path)
+
+    @cached_property
+    def codebook_path(self) -> Path:
+        if self.config.codebook:
+            path = self.root / self.config.codebook
+            if not path.exists():
+                raise error(
+                    BAD_CONFIG, path=self.root / CONFIG_NAME, problem=f"codebook {self.config.codebook} does not exist"
+                )
+            return path
+        folder = self.root / CODEBOOK_DIR
+        found = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
+        if not found:
+            raise error(NO_CODEBOOK, path=folder)
+        if len(found) > 1:
+            raise error(SEVERAL_CODEBOOKS, path=folder, names=", ".join(p.name for p in found))
+        return found[0]
+
+    @cached_property
+    def codebook(self) -> Codebook:
+        """The codebook, validated and synced into the store by id."""
+        book = load_codebook(self.codebook_path)
+        self.sync = self.store.sync_codes(book)
+        return book
+
+    def reload_codebook(self) -> Codebook:
+        self.__dict__.pop("codebook", None)
+        return self.codebook
+
+    def relative(self, path: Path) -> str:
+        """A path relative to the project folder when inside it (stored that way)."""
+        path = Path(path).resolve()
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    def close(self) -> None:
+        if "store" in self.__dict__:
+            self.store.close()
+            del self.__dict__["store"]
+
+
+def config_problems(root: Path) -> list[Problem]:
+    try:
+        load_config(root)
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        return [Problem(str(root / CONFIG_NAME), None, None, str(exc))]
+    return []
+
+
+STARTER_CONFIG = """\
+# qualcode project configuration (all keys optional)
+# codebook: codebooks/codebook.yaml      # which codebook, if there are several
+# spacy_model: nl_core_news_sm           # an installed spaCy pipeline, if any
+# suggestion_threshold: 0.5              # minimum score of learned suggestions
+# interviewer_speakers: ['i', 'interviewer', 'moderator\\s*\\d*']   # regexes for interviewer labels
+"""
+
+STARTER_CODEBOOK = """\
+# A starter codebook: replace these codes with your own.
+# Check it with: qualcode codebook check codebooks/codebook.yaml
+title: Mijn codeboek
+version: "0.1"
+language: nl
+authors: []
+licence: CC-BY-4.0
+codes:
+  - id: voorbeeld
+    name: Voorbeeldcode
+    description: >
+      Beschrijf hier wat deze code betekent.
+    include: [Wanneer de code wel van toepassing is]
+    exclude: [Wanneer de code niet van toepassing is]
+    examples: ["Een typisch citaat"]
+    color: "#4e79a7"
+    key: a
+"""

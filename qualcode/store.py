@@ -1,0 +1,584 @@
+"""The project store: one SQLite file per project.
+
+* WAL journal, foreign keys on, ``synchronous=FULL``: every committed transaction
+  survives a killed process (and a power cut).
+* Schema changes are named migrations recorded in ``schema_migrations``; each runs
+  in its own transaction, so a database is never left half-migrated.
+* Every user action is one call here, which is one committed transaction.
+* Codes are synced from the codebook by id and never deleted: a code that left the
+  codebook is marked ``in_codebook = 0`` and its codings stay (reported by
+  ``qualcode check``), so a coding is never silently dropped.
+
+Connections are per thread (SQLite's rule); open another ``Store`` on the same file
+in a worker thread.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .errors import BAD_SPAN, NO_CODING, STORE_NEWER, STORE_UNREADABLE, error
+from .model import MANUAL, Coding, Transcript, Turn
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_initial",
+        """
+        CREATE TABLE transcripts (
+            id            INTEGER PRIMARY KEY,
+            name          TEXT NOT NULL UNIQUE,
+            source_path   TEXT,
+            source_format TEXT NOT NULL,
+            source_hash   TEXT,
+            content_hash  TEXT NOT NULL UNIQUE,
+            encoding      TEXT,
+            text          TEXT NOT NULL,
+            words         INTEGER NOT NULL DEFAULT 0,
+            guid          TEXT,
+            imported_at   TEXT NOT NULL
+        );
+        CREATE TABLE turns (
+            transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+            idx           INTEGER NOT NULL,
+            speaker       TEXT,
+            role          TEXT,
+            start         INTEGER NOT NULL,
+            end           INTEGER NOT NULL,
+            time_start    REAL,
+            time_end      REAL,
+            PRIMARY KEY (transcript_id, idx),
+            CHECK (0 <= start AND start <= end)
+        ) WITHOUT ROWID;
+        CREATE TABLE attributes (
+            transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+            name          TEXT NOT NULL,
+            value         TEXT NOT NULL,
+            PRIMARY KEY (transcript_id, name)
+        ) WITHOUT ROWID;
+        CREATE TABLE codes (
+            id          TEXT PRIMARY KEY,
+            name        TEXT NOT NULL,
+            parent_id   TEXT,
+            color       TEXT,
+            key         TEXT,
+            position    INTEGER NOT NULL DEFAULT 0,
+            guid        TEXT,
+            in_codebook INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE codings (
+            id            INTEGER PRIMARY KEY,
+            transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE RESTRICT,
+            start         INTEGER NOT NULL,
+            end           INTEGER NOT NULL,
+            code_id       TEXT NOT NULL REFERENCES codes(id) ON UPDATE CASCADE ON DELETE RESTRICT,
+            coder         TEXT NOT NULL,
+            memo          TEXT,
+            origin        TEXT NOT NULL DEFAULT 'manual' CHECK (origin IN ('manual', 'suggested')),
+            quote         TEXT NOT NULL,
+            suggestion_id INTEGER,
+            created_at    TEXT NOT NULL,
+            updated_at    TEXT NOT NULL,
+            CHECK (0 <= start AND start < end)
+        );
+        CREATE UNIQUE INDEX codings_unique ON codings (transcript_id, start, end, code_id);
+        CREATE INDEX codings_code ON codings (code_id);
+        CREATE TABLE suggestions (
+            id            INTEGER PRIMARY KEY,
+            transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+            start         INTEGER NOT NULL,
+            end           INTEGER NOT NULL,
+            code_id       TEXT NOT NULL REFERENCES codes(id) ON UPDATE CASCADE ON DELETE RESTRICT,
+            suggester     TEXT NOT NULL,
+            score         REAL,
+            reason        TEXT,
+            status        TEXT NOT NULL DEFAULT 'pending'
+                          CHECK (status IN ('pending', 'accepted', 'rejected')),
+            coding_id     INTEGER REFERENCES codings(id) ON DELETE SET NULL,
+            decided_by    TEXT,
+            created_at    TEXT NOT NULL,
+            decided_at    TEXT
+        );
+        -- One row per span and code ever proposed: a rejected one is never proposed again.
+        CREATE UNIQUE INDEX suggestions_unique ON suggestions (transcript_id, start, end, code_id);
+        CREATE INDEX suggestions_status ON suggestions (status);
+        CREATE TABLE settings (
+            name  TEXT PRIMARY KEY,
+            value TEXT
+        );
+        """,
+    ),
+]
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(slots=True)
+class TranscriptSummary:
+    id: int
+    name: str
+    source_path: str | None
+    source_format: str
+    turns: int
+    words: int
+    chars: int
+    codings: int
+    coded_chars: int
+    imported_at: str
+    source_hash: str | None
+    attributes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def coded_share(self) -> float:
+        return self.coded_chars / self.chars if self.chars else 0.0
+
+
+@dataclass(slots=True)
+class CodeRow:
+    id: str
+    name: str
+    parent_id: str | None
+    color: str | None
+    key: str | None
+    position: int
+    guid: str | None
+    in_codebook: bool
+
+
+@dataclass(slots=True)
+class SyncResult:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # in the store, no longer in the codebook
+
+
+class Store:
+    """A connection to one project database, with the operations on it."""
+
+    def __init__(self, path: Path | str = ":memory:") -> None:
+        self.path = str(path)
+        try:
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=10.0)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            if self.path != ":memory:":
+                self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = FULL")
+            self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise error(STORE_UNREADABLE, path=self.path, reason=exc) from None
+        self._depth = 0
+        self.migrate()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- transactions and migrations ------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic unit of work; nested calls join the outer transaction."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.conn
+            finally:
+                self._depth -= 1
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield self.conn
+        except BaseException:
+            self._depth = 0
+            self.conn.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        self.conn.execute("COMMIT")
+
+    def applied_migrations(self) -> list[str]:
+        self.conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        return [r[0] for r in self.conn.execute("SELECT name FROM schema_migrations ORDER BY name")]
+
+    def migrate(self) -> list[str]:
+        """Apply the migrations this database lacks; return their names."""
+        applied = self.applied_migrations()
+        known = {name for name, _ in MIGRATIONS}
+        for name in applied:
+            if name not in known:
+                raise error(STORE_NEWER, path=self.path, name=name)
+        done = []
+        for name, sql in MIGRATIONS:
+            if name in applied:
+                continue
+            try:
+                # executescript runs the whole script; BEGIN/COMMIT make it atomic.
+                self.conn.executescript(
+                    f"BEGIN IMMEDIATE;\n{sql}\n"
+                    f"INSERT INTO schema_migrations (name, applied_at) VALUES ('{name}', '{now()}');\nCOMMIT;"
+                )
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            done.append(name)
+        return done
+
+    def setting(self, name: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM settings WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, name: str, value: str | None) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                (name, value),
+            )
+
+    # --- transcripts ----------------------------------------------------------------
+
+    def add_transcript(self, t: Transcript) -> int:
+        """Insert a transcript with its turns and attributes; returns its id."""
+        with self.transaction() as c:
+            cur = c.execute(
+                "INSERT INTO transcripts (name, source_path, source_format, source_hash, content_hash, encoding,"
+                " text, words, guid, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    t.name,
+                    str(t.source_path) if t.source_path else None,
+                    t.source_format,
+                    t.source_hash,
+                    t.content_hash,
+                    t.encoding,
+                    t.text,
+                    t.word_count,
+                    t.guid,
+                    now(),
+                ),
+            )
+            tid = int(cur.lastrowid)
+            c.executemany(
+                "INSERT INTO turns (transcript_id, idx, speaker, role, start, end, time_start, time_end)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(tid, u.index, u.speaker, u.role, u.start, u.end, u.time_start, u.time_end) for u in t.turns],
+            )
+            self._write_attributes(tid, t.attributes)
+        t.id = tid
+        return tid
+
+    def _write_attributes(self, tid: int, attributes: dict[str, str]) -> None:
+        self.conn.executemany(
+            "INSERT INTO attributes (transcript_id, name, value) VALUES (?, ?, ?)"
+            " ON CONFLICT(transcript_id, name) DO UPDATE SET value = excluded.value",
+            [(tid, k, str(v)) for k, v in attributes.items()],
+        )
+
+    def set_attributes(self, tid: int, attributes: dict[str, str]) -> None:
+        with self.transaction():
+            self._write_attributes(tid, attributes)
+
+    def transcript_id_by_hash(self, content_hash: str) -> int | None:
+        row = self.conn.execute("SELECT id FROM transcripts WHERE content_hash = ?", (content_hash,)).fetchone()
+        return row[0] if row else None
+
+    def transcript_id_by_name(self, name: str) -> int | None:
+        row = self.conn.execute("SELECT id FROM transcripts WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def transcript_names(self) -> dict[int, str]:
+        return {r[0]: r[1] for r in self.conn.execute("SELECT id, name FROM transcripts ORDER BY name")}
+
+    def source_paths(self) -> dict[int, str | None]:
+        return {r[0]: r[1] for r in self.conn.execute("SELECT id, source_path FROM transcripts")}
+
+    def attributes(self, tid: int) -> dict[str, str]:
+        return {
+            r[0]: r[1]
+            for r in self.conn.execute("SELECT name, value FROM attributes WHERE transcript_id = ? ORDER BY name", (tid,))
+        }
+
+    def all_attributes(self) -> dict[int, dict[str, str]]:
+        out: dict[int, dict[str, str]] = {}
+        for tid, name, value in self.conn.execute("SELECT transcript_id, name, value FROM attributes ORDER BY name"):
+            out.setdefault(tid, {})[name] = value
+        return out
+
+    def turns(self, tid: int) -> list[Turn]:
+        return [
+            Turn(r["idx"], r["speaker"], r["start"], r["end"], r["time_start"], r["time_end"], r["role"])
+            for r in self.conn.execute("SELECT * FROM turns WHERE transcript_id = ? ORDER BY idx", (tid,))
+        ]
+
+    def load_transcript(self, tid: int) -> Transcript:
+        """The stored transcript with its text, turns and attributes."""
+        row = self.conn.execute("SELECT * FROM transcripts WHERE id = ?", (tid,)).fetchone()
+        if row is None:
+            raise KeyError(tid)
+        return Transcript(
+            name=row["name"],
+            text=row["text"],
+            turns=self.turns(tid),
+            attributes=self.attributes(tid),
+            source_path=Path(row["source_path"]) if row["source_path"] else None,
+            source_format=row["source_format"],
+            source_hash=row["source_hash"],
+            encoding=row["encoding"],
+            id=tid,
+            guid=row["guid"],
+        )
+
+    def transcript_text(self, tid: int) -> str:
+        row = self.conn.execute("SELECT text FROM transcripts WHERE id = ?", (tid,)).fetchone()
+        if row is None:
+            raise KeyError(tid)
+        return row[0]
+
+    def summaries(self) -> list[TranscriptSummary]:
+        """Every transcript with its turn, word and coding counts, by name."""
+        rows = self.conn.execute(
+            """
+            SELECT t.id, t.name, t.source_path, t.source_format, t.words, length(t.text) AS chars,
+                   t.imported_at, t.source_hash,
+                   (SELECT count(*) FROM turns u WHERE u.transcript_id = t.id) AS turns,
+                   (SELECT count(*) FROM codings c WHERE c.transcript_id = t.id) AS codings
+            FROM transcripts t ORDER BY t.name
+            """
+        ).fetchall()
+        attrs = self.all_attributes()
+        coded = self._coded_chars()
+        return [
+            TranscriptSummary(
+                id=r["id"],
+                name=r["name"],
+                source_path=r["source_path"],
+                source_format=r["source_format"],
+                turns=r["turns"],
+                words=r["words"],
+                chars=r["chars"],
+                codings=r["codings"],
+                coded_chars=coded.get(r["id"], 0),
+                imported_at=r["imported_at"],
+                source_hash=r["source_hash"],
+                attributes=attrs.get(r["id"], {}),
+            )
+            for r in rows
+        ]
+
+    def _coded_chars(self) -> dict[int, int]:
+        """Characters covered by at least one coding, per transcript (overlaps once)."""
+        out: dict[int, int] = {}
+        current, reach, total = None, -1, 0
+        for tid, start, end in self.conn.execute("SELECT transcript_id, start, end FROM codings ORDER BY transcript_id, start"):
+            if tid != current:
+                if current is not None:
+                    out[current] = total
+                current, reach, total = tid, -1, 0
+            if end > reach:
+                total += end - max(start, reach)
+                reach = end
+        if current is not None:
+            out[current] = total
+        return out
+
+    # --- codes ----------------------------------------------------------------------
+
+    def sync_codes(self, codebook) -> SyncResult:  # codebook: qualcode.codebook.Codebook
+        """Make the codes table match the codebook, by id; never delete a code."""
+        result = SyncResult()
+        existing = {r.id: r for r in self.codes(include_missing=True)}
+        with self.transaction() as c:
+            seen = set()
+            for position, code in enumerate(codebook.walk()):
+                seen.add(code.id)
+                values = (code.name, code.parent_id, code.color, code.key, position, code.stable_guid)
+                old = existing.get(code.id)
+                if old is None:
+                    result.added.append(code.id)
+                elif (old.name, old.parent_id, old.color, old.key, old.position, old.guid) != values or not old.in_codebook:
+                    result.changed.append(code.id)
+                else:
+                    continue
+                c.execute(
+                    "INSERT INTO codes (id, name, parent_id, color, key, position, guid, in_codebook)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
+                    " parent_id = excluded.parent_id, color = excluded.color, key = excluded.key,"
+                    " position = excluded.position, guid = excluded.guid, in_codebook = 1",
+                    (code.id, *values),
+                )
+            for code_id, old in existing.items():
+                if code_id not in seen:
+                    result.missing.append(code_id)
+                    if old.in_codebook:
+                        c.execute("UPDATE codes SET in_codebook = 0, key = NULL WHERE id = ?", (code_id,))
+        return result
+
+    def ensure_code(self, code_id: str, name: str | None = None) -> None:
+        """Register a code the codebook does not know (e.g. from an imported coding)."""
+        with self.transaction() as c:
+            c.execute(
+                "INSERT INTO codes (id, name, position, in_codebook) VALUES (?, ?, 1000000, 0) ON CONFLICT(id) DO NOTHING",
+                (code_id, name or code_id),
+            )
+
+    def codes(self, include_missing: bool = False) -> list[CodeRow]:
+        sql = "SELECT * FROM codes" + ("" if include_missing else " WHERE in_codebook = 1") + " ORDER BY position, id"
+        return [
+            CodeRow(r["id"], r["name"], r["parent_id"], r["color"], r["key"], r["position"], r["guid"], bool(r["in_codebook"]))
+            for r in self.conn.execute(sql)
+        ]
+
+    def code_exists(self, code_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM codes WHERE id = ?", (code_id,)).fetchone() is not None
+
+    # --- codings --------------------------------------------------------------------
+
+    @staticmethod
+    def _coding(row: sqlite3.Row) -> Coding:
+        return Coding(
+            id=row["id"],
+            transcript_id=row["transcript_id"],
+            start=row["start"],
+            end=row["end"],
+            code_id=row["code_id"],
+            coder=row["coder"],
+            quote=row["quote"],
+            memo=row["memo"],
+            origin=row["origin"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            suggestion_id=row["suggestion_id"],
+        )
+
+    def add_coding(
+        self,
+        transcript_id: int,
+        start: int,
+        end: int,
+        code_id: str,
+        coder: str,
+        *,
+        memo: str | None = None,
+        origin: str = MANUAL,
+        suggestion_id: int | None = None,
+    ) -> Coding:
+        """Apply a code to ``[start, end)``; applying the same code to the same span again is a no-op."""
+        with self.transaction() as c:
+            text = self.transcript_text(transcript_id)
+            if not (0 <= start < end <= len(text)):
+                name = self.transcript_names().get(transcript_id, str(transcript_id))
+                raise error(BAD_SPAN, start=start, end=end, name=name, length=len(text))
+            stamp = now()
+            cur = c.execute(
+                "INSERT INTO codings (transcript_id, start, end, code_id, coder, memo, origin, quote,"
+                " suggestion_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(transcript_id, start, end, code_id) DO NOTHING",
+                (transcript_id, start, end, code_id, coder, memo, origin, text[start:end], suggestion_id, stamp, stamp),
+            )
+            if cur.rowcount == 0:
+                row = c.execute(
+                    "SELECT * FROM codings WHERE transcript_id = ? AND start = ? AND end = ? AND code_id = ?",
+                    (transcript_id, start, end, code_id),
+                ).fetchone()
+                return self._coding(row)
+            return self.get_coding(int(cur.lastrowid))
+
+    def restore_coding(self, coding: Coding) -> Coding:
+        """Put back a removed coding exactly as it was (same id), e.g. for undo."""
+        with self.transaction() as c:
+            c.execute(
+                "INSERT INTO codings (id, transcript_id, start, end, code_id, coder, memo, origin, quote,"
+                " suggestion_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    coding.id,
+                    coding.transcript_id,
+                    coding.start,
+                    coding.end,
+                    coding.code_id,
+                    coding.coder,
+                    coding.memo,
+                    coding.origin,
+                    coding.quote,
+                    coding.suggestion_id,
+                    coding.created_at or now(),
+                    coding.updated_at or now(),
+                ),
+            )
+        return coding
+
+    def get_coding(self, coding_id: int) -> Coding:
+        row = self.conn.execute("SELECT * FROM codings WHERE id = ?", (coding_id,)).fetchone()
+        if row is None:
+            raise error(NO_CODING, id=coding_id)
+        return self._coding(row)
+
+    def remove_coding(self, coding_id: int) -> Coding:
+        """Delete one coding; returns it so the caller can undo."""
+        with self.transaction() as c:
+            coding = self.get_coding(coding_id)
+            c.execute("UPDATE suggestions SET coding_id = NULL WHERE coding_id = ?", (coding_id,))
+            c.execute("DELETE FROM codings WHERE id = ?", (coding_id,))
+        return coding
+
+    def set_memo(self, coding_id: int, memo: str | None) -> Coding:
+        """Set (or clear, with None or '') the memo of a coding; returns the coding as it was."""
+        with self.transaction() as c:
+            before = self.get_coding(coding_id)
+            c.execute(
+                "UPDATE codings SET memo = ?, updated_at = ? WHERE id = ?", (memo or None, now(), coding_id)
+            )
+        return before
+
+    def codings(
+        self,
+        transcript_id: int | None = None,
+        code_ids: Sequence[str] | None = None,
+        *,
+        order: str = "transcript_id, start, end, code_id",
+    ) -> list[Coding]:
+        sql, params = "SELECT * FROM codings", []
+        where = []
+        if transcript_id is not None:
+            where.append("transcript_id = ?")
+            params.append(transcript_id)
+        if code_ids is not None:
+            where.append(f"code_id IN ({','.join('?' * len(code_ids))})")
+            params.extend(code_ids)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return [self._coding(r) for r in self.conn.execute(f"{sql} ORDER BY {order}", params)]
+
+    def iter_codings(self, batch: int = 2000) -> Iterator[Coding]:
+        """All codings in transcript order, streamed (memory stays flat)."""
+        cur = self.conn.execute("SELECT * FROM codings ORDER BY transcript_id, start, end, code_id")
+        while rows := cur.fetchmany(batch):
+            yield from (self._coding(r) for r in rows)
+
+    def orphaned_codings(self) -> list[Coding]:
+        """Codings whose code is no longer in the codebook (kept, never deleted)."""
+        return [
+            self._coding(r)
+            for r in self.conn.execute(
+                "SELECT c.* FROM codings c JOIN codes k ON k.id = c.code_id WHERE k.in_codebook = 0"
+                " ORDER BY c.code_id, c.transcript_id, c.start"
+            )
+        ]
+
+    def coding_counts(self, transcript_id: int | None = None) -> dict[str, int]:
+        sql = "SELECT code_id, count(*) FROM codings"
+        params: Iterable = ()
+        if transcript_id is not None:
+            sql += " WHERE transcript_id = ?"
+            params = (transcript_id,)
+        return {r[0]: r[1] for r in self.conn.execute(sql + " GROUP BY code_id", params)}

@@ -1,0 +1,56 @@
+"""The user's own settings (not the project's): the coder name, keymap location.
+
+Kept in ``$XDG_CONFIG_HOME/qualcode/config.yaml`` (``~/.config/qualcode``).
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+
+import yaml
+
+from .codebook import atomic_write_text
+
+
+def config_dir() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "qualcode"
+
+
+def config_path() -> Path:
+    return config_dir() / "config.yaml"
+
+
+def load_user_config() -> dict:
+    """The user's settings; an unreadable file counts as empty (it is only preferences)."""
+    try:
+        data = yaml.safe_load(config_path().read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_user_setting(name: str, value: object) -> None:
+    data = load_user_config()
+    data[name] = value
+    config_dir().mkdir(parents=True, exist_ok=True)
+    atomic_write_text(config_path(), yaml.safe_dump(data, allow_unicode=True, sort_keys=True))
+
+
+def stored_coder() -> str | None:
+    """The coder name the user chose before, if any."""
+    name = load_user_config().get("coder")
+    return str(name) if name else None
+
+
+def resolve_coder(explicit: str | None = None) -> str:
+    """``--coder``, else $QUALCODE_CODER, else the saved name, else the login name."""
+    for candidate in (explicit, os.environ.get("QUALCODE_CODER"), stored_coder()):
+        if candidate and candidate.strip():
+            return candidate.strip()
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        return "coder"
