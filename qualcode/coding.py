@@ -86,7 +86,9 @@ def apply_code(
 ) -> Coding:
     """Apply a codebook code to a span (one committed transaction)."""
     check_code(codebook, code_id)
-    start, end = trim_span(store.transcript_text(tid), start, end)
+    text = store.transcript_text(tid)
+    if 0 <= start < end <= len(text):  # out-of-range spans are refused by the store
+        start, end = trim_span(text, start, end)
     return store.add_coding(tid, start, end, code_id, coder, memo=memo, origin=origin)
 
 

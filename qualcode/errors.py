@@ -150,8 +150,8 @@ IMPORT_FAILED = Msg(
 )
 BAD_CODINGS_CSV = Msg("QC213", "{path}:{line}: {problem}", "{hint}")
 NO_TEXT = Msg("QC211", "{path}: no text found in the file", "check that the file holds the transcript")
-NOT_PLAIN_TEXT = Msg("QC212", "{path}: this is {kind}, not a plain-text transcript", "{hint}")
-UNREADABLE_FILE = Msg("QC213", "{path}: cannot read the file: {reason}", "check the path and that you may read the file")
+NOT_PLAIN_TEXT = Msg("QC214", "{path}: this is {kind}, not a plain-text transcript", "{hint}")
+UNREADABLE_FILE = Msg("QC215", "{path}: cannot read the file: {reason}", "check the path and that you may read the file")
 
 # --- coding ---------------------------------------------------------------------
 BAD_SPAN = Msg(

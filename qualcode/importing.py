@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BAD_CODINGS_CSV, IMPORT_FAILED, QualcodeError, error
-from .ingest import expand_paths, read_attributes_csv, read_transcript
+from .ingest import expand_paths, lookup_attributes, read_attributes_csv, read_transcript
 from .model import Transcript
 from .project import TRANSCRIPT_DIR, Project
 from .store import Store
@@ -48,7 +48,7 @@ class _Attributes:
         if folder not in self.tables:
             sidecar = folder / ATTRIBUTES_CSV
             self.tables[folder] = read_attributes_csv(sidecar) if sidecar.exists() else {}
-        return self.tables[folder].get(path.name, {})
+        return lookup_attributes(self.tables[folder], path)
 
 
 def import_paths(
@@ -63,7 +63,7 @@ def import_paths(
     """Import transcript files and folders; raise (writing nothing) if any file fails."""
     result = ImportResult()
     files, sidecars = expand_paths([Path(p) for p in paths])
-    attributes = _Attributes(p for p in sidecars if p.name == ATTRIBUTES_CSV)
+    attributes = _Attributes(p for p in sidecars if p.name != CODINGS_CSV)
     codings_files = [p for p in sidecars if p.name == CODINGS_CSV]
     store = project.store
     codebook = project.codebook

@@ -1,0 +1,112 @@
+"""The ``attributes.csv`` sidecar: case attributes per transcript file.
+
+::
+
+    file;respondent_type;gemeente
+    01_al_amal_vrijwilliger.txt;migrantenorganisatie;Utrecht
+    02_cjg_wijkcoach.txt;professional;Utrecht
+
+The ``file`` column names the transcript (file name, or its stem); every other
+column is an attribute. Excel in a Dutch locale writes ``;``, elsewhere ``,``:
+the separator is sniffed from the header line. Blank cells are left out, so a
+transcript simply lacks that attribute.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from qualcode.errors import BAD_ATTRIBUTES, QualcodeError, error
+from qualcode.ingest.decode import decode
+from qualcode.ingest.paths import read_bytes
+
+FILE_COLUMN = "file"
+_SEPARATORS = (";", ",", "\t")
+_HEADER_HINT = "the first line names the columns, e.g. file;respondent_type;gemeente"
+
+
+def read_attributes_csv(path: Path, *, encoding: str | None = None) -> dict[str, dict[str, str]]:
+    """Read an attributes sidecar into ``{file name: {attribute: value}}``.
+
+    UTF-8 with or without BOM (or ``encoding``); ``;``, ``,`` or tab separated.
+    Raises BAD_ATTRIBUTES (with the line number) for a missing ``file`` column,
+    empty or duplicate column names, a file listed twice, a row without a file
+    name or with more values than columns; the decoding errors of
+    :func:`qualcode.ingest.decode.decode` for unreadable bytes.
+    """
+    path = Path(path)
+    shown = str(path)
+    text, _ = decode(read_bytes(path), path, encoding)
+    text = text.lstrip("\ufeff")
+    header_line = text.partition("\n")[0]
+    separator = max(_SEPARATORS, key=header_line.count)
+    if not any(sep in header_line for sep in _SEPARATORS):
+        separator = ","
+
+    def fail(line: int, problem: str, hint: str = "") -> QualcodeError:
+        return error(BAD_ATTRIBUTES, path=shown, line=line, problem=problem, hint=hint or _HEADER_HINT)
+
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    try:
+        header = [cell.strip() for cell in next(reader)]
+        columns = _check_header(header, fail)
+        table: dict[str, dict[str, str]] = {}
+        first_seen: dict[str, int] = {}
+        file_index = columns.index(FILE_COLUMN)
+        last = reader.line_num
+        for row in reader:
+            # A quoted value may span lines: report the line where the row starts.
+            line, last = last + 1, reader.line_num
+            cells = [cell.strip() for cell in row]
+            if not any(cells):
+                continue
+            extra = cells[len(columns) :]
+            if any(extra):
+                raise fail(line, f"{len(cells)} values but only {len(columns)} columns", "quote values that contain the separator")
+            name = cells[file_index] if file_index < len(cells) else ""
+            if not name:
+                raise fail(line, "no file name in the 'file' column", "give each row the transcript's file name")
+            if name in first_seen:
+                raise fail(line, f"'{name}' is listed twice (first on line {first_seen[name]})", "keep one row per file")
+            first_seen[name] = line
+            table[name] = {
+                column: value
+                for column, value in zip(columns, cells)
+                if column and column != FILE_COLUMN and value
+            }
+    except csv.Error as exc:
+        raise fail(reader.line_num, f"cannot read the CSV: {exc}", "check the quotes on this line") from None
+    return table
+
+
+def _check_header(header: list[str], fail: Callable[..., QualcodeError]) -> list[str]:
+    """Validate the header; return the column names ('file' lower-cased)."""
+    # Excel leaves empty trailing columns behind; forgive those, not gaps.
+    while header and not header[-1]:
+        header.pop()
+    if not header:
+        raise fail(1, "the header line is empty")
+    for number, name in enumerate(header, start=1):
+        if not name:
+            raise fail(1, f"column {number} has no name")
+    columns = [FILE_COLUMN if name.casefold() == FILE_COLUMN else name for name in header]
+    seen: set[str] = set()
+    for name in columns:
+        if name.casefold() in seen:
+            raise fail(1, f"column '{name}' appears twice")
+        seen.add(name.casefold())
+    if FILE_COLUMN not in columns:
+        raise fail(1, f"no '{FILE_COLUMN}' column (found: {', '.join(header)})")
+    return columns
+
+
+def lookup_attributes(table: Mapping[str, Mapping[str, str]], path: Path) -> dict[str, str]:
+    """The attributes for transcript ``path``: matched by file name, then by stem."""
+    path = Path(path)
+    for key in (path.name, path.stem):
+        if key in table:
+            return dict(table[key])
+    return {}

@@ -1,0 +1,193 @@
+"""Bytes to normalised text: encoding detection, binary sniffing, normalisation.
+
+Detection is deliberately simple and predictable: a BOM decides (UTF-8, UTF-16,
+UTF-32), otherwise the bytes must be strict UTF-8. We never guess a legacy code
+page, because a wrong guess silently corrupts every ``é`` and ``’`` in a
+transcript; instead the error names the first bad byte and suggests
+``--encoding cp1252``, the usual culprit for files saved by Word or Notepad.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import unicodedata
+import zipfile
+from pathlib import Path
+
+from qualcode.errors import (
+    BINARY_FILE,
+    EMPTY_FILE,
+    NOT_PLAIN_TEXT,
+    UNDECODABLE,
+    UNKNOWN_ENCODING,
+    error,
+)
+
+# Longest first, so the UTF-32 LE BOM (FF FE 00 00) is not taken for UTF-16 LE.
+_BOMS: tuple[tuple[bytes, str, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32"),
+    (codecs.BOM_UTF8, "utf-8", "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"),
+)
+
+_IMAGE_HINT = "qualcode imports the text of a transcript, not a picture of it: run OCR or type it out"
+_MEDIA_HINT = "transcribe the recording first, then import the transcript (.txt, .docx, .vtt or .srt)"
+
+# (signature, what it is, what to do): files people rename to .txt by mistake.
+_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
+    (b"%PDF-", "a PDF document", "copy the text out of the PDF into a .txt file, or export the transcript as .docx"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Word (.doc) document", "open it in Word and save it as .docx"),
+    (b"{\\rtf", "an RTF document", "open it in Word and save it as .docx or as plain text (.txt)"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image", _IMAGE_HINT),
+    (b"\xff\xd8\xff", "a JPEG image", _IMAGE_HINT),
+    (b"GIF87a", "a GIF image", _IMAGE_HINT),
+    (b"GIF89a", "a GIF image", _IMAGE_HINT),
+    (b"II*\x00", "a TIFF image", _IMAGE_HINT),
+    (b"MM\x00*", "a TIFF image", _IMAGE_HINT),
+    (b"ID3\x03\x00", "an MP3 recording", _MEDIA_HINT),
+    (b"ID3\x04\x00", "an MP3 recording", _MEDIA_HINT),
+    (b"OggS", "an Ogg recording", _MEDIA_HINT),
+    (b"fLaC", "a FLAC recording", _MEDIA_HINT),
+    (b"\x1f\x8b", "a gzip archive", "unpack it and import the transcripts inside"),
+)
+
+
+def sniff_non_text(data: bytes) -> tuple[str, str] | None:
+    """Recognise a well-known binary format by its first bytes.
+
+    Returns ``(kind, hint)`` such as ``("a PDF document", "copy the text ...")``,
+    or None when the bytes do not start like a known non-text format.
+    """
+    if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+        return _describe_zip(data)
+    if data[:4] == b"RIFF" and data[8:12] in (b"WAVE", b"AVI "):
+        return "a WAV or AVI recording", _MEDIA_HINT
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "a WebP image", _IMAGE_HINT
+    if data[4:8] == b"ftyp":
+        return "an MP4/M4A recording", _MEDIA_HINT
+    for signature, kind, hint in _SIGNATURES:
+        if data.startswith(signature):
+            return kind, hint
+    return None
+
+
+def _describe_zip(data: bytes) -> tuple[str, str]:
+    # Office files are zip archives; look inside to tell the user exactly which.
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
+        names = set()  # a damaged or exotic zip: it is still "a zip archive"
+    if "word/document.xml" in names:
+        return "a Word (.docx) document", "rename it to .docx and import it again"
+    if any(n.startswith("xl/") for n in names):
+        return "an Excel workbook", "save the sheet as .csv (for attributes) or the transcript as .txt or .docx"
+    if "content.xml" in names:
+        return "an OpenDocument file", "open it and save it as .docx or as plain text (.txt)"
+    return "a zip archive", "unpack it and import the transcripts inside"
+
+
+def decode(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, str]:
+    """Decode a transcript's raw bytes; return ``(text, encoding used)``.
+
+    With ``encoding`` None: a UTF-8, UTF-16 or UTF-32 BOM decides, otherwise the
+    bytes must be strict UTF-8. With an explicit codec name the bytes are decoded
+    strictly with it. The returned text still holds a UTF-8 BOM only if the
+    caller forced a codec that keeps it; :func:`normalise` drops it.
+
+    Raises the catalogue errors EMPTY_FILE, BINARY_FILE, NOT_PLAIN_TEXT
+    (a PDF, image, .docx ... with a text suffix), UNDECODABLE (with the byte
+    offset of the first bad byte) and UNKNOWN_ENCODING.
+    """
+    shown = str(path)
+    forced = _lookup(encoding) if encoding is not None else None
+    if not data:
+        raise error(EMPTY_FILE, path=shown)
+    sniffed = sniff_non_text(data)
+    if sniffed:
+        kind, hint = sniffed
+        raise error(NOT_PLAIN_TEXT, path=shown, kind=kind, hint=hint)
+
+    # body_codec decodes data[skip:]; name is what we report as the file's encoding.
+    skip, body_codec, name = 0, "utf-8", "utf-8"
+    if forced is not None:
+        body_codec = name = forced.name
+    else:
+        for bom, codec_name, label in _BOMS:
+            if data.startswith(bom):
+                # Decode without the BOM with an explicit byte order, so an error
+                # offset is simply ``skip + e.start`` whatever the codec.
+                skip, body_codec, name = len(bom), codec_name, label
+                break
+        if body_codec == "utf-8":
+            nul = data.find(b"\x00")
+            if nul >= 0:
+                bomless = _bomless_utf16(data)
+                if bomless:
+                    raise error(
+                        NOT_PLAIN_TEXT,
+                        path=shown,
+                        kind="UTF-16 text without a byte-order mark",
+                        hint=f"read it with --encoding {bomless}",
+                    )
+                raise error(BINARY_FILE, path=shown, offset=nul)
+
+    try:
+        text = data[skip:].decode(body_codec, errors="strict")
+    except UnicodeDecodeError as exc:
+        offset = skip + exc.start
+        shown_codec = "UTF-8" if body_codec == "utf-8" else body_codec
+        raise error(UNDECODABLE, path=shown, encoding=shown_codec, offset=offset, byte=data[offset]) from None
+
+    if "\x00" in text:
+        # A forced single-byte codec (or a UTF-16 file) can hold NUL characters;
+        # in a transcript they still mean binary data.
+        before = text[: text.index("\x00")]
+        raise error(BINARY_FILE, path=shown, offset=len(before.encode(body_codec, errors="replace")))
+    if not text.lstrip("\ufeff").strip():
+        raise error(EMPTY_FILE, path=shown)
+    return text, name
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """'utf-16-le'/'-be' when the bytes look like mostly-Latin UTF-16 without a BOM."""
+    sample = data[:400]
+    sample = sample[: len(sample) // 2 * 2]
+    if len(sample) < 4:
+        return None
+    if not any(sample[1::2]) and all(sample[0::2]):
+        return "utf-16-le"
+    if not any(sample[0::2]) and all(sample[1::2]):
+        return "utf-16-be"
+    return None
+
+
+def _lookup(encoding: str) -> codecs.CodecInfo:
+    try:
+        codec = codecs.lookup(encoding)
+    except LookupError:
+        raise error(UNKNOWN_ENCODING, encoding=encoding) from None
+    # rot13, base64 ... are codecs but not text encodings.
+    if not getattr(codec, "_is_text_encoding", True):
+        raise error(UNKNOWN_ENCODING, encoding=encoding)
+    return codec
+
+
+def normalise(text: str) -> str:
+    """Normalise decoded text into the form offsets refer to.
+
+    Drops a leading BOM, turns CRLF and lone CR into LF, applies Unicode NFC and
+    strips whitespace at the very end. Everything else (tabs, indentation,
+    trailing spaces inside the text, form feeds) is kept as it is.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # is_normalized is much cheaper than normalize on text that already is NFC.
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text.rstrip()

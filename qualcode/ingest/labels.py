@@ -1,0 +1,233 @@
+"""What a speaker label looks like, and timestamps.
+
+A *candidate* label is the start of a line that has the shape of a label:
+
+* an optional timestamp (``[00:01:23]``, ``(01:23)``, ``00:01:23``, ``[1:02:03]``,
+  f4-style ``#00:01:23-4#``, optionally a range ``[00:01:23 - 00:01:40]``);
+* one to five words, at most 40 characters, the first starting with a letter
+  (``I``, ``R1``, ``Begeleider 1``, ``Mevrouw van Dam``, ``MEVROUW A``), optionally
+  wrapped in Markdown ``**bold**``, optionally followed by an affiliation in
+  parentheses (``Mevrouw Bergkamp (D66)``) and/or a timestamp;
+* then either a colon (content may follow on the same line, after another
+  optional timestamp), or the end of the line.
+
+A label without a colon alone on its line is only a candidate when it is
+written in capitals (``INTERVIEWER``, ``MARVIN``), carries a timestamp
+(``Spreker 1 00:00:05``), is bold, or is a known role word. Labels starting
+with a lower-case letter are candidates only if they are a known role
+(``interviewer:``). Common Dutch words that take a colon in running text or in a
+metadata header (``Bijvoorbeeld:``, ``Let op:``, ``NB:``, ``Datum:``, ``Locatie:``)
+are never candidates.
+
+Whether a candidate is *accepted* as a speaker depends on the whole document;
+that rule lives in :mod:`qualcode.ingest.turns`. This module supplies the facts
+it needs: ``strong`` (a known role, a role code or a titled name) and
+``name_like`` (every word capitalised, a number or a name particle).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+INLINE = "inline"  # "Interviewer: text on the same line"
+ALONE_COLON = "alone-colon"  # "De voorzitter:" alone, text in the lines below
+ALONE_BARE = "alone-bare"  # "INTERVIEWER" alone, no colon, text below
+
+_TS = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
+_TS_RANGE = rf"{_TS}(?:\s*(?:-->|[-–—])\s*{_TS})?"
+# A timestamp as transcribers write it. Bare ones may not run on into more digits.
+TIMESTAMP = (
+    rf"(?:\[\s*{_TS_RANGE}\s*\]|\(\s*{_TS_RANGE}\s*\)|\#{_TS}(?:-\d+)?\#|{_TS}(?![\d:]))"
+)
+_TS_PARTS = re.compile(r"(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?")
+
+_WORD = r"[^\W\d_][\w'’.\-]*+"
+# "Leerling 4" but not the "00" of "Spreker 1 00:00:05" or the "0" of "Versie 0.2".
+_NUM = r"\d{1,3}(?!\d|[:.,]\d)"
+_MD = r"(?:\*\*|__)"
+
+_LABEL_LINE = re.compile(
+    rf"""
+    [ \t]*
+    (?:(?P<ts1>{TIMESTAMP})[ \t]*(?:[-–—|][ \t]*)?)?
+    {_MD}?
+    (?P<label>{_WORD}(?:[ \t]+(?:{_WORD}|{_NUM})){{0,4}}+)
+    (?:[ \t]*(?P<aff>\((?![\s\d:.,\-–]*\))[^()\n]{{1,40}}\)))?
+    (?P<md>{_MD})?
+    (?:[ \t]*(?P<ts2>{TIMESTAMP}))?
+    [ \t]*
+    (?:
+        (?P<colon>:){_MD}?[ \t]*
+        (?:(?P<ts3>{TIMESTAMP})[ \t]*(?:[-–—][ \t]*)?)?
+        (?P<rest>.*)
+      | {_MD}?[ \t]*$
+    )
+    """,
+    re.VERBOSE,
+)
+
+# Role words that mean "a speaker" whatever the document (after dropping a
+# leading article and a trailing number: "De voorzitter", "Begeleider 2").
+ROLES = frozenset(
+    """
+    interviewer interviewster interviewee geïnterviewde geinterviewde
+    respondent respondente participant participante deelnemer deelneemster
+    moderator moderatrice gespreksleider gespreksleidster facilitator
+    begeleider begeleidster spreker spreekster speaker onderzoeker onderzoekster
+    researcher informant voorzitter notulist notuliste observator tolk interpreter
+    int iv resp mod
+    """.split()
+)
+# A first word that makes the label a titled person: "Mevrouw Jansen",
+# "Minister De Jonge", "De heer Hijink (SP)", "Dr. Yilmaz".
+TITLES = frozenset(
+    """
+    mevrouw mevr mw meneer mijnheer dhr heer mr mrs ms dr drs prof ir ing
+    minister staatssecretaris minister-president burgemeester wethouder
+    dokter juffrouw juf meester
+    """.split()
+)
+# Words that take a colon in running text or in a metadata header. Never speakers.
+STOPWORDS = frozenset(
+    """
+    bijvoorbeeld bijv bv b.v nb n.b noot opmerking opmerkingen toelichting let
+    conclusie samenvatting kortom zie voorbeeld voorbeelden tip tips waarschuwing
+    dus oftewel ofwel namelijk maar en want of ja nee ok oké okay
+    datum tijd duur locatie plaats onderwerp aanwezig aanwezigen afwezig titel
+    project bron opname bestand transcriptie transcript versie status
+    notitie notities thema stelling definitie resultaat doel vraagstelling
+    pauze einde begin vervolg inleiding
+    deel blok onderdeel fase ronde stap hoofdstuk bijlage sectie casus topic vignet
+    note example date time location source subject
+    """.split()
+)
+# Lower-case words allowed inside a name ("Mevrouw van der Berg", "De heer Hijink").
+PARTICLES = frozenset(
+    """
+    de der den van von het 't te ter ten la le du da dos del el al bin ben
+    heer mevrouw meneer
+    """.split()
+)
+_ARTICLES = ("de ", "het ", "the ")
+_ROLE_CODE = re.compile(r"[A-Z](?: ?\d{1,2})?")
+_TRAILING_NUMBER = re.compile(r"[ \t]*\d{1,3}$")
+
+
+@dataclass(slots=True, frozen=True)
+class Candidate:
+    """A line start shaped like a speaker label (accepted or not is decided later)."""
+
+    speaker: str  # as written, whitespace collapsed: "Mevrouw Bergkamp (D66)"
+    key: str  # case-folded speaker, to count how often a label recurs
+    form: str  # INLINE, ALONE_COLON or ALONE_BARE
+    content_col: int | None  # where the content starts on the line (INLINE only)
+    time_start: float | None
+    time_end: float | None
+    strong: bool  # a known role, role code or titled name: a speaker on sight
+    name_like: bool  # every word capitalised, a number or a name particle
+    words: int  # words of name, numbers not counted, an affiliation counted as one
+
+
+def seconds(timestamp: str) -> tuple[float | None, float | None]:
+    """Parse a timestamp token into ``(start, end)`` seconds (end for ranges)."""
+    found = _TS_PARTS.findall(timestamp)
+    values: list[float] = []
+    for hours, minutes, secs, fraction in found[:2]:
+        value = int(hours or 0) * 3600 + int(minutes) * 60 + int(secs)
+        if fraction:
+            value += int(fraction) / 10 ** len(fraction)
+        values.append(float(value))
+    start = values[0] if values else None
+    end = values[1] if len(values) > 1 else None
+    return start, end
+
+
+def classify_line(line: str) -> Candidate | None:
+    """Return the candidate label at the start of ``line``, or None."""
+    m = _LABEL_LINE.match(line)
+    if m is None:
+        return None
+    judged = _judge(m["label"], m["aff"])
+    if judged is None:
+        return None
+    speaker, role, strong, name_like, shouting, words = judged
+    timestamps = [m[g] for g in ("ts1", "ts2", "ts3") if m[g]]
+
+    if m["colon"] is None:
+        form = ALONE_BARE
+        if not (shouting or timestamps or m["md"] or role):
+            return None
+    elif not m["rest"].isspace() and m["rest"]:
+        form = INLINE
+    else:
+        form = ALONE_COLON
+
+    start = end = None
+    if timestamps:
+        start, end = seconds(timestamps[0])
+    return Candidate(
+        speaker=speaker,
+        key=speaker.casefold(),
+        form=form,
+        # The regex skips spaces and tabs; lstrip also skips e.g. an em space.
+        content_col=len(line) - len(m["rest"].lstrip()) if form == INLINE else None,
+        time_start=start,
+        time_end=end,
+        strong=strong,
+        name_like=name_like,
+        words=words,
+    )
+
+
+# Transcripts repeat the same few labels hundreds of times: judge each once.
+@lru_cache(maxsize=4096)
+def _judge(raw_label: str, raw_aff: str | None) -> tuple[str, bool, bool, bool, bool, int] | None:
+    """(speaker, role, strong, name_like, shouting, words), or None if it is no label."""
+    label = " ".join(raw_label.split())
+    if len(label) > 40:
+        return None
+    words = label.split(" ")
+    core = _core(label)
+    if core in STOPWORDS or words[0].casefold().rstrip(".") in STOPWORDS:
+        return None
+    role = core in ROLES or bool(_ROLE_CODE.fullmatch(label))
+    capital = label[0].isupper()
+    if not capital and not role:
+        return None
+    titled = len(words) >= 2 and _first_after_article(label) in TITLES
+    shouting = not any(ch.islower() for ch in label)
+    speaker = f"{label} {' '.join(raw_aff.split())}" if raw_aff else label
+    return (
+        speaker,
+        role,
+        capital and (role or titled),
+        _name_like(words) or role,
+        shouting,
+        # "Vraag 1" is one word of name; "Jan de Vries" and "Mevrouw Bergkamp (D66)" are more.
+        sum(1 for w in words if not w.isdigit()) + (1 if raw_aff else 0),
+    )
+
+
+def _core(label: str) -> str:
+    """Case-folded label without a leading article or trailing number ("de voorzitter 2" -> "voorzitter")."""
+    core = label.casefold().rstrip(".")
+    for article in _ARTICLES:
+        if core.startswith(article):
+            core = core[len(article) :]
+            break
+    return _TRAILING_NUMBER.sub("", core)
+
+
+def _first_after_article(label: str) -> str:
+    words = label.casefold().split(" ")
+    if words[0] in ("de", "het", "the") and len(words) > 1:
+        words = words[1:]
+    return words[0].rstrip(".")
+
+
+def _name_like(words: list[str]) -> bool:
+    return words[0][0].isupper() and all(
+        w[0].isupper() or w.isdigit() or w.casefold() in PARTICLES for w in words[1:]
+    )

@@ -1,0 +1,259 @@
+"""The CLI through click's runner: every command, its output streams and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from qualcode.cli import main
+from qualcode.project import sample_project_source
+
+TRANSCRIPT = """\
+I: Wat verwacht u van het CJG?
+R: Wij verwachten dat ze ons serieus nemen. Ze verwijzen ouders soms door naar ons.
+Dat werkt goed als we elkaar kennen.
+I: En de ouders zelf?
+R: De ouders hebben veel eigen kracht.
+"""
+
+CODEBOOK = """\
+title: Test
+codes:
+  - id: rol
+    name: Rolverwachtingen
+    key: r
+    children:
+      - id: rol_cjg
+        name: Van het CJG
+        key: c
+  - id: kracht
+    name: Eigen kracht
+    key: k
+  - id: map
+    name: Map
+    codable: false
+"""
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def project(tmp_path, runner) -> Path:
+    root = tmp_path / "studie"
+    result = runner.invoke(main, ["init", str(root)])
+    assert result.exit_code == 0, result.output
+    (root / "codebooks" / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
+    (root / "transcripts" / "int1.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    (root / "transcripts" / "attributes.csv").write_text("file,respondent_type,stad\nint1.txt,professional,Utrecht\n", encoding="utf-8")
+    result = runner.invoke(main, ["--project", str(root), "import", str(root / "transcripts")])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def run(runner: CliRunner, project: Path, *args: str, coder: str = "anna"):
+    return runner.invoke(main, ["--project", str(project), "--coder", coder, *args])
+
+
+def all_commands(group: click.Group, prefix=()):
+    for name, command in group.commands.items():
+        yield (*prefix, name), command
+        if isinstance(command, click.Group):
+            yield from all_commands(command, (*prefix, name))
+
+
+def test_cli_every_command_has_help(runner):
+    commands = list(all_commands(main))
+    assert len(commands) >= 10
+    for path, command in commands:
+        assert command.help, f"`qualcode {' '.join(path)}` has no help text"
+        result = runner.invoke(main, [*path, "--help"])
+        assert result.exit_code == 0, path
+        assert "Usage:" in result.output
+
+
+def test_cli_init_creates_a_project_and_refuses_twice(tmp_path, runner):
+    root = tmp_path / "nieuw"
+    result = runner.invoke(main, ["init", str(root)])
+    assert result.exit_code == 0
+    assert (root / "codebooks" / "codebook.yaml").exists()
+    assert (root / "qualcode.db").exists()
+    result = runner.invoke(main, ["codebook", "check", str(root / "codebooks" / "codebook.yaml")])
+    assert result.exit_code == 0
+    again = runner.invoke(main, ["init", str(root)])
+    assert again.exit_code == 1
+    assert "already a qualcode project" in again.stderr
+
+
+def test_cli_import_reports_turns_and_skips_duplicates(project, runner):
+    result = run(runner, project, "import", str(project / "transcripts" / "int1.txt"))
+    assert result.exit_code == 0
+    assert "same content as 'int1', already imported" in result.stderr
+    listing = run(runner, project, "transcripts", "--format", "json")
+    rows = json.loads(listing.stdout)
+    assert rows == [
+        {
+            "transcript": "int1",
+            "source": "transcripts/int1.txt",
+            "turns": 4,
+            "words": 37,
+            "codings": 0,
+            "coded_share": 0.0,
+            "respondent_type": "professional",
+            "stad": "Utrecht",
+        }
+    ]
+
+
+def test_cli_transcripts_filter_by_attribute(project, runner):
+    assert "int1" in run(runner, project, "transcripts", "--where", "stad=Utrecht").stdout
+    assert "int1" not in run(runner, project, "transcripts", "--where", "stad=Gent").stdout
+    bad = run(runner, project, "transcripts", "--where", "stad")
+    assert bad.exit_code == 2
+
+
+def test_cli_code_turn_and_span_then_list_and_uncode(project, runner):
+    result = run(runner, project, "code", "int1", "rol_cjg", "--turn", "2", "--memo", "belangrijk")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("coding 1: rol_cjg")
+    text_start = TRANSCRIPT.index("De ouders")
+    result = run(runner, project, "code", "int1", "kracht", "--span", f"{text_start}:{text_start + 35}")
+    assert result.exit_code == 0, result.output
+
+    out = run(runner, project, "codings", "--format", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["code"], r["coder"], r["memo"]) for r in rows] == [("rol_cjg", "anna", "belangrijk"), ("kracht", "anna", "")]
+    assert rows[0]["text"].startswith("Wij verwachten") and rows[0]["text"].endswith("elkaar kennen.")
+    assert rows[1]["text"] == "De ouders hebben veel eigen kracht."
+
+    # --code includes the sub-codes
+    out = run(runner, project, "codings", "--code", "rol", "--format", "json").stdout
+    assert [r["code"] for r in json.loads(out)] == ["rol_cjg"]
+
+    result = run(runner, project, "uncode", "int1", "--turn", "2")
+    assert result.exit_code == 0
+    assert "removed coding 1: rol_cjg" in result.stdout
+    result = run(runner, project, "uncode", "--id", "2")
+    assert result.exit_code == 0
+    assert json.loads(run(runner, project, "codings", "--format", "json").stdout) == []
+
+
+def test_cli_memo_show_set_clear(project, runner):
+    run(runner, project, "code", "int1", "kracht", "--turn", "4")
+    assert run(runner, project, "memo", "1", "eerste indruk").stdout == "eerste indruk\n"
+    assert run(runner, project, "memo", "1").stdout == "eerste indruk\n"
+    assert run(runner, project, "memo", "1", "--clear").stdout == "\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["code", "int1", "rol", "--turn", "9"], "has no turn 9"),
+        (["code", "int1", "roll", "--turn", "2"], "unknown code 'roll'"),
+        (["code", "int1", "map", "--turn", "2"], "is a folder"),
+        (["code", "nergens", "rol", "--turn", "2"], "no transcript named 'nergens'"),
+        (["code", "int1", "rol", "--span", "5-9"], "cannot read span"),
+        (["code", "int1", "rol", "--span", "0:99999"], "outside transcript"),
+        (["uncode", "--id", "42"], "no coding with id 42"),
+        (["memo", "42", "x"], "no coding with id 42"),
+    ],
+)
+def test_cli_user_errors_are_one_line_without_traceback(project, runner, args, message):
+    result = run(runner, project, *args)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+    assert "hint:" in result.stderr
+
+
+def test_cli_code_needs_turn_or_span(project, runner):
+    result = run(runner, project, "code", "int1", "rol")
+    assert result.exit_code == 2
+    assert "exactly one of --turn N or --span" in result.stderr
+
+
+def test_cli_no_project_is_a_clear_error(tmp_path, runner, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["transcripts"])
+    assert result.exit_code == 1
+    assert "no qualcode project" in result.stderr
+    assert "qualcode init" in result.stderr
+
+
+def test_cli_codebook_check_exit_codes(tmp_path, runner):
+    good = tmp_path / "good.yaml"
+    good.write_text(CODEBOOK, encoding="utf-8")
+    result = runner.invoke(main, ["codebook", "check", str(good)])
+    assert result.exit_code == 0
+    assert "ok (4 codes)" in result.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: T\ncodes:\n  - id: a\n    name: A\n    colr: '#fff'\n    key: k\n  - id: a\n    name: B\n    key: k\n", encoding="utf-8")
+    result = runner.invoke(main, ["codebook", "check", str(bad)])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines == [
+        f"{bad}:5:5: unknown key 'colr' in a code (hint: did you mean 'color'?)",
+        f"{bad}:7:9: duplicate code id 'a' (first defined at line 3) (hint: every code needs its own id)",
+        f"{bad}:9:10: duplicate shortcut key 'k': also used by 'a' (line 6) (hint: give each code its own key, or none)",
+    ]
+    assert "3 problem(s)" in result.stderr
+
+
+def test_cli_check_reports_orphans_and_changed_sources(project, runner):
+    run(runner, project, "code", "int1", "kracht", "--turn", "4")
+    assert run(runner, project, "check").exit_code == 0
+    # The code leaves the codebook: the coding is kept and reported.
+    (project / "codebooks" / "codebook.yaml").write_text(CODEBOOK.replace("  - id: kracht\n    name: Eigen kracht\n    key: k\n", ""), encoding="utf-8")
+    result = run(runner, project, "check")
+    assert result.exit_code == 1
+    assert "1 coding(s) of code 'kracht', which is not in the codebook any more (kept, not deleted)" in result.stdout
+    assert "no longer in the codebook: kracht" in result.stderr
+    assert len(json.loads(run(runner, project, "codings", "--code", "kracht", "--format", "json").stdout)) == 1
+    # The source changes on disk.
+    (project / "transcripts" / "int1.txt").write_text(TRANSCRIPT + "R: Nog iets.\n", encoding="utf-8")
+    result = run(runner, project, "check")
+    assert "changed on disk since it was imported" in result.stdout
+
+
+def test_cli_import_failure_writes_nothing(project, runner, tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("I: Vraag?\nR: Antwoord.\n", encoding="utf-8")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes("R: Café “quote”\n".encode("cp1252"))
+    result = run(runner, project, "import", str(good), str(bad))
+    assert result.exit_code == 1
+    assert "bad.txt" in result.stderr and "byte offset 6" in result.stderr
+    assert "--encoding cp1252" in result.stderr
+    assert "nothing was imported" in result.stderr
+    names = [r["transcript"] for r in json.loads(run(runner, project, "transcripts", "--format", "json").stdout)]
+    assert names == ["int1"]
+    result = run(runner, project, "import", "--encoding", "cp1252", str(bad))
+    assert result.exit_code == 0, result.output
+    out = run(runner, project, "codings", "--format", "json")
+    assert out.exit_code == 0
+    text = run(runner, project, "transcripts", "--format", "json").stdout
+    assert "bad" in text
+
+
+def test_cli_sample_project_opens_with_no_arguments(tmp_path, runner, monkeypatch):
+    copy = tmp_path / "sample"
+    shutil.copytree(sample_project_source() / "codebooks", copy / "codebooks")
+    shutil.copytree(sample_project_source() / "transcripts", copy / "transcripts")
+    monkeypatch.chdir(copy)
+    result = runner.invoke(main, ["transcripts", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert len(rows) >= 6
+    assert "imported" in result.stderr
+    assert {r["respondent_type"] for r in rows} >= {"migrantenorganisatie", "professional"}
+    assert sum(r["codings"] for r in rows) >= 100
