@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .errors import BAD_SPAN, NO_CODING, STORE_NEWER, STORE_UNREADABLE, error
-from .model import MANUAL, Coding, Transcript, Turn
+from .errors import ALREADY_DECIDED, BAD_SPAN, NO_CODING, NO_SUGGESTION, STORE_NEWER, STORE_UNREADABLE, error
+from .model import ACCEPTED, MANUAL, PENDING, REJECTED, SUGGESTED, Coding, Transcript, Turn
 
 MIGRATIONS: list[tuple[str, str]] = [
     (
@@ -582,3 +582,168 @@ class Store:
             sql += " WHERE transcript_id = ?"
             params = (transcript_id,)
         return {r[0]: r[1] for r in self.conn.execute(sql + " GROUP BY code_id", params)}
+
+    # --- suggestions ------------------------------------------------------------------
+    # A suggestion row is kept forever once decided: the unique (transcript, start,
+    # end, code) index then stops the same span and code from being proposed again.
+
+    @staticmethod
+    def _suggestion(row: sqlite3.Row) -> SuggestionRow:
+        return SuggestionRow(
+            id=row["id"],
+            transcript_id=row["transcript_id"],
+            start=row["start"],
+            end=row["end"],
+            code_id=row["code_id"],
+            suggester=row["suggester"],
+            score=row["score"],
+            reason=row["reason"],
+            status=row["status"],
+            coding_id=row["coding_id"],
+            decided_by=row["decided_by"],
+            created_at=row["created_at"],
+            decided_at=row["decided_at"],
+        )
+
+    def replace_pending_suggestions(
+        self, transcript_id: int, proposals: Iterable[tuple[int, int, str, str, float | None, str]]
+    ) -> tuple[int, int, int]:
+        """Make the transcript's pending suggestions exactly ``proposals``, in one transaction.
+
+        A proposal is ``(start, end, code_id, suggester, score, reason)``. Pending rows
+        that are proposed again keep their id (their score and reason are refreshed);
+        pending rows not proposed any more are removed; decided rows (accepted,
+        rejected) are never touched, so a proposal for a decided span and code is
+        ignored. Returns ``(added, kept, removed)``.
+        """
+        with self.transaction() as c:
+            old = {
+                (r["start"], r["end"], r["code_id"]): r["id"]
+                for r in c.execute(
+                    "SELECT id, start, end, code_id FROM suggestions WHERE transcript_id = ? AND status = ?",
+                    (transcript_id, PENDING),
+                )
+            }
+            stamp = now()
+            added = kept = 0
+            seen = set()
+            for start, end, code_id, suggester, score, reason in proposals:
+                key = (start, end, code_id)
+                if key in seen:
+                    continue
+                seen.add(key)
+                cur = c.execute(
+                    "INSERT INTO suggestions (transcript_id, start, end, code_id, suggester, score, reason, status,"
+                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT(transcript_id, start, end, code_id) DO UPDATE SET suggester = excluded.suggester,"
+                    " score = excluded.score, reason = excluded.reason WHERE suggestions.status = 'pending'",
+                    (transcript_id, start, end, code_id, suggester, score, reason, PENDING, stamp),
+                )
+                if key in old:
+                    kept += 1
+                elif cur.rowcount:
+                    added += 1
+            stale = [sid for key, sid in old.items() if key not in seen]
+            c.executemany("DELETE FROM suggestions WHERE id = ? AND status = 'pending'", [(sid,) for sid in stale])
+        return added, kept, len(stale)
+
+    def suggestions(
+        self,
+        transcript_id: int | None = None,
+        statuses: Sequence[str] | None = None,
+        code_ids: Sequence[str] | None = None,
+    ) -> list[SuggestionRow]:
+        """Suggestions in transcript order, optionally only some transcripts, statuses or codes."""
+        sql, params, where = "SELECT * FROM suggestions", [], []
+        if transcript_id is not None:
+            where.append("transcript_id = ?")
+            params.append(transcript_id)
+        if statuses is not None:
+            where.append(f"status IN ({','.join('?' * len(statuses))})")
+            params.extend(statuses)
+        if code_ids is not None:
+            where.append(f"code_id IN ({','.join('?' * len(code_ids))})")
+            params.extend(code_ids)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return [self._suggestion(r) for r in self.conn.execute(sql + " ORDER BY transcript_id, start, end, code_id", params)]
+
+    def get_suggestion(self, suggestion_id: int) -> SuggestionRow:
+        row = self.conn.execute("SELECT * FROM suggestions WHERE id = ?", (suggestion_id,)).fetchone()
+        if row is None:
+            raise error(NO_SUGGESTION, id=suggestion_id)
+        return self._suggestion(row)
+
+    def accept_suggestion(self, suggestion_id: int, coder: str, code_id: str | None = None) -> Coding:
+        """Accept a pending suggestion (optionally with another code): one transaction.
+
+        The new coding has origin ``suggested`` and points back at the suggestion.
+        If the same span already has that code, the existing coding is kept as it
+        is (a human coding is never changed) and the suggestion points at it.
+        """
+        with self.transaction() as c:
+            s = self.get_suggestion(suggestion_id)
+            if s.status != PENDING:
+                raise error(ALREADY_DECIDED, id=suggestion_id, status=s.status)
+            coding = self.add_coding(
+                s.transcript_id, s.start, s.end, code_id or s.code_id, coder, origin=SUGGESTED, suggestion_id=s.id
+            )
+            c.execute(
+                "UPDATE suggestions SET status = ?, coding_id = ?, decided_by = ?, decided_at = ? WHERE id = ?",
+                (ACCEPTED, coding.id, coder, now(), suggestion_id),
+            )
+        return coding
+
+    def reject_suggestion(self, suggestion_id: int, coder: str) -> SuggestionRow:
+        """Reject a pending suggestion: it stays, so the span and code are never proposed again."""
+        with self.transaction() as c:
+            s = self.get_suggestion(suggestion_id)
+            if s.status != PENDING:
+                raise error(ALREADY_DECIDED, id=suggestion_id, status=s.status)
+            c.execute(
+                "UPDATE suggestions SET status = ?, decided_by = ?, decided_at = ? WHERE id = ?",
+                (REJECTED, coder, now(), suggestion_id),
+            )
+        return self.get_suggestion(suggestion_id)
+
+    def reopen_suggestion(self, suggestion_id: int) -> SuggestionRow:
+        """Undo a decision: the suggestion is pending again.
+
+        Undoing an acceptance removes the coding that acceptance created, and only
+        that one (origin ``suggested``, pointing at this suggestion); a human coding
+        it was linked to stays.
+        """
+        with self.transaction() as c:
+            s = self.get_suggestion(suggestion_id)
+            if s.status == ACCEPTED and s.coding_id is not None:
+                row = c.execute("SELECT origin, suggestion_id FROM codings WHERE id = ?", (s.coding_id,)).fetchone()
+                if row is not None and row["origin"] == SUGGESTED and row["suggestion_id"] == suggestion_id:
+                    c.execute("DELETE FROM codings WHERE id = ?", (s.coding_id,))
+            c.execute(
+                "UPDATE suggestions SET status = ?, coding_id = NULL, decided_by = NULL, decided_at = NULL WHERE id = ?",
+                (PENDING, suggestion_id),
+            )
+        return self.get_suggestion(suggestion_id)
+
+    def suggestion_counts(self) -> dict[str, int]:
+        """Suggestions per status."""
+        return {r[0]: r[1] for r in self.conn.execute("SELECT status, count(*) FROM suggestions GROUP BY status")}
+
+
+@dataclass(slots=True)
+class SuggestionRow:
+    """One stored suggestion: a span and code proposed by a suggester, and its fate."""
+
+    id: int
+    transcript_id: int
+    start: int
+    end: int
+    code_id: str
+    suggester: str  # "rules", "learned" or "rules+learned"
+    score: float | None  # the learned model's score (None for rules alone)
+    reason: str | None
+    status: str  # pending, accepted, rejected
+    coding_id: int | None = None
+    decided_by: str | None = None
+    created_at: str | None = None
+    decided_at: str | None = None

@@ -1,0 +1,152 @@
+"""The spaCy pipeline behind suggestions: built lazily, once per process.
+
+spaCy is imported inside :func:`load_pipeline` only. Importing it costs about a
+second and a blank Dutch pipeline with its lemma tables another two, which is
+why ``qualcode --help`` and the coding screen never do it; the TUI calls this from
+a worker thread.
+
+Which pipeline:
+
+* the project's ``spacy_model`` (``nl_core_news_sm/md/lg``) when it is set: it must
+  be installed, or the user gets a clear error that names the fallback (never a
+  download);
+* otherwise ``spacy.blank("nl")`` + ``sentencizer`` + the lookup ``lemmatizer``
+  from ``spacy-lookups-data``.
+
+Either way the word lists of ``spacy-lookups-data`` feed :class:`DutchForms`, the
+fallback that catches the plurals and inflections the lemma table misses.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..errors import LOOKUPS_MISSING, SPACY_MODEL_MISSING, error
+from .dutch import DutchForms
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+
+BLANK = "blank nl + sentencizer + lookup lemmatizer"
+
+# Components a trained pipeline does not need for suggestions: named entities
+# cost time and are not used by any hint.
+TRAINED_EXCLUDE = ("ner",)
+
+_LOCK = threading.Lock()
+_CACHE: dict[str | None, Pipeline] = {}
+
+
+@dataclass(slots=True, eq=False)
+class Pipeline:
+    """A loaded spaCy pipeline plus the Dutch word-form helper built from its tables."""
+
+    nlp: Language
+    forms: DutchForms
+    name: str  # the model name, or BLANK
+    annotations: frozenset[str] = field(default_factory=frozenset)  # e.g. {"POS", "LEMMA"}
+
+    @property
+    def vocab(self) -> Any:
+        return self.nlp.vocab
+
+
+def load_pipeline(model: str | None = None) -> Pipeline:
+    """The pipeline for ``model`` (None: the blank Dutch fallback), cached per process.
+
+    Thread-safe: two workers asking at once build it once.
+    """
+    with _LOCK:
+        pipeline = _CACHE.get(model)
+        if pipeline is None:
+            pipeline = _CACHE[model] = _build(model)
+        return pipeline
+
+
+def _build(model: str | None) -> Pipeline:
+    import spacy  # deferred: ~1 s import, never needed by `qualcode --help` or the TUI
+
+    if model:
+        if not spacy.util.is_package(model) and not _is_path(model):
+            raise error(SPACY_MODEL_MISSING, name=model, fallback=BLANK)
+        try:
+            nlp = spacy.load(model, exclude=list(TRAINED_EXCLUDE))
+        except OSError as exc:
+            raise error(SPACY_MODEL_MISSING, name=model, fallback=BLANK) from exc
+        if not (nlp.has_pipe("parser") or nlp.has_pipe("senter") or nlp.has_pipe("sentencizer")):
+            nlp.add_pipe("sentencizer", first=True)
+        annotations = _annotations(nlp)
+        name = model
+    else:
+        nlp = spacy.blank("nl")
+        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        try:
+            nlp.initialize()  # loads the lookup table from spacy-lookups-data
+        except (ValueError, ImportError) as exc:
+            raise error(LOOKUPS_MISSING, reason=exc) from None
+        annotations = frozenset({"LEMMA", "SENT_START"})
+        name = BLANK
+    return Pipeline(nlp=nlp, forms=_forms(nlp), name=name, annotations=annotations)
+
+
+def _is_path(model: str) -> bool:
+    from pathlib import Path
+
+    return Path(model).is_dir()
+
+
+def _annotations(nlp: Language) -> frozenset[str]:
+    """Token attributes the pipeline sets (what Matcher patterns may rely on)."""
+    out = {"SENT_START"}
+    for name in nlp.pipe_names:
+        if name in ("tagger", "morphologizer"):
+            out |= {"TAG", "POS", "MORPH"}
+        elif name == "attribute_ruler":
+            out |= {"POS"}
+        elif name in ("parser",):
+            out |= {"DEP"}
+        elif name == "lemmatizer" or name.endswith("lemmatizer"):
+            out |= {"LEMMA"}
+        elif name == "ner":
+            out |= {"ENT_TYPE", "ENT_IOB"}
+    return frozenset(out)
+
+
+def _forms(nlp: Language) -> DutchForms:
+    """DutchForms from the Dutch tables of spacy-lookups-data (loaded once, ~1 s)."""
+    from spacy.lookups import load_lookups
+    from spacy.strings import get_string_id
+
+    lookup = None
+    if nlp.has_pipe("lemmatizer"):  # reuse the table the blank pipeline already loaded
+        lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+        if lookups is not None and lookups.has_table("lemma_lookup"):
+            lookup = lookups.get_table("lemma_lookup")
+    names = ["lemma_index", "lemma_exc"] + ([] if lookup is not None else ["lemma_lookup"])
+    try:
+        tables = load_lookups("nl", names)
+    except (ValueError, ImportError) as exc:
+        raise error(LOOKUPS_MISSING, reason=exc) from None
+    if lookup is None:
+        lookup = tables.get_table("lemma_lookup")
+    index = tables.get_table("lemma_index")
+    exc_table = tables.get_table("lemma_exc")
+
+    def words(table: Any, pos: str) -> Any:
+        key = get_string_id(pos)
+        return table[key] if key in table else {}
+
+    exceptions: dict[str, list[str]] = {}
+    for pos in ("verb", "noun", "adj"):
+        for form, lemmas in words(exc_table, pos).items():
+            exceptions.setdefault(form, []).extend(lemmas)
+    return DutchForms(
+        lookup=lookup,
+        nouns=frozenset(words(index, "noun")),
+        verbs=frozenset(words(index, "verb")),
+        adjectives=frozenset(words(index, "adj")),
+        exceptions=exceptions,
+    )

@@ -1,0 +1,88 @@
+"""Reviewing suggestions: list, accept (optionally with another code), reject, skip, undo.
+
+Every decision is one committed transaction in the store. Accepting creates a
+coding with origin ``suggested`` that points back at its suggestion (provenance);
+rejecting keeps the suggestion as rejected so its span and code are never
+proposed again; skipping changes nothing. No spaCy here: the coding screen can
+review without loading the pipeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..codebook import Codebook
+from ..coding import check_code
+from ..model import PENDING, Coding
+from ..store import Store, SuggestionRow
+from .segments import substantial
+
+
+def pending_suggestions(store: Store, transcript_id: int | None = None) -> list[SuggestionRow]:
+    """Open suggestions in reading order (transcript, position, code).
+
+    A suggestion whose span a coding of the same code has covered since the run
+    (the researcher coded it by hand meanwhile) is left out: nothing to decide.
+    """
+    rows = store.suggestions(transcript_id, statuses=(PENDING,))
+    if not rows:
+        return rows
+    codings: dict[tuple[int, str], list[Coding]] = {}
+    for tid in {r.transcript_id for r in rows}:
+        for c in store.codings(tid):
+            codings.setdefault((tid, c.code_id), []).append(c)
+    return [
+        r
+        for r in rows
+        if not any(substantial(r.start, r.end, c.start, c.end) for c in codings.get((r.transcript_id, r.code_id), ()))
+    ]
+
+
+def list_suggestions(
+    store: Store,
+    *,
+    statuses: Sequence[str] | None = (PENDING,),
+    transcript_id: int | None = None,
+    code_ids: Sequence[str] | None = None,
+) -> list[SuggestionRow]:
+    """Stored suggestions filtered by status (None: all), transcript and codes."""
+    return store.suggestions(transcript_id, statuses=statuses, code_ids=code_ids)
+
+
+def accept(
+    store: Store, suggestion_id: int, coder: str, code_id: str | None = None, *, codebook: Codebook | None = None
+) -> Coding:
+    """Accept a pending suggestion, with its own code or ``code_id`` instead; returns the coding.
+
+    With ``codebook`` given, another code is checked first (known, codable).
+    """
+    if code_id is not None and codebook is not None:
+        check_code(codebook, code_id)
+    return store.accept_suggestion(suggestion_id, coder, code_id)
+
+
+def reject(store: Store, suggestion_id: int, coder: str) -> SuggestionRow:
+    """Reject a pending suggestion; the same span and code will not be proposed again."""
+    return store.reject_suggestion(suggestion_id, coder)
+
+
+def skip(store: Store, suggestion_id: int) -> SuggestionRow | None:
+    """Leave a suggestion open and return the next pending one after it (None at the end).
+
+    "Next" is reading order within the same transcript first, then the following
+    transcripts; nothing is written.
+    """
+    current = store.get_suggestion(suggestion_id)
+    key = (current.transcript_id, current.start, current.end, current.code_id)
+    for row in pending_suggestions(store):
+        if (row.transcript_id, row.start, row.end, row.code_id) > key:
+            return row
+    return None
+
+
+def undo(store: Store, suggestion_id: int) -> SuggestionRow:
+    """Undo an accept or reject (e.g. the coding screen's undo): pending again.
+
+    Undoing an acceptance removes only the coding that acceptance created.
+    """
+    return store.reopen_suggestion(suggestion_id)

@@ -1,0 +1,323 @@
+"""The rule suggester: a codebook's hints compiled once into spaCy matchers.
+
+Three kinds of hint (``Code.hints``), each giving its own reason:
+
+* ``keywords``: words and phrases matched on lower-case text with a
+  ``PhraseMatcher`` -- exactly the forms written (``matched keyword 'de brug'``);
+* ``lemmas``: matched through :class:`~qualcode.suggest.dutch.DutchForms`, so one
+  lemma finds its inflections and plurals (``doorverwezen``, ``moeders``), the
+  separated parts of a separable verb in one sentence (``verwijst ... door``,
+  ``door te verwijzen``), and compounds whose last part it is
+  (``migrantenorganisaties`` for ``organisatie``)
+  (``matched lemma 'doorverwijzen' in "verwijst ... door"``);
+* ``patterns``: spaCy ``Matcher`` token patterns written in YAML
+  (``matched pattern 2 "verwijst haar door"``). Every pattern is checked when the
+  suggester is built; bad ones are reported together, each with its code id and
+  a plain message, instead of a spaCy traceback.
+
+A match counts for the sentence it lies in; a pattern match that runs over a
+sentence end is dropped.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ..codebook import Codebook
+from ..errors import BAD_PATTERNS, Problem, error
+from .pipeline import Pipeline
+from .segments import sentence_bounds
+
+NAME = "rules"
+
+# How far after a separable verb its particle may stand ("verwijst de moeder van
+# vier kinderen uiteindelijk door"): Dutch puts it at the end of the clause.
+PARTICLE_WINDOW = 12
+
+# Token attributes a pattern may use, and the operators (spaCy's TokenPattern).
+ATTRIBUTES = (
+    "ORTH", "TEXT", "LOWER", "POS", "TAG", "MORPH", "DEP", "LEMMA", "SHAPE", "ENT_TYPE",
+    "ENT_IOB", "ENT_ID", "ENT_KB_ID", "NORM", "LENGTH", "SPACY", "IS_ALPHA", "IS_ASCII",
+    "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE", "IS_BRACKET",
+    "IS_QUOTE", "IS_LEFT_PUNCT", "IS_RIGHT_PUNCT", "IS_CURRENCY", "IS_STOP",
+    "IS_SENT_START", "SENT_START", "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL", "OP", "_",
+)  # fmt: skip
+OPERATORS = ("!", "?", "*", "+")
+OP_RANGE = re.compile(r"^\{\d*,?\d*\}$")
+# Attributes only a trained pipeline sets; with the blank pipeline such a pattern
+# could never match (and spaCy would refuse to run it), so it is skipped with a warning.
+NEEDS_ANNOTATION = ("POS", "TAG", "MORPH", "DEP", "ENT_TYPE", "ENT_IOB", "ENT_ID", "ENT_KB_ID")
+
+
+@dataclass(slots=True, frozen=True)
+class _LemmaHint:
+    code_id: str
+    hint: str
+
+
+@dataclass(slots=True, frozen=True)
+class _Entry:
+    """What one distinct (lower-case form, lemma) can start: cached per suggester."""
+
+    lemma: tuple[tuple[_LemmaHint, str], ...]  # (hint, how: "" or "compound")
+    verbs: tuple[tuple[_LemmaHint, int, str], ...]  # (hint, particle hash, particle)
+    phrases: tuple[tuple[_LemmaHint, tuple[frozenset[str], ...]], ...]  # multi-word lemma hints
+
+
+_NOTHING = _Entry((), (), ())
+
+
+class RuleSuggester:
+    """Finds codes in sentences by the codebook's hints. Build once, use for many docs."""
+
+    name = NAME
+
+    def __init__(self, pipeline: Pipeline, codebook: Codebook) -> None:
+        from spacy.matcher import Matcher, PhraseMatcher  # deferred with the rest of spaCy
+
+        self.pipeline = pipeline
+        self.forms = pipeline.forms
+        self.warnings: list[str] = []
+        self.codes: list[str] = []  # codes with at least one usable hint
+        strings = pipeline.vocab.strings
+        self._phrase = PhraseMatcher(pipeline.vocab, attr="LOWER")
+        self._matcher = Matcher(pipeline.vocab, validate=True)
+        self._rules: dict[int, tuple[str, int]] = {}  # match id -> (code id, pattern number)
+        self._single: dict[str, list[_LemmaHint]] = {}
+        self._heads: dict[str, list[_LemmaHint]] = {}
+        self._verbs: dict[str, list[tuple[_LemmaHint, str]]] = {}
+        self._phrases: dict[str, list[tuple[_LemmaHint, tuple[frozenset[str], ...]]]] = {}
+        self._cache: dict[tuple[int, int], _Entry] = {}
+        problems: list[Problem | str] = []
+        where = str(codebook.path) if codebook.path else "the codebook"
+
+        for code in codebook.walk():
+            if not code.codable or not code.hints:
+                continue
+            usable = False
+            keywords = [k.strip().lower() for k in code.hints.keywords if k.strip()]
+            if keywords:
+                self._phrase.add(code.id, [pipeline.nlp.make_doc(k) for k in keywords])
+                strings.add(code.id)
+                usable = True
+            for lemma in code.hints.lemmas:
+                usable |= self._add_lemma(code.id, lemma)
+            for number, pattern in enumerate(code.hints.patterns, 1):
+                problem = self._add_pattern(code.id, number, pattern)
+                if problem is None:
+                    usable = True
+                elif problem:
+                    problems.append(Problem(where, code.line, None, f"code '{code.id}', pattern {number}: {problem}"))
+            if usable:
+                self.codes.append(code.id)
+        if problems:
+            raise error(BAD_PATTERNS, problems=problems, count=len(problems), path=where)
+        self._particles = {p: strings.add(p) for _, p in (v for vs in self._verbs.values() for v in vs)}
+        self._te = strings.add("te")
+
+    # --- compiling ------------------------------------------------------------------
+
+    def _hint_keys(self, word: str) -> frozenset[str]:
+        """The forms a hint word stands for: itself and its lemma (a plural hint works too)."""
+        word = word.lower()
+        keys = {word}
+        if not self.forms.is_lemma(word):
+            keys.update(self.forms.lemmas(word))
+        return frozenset(keys)
+
+    def _add_lemma(self, code_id: str, lemma: str) -> bool:
+        words = lemma.lower().split()
+        if not words:
+            return False
+        hint = _LemmaHint(code_id, " ".join(words))
+        if len(words) > 1:
+            keys = tuple(self._hint_keys(w) for w in words)
+            for key in keys[0]:
+                self._phrases.setdefault(key, []).append((hint, keys))
+            return True
+        keys = self._hint_keys(words[0])
+        for key in keys:
+            self._single.setdefault(key, []).append(hint)
+            if key in self.forms.nouns and len(key) >= 4:
+                self._heads.setdefault(key, []).append(hint)
+        split = self.forms.separable(words[0])
+        if split is not None:
+            particle, verb = split
+            self._verbs.setdefault(verb, []).append((hint, particle))
+        return True
+
+    def _add_pattern(self, code_id: str, number: int, pattern: list[dict[str, Any]]) -> str | None:
+        """Add one token pattern; return a problem ('' = skipped with a warning) or None."""
+        from spacy.errors import MatchPatternError
+
+        problem = check_pattern(pattern)
+        if problem:
+            return problem
+        missing = sorted({k.upper() for tok in pattern for k in tok if k.upper() in NEEDS_ANNOTATION} - self.pipeline.annotations)
+        if missing:
+            self.warnings.append(
+                f"code '{code_id}', pattern {number} uses {', '.join(missing)}, which the pipeline"
+                f" ({self.pipeline.name}) does not set; the pattern is skipped (set spacy_model to a trained pipeline)"
+            )
+            return ""
+        key = f"{code_id}#{number}"
+        try:
+            self._matcher.add(key, [pattern])
+        except MatchPatternError as exc:
+            return _spacy_problem(str(exc))
+        except (ValueError, TypeError, re.error) as exc:
+            return str(exc).split("\n")[0]
+        self._rules[self.pipeline.vocab.strings[key]] = (code_id, number)
+        return None
+
+    # --- matching -------------------------------------------------------------------
+
+    def match(self, doc: Any, bounds: list[tuple[int, int]] | None = None) -> list[dict[str, list[str]]]:
+        """For each sentence of ``doc``: code id -> reasons (in the order found)."""
+        if bounds is None:
+            bounds = sentence_bounds(doc)
+        found: list[dict[str, list[str]]] = [{} for _ in bounds]
+        if not bounds:
+            return found
+        starts = [s for s, _ in bounds]
+
+        def sentence_of(start: int, end: int) -> int | None:
+            k = bisect_right(starts, start) - 1
+            if k < 0 or end > bounds[k][1]:
+                return None
+            return k
+
+        def add(k: int, code_id: str, reason: str) -> None:
+            reasons = found[k].setdefault(code_id, [])
+            if reason not in reasons:
+                reasons.append(reason)
+
+        strings = self.pipeline.vocab.strings
+        keyworded: set[tuple[str, int]] = set()  # (code, token) already explained by a keyword
+        for match_id, start, end in self._phrase(doc):
+            k = sentence_of(start, end)
+            if k is not None:
+                code_id = strings[match_id]
+                add(k, code_id, f"matched keyword '{doc[start:end].text.lower()}'")
+                keyworded.update((code_id, i) for i in range(start, end))
+        for match_id, start, end in self._matcher(doc):
+            k = sentence_of(start, end)
+            if k is not None:
+                code_id, number = self._rules[match_id]
+                add(k, code_id, f"matched pattern {number} {_quote(doc[start:end].text)}")
+        self._match_lemmas(doc, bounds, sentence_of, add, keyworded)
+        return found
+
+    def _match_lemmas(self, doc: Any, bounds, sentence_of, add, keyworded: set[tuple[str, int]]) -> None:
+        from spacy.attrs import LEMMA, LOWER
+
+        keys = doc.to_array([LOWER, LEMMA]).tolist()
+        lowers = [k[0] for k in keys]
+        for i, (lower, lemma) in enumerate(keys):
+            entry = self._cache.get((lower, lemma))
+            if entry is None:
+                entry = self._cache[(lower, lemma)] = self._entry(lower, lemma)
+            if entry is _NOTHING:
+                continue
+            k = sentence_of(i, i + 1)
+            if k is None:
+                continue
+            text = doc[i].text
+            for hint, how in entry.lemma:
+                if (hint.code_id, i) in keyworded:
+                    continue  # the keyword reason already says it
+                detail = f"{_quote(text)}, compound" if how else _quote(text)
+                add(k, hint.code_id, f"matched lemma '{hint.hint}' in {detail}")
+            end = bounds[k][1]
+            for hint, particle_hash, particle in entry.verbs:
+                for j in range(i + 1, min(end, i + 1 + PARTICLE_WINDOW)):
+                    if lowers[j] == particle_hash:
+                        add(k, hint.code_id, f"matched lemma '{hint.hint}' in {_quote(f'{text} … {doc[j].text}')}")
+                        break
+                else:
+                    if i - 2 >= bounds[k][0] and lowers[i - 1] == self._te and lowers[i - 2] == particle_hash:
+                        add(k, hint.code_id, f"matched lemma '{hint.hint}' in {_quote(doc[i - 2 : i + 1].text)}")
+            for hint, words in entry.phrases:
+                if i + len(words) <= end and all(
+                    words[n] & self._token_keys(keys[i + n]) for n in range(1, len(words))
+                ):
+                    add(k, hint.code_id, f"matched lemma '{hint.hint}' in {_quote(doc[i : i + len(words)].text)}")
+
+    def _token_keys(self, key: list[int]) -> frozenset[str]:
+        strings = self.pipeline.vocab.strings
+        return frozenset(self.forms.lemmas(strings[key[0]])) | {strings[key[1]].lower()}
+
+    def _entry(self, lower: int, lemma: int) -> _Entry:
+        strings = self.pipeline.vocab.strings
+        word = strings[lower]
+        keys = set(self.forms.lemmas(word)) | {strings[lemma].lower()}
+        hits: dict[_LemmaHint, str] = {}
+        for key in keys:
+            for hint in self._single.get(key, ()):
+                hits.setdefault(hint, "")
+        if self._heads:
+            for head in self.forms.compound_heads(word, self._heads):
+                for hint in self._heads[head]:
+                    hits.setdefault(hint, "compound")
+        verbs = tuple(
+            (hint, self._particles[particle], particle)
+            for key in keys
+            for hint, particle in self._verbs.get(key, ())
+            if hint not in hits
+        )
+        phrases = tuple(p for key in keys for p in self._phrases.get(key, ()))
+        if not (hits or verbs or phrases):
+            return _NOTHING
+        return _Entry(tuple(hits.items()), verbs, phrases)
+
+
+def check_pattern(pattern: Iterable[dict[str, Any]]) -> str | None:
+    """A plain-language problem with a token pattern, or None if it looks fine.
+
+    Catches the usual mistakes (a misspelt attribute, a wrong operator, a bad
+    regular expression) with a message that says which token and what to write;
+    spaCy's own validation runs afterwards for the rest.
+    """
+    for position, token in enumerate(pattern, 1):
+        if not isinstance(token, dict):
+            return f"token {position} must be a mapping such as {{LOWER: woord}}"
+        for key, value in token.items():
+            name = str(key).upper()
+            if name not in ATTRIBUTES:
+                close = difflib.get_close_matches(name, ATTRIBUTES, n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                return f"token {position}: unknown attribute '{key}'{hint}"
+            if name == "OP" and not (value in OPERATORS or (isinstance(value, str) and OP_RANGE.match(value))):
+                return f"token {position}: OP must be one of ! ? * + or {{n,m}}, not {value!r}"
+            if isinstance(value, dict):
+                for op, argument in value.items():
+                    if str(op).upper() == "REGEX":
+                        try:
+                            re.compile(str(argument))
+                        except re.error as exc:
+                            return f"token {position}: {key} REGEX {argument!r} is not a valid regular expression ({exc})"
+    return None
+
+
+def _spacy_problem(message: str) -> str:
+    """spaCy's validation message, reduced to its lines about the pattern."""
+    lines = []
+    for line in message.splitlines():
+        m = re.match(r"- \[pattern -> (\d+)(?: -> ([^\]]*))?\] (.*)", line.strip())
+        if m:
+            token = int(m.group(1)) + 1
+            field_ = (m.group(2) or "").split(" -> ")[0]
+            lines.append(f"token {token}" + (f", {field_}" if field_ else "") + f": {m.group(3).lower()}")
+    return "; ".join(lines[:2]) if lines else message.strip().splitlines()[0]
+
+
+def _quote(text: str, width: int = 50) -> str:
+    text = " ".join(text.split())
+    if len(text) > width:
+        text = text[: width - 1] + "…"
+    return f'"{text}"'

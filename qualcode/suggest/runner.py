@@ -1,0 +1,247 @@
+"""A suggestion run: transcripts in, pending suggestions stored, a summary out.
+
+:func:`run_suggestions` is what ``qualcode suggest`` and the coding screen's worker
+call. It reports progress through a callback and polls a cancellation callback
+between transcripts; each transcript's suggestions are stored in one transaction,
+so a cancelled or killed run leaves every transcript either done or untouched.
+
+What gets proposed, per respondent sentence and code:
+
+* the rule suggester's hits, and the learned model's codes scoring at least the
+  project's ``suggestion_threshold``;
+* never a code that a coding of the same code already covers (the
+  :func:`~qualcode.suggest.segments.substantial` overlap rule), nor one decided
+  before (accepted or rejected) for a span that lines up with it;
+* adjacent sentences of one turn proposing the same code become one suggestion
+  over the run of sentences, with the reasons of all of them.
+
+Human codings are never changed: suggestions live in their own table until a
+researcher accepts one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import Transcript
+from ..project import Project
+from ..store import Store
+from .analysis import analyse
+from .learned import NAME as LEARNED, ModelInfo, features
+from .pipeline import load_pipeline
+from .rules import NAME as RULES, RuleSuggester
+from .segments import Sentence, labels_for
+from .training import codable_codes, prepare_model
+
+Progress = Callable[[int, int, str], None]  # (done, total, what): same shape as importing's
+Cancel = Callable[[], bool]
+
+MAX_REASONS = 4  # reasons kept per suggestion (a long run of sentences has many)
+
+
+@dataclass(slots=True)
+class RunSummary:
+    """What a suggestion run did."""
+
+    transcripts: int = 0  # transcripts processed
+    sentences: int = 0  # respondent sentences looked at
+    added: int = 0  # new pending suggestions
+    kept: int = 0  # pending suggestions proposed again (same id)
+    removed: int = 0  # pending suggestions no longer proposed
+    by_suggester: Counter = field(default_factory=Counter)  # proposals per suggester
+    pending: int = 0  # pending suggestions in the project after the run
+    cancelled: bool = False
+    pipeline: str = ""
+    model: ModelInfo | None = None
+    trained: bool = False
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def run_suggestions(
+    project: Project | Path | str,
+    transcript_ids: Sequence[int] | None = None,
+    *,
+    learned: bool = True,
+    train: bool = False,
+    progress: Progress | None = None,
+    should_cancel: Cancel | None = None,
+) -> RunSummary:
+    """Compute and store suggestions for ``transcript_ids`` (default: all transcripts).
+
+    ``project`` is an open :class:`Project`, or a project folder: then the run opens
+    (and closes) its own store connection, which is what a thread worker needs.
+    ``learned=False`` uses the codebook hints only; ``train=True`` retrains the
+    learned model first even if it is not stale.
+    ``progress(done, total, what)`` is called as the run goes (``done`` counts
+    transcripts); ``should_cancel()`` is polled between transcripts and steps.
+    """
+    started = time.perf_counter()
+    own = not isinstance(project, Project)
+    proj = Project(Path(project)) if own else project
+    try:
+        return _run(proj, transcript_ids, learned, train, progress or _quiet, should_cancel or _never, started)
+    finally:
+        if own:
+            proj.close()
+
+
+def _run(
+    project: Project,
+    transcript_ids: Sequence[int] | None,
+    learned: bool,
+    train: bool,
+    progress: Progress,
+    should_cancel: Cancel,
+    started: float,
+) -> RunSummary:
+    summary = RunSummary()
+    store = project.store
+    codebook = project.codebook
+    config = project.config
+    ids = list(transcript_ids) if transcript_ids is not None else list(store.transcript_names())
+    total = len(ids)
+
+    progress(0, total, "loading the spaCy pipeline")
+    pipeline = load_pipeline(config.spacy_model)
+    rules = RuleSuggester(pipeline, codebook)
+    summary.pipeline = pipeline.name
+    summary.warnings.extend(rules.warnings)
+    if should_cancel():
+        summary.cancelled = True
+        return summary
+
+    model = None
+    analysed: dict[int, list[Sentence]] = {}
+    if learned:
+        progress(0, total, "checking the learned model")
+        prepared = prepare_model(
+            project.root, store, codebook, pipeline, rules, config.role_of, force=train, should_cancel=should_cancel
+        )
+        model = prepared.model
+        summary.trained = prepared.trained
+        summary.model = model.info if model else None
+        if prepared.note:
+            summary.notes.append(prepared.note)
+        for item in prepared.data or ():  # reuse the sentences training just analysed
+            analysed.setdefault(item.transcript_id, []).append(item.sentence)
+        if should_cancel():
+            summary.cancelled = True
+            return summary
+
+    codable = set(codable_codes(codebook))
+    threshold = config.suggestion_threshold
+    for done, (transcript, sentences) in enumerate(_sentences(store, pipeline, rules, config.role_of, ids, analysed, model is not None), 1):
+        scores = model.scores([features(s.words, s.hits) for s in sentences]) if model else None
+        proposals = propose(
+            sentences,
+            scores,
+            threshold,
+            codable,
+            covered=store.codings(transcript.id),
+            decided=store.suggestions(transcript.id, statuses=("accepted", "rejected")),
+            examples=model.info.codes if model else {},
+        )
+        added, kept, removed = store.replace_pending_suggestions(transcript.id, proposals)
+        summary.transcripts += 1
+        summary.sentences += len(sentences)
+        summary.added += added
+        summary.kept += kept
+        summary.removed += removed
+        summary.by_suggester.update(p[3] for p in proposals)
+        progress(done, total, transcript.name)
+        if should_cancel():
+            summary.cancelled = done < total
+            break
+    summary.pending = store.suggestion_counts().get("pending", 0)
+    summary.seconds = round(time.perf_counter() - (started or 0), 2)
+    return summary
+
+
+def _sentences(
+    store: Store, pipeline, rules: RuleSuggester, role_of, ids: list[int], analysed: dict[int, list[Sentence]], words: bool
+) -> Iterator[tuple[Transcript, list[Sentence]]]:
+    """The sentences of each transcript, in order: reused from training or analysed now."""
+    todo = [tid for tid in ids if tid not in analysed]
+    fresh = analyse(pipeline, (store.load_transcript(tid) for tid in todo), role_of, rules=rules, words=words)
+    for tid in ids:
+        if tid in analysed:
+            yield store.load_transcript(tid), analysed[tid]
+        else:
+            yield next(fresh)
+
+
+def propose(
+    sentences: Sequence[Sentence],
+    scores: Sequence[dict[str, float]] | None,
+    threshold: float,
+    codable: set[str],
+    *,
+    covered: Iterable = (),
+    decided: Iterable = (),
+    examples: dict[str, int] | None = None,
+) -> list[tuple[int, int, str, str, float | None, str]]:
+    """Proposals ``(start, end, code, suggester, score, reason)`` for one transcript's sentences.
+
+    ``covered`` are the transcript's codings and ``decided`` its accepted and
+    rejected suggestions (anything with ``start``, ``end`` and ``code_id``): a
+    sentence that lines up with one of those for a code gets no proposal for it.
+    """
+    spans = [(s.start, s.end) for s in sentences]
+    done = labels_for(spans, [*covered, *decided])
+    examples = examples or {}
+    per_sentence: list[dict[str, tuple[set[str], float | None, list[str]]]] = []
+    for i, sentence in enumerate(sentences):
+        found: dict[str, tuple[set[str], float | None, list[str]]] = {}
+        for code, reasons in sentence.hits.items():
+            if code in codable and code not in done[i]:
+                found[code] = ({RULES}, None, list(reasons))
+        if scores is not None:
+            for code, score in scores[i].items():
+                if score >= threshold and code in codable and code not in done[i]:
+                    names, _, reasons = found.get(code, (set(), None, []))
+                    reason = f"learned from {examples.get(code, 0)} coded sentences (score {score:.2f})"
+                    found[code] = (names | {LEARNED}, score, [*reasons, reason])
+        per_sentence.append(found)
+    return _merge_runs(sentences, per_sentence)
+
+
+def _merge_runs(sentences, per_sentence) -> list[tuple[int, int, str, str, float | None, str]]:
+    """Join adjacent sentences of one turn that propose the same code."""
+    out = []
+    open_runs: dict[str, list] = {}  # code -> [start, end, turn, last index, names, score, reasons]
+
+    def close(code: str) -> None:
+        start, end, _, _, names, score, reasons = open_runs.pop(code)
+        unique = list(dict.fromkeys(reasons))
+        reason = "; ".join(unique[:MAX_REASONS]) + (f"; and {len(unique) - MAX_REASONS} more" if len(unique) > MAX_REASONS else "")
+        out.append((start, end, code, "+".join(sorted(names, key=(RULES, LEARNED).index)), score, reason))
+
+    for i, (sentence, found) in enumerate(zip(sentences, per_sentence, strict=True)):
+        for code in [c for c, run in open_runs.items() if run[2] != sentence.turn or run[3] != i - 1 or c not in found]:
+            close(code)
+        for code, (names, score, reasons) in found.items():
+            run = open_runs.get(code)
+            if run is None:
+                open_runs[code] = [sentence.start, sentence.end, sentence.turn, i, set(names), score, list(reasons)]
+            else:
+                run[1], run[3] = sentence.end, i
+                run[4] |= names
+                run[5] = score if run[5] is None else (run[5] if score is None else max(run[5], score))
+                run[6].extend(reasons)
+    for code in list(open_runs):
+        close(code)
+    return sorted(out)
+
+
+def _quiet(done: int, total: int, what: str) -> None:
+    """No progress reporting."""
+
+
+def _never() -> bool:
+    return False

@@ -1,0 +1,117 @@
+"""The project's learned model: where it lives, when it is (re)trained, loading it.
+
+The model sits in ``.qualcode/model/`` next to ``qualcode.db``. It is trained on
+request (``qualcode suggest --train``, :func:`train_project`) and, during a
+suggestion run, automatically when there is none yet or when enough codings were
+made or removed since it was trained (:func:`~qualcode.suggest.learned.needs_training`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..codebook import Codebook
+from ..errors import NOTHING_TO_TRAIN, QualcodeError
+from ..store import Store
+from .dataset import Labelled, labelled_sentences
+from .learned import MIN_EXAMPLES, MODEL_DIR, LearnedModel, ModelInfo, code_counts, features, needs_training, train
+from .pipeline import Pipeline
+from .rules import RuleSuggester
+
+
+def model_dir(root: Path) -> Path:
+    return Path(root) / MODEL_DIR
+
+
+def codable_codes(codebook: Codebook) -> list[str]:
+    return [c.id for c in codebook.walk() if c.codable]
+
+
+def saved_info(root: Path) -> ModelInfo | None:
+    """The meta data of the saved model, or None if there is none (or it is unreadable)."""
+    try:
+        return ModelInfo(**json.loads((model_dir(root) / "meta.json").read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def coding_state(store: Store, since_id: int = 0) -> tuple[int, int, int]:
+    """``(codings, codings with id > since_id, highest coding id)``."""
+    total, new, top = store.conn.execute(
+        "SELECT count(*), coalesce(sum(id > ?), 0), coalesce(max(id), 0) FROM codings", (since_id,)
+    ).fetchone()
+    return int(total), int(new), int(top)
+
+
+@dataclass(slots=True)
+class Prepared:
+    """The model a suggestion run will use, and what happened to get it."""
+
+    model: LearnedModel | None
+    trained: bool = False
+    note: str = ""
+    data: list[Labelled] | None = None  # the analysed training sentences, when trained now
+
+
+def train_project(
+    root: Path,
+    store: Store,
+    codebook: Codebook,
+    pipeline: Pipeline,
+    rules: RuleSuggester,
+    role_of: Callable[[str | None], str],
+    *,
+    should_cancel: Callable[[], bool] | None = None,
+) -> tuple[LearnedModel, list[Labelled]]:
+    """Train on every coded transcript, save the model in the project, return it and its data."""
+    data = labelled_sentences(store, pipeline, rules, role_of, codable_codes(codebook), should_cancel=should_cancel)
+    total, _, top = coding_state(store)
+    model = train(
+        [features(d.sentence.words, d.sentence.hits) for d in data],
+        [d.gold for d in data],
+        transcripts=len({d.transcript_id for d in data}),
+        codings=total,
+        max_coding_id=top,
+        should_cancel=should_cancel,
+    )
+    if should_cancel is None or not should_cancel():
+        model.save(model_dir(root))
+    return model, data
+
+
+def prepare_model(
+    root: Path,
+    store: Store,
+    codebook: Codebook,
+    pipeline: Pipeline,
+    rules: RuleSuggester,
+    role_of: Callable[[str | None], str],
+    *,
+    force: bool = False,
+    should_cancel: Callable[[], bool] | None = None,
+) -> Prepared:
+    """The saved model, retrained first when asked (``force``) or when it is stale.
+
+    Not enough coding yet is no error here (the rules still suggest): the result
+    then has no model and a note saying why.
+    """
+    info = saved_info(root)
+    total, new, _ = coding_state(store, info.max_coding_id if info else 0)
+    if not force and info is not None and not needs_training(info, total, new):
+        try:
+            return Prepared(LearnedModel.load(model_dir(root)))
+        except QualcodeError:
+            pass  # unreadable (e.g. another spaCy version wrote it): train a new one
+    try:
+        model, data = train_project(root, store, codebook, pipeline, rules, role_of, should_cancel=should_cancel)
+    except QualcodeError as exc:
+        if exc.code != NOTHING_TO_TRAIN.code or force:
+            raise
+        return Prepared(None, note=f"no learned suggestions yet: a code needs {MIN_EXAMPLES} coded sentences")
+    return Prepared(model, trained=True, data=data)
+
+
+__all__ = ["Prepared", "code_counts", "model_dir", "prepare_model", "saved_info", "train_project"]
