@@ -154,7 +154,7 @@ class DutchForms:
             if not word.startswith(front + "ge") or len(word) - len(front) < 6:
                 continue
             rest = word[len(front) + 2 :]
-            if rest.endswith("en") and front + rest in self.verbs:
+            if rest.endswith("n") and front + rest in self.verbs:
                 out.append(front + rest)  # gegaan -> gaan, meegegaan -> meegaan
             elif rest.endswith(("d", "t")):
                 for stem in (rest[:-1], rest):  # gebeld -> bel; geleid -> leid

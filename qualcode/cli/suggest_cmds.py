@@ -1,0 +1,303 @@
+"""`qualcode suggest` and `qualcode suggestions`: spaCy proposes, the researcher decides."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import click
+
+from ..coding import check_code, resolve_transcript
+from ..errors import ALREADY_DECIDED, error
+from ..model import ACCEPTED, PENDING, REJECTED
+from .base import State, main, pass_state
+from .render import emit, format_option, note, shorten, warn
+
+STATUSES = (PENDING, ACCEPTED, REJECTED, "all")
+EVALUATION_COLUMNS = (
+    "suggester", "code", "coded", "suggested", "tp", "fp", "fn", "precision", "recall", "f1", "kappa",
+)  # fmt: skip
+
+
+@main.command()
+@click.argument("transcripts", nargs=-1)
+@click.option("--rules-only", is_flag=True, help="Use the codebook hints only, not the learned model.")
+@click.option("--train", "train_only", is_flag=True, help="(Re)train the learned model on the project's coding now, then stop.")
+@click.option("--evaluate", is_flag=True, help="Score both suggesters against the human coding instead of suggesting.")
+@click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True, help="Cross-validation folds for --evaluate (by transcript).")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="With --evaluate: also write the table to this CSV file.")
+@pass_state
+def suggest(
+    state: State, transcripts: tuple[str, ...], rules_only: bool, train_only: bool, evaluate: bool, folds: int, csv_path: Path | None
+) -> None:
+    """Let spaCy propose codes for sentences of respondents' turns (default: all transcripts).
+
+    Two suggesters: the codebook's hints (keywords, lemmas, token patterns) and a
+    model learned from your own coding (codes with 8+ coded sentences; retrained
+    when 10+ codings changed). Suggestions wait for review: list them with
+    `qualcode suggestions`, then `qualcode suggestions accept|reject ID...`.
+    Nothing you coded is changed, and a rejected suggestion is never proposed again.
+    """
+    if evaluate and train_only:
+        raise click.UsageError("use --evaluate or --train, not both")
+    if csv_path and not evaluate:
+        raise click.UsageError("--csv goes with --evaluate")
+    project = state.project()
+    if evaluate:
+        if transcripts:
+            raise click.UsageError("--evaluate uses every coded transcript; leave out TRANSCRIPT")
+        _evaluate(project, folds, csv_path)
+        return
+    if train_only:
+        _train(project)
+        return
+    from ..suggest import run_suggestions
+
+    store = project.store
+    ids = [resolve_transcript(store, t) for t in transcripts] if transcripts else None
+    with _Progress("suggesting") as progress:
+        summary = run_suggestions(project, ids, learned=not rules_only, progress=progress)
+    for message in summary.warnings:
+        warn(message)
+    for message in summary.notes:
+        note(message)
+    if summary.trained and summary.model:
+        note(_trained_line(summary.model))
+    sources = ", ".join(f"{n} by {name}" for name, n in sorted(summary.by_suggester.items()))
+    click.echo(
+        f"{summary.added} new suggestion(s) in {summary.transcripts} transcript(s)"
+        + (f" ({sources})" if sources else "")
+        + (f"; {summary.removed} no longer proposed" if summary.removed else "")
+        + f"; {summary.pending} pending in total"
+    )
+    if summary.pending:
+        note("review them with `qualcode suggestions`, then `qualcode suggestions accept|reject ID...`")
+
+
+def _trained_line(info) -> str:
+    return (
+        f"trained the learned model on {info.sentences} sentences of {info.transcripts} transcript(s)"
+        f" in {info.seconds:.1f} s: {len(info.codes)} code(s)"
+    )
+
+
+def _train(project) -> None:
+    from ..suggest.learned import MIN_EXAMPLES
+    from ..suggest.pipeline import load_pipeline
+    from ..suggest.rules import RuleSuggester
+    from ..suggest.training import train_project
+
+    with _Progress("training") as progress:
+        progress(0, 1, "loading the spaCy pipeline")
+        pipeline = load_pipeline(project.config.spacy_model)
+        rules = RuleSuggester(pipeline, project.codebook)
+        progress(0, 1, "training")
+        model, _ = train_project(project.root, project.store, project.codebook, pipeline, rules, project.config.role_of)
+        progress(1, 1, "done")
+    info = model.info
+    click.echo(_trained_line(info))
+    emit(sorted(info.codes.items()), ["code", "coded sentences"], "table", right=("coded sentences",))
+    if info.skipped:
+        note(
+            f"not learned (fewer than {MIN_EXAMPLES} coded sentences): "
+            + ", ".join(f"{code} ({n})" for code, n in info.skipped.items())
+        )
+
+
+def _evaluate(project, folds: int, csv_path: Path | None) -> None:
+    from ..suggest.evaluate import evaluate_project
+
+    with _Progress("evaluating") as progress:
+        result = evaluate_project(project, folds=folds, progress=progress)
+    rows = evaluation_rows(result)
+    shown = [[_fmt(v) for v in row] for row in rows]
+    emit(shown, EVALUATION_COLUMNS, "table", right=EVALUATION_COLUMNS[2:])
+    if result.sweep:
+        click.echo()
+        emit(
+            [(f"{t:.1f}", _fmt(p), _fmt(r), _fmt(f)) for t, p, r, f in result.sweep],
+            ["threshold", "precision", "recall", "f1"],
+            "table",
+            title="learned, micro average by suggestion_threshold",
+            right=("threshold", "precision", "recall", "f1"),
+        )
+    if csv_path is not None:
+        with csv_path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(EVALUATION_COLUMNS)
+            writer.writerows(["" if v is None else (round(v, 4) if isinstance(v, float) else v) for v in row] for row in rows)
+        note(f"wrote {csv_path}")
+    note(
+        f"{result.sentences} respondent sentences of {result.transcripts} coded transcript(s);"
+        f" learned at suggestion_threshold {result.threshold:g}"
+        + (f", {result.folds}-fold cross-validation by transcript" if result.folds else "")
+    )
+    for message in result.notes:
+        note(message)
+
+
+def evaluation_rows(result) -> list[list]:
+    """The evaluation as rows of EVALUATION_COLUMNS (numbers unformatted)."""
+    rows = []
+    for rep in (result.rules, result.learned):
+        if rep is None:
+            continue
+        for score in [*rep.codes, rep.micro, rep.macro]:
+            c = score.counts
+            is_macro = score.code == "macro"
+            rows.append(
+                [
+                    rep.suggester,
+                    score.code,
+                    c.support,
+                    c.predicted,
+                    None if is_macro else c.tp,
+                    None if is_macro else c.fp,
+                    None if is_macro else c.fn,
+                    score.precision,
+                    score.recall,
+                    score.f1,
+                    score.kappa,
+                ]
+            )
+    return rows
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+class _Progress:
+    """A progress bar on stderr when it is a terminal; silent otherwise (pipes, tests)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar = None
+        self.done = 0
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __call__(self, done: int, total: int, what: str) -> None:
+        stream = sys.stderr
+        if not stream.isatty():
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=max(total, 1), label=self.label, file=stream, show_pos=True)
+            self.bar.__enter__()
+        self.bar.label = f"{self.label}: {shorten(what, 30):30}"
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@main.group(invoke_without_command=True)
+@click.option("--status", type=click.Choice(STATUSES), default=PENDING, show_default=True, help="Which suggestions to list.")
+@click.option("--transcript", help="Only this transcript.")
+@click.option("--code", "codes", multiple=True, help="Only this code and its sub-codes (repeatable).")
+@format_option
+@click.pass_context
+def suggestions(ctx: click.Context, status: str, transcript: str | None, codes: tuple[str, ...], fmt: str) -> None:
+    """List suggestions (default: pending ones); accept or reject them by id.
+
+    \b
+    qualcode suggestions                       the pending ones, in reading order
+    qualcode suggestions accept 12 13          accept: codings with origin 'suggested'
+    qualcode suggestions accept 14 --code X    accept with another code
+    qualcode suggestions reject 15             never proposed again
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from ..suggest.review import list_suggestions, pending_suggestions
+
+    state = ctx.ensure_object(State)
+    project = state.project()
+    store = project.store
+    tid = resolve_transcript(store, transcript) if transcript else None
+    wanted = None
+    if codes:
+        wanted = []
+        for code_id in codes:
+            if code_id in project.codebook:
+                wanted += [code_id, *(c.id for c in project.codebook.descendants(code_id))]
+            elif store.code_exists(code_id):
+                wanted.append(code_id)  # left the codebook: its suggestions can still be listed
+            else:
+                check_code(project.codebook, code_id)  # raises "unknown code" with a suggestion
+    if status == PENDING:
+        rows = [r for r in pending_suggestions(store, tid) if wanted is None or r.code_id in wanted]
+    else:
+        rows = list_suggestions(store, statuses=None if status == "all" else (status,), transcript_id=tid, code_ids=wanted)
+    names = store.transcript_names()
+    texts: dict[int, str] = {}
+    out = []
+    for r in rows:
+        if r.transcript_id not in texts:
+            texts[r.transcript_id] = store.transcript_text(r.transcript_id)
+        quote = texts[r.transcript_id][r.start : r.end]
+        if fmt == "table":
+            quote, reason = shorten(quote), shorten(r.reason or "", 70)
+        else:
+            reason = r.reason
+        score = None if r.score is None else (f"{r.score:.2f}" if fmt == "table" else round(r.score, 4))
+        out.append((r.id, names.get(r.transcript_id), r.start, r.end, r.code_id, r.suggester, score, r.status, reason, quote))
+    emit(
+        out,
+        ["id", "transcript", "start", "end", "code", "suggester", "score", "status", "reason", "text"],
+        fmt,
+        right=("id", "start", "end", "score"),
+    )
+    if fmt == "table" and not out:
+        note("no suggestions" + (" pending; run `qualcode suggest`" if status == PENDING else ""))
+
+
+def _pending(store, ids: tuple[int, ...]) -> None:
+    """Refuse the whole command before changing anything if an id is unknown or decided."""
+    for suggestion_id in ids:
+        row = store.get_suggestion(suggestion_id)  # raises "no suggestion with id"
+        if row.status != PENDING:
+            raise error(ALREADY_DECIDED, id=suggestion_id, status=row.status)
+
+
+@suggestions.command("accept")
+@click.argument("ids", nargs=-1, type=int, required=True)
+@click.option("--code", "code_id", help="Accept the span with this code instead of the suggested one.")
+@pass_state
+def accept_cmd(state: State, ids: tuple[int, ...], code_id: str | None) -> None:
+    """Accept suggestions: each becomes a coding (origin 'suggested', linked to its suggestion)."""
+    from ..suggest.review import accept
+
+    project = state.project()
+    store = project.store
+    if code_id is not None:
+        check_code(project.codebook, code_id)
+    _pending(store, ids)
+    names = store.transcript_names()
+    for suggestion_id in ids:
+        coding = accept(store, suggestion_id, state.coder, code_id, codebook=project.codebook)
+        click.echo(
+            f"accepted suggestion {suggestion_id} as coding {coding.id}: {coding.code_id} on"
+            f" {names.get(coding.transcript_id)} {coding.start}:{coding.end} {shorten(coding.quote)!r}"
+        )
+
+
+@suggestions.command("reject")
+@click.argument("ids", nargs=-1, type=int, required=True)
+@pass_state
+def reject_cmd(state: State, ids: tuple[int, ...]) -> None:
+    """Reject suggestions: the same span and code will not be proposed again."""
+    from ..suggest.review import reject
+
+    store = state.project().store
+    _pending(store, ids)
+    for suggestion_id in ids:
+        row = reject(store, suggestion_id, state.coder)
+        click.echo(f"rejected suggestion {suggestion_id}: {row.code_id} {row.start}:{row.end}")

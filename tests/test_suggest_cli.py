@@ -1,0 +1,185 @@
+"""`qualcode suggest` and `qualcode suggestions` through click's runner."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+from test_suggest_support import make_project
+
+from qualcode.cli import main
+
+BAD_CODEBOOK = """\
+title: Test
+codes:
+  - id: a
+    name: A
+    hints:
+      patterns:
+        - [{LOWERR: x}]
+"""
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def root(tmp_path):
+    project = make_project(tmp_path / "studie")
+    project.close()
+    return tmp_path / "studie"
+
+
+def run(runner, root, *args):
+    return runner.invoke(main, ["--project", str(root), "--coder", "anna", *args])
+
+
+def listing(runner, root, *args) -> list[dict]:
+    result = run(runner, root, "suggestions", "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_suggest_cli_suggest_then_list(runner, root):
+    result = run(runner, root, "suggest", "--rules-only")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("2 new suggestion(s) in 1 transcript(s) (2 by rules); 2 pending in total")
+    assert "qualcode suggestions" in result.stderr  # the next step, as a diagnostic
+    rows = listing(runner, root)
+    assert [(r["code"], r["status"], r["suggester"]) for r in rows] == [("doorverwijzing", "pending", "rules")] * 2
+    assert rows[1]["text"] == "De migrantenorganisaties helpen ons."
+    assert "organisatie" in rows[1]["reason"]
+    table = run(runner, root, "suggestions")
+    assert "doorverwijzing" in table.stdout and "reason" in table.stdout
+
+
+def test_suggest_cli_accept_reject_and_accept_with_another_code(runner, root):
+    run(runner, root, "suggest", "--rules-only")
+    first, second = (r["id"] for r in listing(runner, root))
+    result = run(runner, root, "suggestions", "accept", str(first))
+    assert result.exit_code == 0, result.output
+    assert f"accepted suggestion {first} as coding" in result.stdout
+    codings = run(runner, root, "codings", "--format", "csv")
+    (row,) = list(csv.DictReader(io.StringIO(codings.stdout)))
+    assert (row["origin"], row["coder"], row["code"]) == ("suggested", "anna", "doorverwijzing")
+
+    result = run(runner, root, "suggestions", "reject", str(second))
+    assert result.exit_code == 0 and f"rejected suggestion {second}" in result.stdout
+    assert listing(runner, root) == []
+    assert {r["status"] for r in listing(runner, root, "--status", "all")} == {"accepted", "rejected"}
+    assert [r["id"] for r in listing(runner, root, "--status", "rejected")] == [second]
+
+    again = run(runner, root, "suggest", "--rules-only")
+    assert again.stdout.startswith("0 new suggestion(s)")  # the rejected one stays rejected
+
+
+def test_suggest_cli_accept_with_code_option(runner, root):
+    run(runner, root, "suggest", "--rules-only")
+    first = listing(runner, root)[0]["id"]
+    result = run(runner, root, "suggestions", "accept", str(first), "--code", "vertrouwen")
+    assert result.exit_code == 0, result.output
+    assert ": vertrouwen on int1" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["suggestions", "accept", "999"], "no suggestion with id 999"),
+        (["suggestions", "reject", "1", "999"], "no suggestion with id 999"),
+        (["suggestions", "accept", "1", "--code", "nope"], "unknown code 'nope'"),
+        (["suggestions", "--code", "nope"], "unknown code 'nope'"),
+        (["suggestions", "--transcript", "zzz"], "no transcript named 'zzz'"),
+    ],
+)
+def test_suggest_cli_user_errors_without_traceback(runner, root, args, message):
+    run(runner, root, "suggest", "--rules-only")
+    result = run(runner, root, *args)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    assert listing(runner, root, "--status", "all")[0]["status"] == "pending"  # nothing half done
+
+
+def test_suggest_cli_deciding_twice_is_refused_before_anything_changes(runner, root):
+    run(runner, root, "suggest", "--rules-only")
+    first, second = (r["id"] for r in listing(runner, root))
+    run(runner, root, "suggestions", "reject", str(first))
+    result = run(runner, root, "suggestions", "accept", str(second), str(first))
+    assert result.exit_code == 1
+    assert f"suggestion {first} was already rejected" in result.stderr
+    assert [r["id"] for r in listing(runner, root)] == [second]  # second not accepted either
+
+
+def test_suggest_cli_bad_patterns_are_listed(runner, tmp_path):
+    root = tmp_path / "bad"
+    make_project(root, codebook=BAD_CODEBOOK).close()
+    result = run(runner, root, "suggest")
+    assert result.exit_code == 1
+    assert "code 'a', pattern 1: token 1: unknown attribute 'LOWERR' (did you mean LOWER?)" in result.stderr
+    assert "token pattern(s) in the hints" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_suggest_cli_evaluate_prints_a_table_and_writes_csv(runner, tmp_path):
+    from test_suggest_review import OTHER, TAART
+
+    text = "".join(f"R: {a} {b}\n" for a, b in zip(TAART, OTHER, strict=False))
+    root = tmp_path / "eval"
+    project = make_project(root, {"a.txt": text, "b.txt": text.replace("R: ", "R: Ja. "), "c.txt": "R: De organisaties helpen.\n"})
+    for name in ("a", "b"):
+        tid = project.store.transcript_id_by_name(name)
+        body = project.store.transcript_text(tid)
+        for sentence in TAART:
+            start = body.index(sentence)
+            project.store.add_coding(tid, start, start + len(sentence), "taart", "anna")
+        start = body.index("De bus kwam te laat.")
+        project.store.add_coding(tid, start, start + 20, "doorverwijzing", "anna")
+    project.close()
+    out = tmp_path / "eval.csv"
+    result = run(runner, root, "suggest", "--evaluate", "--folds", "3", "--csv", str(out))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["suggester", "code", "coded", "suggested", "tp", "fp", "fn", "precision", "recall", "f1", "kappa"]
+    assert any(line.split()[:2] == ["learned", "taart"] for line in lines)
+    assert any(line.split()[:2] == ["rules", "micro"] for line in lines)
+    assert "learned, micro average by suggestion_threshold" in result.stdout
+    assert "2-fold cross-validation by transcript" in result.stderr  # 2 coded transcripts: 2 folds
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    taart = next(r for r in rows if r["suggester"] == "learned" and r["code"] == "taart")
+    assert int(taart["coded"]) == 20
+    rules = next(r for r in rows if r["suggester"] == "rules" and r["code"] == "doorverwijzing")
+    assert (rules["coded"], rules["tp"]) == ("2", "0")
+
+
+def test_suggest_cli_train_reports_codes(runner, tmp_path):
+    from test_suggest_review import OTHER, TAART
+
+    root = tmp_path / "train"
+    project = make_project(root, {"a.txt": "".join(f"R: {a} {b}\n" for a, b in zip(TAART, OTHER, strict=False))})
+    tid = project.store.transcript_id_by_name("a")
+    body = project.store.transcript_text(tid)
+    for sentence in TAART:
+        start = body.index(sentence)
+        project.store.add_coding(tid, start, start + len(sentence), "taart", "anna")
+    project.close()
+    result = run(runner, root, "suggest", "--train")
+    assert result.exit_code == 0, result.output
+    assert "trained the learned model on 20 sentences of 1 transcript(s)" in result.stdout
+    assert "taart" in result.stdout
+    assert (root / ".qualcode" / "model" / "meta.json").exists()
+
+
+def test_suggest_cli_train_without_enough_coding_is_a_clear_error(runner, root):
+    result = run(runner, root, "suggest", "--train")
+    assert result.exit_code == 1
+    assert "no code has 8 coded sentences yet" in result.stderr
+
+
+def test_suggest_cli_option_conflicts(runner, root):
+    assert run(runner, root, "suggest", "--evaluate", "--train").exit_code == 2
+    assert run(runner, root, "suggest", "--csv", "x.csv").exit_code == 2

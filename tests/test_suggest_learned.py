@@ -1,0 +1,108 @@
+"""The learned suggester: trains on a small separable set, deterministically, and round-trips."""
+
+from __future__ import annotations
+
+import pytest
+
+from qualcode.errors import QualcodeError
+from qualcode.suggest.learned import (
+    RETRAIN_AFTER,
+    LearnedModel,
+    ModelInfo,
+    features,
+    needs_training,
+    train,
+)
+
+# Sentences as lemma lists. 'taart' only in code a, 'bus' only in code b.
+A = [["ik", "bak", "taart"], ["de", "taart", "zijn", "lekker"], ["taart", "met", "room"], ["wij", "eten", "taart"]] * 3
+B = [["de", "bus", "zijn", "laat"], ["met", "de", "bus", "naar", "school"], ["bus", "rijden", "niet"]] * 3
+NONE = [["het", "regenen", "vandaag"], ["wij", "gaan", "naar", "huis"], ["de", "school", "zijn", "dicht"], ["ik", "fietsen"]] * 4
+
+
+def data():
+    sentences = [*A, *B, *NONE]
+    labels = [{"a"}] * len(A) + [{"b"}] * len(B) + [set()] * len(NONE)
+    return sentences, labels
+
+
+@pytest.fixture(scope="module")
+def model() -> LearnedModel:
+    return train(*data(), codings=30, max_coding_id=30)
+
+
+def test_suggest_learned_separates_a_small_set(model):
+    taart, bus, neither = model.scores([["een", "taart"], ["de", "bus"], ["ik", "gaan", "fietsen"]])
+    assert taart["a"] > 0.5 > taart["b"]
+    assert bus["b"] > 0.5 > bus["a"]
+    assert neither["a"] < 0.5 and neither["b"] < 0.5
+
+
+def test_suggest_learned_is_deterministic(model):
+    again = train(*data())
+    probe = [["een", "taart"], ["de", "bus"], ["school"]]
+    assert again.scores(probe) == model.scores(probe)
+
+
+def test_suggest_learned_only_codes_with_enough_examples():
+    sentences, labels = data()
+    sentences.append(["zeldzaam"])
+    labels.append({"rare"})
+    trained = train(sentences, labels)
+    assert trained.codes == ["a", "b"]
+    assert trained.info.skipped == {"rare": 1}
+    assert trained.info.codes == {"a": 12, "b": 9}
+
+
+def test_suggest_learned_nothing_to_train_is_a_clear_error():
+    with pytest.raises(QualcodeError) as caught:
+        train([["x"]] * 20, [{"a"}] * 3 + [set()] * 17)
+    assert caught.value.code == "QC405"
+    assert "8 coded sentences" in caught.value.message
+
+
+def test_suggest_learned_saves_and_loads(model, tmp_path):
+    folder = tmp_path / ".qualcode" / "model"
+    model.save(folder)
+    model.save(folder)  # saving over an existing model replaces it
+    loaded = LearnedModel.load(folder)
+    assert loaded.info == model.info
+    probe = [["een", "taart"], ["de", "bus"]]
+    assert loaded.scores(probe) == pytest.approx(model.scores(probe))
+
+
+def test_suggest_learned_unreadable_model_is_a_clear_error(tmp_path):
+    (tmp_path / "meta.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(QualcodeError) as caught:
+        LearnedModel.load(tmp_path)
+    assert caught.value.code == "QC406"
+    assert "qualcode suggest --train" in caught.value.hint
+
+
+def test_suggest_learned_retrains_after_enough_coding_changes(model):
+    info = model.info  # trained with 30 codings
+    assert needs_training(None, 30, 0)
+    assert not needs_training(info, 30, 0)
+    assert not needs_training(info, 30 + RETRAIN_AFTER - 1, RETRAIN_AFTER - 1)
+    assert needs_training(info, 30 + RETRAIN_AFTER, RETRAIN_AFTER)  # added
+    assert needs_training(info, 30 - RETRAIN_AFTER, 0)  # removed
+    assert not needs_training(info, 30, 4)  # 4 added and 4 removed: 8 changes
+    assert needs_training(info, 30, 5)  # 5 added and 5 removed: 10 changes
+    stale = ModelInfo(**{**_as_dict(info), "features": "old"})
+    assert needs_training(stale, 30, 0)
+
+
+def test_suggest_learned_features_drop_stop_words_and_add_hint_evidence():
+    assert features(["de", "moeder", "zijn", "bang"], {"vertrouwen", "drempels"}) == [
+        "moeder",
+        "bang",
+        "rule:drempels",
+        "rule:vertrouwen",
+    ]
+    assert features(["de", "het"]) == ["_"]
+
+
+def _as_dict(info: ModelInfo) -> dict:
+    from dataclasses import asdict
+
+    return asdict(info)

@@ -1,0 +1,248 @@
+"""Suggestion runs and their review: provenance, rejection memory, human codings untouched."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from test_suggest_support import CODEBOOK, make_project, span_of
+
+from qualcode.errors import QualcodeError
+from qualcode.model import ACCEPTED, MANUAL, PENDING, REJECTED, SUGGESTED
+from qualcode.suggest import accept, pending_suggestions, reject, run_suggestions, skip, undo
+from qualcode.suggest.learned import MODEL_DIR, RETRAIN_AFTER
+from qualcode.suggest.pipeline import BLANK
+
+
+def by_code(project, transcript="int1"):
+    tid = project.store.transcript_id_by_name(transcript)
+    text = project.store.transcript_text(tid)
+    return {(r.code_id, text[r.start : r.end]): r for r in pending_suggestions(project.store, tid)}
+
+
+def test_suggest_run_proposes_respondent_sentences_with_reasons(tmp_path):
+    project = make_project(tmp_path)
+    summary = run_suggestions(project, learned=False)
+    assert summary.transcripts == 1 and summary.pipeline == BLANK
+    found = by_code(project)
+    assert set(found) == {
+        ("doorverwijzing", "Ik verwijs de moeder door naar het wijkteam. Soms is er een wachtlijst."),
+        ("doorverwijzing", "De migrantenorganisaties helpen ons."),
+    }
+    run = found[("doorverwijzing", "Ik verwijs de moeder door naar het wijkteam. Soms is er een wachtlijst.")]
+    assert run.suggester == "rules" and run.score is None and run.status == PENDING
+    assert "matched lemma 'doorverwijzen' in \"verwijs … door\"" in run.reason
+    assert "matched keyword 'wachtlijst'" in run.reason  # two sentences joined into one run
+    assert summary.added == 2 and summary.pending == 2
+
+
+def test_suggest_run_skips_interviewer_turns(tmp_path):
+    # Only the interviewer speaks of 'vertrouwen'; the default rule makes 'I' the interviewer.
+    project = make_project(tmp_path)
+    run_suggestions(project, learned=False)
+    assert not [r for r in pending_suggestions(project.store) if r.code_id == "vertrouwen"]
+
+
+def test_suggest_run_follows_a_configured_interviewer_rule(tmp_path):
+    text = "Onderzoeker: Vertrouwen de moeders u?\nAnna: Ze vertrouwen ons.\nOnderzoeker: Waarom?\nAnna: Omdat we er zijn.\n"
+    project = make_project(tmp_path, {"int2.txt": text}, config="interviewer_speakers: ['onderzoeker']\n")
+    run_suggestions(project, learned=False)
+    found = by_code(project, "int2")
+    assert set(found) == {("vertrouwen", "Ze vertrouwen ons.")}
+
+
+def test_suggest_accept_creates_a_coding_with_provenance_in_one_step(tmp_path):
+    project = make_project(tmp_path)
+    store = project.store
+    start, end = span_of(project, "int1", "Het weer was mooi.")
+    tid = store.transcript_id_by_name("int1")
+    human = store.add_coding(tid, start, end, "taart", "anna")
+    run_suggestions(project, learned=False)
+    row = by_code(project)[("doorverwijzing", "De migrantenorganisaties helpen ons.")]
+    coding = accept(store, row.id, "bert")
+    assert coding.origin == SUGGESTED and coding.suggestion_id == row.id and coding.coder == "bert"
+    assert (coding.start, coding.end, coding.code_id) == (row.start, row.end, "doorverwijzing")
+    decided = store.get_suggestion(row.id)
+    assert decided.status == ACCEPTED and decided.coding_id == coding.id and decided.decided_by == "bert"
+    assert store.get_coding(human.id) == human  # the human coding is untouched
+    with pytest.raises(QualcodeError) as caught:
+        accept(store, row.id, "bert")
+    assert caught.value.code == "QC404"
+
+
+def test_suggest_rejected_is_never_proposed_again(tmp_path):
+    project = make_project(tmp_path)
+    store = project.store
+    run_suggestions(project, learned=False)
+    row = by_code(project)[("doorverwijzing", "De migrantenorganisaties helpen ons.")]
+    rejected = reject(store, row.id, "anna")
+    assert rejected.status == REJECTED and rejected.decided_by == "anna"
+    summary = run_suggestions(project, learned=False)
+    assert summary.added == 0 and summary.kept == 1
+    assert ("doorverwijzing", "De migrantenorganisaties helpen ons.") not in by_code(project)
+    assert store.get_suggestion(row.id).status == REJECTED
+
+
+def test_suggest_nothing_proposed_where_a_human_coded_the_same_code(tmp_path):
+    project = make_project(tmp_path)
+    store = project.store
+    tid = store.transcript_id_by_name("int1")
+    start, end = span_of(project, "int1", "migrantenorganisaties helpen")  # part of the sentence
+    store.add_coding(tid, start, end, "doorverwijzing", "anna")
+    run_suggestions(project, learned=False)
+    assert ("doorverwijzing", "De migrantenorganisaties helpen ons.") not in by_code(project)
+
+
+def test_suggest_pending_hides_what_was_coded_by_hand_since(tmp_path):
+    project = make_project(tmp_path)
+    store = project.store
+    run_suggestions(project, learned=False)
+    row = by_code(project)[("doorverwijzing", "De migrantenorganisaties helpen ons.")]
+    store.add_coding(row.transcript_id, row.start, row.end, "doorverwijzing", "anna")
+    assert row.id not in {r.id for r in pending_suggestions(store)}
+
+
+def test_suggest_accept_with_another_code(tmp_path):
+    project = make_project(tmp_path)
+    store = project.store
+    run_suggestions(project, learned=False)
+    row = by_code(project)[("doorverwijzing", "De migrantenorganisaties helpen ons.")]
+    with pytest.raises(QualcodeError) as caught:
+        accept(store, row.id, "anna", "map", codebook=project.codebook)
+    assert caught.value.code == "QC304"  # a folder
+    with pytest.raises(QualcodeError):
+        accept(store, row.id, "anna", "nope", codebook=project.codebook)
+    assert store.get_suggestion(row.id).status == PENDING  # refused before anything was written
+    coding = accept(store, row.id, "anna", "vertrouwen", codebook=project.codebook)
+    assert coding.code_id == "vertrouwen" and coding.suggestion_id == row.id
+    summary = run_suggestions(project, learned=False)
+    assert summary.added == 0  # the original code is not proposed again either
+
+
+def test_suggest_undo_removes_only_the_coding_the_acceptance_made(tmp_path):
+    project = make_project(tmp_path)
+    store = project.store
+    run_suggestions(project, learned=False)
+    first, second = sorted(by_code(project).values(), key=lambda r: r.start)
+    made = accept(store, first.id, "anna")
+    assert undo(store, first.id).status == PENDING
+    with pytest.raises(QualcodeError):
+        store.get_coding(made.id)
+    # accepting where the same coding already exists links to it; undo keeps it
+    existing = store.add_coding(second.transcript_id, second.start, second.end, second.code_id, "anna")
+    linked = store.accept_suggestion(second.id, "anna")
+    assert linked.id == existing.id and linked.origin == MANUAL
+    undo(store, second.id)
+    assert store.get_coding(existing.id).origin == MANUAL
+    reject(store, first.id, "anna")
+    assert undo(store, first.id).status == PENDING
+
+
+def test_suggest_skip_walks_pending_in_reading_order_without_writing(tmp_path):
+    project = make_project(tmp_path)
+    store = project.store
+    run_suggestions(project, learned=False)
+    first, second = pending_suggestions(store)
+    before = store.conn.total_changes
+    assert skip(store, first.id) == second
+    assert skip(store, second.id) is None
+    assert store.conn.total_changes == before
+
+
+def test_suggest_rerun_keeps_ids_and_drops_what_is_no_longer_proposed(tmp_path):
+    project = make_project(tmp_path)
+    run_suggestions(project, learned=False)
+    ids = {r.id for r in pending_suggestions(project.store)}
+    again = run_suggestions(project, learned=False)
+    assert {r.id for r in pending_suggestions(project.store)} == ids and again.kept == 2
+    path = project.codebook_path
+    path.write_text(CODEBOOK.replace("lemmas: [doorverwijzen, organisatie, moeder]", "lemmas: [doorverwijzen, moeder]"), "utf-8")
+    project.reload_codebook()
+    changed = run_suggestions(project, learned=False)
+    assert changed.removed == 1
+    assert ("doorverwijzing", "De migrantenorganisaties helpen ons.") not in by_code(project)
+
+
+def test_suggest_run_can_be_cancelled_between_transcripts(tmp_path):
+    project = make_project(tmp_path, {"a.txt": "R: De organisaties helpen.\n", "b.txt": "R: De organisaties helpen niet.\n"})
+    seen = []
+    summary = run_suggestions(
+        project, learned=False, progress=lambda done, total, what: seen.append((done, total, what)), should_cancel=lambda: bool(
+            [s for s in seen if s[0] == 1]
+        )
+    )
+    assert summary.cancelled and summary.transcripts == 1
+    assert len(pending_suggestions(project.store)) == 1
+    assert seen[0] == (0, 2, "loading the spaCy pipeline")
+
+
+def test_suggest_run_in_a_worker_thread_with_its_own_connection(tmp_path):
+    project = make_project(tmp_path)
+    project.close()
+    result = {}
+    worker = threading.Thread(target=lambda: result.update(summary=run_suggestions(tmp_path, learned=False)))
+    worker.start()
+    worker.join()
+    assert result["summary"].added == 2
+
+
+def test_suggest_missing_spacy_model_names_the_fallback(tmp_path):
+    project = make_project(tmp_path, config="spacy_model: nl_core_news_zz\n")
+    with pytest.raises(QualcodeError) as caught:
+        run_suggestions(project)
+    assert caught.value.code == "QC400"
+    assert "nl_core_news_zz" in caught.value.message
+    assert "remove spacy_model" in caught.value.hint and BLANK in caught.value.hint
+
+
+TAART = [
+    "Ik bak graag taart met appels.",
+    "De taart was op tijd klaar.",
+    "Mijn zus eet altijd taart.",
+    "Zonder taart is het geen feest.",
+    "Die taart met room is lekker.",
+    "We delen de taart met de buren.",
+    "Een taart bakken kost een uur.",
+    "Oma bakte elke zondag taart.",
+    "Taart met slagroom blijft het lekkerst.",
+    "De kinderen vragen om taart.",
+]
+OTHER = [
+    "Het regent al de hele week.",
+    "De bus kwam te laat.",
+    "We gaan morgen naar het strand.",
+    "De school is vandaag dicht.",
+    "Mijn fiets heeft een lekke band.",
+    "Het park ligt achter het station.",
+    "De winkel sluit om zes uur.",
+    "Ik lees graag een boek.",
+    "Het concert begint om acht uur.",
+    "De trein stopt in Utrecht.",
+    "Morgen wordt het warm.",
+    "We wonen al jaren in deze straat.",
+]
+
+
+def test_suggest_learned_suggestions_from_own_coding_and_retraining(tmp_path):
+    coded = "".join(f"R: {s}\n" for pair in zip(TAART, OTHER, strict=False) for s in pair) + "".join(f"R: {s}\n" for s in OTHER[10:])
+    fresh = "R: Zij bakt vandaag een taart. Het station is groot.\n"
+    project = make_project(tmp_path, {"coded.txt": coded, "fresh.txt": fresh})
+    store = project.store
+    tid = store.transcript_id_by_name("coded")
+    for sentence in TAART:
+        store.add_coding(tid, *span_of(project, "coded", sentence), "taart", "anna")
+
+    summary = run_suggestions(project)
+    assert summary.trained and summary.model.codes == {"taart": 10}
+    assert (tmp_path / MODEL_DIR / "meta.json").exists()
+    found = by_code(project, "fresh")
+    row = found[("taart", "Zij bakt vandaag een taart.")]
+    assert row.suggester == "learned" and row.score >= project.config.suggestion_threshold
+    assert row.reason.startswith("learned from 10 coded sentences (score ")
+    assert ("taart", "Het station is groot.") not in found
+
+    assert not run_suggestions(project).trained  # nothing changed: the saved model is reused
+    for sentence in OTHER[: RETRAIN_AFTER]:
+        store.add_coding(tid, *span_of(project, "coded", sentence), "vertrouwen", "anna")
+    assert run_suggestions(project).trained  # enough new codings: retrained
+    assert run_suggestions(project, train=True).trained  # on request

@@ -1,0 +1,170 @@
+"""The rule suggester: codebook hints against Dutch sentences, with reasons."""
+
+from __future__ import annotations
+
+import pytest
+
+from qualcode.codebook import parse_codebook
+from qualcode.errors import QualcodeError
+from qualcode.suggest.pipeline import load_pipeline
+from qualcode.suggest.rules import RuleSuggester, check_pattern
+
+HINTS = """\
+title: Test
+codes:
+  - id: doorverwijzing
+    name: Doorverwijzing
+    hints:
+      keywords: [wachtlijst, warme overdracht]
+      lemmas: [doorverwijzen, organisatie, moeder, kennismaken]
+  - id: rol
+    name: Rol
+    hints:
+      lemmas: [rol, eigen kracht]
+      patterns:
+        - [{LOWER: wij}, {LOWER: zijn}, {LOWER: geen}, {LOWER: {IN: [hulpverleners, tolken]}}]
+        - [{LOWER: verwacht}, {IS_PUNCT: false, OP: "*"}, {LOWER: van}]
+  - id: folder
+    name: Map
+    codable: false
+    hints:
+      keywords: [map]
+"""
+
+
+def book(text: str = HINTS):
+    codebook, problems = parse_codebook(text, "codebook.yaml")
+    assert not problems, problems
+    return codebook
+
+
+@pytest.fixture(scope="module")
+def rules() -> RuleSuggester:
+    return RuleSuggester(load_pipeline(None), book())
+
+
+def hits(rules: RuleSuggester, text: str) -> list[dict[str, list[str]]]:
+    return rules.match(rules.pipeline.nlp(text))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "form"),
+    [
+        ("Ik wil haar doorverwijzen naar het wijkteam.", "doorverwijzen"),
+        ("Ik heb haar doorverwezen naar het wijkteam.", "doorverwezen"),
+        ("Zij doorverwijst elke week een gezin.", "doorverwijst"),
+        ("Ze verwijst de moeder van vier kinderen uiteindelijk door.", "verwijst … door"),
+        ("Ik verwees haar vorig jaar door naar de huisarts.", "verwees … door"),
+        ("Het is lastig om gezinnen door te verwijzen.", "door te verwijzen"),
+    ],
+)
+def test_suggest_rules_separable_verb_in_every_form(rules, sentence, form):
+    (found,) = hits(rules, sentence)
+    assert "doorverwijzing" in found
+    assert any(f"matched lemma 'doorverwijzen'" in r and form in r for r in found["doorverwijzing"]), found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lemma", "word"),
+    [
+        ("De migrantenorganisaties doen veel.", "organisatie", "migrantenorganisaties"),  # compound + plural
+        ("Die zelforganisatie is klein.", "organisatie", "zelforganisatie"),  # compound
+        ("De organisaties werken samen.", "organisatie", "organisaties"),  # plural missed by the lookup table
+        ("Veel moeders kwamen langs.", "moeder", "moeders"),  # plural missed by the lookup table
+        ("We hebben vorige week kennisgemaakt.", "kennismaken", "kennisgemaakt"),
+        ("Ze maakt volgende week kennis met het team.", "kennismaken", "maakt … kennis"),
+        ("Wie welke rollen heeft is onduidelijk.", "rol", "rollen"),
+    ],
+)
+def test_suggest_rules_lemmas_survive_inflection_and_compounds(rules, sentence, lemma, word):
+    found = hits(rules, sentence)[0]
+    reasons = [r for rs in found.values() for r in rs]
+    assert any(f"matched lemma '{lemma}'" in r and word in r for r in reasons), reasons
+
+
+def test_suggest_rules_compound_tails_do_not_overreach(rules):
+    assert hits(rules, "De controle was streng.") == [{}]  # no 'rol' in controle
+
+
+def test_suggest_rules_keywords_multiword_lemmas_and_patterns_with_reasons(rules):
+    found = hits(rules, "Er is een wachtlijst. Wij zijn geen hulpverleners. Ze hebben eigen krachten. Het weer is mooi.")
+    assert found[0] == {"doorverwijzing": ["matched keyword 'wachtlijst'"]}
+    assert found[1] == {"rol": ['matched pattern 1 "Wij zijn geen hulpverleners"']}
+    assert found[2] == {"rol": ['matched lemma \'eigen kracht\' in "eigen krachten"']}
+    assert found[3] == {}
+
+
+def test_suggest_rules_matches_stay_inside_their_sentence(rules):
+    # pattern 2 is `verwacht ... van`; here 'van' is in the next sentence
+    found = hits(rules, "Ik verwacht veel. Van hen niet.")
+    assert found == [{}, {}]
+
+
+def test_suggest_rules_folders_are_not_suggested(rules):
+    assert "folder" not in rules.codes
+    assert hits(rules, "Een map vol papieren.") == [{}]
+
+
+def test_suggest_rules_a_keyword_match_is_not_repeated_as_a_lemma_match():
+    text = HINTS.replace("keywords: [wachtlijst, warme overdracht]", "keywords: [moeders]")
+    found = hits(RuleSuggester(load_pipeline(None), book(text)), "De moeders kwamen.")[0]
+    assert found == {"doorverwijzing": ["matched keyword 'moeders'"]}
+
+
+BAD = """\
+title: Test
+codes:
+  - id: a
+    name: A
+    hints:
+      patterns:
+        - [{LOWERR: x}]
+        - [{LOWER: x, OP: "++"}]
+  - id: b
+    name: B
+    hints:
+      patterns:
+        - [{TEXT: {REGEX: "(unclosed"}}]
+        - [{LOWER: {INN: [x]}}]
+        - [{LOWER: ok}]
+"""
+
+
+def test_suggest_rules_bad_patterns_are_reported_together_with_code_ids():
+    with pytest.raises(QualcodeError) as caught:
+        RuleSuggester(load_pipeline(None), book(BAD))
+    exc = caught.value
+    assert exc.code == "QC402"
+    text = "\n".join(str(p) for p in exc.problems)
+    assert len(exc.problems) == 4
+    assert "code 'a', pattern 1: token 1: unknown attribute 'LOWERR' (did you mean LOWER?)" in text
+    assert "code 'a', pattern 2: token 1: OP must be one of" in text
+    assert "code 'b', pattern 1: token 1: TEXT REGEX '(unclosed' is not a valid regular expression" in text
+    assert "code 'b', pattern 2: token 1, LOWER" in text
+    assert "Traceback" not in text and "pydantic" not in text.lower()
+    assert "codebook.yaml:" in text  # located in the file
+
+
+def test_suggest_rules_patterns_needing_a_trained_pipeline_are_skipped_with_a_warning():
+    text = HINTS.replace("- [{LOWER: wij},", "- [{POS: PRON}, {LOWER: wij},")
+    rules = RuleSuggester(load_pipeline(None), book(text))
+    assert any("code 'rol', pattern 1 uses POS" in w and "spacy_model" in w for w in rules.warnings)
+    assert hits(rules, "Wij zijn geen tolken.") == [{}]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "problem"),
+    [
+        ([{"LOWER": "x"}], None),
+        ([{"lower": "x", "op": "?"}], None),
+        ([{"LEMMA": {"IN": ["a", "b"]}}, {"OP": "{1,3}"}], None),
+        ([{"SHAPEE": "Xxx"}], "unknown attribute 'SHAPEE' (did you mean SHAPE?)"),
+        ([{"LOWER": "x", "OP": "x"}], "OP must be one of"),
+    ],
+)
+def test_suggest_rules_check_pattern(pattern, problem):
+    result = check_pattern(pattern)
+    if problem is None:
+        assert result is None
+    else:
+        assert problem in result
