@@ -619,30 +619,30 @@ class Store:
         with self.transaction() as c:
             old = {
                 (r["start"], r["end"], r["code_id"]): r["id"]
+                # `+status`: look rows up by transcript (the unique index), not by status,
+                # which would scan every pending suggestion of the project per transcript.
                 for r in c.execute(
-                    "SELECT id, start, end, code_id FROM suggestions WHERE transcript_id = ? AND status = ?",
+                    "SELECT id, start, end, code_id FROM suggestions WHERE transcript_id = ? AND +status = ?",
                     (transcript_id, PENDING),
                 )
             }
             stamp = now()
-            added = kept = 0
-            seen = set()
+            rows, seen = [], set()
             for start, end, code_id, suggester, score, reason in proposals:
-                key = (start, end, code_id)
-                if key in seen:
-                    continue
-                seen.add(key)
-                cur = c.execute(
-                    "INSERT INTO suggestions (transcript_id, start, end, code_id, suggester, score, reason, status,"
-                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                    " ON CONFLICT(transcript_id, start, end, code_id) DO UPDATE SET suggester = excluded.suggester,"
-                    " score = excluded.score, reason = excluded.reason WHERE suggestions.status = 'pending'",
-                    (transcript_id, start, end, code_id, suggester, score, reason, PENDING, stamp),
-                )
-                if key in old:
-                    kept += 1
-                elif cur.rowcount:
-                    added += 1
+                if (start, end, code_id) not in seen:
+                    seen.add((start, end, code_id))
+                    rows.append((transcript_id, start, end, code_id, suggester, score, reason, PENDING, stamp))
+            before = self.conn.total_changes
+            c.executemany(
+                "INSERT INTO suggestions (transcript_id, start, end, code_id, suggester, score, reason, status,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(transcript_id, start, end, code_id) DO UPDATE SET suggester = excluded.suggester,"
+                " score = excluded.score, reason = excluded.reason WHERE suggestions.status = 'pending'",
+                rows,
+            )
+            # Every pending row proposed again was updated; the other changes are new rows.
+            kept = sum(1 for key in seen if key in old)
+            added = self.conn.total_changes - before - kept
             stale = [sid for key, sid in old.items() if key not in seen]
             c.executemany("DELETE FROM suggestions WHERE id = ? AND status = 'pending'", [(sid,) for sid in stale])
         return added, kept, len(stale)
@@ -659,7 +659,9 @@ class Store:
             where.append("transcript_id = ?")
             params.append(transcript_id)
         if statuses is not None:
-            where.append(f"status IN ({','.join('?' * len(statuses))})")
+            # With a transcript, its index is the selective one (see replace_pending_suggestions).
+            column = "+status" if transcript_id is not None else "status"
+            where.append(f"{column} IN ({','.join('?' * len(statuses))})")
             params.extend(statuses)
         if code_ids is not None:
             where.append(f"code_id IN ({','.join('?' * len(code_ids))})")

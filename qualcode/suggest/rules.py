@@ -72,6 +72,14 @@ class _Entry:
 _NOTHING = _Entry((), (), ())
 
 
+@dataclass(slots=True, frozen=True)
+class _Pattern:
+    code_id: str
+    number: int
+    matcher: Any
+    anchors: tuple[tuple[str, frozenset[int]], ...]  # (LOWER|LEMMA, allowed hashes): all must occur
+
+
 class RuleSuggester:
     """Finds codes in sentences by the codebook's hints. Build once, use for many docs."""
 
@@ -86,13 +94,13 @@ class RuleSuggester:
         self.codes: list[str] = []  # codes with at least one usable hint
         strings = pipeline.vocab.strings
         self._phrase = PhraseMatcher(pipeline.vocab, attr="LOWER")
-        self._matcher = Matcher(pipeline.vocab, validate=True)
-        self._rules: dict[int, tuple[str, int]] = {}  # match id -> (code id, pattern number)
+        self._matcher_class = Matcher
+        self._patterns: list[_Pattern] = []
         self._single: dict[str, list[_LemmaHint]] = {}
         self._heads: dict[str, list[_LemmaHint]] = {}
         self._verbs: dict[str, list[tuple[_LemmaHint, str]]] = {}
         self._phrases: dict[str, list[tuple[_LemmaHint, tuple[frozenset[str], ...]]]] = {}
-        self._cache: dict[tuple[int, int], _Entry] = {}
+        self._cache: dict[Any, _Entry] = {}  # lower hash (or (lower, lemma)) -> entry
         problems: list[Problem | str] = []
         where = str(codebook.path) if codebook.path else "the codebook"
 
@@ -119,6 +127,18 @@ class RuleSuggester:
             raise error(BAD_PATTERNS, problems=problems, count=len(problems), path=where)
         self._particles = {p: strings.add(p) for _, p in (v for vs in self._verbs.values() for v in vs)}
         self._te = strings.add("te")
+        # Patterns by the words of their first required token; the rest always run.
+        self._first: dict[tuple[str, int], list[int]] = {}
+        self._unanchored: list[int] = []
+        self._first_words: dict[str, set[int]] = {"LOWER": set(), "LEMMA": set()}
+        for index, rule in enumerate(self._patterns):
+            if not rule.anchors:
+                self._unanchored.append(index)
+                continue
+            attr, allowed = rule.anchors[0]
+            self._first_words[attr] |= allowed
+            for word in allowed:
+                self._first.setdefault((attr, word), []).append(index)
 
     # --- compiling ------------------------------------------------------------------
 
@@ -165,14 +185,22 @@ class RuleSuggester:
                 f" ({self.pipeline.name}) does not set; the pattern is skipped (set spacy_model to a trained pipeline)"
             )
             return ""
-        key = f"{code_id}#{number}"
+        # One Matcher per pattern, run only on sentences that contain the pattern's
+        # required words (see _anchors): spaCy's Matcher tries every pattern at
+        # every token, which made it 80 % of a suggestion run with the sample
+        # codebook's 60 patterns.
+        matcher = self._matcher_class(self.pipeline.vocab, validate=True)
         try:
-            self._matcher.add(key, [pattern])
+            matcher.add(f"{code_id}#{number}", [pattern])
         except MatchPatternError as exc:
             return _spacy_problem(str(exc))
         except (ValueError, TypeError, re.error) as exc:
             return str(exc).split("\n")[0]
-        self._rules[self.pipeline.vocab.strings[key]] = (code_id, number)
+        strings = self.pipeline.vocab.strings
+        anchors = tuple(
+            (attr, frozenset(strings.add(v) for v in values)) for attr, values in _rarest_first(_anchors(pattern))
+        )
+        self._patterns.append(_Pattern(code_id, number, matcher, anchors))
         return None
 
     # --- matching -------------------------------------------------------------------
@@ -205,23 +233,64 @@ class RuleSuggester:
                 code_id = strings[match_id]
                 add(k, code_id, f"matched keyword '{doc[start:end].text.lower()}'")
                 keyworded.update((code_id, i) for i in range(start, end))
-        for match_id, start, end in self._matcher(doc):
-            k = sentence_of(start, end)
-            if k is not None:
-                code_id, number = self._rules[match_id]
-                add(k, code_id, f"matched pattern {number} {_quote(doc[start:end].text)}")
-        self._match_lemmas(doc, bounds, sentence_of, add, keyworded)
-        return found
-
-    def _match_lemmas(self, doc: Any, bounds, sentence_of, add, keyworded: set[tuple[str, int]]) -> None:
         from spacy.attrs import LEMMA, LOWER
 
-        keys = doc.to_array([LOWER, LEMMA]).tolist()
-        lowers = [k[0] for k in keys]
-        for i, (lower, lemma) in enumerate(keys):
-            entry = self._cache.get((lower, lemma))
+        # Two flat lists, not one list of pairs: tolist() on an (n, 2) array builds
+        # a Python list per token and took most of the matching time.
+        array = doc.to_array([LOWER, LEMMA])
+        lowers, lemmas = array[:, 0].tolist(), array[:, 1].tolist()
+        self._match_patterns(doc, lowers, lemmas, bounds, sentence_of, add)
+        self._match_lemmas(doc, lowers, lemmas, bounds, sentence_of, add, keyworded)
+        return found
+
+    def _match_patterns(self, doc: Any, lowers: list[int], lemmas: list[int], bounds, sentence_of, add) -> None:
+        """Run each token pattern on the sentences holding all the words it needs."""
+        todo: dict[int, set[int]] = {}  # pattern -> sentences where its first anchor occurs
+        for attr, values in (("LOWER", lowers), ("LEMMA", lemmas)):
+            first = self._first_words[attr]
+            if not first:
+                continue
+            for i, value in enumerate(values):
+                if value in first:
+                    k = sentence_of(i, i + 1)
+                    if k is not None:
+                        for index in self._first[(attr, value)]:
+                            todo.setdefault(index, set()).add(k)
+
+        def report(rule: _Pattern, offset: int, matches) -> None:
+            for _, start, end in matches:
+                k = sentence_of(offset + start, offset + end)
+                if k is not None:
+                    add(k, rule.code_id, f"matched pattern {rule.number} {_quote(doc[offset + start : offset + end].text)}")
+
+        words: dict[int, dict[str, set[int]]] = {}  # sentence -> its words, built when needed
+        for index in sorted(todo):
+            rule = self._patterns[index]
+            for k in sorted(todo[index]):
+                start, end = bounds[k]
+                if len(rule.anchors) > 1:
+                    if k not in words:
+                        words[k] = {"LOWER": set(lowers[start:end]), "LEMMA": set(lemmas[start:end])}
+                    if not all(allowed & words[k][attr] for attr, allowed in rule.anchors[1:]):
+                        continue
+                report(rule, start, rule.matcher(doc[start:end]))
+        for index in self._unanchored:
+            report(self._patterns[index], 0, self._patterns[index].matcher(doc))
+
+    def _match_lemmas(
+        self, doc: Any, lowers: list[int], lemmas: list[int], bounds, sentence_of, add, keyworded: set[tuple[str, int]]
+    ) -> None:
+        """Lemma hints, token by token, through the per-word cache of :meth:`_entry`."""
+        cache = self._cache
+        # The blank pipeline's lemma is a lookup of the lower-case form, so the
+        # lower-case form alone identifies a cache entry; a trained pipeline's
+        # lemma depends on the part of speech, so there the pair does.
+        by_lower = "POS" not in self.pipeline.annotations
+        for i, lower in enumerate(lowers):
+            key = lower if by_lower else (lower, lemmas[i])
+            entry = cache.get(key)
             if entry is None:
-                entry = self._cache[(lower, lemma)] = self._entry(lower, lemma)
+                entry = cache[key] = self._entry(lower, lemmas[i])
             if entry is _NOTHING:
                 continue
             k = sentence_of(i, i + 1)
@@ -244,13 +313,13 @@ class RuleSuggester:
                         add(k, hint.code_id, f"matched lemma '{hint.hint}' in {_quote(doc[i - 2 : i + 1].text)}")
             for hint, words in entry.phrases:
                 if i + len(words) <= end and all(
-                    words[n] & self._token_keys(keys[i + n]) for n in range(1, len(words))
+                    words[n] & self._token_keys(lowers[i + n], lemmas[i + n]) for n in range(1, len(words))
                 ):
                     add(k, hint.code_id, f"matched lemma '{hint.hint}' in {_quote(doc[i : i + len(words)].text)}")
 
-    def _token_keys(self, key: list[int]) -> frozenset[str]:
+    def _token_keys(self, lower: int, lemma: int) -> frozenset[str]:
         strings = self.pipeline.vocab.strings
-        return frozenset(self.forms.lemmas(strings[key[0]])) | {strings[key[1]].lower()}
+        return frozenset(self.forms.lemmas(strings[lower])) | {strings[lemma].lower()}
 
     def _entry(self, lower: int, lemma: int) -> _Entry:
         strings = self.pipeline.vocab.strings
@@ -302,6 +371,48 @@ def check_pattern(pattern: Iterable[dict[str, Any]]) -> str | None:
                         except re.error as exc:
                             return f"token {position}: {key} REGEX {argument!r} is not a valid regular expression ({exc})"
     return None
+
+
+def _anchors(pattern: Iterable[dict[str, Any]]) -> list[tuple[str, list[str]]]:
+    """The words a pattern cannot match without: one set of alternatives per required token.
+
+    Only tokens that must occur (no OP, or ``+``, ``{n,...}`` with n >= 1) and that
+    name exact words (``LOWER``/``ORTH``/``TEXT`` as a string or an ``IN`` list,
+    ``LEMMA`` likewise) count; everything else is left to the Matcher. A doc
+    lacking any of them cannot match, so the Matcher is not run on it.
+    """
+    out = []
+    for token in pattern:
+        spec = {str(k).upper(): v for k, v in token.items()}
+        op = spec.get("OP")
+        if op is not None and not (op == "+" or (isinstance(op, str) and re.match(r"^\{[1-9]", op))):
+            continue
+        for attr, target in (("LOWER", "LOWER"), ("ORTH", "LOWER"), ("TEXT", "LOWER"), ("LEMMA", "LEMMA")):
+            value = spec.get(attr)
+            if isinstance(value, str):
+                words = [value]
+            elif isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list):
+                words = [str(v) for v in value["IN"]]
+            else:
+                continue
+            out.append((target, [w.lower() for w in words] if target == "LOWER" else words))
+            break
+    return out
+
+
+def _rarest_first(anchors: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
+    """Anchors ordered so the first is likely rare: few alternatives, no stop words.
+
+    The first anchor decides which sentences a pattern is tried on; in
+    ``[{LOWER: de}, {LOWER: brug}]`` that should be ``brug``, not ``de``.
+    """
+    from spacy.lang.nl.stop_words import STOP_WORDS
+
+    def commonness(anchor: tuple[str, list[str]]) -> tuple[int, int, int]:
+        words = anchor[1]
+        return (sum(w.lower() in STOP_WORDS for w in words), len(words), -min(map(len, words), default=0))
+
+    return sorted(anchors, key=commonness)
 
 
 def _spacy_problem(message: str) -> str:

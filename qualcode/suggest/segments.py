@@ -53,23 +53,29 @@ def sentence_bounds(doc: Any) -> list[tuple[int, int]]:
 
     A sentence is also cut at a line break: transcripts use blank lines between
     paragraphs of one turn, and a stage direction such as ``(lacht)`` before one
-    must not glue two paragraphs into one sentence. Ranges without a letter or
-    digit (``...``) are dropped.
+    must not glue two paragraphs into one sentence. Ranges of punctuation and
+    white space only (``...``) are dropped.
     """
+    from spacy.attrs import IS_PUNCT, IS_SPACE, SENT_START
+
+    # numpy over whole columns, not Token objects: this runs on every turn of a corpus.
+    flags = doc.to_array([SENT_START, IS_SPACE, IS_PUNCT])
+    n = len(flags)
+    starts = set((flags[:, 0] == 1).nonzero()[0].tolist())
+    breaks = {i for i in flags[:, 1].nonzero()[0].tolist() if "\n" in doc[i].text}
+    # words[i] = number of word tokens before i, to test a range for words in O(1)
+    words = [0, *(((flags[:, 1] == 0) & (flags[:, 2] == 0)).cumsum().tolist())]
     out = []
-    for sent in doc.sents:
-        start = sent.start
-        for i in range(sent.start, sent.end):
-            token = doc[i]
-            if token.is_space and "\n" in token.text:
-                out.append((start, i))
-                start = i + 1
-        out.append((start, sent.end))
-    return [(s, e) for s, e in out if e > s and any(_has_word(doc[i].text) for i in range(s, e))]
-
-
-def _has_word(text: str) -> bool:
-    return any(ch.isalnum() for ch in text)
+    start = 0
+    for cut in sorted((starts | breaks) - {0}):
+        if cut in breaks:  # a line break token belongs to neither side
+            out.append((start, cut))
+            start = cut + 1
+        elif cut > start:
+            out.append((start, cut))
+            start = cut
+    out.append((start, n))
+    return [(s, e) for s, e in out if e > s and words[e] > words[s]]
 
 
 def substantial(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:

@@ -1,0 +1,265 @@
+"""Benchmark of spaCy suggestions: throughput, training cost, and quality on seen and unseen text.
+
+1. **Throughput.** A synthetic corpus of about 1,000,000 words (``benchmarks.corpus``)
+   is imported into a temporary project with the sample codebook. Against a full
+   rules-only suggestion run (``run_suggestions``: reading transcripts from
+   SQLite, sentence segments, keyword/lemma/pattern matching, filtering, storing)
+   stand two baselines over the same respondent turns, texts already in memory:
+
+   A. the bare pipeline: ``nlp.pipe`` with blank Dutch + sentencizer + lookup
+      lemmatizer -- the NLP alone, no matching at all;
+   B. the same plus the codebook's hints run the plain spaCy way: one
+      ``PhraseMatcher`` for the keywords and one ``Matcher`` with all token
+      patterns over every doc (what the rule suggester would be without its
+      anchoring and its own lemma matching).
+
+   Each is run twice in alternation and the faster time counts. Also measured:
+   whether ``n_process=2`` helps on this machine, for the bare pipeline and for
+   the analysis step.
+2. **Training.** The learned suggester on 2,000 coded sentences (plus the
+   uncoded sentences of the same transcripts), in a fresh process so that its
+   peak memory is its own.
+3. **Quality.** ``qualcode suggest --evaluate`` on a copy of the sample project,
+   then the held-out transcripts in ``benchmarks/heldout/`` (written without
+   looking at the hints, never used for tuning) in a project of their own: the
+   rule suggester on unseen text, and the learned suggester trained on the six
+   sample transcripts and tested on the held-out ones.
+
+Usage::
+
+    python -m benchmarks.bench_suggest [--words 1000000] [--coded 2000] [--skip throughput,training,quality]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _project_with_corpus(folder: Path, words: int):
+    from benchmarks.corpus import generate_corpus
+    from qualcode.importing import import_paths
+    from qualcode.project import Project
+
+    shutil.copytree(REPO / "codebooks", folder / "codebooks")
+    per_file = 5000
+    generate_corpus(folder / "transcripts", max(1, words // per_file), per_file, seed=1)
+    project = Project(folder)
+    import_paths(project, [folder / "transcripts"])
+    return project
+
+
+def throughput(words: int) -> None:
+    from qualcode.suggest.analysis import analyse
+    from qualcode.suggest.pipeline import load_pipeline
+    from qualcode.suggest.rules import RuleSuggester
+    from qualcode.suggest.runner import run_suggestions
+    from qualcode.suggest.segments import respondent_turns
+
+    with tempfile.TemporaryDirectory(prefix="qc-bench-suggest-") as tmp:
+        project = _project_with_corpus(Path(tmp), words)
+        store = project.store
+        transcripts = [store.load_transcript(t) for t in store.transcript_names()]
+        texts = [t.text[u.start : u.end] for t in transcripts for u in respondent_turns(t, project.config.role_of)]
+        respondent_words = sum(len(x.split()) for x in texts)
+        total_words = sum(t.word_count for t in transcripts)
+        pipeline = load_pipeline(project.config.spacy_model)  # loaded once, outside the timings
+        nlp = pipeline.nlp
+
+        def bare(n_process: int = 1) -> float:
+            started = time.perf_counter()
+            for _ in nlp.pipe(texts, batch_size=64, n_process=n_process):
+                pass
+            return time.perf_counter() - started
+
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        phrase = PhraseMatcher(nlp.vocab, attr="LOWER")
+        matcher = Matcher(nlp.vocab)
+        for code in project.codebook.walk():
+            if code.hints.keywords:
+                phrase.add(code.id, [nlp.make_doc(k.lower()) for k in code.hints.keywords])
+            if code.hints.patterns:
+                matcher.add(code.id, code.hints.patterns)
+
+        def bare_matchers() -> float:
+            started = time.perf_counter()
+            for doc in nlp.pipe(texts, batch_size=64):
+                phrase(doc)
+                matcher(doc)
+            return time.perf_counter() - started
+
+        def suggest() -> float:
+            started = time.perf_counter()
+            summary = run_suggestions(project, learned=False)
+            elapsed = time.perf_counter() - started
+            suggest.summary = summary  # type: ignore[attr-defined]
+            return elapsed
+
+        bare(1)  # warm-up (tokenizer caches, lemma tables)
+        bare_times, matcher_times, suggest_times = [], [], []
+        for _ in range(2):
+            bare_times.append(bare(1))
+            matcher_times.append(bare_matchers())
+            suggest_times.append(suggest())
+        b, m, s = min(bare_times), min(matcher_times), min(suggest_times)
+        summary = suggest.summary  # type: ignore[attr-defined]
+        print(f"corpus: {len(transcripts)} transcripts, {total_words:,} words ({respondent_words:,} in {len(texts):,} respondent turns)")
+        print(f"  A  bare nlp.pipe (sentencizer + lookup lemmatizer)      {b:7.2f} s   {respondent_words / b:10,.0f} words/s")
+        print(f"  B  A + plain PhraseMatcher and Matcher of the hints     {m:7.2f} s   {respondent_words / m:10,.0f} words/s")
+        print(
+            f"     qualcode suggest --rules-only (run_suggestions)     {s:7.2f} s   {respondent_words / s:10,.0f} words/s"
+            f"   ({summary.sentences:,} sentences, {summary.pending:,} pending suggestions)"
+        )
+        print(f"  throughput ratio suggest/A: {b / s:.2f}x (overhead {s / b - 1:+.0%});  suggest/B: {m / s:.2f}x   (aim >= 0.80x)")
+
+        rules = RuleSuggester(pipeline, project.codebook)
+
+        def analysis(n_process: int) -> float:
+            started = time.perf_counter()
+            for _ in analyse(pipeline, transcripts, project.config.role_of, rules=rules, n_process=n_process):
+                pass
+            return time.perf_counter() - started
+
+        b2 = bare(2)
+        a1, a2 = analysis(1), analysis(2)
+        print(f"  n_process=2, bare nlp.pipe:           {b2:7.2f} s  vs {b:.2f} s with 1 process ({b / b2:.2f}x)")
+        print(f"  n_process=2, analysis with rules:     {a2:7.2f} s  vs {a1:.2f} s with 1 process ({a1 / a2:.2f}x)")
+        print(f"  cores: {os.cpu_count()}")
+        project.close()
+
+
+def _train_child(coded: int, queue) -> None:
+    """In a fresh process: build `coded` coded sentences, train, report time and memory."""
+    import tracemalloc
+
+    from qualcode.project import Project
+    from qualcode.suggest.analysis import analyse
+    from qualcode.suggest.learned import features, train
+    from qualcode.suggest.pipeline import load_pipeline
+    from qualcode.suggest.rules import RuleSuggester
+
+    with tempfile.TemporaryDirectory(prefix="qc-bench-train-") as tmp:
+        project = _project_with_corpus(Path(tmp), 200_000)
+        pipeline = load_pipeline(None)
+        rules = RuleSuggester(pipeline, project.codebook)
+        store = project.store
+        transcripts = (store.load_transcript(t) for t in store.transcript_names())
+        sentences, labels, n_coded = [], [], 0
+        # Stand-in for a researcher's coding: the codes the hints find. Only the
+        # amount matters for timing; every sentence of a transcript is used, so
+        # the uncoded ones are the negatives, as in a real project.
+        for _, found in analyse(pipeline, transcripts, project.config.role_of, rules=rules, words=True):
+            for s in found:
+                sentences.append(features(s.words, s.hits))
+                labels.append(set(s.hits))
+                n_coded += bool(s.hits)
+            if n_coded >= coded:
+                break
+        project.close()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    tracemalloc.start()
+    started = time.perf_counter()
+    model = train(sentences, labels)
+    seconds = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    queue.put((n_coded, len(sentences), len(model.codes), seconds, peak, before, after))
+
+
+def training(coded: int) -> None:
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    child = context.Process(target=_train_child, args=(coded, queue))
+    child.start()
+    n_coded, n_sentences, n_codes, seconds, peak, before, after = queue.get()
+    child.join()
+    print(f"training: {n_coded:,} coded sentences ({n_sentences:,} with the uncoded ones), {n_codes} codes")
+    print(f"  train() {seconds:.1f} s (aim < 30 s)")
+    print(f"  peak Python allocations during training (tracemalloc): {peak / 2**20:.1f} MiB")
+    print(f"  process peak RSS: {before / 1024:.0f} MiB before training, {after / 1024:.0f} MiB after")
+
+
+def quality() -> None:
+    from qualcode.cli.render import emit
+    from qualcode.cli.suggest_cmds import EVALUATION_COLUMNS, _fmt, evaluation_rows
+    from qualcode.importing import import_paths
+    from qualcode.project import Project
+    from qualcode.suggest.dataset import labelled_sentences
+    from qualcode.suggest.evaluate import Evaluation, evaluate_rules, train_and_test
+    from qualcode.suggest.pipeline import load_pipeline
+    from qualcode.suggest.rules import RuleSuggester
+    from qualcode.suggest.training import codable_codes
+
+    with tempfile.TemporaryDirectory(prefix="qc-bench-quality-") as tmp:
+        sample = Path(tmp) / "sample"
+        sample.mkdir()
+        for sub in ("codebooks", "transcripts"):
+            shutil.copytree(REPO / sub, sample / sub)
+        print("sample project: qualcode suggest --evaluate", flush=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "qualcode", "--project", str(sample), "suggest", "--evaluate"],
+            capture_output=True,
+            text=True,
+        )
+        print(done.stdout + "\n".join("  " + line for line in done.stderr.splitlines()), flush=True)
+
+        heldout = Path(tmp) / "heldout"
+        (heldout / "transcripts").mkdir(parents=True)
+        shutil.copytree(REPO / "codebooks", heldout / "codebooks")
+        for path in (REPO / "benchmarks" / "heldout").iterdir():
+            shutil.copy(path, heldout / "transcripts" / path.name)
+        seen, unseen = Project(sample), Project(heldout)
+        import_paths(unseen, [heldout / "transcripts"])
+        pipeline = load_pipeline(None)
+        rules = RuleSuggester(pipeline, unseen.codebook)
+        codes = codable_codes(unseen.codebook)
+        test = labelled_sentences(unseen.store, pipeline, rules, unseen.config.role_of, codes)
+        train = labelled_sentences(seen.store, pipeline, rules, seen.config.role_of, codes)
+        result = train_and_test(train, test, seen.config.suggestion_threshold)
+        result.rules = evaluate_rules(test, rules.codes)
+        print(
+            f"\nheld-out transcripts ({result.transcripts}, {result.sentences} respondent sentences,"
+            f" {sum(bool(d.gold) for d in test)} coded): rules on unseen text; learned trained on the"
+            f" {len({d.transcript_id for d in train})} sample transcripts ({len(train)} sentences)"
+        )
+        emit([[_fmt(v) for v in row] for row in evaluation_rows(result)], EVALUATION_COLUMNS, "table", right=EVALUATION_COLUMNS[2:])
+        print("learned on held-out, micro average by threshold:")
+        for threshold, p, r, f in result.sweep:
+            print(f"  {threshold:.1f}  precision {_fmt(p)}  recall {_fmt(r)}  f1 {_fmt(f)}")
+        seen.close()
+        unseen.close()
+        assert isinstance(result, Evaluation)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_suggest", description=__doc__.split("\n")[0])
+    parser.add_argument("--words", type=int, default=1_000_000, help="corpus size for the throughput run")
+    parser.add_argument("--coded", type=int, default=2000, help="coded sentences for the training run")
+    parser.add_argument("--skip", default="", help="comma-separated parts to skip: throughput,training,quality")
+    args = parser.parse_args(argv)
+    skip = set(filter(None, args.skip.split(",")))
+    if "throughput" not in skip:
+        throughput(args.words)
+        print()
+    if "training" not in skip:
+        training(args.coded)
+        print()
+    if "quality" not in skip:
+        quality()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
