@@ -168,3 +168,40 @@ def test_suggest_rules_check_pattern(pattern, problem):
         assert result is None
     else:
         assert problem in result
+
+
+def test_suggest_rules_anchored_patterns_find_what_a_plain_matcher_finds():
+    """Running each pattern only where its required words occur loses no match."""
+    from pathlib import Path
+
+    from spacy.matcher import Matcher
+
+    from qualcode.codebook import load_codebook
+    from qualcode.suggest.segments import sentence_bounds
+
+    repo = Path(__file__).resolve().parents[1]
+    codebook = load_codebook(repo / "codebooks" / "samenwerking.yaml")
+    pipeline = load_pipeline(None)
+    rules = RuleSuggester(pipeline, codebook)
+    plain = Matcher(pipeline.vocab)
+    for code in codebook.walk():
+        for number, pattern in enumerate(code.hints.patterns, 1):
+            plain.add(f"{code.id} {number}", [pattern])
+    text = (repo / "transcripts" / "01_al_amal_vrijwilliger.txt").read_text(encoding="utf-8")
+    doc = pipeline.nlp(text)
+    bounds = sentence_bounds(doc)
+    expected = set()
+    for match_id, start, end in plain(doc):
+        for k, (s, e) in enumerate(bounds):
+            if s <= start and end <= e:
+                code_id, number = pipeline.vocab.strings[match_id].split()
+                expected.add((k, code_id, int(number)))
+    found = {
+        (k, code_id, int(reason.split()[2]))
+        for k, hits in enumerate(rules.match(doc, bounds))
+        for code_id, reasons in hits.items()
+        for reason in reasons
+        if reason.startswith("matched pattern")
+    }
+    assert len(expected) > 10
+    assert found == expected

@@ -55,6 +55,7 @@ EPOCHS = 12
 MIN_UPDATES = 200  # small projects get more epochs, so a few dozen sentences still train
 MAX_EPOCHS = 100
 BATCH = 32
+MAX_BATCHES = 50  # per epoch: larger projects get larger batches (see train)
 NGRAMS = 1
 LENGTH = 2**14  # hashed feature buckets
 LEARN_RATE = 0.02
@@ -190,14 +191,18 @@ def train(
     optimizer = Adam(LEARN_RATE)
     pool = list(examples)
     rng = random.Random(seed)
+    # Each update touches the whole hashed weight table, so the number of updates,
+    # not of sentences, sets the training time: past MAX_BATCHES per epoch the
+    # batches grow instead (4,700 sentences: 6 s -> 4 s).
+    size = max(BATCH, math.ceil(len(pool) / MAX_BATCHES))
     if epochs is None:
-        batches = math.ceil(len(pool) / BATCH)
+        batches = math.ceil(len(pool) / size)
         epochs = max(EPOCHS, min(MAX_EPOCHS, math.ceil(MIN_UPDATES / batches)))
     for _ in range(epochs):
         if should_cancel is not None and should_cancel():
             break
         rng.shuffle(pool)
-        for batch in minibatch(pool, size=BATCH):
+        for batch in minibatch(pool, size=size):
             nlp.update(batch, sgd=optimizer)
     info = ModelInfo(
         codes={code: counts[code] for code in codes},
