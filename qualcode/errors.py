@@ -173,7 +173,7 @@ SPAN_SYNTAX = Msg("QC303", "cannot read span '{value}'", "write the span as STAR
 SPACY_MODEL_MISSING = Msg(
     "QC400",
     "the spaCy pipeline '{name}' named by spacy_model in qualcode.yaml is not installed",
-    "install it (pip install {name}) or remove spacy_model from qualcode.yaml to use the built-in {fallback}",
+    "install it (python -m spacy download {name}) or remove spacy_model from qualcode.yaml to use the built-in {fallback}",
 )
 LOOKUPS_MISSING = Msg(
     "QC401",

@@ -48,7 +48,7 @@ def listing(runner, root, *args) -> list[dict]:
 def test_suggest_cli_suggest_then_list(runner, root):
     result = run(runner, root, "suggest", "--rules-only")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("2 new suggestion(s) in 1 transcript(s) (2 by rules); 2 pending in total")
+    assert result.stdout.startswith("2 suggestion(s) in 1 transcript(s) (2 by rules): 2 new, 0 already pending; 2 pending in total")
     assert "qualcode suggestions" in result.stderr  # the next step, as a diagnostic
     rows = listing(runner, root)
     assert [(r["code"], r["status"], r["suggester"]) for r in rows] == [("doorverwijzing", "pending", "rules")] * 2
@@ -75,7 +75,7 @@ def test_suggest_cli_accept_reject_and_accept_with_another_code(runner, root):
     assert [r["id"] for r in listing(runner, root, "--status", "rejected")] == [second]
 
     again = run(runner, root, "suggest", "--rules-only")
-    assert again.stdout.startswith("0 new suggestion(s)")  # the rejected one stays rejected
+    assert again.stdout.startswith("0 suggestion(s) in 1 transcript(s): 0 new")  # the rejected one stays rejected
 
 
 def test_suggest_cli_accept_with_code_option(runner, root):

@@ -66,13 +66,17 @@ def suggest(
         note(_trained_line(summary.model))
     sources = ", ".join(f"{n} by {name}" for name, n in sorted(summary.by_suggester.items()))
     click.echo(
-        f"{summary.added} new suggestion(s) in {summary.transcripts} transcript(s)"
+        f"{summary.added + summary.kept} suggestion(s) in {summary.transcripts} transcript(s)"
         + (f" ({sources})" if sources else "")
-        + (f"; {summary.removed} no longer proposed" if summary.removed else "")
+        + f": {summary.added} new, {summary.kept} already pending"
+        + (f", {summary.removed} withdrawn" if summary.removed else "")
         + f"; {summary.pending} pending in total"
+        + ("; cancelled" if summary.cancelled else "")
     )
     if summary.pending:
         note("review them with `qualcode suggestions`, then `qualcode suggestions accept|reject ID...`")
+    elif not summary.transcripts:
+        note("no transcripts yet: import some with `qualcode import FILE...`")
 
 
 def _trained_line(info) -> str:
