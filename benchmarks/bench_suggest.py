@@ -143,7 +143,6 @@ def _train_child(coded: int, queue) -> None:
     """In a fresh process: build `coded` coded sentences, train, report time and memory."""
     import tracemalloc
 
-    from qualcode.project import Project
     from qualcode.suggest.analysis import analyse
     from qualcode.suggest.learned import features, train
     from qualcode.suggest.pipeline import load_pipeline
@@ -200,7 +199,7 @@ def quality() -> None:
     from qualcode.importing import import_paths
     from qualcode.project import Project
     from qualcode.suggest.dataset import labelled_sentences
-    from qualcode.suggest.evaluate import Evaluation, evaluate_rules, train_and_test
+    from qualcode.suggest.evaluate import evaluate_rules, train_and_test
     from qualcode.suggest.pipeline import load_pipeline
     from qualcode.suggest.rules import RuleSuggester
     from qualcode.suggest.training import codable_codes
@@ -243,7 +242,6 @@ def quality() -> None:
             print(f"  {threshold:.1f}  precision {_fmt(p)}  recall {_fmt(r)}  f1 {_fmt(f)}")
         seen.close()
         unseen.close()
-        assert isinstance(result, Evaluation)
 
 
 def main(argv: list[str] | None = None) -> int:

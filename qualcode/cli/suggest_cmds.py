@@ -88,18 +88,10 @@ def _trained_line(info) -> str:
 
 def _train(project) -> None:
     from ..suggest.learned import MIN_EXAMPLES
-    from ..suggest.pipeline import load_pipeline
-    from ..suggest.rules import RuleSuggester
-    from ..suggest.training import train_project
+    from ..suggest.training import train_model
 
     with _Progress("training") as progress:
-        progress(0, 1, "loading the spaCy pipeline")
-        pipeline = load_pipeline(project.config.spacy_model)
-        rules = RuleSuggester(pipeline, project.codebook)
-        progress(0, 1, "training")
-        model, _ = train_project(project.root, project.store, project.codebook, pipeline, rules, project.config.role_of)
-        progress(1, 1, "done")
-    info = model.info
+        info = train_model(project, progress=progress)
     click.echo(_trained_line(info))
     emit(sorted(info.codes.items()), ["code", "coded sentences"], "table", right=("coded sentences",))
     if info.skipped:

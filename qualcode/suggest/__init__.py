@@ -19,9 +19,10 @@ Reviewing (fast, no spaCy; each decision is one committed transaction)::
     following = skip(store, row.id)                       # next pending one, nothing written
     undo(store, row.id)                                   # back to pending (removes its coding)
 
-Evaluating::
+Training and evaluating (slow, like running)::
 
-    evaluation = evaluate_project(project, folds=5)      # rules and cross-validated learned
+    info = train_model(project_root, progress=..., should_cancel=...)   # ModelInfo
+    evaluation = evaluate_project(project_root, folds=5)                # rules and cross-validated learned
 
 Modules: ``pipeline`` (spaCy, lazily), ``dutch`` (word forms), ``segments``
 (sentences and overlap), ``rules``, ``learned``/``training`` (the classifier),
@@ -34,6 +35,7 @@ from __future__ import annotations
 from .evaluate import Evaluation, evaluate_project
 from .review import accept, list_suggestions, pending_suggestions, reject, skip, undo
 from .runner import RunSummary, run_suggestions
+from .training import train_model
 
 __all__ = [
     "Evaluation",
@@ -45,5 +47,6 @@ __all__ = [
     "reject",
     "run_suggestions",
     "skip",
+    "train_model",
     "undo",
 ]

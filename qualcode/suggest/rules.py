@@ -207,6 +207,8 @@ class RuleSuggester:
 
     def match(self, doc: Any, bounds: list[tuple[int, int]] | None = None) -> list[dict[str, list[str]]]:
         """For each sentence of ``doc``: code id -> reasons (in the order found)."""
+        from spacy.attrs import LEMMA, LOWER
+
         if bounds is None:
             bounds = sentence_bounds(doc)
         found: list[dict[str, list[str]]] = [{} for _ in bounds]
@@ -233,8 +235,6 @@ class RuleSuggester:
                 code_id = strings[match_id]
                 add(k, code_id, f"matched keyword '{doc[start:end].text.lower()}'")
                 keyworded.update((code_id, i) for i in range(start, end))
-        from spacy.attrs import LEMMA, LOWER
-
         # Two flat lists, not one list of pairs: tolist() on an (n, 2) array builds
         # a Python list per token and took most of the matching time.
         array = doc.to_array([LOWER, LEMMA])

@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..codebook import Codebook
 from ..errors import NOTHING_TO_TRAIN, QualcodeError
@@ -20,6 +21,9 @@ from .dataset import Labelled, labelled_sentences
 from .learned import MIN_EXAMPLES, MODEL_DIR, LearnedModel, ModelInfo, code_counts, features, needs_training, train
 from .pipeline import Pipeline
 from .rules import RuleSuggester
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..project import Project
 
 
 def model_dir(root: Path) -> Path:
@@ -114,4 +118,36 @@ def prepare_model(
     return Prepared(model, trained=True, data=data)
 
 
-__all__ = ["Prepared", "code_counts", "model_dir", "prepare_model", "saved_info", "train_project"]
+def train_model(
+    project: Project | Path,
+    *,
+    progress: Callable[[int, int, str], None] | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+) -> ModelInfo:
+    """Retrain the project's model now (``qualcode suggest --train``) and return what it learned.
+
+    Like :func:`~qualcode.suggest.runner.run_suggestions`, ``project`` may be a
+    folder, for a thread worker with its own connection.
+    """
+    from ..project import Project
+    from .pipeline import load_pipeline
+
+    own = not isinstance(project, Project)
+    proj = Project(Path(project)) if own else project
+    try:
+        report = progress or (lambda done, total, what: None)
+        report(0, 2, "loading the spaCy pipeline")
+        pipeline = load_pipeline(proj.config.spacy_model)
+        rules = RuleSuggester(pipeline, proj.codebook)
+        report(1, 2, "training")
+        model, _ = train_project(
+            proj.root, proj.store, proj.codebook, pipeline, rules, proj.config.role_of, should_cancel=should_cancel
+        )
+        report(2, 2, "done")
+        return model.info
+    finally:
+        if own:
+            proj.close()
+
+
+__all__ = ["Prepared", "code_counts", "model_dir", "prepare_model", "saved_info", "train_model", "train_project"]
