@@ -6,7 +6,7 @@ import pytest
 
 from qualcode.model import INTERVIEWER, RESPONDENT, Coding, Transcript, Turn
 from qualcode.project import ProjectConfig
-from qualcode.suggest.analysis import analyse
+from qualcode.suggest.analysis import analyse, pieces_of
 from qualcode.suggest.pipeline import load_pipeline
 from qualcode.suggest.segments import labels_for, respondent_turns, sentence_bounds, substantial
 
@@ -77,3 +77,24 @@ def test_suggest_segments_analyse_gives_offsets_into_the_transcript_and_skips_qu
     assert [s.turn for s in sentences] == [2, 2, 4]
     assert sentences[0].words[0] == "ik" and sentences[0].words[-1] == "moeder"  # lemmas, punctuation left out
     assert {s.transcript_id for s in sentences} == {7}
+
+
+def test_suggest_segments_long_turns_are_cut_at_line_breaks(monkeypatch):
+    import qualcode.suggest.analysis as analysis
+
+    paragraph = "De moeders komen elke week. Ze drinken koffie.\n"
+    text = paragraph * 40  # one unlabelled turn of 1,880 characters
+    assert pieces_of(text, 0, len(text), limit=500)[0] == (0, text.rfind("\n", 1, 500))
+    monkeypatch.setattr(analysis, "MAX_PIECE", 500)
+    transcript = Transcript("t", text, [Turn(1, None, 0, len(text))], id=3)
+    ((_, sentences),) = list(analyse(load_pipeline(None), [transcript], ProjectConfig().role_of))
+    assert [s.text for s in sentences] == ["De moeders komen elke week.", "Ze drinken koffie."] * 40
+    assert all(text[s.start : s.end] == s.text for s in sentences)
+
+
+def test_suggest_segments_pieces_without_line_breaks():
+    text = "woord " * 100
+    pieces = pieces_of(text, 0, len(text), limit=64)
+    assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
+    assert all(b - a <= 64 for a, b in pieces)
+    assert all(pieces[i][1] == pieces[i + 1][0] for i in range(len(pieces) - 1))
