@@ -13,6 +13,7 @@ SUGGEST_MODULES = [
     "qualcode.suggest.evaluate",
     "qualcode.suggest.learned",
     "qualcode.suggest.metrics",
+    "qualcode.suggest.patterns",
     "qualcode.suggest.pipeline",
     "qualcode.suggest.review",
     "qualcode.suggest.rules",

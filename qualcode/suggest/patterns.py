@@ -1,0 +1,112 @@
+"""Token patterns from the codebook: plain-language validation and anchoring.
+
+* :func:`check_pattern` catches the usual mistakes in a hand-written pattern (a
+  misspelt attribute, a wrong operator, a bad regular expression) with a message
+  that names the token and what to write; :func:`spacy_problem` reduces spaCy's
+  own validation message to its lines about the pattern.
+* :func:`anchors` and :func:`rarest_first` give the words a pattern cannot match
+  without, so the rule suggester runs a pattern only on sentences that have them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from typing import Any
+
+# Token attributes a pattern may use, and the operators (spaCy's TokenPattern).
+ATTRIBUTES = (
+    "ORTH", "TEXT", "LOWER", "POS", "TAG", "MORPH", "DEP", "LEMMA", "SHAPE", "ENT_TYPE",
+    "ENT_IOB", "ENT_ID", "ENT_KB_ID", "NORM", "LENGTH", "SPACY", "IS_ALPHA", "IS_ASCII",
+    "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE", "IS_BRACKET",
+    "IS_QUOTE", "IS_LEFT_PUNCT", "IS_RIGHT_PUNCT", "IS_CURRENCY", "IS_STOP",
+    "IS_SENT_START", "SENT_START", "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL", "OP", "_",
+)  # fmt: skip
+OPERATORS = ("!", "?", "*", "+")
+OP_RANGE = re.compile(r"^\{\d*,?\d*\}$")
+# Attributes only a trained pipeline sets; with the blank pipeline such a pattern
+# could never match (and spaCy would refuse to run it), so it is skipped with a warning.
+NEEDS_ANNOTATION = ("POS", "TAG", "MORPH", "DEP", "ENT_TYPE", "ENT_IOB", "ENT_ID", "ENT_KB_ID")
+
+
+def check_pattern(pattern: Iterable[dict[str, Any]]) -> str | None:
+    """A plain-language problem with a token pattern, or None if it looks fine.
+
+    Catches the usual mistakes (a misspelt attribute, a wrong operator, a bad
+    regular expression) with a message that says which token and what to write;
+    spaCy's own validation runs afterwards for the rest.
+    """
+    for position, token in enumerate(pattern, 1):
+        if not isinstance(token, dict):
+            return f"token {position} must be a mapping such as {{LOWER: woord}}"
+        for key, value in token.items():
+            name = str(key).upper()
+            if name not in ATTRIBUTES:
+                close = difflib.get_close_matches(name, ATTRIBUTES, n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                return f"token {position}: unknown attribute '{key}'{hint}"
+            if name == "OP" and not (value in OPERATORS or (isinstance(value, str) and OP_RANGE.match(value))):
+                return f"token {position}: OP must be one of ! ? * + or {{n,m}}, not {value!r}"
+            if isinstance(value, dict):
+                for op, argument in value.items():
+                    if str(op).upper() == "REGEX":
+                        try:
+                            re.compile(str(argument))
+                        except re.error as exc:
+                            return f"token {position}: {key} REGEX {argument!r} is not a valid regular expression ({exc})"
+    return None
+
+
+def anchors(pattern: Iterable[dict[str, Any]]) -> list[tuple[str, list[str]]]:
+    """The words a pattern cannot match without: one set of alternatives per required token.
+
+    Only tokens that must occur (no OP, or ``+``, ``{n,...}`` with n >= 1) and that
+    name exact words (``LOWER``/``ORTH``/``TEXT`` as a string or an ``IN`` list,
+    ``LEMMA`` likewise) count; everything else is left to the Matcher. A doc
+    lacking any of them cannot match, so the Matcher is not run on it.
+    """
+    out = []
+    for token in pattern:
+        spec = {str(k).upper(): v for k, v in token.items()}
+        op = spec.get("OP")
+        if op is not None and not (op == "+" or (isinstance(op, str) and re.match(r"^\{[1-9]", op))):
+            continue
+        for attr, target in (("LOWER", "LOWER"), ("ORTH", "LOWER"), ("TEXT", "LOWER"), ("LEMMA", "LEMMA")):
+            value = spec.get(attr)
+            if isinstance(value, str):
+                words = [value]
+            elif isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list):
+                words = [str(v) for v in value["IN"]]
+            else:
+                continue
+            out.append((target, [w.lower() for w in words] if target == "LOWER" else words))
+            break
+    return out
+
+
+def rarest_first(found: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
+    """Anchors ordered so the first is likely rare: few alternatives, no stop words.
+
+    The first anchor decides which sentences a pattern is tried on; in
+    ``[{LOWER: de}, {LOWER: brug}]`` that should be ``brug``, not ``de``.
+    """
+    from spacy.lang.nl.stop_words import STOP_WORDS
+
+    def commonness(anchor: tuple[str, list[str]]) -> tuple[int, int, int]:
+        words = anchor[1]
+        return (sum(w.lower() in STOP_WORDS for w in words), len(words), -min(map(len, words), default=0))
+
+    return sorted(found, key=commonness)
+
+
+def spacy_problem(message: str) -> str:
+    """spaCy's validation message, reduced to its lines about the pattern."""
+    lines = []
+    for line in message.splitlines():
+        m = re.match(r"- \[pattern -> (\d+)(?: -> ([^\]]*))?\] (.*)", line.strip())
+        if m:
+            token = int(m.group(1)) + 1
+            field_ = (m.group(2) or "").split(" -> ")[0]
+            lines.append(f"token {token}" + (f", {field_}" if field_ else "") + f": {m.group(3).lower()}")
+    return "; ".join(lines[:2]) if lines else message.strip().splitlines()[0]
