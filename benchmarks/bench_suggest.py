@@ -131,6 +131,35 @@ def throughput(words: int) -> None:
                 pass
             return time.perf_counter() - started
 
+        # The learned suggester's extra cost: lemma features and scoring of every
+        # sentence, with a model trained on the sample project's coding.
+        from qualcode.project import Project
+        from qualcode.suggest.dataset import labelled_sentences
+        from qualcode.suggest.learned import features, train
+        from qualcode.suggest.training import codable_codes
+
+        sample = Path(tmp) / "sample"
+        for sub in ("codebooks", "transcripts"):
+            shutil.copytree(REPO / sub, sample / sub)
+        seen = Project(sample)
+        from qualcode.importing import auto_import
+
+        auto_import(seen)
+        data = labelled_sentences(seen.store, pipeline, rules, seen.config.role_of, codable_codes(seen.codebook))
+        model = train([features(d.sentence.words, d.sentence.hits) for d in data], [d.gold for d in data])
+        seen.close()
+        started = time.perf_counter()
+        scored = 0
+        for _, found in analyse(pipeline, transcripts, project.config.role_of, rules=rules, words=True):
+            model.scores([features(x.words, x.hits) for x in found])
+            scored += len(found)
+        learned_time = time.perf_counter() - started
+        plain_time = analysis(1)
+        print(
+            f"  learned suggester on top (features + scores of {scored:,} sentences, {len(model.codes)} codes):"
+            f" +{learned_time - plain_time:.2f} s over the analysis with rules ({plain_time:.2f} s)"
+        )
+
         b2 = bare(2)
         a1, a2 = analysis(1), analysis(2)
         print(f"  n_process=2, bare nlp.pipe:           {b2:7.2f} s  vs {b:.2f} s with 1 process ({b / b2:.2f}x)")
