@@ -171,34 +171,34 @@ SPAN_SYNTAX = Msg("QC303", "cannot read span '{value}'", "write the span as STAR
 
 # --- suggestions ----------------------------------------------------------------
 SPACY_MODEL_MISSING = Msg(
-    "QC400",
+    "QC700",
     "the spaCy pipeline '{name}' named by spacy_model in qualcode.yaml is not installed",
     "install it (python -m spacy download {name}) or remove spacy_model from qualcode.yaml to use the built-in {fallback}",
 )
 LOOKUPS_MISSING = Msg(
-    "QC401",
+    "QC701",
     "the Dutch lemma tables of spacy-lookups-data cannot be loaded: {reason}",
     "install them with: pip install spacy-lookups-data",
 )
 BAD_PATTERNS = Msg(
-    "QC402",
+    "QC702",
     "{count} token pattern(s) in the hints of {path} cannot be used",
     "fix the patterns listed above (see https://spacy.io/usage/rule-based-matching) and run `qualcode suggest` again",
 )
-NO_SUGGESTION = Msg("QC403", "no suggestion with id {id}", "list them with `qualcode suggestions --status all`")
+NO_SUGGESTION = Msg("QC703", "no suggestion with id {id}", "list them with `qualcode suggestions --status all`")
 ALREADY_DECIDED = Msg(
-    "QC404", "suggestion {id} was already {status}", "list the open ones with `qualcode suggestions`"
+    "QC704", "suggestion {id} was already {status}", "list the open ones with `qualcode suggestions`"
 )
 NOTHING_TO_TRAIN = Msg(
-    "QC405",
+    "QC705",
     "no code has {minimum} coded sentences yet, so there is nothing to learn from",
     "code more segments (the rule suggestions from the codebook hints work meanwhile)",
 )
 MODEL_UNREADABLE = Msg(
-    "QC406", "the learned model in {path} cannot be read: {reason}", "retrain it with `qualcode suggest --train`"
+    "QC706", "the learned model in {path} cannot be read: {reason}", "retrain it with `qualcode suggest --train`"
 )
 NOTHING_TO_EVALUATE = Msg(
-    "QC407",
+    "QC707",
     "no coded respondent sentences to evaluate against",
     "import transcripts with codings (e.g. a codings.csv) or code some segments first",
 )

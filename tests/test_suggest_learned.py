@@ -57,7 +57,7 @@ def test_suggest_learned_only_codes_with_enough_examples():
 def test_suggest_learned_nothing_to_train_is_a_clear_error():
     with pytest.raises(QualcodeError) as caught:
         train([["x"]] * 20, [{"a"}] * 3 + [set()] * 17)
-    assert caught.value.code == "QC405"
+    assert caught.value.code == "QC705"
     assert "8 coded sentences" in caught.value.message
 
 
@@ -75,7 +75,7 @@ def test_suggest_learned_unreadable_model_is_a_clear_error(tmp_path):
     (tmp_path / "meta.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(QualcodeError) as caught:
         LearnedModel.load(tmp_path)
-    assert caught.value.code == "QC406"
+    assert caught.value.code == "QC706"
     assert "qualcode suggest --train" in caught.value.hint
 
 

@@ -67,7 +67,7 @@ def test_suggest_accept_creates_a_coding_with_provenance_in_one_step(tmp_path):
     assert store.get_coding(human.id) == human  # the human coding is untouched
     with pytest.raises(QualcodeError) as caught:
         accept(store, row.id, "bert")
-    assert caught.value.code == "QC404"
+    assert caught.value.code == "QC704"
 
 
 def test_suggest_rejected_is_never_proposed_again(tmp_path):
@@ -190,7 +190,7 @@ def test_suggest_missing_spacy_model_names_the_fallback(tmp_path):
     project = make_project(tmp_path, config="spacy_model: nl_core_news_zz\n")
     with pytest.raises(QualcodeError) as caught:
         run_suggestions(project)
-    assert caught.value.code == "QC400"
+    assert caught.value.code == "QC700"
     assert "nl_core_news_zz" in caught.value.message
     assert "remove spacy_model" in caught.value.hint and BLANK in caught.value.hint
 

@@ -135,7 +135,7 @@ def test_suggest_rules_bad_patterns_are_reported_together_with_code_ids():
     with pytest.raises(QualcodeError) as caught:
         RuleSuggester(load_pipeline(None), book(BAD))
     exc = caught.value
-    assert exc.code == "QC402"
+    assert exc.code == "QC702"
     text = "\n".join(str(p) for p in exc.problems)
     assert len(exc.problems) == 4
     assert "code 'a', pattern 1: token 1: unknown attribute 'LOWERR' (did you mean LOWER?)" in text
