@@ -44,7 +44,7 @@ class _Attributes:
             self.tables[path.resolve().parent] = read_attributes_csv(path)
 
     def for_file(self, path: Path) -> dict[str, str]:
-        folder = path.resolve().parent
+        folder = path.parent  # already resolved by import_paths
         if folder not in self.tables:
             sidecar = folder / ATTRIBUTES_CSV
             self.tables[folder] = read_attributes_csv(sidecar) if sidecar.exists() else {}
@@ -63,6 +63,7 @@ def import_paths(
     """Import transcript files and folders; raise (writing nothing) if any file fails."""
     result = ImportResult()
     files, sidecars = expand_paths([Path(p) for p in paths])
+    files = [p.resolve() for p in files]
     attributes = _Attributes(p for p in sidecars if p.name != CODINGS_CSV)
     codings_files = [p for p in sidecars if p.name == CODINGS_CSV]
     store = project.store
