@@ -124,7 +124,7 @@ FILE_NOT_FOUND = Msg("QC200", "{path}: no such file", "check the path")
 EMPTY_FILE = Msg("QC201", "{path}: the file is empty", "export the transcript again, or leave it out")
 BINARY_FILE = Msg(
     "QC202",
-    "{path}: looks like a binary file, not a transcript (NUL byte at offset {offset})",
+    "{path}: looks like a binary file, not a transcript (control byte 0x{byte:02x} at offset {offset})",
     "import .txt, .md, .docx, .vtt or .srt files",
 )
 UNDECODABLE = Msg(

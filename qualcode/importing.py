@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BAD_CODINGS_CSV, IMPORT_FAILED, QualcodeError, error
-from .ingest import expand_paths, lookup_attributes, read_attributes_csv, read_transcript
+from .ingest import check_encoding, expand_paths, lookup_attributes, read_attributes_csv, read_transcript
 from .model import Transcript
 from .project import TRANSCRIPT_DIR, Project
 from .store import Store
@@ -62,6 +62,8 @@ def import_paths(
 ) -> ImportResult:
     """Import transcript files and folders; raise (writing nothing) if any file fails."""
     result = ImportResult()
+    if encoding is not None:
+        check_encoding(encoding)  # one clear error, not one per file
     files, sidecars = expand_paths([Path(p) for p in paths])
     files = [p.resolve() for p in files]
     attributes = _Attributes(p for p in sidecars if p.name != CODINGS_CSV)
@@ -82,6 +84,8 @@ def import_paths(
             if failures:
                 continue  # keep reading to report every bad file, but write nothing more
             _store_transcript(project, store, path, transcript, result)
+        if len(failures) == 1 and len(files) == 1:
+            raise failures[0]
         if failures:
             raise error(
                 IMPORT_FAILED,
