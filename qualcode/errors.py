@@ -149,6 +149,9 @@ IMPORT_FAILED = Msg(
     "fix or leave out the files listed above and run the import again",
 )
 BAD_CODINGS_CSV = Msg("QC213", "{path}:{line}: {problem}", "{hint}")
+DUPLICATE_TEXT = Msg(
+    "QC216", "{path} has the same text as transcript '{name}'", "check that you picked the right file"
+)
 NO_TEXT = Msg("QC211", "{path}: no text found in the file", "check that the file holds the transcript")
 NOT_PLAIN_TEXT = Msg("QC214", "{path}: this is {kind}, not a plain-text transcript", "{hint}")
 UNREADABLE_FILE = Msg("QC215", "{path}: cannot read the file: {reason}", "check the path and that you may read the file")

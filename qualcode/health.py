@@ -73,6 +73,17 @@ def check_project(project: Project) -> HealthReport:
                     )
                 )
 
+    for row in store.detached_codings():
+        report.findings.append(
+            Finding(
+                PROBLEM,
+                "detached",
+                f"{names.get(row['transcript_id'], row['transcript_id'])}: coding of '{row['code_id']}' detached at"
+                f" re-import ({row['reason']}): {row['quote'][:60]!r}",
+                "code the passage again where it now stands; `qualcode codings --detached` lists them all",
+            )
+        )
+
     for summary in store.summaries():
         if not summary.source_path or summary.source_format == "qdpx":
             continue
@@ -88,8 +99,8 @@ def check_project(project: Project) -> HealthReport:
                     PROBLEM,
                     "changed",
                     f"{summary.name}: {summary.source_path} changed on disk since it was imported",
-                    "qualcode keeps the imported text so codings stay put; import the new version under another name"
-                    " with `qualcode import --name` if you want both",
+                    f"qualcode keeps the imported text so codings stay put; `qualcode reimport {summary.name}`"
+                    " takes the new version and moves the codings with their text",
                 )
             )
     return report

@@ -133,7 +133,7 @@ def _store_transcript(project: Project, store: Store, path: Path, transcript: Tr
         if stored.source_path is not None and str(stored.source_path) == relative:
             result.warnings.append(
                 f"{path.name} changed since it was imported as '{transcript.name}'; the imported version is kept"
-                " so its codings stay where they are (see `qualcode check`)"
+                f" so its codings stay where they are (`qualcode reimport {transcript.name}` takes the new version)"
             )
             return
         base, n = transcript.name, 2

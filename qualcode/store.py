@@ -112,7 +112,32 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0002_detached_codings",
+        """
+        -- Codings whose text disappeared when a transcript was re-imported: kept, never dropped.
+        CREATE TABLE detached_codings (
+            id            INTEGER PRIMARY KEY,
+            transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE RESTRICT,
+            old_start     INTEGER NOT NULL,
+            old_end       INTEGER NOT NULL,
+            code_id       TEXT NOT NULL REFERENCES codes(id) ON UPDATE CASCADE ON DELETE RESTRICT,
+            coder         TEXT NOT NULL,
+            memo          TEXT,
+            origin        TEXT NOT NULL,
+            quote         TEXT NOT NULL,
+            created_at    TEXT NOT NULL,
+            updated_at    TEXT NOT NULL,
+            detached_at   TEXT NOT NULL,
+            reason        TEXT NOT NULL
+        );
+        ALTER TABLE transcripts ADD COLUMN updated_at TEXT;
+        """,
+    ),
 ]
+
+
+_PARK = 10**12  # an offset no text reaches: parks rows while spans are rewritten
 
 
 def now() -> str:
@@ -558,6 +583,89 @@ class Store:
         if where:
             sql += " WHERE " + " AND ".join(where)
         return [self._coding(r) for r in self.conn.execute(f"{sql} ORDER BY {order}", params)]
+
+    def replace_text(self, tid: int, new: Transcript, placements: list, *, keep_name: bool = True) -> dict[str, int]:
+        """Swap in an edited version of a transcript, re-placing its codings.
+
+        ``placements`` come from :func:`qualcode.reanchor.reanchor`. Placed codings
+        get their new span and quote; unplaced ones (or ones that would duplicate
+        another coding of the same code on the same span) move to
+        ``detached_codings`` with the reason. Pending suggestions are dropped (they
+        are recomputed); decided ones follow their text or are dropped with it.
+        One transaction: all of it happens, or none.
+        """
+        counts = {"unchanged": 0, "moved": 0, "whitespace": 0, "detached": 0}
+        stamp = now()
+        with self.transaction() as c:
+            old_text = self.transcript_text(tid)
+            c.execute(
+                "UPDATE transcripts SET text = ?, content_hash = ?, source_hash = ?, encoding = ?, words = ?,"
+                " updated_at = ? WHERE id = ?",
+                (new.text, new.content_hash, new.source_hash, new.encoding, new.word_count, stamp, tid),
+            )
+            c.execute("DELETE FROM turns WHERE transcript_id = ?", (tid,))
+            c.executemany(
+                "INSERT INTO turns (transcript_id, idx, speaker, role, start, end, time_start, time_end)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(tid, u.index, u.speaker, u.role, u.start, u.end, u.time_start, u.time_end) for u in new.turns],
+            )
+            self._write_attributes(tid, new.attributes)
+            # Park every coding far beyond any text first, so the unique index cannot
+            # trip over a coding that has not been moved yet.
+            c.execute("UPDATE codings SET start = start + ?, end = end + ? WHERE transcript_id = ?", (_PARK, _PARK, tid))
+            taken: set[tuple[int, int, str]] = set()
+            for placement in placements:
+                coding = placement.coding
+                key = (placement.start, placement.end, coding.code_id)
+                if placement.start is None or key in taken:
+                    reason = "text not found in the new version" if placement.start is None else "duplicate of another coding"
+                    c.execute(
+                        "INSERT INTO detached_codings (transcript_id, old_start, old_end, code_id, coder, memo, origin,"
+                        " quote, created_at, updated_at, detached_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (tid, coding.start, coding.end, coding.code_id, coding.coder, coding.memo, coding.origin,
+                         coding.quote, coding.created_at, coding.updated_at, stamp, reason),
+                    )
+                    c.execute("UPDATE suggestions SET coding_id = NULL WHERE coding_id = ?", (coding.id,))
+                    c.execute("DELETE FROM codings WHERE id = ?", (coding.id,))
+                    counts["detached"] += 1
+                    continue
+                taken.add(key)
+                c.execute(
+                    "UPDATE codings SET start = ?, end = ?, quote = ? WHERE id = ?",
+                    (placement.start, placement.end, new.text[placement.start : placement.end], coding.id),
+                )
+                counts[placement.how] += 1
+            self._reanchor_suggestions(tid, old_text, new.text)
+        return counts
+
+    def set_source_hash(self, tid: int, source_hash: str | None) -> None:
+        with self.transaction() as c:
+            c.execute("UPDATE transcripts SET source_hash = ?, updated_at = ? WHERE id = ?", (source_hash, now(), tid))
+
+    def _reanchor_suggestions(self, tid: int, old_text: str, new_text: str) -> None:
+        from .reanchor import reanchor  # the diff machinery is only needed here
+
+        c = self.conn
+        c.execute("DELETE FROM suggestions WHERE transcript_id = ? AND status = 'pending'", (tid,))
+        rows = c.execute("SELECT id, start, end, code_id FROM suggestions WHERE transcript_id = ?", (tid,)).fetchall()
+        c.execute("UPDATE suggestions SET start = start + ?, end = end + ? WHERE transcript_id = ?", (_PARK, _PARK, tid))
+        proxies = [Coding(r["id"], tid, r["start"], r["end"], r["code_id"], "", old_text[r["start"] : r["end"]]) for r in rows]
+        taken: set[tuple[int, int, str]] = set()
+        for placement in reanchor(old_text, new_text, proxies):
+            key = (placement.start, placement.end, placement.coding.code_id)
+            if placement.start is None or key in taken:
+                c.execute("DELETE FROM suggestions WHERE id = ?", (placement.coding.id,))
+                continue
+            taken.add(key)
+            c.execute("UPDATE suggestions SET start = ?, end = ? WHERE id = ?", (placement.start, placement.end, placement.coding.id))
+
+    def detached_codings(self, tid: int | None = None) -> list[sqlite3.Row]:
+        sql = "SELECT * FROM detached_codings"
+        params: tuple = ()
+        if tid is not None:
+            sql += " WHERE transcript_id = ?"
+            params = (tid,)
+        return self.conn.execute(sql + " ORDER BY transcript_id, old_start", params).fetchall()
 
     def iter_codings(self, batch: int = 2000) -> Iterator[Coding]:
         """All codings in transcript order, streamed (memory stays flat)."""

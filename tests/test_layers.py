@@ -18,6 +18,8 @@ CORE_MODULES = [
     "qualcode.coding",
     "qualcode.health",
     "qualcode.userconfig",
+    "qualcode.reanchor",
+    "qualcode.reimport",
 ]
 FORBIDDEN = ["textual", "rich", "click", "typer", "spacy", "thinc", "docx", "lxml"]
 
