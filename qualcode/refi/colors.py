@@ -18,6 +18,10 @@ _RGB = re.compile(r"^rgba?\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*(?:,\
 def read_color(value: str) -> tuple[str | None, str | None]:
     """``(#rrggbb or None, note)``: the note says what was tolerated or why it was dropped."""
     text = value.strip()
+    if text.isdigit() and len(text) not in (3, 6) and int(text) <= 0xFFFFFF:
+        # Digits only and not 3 or 6 long: a colour as a number (some tools write 16711680).
+        full = f"#{int(text):06x}"
+        return full, f"colour '{value}' read as {full} (a number)"
     if m := _HEX6.match(text):
         return "#" + m.group(1).lower(), None if text.startswith("#") else f"colour '{value}' read as #{m.group(1).lower()}"
     if m := _HEX3.match(text):
@@ -32,7 +36,4 @@ def read_color(value: str) -> tuple[str | None, str | None]:
         if all(p <= 255 for p in parts):
             full = "#" + "".join(f"{p:02x}" for p in parts)
             return full, f"colour '{value}' read as {full}"
-    if text.isdigit() and int(text) <= 0xFFFFFF:
-        full = f"#{int(text):06x}"
-        return full, f"colour '{value}' read as {full} (a number)"
     return None, f"colour '{value}' is not a colour qualcode can read; dropped"
