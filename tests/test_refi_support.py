@@ -64,6 +64,11 @@ R: De ouders hebben veel eigen kracht.
 """
 
 
+def without_kracht(codebook: str) -> str:
+    """The codebook text with the code 'kracht' taken out (and out of its set)."""
+    return codebook.replace("  - id: kracht\n    name: Eigen kracht\n    key: k\n", "").replace("[rol_cjg, kracht]", "[rol_cjg]")
+
+
 def make_qdpx(path: Path, qde: str | bytes, files: dict[str, bytes | str] | None = None) -> Path:
     """A .qdpx with ``project.qde`` (unless qde is empty) and the given entries."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -9,6 +9,7 @@ merge-codes|move`` and ``export qdpx``; ``qualcode import`` hands .qdpx files to
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -65,11 +66,22 @@ def codebook_export(state: State, source: Path | None, fmt: str, out: Path | Non
     if lost:
         report.warn(f"a .qdc cannot hold the codebook's {', '.join(lost)}; they stay in the YAML")
     if out is None:
-        click.get_binary_stream("stdout").write(data)
+        _stdout_bytes(data)
     else:
         _write_bytes(out, data)
         note(f"wrote {out} ({len(book)} codes)")
     _warn_all(report)
+
+
+def _stdout_bytes(data: bytes) -> None:
+    """Bytes as they are to stdout (the XML declares its encoding; no re-encoding)."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # pragma: no cover - a text-only stream
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    buffer.write(data)
+    buffer.flush()
 
 
 def _write_bytes(path: Path, data: bytes) -> None:

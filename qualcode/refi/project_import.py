@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..codebook import load_codebook
 from ..errors import Report
 from ..ingest import scan_turns
 from ..model import MANUAL, Coding, Transcript, Turn, sha256_bytes, sha256_text
@@ -85,8 +86,9 @@ def import_qdpx(project: Project, path: Path, *, default_coder: str, progress: P
     undo = plan.write()
     try:
         with store.transaction():
-            if plan.book is not None:
-                sync = store.sync_codes(plan.book)
+            if plan.path is not None:
+                # The codebook as written (with any codes this import added to it).
+                sync = store.sync_codes(load_codebook(plan.path))
                 if plan.remove_starter is not None:
                     store.forget_codes(sync.missing)  # the starter's example code, never used
             for source in sources:
