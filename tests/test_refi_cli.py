@@ -128,7 +128,7 @@ def test_refi_cli_export_and_import_qdpx(runner, project, tmp_path):
     imported = runner.invoke(main, ["--project", str(target), "import", str(path)])
     assert imported.exit_code == 0, imported.stderr
     assert "imported studie.qdpx (qualcode 0.1.0): 1 transcript(s), 4 coding(s)" in imported.stdout
-    assert "codebook: wrote codebooks/studie.yaml" in imported.stdout
+    assert "codebook: wrote codebooks/codebook.yaml (6 codes)" in imported.stdout
     again = runner.invoke(main, ["--project", str(target), "import", "qdpx", str(path)])
     assert again.exit_code == 0 and "0 coding(s) of 4 read" in again.stdout
     listing = runner.invoke(main, ["--project", str(target), "codings", "--format", "json"])

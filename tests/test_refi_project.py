@@ -72,8 +72,9 @@ def test_refi_project_round_trip_into_an_empty_project(exported, tmp_path):
     result = import_qdpx(target, path, default_coder="nobody")
     assert transcripts_of(target) == transcripts_of(project)
     assert codings_of(target) == codings_of(project)
-    assert result.codebook_created and result.codebook.name == "studie.yaml"
-    assert not (target.root / "codebooks" / "codebook.yaml").exists()  # the unused starter made way
+    assert result.codebook_created and result.codebook.name == "codebook.yaml"
+    # A qualcode export carries its codebook YAML along: comments, title and hints survive.
+    assert result.codebook.read_text(encoding="utf-8") == project.codebook_path.read_text(encoding="utf-8")
     back = load_codebook(result.codebook)
     original = project.codebook
     assert [(c.id, c.name, c.parent_id, c.key, c.codable, c.include, c.exclude, c.examples) for c in back.walk()] == [
@@ -155,9 +156,31 @@ def test_refi_project_turns_extension_is_optional(exported, tmp_path):
             if not name.startswith("qualcode/"):
                 dst.writestr(name, src.read(name))
     target = new_project(tmp_path, codebook=None, name="leeg")
-    import_qdpx(target, stripped, default_coder="x")
+    result = import_qdpx(target, stripped, default_coder="x")
     # Turns are found again in the text; the same here, as the source was plain text.
     assert transcripts_of(target) == transcripts_of(project)
+    # The codebook comes from the XML: named after the project; everything REFI carries is there.
+    assert result.codebook.name == "studie.yaml" and not (target.root / "codebooks" / "codebook.yaml").exists()
+    back, original = load_codebook(result.codebook), project.codebook
+    assert [(c.id, c.name, c.parent_id, c.key, c.codable, c.include, c.exclude, c.examples, c.stable_guid) for c in back.walk()] == [
+        (c.id, c.name, c.parent_id, c.key, c.codable, c.include, c.exclude, c.examples, c.stable_guid) for c in original.walk()
+    ]
+    assert not back.get("rol").hints and back.title == "studie"  # what REFI-QDA cannot carry
+
+
+def test_refi_project_codebook_yaml_is_not_used_when_another_tool_changed_the_codes(exported, tmp_path):
+    _, path, _ = exported
+    changed = tmp_path / "changed.qdpx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(changed, "w") as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "project.qde":  # a code added in another tool that kept our extra entries
+                data = data.replace(b"</Codes>", b'<Code guid="99999999-2222-4333-8444-555555555555" name="Nieuw" isCodable="true"/></Codes>')
+            dst.writestr(name, data)
+    target = new_project(tmp_path, codebook=None, name="leeg")
+    result = import_qdpx(target, changed, default_coder="x")
+    assert result.codebook.name == "studie.yaml"
+    assert "nieuw" in target.codebook
 
 
 def test_refi_project_vtt_timestamps_survive_the_round_trip(tmp_path):

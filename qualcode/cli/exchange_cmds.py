@@ -31,9 +31,17 @@ def _check_out(path: Path | None, force: bool) -> None:
         raise error(OUTPUT_EXISTS, path=path)
 
 
-def _project_book(state: State):
-    project = state.project(auto_import=False)
-    return project, project.codebook
+def _project_codebook(state: State):
+    """The project's codebook, read without opening the store.
+
+    Why: the first command in a fresh project creates the store and imports
+    transcripts/ (see State.project); merely exporting the codebook must not create
+    an empty store, or that import would never happen.
+    """
+    from ..codebook import load_codebook
+    from ..project import Project
+
+    return load_codebook(Project.open(state.project_dir).codebook_path)
 
 
 # --- codebook export / import ---------------------------------------------------------------
@@ -57,7 +65,7 @@ def codebook_export(state: State, source: Path | None, fmt: str, out: Path | Non
     from ..refi.files import load_codebook_file
 
     report = Report()
-    book = load_codebook_file(source, report).book if source else _project_book(state)[1]
+    book = load_codebook_file(source, report).book if source else _project_codebook(state)
     if not book.codes:
         raise error(NOTHING_TO_EXPORT, path=source or book.path)
     _check_out(out, force)
@@ -123,6 +131,12 @@ def codebook_import(file: Path, out: Path | None, force: bool) -> None:
     else:
         save_codebook(loaded.book, out)
         note(f"wrote {out} ({len(loaded.book)} codes)")
+        others = [p for p in out.parent.glob("*.y*ml") if p.resolve() != out.resolve()]
+        if out.parent.name == "codebooks" and others:
+            warn(
+                f"{out.parent} now holds {len(others) + 1} codebooks; a project uses one. To update the"
+                f" project's codebook and its codings from {file.name}, use `qualcode codebook apply {file}`"
+            )
     _warn_all(report)
 
 
@@ -202,8 +216,8 @@ def codebook_merge(first: Path, second: Path, base: Path | None, out: Path | Non
 
     report = Report()
     a = load_codebook_file(first, report)
-    b = load_codebook_file(second, report, known=a.book if b_is_refi(second) else None)
-    c = load_codebook_file(base, report, known=a.book if b_is_refi(base) else None) if base else None
+    b = load_codebook_file(second, report, known=a.book if _is_refi(second) else None)
+    c = load_codebook_file(base, report, known=a.book if _is_refi(base) else None) if base else None
     result = merge_codebooks(a, b, c)
     _warn_all(report)
     for message in result.notes:
@@ -220,7 +234,8 @@ def codebook_merge(first: Path, second: Path, base: Path | None, out: Path | Non
         note(f"wrote {out} ({len(result.book)} codes)")
 
 
-def b_is_refi(path: Path | None) -> bool:
+def _is_refi(path: Path | None) -> bool:
+    """A REFI-QDA file: its codes get the first file's ids where their GUIDs match."""
     return path is not None and path.suffix.lower() in (".qdc", ".qdpx", ".qde")
 
 
@@ -254,7 +269,7 @@ def codebook_apply(state: State, file: Path, merges: tuple[str, ...], dry_run: b
     """
     from ..codebooks.apply import plan_apply, run_apply
 
-    project = state.project(auto_import=False)
+    project = state.project()  # a fresh project imports its transcripts (and their codings) first
     report = Report()
     plan = plan_apply(project, file, _merge_options(merges), report)
     _warn_all(report)
@@ -301,7 +316,7 @@ def codebook_rename(state: State, old_id: str, new_id: str) -> None:
     """
     from ..codebooks.maintenance import rename_code
 
-    project = state.project(auto_import=False)
+    project = state.project()
     result = rename_code(project, old_id, new_id)
     _print_result(result, f"renamed '{old_id}' to '{new_id}'")
 
@@ -319,7 +334,7 @@ def codebook_merge_codes(state: State, sources: tuple[str, ...], target: str) ->
     """
     from ..codebooks.maintenance import merge_codes
 
-    project = state.project(auto_import=False)
+    project = state.project()
     result = merge_codes(project, list(sources), target)
     _print_result(result, f"merged {', '.join(sources)} into '{target}'")
 
@@ -335,7 +350,7 @@ def codebook_move(state: State, code_id: str, parent: str | None, top: bool) -> 
 
     if (parent is None) == (not top):
         raise click.UsageError("give exactly one of --parent CODE or --top")
-    project = state.project(auto_import=False)
+    project = state.project()
     result = move_code(project, code_id, None if top else parent)
     for message in result.notes:
         note(message)

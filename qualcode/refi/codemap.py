@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..codebook import Code, Codebook, atomic_write_text, load_codebook, read_codebook_text, save_codebook
+from ..codebook import Code, Codebook, atomic_write_text, load_codebook, parse_codebook, read_codebook_text, save_codebook
 from ..codebooks.yamltext import YamlText, code_block, edit_codebook_text
 from ..errors import NO_CODEBOOK, QualcodeError, Report
 from ..project import CODEBOOK_DIR, STARTER_CODEBOOK, Project
@@ -38,6 +38,7 @@ class CodebookPlan:
     added: list[tuple[Code, str | None]] = field(default_factory=list)  # new codes and their parent id
     by_name: list[str] = field(default_factory=list)
     differing: int = 0  # codes found by GUID whose name or definition differ
+    text: str | None = None  # a new codebook's YAML exactly as a qualcode export carried it
 
     @property
     def added_count(self) -> int:
@@ -52,7 +53,10 @@ class CodebookPlan:
             return lambda: None
         if self.create:
             starter_text = self.remove_starter.read_text(encoding="utf-8") if self.remove_starter else None
-            save_codebook(self.book, self.path)
+            if self.text is not None:
+                atomic_write_text(self.path, self.text)
+            else:
+                save_codebook(self.book, self.path)
             if self.remove_starter and self.remove_starter != self.path:
                 self.remove_starter.unlink()
 
@@ -74,15 +78,34 @@ class CodebookPlan:
             doc.paste(code_block(copy.deepcopy(code)), parent_id)  # new sub-codes travel inside
 
 
-def plan_codebook(project: Project, refi: RefiCodebook, *, title: str, report: Report) -> CodebookPlan:
-    """Decide where the imported codes go and which qualcode id each GUID gets."""
+def plan_codebook(
+    project: Project,
+    refi: RefiCodebook,
+    *,
+    title: str,
+    report: Report,
+    original: tuple[str, str] | None = None,
+) -> CodebookPlan:
+    """Decide where the imported codes go and which qualcode id each GUID gets.
+
+    ``original``: (file name, YAML text) of the codebook a qualcode export carried
+    along. For a new codebook it is used as it is (comments, title, hints and all)
+    when its codes are exactly the file's codes, i.e. no other tool changed them.
+    """
     existing = _existing_codebook(project)
     if existing is None:
         if not list(refi.walk()):
             return CodebookPlan(path=None, book=None)
+        starter = _untouched_starter(project)
+        kept = _original_codebook(refi, original)
+        if kept is not None:
+            book, text = kept
+            target = project.root / CODEBOOK_DIR / Path(original[0]).name
+            plan = CodebookPlan(path=target, book=book, create=True, remove_starter=starter, text=text)
+            plan.ids = {guid_key(c.stable_guid): c.id for c in book.walk()}
+            return plan
         book = to_codebook(refi, title=title, report=report)
         target = project.root / CODEBOOK_DIR / f"{slugify(title, 'codebook')}.yaml"
-        starter = _untouched_starter(project)
         plan = CodebookPlan(path=target, book=book, create=True, remove_starter=starter)
         plan.ids = {guid_key(c.guid): c.id for c in book.walk() if c.guid}
         return plan
@@ -145,6 +168,17 @@ def plan_codebook(project: Project, refi: RefiCodebook, *, title: str, report: R
             f" compare with `qualcode codebook diff {project.relative(existing)} FILE`"
         )
     return plan
+
+
+def _original_codebook(refi: RefiCodebook, original: tuple[str, str] | None) -> tuple[Codebook, str] | None:
+    if original is None or not original[0].endswith((".yaml", ".yml")):
+        return None
+    book, problems = parse_codebook(original[1], original[0])
+    if book is None or problems:
+        return None
+    if {guid_key(c.stable_guid) for c in book.walk()} != {guid_key(c.guid) for c in refi.walk()} or len(book) != len(list(refi.walk())):
+        return None
+    return book, original[1]
 
 
 def _walk_added(added: list[tuple[Code, str | None]]):

@@ -28,12 +28,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..codebook import Code, Codebook
+from ..codebook import Code, Codebook, read_codebook_text
 from ..project import Project
 from .archive import write_qdpx
 from .codebook_xml import ORIGIN, code_element, code_guid, sets_element, to_bytes
 from .guids import derived_guid
-from .project_import import TURNS_ENTRY
+from .project_import import CODEBOOK_ENTRY_PREFIX, TURNS_ENTRY
 from .reading import PROJECT_NS
 
 ORPHAN_FOLDER = "(not in the codebook)"
@@ -145,6 +145,8 @@ def export_qdpx(project: Project, path: Path, *, progress: Progress | None = Non
     members = [("project.qde", to_bytes(root))]
     members += [(f"sources/{source_guid[t.id]}.txt", t.text.encode("utf-8")) for t in transcripts]
     members.append((TURNS_ENTRY, _turns_json(transcripts, source_guid)))
+    if not orphans:  # with orphans the file's codes differ from the YAML: let the XML speak
+        members.append((CODEBOOK_ENTRY_PREFIX + project.codebook_path.name, read_codebook_text(project.codebook_path).encode("utf-8")))
     write_qdpx(path, members)
 
     result.codes = len(book) + len(orphans)

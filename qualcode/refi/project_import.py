@@ -34,6 +34,8 @@ from .texts import decode_text, read_plain_text
 # qualcode's own extra: speaker turns (with their timestamps) per source, so that a
 # qualcode -> qualcode round trip keeps them. Other tools ignore unknown entries.
 TURNS_ENTRY = "qualcode/turns.json"
+# ... and the codebook YAML itself (comments, title, hints), used when nobody changed the codes.
+CODEBOOK_ENTRY_PREFIX = "qualcode/codebooks/"
 
 Progress = Callable[[int, int, str], None]
 
@@ -43,7 +45,6 @@ class QdpxImportResult:
     project_name: str
     origin: str | None
     transcripts: list[str] = field(default_factory=list)
-    same_text: list[tuple[str, str]] = field(default_factory=list)  # (source name, transcript it joined)
     codings_added: int = 0
     codings_read: int = 0
     memos: int = 0
@@ -74,11 +75,12 @@ def import_qdpx(project: Project, path: Path, *, default_coder: str, progress: P
         sources = _read_sources(archive, refi, report, progress)
         notes = _note_texts(archive, refi, report)
         turns_ext = _turns_extension(archive, report)
+        original = _codebook_extension(archive)
     result = QdpxImportResult(project_name=refi.name or path.stem, origin=refi.origin)
     for kind, count in sorted(refi.skipped.items()):
         report.warn(f"{count} {kind} not imported (qualcode codes text only)")
 
-    plan = plan_codebook(project, refi.codebook, title=refi.name or path.stem, report=report)
+    plan = plan_codebook(project, refi.codebook, title=refi.name or path.stem, report=report, original=original)
     store = project.store
     _place_transcripts(project, path, refi, sources, turns_ext, report)
     codings = _codings(refi, sources, plan.ids, notes, default_coder, report, result)
@@ -154,6 +156,17 @@ def _note_texts(archive: QdpxArchive, refi: RefiProject, report: Report) -> dict
             if text:
                 out[key] = text
     return out
+
+
+def _codebook_extension(archive: QdpxArchive) -> tuple[str, str] | None:
+    """The codebook YAML a qualcode export carried along: (file name, text), if any."""
+    found = [n for n in archive.entries if n.casefold().startswith(CODEBOOK_ENTRY_PREFIX) and "/" not in n[len(CODEBOOK_ENTRY_PREFIX) :]]
+    if len(found) != 1:
+        return None
+    try:
+        return found[0][len(CODEBOOK_ENTRY_PREFIX) :], archive.read(found[0]).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
 
 
 def _turns_extension(archive: QdpxArchive, report: Report) -> dict[str, dict]:
