@@ -83,7 +83,7 @@ def test_refi_describe_fold_unfold_recovers_everything(language):
     back = unfold(text)
     assert (back.description, back.include, back.exclude, back.examples) == ("Definitie.\n\nTweede alinea.", include, exclude, examples)
     assert back.fields == {"id": "x_1", "key": "q"}
-    assert back.dutch == (language == "nl")
+    assert (back.dutch, back.english) == (language == "nl", language != "nl")
     heading = "Inclusiecriteria:" if language == "nl" else "Inclusion criteria:"
     assert heading in text
 

@@ -54,7 +54,7 @@ def _project_codebook(state: State):
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @pass_state
 def codebook_export(state: State, source: Path | None, fmt: str, out: Path | None, force: bool) -> None:
-    """Export a codebook as REFI-QDA .qdc (for ATLAS.ti, NVivo, MAXQDA, QualCoder).
+    """Export a codebook as REFI-QDA .qdc (for ATLAS.ti, NVivo, MAXQDA, QualCoder ...).
 
     SOURCE is a codebook file (default: the project's codebook). Definitions,
     inclusion and exclusion criteria and examples go into each code's description;
@@ -109,7 +109,7 @@ def _write_bytes(path: Path, data: bytes) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the YAML to this file instead of stdout.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 def codebook_import(file: Path, out: Path | None, force: bool) -> None:
-    """Convert a REFI-QDA codebook (.qdc, or the codebook of a .qdpx) to qualcode YAML.
+    """Convert a REFI-QDA codebook (.qdc or a .qdpx's) to qualcode YAML.
 
     Ids come from the descriptions qualcode wrote, else from the code names. The
     REFI GUIDs are kept (`guid:`), so exporting again gives the same codes. To update
@@ -150,8 +150,9 @@ _MARKS = {"added": "+", "removed": "-", "id": ">", "renamed": "~", "moved": "^",
 @click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Readable lines or JSON.")
 def codebook_diff(old: Path, new: Path, fmt: str) -> None:
-    """Show what changed from codebook OLD to NEW (.yaml, .qdc, .qdpx).
+    """Show what changed between two codebooks (.yaml, .qdc, .qdpx).
 
+    From OLD to NEW.
     Lists added and removed codes, changed ids (same GUID), new names, moved codes,
     changed definitions, sets and codebook fields.
     """
@@ -260,8 +261,9 @@ def _merge_options(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--dry-run", is_flag=True, help="Say what would happen; change nothing.")
 @pass_state
 def codebook_apply(state: State, file: Path, merges: tuple[str, ...], dry_run: bool) -> None:
-    """Make the project follow an updated codebook FILE (.yaml, .qdc, .qdpx), keeping every coding.
+    """Update the project to a new codebook FILE, keeping every coding.
 
+    FILE is .yaml, .qdc or .qdpx.
     FILE replaces the project's codebook. Codes with a new id but the same GUID keep
     their codings (they move to the new id); --merge OLD=NEW moves the codings of a
     code that was merged away. Codings of removed codes are kept and listed: decide
@@ -308,8 +310,9 @@ def _print_result(result, what: str) -> None:
 @click.argument("new_id")
 @pass_state
 def codebook_rename(state: State, old_id: str, new_id: str) -> None:
-    """Change a code's id from OLD_ID to NEW_ID in the codebook and on all its codings.
+    """Change a code's id; its codings follow.
 
+    OLD_ID becomes NEW_ID in the codebook and on all its codings.
     The code keeps its GUID (written into the YAML if it had none), so other tools and
     `codebook apply` still recognise it. To change only the displayed name, edit
     `name:` in the YAML: codings refer to ids.
@@ -326,8 +329,9 @@ def codebook_rename(state: State, old_id: str, new_id: str) -> None:
 @click.option("--into", "target", required=True, help="The code that takes over the codings.")
 @pass_state
 def codebook_merge_codes(state: State, sources: tuple[str, ...], target: str) -> None:
-    """Merge SOURCES into the code --into: their codings move, their sub-codes move under it, they leave the codebook.
+    """Merge codes into another: their codings and sub-codes move there.
 
+    SOURCES leave the codebook; --into takes over their codings and sub-codes.
     Also takes codes that already left the codebook but still have codings.
     Where the target already codes the same span, the two codings become one and
     the memos are joined.
@@ -345,7 +349,7 @@ def codebook_merge_codes(state: State, sources: tuple[str, ...], target: str) ->
 @click.option("--top", is_flag=True, help="Move to the top level.")
 @pass_state
 def codebook_move(state: State, code_id: str, parent: str | None, top: bool) -> None:
-    """Move a code (with its sub-codes) under another code, or to the top with --top."""
+    """Move a code (with its sub-codes) under --parent, or to the --top."""
     from ..codebooks.maintenance import move_code
 
     if (parent is None) == (not top):

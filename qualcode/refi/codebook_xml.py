@@ -199,7 +199,11 @@ def to_codebook(
 
 
 def _language(unfolded) -> str | None:
-    return "nl" if any(u.dutch for u in unfolded) else None
+    """The codebook's language as its definition headings show it (nl or en), if they do."""
+    unfolded = list(unfolded)
+    if any(u.dutch for u in unfolded):
+        return "nl"
+    return "en" if any(u.english for u in unfolded) else None
 
 
 def title_from_path(path: Path) -> str:

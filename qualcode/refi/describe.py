@@ -75,6 +75,7 @@ class Unfolded:
     examples: list[str] = field(default_factory=list)
     fields: dict[str, str] = field(default_factory=dict)  # from the [qualcode ...] line: id, key
     dutch: bool = False  # a Dutch heading was seen (the codebook's language is probably nl)
+    english: bool = False  # an English one was
 
 
 def fold(
@@ -120,7 +121,9 @@ def unfold(text: str) -> Unfolded:
             break
         start, key, items = found
         sections.append((key, items))
-        out.dutch = out.dutch or _heading(lines[start]) in _DUTCH
+        is_dutch = _heading(lines[start]) in _DUTCH
+        out.dutch = out.dutch or is_dutch
+        out.english = out.english or not is_dutch
         end = start
     for key, items in reversed(sections):
         getattr(out, key).extend(items)
