@@ -6,7 +6,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from test_refi_support import DATA, FEATURES_SOURCE, features_qdpx, make_qdpx, new_project
+from test_refi_support import (
+    DATA,
+    FEATURES_SOURCE,
+    features_qdpx,
+    make_qdpx,
+    new_project,
+)
 
 from qualcode.errors import QualcodeError, Report
 from qualcode.refi import archive as archive_module

@@ -135,6 +135,8 @@ def test_refi_cli_export_and_import_qdpx(runner, project, tmp_path):
     assert sorted(c["code"] for c in json.loads(listing.stdout)) == ["kracht", "rol", "rol_cjg", "rol_org"]
     mixed = runner.invoke(main, ["--project", str(target), "import", str(path), str(project.root / "transcripts")])
     assert mixed.exit_code == 2 and "one .qdpx file at a time" in mixed.stderr
+    named = runner.invoke(main, ["--project", str(target), "import", "--name", "x", str(path)])
+    assert named.exit_code == 2 and "do not apply to a .qdpx" in named.stderr
 
 
 def test_refi_cli_bad_qdpx_is_an_error_without_traceback(runner, project, tmp_path):

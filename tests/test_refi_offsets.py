@@ -6,9 +6,9 @@ import re
 import zipfile
 
 import pytest
+from conftest import needs_shared
 from test_refi_support import SAMPLES
 
-from conftest import needs_shared
 from qualcode.ingest import normalise
 from qualcode.refi.offsets import BASE_CONVENTIONS, SourceText, choose_convention
 

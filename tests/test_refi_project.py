@@ -6,9 +6,17 @@ import json
 import zipfile
 
 import pytest
-from test_refi_support import SAMPLES, SMALL_CODEBOOK, assert_valid, coded_project, features_qdpx, new_project, without_kracht
-
 from conftest import needs_shared
+from test_refi_support import (
+    SAMPLES,
+    SMALL_CODEBOOK,
+    assert_valid,
+    coded_project,
+    features_qdpx,
+    new_project,
+    without_kracht,
+)
+
 from qualcode.codebook import load_codebook
 from qualcode.project import Project
 from qualcode.refi.project_export import ORPHAN_FOLDER, export_qdpx
@@ -216,7 +224,7 @@ def test_refi_project_nvivo_windows_sample(tmp_path):
     assert {c.coder for c in codings} <= {"Gergo", "floriansipos"}
     text = project.store.transcript_text(project.store.transcript_id_by_name("videos_10_selected"))
     inside_word = sum(
-        1 for c in codings if 0 < c.start and text[c.start - 1].isalnum() and text[c.start].isalnum()
+        1 for c in codings if c.start > 0 and text[c.start - 1].isalnum() and text[c.start].isalnum()
     )
     assert inside_word <= 2
     assert len(project.codebook) == 152

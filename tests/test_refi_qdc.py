@@ -5,10 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import needs_shared
 from test_refi_support import DATA, SAMPLES, SMALL_CODEBOOK, assert_valid
 
-from conftest import needs_shared
-from qualcode.codebook import Codebook, Code, dump_codebook, load_codebook, parse_codebook
+from qualcode.codebook import (
+    Code,
+    Codebook,
+    dump_codebook,
+    load_codebook,
+    parse_codebook,
+)
 from qualcode.errors import QualcodeError, Report
 from qualcode.project import sample_project_source
 from qualcode.refi.codebook_xml import codebook_to_qdc, read_qdc, to_codebook

@@ -286,6 +286,8 @@ def codebook_apply(state: State, file: Path, merges: tuple[str, ...], dry_run: b
         click.echo(f"dry run: {target} and the codings were not changed")
     else:
         result = run_apply(project, plan)
+        if plan.source.kind != "yaml":
+            note(f"{target} was written anew from {file.name}: its comments are not kept (git has the old file)")
         done = f"{target} updated from {file}" if plan.new_text is not None else f"{target} applied"
         moved = result.moved + result.merged
         click.echo(f"{done}; {moved} coding(s) moved" + (f" ({result.merged} joined an identical coding)" if result.merged else ""))

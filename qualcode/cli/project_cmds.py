@@ -86,6 +86,8 @@ def import_(state: State, paths: tuple[Path, ...], encoding: str | None, name: s
 
     qdpx = is_qdpx_request(paths)
     if qdpx is not None:
+        if encoding or name:
+            raise click.UsageError("--encoding and --name do not apply to a .qdpx (its sources are UTF-8 and named)")
         import_qdpx_file(state, qdpx)
         return
 

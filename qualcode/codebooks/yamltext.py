@@ -23,7 +23,15 @@ from pathlib import Path
 
 import yaml
 
-from ..codebook import CODE_KEYS, Code, Codebook, atomic_write_text, dump_codebook, parse_codebook, read_codebook_text
+from ..codebook import (
+    CODE_KEYS,
+    Code,
+    Codebook,
+    atomic_write_text,
+    dump_codebook,
+    parse_codebook,
+    read_codebook_text,
+)
 from ..errors import CODEBOOK_FLOW_STYLE, CODEBOOK_INVALID, error
 
 

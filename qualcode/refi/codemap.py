@@ -17,7 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..codebook import Code, Codebook, atomic_write_text, load_codebook, parse_codebook, read_codebook_text, save_codebook
+from ..codebook import (
+    Code,
+    Codebook,
+    atomic_write_text,
+    load_codebook,
+    parse_codebook,
+    read_codebook_text,
+    save_codebook,
+)
 from ..codebooks.yamltext import YamlText, code_block, edit_codebook_text
 from ..errors import NO_CODEBOOK, QualcodeError, Report
 from ..project import CODEBOOK_DIR, STARTER_CODEBOOK, Project

@@ -8,7 +8,14 @@ from pathlib import Path
 import yaml
 
 from ..codebook import Codebook, load_codebook, read_codebook_text
-from ..errors import CODEBOOK_FILE_TYPE, FILE_NOT_FOUND, QDPX_TOO_BIG, UNREADABLE_FILE, Report, error
+from ..errors import (
+    CODEBOOK_FILE_TYPE,
+    FILE_NOT_FOUND,
+    QDPX_TOO_BIG,
+    UNREADABLE_FILE,
+    Report,
+    error,
+)
 from .archive import MAX_ENTRY_BYTES, QdpxArchive
 from .codebook_xml import read_qdc, title_from_path, to_codebook
 from .project_read import read_project

@@ -28,8 +28,8 @@ code points.
 
 from __future__ import annotations
 
-import unicodedata
 import re
+import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from ..errors import REFI_INVALID, Report, error
 from .guids import guid_key
-from .model import RefiCase, RefiCoding, RefiNote, RefiProject, RefiSelection, RefiSource
+from .model import (
+    RefiCase,
+    RefiCoding,
+    RefiNote,
+    RefiProject,
+    RefiSelection,
+    RefiSource,
+)
 from .reading import RefiReader
 from .xmlsafe import Node, parse_xml
 

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import re
 
-from ..errors import REFI_DUPLICATE_GUID, REFI_UNKNOWN_NAMESPACE, REFI_WRONG_ROOT, Problem, Report, error
+from ..errors import (
+    REFI_DUPLICATE_GUID,
+    REFI_UNKNOWN_NAMESPACE,
+    REFI_WRONG_ROOT,
+    Problem,
+    Report,
+    error,
+)
 from .colors import read_color
 from .guids import clean_guid, guid_key, is_guid
 from .model import RefiCode, RefiCodebook, RefiSet
