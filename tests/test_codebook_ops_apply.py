@@ -99,3 +99,46 @@ def test_codebook_ops_apply_invalid_file_changes_nothing(project, tmp_path):
     with pytest.raises(QualcodeError):
         plan_apply(project, bad, {}, Report())
     assert read_codebook_text(project.codebook_path) == before
+
+
+def test_codebook_ops_apply_a_qdc_changes_only_the_lines_that_changed(project, tmp_path):
+    """Another tool renamed a code, changed a definition, added, moved and removed codes."""
+    book = load_codebook(project.codebook_path)
+    book.get("kracht").name = "Veerkracht"
+    book.get("rol").include = ["Verwachtingen over taken"]
+    vertrouwen = book.get("vertrouwen")
+    book.get("map").children.remove(vertrouwen)
+    book.get("rol").children.append(vertrouwen)
+    from qualcode.codebook import Code
+
+    book.get("map").children.append(Code("nieuw", "Nieuwe code", color="#123456"))
+    book.get("rol").children.remove(book.get("rol_org"))
+    book.reindex()
+    qdc = tmp_path / "terug.qdc"
+    qdc.write_bytes(codebook_to_qdc(book))
+    before = read_codebook_text(project.codebook_path)
+    plan, _ = apply(project, qdc)
+    assert not plan.rewritten and plan.removed == [("rol_org", 1)]
+    after = read_codebook_text(project.codebook_path)
+    import difflib
+
+    changed = [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0) if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    assert changed == [
+        '-    include: [Verwachtingen over taken, "Verwachtingen over houding"]',
+        "+    include:",
+        "+      - Verwachtingen over taken",
+        "-      - id: rol_org",
+        "-        name: Van de organisatie",
+        "+      - id: vertrouwen",
+        "+        name: Vertrouwen",
+        "-    name: Eigen kracht",
+        "+    name: Veerkracht",
+        "-      - id: vertrouwen",
+        "-        name: Vertrouwen",
+        "+      - id: nieuw",
+        "+        name: Nieuwe code",
+        "+        color: '#123456'",
+        f"+        guid: {book.get('nieuw').stable_guid}",
+    ]
+    assert "# Een klein codeboek voor de tests." in after and "# ---- kracht ----" in after
+    assert project.codebook.get("rol").hints.keywords == ["verwachten"]

@@ -286,7 +286,7 @@ def codebook_apply(state: State, file: Path, merges: tuple[str, ...], dry_run: b
         click.echo(f"dry run: {target} and the codings were not changed")
     else:
         result = run_apply(project, plan)
-        if plan.source.kind != "yaml":
+        if plan.rewritten:
             note(f"{target} was written anew from {file.name}: its comments are not kept (git has the old file)")
         done = f"{target} updated from {file}" if plan.new_text is not None else f"{target} applied"
         moved = result.moved + result.merged

@@ -257,9 +257,69 @@ class YamlText:
                     edits.append((member.start_mark.index, member.end_mark.index, _scalar_like(self.text, member, new)))
         self._apply(edits)
 
+    def set_field(self, code_id: str, key: str, value: object) -> None:
+        """Give one field of a code a new value (None or empty: remove the key).
+
+        The new lines are written in the layout qualcode writes new codebooks in;
+        a new key goes after the keys that come before it in a code.
+        """
+        root = self._root()
+        item = self._find(root, code_id)[0]
+        self._replace_value(item, key, _field_lines(key, value, item.start_mark.column), CODE_KEYS)
+
+    def set_sets(self, book: Codebook) -> None:
+        """Write the codebook's code sets anew (only the ``sets:`` block changes)."""
+        root = self._root()
+        lines = _sets_lines(book)
+        found = self._get(root, "sets")
+        self._replace_value(root, "sets", lines, (*_TOP_KEYS,), insert_at_end=found is None)
+
+    def _replace_value(self, mapping, key: str, new_lines: list[str], order: tuple[str, ...], insert_at_end: bool = False) -> None:
+        lines = self.text.splitlines(keepends=True)
+        found = self._get(mapping, key)
+        if found is not None:
+            start, end = found[0].start_mark.line, self._last_line(found[1])
+            lines[start : end + 1] = new_lines
+        elif new_lines:
+            if insert_at_end:
+                at = len(lines)
+            else:
+                present = [k for k in order[: order.index(key)] if self._get(mapping, k)]
+                at = self._last_line(self._get(mapping, present[-1])[1]) + 1 if present else mapping.start_mark.line + 1
+            lines[at:at] = new_lines
+        self.text = "".join(lines)
+
     def _apply(self, edits: list[tuple[int, int, str]]) -> None:
         for start, stop, replacement in sorted(edits, reverse=True):
             self.text = self.text[:start] + replacement + self.text[stop:]
+
+
+_TOP_KEYS = ("title", "version", "language", "authors", "licence", "description", "guid", "codes", "sets")
+
+
+def _field_lines(key: str, value: object, column: int) -> list[str]:
+    """``key: value`` as qualcode lays it out, indented to ``column``."""
+    if value is None or value == "" or value == []:
+        return []
+    code = Code(id="x", name="x")
+    setattr(code, key, value)
+    text = dump_codebook(Codebook(title="x", codes=[code]))
+    doc = YamlText(text, "<new>")
+    item = doc._find(doc._root(), "x")[0]
+    found = doc._get(item, key)
+    if found is None:  # e.g. codable: true, which qualcode does not write
+        return []
+    lines = text.splitlines(keepends=True)[found[0].start_mark.line : doc._last_line(found[1]) + 1]
+    return _reindent(lines, column - item.start_mark.column)
+
+
+def _sets_lines(book: Codebook) -> list[str]:
+    if not book.sets:
+        return []
+    text = dump_codebook(Codebook(title="x", codes=[], sets=list(book.sets)))
+    lines = text.splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith("sets:"))
+    return lines[start:]
 
 
 def _reindent(lines: list[str], delta: int) -> list[str]:

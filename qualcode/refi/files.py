@@ -59,7 +59,7 @@ def load_codebook_file(path: Path, report: Report, *, known: Codebook | None = N
         if not path.exists():
             raise error(FILE_NOT_FOUND, path=path)
         book = load_codebook(path)
-        return CodebookFile(path, book, "yaml", _explicit_yaml_colors(path))
+        return CodebookFile(path, book, "yaml", explicit_yaml_colors(path))
     if suffix == ".qdc":
         refi = read_qdc(read_file_bytes(path), str(path), report)
         title = title_from_path(path)
@@ -85,14 +85,19 @@ def load_codebook_file(path: Path, report: Report, *, known: Codebook | None = N
     return CodebookFile(path, book, suffix[1:], explicit)
 
 
-def _explicit_yaml_colors(path: Path) -> set[str]:
-    """Ids of codes whose colour is written in the YAML (others get the palette's)."""
+def explicit_yaml_colors(path: Path) -> set[str]:
+    """Ids of codes whose colour is written in the YAML file (others get the palette's)."""
+    return stated_colors(read_codebook_text(path))
+
+
+def stated_colors(text: str) -> set[str]:
+    """Ids of codes whose colour this codebook YAML text writes down."""
     try:
-        data = yaml.safe_load(read_codebook_text(path))
-    except yaml.YAMLError:  # pragma: no cover - load_codebook has validated it
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:  # pragma: no cover - validated before
         return set()
     out: set[str] = set()
-    stack = list((data or {}).get("codes") or [])
+    stack = list((data or {}).get("codes") or []) if isinstance(data, dict) else []
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
