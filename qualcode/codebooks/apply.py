@@ -47,6 +47,8 @@ from .yamltext import YamlText, code_block
 
 @dataclass(slots=True)
 class ApplyPlan:
+    """What applying a codebook would do; ``run_apply`` carries it out."""
+
     source: CodebookFile
     target: Path
     new_text: str | None  # None: the file is the project's codebook itself (edited in place)
@@ -64,6 +66,8 @@ class ApplyPlan:
 
 @dataclass(slots=True)
 class ApplyResult:
+    """Codings moved by an apply (``merged``: folded into an identical coding)."""
+
     moved: int = 0
     merged: int = 0
 

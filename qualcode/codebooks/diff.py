@@ -26,6 +26,8 @@ BOOK_FIELDS = ("title", "version", "language", "authors", "licence", "descriptio
 
 @dataclass(slots=True)
 class Change:
+    """One difference between two codebooks (see the module docstring for the kinds)."""
+
     kind: str  # added, removed, id, renamed, moved, changed, set, codebook
     code: str  # the code's id (the new one where it changed), the set's name, or the field
     old: str = ""
@@ -38,6 +40,8 @@ class Change:
 
 @dataclass(slots=True)
 class CodebookDiff:
+    """All differences, in the order of :data:`ORDER`."""
+
     changes: list[Change] = field(default_factory=list)
 
     def __bool__(self) -> bool:

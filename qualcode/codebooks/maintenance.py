@@ -32,6 +32,8 @@ from .yamltext import YamlText, edit_codebook_text
 
 @dataclass(slots=True)
 class MaintenanceResult:
+    """What a rename, merge or move did, and notes for the user."""
+
     moved: int = 0  # codings that got the new code
     merged: int = 0  # codings folded into a coding the target already had on the same span
     yaml_changed: bool = False

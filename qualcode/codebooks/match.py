@@ -17,6 +17,8 @@ from ..refi.guids import guid_key
 
 @dataclass(slots=True)
 class Pairing:
+    """Codes of two codebooks paired up, and those only one of them has."""
+
     pairs: list[tuple[Code, Code]] = field(default_factory=list)
     only_a: list[Code] = field(default_factory=list)
     only_b: list[Code] = field(default_factory=list)

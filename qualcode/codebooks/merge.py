@@ -34,6 +34,8 @@ Key = tuple[str, str]  # identity of a code in the result: ("p"|"a"|"b", id on t
 
 @dataclass(slots=True)
 class Conflict:
+    """Something the two files say differently (merged output keeps the first file's)."""
+
     what: str
     a: str
     b: str
@@ -44,6 +46,8 @@ class Conflict:
 
 @dataclass(slots=True)
 class MergeResult:
+    """The merged codebook, its conflicts and notes on what was kept or dropped."""
+
     book: Codebook
     conflicts: list[Conflict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

@@ -28,10 +28,12 @@ ORIGIN = f"qualcode {__version__}"
 
 
 def code_guid(code: Code) -> str:
+    """The GUID a code is exported with (its own, or derived from its id)."""
     return code.stable_guid
 
 
 def set_guid(code_set: CodeSet) -> str:
+    """The GUID a code set is exported with (its own, or derived from its name)."""
     return code_set.guid or derived_guid("set", code_set.name)
 
 
@@ -52,6 +54,7 @@ def code_element(code: Code, language: str | None) -> ET.Element:
 
 
 def codes_element(book: Codebook) -> ET.Element:
+    """``<Codes>`` with the whole code tree."""
     codes = ET.Element("Codes")
     for code in book.codes:
         codes.append(code_element(code, book.language))
@@ -75,6 +78,7 @@ def sets_element(book: Codebook, member_attr: str) -> ET.Element | None:
 
 
 def to_bytes(root: ET.Element) -> bytes:
+    """The element as an indented UTF-8 XML document."""
     ET.indent(root, space="  ")
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
 

@@ -38,6 +38,8 @@ from .model import RefiCode, RefiCodebook
 
 @dataclass(slots=True)
 class CodebookPlan:
+    """Where an import's codes go; nothing is written until :meth:`write`."""
+
     path: Path | None  # the codebook file after the import (None: there are no codes at all)
     book: Codebook | None  # the codebook after the import
     ids: dict[str, str] = field(default_factory=dict)  # REFI code GUID key -> qualcode id

@@ -35,6 +35,7 @@ class CodebookFile:
 
 
 def read_file_bytes(path: Path, limit: int = MAX_ENTRY_BYTES) -> bytes:
+    """A file's bytes (up to ``limit``), or a catalogue error naming the file."""
     path = Path(path)
     try:
         size = path.stat().st_size

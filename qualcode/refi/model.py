@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 @dataclass(slots=True, eq=False)
 class RefiCode:
+    """A ``<Code>`` with its description and sub-codes."""
+
     guid: str
     name: str
     codable: bool = True
@@ -28,6 +30,8 @@ class RefiCode:
 
 @dataclass(slots=True)
 class RefiSet:
+    """A ``<Set>`` of codes (and, in projects, of sources)."""
+
     guid: str
     name: str
     description: str = ""
@@ -60,6 +64,8 @@ class RefiCoding:
 
 @dataclass(slots=True)
 class RefiSelection:
+    """A ``<PlainTextSelection>`` and the codings on it."""
+
     guid: str
     start: int  # in the producing tool's units; see offsets.py
     end: int
@@ -88,6 +94,8 @@ class RefiSource:
 
 @dataclass(slots=True)
 class RefiNote:
+    """A ``<Note>``: a memo, its text inline or in a file of the archive."""
+
     guid: str
     name: str
     text: str | None = None
@@ -96,6 +104,8 @@ class RefiNote:
 
 @dataclass(slots=True)
 class RefiCase:
+    """A ``<Case>``: variable values for the sources it refers to."""
+
     guid: str
     name: str | None
     variables: dict[str, str] = field(default_factory=dict)  # variable GUID -> value
@@ -104,6 +114,8 @@ class RefiCase:
 
 @dataclass(slots=True)
 class RefiProject:
+    """Everything read from ``project.qde``."""
+
     name: str
     origin: str | None = None
     users: dict[str, str] = field(default_factory=dict)  # guid key -> name

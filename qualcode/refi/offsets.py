@@ -40,6 +40,8 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 @dataclass(frozen=True, slots=True)
 class Convention:
+    """One way of counting text positions (see the table above)."""
+
     name: str
     utf16: bool
     crlf_as_one: bool

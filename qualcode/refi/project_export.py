@@ -44,6 +44,8 @@ Progress = Callable[[int, int, str], None]
 
 @dataclass(slots=True)
 class QdpxExportResult:
+    """What an export wrote, and what could not go into REFI-QDA."""
+
     path: Path
     transcripts: int = 0
     codings: int = 0

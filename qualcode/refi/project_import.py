@@ -42,6 +42,8 @@ Progress = Callable[[int, int, str], None]
 
 @dataclass(slots=True)
 class QdpxImportResult:
+    """What an import added, and everything it tolerated or left out (``warnings``)."""
+
     project_name: str
     origin: str | None
     transcripts: list[str] = field(default_factory=list)
