@@ -690,3 +690,119 @@ class Store:
             sql += " WHERE transcript_id = ?"
             params = (transcript_id,)
         return {r[0]: r[1] for r in self.conn.execute(sql + " GROUP BY code_id", params)}
+
+    # --- REFI-QDA import and code maintenance -------------------------------------------
+
+    def import_codings(self, codings: Iterable[Coding]) -> int:
+        """Insert codings as they came from another tool (their own coder and dates).
+
+        A coding already present (same transcript, span and code) is left as it is, so
+        importing the same file twice adds nothing. Returns the number added. Spans
+        are checked like :meth:`add_coding` does.
+        """
+        added = 0
+        with self.transaction() as c:
+            texts: dict[int, str] = {}
+            for coding in codings:
+                if coding.transcript_id not in texts:
+                    texts[coding.transcript_id] = self.transcript_text(coding.transcript_id)
+                text = texts[coding.transcript_id]
+                if not (0 <= coding.start < coding.end <= len(text)):
+                    name = self.transcript_names().get(coding.transcript_id, str(coding.transcript_id))
+                    raise error(BAD_SPAN, start=coding.start, end=coding.end, name=name, length=len(text))
+                stamp = now()
+                cur = c.execute(
+                    "INSERT INTO codings (transcript_id, start, end, code_id, coder, memo, origin, quote,"
+                    " suggestion_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)"
+                    " ON CONFLICT(transcript_id, start, end, code_id) DO NOTHING",
+                    (
+                        coding.transcript_id,
+                        coding.start,
+                        coding.end,
+                        coding.code_id,
+                        coding.coder,
+                        coding.memo,
+                        coding.origin,
+                        text[coding.start : coding.end],
+                        coding.created_at or stamp,
+                        coding.updated_at or coding.created_at or stamp,
+                    ),
+                )
+                added += cur.rowcount
+        return added
+
+    def move_codings(self, old_id: str, new_id: str) -> MoveResult:
+        """Give every coding (and suggestion) of ``old_id`` the code ``new_id``.
+
+        Where ``new_id`` already codes the same span, the two codings become one: the
+        existing one stays and the moved one's memo is added to it, so nothing a
+        researcher wrote is lost. ``new_id`` must exist in the codes table (sync the
+        codebook first). Joins the caller's transaction.
+        """
+        result = MoveResult()
+        with self.transaction() as c:
+            same_span = (
+                "EXISTS (SELECT 1 FROM {t} o WHERE o.transcript_id = {t}.transcript_id AND o.start = {t}.start"
+                " AND o.end = {t}.end AND o.code_id = ?)"
+            )
+            cur = c.execute(
+                f"UPDATE codings SET code_id = ?, updated_at = ? WHERE code_id = ? AND NOT {same_span.format(t='codings')}",
+                (new_id, now(), old_id, new_id),
+            )
+            result.moved = cur.rowcount
+            for row in c.execute("SELECT * FROM codings WHERE code_id = ?", (old_id,)).fetchall():
+                twin = c.execute(
+                    "SELECT * FROM codings WHERE transcript_id = ? AND start = ? AND end = ? AND code_id = ?",
+                    (row["transcript_id"], row["start"], row["end"], new_id),
+                ).fetchone()
+                memo = _joined_memo(twin["memo"], row["memo"])
+                if memo != twin["memo"]:
+                    c.execute("UPDATE codings SET memo = ?, updated_at = ? WHERE id = ?", (memo, now(), twin["id"]))
+                c.execute("UPDATE suggestions SET coding_id = ? WHERE coding_id = ?", (twin["id"], row["id"]))
+                c.execute("DELETE FROM codings WHERE id = ?", (row["id"],))
+                result.merged += 1
+            c.execute(
+                f"UPDATE suggestions SET code_id = ? WHERE code_id = ? AND NOT {same_span.format(t='suggestions')}",
+                (new_id, old_id, new_id),
+            )
+            # A suggestion already made for the target on the same span stands; the moved one goes.
+            c.execute("DELETE FROM suggestions WHERE code_id = ?", (old_id,))
+        return result
+
+    def forget_codes(self, code_ids: Iterable[str]) -> list[str]:
+        """Delete rows of codes that left the codebook and that nothing refers to any more.
+
+        After a rename or merge moved all their codings away such rows would only be
+        reported, again and again, as "no longer in the codebook". A code that still
+        has a coding or a suggestion is never deleted. Returns the ids deleted.
+        """
+        gone = []
+        with self.transaction() as c:
+            for code_id in code_ids:
+                cur = c.execute(
+                    "DELETE FROM codes WHERE id = ? AND in_codebook = 0"
+                    " AND NOT EXISTS (SELECT 1 FROM codings WHERE code_id = codes.id)"
+                    " AND NOT EXISTS (SELECT 1 FROM suggestions WHERE code_id = codes.id)",
+                    (code_id,),
+                )
+                if cur.rowcount:
+                    gone.append(code_id)
+        return gone
+
+
+@dataclass(slots=True)
+class MoveResult:
+    moved: int = 0  # codings that changed code
+    merged: int = 0  # codings folded into an existing coding of the target on the same span
+
+    @property
+    def total(self) -> int:
+        return self.moved + self.merged
+
+
+def _joined_memo(kept: str | None, added: str | None) -> str | None:
+    if not added or added == kept:
+        return kept
+    if not kept:
+        return added
+    return f"{kept}\n\n{added}"

@@ -77,8 +77,19 @@ def import_(state: State, paths: tuple[Path, ...], encoding: str | None, name: s
     front matter and an attributes.csv next to the files; a codings.csv sidecar
     (file,turn,code,text,memo) is applied too. Importing the same content twice
     changes nothing. If any file fails, nothing is imported.
+
+    `qualcode import FILE.qdpx` (or `qualcode import qdpx FILE`) imports a whole
+    REFI-QDA project from ATLAS.ti, NVivo, MAXQDA, QualCoder or qualcode.
     """
     from ..importing import import_paths
+    from .exchange_cmds import import_qdpx_file, is_qdpx_request
+
+    qdpx = is_qdpx_request(paths)
+    if qdpx is not None:
+        if encoding or name:
+            raise click.UsageError("--encoding and --name do not apply to a .qdpx (its sources are UTF-8 and named)")
+        import_qdpx_file(state, qdpx)
+        return
 
     project = state.project(auto_import=False)
     bar = None
