@@ -168,7 +168,7 @@ NOT_CODABLE = Msg("QC304", "code '{code}' is a folder and cannot be applied", "a
 MISSING_CODE = Msg(
     "QC305",
     "code '{code}' is not in the codebook any more",
-    "add it back to the codebook, or move its codings with `qualcode codebook merge`",
+    "add it back to the codebook, or move its codings with `qualcode codebook merge-codes {code} --into CODE`",
 )
 SPAN_SYNTAX = Msg("QC303", "cannot read span '{value}'", "write the span as START:END, e.g. --span 120:245")
 

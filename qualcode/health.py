@@ -52,7 +52,8 @@ def check_project(project: Project) -> HealthReport:
                 PROBLEM,
                 "orphaned",
                 f"{count} coding(s) of code '{code_id}', which is not in the codebook any more (kept, not deleted)",
-                "add the code back to the codebook, or move the codings with `qualcode codebook merge`",
+                "add the code back to the codebook, or move the codings with `qualcode codebook merge-codes "
+                f"{code_id} --into CODE`",
             )
         )
 

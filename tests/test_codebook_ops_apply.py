@@ -6,8 +6,8 @@ import pytest
 from test_refi_support import SMALL_CODEBOOK, coded_project
 
 from qualcode.codebook import load_codebook, read_codebook_text
-from qualcode.codebooks.apply import plan_apply, run_apply
-from qualcode.codebooks.maintenance import rename_code
+from qualcode.codebook_ops.apply import plan_apply, run_apply
+from qualcode.codebook_ops.maintenance import rename_code
 from qualcode.errors import QualcodeError, Report
 from qualcode.health import check_project
 from qualcode.refi.codebook_xml import codebook_to_qdc

@@ -8,8 +8,8 @@ import pytest
 from test_refi_support import SMALL_CODEBOOK
 
 from qualcode.codebook import dump_codebook, parse_codebook
-from qualcode.codebooks.diff import diff_codebooks
-from qualcode.codebooks.merge import merge_codebooks
+from qualcode.codebook_ops.diff import diff_codebooks
+from qualcode.codebook_ops.merge import merge_codebooks
 from qualcode.errors import Report
 from qualcode.refi.codebook_xml import codebook_to_qdc
 from qualcode.refi.files import load_codebook_file

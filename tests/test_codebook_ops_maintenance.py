@@ -8,8 +8,8 @@ import pytest
 from test_refi_support import coded_project
 
 from qualcode.codebook import read_codebook_text
-from qualcode.codebooks.maintenance import merge_codes, move_code, rename_code
-from qualcode.codebooks.yamltext import YamlText
+from qualcode.codebook_ops.maintenance import merge_codes, move_code, rename_code
+from qualcode.codebook_ops.yamltext import YamlText
 from qualcode.errors import QualcodeError
 from qualcode.health import check_project
 

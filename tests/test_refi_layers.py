@@ -9,10 +9,10 @@ MODULES = [
     "qualcode.refi.project_import",
     "qualcode.refi.project_export",
     "qualcode.refi.files",
-    "qualcode.codebooks.apply",
-    "qualcode.codebooks.merge",
-    "qualcode.codebooks.diff",
-    "qualcode.codebooks.maintenance",
+    "qualcode.codebook_ops.apply",
+    "qualcode.codebook_ops.merge",
+    "qualcode.codebook_ops.diff",
+    "qualcode.codebook_ops.maintenance",
 ]
 FORBIDDEN = {"textual", "rich", "click", "spacy", "lxml", "xmlschema"}
 

@@ -156,7 +156,7 @@ def codebook_diff(old: Path, new: Path, fmt: str) -> None:
     Lists added and removed codes, changed ids (same GUID), new names, moved codes,
     changed definitions, sets and codebook fields.
     """
-    from ..codebooks.diff import diff_codebooks
+    from ..codebook_ops.diff import diff_codebooks
     from ..refi.files import load_codebook_file
 
     report = Report()
@@ -211,7 +211,7 @@ def codebook_merge(first: Path, second: Path, base: Path | None, out: Path | Non
     status is 1. With --base, a change made in only one file wins.
     """
     from ..codebook import dump_codebook, save_codebook
-    from ..codebooks.merge import merge_codebooks
+    from ..codebook_ops.merge import merge_codebooks
     from ..errors import MERGE_CONFLICTS
     from ..refi.files import load_codebook_file
 
@@ -269,7 +269,7 @@ def codebook_apply(state: State, file: Path, merges: tuple[str, ...], dry_run: b
     code that was merged away. Codings of removed codes are kept and listed: decide
     later with `qualcode codebook merge-codes`.
     """
-    from ..codebooks.apply import plan_apply, run_apply
+    from ..codebook_ops.apply import plan_apply, run_apply
 
     project = state.project()  # a fresh project imports its transcripts (and their codings) first
     report = Report()
@@ -319,7 +319,7 @@ def codebook_rename(state: State, old_id: str, new_id: str) -> None:
     `codebook apply` still recognise it. To change only the displayed name, edit
     `name:` in the YAML: codings refer to ids.
     """
-    from ..codebooks.maintenance import rename_code
+    from ..codebook_ops.maintenance import rename_code
 
     project = state.project()
     result = rename_code(project, old_id, new_id)
@@ -338,7 +338,7 @@ def codebook_merge_codes(state: State, sources: tuple[str, ...], target: str) ->
     Where the target already codes the same span, the two codings become one and
     the memos are joined.
     """
-    from ..codebooks.maintenance import merge_codes
+    from ..codebook_ops.maintenance import merge_codes
 
     project = state.project()
     result = merge_codes(project, list(sources), target)
@@ -352,7 +352,7 @@ def codebook_merge_codes(state: State, sources: tuple[str, ...], target: str) ->
 @pass_state
 def codebook_move(state: State, code_id: str, parent: str | None, top: bool) -> None:
     """Move a code (with its sub-codes) under --parent, or to the --top."""
-    from ..codebooks.maintenance import move_code
+    from ..codebook_ops.maintenance import move_code
 
     if (parent is None) == (not top):
         raise click.UsageError("give exactly one of --parent CODE or --top")
