@@ -225,7 +225,8 @@ def test_ingest_docx_paragraphs_heading_and_turns(tmp_path: Path) -> None:
     t = read_transcript(path)
     assert t.source_format == "docx"
     assert t.encoding is None
-    assert t.text.startswith("Interview opvoedingswinkel\n\nI: Hoe kwam")
+    assert t.text.startswith("# Interview opvoedingswinkel\n\nI: Hoe kwam")
+    assert t.warnings == []  # a heading is structure, not stray text
     assert spans(t) == [
         ("I", "Hoe kwam u bij de opvoedingswinkel?"),
         ("R", "Via een buurvrouw.\n\nZij ging er al jaren heen.\nNu ik ook."),
