@@ -18,6 +18,8 @@ CORE_MODULES = [
     "qualcode.coding",
     "qualcode.health",
     "qualcode.userconfig",
+    "qualcode.analysis",
+    "qualcode.export",
 ]
 FORBIDDEN = ["textual", "rich", "click", "typer", "spacy", "thinc", "docx", "lxml"]
 
