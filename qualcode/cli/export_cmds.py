@@ -8,6 +8,7 @@ and a progress bar on stderr for long runs.
 from __future__ import annotations
 
 import io
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -84,7 +85,11 @@ def text_output(out: Path | None) -> Iterator[IO[str]]:
         with atomic_output(out) as handle:
             yield handle
         return
-    binary = click.get_binary_stream("stdout")
+    binary = getattr(sys.stdout, "buffer", None)
+    if binary is None:  # stdout replaced by a text-only stream: it handles encoding itself
+        yield sys.stdout
+        return
+    sys.stdout.flush()
     stream = io.TextIOWrapper(binary, encoding="utf-8", newline="")
     try:
         yield stream
@@ -96,7 +101,7 @@ def text_output(out: Path | None) -> Iterator[IO[str]]:
 @contextmanager
 def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
     """A ``progress(done, total)`` callback drawing a bar on stderr - only on a terminal."""
-    stderr = click.get_text_stream("stderr")
+    stderr = sys.stderr
     if not stderr.isatty():
         yield None
         return
