@@ -99,34 +99,16 @@ def _long_rows(
     info = {c.id: (c.path, c.name) for c in tree.codes}
     for view in transcripts(store, selection):
         head = [view.name, *(view.attributes.get(a) for a in attributes)]
-        turn_span, line = view.turn_span, view.line
+        place, line = view.place, view.line
         n = 0
-        for r in codings(store, view.id, selection):
-            first, last = turn_span(r.start, r.end)
-            path, name = info.get(r.code_id) or (f"{MISSING}/{r.code_id}", r.code_id)
+        # Plain tuples in CodingRow order: id, start, end, code_id, coder, origin, memo, quote, created_at.
+        for cid, start, end, code_id, coder, origin, memo, quote, created in codings(store, view.id, selection, named=False):
+            path, name = info.get(code_id) or (f"{MISSING}/{code_id}", code_id)
             n += 1
             yield [
-                r.id,
-                *head,
-                first.speaker if first else None,
-                first.role if first else None,
-                first.index if first else None,
-                last.index if last else None,
-                first.time_start if first else None,
-                last.time_end if last else None,
-                r.start,
-                r.end,
-                line(r.start),
-                line(r.end - 1),
-                r.code_id,
-                path,
-                name,
-                r.coder,
-                r.origin,
-                r.memo,
-                r.quote,
-                r.created_at,
-            ]
+                cid, *head, *place(start, end), start, end, line(start), line(end - 1),
+                code_id, path, name, coder, origin, memo, quote, created,
+            ]  # fmt: skip
         ticker.add(n)
 
 
@@ -207,17 +189,4 @@ def _turn_rows(store: Store, view: TranscriptView, selection: Selection, ticker:
 
 
 def _place(view: TranscriptView, start: int, end: int, text: str) -> list[Any]:
-    first, last = view.turn_span(start, end)
-    return [
-        first.speaker if first else None,
-        first.role if first else None,
-        first.index if first else None,
-        last.index if last else None,
-        first.time_start if first else None,
-        last.time_end if last else None,
-        start,
-        end,
-        view.line(start),
-        view.line(max(start, end - 1)),
-        text,
-    ]
+    return [*view.place(start, end), start, end, view.line(start), view.line(max(start, end - 1)), text]
