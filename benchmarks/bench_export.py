@@ -203,8 +203,8 @@ SEGMENT_HEADER_FIXED = ["coding_id", "transcript"]
 
 
 def run_baseline(task: str, root: Path, out: Path, mode: str) -> None:
-    from qualcode.analysis.tables import CODE_COLUMNS
     from qualcode.analysis.frequencies import MEASURES
+    from qualcode.analysis.tables import CODE_COLUMNS
     from qualcode.export.segments import attribute_names, segment_columns
     from qualcode.store import Store
 
@@ -241,8 +241,8 @@ def run_qualcode(task: str, root: Path, out: Path) -> None:
 
 def child(mode: str, task: str, root: Path, out: Path, trace: bool) -> None:
     """Run one measurement and print its figures as JSON on stdout."""
-    import qualcode.analysis  # noqa: F401 - imports are not what we time
-    import qualcode.cli  # noqa: F401
+    import qualcode.analysis
+    import qualcode.cli
     import qualcode.export  # noqa: F401
 
     if trace:

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from qualcode.codebook import load_codebook
 from qualcode.model import Transcript, Turn
+from qualcode.project import Project
 from qualcode.store import Store
 
 CODEBOOK = """\
@@ -92,6 +93,13 @@ def _span(text: str, quote: str, nth: int = 0) -> tuple[int, int]:
     for _ in range(nth + 1):
         start = text.index(quote, start + 1)
     return start, start + len(quote)
+
+
+def open_project(root: Path) -> Project:
+    """Build the project in ``root`` and open it, codebook loaded ('oud' is then missing)."""
+    project = Project.open(build(root))
+    project.reload_codebook()
+    return project
 
 
 def build(root: Path) -> Path:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from analysis_fixture import build
+from analysis_fixture import open_project
 
 from qualcode.analysis import (
     MISSING,
@@ -22,8 +22,7 @@ from qualcode.project import Project
 
 @pytest.fixture
 def project(tmp_path) -> Project:
-    p = Project.open(build(tmp_path / "p"))
-    p.codebook  # load and sync: 'oud' is now a code missing from the codebook
+    p = open_project(tmp_path / "p")
     yield p
     p.close()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from analysis_fixture import build
+from analysis_fixture import open_project
 
 from qualcode.analysis import select
 from qualcode.errors import QualcodeError
@@ -12,8 +12,7 @@ from qualcode.project import Project
 
 @pytest.fixture
 def project(tmp_path) -> Project:
-    p = Project.open(build(tmp_path / "p"))
-    p.codebook
+    p = open_project(tmp_path / "p")
     yield p
     p.close()
 

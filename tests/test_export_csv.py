@@ -19,8 +19,10 @@ AWKWARD = [
     "",
 ]
 
+STANDARD = CsvStyle()
 
-def write(rows, style=CsvStyle()) -> str:
+
+def write(rows, style=STANDARD) -> str:
     buffer = io.StringIO(newline="")
     writer = CsvWriter(buffer, style)
     writer.header(["a", "b"])
@@ -84,10 +86,9 @@ def test_export_csv_numbers_are_never_neutralised_and_guard_can_be_off():
 def test_export_csv_atomic_output_keeps_the_old_file_on_failure(tmp_path):
     path = tmp_path / "out.csv"
     path.write_text("old\n", encoding="utf-8")
-    with pytest.raises(RuntimeError):
-        with atomic_output(path) as handle:
-            handle.write("half")
-            raise RuntimeError("interrupted")
+    with pytest.raises(RuntimeError), atomic_output(path) as handle:
+        handle.write("half")
+        raise RuntimeError("interrupted")
     assert path.read_text(encoding="utf-8") == "old\n"
     assert os.listdir(tmp_path) == ["out.csv"]  # no temporary file left behind
 
@@ -103,8 +104,7 @@ def test_export_csv_atomic_output_replaces_when_done(tmp_path):
 
 @pytest.mark.parametrize("where", ["missing-folder/out.csv", "."])
 def test_export_csv_unwritable_target_is_a_clear_error(tmp_path, where):
-    with pytest.raises(QualcodeError) as exc:
-        with atomic_output(tmp_path / where):
-            pass
+    with pytest.raises(QualcodeError) as exc, atomic_output(tmp_path / where):
+        pass
     assert exc.value.message.startswith("cannot write")
     assert "folder" in exc.value.hint

@@ -6,22 +6,23 @@ import csv
 import io
 
 import pytest
-from analysis_fixture import MEMO, T2, build
+from analysis_fixture import MEMO, T2, open_project
 
 from qualcode.analysis import select
 from qualcode.export import CsvStyle, CsvWriter, export_segments, export_wide, segment_columns, wide_columns
 from qualcode.project import Project
 
+STANDARD = CsvStyle()
+
 
 @pytest.fixture
 def project(tmp_path) -> Project:
-    p = Project.open(build(tmp_path / "p"))
-    p.codebook
+    p = open_project(tmp_path / "p")
     yield p
     p.close()
 
 
-def export(project, fn=export_segments, style=CsvStyle(), **kwargs) -> tuple[int, list[dict[str, str]]]:
+def export(project, fn=export_segments, style=STANDARD, **kwargs) -> tuple[int, list[dict[str, str]]]:
     buffer = io.StringIO(newline="")
     n = fn(project.store, project.codebook, CsvWriter(buffer, style), **kwargs)
     text = buffer.getvalue().removeprefix("\ufeff")

@@ -35,8 +35,8 @@ from ..errors import UNKNOWN_GROUPING, error
 from ..store import Store
 from .codes import MISSING, CodeInfo, CodeTree
 from .selection import ALL, Selection, did_you_mean
-from .source import NO_ROLE, NO_SPEAKER, CancelCheck, Progress, Ticker, TranscriptView, codings
-from .source import count_codings, transcripts as iter_transcripts
+from .source import NO_ROLE, NO_SPEAKER, CancelCheck, Progress, Ticker, TranscriptView, codings, count_codings
+from .source import transcripts as iter_transcripts
 
 TRANSCRIPT = "transcript"
 SPEAKER = "speaker"
@@ -139,8 +139,7 @@ def merged(spans: list[tuple[int, int]], text: str) -> Measures:
     s0, e0 = spans[0]
     for s, e in spans:
         if s < e0:  # overlaps the current stretch (the first span trivially does)
-            if e > e0:
-                e0 = e
+            e0 = max(e0, e)
             continue
         m.segments += 1
         m.chars += e0 - s0

@@ -54,8 +54,8 @@ class TranscriptView:
     """One transcript with its turns, loaded lazily, and position look-ups."""
 
     __slots__ = (
-        "id", "name", "words", "chars", "attributes",
-        "_store", "_text", "_turns", "_starts", "_ends", "_newlines", "_places",
+        "_ends", "_newlines", "_places", "_starts", "_store", "_text", "_turns",
+        "attributes", "chars", "id", "name", "words",
     )  # fmt: skip
 
     def __init__(self, store: Store, tid: int, name: str, words: int, chars: int, attributes: dict[str, str]) -> None:
@@ -118,7 +118,8 @@ class TranscriptView:
 
     def turn_indexes(self, start: int, end: int) -> range:
         """Positions (in ``turns``) of every turn that ``[start, end)`` overlaps."""
-        self.turns
+        if self._turns is None:
+            self.turns  # noqa: B018 - loads the turns and their start/end lists
         return range(bisect_right(self._ends, start), bisect_left(self._starts, end))
 
     def line(self, offset: int) -> int:
@@ -180,7 +181,7 @@ def count_codings(store: Store, selection: Selection = ALL) -> int:
 class Ticker:
     """Calls ``progress`` every ``every`` items and checks for cancellation."""
 
-    __slots__ = ("progress", "cancelled", "total", "done", "every", "_next")
+    __slots__ = ("_next", "cancelled", "done", "every", "progress", "total")
 
     def __init__(self, progress: Progress | None, cancelled: CancelCheck | None, total: int, every: int = 2000) -> None:
         self.progress, self.cancelled, self.total, self.every = progress, cancelled, total, every

@@ -17,6 +17,7 @@ import click
 
 from .base import State, main, pass_state
 from .export_cmds import excel_option, guard_option, out_option, progress_bar, resolve_selection, selection_options, text_output
+from .render import note
 
 format_choice = click.option(
     "--format",
@@ -49,12 +50,16 @@ def _write_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]], out: Path 
         writer = CsvWriter(stream, CsvStyle(excel=excel, neutralise=not raw))
         writer.header(columns)
         writer.rows(rows)
+    if out is not None:
+        note(f"wrote {len(rows)} row(s) to {out}")
 
 
 def _write_json(data: Any, out: Path | None) -> None:
     with text_output(out) as stream:
         json.dump(data, stream, ensure_ascii=False, indent=2)
         stream.write("\n")
+    if out is not None:
+        note(f"wrote {out}")
 
 
 def _percent(value: float | None, digits: int = 0) -> str:
@@ -130,7 +135,7 @@ def _frequency_table(table):
     )
     out = Table(box=None, header_style="bold", pad_edge=False, caption=caption, caption_justify="left")
     out.add_column("code", overflow="fold")
-    numeric = dict(justify="right", no_wrap=True)
+    numeric = {"justify": "right", "no_wrap": True}
     if not table.groups:
         for name in ("segments", "codings", "transcripts", "share", "words", "chars", "coverage"):
             out.add_column(name, **numeric)

@@ -145,6 +145,7 @@ class StatsScreen(Screen):
         self.project = project
         self.result: StatsResult | None = None
         self.all_codes_in_chart = False
+        self._counted_with: tuple[str | None, str] | None = None
 
     # --- layout ---------------------------------------------------------------------
 
@@ -157,9 +158,8 @@ class StatsScreen(Screen):
         with TabbedContent(id="stats-tabs"):
             with TabPane(S.TAB_FREQUENCIES, id="frequencies"):
                 yield DataTable(id="stats-frequencies", cursor_type="row", zebra_stripes=True, header_height=2)
-            with TabPane(S.TAB_CHART, id="chart"):
-                with VerticalScroll(id="stats-chart-scroll"):
-                    yield BarChart(id="stats-chart")
+            with TabPane(S.TAB_CHART, id="chart"), VerticalScroll(id="stats-chart-scroll"):
+                yield BarChart(id="stats-chart")
             with TabPane(S.TAB_COOCCURRENCE, id="cooccurrence"):
                 yield DataTable(id="stats-cooccurrence", cursor_type="cell")
             with TabPane(S.TAB_MATRIX, id="matrix"):
@@ -182,7 +182,8 @@ class StatsScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = S.TITLE
-        self.project.codebook  # load and sync on this thread, before any worker reads it
+        # Load (and sync into the store) on this thread; workers only read this object.
+        self.codebook = self.project.codebook
         self.query_one("#stats-progress").display = False
         self.query_one("#stats-frequencies").focus()
         self.recount()
@@ -198,6 +199,7 @@ class StatsScreen(Screen):
         return self.query_one("#stats-unit", Select).value
 
     def recount(self) -> None:
+        self._counted_with = (self.by, self.unit)
         self._set_message(S.COUNTING)
         self._count(self.by, self.unit)
 
@@ -205,7 +207,7 @@ class StatsScreen(Screen):
     def _count(self, by: str | None, unit: str) -> None:
         worker = get_current_worker()
         store = self.project.new_store()
-        book = self.project.codebook
+        book = self.codebook
         # Three passes over the codings; progress runs over all three.
         passes = 3 if by != TRANSCRIPT else 2
 
@@ -339,7 +341,9 @@ class StatsScreen(Screen):
     @on(Select.Changed, "#stats-by")
     @on(Select.Changed, "#stats-unit")
     def _options_changed(self, event: Select.Changed) -> None:
-        if self.is_mounted and self.result is not None:
+        # Selects also report their first value; count again only for a real change
+        # (a count still running is cancelled: the worker group is exclusive).
+        if (self.by, self.unit) != self._counted_with:
             self.recount()
 
     def action_cycle_grouping(self) -> None:
@@ -430,7 +434,7 @@ class StatsScreen(Screen):
             with atomic_output(request.path) as handle:
                 rows = export_segments(
                     store,
-                    self.project.codebook,
+                    self.codebook,
                     CsvWriter(handle, CsvStyle(excel=request.excel)),
                     progress=lambda done, total: self.post_message(self.Progress(done, total)),
                     cancelled=lambda: worker.is_cancelled,

@@ -40,7 +40,7 @@ class BarChart(Widget):
     }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.title = ""
         self.labels: list[str] = []
