@@ -283,3 +283,16 @@ CODEBOOK_FLOW_STYLE = Msg(
     "{path}:{line}: the codes here are written in flow style ([...]); qualcode edits only block lists in place",
     "write each code as a '- id: ...' block (as `qualcode init` does), then run the command again",
 )
+
+# --- analysis and export --------------------------------------------------------
+WHERE_SYNTAX = Msg(
+    "QC500", "cannot read --where '{value}'", "write ATTRIBUTE=VALUE, e.g. --where respondent_type=professional"
+)
+UNKNOWN_ATTRIBUTE = Msg("QC501", "no transcript has an attribute '{name}'", "known attributes: {known}{suggestion}")
+UNKNOWN_ATTRIBUTE_VALUE = Msg("QC502", "no transcript has {name}={value}", "values of {name}: {values}")
+UNKNOWN_GROUPING = Msg(
+    "QC503", "cannot group by '{by}'", "group by transcript, speaker, role or a case attribute ({known}){suggestion}"
+)
+OUTPUT_UNWRITABLE = Msg(
+    "QC504", "cannot write {path}: {reason}", "check that the folder exists and that you may write in it"
+)

@@ -20,6 +20,8 @@ CORE_MODULES = [
     "qualcode.userconfig",
     "qualcode.reanchor",
     "qualcode.reimport",
+    "qualcode.analysis",
+    "qualcode.export",
 ]
 FORBIDDEN = ["textual", "rich", "click", "typer", "spacy", "thinc", "docx", "lxml"]
 
