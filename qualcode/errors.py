@@ -168,3 +168,18 @@ MISSING_CODE = Msg(
     "add it back to the codebook, or move its codings with `qualcode codebook merge`",
 )
 SPAN_SYNTAX = Msg("QC303", "cannot read span '{value}'", "write the span as START:END, e.g. --span 120:245")
+
+# --- undo and the coding screen -------------------------------------------------
+UNDO_CONFLICT = Msg(
+    "QC310",
+    "cannot {action} '{step}': {reason}",
+    "the coding was changed outside this session (another window or a CLI command); the step was dropped",
+)
+KEYMAP_INVALID = Msg(
+    "QC400",
+    "{path}: {count} problem(s) in the keymap; using the default keys",
+    "fix the lines listed above; `?` in the app lists every binding id and its keys",
+)
+KEYMAP_UNREADABLE = Msg(
+    "QC401", "cannot read keymap {path}: {reason}; using the default keys", "the keymap is a YAML mapping of binding id to keys"
+)
