@@ -23,12 +23,12 @@ T = TypeVar("T", bound=Hashable)
 class SpanIndex(Generic[T]):
     """Spans ``[start, end)`` with payloads (e.g. coding ids)."""
 
-    __slots__ = ("spans", "starts", "bounds", "active", "start_of")
+    __slots__ = ("spans", "starts", "bounds", "active", "span_of")
 
     def __init__(self, spans: Iterable[tuple[int, int, T]] = ()) -> None:
         self.spans = sorted((s for s in spans if s[0] < s[1]), key=_span_key)
         self.starts = [s[0] for s in self.spans]
-        self.start_of = {payload: start for start, _, payload in self.spans}
+        self.span_of = {payload: (start, end) for start, end, payload in self.spans}  # each payload's span
         opening: dict[int, list[T]] = {}
         closing: dict[int, list[T]] = {}
         for start, end, payload in self.spans:
@@ -94,24 +94,24 @@ class SpanIndex(Generic[T]):
 
     def add(self, start: int, end: int, payload: T) -> None:
         """Add one span (its payload must not be in the index yet)."""
-        if start >= end or payload in self.start_of:
+        if start >= end or payload in self.span_of:
             return
         insort(self.spans, (start, end, payload), key=_span_key)
         self.starts.insert(bisect_right(self.starts, start), start)
-        self.start_of[payload] = start
+        key = self.span_of[payload] = (start, end)
         first = self._bound(start)
         last = self._bound(end)
-        start_of = self.start_of
+        span_of = self.span_of
         for i in range(first, last):
             current = self.active[i]
-            at = len(current)  # keep start order: after every span that started no later
-            while at > 0 and start_of[current[at - 1]] > start:
+            at = len(current)  # keep (start, end) order, as a rebuild would
+            while at > 0 and span_of[current[at - 1]] > key:
                 at -= 1
             self.active[i] = (*current[:at], payload, *current[at:])
 
     def remove(self, start: int, end: int, payload: T) -> None:
         """Remove a span added before (unknown spans are ignored)."""
-        if self.start_of.get(payload) != start:
+        if self.span_of.get(payload) != (start, end):
             return
         i = bisect_left(self.spans, (start, end), key=_span_key)
         while i < len(self.spans) and self.spans[i][2] != payload:
@@ -120,7 +120,7 @@ class SpanIndex(Generic[T]):
             return
         del self.spans[i]
         del self.starts[bisect_left(self.starts, start)]
-        del self.start_of[payload]
+        del self.span_of[payload]
         for j in range(bisect_left(self.bounds, start), bisect_left(self.bounds, end)):
             self.active[j] = tuple(p for p in self.active[j] if p != payload)
 

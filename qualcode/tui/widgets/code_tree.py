@@ -64,17 +64,19 @@ class CodeTree(Tree[str]):
         self.root.expand()
 
     def _label(self, code_id: str) -> Text:
+        """``■ k  2/9  Name``: counts before the name so a narrow panel never hides them."""
         code = self.codebook.get(code_id)
         label = Text(no_wrap=True, overflow="ellipsis")
+        counts = S.TREE_COUNTS.format(here=self.here.get(code_id, 0), total=self.total.get(code_id, 0))
         if code is None:
-            info = self.missing[code_id]
-            label.append("■ ", style="grey50")
-            label.append(info.name, style="dim strike")
+            label.append("■   ", style="grey50")
+            label.append(f"{counts:>7} ", style="dim")
+            label.append(self.missing[code_id].name, style="dim strike")
         else:
             label.append("■ ", style=code.color or "")
             label.append(f"{code.key or ' '} ", style="bold")
+            label.append(f"{counts:>7} ", style="dim")
             label.append(code.name, style="" if code.codable else "italic")
-        label.append(f"  {S.TREE_COUNTS.format(here=self.here.get(code_id, 0), total=self.total.get(code_id, 0))}", style="dim")
         return label
 
     def set_counts(self, here: dict[str, int], total: dict[str, int]) -> None:

@@ -400,12 +400,15 @@ class DocumentView(ScrollView, can_focus=True):
         if offset is None or event.button != 1:
             return
         self.focus()
-        if event.chain >= 2 and self.model is not None:  # double click: the sentence
-            self.select(*self.model.sentence_at(offset))
-            return
         self.move_to(offset, extend=event.shift)
         self._dragging = True
         self.capture_mouse()
+
+    def on_click(self, event: events.Click) -> None:
+        """A double click selects the sentence."""
+        offset = self.offset_at_screen(event.x, event.y)
+        if event.chain == 2 and offset is not None and self.model is not None:
+            self.select(*self.model.sentence_at(offset))
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         if self._dragging:
