@@ -192,7 +192,7 @@ def parse_keymap(text: str, filename: str) -> dict[str, str]:
         binding_id = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
         if binding_id not in BY_ID:
             close = difflib.get_close_matches(str(binding_id), list(BY_ID), n=1)
-            hint = S.DID_YOU_MEAN.format(name=close[0]).strip() if close else S.KEYMAP_SEE_HELP
+            hint = S.DID_YOU_MEAN.format(name=close[0]).lstrip("; ") if close else S.KEYMAP_SEE_HELP
             problems.append(Problem(filename, line, None, S.KEYMAP_UNKNOWN_ID.format(id=binding_id), hint))
             continue
         if not isinstance(value_node, yaml.ScalarNode) or not str(value_node.value).strip():

@@ -169,7 +169,7 @@ WHAT_SENTENCE = "the sentence at the cursor"
 # --- retrieval screen ----------------------------------------------------------------
 RETRIEVAL_TITLE = "Segments of codes"
 RETRIEVAL_CODES = "Codes (Space to mark)"
-RETRIEVAL_SUMMARY = "{count} segments of {codes} in {transcripts} transcripts"
+RETRIEVAL_SUMMARY = "{count} segments of {codes} marked code(s) in {transcripts} transcript(s)"
 RETRIEVAL_NONE = "Mark one or more codes on the left (Space) to list their segments."
 COL_CODE = "Code"
 COL_SPEAKER = "Speaker"

@@ -48,6 +48,8 @@ class CodingScreen(Screen):
     SCREEN = "coding"
     CSS_PATH = "coding.tcss"
     BINDINGS = keymap.bindings(keymap.CODING)
+    # Below 90 columns the code panel gives its room to the transcript (class -narrow).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
 
     def __init__(self, project: Project, transcript_id: int, at: tuple[int, int] | None = None) -> None:
         super().__init__()

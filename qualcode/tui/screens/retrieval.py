@@ -72,6 +72,7 @@ class RetrievalScreen(Screen):
                 label = Text(f"■ {row.name} ({S.MISSING_CODES.lower()}) {counts[row.id]}", style="dim")
                 selections.append(Selection(label, row.id, row.id in self.initial))
         codes.add_options(selections)
+        codes.highlighted = 0
         table = self.query_one(DataTable)
         for label in (S.COL_CODE, S.COL_TRANSCRIPT, S.COL_TURN, S.COL_SPEAKER, S.COL_TEXT, S.COL_MEMO):
             table.add_column(label, key=label)
