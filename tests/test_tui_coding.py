@@ -294,7 +294,7 @@ async def test_tui_coding_missing_code_is_shown_grey_and_labelled(small_project)
         assert "Oude code (not in codebook)" in status
         assert "oud" in screen.tree.nodes_by_code
         style = screen.document._code_style("oud", False)
-        assert style == screen.document.get_component_rich_style("document--missing")
+        assert style == screen.document.get_component_rich_style("document--missing", partial=True)
 
 
 async def test_tui_coding_shows_changes_made_outside(small_project):

@@ -73,11 +73,11 @@ ACTIONS: tuple[KeyAction, ...] = (
     # --- everywhere ---
     _k("help", "question_mark,f1", "app.help", APP, show=True),
     _k("command_palette", "ctrl+p", "app.command_palette", APP),
-    _k("transcripts", "ctrl+o", "app.show_transcripts", APP, show=True),
+    _k("transcripts", "ctrl+o", "app.show_transcripts", APP),
     _k("retrieval", "ctrl+r", "app.show_retrieval", APP, show=True),
     _k("undo", "ctrl+z", "app.undo", APP, show=True),
     _k("redo", "ctrl+y", "app.redo", APP),
-    _k("quit", "ctrl+q", "app.quit", APP, show=True, priority=True),
+    _k("quit", "ctrl+q", "app.quit", APP, priority=True),
     # --- transcripts list ---
     _k("open_transcript", "enter", "open", TRANSCRIPTS, show=True),
     _k("filter_transcripts", "slash", "focus_filter", TRANSCRIPTS, show=True),
@@ -132,7 +132,15 @@ BY_ID = {a.id: a for a in ACTIONS}
 def bindings(scope: str) -> list[Binding]:
     """The Textual bindings of one scope (ids make them rebindable)."""
     return [
-        Binding(a.keys, a.action, a.description, show=a.show, priority=a.priority, id=a.id)
+        Binding(
+            a.keys,
+            a.action,
+            S.FOOTER.get(a.id, a.description),
+            show=a.show,
+            priority=a.priority,
+            tooltip=a.description,
+            id=a.id,
+        )
         for a in ACTIONS
         if a.scope == scope
     ]

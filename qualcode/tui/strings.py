@@ -8,7 +8,25 @@ from __future__ import annotations
 
 APP_TITLE = "qualcode"
 
-# --- binding descriptions (footer, help screen, command palette) -------------------
+# --- binding descriptions -----------------------------------------------------------
+# Short labels for the footer (only bindings shown there need one).
+FOOTER = {
+    "select_sentence": "Sentence",
+    "select_turn": "Turn",
+    "pick_codes": "Code…",
+    "remove_coding": "Uncode",
+    "memo": "Memo",
+    "search": "Search",
+    "filter_code": "Filter",
+    "retrieval": "Segments",
+    "undo": "Undo",
+    "help": "Keys",
+    "open_transcript": "Open",
+    "filter_transcripts": "Filter",
+    "jump_to_segment": "Go to",
+    "retrieval_back": "Back",
+}
+# What each binding does (help screen, command palette, footer tooltips).
 BINDINGS = {
     "help": "Help",
     "command_palette": "Command palette",

@@ -131,8 +131,8 @@ class CodingScreen(Screen):
             document.select(*at)
         document.loading = False
         self.tree.set_counts(model.counts(), self.totals)
-        code = self.tree.highlighted_code
-        self.query_one(CodeDetails).show(code)
+        if self.tree.cursor_line < 0:
+            self.tree.cursor_line = 0  # show the first code's definition until the cursor is on a coding
 
     def go_to(self, start: int, end: int) -> None:
         """Select ``[start, end)`` (e.g. a segment chosen in the retrieval screen)."""
@@ -148,6 +148,10 @@ class CodingScreen(Screen):
 
     def on_document_view_cursor_moved(self, event: DocumentView.CursorMoved) -> None:
         self._show_status()
+        here = self._targets()
+        if here and self.focused is not self.tree:
+            # The code tree (and so the details panel) follows the code under the cursor.
+            self.tree.highlight_code(here[0].code_id)
 
     def flash(self, text: str) -> None:
         """Show a short message at the end of the status line (until the next one)."""
@@ -155,44 +159,45 @@ class CodingScreen(Screen):
         self._show_status()
 
     def _show_status(self) -> None:
+        """Line 1: the codes at the cursor (or in the selection). Line 2: where we are, messages."""
         model, document = self.model, self.document
-        status = Text(no_wrap=True, overflow="ellipsis")
+        codes = Text(no_wrap=True, overflow="ellipsis")
+        where = Text(no_wrap=True, overflow="ellipsis", style="dim")
         if model is not None and model.blocks:
+            here = self._targets()
+            if not here:
+                codes.append(S.STATUS_NO_CODES, style="dim")
+            for i, coding in enumerate(here):
+                info = model.code(coding.code_id)
+                if i:
+                    codes.append("   ")
+                codes.append("■ ", style=info.color)
+                codes.append(info.name if info.in_codebook else S.STATUS_MISSING.format(name=info.name))
+                if coding.memo:
+                    codes.append(" " + S.STATUS_MEMO)
             block = model.block_at(document.cursor)
             if block.turn is not None:
-                status.append(S.STATUS_POSITION.format(turn=block.turn.index, turns=model.turn_count), style="bold")
-                status.append(f" {block.turn.speaker or ''}", style="bold")
+                where.append(S.STATUS_POSITION.format(turn=block.turn.index, turns=model.turn_count))
+                where.append(f" {block.turn.speaker or ''}")
             selection = document.selection
             if selection:
-                status.append(" · " + S.STATUS_SELECTION.format(chars=selection[1] - selection[0]))
+                where.append(" · " + S.STATUS_SELECTION.format(chars=selection[1] - selection[0]))
             if self.filter_code:
                 info = model.code(self.filter_code)
-                status.append(" · ")
-                status.append(S.STATUS_FILTER.format(name=info.name, count=len(document.filter_spans or ())), style="reverse")
+                where.append(" · ")
+                where.append(S.STATUS_FILTER.format(name=info.name, count=len(document.filter_spans or ())), style="reverse")
             if self.search_query:
                 overlay = document.overlays.get("search")
                 count = len(overlay.spans) if overlay else 0
                 if count:
                     index = sum(1 for s in overlay.spans.starts if s <= document.cursor)
-                    status.append(" · " + S.STATUS_SEARCH.format(query=self.search_query, index=max(index, 1), count=count))
+                    where.append(" · " + S.STATUS_SEARCH.format(query=self.search_query, index=max(index, 1), count=count))
                 else:
-                    status.append(" · " + S.STATUS_SEARCH_NONE.format(query=self.search_query))
-            status.append(" │ ")
-            here = self._targets()
-            if not here:
-                status.append(S.STATUS_NO_CODES, style="dim")
-            for i, coding in enumerate(here):
-                info = model.code(coding.code_id)
-                if i:
-                    status.append("  ")
-                status.append("■ ", style=info.color)
-                status.append(info.name if info.in_codebook else S.STATUS_MISSING.format(name=info.name))
-                if coding.memo:
-                    status.append(" " + S.STATUS_MEMO)
+                    where.append(" · " + S.STATUS_SEARCH_NONE.format(query=self.search_query))
         if self._message:
-            status.append(" │ ")
-            status.append(self._message, style="italic")
-        self.query_one("#coding-status", Static).update(status)
+            where.append(" │ ")
+            where.append(self._message, style="italic not dim")
+        self.query_one("#coding-status", Static).update(Text("\n").join([codes, where]))
 
     # --- code keys ----------------------------------------------------------------
 
@@ -420,7 +425,7 @@ class CodingScreen(Screen):
             self._show_status()
             return
         matches = self.model.search(self.search_query)
-        highlight = self.document.get_component_rich_style("document--search")
+        highlight = self.document.get_component_rich_style("document--search", partial=True)
         overlay = Overlay(SpanIndex((s, e, i) for i, (s, e) in enumerate(matches)), lambda _: highlight, order=10)
         self.document.set_overlay("search", overlay)
         if matches and self.document.filter_spans is not None:

@@ -26,7 +26,7 @@ class CodeTree(Tree[str]):
     """Codes with colour, key and counts; node data is the code id."""
 
     DEFAULT_CSS = """
-    CodeTree { background: $surface; }
+    CodeTree { background: $surface; overflow-x: hidden; }
     """
 
     def __init__(self, codebook: Codebook, missing: list[CodeInfo], *, id: str | None = None) -> None:

@@ -45,6 +45,7 @@ from ..document.spans import SpanIndex
 LANES = 4  # margin columns for overlapping codings
 GUTTER = LANES + 2  # the lanes, then two blank cells before the text
 BAR = "▌"
+_NOT_REVERSED = Style(reverse=False)
 MORE = "+"
 
 
@@ -90,10 +91,10 @@ class DocumentView(ScrollView, can_focus=True):
         & > .document--header-other { color: $text-muted; text-style: bold; }
         & > .document--meta { color: $text-muted; }
         & > .document--cursor { background: $foreground; color: $surface; }
-        & > .document--selection { background: $accent 55%; color: $text; }
+        & > .document--selection { text-style: reverse; }
         & > .document--dim { color: $text-disabled; }
-        & > .document--missing { background: $panel-lighten-2; text-style: strike; }
-        & > .document--search { background: $warning 60%; color: $text; }
+        & > .document--missing { background: $panel-lighten-2; color: $text-muted; text-style: strike; }
+        & > .document--search { background: $warning; color: $background; text-style: bold; }
     }
     """
 
@@ -269,8 +270,9 @@ class DocumentView(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         return self.render_document_line(line).crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
-    def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"document--{name}")
+    def _style(self, name: str, partial: bool = False) -> Style:
+        """A component style; ``partial`` ones only add what they set (to draw over a tint)."""
+        return self.get_component_rich_style(f"document--{name}", partial=partial)
 
     def render_document_line(self, line: int) -> Strip:
         """One line of the document (header, text or blank), uncropped."""
@@ -279,9 +281,9 @@ class DocumentView(ScrollView, can_focus=True):
         kind = layout.kinds[line]
         block = model.blocks[layout.block_of[line]]
         if kind == HEADER:
-            return Strip([Segment(" " * GUTTER), *self._header(block)])
+            return Strip([Segment(" " * GUTTER, self.rich_style), *self._header(block)])
         if kind != TEXT:
-            return Strip([])
+            return Strip([Segment(" " * GUTTER, self.rich_style)])
         start, end = layout.starts[line], layout.ends[line]
         return Strip([*self._gutter(start, end), *self._text(line, block, start, end)])
 
@@ -299,15 +301,16 @@ class DocumentView(ScrollView, can_focus=True):
     def _gutter(self, start: int, end: int) -> list[Segment]:
         model = self.model
         assert model is not None
-        cells: list[Segment] = [Segment(" ")] * LANES
+        base = self.rich_style
+        cells: list[Segment] = [Segment(" ", base)] * LANES
         for cid in model.index.overlapping(start, max(end, start + 1)):
             lane = model.lanes.get(cid, 0)
             coding = model.codings[cid]
             if lane >= LANES:
                 cells[LANES - 1] = Segment(MORE, self._style("meta"))
             else:
-                cells[lane] = Segment(BAR, Style(color=model.code(coding.code_id).color))
-        return [*cells, Segment("  ")]
+                cells[lane] = Segment(BAR, base + Style(color=model.code(coding.code_id).color))
+        return [*cells, Segment("  ", base)]
 
     def _code_style(self, code_id: str, overlapping: bool) -> Style:
         """The tint of a coded span: its code's colour over the background (data, not CSS)."""
@@ -317,7 +320,7 @@ class DocumentView(ScrollView, can_focus=True):
             assert self.model is not None
             info = self.model.code(code_id)
             if not info.in_codebook:
-                style = self._style("missing")
+                style = self._style("missing", True)
             else:
                 base = self.background_colors[1]
                 tint = base.blend(Color.parse(info.color), 0.45)
@@ -354,24 +357,27 @@ class DocumentView(ScrollView, can_focus=True):
             cuts.update((cursor, grapheme_after(text, cursor, end)))
         points = sorted(p for p in cuts if start <= p <= end)
         segments: list[Segment] = []
+        selected, caret = self._style("selection", True), self._style("cursor", True)
+        dim = self._style("dim", True)
         for a, b in zip(points, points[1:]):
             style = base
-            ids = model.index.at(a)
-            if ids:
-                style = style + self._code_style(model.codings[ids[-1]].code_id, len(ids) > 1)
             if self.filter_spans is not None and not self.filter_spans.at(a):
-                style = style + self._style("dim")
+                style = style + dim  # outside the filter: no tints, only the margin bars
+            else:
+                ids = model.index.at(a)
+                if ids:
+                    style = style + self._code_style(model.codings[ids[-1]].code_id, len(ids) > 1)
             for overlay in overlays:
                 payloads = overlay.spans.at(a)
                 if payloads:
                     style = style + overlay.style(payloads)
             if selection and selection[0] <= a < selection[1]:
-                style = style + self._style("selection")
+                style = style + selected
             if a == cursor:
-                style = style + self._style("cursor")
+                style = style + _NOT_REVERSED + caret  # visible inside a (reversed) selection too
             segments.append(Segment(printable(text[a:b]), style))
         if cursor == end and layout.last_in_block[line] and start <= cursor:
-            segments.append(Segment(" ", base + self._style("cursor")))
+            segments.append(Segment(" ", base + caret))
         return segments
 
     # --- positions ----------------------------------------------------------------

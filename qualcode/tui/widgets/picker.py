@@ -70,7 +70,7 @@ class CodePicker(ModalScreen[list[str] | None]):
     }
     CodePicker .picker--title { text-style: bold; }
     CodePicker .picker--help { color: $text-muted; }
-    CodePicker OptionList { height: auto; max-height: 20; margin-top: 1; }
+    CodePicker OptionList { height: auto; max-height: 16; margin: 1 0; }
     """
 
     def __init__(self, codebook: Codebook, what: str) -> None:
@@ -93,7 +93,7 @@ class CodePicker(ModalScreen[list[str] | None]):
 
     def _label(self, item: Candidate) -> Text:
         code = item.code
-        label = Text()
+        label = Text(no_wrap=True, overflow="ellipsis")
         label.append("✓ " if code.id in self.marked else "  ", style="bold")
         label.append("■ ", style=code.color or "")
         label.append(f"{code.key or ' '} ", style="bold")
