@@ -7,7 +7,8 @@ Update with ``pytest tests/test_tui_snapshots.py --snapshot-update``.
 
 from __future__ import annotations
 
-from textual.widgets import Input, TextArea
+from pathlib import Path
+
 
 from qualcode.store import Store
 from test_tui_support import (  # noqa: F401 - fixtures
@@ -137,7 +138,8 @@ def test_tui_snapshot_retrieval(snap_compare, sample_project):
 
 
 def test_tui_snapshot_help(snap_compare, small_project):
-    assert snap_compare(make_app(small_project), terminal_size=SIZE, run_before=steady(["question_mark"]))
+    app = make_app(small_project, keymap_file=Path("/home/onderzoeker/.config/qualcode/keymap.yaml"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady(["question_mark"]))
 
 
 def test_tui_snapshot_coder_name_question(snap_compare, small_project):

@@ -197,7 +197,9 @@ class CodingScreen(Screen):
         if self._message:
             where.append(" │ ")
             where.append(self._message, style="italic not dim")
-        self.query_one("#coding-status", Static).update(Text("\n").join([codes, where]))
+        codes.append("\n")
+        codes.append_text(where)
+        self.query_one("#coding-status", Static).update(codes)
 
     # --- code keys ----------------------------------------------------------------
 

@@ -74,7 +74,7 @@ class RetrievalScreen(Screen):
         codes.add_options(selections)
         codes.highlighted = 0
         table = self.query_one(DataTable)
-        for label in (S.COL_CODE, S.COL_TRANSCRIPT, S.COL_TURN, S.COL_SPEAKER, S.COL_TEXT, S.COL_MEMO):
+        for label in (S.COL_CODE, S.COL_TEXT, S.COL_TRANSCRIPT, S.COL_TURN, S.COL_SPEAKER, S.COL_MEMO):
             table.add_column(label, key=label)
         self.refresh_segments()
         (table if self.initial else codes).focus()
@@ -120,15 +120,15 @@ class RetrievalScreen(Screen):
         for i, coding in enumerate(self.segments):
             turn = self._turn(coding)
             code = self.codebook.get(coding.code_id)
-            name = Text()
+            name = Text(no_wrap=True, overflow="ellipsis")
             name.append("■ ", style=(code.color if code else "grey50") or "")
             name.append(code.name if code else S.STATUS_MISSING.format(name=coding.code_id))
             table.add_row(
                 name,
+                _one_line(coding.quote, 48),
                 self._names.get(coding.transcript_id, "?"),
                 Text(str(turn.index), justify="right") if turn else "",
                 (turn.speaker or "") if turn else "",
-                _one_line(coding.quote, 70),
                 _one_line(coding.memo or "", 30),
                 key=str(i),
             )
