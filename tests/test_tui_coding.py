@@ -27,6 +27,11 @@ def stored(project) -> list[tuple[str, str, str]]:
         return [(c.quote, c.code_id, c.coder) for c in other.codings()]
 
 
+def status_of(screen) -> str:
+    """Both status lines: the codes at the cursor, then position and messages."""
+    return "\n".join(str(screen.query_one(f"#coding-{part}").render()) for part in ("here", "where"))
+
+
 def selected_text(screen) -> str | None:
     selection = screen.document.selection
     return screen.model.text[slice(*selection)] if selection else None
@@ -102,7 +107,7 @@ async def test_tui_coding_code_key_applies_to_the_selection_and_is_stored_at_onc
         await pilot.press("right_curly_bracket", "space", "h")
         assert stored(small_project) == [("Eerst was ik bang.", "drempels", "Ilse")]
         assert [c.code_id for c in screen.model.codings_at(screen.document.cursor - 1)] == ["drempels"]
-        assert "Drempels voor gezinnen" in str(screen.query_one("#coding-status").render())
+        assert "Drempels voor gezinnen" in status_of(screen)
 
 
 async def test_tui_coding_is_in_the_store_before_the_next_key_is_handled(small_project):
@@ -129,7 +134,7 @@ async def test_tui_coding_code_key_without_selection_codes_the_sentence(small_pr
         assert stored(small_project) == [("Ik kende niemand bij het wijkteam.", "kracht_gezin", "tester")]
         await pilot.press("x")  # not a code key: nothing happens but a message
         assert len(stored(small_project)) == 1
-        assert "No code has the key 'x'" in str(screen.query_one("#coding-status").render())
+        assert "No code has the key 'x'" in status_of(screen)
 
 
 async def test_tui_coding_overlapping_codes_are_all_listed(small_project):
@@ -138,7 +143,7 @@ async def test_tui_coding_overlapping_codes_are_all_listed(small_project):
         await pilot.press("right_curly_bracket", "T", "v", "escape", "space", "h", "escape", "left")
         here = screen.model.codings_at(screen.document.cursor)
         assert sorted(c.code_id for c in here) == ["drempels", "vertrouwen"]
-        status = str(screen.query_one("#coding-status").render())
+        status = status_of(screen)
         assert "Vertrouwen" in status and "Drempels voor gezinnen" in status
         lanes = {screen.model.lanes[c.id] for c in here}
         assert len(lanes) == 2  # two margin bars side by side
@@ -193,7 +198,7 @@ async def test_tui_coding_memo_add_edit_and_undo(small_project):
         await pilot.pause()
         with Store(small_project.db_path) as other:
             assert [c.memo for c in other.codings()] == ["sterk voorbeeld"]
-        assert "✎" in str(screen.query_one("#coding-status").render())
+        assert "✎" in status_of(screen)
         await pilot.press("M", "f7", "backspace", *"anders", "ctrl+s")
         await pilot.pause()
         with Store(small_project.db_path) as other:
@@ -218,7 +223,7 @@ async def test_tui_coding_undo_redo_apply_and_remove(small_project):
         await pilot.press("ctrl+y")
         assert [code for _, code, _ in stored(small_project)] == ["vertrouwen"]
         assert len(screen.model.codings) == 1
-        assert "Redone" in str(screen.query_one("#coding-status").render())
+        assert "Redone" in status_of(screen)
 
 
 async def test_tui_coding_filter_to_one_code(small_project):
@@ -257,7 +262,7 @@ async def test_tui_coding_search_and_next_previous(small_project):
         assert screen.document.cursor > first
         await pilot.press("N")
         assert screen.document.cursor == first
-        assert "/ze" in str(screen.query_one("#coding-status").render())
+        assert "/ze" in status_of(screen)
         await pilot.press("escape")  # clears the search
         assert "search" not in screen.document.overlays
 
@@ -267,6 +272,11 @@ async def test_tui_coding_next_uncoded_respondent_turn(small_project):
         screen = await open_transcript(pilot)
         await pilot.press("right_curly_bracket", "T", "v", "ctrl+home", "U")
         assert at_cursor(screen) == "Die schamen "
+        await pilot.press("T", "h", "U")  # none left: says so, and drops the selection
+        assert screen.document.selection is None
+        assert "Every respondent turn has at least one coding" in status_of(screen)
+        await pilot.press("T")  # a fresh turn, not the old selection extended
+        assert selected_text(screen).startswith("Die schamen")
 
 
 async def test_tui_coding_mouse_drag_selects(small_project):
@@ -290,7 +300,7 @@ async def test_tui_coding_missing_code_is_shown_grey_and_labelled(small_project)
     async with make_app(small_project).run_test(size=SIZE) as pilot:
         screen = await open_transcript(pilot)
         await pilot.press("right_curly_bracket")
-        status = str(screen.query_one("#coding-status").render())
+        status = status_of(screen)
         assert "Oude code (not in codebook)" in status
         assert "oud" in screen.tree.nodes_by_code
         style = screen.document._code_style("oud", False)

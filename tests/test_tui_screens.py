@@ -142,7 +142,6 @@ async def test_tui_asks_the_coder_name_once_and_saves_it(small_project):
     app = build_app(small_project, watch_store=False)  # no --coder, nothing saved
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, CoderNameModal)
-        app.screen.query_one(Input).value = ""
         await pilot.press(*"Hanne Claeys", "enter")
         assert app.coder == "Hanne Claeys"
         await open_transcript(pilot)

@@ -81,7 +81,8 @@ class CodingScreen(Screen):
             with Vertical(id="coding-main"):
                 yield DocumentView(id="coding-document")
                 yield Input(placeholder=S.SEARCH_PLACEHOLDER, id="coding-search", classes="hidden")
-                yield Static("", id="coding-status")
+                yield Static("", id="coding-here", classes="coding-status")
+                yield Static("", id="coding-where", classes="coding-status")
             with Vertical(id="coding-side"):
                 yield CodeTree(self.codebook, self.missing, id="coding-codes")
                 yield CodeDetails(self.codebook, id="coding-details")
@@ -153,6 +154,9 @@ class CodingScreen(Screen):
             # The code tree (and so the details panel) follows the code under the cursor.
             self.tree.highlight_code(here[0].code_id)
 
+    def on_document_view_nothing_found(self, event: DocumentView.NothingFound) -> None:
+        self.flash(S.NO_UNCODED_TURN)
+
     def flash(self, text: str) -> None:
         """Show a short message at the end of the status line (until the next one)."""
         self._message = text
@@ -197,9 +201,8 @@ class CodingScreen(Screen):
         if self._message:
             where.append(" │ ")
             where.append(self._message, style="italic not dim")
-        codes.append("\n")
-        codes.append_text(where)
-        self.query_one("#coding-status", Static).update(codes)
+        self.query_one("#coding-here", Static).update(codes)
+        self.query_one("#coding-where", Static).update(where)
 
     # --- code keys ----------------------------------------------------------------
 

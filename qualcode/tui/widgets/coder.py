@@ -12,7 +12,7 @@ from .. import strings as S
 
 
 class CoderNameModal(ModalScreen[str | None]):
-    """Returns the name typed (stripped), or None when cancelled."""
+    """Returns the name typed (stripped; empty: the default), or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", S.CANCEL, show=False)]
     DEFAULT_CSS = """
@@ -33,11 +33,13 @@ class CoderNameModal(ModalScreen[str | None]):
         with Vertical():
             yield Label(S.CODER_TITLE, classes="coder--title")
             yield Static(S.CODER_PROMPT, classes="coder--prompt")
-            yield Input(value=self.default, placeholder=S.CODER_PLACEHOLDER, id="coder-name")
+            # The login name is the default, not pre-typed text: typing a name just works.
+            placeholder = S.CODER_PLACEHOLDER_DEFAULT.format(name=self.default) if self.default else S.CODER_PLACEHOLDER
+            yield Input(placeholder=placeholder, id="coder-name")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.dismiss(event.value.strip() or None)
+        self.dismiss(event.value.strip() or self.default or None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

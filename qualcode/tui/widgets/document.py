@@ -590,13 +590,25 @@ class DocumentView(ScrollView, can_focus=True):
             if found:
                 self.move_to(found[0])
 
+    class NothingFound(Message):
+        """A move found no target (e.g. no uncoded respondent turn is left)."""
+
+        def __init__(self, what: str) -> None:
+            super().__init__()
+            self.what = what
+
     def action_uncoded_next(self) -> None:
-        if self.model:
-            block = self.model.next_uncoded_respondent_turn(self.cursor)
-            if block is not None:
-                if self.filter_spans is not None:
-                    self.set_filter(None)  # an uncoded turn is never inside a code filter
-                self.move_to(block.start)
+        if not self.model:
+            return
+        block = self.model.next_uncoded_respondent_turn(self.cursor)
+        if block is None:
+            # Drop the selection anyway: a following "select turn" must not extend the old one.
+            self.clear_selection()
+            self.post_message(self.NothingFound("uncoded"))
+            return
+        if self.filter_spans is not None:
+            self.set_filter(None)  # an uncoded turn is never inside a code filter
+        self.move_to(block.start)
 
     # --- selection actions ----------------------------------------------------------
 
