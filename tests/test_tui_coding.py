@@ -334,4 +334,17 @@ async def test_tui_coding_sample_interview_undo_100_steps(sample_project):
         assert len(screen.model.codings) == len(sample_project.store.codings(screen.transcript_id))
 
 
+async def test_tui_coding_resize_rewraps_and_keeps_the_cursor_in_view(sample_project):
+    async with make_app(sample_project).run_test(size=(120, 40)) as pilot:
+        screen = await open_transcript(pilot, "02_cjg_wijkcoach")
+        await pilot.press(*["right_curly_bracket"] * 23)
+        doc = screen.document
+        wide_lines = doc.layout_.height
+        await pilot.resize_terminal(80, 30)
+        await pilot.pause()
+        assert doc.layout_.height != wide_lines  # re-wrapped (at 80 columns the code panel is hidden)
+        line = doc.layout_.line_of(doc.cursor)
+        assert doc.scroll_y <= line < doc.scroll_y + doc.scrollable_content_region.height
+
+
 run_async_tests(globals())

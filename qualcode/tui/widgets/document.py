@@ -141,8 +141,13 @@ class DocumentView(ScrollView, can_focus=True):
         if self.filter_spans is not None:
             blocks = {self.model.block_at(s).index for s, _, _ in self.filter_spans.spans}
             blocks |= {self.model.block_at(e - 1).index for _, e, _ in self.filter_spans.spans}
+        old = self.layout_
+        # Keep the cursor's line where it was on screen (a resize re-wraps everything above it).
+        offset = old.line_of(self.cursor) - int(self.scroll_y) if old is not None else None
         self.layout_ = Layout(self.model, self._text_width(), blocks)
         self.virtual_size = Size(self.scrollable_content_region.width, self.layout_.height)
+        if offset is not None:
+            self.scroll_to(y=max(0, self.layout_.line_of(self.cursor) - offset), animate=False)
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
