@@ -347,4 +347,26 @@ async def test_tui_coding_resize_rewraps_and_keeps_the_cursor_in_view(sample_pro
         assert doc.scroll_y <= line < doc.scroll_y + doc.scrollable_content_region.height
 
 
+async def test_tui_coding_overlay_hook_draws_a_second_kind_of_span(small_project):
+    """What suggestion review will use: spans drawn over the text, apart from codings."""
+    from rich.style import Style
+
+    from qualcode.tui.document.spans import SpanIndex
+    from qualcode.tui.widgets.document import Overlay
+
+    async with make_app(small_project).run_test(size=SIZE) as pilot:
+        screen = await open_transcript(pilot)
+        doc = screen.document
+        start = TEXT.index("Toen kwam")
+        pending = Style(underline2=True, italic=True)
+        doc.set_overlay("suggestions", Overlay(SpanIndex([(start, start + 9, "s1")]), lambda ids: pending))
+        line = doc.layout_.line_of(start)
+        drawn = "".join(seg.text for seg in doc.render_document_line(line) if seg.style and seg.style.underline2)
+        assert drawn == "Toen kwam"
+        assert doc.next_overlay_span("suggestions") == (start, start + 9) and doc.cursor == start
+        assert screen.model.codings == {}  # drawn only: nothing stored
+        doc.set_overlay("suggestions", None)
+        assert "suggestions" not in doc.overlays
+
+
 run_async_tests(globals())

@@ -18,7 +18,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ...history import Change
-from ...model import INTERVIEWER, RESPONDENT, Coding, Turn
+from ...model import RESPONDENT, Coding, Turn
 from ...store import Store
 from ...text import sentence_spans
 from .spans import SpanIndex
@@ -275,6 +275,3 @@ class DocumentModel:
     @property
     def turn_count(self) -> int:
         return sum(1 for b in self.blocks if b.turn is not None)
-
-    def role_label(self, block: Block) -> str:
-        return {INTERVIEWER: "I", RESPONDENT: "R"}.get(block.role or "", "")

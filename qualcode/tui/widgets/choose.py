@@ -19,7 +19,7 @@ ALL = "all"
 
 def coding_label(coding: Coding, info: CodeInfo, width: int = 50) -> Text:
     """``▌ Code name  “quote…”  ✎`` with the code's colour."""
-    label = Text()
+    label = Text(no_wrap=True, overflow="ellipsis")
     label.append("▌ ", style=info.color)
     label.append(info.name if info.in_codebook else S.STATUS_MISSING.format(name=info.name), style="bold")
     quote = coding.quote.replace("\n", " ")

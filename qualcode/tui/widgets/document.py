@@ -30,7 +30,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.color import Color
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -690,12 +690,6 @@ class DocumentView(ScrollView, can_focus=True):
         if self.model is None:
             return None
         return self.selection or self.model.sentence_at(self.cursor)
-
-    def line_region(self, offset: int) -> Region:
-        """The document region (for scrolling) of the line showing ``offset``."""
-        assert self.layout_ is not None
-        line = self.layout_.line_of(offset)
-        return Region(0, line, self.scrollable_content_region.width, 1)
 
 
 def format_time(seconds: float) -> str:
