@@ -17,7 +17,7 @@ from test_tui_support import (  # noqa: F401 - fixtures
     small_project,
 )
 
-SIZE = (110, 36)
+SIZE = (96, 28)
 TEXT = SMALL_TRANSCRIPT
 
 

@@ -24,7 +24,7 @@ from test_tui_support import (  # noqa: F401 - fixtures
     small_project,
 )
 
-SIZE = (120, 36)
+SIZE = (100, 30)
 
 
 def test_tui_transcripts_filter_syntax():
