@@ -296,3 +296,18 @@ UNKNOWN_GROUPING = Msg(
 OUTPUT_UNWRITABLE = Msg(
     "QC504", "cannot write {path}: {reason}", "check that the folder exists and that you may write in it"
 )
+
+# --- undo and the coding screen -------------------------------------------------
+UNDO_CONFLICT = Msg(
+    "QC310",
+    "cannot {action} '{step}': {reason}",
+    "the coding was changed outside this session (another window or a CLI command); the step was dropped",
+)
+KEYMAP_INVALID = Msg(
+    "QC600",
+    "{path}: {count} problem(s) in the keymap; using the default keys",
+    "fix the lines listed above; `?` in the app lists every binding id and its keys",
+)
+KEYMAP_UNREADABLE = Msg(
+    "QC601", "cannot read keymap {path}: {reason}; using the default keys", "the keymap is a YAML mapping of binding id to keys"
+)

@@ -36,7 +36,8 @@ def open_(state: State, project_dir: Path | None) -> None:
     except ImportError:
         _print_summary(project)
         return
-    run_app(project, coder=state.coder)  # pragma: no cover - interactive
+    # The explicit --coder/$QUALCODE_CODER only: without one the app uses the saved name or asks once.
+    run_app(project, coder=state.coder_option)  # pragma: no cover - interactive
 
 
 def _print_summary(project: Project) -> None:
