@@ -124,7 +124,7 @@ FILE_NOT_FOUND = Msg("QC200", "{path}: no such file", "check the path")
 EMPTY_FILE = Msg("QC201", "{path}: the file is empty", "export the transcript again, or leave it out")
 BINARY_FILE = Msg(
     "QC202",
-    "{path}: looks like a binary file, not a transcript (NUL byte at offset {offset})",
+    "{path}: looks like a binary file, not a transcript (control byte 0x{byte:02x} at offset {offset})",
     "import .txt, .md, .docx, .vtt or .srt files",
 )
 UNDECODABLE = Msg(
@@ -149,6 +149,9 @@ IMPORT_FAILED = Msg(
     "fix or leave out the files listed above and run the import again",
 )
 BAD_CODINGS_CSV = Msg("QC213", "{path}:{line}: {problem}", "{hint}")
+DUPLICATE_TEXT = Msg(
+    "QC216", "{path} has the same text as transcript '{name}'", "check that you picked the right file"
+)
 NO_TEXT = Msg("QC211", "{path}: no text found in the file", "check that the file holds the transcript")
 NOT_PLAIN_TEXT = Msg("QC214", "{path}: this is {kind}, not a plain-text transcript", "{hint}")
 UNREADABLE_FILE = Msg("QC215", "{path}: cannot read the file: {reason}", "check the path and that you may read the file")
@@ -165,9 +168,149 @@ NOT_CODABLE = Msg("QC304", "code '{code}' is a folder and cannot be applied", "a
 MISSING_CODE = Msg(
     "QC305",
     "code '{code}' is not in the codebook any more",
-    "add it back to the codebook, or move its codings with `qualcode codebook merge`",
+    "add it back to the codebook, or move its codings with `qualcode codebook merge-codes {code} --into CODE`",
 )
 SPAN_SYNTAX = Msg("QC303", "cannot read span '{value}'", "write the span as START:END, e.g. --span 120:245")
+
+# --- REFI-QDA and codebook operations ----------------------------------------------
+XML_MALFORMED = Msg(
+    "QC400",
+    "{path}:{line}:{column}: not well-formed XML: {reason}",
+    "the file is damaged or is not a REFI-QDA file; export it again from the other program",
+)
+XML_FORBIDDEN = Msg(
+    "QC401",
+    "{path}:{line}: the XML declares {what}, which qualcode refuses for safety",
+    "REFI-QDA files never need a DOCTYPE or entities; export the file again",
+)
+REFI_WRONG_ROOT = Msg(
+    "QC402",
+    "{path}: expected a REFI-QDA {expected} (<{want}>), found <{found}>",
+    "a codebook is a .qdc file with <CodeBook>; a project is a .qdpx archive whose project.qde holds <Project>",
+)
+REFI_UNKNOWN_NAMESPACE = Msg(
+    "QC403",
+    "{path}: unknown XML namespace '{namespace}' on <{element}>",
+    "REFI-QDA files use urn:QDA-XML:codebook:1.0 (.qdc) or urn:QDA-XML:project:1.0 (.qdpx)",
+)
+REFI_INVALID = Msg(
+    "QC404",
+    "{path}: {count} problem(s) in the REFI-QDA file; nothing was imported",
+    "the lines above say what is wrong; export the file again or fix it in the program that made it",
+)
+QDPX_NOT_ZIP = Msg(
+    "QC405",
+    "{path}: not a .qdpx archive ({reason})",
+    "a .qdpx file is the zip archive that ATLAS.ti, NVivo, MAXQDA, QualCoder or qualcode export",
+)
+QDPX_NO_PROJECT = Msg(
+    "QC406",
+    "{path}: the archive has no project.qde (it holds: {entries})",
+    "export the project again as REFI-QDA project (.qdpx)",
+)
+QDPX_MISSING_SOURCE = Msg(
+    "QC407",
+    "{path}: source '{name}' refers to '{ref}', which is not in the archive",
+    "export the project again with its sources embedded",
+)
+QDPX_UNSAFE_PATH = Msg(
+    "QC408",
+    "{path}: unsafe path '{entry}' ({reason})",
+    "qualcode only reads files inside the archive; the file may be damaged or made to attack: do not trust it",
+)
+QDPX_TOO_BIG = Msg(
+    "QC409",
+    "{path}: '{entry}' is too large ({size} bytes; the limit is {limit})",
+    "split the project, or export it without media files",
+)
+QDPX_BOMB = Msg(
+    "QC410",
+    "{path}: '{entry}' expands {ratio}x ({packed} → {size} bytes); refusing what looks like a zip bomb",
+    "export the project again from the program that made it",
+)
+REFI_DUPLICATE_GUID = Msg(
+    "QC411",
+    "GUID {guid} of {what} is also the GUID of {first}",
+    "every code and source needs its own GUID; export the file again",
+)
+QDPX_EXTERNAL_SOURCE = Msg(
+    "QC412",
+    "{path}: text source '{name}' is stored outside the archive ({ref})",
+    "export the project again with the text sources embedded (internal://)",
+)
+CODEBOOK_FILE_TYPE = Msg(
+    "QC413",
+    "{path}: cannot read a codebook from a '{suffix}' file",
+    "give a codebook as .yaml, .qdc (REFI-QDA codebook), .qdpx or .qde (REFI-QDA project)",
+)
+OUTPUT_EXISTS = Msg("QC414", "{path} already exists", "choose another --out, or pass --force to replace it")
+QDPX_SOURCE_UNDECODABLE = Msg(
+    "QC415",
+    "{path}: source '{name}' ({entry}) is not UTF-8 text: {reason}",
+    "REFI-QDA text sources are UTF-8; export the project again",
+)
+QDPX_WRITE_FAILED = Msg("QC416", "cannot write {path}: {reason}", "check the folder exists and that you may write there")
+MERGE_CONFLICTS = Msg(
+    "QC420",
+    "{count} conflict(s) between {a} and {b}; nothing was written",
+    "make the two files agree on the points listed above (or give --base, the version both started from), then merge again",
+)
+CODE_ID_TAKEN = Msg(
+    "QC421",
+    "code id '{code}' is already used in the codebook",
+    "pick another id, or move the codings into it with `qualcode codebook merge-codes {old} --into {code}`",
+)
+BAD_CODE_ID = Msg("QC422", "'{code}' is not a valid code id", "ids use lowercase letters, digits and _, e.g. '{slug}'")
+BAD_MOVE = Msg("QC423", "cannot move '{code}' under '{parent}': {reason}", "pick a parent outside the code's own branch, or --top")
+BAD_MERGE = Msg("QC424", "cannot merge '{code}' into '{target}': {reason}", "{hint}")
+UNKNOWN_CODE_ANYWHERE = Msg(
+    "QC425",
+    "unknown code '{code}': it is not in the codebook and no coding uses it",
+    "list the codes with `qualcode codebook show`{suggestion}",
+)
+BAD_MERGE_OPTION = Msg("QC426", "--merge {value}: {reason}", "write --merge OLD_ID=NEW_ID, with NEW_ID a code of the new codebook")
+NOT_IN_CODEBOOK = Msg(
+    "QC427",
+    "code '{code}' is not in the codebook ({count} coding(s) still use it)",
+    "give its codings to a code of the codebook with `qualcode codebook merge-codes {code} --into CODE`",
+)
+NOTHING_TO_EXPORT = Msg("QC428", "{path}: the codebook has no codes; there is nothing to export", "add codes to the codebook first")
+ALREADY_YAML = Msg(
+    "QC429", "{path} is already a qualcode codebook", "use it as it is, or turn it into a .qdc with `qualcode codebook export {path}`"
+)
+CODEBOOK_FLOW_STYLE = Msg(
+    "QC430",
+    "{path}:{line}: the codes here are written in flow style ([...]); qualcode edits only block lists in place",
+    "write each code as a '- id: ...' block (as `qualcode init` does), then run the command again",
+)
+
+# --- analysis and export --------------------------------------------------------
+WHERE_SYNTAX = Msg(
+    "QC500", "cannot read --where '{value}'", "write ATTRIBUTE=VALUE, e.g. --where respondent_type=professional"
+)
+UNKNOWN_ATTRIBUTE = Msg("QC501", "no transcript has an attribute '{name}'", "known attributes: {known}{suggestion}")
+UNKNOWN_ATTRIBUTE_VALUE = Msg("QC502", "no transcript has {name}={value}", "values of {name}: {values}")
+UNKNOWN_GROUPING = Msg(
+    "QC503", "cannot group by '{by}'", "group by transcript, speaker, role or a case attribute ({known}){suggestion}"
+)
+OUTPUT_UNWRITABLE = Msg(
+    "QC504", "cannot write {path}: {reason}", "check that the folder exists and that you may write in it"
+)
+
+# --- undo and the coding screen -------------------------------------------------
+UNDO_CONFLICT = Msg(
+    "QC310",
+    "cannot {action} '{step}': {reason}",
+    "the coding was changed outside this session (another window or a CLI command); the step was dropped",
+)
+KEYMAP_INVALID = Msg(
+    "QC600",
+    "{path}: {count} problem(s) in the keymap; using the default keys",
+    "fix the lines listed above; `?` in the app lists every binding id and its keys",
+)
+KEYMAP_UNREADABLE = Msg(
+    "QC601", "cannot read keymap {path}: {reason}; using the default keys", "the keymap is a YAML mapping of binding id to keys"
+)
 
 # --- suggestions ----------------------------------------------------------------
 SPACY_MODEL_MISSING = Msg(

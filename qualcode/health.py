@@ -52,7 +52,8 @@ def check_project(project: Project) -> HealthReport:
                 PROBLEM,
                 "orphaned",
                 f"{count} coding(s) of code '{code_id}', which is not in the codebook any more (kept, not deleted)",
-                "add the code back to the codebook, or move the codings with `qualcode codebook merge`",
+                "add the code back to the codebook, or move the codings with `qualcode codebook merge-codes "
+                f"{code_id} --into CODE`",
             )
         )
 
@@ -73,6 +74,17 @@ def check_project(project: Project) -> HealthReport:
                     )
                 )
 
+    for row in store.detached_codings():
+        report.findings.append(
+            Finding(
+                PROBLEM,
+                "detached",
+                f"{names.get(row['transcript_id'], row['transcript_id'])}: coding of '{row['code_id']}' detached at"
+                f" re-import ({row['reason']}): {row['quote'][:60]!r}",
+                "code the passage again where it now stands; `qualcode codings --detached` lists them all",
+            )
+        )
+
     for summary in store.summaries():
         if not summary.source_path or summary.source_format == "qdpx":
             continue
@@ -88,8 +100,8 @@ def check_project(project: Project) -> HealthReport:
                     PROBLEM,
                     "changed",
                     f"{summary.name}: {summary.source_path} changed on disk since it was imported",
-                    "qualcode keeps the imported text so codings stay put; import the new version under another name"
-                    " with `qualcode import --name` if you want both",
+                    f"qualcode keeps the imported text so codings stay put; `qualcode reimport {summary.name}`"
+                    " takes the new version and moves the codings with their text",
                 )
             )
     return report

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BAD_CODINGS_CSV, IMPORT_FAILED, QualcodeError, error
-from .ingest import expand_paths, lookup_attributes, read_attributes_csv, read_transcript
+from .ingest import check_encoding, expand_paths, lookup_attributes, read_attributes_csv, read_transcript
 from .model import Transcript
 from .project import TRANSCRIPT_DIR, Project
 from .store import Store
@@ -44,7 +44,7 @@ class _Attributes:
             self.tables[path.resolve().parent] = read_attributes_csv(path)
 
     def for_file(self, path: Path) -> dict[str, str]:
-        folder = path.resolve().parent
+        folder = path.parent  # already resolved by import_paths
         if folder not in self.tables:
             sidecar = folder / ATTRIBUTES_CSV
             self.tables[folder] = read_attributes_csv(sidecar) if sidecar.exists() else {}
@@ -62,7 +62,10 @@ def import_paths(
 ) -> ImportResult:
     """Import transcript files and folders; raise (writing nothing) if any file fails."""
     result = ImportResult()
+    if encoding is not None:
+        check_encoding(encoding)  # one clear error, not one per file
     files, sidecars = expand_paths([Path(p) for p in paths])
+    files = [p.resolve() for p in files]
     attributes = _Attributes(p for p in sidecars if p.name != CODINGS_CSV)
     codings_files = [p for p in sidecars if p.name == CODINGS_CSV]
     store = project.store
@@ -81,6 +84,8 @@ def import_paths(
             if failures:
                 continue  # keep reading to report every bad file, but write nothing more
             _store_transcript(project, store, path, transcript, result)
+        if len(failures) == 1 and len(files) == 1:
+            raise failures[0]
         if failures:
             raise error(
                 IMPORT_FAILED,
@@ -128,7 +133,7 @@ def _store_transcript(project: Project, store: Store, path: Path, transcript: Tr
         if stored.source_path is not None and str(stored.source_path) == relative:
             result.warnings.append(
                 f"{path.name} changed since it was imported as '{transcript.name}'; the imported version is kept"
-                " so its codings stay where they are (see `qualcode check`)"
+                f" so its codings stay where they are (`qualcode reimport {transcript.name}` takes the new version)"
             )
             return
         base, n = transcript.name, 2

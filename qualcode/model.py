@@ -8,6 +8,8 @@ Python's ``str`` indexes and what REFI-QDA specifies.
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +31,26 @@ def sha256_text(text: str) -> str:
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+# str.split() separates words on any Unicode whitespace; outside ASCII these are rare.
+_UNICODE_SPACE = re.compile(r"[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+# UTF-8 lead bytes of those characters: only texts containing one need the slow check.
+_UNICODE_SPACE_BYTES = (b"\xc2\x85", b"\xc2\xa0", b"\xe1\x9a", b"\xe2\x80", b"\xe2\x81", b"\xe3\x80")
+_ASCII_SPACE_TABLE = bytes(32 if b in b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f" else 120 for b in range(256))
+
+
+def count_words(parts: Iterable[str]) -> int:
+    """Number of whitespace-separated words in ``parts``, as ``len(str.split())`` counts them.
+
+    Imports count millions of words; mapping the UTF-8 bytes to space/non-space with
+    ``bytes.translate`` and counting word starts is ~2x faster than splitting.
+    """
+    text = "\n".join(parts)
+    data = text.encode("utf-8")
+    if any(lead in data for lead in _UNICODE_SPACE_BYTES) and _UNICODE_SPACE.search(text):
+        return len(text.split())
+    return (b" " + data).translate(_ASCII_SPACE_TABLE).count(b" x")
 
 
 @dataclass(slots=True)
@@ -66,7 +88,7 @@ class Transcript:
 
     @property
     def word_count(self) -> int:
-        return sum(len(self.text[t.start : t.end].split()) for t in self.turns)
+        return count_words(self.text[t.start : t.end] for t in self.turns)
 
 
 @dataclass(slots=True)

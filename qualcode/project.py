@@ -60,16 +60,22 @@ class ProjectConfig:
     spacy_model: str | None = None
     suggestion_threshold: float = 0.5
     _interviewer_re: re.Pattern | None = field(default=None, repr=False)
+    _roles: dict[str, str] = field(default_factory=dict, repr=False)
 
     def role_of(self, speaker: str | None) -> str:
         """``interviewer`` or ``respondent`` for a speaker label (unlabelled text: respondent)."""
         if speaker is None:
             return RESPONDENT
+        role = self._roles.get(speaker)
+        if role is not None:
+            return role
         if self._interviewer_re is None:
             self._interviewer_re = re.compile(
                 "|".join(f"(?:{p})" for p in self.interviewer_speakers), re.IGNORECASE
             )
-        return INTERVIEWER if self._interviewer_re.fullmatch(speaker.strip()) else RESPONDENT
+        role = INTERVIEWER if self._interviewer_re.fullmatch(speaker.strip()) else RESPONDENT
+        self._roles[speaker] = role  # a transcript repeats a handful of labels many times
+        return role
 
 
 def load_config(root: Path) -> ProjectConfig:
@@ -228,7 +234,9 @@ class Project:
 
     def relative(self, path: Path) -> str:
         """A path relative to the project folder when inside it (stored that way)."""
-        path = Path(path).resolve()
+        path = Path(path)
+        if not path.is_absolute():
+            path = path.resolve()
         try:
             return str(path.relative_to(self.root))
         except ValueError:

@@ -112,7 +112,32 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0002_detached_codings",
+        """
+        -- Codings whose text disappeared when a transcript was re-imported: kept, never dropped.
+        CREATE TABLE detached_codings (
+            id            INTEGER PRIMARY KEY,
+            transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE RESTRICT,
+            old_start     INTEGER NOT NULL,
+            old_end       INTEGER NOT NULL,
+            code_id       TEXT NOT NULL REFERENCES codes(id) ON UPDATE CASCADE ON DELETE RESTRICT,
+            coder         TEXT NOT NULL,
+            memo          TEXT,
+            origin        TEXT NOT NULL,
+            quote         TEXT NOT NULL,
+            created_at    TEXT NOT NULL,
+            updated_at    TEXT NOT NULL,
+            detached_at   TEXT NOT NULL,
+            reason        TEXT NOT NULL
+        );
+        ALTER TABLE transcripts ADD COLUMN updated_at TEXT;
+        """,
+    ),
 ]
+
+
+_PARK = 10**12  # an offset no text reaches: parks rows while spans are rewritten
 
 
 def now() -> str:
@@ -559,6 +584,89 @@ class Store:
             sql += " WHERE " + " AND ".join(where)
         return [self._coding(r) for r in self.conn.execute(f"{sql} ORDER BY {order}", params)]
 
+    def replace_text(self, tid: int, new: Transcript, placements: list, *, keep_name: bool = True) -> dict[str, int]:
+        """Swap in an edited version of a transcript, re-placing its codings.
+
+        ``placements`` come from :func:`qualcode.reanchor.reanchor`. Placed codings
+        get their new span and quote; unplaced ones (or ones that would duplicate
+        another coding of the same code on the same span) move to
+        ``detached_codings`` with the reason. Pending suggestions are dropped (they
+        are recomputed); decided ones follow their text or are dropped with it.
+        One transaction: all of it happens, or none.
+        """
+        counts = {"unchanged": 0, "moved": 0, "whitespace": 0, "detached": 0}
+        stamp = now()
+        with self.transaction() as c:
+            old_text = self.transcript_text(tid)
+            c.execute(
+                "UPDATE transcripts SET text = ?, content_hash = ?, source_hash = ?, encoding = ?, words = ?,"
+                " updated_at = ? WHERE id = ?",
+                (new.text, new.content_hash, new.source_hash, new.encoding, new.word_count, stamp, tid),
+            )
+            c.execute("DELETE FROM turns WHERE transcript_id = ?", (tid,))
+            c.executemany(
+                "INSERT INTO turns (transcript_id, idx, speaker, role, start, end, time_start, time_end)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(tid, u.index, u.speaker, u.role, u.start, u.end, u.time_start, u.time_end) for u in new.turns],
+            )
+            self._write_attributes(tid, new.attributes)
+            # Park every coding far beyond any text first, so the unique index cannot
+            # trip over a coding that has not been moved yet.
+            c.execute("UPDATE codings SET start = start + ?, end = end + ? WHERE transcript_id = ?", (_PARK, _PARK, tid))
+            taken: set[tuple[int, int, str]] = set()
+            for placement in placements:
+                coding = placement.coding
+                key = (placement.start, placement.end, coding.code_id)
+                if placement.start is None or key in taken:
+                    reason = "text not found in the new version" if placement.start is None else "duplicate of another coding"
+                    c.execute(
+                        "INSERT INTO detached_codings (transcript_id, old_start, old_end, code_id, coder, memo, origin,"
+                        " quote, created_at, updated_at, detached_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (tid, coding.start, coding.end, coding.code_id, coding.coder, coding.memo, coding.origin,
+                         coding.quote, coding.created_at, coding.updated_at, stamp, reason),
+                    )
+                    c.execute("UPDATE suggestions SET coding_id = NULL WHERE coding_id = ?", (coding.id,))
+                    c.execute("DELETE FROM codings WHERE id = ?", (coding.id,))
+                    counts["detached"] += 1
+                    continue
+                taken.add(key)
+                c.execute(
+                    "UPDATE codings SET start = ?, end = ?, quote = ? WHERE id = ?",
+                    (placement.start, placement.end, new.text[placement.start : placement.end], coding.id),
+                )
+                counts[placement.how] += 1
+            self._reanchor_suggestions(tid, old_text, new.text)
+        return counts
+
+    def set_source_hash(self, tid: int, source_hash: str | None) -> None:
+        with self.transaction() as c:
+            c.execute("UPDATE transcripts SET source_hash = ?, updated_at = ? WHERE id = ?", (source_hash, now(), tid))
+
+    def _reanchor_suggestions(self, tid: int, old_text: str, new_text: str) -> None:
+        from .reanchor import reanchor  # the diff machinery is only needed here
+
+        c = self.conn
+        c.execute("DELETE FROM suggestions WHERE transcript_id = ? AND status = 'pending'", (tid,))
+        rows = c.execute("SELECT id, start, end, code_id FROM suggestions WHERE transcript_id = ?", (tid,)).fetchall()
+        c.execute("UPDATE suggestions SET start = start + ?, end = end + ? WHERE transcript_id = ?", (_PARK, _PARK, tid))
+        proxies = [Coding(r["id"], tid, r["start"], r["end"], r["code_id"], "", old_text[r["start"] : r["end"]]) for r in rows]
+        taken: set[tuple[int, int, str]] = set()
+        for placement in reanchor(old_text, new_text, proxies):
+            key = (placement.start, placement.end, placement.coding.code_id)
+            if placement.start is None or key in taken:
+                c.execute("DELETE FROM suggestions WHERE id = ?", (placement.coding.id,))
+                continue
+            taken.add(key)
+            c.execute("UPDATE suggestions SET start = ?, end = ? WHERE id = ?", (placement.start, placement.end, placement.coding.id))
+
+    def detached_codings(self, tid: int | None = None) -> list[sqlite3.Row]:
+        sql = "SELECT * FROM detached_codings"
+        params: tuple = ()
+        if tid is not None:
+            sql += " WHERE transcript_id = ?"
+            params = (tid,)
+        return self.conn.execute(sql + " ORDER BY transcript_id, old_start", params).fetchall()
+
     def iter_codings(self, batch: int = 2000) -> Iterator[Coding]:
         """All codings in transcript order, streamed (memory stays flat)."""
         cur = self.conn.execute("SELECT * FROM codings ORDER BY transcript_id, start, end, code_id")
@@ -582,6 +690,104 @@ class Store:
             sql += " WHERE transcript_id = ?"
             params = (transcript_id,)
         return {r[0]: r[1] for r in self.conn.execute(sql + " GROUP BY code_id", params)}
+
+    # --- REFI-QDA import and code maintenance -------------------------------------------
+
+    def import_codings(self, codings: Iterable[Coding]) -> int:
+        """Insert codings as they came from another tool (their own coder and dates).
+
+        A coding already present (same transcript, span and code) is left as it is, so
+        importing the same file twice adds nothing. Returns the number added. Spans
+        are checked like :meth:`add_coding` does.
+        """
+        added = 0
+        with self.transaction() as c:
+            texts: dict[int, str] = {}
+            for coding in codings:
+                if coding.transcript_id not in texts:
+                    texts[coding.transcript_id] = self.transcript_text(coding.transcript_id)
+                text = texts[coding.transcript_id]
+                if not (0 <= coding.start < coding.end <= len(text)):
+                    name = self.transcript_names().get(coding.transcript_id, str(coding.transcript_id))
+                    raise error(BAD_SPAN, start=coding.start, end=coding.end, name=name, length=len(text))
+                stamp = now()
+                cur = c.execute(
+                    "INSERT INTO codings (transcript_id, start, end, code_id, coder, memo, origin, quote,"
+                    " suggestion_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)"
+                    " ON CONFLICT(transcript_id, start, end, code_id) DO NOTHING",
+                    (
+                        coding.transcript_id,
+                        coding.start,
+                        coding.end,
+                        coding.code_id,
+                        coding.coder,
+                        coding.memo,
+                        coding.origin,
+                        text[coding.start : coding.end],
+                        coding.created_at or stamp,
+                        coding.updated_at or coding.created_at or stamp,
+                    ),
+                )
+                added += cur.rowcount
+        return added
+
+    def move_codings(self, old_id: str, new_id: str) -> MoveResult:
+        """Give every coding (and suggestion) of ``old_id`` the code ``new_id``.
+
+        Where ``new_id`` already codes the same span, the two codings become one: the
+        existing one stays and the moved one's memo is added to it, so nothing a
+        researcher wrote is lost. ``new_id`` must exist in the codes table (sync the
+        codebook first). Joins the caller's transaction.
+        """
+        result = MoveResult()
+        with self.transaction() as c:
+            same_span = (
+                "EXISTS (SELECT 1 FROM {t} o WHERE o.transcript_id = {t}.transcript_id AND o.start = {t}.start"
+                " AND o.end = {t}.end AND o.code_id = ?)"
+            )
+            cur = c.execute(
+                f"UPDATE codings SET code_id = ?, updated_at = ? WHERE code_id = ? AND NOT {same_span.format(t='codings')}",
+                (new_id, now(), old_id, new_id),
+            )
+            result.moved = cur.rowcount
+            for row in c.execute("SELECT * FROM codings WHERE code_id = ?", (old_id,)).fetchall():
+                twin = c.execute(
+                    "SELECT * FROM codings WHERE transcript_id = ? AND start = ? AND end = ? AND code_id = ?",
+                    (row["transcript_id"], row["start"], row["end"], new_id),
+                ).fetchone()
+                memo = _joined_memo(twin["memo"], row["memo"])
+                if memo != twin["memo"]:
+                    c.execute("UPDATE codings SET memo = ?, updated_at = ? WHERE id = ?", (memo, now(), twin["id"]))
+                c.execute("UPDATE suggestions SET coding_id = ? WHERE coding_id = ?", (twin["id"], row["id"]))
+                c.execute("DELETE FROM codings WHERE id = ?", (row["id"],))
+                result.merged += 1
+            c.execute(
+                f"UPDATE suggestions SET code_id = ? WHERE code_id = ? AND NOT {same_span.format(t='suggestions')}",
+                (new_id, old_id, new_id),
+            )
+            # A suggestion already made for the target on the same span stands; the moved one goes.
+            c.execute("DELETE FROM suggestions WHERE code_id = ?", (old_id,))
+        return result
+
+    def forget_codes(self, code_ids: Iterable[str]) -> list[str]:
+        """Delete rows of codes that left the codebook and that nothing refers to any more.
+
+        After a rename or merge moved all their codings away such rows would only be
+        reported, again and again, as "no longer in the codebook". A code that still
+        has a coding or a suggestion is never deleted. Returns the ids deleted.
+        """
+        gone = []
+        with self.transaction() as c:
+            for code_id in code_ids:
+                cur = c.execute(
+                    "DELETE FROM codes WHERE id = ? AND in_codebook = 0"
+                    " AND NOT EXISTS (SELECT 1 FROM codings WHERE code_id = codes.id)"
+                    " AND NOT EXISTS (SELECT 1 FROM suggestions WHERE code_id = codes.id)",
+                    (code_id,),
+                )
+                if cur.rowcount:
+                    gone.append(code_id)
+        return gone
 
     # --- suggestions ------------------------------------------------------------------
     # A suggestion row is kept forever once decided: the unique (transcript, start,
@@ -731,6 +937,22 @@ class Store:
         """Suggestions per status."""
         return {r[0]: r[1] for r in self.conn.execute("SELECT status, count(*) FROM suggestions GROUP BY status")}
 
+@dataclass(slots=True)
+class MoveResult:
+    moved: int = 0  # codings that changed code
+    merged: int = 0  # codings folded into an existing coding of the target on the same span
+
+    @property
+    def total(self) -> int:
+        return self.moved + self.merged
+
+
+def _joined_memo(kept: str | None, added: str | None) -> str | None:
+    if not added or added == kept:
+        return kept
+    if not kept:
+        return added
+    return f"{kept}\n\n{added}"
 
 @dataclass(slots=True)
 class SuggestionRow:

@@ -257,3 +257,22 @@ def test_cli_sample_project_opens_with_no_arguments(tmp_path, runner, monkeypatc
     assert "imported" in result.stderr
     assert {r["respondent_type"] for r in rows} >= {"migrantenorganisatie", "professional"}
     assert sum(r["codings"] for r in rows) >= 100
+
+
+def test_cli_bare_folder_imports_on_first_use_even_after_a_store_only_command(tmp_path, runner, monkeypatch):
+    copy = tmp_path / "sample"
+    shutil.copytree(sample_project_source() / "codebooks", copy / "codebooks")
+    shutil.copytree(sample_project_source() / "transcripts", copy / "transcripts")
+    monkeypatch.chdir(copy)
+    assert runner.invoke(main, ["codebook", "check"]).exit_code == 0
+    assert runner.invoke(main, ["codebook", "export", "--out", str(tmp_path / "x.qdc")]).exit_code == 0
+    rows = json.loads(runner.invoke(main, ["transcripts", "--format", "json"]).stdout)
+    assert len(rows) == 6
+
+
+def test_cli_initialised_project_does_not_import_behind_the_users_back(tmp_path, runner):
+    root = tmp_path / "p"
+    runner.invoke(main, ["init", str(root)])
+    (root / "transcripts" / "a.txt").write_text("I: Vraag?\nR: Antwoord.\n", encoding="utf-8")
+    rows = json.loads(runner.invoke(main, ["--project", str(root), "transcripts", "--format", "json"]).stdout)
+    assert rows == []

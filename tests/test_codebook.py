@@ -12,7 +12,6 @@ from qualcode.codebook import (
     Codebook,
     check_codebook,
     dump_codebook,
-    edit_codebook_file,
     load_codebook,
     parse_codebook,
 )
@@ -198,32 +197,6 @@ def test_codebook_dump_round_trips(tmp_path):
     ]
     assert again.get("rol").hints.patterns == book.get("rol").hints.patterns
     assert again.sets[0].codes == book.sets[0].codes
-
-
-def test_codebook_edit_keeps_comments_and_order(tmp_path):
-    path = write(tmp_path, GOOD)
-
-    def rename(tree):
-        tree["codes"][0]["name"] = "Rolverwachtingen (herzien)"
-
-    edit_codebook_file(path, rename)
-    text = path.read_text(encoding="utf-8")
-    assert text.startswith("# Codeboek voor de test\ntitle: Testcodeboek\n")
-    assert "Rolverwachtingen (herzien)" in text
-    assert text.index("description:") < text.index("include:") < text.index("color:")
-    assert load_codebook(path).get("rol").name == "Rolverwachtingen (herzien)"
-
-
-def test_codebook_edit_refuses_to_write_an_invalid_codebook(tmp_path):
-    path = write(tmp_path, GOOD)
-    before = path.read_text(encoding="utf-8")
-
-    def break_it(tree):
-        tree["codes"][0]["key"] = "p"  # collides with rol_professional
-
-    with pytest.raises(QualcodeError):
-        edit_codebook_file(path, break_it)
-    assert path.read_text(encoding="utf-8") == before
 
 
 def test_codebook_stable_guid_is_derived_from_id():

@@ -168,3 +168,13 @@ def test_ingest_read_utf16_file_with_crlf(tmp_path: Path, bom: bytes) -> None:
     assert transcript.encoding == "utf-16"
     assert transcript.text == "I: Hoe gaat het?\nR: Prima, dank je."
     assert [t.speaker for t in transcript.turns] == ["I", "R"]
+
+
+def test_ingest_decode_random_bytes_are_binary_not_cp1252(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(3)
+    data = bytes(rng.choice([b for b in range(1, 256)]) for _ in range(2000))  # no NUL byte
+    with pytest.raises(QualcodeError) as info:
+        decode(data, tmp_path / "x.txt", None)
+    assert "binary" in info.value.message

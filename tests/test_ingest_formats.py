@@ -225,7 +225,8 @@ def test_ingest_docx_paragraphs_heading_and_turns(tmp_path: Path) -> None:
     t = read_transcript(path)
     assert t.source_format == "docx"
     assert t.encoding is None
-    assert t.text.startswith("Interview opvoedingswinkel\n\nI: Hoe kwam")
+    assert t.text.startswith("# Interview opvoedingswinkel\n\nI: Hoe kwam")
+    assert t.warnings == []  # a heading is structure, not stray text
     assert spans(t) == [
         ("I", "Hoe kwam u bij de opvoedingswinkel?"),
         ("R", "Via een buurvrouw.\n\nZij ging er al jaren heen.\nNu ik ook."),
@@ -399,3 +400,20 @@ def test_ingest_srt_fixture() -> None:
         (None, "(gelach)"),
     ]
     assert [(turn.time_start, turn.time_end) for turn in t.turns] == [(1.0, 3.5), (4.0, 7.25), (8.0, 9.0)]
+
+
+def test_ingest_vtt_zoom_style_labels_merge_consecutive_cues(tmp_path: Path) -> None:
+    vtt = (
+        "WEBVTT\n\n1\n00:00:01.000 --> 00:00:03.000\nInterviewer: Hoe begon het?\n\n"
+        "2\n00:00:03.500 --> 00:00:06.000\nFatima: Via de moskee.\n\n"
+        "3\n00:00:06.000 --> 00:00:09.000\nFatima: Daarna kwam het CJG.\n\n"
+        "4\n00:00:09.500 --> 00:00:10.000\nInterviewer: Oké.\n"
+    )
+    path = tmp_path / "zoom.vtt"
+    path.write_text(vtt, encoding="utf-8")
+    t = read_transcript(path)
+    assert [(u.speaker, t.text[u.start : u.end], u.time_start, u.time_end) for u in t.turns] == [
+        ("Interviewer", "Hoe begon het?", 1.0, 3.0),
+        ("Fatima", "Via de moskee.\nDaarna kwam het CJG.", 3.5, 9.0),
+        ("Interviewer", "Oké.", 9.5, 10.0),
+    ]

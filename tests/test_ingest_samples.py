@@ -11,6 +11,15 @@ from qualcode.ingest import expand_paths, lookup_attributes, read_attributes_csv
 
 SAMPLES = Path(__file__).resolve().parents[1] / "transcripts"
 
+EXPECTED = {  # turns and speakers, counted by hand from the files
+    "01_al_amal_vrijwilliger.txt": (28, {"I", "R"}),
+    "02_cjg_wijkcoach.txt": (36, {"Interviewer", "Respondent"}),
+    "03_focusgroep_sleutelpersonen.txt": (49, {"Moderator", "P1", "P2", "P3", "P4", "P5"}),
+    "04_huis_van_het_kind_gent.vtt": (30, {"Interviewer", "Respondent"}),
+    "05_opvoedingswinkel_antwerpen.docx": (32, {"Interviewer", "Mevrouw De Smet"}),
+    "06_zelforganisatie_eritrees.md": (28, {"INTERVIEWER", "MEVROUW A"}),
+}
+
 EXPECTED_SPEAKERS = {
     "01_al_amal_vrijwilliger.txt": {"I", "R"},
     "02_cjg_wijkcoach.txt": {"Interviewer", "Respondent"},
@@ -33,6 +42,13 @@ def test_ingest_samples_speakers(name: str, speakers: set[str]) -> None:
     assert {turn.speaker for turn in t.turns} == speakers
     assert len(t.turns) >= 10
     assert t.warnings == []
+
+
+@pytest.mark.parametrize(("name", "expected"), sorted(EXPECTED.items()))
+def test_ingest_samples_turn_counts(name: str, expected: tuple[int, set[str]]) -> None:
+    t = read_transcript(sample(name))
+    assert (len(t.turns), {turn.speaker for turn in t.turns}) == expected
+    assert 600 <= t.word_count <= 2000
 
 
 def test_ingest_samples_timestamps_in_02() -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import random
-import time
 
 import pytest
 
@@ -251,37 +249,3 @@ def test_ingest_turns_unicode_whitespace_is_not_content() -> None:
 
 def test_ingest_turns_empty_text() -> None:
     assert parse_turns("") == []
-
-
-def _five_thousand_words(seed: int = 7) -> str:
-    rng = random.Random(seed)
-    vocabulary = "de het een en ik je we dat niet wel ook maar gewoon buurt moskee vrijwilliger taalles gezin school".split()
-    blocks, count, k = [], 0, 0
-    while count < 5000:
-        size = rng.randint(5, 80)
-        words = [rng.choice(vocabulary) for _ in range(size)]
-        count += size
-        k += 1
-        blocks.append(f"[00:{k % 60:02d}:{k % 60:02d}] {'Interviewer' if k % 2 else 'Respondent'}: " + " ".join(words))
-    return "\n\n".join(blocks)
-
-
-def test_ingest_turns_5000_words_parse_fast() -> None:
-    text = _five_thousand_words()
-    best = min(_timed(parse_turns, text) for _ in range(3))
-    # Measured ~1-2 ms; the bound only catches accidental quadratic behaviour.
-    assert best < 0.05, f"parse_turns took {best * 1000:.1f} ms for 5,000 words"
-
-
-def test_ingest_turns_time_grows_linearly() -> None:
-    one = _five_thousand_words()
-    twenty = "\n\n".join([one] * 20)
-    small = min(_timed(parse_turns, one) for _ in range(3))
-    large = min(_timed(parse_turns, twenty) for _ in range(2))
-    assert large < small * 20 * 3
-
-
-def _timed(function, argument) -> float:
-    started = time.perf_counter()
-    function(argument)
-    return time.perf_counter() - started

@@ -18,6 +18,10 @@ CORE_MODULES = [
     "qualcode.coding",
     "qualcode.health",
     "qualcode.userconfig",
+    "qualcode.reanchor",
+    "qualcode.reimport",
+    "qualcode.analysis",
+    "qualcode.export",
 ]
 FORBIDDEN = ["textual", "rich", "click", "typer", "spacy", "thinc", "docx", "lxml"]
 

@@ -209,3 +209,14 @@ def test_store_settings(store):
     store.set_setting("x", "1")
     store.set_setting("x", "2")
     assert store.setting("x") == "2"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "een", "  twee  woorden ", "tab\tgescheiden\nen regels", "café’s en “citaten”", "nbsp\xa0gescheiden", "em\u2003space", "x\u3000y"],
+)
+def test_store_word_count_matches_str_split(text):
+    from qualcode.model import count_words
+
+    assert count_words([text]) == len(text.split())
+    assert count_words([text, text]) == 2 * len(text.split())

@@ -10,7 +10,7 @@ import click
 
 from .. import __version__
 from ..errors import QualcodeError
-from ..project import DB_NAME, Project, find_project, sample_project_dir
+from ..project import CONFIG_NAME, Project, find_project, sample_project_dir
 from .render import note, warn
 
 
@@ -34,9 +34,12 @@ class State:
             root = self.project_dir
             if root is None and fallback_to_sample and find_project() is None:
                 root = sample_project_dir()
-            fresh = not ((root or find_project() or Path.cwd()) / DB_NAME).exists()
             self._project = Project.open(root)
-            if fresh and auto_import:
+            # A bare folder of codebooks/ and transcripts/ (like the bundled sample) is
+            # imported on first use; a project made with `qualcode init` (it has a
+            # qualcode.yaml) imports only when asked to.
+            bare = not (self._project.root / CONFIG_NAME).exists()
+            if bare and auto_import:
                 from ..importing import auto_import as run_auto_import
 
                 result = run_auto_import(self._project)

@@ -14,7 +14,7 @@ from .render import emit, format_option
 
 @main.group()
 def codebook() -> None:
-    """Codebook commands: check, show."""
+    """Codebook commands: check, show, diff, merge, apply, rename, export/import REFI-QDA."""
 
 
 @codebook.command("check")

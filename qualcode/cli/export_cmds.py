@@ -1,10 +1,194 @@
-"""`qualcode export ...`: coded data out of the project."""
+"""`qualcode export ...`: coded data out of the project.
+
+Also the pieces the ``stats`` commands share: the selection options
+(``--transcript``, ``--where``), CSV output to stdout or to ``--out`` (atomically)
+and a progress bar on stderr for long runs.
+"""
 
 from __future__ import annotations
 
-from .base import main
+import io
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+import click
+
+from .base import State, main, pass_state
+from .render import note
+
+# Below this many codings a run takes well under a second: no progress bar.
+PROGRESS_MIN = 20_000
 
 
 @main.group()
 def export() -> None:
     """Export coded data (segments as CSV, whole projects as REFI-QDA .qdpx)."""
+
+
+# --- shared options and output ------------------------------------------------------
+
+
+def selection_options(codes: bool = True):
+    """``--transcript`` and ``--where`` (and ``--code``) as one decorator."""
+
+    def decorate(f):
+        f = click.option(
+            "--where",
+            multiple=True,
+            metavar="ATTR=VALUE",
+            help="Only transcripts with this case attribute value (repeatable: the same attribute"
+            " means either value, different attributes must all match).",
+        )(f)
+        f = click.option("--transcript", "transcripts", multiple=True, metavar="NAME", help="Only this transcript (repeatable).")(f)
+        if codes:
+            f = click.option(
+                "--code",
+                "codes",
+                multiple=True,
+                metavar="CODE",
+                help="Only this code and its sub-codes (repeatable); '(missing)' for codes no longer in the codebook.",
+            )(f)
+        return f
+
+    return decorate
+
+
+out_option = click.option(
+    "--out",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (replaced only once complete) instead of stdout.",
+)
+excel_option = click.option(
+    "--excel",
+    is_flag=True,
+    help="CSV for Excel with a Dutch locale: UTF-8 with BOM, ';' separator, decimal commas.",
+)
+guard_option = click.option(
+    "--no-neutralise",
+    "raw",
+    is_flag=True,
+    help="Write text cells exactly as stored, without the leading ' that stops spreadsheets"
+    " from running text starting with = + - @ as a formula.",
+)
+
+
+@contextmanager
+def text_output(out: Path | None) -> Iterator[IO[str]]:
+    """UTF-8 text to ``--out`` (atomically) or to stdout, whatever the locale says."""
+    if out is not None:
+        from ..export import atomic_output
+
+        with atomic_output(out) as handle:
+            yield handle
+        return
+    binary = getattr(sys.stdout, "buffer", None)
+    if binary is None:  # stdout replaced by a text-only stream: it handles encoding itself
+        yield sys.stdout
+        return
+    sys.stdout.flush()
+    stream = io.TextIOWrapper(binary, encoding="utf-8", newline="")
+    try:
+        yield stream
+        stream.flush()
+    finally:
+        stream.detach()  # leave sys.stdout's buffer open for click and the caller
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A ``progress(done, total)`` callback drawing a bar on stderr - only on a terminal."""
+    stderr = sys.stderr
+    if not stderr.isatty():
+        yield None
+        return
+    state: dict[str, object] = {}
+
+    def progress(done: int, total: int) -> None:
+        if total < PROGRESS_MIN:
+            return
+        bar = state.get("bar")
+        if bar is None:
+            bar = click.progressbar(length=total, label=label, file=stderr)
+            bar.__enter__()
+            state["bar"] = bar
+        bar.update(done - bar.pos)
+
+    try:
+        yield progress
+    finally:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)
+
+
+def resolve_selection(project, codes=(), transcripts=(), where=()):
+    from ..analysis import select
+
+    return select(project.store, project.codebook, codes=codes, transcripts=transcripts, where=where)
+
+
+# --- export segments ------------------------------------------------------------------
+
+
+@export.command("segments")
+@out_option
+@selection_options()
+@excel_option
+@click.option("--wide", is_flag=True, help="One row per segment with a 0/1 column per code (see --unit).")
+@click.option(
+    "--unit",
+    type=click.Choice(["span", "turn"]),
+    help="With --wide: a row per distinct coded span (default) or per speaker turn.",
+)
+@guard_option
+@pass_state
+def segments(
+    state: State,
+    out: Path | None,
+    codes: tuple[str, ...],
+    transcripts: tuple[str, ...],
+    where: tuple[str, ...],
+    excel: bool,
+    wide: bool,
+    unit: str | None,
+    raw: bool,
+) -> None:
+    """Coded segments as CSV: one row per coding, for R, SPSS, Excel or pandas.
+
+    \b
+    Columns: coding_id, transcript, one column per case attribute, speaker, role,
+    turn, turn_end, time_start, time_end (seconds), start, end (code points),
+    line_start, line_end, code_id, code_path (parent/child), code_name, coder,
+    origin (manual/suggested), memo, text, created_at. Codings of codes that left
+    the codebook are included with code_path '(missing)/<id>'.
+
+    \b
+    --wide writes one row per segment with a 0/1 column per code (a parent is 1
+    when any of its sub-codes is): a segment is a distinct coded span (all codings
+    with the same transcript, start and end), or with --unit turn every speaker
+    turn, coded or not.
+
+    Text cells starting with = + - @ (or a tab or CR) get a leading ' so that a
+    spreadsheet shows them instead of running them as formulas.
+    """
+    from ..export import CsvStyle, CsvWriter, export_segments, export_wide
+
+    if unit is not None and not wide:
+        raise click.UsageError("--unit applies to --wide")
+    project = state.project()
+    selection = resolve_selection(project, codes, transcripts, where)
+    style = CsvStyle(excel=excel, neutralise=not raw)
+    with progress_bar("exporting") as progress, text_output(out) as stream:
+        writer = CsvWriter(stream, style)
+        if wide:
+            rows = export_wide(project.store, project.codebook, writer, selection, unit=unit or "span", progress=progress)
+        else:
+            rows = export_segments(project.store, project.codebook, writer, selection, progress=progress)
+    if out is not None:
+        note(f"wrote {rows} row(s) to {out}")
+    elif rows == 0:
+        note("no codings match the filters (only the header was written)")
+

@@ -36,7 +36,8 @@ def open_(state: State, project_dir: Path | None) -> None:
     except ImportError:
         _print_summary(project)
         return
-    run_app(project, coder=state.coder)  # pragma: no cover - interactive
+    # The explicit --coder/$QUALCODE_CODER only: without one the app uses the saved name or asks once.
+    run_app(project, coder=state.coder_option)  # pragma: no cover - interactive
 
 
 def _print_summary(project: Project) -> None:
@@ -77,8 +78,19 @@ def import_(state: State, paths: tuple[Path, ...], encoding: str | None, name: s
     front matter and an attributes.csv next to the files; a codings.csv sidecar
     (file,turn,code,text,memo) is applied too. Importing the same content twice
     changes nothing. If any file fails, nothing is imported.
+
+    `qualcode import FILE.qdpx` (or `qualcode import qdpx FILE`) imports a whole
+    REFI-QDA project from ATLAS.ti, NVivo, MAXQDA, QualCoder or qualcode.
     """
     from ..importing import import_paths
+    from .exchange_cmds import import_qdpx_file, is_qdpx_request
+
+    qdpx = is_qdpx_request(paths)
+    if qdpx is not None:
+        if encoding or name:
+            raise click.UsageError("--encoding and --name do not apply to a .qdpx (its sources are UTF-8 and named)")
+        import_qdpx_file(state, qdpx)
+        return
 
     project = state.project(auto_import=False)
     bar = None
@@ -185,15 +197,58 @@ def uncode(state: State, transcript: str | None, code: str | None, turn: int | N
 
 
 @main.command()
+@click.argument("transcript")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--encoding", help="Decode the file with this encoding (e.g. cp1252).")
+@click.option("--dry-run", is_flag=True, help="Show where the codings would go; change nothing.")
+@pass_state
+def reimport(state: State, transcript: str, file: Path | None, encoding: str | None, dry_run: bool) -> None:
+    """Replace TRANSCRIPT by the edited version of its file (or FILE), moving codings with their text.
+
+    Each coding is found again by its quoted text near its old place. Codings whose
+    text is gone are detached: kept aside and reported by `qualcode check`, never
+    dropped.
+    """
+    from ..reimport import reimport as run_reimport
+
+    project = state.project()
+    tid = resolve_transcript(project.store, transcript)
+    result = run_reimport(project, tid, file, encoding=encoding, dry_run=dry_run)
+    if result.unchanged:
+        click.echo(f"{result.name}: the text of {result.source} is unchanged; nothing to do")
+        return
+    moved = sum(p.how in ("moved", "whitespace") for p in result.placements)
+    kept = sum(p.how == "unchanged" for p in result.placements)
+    verb = "would move" if dry_run else "moved"
+    click.echo(f"{result.name}: {kept} coding(s) in place, {verb} {moved}, {len(result.detached)} cannot be placed")
+    for placement in result.detached:
+        c = placement.coding
+        warn(f"{'would detach' if dry_run else 'detached'} coding {c.id} ({c.code_id}): {shorten(c.quote)!r}")
+    if result.detached and not dry_run:
+        note("detached codings are kept: see `qualcode check` and `qualcode codings --detached`")
+
+
+@main.command()
 @click.option("--code", "codes", multiple=True, help="Only this code and its sub-codes (repeatable).")
 @click.option("--transcript", help="Only this transcript.")
+@click.option("--detached", is_flag=True, help="List codings detached by `qualcode reimport` instead.")
 @format_option
 @pass_state
-def codings(state: State, codes: tuple[str, ...], transcript: str | None, fmt: str) -> None:
+def codings(state: State, codes: tuple[str, ...], transcript: str | None, detached: bool, fmt: str) -> None:
     """List codings with their span, code, coder, memo and quoted text."""
     project = state.project()
     store = project.store
     tid = resolve_transcript(store, transcript) if transcript else None
+    if detached:
+        names = store.transcript_names()
+        rows = [
+            (r["id"], names[r["transcript_id"]], r["old_start"], r["old_end"], r["code_id"], r["coder"], r["memo"], r["reason"],
+             shorten(r["quote"]) if fmt == "table" else r["quote"])
+            for r in store.detached_codings(tid)
+            if not codes or r["code_id"] in codes
+        ]
+        emit(rows, ["id", "transcript", "old_start", "old_end", "code", "coder", "memo", "reason", "text"], fmt)
+        return
     wanted = None
     if codes:
         from ..coding import check_code

@@ -16,7 +16,7 @@ Modules, one concern each:
 """
 
 from qualcode.ingest.attributes import lookup_attributes, read_attributes_csv
-from qualcode.ingest.decode import decode, normalise
+from qualcode.ingest.decode import check_encoding, decode, normalise
 from qualcode.ingest.frontmatter import split_front_matter
 from qualcode.ingest.paths import SIDECARS, SUPPORTED_SUFFIXES, expand_paths
 from qualcode.ingest.reader import read_transcript
@@ -26,6 +26,7 @@ __all__ = [
     "SIDECARS",
     "SUPPORTED_SUFFIXES",
     "TurnScan",
+    "check_encoding",
     "decode",
     "expand_paths",
     "lookup_attributes",

@@ -133,12 +133,15 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, s
                         kind="UTF-16 text without a byte-order mark",
                         hint=f"read it with --encoding {bomless}",
                     )
-                raise error(BINARY_FILE, path=shown, offset=nul)
+                raise error(BINARY_FILE, path=shown, offset=nul, byte=0)
 
     try:
         text = data[skip:].decode(body_codec, errors="strict")
     except UnicodeDecodeError as exc:
         offset = skip + exc.start
+        control = _control_bytes(data)
+        if control is not None:
+            raise error(BINARY_FILE, path=shown, offset=control, byte=data[control]) from None
         shown_codec = "UTF-8" if body_codec == "utf-8" else body_codec
         raise error(UNDECODABLE, path=shown, encoding=shown_codec, offset=offset, byte=data[offset]) from None
 
@@ -146,10 +149,22 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, s
         # A forced single-byte codec (or a UTF-16 file) can hold NUL characters;
         # in a transcript they still mean binary data.
         before = text[: text.index("\x00")]
-        raise error(BINARY_FILE, path=shown, offset=len(before.encode(body_codec, errors="replace")))
+        raise error(BINARY_FILE, path=shown, offset=len(before.encode(body_codec, errors="replace")), byte=0)
     if not text.lstrip("\ufeff").strip():
         raise error(EMPTY_FILE, path=shown)
     return text, name
+
+
+_CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r\x0b\x0c")
+
+
+def _control_bytes(data: bytes) -> int | None:
+    """Offset of the first control byte if they are too many for text (> 2% of 8 KiB)."""
+    sample = data[:8192]
+    count = len(sample) - len(sample.translate(None, _CONTROL))
+    if count * 50 <= len(sample):
+        return None
+    return min(i for i in (sample.find(bytes([b])) for b in _CONTROL) if i >= 0)
 
 
 def _bomless_utf16(data: bytes) -> str | None:
@@ -163,6 +178,11 @@ def _bomless_utf16(data: bytes) -> str | None:
     if not any(sample[0::2]) and all(sample[1::2]):
         return "utf-16-be"
     return None
+
+
+def check_encoding(encoding: str) -> str:
+    """The codec's canonical name, or the UNKNOWN_ENCODING error."""
+    return _lookup(encoding).name
 
 
 def _lookup(encoding: str) -> codecs.CodecInfo:

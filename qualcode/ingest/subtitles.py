@@ -67,7 +67,6 @@ class _Group:
     start: float
     end: float
     texts: list[str] = field(default_factory=list)
-    content_col: int = 0  # for an unvoiced cue: where the text starts after its label
 
 
 def read_vtt(data: bytes, path: Path, encoding: str | None) -> Transcript:
@@ -133,15 +132,16 @@ def _clean(chunk: str, fmt: str) -> str:
 def _group(segments: list[_Segment]) -> list[_Group]:
     groups: list[_Group] = []
     for seg in segments:
+        if seg.voice is None:
+            speaker, col = _inline_label(seg.text)
+            if speaker is not None:
+                seg = _Segment(speaker, seg.text[col:].strip(), seg.start, seg.end)
         last = groups[-1] if groups else None
         if seg.voice is not None and last is not None and last.voiced and last.speaker == seg.voice:
             last.texts.append(seg.text)
             last.end = seg.end
             continue
-        group = _Group(seg.voice, seg.voice is not None, seg.start, seg.end, [seg.text])
-        if seg.voice is None:
-            group.speaker, group.content_col = _inline_label(seg.text)
-        groups.append(group)
+        groups.append(_Group(seg.voice, seg.voice is not None, seg.start, seg.end, [seg.text]))
     return groups
 
 
@@ -174,7 +174,7 @@ def _assemble(groups: list[_Group]) -> tuple[str, list[Turn]]:
             start = pos
         else:
             body = group.texts[0]
-            start = pos + group.content_col
+            start = pos
         pieces.append(body)
         pos += len(body)
         turns.append(Turn(len(turns) + 1, group.speaker, start, pos, group.start, group.end))

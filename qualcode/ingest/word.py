@@ -1,7 +1,8 @@
 """Reader for Word .docx transcripts (python-docx).
 
-Body paragraphs and tables are read in document order; headings are ordinary
-paragraphs. Paragraphs are joined with a blank line between them (Word
+Body paragraphs and tables are read in document order. A paragraph in a Heading
+or Title style becomes a Markdown heading (``# Interview 5``), which the turn
+finder treats as structure: it ends a turn and is never part of one. Paragraphs are joined with a blank line between them (Word
 paragraphs are paragraphs, and the turn finder splits label-less text on blank
 lines); empty paragraphs are skipped; a line break inside a paragraph stays a
 single ``\\n``. A table row whose first cell is short (a speaker, or a time then
@@ -47,7 +48,7 @@ def read_docx(data: bytes, path: Path, encoding: str | None) -> Transcript:
             if isinstance(item, Table):
                 blocks.extend(_table_blocks(item))
             else:
-                blocks.append(item.text)
+                blocks.append(_heading_prefix(item) + item.text)
     # The one broad catch in ingest, at the boundary with an untrusted file:
     # python-docx reports a damaged package as whatever it trips over
     # (BadZipFile, KeyError, ValueError, XMLSyntaxError, zlib.error, even
@@ -60,6 +61,19 @@ def read_docx(data: bytes, path: Path, encoding: str | None) -> Transcript:
     text = normalise("\n\n".join(b for b in (block.strip() for block in blocks) if b))
     scan = scan_turns(text)
     return Transcript(name=path.stem, text=text, turns=scan.turns, encoding=None, warnings=scan.warnings)
+
+
+def _heading_prefix(paragraph) -> str:
+    """``'# '``, ``'## '``... for a paragraph in a heading or title style, else ``''``."""
+    if not paragraph.text.strip():
+        return ""
+    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    if style == "Title":
+        return "# "
+    if style.startswith("Heading"):
+        level = style.removeprefix("Heading").strip()
+        return "#" * min(int(level), 6) + " " if level.isdigit() else "# "
+    return ""
 
 
 def _table_blocks(table: Table) -> list[str]:

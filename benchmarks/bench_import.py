@@ -1,0 +1,130 @@
+"""Import throughput: qualcode's import against reading + decoding + normalising alone.
+
+    python -m benchmarks.bench_import [--transcripts 1000] [--words 5000]
+
+Generates a deterministic synthetic corpus (``benchmarks/corpus.py``), then runs two
+phases, each in its own child process so that each peak memory figure (ru_maxrss)
+belongs to that phase alone:
+
+* baseline: read every file, decode UTF-8, CRLF -> LF, NFC; nothing else (the
+  issue's baseline);
+* reader: qualcode's own reader without the store (``read_transcript``: decode,
+  normalise, front matter, speaker turns, word counts);
+* qualcode: ``import_paths`` into a fresh project (the reader, attributes, roles,
+  content hashes, duplicates, one SQLite transaction).
+
+Prints words/s for each, the ratios (aim >= 0.5) and qualcode's peak RSS (aim < 300 MB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from pathlib import Path
+
+
+def baseline(folder: Path) -> dict:
+    files = sorted(folder.glob("*.txt"))
+    texts = []
+    started = time.perf_counter()
+    for path in files:
+        text = path.read_bytes().decode("utf-8")
+        texts.append(unicodedata.normalize("NFC", text.replace("\r\n", "\n")))
+    seconds = time.perf_counter() - started
+    words = sum(len(t.split()) for t in texts)  # counted outside the clock
+    return {"seconds": seconds, "words": words, "files": len(files)}
+
+
+def reader(folder: Path) -> dict:
+    from qualcode.ingest import read_transcript
+
+    files = sorted(folder.glob("*.txt"))
+    started = time.perf_counter()
+    transcripts = [read_transcript(path) for path in files]
+    words = sum(t.word_count for t in transcripts)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "words": words, "files": len(files)}
+
+
+def qualcode_import(folder: Path, project_dir: Path) -> dict:
+    from qualcode.importing import import_paths
+    from qualcode.project import Project
+
+    project = Project.init(project_dir)
+    project.codebook  # load and sync before the clock starts, as a real session would
+    files = sorted(folder.glob("*.txt"))
+    started = time.perf_counter()
+    result = import_paths(project, files)
+    seconds = time.perf_counter() - started
+    words = sum(t.word_count for t in result.imported)
+    turns = sum(len(t.turns) for t in result.imported)
+    return {"seconds": seconds, "words": words, "files": len(result.imported), "turns": turns}
+
+
+def child(phase: str, folder: str, project_dir: str) -> None:
+    if phase == "baseline":
+        figures = baseline(Path(folder))
+    elif phase == "reader":
+        figures = reader(Path(folder))
+    else:
+        figures = qualcode_import(Path(folder), Path(project_dir))
+    figures["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(figures))
+
+
+def run_phase(phase: str, folder: Path, project_dir: Path) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_import", "--phase", phase, str(folder), str(project_dir)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--transcripts", type=int, default=1000)
+    parser.add_argument("--words", type=int, default=5000)
+    parser.add_argument("--phase", choices=["baseline", "reader", "qualcode"], help=argparse.SUPPRESS)
+    parser.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        child(args.phase, *args.paths)
+        return
+
+    from benchmarks.corpus import generate_corpus
+
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus"
+        started = time.perf_counter()
+        generate_corpus(corpus, args.transcripts, args.words, seed=1)
+        print(f"generated {args.transcripts} x {args.words} words in {time.perf_counter() - started:.1f} s")
+        base = run_phase("baseline", corpus, Path(tmp) / "unused")
+        read = run_phase("reader", corpus, Path(tmp) / "unused")
+        ours = run_phase("qualcode", corpus, Path(tmp) / "project")
+        db_mb = (Path(tmp) / "project" / "qualcode.db").stat().st_size / 1e6
+
+    words = ours["words"]  # words inside speaker turns, the same count for every phase
+    base_rate = words / base["seconds"]
+    read_rate = words / read["seconds"]
+    our_rate = words / ours["seconds"]
+    print(f"baseline (read+decode+normalise): {base['seconds']:.2f} s, {base_rate:,.0f} words/s, peak RSS {base['maxrss_mb']:.0f} MB")
+    print(f"reader without store (+turns):    {read['seconds']:.2f} s, {read_rate:,.0f} words/s, peak RSS {read['maxrss_mb']:.0f} MB")
+    print(
+        f"qualcode import:                  {ours['seconds']:.2f} s, {our_rate:,.0f} words/s, peak RSS {ours['maxrss_mb']:.0f} MB"
+        f" ({ours['files']} transcripts, {ours['turns']:,} turns, database {db_mb:.0f} MB)"
+    )
+    print(f"ratio import/baseline throughput: {our_rate / base_rate:.2f}x (aim >= 0.5)")
+    print(f"ratio import/reader throughput:   {our_rate / read_rate:.2f}x (the store's own cost)")
+    print(f"import peak memory: {ours['maxrss_mb']:.0f} MB (aim < 300 MB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,256 @@
+"""Code frequencies, rolled up the code hierarchy, overall and per group.
+
+Definitions (they are the ones the CLI help and the README repeat):
+
+* **codings** - how many codings of the code or of any of its sub-codes.
+* **segments** - how many distinct stretches of text the code's branch covers: the
+  codings of the code and its sub-codes in one transcript are merged where they
+  overlap (share at least one character), and each merged stretch counts once. A
+  turn coded with two sub-codes of ``rolverwachtingen`` is one segment of
+  ``rolverwachtingen``; two codings that only touch (``[0, 10)`` and ``[10, 20)``)
+  are two.
+* **transcripts** - in how many transcripts (of the group) the branch occurs;
+  **transcript_share** divides by the number of transcripts in the group.
+* **words**, **chars** - words (whitespace-separated, as ``str.split``) and
+  characters in the merged stretches, so overlapping text is counted once.
+* **coverage** - coded words divided by all words of the group's transcripts (or,
+  grouped by speaker, of that speaker's turns): comparable across groups of
+  unequal size.
+
+Codes that left the codebook are reported under ``(missing)`` (see :mod:`.codes`).
+
+Grouping (``by``): ``transcript``; a case attribute (transcripts without it form the
+group ``(none)``); ``speaker`` or ``role`` of the turn in which a coding starts
+(codings outside any turn: ``(no speaker)`` / ``(unknown)``). Every group that has
+transcripts (or, for speakers, turns) is listed, with zeros where nothing is coded.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..codebook import Codebook
+from ..errors import UNKNOWN_GROUPING, error
+from ..store import Store
+from .codes import MISSING, CodeInfo, CodeTree
+from .selection import ALL, Selection, did_you_mean
+from .source import NO_ROLE, NO_SPEAKER, CancelCheck, Progress, Ticker, TranscriptView, codings, count_codings
+from .source import transcripts as iter_transcripts
+
+TRANSCRIPT = "transcript"
+SPEAKER = "speaker"
+ROLE = "role"
+BUILTIN_GROUPINGS = (TRANSCRIPT, SPEAKER, ROLE)
+NO_VALUE = "(none)"  # the group of transcripts without the attribute
+ALL_GROUP = "(all)"  # the name of the whole selection as a group
+ROLE_ORDER = {"interviewer": 0, "respondent": 1}
+
+MEASURES = ("codings", "segments", "transcripts", "transcript_share", "words", "chars", "coverage")
+
+
+@dataclass(slots=True)
+class Measures:
+    """Counts for one code (branch) in one group."""
+
+    codings: int = 0
+    segments: int = 0
+    transcripts: int = 0
+    words: int = 0
+    chars: int = 0
+
+    def add(self, other: Measures) -> None:
+        self.codings += other.codings
+        self.segments += other.segments
+        self.transcripts += other.transcripts
+        self.words += other.words
+        self.chars += other.chars
+
+
+@dataclass(slots=True)
+class Group:
+    """A set of transcripts (or of turns) compared with the others."""
+
+    name: str
+    transcripts: int = 0  # transcripts in the group (for speakers: in which they speak)
+    words: int = 0  # words in the group's text (turns, labels excluded)
+
+    def share(self, m: Measures) -> float | None:
+        """Share of the group's transcripts in which the code occurs (None for an empty group)."""
+        return m.transcripts / self.transcripts if self.transcripts else None
+
+    def coverage(self, m: Measures) -> float | None:
+        """Share of the group's words that are coded with the code."""
+        return m.words / self.words if self.words else None
+
+    def values(self, m: Measures) -> dict[str, int | float | None]:
+        """All measures of ``m`` in this group, in :data:`MEASURES` order."""
+        return {
+            "codings": m.codings,
+            "segments": m.segments,
+            "transcripts": m.transcripts,
+            "transcript_share": self.share(m),
+            "words": m.words,
+            "chars": m.chars,
+            "coverage": self.coverage(m),
+        }
+
+
+@dataclass(slots=True)
+class CodeFrequency:
+    code: CodeInfo
+    total: Measures
+    groups: dict[str, Measures] = field(default_factory=dict)
+
+    def in_group(self, name: str) -> Measures:
+        return self.groups.get(name) or Measures()
+
+
+@dataclass(slots=True)
+class FrequencyTable:
+    """Frequencies per code; ``groups`` is empty unless grouped (``by``)."""
+
+    by: str | None
+    total: Group
+    groups: list[Group]
+    rows: list[CodeFrequency]
+
+    def row(self, code_id: str) -> CodeFrequency:
+        return next(r for r in self.rows if r.code.id == code_id)
+
+
+def check_grouping(store: Store, by: str | None) -> None:
+    """Refuse an unknown ``by`` with the list of what can be used."""
+    if by is None or by in BUILTIN_GROUPINGS:
+        return
+    known = sorted({name for values in store.all_attributes().values() for name in values})
+    if by not in known:
+        raise error(
+            UNKNOWN_GROUPING,
+            by=by,
+            known=", ".join(known) or "this project has no case attributes",
+            suggestion=did_you_mean(by, [*BUILTIN_GROUPINGS, *known]),
+        )
+
+
+def merged(spans: list[tuple[int, int]], text: str) -> Measures:
+    """Merge spans sorted by start where they overlap; count the stretches, their words and chars."""
+    m = Measures(codings=len(spans), transcripts=1)
+    s0, e0 = spans[0]
+    for s, e in spans:
+        if s < e0:  # overlaps the current stretch (the first span trivially does)
+            e0 = max(e0, e)
+            continue
+        m.segments += 1
+        m.chars += e0 - s0
+        m.words += len(text[s0:e0].split())
+        s0, e0 = s, e
+    m.segments += 1
+    m.chars += e0 - s0
+    m.words += len(text[s0:e0].split())
+    return m
+
+
+def frequencies(
+    store: Store,
+    codebook: Codebook,
+    selection: Selection = ALL,
+    *,
+    by: str | None = None,
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
+) -> FrequencyTable:
+    """Count every code of the codebook (and missing codes) in the selection, optionally by group."""
+    check_grouping(store, by)
+    tree = CodeTree.build(codebook, store)
+    rollup = tree.rollup
+    totals: dict[str, Measures] = defaultdict(Measures)
+    per_group: dict[str, dict[str, Measures]] = defaultdict(lambda: defaultdict(Measures))
+    groups: dict[str, Group] = {}
+    everything = Group(ALL_GROUP)
+    ticker = Ticker(progress, cancelled, count_codings(store, selection))
+    per_turn = by in (SPEAKER, ROLE)
+
+    for view in iter_transcripts(store, selection):
+        everything.transcripts += 1
+        everything.words += view.words
+        rows = list(codings(store, view.id, selection))
+        transcript_group = None
+        if by is not None and not per_turn:
+            transcript_group = view.name if by == TRANSCRIPT else view.attributes.get(by, NO_VALUE)
+            group = groups.setdefault(transcript_group, Group(transcript_group))
+            group.transcripts += 1
+            group.words += view.words
+        speaking = _count_turn_groups(view, by, groups) if per_turn else set()
+        if not rows:
+            continue
+
+        spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        group_spans: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+        for row in rows:
+            targets = rollup.get(row.code_id) or (row.code_id, MISSING)
+            for code_id in targets:
+                spans[code_id].append((row.start, row.end))
+            if per_turn:
+                name = _turn_group(view, by, row.start, row.end)
+                if name not in speaking:  # a coding outside every turn
+                    speaking.add(name)
+                    groups.setdefault(name, Group(name)).transcripts += 1
+                for code_id in targets:
+                    group_spans[name, code_id].append((row.start, row.end))
+
+        text = view.text
+        for code_id, code_spans in spans.items():
+            m = merged(code_spans, text)
+            totals[code_id].add(m)
+            if transcript_group is not None:
+                per_group[transcript_group][code_id].add(m)
+        for (name, code_id), code_spans in group_spans.items():
+            per_group[name][code_id].add(merged(code_spans, text))
+        ticker.add(len(rows))
+    ticker.finish()
+
+    shown = tree.codes
+    if selection.code_ids is not None:
+        wanted = set(selection.code_ids) | ({MISSING} if any(c.missing for c in tree.codes if c.id in selection.code_ids) else set())
+        shown = [c for c in tree.codes if c.id in wanted]
+    out_rows = [
+        CodeFrequency(code, totals.get(code.id) or Measures(), {g: per_group[g][code.id] for g in per_group if code.id in per_group[g]})
+        for code in shown
+    ]
+    return FrequencyTable(by, everything, _ordered(groups, by), out_rows)
+
+
+def _turn_group(view: TranscriptView, by: str, start: int, end: int) -> str:
+    first, _ = view.turn_span(start, end)
+    if first is None:
+        return NO_SPEAKER if by == SPEAKER else NO_ROLE
+    value = first.speaker if by == SPEAKER else first.role
+    return value or (NO_SPEAKER if by == SPEAKER else NO_ROLE)
+
+
+def _count_turn_groups(view: TranscriptView, by: str, groups: dict[str, Group]) -> set[str]:
+    """Add this transcript's words per speaker (or role), count it once per speaker; return the speakers."""
+    text = view.text
+    seen = set()
+    for turn in view.turns:
+        value = turn.speaker if by == SPEAKER else turn.role
+        name = value or (NO_SPEAKER if by == SPEAKER else NO_ROLE)
+        group = groups.setdefault(name, Group(name))
+        group.words += len(text[turn.start : turn.end].split())
+        if name not in seen:
+            seen.add(name)
+            group.transcripts += 1
+    return seen
+
+
+def _ordered(groups: dict[str, Group], by: str | None) -> list[Group]:
+    """Transcripts in name order; otherwise sorted, with the catch-all groups last."""
+    if by == TRANSCRIPT:
+        return list(groups.values())  # already in name order (the streaming order)
+    catch_all = {NO_VALUE, NO_SPEAKER, NO_ROLE}
+
+    def key(g: Group):
+        return (g.name in catch_all, ROLE_ORDER.get(g.name, 9) if by == ROLE else 0, g.name.casefold(), g.name)
+
+    return sorted(groups.values(), key=key)

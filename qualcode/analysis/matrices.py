@@ -1,0 +1,132 @@
+"""Code x code co-occurrence and code x transcript (or x group) matrices.
+
+Co-occurrence counts codes as they were applied (no roll-up: a sub-code always
+co-occurs with its parent, which would tell nothing). Two units:
+
+* ``overlap`` (default) - cell (A, B) is the number of **pairs** of a coding of A
+  and a coding of B in the same transcript whose spans share at least one
+  character. The diagonal (A, A) is the number of codings of A.
+* ``turn`` - cell (A, B) is the number of **speaker turns** that overlap at least
+  one coding of A and at least one coding of B (a coding spanning three turns is
+  in all three). The diagonal is the number of turns with A. Codings outside every
+  turn (e.g. in a preamble) are not in any unit.
+
+Rows and columns are the codes that have at least one coding in the selection, in
+codebook order, then codes missing from the codebook.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import combinations
+
+from ..codebook import Codebook
+from ..store import Store
+from .codes import CodeInfo, CodeTree
+from .frequencies import MEASURES, TRANSCRIPT, frequencies
+from .selection import ALL, Selection
+from .source import CancelCheck, Progress, Ticker, codings, count_codings
+from .source import transcripts as iter_transcripts
+
+OVERLAP = "overlap"
+TURN = "turn"
+UNITS = (OVERLAP, TURN)
+
+
+@dataclass(slots=True)
+class CodeMatrix:
+    """A table of numbers with a code per row; ``columns`` label the other axis."""
+
+    rows: list[CodeInfo]
+    columns: list[str]
+    cells: list[list[int | float | None]]
+    kind: str  # "cooccurrence" or "matrix"
+    unit: str  # OVERLAP/TURN for co-occurrence; the measure for a code x group matrix
+
+    def value(self, row_id: str, column: str) -> int | float | None:
+        i = next(i for i, c in enumerate(self.rows) if c.id == row_id)
+        return self.cells[i][self.columns.index(column)]
+
+    @property
+    def maximum(self) -> float:
+        """The largest cell (off the diagonal for co-occurrence), for heat-map shading."""
+        best = 0.0
+        for i, row in enumerate(self.cells):
+            for j, v in enumerate(row):
+                if v and (self.kind != "cooccurrence" or i != j):
+                    best = max(best, v)
+        return best
+
+
+def cooccurrence(
+    store: Store,
+    codebook: Codebook,
+    selection: Selection = ALL,
+    *,
+    unit: str = OVERLAP,
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
+) -> CodeMatrix:
+    """Code x code co-occurrence in the chosen unit (see the module docstring)."""
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {UNITS}")
+    pairs: dict[tuple[str, str], int] = defaultdict(int)
+    diagonal: dict[str, int] = defaultdict(int)
+    ticker = Ticker(progress, cancelled, count_codings(store, selection))
+    for view in iter_transcripts(store, selection):
+        rows = list(codings(store, view.id, selection))
+        if not rows:
+            continue
+        if unit == OVERLAP:
+            _count_overlaps(rows, pairs, diagonal)
+        else:
+            in_turn: dict[int, set[str]] = defaultdict(set)
+            for row in rows:
+                for k in view.turn_indexes(row.start, row.end):
+                    in_turn[k].add(row.code_id)
+            for present in in_turn.values():
+                for code_id in present:
+                    diagonal[code_id] += 1
+                for a, b in combinations(sorted(present), 2):
+                    pairs[a, b] += 1
+                    pairs[b, a] += 1
+        ticker.add(len(rows))
+    ticker.finish()
+
+    tree = CodeTree.build(codebook, store)
+    codes = [c for c in tree.codes if diagonal.get(c.id)]
+    ids = [c.id for c in codes]
+    cells = [[diagonal[a] if a == b else pairs.get((a, b), 0) for b in ids] for a in ids]
+    return CodeMatrix(codes, ids, cells, "cooccurrence", unit)
+
+
+def _count_overlaps(rows, pairs: dict[tuple[str, str], int], diagonal: dict[str, int]) -> None:
+    """Sweep the codings (sorted by start) keeping those still open; each open one overlaps the new one."""
+    open_: list[tuple[int, str]] = []
+    for row in rows:
+        diagonal[row.code_id] += 1
+        open_ = [(end, code_id) for end, code_id in open_ if end > row.start]
+        for _, code_id in open_:
+            if code_id != row.code_id:
+                pairs[code_id, row.code_id] += 1
+                pairs[row.code_id, code_id] += 1
+        open_.append((row.end, row.code_id))
+
+
+def code_matrix(
+    store: Store,
+    codebook: Codebook,
+    selection: Selection = ALL,
+    *,
+    by: str = TRANSCRIPT,
+    measure: str = "segments",
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
+) -> CodeMatrix:
+    """Codes x transcripts (or x groups): one frequency measure per cell, rolled up like frequencies."""
+    if measure not in MEASURES:
+        raise ValueError(f"measure must be one of {MEASURES}")
+    table = frequencies(store, codebook, selection, by=by, progress=progress, cancelled=cancelled)
+    cells = [[g.values(row.in_group(g.name))[measure] for g in table.groups] for row in table.rows]
+    return CodeMatrix([r.code for r in table.rows], [g.name for g in table.groups], cells, "matrix", measure)

@@ -1,0 +1,421 @@
+"""Sharing and maintaining codebooks: REFI-QDA exchange and code maintenance.
+
+Adds to the existing groups: ``codebook export|import|diff|merge|apply|rename|
+merge-codes|move`` and ``export qdpx``; ``qualcode import`` hands .qdpx files to
+:func:`import_qdpx_file`. Code maintenance lives under ``codebook`` because
+``qualcode code TRANSCRIPT CODE`` already applies a code.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import ALREADY_YAML, NOTHING_TO_EXPORT, OUTPUT_EXISTS, Report, error
+from .base import State, pass_state
+from .codebook_cmds import codebook
+from .export_cmds import export
+from .render import note, warn
+
+
+def _warn_all(report: Report | list[str]) -> None:
+    for message in report.warnings if isinstance(report, Report) else report:
+        warn(message)
+
+
+def _check_out(path: Path | None, force: bool) -> None:
+    if path is not None and path.exists() and not force:
+        raise error(OUTPUT_EXISTS, path=path)
+
+
+def _project_codebook(state: State):
+    """The project's codebook, read without opening the store.
+
+    Why: the first command in a fresh project creates the store and imports
+    transcripts/ (see State.project); merely exporting the codebook must not create
+    an empty store, or that import would never happen.
+    """
+    from ..codebook import load_codebook
+    from ..project import Project
+
+    return load_codebook(Project.open(state.project_dir).codebook_path)
+
+
+# --- codebook export / import ---------------------------------------------------------------
+
+
+@codebook.command("export")
+@click.argument("source", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["qdc"]), default="qdc", show_default=True, help="REFI-QDA codebook (.qdc).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@pass_state
+def codebook_export(state: State, source: Path | None, fmt: str, out: Path | None, force: bool) -> None:
+    """Export a codebook as REFI-QDA .qdc (for ATLAS.ti, NVivo, MAXQDA, QualCoder ...).
+
+    SOURCE is a codebook file (default: the project's codebook). Definitions,
+    inclusion and exclusion criteria and examples go into each code's description;
+    the code's id and key are kept there too, so importing the file back gives the
+    same codebook.
+    """
+    from ..refi.codebook_xml import codebook_to_qdc, qdc_losses
+    from ..refi.files import load_codebook_file
+
+    report = Report()
+    book = load_codebook_file(source, report).book if source else _project_codebook(state)
+    if not book.codes:
+        raise error(NOTHING_TO_EXPORT, path=source or book.path)
+    _check_out(out, force)
+    data = codebook_to_qdc(book)
+    lost = qdc_losses(book)
+    if lost:
+        report.warn(f"a .qdc cannot hold the codebook's {', '.join(lost)}; they stay in the YAML")
+    if out is None:
+        _stdout_bytes(data)
+    else:
+        _write_bytes(out, data)
+        note(f"wrote {out} ({len(book)} codes)")
+    _warn_all(report)
+
+
+def _stdout_bytes(data: bytes) -> None:
+    """Bytes as they are to stdout (the XML declares its encoding; no re-encoding)."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # pragma: no cover - a text-only stream
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    buffer.write(data)
+    buffer.flush()
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    from ..errors import QDPX_WRITE_FAILED
+
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise error(QDPX_WRITE_FAILED, path=path, reason=exc.strerror or exc) from None
+
+
+@codebook.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the YAML to this file instead of stdout.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def codebook_import(file: Path, out: Path | None, force: bool) -> None:
+    """Convert a REFI-QDA codebook (.qdc or a .qdpx's) to qualcode YAML.
+
+    Ids come from the descriptions qualcode wrote, else from the code names. The
+    REFI GUIDs are kept (`guid:`), so exporting again gives the same codes. To update
+    a project's codebook and its codings from the file, use `qualcode codebook apply`.
+    """
+    from ..codebook import dump_codebook, save_codebook
+    from ..refi.files import load_codebook_file
+
+    report = Report()
+    loaded = load_codebook_file(file, report)
+    if loaded.kind == "yaml":
+        raise error(ALREADY_YAML, path=file)
+    for code in loaded.book.walk():  # palette colours are not the file's: leave them out
+        if code.id not in loaded.explicit_colors:
+            code.color = None
+    _check_out(out, force)
+    if out is None:
+        click.echo(dump_codebook(loaded.book), nl=False)
+    else:
+        save_codebook(loaded.book, out)
+        note(f"wrote {out} ({len(loaded.book)} codes)")
+        others = [p for p in out.parent.glob("*.y*ml") if p.resolve() != out.resolve()]
+        if out.parent.name == "codebooks" and others:
+            warn(
+                f"{out.parent} now holds {len(others) + 1} codebooks; a project uses one. To update the"
+                f" project's codebook and its codings from {file.name}, use `qualcode codebook apply {file}`"
+            )
+    _warn_all(report)
+
+
+# --- diff / merge -------------------------------------------------------------------------------
+
+_MARKS = {"added": "+", "removed": "-", "id": ">", "renamed": "~", "moved": "^", "changed": "~", "set": "*", "codebook": "*"}
+
+
+@codebook.command("diff")
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Readable lines or JSON.")
+def codebook_diff(old: Path, new: Path, fmt: str) -> None:
+    """Show what changed between two codebooks (.yaml, .qdc, .qdpx).
+
+    From OLD to NEW.
+    Lists added and removed codes, changed ids (same GUID), new names, moved codes,
+    changed definitions, sets and codebook fields.
+    """
+    from ..codebook_ops.diff import diff_codebooks
+    from ..refi.files import load_codebook_file
+
+    report = Report()
+    a = load_codebook_file(old, report)
+    b = load_codebook_file(new, report, known=a.book if a.kind == "yaml" else None)
+    result = diff_codebooks(a.book, b.book, colors=(a.explicit_colors, b.explicit_colors))
+    _warn_all(report)
+    if fmt == "json":
+        click.echo(json.dumps([c.as_dict() for c in result.changes], ensure_ascii=False, indent=2))
+        return
+    if not result:
+        click.echo("no differences")
+        return
+    width = max(len(c.code) for c in result.changes)
+    for change in result.changes:
+        click.echo(f"{_MARKS[change.kind]} {change.code:<{width}}  {_describe(change)}")
+    counts = {}
+    for change in result.changes:
+        counts[change.kind] = counts.get(change.kind, 0) + 1
+    click.echo(", ".join(f"{n} {kind}" for kind, n in counts.items()))
+
+
+def _describe(change) -> str:
+    if change.kind == "added":
+        return f"added: {change.new}"
+    if change.kind == "removed":
+        return f"removed: {change.old}"
+    if change.kind == "id":
+        return f"id {change.old} -> {change.new} (same GUID; `codebook apply` moves its codings)"
+    if change.kind == "renamed":
+        return f"renamed: '{change.old}' -> '{change.new}'"
+    if change.kind == "moved":
+        return f"moved: under {change.old} -> under {change.new}"
+    if change.kind == "changed":
+        return "changed: " + ", ".join(change.fields)
+    if change.kind == "set":
+        return "set " + " ".join(x for x in (change.old, change.new) if x)
+    return f"codebook field: '{change.old}' -> '{change.new}'"
+
+
+@codebook.command("merge")
+@click.argument("first", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("second", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--base", type=click.Path(dir_okay=False, path_type=Path), help="The version both files started from (a three-way merge).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the merged YAML here instead of stdout.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def codebook_merge(first: Path, second: Path, base: Path | None, out: Path | None, force: bool) -> None:
+    """Merge two codebook files into one; conflicts are listed, not guessed.
+
+    Codes are matched by GUID and id. What only one file says is taken; where the two
+    files say different things, that is a conflict: nothing is written and the exit
+    status is 1. With --base, a change made in only one file wins.
+    """
+    from ..codebook import dump_codebook, save_codebook
+    from ..codebook_ops.merge import merge_codebooks
+    from ..errors import MERGE_CONFLICTS
+    from ..refi.files import load_codebook_file
+
+    report = Report()
+    a = load_codebook_file(first, report)
+    b = load_codebook_file(second, report, known=a.book if _is_refi(second) else None)
+    c = load_codebook_file(base, report, known=a.book if _is_refi(base) else None) if base else None
+    result = merge_codebooks(a, b, c)
+    _warn_all(report)
+    for message in result.notes:
+        note(message)
+    if result.conflicts:
+        for conflict in result.conflicts:
+            click.echo(f"conflict: {conflict}", err=True)
+        raise error(MERGE_CONFLICTS, count=len(result.conflicts), a=first, b=second)
+    _check_out(out, force)
+    if out is None:
+        click.echo(dump_codebook(result.book), nl=False)
+    else:
+        save_codebook(result.book, out)
+        note(f"wrote {out} ({len(result.book)} codes)")
+
+
+def _is_refi(path: Path | None) -> bool:
+    """A REFI-QDA file: its codes get the first file's ids where their GUIDs match."""
+    return path is not None and path.suffix.lower() in (".qdc", ".qdpx", ".qde")
+
+
+# --- apply / rename / merge-codes / move ---------------------------------------------------------
+
+
+def _merge_options(values: tuple[str, ...]) -> dict[str, str]:
+    from ..errors import BAD_MERGE_OPTION
+
+    out = {}
+    for value in values:
+        old, sep, new = value.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise error(BAD_MERGE_OPTION, value=value, reason="not OLD_ID=NEW_ID")
+        out[old.strip()] = new.strip()
+    return out
+
+
+@codebook.command("apply")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--merge", "merges", multiple=True, metavar="OLD=NEW", help="Code OLD was merged into NEW: move its codings (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Say what would happen; change nothing.")
+@pass_state
+def codebook_apply(state: State, file: Path, merges: tuple[str, ...], dry_run: bool) -> None:
+    """Update the project to a new codebook FILE, keeping every coding.
+
+    FILE is .yaml, .qdc or .qdpx.
+    FILE replaces the project's codebook. Codes with a new id but the same GUID keep
+    their codings (they move to the new id); --merge OLD=NEW moves the codings of a
+    code that was merged away. Codings of removed codes are kept and listed: decide
+    later with `qualcode codebook merge-codes`.
+    """
+    from ..codebook_ops.apply import plan_apply, run_apply
+
+    project = state.project()  # a fresh project imports its transcripts (and their codings) first
+    report = Report()
+    plan = plan_apply(project, file, _merge_options(merges), report)
+    _warn_all(report)
+    target = project.relative(plan.target)
+    for change in plan.diff.changes:
+        click.echo(f"{_MARKS[change.kind]} {change.code}  {_describe(change)}")
+    for old, new, n in plan.renames:
+        click.echo(f"{'would move' if dry_run else 'moving'} {n} coding(s) of '{old}' to '{new}' (same GUID)")
+    for old, new, n in plan.merges:
+        click.echo(f"{'would move' if dry_run else 'moving'} {n} coding(s) of '{old}' to '{new}' (--merge)")
+    if dry_run:
+        click.echo(f"dry run: {target} and the codings were not changed")
+    else:
+        result = run_apply(project, plan)
+        if plan.rewritten:
+            note(f"{target} was written anew from {file.name}: its comments are not kept (git has the old file)")
+        done = f"{target} updated from {file}" if plan.new_text is not None else f"{target} applied"
+        moved = result.moved + result.merged
+        click.echo(f"{done}; {moved} coding(s) moved" + (f" ({result.merged} joined an identical coding)" if result.merged else ""))
+    for code_id, n in plan.removed:
+        likely = plan.likely.get(code_id)
+        hint = f"; if it became '{likely}': --merge {code_id}={likely}" if likely else ""
+        warn(f"code '{code_id}' is not in the new codebook: its {n} coding(s) are kept (see `qualcode check`){hint}")
+    if plan.removed:
+        note("decide about them with `qualcode codebook merge-codes OLD --into NEW`, or add the codes back")
+
+
+def _print_result(result, what: str) -> None:
+    for message in result.notes:
+        note(message)
+    moved = result.moved + result.merged
+    extra = f" ({result.merged} joined an identical coding)" if result.merged else ""
+    click.echo(f"{what}; {moved} coding(s) moved{extra}")
+
+
+@codebook.command("rename")
+@click.argument("old_id")
+@click.argument("new_id")
+@pass_state
+def codebook_rename(state: State, old_id: str, new_id: str) -> None:
+    """Change a code's id; its codings follow.
+
+    OLD_ID becomes NEW_ID in the codebook and on all its codings.
+    The code keeps its GUID (written into the YAML if it had none), so other tools and
+    `codebook apply` still recognise it. To change only the displayed name, edit
+    `name:` in the YAML: codings refer to ids.
+    """
+    from ..codebook_ops.maintenance import rename_code
+
+    project = state.project()
+    result = rename_code(project, old_id, new_id)
+    _print_result(result, f"renamed '{old_id}' to '{new_id}'")
+
+
+@codebook.command("merge-codes")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--into", "target", required=True, help="The code that takes over the codings.")
+@pass_state
+def codebook_merge_codes(state: State, sources: tuple[str, ...], target: str) -> None:
+    """Merge codes into another: their codings and sub-codes move there.
+
+    SOURCES leave the codebook; --into takes over their codings and sub-codes.
+    Also takes codes that already left the codebook but still have codings.
+    Where the target already codes the same span, the two codings become one and
+    the memos are joined.
+    """
+    from ..codebook_ops.maintenance import merge_codes
+
+    project = state.project()
+    result = merge_codes(project, list(sources), target)
+    _print_result(result, f"merged {', '.join(sources)} into '{target}'")
+
+
+@codebook.command("move")
+@click.argument("code_id")
+@click.option("--parent", help="The new parent code.")
+@click.option("--top", is_flag=True, help="Move to the top level.")
+@pass_state
+def codebook_move(state: State, code_id: str, parent: str | None, top: bool) -> None:
+    """Move a code (with its sub-codes) under --parent, or to the --top."""
+    from ..codebook_ops.maintenance import move_code
+
+    if (parent is None) == (not top):
+        raise click.UsageError("give exactly one of --parent CODE or --top")
+    project = state.project()
+    result = move_code(project, code_id, None if top else parent)
+    for message in result.notes:
+        note(message)
+    if result.yaml_changed:
+        click.echo(f"moved '{code_id}' {'to the top' if top else 'under ' + str(parent)}")
+
+
+# --- projects ---------------------------------------------------------------------------------
+
+
+@export.command("qdpx")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@pass_state
+def export_qdpx_cmd(state: State, file: Path, force: bool) -> None:
+    """Export the whole project as a REFI-QDA project FILE.qdpx.
+
+    Transcripts, codes, codings, coders, memos and case attributes, for ATLAS.ti,
+    NVivo, MAXQDA, QualCoder or another qualcode project.
+    """
+    from ..refi.project_export import export_qdpx
+
+    _check_out(file, force)
+    project = state.project()
+    result = export_qdpx(project, file)
+    click.echo(
+        f"wrote {file}: {result.transcripts} transcript(s), {result.codings} coding(s), {result.memos} memo(s),"
+        f" {result.codes} code(s), {result.users} coder(s)"
+    )
+    _warn_all(result.warnings)
+
+
+def is_qdpx_request(paths: tuple[Path, ...]) -> Path | None:
+    """The .qdpx to import for `qualcode import qdpx FILE` or `qualcode import FILE.qdpx`, else None."""
+    if len(paths) == 2 and str(paths[0]) == "qdpx" and not paths[0].exists():
+        return paths[1]
+    qdpx = [p for p in paths if p.suffix.lower() == ".qdpx"]
+    if not qdpx:
+        return None
+    if len(paths) > 1:
+        raise click.UsageError("import one .qdpx file at a time, on its own")
+    return qdpx[0]
+
+
+def import_qdpx_file(state: State, path: Path) -> None:
+    """`qualcode import FILE.qdpx`: a whole REFI-QDA project into this project."""
+    from ..refi.project_import import import_qdpx
+
+    project = state.project(auto_import=False)
+    result = import_qdpx(project, path, default_coder=state.coder)
+    origin = f" ({result.origin})" if result.origin else ""
+    click.echo(
+        f"imported {path.name}{origin}: {len(result.transcripts)} transcript(s), {result.codings_added} coding(s)"
+        + (f" of {result.codings_read} read" if result.codings_read != result.codings_added else "")
+    )
+    if result.codebook is not None:
+        where = project.relative(result.codebook)
+        if result.codebook_created:
+            click.echo(f"codebook: wrote {where} ({result.codes_added} codes)")
+        elif result.codes_added:
+            click.echo(f"codebook: added {result.codes_added} code(s) to {where}")
+    _warn_all(result.warnings)

@@ -1,0 +1,302 @@
+"""`qualcode stats ...`: frequencies, co-occurrence and code x transcript matrices.
+
+Each command calls one core function (``qualcode.analysis``) and renders what it
+returns: an aligned table for people, CSV (``--excel`` for Dutch Excel) or JSON for
+programs. The definitions of the numbers live in the core modules' docstrings and
+are summarised in each command's help.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .base import State, main, pass_state
+from .export_cmds import excel_option, guard_option, out_option, progress_bar, resolve_selection, selection_options, text_output
+from .render import note
+
+format_choice = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    help="Output: an aligned table (default on screen), CSV (default with --out or --excel) or JSON.",
+)
+DASH = "–"
+
+
+@main.group()
+def stats() -> None:
+    """Count and compare codings: frequencies, co-occurrence, code x transcript matrix."""
+
+
+def _resolve_format(fmt: str | None, out: Path | None, excel: bool) -> str:
+    if fmt is None:
+        return "csv" if out is not None or excel else "table"
+    if excel and fmt != "csv":
+        raise click.UsageError("--excel writes CSV: leave out --format, or use --format csv")
+    if out is not None and fmt == "table":
+        raise click.UsageError("--out writes CSV or JSON: use --format csv or --format json")
+    return fmt
+
+
+def _write_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]], out: Path | None, excel: bool, raw: bool) -> None:
+    from ..export import CsvStyle, CsvWriter
+
+    with text_output(out) as stream:
+        writer = CsvWriter(stream, CsvStyle(excel=excel, neutralise=not raw))
+        writer.header(columns)
+        writer.rows(rows)
+    if out is not None:
+        note(f"wrote {len(rows)} row(s) to {out}")
+
+
+def _write_json(data: Any, out: Path | None) -> None:
+    with text_output(out) as stream:
+        json.dump(data, stream, ensure_ascii=False, indent=2)
+        stream.write("\n")
+    if out is not None:
+        note(f"wrote {out}")
+
+
+def _percent(value: float | None, digits: int = 0) -> str:
+    return DASH if value is None else f"{value:.{digits}%}"
+
+
+def _print(table) -> None:
+    from .render import console
+
+    console().print(table)
+
+
+@stats.command("frequencies")
+@click.option(
+    "--by",
+    metavar="transcript|speaker|role|ATTRIBUTE",
+    help="Side by side per transcript, per speaker, per role (interviewer/respondent) or per value of a case attribute.",
+)
+@format_choice
+@click.option("--long", "long_", is_flag=True, help="CSV/JSON: one row per code and group (tidy data) instead of groups side by side.")
+@out_option
+@excel_option
+@guard_option
+@selection_options(codes=False)
+@pass_state
+def frequencies_cmd(
+    state: State,
+    by: str | None,
+    fmt: str | None,
+    long_: bool,
+    out: Path | None,
+    excel: bool,
+    raw: bool,
+    transcripts: tuple[str, ...],
+    where: tuple[str, ...],
+) -> None:
+    """Per code: codings, segments, transcripts, words and characters coded.
+
+    \b
+    Rolled up the code tree: a parent counts the codings of its sub-codes, and
+    codings of one branch that overlap are one segment (their words and characters
+    counted once). Codes that left the codebook are listed under (missing).
+    transcript_share = transcripts with the code / transcripts in the group;
+    coverage = coded words / all words of the group (of a speaker's turns, with
+    --by speaker), so groups of unequal size can be compared. Groups without
+    codings are shown with zeros.
+    """
+    from ..analysis import frequencies, frequency_json, frequency_rows
+
+    fmt = _resolve_format(fmt, out, excel)
+    project = state.project()
+    selection = resolve_selection(project, (), transcripts, where)
+    with progress_bar("counting") as progress:
+        table = frequencies(project.store, project.codebook, selection, by=by, progress=progress)
+    if fmt == "csv":
+        _write_csv(*frequency_rows(table, long=long_), out, excel, raw)
+    elif fmt == "json":
+        if long_:
+            columns, rows = frequency_rows(table, long=True)
+            _write_json([dict(zip(columns, r, strict=True)) for r in rows], out)
+        else:
+            _write_json(frequency_json(table), out)
+    else:
+        _print(_frequency_table(table))
+
+
+def _frequency_table(table):
+    from rich.table import Table
+
+    caption = (
+        f"{table.total.transcripts} transcript(s), {table.total.words:,} words · segments: overlapping codings of a"
+        " branch count once · share: of the group's transcripts · coverage: of the group's words"
+    )
+    out = Table(box=None, header_style="bold", pad_edge=False, caption=caption, caption_justify="left")
+    out.add_column("code", overflow="fold")
+    numeric = {"justify": "right", "no_wrap": True}
+    if not table.groups:
+        for name in ("segments", "codings", "transcripts", "share", "words", "chars", "coverage"):
+            out.add_column(name, **numeric)
+        for row in table.rows:
+            m, g = row.total, table.total
+            out.add_row(
+                _label(row.code),
+                str(m.segments),
+                str(m.codings),
+                f"{m.transcripts}/{g.transcripts}",
+                _percent(g.share(m)),
+                f"{m.words:,}",
+                f"{m.chars:,}",
+                _percent(g.coverage(m), 1),
+            )
+        return out
+    out.add_column("all\nsegments", **numeric)
+    for g in table.groups:
+        out.add_column(f"{g.name}\nsegments", justify="right", overflow="fold")
+        out.add_column(f"n={g.transcripts}\ntranscripts", **numeric)
+        out.add_column("\ncoverage", **numeric)
+    for row in table.rows:
+        cells = [_label(row.code), str(row.total.segments)]
+        for g in table.groups:
+            m = row.in_group(g.name)
+            cells += [str(m.segments), f"{m.transcripts} {_percent(g.share(m))}", _percent(g.coverage(m), 1)]
+        out.add_row(*cells)
+    return out
+
+
+def _label(code) -> str:
+    from rich.markup import escape
+
+    text = escape("  " * code.depth + code.name)
+    return f"[bold]{text}[/]" if code.depth == 0 else text
+
+
+@stats.command("cooccurrence")
+@click.option(
+    "--unit",
+    type=click.Choice(["overlap", "turn"]),
+    default="overlap",
+    show_default=True,
+    help="overlap: pairs of codings whose spans share text; turn: speaker turns holding both codes.",
+)
+@format_choice
+@out_option
+@excel_option
+@guard_option
+@selection_options()
+@pass_state
+def cooccurrence_cmd(
+    state: State,
+    unit: str,
+    fmt: str | None,
+    out: Path | None,
+    excel: bool,
+    raw: bool,
+    codes: tuple[str, ...],
+    transcripts: tuple[str, ...],
+    where: tuple[str, ...],
+) -> None:
+    """Code x code matrix: how often two codes occur together.
+
+    \b
+    --unit overlap (default): a cell counts the pairs of a coding of one code and
+    a coding of the other, in the same transcript, whose spans share at least
+    one character; the diagonal is the number of codings of the code.
+    --unit turn: a cell counts the speaker turns that overlap a coding of each
+    code; the diagonal is the number of turns with the code.
+    Codes as applied (not rolled up); only codes with codings are listed.
+    """
+    from ..analysis import cooccurrence
+
+    fmt = _resolve_format(fmt, out, excel)
+    project = state.project()
+    selection = resolve_selection(project, codes, transcripts, where)
+    with progress_bar("counting") as progress:
+        matrix = cooccurrence(project.store, project.codebook, selection, unit=unit, progress=progress)
+    _emit_matrix(matrix, fmt, out, excel, raw, numbered=True)
+
+
+@stats.command("matrix")
+@click.option(
+    "--by",
+    default="transcript",
+    show_default=True,
+    metavar="transcript|speaker|role|ATTRIBUTE",
+    help="The columns: transcripts, speakers, roles or values of a case attribute.",
+)
+@click.option(
+    "--measure",
+    type=click.Choice(["segments", "codings", "transcripts", "words", "chars", "coverage", "transcript_share"]),
+    default="segments",
+    show_default=True,
+    help="What each cell counts (as in `qualcode stats frequencies`).",
+)
+@format_choice
+@out_option
+@excel_option
+@guard_option
+@selection_options(codes=False)
+@pass_state
+def matrix_cmd(
+    state: State,
+    by: str,
+    measure: str,
+    fmt: str | None,
+    out: Path | None,
+    excel: bool,
+    raw: bool,
+    transcripts: tuple[str, ...],
+    where: tuple[str, ...],
+) -> None:
+    """Code x transcript matrix (or code x group with --by): one measure per cell.
+
+    Rolled up like `qualcode stats frequencies`: a parent's row counts its
+    sub-codes, overlapping codings of a branch count once.
+    """
+    from ..analysis import code_matrix
+
+    fmt = _resolve_format(fmt, out, excel)
+    project = state.project()
+    selection = resolve_selection(project, (), transcripts, where)
+    with progress_bar("counting") as progress:
+        matrix = code_matrix(project.store, project.codebook, selection, by=by, measure=measure, progress=progress)
+    _emit_matrix(matrix, fmt, out, excel, raw, numbered=False)
+
+
+def _emit_matrix(matrix, fmt: str, out: Path | None, excel: bool, raw: bool, *, numbered: bool) -> None:
+    from ..analysis import matrix_rows
+
+    columns, rows = matrix_rows(matrix)
+    if fmt == "csv":
+        _write_csv(columns, rows, out, excel, raw)
+    elif fmt == "json":
+        _write_json([dict(zip(columns, r, strict=True)) for r in rows], out)
+    else:
+        _print(_matrix_table(matrix, numbered=numbered))
+
+
+def _matrix_table(matrix, *, numbered: bool):
+    """Rows labelled by code name; columns numbered like the rows (co-occurrence) or by group."""
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column("code", overflow="fold")
+    labels = [str(i) for i in range(1, len(matrix.columns) + 1)] if numbered else matrix.columns
+    for label in labels:
+        table.add_column(label, justify="right", overflow="fold")
+    percent = matrix.unit in ("coverage", "transcript_share")
+    for i, (code, cells) in enumerate(zip(matrix.rows, matrix.cells, strict=True), 1):
+        name = _label(code)
+        name = f"{i:>2} {name}" if numbered else name
+        table.add_row(name, *(_cell(v, percent) for v in cells))
+    return table
+
+
+def _cell(value, percent: bool) -> str:
+    if value is None:
+        return DASH
+    if percent:
+        return _percent(value, 1)
+    return f"{value:,}" if value else "·"

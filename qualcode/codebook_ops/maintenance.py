@@ -1,0 +1,167 @@
+"""Renaming a code's id, merging codes and moving a code, codings included.
+
+Each operation edits the codebook YAML in place (comments and order kept, validated
+before it replaces the file) and then, in one store transaction, syncs the codes and
+moves the codings. If the store write fails, the YAML is put back. If the process dies
+between the two writes, the codings still carry the old id: ``qualcode check`` lists
+them as orphaned and running the same command again moves them (every operation
+accepts a YAML that already shows its result).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..codebook import ID_RE, Codebook, atomic_write_text, read_codebook_text
+from ..coding import check_code
+from ..errors import (
+    BAD_CODE_ID,
+    BAD_MERGE,
+    BAD_MOVE,
+    CODE_ID_TAKEN,
+    NOT_IN_CODEBOOK,
+    UNKNOWN_CODE,
+    UNKNOWN_CODE_ANYWHERE,
+    error,
+)
+from ..project import Project
+from ..refi.ids import slugify
+from .yamltext import YamlText, edit_codebook_text
+
+
+@dataclass(slots=True)
+class MaintenanceResult:
+    """What a rename, merge or move did, and notes for the user."""
+
+    moved: int = 0  # codings that got the new code
+    merged: int = 0  # codings folded into a coding the target already had on the same span
+    yaml_changed: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def rename_code(project: Project, old: str, new: str) -> MaintenanceResult:
+    """Give code ``old`` the id ``new``: in the YAML (GUID pinned) and on every coding."""
+    book = project.codebook
+    store = project.store
+    if not ID_RE.match(new):
+        raise error(BAD_CODE_ID, code=new, slug=slugify(new))
+    old_codings = store.coding_counts().get(old, 0)
+    result = MaintenanceResult()
+    if old in book and new in book:
+        raise error(CODE_ID_TAKEN, code=new, old=old)
+    if old not in book:
+        if new not in book:
+            if old_codings or store.code_exists(old):
+                raise error(NOT_IN_CODEBOOK, code=old, count=old_codings)
+            _unknown(book, old)
+        # The YAML already says `new` (an earlier run stopped half-way): move the codings.
+        result.notes.append(f"the codebook already calls it '{new}'; moving the codings that still say '{old}'")
+        return _write(project, None, [(old, new)], result)
+    code = book.get(old)
+    pinned = code.guid is None
+
+    def edit(doc: YamlText) -> None:
+        # Keep the code's REFI-QDA identity: a GUID it did not have was derived from the old id.
+        doc.rename(old, new, code.stable_guid if pinned else None)
+        doc.replace_in_sets(old, new)
+
+    if pinned:
+        result.notes.append(f"guid {code.stable_guid} written into the codebook so other tools still recognise the code")
+    return _write(project, edit, [(old, new)], result)
+
+
+def merge_codes(project: Project, sources: list[str], target: str) -> MaintenanceResult:
+    """Merge codes into ``target``: codings move, sub-codes move under ``target``, the codes go."""
+    book = project.codebook
+    store = project.store
+    check_code(book, target)  # unknown (with a suggestion) or a folder: refused
+    counts = store.coding_counts()
+    in_yaml = []
+    for source in dict.fromkeys(sources):
+        if source == target:
+            raise error(BAD_MERGE, code=source, target=target, reason="a code cannot be merged into itself", hint="name another target")
+        if source in book:
+            if target in {c.id for c in book.descendants(source)}:
+                raise error(
+                    BAD_MERGE, code=source, target=target, reason=f"'{target}' is one of its sub-codes",
+                    hint=f"move '{target}' out first with `qualcode codebook move {target} --top`",
+                )
+            in_yaml.append(source)
+        elif not counts.get(source) and not store.code_exists(source):
+            _unknown(book, source)
+    result = MaintenanceResult()
+    for source in sources:
+        if source not in book:
+            result.notes.append(f"'{source}' is no longer in the codebook; moving the codings that still use it")
+
+    def edit(doc: YamlText) -> None:
+        for source in in_yaml:
+            for child in book.get(source).children:  # sub-codes go under the target, in order
+                doc.paste(doc.cut(child.id), target)
+            doc.cut(source)
+            doc.replace_in_sets(source, target)
+
+    moved_children = [c.id for s in in_yaml for c in book.get(s).children]
+    if moved_children:
+        result.notes.append(f"sub-codes moved under '{target}': {', '.join(moved_children)}")
+    return _write(project, edit if in_yaml else None, [(s, target) for s in dict.fromkeys(sources)], result)
+
+
+def move_code(project: Project, code_id: str, parent: str | None) -> MaintenanceResult:
+    """Put ``code_id`` (with its sub-codes) under ``parent``, or at the top when None."""
+    book = project.codebook
+    check_code_exists(book, code_id)
+    if parent is not None:
+        check_code_exists(book, parent)
+        if parent == code_id:
+            raise error(BAD_MOVE, code=code_id, parent=parent, reason="a code cannot be its own parent")
+        if parent in {c.id for c in book.descendants(code_id)}:
+            raise error(BAD_MOVE, code=code_id, parent=parent, reason=f"'{parent}' is one of its sub-codes")
+    result = MaintenanceResult()
+    if book.get(code_id).parent_id == parent:
+        result.notes.append(f"'{code_id}' is already {'under ' + parent if parent else 'at the top'}; nothing to do")
+        return result
+
+    def edit(doc: YamlText) -> None:
+        doc.paste(doc.cut(code_id), parent)
+
+    return _write(project, edit, [], result)
+
+
+def check_code_exists(book: Codebook, code_id: str) -> None:
+    """Unknown codes are refused with a suggestion (folders are fine here)."""
+    if code_id not in book:
+        close = book.suggest_id(code_id)
+        raise error(UNKNOWN_CODE, code=code_id, suggestion=f"'{close}'" if close else "one of the listed ids")
+
+
+def _unknown(book: Codebook, code_id: str) -> None:
+    close = book.suggest_id(code_id)
+    raise error(UNKNOWN_CODE_ANYWHERE, code=code_id, suggestion=f"; did you mean '{close}'?" if close else "")
+
+
+def _write(
+    project: Project, edit: Callable[[YamlText], None] | None, moves: list[tuple[str, str]], result: MaintenanceResult
+) -> MaintenanceResult:
+    """The YAML edit, then one store transaction (sync codes, move codings); YAML put back on failure."""
+    path = project.codebook_path
+    before = read_codebook_text(path)
+    if edit is not None:
+        edit_codebook_text(path, edit)
+        result.yaml_changed = True
+    store = project.store
+    try:
+        with store.transaction():
+            project.reload_codebook()  # loads the edited YAML and syncs the codes (joins this transaction)
+            for old, new in moves:
+                moved = store.move_codings(old, new)
+                result.moved += moved.moved
+                result.merged += moved.merged
+            store.forget_codes(old for old, _ in moves)
+    except BaseException:
+        if edit is not None:
+            atomic_write_text(path, before)
+        project.__dict__.pop("codebook", None)
+        raise
+    return result

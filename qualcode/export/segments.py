@@ -1,0 +1,192 @@
+"""Coded segments as CSV: long (one row per coding) and wide (one row per segment, 0/1 per code).
+
+Long format columns, in order::
+
+    coding_id, transcript, <one column per case attribute>, speaker, role, turn,
+    turn_end, time_start, time_end, start, end, line_start, line_end, code_id,
+    code_path, code_name, coder, origin, memo, text, created_at
+
+* ``turn``/``speaker``/``role``/``time_start`` describe the first turn the coding
+  overlaps, ``turn_end``/``time_end`` the last one (the same turn for most codings);
+  empty for a coding outside every turn. Times are seconds from the start of the
+  recording (empty for transcripts without timestamps).
+* ``start``/``end``: code-point offsets ``[start, end)`` into the stored text;
+  ``line_start``/``line_end``: 1-based lines of the first and last character.
+* ``code_path`` is ``parent/child`` (ids); a code that left the codebook has the path
+  ``(missing)/<id>`` - its codings are exported, never dropped.
+* ``text``: the coded text as quoted when it was coded.
+
+Wide format, the unit chosen with ``unit``:
+
+* ``span`` (default) - one row per **distinct coded span**: every coding with the
+  same transcript, start and end is one segment (a sentence coded with three codes
+  is one row with three 1s).
+* ``turn`` - one row per **speaker turn**, every turn of the selected transcripts,
+  coded or not (so shares can be computed); a code is 1 if one of its codings
+  overlaps the turn.
+
+Then one 0/1 column per code, named by the code's id, in codebook order (codes
+missing from the codebook last). A parent code's column is 1 when the parent or any
+of its sub-codes applies (rolled up, like the frequencies).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from ..analysis.codes import MISSING, CodeTree
+from ..analysis.selection import ALL, Selection
+from ..analysis.source import CancelCheck, Progress, Ticker, TranscriptView, codings, count_codings, transcripts
+from ..codebook import Codebook
+from ..store import Store
+from .csvfile import CsvWriter
+
+SPAN = "span"
+TURN = "turn"
+UNITS = (SPAN, TURN)
+
+LONG_FIXED = ["coding_id", "transcript"]
+LONG_PLACE = ["speaker", "role", "turn", "turn_end", "time_start", "time_end", "start", "end", "line_start", "line_end"]
+LONG_CODING = ["code_id", "code_path", "code_name", "coder", "origin", "memo", "text", "created_at"]
+WIDE_PLACE = [*LONG_PLACE, "text"]
+
+
+def attribute_names(store: Store) -> list[str]:
+    """Every case attribute of the project, sorted: the same columns whatever the filters."""
+    return sorted({name for values in store.all_attributes().values() for name in values})
+
+
+def _unique(names: Sequence[str], taken: set[str], prefix: str) -> list[str]:
+    """Column names that do not collide with ``taken`` (which is updated)."""
+    out = []
+    for name in names:
+        column = name if name not in taken else f"{prefix}{name}"
+        taken.add(column)
+        out.append(column)
+    return out
+
+
+def segment_columns(attributes: Sequence[str]) -> list[str]:
+    """The long format's header for these case attributes."""
+    taken = {*LONG_FIXED, *LONG_PLACE, *LONG_CODING}
+    return [*LONG_FIXED, *_unique(attributes, taken, "attr_"), *LONG_PLACE, *LONG_CODING]
+
+
+def export_segments(
+    store: Store,
+    codebook: Codebook,
+    writer: CsvWriter,
+    selection: Selection = ALL,
+    *,
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
+) -> int:
+    """Write the long format (header and one row per coding); return the number of rows."""
+    attributes = attribute_names(store)
+    writer.header(segment_columns(attributes))
+    ticker = Ticker(progress, cancelled, count_codings(store, selection))
+    rows = _long_rows(store, codebook, selection, attributes, ticker)
+    writer.rows(rows)
+    ticker.finish()
+    return ticker.done
+
+
+def _long_rows(
+    store: Store, codebook: Codebook, selection: Selection, attributes: list[str], ticker: Ticker
+) -> Iterator[list[Any]]:
+    tree = CodeTree.build(codebook, store)
+    info = {c.id: (c.path, c.name) for c in tree.codes}
+    for view in transcripts(store, selection):
+        head = [view.name, *(view.attributes.get(a) for a in attributes)]
+        place, line = view.place, view.line
+        n = 0
+        # Plain tuples in CodingRow order: id, start, end, code_id, coder, origin, memo, quote, created_at.
+        for cid, start, end, code_id, coder, origin, memo, quote, created in codings(store, view.id, selection, named=False):
+            path, name = info.get(code_id) or (f"{MISSING}/{code_id}", code_id)
+            n += 1
+            yield [
+                cid, *head, *place(start, end), start, end, line(start), line(end - 1),
+                code_id, path, name, coder, origin, memo, quote, created,
+            ]  # fmt: skip
+        ticker.add(n)
+
+
+def wide_columns(attributes: Sequence[str], code_ids: Sequence[str]) -> list[str]:
+    """The wide format's header: place columns, then one column per code id."""
+    taken = {"transcript", *WIDE_PLACE}
+    attr_columns = _unique(attributes, taken, "attr_")
+    return ["transcript", *attr_columns, *WIDE_PLACE, *_unique(code_ids, taken, "code_")]
+
+
+def export_wide(
+    store: Store,
+    codebook: Codebook,
+    writer: CsvWriter,
+    selection: Selection = ALL,
+    *,
+    unit: str = SPAN,
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
+) -> int:
+    """Write the wide format in the given unit (see the module docstring); return the number of rows."""
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {UNITS}")
+    tree = CodeTree.build(codebook, store)
+    columns = [c for c in tree.codes if c.id != MISSING]
+    if selection.code_ids is not None:
+        columns = [c for c in columns if c.id in selection.code_ids]
+    column_of = {c.id: i for i, c in enumerate(columns)}
+    attributes = attribute_names(store)
+    writer.header(wide_columns(attributes, [c.id for c in columns]))
+    ticker = Ticker(progress, cancelled, count_codings(store, selection))
+
+    def flags(code_ids) -> list[int]:
+        out = [0] * len(columns)
+        for code_id in code_ids:
+            for target in tree.rollup.get(code_id, (code_id,)):
+                i = column_of.get(target)
+                if i is not None:
+                    out[i] = 1
+        return out
+
+    produce = _span_rows if unit == SPAN else _turn_rows
+    written = 0
+    for view in transcripts(store, selection):
+        head = [view.name, *(view.attributes.get(a) for a in attributes)]
+        for place, code_ids in produce(store, view, selection, ticker):
+            writer.row([*head, *place, *flags(code_ids)])
+            written += 1
+    ticker.finish()
+    return written
+
+
+def _span_rows(store: Store, view: TranscriptView, selection: Selection, ticker: Ticker):
+    """(place cells, codes) per distinct span; codings arrive sorted by (start, end)."""
+    span, codes, quote = None, [], ""
+    for r in codings(store, view.id, selection):
+        ticker.add()
+        if (r.start, r.end) != span:
+            if span is not None:
+                yield _place(view, *span, quote), codes
+            span, codes, quote = (r.start, r.end), [], r.quote
+        codes.append(r.code_id)
+    if span is not None:
+        yield _place(view, *span, quote), codes
+
+
+def _turn_rows(store: Store, view: TranscriptView, selection: Selection, ticker: Ticker):
+    """(place cells, codes) for every turn of the transcript, coded or not."""
+    turns = view.turns
+    in_turn: list[list[str]] = [[] for _ in turns]
+    for r in codings(store, view.id, selection):
+        ticker.add()
+        for k in view.turn_indexes(r.start, r.end):
+            in_turn[k].append(r.code_id)
+    text = view.text if turns else ""
+    for turn, codes in zip(turns, in_turn, strict=True):
+        yield _place(view, turn.start, turn.end, text[turn.start : turn.end]), codes
+
+
+def _place(view: TranscriptView, start: int, end: int, text: str) -> list[Any]:
+    return [*view.place(start, end), start, end, view.line(start), view.line(max(start, end - 1)), text]

@@ -1,0 +1,164 @@
+"""Reading and writing .qdpx archives safely.
+
+A .qdpx is a zip with ``project.qde`` and a flat ``sources/`` folder (NVivo for
+Windows writes ``Sources/``, the spec's own example upper-case file names, so look-ups
+ignore case). Nothing is ever extracted to disk: entries are read into memory, only
+those the project refers to, and only after these checks, which guard against
+damaged and hostile archives:
+
+* every entry name must stay inside the archive (no ``..``, no absolute paths or
+  drive letters) -- checked for all entries, used or not;
+* declared sizes are capped per entry and in total, and an entry that expands more
+  than :data:`MAX_RATIO` times its compressed size is refused (a zip bomb);
+* reads are capped at the declared size, so a header that lies cannot make us read more.
+
+Writing goes to a temporary file next to the target that is renamed into place.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+import zlib
+from pathlib import Path, PurePosixPath
+
+from ..errors import (
+    QDPX_BOMB,
+    QDPX_MISSING_SOURCE,
+    QDPX_NO_PROJECT,
+    QDPX_NOT_ZIP,
+    QDPX_TOO_BIG,
+    QDPX_UNSAFE_PATH,
+    QDPX_WRITE_FAILED,
+    Report,
+    error,
+)
+
+MAX_ENTRIES = 50_000
+MAX_ENTRY_BYTES = 512 * 1024 * 1024  # project.qde or one text source
+MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024  # what we read from one archive, all together
+MAX_RATIO = 200  # text compresses 3-10x and XML up to ~30x; bombs do 1000x and more
+RATIO_FLOOR = 1024 * 1024  # small entries may compress as well as they like
+PROJECT_QDE = "project.qde"
+INTERNAL = "internal://"
+
+
+class QdpxArchive:
+    """An opened .qdpx: checked entry names, capped reads, case-insensitive look-ups."""
+
+    def __init__(self, path: Path, report: Report) -> None:
+        self.path = Path(path)
+        self.shown = str(path)
+        self.report = report
+        self._read_total = 0
+        try:
+            self.zip = zipfile.ZipFile(self.path)
+            infos = self.zip.infolist()
+        except FileNotFoundError:
+            raise error(QDPX_NOT_ZIP, path=self.shown, reason="no such file") from None
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise error(QDPX_NOT_ZIP, path=self.shown, reason=str(exc) or type(exc).__name__) from None
+        if len(infos) > MAX_ENTRIES:
+            raise error(QDPX_NOT_ZIP, path=self.shown, reason=f"{len(infos)} entries, more than the {MAX_ENTRIES} allowed")
+        self.entries: dict[str, zipfile.ZipInfo] = {}
+        for info in infos:
+            if info.is_dir():
+                continue
+            name = _safe_name(info.filename, self.shown)
+            self.entries[name] = info
+        self._folded: dict[str, list[str]] = {}
+        for name in self.entries:
+            self._folded.setdefault(name.casefold(), []).append(name)
+
+    def close(self) -> None:
+        self.zip.close()
+
+    def __enter__(self) -> QdpxArchive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def project_entry(self) -> str:
+        """The name of the project's .qde entry (``project.qde``, or the only .qde there is)."""
+        found = self._folded.get(PROJECT_QDE)
+        if found:
+            return found[0]
+        others = [n for n in self.entries if "/" not in n and n.casefold().endswith(".qde")]
+        if len(others) == 1:
+            self.report.warn(f"{self.shown}: no project.qde; reading {others[0]} instead")
+            return others[0]
+        listing = ", ".join(sorted(self.entries)[:8]) or "nothing"
+        raise error(QDPX_NO_PROJECT, path=self.shown, entries=listing)
+
+    def find_internal(self, ref: str, source_name: str) -> str:
+        """The entry an ``internal://`` reference names (``sources/`` or ``Sources/``, any case)."""
+        relative = ref[len(INTERNAL) :].lstrip("/")
+        relative = _safe_name(relative, self.shown, what=f"reference '{ref}' of source '{source_name}'")
+        for candidate in (f"sources/{relative}", relative):
+            found = self._folded.get(candidate.casefold())
+            if found:
+                return found[0]
+        # Some tools put sources elsewhere in the archive: accept a unique file name match.
+        base = PurePosixPath(relative).name.casefold()
+        matches = [n for n in self.entries if PurePosixPath(n).name.casefold() == base]
+        if len(matches) == 1:
+            return matches[0]
+        raise error(QDPX_MISSING_SOURCE, path=self.shown, name=source_name, ref=ref)
+
+    def read(self, name: str) -> bytes:
+        """An entry's bytes, within the size, ratio and total limits."""
+        info = self.entries[name]
+        if info.file_size > MAX_ENTRY_BYTES:
+            raise error(QDPX_TOO_BIG, path=self.shown, entry=name, size=info.file_size, limit=MAX_ENTRY_BYTES)
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise error(QDPX_BOMB, path=self.shown, entry=name, ratio=ratio, packed=info.compress_size, size=info.file_size)
+        if self._read_total + info.file_size > MAX_TOTAL_BYTES:
+            raise error(QDPX_TOO_BIG, path=self.shown, entry=name, size=self._read_total + info.file_size, limit=MAX_TOTAL_BYTES)
+        try:
+            with self.zip.open(info) as handle:
+                # Read one byte more than declared: if it comes, the header lied.
+                data = handle.read(info.file_size + 1)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+            raise error(QDPX_NOT_ZIP, path=self.shown, reason=f"cannot read '{name}': {exc}") from None
+        if len(data) > info.file_size:
+            raise error(QDPX_BOMB, path=self.shown, entry=name, ratio="?", packed=info.compress_size, size=f"more than the declared {info.file_size}")
+        self._read_total += len(data)
+        return data
+
+
+def _safe_name(name: str, shown: str, what: str | None = None) -> str:
+    """A '/'-separated relative name inside the archive, or QDPX_UNSAFE_PATH."""
+    label = what or name
+    normal = name.replace("\\", "/")
+    parts = normal.split("/")
+    if normal.startswith("/") or (len(normal) > 1 and normal[1] == ":"):
+        raise error(QDPX_UNSAFE_PATH, path=shown, entry=label, reason="an absolute path")
+    if ".." in parts:
+        raise error(QDPX_UNSAFE_PATH, path=shown, entry=label, reason="it climbs out of the archive with '..'")
+    if "\x00" in normal:
+        raise error(QDPX_UNSAFE_PATH, path=shown, entry=label, reason="a NUL character in the name")
+    return "/".join(p for p in parts if p not in ("", "."))
+
+
+def write_qdpx(path: Path, members: list[tuple[str, bytes]]) -> None:
+    """Write a .qdpx atomically: a temporary file in the same folder, then a rename."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise error(QDPX_WRITE_FAILED, path=path, reason=exc.strerror or exc) from None
+    try:
+        with os.fdopen(fd, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in members:
+                archive.writestr(name, data)
+        os.replace(tmp_name, path)
+    except OSError as exc:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise error(QDPX_WRITE_FAILED, path=path, reason=exc.strerror or exc) from None
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,108 @@
+"""Reading a codebook from any file a researcher may hand us: YAML, .qdc, .qdpx, .qde."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..codebook import Codebook, load_codebook, read_codebook_text
+from ..errors import (
+    CODEBOOK_FILE_TYPE,
+    FILE_NOT_FOUND,
+    QDPX_TOO_BIG,
+    UNREADABLE_FILE,
+    Report,
+    error,
+)
+from .archive import MAX_ENTRY_BYTES, QdpxArchive
+from .codebook_xml import read_qdc, title_from_path, to_codebook
+from .project_read import read_project
+
+YAML_SUFFIXES = (".yaml", ".yml")
+REFI_SUFFIXES = (".qdc", ".qdpx", ".qde")
+
+
+@dataclass(slots=True)
+class CodebookFile:
+    """A codebook as read from a file, with what the file said explicitly."""
+
+    path: Path
+    book: Codebook
+    kind: str  # "yaml", "qdc", "qdpx" or "qde"
+    explicit_colors: set[str] = field(default_factory=set)  # ids whose colour the file gives (not the palette's)
+
+
+def read_file_bytes(path: Path, limit: int = MAX_ENTRY_BYTES) -> bytes:
+    """A file's bytes (up to ``limit``), or a catalogue error naming the file."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise error(QDPX_TOO_BIG, path=path, entry=path.name, size=size, limit=limit)
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise error(FILE_NOT_FOUND, path=path) from None
+    except (IsADirectoryError, PermissionError, OSError) as exc:
+        raise error(UNREADABLE_FILE, path=path, reason=exc.strerror or exc) from None
+
+
+def load_codebook_file(path: Path, report: Report, *, known: Codebook | None = None) -> CodebookFile:
+    """Load a codebook from YAML or from a REFI-QDA codebook or project.
+
+    ``known``: the codebook REFI codes may have come from; codes found in it by GUID
+    keep their id, key and hints (see :func:`.codebook_xml.to_codebook`).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in YAML_SUFFIXES:
+        if not path.exists():
+            raise error(FILE_NOT_FOUND, path=path)
+        book = load_codebook(path)
+        return CodebookFile(path, book, "yaml", explicit_yaml_colors(path))
+    if suffix == ".qdc":
+        refi = read_qdc(read_file_bytes(path), str(path), report)
+        title = title_from_path(path)
+    elif suffix == ".qdpx":
+        with QdpxArchive(path, report) as archive:
+            entry = archive.project_entry()
+            project = read_project(archive.read(entry), f"{path}/{entry}", report)
+        refi, title = project.codebook, project.name or title_from_path(path)
+    elif suffix == ".qde":
+        project = read_project(read_file_bytes(path), str(path), report)
+        refi, title = project.codebook, project.name or title_from_path(path)
+    else:
+        raise error(CODEBOOK_FILE_TYPE, path=path, suffix=path.suffix or "(no suffix)")
+    book = to_codebook(refi, title=title, report=report, known=known)
+    if known is not None:
+        # A .qdc has no title, version, authors ...: keep those of the codebook it updates.
+        for attr in ("title", "version", "authors", "licence", "description", "guid"):
+            setattr(book, attr, getattr(known, attr))
+        book.language = book.language or known.language
+    colored = {guid for guid in (c.guid for c in refi.walk() if c.color)}
+    explicit = {c.id for c in book.walk() if c.guid in colored}
+    book.path = path
+    return CodebookFile(path, book, suffix[1:], explicit)
+
+
+def explicit_yaml_colors(path: Path) -> set[str]:
+    """Ids of codes whose colour is written in the YAML file (others get the palette's)."""
+    return stated_colors(read_codebook_text(path))
+
+
+def stated_colors(text: str) -> set[str]:
+    """Ids of codes whose colour this codebook YAML text writes down."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:  # pragma: no cover - validated before
+        return set()
+    out: set[str] = set()
+    stack = list((data or {}).get("codes") or []) if isinstance(data, dict) else []
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if item.get("color"):
+                out.add(str(item.get("id")))
+            stack.extend(item.get("children") or [])
+    return out

@@ -1,0 +1,133 @@
+"""Sentence and word segmentation for moving around a transcript (pure core).
+
+The coding screen needs sentences the moment a transcript opens, so this is a
+regex splitter, not spaCy (loading spaCy costs about a second). It follows the
+spirit of spaCy's ``sentencizer``: a sentence ends after ``. ! ? …`` (and their
+CJK forms) plus any closing quotes or brackets. On top of that it knows what
+trips a plain splitter in Dutch interviews:
+
+* abbreviations (``bijv.``, ``o.a.``, ``mevr.``) and initials (``mevrouw B.``)
+  do not end a sentence;
+* a trailing-off ``...`` followed by a lower-case word (``ik ben nu... acht
+  jaar``) does not either;
+* a line break always does (paragraphs and speaker turns).
+
+All offsets are code points into the string, half-open ``[start, end)``, like
+every offset in qualcode.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Closing punctuation that belongs to the sentence before it.
+_CLOSERS = "\"'”’»)]}"
+_CLOSE = re.escape(_CLOSERS)
+_END = re.compile(
+    rf"""
+    (?: [.!?…]+ [{_CLOSE}]* (?=\s|$)       # Latin: needs whitespace (or the end) after it
+      | [。！？]+ [{_CLOSE}」』]*            # CJK: no space follows a full stop
+      | \n                                  # a line break ends a sentence and a paragraph
+    )
+    """,
+    re.VERBOSE,
+)
+_WORD = re.compile(r"\w+(?:['’\-]\w+)*", re.UNICODE)
+
+# Dutch (and a few English) abbreviations that end in a full stop, lower-cased.
+ABBREVIATIONS = frozenset(
+    """
+    bijv bv bijvoorbeeld o.a d.w.z m.a.w mevr dhr drs dr mr ir ing prof ca enz etc evt i.p.v t.a.v t.o.v
+    incl excl nl vs resp jl jr sr nr blz p pag e.d e.a z.g.a.n a.u.b s.v.p m.b.t i.v.m n.a.v o.i.d
+    """.split()
+)
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """True if the ``.`` at ``dot`` closes an abbreviation or an initial."""
+    start = dot
+    while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
+        start -= 1
+    word = text[start:dot].lower()
+    if not word:
+        return False
+    if word in ABBREVIATIONS:
+        return True
+    # A single capital letter: an initial ("mevrouw B. zei").
+    return len(word) == 1 and text[start].isupper()
+
+
+def _continues(text: str, pos: int, end: int) -> bool:
+    """True if the next word after ``pos`` starts in lower case (no new sentence)."""
+    while pos < end and text[pos] in " \t":
+        pos += 1
+    return pos < end and text[pos].islower()
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """The sentences of ``text[start:end]`` as spans, without surrounding whitespace."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    begin = start
+    for match in _END.finditer(text, start, end):
+        mark = match.group()
+        stop = mark.rstrip(_CLOSERS)
+        if stop == "." and _is_abbreviation(text, match.start()):
+            continue
+        if stop[-1:] in (".", "…") and _continues(text, match.end(), end):
+            # "nu... acht jaar", "enz. en toen": a lower-case word follows, same sentence.
+            continue
+        _append_trimmed(text, begin, match.end(), spans)
+        begin = match.end()
+    _append_trimmed(text, begin, end, spans)
+    return spans
+
+
+def _append_trimmed(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        out.append((start, end))
+
+
+def word_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """The words of ``text[start:end]`` (letters, digits, inner apostrophes and hyphens)."""
+    end = len(text) if end is None else end
+    return [m.span() for m in _WORD.finditer(text, start, end)]
+
+
+def next_word_start(text: str, pos: int, end: int | None = None) -> int:
+    """The start of the first word after the one at ``pos`` (``end`` if none)."""
+    end = len(text) if end is None else end
+    here = _WORD.match(text, pos, end)
+    if here and here.start() == pos:
+        pos = here.end()
+    found = _WORD.search(text, pos, end)
+    return found.start() if found else end
+
+
+def word_end(text: str, pos: int, end: int | None = None) -> int:
+    """The end of the word at ``pos``, or of the next word if ``pos`` is between words."""
+    end = len(text) if end is None else end
+    found = _WORD.search(text, pos, end)
+    if found is None:
+        return end
+    if found.end() == pos:  # at the end of a word already: go to the next one
+        found = _WORD.search(text, pos + 1, end)
+    return found.end() if found else end
+
+
+def prev_word_start(text: str, pos: int, start: int = 0) -> int:
+    """The start of the word before ``pos`` (or of the word ``pos`` is inside)."""
+    best = start
+    # Search backwards in a window: words are short, so this stays O(word length).
+    window = max(start, pos - 200)
+    while True:
+        for match in _WORD.finditer(text, window, pos):
+            if match.start() < pos:
+                best = match.start()
+        if best > window or window == start:
+            return best if best < pos else start
+        window = max(start, window - 2000)

@@ -1,0 +1,247 @@
+"""The qualcode Textual app: global keys, undo/redo, screens and the palette.
+
+Deliberately small: screens live in ``screens/`` (registered in
+``screens/__init__.py``), widgets in ``widgets/``, keys in ``keymap.py``,
+strings in ``strings.py``. What is here is what every screen shares:
+
+* ``app.project`` (the open :class:`~qualcode.project.Project`), ``app.coder``
+  and ``app.history`` (session undo/redo over the store);
+* :meth:`QualcodeApp.broadcast`: after any change to codings, every screen on
+  the stack gets ``store_changed(change)`` (``None``: re-read everything) so
+  none of them shows something the store does not hold;
+* a one-second check of SQLite's ``data_version``, which changes when another
+  connection (a CLI command in another terminal) commits: the screens re-read;
+* the coder-name question at first start, and the user keymap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App
+from textual.screen import Screen
+
+from ..errors import QualcodeError
+from ..history import APPLY, MEMO, REMOVE, Change, History
+from ..project import Project
+from ..userconfig import save_user_setting
+from . import keymap
+from . import strings as S
+from .commands import PaletteCommand, QualcodeCommands
+from .screens import available, make_screen
+
+STORE_CHECK_SECONDS = 1.0
+
+
+class QualcodeApp(App[None]):
+    """Code interview transcripts with the keyboard."""
+
+    TITLE = S.APP_TITLE
+    BINDINGS = keymap.bindings(keymap.APP)
+    COMMANDS = App.COMMANDS | {QualcodeCommands}
+    CSS = """
+    Screen .hidden { display: none; }
+    """
+
+    def __init__(
+        self,
+        project: Project,
+        coder: str,
+        *,
+        ask_coder: bool = False,
+        keymap_file: Path | None = None,
+        watch_store: bool = True,
+    ) -> None:
+        super().__init__()
+        self.project = project
+        self.coder = coder
+        self.codebook = project.codebook  # loaded (and synced into the store) once, here
+        self.history = History(project.store, self.codebook)
+        self.keymap_file = keymap_file or keymap.keymap_path()
+        self.user_keymap, self.keymap_error = keymap.load_keymap(self.keymap_file)
+        self._ask_coder = ask_coder
+        self._watch_store = watch_store
+        self._data_version = self._store_version()
+        self.base_depth = 2  # Textual's blank default screen, then the transcripts list
+        self.sub_title = f"{project.root.name} · {coder}"
+
+    def on_mount(self) -> None:
+        self.set_keymap(self.user_keymap)
+        # Pushed rather than returned by get_default_screen(): only pushed screens load their .tcss.
+        self.push_screen(make_screen("transcripts", self.project))
+        self.base_depth = len(self.screen_stack)
+        if self.keymap_error is not None:
+            self.report_error(self.keymap_error, timeout=30)
+        if self._ask_coder:
+            from .widgets.coder import CoderNameModal
+
+            self.push_screen(CoderNameModal(self.coder), self._coder_chosen)
+        if self._watch_store:
+            self.set_interval(STORE_CHECK_SECONDS, self.check_store)
+
+    # --- coder ----------------------------------------------------------------------
+
+    def _coder_chosen(self, name: str | None) -> None:
+        if name:
+            self.set_coder(name)
+
+    def set_coder(self, name: str) -> None:
+        """Use ``name`` on new codings from now on and keep it in the user's settings."""
+        self.coder = name
+        save_user_setting("coder", name)
+        self.sub_title = f"{self.project.root.name} · {name}"
+        self.flash(S.CODER_SAVED.format(name=name))
+
+    def action_change_coder(self) -> None:
+        from .widgets.coder import CoderNameModal
+
+        self.push_screen(CoderNameModal(self.coder), self._coder_chosen)
+
+    # --- messages to the user ---------------------------------------------------------
+
+    def report_error(self, exc: QualcodeError, timeout: float = 10) -> None:
+        """Show a user error (message, located problems, hint) without a traceback."""
+        lines = [str(p) for p in exc.problems[:8]]
+        lines.append(exc.message)
+        if exc.hint:
+            lines.append(f"hint: {exc.hint}")
+        self.notify("\n".join(lines), title=exc.code, severity="error", timeout=timeout, markup=False)
+
+    def flash(self, text: str) -> None:
+        """A short message in the current screen's status line (or a notification)."""
+        flash = getattr(self.screen, "flash", None)
+        if flash is not None:
+            flash(text)
+        else:
+            self.notify(text, timeout=3, markup=False)
+
+    # --- store changes ----------------------------------------------------------------
+
+    def broadcast(self, change: Change | None) -> None:
+        """Tell every screen the codings changed (``None``: changed from outside)."""
+        for screen in self.screen_stack:
+            handler = getattr(screen, "store_changed", None)
+            if handler is not None:
+                handler(change)
+
+    def _store_version(self) -> int:
+        return self.project.store.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def check_store(self) -> None:
+        """Re-read the screens if another connection committed since the last check."""
+        version = self._store_version()
+        if version != self._data_version:
+            self._data_version = version
+            self.broadcast(None)
+            self.flash(S.STORE_CHANGED)
+
+    def describe(self, change: Change) -> str:
+        """A short description of a change for messages ("coding with Vertrouwen")."""
+        names = sorted({self._code_name(c.code_id) for c in change.codings})
+        codes = ", ".join(names) if names else "-"
+        template = {APPLY: S.WHAT_APPLY, REMOVE: S.WHAT_REMOVE, MEMO: S.WHAT_MEMO}[change.kind]
+        return template.format(codes=codes)
+
+    def _code_name(self, code_id: str) -> str:
+        code = self.codebook.get(code_id)
+        return code.name if code else code_id
+
+    # --- undo / redo --------------------------------------------------------------------
+
+    def action_undo(self) -> None:
+        self._replay(self.history.undo, S.UNDONE, S.NOTHING_TO_UNDO)
+
+    def action_redo(self) -> None:
+        self._replay(self.history.redo, S.REDONE, S.NOTHING_TO_REDO)
+
+    def _replay(self, step, done: str, nothing: str) -> None:
+        try:
+            change = step()
+        except QualcodeError as exc:
+            self.report_error(exc)
+            self.broadcast(None)
+            return
+        if change is None:
+            self.flash(nothing)
+            return
+        self.broadcast(change)
+        reveal = getattr(self.screen, "reveal", None)
+        if reveal is not None:
+            reveal(change)
+        self.flash(done.format(what=self.describe(change)))
+
+    # --- screens ------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        if _name(self.screen) != "help":
+            self.push_screen(make_screen("help", self.project))
+
+    def action_show_transcripts(self) -> None:
+        """Back to the transcripts list (the bottom screen)."""
+        while len(self.screen_stack) > self.base_depth:
+            self.pop_screen()
+
+    def action_show_retrieval(self, codes: Iterable[str] | None = None) -> None:
+        """The segments of codes across transcripts (the current screen's code if any)."""
+        if codes is None:
+            current = getattr(self.screen, "current_code_ids", None)
+            codes = current() if current is not None else []
+        if _name(self.screen) == "retrieval":
+            self.screen.select_codes(list(codes))
+            return
+        self.push_screen(make_screen("retrieval", self.project, codes=list(codes)))
+
+    def action_show_screen(self, name: str) -> None:
+        """Push a registered screen by name (e.g. ``stats``)."""
+        if available(name):
+            self.push_screen(make_screen(name, self.project))
+
+    def open_transcript(self, transcript_id: int, at: tuple[int, int] | None = None) -> None:
+        """Show a transcript in the coding screen, at a span if given (reusing an open one)."""
+        for screen in self.screen_stack:
+            if getattr(screen, "transcript_id", None) == transcript_id:
+                while self.screen is not screen:
+                    self.pop_screen()
+                if at is not None:
+                    screen.go_to(*at)
+                return
+        self.action_show_transcripts()
+        self.push_screen(make_screen("coding", self.project, transcript_id=transcript_id, at=at))
+
+    # --- command palette ----------------------------------------------------------------
+
+    def palette_commands(self, screen: Screen) -> list[PaletteCommand]:
+        """The palette's commands: the app's, then the current screen's."""
+        commands = [
+            PaletteCommand(S.CMD_TRANSCRIPTS, S.CMD_TRANSCRIPTS_HELP, self.action_show_transcripts),
+            PaletteCommand(S.CMD_HELP, S.CMD_HELP_HELP, self.action_help),
+            PaletteCommand(S.CMD_UNDO, S.CMD_UNDO_HELP, self.action_undo),
+            PaletteCommand(S.CMD_REDO, S.CMD_REDO_HELP, self.action_redo),
+            PaletteCommand(S.CMD_CODER, S.CMD_CODER_HELP.format(coder=self.coder), self.action_change_coder),
+        ]
+        for summary in self.project.store.summaries():
+            commands.append(
+                PaletteCommand(
+                    S.CMD_OPEN.format(name=summary.name),
+                    S.CMD_OPEN_HELP.format(words=summary.words, codings=summary.codings),
+                    lambda tid=summary.id: self.open_transcript(tid),
+                )
+            )
+        for code in self.codebook.walk():
+            commands.append(
+                PaletteCommand(
+                    S.CMD_SEGMENTS.format(name=code.name),
+                    S.CMD_SEGMENTS_HELP,
+                    lambda cid=code.id: self.action_show_retrieval([cid]),
+                )
+            )
+        extra = getattr(screen, "palette_commands", None)
+        if extra is not None:
+            commands.extend(extra())
+        return commands
+
+
+def _name(screen: Screen) -> str | None:
+    """The registry name of one of our screens (``SCREEN`` class attribute)."""
+    return getattr(screen, "SCREEN", None)

@@ -1,0 +1,263 @@
+"""Every key binding of the app in one table, and the user's keymap file.
+
+Each binding has an id (the name a user writes in ``keymap.yaml``), default keys,
+the Textual action it runs and the *scope* where it is active. Screens and widgets
+take their ``BINDINGS`` from here, so the help screen, the footer and the keymap
+file can never disagree with what the keys do.
+
+Code shortcut keys belong to the codebook: one lowercase letter (not ``n``) or a
+digit (``qualcode.codebook.KEY_RE``). No binding may use those keys, so every
+navigation and action key is an arrow, a shift/ctrl combination, punctuation or
+an uppercase letter.
+
+The keymap file (``~/.config/qualcode/keymap.yaml``) maps binding ids to keys::
+
+    select_turn: "V"              # instead of T
+    undo: "ctrl+z,ctrl+u"          # several keys, comma-separated
+    redo: "ctrl+y"
+
+It is validated as a whole: unknown ids (with a "did you mean"), keys Textual
+does not know, keys reserved for codes and two bindings on one key are each
+reported with their line; if anything is wrong the file is ignored and the app
+says so, with the defaults in place.
+"""
+
+from __future__ import annotations
+
+import difflib
+import string
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from textual.binding import Binding
+from textual.keys import Keys, _character_to_key
+
+from ..errors import KEYMAP_INVALID, KEYMAP_UNREADABLE, Problem, QualcodeError, error
+from ..userconfig import config_dir
+from . import strings as S
+
+KEYMAP_FILE = "keymap.yaml"
+
+# Where bindings live; a key may be used once among the scopes active together.
+APP = "app"
+TRANSCRIPTS = "transcripts"
+CODING = "coding"
+DOCUMENT = "document"
+RETRIEVAL = "retrieval"
+ACTIVE_TOGETHER = ((APP, TRANSCRIPTS), (APP, CODING, DOCUMENT), (APP, RETRIEVAL))
+SCOPE_ORDER = (APP, TRANSCRIPTS, CODING, DOCUMENT, RETRIEVAL)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyAction:
+    """One binding: id, default keys (comma-separated), action and scope."""
+
+    id: str
+    keys: str
+    action: str
+    scope: str
+    show: bool = False  # in the footer
+    priority: bool = False
+
+    @property
+    def description(self) -> str:
+        return S.BINDINGS[self.id]
+
+
+def _k(id: str, keys: str, action: str, scope: str, show: bool = False, priority: bool = False) -> KeyAction:
+    return KeyAction(id, keys, action, scope, show, priority)
+
+
+ACTIONS: tuple[KeyAction, ...] = (
+    # --- everywhere ---
+    _k("help", "question_mark,f1", "app.help", APP, show=True),
+    _k("command_palette", "ctrl+p", "app.command_palette", APP),
+    _k("transcripts", "ctrl+o", "app.show_transcripts", APP),
+    _k("retrieval", "ctrl+r", "app.show_retrieval", APP, show=True),
+    _k("undo", "ctrl+z", "app.undo", APP, show=True),
+    _k("redo", "ctrl+y", "app.redo", APP),
+    _k("quit", "ctrl+q", "app.quit", APP, priority=True),
+    # --- transcripts list ---
+    _k("open_transcript", "enter", "open", TRANSCRIPTS, show=True),
+    _k("filter_transcripts", "slash", "focus_filter", TRANSCRIPTS, show=True),
+    _k("clear_transcript_filter", "escape", "clear_filter", TRANSCRIPTS),
+    # --- coding screen, whatever has focus ---
+    _k("pick_codes", "enter", "pick", CODING, show=True),
+    _k("remove_coding", "delete,backspace", "remove", CODING, show=True),
+    _k("memo", "M", "memo", CODING, show=True),
+    _k("search", "slash", "search", CODING, show=True),
+    _k("search_next", "n", "search_next", CODING),
+    _k("search_prev", "N", "search_prev", CODING),
+    _k("filter_code", "F", "filter_code", CODING, show=True),
+    _k("segments_of_code", "R", "segments_of_code", CODING),
+    _k("back", "escape", "back", CODING),
+    # --- the transcript text ---
+    _k("cursor_left", "left", "cursor_left", DOCUMENT),
+    _k("cursor_right", "right", "cursor_right", DOCUMENT),
+    _k("cursor_up", "up", "cursor_up", DOCUMENT),
+    _k("cursor_down", "down", "cursor_down", DOCUMENT),
+    _k("word_left", "ctrl+left", "word_left", DOCUMENT),
+    _k("word_right", "ctrl+right", "word_right", DOCUMENT),
+    _k("sentence_prev", "left_parenthesis", "sentence_prev", DOCUMENT),
+    _k("sentence_next", "right_parenthesis", "sentence_next", DOCUMENT),
+    _k("turn_prev", "left_curly_bracket,ctrl+up", "turn_prev", DOCUMENT),
+    _k("turn_next", "right_curly_bracket,ctrl+down", "turn_next", DOCUMENT),
+    _k("page_up", "pageup", "page_up", DOCUMENT),
+    _k("page_down", "pagedown", "page_down", DOCUMENT),
+    _k("line_start", "home", "line_start", DOCUMENT),
+    _k("line_end", "end", "line_end", DOCUMENT),
+    _k("document_start", "ctrl+home", "document_start", DOCUMENT),
+    _k("document_end", "ctrl+end", "document_end", DOCUMENT),
+    _k("coded_prev", "left_square_bracket", "coded_prev", DOCUMENT),
+    _k("coded_next", "right_square_bracket", "coded_next", DOCUMENT),
+    _k("uncoded_next", "U", "uncoded_next", DOCUMENT),
+    _k("select_sentence", "space", "select_sentence", DOCUMENT, show=True),
+    _k("select_turn", "T", "select_turn", DOCUMENT, show=True),
+    _k("select_left", "shift+left", "select_left", DOCUMENT),
+    _k("select_right", "shift+right", "select_right", DOCUMENT),
+    _k("select_up", "shift+up", "select_up", DOCUMENT),
+    _k("select_down", "shift+down", "select_down", DOCUMENT),
+    _k("select_word_left", "ctrl+shift+left", "select_word_left", DOCUMENT),
+    _k("select_word_right", "ctrl+shift+right,W", "select_word_right", DOCUMENT),
+    _k("select_line_start", "shift+home", "select_line_start", DOCUMENT),
+    _k("select_line_end", "shift+end", "select_line_end", DOCUMENT),
+    # --- retrieval ---
+    _k("jump_to_segment", "enter", "jump", RETRIEVAL, show=True),
+    _k("retrieval_back", "escape", "back", RETRIEVAL, show=True),
+)
+BY_ID = {a.id: a for a in ACTIONS}
+
+
+def bindings(scope: str) -> list[Binding]:
+    """The Textual bindings of one scope (ids make them rebindable)."""
+    return [
+        Binding(
+            a.keys,
+            a.action,
+            S.FOOTER.get(a.id, a.description),
+            show=a.show,
+            priority=a.priority,
+            tooltip=a.description,
+            id=a.id,
+        )
+        for a in ACTIONS
+        if a.scope == scope
+    ]
+
+
+def keymap_path() -> Path:
+    return config_dir() / KEYMAP_FILE
+
+
+# --- validation -------------------------------------------------------------------
+
+MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
+_NAMED = {k.value for k in Keys} | {_character_to_key(ch) for ch in string.printable if ch.isprintable()}
+# Keys that belong to code shortcuts (KEY_RE in qualcode.codebook): never bindable.
+CODE_KEYS = set(string.ascii_lowercase + string.digits) - {"n"}
+
+
+def normalise_key(key: str) -> str:
+    """``?`` → ``question_mark``, ``ctrl+Left`` stays as written otherwise."""
+    *mods, name = key.split("+")
+    if len(name) == 1:
+        name = _character_to_key(name)
+    return "+".join([*mods, name])
+
+
+def key_problem(key: str) -> str | None:
+    """Why ``key`` cannot be bound, or None."""
+    if not key:
+        return S.KEY_EMPTY
+    *mods, name = key.split("+")
+    bad = [m for m in mods if m not in MODIFIERS]
+    if bad:
+        return S.KEY_BAD_MODIFIER.format(modifier=bad[0], modifiers=", ".join(sorted(MODIFIERS)))
+    if not mods and name in CODE_KEYS:
+        return S.KEY_RESERVED.format(key=name)
+    if len(name) != 1 and name not in _NAMED:
+        close = difflib.get_close_matches(name, sorted(_NAMED), n=1)
+        return S.KEY_UNKNOWN.format(key=name) + (S.DID_YOU_MEAN.format(name=close[0]) if close else "")
+    return None
+
+
+def parse_keymap(text: str, filename: str) -> dict[str, str]:
+    """A keymap file's ``{binding id: keys}``; raises with every problem located."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise error(KEYMAP_UNREADABLE, path=filename, reason=str(exc).replace("\n", " ")) from None
+    if node is None:
+        return {}
+    problems: list[Problem | str] = []
+    if not isinstance(node, yaml.MappingNode):
+        raise error(KEYMAP_UNREADABLE, path=filename, reason=S.KEYMAP_NOT_MAPPING)
+    keymap: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        line = key_node.start_mark.line + 1
+        binding_id = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if binding_id not in BY_ID:
+            close = difflib.get_close_matches(str(binding_id), list(BY_ID), n=1)
+            hint = S.DID_YOU_MEAN.format(name=close[0]).lstrip("; ") if close else S.KEYMAP_SEE_HELP
+            problems.append(Problem(filename, line, None, S.KEYMAP_UNKNOWN_ID.format(id=binding_id), hint))
+            continue
+        if not isinstance(value_node, yaml.ScalarNode) or not str(value_node.value).strip():
+            problems.append(Problem(filename, line, None, S.KEYMAP_NOT_KEYS.format(id=binding_id)))
+            continue
+        keys = [k.strip() for k in str(value_node.value).split(",")]
+        bad = [(k, key_problem(k)) for k in keys if key_problem(k)]
+        for k, why in bad:
+            problems.append(Problem(filename, line, None, S.KEYMAP_BAD_KEY.format(key=k, id=binding_id, why=why)))
+        if not bad:
+            keymap[binding_id] = ",".join(normalise_key(k) for k in keys)
+            lines[binding_id] = line
+    problems.extend(_clashes(keymap, lines, filename))
+    if problems:
+        raise error(KEYMAP_INVALID, problems=problems, path=filename, count=len(problems))
+    return keymap
+
+
+def effective_keys(keymap: dict[str, str]) -> dict[str, list[str]]:
+    """Binding id → its keys (normalised), after the user's keymap."""
+    return {
+        a.id: [normalise_key(k.strip()) for k in keymap.get(a.id, a.keys).split(",")]
+        for a in ACTIONS
+    }
+
+
+def _clashes(keymap: dict[str, str], lines: dict[str, int], filename: str) -> list[Problem]:
+    keys = effective_keys(keymap)
+    problems: list[Problem] = []
+    reported: set[tuple[str, str]] = set()
+    for group in ACTIVE_TOGETHER:
+        owner: dict[str, str] = {}
+        for a in ACTIONS:
+            if a.scope not in group:
+                continue
+            for k in keys[a.id]:
+                other = owner.setdefault(k, a.id)
+                pair = tuple(sorted((other, a.id)))
+                if other != a.id and pair not in reported:
+                    reported.add(pair)  # type: ignore[arg-type]
+                    mine = a.id if a.id in keymap else other
+                    problems.append(
+                        Problem(filename, lines.get(mine), None, S.KEYMAP_CLASH.format(key=k, first=other, second=a.id))
+                    )
+    return problems
+
+
+def load_keymap(path: Path | None = None) -> tuple[dict[str, str], QualcodeError | None]:
+    """The user's keymap and the error that made us ignore it (if any); never raises."""
+    path = path or keymap_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}, None
+    except (OSError, UnicodeDecodeError) as exc:
+        return {}, error(KEYMAP_UNREADABLE, path=path, reason=str(exc))
+    try:
+        return parse_keymap(text, str(path)), None
+    except QualcodeError as exc:
+        return {}, exc

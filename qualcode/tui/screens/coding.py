@@ -1,0 +1,478 @@
+"""The coding screen: one transcript, the code tree, and every coding action.
+
+The transcript loads in a thread worker (its own store connection; the worker
+returns a :class:`DocumentModel` and never touches a widget). Every coding
+action goes through ``app.history`` — one committed transaction — and the view
+then mirrors the :class:`~qualcode.history.Change` the store returned, so what
+is drawn is what is stored.
+
+Code keys (a lowercase letter or digit from the codebook) are caught in
+``on_key`` before any binding: they apply their code to the selection, or with
+nothing selected to the sentence at the cursor.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static, TextArea, Tree
+from textual.worker import Worker, WorkerState
+
+from ...codebook import Codebook
+from ...errors import QualcodeError
+from ...history import Change
+from ...project import Project
+from .. import keymap
+from .. import strings as S
+from ..commands import PaletteCommand
+from ..document.model import MISSING_COLOR, CodeInfo, DocumentModel
+from ..document.spans import SpanIndex
+from ..widgets.choose import ChooseCodingModal
+from ..widgets.code_tree import CodeDetails, CodeTree
+from ..widgets.document import DocumentView, Overlay
+from ..widgets.memo import MemoModal
+from ..widgets.picker import CodePicker
+
+
+def code_infos(codebook: Codebook) -> dict[str, CodeInfo]:
+    """What the document needs to know of each code in the codebook."""
+    return {c.id: CodeInfo(c.id, c.name, c.color or MISSING_COLOR, c.key, True) for c in codebook.walk()}
+
+
+class CodingScreen(Screen):
+    """Read one transcript and code it."""
+
+    SCREEN = "coding"
+    CSS_PATH = "coding.tcss"
+    BINDINGS = keymap.bindings(keymap.CODING)
+    # Below 90 columns the code panel gives its room to the transcript (class -narrow).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
+
+    def __init__(self, project: Project, transcript_id: int, at: tuple[int, int] | None = None) -> None:
+        super().__init__()
+        self.project = project
+        self.transcript_id = transcript_id
+        self.codebook = project.codebook
+        self.codes = code_infos(self.codebook)
+        self.keys = {c.key: c.id for c in self.codebook.walk() if c.key}
+        store = project.store
+        self.totals = store.coding_counts()
+        self.missing = [
+            CodeInfo(row.id, row.name, MISSING_COLOR, None, False)
+            for row in store.codes(include_missing=True)
+            if not row.in_codebook and self.totals.get(row.id)
+        ]
+        self.codes.update({m.id: m for m in self.missing})
+        self.model: DocumentModel | None = None
+        self.name_ = store.transcript_names().get(transcript_id, str(transcript_id))
+        self._pending_at = at
+        self._message = ""
+        self.search_query = ""
+        self.filter_code: str | None = None
+
+    # --- layout -------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="coding-body"):
+            with Vertical(id="coding-main"):
+                yield DocumentView(id="coding-document")
+                yield Input(placeholder=S.SEARCH_PLACEHOLDER, id="coding-search", classes="hidden")
+                yield Static("", id="coding-here", classes="coding-status")
+                yield Static("", id="coding-where", classes="coding-status")
+            with Vertical(id="coding-side"):
+                yield CodeTree(self.codebook, self.missing, id="coding-codes")
+                yield CodeDetails(self.codebook, id="coding-details")
+        yield Footer()
+
+    @property
+    def document(self) -> DocumentView:
+        return self.query_one(DocumentView)
+
+    @property
+    def tree(self) -> CodeTree:
+        return self.query_one(CodeTree)
+
+    def on_mount(self) -> None:
+        self.sub_title = self.name_
+        self.document.loading = True
+        self.document.focus()
+        self.tree.set_counts({}, self.totals)
+        self.run_worker(self._load, thread=True, exclusive=True, group="load", name=f"load {self.name_}")
+
+    def _load(self) -> DocumentModel:
+        """In a worker thread: read the transcript through a connection of its own."""
+        store = self.project.new_store()
+        try:
+            return DocumentModel.load(store, self.transcript_id, self.codes)
+        finally:
+            store.close()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "load":
+            return
+        if event.state == WorkerState.SUCCESS:
+            self._loaded(event.worker.result)
+        elif event.state == WorkerState.ERROR:
+            error = event.worker.error
+            if isinstance(error, QualcodeError):
+                self.app.report_error(error)
+            else:
+                raise error
+
+    def _loaded(self, model: DocumentModel) -> None:
+        self.model = model
+        document = self.document
+        at = self._pending_at
+        document.set_model(model, cursor=at[0] if at else None)
+        if at:
+            document.select(*at)
+        document.loading = False
+        self.tree.set_counts(model.counts(), self.totals)
+        if self.tree.cursor_line < 0:
+            self.tree.cursor_line = 0  # show the first code's definition until the cursor is on a coding
+
+    def go_to(self, start: int, end: int) -> None:
+        """Select ``[start, end)`` (e.g. a segment chosen in the retrieval screen)."""
+        if self.model is None:
+            self._pending_at = (start, end)
+            return
+        if self.document.filter_spans is not None and not self.document._shown(start):
+            self._set_filter(None)
+        self.document.select(start, end)
+        self.document.focus()
+
+    # --- status line --------------------------------------------------------------
+
+    def on_document_view_cursor_moved(self, event: DocumentView.CursorMoved) -> None:
+        self._show_status()
+        here = self._targets()
+        if here and self.focused is not self.tree:
+            # The code tree (and so the details panel) follows the code under the cursor.
+            self.tree.highlight_code(here[0].code_id)
+
+    def on_document_view_nothing_found(self, event: DocumentView.NothingFound) -> None:
+        self.flash(S.NO_UNCODED_TURN)
+
+    def flash(self, text: str) -> None:
+        """Show a short message at the end of the status line (until the next one)."""
+        self._message = text
+        self._show_status()
+
+    def _show_status(self) -> None:
+        """Line 1: the codes at the cursor (or in the selection). Line 2: where we are, messages."""
+        model, document = self.model, self.document
+        codes = Text(no_wrap=True, overflow="ellipsis")
+        where = Text(no_wrap=True, overflow="ellipsis", style="dim")
+        if model is not None and model.blocks:
+            here = self._targets()
+            if not here:
+                codes.append(S.STATUS_NO_CODES, style="dim")
+            for i, coding in enumerate(here):
+                info = model.code(coding.code_id)
+                if i:
+                    codes.append("   ")
+                codes.append("■ ", style=info.color)
+                codes.append(info.name if info.in_codebook else S.STATUS_MISSING.format(name=info.name))
+                if coding.memo:
+                    codes.append(" " + S.STATUS_MEMO)
+            block = model.block_at(document.cursor)
+            if block.turn is not None:
+                where.append(S.STATUS_POSITION.format(turn=block.turn.index, turns=model.turn_count))
+                where.append(f" {block.turn.speaker or ''}")
+            selection = document.selection
+            if selection:
+                where.append(" · " + S.STATUS_SELECTION.format(chars=selection[1] - selection[0]))
+            if self.filter_code:
+                info = model.code(self.filter_code)
+                where.append(" · ")
+                where.append(S.STATUS_FILTER.format(name=info.name, count=len(document.filter_spans or ())), style="reverse")
+            if self.search_query:
+                overlay = document.overlays.get("search")
+                count = len(overlay.spans) if overlay else 0
+                if count:
+                    index = sum(1 for s in overlay.spans.starts if s <= document.cursor)
+                    where.append(" · " + S.STATUS_SEARCH.format(query=self.search_query, index=max(index, 1), count=count))
+                else:
+                    where.append(" · " + S.STATUS_SEARCH_NONE.format(query=self.search_query))
+        if self._message:
+            where.append(" │ ")
+            where.append(self._message, style="italic not dim")
+        self.query_one("#coding-here", Static).update(codes)
+        self.query_one("#coding-where", Static).update(where)
+
+    # --- code keys ----------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        if self.model is None or isinstance(self.focused, (Input, TextArea)):
+            return
+        key = event.key
+        if key in self.keys:
+            event.stop()
+            event.prevent_default()
+            self.apply_codes([self.keys[key]])
+        elif len(key) == 1 and key in keymap.CODE_KEYS:
+            event.stop()
+            self.flash(S.NO_SUCH_KEY.format(key=key))
+
+    # --- coding actions -------------------------------------------------------------
+
+    def apply_codes(self, code_ids: list[str], span: tuple[int, int] | None = None) -> None:
+        """Apply codes to ``span`` (default: the selection, else the sentence at the cursor)."""
+        span = span or self.document.target_span()
+        if span is None or not code_ids:
+            return
+        try:
+            change = self.app.history.apply(self.transcript_id, span[0], span[1], code_ids, self.app.coder)
+        except QualcodeError as exc:
+            self.app.report_error(exc)
+            return
+        self.app.broadcast(change)
+        if change.added:
+            quote = change.added[0].quote.replace("\n", " ")
+            self.flash(S.CODED.format(codes=self._names(change.added), quote=_shorten(quote, 40)))
+        else:
+            self.flash(S.ALREADY_CODED.format(codes=self._names(change.unchanged)))
+
+    def _names(self, codings) -> str:
+        return ", ".join(dict.fromkeys(self.model.code(c.code_id).name for c in codings))
+
+    def store_changed(self, change: Change | None) -> None:
+        """Mirror a change of codings (None: re-read this transcript's codings)."""
+        if change is None:
+            self.totals = self.project.store.coding_counts()
+            if self.model is not None:
+                self.model.replace_codings(self.project.store.codings(self.transcript_id))
+        else:
+            for coding in change.added:
+                self.totals[coding.code_id] = self.totals.get(coding.code_id, 0) + 1
+            for coding in change.removed:
+                self.totals[coding.code_id] = self.totals.get(coding.code_id, 0) - 1
+            if self.model is None or not self.model.apply_change(change):
+                self.tree.set_counts(self.model.counts() if self.model else {}, self.totals)
+                return
+        if self.model is not None:
+            if self.filter_code:
+                self._set_filter(self.filter_code, keep_cursor=True)
+            self.document.codings_changed()
+            self.tree.set_counts(self.model.counts(), self.totals)
+
+    def reveal(self, change: Change) -> None:
+        """Show where an undo or redo happened."""
+        mine = [c for c in change.codings if c.transcript_id == self.transcript_id]
+        if mine and self.model is not None:
+            first = min(mine, key=lambda c: c.start)
+            if self.document.filter_spans is not None and not self.document._shown(first.start):
+                self._set_filter(None)
+            self.document.move_to(first.start)
+
+    def _targets(self):
+        """Codings a remove or memo acts on: in the selection, else at (or just before) the cursor."""
+        model, document = self.model, self.document
+        if model is None:
+            return []
+        selection = document.selection
+        if selection:
+            return model.codings_in(*selection)
+        found = model.codings_at(document.cursor)
+        if not found and document.cursor > 0:
+            found = model.codings_at(document.cursor - 1)
+        return found
+
+    def action_pick(self) -> None:
+        if self.model is None:
+            return
+        selection = self.document.selection
+        what = S.WHAT_SELECTION.format(chars=selection[1] - selection[0]) if selection else S.WHAT_SENTENCE
+        span = self.document.target_span()
+        self.app.push_screen(CodePicker(self.codebook, what), lambda ids: self.apply_codes(ids, span) if ids else None)
+
+    def action_remove(self) -> None:
+        targets = self._targets()
+        if not targets:
+            self.flash(S.NOTHING_TO_REMOVE)
+        elif len(targets) == 1:
+            self._remove([targets[0].id])
+        else:
+            self.app.push_screen(
+                ChooseCodingModal(S.CHOOSE_REMOVE, targets, self.codes, offer_all=True),
+                lambda ids: self._remove(ids) if ids else None,
+            )
+
+    def _remove(self, coding_ids: list[int]) -> None:
+        try:
+            change = self.app.history.remove(coding_ids)
+        except QualcodeError as exc:
+            self.app.report_error(exc)
+            self.app.broadcast(None)
+            return
+        self.app.broadcast(change)
+        self.flash(S.REMOVED.format(codes=self._names(change.removed)))
+
+    def action_memo(self) -> None:
+        targets = self._targets()
+        if not targets:
+            self.flash(S.NOTHING_FOR_MEMO)
+        elif len(targets) == 1:
+            self._edit_memo([targets[0].id])
+        else:
+            self.app.push_screen(
+                ChooseCodingModal(S.CHOOSE_MEMO, targets, self.codes, offer_all=False),
+                lambda ids: self._edit_memo(ids) if ids else None,
+            )
+
+    def _edit_memo(self, coding_ids: list[int]) -> None:
+        coding = self.model.codings.get(coding_ids[0]) if self.model else None
+        if coding is None:
+            return
+        name = self.model.code(coding.code_id).name
+
+        def save(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                change = self.app.history.set_memo(coding.id, text)
+            except QualcodeError as exc:
+                self.app.report_error(exc)
+                return
+            self.app.broadcast(change)
+            self.flash((S.MEMO_SAVED if text else S.MEMO_CLEARED).format(code=name))
+
+        self.app.push_screen(MemoModal(coding, name), save)
+
+    # --- code tree ------------------------------------------------------------------
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        code_id = event.node.data
+        missing = next((m for m in self.missing if m.id == code_id), None)
+        self.query_one(CodeDetails).show(code_id if isinstance(code_id, str) and code_id != "__missing__" else None, missing)
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        """Enter on a code in the tree applies it."""
+        event.stop()
+        code = self.codebook.get(event.node.data or "")
+        if code is not None and code.codable:
+            self.apply_codes([code.id])
+            self.document.focus()
+
+    def current_code_ids(self) -> list[str]:
+        """The code this screen is about: the tree's when it has focus, else the one at the cursor."""
+        if self.focused is not self.tree and self.model is not None:
+            here = self._targets()
+            if here:
+                return [here[0].code_id]
+        code = self.tree.highlighted_code
+        return [code] if code else []
+
+    def action_segments_of_code(self) -> None:
+        self.app.action_show_retrieval(self.current_code_ids())
+
+    # --- filter -------------------------------------------------------------------
+
+    def action_filter_code(self) -> None:
+        codes = self.current_code_ids()
+        if self.filter_code and (not codes or codes[0] == self.filter_code or self.focused is not self.tree):
+            self._set_filter(None)
+            self.flash(S.FILTER_OFF)
+            return
+        if not codes:
+            self.flash(S.FILTER_NEEDS_CODE)
+            return
+        self._set_filter(codes[0])
+
+    def _set_filter(self, code_id: str | None, keep_cursor: bool = False) -> None:
+        """Show only the segments of ``code_id`` and its sub-codes (None: everything)."""
+        document, model = self.document, self.model
+        if model is None:
+            return
+        if code_id is None:
+            self.filter_code = None
+            document.set_filter(None)
+            return
+        wanted = {code_id, *(c.id for c in self.codebook.descendants(code_id))}
+        spans = SpanIndex((c.start, c.end, c.id) for c in model.codings.values() if c.code_id in wanted)
+        if not len(spans):
+            self.filter_code = None
+            document.set_filter(None)
+            self.flash(S.FILTER_EMPTY.format(name=model.code(code_id).name))
+            return
+        self.filter_code = code_id
+        cursor = document.cursor
+        document.set_filter(spans)
+        if keep_cursor and document._shown(cursor):
+            document.move_to(cursor)
+
+    # --- search -------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        search = self.query_one("#coding-search", Input)
+        search.remove_class("hidden")
+        search.value = self.search_query
+        search.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "coding-search":
+            return
+        event.stop()
+        self.search(event.value)
+
+    def search(self, query: str) -> None:
+        """Highlight every match of ``query`` and go to the first after the cursor."""
+        search = self.query_one("#coding-search", Input)
+        search.add_class("hidden")
+        self.document.focus()
+        self.search_query = query.strip()
+        if not self.search_query or self.model is None:
+            self.document.set_overlay("search", None)
+            self._show_status()
+            return
+        matches = self.model.search(self.search_query)
+        highlight = self.document.get_component_rich_style("document--search", partial=True)
+        overlay = Overlay(SpanIndex((s, e, i) for i, (s, e) in enumerate(matches)), lambda _: highlight, order=10)
+        self.document.set_overlay("search", overlay)
+        if matches and self.document.filter_spans is not None:
+            self._set_filter(None)
+        if matches:
+            self.document.next_overlay_span("search")
+        self._show_status()
+
+    def action_search_next(self) -> None:
+        self.document.next_overlay_span("search", forward=True)
+
+    def action_search_prev(self) -> None:
+        self.document.next_overlay_span("search", forward=False)
+
+    # --- escape -------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        """Esc: close the search box, else clear the selection, the filter, the search; else leave."""
+        search = self.query_one("#coding-search", Input)
+        if not search.has_class("hidden"):
+            search.add_class("hidden")
+            self.document.focus()
+        elif self.focused is not self.document:
+            self.document.focus()
+        elif self.document.clear_selection():
+            pass
+        elif self.filter_code:
+            self._set_filter(None)
+            self.flash(S.FILTER_OFF)
+        elif self.search_query:
+            self.search("")
+        else:
+            self.app.action_show_transcripts()
+
+    # --- palette ------------------------------------------------------------------
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        return [
+            PaletteCommand(S.CMD_FILTER.format(name=code.name), S.CMD_FILTER_HELP, lambda cid=code.id: self._set_filter(cid))
+            for code in self.codebook.walk()
+        ]
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,86 @@
+"""The help screen (``?``): every binding with its keys and id, and the code keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from ...project import Project
+from .. import keymap
+from .. import strings as S
+
+
+def key_display(app, key: str) -> str:
+    """How a key is written for people (``?``, ``ctrl+z``, ``↑``)."""
+    return app.get_key_display(Binding(key, ""))
+
+
+def _home_relative(path: Path) -> str:
+    """``~/.config/...`` rather than the full home folder."""
+    try:
+        return "~/" + str(Path(path).relative_to(Path.home()))
+    except ValueError:
+        return str(path)
+
+
+def help_renderable(app, codebook) -> Group:
+    """Tables of every binding per scope, then the codebook's code keys."""
+    keys = keymap.effective_keys(app.user_keymap)
+    parts: list = []
+    path = Text(S.HELP_KEYMAP.format(path=_home_relative(app.keymap_file)), style="dim")
+    parts.append(path)
+    if app.keymap_error is not None:
+        parts.append(Text(S.HELP_KEYMAP_ERROR.format(error=app.keymap_error.message), style="bold red"))
+    for scope in keymap.SCOPE_ORDER:
+        table = Table(title=S.SCOPES[scope], title_justify="left", title_style="bold", expand=True, box=None, padding=(0, 2))
+        for column, width in zip(S.HELP_COLUMNS, (26, 18, None)):
+            table.add_column(column, width=width, no_wrap=width is not None)
+        for action in keymap.ACTIONS:
+            if action.scope == scope:
+                shown = ", ".join(key_display(app, k) for k in keys[action.id])
+                table.add_row(Text(action.id, style="dim"), Text(shown, style="bold"), action.description)
+        parts += [Text(""), table]
+    codes = Table(title=S.HELP_CODE_KEYS, title_justify="left", title_style="bold", expand=True, box=None, padding=(0, 2))
+    codes.add_column(S.HELP_COLUMNS[1], width=26)
+    codes.add_column(S.COL_CODE)
+    for code in codebook.walk():
+        if code.key:
+            name = Text()
+            name.append("■ ", style=code.color or "")
+            name.append(code.name)
+            codes.add_row(Text(code.key, style="bold"), name)
+    parts += [Text(""), codes, Text(S.HELP_CODE_KEYS_NOTE, style="italic")]
+    return Group(*parts)
+
+
+class HelpScreen(Screen):
+    """Every key binding."""
+
+    SCREEN = "help"
+    CSS_PATH = "help.tcss"
+    BINDINGS = [Binding("escape,question_mark,f1", "close", S.BINDINGS["retrieval_back"])]
+
+    def __init__(self, project: Project) -> None:
+        super().__init__()
+        self.project = project
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="help-body"):
+            yield Static(help_renderable(self.app, self.project.codebook), id="help-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = S.HELP_TITLE
+        self.query_one("#help-body").focus()
+
+    def action_close(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,500 @@
+"""The statistics screen: frequency tables, charts, co-occurrence heat map, CSV export.
+
+``StatsScreen(project)`` is a standalone screen; the app pushes it. All counting
+and exporting runs in thread workers over their own store connection (SQLite
+connections belong to one thread). Workers never touch widgets: they post
+``Progress``, ``Computed``, ``Exported`` or ``Failed`` messages and the handlers,
+on the UI thread, update the screen. The numbers come from the same core functions
+as ``qualcode stats`` and ``qualcode export segments``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.color import Color
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, ProgressBar, Select, Static, TabbedContent, TabPane
+from textual.worker import get_current_worker
+
+from ...analysis import (
+    ROLE,
+    SPEAKER,
+    TRANSCRIPT,
+    Cancelled,
+    CodeMatrix,
+    FrequencyTable,
+    code_matrix,
+    cooccurrence,
+    frequencies,
+    frequency_rows,
+    matrix_rows,
+)
+from ...analysis.frequencies import ALL_GROUP
+from ...analysis.matrices import OVERLAP, TURN
+from ...errors import QualcodeError
+from ...project import Project
+from . import stats_strings as S
+from .stats_chart import BarChart, Series
+
+NO_GROUPING = ""  # the Select's value for "no grouping"
+CHART_MAX_GROUPS = 6  # more bars per code than this are unreadable (and run out of theme colours)
+HEAT_MAX = 0.85  # the strongest shade: the primary colour almost fully over the surface
+
+
+@dataclass(slots=True)
+class StatsResult:
+    """Everything one count produced (computed in a worker, shown by the screen)."""
+
+    table: FrequencyTable
+    cooccurrence: CodeMatrix
+    matrix: CodeMatrix
+
+
+@dataclass(slots=True)
+class ExportRequest:
+    """What the export dialog returns."""
+
+    path: Path
+    excel: bool
+
+
+class ExportDialog(ModalScreen[ExportRequest | None]):
+    """Ask where to write a CSV file (and in which dialect); dismiss with the answer or None."""
+
+    CSS_PATH = "stats.tcss"
+    BINDINGS = [Binding("escape", "cancel", S.EXPORT_CANCEL, id="stats.export.cancel")]
+
+    def __init__(self, title: str, default: Path) -> None:
+        super().__init__()
+        self.title_text = title
+        self.default = default
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-dialog"):
+            yield Label(self.title_text, id="export-title")
+            yield Label(S.EXPORT_PATH_LABEL)
+            yield Input(str(self.default), id="export-path")
+            yield Checkbox(S.EXPORT_EXCEL, id="export-excel")
+            with Horizontal(id="export-buttons"):
+                yield Button(S.EXPORT_OK, variant="primary", id="export-ok")
+                yield Button(S.EXPORT_CANCEL, id="export-cancel")
+
+    @on(Input.Submitted, "#export-path")
+    @on(Button.Pressed, "#export-ok")
+    def submit(self) -> None:
+        text = self.query_one("#export-path", Input).value.strip()
+        if not text:
+            self.notify(S.EXPORT_NO_PATH, severity="warning")
+            return
+        self.dismiss(ExportRequest(Path(text).expanduser(), self.query_one("#export-excel", Checkbox).value))
+
+    @on(Button.Pressed, "#export-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class StatsScreen(Screen):
+    """Frequencies (by group), a chart, co-occurrence and the code x transcript matrix."""
+
+    CSS_PATH = "stats.tcss"
+    BINDINGS = [
+        Binding("g", "cycle_grouping", S.BIND_GROUP, id="stats.group"),
+        Binding("u", "toggle_unit", S.BIND_UNIT, id="stats.unit"),
+        Binding("t", "toggle_chart_level", S.BIND_LEVEL, id="stats.chart_level"),
+        Binding("e", "export_table", S.BIND_EXPORT, id="stats.export_table"),
+        Binding("s", "export_segments", S.BIND_SEGMENTS, id="stats.export_segments"),
+        Binding("r", "recount", S.BIND_REFRESH, id="stats.recount"),
+        Binding("escape", "close", S.BIND_CLOSE, id="stats.close"),
+        Binding("1", "show_tab('frequencies')", S.TAB_FREQUENCIES, show=False, id="stats.tab.frequencies"),
+        Binding("2", "show_tab('chart')", S.TAB_CHART, show=False, id="stats.tab.chart"),
+        Binding("3", "show_tab('cooccurrence')", S.TAB_COOCCURRENCE, show=False, id="stats.tab.cooccurrence"),
+        Binding("4", "show_tab('matrix')", S.TAB_MATRIX, show=False, id="stats.tab.matrix"),
+    ]
+
+    class Progress(Message):
+        def __init__(self, done: int, total: int) -> None:
+            super().__init__()
+            self.done, self.total = done, total
+
+    class Computed(Message):
+        def __init__(self, result: StatsResult) -> None:
+            super().__init__()
+            self.result = result
+
+    class Exported(Message):
+        def __init__(self, path: Path, rows: int) -> None:
+            super().__init__()
+            self.path, self.rows = path, rows
+
+    class Failed(Message):
+        def __init__(self, error: QualcodeError) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, project: Project) -> None:
+        super().__init__()
+        self.project = project
+        self.result: StatsResult | None = None
+        self.all_codes_in_chart = False
+        self._counted_with: tuple[str | None, str] | None = None
+
+    # --- layout ---------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="stats-controls"):
+            yield Label(S.BY_LABEL, classes="stats-label")
+            yield Select(self._grouping_options(), value=NO_GROUPING, allow_blank=False, id="stats-by")
+            yield Label(S.UNIT_LABEL, classes="stats-label")
+            yield Select([(S.UNIT_OVERLAP, OVERLAP), (S.UNIT_TURN, TURN)], value=OVERLAP, allow_blank=False, id="stats-unit")
+        with TabbedContent(id="stats-tabs"):
+            with TabPane(S.TAB_FREQUENCIES, id="frequencies"):
+                yield DataTable(id="stats-frequencies", cursor_type="row", zebra_stripes=True, header_height=2)
+            with TabPane(S.TAB_CHART, id="chart"), VerticalScroll(id="stats-chart-scroll"):
+                yield BarChart(id="stats-chart")
+            with TabPane(S.TAB_COOCCURRENCE, id="cooccurrence"):
+                yield DataTable(id="stats-cooccurrence", cursor_type="cell")
+            with TabPane(S.TAB_MATRIX, id="matrix"):
+                yield DataTable(id="stats-matrix", cursor_type="cell", zebra_stripes=True)
+        with Horizontal(id="stats-status"):
+            yield Static("", id="stats-message")
+            yield ProgressBar(id="stats-progress", show_eta=False)
+        yield Footer()
+
+    def _grouping_options(self) -> list[tuple[str, str]]:
+        # all_attributes is one small query; the screen is built on the UI thread.
+        names = sorted({n for values in self.project.store.all_attributes().values() for n in values})
+        return [
+            (S.BY_NONE, NO_GROUPING),
+            *((S.BY_ATTRIBUTE.format(name=n), n) for n in names),
+            (S.BY_TRANSCRIPT, TRANSCRIPT),
+            (S.BY_SPEAKER, SPEAKER),
+            (S.BY_ROLE, ROLE),
+        ]
+
+    def on_mount(self) -> None:
+        self.title = S.TITLE
+        # Load (and sync into the store) on this thread; workers only read this object.
+        self.codebook = self.project.codebook
+        self.query_one("#stats-progress").display = False
+        self.query_one("#stats-frequencies").focus()
+        self.recount()
+
+    # --- counting in a worker -------------------------------------------------------
+
+    @property
+    def by(self) -> str | None:
+        return self.query_one("#stats-by", Select).value or None
+
+    @property
+    def unit(self) -> str:
+        return self.query_one("#stats-unit", Select).value
+
+    def recount(self) -> None:
+        self._counted_with = (self.by, self.unit)
+        self._set_message(S.COUNTING)
+        self._count(self.by, self.unit)
+
+    @work(thread=True, exclusive=True, group="stats-count", name="count codings")
+    def _count(self, by: str | None, unit: str) -> None:
+        worker = get_current_worker()
+        store = self.project.new_store()
+        book = self.codebook
+        # Three passes over the codings; progress runs over all three.
+        passes = 3 if by != TRANSCRIPT else 2
+
+        def progress_for(step: int):
+            def progress(done: int, total: int) -> None:
+                self.post_message(self.Progress(step * total + done, passes * total))
+
+            return progress
+
+        def cancelled() -> bool:
+            return worker.is_cancelled
+
+        try:
+            table = frequencies(store, book, by=by, progress=progress_for(0), cancelled=cancelled)
+            co = cooccurrence(store, book, unit=unit, progress=progress_for(1), cancelled=cancelled)
+            if by == TRANSCRIPT:
+                matrix = _matrix_from(table)
+            else:
+                matrix = code_matrix(store, book, by=TRANSCRIPT, progress=progress_for(2), cancelled=cancelled)
+            self.post_message(self.Computed(StatsResult(table, co, matrix)))
+        except QualcodeError as exc:
+            self.post_message(self.Failed(exc))
+        except Cancelled:
+            pass
+        finally:
+            store.close()
+
+    def on_stats_screen_progress(self, message: Progress) -> None:
+        bar = self.query_one("#stats-progress", ProgressBar)
+        bar.display = message.done < message.total
+        bar.update(total=message.total, progress=message.done)
+
+    def on_stats_screen_computed(self, message: Computed) -> None:
+        self.result = message.result
+        self.query_one("#stats-progress").display = False
+        table = message.result.table
+        if not any(row.total.codings for row in table.rows):
+            self._set_message(S.NO_CODINGS)
+        else:
+            self._set_message(S.READY.format(transcripts=table.total.transcripts, words=table.total.words))
+        self._fill_frequencies(table)
+        self._fill_heat_map(message.result.cooccurrence)
+        self._fill_matrix(message.result.matrix)
+        self._draw_chart()
+
+    def on_stats_screen_failed(self, message: Failed) -> None:
+        self.query_one("#stats-progress").display = False
+        error = message.error
+        self._set_message(error.message)
+        self.notify(f"{error.message}\n{error.hint or ''}".strip(), severity="error", timeout=8)
+
+    def _set_message(self, text: str) -> None:
+        self.query_one("#stats-message", Static).update(text)
+
+    # --- tables ---------------------------------------------------------------------
+
+    def _fill_frequencies(self, table: FrequencyTable) -> None:
+        total = table.total
+        if not table.groups:
+            labels = [S.COL_CODE, S.COL_SEGMENTS, S.COL_CODINGS, S.COL_TRANSCRIPTS, S.COL_SHARE, S.COL_WORDS, S.COL_CHARS, S.COL_COVERAGE]
+            rows = []
+            for row in table.rows:
+                m = row.total
+                rows.append(
+                    [_code_label(row.code),
+                     *_right(m.segments, m.codings, f"{m.transcripts}/{total.transcripts}", _percent(total.share(m)),
+                             m.words, m.chars, _percent(total.coverage(m), 1))]
+                )  # fmt: skip
+        else:
+            labels = [S.COL_CODE, S.COL_ALL_SEGMENTS]
+            for g in table.groups:
+                labels += [
+                    S.COL_GROUP_SEGMENTS.format(group=g.name),
+                    S.COL_GROUP_TRANSCRIPTS.format(size=g.transcripts),
+                    S.COL_GROUP_COVERAGE,
+                ]
+            rows = []
+            for row in table.rows:
+                cells = [row.total.segments]
+                for g in table.groups:
+                    m = row.in_group(g.name)
+                    cells += [m.segments, f"{m.transcripts} {_percent(g.share(m))}", _percent(g.coverage(m), 1)]
+                rows.append([_code_label(row.code), *_right(*cells)])
+        _fill(self.query_one("#stats-frequencies", DataTable), labels, rows, [r.code.id for r in table.rows])
+
+    def _fill_heat_map(self, matrix: CodeMatrix) -> None:
+        """Cells shaded from the surface colour to the primary colour by their count."""
+        variables = self.app.theme_variables
+        surface, primary = Color.parse(variables["surface"]), Color.parse(variables["primary"])
+        top = matrix.maximum or 1
+        rows = []
+        for i, (code, cells) in enumerate(zip(matrix.rows, matrix.cells, strict=True)):
+            row = [Text(f"{i + 1:>2} ") + _code_label(code)]
+            for j, value in enumerate(cells):
+                if i == j:  # the diagonal counts codings (or turns) of one code: not shaded
+                    row.append(Text(str(value), style="italic dim", justify="right"))
+                    continue
+                shade = surface.blend(primary, HEAT_MAX * value / top) if value else surface
+                style = f"{shade.get_contrast_text(1.0).hex} on {shade.hex}"
+                row.append(Text(str(value) if value else "·", style=style, justify="right"))
+            rows.append(row)
+        labels = [S.COL_CODE, *(str(i) for i in range(1, len(matrix.columns) + 1))]
+        _fill(self.query_one("#stats-cooccurrence", DataTable), labels, rows, [c.id for c in matrix.rows])
+
+    def _fill_matrix(self, matrix: CodeMatrix) -> None:
+        rows = [[_code_label(code), *_right(*(v if v else "·" for v in cells))] for code, cells in zip(matrix.rows, matrix.cells, strict=True)]
+        _fill(self.query_one("#stats-matrix", DataTable), [S.COL_CODE, *matrix.columns], rows, [c.id for c in matrix.rows])
+
+    # --- chart ----------------------------------------------------------------------
+
+    def _draw_chart(self) -> None:
+        """Segments per code; grouped, each group's coverage (comparable across group sizes)."""
+        if self.result is None:
+            return
+        table = self.result.table
+        rows = [r for r in table.rows if self.all_codes_in_chart or r.code.depth == 0]
+        labels = [("  " * r.code.depth) + r.code.name for r in rows]
+        chart = self.query_one("#stats-chart", BarChart)
+        if not table.groups:
+            chart.plot(S.CHART_SEGMENTS, labels, [Series(ALL_GROUP, [r.total.segments for r in rows])])
+            return
+        groups = table.groups[:CHART_MAX_GROUPS]
+        series = [Series(g.name, [100 * (g.coverage(r.in_group(g.name)) or 0) for r in rows]) for g in groups]
+        title = S.CHART_COVERAGE
+        if len(table.groups) > len(groups):
+            title += S.CHART_SOME_GROUPS.format(shown=len(groups), total=len(table.groups))
+        chart.plot(title, labels, series, value_format="{:.1f}%")
+
+    # --- actions --------------------------------------------------------------------
+
+    @on(Select.Changed, "#stats-by")
+    @on(Select.Changed, "#stats-unit")
+    def _options_changed(self, event: Select.Changed) -> None:
+        # Selects also report their first value; count again only for a real change
+        # (a count still running is cancelled: the worker group is exclusive).
+        if (self.by, self.unit) != self._counted_with:
+            self.recount()
+
+    def action_cycle_grouping(self) -> None:
+        select = self.query_one("#stats-by", Select)
+        values = [value for _, value in self._grouping_options()]
+        select.value = values[(values.index(select.value) + 1) % len(values)]
+
+    def action_toggle_unit(self) -> None:
+        select = self.query_one("#stats-unit", Select)
+        select.value = TURN if select.value == OVERLAP else OVERLAP
+
+    def action_toggle_chart_level(self) -> None:
+        self.all_codes_in_chart = not self.all_codes_in_chart
+        self._draw_chart()
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one("#stats-tabs", TabbedContent).active = tab
+        widget = self.query_one(f"#{tab} > *")
+        if widget.can_focus:
+            widget.focus()
+
+    def action_recount(self) -> None:
+        self.recount()
+
+    def action_close(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def action_export_table(self) -> None:
+        if self.result is None:
+            return
+        tab = self.query_one("#stats-tabs", TabbedContent).active or "frequencies"
+        kind = "frequencies" if tab == "chart" else tab
+        if kind == "frequencies":
+            suffix = f"_by_{self.result.table.by}" if self.result.table.by else ""
+            name, title = S.DEFAULT_NAMES[kind].format(suffix=suffix), S.TAB_FREQUENCIES
+            columns, rows = frequency_rows(self.result.table)
+        elif kind == "cooccurrence":
+            name = S.DEFAULT_NAMES[kind].format(unit=self.result.cooccurrence.unit)
+            title = S.TAB_COOCCURRENCE
+            columns, rows = matrix_rows(self.result.cooccurrence)
+        else:
+            name, title = S.DEFAULT_NAMES[kind], S.TAB_MATRIX
+            columns, rows = matrix_rows(self.result.matrix)
+
+        def chosen(request: ExportRequest | None) -> None:
+            if request is not None:
+                self._set_message(S.EXPORTING.format(path=request.path))
+                self._export_table(request, columns, rows)
+
+        self.app.push_screen(ExportDialog(S.EXPORT_TABLE_TITLE.format(table=title), self._default_path(name)), chosen)
+
+    def action_export_segments(self) -> None:
+        def chosen(request: ExportRequest | None) -> None:
+            if request is not None:
+                self._set_message(S.EXPORTING.format(path=request.path))
+                self._export_segments(request)
+
+        self.app.push_screen(ExportDialog(S.EXPORT_SEGMENTS_TITLE, self._default_path(S.DEFAULT_NAMES["segments"])), chosen)
+
+    def _default_path(self, name: str) -> Path:
+        return self.project.root / S.EXPORT_FOLDER / name
+
+    @work(thread=True, exclusive=True, group="stats-export", name="export table")
+    def _export_table(self, request: ExportRequest, columns: list[str], rows: list[list]) -> None:
+        from ...export import CsvStyle, CsvWriter, atomic_output
+
+        try:
+            request.path.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_output(request.path) as handle:
+                writer = CsvWriter(handle, CsvStyle(excel=request.excel))
+                writer.header(columns)
+                writer.rows(rows)
+            self.post_message(self.Exported(request.path, len(rows)))
+        except QualcodeError as exc:
+            self.post_message(self.Failed(exc))
+        except OSError as exc:  # the folder could not be made
+            self.post_message(self.Failed(_unwritable(request.path, exc)))
+
+    @work(thread=True, exclusive=True, group="stats-export", name="export segments")
+    def _export_segments(self, request: ExportRequest) -> None:
+        from ...export import CsvStyle, CsvWriter, atomic_output, export_segments
+
+        worker = get_current_worker()
+        store = self.project.new_store()
+        try:
+            request.path.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_output(request.path) as handle:
+                rows = export_segments(
+                    store,
+                    self.codebook,
+                    CsvWriter(handle, CsvStyle(excel=request.excel)),
+                    progress=lambda done, total: self.post_message(self.Progress(done, total)),
+                    cancelled=lambda: worker.is_cancelled,
+                )
+            self.post_message(self.Exported(request.path, rows))
+        except QualcodeError as exc:
+            self.post_message(self.Failed(exc))
+        except OSError as exc:
+            self.post_message(self.Failed(_unwritable(request.path, exc)))
+        except Cancelled:
+            pass  # atomic_output removed the partial file
+        finally:
+            store.close()
+
+    def on_stats_screen_exported(self, message: Exported) -> None:
+        self.query_one("#stats-progress").display = False
+        text = S.EXPORTED.format(rows=message.rows, path=message.path)
+        self._set_message(text)
+        self.notify(text)
+
+
+def _fill(grid: DataTable, labels: list[str], rows: list[list[Text]], keys: list[str]) -> None:
+    """Replace a table's content. Column widths are set here, from the content: the
+    table's own auto-width is settled only when it is idle, and a render in between
+    leaves cells cut to the header's width in its cache."""
+    grid.clear(columns=True)
+    for i, label in enumerate(labels):
+        width = max([cell_len(line) for line in label.split("\n")] + [row[i].cell_len for row in rows])
+        grid.add_column(label, width=width, key=f"col{i}")
+    for key, row in zip(keys, rows, strict=True):
+        grid.add_row(*row, key=key)
+
+
+def _matrix_from(table: FrequencyTable) -> CodeMatrix:
+    """The code x transcript matrix (segments) out of a table already grouped by transcript."""
+    cells = [[row.in_group(g.name).segments for g in table.groups] for row in table.rows]
+    return CodeMatrix([r.code for r in table.rows], [g.name for g in table.groups], cells, "matrix", "segments")
+
+
+def _unwritable(path: Path, exc: OSError) -> QualcodeError:
+    from ...errors import OUTPUT_UNWRITABLE, error
+
+    return error(OUTPUT_UNWRITABLE, path=path, reason=exc.strerror or exc)
+
+
+def _code_label(code) -> Text:
+    text = Text("  " * code.depth + code.name)
+    if code.depth == 0:
+        text.stylize("bold")
+    if code.missing:
+        text.stylize("italic")
+    return text
+
+
+def _right(*values) -> list[Text]:
+    return [Text(f"{v:,}" if isinstance(v, int) else str(v), justify="right") for v in values]
+
+
+def _percent(value: float | None, digits: int = 0) -> str:
+    return S.EMPTY if value is None else f"{value:.{digits}%}"
+
+
+__all__ = ["ExportDialog", "ExportRequest", "StatsResult", "StatsScreen"]

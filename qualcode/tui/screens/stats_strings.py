@@ -1,0 +1,70 @@
+"""Every user-facing string of the statistics screen, in one place (for a Dutch translation)."""
+
+from __future__ import annotations
+
+TITLE = "Statistics"
+
+TAB_FREQUENCIES = "Frequencies"
+TAB_CHART = "Chart"
+TAB_COOCCURRENCE = "Co-occurrence"
+TAB_MATRIX = "Codes × transcripts"
+
+BY_LABEL = "Group by"
+BY_NONE = "no grouping"
+BY_TRANSCRIPT = "transcript"
+BY_SPEAKER = "speaker"
+BY_ROLE = "role (interviewer / respondent)"
+BY_ATTRIBUTE = "attribute: {name}"
+
+UNIT_LABEL = "Co-occurrence"
+UNIT_OVERLAP = "overlapping codings"
+UNIT_TURN = "in the same turn"
+
+BIND_GROUP = "Group by"
+BIND_UNIT = "Co-occurrence unit"
+BIND_LEVEL = "Chart: top level / all codes"
+BIND_EXPORT = "Export table"
+BIND_SEGMENTS = "Export segments"
+BIND_REFRESH = "Recount"
+BIND_CLOSE = "Back"
+
+COL_CODE = "Code"
+COL_ALL_SEGMENTS = "All\nsegments"
+COL_SEGMENTS = "Segments"
+COL_CODINGS = "Codings"
+COL_TRANSCRIPTS = "Transcripts"
+COL_SHARE = "Share"
+COL_WORDS = "Words"
+COL_CHARS = "Chars"
+COL_COVERAGE = "Coverage"
+COL_GROUP_SEGMENTS = "{group}\nsegments"
+COL_GROUP_TRANSCRIPTS = "n={size}\ntranscripts"
+COL_GROUP_COVERAGE = "\ncoverage"
+EMPTY = "–"
+
+CHART_SEGMENTS = "Segments per code"
+CHART_COVERAGE = "Coverage per group (% of the group's words)"
+CHART_SOME_GROUPS = " - first {shown} of {total} groups"
+
+COUNTING = "Counting codings…"
+READY = "{transcripts} transcript(s), {words:,} words · segments: overlapping codings of a branch count once"
+NO_CODINGS = "No codings yet: code some text first, then come back here."
+EXPORTING = "Exporting to {path}…"
+EXPORTED = "Exported {rows:,} row(s) to {path}"
+CANCELLED = "Cancelled."
+
+EXPORT_TABLE_TITLE = "Export “{table}” as CSV"
+EXPORT_SEGMENTS_TITLE = "Export every coded segment as CSV (one row per coding)"
+EXPORT_PATH_LABEL = "File"
+EXPORT_EXCEL = "For Excel with a Dutch locale (BOM, ';', decimal commas)"
+EXPORT_OK = "Export"
+EXPORT_CANCEL = "Cancel"
+EXPORT_NO_PATH = "Type the path of the CSV file."
+
+DEFAULT_NAMES = {
+    "frequencies": "frequencies{suffix}.csv",
+    "cooccurrence": "cooccurrence_{unit}.csv",
+    "matrix": "codes_by_transcript.csv",
+    "segments": "segments.csv",
+}
+EXPORT_FOLDER = "exports"

@@ -1,0 +1,228 @@
+"""Every user-facing string of the app, in one place, so a Dutch UI can follow.
+
+Messages with values use ``str.format`` placeholders. Error messages themselves
+come from :mod:`qualcode.errors` (the catalogue shared with the CLI).
+"""
+
+from __future__ import annotations
+
+APP_TITLE = "qualcode"
+
+# --- binding descriptions -----------------------------------------------------------
+# Short labels for the footer (only bindings shown there need one).
+FOOTER = {
+    "select_sentence": "Sentence",
+    "select_turn": "Turn",
+    "pick_codes": "Code…",
+    "remove_coding": "Uncode",
+    "memo": "Memo",
+    "search": "Search",
+    "filter_code": "Filter",
+    "retrieval": "Segments",
+    "undo": "Undo",
+    "help": "Keys",
+    "open_transcript": "Open",
+    "filter_transcripts": "Filter",
+    "jump_to_segment": "Go to",
+    "retrieval_back": "Back",
+}
+# What each binding does (help screen, command palette, footer tooltips).
+BINDINGS = {
+    "help": "Help",
+    "command_palette": "Command palette",
+    "transcripts": "Transcripts",
+    "retrieval": "Segments",
+    "undo": "Undo",
+    "redo": "Redo",
+    "quit": "Quit",
+    "open_transcript": "Open",
+    "filter_transcripts": "Filter",
+    "clear_transcript_filter": "Clear the filter",
+    "pick_codes": "Code…",
+    "remove_coding": "Uncode",
+    "memo": "Memo",
+    "search": "Search",
+    "search_next": "Next match",
+    "search_prev": "Previous match",
+    "filter_code": "Filter to code",
+    "segments_of_code": "Segments of the highlighted code",
+    "back": "Clear selection / back",
+    "cursor_left": "Left one character",
+    "cursor_right": "Right one character",
+    "cursor_up": "Up one line",
+    "cursor_down": "Down one line",
+    "word_left": "Previous word",
+    "word_right": "Next word",
+    "sentence_prev": "Previous sentence",
+    "sentence_next": "Next sentence",
+    "turn_prev": "Previous turn",
+    "turn_next": "Next turn",
+    "page_up": "Page up",
+    "page_down": "Page down",
+    "line_start": "Start of line",
+    "line_end": "End of line",
+    "document_start": "Start of transcript",
+    "document_end": "End of transcript",
+    "coded_prev": "Previous coded segment",
+    "coded_next": "Next coded segment",
+    "uncoded_next": "Next uncoded respondent turn",
+    "select_sentence": "Select sentence (again: extend)",
+    "select_turn": "Select turn (again: extend)",
+    "select_left": "Extend selection left",
+    "select_right": "Extend selection right",
+    "select_up": "Extend selection up",
+    "select_down": "Extend selection down",
+    "select_word_left": "Extend selection a word left",
+    "select_word_right": "Extend selection a word right",
+    "select_line_start": "Extend selection to line start",
+    "select_line_end": "Extend selection to line end",
+    "jump_to_segment": "Go to segment",
+    "retrieval_back": "Back",
+}
+
+SCOPES = {
+    "app": "Everywhere",
+    "transcripts": "Transcripts list",
+    "coding": "Coding screen",
+    "document": "Moving and selecting in the transcript",
+    "retrieval": "Segments of codes",
+}
+
+# --- keymap file -------------------------------------------------------------------
+KEY_EMPTY = "an empty key"
+KEY_BAD_MODIFIER = "unknown modifier '{modifier}' (use {modifiers})"
+KEY_RESERVED = "'{key}' is reserved for code shortcut keys (lowercase letters and digits)"
+KEY_UNKNOWN = "unknown key '{key}'"
+DID_YOU_MEAN = "; did you mean '{name}'?"
+KEYMAP_NOT_MAPPING = "the keymap must be a mapping of binding id to keys"
+KEYMAP_UNKNOWN_ID = "unknown binding '{id}'"
+KEYMAP_SEE_HELP = "press ? in the app for the binding ids"
+KEYMAP_NOT_KEYS = "'{id}' needs keys, e.g. \"ctrl+k\" or \"K,ctrl+k\""
+KEYMAP_BAD_KEY = "{id}: {why}"
+KEYMAP_CLASH = "'{key}' is bound to both '{first}' and '{second}'"
+
+# --- coder name --------------------------------------------------------------------
+CODER_TITLE = "Who is coding?"
+CODER_PROMPT = (
+    "Your name is recorded on every coding you make, so a team can tell its coders apart "
+    "(and compare them). It is saved in your settings; `--coder NAME` overrides it."
+)
+CODER_PLACEHOLDER = "your name"
+CODER_PLACEHOLDER_DEFAULT = "your name (Enter keeps '{name}')"
+CODER_SAVED = "Coding as {name}"
+OK = "OK"
+CANCEL = "Cancel"
+
+# --- transcripts screen ------------------------------------------------------------
+TRANSCRIPTS_TITLE = "Transcripts"
+TRANSCRIPTS_FILTER_PLACEHOLDER = "filter: text, or attribute=value (e.g. respondent_type=professional)"
+COL_TRANSCRIPT = "Transcript"
+COL_TURNS = "Turns"
+COL_WORDS = "Words"
+COL_CODINGS = "Codings"
+COL_CODED = "Coded"
+TRANSCRIPTS_SUMMARY = "{shown} of {total} transcripts · {codings} codings · {codes} codes · coder: {coder}"
+NO_TRANSCRIPTS = "No transcripts yet: put files in transcripts/ and run `qualcode import transcripts/`."
+
+# --- coding screen -----------------------------------------------------------------
+LOADING = "Loading {name}…"
+TURN_HEADER = "{speaker}"
+TURN_NUMBER = "#{number}"
+NO_SPEAKER = "(no speaker)"
+OUTSIDE_TURNS = "(text outside the turns)"
+STATUS_POSITION = "turn {turn}/{turns}"
+STATUS_SELECTION = "{chars} chars selected"
+STATUS_NO_CODES = "no codes here"
+STATUS_MISSING = "{name} (not in codebook)"
+STATUS_MEMO = "✎"
+STATUS_FILTER = "filter: {name} ({count})"
+STATUS_SEARCH = "/{query}: {index} of {count}"
+STATUS_SEARCH_NONE = "/{query}: no matches"
+SEARCH_PLACEHOLDER = "search (Enter: go, Esc: cancel)"
+CODED = "{codes} → {quote}"
+ALREADY_CODED = "Already coded: {codes}"
+REMOVED = "Uncoded: {codes}"
+NOTHING_TO_REMOVE = "No coding at the cursor"
+NO_UNCODED_TURN = "Every respondent turn has at least one coding"
+NOTHING_FOR_MEMO = "No coding at the cursor to write a memo on"
+MEMO_SAVED = "Memo saved on {code}"
+MEMO_CLEARED = "Memo removed from {code}"
+NO_SUCH_KEY = "No code has the key '{key}'"
+FILTER_NEEDS_CODE = "Highlight a code in the code list first (Tab)"
+FILTER_EMPTY = "No segments of {name} in this transcript"
+FILTER_OFF = "Filter off"
+UNDONE = "Undone: {what}"
+REDONE = "Redone: {what}"
+NOTHING_TO_UNDO = "Nothing to undo"
+NOTHING_TO_REDO = "Nothing to redo"
+WHAT_APPLY = "coding with {codes}"
+WHAT_REMOVE = "removal of {codes}"
+WHAT_MEMO = "memo on {codes}"
+STORE_CHANGED = "The project changed outside this window; showing the store as it is now"
+
+# --- code tree and details -----------------------------------------------------------
+CODES_TITLE = "Codes"
+TREE_COUNTS = "{here}/{total}"
+MISSING_CODES = "Not in the codebook"
+DETAILS_DEFINITION = "Definition"
+DETAILS_INCLUDE = "Use when"
+DETAILS_EXCLUDE = "Do not use when"
+DETAILS_EXAMPLES = "Examples"
+DETAILS_MISSING = "This code is no longer in the codebook. Its codings are kept; see `qualcode check`."
+DETAILS_FOLDER = "A folder: apply one of its sub-codes."
+DETAILS_KEY = "key {key}"
+
+# --- picker, memo, choice --------------------------------------------------------------
+PICKER_TITLE = "Apply codes to {what}"
+PICKER_PLACEHOLDER = "type part of a name, id or definition"
+PICKER_HELP = "↑↓ move · Tab mark (several codes) · Enter apply · Esc cancel"
+PICKER_MARKED = "{count} marked"
+MEMO_TITLE = "Memo on {code}"
+MEMO_HELP = "Ctrl+S save · Esc cancel · empty removes the memo"
+SAVE = "Save"
+CHOOSE_REMOVE = "Remove which coding?"
+CHOOSE_MEMO = "Memo on which coding?"
+CHOOSE_ALL = "All {count} of them"
+WHAT_SELECTION = "the selection ({chars} chars)"
+WHAT_SENTENCE = "the sentence at the cursor"
+
+# --- retrieval screen ----------------------------------------------------------------
+RETRIEVAL_TITLE = "Segments of codes"
+RETRIEVAL_CODES = "Codes (Space to mark)"
+RETRIEVAL_SUMMARY = "{count} segments of {codes} marked code(s) in {transcripts} transcript(s)"
+RETRIEVAL_NONE = "Mark one or more codes on the left (Space) to list their segments."
+COL_CODE = "Code"
+COL_SPEAKER = "Speaker"
+COL_TURN = "Turn"
+COL_TEXT = "Text"
+COL_MEMO = "Memo"
+CONTEXT_MEMO = "Memo: {memo}"
+CONTEXT_CODER = "{code} · coded by {coder}"
+
+# --- help screen ------------------------------------------------------------------
+HELP_TITLE = "Keys"
+HELP_CODE_KEYS = "Code keys (from the codebook)"
+HELP_CODE_KEYS_NOTE = (
+    "Press a code's key to apply it to the selection; with nothing selected it codes the sentence at the cursor."
+)
+HELP_KEYMAP = "Rebind keys in {path} (binding id: keys), e.g.  select_turn: \"V\""
+HELP_KEYMAP_ERROR = "Your keymap file was not used: {error}"
+HELP_COLUMNS = ("Binding id", "Keys", "What it does")
+
+# --- command palette ----------------------------------------------------------------
+CMD_OPEN = "Open transcript: {name}"
+CMD_OPEN_HELP = "{words} words, {codings} codings"
+CMD_SEGMENTS = "Segments of code: {name}"
+CMD_SEGMENTS_HELP = "List every segment of this code across transcripts"
+CMD_FILTER = "Filter transcript to code: {name}"
+CMD_FILTER_HELP = "Show only the segments of this code"
+CMD_TRANSCRIPTS = "Transcripts"
+CMD_TRANSCRIPTS_HELP = "The list of transcripts"
+CMD_HELP = "Keys and help"
+CMD_HELP_HELP = "Every key binding"
+CMD_UNDO = "Undo"
+CMD_UNDO_HELP = "Undo the last coding action"
+CMD_REDO = "Redo"
+CMD_REDO_HELP = "Redo the last undone action"
+CMD_CODER = "Change coder name"
+CMD_CODER_HELP = "The name recorded on new codings (now: {coder})"

@@ -1,0 +1,1 @@
+"""Widgets and modal dialogs of the qualcode app."""

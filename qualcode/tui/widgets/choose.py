@@ -1,0 +1,74 @@
+"""Choose one of several overlapping codings (to remove, or to write a memo on)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from ...model import Coding
+from .. import strings as S
+from ..document.model import CodeInfo
+
+ALL = "all"
+
+
+def coding_label(coding: Coding, info: CodeInfo, width: int = 50) -> Text:
+    """``▌ Code name  “quote…”  ✎`` with the code's colour."""
+    label = Text(no_wrap=True, overflow="ellipsis")
+    label.append("▌ ", style=info.color)
+    label.append(info.name if info.in_codebook else S.STATUS_MISSING.format(name=info.name), style="bold")
+    quote = coding.quote.replace("\n", " ")
+    if len(quote) > width:
+        quote = quote[: width - 1] + "…"
+    label.append(f"  “{quote}”", style="italic")
+    if coding.memo:
+        label.append(f"  {S.STATUS_MEMO}")
+    return label
+
+
+class ChooseCodingModal(ModalScreen[list[int] | None]):
+    """Returns the chosen coding ids (all of them with the "all" entry), or None."""
+
+    BINDINGS = [Binding("escape", "cancel", S.CANCEL)]
+    DEFAULT_CSS = """
+    ChooseCodingModal { align: center middle; }
+    ChooseCodingModal > Vertical {
+        width: 80%; max-width: 100; height: auto; max-height: 80%; padding: 1 2;
+        border: thick $primary; background: $surface;
+    }
+    ChooseCodingModal .choose--title { text-style: bold; margin-bottom: 1; }
+    ChooseCodingModal OptionList { height: auto; max-height: 16; }
+    """
+
+    def __init__(self, title: str, codings: list[Coding], codes: dict[str, CodeInfo], *, offer_all: bool) -> None:
+        super().__init__()
+        self.title_text = title
+        self.codings = codings
+        self.codes = codes
+        self.offer_all = offer_all
+
+    def compose(self) -> ComposeResult:
+        options = [
+            Option(coding_label(c, self.codes.get(c.code_id) or CodeInfo(c.code_id, c.code_id, "grey50", None, False)), id=str(c.id))
+            for c in self.codings
+        ]
+        if self.offer_all:
+            options.append(Option(S.CHOOSE_ALL.format(count=len(self.codings)), id=ALL))
+        with Vertical():
+            yield Label(self.title_text, classes="choose--title")
+            yield OptionList(*options, id="choose-list")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id == ALL:
+            self.dismiss([c.id for c in self.codings])
+        else:
+            self.dismiss([int(event.option.id)])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,45 @@
+"""Ask for the coder's name once (first start without --coder or a saved name)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from .. import strings as S
+
+
+class CoderNameModal(ModalScreen[str | None]):
+    """Returns the name typed (stripped; empty: the default), or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", S.CANCEL, show=False)]
+    DEFAULT_CSS = """
+    CoderNameModal { align: center middle; }
+    CoderNameModal > Vertical {
+        width: 64; height: auto; padding: 1 2;
+        border: thick $primary; background: $surface;
+    }
+    CoderNameModal .coder--title { text-style: bold; margin-bottom: 1; }
+    CoderNameModal .coder--prompt { color: $text-muted; margin-bottom: 1; }
+    """
+
+    def __init__(self, default: str = "") -> None:
+        super().__init__()
+        self.default = default
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(S.CODER_TITLE, classes="coder--title")
+            yield Static(S.CODER_PROMPT, classes="coder--prompt")
+            # The login name is the default, not pre-typed text: typing a name just works.
+            placeholder = S.CODER_PLACEHOLDER_DEFAULT.format(name=self.default) if self.default else S.CODER_PLACEHOLDER
+            yield Input(placeholder=placeholder, id="coder-name")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip() or self.default or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,700 @@
+"""The transcript view: a Line API scroll view with a cursor, selections and codings.
+
+Only the visible lines are drawn (``render_line``), from a :class:`Layout` made
+for the current width, so a 100,000-word transcript scrolls and moves like a
+short one. Codings are drawn from the model's span index:
+
+* the text of a coded span gets its code's colour as a tinted background, and is
+  underlined where two or more codings overlap;
+* a margin left of the text has one column ("lane") per overlapping coding, with
+  a bar in the code's colour on every line the coding covers; more than
+  ``LANES`` overlapping codings show a ``+``;
+* codings whose code left the codebook are drawn grey (and labelled by the
+  status line), never hidden.
+
+Other kinds of spans (search matches now, pending suggestions later) are drawn
+through :class:`Overlay`: a span index plus a function from the payloads under a
+piece of text to a style. ``set_overlay(name, overlay)`` adds or replaces one;
+``next_overlay_span`` moves between its spans.
+
+The cursor sits *between* characters (like an editor) and is drawn on the
+character after it; the selection is ``[min(anchor, cursor), max(...))``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.color import Color
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ...text import next_word_start, prev_word_start, word_end
+from .. import keymap
+from .. import strings as S
+from ..document.layout import HEADER, TEXT, Layout, grapheme_after, grapheme_before, printable
+from ..document.model import Block, DocumentModel
+from ..document.spans import SpanIndex
+
+LANES = 4  # margin columns for overlapping codings
+GUTTER = LANES + 2  # the lanes, then two blank cells before the text
+BAR = "▌"
+_NOT_REVERSED = Style(reverse=False)
+MORE = "+"
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """A kind of span drawn over the text, e.g. search matches or pending suggestions."""
+
+    spans: SpanIndex[Hashable]
+    style: Callable[[tuple[Hashable, ...]], Style]  # style for the payloads over a piece of text
+    order: int = 0  # overlays are drawn in this order, after codings and before the selection
+
+
+class DocumentView(ScrollView, can_focus=True):
+    """A transcript as speaker turns, with a cursor, a selection and coloured codings."""
+
+    ALLOW_SELECT = False  # our own selection: exact code points, not terminal cells
+    BINDINGS = keymap.bindings(keymap.DOCUMENT)
+    COMPONENT_CLASSES = {
+        "document--interviewer",
+        "document--respondent",
+        "document--other",
+        "document--header-interviewer",
+        "document--header-respondent",
+        "document--header-other",
+        "document--meta",
+        "document--cursor",
+        "document--selection",
+        "document--dim",
+        "document--missing",
+        "document--search",
+    }
+    DEFAULT_CSS = """
+    DocumentView {
+        overflow-x: hidden;
+        overflow-y: scroll;
+        background: $surface;
+        color: $foreground;
+        & > .document--interviewer { color: $text-muted; text-style: italic; }
+        & > .document--respondent { color: $foreground; }
+        & > .document--other { color: $text-muted; }
+        & > .document--header-interviewer { color: $text-secondary; text-style: bold; }
+        & > .document--header-respondent { color: $text-primary; text-style: bold; }
+        & > .document--header-other { color: $text-muted; text-style: bold; }
+        & > .document--meta { color: $text-muted; }
+        & > .document--cursor { background: $foreground; color: $surface; }
+        & > .document--selection { text-style: reverse; }
+        & > .document--dim { color: $text-disabled; }
+        & > .document--missing { background: $panel-lighten-2; color: $text-muted; text-style: strike; }
+        & > .document--search { background: $warning; color: $background; text-style: bold; }
+    }
+    """
+
+    class CursorMoved(Message):
+        """The cursor or the selection changed."""
+
+        def __init__(self, view: DocumentView) -> None:
+            super().__init__()
+            self.view = view
+
+        @property
+        def control(self) -> DocumentView:
+            return self.view
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.model: DocumentModel | None = None
+        self.layout_: Layout | None = None
+        self.cursor = 0
+        self.anchor: int | None = None
+        self.overlays: dict[str, Overlay] = {}
+        self.filter_spans: SpanIndex[int] | None = None  # show only these spans' blocks
+        self._goal_cell: int | None = None  # column kept while moving up and down
+        self._dragging = False
+        self._code_styles: dict[tuple[str, bool], Style] = {}
+
+    # --- model, layout ------------------------------------------------------------
+
+    def set_model(self, model: DocumentModel, cursor: int | None = None) -> None:
+        """Show a transcript (built in a worker); put the cursor at ``cursor``."""
+        self.model = model
+        self.cursor = model.clamp(cursor if cursor is not None else (model.blocks[0].start if model.blocks else 0))
+        self.anchor = None
+        self._relayout()
+        self._after_move()
+
+    def _text_width(self) -> int:
+        return self.scrollable_content_region.width - GUTTER - 1  # one cell for a cursor after the text
+
+    def _relayout(self) -> None:
+        if self.model is None:
+            return
+        blocks = None
+        if self.filter_spans is not None:
+            blocks = {self.model.block_at(s).index for s, _, _ in self.filter_spans.spans}
+            blocks |= {self.model.block_at(e - 1).index for _, e, _ in self.filter_spans.spans}
+        old = self.layout_
+        # Keep the cursor's line where it was on screen (a resize re-wraps everything above it).
+        offset = old.line_of(self.cursor) - int(self.scroll_y) if old is not None else None
+        self.layout_ = Layout(self.model, self._text_width(), blocks)
+        self.virtual_size = Size(self.scrollable_content_region.width, self.layout_.height)
+        if offset is not None:
+            self.scroll_to(y=max(0, self.layout_.line_of(self.cursor) - offset), animate=False)
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.model is not None and (self.layout_ is None or self.layout_.width != max(10, self._text_width())):
+            self._relayout()
+            self.call_after_refresh(self.scroll_cursor_visible)
+
+    def codings_changed(self) -> None:
+        """Redraw after the model's codings changed (the layout stays)."""
+        self._code_styles.clear()
+        if self.filter_spans is not None:
+            self._relayout()
+        self.refresh()
+        self.post_message(self.CursorMoved(self))
+
+    def set_filter(self, spans: SpanIndex[int] | None) -> None:
+        """Show only the blocks with these spans (dimming the rest of their text), or all."""
+        self.filter_spans = spans
+        self._relayout()
+        if spans is not None and len(spans) and not self._shown(self.cursor):
+            self.cursor = spans.spans[0][0]
+        self.anchor = None
+        self._after_move()
+
+    def set_overlay(self, name: str, overlay: Overlay | None) -> None:
+        """Add, replace or (with None) remove an overlay of spans drawn over the text."""
+        if overlay is None:
+            self.overlays.pop(name, None)
+        else:
+            self.overlays[name] = overlay
+        self.refresh()
+
+    def next_overlay_span(self, name: str, forward: bool = True) -> tuple[int, int] | None:
+        """Move the cursor to the next (previous) span of an overlay, wrapping around."""
+        overlay = self.overlays.get(name)
+        if overlay is None or not len(overlay.spans):
+            return None
+        spans = overlay.spans
+        found = spans.next_start(self.cursor) if forward else spans.prev_start(self.cursor)
+        if found is None:
+            found = spans.spans[0] if forward else spans.spans[-1]
+        self.move_to(found[0])
+        return found[0], found[1]
+
+    # --- state --------------------------------------------------------------------
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """The selected span, or None."""
+        if self.anchor is None or self.anchor == self.cursor:
+            return None
+        return min(self.anchor, self.cursor), max(self.anchor, self.cursor)
+
+    def select(self, start: int, end: int) -> None:
+        """Select ``[start, end)`` with the cursor at its end."""
+        old = self._dirty_lines()
+        self.anchor, self.cursor = start, end
+        self._goal_cell = None
+        self._after_move(old)
+
+    def clear_selection(self) -> bool:
+        """Drop the selection; True if there was one."""
+        if self.anchor is None:
+            return False
+        old = self._dirty_lines()
+        self.anchor = None
+        self._after_move(old)
+        return True
+
+    def move_to(self, offset: int, *, extend: bool = False, keep_goal: bool = False) -> None:
+        """Put the cursor at ``offset``; ``extend`` grows the selection instead of dropping it."""
+        if self.model is None:
+            return
+        old = self._dirty_lines()
+        if extend:
+            if self.anchor is None:
+                self.anchor = self.cursor
+        else:
+            self.anchor = None
+        self.cursor = self.model.clamp(offset)
+        if not keep_goal:
+            self._goal_cell = None
+        self._after_move(old)
+
+    def _dirty_lines(self) -> tuple[int, int]:
+        """The range of lines the cursor and selection cover now (to redraw them after)."""
+        if self.layout_ is None:
+            return 0, 0
+        low = min(self.cursor, self.anchor if self.anchor is not None else self.cursor)
+        high = max(self.cursor, self.anchor if self.anchor is not None else self.cursor)
+        return self.layout_.line_of(low), self.layout_.line_of(high)
+
+    def _after_move(self, old: tuple[int, int] | None = None) -> None:
+        if self.layout_ is not None:
+            new = self._dirty_lines()
+            if old is None:
+                self.refresh()
+            else:
+                for first, last in (old, new):
+                    self.refresh_lines(first, last - first + 1)
+            self.scroll_cursor_visible()
+        self.post_message(self.CursorMoved(self))
+
+    def scroll_cursor_visible(self) -> None:
+        if self.layout_ is None:
+            return
+        line, cell = self.layout_.position(self.cursor)
+        height = self.scrollable_content_region.height
+        top = round(self.scroll_y)
+        if line < top + 1 or line >= top + height - 1:
+            block_start = self.layout_.block_first_line.get(self.model.block_at(self.cursor).index, line)
+            # Show the turn's header when the cursor arrives near the top of its turn.
+            target = block_start if line - block_start < height // 2 and line < top + 1 else None
+            if target is None:
+                target = line - 1 if line < top + 1 else line - height + 2
+            self.scroll_to(y=max(0, target), animate=False)
+
+    # --- drawing ------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        line = scroll_y + y
+        if self.model is None or self.layout_ is None or line >= self.layout_.height:
+            return Strip.blank(width, self.rich_style)
+        return self.render_document_line(line).crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    def _style(self, name: str, partial: bool = False) -> Style:
+        """A component style; ``partial`` ones only add what they set (to draw over a tint)."""
+        return self.get_component_rich_style(f"document--{name}", partial=partial)
+
+    def render_document_line(self, line: int) -> Strip:
+        """One line of the document (header, text or blank), uncropped."""
+        layout, model = self.layout_, self.model
+        assert layout is not None and model is not None
+        kind = layout.kinds[line]
+        block = model.blocks[layout.block_of[line]]
+        if kind == HEADER:
+            return Strip([Segment(" " * GUTTER, self.rich_style), *self._header(block)])
+        if kind != TEXT:
+            return Strip([Segment(" " * GUTTER, self.rich_style)])
+        start, end = layout.starts[line], layout.ends[line]
+        return Strip([*self._gutter(start, end), *self._text(line, block, start, end)])
+
+    def _header(self, block: Block) -> list[Segment]:
+        role = block.role or "other"
+        turn = block.turn
+        if turn is None:
+            return [Segment(S.OUTSIDE_TURNS, self._style("header-other"))]
+        label = S.TURN_HEADER.format(speaker=turn.speaker or S.NO_SPEAKER)
+        meta = "  " + S.TURN_NUMBER.format(number=turn.index)
+        if turn.time_start is not None:
+            meta += "  " + format_time(turn.time_start)
+        return [Segment(label, self._style(f"header-{role}")), Segment(meta, self._style("meta"))]
+
+    def _gutter(self, start: int, end: int) -> list[Segment]:
+        model = self.model
+        assert model is not None
+        base = self.rich_style
+        cells: list[Segment] = [Segment(" ", base)] * LANES
+        for cid in model.index.overlapping(start, max(end, start + 1)):
+            lane = model.lanes.get(cid, 0)
+            coding = model.codings[cid]
+            if lane >= LANES:
+                cells[LANES - 1] = Segment(MORE, self._style("meta"))
+            else:
+                cells[lane] = Segment(BAR, base + Style(color=model.code(coding.code_id).color))
+        return [*cells, Segment("  ", base)]
+
+    def _code_style(self, code_id: str, overlapping: bool) -> Style:
+        """The tint of a coded span: its code's colour over the background (data, not CSS)."""
+        key = (code_id, overlapping)
+        style = self._code_styles.get(key)
+        if style is None:
+            assert self.model is not None
+            info = self.model.code(code_id)
+            if not info.in_codebook:
+                style = self._style("missing", True)
+            else:
+                base = self.background_colors[1]
+                tint = base.blend(Color.parse(info.color), 0.45)
+                style = Style(bgcolor=tint.rich_color, color=tint.get_contrast_text(0.95).rich_color)
+            if overlapping:
+                style += Style(underline=True)
+            self._code_styles[key] = style
+        return style
+
+    def _text(self, line: int, block: Block, start: int, end: int) -> list[Segment]:
+        model, layout = self.model, self.layout_
+        assert model is not None and layout is not None
+        text = model.text
+        base = self._style(block.role or "other")
+        selection = self.selection
+        cursor = self.cursor
+        # Cut the line wherever any style can change, then style each piece.
+        cuts = {start, end}
+        for s, e, _ in model.index.segments(start, end):
+            cuts.add(s)
+            cuts.add(e)
+        overlays = sorted(self.overlays.values(), key=lambda o: o.order)
+        for overlay in overlays:
+            for s, e, _ in overlay.spans.segments(start, end):
+                cuts.add(s)
+                cuts.add(e)
+        if self.filter_spans is not None:
+            for s, e, _ in self.filter_spans.segments(start, end):
+                cuts.add(s)
+                cuts.add(e)
+        if selection:
+            cuts.update(p for p in selection if start < p < end)
+        if start <= cursor < end:
+            cuts.update((cursor, grapheme_after(text, cursor, end)))
+        points = sorted(p for p in cuts if start <= p <= end)
+        segments: list[Segment] = []
+        selected, caret = self._style("selection", True), self._style("cursor", True)
+        dim = self._style("dim", True)
+        for a, b in zip(points, points[1:]):
+            style = base
+            if self.filter_spans is not None and not self.filter_spans.at(a):
+                style = style + dim  # outside the filter: no tints, only the margin bars
+            else:
+                ids = model.index.at(a)
+                if ids:
+                    style = style + self._code_style(model.codings[ids[-1]].code_id, len(ids) > 1)
+            for overlay in overlays:
+                payloads = overlay.spans.at(a)
+                if payloads:
+                    style = style + overlay.style(payloads)
+            if selection and selection[0] <= a < selection[1]:
+                style = style + selected
+            if a == cursor:
+                style = style + _NOT_REVERSED + caret  # visible inside a (reversed) selection too
+            segments.append(Segment(printable(text[a:b]), style))
+        if cursor == end and layout.last_in_block[line] and start <= cursor:
+            segments.append(Segment(" ", base + caret))
+        return segments
+
+    # --- positions ----------------------------------------------------------------
+
+    def offset_at_screen(self, x: int, y: int) -> int | None:
+        """The offset shown at widget-relative cell ``(x, y)``."""
+        if self.layout_ is None or not self.layout_.height:
+            return None
+        line = self.layout_.text_line_near(int(self.scroll_y) + y)
+        return self.layout_.offset_at(line, x + int(self.scroll_x) - GUTTER)
+
+    def cursor_screen_position(self) -> tuple[int, int] | None:
+        """``(line, cell)`` of the cursor in the whole document (cells include the margin)."""
+        if self.layout_ is None:
+            return None
+        line, cell = self.layout_.position(self.cursor)
+        return line, cell + GUTTER
+
+    def _shown(self, offset: int) -> bool:
+        return self.layout_ is not None and self.layout_.shows(offset)
+
+    # --- mouse --------------------------------------------------------------------
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        offset = self.offset_at_screen(event.x, event.y)
+        if offset is None or event.button != 1:
+            return
+        self.focus()
+        self.move_to(offset, extend=event.shift)
+        self._dragging = True
+        self.capture_mouse()
+
+    def on_click(self, event: events.Click) -> None:
+        """A double click selects the sentence."""
+        offset = self.offset_at_screen(event.x, event.y)
+        if event.chain == 2 and offset is not None and self.model is not None:
+            self.select(*self.model.sentence_at(offset))
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._dragging:
+            offset = self.offset_at_screen(event.x, event.y)
+            if offset is not None and offset != self.cursor:
+                self.move_to(offset, extend=True)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._dragging:
+            self._dragging = False
+            self.release_mouse()
+
+    # --- movement actions -----------------------------------------------------------
+
+    def _block(self) -> Block:
+        assert self.model is not None
+        return self.model.block_at(self.cursor)
+
+    def _visible_blocks(self, start: int, step: int):
+        """Blocks from index ``start`` in direction ``step`` that the layout shows."""
+        assert self.model is not None and self.layout_ is not None
+        i = start
+        while 0 <= i < len(self.model.blocks):
+            if i in self.layout_.block_first_line:
+                yield self.model.blocks[i]
+            i += step
+
+    def _char_right(self, pos: int) -> int:
+        block = self.model.block_at(pos)
+        if pos < block.end:
+            return grapheme_after(self.model.text, pos, block.end)
+        following = next(self._visible_blocks(block.index + 1, 1), None)
+        return following.start if following else pos
+
+    def _char_left(self, pos: int) -> int:
+        block = self.model.block_at(pos)
+        if pos > block.start:
+            return grapheme_before(self.model.text, pos, block.start)
+        previous = next(self._visible_blocks(block.index - 1, -1), None)
+        return previous.end if previous else pos
+
+    def _vertical(self, lines: int) -> int:
+        """The offset ``lines`` text lines away, in the goal column."""
+        layout = self.layout_
+        assert layout is not None
+        line, cell = layout.position(self.cursor)
+        if self._goal_cell is None:
+            self._goal_cell = cell
+        step = 1 if lines > 0 else -1
+        for _ in range(abs(lines)):
+            following = layout.next_text_line(line, step)
+            if following is None:
+                break
+            line = following
+        return layout.offset_at(line, self._goal_cell)
+
+    def action_cursor_left(self) -> None:
+        if self.model:
+            self.move_to(self._char_left(self.cursor))
+
+    def action_cursor_right(self) -> None:
+        if self.model:
+            self.move_to(self._char_right(self.cursor))
+
+    def action_cursor_up(self) -> None:
+        if self.layout_:
+            self.move_to(self._vertical(-1), keep_goal=True)
+
+    def action_cursor_down(self) -> None:
+        if self.layout_:
+            self.move_to(self._vertical(1), keep_goal=True)
+
+    def action_page_up(self) -> None:
+        if self.layout_:
+            height = max(1, self.scrollable_content_region.height - 2)
+            self.scroll_to(y=max(0, self.scroll_y - height), animate=False)
+            self.move_to(self._vertical(-height), keep_goal=True)
+
+    def action_page_down(self) -> None:
+        if self.layout_:
+            height = max(1, self.scrollable_content_region.height - 2)
+            self.scroll_to(y=self.scroll_y + height, animate=False)
+            self.move_to(self._vertical(height), keep_goal=True)
+
+    def _word_right(self) -> int:
+        block = self._block()
+        if self.cursor >= block.end:
+            return self._char_right(self.cursor)
+        return next_word_start(self.model.text, self.cursor, block.end)
+
+    def _word_left(self) -> int:
+        block = self._block()
+        if self.cursor <= block.start:
+            return self._char_left(self.cursor)
+        return prev_word_start(self.model.text, self.cursor, block.start)
+
+    def action_word_left(self) -> None:
+        if self.model:
+            self.move_to(self._word_left())
+
+    def action_word_right(self) -> None:
+        if self.model:
+            self.move_to(self._word_right())
+
+    def _next_sentence_start(self, pos: int) -> int | None:
+        model = self.model
+        found = model.next_sentence(pos)
+        while found is not None and not self._shown(found[0]):
+            found = model.next_sentence(found[0])
+        return found[0] if found else None
+
+    def action_sentence_next(self) -> None:
+        if self.model:
+            target = self._next_sentence_start(self.cursor)
+            if target is not None:
+                self.move_to(target)
+
+    def action_sentence_prev(self) -> None:
+        if self.model:
+            target = self.model.prev_sentence_start(self.cursor)
+            while target is not None and not self._shown(target):
+                target = self.model.prev_sentence_start(target)
+            if target is not None:
+                self.move_to(target)
+
+    def action_turn_next(self) -> None:
+        if self.model:
+            following = next(self._visible_blocks(self._block().index + 1, 1), None)
+            if following:
+                self.move_to(following.start)
+
+    def action_turn_prev(self) -> None:
+        if self.model:
+            block = self._block()
+            if self.cursor > block.start and block.index in self.layout_.block_first_line:
+                self.move_to(block.start)
+                return
+            previous = next(self._visible_blocks(block.index - 1, -1), None)
+            if previous:
+                self.move_to(previous.start)
+
+    def action_line_start(self) -> None:
+        if self.layout_:
+            self.move_to(self.layout_.starts[self.layout_.line_of(self.cursor)])
+
+    def action_line_end(self) -> None:
+        if self.layout_:
+            self.move_to(self.layout_.max_offset(self.layout_.line_of(self.cursor)))
+
+    def action_document_start(self) -> None:
+        first = next(self._visible_blocks(0, 1), None) if self.model else None
+        if first:
+            self.move_to(first.start)
+
+    def action_document_end(self) -> None:
+        last = next(self._visible_blocks(len(self.model.blocks) - 1, -1), None) if self.model else None
+        if last:
+            self.move_to(last.end)
+
+    def _coded_spans(self) -> SpanIndex:
+        assert self.model is not None
+        return self.filter_spans if self.filter_spans is not None else self.model.index
+
+    def action_coded_next(self) -> None:
+        if self.model:
+            found = self._coded_spans().next_start(self.cursor)
+            if found:
+                self.move_to(found[0])
+
+    def action_coded_prev(self) -> None:
+        if self.model:
+            found = self._coded_spans().prev_start(self.cursor)
+            if found:
+                self.move_to(found[0])
+
+    class NothingFound(Message):
+        """A move found no target (e.g. no uncoded respondent turn is left)."""
+
+        def __init__(self, what: str) -> None:
+            super().__init__()
+            self.what = what
+
+    def action_uncoded_next(self) -> None:
+        if not self.model:
+            return
+        block = self.model.next_uncoded_respondent_turn(self.cursor)
+        if block is None:
+            # Drop the selection anyway: a following "select turn" must not extend the old one.
+            self.clear_selection()
+            self.post_message(self.NothingFound("uncoded"))
+            return
+        if self.filter_spans is not None:
+            self.set_filter(None)  # an uncoded turn is never inside a code filter
+        self.move_to(block.start)
+
+    # --- selection actions ----------------------------------------------------------
+
+    def action_select_left(self) -> None:
+        if self.model:
+            self.move_to(self._char_left(self.cursor), extend=True)
+
+    def action_select_right(self) -> None:
+        if self.model:
+            self.move_to(self._char_right(self.cursor), extend=True)
+
+    def action_select_up(self) -> None:
+        if self.layout_:
+            self.move_to(self._vertical(-1), extend=True, keep_goal=True)
+
+    def action_select_down(self) -> None:
+        if self.layout_:
+            self.move_to(self._vertical(1), extend=True, keep_goal=True)
+
+    def action_select_word_left(self) -> None:
+        if self.model:
+            self.move_to(self._word_left(), extend=True)
+
+    def action_select_word_right(self) -> None:
+        if self.model:
+            block = self._block()
+            target = word_end(self.model.text, self.cursor, block.end) if self.cursor < block.end else self._char_right(self.cursor)
+            self.move_to(target, extend=True)
+
+    def action_select_line_start(self) -> None:
+        if self.layout_:
+            self.move_to(self.layout_.starts[self.layout_.line_of(self.cursor)], extend=True)
+
+    def action_select_line_end(self) -> None:
+        if self.layout_:
+            self.move_to(self.layout_.max_offset(self.layout_.line_of(self.cursor)), extend=True)
+
+    def action_select_sentence(self) -> None:
+        """Select the sentence at the cursor; with a selection, extend it by a sentence."""
+        if not self.model:
+            return
+        selection = self.selection
+        if selection is None:
+            self.select(*self.model.sentence_at(self.cursor))
+        elif self.cursor >= self.anchor:
+            found = self.model.next_sentence(self.cursor - 1)
+            while found is not None and found[1] <= self.cursor:
+                found = self.model.next_sentence(found[0])
+            if found is not None:
+                self.move_to(found[1], extend=True)
+        else:
+            target = self.model.prev_sentence_start(self.cursor)
+            if target is not None:
+                self.move_to(target, extend=True)
+
+    def action_select_turn(self) -> None:
+        """Select the turn at the cursor; with a selection, extend it by a turn."""
+        if not self.model:
+            return
+        block = self._block()
+        if self.selection is None:
+            self.select(block.start, block.end)
+        elif self.cursor >= self.anchor:
+            target = block if self.cursor < block.end else next(self._visible_blocks(block.index + 1, 1), None)
+            if target is not None:
+                self.move_to(target.end, extend=True)
+        else:
+            target = block if self.cursor > block.start else next(self._visible_blocks(block.index - 1, -1), None)
+            if target is not None:
+                self.move_to(target.start, extend=True)
+
+    def target_span(self) -> tuple[int, int] | None:
+        """What a code key codes: the selection, else the sentence at the cursor."""
+        if self.model is None:
+            return None
+        return self.selection or self.model.sentence_at(self.cursor)
+
+
+def format_time(seconds: float) -> str:
+    """``[hh:]mm:ss`` of a timestamp in seconds."""
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"

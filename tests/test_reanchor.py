@@ -1,0 +1,120 @@
+"""Re-importing an edited transcript: codings follow their text or are detached, never dropped."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from qualcode.cli import main
+from qualcode.model import Coding
+from qualcode.reanchor import OffsetMap, reanchor
+
+OLD = "I: Hoe begon het?\nR: Via de moskee. Daarna kwam het CJG.\nI: En nu?\nR: Nu werken we samen."
+
+
+def coding(text: str, quote: str, code: str = "c", nth: int = 0) -> Coding:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(quote, start + 1)
+    return Coding(1, 1, start, start + len(quote), code, "anna", quote)
+
+
+def test_reanchor_offset_map_follows_inserted_lines():
+    new = "Titel\n\n" + OLD
+    mapping = OffsetMap(OLD, new)
+    assert mapping(0) == 7
+    assert mapping(OLD.index("CJG")) == new.index("CJG")
+
+
+def test_reanchor_unchanged_text_keeps_everything():
+    c = coding(OLD, "Via de moskee.")
+    [p] = reanchor(OLD, OLD, [c])
+    assert (p.start, p.end, p.how) == (c.start, c.end, "unchanged")
+
+
+def test_reanchor_moves_codings_with_their_text():
+    new = OLD.replace("Hoe begon het?", "Hoe begon het allemaal, vertel eens?")
+    c = coding(OLD, "Nu werken we samen.")
+    [p] = reanchor(OLD, new, [c])
+    assert p.how == "moved"
+    assert new[p.start : p.end] == "Nu werken we samen."
+
+
+def test_reanchor_picks_the_nearest_of_repeated_quotes():
+    old = "R: ja.\nR: nee.\nR: ja.\nR: ja."
+    new = "Kop\n" + old
+    c = coding(old, "ja.", nth=1)
+    [p] = reanchor(old, new, [c])
+    assert p.start == new.index("ja.", new.index("nee."))
+
+
+def test_reanchor_rewrapped_quote_matches_by_whitespace():
+    new = OLD.replace("Daarna kwam het CJG.", "Daarna kwam\nhet CJG.")
+    c = coding(OLD, "Daarna kwam het CJG.")
+    [p] = reanchor(OLD, new, [c])
+    assert p.how == "whitespace"
+    assert new[p.start : p.end] == "Daarna kwam\nhet CJG."
+
+
+def test_reanchor_deleted_text_is_not_placed():
+    new = OLD.replace(" Daarna kwam het CJG.", "")
+    c = coding(OLD, "Daarna kwam het CJG.")
+    [p] = reanchor(OLD, new, [c])
+    assert (p.start, p.how) == (None, "not found")
+
+
+@pytest.fixture
+def project(tmp_path):
+    runner = CliRunner()
+    root = tmp_path / "p"
+    assert runner.invoke(main, ["init", str(root)]).exit_code == 0
+    (root / "transcripts" / "a.txt").write_text(OLD + "\n", encoding="utf-8")
+    assert runner.invoke(main, ["--project", str(root), "import", str(root / "transcripts")]).exit_code == 0
+    return root
+
+
+def run(root, *args):
+    return CliRunner().invoke(main, ["--project", str(root), "--coder", "anna", *args])
+
+
+def test_reanchor_cli_reimport_moves_and_detaches(project):
+    start = OLD.index("Via de moskee.")
+    assert run(project, "code", "a", "voorbeeld", "--span", f"{start}:{start + 14}", "--memo", "m1").exit_code == 0
+    start = OLD.index("Daarna kwam het CJG.")
+    assert run(project, "code", "a", "voorbeeld", "--span", f"{start}:{start + 20}").exit_code == 0
+    new = "Interview 1\n\n" + OLD.replace(" Daarna kwam het CJG.", "") + "\n"
+    (project / "transcripts" / "a.txt").write_text(new, encoding="utf-8")
+    assert "changed on disk" in run(project, "check").stdout
+
+    preview = run(project, "reimport", "a", "--dry-run")
+    assert preview.exit_code == 0
+    assert "would move 1, 1 cannot be placed" in preview.stdout
+    assert "Daarna" in json.loads(run(project, "codings", "--format", "json").stdout)[1]["text"]  # nothing changed
+
+    result = run(project, "reimport", "a")
+    assert result.exit_code == 0, result.output
+    assert "moved 1, 1 cannot be placed" in result.stdout
+    rows = json.loads(run(project, "codings", "--format", "json").stdout)
+    assert [(r["text"], r["memo"]) for r in rows] == [("Via de moskee.", "m1")]
+    assert rows[0]["start"] == new.index("Via de moskee.")
+    detached = json.loads(run(project, "codings", "--detached", "--format", "json").stdout)
+    assert [(d["code"], d["text"]) for d in detached] == [("voorbeeld", "Daarna kwam het CJG.")]
+    check = run(project, "check")
+    assert check.exit_code == 1
+    assert "detached at re-import" in check.stdout
+    assert "changed on disk" not in check.stdout
+    # The turns follow the new text too.
+    assert json.loads(run(project, "transcripts", "--format", "json").stdout)[0]["turns"] == 4
+    again = run(project, "reimport", "a")
+    assert "unchanged; nothing to do" in again.stdout
+
+
+def test_reanchor_cli_reimport_refuses_another_transcripts_text(project, tmp_path):
+    other = tmp_path / "b.txt"
+    other.write_text("R: Iets heel anders.\n", encoding="utf-8")
+    assert run(project, "import", str(other)).exit_code == 0
+    result = run(project, "reimport", "a", str(other))
+    assert result.exit_code == 1
+    assert "same text as transcript 'b'" in result.stderr

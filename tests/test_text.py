@@ -1,0 +1,57 @@
+"""Sentence and word segmentation for navigation (pure core, no spaCy)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qualcode.text import next_word_start, prev_word_start, sentence_spans, word_end, word_spans
+
+
+def sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in sentence_spans(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ja, natuurlijk. Eh, ik ben nu... acht jaar? Ja!", ["Ja, natuurlijk.", "Eh, ik ben nu... acht jaar?", "Ja!"]),
+        ("Ik noem haar mevrouw B., haar zoon. Hij is dertien.", ["Ik noem haar mevrouw B., haar zoon.", "Hij is dertien."]),
+        ("Bijv. het CJG, o.a. de school. Daarna niks.", ["Bijv. het CJG, o.a. de school.", "Daarna niks."]),
+        ('Ze zei: "Kom maar." Toen ging ik.', ['Ze zei: "Kom maar."', "Toen ging ik."]),
+        ("Eerste regel zonder punt\nTweede regel", ["Eerste regel zonder punt", "Tweede regel"]),
+        ("Wat nu… Ik weet het niet.", ["Wat nu…", "Ik weet het niet."]),
+        ("今日は晴れ。明日は雨！", ["今日は晴れ。", "明日は雨！"]),
+        ("   ", []),
+        ("Geen eindpunt", ["Geen eindpunt"]),
+    ],
+)
+def test_text_sentence_spans(text, expected):
+    assert sentences(text) == expected
+
+
+def test_text_sentence_spans_respect_bounds():
+    text = "A: Eén. Twee.\nB: Drie."
+    assert sentence_spans(text, 3, 13) == [(3, 7), (8, 13)]
+
+
+def test_text_word_spans_keep_inner_apostrophes_and_hyphens():
+    text = "z'n thema-ochtend, 12 keer 😀 ok"
+    assert [text[s:e] for s, e in word_spans(text)] == ["z'n", "thema-ochtend", "12", "keer", "ok"]
+
+
+def test_text_word_motions():
+    text = "een twee  drie"
+    assert next_word_start(text, 0) == 4
+    assert next_word_start(text, 5) == 10
+    assert next_word_start(text, 10) == len(text)
+    assert word_end(text, 0) == 3
+    assert word_end(text, 3) == 8
+    assert prev_word_start(text, 10) == 4
+    assert prev_word_start(text, 6) == 4
+    assert prev_word_start(text, 4) == 0
+    assert prev_word_start(text, 0) == 0
+
+
+def test_text_prev_word_start_far_back():
+    text = "begin" + " " * 5000 + "x"
+    assert prev_word_start(text, len(text) - 1) == 0

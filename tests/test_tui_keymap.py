@@ -1,0 +1,100 @@
+"""The keymap table and the user's keymap file: validation, errors, rebinding."""
+
+from __future__ import annotations
+
+import pytest
+
+from qualcode.errors import QualcodeError
+from qualcode.tui import keymap
+from qualcode.tui.keymap import ACTIONS, ACTIVE_TOGETHER, effective_keys, load_keymap, parse_keymap
+from test_tui_support import _quick_pilot, make_app, open_transcript, run_async_tests, small_project  # noqa: F401
+
+
+def test_tui_keymap_defaults_have_no_clashes_and_no_code_keys():
+    keys = effective_keys({})
+    for group in ACTIVE_TOGETHER:
+        seen: dict[str, str] = {}
+        for action in ACTIONS:
+            if action.scope in group:
+                for key in keys[action.id]:
+                    assert key not in seen, (key, seen.get(key), action.id)
+                    seen[key] = action.id
+                    assert keymap.key_problem(key) is None, key
+
+
+def test_tui_keymap_valid_file(tmp_path):
+    path = tmp_path / "keymap.yaml"
+    path.write_text('select_turn: "V"\nundo: "ctrl+z, ctrl+u"\nsearch: "?"\nhelp: f1\n', encoding="utf-8")
+    keymap_, error = load_keymap(path)
+    assert error is None
+    assert keymap_ == {"select_turn": "V", "undo": "ctrl+z,ctrl+u", "search": "question_mark", "help": "f1"}
+
+
+def test_tui_keymap_missing_file_is_no_error(tmp_path):
+    assert load_keymap(tmp_path / "nope.yaml") == ({}, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("selct_turn: V\n", ["keymap.yaml:1: unknown binding 'selct_turn' (hint: did you mean 'select_turn'?)"]),
+        ("select_turn: d\n", ["keymap.yaml:1: select_turn: 'd' is reserved for code shortcut keys"]),
+        ("undo: ctrl+zz\n", ["keymap.yaml:1: undo: unknown key 'zz'"]),
+        ("undo: hyperctrl+z\n", ["keymap.yaml:1: undo: unknown modifier 'hyperctrl'"]),
+        ("undo: ''\n", ["keymap.yaml:1: 'undo' needs keys"]),
+        ("memo: T\n", ["keymap.yaml:1: 'T' is bound to both 'memo' and 'select_turn'"]),
+        ("a: b\nredo: [1, 2]\n", ["keymap.yaml:1: unknown binding 'a'", "keymap.yaml:2: 'redo' needs keys"]),
+    ],
+)
+def test_tui_keymap_file_problems_are_located(text, expected):
+    with pytest.raises(QualcodeError) as info:
+        parse_keymap(text, "keymap.yaml")
+    problems = [str(p) for p in info.value.problems]
+    assert len(problems) == len(expected)
+    for problem, start in zip(problems, expected):
+        assert problem.startswith(start), problem
+    assert info.value.code == "QC600" and "using the default keys" in info.value.message
+
+
+@pytest.mark.parametrize("text", ["undo: [unclosed\n", "- a list\n", "\tundo: x\n"])
+def test_tui_keymap_unreadable_yaml(text):
+    with pytest.raises(QualcodeError, match="cannot read keymap|problem"):
+        parse_keymap(text, "keymap.yaml")
+
+
+def test_tui_keymap_not_utf8(tmp_path):
+    path = tmp_path / "keymap.yaml"
+    path.write_bytes(b"undo: \xff\n")
+    keymap_, error = load_keymap(path)
+    assert keymap_ == {} and error is not None and error.code == "QC601"
+
+
+async def test_tui_keymap_file_rebinds_keys(small_project, tmp_path):
+    path = tmp_path / "keymap.yaml"
+    path.write_text('select_turn: "V"\nselect_sentence: "S"\n', encoding="utf-8")
+    app = make_app(small_project, keymap_file=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "V")
+        selection = screen.document.selection
+        assert selection is not None and screen.model.text[selection[1] - 9 : selection[1]] == "al jaren."
+        await pilot.press("escape", "S")
+        assert screen.model.text[slice(*screen.document.selection)] == "Ze kennen mij al jaren."
+        await pilot.press("escape", "T")  # the old key does nothing now
+        assert screen.document.selection is None
+
+
+async def test_tui_keymap_errors_are_shown_not_raised(small_project, tmp_path):
+    path = tmp_path / "keymap.yaml"
+    path.write_text("selct_turn: V\n", encoding="utf-8")
+    app = make_app(small_project, keymap_file=path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("unknown binding 'selct_turn'" in m and "using the default keys" in m for m in messages)
+        screen = await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "T")  # defaults still work
+        assert screen.document.selection is not None
+
+
+run_async_tests(globals())

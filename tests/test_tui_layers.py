@@ -1,0 +1,59 @@
+"""Layers: the new core modules stay pure; the app starts and codes without spaCy."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(code: str, cwd: Path) -> str:
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, check=True, cwd=cwd).stdout
+
+
+def test_tui_layers_history_and_text_are_pure_core(tmp_path):
+    out = run(
+        """
+        import sys
+        import qualcode.history, qualcode.text
+        print(sorted(m for m in ("textual", "rich", "click", "spacy") if m in sys.modules))
+        """,
+        ROOT,
+    )
+    assert out.strip() == "[]"
+
+
+def test_tui_layers_app_starts_and_opens_a_transcript_without_spacy(tmp_path):
+    folder = tmp_path / "p"
+    (folder / "codebooks").mkdir(parents=True)
+    (folder / "transcripts").mkdir()
+    (folder / "codebooks" / "c.yaml").write_text("title: t\ncodes:\n  - id: a\n    name: A\n    key: a\n", encoding="utf-8")
+    (folder / "transcripts" / "t.txt").write_text("I: Vraag?\nR: Antwoord. Nog een zin.\n", encoding="utf-8")
+    out = run(
+        f"""
+        import asyncio, sys
+        from qualcode.project import Project
+        from qualcode.importing import auto_import
+        from qualcode.tui import build_app
+
+        project = Project.open({str(folder)!r})
+        auto_import(project)
+
+        async def main():
+            app = build_app(project, "tester", watch_store=False)
+            async with app.run_test() as pilot:
+                app.open_transcript(1)
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                await pilot.press("right_curly_bracket", "space", "a")
+            print(len(project.store.codings()), "spacy" in sys.modules, "thinc" in sys.modules)
+
+        asyncio.run(main())
+        """,
+        tmp_path,
+    )
+    assert out.split() == ["1", "False", "False"]

@@ -1,0 +1,176 @@
+"""Pilot tests of the other screens: transcripts, retrieval, help, palette, coder name."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from textual.widgets import DataTable, SelectionList
+
+from qualcode.tui.keymap import ACTIONS
+from qualcode.tui.screens.help import help_renderable
+
+from qualcode.userconfig import stored_coder
+from qualcode.tui.screens.transcripts import parse_filter
+from qualcode.tui.widgets.coder import CoderNameModal
+from test_tui_support import (  # noqa: F401 - fixtures
+    _quick_pilot,
+    _sample_template,
+    make_app,
+    open_transcript,
+    run_async_tests,
+    sample_project,
+    settle,
+    small_project,
+)
+
+SIZE = (100, 30)
+
+
+def test_tui_transcripts_filter_syntax():
+    conditions, words = parse_filter('respondent_type=prof stad="Den Haag" focus')
+    assert conditions == [("respondent_type", "prof"), ("stad", "den haag")]
+    assert words == ["focus"]
+
+
+async def test_tui_transcripts_lists_filters_and_opens(sample_project):
+    app = make_app(sample_project)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 6
+        assert "Coded" in [str(c.label) for c in table.columns.values()]
+        await pilot.press("slash", *"respondent_type=professional", "enter")
+        assert table.row_count == 3
+        names = [table.get_row_at(i)[0] for i in range(table.row_count)]
+        assert names == ["02_cjg_wijkcoach", "04_huis_van_het_kind_gent", "05_opvoedingswinkel_antwerpen"]
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert app.screen.SCREEN == "coding"
+        assert app.screen.model.name == "04_huis_van_het_kind_gent"
+        await pilot.press("i", "ctrl+o")  # code something, back to the list: counts follow
+        assert app.screen.SCREEN == "transcripts"
+        await pilot.press("escape")
+        row = next(i for i in range(table.row_count) if table.get_row_at(i)[0] == "04_huis_van_het_kind_gent")
+        assert str(table.get_row_at(row)[3]) == "26"
+
+
+async def test_tui_retrieval_lists_segments_and_jumps(sample_project):
+    app = make_app(sample_project)
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_show_retrieval(["doorverwijzing_warme_overdracht"])
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one(DataTable)
+        assert table.row_count == 11
+        assert "11 segments of 1 marked code(s) in 6 transcript(s)" in str(screen.query_one("#retrieval-summary").render())
+        context = str(screen.query_one("#retrieval-context").render())
+        first = screen.segments[0]
+        assert first.quote.split()[0] in context
+        await pilot.press("down", "down", "enter")
+        await settle(pilot)
+        target = screen.segments[2]
+        coding = app.screen
+        assert coding.SCREEN == "coding" and coding.transcript_id == target.transcript_id
+        assert coding.document.selection == (target.start, target.end)
+
+
+async def test_tui_retrieval_parent_code_includes_sub_codes_and_marks_more(sample_project):
+    app = make_app(sample_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        screen = app.screen
+        assert screen.SCREEN == "retrieval" and screen.query_one(DataTable).row_count == 0
+        codes = screen.query_one(SelectionList)
+        codes.focus()
+        await pilot.press("space")  # the first code: rolverwachtingen and its three sub-codes
+        expected = sum(sample_project.store.coding_counts().get(c, 0) for c in screen.wanted_codes())
+        assert len(screen.wanted_codes()) == 4
+        assert screen.query_one(DataTable).row_count == expected
+        await pilot.press("escape")
+        assert app.screen.SCREEN == "transcripts"
+
+
+async def test_tui_retrieval_from_coding_screen_uses_code_at_cursor_and_jumps_back(small_project):
+    app = make_app(small_project)
+    async with app.run_test(size=SIZE) as pilot:
+        coding = await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "space", "h", "R")
+        assert app.screen.SCREEN == "retrieval"
+        assert app.screen.query_one(SelectionList).selected == ["drempels"]
+        await pilot.press("enter")
+        assert app.screen is coding  # the same coding screen, not a new one
+        assert coding.model.text[slice(*coding.document.selection)] == "Eerst was ik bang."
+
+
+async def test_tui_help_lists_every_binding_and_the_code_keys(small_project):
+    app = make_app(small_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert app.screen.SCREEN == "help"
+        console = Console(width=120, record=True, file=io.StringIO())
+        console.print(help_renderable(app, small_project.codebook))
+        text = console.export_text()
+
+        for action in ACTIONS:
+            assert action.id in text
+        assert "Drempels voor gezinnen" in text and "keymap.yaml" in text
+        await pilot.press("escape")
+        assert app.screen.SCREEN == "transcripts"
+
+
+async def test_tui_command_palette_opens_a_transcript(small_project):
+    app = make_app(small_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"open transcript gesprek")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.SCREEN == "coding"
+
+
+def test_tui_palette_offers_the_main_actions(small_project):
+    app = make_app(small_project)
+    names = [c.name for c in app.palette_commands(None)]
+    assert "Undo" in names and "Open transcript: gesprek" in names
+    assert "Segments of code: Vertrouwen" in names
+
+
+async def test_tui_asks_the_coder_name_once_and_saves_it(small_project):
+    from qualcode.tui import build_app
+
+    app = build_app(small_project, watch_store=False)  # no --coder, nothing saved
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, CoderNameModal)
+        await pilot.press(*"Hanne Claeys", "enter")
+        assert app.coder == "Hanne Claeys"
+        await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "v")
+    assert stored_coder() == "Hanne Claeys"
+    assert [c.coder for c in small_project.store.codings()] == ["Hanne Claeys"]
+    again = build_app(small_project, watch_store=False)
+    assert not again._ask_coder and again.coder == "Hanne Claeys"
+
+
+def test_tui_explicit_coder_is_not_asked_or_saved(small_project, monkeypatch):
+    from qualcode.tui import build_app
+
+    assert not build_app(small_project, "Karim", watch_store=False)._ask_coder
+    monkeypatch.setenv("QUALCODE_CODER", "Noor")
+    app = build_app(small_project, watch_store=False)
+    assert app.coder == "Noor" and not app._ask_coder
+    assert stored_coder() is None
+
+
+def test_tui_screen_registry_builds_screens_from_the_project(small_project):
+    from qualcode.tui.screens import SCREENS, available, screen_class
+
+    for name in ("transcripts", "coding", "retrieval", "help"):
+        assert available(name) and screen_class(name).SCREEN == name
+    assert "stats" in SCREENS  # registered for the statistics screen (another issue)
+    app = make_app(small_project)
+    if not available("stats"):
+        app.action_show_screen("stats")  # not written yet: nothing happens, nothing breaks
+
+
+run_async_tests(globals())
