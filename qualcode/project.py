@@ -58,7 +58,9 @@ class ProjectConfig:
     codebook: str | None = None
     interviewer_speakers: list[str] = field(default_factory=lambda: list(DEFAULT_INTERVIEWER_SPEAKERS))
     spacy_model: str | None = None
-    suggestion_threshold: float = 0.5
+    # 0.3: the best F1 of the learned suggester on the sample project (benchmarks/bench_suggest.py);
+    # suggestions are reviewed by a person, so recall matters more than precision.
+    suggestion_threshold: float = 0.3
     _interviewer_re: re.Pattern | None = field(default=None, repr=False)
     _roles: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -260,7 +262,7 @@ STARTER_CONFIG = """\
 # qualcode project configuration (all keys optional)
 # codebook: codebooks/codebook.yaml      # which codebook, if there are several
 # spacy_model: nl_core_news_sm           # an installed spaCy pipeline, if any
-# suggestion_threshold: 0.5              # minimum score of learned suggestions
+# suggestion_threshold: 0.3              # minimum score of learned suggestions
 # interviewer_speakers: ['i', 'interviewer', 'moderator\\s*\\d*']   # regexes for interviewer labels
 """
 
