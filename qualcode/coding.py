@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from .codebook import Codebook
 from .errors import (
@@ -70,6 +70,23 @@ def check_code(codebook: Codebook, code_id: str) -> None:
         raise error(UNKNOWN_CODE, code=code_id, suggestion=f"'{close}'" if close else "one of the listed ids")
     if not code.codable:
         raise error(NOT_CODABLE, code=code_id, children=", ".join(c.id for c in code.children) or "none")
+
+
+def expand_codes(codebook: Codebook, store: Store, codes: Iterable[str]) -> list[str]:
+    """The given codes with all their sub-codes, for filtering by ``--code``.
+
+    A code that left the codebook but still has codings in the store is kept as it
+    is (its codings must stay findable); an unknown code raises with a suggestion.
+    """
+    wanted: list[str] = []
+    for code_id in codes:
+        if code_id in codebook:
+            wanted += [code_id, *(c.id for c in codebook.descendants(code_id))]
+        elif store.code_exists(code_id):
+            wanted.append(code_id)
+        else:
+            check_code(codebook, code_id)  # raises "unknown code"
+    return wanted
 
 
 def apply_code(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..coding import apply_code, codings_at, parse_span, resolve_transcript, turn_span
+from ..coding import apply_code, codings_at, expand_codes, parse_span, resolve_transcript, turn_span
 from ..errors import NO_CODING, QualcodeError, error
 from ..project import Project, sample_project_source
 from .base import State, main, pass_state
@@ -249,18 +249,7 @@ def codings(state: State, codes: tuple[str, ...], transcript: str | None, detach
         ]
         emit(rows, ["id", "transcript", "old_start", "old_end", "code", "coder", "memo", "reason", "text"], fmt)
         return
-    wanted = None
-    if codes:
-        from ..coding import check_code
-
-        wanted = []
-        for code_id in codes:
-            if code_id in project.codebook:
-                wanted += [code_id, *(c.id for c in project.codebook.descendants(code_id))]
-            elif store.code_exists(code_id):
-                wanted.append(code_id)  # left the codebook: its codings can still be listed
-            else:
-                check_code(project.codebook, code_id)  # raises "unknown code" with a suggestion
+    wanted = expand_codes(project.codebook, store, codes) if codes else None
     names = store.transcript_names()
     rows = []
     for c in store.codings(tid, wanted):

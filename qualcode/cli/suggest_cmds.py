@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..coding import check_code, resolve_transcript
+from ..coding import check_code, expand_codes, resolve_transcript
 from ..errors import ALREADY_DECIDED, error
 from ..model import ACCEPTED, PENDING, REJECTED
 from .base import State, main, pass_state
@@ -218,16 +218,7 @@ def suggestions(ctx: click.Context, status: str, transcript: str | None, codes: 
     project = state.project()
     store = project.store
     tid = resolve_transcript(store, transcript) if transcript else None
-    wanted = None
-    if codes:
-        wanted = []
-        for code_id in codes:
-            if code_id in project.codebook:
-                wanted += [code_id, *(c.id for c in project.codebook.descendants(code_id))]
-            elif store.code_exists(code_id):
-                wanted.append(code_id)  # left the codebook: its suggestions can still be listed
-            else:
-                check_code(project.codebook, code_id)  # raises "unknown code" with a suggestion
+    wanted = expand_codes(project.codebook, store, codes) if codes else None
     if status == PENDING:
         rows = [r for r in pending_suggestions(store, tid) if wanted is None or r.code_id in wanted]
     else:
