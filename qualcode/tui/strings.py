@@ -86,7 +86,7 @@ BINDINGS = {
     "select_line_end": "Extend selection to line end",
     "jump_to_segment": "Go to segment",
     "retrieval_back": "Back",
-    "statistics": "Statistics: frequencies, charts, co-occurrence, export",
+    "statistics": "Statistics: counts, charts, export",
     "cancel_job": "Cancel the running suggestion run or training",
     "suggest_listed": "Suggest codes for the listed transcripts (spaCy)",
     "suggest_transcript": "Suggest codes for this transcript (spaCy)",
