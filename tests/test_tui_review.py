@@ -220,6 +220,7 @@ async def test_tui_review_undo_and_redo_of_an_accept_and_a_reject(small_project)
         assert statuses(small_project)[BANG] == PENDING and stored_codings(small_project) == []
         assert screen.model.codings == {}
         assert "Suggestion 1 of 3 pending" in review_panel(screen)
+        assert "0 accepted, 0 rejected" in review_panel(screen)
         assert screen.document.cursor == span(BANG)[0]
         await pilot.press("ctrl+y")
         assert statuses(small_project)[BANG] == ACCEPTED

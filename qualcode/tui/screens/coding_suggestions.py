@@ -36,7 +36,7 @@ from ...store import SuggestionRow
 from ...suggest.review import pending_suggestions
 from .. import strings as S
 from ..document.spans import SpanIndex
-from ..undo import Decision
+from ..undo import ACCEPT, Decision
 from ..widgets.document import Overlay
 from ..widgets.picker import CodePicker
 
@@ -135,6 +135,10 @@ class CodingSuggestions:
         found = self.suggestions_at(self.document.cursor)
         if not found:
             return
+        current = self._current()
+        if current in found:  # while reviewing, the one under review first
+            found.remove(current)
+            found.insert(0, current)
         first = found[0]
         info = self.model.code(first.code_id)
         codes.append("   " if here else " ")
@@ -357,6 +361,9 @@ class CodingSuggestions:
         row = change.suggestion
         if row is None or row.transcript_id != self.transcript_id:
             return
+        if self.reviewing:  # keep the tally of this review true
+            tally = "accepted" if change.kind == ACCEPT else "rejected"
+            self.review_tally[tally] = max(0, self.review_tally[tally] + (-1 if change.undo else 1))
         if self.reviewing and row.id in self.suggestion_by_id:
             self._review_go(self.suggestion_by_id[row.id])
         else:

@@ -169,7 +169,7 @@ class TranscriptsScreen(Screen):
     def flash(self, text: str) -> None:
         """A message in the summary line (until the list is shown again)."""
         summary = self.query_one("#transcripts-summary", Static)
-        summary.update(Text.assemble(self._summary_text(), " │ ", (text, "italic")))
+        summary.update(Text.assemble((text, "italic"), " │ ", self._summary_text()))
 
     def palette_commands(self) -> list[PaletteCommand]:
         """Filter by each attribute value."""

@@ -27,9 +27,10 @@ class JobBar(Horizontal):
         padding: 0 1;
     }
     JobBar.-active { display: block; }
-    JobBar > .job--label { width: auto; max-width: 60%; text-wrap: nowrap; text-overflow: ellipsis; color: $text; }
+    JobBar > .job--label { width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; color: $text; }
     JobBar > ProgressBar { width: auto; margin: 0 1; }
-    JobBar > .job--hint { width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; color: $text-muted; }
+    JobBar > ProgressBar > Bar { width: 20; }
+    JobBar > .job--hint { width: auto; text-wrap: nowrap; color: $text-muted; }
     """
 
     def compose(self) -> ComposeResult:
