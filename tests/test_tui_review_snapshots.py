@@ -12,9 +12,7 @@ from test_tui_support import (  # noqa: F401 - fixtures
     _quick_pilot,
     _sample_template,
     make_app,
-    open_transcript,
     sample_project,
-    settle,
 )
 
 NAME = "02_cjg_wijkcoach"
