@@ -265,6 +265,18 @@ async def test_tui_review_keys_do_nothing_outside_review_and_the_end_is_announce
         assert not screen.reviewing and "No pending suggestions in this transcript" in status_of(screen)
 
 
+async def test_tui_review_drops_a_code_filter_that_hides_the_suggestion(small_project):
+    suggest(small_project, *THREE)
+    async with make_app(small_project).run_test(size=SIZE) as pilot:
+        screen = await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "v", "F")  # only the turns with segments of Vertrouwen
+        assert screen.filter_code == "vertrouwen"
+        await pilot.press("E", "greater_than_sign")  # the first, then the second (same turn: shown)
+        assert screen.filter_code == "vertrouwen" and screen.document.cursor == span(VERTROUW)[0]
+        await pilot.press("greater_than_sign")  # "Die schamen zich." is in a turn the filter hides
+        assert screen.filter_code is None and screen.document.cursor == span(SCHAMEN)[0]
+
+
 async def test_tui_review_a_suggestion_decided_elsewhere_is_reported(small_project):
     ids = suggest(small_project, *THREE)
     async with make_app(small_project).run_test(size=SIZE) as pilot:

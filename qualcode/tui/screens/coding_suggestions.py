@@ -238,8 +238,15 @@ class CodingSuggestions:
         self.review_id = row.id
         self._review_key = (row.start, row.end, row.code_id)
         self._draw_suggestions()
-        self.document.reveal_span(row.start, row.end)
+        self._reveal(row)
         self._show_review()
+
+    def _reveal(self, row: SuggestionRow) -> None:
+        """Scroll to a suggestion (dropping a code filter that hides it)."""
+        document = self.document
+        if document.filter_spans is not None and not document._shown(row.start):
+            self._set_filter(None)
+        document.reveal_span(row.start, row.end)
 
     def _show_review(self) -> None:
         """The review panel: which one of how many, its code, score and why; the keys."""
@@ -367,7 +374,7 @@ class CodingSuggestions:
         if self.reviewing and row.id in self.suggestion_by_id:
             self._review_go(self.suggestion_by_id[row.id])
         else:
-            self.document.reveal_span(row.start, row.end)
+            self._reveal(row)
 
 
 def _shorten(text: str, width: int) -> str:
