@@ -466,4 +466,18 @@ async def test_tui_review_retrain_from_the_palette_reports_too_little_coding(sma
         assert any(n.title == "QC705" for n in app._notifications)  # nothing to learn from yet
 
 
+
+def test_tui_review_app_modules_leave_suggest_and_spacy_unimported():
+    """The suggest package (~25 ms) loads with the first transcript, in its worker; spaCy only in a run."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, qualcode.tui.app, qualcode.tui.screens.transcripts, qualcode.tui.screens.coding;"
+        "print(sorted(m for m in ('qualcode.suggest', 'spacy', 'thinc') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
 run_async_tests(globals())

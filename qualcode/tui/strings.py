@@ -207,9 +207,9 @@ REJECTED = "Rejected: {code} (never proposed again for this span)"
 WHAT_SUGGESTION = "the suggested span ({chars} chars), instead of {code}"
 
 # --- long jobs -----------------------------------------------------------------------
-JOB_SUGGEST_ONE = "Suggesting codes for {name}"
-JOB_SUGGEST_LISTED = "Suggesting codes for {count} transcript(s)"
-JOB_SUGGEST_ALL = "Suggesting codes for every transcript"
+JOB_SUGGEST_ONE = "Suggesting: {name}"
+JOB_SUGGEST_LISTED = "Suggesting: {count} transcript(s)"
+JOB_SUGGEST_ALL = "Suggesting: every transcript"
 JOB_TRAINING = "Training the learned model"
 JOB_CANCEL_HINT = "{key} cancels"
 JOB_CANCELLING = "cancelling: stopping after the current step…"

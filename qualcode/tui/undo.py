@@ -27,7 +27,9 @@ from ..errors import REVIEW_UNDO_CONFLICT, QualcodeError, error
 from ..history import DEFAULT_LIMIT, Change, History
 from ..model import ACCEPTED, REJECTED, SUGGESTED, Coding
 from ..store import Store, SuggestionRow
-from ..suggest.review import accept, reject, undo as reopen
+
+# qualcode.suggest.review is imported where it is used: importing it runs the whole
+# qualcode.suggest package (~25 ms, no spaCy), which the app's first screen does not need.
 
 ACCEPT = "accept"
 REJECT = "reject"
@@ -118,6 +120,8 @@ class SessionHistory:
 
     def accept(self, suggestion_id: int, coder: str, code_id: str | None = None) -> Decision:
         """Accept a pending suggestion (with its own code, or ``code_id``); one transaction."""
+        from ..suggest.review import accept
+
         coding = accept(self.store, suggestion_id, coder, code_id, codebook=self.codebook)
         step = _DecisionStep(suggestion_id, ACCEPTED, code_id, coder, coding if _made_by(coding, suggestion_id) else None)
         self._record(step)
@@ -125,6 +129,8 @@ class SessionHistory:
 
     def reject(self, suggestion_id: int, coder: str) -> Decision:
         """Reject a pending suggestion; it is never proposed again."""
+        from ..suggest.review import reject
+
         row = reject(self.store, suggestion_id, coder)
         self._record(_DecisionStep(suggestion_id, REJECTED, None, coder))
         return Decision(REJECT, suggestion=row)
@@ -156,6 +162,8 @@ class SessionHistory:
         return change
 
     def _replay(self, step: _DecisionStep, *, undo: bool) -> Decision:
+        from ..suggest.review import accept, reject, undo as reopen
+
         kind = ACCEPT if step.status == ACCEPTED else REJECT
         try:
             if undo:

@@ -34,7 +34,6 @@ from ..commands import PaletteCommand
 from ..document.model import MISSING_COLOR, CodeInfo, DocumentModel
 from ..document.spans import SpanIndex
 from ..widgets.choose import ChooseCodingModal
-from ...suggest.review import pending_suggestions
 from ..undo import Decision
 from ..widgets.code_tree import CodeDetails, CodeTree
 from ..widgets.document import DocumentView, Overlay
@@ -115,6 +114,8 @@ class CodingScreen(CodingSuggestions, Screen):
 
     def _load(self) -> tuple[DocumentModel, list]:
         """In a worker thread: read the transcript and its pending suggestions (own connection)."""
+        from ...suggest.review import pending_suggestions  # the suggest package's first import: here, off the UI thread
+
         store = self.project.new_store()
         try:
             return DocumentModel.load(store, self.transcript_id, self.codes), pending_suggestions(store, self.transcript_id)

@@ -33,7 +33,6 @@ from textual.widgets import Static
 from ...errors import QualcodeError
 from ...history import Change
 from ...store import SuggestionRow
-from ...suggest.review import pending_suggestions
 from .. import strings as S
 from ..document.spans import SpanIndex
 from ..undo import ACCEPT, Decision
@@ -78,6 +77,8 @@ class CodingSuggestions:
 
     def reload_suggestions(self) -> None:
         """Re-read the pending suggestions from the store (UI thread: one fast query)."""
+        from ...suggest.review import pending_suggestions  # imported by the loading worker already
+
         self.set_suggestions(pending_suggestions(self.project.store, self.transcript_id))
 
     def suggestions_at(self, pos: int) -> list[SuggestionRow]:

@@ -15,9 +15,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from ...history import Change
+from ...model import PENDING
 from ...project import Project
 from ...store import TranscriptSummary
-from ...suggest.review import list_suggestions
 from .. import keymap
 from .. import strings as S
 from ..commands import PaletteCommand
@@ -86,7 +86,7 @@ class TranscriptsScreen(Screen):
         self._stale = False
         store = self.project.store
         self.summaries = store.summaries()
-        self.pending = Counter(s.transcript_id for s in list_suggestions(store))
+        self.pending = Counter(s.transcript_id for s in store.suggestions(statuses=(PENDING,)))
         self.show()
 
     def attribute_names(self) -> list[str]:

@@ -35,7 +35,7 @@ class JobBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="job--label")
-        yield ProgressBar(show_eta=False, id="job-progress")
+        yield ProgressBar(show_eta=False, show_percentage=False, id="job-progress")
         yield Static("", classes="job--hint")
 
     def on_mount(self) -> None:
