@@ -31,7 +31,7 @@ from ..userconfig import save_user_setting
 from . import keymap
 from . import strings as S
 from .commands import PaletteCommand, QualcodeCommands
-from .jobs import SUGGEST, JobFinished, JobProgress, Jobs
+from .jobs import JobFinished, JobProgress, Jobs
 from .screens import available, make_screen
 from .undo import ACCEPT, Decision, SessionHistory
 
@@ -134,6 +134,11 @@ class QualcodeApp(App[None]):
     def _store_version(self) -> int:
         return self.project.store.conn.execute("PRAGMA data_version").fetchone()[0]
 
+    def store_settled(self) -> None:
+        """Our own background job wrote to the store: take the new version and re-read quietly."""
+        self._data_version = self._store_version()
+        self.broadcast(None)
+
     def check_store(self) -> None:
         """Re-read the screens if another connection committed since the last check.
 
@@ -193,65 +198,32 @@ class QualcodeApp(App[None]):
             reveal(change)
         self.flash(done.format(what=self.describe(change)))
 
-    # --- long jobs: suggestion runs and training ------------------------------------------
+    # --- long jobs: suggestion runs and training (see jobs.py) --------------------------
 
     def start_suggestions(self, transcript_ids: list[int] | None, label: str) -> bool:
         """Run suggestions for these transcripts (None: all) in a worker; False if a job runs."""
-        if not self.jobs.suggest(transcript_ids, label):
-            self.flash(S.JOB_BUSY.format(label=self.jobs.state.label, key=self.key_of("cancel_job")))
-            return False
-        self._show_job()
-        return True
+        return self.jobs.suggest(transcript_ids, label)
 
     def action_train(self) -> None:
         """Retrain the learned model on the project's coding, in a worker."""
-        if not self.jobs.train(S.JOB_TRAINING):
-            self.flash(S.JOB_BUSY.format(label=self.jobs.state.label, key=self.key_of("cancel_job")))
-            return
-        self._show_job()
+        self.jobs.train(S.JOB_TRAINING)
 
     def action_suggest_all(self) -> None:
-        self.start_suggestions(None, S.JOB_SUGGEST_ALL)
+        self.jobs.suggest(None, S.JOB_SUGGEST_ALL)
 
     def action_cancel_job(self) -> None:
-        if self.jobs.cancel():
-            self._show_job()
+        self.jobs.cancel()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_job":
             return self.jobs.running  # the key (and its footer entry) only while a job runs
         return True
 
-    def _show_job(self) -> None:
-        from .widgets.job import JobBar
-
-        for screen in self.screen_stack:
-            for bar in screen.query(JobBar):
-                bar.show_job(self.jobs.state)
-        self.refresh_bindings()
-
     def on_job_progress(self, message: JobProgress) -> None:
         self.jobs.progressed(message)
-        self._show_job()
 
     def on_job_finished(self, message: JobFinished) -> None:
-        self.jobs.finished()
-        self._show_job()
-        self._data_version = self._store_version()
-        self.broadcast(None)  # re-read codings and suggestions: the screens show the store
-        if message.error is not None:
-            self.report_error(message.error)
-            return
-        if message.kind == SUGGEST:
-            text = _run_text(message.result, self.key_of("review"))
-        elif message.result is None:
-            text = S.TRAIN_CANCELLED
-        else:
-            info = message.result
-            text = S.TRAINED.format(sentences=info.sentences, transcripts=info.transcripts, seconds=info.seconds, codes=len(info.codes))
-        self.flash(text)
-        if message.kind == SUGGEST and message.result.warnings:
-            self.notify("\n".join(message.result.warnings), severity="warning", timeout=15, markup=False)
+        self.jobs.finished(message)
 
     async def action_quit(self) -> None:
         self.jobs.cancel()  # the worker stops at its next check instead of keeping Python alive
@@ -331,18 +303,6 @@ class QualcodeApp(App[None]):
         if extra is not None:
             commands.extend(extra())
         return commands
-
-
-def _run_text(summary, review_key: str) -> str:
-    """What a suggestion run did, in one line."""
-    if summary.cancelled:
-        return S.RUN_CANCELLED.format(done=summary.transcripts)
-    text = S.RUN_DONE.format(
-        count=summary.added + summary.kept, new=summary.added, transcripts=summary.transcripts, seconds=summary.seconds
-    )
-    if summary.removed:
-        text += S.RUN_WITHDRAWN.format(count=summary.removed)
-    return text + (S.RUN_REVIEW_HINT.format(key=review_key) if summary.added + summary.kept else "")
 
 
 def _name(screen: Screen) -> str | None:

@@ -5,7 +5,9 @@ a session), never on the UI thread. The worker calls the same core functions as
 the CLI (:func:`~qualcode.suggest.run_suggestions`, :func:`~qualcode.suggest.train_model`)
 with the project *folder*, so they open their own store connection, and it never
 touches a widget: it posts :class:`JobProgress` and, last of all,
-:class:`JobFinished` to the app, whose handlers update the screens.
+:class:`JobFinished` to the app, whose handlers hand them back to :class:`Jobs`
+on the UI thread, which updates every :class:`~qualcode.tui.widgets.job.JobBar`
+of the screen stack and says what the job did.
 
 Cancelling sets a flag the core polls between transcripts and steps (a
 transcript being stored is finished first, so the store never holds half a
@@ -26,6 +28,7 @@ from textual.message import Message
 from textual.worker import get_current_worker
 
 from ..errors import QualcodeError
+from . import strings as S
 
 if TYPE_CHECKING:  # pragma: no cover
     from .app import QualcodeApp
@@ -80,8 +83,8 @@ class Jobs:
         return self.state is not None
 
     def suggest(self, transcript_ids: Sequence[int] | None, label: str) -> bool:
-        """Start a suggestion run for ``transcript_ids`` (None: all); False if a job is running."""
-        if self.state is not None:
+        """Start a suggestion run for ``transcript_ids`` (None: all); False (and a message) if a job runs."""
+        if self._busy():
             return False
         ids = list(transcript_ids) if transcript_ids is not None else None
         self.state = JobState(SUGGEST, label, ids)
@@ -89,8 +92,8 @@ class Jobs:
         return True
 
     def train(self, label: str) -> bool:
-        """Start (re)training the learned model; False if a job is running."""
-        if self.state is not None:
+        """Start (re)training the learned model; False (and a message) if a job runs."""
+        if self._busy():
             return False
         self.state = JobState(TRAIN, label)
         self._start(self._train, self.app.project.root, self.state.cancel)
@@ -101,10 +104,18 @@ class Jobs:
         if self.state is None or self.state.cancelling:
             return False
         self.state.cancel.set()
+        self.show()
+        return True
+
+    def _busy(self) -> bool:
+        if self.state is None:
+            return False
+        self.app.flash(S.JOB_BUSY.format(label=self.state.label, key=self.app.key_of("cancel_job")))
         return True
 
     def _start(self, work, *args) -> None:
         self.app.run_worker(lambda: work(*args), thread=True, group="job", name=self.state.label)
+        self.show()
 
     # --- in the worker thread (no widgets, no reactives: messages only) ---------------
 
@@ -137,11 +148,48 @@ class Jobs:
 
     # --- on the UI thread ---------------------------------------------------------------
 
+    def show(self) -> None:
+        """Show the job (or that there is none) on every job bar of the screen stack."""
+        from .widgets.job import JobBar
+
+        for screen in self.app.screen_stack:
+            for bar in screen.query(JobBar):
+                bar.show_job(self.state)
+        self.app.refresh_bindings()  # the cancel key comes and goes
+
     def progressed(self, message: JobProgress) -> None:
         if self.state is not None:
             self.state.done, self.state.total, self.state.what = message.done, message.total, message.what
+            self.show()
 
-    def finished(self) -> JobState | None:
-        """The job is over: forget it and return what it was."""
-        state, self.state = self.state, None
-        return state
+    def finished(self, message: JobFinished) -> None:
+        """The worker stopped: forget the job, let the screens re-read the store, say what happened."""
+        app = self.app
+        self.state = None
+        self.show()
+        app.store_settled()  # re-read codings and suggestions: the screens show the store
+        if message.error is not None:
+            app.report_error(message.error)
+            return
+        if message.kind == SUGGEST:
+            summary = message.result
+            app.flash(run_text(summary, app.key_of("review")))
+            if summary.warnings:
+                app.notify("\n".join(summary.warnings), severity="warning", timeout=15, markup=False)
+        elif message.result is None:
+            app.flash(S.TRAIN_CANCELLED)
+        else:
+            info = message.result
+            app.flash(S.TRAINED.format(sentences=info.sentences, transcripts=info.transcripts, seconds=info.seconds, codes=len(info.codes)))
+
+
+def run_text(summary, review_key: str) -> str:
+    """What a suggestion run did, in one line."""
+    if summary.cancelled:
+        return S.RUN_CANCELLED.format(done=summary.transcripts)
+    text = S.RUN_DONE.format(
+        count=summary.added + summary.kept, new=summary.added, transcripts=summary.transcripts, seconds=summary.seconds
+    )
+    if summary.removed:
+        text += S.RUN_WITHDRAWN.format(count=summary.removed)
+    return text + (S.RUN_REVIEW_HINT.format(key=review_key) if summary.added + summary.kept else "")
