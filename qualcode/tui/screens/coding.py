@@ -79,6 +79,7 @@ class CodingScreen(CodingSuggestions, Screen):
         self.search_query = ""
         self.filter_code: str | None = None
         self.init_suggestions()
+        self._loaded_suggestions: list = []  # read by the loading worker with the model
 
     # --- layout -------------------------------------------------------------------
 
@@ -126,7 +127,8 @@ class CodingScreen(CodingSuggestions, Screen):
         if event.worker.group != "load":
             return
         if event.state == WorkerState.SUCCESS:
-            self._loaded(*event.worker.result)
+            model, self._loaded_suggestions = event.worker.result
+            self._loaded(model)  # one argument: benchmarks/bench_tui.py wraps this hook
         elif event.state == WorkerState.ERROR:
             error = event.worker.error
             if isinstance(error, QualcodeError):
@@ -134,12 +136,12 @@ class CodingScreen(CodingSuggestions, Screen):
             else:
                 raise error
 
-    def _loaded(self, model: DocumentModel, suggestions: list) -> None:
+    def _loaded(self, model: DocumentModel) -> None:
         self.model = model
         document = self.document
         at = self._pending_at
         document.set_model(model, cursor=at[0] if at else None)
-        self.set_suggestions(suggestions)
+        self.set_suggestions(self._loaded_suggestions)
         if at:
             document.select(*at)
         document.loading = False
