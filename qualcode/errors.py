@@ -345,3 +345,11 @@ NOTHING_TO_EVALUATE = Msg(
     "no coded respondent sentences to evaluate against",
     "import transcripts with codings (e.g. a codings.csv) or code some segments first",
 )
+
+# --- reviewing suggestions in the app ---------------------------------------------
+REVIEW_UNDO_CONFLICT = Msg(
+    "QC800",
+    "cannot {action} the {kind} of suggestion {id}: {reason}",
+    "the suggestion was decided or withdrawn outside this session (a CLI command or a new suggestion run);"
+    " the step was dropped",
+)

@@ -11,7 +11,9 @@ strings in ``strings.py``. What is here is what every screen shares:
   none of them shows something the store does not hold;
 * a one-second check of SQLite's ``data_version``, which changes when another
   connection (a CLI command in another terminal) commits: the screens re-read;
-* the coder-name question at first start, and the user keymap.
+* the coder-name question at first start, and the user keymap;
+* ``app.jobs``: the one long job (a suggestion run or training) in a thread
+  worker, with a progress bar on the screens that show one.
 """
 
 from __future__ import annotations
@@ -23,13 +25,15 @@ from textual.app import App
 from textual.screen import Screen
 
 from ..errors import QualcodeError
-from ..history import APPLY, MEMO, REMOVE, Change, History
+from ..history import APPLY, MEMO, REMOVE, Change
 from ..project import Project
 from ..userconfig import save_user_setting
 from . import keymap
 from . import strings as S
 from .commands import PaletteCommand, QualcodeCommands
+from .jobs import JobFinished, JobProgress, Jobs
 from .screens import available, make_screen
+from .undo import ACCEPT, Decision, SessionHistory
 
 STORE_CHECK_SECONDS = 1.0
 
@@ -57,7 +61,9 @@ class QualcodeApp(App[None]):
         self.project = project
         self.coder = coder
         self.codebook = project.codebook  # loaded (and synced into the store) once, here
-        self.history = History(project.store, self.codebook)
+        self.history = SessionHistory(project.store, self.codebook)
+        self.jobs = Jobs(self)
+        self.show_suggestions = True  # pending suggestions drawn in the coding screen (P toggles)
         self.keymap_file = keymap_file or keymap.keymap_path()
         self.user_keymap, self.keymap_error = keymap.load_keymap(self.keymap_file)
         self._ask_coder = ask_coder
@@ -128,8 +134,19 @@ class QualcodeApp(App[None]):
     def _store_version(self) -> int:
         return self.project.store.conn.execute("PRAGMA data_version").fetchone()[0]
 
+    def store_settled(self) -> None:
+        """Our own background job wrote to the store: take the new version and re-read quietly."""
+        self._data_version = self._store_version()
+        self.broadcast(None)
+
     def check_store(self) -> None:
-        """Re-read the screens if another connection committed since the last check."""
+        """Re-read the screens if another connection committed since the last check.
+
+        While our own job runs, its commits (suggestions) are not news: the screens
+        re-read once when it finishes, which also catches anything else meanwhile.
+        """
+        if self.jobs.running:
+            return
         version = self._store_version()
         if version != self._data_version:
             self._data_version = version
@@ -138,10 +155,20 @@ class QualcodeApp(App[None]):
 
     def describe(self, change: Change) -> str:
         """A short description of a change for messages ("coding with Vertrouwen")."""
+        if isinstance(change, Decision):
+            code_id = change.code_id or (change.suggestion.code_id if change.suggestion else "-")
+            template = S.WHAT_ACCEPT if change.kind == ACCEPT else S.WHAT_REJECT
+            return template.format(codes=self._code_name(code_id))
         names = sorted({self._code_name(c.code_id) for c in change.codings})
         codes = ", ".join(names) if names else "-"
         template = {APPLY: S.WHAT_APPLY, REMOVE: S.WHAT_REMOVE, MEMO: S.WHAT_MEMO}[change.kind]
         return template.format(codes=codes)
+
+    def key_of(self, binding_id: str) -> str:
+        """How the (first) key of a binding is written, after the user's keymap ("Ctrl+G")."""
+        from .screens.help import key_display
+
+        return key_display(self, keymap.effective_keys(self.user_keymap)[binding_id][0])
 
     def _code_name(self, code_id: str) -> str:
         code = self.codebook.get(code_id)
@@ -171,6 +198,37 @@ class QualcodeApp(App[None]):
             reveal(change)
         self.flash(done.format(what=self.describe(change)))
 
+    # --- long jobs: suggestion runs and training (see jobs.py) --------------------------
+
+    def start_suggestions(self, transcript_ids: list[int] | None, label: str) -> bool:
+        """Run suggestions for these transcripts (None: all) in a worker; False if a job runs."""
+        return self.jobs.suggest(transcript_ids, label)
+
+    def action_train(self) -> None:
+        """Retrain the learned model on the project's coding, in a worker."""
+        self.jobs.train(S.JOB_TRAINING)
+
+    def action_suggest_all(self) -> None:
+        self.jobs.suggest(None, S.JOB_SUGGEST_ALL)
+
+    def action_cancel_job(self) -> None:
+        self.jobs.cancel()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_job":
+            return self.jobs.running  # the key (and its footer entry) only while a job runs
+        return True
+
+    def on_job_progress(self, message: JobProgress) -> None:
+        self.jobs.progressed(message)
+
+    def on_job_finished(self, message: JobFinished) -> None:
+        self.jobs.finished(message)
+
+    async def action_quit(self) -> None:
+        self.jobs.cancel()  # the worker stops at its next check instead of keeping Python alive
+        await super().action_quit()
+
     # --- screens ------------------------------------------------------------------------
 
     def action_help(self) -> None:
@@ -193,8 +251,8 @@ class QualcodeApp(App[None]):
         self.push_screen(make_screen("retrieval", self.project, codes=list(codes)))
 
     def action_show_screen(self, name: str) -> None:
-        """Push a registered screen by name (e.g. ``stats``)."""
-        if available(name):
+        """Push a registered screen by name (e.g. ``stats``); on it already, stay."""
+        if available(name) and _name(self.screen) != name:
             self.push_screen(make_screen(name, self.project))
 
     def open_transcript(self, transcript_id: int, at: tuple[int, int] | None = None) -> None:
@@ -219,7 +277,12 @@ class QualcodeApp(App[None]):
             PaletteCommand(S.CMD_UNDO, S.CMD_UNDO_HELP, self.action_undo),
             PaletteCommand(S.CMD_REDO, S.CMD_REDO_HELP, self.action_redo),
             PaletteCommand(S.CMD_CODER, S.CMD_CODER_HELP.format(coder=self.coder), self.action_change_coder),
+            PaletteCommand(S.CMD_STATS, S.CMD_STATS_HELP, lambda: self.action_show_screen("stats")),
+            PaletteCommand(S.CMD_SUGGEST_ALL, S.CMD_SUGGEST_ALL_HELP, self.action_suggest_all),
+            PaletteCommand(S.CMD_TRAIN, S.CMD_TRAIN_HELP, self.action_train),
         ]
+        if self.jobs.running:
+            commands.append(PaletteCommand(S.CMD_CANCEL_JOB.format(label=self.jobs.state.label), "", self.action_cancel_job))
         for summary in self.project.store.summaries():
             commands.append(
                 PaletteCommand(

@@ -45,8 +45,9 @@ TRANSCRIPTS = "transcripts"
 CODING = "coding"
 DOCUMENT = "document"
 RETRIEVAL = "retrieval"
-ACTIVE_TOGETHER = ((APP, TRANSCRIPTS), (APP, CODING, DOCUMENT), (APP, RETRIEVAL))
-SCOPE_ORDER = (APP, TRANSCRIPTS, CODING, DOCUMENT, RETRIEVAL)
+REVIEW = "review"  # the coding screen while reviewing suggestions (on top of CODING and DOCUMENT)
+ACTIVE_TOGETHER = ((APP, TRANSCRIPTS), (APP, CODING, DOCUMENT, REVIEW), (APP, RETRIEVAL))
+SCOPE_ORDER = (APP, TRANSCRIPTS, CODING, REVIEW, DOCUMENT, RETRIEVAL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +78,14 @@ ACTIONS: tuple[KeyAction, ...] = (
     _k("retrieval", "ctrl+r", "app.show_retrieval", APP, show=True),
     _k("undo", "ctrl+z", "app.undo", APP, show=True),
     _k("redo", "ctrl+y", "app.redo", APP),
+    _k("statistics", "ctrl+t", "app.show_screen('stats')", APP, show=True),
+    _k("cancel_job", "ctrl+g", "app.cancel_job", APP, show=True),  # shown only while a job runs
     _k("quit", "ctrl+q", "app.quit", APP, priority=True),
     # --- transcripts list ---
     _k("open_transcript", "enter", "open", TRANSCRIPTS, show=True),
     _k("filter_transcripts", "slash", "focus_filter", TRANSCRIPTS, show=True),
     _k("clear_transcript_filter", "escape", "clear_filter", TRANSCRIPTS),
+    _k("suggest_listed", "G", "suggest", TRANSCRIPTS, show=True),
     # --- coding screen, whatever has focus ---
     _k("pick_codes", "enter", "pick", CODING, show=True),
     _k("remove_coding", "delete,backspace", "remove", CODING, show=True),
@@ -92,6 +96,15 @@ ACTIONS: tuple[KeyAction, ...] = (
     _k("filter_code", "F", "filter_code", CODING, show=True),
     _k("segments_of_code", "R", "segments_of_code", CODING),
     _k("back", "escape", "back", CODING),
+    _k("suggest_transcript", "G", "suggest", CODING),
+    _k("toggle_suggestions", "P", "toggle_suggestions", CODING),
+    _k("review", "E", "review", CODING, show=True),
+    # --- reviewing suggestions (active only in review mode) ---
+    _k("review_accept", "A", "review_accept", REVIEW, show=True),
+    _k("review_reject", "X", "review_reject", REVIEW, show=True),
+    _k("review_skip", "greater_than_sign", "review_skip", REVIEW, show=True),
+    _k("review_previous", "less_than_sign", "review_previous", REVIEW),
+    _k("review_other_code", "C", "review_other_code", REVIEW, show=True),
     # --- the transcript text ---
     _k("cursor_left", "left", "cursor_left", DOCUMENT),
     _k("cursor_right", "right", "cursor_right", DOCUMENT),

@@ -25,6 +25,14 @@ FOOTER = {
     "filter_transcripts": "Filter",
     "jump_to_segment": "Go to",
     "retrieval_back": "Back",
+    "statistics": "Stats",
+    "cancel_job": "Cancel",
+    "suggest_listed": "Suggest",
+    "review": "Review",
+    "review_accept": "Accept",
+    "review_reject": "Reject",
+    "review_skip": "Skip",
+    "review_other_code": "Other code…",
 }
 # What each binding does (help screen, command palette, footer tooltips).
 BINDINGS = {
@@ -78,6 +86,17 @@ BINDINGS = {
     "select_line_end": "Extend selection to line end",
     "jump_to_segment": "Go to segment",
     "retrieval_back": "Back",
+    "statistics": "Statistics: counts, charts, export",
+    "cancel_job": "Cancel the running suggestion run or training",
+    "suggest_listed": "Suggest codes for the listed transcripts (spaCy)",
+    "suggest_transcript": "Suggest codes for this transcript (spaCy)",
+    "toggle_suggestions": "Show / hide pending suggestions",
+    "review": "Review suggestions (again: stop reviewing)",
+    "review_accept": "Accept the suggestion",
+    "review_reject": "Reject the suggestion (never proposed again)",
+    "review_skip": "Skip: next suggestion, decide later",
+    "review_previous": "Previous suggestion",
+    "review_other_code": "Accept with another code (picker)",
 }
 
 SCOPES = {
@@ -86,6 +105,7 @@ SCOPES = {
     "coding": "Coding screen",
     "document": "Moving and selecting in the transcript",
     "retrieval": "Segments of codes",
+    "review": "Reviewing suggestions (E in the coding screen)",
 }
 
 # --- keymap file -------------------------------------------------------------------
@@ -121,7 +141,10 @@ COL_TURNS = "Turns"
 COL_WORDS = "Words"
 COL_CODINGS = "Codings"
 COL_CODED = "Coded"
-TRANSCRIPTS_SUMMARY = "{shown} of {total} transcripts · {codings} codings · {codes} codes · coder: {coder}"
+COL_SUGGESTED = "Suggested"
+TRANSCRIPTS_SUMMARY = (
+    "{shown} of {total} transcripts · {codings} codings · {pending} pending suggestions · {codes} codes · coder: {coder}"
+)
 NO_TRANSCRIPTS = "No transcripts yet: put files in transcripts/ and run `qualcode import transcripts/`."
 
 # --- coding screen -----------------------------------------------------------------
@@ -158,7 +181,45 @@ NOTHING_TO_REDO = "Nothing to redo"
 WHAT_APPLY = "coding with {codes}"
 WHAT_REMOVE = "removal of {codes}"
 WHAT_MEMO = "memo on {codes}"
+WHAT_ACCEPT = "acceptance of the suggestion {codes}"
+WHAT_REJECT = "rejection of the suggestion {codes}"
 STORE_CHANGED = "The project changed outside this window; showing the store as it is now"
+
+# --- suggestions in the coding screen ------------------------------------------------
+STATUS_SUGGESTED = "suggested: {name}"
+STATUS_SUGGESTED_MORE = " (+{count} more)"
+SUGGESTION_SCORE = "score {score:.2f}"
+SUGGESTIONS_SHOWN = "Pending suggestions shown ({count} in this transcript)"
+SUGGESTIONS_HIDDEN = "Pending suggestions hidden ({key} shows them)"
+NO_SUGGESTIONS = "No pending suggestions in this transcript: {key} asks spaCy for some"
+REVIEW_HEADER = "Suggestion {index} of {count} pending"
+REVIEW_TALLY = "reviewed now: {accepted} accepted, {rejected} rejected"
+REVIEW_WHY = "why: {reason}"
+REVIEW_KEYS = "{accept} accept  {reject} reject  {skip} skip  {other} other code (or a code's key)  {stop} stop"
+REVIEW_STARTED = "Reviewing {count} pending suggestion(s)"
+REVIEW_STOPPED = "Review stopped: {accepted} accepted, {rejected} rejected, {left} still pending"
+REVIEW_FINISHED = "All suggestions in this transcript decided: {accepted} accepted, {rejected} rejected"
+REVIEW_WRAPPED = "Back to the first pending suggestion"
+ACCEPTED = "Accepted: {code} → {quote}"
+ACCEPTED_EXISTING = "Accepted: {code} was already coded there; the suggestion now points at that coding"
+ALSO_CODED = " (also coded: {codes})"
+REJECTED = "Rejected: {code} (never proposed again for this span)"
+WHAT_SUGGESTION = "the suggested span ({chars} chars), instead of {code}"
+
+# --- long jobs -----------------------------------------------------------------------
+JOB_SUGGEST_ONE = "Suggesting: {name}"
+JOB_SUGGEST_LISTED = "Suggesting: {count} transcript(s)"
+JOB_SUGGEST_ALL = "Suggesting: every transcript"
+JOB_TRAINING = "Training the learned model"
+JOB_CANCEL_HINT = "{key} cancels"
+JOB_CANCELLING = "cancelling: stopping after the current step…"
+JOB_BUSY = "{label} is still running ({key} cancels it)"
+RUN_DONE = "{count} suggestion(s) pending in {transcripts} transcript(s), {new} new ({seconds:.1f} s)"
+RUN_WITHDRAWN = "; {count} no longer proposed"
+RUN_REVIEW_HINT = " · {key} in a transcript reviews them"
+RUN_CANCELLED = "Suggestion run cancelled after {done} transcript(s); those keep their new suggestions"
+TRAINED = "Trained the learned model on {sentences} sentences of {transcripts} transcript(s) in {seconds:.1f} s: {codes} code(s)"
+TRAIN_CANCELLED = "Training cancelled; the saved model is unchanged"
 
 # --- code tree and details -----------------------------------------------------------
 CODES_TITLE = "Codes"
@@ -204,7 +265,9 @@ HELP_TITLE = "Keys"
 HELP_CODE_KEYS = "Code keys (from the codebook)"
 HELP_CODE_KEYS_NOTE = (
     "Press a code's key to apply it to the selection; with nothing selected it codes the sentence at the cursor."
+    " While reviewing suggestions, a code's key accepts the suggestion with that code."
 )
+HELP_STATS = "Statistics screen ({key}; its own keys, fixed)"
 HELP_KEYMAP = "Rebind keys in {path} (binding id: keys), e.g.  select_turn: \"V\""
 HELP_KEYMAP_ERROR = "Your keymap file was not used: {error}"
 HELP_COLUMNS = ("Binding id", "Keys", "What it does")
@@ -226,3 +289,14 @@ CMD_REDO = "Redo"
 CMD_REDO_HELP = "Redo the last undone action"
 CMD_CODER = "Change coder name"
 CMD_CODER_HELP = "The name recorded on new codings (now: {coder})"
+CMD_STATS = "Statistics"
+CMD_STATS_HELP = "Frequencies by group, a chart, co-occurrence, codes x transcripts; CSV export"
+CMD_SUGGEST_ALL = "Suggest codes for all transcripts"
+CMD_SUGGEST_ALL_HELP = "spaCy proposes codes from the codebook hints and your own coding (in the background)"
+CMD_SUGGEST_THIS = "Suggest codes for this transcript"
+CMD_TRAIN = "Retrain the learned model"
+CMD_TRAIN_HELP = "Learn from the project's codings now (otherwise done when enough codings changed)"
+CMD_CANCEL_JOB = "Cancel: {label}"
+CMD_REVIEW = "Review suggestions"
+CMD_REVIEW_HELP = "Walk through this transcript's pending suggestions: accept, reject, skip"
+CMD_TOGGLE_SUGGESTIONS = "Show / hide pending suggestions"

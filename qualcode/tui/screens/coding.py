@@ -8,7 +8,10 @@ is drawn is what is stored.
 
 Code keys (a lowercase letter or digit from the codebook) are caught in
 ``on_key`` before any binding: they apply their code to the selection, or with
-nothing selected to the sentence at the cursor.
+nothing selected to the sentence at the cursor (while reviewing suggestions:
+they accept the suggestion with that code).
+
+Pending suggestions and review mode live in :mod:`.coding_suggestions`.
 """
 
 from __future__ import annotations
@@ -31,10 +34,13 @@ from ..commands import PaletteCommand
 from ..document.model import MISSING_COLOR, CodeInfo, DocumentModel
 from ..document.spans import SpanIndex
 from ..widgets.choose import ChooseCodingModal
+from ..undo import Decision
 from ..widgets.code_tree import CodeDetails, CodeTree
 from ..widgets.document import DocumentView, Overlay
+from ..widgets.job import JobBar
 from ..widgets.memo import MemoModal
 from ..widgets.picker import CodePicker
+from .coding_suggestions import CodingSuggestions
 
 
 def code_infos(codebook: Codebook) -> dict[str, CodeInfo]:
@@ -42,12 +48,12 @@ def code_infos(codebook: Codebook) -> dict[str, CodeInfo]:
     return {c.id: CodeInfo(c.id, c.name, c.color or MISSING_COLOR, c.key, True) for c in codebook.walk()}
 
 
-class CodingScreen(Screen):
-    """Read one transcript and code it."""
+class CodingScreen(CodingSuggestions, Screen):
+    """Read one transcript and code it (and review the suggestions for it)."""
 
     SCREEN = "coding"
     CSS_PATH = "coding.tcss"
-    BINDINGS = keymap.bindings(keymap.CODING)
+    BINDINGS = keymap.bindings(keymap.CODING) + keymap.bindings(keymap.REVIEW)
     # Below 90 columns the code panel gives its room to the transcript (class -narrow).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
 
@@ -72,6 +78,8 @@ class CodingScreen(Screen):
         self._message = ""
         self.search_query = ""
         self.filter_code: str | None = None
+        self.init_suggestions()
+        self._loaded_suggestions: list = []  # read by the loading worker with the model
 
     # --- layout -------------------------------------------------------------------
 
@@ -81,6 +89,8 @@ class CodingScreen(Screen):
             with Vertical(id="coding-main"):
                 yield DocumentView(id="coding-document")
                 yield Input(placeholder=S.SEARCH_PLACEHOLDER, id="coding-search", classes="hidden")
+                yield Static("", id="coding-review", classes="hidden")
+                yield JobBar(id="coding-job")
                 yield Static("", id="coding-here", classes="coding-status")
                 yield Static("", id="coding-where", classes="coding-status")
             with Vertical(id="coding-side"):
@@ -103,11 +113,13 @@ class CodingScreen(Screen):
         self.tree.set_counts({}, self.totals)
         self.run_worker(self._load, thread=True, exclusive=True, group="load", name=f"load {self.name_}")
 
-    def _load(self) -> DocumentModel:
-        """In a worker thread: read the transcript through a connection of its own."""
+    def _load(self) -> tuple[DocumentModel, list]:
+        """In a worker thread: read the transcript and its pending suggestions (own connection)."""
+        from ...suggest.review import pending_suggestions  # the suggest package's first import: here, off the UI thread
+
         store = self.project.new_store()
         try:
-            return DocumentModel.load(store, self.transcript_id, self.codes)
+            return DocumentModel.load(store, self.transcript_id, self.codes), pending_suggestions(store, self.transcript_id)
         finally:
             store.close()
 
@@ -115,7 +127,8 @@ class CodingScreen(Screen):
         if event.worker.group != "load":
             return
         if event.state == WorkerState.SUCCESS:
-            self._loaded(event.worker.result)
+            model, self._loaded_suggestions = event.worker.result
+            self._loaded(model)  # one argument: benchmarks/bench_tui.py wraps this hook
         elif event.state == WorkerState.ERROR:
             error = event.worker.error
             if isinstance(error, QualcodeError):
@@ -128,6 +141,7 @@ class CodingScreen(Screen):
         document = self.document
         at = self._pending_at
         document.set_model(model, cursor=at[0] if at else None)
+        self.set_suggestions(self._loaded_suggestions)
         if at:
             document.select(*at)
         document.loading = False
@@ -149,10 +163,14 @@ class CodingScreen(Screen):
 
     def on_document_view_cursor_moved(self, event: DocumentView.CursorMoved) -> None:
         self._show_status()
-        here = self._targets()
-        if here and self.focused is not self.tree:
-            # The code tree (and so the details panel) follows the code under the cursor.
-            self.tree.highlight_code(here[0].code_id)
+        if self.focused is self.tree:
+            return
+        # The code tree (and so the details panel) follows the suggestion under review,
+        # else the code under the cursor.
+        code = self.review_highlight()
+        here = self._targets() if code is None else None
+        if code is not None or here:
+            self.tree.highlight_code(code or here[0].code_id)
 
     def on_document_view_nothing_found(self, event: DocumentView.NothingFound) -> None:
         self.flash(S.NO_UNCODED_TURN)
@@ -179,6 +197,7 @@ class CodingScreen(Screen):
                 codes.append(info.name if info.in_codebook else S.STATUS_MISSING.format(name=info.name))
                 if coding.memo:
                     codes.append(" " + S.STATUS_MEMO)
+            self.suggestion_status(codes, here)
             block = model.block_at(document.cursor)
             if block.turn is not None:
                 where.append(S.STATUS_POSITION.format(turn=block.turn.index, turns=model.turn_count))
@@ -213,7 +232,10 @@ class CodingScreen(Screen):
         if key in self.keys:
             event.stop()
             event.prevent_default()
-            self.apply_codes([self.keys[key]])
+            if self.reviewing:
+                self.review_code_key(self.keys[key])
+            else:
+                self.apply_codes([self.keys[key]])
         elif len(key) == 1 and key in keymap.CODE_KEYS:
             event.stop()
             self.flash(S.NO_SUCH_KEY.format(key=key))
@@ -241,7 +263,12 @@ class CodingScreen(Screen):
         return ", ".join(dict.fromkeys(self.model.code(c.code_id).name for c in codings))
 
     def store_changed(self, change: Change | None) -> None:
-        """Mirror a change of codings (None: re-read this transcript's codings)."""
+        """Mirror a change of codings (None: re-read this transcript's codings), then of suggestions."""
+        self._mirror_codings(change)
+        if self.model is not None:
+            self.suggestions_changed(change)
+
+    def _mirror_codings(self, change: Change | None) -> None:
         if change is None:
             self.totals = self.project.store.coding_counts()
             if self.model is not None:
@@ -262,6 +289,9 @@ class CodingScreen(Screen):
 
     def reveal(self, change: Change) -> None:
         """Show where an undo or redo happened."""
+        if isinstance(change, Decision):
+            self.reveal_decision(change)
+            return
         mine = [c for c in change.codings if c.transcript_id == self.transcript_id]
         if mine and self.model is not None:
             first = min(mine, key=lambda c: c.start)
@@ -453,6 +483,8 @@ class CodingScreen(Screen):
         if not search.has_class("hidden"):
             search.add_class("hidden")
             self.document.focus()
+        elif self.reviewing:
+            self._stop_review(S.REVIEW_STOPPED)
         elif self.focused is not self.document:
             self.document.focus()
         elif self.document.clear_selection():
@@ -468,10 +500,16 @@ class CodingScreen(Screen):
     # --- palette ------------------------------------------------------------------
 
     def palette_commands(self) -> list[PaletteCommand]:
-        return [
+        commands = [
+            PaletteCommand(S.CMD_SUGGEST_THIS, S.BINDINGS["suggest_transcript"], self.action_suggest),
+            PaletteCommand(S.CMD_REVIEW, S.CMD_REVIEW_HELP, self.action_review),
+            PaletteCommand(S.CMD_TOGGLE_SUGGESTIONS, S.BINDINGS["toggle_suggestions"], self.action_toggle_suggestions),
+        ]
+        commands += [
             PaletteCommand(S.CMD_FILTER.format(name=code.name), S.CMD_FILTER_HELP, lambda cid=code.id: self._set_filter(cid))
             for code in self.codebook.walk()
         ]
+        return commands
 
 
 def _shorten(text: str, width: int) -> str:

@@ -48,6 +48,7 @@ def help_renderable(app, codebook) -> Group:
                 shown = ", ".join(key_display(app, k) for k in keys[action.id])
                 table.add_row(Text(action.id, style="dim"), Text(shown, style="bold"), action.description)
         parts += [Text(""), table]
+    parts += [Text(""), _screen_table(app, S.HELP_STATS.format(key=app.key_of("statistics")), "stats")]
     codes = Table(title=S.HELP_CODE_KEYS, title_justify="left", title_style="bold", expand=True, box=None, padding=(0, 2))
     codes.add_column(S.HELP_COLUMNS[1], width=26)
     codes.add_column(S.COL_CODE)
@@ -59,6 +60,23 @@ def help_renderable(app, codebook) -> Group:
             codes.add_row(Text(code.key, style="bold"), name)
     parts += [Text(""), codes, Text(S.HELP_CODE_KEYS_NOTE, style="italic")]
     return Group(*parts)
+
+
+def _screen_table(app, title: str, name: str) -> Table:
+    """The keys a registered screen defines itself (e.g. the statistics screen's).
+
+    They are not in the keymap table (lowercase keys, free there: no code keys on
+    that screen), so the keymap file cannot rebind them: no id is shown.
+    """
+    from . import screen_class
+
+    table = Table(title=title, title_justify="left", title_style="bold", expand=True, box=None, padding=(0, 2))
+    for column, width in zip(S.HELP_COLUMNS, (26, 18, None)):
+        table.add_column(column, width=width, no_wrap=width is not None)
+    for binding in screen_class(name).BINDINGS:
+        keys = ", ".join(key_display(app, k.strip()) for k in binding.key.split(","))
+        table.add_row(Text(""), Text(keys, style="bold"), binding.description)
+    return table
 
 
 class HelpScreen(Screen):

@@ -105,6 +105,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
 class StatsScreen(Screen):
     """Frequencies (by group), a chart, co-occurrence and the code x transcript matrix."""
 
+    SCREEN = "stats"  # its name in the app's screen registry
     CSS_PATH = "stats.tcss"
     BINDINGS = [
         Binding("g", "cycle_grouping", S.BIND_GROUP, id="stats.group"),
@@ -146,6 +147,7 @@ class StatsScreen(Screen):
         self.result: StatsResult | None = None
         self.all_codes_in_chart = False
         self._counted_with: tuple[str | None, str] | None = None
+        self._stale = False
 
     # --- layout ---------------------------------------------------------------------
 
@@ -234,6 +236,18 @@ class StatsScreen(Screen):
             pass
         finally:
             store.close()
+
+    def store_changed(self, change: object) -> None:
+        """The app says codings changed (an undo, another window): count again, now if shown."""
+        if self.is_current:
+            self.recount()
+        else:
+            self._stale = True
+
+    def on_screen_resume(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.recount()
 
     def on_stats_screen_progress(self, message: Progress) -> None:
         bar = self.query_one("#stats-progress", ProgressBar)

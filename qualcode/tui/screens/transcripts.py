@@ -1,8 +1,13 @@
-"""The transcripts list: attributes, words, codings, how much is coded; Enter opens one."""
+"""The transcripts list: attributes, words, codings, how much is coded; Enter opens one.
+
+``G`` asks spaCy for suggestions for the listed transcripts (the filter applies), in
+the app's background job; the "Suggested" column counts the pending ones.
+"""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -10,11 +15,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from ...history import Change
+from ...model import PENDING
 from ...project import Project
 from ...store import TranscriptSummary
 from .. import keymap
 from .. import strings as S
 from ..commands import PaletteCommand
+from ..widgets.job import JobBar
 
 _CONDITION = re.compile(r'([\w.-]+)\s*=\s*("[^"]*"|\S+)')
 
@@ -47,12 +54,15 @@ class TranscriptsScreen(Screen):
         super().__init__()
         self.project = project
         self.summaries: list[TranscriptSummary] = []
+        self.pending: Counter[int] = Counter()  # pending suggestions per transcript
+        self.shown: list[TranscriptSummary] = []
         self._stale = False
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder=S.TRANSCRIPTS_FILTER_PLACEHOLDER, id="transcripts-filter")
         yield DataTable(id="transcripts-table", cursor_type="row", zebra_stripes=True)
+        yield JobBar(id="transcripts-job")
         yield Static("", id="transcripts-summary")
         yield Footer()
 
@@ -74,7 +84,9 @@ class TranscriptsScreen(Screen):
     def load(self) -> None:
         """Read the summaries from the store and show them (fast: one query)."""
         self._stale = False
-        self.summaries = self.project.store.summaries()
+        store = self.project.store
+        self.summaries = store.summaries()
+        self.pending = Counter(s.transcript_id for s in store.suggestions(statuses=(PENDING,)))
         self.show()
 
     def attribute_names(self) -> list[str]:
@@ -86,12 +98,12 @@ class TranscriptsScreen(Screen):
         table.clear(columns=True)
         names = self.attribute_names()
         table.add_column(S.COL_TRANSCRIPT, key="name")
-        for label in (S.COL_TURNS, S.COL_WORDS, S.COL_CODINGS, S.COL_CODED):
+        for label in (S.COL_TURNS, S.COL_WORDS, S.COL_CODINGS, S.COL_CODED, S.COL_SUGGESTED):
             table.add_column(label, key=label)
         for name in names:
             table.add_column(name, key=f"attr:{name}")
         conditions, words = parse_filter(self.query_one(Input).value)
-        shown = [s for s in self.summaries if matches(s, conditions, words)]
+        shown = self.shown = [s for s in self.summaries if matches(s, conditions, words)]
         for s in shown:
             table.add_row(
                 s.name,
@@ -99,20 +111,26 @@ class TranscriptsScreen(Screen):
                 _right(s.words),
                 _right(s.codings),
                 _right(f"{s.coded_share:.0%}"),
+                _right(self.pending.get(s.id, "")),
                 *(s.attributes.get(name, "") for name in names),
                 key=str(s.id),
             )
         if shown:
             table.move_cursor(row=min(keep, len(shown) - 1))
-        summary = S.TRANSCRIPTS_SUMMARY.format(
-            shown=len(shown),
+        self.query_one("#transcripts-summary", Static).update(self._summary_text())
+
+    def _summary_text(self) -> str:
+        if not self.summaries:
+            return S.NO_TRANSCRIPTS
+        return S.TRANSCRIPTS_SUMMARY.format(
+            shown=len(self.shown),
             total=len(self.summaries),
             codings=sum(s.codings for s in self.summaries),
             codebook=self.project.codebook.title,
             codes=len(self.project.codebook),
             coder=self.app.coder,
+            pending=sum(self.pending.values()),
         )
-        self.query_one("#transcripts-summary", Static).update(summary if self.summaries else S.NO_TRANSCRIPTS)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.show()
@@ -138,6 +156,20 @@ class TranscriptsScreen(Screen):
         if table.row_count:
             row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
             self.app.open_transcript(int(row_key.value))
+
+    def action_suggest(self) -> None:
+        """Suggestions for the transcripts in the list (all of them without a filter)."""
+        if not self.shown:
+            return
+        if len(self.shown) == len(self.summaries):
+            self.app.start_suggestions(None, S.JOB_SUGGEST_ALL)
+        else:
+            self.app.start_suggestions([s.id for s in self.shown], S.JOB_SUGGEST_LISTED.format(count=len(self.shown)))
+
+    def flash(self, text: str) -> None:
+        """A message in the summary line (until the list is shown again)."""
+        summary = self.query_one("#transcripts-summary", Static)
+        summary.update(Text.assemble((text, "italic"), " │ ", self._summary_text()))
 
     def palette_commands(self) -> list[PaletteCommand]:
         """Filter by each attribute value."""

@@ -12,10 +12,11 @@ short one. Codings are drawn from the model's span index:
 * codings whose code left the codebook are drawn grey (and labelled by the
   status line), never hidden.
 
-Other kinds of spans (search matches now, pending suggestions later) are drawn
-through :class:`Overlay`: a span index plus a function from the payloads under a
-piece of text to a style. ``set_overlay(name, overlay)`` adds or replaces one;
-``next_overlay_span`` moves between its spans.
+Other kinds of spans (search matches, pending suggestions) are drawn through
+:class:`Overlay`: a span index plus a function from the payloads under a piece
+of text to a style, and optionally a mark for the margin column right of the
+lanes on every line the spans touch. ``set_overlay(name, overlay)`` adds or
+replaces one; ``next_overlay_span`` moves between its spans.
 
 The cursor sits *between* characters (like an editor) and is drawn on the
 character after it; the selection is ``[min(anchor, cursor), max(...))``.
@@ -43,7 +44,7 @@ from ..document.model import Block, DocumentModel
 from ..document.spans import SpanIndex
 
 LANES = 4  # margin columns for overlapping codings
-GUTTER = LANES + 2  # the lanes, then two blank cells before the text
+GUTTER = LANES + 2  # the lanes, a column for overlay marks, then a blank cell before the text
 BAR = "▌"
 _NOT_REVERSED = Style(reverse=False)
 MORE = "+"
@@ -56,6 +57,8 @@ class Overlay:
     spans: SpanIndex[Hashable]
     style: Callable[[tuple[Hashable, ...]], Style]  # style for the payloads over a piece of text
     order: int = 0  # overlays are drawn in this order, after codings and before the selection
+    # A mark in the margin (one cell) on lines the spans touch, from the payloads there.
+    margin: Callable[[tuple[Hashable, ...]], Segment] | None = None
 
 
 class DocumentView(ScrollView, can_focus=True):
@@ -76,6 +79,8 @@ class DocumentView(ScrollView, can_focus=True):
         "document--dim",
         "document--missing",
         "document--search",
+        "document--suggestion",
+        "document--suggestion-current",
     }
     DEFAULT_CSS = """
     DocumentView {
@@ -95,6 +100,8 @@ class DocumentView(ScrollView, can_focus=True):
         & > .document--dim { color: $text-disabled; }
         & > .document--missing { background: $panel-lighten-2; color: $text-muted; text-style: strike; }
         & > .document--search { background: $warning; color: $background; text-style: bold; }
+        & > .document--suggestion { text-style: underline; }
+        & > .document--suggestion-current { background: $panel-lighten-1; text-style: bold underline; }
     }
     """
 
@@ -191,6 +198,22 @@ class DocumentView(ScrollView, can_focus=True):
             found = spans.spans[0] if forward else spans.spans[-1]
         self.move_to(found[0])
         return found[0], found[1]
+
+    def reveal_span(self, start: int, end: int) -> None:
+        """Put the cursor at ``start`` and scroll so that all of ``[start, end)`` shows, with context."""
+        self.move_to(start)
+        layout = self.layout_
+        if layout is None:
+            return
+        first, last = layout.line_of(start), layout.line_of(max(start, end - 1))
+        height = self.scrollable_content_region.height
+        top = round(self.scroll_y)
+        if first >= top + 1 and last <= top + height - 2:
+            return  # already in view, with a line of margin
+        target = first - max(1, height // 3)  # some context above, the span in the upper part
+        if last - target > height - 2:
+            target = min(first - 1, last - height + 2)  # a long span: as much of it as fits
+        self.scroll_to(y=max(0, target), animate=False)
 
     # --- state --------------------------------------------------------------------
 
@@ -315,7 +338,13 @@ class DocumentView(ScrollView, can_focus=True):
                 cells[LANES - 1] = Segment(MORE, self._style("meta"))
             else:
                 cells[lane] = Segment(BAR, base + Style(color=model.code(coding.code_id).color))
-        return [*cells, Segment("  ", base)]
+        mark = Segment(" ", base)
+        for overlay in sorted(self.overlays.values(), key=lambda o: o.order):
+            if overlay.margin is not None:
+                payloads = overlay.spans.overlapping(start, max(end, start + 1))
+                if payloads:
+                    mark = overlay.margin(tuple(payloads))
+        return [*cells, mark, Segment(" ", base)]
 
     def _code_style(self, code_id: str, overlapping: bool) -> Style:
         """The tint of a coded span: its code's colour over the background (data, not CSS)."""

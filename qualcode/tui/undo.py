@@ -1,0 +1,191 @@
+"""The session's undo/redo: coding actions and review decisions on one stack.
+
+:class:`~qualcode.history.History` (the core) undoes applies, removals and
+memos. Reviewing suggestions adds two more kinds of step, *accept* and
+*reject*, which go through the core review functions (``accept``, ``reject``
+and, to take one back, ``qualcode.suggest.undo``). :class:`SessionHistory`
+keeps both in one order, so Ctrl+Z always takes back the last thing the
+researcher did, whichever kind it was: coding steps are handed to the wrapped
+``History``; decisions are replayed here.
+
+Every step is still one committed transaction. Undoing an acceptance reopens
+the suggestion and removes only the coding the acceptance created (a human
+coding it was linked to stays); redoing it accepts again, which makes a new
+coding (a new id). A decision that cannot be replayed because something
+outside the session changed the suggestion (a CLI command, a new suggestion
+run that withdrew it) is dropped with :data:`~qualcode.errors.REVIEW_UNDO_CONFLICT`.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ..codebook import Codebook
+from ..errors import REVIEW_UNDO_CONFLICT, QualcodeError, error
+from ..history import DEFAULT_LIMIT, Change, History
+from ..model import ACCEPTED, REJECTED, SUGGESTED, Coding
+from ..store import Store, SuggestionRow
+
+# qualcode.suggest.review is imported where it is used: importing it runs the whole
+# qualcode.suggest package (~25 ms, no spaCy), which the app's first screen does not need.
+
+ACCEPT = "accept"
+REJECT = "reject"
+_CODING = "coding"  # a step kept by the wrapped History
+
+
+@dataclass(frozen=True, slots=True)
+class Decision(Change):
+    """A change made by accepting or rejecting a suggestion (or undoing that).
+
+    ``kind`` is :data:`ACCEPT` or :data:`REJECT`; ``added``/``removed`` hold the
+    coding an acceptance made or an undo took away; ``suggestion`` is the
+    suggestion as it is after the step.
+    """
+
+    suggestion: SuggestionRow | None = None
+    code_id: str | None = None  # the code accepted with (the suggestion's own or another)
+
+
+@dataclass(slots=True)
+class _DecisionStep:
+    suggestion_id: int
+    status: str  # ACCEPTED or REJECTED
+    code_id: str | None  # another code for an acceptance, None for the suggestion's own
+    coder: str
+    coding: Coding | None = None  # the coding the acceptance created (None: linked an existing one)
+
+
+@dataclass(slots=True)
+class SessionHistory:
+    """Undo/redo of coding actions and review decisions, in the order they were made."""
+
+    store: Store
+    codebook: Codebook
+    limit: int = DEFAULT_LIMIT
+    codings: History = field(init=False)
+    _undo: deque = field(init=False)
+    _redo: list = field(init=False, default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.codings = History(self.store, self.codebook, self.limit)
+        self._undo = deque(maxlen=self.limit)
+
+    # --- state --------------------------------------------------------------------
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def __len__(self) -> int:
+        return len(self._undo)
+
+    def _record(self, step: object) -> None:
+        self._undo.append(step)
+        # A new action forks history. The wrapped History clears its own redo when it
+        # records a coding step; stale entries left under a decision are never reached,
+        # because our redo stack (which decides what History.redo is asked for) is empty.
+        self._redo.clear()
+
+    # --- coding actions (kept by History) ---------------------------------------------
+
+    def apply(
+        self, transcript_id: int, start: int, end: int, code_ids: Sequence[str], coder: str, *, memo: str | None = None
+    ) -> Change:
+        change = self.codings.apply(transcript_id, start, end, code_ids, coder, memo=memo)
+        if change.added:  # History records a step exactly then
+            self._record(_CODING)
+        return change
+
+    def remove(self, coding_ids: Iterable[int]) -> Change:
+        change = self.codings.remove(coding_ids)
+        if change.removed:
+            self._record(_CODING)
+        return change
+
+    def set_memo(self, coding_id: int, memo: str | None) -> Change:
+        before = self.store.get_coding(coding_id).memo
+        change = self.codings.set_memo(coding_id, memo)
+        if before != (memo or None):  # History records a step only for a real change
+            self._record(_CODING)
+        return change
+
+    # --- review decisions ---------------------------------------------------------------
+
+    def accept(self, suggestion_id: int, coder: str, code_id: str | None = None) -> Decision:
+        """Accept a pending suggestion (with its own code, or ``code_id``); one transaction."""
+        from ..suggest.review import accept
+
+        coding = accept(self.store, suggestion_id, coder, code_id, codebook=self.codebook)
+        step = _DecisionStep(suggestion_id, ACCEPTED, code_id, coder, coding if _made_by(coding, suggestion_id) else None)
+        self._record(step)
+        return self._accepted(step, coding)
+
+    def reject(self, suggestion_id: int, coder: str) -> Decision:
+        """Reject a pending suggestion; it is never proposed again."""
+        from ..suggest.review import reject
+
+        row = reject(self.store, suggestion_id, coder)
+        self._record(_DecisionStep(suggestion_id, REJECTED, None, coder))
+        return Decision(REJECT, suggestion=row)
+
+    def _accepted(self, step: _DecisionStep, coding: Coding, *, undo: bool = False) -> Decision:
+        row = self.store.get_suggestion(step.suggestion_id)
+        if step.coding is not None:
+            return Decision(ACCEPT, added=(coding,), undo=undo, suggestion=row, code_id=coding.code_id)
+        return Decision(ACCEPT, unchanged=(coding,), undo=undo, suggestion=row, code_id=coding.code_id)
+
+    # --- undo / redo --------------------------------------------------------------------
+
+    def undo(self) -> Change | None:
+        """Undo the last step; None if there is nothing to undo."""
+        if not self._undo:
+            return None
+        step = self._undo.pop()
+        change = self.codings.undo() if step == _CODING else self._replay(step, undo=True)
+        self._redo.append(step)
+        return change
+
+    def redo(self) -> Change | None:
+        """Redo the last undone step; None if there is nothing to redo."""
+        if not self._redo:
+            return None
+        step = self._redo.pop()
+        change = self.codings.redo() if step == _CODING else self._replay(step, undo=False)
+        self._undo.append(step)
+        return change
+
+    def _replay(self, step: _DecisionStep, *, undo: bool) -> Decision:
+        from ..suggest.review import accept, reject, undo as reopen
+
+        kind = ACCEPT if step.status == ACCEPTED else REJECT
+        try:
+            if undo:
+                current = self.store.get_suggestion(step.suggestion_id)
+                if current.status != step.status:
+                    raise error(REVIEW_UNDO_CONFLICT, action="undo", kind=kind, id=step.suggestion_id, reason=f"it is {current.status} now")
+                row = reopen(self.store, step.suggestion_id)
+                removed = (step.coding,) if step.coding is not None else ()
+                return Decision(kind, removed=removed, undo=True, suggestion=row, code_id=step.coding.code_id if step.coding else None)
+            if step.status == REJECTED:
+                return Decision(REJECT, suggestion=reject(self.store, step.suggestion_id, step.coder))
+            coding = accept(self.store, step.suggestion_id, step.coder, step.code_id, codebook=self.codebook)
+            step.coding = coding if _made_by(coding, step.suggestion_id) else None
+            return self._accepted(step, coding)
+        except QualcodeError as exc:
+            if exc.code == REVIEW_UNDO_CONFLICT.code:
+                raise
+            raise error(
+                REVIEW_UNDO_CONFLICT, action="undo" if undo else "redo", kind=kind, id=step.suggestion_id, reason=exc.message
+            ) from None
+
+
+def _made_by(coding: Coding, suggestion_id: int) -> bool:
+    """Whether the acceptance created ``coding`` (rather than linking an existing one)."""
+    return coding.origin == SUGGESTED and coding.suggestion_id == suggestion_id

@@ -1,0 +1,57 @@
+"""A one-line progress bar for the app's long job (suggestions, training).
+
+Screens that want one compose a :class:`JobBar`; the app calls
+:meth:`JobBar.show_job` on every bar of the screen stack when the job starts,
+progresses or ends. Hidden when no job runs.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import ProgressBar, Static
+
+from .. import strings as S
+from ..jobs import JobState
+
+
+class JobBar(Horizontal):
+    """What the running job is doing, a bar, and how to cancel it."""
+
+    DEFAULT_CSS = """
+    JobBar {
+        height: 1;
+        display: none;
+        background: $panel;
+        padding: 0 1;
+    }
+    JobBar.-active { display: block; }
+    JobBar > .job--label { width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; color: $text; }
+    JobBar > ProgressBar { width: auto; margin: 0 1; }
+    JobBar > ProgressBar > Bar { width: 20; }
+    JobBar > .job--hint { width: auto; text-wrap: nowrap; color: $text-muted; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="job--label")
+        yield ProgressBar(show_eta=False, show_percentage=False, id="job-progress")
+        yield Static("", classes="job--hint")
+
+    def on_mount(self) -> None:
+        self.show_job(getattr(self.app, "jobs", None) and self.app.jobs.state)
+
+    def show_job(self, state: JobState | None) -> None:
+        """Show ``state`` (None: hide the bar)."""
+        self.set_class(state is not None, "-active")
+        if state is None:
+            return
+        label = Text(state.label, style="bold")
+        if state.what:
+            label.append(" · " + state.what, style="not bold")
+        self.query_one(".job--label", Static).update(label)
+        bar = self.query_one(ProgressBar)
+        # Nothing done yet (spaCy loading, training): an indeterminate bar says "working".
+        bar.update(total=state.total if state.done else None, progress=state.done)
+        hint = S.JOB_CANCELLING if state.cancelling else S.JOB_CANCEL_HINT.format(key=self.app.key_of("cancel_job"))
+        self.query_one(".job--hint", Static).update(hint)

@@ -1,0 +1,80 @@
+"""The statistics screen inside the app: its key, the palette, help, and staying current."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from textual.widgets import DataTable
+
+from qualcode.tui.screens.help import help_renderable
+from qualcode.tui.screens.stats import StatsScreen
+from test_tui_support import (  # noqa: F401 - fixtures
+    _quick_pilot,
+    make_app,
+    open_transcript,
+    run_async_tests,
+    settle,
+    small_project,
+)
+
+SIZE = (110, 30)
+
+
+def segments_of(screen: StatsScreen, code_id: str) -> str:
+    return str(screen.query_one("#stats-frequencies", DataTable).get_row(code_id)[1])
+
+
+async def test_tui_stats_app_key_opens_the_counted_screen_and_escape_returns(small_project):
+    app = make_app(small_project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "v")  # one coding to count
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        stats = app.screen
+        assert isinstance(stats, StatsScreen)
+        assert segments_of(stats, "vertrouwen") == "1"
+        await pilot.press("ctrl+t")  # already there: no second copy
+        assert len([s for s in app.screen_stack if isinstance(s, StatsScreen)]) == 1
+        await pilot.press("escape")
+        assert app.screen is screen
+
+
+async def test_tui_stats_app_recounts_after_an_undo(small_project):
+    app = make_app(small_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "v", "ctrl+t")
+        await settle(pilot)
+        stats = app.screen
+        assert segments_of(stats, "vertrouwen") == "1"
+        await pilot.press("ctrl+z")  # undo works everywhere; the counts follow
+        await settle(pilot)
+        assert segments_of(stats, "vertrouwen") == "0"
+        await pilot.press("escape", "ctrl+y", "ctrl+t")
+        await settle(pilot)
+        assert segments_of(app.screen, "vertrouwen") == "1"
+
+
+async def test_tui_stats_app_from_the_palette(small_project):
+    app = make_app(small_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p", *"statistics")
+        await pilot.pause(0.3)  # the palette searches in the background
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StatsScreen)
+
+
+def test_tui_stats_app_help_lists_its_key_and_its_own_keys(small_project):
+    app = make_app(small_project)
+    console = Console(file=io.StringIO(), width=120, record=True)
+    console.print(help_renderable(app, small_project.codebook))
+    text = console.export_text()
+    assert "statistics" in text and "^t" in text
+    assert "Statistics screen" in text and "Export segments" in text
+
+
+run_async_tests(globals())
