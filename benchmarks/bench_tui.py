@@ -91,6 +91,13 @@ def first_screen(code: str, *args: str) -> float:
 
 
 def bench_startup(folder: Path, repeat: int) -> None:
+    # pip installs textual with compiled bytecode; an editable checkout of qualcode
+    # has none when PYTHONDONTWRITEBYTECODE is set (as on CI machines), and would
+    # then compile every module on every start. A user's installation has it after
+    # the first run (or at install), so give qualcode the same footing.
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "qualcode"), quiet=1)
     first_screen(BARE_APP)  # warm the file cache for both
     first_screen(QUALCODE_APP, str(folder))
     bare, ours = [], []
