@@ -20,6 +20,7 @@ CORE_MODULES = [
     "qualcode.userconfig",
     "qualcode.reanchor",
     "qualcode.reimport",
+    "qualcode.session_history",
     "qualcode.analysis",
     "qualcode.export",
 ]

@@ -13,7 +13,7 @@ import threading
 from qualcode.model import ACCEPTED, PENDING, REJECTED, SUGGESTED
 from qualcode.store import Store
 from qualcode.tui.screens.coding_suggestions import CURRENT, MARK, OVERLAY
-from qualcode.tui.undo import Decision, SessionHistory
+from qualcode.session_history import Decision, SessionHistory
 from qualcode.tui.widgets.picker import CodePicker
 from test_tui_support import (  # noqa: F401 - fixtures
     SMALL_CODEBOOK,

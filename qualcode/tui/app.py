@@ -33,7 +33,7 @@ from . import strings as S
 from .commands import PaletteCommand, QualcodeCommands
 from .jobs import JobFinished, JobProgress, Jobs
 from .screens import available, make_screen
-from .undo import ACCEPT, Decision, SessionHistory
+from ..session_history import ACCEPT, Decision, SessionHistory
 
 STORE_CHECK_SECONDS = 1.0
 

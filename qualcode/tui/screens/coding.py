@@ -34,7 +34,7 @@ from ..commands import PaletteCommand
 from ..document.model import MISSING_COLOR, CodeInfo, DocumentModel
 from ..document.spans import SpanIndex
 from ..widgets.choose import ChooseCodingModal
-from ..undo import Decision
+from ...session_history import Decision
 from ..widgets.code_tree import CodeDetails, CodeTree
 from ..widgets.document import DocumentView, Overlay
 from ..widgets.job import JobBar

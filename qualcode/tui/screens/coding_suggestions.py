@@ -35,7 +35,7 @@ from ...history import Change
 from ...store import SuggestionRow
 from .. import strings as S
 from ..document.spans import SpanIndex
-from ..undo import ACCEPT, Decision
+from ...session_history import ACCEPT, Decision
 from ..widgets.document import Overlay
 from ..widgets.picker import CodePicker
 

@@ -1,4 +1,4 @@
-"""The session's undo/redo: coding actions and review decisions on one stack.
+"""The session's undo/redo: coding actions and review decisions on one stack (core: no UI).
 
 :class:`~qualcode.history.History` (the core) undoes applies, removals and
 memos. Reviewing suggestions adds two more kinds of step, *accept* and
@@ -22,11 +22,11 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from ..codebook import Codebook
-from ..errors import REVIEW_UNDO_CONFLICT, QualcodeError, error
-from ..history import DEFAULT_LIMIT, Change, History
-from ..model import ACCEPTED, REJECTED, SUGGESTED, Coding
-from ..store import Store, SuggestionRow
+from .codebook import Codebook
+from .errors import REVIEW_UNDO_CONFLICT, QualcodeError, error
+from .history import DEFAULT_LIMIT, Change, History
+from .model import ACCEPTED, REJECTED, SUGGESTED, Coding
+from .store import Store, SuggestionRow
 
 # qualcode.suggest.review is imported where it is used: importing it runs the whole
 # qualcode.suggest package (~25 ms, no spaCy), which the app's first screen does not need.
@@ -120,7 +120,7 @@ class SessionHistory:
 
     def accept(self, suggestion_id: int, coder: str, code_id: str | None = None) -> Decision:
         """Accept a pending suggestion (with its own code, or ``code_id``); one transaction."""
-        from ..suggest.review import accept
+        from .suggest.review import accept
 
         coding = accept(self.store, suggestion_id, coder, code_id, codebook=self.codebook)
         step = _DecisionStep(suggestion_id, ACCEPTED, code_id, coder, coding if _made_by(coding, suggestion_id) else None)
@@ -129,7 +129,7 @@ class SessionHistory:
 
     def reject(self, suggestion_id: int, coder: str) -> Decision:
         """Reject a pending suggestion; it is never proposed again."""
-        from ..suggest.review import reject
+        from .suggest.review import reject
 
         row = reject(self.store, suggestion_id, coder)
         self._record(_DecisionStep(suggestion_id, REJECTED, None, coder))
@@ -162,7 +162,7 @@ class SessionHistory:
         return change
 
     def _replay(self, step: _DecisionStep, *, undo: bool) -> Decision:
-        from ..suggest.review import accept, reject, undo as reopen
+        from .suggest.review import accept, reject, undo as reopen
 
         kind = ACCEPT if step.status == ACCEPTED else REJECT
         try:
