@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -248,6 +250,23 @@ class Project:
         if "store" in self.__dict__:
             self.store.close()
             del self.__dict__["store"]
+
+
+@contextmanager
+def opened(project: Project | Path | str) -> Iterator[Project]:
+    """An open project as given, or one opened from a folder (and closed after).
+
+    Work that runs in a thread worker takes a folder so that it opens its own
+    store connection (SQLite connections belong to one thread).
+    """
+    if isinstance(project, Project):
+        yield project
+        return
+    own = Project(Path(project))
+    try:
+        yield own
+    finally:
+        own.close()
 
 
 def config_problems(root: Path) -> list[Problem]:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import NOTHING_TO_EVALUATE, NOTHING_TO_TRAIN, QualcodeError, error
-from ..project import Project
+from ..project import Project, opened
 from .dataset import Labelled, labelled_sentences
 from .learned import MIN_EXAMPLES, LearnedModel, code_counts, features, train
 from .metrics import Report, report
@@ -59,9 +59,7 @@ def evaluate_project(
     should_cancel: Callable[[], bool] | None = None,
 ) -> Evaluation:
     """Evaluate the rule suggester and cross-validate the learned one on the project's coding."""
-    own = not isinstance(project, Project)
-    proj = Project(Path(project)) if own else project
-    try:
+    with opened(project) as proj:
         progress = progress or (lambda done, total, what: None)
         progress(0, 1, "loading the spaCy pipeline")
         pipeline = load_pipeline(proj.config.spacy_model)
@@ -85,9 +83,6 @@ def evaluate_project(
             result.notes.append(f"rules: no hints for {', '.join(no_hints)} (not in the rules table)")
         cross_validate(data, result, folds, progress=progress, should_cancel=should_cancel)
         return result
-    finally:
-        if own:
-            proj.close()
 
 
 def evaluate_rules(data: Sequence[Labelled], codes: Sequence[str]) -> Report:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Transcript
-from ..project import Project
+from ..project import Project, opened
 from ..store import Store
 from .analysis import analyse
 from .learned import NAME as LEARNED, ModelInfo, features
@@ -82,13 +82,8 @@ def run_suggestions(
     transcripts); ``should_cancel()`` is polled between transcripts and steps.
     """
     started = time.perf_counter()
-    own = not isinstance(project, Project)
-    proj = Project(Path(project)) if own else project
-    try:
+    with opened(project) as proj:
         return _run(proj, transcript_ids, learned, train, progress or _quiet, should_cancel or _never, started)
-    finally:
-        if own:
-            proj.close()
 
 
 def _run(

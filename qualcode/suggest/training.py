@@ -129,12 +129,10 @@ def train_model(
     Like :func:`~qualcode.suggest.runner.run_suggestions`, ``project`` may be a
     folder, for a thread worker with its own connection.
     """
-    from ..project import Project
+    from ..project import opened
     from .pipeline import load_pipeline
 
-    own = not isinstance(project, Project)
-    proj = Project(Path(project)) if own else project
-    try:
+    with opened(project) as proj:
         report = progress or (lambda done, total, what: None)
         report(0, 2, "loading the spaCy pipeline")
         pipeline = load_pipeline(proj.config.spacy_model)
@@ -145,9 +143,6 @@ def train_model(
         )
         report(2, 2, "done")
         return model.info
-    finally:
-        if own:
-            proj.close()
 
 
 __all__ = ["Prepared", "code_counts", "model_dir", "prepare_model", "saved_info", "train_model", "train_project"]
