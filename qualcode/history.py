@@ -62,19 +62,17 @@ class _Step:
 
 
 @dataclass(slots=True)
-class History:
-    """Undo/redo stacks over a store; every method is one committed transaction."""
+class UndoStacks:
+    """The undo and redo stacks of a session; subclasses say how a step is replayed."""
 
     store: Store
     codebook: Codebook
     limit: int = DEFAULT_LIMIT
-    _undo: deque[_Step] = field(init=False)
-    _redo: list[_Step] = field(init=False, default_factory=list)
+    _undo: deque = field(init=False)
+    _redo: list = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self._undo = deque(maxlen=self.limit)
-
-    # --- state --------------------------------------------------------------------
 
     @property
     def can_undo(self) -> bool:
@@ -87,9 +85,35 @@ class History:
     def __len__(self) -> int:
         return len(self._undo)
 
-    def _record(self, step: _Step) -> None:
+    def _record(self, step: object) -> None:
         self._undo.append(step)
         self._redo.clear()  # a new action forks history: the undone future is gone
+
+    def undo(self) -> Change | None:
+        """Undo the last step; None if there is nothing to undo."""
+        if not self._undo:
+            return None
+        step = self._undo.pop()
+        change = self._replay(step, undo=True)
+        self._redo.append(step)
+        return change
+
+    def redo(self) -> Change | None:
+        """Redo the last undone step; None if there is nothing to redo."""
+        if not self._redo:
+            return None
+        step = self._redo.pop()
+        change = self._replay(step, undo=False)
+        self._undo.append(step)
+        return change
+
+    def _replay(self, step, *, undo: bool) -> Change:
+        raise NotImplementedError
+
+
+@dataclass(slots=True)
+class History(UndoStacks):
+    """Undo/redo of coding actions over a store; every method is one committed transaction."""
 
     # --- actions ------------------------------------------------------------------
 
@@ -133,24 +157,6 @@ class History:
         return Change(MEMO, updated=(after,))
 
     # --- undo / redo --------------------------------------------------------------
-
-    def undo(self) -> Change | None:
-        """Undo the last step; None if there is nothing to undo."""
-        if not self._undo:
-            return None
-        step = self._undo.pop()
-        change = self._replay(step, undo=True)
-        self._redo.append(step)
-        return change
-
-    def redo(self) -> Change | None:
-        """Redo the last undone step; None if there is nothing to redo."""
-        if not self._redo:
-            return None
-        step = self._redo.pop()
-        change = self._replay(step, undo=False)
-        self._undo.append(step)
-        return change
 
     def _replay(self, step: _Step, *, undo: bool) -> Change:
         action = "undo" if undo else "redo"

@@ -18,15 +18,13 @@ run that withdrew it) is dropped with :data:`~qualcode.errors.REVIEW_UNDO_CONFLI
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .codebook import Codebook
 from .errors import REVIEW_UNDO_CONFLICT, QualcodeError, error
-from .history import DEFAULT_LIMIT, Change, History
+from .history import Change, History, UndoStacks
 from .model import ACCEPTED, REJECTED, SUGGESTED, Coding
-from .store import Store, SuggestionRow
+from .store import SuggestionRow
 
 # qualcode.suggest.review is imported where it is used: importing it runs the whole
 # qualcode.suggest package (~25 ms, no spaCy), which the app's first screen does not need.
@@ -59,39 +57,19 @@ class _DecisionStep:
 
 
 @dataclass(slots=True)
-class SessionHistory:
-    """Undo/redo of coding actions and review decisions, in the order they were made."""
+class SessionHistory(UndoStacks):
+    """Undo/redo of coding actions and review decisions, in the order they were made.
 
-    store: Store
-    codebook: Codebook
-    limit: int = DEFAULT_LIMIT
+    A new action forks history. The wrapped History clears its own redo when it
+    records a coding step; stale entries left under a decision are never reached,
+    because our redo stack (which decides what History.redo is asked for) is empty.
+    """
+
     codings: History = field(init=False)
-    _undo: deque = field(init=False)
-    _redo: list = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
+        UndoStacks.__post_init__(self)
         self.codings = History(self.store, self.codebook, self.limit)
-        self._undo = deque(maxlen=self.limit)
-
-    # --- state --------------------------------------------------------------------
-
-    @property
-    def can_undo(self) -> bool:
-        return bool(self._undo)
-
-    @property
-    def can_redo(self) -> bool:
-        return bool(self._redo)
-
-    def __len__(self) -> int:
-        return len(self._undo)
-
-    def _record(self, step: object) -> None:
-        self._undo.append(step)
-        # A new action forks history. The wrapped History clears its own redo when it
-        # records a coding step; stale entries left under a decision are never reached,
-        # because our redo stack (which decides what History.redo is asked for) is empty.
-        self._redo.clear()
 
     # --- coding actions (kept by History) ---------------------------------------------
 
@@ -143,25 +121,9 @@ class SessionHistory:
 
     # --- undo / redo --------------------------------------------------------------------
 
-    def undo(self) -> Change | None:
-        """Undo the last step; None if there is nothing to undo."""
-        if not self._undo:
-            return None
-        step = self._undo.pop()
-        change = self.codings.undo() if step == _CODING else self._replay(step, undo=True)
-        self._redo.append(step)
-        return change
-
-    def redo(self) -> Change | None:
-        """Redo the last undone step; None if there is nothing to redo."""
-        if not self._redo:
-            return None
-        step = self._redo.pop()
-        change = self.codings.redo() if step == _CODING else self._replay(step, undo=False)
-        self._undo.append(step)
-        return change
-
-    def _replay(self, step: _DecisionStep, *, undo: bool) -> Decision:
+    def _replay(self, step: _DecisionStep | str, *, undo: bool) -> Change:
+        if step == _CODING:
+            return self.codings.undo() if undo else self.codings.redo()
         from .suggest.review import accept, reject, undo as reopen
 
         kind = ACCEPT if step.status == ACCEPTED else REJECT
