@@ -31,6 +31,18 @@ def _check_out(path: Path | None, force: bool) -> None:
         raise error(OUTPUT_EXISTS, path=path)
 
 
+def _write_codebook(book, out: Path | None, force: bool) -> None:
+    """The codebook as YAML on stdout, or saved to ``out`` (refused if it exists, unless ``force``)."""
+    from ..codebook import dump_codebook, save_codebook
+
+    _check_out(out, force)
+    if out is None:
+        click.echo(dump_codebook(book), nl=False)
+    else:
+        save_codebook(book, out)
+        note(f"wrote {out} ({len(book)} codes)")
+
+
 def _project_codebook(state: State):
     """The project's codebook, read without opening the store.
 
@@ -115,7 +127,6 @@ def codebook_import(file: Path, out: Path | None, force: bool) -> None:
     REFI GUIDs are kept (`guid:`), so exporting again gives the same codes. To update
     a project's codebook and its codings from the file, use `qualcode codebook apply`.
     """
-    from ..codebook import dump_codebook, save_codebook
     from ..refi.files import load_codebook_file
 
     report = Report()
@@ -125,12 +136,8 @@ def codebook_import(file: Path, out: Path | None, force: bool) -> None:
     for code in loaded.book.walk():  # palette colours are not the file's: leave them out
         if code.id not in loaded.explicit_colors:
             code.color = None
-    _check_out(out, force)
-    if out is None:
-        click.echo(dump_codebook(loaded.book), nl=False)
-    else:
-        save_codebook(loaded.book, out)
-        note(f"wrote {out} ({len(loaded.book)} codes)")
+    _write_codebook(loaded.book, out, force)
+    if out is not None:
         others = [p for p in out.parent.glob("*.y*ml") if p.resolve() != out.resolve()]
         if out.parent.name == "codebooks" and others:
             warn(
@@ -210,7 +217,6 @@ def codebook_merge(first: Path, second: Path, base: Path | None, out: Path | Non
     files say different things, that is a conflict: nothing is written and the exit
     status is 1. With --base, a change made in only one file wins.
     """
-    from ..codebook import dump_codebook, save_codebook
     from ..codebook_ops.merge import merge_codebooks
     from ..errors import MERGE_CONFLICTS
     from ..refi.files import load_codebook_file
@@ -227,12 +233,7 @@ def codebook_merge(first: Path, second: Path, base: Path | None, out: Path | Non
         for conflict in result.conflicts:
             click.echo(f"conflict: {conflict}", err=True)
         raise error(MERGE_CONFLICTS, count=len(result.conflicts), a=first, b=second)
-    _check_out(out, force)
-    if out is None:
-        click.echo(dump_codebook(result.book), nl=False)
-    else:
-        save_codebook(result.book, out)
-        note(f"wrote {out} ({len(result.book)} codes)")
+    _write_codebook(result.book, out, force)
 
 
 def _is_refi(path: Path | None) -> bool:
