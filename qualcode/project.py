@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 from .codebook import Codebook, load_codebook
-from .errors import BAD_CONFIG, NO_CODEBOOK, NO_PROJECT, PROJECT_EXISTS, SEVERAL_CODEBOOKS, Problem, error
+from .errors import BAD_CONFIG, NO_CODEBOOK, NO_PROJECT, PROJECT_EXISTS, SEVERAL_CODEBOOKS, error
 from .model import INTERVIEWER, RESPONDENT
 from .store import Store, SyncResult
 
@@ -267,14 +267,6 @@ def opened(project: Project | Path | str) -> Iterator[Project]:
         yield own
     finally:
         own.close()
-
-
-def config_problems(root: Path) -> list[Problem]:
-    try:
-        load_config(root)
-    except Exception as exc:  # noqa: BLE001 - reported, not raised
-        return [Problem(str(root / CONFIG_NAME), None, None, str(exc))]
-    return []
 
 
 STARTER_CONFIG = """\

@@ -667,12 +667,6 @@ class Store:
             params = (tid,)
         return self.conn.execute(sql + " ORDER BY transcript_id, old_start", params).fetchall()
 
-    def iter_codings(self, batch: int = 2000) -> Iterator[Coding]:
-        """All codings in transcript order, streamed (memory stays flat)."""
-        cur = self.conn.execute("SELECT * FROM codings ORDER BY transcript_id, start, end, code_id")
-        while rows := cur.fetchmany(batch):
-            yield from (self._coding(r) for r in rows)
-
     def orphaned_codings(self) -> list[Coding]:
         """Codings whose code is no longer in the codebook (kept, never deleted)."""
         return [
