@@ -8,10 +8,12 @@ keeps both in one order, so Ctrl+Z always takes back the last thing the
 researcher did, whichever kind it was: coding steps are handed to the wrapped
 ``History``; decisions are replayed here.
 
-Every step is still one committed transaction. Undoing an acceptance reopens
-the suggestion and removes only the coding the acceptance created (a human
-coding it was linked to stays); redoing it accepts again, which makes a new
-coding (a new id). A decision that cannot be replayed because something
+Every step is still one committed transaction. Accepting also settles the other
+pending suggestions the coding makes redundant (as a coding action does, see
+:func:`qualcode.history.settle_suggestions`). Undoing an acceptance reopens the
+suggestion and those it settled, and removes only the coding the acceptance
+created (a human coding it was linked to stays); redoing it accepts again, which
+makes a new coding (a new id). A decision that cannot be replayed because something
 outside the session changed the suggestion (a CLI command, a new suggestion
 run that withdrew it) is dropped with :data:`~qualcode.errors.REVIEW_UNDO_CONFLICT`.
 """
@@ -22,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .errors import REVIEW_UNDO_CONFLICT, QualcodeError, error
-from .history import Change, History, UndoStacks
+from .history import Change, History, UndoStacks, settle_suggestions
 from .model import ACCEPTED, REJECTED, SUGGESTED, Coding
 from .store import Suggestion
 
@@ -54,6 +56,8 @@ class _DecisionStep:
     code_id: str | None  # another code for an acceptance, None for the suggestion's own
     coder: str
     coding: Coding | None = None  # the coding the acceptance created (None: linked an existing one)
+    accepted_code: str | None = None  # the code the suggestion was accepted with (named by undo)
+    settled: list[int] = field(default_factory=list)  # other suggestions the acceptance settled
 
 
 @dataclass(slots=True)
@@ -76,7 +80,12 @@ class SessionHistory(UndoStacks):
     def apply(
         self, transcript_id: int, start: int, end: int, code_ids: Sequence[str], coder: str, *, memo: str | None = None
     ) -> Change:
-        change = self.codings.apply(transcript_id, start, end, code_ids, coder, memo=memo)
+        return self.apply_parts(transcript_id, [(start, end)], code_ids, coder, memo=memo)
+
+    def apply_parts(
+        self, transcript_id: int, parts: Sequence[tuple[int, int]], code_ids: Sequence[str], coder: str, *, memo: str | None = None
+    ) -> Change:
+        change = self.codings.apply_parts(transcript_id, parts, code_ids, coder, memo=memo)
         if change.added:  # History records a step exactly then
             self._record(_CODING)
         return change
@@ -100,8 +109,11 @@ class SessionHistory(UndoStacks):
         """Accept a pending suggestion (with its own code, or ``code_id``); one transaction."""
         from .suggest.review import accept
 
-        coding = accept(self.store, suggestion_id, coder, code_id, codebook=self.codebook)
-        step = _DecisionStep(suggestion_id, ACCEPTED, code_id, coder, coding if _made_by(coding, suggestion_id) else None)
+        with self.store.transaction():
+            coding = accept(self.store, suggestion_id, coder, code_id, codebook=self.codebook)
+            settled = settle_suggestions(self.store, [coding])
+        made = coding if _made_by(coding, suggestion_id) else None
+        step = _DecisionStep(suggestion_id, ACCEPTED, code_id, coder, made, coding.code_id, settled)
         self._record(step)
         return self._accepted(step, coding)
 
@@ -132,12 +144,17 @@ class SessionHistory(UndoStacks):
                 current = self.store.suggestions.get(step.suggestion_id)
                 if current.status != step.status:
                     raise error(REVIEW_UNDO_CONFLICT, action="undo", kind=kind, id=step.suggestion_id, reason=f"it is {current.status} now")
-                row = reopen(self.store, step.suggestion_id)
+                with self.store.transaction():
+                    row = reopen(self.store, step.suggestion_id)
+                    for suggestion_id in step.settled:
+                        reopen(self.store, suggestion_id)
                 removed = (step.coding,) if step.coding is not None else ()
-                return Decision(kind, removed=removed, undo=True, suggestion=row, code_id=step.coding.code_id if step.coding else None)
+                return Decision(kind, removed=removed, undo=True, suggestion=row, code_id=step.accepted_code)
             if step.status == REJECTED:
                 return Decision(REJECT, suggestion=reject(self.store, step.suggestion_id, step.coder))
-            coding = accept(self.store, step.suggestion_id, step.coder, step.code_id, codebook=self.codebook)
+            with self.store.transaction():
+                coding = accept(self.store, step.suggestion_id, step.coder, step.code_id, codebook=self.codebook)
+                step.settled = settle_suggestions(self.store, [coding])
             step.coding = coding if _made_by(coding, step.suggestion_id) else None
             return self._accepted(step, coding)
         except QualcodeError as exc:

@@ -104,13 +104,19 @@ async def test_stats_screen_groups_side_by_side(project):
 
 
 @pilot_test
-async def test_stats_screen_g_cycles_the_grouping_and_t_the_chart_level(project):
+async def test_stats_screen_g_opens_the_grouping_list_and_t_the_chart_level(project):
     app = Host(project)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("g")
+        await pilot.press("g")  # the list opens: nothing is picked by the key itself
+        select = app.screen.query_one("#stats-by", Select)
+        assert select.expanded and select.value == ""
+        await pilot.press("down", "enter")
         await settle(pilot)
-        assert app.screen.query_one("#stats-by", Select).value == "type"
+        assert select.value == "type" and not select.expanded
+        await pilot.press("g", "escape")  # Esc closes the list, not the screen
+        assert isinstance(app.screen, StatsScreen) and not select.expanded
+        await pilot.press("1")  # the tab keys take the focus back to the tables
         await pilot.press("t")
         chart = app.screen.query_one("#stats-chart", BarChart)
         assert len(chart.labels) == 8  # every code, not only the top level

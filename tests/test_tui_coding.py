@@ -116,13 +116,14 @@ async def test_tui_coding_is_in_the_store_before_the_next_key_is_handled(small_p
     seen: list[list] = []
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_transcript(pilot)
-        original = type(screen.document).action_cursor_right
+        original = type(screen.document).action_move
 
-        def spy(view):
-            seen.append(stored(small_project))
-            original(view)
+        def spy(view, move, extend=False):
+            if move == "char_right":
+                seen.append(stored(small_project))
+            original(view, move, extend)
 
-        screen.document.action_cursor_right = spy.__get__(screen.document)
+        screen.document.action_move = spy.__get__(screen.document)
         await pilot.press("right_curly_bracket", "space", "v", "right")
     assert seen == [[("Eerst was ik bang.", "vertrouwen", "tester")]]
 

@@ -19,7 +19,24 @@ def test_tui_keymap_defaults_have_no_clashes_and_no_code_keys():
                 for key in keys[action.id]:
                     assert key not in seen, (key, seen.get(key), action.id)
                     seen[key] = action.id
-                    assert keymap.key_problem(key) is None, key
+                    # A code key only as the lowercase twin of a review mode's letter.
+                    assert keymap.key_problem(key) is None or (action.scope in keymap.CASELESS and key.upper() in keys[action.id]), key
+
+
+def test_tui_keymap_review_letters_work_in_either_case_also_after_rebinding():
+    assert effective_keys({})["review_accept"] == ["A", "a"]
+    assert effective_keys({"review_accept": "Y"})["review_accept"] == ["Y", "y"]
+    assert keymap.textual_keymap({"review_accept": "Y", "undo": "ctrl+u"}) == {"review_accept": "Y,y", "undo": "ctrl+u"}
+    binding = next(b for b in keymap.bindings(keymap.REVIEW) if b.id == "review_reject")
+    assert binding.key == "X,x"
+    assert keymap.scope_keys({}, keymap.REVIEW)["c"] == "review_other_code"
+    # A review letter whose lowercase twin is a key of the same screen is reported.
+    problems = []
+    try:
+        parse_keymap('review_accept: "N"\n', "keymap.yaml")
+    except QualcodeError as exc:
+        problems = [str(p) for p in exc.problems]
+    assert any("'N'" in p or "'n'" in p for p in problems)
 
 
 def test_tui_keymap_valid_file(tmp_path):

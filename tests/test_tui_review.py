@@ -139,14 +139,15 @@ async def test_tui_review_accept_is_stored_before_the_next_key(small_project):
     seen: list = []
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_transcript(pilot)
-        original = type(screen).action_review_skip
+        original = type(screen).action_decide
 
-        def spy(this):
-            seen.append(stored_codings(small_project))
-            original(this)
+        def spy(this, decision):
+            if decision == "skip":
+                seen.append(stored_codings(small_project))
+            original(this, decision)
 
-        screen.action_review_skip = spy.__get__(screen)
-        bang_id = screen.suggestions[0].id
+        screen.action_decide = spy.__get__(screen)
+        bang_id = screen.suggestions.rows[0].id
         await pilot.press("E", "A", "greater_than_sign")
         assert seen == [[(BANG, "drempels", SUGGESTED, bang_id)]]
         with Store(small_project.db_path) as other:
@@ -177,7 +178,7 @@ async def test_tui_review_reject_is_remembered_and_moves_on(small_project):
             PENDING,
             PENDING,
         ]
-        screen.reload_suggestions()
+        screen.suggestions.reload()
         assert [(s, e) for s, e, _ in screen.document.overlays[OVERLAY].spans.spans] == [span(VERTROUW), span(SCHAMEN)]
 
 
@@ -185,7 +186,9 @@ async def test_tui_review_accept_with_another_code_through_the_picker(small_proj
     suggest(small_project, *THREE)
     async with make_app(small_project).run_test(size=SIZE) as pilot:
         screen = await open_transcript(pilot)
-        await pilot.press("E", "C")
+        await pilot.press("E", "C")  # which code? the panel asks; the list is one key away
+        assert "Accept with which code?" in review_panel(screen)
+        await pilot.press("enter")
         assert isinstance(pilot.app.screen, CodePicker)
         await pilot.press(*"kracht van het gezin", "enter")
         await pilot.pause()
@@ -198,12 +201,44 @@ async def test_tui_review_accept_with_another_code_through_the_picker(small_proj
         assert screen.document.cursor == span(VERTROUW)[0]
 
 
-async def test_tui_review_a_code_key_accepts_with_that_code(small_project):
+async def test_tui_review_a_code_key_alone_applies_nothing_c_then_the_key_accepts_with_it(small_project):
     suggest(small_project, *THREE)
     async with make_app(small_project).run_test(size=SIZE) as pilot:
-        await open_transcript(pilot)
-        await pilot.press("E", "greater_than_sign", "v")  # "Nu vertrouw ik haar." with its own code
-        assert stored_codings(small_project)[0][:3] == (VERTROUW, "vertrouwen", SUGGESTED)
+        screen = await open_transcript(pilot)
+        await pilot.press("E", "greater_than_sign", "h")  # a code key alone, on "Nu vertrouw ik haar."
+        assert stored_codings(small_project) == [] and statuses(small_project)[VERTROUW] == PENDING
+        assert "a code key needs C first (C then h: accept with Drempels voor gezinnen)" in status_of(screen)
+        await pilot.press("C", "h")
+        assert stored_codings(small_project)[0][:3] == (VERTROUW, "drempels", SUGGESTED)
+        assert "Accepted: Drempels voor gezinnen" in status_of(screen)
+        await pilot.press("C", "greater_than_sign")  # not a code's key: the choice is dropped, nothing else
+        assert statuses(small_project)[SCHAMEN] == PENDING and "Suggestion 2 of 2" in review_panel(screen)
+        assert "No other code chosen" in status_of(screen)
+        await pilot.press("C", "escape")  # Esc steps out of the choice, not out of review
+        assert screen.reviewing and "which code" not in review_panel(screen)
+        await pilot.press("ctrl+z")
+        assert "Undone: acceptance of the suggestion Drempels voor gezinnen" in status_of(screen)
+
+
+async def test_tui_review_letters_decide_in_either_case_even_when_a_code_has_that_key(tmp_path):
+    """The issue's slip: the footer says "A accept" and a code's key is "a"; lower-case a must accept."""
+    codebook = SMALL_CODEBOOK.replace("key: v", "key: a").replace("key: h", "key: x").replace('key: "2"', "key: c")
+    project = make_project(tmp_path / "p", {"gesprek.txt": SMALL_TRANSCRIPT}, codebook)
+    try:
+        suggest(project, *THREE)
+        async with make_app(project).run_test(size=SIZE) as pilot:
+            screen = await open_transcript(pilot)
+            await pilot.press("E", "a")  # accept "Eerst was ik bang." as drempels, not code it vertrouwen (key a)
+            assert stored_codings(project)[0][:3] == (BANG, "drempels", SUGGESTED)
+            await pilot.press("x")  # reject "Nu vertrouw ik haar.", not code it drempels (key x)
+            assert statuses(project)[VERTROUW] == REJECTED and len(stored_codings(project)) == 1
+            await pilot.press("c", "c")  # other code, then the code with key c (kracht)
+            assert stored_codings(project)[1][:3] == (SCHAMEN, "kracht", SUGGESTED)
+            assert not screen.reviewing  # all decided
+            await pilot.press("right_curly_bracket", "a")  # review over: a is a code key again
+            assert [c[1] for c in stored_codings(project)][-1] == "vertrouwen"
+    finally:
+        project.close()
 
 
 async def test_tui_review_undo_and_redo_of_an_accept_and_a_reject(small_project):
@@ -332,12 +367,41 @@ def test_tui_review_session_history_accept_of_an_already_coded_span_links_and_un
     store = small_project.store
     tid = next(iter(store.transcripts.names()))
     history = SessionHistory(store, small_project.codebook)
-    human = history.apply(tid, *span(BANG), ["drempels"], "a").added[0]
+    # Coded outside the session (the CLI, an import): the suggestion is still pending.
+    human = store.codings.add(tid, *span(BANG), "drempels", "a").coding
     decision = history.accept(ids[0], "a")  # the same coder: another coder's acceptance is their own coding
     assert decision.added == () and decision.unchanged[0].id == human.id
     history.undo()
     assert [c.id for c in store.codings.find()] == [human.id]  # the human coding stays
     assert store.suggestions.get(ids[0]).status == PENDING
+
+
+def test_tui_review_session_history_a_coding_settles_the_suggestions_it_makes_redundant(small_project):
+    """The issue's count mismatch: a suggestion covered by a coding of its code is resolved at once."""
+    store = small_project.store
+    tid = next(iter(store.transcripts.names()))
+    start, end = span(BANG)
+    proposals = [(start, end, "drempels", "rules", None, "r"), (start, end, "vertrouwen", "learned", 0.9, "l"),
+                 (start, end - 5, "drempels", "learned", 0.8, "l")]  # fmt: skip
+    store.suggestions.replace_pending(tid, proposals)
+    ids = {(s.end, s.code_id): s.id for s in store.suggestions.find(tid)}
+    bang, trust, shorter = ids[end, "drempels"], ids[end, "vertrouwen"], ids[end - 5, "drempels"]
+    history = SessionHistory(store, small_project.codebook)
+    decision = history.accept(trust, "a", "drempels")  # the vertrouwen one, accepted as drempels
+    assert decision.code_id == "drempels"
+    assert {s.id: s.status for s in store.suggestions.find(tid)} == {bang: ACCEPTED, trust: ACCEPTED, shorter: ACCEPTED}
+    assert store.suggestions.get(bang).coding_id == decision.added[0].id
+    assert store.suggestions.pending_by_transcript() == {}  # the list, the CLI and the screen agree: none left
+    history.undo()  # everything it settled is open again
+    assert {s.status for s in store.suggestions.find(tid)} == {PENDING}
+    history.redo()
+    assert {s.status for s in store.suggestions.find(tid)} == {ACCEPTED}
+    history.undo()
+    applied = history.apply(tid, start, end, ["drempels"], "a")  # coding by hand settles them too
+    assert {s.id: s.status for s in store.suggestions.find(tid)} == {bang: ACCEPTED, trust: PENDING, shorter: ACCEPTED}
+    assert store.suggestions.get(shorter).decided_by == "a"
+    history.undo()
+    assert applied.added and {s.status for s in store.suggestions.find(tid)} == {PENDING}
 
 
 def test_tui_review_session_history_drops_a_decision_changed_elsewhere(small_project):
@@ -391,7 +455,7 @@ async def test_tui_review_run_suggestions_in_a_worker_then_review(tmp_path, monk
         app = make_app(project)
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_transcript(pilot)
-            assert screen.suggestions == []
+            assert screen.suggestions.rows == []
             await pilot.press("G")
             assert app.jobs.running  # the key returned at once; the run goes on in the worker
             assert screen.query_one("#coding-job").has_class("-active")
@@ -401,15 +465,15 @@ async def test_tui_review_run_suggestions_in_a_worker_then_review(tmp_path, monk
             await settle(pilot)
             assert not app.jobs.running and not screen.query_one("#coding-job").has_class("-active")
             assert "spacy" in sys.modules
-            found = {(TEXT[r.start : r.end], r.code_id) for r in screen.suggestions}
+            found = {(TEXT[r.start : r.end], r.code_id) for r in screen.suggestions.rows}
             assert {(BANG, "drempels"), (SCHAMEN, "drempels"), (VERTROUW, "vertrouwen")} <= found
             assert "suggestion(s) pending in 1 transcript(s)" in status_of(screen)
             await pilot.press("E", "X")  # reject "Eerst was ik bang." / drempels
-            count = len(screen.suggestions)
+            count = len(screen.suggestions.rows)
             await pilot.press("G")
             await settle(pilot)
-            assert len(screen.suggestions) == count
-            assert (BANG, "drempels") not in {(TEXT[r.start : r.end], r.code_id) for r in screen.suggestions}
+            assert len(screen.suggestions.rows) == count
+            assert (BANG, "drempels") not in {(TEXT[r.start : r.end], r.code_id) for r in screen.suggestions.rows}
     finally:
         project.close()
 
@@ -446,7 +510,7 @@ async def test_tui_review_transcripts_screen_suggests_for_the_listed_and_counts(
             with Store(project.db_path) as other:
                 assert {s.transcript_id for s in other.suggestions.find()} == {2}
             table = app.screen.query_one("#transcripts-table")
-            assert str(table.get_row("2")[5]) == "1"  # the "Suggested" column
+            assert str(table.get_row("2")[table.get_column_index("Suggested")]) == "1"
             summary = str(app.screen.query_one("#transcripts-summary").render())
             assert "1 pending suggestions" in summary and "1 suggestion(s) pending in 1 transcript(s)" in summary
     finally:

@@ -147,6 +147,32 @@ class SuggestionStore:
             )
         return self.get(suggestion_id)
 
+    # --- tui-polish: suggestions a coding settles (for the lead to port) -------------------
+
+    def settle_covered(self, coding: Coding, share: float) -> list[int]:
+        """Accept the pending suggestions of ``coding``'s code that it covers, pointing at it.
+
+        Covered: the two spans share at least ``share`` of the shorter one (the
+        suggester's rule, passed in). Decided by the coding's coder, now. Returns the
+        settled suggestions' ids; joins the caller's transaction.
+        """
+        with self._db.transaction() as db:
+            ids = [
+                row[0]
+                for row in db.execute(
+                    "SELECT id FROM suggestions WHERE transcript_id = ? AND code_id = ? AND +status = ?"
+                    " AND start < ? AND end > ? AND min(end, ?) - max(start, ?) >= ? * min(end - start, ? - ?)",
+                    (coding.transcript_id, coding.code_id, PENDING, coding.end, coding.start, coding.end, coding.start,
+                     share, coding.end, coding.start),
+                )
+            ]  # fmt: skip
+            stamp = now()
+            db.executemany(
+                "UPDATE suggestions SET status = ?, coding_id = ?, decided_by = ?, decided_at = ? WHERE id = ?",
+                [(ACCEPTED, coding.id, coding.coder, stamp, sid) for sid in ids],
+            )
+        return ids
+
     def counts(self) -> dict[str, int]:
         """Suggestions per status."""
         return {r[0]: r[1] for r in self._db.execute("SELECT status, count(*) FROM suggestions GROUP BY status")}

@@ -8,7 +8,9 @@ strings in ``strings.py``. What is here is what every screen shares:
   and ``app.history`` (session undo/redo over the store);
 * :meth:`QualcodeApp.broadcast`: after any change to codings, every screen on
   the stack gets ``store_changed(change)`` (``None``: re-read everything) so
-  none of them shows something the store does not hold;
+  none of them shows something the store does not hold. The app calls its
+  screens only through what :class:`~.screens.base.QualcodeScreen` declares
+  (attributes down); widgets tell their screen with messages (messages up);
 * a one-second check of SQLite's ``data_version``, which changes when another
   connection (a CLI command in another terminal) commits: the screens re-read;
 * the coder-name question at first start, and the user keymap;
@@ -18,8 +20,10 @@ strings in ``strings.py``. What is here is what every screen shares:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from textual.app import App
 from textual.screen import Screen
@@ -27,13 +31,17 @@ from textual.screen import Screen
 from ..errors import QualcodeError
 from ..history import APPLY, MEMO, REMOVE, Change
 from ..project import Project
+from ..session_history import ACCEPT, Decision, SessionHistory
 from ..userconfig import save_user_setting
 from . import keymap
 from . import strings as S
 from .commands import PaletteCommand, QualcodeCommands
 from .jobs import JobFinished, JobProgress, Jobs
-from .screens import available, make_screen
-from ..session_history import ACCEPT, Decision, SessionHistory
+from .screens import make_screen
+from .screens.base import QualcodeScreen
+
+if TYPE_CHECKING:
+    from .screens.coding import CodingScreen
 
 STORE_CHECK_SECONDS = 1.0
 
@@ -56,6 +64,7 @@ class QualcodeApp(App[None]):
         ask_coder: bool = False,
         keymap_file: Path | None = None,
         watch_store: bool = True,
+        notices: Sequence[str] = (),
     ) -> None:
         super().__init__()
         self.project = project
@@ -70,15 +79,19 @@ class QualcodeApp(App[None]):
         self.user_keymap, self.keymap_error = keymap.load_keymap(self.keymap_file)
         self._ask_coder = ask_coder
         self._watch_store = watch_store
+        self._notices = list(notices)  # what opening the project did (an import), shown at start
+        self.cursors: dict[int, int] = {}  # where the cursor was in each transcript left this session
         self._data_version = self._store_version()
         self.base_depth = 2  # Textual's blank default screen, then the transcripts list
         self.sub_title = f"{project.root.name} · {coder}" + (S.READ_ONLY_TITLE if project.store.read_only else "")
 
     def on_mount(self) -> None:
-        self.set_keymap(self.user_keymap)
+        self.set_keymap(keymap.textual_keymap(self.user_keymap))
         # Pushed rather than returned by get_default_screen(): only pushed screens load their .tcss.
         self.push_screen(make_screen("transcripts", self.project))
         self.base_depth = len(self.screen_stack)
+        for notice in self._notices:
+            self.notify(notice, timeout=S.NOTICE_SECONDS, markup=False)
         if self.keymap_error is not None:
             self.report_error(self.keymap_error, timeout=30)
         if self._ask_coder:
@@ -87,6 +100,17 @@ class QualcodeApp(App[None]):
             self.push_screen(CoderNameModal(self.coder), self._coder_chosen)
         if self._watch_store:
             self.set_interval(STORE_CHECK_SECONDS, self.check_store)
+        self.call_after_refresh(self.settle_memory)
+
+    def settle_memory(self) -> None:
+        """Collect once and freeze what is alive now (the app, a loaded transcript).
+
+        A full collection walks every object; with a long transcript, a project of
+        1,000 interviews or spaCy loaded that took 0.3 s at an unforeseeable key.
+        Frozen objects are left out of later collections, so those stay short.
+        """
+        gc.collect()
+        gc.freeze()
 
     # --- coder ----------------------------------------------------------------------
 
@@ -118,20 +142,22 @@ class QualcodeApp(App[None]):
 
     def flash(self, text: str) -> None:
         """A short message in the current screen's status line (or a notification)."""
-        flash = getattr(self.screen, "flash", None)
-        if flash is not None:
-            flash(text)
+        screen = self.screen
+        if isinstance(screen, QualcodeScreen):
+            screen.flash(text)
         else:
-            self.notify(text, timeout=3, markup=False)
+            self.notify(text, timeout=S.MESSAGE_SECONDS, markup=False)
+
+    def screens(self) -> list[QualcodeScreen]:
+        """Our screens on the stack, bottom first (modal dialogs are not screens of the app)."""
+        return [screen for screen in self.screen_stack if isinstance(screen, QualcodeScreen)]
 
     # --- store changes ----------------------------------------------------------------
 
     def broadcast(self, change: Change | None) -> None:
         """Tell every screen the codings changed (``None``: changed from outside)."""
-        for screen in self.screen_stack:
-            handler = getattr(screen, "store_changed", None)
-            if handler is not None:
-                handler(change)
+        for screen in self.screens():
+            screen.store_changed(change)
 
     def _store_version(self) -> int:
         return self.project.store.data_version()
@@ -156,15 +182,28 @@ class QualcodeApp(App[None]):
             self.flash(S.STORE_CHANGED)
 
     def describe(self, change: Change) -> str:
-        """A short description of a change for messages ("coding with Vertrouwen")."""
+        """A short description of a change for messages ("coding with Vertrouwen in 02_cjg").
+
+        The transcript is named when it is not the one on screen: an undo never
+        changes something out of sight without saying where.
+        """
         if isinstance(change, Decision):
             code_id = change.code_id or (change.suggestion.code_id if change.suggestion else "-")
             template = S.WHAT_ACCEPT if change.kind == ACCEPT else S.WHAT_REJECT
-            return template.format(codes=self._code_name(code_id))
-        names = sorted({self._code_name(c.code_id) for c in change.codings})
-        codes = ", ".join(names) if names else "-"
-        template = {APPLY: S.WHAT_APPLY, REMOVE: S.WHAT_REMOVE, MEMO: S.WHAT_MEMO}[change.kind]
-        return template.format(codes=codes)
+            text = template.format(codes=self._code_name(code_id))
+            where = {change.suggestion.transcript_id} if change.suggestion else set()
+        else:
+            names = sorted({self._code_name(c.code_id) for c in change.codings})
+            codes = ", ".join(names) if names else "-"
+            template = {APPLY: S.WHAT_APPLY, REMOVE: S.WHAT_REMOVE, MEMO: S.WHAT_MEMO}[change.kind]
+            text = template.format(codes=codes)
+            where = {c.transcript_id for c in change.codings}
+        here = self.screen.transcript_id if isinstance(self.screen, QualcodeScreen) else None
+        elsewhere = where - {here}
+        if elsewhere:
+            names = self.project.store.transcripts.names()
+            text += S.WHAT_WHERE.format(transcripts=", ".join(sorted(names.get(t, str(t)) for t in elsewhere)))
+        return text
 
     def key_of(self, binding_id: str) -> str:
         """How the (first) key of a binding is written, after the user's keymap ("Ctrl+G")."""
@@ -195,9 +234,8 @@ class QualcodeApp(App[None]):
             self.flash(nothing)
             return
         self.broadcast(change)
-        reveal = getattr(self.screen, "reveal", None)
-        if reveal is not None:
-            reveal(change)
+        if isinstance(self.screen, QualcodeScreen):
+            self.screen.reveal(change)
         self.flash(done.format(what=self.describe(change)))
 
     # --- long jobs: suggestion runs and training (see jobs.py) --------------------------
@@ -219,6 +257,8 @@ class QualcodeApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_job":
             return self.jobs.running  # the key (and its footer entry) only while a job runs
+        if action == "show_transcripts":
+            return len(self.screen_stack) > self.base_depth  # shown where it leads somewhere
         return True
 
     def on_job_progress(self, message: JobProgress) -> None:
@@ -238,35 +278,47 @@ class QualcodeApp(App[None]):
             self.push_screen(make_screen("help", self.project))
 
     def action_show_transcripts(self) -> None:
-        """Back to the transcripts list (the bottom screen)."""
+        """Back to the transcripts list (the bottom screen); a transcript left keeps its cursor."""
         while len(self.screen_stack) > self.base_depth:
             self.pop_screen()
 
-    def action_show_retrieval(self, codes: Iterable[str] | None = None) -> None:
-        """The segments of codes across transcripts (the current screen's code if any)."""
-        if codes is None:
-            current = getattr(self.screen, "current_code_ids", None)
-            codes = current() if current is not None else []
-        if _name(self.screen) == "retrieval":
-            self.screen.select_codes(list(codes))
+    def action_show_retrieval(self, codes: Iterable[str] | None = None, at: int | None = None) -> None:
+        """The segments of codes across transcripts (the current screen's code if any).
+
+        ``at``: the coding to highlight in the list (the one the user came from).
+        """
+        screen = self.screen
+        if codes is None and isinstance(screen, QualcodeScreen):
+            codes = screen.current_code_ids()
+            at = at if at is not None else screen.current_coding_id()
+        codes = list(codes or [])
+        if _name(screen) == "retrieval":
+            screen.select_codes(codes)  # type: ignore[attr-defined]
             return
-        self.push_screen(make_screen("retrieval", self.project, codes=list(codes)))
+        self.push_screen(make_screen("retrieval", self.project, codes=codes, at=at))
 
     def action_show_screen(self, name: str) -> None:
         """Push a registered screen by name (e.g. ``stats``); on it already, stay."""
-        if available(name) and _name(self.screen) != name:
+        if _name(self.screen) != name:
             self.push_screen(make_screen(name, self.project))
 
     def open_transcript(self, transcript_id: int, at: tuple[int, int] | None = None) -> None:
-        """Show a transcript in the coding screen, at a span if given (reusing an open one)."""
-        for screen in self.screen_stack:
-            if getattr(screen, "transcript_id", None) == transcript_id:
+        """Show a transcript in the coding screen, at a span if given (reusing an open one).
+
+        Without ``at`` a transcript opened before in this session opens where its
+        cursor was left.
+        """
+        for screen in self.screens():
+            if screen.transcript_id == transcript_id:
                 while self.screen is not screen:
                     self.pop_screen()
                 if at is not None:
-                    screen.go_to(*at)
+                    cast("CodingScreen", screen).go_to(*at)
                 return
         self.action_show_transcripts()
+        cursor = self.cursors.get(transcript_id)
+        if at is None and cursor is not None:
+            at = (cursor, cursor)
         self.push_screen(make_screen("coding", self.project, transcript_id=transcript_id, at=at))
 
     # --- command palette ----------------------------------------------------------------
@@ -301,12 +353,11 @@ class QualcodeApp(App[None]):
                     lambda cid=code.id: self.action_show_retrieval([cid]),
                 )
             )
-        extra = getattr(screen, "palette_commands", None)
-        if extra is not None:
-            commands.extend(extra())
+        if isinstance(screen, QualcodeScreen):
+            commands.extend(screen.palette_commands())
         return commands
 
 
 def _name(screen: Screen) -> str | None:
-    """The registry name of one of our screens (``SCREEN`` class attribute)."""
-    return getattr(screen, "SCREEN", None)
+    """The registry name of one of our screens (None for Textual's and dialogs)."""
+    return screen.SCREEN if isinstance(screen, QualcodeScreen) else None

@@ -48,6 +48,9 @@ RETRIEVAL = "retrieval"
 REVIEW = "review"  # the coding screen while reviewing suggestions (on top of CODING and DOCUMENT)
 ACTIVE_TOGETHER = ((APP, TRANSCRIPTS), (APP, CODING, DOCUMENT, REVIEW), (APP, RETRIEVAL))
 SCOPE_ORDER = (APP, TRANSCRIPTS, CODING, REVIEW, DOCUMENT, RETRIEVAL)
+# Review modes take their letters in either case ("A" is also "a"): a decision key can
+# never be mistaken for the code key of the same letter (see qualcode.tui.review_mode).
+CASELESS = frozenset({REVIEW})
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,41 +103,42 @@ ACTIONS: tuple[KeyAction, ...] = (
     _k("toggle_suggestions", "P", "toggle_suggestions", CODING),
     _k("review", "E", "review", CODING, show=True),
     # --- reviewing suggestions (active only in review mode) ---
-    _k("review_accept", "A", "review_accept", REVIEW, show=True),
-    _k("review_reject", "X", "review_reject", REVIEW, show=True),
-    _k("review_skip", "greater_than_sign", "review_skip", REVIEW, show=True),
-    _k("review_previous", "less_than_sign", "review_previous", REVIEW),
-    _k("review_other_code", "C", "review_other_code", REVIEW, show=True),
-    # --- the transcript text ---
-    _k("cursor_left", "left", "cursor_left", DOCUMENT),
-    _k("cursor_right", "right", "cursor_right", DOCUMENT),
-    _k("cursor_up", "up", "cursor_up", DOCUMENT),
-    _k("cursor_down", "down", "cursor_down", DOCUMENT),
-    _k("word_left", "ctrl+left", "word_left", DOCUMENT),
-    _k("word_right", "ctrl+right", "word_right", DOCUMENT),
-    _k("sentence_prev", "left_parenthesis", "sentence_prev", DOCUMENT),
-    _k("sentence_next", "right_parenthesis", "sentence_next", DOCUMENT),
-    _k("turn_prev", "left_curly_bracket,ctrl+up", "turn_prev", DOCUMENT),
-    _k("turn_next", "right_curly_bracket,ctrl+down", "turn_next", DOCUMENT),
-    _k("page_up", "pageup", "page_up", DOCUMENT),
-    _k("page_down", "pagedown", "page_down", DOCUMENT),
-    _k("line_start", "home", "line_start", DOCUMENT),
-    _k("line_end", "end", "line_end", DOCUMENT),
-    _k("document_start", "ctrl+home", "document_start", DOCUMENT),
-    _k("document_end", "ctrl+end", "document_end", DOCUMENT),
-    _k("coded_prev", "left_square_bracket", "coded_prev", DOCUMENT),
-    _k("coded_next", "right_square_bracket", "coded_next", DOCUMENT),
+    # (letters in either case: see CASELESS and qualcode.tui.review_mode)
+    _k("review_accept", "A", "decide('accept')", REVIEW, show=True),
+    _k("review_reject", "X", "decide('reject')", REVIEW, show=True),
+    _k("review_skip", "greater_than_sign", "decide('skip')", REVIEW, show=True),
+    _k("review_previous", "less_than_sign", "decide('previous')", REVIEW),
+    _k("review_other_code", "C", "decide('other_code')", REVIEW, show=True),
+    # --- the transcript text (moves: qualcode.tui.document.navigator) ---
+    _k("cursor_left", "left", "move('char_left')", DOCUMENT),
+    _k("cursor_right", "right", "move('char_right')", DOCUMENT),
+    _k("cursor_up", "up", "vertical('up')", DOCUMENT),
+    _k("cursor_down", "down", "vertical('down')", DOCUMENT),
+    _k("word_left", "ctrl+left", "move('word_left')", DOCUMENT),
+    _k("word_right", "ctrl+right", "move('word_right')", DOCUMENT),
+    _k("sentence_prev", "left_parenthesis", "move('sentence_prev')", DOCUMENT),
+    _k("sentence_next", "right_parenthesis", "move('sentence_next')", DOCUMENT),
+    _k("turn_prev", "left_curly_bracket,ctrl+up", "move('turn_prev')", DOCUMENT),
+    _k("turn_next", "right_curly_bracket,ctrl+down", "move('turn_next')", DOCUMENT),
+    _k("page_up", "pageup", "page('up')", DOCUMENT),
+    _k("page_down", "pagedown", "page('down')", DOCUMENT),
+    _k("line_start", "home", "move('line_start')", DOCUMENT),
+    _k("line_end", "end", "move('line_end')", DOCUMENT),
+    _k("document_start", "ctrl+home", "move('document_start')", DOCUMENT),
+    _k("document_end", "ctrl+end", "move('document_end')", DOCUMENT),
+    _k("coded_prev", "left_square_bracket", "coded('up')", DOCUMENT),
+    _k("coded_next", "right_square_bracket", "coded('down')", DOCUMENT),
     _k("uncoded_next", "U", "uncoded_next", DOCUMENT),
     _k("select_sentence", "space", "select_sentence", DOCUMENT, show=True),
     _k("select_turn", "T", "select_turn", DOCUMENT, show=True),
-    _k("select_left", "shift+left", "select_left", DOCUMENT),
-    _k("select_right", "shift+right", "select_right", DOCUMENT),
-    _k("select_up", "shift+up", "select_up", DOCUMENT),
-    _k("select_down", "shift+down", "select_down", DOCUMENT),
-    _k("select_word_left", "ctrl+shift+left", "select_word_left", DOCUMENT),
-    _k("select_word_right", "ctrl+shift+right,W", "select_word_right", DOCUMENT),
-    _k("select_line_start", "shift+home", "select_line_start", DOCUMENT),
-    _k("select_line_end", "shift+end", "select_line_end", DOCUMENT),
+    _k("select_left", "shift+left", "move('char_left', True)", DOCUMENT),
+    _k("select_right", "shift+right", "move('char_right', True)", DOCUMENT),
+    _k("select_up", "shift+up", "vertical('up', True)", DOCUMENT),
+    _k("select_down", "shift+down", "vertical('down', True)", DOCUMENT),
+    _k("select_word_left", "ctrl+shift+left", "move('word_left', True)", DOCUMENT),
+    _k("select_word_right", "ctrl+shift+right,W", "move('word_end', True)", DOCUMENT),
+    _k("select_line_start", "shift+home", "move('line_start', True)", DOCUMENT),
+    _k("select_line_end", "shift+end", "move('line_end', True)", DOCUMENT),
     # --- retrieval ---
     _k("jump_to_segment", "enter", "jump", RETRIEVAL, show=True),
     _k("retrieval_back", "escape", "back", RETRIEVAL, show=True),
@@ -142,11 +146,20 @@ ACTIONS: tuple[KeyAction, ...] = (
 BY_ID = {a.id: a for a in ACTIONS}
 
 
+def with_lowercase(keys: list[str]) -> list[str]:
+    """Keys plus the lowercase twin of each uppercase letter (for caseless scopes)."""
+    out = list(keys)
+    for key in keys:
+        if len(key) == 1 and key.isupper() and key.lower() not in out:
+            out.append(key.lower())
+    return out
+
+
 def bindings(scope: str) -> list[Binding]:
     """The Textual bindings of one scope (ids make them rebindable)."""
     return [
         Binding(
-            a.keys,
+            ",".join(with_lowercase(a.keys.split(","))) if scope in CASELESS else a.keys,
             a.action,
             S.FOOTER.get(a.id, a.description),
             show=a.show,
@@ -233,11 +246,28 @@ def parse_keymap(text: str, filename: str) -> dict[str, str]:
 
 
 def effective_keys(keymap: dict[str, str]) -> dict[str, list[str]]:
-    """Binding id → its keys (normalised), after the user's keymap."""
+    """Binding id → its keys (normalised), after the user's keymap; caseless scopes in both cases."""
+    out = {}
+    for a in ACTIONS:
+        keys = [k.strip() for k in keymap.get(a.id, a.keys).split(",")]
+        if a.scope in CASELESS:
+            keys = with_lowercase(keys)
+        out[a.id] = [normalise_key(k) for k in keys]
+    return out
+
+
+def textual_keymap(keymap: dict[str, str]) -> dict[str, str]:
+    """The user's keymap as Textual applies it: keys of caseless scopes in both cases."""
     return {
-        a.id: [normalise_key(k.strip()) for k in keymap.get(a.id, a.keys).split(",")]
-        for a in ACTIONS
+        binding_id: ",".join(with_lowercase(keys.split(","))) if BY_ID[binding_id].scope in CASELESS else keys
+        for binding_id, keys in keymap.items()
     }
+
+
+def scope_keys(keymap: dict[str, str], scope: str) -> dict[str, str]:
+    """Every key of a scope (after the user's keymap) → its binding id."""
+    keys = effective_keys(keymap)
+    return {key: a.id for a in ACTIONS if a.scope == scope for key in keys[a.id]}
 
 
 def _clashes(keymap: dict[str, str], lines: dict[str, int], filename: str) -> list[Problem]:

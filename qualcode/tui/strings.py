@@ -7,6 +7,8 @@ come from :mod:`qualcode.errors` (the catalogue shared with the CLI).
 from __future__ import annotations
 
 APP_TITLE = "qualcode"
+MESSAGE_SECONDS = 8  # a status message fades after this long
+NOTICE_SECONDS = 12  # what opening the project did (an import), shown at start
 READ_ONLY_TITLE = " · read-only (browse and export only)"
 
 # --- binding descriptions -----------------------------------------------------------
@@ -34,12 +36,13 @@ FOOTER = {
     "review_reject": "Reject",
     "review_skip": "Skip",
     "review_other_code": "Other code…",
+    "transcripts": "Transcripts",
 }
 # What each binding does (help screen, command palette, footer tooltips).
 BINDINGS = {
     "help": "Help",
     "command_palette": "Command palette",
-    "transcripts": "Transcripts",
+    "transcripts": "Back to the transcripts list",
     "retrieval": "Segments",
     "undo": "Undo",
     "redo": "Redo",
@@ -55,7 +58,7 @@ BINDINGS = {
     "search_prev": "Previous match",
     "filter_code": "Filter to code",
     "segments_of_code": "Segments of the highlighted code",
-    "back": "Clear selection / back",
+    "back": "Clear: search box, review, selection, filter, search (never leaves)",
     "cursor_left": "Left one character",
     "cursor_right": "Right one character",
     "cursor_up": "Up one line",
@@ -97,7 +100,7 @@ BINDINGS = {
     "review_reject": "Reject the suggestion (never proposed again)",
     "review_skip": "Skip: next suggestion, decide later",
     "review_previous": "Previous suggestion",
-    "review_other_code": "Accept with another code (picker)",
+    "review_other_code": "Accept with another code: then the code's key (again, or Enter: the list)",
 }
 
 SCOPES = {
@@ -106,7 +109,7 @@ SCOPES = {
     "coding": "Coding screen",
     "document": "Moving and selecting in the transcript",
     "retrieval": "Segments of codes",
-    "review": "Reviewing suggestions (E in the coding screen)",
+    "review": "Reviewing suggestions (E in the coding screen; letters in either case, a code key needs C first)",
 }
 
 # --- keymap file -------------------------------------------------------------------
@@ -164,6 +167,8 @@ STATUS_SEARCH = "/{query}: {index} of {count}"
 STATUS_SEARCH_NONE = "/{query}: no matches"
 SEARCH_PLACEHOLDER = "search (Enter: go, Esc: cancel)"
 CODED = "{codes} → {quote}"
+CODED_PARTS = " (in {count} turns: one coding per turn, without the speakers' labels)"
+NEAR_DUPLICATE = "Note: {code} is already on nearly the same text (“{quote}”); {undo} takes the new one back"
 ALREADY_CODED = "Already coded: {codes}"
 REMOVED = "Uncoded: {codes}"
 NOTHING_TO_REMOVE = "No coding at the cursor"
@@ -175,6 +180,9 @@ NO_SUCH_KEY = "No code has the key '{key}'"
 FILTER_NEEDS_CODE = "Highlight a code in the code list first (Tab)"
 FILTER_EMPTY = "No segments of {name} in this transcript"
 FILTER_OFF = "Filter off"
+SEARCH_CLEARED = "Search cleared"
+NOTHING_TO_CLEAR = "Nothing to clear · {key}: back to the transcripts list"
+CLICK_TO_APPLY = "{name}: Enter or a double click applies it"
 UNDONE = "Undone: {what}"
 REDONE = "Redone: {what}"
 NOTHING_TO_UNDO = "Nothing to undo"
@@ -184,6 +192,7 @@ WHAT_REMOVE = "removal of {codes}"
 WHAT_MEMO = "memo on {codes}"
 WHAT_ACCEPT = "acceptance of the suggestion {codes}"
 WHAT_REJECT = "rejection of the suggestion {codes}"
+WHAT_WHERE = " in {transcripts}"
 STORE_CHANGED = "The project changed outside this window; showing the store as it is now"
 
 # --- suggestions in the coding screen ------------------------------------------------
@@ -196,11 +205,16 @@ NO_SUGGESTIONS = "No pending suggestions in this transcript: {key} asks spaCy fo
 REVIEW_HEADER = "Suggestion {index} of {count} pending"
 REVIEW_TALLY = "reviewed now: {accepted} accepted, {rejected} rejected"
 REVIEW_WHY = "why: {reason}"
-REVIEW_KEYS = "{accept} accept  {reject} reject  {skip} skip  {other} other code (or a code's key)  {stop} stop"
+REVIEW_KEYS = "{accept} accept  {reject} reject  {skip} skip  {previous} back  {other}+key other code  {stop} stop"
+REVIEW_WHICH_CODE = "Accept with which code? Press its key · {other} again or Enter: the list · Esc: back"
+REVIEW_CODE_KEY = "Reviewing: a code key needs {other} first ({other} then {key}: accept with {name}); Esc stops reviewing"
+REVIEW_NOT_A_KEY = "Reviewing: no decision on that key ({other} then a code's key accepts with that code)"
+REVIEW_CHOICE_DROPPED = "No other code chosen; the suggestion is still open"
 REVIEW_STARTED = "Reviewing {count} pending suggestion(s)"
 REVIEW_STOPPED = "Review stopped: {accepted} accepted, {rejected} rejected, {left} still pending"
 REVIEW_FINISHED = "All suggestions in this transcript decided: {accepted} accepted, {rejected} rejected"
-REVIEW_WRAPPED = "Back to the first pending suggestion"
+REVIEW_WRAPPED = "Past the last one: back to the first pending suggestion"
+REVIEW_WRAPPED_BACK = "Before the first one: on to the last pending suggestion"
 ACCEPTED = "Accepted: {code} → {quote}"
 ACCEPTED_EXISTING = "Accepted: {code} was already coded there; the suggestion now points at that coding"
 ALSO_CODED = " (also coded: {codes})"
@@ -225,6 +239,8 @@ TRAIN_CANCELLED = "Training cancelled; the saved model is unchanged"
 # --- code tree and details -----------------------------------------------------------
 CODES_TITLE = "Codes"
 TREE_COUNTS = "{here}/{total}"
+TREE_HEADER = "key  codings here/all  (a parent counts its sub-codes)"
+DETAILS_MEMO = "Memo on {code} ({coder})"
 MISSING_CODES = "Not in the codebook"
 DETAILS_DEFINITION = "Definition"
 DETAILS_INCLUDE = "Use when"
@@ -240,7 +256,8 @@ PICKER_PLACEHOLDER = "type part of a name, id or definition"
 PICKER_HELP = "↑↓ move · Tab mark (several codes) · Enter apply · Esc cancel"
 PICKER_MARKED = "{count} marked"
 MEMO_TITLE = "Memo on {code}"
-MEMO_HELP = "Ctrl+S save · Esc cancel · empty removes the memo"
+MEMO_HELP = "Ctrl+S save · Esc cancel (asks when changed) · empty removes the memo"
+MEMO_DISCARD = "Discard your changes? Esc again discards them · Ctrl+S saves"
 SAVE = "Save"
 CHOOSE_REMOVE = "Remove which coding?"
 CHOOSE_MEMO = "Memo on which coding?"
@@ -252,6 +269,7 @@ WHAT_SENTENCE = "the sentence at the cursor"
 RETRIEVAL_TITLE = "Segments of codes"
 RETRIEVAL_CODES = "Codes (Space to mark)"
 RETRIEVAL_SUMMARY = "{count} segments of {codes} marked code(s) in {transcripts} transcript(s)"
+RETRIEVAL_CONTEXT = "In context (Tab here, ↑↓ scrolls)"
 RETRIEVAL_NONE = "Mark one or more codes on the left (Space) to list their segments."
 COL_CODE = "Code"
 COL_SPEAKER = "Speaker"
@@ -266,7 +284,7 @@ HELP_TITLE = "Keys"
 HELP_CODE_KEYS = "Code keys (from the codebook)"
 HELP_CODE_KEYS_NOTE = (
     "Press a code's key to apply it to the selection; with nothing selected it codes the sentence at the cursor."
-    " While reviewing suggestions, a code's key accepts the suggestion with that code."
+    " While reviewing suggestions, C then a code's key accepts the suggestion with that code; a code key alone does nothing."
 )
 HELP_STATS = "Statistics screen ({key}; its own keys, fixed)"
 HELP_KEYMAP = "Rebind keys in {path} (binding id: keys), e.g.  select_turn: \"V\""
@@ -278,6 +296,9 @@ CMD_OPEN = "Open transcript: {name}"
 CMD_OPEN_HELP = "{words} words, {codings} codings"
 CMD_SEGMENTS = "Segments of code: {name}"
 CMD_SEGMENTS_HELP = "List every segment of this code across transcripts"
+CMD_APPLY = "Apply code: {name}"
+CMD_KEY = " ({key})"
+CMD_APPLY_HELP = "Code the selection, or the sentence at the cursor"
 CMD_FILTER = "Filter transcript to code: {name}"
 CMD_FILTER_HELP = "Show only the segments of this code"
 CMD_TRANSCRIPTS = "Transcripts"

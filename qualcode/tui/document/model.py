@@ -24,6 +24,16 @@ from ...text import sentence_spans
 from .spans import SpanIndex
 
 MISSING_COLOR = "#808080"
+NEAR = 0.8  # two spans sharing this much of their union are "nearly the same"
+
+
+def near_duplicate(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether two different spans nearly coincide (they share 80% of what they cover together)."""
+    if a == b:
+        return False
+    shared = min(a[1], b[1]) - max(a[0], b[0])
+    union = max(a[1], b[1]) - min(a[0], b[0])
+    return shared > 0 and shared >= NEAR * union
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +226,21 @@ class DocumentModel:
                 return self.blocks[following].start
             return block.end
         return pos
+
+    def parts(self, start: int, end: int) -> list[tuple[int, int]]:
+        """``[start, end)`` cut at turn boundaries: the pieces inside blocks, without blank ones.
+
+        What lies between two turns (the next speaker's label, a timestamp) is in no
+        block, so it never becomes part of a coding's text.
+        """
+        out: list[tuple[int, int]] = []
+        for block in self.blocks[self.block_at(start).index :]:
+            if block.start >= end:
+                break
+            s, e = max(start, block.start), min(end, block.end)
+            if s < e and self.text[s:e].strip():
+                out.append((s, e))
+        return out
 
     def sentences(self, block: Block) -> list[tuple[int, int]]:
         """The block's sentences (computed once per block, on demand)."""

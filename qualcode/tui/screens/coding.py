@@ -1,4 +1,4 @@
-"""The coding screen: one transcript, the code tree, and every coding action.
+"""The coding screen: one transcript, the code list, and every coding action.
 
 The transcript loads in a thread worker (its own store connection; the worker
 returns a :class:`DocumentModel` and never touches a widget). Every coding
@@ -8,10 +8,14 @@ is drawn is what is stored.
 
 Code keys (a lowercase letter or digit from the codebook) are caught in
 ``on_key`` before any binding: they apply their code to the selection, or with
-nothing selected to the sentence at the cursor (while reviewing suggestions:
-they accept the suggestion with that code).
+nothing selected to the sentence at the cursor. While a review mode is on
+(pending suggestions, :mod:`.coding_suggestions`) a key is routed by
+:func:`~qualcode.tui.review_mode.route_key`: a code key alone applies nothing.
 
-Pending suggestions and review mode live in :mod:`.coding_suggestions`.
+Esc clears what is active, one thing at a time (the search box, a choice of
+code, review mode, focus in the code list, the selection, the code filter, the
+search) and never leaves the screen; Ctrl+O goes back to the list, and the
+transcript opens again where its cursor was.
 """
 
 from __future__ import annotations
@@ -20,27 +24,32 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static, TextArea, Tree
 from textual.worker import Worker, WorkerState
 
 from ...codebook import Codebook
 from ...errors import QualcodeError
 from ...history import Change
+from ...model import Coding
 from ...project import Project
+from ...session_history import Decision
 from .. import keymap
 from .. import strings as S
 from ..commands import PaletteCommand
-from ..document.model import MISSING_COLOR, CodeInfo, DocumentModel
+from ..document.model import MISSING_COLOR, CodeInfo, DocumentModel, near_duplicate
 from ..document.spans import SpanIndex
+from ..review_mode import Route, route_key
 from ..widgets.choose import ChooseCodingModal
-from ...session_history import Decision
-from ..widgets.code_tree import CodeDetails, CodeTree
+from ..widgets.code_tree import CodeDetails, CodeTree, rolled_up
 from ..widgets.document import DocumentView, Overlay
 from ..widgets.job import JobBar
 from ..widgets.memo import MemoModal
 from ..widgets.picker import CodePicker
-from .coding_suggestions import CodingSuggestions
+from .base import QualcodeScreen
+from .coding_suggestions import SuggestionReview, shorten
+
+
+COMPACT_BELOW = 90  # columns: the code list shows keys and names only (see coding.tcss)
 
 
 def code_infos(codebook: Codebook) -> dict[str, CodeInfo]:
@@ -48,18 +57,18 @@ def code_infos(codebook: Codebook) -> dict[str, CodeInfo]:
     return {c.id: CodeInfo(c.id, c.name, c.color or MISSING_COLOR, c.key, True) for c in codebook.walk()}
 
 
-class CodingScreen(CodingSuggestions, Screen):
+class CodingScreen(QualcodeScreen):
     """Read one transcript and code it (and review the suggestions for it)."""
 
     SCREEN = "coding"
     CSS_PATH = "coding.tcss"
     BINDINGS = keymap.bindings(keymap.CODING) + keymap.bindings(keymap.REVIEW)
-    # Below 90 columns the code panel gives its room to the transcript (class -narrow).
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
+    # The code list grows with the terminal, shrinks to keys and names at 80 columns
+    # and gives way to a one-line strip of keys below 60 (classes -tiny ... -wide).
+    HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (60, "-narrow"), (90, "-medium"), (120, "-wide")]
 
     def __init__(self, project: Project, transcript_id: int, at: tuple[int, int] | None = None) -> None:
-        super().__init__()
-        self.project = project
+        super().__init__(project)
         self.transcript_id = transcript_id
         self.codebook = project.codebook
         self.codes = code_infos(self.codebook)
@@ -76,9 +85,10 @@ class CodingScreen(CodingSuggestions, Screen):
         self.name_ = store.transcripts.names().get(transcript_id, str(transcript_id))
         self._pending_at = at
         self._message = ""
+        self._message_timer = None
         self.search_query = ""
         self.filter_code: str | None = None
-        self.init_suggestions()
+        self.suggestions = SuggestionReview(self)
         self._loaded_suggestions: list = []  # read by the loading worker with the model
 
     # --- layout -------------------------------------------------------------------
@@ -91,9 +101,11 @@ class CodingScreen(CodingSuggestions, Screen):
                 yield Input(placeholder=S.SEARCH_PLACEHOLDER, id="coding-search", classes="hidden")
                 yield Static("", id="coding-review", classes="hidden")
                 yield JobBar(id="coding-job")
+                yield Static("", id="coding-keys")
                 yield Static("", id="coding-here", classes="coding-status")
                 yield Static("", id="coding-where", classes="coding-status")
             with Vertical(id="coding-side"):
+                yield Static(S.TREE_HEADER, id="coding-codes-head")
                 yield CodeTree(self.codebook, self.missing, id="coding-codes")
                 yield CodeDetails(self.codebook, id="coding-details")
         yield Footer()
@@ -106,11 +118,16 @@ class CodingScreen(CodingSuggestions, Screen):
     def tree(self) -> CodeTree:
         return self.query_one(CodeTree)
 
+    @property
+    def reviewing(self) -> bool:
+        return self.suggestions.active
+
     def on_mount(self) -> None:
         self.sub_title = self.name_
         self.document.loading = True
         self.document.focus()
-        self.tree.set_counts({}, self.totals)
+        self._show_counts()
+        self.query_one("#coding-keys", Static).update(self._key_strip())
         self.run_worker(self._load, thread=True, exclusive=True, group="load", name=f"load {self.name_}")
 
     def _load(self) -> tuple[DocumentModel, list]:
@@ -141,47 +158,77 @@ class CodingScreen(CodingSuggestions, Screen):
         document = self.document
         at = self._pending_at
         document.set_model(model, cursor=at[0] if at else None)
-        self.set_suggestions(self._loaded_suggestions)
-        if at:
+        self.suggestions.set_rows(self._loaded_suggestions)
+        if at and at[1] > at[0]:
             document.select(*at)
         document.loading = False
-        self.tree.set_counts(model.counts(), self.totals)
+        self._show_counts()
         if self.tree.cursor_line < 0:
             self.tree.cursor_line = 0  # show the first code's definition until the cursor is on a coding
+        self.app.call_after_refresh(self.app.settle_memory)  # the model is long-lived: out of the collector's way
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.tree.set_compact(event.size.width < COMPACT_BELOW)
 
     def go_to(self, start: int, end: int) -> None:
         """Select ``[start, end)`` (e.g. a segment chosen in the retrieval screen)."""
         if self.model is None:
             self._pending_at = (start, end)
             return
-        if self.document.filter_spans is not None and not self.document._shown(start):
-            self._set_filter(None)
-        self.document.select(start, end)
+        if self.document.filter_spans is not None and not self.document.shows(start):
+            self.set_filter(None)
+        if end > start:
+            self.document.select(start, end)
+        else:
+            self.document.move_to(start)
         self.document.focus()
+
+    # --- what the suggestions ask of the screen (SuggestionHost) -----------------------
+
+    def show_panel(self, panel: Text | None) -> None:
+        review = self.query_one("#coding-review", Static)
+        review.set_class(panel is None, "hidden")
+        if panel is not None:
+            review.update(panel)
+        self.refresh_bindings()
+
+    def follow_code(self, code_id: str) -> None:
+        if self.focused is not self.tree:
+            self.tree.highlight_code(code_id)
 
     # --- status line --------------------------------------------------------------
 
     def on_document_view_cursor_moved(self, event: DocumentView.CursorMoved) -> None:
-        self._show_status()
+        self.app.cursors[self.transcript_id] = event.view.cursor  # the transcript opens here again
+        self.show_status()
         if self.focused is self.tree:
             return
-        # The code tree (and so the details panel) follows the suggestion under review,
-        # else the code under the cursor.
-        code = self.review_highlight()
-        here = self._targets() if code is None else None
+        # The code list (and so the details) follows the suggestion under review,
+        # else the code under the cursor; the details show the memos there.
+        code = self.suggestions.highlight()
+        here = self._targets() if code is None else []
         if code is not None or here:
             self.tree.highlight_code(code or here[0].code_id)
+        self.query_one(CodeDetails).show_memos([(self.model.code(c.code_id).name, c) for c in here if c.memo] if self.model else [])
 
     def on_document_view_nothing_found(self, event: DocumentView.NothingFound) -> None:
         self.flash(S.NO_UNCODED_TURN)
 
     def flash(self, text: str) -> None:
-        """Show a short message at the end of the status line (until the next one)."""
+        """Show a short message at the end of the status line; it fades after a while."""
         self._message = text
-        self._show_status()
+        if self._message_timer is not None:
+            self._message_timer.stop()
+        self._message_timer = self.set_timer(S.MESSAGE_SECONDS, self._fade)
+        self.show_status()
 
-    def _show_status(self) -> None:
-        """Line 1: the codes at the cursor (or in the selection). Line 2: where we are, messages."""
+    def _fade(self) -> None:
+        self._message = ""
+        self._message_timer = None
+        self.show_status()
+
+    def show_status(self) -> None:
+        """Line 1: the codes at the cursor (or in the selection) and a memo. Line 2: where we are, messages."""
         model, document = self.model, self.document
         codes = Text(no_wrap=True, overflow="ellipsis")
         where = Text(no_wrap=True, overflow="ellipsis", style="dim")
@@ -197,7 +244,10 @@ class CodingScreen(CodingSuggestions, Screen):
                 codes.append(info.name if info.in_codebook else S.STATUS_MISSING.format(name=info.name))
                 if coding.memo:
                     codes.append(" " + S.STATUS_MEMO)
-            self.suggestion_status(codes, here)
+            memos = [c for c in here if c.memo]
+            if len(memos) == 1 and len(here) <= 2:  # the memo itself, while there is room for it
+                codes.append("  " + " ".join(memos[0].memo.split()), style="italic dim")
+            self.suggestions.status(codes, here)
             block = model.block_at(document.cursor)
             if block.turn is not None:
                 where.append(S.STATUS_POSITION.format(turn=block.turn.index, turns=model.turn_count))
@@ -220,8 +270,18 @@ class CodingScreen(CodingSuggestions, Screen):
         if self._message:
             where.append(" │ ")
             where.append(self._message, style="italic not dim")
-        self.query_one("#coding-here", Static).update(codes)
-        self.query_one("#coding-where", Static).update(where)
+        # One line each, fixed size: no layout pass for the screen (it cost a frame per key).
+        self.query_one("#coding-here", Static).update(codes, layout=False)
+        self.query_one("#coding-where", Static).update(where, layout=False)
+
+    def _key_strip(self) -> Text:
+        """The code keys in their colours, for a terminal too narrow for the code list."""
+        strip = Text(no_wrap=True, overflow="ellipsis")
+        for code in self.codebook.walk():
+            if code.key:
+                strip.append(f" {code.key} ", style=f"bold on {code.color}" if code.color else "bold reverse")
+                strip.append(" ")
+        return strip
 
     # --- code keys ----------------------------------------------------------------
 
@@ -229,13 +289,35 @@ class CodingScreen(CodingSuggestions, Screen):
         if self.model is None or isinstance(self.focused, (Input, TextArea)):
             return
         key = event.key
+        review = self.suggestions
+        if review.active:
+            route = route_key(
+                key,
+                decision_keys=keymap.scope_keys(self.app.user_keymap, keymap.REVIEW),
+                other_code_keys=keymap.effective_keys(self.app.user_keymap)["review_other_code"],
+                code_keys=self.keys,
+                reserved=keymap.CODE_KEYS,
+                awaiting_code=review.awaiting_code,
+            )
+            if route in (Route.DECISION, Route.PASS):
+                return  # the binding (or the move) runs as usual
+            event.stop()
+            event.prevent_default()
+            if route is Route.CHOOSE_CODE:
+                review.choose_code(self.keys[key])
+            elif route is Route.CODE_LIST:
+                review.code_list()
+            elif route is Route.ABANDON:
+                review.abandon_choice()
+            else:  # a code key alone
+                name = self.model.code(self.keys[key]).name if key in self.keys else None
+                other = self.app.key_of("review_other_code")
+                self.flash(S.REVIEW_CODE_KEY.format(other=other, key=key, name=name) if name else S.REVIEW_NOT_A_KEY.format(other=other))
+            return
         if key in self.keys:
             event.stop()
             event.prevent_default()
-            if self.reviewing:
-                self.review_code_key(self.keys[key])
-            else:
-                self.apply_codes([self.keys[key]])
+            self.apply_codes([self.keys[key]])
         elif len(key) == 1 and key in keymap.CODE_KEYS:
             event.stop()
             self.flash(S.NO_SUCH_KEY.format(key=key))
@@ -243,30 +325,60 @@ class CodingScreen(CodingSuggestions, Screen):
     # --- coding actions -------------------------------------------------------------
 
     def apply_codes(self, code_ids: list[str], span: tuple[int, int] | None = None) -> None:
-        """Apply codes to ``span`` (default: the selection, else the sentence at the cursor)."""
+        """Apply codes to ``span`` (default: the selection, else the sentence at the cursor).
+
+        A span across turns is cut at their boundaries: a coding never quotes the
+        next speaker's label or a timestamp.
+        """
         span = span or self.document.target_span()
-        if span is None or not code_ids:
+        if span is None or not code_ids or self.model is None:
+            return
+        parts = self.model.parts(*span)
+        if not parts:
             return
         try:
-            change = self.app.history.apply(self.transcript_id, span[0], span[1], code_ids, self.app.coder)
+            change = self.app.history.apply_parts(self.transcript_id, parts, code_ids, self.app.coder)
         except QualcodeError as exc:
             self.app.report_error(exc)
             return
         self.app.broadcast(change)
         if change.added:
             quote = change.added[0].quote.replace("\n", " ")
-            self.flash(S.CODED.format(codes=self._names(change.added), quote=_shorten(quote, 40)))
+            message = S.CODED.format(codes=self._names(change.added), quote=shorten(quote, 40))
+            if len(parts) > 1:
+                message += S.CODED_PARTS.format(count=len(parts))
+            twin = self._near_twin(change.added)
+            if twin is not None:
+                message = S.NEAR_DUPLICATE.format(
+                    code=self.model.code(twin.code_id).name, quote=shorten(twin.quote.replace("\n", " "), 30), undo=self.app.key_of("undo")
+                )
+            self.flash(message)
         else:
             self.flash(S.ALREADY_CODED.format(codes=self._names(change.unchanged)))
+
+    def _near_twin(self, added: tuple[Coding, ...]) -> Coding | None:
+        """An older coding of the same code (same coder) nearly on the same span as a new one."""
+        model = self.model
+        new_ids = {c.id for c in added}
+        for coding in added:
+            for other in model.codings_in(coding.start, coding.end):
+                if other.id not in new_ids and other.code_id == coding.code_id and other.coder == coding.coder:
+                    if near_duplicate((coding.start, coding.end), (other.start, other.end)):
+                        return other
+        return None
 
     def _names(self, codings) -> str:
         return ", ".join(dict.fromkeys(self.model.code(c.code_id).name for c in codings))
 
     def store_changed(self, change: Change | None) -> None:
-        """Mirror a change of codings (None: re-read this transcript's codings), then of suggestions."""
+        """Mirror a change of codings (None: re-read this transcript's codings), then of suggestions.
+
+        Always at once, even below another screen: the model is this screen's copy
+        of the store and must never lag behind it.
+        """
         self._mirror_codings(change)
         if self.model is not None:
-            self.suggestions_changed(change)
+            self.suggestions.changed(change)
 
     def _mirror_codings(self, change: Change | None) -> None:
         if change is None:
@@ -279,27 +391,32 @@ class CodingScreen(CodingSuggestions, Screen):
             for coding in change.removed:
                 self.totals[coding.code_id] = self.totals.get(coding.code_id, 0) - 1
             if self.model is None or not self.model.apply_change(change):
-                self.tree.set_counts(self.model.counts() if self.model else {}, self.totals)
+                self._show_counts()
                 return
         if self.model is not None:
             if self.filter_code:
-                self._set_filter(self.filter_code, keep_cursor=True)
+                self.set_filter(self.filter_code, keep_cursor=True)
             self.document.codings_changed()
-            self.tree.set_counts(self.model.counts(), self.totals)
+            self._show_counts()
+
+    def _show_counts(self) -> None:
+        """The code list's counts: here and in the project, parents including their sub-codes."""
+        here = self.model.counts() if self.model is not None else {}
+        self.tree.set_counts(rolled_up(self.codebook, here), rolled_up(self.codebook, self.totals))
 
     def reveal(self, change: Change) -> None:
         """Show where an undo or redo happened."""
         if isinstance(change, Decision):
-            self.reveal_decision(change)
+            self.suggestions.reveal_decision(change)
             return
         mine = [c for c in change.codings if c.transcript_id == self.transcript_id]
         if mine and self.model is not None:
             first = min(mine, key=lambda c: c.start)
-            if self.document.filter_spans is not None and not self.document._shown(first.start):
-                self._set_filter(None)
+            if self.document.filter_spans is not None and not self.document.shows(first.start):
+                self.set_filter(None)
             self.document.move_to(first.start)
 
-    def _targets(self):
+    def _targets(self) -> list[Coding]:
         """Codings a remove or memo acts on: in the selection, else at (or just before) the cursor."""
         model, document = self.model, self.document
         if model is None:
@@ -373,23 +490,27 @@ class CodingScreen(CodingSuggestions, Screen):
 
         self.app.push_screen(MemoModal(coding, name), save)
 
-    # --- code tree ------------------------------------------------------------------
+    # --- code list ------------------------------------------------------------------
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
         code_id = event.node.data
         missing = next((m for m in self.missing if m.id == code_id), None)
         self.query_one(CodeDetails).show(code_id if isinstance(code_id, str) and code_id != "__missing__" else None, missing)
 
-    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
-        """Enter on a code in the tree applies it."""
-        event.stop()
-        code = self.codebook.get(event.node.data or "")
+    def on_code_tree_apply(self, event: CodeTree.Apply) -> None:
+        """Enter (or a double click) on a code in the list applies it; a single click only shows it."""
+        code = self.codebook.get(event.code_id)
         if code is not None and code.codable:
             self.apply_codes([code.id])
             self.document.focus()
 
+    def on_code_tree_clicked(self, event: CodeTree.Clicked) -> None:
+        code = self.codebook.get(event.code_id)
+        if code is not None and code.codable:
+            self.flash(S.CLICK_TO_APPLY.format(name=code.name))
+
     def current_code_ids(self) -> list[str]:
-        """The code this screen is about: the tree's when it has focus, else the one at the cursor."""
+        """The code this screen is about: the list's when it has focus, else the one at the cursor."""
         if self.focused is not self.tree and self.model is not None:
             here = self._targets()
             if here:
@@ -397,23 +518,30 @@ class CodingScreen(CodingSuggestions, Screen):
         code = self.tree.highlighted_code
         return [code] if code else []
 
+    def current_coding_id(self) -> int | None:
+        """The coding at the cursor (the segments screen opens at it)."""
+        if self.focused is self.tree:
+            return None
+        here = self._targets()
+        return here[0].id if here else None
+
     def action_segments_of_code(self) -> None:
-        self.app.action_show_retrieval(self.current_code_ids())
+        self.app.action_show_retrieval(self.current_code_ids(), at=self.current_coding_id())
 
     # --- filter -------------------------------------------------------------------
 
     def action_filter_code(self) -> None:
         codes = self.current_code_ids()
         if self.filter_code and (not codes or codes[0] == self.filter_code or self.focused is not self.tree):
-            self._set_filter(None)
+            self.set_filter(None)
             self.flash(S.FILTER_OFF)
             return
         if not codes:
             self.flash(S.FILTER_NEEDS_CODE)
             return
-        self._set_filter(codes[0])
+        self.set_filter(codes[0])
 
-    def _set_filter(self, code_id: str | None, keep_cursor: bool = False) -> None:
+    def set_filter(self, code_id: str | None, keep_cursor: bool = False) -> None:
         """Show only the segments of ``code_id`` and its sub-codes (None: everything)."""
         document, model = self.document, self.model
         if model is None:
@@ -432,7 +560,7 @@ class CodingScreen(CodingSuggestions, Screen):
         self.filter_code = code_id
         cursor = document.cursor
         document.set_filter(spans)
-        if keep_cursor and document._shown(cursor):
+        if keep_cursor and document.shows(cursor):
             document.move_to(cursor)
 
     # --- search -------------------------------------------------------------------
@@ -457,17 +585,17 @@ class CodingScreen(CodingSuggestions, Screen):
         self.search_query = query.strip()
         if not self.search_query or self.model is None:
             self.document.set_overlay("search", None)
-            self._show_status()
+            self.show_status()
             return
         matches = self.model.search(self.search_query)
         highlight = self.document.get_component_rich_style("document--search", partial=True)
         overlay = Overlay(SpanIndex((s, e, i) for i, (s, e) in enumerate(matches)), lambda _: highlight, order=10)
         self.document.set_overlay("search", overlay)
         if matches and self.document.filter_spans is not None:
-            self._set_filter(None)
+            self.set_filter(None)
         if matches:
             self.document.next_overlay_span("search")
-        self._show_status()
+        self.show_status()
 
     def action_search_next(self) -> None:
         self.document.next_overlay_span("search", forward=True)
@@ -475,27 +603,49 @@ class CodingScreen(CodingSuggestions, Screen):
     def action_search_prev(self) -> None:
         self.document.next_overlay_span("search", forward=False)
 
-    # --- escape -------------------------------------------------------------------
+    # --- suggestions and review mode (the component does the work) ------------------
+
+    def action_suggest(self) -> None:
+        self.suggestions.run()
+
+    def action_toggle_suggestions(self) -> None:
+        self.suggestions.toggle_shown()
+
+    def action_review(self) -> None:
+        self.suggestions.toggle_review()
+
+    def action_decide(self, decision: str) -> None:
+        self.suggestions.decide(decision)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "decide":
+            return self.suggestions.active  # hidden from the footer (and the keys free) outside review
+        return True
+
+    # --- escape: clear what is active, one thing at a time; never leave -------------------
 
     def action_back(self) -> None:
-        """Esc: close the search box, else clear the selection, the filter, the search; else leave."""
         search = self.query_one("#coding-search", Input)
+        review = self.suggestions
         if not search.has_class("hidden"):
             search.add_class("hidden")
             self.document.focus()
-        elif self.reviewing:
-            self._stop_review(S.REVIEW_STOPPED)
+        elif review.active and review.awaiting_code:
+            review.abandon_choice()
+        elif review.active:
+            review.stop(S.REVIEW_STOPPED)
         elif self.focused is not self.document:
             self.document.focus()
         elif self.document.clear_selection():
             pass
         elif self.filter_code:
-            self._set_filter(None)
+            self.set_filter(None)
             self.flash(S.FILTER_OFF)
         elif self.search_query:
             self.search("")
+            self.flash(S.SEARCH_CLEARED)
         else:
-            self.app.action_show_transcripts()
+            self.flash(S.NOTHING_TO_CLEAR.format(key=self.app.key_of("transcripts")))
 
     # --- palette ------------------------------------------------------------------
 
@@ -505,12 +655,12 @@ class CodingScreen(CodingSuggestions, Screen):
             PaletteCommand(S.CMD_REVIEW, S.CMD_REVIEW_HELP, self.action_review),
             PaletteCommand(S.CMD_TOGGLE_SUGGESTIONS, S.BINDINGS["toggle_suggestions"], self.action_toggle_suggestions),
         ]
+        for code in self.codebook.walk():
+            if code.codable:
+                key = S.CMD_KEY.format(key=code.key) if code.key else ""
+                commands.append(PaletteCommand(S.CMD_APPLY.format(name=code.name) + key, S.CMD_APPLY_HELP, lambda cid=code.id: self.apply_codes([cid])))
         commands += [
-            PaletteCommand(S.CMD_FILTER.format(name=code.name), S.CMD_FILTER_HELP, lambda cid=code.id: self._set_filter(cid))
+            PaletteCommand(S.CMD_FILTER.format(name=code.name), S.CMD_FILTER_HELP, lambda cid=code.id: self.set_filter(cid))
             for code in self.codebook.walk()
         ]
         return commands
-
-
-def _shorten(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"

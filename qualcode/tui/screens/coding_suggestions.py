@@ -1,7 +1,7 @@
-"""Pending suggestions in the coding screen, and review mode.
+"""Pending suggestions in the coding screen, and reviewing them (a component of the screen).
 
-Mixed into :class:`~qualcode.tui.screens.coding.CodingScreen` (kept apart because
-it is a feature of its own). What it adds:
+:class:`SuggestionReview` belongs to a :class:`~qualcode.tui.screens.coding.CodingScreen`
+and uses only what :class:`SuggestionHost` declares of it. What it adds:
 
 * the transcript's pending suggestions drawn as an overlay: text underlined in
   the suggested code's colour, never filled like a coding, and a ``┆`` in the
@@ -11,90 +11,144 @@ it is a feature of its own). What it adds:
   :mod:`qualcode.tui.jobs`); the screen re-reads its suggestions when it ends;
 * review mode (``E``): walks through the pending suggestions in reading order,
   the current one highlighted and scrolled into view, with a panel saying which
-  one of how many, its code, score and reason. ``A`` accepts, ``X`` rejects,
-  ``>`` skips, ``<`` goes back, ``C`` accepts with another code from the picker,
-  and a code's key accepts with that code. Each decision is one committed
-  transaction through the session history (``app.history``), so Ctrl+Z takes
-  it back like any coding action.
+  one of how many, its code, score and reason, and the keys. ``A`` accepts,
+  ``X`` rejects, ``>`` skips, ``<`` goes back, ``C`` and a code's key accepts
+  with that code (``C`` again or Enter: the code list); the letters work in
+  either case and a code key alone applies nothing (:mod:`qualcode.tui.review_mode`).
+  Each decision is one committed transaction through the session history
+  (``app.history``), so Ctrl+Z takes it back like any coding action.
 
-The suggestions shown are always re-read from the store (``pending_suggestions``:
-one indexed query, plus the transcript's codings when there are any) after a
-change, never patched by guesswork.
+The suggestions shown are always re-read from the store (``pending_suggestions``)
+after a change, never patched by guesswork.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.color import Color
-from textual.widgets import Static
 
 from ...errors import QualcodeError
 from ...history import Change
+from ...session_history import ACCEPT, Decision
 from ...store import Suggestion
 from .. import strings as S
 from ..document.spans import SpanIndex
-from ...session_history import ACCEPT, Decision
 from ..widgets.document import Overlay
 from ..widgets.picker import CodePicker
+
+if TYPE_CHECKING:
+    from ...codebook import Codebook
+    from ...project import Project
+    from ..app import QualcodeApp
+    from ..document.model import DocumentModel
+    from ..widgets.document import DocumentView
 
 OVERLAY = "suggestions"
 CURRENT = "review"
 MARK = "┆"  # the margin mark of a line with a pending suggestion
 CURRENT_MARK = "▶"
-REVIEW_ACTIONS = {"review_accept", "review_reject", "review_skip", "review_previous", "review_other_code"}
+DECISIONS = ("accept", "reject", "skip", "previous", "other_code")
 
 
-class CodingSuggestions:
-    """The suggestion half of the coding screen (a mixin: see the module docstring)."""
+class SuggestionHost(Protocol):
+    """What the suggestions need of the coding screen (attributes down, one place)."""
 
-    def init_suggestions(self) -> None:
-        self.suggestions: list[Suggestion] = []
-        self.suggestion_spans: SpanIndex[int] = SpanIndex()
-        self.suggestion_by_id: dict[int, Suggestion] = {}
-        self.reviewing = False
+    project: Project
+    transcript_id: int
+    name_: str
+    codebook: Codebook
+    model: DocumentModel | None
+
+    @property
+    def app(self) -> QualcodeApp: ...
+
+    @property
+    def document(self) -> DocumentView: ...
+
+    def flash(self, text: str) -> None:
+        """A message in the status line."""
+
+    def show_status(self) -> None:
+        """Redraw the status lines (they name the suggestion at the cursor)."""
+
+    def set_filter(self, code_id: str | None, keep_cursor: bool = False) -> None:
+        """Show only one code's segments (None: everything)."""
+
+    def show_panel(self, panel: Text | None) -> None:
+        """Show the review panel (None: hide it) and update the footer's keys."""
+
+    def follow_code(self, code_id: str) -> None:
+        """Show this code's definition (unless the user is browsing the code list)."""
+
+
+class SuggestionReview:
+    """The suggestions of one coding screen, and review mode over them."""
+
+    DECISIONS = DECISIONS
+
+    def __init__(self, host: SuggestionHost) -> None:
+        self.host = host
+        self.rows: list[Suggestion] = []
+        self.spans: SpanIndex[int] = SpanIndex()
+        self.by_id: dict[int, Suggestion] = {}
+        self.active = False  # review mode on
+        self.awaiting_code = False  # after "other code": the next code key picks the code
         self.review_id: int | None = None  # the suggestion under review
-        self.review_tally = {"accepted": 0, "rejected": 0}
-        self._review_key: tuple[int, int, str] = (-1, -1, "")  # reading-order key of the last one reviewed
-        self._suggestion_styles: dict[tuple[str, bool], Style] = {}
+        self.tally = {"accepted": 0, "rejected": 0}
+        self._key: tuple[int, int, str] = (-1, -1, "")  # reading-order key of the last one reviewed
+        self._styles: dict[tuple[str, bool], Style] = {}
+
+    @property
+    def app(self) -> QualcodeApp:
+        return self.host.app
 
     # --- what is pending ------------------------------------------------------------
 
-    def set_suggestions(self, rows: list[Suggestion]) -> None:
+    def set_rows(self, rows: list[Suggestion]) -> None:
         """Show these pending suggestions (reading order) and keep review mode in step."""
-        self.suggestions = rows
-        self.suggestion_by_id = {r.id: r for r in rows}
-        self.suggestion_spans = SpanIndex((r.start, r.end, r.id) for r in rows)
-        self._draw_suggestions()
-        if self.reviewing:
+        self.rows = rows
+        self.by_id = {r.id: r for r in rows}
+        self.spans = SpanIndex((r.start, r.end, r.id) for r in rows)
+        self.draw()
+        if self.active:
             if not rows:
-                self._stop_review(S.REVIEW_FINISHED)
-            elif self.review_id not in self.suggestion_by_id:
-                self._review_go(self._following(self._review_key))
+                self.stop(S.REVIEW_FINISHED)
+            elif self.review_id not in self.by_id:
+                self._go(self._following(self._key))
             else:
-                self._review_go(self.suggestion_by_id[self.review_id])
+                self._go(self.by_id[self.review_id])
 
-    def reload_suggestions(self) -> None:
+    def reload(self) -> None:
         """Re-read the pending suggestions from the store (UI thread: one fast query)."""
         from ...suggest.review import pending_suggestions  # imported by the loading worker already
 
-        self.set_suggestions(pending_suggestions(self.project.store, self.transcript_id))
+        self.set_rows(pending_suggestions(self.host.project.store, self.host.transcript_id))
 
-    def suggestions_at(self, pos: int) -> list[Suggestion]:
+    def at(self, pos: int) -> list[Suggestion]:
         """Pending suggestions containing ``pos`` (none when they are hidden)."""
         if not self.app.show_suggestions:
             return []
-        return [self.suggestion_by_id[i] for i in self.suggestion_spans.at(pos)]
+        return [self.by_id[i] for i in self.spans.at(pos)]
 
-    def _draw_suggestions(self) -> None:
-        self._suggestion_styles.clear()
-        document = self.document
-        if not self.app.show_suggestions or not self.suggestions:
+    def changed(self, change: Change | None) -> None:
+        """After a change of codings or decisions: re-read what is pending when it can differ."""
+        if change is None or isinstance(change, Decision) or change.removed or self.rows:
+            self.reload()
+
+    # --- drawing ----------------------------------------------------------------------
+
+    def draw(self) -> None:
+        self._styles.clear()
+        document = self.host.document
+        if not self.app.show_suggestions or not self.rows:
             document.set_overlay(OVERLAY, None)
         else:
-            document.set_overlay(OVERLAY, Overlay(self.suggestion_spans, self._pending_style, order=5, margin=self._mark))
-        current = self.suggestion_by_id.get(self.review_id) if self.reviewing else None
+            document.set_overlay(OVERLAY, Overlay(self.spans, self._pending_style, order=5, margin=self._mark))
+        current = self.current()
         if current is None:
             document.set_overlay(CURRENT, None)
         else:
@@ -102,25 +156,25 @@ class CodingSuggestions:
             document.set_overlay(CURRENT, Overlay(spans, lambda ids: self._pending_style(ids, True), order=6, margin=self._current_mark))
 
     def _color(self, suggestion_id: int) -> str:
-        return self.model.code(self.suggestion_by_id[suggestion_id].code_id).color
+        return self.host.model.code(self.by_id[suggestion_id].code_id).color
 
     def _pending_style(self, ids: tuple, current: bool = False) -> Style:
         """Underlined text in the (first) suggested code's colour: visibly not a coding."""
         color = self._color(ids[0])
         key = (color, current)
-        style = self._suggestion_styles.get(key)
+        style = self._styles.get(key)
         if style is None:
-            document = self.document
+            document = self.host.document
             base = document.background_colors[1]
             # Lifted towards the foreground when too dark to read on the background.
             shade = Color.parse(color)
             if base.get_contrast_text(1.0).brightness > 0.5 and shade.brightness < 0.35:
                 shade = shade.blend(Color(255, 255, 255), 0.35)
             component = "suggestion-current" if current else "suggestion"
-            style = document._style(component, True) + Style(color=shade.rich_color)
+            style = document.get_component_rich_style(f"document--{component}", partial=True) + Style(color=shade.rich_color)
             if current:  # the one under review: bold on a lifted background (not the code's tint)
                 style += Style(bgcolor=base.blend(Color.parse(document.styles.color.hex), 0.14).rich_color)
-            self._suggestion_styles[key] = style
+            self._styles[key] = style
         return style
 
     def _mark(self, ids: tuple) -> Segment:
@@ -129,19 +183,20 @@ class CodingSuggestions:
     def _current_mark(self, ids: tuple) -> Segment:
         return Segment(CURRENT_MARK, Style(color=self._color(ids[0]), bold=True))
 
-    def suggestion_status(self, codes: Text, here: list) -> None:
+    def status(self, codes: Text, here: list) -> None:
         """Line 1 of the status: append the suggestion(s) at the cursor."""
-        if self.model is None:
+        model = self.host.model
+        if model is None:
             return
-        found = self.suggestions_at(self.document.cursor)
+        found = self.at(self.host.document.cursor)
         if not found:
             return
-        current = self._current()
+        current = self.current()
         if current in found:  # while reviewing, the one under review first
             found.remove(current)
             found.insert(0, current)
         first = found[0]
-        info = self.model.code(first.code_id)
+        info = model.code(first.code_id)
         codes.append("   " if here else " ")
         codes.append(f"{MARK} ", style=info.color)
         codes.append(S.STATUS_SUGGESTED.format(name=info.name), style="italic")
@@ -152,112 +207,108 @@ class CodingSuggestions:
         if len(found) > 1:
             codes.append(S.STATUS_SUGGESTED_MORE.format(count=len(found) - 1), style="dim")
 
-    def review_highlight(self) -> str | None:
+    def highlight(self) -> str | None:
         """While reviewing with the cursor on the suggestion: its code (for the code panel)."""
-        row = self._current() if self.reviewing else None
-        if row is not None and row.start <= self.document.cursor < row.end:
+        row = self.current()
+        if row is not None and row.start <= self.host.document.cursor < row.end:
             return row.code_id
         return None
 
-    def suggestions_changed(self, change: Change | None) -> None:
-        """After a change of codings or decisions: re-read what is pending when it can differ."""
-        if change is None or isinstance(change, Decision) or change.removed or self.suggestions:
-            self.reload_suggestions()
+    # --- run, show/hide ------------------------------------------------------------------
 
-    # --- actions: run, show/hide ------------------------------------------------------
-
-    def action_suggest(self) -> None:
+    def run(self) -> None:
         """Run suggestions for this transcript in the background."""
-        self.app.start_suggestions([self.transcript_id], S.JOB_SUGGEST_ONE.format(name=self.name_))
+        self.app.start_suggestions([self.host.transcript_id], S.JOB_SUGGEST_ONE.format(name=self.host.name_))
 
-    def action_toggle_suggestions(self) -> None:
-        self.app.show_suggestions = not self.app.show_suggestions
-        if not self.app.show_suggestions and self.reviewing:
-            self._stop_review(S.REVIEW_STOPPED)
-        self._draw_suggestions()
-        self._show_status()
-        if self.app.show_suggestions:
-            self.flash(S.SUGGESTIONS_SHOWN.format(count=len(self.suggestions)))
+    def toggle_shown(self) -> None:
+        app = self.app
+        app.show_suggestions = not app.show_suggestions
+        if not app.show_suggestions and self.active:
+            self.stop(S.REVIEW_STOPPED)
+        self.draw()
+        self.host.show_status()
+        if app.show_suggestions:
+            self.host.flash(S.SUGGESTIONS_SHOWN.format(count=len(self.rows)))
         else:
-            self.flash(S.SUGGESTIONS_HIDDEN.format(key=self.app.key_of("toggle_suggestions")))
+            self.host.flash(S.SUGGESTIONS_HIDDEN.format(key=app.key_of("toggle_suggestions")))
 
-    # --- review mode ------------------------------------------------------------------
+    # --- review mode ----------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in REVIEW_ACTIONS:
-            return self.reviewing  # hidden from the footer (and the keys free) outside review
-        return True
-
-    def action_review(self) -> None:
+    def toggle_review(self) -> None:
         """Start reviewing at the first pending suggestion from the cursor on (again: stop)."""
-        if self.model is None:
+        if self.host.model is None:
             return
-        if self.reviewing:
-            self._stop_review(S.REVIEW_STOPPED)
+        if self.active:
+            self.stop(S.REVIEW_STOPPED)
             return
-        if not self.suggestions:
-            self.flash(S.NO_SUGGESTIONS.format(key=self.app.key_of("suggest_transcript")))
+        if not self.rows:
+            self.host.flash(S.NO_SUGGESTIONS.format(key=self.app.key_of("suggest_transcript")))
             return
-        if not self.app.show_suggestions:
-            self.app.show_suggestions = True
-        self.reviewing = True
-        self.review_tally = {"accepted": 0, "rejected": 0}
-        cursor = self.document.cursor
-        here = self.suggestions_at(cursor)
-        start = here[0] if here else next((r for r in self.suggestions if r.start >= cursor), self.suggestions[0])
-        self.query_one("#coding-review", Static).remove_class("hidden")
-        self.refresh_bindings()
-        self._review_go(start)
-        self.flash(S.REVIEW_STARTED.format(count=len(self.suggestions)))
+        self.app.show_suggestions = True
+        self.active = True
+        self.awaiting_code = False
+        self.tally = {"accepted": 0, "rejected": 0}
+        cursor = self.host.document.cursor
+        here = self.at(cursor)
+        start = here[0] if here else next((r for r in self.rows if r.start >= cursor), self.rows[0])
+        self._go(start)
+        self.host.flash(S.REVIEW_STARTED.format(count=len(self.rows)))
 
-    def _stop_review(self, message: str) -> None:
-        self.reviewing = False
+    def stop(self, message: str) -> None:
+        self.active = False
+        self.awaiting_code = False
         self.review_id = None
-        self.query_one("#coding-review", Static).add_class("hidden")
-        self._draw_suggestions()
-        self.refresh_bindings()
-        self.flash(message.format(left=len(self.suggestions), **self.review_tally))
+        self.draw()
+        self.host.show_panel(None)
+        self.host.flash(message.format(left=len(self.rows), **self.tally))
+
+    def current(self) -> Suggestion | None:
+        return self.by_id.get(self.review_id) if self.active else None
 
     def _following(self, key: tuple, step: int = 1) -> Suggestion | None:
         """The pending suggestion after (``step`` -1: before) ``key`` in reading order, wrapping."""
-        rows = self.suggestions
+        rows = self.rows
         if not rows:
             return None
         if step > 0:
             found = next((r for r in rows if (r.start, r.end, r.code_id) > key), None)
             if found is None:
-                self.flash(S.REVIEW_WRAPPED)
+                self.host.flash(S.REVIEW_WRAPPED)
                 return rows[0]
             return found
         found = next((r for r in reversed(rows) if (r.start, r.end, r.code_id) < key), None)
-        return found or rows[-1]
+        if found is None:
+            self.host.flash(S.REVIEW_WRAPPED_BACK)
+            return rows[-1]
+        return found
 
-    def _review_go(self, row: Suggestion | None) -> None:
+    def _go(self, row: Suggestion | None) -> None:
         """Make ``row`` the suggestion under review: highlight it, scroll to it, describe it."""
         if row is None:
             return
         self.review_id = row.id
-        self._review_key = (row.start, row.end, row.code_id)
-        self._draw_suggestions()
-        self._reveal(row)
-        self._show_review()
+        self._key = (row.start, row.end, row.code_id)
+        self.draw()
+        self.reveal(row)
+        self.show_panel()
 
-    def _reveal(self, row: Suggestion) -> None:
+    def reveal(self, row: Suggestion) -> None:
         """Scroll to a suggestion (dropping a code filter that hides it)."""
-        document = self.document
-        if document.filter_spans is not None and not document._shown(row.start):
-            self._set_filter(None)
+        document = self.host.document
+        if document.filter_spans is not None and not document.shows(row.start):
+            self.host.set_filter(None)
         document.reveal_span(row.start, row.end)
 
-    def _show_review(self) -> None:
+    def show_panel(self) -> None:
         """The review panel: which one of how many, its code, score and why; the keys."""
-        row = self.suggestion_by_id.get(self.review_id)
-        if row is None or self.model is None:
+        row = self.current()
+        model = self.host.model
+        if row is None or model is None:
             return
-        info = self.model.code(row.code_id)
-        index = self.suggestions.index(row) + 1
+        info = model.code(row.code_id)
+        index = self.rows.index(row) + 1
         head = Text(no_wrap=True, overflow="ellipsis")
-        head.append(S.REVIEW_HEADER.format(index=index, count=len(self.suggestions)), style="bold")
+        head.append(S.REVIEW_HEADER.format(index=index, count=len(self.rows)), style="bold")
         head.append("   ■ ", style=info.color)
         head.append(info.name, style="bold")
         head.append(f"  {row.suggester}", style="dim")
@@ -265,118 +316,136 @@ class CodingSuggestions:
             head.append(" · " + S.SUGGESTION_SCORE.format(score=row.score), style="dim")
         why = Text(S.REVIEW_WHY.format(reason=row.reason or "-"), style="italic", no_wrap=True, overflow="ellipsis")
         key = self.app.key_of
-        keys = Text(no_wrap=True, overflow="ellipsis", style="dim")
-        keys.append(
-            S.REVIEW_KEYS.format(
-                accept=key("review_accept"),
-                reject=key("review_reject"),
-                skip=key("review_skip"),
-                other=key("review_other_code"),
-                stop=key("review"),
+        if self.awaiting_code:
+            keys = Text(no_wrap=True, overflow="ellipsis", style="bold")
+            keys.append(S.REVIEW_WHICH_CODE.format(other=key("review_other_code")))
+        else:
+            keys = Text(no_wrap=True, overflow="ellipsis", style="dim")
+            keys.append(
+                S.REVIEW_KEYS.format(
+                    accept=key("review_accept"),
+                    reject=key("review_reject"),
+                    skip=key("review_skip"),
+                    previous=key("review_previous"),
+                    other=key("review_other_code"),
+                    stop=key("back"),
+                )
             )
-        )
-        keys.append(" │ " + S.REVIEW_TALLY.format(**self.review_tally))
+            keys.append(" │ " + S.REVIEW_TALLY.format(**self.tally))
         # One Text: each line is cut with an ellipsis on its own (no_wrap), never wrapped.
-        panel = Text("\n", no_wrap=True, overflow="ellipsis").join([head, why, keys])
-        self.query_one("#coding-review", Static).update(panel)
-        if self.focused is not self.tree:
-            self.tree.highlight_code(row.code_id)  # its definition in the details panel, to decide by
+        self.host.show_panel(Text("\n", no_wrap=True, overflow="ellipsis").join([head, why, keys]))
+        self.host.follow_code(row.code_id)  # its definition in the details panel, to decide by
 
-    def _current(self) -> Suggestion | None:
-        return self.suggestion_by_id.get(self.review_id) if self.reviewing else None
+    # --- decisions ------------------------------------------------------------------------
 
-    def action_review_skip(self) -> None:
-        row = self._current()
-        if row is not None:
-            self._review_go(self._following((row.start, row.end, row.code_id)))
-
-    def action_review_previous(self) -> None:
-        row = self._current()
-        if row is not None:
-            self._review_go(self._following((row.start, row.end, row.code_id), step=-1))
-
-    def action_review_accept(self) -> None:
-        row = self._current()
-        if row is not None:
-            self.accept_suggestion(row)
-
-    def action_review_reject(self) -> None:
-        row = self._current()
+    def decide(self, decision: str) -> None:
+        """Run one of :data:`DECISIONS` on the suggestion under review."""
+        row = self.current()
         if row is None:
             return
+        if decision == "skip":
+            self._go(self._following((row.start, row.end, row.code_id)))
+        elif decision == "previous":
+            self._go(self._following((row.start, row.end, row.code_id), step=-1))
+        elif decision == "accept":
+            self.accept(row)
+        elif decision == "reject":
+            self._reject(row)
+        elif decision == "other_code":
+            if self.awaiting_code:
+                self.code_list()
+            else:
+                self.awaiting_code = True
+                self.show_panel()
+        else:
+            raise ValueError(f"unknown decision {decision!r}")
+
+    def _reject(self, row: Suggestion) -> None:
         try:
             change = self.app.history.reject(row.id, self.app.coder)
         except QualcodeError as exc:
-            self._decision_failed(exc)
+            self._failed(exc)
             return
-        self.review_tally["rejected"] += 1
-        self.flash(S.REJECTED.format(code=self.model.code(row.code_id).name))
+        self.tally["rejected"] += 1
+        self.host.flash(S.REJECTED.format(code=self.host.model.code(row.code_id).name))
         self.app.broadcast(change)  # re-reads what is pending and moves on (its messages win)
 
-    def action_review_other_code(self) -> None:
-        row = self._current()
+    def choose_code(self, code_id: str) -> None:
+        """The code key after "other code": accept the suggestion with that code."""
+        self.awaiting_code = False
+        row = self.current()
+        if row is not None:
+            self.accept(row, code_id)
+
+    def abandon_choice(self) -> None:
+        """Leave "other code" without choosing (Esc, or a key that is not a code's)."""
+        self.awaiting_code = False
+        self.show_panel()
+        self.host.flash(S.REVIEW_CHOICE_DROPPED)
+
+    def code_list(self) -> None:
+        """Choose the other code from the list (the picker)."""
+        self.awaiting_code = False
+        row = self.current()
         if row is None:
             return
-        what = S.WHAT_SUGGESTION.format(chars=row.end - row.start, code=self.model.code(row.code_id).name)
+        self.show_panel()
+        what = S.WHAT_SUGGESTION.format(chars=row.end - row.start, code=self.host.model.code(row.code_id).name)
 
         def chosen(ids: list[str] | None) -> None:
-            if ids and self._current() is not None and self.review_id == row.id:
-                self.accept_suggestion(row, ids[0], also=ids[1:])
+            if ids and self.current() is not None and self.review_id == row.id:
+                self.accept(row, ids[0], also=ids[1:])
 
-        self.app.push_screen(CodePicker(self.codebook, what), chosen)
+        self.app.push_screen(CodePicker(self.host.codebook, what), chosen)
 
-    def accept_suggestion(self, row: Suggestion, code_id: str | None = None, also: list[str] = ()) -> None:
+    def accept(self, row: Suggestion, code_id: str | None = None, also: list[str] = ()) -> None:
         """Accept ``row`` (with ``code_id`` instead of its own); ``also`` codes the span too."""
         if code_id == row.code_id:
             code_id = None
+        app, model = self.app, self.host.model
         try:
-            change = self.app.history.accept(row.id, self.app.coder, code_id)
+            change = app.history.accept(row.id, app.coder, code_id)
         except QualcodeError as exc:
-            self._decision_failed(exc)
+            self._failed(exc)
             return
-        self.review_tally["accepted"] += 1
-        name = self.model.code(change.code_id).name
+        self.tally["accepted"] += 1
+        name = model.code(change.code_id).name
         if change.added:
-            message = S.ACCEPTED.format(code=name, quote=_shorten(change.added[0].quote.replace("\n", " "), 40))
+            message = S.ACCEPTED.format(code=name, quote=shorten(change.added[0].quote.replace("\n", " "), 40))
         else:
             message = S.ACCEPTED_EXISTING.format(code=name)
         extra = None
         if also:
             try:
-                extra = self.app.history.apply(self.transcript_id, row.start, row.end, list(also), self.app.coder)
+                extra = app.history.apply(self.host.transcript_id, row.start, row.end, list(also), app.coder)
             except QualcodeError as exc:
-                self.app.report_error(exc)
+                app.report_error(exc)
             else:
-                message += S.ALSO_CODED.format(codes=", ".join(self.model.code(c).name for c in also))
-        self.flash(message)
-        self.app.broadcast(change)  # re-reads what is pending and moves on (its messages win)
+                message += S.ALSO_CODED.format(codes=", ".join(model.code(c).name for c in also))
+        self.host.flash(message)
+        app.broadcast(change)  # re-reads what is pending and moves on (its messages win)
         if extra is not None:
-            self.app.broadcast(extra)
+            app.broadcast(extra)
 
-    def _decision_failed(self, exc: QualcodeError) -> None:
+    def _failed(self, exc: QualcodeError) -> None:
         """Someone else decided (or a run withdrew) the suggestion: say so, show the store."""
         self.app.report_error(exc)
-        self.reload_suggestions()
-
-    def review_code_key(self, code_id: str) -> None:
-        """A code's key while reviewing: accept the suggestion with that code."""
-        row = self._current()
-        if row is not None:
-            self.accept_suggestion(row, code_id)
+        self.reload()
 
     def reveal_decision(self, change: Decision) -> None:
         """After an undo or redo of a decision: go to its suggestion (under review again if pending)."""
         row = change.suggestion
-        if row is None or row.transcript_id != self.transcript_id:
+        if row is None or row.transcript_id != self.host.transcript_id:
             return
-        if self.reviewing:  # keep the tally of this review true
+        if self.active:  # keep the tally of this review true
             tally = "accepted" if change.kind == ACCEPT else "rejected"
-            self.review_tally[tally] = max(0, self.review_tally[tally] + (-1 if change.undo else 1))
-        if self.reviewing and row.id in self.suggestion_by_id:
-            self._review_go(self.suggestion_by_id[row.id])
+            self.tally[tally] = max(0, self.tally[tally] + (-1 if change.undo else 1))
+        if self.active and row.id in self.by_id:
+            self._go(self.by_id[row.id])
         else:
-            self._reveal(row)
+            self.reveal(row)
 
 
-def _shorten(text: str, width: int) -> str:
+def shorten(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters with an ellipsis."""
     return text if len(text) <= width else text[: width - 1] + "…"

@@ -10,12 +10,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from ...project import Project
 from .. import keymap
 from .. import strings as S
+from .base import QualcodeScreen
 
 
 def key_display(app, key: str) -> str:
@@ -79,16 +78,12 @@ def _screen_table(app, title: str, name: str) -> Table:
     return table
 
 
-class HelpScreen(Screen):
+class HelpScreen(QualcodeScreen):
     """Every key binding."""
 
     SCREEN = "help"
     CSS_PATH = "help.tcss"
     BINDINGS = [Binding("escape,question_mark,f1", "close", S.BINDINGS["retrieval_back"])]
-
-    def __init__(self, project: Project) -> None:
-        super().__init__()
-        self.project = project
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -2,7 +2,9 @@
 
 Marking a parent code includes its sub-codes (as ``qualcode codings --code``
 does). Each segment is listed with its code, transcript, turn, speaker, text and
-memo; the highlighted one is shown in its context below the list.
+memo; the highlighted one is shown in its context below the list, memo in full
+(the context pane scrolls, and Tab reaches it). Opened from the coding screen
+(``R``), the list starts at the segment the cursor was on.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from bisect import bisect_right
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
@@ -21,32 +22,33 @@ from ...model import Coding, Turn
 from ...project import Project
 from .. import keymap
 from .. import strings as S
+from ..widgets.checks import CheckList
+from .base import QualcodeScreen
 
 CONTEXT_CHARS = 300  # of the turn around a segment, each side
 
 
-class RetrievalScreen(Screen):
+class RetrievalScreen(QualcodeScreen):
     """Segments of the marked codes, with context; Enter goes to one."""
 
     SCREEN = "retrieval"
     CSS_PATH = "retrieval.tcss"
     BINDINGS = keymap.bindings(keymap.RETRIEVAL)
 
-    def __init__(self, project: Project, codes: list[str] | None = None) -> None:
-        super().__init__()
-        self.project = project
+    def __init__(self, project: Project, codes: list[str] | None = None, at: int | None = None) -> None:
+        super().__init__(project)
         self.codebook = project.codebook
         self.initial = list(codes or [])
+        self.at = at  # the coding to start at (the one the user came from)
         self.segments: list[Coding] = []
         self._names = project.store.transcripts.names()
         self._turns: dict[int, tuple[list[int], list[Turn]]] = {}
         self._texts: dict[int, str] = {}
-        self._stale = False
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="retrieval-body"):
-            yield SelectionList[str](id="retrieval-codes")
+            yield CheckList(id="retrieval-codes")
             with Vertical(id="retrieval-main"):
                 yield DataTable(id="retrieval-segments", cursor_type="row", zebra_stripes=True)
                 with VerticalScroll(id="retrieval-context-box"):
@@ -73,10 +75,15 @@ class RetrievalScreen(Screen):
                 selections.append(Selection(label, row.id, row.id in self.initial))
         codes.add_options(selections)
         codes.highlighted = 0
+        self.query_one("#retrieval-context-box").border_title = S.RETRIEVAL_CONTEXT
         table = self.query_one(DataTable)
         for label in (S.COL_CODE, S.COL_TEXT, S.COL_TRANSCRIPT, S.COL_TURN, S.COL_SPEAKER, S.COL_MEMO):
             table.add_column(label, key=label)
         self.refresh_segments()
+        if self.at is not None:
+            row = next((i for i, c in enumerate(self.segments) if c.id == self.at), None)
+            if row is not None:
+                table.move_cursor(row=row)
         (table if self.initial else codes).focus()
 
     def select_codes(self, codes: list[str]) -> None:
@@ -96,22 +103,17 @@ class RetrievalScreen(Screen):
     def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
         self.refresh_segments()
 
-    def on_screen_resume(self) -> None:
-        if self._stale:
-            self.refresh_segments()
-
     def store_changed(self, change: Change | None) -> None:
         if change is None:  # changed from outside: texts and turns may be new too
             self._texts.clear()
             self._turns.clear()
-        if self.is_current:
-            self.refresh_segments()
-        else:
-            self._stale = True
+        super().store_changed(change)
+
+    def reload(self, change: Change | None = None) -> None:
+        self.refresh_segments()
 
     def refresh_segments(self) -> None:
         """List the segments of the marked codes, from the store."""
-        self._stale = False
         wanted = self.wanted_codes()
         self.segments = self.project.store.codings.find(None, wanted) if wanted else []
         table = self.query_one(DataTable)

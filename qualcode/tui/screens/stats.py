@@ -6,6 +6,11 @@ connections belong to one thread). Workers never touch widgets: they post
 ``Progress``, ``Computed``, ``Exported`` or ``Failed`` messages and the handlers,
 on the UI thread, update the screen. The numbers come from the same core functions
 as ``qualcode stats`` and ``qualcode export segments``.
+
+``g`` opens the list of groupings (attributes, transcript, speaker, role) to pick
+from; the tabs have number keys, shown on the tabs and in the footer. The export
+dialog exports on Enter wherever the focus is (Space toggles its checkbox, which
+reads ✓ or blank) and asks before replacing a file that exists.
 """
 
 from __future__ import annotations
@@ -21,8 +26,8 @@ from textual.binding import Binding
 from textual.color import Color
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, ProgressBar, Select, Static, TabbedContent, TabPane
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, ProgressBar, Select, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from ...analysis import (
@@ -42,7 +47,9 @@ from ...analysis.frequencies import ALL_GROUP
 from ...analysis.matrices import OVERLAP, TURN
 from ...errors import QualcodeError
 from ...project import Project
+from ..widgets.checks import CheckBox
 from . import stats_strings as S
+from .base import QualcodeScreen
 from .stats_chart import BarChart, Series
 
 NO_GROUPING = ""  # the Select's value for "no grouping"
@@ -68,57 +75,80 @@ class ExportRequest:
 
 
 class ExportDialog(ModalScreen[ExportRequest | None]):
-    """Ask where to write a CSV file (and in which dialect); dismiss with the answer or None."""
+    """Ask where to write a CSV file (and in which dialect); dismiss with the answer or None.
+
+    A file that exists is replaced only after a second Enter, with the warning on screen.
+    """
 
     CSS_PATH = "stats.tcss"
-    BINDINGS = [Binding("escape", "cancel", S.EXPORT_CANCEL, id="stats.export.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", S.EXPORT_CANCEL, id="stats.export.cancel"),
+        Binding("enter", "submit", S.EXPORT_OK, id="stats.export.ok"),
+    ]
 
     def __init__(self, title: str, default: Path) -> None:
         super().__init__()
         self.title_text = title
         self.default = default
+        self._confirmed: Path | None = None  # the existing file the user agreed to replace
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog"):
             yield Label(self.title_text, id="export-title")
             yield Label(S.EXPORT_PATH_LABEL)
             yield Input(str(self.default), id="export-path")
-            yield Checkbox(S.EXPORT_EXCEL, id="export-excel")
+            yield CheckBox(S.EXPORT_EXCEL, id="export-excel")
+            yield Static("", id="export-warning", classes="hidden")
             with Horizontal(id="export-buttons"):
                 yield Button(S.EXPORT_OK, variant="primary", id="export-ok")
                 yield Button(S.EXPORT_CANCEL, id="export-cancel")
+            yield Label(S.EXPORT_HELP, id="export-help")
+
+    @on(Input.Changed, "#export-path")
+    def _path_changed(self) -> None:
+        self._confirmed = None
+        self.query_one("#export-warning").add_class("hidden")
+        self.query_one("#export-ok", Button).label = S.EXPORT_OK
 
     @on(Input.Submitted, "#export-path")
     @on(Button.Pressed, "#export-ok")
-    def submit(self) -> None:
+    def action_submit(self) -> None:
         text = self.query_one("#export-path", Input).value.strip()
         if not text:
             self.notify(S.EXPORT_NO_PATH, severity="warning")
             return
-        self.dismiss(ExportRequest(Path(text).expanduser(), self.query_one("#export-excel", Checkbox).value))
+        path = Path(text).expanduser()
+        if path.is_file() and self._confirmed != path:
+            self._confirmed = path
+            warning = self.query_one("#export-warning", Static)
+            warning.update(S.EXPORT_EXISTS.format(path=path))
+            warning.remove_class("hidden")
+            self.query_one("#export-ok", Button).label = S.EXPORT_REPLACE
+            return
+        self.dismiss(ExportRequest(path, self.query_one("#export-excel", CheckBox).value))
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
 
 
-class StatsScreen(Screen):
+class StatsScreen(QualcodeScreen):
     """Frequencies (by group), a chart, co-occurrence and the code x transcript matrix."""
 
     SCREEN = "stats"  # its name in the app's screen registry
     CSS_PATH = "stats.tcss"
     BINDINGS = [
-        Binding("g", "cycle_grouping", S.BIND_GROUP, id="stats.group"),
+        Binding("1", "show_tab('frequencies')", S.KEY_FREQUENCIES, id="stats.tab.frequencies"),
+        Binding("2", "show_tab('chart')", S.KEY_CHART, id="stats.tab.chart"),
+        Binding("3", "show_tab('cooccurrence')", S.KEY_COOCCURRENCE, id="stats.tab.cooccurrence"),
+        Binding("4", "show_tab('matrix')", S.KEY_MATRIX, id="stats.tab.matrix"),
+        Binding("g", "choose_grouping", S.BIND_GROUP, id="stats.group"),
         Binding("u", "toggle_unit", S.BIND_UNIT, id="stats.unit"),
         Binding("t", "toggle_chart_level", S.BIND_LEVEL, id="stats.chart_level"),
         Binding("e", "export_table", S.BIND_EXPORT, id="stats.export_table"),
         Binding("s", "export_segments", S.BIND_SEGMENTS, id="stats.export_segments"),
         Binding("r", "recount", S.BIND_REFRESH, id="stats.recount"),
         Binding("escape", "close", S.BIND_CLOSE, id="stats.close"),
-        Binding("1", "show_tab('frequencies')", S.TAB_FREQUENCIES, show=False, id="stats.tab.frequencies"),
-        Binding("2", "show_tab('chart')", S.TAB_CHART, show=False, id="stats.tab.chart"),
-        Binding("3", "show_tab('cooccurrence')", S.TAB_COOCCURRENCE, show=False, id="stats.tab.cooccurrence"),
-        Binding("4", "show_tab('matrix')", S.TAB_MATRIX, show=False, id="stats.tab.matrix"),
     ]
 
     class Progress(Message):
@@ -142,29 +172,29 @@ class StatsScreen(Screen):
             self.error = error
 
     def __init__(self, project: Project) -> None:
-        super().__init__()
-        self.project = project
+        super().__init__(project)
         self.result: StatsResult | None = None
         self.all_codes_in_chart = False
         self._counted_with: tuple[str | None, str] | None = None
-        self._stale = False
 
     # --- layout ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        yield Header()
         with Horizontal(id="stats-controls"):
             yield Label(S.BY_LABEL, classes="stats-label")
             yield Select(self._grouping_options(), value=NO_GROUPING, allow_blank=False, id="stats-by")
             yield Label(S.UNIT_LABEL, classes="stats-label")
             yield Select([(S.UNIT_OVERLAP, OVERLAP), (S.UNIT_TURN, TURN)], value=OVERLAP, allow_blank=False, id="stats-unit")
         with TabbedContent(id="stats-tabs"):
-            with TabPane(S.TAB_FREQUENCIES, id="frequencies"):
+            with TabPane(S.TAB_KEY.format(key=1, name=S.TAB_FREQUENCIES), id="frequencies"):
                 yield DataTable(id="stats-frequencies", cursor_type="row", zebra_stripes=True, header_height=2)
-            with TabPane(S.TAB_CHART, id="chart"), VerticalScroll(id="stats-chart-scroll"):
+            with TabPane(S.TAB_KEY.format(key=2, name=S.TAB_CHART), id="chart"), VerticalScroll(id="stats-chart-scroll"):
                 yield BarChart(id="stats-chart")
-            with TabPane(S.TAB_COOCCURRENCE, id="cooccurrence"):
+            with TabPane(S.TAB_KEY.format(key=3, name=S.TAB_COOCCURRENCE), id="cooccurrence"):
                 yield DataTable(id="stats-cooccurrence", cursor_type="cell")
-            with TabPane(S.TAB_MATRIX, id="matrix"):
+            with TabPane(S.TAB_KEY.format(key=4, name=S.TAB_MATRIX), id="matrix"):
+                yield Static("", id="stats-matrix-legend")
                 yield DataTable(id="stats-matrix", cursor_type="cell", zebra_stripes=True)
         with Horizontal(id="stats-status"):
             yield Static("", id="stats-message")
@@ -184,6 +214,7 @@ class StatsScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = S.TITLE
+        self.sub_title = self.project.root.name
         # Load (and sync into the store) on this thread; workers only read this object.
         self.codebook = self.project.codebook
         self.query_one("#stats-progress").display = False
@@ -237,17 +268,9 @@ class StatsScreen(Screen):
         finally:
             store.close()
 
-    def store_changed(self, change: object) -> None:
-        """The app says codings changed (an undo, another window): count again, now if shown."""
-        if self.is_current:
-            self.recount()
-        else:
-            self._stale = True
-
-    def on_screen_resume(self) -> None:
-        if self._stale:
-            self._stale = False
-            self.recount()
+    def reload(self, change: object = None) -> None:
+        """Codings changed (an undo, another window): count again (the base class waits until shown)."""
+        self.recount()
 
     def on_stats_screen_progress(self, message: Progress) -> None:
         bar = self.query_one("#stats-progress", ProgressBar)
@@ -327,8 +350,12 @@ class StatsScreen(Screen):
         _fill(self.query_one("#stats-cooccurrence", DataTable), labels, rows, [c.id for c in matrix.rows])
 
     def _fill_matrix(self, matrix: CodeMatrix) -> None:
+        """Numbered transcript columns (narrow, so many fit), their names in a legend above."""
         rows = [[_code_label(code), *_right(*(v if v else "·" for v in cells))] for code, cells in zip(matrix.rows, matrix.cells, strict=True)]
-        _fill(self.query_one("#stats-matrix", DataTable), [S.COL_CODE, *matrix.columns], rows, [c.id for c in matrix.rows])
+        labels = [S.COL_CODE, *(str(i) for i in range(1, len(matrix.columns) + 1))]
+        _fill(self.query_one("#stats-matrix", DataTable), labels, rows, [c.id for c in matrix.rows])
+        legend = "  ".join(f"{i} {name}" for i, name in enumerate(matrix.columns, 1))
+        self.query_one("#stats-matrix-legend", Static).update(S.MATRIX_LEGEND.format(columns=legend))
 
     # --- chart ----------------------------------------------------------------------
 
@@ -360,10 +387,21 @@ class StatsScreen(Screen):
         if (self.by, self.unit) != self._counted_with:
             self.recount()
 
-    def action_cycle_grouping(self) -> None:
+    def action_choose_grouping(self) -> None:
+        """Open the list of groupings (Enter picks one, Esc closes the list)."""
         select = self.query_one("#stats-by", Select)
-        values = [value for _, value in self._grouping_options()]
-        select.value = values[(values.index(select.value) + 1) % len(values)]
+        select.focus()
+        select.expanded = True
+
+    @on(DataTable.CellHighlighted, "#stats-matrix")
+    def _matrix_cell(self, event: DataTable.CellHighlighted) -> None:
+        """Name the transcript and code of the cell at the cursor (the columns are numbered)."""
+        matrix = self.result.matrix if self.result is not None else None
+        row, column = event.coordinate.row, event.coordinate.column
+        if matrix is None or column == 0 or row >= len(matrix.rows) or column > len(matrix.columns):
+            return
+        value = matrix.cells[row][column - 1]
+        self._set_message(S.MATRIX_CELL.format(code=matrix.rows[row].name, transcript=matrix.columns[column - 1], value=value))
 
     def action_toggle_unit(self) -> None:
         select = self.query_one("#stats-unit", Select)

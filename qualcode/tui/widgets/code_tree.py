@@ -1,25 +1,42 @@
-"""The code tree beside the transcript, and the details of the highlighted code.
+"""The code list beside the transcript, and the details of the highlighted code.
 
-The tree shows the codebook's hierarchy with each code's colour, key and two
-counts: codings in this transcript / in the whole project. Codes that left the
-codebook but still have codings are listed under their own heading, greyed.
-The details panel shows what researchers consult while coding: the definition,
-when to use the code and when not, and examples.
+The list shows the codebook's hierarchy with each code's colour, key and two
+counts: codings in this transcript / in the whole project, a parent counting its
+sub-codes' codings too (as the statistics screen does). In a narrow terminal it
+is compact: colour, key and name only. Codes that left the codebook but still
+have codings are listed under their own heading, greyed. Enter or a double click
+applies a code; a single click only shows it. The details panel shows the memos
+of the codings at the cursor and what researchers consult while coding: the
+definition, when to use the code and when not, and examples.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from rich.console import Group
 from rich.text import Text
+from textual import events
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from ...codebook import Code, Codebook
+from ...model import Coding
 from .. import strings as S
 from ..document.model import CodeInfo
 
 MISSING_NODE = "__missing__"
+
+
+def rolled_up(codebook: Codebook, counts: Mapping[str, int]) -> dict[str, int]:
+    """Counts per code with each parent's including its sub-codes' (codes outside the codebook as they are)."""
+    out = dict(counts)
+    for code in codebook.walk():
+        if code.children:
+            out[code.id] = counts.get(code.id, 0) + sum(counts.get(c.id, 0) for c in codebook.descendants(code.id))
+    return out
 
 
 class CodeTree(Tree[str]):
@@ -28,6 +45,20 @@ class CodeTree(Tree[str]):
     DEFAULT_CSS = """
     CodeTree { background: $surface; overflow-x: hidden; }
     """
+
+    class Apply(Message):
+        """Enter or a double click on a code: apply it."""
+
+        def __init__(self, code_id: str) -> None:
+            super().__init__()
+            self.code_id = code_id
+
+    class Clicked(Message):
+        """A single click on a code: it is highlighted, nothing is applied."""
+
+        def __init__(self, code_id: str) -> None:
+            super().__init__()
+            self.code_id = code_id
 
     def __init__(self, codebook: Codebook, missing: list[CodeInfo], *, id: str | None = None) -> None:
         super().__init__(S.CODES_TITLE, id=id)
@@ -39,6 +70,7 @@ class CodeTree(Tree[str]):
         self.here: dict[str, int] = {}
         self.total: dict[str, int] = {}
         self.nodes_by_code: dict[str, TreeNode[str]] = {}
+        self.compact = False  # colour, key and name only (a narrow terminal)
 
     def on_mount(self) -> None:
         self._populate()
@@ -70,14 +102,39 @@ class CodeTree(Tree[str]):
         counts = S.TREE_COUNTS.format(here=self.here.get(code_id, 0), total=self.total.get(code_id, 0))
         if code is None:
             label.append("■   ", style="grey50")
-            label.append(f"{counts:>7} ", style="dim")
+            if not self.compact:
+                label.append(f"{counts:>7} ", style="dim")
             label.append(self.missing[code_id].name, style="dim strike")
         else:
             label.append("■ ", style=code.color or "")
             label.append(f"{code.key or ' '} ", style="bold")
-            label.append(f"{counts:>7} ", style="dim")
+            if not self.compact:
+                label.append(f"{counts:>7} ", style="dim")
             label.append(code.name, style="" if code.codable else "italic")
         return label
+
+    def set_compact(self, compact: bool) -> None:
+        """Leave the counts out (a narrow terminal) or show them."""
+        if compact != self.compact:
+            self.compact = compact
+            for code_id, node in self.nodes_by_code.items():
+                node.set_label(self._label(code_id))
+
+    async def _on_click(self, event: events.Click) -> None:
+        meta = event.style.meta
+        if "line" not in meta or meta.get("toggle", False):
+            return  # Tree's own handler folds and unfolds
+        event.prevent_default()
+        self.cursor_line = meta["line"]
+        code = self.highlighted_code
+        if code is not None:
+            self.post_message(self.Apply(code) if event.chain >= 2 else self.Clicked(code))
+
+    def action_select_cursor(self) -> None:
+        """Enter: apply the highlighted code."""
+        code = self.highlighted_code
+        if code is not None:
+            self.post_message(self.Apply(code))
 
     def set_counts(self, here: dict[str, int], total: dict[str, int]) -> None:
         """Show new counts; relabels only the codes whose counts changed."""
@@ -107,20 +164,38 @@ class CodeDetails(VerticalScroll):
 
     DEFAULT_CSS = """
     CodeDetails { background: $surface; padding: 0 1; }
+    CodeDetails > #code-details-memos { border-bottom: hkey $panel-lighten-1; margin-bottom: 1; }
     """
 
     def __init__(self, codebook: Codebook, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.codebook = codebook
+        self.memos = Static("", id="code-details-memos", classes="hidden", markup=False)
         self.body = Static("", id="code-details-body")
 
     def compose(self):
+        yield self.memos
         yield self.body
 
     def show(self, code_id: str | None, missing: CodeInfo | None = None) -> None:
         """Show a code's details (or nothing)."""
         self.body.update(details_renderable(self.codebook, code_id, missing))
         self.scroll_home(animate=False)
+
+    def show_memos(self, memos: Sequence[tuple[str, Coding]]) -> None:
+        """The memos of the codings at the cursor, in full, above the code's details."""
+        if not memos:
+            if not self.memos.has_class("hidden"):
+                self.memos.add_class("hidden")
+            return
+        text = Text()
+        for i, (name, coding) in enumerate(memos):
+            if i:
+                text.append("\n\n")
+            text.append(S.DETAILS_MEMO.format(code=name, coder=coding.coder) + "\n", style="bold")
+            text.append(coding.memo or "")
+        self.memos.update(text)
+        self.memos.remove_class("hidden")
 
 
 def details_renderable(codebook: Codebook, code_id: str | None, missing: CodeInfo | None = None) -> Group | Text:

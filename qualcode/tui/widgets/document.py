@@ -6,9 +6,10 @@ short one. Codings are drawn from the model's span index:
 
 * the text of a coded span gets its code's colour as a tinted background, and is
   underlined where two or more codings overlap;
-* a margin left of the text has one column ("lane") per overlapping coding, with
-  a bar in the code's colour on every line the coding covers; more than
-  ``LANES`` overlapping codings show a ``+``;
+* the margins (:mod:`~qualcode.tui.document.margin`) say which codes they are:
+  left of the text one lane per overlapping coding, with the code's key on the
+  coding's first line and a bar below it; right of the text, when the view is
+  wide enough, the code's name where the coding starts;
 * codings whose code left the codebook are drawn grey (and labelled by the
   status line), never hidden.
 
@@ -19,7 +20,9 @@ lanes on every line the spans touch. ``set_overlay(name, overlay)`` adds or
 replaces one; ``next_overlay_span`` moves between its spans.
 
 The cursor sits *between* characters (like an editor) and is drawn on the
-character after it; the selection is ``[min(anchor, cursor), max(...))``.
+character after it; the selection is ``[min(anchor, cursor), max(...))``. Where
+a key moves the cursor is the :class:`~qualcode.tui.document.navigator.Navigator`'s
+answer; this widget keeps the state and draws it.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -36,18 +40,19 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ...text import next_word_start, prev_word_start, word_end
+from ...model import Coding
 from .. import keymap
 from .. import strings as S
-from ..document.layout import HEADER, TEXT, Layout, grapheme_after, grapheme_before, printable
+from ..document.layout import HEADER, TEXT, Layout, grapheme_after, printable
+from ..document.margin import LANES, MORE, Label, Margin, default_glyph
 from ..document.model import Block, DocumentModel
+from ..document.navigator import VERTICAL, Navigator
 from ..document.spans import SpanIndex
 
-LANES = 4  # margin columns for overlapping codings
 GUTTER = LANES + 2  # the lanes, a column for overlay marks, then a blank cell before the text
-BAR = "▌"
+LABELS_FROM = 96  # views at least this wide name the codes right of the text
+LABEL_WIDTH = (16, 30)  # the label column: at least, at most (a fifth of the view between)
 _NOT_REVERSED = Style(reverse=False)
-MORE = "+"
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,14 @@ class Overlay:
     order: int = 0  # overlays are drawn in this order, after codings and before the selection
     # A mark in the margin (one cell) on lines the spans touch, from the payloads there.
     margin: Callable[[tuple[Hashable, ...]], Segment] | None = None
+
+
+def label_width(view_width: int) -> int:
+    """Cells for code names right of the text in a view this wide (0: none)."""
+    if view_width < LABELS_FROM:
+        return 0
+    low, high = LABEL_WIDTH
+    return max(low, min(high, view_width // 5))
 
 
 class DocumentView(ScrollView, can_focus=True):
@@ -127,6 +140,11 @@ class DocumentView(ScrollView, can_focus=True):
         self._goal_cell: int | None = None  # column kept while moving up and down
         self._dragging = False
         self._code_styles: dict[tuple[str, bool], Style] = {}
+        self._chip_styles: dict[str, Style] = {}
+        self.navigator: Navigator | None = None
+        self.margin: Margin | None = None
+        # The bar of a coding below its first line; a team project gives each coder one.
+        self.mark_glyph: Callable[[Coding], str] = default_glyph
 
     # --- model, layout ------------------------------------------------------------
 
@@ -138,8 +156,15 @@ class DocumentView(ScrollView, can_focus=True):
         self._relayout()
         self._after_move()
 
+    @property
+    def label_width(self) -> int:
+        """Cells right of the text for code names (0 in a narrow view)."""
+        return label_width(self.scrollable_content_region.width)
+
     def _text_width(self) -> int:
-        return self.scrollable_content_region.width - GUTTER - 1  # one cell for a cursor after the text
+        labels = self.label_width
+        # One cell for a cursor after the text, and a blank before the labels.
+        return self.scrollable_content_region.width - GUTTER - 1 - (labels + 1 if labels else 0)
 
     def _relayout(self) -> None:
         if self.model is None:
@@ -152,6 +177,8 @@ class DocumentView(ScrollView, can_focus=True):
         # Keep the cursor's line where it was on screen (a resize re-wraps everything above it).
         offset = old.line_of(self.cursor) - int(self.scroll_y) if old is not None else None
         self.layout_ = Layout(self.model, self._text_width(), blocks)
+        self.navigator = Navigator(self.model, self.layout_)
+        self.margin = Margin(self.model, self.layout_, self.mark_glyph)
         self.virtual_size = Size(self.scrollable_content_region.width, self.layout_.height)
         if offset is not None:
             self.scroll_to(y=max(0, self.layout_.line_of(self.cursor) - offset), animate=False)
@@ -165,6 +192,7 @@ class DocumentView(ScrollView, can_focus=True):
     def codings_changed(self) -> None:
         """Redraw after the model's codings changed (the layout stays)."""
         self._code_styles.clear()
+        self._chip_styles.clear()
         if self.filter_spans is not None:
             self._relayout()
         self.refresh()
@@ -174,7 +202,7 @@ class DocumentView(ScrollView, can_focus=True):
         """Show only the blocks with these spans (dimming the rest of their text), or all."""
         self.filter_spans = spans
         self._relayout()
-        if spans is not None and len(spans) and not self._shown(self.cursor):
+        if spans is not None and len(spans) and not self.shows(self.cursor):
             self.cursor = spans.spans[0][0]
         self.anchor = None
         self._after_move()
@@ -313,7 +341,16 @@ class DocumentView(ScrollView, can_focus=True):
         if kind != TEXT:
             return Strip([Segment(" " * GUTTER, self.rich_style)])
         start, end = layout.starts[line], layout.ends[line]
-        return Strip([*self._gutter(start, end), *self._text(line, block, start, end)])
+        segments = [*self._gutter(line, start, end), *self._text(line, block, start, end)]
+        width = self.label_width
+        if width:
+            labels = self.margin.labels(line) if self.margin is not None else []
+            if labels:
+                used = sum(cell_len(segment.text) for segment in segments)
+                pad = GUTTER + layout.width + 2 - used  # the cursor cell and a blank
+                segments.append(Segment(" " * max(pad, 1), self.rich_style))
+                segments.extend(self._labels(labels, width))
+        return Strip(segments)
 
     def _header(self, block: Block) -> list[Segment]:
         role = block.role or "other"
@@ -326,18 +363,18 @@ class DocumentView(ScrollView, can_focus=True):
             meta += "  " + format_time(turn.time_start)
         return [Segment(label, self._style(f"header-{role}")), Segment(meta, self._style("meta"))]
 
-    def _gutter(self, start: int, end: int) -> list[Segment]:
-        model = self.model
-        assert model is not None
+    def _gutter(self, line: int, start: int, end: int) -> list[Segment]:
+        """The lanes (code keys and bars), the overlay mark column and a blank."""
         base = self.rich_style
         cells: list[Segment] = [Segment(" ", base)] * LANES
-        for cid in model.index.overlapping(start, max(end, start + 1)):
-            lane = model.lanes.get(cid, 0)
-            coding = model.codings[cid]
-            if lane >= LANES:
-                cells[LANES - 1] = Segment(MORE, self._style("meta"))
-            else:
-                cells[lane] = Segment(BAR, base + Style(color=model.code(coding.code_id).color))
+        if self.margin is not None:
+            for mark in self.margin.marks(line):
+                if mark.coding_id is None:
+                    cells[mark.lane] = Segment(MORE, self._style("meta"))
+                elif mark.first:
+                    cells[mark.lane] = Segment(mark.glyph, self._chip_style(mark.color))
+                else:
+                    cells[mark.lane] = Segment(mark.glyph, base + Style(color=mark.color))
         mark = Segment(" ", base)
         for overlay in sorted(self.overlays.values(), key=lambda o: o.order):
             if overlay.margin is not None:
@@ -345,6 +382,42 @@ class DocumentView(ScrollView, can_focus=True):
                 if payloads:
                     mark = overlay.margin(tuple(payloads))
         return [*cells, mark, Segment(" ", base)]
+
+    def _chip_style(self, color: str) -> Style:
+        """A code's key on the first line of its coding: bold, on the code's colour."""
+        style = self._chip_styles.get(color)
+        if style is None:
+            shade = Color.parse(color)
+            style = self.rich_style + Style(bgcolor=shade.rich_color, color=shade.get_contrast_text(1.0).rich_color, bold=True)
+            self._chip_styles[color] = style
+        return style
+
+    def _labels(self, labels: list[Label], width: int) -> list[Segment]:
+        """Code names right of the text: a square in the code's colour, the name, a memo mark."""
+        out: list[Segment] = []
+        meta = self._style("meta")
+        left = width
+        for label in labels:
+            if left <= 2:
+                break
+            if label.coding_id is None:  # "+2": names that did not fit in the turn
+                out.append(Segment(label.text[:left], meta))
+                left -= len(label.text[:left])
+                continue
+            out.append(Segment("■ ", self.rich_style + Style(color=label.color)))
+            text = label.text + (" " + S.STATUS_MEMO if label.memo else "")
+            room = left - 2
+            if cell_len(text) > room:
+                text = _cut(text, room)
+            style = meta + Style(italic=True) if label.displaced else meta
+            if not label.in_codebook:
+                style += Style(strike=True)
+            out.append(Segment(text, style))
+            left -= 2 + cell_len(text)
+            if left > 1:
+                out.append(Segment(" ", self.rich_style))
+                left -= 1
+        return out
 
     def _code_style(self, code_id: str, overlapping: bool) -> Style:
         """The tint of a coded span: its code's colour over the background (data, not CSS)."""
@@ -430,7 +503,8 @@ class DocumentView(ScrollView, can_focus=True):
         line, cell = self.layout_.position(self.cursor)
         return line, cell + GUTTER
 
-    def _shown(self, offset: int) -> bool:
+    def shows(self, offset: int) -> bool:
+        """Whether ``offset`` is in a turn the view shows (a code filter hides the others)."""
         return self.layout_ is not None and self.layout_.shows(offset)
 
     # --- mouse --------------------------------------------------------------------
@@ -461,168 +535,45 @@ class DocumentView(ScrollView, can_focus=True):
             self._dragging = False
             self.release_mouse()
 
-    # --- movement actions -----------------------------------------------------------
+    # --- movement actions (targets from the navigator) ------------------------------
 
-    def _block(self) -> Block:
-        assert self.model is not None
-        return self.model.block_at(self.cursor)
-
-    def _visible_blocks(self, start: int, step: int):
-        """Blocks from index ``start`` in direction ``step`` that the layout shows."""
-        assert self.model is not None and self.layout_ is not None
-        i = start
-        while 0 <= i < len(self.model.blocks):
-            if i in self.layout_.block_first_line:
-                yield self.model.blocks[i]
-            i += step
-
-    def _char_right(self, pos: int) -> int:
-        block = self.model.block_at(pos)
-        if pos < block.end:
-            return grapheme_after(self.model.text, pos, block.end)
-        following = next(self._visible_blocks(block.index + 1, 1), None)
-        return following.start if following else pos
-
-    def _char_left(self, pos: int) -> int:
-        block = self.model.block_at(pos)
-        if pos > block.start:
-            return grapheme_before(self.model.text, pos, block.start)
-        previous = next(self._visible_blocks(block.index - 1, -1), None)
-        return previous.end if previous else pos
-
-    def _vertical(self, lines: int) -> int:
-        """The offset ``lines`` text lines away, in the goal column."""
-        layout = self.layout_
-        assert layout is not None
-        line, cell = layout.position(self.cursor)
-        if self._goal_cell is None:
-            self._goal_cell = cell
-        step = 1 if lines > 0 else -1
-        for _ in range(abs(lines)):
-            following = layout.next_text_line(line, step)
-            if following is None:
-                break
-            line = following
-        return layout.offset_at(line, self._goal_cell)
-
-    def action_cursor_left(self) -> None:
-        if self.model:
-            self.move_to(self._char_left(self.cursor))
-
-    def action_cursor_right(self) -> None:
-        if self.model:
-            self.move_to(self._char_right(self.cursor))
-
-    def action_cursor_up(self) -> None:
-        if self.layout_:
-            self.move_to(self._vertical(-1), keep_goal=True)
-
-    def action_cursor_down(self) -> None:
-        if self.layout_:
-            self.move_to(self._vertical(1), keep_goal=True)
-
-    def action_page_up(self) -> None:
-        if self.layout_:
-            height = max(1, self.scrollable_content_region.height - 2)
-            self.scroll_to(y=max(0, self.scroll_y - height), animate=False)
-            self.move_to(self._vertical(-height), keep_goal=True)
-
-    def action_page_down(self) -> None:
-        if self.layout_:
-            height = max(1, self.scrollable_content_region.height - 2)
-            self.scroll_to(y=self.scroll_y + height, animate=False)
-            self.move_to(self._vertical(height), keep_goal=True)
-
-    def _word_right(self) -> int:
-        block = self._block()
-        if self.cursor >= block.end:
-            return self._char_right(self.cursor)
-        return next_word_start(self.model.text, self.cursor, block.end)
-
-    def _word_left(self) -> int:
-        block = self._block()
-        if self.cursor <= block.start:
-            return self._char_left(self.cursor)
-        return prev_word_start(self.model.text, self.cursor, block.start)
-
-    def action_word_left(self) -> None:
-        if self.model:
-            self.move_to(self._word_left())
-
-    def action_word_right(self) -> None:
-        if self.model:
-            self.move_to(self._word_right())
-
-    def _next_sentence_start(self, pos: int) -> int | None:
-        model = self.model
-        found = model.next_sentence(pos)
-        while found is not None and not self._shown(found[0]):
-            found = model.next_sentence(found[0])
-        return found[0] if found else None
-
-    def action_sentence_next(self) -> None:
-        if self.model:
-            target = self._next_sentence_start(self.cursor)
+    def action_move(self, move: str, extend: bool = False) -> None:
+        """Move the cursor by ``move`` (:data:`~..document.navigator.MOVES`); ``extend`` selects."""
+        if self.navigator is not None:
+            target = self.navigator.target(move, self.cursor)
             if target is not None:
-                self.move_to(target)
+                self.move_to(target, extend=extend)
 
-    def action_sentence_prev(self) -> None:
-        if self.model:
-            target = self.model.prev_sentence_start(self.cursor)
-            while target is not None and not self._shown(target):
-                target = self.model.prev_sentence_start(target)
-            if target is not None:
-                self.move_to(target)
+    def action_vertical(self, direction: str, extend: bool = False) -> None:
+        """A line ``up`` or ``down`` in the column the cursor started in."""
+        self._go_lines(VERTICAL[direction], extend)
 
-    def action_turn_next(self) -> None:
-        if self.model:
-            following = next(self._visible_blocks(self._block().index + 1, 1), None)
-            if following:
-                self.move_to(following.start)
+    def action_page(self, direction: str) -> None:
+        """A screen up or down: the view scrolls and the cursor keeps its place on screen."""
+        if self.navigator is None:
+            return
+        height = max(1, self.scrollable_content_region.height - 2) * VERTICAL[direction]
+        self.scroll_to(y=max(0, self.scroll_y + height), animate=False)
+        self._go_lines(height, False)
 
-    def action_turn_prev(self) -> None:
-        if self.model:
-            block = self._block()
-            if self.cursor > block.start and block.index in self.layout_.block_first_line:
-                self.move_to(block.start)
-                return
-            previous = next(self._visible_blocks(block.index - 1, -1), None)
-            if previous:
-                self.move_to(previous.start)
-
-    def action_line_start(self) -> None:
-        if self.layout_:
-            self.move_to(self.layout_.starts[self.layout_.line_of(self.cursor)])
-
-    def action_line_end(self) -> None:
-        if self.layout_:
-            self.move_to(self.layout_.max_offset(self.layout_.line_of(self.cursor)))
-
-    def action_document_start(self) -> None:
-        first = next(self._visible_blocks(0, 1), None) if self.model else None
-        if first:
-            self.move_to(first.start)
-
-    def action_document_end(self) -> None:
-        last = next(self._visible_blocks(len(self.model.blocks) - 1, -1), None) if self.model else None
-        if last:
-            self.move_to(last.end)
+    def _go_lines(self, lines: int, extend: bool) -> None:
+        if self.navigator is not None:
+            target, self._goal_cell = self.navigator.vertical(self.cursor, lines, self._goal_cell)
+            self.move_to(target, extend=extend, keep_goal=True)
 
     def _coded_spans(self) -> SpanIndex:
         assert self.model is not None
         return self.filter_spans if self.filter_spans is not None else self.model.index
 
-    def action_coded_next(self) -> None:
-        if self.model:
-            found = self._coded_spans().next_start(self.cursor)
-            if found:
-                self.move_to(found[0])
-
-    def action_coded_prev(self) -> None:
-        if self.model:
-            found = self._coded_spans().prev_start(self.cursor)
-            if found:
-                self.move_to(found[0])
+    def action_coded(self, direction: str) -> None:
+        """To the start of the next (``down``) or previous (``up``) coded segment."""
+        if self.navigator is None:
+            return
+        spans = self._coded_spans()
+        after = VERTICAL[direction] > 0
+        target = Navigator.span_after(spans, self.cursor) if after else Navigator.span_before(spans, self.cursor)
+        if target is not None:
+            self.move_to(target)
 
     class NothingFound(Message):
         """A move found no target (e.g. no uncoded respondent turn is left)."""
@@ -644,81 +595,48 @@ class DocumentView(ScrollView, can_focus=True):
             self.set_filter(None)  # an uncoded turn is never inside a code filter
         self.move_to(block.start)
 
-    # --- selection actions ----------------------------------------------------------
-
-    def action_select_left(self) -> None:
-        if self.model:
-            self.move_to(self._char_left(self.cursor), extend=True)
-
-    def action_select_right(self) -> None:
-        if self.model:
-            self.move_to(self._char_right(self.cursor), extend=True)
-
-    def action_select_up(self) -> None:
-        if self.layout_:
-            self.move_to(self._vertical(-1), extend=True, keep_goal=True)
-
-    def action_select_down(self) -> None:
-        if self.layout_:
-            self.move_to(self._vertical(1), extend=True, keep_goal=True)
-
-    def action_select_word_left(self) -> None:
-        if self.model:
-            self.move_to(self._word_left(), extend=True)
-
-    def action_select_word_right(self) -> None:
-        if self.model:
-            block = self._block()
-            target = word_end(self.model.text, self.cursor, block.end) if self.cursor < block.end else self._char_right(self.cursor)
-            self.move_to(target, extend=True)
-
-    def action_select_line_start(self) -> None:
-        if self.layout_:
-            self.move_to(self.layout_.starts[self.layout_.line_of(self.cursor)], extend=True)
-
-    def action_select_line_end(self) -> None:
-        if self.layout_:
-            self.move_to(self.layout_.max_offset(self.layout_.line_of(self.cursor)), extend=True)
+    # --- selection actions ------------------------------------------------------------
 
     def action_select_sentence(self) -> None:
         """Select the sentence at the cursor; with a selection, extend it by a sentence."""
-        if not self.model:
+        if self.model is None or self.navigator is None:
             return
-        selection = self.selection
-        if selection is None:
+        if self.selection is None:
             self.select(*self.model.sentence_at(self.cursor))
-        elif self.cursor >= self.anchor:
-            found = self.model.next_sentence(self.cursor - 1)
-            while found is not None and found[1] <= self.cursor:
-                found = self.model.next_sentence(found[0])
-            if found is not None:
-                self.move_to(found[1], extend=True)
-        else:
-            target = self.model.prev_sentence_start(self.cursor)
-            if target is not None:
-                self.move_to(target, extend=True)
+            return
+        target = self.navigator.extend_by_sentence(self.anchor, self.cursor)
+        if target is not None:
+            self.move_to(target, extend=True)
 
     def action_select_turn(self) -> None:
         """Select the turn at the cursor; with a selection, extend it by a turn."""
-        if not self.model:
+        if self.model is None or self.navigator is None:
             return
-        block = self._block()
         if self.selection is None:
+            block = self.model.block_at(self.cursor)
             self.select(block.start, block.end)
-        elif self.cursor >= self.anchor:
-            target = block if self.cursor < block.end else next(self._visible_blocks(block.index + 1, 1), None)
-            if target is not None:
-                self.move_to(target.end, extend=True)
-        else:
-            target = block if self.cursor > block.start else next(self._visible_blocks(block.index - 1, -1), None)
-            if target is not None:
-                self.move_to(target.start, extend=True)
+            return
+        target = self.navigator.extend_by_turn(self.anchor, self.cursor)
+        if target is not None:
+            self.move_to(target, extend=True)
 
     def target_span(self) -> tuple[int, int] | None:
         """What a code key codes: the selection, else the sentence at the cursor."""
         if self.model is None:
             return None
         return self.selection or self.model.sentence_at(self.cursor)
+
+
+def _cut(text: str, cells: int) -> str:
+    """``text`` cut to ``cells`` cells with an ellipsis."""
+    out, used = [], 0
+    for ch in text:
+        width = cell_len(ch)
+        if used + width > cells - 1:
+            break
+        out.append(ch)
+        used += width
+    return "".join(out) + "…"
 
 
 def format_time(seconds: float) -> str:

@@ -1,7 +1,16 @@
-"""Write or edit the memo of a coding."""
+"""Write or edit the memo of a coding.
+
+Esc on a changed memo asks first (a second Esc discards, Ctrl+S saves): typing is
+never thrown away by one key. A long paste arrives in one piece when the terminal
+sends it as a paste; a terminal that types it out key by key sends thousands of
+keys, and the text area, which re-wraps its paragraph on every edit, froze for
+seconds on 6,000 characters. :class:`MemoArea` takes a burst of typed characters
+in one edit instead.
+"""
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -10,6 +19,36 @@ from textual.widgets import Label, Static, TextArea
 
 from ...model import Coding
 from .. import strings as S
+
+
+class MemoArea(TextArea):
+    """A text area that inserts characters typed in a burst as one edit."""
+
+    def __init__(self, text: str = "", **options) -> None:
+        super().__init__(text, **options)
+        self._burst: list[str] = []
+        self._flush_queued = False
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not self.read_only and event.is_printable and event.character:
+            event.stop()
+            event.prevent_default()
+            self._burst.append(event.character)
+            if not self._flush_queued:  # after the keys already waiting: a burst becomes one edit
+                self._flush_queued = True
+                self.call_later(self.flush)
+            return
+        self.flush()  # what was typed comes before Enter, a deletion or a move
+        await super()._on_key(event)
+
+    def flush(self) -> None:
+        """Insert the characters typed so far (over the selection), as one edit."""
+        self._flush_queued = False
+        if self._burst:
+            text = "".join(self._burst)
+            self._burst.clear()
+            start, end = self.selection
+            self.replace(text, start, end, maintain_selection_offset=False)
 
 
 class MemoModal(ModalScreen[str | None]):
@@ -29,27 +68,46 @@ class MemoModal(ModalScreen[str | None]):
     MemoModal .memo--quote { color: $text-muted; text-style: italic; margin: 1 0; max-height: 6; }
     MemoModal TextArea { height: 8; }
     MemoModal .memo--help { color: $text-muted; margin-top: 1; }
+    MemoModal .memo--discard { color: $warning; text-style: bold; margin-top: 1; }
     """
 
     def __init__(self, coding: Coding, code_name: str) -> None:
         super().__init__()
         self.coding = coding
         self.code_name = code_name
+        self._discard_asked = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(S.MEMO_TITLE.format(code=self.code_name), classes="memo--title")
             yield Static(f"“{self.coding.quote}”", classes="memo--quote", markup=False)
-            yield TextArea(self.coding.memo or "", id="memo-text", soft_wrap=True)
+            yield MemoArea(self.coding.memo or "", id="memo-text", soft_wrap=True)
+            yield Label(S.MEMO_DISCARD, classes="memo--discard hidden", id="memo-discard")
             yield Label(S.MEMO_HELP, classes="memo--help")
 
     def on_mount(self) -> None:
-        area = self.query_one(TextArea)
+        area = self.query_one(MemoArea)
         area.focus()
         area.move_cursor(area.document.end)
 
+    def _text(self) -> str:
+        area = self.query_one(MemoArea)
+        area.flush()
+        return area.text
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if self._discard_asked:  # typing again: the question is off
+            self._discard_asked = False
+            self.query_one("#memo-discard").add_class("hidden")
+
     def action_save(self) -> None:
-        self.dismiss(self.query_one(TextArea).text.strip())
+        self.dismiss(self._text().strip())
 
     def action_cancel(self) -> None:
+        """Esc: close; with changes, ask first (Esc again discards them)."""
+        changed = self._text().strip() != (self.coding.memo or "").strip()
+        if changed and not self._discard_asked:
+            self._discard_asked = True
+            self.query_one("#memo-discard").remove_class("hidden")
+            return
         self.dismiss(None)
