@@ -10,7 +10,7 @@ from rich.cells import cell_len
 from qualcode.history import Change
 from qualcode.model import Coding, Turn
 from qualcode.tui.document.layout import HEADER, TEXT, Layout, grapheme_after, grapheme_before
-from qualcode.tui.document.model import CodeInfo, DocumentModel, assign_lanes, build_blocks
+from qualcode.tui.document.model import CodeInfo, DocumentModel, assign_lanes, build_blocks, near_duplicate
 from qualcode.tui.document.spans import SpanIndex
 
 
@@ -148,3 +148,28 @@ def test_tui_model_sentences_search_and_uncoded_turns():
     assert model.next_sentence(17) == (18, 23)
     assert model.search("EEN") == [(13, 16), (37, 40)]
     assert model.next_uncoded_respondent_turn(0).turn.index == 4
+
+
+def test_tui_model_parts_cut_a_span_at_turns_and_leave_labels_out():
+    text = "I: Hoe doe je dat?\nP1: Ik begin vroeg.\n[00:12] P2: Ik ook."
+    turns = [Turn(1, "I", 3, 18), Turn(2, "P1", 23, 38), Turn(3, "P2", 51, 58)]
+    assert (text[3:18], text[23:38], text[51:58]) == ("Hoe doe je dat?", "Ik begin vroeg.", "Ik ook.")
+    model = model_of(text, turns)
+    parts = model.parts(text.index("je dat"), text.index("ook") + 3)
+    assert [text[s:e] for s, e in parts] == ["je dat?", "Ik begin vroeg.", "Ik ook"]
+    assert model.parts(19, 23) == []  # only the label between two turns: nothing to code
+    assert model.parts(5, 9) == [(5, 9)]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "near"),
+    [
+        ((0, 100), (0, 100), False),  # the same span is a duplicate, not a near one
+        ((0, 100), (2, 100), True),
+        ((0, 100), (10, 95), True),
+        ((0, 100), (0, 70), False),
+        ((0, 10), (20, 30), False),
+    ],
+)
+def test_tui_model_near_duplicate_spans(a, b, near):
+    assert near_duplicate(a, b) is near and near_duplicate(b, a) is near

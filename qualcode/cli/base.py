@@ -28,8 +28,15 @@ class State:
 
         return resolve_coder(self.coder_option)
 
-    def project(self, *, auto_import: bool = True, fallback_to_sample: bool = False) -> Project:
-        """Open the project (``--project``, else the folder around the current one)."""
+    def project(self, *, auto_import: bool = True, fallback_to_sample: bool = False, notices: list[str] | None = None) -> Project:
+        """Open the project (``--project``, else the folder around the current one).
+
+        What opening it did (a first import, codes gone from the codebook) is printed
+        on stderr, or collected in ``notices`` for the app to show when it starts
+        (printed before the app, it would be seen only after quitting).
+        """
+        say = note if notices is None else notices.append
+        caution = warn if notices is None else (lambda text: notices.append("warning: " + text))
         if self._project is None:
             root = self.project_dir
             if root is None and fallback_to_sample and find_project() is None:
@@ -44,15 +51,15 @@ class State:
 
                 result = run_auto_import(self._project)
                 if result is not None:
-                    note(
+                    say(
                         f"created {self._project.relative(self._project.db_path)} and imported"
                         f" {len(result.imported)} transcript(s) and {result.codings_added} coding(s) from transcripts/"
                     )
                     for message in result.warnings:
-                        warn(message)
+                        caution(message)
             sync = self._project.sync_codebook()
             if sync.missing:
-                warn(
+                caution(
                     f"{len(sync.missing)} code(s) in the store are no longer in the codebook: {', '.join(sync.missing)};"
                     " their codings are kept (see `qualcode check`)"
                 )

@@ -30,14 +30,17 @@ def open_(state: State, project_dir: Path | None) -> None:
     """Open the coding screen on a project (default: current folder, else the sample)."""
     if project_dir is not None:
         state.project_dir = project_dir
-    project = state.project(fallback_to_sample=True)
+    notices: list[str] = []  # what opening the project did: shown in the app, as it starts
+    project = state.project(fallback_to_sample=True, notices=notices)
     try:
         from ..tui import run_app  # the Textual app (imported only here: it is the slow part)
     except ImportError:
+        for notice in notices:
+            note(notice)
         _print_summary(project)
         return
     # The explicit --coder/$QUALCODE_CODER only: without one the app uses the saved name or asks once.
-    run_app(project, coder=state.coder_option)  # pragma: no cover - interactive
+    run_app(project, coder=state.coder_option, notices=notices)  # pragma: no cover - interactive
 
 
 def _print_summary(project: Project) -> None:

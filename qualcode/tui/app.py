@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from ..errors import QualcodeError
@@ -302,6 +302,16 @@ class QualcodeApp(App[None]):
         if _name(self.screen) != name:
             self.push_screen(make_screen(name, self.project))
 
+    def action_export(self, what: str) -> None:
+        """The statistics screen with its export dialog open: ``segments`` or the frequency ``table``."""
+        self.push_screen(make_screen("stats", self.project, export=what))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own palette commands, without its "Keys" (ours shows every binding and the code keys)."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":
+                yield command
+
     def open_transcript(self, transcript_id: int, at: tuple[int, int] | None = None) -> None:
         """Show a transcript in the coding screen, at a span if given (reusing an open one).
 
@@ -332,6 +342,8 @@ class QualcodeApp(App[None]):
             PaletteCommand(S.CMD_REDO, S.CMD_REDO_HELP, self.action_redo),
             PaletteCommand(S.CMD_CODER, S.CMD_CODER_HELP.format(coder=self.coder), self.action_change_coder),
             PaletteCommand(S.CMD_STATS, S.CMD_STATS_HELP, lambda: self.action_show_screen("stats")),
+            PaletteCommand(S.CMD_EXPORT_SEGMENTS, S.CMD_EXPORT_SEGMENTS_HELP, lambda: self.action_export("segments")),
+            PaletteCommand(S.CMD_EXPORT_TABLE, S.CMD_EXPORT_TABLE_HELP, lambda: self.action_export("table")),
             PaletteCommand(S.CMD_SUGGEST_ALL, S.CMD_SUGGEST_ALL_HELP, self.action_suggest_all),
             PaletteCommand(S.CMD_TRAIN, S.CMD_TRAIN_HELP, self.action_train),
         ]

@@ -77,11 +77,11 @@ ACTIONS: tuple[KeyAction, ...] = (
     # --- everywhere ---
     _k("help", "question_mark,f1", "app.help", APP, show=True),
     _k("command_palette", "ctrl+p", "app.command_palette", APP),
-    _k("transcripts", "ctrl+o", "app.show_transcripts", APP),
-    _k("retrieval", "ctrl+r", "app.show_retrieval", APP, show=True),
+    _k("transcripts", "ctrl+o", "app.show_transcripts", APP, show=True),  # shown where it leads back
+    _k("retrieval", "ctrl+r", "app.show_retrieval", APP),
     _k("undo", "ctrl+z", "app.undo", APP, show=True),
     _k("redo", "ctrl+y", "app.redo", APP),
-    _k("statistics", "ctrl+t", "app.show_screen('stats')", APP, show=True),
+    _k("statistics", "ctrl+t", "app.show_screen('stats')", APP),
     _k("cancel_job", "ctrl+g", "app.cancel_job", APP, show=True),  # shown only while a job runs
     _k("quit", "ctrl+q", "app.quit", APP, priority=True),
     # --- transcripts list ---
@@ -93,10 +93,10 @@ ACTIONS: tuple[KeyAction, ...] = (
     _k("pick_codes", "enter", "pick", CODING, show=True),
     _k("remove_coding", "delete,backspace", "remove", CODING, show=True),
     _k("memo", "M", "memo", CODING, show=True),
-    _k("search", "slash", "search", CODING, show=True),
+    _k("search", "slash", "search", CODING),
     _k("search_next", "n", "search_next", CODING),
     _k("search_prev", "N", "search_prev", CODING),
-    _k("filter_code", "F", "filter_code", CODING, show=True),
+    _k("filter_code", "F", "filter_code", CODING),
     _k("segments_of_code", "R", "segments_of_code", CODING),
     _k("back", "escape", "back", CODING),
     _k("suggest_transcript", "G", "suggest", CODING),

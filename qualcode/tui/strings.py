@@ -36,7 +36,7 @@ FOOTER = {
     "review_reject": "Reject",
     "review_skip": "Skip",
     "review_other_code": "Other code…",
-    "transcripts": "Transcripts",
+    "transcripts": "List",
 }
 # What each binding does (help screen, command palette, footer tooltips).
 BINDINGS = {
@@ -181,7 +181,7 @@ FILTER_NEEDS_CODE = "Highlight a code in the code list first (Tab)"
 FILTER_EMPTY = "No segments of {name} in this transcript"
 FILTER_OFF = "Filter off"
 SEARCH_CLEARED = "Search cleared"
-NOTHING_TO_CLEAR = "Nothing to clear · {key}: back to the transcripts list"
+NOTHING_TO_CLEAR = "Nothing to clear ({key}: the transcripts list)"
 CLICK_TO_APPLY = "{name}: Enter or a double click applies it"
 UNDONE = "Undone: {what}"
 REDONE = "Redone: {what}"
@@ -313,6 +313,10 @@ CMD_CODER = "Change coder name"
 CMD_CODER_HELP = "The name recorded on new codings (now: {coder})"
 CMD_STATS = "Statistics"
 CMD_STATS_HELP = "Frequencies by group, a chart, co-occurrence, codes x transcripts; CSV export"
+CMD_EXPORT_SEGMENTS = "Export every coded segment (CSV)…"
+CMD_EXPORT_SEGMENTS_HELP = "One row per coding with its text, transcript, turn and attributes, for R, SPSS or Excel"
+CMD_EXPORT_TABLE = "Export code frequencies (CSV)…"
+CMD_EXPORT_TABLE_HELP = "The statistics screen's frequency table, as counted now"
 CMD_SUGGEST_ALL = "Suggest codes for all transcripts"
 CMD_SUGGEST_ALL_HELP = "spaCy proposes codes from the codebook hints and your own coding (in the background)"
 CMD_SUGGEST_THIS = "Suggest codes for this transcript"

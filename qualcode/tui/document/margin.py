@@ -95,17 +95,20 @@ class Margin:
         model, layout = self.model, self.layout
         start, end = layout.starts[line], layout.ends[line]
         cells: dict[int, Mark] = {}
+        crowded = False
         for cid in model.index.overlapping(start, max(end, start + 1)):
             coding = model.codings[cid]
             lane = model.lanes.get(cid, 0)
             if lane >= self.lanes:
-                cells[self.lanes - 1] = Mark(self.lanes - 1, MORE, "", None)
+                crowded = True
                 continue
             info = model.code(coding.code_id)
             first = self._first_line(coding) == line
             glyph = (info.key or NO_KEY) if first else self.glyph(coding)
             if cells.get(lane) is None or first:
                 cells[lane] = Mark(lane, glyph, info.color, cid, first)
+        if crowded:  # the last lane says "and more" rather than one of them
+            cells[self.lanes - 1] = Mark(self.lanes - 1, MORE, "", None)
         return [cells[lane] for lane in sorted(cells)]
 
     # --- the labels right of the text ---------------------------------------------------

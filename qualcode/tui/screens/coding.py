@@ -100,7 +100,7 @@ class CodingScreen(QualcodeScreen):
                 yield DocumentView(id="coding-document")
                 yield Input(placeholder=S.SEARCH_PLACEHOLDER, id="coding-search", classes="hidden")
                 yield Static("", id="coding-review", classes="hidden")
-                yield JobBar(id="coding-job")
+                yield JobBar(self.app.jobs.state, id="coding-job")
                 yield Static("", id="coding-keys")
                 yield Static("", id="coding-here", classes="coding-status")
                 yield Static("", id="coding-where", classes="coding-status")
@@ -108,7 +108,7 @@ class CodingScreen(QualcodeScreen):
                 yield Static(S.TREE_HEADER, id="coding-codes-head")
                 yield CodeTree(self.codebook, self.missing, id="coding-codes")
                 yield CodeDetails(self.codebook, id="coding-details")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # room for the keys at 80 columns
 
     @property
     def document(self) -> DocumentView:

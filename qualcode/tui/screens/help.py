@@ -89,7 +89,7 @@ class HelpScreen(QualcodeScreen):
         yield Header()
         with VerticalScroll(id="help-body"):
             yield Static(help_renderable(self.app, self.project.codebook), id="help-text")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = S.HELP_TITLE

@@ -23,6 +23,7 @@ from ...project import Project
 from .. import keymap
 from .. import strings as S
 from ..widgets.checks import CheckList
+from ..widgets.code_tree import rolled_up
 from .base import QualcodeScreen
 
 CONTEXT_CHARS = 300  # of the turn around a segment, each side
@@ -54,13 +55,13 @@ class RetrievalScreen(QualcodeScreen):
                 with VerticalScroll(id="retrieval-context-box"):
                     yield Static("", id="retrieval-context")
         yield Static("", id="retrieval-summary")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = S.RETRIEVAL_TITLE
         codes = self.query_one(SelectionList)
         codes.border_title = S.RETRIEVAL_CODES
-        counts = self.project.store.codings.counts_by_code()
+        counts = rolled_up(self.codebook, self.project.store.codings.counts_by_code())  # as the code list counts
         selections = []
         for code in self.codebook.walk():
             label = Text(no_wrap=True, overflow="ellipsis")

@@ -171,8 +171,10 @@ class StatsScreen(QualcodeScreen):
             super().__init__()
             self.error = error
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, export: str | None = None) -> None:
+        """``export``: open an export dialog at once (``"segments"``, or ``"table"`` once counted)."""
         super().__init__(project)
+        self.export = export
         self.result: StatsResult | None = None
         self.all_codes_in_chart = False
         self._counted_with: tuple[str | None, str] | None = None
@@ -199,7 +201,7 @@ class StatsScreen(QualcodeScreen):
         with Horizontal(id="stats-status"):
             yield Static("", id="stats-message")
             yield ProgressBar(id="stats-progress", show_eta=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def _grouping_options(self) -> list[tuple[str, str]]:
         # all_attributes is one small query; the screen is built on the UI thread.
@@ -220,6 +222,9 @@ class StatsScreen(QualcodeScreen):
         self.query_one("#stats-progress").display = False
         self.query_one("#stats-frequencies").focus()
         self.recount()
+        if self.export == "segments":
+            self.export = None
+            self.call_after_refresh(self.action_export_segments)
 
     # --- counting in a worker -------------------------------------------------------
 
@@ -279,6 +284,9 @@ class StatsScreen(QualcodeScreen):
 
     def on_stats_screen_computed(self, message: Computed) -> None:
         self.result = message.result
+        if self.export == "table":
+            self.export = None
+            self.call_after_refresh(self.action_export_table)
         self.query_one("#stats-progress").display = False
         table = message.result.table
         if not any(row.total.codings for row in table.rows):
@@ -413,8 +421,8 @@ class StatsScreen(QualcodeScreen):
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one("#stats-tabs", TabbedContent).active = tab
-        widget = self.query_one(f"#{tab} > *")
-        if widget.can_focus:
+        widget = next((w for w in self.query_one(f"#{tab}").query("*") if w.can_focus), None)
+        if widget is not None:
             widget.focus()
 
     def action_recount(self) -> None:

@@ -82,9 +82,9 @@ class TranscriptsScreen(QualcodeScreen):
         yield Header()
         yield Input(placeholder=S.TRANSCRIPTS_FILTER_PLACEHOLDER, id="transcripts-filter")
         yield DataTable(id="transcripts-table", cursor_type="row", zebra_stripes=True)
-        yield JobBar(id="transcripts-job")
+        yield JobBar(self.app.jobs.state, id="transcripts-job")
         yield Static("", id="transcripts-summary")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.reload()

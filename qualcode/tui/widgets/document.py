@@ -51,7 +51,7 @@ from ..document.spans import SpanIndex
 
 GUTTER = LANES + 2  # the lanes, a column for overlay marks, then a blank cell before the text
 LABELS_FROM = 96  # views at least this wide name the codes right of the text
-LABEL_WIDTH = (16, 30)  # the label column: at least, at most (a fifth of the view between)
+LABEL_WIDTH = (16, 32)  # the label column: at least, at most (a quarter of the view between)
 _NOT_REVERSED = Style(reverse=False)
 
 
@@ -71,7 +71,7 @@ def label_width(view_width: int) -> int:
     if view_width < LABELS_FROM:
         return 0
     low, high = LABEL_WIDTH
-    return max(low, min(high, view_width // 5))
+    return max(low, min(high, view_width // 4))
 
 
 class DocumentView(ScrollView, can_focus=True):

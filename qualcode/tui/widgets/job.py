@@ -1,8 +1,8 @@
 """A one-line progress bar for the app's long job (suggestions, training).
 
-Screens that want one compose a :class:`JobBar`; the app calls
-:meth:`JobBar.show_job` on every bar of the screen stack when the job starts,
-progresses or ends. Hidden when no job runs.
+Screens that want one compose a :class:`JobBar` with the job running then (if
+any); the app calls :meth:`JobBar.show_job` on every bar of the screen stack when
+the job starts, progresses or ends. Hidden when no job runs.
 """
 
 from __future__ import annotations
@@ -33,13 +33,17 @@ class JobBar(Horizontal):
     JobBar > .job--hint { width: auto; text-wrap: nowrap; color: $text-muted; }
     """
 
+    def __init__(self, state: JobState | None = None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._initial = state
+
     def compose(self) -> ComposeResult:
         yield Static("", classes="job--label")
         yield ProgressBar(show_eta=False, show_percentage=False, id="job-progress")
         yield Static("", classes="job--hint")
 
     def on_mount(self) -> None:
-        self.show_job(getattr(self.app, "jobs", None) and self.app.jobs.state)
+        self.show_job(self._initial)
 
     def show_job(self, state: JobState | None) -> None:
         """Show ``state`` (None: hide the bar)."""
