@@ -1,11 +1,14 @@
 """Benchmark of the coding TUI, each figure next to a baseline measured in the same run.
 
     python -m benchmarks.bench_tui [--words 100000] [--codings 5000] [--repeat 5]
+                                   [--interviews 1000] [--keys 30] [--skip-large]
 
-1. Time to first screen: ``qualcode`` on the sample project (project opened, codebook
-   loaded, app built, transcripts list drawn) against a bare Textual app (Header, a
-   20-item ListView, Footer). Both start in a fresh Python process the same way and
-   run headless until the first screen is up; the median of ``--repeat`` runs.
+1. Time to first screen: ``qualcode`` (project opened, codebook loaded, app built,
+   transcripts list drawn) against a bare Textual app (Header, a 20-item ListView,
+   Footer), on the sample project and on ``--interviews`` generated interviews
+   (``benchmarks/corpus.py``, 200 codings each, as ``bench_export`` builds them).
+   Both start in a fresh Python process the same way and run headless until the
+   first screen is up; the median of ``--repeat`` interleaved runs.
 2. Opening a long transcript (``--words`` words, ``--codings`` codings) in the coding
    screen until its first paint, against pushing a screen with a bare ``TextArea``
    holding the same text until its first paint.
@@ -13,21 +16,33 @@
    handler plus drawing every visible line of the transcript (a full repaint, the
    worst case) for a cursor move, a sentence selection and applying a code; the
    same on a sample transcript as the baseline.
+4. Key to screen, as a user sees it: the app runs in a pseudo-terminal (as in tmux)
+   and the time is taken from writing a key to the end of the last frame it causes
+   (the terminal answers that it supports synchronized output, so every frame ends
+   with a mark); a code key and a cursor move in a sample transcript and in the long
+   one, against typing a letter into a bare Textual ``TextArea`` the same way.
 
-Aims (issue 3): first screen <= 1.5x the bare app; open < 1 s; each latency < 30 ms.
+Aims: first screen <= 1.5x the bare app (also at 1,000 interviews); open < 1 s;
+each in-app latency < 30 ms; key to screen < 50 ms.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import fcntl
 import os
+import pty
 import random
+import select
 import shutil
+import signal
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 from pathlib import Path
 
@@ -90,7 +105,7 @@ def first_screen(code: str, *args: str) -> float:
     return float(out.stdout.strip().splitlines()[-1]) - start
 
 
-def bench_startup(folder: Path, repeat: int) -> None:
+def bench_startup(folder: Path, repeat: int, label: str = "sample project") -> None:
     # pip installs textual with compiled bytecode; an editable checkout of qualcode
     # has none when PYTHONDONTWRITEBYTECODE is set (as on CI machines), and would
     # then compile every module on every start. A user's installation has it after
@@ -105,7 +120,141 @@ def bench_startup(folder: Path, repeat: int) -> None:
         bare.append(first_screen(BARE_APP))
         ours.append(first_screen(QUALCODE_APP, str(folder)))
     b, q = statistics.median(bare), statistics.median(ours)
-    print(f"first screen   qualcode {q * 1000:7.0f} ms   bare Textual app {b * 1000:7.0f} ms   ratio {q / b:.2f}x  (aim <= 1.5x)")
+    print(
+        f"first screen ({label})  qualcode {q * 1000:6.0f} ms   bare Textual app {b * 1000:6.0f} ms"
+        f"   ratio {q / b:.2f}x  (aim <= 1.5x)"
+    )
+
+
+def large_project(folder: Path, interviews: int) -> Path:
+    """``interviews`` generated transcripts of 5,000 words with 200 codings each."""
+    from benchmarks.bench_export import build_project
+
+    build_project(folder, interviews, interviews * 200)
+    return folder
+
+
+# --- 4. key to screen in a pseudo-terminal -----------------------------------------------
+
+KEY_QUALCODE = """
+import sys
+from qualcode.project import Project
+from qualcode.tui import build_app
+
+project = Project.open(sys.argv[1])
+project.sync_codebook()
+build_app(project, "bench", watch_store=False).run()
+"""
+
+KEY_BARE = """
+import sys
+from textual.app import App
+from textual.widgets import Footer, Header, TextArea
+
+class Bare(App):
+    def compose(self):
+        yield Header()
+        yield TextArea(open(sys.argv[1], encoding="utf-8").read(), soft_wrap=True)
+        yield Footer()
+
+Bare().run()
+"""
+
+FRAME_END = b"\x1b[?2026l"  # the end of a synchronized update: one frame
+SYNC_QUERY = b"\x1b[?2026$p"
+SYNC_ANSWER = b"\x1b[?2026;2$y"  # "supported" (not set): the app then marks every frame
+DOWN, ENTER, NEXT_SENTENCE = b"\x1b[B", b"\r", b")"
+
+
+class Terminal:
+    """A child process in a pseudo-terminal, and the frames it draws."""
+
+    def __init__(self, code: str, *args: str) -> None:
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child
+            os.execvpe(sys.executable, [sys.executable, "-c", code, *args], {**os.environ, "TERM": "xterm-256color"})
+        width, height = SIZE
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", height, width, 0, 0))
+
+    def drain(self, quiet: float, limit: float = 120.0) -> float | None:
+        """Read until ``quiet`` seconds pass without output; the time the last frame ended."""
+        last = None
+        deadline = time.perf_counter() + limit
+        while time.perf_counter() < deadline:
+            ready, _, _ = select.select([self.fd], [], [], quiet)
+            if not ready:
+                return last
+            try:
+                chunk = os.read(self.fd, 1 << 16)
+            except OSError:
+                return last
+            if SYNC_QUERY in chunk:
+                os.write(self.fd, SYNC_ANSWER)
+            if FRAME_END in chunk:
+                last = time.perf_counter()
+        return last
+
+    def key(self, key: bytes, quiet: float = 0.25) -> float | None:
+        """Seconds from writing ``key`` to the end of the last frame it caused."""
+        start = time.perf_counter()
+        os.write(self.fd, key)
+        end = self.drain(quiet)
+        return None if end is None else end - start
+
+    def close(self) -> None:
+        os.kill(self.pid, signal.SIGTERM)
+        os.waitpid(self.pid, 0)
+        os.close(self.fd)
+
+
+def keys_to_screen(folder: Path, opening: list[bytes], code_key: bytes, samples: int) -> dict[str, list[float]]:
+    """Key-to-screen times of a code key and a sentence move in the transcript ``opening`` opens."""
+    term = Terminal(KEY_QUALCODE, str(folder))
+    out: dict[str, list[float]] = {"code key": [], "cursor move": []}
+    try:
+        term.drain(2.0)
+        for key in opening:
+            os.write(term.fd, key)
+            term.drain(1.0)
+        for _ in range(samples):
+            moved = term.key(NEXT_SENTENCE)
+            coded = term.key(code_key)
+            if moved is not None:
+                out["cursor move"].append(moved)
+            if coded is not None:
+                out["code key"].append(coded)
+    finally:
+        term.close()
+    return out
+
+
+def typing_baseline(text_file: Path, samples: int) -> list[float]:
+    """Key-to-screen times of typing a letter into a bare Textual TextArea."""
+    term = Terminal(KEY_BARE, str(text_file))
+    times: list[float] = []
+    try:
+        term.drain(2.0)
+        for _ in range(samples):
+            found = term.key(b"a")
+            if found is not None:
+                times.append(found)
+    finally:
+        term.close()
+    return times
+
+
+def report_keys(label: str, figures: dict[str, list[float]], baseline: list[float]) -> None:
+    base = statistics.median(baseline)
+    for kind, times in figures.items():
+        if not times:
+            print(f"key to screen ({label}) {kind}: no frame seen")
+            continue
+        median = statistics.median(times)
+        p95 = sorted(times)[int(0.95 * (len(times) - 1))]
+        print(
+            f"key to screen ({label}) {kind:11s} median {median * 1000:6.1f} ms (p95 {p95 * 1000:6.1f})"
+            f"   bare TextArea typing {base * 1000:6.1f} ms   ratio {median / base:.2f}x  (aim < 50 ms)"
+        )
 
 
 def long_project(folder: Path, words: int, codings: int, seed: int = 7) -> tuple[Path, int]:
@@ -227,7 +376,7 @@ async def latencies(folder: Path, name: str | None, samples: int) -> dict[str, l
             view.move_to(rng.randrange(block.start, block.end + 1))
             if i % 10 == 0:
                 await pilot.pause(0)  # let scrolling and messages settle now and then
-            timed("cursor move", view.action_cursor_down if i % 2 else view.action_cursor_right)
+            timed("cursor move", (lambda: view.action_vertical("down")) if i % 2 else (lambda: view.action_move("char_right")))
             view.clear_selection()
             timed("select sentence", view.action_select_sentence)
             span = view.selection
@@ -254,6 +403,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--codings", type=int, default=5_000)
     parser.add_argument("--repeat", type=int, default=5, help="runs per timing (medians are printed)")
     parser.add_argument("--samples", type=int, default=60, help="actions per latency figure")
+    parser.add_argument("--interviews", type=int, default=1000, help="generated interviews for the large first screen")
+    parser.add_argument("--keys", type=int, default=30, help="key presses per key-to-screen figure")
+    parser.add_argument("--skip-large", action="store_true", help="leave out the first screen at --interviews")
     args = parser.parse_args(argv)
     os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="qualcode-bench-config-")  # never the user's settings
     with tempfile.TemporaryDirectory(prefix="qualcode-bench-") as tmp:
@@ -261,6 +413,11 @@ def main(argv: list[str] | None = None) -> int:
         sample = sample_project(base / "sample")
         print(f"qualcode TUI benchmark (python {sys.version.split()[0]}, {os.cpu_count()} cpu)")
         bench_startup(sample, args.repeat)
+        if not args.skip_large:
+            t0 = time.perf_counter()
+            large = large_project(base / "large", args.interviews)
+            print(f"(generated {args.interviews} interviews with {args.interviews * 200} codings in {time.perf_counter() - t0:.1f} s)")
+            bench_startup(large, args.repeat, f"{args.interviews} interviews")
 
         t0 = time.perf_counter()
         folder, tid = long_project(base / "long", args.words, args.codings)
@@ -278,6 +435,12 @@ def main(argv: list[str] | None = None) -> int:
         long = asyncio.run(latencies(folder, None, args.samples))
         short = asyncio.run(latencies(sample, "02_cjg_wijkcoach", args.samples))
         report_latency(long, short)
+
+        text_file = base / "typing.txt"
+        text_file.write_text((ROOT / "transcripts" / "02_cjg_wijkcoach.txt").read_text(encoding="utf-8"), encoding="utf-8")
+        baseline = typing_baseline(text_file, args.keys)
+        report_keys("sample transcript", keys_to_screen(sample, [DOWN, ENTER], b"h", args.keys), baseline)
+        report_keys(f"{args.words} words", keys_to_screen(folder, [ENTER], b"h", args.keys), baseline)
     return 0
 
 

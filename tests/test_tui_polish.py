@@ -16,6 +16,7 @@ from qualcode.tui.screens.transcripts import attribute_order
 from qualcode.tui.widgets.checks import OFF, ON, CheckBox, CheckList
 from qualcode.tui.widgets.code_tree import CodeDetails, rolled_up
 from qualcode.tui.widgets.memo import MemoArea, MemoModal
+from qualcode.tui.widgets.rows import RowTable
 from test_tui_support import (  # noqa: F401 - fixtures
     SMALL_TRANSCRIPT,
     _quick_pilot,
@@ -40,6 +41,17 @@ def span(sentence: str) -> tuple[int, int]:
 def stored(project) -> list[tuple[str, str]]:
     with Store(project.db_path) as other:
         return [(c.quote, c.code_id) for c in other.codings.find()]
+
+
+async def resize(pilot, width: int, height: int) -> None:
+    """Resize the terminal and wait until the screen has taken the new size (its width classes too)."""
+    await pilot.resize_terminal(width, height)
+    for _ in range(50):
+        await pilot.pause()
+        screen = pilot.app.screen
+        if screen.size.width == width and screen.document.size.width and screen.document.layout_ is not None:
+            if screen.document.layout_.width == max(10, screen.document._text_width()):
+                return
 
 
 def status_of(screen) -> str:
@@ -112,7 +124,7 @@ async def test_tui_polish_a_coding_resolves_the_suggestions_it_makes_redundant_a
         assert len(screen.suggestions.rows) == pending_in_store[1] == 1
         assert "Suggestion 1 of 1" in str(screen.query_one("#coding-review").render())
         await pilot.press("escape", "ctrl+o")
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(RowTable)
         assert str(table.get_row("1")[table.get_column_index("Suggested")]) == "1"
         assert "1 pending suggestions" in str(app.screen.query_one("#transcripts-summary").render())
 
@@ -130,8 +142,7 @@ async def test_tui_polish_the_margin_names_overlapping_codes(small_project):
         assert "■ Drempels voor gezinnen" in line  # the names right of the text (a wide view)
         following = doc.render_document_line(doc.layout_.line_of(TEXT.index("Eerst")) + 1).text
         assert "■ Vertrouwen" in following  # stacked below, not overwritten
-        await pilot.resize_terminal(80, 24)
-        await pilot.pause()
+        await resize(pilot, 80, 24)
         line = doc.render_document_line(doc.layout_.line_of(TEXT.index("Eerst"))).text
         assert line[:2] == "hv" and "Drempels" not in line  # narrow: the keys only
 
@@ -147,13 +158,11 @@ async def test_tui_polish_the_code_list_stays_at_80_columns_and_grows_when_wide(
         assert side.display and side.size.width >= 20
         label = screen.tree.nodes_by_code["randvoorwaarden_capaciteit"].label.plain
         assert label.startswith("■ c Tijd") and "/" not in label  # compact: key and name, no counts
-        await pilot.resize_terminal(220, 50)
-        await pilot.pause()
+        await resize(pilot, 220, 50)
         assert side.size.width > 60  # room for "Tijd, capaciteit en continuïteit"
         assert "Tijd, capaciteit en continuïteit" in screen.tree.nodes_by_code["randvoorwaarden_capaciteit"].label.plain
         assert "here/all" in str(screen.query_one("#coding-codes-head").render())
-        await pilot.resize_terminal(50, 20)
-        await pilot.pause()
+        await resize(pilot, 50, 20)
         assert not side.display and screen.query_one("#coding-keys").display  # the strip of keys
 
 
@@ -229,7 +238,8 @@ async def test_tui_polish_the_segments_context_scrolls_a_long_memo(small_project
         await pilot.press("tab")
         assert app.focused is box  # Tab reaches the context
         await pilot.press("end")
-        assert box.scroll_y > 0 and box.scroll_y == box.max_scroll_y
+        await pilot.pause()  # the scroll happens after the next refresh
+        assert box.scroll_y > 0 and box.scroll_y == box.max_scroll_y, (box.scroll_y, box.max_scroll_y, box.virtual_size, box.size)
 
 
 # --- 7. undo in another transcript names it ------------------------------------------------------

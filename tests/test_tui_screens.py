@@ -9,6 +9,7 @@ from textual.widgets import DataTable, SelectionList
 
 from qualcode.tui.keymap import ACTIONS
 from qualcode.tui.screens.help import help_renderable
+from qualcode.tui.widgets.rows import RowTable
 
 from qualcode.userconfig import stored_coder
 from qualcode.tui.screens.transcripts import parse_filter
@@ -36,9 +37,9 @@ def test_tui_transcripts_filter_syntax():
 async def test_tui_transcripts_lists_filters_and_opens(sample_project):
     app = make_app(sample_project)
     async with app.run_test(size=SIZE) as pilot:
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(RowTable)
         assert table.row_count == 6
-        assert "Coded" in [str(c.label) for c in table.columns.values()]
+        assert "Coded" in [c.label for c in table.columns]
         await pilot.press("slash", *"respondent_type=professional", "enter")
         assert table.row_count == 3
         names = [table.get_row_at(i)[0] for i in range(table.row_count)]

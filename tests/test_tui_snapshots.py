@@ -98,7 +98,7 @@ def test_tui_snapshot_choose_coding_to_remove(snap_compare, sample_project):
 
 def test_tui_snapshot_coding_filtered_to_a_code(snap_compare, sample_project):
     def filter_code(pilot):
-        pilot.app.screen._set_filter("vertrouwen")  # the parent: its three sub-codes too
+        pilot.app.screen.set_filter("vertrouwen")  # the parent: its three sub-codes too
 
     run = steady(opened("01_al_amal_vrijwilliger"), filter_code)
     assert snap_compare(make_app(sample_project), terminal_size=SIZE, run_before=run)

@@ -74,7 +74,7 @@ def test_tui_stats_app_help_lists_its_key_and_its_own_keys(small_project):
     console.print(help_renderable(app, small_project.codebook))
     text = console.export_text()
     assert "statistics" in text and "^t" in text
-    assert "Statistics screen" in text and "Export segments" in text
+    assert "Statistics screen" in text and "Export every coded segment as CSV" in text
 
 
 run_async_tests(globals())

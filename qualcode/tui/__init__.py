@@ -6,6 +6,7 @@ the CLI, and spaCy is never imported here (the suggestion worker does that).
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,7 +33,12 @@ def build_app(
     $QUALCODE_CODER or the saved name, and when there is neither it asks once at
     start and saves the answer. ``notices`` (what opening the project did) are
     shown as the app starts.
+
+    The garbage collector is off from here until the first screen is up
+    (``QualcodeApp.settle_memory``): building the screens makes tens of thousands
+    of objects, and the collections they set off took a third of the start.
     """
+    gc.disable()
     from .app import QualcodeApp
 
     explicit = coder or os.environ.get("QUALCODE_CODER")

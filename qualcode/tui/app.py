@@ -29,9 +29,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from ..errors import QualcodeError
-from ..history import APPLY, MEMO, REMOVE, Change
 from ..project import Project
-from ..session_history import ACCEPT, Decision, SessionHistory
 from ..userconfig import save_user_setting
 from . import keymap
 from . import strings as S
@@ -41,6 +39,8 @@ from .screens import make_screen
 from .screens.base import QualcodeScreen
 
 if TYPE_CHECKING:
+    from ..history import Change
+    from ..session_history import SessionHistory
     from .screens.coding import CodingScreen
 
 STORE_CHECK_SECONDS = 1.0
@@ -72,7 +72,7 @@ class QualcodeApp(App[None]):
         self.codebook = project.codebook  # loaded once, here
         if project.sync is None:
             project.sync_codebook()  # codings need their codes in the store
-        self.history = SessionHistory(project.store, self.codebook)
+        self._history: SessionHistory | None = None
         self.jobs = Jobs(self)
         self.show_suggestions = True  # pending suggestions drawn in the coding screen (P toggles)
         self.keymap_file = keymap_file or keymap.keymap_path()
@@ -84,6 +84,15 @@ class QualcodeApp(App[None]):
         self._data_version = self._store_version()
         self.base_depth = 2  # Textual's blank default screen, then the transcripts list
         self.sub_title = f"{project.root.name} · {coder}" + (S.READ_ONLY_TITLE if project.store.read_only else "")
+
+    @property
+    def history(self) -> SessionHistory:
+        """The session's undo/redo (made at the first coding action: the list needs none)."""
+        if self._history is None:
+            from ..session_history import SessionHistory
+
+            self._history = SessionHistory(self.project.store, self.codebook)
+        return self._history
 
     def on_mount(self) -> None:
         self.set_keymap(keymap.textual_keymap(self.user_keymap))
@@ -103,14 +112,19 @@ class QualcodeApp(App[None]):
         self.call_after_refresh(self.settle_memory)
 
     def settle_memory(self) -> None:
-        """Collect once and freeze what is alive now (the app, a loaded transcript).
+        """Move what is alive now (the app, a loaded transcript) out of the collector's way.
 
         A full collection walks every object; with a long transcript, a project of
         1,000 interviews or spaCy loaded that took 0.3 s at an unforeseeable key.
-        Frozen objects are left out of later collections, so those stay short.
+        Frozen objects are left out of later collections, so those stay short
+        (``gc.freeze`` itself costs next to nothing). The collector, off while the
+        app was built (``build_app``), runs again from here.
         """
-        gc.collect()
         gc.freeze()
+        gc.enable()
+
+    def on_unmount(self) -> None:
+        gc.enable()  # whatever happened before the first screen
 
     # --- coder ----------------------------------------------------------------------
 
@@ -187,6 +201,9 @@ class QualcodeApp(App[None]):
         The transcript is named when it is not the one on screen: an undo never
         changes something out of sight without saying where.
         """
+        from ..history import APPLY, MEMO, REMOVE
+        from ..session_history import ACCEPT, Decision
+
         if isinstance(change, Decision):
             code_id = change.code_id or (change.suggestion.code_id if change.suggestion else "-")
             template = S.WHAT_ACCEPT if change.kind == ACCEPT else S.WHAT_REJECT

@@ -239,7 +239,7 @@ TRAIN_CANCELLED = "Training cancelled; the saved model is unchanged"
 # --- code tree and details -----------------------------------------------------------
 CODES_TITLE = "Codes"
 TREE_COUNTS = "{here}/{total}"
-TREE_HEADER = "key  codings here/all  (a parent counts its sub-codes)"
+TREE_HEADER = "key  here/all  (a parent includes its sub-codes)"
 DETAILS_MEMO = "Memo on {code} ({coder})"
 MISSING_CODES = "Not in the codebook"
 DETAILS_DEFINITION = "Definition"

@@ -381,6 +381,7 @@ class CodingScreen(QualcodeScreen):
             self.suggestions.changed(change)
 
     def _mirror_codings(self, change: Change | None) -> None:
+        spans = None if change is None else [(c.start, c.end) for c in change.codings]
         if change is None:
             self.totals = self.project.store.codings.counts_by_code()
             if self.model is not None:
@@ -396,7 +397,7 @@ class CodingScreen(QualcodeScreen):
         if self.model is not None:
             if self.filter_code:
                 self.set_filter(self.filter_code, keep_cursor=True)
-            self.document.codings_changed()
+            self.document.codings_changed(spans)
             self._show_counts()
 
     def _show_counts(self) -> None:

@@ -74,7 +74,7 @@ def _screen_table(app, title: str, name: str) -> Table:
         table.add_column(column, width=width, no_wrap=width is not None)
     for binding in screen_class(name).BINDINGS:
         keys = ", ".join(key_display(app, k.strip()) for k in binding.key.split(","))
-        table.add_row(Text(""), Text(keys, style="bold"), binding.description)
+        table.add_row(Text(""), Text(keys, style="bold"), binding.tooltip or binding.description)
     return table
 
 

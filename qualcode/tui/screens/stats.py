@@ -138,17 +138,17 @@ class StatsScreen(QualcodeScreen):
     SCREEN = "stats"  # its name in the app's screen registry
     CSS_PATH = "stats.tcss"
     BINDINGS = [
-        Binding("1", "show_tab('frequencies')", S.KEY_FREQUENCIES, id="stats.tab.frequencies"),
-        Binding("2", "show_tab('chart')", S.KEY_CHART, id="stats.tab.chart"),
-        Binding("3", "show_tab('cooccurrence')", S.KEY_COOCCURRENCE, id="stats.tab.cooccurrence"),
-        Binding("4", "show_tab('matrix')", S.KEY_MATRIX, id="stats.tab.matrix"),
-        Binding("g", "choose_grouping", S.BIND_GROUP, id="stats.group"),
-        Binding("u", "toggle_unit", S.BIND_UNIT, id="stats.unit"),
-        Binding("t", "toggle_chart_level", S.BIND_LEVEL, id="stats.chart_level"),
-        Binding("e", "export_table", S.BIND_EXPORT, id="stats.export_table"),
-        Binding("s", "export_segments", S.BIND_SEGMENTS, id="stats.export_segments"),
-        Binding("r", "recount", S.BIND_REFRESH, id="stats.recount"),
-        Binding("escape", "close", S.BIND_CLOSE, id="stats.close"),
+        Binding("1", "show_tab('frequencies')", S.KEY_FREQUENCIES, tooltip=S.HELP_TAB.format(name=S.TAB_FREQUENCIES), id="stats.tab.frequencies"),
+        Binding("2", "show_tab('chart')", S.KEY_CHART, tooltip=S.HELP_TAB.format(name=S.TAB_CHART), id="stats.tab.chart"),
+        Binding("3", "show_tab('cooccurrence')", S.KEY_COOCCURRENCE, tooltip=S.HELP_TAB.format(name=S.TAB_COOCCURRENCE), id="stats.tab.cooccurrence"),
+        Binding("4", "show_tab('matrix')", S.KEY_MATRIX, tooltip=S.HELP_TAB.format(name=S.TAB_MATRIX), id="stats.tab.matrix"),
+        Binding("g", "choose_grouping", S.BIND_GROUP, tooltip=S.HELP_GROUP, id="stats.group"),
+        Binding("u", "toggle_unit", S.BIND_UNIT, tooltip=S.HELP_UNIT, id="stats.unit"),
+        Binding("t", "toggle_chart_level", S.BIND_LEVEL, tooltip=S.HELP_LEVEL, id="stats.chart_level"),
+        Binding("e", "export_table", S.BIND_EXPORT, tooltip=S.HELP_EXPORT, id="stats.export_table"),
+        Binding("s", "export_segments", S.BIND_SEGMENTS, tooltip=S.HELP_SEGMENTS, id="stats.export_segments"),
+        Binding("r", "recount", S.BIND_REFRESH, tooltip=S.HELP_REFRESH, id="stats.recount"),
+        Binding("escape", "close", S.BIND_CLOSE, tooltip=S.HELP_CLOSE, id="stats.close"),
     ]
 
     class Progress(Message):

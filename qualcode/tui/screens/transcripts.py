@@ -13,19 +13,23 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input, Static
 
-from ...history import Change
 from ...project import Project
 from ...store import TranscriptSummary
 from .. import keymap
 from .. import strings as S
 from ..commands import PaletteCommand
 from ..widgets.job import JobBar
+from ..widgets.rows import Column, RowTable
 from .base import QualcodeScreen
+
+if TYPE_CHECKING:
+    from ...history import Change
 
 _CONDITION = re.compile(r'([\w.-]+)\s*=\s*("[^"]*"|\S+)')
 
@@ -39,6 +43,8 @@ def parse_filter(query: str) -> tuple[list[tuple[str, str]], list[str]]:
 
 def matches(summary: TranscriptSummary, conditions: list[tuple[str, str]], words: list[str]) -> bool:
     """Whether a transcript passes the filter (values match by prefix, words anywhere)."""
+    if not conditions and not words:
+        return True
     attributes = {k.lower(): v.lower() for k, v in summary.attributes.items()}
     for name, value in conditions:
         if not attributes.get(name, "").startswith(value):
@@ -81,14 +87,14 @@ class TranscriptsScreen(QualcodeScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder=S.TRANSCRIPTS_FILTER_PLACEHOLDER, id="transcripts-filter")
-        yield DataTable(id="transcripts-table", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="transcripts-table")
         yield JobBar(self.app.jobs.state, id="transcripts-job")
         yield Static("", id="transcripts-summary")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.reload()
-        self.query_one(DataTable).focus()
+        self.query_one(RowTable).focus()
 
     def reload(self, change: Change | None = None) -> None:
         """Read the summaries from the store and show them (two indexed queries)."""
@@ -98,35 +104,31 @@ class TranscriptsScreen(QualcodeScreen):
         self.show()
 
     def show(self) -> None:
-        table = self.query_one(DataTable)
-        keep = table.cursor_row if table.row_count else 0
-        table.clear(columns=True)
+        table = self.query_one(RowTable)
         grouping, rest = attribute_order(self.summaries)
-        table.add_column(S.COL_TRANSCRIPT, key="name")
-        for label in (S.COL_CODINGS, S.COL_CODED, S.COL_SUGGESTED):
-            table.add_column(label, key=label)
-        for name in grouping:
-            table.add_column(name, key=f"attr:{name}")
-        for label in (S.COL_WORDS, S.COL_TURNS):
-            table.add_column(label, key=label)
-        for name in rest:
-            table.add_column(name, key=f"attr:{name}")
+        columns = [
+            Column(S.COL_TRANSCRIPT, "name"),
+            *(Column(label, label, right=True) for label in (S.COL_CODINGS, S.COL_CODED, S.COL_SUGGESTED)),
+            *(Column(name, f"attr:{name}") for name in grouping),
+            *(Column(label, label, right=True) for label in (S.COL_WORDS, S.COL_TURNS)),
+            *(Column(name, f"attr:{name}") for name in rest),
+        ]
         conditions, words = parse_filter(self.query_one(Input).value)
         shown = self.shown = [s for s in self.summaries if matches(s, conditions, words)]
-        for s in shown:
-            table.add_row(
+        rows = [
+            (
                 s.name,
-                _right(s.codings),
-                _right(f"{s.coded_share:.0%}"),
-                _right(self.pending.get(s.id, "")),
+                str(s.codings),
+                f"{s.coded_share:.0%}",
+                str(self.pending.get(s.id, "")),
                 *(s.attributes.get(name, "") for name in grouping),
-                _right(s.words),
-                _right(s.turns),
+                str(s.words),
+                str(s.turns),
                 *(s.attributes.get(name, "") for name in rest),
-                key=str(s.id),
             )
-        if shown:
-            table.move_cursor(row=min(keep, len(shown) - 1))
+            for s in shown
+        ]
+        table.set_rows(columns, rows, [str(s.id) for s in shown])
         self.query_one("#transcripts-summary", Static).update(self._summary_text())
 
     def _summary_text(self) -> str:
@@ -146,7 +148,7 @@ class TranscriptsScreen(QualcodeScreen):
         self.show()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.query_one(DataTable).focus()
+        self.query_one(RowTable).focus()
 
     def action_focus_filter(self) -> None:
         self.query_one(Input).focus()
@@ -155,17 +157,16 @@ class TranscriptsScreen(QualcodeScreen):
         search = self.query_one(Input)
         if search.value:
             search.value = ""
-        self.query_one(DataTable).focus()
+        self.query_one(RowTable).focus()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_row_table_row_selected(self, event: RowTable.RowSelected) -> None:
         event.stop()
-        self.app.open_transcript(int(event.row_key.value))
+        self.app.open_transcript(int(event.key))
 
     def action_open(self) -> None:
-        table = self.query_one(DataTable)
-        if table.row_count:
-            row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-            self.app.open_transcript(int(row_key.value))
+        key = self.query_one(RowTable).cursor_key
+        if key is not None:
+            self.app.open_transcript(int(key))
 
     def action_suggest(self) -> None:
         """Suggestions for the transcripts in the list (all of them without a filter)."""
@@ -199,8 +200,4 @@ class TranscriptsScreen(QualcodeScreen):
 
     def _set_filter(self, query: str) -> None:
         self.query_one(Input).value = query
-        self.query_one(DataTable).focus()
-
-
-def _right(value: object) -> Text:
-    return Text(str(value), justify="right")
+        self.query_one(RowTable).focus()

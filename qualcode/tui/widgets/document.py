@@ -119,7 +119,12 @@ class DocumentView(ScrollView, can_focus=True):
     """
 
     class CursorMoved(Message):
-        """The cursor or the selection changed."""
+        """The cursor or the selection changed.
+
+        Posted straight to the screen (see :meth:`_moved`): bubbling through the
+        containers, it arrived after the screen had drawn the move, and the status
+        line followed in a second frame a tick later.
+        """
 
         def __init__(self, view: DocumentView) -> None:
             super().__init__()
@@ -141,6 +146,8 @@ class DocumentView(ScrollView, can_focus=True):
         self._dragging = False
         self._code_styles: dict[tuple[str, bool], Style] = {}
         self._chip_styles: dict[str, Style] = {}
+        self._to_draw: list[tuple[tuple[int, int], tuple[int, int]] | None] = []  # moves not drawn yet
+        self._draw_queued = False
         self.navigator: Navigator | None = None
         self.margin: Margin | None = None
         # The bar of a coding below its first line; a team project gives each coder one.
@@ -189,14 +196,37 @@ class DocumentView(ScrollView, can_focus=True):
             self._relayout()
             self.call_after_refresh(self.scroll_cursor_visible)
 
-    def codings_changed(self) -> None:
-        """Redraw after the model's codings changed (the layout stays)."""
+    def codings_changed(self, spans: list[tuple[int, int]] | None = None) -> None:
+        """Redraw after the model's codings changed (the layout stays).
+
+        With ``spans`` (where codings came or went) only the turns they touch are
+        drawn again: their margin names may restack, nothing else changed.
+        """
         self._code_styles.clear()
         self._chip_styles.clear()
         if self.filter_spans is not None:
             self._relayout()
-        self.refresh()
-        self.post_message(self.CursorMoved(self))
+        layout, model = self.layout_, self.model
+        if spans and self.filter_spans is None and layout is not None and model is not None:
+            for start, end in spans:
+                first = layout.block_first_line.get(model.block_at(start).index, 0)
+                last_block = model.block_at(max(start, end - 1)).index
+                last = layout.block_first_line.get(last_block + 1, layout.height)
+                self.refresh_lines(first, max(1, last - first))
+        else:
+            self.refresh()
+        self._moved()
+
+    def _moved(self) -> None:
+        """Tell the screen, then draw: both land in the screen's queue, in that order, so
+        the move and the status line the screen writes for it show in one frame."""
+        if not self.is_attached:
+            self._draw_moves()
+            return
+        self.screen.post_message(self.CursorMoved(self))
+        if not self._draw_queued:
+            self._draw_queued = True
+            self.screen.call_later(self._draw_moves)
 
     def set_filter(self, spans: SpanIndex[int] | None) -> None:
         """Show only the blocks with these spans (dimming the rest of their text), or all."""
@@ -293,14 +323,22 @@ class DocumentView(ScrollView, can_focus=True):
 
     def _after_move(self, old: tuple[int, int] | None = None) -> None:
         if self.layout_ is not None:
-            new = self._dirty_lines()
-            if old is None:
-                self.refresh()
-            else:
+            self._to_draw.append(None if old is None else (old, self._dirty_lines()))
+        self._moved()
+
+    def _draw_moves(self) -> None:
+        """Redraw the lines the cursor and selection left and reached; keep the cursor in view."""
+        self._draw_queued = False
+        pending, self._to_draw = self._to_draw, []
+        if self.layout_ is None:
+            return
+        if any(lines is None for lines in pending):
+            self.refresh()
+        else:
+            for old, new in pending:
                 for first, last in (old, new):
                     self.refresh_lines(first, last - first + 1)
-            self.scroll_cursor_visible()
-        self.post_message(self.CursorMoved(self))
+        self.scroll_cursor_visible()
 
     def scroll_cursor_visible(self) -> None:
         if self.layout_ is None:

@@ -8,7 +8,6 @@ the job starts, progresses or ends. Hidden when no job runs.
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import ProgressBar, Static
 
@@ -37,19 +36,26 @@ class JobBar(Horizontal):
         super().__init__(id=id)
         self._initial = state
 
-    def compose(self) -> ComposeResult:
-        yield Static("", classes="job--label")
-        yield ProgressBar(show_eta=False, show_percentage=False, id="job-progress")
-        yield Static("", classes="job--hint")
-
     def on_mount(self) -> None:
         self.show_job(self._initial)
+
+    def _parts(self) -> None:
+        """The label, bar and hint, made when a job first shows (most sessions run none)."""
+        if not self.children:
+            self.mount_all(
+                [
+                    Static("", classes="job--label"),
+                    ProgressBar(show_eta=False, show_percentage=False, id="job-progress"),
+                    Static("", classes="job--hint"),
+                ]
+            )
 
     def show_job(self, state: JobState | None) -> None:
         """Show ``state`` (None: hide the bar)."""
         self.set_class(state is not None, "-active")
         if state is None:
             return
+        self._parts()
         label = Text(state.label, style="bold")
         if state.what:
             label.append(" · " + state.what, style="not bold")
