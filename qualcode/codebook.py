@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from .atomic import write_text
 from .errors import CODEBOOK_INVALID, CODEBOOK_UNREADABLE, Problem, error
 
 CODEBOOK_KEYS = ("title", "version", "language", "authors", "licence", "description", "guid", "codes", "sets")
@@ -631,12 +632,4 @@ def save_codebook(book: Codebook, path: Path) -> None:
     _, problems = parse_codebook(text, str(path))
     if problems:  # pragma: no cover - would be a bug in dump_codebook
         raise AssertionError("dump_codebook produced an invalid codebook: " + "; ".join(map(str, problems)))
-    atomic_write_text(path, text)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a crash never leaves half a file."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8", newline="\n")
-    tmp.replace(path)
+    write_text(path, text)

@@ -105,14 +105,12 @@ def _stdout_bytes(data: bytes) -> None:
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
+    from ..atomic import write_bytes
     from ..errors import QDPX_WRITE_FAILED
 
-    tmp = path.with_name(f".{path.name}.tmp")
     try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        write_bytes(path, data)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise error(QDPX_WRITE_FAILED, path=path, reason=exc.strerror or exc) from None
 
 

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import yaml
 
+from ..atomic import write_text
 from ..codebook import (
     Codebook,
-    atomic_write_text,
     dump_codebook,
     parse_codebook,
     read_codebook_text,
@@ -204,7 +204,7 @@ def run_apply(project: Project, plan: ApplyPlan) -> ApplyResult:
     result = ApplyResult()
     before = read_codebook_text(plan.target)
     if plan.new_text is not None:
-        atomic_write_text(plan.target, plan.new_text)
+        write_text(plan.target, plan.new_text)
     store = project.store
     try:
         with store.transaction():
@@ -216,7 +216,7 @@ def run_apply(project: Project, plan: ApplyPlan) -> ApplyResult:
             store.forget_codes(old for old, _ in plan.moves)
     except BaseException:
         if plan.new_text is not None:
-            atomic_write_text(plan.target, before)
+            write_text(plan.target, before)
         project.__dict__.pop("codebook", None)
         raise
     return result

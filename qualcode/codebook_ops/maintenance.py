@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..codebook import ID_RE, Codebook, atomic_write_text, read_codebook_text
+from ..atomic import write_text
+from ..codebook import ID_RE, Codebook, read_codebook_text
 from ..coding import check_code
 from ..errors import (
     BAD_CODE_ID,
@@ -161,7 +162,7 @@ def _write(
             store.forget_codes(old for old, _ in moves)
     except BaseException:
         if edit is not None:
-            atomic_write_text(path, before)
+            write_text(path, before)
         project.__dict__.pop("codebook", None)
         raise
     return result

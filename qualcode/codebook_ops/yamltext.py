@@ -23,11 +23,11 @@ from pathlib import Path
 
 import yaml
 
+from ..atomic import write_text
 from ..codebook import (
     CODE_KEYS,
     Code,
     Codebook,
-    atomic_write_text,
     dump_codebook,
     parse_codebook,
     read_codebook_text,
@@ -360,4 +360,4 @@ def edit_codebook_text(path: Path, edit: Callable[[YamlText], None]) -> None:
     _, problems = parse_codebook(doc.text, str(path))
     if problems:
         raise error(CODEBOOK_INVALID, problems=problems, path=path, count=len(problems))
-    atomic_write_text(path, doc.text)
+    write_text(path, doc.text)

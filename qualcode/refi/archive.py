@@ -17,12 +17,11 @@ Writing goes to a temporary file next to the target that is renamed into place.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
+from ..atomic import atomic_open
 from ..errors import (
     QDPX_BOMB,
     QDPX_MISSING_SOURCE,
@@ -144,21 +143,11 @@ def _safe_name(name: str, shown: str, what: str | None = None) -> str:
 
 
 def write_qdpx(path: Path, members: list[tuple[str, bytes]]) -> None:
-    """Write a .qdpx atomically: a temporary file in the same folder, then a rename."""
+    """Write a .qdpx atomically (see :mod:`qualcode.atomic`)."""
     path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise error(QDPX_WRITE_FAILED, path=path, reason=exc.strerror or exc) from None
-    try:
-        with os.fdopen(fd, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+        with atomic_open(path, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, data in members:
                 archive.writestr(name, data)
-        os.replace(tmp_name, path)
     except OSError as exc:
-        Path(tmp_name).unlink(missing_ok=True)
         raise error(QDPX_WRITE_FAILED, path=path, reason=exc.strerror or exc) from None
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise

@@ -17,10 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..atomic import write_text
 from ..codebook import (
     Code,
     Codebook,
-    atomic_write_text,
     load_codebook,
     parse_codebook,
     read_codebook_text,
@@ -64,7 +64,7 @@ class CodebookPlan:
         if self.create:
             starter_text = self.remove_starter.read_text(encoding="utf-8") if self.remove_starter else None
             if self.text is not None:
-                atomic_write_text(self.path, self.text)
+                write_text(self.path, self.text)
             else:
                 save_codebook(self.book, self.path)
             if self.remove_starter and self.remove_starter != self.path:
@@ -74,14 +74,14 @@ class CodebookPlan:
                 if self.remove_starter != self.path:
                     self.path.unlink(missing_ok=True)
                 if self.remove_starter is not None and starter_text is not None:
-                    atomic_write_text(self.remove_starter, starter_text)
+                    write_text(self.remove_starter, starter_text)
 
             return undo_create
         if not self.added:
             return lambda: None
         before = read_codebook_text(self.path)
         edit_codebook_text(self.path, self._add_codes)
-        return lambda: atomic_write_text(self.path, before)
+        return lambda: write_text(self.path, before)
 
     def _add_codes(self, doc: YamlText) -> None:
         for code, parent_id in self.added:
