@@ -4,7 +4,7 @@ Reading uses PyYAML's *safe* composer so that every value keeps its position in 
 file: validation reports all problems at once, each pointing at the line a researcher
 has to change. Writing a brand-new codebook (for instance one imported from REFI-QDA)
 goes through ruamel.yaml for readable block layout. Changes to a researcher's
-existing file are line-level edits (:mod:`qualcode.codebook_ops.yamltext`) so its
+existing file are line-level edits (:mod:`qualcode.yamledit`) so its
 comments, order and formatting survive.
 """
 

@@ -42,7 +42,7 @@ from ..refi.files import (
 from ..refi.guids import guid_key
 from .diff import CodebookDiff, diff_codebooks
 from .match import pair_codes
-from .yamltext import YamlText, code_block
+from ..yamledit import YamlText, code_block
 
 
 @dataclass(slots=True)

@@ -28,7 +28,7 @@ from ..errors import (
 )
 from ..project import Project
 from ..refi.ids import slugify
-from .yamltext import YamlText, edit_codebook_text
+from ..yamledit import YamlText, edit_codebook_text
 
 
 @dataclass(slots=True)

@@ -26,7 +26,7 @@ from ..codebook import (
     read_codebook_text,
     save_codebook,
 )
-from ..codebook_ops.yamltext import YamlText, code_block, edit_codebook_text
+from ..yamledit import YamlText, code_block, edit_codebook_text
 from ..errors import NO_CODEBOOK, QualcodeError, Report
 from ..project import CODEBOOK_DIR, STARTER_CODEBOOK, Project
 from .codebook_xml import to_codebook

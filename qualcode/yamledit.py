@@ -23,8 +23,8 @@ from pathlib import Path
 
 import yaml
 
-from ..atomic import write_text
-from ..codebook import (
+from .atomic import write_text
+from .codebook import (
     CODE_KEYS,
     Code,
     Codebook,
@@ -32,7 +32,7 @@ from ..codebook import (
     parse_codebook,
     read_codebook_text,
 )
-from ..errors import CODEBOOK_FLOW_STYLE, CODEBOOK_INVALID, error
+from .errors import CODEBOOK_FLOW_STYLE, CODEBOOK_INVALID, error
 
 
 @dataclass(slots=True)
