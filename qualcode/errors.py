@@ -284,6 +284,18 @@ CODEBOOK_FLOW_STYLE = Msg(
     "write each code as a '- id: ...' block (as `qualcode init` does), then run the command again",
 )
 
+# --- REFI-QDA fidelity and hardening (QC440-QC479) ----------------------------------
+REFI_TOO_DEEP = Msg(
+    "QC440",
+    "codes nested more than {limit} levels deep",
+    "qualcode reads code trees up to {limit} levels; flatten the tree in the program that made the file",
+)
+QDPX_EXPORT_SOURCE = Msg(
+    "QC441",
+    "cannot export transcript '{name}': its text {reason}, so no program could import the .qdpx",
+    "this text came from an older import; import the transcript again from a clean file (`qualcode reimport`)",
+)
+
 # --- analysis and export --------------------------------------------------------
 WHERE_SYNTAX = Msg(
     "QC500", "cannot read --where '{value}'", "write ATTRIBUTE=VALUE, e.g. --where respondent_type=professional"

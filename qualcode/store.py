@@ -165,6 +165,18 @@ class TranscriptSummary:
 
 
 @dataclass(slots=True)
+class TranscriptRef:
+    """A transcript's identity and dates (what an export needs besides the text)."""
+
+    id: int
+    name: str
+    guid: str | None
+    content_hash: str
+    imported_at: str
+    updated_at: str | None
+
+
+@dataclass(slots=True)
 class CodeRow:
     id: str
     name: str
@@ -930,6 +942,27 @@ class Store:
     def suggestion_counts(self) -> dict[str, int]:
         """Suggestions per status."""
         return {r[0]: r[1] for r in self.conn.execute("SELECT status, count(*) FROM suggestions GROUP BY status")}
+
+    # --- REFI-QDA exchange (refi branch; to port into the store package) -----------------------
+
+    def transcript_refs(self) -> list[TranscriptRef]:
+        """Every transcript's identity and dates, without its text (exports stream the texts)."""
+        rows = self.conn.execute(
+            "SELECT id, name, guid, content_hash, imported_at, updated_at FROM transcripts ORDER BY name"
+        )
+        return [TranscriptRef(*row) for row in rows]
+
+    def last_change(self) -> str | None:
+        """When a transcript or coding was last added or changed (ISO 8601), or None for an empty project."""
+        row = self.conn.execute(
+            "SELECT max(coalesce((SELECT max(max(imported_at, coalesce(updated_at, ''))) FROM transcripts), ''),"
+            " coalesce((SELECT max(updated_at) FROM codings), ''))"
+        ).fetchone()
+        return row[0] or None
+
+    def coders(self) -> list[str]:
+        """The coders of all codings, sorted."""
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT coder FROM codings ORDER BY coder")]
 
 @dataclass(slots=True)
 class MoveResult:

@@ -344,8 +344,21 @@ def _scalar_like(text: str, node: yaml.Node, value: str) -> str:
 
 
 def code_block(code: Code) -> Block:
-    """A new code (with its sub-codes) as YAML lines in the layout qualcode writes."""
-    text = dump_codebook(Codebook(title="x", codes=[code]))
+    """A new code (with its sub-codes) as YAML lines in the layout qualcode writes.
+
+    A code without a colour gets none in the YAML (a Codebook fills in display colours;
+    those are not the researcher's choice).
+    """
+    stack, uncoloured = [code], []
+    while stack:
+        current = stack.pop()
+        if current.color is None:
+            uncoloured.append(current)
+        stack.extend(current.children)
+    book = Codebook(title="x", codes=[code])
+    for current in uncoloured:
+        current.color = None
+    text = dump_codebook(book)
     lines = text.splitlines(keepends=True)
     start = next(i for i, line in enumerate(lines) if line.startswith("codes:")) + 1
     block = lines[start:]

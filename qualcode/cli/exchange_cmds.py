@@ -70,18 +70,22 @@ def codebook_export(state: State, source: Path | None, fmt: str, out: Path | Non
 
     SOURCE is a codebook file (default: the project's codebook). Definitions,
     inclusion and exclusion criteria and examples go into each code's description;
-    the code's id and key are kept there too, so importing the file back gives the
-    same codebook.
+    the code's id and key travel in an XML comment other tools do not show, so
+    importing the file back gives the same codebook.
     """
     from ..refi.codebook_xml import codebook_to_qdc, qdc_losses
     from ..refi.files import load_codebook_file
 
     report = Report()
-    book = load_codebook_file(source, report).book if source else _project_codebook(state)
+    if source:
+        loaded = load_codebook_file(source, report)
+        book, colors = loaded.book, loaded.explicit_colors
+    else:
+        book, colors = _project_codebook(state), None
     if not book.codes:
         raise error(NOTHING_TO_EXPORT, path=source or book.path)
     _check_out(out, force)
-    data = codebook_to_qdc(book)
+    data = codebook_to_qdc(book, colors)
     lost = qdc_losses(book)
     if lost:
         report.warn(f"a .qdc cannot hold the codebook's {', '.join(lost)}; they stay in the YAML")
@@ -125,15 +129,14 @@ def codebook_import(file: Path, out: Path | None, force: bool) -> None:
     REFI GUIDs are kept (`guid:`), so exporting again gives the same codes. To update
     a project's codebook and its codings from the file, use `qualcode codebook apply`.
     """
+    from ..refi.colors import drop_unstated
     from ..refi.files import load_codebook_file
 
     report = Report()
     loaded = load_codebook_file(file, report)
     if loaded.kind == "yaml":
         raise error(ALREADY_YAML, path=file)
-    for code in loaded.book.walk():  # palette colours are not the file's: leave them out
-        if code.id not in loaded.explicit_colors:
-            code.color = None
+    drop_unstated(loaded.book.walk(), loaded.explicit_colors)  # palette colours are not the file's: leave them out
     _write_codebook(loaded.book, out, force)
     if out is not None:
         others = [p for p in out.parent.glob("*.y*ml") if p.resolve() != out.resolve()]
@@ -369,18 +372,27 @@ def codebook_move(state: State, code_id: str, parent: str | None, top: bool) -> 
 @export.command("qdpx")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.option(
+    "--positions",
+    type=click.Choice(["codepoints", "utf16"]),
+    default="codepoints",
+    show_default=True,
+    help="How selection positions count: code points (the REFI-QDA standard) or UTF-16 units (as NVivo for Windows counts).",
+)
 @pass_state
-def export_qdpx_cmd(state: State, file: Path, force: bool) -> None:
+def export_qdpx_cmd(state: State, file: Path, force: bool, positions: str) -> None:
     """Export the whole project as a REFI-QDA project FILE.qdpx.
 
     Transcripts, codes, codings, coders, memos and case attributes, for ATLAS.ti,
-    NVivo, MAXQDA, QualCoder or another qualcode project.
+    NVivo, MAXQDA, QualCoder or another qualcode project. Positions differ between
+    the two counts only after emoji and other characters outside the Basic
+    Multilingual Plane; use --positions utf16 for NVivo.
     """
     from ..refi.project_export import export_qdpx
 
     _check_out(file, force)
     project = state.project()
-    result = export_qdpx(project, file)
+    result = export_qdpx(project, file, positions=positions, user=state.coder)
     click.echo(
         f"wrote {file}: {result.transcripts} transcript(s), {result.codings} coding(s), {result.memos} memo(s),"
         f" {result.codes} code(s), {result.users} coder(s)"

@@ -33,12 +33,8 @@ from ..codebook import (
 )
 from ..errors import BAD_MERGE_OPTION, QualcodeError, Report, error
 from ..project import Project
-from ..refi.files import (
-    CodebookFile,
-    explicit_yaml_colors,
-    load_codebook_file,
-    stated_colors,
-)
+from ..refi.colors import drop_unstated, explicit_yaml_colors, stated_colors
+from ..refi.files import CodebookFile, load_codebook_file
 from ..refi.guids import guid_key
 from .diff import CodebookDiff, diff_codebooks
 from .match import pair_codes
@@ -120,9 +116,7 @@ def plan_apply(project: Project, path: Path, merges: dict[str, str], report: Rep
 
 
 def _rewritten(new: CodebookFile) -> str:
-    for code in new.book.walk():  # palette colours are not choices: do not write them down
-        if code.id not in new.explicit_colors:
-            code.color = None
+    drop_unstated(new.book.walk(), new.explicit_colors)  # palette colours are not choices: do not write them down
     return dump_codebook(new.book)
 
 
@@ -162,7 +156,9 @@ def in_place(path: Path, current: Codebook, new: CodebookFile) -> str | None:
                 continue  # travels inside its new parent's block
             if any(child.id not in added for child in _descendants(code)):
                 return None  # an existing code moved under a new one: too tangled to do in place
-            doc.paste(code_block(copy.deepcopy(code)), code.parent_id)
+            fresh = copy.deepcopy(code)
+            drop_unstated([fresh, *_descendants(fresh)], new.explicit_colors)  # the palette's are not choices
+            doc.paste(code_block(fresh), code.parent_id)
         for code in pairing.only_a:
             try:
                 doc.cut(code.id)

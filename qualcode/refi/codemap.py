@@ -29,8 +29,8 @@ from ..codebook import (
 from ..yamledit import YamlText, code_block, edit_codebook_text
 from ..errors import NO_CODEBOOK, QualcodeError, Report
 from ..project import CODEBOOK_DIR, STARTER_CODEBOOK, Project
-from .codebook_xml import to_codebook
-from .describe import unfold
+from .codebook_xml import definition, to_codebook
+from .colors import drop_unstated
 from .guids import guid_key
 from .ids import IdAllocator, slugify
 from .model import RefiCode, RefiCodebook
@@ -115,6 +115,8 @@ def plan_codebook(
             plan.ids = {guid_key(c.stable_guid): c.id for c in book.walk()}
             return plan
         book = to_codebook(refi, title=title, report=report)
+        coloured = {guid_key(c.guid) for c in refi.walk() if c.color}
+        drop_unstated(book.walk(), {c.id for c in book.walk() if c.guid and guid_key(c.guid) in coloured})
         target = project.root / CODEBOOK_DIR / f"{slugify(title, 'codebook')}.yaml"
         plan = CodebookPlan(path=target, book=book, create=True, remove_starter=starter)
         plan.ids = {guid_key(c.guid): c.id for c in book.walk() if c.guid}
@@ -134,13 +136,13 @@ def plan_codebook(
             plan.by_name.append(rc.name)
         if code is not None:
             plan.ids[guid_key(rc.guid)] = code.id
-            info = unfold(rc.description)
+            info = definition(rc)
             if code.name != rc.name or (info.description and info.description != code.description):
                 plan.differing += 1
             for child in rc.children:
                 visit(child, code.id, False)
             return
-        info = unfold(rc.description)
+        info = definition(rc)
         wanted = info.fields.get("id")
         new_id = wanted if wanted and allocator.claim(wanted) else allocator.allocate(rc.name, parent_id)
         new = Code(

@@ -1,13 +1,22 @@
-"""Colours as other tools write them, read into qualcode's ``#rrggbb``.
+"""Colours: as other tools write them, and which ones a codebook really chose.
 
 The XSD wants ``#RGB`` or ``#RRGGBB``; in the wild there are also bare hex digits,
 eight digits with an alpha channel (.NET tools write ``#AARRGGBB``), ``rgb(r, g, b)``
 and plain integers. Each is read with a note of what was tolerated.
+
+A loaded :class:`~qualcode.codebook.Codebook` gives every code a display colour (the
+palette's where the YAML states none); only the colours the YAML states are the
+researcher's and travel to other tools (:func:`stated_colors`).
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+import yaml
+
+from ..codebook import Codebook, read_codebook_text
 
 _HEX6 = re.compile(r"^#?([0-9a-fA-F]{6})$")
 _HEX3 = re.compile(r"^#?([0-9a-fA-F]{3})$")
@@ -37,3 +46,39 @@ def read_color(value: str) -> tuple[str | None, str | None]:
             full = "#" + "".join(f"{p:02x}" for p in parts)
             return full, f"colour '{value}' read as {full}"
     return None, f"colour '{value}' is not a colour qualcode can read; dropped"
+
+
+def drop_unstated(codes, stated: set[str]) -> None:
+    """Take the display colour off every code (of an iterable) whose id is not in ``stated``."""
+    for code in codes:
+        if code.id not in stated:
+            code.color = None
+
+
+def codebook_colors(book: Codebook) -> set[str]:
+    """Ids of the codes whose colour the codebook's own file states (all, for a codebook built in memory)."""
+    if book.path is not None and Path(book.path).suffix.lower() in (".yaml", ".yml") and Path(book.path).exists():
+        return explicit_yaml_colors(book.path)
+    return {c.id for c in book.walk() if c.color}
+
+
+def explicit_yaml_colors(path: Path) -> set[str]:
+    """Ids of codes whose colour is written in the YAML file (others get the palette's)."""
+    return stated_colors(read_codebook_text(path))
+
+
+def stated_colors(text: str) -> set[str]:
+    """Ids of codes whose colour this codebook YAML text writes down."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:  # pragma: no cover - validated before
+        return set()
+    out: set[str] = set()
+    stack = list((data or {}).get("codes") or []) if isinstance(data, dict) else []
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if item.get("color"):
+                out.add(str(item.get("id")))
+            stack.extend(item.get("children") or [])
+    return out

@@ -7,6 +7,7 @@ the importers turn them into qualcode's codebook and store rows.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 
@@ -21,11 +22,15 @@ class RefiCode:
     description: str = ""
     line: int | None = None
     children: list[RefiCode] = field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)  # id, key from a qualcode export's comment
 
-    def walk(self):
-        yield self
-        for child in self.children:
-            yield from child.walk()
+    def walk(self) -> Iterator[RefiCode]:
+        """This code and its sub-codes, depth first (without recursion: trees can be deep)."""
+        stack = [self]
+        while stack:
+            code = stack.pop()
+            yield code
+            stack.extend(reversed(code.children))
 
 
 @dataclass(slots=True)
@@ -47,7 +52,7 @@ class RefiCodebook:
     sets: list[RefiSet] = field(default_factory=list)
     origin: str | None = None
 
-    def walk(self):
+    def walk(self) -> Iterator[RefiCode]:
         for code in self.codes:
             yield from code.walk()
 

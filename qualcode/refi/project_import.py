@@ -25,6 +25,7 @@ from ..model import MANUAL, Coding, Transcript, Turn, sha256_bytes, sha256_text
 from ..project import Project
 from .archive import QdpxArchive
 from .codemap import plan_codebook
+from .dates import from_xsd
 from .guids import guid_key
 from .model import RefiCoding, RefiProject, RefiSelection, RefiSource
 from .offsets import STANDARD, SourceText, choose_convention
@@ -335,7 +336,7 @@ def _codings(
             quote="",
             memo=memo_of(selection, coding),
             origin=MANUAL,
-            created_at=coding.created or (selection.created if selection else None),
+            created_at=from_xsd(coding.created or (selection.created if selection else None)),
         )
         key = (_target(source), start, end, code_id)
         if key in merged:  # the same code on the same span twice: one coding, memos joined
