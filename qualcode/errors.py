@@ -295,6 +295,16 @@ QDPX_EXPORT_SOURCE = Msg(
     "cannot export transcript '{name}': its text {reason}, so no program could import the .qdpx",
     "this text came from an older import; import the transcript again from a clean file (`qualcode reimport`)",
 )
+QDPX_SOURCE_REFUSED = Msg(
+    "QC442",
+    "{path}: source '{name}' ({entry}) {reason}",
+    "qualcode reads REFI-QDA text sources as it reads .txt transcripts; export the project again from the program that made it",
+)
+QDPX_SOURCES_MISSING = Msg(
+    "QC443",
+    "{path}: {count} source(s) are not there (listed above); nothing was imported",
+    "put the missing files in {folder}, or import the rest with `qualcode import --skip-missing-sources {path}`",
+)
 
 # --- analysis and export --------------------------------------------------------
 WHERE_SYNTAX = Msg(

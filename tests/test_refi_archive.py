@@ -80,8 +80,9 @@ def test_refi_archive_other_qde_name_is_tolerated(tmp_path):
 
 def test_refi_archive_missing_source_file(project, tmp_path):
     path = make_qdpx(tmp_path / "x.qdpx", FEATURES)
-    error = import_fails(project, path, "QC407")
-    assert "interview 1" in error.message and "internal://aaaaaaaa" in error.message
+    error = import_fails(project, path, "QC443")
+    listed = "\n".join(map(str, error.problems))
+    assert "interview 1" in listed and "internal://aaaaaaaa" in listed
 
 
 @pytest.mark.parametrize(

@@ -401,23 +401,23 @@ def export_qdpx_cmd(state: State, file: Path, force: bool, positions: str) -> No
 
 
 def is_qdpx_request(paths: tuple[Path, ...]) -> Path | None:
-    """The .qdpx to import for `qualcode import qdpx FILE` or `qualcode import FILE.qdpx`, else None."""
+    """The REFI-QDA project to import for `qualcode import qdpx FILE` or `qualcode import FILE.qdpx|.qde`, else None."""
     if len(paths) == 2 and str(paths[0]) == "qdpx" and not paths[0].exists():
         return paths[1]
-    qdpx = [p for p in paths if p.suffix.lower() == ".qdpx"]
+    qdpx = [p for p in paths if p.suffix.lower() in (".qdpx", ".qde")]
     if not qdpx:
         return None
     if len(paths) > 1:
-        raise click.UsageError("import one .qdpx file at a time, on its own")
+        raise click.UsageError("import one .qdpx (or .qde) file at a time, on its own")
     return qdpx[0]
 
 
-def import_qdpx_file(state: State, path: Path) -> None:
+def import_qdpx_file(state: State, path: Path, *, skip_missing: bool = False) -> None:
     """`qualcode import FILE.qdpx`: a whole REFI-QDA project into this project."""
     from ..refi.project_import import import_qdpx
 
     project = state.project(auto_import=False)
-    result = import_qdpx(project, path, default_coder=state.coder)
+    result = import_qdpx(project, path, default_coder=state.coder, skip_missing=skip_missing)
     origin = f" ({result.origin})" if result.origin else ""
     click.echo(
         f"imported {path.name}{origin}: {len(result.transcripts)} transcript(s), {result.codings_added} coding(s)"

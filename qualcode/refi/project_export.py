@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import zipfile
 from bisect import bisect_left
 from collections.abc import Callable
@@ -60,6 +59,8 @@ from .xmlwrite import XmlWriter
 
 ORPHAN_FOLDER = "(not in the codebook)"
 POSITIONS = ("codepoints", "utf16")
+# zlib level 3: a fifth of the time of the default level 6 on the XML, 14% larger.
+COMPRESSION = 3
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _SHOWN_STRIPS = 8
 
@@ -111,17 +112,17 @@ def export_qdpx(
         progress=progress,
     )
     try:
-        with atomic_open(path, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+        with atomic_open(path, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSION) as archive:
             astral = _write_sources(archive, plan)
-            with archive.open(_entry(PROJECT_QDE), "w", force_zip64=True) as raw:
+            with archive.open(PROJECT_QDE, "w", force_zip64=True) as raw:
                 writer = XmlWriter(raw, on_strip=plan.stripped)
                 _write_project(writer, project, book, orphans, astral, plan, result)
                 writer.close()
-            with archive.open(_entry(TURNS_ENTRY), "w", force_zip64=True) as raw:
+            with archive.open(TURNS_ENTRY, "w", force_zip64=True) as raw:
                 _write_turns(raw, plan)
             if not orphans:  # with orphans the file's codes differ from the YAML: let the XML speak
                 entry = CODEBOOK_ENTRY_PREFIX + project.codebook_path.name
-                archive.writestr(_entry(entry), read_codebook_text(project.codebook_path).encode("utf-8"))
+                archive.writestr(entry, read_codebook_text(project.codebook_path).encode("utf-8"))
     except OSError as exc:
         raise error(QDPX_WRITE_FAILED, path=path, reason=exc.strerror or exc) from None
 
@@ -151,6 +152,7 @@ class _Plan:
     user: str | None
     progress: Progress | None
     strips: dict[str, int] = field(default_factory=dict)
+    guids: dict[str, str] = field(default_factory=dict)  # user name -> GUID
     step: int = 0
 
     @property
@@ -158,7 +160,11 @@ class _Plan:
         return sorted({*self.coders, *([self.user] if self.user else [])})
 
     def user_guid(self, name: str | None) -> str | None:
-        return derived_guid("user", name) if name else None
+        if not name:
+            return None
+        if name not in self.guids:
+            self.guids[name] = derived_guid("user", name)
+        return self.guids[name]
 
     def tick(self, name: str) -> None:
         self.step += 1
@@ -190,7 +196,7 @@ def _write_sources(archive: zipfile.ZipFile, plan: _Plan) -> dict[int, list[int]
         _check_importable(data, ref.name)
         if plan.positions == "utf16":
             astral[ref.id] = [m.start() for m in _ASTRAL.finditer(text)]
-        archive.writestr(_entry(f"sources/{plan.source_guid[ref.id]}.txt"), data)
+        archive.writestr(f"sources/{plan.source_guid[ref.id]}.txt", data)
     return astral
 
 
@@ -341,13 +347,6 @@ def _write_turns(raw, plan: _Plan) -> None:
         line = json.dumps(plan.source_guid[ref.id]) + ": " + json.dumps(entry, ensure_ascii=False)
         raw.write(((",\n" if number else "") + line).encode("utf-8"))
     raw.write(b"\n}}\n")
-
-
-def _entry(name: str) -> zipfile.ZipInfo:
-    """An archive member dated now (a streamed member would otherwise say 1980)."""
-    info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
-    info.compress_type = zipfile.ZIP_DEFLATED
-    return info
 
 
 def _selection_name(quote: str) -> str:

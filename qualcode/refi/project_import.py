@@ -14,16 +14,17 @@ codings by transcript, span and code.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..codebook import load_codebook
-from ..errors import Report
+from ..errors import QDPX_MISSING_SOURCE, QDPX_SOURCES_MISSING, QualcodeError, Report, error
 from ..ingest import scan_turns
 from ..model import MANUAL, Coding, Transcript, Turn, sha256_bytes, sha256_text
 from ..project import Project
-from .archive import QdpxArchive
+from .archive import ProjectFiles, QdpxArchive, open_project_file
 from .codemap import plan_codebook
 from .dates import from_xsd
 from .guids import guid_key
@@ -68,14 +69,27 @@ class _Source:
     same_as: _Source | None = None  # an earlier source of this import has this text
 
 
-def import_qdpx(project: Project, path: Path, *, default_coder: str, progress: Progress | None = None) -> QdpxImportResult:
-    """Import a REFI-QDA project file into ``project`` (see the module docstring)."""
+def import_qdpx(
+    project: Project,
+    path: Path,
+    *,
+    default_coder: str,
+    skip_missing: bool = False,
+    progress: Progress | None = None,
+) -> QdpxImportResult:
+    """Import a REFI-QDA project (.qdpx, or a bare .qde with its sources beside it) into ``project``.
+
+    Sources the file refers to but does not hold are all listed in one error, and
+    nothing is imported; with ``skip_missing`` the rest is imported and each missing
+    source (with its codings) is named in a warning. See also the module docstring.
+    """
     path = Path(path)
     report = Report()
-    with QdpxArchive(path, report) as archive:
+    with open_project_file(path, report) as archive:
         entry = archive.project_entry()
-        refi = read_project(archive.read(entry), f"{archive.shown}/{entry}", report)
-        sources = _read_sources(archive, refi, report, progress)
+        where = f"{archive.shown}/{entry}" if isinstance(archive, QdpxArchive) else archive.shown
+        refi = read_project(archive.read(entry), where, report)
+        sources = _read_sources(archive, refi, report, progress, skip_missing)
         notes = _note_texts(archive, refi, report)
         turns_ext = _turns_extension(archive, report)
         original = _codebook_extension(archive)
@@ -128,25 +142,40 @@ def _transcript_id(source: _Source) -> int:
     return source.transcript.id
 
 
-def _read_sources(archive: QdpxArchive, refi: RefiProject, report: Report, progress: Progress | None) -> list[_Source]:
+def _read_sources(
+    archive: ProjectFiles, refi: RefiProject, report: Report, progress: Progress | None, skip_missing: bool
+) -> list[_Source]:
     out = []
+    missing: list[tuple[RefiSource, str]] = []
     for number, source in enumerate(refi.sources, 1):
         if progress:
             progress(number, len(refi.sources), source.name)
         if source.plain_content is not None and source.plain_path is None:
             raw, data = source.plain_content, source.plain_content.encode("utf-8")
         else:
-            raw, data = read_plain_text(archive, source.plain_path or "", source.name, report)
+            try:
+                raw, data = read_plain_text(archive, source.plain_path or "", source.name, report)
+            except QualcodeError as exc:
+                if exc.code != QDPX_MISSING_SOURCE.code:
+                    raise
+                missing.append((source, source.plain_path or ""))
+                continue
         text = SourceText(raw)
         if not text.text.strip():
             lost = len(source.selections) + len(source.codings)
             report.warn(f"source '{source.name}' has no text; skipped" + (f" with its {lost} coding(s)" if lost else ""))
             continue
         out.append(_Source(source, text, data))
+    if missing and not skip_missing:
+        listed = [f"source '{s.name}' refers to '{ref}'" for s, ref in missing]
+        raise error(QDPX_SOURCES_MISSING, problems=listed, path=archive.shown, count=len(missing), folder=archive.missing_hint)
+    for source, ref in missing:
+        lost = len(source.selections) + len(source.codings)
+        report.warn(f"source '{source.name}' ({ref}) is not there; skipped" + (f" with its {lost} coding(s)" if lost else ""))
     return out
 
 
-def _note_texts(archive: QdpxArchive, refi: RefiProject, report: Report) -> dict[str, str]:
+def _note_texts(archive: ProjectFiles, refi: RefiProject, report: Report) -> dict[str, str]:
     """Note GUID key -> its text (inline, or a .txt in the archive as NVivo writes them)."""
     out = {}
     for key, note in refi.notes.items():
@@ -161,7 +190,7 @@ def _note_texts(archive: QdpxArchive, refi: RefiProject, report: Report) -> dict
     return out
 
 
-def _codebook_extension(archive: QdpxArchive) -> tuple[str, str] | None:
+def _codebook_extension(archive: ProjectFiles) -> tuple[str, str] | None:
     """The codebook YAML a qualcode export carried along: (file name, text), if any."""
     found = [n for n in archive.entries if n.casefold().startswith(CODEBOOK_ENTRY_PREFIX) and "/" not in n[len(CODEBOOK_ENTRY_PREFIX) :]]
     if len(found) != 1:
@@ -172,14 +201,19 @@ def _codebook_extension(archive: QdpxArchive) -> tuple[str, str] | None:
         return None
 
 
-def _turns_extension(archive: QdpxArchive, report: Report) -> dict[str, dict]:
+def _turns_extension(archive: ProjectFiles, report: Report) -> dict[str, dict]:
+    """Source GUID key -> what qualcode saved about its turns (shape checked per source in :func:`_turns`)."""
     name = next((n for n in archive.entries if n.casefold() == TURNS_ENTRY), None)
     if name is None:
         return {}
     try:
         data = json.loads(decode_text(archive.read(name), archive.shown, TURNS_ENTRY, name))
-        return {guid_key(k): v for k, v in data.get("sources", {}).items()}
-    except (ValueError, AttributeError, TypeError):
+        sources = data["sources"]
+        if not isinstance(sources, dict):
+            raise TypeError("sources is not an object")
+        return {guid_key(k): v for k, v in sources.items()}
+    except (ValueError, KeyError, TypeError, RecursionError, QualcodeError):
+        # RecursionError: JSON nested deeper than Python's parser goes (a damaged or hostile file).
         report.warn(f"{archive.shown}: {TURNS_ENTRY} is not readable; speaker turns are found again from the text")
         return {}
 
@@ -211,7 +245,7 @@ def _place_transcripts(
         if name != source.refi.name:
             report.warn(f"a transcript is already called '{source.refi.name}'; source imported as '{name}'")
         taken.add(name)
-        turns = _turns(text, turns_ext.get(guid_key(source.refi.guid)), content_hash)
+        turns = _turns(text, turns_ext.get(guid_key(source.refi.guid)), content_hash, source.refi.name, report)
         for turn in turns:
             turn.role = project.config.role_of(turn.speaker)
         source.transcript = Transcript(
@@ -236,19 +270,34 @@ def _unique_name(name: str, taken: set[str]) -> str:
     return f"{name}-{n}"
 
 
-def _turns(text: str, saved: dict | None, content_hash: str) -> list[Turn]:
+def _turns(text: str, saved: object, content_hash: str, name: str, report: Report) -> list[Turn]:
     """Turns qualcode exported with this text, else found again in the text."""
-    if saved and saved.get("text_sha256") == content_hash:
-        try:
-            turns = [
-                Turn(int(t[0]), t[1], int(t[2]), int(t[3]), t[4], t[5])
-                for t in saved.get("turns", [])
-            ]
-            if all(0 <= t.start <= t.end <= len(text) for t in turns):
-                return turns
-        except (TypeError, ValueError, IndexError):
-            pass
-    return scan_turns(text).turns
+    if not isinstance(saved, dict) or saved.get("text_sha256") != content_hash:
+        return scan_turns(text).turns
+    turns = _saved_turns(saved.get("turns"), len(text))
+    if turns is None:
+        report.warn(f"{TURNS_ENTRY}: the turns of source '{name}' are malformed; speaker turns are found again from the text")
+        return scan_turns(text).turns
+    return turns
+
+
+def _saved_turns(rows: object, length: int) -> list[Turn] | None:
+    """``[[index, speaker, start, end, time_start, time_end], ...]`` as turns, or None if anything is off."""
+    if not isinstance(rows, list):
+        return None
+    out = []
+    for row in rows:
+        if not isinstance(row, list) or len(row) != 6:
+            return None
+        index, speaker, start, end, time_start, time_end = row
+        if not all(type(v) is int for v in (index, start, end)) or not 0 <= start <= end <= length:
+            return None
+        if speaker is not None and not isinstance(speaker, str):
+            return None
+        if not all(t is None or (type(t) in (int, float) and math.isfinite(t)) for t in (time_start, time_end)):
+            return None
+        out.append(Turn(index, speaker, start, end, time_start, time_end))
+    return out
 
 
 def _attributes(refi: RefiProject, report: Report) -> dict[str, dict[str, str]]:

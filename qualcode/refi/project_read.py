@@ -61,9 +61,10 @@ def read_project(data: bytes, path: str, report: Report) -> RefiProject:
                 )
             )
     sources = reader.child(root, "Sources")
+    selections: dict[str, int] = {}  # selection GUID key -> line of its first use
     for node in reader.children(sources) if sources is not None else []:
         if node.tag == "TextSource":
-            source = _text_source(reader, node)
+            source = _text_source(reader, node, selections)
             if source is not None:
                 project.sources.append(source)
         elif node.tag in OTHER_SOURCES:
@@ -131,7 +132,7 @@ def _note_refs(reader: RefiReader, node: Node) -> list[str]:
     return [g for r in reader.children(node, "NoteRef") if (g := reader.guid(r, "targetGUID"))]
 
 
-def _text_source(reader: RefiReader, node: Node) -> RefiSource | None:
+def _text_source(reader: RefiReader, node: Node, selections: dict[str, int]) -> RefiSource | None:
     guid = reader.guid(node)
     if guid is None:
         return None
@@ -159,6 +160,10 @@ def _text_source(reader: RefiReader, node: Node) -> RefiSource | None:
         start, end = reader.integer(sel, "startPosition"), reader.integer(sel, "endPosition")
         if sel_guid is None or start is None or end is None:
             continue
+        first = selections.setdefault(guid_key(sel_guid), sel.line)
+        if first != sel.line:
+            # Both are imported (nothing is lost); the GUID no longer names one selection.
+            reader.warn(f"line {sel.line}: selection GUID {sel_guid} is also used on line {first}; both selections are imported")
         source.selections.append(
             RefiSelection(
                 guid=sel_guid,

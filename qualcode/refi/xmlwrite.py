@@ -28,6 +28,8 @@ _TEXT_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}
 _ATTR_ESCAPES = {**_TEXT_ESCAPES, '"': "&quot;", "\n": "&#10;", "\t": "&#09;"}
 _TEXT_RE = re.compile("[&<>\r]")
 _ATTR_RE = re.compile('[&<>\r"\n\t]')
+# Anything an attribute value needs done to it (most values -- GUIDs, numbers, dates -- need nothing).
+_ATTR_WORK = re.compile(f"{_ATTR_RE.pattern}|{_FORBIDDEN.pattern}")
 
 Strip = Callable[[str, int], None]  # (where, how many characters were left out)
 
@@ -56,6 +58,7 @@ class XmlWriter:
         self._size = 0
         self._buffer = buffer
         self._open: list[str] = []
+        self._indents: list[str] = [""]
         self._pending: str | None = None  # a start tag not yet closed with '>' (it may stay empty)
         self._write('<?xml version="1.0" encoding="utf-8"?>\n')
 
@@ -92,19 +95,23 @@ class XmlWriter:
         for name, value in attrs.items():
             if value is None:
                 continue
-            out.append(f' {name}="{_escape(self._clean(str(value), where), _ATTR_RE, _ATTR_ESCAPES)}"')
+            if _ATTR_WORK.search(value) is not None:
+                value = _escape(self._clean(value, where), _ATTR_RE, _ATTR_ESCAPES)
+            out.append(f' {name}="{value}"')
         return "".join(out)
 
     # --- elements -------------------------------------------------------------------------------
 
-    @property
-    def depth(self) -> int:
-        return len(self._open)
+    def _indent(self) -> str:
+        depth = len(self._open)
+        while len(self._indents) <= depth:
+            self._indents.append("  " * len(self._indents))
+        return self._indents[depth]
 
     def start(self, tag: str, attrs: dict[str, str | None] | None = None, *, where: str | None = None) -> None:
         """Open an element (children follow; close it with :meth:`end`)."""
         self._close_pending(newline=True)
-        self._write(f"{'  ' * self.depth}<{tag}{self._attrs(attrs or {}, where)}")
+        self._write(f"{self._indent()}<{tag}{self._attrs(attrs or {}, where)}")
         self._pending = tag
         self._open.append(tag)
 
@@ -117,12 +124,12 @@ class XmlWriter:
             self._write(" />\n")
             self._pending = None
         else:
-            self._write(f"{'  ' * self.depth}</{tag}>\n")
+            self._write(f"{self._indent()}</{tag}>\n")
 
     def leaf(self, tag: str, attrs: dict[str, str | None] | None = None, text: str | None = None, *, where: str | None = None) -> None:
         """A whole element: attributes and text, no children."""
         self._close_pending(newline=True)
-        head = f"{'  ' * self.depth}<{tag}{self._attrs(attrs or {}, where)}"
+        head = f"{self._indent()}<{tag}{self._attrs(attrs or {}, where)}"
         if text:
             body = _escape(self._clean(text, where), _TEXT_RE, _TEXT_ESCAPES)
             self._write(f"{head}>{body}</{tag}>\n")
@@ -134,7 +141,7 @@ class XmlWriter:
         if "--" in text or text.endswith("-"):  # pragma: no cover - a bug in the caller
             raise ValueError("an XML comment cannot hold '--'")
         self._close_pending(newline=True)
-        self._write(f"{'  ' * self.depth}<!--{self._clean(text, None)}-->\n")
+        self._write(f"{self._indent()}<!--{self._clean(text, None)}-->\n")
 
     def elements(self, tag: str, items: Iterable[dict[str, str | None]]) -> None:
         """Several empty elements of one kind."""
