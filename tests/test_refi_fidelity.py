@@ -91,7 +91,7 @@ def test_refi_fidelity_memo_written_once_as_the_selection_description(tmp_path):
     assert "<Note" not in xml
     back = new_project(tmp_path, codebook=None, name="terug")
     import_qdpx(back, tmp_path / "s.qdpx", default_coder="x")
-    assert sorted(c.memo for c in back.store.codings() if c.memo) == ["let op: 'eigen' & <kracht>", "sterk citaat"]
+    assert sorted(c.memo for c in back.store.codings.find() if c.memo) == ["let op: 'eigen' & <kracht>", "sterk citaat"]
 
 
 def test_refi_fidelity_dates_survive_the_round_trip(tmp_path):
@@ -100,8 +100,8 @@ def test_refi_fidelity_dates_survive_the_round_trip(tmp_path):
     assert re.search(r'<PlainTextSelection [^>]*creationDateTime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"', _qde(tmp_path / "s.qdpx"))
     back = new_project(tmp_path, codebook=None, name="terug")
     import_qdpx(back, tmp_path / "s.qdpx", default_coder="x")
-    before = sorted((c.start, c.code_id, c.created_at) for c in project.store.codings())
-    assert sorted((c.start, c.code_id, c.created_at) for c in back.store.codings()) == before
+    before = sorted((c.start, c.code_id, c.created_at) for c in project.store.codings.find())
+    assert sorted((c.start, c.code_id, c.created_at) for c in back.store.codings.find()) == before
 
 
 # --- positions: code points by default, UTF-16 on request ---------------------------------------
@@ -112,7 +112,7 @@ def test_refi_fidelity_utf16_positions_count_emoji_twice_and_import_back(tmp_pat
     standard, nvivo = tmp_path / "cp.qdpx", tmp_path / "u16.qdpx"
     export_qdpx(project, standard, user="anna")
     export_qdpx(project, nvivo, positions="utf16", user="anna")
-    text = project.store.transcript_text(1)
+    text = project.store.transcripts.text(1)
     emoji = text.index("😀")
     starts = [int(s) for s in re.findall(r'startPosition="(\d+)"', _qde(standard))]
     starts16 = [int(s) for s in re.findall(r'startPosition="(\d+)"', _qde(nvivo))]
@@ -121,8 +121,8 @@ def test_refi_fidelity_utf16_positions_count_emoji_twice_and_import_back(tmp_pat
     assert_valid(_qde(nvivo).encode("utf-8"), "project")
     back = new_project(tmp_path, codebook=None, name="terug")
     import_qdpx(back, nvivo, default_coder="x")
-    spans = sorted((c.start, c.end, c.code_id) for c in back.store.codings())
-    assert spans == sorted((c.start, c.end, c.code_id) for c in project.store.codings())
+    spans = sorted((c.start, c.end, c.code_id) for c in back.store.codings.find())
+    assert spans == sorted((c.start, c.end, c.code_id) for c in project.store.codings.find())
 
 
 # --- never write a file our own import rejects ---------------------------------------------------
@@ -131,21 +131,21 @@ def test_refi_fidelity_utf16_positions_count_emoji_twice_and_import_back(tmp_pat
 @pytest.mark.parametrize("bad", ["\x0b", "\x1b[31m", "\x01", "\ufffe", "a\x00b"])
 def test_refi_fidelity_memo_with_xml_forbidden_characters_exports_and_imports(tmp_path, bad):
     project = coded_project(tmp_path)
-    coding = project.store.codings()[0]
-    project.store.set_memo(coding.id, f"voor{bad}na")
+    coding = project.store.codings.find()[0]
+    project.store.codings.set_memo(coding.id, f"voor{bad}na")
     result = export_qdpx(project, tmp_path / "s.qdpx", user="anna")
     assert any(f"memo of coding {coding.id}" in w and "left out" in w for w in result.warnings)
     assert_valid(_qde(tmp_path / "s.qdpx").encode("utf-8"), "project")
     back = new_project(tmp_path, codebook=None, name="terug")
     import_qdpx(back, tmp_path / "s.qdpx", default_coder="x")
-    memos = {c.memo for c in back.store.codings()}
+    memos = {c.memo for c in back.store.codings.find()}
     assert any(m and m.startswith("voor") and m.endswith("na") for m in memos)
 
 
 def test_refi_fidelity_a_text_the_importer_would_refuse_stops_the_export(tmp_path):
     project = coded_project(tmp_path)
     # What an older .qdpx import let into the store:
-    project.store.add_transcript(Transcript(name="oud", text="tekst met\x00binaire data", turns=[]))
+    project.store.transcripts.add(Transcript(name="oud", text="tekst met\x00binaire data", turns=[]))
     with pytest.raises(QualcodeError) as info:
         export_qdpx(project, tmp_path / "s.qdpx", user="anna")
     assert info.value.code == "QC441" and "'oud'" in info.value.message

@@ -53,7 +53,7 @@ def test_refi_hardening_source_text_is_read_as_a_txt_transcript_would_be(project
         assert "interview 1" in error.message and "sources/" in error.message
         return
     result = import_qdpx(project, path, default_coder="t")
-    stored = project.store.transcript_text(project.store.transcript_id_by_name(result.transcripts[0]))
+    stored = project.store.transcripts.text(project.store.transcripts.id_by_name(result.transcripts[0]))
     assert stored == normalise(expected)
 
 
@@ -91,10 +91,10 @@ def test_refi_hardening_malformed_turns_json_warns_and_finds_turns_again(tmp_pat
     target = new_project(tmp_path, codebook=None, name="doel")
     result = import_qdpx(target, edited, default_coder="t")
     assert any("turns" in w and ("malformed" in w or "not readable" in w) for w in result.warnings), result.warnings
-    tid = target.store.transcript_id_by_name("int1")
-    speakers = [t.speaker for t in target.store.turns(tid)]
+    tid = target.store.transcripts.id_by_name("int1")
+    speakers = [t.speaker for t in target.store.transcripts.turns(tid)]
     assert speakers and all(isinstance(s, str) or s is None for s in speakers)
-    assert len(target.store.codings()) == 4  # nothing else lost
+    assert len(target.store.codings.find()) == 4  # nothing else lost
 
 
 # --- deep code trees -------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ from ..codebook import Code, Codebook, read_codebook_text
 from ..errors import QDPX_EXPORT_SOURCE, QDPX_WRITE_FAILED, QualcodeError, error
 from ..ingest import decode
 from ..project import Project
-from ..store import CodeRow, Store, TranscriptRef
+from ..store import CodeRecord, Store, TranscriptRef
 from .archive import PROJECT_QDE
 from .dates import to_xsd
 from .codebook_xml import ORIGIN, code_guid, write_codes, write_sets
@@ -98,16 +98,16 @@ def export_qdpx(
     result = QdpxExportResult(path)
     book = project.codebook
     store = project.store
-    refs = store.transcript_refs()
-    counts = store.coding_counts()
-    orphans = [row for row in store.codes(include_missing=True) if not row.in_codebook and counts.get(row.id)]
+    refs = store.transcripts.refs()
+    counts = store.codings.counts_by_code()
+    orphans = [row for row in store.codes.list(include_missing=True) if not row.in_codebook and counts.get(row.id)]
     plan = _Plan(
         store=store,
         refs=refs,
         positions=positions,
         source_guid={r.id: r.guid or derived_guid("transcript", r.content_hash) for r in refs},
         code_guid={c.id: code_guid(c) for c in book.walk()} | {r.id: r.guid or derived_guid("code", r.id) for r in orphans},
-        coders=store.coders(),
+        coders=store.coders.names(),
         user=user,
         progress=progress,
     )
@@ -191,7 +191,7 @@ def _write_sources(archive: zipfile.ZipFile, plan: _Plan) -> dict[int, list[int]
     astral: dict[int, list[int]] = {}
     for ref in plan.refs:
         plan.tick(ref.name)
-        text = plan.store.transcript_text(ref.id)
+        text = plan.store.transcripts.text(ref.id)
         data = text.encode("utf-8")
         _check_importable(data, ref.name)
         if plan.positions == "utf16":
@@ -214,14 +214,14 @@ def _write_project(
     writer: XmlWriter,
     project: Project,
     book: Codebook,
-    orphans: list[CodeRow],
+    orphans: list[CodeRecord],
     astral: dict[int, list[int]],
     plan: _Plan,
     result: QdpxExportResult,
 ) -> None:
     store = plan.store
     first = min((to_xsd(r.imported_at) or "" for r in plan.refs), default="") or None
-    last = to_xsd(store.last_change())
+    last = to_xsd(store.transcripts.last_change())
     exporter = plan.user_guid(plan.user)
     writer.start(
         "Project",
@@ -250,7 +250,7 @@ def _write_project(
         writer.start("CodeBook")
         write_codes(writer, codes, book.language, explicit_yaml_colors(project.codebook_path))
         writer.end("CodeBook")
-    attributes = store.all_attributes()
+    attributes = store.transcripts.all_attributes()
     _write_cases(writer, plan, attributes)
     if plan.refs:
         writer.start("Sources")
@@ -304,7 +304,7 @@ def _write_source(writer: XmlWriter, ref: TranscriptRef, astral: list[int] | Non
         },
         where=f"the name of transcript '{ref.name}'",
     )
-    for coding in plan.store.codings(transcript_id=ref.id):
+    for coding in plan.store.codings.find(transcript_id=ref.id):
         key = (guid, coding.start, coding.end, coding.code_id)
         coder = plan.user_guid(coding.coder)
         created = to_xsd(coding.created_at)
@@ -342,7 +342,7 @@ def _write_turns(raw, plan: _Plan) -> None:
     head = {"version": 1, "positions": plan.positions}
     raw.write(json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8") + b', "sources": {\n')
     for number, ref in enumerate(plan.refs):
-        turns = [[u.index, u.speaker, u.start, u.end, u.time_start, u.time_end] for u in plan.store.turns(ref.id)]
+        turns = [[u.index, u.speaker, u.start, u.end, u.time_start, u.time_end] for u in plan.store.transcripts.turns(ref.id)]
         entry = {"name": ref.name, "text_sha256": ref.content_hash, "turns": turns}
         line = json.dumps(plan.source_guid[ref.id]) + ": " + json.dumps(entry, ensure_ascii=False)
         raw.write(((",\n" if number else "") + line).encode("utf-8"))
