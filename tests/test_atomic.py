@@ -76,9 +76,11 @@ def test_atomic_directory_replaces_a_folder_whole(tmp_path: Path) -> None:
 
 _SLOW_WRITER = textwrap.dedent(
     """
-    import sys, time
+    import signal, sys, time
     from pathlib import Path
     from qualcode.atomic import atomic_open
+    # As in a terminal (a background job inherits an ignored SIGINT): Ctrl-C raises KeyboardInterrupt.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     with atomic_open(Path(sys.argv[1]), "wb") as handle:
         handle.write(b"partial")
         handle.flush()
