@@ -26,8 +26,10 @@ import yaml
 from .atomic import write_text
 from .codebook import (
     CODE_KEYS,
+    HINT_KEYS,
     Code,
     Codebook,
+    Hints,
     dump_codebook,
     parse_codebook,
     read_codebook_text,
@@ -267,6 +269,25 @@ class YamlText:
         item = self._find(root, code_id)[0]
         self._replace_value(item, key, _field_lines(key, value, item.start_mark.column), CODE_KEYS)
 
+    def set_hint(self, code_id: str, name: str, value: list) -> None:
+        """One list of a code's suggestion hints (keywords, lemmas or patterns); the others stay as written.
+
+        Raises KeyError when the code has no block-style ``hints:`` mapping to edit in
+        (the caller then sets the hints as a whole).
+        """
+        root = self._root()
+        item = self._find(root, code_id)[0]
+        found = self._get(item, "hints")
+        if found is None or not isinstance(found[1], yaml.MappingNode) or found[1].flow_style or not found[1].value:
+            raise KeyError(code_id)
+        mapping = found[1]
+        self._replace_value(mapping, name, _hint_lines(name, value, mapping.start_mark.column), HINT_KEYS)
+
+    def set_book_field(self, name: str, value: object) -> None:
+        """Give a codebook field (title, version, authors ...) a new value (None or empty: remove it)."""
+        root = self._root()
+        self._replace_value(root, name, _book_field_lines(name, value), _TOP_KEYS)
+
     def set_sets(self, book: Codebook) -> None:
         """Write the codebook's code sets anew (only the ``sets:`` block changes)."""
         root = self._root()
@@ -311,6 +332,33 @@ def _field_lines(key: str, value: object, column: int) -> list[str]:
         return []
     lines = text.splitlines(keepends=True)[found[0].start_mark.line : doc._last_line(found[1]) + 1]
     return _reindent(lines, column - item.start_mark.column)
+
+
+def _hint_lines(name: str, value: list, column: int) -> list[str]:
+    """``name: [...]`` inside a code's ``hints:``, as qualcode lays it out, indented to ``column``."""
+    if not value:
+        return []
+    code = Code(id="x", name="x", hints=Hints(**{name: value}))
+    text = dump_codebook(Codebook(title="x", codes=[code]))
+    doc = YamlText(text, "<new>")
+    hints = doc._get(doc._find(doc._root(), "x")[0], "hints")[1]
+    key, node = doc._get(hints, name)
+    lines = text.splitlines(keepends=True)[key.start_mark.line : doc._last_line(node) + 1]
+    return _reindent(lines, column - hints.start_mark.column)
+
+
+def _book_field_lines(name: str, value: object) -> list[str]:
+    """``name: value`` at the top level, as qualcode lays it out."""
+    if value is None or value == "" or value == []:
+        return []
+    book = Codebook(title="x", codes=[])
+    setattr(book, name, value)
+    text = dump_codebook(book)
+    doc = YamlText(text, "<new>")
+    found = doc._get(doc._root(), name)
+    if found is None:  # pragma: no cover - every codebook field is written when set
+        return []
+    return text.splitlines(keepends=True)[found[0].start_mark.line : doc._last_line(found[1]) + 1]
 
 
 def _sets_lines(book: Codebook) -> list[str]:

@@ -33,14 +33,25 @@ def _check_out(path: Path | None, force: bool) -> None:
 
 def _write_codebook(book, out: Path | None, force: bool) -> None:
     """The codebook as YAML on stdout, or saved to ``out`` (refused if it exists, unless ``force``)."""
-    from ..codebook import dump_codebook, save_codebook
+    from ..codebook import dump_codebook
+
+    _write_codebook_text(dump_codebook(book), len(book), out, force)
+
+
+def _write_codebook_text(text: str, codes: int, out: Path | None, force: bool) -> None:
+    """Codebook YAML text on stdout, or written to ``out`` atomically (refused if it exists, unless ``force``)."""
+    from ..atomic import write_text
+    from ..errors import OUTPUT_UNWRITABLE
 
     _check_out(out, force)
     if out is None:
-        click.echo(dump_codebook(book), nl=False)
-    else:
-        save_codebook(book, out)
-        note(f"wrote {out} ({len(book)} codes)")
+        click.echo(text, nl=False)
+        return
+    try:
+        write_text(out, text)
+    except OSError as exc:
+        raise error(OUTPUT_UNWRITABLE, path=out, reason=exc.strerror or exc) from None
+    note(f"wrote {out} ({codes} codes)")
 
 
 def _project_codebook(state: State):
@@ -216,9 +227,10 @@ def codebook_merge(first: Path, second: Path, base: Path | None, out: Path | Non
 
     Codes are matched by GUID and id. What only one file says is taken; where the two
     files say different things, that is a conflict: nothing is written and the exit
-    status is 1. With --base, a change made in only one file wins.
+    status is 1. With --base, a change made in only one file wins. The result is the
+    first YAML file with only the merged changes edited in: its comments stay.
     """
-    from ..codebook_ops.merge import merge_codebooks
+    from ..codebook_ops.merge import merge_codebooks, merged_text
     from ..errors import MERGE_CONFLICTS
     from ..refi.files import load_codebook_file
 
@@ -234,7 +246,12 @@ def codebook_merge(first: Path, second: Path, base: Path | None, out: Path | Non
         for conflict in result.conflicts:
             click.echo(f"conflict: {conflict}", err=True)
         raise error(MERGE_CONFLICTS, count=len(result.conflicts), a=first, b=second)
-    _write_codebook(result.book, out, force)
+    text, kept = merged_text(a, b, result)
+    if kept is None and "yaml" in (a.kind, b.kind):
+        note("the merged codebook is written anew: the comments and layout of the YAML are not kept")
+    elif kept is not None:
+        note(f"the merge is {kept}, edited where the files differ (its comments and layout kept)")
+    _write_codebook_text(text, len(result.book), out, force)
 
 
 def _is_refi(path: Path | None) -> bool:
