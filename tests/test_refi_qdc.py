@@ -216,7 +216,7 @@ def test_refi_qdc_maxqda_descriptions_and_document_sets():
     assert first.name == "Additional Themes and Ideas"
     assert first.description.startswith("This category encompasses")
     assert first.color == "#ef8256"
-    assert any("groups documents" in w for w in report.warnings)
+    assert any("2 set(s) of documents are not part of a codebook" in w for w in report.warnings)
 
 
 def test_refi_qdc_unknown_file_type_is_a_clear_error(tmp_path):

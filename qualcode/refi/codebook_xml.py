@@ -86,16 +86,21 @@ def write_sets(writer: XmlWriter, book: Codebook, member_attr: str) -> None:
         return
     writer.start("Sets")
     for code_set in book.sets:
-        where = f"set '{code_set.name}'"
-        writer.start("Set", {"guid": set_guid(code_set), "name": code_set.name}, where=where)
-        if code_set.description:
-            writer.leaf("Description", text=code_set.description, where=where)
-        for code_id in code_set.codes:
-            code = book.get(code_id)
-            if code is not None:
-                writer.leaf("MemberCode", {member_attr: code_guid(code)})
-        writer.end("Set")
+        write_code_set(writer, book, code_set, member_attr)
     writer.end("Sets")
+
+
+def write_code_set(writer: XmlWriter, book: Codebook, code_set: CodeSet, member_attr: str) -> None:
+    """One ``<Set>`` of codes (.qdc files name members in ``guid``, projects in ``targetGUID``)."""
+    where = f"set '{code_set.name}'"
+    writer.start("Set", {"guid": set_guid(code_set), "name": code_set.name}, where=where)
+    if code_set.description:
+        writer.leaf("Description", text=code_set.description, where=where)
+    for code_id in code_set.codes:
+        code = book.get(code_id)
+        if code is not None:
+            writer.leaf("MemberCode", {member_attr: code_guid(code)})
+    writer.end("Set")
 
 
 def codebook_to_qdc(book: Codebook, colors: set[str] | None = None) -> bytes:
@@ -222,10 +227,9 @@ def to_codebook(
         missing = len(refi_set.code_guids) - len(members)
         if missing:
             report.warn(f"set '{refi_set.name}': {missing} member(s) are not codes of this codebook; left out")
-        if refi_set.source_guids:
-            kept = "only its codes are kept" if members else "not imported"
-            report.warn(f"set '{refi_set.name}' groups documents; qualcode has no document sets: {kept}")
-        if members or not refi_set.source_guids:
+        if refi_set.source_guids and refi_set.code_guids:
+            report.warn(f"set '{refi_set.name}' groups documents and codes: only its codes are kept, as a code set")
+        if members or not refi_set.source_guids:  # a set of documents only is not the codebook's (the project importer keeps it)
             book.sets.append(CodeSet(refi_set.name, members, refi_set.description, refi_set.guid))
     return book
 

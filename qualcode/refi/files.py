@@ -73,6 +73,9 @@ def load_codebook_file(path: Path, report: Report, *, known: Codebook | None = N
         refi, title = project.codebook, project.name or title_from_path(path)
     else:
         raise error(CODEBOOK_FILE_TYPE, path=path, suffix=path.suffix or "(no suffix)")
+    documents = [s.name for s in refi.sets if s.source_guids and not s.code_guids]
+    if documents:
+        report.warn(f"{len(documents)} set(s) of documents are not part of a codebook; left out: {', '.join(documents[:5])}")
     book = to_codebook(refi, title=title, report=report, known=known)
     if known is not None:
         # A .qdc has no title, version, authors ...: keep those of the codebook it updates.

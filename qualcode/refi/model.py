@@ -7,6 +7,7 @@ the importers turn them into qualcode's codebook and store rows.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -65,6 +66,7 @@ class RefiCoding:
     user_guid: str | None = None
     created: str | None = None
     note_guids: list[str] = field(default_factory=list)
+    guid: str | None = None  # the coding's own GUID
 
 
 @dataclass(slots=True)
@@ -95,6 +97,8 @@ class RefiSource:
     selections: list[RefiSelection] = field(default_factory=list)
     codings: list[RefiCoding] = field(default_factory=list)  # whole-source codings
     variables: dict[str, str] = field(default_factory=dict)  # variable GUID -> value
+    created: str | None = None  # creationDateTime (else modifiedDateTime)
+    user_guid: str | None = None  # creatingUser (else modifyingUser)
 
 
 @dataclass(slots=True)
@@ -123,7 +127,10 @@ class RefiProject:
 
     name: str
     origin: str | None = None
+    created: str | None = None  # the project's creationDateTime
+    user_guid: str | None = None  # the project's creatingUserGUID
     users: dict[str, str] = field(default_factory=dict)  # guid key -> name
+    user_guids: dict[str, str] = field(default_factory=dict)  # guid key -> the GUID as the file writes it
     codebook: RefiCodebook = field(default_factory=RefiCodebook)
     variables: dict[str, str] = field(default_factory=dict)  # guid key -> variable name
     cases: list[RefiCase] = field(default_factory=list)
@@ -131,3 +138,4 @@ class RefiProject:
     notes: dict[str, RefiNote] = field(default_factory=dict)  # guid key -> note
     links: list[tuple[str, str]] = field(default_factory=list)  # (origin guid key, target guid key)
     skipped: dict[str, int] = field(default_factory=dict)  # element kind -> count not imported
+    unkept: Counter[str] = field(default_factory=Counter)  # what qualcode's model has no place for -> count

@@ -38,7 +38,7 @@ import json
 import re
 import zipfile
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,12 +47,12 @@ from ..codebook import Code, Codebook, read_codebook_text
 from ..errors import QDPX_EXPORT_SOURCE, QDPX_WRITE_FAILED, QualcodeError, error
 from ..ingest import decode
 from ..project import Project
-from ..store import CodeRecord, Store, TranscriptRef
+from ..store import CodeRecord, DocumentSet, EmptySource, ExchangeCoding, Store, TranscriptRef
 from .archive import PROJECT_QDE
 from .dates import to_xsd
-from .codebook_xml import ORIGIN, code_guid, write_codes, write_sets
+from .codebook_xml import ORIGIN, code_guid, write_code_set, write_codes
 from .colors import explicit_yaml_colors
-from .guids import derived_guid
+from .guids import derived_guid, guid_key
 from .project_import import CODEBOOK_ENTRY_PREFIX, TURNS_ENTRY
 from .reading import PROJECT_NS
 from .xmlwrite import XmlWriter
@@ -107,9 +107,11 @@ def export_qdpx(
         positions=positions,
         source_guid={r.id: r.guid or derived_guid("transcript", r.content_hash) for r in refs},
         code_guid={c.id: code_guid(c) for c in book.walk()} | {r.id: r.guid or derived_guid("code", r.id) for r in orphans},
-        coders=store.coders.names(),
         user=user,
         progress=progress,
+        guids={name: guid for name, guid in store.coders.guids().items() if guid},
+        coders=list(store.coders.names()),
+        empty=store.exchange.empty_sources(),
     )
     try:
         with atomic_open(path, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSION) as archive:
@@ -148,11 +150,13 @@ class _Plan:
     positions: str
     source_guid: dict[int, str]
     code_guid: dict[str, str]
-    coders: list[str]
     user: str | None
     progress: Progress | None
+    guids: dict[str, str]  # user name -> GUID (kept from an import, else derived when first needed)
+    coders: list[str]  # everyone who coded or decided, and every user an import brought in
+    empty: list[EmptySource]  # sources without text, kept from an import
     strips: dict[str, int] = field(default_factory=dict)
-    guids: dict[str, str] = field(default_factory=dict)  # user name -> GUID
+    selections: set[str] = field(default_factory=set)  # selection GUID keys written so far
     step: int = 0
 
     @property
@@ -197,6 +201,8 @@ def _write_sources(archive: zipfile.ZipFile, plan: _Plan) -> dict[int, list[int]
         if plan.positions == "utf16":
             astral[ref.id] = [m.start() for m in _ASTRAL.finditer(text)]
         archive.writestr(f"sources/{plan.source_guid[ref.id]}.txt", data)
+    for source in plan.empty:
+        archive.writestr(f"sources/{source.guid}.txt", b"")
     return astral
 
 
@@ -223,14 +229,15 @@ def _write_project(
     first = min((to_xsd(r.imported_at) or "" for r in plan.refs), default="") or None
     last = to_xsd(store.transcripts.last_change())
     exporter = plan.user_guid(plan.user)
+    settings = store.settings
     writer.start(
         "Project",
         {
             "xmlns": PROJECT_NS,
-            "name": project.root.name or "qualcode",
+            "name": settings.get("refi.project_name") or project.root.name or "qualcode",
             "origin": ORIGIN,
-            "creatingUserGUID": exporter,
-            "creationDateTime": first,
+            "creatingUserGUID": plan.user_guid(settings.get("refi.project_creator")) or exporter,
+            "creationDateTime": to_xsd(settings.get("refi.project_created")) or first,
             "modifyingUserGUID": exporter,
             "modifiedDateTime": last,
         },
@@ -252,13 +259,16 @@ def _write_project(
         writer.end("CodeBook")
     attributes = store.transcripts.all_attributes()
     _write_cases(writer, plan, attributes)
-    if plan.refs:
+    if plan.refs or plan.empty:
         writer.start("Sources")
+        identities = store.exchange.transcript_identities()
         for ref in plan.refs:
             plan.tick(ref.name)
-            _write_source(writer, ref, astral.get(ref.id), plan, result)
+            _write_source(writer, ref, identities.get(ref.id, (None, None)), astral.get(ref.id), plan, result)
+        for source in plan.empty:
+            writer.leaf("TextSource", _source_attrs(plan, source.guid, source.name, (source.created_at, source.creator), None), where=f"the name of source '{source.name}'")
         writer.end("Sources")
-    write_sets(writer, book, "targetGUID")
+    _write_sets(writer, book, store.exchange.document_sets(), plan)
     writer.end("Project")
 
 
@@ -288,53 +298,117 @@ def _write_cases(writer: XmlWriter, plan: _Plan, attributes: dict[int, dict[str,
     writer.end("Cases")
 
 
-def _write_source(writer: XmlWriter, ref: TranscriptRef, astral: list[int] | None, plan: _Plan, result: QdpxExportResult) -> None:
-    guid = plan.source_guid[ref.id]
+def _source_attrs(plan: _Plan, guid: str, name: str, identity: tuple[str | None, str | None], ref: TranscriptRef | None) -> dict:
+    created, creator = identity
     exporter = plan.user_guid(plan.user)
-    writer.start(
-        "TextSource",
-        {
-            "guid": guid,
-            "name": ref.name,
-            "plainTextPath": f"internal://{guid}.txt",
-            "creatingUser": exporter,
-            "creationDateTime": to_xsd(ref.imported_at),
-            "modifyingUser": exporter,
-            "modifiedDateTime": to_xsd(ref.updated_at or ref.imported_at),
-        },
-        where=f"the name of transcript '{ref.name}'",
-    )
-    for coding in plan.store.codings.find(transcript_id=ref.id):
-        key = (guid, coding.start, coding.end, coding.code_id)
-        coder = plan.user_guid(coding.coder)
-        created = to_xsd(coding.created_at)
-        start, end = coding.start, coding.end
+    return {
+        "guid": guid,
+        "name": name,
+        "plainTextPath": f"internal://{guid}.txt",
+        "creatingUser": plan.user_guid(creator) or exporter,
+        "creationDateTime": to_xsd(created) or (to_xsd(ref.imported_at) if ref else None),
+        "modifyingUser": exporter,
+        "modifiedDateTime": to_xsd(ref.updated_at or ref.imported_at) if ref else to_xsd(created),
+    }
+
+
+def _write_source(
+    writer: XmlWriter,
+    ref: TranscriptRef,
+    identity: tuple[str | None, str | None],
+    astral: list[int] | None,
+    plan: _Plan,
+    result: QdpxExportResult,
+) -> None:
+    guid = plan.source_guid[ref.id]
+    writer.start("TextSource", _source_attrs(plan, guid, ref.name, identity, ref), where=f"the name of transcript '{ref.name}'")
+    for group in _selections(plan.store.exchange.codings(ref.id)):
+        first = group[0]
+        created = to_xsd(first.created_at)
+        start, end = first.start, first.end
         if astral:  # UTF-16: every character outside the BMP before a position counts twice
             start, end = start + bisect_left(astral, start), end + bisect_left(astral, end)
+        derived = (guid, first.start, first.end, first.code_id, first.coder)
+        selection_guid = first.selection_guid
+        if selection_guid is None or guid_key(selection_guid) in plan.selections:
+            # Codings of one selection that differ now (another memo) are selections of their own.
+            selection_guid = derived_guid("selection", *derived)
+        plan.selections.add(guid_key(selection_guid))
+        creator = plan.user_guid(first.selection_creator or first.coder)
         writer.start(
             "PlainTextSelection",
             {
-                "guid": derived_guid("selection", *key),
-                "name": _selection_name(coding.quote),
+                "guid": selection_guid,
+                "name": _selection_name(first.quote),
                 "startPosition": str(start),
                 "endPosition": str(end),
-                "creatingUser": coder,
+                "creatingUser": creator,
                 "creationDateTime": created,
-                "modifyingUser": coder,
-                "modifiedDateTime": to_xsd(coding.updated_at) or created,
+                "modifyingUser": creator,
+                "modifiedDateTime": max((to_xsd(c.updated_at) or "" for c in group), default="") or created,
             },
         )
-        if coding.memo:
-            where = f"the memo of coding {coding.id} in '{ref.name}' (code '{coding.code_id}')"
-            writer.leaf("Description", text=coding.memo, where=where)
-            result.memos += 1
-        writer.start("Coding", {"guid": derived_guid("coding", *key), "creatingUser": coder, "creationDateTime": created})
-        writer.leaf("CodeRef", {"targetGUID": plan.code_guid[coding.code_id]})
-        writer.end("Coding")
+        if first.memo:
+            where = f"the memo of coding {first.id} in '{ref.name}' (code '{first.code_id}')"
+            writer.leaf("Description", text=first.memo, where=where)
+            result.memos += len(group)
+        for coding in group:
+            key = (guid, coding.start, coding.end, coding.code_id, coding.coder)
+            coder = plan.user_guid(coding.coder)
+            attrs = {"guid": coding.coding_guid or derived_guid("coding", *key), "creatingUser": coder, "creationDateTime": to_xsd(coding.created_at)}
+            writer.start("Coding", attrs)
+            writer.leaf("CodeRef", {"targetGUID": plan.code_guid[coding.code_id]})
+            writer.end("Coding")
+            result.codings += 1
         writer.end("PlainTextSelection")
-        result.codings += 1
     writer.end("TextSource")
     result.transcripts += 1
+
+
+def _selections(codings: Iterable[ExchangeCoding]) -> Iterator[list[ExchangeCoding]]:
+    """Codings grouped into the selections they are written as.
+
+    Codings an import took from one selection (same GUID, span and memo) go back into
+    it; every other coding is a selection of its own. The codings come in span order,
+    so those of one selection are neighbours.
+    """
+    group: list[ExchangeCoding] = []
+    for coding in codings:
+        if group and coding.selection_guid is not None and (coding.selection_guid, coding.start, coding.end, coding.memo) == (
+            group[0].selection_guid,
+            group[0].start,
+            group[0].end,
+            group[0].memo,
+        ):
+            group.append(coding)
+            continue
+        if group:
+            yield group
+        group = [coding]
+    if group:
+        yield group
+
+
+def _write_sets(writer: XmlWriter, book: Codebook, documents: list[DocumentSet], plan: _Plan) -> None:
+    """Code sets (the codebook's) and document sets (kept from an import), in one ``<Sets>``."""
+    exported = {*plan.source_guid.values(), *(s.guid for s in plan.empty)}
+    exported_keys = {guid_key(g) for g in exported}
+    documents = [d for d in documents if any(guid_key(m) in exported_keys for m in d.members)]
+    if not book.sets and not documents:
+        return
+    writer.start("Sets")
+    for code_set in book.sets:
+        write_code_set(writer, book, code_set, "targetGUID")
+    for document_set in documents:
+        where = f"set '{document_set.name}'"
+        writer.start("Set", {"guid": document_set.guid, "name": document_set.name}, where=where)
+        if document_set.description:
+            writer.leaf("Description", text=document_set.description, where=where)
+        for member in document_set.members:
+            if guid_key(member) in exported_keys:
+                writer.leaf("MemberSource", {"targetGUID": member})
+        writer.end("Set")
+    writer.end("Sets")
 
 
 def _write_turns(raw, plan: _Plan) -> None:

@@ -24,6 +24,7 @@ from ..errors import QDPX_MISSING_SOURCE, QDPX_SOURCES_MISSING, QualcodeError, R
 from ..ingest import scan_turns
 from ..model import MANUAL, Coding, Transcript, Turn, sha256_bytes, sha256_text
 from ..project import Project
+from ..store import DocumentSet, EmptySource, Store
 from .archive import ProjectFiles, QdpxArchive, open_project_file
 from .codemap import plan_codebook
 from .dates import from_xsd
@@ -60,6 +61,17 @@ class QdpxImportResult:
 
 
 @dataclass(slots=True)
+class _Imported:
+    """A coding to add, and the selection and coding it was in the file (kept for re-export)."""
+
+    source: _Source
+    coding: Coding
+    selection_guid: str | None
+    coding_guid: str | None
+    selection_creator: str | None  # who made the selection, when not the coder
+
+
+@dataclass(slots=True)
 class _Source:
     refi: RefiSource
     text: SourceText
@@ -89,13 +101,16 @@ def import_qdpx(
         entry = archive.project_entry()
         where = f"{archive.shown}/{entry}" if isinstance(archive, QdpxArchive) else archive.shown
         refi = read_project(archive.read(entry), where, report)
-        sources = _read_sources(archive, refi, report, progress, skip_missing)
+        sources, empty = _read_sources(archive, refi, report, progress, skip_missing)
         notes = _note_texts(archive, refi, report)
         turns_ext = _turns_extension(archive, report)
         original = _codebook_extension(archive)
     result = QdpxImportResult(project_name=refi.name or path.stem, origin=refi.origin)
     for kind, count in sorted(refi.skipped.items()):
         report.warn(f"{count} {kind} not imported (qualcode codes text only)")
+    if refi.unkept:
+        listed = ", ".join(f"{n} {kind}" for kind, n in refi.unkept.items())
+        report.warn(f"not kept (qualcode has no place for them; the README lists what an import keeps): {listed}")
 
     plan = plan_codebook(project, refi.codebook, title=refi.name or path.stem, report=report, original=original)
     store = project.store
@@ -110,15 +125,22 @@ def import_qdpx(
                 sync = store.codes.sync(load_codebook(plan.path))
                 if plan.remove_starter is not None:
                     store.codes.forget(sync.missing)  # the starter's example code, never used
+            _keep_users(store, refi)
             for source in sources:
                 if source.transcript is not None:
-                    store.transcripts.add(source.transcript)
+                    tid = store.transcripts.add(source.transcript)
                     result.transcripts.append(source.transcript.name)
-            rows = []
-            for source, coding in codings:
-                coding.transcript_id = _transcript_id(source)
-                rows.append(coding)
-            result.codings_added = store.codings.add_many(rows)
+                    store.exchange.keep_transcript_identity(tid, from_xsd(source.refi.created), _user(refi, source.refi.user_guid))
+            for item in codings:
+                item.coding.transcript_id = _transcript_id(item.source)
+            result.codings_added = store.codings.add_many(item.coding for item in codings)
+            store.exchange.keep_coding_identities(
+                (c.transcript_id, c.start, c.end, c.code_id, c.coder, item.selection_guid, item.coding_guid, item.selection_creator)
+                for item in codings
+                if item.selection_guid is not None
+                for c in (item.coding,)
+            )
+            _keep_the_rest(store, refi, empty, report)
     except BaseException:
         undo()
         raise
@@ -133,6 +155,40 @@ def import_qdpx(
     return result
 
 
+def _user(refi: RefiProject, guid: str | None) -> str | None:
+    """The name of the user with this GUID, if the file has one."""
+    return refi.users.get(guid_key(guid)) if guid else None
+
+
+def _keep_users(store: Store, refi: RefiProject) -> None:
+    """Every user of the file becomes a coder with its GUID (users without codings too)."""
+    taken = {guid_key(g): name for name, g in store.coders.guids().items() if g}
+    for key, name in refi.users.items():
+        owner = taken.get(key)
+        # A GUID another coder already has stays theirs (GUIDs are unique in the store).
+        store.coders.ensure(name, refi.user_guids[key] if owner in (None, name) else None)
+
+
+def _keep_the_rest(store: Store, refi: RefiProject, empty: list[RefiSource], report: Report) -> None:
+    """What qualcode does not use but gives back on export: the project's name and dates,
+    sources without text, document sets."""
+    for name, value in (
+        ("refi.project_name", refi.name),
+        ("refi.project_created", from_xsd(refi.created)),
+        ("refi.project_creator", _user(refi, refi.user_guid)),
+    ):
+        if value and store.settings.get(name) is None:
+            store.settings.set(name, value)
+    kept = [s.name for s in empty if store.exchange.keep_empty_source(EmptySource(s.guid, s.name, from_xsd(s.created), _user(refi, s.user_guid)))]
+    if kept:
+        report.warn(f"{len(kept)} source(s) without text kept for re-export (nothing to code in them): {', '.join(kept[:5])}")
+    sets = [s for s in refi.codebook.sets if s.source_guids and not s.code_guids]
+    for refi_set in sets:
+        store.exchange.keep_document_set(DocumentSet(refi_set.guid, refi_set.name, refi_set.description, list(refi_set.source_guids)))
+    if sets:
+        report.warn(f"{len(sets)} document set(s) kept for re-export (qualcode does not group transcripts by them): {', '.join(s.name for s in sets[:5])}")
+
+
 def _transcript_id(source: _Source) -> int:
     while source.same_as is not None:
         source = source.same_as
@@ -144,8 +200,10 @@ def _transcript_id(source: _Source) -> int:
 
 def _read_sources(
     archive: ProjectFiles, refi: RefiProject, report: Report, progress: Progress | None, skip_missing: bool
-) -> list[_Source]:
+) -> tuple[list[_Source], list[RefiSource]]:
+    """The sources with text, and those without any (kept aside: nothing to code in them)."""
     out = []
+    empty: list[RefiSource] = []
     missing: list[tuple[RefiSource, str]] = []
     for number, source in enumerate(refi.sources, 1):
         if progress:
@@ -163,7 +221,9 @@ def _read_sources(
         text = SourceText(raw)
         if not text.text.strip():
             lost = len(source.selections) + len(source.codings)
-            report.warn(f"source '{source.name}' has no text; skipped" + (f" with its {lost} coding(s)" if lost else ""))
+            if lost:
+                report.warn(f"source '{source.name}' has no text; its {lost} coding(s) cannot be placed and are left out")
+            empty.append(source)
             continue
         out.append(_Source(source, text, data))
     if missing and not skip_missing:
@@ -172,7 +232,7 @@ def _read_sources(
     for source, ref in missing:
         lost = len(source.selections) + len(source.codings)
         report.warn(f"source '{source.name}' ({ref}) is not there; skipped" + (f" with its {lost} coding(s)" if lost else ""))
-    return out
+    return out, empty
 
 
 def _note_texts(archive: ProjectFiles, refi: RefiProject, report: Report) -> dict[str, str]:
@@ -336,8 +396,8 @@ def _codings(
     default_coder: str,
     report: Report,
     result: QdpxImportResult,
-) -> list[tuple[_Source, Coding]]:
-    """Every coding of every source, in qualcode offsets, with coder and memo."""
+) -> list[_Imported]:
+    """Every coding of every source, in qualcode offsets, with coder, memo and the identity it had."""
     linked: dict[str, list[str]] = {}  # selection GUID key -> note GUID keys (NVivo's <Links>)
     for origin, target in refi.links:
         if origin in notes:
@@ -346,7 +406,7 @@ def _codings(
             linked.setdefault(origin, []).append(target)
     used_notes: set[str] = set()
     unknown_codes = 0
-    merged: dict[tuple[tuple[str, int], int, int, str], tuple[_Source, Coding]] = {}
+    merged: dict[tuple[tuple[str, int], int, int, str, str], _Imported] = {}
 
     def coder_of(*user_guids: str | None) -> str:
         for guid in user_guids:
@@ -387,13 +447,20 @@ def _codings(
             origin=MANUAL,
             created_at=from_xsd(coding.created or (selection.created if selection else None)),
         )
-        key = (_target(source), start, end, code_id)
-        if key in merged:  # the same code on the same span twice: one coding, memos joined
-            kept = merged[key][1]
+        key = (_target(source), start, end, code_id, row.coder)
+        if key in merged:  # the same code on the same span twice by one coder: one coding, memos joined
+            kept = merged[key].coding
             if row.memo and row.memo not in (kept.memo or ""):
                 kept.memo = f"{kept.memo}\n\n{row.memo}" if kept.memo else row.memo
             return
-        merged[key] = (source, row)
+        creator = coder_of(selection.user_guid) if selection is not None and selection.user_guid else None
+        merged[key] = _Imported(
+            source,
+            row,
+            selection.guid if selection is not None else None,
+            coding.guid,
+            creator if creator != row.coder else None,
+        )
 
     for source in sources:
         spans = [(s.start, s.end) for s in source.refi.selections]
@@ -430,7 +497,7 @@ def _codings(
     unused = len(set(notes) - used_notes)
     if unused:
         report.warn(f"{unused} note(s) not attached to a coding (project memos) were not imported")
-    result.memos = sum(1 for _, c in merged.values() if c.memo)
+    result.memos = sum(1 for m in merged.values() if m.coding.memo)
     return list(merged.values())
 
 

@@ -11,6 +11,7 @@ repository for each kind of data, so callers read ``store.codings.add(...)``,
 ``store.suggestions``      suggestions and the decisions on them
 ``store.settings``         project settings kept in the database
 ``store.coders``           everyone who coded or decided, with REFI-QDA GUIDs
+``store.exchange``         what a REFI-QDA import keeps for the next export
 =========================  =====================================================
 
 Every user action is one call here, which is one committed transaction; several
@@ -31,6 +32,7 @@ from . import migrations
 from .codes import CodeStore
 from .codings import CodingStore, refresh_summaries
 from .db import Database, now
+from .exchange import ExchangeStore
 from .settings import CoderStore, SettingStore
 from .suggestions import SuggestionStore
 from .transcripts import TranscriptStore
@@ -42,6 +44,9 @@ from .types import (
     CodingFilter,
     CodingRow,
     DetachedCoding,
+    DocumentSet,
+    EmptySource,
+    ExchangeCoding,
     MoveResult,
     SpeakerInfo,
     Suggestion,
@@ -59,6 +64,9 @@ __all__ = [
     "CodingFilter",
     "CodingRow",
     "DetachedCoding",
+    "DocumentSet",
+    "EmptySource",
+    "ExchangeCoding",
     "MoveResult",
     "SpeakerInfo",
     "Store",
@@ -87,6 +95,7 @@ class Store:
         self.suggestions = SuggestionStore(self._db, self.codings)
         self.settings = SettingStore(self._db)
         self.coders = CoderStore(self._db)
+        self.exchange = ExchangeStore(self._db)
 
     @property
     def path(self) -> str:

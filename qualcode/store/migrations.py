@@ -171,6 +171,44 @@ MIGRATIONS: list[tuple[str, str]] = [
             turn_count = (SELECT count(*) FROM turns u WHERE u.transcript_id = transcripts.id);
         """,
     ),
+    (
+        # refi branch: what a REFI-QDA import keeps so that an export gives it back.
+        "0004_refi_identity",
+        """
+        -- The selection and coding a coding came from in another tool's file (their GUIDs
+        -- and the selection's creating user, when not the coder): one row per such coding.
+        CREATE TABLE coding_identity (
+            coding_id         INTEGER PRIMARY KEY REFERENCES codings(id) ON DELETE CASCADE,
+            selection_guid    TEXT NOT NULL,
+            coding_guid       TEXT,
+            selection_creator TEXT
+        );
+        -- When and by whom a transcript's source was made in the tool it came from.
+        CREATE TABLE transcript_identity (
+            transcript_id INTEGER PRIMARY KEY REFERENCES transcripts(id) ON DELETE CASCADE,
+            created_at    TEXT,
+            creator       TEXT
+        );
+        -- Text sources without any text (NVivo for Mac writes them): nothing to code, kept for re-export.
+        CREATE TABLE empty_sources (
+            guid       TEXT PRIMARY KEY,
+            name       TEXT NOT NULL,
+            created_at TEXT,
+            creator    TEXT
+        );
+        -- Sets of documents (MAXQDA's document sets); members are source GUIDs.
+        CREATE TABLE document_sets (
+            guid        TEXT PRIMARY KEY,
+            name        TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE document_set_members (
+            set_guid    TEXT NOT NULL REFERENCES document_sets(guid) ON DELETE CASCADE,
+            source_guid TEXT NOT NULL,
+            PRIMARY KEY (set_guid, source_guid)
+        );
+        """,
+    ),
 ]
 
 
