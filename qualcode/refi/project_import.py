@@ -30,7 +30,7 @@ from .codemap import plan_codebook
 from .dates import from_xsd
 from .guids import guid_key
 from .model import RefiCoding, RefiProject, RefiSelection, RefiSource
-from .offsets import STANDARD, SourceText, choose_convention
+from .offsets import KNOWN_CONVENTIONS, STANDARD, Convention, SourceText, choose_convention
 from .project_read import read_project
 from .texts import decode_text, read_plain_text
 
@@ -103,7 +103,7 @@ def import_qdpx(
         refi = read_project(archive.read(entry), where, report)
         sources, empty = _read_sources(archive, refi, report, progress, skip_missing)
         notes = _note_texts(archive, refi, report)
-        turns_ext = _turns_extension(archive, report)
+        turns_ext, declared = _turns_extension(archive, report)
         original = _codebook_extension(archive)
     result = QdpxImportResult(project_name=refi.name or path.stem, origin=refi.origin)
     for kind, count in sorted(refi.skipped.items()):
@@ -115,7 +115,7 @@ def import_qdpx(
     plan = plan_codebook(project, refi.codebook, title=refi.name or path.stem, report=report, original=original)
     store = project.store
     _place_transcripts(project, path, refi, sources, turns_ext, report)
-    codings = _codings(refi, sources, plan.ids, notes, default_coder, report, result)
+    codings = _codings(refi, sources, plan.ids, notes, default_coder, report, result, _declared(sources, turns_ext, declared))
 
     undo = plan.write()
     try:
@@ -153,6 +153,18 @@ def import_qdpx(
     result.codes_added = plan.added_count
     result.warnings = report.warnings
     return result
+
+
+def _declared(sources: list[_Source], turns_ext: dict[str, dict], positions: str | None) -> dict[int, str]:
+    """id(source) -> the positions a qualcode export declared, for the sources it wrote as they are."""
+    if positions is None:
+        return {}
+    out = {}
+    for source in sources:
+        saved = turns_ext.get(guid_key(source.refi.guid))
+        if isinstance(saved, dict) and saved.get("text_sha256") == sha256_text(source.text.text):
+            out[id(source)] = positions
+    return out
 
 
 def _user(refi: RefiProject, guid: str | None) -> str | None:
@@ -261,21 +273,23 @@ def _codebook_extension(archive: ProjectFiles) -> tuple[str, str] | None:
         return None
 
 
-def _turns_extension(archive: ProjectFiles, report: Report) -> dict[str, dict]:
-    """Source GUID key -> what qualcode saved about its turns (shape checked per source in :func:`_turns`)."""
+def _turns_extension(archive: ProjectFiles, report: Report) -> tuple[dict[str, dict], str | None]:
+    """What a qualcode export saved: source GUID key -> its turns (shape checked per source
+    in :func:`_turns`), and how its positions count (None: not said)."""
     name = next((n for n in archive.entries if n.casefold() == TURNS_ENTRY), None)
     if name is None:
-        return {}
+        return {}, None
     try:
         data = json.loads(decode_text(archive.read(name), archive.shown, TURNS_ENTRY, name))
         sources = data["sources"]
         if not isinstance(sources, dict):
             raise TypeError("sources is not an object")
-        return {guid_key(k): v for k, v in sources.items()}
-    except (ValueError, KeyError, TypeError, RecursionError, QualcodeError):
+        positions = data.get("positions")
+        return {guid_key(k): v for k, v in sources.items()}, positions if positions in KNOWN_CONVENTIONS else None
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError, QualcodeError):
         # RecursionError: JSON nested deeper than Python's parser goes (a damaged or hostile file).
         report.warn(f"{archive.shown}: {TURNS_ENTRY} is not readable; speaker turns are found again from the text")
-        return {}
+        return {}, None
 
 
 def _place_transcripts(
@@ -396,6 +410,7 @@ def _codings(
     default_coder: str,
     report: Report,
     result: QdpxImportResult,
+    declared: dict[int, str],
 ) -> list[_Imported]:
     """Every coding of every source, in qualcode offsets, with coder, memo and the identity it had."""
     linked: dict[str, list[str]] = {}  # selection GUID key -> note GUID keys (NVivo's <Links>)
@@ -464,25 +479,16 @@ def _codings(
 
     for source in sources:
         spans = [(s.start, s.end) for s in source.refi.selections]
-        choice = choose_convention(source.text, spans, refi.origin)
-        if choice.convention.name != STANDARD and spans:
-            others = ", ".join(f"{c.name} {h}" for c, h in choice.alternatives[:2])
-            result.conventions[source.refi.name] = choice.convention.label
-            report.warn(
-                f"source '{source.refi.name}': positions read as {choice.convention.label}: {choice.hits} of"
-                f" {choice.possible} selection ends fall on a word boundary (other readings: {others})"
-            )
-        elif spans and len(spans) >= 5 and choice.share < 0.5:
-            report.warn(
-                f"source '{source.refi.name}': only {choice.hits} of {choice.possible} selection ends fall on a word"
-                " boundary; check the imported codings against the other program"
-            )
+        if id(source) in declared:  # a qualcode export says how it counted: no guessing
+            convention = KNOWN_CONVENTIONS[declared[id(source)]]
+        else:
+            convention = _guessed_convention(source, spans, refi.origin, report, result)
         length = len(source.text.text)
         for selection in source.refi.selections:
             start, end = selection.start, selection.end
             if start > end:
                 start, end = end, start
-            mapped = source.text.map_span(choice.convention, start, end)
+            mapped = source.text.map_span(convention, start, end)
             if mapped.end <= mapped.start:
                 report.warn(f"line {selection.line}: selection {selection.start}-{selection.end} of '{source.refi.name}' is empty; skipped")
                 continue
@@ -499,6 +505,26 @@ def _codings(
         report.warn(f"{unused} note(s) not attached to a coding (project memos) were not imported")
     result.memos = sum(1 for m in merged.values() if m.coding.memo)
     return list(merged.values())
+
+
+def _guessed_convention(
+    source: _Source, spans: list[tuple[int, int]], origin: str | None, report: Report, result: QdpxImportResult
+) -> Convention:
+    """How another tool counted this source's positions, by the evidence of its selections (see :mod:`.offsets`)."""
+    choice = choose_convention(source.text, spans, origin)
+    if choice.convention.name != STANDARD and spans:
+        others = ", ".join(f"{c.name} {h}" for c, h in choice.alternatives[:2])
+        result.conventions[source.refi.name] = choice.convention.label
+        report.warn(
+            f"source '{source.refi.name}': positions read as {choice.convention.label}: {choice.hits} of"
+            f" {choice.possible} selection ends fall on a word boundary (other readings: {others})"
+        )
+    elif spans and len(spans) >= 5 and choice.share < 0.5:
+        report.warn(
+            f"source '{source.refi.name}': only {choice.hits} of {choice.possible} selection ends fall on a word"
+            " boundary; check the imported codings against the other program"
+        )
+    return choice.convention
 
 
 def _target(source: _Source) -> tuple[str, int]:
