@@ -7,7 +7,17 @@ import zipfile
 
 import pytest
 from conftest import needs_shared
-from test_refi_support import DATA, FEATURES_SOURCE, SAMPLES, SMALL_CODEBOOK, assert_valid, coded_project, features_qdpx, make_qdpx, new_project
+from test_refi_support import (
+    DATA,
+    FEATURES_SOURCE,
+    SAMPLES,
+    SMALL_CODEBOOK,
+    assert_valid,
+    coded_project,
+    features_qdpx,
+    make_qdpx,
+    new_project,
+)
 
 from qualcode.codebook import load_codebook, read_codebook_text
 from qualcode.errors import QualcodeError, Report

@@ -23,7 +23,6 @@ from pathlib import Path
 
 from ..atomic import write_text
 from ..codebook import (
-    Codebook,
     dump_codebook,
     read_codebook_text,
 )

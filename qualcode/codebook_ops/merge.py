@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-
 from pathlib import Path
 
 from ..codebook import Code, Codebook, CodeSet, Hints, dump_codebook, read_codebook_text

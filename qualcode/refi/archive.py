@@ -15,7 +15,7 @@ damaged and hostile archives:
 A bare ``.qde`` with its sources in a folder beside it (as MAXQDA 24 leaves them) is
 read through the same interface (:class:`QdeFolder`), with the same limits.
 
-Writing goes through :mod:`qualcode.atomic` (a temporary file renamed into place).
+Writing is :mod:`.project_export`'s (streamed, through :mod:`qualcode.atomic`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
-from ..atomic import atomic_open
 from ..errors import (
     QDPX_BOMB,
     QDPX_MISSING_SOURCE,
@@ -32,7 +31,6 @@ from ..errors import (
     QDPX_NOT_ZIP,
     QDPX_TOO_BIG,
     QDPX_UNSAFE_PATH,
-    QDPX_WRITE_FAILED,
     Report,
     error,
 )
@@ -219,14 +217,3 @@ def _safe_name(name: str, shown: str, what: str | None = None) -> str:
     if "\x00" in normal:
         raise error(QDPX_UNSAFE_PATH, path=shown, entry=label, reason="a NUL character in the name")
     return "/".join(p for p in parts if p not in ("", "."))
-
-
-def write_qdpx(path: Path, members: list[tuple[str, bytes]]) -> None:
-    """Write a .qdpx atomically (see :mod:`qualcode.atomic`)."""
-    path = Path(path)
-    try:
-        with atomic_open(path, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, data in members:
-                archive.writestr(name, data)
-    except OSError as exc:
-        raise error(QDPX_WRITE_FAILED, path=path, reason=exc.strerror or exc) from None

@@ -26,9 +26,9 @@ from ..codebook import (
     read_codebook_text,
     save_codebook,
 )
-from ..yamledit import YamlText, code_block, edit_codebook_text
 from ..errors import NO_CODEBOOK, QualcodeError, Report
 from ..project import CODEBOOK_DIR, STARTER_CODEBOOK, Project
+from ..yamledit import YamlText, code_block, edit_codebook_text
 from .codebook_xml import definition, to_codebook
 from .colors import drop_unstated
 from .guids import guid_key

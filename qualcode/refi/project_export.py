@@ -49,9 +49,9 @@ from ..ingest import decode
 from ..project import Project
 from ..store import CodeRecord, DocumentSet, EmptySource, ExchangeCoding, Store, TranscriptRef
 from .archive import PROJECT_QDE
-from .dates import to_xsd
 from .codebook_xml import ORIGIN, code_guid, write_code_set, write_codes
 from .colors import explicit_yaml_colors
+from .dates import to_xsd
 from .guids import derived_guid, guid_key
 from .project_import import CODEBOOK_ENTRY_PREFIX, TURNS_ENTRY
 from .reading import PROJECT_NS

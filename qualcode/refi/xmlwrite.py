@@ -19,7 +19,7 @@ The layout is one element per line, indented by two spaces per level, as
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import IO
 
 # Everything XML 1.0 §2.2 does not allow as a character.
@@ -142,11 +142,6 @@ class XmlWriter:
             raise ValueError("an XML comment cannot hold '--'")
         self._close_pending(newline=True)
         self._write(f"{self._indent()}<!--{self._clean(text, None)}-->\n")
-
-    def elements(self, tag: str, items: Iterable[dict[str, str | None]]) -> None:
-        """Several empty elements of one kind."""
-        for attrs in items:
-            self.leaf(tag, attrs)
 
     def close(self) -> None:
         """Check every element is closed and flush."""
