@@ -156,7 +156,6 @@ class _Plan:
     coders: list[str]  # everyone who coded or decided, and every user an import brought in
     empty: list[EmptySource]  # sources without text, kept from an import
     strips: dict[str, int] = field(default_factory=dict)
-    selections: set[str] = field(default_factory=set)  # selection GUID keys written so far
     step: int = 0
 
     @property
@@ -322,6 +321,7 @@ def _write_source(
 ) -> None:
     guid = plan.source_guid[ref.id]
     writer.start("TextSource", _source_attrs(plan, guid, ref.name, identity, ref), where=f"the name of transcript '{ref.name}'")
+    used: set[str] = set()  # imported selection GUIDs written (a selection's codings are all in one source)
     for group in _selections(plan.store.exchange.codings(ref.id)):
         first = group[0]
         created = to_xsd(first.created_at)
@@ -330,10 +330,11 @@ def _write_source(
             start, end = start + bisect_left(astral, start), end + bisect_left(astral, end)
         derived = (guid, first.start, first.end, first.code_id, first.coder)
         selection_guid = first.selection_guid
-        if selection_guid is None or guid_key(selection_guid) in plan.selections:
+        if selection_guid is None or guid_key(selection_guid) in used:
             # Codings of one selection that differ now (another memo) are selections of their own.
             selection_guid = derived_guid("selection", *derived)
-        plan.selections.add(guid_key(selection_guid))
+        else:
+            used.add(guid_key(selection_guid))
         creator = plan.user_guid(first.selection_creator or first.coder)
         writer.start(
             "PlainTextSelection",
