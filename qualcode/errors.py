@@ -353,3 +353,22 @@ REVIEW_UNDO_CONFLICT = Msg(
     "the suggestion was decided or withdrawn outside this session (a CLI command or a new suggestion run);"
     " the step was dropped",
 )
+
+# --- team coding: coders, agreement, merge, disagreements (QC900-QC949) ----------
+TOO_FEW_CODERS = Msg(
+    "QC900",
+    "comparing coders needs at least two of them; {found}",
+    "name them with --coders A,B (coders in this project: {known})",
+)
+UNKNOWN_CODER = Msg("QC901", "no coder '{name}' in this project", "coders in this project: {known}{suggestion}")
+SEGMENT_NEEDS_TWO = Msg(
+    "QC902",
+    "--unit segment compares exactly two coders, not {count} ({coders})",
+    "name two of them with --coders A,B, or use --unit character, sentence or turn for more coders",
+)
+BAD_OVERLAP = Msg("QC903", "--overlap {value}: the overlap is a percentage from 1 to 100", "e.g. --overlap 90 (the default)")
+NOTHING_IN_COMMON = Msg(
+    "QC904",
+    "no transcript was coded by at least two of {coders}",
+    "agreement needs transcripts that each coder coded; see `qualcode coders`",
+)
