@@ -7,6 +7,7 @@ grows with the number of codings, not with the length of the text.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -89,18 +90,23 @@ def unit_patterns(units: Sequence[Span], coverage: Sequence[Sequence[Span] | Non
 
 
 def _overlapped(units: Sequence[Span], spans: Sequence[Span]) -> set[int]:
-    """Indexes of the units that one of ``spans`` (a union) overlaps: a two-pointer walk."""
+    """Indexes of the units that one of ``spans`` (a union) overlaps.
+
+    Each span's first unit is found by bisection, so a code with a few codings
+    costs O(codings log units), not a walk over every unit of the document.
+    """
     hit: set[int] = set()
-    i = 0
     n = len(units)
     for start, end in spans:
-        while i < n and units[i][1] <= start:
-            i += 1
-        j = i
+        j = bisect_right(units, start, key=_end)
         while j < n and units[j][0] < end:
             hit.add(j)
             j += 1
     return hit
+
+
+def _end(unit: Span) -> int:
+    return unit[1]
 
 
 def _pattern(state: Sequence[int], missing: Sequence[bool]) -> Pattern:
