@@ -1,0 +1,205 @@
+"""Team coding commands: coders, blind, agreement, disagreements.
+
+Each command calls one core function (``qualcode.team``) and renders it. Data go
+to stdout; what was counted, and notes, to stderr (except in the table, which is
+for people and carries its statement below it, and in JSON, which carries it as
+a field).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from ..agreement import DEFAULT_OVERLAP, SEGMENT, UNITS, Agreement, Row
+from .base import State, main, pass_state
+from .render import emit, format_option, note, shorten
+
+UNDEFINED = "undefined"
+
+coders_option = click.option(
+    "--coders",
+    "coder_names",
+    multiple=True,
+    metavar="A,B",
+    help="The coders to compare, comma-separated or repeated (default: every coder but the consensus coder).",
+)
+
+
+@main.command()
+@format_option
+@pass_state
+def coders(state: State, fmt: str) -> None:
+    """List the coders with their number of codings per transcript."""
+    from ..team.coders import coder_counts, consensus_coder, is_blind
+
+    project = state.project()
+    store = project.store
+    rows = [(r.coder, r.transcript, r.codings) for r in coder_counts(store)]
+    emit(rows, ["coder", "transcript", "codings"], fmt, right=("codings",))
+    you, consensus = state.coder, consensus_coder(store)
+    note(
+        f"you code as '{you}'; consensus coder: '{consensus}'; blind mode {'on' if is_blind(store) else 'off'}"
+        " (`qualcode blind on|off`)"
+    )
+
+
+@main.command()
+@click.argument("switch", required=False, type=click.Choice(["on", "off"]))
+@pass_state
+def blind(state: State, switch: str | None) -> None:
+    """Show or set blind mode: hide other coders' codings in the app and in `qualcode codings`.
+
+    Use it while coders code independently, so nobody sees another's work by
+    accident. It is a project setting; turn it off to compare and settle.
+    """
+    from ..team.coders import is_blind, set_blind
+
+    store = state.project().store
+    if switch is not None:
+        set_blind(store, switch == "on")
+    click.echo(f"blind mode {'on' if is_blind(store) else 'off'}")
+
+
+@main.command()
+@coders_option
+@click.option("--code", "codes", multiple=True, metavar="CODE", help="Only this code and its sub-codes (repeatable).")
+@click.option("--transcript", "transcripts", multiple=True, metavar="NAME", help="Only this transcript (repeatable).")
+@click.option("--unit", type=click.Choice(UNITS), default="character", show_default=True, help="What one decision is about (see below).")
+@click.option(
+    "--overlap",
+    type=int,
+    default=DEFAULT_OVERLAP,
+    show_default=True,
+    metavar="P",
+    help="--unit segment: a segment matches when the other coder's segment with the same code overlaps it by P percent.",
+)
+@format_option
+@pass_state
+def agreement(
+    state: State,
+    coder_names: tuple[str, ...],
+    codes: tuple[str, ...],
+    transcripts: tuple[str, ...],
+    unit: str,
+    overlap: int,
+    fmt: str,
+) -> None:
+    """Inter-coder agreement per code, per transcript and overall.
+
+    \b
+    Units:
+      character  every character of the turns (labels, timestamps excluded)
+      sentence   every sentence of a turn; coded when a coding overlaps it
+      turn       every speaker turn; coded when a coding overlaps it
+      segment    MAXQDA's criterion: each coded segment is matched or not by
+                 the other coder's segment of the same code (--overlap)
+
+    Per code each unit is present or absent for each coder; across codes every
+    (unit, code) pair is one decision. Figures: percent agreement, Cohen's kappa
+    (two coders) and Krippendorff's alpha (nominal; missing data allowed: a coder
+    with no coding in a transcript did not code it). With --unit segment: the
+    matched/unmatched table and Brennan & Prediger's kappa, as MAXQDA reports it.
+    'undefined' means every value fell in one category or there were too few units.
+    """
+    from ..team.study import project_agreement
+
+    project = state.project()
+    names = [n for value in coder_names for n in value.split(",")]
+    result = project_agreement(project, coders=names, codes=codes, transcripts=transcripts, unit=unit, overlap=overlap)
+    columns, rows = agreement_rows(result, fmt)
+    if fmt == "json":
+        data = {
+            "unit": result.unit,
+            "coders": result.coders,
+            "overlap_percent": result.overlap,
+            "statement": result.statement(),
+            "transcripts": result.transcripts,
+            "left_out": result.left_out,
+            "rows": [dict(zip(columns, row, strict=True)) for row in rows],
+        }
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    emit(rows, columns, fmt, right=[c for c in columns if c not in ("scope", "code", "transcript")])
+    if fmt == "table":
+        click.echo()
+        click.echo(click.wrap_text(result.statement(), width=100))
+    else:
+        note(result.statement())
+
+
+def agreement_rows(result: Agreement, fmt: str) -> tuple[list[str], list[list[object]]]:
+    """Columns and rows of an agreement result, values formatted for ``fmt``."""
+    segment = result.unit == SEGMENT
+    if segment:
+        first, second = result.coders
+        columns = [
+            "scope", "code", "transcript", f"{first}_segments", f"{first}_matched", f"{second}_segments",
+            f"{second}_matched", "agreement", "kappa_bp",
+        ]  # fmt: skip
+    else:
+        columns = ["scope", "code", "transcript", "units", "agreement", "cohen_kappa", "krippendorff_alpha"]
+    rows = []
+    for scope, group in (("code", result.by_code), ("transcript", result.by_transcript), ("overall", [result.overall])):
+        for row in group:
+            rows.append([scope, row.code or "", row.transcript or "", *_figures(row, segment, fmt)])
+    return columns, rows
+
+
+def _figures(row: Row, segment: bool, fmt: str) -> list[object]:
+    def number(value: float | None, percent: bool = False) -> object:
+        if value is None:
+            return {"table": UNDEFINED, "csv": "NA"}.get(fmt)
+        if fmt == "table":
+            return f"{value:.1%}" if percent else f"{value:.3f}"
+        return round(value, 6)
+
+    if segment:
+        s = row.segments
+        return [s.first, s.first_matched, s.second, s.second_matched, number(row.percent, True), number(row.kappa)]
+    return [row.units, number(row.percent, True), number(row.kappa), number(row.alpha)]
+
+
+@main.command()
+@coders_option
+@click.option("--code", "codes", multiple=True, metavar="CODE", help="Only places involving this code or its sub-codes.")
+@click.option("--transcript", "transcripts", multiple=True, metavar="NAME", help="Only this transcript (repeatable).")
+@format_option
+@pass_state
+def disagreements(state: State, coder_names: tuple[str, ...], codes: tuple[str, ...], transcripts: tuple[str, ...], fmt: str) -> None:
+    """List every place where two coders differ, with both versions and the text.
+
+    \b
+    Kinds: only-first / only-second (one coded, the other did not), codes (both
+    coded, with different codes), boundaries (same code, different spans).
+    Settle them in the app (the review mode) or with `qualcode settle KEY`.
+    """
+    from ..team.study import project_disagreements
+
+    project = state.project()
+    names = [n for value in coder_names for n in value.split(",")]
+    (first, second), found = project_disagreements(project, coders=names, transcripts=transcripts, codes=codes)
+    store = project.store
+    titles = store.transcript_names()
+    texts: dict[int, str] = {}
+    rows = []
+    for d in found:
+        text = texts.get(d.transcript)
+        if text is None:
+            text = texts[d.transcript] = store.transcript_text(d.transcript)
+        quote = text[d.start : d.end]
+        rows.append(
+            [
+                d.key, titles[d.transcript], d.start, d.end, d.kind, _version(d.first), _version(d.second),
+                shorten(quote, 50) if fmt == "table" else quote,
+            ]
+        )  # fmt: skip
+    emit(rows, ["key", "transcript", "start", "end", "kind", first, second, "text"], fmt, right=("start", "end"))
+    note(f"{len(found)} disagreement(s) between {first} and {second}")
+
+
+def _version(spans) -> str:
+    return "; ".join(f"{s.code} {s.start}:{s.end}" for s in spans) or "-"
