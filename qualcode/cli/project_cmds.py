@@ -252,7 +252,14 @@ def codings(state: State, codes: tuple[str, ...], transcript: str | None, detach
     wanted = expand_codes(project.codebook, store, codes) if codes else None
     names = store.transcript_names()
     rows = []
+    from ..team.coders import is_blind
+
+    blind = is_blind(store)
+    if blind:
+        note(f"blind mode: only {state.coder}'s codings are listed (`qualcode blind off` to see everyone's)")
     for c in store.codings(tid, wanted):
+        if blind and c.coder != state.coder:
+            continue
         quote = shorten(c.quote) if fmt == "table" else c.quote
         rows.append((c.id, names[c.transcript_id], c.start, c.end, c.code_id, c.coder, c.origin, c.memo, quote))
     emit(rows, ["id", "transcript", "start", "end", "code", "coder", "origin", "memo", "text"], fmt, right=("id", "start", "end"))

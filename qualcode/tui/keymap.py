@@ -99,6 +99,7 @@ ACTIONS: tuple[KeyAction, ...] = (
     _k("suggest_transcript", "G", "suggest", CODING),
     _k("toggle_suggestions", "P", "toggle_suggestions", CODING),
     _k("review", "E", "review", CODING, show=True),
+    _k("coder_view", "O", "coder_view", CODING),
     # --- reviewing suggestions (active only in review mode) ---
     _k("review_accept", "A", "review_accept", REVIEW, show=True),
     _k("review_reject", "X", "review_reject", REVIEW, show=True),

@@ -53,6 +53,7 @@ BINDINGS = {
     "search_next": "Next match",
     "search_prev": "Previous match",
     "filter_code": "Filter to code",
+    "coder_view": "Coders shown: everyone's, mine, another's",
     "segments_of_code": "Segments of the highlighted code",
     "back": "Clear selection / back",
     "cursor_left": "Left one character",
@@ -300,3 +301,10 @@ CMD_CANCEL_JOB = "Cancel: {label}"
 CMD_REVIEW = "Review suggestions"
 CMD_REVIEW_HELP = "Walk through this transcript's pending suggestions: accept, reject, skip"
 CMD_TOGGLE_SUGGESTIONS = "Show / hide pending suggestions"
+
+# --- team coding: coders, disagreements ----------------------------------------------
+CODERS_ALL = "showing every coder's codings"
+CODERS_MINE = "showing only my codings ({coder})"
+CODERS_ONE = "showing only {coder}'s codings"
+CODERS_BLIND = "blind mode: only your codings are shown (`qualcode blind off` to compare)"
+STATUS_CODER = "{mark} {coder}"
