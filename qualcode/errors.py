@@ -372,3 +372,13 @@ NOTHING_IN_COMMON = Msg(
     "no transcript was coded by at least two of {coders}",
     "agreement needs transcripts that each coder coded; see `qualcode coders`",
 )
+NO_DISAGREEMENT = Msg(
+    "QC905",
+    "no disagreement '{key}' between {first} and {second}",
+    "list them with `qualcode disagreements` (keys change when a coder changes a coding there)",
+)
+BAD_DECISION = Msg(
+    "QC906",
+    "cannot settle with '{decision}'",
+    "choose one of: {choices}",
+)

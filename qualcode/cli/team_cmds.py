@@ -203,3 +203,55 @@ def disagreements(state: State, coder_names: tuple[str, ...], codes: tuple[str, 
 
 def _version(spans) -> str:
     return "; ".join(f"{s.code} {s.start}:{s.end}" for s in spans) or "-"
+
+
+@main.command()
+@click.argument("key")
+@click.option(
+    "--keep",
+    type=click.Choice(["first", "second", "both", "neither"]),
+    help="Keep the first coder's codings, the second's, both, or neither (the order of --coders).",
+)
+@click.option("--span", metavar="START:END", help="Instead of --keep: the consensus span (code points), adjusted by the team.")
+@click.option("--code", "codes", multiple=True, metavar="CODE", help="With --span: the code(s) to apply (default: the codes in question).")
+@click.option("--undo", "undo_", is_flag=True, help="Take back the decision on KEY.")
+@coders_option
+@pass_state
+def settle(
+    state: State, key: str, keep: str | None, span: str | None, codes: tuple[str, ...], undo_: bool, coder_names: tuple[str, ...]
+) -> None:
+    """Settle the disagreement KEY (from `qualcode disagreements`) into the consensus coder.
+
+    The decision is saved at once; the consensus coder (a project setting,
+    default 'consensus') gets the codings kept. Deciding again replaces the
+    decision; --undo takes it back. Codings both coders made identically are
+    given to the consensus coder when a review starts.
+    """
+    from ..coding import parse_span
+    from ..team.consensus import ADJUSTED, open_review
+    from ..team.consensus import settle as settle_one
+    from ..team.consensus import undo as undo_one
+
+    if sum(bool(x) for x in (keep, span, undo_)) != 1:
+        raise click.UsageError("give one of --keep, --span or --undo")
+    project = state.project()
+    names = [n for value in coder_names for n in value.split(",")]
+    review = open_review(project, coders=names)
+    if review.agreed_copied:
+        note(f"gave {review.agreed_copied} agreed coding(s) to '{review.consensus}'")
+    item = review.find(key)
+    if undo_:
+        removed = undo_one(project, review, item)
+        note("nothing to undo" if removed is None else f"undone: {len(removed)} consensus coding(s) removed")
+        return
+    if span:
+        decided, added = settle_one(
+            project, review, item, ADJUSTED, decided_by=state.coder, span=parse_span(span), codes=codes or None
+        )
+    else:
+        decided, added = settle_one(project, review, item, keep, decided_by=state.coder)
+    left = len(review.items) - review.settled
+    note(
+        f"settled {key} ({decided.decision}): {len(added)} coding(s) for '{review.consensus}';"
+        f" {left} disagreement(s) left between {review.first} and {review.second}"
+    )

@@ -177,6 +177,10 @@ class QualcodeApp(App[None]):
     # --- undo / redo --------------------------------------------------------------------
 
     def action_undo(self) -> None:
+        # A screen with undo of its own (the disagreement review) takes it back there first.
+        undo_step = getattr(self.screen, "undo_step", None)
+        if undo_step is not None and undo_step():
+            return
         self._replay(self.history.undo, S.UNDONE, S.NOTHING_TO_UNDO)
 
     def action_redo(self) -> None:
@@ -278,6 +282,7 @@ class QualcodeApp(App[None]):
             PaletteCommand(S.CMD_REDO, S.CMD_REDO_HELP, self.action_redo),
             PaletteCommand(S.CMD_CODER, S.CMD_CODER_HELP.format(coder=self.coder), self.action_change_coder),
             PaletteCommand(S.CMD_STATS, S.CMD_STATS_HELP, lambda: self.action_show_screen("stats")),
+            PaletteCommand(S.CMD_DISAGREEMENTS, S.CMD_DISAGREEMENTS_HELP, lambda: self.action_show_screen("disagreements")),
             PaletteCommand(S.CMD_SUGGEST_ALL, S.CMD_SUGGEST_ALL_HELP, self.action_suggest_all),
             PaletteCommand(S.CMD_TRAIN, S.CMD_TRAIN_HELP, self.action_train),
         ]
