@@ -382,3 +382,14 @@ BAD_DECISION = Msg(
     "cannot settle with '{decision}'",
     "choose one of: {choices}",
 )
+MERGE_UNREADABLE = Msg(
+    "QC907",
+    "{path} is neither a qualcode project folder nor a .qdpx file",
+    "give the other coder's project folder (with its qualcode.db) or the .qdpx they exported",
+)
+MERGE_SAME_PROJECT = Msg("QC908", "{path} is this project itself; there is nothing to merge", "give the other coder's copy")
+MERGE_NO_CODER = Msg(
+    "QC909",
+    "{path} names no coder (REFI-QDA user) for {count} coding(s)",
+    "say whose codings they are: `qualcode merge {path} --as NAME`; nothing was merged",
+)

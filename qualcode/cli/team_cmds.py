@@ -1,4 +1,4 @@
-"""Team coding commands: coders, blind, agreement, disagreements.
+"""Team coding commands: coders, blind, agreement, disagreements, settle, merge.
 
 Each command calls one core function (``qualcode.team``) and renders it. Data go
 to stdout; what was counted, and notes, to stderr (except in the table, which is
@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
 from ..agreement import DEFAULT_OVERLAP, SEGMENT, UNITS, Agreement, Row
 from .base import State, main, pass_state
-from .render import emit, format_option, note, shorten
+from .render import emit, format_option, note, shorten, warn
 
 UNDEFINED = "undefined"
 
@@ -255,3 +256,62 @@ def settle(
         f"settled {key} ({decided.decision}): {len(added)} coding(s) for '{review.consensus}';"
         f" {left} disagreement(s) left between {review.first} and {review.second}"
     )
+
+
+@main.command()
+@click.argument("other", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option("--as", "as_coder", metavar="NAME", help="The coder of a .qdpx's codings that name no user.")
+@click.option("--dry-run", is_flag=True, help="Report what would come in; change nothing.")
+@click.option("--aside", "show_aside", is_flag=True, help="List the codings earlier merges kept aside, and stop.")
+@format_option
+@pass_state
+def merge(state: State, other: Path | None, as_coder: str | None, dry_run: bool, show_aside: bool, fmt: str) -> None:
+    """Bring another coder's codings into this project: from their project folder or a .qdpx.
+
+    Transcripts are matched by their text, not by name. The codebooks are
+    compared and the differences listed, never applied. Nothing of this project
+    is overwritten, and merging the same thing twice adds nothing. Codings whose
+    transcript or code this project lacks are kept aside (see --aside), never
+    dropped: merge again once the code or transcript is here.
+    """
+    project = state.project()
+    if show_aside:
+        rows = [
+            (a.transcript_name, a.start, a.end, a.code_id, a.coder, a.reason, shorten(a.quote) if fmt == "table" else a.quote, a.origin)
+            for a in project.store.team.aside()
+        ]
+        emit(rows, ["transcript", "start", "end", "code", "coder", "reason", "text", "from"], fmt, right=("start", "end"))
+        return
+    if other is None:
+        raise click.UsageError("give the project folder or .qdpx to merge (or --aside)")
+    from ..team.merge import merge_project
+    from .exchange_cmds import _MARKS, _describe
+
+    result = merge_project(project, other, as_coder=as_coder, dry_run=dry_run)
+    for message in result.warnings:
+        warn(message)
+    verb = "would add" if dry_run else "added"
+    click.echo(f"{'dry run: ' if dry_run else ''}merging {result.source}")
+    click.echo(f"transcripts: {len(result.matched)} matched by their text")
+    for name in result.missing:
+        click.echo(f"  not in this project: {name}")
+    for name, why in result.changed:
+        click.echo(f"  {name}: {why}")
+    coders = ", ".join(f"{c} ({n})" for c, n in sorted(result.coders.items())) or "none"
+    click.echo(f"codings: {result.codings_read} read from {coders}; {verb} {result.codings_added},"
+               f" {result.codings_present} already here")  # fmt: skip
+    if result.aside:
+        reasons = "; ".join(f"{n} {reason}" for reason, n in sorted(result.aside.items()))
+        click.echo(f"kept aside (not dropped; `qualcode merge --aside`): {reasons}")
+    if result.aside_placed:
+        click.echo(f"placed now: {result.aside_placed} coding(s) kept aside by an earlier merge")
+    if result.decisions_added:
+        click.echo(f"suggestion decisions: {verb} {result.decisions_added}")
+    if result.guids:
+        click.echo(f"coders' REFI-QDA GUIDs kept: {', '.join(sorted(result.guids))}")
+    if result.codebook:
+        click.echo("codebook differences (this project's codebook -> theirs; not applied, see `qualcode codebook diff`):")
+        for change in result.codebook.changes:
+            click.echo(f"  {_MARKS[change.kind]} {change.code}  {_describe(change)}")
+    else:
+        click.echo("codebook: the same codes")

@@ -145,7 +145,7 @@ ACTIONS: tuple[KeyAction, ...] = (
     _k("settle_second", "B", "settle_second", DISAGREEMENTS, show=True),
     _k("settle_both", "K", "settle_both", DISAGREEMENTS, show=True),
     _k("settle_neither", "X", "settle_neither", DISAGREEMENTS, show=True),
-    _k("settle_span", "S", "settle_span", DISAGREEMENTS, show=True),
+    _k("settle_span", "enter", "settle_span", DISAGREEMENTS, show=True),
     _k("disagreement_next", "greater_than_sign", "next_disagreement", DISAGREEMENTS, show=True),
     _k("disagreement_previous", "less_than_sign", "previous_disagreement", DISAGREEMENTS),
     _k("disagreements_back", "escape", "back", DISAGREEMENTS),

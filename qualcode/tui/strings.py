@@ -332,7 +332,7 @@ DISAGREE_KINDS = {
     "boundaries": "different boundaries",
 }
 DISAGREE_NOTHING = "(nothing)"
-DISAGREE_OPEN = "Not settled yet: A first's · B second's · K both · X neither · S the selected span"
+DISAGREE_OPEN = "Not settled yet: A first's · B second's · K both · X neither · Enter the selected span"
 DISAGREE_DECIDED = "Settled: {decision} (by {by}; {count} coding(s) for {consensus})"
 DISAGREE_DECISIONS = {
     "first": "kept {first}'s",
@@ -345,7 +345,7 @@ DISAGREE_NONE = "{first} and {second} do not disagree anywhere"
 DISAGREE_AGREED = "{count} coding(s) both coders made alike were given to {consensus}"
 DISAGREE_SAVED = "Saved: {count} coding(s) for {consensus}"
 DISAGREE_ALL_SETTLED = "All {count} disagreement(s) are settled"
-DISAGREE_NO_SELECTION = "Select a span first (shift+arrows, space, T), then S"
+DISAGREE_NO_SELECTION = "Select a span first (shift+arrows, space, T), then Enter"
 DISAGREE_UNDONE = "Decision taken back"
 CMD_DISAGREEMENTS = "Review disagreements"
 CMD_DISAGREEMENTS_HELP = "Settle where two coders differ into the consensus coder"

@@ -9,7 +9,7 @@ its own) with the place selected, and a panel lists both versions:
 
 * ``A`` keeps the first coder's codings, ``B`` the second's, ``K`` both,
   ``X`` neither;
-* ``S`` settles with the selected span instead (move or extend the selection
+* Enter settles with the selected span instead (move or extend the selection
   with the usual keys first), with the codes in question;
 * ``>`` / ``<`` go to the next / previous place; after a decision the review
   moves on to the next unsettled one;
