@@ -97,7 +97,7 @@ def test_team_cli_disagreements_lists_both_versions(runner, team):
         ("only-first", f"kracht {KRACHT}:{KRACHT + 20}", "-"),
     ]
     assert rows[0]["text"].startswith("Wij verwachten")
-    assert "2 disagreement(s) between anna and bram" in result.stderr
+    assert "2 disagreement(s) between anna and bram, 0 settled" in result.stderr
 
 
 def test_team_cli_blind_mode_hides_other_coders_in_listings(runner, team):
@@ -108,3 +108,46 @@ def test_team_cli_blind_mode_hides_other_coders_in_listings(runner, team):
     assert "blind mode off" in run(runner, team, "blind", "off").stdout
     listed = run(runner, team, "codings", "--format", "csv", coder="bram")
     assert {r["coder"] for r in csv.DictReader(io.StringIO(listed.stdout))} == {"anna", "bram"}
+
+
+def test_team_cli_settle_keep_span_undo_and_recompute(runner, team):
+    listed = list(csv.DictReader(io.StringIO(run(runner, team, "disagreements", "--format", "csv").stdout)))
+    boundaries, only_anna = listed[0]["key"], listed[1]["key"]
+    result = run(runner, team, "settle", boundaries, "--keep", "second")
+    assert result.exit_code == 0, result.stderr
+    assert "1 coding(s) for 'consensus'" in result.stderr and "1 disagreement(s) left" in result.stderr
+    result = run(runner, team, "settle", only_anna, "--span", f"{KRACHT}:{KRACHT + 10}")
+    assert result.exit_code == 0, result.stderr
+    consensus = run(runner, team, "codings", "--format", "csv")
+    rows = [r for r in csv.DictReader(io.StringIO(consensus.stdout)) if r["coder"] == "consensus"]
+    assert sorted((r["code"], int(r["start"]), int(r["end"])) for r in rows) == [
+        ("kracht", KRACHT, KRACHT + 10),
+        ("rol", RESPONSE + 4, SENTENCE_END),
+    ]
+    listed = list(csv.DictReader(io.StringIO(run(runner, team, "disagreements", "--format", "csv").stdout)))
+    assert [r["settled"] for r in listed] == ["second", "adjusted"]
+    # Agreement against the consensus coder.
+    data = json.loads(run(runner, team, "agreement", "--coders", "bram,consensus", "--format", "json").stdout)
+    assert data["coders"] == ["bram", "consensus"]
+    result = run(runner, team, "settle", only_anna, "--undo")
+    assert "undone: 1 consensus coding(s) removed" in result.stderr
+    result = run(runner, team, "settle", "nope", "--keep", "first")
+    assert result.exit_code == 1 and "no disagreement 'nope'" in result.stderr
+    result = run(runner, team, "settle", boundaries)
+    assert result.exit_code == 2  # usage: one of --keep, --span, --undo
+
+
+def test_team_cli_coder_filter_on_listings_exports_and_stats(runner, team):
+    listed = run(runner, team, "codings", "--coders", "bram", "--format", "csv")
+    assert {r["coder"] for r in csv.DictReader(io.StringIO(listed.stdout))} == {"bram"}
+    exported = run(runner, team, "export", "segments", "--coders", "anna")
+    assert exported.exit_code == 0, exported.stderr
+    assert {r["coder"] for r in csv.DictReader(io.StringIO(exported.stdout))} == {"anna"}
+    assert "counting the codings of: anna" in exported.stderr
+    stats = run(runner, team, "stats", "frequencies", "--format", "csv")
+    assert stats.exit_code == 0, stats.stderr
+    assert "2 coders (anna, bram)" in stats.stderr and "--coders" in stats.stderr
+    only = run(runner, team, "stats", "frequencies", "--coders", "bram", "--format", "json")
+    assert "counting the codings of: bram" in only.stderr
+    wrong = run(runner, team, "stats", "cooccurrence", "--coders", "cor")
+    assert wrong.exit_code == 1 and "no coder 'cor'" in wrong.stderr

@@ -21,10 +21,10 @@ BANG = TEXT.index("Eerst was ik bang.")
 def two_coders(project) -> None:
     """anna and bram coded the same sentence with different codes."""
     store = project.store
-    tid = next(iter(store.transcript_names()))
+    tid = next(iter(store.transcripts.names()))
     end = BANG + len("Eerst was ik bang.")
-    store.add_coding(tid, BANG, end, "vertrouwen", "anna")
-    store.add_coding(tid, BANG, end - 1, "drempels", "bram")
+    store.codings.add(tid, BANG, end, "vertrouwen", "anna")
+    store.codings.add(tid, BANG, end - 1, "drempels", "bram")
 
 
 def test_tui_coders_views_cycle_and_blind_mode_has_one():
@@ -67,7 +67,7 @@ async def test_tui_coders_view_shows_mine_then_the_others(small_project):
         await pilot.press("O", "O")
         screen.document.move_to(TEXT.index("Die schamen"))
         await pilot.press("space", "v")
-        assert any(c.coder == "anna" and c.quote.startswith("Die schamen") for c in small_project.store.codings())
+        assert any(c.coder == "anna" and c.quote.startswith("Die schamen") for c in small_project.store.codings.find())
 
 
 async def test_tui_coders_blind_mode_hides_other_coders(small_project):

@@ -184,22 +184,24 @@ def disagreements(state: State, coder_names: tuple[str, ...], codes: tuple[str, 
     names = [n for value in coder_names for n in value.split(",")]
     (first, second), found = project_disagreements(project, coders=names, transcripts=transcripts, codes=codes)
     store = project.store
-    titles = store.transcript_names()
+    titles = store.transcripts.names()
+    decided = store.team.decisions(first, second)
     texts: dict[int, str] = {}
     rows = []
     for d in found:
         text = texts.get(d.transcript)
         if text is None:
-            text = texts[d.transcript] = store.transcript_text(d.transcript)
+            text = texts[d.transcript] = store.transcripts.text(d.transcript)
         quote = text[d.start : d.end]
         rows.append(
             [
                 d.key, titles[d.transcript], d.start, d.end, d.kind, _version(d.first), _version(d.second),
-                shorten(quote, 50) if fmt == "table" else quote,
+                decided[d.key].decision if d.key in decided else "", shorten(quote, 50) if fmt == "table" else quote,
             ]
         )  # fmt: skip
-    emit(rows, ["key", "transcript", "start", "end", "kind", first, second, "text"], fmt, right=("start", "end"))
-    note(f"{len(found)} disagreement(s) between {first} and {second}")
+    emit(rows, ["key", "transcript", "start", "end", "kind", first, second, "settled", "text"], fmt, right=("start", "end"))
+    settled = sum(1 for d in found if d.key in decided)
+    note(f"{len(found)} disagreement(s) between {first} and {second}, {settled} settled")
 
 
 def _version(spans) -> str:

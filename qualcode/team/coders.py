@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -26,15 +25,24 @@ class CoderCount:
 
 def coder_counts(store: Store) -> list[CoderCount]:
     """Codings per coder and transcript, by coder then transcript name."""
-    names = store.transcript_names()
-    counts = Counter((c.coder, c.transcript_id) for c in store.codings())
-    rows = [CoderCount(coder, names.get(tid, str(tid)), n) for (coder, tid), n in counts.items()]
+    names = store.transcripts.names()
+    rows = [CoderCount(r.coder, names.get(r.transcript_id, str(r.transcript_id)), r.codings) for r in store.codings.coder_counts()]
     return sorted(rows, key=lambda r: (r.coder.casefold(), r.transcript))
+
+
+def coders_in(store: Store, transcript_ids=None, coders=None) -> list[str]:
+    """The coders with codings in these transcripts (all: None), among ``coders`` if given."""
+    found = {
+        r.coder
+        for r in store.codings.coder_counts()
+        if (transcript_ids is None or r.transcript_id in transcript_ids) and (coders is None or r.coder in coders)
+    }
+    return sorted(found, key=str.casefold)
 
 
 def known_coders(store: Store) -> list[str]:
     """Every coder with at least one coding, sorted."""
-    return sorted({c.coder for c in store.codings()}, key=str.casefold)
+    return sorted({r.coder for r in store.codings.coder_counts()}, key=str.casefold)
 
 
 def resolve_coders(store: Store, names: Iterable[str]) -> list[str]:
@@ -71,13 +79,13 @@ def split_names(values: Sequence[str]) -> list[str]:
 
 def consensus_coder(store: Store) -> str:
     """The name under which settled disagreements are recorded (a project setting)."""
-    return store.setting(CONSENSUS_SETTING) or DEFAULT_CONSENSUS
+    return store.settings.get(CONSENSUS_SETTING) or DEFAULT_CONSENSUS
 
 
 def is_blind(store: Store) -> bool:
     """Blind mode: the project hides other coders' codings in the app and in listings."""
-    return store.setting(BLIND_SETTING) == "1"
+    return store.settings.get(BLIND_SETTING) == "1"
 
 
 def set_blind(store: Store, on: bool) -> None:
-    store.set_setting(BLIND_SETTING, "1" if on else None)
+    store.settings.set(BLIND_SETTING, "1" if on else None)

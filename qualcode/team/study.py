@@ -30,12 +30,13 @@ def choose_coders(project: Project, names: Sequence[str], *, exactly_two: bool =
 
 def coded_spans(project: Project, coders: Sequence[str], transcript_ids: set[int] | None = None) -> list[CodedSpan]:
     """Every coding of ``coders`` (in the given transcripts) as plain spans."""
-    wanted = set(coders)
-    return [
-        CodedSpan(c.transcript_id, c.start, c.end, c.code_id, c.coder)
-        for c in project.store.codings()
-        if c.coder in wanted and (transcript_ids is None or c.transcript_id in transcript_ids)
-    ]
+    found = []
+    for tid in sorted(transcript_ids) if transcript_ids is not None else [None]:
+        found += [
+            CodedSpan(c.transcript_id, c.start, c.end, c.code_id, c.coder)
+            for c in project.store.codings.find(tid, coders=coders)
+        ]
+    return found
 
 
 def transcript_ids(project: Project, refs: Sequence[str]) -> set[int] | None:
@@ -59,12 +60,12 @@ def project_agreement(
     code_ids = expand_codes(project.codebook, project.store, codes) if codes else None
     spans = coded_spans(project, chosen, tids)
     store = project.store
-    names = store.transcript_names()
+    names = store.transcripts.names()
     documents = []
     for tid, name in names.items():  # by name
         if tids is not None and tid not in tids:
             continue
-        units = [] if unit == SEGMENT else document_units(store.transcript_text(tid), store.turns(tid), unit)
+        units = [] if unit == SEGMENT else document_units(store.transcripts.text(tid), store.transcripts.turns(tid), unit)
         documents.append(Document(tid, name, units))
     return compute(spans, documents, chosen, unit=unit, codes=code_ids, overlap=overlap)
 

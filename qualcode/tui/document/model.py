@@ -121,10 +121,10 @@ class DocumentModel:
         cls, store: Store, transcript_id: int, codes: dict[str, CodeInfo], shown_coders: frozenset[str] | None = None
     ) -> DocumentModel:
         """Read a transcript and its codings (of ``shown_coders`` only, if given), in a worker with its own Store."""
-        transcript = store.load_transcript(transcript_id)
-        codings = [c for c in store.codings(transcript_id) if shown_coders is None or c.coder in shown_coders]
+        transcript = store.transcripts.load(transcript_id)
+        codings = store.codings.find(transcript_id, coders=shown_coders)
         codes = dict(codes)
-        for row in store.codes(include_missing=True):
+        for row in store.codes.list(include_missing=True):
             if row.id not in codes:  # left the codebook: drawn grey and labelled, never hidden
                 codes[row.id] = CodeInfo(row.id, row.name, MISSING_COLOR, None, in_codebook=False)
         return cls(

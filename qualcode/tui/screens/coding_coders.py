@@ -45,7 +45,7 @@ class CodingCoders:
         self.coder_view_index = (self.coder_view_index + 1) % len(self.coder_view_list)
         if self.model is not None:
             self.model.shown_coders = self.coder_view.shown
-            self.model.replace_codings(self.project.store.codings(self.transcript_id))
+            self.model.replace_codings(self.project.store.codings.find(self.transcript_id))
             self.document.codings_changed()
             self.tree.set_counts(self.model.counts(), self.totals)
         self.flash(self.coder_view_text())
