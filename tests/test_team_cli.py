@@ -121,7 +121,7 @@ def test_team_cli_settle_keep_span_undo_and_recompute(runner, team):
     consensus = run(runner, team, "codings", "--format", "csv")
     rows = [r for r in csv.DictReader(io.StringIO(consensus.stdout)) if r["coder"] == "consensus"]
     assert sorted((r["code"], int(r["start"]), int(r["end"])) for r in rows) == [
-        ("kracht", KRACHT, KRACHT + 10),
+        ("kracht", KRACHT, KRACHT + 9),  # "De ouders " trimmed like any coded span
         ("rol", RESPONSE + 4, SENTENCE_END),
     ]
     listed = list(csv.DictReader(io.StringIO(run(runner, team, "disagreements", "--format", "csv").stdout)))

@@ -46,7 +46,11 @@ async def test_tui_coders_whose_coding_is_under_the_cursor(small_project):
         assert "bram" in here and "anna" not in here  # mine are not labelled, the other's are
         marks = {screen.model.coder_marks[c.coder] for c in screen.model.codings_at(BANG + 2)}
         assert MY_MARK in marks and len(marks) == 2
-        assert "anna" in str(pilot.app.sub_title)  # who I code as, always in the header
+        assert "coding as anna" in str(screen.sub_title)  # who I code as, always in the header
+        pilot.app.set_coder("bram")
+        await pilot.pause()
+        assert "coding as bram" in str(screen.sub_title)
+        assert "anna" in status_of(screen).splitlines()[0]  # now anna's coding is another's
 
 
 async def test_tui_coders_view_shows_mine_then_the_others(small_project):

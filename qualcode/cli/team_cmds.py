@@ -19,6 +19,7 @@ from .base import State, main, pass_state
 from .render import emit, format_option, note, shorten, warn
 
 UNDEFINED = "undefined"
+NOT_APPLICABLE = "n/a"
 
 coders_option = click.option(
     "--coders",
@@ -144,15 +145,18 @@ def agreement_rows(result: Agreement, fmt: str) -> tuple[list[str], list[list[ob
     else:
         columns = ["scope", "code", "transcript", "units", "agreement", "cohen_kappa", "krippendorff_alpha"]
     rows = []
+    kappa = segment or len(result.coders) == 2  # Cohen's kappa is for two coders
     for scope, group in (("code", result.by_code), ("transcript", result.by_transcript), ("overall", [result.overall])):
         for row in group:
-            rows.append([scope, row.code or "", row.transcript or "", *_figures(row, segment, fmt)])
+            rows.append([scope, row.code or "", row.transcript or "", *_figures(row, segment, fmt, kappa)])
     return columns, rows
 
 
-def _figures(row: Row, segment: bool, fmt: str) -> list[object]:
-    def number(value: float | None, percent: bool = False) -> object:
+def _figures(row: Row, segment: bool, fmt: str, kappa: bool) -> list[object]:
+    def number(value: float | None, percent: bool = False, applies: bool = True) -> object:
         if value is None:
+            if not applies:
+                return {"table": NOT_APPLICABLE, "csv": "NA"}.get(fmt)
             return {"table": UNDEFINED, "csv": "NA"}.get(fmt)
         if fmt == "table":
             return f"{value:.1%}" if percent else f"{value:.3f}"
@@ -161,7 +165,7 @@ def _figures(row: Row, segment: bool, fmt: str) -> list[object]:
     if segment:
         s = row.segments
         return [s.first, s.first_matched, s.second, s.second_matched, number(row.percent, True), number(row.kappa)]
-    return [row.units, number(row.percent, True), number(row.kappa), number(row.alpha)]
+    return [row.units, number(row.percent, True), number(row.kappa, applies=kappa), number(row.alpha)]
 
 
 @main.command()

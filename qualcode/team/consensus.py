@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..coding import trim_span
 from ..errors import BAD_DECISION, NO_DISAGREEMENT, error
 from ..model import MANUAL, Coding
 from ..project import Project
@@ -131,6 +132,7 @@ def settle(
         for s in item.second:
             wanted.setdefault((s.start, s.end, s.code), []).append(s)
     if decision == ADJUSTED:
+        span = trim_span(store.transcripts.text(item.transcript), *span)
         for code in codes or item.codes:
             same = [s for s in (*item.first, *item.second) if s.code == code]
             wanted[(span[0], span[1], code)] = same

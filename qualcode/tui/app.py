@@ -99,6 +99,10 @@ class QualcodeApp(App[None]):
         self.coder = name
         save_user_setting("coder", name)
         self.sub_title = f"{self.project.root.name} · {name}"
+        for screen in self.screen_stack:  # the coding screens show who codes
+            changed = getattr(screen, "coder_changed", None)
+            if changed is not None:
+                changed()
         self.flash(S.CODER_SAVED.format(name=name))
 
     def action_change_coder(self) -> None:

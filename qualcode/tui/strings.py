@@ -324,6 +324,7 @@ CODERS_MINE = "showing only my codings ({coder})"
 CODERS_ONE = "showing only {coder}'s codings"
 CODERS_BLIND = "blind mode: only your codings are shown (`qualcode blind off` to compare)"
 STATUS_CODER = "{mark} {coder}"
+CODING_SUBTITLE = "{name} · coding as {coder}"
 DISAGREE_TITLE = "Disagreements"
 DISAGREE_HEADER = "Disagreement {index} of {count} · {kind} · {name} · {settled} settled"
 DISAGREE_KINDS = {

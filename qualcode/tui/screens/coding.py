@@ -108,7 +108,7 @@ class CodingScreen(CodingSuggestions, CodingCoders, Screen):
         return self.query_one(CodeTree)
 
     def on_mount(self) -> None:
-        self.sub_title = self.name_
+        self.sub_title = S.CODING_SUBTITLE.format(name=self.name_, coder=self.app.coder)  # who codes: always shown
         self.init_coders()  # before the load: it reads whose codings to show
         self.document.loading = True
         self.document.focus()

@@ -33,6 +33,16 @@ class CodingCoders:
         self.team = len(others) >= 2
         self.coder_mark_map = coder_marks(me, others) if self.team else {}
 
+    def coder_changed(self) -> None:
+        """The user changed their coder name: say so, and mark codings as mine or not anew."""
+        self.sub_title = S.CODING_SUBTITLE.format(name=self.name_, coder=self.app.coder)
+        self.init_coders()
+        if self.model is not None:
+            self.model.shown_coders = self.coder_view.shown
+            self.model.coder_marks = self.coder_mark_map
+            self.model.replace_codings(self.project.store.codings.find(self.transcript_id))
+            self.document.codings_changed()
+
     @property
     def coder_view(self) -> CoderView:
         return self.coder_view_list[self.coder_view_index]

@@ -13,7 +13,7 @@ its own) with the place selected, and a panel lists both versions:
   with the usual keys first), with the codes in question;
 * ``>`` / ``<`` go to the next / previous place; after a decision the review
   moves on to the next unsettled one;
-* Ctrl+Z takes back the decision on the place shown.
+* Ctrl+Z takes back the last decision (and shows its place again).
 
 Each decision is one committed transaction, so nothing is lost when the app
 closes; opening the review again resumes at the first unsettled place.
@@ -57,6 +57,7 @@ class DisagreementScreen(Screen):
         self.index = 0
         self.model: DocumentModel | None = None
         self.codes = code_infos(project.codebook)
+        self.undo_keys: list[str] = []  # decisions of this session, for Ctrl+Z
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -204,6 +205,7 @@ class DisagreementScreen(Screen):
         except QualcodeError as exc:
             self.app.report_error(exc)
             return
+        self.undo_keys.append(item.key)
         self.app.broadcast(None)  # other screens re-read: the consensus coder has new codings
         self.flash(S.DISAGREE_SAVED.format(count=len(added), consensus=review.consensus))
         following = review.next_open(self.index)
@@ -230,13 +232,20 @@ class DisagreementScreen(Screen):
         self._decide(ADJUSTED)
 
     def undo_step(self) -> bool:
-        """Ctrl+Z here: take back the decision on the place shown. True if there was one."""
-        item = self.item
-        if item is None or self.review.decision(item) is None:
+        """Ctrl+Z here: take back the last decision of this session (else the one on the place shown)
+        and go back to that place. True if there was one."""
+        review = self.review
+        if review is None or not review.items:
             return False
-        undo(self.project, self.review, item)
+        while self.undo_keys and self.undo_keys[-1] not in review.decisions:
+            self.undo_keys.pop()  # already taken back
+        key = self.undo_keys.pop() if self.undo_keys else self.item.key
+        if key not in review.decisions:
+            return False
+        self.index = next(i for i, item in enumerate(review.items) if item.key == key)
+        undo(self.project, review, review.items[self.index])
         self.app.broadcast(None)
-        self._panels()
+        self._show()
         self.flash(S.DISAGREE_UNDONE)
         return True
 
