@@ -104,6 +104,9 @@ def test_team_merge_keeps_aside_what_has_no_place_and_places_it_later(copies):
         ("int2", "kracht", NO_TRANSCRIPT),
     ]
     assert merge_project(project, bram).aside_new == 0  # kept aside once
+    from qualcode.health import check_project
+
+    assert any(f.kind == "aside" and "2 merged coding(s) kept aside" in f.message for f in check_project(project).findings)
     # Once anna's codebook has the code, merging again places the coding.
     (anna / "codebooks" / "codebook.yaml").write_text(book, encoding="utf-8")
     project.reload_codebook()
