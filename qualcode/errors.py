@@ -114,6 +114,16 @@ STORE_READ_ONLY = Msg(
     "cannot {action}: {path} is read-only (the {what} may not be written)",
     "browsing and exports work as they are; to code, make the {what} writable (e.g. `chmod u+w`) or work on a copy",
 )
+PROJECT_LOCKED = Msg(
+    "QC050",
+    "gave up after {seconds} s: {holder} is changing the codebook",
+    "wait for that command to finish and run yours again; nothing was changed",
+)
+PROJECT_LOCK_FAILED = Msg(
+    "QC051",
+    "cannot lock the codebook ({path}): {reason}",
+    "the project folder must be writable to change the codebook; work on a copy if it is read-only",
+)
 STORE_BUSY = Msg(
     "QC009",
     "{path} is busy: another qualcode process kept it locked for {seconds} s",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -24,6 +24,7 @@ import yaml
 
 from .codebook import Codebook, load_codebook
 from .errors import BAD_CONFIG, NO_CODEBOOK, NO_PROJECT, PROJECT_EXISTS, SEVERAL_CODEBOOKS, error
+from .lock import ProjectLock
 from .model import INTERVIEWER, RESPONDENT
 from .store import Store, SyncResult
 
@@ -164,6 +165,9 @@ class Project:
         self.root = Path(root).resolve()
         self.config = load_config(self.root)
         self.sync: SyncResult | None = None
+        self.lock = ProjectLock(self.root)
+        # Told once when a codebook edit waits for another command (the CLI prints it).
+        self.on_lock_wait: Callable[[str], None] | None = None
 
     @classmethod
     def open(cls, root: Path | None = None) -> Project:
@@ -244,6 +248,17 @@ class Project:
         self.__dict__.pop("codebook", None)
         self.sync_codebook()
         return self.codebook
+
+    @contextmanager
+    def codebook_lock(self, action: str) -> Iterator[Codebook]:
+        """Hold the project's codebook lock for ``action`` and yield the codebook as it is now.
+
+        Every edit of the codebook file happens inside this: the file is read again
+        under the lock, so an edit another command made meanwhile is never lost.
+        """
+        outermost = not self.lock.held
+        with self.lock.hold(action, self.on_lock_wait):
+            yield self.reload_codebook() if outermost else self.codebook
 
     def relative(self, path: Path) -> str:
         """A path relative to the project folder when inside it (stored that way)."""
