@@ -156,6 +156,18 @@ NO_TEXT = Msg("QC211", "{path}: no text found in the file", "check that the file
 NOT_PLAIN_TEXT = Msg("QC214", "{path}: this is {kind}, not a plain-text transcript", "{hint}")
 UNREADABLE_FILE = Msg("QC215", "{path}: cannot read the file: {reason}", "check the path and that you may read the file")
 
+# --- transcripts and import: hostile and damaged input (QC220-QC259) -------------
+DOCX_TOO_BIG = Msg(
+    "QC220",
+    "{path}: '{entry}' inside this Word file is too large ({size} bytes; the limit is {limit})",
+    "split the transcript into several .docx files, or save it as plain text (.txt)",
+)
+DOCX_BOMB = Msg(
+    "QC221",
+    "{path}: '{entry}' inside this Word file expands {ratio}x ({packed} → {size} bytes); refusing what looks like a zip bomb",
+    "open the file in Word and save it again, or save the transcript as plain text (.txt)",
+)
+
 # --- coding ---------------------------------------------------------------------
 BAD_SPAN = Msg(
     "QC300",

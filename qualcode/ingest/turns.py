@@ -146,8 +146,7 @@ def scan_turns(text: str) -> TurnScan:
     if builder.outside:
         several = len(builder.outside) > 1
         scan.warnings.append(
-            f"{'lines' if several else 'line'} {_ranges(builder.outside)} "
-            f"{'are' if several else 'is'} not part of any speaker turn "
+            f"{line_ranges(builder.outside)} {'are' if several else 'is'} not part of any speaker turn "
             "(text before the first speaker label or after a heading)"
         )
     return scan
@@ -259,15 +258,19 @@ class _Builder:
             )
 
 
-def _ranges(numbers: list[int]) -> str:
-    """``[1, 2, 3, 7]`` -> ``"1-3, 7"``."""
-    parts: list[str] = []
-    first = last = numbers[0]
-    for n in numbers[1:]:
-        if n == last + 1:
-            last = n
-            continue
-        parts.append(f"{first}-{last}" if last > first else str(first))
-        first = last = n
-    parts.append(f"{first}-{last}" if last > first else str(first))
-    return ", ".join(parts)
+def line_ranges(numbers: list[int], limit: int = 12) -> str:
+    """``[1, 2, 3, 7]`` -> ``"lines 1-3, 7"``; ``[4]`` -> ``"line 4"``.
+
+    At most ``limit`` ranges are listed, then how many lines are left out, so a
+    warning about a damaged file stays one readable line.
+    """
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    shown = ", ".join(f"{a}-{b}" if b > a else str(a) for a, b in runs[:limit])
+    if len(runs) > limit:
+        shown += f" and {sum(b - a + 1 for a, b in runs[limit:])} more"
+    return f"{'lines' if len(numbers) > 1 else 'line'} {shown}"
