@@ -119,6 +119,13 @@ UNKNOWN_CODE = Msg(
     "QC102", "unknown code '{code}'", "list the codes with `qualcode codebook show`; did you mean {suggestion}?"
 )
 
+# --- codebooks: hostile and damaged input (QC120-QC139) ----------------------------
+CODEBOOK_TOO_DEEP = Msg(
+    "QC120",
+    "code '{code}' is nested more than {limit} levels deep; qualcode keeps code trees at most {limit} levels deep",
+    "a tree this deep is a generated or damaged file: move the deepest codes up a level where it was made, then try again",
+)
+
 # --- transcripts and import -----------------------------------------------------
 FILE_NOT_FOUND = Msg("QC200", "{path}: no such file", "check the path")
 EMPTY_FILE = Msg("QC201", "{path}: the file is empty", "export the transcript again, or leave it out")
