@@ -174,11 +174,41 @@ DOCX_BOMB = Msg(
     "{path}: '{entry}' inside this Word file expands {ratio}x ({packed} → {size} bytes); refusing what looks like a zip bomb",
     "open the file in Word and save it again, or save the transcript as plain text (.txt)",
 )
+ATTRIBUTES_UNMATCHED = Msg(
+    "QC222",
+    "{path}: none of its {count} row(s) names a transcript of this import or of the project (it names {names})",
+    "the 'file' column holds transcript file names (interview_01.txt) or transcript names;"
+    " import the transcripts first, or together with it: qualcode import FOLDER {path}",
+)
+SPAN_NEGATIVE = Msg(
+    "QC223",
+    "span {start}:{end} starts before the beginning of transcript '{name}' (offsets start at 0)",
+    "spans are code-point offsets START:END with 0 <= START < END <= {length}",
+)
+SPAN_REVERSED = Msg(
+    "QC224",
+    "span {start}:{end} is {what}: its end must come after its start",
+    "write START:END with START < END{example}",
+)
+
+
+def span_error(start: int, end: int, name: str, length: int) -> QualcodeError:
+    """The error for a span that does not fit its transcript: reversed, negative or too long.
+
+    The three catalogue entries say what is wrong with it (SPAN_REVERSED, SPAN_NEGATIVE,
+    BAD_SPAN); callers check ``0 <= start < end <= length`` first.
+    """
+    if end <= start:
+        example = f", e.g. {end}:{start}" if end < start and end >= 0 else ""
+        return error(SPAN_REVERSED, start=start, end=end, what="empty" if end == start else "reversed", example=example)
+    if start < 0:
+        return error(SPAN_NEGATIVE, start=start, end=end, name=name, length=length)
+    return error(BAD_SPAN, start=start, end=end, name=name, length=length)
 
 # --- coding ---------------------------------------------------------------------
 BAD_SPAN = Msg(
     "QC300",
-    "span {start}:{end} is outside transcript '{name}' (0:{length})",
+    "span {start}:{end} reaches past the end of transcript '{name}' (its text is 0:{length})",
     "spans are code-point offsets START:END with 0 <= START < END <= {length}",
 )
 BAD_TURN = Msg("QC301", "transcript '{name}' has no turn {turn}", "its turns are numbered 1 to {count}")

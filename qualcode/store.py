@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .errors import ALREADY_DECIDED, BAD_SPAN, NO_CODING, NO_SUGGESTION, STORE_NEWER, STORE_UNREADABLE, error
+from .errors import ALREADY_DECIDED, NO_CODING, NO_SUGGESTION, STORE_NEWER, STORE_UNREADABLE, error, span_error
 from .model import ACCEPTED, MANUAL, PENDING, REJECTED, SUGGESTED, Coding, Transcript, Turn
 
 MIGRATIONS: list[tuple[str, str]] = [
@@ -132,6 +132,13 @@ MIGRATIONS: list[tuple[str, str]] = [
             reason        TEXT NOT NULL
         );
         ALTER TABLE transcripts ADD COLUMN updated_at TEXT;
+        """,
+    ),
+    (
+        "0003_source_hash_index",
+        """
+        -- An import looks files up by the hash of their bytes before reading them.
+        CREATE INDEX transcripts_source_hash ON transcripts (source_hash);
         """,
     ),
 ]
@@ -322,6 +329,27 @@ class Store:
         row = self.conn.execute("SELECT id FROM transcripts WHERE name = ?", (name,)).fetchone()
         return row[0] if row else None
 
+    # --- import look-ups (harden-ingest branch: for the lead to port to store.transcripts) ---
+
+    def transcript_by_source_hash(self, source_hash: str) -> tuple[int, str, str | None] | None:
+        """``(id, name, encoding)`` of a transcript imported from exactly these bytes, or None.
+
+        Lets an import skip reading a file it has seen before (sha256 of the raw bytes).
+        """
+        row = self.conn.execute(
+            "SELECT id, name, encoding FROM transcripts WHERE source_hash = ? ORDER BY id LIMIT 1", (source_hash,)
+        ).fetchone()
+        return (row[0], row[1], row[2]) if row else None
+
+    def transcript_name(self, tid: int) -> str:
+        """One transcript's name (KeyError if there is none with this id)."""
+        row = self.conn.execute("SELECT name FROM transcripts WHERE id = ?", (tid,)).fetchone()
+        if row is None:
+            raise KeyError(tid)
+        return row[0]
+
+    # --- end of import look-ups ---
+
     def transcript_names(self) -> dict[int, str]:
         return {r[0]: r[1] for r in self.conn.execute("SELECT id, name FROM transcripts ORDER BY name")}
 
@@ -503,7 +531,7 @@ class Store:
             text = self.transcript_text(transcript_id)
             if not (0 <= start < end <= len(text)):
                 name = self.transcript_names().get(transcript_id, str(transcript_id))
-                raise error(BAD_SPAN, start=start, end=end, name=name, length=len(text))
+                raise span_error(start, end, name, len(text))
             stamp = now()
             cur = c.execute(
                 "INSERT INTO codings (transcript_id, start, end, code_id, coder, memo, origin, quote,"
@@ -703,7 +731,7 @@ class Store:
                 text = texts[coding.transcript_id]
                 if not (0 <= coding.start < coding.end <= len(text)):
                     name = self.transcript_names().get(coding.transcript_id, str(coding.transcript_id))
-                    raise error(BAD_SPAN, start=coding.start, end=coding.end, name=name, length=len(text))
+                    raise span_error(coding.start, coding.end, name, len(text))
                 stamp = now()
                 cur = c.execute(
                     "INSERT INTO codings (transcript_id, start, end, code_id, coder, memo, origin, quote,"
