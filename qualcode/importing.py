@@ -14,6 +14,7 @@ name, and as attributes otherwise.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -224,7 +225,7 @@ def _stored_path(project: Project, path: Path, result: ImportResult) -> str:
     file outside it is stored as the link (and reported); a file outside the project
     is stored with its absolute path (and reported).
     """
-    root = project.root.resolve()
+    root = _resolved_root(project.root)
     target = path.resolve()
     for base in dict.fromkeys((project.root, root)):
         try:
@@ -244,6 +245,11 @@ def _stored_path(project: Project, path: Path, result: ImportResult) -> str:
         f" {project.root / TRANSCRIPT_DIR} to keep the project self-contained)"
     )
     return str(path)
+
+
+@functools.lru_cache(maxsize=8)
+def _resolved_root(root: Path) -> Path:
+    return root.resolve()
 
 
 def _transcript_index(store: Store) -> dict[str, int | None]:
