@@ -191,6 +191,16 @@ SPAN_REVERSED = Msg(
     "write START:END with START < END{example}",
 )
 
+ENCODING_MISREAD = Msg(
+    "QC225",
+    "{path}: the file is UTF-8 text, and --encoding {encoding} would misread it (line {line}: '{wrong}' instead of '{right}')",
+    "leave out --encoding: qualcode reads UTF-8 (and UTF-16 with a byte-order mark) by itself",
+)
+WRONG_ENCODING = Msg(
+    "QC226",
+    "{path}: not valid {encoding} at byte offset {offset} (byte 0x{byte:02x}), the encoding given with --encoding",
+    "the file is in another encoding: try cp1252, latin-1, mac-roman or utf-16, or leave out --encoding",
+)
 
 def span_error(start: int, end: int, name: str, length: int) -> QualcodeError:
     """The error for a span that does not fit its transcript: reversed, negative or too long.

@@ -1,4 +1,4 @@
-"""Reader for plain-text transcripts: .txt and .md (with optional YAML front matter)."""
+"""Reader for plain-text transcripts (.txt), with optional YAML front matter."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from qualcode.errors import NO_TEXT, UNSUPPORTED_FORMAT, error
+from qualcode.ingest.markdown import read_markdown
 from qualcode.ingest.paths import clean_name, read_bytes
 from qualcode.ingest.plaintext import read_plain
 from qualcode.ingest.subtitles import read_srt, read_vtt
@@ -16,7 +17,7 @@ Reader = Callable[[bytes, Path, str | None], Transcript]
 
 READERS: dict[str, Reader] = {
     ".txt": read_plain,
-    ".md": read_plain,
+    ".md": read_markdown,
     ".docx": read_docx,
     ".vtt": read_vtt,
     ".srt": read_srt,
