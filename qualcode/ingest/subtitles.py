@@ -234,8 +234,9 @@ def _timing_index(lines: list[str]) -> int | None:
         if i < len(lines) and "-->" in lines[i]:
             return i
     for i in (0, 1):
-        if i < len(lines) - 1 and _TIMEISH.fullmatch(lines[i]):
-            return i  # the arrow is missing; a timing line still (with text below it)
+        # The arrow is missing: a timing line still if text follows, or if it holds two times.
+        if i < len(lines) and _TIMEISH.fullmatch(lines[i]) and (i < len(lines) - 1 or len(_TIME.findall(lines[i])) >= 2):
+            return i
     return None
 
 
