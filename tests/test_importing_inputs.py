@@ -165,10 +165,11 @@ def test_importing_unchanged_file_is_not_read_again(project: Project, monkeypatc
 
 def test_importing_same_bytes_with_another_encoding_is_read_again(project: Project) -> None:
     path = project.root / "transcripts" / "oud.txt"
-    path.write_bytes("I: Hoe gaat het?\nR: Oké, dank u.\n".encode())
-    import_paths(project, [path])
-    result = import_paths(project, [path], encoding="cp1252")
-    assert result.duplicates == []  # decoded otherwise: not the same text
+    path.write_bytes("I: Hoe gaat het?\nR: Oké, ’t gaat.\n".encode("cp1252"))
+    import_paths(project, [path], encoding="cp1252")
+    assert import_paths(project, [path]).duplicates  # no --encoding: the bytes are known
+    result = import_paths(project, [path], encoding="latin-1")
+    assert result.duplicates == []  # decoded otherwise ('\x92' for '’'): not the same text
     assert any("changed since it was imported" in w for w in result.warnings)
 
 
