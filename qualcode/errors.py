@@ -109,6 +109,16 @@ STORE_NEWER = Msg(
 STORE_UNREADABLE = Msg(
     "QC007", "{path} is not a qualcode database: {reason}", "check the file, or move it away and re-import"
 )
+STORE_READ_ONLY = Msg(
+    "QC008",
+    "cannot {action}: {path} is read-only (the {what} may not be written)",
+    "browsing and exports work as they are; to code, make the {what} writable (e.g. `chmod u+w`) or work on a copy",
+)
+STORE_BUSY = Msg(
+    "QC009",
+    "{path} is busy: another qualcode process kept it locked for {seconds} s",
+    "wait for the other command (or close the other window's long job) and try again",
+)
 
 # --- codebooks ------------------------------------------------------------------
 CODEBOOK_INVALID = Msg(

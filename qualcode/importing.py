@@ -106,7 +106,8 @@ def import_paths(
     named = {_absolute(p) for p in paths if p.is_file()}
     attribute_csvs, codings_csvs = _sort_csvs(sidecars, named)
     attributes = _Attributes(attribute_csvs)
-    codebook = project.codebook  # loaded and synced into the store before anything is written
+    codebook = project.codebook
+    project.sync_codebook()  # codings (from a codings CSV, or coded next) need their codes in the store
     store = project.store
     failures: list[QualcodeError] = []
     with store.transaction():
@@ -117,7 +118,7 @@ def import_paths(
             try:
                 data = read_bytes(path)
                 sidecar = attributes.for_file(path)
-                known = store.transcript_by_source_hash(sha256_bytes(data))
+                known = store.transcripts.by_source_hash(sha256_bytes(data))
                 if known is not None and (encoding is None or encoding == known[2]):
                     if not failures:
                         _duplicate(store, path, known[0], known[1], sidecar, result)
@@ -182,23 +183,23 @@ def _merge_attributes(transcript: Transcript, sidecar: dict[str, str], result: I
 def _duplicate(store: Store, path: Path, tid: int, name: str, attributes: dict[str, str], result: ImportResult) -> None:
     """A file already imported: only attributes that changed are written."""
     result.duplicates.append((path, name))
-    old = store.attributes(tid)
+    old = store.transcripts.attributes(tid)
     new = {k: v for k, v in attributes.items() if old.get(k) != v}
     if new:
-        store.set_attributes(tid, new)
+        store.transcripts.set_attributes(tid, new)
         result.attributes_updated.append(name)
 
 
 def _store_transcript(project: Project, store: Store, path: Path, transcript: Transcript, result: ImportResult) -> None:
     result.warnings.extend(f"{shown_name(path.name)}: {w}" for w in transcript.warnings)
-    existing = store.transcript_id_by_hash(transcript.content_hash)
+    existing = store.transcripts.id_by_hash(transcript.content_hash)
     if existing is not None:
-        _duplicate(store, path, existing, store.transcript_name(existing), transcript.attributes, result)
+        _duplicate(store, path, existing, store.transcripts.name(existing), transcript.attributes, result)
         return
     relative = _stored_path(project, path, result)
-    same_name = store.transcript_id_by_name(transcript.name)
+    same_name = store.transcripts.id_by_name(transcript.name)
     if same_name is not None:
-        stored = store.load_transcript(same_name)
+        stored = store.transcripts.load(same_name)
         if stored.source_path is not None and str(stored.source_path) == relative:
             result.warnings.append(
                 f"{shown_name(path.name)} changed since it was imported as '{transcript.name}'; the imported version is kept"
@@ -206,14 +207,14 @@ def _store_transcript(project: Project, store: Store, path: Path, transcript: Tr
             )
             return
         base, n = transcript.name, 2
-        while store.transcript_id_by_name(f"{base}-{n}") is not None:
+        while store.transcripts.id_by_name(f"{base}-{n}") is not None:
             n += 1
         transcript.name = f"{base}-{n}"
         result.warnings.append(f"{shown_name(path.name)}: another transcript is called '{base}'; imported as '{transcript.name}'")
     for turn in transcript.turns:
         turn.role = project.config.role_of(turn.speaker)
     transcript.source_path = Path(relative)
-    store.add_transcript(transcript)
+    store.transcripts.add(transcript)
     speakers = tuple(dict.fromkeys(t.speaker for t in transcript.turns if t.speaker))
     result.imported.append(Imported(transcript.name, len(transcript.turns), transcript.word_count, speakers))
 
@@ -255,8 +256,8 @@ def _resolved_root(root: Path) -> Path:
 def _transcript_index(store: Store) -> dict[str, int | None]:
     """Transcript ids by source file name, its stem and transcript name (None: several match)."""
     index: dict[str, int | None] = {}
-    names = store.transcript_names()
-    for tid, source in store.source_paths().items():
+    names = store.transcripts.names()
+    for tid, source in store.transcripts.source_paths().items():
         keys = {names[tid]}
         if source:
             keys |= {Path(source).name, Path(source).stem}
@@ -284,11 +285,11 @@ def _apply_named_attributes(store: Store, tables: list[_Table], result: ImportRe
                 unmatched.append(key)
                 continue
             table.used.add(key)
-            name = store.transcript_name(tid)
-            old = store.attributes(tid)
+            name = store.transcripts.name(tid)
+            old = store.transcripts.attributes(tid)
             new = {k: v for k, v in values.items() if old.get(k) != v}
             if new:
-                store.set_attributes(tid, new)
+                store.transcripts.set_attributes(tid, new)
                 if name not in result.attributes_updated:
                     result.attributes_updated.append(name)
         if not unmatched:
@@ -323,14 +324,14 @@ def import_codings_csv(store: Store, path: Path, codebook, *, default_coder: str
             close = codebook.suggest_id(row.code)
             raise fail(f"unknown code '{row.code}'", f"did you mean '{close}'?" if close else "use a code id from the codebook")
         if tid not in turns:
-            turns[tid] = {t.index: (t.start, t.end) for t in store.turns(tid)}
+            turns[tid] = {t.index: (t.start, t.end) for t in store.transcripts.turns(tid)}
         try:
             start, end = turns[tid][int(row.turn)]
         except (KeyError, ValueError):
             raise fail(f"no turn '{row.turn}' in {row.file}", f"turns are numbered 1 to {len(turns[tid])}") from None
         if row.text:
             if tid not in texts:
-                texts[tid] = store.transcript_text(tid)
+                texts[tid] = store.transcripts.text(tid)
             text = texts[tid]
             found = text.find(row.text, start, end)
             if found < 0:
@@ -341,7 +342,7 @@ def import_codings_csv(store: Store, path: Path, codebook, *, default_coder: str
                 )
             start, end = found, found + len(row.text)
         codings.append(Coding(None, tid, start, end, row.code, row.coder or default_coder, "", memo=row.memo or None))
-    return store.import_codings(codings)
+    return store.codings.add_many(codings)
 
 
 def auto_import(project: Project, progress: Progress | None = None) -> ImportResult | None:
@@ -351,6 +352,6 @@ def auto_import(project: Project, progress: Progress | None = None) -> ImportRes
     sample project) work without a separate import step.
     """
     folder = project.root / TRANSCRIPT_DIR
-    if project.store.transcript_names() or not folder.is_dir() or not any(folder.iterdir()):
+    if project.store.transcripts.names() or not folder.is_dir() or not any(folder.iterdir()):
         return None
     return import_paths(project, [folder], default_coder="import", progress=progress)

@@ -193,7 +193,7 @@ class Project:
             (root / CODEBOOK_DIR / "codebook.yaml").write_text(STARTER_CODEBOOK, encoding="utf-8")
         (root / CONFIG_NAME).write_text(STARTER_CONFIG, encoding="utf-8")
         project = cls(root)
-        project.store  # create the database now, so the folder is recognised
+        Store(project.db_path).close()  # create the database now: the folder is a project from here on
         return project
 
     @property
@@ -227,13 +227,22 @@ class Project:
 
     @cached_property
     def codebook(self) -> Codebook:
-        """The codebook, validated and synced into the store by id."""
-        book = load_codebook(self.codebook_path)
-        self.sync = self.store.sync_codes(book)
-        return book
+        """The codebook, loaded and validated (reading it writes nothing)."""
+        return load_codebook(self.codebook_path)
+
+    def sync_codebook(self) -> SyncResult:
+        """Bring the store's codes up to date with the codebook (by id; nothing is deleted).
+
+        Called once when a command or the app opens the project, and after every
+        change to the codebook file; codings need their code in the store.
+        """
+        self.sync = self.store.codes.sync(self.codebook)
+        return self.sync
 
     def reload_codebook(self) -> Codebook:
+        """Read the codebook file again and sync it into the store."""
         self.__dict__.pop("codebook", None)
+        self.sync_codebook()
         return self.codebook
 
     def relative(self, path: Path) -> str:

@@ -90,7 +90,7 @@ def snapshot(root: Path) -> dict[str, str]:
             out[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
     with opened(root) as project:
         store = project.store
-        out["(store)"] = repr((store.transcript_names(), store.codings(), store.all_attributes(), store.source_paths()))
+        out["(store)"] = repr((store.transcripts.names(), store.codings.find(), store.transcripts.all_attributes(), store.transcripts.source_paths()))
     return out
 
 
@@ -144,7 +144,7 @@ def test_hostile_frontmatter_values_are_stored_as_written(project: Path) -> None
     shutil.copy(HOSTILE / "frontmatter_huge_number.txt", project / "transcripts")
     assert run(project, "import", str(project / "transcripts" / "frontmatter_huge_number.txt")).exit_code == 0
     with opened(project) as found:
-        attributes = found.store.attributes(found.store.transcript_id_by_name("frontmatter_huge_number"))
+        attributes = found.store.transcripts.attributes(found.store.transcripts.id_by_name("frontmatter_huge_number"))
     assert attributes == {"leeftijd": "9" * 5000, "datum": "2024-13-45", "code": "007"}
 
 
@@ -191,7 +191,7 @@ def test_hostile_file_names_with_control_characters(project: Path, stem: str) ->
     assert_clean(result)
     assert "\x1b" not in result.output and "\u202e" not in result.output
     with opened(project) as found:
-        names = set(found.store.transcript_names().values())
+        names = set(found.store.transcripts.names().values())
     assert all(name.isprintable() for name in names)
 
 
@@ -204,5 +204,5 @@ def test_hostile_link_out_of_the_project(project: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert f"is a link to {outside}, outside the project" in result.output
     with opened(project) as found:
-        stored = found.store.load_transcript(found.store.transcript_id_by_name("link")).source_path
+        stored = found.store.transcripts.load(found.store.transcripts.id_by_name("link")).source_path
     assert not stored.is_absolute()

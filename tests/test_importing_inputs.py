@@ -33,7 +33,7 @@ def write(path: Path, text: str) -> Path:
 
 def counts(project: Project) -> tuple[int, int]:
     store = project.store
-    return len(store.transcript_names()), len(store.codings())
+    return len(store.transcripts.names()), len(store.codings.find())
 
 
 # --- CSVs are read by their header, not their name ---------------------------------------------
@@ -48,7 +48,7 @@ def test_importing_codings_csv_of_any_name(project: Project, text: str) -> None:
     import_paths(project, [project.root / "transcripts"])
     result = import_paths(project, [write(project.root / "mijn_coderingen.csv", text)])
     assert result.codings_added == 1
-    [coding] = project.store.codings()
+    [coding] = project.store.codings.find()
     assert (coding.code_id, coding.quote) == ("vertrouwen", "ik vertrouw ze")
     assert import_paths(project, [project.root / "mijn_coderingen.csv"]).codings_added == 0  # twice adds nothing
 
@@ -74,7 +74,7 @@ def test_importing_csv_that_is_neither_attributes_nor_codings(project: Project) 
 def test_importing_named_attributes_csv_from_another_folder_applies(project: Project) -> None:
     meta = write(project.root / "meta" / "kenmerken.csv", "file;gemeente\nint1.txt;Gent\n")
     import_paths(project, [project.root / "transcripts" / "int1.txt", meta])
-    assert project.store.all_attributes() == {1: {"gemeente": "Gent"}}
+    assert project.store.transcripts.all_attributes() == {1: {"gemeente": "Gent"}}
 
 
 def test_importing_named_attributes_csv_alone_updates_imported_transcripts(project: Project) -> None:
@@ -83,7 +83,7 @@ def test_importing_named_attributes_csv_alone_updates_imported_transcripts(proje
     result = import_paths(project, [meta])
     assert result.attributes_updated == ["int1"]
     assert result.warnings == ["meta.csv: 1 row(s) name no transcript of the project: int9.txt"]
-    assert project.store.attributes(1) == {"gemeente": "Gent"}
+    assert project.store.transcripts.attributes(1) == {"gemeente": "Gent"}
 
 
 def test_importing_named_attributes_csv_matching_nothing_is_refused(project: Project) -> None:
@@ -103,7 +103,7 @@ def test_importing_link_to_a_file_outside_the_project(project: Project, tmp_path
     link = project.root / "transcripts" / "link.txt"
     os.symlink(target, link)
     result = import_paths(project, [link])
-    assert str(project.store.load_transcript(1).source_path) == os.path.join("transcripts", "link.txt")
+    assert str(project.store.transcripts.load(1).source_path) == os.path.join("transcripts", "link.txt")
     assert len(result.warnings) == 1
     assert f"transcripts{os.sep}link.txt is a link to {target}, outside the project" in result.warnings[0]
 
@@ -112,13 +112,13 @@ def test_importing_link_inside_the_project_is_quiet(project: Project) -> None:
     os.symlink(project.root / "transcripts" / "int1.txt", project.root / "alias.txt")
     result = import_paths(project, [project.root / "alias.txt"])
     assert result.warnings == []
-    assert str(project.store.load_transcript(1).source_path) == "alias.txt"
+    assert str(project.store.transcripts.load(1).source_path) == "alias.txt"
 
 
 def test_importing_file_outside_the_project_says_its_absolute_path_is_stored(project: Project, tmp_path: Path) -> None:
     far = write(tmp_path / "elders" / "far.txt", "I: Ver weg.\nR: Ja.\n")
     result = import_paths(project, [far])
-    assert str(project.store.load_transcript(1).source_path) == str(far)
+    assert str(project.store.transcripts.load(1).source_path) == str(far)
     assert result.warnings == [
         f"{far} is outside the project folder: its absolute path is stored (copy it into"
         f" {project.root / 'transcripts'} to keep the project self-contained)"
@@ -142,7 +142,7 @@ def test_importing_names_from_file_names_are_cleaned(project: Project, stem: str
 
 def test_importing_name_option_is_cleaned_too(project: Project) -> None:
     result = import_paths(project, [project.root / "transcripts" / "int1.txt"], name="eerste\ninterview")
-    assert project.store.transcript_names() == {1: "eerste interview"} and result.imported[0].name == "eerste interview"
+    assert project.store.transcripts.names() == {1: "eerste interview"} and result.imported[0].name == "eerste interview"
 
 
 # --- re-imports are cheap; the result holds no texts ----------------------------------------------
@@ -160,7 +160,7 @@ def test_importing_unchanged_file_is_not_read_again(project: Project, monkeypatc
     again = import_paths(project, [project.root / "transcripts"])
     assert again.imported == [] and again.duplicates == [(project.root / "transcripts" / "int1.txt", "int1")]
     assert again.attributes_updated == ["int1"]  # the sidecar is still applied
-    assert project.store.attributes(1) == {"gemeente": "Gent"}
+    assert project.store.transcripts.attributes(1) == {"gemeente": "Gent"}
 
 
 def test_importing_same_bytes_with_another_encoding_is_read_again(project: Project) -> None:

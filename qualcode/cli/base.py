@@ -50,8 +50,8 @@ class State:
                     )
                     for message in result.warnings:
                         warn(message)
-            sync = self._project.codebook and self._project.sync
-            if sync and sync.missing:
+            sync = self._project.sync_codebook()
+            if sync.missing:
                 warn(
                     f"{len(sync.missing)} code(s) in the store are no longer in the codebook: {', '.join(sync.missing)};"
                     " their codings are kept (see `qualcode check`)"

@@ -46,13 +46,13 @@ def rename_code(project: Project, old: str, new: str) -> MaintenanceResult:
     store = project.store
     if not ID_RE.match(new):
         raise error(BAD_CODE_ID, code=new, slug=slugify(new))
-    old_codings = store.coding_counts().get(old, 0)
+    old_codings = store.codings.counts_by_code().get(old, 0)
     result = MaintenanceResult()
     if old in book and new in book:
         raise error(CODE_ID_TAKEN, code=new, old=old)
     if old not in book:
         if new not in book:
-            if old_codings or store.code_exists(old):
+            if old_codings or store.codes.exists(old):
                 raise error(NOT_IN_CODEBOOK, code=old, count=old_codings)
             _unknown(book, old)
         # The YAML already says `new` (an earlier run stopped half-way): move the codings.
@@ -76,7 +76,7 @@ def merge_codes(project: Project, sources: list[str], target: str) -> Maintenanc
     book = project.codebook
     store = project.store
     check_code(book, target)  # unknown (with a suggestion) or a folder: refused
-    counts = store.coding_counts()
+    counts = store.codings.counts_by_code()
     in_yaml = []
     for source in dict.fromkeys(sources):
         if source == target:
@@ -88,7 +88,7 @@ def merge_codes(project: Project, sources: list[str], target: str) -> Maintenanc
                     hint=f"move '{target}' out first with `qualcode codebook move {target} --top`",
                 )
             in_yaml.append(source)
-        elif not counts.get(source) and not store.code_exists(source):
+        elif not counts.get(source) and not store.codes.exists(source):
             _unknown(book, source)
     result = MaintenanceResult()
     for source in sources:
@@ -155,10 +155,10 @@ def _write(
         with store.transaction():
             project.reload_codebook()  # loads the edited YAML and syncs the codes (joins this transaction)
             for old, new in moves:
-                moved = store.move_codings(old, new)
+                moved = store.codings.move(old, new)
                 result.moved += moved.moved
                 result.merged += moved.merged
-            store.forget_codes(old for old, _ in moves)
+            store.codes.forget(old for old, _ in moves)
     except BaseException:
         if edit is not None:
             atomic_write_text(path, before)
