@@ -214,9 +214,10 @@ def _store_transcript(project: Project, store: Store, path: Path, transcript: Tr
     for turn in transcript.turns:
         turn.role = project.config.role_of(turn.speaker)
     transcript.source_path = Path(relative)
-    store.transcripts.add(transcript)
+    tid = store.transcripts.add(transcript)
+    [info] = store.transcripts.infos([tid])  # the words the store counted (counting is not free)
     speakers = tuple(dict.fromkeys(t.speaker for t in transcript.turns if t.speaker))
-    result.imported.append(Imported(transcript.name, len(transcript.turns), transcript.word_count, speakers))
+    result.imported.append(Imported(transcript.name, len(transcript.turns), info.words, speakers))
 
 
 def _stored_path(project: Project, path: Path, result: ImportResult) -> str:
