@@ -171,6 +171,13 @@ MIGRATIONS: list[tuple[str, str]] = [
             turn_count = (SELECT count(*) FROM turns u WHERE u.transcript_id = transcripts.id);
         """,
     ),
+    (
+        "0004_source_hash_index",
+        """
+        -- An import looks files up by the hash of their bytes before reading them.
+        CREATE INDEX transcripts_source_hash ON transcripts (source_hash);
+        """,
+    ),
 ]
 
 
