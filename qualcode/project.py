@@ -25,6 +25,7 @@ import yaml
 from .codebook import Codebook, load_codebook
 from .errors import BAD_CONFIG, NO_CODEBOOK, NO_PROJECT, PROJECT_EXISTS, SEVERAL_CODEBOOKS, error
 from .lock import ProjectLock
+from .yamlsafe import COMPOSER
 from .model import INTERVIEWER, RESPONDENT
 from .store import Store, SyncResult
 
@@ -90,9 +91,11 @@ def load_config(root: Path) -> ProjectConfig:
     if not path.exists():
         return config
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=COMPOSER)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise error(BAD_CONFIG, path=path, problem=f"not valid YAML: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit number, nesting thousands deep
+        raise error(BAD_CONFIG, path=path, problem=f"a value cannot be read: {str(exc)[:120]}") from None
     if data is None:
         return config
     if not isinstance(data, dict):

@@ -309,3 +309,14 @@ def test_cli_write_on_a_read_only_project_says_so_and_listing_still_works(projec
     result = run(runner, project, "code", "int1", "kracht", "--turn", "4")
     assert result.exit_code == 1
     assert "read-only" in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "config",
+    ["suggestion_threshold: " + "9" * 5000 + "\n", "spacy_model: " + "[" * 5000 + "]" * 5000 + "\n", "codebook: [unclosed\n"],
+)
+def test_cli_hostile_configuration_is_a_located_error_not_a_traceback(project, runner, config):
+    (project / "qualcode.yaml").write_text(config, encoding="utf-8")
+    result = run(runner, project, "transcripts")
+    assert result.exit_code == 1
+    assert "qualcode.yaml" in result.stderr and "Traceback" not in result.output
