@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..coding import apply_code, codings_at, expand_codes, parse_span, resolve_transcript, turn_span
+from ..coding import apply_code, expand_codes, parse_span, resolve_transcript, turn_span
 from ..errors import NO_CODING, QualcodeError, error
 from ..project import Project, sample_project_source
 from .base import State, main, pass_state
@@ -83,6 +83,7 @@ def import_(state: State, paths: tuple[Path, ...], encoding: str | None, name: s
     REFI-QDA project from ATLAS.ti, NVivo, MAXQDA, QualCoder or qualcode.
     """
     from ..importing import import_paths
+    from ..ingest.paths import shown_name
     from .exchange_cmds import import_qdpx_file, is_qdpx_request
 
     qdpx = is_qdpx_request(paths)
@@ -108,18 +109,18 @@ def import_(state: State, paths: tuple[Path, ...], encoding: str | None, name: s
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    for transcript in result.imported:
-        speakers = sorted({t.speaker for t in transcript.turns if t.speaker})
+    for imported in result.imported:
+        speakers = sorted(imported.speakers)
         click.echo(
-            f"imported {transcript.name}: {len(transcript.turns)} turns, {transcript.word_count} words"
+            f"imported {imported.name}: {imported.turns} turns, {imported.words} words"
             + (f", speakers {', '.join(speakers)}" if speakers else "")
         )
     for path, existing in result.duplicates:
-        note(f"skipped {path.name}: same content as '{existing}', already imported")
+        note(f"skipped {shown_name(path.name)}: same content as '{existing}', already imported")
     for name_ in result.attributes_updated:
         note(f"updated attributes of {name_}")
     if result.codings_added:
-        click.echo(f"added {result.codings_added} coding(s) from codings.csv")
+        click.echo(f"added {result.codings_added} coding(s) from the codings CSV")
     for message in result.warnings:
         warn(message)
 
@@ -201,23 +202,31 @@ def code(state: State, transcript: str, code: str, turn: int | None, span: str |
 @click.option("--turn", type=int, help="Remove codings inside turn N.")
 @click.option("--span", help="Remove codings inside START:END.")
 @click.option("--id", "ids", type=int, multiple=True, help="Remove the coding with this id (repeatable).")
+@click.option("--any-coder", is_flag=True, help="With --turn/--span: remove other coders' codings there too (default: only yours).")
 @pass_state
-def uncode(state: State, transcript: str | None, code: str | None, turn: int | None, span: str | None, ids: tuple[int, ...]) -> None:
-    """Remove codings: by --id, or those of CODE (or all codes) inside a turn or span."""
+def uncode(
+    state: State, transcript: str | None, code: str | None, turn: int | None, span: str | None, ids: tuple[int, ...], any_coder: bool
+) -> None:
+    """Remove codings: by --id, or your codings of CODE (or all codes) inside a turn or span."""
     store = state.project().store
-    if ids:
-        if transcript or turn is not None or span:
-            raise click.UsageError("use either --id or TRANSCRIPT with --turn/--span, not both")
-        targets = [store.codings.get(i) for i in ids]
-    else:
-        if not transcript:
-            raise click.UsageError("give TRANSCRIPT with --turn or --span, or --id")
-        tid = resolve_transcript(store, transcript)
-        start, end = _span(store, tid, turn, span)
-        targets = [c for c in codings_at(store, tid, start, end, code) if c.start >= start and c.end <= end]
-        if not targets:
-            raise error(NO_CODING, id=f"{code or 'any code'} inside {start}:{end} of {transcript}")
-    with store.transaction():
+    if ids and (transcript or turn is not None or span):
+        raise click.UsageError("use either --id or TRANSCRIPT with --turn/--span, not both")
+    if not ids and not transcript:
+        raise click.UsageError("give TRANSCRIPT with --turn or --span, or --id")
+    with store.transaction():  # what is removed is decided and removed in one step
+        if ids:
+            targets = [store.codings.get(i) for i in ids]
+        else:
+            tid = resolve_transcript(store, transcript)
+            start, end = _span(store, tid, turn, span)
+            coders = None if any_coder else [state.coder]
+            targets = [
+                c
+                for c in store.codings.find(tid, [code] if code else None, coders, overlapping=(start, end))
+                if c.start >= start and c.end <= end
+            ]
+            if not targets:
+                raise error(NO_CODING, id=f"{code or 'any code'} inside {start}:{end} of {transcript}")
         for coding in targets:
             store.codings.remove(coding.id)
     for coding in targets:

@@ -68,8 +68,15 @@ class _Source:
 
 
 def import_qdpx(project: Project, path: Path, *, default_coder: str, progress: Progress | None = None) -> QdpxImportResult:
-    """Import a REFI-QDA project file into ``project`` (see the module docstring)."""
-    path = Path(path)
+    """Import a REFI-QDA project file into ``project`` (see the module docstring).
+
+    Runs under the project's codebook lock: the import may add codes to the codebook.
+    """
+    with project.codebook_lock(f"import {Path(path).name}"):
+        return _import_qdpx(project, Path(path), default_coder=default_coder, progress=progress)
+
+
+def _import_qdpx(project: Project, path: Path, *, default_coder: str, progress: Progress | None) -> QdpxImportResult:
     report = Report()
     with QdpxArchive(path, report) as archive:
         entry = archive.project_entry()

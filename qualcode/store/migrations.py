@@ -172,7 +172,14 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
-        "0004_team_consensus_and_aside",
+        "0004_source_hash_index",
+        """
+        -- An import looks files up by the hash of their bytes before reading them.
+        CREATE INDEX transcripts_source_hash ON transcripts (source_hash);
+        """,
+    ),
+    (
+        "0005_team_consensus_and_aside",
         """
         -- Settled disagreements between two coders (team coding): which consensus
         -- codings each decision added, so that undoing it removes exactly those.
