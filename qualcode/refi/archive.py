@@ -12,8 +12,9 @@ damaged and hostile archives:
   than :data:`MAX_RATIO` times its compressed size is refused (a zip bomb);
 * reads are capped at the declared size, so a header that lies cannot make us read more.
 
-A bare ``.qde`` with its sources in a folder beside it (as MAXQDA 24 leaves them) is
-read through the same interface (:class:`QdeFolder`), with the same limits.
+The size and ratio checks are :class:`qualcode.zipsafe.ZipGuard`'s, shared with the
+.docx reader. A bare ``.qde`` with its sources in a folder beside it (as MAXQDA 24
+leaves them) is read through the same interface (:class:`QdeFolder`), with the same limits.
 
 Writing is :mod:`.project_export`'s (streamed, through :mod:`qualcode.atomic`).
 """
@@ -21,7 +22,6 @@ Writing is :mod:`.project_export`'s (streamed, through :mod:`qualcode.atomic`).
 from __future__ import annotations
 
 import zipfile
-import zlib
 from pathlib import Path, PurePosixPath
 
 from ..errors import (
@@ -34,6 +34,7 @@ from ..errors import (
     Report,
     error,
 )
+from ..zipsafe import ZipGuard, ZipLimits
 
 MAX_ENTRIES = 50_000
 MAX_ENTRY_BYTES = 512 * 1024 * 1024  # project.qde or one text source
@@ -106,7 +107,9 @@ class QdpxArchive(ProjectFiles):
         self.shown = str(path)
         self.report = report
         self.missing_hint = "the archive's sources/ folder"
-        self._read_total = 0
+        # Limits read when the archive is opened, so that tests can lower them.
+        limits = ZipLimits(MAX_ENTRIES, MAX_ENTRY_BYTES, MAX_TOTAL_BYTES, MAX_RATIO, RATIO_FLOOR)
+        self._guard = ZipGuard(self.shown, limits, QDPX_TOO_BIG, QDPX_BOMB, QDPX_NOT_ZIP)
         try:
             self.zip = zipfile.ZipFile(self.path)
             infos = self.zip.infolist()
@@ -129,25 +132,7 @@ class QdpxArchive(ProjectFiles):
 
     def read(self, name: str) -> bytes:
         """An entry's bytes, within the size, ratio and total limits."""
-        info = self.entries[name]
-        if info.file_size > MAX_ENTRY_BYTES:
-            raise error(QDPX_TOO_BIG, path=self.shown, entry=name, size=info.file_size, limit=MAX_ENTRY_BYTES)
-        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            ratio = info.file_size // max(info.compress_size, 1)
-            raise error(QDPX_BOMB, path=self.shown, entry=name, ratio=ratio, packed=info.compress_size, size=info.file_size)
-        if self._read_total + info.file_size > MAX_TOTAL_BYTES:
-            raise error(QDPX_TOO_BIG, path=self.shown, entry=name, size=self._read_total + info.file_size, limit=MAX_TOTAL_BYTES)
-        try:
-            with self.zip.open(info) as handle:
-                # Read one byte more than declared: if it comes, the header lied.
-                data = handle.read(info.file_size + 1)
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
-            raise error(QDPX_NOT_ZIP, path=self.shown, reason=f"cannot read '{name}': {exc}") from None
-        if len(data) > info.file_size:
-            raise error(QDPX_BOMB, path=self.shown, entry=name, ratio="?", packed=info.compress_size, size=f"more than the declared {info.file_size}")
-        self._read_total += len(data)
-        return data
-
+        return self._guard.read(self.zip, self.entries[name])
 
 
 class QdeFolder(ProjectFiles):

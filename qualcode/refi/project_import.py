@@ -94,8 +94,15 @@ def import_qdpx(
     Sources the file refers to but does not hold are all listed in one error, and
     nothing is imported; with ``skip_missing`` the rest is imported and each missing
     source (with its codings) is named in a warning. See also the module docstring.
+    Runs under the project's codebook lock: the import may add codes to the codebook.
     """
-    path = Path(path)
+    with project.codebook_lock(f"import {Path(path).name}"):
+        return _import_qdpx(project, Path(path), default_coder=default_coder, skip_missing=skip_missing, progress=progress)
+
+
+def _import_qdpx(
+    project: Project, path: Path, *, default_coder: str, skip_missing: bool, progress: Progress | None
+) -> QdpxImportResult:
     report = Report()
     with open_project_file(path, report) as archive:
         entry = archive.project_entry()

@@ -11,6 +11,7 @@ repository for each kind of data, so callers read ``store.codings.add(...)``,
 ``store.suggestions``      suggestions and the decisions on them
 ``store.settings``         project settings kept in the database
 ``store.coders``           everyone who coded or decided, with REFI-QDA GUIDs
+``store.team``             consensus decisions, codings a merge kept aside
 ``store.exchange``         what a REFI-QDA import keeps for the next export
 =========================  =====================================================
 
@@ -35,14 +36,17 @@ from .db import Database, now
 from .exchange import ExchangeStore
 from .settings import CoderStore, SettingStore
 from .suggestions import SuggestionStore
+from .team import TeamStore
 from .transcripts import TranscriptStore
 from .types import (
     ALL_CODINGS,
     Added,
+    AsideCoding,
     CodeRecord,
     CoderCount,
     CodingFilter,
     CodingRow,
+    ConsensusDecision,
     DetachedCoding,
     DocumentSet,
     EmptySource,
@@ -59,10 +63,12 @@ from .types import (
 __all__ = [
     "ALL_CODINGS",
     "Added",
+    "AsideCoding",
     "CodeRecord",
     "CoderCount",
     "CodingFilter",
     "CodingRow",
+    "ConsensusDecision",
     "DetachedCoding",
     "DocumentSet",
     "EmptySource",
@@ -95,6 +101,7 @@ class Store:
         self.suggestions = SuggestionStore(self._db, self.codings)
         self.settings = SettingStore(self._db)
         self.coders = CoderStore(self._db)
+        self.team = TeamStore(self._db, self.codings)
         self.exchange = ExchangeStore(self._db)
 
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from ..errors import BAD_SPAN, NO_CODING, error
+from ..errors import NO_CODING, error, span_error
 from ..model import MANUAL, Coding
 from .db import PARK, Database, json_ids, now
 from .types import ALL_CODINGS, Added, CoderCount, CodingFilter, CodingRow, DetachedCoding, MoveResult
@@ -64,7 +64,7 @@ class CodingStore:
             raise KeyError(tid)
         length, name = row
         if not (0 <= start < end <= length):
-            raise error(BAD_SPAN, start=start, end=end, name=name, length=length)
+            raise span_error(start, end, name, length)
         return self._db.scalar("SELECT substr(text, ?, ?) FROM transcripts WHERE id = ?", (start + 1, end - start, tid))
 
     def _note_coder(self, coder: str, stamp: str) -> None:
