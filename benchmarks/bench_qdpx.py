@@ -59,7 +59,9 @@ def run_floor(root: Path, out: Path) -> None:
 def run_qualcode(root: Path, out: Path) -> None:
     from qualcode.cli import main
 
-    main.main(["--project", str(root), "export", "qdpx", "--force", str(out)], standalone_mode=False)
+    code = main.main(["--project", str(root), "export", "qdpx", "--force", str(out)], standalone_mode=False)
+    if code:  # the CLI printed the error; the measurement would be meaningless
+        sys.exit(code)
 
 
 def child(mode: str, root: Path, out: Path) -> None:
