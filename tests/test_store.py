@@ -367,3 +367,13 @@ def test_store_read_only_folder_is_named_as_the_reason(tmp_path, monkeypatch):
         assert list(s.transcripts.names().values()) == ["t1"]
         with pytest.raises(QualcodeError, match="folder"):
             s.settings.set("x", "1")
+
+
+def test_store_spans_and_quotes_are_right_in_a_text_with_a_nul_character(store):
+    text = "Voor\x00na: de wijk en de moskee."
+    tid = store.transcripts.add(Transcript("nul", text, [Turn(1, None, 0, len(text))]))
+    coding = store.codings.add(tid, 9, len(text), "rol", "anna").coding
+    assert coding.quote == text[9:]
+    assert store.transcripts.summaries()[0].chars == len(text)
+    with pytest.raises(QualcodeError):
+        store.codings.add(tid, 0, len(text) + 1, "rol", "anna")

@@ -152,4 +152,7 @@ class Store:
 
 def _after_migration(db: Database, name: str) -> None:
     if name == "0003_team_and_summaries":
+        # Counted in Python: SQLite's length() stops at a NUL character.
+        for tid, text in db.execute("SELECT id, text FROM transcripts").fetchall():
+            db.execute("UPDATE transcripts SET chars = ? WHERE id = ?", (len(text), tid))
         refresh_summaries(db)

@@ -58,14 +58,18 @@ class CodingStore:
 
     # --- writing ----------------------------------------------------------------------
 
-    def _checked_quote(self, tid: int, start: int, end: int) -> str:
-        row = self._db.one("SELECT length(text), name FROM transcripts WHERE id = ?", (tid,))
+    def _text(self, tid: int) -> tuple[str, str]:
+        row = self._db.one("SELECT text, name FROM transcripts WHERE id = ?", (tid,))
         if row is None:
             raise KeyError(tid)
-        length, name = row
-        if not (0 <= start < end <= length):
-            raise span_error(start, end, name, length)
-        return self._db.scalar("SELECT substr(text, ?, ?) FROM transcripts WHERE id = ?", (start + 1, end - start, tid))
+        return row
+
+    def _checked_quote(self, tid: int, start: int, end: int, known: tuple[str, str] | None = None) -> str:
+        # Sliced in Python: SQLite's length() and substr() stop at a NUL character.
+        text, name = known or self._text(tid)
+        if not (0 <= start < end <= len(text)):
+            raise span_error(start, end, name, len(text))
+        return text[start:end]
 
     def _note_coder(self, coder: str, stamp: str) -> None:
         self._db.execute("INSERT INTO coders (name, created_at) VALUES (?, ?) ON CONFLICT(name) DO NOTHING", (coder, stamp))
@@ -116,9 +120,14 @@ class CodingStore:
         """
         added = 0
         touched: set[int] = set()
+        texts: dict[int, tuple[str, str]] = {}  # one read per transcript, not per coding
         with self._db.transaction() as db:
             for coding in codings:
-                quote = self._checked_quote(coding.transcript_id, coding.start, coding.end)
+                tid = coding.transcript_id
+                if tid not in texts:
+                    texts.clear()  # codings come transcript by transcript: keep one text at a time
+                    texts[tid] = self._text(tid)
+                quote = self._checked_quote(tid, coding.start, coding.end, texts[tid])
                 stamp = now()
                 cur = db.execute(
                     "INSERT INTO codings (transcript_id, start, end, code_id, coder, memo, origin, quote,"

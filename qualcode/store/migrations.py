@@ -167,7 +167,7 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE transcripts ADD COLUMN turn_count INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE transcripts ADD COLUMN coding_count INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE transcripts ADD COLUMN coded_chars INTEGER NOT NULL DEFAULT 0;
-        UPDATE transcripts SET chars = length(text),
+        UPDATE transcripts SET
             turn_count = (SELECT count(*) FROM turns u WHERE u.transcript_id = transcripts.id);
         """,
     ),
