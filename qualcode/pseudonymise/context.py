@@ -1,0 +1,283 @@
+"""What the transcript and the project tell about personal data.
+
+* **Proper nouns in context.** Dutch capitalises names, places and organisations and
+  little else inside a sentence, so a capitalised word that does not start a sentence
+  is a candidate. Its neighbours decide the category: an organisation word before or
+  after it (``basisschool De Wilgenhoek``, ``de Mevlana moskee``), a place word or
+  preposition before it (``in Borgerhout``, ``de wijk Nieuwland``), else a person.
+  Countries, languages, nationalities, public services and acronyms are left out.
+* **Speaker labels** are never candidates. A label that is itself a name (``MARVIN``,
+  ``Hatice``), rather than a role (``Interviewer``, ``P1``, ``MEVROUW A``), makes that
+  name a known name in the turns.
+* **Known names**: from the front matter (``interviewer: Noor Hendriks``), the project's
+  own list and decisions; every occurrence is found, in case and inflection variants
+  (``Van Dijk``/``van Dijk``, ``Hatice's``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ..model import Turn
+from .categories import Candidate
+from .words import INTERFIXES, NATIONALITY, TITLES, dutch_words, not_personal, not_personal_pattern
+
+# Lower-case words that join the capitalised words of one name ("Moeders van Morgen",
+# "Naima El Amrani", "Roos van der Heijden"); not "en", "in", "op": they join two names.
+_CONNECTORS = INTERFIXES - {"in", "op", "te"}
+# A capitalised word, with inner hyphens and apostrophes (Sint-Jozef, Al-Hijra, O'Neil).
+_UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
+CAPITALISED = re.compile(rf"(?<![\w'’-])[{_UPPER}][\w'’]*(?:-[\w'’]+)*")
+_PROPER_RUN = re.compile(
+    rf"(?<![\w'’-])[{_UPPER}][\w'’]*(?:-[\w'’]+)*"
+    rf"(?:(?:\s(?:{'|'.join(sorted((re.escape(i) for i in _CONNECTORS), key=len, reverse=True))}))*"
+    rf"\s[{_UPPER}][\w'’]*(?:-[\w'’]+)*)*"
+)
+_SENTENCE_END = set(".!?:;…\"“”‘'()\n[]")
+
+# Words naming a kind of organisation: before a name ("basisschool De Horizon", "vzw
+# Anadolu Gent") or after it ("de Fatih moskee", "het Zuiderpark College").
+ORG_WORDS = frozenset(
+    """basisschool school scholengemeenschap college lyceum gymnasium atheneum academie moskee moskeevereniging
+    kerk kerkgenootschap parochie gemeente congregatie tempel synagoge koranschool stichting vereniging
+    vrouwenvereniging zelforganisatie migrantenorganisatie vzw buurthuis wijkcentrum jongerencentrum
+    kinderopvang crèche creche peuterspeelzaal bso kinderdagverblijf sportclub voetbalclub club bedrijf
+    schoonmaakbedrijf praktijk huisartsenpraktijk kliniek apotheek restaurant winkel supermarkt bakkerij
+    centrum cultureel ontmoetingscentrum platform netwerk""".split()
+)
+# "gemeente" after a name is a congregation; before a name it is the municipality.
+_ORG_BEFORE_ONLY_EXCLUDED = frozenset({"gemeente", "centrum", "netwerk", "platform", "club", "winkel"})
+PLACE_WORDS = frozenset(
+    "in uit naar te vanuit rond richting wijk stad dorp buurt dorpje stadje regio provincie deelgemeente "
+    "stadsdeel gemeente woonplaats".split()
+)
+# Endings of Dutch and Flemish place names (Holtenbroek, Borgerhout, Ledeberg, Kanaleneiland).
+PLACE_END = re.compile(
+    r"(?:dam|burg|berg|bergen|broek|hout|veen|hoven|huizen|wijk|eiland|zijl|stad|dorp|heim|ingen|kerke|"
+    r"kerk|vaart|meer|sluis|drecht|rode|gem|sel|plaats|haven|beek|loo|lo|horst|donk|poort)$"
+)
+_DIRECTION = re.compile(r"-(?:Noord|Zuid|Oost|West|Centrum)\b")
+ROLE_LABEL = re.compile(
+    r"(?:[a-z]{1,2}|[a-z]{1,3}\d+|.*\d.*|(?:mevrouw|meneer|mw|dhr|mr|de heer)\.?\s+[a-z]\.?|"
+    r"(?:interview(?:er|ster|eres)?|int|respondent(?:e)?|moderat(?:or|ie|rice)|gespreksleid(?:er|ster)|"
+    r"deelnemer|deelneemster|spreker|participant|geïnterviewde|onderzoek(?:er|ster)|begeleid(?:er|ster)|"
+    r"facilitator|tolk|vraag|antwoord|leerling|student|docent|ouder|moeder|vader|man|vrouw|jongen|meisje|"
+    r"kind|allen|iedereen|publiek|vrijwilliger|professional|sleutelpersoon|coördinator|medewerker|"
+    r"verpleegkundige|wijkcoach|voorzitter|imam)(?:\s+\w+)?)",
+    re.I,
+)
+
+
+def is_sentence_start(text: str, pos: int, floor: int = 0) -> bool:
+    """Whether ``pos`` begins a sentence: only spaces since a full stop, colon, quote,
+    bracket, line break or the start of the turn."""
+    i = pos - 1
+    while i >= floor and text[i] in " \t":
+        i -= 1
+    return i < floor or text[i] in _SENTENCE_END
+
+
+def _is_common(word: str) -> bool:
+    return word.casefold() in dutch_words()
+
+
+def _skip_token(word: str) -> bool:
+    """Capitalised words that are never a name on their own."""
+    folded = word.casefold()
+    if folded in not_personal() or folded in TITLES or folded == "ik":
+        return True
+    if word.isupper() and len(word) <= 5:  # acronyms: CJG, GGD, OCMW, JGZ
+        return True
+    return bool(NATIONALITY.search(folded)) and len(folded) > 4
+
+
+@dataclass(slots=True)
+class Region:
+    """The text of the turns (speech) as opposed to labels and timestamps."""
+
+    spans: list[tuple[int, int]]
+
+    @classmethod
+    def of(cls, text: str, turns: Sequence[Turn]) -> Region:
+        spans = [(t.start, t.end) for t in turns if t.end > t.start]
+        return cls(spans or [(0, len(text))])
+
+    def turn_start(self, pos: int) -> int:
+        """Start of the turn containing ``pos`` (0 if none)."""
+        lo, hi = 0, len(self.spans) - 1
+        found = 0
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            if self.spans[mid][0] <= pos:
+                found = self.spans[mid][0]
+                lo = mid + 1
+            else:
+                hi = mid - 1
+        return found
+
+    def contains(self, start: int, end: int) -> bool:
+        lo, hi = 0, len(self.spans) - 1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            s, e = self.spans[mid]
+            if end <= s:
+                hi = mid - 1
+            elif start >= e:
+                lo = mid + 1
+            else:
+                return s <= start and end <= e
+        return False
+
+
+def _previous_words(text: str, pos: int) -> tuple[str, str]:
+    """The two words before ``pos`` (nearest first), case-folded."""
+    words = re.findall(r"[\w'’-]+", text[max(0, pos - 60) : pos])
+    words = [w.casefold() for w in words[-2:]]
+    while len(words) < 2:
+        words.insert(0, "")
+    return words[1], words[0]
+
+
+def _next_word(text: str, pos: int) -> str:
+    m = re.match(r"\s+([\w'’-]+)", text[pos : pos + 40])
+    return m.group(1).casefold() if m else ""
+
+
+def proper_nouns(text: str, region: Region) -> list[Candidate]:
+    """Runs of capitalised words inside sentences, classified by their neighbours."""
+    out: list[Candidate] = []
+    never = [m.span() for m in not_personal_pattern().finditer(text)]
+    for m in _PROPER_RUN.finditer(text):
+        start, end = m.span()
+        if not region.contains(start, end):
+            continue
+        words = [w for w in re.finditer(r"[\w'’]+(?:-[\w'’]+)*", m.group())]
+        # Drop a sentence-initial word that is an ordinary Dutch word ("Daarna", "Mooi").
+        first = words[0]
+        if is_sentence_start(text, start, region.turn_start(start)) and (
+            _is_common(first.group()) or first.group().casefold() in INTERFIXES
+        ):
+            words = words[1:]
+            while words and words[0].group().casefold() in INTERFIXES | {"en"}:
+                words = words[1:]
+        words = [w for w in words]
+        # Leading titles stay outside the span ("meneer [persoon 3]").
+        while words and words[0].group().casefold() in TITLES:
+            words = words[1:]
+        if not words:
+            continue
+        kind = None
+        head = words[0].group().casefold()
+        tail = words[-1].group().casefold()
+        if len(words) > 1 and head in ORG_WORDS:
+            kind = "organisation"  # "Jongerencentrum Het Anker", "Stichting Vrouwen Vooruit"
+            words = words[1:]
+        elif len(words) > 1 and tail in ORG_WORDS:
+            kind = "organisation"  # "Spieringshoek College"
+        s = start + words[0].start()
+        e = start + words[-1].end()
+        if kind is None and all(_skip_token(w.group()) for w in words if w.group().casefold() not in INTERFIXES):
+            continue
+        if text[s:e].casefold() in not_personal():
+            continue
+        if any(ns < e and s < ne for ns, ne in never):
+            continue
+        before, before2 = _previous_words(text, s)
+        after = _next_word(text, e)
+        if kind is None:
+            if (before in ORG_WORDS and before not in _ORG_BEFORE_ONLY_EXCLUDED) or after in ORG_WORDS:
+                kind = "organisation"
+            elif (
+                before in PLACE_WORDS
+                or (before == "bij" and before2 in PLACE_WORDS)
+                or re.search(r"\b[1-9]\d{3}(?:\s?[A-Z]{2})?\s$", text[max(0, s - 9) : s])
+                or PLACE_END.search(tail)
+                or _DIRECTION.match(text, e)
+            ):
+                kind = "place"
+            elif any(_is_common(w.group()) for w in words) and not _looks_like_name(words, before):
+                # "Vier Windstreken", "De Kroon": ordinary words, capitalised, are a name of
+                # something (an organisation, a building) more often than of a person.
+                kind = "organisation" if words[0].group().casefold() in {"de", "het", "'t"} or len(words) > 1 else "person"
+            else:
+                kind = "person"
+        out.append(Candidate(s, e, kind, text[s:e], "context"))
+    return out
+
+
+def _looks_like_name(words: list[re.Match], before: str) -> bool:
+    return before in TITLES or any(not _is_common(w.group()) for w in words)
+
+
+def label_names(turns: Iterable[Turn]) -> set[str]:
+    """Speaker labels that are names (``MARVIN``, ``Hatice``), as they would be written in a sentence."""
+    names = set()
+    for t in turns:
+        label = (t.speaker or "").strip()
+        if not label or ROLE_LABEL.fullmatch(label):
+            continue
+        words = label.split()
+        if all(_is_common(w) or _skip_token(w) for w in words):
+            continue
+        names.add(" ".join(w.capitalize() if w.isupper() else w for w in words))
+    return names
+
+
+@dataclass(slots=True)
+class KnownNames:
+    """Names the project or the transcript tells us about, by category, and words never to flag."""
+
+    names: dict[str, str] = field(default_factory=dict)  # text -> category
+    never: set[str] = field(default_factory=set)  # case-folded
+    _pattern: re.Pattern | None = field(default=None, repr=False)
+
+    def add(self, text: str, category: str) -> None:
+        text = " ".join(text.split())
+        if text and text.casefold() not in self.never:
+            self.names.setdefault(text, category)
+            self._pattern = None
+
+    def add_person(self, full: str) -> None:
+        """A person's full name and its parts (first name, surname with its interfix)."""
+        self.add(full, "person")
+        words = full.split()
+        if len(words) > 1:
+            self.add(words[0], "person")
+            rest = words[1:]
+            self.add(" ".join(rest), "person")
+            core = [w for w in rest if w.casefold() not in INTERFIXES]
+            if core and len(core) < len(rest):
+                self.add(" ".join(core), "person")
+
+    def _compiled(self) -> re.Pattern | None:
+        if self._pattern is None and self.names:
+            alternatives = sorted(self.names, key=len, reverse=True)
+            self._pattern = re.compile(
+                r"(?<![\w'’-])(?P<name>" + "|".join(_variants(a) for a in alternatives) + r")(?:['’]s|['’])?(?![\w-])"
+            )
+        return self._pattern
+
+    def find(self, text: str) -> list[Candidate]:
+        pattern = self._compiled()
+        if pattern is None:
+            return []
+        folded = {k.casefold(): v for k, v in self.names.items()}
+        out = []
+        for m in pattern.finditer(text):
+            s, e = m.span("name")
+            out.append(Candidate(s, e, folded.get(text[s:e].casefold(), "person"), text[s:e], "known"))
+        return out
+
+
+def _variants(name: str) -> str:
+    """A pattern for ``name`` that also matches its interfixes capitalised or not, and
+    the name in capitals (``van Dijk``, ``Van Dijk``, ``VAN DIJK``)."""
+    parts = []
+    for word in name.split():
+        if word.casefold() in INTERFIXES:
+            parts.append(f"(?i:{re.escape(word)})")
+        else:
+            parts.append(f"(?:{re.escape(word)}|{re.escape(word.upper())})")
+    return r"\s+".join(parts)
