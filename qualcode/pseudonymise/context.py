@@ -58,7 +58,7 @@ PLACE_END = re.compile(
     r"(?:dam|burg|berg|bergen|broek|hout|veen|hoven|huizen|wijk|eiland|zijl|stad|dorp|heim|ingen|kerke|"
     r"kerk|vaart|meer|sluis|drecht|rode|gem|sel|plaats|haven|beek|loo|lo|horst|donk|poort)$"
 )
-_DIRECTION = re.compile(r"-(?:Noord|Zuid|Oost|West|Centrum)\b")
+_DIRECTION = re.compile(r"-(?:Noord|Zuid|Oost|West|Centrum)$|-(?:Noord|Zuid|Oost|West|Centrum)\b")
 ROLE_LABEL = re.compile(
     r"(?:[a-z]{1,2}|[a-z]{1,3}\d+|.*\d.*|(?:mevrouw|meneer|mw|dhr|mr|de heer)\.?\s+[a-z]\.?|"
     r"(?:interview(?:er|ster|eres)?|int|respondent(?:e)?|moderat(?:or|ie|rice)|gespreksleid(?:er|ster)|"
@@ -77,6 +77,11 @@ def is_sentence_start(text: str, pos: int, floor: int = 0) -> bool:
     while i >= floor and text[i] in " \t":
         i -= 1
     return i < floor or text[i] in _SENTENCE_END
+
+
+def _common_compound(word: str) -> bool:
+    last = word.rsplit("-", 1)[-1]
+    return "-" in word and last.islower() and last in dutch_words()
 
 
 def _is_common(word: str) -> bool:
@@ -155,14 +160,15 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
             continue
         words = [w for w in re.finditer(r"[\w'’]+(?:-[\w'’]+)*", m.group())]
         # Drop a sentence-initial word that is an ordinary Dutch word ("Daarna", "Mooi").
-        first = words[0]
-        if is_sentence_start(text, start, region.turn_start(start)) and (
-            _is_common(first.group()) or first.group().casefold() in INTERFIXES
-        ):
+        if is_sentence_start(text, start, region.turn_start(start)):
+            # A sentence's first word is capitalised anyway: "Vooral", "Goeie", "Awel" are
+            # no evidence of a name. A name there is found by deduce's lists, or at its
+            # other occurrences once it is found inside a sentence.
             words = words[1:]
-            while words and words[0].group().casefold() in INTERFIXES | {"en"}:
+            while words and words[0].group().casefold() in INTERFIXES:
                 words = words[1:]
-        words = [w for w in words]
+        # "WhatsApp-groep", "Tigrinya-tolk": a compound ending in an ordinary word.
+        words = [w for w in words if not _common_compound(w.group())]
         # Leading titles stay outside the span ("meneer [persoon 3]").
         while words and words[0].group().casefold() in TITLES:
             words = words[1:]
@@ -195,6 +201,7 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
                 or re.search(r"\b[1-9]\d{3}(?:\s?[A-Z]{2})?\s$", text[max(0, s - 9) : s])
                 or PLACE_END.search(tail)
                 or _DIRECTION.match(text, e)
+                or _DIRECTION.search(words[-1].group())
             ):
                 kind = "place"
             elif any(_is_common(w.group()) for w in words) and not _looks_like_name(words, before):
@@ -219,7 +226,9 @@ def label_names(turns: Iterable[Turn]) -> set[str]:
         if not label or ROLE_LABEL.fullmatch(label):
             continue
         words = label.split()
-        if all(_is_common(w) or _skip_token(w) for w in words):
+        while words and words[0].casefold().rstrip(".") in TITLES:
+            words = words[1:]  # "Mevrouw De Smet": the name is "De Smet"
+        if not words or all(_is_common(w) or _skip_token(w) for w in words):
             continue
         names.add(" ".join(w.capitalize() if w.isupper() else w for w in words))
     return names

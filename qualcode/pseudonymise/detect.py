@@ -30,7 +30,7 @@ from ..model import Turn
 from .categories import Candidate
 from .context import KnownNames, Region, is_sentence_start, label_names, proper_nouns
 from .patterns import POSTCODE_PATTERNS, STREET, find_patterns
-from .words import INTERFIXES, TITLES, dutch_words, not_personal
+from .words import INTERFIXES, TITLES, dutch_words, not_personal, not_personal_pattern
 
 Detector = Callable[[str], list[Candidate]]
 
@@ -143,6 +143,8 @@ def _keep(c: Candidate, text: str, region: Region, ctx: DetectionContext, placeh
     folded = c.text.casefold()
     if folded in ctx.known.never or (c.source != "known" and folded in not_personal()):
         return False
+    if c.source in {"deduce", "context"} and c.category in _NAMES and _mostly_not_personal(c.text):
+        return False  # "van het Huis van het Kind"
     if c.category in _EXACT:
         return True
     if c.source == "known":
@@ -159,20 +161,20 @@ def _keep(c: Candidate, text: str, region: Region, ctx: DetectionContext, placeh
     return True
 
 
+_NAMES = {"person", "place", "organisation"}
+
+
+def _mostly_not_personal(text: str) -> bool:
+    """Whether nothing but connectors is left once the never-personal names are cut out."""
+    rest = not_personal_pattern().sub(" ", text)
+    return not any(w[:1].isupper() and w.casefold() not in INTERFIXES for w in rest.split())
+
+
 def _resolve(candidates: list[Candidate]) -> list[Candidate]:
     """Non-overlapping candidates: higher priority first, then longer, then earlier."""
-
-    def rank(c: Candidate) -> tuple:
-        exact = c.source == "pattern" and c.category in _EXACT
-        organisation = c.source == "context" and c.category == "organisation"
-        priority = 1 if exact or organisation else _PRIORITY.get(c.source, 3)
-        if c.source == "pattern" and not exact:
-            priority = 2
-        return (priority, -(c.end - c.start), c.start)
-
     taken: list[tuple[int, int]] = []
     out = []
-    for c in sorted(candidates, key=rank):
+    for c in sorted(candidates, key=_rank):
         if any(c.start < e and s < c.end for s, e in taken):
             continue
         taken.append((c.start, c.end))
@@ -181,13 +183,27 @@ def _resolve(candidates: list[Candidate]) -> list[Candidate]:
     return out
 
 
+def _rank(c: Candidate) -> tuple:
+    exact = c.source == "pattern" and c.category in _EXACT
+    organisation = c.source == "context" and c.category == "organisation"
+    priority = 1 if exact or organisation else _PRIORITY.get(c.source, 3)
+    if c.source == "pattern" and not exact:
+        priority = 2
+    if c.source == "context" and not organisation:
+        priority = 2  # as deduce: of two overlapping names the longer wins ("Al Amal" over "Amal")
+    return (priority, -(c.end - c.start), c.source != "deduce", c.start)
+
+
 def _repeats(text: str, found: list[Candidate], region: Region, ctx: DetectionContext) -> list[Candidate]:
-    """Other occurrences of the person names found (first names and surnames alone too)."""
+    """Other occurrences of the names found (a person's first name and surname alone too),
+    in the category of the best evidence for that name."""
     names = KnownNames(never=ctx.known.never)
-    for c in found:
+    for c in sorted((c for c in found if c.category in _NAMES), key=_rank):
+        if c.text[:1].islower():
+            continue
+        names.add(c.text, c.category)
         if c.category != "person":
             continue
-        names.add(c.text, "person")
         for word in c.text.split():
             if word.casefold() not in INTERFIXES and len(word) > 2 and word.casefold() not in dutch_words():
                 names.add(word, "person")
@@ -195,7 +211,28 @@ def _repeats(text: str, found: list[Candidate], region: Region, ctx: DetectionCo
     for c in names.find(text):
         if not region.contains(c.start, c.end):
             continue
-        out.append(Candidate(c.start, c.end, "person", c.text, "repeat"))
+        out.append(Candidate(c.start, c.end, c.category, c.text, "repeat"))
+    return out
+
+
+def _title_before(text: str, pos: int) -> bool:
+    m = re.search(r"([\w.]+)\s+$", text[max(0, pos - 20) : pos])
+    return bool(m) and m.group(1).casefold() in TITLES
+
+
+def _harmonise(candidates: list[Candidate], text: str) -> list[Candidate]:
+    """One category per name in a transcript: that of its best evidence (but a name
+    after a title stays a person: "meneer Hendriks" of "Schoonmaakbedrijf Hendriks")."""
+    best: dict[str, Candidate] = {}
+    for c in sorted((c for c in candidates if c.category in _NAMES), key=_rank):
+        best.setdefault(c.text.casefold(), c)
+    out = []
+    for c in candidates:
+        b = best.get(c.text.casefold())
+        titled = c.category == "person" and _title_before(text, c.start)
+        if b is not None and b.category != c.category and c.category in _NAMES and not titled:
+            c = Candidate(c.start, c.end, b.category, c.text, c.source)
+        out.append(c)
     return out
 
 
@@ -220,4 +257,4 @@ def detect(
     placeholders = [m.span() for m in _PLACEHOLDER.finditer(text)]
     kept = [c for c in raw if _keep(c, text, region, ctx, placeholders)]
     kept.extend(r for r in _repeats(text, kept, region, ctx) if _keep(r, text, region, ctx, placeholders))
-    return _resolve(kept)
+    return _harmonise(_resolve(kept), text)

@@ -58,7 +58,7 @@ FUNCTION_WORDS = frozenset(
     alleen samen verder bovendien trouwens tenminste ondertussen inmiddels intussen eindelijk gelukkig
     helaas vroeger vandaag gisteren morgen straks zo zoals omdat want terwijl hoewel als wanneer waar
     waarom wat wie welke hoe hier daar ergens overal dan dat dit die deze het een de en of of dat
-    sinds tot voor na tijdens zonder met door over onder boven naast tussen bij""".split()
+    sinds tot voor na tijdens zonder met door over onder boven naast tussen bij da's 't 's""".split()
 )
 
 
