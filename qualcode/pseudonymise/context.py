@@ -182,6 +182,14 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
             words = words[1:]
         elif len(words) > 1 and tail in ORG_WORDS:
             kind = "organisation"  # "Spieringshoek College"
+        if kind is None and _next_word(text, start + words[-1].end()) in ORG_WORDS:
+            # "hoca Osman van de Fatih moskee": a person of an organisation.
+            split = _split_at_van(words)
+            if split:
+                person, words = split
+                ps, pe = start + person[0].start(), start + person[-1].end()
+                out.append(Candidate(ps, pe, "person", text[ps:pe], "context"))
+                kind = "organisation"
         s = start + words[0].start()
         e = start + words[-1].end()
         if kind is None and all(_skip_token(w.group()) for w in words if w.group().casefold() not in INTERFIXES):
@@ -212,6 +220,18 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
                 kind = "person"
         out.append(Candidate(s, e, kind, text[s:e], "context"))
     return out
+
+
+def _split_at_van(words: list[re.Match]) -> tuple[list[re.Match], list[re.Match]] | None:
+    """Split "Osman van de Fatih" into the person and the organisation after "van (de)"."""
+    for i, w in enumerate(words[1:-1], start=1):
+        if w.group() == "van":
+            j = i + 1
+            while j < len(words) and words[j].group() in {"de", "het", "der", "den"}:
+                j += 1
+            if j < len(words) and i > 0:
+                return words[:i], words[j:]
+    return None
 
 
 def _looks_like_name(words: list[re.Match], before: str) -> bool:

@@ -56,7 +56,8 @@ class DetectionContext:
     """What the project knows: names by category, words never to flag, the codebook's words."""
 
     known: KnownNames = field(default_factory=KnownNames)
-    vocabulary: frozenset[str] = frozenset()  # case-folded codebook terms and their words
+    vocabulary: frozenset[str] = frozenset()  # case-folded codebook terms (code names, ids, keywords)
+    vocabulary_words: frozenset[str] = frozenset()  # and the single words in them
 
     @classmethod
     def build(
@@ -72,13 +73,8 @@ class DetectionContext:
                 known.add_person(text)
             else:
                 known.add(text, category)
-        vocab = set()
-        for term in vocabulary:
-            term = term.replace("_", " ").casefold().strip()
-            if term:
-                vocab.add(term)
-                vocab.update(term.split())
-        return cls(known, frozenset(vocab))
+        terms = {" ".join(t.replace("_", " ").casefold().split()) for t in vocabulary} - {""}
+        return cls(known, frozenset(terms), frozenset(w for t in terms for w in t.split()))
 
     def for_transcript(self, turns: Sequence[Turn], attributes: dict[str, str]) -> DetectionContext:
         """This context plus the names a transcript's labels and attributes tell."""
@@ -96,7 +92,7 @@ class DetectionContext:
                 if category == "organisation" and len(core) == 2 and core[0].casefold() in _ORG_PREFIXES:
                     # A district team is named after its district: "Wijkteam Holtenbroek".
                     known.add(core[1], "place" if core[0].casefold() in _AREA_TEAMS else category)
-        return DetectionContext(known, self.vocabulary)
+        return DetectionContext(known, self.vocabulary, self.vocabulary_words)
 
 
 _AREA_TEAMS = {"wijkteam", "buurtteam"}
@@ -122,6 +118,8 @@ def _normalise(c: Candidate, text: str) -> list[Candidate]:
             kind = "address" if re.search(r"\d", rest) or STREET.fullmatch(rest) or rest.lower().startswith("postbus") else "place"
             out.append(Candidate(pos, c.end, kind, rest, "deduce"))
         return out
+    if c.category in ("place", "organisation") and _title_before(text, c.start):
+        return [Candidate(c.start, c.end, "person", c.text, c.source)]  # "mama Saba", not the island
     if c.category == "person":
         start = c.start
         # deduce includes a title or a word like "collega" in the name: keep it outside.
@@ -149,16 +147,24 @@ def _keep(c: Candidate, text: str, region: Region, ctx: DetectionContext, placeh
         return True
     if c.source == "known":
         return True
-    if folded in ctx.vocabulary or all(w in ctx.vocabulary for w in folded.split()):
+    if folded in ctx.vocabulary or all(w in ctx.vocabulary_words for w in folded.split()):
         return False
     if c.category == "person" and _INITIAL_ONLY.match(c.text):
         return False  # "mevrouw B.", "K.": already pseudonymised by the transcriber
     words = c.text.split()
     if len(words) == 1 and c.text.casefold() in dutch_words():
-        # An ordinary word capitalised at the start of a sentence ("Mooi gezegd.").
+        # An ordinary word capitalised at the start of a sentence ("Mooi gezegd.") is no
+        # name, unless the name is known from elsewhere in the transcript and what follows
+        # reads like a subject's sentence ("Roos, de dochter van ...", "Roos is ...").
         if is_sentence_start(text, c.start, region.turn_start(c.start)):
-            return False
+            return c.source == "repeat" and bool(_SUBJECT_FOLLOWS.match(text, c.end))
     return True
+
+
+_SUBJECT_FOLLOWS = re.compile(
+    r"(?:,|\s+(?:is|was|zegt|zei|heeft|had|komt|kwam|gaat|ging|belt|belde|woont|woonde|werkt|werkte|kan|kon|"
+    r"moet|moest|wil|wilde|weet|wist|vertelt|vertelde|zit|zat|doet|deed|en|heet|vindt|vond|vroeg|vraagt)\b)"
+)
 
 
 _NAMES = {"person", "place", "organisation"}

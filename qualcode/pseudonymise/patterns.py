@@ -39,7 +39,7 @@ AGE_PATTERNS = [
     # "ik ben 41 jaar en", "hij is nu negen.", "ze is net twee geworden"
     re.compile(
         rf"\b{_BE}\s+(?:nu\s+|pas\s+|net\s+|bijna\s+|al\s+|ongeveer\s+|inmiddels\s+)?"
-        rf"(?P<age>{NUMBER}(?:\s+jaar(?:\s+oud)?)?){_AFTER_AGE}",
+        rf"(?P<age>{NUMBER}(?:\s+(?:jaar|maanden|maand|weken)(?:\s+oud)?)?){_AFTER_AGE}",
         re.I,
     ),
     # "toen hij vijftien was", "toen ik 12 jaar was"
