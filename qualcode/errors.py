@@ -353,3 +353,18 @@ REVIEW_UNDO_CONFLICT = Msg(
     "the suggestion was decided or withdrawn outside this session (a CLI command or a new suggestion run);"
     " the step was dropped",
 )
+
+# --- pseudonymisation ---------------------------------------------------------------
+PSEUDO_NAMES_FILE = Msg(
+    "QC950",
+    "{path}:{line}: {problem}",
+    "the file lists names by category, e.g. `person: [Hatice Yilmaz]`, and words never to flag under `never:`",
+)
+PSEUDO_UNKNOWN_CATEGORY = Msg(
+    "QC951", "unknown category '{category}'", "use one of: {categories}"
+)
+PSEUDO_DEDUCE_FAILED = Msg(
+    "QC952",
+    "deduce's lookup tables could not be built or loaded from {path}: {reason}",
+    "check that the folder is writable and has ~200 MB free, or delete it to build the tables again",
+)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from ..model import Turn
 from .categories import Candidate
-from .words import INTERFIXES, NATIONALITY, TITLES, dutch_words, not_personal, not_personal_pattern
+from .words import INTERFIXES, NATIONALITY, TITLES, dutch_words, not_personal, not_personal_pattern, not_personal_words
 
 # Lower-case words that join the capitalised words of one name ("Moeders van Morgen",
 # "Naima El Amrani", "Roos van der Heijden"); not "en", "in", "op": they join two names.
@@ -30,11 +30,14 @@ _CONNECTORS = INTERFIXES - {"in", "op", "te"}
 # A capitalised word, with inner hyphens and apostrophes (Sint-Jozef, Al-Hijra, O'Neil).
 _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
 CAPITALISED = re.compile(rf"(?<![\w'’-])[{_UPPER}][\w'’]*(?:-[\w'’]+)*")
+# Starts with the character class (not a look-behind) so that the regex engine can
+# skip quickly to the next capital; the character before is checked in Python.
 _PROPER_RUN = re.compile(
-    rf"(?<![\w'’-])[{_UPPER}][\w'’]*(?:-[\w'’]+)*"
+    rf"[{_UPPER}][\w'’]*(?:-[\w'’]+)*"
     rf"(?:(?:\s(?:{'|'.join(sorted((re.escape(i) for i in _CONNECTORS), key=len, reverse=True))}))*"
     rf"\s[{_UPPER}][\w'’]*(?:-[\w'’]+)*)*"
 )
+_WORD = re.compile(r"[\w'’]+(?:-[\w'’]+)*")
 _SENTENCE_END = set(".!?:;…\"“”‘'()\n[]")
 
 # Words naming a kind of organisation: before a name ("basisschool De Horizon", "vzw
@@ -153,14 +156,21 @@ def _next_word(text: str, pos: int) -> str:
 def proper_nouns(text: str, region: Region) -> list[Candidate]:
     """Runs of capitalised words inside sentences, classified by their neighbours."""
     out: list[Candidate] = []
-    never = [m.span() for m in not_personal_pattern().finditer(text)]
+    spans, j = region.spans, 0
     for m in _PROPER_RUN.finditer(text):
         start, end = m.span()
-        if not region.contains(start, end):
-            continue
-        words = [w for w in re.finditer(r"[\w'’]+(?:-[\w'’]+)*", m.group())]
-        # Drop a sentence-initial word that is an ordinary Dutch word ("Daarna", "Mooi").
-        if is_sentence_start(text, start, region.turn_start(start)):
+        if start and (text[start - 1].isalnum() or text[start - 1] in "_'’-"):
+            continue  # a capital inside a word
+        # The turns come in text order, and so do the runs: walk along them.
+        while j < len(spans) and spans[j][1] <= start:
+            j += 1
+        if j == len(spans) or not (spans[j][0] <= start and end <= spans[j][1]):
+            continue  # a speaker label
+        sentence_start = is_sentence_start(text, start, spans[j][0])
+        if sentence_start and " " not in m.group():
+            continue  # the usual case: a sentence's first word, alone
+        words = list(_WORD.finditer(m.group()))
+        if sentence_start:
             # A sentence's first word is capitalised anyway: "Vooral", "Goeie", "Awel" are
             # no evidence of a name. A name there is found by deduce's lists, or at its
             # other occurrences once it is found inside a sentence.
@@ -196,8 +206,8 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
             continue
         if text[s:e].casefold() in not_personal():
             continue
-        if any(ns < e and s < ne for ns, ne in never):
-            continue
+        if _near_not_personal(text, s, e):
+            continue  # "Kind" of "met Kind en Gezin natuurlijk"
         before, before2 = _previous_words(text, s)
         after = _next_word(text, e)
         if kind is None:
@@ -220,6 +230,14 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
                 kind = "person"
         out.append(Candidate(s, e, kind, text[s:e], "context"))
     return out
+
+
+def _near_not_personal(text: str, s: int, e: int) -> bool:
+    """Whether the run overlaps a never-personal name (tried only when one of its words could be part of one)."""
+    lo, hi = max(0, s - 40), min(len(text), e + 40)
+    if not any(w.casefold() in not_personal_words() for w in _WORD.findall(text, lo, hi)):
+        return False
+    return any(n.start() < e and s < n.end() for n in not_personal_pattern().finditer(text, lo, hi))
 
 
 def _split_at_van(words: list[re.Match]) -> tuple[list[re.Match], list[re.Match]] | None:
@@ -283,8 +301,11 @@ class KnownNames:
     def _compiled(self) -> re.Pattern | None:
         if self._pattern is None and self.names:
             alternatives = sorted(self.names, key=len, reverse=True)
+            # No look-behind in front: a pattern that starts with its alternatives lets the
+            # regex engine skip to the characters they can start with. find() checks the
+            # character before.
             self._pattern = re.compile(
-                r"(?<![\w'’-])(?P<name>" + "|".join(_variants(a) for a in alternatives) + r")(?:['’]s|['’])?(?![\w-])"
+                r"(?P<name>" + "|".join(_variants(a) for a in alternatives) + r")(?:['’]s|['’])?(?![\w-])"
             )
         return self._pattern
 
@@ -296,6 +317,8 @@ class KnownNames:
         out = []
         for m in pattern.finditer(text):
             s, e = m.span("name")
+            if s and (text[s - 1].isalnum() or text[s - 1] in "_'’-"):
+                continue
             out.append(Candidate(s, e, folded.get(text[s:e].casefold(), "person"), text[s:e], "known"))
         return out
 

@@ -173,7 +173,9 @@ _NAMES = {"person", "place", "organisation"}
 def _mostly_not_personal(text: str) -> bool:
     """Whether nothing but connectors is left once the never-personal names are cut out."""
     rest = not_personal_pattern().sub(" ", text)
-    return not any(w[:1].isupper() and w.casefold() not in INTERFIXES for w in rest.split())
+    return not any(
+        w[:1].isupper() and w.casefold() not in INTERFIXES and w.casefold() not in not_personal() for w in rest.split()
+    )
 
 
 def _resolve(candidates: list[Candidate]) -> list[Candidate]:

@@ -75,8 +75,14 @@ def not_personal() -> frozenset[str]:
 def not_personal_pattern() -> re.Pattern:
     """The never-personal names as one pattern, to find them inside runs of capitals
     ("met Kind en Gezin natuurlijk")."""
-    names = sorted(not_personal(), key=len, reverse=True)
+    names = sorted((n for n in not_personal() if " " in n or "-" in n), key=len, reverse=True)
     return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])", re.I)
+
+
+@cache
+def not_personal_words() -> frozenset[str]:
+    """The words of the never-personal names of several words ("kind", "gezin")."""
+    return frozenset(w for n in not_personal() if " " in n or "-" in n for w in re.split(r"[\s-]+", n))
 
 
 # Adjectives of nationality and origin: Turkse, Marokkaanse, Somalische, Eritrese,
