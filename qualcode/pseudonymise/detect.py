@@ -46,7 +46,9 @@ ATTRIBUTE_CATEGORIES: dict[str, str] = {
 }
 
 _PRIORITY = {"known": 0, "speaker": 0, "pattern": 1, "deduce": 2, "context": 3, "repeat": 3}
-_EXACT = {"email", "url", "phone", "id", "postcode", "date", "age"}
+# Categories our patterns find by their form: they win over a name found in a list
+# ("Jan Tooropstraat" is a street, not a person called Jan).
+_EXACT = {"email", "url", "phone", "id", "postcode", "date", "age", "address"}
 _PLACEHOLDER = re.compile(r"\[[^\]\n]{0,40}\]")
 _INITIAL_ONLY = re.compile(r"^(?:(?:\w+\.?\s+)?[A-Z]\.?\s*)+$")
 
@@ -103,6 +105,8 @@ def _normalise(c: Candidate, text: str) -> list[Candidate]:
     """Split and trim deduce's spans into our categories."""
     if c.source != "deduce":
         return [c]
+    if c.category in ("place", "organisation") and _title_before(text, c.start):
+        return [Candidate(c.start, c.end, "person", c.text, c.source)]  # "mama Saba", not the island
     if c.category == "place":
         out = []
         pos = c.start
@@ -118,8 +122,6 @@ def _normalise(c: Candidate, text: str) -> list[Candidate]:
             kind = "address" if re.search(r"\d", rest) or STREET.fullmatch(rest) or rest.lower().startswith("postbus") else "place"
             out.append(Candidate(pos, c.end, kind, rest, "deduce"))
         return out
-    if c.category in ("place", "organisation") and _title_before(text, c.start):
-        return [Candidate(c.start, c.end, "person", c.text, c.source)]  # "mama Saba", not the island
     if c.category == "person":
         start = c.start
         # deduce includes a title or a word like "collega" in the name: keep it outside.

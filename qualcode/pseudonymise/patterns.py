@@ -98,7 +98,7 @@ ID_PATTERNS = [
     # Belgian national register number 85.07.30-033.28
     re.compile(r"\b\d{2}\.\d{2}\.\d{2}-\d{3}\.\d{2}\b"),
     # long numbers (client, V-number, file numbers): 7-12 digits not starting with 0
-    re.compile(r"(?<![\w.,-])[1-9]\d{6,11}(?![\w,-]|\.\d)"),
+    re.compile(r"(?<![\w.,-])[1-9]\d{6,11}(?![\w-]|[.,]\d)"),
 ]
 
 POSTCODE_PATTERNS = [
@@ -118,7 +118,7 @@ _STREET_END = (
     r"boulevard|markt|wal|erf|burgwal|steenweg|lei|dreve|ring"
 )
 STREET = re.compile(
-    rf"\b(?:(?:[A-Z][\w'’]*|van|de|der|den|het|ter|ten|'t)\s+){{0,3}}"
+    rf"\b(?:[A-Z][\w'’]*\s+(?:(?:van|de|der|den|het|ter|ten|'t)\s+)*){{0,3}}"
     rf"[A-Z][\w'’-]*(?:{_STREET_END})(?:-[A-Z][a-z]+)?\b(?:\s+\d{{1,4}}(?:\s?[a-zA-Z]\b)?(?:[-/]\d+)?)?"
 )
 POSTBUS = re.compile(r"\b[Pp]ostbus\s+\d{1,6}\b")
