@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .errors import ALREADY_DECIDED, BAD_SPAN, NO_CODING, NO_SUGGESTION, STORE_NEWER, STORE_UNREADABLE, error
-from .model import ACCEPTED, MANUAL, PENDING, REJECTED, SUGGESTED, Coding, Transcript, Turn
+from .model import ACCEPTED, MANUAL, PENDING, REJECTED, SUGGESTED, Coding, Transcript, Turn, count_words, sha256_text
 
 MIGRATIONS: list[tuple[str, str]] = [
     (
@@ -186,6 +186,9 @@ class SyncResult:
 class Store:
     """A connection to one project database, with the operations on it."""
 
+    # The schema this kind of database gets (the pseudonymisation key store has its own).
+    migrations: list[tuple[str, str]] = MIGRATIONS
+
     def __init__(self, path: Path | str = ":memory:") -> None:
         self.path = str(path)
         try:
@@ -240,12 +243,12 @@ class Store:
     def migrate(self) -> list[str]:
         """Apply the migrations this database lacks; return their names."""
         applied = self.applied_migrations()
-        known = {name for name, _ in MIGRATIONS}
+        known = {name for name, _ in self.migrations}
         for name in applied:
             if name not in known:
                 raise error(STORE_NEWER, path=self.path, name=name)
         done = []
-        for name, sql in MIGRATIONS:
+        for name, sql in self.migrations:
             if name in applied:
                 continue
             try:
@@ -930,6 +933,64 @@ class Store:
     def suggestion_counts(self) -> dict[str, int]:
         """Suggestions per status."""
         return {r[0]: r[1] for r in self.conn.execute("SELECT status, count(*) FROM suggestions GROUP BY status")}
+
+    # --- pseudonymisation (issue 15) -----------------------------------------------------
+    # Replacing personal data by pseudonyms changes a transcript's text at known spans,
+    # so every offset is mapped exactly (qualcode.pseudonymise.apply) instead of being
+    # searched for again by its quote: no coding is detached, no suggestion dropped.
+
+    def replace_text_exactly(
+        self,
+        tid: int,
+        text: str,
+        turns: Sequence[Turn],
+        codings: Sequence[tuple[int, int, int]],
+        suggestions: Sequence[tuple[int, int, int]],
+        *,
+        memos: dict[int, str | None] | None = None,
+        attributes: dict[str, str] | None = None,
+    ) -> None:
+        """Swap in ``text`` with every coding and suggestion at its given new span ``(id, start, end)``.
+
+        One transaction. Quotes are taken from the new text. ``memos`` (coding id ->
+        memo) and ``attributes`` replace those given; the others stay.
+        """
+        with self.transaction() as c:
+            c.execute(
+                "UPDATE transcripts SET text = ?, content_hash = ?, words = ?, updated_at = ? WHERE id = ?",
+                (text, sha256_text(text), count_words(text[u.start : u.end] for u in turns), now(), tid),
+            )
+            c.execute("DELETE FROM turns WHERE transcript_id = ?", (tid,))
+            c.executemany(
+                "INSERT INTO turns (transcript_id, idx, speaker, role, start, end, time_start, time_end)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(tid, u.index, u.speaker, u.role, u.start, u.end, u.time_start, u.time_end) for u in turns],
+            )
+            # Park first, so that the unique indexes never see a half-moved state.
+            c.execute("UPDATE codings SET start = start + ?, end = end + ? WHERE transcript_id = ?", (_PARK, _PARK, tid))
+            c.execute("UPDATE suggestions SET start = start + ?, end = end + ? WHERE transcript_id = ?", (_PARK, _PARK, tid))
+            c.executemany(
+                "UPDATE codings SET start = ?, end = ?, quote = ? WHERE id = ? AND transcript_id = ?",
+                [(start, end, text[start:end], cid, tid) for cid, start, end in codings],
+            )
+            c.executemany(
+                "UPDATE suggestions SET start = ?, end = ? WHERE id = ? AND transcript_id = ?",
+                [(start, end, sid, tid) for sid, start, end in suggestions],
+            )
+            stamp = now()
+            c.executemany(
+                "UPDATE codings SET memo = ?, updated_at = ? WHERE id = ? AND transcript_id = ?",
+                [(memo or None, stamp, cid, tid) for cid, memo in (memos or {}).items()],
+            )
+            if attributes:
+                self._write_attributes(tid, attributes)
+            parked = c.execute(
+                "SELECT (SELECT count(*) FROM codings WHERE transcript_id = ? AND start >= ?)"
+                " + (SELECT count(*) FROM suggestions WHERE transcript_id = ? AND start >= ?)",
+                (tid, _PARK, tid, _PARK),
+            ).fetchone()[0]
+            if parked:  # a coding or suggestion without a new span: a caller's bug, never a silent loss
+                raise RuntimeError(f"{parked} coding(s) or suggestion(s) of transcript {tid} got no new span")
 
 @dataclass(slots=True)
 class MoveResult:

@@ -37,6 +37,7 @@ def test_patterns_ages_with_context(sentence, expected):
         "Ik werk daar nu zes jaar.",
         "Sinds 2014. Tien jaar.",
         "We hebben vier kinderen.",
+        "Ik ben moeder van vier kinderen en vrijwilliger.",
     ],
 )
 def test_patterns_durations_are_no_ages(sentence):

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from ..model import Turn
 from .categories import Candidate
-from .context import KnownNames, Region, is_sentence_start, label_names, proper_nouns
+from .context import ORG_WORDS, KnownNames, Region, is_sentence_start, label_names, proper_nouns
 from .patterns import POSTCODE_PATTERNS, STREET, find_patterns
 from .words import INTERFIXES, TITLES, dutch_words, not_personal, not_personal_pattern
 
@@ -91,7 +91,7 @@ class DetectionContext:
                 known.add(value, category)
                 core = value.split(maxsplit=1)
                 # "Stichting Hiwot" is also said as "Hiwot".
-                if category == "organisation" and len(core) == 2 and core[0].casefold() in _ORG_PREFIXES:
+                if category == "organisation" and len(core) == 2 and core[0].casefold() in _ORG_PREFIXES | ORG_WORDS:
                     # A district team is named after its district: "Wijkteam Holtenbroek".
                     known.add(core[1], "place" if core[0].casefold() in _AREA_TEAMS else category)
         return DetectionContext(known, self.vocabulary, self.vocabulary_words)

@@ -35,10 +35,19 @@ _KIN = (
 # Age patterns, each tried only where its anchor word occurs (found with str.find,
 # which is much faster than letting a regular expression scan the whole text):
 # ``(anchor, pattern matched at the anchor, required text before the anchor)``.
+_COUNTED = (
+    r"kinderen|kids|jongens|meisjes|zonen|zoons|dochters|broers|zussen|kleinkinderen|mensen|vrouwen|mannen|"
+    r"gezinnen|personen|ouders|of|tot|à"
+)
 _KIN_BEFORE = re.compile(rf"\b(?:{_KIN})(?:,?\s+[A-Z][\w'’-]+,?)?\s+$", re.I)
 AGE_AT = [
     # "een zoon van dertien", "zoontje van drie jaar", "haar dochter Elif van veertien"
-    (" van ", re.compile(rf"van\s+(?P<age>{NUMBER}(?:\s+(?:{_UNIT_WORDS}))?)\b", re.I), _KIN_BEFORE),
+    # (not "een moeder van vier kinderen": a count of people)
+    (
+        " van ",
+        re.compile(rf"van\s+(?P<age>{NUMBER}(?:\s+(?:{_UNIT_WORDS}))?)\b(?!\s+(?:{_COUNTED})\b)", re.I),
+        _KIN_BEFORE,
+    ),
     # "ik ben 41 jaar en", "hij is nu negen.", "ze is net twee geworden", "was zes maanden"
     *(
         (
