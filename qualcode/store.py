@@ -935,6 +935,16 @@ class Store:
         return {r[0]: r[1] for r in self.conn.execute("SELECT status, count(*) FROM suggestions GROUP BY status")}
 
     # --- pseudonymisation (issue 15) -----------------------------------------------------
+
+    def copy_to(self, path: Path | str) -> Store:
+        """A consistent copy of this database at ``path`` (SQLite's online backup), opened."""
+        target = sqlite3.connect(str(path))
+        try:
+            self.conn.backup(target)
+        finally:
+            target.close()
+        return Store(path)
+
     # Replacing personal data by pseudonyms changes a transcript's text at known spans,
     # so every offset is mapped exactly (qualcode.pseudonymise.apply) instead of being
     # searched for again by its quote: no coding is detached, no suggestion dropped.

@@ -17,7 +17,7 @@ import click
 from ..errors import ALREADY_YAML, NOTHING_TO_EXPORT, OUTPUT_EXISTS, Report, error
 from .base import State, pass_state
 from .codebook_cmds import codebook
-from .export_cmds import export
+from .export_cmds import export, pseudonymise_option
 from .render import note, warn
 
 
@@ -371,18 +371,20 @@ def codebook_move(state: State, code_id: str, parent: str | None, top: bool) -> 
 @export.command("qdpx")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@pseudonymise_option
 @pass_state
-def export_qdpx_cmd(state: State, file: Path, force: bool) -> None:
+def export_qdpx_cmd(state: State, file: Path, force: bool, pseudonymise: bool) -> None:
     """Export the whole project as a REFI-QDA project FILE.qdpx.
 
     Transcripts, codes, codings, coders, memos and case attributes, for ATLAS.ti,
     NVivo, MAXQDA, QualCoder or another qualcode project.
     """
     from ..refi.project_export import export_qdpx
+    from .pseudo_cmds import export_view
 
     _check_out(file, force)
-    project = state.project()
-    result = export_qdpx(project, file)
+    with export_view(state, pseudonymise) as project:
+        result = export_qdpx(project, file)
     click.echo(
         f"wrote {file}: {result.transcripts} transcript(s), {result.codings} coding(s), {result.memos} memo(s),"
         f" {result.codes} code(s), {result.users} coder(s)"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 
 from ..coding import resolve_transcript
@@ -285,6 +288,8 @@ def apply_cmd(state: State, transcripts: tuple[str, ...], ignore_pending: bool, 
                        replace_memos=replace_memos, replace_attributes=replace_attributes)
     for name, n in result.transcripts.items():
         click.echo(f"{name}: {n} replacement(s)")
+    for name in result.already:
+        note(f"{name}: already pseudonymised")
     click.echo(f"{len(result.transcripts)} transcript(s) pseudonymised; {result.codings_moved} coding(s) moved, none detached")
     for name, cid, found in result.memos:
         (note if replace_memos else warn)(
@@ -347,3 +352,35 @@ def report_cmd(state: State, dmp: bool, fmt: str) -> None:
         note(f"words decided for the whole project: {r.always_words} always, {r.never_words} never")
 
 
+
+
+@contextmanager
+def export_view(state: State, pseudonymise: bool) -> Iterator:
+    """The project to export from: itself, or a pseudonymised copy of it (``--pseudonymise``).
+
+    Without ``--pseudonymise``, a warning when the key holds names that the exported
+    text still contains.
+    """
+    from ..pseudonymise.apply import pseudonymised_copy
+    from ..pseudonymise.review import applied_ids
+    from ..store_key import KEY_NAME
+
+    project = state.project()
+    key_path = project.root / KEY_NAME
+    if not pseudonymise:
+        if key_path.exists():
+            with _Key(state) as k:
+                raw = set(k.store.transcript_names()) - applied_ids(k.store, k.key)
+                if k.key.entities() and raw:
+                    warn(
+                        f"{len(raw)} transcript(s) still read their original names, and this export includes them;"
+                        " add --pseudonymise to replace the names accepted in `qualcode pseudonymise`"
+                    )
+        yield project
+        return
+    with _Key(state) as k:
+        with pseudonymised_copy(project, k.key) as view:
+            result = view.pseudonymised
+            for name, attr, _ in result.attributes:
+                note(f"{name}: attribute '{attr}' is personal data: exported as its pseudonym")
+            yield view

@@ -20,13 +20,20 @@ text and mapping on the fly for exports.
 from __future__ import annotations
 
 import bisect
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from dataclasses import asdict, dataclass, field
 
 from ..errors import PSEUDO_COLLAPSE, PSEUDO_NOT_APPLIED, PSEUDO_PENDING, error
 from ..model import ACCEPTED, PENDING, Transcript, Turn, sha256_text
+from ..project import DB_NAME, Project
 from ..store import Store, now
 from ..store_key import EntityRow, KeyStore, OriginalRow
+from .categories import CATEGORIES
 from .context import KnownNames
+from .detect import ATTRIBUTE_CATEGORIES
 from .review import applied_ids
 
 
@@ -157,6 +164,7 @@ def _without_overlaps(reps: list[Replacement]) -> list[Replacement]:
 @dataclass(slots=True)
 class ApplyResult:
     transcripts: dict[str, int] = field(default_factory=dict)  # name -> replacements
+    already: list[str] = field(default_factory=list)  # switched before (memos and attributes only)
     codings_moved: int = 0
     suggestions_moved: int = 0
     memos: list[tuple[str, int, list[str]]] = field(default_factory=list)  # (transcript, coding id, names)
@@ -173,15 +181,19 @@ def apply(
     ignore_pending: bool = False,
     replace_memos: bool = False,
     replace_attributes: bool = False,
+    keep_originals: bool = True,
 ) -> ApplyResult:
     """Switch transcripts to their pseudonymised text; the originals go to the key store.
 
     Refuses (before writing anything) while candidates are unreviewed, unless
     ``ignore_pending``, and when two codings of one code would fall on one span.
+    ``keep_originals=False`` is for a throw-away copy (exports on the fly).
     """
     names = store.transcript_names()
-    wanted = [t for t in (transcript_ids or list(names)) if t not in applied_ids(store, key)]
-    pending = [c for c in key.candidates(statuses=[PENDING]) if c.transcript_id in set(wanted)]
+    wanted = list(transcript_ids or names)
+    # Already switched: their text stays; their memos and attributes can still be done.
+    done = applied_ids(store, key)
+    pending = [c for c in key.candidates(statuses=[PENDING]) if c.transcript_id in set(wanted) - done]
     if pending and not ignore_pending:
         raise error(
             PSEUDO_PENDING, count=len(pending), names=", ".join(sorted({names[c.transcript_id] for c in pending}))
@@ -191,7 +203,10 @@ def apply(
     plans = []
     for tid in wanted:
         t = store.load_transcript(tid)
-        view = pseudonymised_view(t, key, entities)
+        if tid in done:
+            view = View(t.text, t.turns, OffsetMapper([]), 0)
+        else:
+            view = pseudonymised_view(t, key, entities)
         codings = store.codings(transcript_id=tid)
         moved = [(c.id, view.mapper.start(c.start), view.mapper.end(c.end)) for c in codings]
         seen: dict[tuple[int, int, str], int] = {}
@@ -209,6 +224,16 @@ def apply(
                     memos[c.id] = new_memo
         attributes = {}
         for attr, value in t.attributes.items():
+            category = ATTRIBUTE_CATEGORIES.get(attr.casefold())
+            if category is not None:
+                # "interviewer: Noor Hendriks" is personal data whether or not the text names her.
+                entity = _attribute_entity(key, entities, category, value, create=replace_attributes and keep_originals)
+                result.attributes.append((t.name, attr, [value]))
+                if entity is not None:
+                    attributes[attr] = entity.pseudonym
+                elif not keep_originals:  # an export: no pseudonym in the key yet, so none at all
+                    attributes[attr] = f"[{CATEGORIES[category]}]"
+                continue
             new_value, found = replace_names(value, entities)
             if found:
                 result.attributes.append((t.name, attr, found))
@@ -216,23 +241,66 @@ def apply(
         plans.append((t, view, codings, moved, suggestions, memos, attributes))
     for t, view, codings, moved, suggestions, memos, attributes in plans:
         # The original goes aside first: if the switch below fails, nothing is lost.
-        key.save_original(
-            OriginalRow(
-                t.id, t.name, t.text, [asdict(u) for u in t.turns], dict(t.attributes),
-                {c.id: c.memo for c in codings},
-                [(r.start, r.end, r.pseudonym) for r in view.mapper.replacements],
-                sha256_text(view.text), now(),
+        if keep_originals and t.id not in done:
+            key.save_original(
+                OriginalRow(
+                    t.id, t.name, t.text, [asdict(u) for u in t.turns], dict(t.attributes),
+                    {c.id: c.memo for c in codings},
+                    [(r.start, r.end, r.pseudonym) for r in view.mapper.replacements],
+                    sha256_text(view.text), now(),
+                )
             )
-        )
         store.replace_text_exactly(
             t.id, view.text, view.turns, moved, suggestions,
             memos=memos if replace_memos else None,
             attributes=attributes if replace_attributes else None,
         )
-        result.transcripts[t.name] = view.replaced
+        if t.id in done:
+            result.already.append(t.name)
+        else:
+            result.transcripts[t.name] = view.replaced
         result.codings_moved += sum(1 for c, (_, s, e) in zip(codings, moved) if (s, e) != (c.start, c.end))
         result.suggestions_moved += len(suggestions)
     return result
+
+
+def _attribute_entity(
+    key: KeyStore, entities: list[EntityRow], category: str, value: str, *, create: bool
+) -> EntityRow | None:
+    """The entity of an attribute's value (created when asked: the value is a name)."""
+    folded = value.casefold()
+    for e in entities:
+        if e.original.casefold() == folded:
+            return e
+    if not create:
+        return None
+    from .review import default_pseudonym
+
+    number = key.next_number(category)
+    key.decide("attribute", [], new_entity=(category, value, default_pseudonym(category, number), number, False))
+    entity = key.find_entity(category, value)
+    entities.append(entity)
+    return entity
+
+
+@contextmanager
+def pseudonymised_copy(project: Project, key: KeyStore, *, ignore_pending: bool = False) -> Iterator[Project]:
+    """The project as it would be pseudonymised, in a temporary copy (for exports on the fly).
+
+    The project itself and the key are not changed; attributes that are names are
+    replaced only when the key already has a pseudonym for them (else: reported).
+    """
+    with tempfile.TemporaryDirectory(prefix="qualcode-pseudo-") as folder:
+        copy = project.store.copy_to(Path(folder) / DB_NAME)
+        try:
+            result = apply(copy, key, ignore_pending=ignore_pending, replace_memos=True, replace_attributes=True,
+                           keep_originals=False)
+            view = Project(project.root)
+            view.__dict__["store"] = copy  # the copy stands in for the project's store
+            view.pseudonymised = result  # type: ignore[attr-defined]
+            yield view
+        finally:
+            copy.close()
 
 
 def restore(store: Store, key: KeyStore, tid: int) -> None:

@@ -178,7 +178,10 @@ def _accept_text(
         by_transcript.setdefault(c.transcript_id, []).append(c)
     also = 0
     skip = applied_ids(store, key)
-    for otid, s, e, found in _occurrences(store, key, name, category, skip):
+    # A name, a number, a link is the same data wherever it occurs; an age or a date is not
+    # ("vijftien" is also "vijftien jaar vrijwilliger").
+    others = _occurrences(store, key, name, category, skip) if category not in _EACH_ON_ITS_OWN else []
+    for otid, s, e, found in others:
         if (otid, s, e) == (tid, start, end):
             continue
         overlapping = [c for c in by_transcript.get(otid, []) if c.start < e and s < c.end and (row is None or c.id != row.id)]
@@ -199,6 +202,9 @@ def _accept_text(
     ids = key.decide(action, changes, new_entity=new_entity, word=word, by=by)
     chosen_entity = key.find_entity(category, name)
     return Decision(action, ids, chosen_entity, also)
+
+
+_EACH_ON_ITS_OWN = {"age", "date"}
 
 
 def _check_free(key: KeyStore, pseudonym: str, category: str, name: str) -> None:
