@@ -34,3 +34,49 @@ def found(text: str, context: DetectionContext | None = None, detector=None, att
     t = transcript(text, attributes=attributes)
     cands = detect(t.text, t.turns, context or DetectionContext.build(), detector, attributes=t.attributes)
     return [(c.category, c.text) for c in cands]
+
+
+CODEBOOK = """\
+title: Test
+codes:
+  - id: doorverwijzing
+    name: Doorverwijzing
+  - id: vertrouwen
+    name: Vertrouwen
+    hints:
+      keywords: [veilig thuis]
+"""
+
+INTERVIEW = """\
+---
+interviewer: Noor Hendriks
+stad: Utrecht
+---
+I: Hoe kwam je bij Al Amal?
+R: Via Hatice Yilmaz. Hatice belde Marieke van het buurtteam. Marieke's collega ook.
+I: En daarna?
+R: Daarna ging ik met Hatice naar Veilig Thuis in Overvecht. Bel 06-12345678.
+"""
+
+INTERVIEW2 = """\
+I: Ken je Hatice?
+R: Ja, HATICE ken ik. Mevrouw Yilmaz woont in Overvecht.
+"""
+
+
+def make_pseudo_project(root):
+    """A project with two interviews (names in both) and nothing detected yet."""
+    from qualcode.importing import import_paths
+    from qualcode.project import Project
+
+    (root / "codebooks").mkdir(parents=True)
+    (root / "codebooks" / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
+    (root / "transcripts").mkdir()
+    files = []
+    for name, text in (("int1.md", INTERVIEW), ("int2.txt", INTERVIEW2)):
+        path = root / "transcripts" / name
+        path.write_text(text, encoding="utf-8")
+        files.append(path)
+    project = Project(root)
+    import_paths(project, files, default_coder="test")
+    return project

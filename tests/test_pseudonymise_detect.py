@@ -8,7 +8,7 @@ from qualcode.errors import QualcodeError
 from qualcode.pseudonymise import DetectionContext
 from qualcode.pseudonymise.patterns import find_patterns
 from qualcode.pseudonymise.project import read_names_file
-from tests.pseudo_support import StubDetector, found
+from pseudo_support import StubDetector, found
 
 
 @pytest.mark.parametrize(

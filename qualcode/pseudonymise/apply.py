@@ -35,6 +35,7 @@ from .categories import CATEGORIES
 from .context import KnownNames
 from .detect import ATTRIBUTE_CATEGORIES
 from .review import applied_ids
+from .words import dutch_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,10 +94,20 @@ def _replace(text: str, replacements: list[Replacement]) -> str:
 
 def _names_pattern(entities: list[EntityRow]) -> tuple[KnownNames, dict[str, str]]:
     names = KnownNames()
-    pseudonyms = {}
+    pseudonyms: dict[str, str] = {}
     for e in entities:
         names.add(e.original, e.category)
         pseudonyms[e.original.casefold()] = e.pseudonym
+    for e in entities:
+        if e.category != "person":
+            continue
+        # "Hatice" of "Hatice Yilmaz" (as accept found them), unless it is a name on its own.
+        parts = KnownNames()
+        parts.add_person(e.original)
+        for part in parts.names:
+            if part.casefold() not in pseudonyms and (part.casefold() not in dutch_words() or " " in part):
+                names.add(part, "person")
+                pseudonyms[part.casefold()] = e.pseudonym
     return names, pseudonyms
 
 

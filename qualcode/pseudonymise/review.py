@@ -33,7 +33,7 @@ from ..store_key import CandidateRow, Change, EntityRow, KeyStore
 from .categories import CATEGORIES
 from .context import KnownNames
 from .project import check_category
-from .words import INTERFIXES
+from .words import INTERFIXES, dutch_words
 
 
 @dataclass(slots=True)
@@ -103,6 +103,14 @@ def _occurrences(store: Store, key: KeyStore, text: str, category: str, skip: se
     transcripts not yet switched to pseudonymised text."""
     names = KnownNames()
     names.add(text, category)
+    if category == "person":
+        # "Hatice" and "mevrouw Yilmaz" are Hatice Yilmaz too (not a part that is a
+        # Dutch word: the "Roos" of "Roos van der Heijden" may be a rose).
+        parts = KnownNames()
+        parts.add_person(text)
+        for part in parts.names:
+            if part.casefold() not in dutch_words() or " " in part:
+                names.add(part, category)
     out = []
     for tid in store.transcript_names():
         if tid in skip:
