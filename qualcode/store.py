@@ -186,8 +186,9 @@ class SyncResult:
 class Store:
     """A connection to one project database, with the operations on it."""
 
-    # The schema this kind of database gets (the pseudonymisation key store has its own).
-    migrations: list[tuple[str, str]] = MIGRATIONS
+    # The schema of another kind of database (the pseudonymisation key store's);
+    # None: the project's, MIGRATIONS.
+    migrations: list[tuple[str, str]] | None = None
 
     def __init__(self, path: Path | str = ":memory:") -> None:
         self.path = str(path)
@@ -242,13 +243,14 @@ class Store:
 
     def migrate(self) -> list[str]:
         """Apply the migrations this database lacks; return their names."""
+        schema = MIGRATIONS if self.migrations is None else self.migrations
         applied = self.applied_migrations()
-        known = {name for name, _ in self.migrations}
+        known = {name for name, _ in schema}
         for name in applied:
             if name not in known:
                 raise error(STORE_NEWER, path=self.path, name=name)
         done = []
-        for name, sql in self.migrations:
+        for name, sql in schema:
             if name in applied:
                 continue
             try:

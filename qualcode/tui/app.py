@@ -280,6 +280,7 @@ class QualcodeApp(App[None]):
             PaletteCommand(S.CMD_STATS, S.CMD_STATS_HELP, lambda: self.action_show_screen("stats")),
             PaletteCommand(S.CMD_SUGGEST_ALL, S.CMD_SUGGEST_ALL_HELP, self.action_suggest_all),
             PaletteCommand(S.CMD_TRAIN, S.CMD_TRAIN_HELP, self.action_train),
+            PaletteCommand(S.CMD_PSEUDO, S.CMD_PSEUDO_HELP, lambda: self.action_show_screen("pseudonymise")),
         ]
         if self.jobs.running:
             commands.append(PaletteCommand(S.CMD_CANCEL_JOB.format(label=self.jobs.state.label), "", self.action_cancel_job))
