@@ -16,7 +16,7 @@
    fastest round (load from other processes hits all three alike). The figure that
    matters is the ratio Q/A of throughputs (aim: >= 0.8).
 3. **Quality** (``--evaluate``): precision and recall per category on the tuning and
-   held-out gold interviews in ``tests/data/pseudo`` (see its README).
+   the two held-out sets of gold interviews in ``tests/data/pseudo`` (see its README).
 
 Usage::
 
@@ -44,7 +44,7 @@ def _texts(n: int, words: int) -> list[str]:
     from qualcode.pseudonymise.gold import read_gold_folder
 
     gold_lines = []
-    for folder in ("tuning", "heldout"):
+    for folder in ("tuning", "heldout", "heldout2"):
         for g in read_gold_folder(GOLD / folder):
             t = g.transcript
             gold_lines += [f"R: {t.text[u.start:u.end]}" for u in t.turns if "\n" not in t.text[u.start : u.end]]
@@ -110,7 +110,7 @@ def quality() -> None:
 
     context = DetectionContext.build(vocabulary=codebook_vocabulary(load_codebook(REPO / "codebooks" / "samenwerking.yaml")))
     detector = engine.DeduceDetector(engine.load(_progress))
-    for folder in ("tuning", "heldout"):
+    for folder in ("tuning", "heldout", "heldout2"):
         golds = read_gold_folder(GOLD / folder)
         ev = evaluate(
             golds,

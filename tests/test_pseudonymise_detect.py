@@ -132,6 +132,17 @@ def test_detect_organisations_and_places_by_their_neighbours():
     ]
 
 
+def test_detect_place_names_with_an_article_and_organisations_starting_a_sentence():
+    text = "R: Ik woon in 's-Hertogenbosch, in de Kruiskamp. Basisschool De Kruisboog is goed.\n"
+    assert found(text) == [("place", "'s-Hertogenbosch"), ("place", "Kruiskamp"), ("organisation", "De Kruisboog")]
+
+
+def test_detect_a_name_that_is_a_word_at_a_sentence_start_when_a_verb_follows():
+    text = "R: We hadden een psycholoog, Dirk Janssens. Dirk sprak langzaam. Dirk, dat is een dolk.\n"
+    hits = found(text, detector=StubDetector({"Dirk Janssens": "person"}))
+    assert hits == [("person", "Dirk Janssens"), ("person", "Dirk"), ("person", "Dirk")]
+
+
 def test_detect_finds_every_occurrence_of_a_name_found_once():
     text = "R: Ik belde Tesfay.\nI: En toen?\nR: Tesfay kwam meteen. Tesfay's broer ook.\n"
     assert found(text) == [("person", "Tesfay")] * 3

@@ -68,14 +68,15 @@ def deduce_detector():
 
 
 @pytest.mark.deduce
-def test_engine_real_deduce_on_the_heldout_interviews(deduce_detector):
+@pytest.mark.parametrize("folder", ["heldout", "heldout2"])
+def test_engine_real_deduce_on_the_heldout_interviews(deduce_detector, folder):
     from qualcode.codebook import load_codebook
     from qualcode.pseudonymise.project import codebook_vocabulary
 
     book = load_codebook(Path(__file__).parents[1] / "codebooks" / "samenwerking.yaml")
     ctx = DetectionContext.build(vocabulary=codebook_vocabulary(book))
     ev = evaluate(
-        read_gold_folder(GOLD / "heldout"),
+        read_gold_folder(GOLD / folder),
         lambda g: detect(g.transcript.text, g.transcript.turns, ctx, deduce_detector, attributes=g.transcript.attributes),
         ctx.vocabulary,
     )

@@ -33,7 +33,8 @@ CAPITALISED = re.compile(rf"(?<![\w'’-])[{_UPPER}][\w'’]*(?:-[\w'’]+)*")
 # Starts with the character class (not a look-behind) so that the regex engine can
 # skip quickly to the next capital; the character before is checked in Python.
 _PROPER_RUN = re.compile(
-    rf"[{_UPPER}][\w'’]*(?:-[\w'’]+)*"
+    # "'s-Hertogenbosch", "'t Zand": a place name may start with 's- or 't.
+    rf"(?:['’][st][- ])?[{_UPPER}][\w'’]*(?:-[\w'’]+)*"
     rf"(?:(?:\s(?:{'|'.join(sorted((re.escape(i) for i in _CONNECTORS), key=len, reverse=True))}))*"
     rf"\s[{_UPPER}][\w'’]*(?:-[\w'’]+)*)*"
 )
@@ -159,7 +160,7 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
     spans, j = region.spans, 0
     for m in _PROPER_RUN.finditer(text):
         start, end = m.span()
-        if start and (text[start - 1].isalnum() or text[start - 1] in "_'’-"):
+        if start and (text[start - 1].isalnum() or text[start - 1] in "_'’-" and m.group()[:1] not in "'’"):
             continue  # a capital inside a word
         # The turns come in text order, and so do the runs: walk along them.
         while j < len(spans) and spans[j][1] <= start:
@@ -170,7 +171,10 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
         if sentence_start and " " not in m.group():
             continue  # the usual case: a sentence's first word, alone
         words = list(_WORD.finditer(m.group()))
-        if sentence_start:
+        if m.group()[:1] in "'’":  # "'s-Hertogenbosch": one word with its article
+            words = [re.match(r".+?(?=\s[^\s]|$)", m.group())] + words[2:] if " " in m.group() else [re.match(r".+", m.group())]
+        org_first = sentence_start and len(words) > 2 and words[0].group().casefold() in ORG_WORDS
+        if sentence_start and not org_first:
             # A sentence's first word is capitalised anyway: "Vooral", "Goeie", "Awel" are
             # no evidence of a name. A name there is found by deduce's lists, or at its
             # other occurrences once it is found inside a sentence.
@@ -215,7 +219,7 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
                 kind = "organisation"
             elif (
                 before in PLACE_WORDS
-                or (before == "bij" and before2 in PLACE_WORDS)
+                or (before in {"bij", "de", "het"} and before2 in PLACE_WORDS)  # "in de Kruiskamp"
                 or re.search(r"\b[1-9]\d{3}(?:\s?[A-Z]{2})?\s$", text[max(0, s - 9) : s])
                 or PLACE_END.search(tail)
                 or _DIRECTION.match(text, e)

@@ -30,7 +30,7 @@ from ..model import Turn
 from .categories import Candidate
 from .context import ORG_WORDS, KnownNames, Region, is_sentence_start, label_names, proper_nouns
 from .patterns import POSTCODE_PATTERNS, STREET, find_patterns
-from .words import INTERFIXES, TITLES, dutch_words, not_personal, not_personal_pattern
+from .words import INTERFIXES, TITLES, dutch_words, finite_verbs, not_personal, not_personal_pattern
 
 Detector = Callable[[str], list[Candidate]]
 
@@ -159,8 +159,15 @@ def _keep(c: Candidate, text: str, region: Region, ctx: DetectionContext, placeh
         # name, unless the name is known from elsewhere in the transcript and what follows
         # reads like a subject's sentence ("Roos, de dochter van ...", "Roos is ...").
         if is_sentence_start(text, c.start, region.turn_start(c.start)):
-            return c.source == "repeat" and bool(_SUBJECT_FOLLOWS.match(text, c.end))
+            return c.source == "repeat" and _subject_follows(text, c.end)
     return True
+
+
+def _subject_follows(text: str, end: int) -> bool:
+    if _SUBJECT_FOLLOWS.match(text, end):
+        return True
+    m = re.match(r" ([a-zà-ÿ]+)\b", text[end : end + 30])
+    return bool(m) and m.group(1) in finite_verbs()
 
 
 _SUBJECT_FOLLOWS = re.compile(
@@ -176,7 +183,8 @@ def _mostly_not_personal(text: str) -> bool:
     """Whether nothing but connectors is left once the never-personal names are cut out."""
     rest = not_personal_pattern().sub(" ", text)
     return not any(
-        w[:1].isupper() and w.casefold() not in INTERFIXES and w.casefold() not in not_personal() for w in rest.split()
+        re.sub(r"^['’][st]-?", "", w)[:1].isupper() and w.casefold() not in INTERFIXES and w.casefold() not in not_personal()
+        for w in rest.split()
     )
 
 
@@ -215,7 +223,9 @@ def _repeats(text: str, found: list[Candidate], region: Region, ctx: DetectionCo
         if c.category != "person":
             continue
         for word in c.text.split():
-            if word.casefold() not in INTERFIXES and len(word) > 2 and word.casefold() not in dutch_words():
+            # Parts that are also Dutch words ("Dirk", "Roos") too: at a sentence's start
+            # _keep lets them through only when a verb follows ("Dirk sprak langzaam").
+            if word.casefold() not in INTERFIXES and len(word) > 2 and word[:1].isupper():
                 names.add(word, "person")
     out = []
     for c in names.find(text):

@@ -17,18 +17,37 @@ from importlib import resources
 from pathlib import Path
 
 
+def _table(name: str) -> dict:
+    folder = resources.files("spacy_lookups_data") / "data"
+    with (folder / name).open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as f:
+        return json.load(f)
+
+
+@cache
+def _lemma_tables() -> tuple[dict[str, str], dict[str, list[str]]]:
+    return _table("nl_lemma_lookup.json.gz"), _table("nl_lemma_index.json.gz")
+
+
+@cache
+def finite_verbs() -> frozenset[str]:
+    """Dutch verb forms other than participles ("sprak", "belt", "woonde"): after a name
+    at a sentence's start they make it the subject ("Dirk sprak langzaam")."""
+    lookup, index = _lemma_tables()
+    verbs = set(index.get("verb", []))
+    return frozenset(
+        form for form, lemma in lookup.items()
+        if lemma in verbs and form != lemma and not (form.startswith("ge") and form.endswith(("d", "t", "en")))
+    )
+
+
 @cache
 def dutch_words() -> frozenset[str]:
     """Every lower-case Dutch word form and lemma in spaCy's Dutch lookup tables."""
-    folder = resources.files("spacy_lookups_data") / "data"
-    words: set[str] = set()
-    with (folder / "nl_lemma_lookup.json.gz").open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as f:
-        lookup = json.load(f)
-    words.update(lookup)
+    lookup, index = _lemma_tables()
+    words: set[str] = set(lookup)
     words.update(lookup.values())
-    with (folder / "nl_lemma_index.json.gz").open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as f:
-        for forms in json.load(f).values():
-            words.update(forms)
+    for forms in index.values():
+        words.update(forms)
     words.update(_deduce_whitelist())
     words.update(FUNCTION_WORDS)
     return frozenset(words)
