@@ -82,7 +82,9 @@ KEY_MIGRATIONS: list[tuple[str, str]] = [
     ),
 ]
 
-_CANDIDATE_COLUMNS = "id, transcript_id, start, end, category, text, source, status, entity_id, decided_by, created_at, decided_at"
+_CANDIDATE_COLUMNS = (
+    "id, transcript_id, start, end, category, text, source, status, entity_id, decided_by, created_at, decided_at"
+)
 
 
 @dataclass(slots=True)

@@ -190,7 +190,9 @@ def reject_cmd(state: State, ids: tuple[int, ...]) -> None:
 @pseudonymise.command("add")
 @click.argument("transcript")
 @click.argument("text", required=False)
-@click.option("--category", required=True, help="person, place, address, organisation, date, age, phone, email, postcode, id or url.")
+@click.option(
+    "--category", required=True, help="person, place, address, organisation, date, age, phone, email, postcode, id or url."
+)
 @click.option("--span", help="START:END instead of TEXT.")
 @click.option("--as", "pseudonym", help="Your own replacement.")
 @pass_state
@@ -203,7 +205,8 @@ def add_cmd(state: State, transcript: str, text: str | None, category: str, span
     with _Key(state) as k:
         tid = resolve_transcript(k.store, transcript)
         d = add(k.store, k.key, tid, state.coder, category=category, text=text, span=_span(span), pseudonym=pseudonym)
-        click.echo(f"added as {d.entity.pseudonym if d.entity else '?'}" + (f", and {d.also} other occurrence(s)" if d.also else ""))
+        also = f", and {d.also} other occurrence(s)" if d.also else ""
+        click.echo(f"added as {d.entity.pseudonym if d.entity else '?'}{also}")
 
 
 @pseudonymise.command("always")
@@ -268,11 +271,15 @@ def key_cmd(state: State, fmt: str) -> None:
 
 @pseudonymise.command("apply")
 @click.argument("transcripts", nargs=-1)
-@click.option("--ignore-pending", is_flag=True, help="Apply even though some candidates are not reviewed (they stay as they are).")
+@click.option(
+    "--ignore-pending", is_flag=True, help="Apply even though some candidates are not reviewed (they stay as they are)."
+)
 @click.option("--replace-memos", is_flag=True, help="Also replace the names in coding memos (they are reported either way).")
 @click.option("--replace-attributes", is_flag=True, help="Also replace the names in attributes (reported either way).")
 @pass_state
-def apply_cmd(state: State, transcripts: tuple[str, ...], ignore_pending: bool, replace_memos: bool, replace_attributes: bool) -> None:
+def apply_cmd(
+    state: State, transcripts: tuple[str, ...], ignore_pending: bool, replace_memos: bool, replace_attributes: bool
+) -> None:
     """Switch transcripts (default: all) to their pseudonymised text.
 
     Every coding, memo and suggestion keeps its place: offsets shift exactly where a
@@ -347,7 +354,8 @@ def report_cmd(state: State, dmp: bool, fmt: str) -> None:
          ["transcript", "category", "accepted", "rejected", "unreviewed"], fmt, right=("accepted", "rejected", "unreviewed"))
     if fmt == "table":
         unreviewed = sum(r.unreviewed.values())
-        note(f"unreviewed: {unreviewed}" + (f" ({', '.join(f'{t}: {n}' for t, n in r.unreviewed.items())})" if unreviewed else ""))
+        where = ", ".join(f"{t}: {n}" for t, n in r.unreviewed.items())
+        note(f"unreviewed: {unreviewed}" + (f" ({where})" if unreviewed else ""))
         note(f"pseudonymised text in the project: {', '.join(r.applied) if r.applied else 'none yet'}")
         note(f"words decided for the whole project: {r.always_words} always, {r.never_words} never")
 

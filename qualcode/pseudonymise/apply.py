@@ -23,8 +23,8 @@ import bisect
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from ..errors import PSEUDO_COLLAPSE, PSEUDO_NOT_APPLIED, PSEUDO_PENDING, error
 from ..model import ACCEPTED, PENDING, Transcript, Turn, sha256_text
@@ -221,7 +221,7 @@ def apply(
         codings = store.codings(transcript_id=tid)
         moved = [(c.id, view.mapper.start(c.start), view.mapper.end(c.end)) for c in codings]
         seen: dict[tuple[int, int, str], int] = {}
-        for c, (cid, s, e) in zip(codings, moved):
+        for c, (cid, s, e) in zip(codings, moved, strict=True):
             other = seen.setdefault((s, e, c.code_id), cid)
             if other != cid:
                 raise error(PSEUDO_COLLAPSE, name=t.name, ids=f"{other} and {cid}", code=c.code_id)
@@ -270,7 +270,7 @@ def apply(
             result.already.append(t.name)
         else:
             result.transcripts[t.name] = view.replaced
-        result.codings_moved += sum(1 for c, (_, s, e) in zip(codings, moved) if (s, e) != (c.start, c.end))
+        result.codings_moved += sum(1 for c, (_, s, e) in zip(codings, moved, strict=True) if (s, e) != (c.start, c.end))
         result.suggestions_moved += len(suggestions)
     return result
 

@@ -22,7 +22,15 @@ from dataclasses import dataclass, field
 
 from ..model import Turn
 from .categories import Candidate
-from .words import INTERFIXES, NATIONALITY, TITLES, dutch_words, not_personal, not_personal_pattern, not_personal_words
+from .words import (
+    INTERFIXES,
+    NATIONALITY,
+    TITLES,
+    dutch_words,
+    not_personal,
+    not_personal_pattern,
+    not_personal_words,
+)
 
 # Lower-case words that join the capitalised words of one name ("Moeders van Morgen",
 # "Naima El Amrani", "Roos van der Heijden"); not "en", "in", "op": they join two names.

@@ -28,9 +28,23 @@ from dataclasses import dataclass, field
 
 from ..model import Turn
 from .categories import Candidate
-from .context import ORG_WORDS, KnownNames, Region, is_sentence_start, label_names, proper_nouns
+from .context import (
+    ORG_WORDS,
+    KnownNames,
+    Region,
+    is_sentence_start,
+    label_names,
+    proper_nouns,
+)
 from .patterns import POSTCODE_PATTERNS, STREET, find_patterns
-from .words import INTERFIXES, TITLES, dutch_words, finite_verbs, not_personal, not_personal_pattern
+from .words import (
+    INTERFIXES,
+    TITLES,
+    dutch_words,
+    finite_verbs,
+    not_personal,
+    not_personal_pattern,
+)
 
 Detector = Callable[[str], list[Candidate]]
 
@@ -119,7 +133,8 @@ def _normalise(c: Candidate, text: str) -> list[Candidate]:
                     pos += 1
         if pos < c.end:
             rest = text[pos : c.end]
-            kind = "address" if re.search(r"\d", rest) or STREET.fullmatch(rest) or rest.lower().startswith("postbus") else "place"
+            street = re.search(r"\d", rest) or STREET.fullmatch(rest) or rest.lower().startswith("postbus")
+            kind = "address" if street else "place"
             out.append(Candidate(pos, c.end, kind, rest, "deduce"))
         return out
     if c.category == "person":

@@ -17,10 +17,10 @@ import gc
 import importlib.metadata
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import platformdirs
 
@@ -133,7 +133,6 @@ def load(progress: Progress | None = None) -> Any:
             return _loaded
         with _quiet_logging():
             import deduce
-
             from deduce.deduce import _LOOKUP_LIST_PATH
 
             target = cache_dir()

@@ -62,7 +62,11 @@ AGE_AT = [
         for verb in ("ben", "is", "was", "werd", "word", "wordt", "zijn", "waren")
     ),
     # "toen hij vijftien was", "toen ik 12 jaar was"
-    ("toen ", re.compile(rf"toen\s+(?:ik|hij|zij|ze|je|we|wij)\s+(?P<age>{NUMBER}(?:\s+jaar)?)\s+(?:was|waren|werd)\b", re.I), None),
+    (
+        "toen ",
+        re.compile(rf"toen\s+(?:ik|hij|zij|ze|je|we|wij)\s+(?P<age>{NUMBER}(?:\s+jaar)?)\s+(?:was|waren|werd)\b", re.I),
+        None,
+    ),
     # "leeftijd van 12"
     ("leeftijd", re.compile(rf"leeftijd\s+van\s+(?P<age>{NUMBER}(?:\s+jaar)?)\b", re.I), None),
 ]
@@ -158,6 +162,7 @@ def _windows(positions: list[int], before: int, after: int, size: int) -> list[t
 
 
 _DIGITS = tuple("0123456789")
+_URL_ANCHORS = ("www.", "http", ".nl/", ".be/", ".com/", ".org/", ".eu/", ".net/")
 
 
 def find_patterns(text: str) -> list[Candidate]:
@@ -203,7 +208,7 @@ def find_patterns(text: str) -> list[Candidate]:
     for lo, hi in _windows(_occurrences(text, ("@",)), 64, 128, size):
         for m in EMAIL.finditer(text, lo, hi):
             add(*m.span(), "email")
-    for lo, hi in _windows(_occurrences(lower, ("www.", "http", ".nl/", ".be/", ".com/", ".org/", ".eu/", ".net/")), 64, 200, size):
+    for lo, hi in _windows(_occurrences(lower, _URL_ANCHORS), 64, 200, size):
         for m in URL.finditer(text, lo, hi):
             add(*m.span(), "url")
     for m in STREET.finditer(text):

@@ -53,13 +53,16 @@ def read_names_file(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
         node = yaml.compose(path.read_text(encoding="utf-8-sig"))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise error(PSEUDO_NAMES_FILE, path=path, line=mark.line + 1 if mark else 1, problem=exc.problem or "not valid YAML") from None
+        line = mark.line + 1 if mark else 1
+        raise error(PSEUDO_NAMES_FILE, path=path, line=line, problem=exc.problem or "not valid YAML") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise error(PSEUDO_NAMES_FILE, path=path, line=1, problem=f"not valid YAML: {exc}") from None
     if node is None:
         return [], []
     if not isinstance(node, yaml.MappingNode):
-        raise error(PSEUDO_NAMES_FILE, path=path, line=node.start_mark.line + 1, problem="expected categories with lists of names")
+        raise error(
+            PSEUDO_NAMES_FILE, path=path, line=node.start_mark.line + 1, problem="expected categories with lists of names"
+        )
     names: list[tuple[str, str]] = []
     never: list[str] = []
     for key_node, value_node in node.value:

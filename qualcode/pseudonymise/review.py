@@ -204,7 +204,7 @@ def _accept_text(
             # a pending candidate overlapping it differently gives way to the accepted name
             for c in overlapping:
                 if c.status == PENDING:
-                    changes.append(Change(c.id, otid, c.start, c.end, c.category, c.text, c.source, REJECTED, None))
+                    changes.append(_with_status(c, REJECTED))
             changes.append(Change(None, otid, s, e, category, found, "same name", ACCEPTED, entity_id))
         also += 1
     ids = key.decide(action, changes, new_entity=new_entity, word=word, by=by)
@@ -221,20 +221,16 @@ def _check_free(key: KeyStore, pseudonym: str, category: str, name: str) -> None
             raise error(PSEUDO_PSEUDONYM_TAKEN, pseudonym=pseudonym)
 
 
+def _with_status(row: CandidateRow, status: str) -> Change:
+    return Change(row.id, row.transcript_id, row.start, row.end, row.category, row.text, row.source, status, None)
+
+
 def reject(store: Store, key: KeyStore, candidate_id: int, by: str) -> Decision:
     """Leave the text as it is here; the span is not proposed again."""
     row = _candidate(key, candidate_id)
     _not_applied(store, key, row.transcript_id)
-    key.decide("reject", [Change(row.id, row.transcript_id, row.start, row.end, row.category, row.text, row.source, REJECTED, None)], by=by)
+    key.decide("reject", [_with_status(row, REJECTED)], by=by)
     return Decision("reject", [row.id])
-
-
-def reopen(store: Store, key: KeyStore, candidate_id: int, by: str) -> Decision:
-    """Back to pending (its other occurrences keep their decisions)."""
-    row = _candidate(key, candidate_id)
-    _not_applied(store, key, row.transcript_id)
-    key.decide("reopen", [Change(row.id, row.transcript_id, row.start, row.end, row.category, row.text, row.source, PENDING, None)], by=by)
-    return Decision("reopen", [row.id])
 
 
 def add(
@@ -287,7 +283,7 @@ def never(store: Store, key: KeyStore, word: str, by: str) -> Decision:
     folded = word.casefold()
     skip = applied_ids(store, key)
     changes = [
-        Change(c.id, c.transcript_id, c.start, c.end, c.category, c.text, c.source, REJECTED, None)
+        _with_status(c, REJECTED)
         for c in key.candidates(statuses=[PENDING])
         if c.text.casefold() == folded and c.transcript_id not in skip
     ]

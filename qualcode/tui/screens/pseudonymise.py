@@ -140,9 +140,11 @@ class PseudonymiseScreen(Screen):
     def say(self, message: str) -> None:
         self.query_one("#pseudo-message", Static).update(message)
 
-    def _decide(self, fn) -> None:
+    def _decide(self, fn, message: str | None = None) -> None:
+        """Make a decision (``fn``), then show ``message`` (or what ``fn`` returned) and move on."""
         try:
-            message = fn()
+            result = fn()
+            message = message if message is not None else result
         except QualcodeError as exc:
             self.notify(exc.message + (f"\n{exc.hint}" if exc.hint else ""), severity="error")
             return
@@ -169,7 +171,9 @@ class PseudonymiseScreen(Screen):
     def action_reject(self) -> None:
         c = self.current
         if c is not None:
-            self._decide(lambda: (review.reject(self.project.store, self.key, c.id, self.app.coder), S.PSEUDO_REJECTED.format(text=c.text))[1])
+            self._decide(
+                lambda: review.reject(self.project.store, self.key, c.id, self.app.coder), S.PSEUDO_REJECTED.format(text=c.text)
+            )
 
     def action_category(self) -> None:
         c = self.current
@@ -200,12 +204,17 @@ class PseudonymiseScreen(Screen):
         c = self.current
         if c is not None:
             category = self.category or c.category
-            self._decide(lambda: (review.always(self.project.store, self.key, c.text, category, self.app.coder), S.PSEUDO_ALWAYS.format(text=c.text))[1])
+            self._decide(
+                lambda: review.always(self.project.store, self.key, c.text, category, self.app.coder),
+                S.PSEUDO_ALWAYS.format(text=c.text),
+            )
 
     def action_never(self) -> None:
         c = self.current
         if c is not None:
-            self._decide(lambda: (review.never(self.project.store, self.key, c.text, self.app.coder), S.PSEUDO_NEVER.format(text=c.text))[1])
+            self._decide(
+                lambda: review.never(self.project.store, self.key, c.text, self.app.coder), S.PSEUDO_NEVER.format(text=c.text)
+            )
 
     def action_undo(self) -> None:
         self._decide(lambda: S.PSEUDO_UNDONE.format(action=review.undo(self.key)))
