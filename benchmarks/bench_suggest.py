@@ -69,7 +69,7 @@ def throughput(words: int) -> None:
     with tempfile.TemporaryDirectory(prefix="qc-bench-suggest-") as tmp:
         project = _project_with_corpus(Path(tmp), words)
         store = project.store
-        transcripts = [store.load_transcript(t) for t in store.transcript_names()]
+        transcripts = [store.transcripts.load(t) for t in store.transcripts.names()]
         texts = [t.text[u.start : u.end] for t in transcripts for u in respondent_turns(t, project.config.role_of)]
         respondent_words = sum(len(x.split()) for x in texts)
         total_words = sum(t.word_count for t in transcripts)
@@ -182,7 +182,7 @@ def _train_child(coded: int, queue) -> None:
         pipeline = load_pipeline(None)
         rules = RuleSuggester(pipeline, project.codebook)
         store = project.store
-        transcripts = (store.load_transcript(t) for t in store.transcript_names())
+        transcripts = (store.transcripts.load(t) for t in store.transcripts.names())
         sentences, labels, n_coded = [], [], 0
         # Stand-in for a researcher's coding: the codes the hints find. Only the
         # amount matters for timing; every sentence of a transcript is used, so

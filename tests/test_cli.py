@@ -162,7 +162,11 @@ def test_cli_memo_show_set_clear(project, runner):
         (["code", "int1", "map", "--turn", "2"], "is a folder"),
         (["code", "nergens", "rol", "--turn", "2"], "no transcript named 'nergens'"),
         (["code", "int1", "rol", "--span", "5-9"], "cannot read span"),
-        (["code", "int1", "rol", "--span", "0:99999"], "outside transcript"),
+        (["code", "int1", "rol", "--span", "0:99999"], "span 0:99999 reaches past the end of transcript 'int1'"),
+        (["code", "int1", "rol", "--span=-5:10"], "span -5:10 starts before the beginning of transcript 'int1'"),
+        (["code", "int1", "rol", "--span", "30:20"], "span 30:20 is reversed: its end must come after its start"),
+        (["code", "int1", "rol", "--span", "20:20"], "span 20:20 is empty"),
+        (["code", "int1", "rol", "--span", f"0:{'9' * 5000}"], "cannot read span"),
         (["uncode", "--id", "42"], "no coding with id 42"),
         (["memo", "42", "x"], "no coding with id 42"),
     ],
@@ -276,3 +280,43 @@ def test_cli_initialised_project_does_not_import_behind_the_users_back(tmp_path,
     (root / "transcripts" / "a.txt").write_text("I: Vraag?\nR: Antwoord.\n", encoding="utf-8")
     rows = json.loads(runner.invoke(main, ["--project", str(root), "transcripts", "--format", "json"]).stdout)
     assert rows == []
+
+
+def test_cli_speakers_lists_stored_roles_and_re_applies_a_changed_setting(project, runner):
+    listed = json.loads(run(runner, project, "speakers", "--format", "json").stdout)
+    assert {(r["speaker"], r["role"], r["turns"]) for r in listed} == {("I", "interviewer", 2), ("R", "respondent", 2)}
+    (project / "qualcode.yaml").write_text("interviewer_speakers: ['r']\n", encoding="utf-8")
+    result = run(runner, project, "speakers", "--format", "json")
+    stale = {r["speaker"]: r["setting says"] for r in json.loads(result.stdout)}
+    assert stale == {"I": "respondent", "R": "interviewer"}  # stored roles are kept until applied
+    assert "speakers --apply" in result.stderr
+    result = run(runner, project, "speakers", "--apply", "--format", "json")
+    assert "4 turn(s) changed" in result.stderr
+    assert {(r["speaker"], r["role"], r["setting says"]) for r in json.loads(result.stdout)} == {
+        ("I", "respondent", ""),
+        ("R", "interviewer", ""),
+    }
+
+
+def test_cli_write_on_a_read_only_project_says_so_and_listing_still_works(project, runner, monkeypatch):
+    import os
+
+    from qualcode.store import db
+
+    real = os.access
+    monkeypatch.setattr(db.os, "access", lambda p, mode: False if mode == os.W_OK and str(p).endswith("qualcode.db") else real(p, mode))
+    assert run(runner, project, "transcripts").exit_code == 0
+    result = run(runner, project, "code", "int1", "kracht", "--turn", "4")
+    assert result.exit_code == 1
+    assert "read-only" in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "config",
+    ["suggestion_threshold: " + "9" * 5000 + "\n", "spacy_model: " + "[" * 5000 + "]" * 5000 + "\n", "codebook: [unclosed\n"],
+)
+def test_cli_hostile_configuration_is_a_located_error_not_a_traceback(project, runner, config):
+    (project / "qualcode.yaml").write_text(config, encoding="utf-8")
+    result = run(runner, project, "transcripts")
+    assert result.exit_code == 1
+    assert "qualcode.yaml" in result.stderr and "Traceback" not in result.output

@@ -11,7 +11,7 @@ from qualcode.pseudonymise import apply as ap
 from qualcode.pseudonymise import review
 from qualcode.pseudonymise.report import build_report
 from qualcode.pseudonymise.runner import open_key, run_detection
-from qualcode.store_key import KEY_NAME
+from qualcode.store.key import KEY_NAME
 
 STUB = StubDetector({"Hatice Yilmaz": "person", "Marieke": "person", "06-12345678": "phone"})
 
@@ -31,7 +31,7 @@ def key(project):
 
 
 def tid(project, name):
-    return project.store.transcript_id_by_name(name)
+    return project.store.transcripts.id_by_name(name)
 
 
 def cand(key, text, transcript_id=None):
@@ -100,7 +100,7 @@ def test_review_add_change_category_span_and_own_pseudonym(project, key):
     int1 = tid(project, "int1")
     d = review.add(project.store, key, int1, "anna", category="organisation", text="buurtteam", pseudonym="[het team]")
     assert d.entity.pseudonym == "[het team]"
-    text = project.store.transcript_text(int1)
+    text = project.store.transcripts.text(int1)
     c = cand(key, "Marieke", int1)
     start = text.index("Marieke van het")
     d = review.accept(project.store, key, c.id, "anna", span=(start, start + len("Marieke van het buurtteam")), category="person")
@@ -122,42 +122,43 @@ def _accept_all(project, key):
 def test_apply_moves_every_coding_and_suggestion_exactly(project, key):
     store = project.store
     int1 = tid(project, "int1")
-    text = store.transcript_text(int1)
+    text = store.transcripts.text(int1)
     s = text.index("Via Hatice")
-    whole = store.add_coding(int1, s, text.index("ook.") + 4, "doorverwijzing", "anna", memo="Hatice belde zelf")
-    inside = store.add_coding(int1, text.index("atice Yilmaz"), text.index("atice Yilmaz") + 3, "vertrouwen", "anna")
-    after = store.add_coding(int1, text.index("Daarna"), text.index("Daarna") + 6, "vertrouwen", "anna")
-    store.replace_pending_suggestions(int1, [(text.index("Bel"), text.index("Bel") + 3, "vertrouwen", "rules", 1.0, "x")])
+    whole = store.codings.add(int1, s, text.index("ook.") + 4, "doorverwijzing", "anna", memo="Hatice belde zelf").coding
+    at = text.index("atice Yilmaz")
+    inside = store.codings.add(int1, at, at + 3, "vertrouwen", "anna").coding
+    after = store.codings.add(int1, text.index("Daarna"), text.index("Daarna") + 6, "vertrouwen", "anna").coding
+    store.suggestions.replace_pending(int1, [(text.index("Bel"), text.index("Bel") + 3, "vertrouwen", "rules", 1.0, "x")])
     run_detection(project, STUB)
     _accept_all(project, key)
     result = ap.apply(store, key, replace_memos=True)
-    new = store.transcript_text(int1)
+    new = store.transcripts.text(int1)
     assert "Hatice" not in new and "Marieke" not in new and "06-12345678" not in new
     hatice = key.find_entity("person", "Hatice Yilmaz").pseudonym
     marieke = key.find_entity("person", "Marieke").pseudonym
     assert f"Via {hatice}. {hatice} belde {marieke} van het buurtteam. {marieke}'s collega" in new
-    got = {c.id: c for c in store.codings(transcript_id=int1)}
+    got = {c.id: c for c in store.codings.find(transcript_id=int1)}
     assert len(got) == 3 and result.codings_moved >= 2
     assert got[whole.id].quote.startswith(f"Via {hatice}.") and got[whole.id].quote.endswith("collega ook.")
     assert got[inside.id].quote == hatice  # began inside the name: covers the pseudonym
     assert got[after.id].quote == "Daarna"
     assert got[whole.id].memo == f"{hatice} belde zelf"
-    (sugg,) = store.suggestions(int1)
+    (sugg,) = store.suggestions.find(int1)
     assert new[sugg.start : sugg.end] == "Bel"
     assert result.memos and result.attributes  # "interviewer: Noor Hendriks" is reported
     # the original is kept aside in the key, and comes back exactly
     ap.restore(store, key, int1)
-    assert store.transcript_text(int1) == text
-    assert store.codings(transcript_id=int1)[0].quote == whole.quote
+    assert store.transcripts.text(int1) == text
+    assert store.codings.find(transcript_id=int1)[0].quote == whole.quote
 
 
 def test_apply_refuses_while_candidates_are_unreviewed(project, key):
     run_detection(project, STUB)
-    text = project.store.transcript_text(tid(project, "int1"))
+    text = project.store.transcripts.text(tid(project, "int1"))
     with pytest.raises(QualcodeError) as exc:
         ap.apply(project.store, key)
     assert exc.value.code == "QC957"
-    assert project.store.transcript_text(tid(project, "int1")) == text  # nothing half-written
+    assert project.store.transcripts.text(tid(project, "int1")) == text  # nothing half-written
 
 
 def test_apply_then_decisions_on_that_transcript_are_refused(project, key):

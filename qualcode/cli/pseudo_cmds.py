@@ -126,14 +126,14 @@ def list_cmd(state: State, status: str, transcript: str | None, category: str | 
         tid = resolve_transcript(k.store, transcript) if transcript else None
         rows = k.key.candidates(tid, None if status == "all" else [status])
         entities = {e.id: e for e in k.key.entities()}
-        names = k.store.transcript_names()
+        names = k.store.transcripts.names()
         texts: dict[int, str] = {}
         out = []
         for r in rows:
             if category and r.category != category:
                 continue
             if r.transcript_id not in texts:
-                texts[r.transcript_id] = k.store.transcript_text(r.transcript_id)
+                texts[r.transcript_id] = k.store.transcripts.text(r.transcript_id)
             text = texts[r.transcript_id]
             context = text[max(0, r.start - 30) : r.start] + "[" + r.text + "]" + text[r.end : r.end + 30]
             pseudonym = entities[r.entity_id].pseudonym if r.entity_id in entities else None
@@ -371,14 +371,14 @@ def export_view(state: State, pseudonymise: bool) -> Iterator:
     """
     from ..pseudonymise.apply import pseudonymised_copy
     from ..pseudonymise.review import applied_ids
-    from ..store_key import KEY_NAME
+    from ..store.key import KEY_NAME
 
     project = state.project()
     key_path = project.root / KEY_NAME
     if not pseudonymise:
         if key_path.exists():
             with _Key(state) as k:
-                raw = set(k.store.transcript_names()) - applied_ids(k.store, k.key)
+                raw = set(k.store.transcripts.names()) - applied_ids(k.store, k.key)
                 if k.key.entities() and raw:
                     warn(
                         f"{len(raw)} transcript(s) still read their original names, and this export includes them;"

@@ -23,14 +23,14 @@ import bisect
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from ..errors import PSEUDO_COLLAPSE, PSEUDO_NOT_APPLIED, PSEUDO_PENDING, error
 from ..model import ACCEPTED, PENDING, Transcript, Turn, sha256_text
 from ..project import DB_NAME, Project
 from ..store import Store, now
-from ..store_key import EntityRow, KeyStore, OriginalRow
+from ..store.key import EntityRow, KeyStore, OriginalRow
 from .categories import CATEGORIES
 from .context import KnownNames
 from .detect import ATTRIBUTE_CATEGORIES
@@ -200,7 +200,7 @@ def apply(
     ``ignore_pending``, and when two codings of one code would fall on one span.
     ``keep_originals=False`` is for a throw-away copy (exports on the fly).
     """
-    names = store.transcript_names()
+    names = store.transcripts.names()
     wanted = list(transcript_ids or names)
     # Already switched: their text stays; their memos and attributes can still be done.
     done = applied_ids(store, key)
@@ -213,19 +213,19 @@ def apply(
     result = ApplyResult(memos_replaced=replace_memos, attributes_replaced=replace_attributes)
     plans = []
     for tid in wanted:
-        t = store.load_transcript(tid)
+        t = store.transcripts.load(tid)
         if tid in done:
             view = View(t.text, t.turns, OffsetMapper([]), 0)
         else:
             view = pseudonymised_view(t, key, entities)
-        codings = store.codings(transcript_id=tid)
+        codings = store.codings.find(transcript_id=tid)
         moved = [(c.id, view.mapper.start(c.start), view.mapper.end(c.end)) for c in codings]
-        seen: dict[tuple[int, int, str], int] = {}
+        seen: dict[tuple[int, int, str, str], int] = {}
         for c, (cid, s, e) in zip(codings, moved, strict=True):
-            other = seen.setdefault((s, e, c.code_id), cid)
+            other = seen.setdefault((s, e, c.code_id, c.coder), cid)  # the store's unique key
             if other != cid:
                 raise error(PSEUDO_COLLAPSE, name=t.name, ids=f"{other} and {cid}", code=c.code_id)
-        suggestions = [(s.id, view.mapper.start(s.start), view.mapper.end(s.end)) for s in store.suggestions(tid)]
+        suggestions = [(s.id, view.mapper.start(s.start), view.mapper.end(s.end)) for s in store.suggestions.find(tid)]
         memos = {}
         for c in codings:
             if c.memo:
@@ -261,11 +261,9 @@ def apply(
                     sha256_text(view.text), now(),
                 )
             )
-        store.replace_text_exactly(
-            t.id, view.text, view.turns, moved, suggestions,
-            memos=memos if replace_memos else None,
-            attributes=attributes if replace_attributes else None,
-        )
+        new = replace(t, text=view.text, turns=view.turns,
+                      attributes={**t.attributes, **attributes} if replace_attributes else t.attributes)
+        store.replace_text_exactly(new, moved, suggestions, memos if replace_memos else None)
         if t.id in done:
             result.already.append(t.name)
         else:
@@ -318,16 +316,16 @@ def restore(store: Store, key: KeyStore, tid: int) -> None:
     """Put a transcript's original text back (codings, suggestions, memos and attributes too)."""
     original = key.originals().get(tid)
     if original is None or tid not in applied_ids(store, key):
-        raise error(PSEUDO_NOT_APPLIED, name=store.transcript_names().get(tid, tid))
+        raise error(PSEUDO_NOT_APPLIED, name=store.transcripts.names().get(tid, tid))
     # The mapping back, from the replacements made when the text was switched.
     turns = [Turn(**u) for u in original.turns]
     back = _inverse(OffsetMapper([Replacement(*r) for r in original.replacements]))
-    codings = [(c.id, back.start(c.start), back.end(c.end)) for c in store.codings(transcript_id=tid)]
-    suggestions = [(s.id, back.start(s.start), back.end(s.end)) for s in store.suggestions(tid)]
-    memos = {c.id: original.memos.get(c.id, c.memo) for c in store.codings(transcript_id=tid) if c.id in original.memos}
-    store.replace_text_exactly(
-        tid, original.text, turns, codings, suggestions, memos=memos, attributes=dict(original.attributes)
-    )
+    codings = [(c.id, back.start(c.start), back.end(c.end)) for c in store.codings.find(transcript_id=tid)]
+    suggestions = [(s.id, back.start(s.start), back.end(s.end)) for s in store.suggestions.find(tid)]
+    memos = {c.id: original.memos.get(c.id, c.memo) for c in store.codings.find(transcript_id=tid) if c.id in original.memos}
+    t = store.transcripts.load(tid)
+    store.replace_text_exactly(replace(t, text=original.text, turns=turns, attributes=dict(original.attributes)),
+                               codings, suggestions, memos)
     key.drop_original(tid)
 
 

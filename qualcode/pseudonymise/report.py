@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..model import ACCEPTED, PENDING, REJECTED
 from ..store import Store
-from ..store_key import KeyStore
+from ..store.key import KeyStore
 from .categories import CATEGORIES
 from .review import applied_ids
 
@@ -45,7 +45,7 @@ class PseudoReport:
 
 
 def build_report(store: Store, key: KeyStore) -> PseudoReport:
-    names = store.transcript_names()
+    names = store.transcripts.names()
     report = PseudoReport()
     counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for (tid, category, status), n in key.candidate_counts().items():

@@ -29,7 +29,7 @@ from ..errors import (
 )
 from ..model import ACCEPTED, PENDING, REJECTED
 from ..store import Store
-from ..store_key import CandidateRow, Change, EntityRow, KeyStore
+from ..store.key import CandidateRow, Change, EntityRow, KeyStore
 from .categories import CATEGORIES
 from .context import KnownNames
 from .project import check_category
@@ -56,7 +56,7 @@ def applied_ids(store: Store, key: KeyStore) -> set[int]:
     out = set()
     for tid, original in key.originals().items():
         try:
-            if store.load_transcript(tid).content_hash == original.applied_hash:
+            if store.transcripts.load(tid).content_hash == original.applied_hash:
                 out.add(tid)
         except KeyError:
             continue
@@ -72,7 +72,7 @@ def _candidate(key: KeyStore, candidate_id: int) -> CandidateRow:
 
 def _not_applied(store: Store, key: KeyStore, tid: int) -> None:
     if tid in applied_ids(store, key):
-        raise error(PSEUDO_ALREADY_APPLIED, name=store.transcript_names().get(tid, tid))
+        raise error(PSEUDO_ALREADY_APPLIED, name=store.transcripts.names().get(tid, tid))
 
 
 def _same_person(key: KeyStore, category: str, text: str) -> EntityRow | None:
@@ -112,10 +112,10 @@ def _occurrences(store: Store, key: KeyStore, text: str, category: str, skip: se
             if part.casefold() not in dutch_words() or " " in part:
                 names.add(part, category)
     out = []
-    for tid in store.transcript_names():
+    for tid in store.transcripts.names():
         if tid in skip:
             continue
-        t = store.load_transcript(tid)
+        t = store.transcripts.load(tid)
         spans = [(u.start, u.end) for u in t.turns] or [(0, len(t.text))]
         for c in names.find(t.text):
             if any(s <= c.start and c.end <= e for s, e in spans):
@@ -139,9 +139,9 @@ def accept(
     _not_applied(store, key, row.transcript_id)
     category = check_category(category or row.category)
     start, end = span or (row.start, row.end)
-    text = store.transcript_text(row.transcript_id)
+    text = store.transcripts.text(row.transcript_id)
     if not 0 <= start < end <= len(text):
-        raise error(PSEUDO_BAD_SPAN, start=start, end=end, name=store.transcript_names()[row.transcript_id], length=len(text))
+        raise error(PSEUDO_BAD_SPAN, start=start, end=end, name=store.transcripts.names()[row.transcript_id], length=len(text))
     return _accept_text(store, key, row.transcript_id, start, end, text[start:end], category, by, pseudonym, row)
 
 
@@ -247,10 +247,10 @@ def add(
     """Mark personal data the detection missed, by its text (first occurrence) or span; every occurrence follows."""
     check_category(category)
     _not_applied(store, key, tid)
-    full = store.transcript_text(tid)
-    name = store.transcript_names()[tid]
+    full = store.transcripts.text(tid)
+    name = store.transcripts.names()[tid]
     if span is None:
-        found = _occurrences(store, key, text or "", category, {t for t in store.transcript_names() if t != tid})
+        found = _occurrences(store, key, text or "", category, {t for t in store.transcripts.names() if t != tid})
         if not text or not found:
             raise error(PSEUDO_NOT_FOUND, text=text or "", where=f"the turns of '{name}'")
         _, start, end, _ = found[0]
@@ -309,7 +309,7 @@ def rename(store: Store, key: KeyStore, old: str, new: str) -> int:
     used = {c.transcript_id for c in key.candidates(statuses=[ACCEPTED]) if c.entity_id in ids} & applied
     if used:
         # The text already reads the old pseudonym there: the key must stay true to it.
-        raise error(PSEUDO_ALREADY_APPLIED, name=store.transcript_names()[min(used)])
+        raise error(PSEUDO_ALREADY_APPLIED, name=store.transcripts.names()[min(used)])
     if any(e.pseudonym == new for e in key.entities()) and new != old:
         raise error(PSEUDO_PSEUDONYM_TAKEN, pseudonym=new)
     return key.rename_pseudonym(old, new)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..model import ACCEPTED, PENDING
 from ..project import Project, opened
-from ..store_key import KEY_NAME, Change, KeyStore
+from ..store.key import KEY_NAME, Change, KeyStore
 from .detect import Detector, detect
 from .project import project_context
 from .review import applied_ids, decided_names
@@ -54,8 +54,8 @@ def run_detection(
             context = project_context(p.root, p.codebook, decided_names=names, never=never_words)
             entities = {e.original.casefold(): e for e in key.entities()}
             applied = applied_ids(store, key)
-            wanted = list(transcript_ids) if transcript_ids is not None else list(store.transcript_names())
-            all_names = store.transcript_names()
+            wanted = list(transcript_ids) if transcript_ids is not None else list(store.transcripts.names())
+            all_names = store.transcripts.names()
             for i, tid in enumerate(wanted, start=1):
                 if should_cancel and should_cancel():
                     summary.cancelled = True
@@ -66,7 +66,7 @@ def run_detection(
                 if tid in applied:
                     summary.skipped.append(name)
                     continue
-                t = store.load_transcript(tid)
+                t = store.transcripts.load(tid)
                 found = detect(t.text, t.turns, context, detector, attributes=t.attributes)
                 decided = [c for c in key.candidates(tid) if c.status != PENDING]
                 fresh = [c for c in found if not any(d.start < c.end and c.start < d.end for d in decided)]

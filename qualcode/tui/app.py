@@ -60,7 +60,9 @@ class QualcodeApp(App[None]):
         super().__init__()
         self.project = project
         self.coder = coder
-        self.codebook = project.codebook  # loaded (and synced into the store) once, here
+        self.codebook = project.codebook  # loaded once, here
+        if project.sync is None:
+            project.sync_codebook()  # codings need their codes in the store
         self.history = SessionHistory(project.store, self.codebook)
         self.jobs = Jobs(self)
         self.show_suggestions = True  # pending suggestions drawn in the coding screen (P toggles)
@@ -70,7 +72,7 @@ class QualcodeApp(App[None]):
         self._watch_store = watch_store
         self._data_version = self._store_version()
         self.base_depth = 2  # Textual's blank default screen, then the transcripts list
-        self.sub_title = f"{project.root.name} · {coder}"
+        self.sub_title = f"{project.root.name} · {coder}" + (S.READ_ONLY_TITLE if project.store.read_only else "")
 
     def on_mount(self) -> None:
         self.set_keymap(self.user_keymap)
@@ -97,6 +99,10 @@ class QualcodeApp(App[None]):
         self.coder = name
         save_user_setting("coder", name)
         self.sub_title = f"{self.project.root.name} · {name}"
+        for screen in self.screen_stack:  # the coding screens show who codes
+            changed = getattr(screen, "coder_changed", None)
+            if changed is not None:
+                changed()
         self.flash(S.CODER_SAVED.format(name=name))
 
     def action_change_coder(self) -> None:
@@ -132,7 +138,7 @@ class QualcodeApp(App[None]):
                 handler(change)
 
     def _store_version(self) -> int:
-        return self.project.store.conn.execute("PRAGMA data_version").fetchone()[0]
+        return self.project.store.data_version()
 
     def store_settled(self) -> None:
         """Our own background job wrote to the store: take the new version and re-read quietly."""
@@ -177,6 +183,10 @@ class QualcodeApp(App[None]):
     # --- undo / redo --------------------------------------------------------------------
 
     def action_undo(self) -> None:
+        # A screen with undo of its own (the disagreement review) takes it back there first.
+        undo_step = getattr(self.screen, "undo_step", None)
+        if undo_step is not None and undo_step():
+            return
         self._replay(self.history.undo, S.UNDONE, S.NOTHING_TO_UNDO)
 
     def action_redo(self) -> None:
@@ -278,13 +288,14 @@ class QualcodeApp(App[None]):
             PaletteCommand(S.CMD_REDO, S.CMD_REDO_HELP, self.action_redo),
             PaletteCommand(S.CMD_CODER, S.CMD_CODER_HELP.format(coder=self.coder), self.action_change_coder),
             PaletteCommand(S.CMD_STATS, S.CMD_STATS_HELP, lambda: self.action_show_screen("stats")),
+            PaletteCommand(S.CMD_DISAGREEMENTS, S.CMD_DISAGREEMENTS_HELP, lambda: self.action_show_screen("disagreements")),
             PaletteCommand(S.CMD_SUGGEST_ALL, S.CMD_SUGGEST_ALL_HELP, self.action_suggest_all),
             PaletteCommand(S.CMD_TRAIN, S.CMD_TRAIN_HELP, self.action_train),
             PaletteCommand(S.CMD_PSEUDO, S.CMD_PSEUDO_HELP, lambda: self.action_show_screen("pseudonymise")),
         ]
         if self.jobs.running:
             commands.append(PaletteCommand(S.CMD_CANCEL_JOB.format(label=self.jobs.state.label), "", self.action_cancel_job))
-        for summary in self.project.store.summaries():
+        for summary in self.project.store.transcripts.summaries():
             commands.append(
                 PaletteCommand(
                     S.CMD_OPEN.format(name=summary.name),

@@ -121,14 +121,14 @@ class PseudonymiseScreen(Screen):
             status.update(S.PSEUDO_ALL_DONE.format(total=total) if total else S.PSEUDO_NONE)
             body.update("")
             return
-        names = self.project.store.transcript_names()
+        names = self.project.store.transcripts.names()
         status.update(
             S.PSEUDO_CANDIDATE.format(
                 index=self.index + 1, count=len(self.queue), transcript=names.get(c.transcript_id, "?"),
                 category=self.category or c.category, source=c.source, status=c.status,
             )
         )
-        text = self.project.store.transcript_text(c.transcript_id)
+        text = self.project.store.transcripts.text(c.transcript_id)
         start, end = self.span or (c.start, c.end)
         lo, hi = max(0, start - CONTEXT), min(len(text), end + CONTEXT)
         shown = Text()
@@ -160,7 +160,7 @@ class PseudonymiseScreen(Screen):
 
         def run() -> str:
             d = review.accept(self.project.store, self.key, c.id, self.app.coder, category=self.category, span=self.span)
-            text = self.project.store.transcript_text(c.transcript_id)[slice(*(self.span or (c.start, c.end)))]
+            text = self.project.store.transcripts.text(c.transcript_id)[slice(*(self.span or (c.start, c.end)))]
             pseudonym = d.entity.pseudonym if d.entity else "?"
             if d.also:
                 return S.PSEUDO_ACCEPTED_ALSO.format(text=text, pseudonym=pseudonym, also=d.also)
@@ -189,7 +189,7 @@ class PseudonymiseScreen(Screen):
         c = self.current
         if c is None:
             return
-        text = self.project.store.transcript_text(c.transcript_id)
+        text = self.project.store.transcripts.text(c.transcript_id)
         start, end = self.span or (c.start, c.end)
         if direction > 0:
             m = re.compile(r"\s*[\w'’-]+").match(text, end)

@@ -13,11 +13,14 @@ so ``undo`` restores exactly the state before it.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
-from .model import ACCEPTED, PENDING, REJECTED
-from .store import Store, now
+from ..model import ACCEPTED, PENDING, REJECTED
+from . import migrations
+from .db import Database, now
 
 KEY_NAME = "pseudonymisation-key.db"
 
@@ -141,11 +144,24 @@ class Change:
     entity_id: int | None
 
 
-class KeyStore(Store):
-    """The key database. It reuses the Store's connection, transactions and migrations,
-    with a schema of its own (none of the project tables)."""
+class KeyStore:
+    """The key database: the project store's connection, transactions and migrations
+    (:mod:`.db`, :mod:`.migrations`) with a schema of its own."""
 
-    migrations = KEY_MIGRATIONS
+    def __init__(self, path: Path | str = ":memory:") -> None:
+        self._db = Database(path)
+        self._db.conn.row_factory = sqlite3.Row
+        try:
+            migrations.migrate(self._db, schema=KEY_MIGRATIONS)
+        except BaseException:
+            self._db.close()
+            raise
+
+    def close(self) -> None:
+        self._db.close()
+
+    def applied_migrations(self) -> list[str]:
+        return migrations.applied(self._db)
 
     # --- candidates -------------------------------------------------------------------
 
@@ -157,14 +173,14 @@ class KeyStore(Store):
         """Insert pending candidates ``(transcript_id, start, end, category, text, source)``;
         a span already known (decided or not) is left as it is. Returns how many are new."""
         stamp = now()
-        with self.transaction() as c:
-            before = self.conn.total_changes
+        with self._db.transaction() as c:
+            before = self._db.changes
             c.executemany(
                 "INSERT OR IGNORE INTO candidates (transcript_id, start, end, category, text, source, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(*r, stamp) for r in rows],
             )
-            return self.conn.total_changes - before
+            return self._db.changes - before
 
     def candidates(
         self, transcript_id: int | None = None, statuses: Sequence[str] | None = None
@@ -178,17 +194,17 @@ class KeyStore(Store):
             params.extend(statuses)
         if where:
             sql += " WHERE " + " AND ".join(where)
-        return [self._candidate(r) for r in self.conn.execute(sql + " ORDER BY transcript_id, start, end", params)]
+        return [self._candidate(r) for r in self._db.execute(sql + " ORDER BY transcript_id, start, end", params)]
 
     def candidate(self, candidate_id: int) -> CandidateRow | None:
-        row = self.conn.execute(f"SELECT {_CANDIDATE_COLUMNS} FROM candidates WHERE id = ?", (candidate_id,)).fetchone()
+        row = self._db.execute(f"SELECT {_CANDIDATE_COLUMNS} FROM candidates WHERE id = ?", (candidate_id,)).fetchone()
         return self._candidate(row) if row else None
 
     def candidate_counts(self) -> dict[tuple[int, str, str], int]:
         """(transcript id, category, status) -> count."""
         return {
             (r[0], r[1], r[2]): r[3]
-            for r in self.conn.execute(
+            for r in self._db.execute(
                 "SELECT transcript_id, category, status, count(*) FROM candidates GROUP BY transcript_id, category, status"
             )
         }
@@ -200,30 +216,30 @@ class KeyStore(Store):
         return EntityRow(row["id"], row["category"], row["original"], row["pseudonym"], row["number"], bool(row["chosen"]))
 
     def entities(self) -> list[EntityRow]:
-        return [self._entity(r) for r in self.conn.execute("SELECT * FROM entities ORDER BY category, number")]
+        return [self._entity(r) for r in self._db.execute("SELECT * FROM entities ORDER BY category, number")]
 
     def entity(self, entity_id: int) -> EntityRow | None:
-        row = self.conn.execute("SELECT * FROM entities WHERE id = ?", (entity_id,)).fetchone()
+        row = self._db.execute("SELECT * FROM entities WHERE id = ?", (entity_id,)).fetchone()
         return self._entity(row) if row else None
 
     def find_entity(self, category: str, original: str) -> EntityRow | None:
-        row = self.conn.execute(
+        row = self._db.execute(
             "SELECT * FROM entities WHERE category = ? AND folded = ?", (category, original.casefold())
         ).fetchone()
         return self._entity(row) if row else None
 
     def entities_by_pseudonym(self, pseudonym: str) -> list[EntityRow]:
-        return [self._entity(r) for r in self.conn.execute("SELECT * FROM entities WHERE pseudonym = ?", (pseudonym,))]
+        return [self._entity(r) for r in self._db.execute("SELECT * FROM entities WHERE pseudonym = ?", (pseudonym,))]
 
     def next_number(self, category: str) -> int:
-        row = self.conn.execute("SELECT max(number) FROM entities WHERE category = ?", (category,)).fetchone()
+        row = self._db.execute("SELECT max(number) FROM entities WHERE category = ?", (category,)).fetchone()
         return (row[0] or 0) + 1
 
     # --- words: always / never in this project -------------------------------------------
 
     def words(self) -> list[tuple[str, str, str | None]]:
         """(word, decision, category) of every always/never decision."""
-        return [(r[0], r[1], r[2]) for r in self.conn.execute("SELECT word, decision, category FROM words ORDER BY folded")]
+        return [(r[0], r[1], r[2]) for r in self._db.execute("SELECT word, decision, category FROM words ORDER BY folded")]
 
     # --- decisions: one transaction, one journal entry ------------------------------------
 
@@ -240,7 +256,7 @@ class KeyStore(Store):
         number, chosen)`` (changes with ``entity_id == -1`` point at it), set ``word``
         ``(word, decision, category)``, and write the candidates. Returns the candidate ids."""
         stamp = now()
-        with self.transaction() as c:
+        with self._db.transaction() as c:
             undo: dict = {"candidates": [], "inserted": [], "entity": None, "word": None}
             entity_id = None
             if new_entity is not None:
@@ -289,7 +305,7 @@ class KeyStore(Store):
 
     def undo_last(self) -> str | None:
         """Undo the last decision exactly; returns its action, or None when there is none."""
-        with self.transaction() as c:
+        with self._db.transaction() as c:
             row = c.execute("SELECT id, action, payload FROM journal ORDER BY id DESC LIMIT 1").fetchone()
             if row is None:
                 return None
@@ -322,7 +338,7 @@ class KeyStore(Store):
 
     def rename_pseudonym(self, old: str, new: str) -> int:
         """The researcher's own replacement for every name of an entity; returns how many names."""
-        with self.transaction() as c:
+        with self._db.transaction() as c:
             rows = [(r["id"], r["chosen"]) for r in c.execute("SELECT id, chosen FROM entities WHERE pseudonym = ?", (old,))]
             c.execute("UPDATE entities SET pseudonym = ?, chosen = 1 WHERE pseudonym = ?", (new, old))
             payload = {"candidates": [], "inserted": [], "entity": None, "word": None, "rename": [old, rows]}
@@ -332,7 +348,7 @@ class KeyStore(Store):
     # --- originals kept aside after `apply` -------------------------------------------------
 
     def save_original(self, original: OriginalRow) -> None:
-        with self.transaction() as c:
+        with self._db.transaction() as c:
             # REPLACE: an apply that stopped before the project's text was switched left a row.
             c.execute(
                 "INSERT OR REPLACE INTO originals (transcript_id, name, text, turns, attributes, memos, replacements,"
@@ -344,7 +360,7 @@ class KeyStore(Store):
 
     def originals(self) -> dict[int, OriginalRow]:
         out = {}
-        for r in self.conn.execute("SELECT * FROM originals ORDER BY transcript_id"):
+        for r in self._db.execute("SELECT * FROM originals ORDER BY transcript_id"):
             memos = {int(k): v for k, v in json.loads(r["memos"]).items()}
             out[r["transcript_id"]] = OriginalRow(
                 r["transcript_id"], r["name"], r["text"], json.loads(r["turns"]), json.loads(r["attributes"]),
@@ -353,14 +369,14 @@ class KeyStore(Store):
         return out
 
     def drop_original(self, transcript_id: int) -> None:
-        with self.transaction() as c:
+        with self._db.transaction() as c:
             c.execute("DELETE FROM originals WHERE transcript_id = ?", (transcript_id,))
 
     def forget_originals(self) -> int:
         """Remove the original texts kept aside (the key stays); returns how many."""
-        with self.transaction() as c:
+        with self._db.transaction() as c:
             n = c.execute("DELETE FROM originals").rowcount
-        self.conn.execute("VACUUM")  # so the removed texts do not linger in free pages
+        self._db.conn.execute("VACUUM")  # so the removed texts do not linger in free pages
         return n
 
 
