@@ -17,7 +17,7 @@ import click
 from ..errors import ALREADY_YAML, NOTHING_TO_EXPORT, OUTPUT_EXISTS, Report, error
 from .base import State, pass_state
 from .codebook_cmds import codebook
-from .export_cmds import export
+from .export_cmds import export, pseudonymise_option
 from .render import note, warn
 
 
@@ -401,8 +401,9 @@ def codebook_move(state: State, code_id: str, parent: str | None, top: bool) -> 
     show_default=True,
     help="How selection positions count: code points (the REFI-QDA standard) or UTF-16 units (as NVivo for Windows counts).",
 )
+@pseudonymise_option
 @pass_state
-def export_qdpx_cmd(state: State, file: Path, force: bool, positions: str) -> None:
+def export_qdpx_cmd(state: State, file: Path, force: bool, positions: str, pseudonymise: bool) -> None:
     """Export the whole project as a REFI-QDA project FILE.qdpx.
 
     Transcripts, codes, codings, coders, memos and case attributes, for ATLAS.ti,
@@ -411,10 +412,11 @@ def export_qdpx_cmd(state: State, file: Path, force: bool, positions: str) -> No
     Multilingual Plane; use --positions utf16 for NVivo.
     """
     from ..refi.project_export import export_qdpx
+    from .pseudo_cmds import export_view
 
     _check_out(file, force)
-    project = state.project()
-    result = export_qdpx(project, file, positions=positions, user=state.coder)
+    with export_view(state, pseudonymise) as project:
+        result = export_qdpx(project, file, positions=positions, user=state.coder)
     click.echo(
         f"wrote {file}: {result.transcripts} transcript(s), {result.codings} coding(s), {result.memos} memo(s),"
         f" {result.codes} code(s), {result.users} coder(s)"

@@ -24,7 +24,7 @@ could implement it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -148,6 +148,30 @@ class Store:
             counts = self.codings.relocate(tid, new.text, placements)
             self.suggestions.reanchor(tid, old_text, new.text)
         return counts
+
+
+    # --- pseudonymisation (issue 15) ------------------------------------------------------
+
+    def replace_text_exactly(
+        self,
+        new: Transcript,
+        codings: Iterable[tuple[int, int, int]],
+        suggestions: Iterable[tuple[int, int, int]],
+        memos: dict[int, str | None] | None = None,
+    ) -> None:
+        """Swap in a transcript's pseudonymised (or restored) version ``new`` (its id, text,
+        turns, attributes) with every coding and suggestion at its given span
+        ``(id, start, end)``: offsets known exactly, nothing detached. One transaction."""
+        assert new.id is not None
+        with self._db.transaction():
+            self.transcripts.replace_content(new.id, new)
+            self.codings.place(new.id, new.text, codings, memos or {})
+            self.suggestions.place(new.id, suggestions)
+
+    def copy_to(self, path: Path | str) -> Store:
+        """A consistent copy of this database at ``path`` (SQLite's online backup), opened."""
+        self._db.backup_to(Path(path))
+        return Store(path)
 
 
 def _after_migration(db: Database, name: str) -> None:

@@ -273,6 +273,29 @@ class CodingStore:
             refresh_summaries(db, (tid,))
         return counts
 
+    # --- pseudonymisation (issue 15): exact re-placement ---------------------------------
+
+    def place(self, tid: int, new_text: str, spans: Iterable[tuple[int, int, int]], memos: dict[int, str | None]) -> None:
+        """Give every coding of a transcript its new span ``(id, start, end)`` in ``new_text``
+        (quotes from the new text) and the given memos. Replacing names by pseudonyms
+        maps every offset exactly, so nothing is detached; a coding left without a span
+        is a caller's bug and fails the transaction. Joins the caller's transaction."""
+        stamp = now()
+        with self._db.transaction() as db:
+            db.execute("UPDATE codings SET start = start + ?, end = end + ? WHERE transcript_id = ?", (PARK, PARK, tid))
+            db.executemany(
+                "UPDATE codings SET start = ?, end = ?, quote = ? WHERE id = ? AND transcript_id = ?",
+                [(start, end, new_text[start:end], cid, tid) for cid, start, end in spans],
+            )
+            db.executemany(
+                "UPDATE codings SET memo = ?, updated_at = ? WHERE id = ? AND transcript_id = ?",
+                [(memo or None, stamp, cid, tid) for cid, memo in memos.items()],
+            )
+            left = db.scalar("SELECT count(*) FROM codings WHERE transcript_id = ? AND start >= ?", (tid, PARK), 0)
+            if left:
+                raise RuntimeError(f"{left} coding(s) of transcript {tid} got no new span")
+            refresh_summaries(db, (tid,))
+
     def _detach(self, coding: Coding, reason: str, stamp: str) -> None:
         self._db.execute(
             "INSERT INTO detached_codings (transcript_id, old_start, old_end, code_id, coder, memo, origin,"

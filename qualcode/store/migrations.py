@@ -263,27 +263,30 @@ def applied(db: Database) -> list[str]:
     return [r[0] for r in db.execute("SELECT name FROM schema_migrations ORDER BY name")]
 
 
-def pending(db: Database) -> list[str]:
+def pending(db: Database, schema: list[tuple[str, str]] | None = None) -> list[str]:
     """Names of the known migrations this database lacks; refuses a newer database."""
+    schema = MIGRATIONS if schema is None else schema
     done = applied(db)
-    known = {name for name, _ in MIGRATIONS}
+    known = {name for name, _ in schema}
     for name in done:
         if name not in known:
             raise error(STORE_NEWER, path=db.path, name=name)
-    return [name for name, _ in MIGRATIONS if name not in done]
+    return [name for name, _ in schema if name not in done]
 
 
-def migrate(db: Database, after=None) -> list[str]:
+def migrate(db: Database, after=None, schema: list[tuple[str, str]] | None = None) -> list[str]:
     """Apply the migrations this database lacks; return their names.
 
     ``after(db, name)`` runs inside each migration's transaction, for data changes
-    that are easier in Python than in SQL.
+    that are easier in Python than in SQL. ``schema``: another kind of database's
+    migrations (the pseudonymisation key's), instead of the project's.
     """
-    todo = pending(db)
+    schema = MIGRATIONS if schema is None else schema
+    todo = pending(db, schema)
     if todo:
         db.check_writable(f"upgrade the database ({', '.join(todo)})")
     conn = db.conn
-    for name, sql in MIGRATIONS:
+    for name, sql in schema:
         if name not in todo:
             continue
         conn.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction: set it first
