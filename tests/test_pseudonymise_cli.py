@@ -53,6 +53,9 @@ def test_cli_detect_list_accept_apply_report(root):
     report = run(root, "pseudonymise", "report", "--dmp", "--format", "csv").output
     assert "[persoon 1]" in report and not any(n in report for n in NAMES)
     assert "int1" in shown
+    # Nor do the database's bytes (only the reported attribute still names the interviewer).
+    stored = b"".join(p.read_bytes() for p in root.glob("qualcode.db*"))
+    assert [n for n in NAMES if n.encode("utf-8") in stored] == ["Noor Hendriks"]
 
 
 def test_cli_apply_refuses_with_unreviewed_candidates(root):

@@ -270,6 +270,8 @@ def apply(
             result.transcripts[t.name] = view.replaced
         result.codings_moved += sum(1 for c, (_, s, e) in zip(codings, moved, strict=True) if (s, e) != (c.start, c.end))
         result.suggestions_moved += len(suggestions)
+    if plans:
+        store.erase_freed_pages()  # the replaced originals must not linger in free pages
     return result
 
 

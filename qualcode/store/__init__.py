@@ -168,6 +168,16 @@ class Store:
             self.codings.place(new.id, new.text, codings, memos or {})
             self.suggestions.place(new.id, suggestions)
 
+    def erase_freed_pages(self) -> None:
+        """Rewrite the database file so no page keeps text that was replaced or deleted.
+
+        SQLite leaves old content in free pages and in the write-ahead log; after
+        pseudonymising, the original names must not survive there.
+        """
+        self._db.check_writable("rewrite the database")
+        self._db.execute("VACUUM")
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def copy_to(self, path: Path | str) -> Store:
         """A consistent copy of this database at ``path`` (SQLite's online backup), opened."""
         self._db.backup_to(Path(path))
