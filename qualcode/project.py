@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -24,6 +24,8 @@ import yaml
 
 from .codebook import Codebook, load_codebook
 from .errors import BAD_CONFIG, NO_CODEBOOK, NO_PROJECT, PROJECT_EXISTS, SEVERAL_CODEBOOKS, error
+from .lock import ProjectLock
+from .yamlsafe import COMPOSER
 from .model import INTERVIEWER, RESPONDENT
 from .store import Store, SyncResult
 
@@ -89,9 +91,11 @@ def load_config(root: Path) -> ProjectConfig:
     if not path.exists():
         return config
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=COMPOSER)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise error(BAD_CONFIG, path=path, problem=f"not valid YAML: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit number, nesting thousands deep
+        raise error(BAD_CONFIG, path=path, problem=f"a value cannot be read: {str(exc)[:120]}") from None
     if data is None:
         return config
     if not isinstance(data, dict):
@@ -164,6 +168,9 @@ class Project:
         self.root = Path(root).resolve()
         self.config = load_config(self.root)
         self.sync: SyncResult | None = None
+        self.lock = ProjectLock(self.root)
+        # Told once when a codebook edit waits for another command (the CLI prints it).
+        self.on_lock_wait: Callable[[str], None] | None = None
 
     @classmethod
     def open(cls, root: Path | None = None) -> Project:
@@ -192,6 +199,9 @@ class Project:
         else:
             (root / CODEBOOK_DIR / "codebook.yaml").write_text(STARTER_CODEBOOK, encoding="utf-8")
         (root / CONFIG_NAME).write_text(STARTER_CONFIG, encoding="utf-8")
+        ignore = root / ".gitignore"
+        if not ignore.exists():  # a project folder is often a git repository: keep the key out of it
+            ignore.write_text(STARTER_GITIGNORE, encoding="utf-8")
         project = cls(root)
         Store(project.db_path).close()  # create the database now: the folder is a project from here on
         return project
@@ -245,6 +255,17 @@ class Project:
         self.sync_codebook()
         return self.codebook
 
+    @contextmanager
+    def codebook_lock(self, action: str) -> Iterator[Codebook]:
+        """Hold the project's codebook lock for ``action`` and yield the codebook as it is now.
+
+        Every edit of the codebook file happens inside this: the file is read again
+        under the lock, so an edit another command made meanwhile is never lost.
+        """
+        outermost = not self.lock.held
+        with self.lock.hold(action, self.on_lock_wait):
+            yield self.reload_codebook() if outermost else self.codebook
+
     def relative(self, path: Path) -> str:
         """A path relative to the project folder when inside it (stored that way)."""
         path = Path(path)
@@ -284,6 +305,15 @@ STARTER_CONFIG = """\
 # spacy_model: nl_core_news_sm           # an installed spaCy pipeline, if any
 # suggestion_threshold: 0.3              # minimum score of learned suggestions
 # interviewer_speakers: ['i', 'interviewer', 'moderator\\s*\\d*']   # regexes for interviewer labels
+"""
+
+STARTER_GITIGNORE = """\
+# Written by `qualcode init`. Never share the pseudonymisation key: it holds the real names.
+pseudonymisation-key.db*
+# SQLite's working files and qualcode's own (the learned model, locks).
+qualcode.db-wal
+qualcode.db-shm
+.qualcode/
 """
 
 STARTER_CODEBOOK = """\

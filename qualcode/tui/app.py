@@ -137,6 +137,8 @@ class QualcodeApp(App[None]):
         self.coder = name
         save_user_setting("coder", name)
         self.sub_title = f"{self.project.root.name} · {name}"
+        for screen in self.screens():  # the coding screens show who codes
+            screen.coder_changed()
         self.flash(S.CODER_SAVED.format(name=name))
 
     def action_change_coder(self) -> None:
@@ -235,6 +237,9 @@ class QualcodeApp(App[None]):
     # --- undo / redo --------------------------------------------------------------------
 
     def action_undo(self) -> None:
+        # A screen with undo of its own (the disagreement review) takes it back there first.
+        if isinstance(self.screen, QualcodeScreen) and self.screen.undo_step():
+            return
         self._replay(self.history.undo, S.UNDONE, S.NOTHING_TO_UNDO)
 
     def action_redo(self) -> None:
@@ -361,8 +366,10 @@ class QualcodeApp(App[None]):
             PaletteCommand(S.CMD_STATS, S.CMD_STATS_HELP, lambda: self.action_show_screen("stats")),
             PaletteCommand(S.CMD_EXPORT_SEGMENTS, S.CMD_EXPORT_SEGMENTS_HELP, lambda: self.action_export("segments")),
             PaletteCommand(S.CMD_EXPORT_TABLE, S.CMD_EXPORT_TABLE_HELP, lambda: self.action_export("table")),
+            PaletteCommand(S.CMD_DISAGREEMENTS, S.CMD_DISAGREEMENTS_HELP, lambda: self.action_show_screen("disagreements")),
             PaletteCommand(S.CMD_SUGGEST_ALL, S.CMD_SUGGEST_ALL_HELP, self.action_suggest_all),
             PaletteCommand(S.CMD_TRAIN, S.CMD_TRAIN_HELP, self.action_train),
+            PaletteCommand(S.CMD_PSEUDO, S.CMD_PSEUDO_HELP, lambda: self.action_show_screen("pseudonymise")),
         ]
         if self.jobs.running:
             commands.append(PaletteCommand(S.CMD_CANCEL_JOB.format(label=self.jobs.state.label), "", self.action_cancel_job))

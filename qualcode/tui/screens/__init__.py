@@ -22,6 +22,8 @@ SCREENS: dict[str, str] = {
     "retrieval": "qualcode.tui.screens.retrieval:RetrievalScreen",
     "help": "qualcode.tui.screens.help:HelpScreen",
     "stats": "qualcode.tui.screens.stats:StatsScreen",
+    "disagreements": "qualcode.tui.screens.disagreements:DisagreementScreen",  # team coding
+    "pseudonymise": "qualcode.tui.screens.pseudonymise:PseudonymiseScreen",
 }
 
 

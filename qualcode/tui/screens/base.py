@@ -68,6 +68,13 @@ class QualcodeScreen(Screen):
     def reveal(self, change: Change) -> None:
         """Show where an undo or redo happened (nothing by default)."""
 
+    def undo_step(self) -> bool:
+        """Take back a step of this screen's own (before the session's undo); True if one was."""
+        return False
+
+    def coder_changed(self) -> None:
+        """The user now codes under another name (nothing by default)."""
+
     def current_code_ids(self) -> list[str]:
         """The codes this screen is about (the segments screen opens on them)."""
         return []

@@ -151,7 +151,7 @@ class DocumentView(ScrollView, can_focus=True):
         self.navigator: Navigator | None = None
         self.margin: Margin | None = None
         # The bar of a coding below its first line; a team project gives each coder one.
-        self.mark_glyph: Callable[[Coding], str] = default_glyph
+        self.mark_glyph: Callable[[Coding], str] = self._coder_glyph
 
     # --- model, layout ------------------------------------------------------------
 
@@ -162,6 +162,11 @@ class DocumentView(ScrollView, can_focus=True):
         self.anchor = None
         self._relayout()
         self._after_move()
+
+    def _coder_glyph(self, coding: Coding) -> str:
+        """The model's mark for the coding's coder (team projects), else the plain bar."""
+        marks = self.model.coder_marks if self.model is not None else {}
+        return marks.get(coding.coder) or default_glyph(coding)
 
     @property
     def label_width(self) -> int:
