@@ -58,6 +58,28 @@ def status_of(screen) -> str:
     return "\n".join(str(screen.query_one(f"#coding-{part}").render()) for part in ("here", "where"))
 
 
+# --- keys typed faster than the screen draws keep their order ----------------------------------
+
+
+async def test_tui_polish_a_burst_of_keys_codes_where_the_keys_before_it_moved(small_project):
+    """"} space h" arriving together coded the sentence the cursor had left: the code key overtook the moves."""
+    from textual import events
+
+    store = small_project.store
+    store.suggestions.replace_pending(1, [(*span("Die schamen zich."), "drempels", "rules", None, "r")])
+    app = make_app(small_project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_transcript(pilot)
+        for key, char in (("right_curly_bracket", "}"), ("space", " "), ("h", "h")):
+            app.post_message(events.Key(key, char))  # all queued before any is handled
+        await pilot.pause()
+        assert stored(small_project) == [("Eerst was ik bang.", "drempels")]
+        for key, char in (("E", "E"), ("a", "a")):  # review on, then lower-case a: accept, not a code key
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        assert ("Die schamen zich.", "drempels") in stored(small_project) and not screen.reviewing
+
+
 # --- 2. Esc clears what is active and never leaves the transcript ------------------------
 
 

@@ -12,54 +12,40 @@ follow one rule, so that a decision can never be mistaken for a code:
 * a **code key** on its own does nothing but say how it works in the mode; after
   the mode's "other code" key (``C``) the next code key chooses the code
   (``C`` ``h``: accept with the code whose key is ``h``), Enter or ``C`` again
-  opens the code list, Esc goes back;
+  opens the code list, Esc or another decision key steps back out of the choice;
 * every other key (moving, selecting, Esc to stop) works as outside the mode.
 
-:func:`route_key` is that rule as a function of the mode's state and the key.
+:func:`route_key` is that rule for the keys a code could have (lowercase letters
+and digits); the others are bindings. The screen routes such a key when its turn
+comes in the app's queue, after the keys typed before it have done their work
+(see ``CodingScreen.on_key``): routed at once, ``E`` then ``a`` typed fast could
+code with ``a`` before review mode was on.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 
 
 class Route(enum.Enum):
-    """What a key does in a review mode."""
+    """What a key a code could have does in a review mode."""
 
-    DECISION = "decision"  # a decision key: its binding runs
+    DECISION = "decision"  # the lowercase twin of a decision key: the decision
     CHOOSE_CODE = "choose_code"  # after "other code": this code key picks the code
-    CODE_LIST = "code_list"  # after "other code": Enter (or the key again) opens the list
-    ABANDON = "abandon"  # after "other code": any other key drops the choice
+    ABANDON = "abandon"  # after "other code": a key no code has drops the choice
     CODE_KEY_ALONE = "code_key_alone"  # a code key without the prefix: explained, not applied
-    PASS = "pass"  # anything else: as outside the mode
 
 
-def route_key(
-    key: str,
-    *,
-    decision_keys: Collection[str],
-    other_code_keys: Collection[str],
-    code_keys: Mapping[str, str],
-    reserved: Collection[str],
-    awaiting_code: bool,
-) -> Route:
-    """What ``key`` does in a review mode.
+def route_key(key: str, *, decision_keys: Mapping[str, str], code_keys: Mapping[str, str], awaiting_code: bool) -> Route:
+    """What ``key`` (a lowercase letter or digit) does in a review mode.
 
-    ``decision_keys`` are the mode's keys in both cases, ``other_code_keys`` the
-    ones that start choosing another code, ``code_keys`` the codebook's (key →
-    code id), ``reserved`` every key a code could have (lowercase letters and digits).
+    ``decision_keys`` are the mode's keys in both cases (key → binding id),
+    ``code_keys`` the codebook's (key → code id). After "other code" a code key
+    chooses, even one that is also a decision letter (``C`` ``a``: the code ``a``).
     """
     if awaiting_code:
-        if key in code_keys:
-            return Route.CHOOSE_CODE
-        if key == "enter" or key in other_code_keys:
-            return Route.CODE_LIST
-        if key == "escape":
-            return Route.PASS  # Esc steps back out of the choice (the screen's back action)
-        return Route.ABANDON
+        return Route.CHOOSE_CODE if key in code_keys else Route.ABANDON
     if key in decision_keys:
         return Route.DECISION
-    if key in code_keys or key in reserved:
-        return Route.CODE_KEY_ALONE
-    return Route.PASS
+    return Route.CODE_KEY_ALONE

@@ -255,7 +255,7 @@ TRAIN_CANCELLED = "Training cancelled; the saved model is unchanged"
 # --- code tree and details -----------------------------------------------------------
 CODES_TITLE = "Codes"
 TREE_COUNTS = "{here}/{total}"
-TREE_HEADER = "key  here/all  (a parent includes its sub-codes)"
+TREE_HEADER = "key  here/all  (parents: with sub-codes)"
 DETAILS_MEMO = "Memo on {code} ({coder})"
 MISSING_CODES = "Not in the codebook"
 DETAILS_DEFINITION = "Definition"

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual import events
+from textual.actions import parse as parse_action
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, Static, TextArea, Tree
@@ -291,40 +292,40 @@ class CodingScreen(CodingCoders, QualcodeScreen):
     # --- code keys ----------------------------------------------------------------
 
     def on_key(self, event: events.Key) -> None:
+        """A key a code could have: handled when its turn comes in the app's queue.
+
+        Bindings (moving, selecting, E for review) run when their key has bubbled up
+        to the app; a key handled here at once would overtake them, and "} space h"
+        typed fast coded the sentence the cursor had left. Queued behind them on the
+        app, the code key sees the cursor, the selection and the mode they left.
+        """
         if self.model is None or isinstance(self.focused, (Input, TextArea)):
             return
-        key = event.key
-        review = self.suggestions
-        if review.active:
-            route = route_key(
-                key,
-                decision_keys=keymap.scope_keys(self.app.user_keymap, keymap.REVIEW),
-                other_code_keys=keymap.effective_keys(self.app.user_keymap)["review_other_code"],
-                code_keys=self.keys,
-                reserved=keymap.CODE_KEYS,
-                awaiting_code=review.awaiting_code,
-            )
-            if route in (Route.DECISION, Route.PASS):
-                return  # the binding (or the move) runs as usual
+        if len(event.key) == 1 and event.key in keymap.CODE_KEYS:
             event.stop()
             event.prevent_default()
-            if route is Route.CHOOSE_CODE:
+            self.app.call_later(self.code_key, event.key)
+
+    def code_key(self, key: str) -> None:
+        """Apply the code with this key (in review mode: as :func:`route_key` says)."""
+        review = self.suggestions
+        if review.active:
+            decisions = keymap.scope_keys(self.app.user_keymap, keymap.REVIEW)
+            route = route_key(key, decision_keys=decisions, code_keys=self.keys, awaiting_code=review.awaiting_code)
+            if route is Route.DECISION:
+                _, _, (decision,) = parse_action(keymap.BY_ID[decisions[key]].action)
+                self.action_decide(decision)
+            elif route is Route.CHOOSE_CODE:
                 review.choose_code(self.keys[key])
-            elif route is Route.CODE_LIST:
-                review.code_list()
             elif route is Route.ABANDON:
                 review.abandon_choice()
             else:  # a code key alone
                 name = self.model.code(self.keys[key]).name if key in self.keys else None
                 other = self.app.key_of("review_other_code")
                 self.flash(S.REVIEW_CODE_KEY.format(other=other, key=key, name=name) if name else S.REVIEW_NOT_A_KEY.format(other=other))
-            return
-        if key in self.keys:
-            event.stop()
-            event.prevent_default()
+        elif key in self.keys:
             self.apply_codes([self.keys[key]])
-        elif len(key) == 1 and key in keymap.CODE_KEYS:
-            event.stop()
+        else:
             self.flash(S.NO_SUCH_KEY.format(key=key))
 
     # --- coding actions -------------------------------------------------------------
@@ -437,6 +438,9 @@ class CodingScreen(CodingCoders, QualcodeScreen):
 
     def action_pick(self) -> None:
         if self.model is None:
+            return
+        if self.suggestions.awaiting_code:  # Enter after "other code": the list, for the suggestion
+            self.suggestions.code_list()
             return
         selection = self.document.selection
         what = S.WHAT_SELECTION.format(chars=selection[1] - selection[0]) if selection else S.WHAT_SENTENCE

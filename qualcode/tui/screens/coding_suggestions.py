@@ -343,6 +343,9 @@ class SuggestionReview:
         row = self.current()
         if row is None:
             return
+        if self.awaiting_code and decision != "other_code":  # another decision key: the choice is off
+            self.abandon_choice()
+            return
         if decision == "skip":
             self._go(self._following((row.start, row.end, row.code_id)))
         elif decision == "previous":
