@@ -207,7 +207,7 @@ async def test_tui_review_a_code_key_alone_applies_nothing_c_then_the_key_accept
         screen = await open_transcript(pilot)
         await pilot.press("E", "greater_than_sign", "h")  # a code key alone, on "Nu vertrouw ik haar."
         assert stored_codings(small_project) == [] and statuses(small_project)[VERTROUW] == PENDING
-        assert "a code key needs C first (C then h: accept with Drempels voor gezinnen)" in status_of(screen)
+        assert "C first: C h accepts it as Drempels voor gezinnen" in status_of(screen)
         await pilot.press("C", "h")
         assert stored_codings(small_project)[0][:3] == (VERTROUW, "drempels", SUGGESTED)
         assert "Accepted: Drempels voor gezinnen" in status_of(screen)

@@ -197,8 +197,8 @@ class QualcodeApp(App[None]):
             self.broadcast(None)
             self.flash(S.STORE_CHANGED)
 
-    def describe(self, change: Change) -> str:
-        """A short description of a change for messages ("coding with Vertrouwen in 02_cjg").
+    def describe(self, change: Change) -> tuple[str, str]:
+        """What a change did ("coding with Vertrouwen") and where, if not on screen (" in 02_cjg").
 
         The transcript is named when it is not the one on screen: an undo never
         changes something out of sight without saying where.
@@ -219,10 +219,10 @@ class QualcodeApp(App[None]):
             where = {c.transcript_id for c in change.codings}
         here = self.screen.transcript_id if isinstance(self.screen, QualcodeScreen) else None
         elsewhere = where - {here}
-        if elsewhere:
-            names = self.project.store.transcripts.names()
-            text += S.WHAT_WHERE.format(transcripts=", ".join(sorted(names.get(t, str(t)) for t in elsewhere)))
-        return text
+        if not elsewhere:
+            return text, ""
+        names = self.project.store.transcripts.names()
+        return text, S.WHERE.format(transcripts=", ".join(sorted(names.get(t, str(t)) for t in elsewhere)))
 
     def key_of(self, binding_id: str) -> str:
         """How the (first) key of a binding is written, after the user's keymap ("Ctrl+G")."""
@@ -258,7 +258,8 @@ class QualcodeApp(App[None]):
         self.broadcast(change)
         if isinstance(self.screen, QualcodeScreen):
             self.screen.reveal(change)
-        self.flash(done.format(what=self.describe(change)))
+        what, where = self.describe(change)
+        self.flash(done.format(what=what, where=where))
 
     # --- long jobs: suggestion runs and training (see jobs.py) --------------------------
 

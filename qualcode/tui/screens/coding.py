@@ -273,9 +273,8 @@ class CodingScreen(CodingCoders, QualcodeScreen):
                     where.append(" · " + S.STATUS_SEARCH.format(query=self.search_query, index=max(index, 1), count=count))
                 else:
                     where.append(" · " + S.STATUS_SEARCH_NONE.format(query=self.search_query))
-        if self._message:
-            where.append(" │ ")
-            where.append(self._message, style="italic not dim")
+        if self._message:  # first: what the last key did matters more than where we are
+            where = Text.assemble((self._message, "italic not dim"), (" │ ", "dim"), where, no_wrap=True, overflow="ellipsis")
         # One line each, fixed size: no layout pass for the screen (it cost a frame per key).
         self.query_one("#coding-here", Static).update(codes, layout=False)
         self.query_one("#coding-where", Static).update(where, layout=False)

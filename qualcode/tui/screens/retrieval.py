@@ -78,7 +78,7 @@ class RetrievalScreen(QualcodeScreen):
         codes.highlighted = 0
         self.query_one("#retrieval-context-box").border_title = S.RETRIEVAL_CONTEXT
         table = self.query_one(DataTable)
-        for label in (S.COL_CODE, S.COL_TEXT, S.COL_TRANSCRIPT, S.COL_TURN, S.COL_SPEAKER, S.COL_MEMO):
+        for label in (S.COL_TEXT, S.COL_CODE, S.COL_TRANSCRIPT, S.COL_TURN, S.COL_SPEAKER, S.COL_MEMO):
             table.add_column(label, key=label)
         self.refresh_segments()
         if self.at is not None:
@@ -127,8 +127,8 @@ class RetrievalScreen(QualcodeScreen):
             name.append("■ ", style=(code.color if code else "grey50") or "")
             name.append(code.name if code else S.STATUS_MISSING.format(name=coding.code_id))
             table.add_row(
-                name,
                 _one_line(coding.quote, 48),
+                name,
                 self._names.get(coding.transcript_id, "?"),
                 Text(str(turn.index), justify="right") if turn else "",
                 (turn.speaker or "") if turn else "",

@@ -143,12 +143,12 @@ class StatsScreen(QualcodeScreen):
         Binding("3", "show_tab('cooccurrence')", S.KEY_COOCCURRENCE, tooltip=S.HELP_TAB.format(name=S.TAB_COOCCURRENCE), id="stats.tab.cooccurrence"),
         Binding("4", "show_tab('matrix')", S.KEY_MATRIX, tooltip=S.HELP_TAB.format(name=S.TAB_MATRIX), id="stats.tab.matrix"),
         Binding("g", "choose_grouping", S.BIND_GROUP, tooltip=S.HELP_GROUP, id="stats.group"),
-        Binding("u", "toggle_unit", S.BIND_UNIT, tooltip=S.HELP_UNIT, id="stats.unit"),
-        Binding("t", "toggle_chart_level", S.BIND_LEVEL, tooltip=S.HELP_LEVEL, id="stats.chart_level"),
         Binding("e", "export_table", S.BIND_EXPORT, tooltip=S.HELP_EXPORT, id="stats.export_table"),
         Binding("s", "export_segments", S.BIND_SEGMENTS, tooltip=S.HELP_SEGMENTS, id="stats.export_segments"),
-        Binding("r", "recount", S.BIND_REFRESH, tooltip=S.HELP_REFRESH, id="stats.recount"),
         Binding("escape", "close", S.BIND_CLOSE, tooltip=S.HELP_CLOSE, id="stats.close"),
+        Binding("u", "toggle_unit", S.BIND_UNIT, tooltip=S.HELP_UNIT, id="stats.unit"),
+        Binding("t", "toggle_chart_level", S.BIND_LEVEL, tooltip=S.HELP_LEVEL, id="stats.chart_level"),
+        Binding("r", "recount", S.BIND_REFRESH, tooltip=S.HELP_REFRESH, id="stats.recount"),
     ]
 
     class Progress(Message):
@@ -201,7 +201,7 @@ class StatsScreen(QualcodeScreen):
         with Horizontal(id="stats-status"):
             yield Static("", id="stats-message")
             yield ProgressBar(id="stats-progress", show_eta=False)
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)  # room for the keys at 80 columns
 
     def _grouping_options(self) -> list[tuple[str, str]]:
         # all_attributes is one small query; the screen is built on the UI thread.
