@@ -146,7 +146,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._dragging = False
         self._code_styles: dict[tuple[str, bool], Style] = {}
         self._chip_styles: dict[str, Style] = {}
-        self._to_draw: list[tuple[tuple[int, int], tuple[int, int]] | None] = []  # moves not drawn yet
+        self._to_draw: list[tuple[int, int] | None] = []  # line ranges not drawn yet (None: all)
         self._draw_queued = False
         self.navigator: Navigator | None = None
         self.margin: Margin | None = None
@@ -216,10 +216,10 @@ class DocumentView(ScrollView, can_focus=True):
             for start, end in spans:
                 first = layout.block_first_line.get(model.block_at(start).index, 0)
                 last_block = model.block_at(max(start, end - 1)).index
-                last = layout.block_first_line.get(last_block + 1, layout.height)
-                self.refresh_lines(first, max(1, last - first))
+                last = layout.block_first_line.get(last_block + 1, layout.height) - 1
+                self._to_draw.append((first, max(first, last)))
         else:
-            self.refresh()
+            self._to_draw.append(None)
         self._moved()
 
     def _moved(self) -> None:
@@ -328,11 +328,15 @@ class DocumentView(ScrollView, can_focus=True):
 
     def _after_move(self, old: tuple[int, int] | None = None) -> None:
         if self.layout_ is not None:
-            self._to_draw.append(None if old is None else (old, self._dirty_lines()))
+            self._to_draw.extend([None] if old is None else [old, self._dirty_lines()])
         self._moved()
 
     def _draw_moves(self) -> None:
-        """Redraw the lines the cursor and selection left and reached; keep the cursor in view."""
+        """Redraw the lines that changed (cursor, selection, codings); keep the cursor in view.
+
+        Run from the screen's queue after the screen has taken in the change, so the
+        status line, the code list and these lines reach the screen for one frame.
+        """
         self._draw_queued = False
         pending, self._to_draw = self._to_draw, []
         if self.layout_ is None:
@@ -340,9 +344,8 @@ class DocumentView(ScrollView, can_focus=True):
         if any(lines is None for lines in pending):
             self.refresh()
         else:
-            for old, new in pending:
-                for first, last in (old, new):
-                    self.refresh_lines(first, last - first + 1)
+            for first, last in pending:
+                self.refresh_lines(first, last - first + 1)
         self.scroll_cursor_visible()
 
     def scroll_cursor_visible(self) -> None:
