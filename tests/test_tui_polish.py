@@ -6,12 +6,11 @@ connection; waits are on the app's workers.
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, Static, TextArea
+from textual.widgets import DataTable, Input
 
 from qualcode.model import ACCEPTED, PENDING
 from qualcode.store import Store
 from qualcode.tui import strings as S
-from qualcode.tui.screens.coding_suggestions import OVERLAY
 from qualcode.tui.screens.transcripts import attribute_order
 from qualcode.tui.widgets.checks import OFF, ON, CheckBox, CheckList
 from qualcode.tui.widgets.code_tree import CodeDetails, rolled_up
@@ -118,6 +117,20 @@ async def test_tui_polish_escape_stops_a_review_but_stays(small_project):
         assert not screen.reviewing and "Review stopped" in status_of(screen)
         await pilot.press("escape")
         assert app.screen is screen
+
+
+async def test_tui_polish_escape_in_the_picker_drops_the_marks_before_closing(small_project):
+    from qualcode.tui.widgets.picker import CodePicker
+
+    async with make_app(small_project).run_test(size=SIZE) as pilot:
+        screen = await open_transcript(pilot)
+        await pilot.press("enter", "tab", "down", "tab")
+        picker = pilot.app.screen
+        assert isinstance(picker, CodePicker) and len(picker.marked) == 2
+        await pilot.press("escape")
+        assert pilot.app.screen is picker and picker.marked == []
+        await pilot.press("escape")
+        assert pilot.app.screen is screen and stored(small_project) == []
 
 
 # --- 3. suggestion bookkeeping: one count everywhere ----------------------------------------
@@ -360,6 +373,42 @@ async def test_tui_polish_statistics_has_a_title_and_its_tab_keys_in_the_footer(
         await pilot.press("4")
         await pilot.press("right")  # the cell names its transcript (the columns are numbered)
         assert "× 01_al_amal_vrijwilliger" in str(screen.query_one("#stats-message").render())
+
+
+async def test_tui_polish_the_transcripts_table_draws_only_what_shows_and_follows_the_cursor():
+    from textual.app import App
+
+    from qualcode.tui.widgets.rows import Column
+
+    class Host(App):
+        chosen: list[str] = []
+
+        def compose(self):
+            yield RowTable(id="rows")
+
+        def on_row_table_row_selected(self, event: RowTable.RowSelected) -> None:
+            self.chosen.append(event.key)
+
+    app = Host()
+    app.animation_level = "none"
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(RowTable)
+        rows = [(f"interview_{i:04d}", str(i * 3)) for i in range(1000)]
+        table.set_rows([Column("Transcript", "name"), Column("Codings", "n", right=True)], rows, [str(i) for i in range(1000)])
+        table.focus()
+        await pilot.pause()
+        assert table.render_line(0).text.split() == ["Transcript", "Codings"]  # the header stays on top
+        assert table.render_line(1).text.split() == ["interview_0000", "0"]
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.cursor_row == 999 and table.cursor_key == "999"
+        last = table.scrollable_content_region.height - 1
+        assert table.render_line(last).text.split() == ["interview_0999", "2997"]  # scrolled to it
+        await pilot.press("pageup", "home")
+        assert table.cursor_row == 0 and table.scroll_y == 0
+        await pilot.click(table, offset=(3, 3), times=2)  # a double click chooses the row
+        await pilot.pause()
+        assert table.cursor_row == 2 and app.chosen == ["2"]
 
 
 def test_tui_polish_attributes_that_group_transcripts_come_first(sample_project):

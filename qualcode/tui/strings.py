@@ -269,7 +269,7 @@ DETAILS_KEY = "key {key}"
 # --- picker, memo, choice --------------------------------------------------------------
 PICKER_TITLE = "Apply codes to {what}"
 PICKER_PLACEHOLDER = "type part of a name, id or definition"
-PICKER_HELP = "↑↓ move · Tab mark (several codes) · Enter apply · Esc cancel"
+PICKER_HELP = "↑↓ move · Tab mark (several codes) · Enter apply · Esc unmark, again: cancel"
 PICKER_MARKED = "{count} marked"
 MEMO_TITLE = "Memo on {code}"
 MEMO_HELP = "Ctrl+S save · Esc cancel (asks when changed) · empty removes the memo"

@@ -157,4 +157,9 @@ class CodePicker(ModalScreen[list[str] | None]):
         self.dismiss(chosen or None)
 
     def action_cancel(self) -> None:
+        """Esc: drop the marks first (they are work), then close without applying."""
+        if self.marked:
+            self.marked.clear()
+            self._fill(keep=self._highlighted())
+            return
         self.dismiss(None)
