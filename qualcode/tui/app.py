@@ -124,7 +124,10 @@ class QualcodeApp(App[None]):
         gc.enable()
 
     def on_unmount(self) -> None:
-        gc.enable()  # whatever happened before the first screen
+        # Whatever happened before the first screen: the collector runs again, and what
+        # was frozen can go (an app made again in the same process, as tests do, starts clean).
+        gc.unfreeze()
+        gc.enable()
 
     # --- coder ----------------------------------------------------------------------
 
