@@ -112,13 +112,14 @@ class QualcodeApp(App[None]):
         self.call_after_refresh(self.settle_memory)
 
     def settle_memory(self) -> None:
-        """Move what is alive now (the app, a loaded transcript) out of the collector's way.
+        """Move the app's own objects (alive for the whole session) out of the collector's way.
 
-        A full collection walks every object; with a long transcript, a project of
-        1,000 interviews or spaCy loaded that took 0.3 s at an unforeseeable key.
-        Frozen objects are left out of later collections, so those stay short
-        (``gc.freeze`` itself costs next to nothing). The collector, off while the
-        app was built (``build_app``), runs again from here.
+        A full collection walks every object: the app's tens of thousands made it
+        0.3 s on a busy machine, at an unforeseeable key. Frozen objects are left out
+        of later collections, so those stay short (``gc.freeze`` itself costs next to
+        nothing). A transcript's model is not frozen: it goes when its screen goes
+        (with a 100,000-word one loaded a full collection takes some 30 ms). The
+        collector, off while the app was built (``build_app``), runs again from here.
         """
         gc.freeze()
         gc.enable()

@@ -169,7 +169,6 @@ class CodingScreen(CodingCoders, QualcodeScreen):
         self._show_counts()
         if self.tree.cursor_line < 0:
             self.tree.cursor_line = 0  # show the first code's definition until the cursor is on a coding
-        self.app.call_after_refresh(self.app.settle_memory)  # the model is long-lived: out of the collector's way
 
     def on_resize(self, event: events.Resize) -> None:
         self.tree.set_compact(event.size.width < COMPACT_BELOW)
