@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from . import codebook_cmds, exchange_cmds, export_cmds, project_cmds, stats_cmds, suggest_cmds  # noqa: F401 - register the commands
+from . import (  # noqa: F401 - register the commands
+    codebook_cmds,
+    coding_cmds,
+    exchange_cmds,
+    export_cmds,
+    project_cmds,
+    stats_cmds,
+    suggest_cmds,
+    transcript_cmds,
+    trash_cmds,
+)
 from .base import main
 
 __all__ = ["main"]

@@ -8,17 +8,16 @@ merge-codes|move`` and ``export qdpx``; ``qualcode import`` hands .qdpx files to
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
-from ..errors import ALREADY_YAML, NOTHING_TO_EXPORT, OUTPUT_EXISTS, Report, error
+from ..errors import ALREADY_YAML, NOTHING_TO_EXPORT, Report, error
 from .base import State, pass_state
 from .codebook_cmds import codebook
 from .export_cmds import export
-from .render import note, warn
+from .render import check_out, data_output, echo, force_option, note, out_option, stdout_is_terminal, warn, write_json
 
 
 def _warn_all(report: Report | list[str]) -> None:
@@ -26,18 +25,14 @@ def _warn_all(report: Report | list[str]) -> None:
         warn(message)
 
 
-def _check_out(path: Path | None, force: bool) -> None:
-    if path is not None and path.exists() and not force:
-        raise error(OUTPUT_EXISTS, path=path)
-
-
 def _write_codebook(book, out: Path | None, force: bool) -> None:
     """The codebook as YAML on stdout, or saved to ``out`` (refused if it exists, unless ``force``)."""
     from ..codebook import dump_codebook, save_codebook
 
-    _check_out(out, force)
+    check_out(out, force)
     if out is None:
-        click.echo(dump_codebook(book), nl=False)
+        with data_output() as stream:
+            stream.write(dump_codebook(book))
     else:
         save_codebook(book, out)
         note(f"wrote {out} ({len(book)} codes)")
@@ -62,8 +57,8 @@ def _project_codebook(state: State):
 @codebook.command("export")
 @click.argument("source", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["qdc"]), default="qdc", show_default=True, help="REFI-QDA codebook (.qdc).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
-@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@out_option
+@force_option
 @pass_state
 def codebook_export(state: State, source: Path | None, fmt: str, out: Path | None, force: bool) -> None:
     """Export a codebook as REFI-QDA .qdc (for ATLAS.ti, NVivo, MAXQDA, QualCoder ...).
@@ -80,7 +75,7 @@ def codebook_export(state: State, source: Path | None, fmt: str, out: Path | Non
     book = load_codebook_file(source, report).book if source else _project_codebook(state)
     if not book.codes:
         raise error(NOTHING_TO_EXPORT, path=source or book.path)
-    _check_out(out, force)
+    check_out(out, force)
     data = codebook_to_qdc(book)
     lost = qdc_losses(book)
     if lost:
@@ -94,12 +89,13 @@ def codebook_export(state: State, source: Path | None, fmt: str, out: Path | Non
 
 
 def _stdout_bytes(data: bytes) -> None:
-    """Bytes as they are to stdout (the XML declares its encoding; no re-encoding)."""
-    sys.stdout.flush()
+    """Bytes as they are to a file or pipe (the XML declares its encoding); made terminal-safe on a terminal."""
     buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None:  # pragma: no cover - a text-only stream
-        click.echo(data.decode("utf-8"), nl=False)
+    if buffer is None or stdout_is_terminal():
+        with data_output() as stream:
+            stream.write(data.decode("utf-8"))
         return
+    sys.stdout.flush()
     buffer.write(data)
     buffer.flush()
 
@@ -116,35 +112,79 @@ def _write_bytes(path: Path, data: bytes) -> None:
         raise error(QDPX_WRITE_FAILED, path=path, reason=exc.strerror or exc) from None
 
 
+def converted_codebook(path: Path, report: Report):
+    """A REFI-QDA codebook (.qdc, or a .qdpx's) as a qualcode Codebook, with only the colours the file states."""
+    from ..refi.files import load_codebook_file
+
+    loaded = load_codebook_file(path, report)
+    if loaded.kind == "yaml":
+        raise error(ALREADY_YAML, path=path)
+    for code in loaded.book.walk():  # palette colours are not the file's: leave them out
+        if code.id not in loaded.explicit_colors:
+            code.color = None
+    return loaded.book
+
+
 @codebook.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the YAML to this file instead of stdout.")
-@click.option("--force", is_flag=True, help="Replace --out if it exists.")
-def codebook_import(file: Path, out: Path | None, force: bool) -> None:
+@out_option
+@force_option
+@click.option("--use", is_flag=True, help="Make it the project's codebook (default --out: codebooks/FILE.yaml).")
+@pass_state
+def codebook_import(state: State, file: Path, out: Path | None, force: bool, use: bool) -> None:
     """Convert a REFI-QDA codebook (.qdc or a .qdpx's) to qualcode YAML.
+
+    
+    qualcode codebook import codeboek.qdc --use       the project's codebook from now on
+    qualcode codebook import codeboek.qdc -o codebooks/codeboek.yaml
+    qualcode codebook import codeboek.qdc > codeboek.yaml
 
     Ids come from the descriptions qualcode wrote, else from the code names. The
     REFI GUIDs are kept (`guid:`), so exporting again gives the same codes. To update
     a project's codebook and its codings from the file, use `qualcode codebook apply`.
     """
-    from ..refi.files import load_codebook_file
+    from ..project import CODEBOOK_DIR, Project, is_project
 
     report = Report()
-    loaded = load_codebook_file(file, report)
-    if loaded.kind == "yaml":
-        raise error(ALREADY_YAML, path=file)
-    for code in loaded.book.walk():  # palette colours are not the file's: leave them out
-        if code.id not in loaded.explicit_colors:
-            code.color = None
-    _write_codebook(loaded.book, out, force)
-    if out is not None:
-        others = [p for p in out.parent.glob("*.y*ml") if p.resolve() != out.resolve()]
-        if out.parent.name == "codebooks" and others:
-            warn(
-                f"{out.parent} now holds {len(others) + 1} codebooks; a project uses one. To update the"
-                f" project's codebook and its codings from {file.name}, use `qualcode codebook apply {file}`"
-            )
+    book = converted_codebook(file, report)
+    project = Project.open(state.project_dir) if use else None
+    if use and out is None:
+        out = project.root / CODEBOOK_DIR / f"{file.stem}.yaml"
+    _write_codebook(book, out, force)
     _warn_all(report)
+    if out is None:
+        return
+    root = out.resolve().parent.parent
+    if out.resolve().parent.name != CODEBOOK_DIR or not is_project(root):
+        return
+    project = project if project is not None and project.root == root else Project(root)
+    _settle_codebooks(project, out, file, use)
+
+
+def _settle_codebooks(project, out: Path, source: Path, use: bool) -> None:
+    """After a codebook was written into a project's codebooks/: make the natural next command work.
+
+    The untouched starter of `qualcode init` goes (it holds nothing of the user's);
+    with --use the new codebook becomes the project's; otherwise, if codebooks/
+    now holds several, say how to pick one.
+    """
+    from ..project import is_untouched_starter
+
+    for path in project.codebook_files():
+        if path.resolve() != out.resolve() and is_untouched_starter(path):
+            path.unlink()
+            note(f"removed the unused starter codebook {project.relative(path)}")
+    if use:
+        value = project.use_codebook(out)
+        note(f"the project's codebook is now {value} (`codebook:` in qualcode.yaml)")
+        return
+    others = [p for p in project.codebook_files() if p.resolve() != out.resolve()]
+    if others and not project.config.codebook:
+        warn(
+            f"codebooks/ holds {len(others) + 1} codebooks and a project uses one: pick it with"
+            f" `qualcode codebook use {out.name}` (or another); to update the project's codebook and"
+            f" its codings from {source.name} instead, use `qualcode codebook apply {source}`"
+        )
 
 
 # --- diff / merge -------------------------------------------------------------------------------
@@ -155,7 +195,7 @@ _MARKS = {"added": "+", "removed": "-", "id": ">", "renamed": "~", "moved": "^",
 @codebook.command("diff")
 @click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Readable lines or JSON.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Readable lines or JSON.")
 def codebook_diff(old: Path, new: Path, fmt: str) -> None:
     """Show what changed between two codebooks (.yaml, .qdc, .qdpx).
 
@@ -172,18 +212,19 @@ def codebook_diff(old: Path, new: Path, fmt: str) -> None:
     result = diff_codebooks(a.book, b.book, colors=(a.explicit_colors, b.explicit_colors))
     _warn_all(report)
     if fmt == "json":
-        click.echo(json.dumps([c.as_dict() for c in result.changes], ensure_ascii=False, indent=2))
+        with data_output() as stream:
+            write_json(stream, [c.as_dict() for c in result.changes])
         return
     if not result:
-        click.echo("no differences")
+        echo("no differences")
         return
     width = max(len(c.code) for c in result.changes)
     for change in result.changes:
-        click.echo(f"{_MARKS[change.kind]} {change.code:<{width}}  {_describe(change)}")
+        echo(f"{_MARKS[change.kind]} {change.code:<{width}}  {_describe(change)}")
     counts = {}
     for change in result.changes:
         counts[change.kind] = counts.get(change.kind, 0) + 1
-    click.echo(", ".join(f"{n} {kind}" for kind, n in counts.items()))
+    echo(", ".join(f"{n} {kind}" for kind, n in counts.items()))
 
 
 def _describe(change) -> str:
@@ -208,8 +249,8 @@ def _describe(change) -> str:
 @click.argument("first", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("second", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--base", type=click.Path(dir_okay=False, path_type=Path), help="The version both files started from (a three-way merge).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the merged YAML here instead of stdout.")
-@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@out_option
+@force_option
 def codebook_merge(first: Path, second: Path, base: Path | None, out: Path | None, force: bool) -> None:
     """Merge two codebook files into one; conflicts are listed, not guessed.
 
@@ -231,7 +272,7 @@ def codebook_merge(first: Path, second: Path, base: Path | None, out: Path | Non
         note(message)
     if result.conflicts:
         for conflict in result.conflicts:
-            click.echo(f"conflict: {conflict}", err=True)
+            echo(f"conflict: {conflict}", err=True)
         raise error(MERGE_CONFLICTS, count=len(result.conflicts), a=first, b=second)
     _write_codebook(result.book, out, force)
 
@@ -278,20 +319,20 @@ def codebook_apply(state: State, file: Path, merges: tuple[str, ...], dry_run: b
     _warn_all(report)
     target = project.relative(plan.target)
     for change in plan.diff.changes:
-        click.echo(f"{_MARKS[change.kind]} {change.code}  {_describe(change)}")
+        echo(f"{_MARKS[change.kind]} {change.code}  {_describe(change)}")
     for old, new, n in plan.renames:
-        click.echo(f"{'would move' if dry_run else 'moving'} {n} coding(s) of '{old}' to '{new}' (same GUID)")
+        echo(f"{'would move' if dry_run else 'moving'} {n} coding(s) of '{old}' to '{new}' (same GUID)")
     for old, new, n in plan.merges:
-        click.echo(f"{'would move' if dry_run else 'moving'} {n} coding(s) of '{old}' to '{new}' (--merge)")
+        echo(f"{'would move' if dry_run else 'moving'} {n} coding(s) of '{old}' to '{new}' (--merge)")
     if dry_run:
-        click.echo(f"dry run: {target} and the codings were not changed")
+        echo(f"dry run: {target} and the codings were not changed")
     else:
         result = run_apply(project, plan)
         if plan.rewritten:
             note(f"{target} was written anew from {file.name}: its comments are not kept (git has the old file)")
         done = f"{target} updated from {file}" if plan.new_text is not None else f"{target} applied"
         moved = result.moved + result.merged
-        click.echo(f"{done}; {moved} coding(s) moved" + (f" ({result.merged} joined an identical coding)" if result.merged else ""))
+        echo(f"{done}; {moved} coding(s) moved" + (f" ({result.merged} joined an identical coding)" if result.merged else ""))
     for code_id, n in plan.removed:
         likely = plan.likely.get(code_id)
         hint = f"; if it became '{likely}': --merge {code_id}={likely}" if likely else ""
@@ -305,7 +346,7 @@ def _print_result(result, what: str) -> None:
         note(message)
     moved = result.moved + result.merged
     extra = f" ({result.merged} joined an identical coding)" if result.merged else ""
-    click.echo(f"{what}; {moved} coding(s) moved{extra}")
+    echo(f"{what}; {moved} coding(s) moved{extra}")
 
 
 @codebook.command("rename")
@@ -362,28 +403,35 @@ def codebook_move(state: State, code_id: str, parent: str | None, top: bool) -> 
     for message in result.notes:
         note(message)
     if result.yaml_changed:
-        click.echo(f"moved '{code_id}' {'to the top' if top else 'under ' + str(parent)}")
+        echo(f"moved '{code_id}' {'to the top' if top else 'under ' + str(parent)}")
 
 
 # --- projects ---------------------------------------------------------------------------------
 
 
 @export.command("qdpx")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@out_option
+@force_option
 @pass_state
-def export_qdpx_cmd(state: State, file: Path, force: bool) -> None:
-    """Export the whole project as a REFI-QDA project FILE.qdpx.
+def export_qdpx_cmd(state: State, file: Path | None, out: Path | None, force: bool) -> None:
+    """Export the whole project as a REFI-QDA project: `qualcode export qdpx -o FILE.qdpx`.
 
     Transcripts, codes, codings, coders, memos and case attributes, for ATLAS.ti,
-    NVivo, MAXQDA, QualCoder or another qualcode project.
+    NVivo, MAXQDA, QualCoder or another qualcode project. (`qualcode export qdpx
+    FILE.qdpx` works too.) An existing file is replaced only with --force.
     """
     from ..refi.project_export import export_qdpx
 
-    _check_out(file, force)
+    if file is not None and out is not None:
+        raise click.UsageError("give the file once: FILE or --out FILE")
+    file = file or out
+    if file is None:
+        raise click.UsageError("name the file to write: qualcode export qdpx --out FILE.qdpx")
+    check_out(file, force)
     project = state.project()
     result = export_qdpx(project, file)
-    click.echo(
+    echo(
         f"wrote {file}: {result.transcripts} transcript(s), {result.codings} coding(s), {result.memos} memo(s),"
         f" {result.codes} code(s), {result.users} coder(s)"
     )
@@ -409,14 +457,14 @@ def import_qdpx_file(state: State, path: Path) -> None:
     project = state.project(auto_import=False)
     result = import_qdpx(project, path, default_coder=state.coder)
     origin = f" ({result.origin})" if result.origin else ""
-    click.echo(
+    echo(
         f"imported {path.name}{origin}: {len(result.transcripts)} transcript(s), {result.codings_added} coding(s)"
         + (f" of {result.codings_read} read" if result.codings_read != result.codings_added else "")
     )
     if result.codebook is not None:
         where = project.relative(result.codebook)
         if result.codebook_created:
-            click.echo(f"codebook: wrote {where} ({result.codes_added} codes)")
+            echo(f"codebook: wrote {where} ({result.codes_added} codes)")
         elif result.codes_added:
-            click.echo(f"codebook: added {result.codes_added} code(s) to {where}")
+            echo(f"codebook: added {result.codes_added} code(s) to {where}")
     _warn_all(result.warnings)

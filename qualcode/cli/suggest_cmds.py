@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from ..coding import check_code, expand_codes, resolve_transcript
 from ..errors import ALREADY_DECIDED, error
 from ..model import ACCEPTED, PENDING, REJECTED
 from .base import State, main, pass_state
-from .render import emit, format_option, note, shorten, warn
+from .render import data_output, emit, format_option, note, shorten, warn, write_csv
 
 STATUSES = (PENDING, ACCEPTED, REJECTED, "all")
 EVALUATION_COLUMNS = (
@@ -119,10 +118,8 @@ def _evaluate(project, folds: int, csv_path: Path | None) -> None:
             right=("threshold", "precision", "recall", "f1"),
         )
     if csv_path is not None:
-        with csv_path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(EVALUATION_COLUMNS)
-            writer.writerows(["" if v is None else (round(v, 4) if isinstance(v, float) else v) for v in row] for row in rows)
+        with data_output(csv_path) as handle:
+            write_csv(handle, EVALUATION_COLUMNS, ([round(v, 4) if isinstance(v, float) else v for v in row] for row in rows))
         note(f"wrote {csv_path}")
     note(
         f"{result.sentences} respondent sentences of {result.transcripts} coded transcript(s);"

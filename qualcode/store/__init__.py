@@ -11,6 +11,7 @@ repository for each kind of data, so callers read ``store.codings.add(...)``,
 ``store.suggestions``      suggestions and the decisions on them
 ``store.settings``         project settings kept in the database
 ``store.coders``           everyone who coded or decided, with REFI-QDA GUIDs
+``store.trash``            what was removed, kept until restored or emptied
 =========================  =====================================================
 
 Every user action is one call here, which is one committed transaction; several
@@ -34,6 +35,7 @@ from .db import Database, now
 from .settings import CoderStore, SettingStore
 from .suggestions import SuggestionStore
 from .transcripts import TranscriptStore
+from .trash import Restored, TrashItem, TrashStore
 from .types import (
     ALL_CODINGS,
     Added,
@@ -59,12 +61,14 @@ __all__ = [
     "CodingRow",
     "DetachedCoding",
     "MoveResult",
+    "Restored",
     "SpeakerInfo",
     "Store",
     "Suggestion",
     "SyncResult",
     "TranscriptInfo",
     "TranscriptSummary",
+    "TrashItem",
     "now",
 ]
 
@@ -85,6 +89,7 @@ class Store:
         self.suggestions = SuggestionStore(self._db, self.codings)
         self.settings = SettingStore(self._db)
         self.coders = CoderStore(self._db)
+        self.trash = TrashStore(self._db)
 
     @property
     def path(self) -> str:

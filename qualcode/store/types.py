@@ -106,6 +106,7 @@ class DetachedCoding:
     updated_at: str
     detached_at: str
     reason: str
+    coding_id: int | None = None  # the id it had as a coding (given back when re-attached)
 
 
 @dataclass(slots=True)
