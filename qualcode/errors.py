@@ -200,7 +200,7 @@ NO_DETACHED = Msg("QC311", "no detached coding with id {id}", "list them with `q
 NOT_IN_TRASH = Msg("QC312", "nothing in the trash with id {id}", "list the trash with `qualcode trash`")
 TRASH_CONFLICT = Msg(
     "QC313",
-    "cannot restore trash item {id}: transcript '{other}' has the same {what} as '{name}'",
+    "cannot restore trash item {id} ('{name}'): the project holds a transcript with the same {what} now ('{other}')",
     "if '{other}' is the same interview imported again, the trash item is not needed;"
     " otherwise remove '{other}' first (`qualcode transcripts remove {other}`)",
 )

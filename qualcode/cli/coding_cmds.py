@@ -10,7 +10,6 @@ import click
 
 from ..coding import apply_code, codings_at, locate, resolve_transcript, trim_span
 from ..errors import LOCATION_CHOICE, NOTHING_TO_UNCODE, error
-from ..store import CodingFilter
 from .base import State, main, pass_state
 from .render import echo, emit, format_option, guard_option, note, shorten
 
@@ -215,25 +214,22 @@ def codings(
     }
     widths["end"] = widths["start"]
     count = emit(
-        _coding_rows(store, infos, selection, fmt), CODING_COLUMNS, fmt, right=("id", "start", "end"), widths=widths,
+        _coding_rows(store, selection, fmt), CODING_COLUMNS, fmt, right=("id", "start", "end"), widths=widths,
         neutralise=not raw,
     )  # fmt: skip
     if count == 0 and fmt == "table":
         note("no codings" + (" match the filters" if codes or transcripts or where else " yet"))
 
 
-def _coding_rows(store, infos, selection, fmt: str) -> Iterator[tuple]:
-    """Rows streamed transcript by transcript (in id order, as before), never all in memory."""
-    flt = CodingFilter(None, selection.code_ids)
-    table = fmt == "table"
-    for info in sorted(infos, key=lambda i: i.id):
-        name = info.name
-        for c in store.codings.rows(info.id, flt, named=False):
-            cid, start, end, code_id, coder, origin, memo, quote, _created = c
-            if table:
-                yield cid, name, start, end, code_id, coder, origin, shorten(memo, 30) if memo else "", shorten(quote)
-            else:
-                yield cid, name, start, end, code_id, coder, origin, memo, quote
+def _coding_rows(store, selection, fmt: str) -> Iterator[tuple]:
+    """Rows streamed from the database, never all in memory (shortened for the table)."""
+    rows = store.codings.listing(selection.coding_filter)
+    if fmt != "table":
+        return rows
+    return (
+        (cid, name, start, end, code_id, coder, origin, shorten(memo, 30) if memo else "", shorten(quote))
+        for cid, name, start, end, code_id, coder, origin, memo, quote in rows
+    )
 
 
 def _detached_rows(store, selection, fmt: str) -> Iterator[tuple]:

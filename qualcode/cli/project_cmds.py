@@ -180,9 +180,13 @@ def reimport(state: State, transcript: str, file: Path | None, encoding: str | N
     kept = sum(p.how == "unchanged" for p in result.placements)
     verb = "would move" if dry_run else "moved"
     echo(f"{result.name}: {kept} coding(s) in place, {verb} {moved}, {len(result.detached)} cannot be placed")
+    detached_ids = {} if dry_run else {d.coding_id: d.id for d in project.store.codings.detached(tid)}
     for placement in result.detached:
         c = placement.coding
-        warn(f"{'would detach' if dry_run else 'detached'} coding {c.id} ({c.code_id}): {shorten(c.quote)!r}")
+        if dry_run:
+            warn(f"would detach coding {c.id} ({c.code_id}): {shorten(c.quote)!r}")
+        else:
+            warn(f"coding {c.id} ({c.code_id}) is detached as detached coding {detached_ids.get(c.id, '?')}: {shorten(c.quote)!r}")
     if result.detached and not dry_run:
         note(
             "detached codings are kept: `qualcode codings --detached` lists them; give each a place with"

@@ -74,8 +74,13 @@ def styled(label: str, message: str, *, err: bool = False, **style: object) -> N
 
 
 def shorten(text: str, width: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """``text`` on one line (runs of whitespace as one space), cut to ``width`` with an ellipsis."""
+    if len(text) <= width and text.isprintable() and "  " not in text:  # the usual short cell: as it is
+        return text
+    head = " ".join(text[: width * 4].split())  # a 6,000-character memo: only its start matters
+    if len(head) <= width and len(text) <= width * 4:
+        return head
+    return head[: width - 1] + "…"
 
 
 # --- where data goes ----------------------------------------------------------------------
@@ -219,13 +224,18 @@ def write_csv(stream: IO[str], columns: Sequence[str], rows: Iterable[Sequence[o
 
 
 def write_json_rows(stream: IO[str], columns: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
-    """A JSON array of one object per row, written as the rows come (as ``json.dump(indent=2)`` would)."""
+    """A JSON array of one object per row, one object per line, written as the rows come.
+
+    One line per object (not ``indent=2``): the C encoder only runs without indent,
+    and a listing of 200,000 codings is then as fast to write as its CSV.
+    """
+    encode = json.JSONEncoder(ensure_ascii=False).encode
     count = 0
+    write = stream.write
     for row in rows:
-        item = json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False, indent=2)
-        stream.write(("[\n" if count == 0 else ",\n") + "  " + item.replace("\n", "\n  "))
+        write(("[\n  " if count == 0 else ",\n  ") + encode(dict(zip(columns, row, strict=True))))
         count += 1
-    stream.write("\n]\n" if count else "[]\n")
+    write("\n]\n" if count else "[]\n")
     return count
 
 

@@ -83,19 +83,15 @@ def _streamed(
 ) -> int:
     sample = [[_cell(v) for v in row] for row in islice(rows, SAMPLE)]
     widths = [max(len(name), hints.get(name, 0), *(len(r[i]) for r in sample)) for i, name in enumerate(columns)]
-    aligned = [name in right for name in columns]
     last = len(columns) - 1
+    # One format string for the whole table: str.format pads every cell in C.
+    template = GAP.join(
+        f"{{:>{widths[i]}}}" if name in right else (f"{{:<{widths[i]}}}" if i < last else "{}")
+        for i, name in enumerate(columns)
+    )
 
     def line(cells: Sequence[str]) -> str:
-        parts = []
-        for i, cell in enumerate(cells):
-            if aligned[i]:
-                parts.append(cell.rjust(widths[i]))
-            elif i < last:
-                parts.append(cell.ljust(widths[i]))
-            else:
-                parts.append(cell)  # no padding after the last column
-        return GAP.join(parts).rstrip() + "\n"
+        return template.format(*cells).rstrip() + "\n"
 
     if title:
         stream.write(one_line(title).center(sum(widths) + len(GAP) * last).rstrip() + "\n")
