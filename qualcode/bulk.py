@@ -69,12 +69,12 @@ class BulkResult:
     ignored_columns: list[str]
 
 
-def read_requests(text: str, source: str) -> tuple[list[Request], list[str]]:
-    """The lines of a CSV or JSON-lines file, and the column names that are not used.
+def read_requests(text: str, source: str) -> tuple[list[Request], list[str], list[Problem]]:
+    """The lines of a CSV or JSON-lines file, the column names that are not used, and
+    the lines that cannot be read at all (located problems).
 
     JSON lines when the first non-blank character is ``{``, else CSV (``,``, ``;``
-    or tab, sniffed from the header). Raises BULK_PROBLEMS for lines that cannot be
-    read at all.
+    or tab, sniffed from the header line).
     """
     stripped = text.lstrip()
     if stripped.startswith("{"):
@@ -82,7 +82,7 @@ def read_requests(text: str, source: str) -> tuple[list[Request], list[str]]:
     return _csv_lines(text, source)
 
 
-def _json_lines(text: str, source: str) -> tuple[list[Request], list[str]]:
+def _json_lines(text: str, source: str) -> tuple[list[Request], list[str], list[Problem]]:
     requests, problems, ignored = [], [], set()
     for number, raw in enumerate(text.split("\n"), 1):
         if not raw.strip():
@@ -105,11 +105,10 @@ def _json_lines(text: str, source: str) -> tuple[list[Request], list[str]]:
             elif isinstance(value, (dict, list)):
                 problems.append(Problem(source, number, None, f"'{key}' holds a {type(value).__name__}, not a value", ""))
         requests.append(Request(number, fields))
-    _raise(problems, source)
-    return requests, sorted(ignored)
+    return requests, sorted(ignored), problems
 
 
-def _csv_lines(text: str, source: str) -> tuple[list[Request], list[str]]:
+def _csv_lines(text: str, source: str) -> tuple[list[Request], list[str], list[Problem]]:
     header_line = text.partition("\n")[0]
     delimiter = max((",", ";", "\t"), key=header_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -138,8 +137,7 @@ def _csv_lines(text: str, source: str) -> tuple[list[Request], list[str]]:
             requests.append(Request(line, fields))
     except csv.Error as exc:
         problems.append(Problem(source, reader.line_num, None, f"cannot read the CSV: {exc}", "check the quotes on this line"))
-    _raise(problems, source)
-    return requests, ignored
+    return requests, ignored, problems
 
 
 _HEADER_HINT = "the first line names the columns: transcript,code and turn, span, start,end or text (memo, coder optional)"
@@ -147,6 +145,7 @@ _HEADER_HINT = "the first line names the columns: transcript,code and turn, span
 
 def _raise(problems: list[Problem], source: str) -> None:
     if problems:
+        problems = sorted(problems, key=lambda p: p.line or 0)
         shown: list[Problem | str] = list(problems[:MAX_PROBLEMS])
         if len(problems) > MAX_PROBLEMS:
             shown.append(f"... and {len(problems) - MAX_PROBLEMS} more")
@@ -216,9 +215,9 @@ class _Resolver:
 
 def code_from_text(store: Store, codebook: Codebook, text: str, source: str, *, coder: str) -> BulkResult:
     """Apply every coding a CSV or JSON-lines text asks for, all or nothing (see the module)."""
-    requests, ignored = read_requests(text, source)
+    requests, ignored, problems = read_requests(text, source)
     resolver = _Resolver(store, codebook, coder)
-    codings, problems = [], []
+    codings = []
     for request in requests:
         try:
             codings.append(resolver.coding(request))

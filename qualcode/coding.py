@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from .codebook import Codebook
 from .errors import (
     AMBIGUOUS_TRANSCRIPT,
+    BAD_SPAN,
     BAD_TURN,
     LOCATION_CHOICE,
     NOT_CODABLE,
@@ -113,7 +114,11 @@ def locate(
     if span is not None and (turn is not None or text is not None):
         raise error(LOCATION_CHOICE, problem="--span names the characters itself; leave out --turn and --text")
     if span is not None:
-        return parse_span(span) if isinstance(span, str) else checked_span(*span)
+        start, end = parse_span(span) if isinstance(span, str) else checked_span(*span)
+        length = len(transcript_text) if transcript_text is not None else store.transcripts.infos([tid])[0].chars
+        if end > length:
+            raise error(BAD_SPAN, start=start, end=end, name=store.transcripts.name(tid), length=length)
+        return start, end
     if turn is None and text is None:
         raise error(LOCATION_CHOICE, problem="no turn, span or text given")
     lo, hi = (0, None) if turn is None else turn_span(store, tid, turn, turns)

@@ -2,8 +2,8 @@
 
 The numbers and offsets are the ones ``qualcode code --turn N`` and ``--span
 START:END`` take, so a researcher at the command line can find them without the
-coding screen. Text outside every turn (a title block, a heading) is listed too,
-as turn 0, so no coded text is hidden.
+coding screen. Text outside every turn (a title block, a heading; not the speaker
+labels) is listed too, as turn 0, so no coded text is hidden.
 """
 
 from __future__ import annotations
@@ -42,8 +42,10 @@ def turn_views(store: Store, tid: int, first: int | None = None, last: int | Non
     else:
         views, at = [], 0
         for t in turns:
-            if text[at : t.start].strip():
-                views.append(_gap(text, at, t.start))
+            # The line the turn starts on holds its speaker label: not text outside the turn.
+            label_line = text.rfind("\n", at, len(text[: t.start].rstrip()))
+            if label_line > at and text[at:label_line].strip():
+                views.append(_gap(text, at, label_line))
             views.append(_view(t.index, t.speaker, t.role, t.time_start, t.time_end, t.start, t.end, text))
             at = t.end
         if text[at:].strip():

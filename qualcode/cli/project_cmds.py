@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -102,8 +103,8 @@ def import_(state: State, paths: tuple[Path, ...], encoding: str | None, name: s
 
     def progress(done: int, total: int, label: str) -> None:
         nonlocal bar
-        if total >= 20 and bar is None and click.get_text_stream("stderr").isatty():
-            bar = click.progressbar(length=total, label="importing", file=click.get_text_stream("stderr"))
+        if total >= 20 and bar is None and sys.stderr.isatty():
+            bar = click.progressbar(length=total, label="importing", file=sys.stderr)
             bar.__enter__()
         if bar is not None:
             bar.update(1)

@@ -11,7 +11,7 @@ from ..coding import check_code, expand_codes, resolve_transcript
 from ..errors import ALREADY_DECIDED, error
 from ..model import ACCEPTED, PENDING, REJECTED
 from .base import State, main, pass_state
-from .render import data_output, emit, format_option, note, shorten, warn, write_csv
+from .render import data_output, echo, emit, format_option, note, shorten, warn, write_csv
 
 STATUSES = (PENDING, ACCEPTED, REJECTED, "all")
 EVALUATION_COLUMNS = (
@@ -64,7 +64,7 @@ def suggest(
     if summary.trained and summary.model:
         note(_trained_line(summary.model))
     sources = ", ".join(f"{n} by {name}" for name, n in sorted(summary.by_suggester.items()))
-    click.echo(
+    echo(
         f"{summary.added + summary.kept} suggestion(s) in {summary.transcripts} transcript(s)"
         + (f" ({sources})" if sources else "")
         + f": {summary.added} new, {summary.kept} already pending"
@@ -91,7 +91,7 @@ def _train(project) -> None:
 
     with _Progress("training") as progress:
         info = train_model(project, progress=progress)
-    click.echo(_trained_line(info))
+    echo(_trained_line(info))
     emit(sorted(info.codes.items()), ["code", "coded sentences"], "table", right=("coded sentences",))
     if info.skipped:
         note(
@@ -109,7 +109,7 @@ def _evaluate(project, folds: int, csv_path: Path | None) -> None:
     shown = [[_fmt(v) for v in row] for row in rows]
     emit(shown, EVALUATION_COLUMNS, "table", right=EVALUATION_COLUMNS[2:])
     if result.sweep:
-        click.echo()
+        echo()
         emit(
             [(f"{t:.1f}", _fmt(p), _fmt(r), _fmt(f)) for t, p, r, f in result.sweep],
             ["threshold", "precision", "recall", "f1"],
@@ -267,7 +267,7 @@ def accept_cmd(state: State, ids: tuple[int, ...], code_id: str | None) -> None:
     names = store.transcripts.names()
     for suggestion_id in ids:
         coding = accept(store, suggestion_id, state.coder, code_id, codebook=project.codebook)
-        click.echo(
+        echo(
             f"accepted suggestion {suggestion_id} as coding {coding.id}: {coding.code_id} on"
             f" {names.get(coding.transcript_id)} {coding.start}:{coding.end} {shorten(coding.quote)!r}"
         )
@@ -284,4 +284,4 @@ def reject_cmd(state: State, ids: tuple[int, ...]) -> None:
     _pending(store, ids)
     for suggestion_id in ids:
         row = reject(store, suggestion_id, state.coder)
-        click.echo(f"rejected suggestion {suggestion_id}: {row.code_id} {row.start}:{row.end}")
+        echo(f"rejected suggestion {suggestion_id}: {row.code_id} {row.start}:{row.end}")

@@ -125,7 +125,7 @@ def _clock(seconds: float | None) -> str:
 
 def _show_lines(name: str, views, with_codes: bool):
     total = sum(len(v.codings) for v in views)
-    yield f"{name}: {len(views)} turn(s)" + (f", {total} coding(s)" if with_codes else "")
+    yield f"{name}: {sum(v.number > 0 for v in views)} turn(s)" + (f", {total} coding(s)" if with_codes else "")
     for v in views:
         times = f"  {_clock(v.time_start)}–{_clock(v.time_end)}" if v.time_start is not None else ""
         who = v.speaker or ("(outside turns)" if v.number == 0 else "(no speaker)")
