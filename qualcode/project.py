@@ -170,17 +170,14 @@ def sample_project_source() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-def user_data_dir() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "qualcode"
-
-
 def sample_project_dir() -> Path:
     """A writable copy of the sample project (the source checkout itself when writable)."""
     source = sample_project_source()
     if os.access(source, os.W_OK) and source.name != "_sample":
         return source
-    target = user_data_dir() / "sample"
+    from .userconfig import data_dir
+
+    target = data_dir() / "sample"
     if not (target / CODEBOOK_DIR).is_dir():
         target.mkdir(parents=True, exist_ok=True)
         for sub in (CODEBOOK_DIR, TRANSCRIPT_DIR):

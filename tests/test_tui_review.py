@@ -15,16 +15,13 @@ from qualcode.store import Store
 from qualcode.tui.screens.coding_suggestions import CURRENT, MARK, OVERLAY
 from qualcode.session_history import Decision, SessionHistory
 from qualcode.tui.widgets.picker import CodePicker
-from test_tui_support import (  # noqa: F401 - fixtures
+from test_tui_support import (
     SMALL_CODEBOOK,
     SMALL_TRANSCRIPT,
-    _quick_pilot,
     make_app,
     make_project,
     open_transcript,
-    run_async_tests,
     settle,
-    small_project,
 )
 
 SIZE = (96, 28)
@@ -479,5 +476,3 @@ def test_tui_review_app_modules_leave_suggest_and_spacy_unimported():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
-
-run_async_tests(globals())
