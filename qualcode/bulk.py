@@ -37,7 +37,7 @@ from pathlib import Path
 
 from .codebook import Codebook
 from .coding import check_code, locate, resolve_transcript, trim_span
-from .errors import BAD_SPAN, BULK_PROBLEMS, BULK_UNREADABLE, Problem, QualcodeError, error
+from .errors import BULK_PROBLEMS, BULK_UNREADABLE, Problem, QualcodeError, error
 from .model import Coding, Turn
 from .store import Store
 
@@ -178,8 +178,6 @@ class _Resolver:
         if tid != self._tid:
             self._tid, self._text, self._turns = tid, self.store.transcripts.text(tid), self.store.transcripts.turns(tid)
         start, end = self._where(tid, f)
-        if not (0 <= start < end <= len(self._text)):
-            raise error(BAD_SPAN, start=start, end=end, name=self.store.transcripts.name(tid), length=len(self._text))
         start, end = trim_span(self._text, start, end)
         return Coding(None, tid, start, end, code_id, f.get("coder") or self.coder, "", memo=f.get("memo") or None)
 
@@ -202,7 +200,7 @@ class _Resolver:
                 raise QualcodeError(f"turn must be a number, not {f['turn']!r}", "turns are numbered from 1") from None
         quote = f.get("text")
         if span is not None:
-            start, end = locate(self.store, tid, span=span)
+            start, end = locate(self.store, tid, span=span, transcript_text=self._text)
             if quote is not None and " ".join(self._text[start:end].split()) != " ".join(quote.removeprefix("'").split()):
                 held = self._text[start:end]
                 raise QualcodeError(

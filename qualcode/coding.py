@@ -9,19 +9,17 @@ from collections.abc import Iterable
 from .codebook import Codebook
 from .errors import (
     AMBIGUOUS_TRANSCRIPT,
-    BAD_SPAN,
     BAD_TURN,
     LOCATION_CHOICE,
     NOT_CODABLE,
     QUOTE_AMBIGUOUS,
     QUOTE_NOT_FOUND,
-    SPAN_NEGATIVE_ARG,
-    SPAN_REVERSED_ARG,
     SPAN_SYNTAX,
     TURNS_SYNTAX,
     UNKNOWN_CODE,
     UNKNOWN_TRANSCRIPT,
     error,
+    span_error,
 )
 from .model import MANUAL, Coding, Turn
 from .store import Added, Store
@@ -54,23 +52,12 @@ def resolve_transcript(store: Store, ref: str) -> int:
 
 
 def parse_span(value: str) -> tuple[int, int]:
-    """``START:END`` (code points) to a pair of ints; a reversed, empty or negative span is refused."""
+    """``START:END`` (code points) to a pair of ints (whether it fits a transcript is checked by the caller)."""
     try:
         start_text, end_text = value.split(":")
-        start, end = int(start_text), int(end_text)
+        return int(start_text), int(end_text)
     except ValueError:
         raise error(SPAN_SYNTAX, value=value) from None
-    return checked_span(start, end)
-
-
-def checked_span(start: int, end: int) -> tuple[int, int]:
-    """The span if START < END and START >= 0 (whether it fits the transcript is the store's check)."""
-    if end <= start:
-        example = f", e.g. {end}:{start}" if 0 <= end < start else ""
-        raise error(SPAN_REVERSED_ARG, start=start, end=end, what="reversed" if end < start else "empty", example=example)
-    if start < 0:
-        raise error(SPAN_NEGATIVE_ARG, start=start, end=end)
-    return start, end
 
 
 def parse_turns(value: str) -> tuple[int, int]:
@@ -114,10 +101,10 @@ def locate(
     if span is not None and (turn is not None or text is not None):
         raise error(LOCATION_CHOICE, problem="--span names the characters itself; leave out --turn and --text")
     if span is not None:
-        start, end = parse_span(span) if isinstance(span, str) else checked_span(*span)
+        start, end = parse_span(span) if isinstance(span, str) else span
         length = len(transcript_text) if transcript_text is not None else store.transcripts.infos([tid])[0].chars
-        if end > length:
-            raise error(BAD_SPAN, start=start, end=end, name=store.transcripts.name(tid), length=length)
+        if not 0 <= start < end <= length:  # reversed, empty, negative or too long: each says so
+            raise span_error(start, end, store.transcripts.name(tid), length)
         return start, end
     if turn is None and text is None:
         raise error(LOCATION_CHOICE, problem="no turn, span or text given")

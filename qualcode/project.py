@@ -15,7 +15,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -25,6 +25,8 @@ import yaml
 
 from .codebook import Codebook, load_codebook
 from .errors import BAD_CONFIG, CONFIG_NOT_EDITABLE, NO_CODEBOOK, NO_PROJECT, PROJECT_EXISTS, SEVERAL_CODEBOOKS, error
+from .lock import ProjectLock
+from .yamlsafe import COMPOSER
 from .model import INTERVIEWER, RESPONDENT
 from .store import Store, SyncResult
 
@@ -90,9 +92,11 @@ def load_config(root: Path) -> ProjectConfig:
     if not path.exists():
         return config
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=COMPOSER)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise error(BAD_CONFIG, path=path, problem=f"not valid YAML: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit number, nesting thousands deep
+        raise error(BAD_CONFIG, path=path, problem=f"a value cannot be read: {str(exc)[:120]}") from None
     if data is None:
         return config
     if not isinstance(data, dict):
@@ -201,6 +205,9 @@ class Project:
         self.root = Path(root).resolve()
         self.config = load_config(self.root)
         self.sync: SyncResult | None = None
+        self.lock = ProjectLock(self.root)
+        # Told once when a codebook edit waits for another command (the CLI prints it).
+        self.on_lock_wait: Callable[[str], None] | None = None
 
     @classmethod
     def open(cls, root: Path | None = None) -> Project:
@@ -316,6 +323,17 @@ class Project:
         self.__dict__.pop("codebook", None)
         self.sync_codebook()
         return self.codebook
+
+    @contextmanager
+    def codebook_lock(self, action: str) -> Iterator[Codebook]:
+        """Hold the project's codebook lock for ``action`` and yield the codebook as it is now.
+
+        Every edit of the codebook file happens inside this: the file is read again
+        under the lock, so an edit another command made meanwhile is never lost.
+        """
+        outermost = not self.lock.held
+        with self.lock.hold(action, self.on_lock_wait):
+            yield self.reload_codebook() if outermost else self.codebook
 
     def relative(self, path: Path) -> str:
         """A path relative to the project folder when inside it (stored that way)."""

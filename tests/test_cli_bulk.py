@@ -132,7 +132,7 @@ def test_bulk_problems_in_lines_that_parse(runner, project, tmp_path):
         ":6: the text 'bestaat niet' is not in 'int1'",
         ":7: no end given",
         ":8: say where to code: no turn, span or text given",
-        ":9: span 0:99999 is outside transcript 'int1'",
+        ":9: span 0:99999 reaches past the end of transcript 'int1'",
     ]:
         assert message in err, message
     assert "9 problem(s)" not in err and "8 problem(s)" in err

@@ -370,10 +370,10 @@ def test_cli_unknown_attribute_in_where_is_an_error_everywhere(runner, project, 
 @pytest.mark.parametrize(
     ("span", "message"),
     [
-        ("300:200", "span 300:200 is reversed: START must come before END"),
+        ("300:200", "span 300:200 is reversed: its end must come after its start"),
         ("20:20", "span 20:20 is empty"),
-        ("-5:10", "span -5:10 starts before 0"),
-        ("0:99999", "outside transcript 'int1'"),
+        ("-5:10", "span -5:10 starts before the beginning of transcript 'int1'"),
+        ("0:99999", "span 0:99999 reaches past the end of transcript 'int1'"),
     ],
 )
 def test_cli_span_messages_say_what_is_wrong(runner, project, span, message):

@@ -66,9 +66,9 @@ def test_csv_writer_quotes_bare_cr_and_lf_and_guards_formulas():
     out = io.StringIO()
     writer = CsvWriter(out)
     writer.header(["a", "b"])
-    assert writer.rows([["\rcrmemo", "x\ny"], ["=1+1", -3], ["@x", "\tt"], ["+1", "-1"]]) == 4
+    assert writer.rows([["\rcrmemo", "x\ny"], ["=1+1", -3], ["@x", "\tt"], ["+1", "-1"], ["-", "+"]]) == 5
     rows = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
-    assert rows == [["a", "b"], ["'\rcrmemo", "x\ny"], ["'=1+1", "-3"], ["'@x", "'\tt"], ["'+1", "'-1"]]
+    assert rows == [["a", "b"], ["'\rcrmemo", "x\ny"], ["'=1+1", "-3"], ["'@x", "'\tt"], ["'+1", "'-1"], ["-", "+"]]
 
 
 @pytest.mark.parametrize(
@@ -89,7 +89,7 @@ def test_every_csv_listing_neutralises_formulas_and_keeps_one_row_per_record(run
     assert all(len(r) == width for r in rows)  # nothing split a row
     cells = [c for r in rows[1:] for c in r]
     assert not any(c[:1] in ("=", "+", "@", "\t", "\r") for c in cells)
-    assert not any(c.startswith("-") and not c.lstrip("-").replace(".", "").isdigit() for c in cells)
+    assert not any(c.startswith("-") and c != "-" and not c.lstrip("-").replace(".", "").isdigit() for c in cells)
 
 
 def test_bare_cr_in_a_memo_never_splits_a_csv_row(runner, project):

@@ -124,10 +124,19 @@ def test_store_each_coder_has_their_own_coding_of_a_passage(store):
     assert store.coders.names() == ["anna", "bert"]
 
 
-@pytest.mark.parametrize(("start", "end"), [(-1, 5), (5, 5), (10, 3), (0, len(TEXT) + 1)])
-def test_store_rejects_spans_outside_the_text(store, start, end):
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        (-1, 5, "span -1:5 starts before the beginning of transcript 't1'"),
+        (-9, -2, "span -9:-2 starts before the beginning"),
+        (5, 5, "span 5:5 is empty"),
+        (10, 3, "span 10:3 is reversed"),
+        (0, len(TEXT) + 1, f"span 0:{len(TEXT) + 1} reaches past the end of transcript 't1'"),
+    ],
+)
+def test_store_rejects_spans_outside_the_text(store, start, end, message):
     tid = store.transcripts.add(transcript())
-    with pytest.raises(QualcodeError, match="outside transcript"):
+    with pytest.raises(QualcodeError, match=message):
         store.codings.add(tid, start, end, "rol", "anna")
 
 

@@ -363,3 +363,21 @@ async def test_tui_coding_overlay_hook_draws_a_second_kind_of_span(small_project
         doc.set_overlay("suggestions", None)
         assert "suggestions" not in doc.overlays
 
+
+async def test_tui_coding_on_a_read_only_project_says_so_and_keeps_running(small_project, monkeypatch):
+    import os
+
+    from qualcode.project import Project
+    from qualcode.store import db
+
+    real = os.access
+    monkeypatch.setattr(db.os, "access", lambda p, mode: False if mode == os.W_OK and str(p).endswith("qualcode.db") else real(p, mode))
+    project = Project.open(small_project.root)  # opened afresh: read-only now
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        assert "read-only" in app.sub_title
+        screen = await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "right_parenthesis", "o")
+        assert any(n.title == "QC008" for n in app._notifications)
+        assert app.is_running and stored(small_project) == []
+    project.close()

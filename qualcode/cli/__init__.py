@@ -10,6 +10,7 @@ from . import (  # noqa: F401 - register the commands
     project_cmds,
     stats_cmds,
     suggest_cmds,
+    team_cmds,
     transcript_cmds,
     trash_cmds,
 )

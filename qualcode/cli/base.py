@@ -35,6 +35,7 @@ class State:
             if root is None and fallback_to_sample and find_project() is None:
                 root = sample_project_dir()
             self._project = Project.open(root)
+            self._project.on_lock_wait = note
             # A bare folder of codebooks/ and transcripts/ (like the bundled sample) is
             # imported on first use; a project made with `qualcode init` (it has a
             # qualcode.yaml) imports only when asked to.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..coding import apply_code, codings_at, locate, resolve_transcript, trim_span
+from ..coding import apply_code, codings_at, expand_codes, locate, resolve_transcript, trim_span
 from ..errors import LOCATION_CHOICE, NOTHING_TO_UNCODE, error
 from .base import State, main, pass_state
 from .render import echo, emit, format_option, guard_option, note, shorten
@@ -99,44 +99,55 @@ def _code_from(state: State, project, source: Path) -> None:
 @click.argument("code", required=False)
 @with_location
 @click.option("--id", "ids", type=int, multiple=True, help="Remove the coding with this id (repeatable).")
+@click.option("--any-coder", is_flag=True, help="With a turn, span or text: remove other coders' codings there too (default: only yours).")
 @pass_state
 def uncode(
     state: State, transcript: str | None, code: str | None, turn: int | None, span: str | None, quote: str | None,
-    ids: tuple[int, ...],
+    ids: tuple[int, ...], any_coder: bool,
 ) -> None:  # fmt: skip
-    """Remove codings: by --id, or those of CODE (or of any code) lying inside a turn, span or quoted text.
+    """Remove codings: by --id, or your codings of CODE (or of any code) lying inside a turn, span or quoted text.
 
     Removed codings go to the trash: `qualcode trash restore N` puts them back.
     """
     project = state.project()
     store = project.store
-    if ids:
-        if transcript or turn is not None or span or quote:
-            raise click.UsageError("use either --id or TRANSCRIPT with --turn/--span/--text, not both")
-        targets = [store.codings.get(i) for i in dict.fromkeys(ids)]
-    else:
-        if not transcript:
-            raise click.UsageError("give TRANSCRIPT with --turn, --span or --text, or --id")
-        if code is not None:
-            from ..coding import expand_codes
-
-            expand_codes(project.codebook, store, [code])  # an unknown code is an error, not "nothing to remove"
-        tid = resolve_transcript(store, transcript)
-        start, end = locate(store, tid, turn=turn, span=span, text=quote)
-        around = codings_at(store, tid, start, end, code)
-        targets = [c for c in around if c.start >= start and c.end <= end]
-        if not targets:
-            partly = [str(c.id) for c in around]
-            overlapping = f" ({len(partly)} coding(s) overlap it without lying inside: {', '.join(partly[:10])})" if partly else ""
-            raise error(
-                NOTHING_TO_UNCODE, what=f"'{code}'" if code else "any code", start=start, end=end,
-                name=store.transcripts.name(tid), overlapping=overlapping,
-            )  # fmt: skip
-    item = store.trash.put_codings([c.id for c in targets], removed_by=state.coder)
+    if ids and (transcript or turn is not None or span or quote):
+        raise click.UsageError("use either --id or TRANSCRIPT with --turn/--span/--text, not both")
+    if not ids and not transcript:
+        raise click.UsageError("give TRANSCRIPT with --turn, --span or --text, or --id")
+    with store.transaction():  # what is removed is decided and removed in one step
+        if ids:
+            targets = [store.codings.get(i) for i in dict.fromkeys(ids)]
+        else:
+            targets = _inside(state, project, transcript, code, turn, span, quote, any_coder)
+        item = store.trash.put_codings([c.id for c in targets], removed_by=state.coder)
     names = store.transcripts.names()
     for coding in targets:
         echo(f"removed coding {_describe(coding, names.get(coding.transcript_id, '?'))}")
     note(f"kept in the trash: `qualcode trash restore {item.id}` puts {'it' if len(targets) == 1 else 'them'} back")
+
+
+def _inside(state: State, project, transcript: str, code: str | None, turn, span, quote, any_coder: bool) -> list:
+    """The codings ``uncode`` removes: of CODE (any), by this coder (any with --any-coder), inside the place."""
+    store = project.store
+    if code is not None:
+        expand_codes(project.codebook, store, [code])  # an unknown code is an error, not "nothing to remove"
+    tid = resolve_transcript(store, transcript)
+    start, end = locate(store, tid, turn=turn, span=span, text=quote)
+    around = codings_at(store, tid, start, end, code)
+    mine = [c for c in around if any_coder or c.coder == state.coder]
+    targets = [c for c in mine if c.start >= start and c.end <= end]
+    if targets:
+        return targets
+    partly = [str(c.id) for c in mine]
+    others = len(around) - len(mine)
+    overlapping = f" ({len(partly)} coding(s) overlap it without lying inside: {', '.join(partly[:10])})" if partly else ""
+    if others:
+        overlapping += f"; {others} coding(s) of other coders are there (--any-coder removes those too)"
+    raise error(
+        NOTHING_TO_UNCODE, what=f"'{code}'" if code else "any code", start=start, end=end,
+        name=store.transcripts.name(tid), overlapping=overlapping,
+    )  # fmt: skip
 
 
 @main.command()
@@ -179,12 +190,13 @@ DETACHED_COLUMNS = ["id", "transcript", "old_start", "old_end", "code", "coder",
 @click.option("--transcript", "transcripts", multiple=True, metavar="NAME", help="Only this transcript (repeatable).")
 @click.option("--where", multiple=True, metavar="ATTR=VALUE", help="Only transcripts with this case attribute value (repeatable).")
 @click.option("--detached", is_flag=True, help="List codings detached by `qualcode reimport` instead.")
+@click.option("--coders", "coder_names", multiple=True, metavar="A,B", help="Only these coders' codings (comma-separated or repeated).")
 @format_option
 @guard_option
 @click.pass_context
 def codings(
     ctx: click.Context, codes: tuple[str, ...], transcripts: tuple[str, ...], where: tuple[str, ...], detached: bool,
-    fmt: str, raw: bool,
+    coder_names: tuple[str, ...], fmt: str, raw: bool,
 ) -> None:  # fmt: skip
     """List codings with their span, code, coder, memo and quoted text (streamed; paged on a terminal).
 
@@ -201,7 +213,13 @@ def codings(
     state = ctx.ensure_object(State)
     project = state.project()
     store = project.store
-    selection = select(store, project.codebook, codes=codes, transcripts=transcripts, where=where)
+    from ..team.coders import is_blind, split_names
+
+    coders = split_names(coder_names)
+    if is_blind(store):
+        coders = [state.coder]
+        note(f"blind mode: only {state.coder}'s codings are listed (`qualcode blind off` to see everyone's)")
+    selection = select(store, project.codebook, codes=codes, transcripts=transcripts, where=where, coders=coders)
     if detached:
         emit(_detached_rows(store, selection, fmt), DETACHED_COLUMNS, fmt, right=("id", "old_start", "old_end"), neutralise=not raw)
         return
@@ -235,7 +253,11 @@ def _coding_rows(store, selection, fmt: str) -> Iterator[tuple]:
 def _detached_rows(store, selection, fmt: str) -> Iterator[tuple]:
     names = store.transcripts.names()
     for d in store.codings.detached():
-        if not selection.wants_transcript(d.transcript_id) or (selection.code_ids is not None and d.code_id not in selection.code_ids):
+        if (
+            not selection.wants_transcript(d.transcript_id)
+            or (selection.code_ids is not None and d.code_id not in selection.code_ids)
+            or (selection.coders is not None and d.coder not in selection.coders)
+        ):
             continue
         table = fmt == "table"
         yield (

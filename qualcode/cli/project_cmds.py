@@ -89,6 +89,7 @@ def import_(state: State, paths: tuple[Path, ...], encoding: str | None, name: s
     REFI-QDA project from ATLAS.ti, NVivo, MAXQDA, QualCoder or qualcode.
     """
     from ..importing import import_paths
+    from ..ingest.paths import shown_name
     from .exchange_cmds import import_qdpx_file, is_qdpx_request
 
     qdpx = is_qdpx_request(paths)
@@ -114,18 +115,18 @@ def import_(state: State, paths: tuple[Path, ...], encoding: str | None, name: s
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    for transcript in result.imported:
-        speakers = sorted({t.speaker for t in transcript.turns if t.speaker})
+    for imported in result.imported:
+        speakers = sorted(imported.speakers)
         echo(
-            f"imported {transcript.name}: {len(transcript.turns)} turns, {transcript.word_count} words"
+            f"imported {imported.name}: {imported.turns} turns, {imported.words} words"
             + (f", speakers {', '.join(speakers)}" if speakers else "")
         )
     for path, existing in result.duplicates:
-        note(f"skipped {path.name}: same content as '{existing}', already imported")
+        note(f"skipped {shown_name(path.name)}: same content as '{existing}', already imported")
     for name_ in result.attributes_updated:
         note(f"updated attributes of {name_}")
     if result.codings_added:
-        echo(f"added {result.codings_added} coding(s) from codings.csv")
+        echo(f"added {result.codings_added} coding(s) from the codings CSV")
     for message in result.warnings:
         warn(message)
 

@@ -1,6 +1,7 @@
 """Renaming a code's id, merging codes and moving a code, codings included.
 
-Each operation edits the codebook YAML in place (comments and order kept, validated
+Each operation holds the project's codebook lock (:mod:`qualcode.lock`) while it
+reads the codebook, edits the YAML in place (comments and order kept, validated
 before it replaces the file) and then, in one store transaction, syncs the codes and
 moves the codings. If the store write fails, the YAML is put back. If the process dies
 between the two writes, the codings still carry the old id: ``qualcode check`` lists
@@ -42,6 +43,11 @@ class MaintenanceResult:
 
 def rename_code(project: Project, old: str, new: str) -> MaintenanceResult:
     """Give code ``old`` the id ``new``: in the YAML (GUID pinned) and on every coding."""
+    with project.codebook_lock(f"codebook rename {old} {new}"):
+        return _rename_code(project, old, new)
+
+
+def _rename_code(project: Project, old: str, new: str) -> MaintenanceResult:
     book = project.codebook
     store = project.store
     if not ID_RE.match(new):
@@ -73,6 +79,11 @@ def rename_code(project: Project, old: str, new: str) -> MaintenanceResult:
 
 def merge_codes(project: Project, sources: list[str], target: str) -> MaintenanceResult:
     """Merge codes into ``target``: codings move, sub-codes move under ``target``, the codes go."""
+    with project.codebook_lock(f"codebook merge-codes {' '.join(sources)} --into {target}"):
+        return _merge_codes(project, sources, target)
+
+
+def _merge_codes(project: Project, sources: list[str], target: str) -> MaintenanceResult:
     book = project.codebook
     store = project.store
     check_code(book, target)  # unknown (with a suggestion) or a folder: refused
@@ -110,6 +121,11 @@ def merge_codes(project: Project, sources: list[str], target: str) -> Maintenanc
 
 def move_code(project: Project, code_id: str, parent: str | None) -> MaintenanceResult:
     """Put ``code_id`` (with its sub-codes) under ``parent``, or at the top when None."""
+    with project.codebook_lock(f"codebook move {code_id} {'--parent ' + parent if parent else '--top'}"):
+        return _move_code(project, code_id, parent)
+
+
+def _move_code(project: Project, code_id: str, parent: str | None) -> MaintenanceResult:
     book = project.codebook
     check_code_exists(book, code_id)
     if parent is not None:

@@ -38,6 +38,7 @@ from typing import IO, Any
 from ..errors import OUTPUT_UNWRITABLE, error
 
 FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")
+HARMLESS = frozenset({"-", "+"})  # a lone sign is no formula: listings use "-" for "none"
 BOM = "\ufeff"
 
 
@@ -55,7 +56,7 @@ class CsvStyle:
 
 def neutralise(value: str) -> str:
     """Prefix an apostrophe to text a spreadsheet would run as a formula."""
-    return "'" + value if value and value[0] in FORMULA_STARTS else value
+    return "'" + value if value and value[0] in FORMULA_STARTS and value not in HARMLESS else value
 
 
 class CsvWriter:
@@ -81,7 +82,9 @@ class CsvWriter:
         if self._excel:
             row = [repr(v).replace(".", ",") if v.__class__ is float else v for v in row]
         if self._neutralise:
-            return [("'" + v if v[:1] in FORMULA_STARTS else v) if v.__class__ is str else v for v in row]
+            return [
+                ("'" + v if v[:1] in FORMULA_STARTS and v not in HARMLESS else v) if v.__class__ is str else v for v in row
+            ]
         return list(row)
 
     def row(self, row: Sequence[Any]) -> None:

@@ -12,6 +12,9 @@ damaged and hostile archives:
   than :data:`MAX_RATIO` times its compressed size is refused (a zip bomb);
 * reads are capped at the declared size, so a header that lies cannot make us read more.
 
+The size and ratio checks are :class:`qualcode.zipsafe.ZipGuard`'s, shared with the
+.docx reader.
+
 Writing goes to a temporary file next to the target that is renamed into place.
 """
 
@@ -20,7 +23,6 @@ from __future__ import annotations
 import os
 import tempfile
 import zipfile
-import zlib
 from pathlib import Path, PurePosixPath
 
 from ..errors import (
@@ -34,6 +36,7 @@ from ..errors import (
     Report,
     error,
 )
+from ..zipsafe import ZipGuard, ZipLimits
 
 MAX_ENTRIES = 50_000
 MAX_ENTRY_BYTES = 512 * 1024 * 1024  # project.qde or one text source
@@ -51,7 +54,9 @@ class QdpxArchive:
         self.path = Path(path)
         self.shown = str(path)
         self.report = report
-        self._read_total = 0
+        # Limits read when the archive is opened, so that tests can lower them.
+        limits = ZipLimits(MAX_ENTRIES, MAX_ENTRY_BYTES, MAX_TOTAL_BYTES, MAX_RATIO, RATIO_FLOOR)
+        self._guard = ZipGuard(self.shown, limits, QDPX_TOO_BIG, QDPX_BOMB, QDPX_NOT_ZIP)
         try:
             self.zip = zipfile.ZipFile(self.path)
             infos = self.zip.infolist()
@@ -109,24 +114,7 @@ class QdpxArchive:
 
     def read(self, name: str) -> bytes:
         """An entry's bytes, within the size, ratio and total limits."""
-        info = self.entries[name]
-        if info.file_size > MAX_ENTRY_BYTES:
-            raise error(QDPX_TOO_BIG, path=self.shown, entry=name, size=info.file_size, limit=MAX_ENTRY_BYTES)
-        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            ratio = info.file_size // max(info.compress_size, 1)
-            raise error(QDPX_BOMB, path=self.shown, entry=name, ratio=ratio, packed=info.compress_size, size=info.file_size)
-        if self._read_total + info.file_size > MAX_TOTAL_BYTES:
-            raise error(QDPX_TOO_BIG, path=self.shown, entry=name, size=self._read_total + info.file_size, limit=MAX_TOTAL_BYTES)
-        try:
-            with self.zip.open(info) as handle:
-                # Read one byte more than declared: if it comes, the header lied.
-                data = handle.read(info.file_size + 1)
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
-            raise error(QDPX_NOT_ZIP, path=self.shown, reason=f"cannot read '{name}': {exc}") from None
-        if len(data) > info.file_size:
-            raise error(QDPX_BOMB, path=self.shown, entry=name, ratio="?", packed=info.compress_size, size=f"more than the declared {info.file_size}")
-        self._read_total += len(data)
-        return data
+        return self._guard.read(self.zip, self.entries[name])
 
 
 def _safe_name(name: str, shown: str, what: str | None = None) -> str:

@@ -16,6 +16,7 @@ from ..errors import (
     Report,
     error,
 )
+from ..yamlsafe import COMPOSER
 from .archive import MAX_ENTRY_BYTES, QdpxArchive
 from .codebook_xml import read_qdc, title_from_path, to_codebook
 from .project_read import read_project
@@ -92,17 +93,34 @@ def explicit_yaml_colors(path: Path) -> set[str]:
 
 
 def stated_colors(text: str) -> set[str]:
-    """Ids of codes whose colour this codebook YAML text writes down."""
+    """Ids of codes whose colour this codebook YAML text writes down.
+
+    Read from the composed nodes, never constructed: a validated codebook may still
+    hold scalars Python cannot construct (a 5,000-digit name), see :mod:`qualcode.yamlsafe`.
+    """
     try:
-        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=COMPOSER)
     except yaml.YAMLError:  # pragma: no cover - validated before
         return set()
     out: set[str] = set()
-    stack = list((data or {}).get("codes") or []) if isinstance(data, dict) else []
+    codes = _value(root, "codes")
+    stack = list(codes.value) if isinstance(codes, yaml.SequenceNode) else []
     while stack:
         item = stack.pop()
-        if isinstance(item, dict):
-            if item.get("color"):
-                out.add(str(item.get("id")))
-            stack.extend(item.get("children") or [])
+        color, code_id = _value(item, "color"), _value(item, "id")
+        stated = isinstance(color, yaml.ScalarNode) and color.value and not color.tag.endswith(":null")
+        if stated and isinstance(code_id, yaml.ScalarNode):
+            out.add(code_id.value)
+        children = _value(item, "children")
+        if isinstance(children, yaml.SequenceNode):
+            stack.extend(children.value)
     return out
+
+
+def _value(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    """The value node of ``key`` in a mapping node (None if absent or not a mapping)."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                return value_node
+    return None

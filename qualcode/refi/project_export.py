@@ -74,7 +74,8 @@ def export_qdpx(project: Project, path: Path, *, progress: Progress | None = Non
     guid_of_code = {c.id: code_guid(c) for c in book.walk()}
     guid_of_code.update({row.id: row.guid or derived_guid("code", row.id) for row in orphans})
     coders = sorted({c.coder for c in codings})
-    user_guid = {name: derived_guid("user", name) for name in coders}
+    known_guids = store.coders.guids()  # a coder's GUID from an earlier import or merge is kept
+    user_guid = {name: known_guids.get(name) or derived_guid("user", name) for name in coders}
     source_guid = {t.id: t.guid or derived_guid("transcript", t.content_hash) for t in transcripts}
 
     root = ET.Element("Project", {"xmlns": PROJECT_NS, "name": project.root.name or "qualcode", "origin": ORIGIN})

@@ -68,8 +68,15 @@ class _Source:
 
 
 def import_qdpx(project: Project, path: Path, *, default_coder: str, progress: Progress | None = None) -> QdpxImportResult:
-    """Import a REFI-QDA project file into ``project`` (see the module docstring)."""
-    path = Path(path)
+    """Import a REFI-QDA project file into ``project`` (see the module docstring).
+
+    Runs under the project's codebook lock: the import may add codes to the codebook.
+    """
+    with project.codebook_lock(f"import {Path(path).name}"):
+        return _import_qdpx(project, Path(path), default_coder=default_coder, progress=progress)
+
+
+def _import_qdpx(project: Project, path: Path, *, default_coder: str, progress: Progress | None) -> QdpxImportResult:
     report = Report()
     with QdpxArchive(path, report) as archive:
         entry = archive.project_entry()
@@ -104,6 +111,12 @@ def import_qdpx(project: Project, path: Path, *, default_coder: str, progress: P
                 coding.transcript_id = _transcript_id(source)
                 rows.append(coding)
             result.codings_added = store.codings.add_many(rows)
+            # Coders keep their REFI-QDA user GUIDs (team coding: the same person across tools).
+            coding_coders = {c.coder for c in rows}
+            taken = {guid_key(g): n for n, g in store.coders.guids().items() if g}
+            for key, name in refi.users.items():
+                if name in coding_coders and taken.get(key, name) == name:
+                    store.coders.ensure(name, key)
     except BaseException:
         undo()
         raise

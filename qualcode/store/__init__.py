@@ -11,6 +11,7 @@ repository for each kind of data, so callers read ``store.codings.add(...)``,
 ``store.suggestions``      suggestions and the decisions on them
 ``store.settings``         project settings kept in the database
 ``store.coders``           everyone who coded or decided, with REFI-QDA GUIDs
+``store.team``             consensus decisions, codings a merge kept aside
 ``store.trash``            what was removed, kept until restored or emptied
 =========================  =====================================================
 
@@ -34,15 +35,18 @@ from .codings import CodingStore, refresh_summaries
 from .db import Database, now
 from .settings import CoderStore, SettingStore
 from .suggestions import SuggestionStore
+from .team import TeamStore
 from .transcripts import TranscriptStore
 from .trash import Restored, TrashItem, TrashStore
 from .types import (
     ALL_CODINGS,
     Added,
+    AsideCoding,
     CodeRecord,
     CoderCount,
     CodingFilter,
     CodingRow,
+    ConsensusDecision,
     DetachedCoding,
     MoveResult,
     SpeakerInfo,
@@ -55,10 +59,12 @@ from .types import (
 __all__ = [
     "ALL_CODINGS",
     "Added",
+    "AsideCoding",
     "CodeRecord",
     "CoderCount",
     "CodingFilter",
     "CodingRow",
+    "ConsensusDecision",
     "DetachedCoding",
     "MoveResult",
     "Restored",
@@ -89,6 +95,7 @@ class Store:
         self.suggestions = SuggestionStore(self._db, self.codings)
         self.settings = SettingStore(self._db)
         self.coders = CoderStore(self._db)
+        self.team = TeamStore(self._db, self.codings)
         self.trash = TrashStore(self._db)
 
     @property

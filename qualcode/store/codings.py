@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from ..errors import BAD_SPAN, NO_CODING, NO_DETACHED, error
+from ..errors import NO_CODING, NO_DETACHED, error, span_error
 from ..model import MANUAL, Coding
 from .db import PARK, Database, json_ids, now
 from .types import ALL_CODINGS, Added, CoderCount, CodingFilter, CodingRow, DetachedCoding, MoveResult
@@ -64,7 +64,7 @@ class CodingStore:
             raise KeyError(tid)
         length, name = row
         if not (0 <= start < end <= length):
-            raise error(BAD_SPAN, start=start, end=end, name=name, length=length)
+            raise span_error(start, end, name, length)
         return self._db.scalar("SELECT substr(text, ?, ?) FROM transcripts WHERE id = ?", (start + 1, end - start, tid))
 
     def _note_coder(self, coder: str, stamp: str) -> None:
@@ -129,7 +129,7 @@ class CodingStore:
                         raise KeyError(coding.transcript_id)
                     held_tid, (held_text, held_name) = coding.transcript_id, row
                 if not (0 <= coding.start < coding.end <= len(held_text)):
-                    raise error(BAD_SPAN, start=coding.start, end=coding.end, name=held_name, length=len(held_text))
+                    raise span_error(coding.start, coding.end, held_name, len(held_text))
                 quote = held_text[coding.start : coding.end]
                 cur = db.execute(
                     "INSERT INTO codings (transcript_id, start, end, code_id, coder, memo, origin, quote,"

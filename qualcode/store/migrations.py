@@ -172,6 +172,48 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
+        "0004_source_hash_index",
+        """
+        -- An import looks files up by the hash of their bytes before reading them.
+        CREATE INDEX transcripts_source_hash ON transcripts (source_hash);
+        """,
+    ),
+    (
+        "0005_team_consensus_and_aside",
+        """
+        -- Settled disagreements between two coders (team coding): which consensus
+        -- codings each decision added, so that undoing it removes exactly those.
+        CREATE TABLE consensus_decisions (
+            key           TEXT NOT NULL,
+            first_coder   TEXT NOT NULL,
+            second_coder  TEXT NOT NULL,
+            transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+            decision      TEXT NOT NULL CHECK (decision IN ('first', 'second', 'both', 'neither', 'adjusted')),
+            coding_ids    TEXT NOT NULL DEFAULT '[]',
+            decided_by    TEXT NOT NULL,
+            decided_at    TEXT NOT NULL,
+            PRIMARY KEY (key, first_coder, second_coder)
+        );
+        -- Codings a merge could not place (transcript or code missing here): kept, never dropped.
+        CREATE TABLE merge_aside (
+            id              INTEGER PRIMARY KEY,
+            origin          TEXT NOT NULL,
+            transcript_name TEXT NOT NULL,
+            content_hash    TEXT NOT NULL,
+            start           INTEGER NOT NULL,
+            end             INTEGER NOT NULL,
+            code_id         TEXT NOT NULL,
+            coder           TEXT NOT NULL,
+            memo            TEXT,
+            quote           TEXT NOT NULL,
+            created_at      TEXT,
+            reason          TEXT NOT NULL,
+            set_aside_at    TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX merge_aside_unique ON merge_aside (content_hash, start, end, code_id, coder);
+        """,
+    ),
+    (
         "0006_trash",
         """
         -- What a researcher removed (a transcript with everything on it, codings, detached

@@ -112,6 +112,16 @@ class TranscriptStore:
     def id_by_hash(self, content_hash: str) -> int | None:
         return self._db.scalar("SELECT id FROM transcripts WHERE content_hash = ?", (content_hash,))
 
+    def by_source_hash(self, source_hash: str) -> tuple[int, str, str | None] | None:
+        """``(id, name, encoding)`` of a transcript imported from exactly these bytes, or None.
+
+        Lets an import skip reading a file it has seen before (sha256 of the raw bytes).
+        """
+        row = self._db.one(
+            "SELECT id, name, encoding FROM transcripts WHERE source_hash = ? ORDER BY id LIMIT 1", (source_hash,)
+        )
+        return (row[0], row[1], row[2]) if row else None
+
     def id_by_name(self, name: str) -> int | None:
         return self._db.scalar("SELECT id FROM transcripts WHERE name = ?", (name,))
 

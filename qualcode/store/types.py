@@ -170,3 +170,39 @@ class CoderCount:
     coder: str
     transcript_id: int
     codings: int
+
+
+# --- team coding (consensus decisions, codings kept aside by a merge) -------------------
+
+
+@dataclass(slots=True)
+class ConsensusDecision:
+    """How one disagreement between two coders was settled, and the consensus codings it added."""
+
+    key: str
+    first_coder: str
+    second_coder: str
+    transcript_id: int
+    decision: str  # first, second, both, neither, adjusted
+    coding_ids: list[int]
+    decided_by: str
+    decided_at: str
+
+
+@dataclass(slots=True)
+class AsideCoding:
+    """A coding a merge could not place here (its transcript or code is missing), kept whole."""
+
+    id: int | None
+    origin: str  # the project or file it came from
+    transcript_name: str
+    content_hash: str
+    start: int
+    end: int
+    code_id: str
+    coder: str
+    memo: str | None
+    quote: str
+    created_at: str | None
+    reason: str
+    set_aside_at: str | None = None

@@ -34,6 +34,12 @@ FOOTER = {
     "review_reject": "Reject",
     "review_skip": "Skip",
     "review_other_code": "Other code…",
+    "settle_first": "First's",
+    "settle_second": "Second's",
+    "settle_both": "Both",
+    "settle_neither": "Neither",
+    "settle_span": "Selection",
+    "disagreement_next": "Next",
 }
 # What each binding does (help screen, command palette, footer tooltips).
 BINDINGS = {
@@ -54,6 +60,15 @@ BINDINGS = {
     "search_next": "Next match",
     "search_prev": "Previous match",
     "filter_code": "Filter to code",
+    "coder_view": "Coders shown: everyone's, mine, another's",
+    "settle_first": "Keep the first coder's codings",
+    "settle_second": "Keep the second coder's codings",
+    "settle_both": "Keep both coders' codings",
+    "settle_neither": "Keep neither",
+    "settle_span": "Settle with the selected span",
+    "disagreement_next": "Next disagreement",
+    "disagreement_previous": "Previous disagreement",
+    "disagreements_back": "Back",
     "segments_of_code": "Segments of the highlighted code",
     "back": "Clear selection / back",
     "cursor_left": "Left one character",
@@ -107,6 +122,7 @@ SCOPES = {
     "document": "Moving and selecting in the transcript",
     "retrieval": "Segments of codes",
     "review": "Reviewing suggestions (E in the coding screen)",
+    "disagreements": "Settling disagreements (command palette: Review disagreements)",
 }
 
 # --- keymap file -------------------------------------------------------------------
@@ -301,3 +317,37 @@ CMD_CANCEL_JOB = "Cancel: {label}"
 CMD_REVIEW = "Review suggestions"
 CMD_REVIEW_HELP = "Walk through this transcript's pending suggestions: accept, reject, skip"
 CMD_TOGGLE_SUGGESTIONS = "Show / hide pending suggestions"
+
+# --- team coding: coders, disagreements ----------------------------------------------
+CODERS_ALL = "showing every coder's codings"
+CODERS_MINE = "showing only my codings ({coder})"
+CODERS_ONE = "showing only {coder}'s codings"
+CODERS_BLIND = "blind mode: only your codings are shown (`qualcode blind off` to compare)"
+STATUS_CODER = "{mark} {coder}"
+CODING_SUBTITLE = "{name} · coding as {coder}"
+DISAGREE_TITLE = "Disagreements"
+DISAGREE_HEADER = "Disagreement {index} of {count} · {kind} · {name} · {settled} settled"
+DISAGREE_KINDS = {
+    "only-first": "only the first coder coded here",
+    "only-second": "only the second coder coded here",
+    "codes": "different codes",
+    "boundaries": "different boundaries",
+}
+DISAGREE_NOTHING = "(nothing)"
+DISAGREE_OPEN = "Not settled yet: A first's · B second's · K both · X neither · Enter the selected span"
+DISAGREE_DECIDED = "Settled: {decision} (by {by}; {count} coding(s) for {consensus})"
+DISAGREE_DECISIONS = {
+    "first": "kept {first}'s",
+    "second": "kept {second}'s",
+    "both": "kept both",
+    "neither": "kept neither",
+    "adjusted": "adjusted span",
+}
+DISAGREE_NONE = "{first} and {second} do not disagree anywhere"
+DISAGREE_AGREED = "{count} coding(s) both coders made alike were given to {consensus}"
+DISAGREE_SAVED = "Saved: {count} coding(s) for {consensus}"
+DISAGREE_ALL_SETTLED = "All {count} disagreement(s) are settled"
+DISAGREE_NO_SELECTION = "Select a span first (shift+arrows, space, T), then Enter"
+DISAGREE_UNDONE = "Decision taken back"
+CMD_DISAGREEMENTS = "Review disagreements"
+CMD_DISAGREEMENTS_HELP = "Settle where two coders differ into the consensus coder"
