@@ -26,6 +26,9 @@ Usage::
 
 ``--before PATH`` also times the listings with the qualcode package found in
 PATH (e.g. a checkout of the main branch), for before/after figures.
+``--qc QC QC_PROJECT QUALCODE_PROJECT`` times qc's nearest commands (qualitative-coding,
+``pip install qualitative-coding``) on a qc project imported from the qualcode
+project's .qdpx (``qc init -i``; qc 1.7.8 needs ``PYTHONBREAKPOINT=0`` there).
 """
 
 from __future__ import annotations
@@ -76,16 +79,17 @@ def _env(pythonpath: str | None = None) -> dict[str, str]:
     return env
 
 
-def timed(cmd: list[str], env: dict[str, str], *, terminal: bool = False) -> dict:
+def timed(cmd: list[str], env: dict[str, str], *, terminal: bool = False, cwd: Path | None = None) -> dict:
     """Run ``cmd``; first-output and total seconds, peak RSS (MB), bytes of stdout."""
+    cwd = cwd or Path(tempfile.gettempdir())
     started = time.perf_counter()
     if terminal:
         master, slave = pty.openpty()
-        proc = subprocess.Popen(cmd, stdout=slave, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env, cwd=tempfile.gettempdir())
+        proc = subprocess.Popen(cmd, stdout=slave, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env, cwd=cwd)
         os.close(slave)
         reader = master
     else:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env, cwd=tempfile.gettempdir())
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env, cwd=cwd)
         reader = proc.stdout.fileno()
     first, size = None, 0
     while True:
@@ -242,6 +246,42 @@ def bulk(base: Path, singles: int) -> None:
     print(f"{'ratio --from / one process per coding':<40}{first['total'] / (per_process * lines):>8.4f}")
 
 
+# --- side by side with qc (qualitative-coding), when it is installed ------------------------------------
+
+QC_COMMANDS = [
+    ("codings (all coded text)", ["codes", "find", "-r", "Doorverwijzing", "Eigen kracht", "Randvoorwaarden", "Rolverwachtingen", "Vertrouwen"], ["codings"]),
+    ("frequencies by transcript", ["codes", "stats", "-D", "-a"], ["stats", "frequencies", "--by", "transcript"]),
+    ("co-occurrence", ["codes", "crosstab", "-a"], ["stats", "cooccurrence"]),
+]
+
+
+def versus_qc(qc: str, qc_root: Path, root: Path, repeat: int) -> None:
+    """qc's nearest commands on the same corpus, imported into qc from qualcode's .qdpx export.
+
+    qc codes lines, not spans, and lists differently: the figures compare the time a
+    researcher waits for the same question, not identical output.
+    """
+    env = {**_env(), "PYTHONBREAKPOINT": "0"}
+    print(f"\nside by side with qc ({qc_root}); time to first output / total / peak RSS")
+    for title, qc_args, ours in QC_COMMANDS:
+        q = best([timed_in(qc_root, [qc, *qc_args], env) for _ in range(repeat)])
+        o = best([timed(qualcode_cmd(root, ours), env) for _ in range(repeat)])
+        print(
+            f"{title:<30} qc {q['first']:>6.2f} {q['total']:>7.2f} s {q['rss_mb']:>5.0f} MB"
+            f"   qualcode {o['first']:>6.2f} {o['total']:>7.2f} s {o['rss_mb']:>5.0f} MB   ratio {o['total'] / q['total']:.2f}"
+        )
+
+
+def timed_in(folder: Path, cmd: list[str], env: dict[str, str]) -> dict:
+    """``timed`` in another working folder (qc reads its project from the current folder)."""
+    here = os.getcwd()
+    os.chdir(folder)
+    try:
+        return timed(cmd, {**env, "PWD": str(folder)}, cwd=folder)
+    finally:
+        os.chdir(here)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_cli", description=__doc__.split("\n\n")[0])
     parser.add_argument("--dir", type=Path, help="folder for the projects (built once, reused)")
@@ -249,6 +289,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--singles", type=int, default=20, help="single `qualcode code` processes to time")
     parser.add_argument("--before", help="PYTHONPATH of another qualcode checkout to time the listings with")
     parser.add_argument("--skip-listings", action="store_true")
+    parser.add_argument("--skip-bulk", action="store_true")
+    parser.add_argument("--qc", nargs=3, metavar=("QC", "QC_PROJECT", "QUALCODE_PROJECT"),
+                        help="the qc program, a qc project and the qualcode project it was imported from")
     args = parser.parse_args(argv)
     base = args.dir or Path(tempfile.mkdtemp(prefix="qualcode-bench-cli-"))
     root = base / "p1000"
@@ -261,7 +304,11 @@ def main(argv: list[str] | None = None) -> int:
             n_t, n_c = conn.execute("SELECT (SELECT count(*) FROM transcripts), (SELECT count(*) FROM codings)").fetchone()
         print(f"project: {n_t} transcripts, {n_c} codings; best of {args.repeat}; python {sys.version.split()[0]}\n")
         listings(root, args.repeat, args.before)
-    bulk(base, args.singles)
+    if args.qc:
+        qc, qc_root, ours = args.qc
+        versus_qc(qc, Path(qc_root), Path(ours), args.repeat)
+    if not args.skip_bulk:
+        bulk(base, args.singles)
     return 0
 
 
