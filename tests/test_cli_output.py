@@ -12,6 +12,7 @@ import json
 import os
 import pty
 import select
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -262,3 +263,14 @@ def test_every_command_takes_project_and_coder_after_its_name():
     for path, command in walk(group):
         options = {o for p in command.params for o in getattr(p, "opts", ())}
         assert {"--project", "--coder"} <= options, " ".join(path)
+
+
+def test_names_with_control_characters_stay_on_one_visible_line(runner, project):
+    with sqlite3.connect(project / "qualcode.db") as conn:
+        conn.execute("UPDATE transcripts SET name = ? WHERE name = 'int1'", ("evil\x1b[2J\nname\u202e",))
+    table = run(runner, project, "transcripts").stdout
+    assert "evil\\x1b[2J\\nname\\u202e" in table and "\x1b" not in table and len(table.splitlines()) == 2
+    shown = run(runner, project, "show", "evil").stdout
+    assert shown.startswith("evil\\x1b[2J\\nname\\u202e: 4 turn(s)") and "\x1b" not in shown
+    listed = run(runner, project, "codings").stdout
+    assert "\x1b" not in listed and "evil\\x1b[2J\\nname" in listed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..coding import parse_turns, resolve_transcript
+from ..termsafe import one_line
 from .base import State, main, pass_state
 from .render import data_output, echo, emit, format_option, guard_option, note, shorten, write_csv, write_json
 
@@ -87,9 +88,11 @@ def show(state: State, transcript: str, turn_range: str | None, with_codes: bool
     first, last = parse_turns(turn_range) if turn_range else (None, None)
     views = turn_views(store, tid, first, last, codings=with_codes)
     if fmt == "table":
+        from ..termsafe import terminal_safe
+
         with data_output(paged=True) as stream:
             for line in _show_lines(store.transcripts.name(tid), views, with_codes):
-                stream.write(line + "\n")
+                stream.write(terminal_safe(line) + "\n")  # for people: safe in a pipe too
         return
     columns = ["turn", "speaker", "role", "time_start", "time_end", "start", "end", "text"]
     if fmt == "json":
@@ -125,7 +128,7 @@ def _clock(seconds: float | None) -> str:
 
 def _show_lines(name: str, views, with_codes: bool):
     total = sum(len(v.codings) for v in views)
-    yield f"{name}: {sum(v.number > 0 for v in views)} turn(s)" + (f", {total} coding(s)" if with_codes else "")
+    yield f"{one_line(name)}: {sum(v.number > 0 for v in views)} turn(s)" + (f", {total} coding(s)" if with_codes else "")
     for v in views:
         times = f"  {_clock(v.time_start)}–{_clock(v.time_end)}" if v.time_start is not None else ""
         who = v.speaker or ("(outside turns)" if v.number == 0 else "(no speaker)")
