@@ -305,6 +305,11 @@ QUOTE_AMBIGUOUS = Msg(
     "the text {quote} occurs {count} times in {where} (at {places})",
     "name the turn too (--turn N), quote a longer passage, or give --span",
 )
+CODING_IN_TRASH = Msg(
+    "QC325",
+    "coding {id} was removed: it is in the trash (item {item}, {what})",
+    "`qualcode trash restore {item}` puts it back",
+)
 LOCATION_CHOICE = Msg(
     "QC324",
     "say where to code: {problem}",

@@ -243,7 +243,8 @@ def test_cli_coding_ids_are_never_reused(runner, project):
     ok(run(runner, project, "uncode", "--id", "2"))
     ok(run(runner, project, "uncode", "--id", "1"))
     assert ok(run(runner, project, "code", "int1", "kracht", "--turn", "4")).startswith("coding 3:")
-    # a removed coding restored from the trash gets its own id back
+    # a removed coding is not gone: the error says where it is, and restoring gives its own id back
+    fails(run(runner, project, "memo", "2", "x"), "coding 2 was removed: it is in the trash (item 1, codings (uncode))")
     ok(run(runner, project, "trash", "restore", "1"))
     assert sorted(c["id"] for c in codings_json(runner, project)) == [2, 3]
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import click
 
 from ..coding import apply_code, codings_at, expand_codes, locate, resolve_transcript, trim_span
-from ..errors import LOCATION_CHOICE, NOTHING_TO_UNCODE, error
+from ..errors import CODING_IN_TRASH, LOCATION_CHOICE, NOTHING_TO_UNCODE, QualcodeError, error
 from .base import State, main, pass_state
 from .render import echo, emit, format_option, guard_option, note, shorten
+from .trash_cmds import KINDS
 
 location_options = [
     click.option("--turn", type=int, help="The whole turn N (numbered from 1; `qualcode show` lists them)."),
@@ -24,6 +25,17 @@ def with_location(f):
     for option in reversed(location_options):
         f = option(f)
     return f
+
+
+def get_coding(store, coding_id: int):
+    """The coding with this id; if it was removed, the error says which trash item holds it."""
+    try:
+        return store.codings.get(coding_id)
+    except QualcodeError as exc:
+        item = store.trash.holding_coding(coding_id)
+        if item is None:
+            raise
+        raise error(CODING_IN_TRASH, id=coding_id, item=item.id, what=KINDS[item.kind]) from exc
 
 
 def _describe(coding, name: str) -> str:
@@ -117,7 +129,7 @@ def uncode(
         raise click.UsageError("give TRANSCRIPT with --turn, --span or --text, or --id")
     with store.transaction():  # what is removed is decided and removed in one step
         if ids:
-            targets = [store.codings.get(i) for i in dict.fromkeys(ids)]
+            targets = [get_coding(store, i) for i in dict.fromkeys(ids)]
         else:
             targets = _inside(state, project, transcript, code, turn, span, quote, any_coder)
         item = store.trash.put_codings([c.id for c in targets], removed_by=state.coder)
@@ -161,7 +173,7 @@ def memo(state: State, coding_id: int, text: str | None, clear: bool, yes: bool)
     store = state.project().store
     if clear and text is not None:
         raise click.UsageError("give TEXT or --clear, not both")
-    coding = store.codings.get(coding_id)
+    coding = get_coding(store, coding_id)
     if clear:
         if not coding.memo:
             echo(f"coding {coding_id} has no memo; nothing to clear")

@@ -134,6 +134,15 @@ class TrashStore:
             raise error(NOT_IN_TRASH, id=item_id)
         return TrashItem(*row)
 
+    def holding_coding(self, coding_id: int) -> TrashItem | None:
+        """The trash item that holds coding ``coding_id`` (removed by uncode or with its transcript), if any."""
+        item_id = self._db.scalar(
+            "SELECT t.id FROM trash t, json_each(t.payload, '$.codings') c"
+            " WHERE t.kind IN ('codings', 'transcript') AND json_extract(c.value, '$.id') = ? ORDER BY t.id DESC LIMIT 1",
+            (coding_id,),
+        )
+        return None if item_id is None else self.get(item_id)
+
     # --- restoring and emptying ----------------------------------------------------------
 
     def restore(self, item_id: int) -> Restored:
