@@ -290,11 +290,6 @@ BULK_PROBLEMS = Msg(
     "fix the lines listed above and run the command again (a line that is already coded is skipped)",
 )
 BULK_UNREADABLE = Msg("QC320", "cannot read {path}: {reason}", "{hint}")
-BULK_FORMAT = Msg(
-    "QC321",
-    "{path}: cannot tell whether this is CSV or JSON lines",
-    "name the file .csv or .jsonl, or give --format csv|jsonl",
-)
 QUOTE_NOT_FOUND = Msg(
     "QC322",
     "the text {quote} is not in {where}",

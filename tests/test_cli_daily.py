@@ -401,3 +401,20 @@ def test_cli_code_by_quoted_text(runner, project):
     fails(run(runner, project, "code", "int1", "kracht", "--text", "veel"), "occurs 2 times in 'int1'")
     result = run(runner, project, "code", "int1", "kracht", "--turn", "4", "--text", "veel kracht")
     assert "'veel kracht'" in ok(result)
+
+
+def test_project_set_config_value_keeps_the_rest_of_the_file(tmp_path):
+    from qualcode.errors import QualcodeError
+    from qualcode.project import load_config, set_config_value
+
+    config = tmp_path / "qualcode.yaml"
+    config.write_text("# mijn instellingen\ncodebook: codebooks/a.yaml   # de oude\nsuggestion_threshold: 0.4\n", encoding="utf-8")
+    set_config_value(tmp_path, "codebook", "codebooks/b.yaml")
+    assert config.read_text(encoding="utf-8") == '# mijn instellingen\ncodebook: "codebooks/b.yaml"\nsuggestion_threshold: 0.4\n'
+    assert load_config(tmp_path).codebook == "codebooks/b.yaml"
+    (tmp_path / "leeg").mkdir()
+    set_config_value(tmp_path / "leeg", "codebook", "codebooks/c d.yaml")  # no file yet: one is made
+    assert load_config(tmp_path / "leeg").codebook == "codebooks/c d.yaml"
+    config.write_text("codebook: a.yaml\ncodebook: b.yaml\n", encoding="utf-8")
+    with pytest.raises(QualcodeError, match="it sets codebook 2 times"):
+        set_config_value(tmp_path, "codebook", "x.yaml")
