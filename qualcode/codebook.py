@@ -4,7 +4,7 @@ Reading uses PyYAML's *safe* composer so that every value keeps its position in 
 file: validation reports all problems at once, each pointing at the line a researcher
 has to change. Writing a brand-new codebook (for instance one imported from REFI-QDA)
 goes through ruamel.yaml for readable block layout. Changes to a researcher's
-existing file are line-level edits (:mod:`qualcode.codebook_ops.yamltext`) so its
+existing file are line-level edits (:mod:`qualcode.yamledit`) so its
 comments, order and formatting survive.
 """
 
@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from .atomic import write_text
 from .errors import CODEBOOK_INVALID, CODEBOOK_TOO_DEEP, CODEBOOK_UNREADABLE, Problem, error
 from .yamlsafe import COMPOSER, UnsupportedScalar, alias_problems, anchor_of, scalar_text
 
@@ -716,12 +717,4 @@ def save_codebook(book: Codebook, path: Path) -> None:
     _, problems = parse_codebook(text, str(path))
     if problems:  # pragma: no cover - would be a bug in dump_codebook
         raise AssertionError("dump_codebook produced an invalid codebook: " + "; ".join(map(str, problems)))
-    atomic_write_text(path, text)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a crash never leaves half a file."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8", newline="\n")
-    tmp.replace(path)
+    write_text(path, text)

@@ -423,6 +423,28 @@ CODEBOOK_FLOW_STYLE = Msg(
     "write each code as a '- id: ...' block (as `qualcode init` does), then run the command again",
 )
 
+# --- REFI-QDA fidelity and hardening (QC440-QC479) ----------------------------------
+REFI_TOO_DEEP = Msg(
+    "QC440",
+    "codes nested more than {limit} levels deep",
+    "qualcode reads code trees up to {limit} levels; flatten the tree in the program that made the file",
+)
+QDPX_EXPORT_SOURCE = Msg(
+    "QC441",
+    "cannot export transcript '{name}': its text {reason}, so no program could import the .qdpx",
+    "this text came from an older import; import the transcript again from a clean file (`qualcode reimport`)",
+)
+QDPX_SOURCE_REFUSED = Msg(
+    "QC442",
+    "{path}: source '{name}' ({entry}) {reason}",
+    "qualcode reads REFI-QDA text sources as it reads .txt transcripts; export the project again from the program that made it",
+)
+QDPX_SOURCES_MISSING = Msg(
+    "QC443",
+    "{path}: {count} source(s) are not there (listed above); nothing was imported",
+    "put the missing files in {folder}, or import the rest with `qualcode import --skip-missing-sources {path}`",
+)
+
 # --- analysis and export --------------------------------------------------------
 WHERE_SYNTAX = Msg(
     "QC500", "cannot read --where '{value}'", "write ATTRIBUTE=VALUE, e.g. --where respondent_type=professional"
@@ -531,4 +553,57 @@ MERGE_NO_CODER = Msg(
     "QC909",
     "{path} names no coder (REFI-QDA user) for {count} coding(s)",
     "say whose codings they are: `qualcode merge {path} --as NAME`; nothing was merged",
+)
+
+# --- pseudonymisation ---------------------------------------------------------------
+PSEUDO_NAMES_FILE = Msg(
+    "QC950",
+    "{path}:{line}: {problem}",
+    "the file lists names by category, e.g. `person: [Hatice Yilmaz]`, and words never to flag under `never:`",
+)
+PSEUDO_UNKNOWN_CATEGORY = Msg(
+    "QC951", "unknown category '{category}'", "use one of: {categories}"
+)
+PSEUDO_DEDUCE_FAILED = Msg(
+    "QC952",
+    "deduce's lookup tables could not be built or loaded from {path}: {reason}",
+    "check that the folder is writable and has ~200 MB free, or delete it to build the tables again",
+)
+PSEUDO_NO_CANDIDATE = Msg(
+    "QC953", "no candidate with id {id}", "list them with `qualcode pseudonymise list --status all`"
+)
+PSEUDO_BAD_SPAN = Msg(
+    "QC954",
+    "{start}-{end} is not a span of transcript '{name}' ({length} characters)",
+    "give a start before the end, both within the text",
+)
+PSEUDO_NOT_FOUND = Msg(
+    "QC955", "'{text}' does not occur in {where}", "check the spelling (case matters for names)"
+)
+PSEUDO_ALREADY_APPLIED = Msg(
+    "QC956",
+    "transcript '{name}' already has its pseudonymised text",
+    "decisions change the original text only; restore it first with `qualcode pseudonymise restore {name}`",
+)
+PSEUDO_PENDING = Msg(
+    "QC957",
+    "{count} candidate(s) are not reviewed yet in {names}",
+    "review them (`qualcode pseudonymise list`), or pass --ignore-pending to leave them as they are",
+)
+PSEUDO_COLLAPSE = Msg(
+    "QC958",
+    "transcript '{name}': codings {ids} of code '{code}' would end up on the same span",
+    "a coding starts or ends inside a replaced name; move one of them (`qualcode uncode`/`code`) and apply again",
+)
+PSEUDO_UNKNOWN_PSEUDONYM = Msg(
+    "QC959", "no entity has the pseudonym '{pseudonym}'", "list the key with `qualcode pseudonymise key`"
+)
+PSEUDO_PSEUDONYM_TAKEN = Msg(
+    "QC960",
+    "the pseudonym '{pseudonym}' already stands for another name",
+    "choose a pseudonym nobody else has (see `qualcode pseudonymise key`)",
+)
+PSEUDO_NOTHING_TO_UNDO = Msg("QC961", "no pseudonymisation decision to undo", "")
+PSEUDO_NOT_APPLIED = Msg(
+    "QC962", "transcript '{name}' has no original text kept aside", "only transcripts switched by `pseudonymise apply` can be restored"
 )

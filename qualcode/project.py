@@ -128,7 +128,7 @@ def set_config_value(root: Path, key: str, value: str) -> None:
     An existing ``key:`` line is replaced; else the starter's commented example
     (``# key: ...``) becomes the line; else the line is added at the end.
     """
-    from .codebook import atomic_write_text
+    from .atomic import write_text
 
     path = root / CONFIG_NAME
     try:
@@ -147,7 +147,7 @@ def set_config_value(root: Path, key: str, value: str) -> None:
     else:
         lines.append(line)
     try:
-        atomic_write_text(path, "\n".join(lines) + "\n")
+        write_text(path, "\n".join(lines) + "\n")
     except OSError as exc:
         raise error(CONFIG_NOT_EDITABLE, path=path, key=key, value=value, reason=exc.strerror or str(exc)) from None
     load_config(root)  # the file must still be valid (it is, unless it was broken before)
@@ -243,6 +243,9 @@ class Project:
         else:
             (root / CODEBOOK_DIR / "codebook.yaml").write_text(STARTER_CODEBOOK, encoding="utf-8")
         (root / CONFIG_NAME).write_text(STARTER_CONFIG, encoding="utf-8")
+        ignore = root / ".gitignore"
+        if not ignore.exists():  # a project folder is often a git repository: keep the key out of it
+            ignore.write_text(STARTER_GITIGNORE, encoding="utf-8")
         project = cls(root)
         Store(project.db_path).close()  # create the database now: the folder is a project from here on
         return project
@@ -374,6 +377,15 @@ STARTER_CONFIG = """\
 # spacy_model: nl_core_news_sm           # an installed spaCy pipeline, if any
 # suggestion_threshold: 0.3              # minimum score of learned suggestions
 # interviewer_speakers: ['i', 'interviewer', 'moderator\\s*\\d*']   # regexes for interviewer labels
+"""
+
+STARTER_GITIGNORE = """\
+# Written by `qualcode init`. Never share the pseudonymisation key: it holds the real names.
+pseudonymisation-key.db*
+# SQLite's working files and qualcode's own (the learned model, locks).
+qualcode.db-wal
+qualcode.db-shm
+.qualcode/
 """
 
 STARTER_CODEBOOK = """\

@@ -87,6 +87,7 @@ def test_cli_init_creates_a_project_and_refuses_twice(tmp_path, runner):
     assert result.exit_code == 0
     assert (root / "codebooks" / "codebook.yaml").exists()
     assert (root / "qualcode.db").exists()
+    assert "pseudonymisation-key.db" in (root / ".gitignore").read_text(encoding="utf-8")  # never committed by accident
     result = runner.invoke(main, ["codebook", "check", str(root / "codebooks" / "codebook.yaml")])
     assert result.exit_code == 0
     again = runner.invoke(main, ["init", str(root)])

@@ -8,6 +8,7 @@ from . import (  # noqa: F401 - register the commands
     exchange_cmds,
     export_cmds,
     project_cmds,
+    pseudo_cmds,
     stats_cmds,
     suggest_cmds,
     team_cmds,

@@ -124,6 +124,13 @@ def resolve_selection(project, codes=(), transcripts=(), where=()):
     return selection
 
 
+pseudonymise_option = click.option(
+    "--pseudonymise",
+    is_flag=True,
+    help="Replace the personal data accepted in `qualcode pseudonymise` by its pseudonyms (the project is not changed).",
+)
+
+
 # --- export segments ------------------------------------------------------------------
 
 
@@ -139,6 +146,7 @@ def resolve_selection(project, codes=(), transcripts=(), where=()):
     help="With --wide: a row per distinct coded span (default) or per speaker turn.",
 )
 @guard_option
+@pseudonymise_option
 @pass_state
 def segments(
     state: State,
@@ -151,6 +159,7 @@ def segments(
     wide: bool,
     unit: str | None,
     raw: bool,
+    pseudonymise: bool,
 ) -> None:
     """Coded segments as CSV: one row per coding, for R, SPSS, Excel or pandas.
 
@@ -171,18 +180,19 @@ def segments(
     spreadsheet shows them instead of running them as formulas.
     """
     from ..export import CsvStyle, CsvWriter, export_segments, export_wide
+    from .pseudo_cmds import export_view
 
     if unit is not None and not wide:
         raise click.UsageError("--unit applies to --wide")
-    project = state.project()
-    selection = resolve_selection(project, codes, transcripts, where)
     style = CsvStyle(excel=excel, neutralise=not raw)
-    with progress_bar("exporting") as progress, data_output(out, force=force, paged=True) as stream:
-        writer = CsvWriter(stream, style)
-        if wide:
-            rows = export_wide(project.store, project.codebook, writer, selection, unit=unit or "span", progress=progress)
-        else:
-            rows = export_segments(project.store, project.codebook, writer, selection, progress=progress)
+    with export_view(state, pseudonymise) as project:
+        selection = resolve_selection(project, codes, transcripts, where)
+        with progress_bar("exporting") as progress, data_output(out, force=force, paged=True) as stream:
+            writer = CsvWriter(stream, style)
+            if wide:
+                rows = export_wide(project.store, project.codebook, writer, selection, unit=unit or "span", progress=progress)
+            else:
+                rows = export_segments(project.store, project.codebook, writer, selection, progress=progress)
     if out is not None:
         note(f"wrote {rows} row(s) to {out}")
     elif rows == 0:

@@ -76,8 +76,13 @@ def init(directory: Path, codebook: Path | None, sample: bool) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--encoding", help="Decode text files with this encoding (e.g. cp1252) instead of detecting UTF-8/UTF-16.")
 @click.option("--name", help="Name for the imported transcript (only when importing one file).")
+@click.option(
+    "--skip-missing-sources",
+    is_flag=True,
+    help="For a .qdpx or .qde: import what is there when some of its sources are missing (each is named).",
+)
 @pass_state
-def import_(state: State, paths: tuple[Path, ...], encoding: str | None, name: str | None) -> None:
+def import_(state: State, paths: tuple[Path, ...], encoding: str | None, name: str | None, skip_missing_sources: bool) -> None:
     """Import transcripts (.txt, .md, .docx, .vtt, .srt) or folders of them.
 
     Speaker turns and timestamps are recognised; case attributes come from YAML
@@ -86,7 +91,9 @@ def import_(state: State, paths: tuple[Path, ...], encoding: str | None, name: s
     changes nothing. If any file fails, nothing is imported.
 
     `qualcode import FILE.qdpx` (or `qualcode import qdpx FILE`) imports a whole
-    REFI-QDA project from ATLAS.ti, NVivo, MAXQDA, QualCoder or qualcode.
+    REFI-QDA project from ATLAS.ti, NVivo, MAXQDA, QualCoder or qualcode; so does
+    `qualcode import project.qde` for a bare .qde with its sources in a sources/
+    folder beside it (as MAXQDA writes it).
     """
     from ..importing import import_paths
     from ..ingest.paths import shown_name
@@ -96,8 +103,10 @@ def import_(state: State, paths: tuple[Path, ...], encoding: str | None, name: s
     if qdpx is not None:
         if encoding or name:
             raise click.UsageError("--encoding and --name do not apply to a .qdpx (its sources are UTF-8 and named)")
-        import_qdpx_file(state, qdpx)
+        import_qdpx_file(state, qdpx, skip_missing=skip_missing_sources)
         return
+    if skip_missing_sources:
+        raise click.UsageError("--skip-missing-sources applies to a .qdpx or .qde only")
 
     project = state.project(auto_import=False)
     bar = None

@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from ..codebook import Codebook, load_codebook, read_codebook_text
+from ..codebook import Codebook, load_codebook
 from ..errors import (
     CODEBOOK_FILE_TYPE,
     FILE_NOT_FOUND,
@@ -16,9 +14,9 @@ from ..errors import (
     Report,
     error,
 )
-from ..yamlsafe import COMPOSER
 from .archive import MAX_ENTRY_BYTES, QdpxArchive
 from .codebook_xml import read_qdc, title_from_path, to_codebook
+from .colors import explicit_yaml_colors
 from .project_read import read_project
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -75,6 +73,9 @@ def load_codebook_file(path: Path, report: Report, *, known: Codebook | None = N
         refi, title = project.codebook, project.name or title_from_path(path)
     else:
         raise error(CODEBOOK_FILE_TYPE, path=path, suffix=path.suffix or "(no suffix)")
+    documents = [s.name for s in refi.sets if s.source_guids and not s.code_guids]
+    if documents:
+        report.warn(f"{len(documents)} set(s) of documents are not part of a codebook; left out: {', '.join(documents[:5])}")
     book = to_codebook(refi, title=title, report=report, known=known)
     if known is not None:
         # A .qdc has no title, version, authors ...: keep those of the codebook it updates.
@@ -85,42 +86,3 @@ def load_codebook_file(path: Path, report: Report, *, known: Codebook | None = N
     explicit = {c.id for c in book.walk() if c.guid in colored}
     book.path = path
     return CodebookFile(path, book, suffix[1:], explicit)
-
-
-def explicit_yaml_colors(path: Path) -> set[str]:
-    """Ids of codes whose colour is written in the YAML file (others get the palette's)."""
-    return stated_colors(read_codebook_text(path))
-
-
-def stated_colors(text: str) -> set[str]:
-    """Ids of codes whose colour this codebook YAML text writes down.
-
-    Read from the composed nodes, never constructed: a validated codebook may still
-    hold scalars Python cannot construct (a 5,000-digit name), see :mod:`qualcode.yamlsafe`.
-    """
-    try:
-        root = yaml.compose(text, Loader=COMPOSER)
-    except yaml.YAMLError:  # pragma: no cover - validated before
-        return set()
-    out: set[str] = set()
-    codes = _value(root, "codes")
-    stack = list(codes.value) if isinstance(codes, yaml.SequenceNode) else []
-    while stack:
-        item = stack.pop()
-        color, code_id = _value(item, "color"), _value(item, "id")
-        stated = isinstance(color, yaml.ScalarNode) and color.value and not color.tag.endswith(":null")
-        if stated and isinstance(code_id, yaml.ScalarNode):
-            out.add(code_id.value)
-        children = _value(item, "children")
-        if isinstance(children, yaml.SequenceNode):
-            stack.extend(children.value)
-    return out
-
-
-def _value(node: yaml.Node | None, key: str) -> yaml.Node | None:
-    """The value node of ``key`` in a mapping node (None if absent or not a mapping)."""
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
-                return value_node
-    return None

@@ -12,6 +12,7 @@ repository for each kind of data, so callers read ``store.codings.add(...)``,
 ``store.settings``         project settings kept in the database
 ``store.coders``           everyone who coded or decided, with REFI-QDA GUIDs
 ``store.team``             consensus decisions, codings a merge kept aside
+``store.exchange``         what a REFI-QDA import keeps for the next export
 ``store.trash``            what was removed, kept until restored or emptied
 =========================  =====================================================
 
@@ -24,7 +25,7 @@ could implement it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from . import migrations
 from .codes import CodeStore
 from .codings import CodingStore, refresh_summaries
 from .db import Database, now
+from .exchange import ExchangeStore
 from .settings import CoderStore, SettingStore
 from .suggestions import SuggestionStore
 from .team import TeamStore
@@ -48,11 +50,15 @@ from .types import (
     CodingRow,
     ConsensusDecision,
     DetachedCoding,
+    DocumentSet,
+    EmptySource,
+    ExchangeCoding,
     MoveResult,
     SpeakerInfo,
     Suggestion,
     SyncResult,
     TranscriptInfo,
+    TranscriptRef,
     TranscriptSummary,
 )
 
@@ -66,6 +72,9 @@ __all__ = [
     "CodingRow",
     "ConsensusDecision",
     "DetachedCoding",
+    "DocumentSet",
+    "EmptySource",
+    "ExchangeCoding",
     "MoveResult",
     "Restored",
     "SpeakerInfo",
@@ -73,6 +82,7 @@ __all__ = [
     "Suggestion",
     "SyncResult",
     "TranscriptInfo",
+    "TranscriptRef",
     "TranscriptSummary",
     "TrashItem",
     "now",
@@ -96,6 +106,7 @@ class Store:
         self.settings = SettingStore(self._db)
         self.coders = CoderStore(self._db)
         self.team = TeamStore(self._db, self.codings)
+        self.exchange = ExchangeStore(self._db)
         self.trash = TrashStore(self._db)
 
     @property
@@ -144,6 +155,43 @@ class Store:
         return counts
 
 
+    # --- pseudonymisation (issue 15) ------------------------------------------------------
+
+    def replace_text_exactly(
+        self,
+        new: Transcript,
+        codings: Iterable[tuple[int, int, int]],
+        suggestions: Iterable[tuple[int, int, int]],
+        memos: dict[int, str | None] | None = None,
+    ) -> None:
+        """Swap in a transcript's pseudonymised (or restored) version ``new`` (its id, text,
+        turns, attributes) with every coding and suggestion at its given span
+        ``(id, start, end)``: offsets known exactly, nothing detached. One transaction."""
+        assert new.id is not None
+        with self._db.transaction():
+            self.transcripts.replace_content(new.id, new)
+            self.codings.place(new.id, new.text, codings, memos or {})
+            self.suggestions.place(new.id, suggestions)
+
+    def erase_freed_pages(self) -> None:
+        """Rewrite the database file so no page keeps text that was replaced or deleted.
+
+        SQLite leaves old content in free pages and in the write-ahead log; after
+        pseudonymising, the original names must not survive there.
+        """
+        self._db.check_writable("rewrite the database")
+        self._db.execute("VACUUM")
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def copy_to(self, path: Path | str) -> Store:
+        """A consistent copy of this database at ``path`` (SQLite's online backup), opened."""
+        self._db.backup_to(Path(path))
+        return Store(path)
+
+
 def _after_migration(db: Database, name: str) -> None:
     if name == "0003_team_and_summaries":
+        # Counted in Python: SQLite's length() stops at a NUL character.
+        for tid, text in db.execute("SELECT id, text FROM transcripts").fetchall():
+            db.execute("UPDATE transcripts SET chars = ? WHERE id = ?", (len(text), tid))
         refresh_summaries(db)

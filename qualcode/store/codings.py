@@ -58,14 +58,18 @@ class CodingStore:
 
     # --- writing ----------------------------------------------------------------------
 
-    def _checked_quote(self, tid: int, start: int, end: int) -> str:
-        row = self._db.one("SELECT length(text), name FROM transcripts WHERE id = ?", (tid,))
+    def _text(self, tid: int) -> tuple[str, str]:
+        row = self._db.one("SELECT text, name FROM transcripts WHERE id = ?", (tid,))
         if row is None:
             raise KeyError(tid)
-        length, name = row
-        if not (0 <= start < end <= length):
-            raise span_error(start, end, name, length)
-        return self._db.scalar("SELECT substr(text, ?, ?) FROM transcripts WHERE id = ?", (start + 1, end - start, tid))
+        return row
+
+    def _checked_quote(self, tid: int, start: int, end: int, known: tuple[str, str] | None = None) -> str:
+        # Sliced in Python: SQLite's length() and substr() stop at a NUL character.
+        text, name = known or self._text(tid)
+        if not (0 <= start < end <= len(text)):
+            raise span_error(start, end, name, len(text))
+        return text[start:end]
 
     def _note_coder(self, coder: str, stamp: str) -> None:
         self._db.execute("INSERT INTO coders (name, created_at) VALUES (?, ?) ON CONFLICT(name) DO NOTHING", (coder, stamp))
@@ -116,21 +120,15 @@ class CodingStore:
         """
         added = 0
         touched: set[int] = set()
-        held_tid, held_text, held_name = None, "", ""
-        stamp = now()
-        coders: set[str] = set()
+        texts: dict[int, tuple[str, str]] = {}  # one read per transcript, not per coding
         with self._db.transaction() as db:
             for coding in codings:
-                # One read of each transcript's text (codings come grouped by transcript), not
-                # two SQL scans of it per coding: 24,000 codings in one go would spend seconds there.
-                if coding.transcript_id != held_tid:
-                    row = db.one("SELECT text, name FROM transcripts WHERE id = ?", (coding.transcript_id,))
-                    if row is None:
-                        raise KeyError(coding.transcript_id)
-                    held_tid, (held_text, held_name) = coding.transcript_id, row
-                if not (0 <= coding.start < coding.end <= len(held_text)):
-                    raise span_error(coding.start, coding.end, held_name, len(held_text))
-                quote = held_text[coding.start : coding.end]
+                tid = coding.transcript_id
+                if tid not in texts:
+                    texts.clear()  # codings come transcript by transcript: keep one text at a time
+                    texts[tid] = self._text(tid)
+                quote = self._checked_quote(tid, coding.start, coding.end, texts[tid])
+                stamp = now()
                 cur = db.execute(
                     "INSERT INTO codings (transcript_id, start, end, code_id, coder, memo, origin, quote,"
                     " suggestion_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -152,9 +150,7 @@ class CodingStore:
                 if cur.rowcount:
                     added += 1
                     touched.add(coding.transcript_id)
-                    if coding.coder not in coders:
-                        coders.add(coding.coder)
-                        self._note_coder(coding.coder, coding.created_at or stamp)
+                    self._note_coder(coding.coder, coding.created_at or stamp)
             if touched:
                 refresh_summaries(db, touched)
         return added
@@ -276,6 +272,29 @@ class CodingStore:
                 counts[placement.how] += 1
             refresh_summaries(db, (tid,))
         return counts
+
+    # --- pseudonymisation (issue 15): exact re-placement ---------------------------------
+
+    def place(self, tid: int, new_text: str, spans: Iterable[tuple[int, int, int]], memos: dict[int, str | None]) -> None:
+        """Give every coding of a transcript its new span ``(id, start, end)`` in ``new_text``
+        (quotes from the new text) and the given memos. Replacing names by pseudonyms
+        maps every offset exactly, so nothing is detached; a coding left without a span
+        is a caller's bug and fails the transaction. Joins the caller's transaction."""
+        stamp = now()
+        with self._db.transaction() as db:
+            db.execute("UPDATE codings SET start = start + ?, end = end + ? WHERE transcript_id = ?", (PARK, PARK, tid))
+            db.executemany(
+                "UPDATE codings SET start = ?, end = ?, quote = ? WHERE id = ? AND transcript_id = ?",
+                [(start, end, new_text[start:end], cid, tid) for cid, start, end in spans],
+            )
+            db.executemany(
+                "UPDATE codings SET memo = ?, updated_at = ? WHERE id = ? AND transcript_id = ?",
+                [(memo or None, stamp, cid, tid) for cid, memo in memos.items()],
+            )
+            left = db.scalar("SELECT count(*) FROM codings WHERE transcript_id = ? AND start >= ?", (tid, PARK), 0)
+            if left:
+                raise RuntimeError(f"{left} coding(s) of transcript {tid} got no new span")
+            refresh_summaries(db, (tid,))
 
     def _detach(self, coding: Coding, reason: str, stamp: str) -> None:
         self._db.execute(

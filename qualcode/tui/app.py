@@ -291,6 +291,7 @@ class QualcodeApp(App[None]):
             PaletteCommand(S.CMD_DISAGREEMENTS, S.CMD_DISAGREEMENTS_HELP, lambda: self.action_show_screen("disagreements")),
             PaletteCommand(S.CMD_SUGGEST_ALL, S.CMD_SUGGEST_ALL_HELP, self.action_suggest_all),
             PaletteCommand(S.CMD_TRAIN, S.CMD_TRAIN_HELP, self.action_train),
+            PaletteCommand(S.CMD_PSEUDO, S.CMD_PSEUDO_HELP, lambda: self.action_show_screen("pseudonymise")),
         ]
         if self.jobs.running:
             commands.append(PaletteCommand(S.CMD_CANCEL_JOB.format(label=self.jobs.state.label), "", self.action_cancel_job))
