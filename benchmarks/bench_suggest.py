@@ -70,7 +70,7 @@ def throughput(words: int) -> None:
         project = _project_with_corpus(Path(tmp), words)
         store = project.store
         transcripts = [store.load_transcript(t) for t in store.transcript_names()]
-        texts = [t.text[u.start : u.end] for t in transcripts for u in respondent_turns(t, project.config.role_of)]
+        texts = [t.text[u.start : u.end] for t in transcripts for u in respondent_turns(t)]
         respondent_words = sum(len(x.split()) for x in texts)
         total_words = sum(t.word_count for t in transcripts)
         pipeline = load_pipeline(project.config.spacy_model)  # loaded once, outside the timings
@@ -127,7 +127,7 @@ def throughput(words: int) -> None:
 
         def analysis(n_process: int) -> float:
             started = time.perf_counter()
-            for _ in analyse(pipeline, transcripts, project.config.role_of, rules=rules, n_process=n_process):
+            for _ in analyse(pipeline, transcripts, rules=rules, n_process=n_process):
                 pass
             return time.perf_counter() - started
 
@@ -145,12 +145,12 @@ def throughput(words: int) -> None:
         from qualcode.importing import auto_import
 
         auto_import(seen)
-        data = labelled_sentences(seen.store, pipeline, rules, seen.config.role_of, codable_codes(seen.codebook))
+        data = labelled_sentences(seen.store, pipeline, rules, codable_codes(seen.codebook))
         model = train([features(d.sentence.words, d.sentence.hits) for d in data], [d.gold for d in data])
         seen.close()
         started = time.perf_counter()
         scored = 0
-        for _, found in analyse(pipeline, transcripts, project.config.role_of, rules=rules, words=True):
+        for _, found in analyse(pipeline, transcripts, rules=rules, words=True):
             model.scores([features(x.words, x.hits) for x in found])
             scored += len(found)
         learned_time = time.perf_counter() - started
@@ -187,7 +187,7 @@ def _train_child(coded: int, queue) -> None:
         # Stand-in for a researcher's coding: the codes the hints find. Only the
         # amount matters for timing; every sentence of a transcript is used, so
         # the uncoded ones are the negatives, as in a real project.
-        for _, found in analyse(pipeline, transcripts, project.config.role_of, rules=rules, words=True):
+        for _, found in analyse(pipeline, transcripts, rules=rules, words=True):
             for s in found:
                 sentences.append(features(s.words, s.hits))
                 labels.append(set(s.hits))
@@ -256,8 +256,8 @@ def quality() -> None:
         pipeline = load_pipeline(None)
         rules = RuleSuggester(pipeline, unseen.codebook)
         codes = codable_codes(unseen.codebook)
-        test = labelled_sentences(unseen.store, pipeline, rules, unseen.config.role_of, codes)
-        train = labelled_sentences(seen.store, pipeline, rules, seen.config.role_of, codes)
+        test = labelled_sentences(unseen.store, pipeline, rules, codes)
+        train = labelled_sentences(seen.store, pipeline, rules, codes)
         result = train_and_test(train, test, seen.config.suggestion_threshold)
         result.rules = evaluate_rules(test, rules.codes)
         print(

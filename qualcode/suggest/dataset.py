@@ -37,7 +37,6 @@ def labelled_sentences(
     store: Store,
     pipeline: Pipeline,
     rules: RuleSuggester,
-    role_of: Callable[[str | None], str],
     codes: Iterable[str],
     transcript_ids: Sequence[int] | None = None,
     *,
@@ -52,7 +51,7 @@ def labelled_sentences(
     ids = coded_transcripts(store) if transcript_ids is None else list(transcript_ids)
     transcripts = (store.load_transcript(tid) for tid in ids)
     out: list[Labelled] = []
-    for transcript, sentences in analyse(pipeline, transcripts, role_of, rules=rules, words=True):
+    for transcript, sentences in analyse(pipeline, transcripts, rules=rules, words=True):
         spans = [(s.start, s.end) for s in sentences]
         gold = labels_for(spans, store.codings(transcript.id))
         out.extend(Labelled(s, g & wanted) for s, g in zip(sentences, gold, strict=True))

@@ -66,7 +66,7 @@ def evaluate_project(
         rules = RuleSuggester(pipeline, proj.codebook)
         progress(0, 1, "analysing the coded transcripts")
         codes = codable_codes(proj.codebook)
-        data = labelled_sentences(proj.store, pipeline, rules, proj.config.role_of, codes, should_cancel=should_cancel)
+        data = labelled_sentences(proj.store, pipeline, rules, codes, should_cancel=should_cancel)
         if not any(d.gold for d in data):
             raise error(NOTHING_TO_EVALUATE)
         result = Evaluation(

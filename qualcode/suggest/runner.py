@@ -116,7 +116,7 @@ def _run(
     if learned:
         progress(0, total, "checking the learned model")
         prepared = prepare_model(
-            project.root, store, codebook, pipeline, rules, config.role_of, force=train, should_cancel=should_cancel
+            project.root, store, codebook, pipeline, rules, force=train, should_cancel=should_cancel
         )
         model = prepared.model
         summary.trained = prepared.trained
@@ -131,7 +131,7 @@ def _run(
 
     codable = set(codable_codes(codebook))
     threshold = config.suggestion_threshold
-    for done, (transcript, sentences) in enumerate(_sentences(store, pipeline, rules, config.role_of, ids, analysed, model is not None), 1):
+    for done, (transcript, sentences) in enumerate(_sentences(store, pipeline, rules, ids, analysed, model is not None), 1):
         scores = model.scores([features(s.words, s.hits) for s in sentences]) if model else None
         proposals = propose(
             sentences,
@@ -159,11 +159,11 @@ def _run(
 
 
 def _sentences(
-    store: Store, pipeline, rules: RuleSuggester, role_of, ids: list[int], analysed: dict[int, list[Sentence]], words: bool
+    store: Store, pipeline, rules: RuleSuggester, ids: list[int], analysed: dict[int, list[Sentence]], words: bool
 ) -> Iterator[tuple[Transcript, list[Sentence]]]:
     """The sentences of each transcript, in order: reused from training or analysed now."""
     todo = [tid for tid in ids if tid not in analysed]
-    fresh = analyse(pipeline, (store.load_transcript(tid) for tid in todo), role_of, rules=rules, words=words)
+    fresh = analyse(pipeline, (store.load_transcript(tid) for tid in todo), rules=rules, words=words)
     for tid in ids:
         if tid in analysed:
             yield store.load_transcript(tid), analysed[tid]

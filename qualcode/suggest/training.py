@@ -66,12 +66,11 @@ def train_project(
     codebook: Codebook,
     pipeline: Pipeline,
     rules: RuleSuggester,
-    role_of: Callable[[str | None], str],
     *,
     should_cancel: Callable[[], bool] | None = None,
 ) -> tuple[LearnedModel, list[Labelled]]:
     """Train on every coded transcript, save the model in the project, return it and its data."""
-    data = labelled_sentences(store, pipeline, rules, role_of, codable_codes(codebook), should_cancel=should_cancel)
+    data = labelled_sentences(store, pipeline, rules, codable_codes(codebook), should_cancel=should_cancel)
     total, _, top = coding_state(store)
     model = train(
         [features(d.sentence.words, d.sentence.hits) for d in data],
@@ -92,7 +91,6 @@ def prepare_model(
     codebook: Codebook,
     pipeline: Pipeline,
     rules: RuleSuggester,
-    role_of: Callable[[str | None], str],
     *,
     force: bool = False,
     should_cancel: Callable[[], bool] | None = None,
@@ -110,7 +108,7 @@ def prepare_model(
         except QualcodeError:
             pass  # unreadable (e.g. another spaCy version wrote it): train a new one
     try:
-        model, data = train_project(root, store, codebook, pipeline, rules, role_of, should_cancel=should_cancel)
+        model, data = train_project(root, store, codebook, pipeline, rules, should_cancel=should_cancel)
     except QualcodeError as exc:
         if exc.code != NOTHING_TO_TRAIN.code or force:
             raise
@@ -139,7 +137,7 @@ def train_model(
         rules = RuleSuggester(pipeline, proj.codebook)
         report(1, 2, "training")
         model, _ = train_project(
-            proj.root, proj.store, proj.codebook, pipeline, rules, proj.config.role_of, should_cancel=should_cancel
+            proj.root, proj.store, proj.codebook, pipeline, rules, should_cancel=should_cancel
         )
         report(2, 2, "done")
         return model.info
