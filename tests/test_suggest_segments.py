@@ -7,7 +7,7 @@ import pytest
 from qualcode.model import INTERVIEWER, RESPONDENT, Coding, Transcript, Turn
 from qualcode.suggest.analysis import analyse, pieces_of
 from qualcode.suggest.pipeline import load_pipeline
-from qualcode.suggest.segments import is_content, labels_for, questions_before, respondent_turns, substantial, token_bounds
+from qualcode.suggest.segments import is_content, labels_for, respondent_turns, substantial, token_bounds
 
 
 def coding(start: int, end: int, code: str = "a") -> Coding:
@@ -44,7 +44,6 @@ def test_suggest_segments_respondent_turns_use_the_role_stored_at_import():
         Turn(3, None, 24, 36, role=None),  # unknown role: the respondent's
     ]
     assert [t.index for t in respondent_turns(Transcript("t", text, turns))] == [2, 3]
-    assert questions_before(Transcript("t", text, turns)) == {2: "vraag", 3: "vraag"}
 
 
 def test_suggest_segments_sentences_are_the_coding_screens_and_marks_close_a_sentence():
@@ -70,6 +69,9 @@ def test_suggest_segments_sentences_are_the_coding_screens_and_marks_close_a_sen
         ("2019", False, False),
         ("Datum: 12 maart 2024, Utrecht", False, False),  # metadata line
         ("Interview met de voorzitter van Al Amal", True, False),  # outside the speakers' turns
+        ("Voorzitter.", False, False),  # a name or title alone
+        ("> Final", False, False),
+        ("Ze vertrouwen ons.", False, True),  # one content word in a clause
         ("Zes jaar wachten op een brief.", False, True),
         ("Wij zijn de brug, niet de hulpverlener.", False, True),
     ],
@@ -100,7 +102,6 @@ def test_suggest_segments_analyse_gives_offsets_into_the_transcript_and_skips_qu
     assert [s.turn for s in sentences] == [2, 2, 4]
     assert sentences[0].words[0] == "ik" and sentences[0].words[-1] == "moeder"  # lemmas, punctuation left out
     assert {s.transcript_id for s in sentences} == {7}
-    assert [s.question for s in sentences] == ["Wat doet u?", "Wat doet u?", "Waarom?"]  # context
     # "Elke dag." and "Omdat het moet." say too little to be coded on their own
     assert [s.content for s in sentences] == [True, False, False]
 

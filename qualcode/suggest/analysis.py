@@ -20,7 +20,7 @@ from typing import Any
 from ..model import Transcript, Turn
 from .pipeline import Pipeline
 from .rules import RuleSuggester
-from .segments import Sentence, is_content, questions_before, respondent_turns, token_bounds
+from .segments import Sentence, is_content, respondent_turns, token_bounds
 
 BATCH_SIZE = 64  # turns per nlp.pipe batch: a turn is a few sentences
 MAX_PIECE = 100_000  # characters per doc; longer turns are cut at line breaks
@@ -33,7 +33,6 @@ class _Job:
     transcript: Transcript
     parts: list[list[Sentence] | None]  # sentences per piece, once analysed
     remaining: int
-    questions: dict[int, str]
     labelled: bool  # some turn has a speaker: an unlabelled turn is then a header
 
 
@@ -49,7 +48,7 @@ def analyse(
 
     ``rules`` fills ``Sentence.hits``; ``words=True`` fills ``Sentence.words`` (one
     lemma per word token, the learned suggester's features). Every sentence gets
-    ``content`` (worth a suggestion at all) and ``question`` (its context).
+    ``content``: whether it is worth a suggestion at all.
     """
     from spacy.lang.nl.stop_words import STOP_WORDS
 
@@ -65,7 +64,7 @@ def analyse(
                 for start, end in pieces_of(transcript.text, turn.start, turn.end)
             ]
             labelled = any(t.speaker for t in transcript.turns)
-            jobs[number] = _Job(transcript, [None] * len(pieces), len(pieces), questions_before(transcript), labelled)
+            jobs[number] = _Job(transcript, [None] * len(pieces), len(pieces), labelled)
             order.append(number)
             for position, (turn, start, end) in enumerate(pieces):
                 yield transcript.text[start:end], (number, position, turn, start)
@@ -84,10 +83,9 @@ def analyse(
         hits = rules.match(doc, bounds) if rules is not None else None
         lemmas = _lemmas(pipeline, doc) if words else None
         header = turn.speaker is None and job.labelled
-        question = job.questions.get(turn.index, "")
         sentences = []
         for k, ((start, end), (s, e)) in enumerate(zip(spans, bounds, strict=True)):
-            sentence = Sentence(tid, turn.index, start, end, text[start:end], question=question)
+            sentence = Sentence(tid, turn.index, start, end, text[start:end])
             sentence.content = is_content(sentence.text, STOP_WORDS, header=header)
             if hits is not None:
                 sentence.hits = hits[k]

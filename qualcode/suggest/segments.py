@@ -1,8 +1,7 @@
 """Segments: the sentences of respondents' turns, and how codings line up with them.
 
 The unit of a suggestion is a sentence, or a run of adjacent sentences, inside one
-respondent turn. Interviewer turns are skipped: questions are not data (but the
-question before a respondent's turn is kept as its context). Which turns are the
+respondent turn. Interviewer turns are skipped: questions are not data. Which turns are the
 interviewer's is the role stored on each turn at import (``Turn.role``): the one
 source that statistics, export and the coding screen use too. Turns without a
 role are the respondent's.
@@ -33,7 +32,8 @@ from ..model import INTERVIEWER, Coding, Transcript, Turn
 from ..text import sentence_spans
 
 OVERLAP = 0.5  # share of the shorter span two spans must share to line up
-MIN_CONTENT_WORDS = 2  # words outside the stop list a sentence needs to be worth a suggestion
+MIN_CONTENT_WORDS = 2  # words outside the stop list a sentence needs to be worth a suggestion ...
+MIN_CLAUSE = 3  # ... or one, in a sentence of at least this many words ("Ze vertrouwen ons.")
 
 # "Datum: 12 maart", "Aanwezig: ...", "Duur: 45 min": metadata lines of a transcript header.
 METADATA = re.compile(
@@ -62,24 +62,11 @@ class Sentence:
     words: list[str] = field(default_factory=list)  # lemma per token (learned features)
     hits: dict[str, list[str]] = field(default_factory=dict)  # code id -> rule reasons
     content: bool = True  # False: a backchannel, header, timestamp or metadata line
-    question: str = ""  # the interviewer's question before this sentence's turn
 
 
 def respondent_turns(transcript: Transcript) -> list[Turn]:
     """The turns that are not the interviewer's (by the role stored at import)."""
     return [turn for turn in transcript.turns if turn.role != INTERVIEWER and turn.end > turn.start]
-
-
-def questions_before(transcript: Transcript) -> dict[int, str]:
-    """For each turn index, the text of the last interviewer turn before it ('' if none)."""
-    out: dict[int, str] = {}
-    last = ""
-    for turn in transcript.turns:
-        if turn.role == INTERVIEWER:
-            last = transcript.text[turn.start : turn.end]
-        else:
-            out[turn.index] = last
-    return out
 
 
 def is_content(text: str, stop_words: Iterable[str] | frozenset[str], *, header: bool = False) -> bool:
@@ -88,14 +75,16 @@ def is_content(text: str, stop_words: Iterable[str] | frozenset[str], *, header:
     Not content: a turn outside any speaker's turns in a labelled transcript
     (``header``: a title, an attendance list), a metadata line (``Datum: ...``),
     and anything with fewer than :data:`MIN_CONTENT_WORDS` words outside the stop
-    list -- backchannels (``Ja precies.``, ``Mm-hm.``), timestamps, numbers,
-    stage directions (``(lacht)``).
+    list (one will do in a clause of :data:`MIN_CLAUSE` words or more) --
+    backchannels (``Ja precies.``, ``Mm-hm.``), a name alone (``Voorzitter.``),
+    timestamps, numbers, stage directions (``(lacht)``).
     """
     if header or METADATA.match(text):
         return False
     stripped = _MARKS.sub(" ", text) if "(" in text or "[" in text else text  # "(lacht)", "[naam]"
-    words = [w for w in _WORDS.findall(stripped.lower()) if w not in stop_words and w not in FILLERS]
-    return len(words) >= MIN_CONTENT_WORDS
+    found = _WORDS.findall(stripped.lower())
+    content = sum(w not in stop_words and w not in FILLERS for w in found)
+    return content >= MIN_CONTENT_WORDS or (content >= 1 and len(found) >= MIN_CLAUSE)
 
 
 def token_bounds(doc: Any, text: str, base: int, *, mark_starts: bool = False) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
