@@ -72,7 +72,6 @@ def test_suggest_combined_learned_proposal_explains_its_words_and_keeps_the_hint
         0.3,
         {"a"},
         explain=lambda code: "'wachtlijst', 'wachten'",
-        examples={"a": 12},
     )
     proposal = found["a"]
     assert proposal.sources == {LEARNED, RULES} and proposal.score == 0.72

@@ -86,7 +86,10 @@ def suggest(
         + ("; cancelled" if summary.cancelled else "")
     )
     if summary.pending:
-        note("review them with `qualcode suggestions`, then `qualcode suggestions accept|reject ID...`")
+        note(
+            "review them with `qualcode suggestions --order score` (the most likely first) or in the coding screen (E),"
+            " then `qualcode suggestions accept|reject ID...`"
+        )
     elif not summary.transcripts:
         note("no transcripts yet: import some with `qualcode import FILE...`")
 

@@ -56,7 +56,7 @@ def analyse(
     jobs: dict[int, _Job] = {}
     order: deque[int] = deque()
 
-    def items() -> Iterator[tuple[str, tuple[int, int, Turn, int]]]:
+    def items() -> Iterator[tuple[str, tuple[int, int, Turn, int, int]]]:
         for number, transcript in enumerate(transcripts):
             pieces = [
                 (turn, start, end)
@@ -67,7 +67,7 @@ def analyse(
             jobs[number] = _Job(transcript, [None] * len(pieces), len(pieces), labelled)
             order.append(number)
             for position, (turn, start, end) in enumerate(pieces):
-                yield transcript.text[start:end], (number, position, turn, start)
+                yield transcript.text[start:end], (number, position, turn, start, end)
 
     def ready() -> Iterator[tuple[Transcript, list[Sentence]]]:
         # Transcripts leave in input order, each as soon as all its pieces are done.
@@ -76,10 +76,10 @@ def analyse(
             yield job.transcript, [s for part in job.parts for s in part]  # type: ignore[union-attr]
 
     stream = pipeline.nlp.pipe(items(), as_tuples=True, batch_size=BATCH_SIZE, n_process=n_process)
-    for doc, (number, position, turn, base) in stream:
+    for doc, (number, position, turn, base, stop) in stream:
         job = jobs[number]
         text, tid = job.transcript.text, job.transcript.id or 0
-        spans, bounds = token_bounds(doc, text, base, mark_starts=mark_starts)
+        spans, bounds = token_bounds(doc, text, base, stop, mark_starts=mark_starts)
         hits = rules.match(doc, bounds) if rules is not None else None
         lemmas = _lemmas(pipeline, doc) if words else None
         header = turn.speaker is None and job.labelled

@@ -156,7 +156,6 @@ def combine(
     codable: set[str],
     *,
     explain: Callable[[str], str] | None = None,
-    examples: Mapping[str, int] | None = None,
 ) -> dict[str, Proposal]:
     """The codes proposed for one sentence, each with one score and its reasons.
 
@@ -185,8 +184,7 @@ def combine(
         if code not in codable or cal.source != LEARNED or score < cal.threshold:
             continue
         why = explain(code) if explain is not None else ""
-        n = (examples or {}).get(code, cal.positives)
-        reason = f"learned from {n} coded sentences" + (f": {why}" if why else "") + f" (score {score:.2f})"
+        reason = f"learned from {cal.positives} coded sentences" + (f": {why}" if why else "") + f" (score {score:.2f})"
         sources = {LEARNED} | ({RULES} if code in hits else set())
         rule_reasons = [f"rule: {r}" for r in hits.get(code, ())]
         out[code] = Proposal(score, sources, [reason, *rule_reasons])
@@ -210,8 +208,9 @@ def cap_per_turn(
         runs.setdefault(turn, []).append((best, code, members))
 
     for i, (turn, found) in enumerate(zip(turns, proposed, strict=True)):
-        for code in [c for c, (t, members, _) in open_runs.items() if t != turn or members[-1] != i - 1 or c not in found]:
-            close(code)
+        if open_runs:
+            for code in [c for c, (t, members, _) in open_runs.items() if t != turn or members[-1] != i - 1 or c not in found]:
+                close(code)
         for code, proposal in found.items():
             if code in open_runs:
                 t, members, best = open_runs[code]

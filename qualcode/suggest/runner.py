@@ -199,30 +199,29 @@ def propose(
     if feats is not None and wanted:  # only content sentences are worth scoring
         for i, found in zip(wanted, model.scores([feats[i] for i in wanted]), strict=True):  # type: ignore[union-attr]
             scores[i] = found
-    examples = model.info.codes if model is not None else {}
     per_sentence: list[dict[str, Proposal]] = []
     for i, sentence in enumerate(sentences):
         allowed = codable - done[i]
 
         def explain(code: str, i: int = i) -> str:
             words = model.explain(feats[i], code) if model is not None and feats is not None else []
-            return ", ".join(_readable(w) for w in words)
+            return ", ".join(_readable(w, code) for w in words)
 
-        per_sentence.append(
-            combine(sentence.hits, sentence.content, scores[i], calibration, threshold, allowed, explain=explain, examples=examples)
-        )
+        per_sentence.append(combine(sentence.hits, sentence.content, scores[i], calibration, threshold, allowed, explain=explain))
     capped = cap_per_turn([s.turn for s in sentences], per_sentence)
     return _merge_runs(sentences, capped)
 
 
-def _readable(feature: str) -> str:
-    """A model feature as a researcher reads it: 'wachtlijst', 'a hint for X'."""
+def _readable(feature: str, code: str) -> str:
+    """A model feature as a researcher reads it: 'wachtlijst', 'its hint', 'a hint for X'."""
     from .learned import PREVIOUS_FEATURE, RULE_FEATURE
 
     if feature.startswith(PREVIOUS_FEATURE + RULE_FEATURE):
-        return f"previous sentence matched a hint for {feature[len(PREVIOUS_FEATURE + RULE_FEATURE):]}"
+        other = feature[len(PREVIOUS_FEATURE + RULE_FEATURE) :]
+        return "its hint in the previous sentence" if other == code else f"a hint for {other} in the previous sentence"
     if feature.startswith(RULE_FEATURE):
-        return f"a hint for {feature[len(RULE_FEATURE):]}"
+        other = feature[len(RULE_FEATURE) :]
+        return "its hint" if other == code else f"a hint for {other}"
     return f"'{feature}'"
 
 

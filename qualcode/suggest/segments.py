@@ -87,8 +87,10 @@ def is_content(text: str, stop_words: Iterable[str] | frozenset[str], *, header:
     return content >= MIN_CONTENT_WORDS or (content >= 1 and len(found) >= MIN_CLAUSE)
 
 
-def token_bounds(doc: Any, text: str, base: int, *, mark_starts: bool = False) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """The sentences of a doc that starts at ``base`` in ``text``: character spans
+def token_bounds(
+    doc: Any, text: str, base: int, end: int | None = None, *, mark_starts: bool = False
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The sentences of a doc made of ``text[base:end]``: character spans
     (by :func:`~qualcode.text.sentence_spans`) and the token range of each.
 
     ``mark_starts`` also writes the sentence starts into the doc (``SENT_START``),
@@ -99,7 +101,8 @@ def token_bounds(doc: Any, text: str, base: int, *, mark_starts: bool = False) -
 
     from spacy.attrs import IDX
 
-    spans = sentence_spans(text, base, base + len(doc.text))
+    # `end` from the caller: Doc.text is rebuilt from every token on each access.
+    spans = sentence_spans(text, base, base + len(doc.text) if end is None else end)
     if not spans or not len(doc):
         return [], []
     # bisect on a list, not numpy: arrays of a few dozen tokens cost more to set up than to search
