@@ -241,6 +241,7 @@ def test_suggest_learned_suggestions_from_own_coding_and_retraining(tmp_path):
     assert summary.trained and summary.model.codes == {"taart": 10}
     assert (tmp_path / MODEL_DIR / "meta.json").exists()
     assert ("taart", "Zij bakt vandaag een taart.") not in by_code(project, "fresh")
+    assert any("the learned model proposes nothing yet" in n for n in summary.notes)
 
     # A second coded interview: cross-validation shows the model beats the (absent) hints for 'taart'.
     second = make_project(tmp_path, {"coded2.txt": coded.replace("R: ", "R: Nou. ")})

@@ -86,9 +86,12 @@ def analyse(
         sentences = []
         for k, ((start, end), (s, e)) in enumerate(zip(spans, bounds, strict=True)):
             sentence = Sentence(tid, turn.index, start, end, text[start:end])
-            sentence.content = is_content(sentence.text, STOP_WORDS, header=header)
             if hits is not None:
                 sentence.hits = hits[k]
+            if words or sentence.hits or hits is None:
+                # Only what may be proposed or learned from needs the check (a quarter of
+                # the sentences in a rules-only run); the others keep content=True unread.
+                sentence.content = is_content(sentence.text, STOP_WORDS, header=header)
             if lemmas is not None:
                 sentence.words = [w for w in lemmas[s:e] if w is not None] or ["_"]
             sentences.append(sentence)

@@ -222,15 +222,17 @@ def train(
     # both the prediction and the reference of its Example (only its cats are
     # read), and the component is updated directly: Language.update copies every
     # example's docs on every update (Doc.copy was 60 % of training at 72,000
-    # sentences, and two docs per example doubled its memory).
-    docs: list[Any] = [None] * len(sentences)
+    # sentences, and two docs per example doubled its memory). The Example is kept
+    # too: making one reads the doc's text, token by token.
+    examples: list[Any] = [None] * len(sentences)
 
     def example(i: int) -> Example:
-        doc = docs[i]
-        if doc is None:
-            doc = docs[i] = Doc(nlp.vocab, words=list(sentences[i]) or ["_"])
+        found = examples[i]
+        if found is None:
+            doc = Doc(nlp.vocab, words=list(sentences[i]) or ["_"])
             doc.cats = {code: float(code in labels[i]) for code in codes}
-        return Example(doc, doc)
+            found = examples[i] = Example(doc, doc)
+        return found
 
     nlp.initialize(lambda: [example(i) for i in range(min(len(sentences), 200))])
     # Adam at a higher rate than spaCy's default: a sparse linear model on a few

@@ -124,6 +124,11 @@ def _run(
         )
         model = prepared.model
         calibration = prepared.calibration
+        if model is not None and not calibration.learned:
+            summary.notes.append(
+                "the learned model proposes nothing yet: cross-validation on your coding does not show it beating"
+                " the hints for any code (it needs 2+ coded transcripts and 8+ coded sentences per code)"
+            )
         summary.trained = prepared.trained
         summary.model = model.info if model else None
         if prepared.note:
@@ -201,6 +206,9 @@ def propose(
             scores[i] = found
     per_sentence: list[dict[str, Proposal]] = []
     for i, sentence in enumerate(sentences):
+        if not sentence.hits and not scores[i]:
+            per_sentence.append({})  # nothing found: most sentences of a rules-only run
+            continue
         allowed = codable - done[i]
 
         def explain(code: str, i: int = i) -> str:
