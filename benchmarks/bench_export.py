@@ -74,8 +74,8 @@ def build_project(root: Path, n_transcripts: int, n_codings: int, seed: int = 7)
     rng = random.Random(seed)
     per_transcript = n_codings // n_transcripts
     with Store(root / "qualcode.db") as store:
-        store.sync_codes(book)
-        store.ensure_code(MISSING_CODE, "Vervallen code")  # codings kept, code gone from the codebook
+        store.codes.sync(book)
+        store.codes.ensure(MISSING_CODE, "Vervallen code")  # codings kept, code gone from the codebook
         with store.transaction():
             for i in range(n_transcripts):
                 text = generate_transcript(WORDS_PER_TRANSCRIPT, seed * 1_000_003 + i)
@@ -86,7 +86,7 @@ def build_project(root: Path, n_transcripts: int, n_codings: int, seed: int = 7)
                         turns.append(Turn(len(turns) + 1, line[0], offset + 3, offset + len(line), role=role))
                     offset += len(line) + 1
                 attributes = {"respondent_type": ("migrantenorganisatie", "professional")[i % 2], "batch": str(i % 10)}
-                tid = store.add_transcript(Transcript(f"synth_{i + 1:04d}", text, turns, attributes))
+                tid = store.transcripts.add(Transcript(f"synth_{i + 1:04d}", text, turns, attributes))
                 answers = [t for t in turns if t.speaker == "R"]
                 seen = set()
                 while len(seen) < per_transcript:
@@ -99,7 +99,7 @@ def build_project(root: Path, n_transcripts: int, n_codings: int, seed: int = 7)
                     if (start, end, code) in seen:
                         continue
                     seen.add((start, end, code))
-                    store.restore_coding(
+                    store.codings.restore(
                         Coding(
                             None, tid, start, end, code, rng.choice(("anna", "bram", "chen")), text[start:end],
                             memo="memo" if rng.random() < 0.1 else None,

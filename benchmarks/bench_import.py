@@ -57,7 +57,7 @@ def qualcode_import(folder: Path, project_dir: Path) -> dict:
     from qualcode.project import Project
 
     project = Project.init(project_dir)
-    project.codebook  # load and sync before the clock starts, as a real session would
+    project.sync_codebook()  # load and sync before the clock starts, as a real session would
     files = sorted(folder.glob("*.txt"))
     started = time.perf_counter()
     result = import_paths(project, files)

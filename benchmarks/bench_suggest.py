@@ -72,7 +72,7 @@ def throughput(words: int) -> None:
     with tempfile.TemporaryDirectory(prefix="qc-bench-suggest-") as tmp:
         project = _project_with_corpus(Path(tmp), words)
         store = project.store
-        transcripts = [store.load_transcript(t) for t in store.transcript_names()]
+        transcripts = [store.transcripts.load(t) for t in store.transcripts.names()]
         texts = [t.text[u.start : u.end] for t in transcripts for u in respondent_turns(t)]
         respondent_words = sum(len(x.split()) for x in texts)
         total_words = sum(t.word_count for t in transcripts)
@@ -195,8 +195,8 @@ def one_transcript(project, pipeline, standard, words: int = 50_000) -> None:
     folder = project.root / "long"
     generate_corpus(folder, 1, words, seed=7)
     import_paths(project, [folder])
-    tid = max(project.store.transcript_names())
-    transcript = project.store.load_transcript(tid)
+    tid = max(project.store.transcripts.names())
+    transcript = project.store.transcripts.load(tid)
     texts = [transcript.text[u.start : u.end] for u in respondent_turns(transcript)]
     timings: dict[str, list[float]] = {"ours": [], "standard": [], "suggest": []}
     for _ in range(3):
@@ -238,7 +238,7 @@ def _train_child(coded: int, sentences_wanted: int, evaluate_too: bool, queue) -
         rules = RuleSuggester(pipeline, project.codebook)
         codebook, codes = project.codebook, codable_codes(project.codebook)
         store = project.store
-        transcripts = (store.load_transcript(t) for t in store.transcript_names())
+        transcripts = (store.transcripts.load(t) for t in store.transcripts.names())
         data, n_coded = [], 0
         for _, found in analyse(pipeline, transcripts, rules=rules, words=True):
             data.extend(Labelled(s, set(s.hits)) for s in found)

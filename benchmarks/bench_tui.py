@@ -58,7 +58,7 @@ from qualcode.project import Project
 from qualcode.tui import build_app
 
 project = Project.open(sys.argv[1])
-project.codebook  # what `qualcode` does before the app: open the project, load and sync the codebook
+project.sync_codebook()  # what `qualcode` does before the app: open the project, load and sync the codebook
 
 async def ready(pilot):
     print(time.time())
@@ -121,14 +121,14 @@ def long_project(folder: Path, words: int, codings: int, seed: int = 7) -> tuple
     project = Project.open(folder)
     import_paths(project, [path])
     store = project.store
-    tid = next(iter(store.transcript_names()))
-    text = store.transcript_text(tid)
+    tid = next(iter(store.transcripts.names()))
+    text = store.transcripts.text(tid)
     codes = [c.id for c in project.codebook.walk() if c.codable]
     rng = random.Random(seed)
     with store.transaction():
         for _ in range(codings):
             start = rng.randrange(len(text) - 400)
-            store.add_coding(tid, start, start + rng.randrange(30, 400), rng.choice(codes), "bench")
+            store.codings.add(tid, start, start + rng.randrange(30, 400), rng.choice(codes), "bench")
     project.close()
     return folder, tid
 
@@ -206,7 +206,7 @@ async def latencies(folder: Path, name: str | None, samples: int) -> dict[str, l
     out: dict[str, list[float]] = {"cursor move": [], "select sentence": [], "apply code": []}
     rng = random.Random(1)
     async with app.run_test(size=SIZE) as pilot:
-        names = project.store.transcript_names()
+        names = project.store.transcripts.names()
         tid = next(t for t, n in names.items() if name is None or n == name)
         app.open_transcript(tid)
         await pilot.pause()
@@ -268,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         from qualcode.store import Store
 
         with Store(folder / "qualcode.db") as store:
-            text = store.transcript_text(tid)
+            text = store.transcripts.text(tid)
         ours = statistics.median(asyncio.run(open_long(folder, tid, args.repeat)))
         plain = statistics.median(asyncio.run(open_text_area(text, args.repeat)))
         print(

@@ -16,17 +16,17 @@ from .errors import (
     error,
 )
 from .model import MANUAL, Coding
-from .store import Store
+from .store import Added, Store
 
 
 def resolve_transcript(store: Store, ref: str) -> int:
     """A transcript id from its name, its file name, its number or a unique prefix."""
-    names = store.transcript_names()
+    names = store.transcripts.names()
     by_name = {name: tid for tid, name in names.items()}
     if ref in by_name:
         return by_name[ref]
     files = {}
-    for tid, source in store.source_paths().items():
+    for tid, source in store.transcripts.source_paths().items():
         if source:
             files.setdefault(source.replace("\\", "/").rsplit("/", 1)[-1], []).append(tid)
             files.setdefault(source, []).append(tid)
@@ -55,11 +55,11 @@ def parse_span(value: str) -> tuple[int, int]:
 
 
 def turn_span(store: Store, tid: int, number: int) -> tuple[int, int]:
-    turns = store.turns(tid)
+    turns = store.transcripts.turns(tid)
     for turn in turns:
         if turn.index == number:
             return turn.start, turn.end
-    raise error(BAD_TURN, name=store.transcript_names()[tid], turn=number, count=len(turns))
+    raise error(BAD_TURN, name=store.transcripts.names()[tid], turn=number, count=len(turns))
 
 
 def check_code(codebook: Codebook, code_id: str) -> None:
@@ -82,7 +82,7 @@ def expand_codes(codebook: Codebook, store: Store, codes: Iterable[str]) -> list
     for code_id in codes:
         if code_id in codebook:
             wanted += [code_id, *(c.id for c in codebook.descendants(code_id))]
-        elif store.code_exists(code_id):
+        elif store.codes.exists(code_id):
             wanted.append(code_id)
         else:
             check_code(codebook, code_id)  # raises "unknown code"
@@ -100,13 +100,13 @@ def apply_code(
     *,
     memo: str | None = None,
     origin: str = MANUAL,
-) -> Coding:
-    """Apply a codebook code to a span (one committed transaction)."""
+) -> Added:
+    """Apply a codebook code to a span (one committed transaction); says whether it is new."""
     check_code(codebook, code_id)
-    text = store.transcript_text(tid)
+    text = store.transcripts.text(tid)
     if 0 <= start < end <= len(text):  # out-of-range spans are refused by the store
         start, end = trim_span(text, start, end)
-    return store.add_coding(tid, start, end, code_id, coder, memo=memo, origin=origin)
+    return store.codings.add(tid, start, end, code_id, coder, memo=memo, origin=origin)
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -122,9 +122,5 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
 def codings_at(store: Store, tid: int, start: int, end: int | None = None, code_id: str | None = None) -> list[Coding]:
     """Codings overlapping ``[start, end)`` (or containing ``start`` when end is None)."""
     stop = start + 1 if end is None else end
-    return [
-        c
-        for c in store.codings(tid, [code_id] if code_id else None)
-        if c.start < stop and c.end > start
-    ]
+    return store.codings.find(tid, [code_id] if code_id else None, overlapping=(start, stop))
 

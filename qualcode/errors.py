@@ -109,6 +109,26 @@ STORE_NEWER = Msg(
 STORE_UNREADABLE = Msg(
     "QC007", "{path} is not a qualcode database: {reason}", "check the file, or move it away and re-import"
 )
+STORE_READ_ONLY = Msg(
+    "QC008",
+    "cannot {action}: {path} is read-only (the {what} may not be written)",
+    "browsing and exports work as they are; to code, make the {what} writable (e.g. `chmod u+w`) or work on a copy",
+)
+PROJECT_LOCKED = Msg(
+    "QC050",
+    "gave up after {seconds} s: {holder} is changing the codebook",
+    "wait for that command to finish and run yours again; nothing was changed",
+)
+PROJECT_LOCK_FAILED = Msg(
+    "QC051",
+    "cannot lock the codebook ({path}): {reason}",
+    "the project folder must be writable to change the codebook; work on a copy if it is read-only",
+)
+STORE_BUSY = Msg(
+    "QC009",
+    "{path} is busy: another qualcode process kept it locked for {seconds} s",
+    "wait for the other command (or close the other window's long job) and try again",
+)
 
 # --- codebooks ------------------------------------------------------------------
 CODEBOOK_INVALID = Msg(

@@ -45,7 +45,7 @@ def check_project(project: Project) -> HealthReport:
         report.findings.append(Finding(PROBLEM, "codebook", str(exc), exc.hint))
         codebook = None
 
-    orphans = Counter(c.code_id for c in store.orphaned_codings())
+    orphans = Counter(c.code_id for c in store.codings.orphaned())
     for code_id, count in sorted(orphans.items()):
         report.findings.append(
             Finding(
@@ -57,11 +57,11 @@ def check_project(project: Project) -> HealthReport:
             )
         )
 
-    names = store.transcript_names()
+    names = store.transcripts.names()
     report.transcripts = len(names)
     for tid, name in names.items():
-        text = store.transcript_text(tid)
-        for coding in store.codings(tid):
+        text = store.transcripts.text(tid)
+        for coding in store.codings.find(tid):
             report.codings += 1
             if text[coding.start : coding.end] != coding.quote:
                 report.findings.append(
@@ -74,18 +74,18 @@ def check_project(project: Project) -> HealthReport:
                     )
                 )
 
-    for row in store.detached_codings():
+    for d in store.codings.detached():
         report.findings.append(
             Finding(
                 PROBLEM,
                 "detached",
-                f"{names.get(row['transcript_id'], row['transcript_id'])}: coding of '{row['code_id']}' detached at"
-                f" re-import ({row['reason']}): {row['quote'][:60]!r}",
+                f"{names.get(d.transcript_id, d.transcript_id)}: coding of '{d.code_id}' detached at"
+                f" re-import ({d.reason}): {d.quote[:60]!r}",
                 "code the passage again where it now stands; `qualcode codings --detached` lists them all",
             )
         )
 
-    for summary in store.summaries():
+    for summary in store.transcripts.summaries():
         if not summary.source_path or summary.source_format == "qdpx":
             continue
         path = Path(summary.source_path)

@@ -132,9 +132,8 @@ class History(UndoStacks):
         existing: list[Coding] = []
         with self.store.transaction():
             for code_id in code_ids:
-                before = self.store.conn.total_changes  # add_coding is a no-op for a duplicate
-                coding = apply_code(self.store, self.codebook, transcript_id, start, end, code_id, coder, memo=memo)
-                (created if self.store.conn.total_changes > before else existing).append(coding)
+                added = apply_code(self.store, self.codebook, transcript_id, start, end, code_id, coder, memo=memo)
+                (created if added.inserted else existing).append(added.coding)
         if created:
             self._record(_Step(APPLY, created))
         return Change(APPLY, added=tuple(created), unchanged=tuple(existing))
@@ -142,7 +141,7 @@ class History(UndoStacks):
     def remove(self, coding_ids: Iterable[int]) -> Change:
         """Remove codings by id (one transaction, one undo step)."""
         with self.store.transaction():
-            removed = [self.store.remove_coding(cid) for cid in coding_ids]
+            removed = [self.store.codings.remove(cid) for cid in coding_ids]
         if removed:
             self._record(_Step(REMOVE, removed))
         return Change(REMOVE, removed=tuple(removed))
@@ -150,8 +149,8 @@ class History(UndoStacks):
     def set_memo(self, coding_id: int, memo: str | None) -> Change:
         """Set or clear (None or '') a coding's memo."""
         memo = memo or None
-        before = self.store.set_memo(coding_id, memo)
-        after = self.store.get_coding(coding_id)
+        before = self.store.codings.set_memo(coding_id, memo)
+        after = self.store.codings.get(coding_id)
         if before.memo != after.memo:
             self._record(_Step(MEMO, [after], before.memo, after.memo))
         return Change(MEMO, updated=(after,))
@@ -164,14 +163,14 @@ class History(UndoStacks):
             with self.store.transaction():
                 if step.kind == MEMO:
                     coding = step.codings[0]
-                    self.store.set_memo(coding.id, step.memo_before if undo else step.memo_after)
-                    return Change(MEMO, updated=(self.store.get_coding(coding.id),), undo=undo)
+                    self.store.codings.set_memo(coding.id, step.memo_before if undo else step.memo_after)
+                    return Change(MEMO, updated=(self.store.codings.get(coding.id),), undo=undo)
                 take_away = (step.kind == APPLY) == undo
                 if take_away:
                     # Keep what the rows look like now, so a redo restores exactly that.
-                    step.codings = [self.store.remove_coding(c.id) for c in step.codings]
+                    step.codings = [self.store.codings.remove(c.id) for c in step.codings]
                     return Change(step.kind, removed=tuple(step.codings), undo=undo)
-                restored = [self.store.get_coding(self.store.restore_coding(replace(c)).id) for c in step.codings]
+                restored = [self.store.codings.get(self.store.codings.restore(replace(c)).id) for c in step.codings]
                 return Change(step.kind, added=tuple(restored), undo=undo)
         except (QualcodeError, sqlite3.IntegrityError) as exc:
             reason = exc.message if isinstance(exc, QualcodeError) else "the coding exists again"

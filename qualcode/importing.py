@@ -70,6 +70,7 @@ def import_paths(
     codings_files = [p for p in sidecars if p.name == CODINGS_CSV]
     store = project.store
     codebook = project.codebook
+    project.sync_codebook()  # codings (from a sidecar, or coded next) need their codes in the store
     failures: list[QualcodeError] = []
     with store.transaction():
         for number, path in enumerate(files, 1):
@@ -116,20 +117,20 @@ def _merge_attributes(transcript: Transcript, sidecar: dict[str, str], result: I
 
 def _store_transcript(project: Project, store: Store, path: Path, transcript: Transcript, result: ImportResult) -> None:
     result.warnings.extend(f"{path.name}: {w}" for w in transcript.warnings)
-    existing = store.transcript_id_by_hash(transcript.content_hash)
+    existing = store.transcripts.id_by_hash(transcript.content_hash)
     if existing is not None:
-        existing_name = store.transcript_names()[existing]
+        existing_name = store.transcripts.names()[existing]
         result.duplicates.append((path, existing_name))
-        old = store.attributes(existing)
+        old = store.transcripts.attributes(existing)
         new = {k: v for k, v in transcript.attributes.items() if old.get(k) != v}
         if new:
-            store.set_attributes(existing, new)
+            store.transcripts.set_attributes(existing, new)
             result.attributes_updated.append(existing_name)
         return
     relative = project.relative(path)
-    same_name = store.transcript_id_by_name(transcript.name)
+    same_name = store.transcripts.id_by_name(transcript.name)
     if same_name is not None:
-        stored = store.load_transcript(same_name)
+        stored = store.transcripts.load(same_name)
         if stored.source_path is not None and str(stored.source_path) == relative:
             result.warnings.append(
                 f"{path.name} changed since it was imported as '{transcript.name}'; the imported version is kept"
@@ -137,14 +138,14 @@ def _store_transcript(project: Project, store: Store, path: Path, transcript: Tr
             )
             return
         base, n = transcript.name, 2
-        while store.transcript_id_by_name(f"{base}-{n}") is not None:
+        while store.transcripts.id_by_name(f"{base}-{n}") is not None:
             n += 1
         transcript.name = f"{base}-{n}"
         result.warnings.append(f"{path.name}: another transcript is called '{base}'; imported as '{transcript.name}'")
     for turn in transcript.turns:
         turn.role = project.config.role_of(turn.speaker)
     transcript.source_path = Path(relative)
-    store.add_transcript(transcript)
+    store.transcripts.add(transcript)
     result.imported.append(transcript)
 
 
@@ -158,7 +159,7 @@ def import_codings_csv(store: Store, path: Path, codebook, *, default_coder: str
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
         raise error(BAD_CODINGS_CSV, path=path, line=0, problem=exc.strerror, hint="check the path") from None
-    by_file = {Path(source).name: tid for tid, source in store.source_paths().items() if source}
+    by_file = {Path(source).name: tid for tid, source in store.transcripts.source_paths().items() if source}
     added = 0
     with handle, store.transaction():
         reader = csv.DictReader(handle)
@@ -183,14 +184,14 @@ def import_codings_csv(store: Store, path: Path, codebook, *, default_coder: str
                 close = codebook.suggest_id(code_id)
                 raise fail(f"unknown code '{code_id}'", f"did you mean '{close}'?" if close else "use a code id from the codebook")
             if tid not in turns_cache:
-                turns_cache[tid] = {t.index: (t.start, t.end) for t in store.turns(tid)}
+                turns_cache[tid] = {t.index: (t.start, t.end) for t in store.transcripts.turns(tid)}
             try:
                 start, end = turns_cache[tid][int(row["turn"])]
             except (KeyError, ValueError):
                 raise fail(f"no turn '{row['turn']}' in {row['file']}", f"turns are numbered 1 to {len(turns_cache[tid])}") from None
             quote = (row.get("text") or "").strip()
             if quote:
-                text = store.transcript_text(tid)
+                text = store.transcripts.text(tid)
                 found = text.find(quote, start, end)
                 if found < 0:
                     near = difflib.get_close_matches(quote, [text[start:end]], n=1, cutoff=0.0)
@@ -199,11 +200,9 @@ def import_codings_csv(store: Store, path: Path, codebook, *, default_coder: str
                         "copy the text exactly from the transcript" + (" (the turn starts with " + repr(near[0][:40]) + ")" if near else ""),
                     )
                 start, end = found, found + len(quote)
-            before = store.conn.total_changes
-            store.add_coding(
-                tid, start, end, code_id, (row.get("coder") or "").strip() or default_coder, memo=(row.get("memo") or "").strip() or None
-            )
-            added += store.conn.total_changes > before
+            coder = (row.get("coder") or "").strip() or default_coder
+            memo = (row.get("memo") or "").strip() or None
+            added += store.codings.add(tid, start, end, code_id, coder, memo=memo).inserted
     return added
 
 
@@ -214,6 +213,6 @@ def auto_import(project: Project, progress: Progress | None = None) -> ImportRes
     sample project) work without a separate import step.
     """
     folder = project.root / TRANSCRIPT_DIR
-    if project.store.transcript_names() or not folder.is_dir() or not any(folder.iterdir()):
+    if project.store.transcripts.names() or not folder.is_dir() or not any(folder.iterdir()):
         return None
     return import_paths(project, [folder], default_coder="import", progress=progress)

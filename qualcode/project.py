@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -24,6 +24,7 @@ import yaml
 
 from .codebook import Codebook, load_codebook
 from .errors import BAD_CONFIG, NO_CODEBOOK, NO_PROJECT, PROJECT_EXISTS, SEVERAL_CODEBOOKS, error
+from .lock import ProjectLock
 from .model import INTERVIEWER, RESPONDENT
 from .store import Store, SyncResult
 
@@ -164,6 +165,9 @@ class Project:
         self.root = Path(root).resolve()
         self.config = load_config(self.root)
         self.sync: SyncResult | None = None
+        self.lock = ProjectLock(self.root)
+        # Told once when a codebook edit waits for another command (the CLI prints it).
+        self.on_lock_wait: Callable[[str], None] | None = None
 
     @classmethod
     def open(cls, root: Path | None = None) -> Project:
@@ -193,7 +197,7 @@ class Project:
             (root / CODEBOOK_DIR / "codebook.yaml").write_text(STARTER_CODEBOOK, encoding="utf-8")
         (root / CONFIG_NAME).write_text(STARTER_CONFIG, encoding="utf-8")
         project = cls(root)
-        project.store  # create the database now, so the folder is recognised
+        Store(project.db_path).close()  # create the database now: the folder is a project from here on
         return project
 
     @property
@@ -227,14 +231,34 @@ class Project:
 
     @cached_property
     def codebook(self) -> Codebook:
-        """The codebook, validated and synced into the store by id."""
-        book = load_codebook(self.codebook_path)
-        self.sync = self.store.sync_codes(book)
-        return book
+        """The codebook, loaded and validated (reading it writes nothing)."""
+        return load_codebook(self.codebook_path)
+
+    def sync_codebook(self) -> SyncResult:
+        """Bring the store's codes up to date with the codebook (by id; nothing is deleted).
+
+        Called once when a command or the app opens the project, and after every
+        change to the codebook file; codings need their code in the store.
+        """
+        self.sync = self.store.codes.sync(self.codebook)
+        return self.sync
 
     def reload_codebook(self) -> Codebook:
+        """Read the codebook file again and sync it into the store."""
         self.__dict__.pop("codebook", None)
+        self.sync_codebook()
         return self.codebook
+
+    @contextmanager
+    def codebook_lock(self, action: str) -> Iterator[Codebook]:
+        """Hold the project's codebook lock for ``action`` and yield the codebook as it is now.
+
+        Every edit of the codebook file happens inside this: the file is read again
+        under the lock, so an edit another command made meanwhile is never lost.
+        """
+        outermost = not self.lock.held
+        with self.lock.hold(action, self.on_lock_wait):
+            yield self.reload_codebook() if outermost else self.codebook
 
     def relative(self, path: Path) -> str:
         """A path relative to the project folder when inside it (stored that way)."""

@@ -1,17 +1,20 @@
 """Re-anchoring codings when a transcript's text is replaced by an edited version.
 
 A coding keeps its quoted text. When the source file was corrected (a typo, a name
-anonymised, a paragraph added), each coding is placed again on the new text:
+anonymised, a paragraph added or moved), each coding is placed again on the new
+text, on its *own* text only:
 
-1. The old offset is mapped to the new text through a line-level diff (lines that
-   did not change keep their relative position).
-2. The quote is searched for in the new text; of all its occurrences the one
-   nearest to the mapped position wins.
-3. A quote that no longer occurs verbatim is matched with its whitespace collapsed
-   (a re-wrapped line); failing that, the coding cannot be placed.
-
-Codings that cannot be placed are never dropped or moved to a guessed spot: the
-caller keeps them aside (detached) and reports them.
+1. The two texts are aligned word by word: lines that did not change map to each
+   other (a line diff), and within the lines that changed the words are aligned
+   (a word diff). A coding whose words all survived, in one run, next to at least
+   one of their old neighbours, lands on them — however often the same words
+   occur elsewhere ("school", "ja").
+2. A coding whose words did not survive in place may have moved with its
+   paragraph: the quote is looked for in the new text's *inserted* stretches, and
+   taken there only if the words around it are its old neighbours (a long quote
+   that occurs once there is recognised by itself).
+3. Otherwise the coding cannot be placed. It is never dropped or put on another
+   occurrence of the same words: the caller keeps it aside (detached) and reports it.
 """
 
 from __future__ import annotations
@@ -23,6 +26,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .model import Coding
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+CONTEXT_WORDS = 5  # words on each side that must still surround a moved quote
+CONTEXT_SHARE = 0.6  # share of those words, nearest first, that must still be there
+LONG_QUOTE = 40  # characters from which a moved quote that occurs once is recognised by itself
 
 
 @dataclass(slots=True)
@@ -40,14 +48,15 @@ def _line_starts(text: str) -> list[int]:
 
 
 class OffsetMap:
-    """Maps offsets in an old text to the corresponding offsets in a new text."""
+    """Maps offsets in an old text to the corresponding offsets in a new text (by lines)."""
 
     def __init__(self, old: str, new: str) -> None:
         self.old_lines = old.split("\n")
-        new_lines = new.split("\n")
+        self.new_lines = new.split("\n")
         self.old_starts = _line_starts(old)
         self.new_starts = _line_starts(new)
-        matcher = difflib.SequenceMatcher(None, self.old_lines, new_lines, autojunk=False)
+        matcher = difflib.SequenceMatcher(None, self.old_lines, self.new_lines, autojunk=False)
+        self.opcodes = matcher.get_opcodes()
         # Old line number -> new line number, for lines equal in both texts.
         self.blocks = [b for b in matcher.get_matching_blocks() if b.size]
 
@@ -67,6 +76,69 @@ class OffsetMap:
         return self.new_starts[anchor_new] + (offset - self.old_starts[anchor_old])
 
 
+class _Alignment:
+    """Which word of the old text is which word of the new text (None: changed or gone)."""
+
+    def __init__(self, old: str, new: str) -> None:
+        self.old_tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(old)]
+        self.new_tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(new)]
+        self._old_starts = [s for s, _ in self.old_tokens]
+        self.to_new: list[int | None] = [None] * len(self.old_tokens)
+        self.inserted = [True] * len(self.new_tokens)  # new words no old word became
+        lines = OffsetMap(old, new)
+        for tag, a0, a1, b0, b1 in lines.opcodes:
+            if tag == "delete" or tag == "insert":
+                continue
+            old_words = self._tokens_in(self.old_tokens, lines.old_starts, lines.old_lines, a0, a1)
+            new_words = self._tokens_in(self.new_tokens, lines.new_starts, lines.new_lines, b0, b1)
+            if tag == "equal":
+                pairs = zip(range(*old_words), range(*new_words), strict=True)
+            else:  # changed lines: align their words
+                old_text = [old[s:e] for s, e in self.old_tokens[slice(*old_words)]]
+                new_text = [new[s:e] for s, e in self.new_tokens[slice(*new_words)]]
+                matcher = difflib.SequenceMatcher(None, old_text, new_text, autojunk=False)
+                pairs = (
+                    (old_words[0] + block.a + k, new_words[0] + block.b + k)
+                    for block in matcher.get_matching_blocks()
+                    for k in range(block.size)
+                )
+            for i, j in pairs:
+                self.to_new[i] = j
+                self.inserted[j] = False
+
+    @staticmethod
+    def _tokens_in(tokens, starts, lines, first: int, stop: int) -> tuple[int, int]:
+        """The range of token numbers on lines ``first`` to ``stop`` (exclusive)."""
+        if first >= stop:
+            return (0, 0)
+        begin = starts[first]
+        end = starts[stop - 1] + len(lines[stop - 1])
+        lo = bisect.bisect_left(tokens, (begin, -1))
+        hi = bisect.bisect_left(tokens, (end, -1))
+        return (lo, hi)
+
+    def neighbour_kept(self, first: int, last: int) -> bool:
+        """True if the word before ``first`` or the word after ``last`` (old numbers) still
+        stands right before or after where those words went (or both are at an edge)."""
+        new_first, new_last = self.to_new[first], self.to_new[last]
+        assert new_first is not None and new_last is not None
+        if first == 0 and new_first == 0:
+            return True
+        if last == len(self.old_tokens) - 1 and new_last == len(self.new_tokens) - 1:
+            return True
+        before = self.to_new[first - 1] if first > 0 else None
+        after = self.to_new[last + 1] if last + 1 < len(self.old_tokens) else None
+        return (before is not None and before == new_first - 1) or (after is not None and after == new_last + 1)
+
+    def words(self, start: int, end: int) -> range:
+        """Numbers of the old words that ``[start, end)`` overlaps."""
+        lo = bisect.bisect_right(self._old_starts, start) - 1
+        if lo < 0 or self.old_tokens[lo][1] <= start:
+            lo += 1
+        hi = bisect.bisect_left(self._old_starts, end)
+        return range(lo, hi)
+
+
 def _collapsed_pattern(quote: str) -> re.Pattern | None:
     words = quote.split()
     if not words:
@@ -76,24 +148,92 @@ def _collapsed_pattern(quote: str) -> re.Pattern | None:
 
 def reanchor(old_text: str, new_text: str, codings: Iterable[Coding]) -> list[Placement]:
     """Where each coding's quote lands in ``new_text`` (see the module docstring)."""
-    mapping = OffsetMap(old_text, new_text)
+    if old_text == new_text:
+        return [Placement(c, c.start, c.end, "unchanged") for c in codings]
+    alignment = _Alignment(old_text, new_text)
     placements = []
     for coding in codings:
-        if new_text[coding.start : coding.end] == coding.quote and mapping(coding.start) == coding.start:
-            placements.append(Placement(coding, coding.start, coding.end, "unchanged"))
-            continue
-        target = mapping(coding.start)
-        spans = [(m.start(), m.start() + len(coding.quote)) for m in re.finditer(re.escape(coding.quote), new_text)]
-        how = "moved"
-        if not spans:
-            pattern = _collapsed_pattern(coding.quote)
-            spans = [m.span() for m in pattern.finditer(new_text)] if pattern else []
-            how = "whitespace"
-        if not spans:
+        placed = _in_place(alignment, old_text, new_text, coding) or _moved(alignment, old_text, new_text, coding)
+        if placed is None:
             placements.append(Placement(coding, None, None, "not found"))
             continue
-        start, end = min(spans, key=lambda span: abs(span[0] - target))
-        if (start, end) == (coding.start, coding.end) and new_text[start:end] == coding.quote:
+        start, end = placed
+        if new_text[start:end] != coding.quote:
+            how = "whitespace"
+        elif (start, end) == (coding.start, coding.end):
             how = "unchanged"
+        else:
+            how = "moved"
         placements.append(Placement(coding, start, end, how))
     return placements
+
+
+def _same_text(quote: str, text: str) -> bool:
+    return quote == text or quote.split() == text.split()
+
+
+def _in_place(alignment: _Alignment, old_text: str, new_text: str, coding: Coding) -> tuple[int, int] | None:
+    """The coding's own words in the new text, if they all survived in one run."""
+    words = alignment.words(coding.start, coding.end)
+    if not words:
+        return None  # only white space: nothing to recognise it by
+    mapped = [alignment.to_new[i] for i in words]
+    if None in mapped or mapped != list(range(mapped[0], mapped[0] + len(mapped))):
+        return None
+    if len(coding.quote.strip()) < LONG_QUOTE and not alignment.neighbour_kept(words[0], words[-1]):
+        return None  # the same words, but not among the words they stood among
+    (old_first, _), (new_first, _) = alignment.old_tokens[words[0]], alignment.new_tokens[mapped[0]]
+    (_, old_last), (_, new_last) = alignment.old_tokens[words[-1]], alignment.new_tokens[mapped[-1]]
+    # A span may start or end inside a word: keep the same distance from its edges.
+    start = new_first + max(0, coding.start - old_first)
+    end = new_last - max(0, old_last - coding.end)
+    return (start, end) if start < end and _same_text(coding.quote, new_text[start:end]) else None
+
+
+def _moved(alignment: _Alignment, old_text: str, new_text: str, coding: Coding) -> tuple[int, int] | None:
+    """The quote in a stretch of new text that no old text became, next to its old neighbours."""
+    pattern = re.compile(re.escape(coding.quote)) if coding.quote.strip() else None
+    spans = [m.span() for m in pattern.finditer(new_text)] if pattern else []
+    if not spans:
+        loose = _collapsed_pattern(coding.quote)
+        spans = [m.span() for m in loose.finditer(new_text)] if loose else []
+    new_starts = [s for s, _ in alignment.new_tokens]
+    fresh = [
+        (s, e)
+        for s, e in spans
+        if all(alignment.inserted[j] for j in range(bisect.bisect_left(new_starts, s), bisect.bisect_left(new_starts, e)))
+    ]
+    if len(fresh) == 1 and len(coding.quote.strip()) >= LONG_QUOTE:
+        return fresh[0]
+    context = _context(old_text, coding.start, coding.end)
+    good = [span for span in fresh if _neighbours_kept(context, new_text, *span)]
+    return good[0] if len(good) == 1 else None  # two equally good places: not ours to guess
+
+
+def _context(text: str, start: int, end: int) -> tuple[list[str], list[str]]:
+    """The words before (nearest first) and after a span."""
+    reach = 20 * CONTEXT_WORDS
+    left = _TOKEN.findall(text[max(0, start - reach) : start])[-CONTEXT_WORDS:]
+    right = _TOKEN.findall(text[end : end + reach])[:CONTEXT_WORDS]
+    return left[::-1], right
+
+
+def _neighbours_kept(old_context: tuple[list[str], list[str]], new_text: str, start: int, end: int) -> bool:
+    """True if, nearest first, most of the quote's old neighbours still surround ``[start, end)``."""
+    old_left, old_right = old_context
+    total = len(old_left) + len(old_right)
+    if total == 0:
+        return True  # the quote was the whole text
+    new_left, new_right = _context(new_text, start, end)
+    kept = _run(old_left, new_left) + _run(old_right, new_right)
+    return kept / total >= CONTEXT_SHARE
+
+
+def _run(old: list[str], new: list[str]) -> int:
+    """How many words, from the quote outward, are the same."""
+    count = 0
+    for a, b in zip(old, new, strict=False):
+        if a != b:
+            break
+        count += 1
+    return count

@@ -32,7 +32,7 @@ def reimport(project: Project, tid: int, path: Path | None = None, *, encoding: 
     detached (kept in ``detached_codings`` and reported by ``qualcode check``).
     """
     store = project.store
-    stored = store.load_transcript(tid)
+    stored = store.transcripts.load(tid)
     if path is None:
         if stored.source_path is None:
             raise error(FILE_NOT_FOUND, path=f"(no source file recorded for '{stored.name}')")
@@ -48,12 +48,12 @@ def reimport(project: Project, tid: int, path: Path | None = None, *, encoding: 
     result = ReimportResult(stored.name, Path(path), unchanged=new.text == stored.text)
     if result.unchanged:
         if not dry_run and new.source_hash != stored.source_hash:
-            store.set_source_hash(tid, new.source_hash)  # same text, re-saved file
+            store.transcripts.set_source_hash(tid, new.source_hash)  # same text, re-saved file
         return result
-    other = store.transcript_id_by_hash(new.content_hash)
+    other = store.transcripts.id_by_hash(new.content_hash)
     if other is not None and other != tid:
-        raise error(DUPLICATE_TEXT, path=path, name=store.transcript_names()[other])
-    result.placements = reanchor(stored.text, new.text, store.codings(tid))
+        raise error(DUPLICATE_TEXT, path=path, name=store.transcripts.names()[other])
+    result.placements = reanchor(stored.text, new.text, store.codings.find(tid))
     if not dry_run:
         result.counts = store.replace_text(tid, new, result.placements)
     return result

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from .errors import REVIEW_UNDO_CONFLICT, QualcodeError, error
 from .history import Change, History, UndoStacks
 from .model import ACCEPTED, REJECTED, SUGGESTED, Coding
-from .store import SuggestionRow
+from .store import Suggestion
 
 # qualcode.suggest.review is imported where it is used: importing it runs the whole
 # qualcode.suggest package (~25 ms, no spaCy), which the app's first screen does not need.
@@ -43,7 +43,7 @@ class Decision(Change):
     suggestion as it is after the step.
     """
 
-    suggestion: SuggestionRow | None = None
+    suggestion: Suggestion | None = None
     code_id: str | None = None  # the code accepted with (the suggestion's own or another)
 
 
@@ -88,7 +88,7 @@ class SessionHistory(UndoStacks):
         return change
 
     def set_memo(self, coding_id: int, memo: str | None) -> Change:
-        before = self.store.get_coding(coding_id).memo
+        before = self.store.codings.get(coding_id).memo
         change = self.codings.set_memo(coding_id, memo)
         if before != (memo or None):  # History records a step only for a real change
             self._record(_CODING)
@@ -114,7 +114,7 @@ class SessionHistory(UndoStacks):
         return Decision(REJECT, suggestion=row)
 
     def _accepted(self, step: _DecisionStep, coding: Coding, *, undo: bool = False) -> Decision:
-        row = self.store.get_suggestion(step.suggestion_id)
+        row = self.store.suggestions.get(step.suggestion_id)
         if step.coding is not None:
             return Decision(ACCEPT, added=(coding,), undo=undo, suggestion=row, code_id=coding.code_id)
         return Decision(ACCEPT, unchanged=(coding,), undo=undo, suggestion=row, code_id=coding.code_id)
@@ -129,7 +129,7 @@ class SessionHistory(UndoStacks):
         kind = ACCEPT if step.status == ACCEPTED else REJECT
         try:
             if undo:
-                current = self.store.get_suggestion(step.suggestion_id)
+                current = self.store.suggestions.get(step.suggestion_id)
                 if current.status != step.status:
                     raise error(REVIEW_UNDO_CONFLICT, action="undo", kind=kind, id=step.suggestion_id, reason=f"it is {current.status} now")
                 row = reopen(self.store, step.suggestion_id)

@@ -108,8 +108,8 @@ def build(root: Path) -> Path:
     (root / "codebooks" / "toets.yaml").write_text(CODEBOOK, encoding="utf-8")
     book = load_codebook(root / "codebooks" / "toets.yaml")
     with Store(root / "qualcode.db") as store:
-        store.sync_codes(book)
-        store.ensure_code("oud", "Oude code")  # in the store, not in the codebook
+        store.codes.sync(book)
+        store.codes.ensure("oud", "Oude code")  # in the store, not in the codebook
         ids = {}
         for name, text, attrs, times in (
             ("t1", T1, {"type": "org"}, None),
@@ -117,9 +117,9 @@ def build(root: Path) -> Path:
             ("t3", T3, {"type": "prof"}, None),
             ("t4", T4, {"type": "gemengd"}, None),
         ):
-            ids[name] = store.add_transcript(Transcript(name, text, _turns(text, times), attrs))
+            ids[name] = store.transcripts.add(Transcript(name, text, _turns(text, times), attrs))
         t1, t2 = ids["t1"], ids["t2"]
-        add = store.add_coding
+        add = store.codings.add
         add(t1, *_span(T1, "Wij helpen ouders."), "rol_org", "anna")
         add(t1, *_span(T1, "helpen ouders. Café “De Brug”"), "rol_prof", "anna")
         add(t1, *_span(T1, "Café “De Brug” is ons thuis."), "kracht", "bram")

@@ -18,7 +18,7 @@ def project(tmp_path) -> Project:
 
 
 def names(project, selection) -> set[str]:
-    all_names = project.store.transcript_names()
+    all_names = project.store.transcripts.names()
     return {all_names[t] for t in selection.transcript_ids}
 
 

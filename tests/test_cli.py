@@ -276,3 +276,32 @@ def test_cli_initialised_project_does_not_import_behind_the_users_back(tmp_path,
     (root / "transcripts" / "a.txt").write_text("I: Vraag?\nR: Antwoord.\n", encoding="utf-8")
     rows = json.loads(runner.invoke(main, ["--project", str(root), "transcripts", "--format", "json"]).stdout)
     assert rows == []
+
+
+def test_cli_speakers_lists_stored_roles_and_re_applies_a_changed_setting(project, runner):
+    listed = json.loads(run(runner, project, "speakers", "--format", "json").stdout)
+    assert {(r["speaker"], r["role"], r["turns"]) for r in listed} == {("I", "interviewer", 2), ("R", "respondent", 2)}
+    (project / "qualcode.yaml").write_text("interviewer_speakers: ['r']\n", encoding="utf-8")
+    result = run(runner, project, "speakers", "--format", "json")
+    stale = {r["speaker"]: r["setting says"] for r in json.loads(result.stdout)}
+    assert stale == {"I": "respondent", "R": "interviewer"}  # stored roles are kept until applied
+    assert "speakers --apply" in result.stderr
+    result = run(runner, project, "speakers", "--apply", "--format", "json")
+    assert "4 turn(s) changed" in result.stderr
+    assert {(r["speaker"], r["role"], r["setting says"]) for r in json.loads(result.stdout)} == {
+        ("I", "respondent", ""),
+        ("R", "interviewer", ""),
+    }
+
+
+def test_cli_write_on_a_read_only_project_says_so_and_listing_still_works(project, runner, monkeypatch):
+    import os
+
+    from qualcode.store import db
+
+    real = os.access
+    monkeypatch.setattr(db.os, "access", lambda p, mode: False if mode == os.W_OK and str(p).endswith("qualcode.db") else real(p, mode))
+    assert run(runner, project, "transcripts").exit_code == 0
+    result = run(runner, project, "code", "int1", "kracht", "--turn", "4")
+    assert result.exit_code == 1
+    assert "read-only" in result.stderr and "Traceback" not in result.output

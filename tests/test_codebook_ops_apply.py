@@ -35,7 +35,7 @@ def test_codebook_ops_apply_renamed_code_with_the_same_guid_keeps_its_codings(pr
     assert plan.renames == [("rol_cjg", "rol_jeugd", 1)] and plan.removed == []
     assert result.moved == 1
     assert read_codebook_text(project.codebook_path) == read_codebook_text(updated)  # comments and all
-    assert project.store.coding_counts() == {"rol_jeugd": 1, "rol_org": 1, "kracht": 1, "rol": 1}
+    assert project.store.codings.counts_by_code() == {"rol_jeugd": 1, "rol_org": 1, "kracht": 1, "rol": 1}
     assert check_project(project).ok
 
 
@@ -45,7 +45,7 @@ def test_codebook_ops_apply_removed_code_keeps_its_codings_and_suggests_a_merge(
     plan, result = apply(project, updated)
     assert plan.removed == [("kracht", 1)]
     assert plan.likely == {"kracht": "veerkracht"}  # same name: pointed out, not assumed
-    assert project.store.coding_counts()["kracht"] == 1  # kept
+    assert project.store.codings.counts_by_code()["kracht"] == 1  # kept
     report = check_project(project)
     assert not report.ok and "kracht" in report.findings[0].message
     # The researcher decides: it was a merge after all.
@@ -67,7 +67,7 @@ def test_codebook_ops_apply_a_qdc_from_another_tool_keeps_ids_keys_and_hints(pro
     assert (after.get("kracht").key, after.get("rol").key) == ("k", "r")
     assert after.get("rol").hints.keywords == ["verwachten"]
     assert after.title == "Testcodeboek" and after.version == "2"
-    assert project.store.coding_counts() == {"rol_cjg": 1, "rol_org": 1, "kracht": 1, "rol": 1}
+    assert project.store.codings.counts_by_code() == {"rol_cjg": 1, "rol_org": 1, "kracht": 1, "rol": 1}
 
 
 def test_codebook_ops_apply_in_place_edit_after_codebook_rename(project):
@@ -79,7 +79,7 @@ def test_codebook_ops_apply_in_place_edit_after_codebook_rename(project):
     plan = plan_apply(project, path, {}, Report())
     assert plan.new_text is None and plan.renames == [("eigen_kracht", "kracht_gezin", 1)]
     run_apply(project, plan)
-    assert project.store.coding_counts()["kracht_gezin"] == 1
+    assert project.store.codings.counts_by_code()["kracht_gezin"] == 1
     assert check_project(project).ok
 
 

@@ -32,7 +32,7 @@ def changed_lines(before: str, after: str) -> list[str]:
 
 
 def codes_of_codings(project) -> dict[str, int]:
-    return project.store.coding_counts()
+    return project.store.codings.counts_by_code()
 
 
 def test_codebook_ops_rename_moves_codings_and_pins_the_guid(project):
@@ -51,7 +51,7 @@ def test_codebook_ops_rename_moves_codings_and_pins_the_guid(project):
     counts = codes_of_codings(project)
     assert counts.get("rol_jeugd") == 1 and "rol_cjg" not in counts
     assert project.codebook.get("rol_jeugd").stable_guid == guid
-    assert "rol_cjg" not in {r.id for r in project.store.codes(include_missing=True)}  # no stale row left
+    assert "rol_cjg" not in {r.id for r in project.store.codes.list(include_missing=True)}  # no stale row left
     assert check_project(project).ok
 
 
@@ -86,7 +86,7 @@ def test_codebook_ops_rename_finishes_a_run_that_stopped_half_way(project):
     path = project.codebook_path
     path.write_text(yaml_text(project).replace("rol_cjg", "rol_jeugd"), encoding="utf-8")
     project.reload_codebook()
-    assert [c.code_id for c in project.store.orphaned_codings()] == ["rol_cjg"]
+    assert [c.code_id for c in project.store.codings.orphaned()] == ["rol_cjg"]
     assert not check_project(project).ok
     result = rename_code(project, "rol_cjg", "rol_jeugd")
     assert result.moved == 1 and not result.yaml_changed
@@ -96,16 +96,16 @@ def test_codebook_ops_rename_finishes_a_run_that_stopped_half_way(project):
 def test_codebook_ops_merge_codes_moves_codings_children_and_set_members(project):
     store = project.store
     tid = 1
-    text = store.transcript_text(tid)
-    # The target already codes this span: the two codings become one, memos joined.
+    text = store.transcripts.text(tid)
+    # The same coder already has the target on this span: the two codings become one, memos joined.
     start = text.index("eigen kracht")
-    store.add_coding(tid, start, start + len("eigen kracht"), "rol_org", "bert", memo="tweede memo")
+    store.codings.add(tid, start, start + len("eigen kracht"), "rol_org", "anna", memo="tweede memo")
     before = yaml_text(project)
     result = merge_codes(project, ["kracht", "map", "rol_cjg"], "rol_org")
     after = yaml_text(project)
     assert codes_of_codings(project) == {"rol_org": 3, "rol": 1}
     assert (result.moved, result.merged) == (1, 1)
-    merged = [c for c in store.codings() if c.code_id == "rol_org" and c.start == start][0]
+    merged = [c for c in store.codings.find() if c.code_id == "rol_org" and c.start == start][0]
     assert merged.memo == "tweede memo\n\nlet op: 'eigen' & <kracht>"
     book = project.codebook
     assert not {"kracht", "map", "rol_cjg"} & {c.id for c in book.walk()}
@@ -183,7 +183,7 @@ def test_codebook_ops_store_failure_puts_the_yaml_back(project, monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError("database is locked")
 
-    monkeypatch.setattr(type(project.store), "move_codings", broken)
+    monkeypatch.setattr(type(project.store.codings), "move", broken)
     with pytest.raises(RuntimeError):
         rename_code(project, "rol_cjg", "rol_jeugd")
     assert (yaml_text(project), codes_of_codings(project)) == before

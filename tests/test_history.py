@@ -36,15 +36,15 @@ def setup(tmp_path: Path):
     book, problems = parse_codebook(BOOK)
     assert book is not None, problems
     store = Store(tmp_path / "q.db")
-    store.sync_codes(book)
+    store.codes.sync(book)
     text = "Eerste zin hier. Tweede zin daar.\nDerde zin."
-    tid = store.add_transcript(Transcript("t", text, [Turn(1, "R", 0, len(text))]))
+    tid = store.transcripts.add(Transcript("t", text, [Turn(1, "R", 0, len(text))]))
     yield store, book, tid, History(store, book), tmp_path / "q.db"
     store.close()
 
 
 def spans(store: Store, tid: int) -> list[tuple[int, int, str, str | None]]:
-    return [(c.start, c.end, c.code_id, c.memo) for c in store.codings(tid)]
+    return [(c.start, c.end, c.code_id, c.memo) for c in store.codings.find(tid)]
 
 
 def test_history_apply_undo_redo_roundtrip(setup):
@@ -58,7 +58,7 @@ def test_history_apply_undo_redo_roundtrip(setup):
     redone = history.redo()
     assert [c.id for c in redone.added] == [c.id for c in change.added]  # same ids come back
     assert spans(store, tid) == [(0, 16, "a", None), (0, 16, "b", None)]
-    assert store.get_coding(change.added[0].id).coder == "ilse"
+    assert store.codings.get(change.added[0].id).coder == "ilse"
 
 
 def test_history_apply_trims_whitespace_like_the_cli(setup):
@@ -80,11 +80,11 @@ def test_history_duplicate_apply_is_not_an_undo_step(setup):
 def test_history_remove_undo_restores_everything(setup):
     store, _, tid, history, _ = setup
     coding = history.apply(tid, 0, 16, ["a"], "ilse", memo="m1").added[0]
-    full_before = store.get_coding(coding.id)
+    full_before = store.codings.get(coding.id)
     change = history.remove([coding.id])
     assert change.kind == REMOVE and spans(store, tid) == []
     history.undo()
-    assert store.get_coding(coding.id) == full_before
+    assert store.codings.get(coding.id) == full_before
     history.redo()
     assert spans(store, tid) == []
 
@@ -94,14 +94,14 @@ def test_history_memo_undo_redo(setup):
     coding = history.apply(tid, 0, 16, ["a"], "x").added[0]
     history.set_memo(coding.id, "eerste")
     history.set_memo(coding.id, "tweede")
-    assert store.get_coding(coding.id).memo == "tweede"
+    assert store.codings.get(coding.id).memo == "tweede"
     change = history.undo()
     assert change.kind == MEMO and change.updated[0].memo == "eerste"
     history.undo()
-    assert store.get_coding(coding.id).memo is None
+    assert store.codings.get(coding.id).memo is None
     history.redo()
     history.redo()
-    assert store.get_coding(coding.id).memo == "tweede"
+    assert store.codings.get(coding.id).memo == "tweede"
 
 
 def test_history_memo_survives_undo_and_redo_of_its_coding(setup):
@@ -112,7 +112,7 @@ def test_history_memo_survives_undo_and_redo_of_its_coding(setup):
     history.undo()  # apply
     history.redo()  # apply: the coding comes back with its id
     history.redo()  # memo: finds it by that id
-    assert store.get_coding(coding.id).memo == "memo"
+    assert store.codings.get(coding.id).memo == "memo"
 
 
 def test_history_new_action_clears_redo(setup):
@@ -129,7 +129,7 @@ def test_history_keeps_at_least_100_steps(setup, steps):
     store, _, tid, history, _ = setup
     for i in range(steps):
         history.apply(tid, i % 30, i % 30 + 3, ["a"], "x") if i < 30 else history.set_memo(
-            store.codings(tid)[0].id, f"memo {i}"
+            store.codings.find(tid)[0].id, f"memo {i}"
         )
     for _ in range(100):
         assert history.undo() is not None
@@ -141,9 +141,9 @@ def test_history_every_step_is_committed(setup):
     store, _, tid, history, path = setup
     other = Store(path)  # a second connection sees each step at once
     history.apply(tid, 0, 16, ["a"], "x")
-    assert len(other.codings(tid)) == 1
+    assert len(other.codings.find(tid)) == 1
     history.undo()
-    assert other.codings(tid) == []
+    assert other.codings.find(tid) == []
     other.close()
 
 
@@ -160,7 +160,7 @@ def test_history_conflict_from_outside_drops_the_step(setup):
     store, _, tid, history, path = setup
     coding = history.apply(tid, 0, 16, ["a"], "x").added[0]
     other = Store(path)
-    other.remove_coding(coding.id)  # e.g. `qualcode uncode --id` in another terminal
+    other.codings.remove(coding.id)  # e.g. `qualcode uncode --id` in another terminal
     other.close()
     with pytest.raises(QualcodeError, match="cannot undo") as info:
         history.undo()

@@ -118,3 +118,26 @@ def test_reanchor_cli_reimport_refuses_another_transcripts_text(project, tmp_pat
     result = run(project, "reimport", "a", str(other))
     assert result.exit_code == 1
     assert "same text as transcript 'b'" in result.stderr
+
+
+def test_reanchor_short_quote_whose_word_was_replaced_is_detached_not_moved():
+    old = "R: Mijn zoon gaat naar school in de wijk. Op school leert hij veel, zegt de juf."
+    new = old.replace("naar school in", "naar college in")
+    c = coding(old, "school")  # the first one: its own text is now 'college'
+    [p] = reanchor(old, new, [c])
+    assert (p.start, p.how) == (None, "not found")  # never the other 'school', a different sentence
+
+
+def test_reanchor_short_quote_survives_an_edit_next_to_it():
+    old = "I: Waar gaat hij heen?\nR: Naar school, elke dag. Daarna voetbal."
+    new = old.replace("elke dag", "iedere ochtend")
+    [p] = reanchor(old, new, [coding(old, "school")])
+    assert new[p.start : p.end] == "school" and p.start == new.index("school")
+
+
+def test_reanchor_long_quote_of_a_moved_paragraph_is_found():
+    quote = "De wijkcoach kent de families en zij kennen haar al jaren."
+    old = f"I: Vraag een?\nR: {quote}\nI: Vraag twee?\nR: Antwoord twee."
+    new = f"I: Vraag twee?\nR: Antwoord twee.\nI: Nieuwe vraag?\nR: {quote}"
+    [p] = reanchor(old, new, [coding(old, quote)])
+    assert new[p.start : p.end] == quote

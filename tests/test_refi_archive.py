@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
+
 import zipfile
 from pathlib import Path
 
@@ -26,11 +29,11 @@ TEXT = (DATA / "features-1.txt").read_bytes()
 def snapshot(project) -> tuple:
     """Everything an import could change: the codebook files and the store's rows."""
     files = {p.name: p.read_bytes() for p in sorted((project.root / "codebooks").iterdir())}
-    store = project.store
-    rows = tuple(
-        tuple(tuple(r) for r in store.conn.execute(f"SELECT * FROM {table} ORDER BY 1"))
-        for table in ("transcripts", "codings", "codes", "turns", "attributes")
-    )
+    with closing(sqlite3.connect(project.db_path)) as conn:
+        rows = tuple(
+            tuple(tuple(r) for r in conn.execute(f"SELECT * FROM {table} ORDER BY 1"))
+            for table in ("transcripts", "codings", "codes", "turns", "attributes")
+        )
     return files, rows
 
 
@@ -172,7 +175,7 @@ def test_refi_archive_store_failure_puts_the_codebook_back(tmp_path, monkeypatch
     def broken(*_args, **_kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(type(project.store), "import_codings", broken)
+    monkeypatch.setattr(type(project.store.codings), "add_many", broken)
     with pytest.raises(RuntimeError):
         import_qdpx(project, features_qdpx(tmp_path), default_coder="tester")
     assert snapshot(project) == before

@@ -25,17 +25,17 @@ from qualcode.refi.project_import import import_qdpx
 
 def codings_of(project: Project) -> list[tuple]:
     store = project.store
-    names = store.transcript_names()
+    names = store.transcripts.names()
     return sorted(
-        (names[c.transcript_id], c.start, c.end, c.code_id, c.coder, c.memo, c.quote) for c in store.codings()
+        (names[c.transcript_id], c.start, c.end, c.code_id, c.coder, c.memo, c.quote) for c in store.codings.find()
     )
 
 
 def transcripts_of(project: Project) -> list[tuple]:
     store = project.store
     out = []
-    for tid, name in sorted(store.transcript_names().items(), key=lambda item: item[1]):
-        t = store.load_transcript(tid)
+    for tid, name in sorted(store.transcripts.names().items(), key=lambda item: item[1]):
+        t = store.transcripts.load(tid)
         turns = [(u.index, u.speaker, u.start, u.end, u.time_start, u.time_end, u.role) for u in t.turns]
         out.append((name, t.text, turns, t.attributes))
     return out
@@ -57,7 +57,7 @@ def test_refi_project_export_is_valid_and_complete(exported):
         source = next(n for n in names if n.startswith("sources/"))
         text = archive.read(source).decode("utf-8")
     assert_valid(qde, "project")
-    assert text == project.store.transcript_text(1)  # UTF-8, LF, no BOM: positions are code points
+    assert text == project.store.transcripts.text(1)  # UTF-8, LF, no BOM: positions are code points
     assert not text.startswith("\ufeff") and "\r" not in text
     assert (result.transcripts, result.codings, result.memos, result.users) == (1, 4, 2, 2)
     xml = qde.decode("utf-8")
@@ -89,8 +89,8 @@ def test_refi_project_round_trip_into_an_empty_project(exported, tmp_path):
         (c.id, c.name, c.parent_id, c.key, c.codable, c.include, c.exclude, c.examples) for c in original.walk()
     ]
     assert [(s.name, s.codes) for s in back.sets] == [(s.name, s.codes) for s in original.sets]
-    created = {c.code_id: c.created_at for c in project.store.codings()}
-    assert {c.code_id: c.created_at for c in target.store.codings()} == created
+    created = {c.code_id: c.created_at for c in project.store.codings.find()}
+    assert {c.code_id: c.created_at for c in target.store.codings.find()} == created
     assert result.warnings == []
 
 
@@ -153,7 +153,7 @@ def test_refi_project_features_of_other_tools(tmp_path):
     warnings = "\n".join(result.warnings)
     for expected in ("1 picture source(s) not imported", "1 note(s) not attached", "groups documents"):
         assert expected in warnings
-    assert project.store.load_transcript(1).guid == "aaaaaaaa-0000-4000-8000-000000000001"
+    assert project.store.transcripts.load(1).guid == "aaaaaaaa-0000-4000-8000-000000000001"
 
 
 def test_refi_project_turns_extension_is_optional(exported, tmp_path):
@@ -219,10 +219,10 @@ def test_refi_project_nvivo_windows_sample(tmp_path):
     assert sorted(result.transcripts) == ["videos_10_selected", "videos_selection"]
     assert result.codings_read == 303
     assert result.conventions == {"videos_10_selected": "UTF-16 code units (CRLF as two)"}
-    codings = project.store.codings()
+    codings = project.store.codings.find()
     assert len(codings) == result.codings_added == 303
     assert {c.coder for c in codings} <= {"Gergo", "floriansipos"}
-    text = project.store.transcript_text(project.store.transcript_id_by_name("videos_10_selected"))
+    text = project.store.transcripts.text(project.store.transcripts.id_by_name("videos_10_selected"))
     inside_word = sum(
         1 for c in codings if c.start > 0 and text[c.start - 1].isalnum() and text[c.start].isalnum()
     )

@@ -93,6 +93,7 @@ def new_project(tmp_path: Path, codebook: str | None = SMALL_CODEBOOK, name: str
     project = Project.init(tmp_path / name)
     if codebook is not None:
         (project.root / "codebooks" / "codebook.yaml").write_text(codebook, encoding="utf-8")
+    project.reload_codebook()
     return project
 
 
@@ -108,8 +109,8 @@ def coded_project(tmp_path: Path, name: str = "studie") -> Project:
     )
     import_paths(project, [project.root / "transcripts"])
     store = project.store
-    tid = store.transcript_id_by_name("int1")
-    text = store.transcript_text(tid)
+    tid = store.transcripts.id_by_name("int1")
+    text = store.transcripts.text(tid)
     for quote, code, coder, memo in [
         ("Wij verwachten dat ze ons serieus nemen", "rol_cjg", "anna", "sterk citaat"),
         ("😀 Ze verwijzen", "rol_org", "bert", None),
@@ -117,7 +118,7 @@ def coded_project(tmp_path: Path, name: str = "studie") -> Project:
         ("Wij verwachten", "rol", "anna", None),
     ]:
         start = text.index(quote)
-        store.add_coding(tid, start, start + len(quote), code, coder, memo=memo)
+        store.codings.add(tid, start, start + len(quote), code, coder, memo=memo)
     return project
 
 

@@ -9,11 +9,10 @@ import textwrap
 
 import pytest
 
-from qualcode import store as store_module
 from qualcode.codebook import Code, Codebook
 from qualcode.errors import QualcodeError
 from qualcode.model import SUGGESTED, Transcript, Turn
-from qualcode.store import Store
+from qualcode.store import Store, migrations
 
 TEXT = "Wij verwachten veel van het CJG.\n\nZe verwijzen door naar ons. Dat werkt goed."
 
@@ -36,17 +35,17 @@ def book(*ids: str) -> Codebook:
 @pytest.fixture
 def store() -> Store:
     s = Store(":memory:")
-    s.sync_codes(book("rol", "kracht"))
+    s.codes.sync(book("rol", "kracht"))
     return s
 
 
 def test_store_migrations_are_recorded_and_idempotent(tmp_path):
     path = tmp_path / "q.db"
     with Store(path) as s:
-        assert s.applied_migrations() == [name for name, _ in store_module.MIGRATIONS]
-        assert s.migrate() == []  # nothing left to do
-        assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert s.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert s.applied_migrations() == [name for name, _ in migrations.MIGRATIONS]
+        assert migrations.pending(s._db) == []  # nothing left to do
+        assert s._db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert s._db.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
 def test_store_refuses_a_database_from_a_newer_version(tmp_path):
@@ -71,9 +70,9 @@ def test_store_failed_migration_leaves_nothing_behind(tmp_path, monkeypatch):
     path = tmp_path / "q.db"
     Store(path).close()
     monkeypatch.setattr(
-        store_module,
+        migrations,
         "MIGRATIONS",
-        [*store_module.MIGRATIONS, ("0099_broken", "CREATE TABLE half (x);\nTHIS IS NOT SQL;")],
+        [*migrations.MIGRATIONS, ("0099_broken", "CREATE TABLE half (x);\nTHIS IS NOT SQL;")],
     )
     with pytest.raises(sqlite3.OperationalError):
         Store(path)
@@ -84,131 +83,140 @@ def test_store_failed_migration_leaves_nothing_behind(tmp_path, monkeypatch):
 
 
 def test_store_transcript_round_trip(store):
-    tid = store.add_transcript(transcript())
-    back = store.load_transcript(tid)
+    tid = store.transcripts.add(transcript())
+    back = store.transcripts.load(tid)
     assert back.text == TEXT
     assert [(t.index, t.speaker, t.start, t.end, t.time_start, t.role) for t in back.turns] == [
         (1, "I", 0, 32, 3.0, "interviewer"),
         (2, "R", 34, len(TEXT), None, "respondent"),
     ]
     assert back.attributes == {"respondent_type": "professional", "stad": "Utrecht"}
-    assert store.transcript_id_by_hash(transcript().content_hash) == tid
-    summary = store.summaries()[0]
+    assert store.transcripts.id_by_hash(transcript().content_hash) == tid
+    summary = store.transcripts.summaries()[0]
     assert (summary.name, summary.turns, summary.words, summary.codings) == ("t1", 2, 14, 0)
 
 
 def test_store_coding_round_trip_keeps_quote_and_provenance(store):
-    tid = store.add_transcript(transcript())
-    coding = store.add_coding(tid, 34, 60, "rol", "anna", memo="let op", origin=SUGGESTED)
-    back = store.get_coding(coding.id)
+    tid = store.transcripts.add(transcript())
+    coding = store.codings.add(tid, 34, 60, "rol", "anna", memo="let op", origin=SUGGESTED).coding
+    back = store.codings.get(coding.id)
     assert (back.start, back.end, back.code_id, back.coder, back.memo, back.origin) == (34, 60, "rol", "anna", "let op", "suggested")
     assert back.quote == TEXT[34:60]
     assert back.created_at and back.updated_at
 
 
-def test_store_same_code_same_span_is_not_duplicated(store):
-    tid = store.add_transcript(transcript())
-    first = store.add_coding(tid, 0, 10, "rol", "anna")
-    second = store.add_coding(tid, 0, 10, "rol", "bert")
-    assert first.id == second.id
-    assert len(store.codings(tid)) == 1
-    store.add_coding(tid, 0, 10, "kracht", "anna")  # overlapping code on the same span is fine
-    assert len(store.codings(tid)) == 2
+def test_store_same_coder_code_and_span_is_not_duplicated(store):
+    tid = store.transcripts.add(transcript())
+    first = store.codings.add(tid, 0, 10, "rol", "anna")
+    again = store.codings.add(tid, 0, 10, "rol", "anna")
+    assert first.inserted and not again.inserted and first.coding == again.coding
+    assert len(store.codings.find(tid)) == 1
+    store.codings.add(tid, 0, 10, "kracht", "anna")  # overlapping code on the same span is fine
+    assert len(store.codings.find(tid)) == 2
+
+
+def test_store_each_coder_has_their_own_coding_of_a_passage(store):
+    tid = store.transcripts.add(transcript())
+    anna = store.codings.add(tid, 0, 10, "rol", "anna").coding
+    bert = store.codings.add(tid, 0, 10, "rol", "bert").coding
+    assert anna.id != bert.id
+    assert [c.coder for c in store.codings.find(tid, coders=["bert"])] == ["bert"]
+    assert store.coders.names() == ["anna", "bert"]
 
 
 @pytest.mark.parametrize(("start", "end"), [(-1, 5), (5, 5), (10, 3), (0, len(TEXT) + 1)])
 def test_store_rejects_spans_outside_the_text(store, start, end):
-    tid = store.add_transcript(transcript())
+    tid = store.transcripts.add(transcript())
     with pytest.raises(QualcodeError, match="outside transcript"):
-        store.add_coding(tid, start, end, "rol", "anna")
+        store.codings.add(tid, start, end, "rol", "anna")
 
 
 def test_store_remove_and_restore_coding(store):
-    tid = store.add_transcript(transcript())
-    coding = store.add_coding(tid, 0, 10, "rol", "anna", memo="m")
-    removed = store.remove_coding(coding.id)
-    assert store.codings(tid) == []
-    store.restore_coding(removed)
-    back = store.get_coding(coding.id)
+    tid = store.transcripts.add(transcript())
+    coding = store.codings.add(tid, 0, 10, "rol", "anna", memo="m").coding
+    removed = store.codings.remove(coding.id)
+    assert store.codings.find(tid) == []
+    store.codings.restore(removed)
+    back = store.codings.get(coding.id)
     assert (back.id, back.memo, back.created_at) == (coding.id, "m", coding.created_at)
 
 
 def test_store_memo_set_and_clear(store):
-    tid = store.add_transcript(transcript())
-    coding = store.add_coding(tid, 0, 10, "rol", "anna")
-    before = store.set_memo(coding.id, "eerste gedachte")
+    tid = store.transcripts.add(transcript())
+    coding = store.codings.add(tid, 0, 10, "rol", "anna").coding
+    before = store.codings.set_memo(coding.id, "eerste gedachte")
     assert before.memo is None
-    assert store.get_coding(coding.id).memo == "eerste gedachte"
-    store.set_memo(coding.id, "")
-    assert store.get_coding(coding.id).memo is None
+    assert store.codings.get(coding.id).memo == "eerste gedachte"
+    store.codings.set_memo(coding.id, "")
+    assert store.codings.get(coding.id).memo is None
 
 
 def test_store_transaction_rolls_back_everything_on_error(store):
-    tid = store.add_transcript(transcript())
+    tid = store.transcripts.add(transcript())
     with pytest.raises(RuntimeError):
         with store.transaction():
-            store.add_coding(tid, 0, 10, "rol", "anna")
-            store.add_transcript(transcript("t2", TEXT + " Nog meer."))
+            store.codings.add(tid, 0, 10, "rol", "anna")
+            store.transcripts.add(transcript("t2", TEXT + " Nog meer."))
             raise RuntimeError("boom")
-    assert store.codings() == []
-    assert list(store.transcript_names().values()) == ["t1"]
+    assert store.codings.find() == []
+    assert list(store.transcripts.names().values()) == ["t1"]
 
 
 def test_store_codes_that_leave_the_codebook_keep_their_codings(store):
-    tid = store.add_transcript(transcript())
-    store.add_coding(tid, 0, 10, "kracht", "anna")
-    result = store.sync_codes(book("rol"))
+    tid = store.transcripts.add(transcript())
+    store.codings.add(tid, 0, 10, "kracht", "anna")
+    result = store.codes.sync(book("rol"))
     assert result.missing == ["kracht"]
-    assert [c.id for c in store.codes()] == ["rol"]
-    assert {c.id for c in store.codes(include_missing=True)} == {"rol", "kracht"}
-    orphans = store.orphaned_codings()
+    assert [c.id for c in store.codes.list()] == ["rol"]
+    assert {c.id for c in store.codes.list(include_missing=True)} == {"rol", "kracht"}
+    orphans = store.codings.orphaned()
     assert [(c.code_id, c.quote) for c in orphans] == [("kracht", TEXT[0:10])]
     # The code comes back: its codings are simply no longer orphans.
-    result = store.sync_codes(book("rol", "kracht"))
+    result = store.codes.sync(book("rol", "kracht"))
     assert result.changed == ["kracht"]
-    assert store.orphaned_codings() == []
+    assert store.codings.orphaned() == []
 
 
 def test_store_sync_reports_added_and_changed(store):
-    result = store.sync_codes(Codebook(title="T", codes=[Code(id="rol", name="Rollen"), Code(id="nieuw", name="N")]))
+    result = store.codes.sync(Codebook(title="T", codes=[Code(id="rol", name="Rollen"), Code(id="nieuw", name="N")]))
     assert result.added == ["nieuw"]
     assert result.changed == ["rol"]
     assert result.missing == ["kracht"]
 
 
 def test_store_coded_share_counts_overlap_once(store):
-    tid = store.add_transcript(transcript())
-    store.add_coding(tid, 0, 10, "rol", "a")
-    store.add_coding(tid, 5, 15, "kracht", "a")
-    store.add_coding(tid, 40, 50, "rol", "a")
-    assert store.summaries()[0].coded_chars == 25
+    tid = store.transcripts.add(transcript())
+    store.codings.add(tid, 0, 10, "rol", "a")
+    store.codings.add(tid, 5, 15, "kracht", "a")
+    store.codings.add(tid, 40, 50, "rol", "a")
+    assert store.transcripts.summaries()[0].coded_chars == 25
 
 
 def test_store_committed_coding_survives_a_killed_process(tmp_path):
     path = tmp_path / "q.db"
     with Store(path) as s:
-        s.sync_codes(book("rol"))
-        s.add_transcript(transcript())
+        s.codes.sync(book("rol"))
+        s.transcripts.add(transcript())
     script = textwrap.dedent(
         f"""
         import os
-        from qualcode.store import Store
+        from qualcode.store import Store, migrations
         s = Store({str(path)!r})
-        s.add_coding(1, 0, 10, "rol", "anna")
+        s.codings.add(1, 0, 10, "rol", "anna")
         os._exit(9)  # killed: no close, no cleanup
         """
     )
     result = subprocess.run([sys.executable, "-c", script])
     assert result.returncode == 9
     with Store(path) as s:
-        assert [(c.start, c.end, c.code_id) for c in s.codings()] == [(0, 10, "rol")]
+        assert [(c.start, c.end, c.code_id) for c in s.codings.find()] == [(0, 10, "rol")]
 
 
 def test_store_settings(store):
-    assert store.setting("x") is None
-    store.set_setting("x", "1")
-    store.set_setting("x", "2")
-    assert store.setting("x") == "2"
+    assert store.settings.get("x") is None
+    store.settings.set("x", "1")
+    store.settings.set("x", "2")
+    assert store.settings.get("x") == "2"
 
 
 @pytest.mark.parametrize(
@@ -220,3 +228,133 @@ def test_store_word_count_matches_str_split(text):
 
     assert count_words([text]) == len(text.split())
     assert count_words([text, text]) == 2 * len(text.split())
+
+
+def test_store_coding_ids_are_never_reused(store):
+    tid = store.transcripts.add(transcript())
+    first = store.codings.add(tid, 0, 10, "rol", "anna").coding
+    store.codings.remove(first.id)
+    second = store.codings.add(tid, 0, 10, "rol", "anna").coding
+    assert second.id > first.id
+
+
+def test_store_summaries_follow_every_change_and_count_overlaps_once(store):
+    tid = store.transcripts.add(transcript())
+    summary = lambda: store.transcripts.summaries()[0]  # noqa: E731
+    assert (summary().chars, summary().turns, summary().codings, summary().coded_chars) == (len(TEXT), 2, 0, 0)
+    a = store.codings.add(tid, 0, 10, "rol", "anna").coding
+    store.codings.add(tid, 5, 20, "kracht", "anna")  # overlaps a: 0..20 covered
+    store.codings.add(tid, 5, 20, "kracht", "bert")  # another coder, same span: still 0..20
+    store.codings.add(tid, 40, 50, "rol", "anna")
+    assert (summary().codings, summary().coded_chars) == (4, 30)
+    store.codings.remove(a.id)
+    assert (summary().codings, summary().coded_chars) == (3, 25)
+    store.codings.restore(a)
+    assert (summary().codings, summary().coded_chars) == (4, 30)
+
+
+def test_store_find_overlapping_and_by_coder(store):
+    tid = store.transcripts.add(transcript())
+    store.codings.add(tid, 0, 10, "rol", "anna")
+    store.codings.add(tid, 10, 20, "kracht", "bert")
+    store.codings.add(tid, 30, 40, "rol", "bert")
+    assert [c.start for c in store.codings.find(tid, overlapping=(9, 11))] == [0, 10]
+    assert [c.start for c in store.codings.find(tid, overlapping=(20, 30))] == []
+    assert [c.start for c in store.codings.find(coders=["bert"], code_ids=["rol"])] == [30]
+    assert store.codings.counts_by_code(coders=["bert"]) == {"kracht": 1, "rol": 1}
+
+
+def test_store_apply_roles_re_applies_a_changed_interviewer_rule(store):
+    tid = store.transcripts.add(transcript())
+    assert [t.role for t in store.transcripts.turns(tid)] == ["interviewer", "respondent"]
+    changed = store.transcripts.apply_roles(lambda speaker: "interviewer" if speaker in ("I", "R") else "respondent")
+    assert changed == 1
+    assert [t.role for t in store.transcripts.turns(tid)] == ["interviewer", "interviewer"]
+    assert store.transcripts.apply_roles(lambda speaker: "interviewer") == 0  # nothing left to change
+
+
+def _version_2_database(path) -> None:
+    """A database as qualcode wrote it before team coding (migrations 0001 and 0002)."""
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    for name, sql in migrations.MIGRATIONS[:2]:
+        conn.executescript(sql)
+        conn.execute("INSERT INTO schema_migrations VALUES (?, 'then')", (name,))
+    conn.execute(
+        "INSERT INTO transcripts (id, name, source_format, content_hash, text, imported_at) VALUES (1, 't1', 'txt', 'h', ?, 'then')",
+        (TEXT,),
+    )
+    conn.execute("INSERT INTO turns VALUES (1, 1, 'I', 'interviewer', 0, 32, NULL, NULL)")
+    conn.execute("INSERT INTO codes (id, name) VALUES ('rol', 'Rol')")
+    for cid, start, end, coder in [(1, 0, 10, "anna"), (7, 5, 20, "bert")]:
+        conn.execute(
+            "INSERT INTO codings (id, transcript_id, start, end, code_id, coder, quote, created_at, updated_at)"
+            " VALUES (?, 1, ?, ?, 'rol', ?, 'q', 'then', 'then')",
+            (cid, start, end, coder),
+        )
+    conn.execute(
+        "INSERT INTO suggestions (transcript_id, start, end, code_id, suggester, status, coding_id, decided_by, created_at)"
+        " VALUES (1, 5, 20, 'rol', 'rules', 'accepted', 7, 'carla', 'then')"
+    )
+    conn.commit()
+    conn.close()
+
+
+def test_store_migrates_a_version_2_database_keeping_every_coding(tmp_path):
+    path = tmp_path / "q.db"
+    _version_2_database(path)
+    with Store(path) as s:
+        assert [(c.id, c.start, c.coder) for c in s.codings.find()] == [(1, 0, "anna"), (7, 5, "bert")]
+        assert s.suggestions.find()[0].coding_id == 7  # the link survived the table's rebuild
+        assert s.coders.names() == ["anna", "bert", "carla"]
+        summary = s.transcripts.summaries()[0]
+        assert (summary.chars, summary.turns, summary.codings, summary.coded_chars) == (len(TEXT), 1, 2, 20)
+        assert s.codings.add(1, 30, 32, "rol", "anna").coding.id == 8  # after the highest id ever used
+
+
+def deny_writing(monkeypatch, *paths) -> None:
+    """Make ``paths`` read-only as the operating system reports it.
+
+    chmod alone cannot do it here: the tests run as root, who may write anything; a
+    read-only mount or another user's file looks like this to qualcode.
+    """
+    import os
+
+    from qualcode.store import db
+
+    denied = {str(p) for p in paths}
+    real = os.access
+    monkeypatch.setattr(db.os, "access", lambda p, mode: False if mode == os.W_OK and str(p) in denied else real(p, mode))
+
+
+def test_store_read_only_file_can_be_browsed_and_says_why_it_cannot_be_written(tmp_path, monkeypatch):
+    path = tmp_path / "q.db"
+    with Store(path) as s:
+        s.codes.sync(book("rol"))
+        tid = s.transcripts.add(transcript())
+        s.codings.add(tid, 0, 10, "rol", "anna")
+    deny_writing(monkeypatch, path)
+    with Store(path) as s:
+        assert s.read_only == "file"
+        assert len(s.codings.find()) == 1 and s.transcripts.summaries()[0].codings == 1
+        with pytest.raises(QualcodeError) as caught:
+            s.codings.add(tid, 12, 20, "rol", "anna")
+        assert caught.value.code == "QC008" and "read-only" in caught.value.message and "file" in caught.value.message
+        assert s.codes.sync(book("rol", "nieuw")).skipped  # out of date, left as it is
+
+
+def test_store_read_only_folder_is_named_as_the_reason(tmp_path, monkeypatch):
+    folder = tmp_path / "p"
+    folder.mkdir()
+    path = folder / "q.db"
+    with Store(path) as s:
+        s.codes.sync(book("rol"))
+        s.transcripts.add(transcript())
+    for leftover in folder.glob("q.db-*"):
+        leftover.unlink()  # closed cleanly: no -wal/-shm, as a copied project would be
+    deny_writing(monkeypatch, folder)
+    with Store(path) as s:
+        assert s.read_only == "folder"
+        assert list(s.transcripts.names().values()) == ["t1"]
+        with pytest.raises(QualcodeError, match="folder"):
+            s.settings.set("x", "1")

@@ -132,13 +132,13 @@ def test_suggest_cli_evaluate_prints_a_table_and_writes_csv(runner, tmp_path):
     root = tmp_path / "eval"
     project = make_project(root, {"a.txt": text, "b.txt": text.replace("R: ", "R: Ja. "), "c.txt": "R: De organisaties helpen.\n"})
     for name in ("a", "b"):
-        tid = project.store.transcript_id_by_name(name)
-        body = project.store.transcript_text(tid)
+        tid = project.store.transcripts.id_by_name(name)
+        body = project.store.transcripts.text(tid)
         for sentence in TAART:
             start = body.index(sentence)
-            project.store.add_coding(tid, start, start + len(sentence), "taart", "anna")
+            project.store.codings.add(tid, start, start + len(sentence), "taart", "anna")
         start = body.index("De bus kwam te laat.")
-        project.store.add_coding(tid, start, start + 20, "doorverwijzing", "anna")
+        project.store.codings.add(tid, start, start + 20, "doorverwijzing", "anna")
     project.close()
     out = tmp_path / "eval.csv"
     result = run(runner, root, "suggest", "--evaluate", "--folds", "3", "--csv", str(out))
@@ -165,11 +165,11 @@ def test_suggest_cli_train_reports_codes(runner, tmp_path):
 
     root = tmp_path / "train"
     project = make_project(root, {"a.txt": "".join(f"R: {a} {b}\n" for a, b in zip(TAART, OTHER, strict=False))})
-    tid = project.store.transcript_id_by_name("a")
-    body = project.store.transcript_text(tid)
+    tid = project.store.transcripts.id_by_name("a")
+    body = project.store.transcripts.text(tid)
     for sentence in TAART:
         start = body.index(sentence)
-        project.store.add_coding(tid, start, start + len(sentence), "taart", "anna")
+        project.store.codings.add(tid, start, start + len(sentence), "taart", "anna")
     project.close()
     result = run(runner, root, "suggest", "--train")
     assert result.exit_code == 0, result.output

@@ -99,10 +99,10 @@ def test_suggest_combined_cap_per_turn_keeps_the_best_and_counts_runs_once():
 
 
 def test_suggest_combined_review_order_most_likely_first():
-    from qualcode.store import SuggestionRow
+    from qualcode.store import Suggestion
 
     def row(i, start, score):
-        return SuggestionRow(i, 1, start, start + 5, "a", "rules", score, "", "pending", None, None, "", None)
+        return Suggestion(i, 1, start, start + 5, "a", "rules", score, "", "pending", None, None, "", None)
 
     rows = [row(1, 0, 0.4), row(2, 10, 0.9), row(3, 20, None), row(4, 30, 0.9)]
     assert [r.id for r in by_score(rows)] == [2, 4, 1, 3]  # ties in reading order, no score last

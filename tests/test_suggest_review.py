@@ -15,8 +15,8 @@ from qualcode.suggest.pipeline import BLANK
 
 
 def by_code(project, transcript="int1"):
-    tid = project.store.transcript_id_by_name(transcript)
-    text = project.store.transcript_text(tid)
+    tid = project.store.transcripts.id_by_name(transcript)
+    text = project.store.transcripts.text(tid)
     return {(r.code_id, text[r.start : r.end]): r for r in pending_suggestions(project.store, tid)}
 
 
@@ -59,16 +59,16 @@ def test_suggest_accept_creates_a_coding_with_provenance_in_one_step(tmp_path):
     project = make_project(tmp_path)
     store = project.store
     start, end = span_of(project, "int1", "Het weer was mooi.")
-    tid = store.transcript_id_by_name("int1")
-    human = store.add_coding(tid, start, end, "taart", "anna")
+    tid = store.transcripts.id_by_name("int1")
+    human = store.codings.add(tid, start, end, "taart", "anna").coding
     run_suggestions(project, learned=False)
     row = by_code(project)[("doorverwijzing", "De migrantenorganisaties helpen ons.")]
     coding = accept(store, row.id, "bert")
     assert coding.origin == SUGGESTED and coding.suggestion_id == row.id and coding.coder == "bert"
     assert (coding.start, coding.end, coding.code_id) == (row.start, row.end, "doorverwijzing")
-    decided = store.get_suggestion(row.id)
+    decided = store.suggestions.get(row.id)
     assert decided.status == ACCEPTED and decided.coding_id == coding.id and decided.decided_by == "bert"
-    assert store.get_coding(human.id) == human  # the human coding is untouched
+    assert store.codings.get(human.id) == human  # the human coding is untouched
     with pytest.raises(QualcodeError) as caught:
         accept(store, row.id, "bert")
     assert caught.value.code == "QC704"
@@ -84,15 +84,15 @@ def test_suggest_rejected_is_never_proposed_again(tmp_path):
     summary = run_suggestions(project, learned=False)
     assert summary.added == 0 and summary.kept == 1
     assert ("doorverwijzing", "De migrantenorganisaties helpen ons.") not in by_code(project)
-    assert store.get_suggestion(row.id).status == REJECTED
+    assert store.suggestions.get(row.id).status == REJECTED
 
 
 def test_suggest_nothing_proposed_where_a_human_coded_the_same_code(tmp_path):
     project = make_project(tmp_path)
     store = project.store
-    tid = store.transcript_id_by_name("int1")
+    tid = store.transcripts.id_by_name("int1")
     start, end = span_of(project, "int1", "migrantenorganisaties helpen")  # part of the sentence
-    store.add_coding(tid, start, end, "doorverwijzing", "anna")
+    store.codings.add(tid, start, end, "doorverwijzing", "anna")
     run_suggestions(project, learned=False)
     assert ("doorverwijzing", "De migrantenorganisaties helpen ons.") not in by_code(project)
 
@@ -102,7 +102,7 @@ def test_suggest_pending_hides_what_was_coded_by_hand_since(tmp_path):
     store = project.store
     run_suggestions(project, learned=False)
     row = by_code(project)[("doorverwijzing", "De migrantenorganisaties helpen ons.")]
-    store.add_coding(row.transcript_id, row.start, row.end, "doorverwijzing", "anna")
+    store.codings.add(row.transcript_id, row.start, row.end, "doorverwijzing", "anna")
     assert row.id not in {r.id for r in pending_suggestions(store)}
 
 
@@ -116,7 +116,7 @@ def test_suggest_accept_with_another_code(tmp_path):
     assert caught.value.code == "QC304"  # a folder
     with pytest.raises(QualcodeError):
         accept(store, row.id, "anna", "nope", codebook=project.codebook)
-    assert store.get_suggestion(row.id).status == PENDING  # refused before anything was written
+    assert store.suggestions.get(row.id).status == PENDING  # refused before anything was written
     coding = accept(store, row.id, "anna", "vertrouwen", codebook=project.codebook)
     assert coding.code_id == "vertrouwen" and coding.suggestion_id == row.id
     summary = run_suggestions(project, learned=False)
@@ -131,13 +131,13 @@ def test_suggest_undo_removes_only_the_coding_the_acceptance_made(tmp_path):
     made = accept(store, first.id, "anna")
     assert undo(store, first.id).status == PENDING
     with pytest.raises(QualcodeError):
-        store.get_coding(made.id)
+        store.codings.get(made.id)
     # accepting where the same coding already exists links to it; undo keeps it
-    existing = store.add_coding(second.transcript_id, second.start, second.end, second.code_id, "anna")
-    linked = store.accept_suggestion(second.id, "anna")
+    existing = store.codings.add(second.transcript_id, second.start, second.end, second.code_id, "anna").coding
+    linked = store.suggestions.accept(second.id, "anna")
     assert linked.id == existing.id and linked.origin == MANUAL
     undo(store, second.id)
-    assert store.get_coding(existing.id).origin == MANUAL
+    assert store.codings.get(existing.id).origin == MANUAL
     reject(store, first.id, "anna")
     assert undo(store, first.id).status == PENDING
 
@@ -147,10 +147,10 @@ def test_suggest_skip_walks_pending_in_reading_order_without_writing(tmp_path):
     store = project.store
     run_suggestions(project, learned=False)
     first, second = pending_suggestions(store)
-    before = store.conn.total_changes
+    before = store.suggestions.find()
     assert skip(store, first.id) == second
     assert skip(store, second.id) is None
-    assert store.conn.total_changes == before
+    assert store.suggestions.find() == before
 
 
 def test_suggest_rerun_keeps_ids_and_drops_what_is_no_longer_proposed(tmp_path):
@@ -232,9 +232,9 @@ def test_suggest_learned_suggestions_from_own_coding_and_retraining(tmp_path):
     fresh = "R: Zij bakt vandaag een taart. Het station is groot.\n"
     project = make_project(tmp_path, {"coded.txt": coded, "fresh.txt": fresh})
     store = project.store
-    tid = store.transcript_id_by_name("coded")
+    tid = store.transcripts.id_by_name("coded")
     for sentence in TAART:
-        store.add_coding(tid, *span_of(project, "coded", sentence), "taart", "anna")
+        store.codings.add(tid, *span_of(project, "coded", sentence), "taart", "anna")
 
     # One coded interview: nothing to cross-validate on, so the learned part abstains.
     summary = run_suggestions(project)
@@ -245,9 +245,9 @@ def test_suggest_learned_suggestions_from_own_coding_and_retraining(tmp_path):
 
     # A second coded interview: cross-validation shows the model beats the (absent) hints for 'taart'.
     second = make_project(tmp_path, {"coded2.txt": coded.replace("R: ", "R: Nou. ")})
-    tid2 = store.transcript_id_by_name("coded2")
+    tid2 = store.transcripts.id_by_name("coded2")
     for sentence in TAART:
-        store.add_coding(tid2, *span_of(second, "coded2", sentence), "taart", "anna")
+        store.codings.add(tid2, *span_of(second, "coded2", sentence), "taart", "anna")
     summary = run_suggestions(project)
     assert summary.trained and summary.model.codes == {"taart": 20}
     found = by_code(project, "fresh")
@@ -258,6 +258,6 @@ def test_suggest_learned_suggestions_from_own_coding_and_retraining(tmp_path):
 
     assert not run_suggestions(project).trained  # nothing changed: the saved model is reused
     for sentence in OTHER[: RETRAIN_AFTER]:
-        store.add_coding(tid, *span_of(project, "coded", sentence), "vertrouwen", "anna")
+        store.codings.add(tid, *span_of(project, "coded", sentence), "vertrouwen", "anna")
     assert run_suggestions(project).trained  # enough new codings: retrained
     assert run_suggestions(project, train=True).trained  # on request

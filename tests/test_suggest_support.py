@@ -62,6 +62,7 @@ def make_project(root: Path, transcripts: dict[str, str] | None = None, codebook
         path.write_text(text, encoding="utf-8")
         files.append(path)
     project = Project(root)
+    project.sync_codebook()
     if files:
         import_paths(project, files, default_coder="test")
     return project
@@ -69,7 +70,7 @@ def make_project(root: Path, transcripts: dict[str, str] | None = None, codebook
 
 def span_of(project: Project, transcript: str, text: str) -> tuple[int, int]:
     """The code-point span of ``text`` in a stored transcript."""
-    tid = project.store.transcript_id_by_name(transcript)
-    body = project.store.transcript_text(tid)
+    tid = project.store.transcripts.id_by_name(transcript)
+    body = project.store.transcripts.text(tid)
     start = body.index(text)
     return start, start + len(text)

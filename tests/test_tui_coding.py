@@ -24,7 +24,7 @@ TEXT = SMALL_TRANSCRIPT
 def stored(project) -> list[tuple[str, str, str]]:
     """(quote, code, coder) of every coding, read through a second connection."""
     with Store(project.db_path) as other:
-        return [(c.quote, c.code_id, c.coder) for c in other.codings()]
+        return [(c.quote, c.code_id, c.coder) for c in other.codings.find()]
 
 
 def status_of(screen) -> str:
@@ -197,15 +197,15 @@ async def test_tui_coding_memo_add_edit_and_undo(small_project):
         await pilot.press(*"sterk voorbeeld", "ctrl+s")
         await pilot.pause()
         with Store(small_project.db_path) as other:
-            assert [c.memo for c in other.codings()] == ["sterk voorbeeld"]
+            assert [c.memo for c in other.codings.find()] == ["sterk voorbeeld"]
         assert "✎" in status_of(screen)
         await pilot.press("M", "f7", "backspace", *"anders", "ctrl+s")
         await pilot.pause()
         with Store(small_project.db_path) as other:
-            assert [c.memo for c in other.codings()] == ["anders"]
+            assert [c.memo for c in other.codings.find()] == ["anders"]
         await pilot.press("ctrl+z")
         with Store(small_project.db_path) as other:
-            assert [c.memo for c in other.codings()] == ["sterk voorbeeld"]
+            assert [c.memo for c in other.codings.find()] == ["sterk voorbeeld"]
 
 
 async def test_tui_coding_undo_redo_apply_and_remove(small_project):
@@ -294,9 +294,9 @@ async def test_tui_coding_mouse_drag_selects(small_project):
 
 
 async def test_tui_coding_missing_code_is_shown_grey_and_labelled(small_project):
-    small_project.store.ensure_code("oud", "Oude code")
+    small_project.store.codes.ensure("oud", "Oude code")
     with Store(small_project.db_path) as other:
-        other.add_coding(1, TEXT.index("Eerst"), TEXT.index("Eerst") + 5, "oud", "x")
+        other.codings.add(1, TEXT.index("Eerst"), TEXT.index("Eerst") + 5, "oud", "x")
     async with make_app(small_project).run_test(size=SIZE) as pilot:
         screen = await open_transcript(pilot)
         await pilot.press("right_curly_bracket")
@@ -312,7 +312,7 @@ async def test_tui_coding_shows_changes_made_outside(small_project):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_transcript(pilot)
         with Store(small_project.db_path) as other:  # e.g. `qualcode code` in another terminal
-            other.add_coding(1, TEXT.index("Eerst"), TEXT.index("Eerst") + 5, "vertrouwen", "cli")
+            other.codings.add(1, TEXT.index("Eerst"), TEXT.index("Eerst") + 5, "vertrouwen", "cli")
         app.check_store()
         await pilot.pause()
         assert [c.coder for c in screen.model.codings.values()] == ["cli"]
@@ -331,7 +331,7 @@ async def test_tui_coding_sample_interview_undo_100_steps(sample_project):
             app.action_undo()
         await pilot.press("ctrl+z")  # the 100th through the key
         assert sorted(stored(sample_project)) == sorted(before)
-        assert len(screen.model.codings) == len(sample_project.store.codings(screen.transcript_id))
+        assert len(screen.model.codings) == len(sample_project.store.codings.find(screen.transcript_id))
 
 
 async def test_tui_coding_resize_rewraps_and_keeps_the_cursor_in_view(sample_project):
@@ -367,6 +367,26 @@ async def test_tui_coding_overlay_hook_draws_a_second_kind_of_span(small_project
         assert screen.model.codings == {}  # drawn only: nothing stored
         doc.set_overlay("suggestions", None)
         assert "suggestions" not in doc.overlays
+
+
+
+async def test_tui_coding_on_a_read_only_project_says_so_and_keeps_running(small_project, monkeypatch):
+    import os
+
+    from qualcode.project import Project
+    from qualcode.store import db
+
+    real = os.access
+    monkeypatch.setattr(db.os, "access", lambda p, mode: False if mode == os.W_OK and str(p).endswith("qualcode.db") else real(p, mode))
+    project = Project.open(small_project.root)  # opened afresh: read-only now
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        assert "read-only" in app.sub_title
+        screen = await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "right_parenthesis", "o")
+        assert any(n.title == "QC008" for n in app._notifications)
+        assert app.is_running and stored(small_project) == []
+    project.close()
 
 
 run_async_tests(globals())

@@ -50,7 +50,7 @@ def test_tui_layers_app_starts_and_opens_a_transcript_without_spacy(tmp_path):
                 await app.workers.wait_for_complete()
                 await pilot.pause()
                 await pilot.press("right_curly_bracket", "space", "a")
-            print(len(project.store.codings()), "spacy" in sys.modules, "thinc" in sys.modules)
+            print(len(project.store.codings.find()), "spacy" in sys.modules, "thinc" in sys.modules)
 
         asyncio.run(main())
         """,

@@ -42,10 +42,10 @@ def span(sentence: str) -> tuple[int, int]:
 def suggest(project, *items: tuple[str, str, float | None, str]) -> list[int]:
     """Store pending suggestions ``(sentence, code, score, reason)`` as a run would; their ids."""
     store = project.store
-    tid = next(iter(store.transcript_names()))
+    tid = next(iter(store.transcripts.names()))
     proposals = [(*span(sentence), code, "rules" if score is None else "learned", score, reason) for sentence, code, score, reason in items]
-    store.replace_pending_suggestions(tid, proposals)
-    return [s.id for s in store.suggestions(tid)]
+    store.suggestions.replace_pending(tid, proposals)
+    return [s.id for s in store.suggestions.find(tid)]
 
 
 THREE = (
@@ -58,13 +58,13 @@ THREE = (
 def stored_codings(project) -> list[tuple[str, str, str, int | None]]:
     """(quote, code, origin, suggestion id) of every coding, through a second connection."""
     with Store(project.db_path) as other:
-        return [(c.quote, c.code_id, c.origin, c.suggestion_id) for c in other.codings()]
+        return [(c.quote, c.code_id, c.origin, c.suggestion_id) for c in other.codings.find()]
 
 
 def statuses(project) -> dict[str, str]:
     """Each suggestion's status by its text, through a second connection."""
     with Store(project.db_path) as other:
-        return {TEXT[s.start : s.end]: s.status for s in other.suggestions()}
+        return {TEXT[s.start : s.end]: s.status for s in other.suggestions.find()}
 
 
 def status_of(screen) -> str:
@@ -173,9 +173,9 @@ async def test_tui_review_accept_is_stored_before_the_next_key(small_project):
         await pilot.press("E", "A", "greater_than_sign")
         assert seen == [[(BANG, "drempels", SUGGESTED, bang_id)]]
         with Store(small_project.db_path) as other:
-            row = other.get_suggestion(bang_id)
+            row = other.suggestions.get(bang_id)
             assert row.status == ACCEPTED and row.decided_by == "Ilse" and row.coding_id is not None
-            assert other.get_coding(row.coding_id).coder == "Ilse"
+            assert other.codings.get(row.coding_id).coder == "Ilse"
         # The coding shows like any coding; the suggestion is no longer drawn as one.
         assert [c.code_id for c in screen.model.codings_at(span(BANG)[0])] == ["drempels"]
         assert bang_id not in screen.document.overlays[OVERLAY].spans.span_of
@@ -195,7 +195,7 @@ async def test_tui_review_reject_is_remembered_and_moves_on(small_project):
         # A new run proposing the same span and code again leaves it rejected and hidden.
         suggest(small_project, *THREE)
         app_store = small_project.store
-        assert [app_store.get_suggestion(i).status for i in (s.id for s in app_store.suggestions())] == [
+        assert [app_store.suggestions.get(i).status for i in (s.id for s in app_store.suggestions.find())] == [
             REJECTED,
             PENDING,
             PENDING,
@@ -216,8 +216,8 @@ async def test_tui_review_accept_with_another_code_through_the_picker(small_proj
         [(quote, code, origin, sid)] = stored_codings(small_project)
         assert (quote, code, origin) == (BANG, "kracht_gezin", SUGGESTED)
         with Store(small_project.db_path) as other:
-            assert other.get_suggestion(sid).status == ACCEPTED
-            assert other.get_suggestion(sid).code_id == "drempels"  # what was suggested stays on record
+            assert other.suggestions.get(sid).status == ACCEPTED
+            assert other.suggestions.get(sid).code_id == "drempels"  # what was suggested stays on record
         assert screen.document.cursor == span(VERTROUW)[0]
 
 
@@ -306,7 +306,7 @@ async def test_tui_review_a_suggestion_decided_elsewhere_is_reported(small_proje
         screen = await open_transcript(pilot)
         await pilot.press("E")
         with Store(small_project.db_path) as other:  # a CLI command in another terminal
-            other.reject_suggestion(ids[0], "someone")
+            other.suggestions.reject(ids[0], "someone")
         await pilot.press("A")
         assert any(n.title == "QC704" for n in pilot.app._notifications)
         assert stored_codings(small_project) == []
@@ -329,7 +329,7 @@ async def test_tui_review_coding_by_hand_hides_a_suggestion_it_covers(small_proj
 def test_tui_review_session_history_interleaves_codings_and_decisions(small_project):
     ids = suggest(small_project, *THREE)
     store = small_project.store
-    tid = next(iter(store.transcript_names()))
+    tid = next(iter(store.transcripts.names()))
     history = SessionHistory(store, small_project.codebook)
     history.apply(tid, *span(SCHAMEN), ["kracht"], "a")
     accepted = history.accept(ids[0], "a", "kracht_gezin")
@@ -339,12 +339,12 @@ def test_tui_review_session_history_interleaves_codings_and_decisions(small_proj
     undone = history.undo()
     assert isinstance(undone, Decision) and undone.undo and undone.suggestion.status == PENDING
     undone = history.undo()
-    assert undone.removed == accepted.added and store.get_suggestion(ids[0]).status == PENDING
-    assert history.undo().kind == "apply" and store.codings() == []
+    assert undone.removed == accepted.added and store.suggestions.get(ids[0]).status == PENDING
+    assert history.undo().kind == "apply" and store.codings.find() == []
     assert history.undo() is None
     assert history.redo().kind == "apply"
     redone = history.redo()
-    assert redone.added[0].code_id == "kracht_gezin" and store.get_suggestion(ids[0]).coding_id == redone.added[0].id
+    assert redone.added[0].code_id == "kracht_gezin" and store.suggestions.get(ids[0]).coding_id == redone.added[0].id
     # A new action drops what could be redone (the reject).
     history.apply(tid, *span(BANG), ["vertrouwen"], "a")
     assert not history.can_redo and history.redo() is None
@@ -353,14 +353,14 @@ def test_tui_review_session_history_interleaves_codings_and_decisions(small_proj
 def test_tui_review_session_history_accept_of_an_already_coded_span_links_and_undoes_nothing(small_project):
     ids = suggest(small_project, *THREE)
     store = small_project.store
-    tid = next(iter(store.transcript_names()))
+    tid = next(iter(store.transcripts.names()))
     history = SessionHistory(store, small_project.codebook)
     human = history.apply(tid, *span(BANG), ["drempels"], "a").added[0]
-    decision = history.accept(ids[0], "b")
+    decision = history.accept(ids[0], "a")  # the same coder: another coder's acceptance is their own coding
     assert decision.added == () and decision.unchanged[0].id == human.id
     history.undo()
-    assert [c.id for c in store.codings()] == [human.id]  # the human coding stays
-    assert store.get_suggestion(ids[0]).status == PENDING
+    assert [c.id for c in store.codings.find()] == [human.id]  # the human coding stays
+    assert store.suggestions.get(ids[0]).status == PENDING
 
 
 def test_tui_review_session_history_drops_a_decision_changed_elsewhere(small_project):
@@ -368,8 +368,8 @@ def test_tui_review_session_history_drops_a_decision_changed_elsewhere(small_pro
     store = small_project.store
     history = SessionHistory(store, small_project.codebook)
     history.reject(ids[0], "a")
-    store.reopen_suggestion(ids[0])  # undone outside the session
-    store.accept_suggestion(ids[0], "b")
+    store.suggestions.reopen(ids[0])  # undone outside the session
+    store.suggestions.accept(ids[0], "b")
     try:
         history.undo()
     except Exception as exc:  # noqa: BLE001 - the error is the point
@@ -467,7 +467,7 @@ async def test_tui_review_transcripts_screen_suggests_for_the_listed_and_counts(
             await pilot.press("slash", "b", "enter", "G")  # only the listed transcript
             await settle(pilot)
             with Store(project.db_path) as other:
-                assert {s.transcript_id for s in other.suggestions()} == {2}
+                assert {s.transcript_id for s in other.suggestions.find()} == {2}
             table = app.screen.query_one("#transcripts-table")
             assert str(table.get_row("2")[5]) == "1"  # the "Suggested" column
             summary = str(app.screen.query_one("#transcripts-summary").render())

@@ -27,14 +27,14 @@ SUGGESTIONS = (  # (first words, last words, code, score, reason): the coded sen
 
 def store_suggestions(project) -> None:
     store = project.store
-    tid = store.transcript_id_by_name(NAME)
-    text = store.transcript_text(tid)
+    tid = store.transcripts.id_by_name(NAME)
+    text = store.transcripts.text(tid)
     proposals = []
     for opening, closing, code, score, reason in SUGGESTIONS:
         start = text.index(opening)
         end = text.index(closing, start) + len(closing)
         proposals.append((start, end, code, "rules" if score is None else "learned", score, reason))
-    store.replace_pending_suggestions(tid, proposals)
+    store.suggestions.replace_pending(tid, proposals)
 
 
 def to_turn_4(pilot):

@@ -83,7 +83,7 @@ async def test_tui_retrieval_parent_code_includes_sub_codes_and_marks_more(sampl
         codes = screen.query_one(SelectionList)
         codes.focus()
         await pilot.press("space")  # the first code: rolverwachtingen and its three sub-codes
-        expected = sum(sample_project.store.coding_counts().get(c, 0) for c in screen.wanted_codes())
+        expected = sum(sample_project.store.codings.counts_by_code().get(c, 0) for c in screen.wanted_codes())
         assert len(screen.wanted_codes()) == 4
         assert screen.query_one(DataTable).row_count == expected
         await pilot.press("escape")
@@ -147,7 +147,7 @@ async def test_tui_asks_the_coder_name_once_and_saves_it(small_project):
         await open_transcript(pilot)
         await pilot.press("right_curly_bracket", "v")
     assert stored_coder() == "Hanne Claeys"
-    assert [c.coder for c in small_project.store.codings()] == ["Hanne Claeys"]
+    assert [c.coder for c in small_project.store.codings.find()] == ["Hanne Claeys"]
     again = build_app(small_project, watch_store=False)
     assert not again._ask_coder and again.coder == "Hanne Claeys"
 

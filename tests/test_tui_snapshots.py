@@ -110,10 +110,10 @@ def test_tui_snapshot_coding_search(snap_compare, sample_project):
 
 
 def test_tui_snapshot_missing_code_greyed(snap_compare, small_project):
-    small_project.store.ensure_code("oud", "Oude code")
+    small_project.store.codes.ensure("oud", "Oude code")
     with Store(small_project.db_path) as other:
-        text = other.transcript_text(1)
-        other.add_coding(1, text.index("Toen kwam"), text.index("blijven") if "blijven" in text else text.index("komen.") + 6, "oud", "x")
+        text = other.transcripts.text(1)
+        other.codings.add(1, text.index("Toen kwam"), text.index("blijven") if "blijven" in text else text.index("komen.") + 6, "oud", "x")
     run = steady(opened(), ["right_curly_bracket", "right_parenthesis", "right_parenthesis"])
     assert snap_compare(make_app(small_project), terminal_size=SIZE, run_before=run)
 

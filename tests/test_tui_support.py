@@ -126,7 +126,7 @@ async def settle(pilot) -> None:
 async def open_transcript(pilot, name: str | None = None):
     """Open a transcript (the first by default) in the coding screen; returns the screen."""
     app = pilot.app
-    names = app.project.store.transcript_names()
+    names = app.project.store.transcripts.names()
     tid = next(t for t, n in names.items() if name is None or n == name)
     app.open_transcript(tid)
     await pilot.pause()

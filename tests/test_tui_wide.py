@@ -30,7 +30,7 @@ async def test_tui_wide_characters_select_code_and_highlight(tmp_path):
         assert screen.model.text[slice(*view.selection)] == "Het gezin 🇳🇱 is blij ❤️ echt."
         await pilot.press("h", "escape", "ctrl+home")
         with Store(project.db_path) as other:
-            assert [c.quote for c in other.codings()] == ["Het gezin 🇳🇱 is blij ❤️ echt."]
+            assert [c.quote for c in other.codings.find()] == ["Het gezin 🇳🇱 is blij ❤️ echt."]
         assert highlighted(view, "drempels") == "Het gezin 🇳🇱 is blij ❤️ echt."
         # Character by character over a ZWJ family: one step, never inside the cluster.
         await pilot.press("right_curly_bracket", "ctrl+right")
@@ -39,7 +39,7 @@ async def test_tui_wide_characters_select_code_and_highlight(tmp_path):
         assert screen.model.text[view.cursor] == "👨"
         await pilot.press("shift+right", "h")
         with Store(project.db_path) as other:
-            assert sorted(c.quote for c in other.codings()) == ["Het gezin 🇳🇱 is blij ❤️ echt.", "👨‍👩‍👧"]
+            assert sorted(c.quote for c in other.codings.find()) == ["Het gezin 🇳🇱 is blij ❤️ echt.", "👨‍👩‍👧"]
 
 
 async def test_tui_wide_characters_mouse_maps_cells_to_characters(tmp_path):

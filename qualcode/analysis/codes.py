@@ -54,7 +54,7 @@ class CodeTree:
             missing_ids = missing_codes_with_codings(store, codebook)
         missing = sorted(set(missing_ids) - set(rollup))
         if missing:
-            names = {row.id: row.name for row in store.codes(include_missing=True)}
+            names = {row.id: row.name for row in store.codes.list(include_missing=True)}
             codes.append(CodeInfo(MISSING, MISSING_NAME, MISSING, 0, missing=True))
             for code_id in missing:
                 codes.append(CodeInfo(code_id, names.get(code_id, code_id), f"{MISSING}/{code_id}", 1, missing=True))
@@ -72,5 +72,4 @@ class CodeTree:
 
 def missing_codes_with_codings(store: Store, codebook: Codebook) -> list[str]:
     """Ids of codes that have codings but are not in the codebook."""
-    rows = store.conn.execute("SELECT DISTINCT code_id FROM codings ORDER BY code_id")
-    return [r[0] for r in rows if r[0] not in codebook]
+    return [code_id for code_id in store.codings.code_ids() if code_id not in codebook]

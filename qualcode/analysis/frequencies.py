@@ -123,7 +123,7 @@ def check_grouping(store: Store, by: str | None) -> None:
     """Refuse an unknown ``by`` with the list of what can be used."""
     if by is None or by in BUILTIN_GROUPINGS:
         return
-    known = sorted({name for values in store.all_attributes().values() for name in values})
+    known = sorted({name for values in store.transcripts.all_attributes().values() for name in values})
     if by not in known:
         raise error(
             UNKNOWN_GROUPING,

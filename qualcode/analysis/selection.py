@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..codebook import Codebook
 from ..coding import check_code, resolve_transcript
 from ..errors import UNKNOWN_ATTRIBUTE, UNKNOWN_ATTRIBUTE_VALUE, WHERE_SYNTAX, error
-from ..store import Store
+from ..store import CodingFilter, Store
 from .codes import MISSING, missing_codes_with_codings
 
 
@@ -24,6 +24,11 @@ class Selection:
 
     transcript_ids: frozenset[int] | None = None
     code_ids: frozenset[str] | None = None
+
+    @property
+    def coding_filter(self) -> CodingFilter:
+        """The store's filter for the codings this selection holds."""
+        return CodingFilter(self.transcript_ids, self.code_ids)
 
     def wants_transcript(self, tid: int) -> bool:
         return self.transcript_ids is None or tid in self.transcript_ids
@@ -69,7 +74,7 @@ def select(
                 code_ids.update([code_id, *(c.id for c in codebook.descendants(code_id))])
             elif code_id == MISSING:
                 code_ids.update(missing)
-            elif code_id in missing or store.code_exists(code_id):
+            elif code_id in missing or store.codes.exists(code_id):
                 code_ids.add(code_id)
             else:
                 check_code(codebook, code_id)  # raises "unknown code" with a suggestion
@@ -96,8 +101,8 @@ def did_you_mean(wrong: str, known) -> str:
 
 
 def _transcripts_where(store: Store, pairs: list[tuple[str, str]]) -> set[int]:
-    attributes = store.all_attributes()
-    tids = set(store.transcript_names())
+    attributes = store.transcripts.all_attributes()
+    tids = set(store.transcripts.names())
     known: dict[str, set[str]] = {}
     for values in attributes.values():
         for name, value in values.items():

@@ -7,19 +7,16 @@ flat however large the project is. Rows are plain tuples (not ``Coding`` objects
 because exports touch every one of them and the object per row costs more than the
 rest of the work.
 
-The selection's id sets are passed to SQLite as one JSON array (``json_each``), so
-a filter on a thousand transcripts is still a single bound parameter.
+The store streams the rows; the selection becomes its :class:`~qualcode.store.CodingFilter`.
 """
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
-from typing import NamedTuple
 
 from ..model import Turn
-from ..store import Store
+from ..store import CodingRow, Store
 from .selection import ALL, Selection
 
 # progress(done, total): the number of codings handled so far, out of the total.
@@ -33,21 +30,6 @@ NO_ROLE = "(unknown)"
 
 class Cancelled(Exception):
     """Raised inside a long computation when its ``cancelled()`` check says so."""
-
-
-class CodingRow(NamedTuple):
-    id: int
-    start: int
-    end: int
-    code_id: str
-    coder: str
-    origin: str
-    memo: str | None
-    quote: str
-    created_at: str
-
-
-CODING_COLUMNS = "id, start, end, code_id, coder, origin, memo, quote, created_at"
 
 
 class TranscriptView:
@@ -71,18 +53,13 @@ class TranscriptView:
     @property
     def text(self) -> str:
         if self._text is None:
-            self._text = self._store.transcript_text(self.id)
+            self._text = self._store.transcripts.text(self.id)
         return self._text
 
     @property
     def turns(self) -> list[Turn]:
         if self._turns is None:
-            # The same rows as Store.turns, built positionally: half the cost for big exports.
-            rows = self._store.conn.execute(
-                "SELECT idx, speaker, start, end, time_start, time_end, role FROM turns WHERE transcript_id = ? ORDER BY idx",
-                (self.id,),
-            )
-            self._turns = [Turn(*row) for row in rows]
+            self._turns = self._store.transcripts.turns(self.id)
             self._starts = [t.start for t in self._turns]
             self._ends = [t.end for t in self._turns]
         return self._turns
@@ -132,50 +109,26 @@ class TranscriptView:
         return bisect_left(self._newlines, offset) + 1
 
 
-def _json_ids(ids) -> str:
-    return json.dumps(sorted(ids))
-
-
 def transcripts(store: Store, selection: Selection = ALL) -> Iterator[TranscriptView]:
     """The selected transcripts, by name, each with its attributes."""
-    attributes = store.all_attributes()
-    sql = "SELECT id, name, words, length(text) FROM transcripts"
-    params: tuple = ()
-    if selection.transcript_ids is not None:
-        sql += " WHERE id IN (SELECT value FROM json_each(?))"
-        params = (_json_ids(selection.transcript_ids),)
-    # fetchall: a thousand short rows; the texts themselves are read one at a time.
-    for tid, name, words, chars in store.conn.execute(sql + " ORDER BY name", params).fetchall():
-        yield TranscriptView(store, tid, name, words, chars, attributes.get(tid, {}))
+    attributes = store.transcripts.all_attributes()
+    # A thousand short rows; the texts themselves are read one at a time.
+    for info in store.transcripts.infos(selection.transcript_ids):
+        yield TranscriptView(store, info.id, info.name, info.words, info.chars, attributes.get(info.id, {}))
 
 
 def codings(store: Store, tid: int, selection: Selection = ALL, *, named: bool = True) -> Iterator[CodingRow]:
-    """The selected codings of one transcript in ``(start, end, code_id)`` order.
+    """The selected codings of one transcript in ``(start, end, code_id, coder)`` order.
 
     ``named=False`` yields plain tuples in :class:`CodingRow` order (for the export's
     hot loop, where building a named tuple per row is a measurable cost).
     """
-    sql = f"SELECT {CODING_COLUMNS} FROM codings WHERE transcript_id = ?"
-    params: tuple = (tid,)
-    if selection.code_ids is not None:
-        sql += " AND code_id IN (SELECT value FROM json_each(?))"
-        params = (tid, _json_ids(selection.code_ids))
-    cursor = store.conn.execute(sql + " ORDER BY start, end, code_id", params)
-    return map(CodingRow._make, cursor) if named else cursor
+    return store.codings.rows(tid, selection.coding_filter, named=named)
 
 
 def count_codings(store: Store, selection: Selection = ALL) -> int:
     """How many codings the selection holds (the total for progress reports)."""
-    sql, where, params = "SELECT count(*) FROM codings", [], []
-    if selection.transcript_ids is not None:
-        where.append("transcript_id IN (SELECT value FROM json_each(?))")
-        params.append(_json_ids(selection.transcript_ids))
-    if selection.code_ids is not None:
-        where.append("code_id IN (SELECT value FROM json_each(?))")
-        params.append(_json_ids(selection.code_ids))
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    return store.conn.execute(sql, params).fetchone()[0]
+    return store.codings.count(selection.coding_filter)
 
 
 class Ticker:

@@ -35,6 +35,7 @@ class State:
             if root is None and fallback_to_sample and find_project() is None:
                 root = sample_project_dir()
             self._project = Project.open(root)
+            self._project.on_lock_wait = note
             # A bare folder of codebooks/ and transcripts/ (like the bundled sample) is
             # imported on first use; a project made with `qualcode init` (it has a
             # qualcode.yaml) imports only when asked to.
@@ -50,8 +51,8 @@ class State:
                     )
                     for message in result.warnings:
                         warn(message)
-            sync = self._project.codebook and self._project.sync
-            if sync and sync.missing:
+            sync = self._project.sync_codebook()
+            if sync.missing:
                 warn(
                     f"{len(sync.missing)} code(s) in the store are no longer in the codebook: {', '.join(sync.missing)};"
                     " their codings are kept (see `qualcode check`)"

@@ -49,7 +49,7 @@ def show(state: State, fmt: str) -> None:
     """Show the project's code tree with keys and coding counts."""
     project = state.project()
     book = project.codebook
-    counts = project.store.coding_counts()
+    counts = project.store.codings.counts_by_code()
     rows = []
     for code in book.walk():
         label = "  " * book.depth(code.id) + code.name if fmt == "table" else code.name

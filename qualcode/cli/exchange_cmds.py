@@ -270,9 +270,14 @@ def codebook_apply(state: State, file: Path, merges: tuple[str, ...], dry_run: b
     code that was merged away. Codings of removed codes are kept and listed: decide
     later with `qualcode codebook merge-codes`.
     """
+    project = state.project()  # a fresh project imports its transcripts (and their codings) first
+    with project.codebook_lock(f"codebook apply {file.name}"):  # plan and write from the same codebook
+        _apply(project, file, merges, dry_run)
+
+
+def _apply(project, file: Path, merges: tuple[str, ...], dry_run: bool) -> None:
     from ..codebook_ops.apply import plan_apply, run_apply
 
-    project = state.project()  # a fresh project imports its transcripts (and their codings) first
     report = Report()
     plan = plan_apply(project, file, _merge_options(merges), report)
     _warn_all(report)

@@ -1,4 +1,4 @@
-"""Project commands: open, init, import, transcripts, code, uncode, codings, memo, check."""
+"""Project commands: open, init, import, transcripts, speakers, code, uncode, codings, memo, check."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..coding import apply_code, codings_at, expand_codes, parse_span, resolve_transcript, turn_span
+from ..coding import apply_code, expand_codes, parse_span, resolve_transcript, turn_span
 from ..errors import NO_CODING, QualcodeError, error
 from ..project import Project, sample_project_source
 from .base import State, main, pass_state
@@ -42,7 +42,7 @@ def open_(state: State, project_dir: Path | None) -> None:
 
 def _print_summary(project: Project) -> None:
     book = project.codebook
-    summaries = project.store.summaries()
+    summaries = project.store.transcripts.summaries()
     click.echo(f"project {project.root}")
     click.echo(f"codebook {project.relative(project.codebook_path)}: {book.title} ({len(book)} codes)")
     click.echo(f"{len(summaries)} transcript(s), {sum(s.codings for s in summaries)} coding(s)")
@@ -131,7 +131,7 @@ def import_(state: State, paths: tuple[Path, ...], encoding: str | None, name: s
 def transcripts(state: State, where: tuple[str, ...], fmt: str) -> None:
     """List transcripts with turn, word and coding counts and their attributes."""
     conditions = _where(where)
-    summaries = [s for s in state.project().store.summaries() if all(s.attributes.get(k) == v for k, v in conditions)]
+    summaries = [s for s in state.project().store.transcripts.summaries() if all(s.attributes.get(k) == v for k, v in conditions)]
     names = sorted({k for s in summaries for k in s.attributes})
     if fmt == "table":
         rows = [
@@ -142,6 +142,32 @@ def transcripts(state: State, where: tuple[str, ...], fmt: str) -> None:
     else:
         rows = [(s.name, s.source_path, s.turns, s.words, s.codings, round(s.coded_share, 4), *(s.attributes.get(k) for k in names)) for s in summaries]
         emit(rows, ["transcript", "source", "turns", "words", "codings", "coded_share", *names], fmt)
+
+
+@main.command()
+@click.option("--apply", "apply_", is_flag=True, help="Re-apply interviewer_speakers from qualcode.yaml to every stored turn.")
+@format_option
+@pass_state
+def speakers(state: State, apply_: bool, fmt: str) -> None:
+    """List speaker labels with their role (interviewer or respondent) and turns.
+
+    The role is decided once, at import, by the `interviewer_speakers` patterns of
+    qualcode.yaml, and every statistic, export, suggestion and the coding screen use
+    that stored role. After changing the patterns, `--apply` updates what was
+    imported before; the list shows where the stored role and the setting disagree.
+    """
+    project = state.project()
+    store = project.store
+    if apply_:
+        changed = store.transcripts.apply_roles(project.config.role_of)
+        note(f"roles re-applied from {project.relative(project.root / 'qualcode.yaml')}: {changed} turn(s) changed")
+    rows = []
+    for info in store.transcripts.speakers():
+        setting = project.config.role_of(info.speaker)
+        rows.append((info.speaker or "(no label)", info.role or "", setting if setting != info.role else "", info.turns, info.transcripts))
+    emit(rows, ["speaker", "role", "setting says", "turns", "transcripts"], fmt, right=("turns", "transcripts"))
+    if any(row[2] for row in rows):
+        warn("the stored role of some speakers differs from interviewer_speakers; `qualcode speakers --apply` updates them")
 
 
 def _span(store, tid: int, turn: int | None, span: str | None) -> tuple[int, int]:
@@ -163,8 +189,10 @@ def code(state: State, transcript: str, code: str, turn: int | None, span: str |
     store = project.store
     tid = resolve_transcript(store, transcript)
     start, end = _span(store, tid, turn, span)
-    coding = apply_code(store, project.codebook, tid, start, end, code, state.coder, memo=memo)
-    click.echo(f"coding {coding.id}: {coding.code_id} on {transcript} {coding.start}:{coding.end} {shorten(coding.quote)!r}")
+    added = apply_code(store, project.codebook, tid, start, end, code, state.coder, memo=memo)
+    coding = added.coding
+    what = "coding" if added.inserted else "already coded: coding"
+    click.echo(f"{what} {coding.id}: {coding.code_id} on {transcript} {coding.start}:{coding.end} {shorten(coding.quote)!r}")
 
 
 @main.command()
@@ -173,25 +201,33 @@ def code(state: State, transcript: str, code: str, turn: int | None, span: str |
 @click.option("--turn", type=int, help="Remove codings inside turn N.")
 @click.option("--span", help="Remove codings inside START:END.")
 @click.option("--id", "ids", type=int, multiple=True, help="Remove the coding with this id (repeatable).")
+@click.option("--any-coder", is_flag=True, help="With --turn/--span: remove other coders' codings there too (default: only yours).")
 @pass_state
-def uncode(state: State, transcript: str | None, code: str | None, turn: int | None, span: str | None, ids: tuple[int, ...]) -> None:
-    """Remove codings: by --id, or those of CODE (or all codes) inside a turn or span."""
+def uncode(
+    state: State, transcript: str | None, code: str | None, turn: int | None, span: str | None, ids: tuple[int, ...], any_coder: bool
+) -> None:
+    """Remove codings: by --id, or your codings of CODE (or all codes) inside a turn or span."""
     store = state.project().store
-    if ids:
-        if transcript or turn is not None or span:
-            raise click.UsageError("use either --id or TRANSCRIPT with --turn/--span, not both")
-        targets = [store.get_coding(i) for i in ids]
-    else:
-        if not transcript:
-            raise click.UsageError("give TRANSCRIPT with --turn or --span, or --id")
-        tid = resolve_transcript(store, transcript)
-        start, end = _span(store, tid, turn, span)
-        targets = [c for c in codings_at(store, tid, start, end, code) if c.start >= start and c.end <= end]
-        if not targets:
-            raise error(NO_CODING, id=f"{code or 'any code'} inside {start}:{end} of {transcript}")
-    with store.transaction():
+    if ids and (transcript or turn is not None or span):
+        raise click.UsageError("use either --id or TRANSCRIPT with --turn/--span, not both")
+    if not ids and not transcript:
+        raise click.UsageError("give TRANSCRIPT with --turn or --span, or --id")
+    with store.transaction():  # what is removed is decided and removed in one step
+        if ids:
+            targets = [store.codings.get(i) for i in ids]
+        else:
+            tid = resolve_transcript(store, transcript)
+            start, end = _span(store, tid, turn, span)
+            coders = None if any_coder else [state.coder]
+            targets = [
+                c
+                for c in store.codings.find(tid, [code] if code else None, coders, overlapping=(start, end))
+                if c.start >= start and c.end <= end
+            ]
+            if not targets:
+                raise error(NO_CODING, id=f"{code or 'any code'} inside {start}:{end} of {transcript}")
         for coding in targets:
-            store.remove_coding(coding.id)
+            store.codings.remove(coding.id)
     for coding in targets:
         click.echo(f"removed coding {coding.id}: {coding.code_id} {coding.start}:{coding.end} {shorten(coding.quote)!r}")
 
@@ -240,19 +276,19 @@ def codings(state: State, codes: tuple[str, ...], transcript: str | None, detach
     store = project.store
     tid = resolve_transcript(store, transcript) if transcript else None
     if detached:
-        names = store.transcript_names()
+        names = store.transcripts.names()
         rows = [
-            (r["id"], names[r["transcript_id"]], r["old_start"], r["old_end"], r["code_id"], r["coder"], r["memo"], r["reason"],
-             shorten(r["quote"]) if fmt == "table" else r["quote"])
-            for r in store.detached_codings(tid)
-            if not codes or r["code_id"] in codes
+            (d.id, names[d.transcript_id], d.old_start, d.old_end, d.code_id, d.coder, d.memo, d.reason,
+             shorten(d.quote) if fmt == "table" else d.quote)
+            for d in store.codings.detached(tid)
+            if not codes or d.code_id in codes
         ]
         emit(rows, ["id", "transcript", "old_start", "old_end", "code", "coder", "memo", "reason", "text"], fmt)
         return
     wanted = expand_codes(project.codebook, store, codes) if codes else None
-    names = store.transcript_names()
+    names = store.transcripts.names()
     rows = []
-    for c in store.codings(tid, wanted):
+    for c in store.codings.find(tid, wanted):
         quote = shorten(c.quote) if fmt == "table" else c.quote
         rows.append((c.id, names[c.transcript_id], c.start, c.end, c.code_id, c.coder, c.origin, c.memo, quote))
     emit(rows, ["id", "transcript", "start", "end", "code", "coder", "origin", "memo", "text"], fmt, right=("id", "start", "end"))
@@ -267,8 +303,8 @@ def memo(state: State, coding_id: int, text: str | None, clear: bool) -> None:
     """Show, set or clear the memo of a coding."""
     store = state.project().store
     if clear or text is not None:
-        store.set_memo(coding_id, None if clear else text)
-    coding = store.get_coding(coding_id)
+        store.codings.set_memo(coding_id, None if clear else text)
+    coding = store.codings.get(coding_id)
     click.echo(coding.memo or "")
 
 

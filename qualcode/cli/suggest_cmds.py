@@ -303,12 +303,12 @@ def suggestions(ctx: click.Context, status: str, transcript: str | None, codes: 
         rows = list_suggestions(store, statuses=None if status == "all" else (status,), transcript_id=tid, code_ids=wanted)
     if order == "score":
         rows = by_score(rows)
-    names = store.transcript_names()
+    names = store.transcripts.names()
     texts: dict[int, str] = {}
     out = []
     for r in rows:
         if r.transcript_id not in texts:
-            texts[r.transcript_id] = store.transcript_text(r.transcript_id)
+            texts[r.transcript_id] = store.transcripts.text(r.transcript_id)
         quote = texts[r.transcript_id][r.start : r.end]
         if fmt == "table":
             quote, reason = shorten(quote), shorten(r.reason or "", 70)
@@ -329,7 +329,7 @@ def suggestions(ctx: click.Context, status: str, transcript: str | None, codes: 
 def _pending(store, ids: tuple[int, ...]) -> None:
     """Refuse the whole command before changing anything if an id is unknown or decided."""
     for suggestion_id in ids:
-        row = store.get_suggestion(suggestion_id)  # raises "no suggestion with id"
+        row = store.suggestions.get(suggestion_id)  # raises "no suggestion with id"
         if row.status != PENDING:
             raise error(ALREADY_DECIDED, id=suggestion_id, status=row.status)
 
@@ -347,7 +347,7 @@ def accept_cmd(state: State, ids: tuple[int, ...], code_id: str | None) -> None:
     if code_id is not None:
         check_code(project.codebook, code_id)
     _pending(store, ids)
-    names = store.transcript_names()
+    names = store.transcripts.names()
     for suggestion_id in ids:
         coding = accept(store, suggestion_id, state.coder, code_id, codebook=project.codebook)
         click.echo(

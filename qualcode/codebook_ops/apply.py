@@ -78,8 +78,8 @@ def plan_apply(project: Project, path: Path, merges: dict[str, str], report: Rep
     store = project.store
     new = load_codebook_file(path, report, known=current)
     target = project.codebook_path
-    counts = store.coding_counts()
-    rows = store.codes(include_missing=True)
+    counts = store.codings.counts_by_code()
+    rows = store.codes.list(include_missing=True)
     known_ids = {r.id for r in rows} | {c.id for c in current.walk()}
     for old, new_id in merges.items():
         if old not in known_ids:
@@ -210,10 +210,10 @@ def run_apply(project: Project, plan: ApplyPlan) -> ApplyResult:
         with store.transaction():
             project.reload_codebook()  # validates the new YAML and syncs codes (joins this transaction)
             for old, new in plan.moves:
-                moved = store.move_codings(old, new)
+                moved = store.codings.move(old, new)
                 result.moved += moved.moved
                 result.merged += moved.merged
-            store.forget_codes(old for old, _ in plan.moves)
+            store.codes.forget(old for old, _ in plan.moves)
     except BaseException:
         if plan.new_text is not None:
             atomic_write_text(plan.target, before)

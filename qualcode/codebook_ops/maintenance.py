@@ -1,6 +1,7 @@
 """Renaming a code's id, merging codes and moving a code, codings included.
 
-Each operation edits the codebook YAML in place (comments and order kept, validated
+Each operation holds the project's codebook lock (:mod:`qualcode.lock`) while it
+reads the codebook, edits the YAML in place (comments and order kept, validated
 before it replaces the file) and then, in one store transaction, syncs the codes and
 moves the codings. If the store write fails, the YAML is put back. If the process dies
 between the two writes, the codings still carry the old id: ``qualcode check`` lists
@@ -42,17 +43,22 @@ class MaintenanceResult:
 
 def rename_code(project: Project, old: str, new: str) -> MaintenanceResult:
     """Give code ``old`` the id ``new``: in the YAML (GUID pinned) and on every coding."""
+    with project.codebook_lock(f"codebook rename {old} {new}"):
+        return _rename_code(project, old, new)
+
+
+def _rename_code(project: Project, old: str, new: str) -> MaintenanceResult:
     book = project.codebook
     store = project.store
     if not ID_RE.match(new):
         raise error(BAD_CODE_ID, code=new, slug=slugify(new))
-    old_codings = store.coding_counts().get(old, 0)
+    old_codings = store.codings.counts_by_code().get(old, 0)
     result = MaintenanceResult()
     if old in book and new in book:
         raise error(CODE_ID_TAKEN, code=new, old=old)
     if old not in book:
         if new not in book:
-            if old_codings or store.code_exists(old):
+            if old_codings or store.codes.exists(old):
                 raise error(NOT_IN_CODEBOOK, code=old, count=old_codings)
             _unknown(book, old)
         # The YAML already says `new` (an earlier run stopped half-way): move the codings.
@@ -73,10 +79,15 @@ def rename_code(project: Project, old: str, new: str) -> MaintenanceResult:
 
 def merge_codes(project: Project, sources: list[str], target: str) -> MaintenanceResult:
     """Merge codes into ``target``: codings move, sub-codes move under ``target``, the codes go."""
+    with project.codebook_lock(f"codebook merge-codes {' '.join(sources)} --into {target}"):
+        return _merge_codes(project, sources, target)
+
+
+def _merge_codes(project: Project, sources: list[str], target: str) -> MaintenanceResult:
     book = project.codebook
     store = project.store
     check_code(book, target)  # unknown (with a suggestion) or a folder: refused
-    counts = store.coding_counts()
+    counts = store.codings.counts_by_code()
     in_yaml = []
     for source in dict.fromkeys(sources):
         if source == target:
@@ -88,7 +99,7 @@ def merge_codes(project: Project, sources: list[str], target: str) -> Maintenanc
                     hint=f"move '{target}' out first with `qualcode codebook move {target} --top`",
                 )
             in_yaml.append(source)
-        elif not counts.get(source) and not store.code_exists(source):
+        elif not counts.get(source) and not store.codes.exists(source):
             _unknown(book, source)
     result = MaintenanceResult()
     for source in sources:
@@ -110,6 +121,11 @@ def merge_codes(project: Project, sources: list[str], target: str) -> Maintenanc
 
 def move_code(project: Project, code_id: str, parent: str | None) -> MaintenanceResult:
     """Put ``code_id`` (with its sub-codes) under ``parent``, or at the top when None."""
+    with project.codebook_lock(f"codebook move {code_id} {'--parent ' + parent if parent else '--top'}"):
+        return _move_code(project, code_id, parent)
+
+
+def _move_code(project: Project, code_id: str, parent: str | None) -> MaintenanceResult:
     book = project.codebook
     check_code_exists(book, code_id)
     if parent is not None:
@@ -155,10 +171,10 @@ def _write(
         with store.transaction():
             project.reload_codebook()  # loads the edited YAML and syncs the codes (joins this transaction)
             for old, new in moves:
-                moved = store.move_codings(old, new)
+                moved = store.codings.move(old, new)
                 result.moved += moved.moved
                 result.merged += moved.merged
-            store.forget_codes(old for old, _ in moves)
+            store.codes.forget(old for old, _ in moves)
     except BaseException:
         if edit is not None:
             atomic_write_text(path, before)

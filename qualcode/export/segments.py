@@ -54,7 +54,7 @@ WIDE_PLACE = [*LONG_PLACE, "text"]
 
 def attribute_names(store: Store) -> list[str]:
     """Every case attribute of the project, sorted: the same columns whatever the filters."""
-    return sorted({name for values in store.all_attributes().values() for name in values})
+    return sorted({name for values in store.transcripts.all_attributes().values() for name in values})
 
 
 def _unique(names: Sequence[str], taken: set[str], prefix: str) -> list[str]:

@@ -220,4 +220,4 @@ def _untouched_starter(project: Project) -> Path | None:
             return None
     except OSError:
         return None
-    return None if project.store.coding_counts() else path
+    return None if project.store.codings.counts_by_code() else path

@@ -61,16 +61,16 @@ def export_qdpx(project: Project, path: Path, *, progress: Progress | None = Non
     result = QdpxExportResult(path)
     book = project.codebook
     store = project.store
-    names = store.transcript_names()
+    names = store.transcripts.names()
     transcripts = []
     for number, tid in enumerate(names, 1):
         if progress:
             progress(number, len(names), names[tid])
-        transcripts.append(store.load_transcript(tid))
-    codings = store.codings()
+        transcripts.append(store.transcripts.load(tid))
+    codings = store.codings.find()
 
     codes_used = {c.code_id for c in codings}
-    orphans = [row for row in store.codes(include_missing=True) if not row.in_codebook and row.id in codes_used]
+    orphans = [row for row in store.codes.list(include_missing=True) if not row.in_codebook and row.id in codes_used]
     guid_of_code = {c.id: code_guid(c) for c in book.walk()}
     guid_of_code.update({row.id: row.guid or derived_guid("code", row.id) for row in orphans})
     coders = sorted({c.coder for c in codings})

@@ -68,8 +68,15 @@ class _Source:
 
 
 def import_qdpx(project: Project, path: Path, *, default_coder: str, progress: Progress | None = None) -> QdpxImportResult:
-    """Import a REFI-QDA project file into ``project`` (see the module docstring)."""
-    path = Path(path)
+    """Import a REFI-QDA project file into ``project`` (see the module docstring).
+
+    Runs under the project's codebook lock: the import may add codes to the codebook.
+    """
+    with project.codebook_lock(f"import {Path(path).name}"):
+        return _import_qdpx(project, Path(path), default_coder=default_coder, progress=progress)
+
+
+def _import_qdpx(project: Project, path: Path, *, default_coder: str, progress: Progress | None) -> QdpxImportResult:
     report = Report()
     with QdpxArchive(path, report) as archive:
         entry = archive.project_entry()
@@ -92,18 +99,18 @@ def import_qdpx(project: Project, path: Path, *, default_coder: str, progress: P
         with store.transaction():
             if plan.path is not None:
                 # The codebook as written (with any codes this import added to it).
-                sync = store.sync_codes(load_codebook(plan.path))
+                sync = store.codes.sync(load_codebook(plan.path))
                 if plan.remove_starter is not None:
-                    store.forget_codes(sync.missing)  # the starter's example code, never used
+                    store.codes.forget(sync.missing)  # the starter's example code, never used
             for source in sources:
                 if source.transcript is not None:
-                    store.add_transcript(source.transcript)
+                    store.transcripts.add(source.transcript)
                     result.transcripts.append(source.transcript.name)
             rows = []
             for source, coding in codings:
                 coding.transcript_id = _transcript_id(source)
                 rows.append(coding)
-            result.codings_added = store.import_codings(rows)
+            result.codings_added = store.codings.add_many(rows)
     except BaseException:
         undo()
         raise
@@ -188,17 +195,17 @@ def _place_transcripts(
 ) -> None:
     """Decide per source: a new transcript (unique name), or the same text as one we have."""
     store = project.store
-    taken = set(store.transcript_names().values())
+    taken = set(store.transcripts.names().values())
     by_hash: dict[str, _Source] = {}
     attributes = _attributes(refi, report)
     relative = project.relative(path)
     for source in sources:
         text = source.text.text
         content_hash = sha256_text(text)
-        existing = store.transcript_id_by_hash(content_hash)
+        existing = store.transcripts.id_by_hash(content_hash)
         if existing is not None:
             source.existing_id = existing
-            name = store.transcript_names()[existing]
+            name = store.transcripts.names()[existing]
             report.warn(f"source '{source.refi.name}' has the same text as transcript '{name}'; its codings go there")
             continue
         if content_hash in by_hash:

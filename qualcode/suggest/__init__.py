@@ -12,7 +12,7 @@ run opens its own database connection)::
 
 Reviewing (fast, no spaCy; each decision is one committed transaction)::
 
-    rows = pending_suggestions(store, transcript_id)      # SuggestionRow list, reading order
+    rows = pending_suggestions(store, transcript_id)      # Suggestion list, reading order
     rows = by_score(rows)                                 # ... or the most likely first
     coding = accept(store, row.id, coder)                 # coding with origin 'suggested'
     coding = accept(store, row.id, coder, "other_code", codebook=book)  # accept with another code

@@ -58,7 +58,7 @@ def codebook_sentences(codebook: Codebook, pipeline: Pipeline, rules: RuleSugges
 
 def coded_transcripts(store: Store) -> list[int]:
     """Transcripts with at least one coding: only these say what is *not* a code."""
-    return [r[0] for r in store.conn.execute("SELECT DISTINCT transcript_id FROM codings ORDER BY transcript_id")]
+    return store.codings.transcript_ids()
 
 
 def labelled_sentences(
@@ -77,11 +77,11 @@ def labelled_sentences(
     """
     wanted = set(codes)
     ids = coded_transcripts(store) if transcript_ids is None else list(transcript_ids)
-    transcripts = (store.load_transcript(tid) for tid in ids)
+    transcripts = (store.transcripts.load(tid) for tid in ids)
     out: list[Labelled] = []
     for transcript, sentences in analyse(pipeline, transcripts, rules=rules, words=True):
         spans = [(s.start, s.end) for s in sentences]
-        gold = labels_for(spans, store.codings(transcript.id))
+        gold = labels_for(spans, store.codings.find(transcript.id))
         out.extend(Labelled(s, g & wanted) for s, g in zip(sentences, gold, strict=True))
         if should_cancel is not None and should_cancel():
             break

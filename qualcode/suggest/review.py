@@ -14,22 +14,22 @@ from collections.abc import Sequence
 from ..codebook import Codebook
 from ..coding import check_code
 from ..model import PENDING, Coding
-from ..store import Store, SuggestionRow
+from ..store import Store, Suggestion
 from .segments import substantial
 
 
-def pending_suggestions(store: Store, transcript_id: int | None = None) -> list[SuggestionRow]:
+def pending_suggestions(store: Store, transcript_id: int | None = None) -> list[Suggestion]:
     """Open suggestions in reading order (transcript, position, code).
 
     A suggestion whose span a coding of the same code has covered since the run
     (the researcher coded it by hand meanwhile) is left out: nothing to decide.
     """
-    rows = store.suggestions(transcript_id, statuses=(PENDING,))
+    rows = store.suggestions.find(transcript_id, statuses=(PENDING,))
     if not rows:
         return rows
     codings: dict[tuple[int, str], list[Coding]] = {}
     for tid in {r.transcript_id for r in rows}:
-        for c in store.codings(tid):
+        for c in store.codings.find(tid):
             codings.setdefault((tid, c.code_id), []).append(c)
     return [
         r
@@ -38,7 +38,7 @@ def pending_suggestions(store: Store, transcript_id: int | None = None) -> list[
     ]
 
 
-def by_score(rows: Sequence[SuggestionRow]) -> list[SuggestionRow]:
+def by_score(rows: Sequence[Suggestion]) -> list[Suggestion]:
     """Suggestions with the most likely first (then in reading order), for a short review
     session that accepts most of what it sees."""
     return sorted(rows, key=lambda r: (-(r.score or 0.0), r.transcript_id, r.start, r.end, r.code_id))
@@ -50,9 +50,9 @@ def list_suggestions(
     statuses: Sequence[str] | None = (PENDING,),
     transcript_id: int | None = None,
     code_ids: Sequence[str] | None = None,
-) -> list[SuggestionRow]:
+) -> list[Suggestion]:
     """Stored suggestions filtered by status (None: all), transcript and codes."""
-    return store.suggestions(transcript_id, statuses=statuses, code_ids=code_ids)
+    return store.suggestions.find(transcript_id, statuses=statuses, code_ids=code_ids)
 
 
 def accept(
@@ -64,21 +64,21 @@ def accept(
     """
     if code_id is not None and codebook is not None:
         check_code(codebook, code_id)
-    return store.accept_suggestion(suggestion_id, coder, code_id)
+    return store.suggestions.accept(suggestion_id, coder, code_id)
 
 
-def reject(store: Store, suggestion_id: int, coder: str) -> SuggestionRow:
+def reject(store: Store, suggestion_id: int, coder: str) -> Suggestion:
     """Reject a pending suggestion; the same span and code will not be proposed again."""
-    return store.reject_suggestion(suggestion_id, coder)
+    return store.suggestions.reject(suggestion_id, coder)
 
 
-def skip(store: Store, suggestion_id: int) -> SuggestionRow | None:
+def skip(store: Store, suggestion_id: int) -> Suggestion | None:
     """Leave a suggestion open and return the next pending one after it (None at the end).
 
     "Next" is reading order within the same transcript first, then the following
     transcripts; nothing is written.
     """
-    current = store.get_suggestion(suggestion_id)
+    current = store.suggestions.get(suggestion_id)
     key = (current.transcript_id, current.start, current.end, current.code_id)
     for row in pending_suggestions(store):
         if (row.transcript_id, row.start, row.end, row.code_id) > key:
@@ -86,9 +86,9 @@ def skip(store: Store, suggestion_id: int) -> SuggestionRow | None:
     return None
 
 
-def undo(store: Store, suggestion_id: int) -> SuggestionRow:
+def undo(store: Store, suggestion_id: int) -> Suggestion:
     """Undo an accept or reject (e.g. the coding screen's undo): pending again.
 
     Undoing an acceptance removes only the coding that acceptance created.
     """
-    return store.reopen_suggestion(suggestion_id)
+    return store.suggestions.reopen(suggestion_id)

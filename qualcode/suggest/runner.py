@@ -102,7 +102,7 @@ def _run(
     store = project.store
     codebook = project.codebook
     config = project.config
-    ids = list(transcript_ids) if transcript_ids is not None else list(store.transcript_names())
+    ids = list(transcript_ids) if transcript_ids is not None else list(store.transcripts.names())
     total = len(ids)
 
     progress(0, total, "loading the spaCy pipeline")
@@ -148,10 +148,10 @@ def _run(
             calibration,
             threshold,
             codable,
-            covered=store.codings(transcript.id),
-            decided=store.suggestions(transcript.id, statuses=("accepted", "rejected")),
+            covered=store.codings.find(transcript.id),
+            decided=store.suggestions.find(transcript.id, statuses=("accepted", "rejected")),
         )
-        added, kept, removed = store.replace_pending_suggestions(transcript.id, proposals)
+        added, kept, removed = store.suggestions.replace_pending(transcript.id, proposals)
         summary.transcripts += 1
         summary.sentences += len(sentences)
         summary.added += added
@@ -162,7 +162,7 @@ def _run(
         if should_cancel():
             summary.cancelled = done < total
             break
-    summary.pending = store.suggestion_counts().get("pending", 0)
+    summary.pending = store.suggestions.counts().get("pending", 0)
     summary.seconds = round(time.perf_counter() - (started or 0), 2)
     return summary
 
@@ -172,10 +172,10 @@ def _sentences(
 ) -> Iterator[tuple[Transcript, list[Sentence]]]:
     """The sentences of each transcript, in order: reused from training or analysed now."""
     todo = [tid for tid in ids if tid not in analysed]
-    fresh = analyse(pipeline, (store.load_transcript(tid) for tid in todo), rules=rules, words=words)
+    fresh = analyse(pipeline, (store.transcripts.load(tid) for tid in todo), rules=rules, words=words)
     for tid in ids:
         if tid in analysed:
-            yield store.load_transcript(tid), analysed[tid]
+            yield store.transcripts.load(tid), analysed[tid]
         else:
             yield next(fresh)
 

@@ -50,14 +50,6 @@ def saved_info(root: Path) -> ModelInfo | None:
         return None
 
 
-def coding_state(store: Store, since_id: int = 0) -> tuple[int, int, int]:
-    """``(codings, codings with id > since_id, highest coding id)``."""
-    total, new, top = store.conn.execute(
-        "SELECT count(*), coalesce(sum(id > ?), 0), coalesce(max(id), 0) FROM codings", (since_id,)
-    ).fetchone()
-    return int(total), int(new), int(top)
-
-
 @dataclass(slots=True)
 class Prepared:
     """The model a suggestion run will use, and what happened to get it."""
@@ -83,7 +75,7 @@ def train_project(
     return it, its calibration and its data."""
     codes = codable_codes(codebook)
     data = labelled_sentences(store, pipeline, rules, codes, should_cancel=should_cancel)
-    total, _, top = coding_state(store)
+    total, _, top = store.codings.state()
     model, calibration = fit(
         data,
         codes,
@@ -118,7 +110,7 @@ def prepare_model(
     then has no model and a note saying why.
     """
     info = saved_info(root)
-    total, new, _ = coding_state(store, info.max_coding_id if info else 0)
+    total, new, _ = store.codings.state(info.max_coding_id if info else 0)
     if not force and info is not None and not needs_training(info, total, new):
         try:
             model = LearnedModel.load(model_dir(root))

@@ -60,7 +60,9 @@ class QualcodeApp(App[None]):
         super().__init__()
         self.project = project
         self.coder = coder
-        self.codebook = project.codebook  # loaded (and synced into the store) once, here
+        self.codebook = project.codebook  # loaded once, here
+        if project.sync is None:
+            project.sync_codebook()  # codings need their codes in the store
         self.history = SessionHistory(project.store, self.codebook)
         self.jobs = Jobs(self)
         self.show_suggestions = True  # pending suggestions drawn in the coding screen (P toggles)
@@ -70,7 +72,7 @@ class QualcodeApp(App[None]):
         self._watch_store = watch_store
         self._data_version = self._store_version()
         self.base_depth = 2  # Textual's blank default screen, then the transcripts list
-        self.sub_title = f"{project.root.name} · {coder}"
+        self.sub_title = f"{project.root.name} · {coder}" + (S.READ_ONLY_TITLE if project.store.read_only else "")
 
     def on_mount(self) -> None:
         self.set_keymap(self.user_keymap)
@@ -132,7 +134,7 @@ class QualcodeApp(App[None]):
                 handler(change)
 
     def _store_version(self) -> int:
-        return self.project.store.conn.execute("PRAGMA data_version").fetchone()[0]
+        return self.project.store.data_version()
 
     def store_settled(self) -> None:
         """Our own background job wrote to the store: take the new version and re-read quietly."""
@@ -283,7 +285,7 @@ class QualcodeApp(App[None]):
         ]
         if self.jobs.running:
             commands.append(PaletteCommand(S.CMD_CANCEL_JOB.format(label=self.jobs.state.label), "", self.action_cancel_job))
-        for summary in self.project.store.summaries():
+        for summary in self.project.store.transcripts.summaries():
             commands.append(
                 PaletteCommand(
                     S.CMD_OPEN.format(name=summary.name),

@@ -7,6 +7,7 @@ come from :mod:`qualcode.errors` (the catalogue shared with the CLI).
 from __future__ import annotations
 
 APP_TITLE = "qualcode"
+READ_ONLY_TITLE = " · read-only (browse and export only)"
 
 # --- binding descriptions -----------------------------------------------------------
 # Short labels for the footer (only bindings shown there need one).

@@ -117,10 +117,10 @@ class DocumentModel:
     @classmethod
     def load(cls, store: Store, transcript_id: int, codes: dict[str, CodeInfo]) -> DocumentModel:
         """Read a transcript and its codings (run in a worker with its own Store)."""
-        transcript = store.load_transcript(transcript_id)
-        codings = store.codings(transcript_id)
+        transcript = store.transcripts.load(transcript_id)
+        codings = store.codings.find(transcript_id)
         codes = dict(codes)
-        for row in store.codes(include_missing=True):
+        for row in store.codes.list(include_missing=True):
             if row.id not in codes:  # left the codebook: drawn grey and labelled, never hidden
                 codes[row.id] = CodeInfo(row.id, row.name, MISSING_COLOR, None, in_codebook=False)
         return cls(

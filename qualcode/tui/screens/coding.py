@@ -65,15 +65,15 @@ class CodingScreen(CodingSuggestions, Screen):
         self.codes = code_infos(self.codebook)
         self.keys = {c.key: c.id for c in self.codebook.walk() if c.key}
         store = project.store
-        self.totals = store.coding_counts()
+        self.totals = store.codings.counts_by_code()
         self.missing = [
             CodeInfo(row.id, row.name, MISSING_COLOR, None, False)
-            for row in store.codes(include_missing=True)
+            for row in store.codes.list(include_missing=True)
             if not row.in_codebook and self.totals.get(row.id)
         ]
         self.codes.update({m.id: m for m in self.missing})
         self.model: DocumentModel | None = None
-        self.name_ = store.transcript_names().get(transcript_id, str(transcript_id))
+        self.name_ = store.transcripts.names().get(transcript_id, str(transcript_id))
         self._pending_at = at
         self._message = ""
         self.search_query = ""
@@ -270,9 +270,9 @@ class CodingScreen(CodingSuggestions, Screen):
 
     def _mirror_codings(self, change: Change | None) -> None:
         if change is None:
-            self.totals = self.project.store.coding_counts()
+            self.totals = self.project.store.codings.counts_by_code()
             if self.model is not None:
-                self.model.replace_codings(self.project.store.codings(self.transcript_id))
+                self.model.replace_codings(self.project.store.codings.find(self.transcript_id))
         else:
             for coding in change.added:
                 self.totals[coding.code_id] = self.totals.get(coding.code_id, 0) + 1

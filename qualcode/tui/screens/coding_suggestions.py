@@ -32,7 +32,7 @@ from textual.widgets import Static
 
 from ...errors import QualcodeError
 from ...history import Change
-from ...store import SuggestionRow
+from ...store import Suggestion
 from .. import strings as S
 from ..document.spans import SpanIndex
 from ...session_history import ACCEPT, Decision
@@ -51,9 +51,9 @@ class CodingSuggestions:
     """The suggestion half of the coding screen (a mixin: see the module docstring)."""
 
     def init_suggestions(self) -> None:
-        self.suggestions: list[SuggestionRow] = []
+        self.suggestions: list[Suggestion] = []
         self.suggestion_spans: SpanIndex[int] = SpanIndex()
-        self.suggestion_by_id: dict[int, SuggestionRow] = {}
+        self.suggestion_by_id: dict[int, Suggestion] = {}
         self.reviewing = False
         self.review_id: int | None = None  # the suggestion under review
         self.review_tally = {"accepted": 0, "rejected": 0}
@@ -63,7 +63,7 @@ class CodingSuggestions:
 
     # --- what is pending ------------------------------------------------------------
 
-    def set_suggestions(self, rows: list[SuggestionRow]) -> None:
+    def set_suggestions(self, rows: list[Suggestion]) -> None:
         """Show these pending suggestions (reading order) and keep review mode in step."""
         self.suggestions = rows
         self.suggestion_by_id = {r.id: r for r in rows}
@@ -83,7 +83,7 @@ class CodingSuggestions:
 
         self.set_suggestions(pending_suggestions(self.project.store, self.transcript_id))
 
-    def suggestions_at(self, pos: int) -> list[SuggestionRow]:
+    def suggestions_at(self, pos: int) -> list[Suggestion]:
         """Pending suggestions containing ``pos`` (none when they are hidden)."""
         if not self.app.show_suggestions:
             return []
@@ -222,7 +222,7 @@ class CodingSuggestions:
         self.refresh_bindings()
         self.flash(message.format(left=len(self.suggestions), **self.review_tally))
 
-    def _order_key(self, row: SuggestionRow) -> tuple:
+    def _order_key(self, row: Suggestion) -> tuple:
         """Where a suggestion comes in the review: reading order, or highest score first."""
         if self.review_order == "score":
             return (-(row.score or 0.0), row.start, row.end, row.code_id)
@@ -237,7 +237,7 @@ class CodingSuggestions:
             self._show_review()
         self.flash(S.REVIEW_ORDER[self.review_order])
 
-    def _following(self, key: tuple, step: int = 1) -> SuggestionRow | None:
+    def _following(self, key: tuple, step: int = 1) -> Suggestion | None:
         """The pending suggestion after (``step`` -1: before) ``key`` in the review order, wrapping."""
         rows = sorted(self.suggestions, key=self._order_key)
         if not rows:
@@ -251,7 +251,7 @@ class CodingSuggestions:
         found = next((r for r in reversed(rows) if self._order_key(r) < key), None)
         return found or rows[-1]
 
-    def _review_go(self, row: SuggestionRow | None) -> None:
+    def _review_go(self, row: Suggestion | None) -> None:
         """Make ``row`` the suggestion under review: highlight it, scroll to it, describe it."""
         if row is None:
             return
@@ -261,7 +261,7 @@ class CodingSuggestions:
         self._reveal(row)
         self._show_review()
 
-    def _reveal(self, row: SuggestionRow) -> None:
+    def _reveal(self, row: Suggestion) -> None:
         """Scroll to a suggestion (dropping a code filter that hides it)."""
         document = self.document
         if document.filter_spans is not None and not document._shown(row.start):
@@ -301,7 +301,7 @@ class CodingSuggestions:
         if self.focused is not self.tree:
             self.tree.highlight_code(row.code_id)  # its definition in the details panel, to decide by
 
-    def _current(self) -> SuggestionRow | None:
+    def _current(self) -> Suggestion | None:
         return self.suggestion_by_id.get(self.review_id) if self.reviewing else None
 
     def action_review_skip(self) -> None:
@@ -344,7 +344,7 @@ class CodingSuggestions:
 
         self.app.push_screen(CodePicker(self.codebook, what), chosen)
 
-    def accept_suggestion(self, row: SuggestionRow, code_id: str | None = None, also: list[str] = ()) -> None:
+    def accept_suggestion(self, row: Suggestion, code_id: str | None = None, also: list[str] = ()) -> None:
         """Accept ``row`` (with ``code_id`` instead of its own); ``also`` codes the span too."""
         if code_id == row.code_id:
             code_id = None

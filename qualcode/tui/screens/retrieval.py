@@ -38,7 +38,7 @@ class RetrievalScreen(Screen):
         self.codebook = project.codebook
         self.initial = list(codes or [])
         self.segments: list[Coding] = []
-        self._names = project.store.transcript_names()
+        self._names = project.store.transcripts.names()
         self._turns: dict[int, tuple[list[int], list[Turn]]] = {}
         self._texts: dict[int, str] = {}
         self._stale = False
@@ -58,7 +58,7 @@ class RetrievalScreen(Screen):
         self.sub_title = S.RETRIEVAL_TITLE
         codes = self.query_one(SelectionList)
         codes.border_title = S.RETRIEVAL_CODES
-        counts = self.project.store.coding_counts()
+        counts = self.project.store.codings.counts_by_code()
         selections = []
         for code in self.codebook.walk():
             label = Text(no_wrap=True, overflow="ellipsis")
@@ -67,7 +67,7 @@ class RetrievalScreen(Screen):
             label.append(code.name)
             label.append(f" {counts.get(code.id, 0)}", style="dim")
             selections.append(Selection(label, code.id, code.id in self.initial))
-        for row in self.project.store.codes(include_missing=True):
+        for row in self.project.store.codes.list(include_missing=True):
             if not row.in_codebook and counts.get(row.id):
                 label = Text(f"■ {row.name} ({S.MISSING_CODES.lower()}) {counts[row.id]}", style="dim")
                 selections.append(Selection(label, row.id, row.id in self.initial))
@@ -113,7 +113,7 @@ class RetrievalScreen(Screen):
         """List the segments of the marked codes, from the store."""
         self._stale = False
         wanted = self.wanted_codes()
-        self.segments = self.project.store.codings(None, wanted, order="transcript_id, start, end, code_id") if wanted else []
+        self.segments = self.project.store.codings.find(None, wanted) if wanted else []
         table = self.query_one(DataTable)
         keep = table.cursor_row if table.row_count else 0
         table.clear()
@@ -147,7 +147,7 @@ class RetrievalScreen(Screen):
     def _turn(self, coding: Coding) -> Turn | None:
         tid = coding.transcript_id
         if tid not in self._turns:
-            turns = self.project.store.turns(tid)
+            turns = self.project.store.transcripts.turns(tid)
             self._turns[tid] = ([t.start for t in turns], turns)
         starts, turns = self._turns[tid]
         i = bisect_right(starts, coding.start) - 1
@@ -155,7 +155,7 @@ class RetrievalScreen(Screen):
 
     def _text(self, tid: int) -> str:
         if tid not in self._texts:
-            self._texts[tid] = self.project.store.transcript_text(tid)
+            self._texts[tid] = self.project.store.transcripts.text(tid)
         return self._texts[tid]
 
     def _current(self) -> Coding | None:

@@ -173,7 +173,7 @@ class StatsScreen(Screen):
 
     def _grouping_options(self) -> list[tuple[str, str]]:
         # all_attributes is one small query; the screen is built on the UI thread.
-        names = sorted({n for values in self.project.store.all_attributes().values() for n in values})
+        names = sorted({n for values in self.project.store.transcripts.all_attributes().values() for n in values})
         return [
             (S.BY_NONE, NO_GROUPING),
             *((S.BY_ATTRIBUTE.format(name=n), n) for n in names),

@@ -85,8 +85,8 @@ class TranscriptsScreen(Screen):
         """Read the summaries from the store and show them (fast: one query)."""
         self._stale = False
         store = self.project.store
-        self.summaries = store.summaries()
-        self.pending = Counter(s.transcript_id for s in store.suggestions(statuses=(PENDING,)))
+        self.summaries = store.transcripts.summaries()
+        self.pending = Counter(s.transcript_id for s in store.suggestions.find(statuses=(PENDING,)))
         self.show()
 
     def attribute_names(self) -> list[str]:

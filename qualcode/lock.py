@@ -1,0 +1,75 @@
+"""One writer of a project's codebook at a time.
+
+Every command that edits the codebook file (rename, move, merge-codes, apply, a
+``.qdpx`` import that adds codes) holds this lock from reading the file to writing
+it back and moving the codings, so two such commands run one after the other and
+neither loses the other's edit. The lock is an OS file lock (``filelock``) on
+``.qualcode/codebook.lock``: a killed process releases it at once, so it is never
+left stale. Who holds it is written next to it, for the waiting command's message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from .errors import PROJECT_LOCK_FAILED, PROJECT_LOCKED, error
+
+LOCK_WAIT = 60.0  # seconds a command waits for another one before giving up
+LOCK_DIR = ".qualcode"
+
+
+class ProjectLock:
+    """The codebook lock of one project folder (re-entrant within this process)."""
+
+    def __init__(self, root: Path, wait: float = LOCK_WAIT) -> None:
+        folder = Path(root) / LOCK_DIR
+        self.path = folder / "codebook.lock"
+        self.info = folder / "codebook.lock.json"
+        self.wait = wait
+        self._lock = FileLock(str(self.path))
+
+    @property
+    def held(self) -> bool:
+        return self._lock.is_locked
+
+    def holder(self) -> str:
+        """Who holds the lock, as far as its note says (for the waiting command's message)."""
+        try:
+            note = json.loads(self.info.read_text(encoding="utf-8"))
+            return f"`qualcode {note['action']}`, process {note['pid']}, since {note['since']}"
+        except (OSError, ValueError, KeyError, TypeError):
+            return "another qualcode command"
+
+    @contextmanager
+    def hold(self, action: str, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
+        """Hold the lock for ``action``; tell ``waiting`` once if another command has it."""
+        outermost = not self._lock.is_locked
+        try:
+            self.path.parent.mkdir(exist_ok=True)
+            try:
+                self._lock.acquire(timeout=0)
+            except Timeout:
+                if waiting is not None:
+                    waiting(f"waiting for {self.holder()} to finish changing the codebook ...")
+                self._lock.acquire(timeout=self.wait)
+        except Timeout:
+            raise error(PROJECT_LOCKED, holder=self.holder(), seconds=int(self.wait)) from None
+        except OSError as exc:
+            raise error(PROJECT_LOCK_FAILED, path=self.path, reason=exc.strerror or exc) from None
+        try:
+            if outermost:
+                note = {"action": action, "pid": os.getpid(), "since": time.strftime("%H:%M:%S")}
+                try:
+                    self.info.write_text(json.dumps(note), encoding="utf-8")
+                except OSError:
+                    pass  # only the message of a waiting command suffers
+            yield
+        finally:
+            self._lock.release()

@@ -1,0 +1,371 @@
+"""Codings (a code on a span, by a coder) and detached codings (whose text is gone)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from ..errors import BAD_SPAN, NO_CODING, error
+from ..model import MANUAL, Coding
+from .db import PARK, Database, json_ids, now
+from .types import ALL_CODINGS, Added, CoderCount, CodingFilter, CodingRow, DetachedCoding, MoveResult
+
+_COLUMNS = (
+    "id, transcript_id, start, end, code_id, coder, quote, memo, origin, created_at, updated_at, suggestion_id"
+)  # Coding's field order
+_ROW_COLUMNS = "id, start, end, code_id, coder, origin, memo, quote, created_at"  # CodingRow's field order
+_ORDER = "transcript_id, start, end, code_id, coder"
+_DETACHED_COLUMNS = (
+    "id, transcript_id, old_start, old_end, code_id, coder, memo, origin, quote, created_at, updated_at,"
+    " detached_at, reason"
+)
+
+# Characters covered by at least one coding (overlaps once): with the codings in
+# start order, each adds what reaches past the furthest end before it.
+_REFRESH_SUMMARY = """
+UPDATE transcripts SET
+    coding_count = (SELECT count(*) FROM codings WHERE transcript_id = transcripts.id),
+    coded_chars = (
+        SELECT coalesce(sum(max(0, end - max(start, coalesce(reach, start)))), 0) FROM (
+            SELECT start, end, max(end) OVER (ORDER BY start, end ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+                AS reach
+            FROM codings WHERE transcript_id = transcripts.id))
+"""
+
+
+def refresh_summaries(db: Database, transcript_ids: Iterable[int] | None = None) -> None:
+    """Recount the codings and coded characters the transcripts list shows."""
+    if transcript_ids is None:
+        db.execute(_REFRESH_SUMMARY)
+    else:
+        db.execute(_REFRESH_SUMMARY + " WHERE id IN (SELECT value FROM json_each(?))", (json_ids(transcript_ids),))
+
+
+def _where(flt: CodingFilter, prefix: str = "") -> tuple[str, list]:
+    """SQL conditions and parameters for a filter (an empty string when it has none)."""
+    where, params = [], []
+    for column, values in (("transcript_id", flt.transcript_ids), ("code_id", flt.code_ids), ("coder", flt.coders)):
+        if values is not None:
+            where.append(f"{prefix}{column} IN (SELECT value FROM json_each(?))")
+            params.append(json_ids(values))
+    return " AND ".join(where), params
+
+
+class CodingStore:
+    """Every change is one transaction; the transcript's counts are kept up to date with it."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # --- writing ----------------------------------------------------------------------
+
+    def _checked_quote(self, tid: int, start: int, end: int) -> str:
+        row = self._db.one("SELECT length(text), name FROM transcripts WHERE id = ?", (tid,))
+        if row is None:
+            raise KeyError(tid)
+        length, name = row
+        if not (0 <= start < end <= length):
+            raise error(BAD_SPAN, start=start, end=end, name=name, length=length)
+        return self._db.scalar("SELECT substr(text, ?, ?) FROM transcripts WHERE id = ?", (start + 1, end - start, tid))
+
+    def _note_coder(self, coder: str, stamp: str) -> None:
+        self._db.execute("INSERT INTO coders (name, created_at) VALUES (?, ?) ON CONFLICT(name) DO NOTHING", (coder, stamp))
+
+    def add(
+        self,
+        transcript_id: int,
+        start: int,
+        end: int,
+        code_id: str,
+        coder: str,
+        *,
+        memo: str | None = None,
+        origin: str = MANUAL,
+        suggestion_id: int | None = None,
+    ) -> Added:
+        """Apply a code to ``[start, end)`` as ``coder``; the same coder, code and span again is a no-op.
+
+        Returns the coding and whether it was inserted (False: it was already there,
+        and is returned as it is).
+        """
+        with self._db.transaction() as db:
+            quote = self._checked_quote(transcript_id, start, end)
+            stamp = now()
+            cur = db.execute(
+                "INSERT INTO codings (transcript_id, start, end, code_id, coder, memo, origin, quote,"
+                " suggestion_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(transcript_id, start, end, code_id, coder) DO NOTHING",
+                (transcript_id, start, end, code_id, coder, memo, origin, quote, suggestion_id, stamp, stamp),
+            )
+            if cur.rowcount == 0:
+                row = db.one(
+                    f"SELECT {_COLUMNS} FROM codings WHERE transcript_id = ? AND start = ? AND end = ?"
+                    " AND code_id = ? AND coder = ?",
+                    (transcript_id, start, end, code_id, coder),
+                )
+                return Added(Coding(*row), inserted=False)
+            self._note_coder(coder, stamp)
+            refresh_summaries(db, (transcript_id,))
+            return Added(self.get(int(cur.lastrowid)), inserted=True)
+
+    def add_many(self, codings: Iterable[Coding]) -> int:
+        """Insert codings as they came from elsewhere (their own coder, memo, origin and dates).
+
+        A coding already present (same transcript, span, code and coder) is left as it
+        is, so adding the same ones twice adds nothing. Spans are checked as in
+        :meth:`add`. Returns the number added.
+        """
+        added = 0
+        touched: set[int] = set()
+        with self._db.transaction() as db:
+            for coding in codings:
+                quote = self._checked_quote(coding.transcript_id, coding.start, coding.end)
+                stamp = now()
+                cur = db.execute(
+                    "INSERT INTO codings (transcript_id, start, end, code_id, coder, memo, origin, quote,"
+                    " suggestion_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT(transcript_id, start, end, code_id, coder) DO NOTHING",
+                    (
+                        coding.transcript_id,
+                        coding.start,
+                        coding.end,
+                        coding.code_id,
+                        coding.coder,
+                        coding.memo,
+                        coding.origin,
+                        quote,
+                        coding.suggestion_id,
+                        coding.created_at or stamp,
+                        coding.updated_at or coding.created_at or stamp,
+                    ),
+                )
+                if cur.rowcount:
+                    added += 1
+                    touched.add(coding.transcript_id)
+                    self._note_coder(coding.coder, coding.created_at or stamp)
+            if touched:
+                refresh_summaries(db, touched)
+        return added
+
+    def restore(self, coding: Coding) -> Coding:
+        """Put back a removed coding exactly as it was (same id), e.g. for undo."""
+        with self._db.transaction() as db:
+            stamp = now()
+            db.execute(
+                f"INSERT INTO codings ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    coding.id,
+                    coding.transcript_id,
+                    coding.start,
+                    coding.end,
+                    coding.code_id,
+                    coding.coder,
+                    coding.quote,
+                    coding.memo,
+                    coding.origin,
+                    coding.created_at or stamp,
+                    coding.updated_at or stamp,
+                    coding.suggestion_id,
+                ),
+            )
+            self._note_coder(coding.coder, stamp)
+            refresh_summaries(db, (coding.transcript_id,))
+        return coding
+
+    def remove(self, coding_id: int) -> Coding:
+        """Delete one coding; returns it so the caller can undo."""
+        with self._db.transaction() as db:
+            coding = self.get(coding_id)
+            db.execute("UPDATE suggestions SET coding_id = NULL WHERE coding_id = ?", (coding_id,))
+            db.execute("DELETE FROM codings WHERE id = ?", (coding_id,))
+            refresh_summaries(db, (coding.transcript_id,))
+        return coding
+
+    def set_memo(self, coding_id: int, memo: str | None) -> Coding:
+        """Set (or clear, with None or '') the memo of a coding; returns the coding as it was."""
+        with self._db.transaction() as db:
+            before = self.get(coding_id)
+            db.execute("UPDATE codings SET memo = ?, updated_at = ? WHERE id = ?", (memo or None, now(), coding_id))
+        return before
+
+    def move(self, old_id: str, new_id: str) -> MoveResult:
+        """Give every coding (and suggestion) of ``old_id`` the code ``new_id``.
+
+        Where the same coder already has ``new_id`` on the same span, the two codings
+        become one: the existing one stays and the moved one's memo is added to it, so
+        nothing a researcher wrote is lost. ``new_id`` must exist in the codes table
+        (sync the codebook first). Joins the caller's transaction.
+        """
+        result = MoveResult()
+        with self._db.transaction() as db:
+            cur = db.execute(
+                "UPDATE codings SET code_id = ?, updated_at = ? WHERE code_id = ? AND NOT EXISTS (SELECT 1 FROM codings o"
+                " WHERE o.transcript_id = codings.transcript_id AND o.start = codings.start AND o.end = codings.end"
+                " AND o.code_id = ? AND o.coder = codings.coder)",
+                (new_id, now(), old_id, new_id),
+            )
+            result.moved = cur.rowcount
+            for row in db.execute(f"SELECT {_COLUMNS} FROM codings WHERE code_id = ?", (old_id,)).fetchall():
+                moved = Coding(*row)
+                twin = Coding(
+                    *db.one(
+                        f"SELECT {_COLUMNS} FROM codings WHERE transcript_id = ? AND start = ? AND end = ?"
+                        " AND code_id = ? AND coder = ?",
+                        (moved.transcript_id, moved.start, moved.end, new_id, moved.coder),
+                    )
+                )
+                memo = _joined_memo(twin.memo, moved.memo)
+                if memo != twin.memo:
+                    db.execute("UPDATE codings SET memo = ?, updated_at = ? WHERE id = ?", (memo, now(), twin.id))
+                db.execute("UPDATE suggestions SET coding_id = ? WHERE coding_id = ?", (twin.id, moved.id))
+                db.execute("DELETE FROM codings WHERE id = ?", (moved.id,))
+                result.merged += 1
+            db.execute(
+                "UPDATE suggestions SET code_id = ? WHERE code_id = ? AND NOT EXISTS (SELECT 1 FROM suggestions o"
+                " WHERE o.transcript_id = suggestions.transcript_id AND o.start = suggestions.start"
+                " AND o.end = suggestions.end AND o.code_id = ?)",
+                (new_id, old_id, new_id),
+            )
+            # A suggestion already made for the target on the same span stands; the moved one goes.
+            db.execute("DELETE FROM suggestions WHERE code_id = ?", (old_id,))
+            db.execute("UPDATE detached_codings SET code_id = ? WHERE code_id = ?", (new_id, old_id))
+            if result.merged:
+                refresh_summaries(db)
+        return result
+
+    def relocate(self, tid: int, new_text: str, placements: Iterable) -> dict[str, int]:
+        """Give a re-imported transcript's codings their places in ``new_text``.
+
+        ``placements`` come from :func:`qualcode.reanchor.reanchor`. Placed codings get
+        their new span and quote; unplaced ones (or ones that would duplicate another
+        coding of the same code and coder on the same span) move to the detached
+        codings with the reason. Joins the caller's transaction.
+        """
+        counts = {"unchanged": 0, "moved": 0, "whitespace": 0, "detached": 0}
+        stamp = now()
+        with self._db.transaction() as db:
+            # Park every coding far beyond any text first, so the unique index cannot
+            # trip over a coding that has not been moved yet.
+            db.execute("UPDATE codings SET start = start + ?, end = end + ? WHERE transcript_id = ?", (PARK, PARK, tid))
+            taken: set[tuple] = set()
+            for placement in placements:
+                coding = placement.coding
+                key = (placement.start, placement.end, coding.code_id, coding.coder)
+                if placement.start is None or key in taken:
+                    reason = "text not found in the new version" if placement.start is None else "duplicate of another coding"
+                    self._detach(coding, reason, stamp)
+                    counts["detached"] += 1
+                    continue
+                taken.add(key)
+                db.execute(
+                    "UPDATE codings SET start = ?, end = ?, quote = ? WHERE id = ?",
+                    (placement.start, placement.end, new_text[placement.start : placement.end], coding.id),
+                )
+                counts[placement.how] += 1
+            refresh_summaries(db, (tid,))
+        return counts
+
+    def _detach(self, coding: Coding, reason: str, stamp: str) -> None:
+        self._db.execute(
+            "INSERT INTO detached_codings (transcript_id, old_start, old_end, code_id, coder, memo, origin,"
+            " quote, created_at, updated_at, detached_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (coding.transcript_id, coding.start, coding.end, coding.code_id, coding.coder, coding.memo, coding.origin,
+             coding.quote, coding.created_at, coding.updated_at, stamp, reason),
+        )
+        self._db.execute("UPDATE suggestions SET coding_id = NULL WHERE coding_id = ?", (coding.id,))
+        self._db.execute("DELETE FROM codings WHERE id = ?", (coding.id,))
+
+    # --- reading ----------------------------------------------------------------------
+
+    def get(self, coding_id: int) -> Coding:
+        row = self._db.one(f"SELECT {_COLUMNS} FROM codings WHERE id = ?", (coding_id,))
+        if row is None:
+            raise error(NO_CODING, id=coding_id)
+        return Coding(*row)
+
+    def find(
+        self,
+        transcript_id: int | None = None,
+        code_ids: Iterable[str] | None = None,
+        coders: Iterable[str] | None = None,
+        *,
+        overlapping: tuple[int, int] | None = None,
+    ) -> list[Coding]:
+        """Codings in transcript and position order, optionally of one transcript, some
+        codes, some coders, or overlapping a span ``(start, end)`` of the transcript."""
+        flt = CodingFilter.of(None if transcript_id is None else (transcript_id,), code_ids, coders)
+        where, params = _where(flt)
+        if overlapping is not None:
+            where = " AND ".join(filter(None, [where, "start < ? AND end > ?"]))
+            params += [overlapping[1], overlapping[0]]
+        sql = f"SELECT {_COLUMNS} FROM codings" + (f" WHERE {where}" if where else "")
+        return [Coding(*r) for r in self._db.execute(f"{sql} ORDER BY {_ORDER}", params)]
+
+    def rows(self, tid: int, flt: CodingFilter = ALL_CODINGS, *, named: bool = True) -> Iterator[CodingRow]:
+        """The filtered codings of one transcript in ``(start, end, code_id, coder)`` order, streamed.
+
+        ``named=False`` yields plain tuples in :class:`CodingRow` order (for an export's
+        hot loop, where building a named tuple per row is a measurable cost).
+        """
+        where, params = _where(CodingFilter(None, flt.code_ids, flt.coders))
+        sql = f"SELECT {_ROW_COLUMNS} FROM codings WHERE transcript_id = ?" + (f" AND {where}" if where else "")
+        cursor = self._db.execute(sql + " ORDER BY start, end, code_id, coder", [tid, *params])
+        return map(CodingRow._make, cursor) if named else cursor
+
+    def count(self, flt: CodingFilter = ALL_CODINGS) -> int:
+        where, params = _where(flt)
+        return self._db.scalar("SELECT count(*) FROM codings" + (f" WHERE {where}" if where else ""), params, 0)
+
+    def counts_by_code(self, transcript_id: int | None = None, coders: Iterable[str] | None = None) -> dict[str, int]:
+        """Codings per code id (of one transcript, of some coders)."""
+        flt = CodingFilter.of(None if transcript_id is None else (transcript_id,), None, coders)
+        where, params = _where(flt)
+        sql = "SELECT code_id, count(*) FROM codings" + (f" WHERE {where}" if where else "") + " GROUP BY code_id"
+        return {r[0]: r[1] for r in self._db.execute(sql, params)}
+
+    def orphaned(self) -> list[Coding]:
+        """Codings whose code is no longer in the codebook (kept, never deleted)."""
+        cols = ", ".join(f"c.{c.strip()}" for c in _COLUMNS.split(","))
+        return [
+            Coding(*r)
+            for r in self._db.execute(
+                f"SELECT {cols} FROM codings c JOIN codes k ON k.id = c.code_id WHERE k.in_codebook = 0"
+                " ORDER BY c.code_id, c.transcript_id, c.start"
+            )
+        ]
+
+    def code_ids(self) -> list[str]:
+        """Ids of every code that has at least one coding."""
+        return [r[0] for r in self._db.execute("SELECT DISTINCT code_id FROM codings ORDER BY code_id")]
+
+    def transcript_ids(self) -> list[int]:
+        """Transcripts with at least one coding."""
+        return [r[0] for r in self._db.execute("SELECT DISTINCT transcript_id FROM codings ORDER BY transcript_id")]
+
+    def state(self, since_id: int = 0) -> tuple[int, int, int]:
+        """``(codings, codings with id > since_id, highest coding id)``: has the coding changed?"""
+        total, new, top = self._db.one(
+            "SELECT count(*), coalesce(sum(id > ?), 0), coalesce(max(id), 0) FROM codings", (since_id,)
+        )
+        return int(total), int(new), int(top)
+
+    def coder_counts(self) -> list[CoderCount]:
+        """Codings per coder and transcript."""
+        rows = self._db.execute(
+            "SELECT coder, transcript_id, count(*) FROM codings GROUP BY coder, transcript_id ORDER BY coder, transcript_id"
+        )
+        return [CoderCount(*r) for r in rows]
+
+    def detached(self, tid: int | None = None) -> list[DetachedCoding]:
+        """Codings detached by re-imports (of one transcript, or all)."""
+        sql, params = f"SELECT {_DETACHED_COLUMNS} FROM detached_codings", ()
+        if tid is not None:
+            sql, params = sql + " WHERE transcript_id = ?", (tid,)
+        return [DetachedCoding(*r) for r in self._db.execute(sql + " ORDER BY transcript_id, old_start", params)]
+
+
+def _joined_memo(kept: str | None, added: str | None) -> str | None:
+    if not added or added == kept:
+        return kept
+    if not kept:
+        return added
+    return f"{kept}\n\n{added}"

@@ -1,0 +1,179 @@
+"""The one connection to a project database and its transaction manager.
+
+* WAL journal, foreign keys on, ``synchronous=FULL``: every committed transaction
+  survives a killed process (and a power cut).
+* Every write happens inside :meth:`Database.transaction` (``BEGIN IMMEDIATE``, so
+  two processes writing at once queue instead of failing half-way); nested calls
+  join the outer transaction.
+* A database whose file or folder may not be written is opened read-only: browsing
+  and exports work, and the first write raises :data:`~qualcode.errors.STORE_READ_ONLY`
+  saying which of the two is read-only, instead of SQLite's "attempt to write a
+  readonly database" traceback.
+
+Everything SQLite-specific lives in this package; the repositories above it speak
+in typed results, so another backend could implement the same interface.
+Connections are per thread (SQLite's rule): a worker thread opens its own store.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import quote
+
+from ..errors import STORE_BUSY, STORE_READ_ONLY, STORE_UNREADABLE, error
+
+BUSY_TIMEOUT = 10.0  # seconds a writer waits for another process's transaction
+PARK = 10**12  # an offset no text reaches: parks rows while their spans are rewritten
+
+
+def now() -> str:
+    """The current time as stored: UTC, ISO 8601, to the second."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def json_ids(ids: Iterable) -> str:
+    """Ids as one JSON array, bound as a single parameter and read back with ``json_each``.
+
+    A filter on a thousand transcripts is then one parameter, not a thousand.
+    """
+    return json.dumps(sorted(ids))
+
+
+def read_only_reason(path: Path) -> str | None:
+    """Why ``path`` cannot be written as a database ("file", "folder"), or None if it can."""
+    folder = path.parent
+    if path.exists() and not os.access(path, os.W_OK):
+        return "file"
+    # WAL mode writes qualcode.db-wal and -shm next to the database, and a new
+    # database is a new file: both need a writable folder.
+    if not os.access(folder, os.W_OK):
+        return "folder"
+    return None
+
+
+class Database:
+    """One SQLite connection with the project's settings and one transaction manager."""
+
+    def __init__(self, path: Path | str = ":memory:") -> None:
+        self.path = str(path)
+        self.read_only: str | None = None  # "file" or "folder" when opened read-only
+        memory = self.path == ":memory:"
+        if not memory:
+            self.read_only = read_only_reason(Path(self.path))
+        try:
+            if self.read_only:
+                self.conn = self._connect_read_only(Path(self.path))
+            else:
+                self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT)
+                self.conn.execute("PRAGMA foreign_keys = ON")
+                if not memory:
+                    self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = FULL")
+            self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise error(STORE_UNREADABLE, path=self.path, reason=exc) from None
+        self._depth = 0
+
+    @staticmethod
+    def _connect_read_only(path: Path) -> sqlite3.Connection:
+        if not path.exists():
+            raise error(STORE_READ_ONLY, path=path, what="folder", action="create the database")
+        uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+        try:
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            # A WAL database in a read-only folder without its -shm file cannot be
+            # opened with mode=ro; nobody can write there, so read it as immutable.
+            conn = sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT)
+        conn.execute("PRAGMA foreign_keys = ON")
+        return conn
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # --- statements -----------------------------------------------------------------
+
+    def execute(self, sql: str, params: Iterable = ()) -> sqlite3.Cursor:
+        try:
+            return self.conn.execute(sql, tuple(params) if not isinstance(params, (tuple, dict)) else params)
+        except sqlite3.OperationalError as exc:
+            raise self._translated(exc) from None
+
+    def executemany(self, sql: str, rows: Iterable) -> sqlite3.Cursor:
+        try:
+            return self.conn.executemany(sql, rows)
+        except sqlite3.OperationalError as exc:
+            raise self._translated(exc) from None
+
+    def one(self, sql: str, params: Iterable = ()) -> tuple | None:
+        return self.execute(sql, params).fetchone()
+
+    def scalar(self, sql: str, params: Iterable = (), default=None):
+        row = self.one(sql, params)
+        return default if row is None or row[0] is None else row[0]
+
+    @property
+    def changes(self) -> int:
+        """Rows changed by the connection so far (to learn what an upsert did)."""
+        return self.conn.total_changes
+
+    def data_version(self) -> int:
+        """Changes when another connection commits (SQLite's ``PRAGMA data_version``)."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    # --- transactions ---------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One atomic unit of work; nested calls join the outer transaction."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
+        self.check_writable("save changes")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise self._translated(exc) from None
+        self._depth = 1
+        try:
+            yield self
+        except BaseException:
+            self._depth = 0
+            self.conn.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise self._translated(exc) from None
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
+    def check_writable(self, action: str) -> None:
+        """Raise the read-only error (naming ``action``) if this database may not be written."""
+        if self.read_only:
+            raise error(STORE_READ_ONLY, path=self.path, what=self.read_only, action=action)
+
+    def _translated(self, exc: sqlite3.OperationalError) -> Exception:
+        text = str(exc).lower()
+        if "readonly" in text or "read-only" in text:
+            what = read_only_reason(Path(self.path)) or "file"
+            return error(STORE_READ_ONLY, path=self.path, what=what, action="save changes")
+        if "locked" in text or "busy" in text:
+            return error(STORE_BUSY, path=self.path, seconds=int(BUSY_TIMEOUT))
+        return exc

@@ -1,0 +1,226 @@
+"""Named schema migrations, each applied once in its own transaction and recorded.
+
+A database from a newer qualcode (an unknown migration name) is refused rather than
+guessed at. Migrations that rebuild a table run with foreign keys off and check
+them before committing (SQLite's documented 12-step table change).
+"""
+
+from __future__ import annotations
+
+from ..errors import STORE_NEWER, error
+from .db import Database, now
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_initial",
+        """
+        CREATE TABLE transcripts (
+            id            INTEGER PRIMARY KEY,
+            name          TEXT NOT NULL UNIQUE,
+            source_path   TEXT,
+            source_format TEXT NOT NULL,
+            source_hash   TEXT,
+            content_hash  TEXT NOT NULL UNIQUE,
+            encoding      TEXT,
+            text          TEXT NOT NULL,
+            words         INTEGER NOT NULL DEFAULT 0,
+            guid          TEXT,
+            imported_at   TEXT NOT NULL
+        );
+        CREATE TABLE turns (
+            transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+            idx           INTEGER NOT NULL,
+            speaker       TEXT,
+            role          TEXT,
+            start         INTEGER NOT NULL,
+            end           INTEGER NOT NULL,
+            time_start    REAL,
+            time_end      REAL,
+            PRIMARY KEY (transcript_id, idx),
+            CHECK (0 <= start AND start <= end)
+        ) WITHOUT ROWID;
+        CREATE TABLE attributes (
+            transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+            name          TEXT NOT NULL,
+            value         TEXT NOT NULL,
+            PRIMARY KEY (transcript_id, name)
+        ) WITHOUT ROWID;
+        CREATE TABLE codes (
+            id          TEXT PRIMARY KEY,
+            name        TEXT NOT NULL,
+            parent_id   TEXT,
+            color       TEXT,
+            key         TEXT,
+            position    INTEGER NOT NULL DEFAULT 0,
+            guid        TEXT,
+            in_codebook INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE codings (
+            id            INTEGER PRIMARY KEY,
+            transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE RESTRICT,
+            start         INTEGER NOT NULL,
+            end           INTEGER NOT NULL,
+            code_id       TEXT NOT NULL REFERENCES codes(id) ON UPDATE CASCADE ON DELETE RESTRICT,
+            coder         TEXT NOT NULL,
+            memo          TEXT,
+            origin        TEXT NOT NULL DEFAULT 'manual' CHECK (origin IN ('manual', 'suggested')),
+            quote         TEXT NOT NULL,
+            suggestion_id INTEGER,
+            created_at    TEXT NOT NULL,
+            updated_at    TEXT NOT NULL,
+            CHECK (0 <= start AND start < end)
+        );
+        CREATE UNIQUE INDEX codings_unique ON codings (transcript_id, start, end, code_id);
+        CREATE INDEX codings_code ON codings (code_id);
+        CREATE TABLE suggestions (
+            id            INTEGER PRIMARY KEY,
+            transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+            start         INTEGER NOT NULL,
+            end           INTEGER NOT NULL,
+            code_id       TEXT NOT NULL REFERENCES codes(id) ON UPDATE CASCADE ON DELETE RESTRICT,
+            suggester     TEXT NOT NULL,
+            score         REAL,
+            reason        TEXT,
+            status        TEXT NOT NULL DEFAULT 'pending'
+                          CHECK (status IN ('pending', 'accepted', 'rejected')),
+            coding_id     INTEGER REFERENCES codings(id) ON DELETE SET NULL,
+            decided_by    TEXT,
+            created_at    TEXT NOT NULL,
+            decided_at    TEXT
+        );
+        -- One row per span and code ever proposed: a rejected one is never proposed again.
+        CREATE UNIQUE INDEX suggestions_unique ON suggestions (transcript_id, start, end, code_id);
+        CREATE INDEX suggestions_status ON suggestions (status);
+        CREATE TABLE settings (
+            name  TEXT PRIMARY KEY,
+            value TEXT
+        );
+        """,
+    ),
+    (
+        "0002_detached_codings",
+        """
+        -- Codings whose text disappeared when a transcript was re-imported: kept, never dropped.
+        CREATE TABLE detached_codings (
+            id            INTEGER PRIMARY KEY,
+            transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE RESTRICT,
+            old_start     INTEGER NOT NULL,
+            old_end       INTEGER NOT NULL,
+            code_id       TEXT NOT NULL REFERENCES codes(id) ON UPDATE CASCADE ON DELETE RESTRICT,
+            coder         TEXT NOT NULL,
+            memo          TEXT,
+            origin        TEXT NOT NULL,
+            quote         TEXT NOT NULL,
+            created_at    TEXT NOT NULL,
+            updated_at    TEXT NOT NULL,
+            detached_at   TEXT NOT NULL,
+            reason        TEXT NOT NULL
+        );
+        ALTER TABLE transcripts ADD COLUMN updated_at TEXT;
+        """,
+    ),
+    (
+        "0003_team_and_summaries",
+        """
+        -- Codings: one per span, code AND coder (several coders code one passage), and
+        -- AUTOINCREMENT so the id of a removed coding is never given to another one.
+        CREATE TABLE codings_new (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE RESTRICT,
+            start         INTEGER NOT NULL,
+            end           INTEGER NOT NULL,
+            code_id       TEXT NOT NULL REFERENCES codes(id) ON UPDATE CASCADE ON DELETE RESTRICT,
+            coder         TEXT NOT NULL,
+            memo          TEXT,
+            origin        TEXT NOT NULL DEFAULT 'manual' CHECK (origin IN ('manual', 'suggested')),
+            quote         TEXT NOT NULL,
+            suggestion_id INTEGER,
+            created_at    TEXT NOT NULL,
+            updated_at    TEXT NOT NULL,
+            CHECK (0 <= start AND start < end)
+        );
+        INSERT INTO codings_new SELECT id, transcript_id, start, end, code_id, coder, memo, origin, quote,
+            suggestion_id, created_at, updated_at FROM codings;
+        DROP TABLE codings;
+        ALTER TABLE codings_new RENAME TO codings;
+        CREATE UNIQUE INDEX codings_unique ON codings (transcript_id, start, end, code_id, coder);
+        CREATE INDEX codings_code ON codings (code_id);
+        CREATE INDEX codings_coder ON codings (coder);
+
+        -- Coders: everyone who coded or decided, with a stable GUID for REFI-QDA users.
+        CREATE TABLE coders (
+            name       TEXT PRIMARY KEY,
+            guid       TEXT UNIQUE,
+            created_at TEXT NOT NULL
+        );
+        INSERT OR IGNORE INTO coders (name, created_at)
+            SELECT coder, min(created_at) FROM codings GROUP BY coder;
+        INSERT OR IGNORE INTO coders (name, created_at)
+            SELECT coder, min(created_at) FROM detached_codings GROUP BY coder;
+        INSERT OR IGNORE INTO coders (name, created_at)
+            SELECT decided_by, coalesce(min(decided_at), min(created_at)) FROM suggestions
+            WHERE decided_by IS NOT NULL GROUP BY decided_by;
+
+        -- What the transcripts list shows, kept up to date by the store instead of
+        -- being summed over every coding at start-up.
+        ALTER TABLE transcripts ADD COLUMN chars INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE transcripts ADD COLUMN turn_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE transcripts ADD COLUMN coding_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE transcripts ADD COLUMN coded_chars INTEGER NOT NULL DEFAULT 0;
+        UPDATE transcripts SET chars = length(text),
+            turn_count = (SELECT count(*) FROM turns u WHERE u.transcript_id = transcripts.id);
+        """,
+    ),
+]
+
+
+def applied(db: Database) -> list[str]:
+    """Names of the migrations this database has (an empty read-only database has none)."""
+    if db.read_only and db.one("SELECT 1 FROM sqlite_master WHERE name = 'schema_migrations'") is None:
+        return []
+    if not db.read_only:
+        db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    return [r[0] for r in db.execute("SELECT name FROM schema_migrations ORDER BY name")]
+
+
+def pending(db: Database) -> list[str]:
+    """Names of the known migrations this database lacks; refuses a newer database."""
+    done = applied(db)
+    known = {name for name, _ in MIGRATIONS}
+    for name in done:
+        if name not in known:
+            raise error(STORE_NEWER, path=db.path, name=name)
+    return [name for name, _ in MIGRATIONS if name not in done]
+
+
+def migrate(db: Database, after=None) -> list[str]:
+    """Apply the migrations this database lacks; return their names.
+
+    ``after(db, name)`` runs inside each migration's transaction, for data changes
+    that are easier in Python than in SQL.
+    """
+    todo = pending(db)
+    if todo:
+        db.check_writable(f"upgrade the database ({', '.join(todo)})")
+    conn = db.conn
+    for name, sql in MIGRATIONS:
+        if name not in todo:
+            continue
+        conn.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction: set it first
+        try:
+            # executescript runs the whole script; BEGIN ... COMMIT make it atomic.
+            conn.executescript(f"BEGIN IMMEDIATE;\n{sql}")
+            if after is not None:
+                after(db, name)
+            broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"migration {name} broke foreign keys: {broken[:5]}")
+            conn.execute("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)", (name, now()))
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            conn.execute("PRAGMA foreign_keys = ON")
+    return todo

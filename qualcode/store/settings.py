@@ -1,0 +1,43 @@
+"""Project settings kept in the database (name → text value), and the coders."""
+
+from __future__ import annotations
+
+from .db import Database, now
+
+
+class SettingStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        return self._db.scalar("SELECT value FROM settings WHERE name = ?", (name,), default)
+
+    def set(self, name: str, value: str | None) -> None:
+        with self._db.transaction() as db:
+            db.execute(
+                "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                (name, value),
+            )
+
+
+class CoderStore:
+    """Everyone who coded or decided in this project, with an optional REFI-QDA user GUID."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def names(self) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT name FROM coders ORDER BY name")]
+
+    def guids(self) -> dict[str, str | None]:
+        """Coder name → GUID (None where none was given yet)."""
+        return {r[0]: r[1] for r in self._db.execute("SELECT name, guid FROM coders ORDER BY name")}
+
+    def ensure(self, name: str, guid: str | None = None) -> None:
+        """Register a coder (keeping an existing GUID; setting one where there was none)."""
+        with self._db.transaction() as db:
+            db.execute(
+                "INSERT INTO coders (name, guid, created_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(name) DO UPDATE SET guid = coalesce(coders.guid, excluded.guid)",
+                (name, guid, now()),
+            )

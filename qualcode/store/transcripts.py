@@ -1,0 +1,205 @@
+"""Transcripts, their turns and case attributes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from ..model import Transcript, Turn
+from .db import Database, json_ids, now
+from .types import SpeakerInfo, TranscriptInfo, TranscriptSummary
+
+_TURN_COLUMNS = "idx, speaker, start, end, time_start, time_end, role"  # Turn's field order
+
+
+class TranscriptStore:
+    """The transcripts table and what hangs off it (turns, attributes)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # --- writing ----------------------------------------------------------------------
+
+    def add(self, t: Transcript) -> int:
+        """Insert a transcript with its turns and attributes; returns its id (also set on ``t``)."""
+        with self._db.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO transcripts (name, source_path, source_format, source_hash, content_hash, encoding,"
+                " text, words, guid, imported_at, chars, turn_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    t.name,
+                    str(t.source_path) if t.source_path else None,
+                    t.source_format,
+                    t.source_hash,
+                    t.content_hash,
+                    t.encoding,
+                    t.text,
+                    t.word_count,
+                    t.guid,
+                    now(),
+                    len(t.text),
+                    len(t.turns),
+                ),
+            )
+            tid = int(cur.lastrowid)
+            self._write_turns(tid, t.turns)
+            self._write_attributes(tid, t.attributes)
+        t.id = tid
+        return tid
+
+    def _write_turns(self, tid: int, turns: Iterable[Turn]) -> None:
+        self._db.executemany(
+            "INSERT INTO turns (transcript_id, idx, speaker, role, start, end, time_start, time_end)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(tid, u.index, u.speaker, u.role, u.start, u.end, u.time_start, u.time_end) for u in turns],
+        )
+
+    def _write_attributes(self, tid: int, attributes: dict[str, str]) -> None:
+        self._db.executemany(
+            "INSERT INTO attributes (transcript_id, name, value) VALUES (?, ?, ?)"
+            " ON CONFLICT(transcript_id, name) DO UPDATE SET value = excluded.value",
+            [(tid, k, str(v)) for k, v in attributes.items()],
+        )
+
+    def set_attributes(self, tid: int, attributes: dict[str, str]) -> None:
+        """Set (add or overwrite) case attributes of a transcript."""
+        with self._db.transaction():
+            self._write_attributes(tid, attributes)
+
+    def set_source_hash(self, tid: int, source_hash: str | None) -> None:
+        with self._db.transaction() as db:
+            db.execute("UPDATE transcripts SET source_hash = ?, updated_at = ? WHERE id = ?", (source_hash, now(), tid))
+
+    def replace_content(self, tid: int, new: Transcript) -> str:
+        """Store an edited version's text, hashes, turns and attributes; returns the old text.
+
+        Only the transcript's own rows: the codings and suggestions on it are moved by
+        the caller in the same transaction (see :meth:`Store.replace_text`).
+        """
+        with self._db.transaction() as db:
+            old_text = self.text(tid)
+            db.execute(
+                "UPDATE transcripts SET text = ?, content_hash = ?, source_hash = ?, encoding = ?, words = ?,"
+                " chars = ?, turn_count = ?, updated_at = ? WHERE id = ?",
+                (new.text, new.content_hash, new.source_hash, new.encoding, new.word_count, len(new.text),
+                 len(new.turns), now(), tid),
+            )
+            db.execute("DELETE FROM turns WHERE transcript_id = ?", (tid,))
+            self._write_turns(tid, new.turns)
+            self._write_attributes(tid, new.attributes)
+        return old_text
+
+    def apply_roles(self, role_of: Callable[[str | None], str]) -> int:
+        """Give every turn the role ``role_of(speaker)`` says; returns how many turns changed.
+
+        The role is stored once, at import, and every reader (statistics, exports, the
+        coding screen, suggestions) uses the stored one; this re-applies a changed
+        ``interviewer_speakers`` setting to what was imported before.
+        """
+        with self._db.transaction() as db:
+            speakers = [r[0] for r in db.execute("SELECT DISTINCT speaker FROM turns")]
+            before = db.changes
+            for speaker in speakers:
+                role = role_of(speaker)
+                if speaker is None:
+                    db.execute("UPDATE turns SET role = ? WHERE speaker IS NULL AND role IS NOT ?", (role, role))
+                else:
+                    db.execute("UPDATE turns SET role = ? WHERE speaker = ? AND role IS NOT ?", (role, speaker, role))
+            return db.changes - before
+
+    # --- reading ----------------------------------------------------------------------
+
+    def id_by_hash(self, content_hash: str) -> int | None:
+        return self._db.scalar("SELECT id FROM transcripts WHERE content_hash = ?", (content_hash,))
+
+    def id_by_name(self, name: str) -> int | None:
+        return self._db.scalar("SELECT id FROM transcripts WHERE name = ?", (name,))
+
+    def names(self) -> dict[int, str]:
+        """Every transcript's id and name, by name."""
+        return {r[0]: r[1] for r in self._db.execute("SELECT id, name FROM transcripts ORDER BY name")}
+
+    def name(self, tid: int) -> str:
+        """The transcript's name (its id as text if there is no such transcript)."""
+        return self._db.scalar("SELECT name FROM transcripts WHERE id = ?", (tid,), default=str(tid))
+
+    def hashes(self) -> dict[str, int]:
+        """Content hash → transcript id, for recognising texts already imported."""
+        return {r[0]: r[1] for r in self._db.execute("SELECT content_hash, id FROM transcripts")}
+
+    def source_paths(self) -> dict[int, str | None]:
+        return {r[0]: r[1] for r in self._db.execute("SELECT id, source_path FROM transcripts")}
+
+    def attributes(self, tid: int) -> dict[str, str]:
+        return {
+            r[0]: r[1]
+            for r in self._db.execute("SELECT name, value FROM attributes WHERE transcript_id = ? ORDER BY name", (tid,))
+        }
+
+    def all_attributes(self) -> dict[int, dict[str, str]]:
+        out: dict[int, dict[str, str]] = {}
+        for tid, name, value in self._db.execute("SELECT transcript_id, name, value FROM attributes ORDER BY name"):
+            out.setdefault(tid, {})[name] = value
+        return out
+
+    def attribute_names(self) -> list[str]:
+        """Every attribute name used by any transcript, sorted."""
+        return [r[0] for r in self._db.execute("SELECT DISTINCT name FROM attributes ORDER BY name")]
+
+    def turns(self, tid: int) -> list[Turn]:
+        rows = self._db.execute(f"SELECT {_TURN_COLUMNS} FROM turns WHERE transcript_id = ? ORDER BY idx", (tid,))
+        return [Turn(*row) for row in rows]
+
+    def text(self, tid: int) -> str:
+        row = self._db.one("SELECT text FROM transcripts WHERE id = ?", (tid,))
+        if row is None:
+            raise KeyError(tid)
+        return row[0]
+
+    def load(self, tid: int) -> Transcript:
+        """The stored transcript with its text, turns and attributes."""
+        row = self._db.one(
+            "SELECT name, text, source_path, source_format, source_hash, encoding, guid FROM transcripts WHERE id = ?",
+            (tid,),
+        )
+        if row is None:
+            raise KeyError(tid)
+        name, text, source_path, source_format, source_hash, encoding, guid = row
+        return Transcript(
+            name=name,
+            text=text,
+            turns=self.turns(tid),
+            attributes=self.attributes(tid),
+            source_path=Path(source_path) if source_path else None,
+            source_format=source_format,
+            source_hash=source_hash,
+            encoding=encoding,
+            id=tid,
+            guid=guid,
+        )
+
+    def infos(self, transcript_ids: Iterable[int] | None = None) -> list[TranscriptInfo]:
+        """Id, name, words and characters of the given (default: all) transcripts, by name."""
+        sql = "SELECT id, name, words, chars FROM transcripts"
+        params: tuple = ()
+        if transcript_ids is not None:
+            sql += " WHERE id IN (SELECT value FROM json_each(?))"
+            params = (json_ids(transcript_ids),)
+        return [TranscriptInfo(*r) for r in self._db.execute(sql + " ORDER BY name", params)]
+
+    def summaries(self) -> list[TranscriptSummary]:
+        """Every transcript with its turn, word and coding counts, by name."""
+        rows = self._db.execute(
+            "SELECT id, name, source_path, source_format, turn_count, words, chars, coding_count, coded_chars,"
+            " imported_at, source_hash FROM transcripts ORDER BY name"
+        ).fetchall()
+        attrs = self.all_attributes()
+        return [TranscriptSummary(*r, attributes=attrs.get(r[0], {})) for r in rows]
+
+    def speakers(self) -> list[SpeakerInfo]:
+        """Every speaker label with its stored role, its turns and the transcripts it speaks in."""
+        rows = self._db.execute(
+            "SELECT speaker, role, count(*), count(DISTINCT transcript_id) FROM turns"
+            " GROUP BY speaker, role ORDER BY speaker"
+        )
+        return [SpeakerInfo(*r) for r in rows]

@@ -1,0 +1,171 @@
+"""The typed results the store returns: no caller ever sees a database row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from ..model import Coding
+
+
+@dataclass(slots=True)
+class TranscriptSummary:
+    """A transcript with the counts the transcripts list shows (kept up to date by the store)."""
+
+    id: int
+    name: str
+    source_path: str | None
+    source_format: str
+    turns: int
+    words: int
+    chars: int
+    codings: int
+    coded_chars: int
+    imported_at: str
+    source_hash: str | None
+    attributes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def coded_share(self) -> float:
+        return self.coded_chars / self.chars if self.chars else 0.0
+
+
+class TranscriptInfo(NamedTuple):
+    """Name and size of a transcript, without its text (for streaming analyses)."""
+
+    id: int
+    name: str
+    words: int
+    chars: int
+
+
+@dataclass(slots=True)
+class SpeakerInfo:
+    """One speaker label as stored on turns, with its role and how many turns it has."""
+
+    speaker: str | None
+    role: str | None
+    turns: int
+    transcripts: int
+
+
+@dataclass(slots=True)
+class CodeRecord:
+    """What the store knows of a code: the codebook's id, name and place, and whether it is still there."""
+
+    id: str
+    name: str
+    parent_id: str | None
+    color: str | None
+    key: str | None
+    position: int
+    guid: str | None
+    in_codebook: bool
+
+
+@dataclass(slots=True)
+class SyncResult:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # in the store, no longer in the codebook
+    skipped: bool = False  # a read-only store could not be brought up to date
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    """What :meth:`CodingStore.add` did: the coding, and whether it is new (False: it was there)."""
+
+    coding: Coding
+    inserted: bool
+
+
+@dataclass(slots=True)
+class MoveResult:
+    moved: int = 0  # codings that changed code
+    merged: int = 0  # codings folded into an existing coding of the target on the same span
+
+    @property
+    def total(self) -> int:
+        return self.moved + self.merged
+
+
+@dataclass(slots=True)
+class DetachedCoding:
+    """A coding whose text disappeared when its transcript was re-imported: kept, never dropped."""
+
+    id: int
+    transcript_id: int
+    old_start: int
+    old_end: int
+    code_id: str
+    coder: str
+    memo: str | None
+    origin: str
+    quote: str
+    created_at: str
+    updated_at: str
+    detached_at: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Suggestion:
+    """One stored suggestion: a span and code proposed by a suggester, and its fate."""
+
+    id: int
+    transcript_id: int
+    start: int
+    end: int
+    code_id: str
+    suggester: str  # "rules", "learned" or "rules+learned"
+    score: float | None  # the learned model's score (None for rules alone)
+    reason: str | None
+    status: str  # pending, accepted, rejected
+    coding_id: int | None = None
+    decided_by: str | None = None
+    created_at: str | None = None
+    decided_at: str | None = None
+
+
+class CodingRow(NamedTuple):
+    """A coding as the streaming analyses read it (a plain tuple: exports touch every one)."""
+
+    id: int
+    start: int
+    end: int
+    code_id: str
+    coder: str
+    origin: str
+    memo: str | None
+    quote: str
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class CodingFilter:
+    """Which codings a query wants; ``None`` means no restriction on that field."""
+
+    transcript_ids: frozenset[int] | None = None
+    code_ids: frozenset[str] | None = None
+    coders: frozenset[str] | None = None
+
+    @classmethod
+    def of(cls, transcript_ids=None, code_ids=None, coders=None) -> CodingFilter:
+        """A filter from any iterables (or None)."""
+        return cls(
+            None if transcript_ids is None else frozenset(transcript_ids),
+            None if code_ids is None else frozenset(code_ids),
+            None if coders is None else frozenset(coders),
+        )
+
+
+ALL_CODINGS = CodingFilter()
+
+
+@dataclass(slots=True)
+class CoderCount:
+    """How many codings one coder has in one transcript."""
+
+    coder: str
+    transcript_id: int
+    codings: int
