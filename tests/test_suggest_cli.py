@@ -56,6 +56,10 @@ def test_suggest_cli_suggest_then_list(runner, root):
     assert "organisatie" in rows[1]["reason"]
     table = run(runner, root, "suggestions")
     assert "doorverwijzing" in table.stdout and "reason" in table.stdout
+    # The most likely first: two hints in the first suggestion (0.75) beat one (0.5).
+    by_score = listing(runner, root, "--order", "score")
+    assert [r["score"] for r in by_score] == [0.75, 0.5]
+    assert [r["id"] for r in listing(runner, root, "--order", "position")] == [r["id"] for r in rows]
 
 
 def test_suggest_cli_accept_reject_and_accept_with_another_code(runner, root):
