@@ -199,7 +199,7 @@ def cap_per_turn(
     A run of adjacent sentences proposing the same code is one suggestion (it is
     stored as one), scored by its best sentence.
     """
-    out: list[dict[str, Proposal]] = [dict(p) for p in proposed]
+    out: list[dict[str, Proposal]] = [dict(p) if p else p for p in proposed]
     runs: dict[Hashable, list[tuple[float, str, list[int]]]] = {}
     open_runs: dict[str, tuple[Hashable, list[int], float]] = {}  # code -> (turn, sentences, best)
 
@@ -208,6 +208,8 @@ def cap_per_turn(
         runs.setdefault(turn, []).append((best, code, members))
 
     for i, (turn, found) in enumerate(zip(turns, proposed, strict=True)):
+        if not found and not open_runs:
+            continue  # most sentences propose nothing
         if open_runs:
             for code in [c for c, (t, members, _) in open_runs.items() if t != turn or members[-1] != i - 1 or c not in found]:
                 close(code)

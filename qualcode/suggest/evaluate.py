@@ -43,6 +43,9 @@ SWEEP = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 COMBINED = "combined"
 CURVE_POINTS = 8  # at most this many points on the learning curve
 CURVE_FOLDS = 3  # calibration folds inside each learning-curve step
+# The curve trains (CURVE_FOLDS + 1) models per point: past this many sentences it
+# would take minutes, and a project that size is past the point where it matters.
+CURVE_MAX_SENTENCES = 20_000
 
 
 @dataclass(slots=True)
@@ -172,7 +175,12 @@ def evaluate(
         report(COMBINED, _roll(gold, top), _roll(predicted, top), tops, "top level"),
     ]
     if curve and test is None:
-        result.curve = learning_curve(data, codes, rule_codes, threshold, extra=extra, should_cancel=should_cancel)
+        if len(data) > CURVE_MAX_SENTENCES:
+            result.notes.append(
+                f"learning curve left out: {len(data):,} coded-transcript sentences (it is drawn up to {CURVE_MAX_SENTENCES:,})"
+            )
+        else:
+            result.curve = learning_curve(data, codes, rule_codes, threshold, extra=extra, should_cancel=should_cancel)
     return result
 
 

@@ -245,6 +245,8 @@ def _merge_runs(sentences: Sequence[Sentence], per_sentence: Sequence[dict[str, 
         out.append((start, end, code, "+".join(sorted(names, key=(RULES, LEARNED).index)), round(score, 4), reason))
 
     for i, (sentence, found) in enumerate(zip(sentences, per_sentence, strict=True)):
+        if not found and not open_runs:
+            continue  # most sentences propose nothing
         for code in [c for c, run in open_runs.items() if run[2] != sentence.turn or run[3] != i - 1 or c not in found]:
             close(code)
         for code, proposal in found.items():
