@@ -5,7 +5,9 @@
   is *not* a code). A sentence is positive for each code whose coding lines up
   with it (:func:`~qualcode.suggest.segments.labels_for`); all other sentences are
   its negatives. Only codes with at least :data:`MIN_EXAMPLES` positive sentences
-  are learned.
+  are learned. The codebook's descriptions, criteria and examples are added as
+  positive sentences of their code (:func:`~qualcode.suggest.dataset.codebook_sentences`:
+  cross-validated F1 on the sample project 0.22 -> 0.27).
 * **Features** (:func:`features`): the sentence's *lemmas* without stop words, so
   ``moeders`` and ``moeder`` are one feature, plus one ``rule:<code>`` feature per
   code whose codebook hints matched the sentence. With the few dozen examples a
@@ -13,18 +15,22 @@
   how far this researcher agrees with each of them, and which other words go
   with each code. (Cross-validated on the sample project, adding the hint
   features roughly doubled micro F1 over lemmas alone; bigrams did not help.)
+  :func:`sentence_features` adds the hints of the previous sentence of the turn.
 * **Model.** spaCy's ``textcat_multilabel`` with the bag-of-words architecture
   (``TextCatBOW``): a linear model that is CPU-only, trains in seconds, needs no
   word vectors and is deterministic with a fixed seed. The hashed feature table is
   kept small (:data:`LENGTH`) because the optimiser updates all of it on every
   batch: 2**18 buckets made training ten times slower for no better scores.
 * **Imbalance.** A code is typically found in a few percent of the sentences, so
-  scores stay low; ``qualcode suggest --evaluate`` shows precision and recall for
-  a range of thresholds to choose ``suggestion_threshold`` from. (Repeating the
-  coded sentences during training was tried on the sample project and changed
-  cross-validated F1 by less than 0.02, so it is not done.)
+  scores stay low; each code gets its own threshold from cross-validation
+  (:mod:`.combined`). (Repeating the coded sentences during training was tried
+  on the sample project and changed cross-validated F1 by less than 0.02, so it
+  is not done.)
+* **Training** updates the component directly on one Doc per sentence (see
+  :func:`train`), not through ``Language.update``, which copies every doc.
 * **On disk.** ``.qualcode/model/`` next to ``qualcode.db`` (git-ignored): the spaCy
-  pipeline and ``meta.json`` (codes, example counts, the codings it saw). It is
+  pipeline and ``meta.json`` (codes, example counts, the codings it saw, its
+  calibration). It is
   retrained on request and when :data:`RETRAIN_AFTER` codings were added or
   removed since (see :func:`needs_training`).
 """
@@ -56,6 +62,8 @@ MIN_UPDATES = 200  # small projects get more epochs, so a few dozen sentences st
 MAX_EPOCHS = 100
 BATCH = 32
 MAX_BATCHES = 50  # per epoch: larger projects get larger batches (see train)
+MAX_PASSES = 150_000  # sentences seen in all epochs together: big projects get fewer epochs
+KEEP_DOCS = 20_000  # up to this many sentences their docs are kept between epochs (about 5 KB each)
 NGRAMS = 1
 LENGTH = 2**14  # hashed feature buckets
 LEARN_RATE = 0.02
@@ -223,15 +231,20 @@ def train(
     # read), and the component is updated directly: Language.update copies every
     # example's docs on every update (Doc.copy was 60 % of training at 72,000
     # sentences, and two docs per example doubled its memory). The Example is kept
-    # too: making one reads the doc's text, token by token.
-    examples: list[Any] = [None] * len(sentences)
+    # too (making one costs as much as the doc), up to KEEP_DOCS sentences; past
+    # that they are made per batch and dropped, so memory stays flat (72,000 kept
+    # docs took 430 MB).
+    keep = len(sentences) <= KEEP_DOCS
+    examples: list[Any] = [None] * len(sentences) if keep else []
 
     def example(i: int) -> Example:
-        found = examples[i]
+        found = examples[i] if keep else None
         if found is None:
             doc = Doc(nlp.vocab, words=list(sentences[i]) or ["_"])
             doc.cats = {code: float(code in labels[i]) for code in codes}
-            found = examples[i] = Example(doc, doc)
+            found = Example(doc, doc)
+            if keep:
+                examples[i] = found
         return found
 
     nlp.initialize(lambda: [example(i) for i in range(min(len(sentences), 200))])
@@ -247,6 +260,8 @@ def train(
     if epochs is None:
         batches = math.ceil(len(pool) / size)
         epochs = max(EPOCHS, min(MAX_EPOCHS, math.ceil(MIN_UPDATES / batches)))
+        # A big project: every sentence seen a few times is enough for a linear model.
+        epochs = max(2, min(epochs, math.ceil(MAX_PASSES / len(pool))))
     for _ in range(epochs):
         if should_cancel is not None and should_cancel():
             break
