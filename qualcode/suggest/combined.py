@@ -108,23 +108,40 @@ def calibration_from(
     scores (None: no model), ``learnable`` the codes with enough examples."""
     learnable = set(learnable)
     out = Calibration(folds=folds)
+    codes = list(codes)
+    cals = {code: CodeCalibration(code, threshold=threshold) for code in codes}
+    rule = {code: Counts() for code in codes}
+    # One pass over the sentences, touching only the codes each one has (a pass
+    # per code and threshold took most of an evaluation at 72,000 sentences).
+    learned_scores: dict[str, list[tuple[float, bool]]] = {code: [] for code in codes if scores is not None and code in learnable}
+    for i, (g, c, h) in enumerate(zip(gold, content, hits, strict=True)):
+        for code in g:
+            if code in cals:
+                cals[code].positives += 1
+                if not (c and code in h):
+                    rule[code].fn += 1
+        if c:
+            for code in h:
+                if code in rule:
+                    if code in g:
+                        rule[code].tp += 1
+                    else:
+                        rule[code].fp += 1
+            if scores is not None:
+                for code, value in scores[i].items():
+                    if code in learned_scores and value >= THRESHOLDS[0]:
+                        learned_scores[code].append((value, code in g))
     for code in codes:
-        cal = CodeCalibration(code, threshold=threshold)
-        rule = Counts()
-        for g, c, h in zip(gold, content, hits, strict=True):
-            hit = c and code in h
-            _tally(rule, code in g, hit)
-            cal.positives += code in g
-        cal.rule_right, cal.rule_wrong = rule.tp, rule.fp
+        cal, counts = cals[code], rule[code]
+        cal.rule_right, cal.rule_wrong = counts.tp, counts.fp
         # The rules as they would propose: only while the hint's precision clears the threshold.
-        cal.rules_f1 = f1(rule) if cal.rule_precision >= threshold else f1(Counts(fn=rule.tp + rule.fn))
-        if scores is not None and code in learnable:
+        cal.rules_f1 = f1(counts) if cal.rule_precision >= threshold else f1(Counts(fn=counts.tp + counts.fn))
+        if code in learned_scores:
             best: tuple[float, float] | None = None
             for t in THRESHOLDS:
-                counts = Counts()
-                for g, c, s in zip(gold, content, scores, strict=True):
-                    _tally(counts, code in g, c and s.get(code, 0.0) >= t)
-                value = f1(counts) or 0.0
+                tp = sum(1 for value, positive in learned_scores[code] if value >= t and positive)
+                fp = sum(1 for value, positive in learned_scores[code] if value >= t and not positive)
+                value = f1(Counts(tp=tp, fp=fp, fn=cal.positives - tp)) or 0.0
                 if best is None or value > best[0]:
                     best = (value, t)
             assert best is not None
@@ -133,18 +150,6 @@ def calibration_from(
                 cal.source, cal.threshold = LEARNED, best[1]
         out.codes[code] = cal
     return out
-
-
-def _tally(counts: Counts, positive: bool, predicted: bool) -> None:
-    if positive:
-        if predicted:
-            counts.tp += 1
-        else:
-            counts.fn += 1
-    elif predicted:
-        counts.fp += 1
-    else:
-        counts.tn += 1
 
 
 def combine(
