@@ -4,7 +4,7 @@ Reading uses PyYAML's *safe* composer so that every value keeps its position in 
 file: validation reports all problems at once, each pointing at the line a researcher
 has to change. Writing a brand-new codebook (for instance one imported from REFI-QDA)
 goes through ruamel.yaml for readable block layout. Changes to a researcher's
-existing file are line-level edits (:mod:`qualcode.codebook_ops.yamltext`) so its
+existing file are line-level edits (:mod:`qualcode.yamledit`) so its
 comments, order and formatting survive.
 """
 
@@ -21,7 +21,9 @@ from typing import Any
 
 import yaml
 
-from .errors import CODEBOOK_INVALID, CODEBOOK_UNREADABLE, Problem, error
+from .atomic import write_text
+from .errors import CODEBOOK_INVALID, CODEBOOK_TOO_DEEP, CODEBOOK_UNREADABLE, Problem, error
+from .yamlsafe import COMPOSER, UnsupportedScalar, alias_problems, anchor_of, scalar_text
 
 CODEBOOK_KEYS = ("title", "version", "language", "authors", "licence", "description", "guid", "codes", "sets")
 CODE_KEYS = (
@@ -47,6 +49,10 @@ COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 # screen (next search match); uppercase letters and punctuation are the UI's.
 KEY_RE = re.compile(r"^[a-z0-9]$")
 RESERVED_KEYS = {"n": "next search match"}
+# Codes nest at most this deep. Real codebooks have 3-6 levels; the limit keeps every
+# walk over the tree (YAML writers, deep copies, the UI's tree) far from Python's
+# recursion limit, so a generated or damaged file gets a clear error instead.
+MAX_DEPTH = 100
 
 # Used for codes without a colour: distinct, readable on dark and light terminals.
 PALETTE = (
@@ -189,16 +195,13 @@ class Codebook:
 
 # --- loading ----------------------------------------------------------------------
 
-# libyaml's safe loader composes ~10x faster than the pure-Python one and keeps the
-# same line/column marks; it matters for the TUI's start-up time.
-_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 
 class _Checker:
     """Walks the composed YAML node tree, collecting problems and building objects."""
 
-    def __init__(self, filename: str) -> None:
+    def __init__(self, filename: str, text: str) -> None:
         self.filename = filename
+        self.text_source = text  # to name the anchor of an alias in a problem
         self.problems: list[Problem] = []
         self._constructor = yaml.SafeLoader("")
         # Per mapping (by id of its fields dict): valid keys that an unknown key was close to.
@@ -211,10 +214,26 @@ class _Checker:
         self.problems.append(Problem(self.filename, line, col, message, hint))
 
     def value(self, node: yaml.Node) -> Any:
+        """A whole value (a token pattern, a flag) as Python objects, or None with a problem."""
         try:
             return self._constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
             self.problem(node, f"unsupported YAML value: {exc.problem}", "use plain YAML without tags such as !!python")
+        except (ValueError, OverflowError, TypeError) as exc:  # a 5,000-digit number, a date like 2024-13-45
+            reason = "a number with too many digits" if "integer string conversion" in str(exc) else _shorten(str(exc))
+            self.problem(node, f"this value cannot be read: {reason}", "write it as text in quotes")
+        except RecursionError:
+            self.problem(node, "this value is nested too deeply to read", "write it with less nesting")
+        return None
+
+    def scalar(self, node: yaml.Node) -> str | bool | None:
+        """A scalar as written (numbers and dates stay text), or None with a problem for a tag."""
+        try:
+            if isinstance(node, yaml.ScalarNode):
+                return scalar_text(node)
+            raise UnsupportedScalar(node.tag)
+        except UnsupportedScalar:
+            self.problem(node, f"unsupported YAML value: a '{node.tag}' value", "use plain YAML without tags such as !!python")
             return None
 
     def missing(self, fields: dict[str, tuple[yaml.Node, yaml.Node]], key: str) -> bool:
@@ -232,29 +251,31 @@ class _Checker:
         out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         self.misspelled[id(out)] = close_to = set()
         for key_node, value_node in node.value:
-            key = self.value(key_node) if isinstance(key_node, yaml.ScalarNode) else None
-            if not isinstance(key, str):
-                self.problem(key_node, f"{what} has a key that is not a name: {key!r}")
+            plain = isinstance(key_node, yaml.ScalarNode) and key_node.tag.endswith(":str")
+            key = key_node.value if plain else None
+            if key is None:
+                shown = _shorten(key_node.value) if isinstance(key_node, yaml.ScalarNode) else _kind(key_node)
+                self.problem(key_node, f"{what} has a key that is not a name: {shown}")
                 continue
             if key in out:
                 first = out[key][0].start_mark.line + 1
-                self.problem(key_node, f"duplicate key '{key}' in {what} (first at line {first})", "remove one of them")
+                self.problem(key_node, f"duplicate key '{_shorten(key)}' in {what} (first at line {first})", "remove one of them")
                 continue
             if key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
                 close_to.update(close)
                 hint = f"did you mean '{close[0]}'?" if close else "valid keys: " + ", ".join(allowed)
-                self.problem(key_node, f"unknown key '{key}' in {what}", hint)
+                self.problem(key_node, f"unknown key '{_shorten(key)}' in {what}", hint)
                 continue
             out[key] = (key_node, value_node)
         return out
 
     def text(self, node: yaml.Node, what: str) -> str | None:
-        value = self.value(node)
-        if value is None:
-            return None
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return str(value).strip()
+        """Text as written: ``version: 1.10`` is ``'1.10'`` and a 5,000-digit ``key`` is just long text."""
+        if isinstance(node, yaml.ScalarNode) or node.tag not in _COLLECTION_TAGS:
+            value = self.scalar(node)
+            if value is None or isinstance(value, str):
+                return value.strip() if value is not None else None
         self.problem(node, f"{what} must be text, not {_kind(node)}")
         return None
 
@@ -274,6 +295,14 @@ class _Checker:
         return []
 
 
+_COLLECTION_TAGS = ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
+
+
+def _shorten(text: str, width: int = 60) -> str:
+    """A value quoted in a problem: long ones cut, so a 5,000-digit number stays readable."""
+    return text if len(text) <= width else f"{text[: width - 1]}… ({len(text):,} characters)"
+
+
 def _kind(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
         return "a mapping"
@@ -290,9 +319,9 @@ def _kind(node: yaml.Node) -> str:
 
 def parse_codebook(text: str, filename: str = "<codebook>") -> tuple[Codebook | None, list[Problem]]:
     """Parse and validate codebook YAML; return the codebook (if usable) and all problems."""
-    checker = _Checker(filename)
+    checker = _Checker(filename, text)
     try:
-        root = yaml.compose(text, Loader=_COMPOSER)
+        root = yaml.compose(text, Loader=COMPOSER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -306,6 +335,10 @@ def parse_codebook(text: str, filename: str = "<codebook>") -> tuple[Codebook | 
         return None, [Problem(filename, None, None, f"YAML error: {exc}", "use plain YAML without tags")]
     if root is None:
         return None, [Problem(filename, 1, 1, "the codebook is empty", "start from `qualcode init` or the sample codebook")]
+    # A node that contains itself cannot be walked: nothing else is checked then.
+    looped = alias_problems(root, text)
+    if looped:
+        return None, [Problem(filename, p.line, p.column, p.message, p.hint) for p in looped]
 
     top = checker.mapping(root, "the codebook", CODEBOOK_KEYS)
     if not top and checker.problems:
@@ -325,7 +358,7 @@ def parse_codebook(text: str, filename: str = "<codebook>") -> tuple[Codebook | 
     if "codes" not in top:
         checker.problem(root, "the codebook has no codes", "add a `codes:` list")
     else:
-        codes = _codes(checker, top["codes"][1], seen_ids, seen_keys, "codes")
+        codes = _code_tree(checker, top["codes"][1], seen_ids, seen_keys)
 
     sets: list[CodeSet] = []
     if "sets" in top:
@@ -348,24 +381,61 @@ def parse_codebook(text: str, filename: str = "<codebook>") -> tuple[Codebook | 
     return book, []
 
 
-def _codes(
+def _code_tree(
     checker: _Checker,
     node: yaml.Node,
     seen_ids: dict[str, int],
     seen_keys: dict[str, tuple[str, int]],
-    what: str,
 ) -> list[Code]:
+    """The codes under ``codes:``, depth first in file order.
+
+    Iterative, because the depth is the file's to choose; codes more than
+    :data:`MAX_DEPTH` levels deep are a problem, not a walk to follow.
+    """
+    top: list[Code] = []
+    stack: list[tuple[Iterator[yaml.Node], list[Code], int]] = [(iter(_code_items(checker, node, "codes")), top, 1)]
+    walked: set[int] = set()
+    while stack:
+        items, target, depth = stack[-1]
+        item = next(items, None)
+        if item is None:
+            stack.pop()
+            continue
+        if id(item) in walked:  # the same node again, through an alias
+            anchor = anchor_of(item, checker.text_source)
+            checker.problem(
+                item,
+                f"the code at line {item.start_mark.line + 1} appears again through the alias *{anchor}",
+                "each code appears once: write a new code with its own id instead of the alias",
+            )
+            continue
+        walked.add(id(item))
+        built = _code(checker, item, seen_ids, seen_keys)
+        if built is None:
+            continue
+        code, children = built
+        target.append(code)
+        if children is None:
+            continue
+        if depth >= MAX_DEPTH:
+            checker.problem(
+                children,
+                f"the sub-codes of '{code.id}' are nested more than {MAX_DEPTH} levels deep",
+                "a code tree this deep is a generated or damaged file: move the deepest codes up a level",
+            )
+            continue
+        stack.append((iter(_code_items(checker, children, "children")), code.children, depth + 1))
+    return top
+
+
+def _code_items(checker: _Checker, node: yaml.Node, what: str) -> list[yaml.Node]:
+    """The items of a ``codes:`` or ``children:`` list (empty, with a problem, if it is no list)."""
     if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
         return []
     if not isinstance(node, yaml.SequenceNode):
         checker.problem(node, f"'{what}' must be a list of codes (lines starting with '- '), not {_kind(node)}")
         return []
-    out = []
-    for item in node.value:
-        code = _code(checker, item, seen_ids, seen_keys)
-        if code is not None:
-            out.append(code)
-    return out
+    return list(node.value)
 
 
 def _code(
@@ -373,21 +443,22 @@ def _code(
     node: yaml.Node,
     seen_ids: dict[str, int],
     seen_keys: dict[str, tuple[str, int]],
-) -> Code | None:
+) -> tuple[Code, yaml.Node | None] | None:
+    """One code without its sub-codes, and the node of its ``children:`` (None if it has none)."""
     line = node.start_mark.line + 1
     fields = checker.mapping(node, "a code", CODE_KEYS)
     if not isinstance(node, yaml.MappingNode):
         return None
 
     code_id = checker.text(fields["id"][1], "'id'") if "id" in fields else None
-    label = f"code '{code_id}'" if code_id else f"the code at line {line}"
+    label = f"code '{_shorten(code_id)}'" if code_id else f"the code at line {line}"
     if checker.missing(fields, "id"):
         checker.problem(fields["id"][1] if "id" in fields else node, f"{label} has no id", "add `id: a_short_slug` (lowercase letters, digits, _)")
     elif code_id is None:
         pass  # wrong type, already reported
     elif not ID_RE.match(code_id):
         slug = re.sub(r"[^a-z0-9_]+", "_", code_id.lower()).strip("_") or "code"
-        checker.problem(fields["id"][1], f"invalid id '{code_id}'", f"ids use lowercase letters, digits and _, e.g. '{slug}'")
+        checker.problem(fields["id"][1], f"invalid id '{_shorten(code_id)}'", f"ids use lowercase letters, digits and _, e.g. '{_shorten(slug)}'")
     elif code_id in seen_ids:
         checker.problem(fields["id"][1], f"duplicate code id '{code_id}' (first defined at line {seen_ids[code_id]})", "every code needs its own id")
     else:
@@ -401,7 +472,7 @@ def _code(
     if "color" in fields:
         color = checker.text(fields["color"][1], "'color'")
         if color is not None and not COLOR_RE.match(color):
-            checker.problem(fields["color"][1], f"invalid colour '{color}' for {label}", "write colours as \"#RRGGBB\" in quotes, e.g. \"#1f77b4\"")
+            checker.problem(fields["color"][1], f"invalid colour '{_shorten(color)}' for {label}", "write colours as \"#RRGGBB\" in quotes, e.g. \"#1f77b4\"")
             color = None
         elif color is not None and len(color) == 4:
             color = "#" + "".join(ch * 2 for ch in color[1:])
@@ -417,7 +488,7 @@ def _code(
                 checker.problem(key_node, f"shortcut key '{key}' of {label} is reserved for {RESERVED_KEYS[key]}", "use another lowercase letter or a digit")
                 key = None
             elif not KEY_RE.match(key):
-                checker.problem(key_node, f"invalid shortcut key '{key}' for {label}", "a key is one lowercase letter (not 'n') or one digit")
+                checker.problem(key_node, f"invalid shortcut key '{_shorten(key)}' for {label}", "a key is one lowercase letter (not 'n') or one digit")
                 key = None
             elif key in seen_keys:
                 other, other_line = seen_keys[key]
@@ -427,11 +498,12 @@ def _code(
 
     codable = True
     if "codable" in fields:
-        value = checker.value(fields["codable"][1])
+        flag = fields["codable"][1]
+        value = checker.scalar(flag) if isinstance(flag, yaml.ScalarNode) else None
         if isinstance(value, bool):
             codable = value
         else:
-            checker.problem(fields["codable"][1], f"'codable' must be true or false, not {_kind(fields['codable'][1])}")
+            checker.problem(flag, f"'codable' must be true or false, not {_kind(flag)}")
 
     hints = Hints()
     if "hints" in fields:
@@ -440,11 +512,7 @@ def _code(
     def texts(key: str) -> list[str]:
         return checker.texts(fields[key][1], f"'{key}'") if key in fields else []
 
-    children = []
-    if "children" in fields:
-        children = _codes(checker, fields["children"][1], seen_ids, seen_keys, "children")
-
-    return Code(
+    code = Code(
         id=code_id or "",
         name=name or "",
         description=(checker.text(fields["description"][1], "'description'") or "") if "description" in fields else "",
@@ -456,9 +524,9 @@ def _code(
         codable=codable,
         guid=checker.text(fields["guid"][1], "'guid'") if "guid" in fields else None,
         hints=hints,
-        children=children,
         line=line,
     )
+    return code, fields["children"][1] if "children" in fields else None
 
 
 def _hints(checker: _Checker, node: yaml.Node) -> Hints:
@@ -504,7 +572,7 @@ def _sets(checker: _Checker, node: yaml.Node, seen_ids: dict[str, int]) -> list[
             for member, mnode in zip(members, items, strict=False):
                 if member not in seen_ids:
                     close = difflib.get_close_matches(member, list(seen_ids), n=1)
-                    checker.problem(mnode, f"set '{name}' names unknown code '{member}'", f"did you mean '{close[0]}'?" if close else "use a code id")
+                    checker.problem(mnode, f"set '{_shorten(name or '')}' names unknown code '{_shorten(member)}'", f"did you mean '{close[0]}'?" if close else "use a code id")
         out.append(
             CodeSet(
                 name=name or "",
@@ -594,8 +662,26 @@ def _code_to_map(code: Code) -> dict[str, Any]:
     return out
 
 
+def too_deep(codes: list[Code]) -> Code | None:
+    """The first code nested more than :data:`MAX_DEPTH` levels deep, or None."""
+    stack = [(code, 1) for code in reversed(codes)]
+    while stack:
+        code, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return code
+        stack.extend((child, depth + 1) for child in reversed(code.children))
+    return None
+
+
 def dump_codebook(book: Codebook) -> str:
-    """The codebook as YAML text, in the layout qualcode's own codebooks use."""
+    """The codebook as YAML text, in the layout qualcode's own codebooks use.
+
+    Raises CODEBOOK_TOO_DEEP for a tree deeper than :data:`MAX_DEPTH` (one built from a
+    REFI-QDA file, say): the YAML writer recurses, and such a file would not load.
+    """
+    deep = too_deep(book.codes)
+    if deep is not None:
+        raise error(CODEBOOK_TOO_DEEP, code=deep.id, limit=MAX_DEPTH)
     doc: dict[str, Any] = {"title": book.title}
     for key in ("version", "language"):
         if getattr(book, key):
@@ -631,12 +717,4 @@ def save_codebook(book: Codebook, path: Path) -> None:
     _, problems = parse_codebook(text, str(path))
     if problems:  # pragma: no cover - would be a bug in dump_codebook
         raise AssertionError("dump_codebook produced an invalid codebook: " + "; ".join(map(str, problems)))
-    atomic_write_text(path, text)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a crash never leaves half a file."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8", newline="\n")
-    tmp.replace(path)
+    write_text(path, text)

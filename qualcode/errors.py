@@ -139,6 +139,13 @@ UNKNOWN_CODE = Msg(
     "QC102", "unknown code '{code}'", "list the codes with `qualcode codebook show`; did you mean {suggestion}?"
 )
 
+# --- codebooks: hostile and damaged input (QC120-QC139) ----------------------------
+CODEBOOK_TOO_DEEP = Msg(
+    "QC120",
+    "code '{code}' is nested more than {limit} levels deep; qualcode keeps code trees at most {limit} levels deep",
+    "a tree this deep is a generated or damaged file: move the deepest codes up a level where it was made, then try again",
+)
+
 # --- transcripts and import -----------------------------------------------------
 FILE_NOT_FOUND = Msg("QC200", "{path}: no such file", "check the path")
 EMPTY_FILE = Msg("QC201", "{path}: the file is empty", "export the transcript again, or leave it out")
@@ -176,10 +183,62 @@ NO_TEXT = Msg("QC211", "{path}: no text found in the file", "check that the file
 NOT_PLAIN_TEXT = Msg("QC214", "{path}: this is {kind}, not a plain-text transcript", "{hint}")
 UNREADABLE_FILE = Msg("QC215", "{path}: cannot read the file: {reason}", "check the path and that you may read the file")
 
+# --- transcripts and import: hostile and damaged input (QC220-QC259) -------------
+DOCX_TOO_BIG = Msg(
+    "QC220",
+    "{path}: '{entry}' inside this Word file is too large ({size} bytes; the limit is {limit})",
+    "split the transcript into several .docx files, or save it as plain text (.txt)",
+)
+DOCX_BOMB = Msg(
+    "QC221",
+    "{path}: '{entry}' inside this Word file expands {ratio}x ({packed} → {size} bytes); refusing what looks like a zip bomb",
+    "open the file in Word and save it again, or save the transcript as plain text (.txt)",
+)
+ATTRIBUTES_UNMATCHED = Msg(
+    "QC222",
+    "{path}: none of its {count} row(s) names a transcript of this import or of the project (it names {names})",
+    "the 'file' column holds transcript file names (interview_01.txt) or transcript names;"
+    " import the transcripts first, or together with it: qualcode import FOLDER {path}",
+)
+SPAN_NEGATIVE = Msg(
+    "QC223",
+    "span {start}:{end} starts before the beginning of transcript '{name}' (offsets start at 0)",
+    "spans are code-point offsets START:END with 0 <= START < END <= {length}",
+)
+SPAN_REVERSED = Msg(
+    "QC224",
+    "span {start}:{end} is {what}: its end must come after its start",
+    "write START:END with START < END{example}",
+)
+
+ENCODING_MISREAD = Msg(
+    "QC225",
+    "{path}: the file is UTF-8 text, and --encoding {encoding} would misread it (line {line}: '{wrong}' instead of '{right}')",
+    "leave out --encoding: qualcode reads UTF-8 (and UTF-16 with a byte-order mark) by itself",
+)
+WRONG_ENCODING = Msg(
+    "QC226",
+    "{path}: not valid {encoding} at byte offset {offset} (byte 0x{byte:02x}), the encoding given with --encoding",
+    "the file is in another encoding: try cp1252, latin-1, mac-roman or utf-16, or leave out --encoding",
+)
+
+def span_error(start: int, end: int, name: str, length: int) -> QualcodeError:
+    """The error for a span that does not fit its transcript: reversed, negative or too long.
+
+    The three catalogue entries say what is wrong with it (SPAN_REVERSED, SPAN_NEGATIVE,
+    BAD_SPAN); callers check ``0 <= start < end <= length`` first.
+    """
+    if end <= start:
+        example = f", e.g. {end}:{start}" if end < start and end >= 0 else ""
+        return error(SPAN_REVERSED, start=start, end=end, what="empty" if end == start else "reversed", example=example)
+    if start < 0:
+        return error(SPAN_NEGATIVE, start=start, end=end, name=name, length=length)
+    return error(BAD_SPAN, start=start, end=end, name=name, length=length)
+
 # --- coding ---------------------------------------------------------------------
 BAD_SPAN = Msg(
     "QC300",
-    "span {start}:{end} is outside transcript '{name}' (0:{length})",
+    "span {start}:{end} reaches past the end of transcript '{name}' (its text is 0:{length})",
     "spans are code-point offsets START:END with 0 <= START < END <= {length}",
 )
 BAD_TURN = Msg("QC301", "transcript '{name}' has no turn {turn}", "its turns are numbered 1 to {count}")
@@ -304,6 +363,28 @@ CODEBOOK_FLOW_STYLE = Msg(
     "write each code as a '- id: ...' block (as `qualcode init` does), then run the command again",
 )
 
+# --- REFI-QDA fidelity and hardening (QC440-QC479) ----------------------------------
+REFI_TOO_DEEP = Msg(
+    "QC440",
+    "codes nested more than {limit} levels deep",
+    "qualcode reads code trees up to {limit} levels; flatten the tree in the program that made the file",
+)
+QDPX_EXPORT_SOURCE = Msg(
+    "QC441",
+    "cannot export transcript '{name}': its text {reason}, so no program could import the .qdpx",
+    "this text came from an older import; import the transcript again from a clean file (`qualcode reimport`)",
+)
+QDPX_SOURCE_REFUSED = Msg(
+    "QC442",
+    "{path}: source '{name}' ({entry}) {reason}",
+    "qualcode reads REFI-QDA text sources as it reads .txt transcripts; export the project again from the program that made it",
+)
+QDPX_SOURCES_MISSING = Msg(
+    "QC443",
+    "{path}: {count} source(s) are not there (listed above); nothing was imported",
+    "put the missing files in {folder}, or import the rest with `qualcode import --skip-missing-sources {path}`",
+)
+
 # --- analysis and export --------------------------------------------------------
 WHERE_SYNTAX = Msg(
     "QC500", "cannot read --where '{value}'", "write ATTRIBUTE=VALUE, e.g. --where respondent_type=professional"
@@ -372,4 +453,97 @@ REVIEW_UNDO_CONFLICT = Msg(
     "cannot {action} the {kind} of suggestion {id}: {reason}",
     "the suggestion was decided or withdrawn outside this session (a CLI command or a new suggestion run);"
     " the step was dropped",
+)
+
+# --- team coding: coders, agreement, merge, disagreements (QC900-QC949) ----------
+TOO_FEW_CODERS = Msg(
+    "QC900",
+    "comparing coders needs at least two of them; {found}",
+    "name them with --coders A,B (coders in this project: {known})",
+)
+UNKNOWN_CODER = Msg("QC901", "no coder '{name}' in this project", "coders in this project: {known}{suggestion}")
+SEGMENT_NEEDS_TWO = Msg(
+    "QC902",
+    "--unit segment compares exactly two coders, not {count} ({coders})",
+    "name two of them with --coders A,B, or use --unit character, sentence or turn for more coders",
+)
+BAD_OVERLAP = Msg("QC903", "--overlap {value}: the overlap is a percentage from 1 to 100", "e.g. --overlap 90 (the default)")
+NOTHING_IN_COMMON = Msg(
+    "QC904",
+    "no transcript was coded by at least two of {coders}",
+    "agreement needs transcripts that each coder coded; see `qualcode coders`",
+)
+NO_DISAGREEMENT = Msg(
+    "QC905",
+    "no disagreement '{key}' between {first} and {second}",
+    "list them with `qualcode disagreements` (keys change when a coder changes a coding there)",
+)
+BAD_DECISION = Msg(
+    "QC906",
+    "cannot settle with '{decision}'",
+    "choose one of: {choices}",
+)
+MERGE_UNREADABLE = Msg(
+    "QC907",
+    "{path} is neither a qualcode project folder nor a .qdpx file",
+    "give the other coder's project folder (with its qualcode.db) or the .qdpx they exported",
+)
+MERGE_SAME_PROJECT = Msg("QC908", "{path} is this project itself; there is nothing to merge", "give the other coder's copy")
+MERGE_NO_CODER = Msg(
+    "QC909",
+    "{path} names no coder (REFI-QDA user) for {count} coding(s)",
+    "say whose codings they are: `qualcode merge {path} --as NAME`; nothing was merged",
+)
+
+# --- pseudonymisation ---------------------------------------------------------------
+PSEUDO_NAMES_FILE = Msg(
+    "QC950",
+    "{path}:{line}: {problem}",
+    "the file lists names by category, e.g. `person: [Hatice Yilmaz]`, and words never to flag under `never:`",
+)
+PSEUDO_UNKNOWN_CATEGORY = Msg(
+    "QC951", "unknown category '{category}'", "use one of: {categories}"
+)
+PSEUDO_DEDUCE_FAILED = Msg(
+    "QC952",
+    "deduce's lookup tables could not be built or loaded from {path}: {reason}",
+    "check that the folder is writable and has ~200 MB free, or delete it to build the tables again",
+)
+PSEUDO_NO_CANDIDATE = Msg(
+    "QC953", "no candidate with id {id}", "list them with `qualcode pseudonymise list --status all`"
+)
+PSEUDO_BAD_SPAN = Msg(
+    "QC954",
+    "{start}-{end} is not a span of transcript '{name}' ({length} characters)",
+    "give a start before the end, both within the text",
+)
+PSEUDO_NOT_FOUND = Msg(
+    "QC955", "'{text}' does not occur in {where}", "check the spelling (case matters for names)"
+)
+PSEUDO_ALREADY_APPLIED = Msg(
+    "QC956",
+    "transcript '{name}' already has its pseudonymised text",
+    "decisions change the original text only; restore it first with `qualcode pseudonymise restore {name}`",
+)
+PSEUDO_PENDING = Msg(
+    "QC957",
+    "{count} candidate(s) are not reviewed yet in {names}",
+    "review them (`qualcode pseudonymise list`), or pass --ignore-pending to leave them as they are",
+)
+PSEUDO_COLLAPSE = Msg(
+    "QC958",
+    "transcript '{name}': codings {ids} of code '{code}' would end up on the same span",
+    "a coding starts or ends inside a replaced name; move one of them (`qualcode uncode`/`code`) and apply again",
+)
+PSEUDO_UNKNOWN_PSEUDONYM = Msg(
+    "QC959", "no entity has the pseudonym '{pseudonym}'", "list the key with `qualcode pseudonymise key`"
+)
+PSEUDO_PSEUDONYM_TAKEN = Msg(
+    "QC960",
+    "the pseudonym '{pseudonym}' already stands for another name",
+    "choose a pseudonym nobody else has (see `qualcode pseudonymise key`)",
+)
+PSEUDO_NOTHING_TO_UNDO = Msg("QC961", "no pseudonymisation decision to undo", "")
+PSEUDO_NOT_APPLIED = Msg(
+    "QC962", "transcript '{name}' has no original text kept aside", "only transcripts switched by `pseudonymise apply` can be restored"
 )

@@ -85,6 +85,18 @@ def check_project(project: Project) -> HealthReport:
             )
         )
 
+    aside = store.team.aside()
+    if aside:
+        reasons = sorted({a.reason for a in aside})
+        report.findings.append(
+            Finding(
+                NOTE,
+                "aside",
+                f"{len(aside)} merged coding(s) kept aside, not placed: {'; '.join(reasons)}",
+                "`qualcode merge --aside` lists them; add the code or transcript and merge again to place them",
+            )
+        )
+
     for summary in store.transcripts.summaries():
         if not summary.source_path or summary.source_format == "qdpx":
             continue

@@ -1,54 +1,89 @@
-"""Importing transcripts (and sidecar files) into a project, all or nothing.
+"""Importing transcripts (and CSV files of attributes or codings) into a project, all or nothing.
 
-Every file is read and normalised, case attributes are merged from front matter and
-the ``attributes.csv`` sidecar next to it, duplicates are recognised by content hash,
-and everything is written in ONE transaction: if any file fails, every failure is
-reported and nothing is written.
+Every file is read and normalised, case attributes are merged from front matter, the
+``attributes.csv`` next to it and attribute CSVs named on the command line,
+duplicates are recognised by hash, and everything is written in ONE transaction: if
+any file fails, every failure is reported and nothing is written.
+
+A file whose bytes were imported before is not read again (its hash is looked up
+first): importing a folder twice costs little more than hashing it. A CSV is read
+as codings when its header has ``file``, ``turn`` and ``code`` columns, whatever its
+name, and as attributes otherwise.
 """
 
 from __future__ import annotations
 
-import csv
 import difflib
+import functools
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import BAD_CODINGS_CSV, IMPORT_FAILED, QualcodeError, error
-from .ingest import check_encoding, expand_paths, lookup_attributes, read_attributes_csv, read_transcript
-from .model import Transcript
+from .errors import ATTRIBUTES_UNMATCHED, IMPORT_FAILED, QualcodeError, Report, error
+from .ingest import check_encoding, expand_paths, read_attributes_csv, read_transcript
+from .ingest.attributes import attribute_key, csv_header, is_codings_header
+from .ingest.codings_csv import codings_csv_error, read_codings_csv
+from .ingest.paths import ATTRIBUTES_SIDECAR, CODINGS_SIDECAR, read_bytes, shown_name
+from .model import Coding, Transcript, sha256_bytes
 from .project import TRANSCRIPT_DIR, Project
 from .store import Store
-
-ATTRIBUTES_CSV = "attributes.csv"
-CODINGS_CSV = "codings.csv"
 
 Progress = Callable[[int, int, str], None]
 
 
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """What one imported file became (its text stays in the store, not in memory)."""
+
+    name: str
+    turns: int
+    words: int
+    speakers: tuple[str, ...]  # in order of first appearance
+
+
 @dataclass(slots=True)
 class ImportResult:
-    imported: list[Transcript] = field(default_factory=list)
+    imported: list[Imported] = field(default_factory=list)
     duplicates: list[tuple[Path, str]] = field(default_factory=list)  # (file, name it was imported as)
     attributes_updated: list[str] = field(default_factory=list)
     codings_added: int = 0
     warnings: list[str] = field(default_factory=list)
 
 
-class _Attributes:
-    """attributes.csv tables, read once per folder."""
+@dataclass(slots=True)
+class _Table:
+    """An attributes CSV named on the command line, and which of its rows were used."""
 
-    def __init__(self, explicit: Iterable[Path]) -> None:
-        self.tables: dict[Path, dict[str, dict[str, str]]] = {}
-        for path in explicit:
-            self.tables[path.resolve().parent] = read_attributes_csv(path)
+    path: Path
+    rows: dict[str, dict[str, str]]
+    used: set[str] = field(default_factory=set)
+
+
+class _Attributes:
+    """Attribute tables: each folder's ``attributes.csv`` for its files, named CSVs for every file."""
+
+    def __init__(self, named: Iterable[Path]) -> None:
+        self.named = [_Table(path, read_attributes_csv(path)) for path in named]
+        self._named_paths = {_absolute(t.path) for t in self.named}  # not read again as a folder's sidecar
+        self.folders: dict[Path, dict[str, dict[str, str]]] = {}
 
     def for_file(self, path: Path) -> dict[str, str]:
-        folder = path.parent  # already resolved by import_paths
-        if folder not in self.tables:
-            sidecar = folder / ATTRIBUTES_CSV
-            self.tables[folder] = read_attributes_csv(sidecar) if sidecar.exists() else {}
-        return lookup_attributes(self.tables[folder], path)
+        """The folder's sidecar, then the named CSVs (a later one wins), for transcript ``path``."""
+        sidecar = path.parent / ATTRIBUTES_SIDECAR
+        if path.parent not in self.folders:
+            read = sidecar.is_file() and _absolute(sidecar) not in self._named_paths
+            self.folders[path.parent] = read_attributes_csv(sidecar) if read else {}
+        found: dict[str, str] = {}
+        key = attribute_key(self.folders[path.parent], path)
+        if key is not None:
+            found.update(self.folders[path.parent][key])
+        for table in self.named:
+            key = attribute_key(table.rows, path)
+            if key is not None:
+                table.used.add(key)
+                found.update(table.rows[key])
+        return found
 
 
 def import_paths(
@@ -60,25 +95,36 @@ def import_paths(
     default_coder: str = "import",
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Import transcript files and folders; raise (writing nothing) if any file fails."""
+    """Import transcript files, folders and CSVs; raise (writing nothing) if any file fails."""
     result = ImportResult()
     if encoding is not None:
-        check_encoding(encoding)  # one clear error, not one per file
-    files, sidecars = expand_paths([Path(p) for p in paths])
-    files = [p.resolve() for p in files]
-    attributes = _Attributes(p for p in sidecars if p.name != CODINGS_CSV)
-    codings_files = [p for p in sidecars if p.name == CODINGS_CSV]
-    store = project.store
+        encoding = check_encoding(encoding)  # one clear error, not one per file
+    paths = [Path(p) for p in paths]
+    report = Report()
+    files, sidecars = expand_paths(paths, report)
+    result.warnings.extend(report.warnings)
+    named = {_absolute(p) for p in paths if p.is_file()}
+    attribute_csvs, codings_csvs = _sort_csvs(sidecars, named)
+    attributes = _Attributes(attribute_csvs)
     codebook = project.codebook
-    project.sync_codebook()  # codings (from a sidecar, or coded next) need their codes in the store
+    project.sync_codebook()  # codings (from a codings CSV, or coded next) need their codes in the store
+    store = project.store
     failures: list[QualcodeError] = []
     with store.transaction():
         for number, path in enumerate(files, 1):
             if progress:
                 progress(number, len(files), path.name)
+            path = _absolute(path)
             try:
-                transcript = read_transcript(path, encoding=encoding, name=name if len(files) == 1 else None)
-                _merge_attributes(transcript, attributes.for_file(path), result)
+                data = read_bytes(path)
+                sidecar = attributes.for_file(path)
+                known = store.transcripts.by_source_hash(sha256_bytes(data))
+                if known is not None and (encoding is None or encoding == known[2]):
+                    if not failures:
+                        _duplicate(store, path, known[0], known[1], sidecar, result)
+                    continue
+                transcript = read_transcript(path, encoding=encoding, name=name if len(files) == 1 else None, data=data)
+                _merge_attributes(transcript, sidecar, result)
             except QualcodeError as exc:
                 failures.append(exc)
                 continue
@@ -94,9 +140,28 @@ def import_paths(
                 count=len(failures),
                 total=len(files),
             )
-        for path in codings_files:
+        _apply_named_attributes(store, attributes.named, result)
+        for path in codings_csvs:
             result.codings_added += import_codings_csv(store, path, codebook, default_coder=default_coder)
     return result
+
+
+def _absolute(path: Path) -> Path:
+    """An absolute path with symbolic links kept as they are (``resolve`` would follow them)."""
+    return Path(os.path.abspath(path))
+
+
+def _sort_csvs(sidecars: list[Path], named: set[Path]) -> tuple[list[Path], list[Path]]:
+    """(attribute CSVs named on the command line, codings CSVs), told apart by their header."""
+    attribute_csvs: list[Path] = []
+    codings_csvs: list[Path] = []
+    for path in sidecars:
+        if path.name.casefold() == CODINGS_SIDECAR or is_codings_header(csv_header(path)):
+            codings_csvs.append(path)
+        elif _absolute(path) in named:
+            attribute_csvs.append(path)
+        # else a folder's attributes.csv, found by the import of that folder: read per file
+    return attribute_csvs, codings_csvs
 
 
 def _describe(exc: QualcodeError) -> str:
@@ -104,36 +169,40 @@ def _describe(exc: QualcodeError) -> str:
 
 
 def _merge_attributes(transcript: Transcript, sidecar: dict[str, str], result: ImportResult) -> None:
-    """Front-matter attributes, overridden by the sidecar (a disagreement is reported)."""
+    """Front-matter attributes, overridden by the CSVs (a disagreement is reported)."""
     for key, value in sidecar.items():
         old = transcript.attributes.get(key)
         if old is not None and old != value:
             result.warnings.append(
                 f"{transcript.name}: attribute '{key}' is '{old}' in the front matter and '{value}' in"
-                f" {ATTRIBUTES_CSV}; using '{value}'"
+                f" the attributes CSV; using '{value}'"
             )
         transcript.attributes[key] = value
 
 
+def _duplicate(store: Store, path: Path, tid: int, name: str, attributes: dict[str, str], result: ImportResult) -> None:
+    """A file already imported: only attributes that changed are written."""
+    result.duplicates.append((path, name))
+    old = store.transcripts.attributes(tid)
+    new = {k: v for k, v in attributes.items() if old.get(k) != v}
+    if new:
+        store.transcripts.set_attributes(tid, new)
+        result.attributes_updated.append(name)
+
+
 def _store_transcript(project: Project, store: Store, path: Path, transcript: Transcript, result: ImportResult) -> None:
-    result.warnings.extend(f"{path.name}: {w}" for w in transcript.warnings)
+    result.warnings.extend(f"{shown_name(path.name)}: {w}" for w in transcript.warnings)
     existing = store.transcripts.id_by_hash(transcript.content_hash)
     if existing is not None:
-        existing_name = store.transcripts.names()[existing]
-        result.duplicates.append((path, existing_name))
-        old = store.transcripts.attributes(existing)
-        new = {k: v for k, v in transcript.attributes.items() if old.get(k) != v}
-        if new:
-            store.transcripts.set_attributes(existing, new)
-            result.attributes_updated.append(existing_name)
+        _duplicate(store, path, existing, store.transcripts.name(existing), transcript.attributes, result)
         return
-    relative = project.relative(path)
+    relative = _stored_path(project, path, result)
     same_name = store.transcripts.id_by_name(transcript.name)
     if same_name is not None:
         stored = store.transcripts.load(same_name)
         if stored.source_path is not None and str(stored.source_path) == relative:
             result.warnings.append(
-                f"{path.name} changed since it was imported as '{transcript.name}'; the imported version is kept"
+                f"{shown_name(path.name)} changed since it was imported as '{transcript.name}'; the imported version is kept"
                 f" so its codings stay where they are (`qualcode reimport {transcript.name}` takes the new version)"
             )
             return
@@ -141,69 +210,140 @@ def _store_transcript(project: Project, store: Store, path: Path, transcript: Tr
         while store.transcripts.id_by_name(f"{base}-{n}") is not None:
             n += 1
         transcript.name = f"{base}-{n}"
-        result.warnings.append(f"{path.name}: another transcript is called '{base}'; imported as '{transcript.name}'")
+        result.warnings.append(f"{shown_name(path.name)}: another transcript is called '{base}'; imported as '{transcript.name}'")
     for turn in transcript.turns:
         turn.role = project.config.role_of(turn.speaker)
     transcript.source_path = Path(relative)
-    store.transcripts.add(transcript)
-    result.imported.append(transcript)
+    tid = store.transcripts.add(transcript)
+    [info] = store.transcripts.infos([tid])  # the words the store counted (counting is not free)
+    speakers = tuple(dict.fromkeys(t.speaker for t in transcript.turns if t.speaker))
+    result.imported.append(Imported(transcript.name, len(transcript.turns), info.words, speakers))
+
+
+def _stored_path(project: Project, path: Path, result: ImportResult) -> str:
+    """The source path to store: relative to the project where possible, saying so where not.
+
+    ``path`` is absolute with its links unresolved. A link inside the project to a
+    file outside it is stored as the link (and reported); a file outside the project
+    is stored with its absolute path (and reported).
+    """
+    root = _resolved_root(project.root)
+    target = path.resolve()
+    for base in dict.fromkeys((project.root, root)):
+        try:
+            relative = path.relative_to(base)
+        except ValueError:
+            continue
+        if target != root and root not in target.parents:
+            result.warnings.append(
+                f"{relative} is a link to {target}, outside the project: its path inside the project is stored,"
+                " so keep the link (or copy the file in) for `qualcode reimport`"
+            )
+        return str(relative)
+    if root in target.parents:
+        return str(target.relative_to(root))
+    result.warnings.append(
+        f"{path} is outside the project folder: its absolute path is stored (copy it into"
+        f" {project.root / TRANSCRIPT_DIR} to keep the project self-contained)"
+    )
+    return str(path)
+
+
+@functools.lru_cache(maxsize=8)
+def _resolved_root(root: Path) -> Path:
+    return root.resolve()
+
+
+def _transcript_index(store: Store) -> dict[str, int | None]:
+    """Transcript ids by source file name, its stem and transcript name (None: several match)."""
+    index: dict[str, int | None] = {}
+    names = store.transcripts.names()
+    for tid, source in store.transcripts.source_paths().items():
+        keys = {names[tid]}
+        if source:
+            keys |= {Path(source).name, Path(source).stem}
+        for key in keys:
+            index[key] = tid if index.get(key, tid) == tid else None
+    return index
+
+
+def _apply_named_attributes(store: Store, tables: list[_Table], result: ImportResult) -> None:
+    """Rows of named attribute CSVs that no file of this import used: for transcripts already imported.
+
+    A CSV of which no row names any transcript is refused (it is the wrong file, or
+    its names are wrong); rows that name none are reported.
+    """
+    if not tables:
+        return
+    index = _transcript_index(store)
+    for table in tables:
+        unmatched: list[str] = []
+        for key, values in table.rows.items():
+            if key in table.used:
+                continue
+            tid = index.get(key)
+            if tid is None:
+                unmatched.append(key)
+                continue
+            table.used.add(key)
+            name = store.transcripts.name(tid)
+            old = store.transcripts.attributes(tid)
+            new = {k: v for k, v in values.items() if old.get(k) != v}
+            if new:
+                store.transcripts.set_attributes(tid, new)
+                if name not in result.attributes_updated:
+                    result.attributes_updated.append(name)
+        if not unmatched:
+            continue
+        listed = ", ".join(unmatched[:5]) + (f" and {len(unmatched) - 5} more" if len(unmatched) > 5 else "")
+        if not table.used:
+            raise error(ATTRIBUTES_UNMATCHED, path=str(table.path), count=len(unmatched), names=listed)
+        result.warnings.append(f"{table.path.name}: {len(unmatched)} row(s) name no transcript of the project: {listed}")
 
 
 def import_codings_csv(store: Store, path: Path, codebook, *, default_coder: str) -> int:
-    """Apply codings listed in a CSV: ``file, turn, code[, text][, memo][, coder]``.
+    """Apply the codings listed in a CSV (see :mod:`qualcode.ingest.codings_csv`).
 
     ``text`` (optional) must occur verbatim in the turn; empty means the whole turn.
     Returns the number of codings added (ones already present are not duplicated).
+    Any bad row raises BAD_CODINGS_CSV with its line, and nothing is added.
     """
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise error(BAD_CODINGS_CSV, path=path, line=0, problem=exc.strerror, hint="check the path") from None
-    by_file = {Path(source).name: tid for tid, source in store.transcripts.source_paths().items() if source}
-    added = 0
-    with handle, store.transaction():
-        reader = csv.DictReader(handle)
-        missing = {"file", "turn", "code"} - set(reader.fieldnames or [])
-        if missing:
-            raise error(
-                BAD_CODINGS_CSV, path=path, line=1, problem=f"missing column(s): {', '.join(sorted(missing))}",
-                hint="the header needs file,turn,code and optionally text,memo,coder",
-            )
-        turns_cache: dict[int, dict[int, tuple[int, int]]] = {}
-        for row in reader:
-            line = reader.line_num
+    rows = read_codings_csv(path)
+    index = _transcript_index(store)
+    turns: dict[int, dict[int, tuple[int, int]]] = {}
+    texts: dict[int, str] = {}
+    codings: list[Coding] = []
+    for row in rows:
 
-            def fail(problem: str, hint: str = "") -> QualcodeError:
-                return error(BAD_CODINGS_CSV, path=path, line=line, problem=problem, hint=hint)
+        def fail(problem: str, hint: str = "", line: int = row.line) -> QualcodeError:
+            return codings_csv_error(path, line, problem, hint)
 
-            tid = by_file.get(row["file"])
-            if tid is None:
-                raise fail(f"no imported transcript from file '{row['file']}'", "import the transcript first")
-            code_id = (row["code"] or "").strip()
-            if code_id not in codebook:
-                close = codebook.suggest_id(code_id)
-                raise fail(f"unknown code '{code_id}'", f"did you mean '{close}'?" if close else "use a code id from the codebook")
-            if tid not in turns_cache:
-                turns_cache[tid] = {t.index: (t.start, t.end) for t in store.transcripts.turns(tid)}
-            try:
-                start, end = turns_cache[tid][int(row["turn"])]
-            except (KeyError, ValueError):
-                raise fail(f"no turn '{row['turn']}' in {row['file']}", f"turns are numbered 1 to {len(turns_cache[tid])}") from None
-            quote = (row.get("text") or "").strip()
-            if quote:
-                text = store.transcripts.text(tid)
-                found = text.find(quote, start, end)
-                if found < 0:
-                    near = difflib.get_close_matches(quote, [text[start:end]], n=1, cutoff=0.0)
-                    raise fail(
-                        f"text not found in turn {row['turn']} of {row['file']}: {quote[:60]!r}",
-                        "copy the text exactly from the transcript" + (" (the turn starts with " + repr(near[0][:40]) + ")" if near else ""),
-                    )
-                start, end = found, found + len(quote)
-            coder = (row.get("coder") or "").strip() or default_coder
-            memo = (row.get("memo") or "").strip() or None
-            added += store.codings.add(tid, start, end, code_id, coder, memo=memo).inserted
-    return added
+        tid = index.get(row.file)
+        if tid is None:
+            raise fail(f"no imported transcript from file '{row.file}'", "import the transcript first")
+        if row.code not in codebook:
+            close = codebook.suggest_id(row.code)
+            raise fail(f"unknown code '{row.code}'", f"did you mean '{close}'?" if close else "use a code id from the codebook")
+        if tid not in turns:
+            turns[tid] = {t.index: (t.start, t.end) for t in store.transcripts.turns(tid)}
+        try:
+            start, end = turns[tid][int(row.turn)]
+        except (KeyError, ValueError):
+            raise fail(f"no turn '{row.turn}' in {row.file}", f"turns are numbered 1 to {len(turns[tid])}") from None
+        if row.text:
+            if tid not in texts:
+                texts[tid] = store.transcripts.text(tid)
+            text = texts[tid]
+            found = text.find(row.text, start, end)
+            if found < 0:
+                near = difflib.get_close_matches(row.text, [text[start:end]], n=1, cutoff=0.0)
+                raise fail(
+                    f"text not found in turn {row.turn} of {row.file}: {row.text[:60]!r}",
+                    "copy the text exactly from the transcript" + (" (the turn starts with " + repr(near[0][:40]) + ")" if near else ""),
+                )
+            start, end = found, found + len(row.text)
+        codings.append(Coding(None, tid, start, end, row.code, row.coder or default_coder, "", memo=row.memo or None))
+    return store.codings.add_many(codings)
 
 
 def auto_import(project: Project, progress: Progress | None = None) -> ImportResult | None:

@@ -8,7 +8,6 @@ Python's ``str`` indexes and what REFI-QDA specifies.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,10 +32,11 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-# str.split() separates words on any Unicode whitespace; outside ASCII these are rare.
-_UNICODE_SPACE = re.compile(r"[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
-# UTF-8 lead bytes of those characters: only texts containing one need the slow check.
-_UNICODE_SPACE_BYTES = (b"\xc2\x85", b"\xc2\xa0", b"\xe1\x9a", b"\xe2\x80", b"\xe2\x81", b"\xe3\x80")
+# The non-ASCII characters str.split() separates words on. A text holding none of them
+# is counted fast; ``in`` costs nothing for them on a text of Latin-1 characters only
+# (CPython knows no wider character can be in it) and is a quick scan otherwise.
+_UNICODE_SPACES = "\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+# Every byte as b" " (an ASCII space as str.split() sees it) or b"x" (part of a word).
 _ASCII_SPACE_TABLE = bytes(32 if b in b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f" else 120 for b in range(256))
 
 
@@ -44,13 +44,12 @@ def count_words(parts: Iterable[str]) -> int:
     """Number of whitespace-separated words in ``parts``, as ``len(str.split())`` counts them.
 
     Imports count millions of words; mapping the UTF-8 bytes to space/non-space with
-    ``bytes.translate`` and counting word starts is ~2x faster than splitting.
+    ``bytes.translate`` and counting word starts is ~3x faster than splitting.
     """
     text = "\n".join(parts)
-    data = text.encode("utf-8")
-    if any(lead in data for lead in _UNICODE_SPACE_BYTES) and _UNICODE_SPACE.search(text):
+    if not text.isascii() and any(space in text for space in _UNICODE_SPACES):
         return len(text.split())
-    return (b" " + data).translate(_ASCII_SPACE_TABLE).count(b" x")
+    return (b" " + text.encode("utf-8")).translate(_ASCII_SPACE_TABLE).count(b" x")
 
 
 @dataclass(slots=True)
@@ -88,6 +87,7 @@ class Transcript:
 
     @property
     def word_count(self) -> int:
+        """Words inside the turns (labels, timestamps and text outside turns not counted)."""
         return count_words(self.text[t.start : t.end] for t in self.turns)
 
 

@@ -25,6 +25,7 @@ import yaml
 from .codebook import Codebook, load_codebook
 from .errors import BAD_CONFIG, NO_CODEBOOK, NO_PROJECT, PROJECT_EXISTS, SEVERAL_CODEBOOKS, error
 from .lock import ProjectLock
+from .yamlsafe import COMPOSER
 from .model import INTERVIEWER, RESPONDENT
 from .store import Store, SyncResult
 
@@ -90,9 +91,11 @@ def load_config(root: Path) -> ProjectConfig:
     if not path.exists():
         return config
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=COMPOSER)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise error(BAD_CONFIG, path=path, problem=f"not valid YAML: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit number, nesting thousands deep
+        raise error(BAD_CONFIG, path=path, problem=f"a value cannot be read: {str(exc)[:120]}") from None
     if data is None:
         return config
     if not isinstance(data, dict):
@@ -196,6 +199,9 @@ class Project:
         else:
             (root / CODEBOOK_DIR / "codebook.yaml").write_text(STARTER_CODEBOOK, encoding="utf-8")
         (root / CONFIG_NAME).write_text(STARTER_CONFIG, encoding="utf-8")
+        ignore = root / ".gitignore"
+        if not ignore.exists():  # a project folder is often a git repository: keep the key out of it
+            ignore.write_text(STARTER_GITIGNORE, encoding="utf-8")
         project = cls(root)
         Store(project.db_path).close()  # create the database now: the folder is a project from here on
         return project
@@ -299,6 +305,15 @@ STARTER_CONFIG = """\
 # spacy_model: nl_core_news_sm           # an installed spaCy pipeline, if any
 # suggestion_threshold: 0.3              # minimum score of learned suggestions
 # interviewer_speakers: ['i', 'interviewer', 'moderator\\s*\\d*']   # regexes for interviewer labels
+"""
+
+STARTER_GITIGNORE = """\
+# Written by `qualcode init`. Never share the pseudonymisation key: it holds the real names.
+pseudonymisation-key.db*
+# SQLite's working files and qualcode's own (the learned model, locks).
+qualcode.db-wal
+qualcode.db-shm
+.qualcode/
 """
 
 STARTER_CODEBOOK = """\

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from .codebook import atomic_write_text
+from .atomic import write_text
 
 
 def config_dir() -> Path:
@@ -36,7 +36,7 @@ def save_user_setting(name: str, value: object) -> None:
     data = load_user_config()
     data[name] = value
     config_dir().mkdir(parents=True, exist_ok=True)
-    atomic_write_text(config_path(), yaml.safe_dump(data, allow_unicode=True, sort_keys=True))
+    write_text(config_path(), yaml.safe_dump(data, allow_unicode=True, sort_keys=True))
 
 
 def stored_coder() -> str | None:

@@ -87,6 +87,7 @@ def test_cli_init_creates_a_project_and_refuses_twice(tmp_path, runner):
     assert result.exit_code == 0
     assert (root / "codebooks" / "codebook.yaml").exists()
     assert (root / "qualcode.db").exists()
+    assert "pseudonymisation-key.db" in (root / ".gitignore").read_text(encoding="utf-8")  # never committed by accident
     result = runner.invoke(main, ["codebook", "check", str(root / "codebooks" / "codebook.yaml")])
     assert result.exit_code == 0
     again = runner.invoke(main, ["init", str(root)])
@@ -162,7 +163,11 @@ def test_cli_memo_show_set_clear(project, runner):
         (["code", "int1", "map", "--turn", "2"], "is a folder"),
         (["code", "nergens", "rol", "--turn", "2"], "no transcript named 'nergens'"),
         (["code", "int1", "rol", "--span", "5-9"], "cannot read span"),
-        (["code", "int1", "rol", "--span", "0:99999"], "outside transcript"),
+        (["code", "int1", "rol", "--span", "0:99999"], "span 0:99999 reaches past the end of transcript 'int1'"),
+        (["code", "int1", "rol", "--span=-5:10"], "span -5:10 starts before the beginning of transcript 'int1'"),
+        (["code", "int1", "rol", "--span", "30:20"], "span 30:20 is reversed: its end must come after its start"),
+        (["code", "int1", "rol", "--span", "20:20"], "span 20:20 is empty"),
+        (["code", "int1", "rol", "--span", f"0:{'9' * 5000}"], "cannot read span"),
         (["uncode", "--id", "42"], "no coding with id 42"),
         (["memo", "42", "x"], "no coding with id 42"),
     ],
@@ -305,3 +310,14 @@ def test_cli_write_on_a_read_only_project_says_so_and_listing_still_works(projec
     result = run(runner, project, "code", "int1", "kracht", "--turn", "4")
     assert result.exit_code == 1
     assert "read-only" in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "config",
+    ["suggestion_threshold: " + "9" * 5000 + "\n", "spacy_model: " + "[" * 5000 + "]" * 5000 + "\n", "codebook: [unclosed\n"],
+)
+def test_cli_hostile_configuration_is_a_located_error_not_a_traceback(project, runner, config):
+    (project / "qualcode.yaml").write_text(config, encoding="utf-8")
+    result = run(runner, project, "transcripts")
+    assert result.exit_code == 1
+    assert "qualcode.yaml" in result.stderr and "Traceback" not in result.output

@@ -11,6 +11,7 @@ from qualcode.codebook_ops.maintenance import rename_code
 from qualcode.errors import QualcodeError, Report
 from qualcode.health import check_project
 from qualcode.refi.codebook_xml import codebook_to_qdc
+from qualcode.refi.colors import explicit_yaml_colors
 
 
 @pytest.fixture
@@ -115,7 +116,7 @@ def test_codebook_ops_apply_a_qdc_changes_only_the_lines_that_changed(project, t
     book.get("rol").children.remove(book.get("rol_org"))
     book.reindex()
     qdc = tmp_path / "terug.qdc"
-    qdc.write_bytes(codebook_to_qdc(book))
+    qdc.write_bytes(codebook_to_qdc(book, explicit_yaml_colors(project.codebook_path) | {"nieuw"}))  # the other tool chose a colour
     before = read_codebook_text(project.codebook_path)
     plan, _ = apply(project, qdc)
     assert not plan.rewritten and plan.removed == [("rol_org", 1)]

@@ -9,7 +9,7 @@ from test_refi_support import SMALL_CODEBOOK
 
 from qualcode.codebook import dump_codebook, parse_codebook
 from qualcode.codebook_ops.diff import diff_codebooks
-from qualcode.codebook_ops.merge import merge_codebooks
+from qualcode.codebook_ops.merge import merge_codebooks, merged_text
 from qualcode.errors import Report
 from qualcode.refi.codebook_xml import codebook_to_qdc
 from qualcode.refi.files import load_codebook_file
@@ -132,3 +132,59 @@ def test_codebook_ops_merge_codebook_fields(tmp_path, field):
     b = write(tmp_path, "b.yaml", SMALL_CODEBOOK.replace("title: Testcodeboek", f"title: Testcodeboek\n{field}: B" if field == "licence" else "title: B"))
     result = merge_codebooks(a, b)
     assert [str(c) for c in result.conflicts] == [f"codebook {field}: 'A' in the first file, 'B' in the second"]
+
+
+def _changed_lines(before: str, after: str) -> list[str]:
+    import difflib
+
+    diff = difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+    return [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+
+
+def test_codebook_ops_merge_keeps_comments_and_edits_only_what_changes(tmp_path):
+    base = write(tmp_path, "base.yaml", SMALL_CODEBOOK)
+    mine = SMALL_CODEBOOK.replace('version: "2"', 'version: "3"').replace("    key: k\n", "    key: e\n")
+    theirs = (
+        SMALL_CODEBOOK.replace("# Een klein codeboek voor de tests.\n", "")  # the other file lost its comments
+        .replace("      keywords: [verwachten]\n", "      keywords: [verwachten, verwachting]\n")
+        .replace("      - id: rol_org\n        name: Van de organisatie\n", "      - id: rol_org\n        name: Van de organisatie\n      - id: rol_gem\n        name: Van de gemeente\n")
+    )
+    a, b = write(tmp_path, "a.yaml", mine), write(tmp_path, "b.yaml", theirs)
+    result = merge_codebooks(a, b, base)
+    assert result.conflicts == []
+    text, kept = merged_text(a, b, result)
+    assert kept == a.path
+    comments = [line for line in text.splitlines() if line.strip().startswith("#")]
+    assert comments == [line for line in mine.splitlines() if line.strip().startswith("#")] and len(comments) == 3
+    assert _changed_lines(mine, text) == [
+        "-      keywords: [verwachten]",
+        "+      keywords:",
+        "+        - verwachten",
+        "+        - verwachting",
+        "+      - id: rol_gem",
+        "+        name: Van de gemeente",
+    ]
+    merged, problems = parse_codebook(text, "m.yaml")
+    assert problems == [] and merged.version == "3" and merged.get("kracht").key == "e"
+    assert "guid:" not in text
+
+
+def test_codebook_ops_merge_of_two_yaml_files_changes_nothing_when_they_agree(tmp_path):
+    a = write(tmp_path, "a.yaml", SMALL_CODEBOOK)
+    b = write(tmp_path, "b.yaml", SMALL_CODEBOOK.replace("  # ---- rollen ----\n", ""))
+    result = merge_codebooks(a, b)
+    text, kept = merged_text(a, b, result)
+    assert (text, kept) == (SMALL_CODEBOOK, a.path)
+
+
+def test_codebook_ops_merge_cli_says_whose_layout_it_kept(tmp_path):
+    from click.testing import CliRunner
+
+    from qualcode.cli import main
+
+    a = write(tmp_path, "a.yaml", SMALL_CODEBOOK)
+    b = write(tmp_path, "b.yaml", SMALL_CODEBOOK.replace("    name: Eigen kracht\n", "    name: Eigen kracht\n    description: Nieuw.\n"))
+    result = CliRunner().invoke(main, ["codebook", "merge", str(a.path), str(b.path)])
+    assert result.exit_code == 0, result.stderr
+    assert "comments and layout kept" in result.stderr
+    assert _changed_lines(SMALL_CODEBOOK, result.stdout) == ["+    description: Nieuw."]

@@ -182,3 +182,4 @@ def test_crash_while_exporting_leaves_no_partial_file(project, tmp_path, kind):
         out.unlink()
     done = subprocess.run(command, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+    assert list(out.parent.glob(f".{out.name}*")) == []  # temporary files of killed runs cleaned up

@@ -128,8 +128,9 @@ def test_ingest_decode_unknown_encoding(name: str) -> None:
 
 
 def test_ingest_decode_forced_encoding_is_strict() -> None:
-    exc = _raises(errors.UNDECODABLE, b"I: hallo\xff", "ascii")
-    assert "offset 8" in exc.message
+    exc = _raises(errors.WRONG_ENCODING, b"I: hallo\xff", "ascii")
+    assert "offset 8" in exc.message and "--encoding" in exc.message
+    assert "cp1252" in exc.hint and "leave out --encoding" in exc.hint
 
 
 @pytest.mark.parametrize(
@@ -178,3 +179,37 @@ def test_ingest_decode_random_bytes_are_binary_not_cp1252(tmp_path: Path) -> Non
     with pytest.raises(QualcodeError) as info:
         decode(data, tmp_path / "x.txt", None)
     assert "binary" in info.value.message
+
+
+# --- a forced code page on a UTF-8 file ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("encoding", "wrong"),
+    [("cp1252", "OkÃ©,"), ("latin-1", "OkÃ©,"), ("mac-roman", "Ok√©,"), ("iso8859-15", "OkÃ©,"), ("cp850", "Ok├®,")],
+)
+def test_ingest_decode_code_page_on_utf8_is_refused(encoding: str, wrong: str) -> None:
+    exc = _raises(errors.ENCODING_MISREAD, "I: Hoe gaat het?\nR: Oké, prima.\n".encode(), encoding)
+    assert f"line 2: '{wrong}' instead of 'Oké,'" in exc.message
+    assert "leave out --encoding" in exc.hint
+
+
+def test_ingest_decode_code_page_that_cannot_even_read_the_utf8_is_refused_the_same_way() -> None:
+    # '”' is E2 80 9D in UTF-8, and 0x9D means nothing in cp1252.
+    exc = _raises(errors.ENCODING_MISREAD, "R: “Oké” zei ze.".encode(), "cp1252")
+    assert "is UTF-8 text" in exc.message
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        ("R: Oké".encode("cp1252"), "cp1252"),  # really cp1252: not UTF-8, read as asked
+        (b"R: gewoon ASCII", "latin-1"),  # every code page reads ASCII alike
+        ("R: Oké".encode(), "utf-8"),
+        ("R: Oké".encode("utf-16-le"), "utf-16-le"),  # NUL bytes: what --encoding is for
+    ],
+    ids=["cp1252", "ascii", "utf-8", "utf-16"],
+)
+def test_ingest_decode_forced_encoding_that_fits_is_used(data: bytes, encoding: str) -> None:
+    text, used = decode(data, PATH, encoding)
+    assert text.startswith("R: ")

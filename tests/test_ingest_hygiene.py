@@ -15,7 +15,7 @@ def test_ingest_hygiene_imports_no_ui_cli_or_nlp(tmp_path: Path) -> None:
         import sys
         from pathlib import Path
         import qualcode.ingest as ingest
-        lazy = sorted(m for m in ("docx", "webvtt", "lxml") if m in sys.modules)
+        lazy = sorted(m for m in ("docx", "lxml") if m in sys.modules)
         ingest.read_transcript(Path({str(tmp_path / "t.txt")!r}))
         banned = sorted(m for m in ("textual", "rich", "click", "spacy") if m in sys.modules)
         print(lazy, banned)

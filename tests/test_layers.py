@@ -23,6 +23,8 @@ CORE_MODULES = [
     "qualcode.session_history",
     "qualcode.analysis",
     "qualcode.export",
+    "qualcode.agreement",
+    "qualcode.team.disagreements",
 ]
 FORBIDDEN = ["textual", "rich", "click", "typer", "spacy", "thinc", "docx", "lxml"]
 

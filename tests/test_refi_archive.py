@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from contextlib import closing
-
 import zipfile
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,8 @@ from test_refi_support import (
 
 from qualcode.errors import QualcodeError, Report
 from qualcode.refi import archive as archive_module
-from qualcode.refi.archive import QdpxArchive, write_qdpx
+from qualcode.refi.archive import QdpxArchive
+from qualcode.refi.project_export import export_qdpx
 from qualcode.refi.project_import import import_qdpx
 
 FEATURES = (DATA / "features.qde").read_text(encoding="utf-8")
@@ -83,8 +83,9 @@ def test_refi_archive_other_qde_name_is_tolerated(tmp_path):
 
 def test_refi_archive_missing_source_file(project, tmp_path):
     path = make_qdpx(tmp_path / "x.qdpx", FEATURES)
-    error = import_fails(project, path, "QC407")
-    assert "interview 1" in error.message and "internal://aaaaaaaa" in error.message
+    error = import_fails(project, path, "QC443")
+    listed = "\n".join(map(str, error.problems))
+    assert "interview 1" in listed and "internal://aaaaaaaa" in listed
 
 
 @pytest.mark.parametrize(
@@ -182,6 +183,9 @@ def test_refi_archive_store_failure_puts_the_codebook_back(tmp_path, monkeypatch
 
 
 def test_refi_archive_write_is_atomic(tmp_path, monkeypatch):
+    from test_refi_support import coded_project
+
+    project = coded_project(tmp_path)
     target = tmp_path / "out.qdpx"
     target.write_bytes(b"old")
 
@@ -193,6 +197,6 @@ def test_refi_archive_write_is_atomic(tmp_path, monkeypatch):
 
     monkeypatch.setattr(zipfile.ZipFile, "writestr", explode)
     with pytest.raises(Boom):
-        write_qdpx(target, [("project.qde", b"<Project/>")])
+        export_qdpx(project, target, user="anna")
     assert target.read_bytes() == b"old"
-    assert [p.name for p in tmp_path.iterdir()] == ["out.qdpx"]  # no temporary file left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.qdpx", "studie"]  # no temporary file left

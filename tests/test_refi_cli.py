@@ -134,7 +134,7 @@ def test_refi_cli_export_and_import_qdpx(runner, project, tmp_path):
     listing = runner.invoke(main, ["--project", str(target), "codings", "--format", "json"])
     assert sorted(c["code"] for c in json.loads(listing.stdout)) == ["kracht", "rol", "rol_cjg", "rol_org"]
     mixed = runner.invoke(main, ["--project", str(target), "import", str(path), str(project.root / "transcripts")])
-    assert mixed.exit_code == 2 and "one .qdpx file at a time" in mixed.stderr
+    assert mixed.exit_code == 2 and "one .qdpx (or .qde) file at a time" in mixed.stderr
     named = runner.invoke(main, ["--project", str(target), "import", "--name", "x", str(path)])
     assert named.exit_code == 2 and "do not apply to a .qdpx" in named.stderr
 

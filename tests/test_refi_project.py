@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 
 import pytest
@@ -45,7 +46,7 @@ def transcripts_of(project: Project) -> list[tuple]:
 def exported(tmp_path):
     project = coded_project(tmp_path)
     path = tmp_path / "studie.qdpx"
-    result = export_qdpx(project, path)
+    result = export_qdpx(project, path, user="anna")  # the CLI passes the coder who exports
     return project, path, result
 
 
@@ -61,15 +62,23 @@ def test_refi_project_export_is_valid_and_complete(exported):
     assert not text.startswith("\ufeff") and "\r" not in text
     assert (result.transcripts, result.codings, result.memos, result.users) == (1, 4, 2, 2)
     xml = qde.decode("utf-8")
-    for needle in ('<User guid=', 'name="anna"', "<Variable ", 'name="respondent_type"', "<Case ", "<SourceRef ", "<Note ", "<NoteRef ", "<MemberCode targetGUID="):
+    for needle in ('<User guid=', 'name="anna"', "<Variable ", 'name="respondent_type"', "<Case ", "<SourceRef ", "<MemberCode targetGUID="):
         assert needle in xml, needle
+    # A memo is written once, as the selection's description (QualCoder and ATLAS.ti read it there).
+    assert "<Note" not in xml and "<NoteRef" not in xml
+    assert len(re.findall(r"</Description>\s*<Coding ", xml)) == result.memos == 2
+    # Dates and creating users wherever the schema has them (QualCoder's importer needs the dates).
+    for tag in ("<PlainTextSelection ", "<Coding ", "<TextSource ", "<Project "):
+        elements = [line for line in xml.splitlines() if line.strip().startswith(tag)]
+        assert elements and all("creationDateTime=" in e for e in elements), tag
+        assert all(("creatingUser=" in e or "creatingUserGUID=" in e) for e in elements), tag
     assert "let op: 'eigen' &amp; &lt;kracht&gt;" in xml  # memos escaped, not mangled
 
 
 def test_refi_project_export_twice_gives_the_same_file_contents(exported, tmp_path):
     project, path, _ = exported
     again = tmp_path / "again.qdpx"
-    export_qdpx(project, again)
+    export_qdpx(project, again, user="anna")
     with zipfile.ZipFile(path) as a, zipfile.ZipFile(again) as b:
         assert {n: a.read(n) for n in a.namelist()} == {n: b.read(n) for n in b.namelist()}
 
@@ -151,9 +160,11 @@ def test_refi_project_features_of_other_tools(tmp_path):
     book = project.codebook
     assert [(s.name, s.codes) for s in book.sets] == [("Kern", ["vertrouwen"])]
     warnings = "\n".join(result.warnings)
-    for expected in ("1 picture source(s) not imported", "1 note(s) not attached", "groups documents"):
+    for expected in ("1 picture source(s) not imported", "1 note(s) not attached", "1 document set(s) kept for re-export"):
         assert expected in warnings
     assert project.store.transcripts.load(1).guid == "aaaaaaaa-0000-4000-8000-000000000001"
+    (documents,) = project.store.exchange.document_sets()
+    assert (documents.name, documents.members) == ("Documenten", ["aaaaaaaa-0000-4000-8000-000000000001"])
 
 
 def test_refi_project_turns_extension_is_optional(exported, tmp_path):

@@ -85,10 +85,13 @@ def test_refi_describe_fold_unfold_recovers_everything(language):
     include = ["Een criterium", "Twee regels\nde tweede regel"]
     exclude = ["Niet dit: gebruik x."]
     examples = ['"Citaat met - streepje."']
-    text = fold("Definitie.\n\nTweede alinea.", include, exclude, examples, language=language, fields={"id": "x_1", "key": "q"})
+    text = fold("Definitie.\n\nTweede alinea.", include, exclude, examples, language=language)
+    assert "[qualcode" not in text  # ids and keys are not the researcher's text
     back = unfold(text)
     assert (back.description, back.include, back.exclude, back.examples) == ("Definitie.\n\nTweede alinea.", include, exclude, examples)
-    assert back.fields == {"id": "x_1", "key": "q"}
+    assert back.fields == {}
+    older = unfold(text + "\n\n[qualcode id=x_1 key=q]")  # as exported by earlier qualcode versions
+    assert (older.description, older.include, older.fields) == ("Definitie.\n\nTweede alinea.", include, {"id": "x_1", "key": "q"})
     assert (back.dutch, back.english) == (language == "nl", language != "nl")
     heading = "Inclusiecriteria:" if language == "nl" else "Inclusion criteria:"
     assert heading in text
@@ -167,7 +170,7 @@ def test_refi_qdc_written_ids_win_and_bad_keys_are_dropped():
     book = to_codebook(read_qdc(data, "cb.qdc", report), title="t", report=report)
     assert [(c.id, c.key) for c in book.walk()] == [("mijn_id", None), ("mijn_id_2", "x")]
     assert any("shortcut key 'n'" in w for w in report.warnings)
-    assert any("id 'mijn_id' from its description is taken" in w for w in report.warnings)
+    assert any("id 'mijn_id' kept in the file is taken" in w for w in report.warnings)
 
 
 def test_refi_qdc_empty_sets_from_taguette_is_tolerated():
@@ -213,7 +216,7 @@ def test_refi_qdc_maxqda_descriptions_and_document_sets():
     assert first.name == "Additional Themes and Ideas"
     assert first.description.startswith("This category encompasses")
     assert first.color == "#ef8256"
-    assert any("groups documents" in w for w in report.warnings)
+    assert any("2 set(s) of documents are not part of a codebook" in w for w in report.warnings)
 
 
 def test_refi_qdc_unknown_file_type_is_a_clear_error(tmp_path):

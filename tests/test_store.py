@@ -124,10 +124,19 @@ def test_store_each_coder_has_their_own_coding_of_a_passage(store):
     assert store.coders.names() == ["anna", "bert"]
 
 
-@pytest.mark.parametrize(("start", "end"), [(-1, 5), (5, 5), (10, 3), (0, len(TEXT) + 1)])
-def test_store_rejects_spans_outside_the_text(store, start, end):
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        (-1, 5, "span -1:5 starts before the beginning of transcript 't1'"),
+        (-9, -2, "span -9:-2 starts before the beginning"),
+        (5, 5, "span 5:5 is empty"),
+        (10, 3, "span 10:3 is reversed"),
+        (0, len(TEXT) + 1, f"span 0:{len(TEXT) + 1} reaches past the end of transcript 't1'"),
+    ],
+)
+def test_store_rejects_spans_outside_the_text(store, start, end, message):
     tid = store.transcripts.add(transcript())
-    with pytest.raises(QualcodeError, match="outside transcript"):
+    with pytest.raises(QualcodeError, match=message):
         store.codings.add(tid, start, end, "rol", "anna")
 
 
@@ -358,3 +367,25 @@ def test_store_read_only_folder_is_named_as_the_reason(tmp_path, monkeypatch):
         assert list(s.transcripts.names().values()) == ["t1"]
         with pytest.raises(QualcodeError, match="folder"):
             s.settings.set("x", "1")
+
+
+def test_store_spans_and_quotes_are_right_in_a_text_with_a_nul_character(store):
+    text = "Voor\x00na: de wijk en de moskee."
+    tid = store.transcripts.add(Transcript("nul", text, [Turn(1, None, 0, len(text))]))
+    coding = store.codings.add(tid, 9, len(text), "rol", "anna").coding
+    assert coding.quote == text[9:]
+    assert store.transcripts.summaries()[0].chars == len(text)
+    with pytest.raises(QualcodeError):
+        store.codings.add(tid, 0, len(text) + 1, "rol", "anna")
+
+
+def test_store_erase_freed_pages_leaves_no_replaced_text_in_the_file(tmp_path):
+    path = tmp_path / "q.db"
+    secret = "Fatima-Oubaha-" * 2000  # spans many pages
+    with Store(path) as s:
+        tid = s.transcripts.add(transcript("t1", secret))
+        s.transcripts.replace_content(tid, transcript("t1", "[persoon 1] " * 10))
+        leaked = b"".join(p.read_bytes() for p in tmp_path.glob("q.db*"))
+        assert b"Fatima-Oubaha" in leaked  # what SQLite leaves behind on its own
+        s.erase_freed_pages()
+        assert b"Fatima-Oubaha" not in b"".join(p.read_bytes() for p in tmp_path.glob("q.db*"))

@@ -15,20 +15,22 @@ from ..codebook import Codebook
 from ..coding import check_code, resolve_transcript
 from ..errors import UNKNOWN_ATTRIBUTE, UNKNOWN_ATTRIBUTE_VALUE, WHERE_SYNTAX, error
 from ..store import CodingFilter, Store
+from ..team.coders import resolve_coders
 from .codes import MISSING, missing_codes_with_codings
 
 
 @dataclass(frozen=True, slots=True)
 class Selection:
-    """Transcript ids and code ids to include; ``None`` means all of them."""
+    """Transcript ids, code ids and coders to include; ``None`` means all of them."""
 
     transcript_ids: frozenset[int] | None = None
     code_ids: frozenset[str] | None = None
+    coders: frozenset[str] | None = None
 
     @property
     def coding_filter(self) -> CodingFilter:
         """The store's filter for the codings this selection holds."""
-        return CodingFilter(self.transcript_ids, self.code_ids)
+        return CodingFilter(self.transcript_ids, self.code_ids, self.coders)
 
     def wants_transcript(self, tid: int) -> bool:
         return self.transcript_ids is None or tid in self.transcript_ids
@@ -55,6 +57,7 @@ def select(
     codes: Sequence[str] = (),
     transcripts: Sequence[str] = (),
     where: Sequence[str | tuple[str, str]] = (),
+    coders: Sequence[str] = (),
 ) -> Selection:
     """Resolve the user's filters.
 
@@ -64,6 +67,7 @@ def select(
     * ``where``: ``ATTRIBUTE=VALUE``. Conditions on the same attribute are
       alternatives (``type=a`` or ``type=b``); conditions on different attributes
       must all hold.
+    * ``coders``: only these coders' codings (exact names, or unique prefixes).
     """
     code_ids: set[str] | None = None
     if codes:
@@ -88,9 +92,11 @@ def select(
         matching = _transcripts_where(store, pairs)
         transcript_ids = matching if transcript_ids is None else transcript_ids & matching
 
+    coder_names = frozenset(resolve_coders(store, coders)) if coders else None
     return Selection(
         frozenset(transcript_ids) if transcript_ids is not None else None,
         frozenset(code_ids) if code_ids is not None else None,
+        coder_names,
     )
 
 

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from . import codebook_cmds, exchange_cmds, export_cmds, project_cmds, stats_cmds, suggest_cmds  # noqa: F401 - register the commands
+from . import (  # noqa: F401 - register the commands
+    codebook_cmds,
+    exchange_cmds,
+    export_cmds,
+    project_cmds,
+    pseudo_cmds,
+    stats_cmds,
+    suggest_cmds,
+    team_cmds,
+)
 from .base import main
 
 __all__ = ["main"]

@@ -17,7 +17,7 @@ import click
 from ..errors import ALREADY_YAML, NOTHING_TO_EXPORT, OUTPUT_EXISTS, Report, error
 from .base import State, pass_state
 from .codebook_cmds import codebook
-from .export_cmds import export
+from .export_cmds import export, pseudonymise_option
 from .render import note, warn
 
 
@@ -33,14 +33,25 @@ def _check_out(path: Path | None, force: bool) -> None:
 
 def _write_codebook(book, out: Path | None, force: bool) -> None:
     """The codebook as YAML on stdout, or saved to ``out`` (refused if it exists, unless ``force``)."""
-    from ..codebook import dump_codebook, save_codebook
+    from ..codebook import dump_codebook
+
+    _write_codebook_text(dump_codebook(book), len(book), out, force)
+
+
+def _write_codebook_text(text: str, codes: int, out: Path | None, force: bool) -> None:
+    """Codebook YAML text on stdout, or written to ``out`` atomically (refused if it exists, unless ``force``)."""
+    from ..atomic import write_text
+    from ..errors import OUTPUT_UNWRITABLE
 
     _check_out(out, force)
     if out is None:
-        click.echo(dump_codebook(book), nl=False)
-    else:
-        save_codebook(book, out)
-        note(f"wrote {out} ({len(book)} codes)")
+        click.echo(text, nl=False)
+        return
+    try:
+        write_text(out, text)
+    except OSError as exc:
+        raise error(OUTPUT_UNWRITABLE, path=out, reason=exc.strerror or exc) from None
+    note(f"wrote {out} ({codes} codes)")
 
 
 def _project_codebook(state: State):
@@ -70,18 +81,22 @@ def codebook_export(state: State, source: Path | None, fmt: str, out: Path | Non
 
     SOURCE is a codebook file (default: the project's codebook). Definitions,
     inclusion and exclusion criteria and examples go into each code's description;
-    the code's id and key are kept there too, so importing the file back gives the
-    same codebook.
+    the code's id and key travel in an XML comment other tools do not show, so
+    importing the file back gives the same codebook.
     """
     from ..refi.codebook_xml import codebook_to_qdc, qdc_losses
     from ..refi.files import load_codebook_file
 
     report = Report()
-    book = load_codebook_file(source, report).book if source else _project_codebook(state)
+    if source:
+        loaded = load_codebook_file(source, report)
+        book, colors = loaded.book, loaded.explicit_colors
+    else:
+        book, colors = _project_codebook(state), None
     if not book.codes:
         raise error(NOTHING_TO_EXPORT, path=source or book.path)
     _check_out(out, force)
-    data = codebook_to_qdc(book)
+    data = codebook_to_qdc(book, colors)
     lost = qdc_losses(book)
     if lost:
         report.warn(f"a .qdc cannot hold the codebook's {', '.join(lost)}; they stay in the YAML")
@@ -105,14 +120,12 @@ def _stdout_bytes(data: bytes) -> None:
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
+    from ..atomic import write_bytes
     from ..errors import QDPX_WRITE_FAILED
 
-    tmp = path.with_name(f".{path.name}.tmp")
     try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        write_bytes(path, data)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise error(QDPX_WRITE_FAILED, path=path, reason=exc.strerror or exc) from None
 
 
@@ -127,15 +140,14 @@ def codebook_import(file: Path, out: Path | None, force: bool) -> None:
     REFI GUIDs are kept (`guid:`), so exporting again gives the same codes. To update
     a project's codebook and its codings from the file, use `qualcode codebook apply`.
     """
+    from ..refi.colors import drop_unstated
     from ..refi.files import load_codebook_file
 
     report = Report()
     loaded = load_codebook_file(file, report)
     if loaded.kind == "yaml":
         raise error(ALREADY_YAML, path=file)
-    for code in loaded.book.walk():  # palette colours are not the file's: leave them out
-        if code.id not in loaded.explicit_colors:
-            code.color = None
+    drop_unstated(loaded.book.walk(), loaded.explicit_colors)  # palette colours are not the file's: leave them out
     _write_codebook(loaded.book, out, force)
     if out is not None:
         others = [p for p in out.parent.glob("*.y*ml") if p.resolve() != out.resolve()]
@@ -215,9 +227,10 @@ def codebook_merge(first: Path, second: Path, base: Path | None, out: Path | Non
 
     Codes are matched by GUID and id. What only one file says is taken; where the two
     files say different things, that is a conflict: nothing is written and the exit
-    status is 1. With --base, a change made in only one file wins.
+    status is 1. With --base, a change made in only one file wins. The result is the
+    first YAML file with only the merged changes edited in: its comments stay.
     """
-    from ..codebook_ops.merge import merge_codebooks
+    from ..codebook_ops.merge import merge_codebooks, merged_text
     from ..errors import MERGE_CONFLICTS
     from ..refi.files import load_codebook_file
 
@@ -233,7 +246,12 @@ def codebook_merge(first: Path, second: Path, base: Path | None, out: Path | Non
         for conflict in result.conflicts:
             click.echo(f"conflict: {conflict}", err=True)
         raise error(MERGE_CONFLICTS, count=len(result.conflicts), a=first, b=second)
-    _write_codebook(result.book, out, force)
+    text, kept = merged_text(a, b, result)
+    if kept is None and "yaml" in (a.kind, b.kind):
+        note("the merged codebook is written anew: the comments and layout of the YAML are not kept")
+    elif kept is not None:
+        note(f"the merge is {kept}, edited where the files differ (its comments and layout kept)")
+    _write_codebook_text(text, len(result.book), out, force)
 
 
 def _is_refi(path: Path | None) -> bool:
@@ -376,18 +394,29 @@ def codebook_move(state: State, code_id: str, parent: str | None, top: bool) -> 
 @export.command("qdpx")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.option(
+    "--positions",
+    type=click.Choice(["codepoints", "utf16"]),
+    default="codepoints",
+    show_default=True,
+    help="How selection positions count: code points (the REFI-QDA standard) or UTF-16 units (as NVivo for Windows counts).",
+)
+@pseudonymise_option
 @pass_state
-def export_qdpx_cmd(state: State, file: Path, force: bool) -> None:
+def export_qdpx_cmd(state: State, file: Path, force: bool, positions: str, pseudonymise: bool) -> None:
     """Export the whole project as a REFI-QDA project FILE.qdpx.
 
     Transcripts, codes, codings, coders, memos and case attributes, for ATLAS.ti,
-    NVivo, MAXQDA, QualCoder or another qualcode project.
+    NVivo, MAXQDA, QualCoder or another qualcode project. Positions differ between
+    the two counts only after emoji and other characters outside the Basic
+    Multilingual Plane; use --positions utf16 for NVivo.
     """
     from ..refi.project_export import export_qdpx
+    from .pseudo_cmds import export_view
 
     _check_out(file, force)
-    project = state.project()
-    result = export_qdpx(project, file)
+    with export_view(state, pseudonymise) as project:
+        result = export_qdpx(project, file, positions=positions, user=state.coder)
     click.echo(
         f"wrote {file}: {result.transcripts} transcript(s), {result.codings} coding(s), {result.memos} memo(s),"
         f" {result.codes} code(s), {result.users} coder(s)"
@@ -396,23 +425,23 @@ def export_qdpx_cmd(state: State, file: Path, force: bool) -> None:
 
 
 def is_qdpx_request(paths: tuple[Path, ...]) -> Path | None:
-    """The .qdpx to import for `qualcode import qdpx FILE` or `qualcode import FILE.qdpx`, else None."""
+    """The REFI-QDA project to import for `qualcode import qdpx FILE` or `qualcode import FILE.qdpx|.qde`, else None."""
     if len(paths) == 2 and str(paths[0]) == "qdpx" and not paths[0].exists():
         return paths[1]
-    qdpx = [p for p in paths if p.suffix.lower() == ".qdpx"]
+    qdpx = [p for p in paths if p.suffix.lower() in (".qdpx", ".qde")]
     if not qdpx:
         return None
     if len(paths) > 1:
-        raise click.UsageError("import one .qdpx file at a time, on its own")
+        raise click.UsageError("import one .qdpx (or .qde) file at a time, on its own")
     return qdpx[0]
 
 
-def import_qdpx_file(state: State, path: Path) -> None:
+def import_qdpx_file(state: State, path: Path, *, skip_missing: bool = False) -> None:
     """`qualcode import FILE.qdpx`: a whole REFI-QDA project into this project."""
     from ..refi.project_import import import_qdpx
 
     project = state.project(auto_import=False)
-    result = import_qdpx(project, path, default_coder=state.coder)
+    result = import_qdpx(project, path, default_coder=state.coder, skip_missing=skip_missing)
     origin = f" ({result.origin})" if result.origin else ""
     click.echo(
         f"imported {path.name}{origin}: {len(result.transcripts)} transcript(s), {result.codings_added} coding(s)"

@@ -43,6 +43,7 @@ def selection_options(codes: bool = True):
             " means either value, different attributes must all match).",
         )(f)
         f = click.option("--transcript", "transcripts", multiple=True, metavar="NAME", help="Only this transcript (repeatable).")(f)
+        f = coders_filter_option(f)
         if codes:
             f = click.option(
                 "--code",
@@ -124,10 +125,47 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
             state["bar"].__exit__(None, None, None)
 
 
-def resolve_selection(project, codes=(), transcripts=(), where=()):
-    from ..analysis import select
+CODERS_KEY = "qualcode.coders"
 
-    return select(project.store, project.codebook, codes=codes, transcripts=transcripts, where=where)
+
+def _remember_coders(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> None:
+    ctx.meta[CODERS_KEY] = [n.strip() for value in values for n in value.split(",") if n.strip()]
+
+
+# Kept in the context (not a parameter of every command) and read by resolve_selection.
+coders_filter_option = click.option(
+    "--coders",
+    multiple=True,
+    metavar="A,B",
+    expose_value=False,
+    callback=_remember_coders,
+    help="Only these coders' codings (comma-separated or repeated; e.g. --coders consensus).",
+)
+
+
+def resolve_selection(project, codes=(), transcripts=(), where=()):
+    """The user's filters resolved; says on stderr whose codings are counted when several coders coded."""
+    from ..analysis import select
+    from ..team.coders import coders_in
+
+    coders = click.get_current_context().meta.get(CODERS_KEY, [])
+    selection = select(project.store, project.codebook, codes=codes, transcripts=transcripts, where=where, coders=coders)
+    counted = coders_in(project.store, selection.transcript_ids, selection.coders)
+    if selection.coders is not None:
+        note(f"counting the codings of: {', '.join(sorted(selection.coders))}")
+    elif len(counted) > 1:
+        note(
+            f"counting the codings of {len(counted)} coders ({', '.join(counted)}): a passage two coders coded"
+            " counts once per coder; restrict with --coders (e.g. --coders consensus)"
+        )
+    return selection
+
+
+pseudonymise_option = click.option(
+    "--pseudonymise",
+    is_flag=True,
+    help="Replace the personal data accepted in `qualcode pseudonymise` by its pseudonyms (the project is not changed).",
+)
 
 
 # --- export segments ------------------------------------------------------------------
@@ -144,6 +182,7 @@ def resolve_selection(project, codes=(), transcripts=(), where=()):
     help="With --wide: a row per distinct coded span (default) or per speaker turn.",
 )
 @guard_option
+@pseudonymise_option
 @pass_state
 def segments(
     state: State,
@@ -155,6 +194,7 @@ def segments(
     wide: bool,
     unit: str | None,
     raw: bool,
+    pseudonymise: bool,
 ) -> None:
     """Coded segments as CSV: one row per coding, for R, SPSS, Excel or pandas.
 
@@ -176,17 +216,19 @@ def segments(
     """
     from ..export import CsvStyle, CsvWriter, export_segments, export_wide
 
+    from .pseudo_cmds import export_view
+
     if unit is not None and not wide:
         raise click.UsageError("--unit applies to --wide")
-    project = state.project()
-    selection = resolve_selection(project, codes, transcripts, where)
     style = CsvStyle(excel=excel, neutralise=not raw)
-    with progress_bar("exporting") as progress, text_output(out) as stream:
-        writer = CsvWriter(stream, style)
-        if wide:
-            rows = export_wide(project.store, project.codebook, writer, selection, unit=unit or "span", progress=progress)
-        else:
-            rows = export_segments(project.store, project.codebook, writer, selection, progress=progress)
+    with export_view(state, pseudonymise) as project:
+        selection = resolve_selection(project, codes, transcripts, where)
+        with progress_bar("exporting") as progress, text_output(out) as stream:
+            writer = CsvWriter(stream, style)
+            if wide:
+                rows = export_wide(project.store, project.codebook, writer, selection, unit=unit or "span", progress=progress)
+            else:
+                rows = export_segments(project.store, project.codebook, writer, selection, progress=progress)
     if out is not None:
         note(f"wrote {rows} row(s) to {out}")
     elif rows == 0:

@@ -70,8 +70,13 @@ def init(directory: Path, codebook: Path | None, sample: bool) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--encoding", help="Decode text files with this encoding (e.g. cp1252) instead of detecting UTF-8/UTF-16.")
 @click.option("--name", help="Name for the imported transcript (only when importing one file).")
+@click.option(
+    "--skip-missing-sources",
+    is_flag=True,
+    help="For a .qdpx or .qde: import what is there when some of its sources are missing (each is named).",
+)
 @pass_state
-def import_(state: State, paths: tuple[Path, ...], encoding: str | None, name: str | None) -> None:
+def import_(state: State, paths: tuple[Path, ...], encoding: str | None, name: str | None, skip_missing_sources: bool) -> None:
     """Import transcripts (.txt, .md, .docx, .vtt, .srt) or folders of them.
 
     Speaker turns and timestamps are recognised; case attributes come from YAML
@@ -80,17 +85,22 @@ def import_(state: State, paths: tuple[Path, ...], encoding: str | None, name: s
     changes nothing. If any file fails, nothing is imported.
 
     `qualcode import FILE.qdpx` (or `qualcode import qdpx FILE`) imports a whole
-    REFI-QDA project from ATLAS.ti, NVivo, MAXQDA, QualCoder or qualcode.
+    REFI-QDA project from ATLAS.ti, NVivo, MAXQDA, QualCoder or qualcode; so does
+    `qualcode import project.qde` for a bare .qde with its sources in a sources/
+    folder beside it (as MAXQDA writes it).
     """
     from ..importing import import_paths
+    from ..ingest.paths import shown_name
     from .exchange_cmds import import_qdpx_file, is_qdpx_request
 
     qdpx = is_qdpx_request(paths)
     if qdpx is not None:
         if encoding or name:
             raise click.UsageError("--encoding and --name do not apply to a .qdpx (its sources are UTF-8 and named)")
-        import_qdpx_file(state, qdpx)
+        import_qdpx_file(state, qdpx, skip_missing=skip_missing_sources)
         return
+    if skip_missing_sources:
+        raise click.UsageError("--skip-missing-sources applies to a .qdpx or .qde only")
 
     project = state.project(auto_import=False)
     bar = None
@@ -108,18 +118,18 @@ def import_(state: State, paths: tuple[Path, ...], encoding: str | None, name: s
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    for transcript in result.imported:
-        speakers = sorted({t.speaker for t in transcript.turns if t.speaker})
+    for imported in result.imported:
+        speakers = sorted(imported.speakers)
         click.echo(
-            f"imported {transcript.name}: {len(transcript.turns)} turns, {transcript.word_count} words"
+            f"imported {imported.name}: {imported.turns} turns, {imported.words} words"
             + (f", speakers {', '.join(speakers)}" if speakers else "")
         )
     for path, existing in result.duplicates:
-        note(f"skipped {path.name}: same content as '{existing}', already imported")
+        note(f"skipped {shown_name(path.name)}: same content as '{existing}', already imported")
     for name_ in result.attributes_updated:
         note(f"updated attributes of {name_}")
     if result.codings_added:
-        click.echo(f"added {result.codings_added} coding(s) from codings.csv")
+        click.echo(f"added {result.codings_added} coding(s) from the codings CSV")
     for message in result.warnings:
         warn(message)
 
@@ -268,9 +278,10 @@ def reimport(state: State, transcript: str, file: Path | None, encoding: str | N
 @click.option("--code", "codes", multiple=True, help="Only this code and its sub-codes (repeatable).")
 @click.option("--transcript", help="Only this transcript.")
 @click.option("--detached", is_flag=True, help="List codings detached by `qualcode reimport` instead.")
+@click.option("--coders", "coder_names", multiple=True, metavar="A,B", help="Only these coders' codings (comma-separated or repeated).")
 @format_option
 @pass_state
-def codings(state: State, codes: tuple[str, ...], transcript: str | None, detached: bool, fmt: str) -> None:
+def codings(state: State, codes: tuple[str, ...], transcript: str | None, detached: bool, coder_names: tuple[str, ...], fmt: str) -> None:
     """List codings with their span, code, coder, memo and quoted text."""
     project = state.project()
     store = project.store
@@ -288,7 +299,13 @@ def codings(state: State, codes: tuple[str, ...], transcript: str | None, detach
     wanted = expand_codes(project.codebook, store, codes) if codes else None
     names = store.transcripts.names()
     rows = []
-    for c in store.codings.find(tid, wanted):
+    from ..team.coders import is_blind, resolve_coders, split_names
+
+    coders = resolve_coders(store, split_names(coder_names)) if coder_names else None
+    if is_blind(store):
+        coders = [state.coder]
+        note(f"blind mode: only {state.coder}'s codings are listed (`qualcode blind off` to see everyone's)")
+    for c in store.codings.find(tid, wanted, coders=coders):
         quote = shorten(c.quote) if fmt == "table" else c.quote
         rows.append((c.id, names[c.transcript_id], c.start, c.end, c.code_id, c.coder, c.origin, c.memo, quote))
     emit(rows, ["id", "transcript", "start", "end", "code", "coder", "origin", "memo", "text"], fmt, right=("id", "start", "end"))

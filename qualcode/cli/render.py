@@ -56,8 +56,11 @@ def emit(
         table = Table(title=title, box=None, header_style="bold", pad_edge=False)
         for column in columns:
             table.add_column(column, justify="right" if column in right else "left", overflow="fold")
+        from rich.markup import escape
+
         for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row))
+            # Escaped: text like "[persoon 3]" or "[naam]" is data, not rich markup.
+            table.add_row(*("" if v is None else escape(str(v)) for v in row))
         console().print(table)
 
 

@@ -8,10 +8,10 @@ Pure core (no click, rich or textual). One module per operation:
   are reported, never guessed
 * :mod:`.apply` -- make a project follow an updated codebook, keeping every coding
 * :mod:`.maintenance` -- rename a code's id, merge codes, move a code in the tree
-* :mod:`.yamltext` -- the in-place YAML edits those use (untouched lines stay byte for byte)
 
-Every operation that changes a project writes the YAML first (atomically) and then the
-store in one transaction. A crash in between leaves codings under their old code id:
+The in-place YAML edits they make are :mod:`qualcode.yamledit` (untouched lines stay
+byte for byte; the REFI-QDA importer uses them too). Every operation that changes a
+project writes the YAML first (atomically) and then the store in one transaction. A crash in between leaves codings under their old code id:
 kept, reported by ``qualcode check`` as orphaned, and running the same command again
 finishes the job. An error in the store write puts the YAML back.
 """

@@ -18,31 +18,21 @@ carry), then syncs the codes and moves the codings in one store transaction.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from ..atomic import write_text
 from ..codebook import (
-    Codebook,
-    atomic_write_text,
     dump_codebook,
-    parse_codebook,
     read_codebook_text,
 )
-from ..errors import BAD_MERGE_OPTION, QualcodeError, Report, error
+from ..errors import BAD_MERGE_OPTION, Report, error
 from ..project import Project
-from ..refi.files import (
-    CodebookFile,
-    explicit_yaml_colors,
-    load_codebook_file,
-    stated_colors,
-)
+from ..refi.colors import drop_unstated, explicit_yaml_colors
+from ..refi.files import CodebookFile, load_codebook_file
 from ..refi.guids import guid_key
 from .diff import CodebookDiff, diff_codebooks
-from .match import pair_codes
-from .yamltext import YamlText, code_block
+from .inplace import edit_to_match
 
 
 @dataclass(slots=True)
@@ -98,7 +88,7 @@ def plan_apply(project: Project, path: Path, merges: dict[str, str], report: Rep
     if new.kind == "yaml":
         new_text = None if path.resolve() == target.resolve() else read_codebook_text(path)
     else:
-        new_text = in_place(target, current, new)
+        new_text = edit_to_match(read_codebook_text(target), str(target), current, new.book, new.explicit_colors)
         if new_text is None:
             new_text, rewritten = _rewritten(new), True
     plan = ApplyPlan(source=new, target=target, new_text=new_text, diff=diff, rewritten=rewritten)
@@ -120,83 +110,8 @@ def plan_apply(project: Project, path: Path, merges: dict[str, str], report: Rep
 
 
 def _rewritten(new: CodebookFile) -> str:
-    for code in new.book.walk():  # palette colours are not choices: do not write them down
-        if code.id not in new.explicit_colors:
-            code.color = None
+    drop_unstated(new.book.walk(), new.explicit_colors)  # palette colours are not choices: do not write them down
     return dump_codebook(new.book)
-
-
-IN_PLACE_FIELDS = ("name", "description", "include", "exclude", "examples", "color", "codable", "guid")
-
-
-def in_place(path: Path, current: Codebook, new: CodebookFile) -> str | None:
-    """The project's YAML with the new codebook's changes made in place (comments and layout kept).
-
-    For a codebook from another tool (.qdc, .qdpx), which carries no comments: ids,
-    names, definitions, colours, codability and GUIDs are updated, codes added, moved
-    and removed, sets rewritten, and every other line stays as it was. Returns None
-    (the caller then writes the codebook anew) if the result would not be exactly the
-    new codebook.
-    """
-    pairing = pair_codes(current, new.book)
-    new_of = pairing.b_of()
-    doc = YamlText(read_codebook_text(path), str(path))
-    try:
-        for a, b in pairing.pairs:
-            if a.id != b.id:
-                doc.rename(a.id, b.id, None)
-                doc.replace_in_sets(a.id, b.id)
-            for key in IN_PLACE_FIELDS:
-                value = getattr(b, key)
-                if key == "color" and b.id not in new.explicit_colors:
-                    continue  # the palette's, not the other tool's choice
-                if value != getattr(a, key) and not (key == "guid" and value and guid_key(value) == guid_key(a.stable_guid) and a.guid is None):
-                    doc.set_field(b.id, key, value)
-        for a, b in pairing.pairs:
-            old_parent = new_of[a.parent_id].id if a.parent_id in new_of else a.parent_id
-            if old_parent != b.parent_id and (b.parent_id is None or b.parent_id not in {c.id for c in pairing.only_b}):
-                doc.paste(doc.cut(b.id), b.parent_id)
-        added = {c.id for c in pairing.only_b}
-        for code in pairing.only_b:
-            if code.parent_id in added:
-                continue  # travels inside its new parent's block
-            if any(child.id not in added for child in _descendants(code)):
-                return None  # an existing code moved under a new one: too tangled to do in place
-            doc.paste(code_block(copy.deepcopy(code)), code.parent_id)
-        for code in pairing.only_a:
-            try:
-                doc.cut(code.id)
-            except KeyError:
-                pass  # already gone with its parent
-        if [(s.name, s.codes, s.description) for s in current.sets] != [(s.name, s.codes, s.description) for s in new.book.sets]:
-            doc.set_sets(new.book)
-    except (KeyError, QualcodeError, yaml.YAMLError):
-        return None
-    check, problems = parse_codebook(doc.text, str(path))
-    if check is None or problems:
-        return None
-    # Colours the YAML does not state stay the palette's (which follows the order of the
-    # codes); the colours it states must be the new codebook's.
-    stated = {c.id for c in check.walk()} & stated_colors(doc.text)
-    if _shape(check, stated) != _shape(new.book, stated):
-        return None
-    return doc.text
-
-
-def _descendants(code) -> list:
-    out = []
-    for child in code.children:
-        out.append(child)
-        out.extend(_descendants(child))
-    return out
-
-
-def _shape(book: Codebook, colored: set[str]) -> list[tuple]:
-    """What must come out of an in-place update (sibling order is the project's)."""
-    return sorted(
-        (c.id, c.name, c.description, c.include, c.exclude, c.examples, c.codable, c.parent_id, c.color if c.id in colored else None, c.key)
-        for c in book.walk()
-    )
 
 
 def run_apply(project: Project, plan: ApplyPlan) -> ApplyResult:
@@ -204,7 +119,7 @@ def run_apply(project: Project, plan: ApplyPlan) -> ApplyResult:
     result = ApplyResult()
     before = read_codebook_text(plan.target)
     if plan.new_text is not None:
-        atomic_write_text(plan.target, plan.new_text)
+        write_text(plan.target, plan.new_text)
     store = project.store
     try:
         with store.transaction():
@@ -216,7 +131,7 @@ def run_apply(project: Project, plan: ApplyPlan) -> ApplyResult:
             store.codes.forget(old for old, _ in plan.moves)
     except BaseException:
         if plan.new_text is not None:
-            atomic_write_text(plan.target, before)
+            write_text(plan.target, before)
         project.__dict__.pop("codebook", None)
         raise
     return result

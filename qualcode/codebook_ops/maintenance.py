@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..codebook import ID_RE, Codebook, atomic_write_text, read_codebook_text
+from ..atomic import write_text
+from ..codebook import ID_RE, Codebook, read_codebook_text
 from ..coding import check_code
 from ..errors import (
     BAD_CODE_ID,
@@ -28,7 +29,7 @@ from ..errors import (
 )
 from ..project import Project
 from ..refi.ids import slugify
-from .yamltext import YamlText, edit_codebook_text
+from ..yamledit import YamlText, edit_codebook_text
 
 
 @dataclass(slots=True)
@@ -177,7 +178,7 @@ def _write(
             store.codes.forget(old for old, _ in moves)
     except BaseException:
         if edit is not None:
-            atomic_write_text(path, before)
+            write_text(path, before)
         project.__dict__.pop("codebook", None)
         raise
     return result

@@ -14,16 +14,19 @@ deletion, and keeping loses nothing); with a base, a code one side deleted and t
 other left as it was is dropped, and one the other side changed is a conflict.
 Shortcut keys and ids must stay unique, and a parent change may not make a loop.
 Code sets are joined by name. The caller writes the result only if there are no
-conflicts.
+conflicts; :func:`merged_text` gives it as YAML: the first YAML input edited in place,
+so its comments and layout stay and the diff shows only what the merge changed.
 """
 
 from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from ..codebook import Code, Codebook, CodeSet, Hints
+from ..codebook import Code, Codebook, CodeSet, Hints, dump_codebook, read_codebook_text
 from ..refi.files import CodebookFile
+from .inplace import edit_to_match
 from .match import pair_codes
 
 CODE_FIELDS = ("id", "name", "parent", "description", "include", "exclude", "examples", "color", "key", "codable", "hints", "guid")
@@ -265,3 +268,19 @@ def _merge_sets(a: Codebook, b: Codebook, renames: list[dict[str, str]], ids: se
         kept.description = kept.description or code_set.description
         kept.guid = kept.guid or code_set.guid
     return list(out.values())
+
+
+def merged_text(a: CodebookFile, b: CodebookFile, result: MergeResult) -> tuple[str, Path | None]:
+    """The merged codebook as YAML, and the input whose text it is (None: written anew).
+
+    The first YAML input is edited in place (see :mod:`.inplace`); when that cannot
+    give exactly the merged codebook, or neither input is YAML, the codebook is
+    written anew in qualcode's layout.
+    """
+    colors = {c.id for c in result.book.walk() if c.color}  # _assemble left only chosen colours
+    for side in (a, b):
+        if side.kind == "yaml":
+            text = edit_to_match(read_codebook_text(side.path), str(side.path), side.book, result.book, colors)
+            if text is not None:
+                return text, side.path
+    return dump_codebook(result.book), None

@@ -25,14 +25,13 @@ never leaves a half-written file, and an existing file stays as it was.
 from __future__ import annotations
 
 import csv
-import os
-import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from ..atomic import atomic_open
 from ..errors import OUTPUT_UNWRITABLE, error
 
 FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")
@@ -92,27 +91,12 @@ class CsvWriter:
 
 @contextmanager
 def atomic_output(path: Path) -> Iterator[IO[str]]:
-    """A text stream whose content replaces ``path`` only if the block succeeds.
-
-    The temporary file is opened like a normal new file (so the user's umask
-    applies, unlike ``mkstemp``'s 0600) in the target's folder (so the final
-    ``os.replace`` is an atomic rename on the same file system).
-    """
+    """A text stream whose content replaces ``path`` only if the block succeeds (see :mod:`qualcode.atomic`)."""
     path = Path(path)
     if path.is_dir():
         raise error(OUTPUT_UNWRITABLE, path=path, reason="it is a folder")
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
-        handle = open(tmp, "x", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise error(OUTPUT_UNWRITABLE, path=path, reason=exc.strerror or exc) from None
-    try:
-        with handle:
+        with atomic_open(path, "w", encoding="utf-8", newline="") as handle:
             yield handle
-        os.replace(tmp, path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise error(OUTPUT_UNWRITABLE, path=path, reason=exc.strerror or exc) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

@@ -1,7 +1,7 @@
 """Ingest: transcript files in, :class:`~qualcode.model.Transcript` objects out.
 
-Pure core: no textual, rich, click or spaCy. python-docx and webvtt-py are
-imported only when a file of their format is read.
+Pure core: no textual, rich, click or spaCy. python-docx is imported only when
+a .docx is read.
 
 Modules, one concern each:
 

@@ -24,67 +24,103 @@ from qualcode.ingest.decode import decode
 from qualcode.ingest.paths import read_bytes
 
 FILE_COLUMN = "file"
+CODINGS_COLUMNS = ("file", "turn", "code")  # and optionally text, memo, coder
 _SEPARATORS = (";", ",", "\t")
-_HEADER_HINT = "the first line names the columns, e.g. file;respondent_type;gemeente"
+_HEADER_HINT = (
+    "the first line names the columns: file;respondent_type;gemeente... for attributes,"
+    " file,turn,code[,text,memo,coder] for codings"
+)
+
+Fail = Callable[..., QualcodeError]
 
 
-def read_attributes_csv(path: Path, *, encoding: str | None = None) -> dict[str, dict[str, str]]:
-    """Read an attributes sidecar into ``{file name: {attribute: value}}``.
+def read_csv_rows(path: Path, fail: Fail, encoding: str | None = None) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the non-blank rows (with the line each starts on) of a CSV file.
 
-    UTF-8 with or without BOM (or ``encoding``); ``;``, ``,`` or tab separated.
-    Raises BAD_ATTRIBUTES (with the line number) for a missing ``file`` column,
-    empty or duplicate column names, a file listed twice, a row without a file
-    name or with more values than columns; the decoding errors of
-    :func:`qualcode.ingest.decode.decode` for unreadable bytes.
+    UTF-8 with or without BOM (or ``encoding``); ``;``, ``,`` or tab separated, as the
+    header line shows. Cells are stripped. ``fail(line, problem, hint)`` builds the
+    error for a malformed file.
     """
-    path = Path(path)
-    shown = str(path)
     text, _ = decode(read_bytes(path), path, encoding)
     text = text.lstrip("\ufeff")
     header_line = text.partition("\n")[0]
     separator = max(_SEPARATORS, key=header_line.count)
     if not any(sep in header_line for sep in _SEPARATORS):
         separator = ","
-
-    def fail(line: int, problem: str, hint: str = "") -> QualcodeError:
-        return error(BAD_ATTRIBUTES, path=shown, line=line, problem=problem, hint=hint or _HEADER_HINT)
-
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    rows: list[tuple[int, list[str]]] = []
     try:
-        header = [cell.strip() for cell in next(reader)]
-        columns = _check_header(header, fail)
-        table: dict[str, dict[str, str]] = {}
-        first_seen: dict[str, int] = {}
-        file_index = columns.index(FILE_COLUMN)
+        header = [cell.strip() for cell in next(reader, [])]
         last = reader.line_num
         for row in reader:
             # A quoted value may span lines: report the line where the row starts.
             line, last = last + 1, reader.line_num
             cells = [cell.strip() for cell in row]
-            if not any(cells):
-                continue
-            extra = cells[len(columns) :]
-            if any(extra):
-                raise fail(line, f"{len(cells)} values but only {len(columns)} columns", "quote values that contain the separator")
-            name = cells[file_index] if file_index < len(cells) else ""
-            if not name:
-                raise fail(line, "no file name in the 'file' column", "give each row the transcript's file name")
-            if name in first_seen:
-                raise fail(line, f"'{name}' is listed twice (first on line {first_seen[name]})", "keep one row per file")
-            first_seen[name] = line
-            table[name] = {
-                column: value
-                for column, value in zip(columns, cells)
-                if column and column != FILE_COLUMN and value
-            }
+            if any(cells):
+                rows.append((line, cells))
     except csv.Error as exc:
         raise fail(reader.line_num, f"cannot read the CSV: {exc}", "check the quotes on this line") from None
+    return header, rows
+
+
+def is_codings_header(header: list[str]) -> bool:
+    """True for the header of a codings CSV (``file``, ``turn`` and ``code`` columns, any case)."""
+    names = {name.strip().casefold() for name in header}
+    return all(column in names for column in CODINGS_COLUMNS)
+
+
+def csv_header(path: Path, encoding: str | None = None) -> list[str]:
+    """The column names of a CSV file (empty for an empty file), to tell what it holds."""
+    shown = str(path)
+
+    def fail(line: int, problem: str, hint: str = "") -> QualcodeError:
+        return error(BAD_ATTRIBUTES, path=shown, line=line, problem=problem, hint=hint or _HEADER_HINT)
+
+    return read_csv_rows(path, fail, encoding)[0]
+
+
+def read_attributes_csv(path: Path, *, encoding: str | None = None) -> dict[str, dict[str, str]]:
+    """Read an attributes sidecar into ``{file name: {attribute: value}}``.
+
+    See :func:`read_csv_rows` for encodings and separators. Raises BAD_ATTRIBUTES
+    (with the line number) for a missing ``file`` column, empty or duplicate column
+    names, a file listed twice, a row without a file name or with more values than
+    columns; the decoding errors of :func:`qualcode.ingest.decode.decode` for
+    unreadable bytes.
+    """
+    path = Path(path)
+    shown = str(path)
+
+    def fail(line: int, problem: str, hint: str = "") -> QualcodeError:
+        return error(BAD_ATTRIBUTES, path=shown, line=line, problem=problem, hint=hint or _HEADER_HINT)
+
+    header, rows = read_csv_rows(path, fail, encoding)
+    columns = _check_header(header, fail)
+    table: dict[str, dict[str, str]] = {}
+    first_seen: dict[str, int] = {}
+    file_index = columns.index(FILE_COLUMN)
+    for line, cells in rows:
+        extra = cells[len(columns) :]
+        if any(extra):
+            raise fail(line, f"{len(cells)} values but only {len(columns)} columns", "quote values that contain the separator")
+        name = cells[file_index] if file_index < len(cells) else ""
+        if not name:
+            raise fail(line, "no file name in the 'file' column", "give each row the transcript's file name")
+        if name in first_seen:
+            raise fail(line, f"'{name}' is listed twice (first on line {first_seen[name]})", "keep one row per file")
+        first_seen[name] = line
+        table[name] = {
+            column: value
+            for column, value in zip(columns, cells)
+            if column and column != FILE_COLUMN and value
+        }
     return table
 
 
-def _check_header(header: list[str], fail: Callable[..., QualcodeError]) -> list[str]:
+def _check_header(header: list[str], fail: Fail) -> list[str]:
     """Validate the header; return the column names ('file' lower-cased)."""
     # Excel leaves empty trailing columns behind; forgive those, not gaps.
+    header = list(header)
     while header and not header[-1]:
         header.pop()
     if not header:
@@ -105,8 +141,14 @@ def _check_header(header: list[str], fail: Callable[..., QualcodeError]) -> list
 
 def lookup_attributes(table: Mapping[str, Mapping[str, str]], path: Path) -> dict[str, str]:
     """The attributes for transcript ``path``: matched by file name, then by stem."""
+    key = attribute_key(table, path)
+    return dict(table[key]) if key is not None else {}
+
+
+def attribute_key(table: Mapping[str, Mapping[str, str]], path: Path) -> str | None:
+    """The row of ``table`` that names transcript ``path`` (file name, then stem), or None."""
     path = Path(path)
     for key in (path.name, path.stem):
         if key in table:
-            return dict(table[key])
-    return {}
+            return key
+    return None

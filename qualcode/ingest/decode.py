@@ -5,6 +5,8 @@ UTF-32), otherwise the bytes must be strict UTF-8. We never guess a legacy code
 page, because a wrong guess silently corrupts every ``é`` and ``’`` in a
 transcript; instead the error names the first bad byte and suggests
 ``--encoding cp1252``, the usual culprit for files saved by Word or Notepad.
+The other way round is refused too: a forced code page (cp1252, latin-1,
+mac-roman ...) on a file that is valid UTF-8 would store ``OkÃ©`` for ``Oké``.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from pathlib import Path
 from qualcode.errors import (
     BINARY_FILE,
     EMPTY_FILE,
+    ENCODING_MISREAD,
     NOT_PLAIN_TEXT,
     UNDECODABLE,
     UNKNOWN_ENCODING,
+    WRONG_ENCODING,
     error,
 )
 
@@ -142,9 +146,14 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, s
         control = _control_bytes(data)
         if control is not None:
             raise error(BINARY_FILE, path=shown, offset=control, byte=data[control]) from None
+        if forced is not None:
+            _refuse_misread(data, data.decode(body_codec, errors="replace"), shown, forced.name)
+            raise error(WRONG_ENCODING, path=shown, encoding=forced.name, offset=offset, byte=data[offset]) from None
         shown_codec = "UTF-8" if body_codec == "utf-8" else body_codec
         raise error(UNDECODABLE, path=shown, encoding=shown_codec, offset=offset, byte=data[offset]) from None
 
+    if forced is not None:
+        _refuse_misread(data, text, shown, forced.name)
     if "\x00" in text:
         # A forced single-byte codec (or a UTF-16 file) can hold NUL characters;
         # in a transcript they still mean binary data.
@@ -153,6 +162,32 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, s
     if not text.lstrip("\ufeff").strip():
         raise error(EMPTY_FILE, path=shown)
     return text, name
+
+
+def _refuse_misread(data: bytes, text: str, shown: str, codec: str) -> None:
+    """ENCODING_MISREAD when ``data`` is UTF-8 that the forced ``codec`` read otherwise.
+
+    Bytes with NUL are left alone (UTF-16 without a BOM is what --encoding is for),
+    and so is plain ASCII, which every code page reads alike.
+    """
+    if data.isascii() or b"\x00" in data:
+        return
+    try:
+        right = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return  # not UTF-8: the forced code page is the only reading there is
+    if right == text.lstrip("\ufeff"):
+        return
+    for number, (good, bad) in enumerate(zip(right.splitlines(), text.lstrip("\ufeff").splitlines()), start=1):
+        if good != bad:
+            at = next((i for i, (a, b) in enumerate(zip(good, bad)) if a != b), min(len(good), len(bad)))
+            begin = good.rfind(" ", 0, at) + 1
+            stop_good, stop_bad = (line.find(" ", at) % (len(line) + 1) for line in (good, bad))
+            raise error(
+                ENCODING_MISREAD, path=shown, encoding=codec, line=number,
+                wrong=bad[begin:stop_bad][:40], right=good[begin:stop_good][:40],
+            )
+    raise error(ENCODING_MISREAD, path=shown, encoding=codec, line=1, wrong=text[:40], right=right[:40])
 
 
 _CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r\x0b\x0c")

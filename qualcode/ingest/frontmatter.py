@@ -13,12 +13,12 @@ The block is removed from the stored text, so offsets start after it.
 
 from __future__ import annotations
 
-import datetime as _dt
 from pathlib import Path
 
 import yaml
 
 from qualcode.errors import BAD_FRONT_MATTER, error
+from qualcode.yamlsafe import COMPOSER, UnsupportedScalar, alias_problems, scalar_text
 
 _FENCE = "---"
 _CLOSERS = ("---", "...")
@@ -28,13 +28,14 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, str], str, list
     """Split normalised ``text`` into ``(attributes, body, warnings)``.
 
     Text that does not start with a ``---`` line is returned unchanged with no
-    attributes. Scalar values become strings (``true``, ``12``, ``2024-03-05``);
-    a list of scalars becomes a comma-separated string; empty values are left
-    out; nested mappings are left out with a warning. Blank lines between the
-    closing ``---`` and the transcript are dropped.
+    attributes. Values are kept as written (``012`` stays ``012``, ``2024-03-05``
+    stays ``2024-03-05``), booleans become ``true``/``false``; a list of values
+    becomes a comma-separated string; empty values are left out; nested mappings
+    and tagged values are left out with a warning. Blank lines between the closing
+    ``---`` and the transcript are dropped.
 
     Raises BAD_FRONT_MATTER, with the line number in the file, for YAML that
-    does not parse or is not a mapping.
+    does not parse, is not a mapping, or uses aliases that loop or explode.
     """
     if text.partition("\n")[0].rstrip() != _FENCE:
         return {}, text, []
@@ -44,58 +45,62 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, str], str, list
         return {}, text, ["the file starts with '---' but has no closing '---' line: read as text, not front matter"]
 
     shown = str(path)
+    source = "\n".join(lines[1:close])
     try:
-        data = yaml.safe_load("\n".join(lines[1:close]))
+        root = yaml.compose(source, Loader=COMPOSER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
+        context = getattr(exc, "context_mark", None)
+        if mark is not None and context is not None and mark.index >= len(source):
+            mark = context  # "[open" ran to the end: the line where it opened says more
         # The YAML starts on the file's second line.
         line = mark.line + 2 if mark is not None else 2
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise error(BAD_FRONT_MATTER, path=shown, line=line, problem=problem) from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise error(
-            BAD_FRONT_MATTER,
-            path=shown,
-            line=2,
-            problem=f"expected 'name: value' lines, found a {_yaml_kind(data)}",
-        )
+    if root is None:
+        return {}, _body(lines, close), []
+    for found in alias_problems(root, source):
+        raise error(BAD_FRONT_MATTER, path=shown, line=found.line + 1, problem=found.message)
+    if not isinstance(root, yaml.MappingNode):
+        kind = "list" if isinstance(root, yaml.SequenceNode) else "single value"
+        raise error(BAD_FRONT_MATTER, path=shown, line=2, problem=f"expected 'name: value' lines, found a {kind}")
 
     attributes: dict[str, str] = {}
     warnings: list[str] = []
-    for key, value in data.items():
-        rendered = _scalar(value)
-        if rendered is None and isinstance(value, list):
-            items = [_scalar(v) for v in value]
+    for key_node, value_node in root.value:
+        key = _scalar(key_node)
+        if not key:
+            warnings.append(f"line {key_node.start_mark.line + 2}: front matter key is not a name: left out")
+            continue
+        rendered = _scalar(value_node)
+        if rendered is None and isinstance(value_node, yaml.SequenceNode):
+            items = [_scalar(v) for v in value_node.value]
             if all(item is not None for item in items):
                 rendered = ", ".join(i for i in items if i)
         if rendered is None:
-            if value is not None:
+            if not (isinstance(value_node, yaml.ScalarNode) and value_node.tag.endswith(":null")):
                 warnings.append(f"front matter '{key}' is not a single value: left out")
             continue
         if rendered:
-            attributes[str(key)] = rendered
+            attributes[key] = rendered
+    return attributes, _body(lines, close), warnings
 
+
+def _body(lines: list[str], close: int) -> str:
     body_start = close + 1
     while body_start < len(lines) and not lines[body_start].strip():
         body_start += 1
-    return attributes, "\n".join(lines[body_start:]), warnings
+    return "\n".join(lines[body_start:])
 
 
-def _scalar(value: object) -> str | None:
+def _scalar(node: yaml.Node) -> str | None:
+    """A scalar's text as written (booleans as true/false); None for anything else."""
+    if not isinstance(node, yaml.ScalarNode):
+        return None
+    try:
+        value = scalar_text(node)
+    except UnsupportedScalar:
+        return None
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, (int, float)):
-        return str(value)
-    if isinstance(value, (_dt.date, _dt.datetime)):
-        return value.isoformat()
-    return None
-
-
-def _yaml_kind(data: object) -> str:
-    if isinstance(data, list):
-        return "list"
-    return "single value"
+    return value.strip() if value is not None else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -73,6 +74,25 @@ def read_bytes(path: Path) -> bytes:
         raise error(UNREADABLE_FILE, path=str(path), reason="it is a directory") from None
     except OSError as exc:
         raise error(UNREADABLE_FILE, path=str(path), reason=exc.strerror or str(exc)) from None
+
+
+# Control characters (C0, DEL, C1), line and paragraph separators, bidi controls and
+# zero-width characters: none belongs in a name shown in tables and lists.
+_NOT_IN_NAMES = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]+")
+
+
+def clean_name(raw: str) -> str:
+    """A transcript name safe to show in one table cell: no control characters, tabs or newlines.
+
+    Runs of them become one space, other whitespace is collapsed, the ends are
+    trimmed; a name with nothing left is ``"transcript"``.
+    """
+    return " ".join(_NOT_IN_NAMES.sub(" ", raw).split()) or "transcript"
+
+
+def shown_name(name: str) -> str:
+    """A file name for a message: control characters written as escapes (``a\\tb.txt``), never raw."""
+    return name if name.isprintable() else repr(name)[1:-1]
 
 
 def _suffix(path: Path) -> str:

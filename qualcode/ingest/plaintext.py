@@ -1,4 +1,4 @@
-"""Reader for plain-text transcripts: .txt and .md (with optional YAML front matter)."""
+"""Reader for plain-text transcripts (.txt), with optional YAML front matter."""
 
 from __future__ import annotations
 
@@ -13,8 +13,11 @@ from qualcode.model import Transcript
 def read_plain(data: bytes, path: Path, encoding: str | None) -> Transcript:
     """Decode, normalise, take off the front matter and find the turns."""
     raw, used = decode(data, path, encoding)
-    attributes, text, warnings = split_front_matter(normalise(raw), path)
-    scan = scan_turns(text)
+    normalised = normalise(raw)
+    attributes, text, warnings = split_front_matter(normalised, path)
+    # Warnings name lines of the file: the front matter came before the text.
+    skipped = normalised[: len(normalised) - len(text)].count("\n")
+    scan = scan_turns(text, line_numbers=range(skipped + 1, skipped + 2 + text.count("\n")) if skipped else None)
     return Transcript(
         name=path.stem,
         text=text,

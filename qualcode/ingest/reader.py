@@ -6,7 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from qualcode.errors import NO_TEXT, UNSUPPORTED_FORMAT, error
-from qualcode.ingest.paths import read_bytes
+from qualcode.ingest.markdown import read_markdown
+from qualcode.ingest.paths import clean_name, read_bytes
 from qualcode.ingest.plaintext import read_plain
 from qualcode.ingest.subtitles import read_srt, read_vtt
 from qualcode.ingest.word import read_docx
@@ -16,19 +17,23 @@ Reader = Callable[[bytes, Path, str | None], Transcript]
 
 READERS: dict[str, Reader] = {
     ".txt": read_plain,
-    ".md": read_plain,
+    ".md": read_markdown,
     ".docx": read_docx,
     ".vtt": read_vtt,
     ".srt": read_srt,
 }
 
 
-def read_transcript(path: Path, *, encoding: str | None = None, name: str | None = None) -> Transcript:
+def read_transcript(
+    path: Path, *, encoding: str | None = None, name: str | None = None, data: bytes | None = None
+) -> Transcript:
     """Read one transcript file into a :class:`~qualcode.model.Transcript`.
 
     Dispatches on the suffix (.txt, .md, .docx, .vtt, .srt; case-insensitive).
     ``encoding`` forces a codec for the text formats (ignored for .docx);
-    ``name`` defaults to the file stem. The result carries the normalised text,
+    ``name`` defaults to the file stem; control characters, tabs and newlines in
+    it become spaces (with a warning). ``data``: the file's bytes, if the caller
+    has read them already. The result carries the normalised text,
     its turns (``role`` left None), front-matter attributes, the source path,
     format, sha256 of the raw bytes, the encoding used and warnings for the user.
 
@@ -40,13 +45,19 @@ def read_transcript(path: Path, *, encoding: str | None = None, name: str | None
     reader = READERS.get(suffix)
     if reader is None:
         raise error(UNSUPPORTED_FORMAT, path=str(path), suffix=path.suffix or "(no suffix)")
-    data = read_bytes(path)
+    if data is None:
+        data = read_bytes(path)
     transcript = reader(data, path, encoding)
     if not transcript.text.strip():
         raise error(NO_TEXT, path=str(path))
     if not transcript.turns:
         transcript.warnings.append("no turns found: the text has only headings or labels")
-    transcript.name = name or path.stem
+    raw_name = name or path.stem
+    transcript.name = clean_name(raw_name)
+    if transcript.name != raw_name:
+        transcript.warnings.append(
+            f"the name holds control characters, tabs, line breaks or extra spaces: imported as '{transcript.name}'"
+        )
     transcript.source_path = path
     transcript.source_format = suffix[1:]
     transcript.source_hash = sha256_bytes(data)

@@ -1,4 +1,22 @@
-"""Readers for subtitle transcripts: WebVTT (.vtt) and SubRip (.srt), via webvtt-py.
+"""Readers for subtitle transcripts: WebVTT (.vtt) and SubRip (.srt).
+
+Reading is lenient because the words matter more than the timing: the file is cut
+into blocks at blank lines and every block that holds text ends up in the
+transcript. What the formats call invalid is read as well as it can be and
+reported in a warning that names the lines:
+
+* a cue time that cannot be read (``00:00:0X.000``, ``-00:00:01.000``, minutes or
+  seconds past 59) or a timing line without ``-->``: the text is kept without
+  that time;
+* a cue that ends before it starts: the end time is left out;
+* text outside any cue (a blank line inside a cue splits it in two): kept as a
+  turn of its own, without a time;
+* two cues without a blank line between them are still two cues.
+
+``NOTE``, ``STYLE`` and ``REGION`` blocks, the ``WEBVTT`` header, cue numbers and
+identifiers and cue settings (``align:start``) are not text; a cue without text
+is skipped. A file without a single ``-->`` timing line is not a subtitle file
+(BAD_DOCUMENT).
 
 Each cue is split at its voice tags (``<v Name>``). Consecutive cues of the same
 voice are merged into one turn: ``time_start`` of its first cue, ``time_end`` of
@@ -8,32 +26,36 @@ there is one, else it is None.
 
 The stored text is built from the turns, separated by blank lines. A voiced turn
 is written ``Name: text`` so that the text alone still says who speaks (as in a
-text transcript); the turn's span covers the text only. Other cue tags
-(``<i>``, ``<c.x>``, ``<00:00:01.000>``, ``<font>``) are removed and, for
-WebVTT, character references (``&amp;``) resolved.
+text transcript); the turn's span covers the text only. Markup tags
+(``<i>``, ``<c.x>``, ``<00:00:01.000>``, ``<font color=red>``) are removed -- but
+not a ``<`` that starts no tag, as in ``a < b`` -- and, for WebVTT, character
+references (``&amp;``) resolved.
 """
 
 from __future__ import annotations
 
 import html
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from qualcode.errors import BAD_DOCUMENT, error
 from qualcode.ingest.decode import decode, normalise
 from qualcode.ingest.labels import ALONE_COLON, INLINE, classify_line
+from qualcode.ingest.turns import line_ranges
 from qualcode.model import Transcript, Turn
 
-if TYPE_CHECKING:
-    from webvtt import Caption
-
-_VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]*)>")
-_TAG = re.compile(r"<[^<>\n]*>")
+_VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>\n]*)>")
+# A tag starts with a letter (after an optional '/'), or is a cue timestamp.
+_TAG = re.compile(r"<(?:/?[A-Za-z][\w.\-]*(?:[ \t][^<>\n]*)?|/?|\d[\d:.]*)>")
 _ASS_OVERRIDE = re.compile(r"\{\\[^{}\n]*\}")  # {\an8} and friends in .srt files
+# hh:mm:ss.ttt or mm:ss.ttt; ',' too (SubRip), fraction optional; hours any width up to 9 digits.
+_TIME = re.compile(r"(?:(\d{1,9}):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?")
+# A line of digits, colons and separators only: a timing line that lost its arrow.
+_TIMEISH = re.compile(r"[\d:.,\s\-–>]*\d:\d[\d:.,\s\-–>]*")
+_NON_TEXT_BLOCK = re.compile(r"(?:NOTE|STYLE|REGION)(?:[ \t]|$)")
+_HEADER = re.compile(r"WEBVTT(?:[ \t]|$)")
 
 _HINTS = {
     "vtt": (
@@ -47,6 +69,24 @@ _HINTS = {
     ),
 }
 
+# What a damaged cue becomes, by kind of damage: (message after the line numbers).
+_PROBLEMS = {
+    "time": "a cue time cannot be read: the text is kept, without that time",
+    "arrow": "a cue timing line has no '-->': read as timing, the text is kept",
+    "reversed": "a cue ends before it starts: its end time is left out",
+    "stray": "text outside any cue (a blank line inside a cue?): kept as a turn of its own, without a time",
+    "header": "no blank line after the WEBVTT header: the cue below it is read anyway",
+}
+
+
+@dataclass(slots=True)
+class _Cue:
+    """One cue as read from the file: its times (None if unreadable) and text lines."""
+
+    start: float | None
+    end: float | None
+    lines: list[str]
+
 
 @dataclass(slots=True)
 class _Segment:
@@ -54,8 +94,8 @@ class _Segment:
 
     voice: str | None
     text: str
-    start: float
-    end: float
+    start: float | None
+    end: float | None
 
 
 @dataclass(slots=True)
@@ -64,8 +104,8 @@ class _Group:
 
     speaker: str | None
     voiced: bool
-    start: float
-    end: float
+    start: float | None
+    end: float | None
     texts: list[str] = field(default_factory=list)
 
 
@@ -81,41 +121,139 @@ def read_srt(data: bytes, path: Path, encoding: str | None) -> Transcript:
 
 def _read(data: bytes, path: Path, encoding: str | None, fmt: str) -> Transcript:
     raw, used = decode(data, path, encoding)
-    source = normalise(raw)
-    captions = _parse(source, path, fmt)
-    segments = [segment for caption in captions for segment in _segments(caption, fmt)]
+    parser = _Parser(normalise(raw), path, fmt)
+    cues = parser.cues()
+    segments = [segment for cue in cues for segment in _segments(cue, fmt)]
     text, turns = _assemble(_group(segments))
-    return Transcript(name=path.stem, text=text, turns=turns, encoding=used)
+    return Transcript(name=path.stem, text=text, turns=turns, encoding=used, warnings=parser.warnings())
 
 
-def _parse(source: str, path: Path, fmt: str) -> list[Caption]:
-    import webvtt
-    from webvtt.errors import MalformedCaptionError, MalformedFileError
-
-    kind, hint = _HINTS[fmt]
-    try:
-        if fmt == "vtt":
-            return list(webvtt.from_string(source).captions)
-        return list(webvtt.from_buffer(io.StringIO(source), format="srt").captions)
-    except (MalformedFileError, MalformedCaptionError, ValueError) as exc:
-        reason = str(exc).strip() or "invalid format"
-        if reason == "Invalid format":
-            reason = "the header or first cue is not in the expected format"
-        raise error(BAD_DOCUMENT, path=str(path), kind=kind, reason=reason, hint=hint) from None
+def parse_time(value: str) -> float | None:
+    """Seconds of a cue time (``01:02:03.500``, ``02:03,5``), or None if it is not one."""
+    m = _TIME.fullmatch(value.strip())
+    if m is None:
+        return None
+    hours, minutes, secs, fraction = m.groups()
+    if int(secs) > 59 or (hours is not None and int(minutes) > 59):
+        return None
+    value_s = int(hours or 0) * 3600 + int(minutes) * 60 + int(secs)
+    return value_s + (int(fraction) / 10 ** len(fraction) if fraction else 0.0)
 
 
-def _segments(caption: Caption, fmt: str) -> list[_Segment]:
-    start = caption.start_time.in_milliseconds() / 1000
-    end = caption.end_time.in_milliseconds() / 1000
+class _Parser:
+    """Cuts normalised subtitle text into cues, noting every damaged line."""
+
+    def __init__(self, source: str, path: Path, fmt: str) -> None:
+        self.source = source
+        self.path = path
+        self.fmt = fmt
+        self.problems: dict[str, list[int]] = {}
+
+    def note(self, kind: str, line: int) -> None:
+        self.problems.setdefault(kind, []).append(line)
+
+    def warnings(self) -> list[str]:
+        return [f"{line_ranges(lines)}: {_PROBLEMS[kind]}" for kind, lines in self.problems.items()]
+
+    def fail(self, reason: str) -> Exception:
+        kind, hint = _HINTS[self.fmt]
+        return error(BAD_DOCUMENT, path=str(self.path), kind=kind, reason=reason, hint=hint)
+
+    def cues(self) -> list[_Cue]:
+        blocks = _blocks(self.source)
+        if self.fmt == "vtt" and blocks:
+            blocks = [(n, b) for n, b in self._header(blocks) if not _NON_TEXT_BLOCK.match(b[0])]
+        if blocks and all(_timing_index(lines) is None for _, lines in blocks):
+            raise self.fail("no cue timing line ('00:00:01.000 --> 00:00:04.000') in the file")
+        return [cue for first, lines in blocks for cue in self._block(first, lines)]
+
+    def _header(self, blocks: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+        """Check and drop the ``WEBVTT`` header block (keeping a cue glued to it)."""
+        first, lines = blocks[0]
+        if not _HEADER.match(lines[0]) or first != 1:
+            raise self.fail("line 1 is not 'WEBVTT'")
+        arrow = next((i for i, line in enumerate(lines) if "-->" in line), None)
+        if arrow is None:
+            return blocks[1:]
+        self.note("header", first + arrow)
+        return [(first + arrow, lines[arrow:]), *blocks[1:]]
+
+    def _block(self, first: int, lines: list[str]) -> list[_Cue]:
+        """The cues in one blank-line separated block (usually one)."""
+        timing = _timing_index(lines)
+        if timing is None:
+            self.note("stray", first)
+            return [_Cue(None, None, lines)]
+        # A line above the timing line is the cue's number or identifier, whatever it says.
+        cues: list[_Cue] = []
+        while True:
+            # Two cues glued together: the next '-->' line starts a cue (its number is not text).
+            glued = next((i for i in range(timing + 1, len(lines)) if "-->" in lines[i]), len(lines))
+            stop = glued - 1 if glued < len(lines) and glued - 1 > timing and _is_number(lines[glued - 1]) else glued
+            start, end = self._times(first + timing, lines[timing])
+            cues.append(_Cue(start, end, lines[timing + 1 : stop]))
+            if glued == len(lines):
+                return cues
+            timing = glued
+
+    def _times(self, line_no: int, line: str) -> tuple[float | None, float | None]:
+        left, arrow, right = line.partition("-->")
+        if not arrow:
+            self.note("arrow", line_no)
+            times = [parse_time(m.group()) for m in _TIME.finditer(line)][:2]
+            start, end = (times + [None, None])[:2]
+        else:
+            start = parse_time(left)
+            fields = right.split()
+            end = parse_time(fields[0]) if fields else None
+            if start is None or end is None:
+                self.note("time", line_no)
+        if start is not None and end is not None and end < start:
+            self.note("reversed", line_no)
+            end = None
+        return start, end
+
+
+def _blocks(source: str) -> list[tuple[int, list[str]]]:
+    """Runs of non-blank lines with the 1-based number of their first line."""
+    blocks: list[tuple[int, list[str]]] = []
+    current: list[str] = []
+    for number, line in enumerate(source.split("\n"), start=1):
+        if line.strip():
+            if not current:
+                blocks.append((number, current))
+            current.append(line)
+        elif current:
+            current = []
+    return blocks
+
+
+def _timing_index(lines: list[str]) -> int | None:
+    """Which line of a block is its timing line: 0, 1 (after a cue number or id), or None."""
+    for i in (0, 1):
+        if i < len(lines) and "-->" in lines[i]:
+            return i
+    for i in (0, 1):
+        # The arrow is missing: a timing line still if text follows, or if it holds two times.
+        if i < len(lines) and _TIMEISH.fullmatch(lines[i]) and (i < len(lines) - 1 or len(_TIME.findall(lines[i])) >= 2):
+            return i
+    return None
+
+
+def _is_number(line: str) -> bool:
+    return line.strip().isdigit()
+
+
+def _segments(cue: _Cue, fmt: str) -> list[_Segment]:
     # split() with one group gives [before, voice1, text1, voice2, text2, ...]
-    parts = _VOICE.split(caption.raw_text)
+    parts = _VOICE.split("\n".join(cue.lines))
     chunks: list[tuple[str | None, str]] = [(None, parts[0])]
     chunks += [(parts[i].strip() or None, parts[i + 1]) for i in range(1, len(parts), 2)]
     segments = []
     for voice, chunk in chunks:
         cleaned = _clean(chunk, fmt)
         if cleaned:
-            segments.append(_Segment(voice, cleaned, start, end))
+            segments.append(_Segment(voice, cleaned, cue.start, cue.end))
     return segments
 
 

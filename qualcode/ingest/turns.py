@@ -55,9 +55,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import accumulate
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
-from qualcode.ingest.labels import ALONE_BARE, ALONE_COLON, TIMESTAMP, Candidate, classify_line, seconds
+from qualcode.ingest.labels import ALONE_BARE, ALONE_COLON, INLINE, TIMESTAMP, Candidate, classify_line, seconds
 from qualcode.model import Turn
 
 _BLANK, _STRUCTURE, _TIME_ONLY, _TEXT = range(4)
@@ -105,29 +108,18 @@ def parse_turns(text: str) -> list[Turn]:
     return scan_turns(text).turns
 
 
-def scan_turns(text: str) -> TurnScan:
-    """Like :func:`parse_turns`, also saying whether labels were found, and warnings."""
-    lines = text.split("\n")
-    kinds: list[int] = []
-    candidates: dict[int, Candidate] = {}
-    counts: Counter[str] = Counter()
-    for i, line in enumerate(lines):
-        if not line or line.isspace():
-            kinds.append(_BLANK)
-        elif _STRUCTURE_LINE.match(line):
-            kinds.append(_STRUCTURE)
-        elif _TIME_ONLY_LINE.match(line):
-            kinds.append(_TIME_ONLY)
-        else:
-            kinds.append(_TEXT)
-            if ":" in line[:_LABEL_REACH] or (
-                len(line) <= _BARE_LABEL_MAX and line.count(" ") <= _BARE_LABEL_SPACES
-            ):
-                candidate = classify_line(line)
-                if candidate is not None:
-                    candidates[i] = candidate
-                    counts[candidate.key] += 1
+def scan_turns(
+    text: str, *, structure: AbstractSet[int] = frozenset(), line_numbers: Sequence[int] | None = None
+) -> TurnScan:
+    """Like :func:`parse_turns`, also saying whether labels were found, and warnings.
 
+    ``structure``: 0-based numbers of lines that are structure whatever they say
+    (a reader that knows the format, such as Markdown's title block, marks them).
+    ``line_numbers``: the file's line number of each line of ``text``, for warnings
+    (default: 1, 2, 3 ...).
+    """
+    lines = text.split("\n")
+    kinds, candidates, counts = _classify(lines, structure)
     accepted = {i: c for i, c in candidates.items() if _accept(c, counts)}
     builder = _Builder(text, lines)
     if accepted:
@@ -136,21 +128,90 @@ def scan_turns(text: str) -> TurnScan:
         builder.paragraphs(kinds)
 
     scan = TurnScan(builder.turns, labelled=bool(accepted))
-    seen: dict[str, None] = {}
-    for turn in scan.turns:
-        if turn.speaker is not None:
-            seen.setdefault(turn.speaker, None)
-    scan.speakers = list(seen)
+    scan.speakers = list(dict.fromkeys(turn.speaker for turn in scan.turns if turn.speaker is not None))
     if not accepted and len(scan.turns) > 1:
         scan.warnings.append("no speaker labels found: one turn per paragraph")
     if builder.outside:
-        several = len(builder.outside) > 1
+        outside = [line_numbers[n - 1] for n in builder.outside] if line_numbers is not None else builder.outside
+        several = len(outside) > 1
         scan.warnings.append(
-            f"{'lines' if several else 'line'} {_ranges(builder.outside)} "
-            f"{'are' if several else 'is'} not part of any speaker turn "
+            f"{line_ranges(outside)} {'are' if several else 'is'} not part of any speaker turn "
             "(text before the first speaker label or after a heading)"
         )
     return scan
+
+
+# Only a line starting with one of these can be structure or a lone timestamp.
+_SPECIAL_START = frozenset(" \t#-*_[(0123456789")
+# After "Label: ", these could start a timestamp (or move the content): not the fast path.
+_NOT_FAST = frozenset("[(#0123456789")
+_SLOW = Candidate("", "", "", None, None, None, False, False, 0)  # "classify the whole line"
+_HEADS: dict[str, Candidate | None] = {}  # "Label" of a "Label: text" line -> its candidate
+_MAX_HEADS = 50_000
+
+
+def _classify(lines: list[str], structure: AbstractSet[int]) -> tuple[list[int], dict[int, Candidate], Counter[str]]:
+    """Each line's kind, the candidate labels (by line) and how often each label occurs.
+
+    Transcripts are mostly ``Label: text`` lines with a few labels: the candidate of
+    such a line depends on ``Label`` alone (see :func:`_head_candidate`), so it is
+    judged once per label, not once per line. Other lines get the full regexes.
+    """
+    kinds: list[int] = []
+    add = kinds.append
+    candidates: dict[int, Candidate] = {}
+    counts: Counter[str] = Counter()
+    heads = _HEADS
+    if len(heads) > _MAX_HEADS:
+        heads.clear()
+    for i, line in enumerate(lines):
+        if not line or line.isspace():
+            add(_BLANK)
+            continue
+        if structure and i in structure:
+            add(_STRUCTURE)
+            continue
+        if line[0] in _SPECIAL_START:
+            if _STRUCTURE_LINE.match(line):
+                add(_STRUCTURE)
+                continue
+            if _TIME_ONLY_LINE.match(line):
+                add(_TIME_ONLY)
+                continue
+        add(_TEXT)
+        head, colon, rest = line.partition(": ")
+        if colon and rest and len(head) < _LABEL_REACH and rest[0] not in _NOT_FAST and not rest[0].isspace():
+            candidate = heads.get(head, _SLOW)
+            if candidate is _SLOW and head not in heads:
+                candidate = heads[head] = _head_candidate(head)
+            if candidate is not _SLOW:
+                if candidate is not None:
+                    candidates[i] = candidate
+                    counts[candidate.key] += 1
+                continue
+        if ":" in line[:_LABEL_REACH] or (len(line) <= _BARE_LABEL_MAX and line.count(" ") <= _BARE_LABEL_SPACES):
+            candidate = classify_line(line)
+            if candidate is not None:
+                candidates[i] = candidate
+                counts[candidate.key] += 1
+    return kinds, candidates, counts
+
+
+def _head_candidate(head: str) -> Candidate | None:
+    """The candidate of every line ``head + ": " + rest`` whose rest starts with neither a
+    space nor a timestamp character; :data:`_SLOW` when that does not hold for this head.
+
+    The label regex reads ``head`` and the colon the same way whatever follows, and then
+    takes everything after ``": "`` as content (a timestamp there would be ``ts3``): so a
+    probe line with ``"x"`` as content gives the same candidate. If the label ends at an
+    earlier colon (inside a timestamp) the content column differs: the slow path then.
+    """
+    candidate = classify_line(head + ": x")
+    if candidate is None:
+        return None
+    if candidate.form != INLINE or candidate.content_col != len(head) + 2:
+        return _SLOW
+    return candidate
 
 
 def _accept(c: Candidate, counts: Counter[str]) -> bool:
@@ -169,42 +230,52 @@ class _Builder:
     def __init__(self, text: str, lines: list[str]) -> None:
         self.text = text
         self.lines = lines
-        self.starts: list[int] = []
-        offset = 0
-        for line in lines:
-            self.starts.append(offset)
-            offset += len(line) + 1
+        self.starts: list[int] = [0, *accumulate(len(line) + 1 for line in lines[:-1])]
         self.turns: list[Turn] = []
         self.outside: list[int] = []  # 1-based numbers of text lines left out of turns
 
     def labelled(self, kinds: list[int], accepted: dict[int, Candidate]) -> None:
-        current: _Open | None = None
-        pending: float | None = None  # a timestamp-only line waiting for its label
+        # The turn being built is kept in locals (this loop runs once per line of every
+        # transcript imported); ``speaking`` says whether there is one.
+        lines, starts, text, turns = self.lines, self.starts, self.text, self.turns
+        speaking = False
+        speaker: str | None = None
+        time_start = time_end = pending = None  # pending: a timestamp-only line waiting for its label
+        start: int | None = None
+        end = 0
         for i, kind in enumerate(kinds):
             label = accepted.get(i)
-            if label is not None:
-                self._close(current)
-                current = _Open(label.speaker, label.time_start, label.time_end)
-                if current.time_start is None:
-                    current.time_start = pending
-                pending = None
+            if label is not None or kind == _STRUCTURE:
+                if speaking and start is not None:
+                    if text[end - 1] == "#":  # only f4 transcripts end a turn in '#'
+                        end, time_end = self._f4_end(start, end, time_end)
+                    if end > start:
+                        turns.append(Turn(len(turns) + 1, speaker, start, end, time_start, time_end))
+                if label is None:
+                    speaking = False
+                    continue
+                speaking, speaker, time_end = True, label.speaker, label.time_end
+                time_start = label.time_start if label.time_start is not None else pending
+                pending = start = None
                 if label.content_col is not None:
-                    current.start = self.starts[i] + label.content_col
-                    current.end = self.starts[i] + len(self.lines[i].rstrip())
-            elif kind == _STRUCTURE:
-                self._close(current)
-                current = None
-            elif kind == _TIME_ONLY:
-                pending = seconds(self.lines[i])[0]
-                if current is not None and current.start is None and current.time_start is None:
-                    current.time_start = pending
+                    line = lines[i]
+                    start = starts[i] + label.content_col
+                    end = starts[i] + (len(line.rstrip()) if line[-1].isspace() else len(line))
             elif kind == _TEXT:
                 pending = None
-                if current is None:
+                if not speaking:
                     self.outside.append(i + 1)
-                else:
-                    self._extend(current, i)
-        self._close(current)
+                    continue
+                line = lines[i]
+                if start is None:
+                    start = starts[i] + len(line) - len(line.lstrip())
+                end = starts[i] + (len(line.rstrip()) if line[-1].isspace() else len(line))
+            elif kind == _TIME_ONLY:
+                pending = seconds(lines[i])[0]
+                if speaking and start is None and time_start is None:
+                    time_start = pending
+        if speaking and start is not None:
+            self._emit(speaker, start, end, time_start, time_end)
 
     def paragraphs(self, kinds: list[int]) -> None:
         current: _Open | None = None
@@ -238,36 +309,37 @@ class _Builder:
         current.end = self.starts[i] + len(line.rstrip())
 
     def _close(self, current: _Open | None) -> None:
-        if current is None or current.start is None:
-            return
-        start, end = current.start, current.end
-        # Only f4 transcripts end a turn in '#'; test that before searching.
-        m = _TRAILING_F4_TIME.search(self.text, start, end) if self.text[end - 1] == "#" else None
-        if m is not None:
-            current.time_end = seconds(m["ts"])[0]
-            end = start + len(self.text[start : m.start()].rstrip())
+        if current is not None and current.start is not None:
+            self._emit(current.speaker, current.start, current.end, current.time_start, current.time_end)
+
+    def _emit(self, speaker: str | None, start: int, end: int, time_start: float | None, time_end: float | None) -> None:
+        """Add the turn ``[start, end)`` (an f4 end time taken off its end), unless it is empty."""
+        if self.text[end - 1] == "#":
+            end, time_end = self._f4_end(start, end, time_end)
         if end > start:
-            self.turns.append(
-                Turn(
-                    index=len(self.turns) + 1,
-                    speaker=current.speaker,
-                    start=start,
-                    end=end,
-                    time_start=current.time_start,
-                    time_end=current.time_end,
-                )
-            )
+            self.turns.append(Turn(len(self.turns) + 1, speaker, start, end, time_start, time_end))
+
+    def _f4_end(self, start: int, end: int, time_end: float | None) -> tuple[int, float | None]:
+        """A turn ending in an f4 timestamp ``#00:01:23-4#``: the span without it, and its time."""
+        m = _TRAILING_F4_TIME.search(self.text, start, end)
+        if m is None:
+            return end, time_end
+        return start + len(self.text[start : m.start()].rstrip()), seconds(m["ts"])[0]
 
 
-def _ranges(numbers: list[int]) -> str:
-    """``[1, 2, 3, 7]`` -> ``"1-3, 7"``."""
-    parts: list[str] = []
-    first = last = numbers[0]
-    for n in numbers[1:]:
-        if n == last + 1:
-            last = n
-            continue
-        parts.append(f"{first}-{last}" if last > first else str(first))
-        first = last = n
-    parts.append(f"{first}-{last}" if last > first else str(first))
-    return ", ".join(parts)
+def line_ranges(numbers: list[int], limit: int = 12) -> str:
+    """``[1, 2, 3, 7]`` -> ``"lines 1-3, 7"``; ``[4]`` -> ``"line 4"``.
+
+    At most ``limit`` ranges are listed, then how many lines are left out, so a
+    warning about a damaged file stays one readable line.
+    """
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    shown = ", ".join(f"{a}-{b}" if b > a else str(a) for a, b in runs[:limit])
+    if len(runs) > limit:
+        shown += f" and {sum(b - a + 1 for a, b in runs[limit:])} more"
+    return f"{'lines' if len(numbers) > 1 else 'line'} {shown}"

@@ -9,24 +9,33 @@ single ``\\n``. A table row whose first cell is short (a speaker, or a time then
 a speaker) becomes ``Speaker: text``, the usual two- or three-column transcript
 layout; other cells become paragraphs of their own. Headers, footers, comments
 and text boxes are not read.
+
+python-docx reads every part of the package into memory, so before it opens the
+file the zip's declared sizes are checked (:class:`qualcode.zipsafe.ZipGuard`): a
+transcript's ``document.xml`` is a few MB, so a part over :data:`LIMITS`'s 64 MiB,
+more than 256 MiB in all or an entry expanding over 200x is refused.
 """
 
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qualcode.errors import BAD_DOCUMENT, EMPTY_FILE, error
+from qualcode.errors import BAD_DOCUMENT, DOCX_BOMB, DOCX_TOO_BIG, EMPTY_FILE, error
 from qualcode.ingest.decode import normalise, sniff_non_text
 from qualcode.ingest.turns import is_time_only, scan_turns
 from qualcode.model import Transcript
+from qualcode.zipsafe import ZipGuard, ZipLimits
 
 if TYPE_CHECKING:
     from docx.table import Table
 
 _KIND = "Word (.docx)"
 _MAX_LABEL_CELL = 60
+# A 200,000-word transcript is ~10 MB of document.xml; images are the other big parts.
+LIMITS = ZipLimits(max_entries=10_000, max_entry_bytes=64 * 1024 * 1024, max_total_bytes=256 * 1024 * 1024)
 
 
 def read_docx(data: bytes, path: Path, encoding: str | None) -> Transcript:
@@ -37,6 +46,7 @@ def read_docx(data: bytes, path: Path, encoding: str | None) -> Transcript:
     if not data.startswith(b"PK"):
         raise error(BAD_DOCUMENT, path=shown, kind=_KIND, reason="it is not a .docx (zip) file", hint=_not_zip_hint(data))
 
+    _check_sizes(data, shown)
     # python-docx pulls in lxml (~65 ms); import it only when a .docx is read.
     import docx
     from docx.table import Table
@@ -61,6 +71,18 @@ def read_docx(data: bytes, path: Path, encoding: str | None) -> Transcript:
     text = normalise("\n\n".join(b for b in (block.strip() for block in blocks) if b))
     scan = scan_turns(text)
     return Transcript(name=path.stem, text=text, turns=scan.turns, encoding=None, warnings=scan.warnings)
+
+
+def _check_sizes(data: bytes, shown: str) -> None:
+    """Refuse a package too large to read, before python-docx inflates any of it."""
+    guard = ZipGuard(shown, LIMITS, DOCX_TOO_BIG, DOCX_BOMB, BAD_DOCUMENT, kind=_KIND, hint=_broken_hint(data))
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        reason = str(exc).strip() or type(exc).__name__
+        raise error(BAD_DOCUMENT, path=shown, kind=_KIND, reason=reason, hint=_broken_hint(data)) from None
+    with archive:
+        guard.check_all(archive)
 
 
 def _heading_prefix(paragraph) -> str:

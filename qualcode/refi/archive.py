@@ -12,15 +12,16 @@ damaged and hostile archives:
   than :data:`MAX_RATIO` times its compressed size is refused (a zip bomb);
 * reads are capped at the declared size, so a header that lies cannot make us read more.
 
-Writing goes to a temporary file next to the target that is renamed into place.
+The size and ratio checks are :class:`qualcode.zipsafe.ZipGuard`'s, shared with the
+.docx reader. A bare ``.qde`` with its sources in a folder beside it (as MAXQDA 24
+leaves them) is read through the same interface (:class:`QdeFolder`), with the same limits.
+
+Writing is :mod:`.project_export`'s (streamed, through :mod:`qualcode.atomic`).
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 import zipfile
-import zlib
 from pathlib import Path, PurePosixPath
 
 from ..errors import (
@@ -30,10 +31,10 @@ from ..errors import (
     QDPX_NOT_ZIP,
     QDPX_TOO_BIG,
     QDPX_UNSAFE_PATH,
-    QDPX_WRITE_FAILED,
     Report,
     error,
 )
+from ..zipsafe import ZipGuard, ZipLimits
 
 MAX_ENTRIES = 50_000
 MAX_ENTRY_BYTES = 512 * 1024 * 1024  # project.qde or one text source
@@ -44,41 +45,28 @@ PROJECT_QDE = "project.qde"
 INTERNAL = "internal://"
 
 
-class QdpxArchive:
-    """An opened .qdpx: checked entry names, capped reads, case-insensitive look-ups."""
+class ProjectFiles:
+    """What an import reads a REFI-QDA project from: named members, looked up ignoring case."""
 
-    def __init__(self, path: Path, report: Report) -> None:
-        self.path = Path(path)
-        self.shown = str(path)
-        self.report = report
-        self._read_total = 0
-        try:
-            self.zip = zipfile.ZipFile(self.path)
-            infos = self.zip.infolist()
-        except FileNotFoundError:
-            raise error(QDPX_NOT_ZIP, path=self.shown, reason="no such file") from None
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-            raise error(QDPX_NOT_ZIP, path=self.shown, reason=str(exc) or type(exc).__name__) from None
-        if len(infos) > MAX_ENTRIES:
-            raise error(QDPX_NOT_ZIP, path=self.shown, reason=f"{len(infos)} entries, more than the {MAX_ENTRIES} allowed")
-        self.entries: dict[str, zipfile.ZipInfo] = {}
-        for info in infos:
-            if info.is_dir():
-                continue
-            name = _safe_name(info.filename, self.shown)
-            self.entries[name] = info
+    path: Path
+    shown: str
+    report: Report
+    entries: dict[str, object]
+    missing_hint: str  # where missing sources belong, for the error that lists them
+
+    def _index(self) -> None:
         self._folded: dict[str, list[str]] = {}
         for name in self.entries:
             self._folded.setdefault(name.casefold(), []).append(name)
 
-    def close(self) -> None:
-        self.zip.close()
-
-    def __enter__(self) -> QdpxArchive:
+    def __enter__(self) -> ProjectFiles:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def close(self) -> None:
+        """Release what was opened (nothing, by default)."""
 
     def project_entry(self) -> str:
         """The name of the project's .qde entry (``project.qde``, or the only .qde there is)."""
@@ -107,26 +95,99 @@ class QdpxArchive:
             return matches[0]
         raise error(QDPX_MISSING_SOURCE, path=self.shown, name=source_name, ref=ref)
 
+    def read(self, name: str) -> bytes:  # pragma: no cover - every kind reads its own way
+        raise NotImplementedError
+
+
+class QdpxArchive(ProjectFiles):
+    """An opened .qdpx: checked entry names, capped reads, case-insensitive look-ups."""
+
+    def __init__(self, path: Path, report: Report) -> None:
+        self.path = Path(path)
+        self.shown = str(path)
+        self.report = report
+        self.missing_hint = "the archive's sources/ folder"
+        # Limits read when the archive is opened, so that tests can lower them.
+        limits = ZipLimits(MAX_ENTRIES, MAX_ENTRY_BYTES, MAX_TOTAL_BYTES, MAX_RATIO, RATIO_FLOOR)
+        self._guard = ZipGuard(self.shown, limits, QDPX_TOO_BIG, QDPX_BOMB, QDPX_NOT_ZIP)
+        try:
+            self.zip = zipfile.ZipFile(self.path)
+            infos = self.zip.infolist()
+        except FileNotFoundError:
+            raise error(QDPX_NOT_ZIP, path=self.shown, reason="no such file") from None
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise error(QDPX_NOT_ZIP, path=self.shown, reason=str(exc) or type(exc).__name__) from None
+        if len(infos) > MAX_ENTRIES:
+            raise error(QDPX_NOT_ZIP, path=self.shown, reason=f"{len(infos)} entries, more than the {MAX_ENTRIES} allowed")
+        self.entries: dict[str, zipfile.ZipInfo] = {}
+        for info in infos:
+            if info.is_dir():
+                continue
+            name = _safe_name(info.filename, self.shown)
+            self.entries[name] = info
+        self._index()
+
+    def close(self) -> None:
+        self.zip.close()
+
     def read(self, name: str) -> bytes:
         """An entry's bytes, within the size, ratio and total limits."""
-        info = self.entries[name]
-        if info.file_size > MAX_ENTRY_BYTES:
-            raise error(QDPX_TOO_BIG, path=self.shown, entry=name, size=info.file_size, limit=MAX_ENTRY_BYTES)
-        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            ratio = info.file_size // max(info.compress_size, 1)
-            raise error(QDPX_BOMB, path=self.shown, entry=name, ratio=ratio, packed=info.compress_size, size=info.file_size)
-        if self._read_total + info.file_size > MAX_TOTAL_BYTES:
-            raise error(QDPX_TOO_BIG, path=self.shown, entry=name, size=self._read_total + info.file_size, limit=MAX_TOTAL_BYTES)
+        return self._guard.read(self.zip, self.entries[name])
+
+
+class QdeFolder(ProjectFiles):
+    """A bare ``.qde`` with its sources in a ``sources/`` folder beside it (MAXQDA 24 writes this).
+
+    The same look-ups and limits as an archive; only files in the .qde's folder are
+    read (its ``sources/`` and ``qualcode/`` folders), never through a link that leads out.
+    """
+
+    def __init__(self, path: Path, report: Report) -> None:
+        self.path = Path(path)
+        self.shown = str(path)
+        self.report = report
+        self._read_total = 0
+        root = self.path.parent
+        if not self.path.is_file():
+            raise error(QDPX_NOT_ZIP, path=self.shown, reason="no such file")
+        inside = root.resolve()
+        self.entries: dict[str, Path] = {self.path.name: self.path}
+        folders = [c for c in root.iterdir() if c.is_dir() and c.name.casefold() in ("sources", "qualcode")]
+        self.missing_hint = str(folders[0] if folders else root / "sources")
+        for folder in folders:
+            for file in sorted(folder.rglob("*")):
+                if len(self.entries) > MAX_ENTRIES:
+                    raise error(QDPX_NOT_ZIP, path=self.shown, reason=f"more than {MAX_ENTRIES} files beside it")
+                if not file.is_file():
+                    continue
+                if not file.resolve().is_relative_to(inside):
+                    report.warn(f"{self.shown}: {file} links outside the project's folder; not read")
+                    continue
+                self.entries[file.relative_to(root).as_posix()] = file
+        self._index()
+
+    def read(self, name: str) -> bytes:
+        """A file's bytes, within the size limits of an archive entry."""
+        file = self.entries[name]
+        assert isinstance(file, Path)
         try:
-            with self.zip.open(info) as handle:
-                # Read one byte more than declared: if it comes, the header lied.
-                data = handle.read(info.file_size + 1)
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
-            raise error(QDPX_NOT_ZIP, path=self.shown, reason=f"cannot read '{name}': {exc}") from None
-        if len(data) > info.file_size:
-            raise error(QDPX_BOMB, path=self.shown, entry=name, ratio="?", packed=info.compress_size, size=f"more than the declared {info.file_size}")
+            size = file.stat().st_size
+            if size > MAX_ENTRY_BYTES:
+                raise error(QDPX_TOO_BIG, path=self.shown, entry=name, size=size, limit=MAX_ENTRY_BYTES)
+            if self._read_total + size > MAX_TOTAL_BYTES:
+                raise error(QDPX_TOO_BIG, path=self.shown, entry=name, size=self._read_total + size, limit=MAX_TOTAL_BYTES)
+            data = file.read_bytes()
+        except OSError as exc:
+            raise error(QDPX_NOT_ZIP, path=self.shown, reason=f"cannot read '{name}': {exc.strerror or exc}") from None
         self._read_total += len(data)
         return data
+
+
+def open_project_file(path: Path, report: Report) -> ProjectFiles:
+    """A .qdpx archive, or a bare .qde with its sources beside it."""
+    if Path(path).suffix.casefold() == ".qde":
+        return QdeFolder(path, report)
+    return QdpxArchive(path, report)
 
 
 def _safe_name(name: str, shown: str, what: str | None = None) -> str:
@@ -141,24 +202,3 @@ def _safe_name(name: str, shown: str, what: str | None = None) -> str:
     if "\x00" in normal:
         raise error(QDPX_UNSAFE_PATH, path=shown, entry=label, reason="a NUL character in the name")
     return "/".join(p for p in parts if p not in ("", "."))
-
-
-def write_qdpx(path: Path, members: list[tuple[str, bytes]]) -> None:
-    """Write a .qdpx atomically: a temporary file in the same folder, then a rename."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise error(QDPX_WRITE_FAILED, path=path, reason=exc.strerror or exc) from None
-    try:
-        with os.fdopen(fd, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, data in members:
-                archive.writestr(name, data)
-        os.replace(tmp_name, path)
-    except OSError as exc:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise error(QDPX_WRITE_FAILED, path=path, reason=exc.strerror or exc) from None
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise

@@ -8,18 +8,20 @@ per :mod:`.describe`, the REFI GUID kept in ``guid:`` so re-exports are stable.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
+import io
 from pathlib import Path
 
 from .. import __version__
 from ..codebook import KEY_RE, RESERVED_KEYS, Code, Codebook, CodeSet, Hints
 from ..errors import REFI_INVALID, Report, error
-from .describe import fold, unfold
+from .colors import codebook_colors
+from .describe import Unfolded, fold, unfold
 from .guids import derived_guid, guid_key
 from .ids import IdAllocator
 from .model import RefiCode, RefiCodebook
 from .reading import CODEBOOK_NS, RefiReader
 from .xmlsafe import parse_xml
+from .xmlwrite import XmlWriter
 
 ORIGIN = f"qualcode {__version__}"
 
@@ -37,63 +39,87 @@ def set_guid(code_set: CodeSet) -> str:
     return code_set.guid or derived_guid("set", code_set.name)
 
 
-def code_element(code: Code, language: str | None) -> ET.Element:
-    """``<Code>`` with its folded ``<Description>`` and child codes (XSD order)."""
-    attrs = {"guid": code_guid(code), "name": code.name, "isCodable": "true" if code.codable else "false"}
-    if code.color:
-        attrs["color"] = code.color
-    el = ET.Element("Code", attrs)
-    fields = {"id": code.id}
-    if code.key:
-        fields["key"] = code.key
-    description = fold(code.description, code.include, code.exclude, code.examples, language=language, fields=fields)
-    ET.SubElement(el, "Description").text = description
-    for child in code.children:
-        el.append(code_element(child, language))
-    return el
+def code_comment(code: Code) -> str:
+    """``qualcode id=... key=...``: what REFI-QDA has no place for, kept where no tool shows it.
+
+    Written as an XML comment inside the ``<Code>`` (other tools skip comments; the
+    XSDs ignore them), so the description stays the researcher's own text.
+    """
+    fields = {"id": code.id, "key": code.key}
+    return "qualcode " + " ".join(f"{k}={v}" for k, v in fields.items() if v)
 
 
-def codes_element(book: Codebook) -> ET.Element:
-    """``<Codes>`` with the whole code tree."""
-    codes = ET.Element("Codes")
-    for code in book.codes:
-        codes.append(code_element(code, book.language))
-    return codes
+def write_codes(writer: XmlWriter, codes: list[Code], language: str | None, colors: set[str]) -> None:
+    """``<Codes>`` with the whole code tree (XSD order).
+
+    ``colors``: ids of the codes whose colour the codebook states; other codes get
+    none (their display colour is qualcode's choice, not the researcher's). Written
+    without recursion: a code tree is as deep as the file says.
+    """
+    writer.start("Codes")
+    stack: list[tuple[Code, bool]] = [(code, False) for code in reversed(codes)]
+    while stack:
+        code, done = stack.pop()
+        if done:
+            writer.end("Code")
+            continue
+        attrs = {
+            "guid": code_guid(code),
+            "name": code.name,
+            "isCodable": "true" if code.codable else "false",
+            "color": code.color if code.color and code.id in colors else None,
+        }
+        where = f"code '{code.id}'"
+        writer.start("Code", attrs, where=where)
+        writer.comment(code_comment(code))
+        description = fold(code.description, code.include, code.exclude, code.examples, language=language)
+        if description:
+            writer.leaf("Description", text=description, where=where)
+        stack.append((code, True))
+        stack.extend((child, False) for child in reversed(code.children))
+    writer.end("Codes")
 
 
-def sets_element(book: Codebook, member_attr: str) -> ET.Element | None:
-    """``<Sets>``, or None when there are none (the XSD forbids an empty one)."""
+def write_sets(writer: XmlWriter, book: Codebook, member_attr: str) -> None:
+    """``<Sets>`` of codes; nothing when there are none (the XSD forbids an empty one)."""
     if not book.sets:
-        return None
-    sets = ET.Element("Sets")
+        return
+    writer.start("Sets")
     for code_set in book.sets:
-        el = ET.SubElement(sets, "Set", {"guid": set_guid(code_set), "name": code_set.name})
-        if code_set.description:
-            ET.SubElement(el, "Description").text = code_set.description
-        for code_id in code_set.codes:
-            code = book.get(code_id)
-            if code is not None:
-                ET.SubElement(el, "MemberCode", {member_attr: code_guid(code)})
-    return sets
+        write_code_set(writer, book, code_set, member_attr)
+    writer.end("Sets")
 
 
-def to_bytes(root: ET.Element) -> bytes:
-    """The element as an indented UTF-8 XML document."""
-    ET.indent(root, space="  ")
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
+def write_code_set(writer: XmlWriter, book: Codebook, code_set: CodeSet, member_attr: str) -> None:
+    """One ``<Set>`` of codes (.qdc files name members in ``guid``, projects in ``targetGUID``)."""
+    where = f"set '{code_set.name}'"
+    writer.start("Set", {"guid": set_guid(code_set), "name": code_set.name}, where=where)
+    if code_set.description:
+        writer.leaf("Description", text=code_set.description, where=where)
+    for code_id in code_set.codes:
+        code = book.get(code_id)
+        if code is not None:
+            writer.leaf("MemberCode", {member_attr: code_guid(code)})
+    writer.end("Set")
 
 
-def codebook_to_qdc(book: Codebook) -> bytes:
-    """The codebook as a REFI-QDA ``.qdc`` document (valid against Codebook.xsd)."""
-    root = ET.Element("CodeBook", {"xmlns": CODEBOOK_NS, "origin": ORIGIN})
+def codebook_to_qdc(book: Codebook, colors: set[str] | None = None) -> bytes:
+    """The codebook as a REFI-QDA ``.qdc`` document (valid against Codebook.xsd).
+
+    ``colors``: ids of the codes whose colour is the codebook's choice (see
+    :func:`write_codes`); by default those its YAML file states.
+    """
     if not book.codes:
         # The XSD needs at least one code; an empty codebook has nothing to share.
         raise ValueError("an empty codebook cannot be written as REFI-QDA")
-    root.append(codes_element(book))
-    sets = sets_element(book, "guid")
-    if sets is not None:
-        root.append(sets)
-    return to_bytes(root)
+    out = io.BytesIO()
+    writer = XmlWriter(out)
+    writer.start("CodeBook", {"xmlns": CODEBOOK_NS, "origin": ORIGIN})
+    write_codes(writer, book.codes, book.language, codebook_colors(book) if colors is None else colors)
+    write_sets(writer, book, "guid")
+    writer.end("CodeBook")
+    writer.close()
+    return out.getvalue()
 
 
 def qdc_losses(book: Codebook) -> list[str]:
@@ -114,6 +140,13 @@ def qdc_losses(book: Codebook) -> list[str]:
 
 
 # --- reading ------------------------------------------------------------------------------
+
+
+def definition(code: RefiCode) -> Unfolded:
+    """A REFI code's definition, criteria and examples, with the id and key qualcode kept for it."""
+    info = unfold(code.description)
+    info.fields = {**info.fields, **code.fields}  # the comment of a current export over an older one's trailer
+    return info
 
 
 def read_qdc(data: bytes, path: str, report: Report) -> RefiCodebook:
@@ -143,10 +176,10 @@ def to_codebook(
     there keeps that code's id and shortcut key (things a .qdc cannot carry).
     """
     by_guid = {guid_key(c.stable_guid): c for c in known.walk()} if known else {}
-    unfolded = {id(c): unfold(c.description) for c in refi.walk()}
+    unfolded = {id(c): definition(c) for c in refi.walk()}
     ids = IdAllocator()
     chosen: dict[int, str] = {}
-    # First the ids that are known (by GUID) or written down ([qualcode id=...]) ...
+    # First the ids that are known (by GUID) or written down by a qualcode export ...
     for rank in ("known", "written"):
         for rc in refi.walk():
             if id(rc) in chosen:
@@ -157,7 +190,7 @@ def to_codebook(
             if wanted and ids.claim(wanted):
                 chosen[id(rc)] = wanted
             elif wanted and rank == "written":
-                report.warn(f"code '{rc.name}': id '{wanted}' from its description is taken or invalid; a new id is made")
+                report.warn(f"code '{rc.name}': id '{wanted}' kept in the file is taken or invalid; a new id is made")
     # ... then slugs of names for the rest.
     keys: set[str] = set()
 
@@ -194,10 +227,9 @@ def to_codebook(
         missing = len(refi_set.code_guids) - len(members)
         if missing:
             report.warn(f"set '{refi_set.name}': {missing} member(s) are not codes of this codebook; left out")
-        if refi_set.source_guids:
-            kept = "only its codes are kept" if members else "not imported"
-            report.warn(f"set '{refi_set.name}' groups documents; qualcode has no document sets: {kept}")
-        if members or not refi_set.source_guids:
+        if refi_set.source_guids and refi_set.code_guids:
+            report.warn(f"set '{refi_set.name}' groups documents and codes: only its codes are kept, as a code set")
+        if members or not refi_set.source_guids:  # a set of documents only is not the codebook's (the project importer keeps it)
             book.sets.append(CodeSet(refi_set.name, members, refi_set.description, refi_set.guid))
     return book
 

@@ -17,20 +17,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..atomic import write_text
 from ..codebook import (
     Code,
     Codebook,
-    atomic_write_text,
     load_codebook,
     parse_codebook,
     read_codebook_text,
     save_codebook,
 )
-from ..codebook_ops.yamltext import YamlText, code_block, edit_codebook_text
 from ..errors import NO_CODEBOOK, QualcodeError, Report
 from ..project import CODEBOOK_DIR, STARTER_CODEBOOK, Project
-from .codebook_xml import to_codebook
-from .describe import unfold
+from ..yamledit import YamlText, code_block, edit_codebook_text
+from .codebook_xml import definition, to_codebook
+from .colors import drop_unstated
 from .guids import guid_key
 from .ids import IdAllocator, slugify
 from .model import RefiCode, RefiCodebook
@@ -64,7 +64,7 @@ class CodebookPlan:
         if self.create:
             starter_text = self.remove_starter.read_text(encoding="utf-8") if self.remove_starter else None
             if self.text is not None:
-                atomic_write_text(self.path, self.text)
+                write_text(self.path, self.text)
             else:
                 save_codebook(self.book, self.path)
             if self.remove_starter and self.remove_starter != self.path:
@@ -74,14 +74,14 @@ class CodebookPlan:
                 if self.remove_starter != self.path:
                     self.path.unlink(missing_ok=True)
                 if self.remove_starter is not None and starter_text is not None:
-                    atomic_write_text(self.remove_starter, starter_text)
+                    write_text(self.remove_starter, starter_text)
 
             return undo_create
         if not self.added:
             return lambda: None
         before = read_codebook_text(self.path)
         edit_codebook_text(self.path, self._add_codes)
-        return lambda: atomic_write_text(self.path, before)
+        return lambda: write_text(self.path, before)
 
     def _add_codes(self, doc: YamlText) -> None:
         for code, parent_id in self.added:
@@ -115,6 +115,8 @@ def plan_codebook(
             plan.ids = {guid_key(c.stable_guid): c.id for c in book.walk()}
             return plan
         book = to_codebook(refi, title=title, report=report)
+        coloured = {guid_key(c.guid) for c in refi.walk() if c.color}
+        drop_unstated(book.walk(), {c.id for c in book.walk() if c.guid and guid_key(c.guid) in coloured})
         target = project.root / CODEBOOK_DIR / f"{slugify(title, 'codebook')}.yaml"
         plan = CodebookPlan(path=target, book=book, create=True, remove_starter=starter)
         plan.ids = {guid_key(c.guid): c.id for c in book.walk() if c.guid}
@@ -134,13 +136,13 @@ def plan_codebook(
             plan.by_name.append(rc.name)
         if code is not None:
             plan.ids[guid_key(rc.guid)] = code.id
-            info = unfold(rc.description)
+            info = definition(rc)
             if code.name != rc.name or (info.description and info.description != code.description):
                 plan.differing += 1
             for child in rc.children:
                 visit(child, code.id, False)
             return
-        info = unfold(rc.description)
+        info = definition(rc)
         wanted = info.fields.get("id")
         new_id = wanted if wanted and allocator.claim(wanted) else allocator.allocate(rc.name, parent_id)
         new = Code(

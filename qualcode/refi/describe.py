@@ -1,9 +1,9 @@
 """Folding a code's definition into one REFI-QDA ``<Description>`` and back.
 
 A REFI-QDA code has a single free-text description; a qualcode code has a definition,
-inclusion and exclusion criteria and examples, plus an id and a shortcut key. They are
-folded into a plain-text layout that reads well in ATLAS.ti, NVivo or MAXQDA and that
-:func:`unfold` recovers exactly::
+inclusion and exclusion criteria and examples. They are folded into a plain-text
+layout that reads well in ATLAS.ti, NVivo or MAXQDA and that :func:`unfold` recovers
+exactly::
 
     <definition: any number of paragraphs>
 
@@ -18,15 +18,16 @@ folded into a plain-text layout that reads well in ATLAS.ti, NVivo or MAXQDA and
     Voorbeelden:                 ("Examples:")
     - ...
 
-    [qualcode id=doorverwijzing key=d]
-
 Headings are written in the codebook's language (Dutch for ``language: nl``, English
 otherwise) and recognised in either, in any case, with a few common variants, so a
 description typed by hand in another tool in this layout is read as well. Sections are
 only recognised in the trailing block of the description (a heading followed by
 bullet lines), so a definition that merely mentions "Examples:" mid-text stays intact.
-The bracketed last line keeps the qualcode id (and key) through other tools, which
-have no place for them, so a round trip keeps every id.
+
+The code's id and key are not part of the description (other tools would show them as
+text): :mod:`.codebook_xml` writes them in an XML comment. Files exported by earlier
+qualcode versions end the description with ``[qualcode id=... key=...]``; that line
+is still read (into ``Unfolded.fields``) and never shown as part of the definition.
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ class Unfolded:
     include: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     examples: list[str] = field(default_factory=list)
-    fields: dict[str, str] = field(default_factory=dict)  # from the [qualcode ...] line: id, key
+    fields: dict[str, str] = field(default_factory=dict)  # id, key: from an older export's [qualcode ...] line
     dutch: bool = False  # a Dutch heading was seen (the codebook's language is probably nl)
     english: bool = False  # an English one was
 
@@ -85,7 +86,6 @@ def fold(
     examples: list[str],
     *,
     language: str | None = None,
-    fields: dict[str, str] | None = None,
 ) -> str:
     """One description text holding all of a code's definition (see the module docstring)."""
     headings = HEADINGS["nl" if (language or "").lower().startswith("nl") else "en"]
@@ -98,8 +98,6 @@ def fold(
                 lines.append(f"- {first}")
                 lines.extend(f"  {line}" for line in rest)
             blocks.append("\n".join(lines))
-    if fields:
-        blocks.append("[qualcode " + " ".join(f"{k}={v}" for k, v in fields.items() if v) + "]")
     return "\n\n".join(blocks)
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from ..codebook import Codebook, load_codebook, read_codebook_text
+from ..codebook import Codebook, load_codebook
 from ..errors import (
     CODEBOOK_FILE_TYPE,
     FILE_NOT_FOUND,
@@ -18,6 +16,7 @@ from ..errors import (
 )
 from .archive import MAX_ENTRY_BYTES, QdpxArchive
 from .codebook_xml import read_qdc, title_from_path, to_codebook
+from .colors import explicit_yaml_colors
 from .project_read import read_project
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -74,6 +73,9 @@ def load_codebook_file(path: Path, report: Report, *, known: Codebook | None = N
         refi, title = project.codebook, project.name or title_from_path(path)
     else:
         raise error(CODEBOOK_FILE_TYPE, path=path, suffix=path.suffix or "(no suffix)")
+    documents = [s.name for s in refi.sets if s.source_guids and not s.code_guids]
+    if documents:
+        report.warn(f"{len(documents)} set(s) of documents are not part of a codebook; left out: {', '.join(documents[:5])}")
     book = to_codebook(refi, title=title, report=report, known=known)
     if known is not None:
         # A .qdc has no title, version, authors ...: keep those of the codebook it updates.
@@ -84,25 +86,3 @@ def load_codebook_file(path: Path, report: Report, *, known: Codebook | None = N
     explicit = {c.id for c in book.walk() if c.guid in colored}
     book.path = path
     return CodebookFile(path, book, suffix[1:], explicit)
-
-
-def explicit_yaml_colors(path: Path) -> set[str]:
-    """Ids of codes whose colour is written in the YAML file (others get the palette's)."""
-    return stated_colors(read_codebook_text(path))
-
-
-def stated_colors(text: str) -> set[str]:
-    """Ids of codes whose colour this codebook YAML text writes down."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:  # pragma: no cover - validated before
-        return set()
-    out: set[str] = set()
-    stack = list((data or {}).get("codes") or []) if isinstance(data, dict) else []
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if item.get("color"):
-                out.add(str(item.get("id")))
-            stack.extend(item.get("children") or [])
-    return out

@@ -7,6 +7,8 @@ the importers turn them into qualcode's codebook and store rows.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 
@@ -21,11 +23,15 @@ class RefiCode:
     description: str = ""
     line: int | None = None
     children: list[RefiCode] = field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)  # id, key from a qualcode export's comment
 
-    def walk(self):
-        yield self
-        for child in self.children:
-            yield from child.walk()
+    def walk(self) -> Iterator[RefiCode]:
+        """This code and its sub-codes, depth first (without recursion: trees can be deep)."""
+        stack = [self]
+        while stack:
+            code = stack.pop()
+            yield code
+            stack.extend(reversed(code.children))
 
 
 @dataclass(slots=True)
@@ -47,7 +53,7 @@ class RefiCodebook:
     sets: list[RefiSet] = field(default_factory=list)
     origin: str | None = None
 
-    def walk(self):
+    def walk(self) -> Iterator[RefiCode]:
         for code in self.codes:
             yield from code.walk()
 
@@ -60,6 +66,7 @@ class RefiCoding:
     user_guid: str | None = None
     created: str | None = None
     note_guids: list[str] = field(default_factory=list)
+    guid: str | None = None  # the coding's own GUID
 
 
 @dataclass(slots=True)
@@ -90,6 +97,8 @@ class RefiSource:
     selections: list[RefiSelection] = field(default_factory=list)
     codings: list[RefiCoding] = field(default_factory=list)  # whole-source codings
     variables: dict[str, str] = field(default_factory=dict)  # variable GUID -> value
+    created: str | None = None  # creationDateTime (else modifiedDateTime)
+    user_guid: str | None = None  # creatingUser (else modifyingUser)
 
 
 @dataclass(slots=True)
@@ -118,7 +127,10 @@ class RefiProject:
 
     name: str
     origin: str | None = None
+    created: str | None = None  # the project's creationDateTime
+    user_guid: str | None = None  # the project's creatingUserGUID
     users: dict[str, str] = field(default_factory=dict)  # guid key -> name
+    user_guids: dict[str, str] = field(default_factory=dict)  # guid key -> the GUID as the file writes it
     codebook: RefiCodebook = field(default_factory=RefiCodebook)
     variables: dict[str, str] = field(default_factory=dict)  # guid key -> variable name
     cases: list[RefiCase] = field(default_factory=list)
@@ -126,3 +138,4 @@ class RefiProject:
     notes: dict[str, RefiNote] = field(default_factory=dict)  # guid key -> note
     links: list[tuple[str, str]] = field(default_factory=list)  # (origin guid key, target guid key)
     skipped: dict[str, int] = field(default_factory=dict)  # element kind -> count not imported
+    unkept: Counter[str] = field(default_factory=Counter)  # what qualcode's model has no place for -> count

@@ -62,6 +62,9 @@ BASE_CONVENTIONS = (
     Convention("utf16-lf", utf16=True, crlf_as_one=True),
 )
 
+# What a qualcode export declares it wrote (qualcode/turns.json "positions"): trusted, not guessed.
+KNOWN_CONVENTIONS = {"codepoints": BASE_CONVENTIONS[0], "utf16": BASE_CONVENTIONS[2]}
+
 # The convention a producer is known for, used only to break ties (matched on `origin`).
 PRODUCER_PRIORS = (
     ("nvivo for windows", "utf16"),

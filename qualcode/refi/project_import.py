@@ -14,20 +14,23 @@ codings by transcript, span and code.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..codebook import load_codebook
-from ..errors import Report
+from ..errors import QDPX_MISSING_SOURCE, QDPX_SOURCES_MISSING, QualcodeError, Report, error
 from ..ingest import scan_turns
 from ..model import MANUAL, Coding, Transcript, Turn, sha256_bytes, sha256_text
 from ..project import Project
-from .archive import QdpxArchive
+from ..store import DocumentSet, EmptySource, Store
+from .archive import ProjectFiles, QdpxArchive, open_project_file
 from .codemap import plan_codebook
+from .dates import from_xsd
 from .guids import guid_key
 from .model import RefiCoding, RefiProject, RefiSelection, RefiSource
-from .offsets import STANDARD, SourceText, choose_convention
+from .offsets import KNOWN_CONVENTIONS, STANDARD, Convention, SourceText, choose_convention
 from .project_read import read_project
 from .texts import decode_text, read_plain_text
 
@@ -58,6 +61,17 @@ class QdpxImportResult:
 
 
 @dataclass(slots=True)
+class _Imported:
+    """A coding to add, and the selection and coding it was in the file (kept for re-export)."""
+
+    source: _Source
+    coding: Coding
+    selection_guid: str | None
+    coding_guid: str | None
+    selection_creator: str | None  # who made the selection, when not the coder
+
+
+@dataclass(slots=True)
 class _Source:
     refi: RefiSource
     text: SourceText
@@ -67,32 +81,48 @@ class _Source:
     same_as: _Source | None = None  # an earlier source of this import has this text
 
 
-def import_qdpx(project: Project, path: Path, *, default_coder: str, progress: Progress | None = None) -> QdpxImportResult:
-    """Import a REFI-QDA project file into ``project`` (see the module docstring).
+def import_qdpx(
+    project: Project,
+    path: Path,
+    *,
+    default_coder: str,
+    skip_missing: bool = False,
+    progress: Progress | None = None,
+) -> QdpxImportResult:
+    """Import a REFI-QDA project (.qdpx, or a bare .qde with its sources beside it) into ``project``.
 
+    Sources the file refers to but does not hold are all listed in one error, and
+    nothing is imported; with ``skip_missing`` the rest is imported and each missing
+    source (with its codings) is named in a warning. See also the module docstring.
     Runs under the project's codebook lock: the import may add codes to the codebook.
     """
     with project.codebook_lock(f"import {Path(path).name}"):
-        return _import_qdpx(project, Path(path), default_coder=default_coder, progress=progress)
+        return _import_qdpx(project, Path(path), default_coder=default_coder, skip_missing=skip_missing, progress=progress)
 
 
-def _import_qdpx(project: Project, path: Path, *, default_coder: str, progress: Progress | None) -> QdpxImportResult:
+def _import_qdpx(
+    project: Project, path: Path, *, default_coder: str, skip_missing: bool, progress: Progress | None
+) -> QdpxImportResult:
     report = Report()
-    with QdpxArchive(path, report) as archive:
+    with open_project_file(path, report) as archive:
         entry = archive.project_entry()
-        refi = read_project(archive.read(entry), f"{archive.shown}/{entry}", report)
-        sources = _read_sources(archive, refi, report, progress)
+        where = f"{archive.shown}/{entry}" if isinstance(archive, QdpxArchive) else archive.shown
+        refi = read_project(archive.read(entry), where, report)
+        sources, empty = _read_sources(archive, refi, report, progress, skip_missing)
         notes = _note_texts(archive, refi, report)
-        turns_ext = _turns_extension(archive, report)
+        turns_ext, declared = _turns_extension(archive, report)
         original = _codebook_extension(archive)
     result = QdpxImportResult(project_name=refi.name or path.stem, origin=refi.origin)
     for kind, count in sorted(refi.skipped.items()):
         report.warn(f"{count} {kind} not imported (qualcode codes text only)")
+    if refi.unkept:
+        listed = ", ".join(f"{n} {kind}" for kind, n in refi.unkept.items())
+        report.warn(f"not kept (qualcode has no place for them; the README lists what an import keeps): {listed}")
 
     plan = plan_codebook(project, refi.codebook, title=refi.name or path.stem, report=report, original=original)
     store = project.store
     _place_transcripts(project, path, refi, sources, turns_ext, report)
-    codings = _codings(refi, sources, plan.ids, notes, default_coder, report, result)
+    codings = _codings(refi, sources, plan.ids, notes, default_coder, report, result, _declared(sources, turns_ext, declared))
 
     undo = plan.write()
     try:
@@ -102,15 +132,22 @@ def _import_qdpx(project: Project, path: Path, *, default_coder: str, progress: 
                 sync = store.codes.sync(load_codebook(plan.path))
                 if plan.remove_starter is not None:
                     store.codes.forget(sync.missing)  # the starter's example code, never used
+            _keep_users(store, refi)
             for source in sources:
                 if source.transcript is not None:
-                    store.transcripts.add(source.transcript)
+                    tid = store.transcripts.add(source.transcript)
                     result.transcripts.append(source.transcript.name)
-            rows = []
-            for source, coding in codings:
-                coding.transcript_id = _transcript_id(source)
-                rows.append(coding)
-            result.codings_added = store.codings.add_many(rows)
+                    store.exchange.keep_transcript_identity(tid, from_xsd(source.refi.created), _user(refi, source.refi.user_guid))
+            for item in codings:
+                item.coding.transcript_id = _transcript_id(item.source)
+            result.codings_added = store.codings.add_many(item.coding for item in codings)
+            store.exchange.keep_coding_identities(
+                (c.transcript_id, c.start, c.end, c.code_id, c.coder, item.selection_guid, item.coding_guid, item.selection_creator)
+                for item in codings
+                if item.selection_guid is not None
+                for c in (item.coding,)
+            )
+            _keep_the_rest(store, refi, empty, report)
     except BaseException:
         undo()
         raise
@@ -125,6 +162,52 @@ def _import_qdpx(project: Project, path: Path, *, default_coder: str, progress: 
     return result
 
 
+def _declared(sources: list[_Source], turns_ext: dict[str, dict], positions: str | None) -> dict[int, str]:
+    """id(source) -> the positions a qualcode export declared, for the sources it wrote as they are."""
+    if positions is None:
+        return {}
+    out = {}
+    for source in sources:
+        saved = turns_ext.get(guid_key(source.refi.guid))
+        if isinstance(saved, dict) and saved.get("text_sha256") == sha256_text(source.text.text):
+            out[id(source)] = positions
+    return out
+
+
+def _user(refi: RefiProject, guid: str | None) -> str | None:
+    """The name of the user with this GUID, if the file has one."""
+    return refi.users.get(guid_key(guid)) if guid else None
+
+
+def _keep_users(store: Store, refi: RefiProject) -> None:
+    """Every user of the file becomes a coder with its GUID (users without codings too)."""
+    taken = {guid_key(g): name for name, g in store.coders.guids().items() if g}
+    for key, name in refi.users.items():
+        owner = taken.get(key)
+        # A GUID another coder already has stays theirs (GUIDs are unique in the store).
+        store.coders.ensure(name, refi.user_guids[key] if owner in (None, name) else None)
+
+
+def _keep_the_rest(store: Store, refi: RefiProject, empty: list[RefiSource], report: Report) -> None:
+    """What qualcode does not use but gives back on export: the project's name and dates,
+    sources without text, document sets."""
+    for name, value in (
+        ("refi.project_name", refi.name),
+        ("refi.project_created", from_xsd(refi.created)),
+        ("refi.project_creator", _user(refi, refi.user_guid)),
+    ):
+        if value and store.settings.get(name) is None:
+            store.settings.set(name, value)
+    kept = [s.name for s in empty if store.exchange.keep_empty_source(EmptySource(s.guid, s.name, from_xsd(s.created), _user(refi, s.user_guid)))]
+    if kept:
+        report.warn(f"{len(kept)} source(s) without text kept for re-export (nothing to code in them): {', '.join(kept[:5])}")
+    sets = [s for s in refi.codebook.sets if s.source_guids and not s.code_guids]
+    for refi_set in sets:
+        store.exchange.keep_document_set(DocumentSet(refi_set.guid, refi_set.name, refi_set.description, list(refi_set.source_guids)))
+    if sets:
+        report.warn(f"{len(sets)} document set(s) kept for re-export (qualcode does not group transcripts by them): {', '.join(s.name for s in sets[:5])}")
+
+
 def _transcript_id(source: _Source) -> int:
     while source.same_as is not None:
         source = source.same_as
@@ -134,25 +217,44 @@ def _transcript_id(source: _Source) -> int:
     return source.transcript.id
 
 
-def _read_sources(archive: QdpxArchive, refi: RefiProject, report: Report, progress: Progress | None) -> list[_Source]:
+def _read_sources(
+    archive: ProjectFiles, refi: RefiProject, report: Report, progress: Progress | None, skip_missing: bool
+) -> tuple[list[_Source], list[RefiSource]]:
+    """The sources with text, and those without any (kept aside: nothing to code in them)."""
     out = []
+    empty: list[RefiSource] = []
+    missing: list[tuple[RefiSource, str]] = []
     for number, source in enumerate(refi.sources, 1):
         if progress:
             progress(number, len(refi.sources), source.name)
         if source.plain_content is not None and source.plain_path is None:
             raw, data = source.plain_content, source.plain_content.encode("utf-8")
         else:
-            raw, data = read_plain_text(archive, source.plain_path or "", source.name, report)
+            try:
+                raw, data = read_plain_text(archive, source.plain_path or "", source.name, report)
+            except QualcodeError as exc:
+                if exc.code != QDPX_MISSING_SOURCE.code:
+                    raise
+                missing.append((source, source.plain_path or ""))
+                continue
         text = SourceText(raw)
         if not text.text.strip():
             lost = len(source.selections) + len(source.codings)
-            report.warn(f"source '{source.name}' has no text; skipped" + (f" with its {lost} coding(s)" if lost else ""))
+            if lost:
+                report.warn(f"source '{source.name}' has no text; its {lost} coding(s) cannot be placed and are left out")
+            empty.append(source)
             continue
         out.append(_Source(source, text, data))
-    return out
+    if missing and not skip_missing:
+        listed = [f"source '{s.name}' refers to '{ref}'" for s, ref in missing]
+        raise error(QDPX_SOURCES_MISSING, problems=listed, path=archive.shown, count=len(missing), folder=archive.missing_hint)
+    for source, ref in missing:
+        lost = len(source.selections) + len(source.codings)
+        report.warn(f"source '{source.name}' ({ref}) is not there; skipped" + (f" with its {lost} coding(s)" if lost else ""))
+    return out, empty
 
 
-def _note_texts(archive: QdpxArchive, refi: RefiProject, report: Report) -> dict[str, str]:
+def _note_texts(archive: ProjectFiles, refi: RefiProject, report: Report) -> dict[str, str]:
     """Note GUID key -> its text (inline, or a .txt in the archive as NVivo writes them)."""
     out = {}
     for key, note in refi.notes.items():
@@ -167,7 +269,7 @@ def _note_texts(archive: QdpxArchive, refi: RefiProject, report: Report) -> dict
     return out
 
 
-def _codebook_extension(archive: QdpxArchive) -> tuple[str, str] | None:
+def _codebook_extension(archive: ProjectFiles) -> tuple[str, str] | None:
     """The codebook YAML a qualcode export carried along: (file name, text), if any."""
     found = [n for n in archive.entries if n.casefold().startswith(CODEBOOK_ENTRY_PREFIX) and "/" not in n[len(CODEBOOK_ENTRY_PREFIX) :]]
     if len(found) != 1:
@@ -178,16 +280,23 @@ def _codebook_extension(archive: QdpxArchive) -> tuple[str, str] | None:
         return None
 
 
-def _turns_extension(archive: QdpxArchive, report: Report) -> dict[str, dict]:
+def _turns_extension(archive: ProjectFiles, report: Report) -> tuple[dict[str, dict], str | None]:
+    """What a qualcode export saved: source GUID key -> its turns (shape checked per source
+    in :func:`_turns`), and how its positions count (None: not said)."""
     name = next((n for n in archive.entries if n.casefold() == TURNS_ENTRY), None)
     if name is None:
-        return {}
+        return {}, None
     try:
         data = json.loads(decode_text(archive.read(name), archive.shown, TURNS_ENTRY, name))
-        return {guid_key(k): v for k, v in data.get("sources", {}).items()}
-    except (ValueError, AttributeError, TypeError):
+        sources = data["sources"]
+        if not isinstance(sources, dict):
+            raise TypeError("sources is not an object")
+        positions = data.get("positions")
+        return {guid_key(k): v for k, v in sources.items()}, positions if positions in KNOWN_CONVENTIONS else None
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError, QualcodeError):
+        # RecursionError: JSON nested deeper than Python's parser goes (a damaged or hostile file).
         report.warn(f"{archive.shown}: {TURNS_ENTRY} is not readable; speaker turns are found again from the text")
-        return {}
+        return {}, None
 
 
 def _place_transcripts(
@@ -217,7 +326,7 @@ def _place_transcripts(
         if name != source.refi.name:
             report.warn(f"a transcript is already called '{source.refi.name}'; source imported as '{name}'")
         taken.add(name)
-        turns = _turns(text, turns_ext.get(guid_key(source.refi.guid)), content_hash)
+        turns = _turns(text, turns_ext.get(guid_key(source.refi.guid)), content_hash, source.refi.name, report)
         for turn in turns:
             turn.role = project.config.role_of(turn.speaker)
         source.transcript = Transcript(
@@ -242,19 +351,34 @@ def _unique_name(name: str, taken: set[str]) -> str:
     return f"{name}-{n}"
 
 
-def _turns(text: str, saved: dict | None, content_hash: str) -> list[Turn]:
+def _turns(text: str, saved: object, content_hash: str, name: str, report: Report) -> list[Turn]:
     """Turns qualcode exported with this text, else found again in the text."""
-    if saved and saved.get("text_sha256") == content_hash:
-        try:
-            turns = [
-                Turn(int(t[0]), t[1], int(t[2]), int(t[3]), t[4], t[5])
-                for t in saved.get("turns", [])
-            ]
-            if all(0 <= t.start <= t.end <= len(text) for t in turns):
-                return turns
-        except (TypeError, ValueError, IndexError):
-            pass
-    return scan_turns(text).turns
+    if not isinstance(saved, dict) or saved.get("text_sha256") != content_hash:
+        return scan_turns(text).turns
+    turns = _saved_turns(saved.get("turns"), len(text))
+    if turns is None:
+        report.warn(f"{TURNS_ENTRY}: the turns of source '{name}' are malformed; speaker turns are found again from the text")
+        return scan_turns(text).turns
+    return turns
+
+
+def _saved_turns(rows: object, length: int) -> list[Turn] | None:
+    """``[[index, speaker, start, end, time_start, time_end], ...]`` as turns, or None if anything is off."""
+    if not isinstance(rows, list):
+        return None
+    out = []
+    for row in rows:
+        if not isinstance(row, list) or len(row) != 6:
+            return None
+        index, speaker, start, end, time_start, time_end = row
+        if not all(type(v) is int for v in (index, start, end)) or not 0 <= start <= end <= length:
+            return None
+        if speaker is not None and not isinstance(speaker, str):
+            return None
+        if not all(t is None or (type(t) in (int, float) and math.isfinite(t)) for t in (time_start, time_end)):
+            return None
+        out.append(Turn(index, speaker, start, end, time_start, time_end))
+    return out
 
 
 def _attributes(refi: RefiProject, report: Report) -> dict[str, dict[str, str]]:
@@ -293,8 +417,9 @@ def _codings(
     default_coder: str,
     report: Report,
     result: QdpxImportResult,
-) -> list[tuple[_Source, Coding]]:
-    """Every coding of every source, in qualcode offsets, with coder and memo."""
+    declared: dict[int, str],
+) -> list[_Imported]:
+    """Every coding of every source, in qualcode offsets, with coder, memo and the identity it had."""
     linked: dict[str, list[str]] = {}  # selection GUID key -> note GUID keys (NVivo's <Links>)
     for origin, target in refi.links:
         if origin in notes:
@@ -303,7 +428,7 @@ def _codings(
             linked.setdefault(origin, []).append(target)
     used_notes: set[str] = set()
     unknown_codes = 0
-    merged: dict[tuple[tuple[str, int], int, int, str], tuple[_Source, Coding]] = {}
+    merged: dict[tuple[tuple[str, int], int, int, str, str], _Imported] = {}
 
     def coder_of(*user_guids: str | None) -> str:
         for guid in user_guids:
@@ -342,37 +467,35 @@ def _codings(
             quote="",
             memo=memo_of(selection, coding),
             origin=MANUAL,
-            created_at=coding.created or (selection.created if selection else None),
+            created_at=from_xsd(coding.created or (selection.created if selection else None)),
         )
-        key = (_target(source), start, end, code_id)
-        if key in merged:  # the same code on the same span twice: one coding, memos joined
-            kept = merged[key][1]
+        key = (_target(source), start, end, code_id, row.coder)
+        if key in merged:  # the same code on the same span twice by one coder: one coding, memos joined
+            kept = merged[key].coding
             if row.memo and row.memo not in (kept.memo or ""):
                 kept.memo = f"{kept.memo}\n\n{row.memo}" if kept.memo else row.memo
             return
-        merged[key] = (source, row)
+        creator = coder_of(selection.user_guid) if selection is not None and selection.user_guid else None
+        merged[key] = _Imported(
+            source,
+            row,
+            selection.guid if selection is not None else None,
+            coding.guid,
+            creator if creator != row.coder else None,
+        )
 
     for source in sources:
         spans = [(s.start, s.end) for s in source.refi.selections]
-        choice = choose_convention(source.text, spans, refi.origin)
-        if choice.convention.name != STANDARD and spans:
-            others = ", ".join(f"{c.name} {h}" for c, h in choice.alternatives[:2])
-            result.conventions[source.refi.name] = choice.convention.label
-            report.warn(
-                f"source '{source.refi.name}': positions read as {choice.convention.label}: {choice.hits} of"
-                f" {choice.possible} selection ends fall on a word boundary (other readings: {others})"
-            )
-        elif spans and len(spans) >= 5 and choice.share < 0.5:
-            report.warn(
-                f"source '{source.refi.name}': only {choice.hits} of {choice.possible} selection ends fall on a word"
-                " boundary; check the imported codings against the other program"
-            )
+        if id(source) in declared:  # a qualcode export says how it counted: no guessing
+            convention = KNOWN_CONVENTIONS[declared[id(source)]]
+        else:
+            convention = _guessed_convention(source, spans, refi.origin, report, result)
         length = len(source.text.text)
         for selection in source.refi.selections:
             start, end = selection.start, selection.end
             if start > end:
                 start, end = end, start
-            mapped = source.text.map_span(choice.convention, start, end)
+            mapped = source.text.map_span(convention, start, end)
             if mapped.end <= mapped.start:
                 report.warn(f"line {selection.line}: selection {selection.start}-{selection.end} of '{source.refi.name}' is empty; skipped")
                 continue
@@ -387,8 +510,28 @@ def _codings(
     unused = len(set(notes) - used_notes)
     if unused:
         report.warn(f"{unused} note(s) not attached to a coding (project memos) were not imported")
-    result.memos = sum(1 for _, c in merged.values() if c.memo)
+    result.memos = sum(1 for m in merged.values() if m.coding.memo)
     return list(merged.values())
+
+
+def _guessed_convention(
+    source: _Source, spans: list[tuple[int, int]], origin: str | None, report: Report, result: QdpxImportResult
+) -> Convention:
+    """How another tool counted this source's positions, by the evidence of its selections (see :mod:`.offsets`)."""
+    choice = choose_convention(source.text, spans, origin)
+    if choice.convention.name != STANDARD and spans:
+        others = ", ".join(f"{c.name} {h}" for c, h in choice.alternatives[:2])
+        result.conventions[source.refi.name] = choice.convention.label
+        report.warn(
+            f"source '{source.refi.name}': positions read as {choice.convention.label}: {choice.hits} of"
+            f" {choice.possible} selection ends fall on a word boundary (other readings: {others})"
+        )
+    elif spans and len(spans) >= 5 and choice.share < 0.5:
+        report.warn(
+            f"source '{source.refi.name}': only {choice.hits} of {choice.possible} selection ends fall on a word"
+            " boundary; check the imported codings against the other program"
+        )
+    return choice.convention
 
 
 def _target(source: _Source) -> tuple[str, int]:

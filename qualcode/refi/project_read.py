@@ -35,12 +35,18 @@ def read_project(data: bytes, path: str, report: Report) -> RefiProject:
     root = parse_xml(data, path)
     reader = RefiReader(path, report)
     reader.check_root(root, "Project", "project")
-    project = RefiProject(name=(root.get("name") or "").strip(), origin=root.get("origin"))
+    project = RefiProject(
+        name=(root.get("name") or "").strip(),
+        origin=root.get("origin"),
+        created=root.get("creationDateTime") or root.get("modifiedDateTime"),
+        user_guid=root.get("creatingUserGUID") or root.get("modifyingUserGUID"),
+    )
     users = reader.child(root, "Users")
     for node in reader.children(users, "User") if users is not None else []:
         guid = reader.guid(node)
         if guid:
             project.users[guid_key(guid)] = (node.get("name") or node.get("id") or "").strip() or guid
+            project.user_guids[guid_key(guid)] = guid
     project.codebook = reader.codebook(reader.child(root, "CodeBook"), reader.child(root, "Sets"), project.origin)
     variables = reader.child(root, "Variables")
     for node in reader.children(variables, "Variable") if variables is not None else []:
@@ -61,9 +67,10 @@ def read_project(data: bytes, path: str, report: Report) -> RefiProject:
                 )
             )
     sources = reader.child(root, "Sources")
+    selections: dict[str, int] = {}  # selection GUID key -> line of its first use
     for node in reader.children(sources) if sources is not None else []:
         if node.tag == "TextSource":
-            source = _text_source(reader, node)
+            source = _text_source(reader, node, selections)
             if source is not None:
                 project.sources.append(source)
         elif node.tag in OTHER_SOURCES:
@@ -86,9 +93,34 @@ def read_project(data: bytes, path: str, report: Report) -> RefiProject:
             project.links.append((guid_key(origin), guid_key(target)))
     if reader.child(root, "Graphs") is not None:
         project.skipped["graph(s)"] = len(reader.children(reader.child(root, "Graphs"), "Graph"))
+    _count_unkept(reader, root, project)
     if reader.problems:
         raise error(REFI_INVALID, problems=reader.problems, path=path, count=len(reader.problems))
     return project
+
+
+def _count_unkept(reader: RefiReader, root: Node, project: RefiProject) -> None:
+    """What the file holds and qualcode's model cannot (listed in the README), so the import can say so."""
+    unkept = project.unkept
+    sources = reader.child(root, "Sources")
+    for node in reader.children(sources, "TextSource") if sources is not None else []:
+        if node.get("richTextPath"):
+            unkept["rich-text version(s) of sources (their formatting; the plain text is kept)"] += 1
+        if reader.text_of(node, "Description"):
+            unkept["source description(s)"] += 1
+    if reader.text_of(root, "Description"):
+        unkept["project description"] += 1
+    variables = reader.child(root, "Variables")
+    for node in reader.children(variables, "Variable") if variables is not None else []:
+        if (node.get("typeOfVariable") or "Text") != "Text":
+            unkept["variable type(s) other than text (their values are kept as text)"] += 1
+    cases = reader.child(root, "Cases")
+    for node in reader.children(cases, "Case") if cases is not None else []:
+        if reader.text_of(node, "Description"):
+            unkept["case description(s)"] += 1
+    codebook = reader.child(root, "CodeBook")
+    if codebook is not None and any(n.tag == "NoteRef" for n in codebook.iter()):
+        unkept["memo(s) linked to codes"] += sum(1 for n in codebook.iter() if n.tag == "NoteRef")
 
 
 def _values(reader: RefiReader, node: Node) -> dict[str, str]:
@@ -122,6 +154,7 @@ def _codings(reader: RefiReader, node: Node) -> list[RefiCoding]:
                     user_guid=coding.get("creatingUser"),
                     created=coding.get("creationDateTime"),
                     note_guids=_note_refs(reader, coding),
+                    guid=reader.guid(coding, required=False),
                 )
             )
     return out
@@ -131,7 +164,7 @@ def _note_refs(reader: RefiReader, node: Node) -> list[str]:
     return [g for r in reader.children(node, "NoteRef") if (g := reader.guid(r, "targetGUID"))]
 
 
-def _text_source(reader: RefiReader, node: Node) -> RefiSource | None:
+def _text_source(reader: RefiReader, node: Node, selections: dict[str, int]) -> RefiSource | None:
     guid = reader.guid(node)
     if guid is None:
         return None
@@ -147,6 +180,8 @@ def _text_source(reader: RefiReader, node: Node) -> RefiSource | None:
         description=reader.text_of(node, "Description"),
         codings=_codings(reader, node),
         variables=_values(reader, node),
+        created=node.get("creationDateTime") or node.get("modifiedDateTime"),
+        user_guid=node.get("creatingUser") or node.get("modifyingUser"),
     )
     if source.plain_path is None and source.plain_content is None:
         reader.problem(
@@ -159,6 +194,10 @@ def _text_source(reader: RefiReader, node: Node) -> RefiSource | None:
         start, end = reader.integer(sel, "startPosition"), reader.integer(sel, "endPosition")
         if sel_guid is None or start is None or end is None:
             continue
+        first = selections.setdefault(guid_key(sel_guid), sel.line)
+        if first != sel.line:
+            # Both are imported (nothing is lost); the GUID no longer names one selection.
+            reader.warn(f"line {sel.line}: selection GUID {sel_guid} is also used on line {first}; both selections are imported")
         source.selections.append(
             RefiSelection(
                 guid=sel_guid,

@@ -11,6 +11,7 @@ import re
 
 from ..errors import (
     REFI_DUPLICATE_GUID,
+    REFI_TOO_DEEP,
     REFI_UNKNOWN_NAMESPACE,
     REFI_WRONG_ROOT,
     Problem,
@@ -33,6 +34,11 @@ TOLERATED_NS = {
     "urn:QDA-XML:project:1:0": "NVivo for Mac",
 }
 _REFI_NS_RE = re.compile(r"^urn:QDA-XML:(codebook|project):")
+# <!--qualcode id=... key=...--> inside a <Code>: see codebook_xml.code_comment.
+_QUALCODE_COMMENT = re.compile(r"^qualcode((?:\s+\w+=\S+)+)$")
+# Real code trees are a handful of levels deep; far deeper ones are damaged or hostile
+# files, and the YAML that would hold them could not be read back (PyYAML recurses).
+MAX_CODE_DEPTH = 60
 
 
 class RefiReader:
@@ -146,14 +152,27 @@ class RefiReader:
     # --- codebook parts shared by .qdc and .qde ------------------------------------------
 
     def codes(self, parent: Node) -> list[RefiCode]:
-        out = []
-        for node in self.children(parent, "Code"):
+        """The ``<Code>`` tree under ``parent`` (read without recursion, at most MAX_CODE_DEPTH deep)."""
+        out: list[RefiCode] = []
+        stack = [(node, out, 1) for node in reversed(self.children(parent, "Code"))]
+        too_deep = False
+        while stack:
+            node, siblings, depth = stack.pop()
+            if depth > MAX_CODE_DEPTH:
+                if not too_deep:
+                    too_deep = True
+                    message = REFI_TOO_DEEP.text.format(limit=MAX_CODE_DEPTH)
+                    self.problems.append(Problem(self.path, node.line, None, message, REFI_TOO_DEEP.hint.format(limit=MAX_CODE_DEPTH)))
+                continue
             code = self.code(node)
-            if code is not None:
-                out.append(code)
+            if code is None:
+                continue
+            siblings.append(code)
+            stack.extend((child, code.children, depth + 1) for child in reversed(self.children(node, "Code")))
         return out
 
     def code(self, node: Node) -> RefiCode | None:
+        """One ``<Code>`` without its sub-codes (:meth:`codes` reads those)."""
         guid = self.guid(node)
         name = (node.get("name") or "").strip()
         if not name:
@@ -165,6 +184,10 @@ class RefiReader:
             color, note = read_color(node.get("color") or "")
             if note:
                 self.warn(f"line {node.line}: code '{name}': {note}")
+        fields: dict[str, str] = {}
+        for comment in node.comments:
+            if m := _QUALCODE_COMMENT.match(comment.strip()):
+                fields.update(part.split("=", 1) for part in m.group(1).split())
         code = RefiCode(
             guid=guid or "",
             name=name,
@@ -172,7 +195,7 @@ class RefiReader:
             color=color,
             description=self.text_of(node, "Description"),
             line=node.line,
-            children=self.codes(node),
+            fields=fields,
         )
         if guid and not self.unique(guid, node, f"code '{name}'"):
             return None

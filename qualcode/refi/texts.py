@@ -3,32 +3,47 @@
 from __future__ import annotations
 
 import codecs
+from pathlib import Path
 
-from ..errors import QDPX_EXTERNAL_SOURCE, QDPX_SOURCE_UNDECODABLE, Report, error
-from .archive import INTERNAL, QdpxArchive
+from ..errors import (
+    EMPTY_FILE,
+    QDPX_EXTERNAL_SOURCE,
+    QDPX_SOURCE_REFUSED,
+    QDPX_SOURCE_UNDECODABLE,
+    UNDECODABLE,
+    QualcodeError,
+    Report,
+    error,
+)
+from ..ingest import decode
+from .archive import INTERNAL, ProjectFiles
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+# The byte-order marks qualcode.ingest.decode recognises (its text comes without them).
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 def decode_text(data: bytes, shown: str, name: str, entry: str) -> str:
-    """Decode a text source; a BOM is kept as U+FEFF (offsets may count from after it)."""
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            try:
-                return "\ufeff" + data[len(bom) :].decode(codec)
-            except UnicodeDecodeError as exc:
-                raise error(QDPX_SOURCE_UNDECODABLE, path=shown, name=name, entry=entry, reason=_where(exc, len(bom))) from None
+    """Decode a text source as the .txt importer decodes a transcript.
+
+    The same rules (:func:`qualcode.ingest.decode`): strict UTF-8 (or UTF-16/32 with a
+    BOM), NUL and binary data refused with the byte offset. Unlike a transcript, a
+    BOM is kept as U+FEFF (some tools count positions from it) and an empty source is
+    text too (NVivo for Mac writes them).
+    """
+    bom = next((b for b in _BOMS if data.startswith(b)), None)
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise error(QDPX_SOURCE_UNDECODABLE, path=shown, name=name, entry=entry, reason=_where(exc, 0)) from None
+        text, _ = decode(data, Path(entry))
+    except QualcodeError as exc:
+        reason = exc.message.split(": ", 1)[-1]
+        if exc.code == EMPTY_FILE.code:
+            return "\ufeff" if bom else ""
+        if exc.code == UNDECODABLE.code:
+            raise error(QDPX_SOURCE_UNDECODABLE, path=shown, name=name, entry=entry, reason=reason) from None
+        raise error(QDPX_SOURCE_REFUSED, path=shown, name=name, entry=entry, reason=reason) from None
+    return "\ufeff" + text if bom else text
 
 
-def _where(exc: UnicodeDecodeError, skip: int) -> str:
-    return f"bad byte 0x{exc.object[exc.start]:02x} at byte offset {skip + exc.start}"
-
-
-def read_plain_text(archive: QdpxArchive, ref: str, name: str, report: Report) -> tuple[str, bytes]:
+def read_plain_text(archive: ProjectFiles, ref: str, name: str, report: Report) -> tuple[str, bytes]:
     """The raw text behind a ``plainTextPath``, and its bytes.
 
     Only sources inside the archive are read: ``relative://`` and ``absolute://``

@@ -22,6 +22,8 @@ class Node:
     """One XML element: namespace, local name, attributes, children, direct text.
 
     Unprefixed attributes are keyed by their name; namespaced ones by "uri name".
+    ``comments`` are the XML comments directly inside it (qualcode keeps a code's id
+    and key in one).
     """
 
     ns: str
@@ -29,6 +31,7 @@ class Node:
     attrs: dict[str, str]
     line: int
     children: list[Node] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list, repr=False)
     _text: list[str] = field(default_factory=list, repr=False)
 
     @property
@@ -93,9 +96,14 @@ def parse_xml(data: bytes, path: str) -> Node:
         if stack:
             stack[-1]._text.append(data)
 
+    def comment(data: str) -> None:
+        if stack:
+            stack[-1].comments.append(data)
+
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = chars
+    parser.CommentHandler = comment
     parser.StartDoctypeDeclHandler = refuse("a DOCTYPE")
     parser.EntityDeclHandler = refuse("an ENTITY")
     parser.ExternalEntityRefHandler = refuse("an external entity")

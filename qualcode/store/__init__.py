@@ -11,6 +11,8 @@ repository for each kind of data, so callers read ``store.codings.add(...)``,
 ``store.suggestions``      suggestions and the decisions on them
 ``store.settings``         project settings kept in the database
 ``store.coders``           everyone who coded or decided, with REFI-QDA GUIDs
+``store.team``             consensus decisions, codings a merge kept aside
+``store.exchange``         what a REFI-QDA import keeps for the next export
 =========================  =====================================================
 
 Every user action is one call here, which is one committed transaction; several
@@ -22,7 +24,7 @@ could implement it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,39 +33,53 @@ from . import migrations
 from .codes import CodeStore
 from .codings import CodingStore, refresh_summaries
 from .db import Database, now
+from .exchange import ExchangeStore
 from .settings import CoderStore, SettingStore
 from .suggestions import SuggestionStore
+from .team import TeamStore
 from .transcripts import TranscriptStore
 from .types import (
     ALL_CODINGS,
     Added,
+    AsideCoding,
     CodeRecord,
     CoderCount,
     CodingFilter,
     CodingRow,
+    ConsensusDecision,
     DetachedCoding,
+    DocumentSet,
+    EmptySource,
+    ExchangeCoding,
     MoveResult,
     SpeakerInfo,
     Suggestion,
     SyncResult,
     TranscriptInfo,
+    TranscriptRef,
     TranscriptSummary,
 )
 
 __all__ = [
     "ALL_CODINGS",
     "Added",
+    "AsideCoding",
     "CodeRecord",
     "CoderCount",
     "CodingFilter",
     "CodingRow",
+    "ConsensusDecision",
     "DetachedCoding",
+    "DocumentSet",
+    "EmptySource",
+    "ExchangeCoding",
     "MoveResult",
     "SpeakerInfo",
     "Store",
     "Suggestion",
     "SyncResult",
     "TranscriptInfo",
+    "TranscriptRef",
     "TranscriptSummary",
     "now",
 ]
@@ -85,6 +101,8 @@ class Store:
         self.suggestions = SuggestionStore(self._db, self.codings)
         self.settings = SettingStore(self._db)
         self.coders = CoderStore(self._db)
+        self.team = TeamStore(self._db, self.codings)
+        self.exchange = ExchangeStore(self._db)
 
     @property
     def path(self) -> str:
@@ -132,6 +150,43 @@ class Store:
         return counts
 
 
+    # --- pseudonymisation (issue 15) ------------------------------------------------------
+
+    def replace_text_exactly(
+        self,
+        new: Transcript,
+        codings: Iterable[tuple[int, int, int]],
+        suggestions: Iterable[tuple[int, int, int]],
+        memos: dict[int, str | None] | None = None,
+    ) -> None:
+        """Swap in a transcript's pseudonymised (or restored) version ``new`` (its id, text,
+        turns, attributes) with every coding and suggestion at its given span
+        ``(id, start, end)``: offsets known exactly, nothing detached. One transaction."""
+        assert new.id is not None
+        with self._db.transaction():
+            self.transcripts.replace_content(new.id, new)
+            self.codings.place(new.id, new.text, codings, memos or {})
+            self.suggestions.place(new.id, suggestions)
+
+    def erase_freed_pages(self) -> None:
+        """Rewrite the database file so no page keeps text that was replaced or deleted.
+
+        SQLite leaves old content in free pages and in the write-ahead log; after
+        pseudonymising, the original names must not survive there.
+        """
+        self._db.check_writable("rewrite the database")
+        self._db.execute("VACUUM")
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def copy_to(self, path: Path | str) -> Store:
+        """A consistent copy of this database at ``path`` (SQLite's online backup), opened."""
+        self._db.backup_to(Path(path))
+        return Store(path)
+
+
 def _after_migration(db: Database, name: str) -> None:
     if name == "0003_team_and_summaries":
+        # Counted in Python: SQLite's length() stops at a NUL character.
+        for tid, text in db.execute("SELECT id, text FROM transcripts").fetchall():
+            db.execute("UPDATE transcripts SET chars = ? WHERE id = ?", (len(text), tid))
         refresh_summaries(db)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from ..errors import BAD_SPAN, NO_CODING, error
+from ..errors import NO_CODING, error, span_error
 from ..model import MANUAL, Coding
 from .db import PARK, Database, json_ids, now
 from .types import ALL_CODINGS, Added, CoderCount, CodingFilter, CodingRow, DetachedCoding, MoveResult
@@ -58,14 +58,18 @@ class CodingStore:
 
     # --- writing ----------------------------------------------------------------------
 
-    def _checked_quote(self, tid: int, start: int, end: int) -> str:
-        row = self._db.one("SELECT length(text), name FROM transcripts WHERE id = ?", (tid,))
+    def _text(self, tid: int) -> tuple[str, str]:
+        row = self._db.one("SELECT text, name FROM transcripts WHERE id = ?", (tid,))
         if row is None:
             raise KeyError(tid)
-        length, name = row
-        if not (0 <= start < end <= length):
-            raise error(BAD_SPAN, start=start, end=end, name=name, length=length)
-        return self._db.scalar("SELECT substr(text, ?, ?) FROM transcripts WHERE id = ?", (start + 1, end - start, tid))
+        return row
+
+    def _checked_quote(self, tid: int, start: int, end: int, known: tuple[str, str] | None = None) -> str:
+        # Sliced in Python: SQLite's length() and substr() stop at a NUL character.
+        text, name = known or self._text(tid)
+        if not (0 <= start < end <= len(text)):
+            raise span_error(start, end, name, len(text))
+        return text[start:end]
 
     def _note_coder(self, coder: str, stamp: str) -> None:
         self._db.execute("INSERT INTO coders (name, created_at) VALUES (?, ?) ON CONFLICT(name) DO NOTHING", (coder, stamp))
@@ -116,9 +120,14 @@ class CodingStore:
         """
         added = 0
         touched: set[int] = set()
+        texts: dict[int, tuple[str, str]] = {}  # one read per transcript, not per coding
         with self._db.transaction() as db:
             for coding in codings:
-                quote = self._checked_quote(coding.transcript_id, coding.start, coding.end)
+                tid = coding.transcript_id
+                if tid not in texts:
+                    texts.clear()  # codings come transcript by transcript: keep one text at a time
+                    texts[tid] = self._text(tid)
+                quote = self._checked_quote(tid, coding.start, coding.end, texts[tid])
                 stamp = now()
                 cur = db.execute(
                     "INSERT INTO codings (transcript_id, start, end, code_id, coder, memo, origin, quote,"
@@ -263,6 +272,29 @@ class CodingStore:
                 counts[placement.how] += 1
             refresh_summaries(db, (tid,))
         return counts
+
+    # --- pseudonymisation (issue 15): exact re-placement ---------------------------------
+
+    def place(self, tid: int, new_text: str, spans: Iterable[tuple[int, int, int]], memos: dict[int, str | None]) -> None:
+        """Give every coding of a transcript its new span ``(id, start, end)`` in ``new_text``
+        (quotes from the new text) and the given memos. Replacing names by pseudonyms
+        maps every offset exactly, so nothing is detached; a coding left without a span
+        is a caller's bug and fails the transaction. Joins the caller's transaction."""
+        stamp = now()
+        with self._db.transaction() as db:
+            db.execute("UPDATE codings SET start = start + ?, end = end + ? WHERE transcript_id = ?", (PARK, PARK, tid))
+            db.executemany(
+                "UPDATE codings SET start = ?, end = ?, quote = ? WHERE id = ? AND transcript_id = ?",
+                [(start, end, new_text[start:end], cid, tid) for cid, start, end in spans],
+            )
+            db.executemany(
+                "UPDATE codings SET memo = ?, updated_at = ? WHERE id = ? AND transcript_id = ?",
+                [(memo or None, stamp, cid, tid) for cid, memo in memos.items()],
+            )
+            left = db.scalar("SELECT count(*) FROM codings WHERE transcript_id = ? AND start >= ?", (tid, PARK), 0)
+            if left:
+                raise RuntimeError(f"{left} coding(s) of transcript {tid} got no new span")
+            refresh_summaries(db, (tid,))
 
     def _detach(self, coding: Coding, reason: str, stamp: str) -> None:
         self._db.execute(

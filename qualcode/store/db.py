@@ -98,6 +98,14 @@ class Database:
     def close(self) -> None:
         self.conn.close()
 
+    def backup_to(self, path: Path) -> None:
+        """Copy the whole database to a new file ``path`` (SQLite's online backup API)."""
+        target = sqlite3.connect(str(path))
+        try:
+            self.conn.backup(target)
+        finally:
+            target.close()
+
     # --- statements -----------------------------------------------------------------
 
     def execute(self, sql: str, params: Iterable = ()) -> sqlite3.Cursor:

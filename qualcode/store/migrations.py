@@ -167,8 +167,88 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE transcripts ADD COLUMN turn_count INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE transcripts ADD COLUMN coding_count INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE transcripts ADD COLUMN coded_chars INTEGER NOT NULL DEFAULT 0;
-        UPDATE transcripts SET chars = length(text),
+        UPDATE transcripts SET
             turn_count = (SELECT count(*) FROM turns u WHERE u.transcript_id = transcripts.id);
+        """,
+    ),
+    (
+        "0004_source_hash_index",
+        """
+        -- An import looks files up by the hash of their bytes before reading them.
+        CREATE INDEX transcripts_source_hash ON transcripts (source_hash);
+        """,
+    ),
+    (
+        "0005_team_consensus_and_aside",
+        """
+        -- Settled disagreements between two coders (team coding): which consensus
+        -- codings each decision added, so that undoing it removes exactly those.
+        CREATE TABLE consensus_decisions (
+            key           TEXT NOT NULL,
+            first_coder   TEXT NOT NULL,
+            second_coder  TEXT NOT NULL,
+            transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+            decision      TEXT NOT NULL CHECK (decision IN ('first', 'second', 'both', 'neither', 'adjusted')),
+            coding_ids    TEXT NOT NULL DEFAULT '[]',
+            decided_by    TEXT NOT NULL,
+            decided_at    TEXT NOT NULL,
+            PRIMARY KEY (key, first_coder, second_coder)
+        );
+        -- Codings a merge could not place (transcript or code missing here): kept, never dropped.
+        CREATE TABLE merge_aside (
+            id              INTEGER PRIMARY KEY,
+            origin          TEXT NOT NULL,
+            transcript_name TEXT NOT NULL,
+            content_hash    TEXT NOT NULL,
+            start           INTEGER NOT NULL,
+            end             INTEGER NOT NULL,
+            code_id         TEXT NOT NULL,
+            coder           TEXT NOT NULL,
+            memo            TEXT,
+            quote           TEXT NOT NULL,
+            created_at      TEXT,
+            reason          TEXT NOT NULL,
+            set_aside_at    TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX merge_aside_unique ON merge_aside (content_hash, start, end, code_id, coder);
+        """,
+    ),
+    (
+        # refi branch: what a REFI-QDA import keeps so that an export gives it back.
+        "0006_refi_identity",
+        """
+        -- The selection and coding a coding came from in another tool's file (their GUIDs
+        -- and the selection's creating user, when not the coder): one row per such coding.
+        CREATE TABLE coding_identity (
+            coding_id         INTEGER PRIMARY KEY REFERENCES codings(id) ON DELETE CASCADE,
+            selection_guid    TEXT NOT NULL,
+            coding_guid       TEXT,
+            selection_creator TEXT
+        );
+        -- When and by whom a transcript's source was made in the tool it came from.
+        CREATE TABLE transcript_identity (
+            transcript_id INTEGER PRIMARY KEY REFERENCES transcripts(id) ON DELETE CASCADE,
+            created_at    TEXT,
+            creator       TEXT
+        );
+        -- Text sources without any text (NVivo for Mac writes them): nothing to code, kept for re-export.
+        CREATE TABLE empty_sources (
+            guid       TEXT PRIMARY KEY,
+            name       TEXT NOT NULL,
+            created_at TEXT,
+            creator    TEXT
+        );
+        -- Sets of documents (MAXQDA's document sets); members are source GUIDs.
+        CREATE TABLE document_sets (
+            guid        TEXT PRIMARY KEY,
+            name        TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE document_set_members (
+            set_guid    TEXT NOT NULL REFERENCES document_sets(guid) ON DELETE CASCADE,
+            source_guid TEXT NOT NULL,
+            PRIMARY KEY (set_guid, source_guid)
+        );
         """,
     ),
 ]
@@ -183,27 +263,30 @@ def applied(db: Database) -> list[str]:
     return [r[0] for r in db.execute("SELECT name FROM schema_migrations ORDER BY name")]
 
 
-def pending(db: Database) -> list[str]:
+def pending(db: Database, schema: list[tuple[str, str]] | None = None) -> list[str]:
     """Names of the known migrations this database lacks; refuses a newer database."""
+    schema = MIGRATIONS if schema is None else schema
     done = applied(db)
-    known = {name for name, _ in MIGRATIONS}
+    known = {name for name, _ in schema}
     for name in done:
         if name not in known:
             raise error(STORE_NEWER, path=db.path, name=name)
-    return [name for name, _ in MIGRATIONS if name not in done]
+    return [name for name, _ in schema if name not in done]
 
 
-def migrate(db: Database, after=None) -> list[str]:
+def migrate(db: Database, after=None, schema: list[tuple[str, str]] | None = None) -> list[str]:
     """Apply the migrations this database lacks; return their names.
 
     ``after(db, name)`` runs inside each migration's transaction, for data changes
-    that are easier in Python than in SQL.
+    that are easier in Python than in SQL. ``schema``: another kind of database's
+    migrations (the pseudonymisation key's), instead of the project's.
     """
-    todo = pending(db)
+    schema = MIGRATIONS if schema is None else schema
+    todo = pending(db, schema)
     if todo:
         db.check_writable(f"upgrade the database ({', '.join(todo)})")
     conn = db.conn
-    for name, sql in MIGRATIONS:
+    for name, sql in schema:
         if name not in todo:
             continue
         conn.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction: set it first

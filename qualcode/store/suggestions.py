@@ -158,6 +158,19 @@ class SuggestionStore:
             for r in self._db.execute("SELECT transcript_id, count(*) FROM suggestions WHERE status = ? GROUP BY transcript_id", (PENDING,))
         }
 
+    def place(self, tid: int, spans: Iterable[tuple[int, int, int]]) -> None:
+        """Give every suggestion of a transcript its new span ``(id, start, end)``, pending
+        ones too (pseudonymisation maps offsets exactly). Joins the caller's transaction."""
+        with self._db.transaction() as db:
+            db.execute("UPDATE suggestions SET start = start + ?, end = end + ? WHERE transcript_id = ?", (PARK, PARK, tid))
+            db.executemany(
+                "UPDATE suggestions SET start = ?, end = ? WHERE id = ? AND transcript_id = ?",
+                [(start, end, sid, tid) for sid, start, end in spans],
+            )
+            left = db.scalar("SELECT count(*) FROM suggestions WHERE transcript_id = ? AND start >= ?", (tid, PARK), 0)
+            if left:
+                raise RuntimeError(f"{left} suggestion(s) of transcript {tid} got no new span")
+
     def reanchor(self, tid: int, old_text: str, new_text: str) -> None:
         """After a re-import: drop pending suggestions (they are recomputed) and move decided
         ones with their text, or drop them with it. Joins the caller's transaction."""

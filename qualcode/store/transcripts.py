@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..model import Transcript, Turn
 from .db import Database, json_ids, now
-from .types import SpeakerInfo, TranscriptInfo, TranscriptSummary
+from .types import SpeakerInfo, TranscriptInfo, TranscriptRef, TranscriptSummary
 
 _TURN_COLUMNS = "idx, speaker, start, end, time_start, time_end, role"  # Turn's field order
 
@@ -112,6 +112,16 @@ class TranscriptStore:
     def id_by_hash(self, content_hash: str) -> int | None:
         return self._db.scalar("SELECT id FROM transcripts WHERE content_hash = ?", (content_hash,))
 
+    def by_source_hash(self, source_hash: str) -> tuple[int, str, str | None] | None:
+        """``(id, name, encoding)`` of a transcript imported from exactly these bytes, or None.
+
+        Lets an import skip reading a file it has seen before (sha256 of the raw bytes).
+        """
+        row = self._db.one(
+            "SELECT id, name, encoding FROM transcripts WHERE source_hash = ? ORDER BY id LIMIT 1", (source_hash,)
+        )
+        return (row[0], row[1], row[2]) if row else None
+
     def id_by_name(self, name: str) -> int | None:
         return self._db.scalar("SELECT id FROM transcripts WHERE name = ?", (name,))
 
@@ -203,3 +213,17 @@ class TranscriptStore:
             " GROUP BY speaker, role ORDER BY speaker"
         )
         return [SpeakerInfo(*r) for r in rows]
+
+    # --- REFI-QDA exchange (refi branch) ------------------------------------------------------
+
+    def refs(self) -> list[TranscriptRef]:
+        """Every transcript's identity and dates, without its text, by name."""
+        rows = self._db.execute("SELECT id, name, guid, content_hash, imported_at, updated_at FROM transcripts ORDER BY name")
+        return [TranscriptRef(*row) for row in rows]
+
+    def last_change(self) -> str | None:
+        """When a transcript or coding was last added or changed (ISO 8601), or None in an empty project."""
+        return self._db.scalar(
+            "SELECT nullif(max(coalesce((SELECT max(max(imported_at, coalesce(updated_at, ''))) FROM transcripts), ''),"
+            " coalesce((SELECT max(updated_at) FROM codings), '')), '')"
+        )

@@ -169,3 +169,91 @@ class CoderCount:
     coder: str
     transcript_id: int
     codings: int
+
+
+# --- team coding (consensus decisions, codings kept aside by a merge) -------------------
+
+
+@dataclass(slots=True)
+class ConsensusDecision:
+    """How one disagreement between two coders was settled, and the consensus codings it added."""
+
+    key: str
+    first_coder: str
+    second_coder: str
+    transcript_id: int
+    decision: str  # first, second, both, neither, adjusted
+    coding_ids: list[int]
+    decided_by: str
+    decided_at: str
+
+
+@dataclass(slots=True)
+class AsideCoding:
+    """A coding a merge could not place here (its transcript or code is missing), kept whole."""
+
+    id: int | None
+    origin: str  # the project or file it came from
+    transcript_name: str
+    content_hash: str
+    start: int
+    end: int
+    code_id: str
+    coder: str
+    memo: str | None
+    quote: str
+    created_at: str | None
+    reason: str
+    set_aside_at: str | None = None
+
+
+# --- REFI-QDA exchange (refi branch) ----------------------------------------------------------
+
+
+@dataclass(slots=True)
+class TranscriptRef:
+    """A transcript's identity and dates, without its text (an export streams the texts)."""
+
+    id: int
+    name: str
+    guid: str | None
+    content_hash: str
+    imported_at: str
+    updated_at: str | None
+
+
+class ExchangeCoding(NamedTuple):
+    """A coding as a REFI-QDA export writes it, with the identity an import kept (a plain tuple: exports touch every one)."""
+
+    id: int
+    start: int
+    end: int
+    code_id: str
+    coder: str
+    memo: str | None
+    quote: str
+    created_at: str
+    updated_at: str
+    selection_guid: str | None
+    coding_guid: str | None
+    selection_creator: str | None
+
+
+@dataclass(slots=True)
+class EmptySource:
+    """A text source without text, kept from an import for the next export."""
+
+    guid: str
+    name: str
+    created_at: str | None = None
+    creator: str | None = None
+
+
+@dataclass(slots=True)
+class DocumentSet:
+    """A set of documents (sources) from another tool; members are source GUIDs."""
+
+    guid: str
+    name: str
+    description: str = ""
+    members: list[str] = field(default_factory=list)

@@ -40,7 +40,6 @@ from __future__ import annotations
 import json
 import math
 import random
-import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -48,6 +47,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..atomic import atomic_directory
 from ..errors import MODEL_UNREADABLE, NOTHING_TO_TRAIN, error
 from ..store import now
 
@@ -122,16 +122,9 @@ class LearnedModel:
 
     def save(self, folder: Path) -> None:
         """Write the model to ``folder`` via a temporary folder: never half a model."""
-        folder = Path(folder)
-        tmp = folder.with_name(folder.name + ".tmp")
-        if tmp.exists():
-            shutil.rmtree(tmp)
-        tmp.mkdir(parents=True)
-        self.nlp.to_disk(tmp / "textcat")
-        (tmp / "meta.json").write_text(json.dumps(asdict(self.info), indent=2, ensure_ascii=False), encoding="utf-8")
-        if folder.exists():
-            shutil.rmtree(folder)
-        tmp.replace(folder)
+        with atomic_directory(Path(folder)) as tmp:
+            self.nlp.to_disk(tmp / "textcat")
+            (tmp / "meta.json").write_text(json.dumps(asdict(self.info), indent=2, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path) -> LearnedModel:

@@ -99,6 +99,10 @@ class QualcodeApp(App[None]):
         self.coder = name
         save_user_setting("coder", name)
         self.sub_title = f"{self.project.root.name} · {name}"
+        for screen in self.screen_stack:  # the coding screens show who codes
+            changed = getattr(screen, "coder_changed", None)
+            if changed is not None:
+                changed()
         self.flash(S.CODER_SAVED.format(name=name))
 
     def action_change_coder(self) -> None:
@@ -179,6 +183,10 @@ class QualcodeApp(App[None]):
     # --- undo / redo --------------------------------------------------------------------
 
     def action_undo(self) -> None:
+        # A screen with undo of its own (the disagreement review) takes it back there first.
+        undo_step = getattr(self.screen, "undo_step", None)
+        if undo_step is not None and undo_step():
+            return
         self._replay(self.history.undo, S.UNDONE, S.NOTHING_TO_UNDO)
 
     def action_redo(self) -> None:
@@ -280,8 +288,10 @@ class QualcodeApp(App[None]):
             PaletteCommand(S.CMD_REDO, S.CMD_REDO_HELP, self.action_redo),
             PaletteCommand(S.CMD_CODER, S.CMD_CODER_HELP.format(coder=self.coder), self.action_change_coder),
             PaletteCommand(S.CMD_STATS, S.CMD_STATS_HELP, lambda: self.action_show_screen("stats")),
+            PaletteCommand(S.CMD_DISAGREEMENTS, S.CMD_DISAGREEMENTS_HELP, lambda: self.action_show_screen("disagreements")),
             PaletteCommand(S.CMD_SUGGEST_ALL, S.CMD_SUGGEST_ALL_HELP, self.action_suggest_all),
             PaletteCommand(S.CMD_TRAIN, S.CMD_TRAIN_HELP, self.action_train),
+            PaletteCommand(S.CMD_PSEUDO, S.CMD_PSEUDO_HELP, lambda: self.action_show_screen("pseudonymise")),
         ]
         if self.jobs.running:
             commands.append(PaletteCommand(S.CMD_CANCEL_JOB.format(label=self.jobs.state.label), "", self.action_cancel_job))

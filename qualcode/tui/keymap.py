@@ -46,8 +46,9 @@ CODING = "coding"
 DOCUMENT = "document"
 RETRIEVAL = "retrieval"
 REVIEW = "review"  # the coding screen while reviewing suggestions (on top of CODING and DOCUMENT)
-ACTIVE_TOGETHER = ((APP, TRANSCRIPTS), (APP, CODING, DOCUMENT, REVIEW), (APP, RETRIEVAL))
-SCOPE_ORDER = (APP, TRANSCRIPTS, CODING, REVIEW, DOCUMENT, RETRIEVAL)
+DISAGREEMENTS = "disagreements"  # settling two coders' disagreements (with DOCUMENT for the selection)
+ACTIVE_TOGETHER = ((APP, TRANSCRIPTS), (APP, CODING, DOCUMENT, REVIEW), (APP, RETRIEVAL), (APP, DISAGREEMENTS, DOCUMENT))
+SCOPE_ORDER = (APP, TRANSCRIPTS, CODING, REVIEW, DOCUMENT, RETRIEVAL, DISAGREEMENTS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +100,7 @@ ACTIONS: tuple[KeyAction, ...] = (
     _k("suggest_transcript", "G", "suggest", CODING),
     _k("toggle_suggestions", "P", "toggle_suggestions", CODING),
     _k("review", "E", "review", CODING, show=True),
+    _k("coder_view", "O", "coder_view", CODING),
     # --- reviewing suggestions (active only in review mode) ---
     _k("review_accept", "A", "review_accept", REVIEW, show=True),
     _k("review_reject", "X", "review_reject", REVIEW, show=True),
@@ -139,6 +141,15 @@ ACTIONS: tuple[KeyAction, ...] = (
     # --- retrieval ---
     _k("jump_to_segment", "enter", "jump", RETRIEVAL, show=True),
     _k("retrieval_back", "escape", "back", RETRIEVAL, show=True),
+    # --- settling disagreements between two coders ---
+    _k("settle_first", "A", "settle_first", DISAGREEMENTS, show=True),
+    _k("settle_second", "B", "settle_second", DISAGREEMENTS, show=True),
+    _k("settle_both", "K", "settle_both", DISAGREEMENTS, show=True),
+    _k("settle_neither", "X", "settle_neither", DISAGREEMENTS, show=True),
+    _k("settle_span", "enter", "settle_span", DISAGREEMENTS, show=True),
+    _k("disagreement_next", "greater_than_sign", "next_disagreement", DISAGREEMENTS, show=True),
+    _k("disagreement_previous", "less_than_sign", "previous_disagreement", DISAGREEMENTS),
+    _k("disagreements_back", "escape", "back", DISAGREEMENTS),
 )
 BY_ID = {a.id: a for a in ACTIONS}
 

@@ -35,6 +35,12 @@ FOOTER = {
     "review_skip": "Skip",
     "review_other_code": "Other code…",
     "review_order": "Order",
+    "settle_first": "First's",
+    "settle_second": "Second's",
+    "settle_both": "Both",
+    "settle_neither": "Neither",
+    "settle_span": "Selection",
+    "disagreement_next": "Next",
 }
 # What each binding does (help screen, command palette, footer tooltips).
 BINDINGS = {
@@ -55,6 +61,15 @@ BINDINGS = {
     "search_next": "Next match",
     "search_prev": "Previous match",
     "filter_code": "Filter to code",
+    "coder_view": "Coders shown: everyone's, mine, another's",
+    "settle_first": "Keep the first coder's codings",
+    "settle_second": "Keep the second coder's codings",
+    "settle_both": "Keep both coders' codings",
+    "settle_neither": "Keep neither",
+    "settle_span": "Settle with the selected span",
+    "disagreement_next": "Next disagreement",
+    "disagreement_previous": "Previous disagreement",
+    "disagreements_back": "Back",
     "segments_of_code": "Segments of the highlighted code",
     "back": "Clear selection / back",
     "cursor_left": "Left one character",
@@ -109,6 +124,7 @@ SCOPES = {
     "document": "Moving and selecting in the transcript",
     "retrieval": "Segments of codes",
     "review": "Reviewing suggestions (E in the coding screen)",
+    "disagreements": "Settling disagreements (command palette: Review disagreements)",
 }
 
 # --- keymap file -------------------------------------------------------------------
@@ -304,3 +320,69 @@ CMD_CANCEL_JOB = "Cancel: {label}"
 CMD_REVIEW = "Review suggestions"
 CMD_REVIEW_HELP = "Walk through this transcript's pending suggestions: accept, reject, skip"
 CMD_TOGGLE_SUGGESTIONS = "Show / hide pending suggestions"
+
+# --- team coding: coders, disagreements ----------------------------------------------
+CODERS_ALL = "showing every coder's codings"
+CODERS_MINE = "showing only my codings ({coder})"
+CODERS_ONE = "showing only {coder}'s codings"
+CODERS_BLIND = "blind mode: only your codings are shown (`qualcode blind off` to compare)"
+STATUS_CODER = "{mark} {coder}"
+CODING_SUBTITLE = "{name} · coding as {coder}"
+DISAGREE_TITLE = "Disagreements"
+DISAGREE_HEADER = "Disagreement {index} of {count} · {kind} · {name} · {settled} settled"
+DISAGREE_KINDS = {
+    "only-first": "only the first coder coded here",
+    "only-second": "only the second coder coded here",
+    "codes": "different codes",
+    "boundaries": "different boundaries",
+}
+DISAGREE_NOTHING = "(nothing)"
+DISAGREE_OPEN = "Not settled yet: A first's · B second's · K both · X neither · Enter the selected span"
+DISAGREE_DECIDED = "Settled: {decision} (by {by}; {count} coding(s) for {consensus})"
+DISAGREE_DECISIONS = {
+    "first": "kept {first}'s",
+    "second": "kept {second}'s",
+    "both": "kept both",
+    "neither": "kept neither",
+    "adjusted": "adjusted span",
+}
+DISAGREE_NONE = "{first} and {second} do not disagree anywhere"
+DISAGREE_AGREED = "{count} coding(s) both coders made alike were given to {consensus}"
+DISAGREE_SAVED = "Saved: {count} coding(s) for {consensus}"
+DISAGREE_ALL_SETTLED = "All {count} disagreement(s) are settled"
+DISAGREE_NO_SELECTION = "Select a span first (shift+arrows, space, T), then Enter"
+DISAGREE_UNDONE = "Decision taken back"
+CMD_DISAGREEMENTS = "Review disagreements"
+CMD_DISAGREEMENTS_HELP = "Settle where two coders differ into the consensus coder"
+
+# --- pseudonymisation review (issue 15) ---------------------------------------------
+CMD_PSEUDO = "Pseudonymise: review personal data"
+CMD_PSEUDO_HELP = "Walk through the names, places and numbers found: accept, reject, change, always/never"
+PSEUDO_TITLE = "Personal data · {done} of {total} reviewed"
+PSEUDO_NONE = "No candidates to review. Press D to detect personal data in every transcript."
+PSEUDO_ALL_DONE = "All {total} candidates are reviewed. Apply the pseudonyms with `qualcode pseudonymise apply`."
+PSEUDO_CANDIDATE = "{index}/{count}  {transcript}  ·  {category}  ·  found by {source}  ·  {status}"
+PSEUDO_PSEUDONYM = "replaced by {pseudonym}"
+PSEUDO_LOADING_BUILD = "Building deduce's lookup tables (once on this machine, 1-2 minutes): {what}"
+PSEUDO_LOADING = "Loading deduce ({what})…"
+PSEUDO_DETECTING = "Detecting personal data: {what} ({done}/{total})"
+PSEUDO_DETECTED = "{new} new candidate(s); {pending} to review"
+PSEUDO_ACCEPTED = "{text} → {pseudonym}"
+PSEUDO_ACCEPTED_ALSO = "{text} → {pseudonym}, and {also} other occurrence(s)"
+PSEUDO_REJECTED = "{text} stays as it is here"
+PSEUDO_ALWAYS = "'{text}' is personal data everywhere in this project"
+PSEUDO_NEVER = "'{text}' is never personal data in this project"
+PSEUDO_UNDONE = "Undone: {action}"
+PSEUDO_CATEGORY = "Category: {category}"
+BIND_PSEUDO_ACCEPT = "Accept"
+BIND_PSEUDO_REJECT = "Reject"
+BIND_PSEUDO_CATEGORY = "Category"
+BIND_PSEUDO_EXTEND = "Extend →"
+BIND_PSEUDO_EXTEND_LEFT = "Extend ←"
+BIND_PSEUDO_ALWAYS = "Always"
+BIND_PSEUDO_NEVER = "Never"
+BIND_PSEUDO_UNDO = "Undo"
+BIND_PSEUDO_NEXT = "Next"
+BIND_PSEUDO_PREV = "Previous"
+BIND_PSEUDO_DETECT = "Detect"
+BIND_PSEUDO_CLOSE = "Close"

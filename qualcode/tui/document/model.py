@@ -106,6 +106,8 @@ class DocumentModel:
     codings: dict[int, Coding] = field(default_factory=dict)
     attributes: dict[str, str] = field(default_factory=dict)
     version: int = 0  # bumped whenever the codings change (views drop their caches)
+    shown_coders: frozenset[str] | None = None  # whose codings are held (None: everyone's)
+    coder_marks: dict[str, str] = field(default_factory=dict)  # margin mark per coder
 
     def __post_init__(self) -> None:
         self.block_starts = [b.start for b in self.blocks]
@@ -115,10 +117,12 @@ class DocumentModel:
     # --- loading ------------------------------------------------------------------
 
     @classmethod
-    def load(cls, store: Store, transcript_id: int, codes: dict[str, CodeInfo]) -> DocumentModel:
-        """Read a transcript and its codings (run in a worker with its own Store)."""
+    def load(
+        cls, store: Store, transcript_id: int, codes: dict[str, CodeInfo], shown_coders: frozenset[str] | None = None
+    ) -> DocumentModel:
+        """Read a transcript and its codings (of ``shown_coders`` only, if given), in a worker with its own Store."""
         transcript = store.transcripts.load(transcript_id)
-        codings = store.codings.find(transcript_id)
+        codings = store.codings.find(transcript_id, coders=shown_coders)
         codes = dict(codes)
         for row in store.codes.list(include_missing=True):
             if row.id not in codes:  # left the codebook: drawn grey and labelled, never hidden
@@ -131,6 +135,7 @@ class DocumentModel:
             codes,
             {c.id: c for c in codings},
             transcript.attributes,
+            shown_coders=shown_coders,
         )
 
     # --- codings ------------------------------------------------------------------
@@ -154,7 +159,7 @@ class DocumentModel:
                 self.lanes.pop(old.id, None)
                 touched = True
         for c in (*change.added, *change.updated):
-            if c.transcript_id != self.transcript_id:
+            if c.transcript_id != self.transcript_id or not self.shows(c.coder):
                 continue
             old = self.codings.get(c.id)
             if old is not None and (old.start, old.end) != (c.start, c.end):
@@ -171,9 +176,13 @@ class DocumentModel:
         return touched
 
     def replace_codings(self, codings: list[Coding]) -> None:
-        """Take the codings as re-read from the store (after a change from outside)."""
-        self.codings = {c.id: c for c in codings}
+        """Take the codings as re-read from the store (after a change from outside, or of the coder view)."""
+        self.codings = {c.id: c for c in codings if self.shows(c.coder)}
         self._reindex()
+
+    def shows(self, coder: str) -> bool:
+        """Are this coder's codings held (and drawn)?"""
+        return self.shown_coders is None or coder in self.shown_coders
 
     def code(self, code_id: str) -> CodeInfo:
         found = self.codes.get(code_id)

@@ -21,6 +21,8 @@ SCREENS: dict[str, str] = {
     "retrieval": "qualcode.tui.screens.retrieval:RetrievalScreen",
     "help": "qualcode.tui.screens.help:HelpScreen",
     "stats": "qualcode.tui.screens.stats:StatsScreen",  # statistics (analysis issue)
+    "disagreements": "qualcode.tui.screens.disagreements:DisagreementScreen",  # team coding
+    "pseudonymise": "qualcode.tui.screens.pseudonymise:PseudonymiseScreen",  # issue 15
 }
 
 

@@ -40,6 +40,7 @@ from ..widgets.document import DocumentView, Overlay
 from ..widgets.job import JobBar
 from ..widgets.memo import MemoModal
 from ..widgets.picker import CodePicker
+from .coding_coders import CodingCoders
 from .coding_suggestions import CodingSuggestions
 
 
@@ -48,7 +49,7 @@ def code_infos(codebook: Codebook) -> dict[str, CodeInfo]:
     return {c.id: CodeInfo(c.id, c.name, c.color or MISSING_COLOR, c.key, True) for c in codebook.walk()}
 
 
-class CodingScreen(CodingSuggestions, Screen):
+class CodingScreen(CodingSuggestions, CodingCoders, Screen):
     """Read one transcript and code it (and review the suggestions for it)."""
 
     SCREEN = "coding"
@@ -107,7 +108,8 @@ class CodingScreen(CodingSuggestions, Screen):
         return self.query_one(CodeTree)
 
     def on_mount(self) -> None:
-        self.sub_title = self.name_
+        self.sub_title = S.CODING_SUBTITLE.format(name=self.name_, coder=self.app.coder)  # who codes: always shown
+        self.init_coders()  # before the load: it reads whose codings to show
         self.document.loading = True
         self.document.focus()
         self.tree.set_counts({}, self.totals)
@@ -119,7 +121,8 @@ class CodingScreen(CodingSuggestions, Screen):
 
         store = self.project.new_store()
         try:
-            return DocumentModel.load(store, self.transcript_id, self.codes), pending_suggestions(store, self.transcript_id)
+            model = DocumentModel.load(store, self.transcript_id, self.codes, self.coder_view.shown)
+            return model, pending_suggestions(store, self.transcript_id)
         finally:
             store.close()
 
@@ -138,6 +141,7 @@ class CodingScreen(CodingSuggestions, Screen):
 
     def _loaded(self, model: DocumentModel) -> None:
         self.model = model
+        model.coder_marks = self.coder_mark_map
         document = self.document
         at = self._pending_at
         document.set_model(model, cursor=at[0] if at else None)
@@ -195,6 +199,7 @@ class CodingScreen(CodingSuggestions, Screen):
                     codes.append("   ")
                 codes.append("■ ", style=info.color)
                 codes.append(info.name if info.in_codebook else S.STATUS_MISSING.format(name=info.name))
+                self.coder_label(codes, coding.coder)
                 if coding.memo:
                     codes.append(" " + S.STATUS_MEMO)
             self.suggestion_status(codes, here)
@@ -202,6 +207,7 @@ class CodingScreen(CodingSuggestions, Screen):
             if block.turn is not None:
                 where.append(S.STATUS_POSITION.format(turn=block.turn.index, turns=model.turn_count))
                 where.append(f" {block.turn.speaker or ''}")
+            self.coder_view_status(where)
             selection = document.selection
             if selection:
                 where.append(" · " + S.STATUS_SELECTION.format(chars=selection[1] - selection[0]))

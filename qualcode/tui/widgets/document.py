@@ -337,7 +337,8 @@ class DocumentView(ScrollView, can_focus=True):
             if lane >= LANES:
                 cells[LANES - 1] = Segment(MORE, self._style("meta"))
             else:
-                cells[lane] = Segment(BAR, base + Style(color=model.code(coding.code_id).color))
+                glyph = model.coder_marks.get(coding.coder, BAR)  # one mark per coder (team coding)
+                cells[lane] = Segment(glyph, base + Style(color=model.code(coding.code_id).color))
         mark = Segment(" ", base)
         for overlay in sorted(self.overlays.values(), key=lambda o: o.order):
             if overlay.margin is not None:

@@ -23,16 +23,18 @@ from pathlib import Path
 
 import yaml
 
-from ..codebook import (
+from .atomic import write_text
+from .codebook import (
     CODE_KEYS,
+    HINT_KEYS,
     Code,
     Codebook,
-    atomic_write_text,
+    Hints,
     dump_codebook,
     parse_codebook,
     read_codebook_text,
 )
-from ..errors import CODEBOOK_FLOW_STYLE, CODEBOOK_INVALID, error
+from .errors import CODEBOOK_FLOW_STYLE, CODEBOOK_INVALID, error
 
 
 @dataclass(slots=True)
@@ -267,6 +269,25 @@ class YamlText:
         item = self._find(root, code_id)[0]
         self._replace_value(item, key, _field_lines(key, value, item.start_mark.column), CODE_KEYS)
 
+    def set_hint(self, code_id: str, name: str, value: list) -> None:
+        """One list of a code's suggestion hints (keywords, lemmas or patterns); the others stay as written.
+
+        Raises KeyError when the code has no block-style ``hints:`` mapping to edit in
+        (the caller then sets the hints as a whole).
+        """
+        root = self._root()
+        item = self._find(root, code_id)[0]
+        found = self._get(item, "hints")
+        if found is None or not isinstance(found[1], yaml.MappingNode) or found[1].flow_style or not found[1].value:
+            raise KeyError(code_id)
+        mapping = found[1]
+        self._replace_value(mapping, name, _hint_lines(name, value, mapping.start_mark.column), HINT_KEYS)
+
+    def set_book_field(self, name: str, value: object) -> None:
+        """Give a codebook field (title, version, authors ...) a new value (None or empty: remove it)."""
+        root = self._root()
+        self._replace_value(root, name, _book_field_lines(name, value), _TOP_KEYS)
+
     def set_sets(self, book: Codebook) -> None:
         """Write the codebook's code sets anew (only the ``sets:`` block changes)."""
         root = self._root()
@@ -313,6 +334,33 @@ def _field_lines(key: str, value: object, column: int) -> list[str]:
     return _reindent(lines, column - item.start_mark.column)
 
 
+def _hint_lines(name: str, value: list, column: int) -> list[str]:
+    """``name: [...]`` inside a code's ``hints:``, as qualcode lays it out, indented to ``column``."""
+    if not value:
+        return []
+    code = Code(id="x", name="x", hints=Hints(**{name: value}))
+    text = dump_codebook(Codebook(title="x", codes=[code]))
+    doc = YamlText(text, "<new>")
+    hints = doc._get(doc._find(doc._root(), "x")[0], "hints")[1]
+    key, node = doc._get(hints, name)
+    lines = text.splitlines(keepends=True)[key.start_mark.line : doc._last_line(node) + 1]
+    return _reindent(lines, column - hints.start_mark.column)
+
+
+def _book_field_lines(name: str, value: object) -> list[str]:
+    """``name: value`` at the top level, as qualcode lays it out."""
+    if value is None or value == "" or value == []:
+        return []
+    book = Codebook(title="x", codes=[])
+    setattr(book, name, value)
+    text = dump_codebook(book)
+    doc = YamlText(text, "<new>")
+    found = doc._get(doc._root(), name)
+    if found is None:  # pragma: no cover - every codebook field is written when set
+        return []
+    return text.splitlines(keepends=True)[found[0].start_mark.line : doc._last_line(found[1]) + 1]
+
+
 def _sets_lines(book: Codebook) -> list[str]:
     if not book.sets:
         return []
@@ -344,8 +392,21 @@ def _scalar_like(text: str, node: yaml.Node, value: str) -> str:
 
 
 def code_block(code: Code) -> Block:
-    """A new code (with its sub-codes) as YAML lines in the layout qualcode writes."""
-    text = dump_codebook(Codebook(title="x", codes=[code]))
+    """A new code (with its sub-codes) as YAML lines in the layout qualcode writes.
+
+    A code without a colour gets none in the YAML (a Codebook fills in display colours;
+    those are not the researcher's choice).
+    """
+    stack, uncoloured = [code], []
+    while stack:
+        current = stack.pop()
+        if current.color is None:
+            uncoloured.append(current)
+        stack.extend(current.children)
+    book = Codebook(title="x", codes=[code])
+    for current in uncoloured:
+        current.color = None
+    text = dump_codebook(book)
     lines = text.splitlines(keepends=True)
     start = next(i for i, line in enumerate(lines) if line.startswith("codes:")) + 1
     block = lines[start:]
@@ -360,4 +421,4 @@ def edit_codebook_text(path: Path, edit: Callable[[YamlText], None]) -> None:
     _, problems = parse_codebook(doc.text, str(path))
     if problems:
         raise error(CODEBOOK_INVALID, problems=problems, path=path, count=len(problems))
-    atomic_write_text(path, doc.text)
+    write_text(path, doc.text)

@@ -1,0 +1,143 @@
+"""Benchmark of pseudonymisation detection: throughput against deduce alone, and quality.
+
+1. **One-time cost.** Building deduce's lookup tables into the user cache (only when
+   they are not there yet: 1-2 minutes) and loading them (seconds), with progress.
+2. **Throughput.** 200 transcripts of ~5,000 words (``--transcripts``, ``--words``):
+   synthetic interview text (``benchmarks.corpus``) with the turns of the gold test
+   interviews mixed in every ~250 words, so that there are names, places, numbers and
+   dates to find. In the same process, over the same texts, already in memory:
+
+   A. deduce alone, as its documentation calls it: ``Deduce().deidentify(text)``;
+   B. deduce without its redactor (the annotations only, as qualcode calls it);
+   Q. qualcode's ``detect``: deduce (B) plus the Dutch patterns, proper nouns in
+      context, known names, filtering and overlap resolution.
+
+   They run interleaved per transcript, three rounds; each transcript counts with its
+   fastest round (load from other processes hits all three alike). The figure that
+   matters is the ratio Q/A of throughputs (aim: >= 0.8).
+3. **Quality** (``--evaluate``): precision and recall per category on the tuning and
+   the two held-out sets of gold interviews in ``tests/data/pseudo`` (see its README).
+
+Usage::
+
+    python -m benchmarks.bench_pseudonymise [--transcripts 200] [--words 5000] [--evaluate]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+GOLD = REPO / "tests" / "data" / "pseudo"
+
+
+def _progress(done: int, total: int, what: str) -> None:
+    print(f"  [{done}/{total}] {what}", file=sys.stderr, flush=True)
+
+
+def _texts(n: int, words: int) -> list[str]:
+    """``n`` interviews of ~``words`` words with real-looking personal data mixed in."""
+    from benchmarks.corpus import generate_transcript
+    from qualcode.pseudonymise.gold import read_gold_folder
+
+    gold_lines = []
+    for folder in ("tuning", "heldout", "heldout2"):
+        for g in read_gold_folder(GOLD / folder):
+            t = g.transcript
+            gold_lines += [f"R: {t.text[u.start:u.end]}" for u in t.turns if "\n" not in t.text[u.start : u.end]]
+    texts = []
+    for i in range(n):
+        lines = generate_transcript(words, seed=i).split("\n")
+        mixed, count = [], 0
+        for line in lines:
+            mixed.append(line)
+            count += len(line.split())
+            if count >= 250:
+                mixed.append(gold_lines[(i * 7 + len(mixed)) % len(gold_lines)])
+                count = 0
+        texts.append("\n".join(mixed))
+    return texts
+
+
+def throughput(n: int, words: int, rounds: int) -> None:
+    from qualcode.ingest import parse_turns
+    from qualcode.pseudonymise import DetectionContext, detect, engine
+
+    print(f"deduce {engine.deduce_version()}, tables in {engine.cache_dir()}")
+    built = engine.tables_built()
+    start = time.perf_counter()
+    model = engine.load(_progress)
+    print(f"one-time: {'load' if built else 'build + load'} of deduce's tables: {time.perf_counter() - start:.1f} s")
+
+    texts = _texts(n, words)
+    total_words = sum(len(t.split()) for t in texts)
+    turns = {id(t): parse_turns(t) for t in texts}
+    context = DetectionContext.build()
+    detector = engine.DeduceDetector(model)
+    runs = {
+        "A deduce alone (deidentify)": lambda t: model.deidentify(t),
+        "B deduce, annotations only": lambda t: model.deidentify(t, disabled={"redactor", "patient_name"}),
+        "Q qualcode detect": lambda t: detect(t, turns[id(t)], context, detector),
+    }
+    # Interleaved per transcript (A, B, Q on the same text, one after another) and
+    # repeated: each transcript counts with its fastest of the rounds, so that load
+    # from other processes on the machine hits the three alike.
+    fastest = {name: [float("inf")] * len(texts) for name in runs}
+    for _ in range(rounds):
+        for i, text in enumerate(texts):
+            for name, fn in runs.items():
+                start = time.perf_counter()
+                fn(text)
+                fastest[name][i] = min(fastest[name][i], time.perf_counter() - start)
+    best = {name: sum(times) for name, times in fastest.items()}
+    print(f"{n} transcripts, {total_words:,} words")
+    for name, seconds in best.items():
+        print(f"  {name:<30} {seconds:7.2f} s  {total_words / seconds:>10,.0f} words/s")
+    a, q = best["A deduce alone (deidentify)"], best["Q qualcode detect"]
+    print(f"ratio of throughputs Q/A: {a / q:.2f} (aim >= 0.8)")
+    print(f"ratio of throughputs Q/B: {best['B deduce, annotations only'] / q:.2f}")
+
+
+def quality() -> None:
+    from qualcode.codebook import load_codebook
+    from qualcode.pseudonymise import DetectionContext, detect, engine
+    from qualcode.pseudonymise.evaluate import evaluate, format_evaluation
+    from qualcode.pseudonymise.gold import read_gold_folder
+    from qualcode.pseudonymise.project import codebook_vocabulary
+
+    context = DetectionContext.build(vocabulary=codebook_vocabulary(load_codebook(REPO / "codebooks" / "samenwerking.yaml")))
+    detector = engine.DeduceDetector(engine.load(_progress))
+    for folder in ("tuning", "heldout", "heldout2"):
+        golds = read_gold_folder(GOLD / folder)
+        ev = evaluate(
+            golds,
+            lambda g: detect(g.transcript.text, g.transcript.turns, context, detector, attributes=g.transcript.attributes),
+            context.vocabulary,
+        )
+        print(f"\n{folder} ({len(golds)} interviews)")
+        print("\n".join(format_evaluation(ev)))
+        for line in ev.misses:
+            print(f"  missed: {line}")
+        for line in ev.false_positives:
+            print(f"  not in gold: {line}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--transcripts", type=int, default=200)
+    parser.add_argument("--words", type=int, default=5000)
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each; the fastest per transcript counts")
+    parser.add_argument("--evaluate", action="store_true", help="also report precision and recall on the gold interviews")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(REPO))
+    throughput(args.transcripts, args.words, args.rounds)
+    if args.evaluate:
+        quality()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,168 @@
+"""Benchmark: `export qdpx` at scale, time and peak memory.
+
+Uses the project of :mod:`benchmarks.bench_export` (1,000 synthetic transcripts of
+5,000 words, 200,000 codings, some of a code that left the codebook; built once through
+the Store API) and times, each in a fresh child process so its peak memory is its own:
+
+* **qualcode** - ``qualcode export qdpx`` (the whole command, imports excluded);
+* **floor** (the baseline) - ONE raw ``sqlite3`` pass that writes the same archive
+  members without any REFI-QDA logic: every transcript's text into
+  ``sources/<id>.txt`` and one XML line per coding (start, end, code, coder, memo) into
+  ``project.qde``, streamed into a deflated zip. Any .qdpx export pays at least this.
+
+Besides the ratio to the floor, memory is checked for flatness: the export of a tenth
+of the project (the first 100 transcripts, in a copy) against the whole. The
+written archive is validated against both REFI-QDA XSDs when ``xmlschema`` is
+installed (``--validate``; slow at this size).
+
+Usage::
+
+    python -m benchmarks.bench_qdpx [--dir DIR] [--transcripts 1000] [--codings 200000] [--repeat 3] [--validate]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared" / "refi-qda"
+
+
+def run_floor(root: Path, out: Path) -> None:
+    """The same members, written straight from SQLite (see the module docstring)."""
+    conn = sqlite3.connect(root / "qualcode.db")
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for tid, text in conn.execute("SELECT id, text FROM transcripts ORDER BY name"):
+            archive.writestr(f"sources/{tid}.txt", text.encode("utf-8"))
+        with archive.open("project.qde", "w", force_zip64=True) as raw:
+            raw.write(b'<?xml version="1.0" encoding="utf-8"?>\n<Project>\n')
+            rows = conn.execute("SELECT transcript_id, start, end, code_id, coder, memo FROM codings ORDER BY transcript_id, start")
+            for tid, start, end, code, coder, memo in rows:
+                line = f"<S t={quoteattr(str(tid))} s={quoteattr(str(start))} e={quoteattr(str(end))} c={quoteattr(code)} u={quoteattr(coder)} m={quoteattr(memo or '')}/>\n"
+                raw.write(line.encode("utf-8"))
+            raw.write(b"</Project>\n")
+    conn.close()
+
+
+def run_qualcode(root: Path, out: Path) -> None:
+    from qualcode.cli import main
+
+    code = main.main(["--project", str(root), "export", "qdpx", "--force", str(out)], standalone_mode=False)
+    if code:  # the CLI printed the error; the measurement would be meaningless
+        sys.exit(code)
+
+
+def child(mode: str, root: Path, out: Path) -> None:
+    """Run one measurement and print its figures as JSON on stdout."""
+    import qualcode.cli  # noqa: F401
+    import qualcode.refi.project_export  # noqa: F401
+
+    started = time.perf_counter()
+    if mode == "qualcode":
+        run_qualcode(root, out)
+    else:
+        run_floor(root, out)
+    seconds = time.perf_counter() - started
+    print(json.dumps({"seconds": seconds, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def measure(mode: str, root: Path, out: Path) -> dict:
+    cmd = [sys.executable, "-m", "benchmarks.bench_qdpx", "--child", mode, str(root), str(out)]
+    env = {**os.environ, "QUALCODE_CODER": "bench"}
+    done = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, check=False)
+    if done.returncode:
+        sys.exit(f"{' '.join(cmd)} failed:\n{done.stderr}")
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def tenth(root: Path, n: int) -> Path:
+    """A copy of the project with only its first ``n`` transcripts (and their codings)."""
+    small = Path(tempfile.mkdtemp(prefix="qualcode-bench-small-"))
+    shutil.copytree(root / "codebooks", small / "codebooks")
+    shutil.copy(root / "qualcode.db", small / "qualcode.db")
+    with sqlite3.connect(small / "qualcode.db") as conn:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        keep = "SELECT id FROM transcripts ORDER BY name LIMIT ?"
+        for table in ("codings", "detached_codings", "suggestions", "turns", "attributes"):
+            conn.execute(f"DELETE FROM {table} WHERE transcript_id NOT IN ({keep})", (n,))
+        conn.execute(f"DELETE FROM transcripts WHERE id NOT IN ({keep})", (n,))
+    with sqlite3.connect(small / "qualcode.db") as conn:
+        conn.execute("VACUUM")
+    return small
+
+
+def validate(path: Path) -> str:
+    try:
+        import xmlschema
+    except ImportError:
+        return "not checked (xmlschema is not installed)"
+    schema = xmlschema.XMLSchema10(str(SHARED / "Project-mrt2019.xsd"))
+    with zipfile.ZipFile(path) as archive, archive.open("project.qde") as handle:
+        errors = list(schema.iter_errors(handle))
+    return "valid" if not errors else f"INVALID: {errors[0]}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_qdpx", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dir", type=Path, help="project folder to build or reuse (default: a temporary folder)")
+    parser.add_argument("--transcripts", type=int, default=1000)
+    parser.add_argument("--codings", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--validate", action="store_true", help="validate the written project.qde against Project.xsd")
+    parser.add_argument("--child", nargs=3, metavar=("MODE", "ROOT", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        mode, root, out = args.child
+        child(mode, Path(root), Path(out))
+        return 0
+
+    from benchmarks.bench_export import build_project
+
+    root = args.dir or Path(tempfile.mkdtemp(prefix="qualcode-bench-"))
+    if not (root / "qualcode.db").exists():
+        started = time.perf_counter()
+        build_project(root, args.transcripts, args.codings)
+        print(f"built {root}: {args.transcripts} transcripts, {args.codings} codings in {time.perf_counter() - started:.1f} s")
+    with sqlite3.connect(root / "qualcode.db") as conn:
+        n_t, n_c = conn.execute("SELECT (SELECT count(*) FROM transcripts), (SELECT count(*) FROM codings)").fetchone()
+    print(f"project: {n_t} transcripts, {n_c} codings, {(root / 'qualcode.db').stat().st_size / 2**20:.0f} MB database")
+    print(f"python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}; best of {args.repeat}; peak RSS per child process\n")
+
+    outdir = Path(tempfile.mkdtemp(prefix="qualcode-bench-out-"))
+    best = {}
+    for mode in ("floor", "qualcode"):
+        runs = [measure(mode, root, outdir / f"{mode}.qdpx") for _ in range(args.repeat)]
+        best[mode] = min(runs, key=lambda r: r["seconds"])
+    print(f"{'command':<22}{'run':<10}{'seconds':>9}{'ratio':>8}{'peak RSS':>11}{'size':>10}")
+    for mode in ("floor", "qualcode"):
+        ratio = best["qualcode"]["seconds"] / best[mode]["seconds"]
+        shown = "" if mode == "qualcode" else f"{ratio:.2f}x"
+        size = (outdir / f"{mode}.qdpx").stat().st_size / 2**20
+        print(f"{'export qdpx':<22}{mode:<10}{best[mode]['seconds']:>9.2f}{shown:>8}{best[mode]['rss_mb']:>8.0f} MB{size:>7.0f} MB")
+    small_root = tenth(root, max(1, n_t // 10))
+    small = measure("qualcode", small_root, outdir / "small.qdpx")
+    shutil.rmtree(small_root)
+    print(
+        f"\nmemory is flat: export qdpx of {max(1, n_t // 10)} transcripts peaks at {small['rss_mb']:.0f} MB RSS,"
+        f" of {n_t} at {best['qualcode']['rss_mb']:.0f} MB"
+    )
+    if args.validate:
+        print(f"project.qde against Project-mrt2019.xsd: {validate(outdir / 'qualcode.qdpx')}")
+    shutil.rmtree(outdir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

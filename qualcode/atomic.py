@@ -1,0 +1,175 @@
+"""Writing files atomically: the one way qualcode replaces a file (or a folder).
+
+Every write goes to a temporary file in the target's own folder (so the final
+``os.replace`` is an atomic rename on one file system), named
+``.<name>.<pid>.<random>.tmp``: unique, hidden, and telling which process made it.
+The temporary file is created like any new file, so the user's umask decides its
+mode (``mkstemp`` would make it 0600). It is flushed and fsynced before the rename,
+and removed if anything fails -- also on Ctrl-C and, in the main thread, on SIGTERM.
+A process killed outright (SIGKILL, power cut) can still leave one behind: the next
+write to the same target removes temporary files whose process is gone.
+
+Errors are ``OSError`` as the operating system gives them; callers turn them into
+their own catalogue message (which names what was being written).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import secrets
+import shutil
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+SUFFIX = ".tmp"
+
+
+def temp_path(path: Path) -> Path:
+    """A new temporary name next to ``path`` (see the module docstring)."""
+    return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}{SUFFIX}")
+
+
+def clean_stale(path: Path) -> list[Path]:
+    """Remove temporary files of earlier writes to ``path`` whose process is gone."""
+    path = Path(path)
+    removed = []
+    pattern = f".{glob.escape(path.name)}.*{SUFFIX}"
+    for candidate in path.parent.glob(pattern):
+        middle = candidate.name[len(path.name) + 2 : -len(SUFFIX)]  # "<pid>.<random>"
+        pid_text, _, token = middle.partition(".")
+        if not pid_text.isdigit() or not token or _alive(int(pid_text)):
+            continue
+        try:
+            if candidate.is_dir() and not candidate.is_symlink():
+                shutil.rmtree(candidate)
+            else:
+                candidate.unlink()
+            removed.append(candidate)
+        except OSError:
+            pass  # another process cleans it up as well, or we may not: not our problem here
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # it exists (someone else's): leave its file alone
+    return True
+
+
+class _Terminated(BaseException):
+    """SIGTERM arrived during a write: unwind (removing the temporary file), then exit."""
+
+
+@contextmanager
+def _unwind_on_sigterm() -> Iterator[None]:
+    """In the main thread, make SIGTERM unwind like Ctrl-C does, so clean-up runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    try:
+        previous = signal.getsignal(signal.SIGTERM)
+    except (ValueError, OSError):  # pragma: no cover - no signals here
+        yield
+        return
+    if previous not in (signal.SIG_DFL, None):
+        yield  # someone else handles SIGTERM: leave it to them
+        return
+
+    def handler(signum: int, _frame: object) -> None:
+        raise _Terminated(signum)
+
+    signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    except _Terminated:
+        signal.signal(signal.SIGTERM, previous)
+        raise SystemExit(128 + signal.SIGTERM) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def atomic_open(path: Path, mode: str = "wb", *, encoding: str | None = None, newline: str | None = None) -> Iterator[IO[Any]]:
+    """A file handle whose content replaces ``path`` when the block ends without error."""
+    if mode not in ("w", "wb"):
+        raise ValueError(f"atomic_open writes new content ('w' or 'wb'), not mode {mode!r}")
+    path = Path(path)
+    clean_stale(path)
+    tmp = temp_path(path)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
+    try:
+        with _unwind_on_sigterm():
+            with os.fdopen(fd, mode, encoding=encoding if "b" not in mode else None, newline=newline) as handle:
+                yield handle
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _sync_folder(path.parent)
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically."""
+    with atomic_open(path, "wb") as handle:
+        handle.write(data)
+
+
+def write_text(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` (UTF-8, newlines as given) atomically."""
+    with atomic_open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+
+
+@contextmanager
+def atomic_directory(path: Path) -> Iterator[Path]:
+    """A fresh temporary folder that replaces the folder ``path`` when the block succeeds.
+
+    A folder cannot be renamed over a non-empty one, so the old folder is first
+    renamed aside and removed after the new one is in place: at every moment either
+    the old or the new folder is complete.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale(path)
+    tmp = temp_path(path)
+    tmp.mkdir()
+    try:
+        with _unwind_on_sigterm():
+            yield tmp
+            old = None
+            if path.exists():
+                old = temp_path(path)
+                os.replace(path, old)
+            os.replace(tmp, path)
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); where folders cannot be opened, skip."""
+    try:
+        fd = os.open(folder if str(folder) else ".", os.O_RDONLY)
+    except OSError:  # pragma: no cover - e.g. Windows
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,347 @@
+"""Replacing accepted personal data by pseudonyms without breaking the coding.
+
+The replacements are known exactly (accepted spans -> their entity's pseudonym), so
+every offset is mapped exactly rather than searched for again by its quote:
+
+* an offset before a replacement stays; after it, it shifts by the difference in
+  length; inside it, a start goes to the pseudonym's start and an end to its end, so
+  a coding that began or ended inside a name still covers the whole pseudonym;
+* codings, suggestions (pending ones too) and turns move that way, quotes are taken
+  from the new text; nothing is detached;
+* a speaker label that holds an accepted name ("MARVIN") is replaced as well;
+* memos and attributes are checked for the same names and reported, and changed
+  only on request.
+
+``apply`` switches the project to the pseudonymised text and keeps the originals in
+the key store (removable with ``forget``); ``pseudonymised_view`` gives the same
+text and mapping on the fly for exports.
+"""
+
+from __future__ import annotations
+
+import bisect
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from ..errors import PSEUDO_COLLAPSE, PSEUDO_NOT_APPLIED, PSEUDO_PENDING, error
+from ..model import ACCEPTED, PENDING, Transcript, Turn, sha256_text
+from ..project import DB_NAME, Project
+from ..store import Store, now
+from ..store.key import EntityRow, KeyStore, OriginalRow
+from .categories import CATEGORIES
+from .context import KnownNames
+from .detect import ATTRIBUTE_CATEGORIES
+from .review import applied_ids
+from .words import dutch_words
+
+
+@dataclass(frozen=True, slots=True)
+class Replacement:
+    start: int
+    end: int
+    pseudonym: str
+
+
+class OffsetMapper:
+    """Maps offsets of the original text to the pseudonymised one (see the module doc)."""
+
+    def __init__(self, replacements: list[Replacement]) -> None:
+        self.replacements = replacements
+        self.starts = [r.start for r in replacements]
+        shifts, total = [], 0
+        for r in replacements:
+            total += len(r.pseudonym) - (r.end - r.start)
+            shifts.append(total)
+        self.shifts = shifts  # cumulative shift after each replacement
+
+    def _locate(self, offset: int) -> tuple[int, int]:
+        """(index of the last replacement starting before ``offset``, shift before it)."""
+        i = bisect.bisect_left(self.starts, offset) - 1
+        before = self.shifts[i - 1] if i > 0 else 0
+        return i, before
+
+    def start(self, offset: int) -> int:
+        i, before = self._locate(offset)
+        if i >= 0:
+            r = self.replacements[i]
+            if offset < r.end:  # inside a name: from the pseudonym's start
+                return r.start + before
+            return offset + self.shifts[i]
+        return offset
+
+    def end(self, offset: int) -> int:
+        i, before = self._locate(offset)
+        if i >= 0:
+            r = self.replacements[i]
+            if offset < r.end:  # inside a name: to the pseudonym's end
+                return r.start + before + len(r.pseudonym)
+            return offset + self.shifts[i]
+        return offset
+
+
+def _replace(text: str, replacements: list[Replacement]) -> str:
+    parts, pos = [], 0
+    for r in replacements:
+        parts.append(text[pos : r.start])
+        parts.append(r.pseudonym)
+        pos = r.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _names_pattern(entities: list[EntityRow]) -> tuple[KnownNames, dict[str, str]]:
+    names = KnownNames()
+    pseudonyms: dict[str, str] = {}
+    for e in entities:
+        names.add(e.original, e.category)
+        pseudonyms[e.original.casefold()] = e.pseudonym
+    for e in entities:
+        if e.category != "person":
+            continue
+        # "Hatice" of "Hatice Yilmaz" (as accept found them), unless it is a name on its own.
+        parts = KnownNames()
+        parts.add_person(e.original)
+        for part in parts.names:
+            if part.casefold() not in pseudonyms and (part.casefold() not in dutch_words() or " " in part):
+                names.add(part, "person")
+                pseudonyms[part.casefold()] = e.pseudonym
+    return names, pseudonyms
+
+
+def replace_names(text: str, entities: list[EntityRow]) -> tuple[str, list[str]]:
+    """``text`` with every occurrence of the entities' names replaced, and the names found."""
+    names, pseudonyms = _names_pattern(entities)
+    found = names.find(text)
+    reps = [Replacement(c.start, c.end, pseudonyms[c.text.casefold()]) for c in found]
+    return _replace(text, reps), [c.text for c in found]
+
+
+@dataclass(slots=True)
+class View:
+    """A transcript as it reads pseudonymised, with the mapping of its offsets."""
+
+    text: str
+    turns: list[Turn]
+    mapper: OffsetMapper
+    replaced: int
+
+
+def pseudonymised_view(t: Transcript, key: KeyStore, entities: list[EntityRow] | None = None) -> View:
+    """The pseudonymised text of a stored transcript (its accepted candidates), on the fly."""
+    entities = entities if entities is not None else key.entities()
+    by_id = {e.id: e for e in entities}
+    reps = [
+        Replacement(c.start, c.end, by_id[c.entity_id].pseudonym)
+        for c in key.candidates(t.id, [ACCEPTED])
+        if c.entity_id in by_id
+    ]
+    # Speaker labels lie outside the turns, where candidates never are: a label that is
+    # a name the key holds ("MARVIN") is replaced as well.
+    names, pseudonyms = _names_pattern(entities)
+    inside = [(u.start, u.end) for u in t.turns]
+    for c in names.find(t.text):
+        if not any(s <= c.start < e for s, e in inside):
+            reps.append(Replacement(c.start, c.end, pseudonyms[c.text.casefold()]))
+    reps = _without_overlaps(sorted(reps, key=lambda r: (r.start, -r.end)))
+    mapper = OffsetMapper(reps)
+    text = _replace(t.text, reps)
+    turns = [
+        Turn(
+            u.index,
+            replace_names(u.speaker, entities)[0] if u.speaker else u.speaker,
+            mapper.start(u.start),
+            mapper.end(u.end) if u.end > u.start else mapper.start(u.end),
+            u.time_start,
+            u.time_end,
+            u.role,
+        )
+        for u in t.turns
+    ]
+    return View(text, turns, mapper, len(reps))
+
+
+def _without_overlaps(reps: list[Replacement]) -> list[Replacement]:
+    out: list[Replacement] = []
+    for r in reps:
+        if out and r.start < out[-1].end:
+            continue
+        out.append(r)
+    return out
+
+
+@dataclass(slots=True)
+class ApplyResult:
+    transcripts: dict[str, int] = field(default_factory=dict)  # name -> replacements
+    already: list[str] = field(default_factory=list)  # switched before (memos and attributes only)
+    codings_moved: int = 0
+    suggestions_moved: int = 0
+    memos: list[tuple[str, int, list[str]]] = field(default_factory=list)  # (transcript, coding id, names)
+    attributes: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (transcript, attribute, names)
+    memos_replaced: bool = False
+    attributes_replaced: bool = False
+
+
+def apply(
+    store: Store,
+    key: KeyStore,
+    *,
+    transcript_ids: list[int] | None = None,
+    ignore_pending: bool = False,
+    replace_memos: bool = False,
+    replace_attributes: bool = False,
+    keep_originals: bool = True,
+) -> ApplyResult:
+    """Switch transcripts to their pseudonymised text; the originals go to the key store.
+
+    Refuses (before writing anything) while candidates are unreviewed, unless
+    ``ignore_pending``, and when two codings of one code would fall on one span.
+    ``keep_originals=False`` is for a throw-away copy (exports on the fly).
+    """
+    names = store.transcripts.names()
+    wanted = list(transcript_ids or names)
+    # Already switched: their text stays; their memos and attributes can still be done.
+    done = applied_ids(store, key)
+    pending = [c for c in key.candidates(statuses=[PENDING]) if c.transcript_id in set(wanted) - done]
+    if pending and not ignore_pending:
+        raise error(
+            PSEUDO_PENDING, count=len(pending), names=", ".join(sorted({names[c.transcript_id] for c in pending}))
+        )
+    entities = key.entities()
+    result = ApplyResult(memos_replaced=replace_memos, attributes_replaced=replace_attributes)
+    plans = []
+    for tid in wanted:
+        t = store.transcripts.load(tid)
+        if tid in done:
+            view = View(t.text, t.turns, OffsetMapper([]), 0)
+        else:
+            view = pseudonymised_view(t, key, entities)
+        codings = store.codings.find(transcript_id=tid)
+        moved = [(c.id, view.mapper.start(c.start), view.mapper.end(c.end)) for c in codings]
+        seen: dict[tuple[int, int, str, str], int] = {}
+        for c, (cid, s, e) in zip(codings, moved, strict=True):
+            other = seen.setdefault((s, e, c.code_id, c.coder), cid)  # the store's unique key
+            if other != cid:
+                raise error(PSEUDO_COLLAPSE, name=t.name, ids=f"{other} and {cid}", code=c.code_id)
+        suggestions = [(s.id, view.mapper.start(s.start), view.mapper.end(s.end)) for s in store.suggestions.find(tid)]
+        memos = {}
+        for c in codings:
+            if c.memo:
+                new_memo, found = replace_names(c.memo, entities)
+                if found:
+                    result.memos.append((t.name, c.id, found))
+                    memos[c.id] = new_memo
+        attributes = {}
+        for attr, value in t.attributes.items():
+            category = ATTRIBUTE_CATEGORIES.get(attr.casefold())
+            if category is not None:
+                # "interviewer: Noor Hendriks" is personal data whether or not the text names her.
+                entity = _attribute_entity(key, entities, category, value, create=replace_attributes and keep_originals)
+                result.attributes.append((t.name, attr, [value]))
+                if entity is not None:
+                    attributes[attr] = entity.pseudonym
+                elif not keep_originals:  # an export: no pseudonym in the key yet, so none at all
+                    attributes[attr] = f"[{CATEGORIES[category]}]"
+                continue
+            new_value, found = replace_names(value, entities)
+            if found:
+                result.attributes.append((t.name, attr, found))
+                attributes[attr] = new_value
+        plans.append((t, view, codings, moved, suggestions, memos, attributes))
+    for t, view, codings, moved, suggestions, memos, attributes in plans:
+        # The original goes aside first: if the switch below fails, nothing is lost.
+        if keep_originals and t.id not in done:
+            key.save_original(
+                OriginalRow(
+                    t.id, t.name, t.text, [asdict(u) for u in t.turns], dict(t.attributes),
+                    {c.id: c.memo for c in codings},
+                    [(r.start, r.end, r.pseudonym) for r in view.mapper.replacements],
+                    sha256_text(view.text), now(),
+                )
+            )
+        new = replace(t, text=view.text, turns=view.turns,
+                      attributes={**t.attributes, **attributes} if replace_attributes else t.attributes)
+        store.replace_text_exactly(new, moved, suggestions, memos if replace_memos else None)
+        if t.id in done:
+            result.already.append(t.name)
+        else:
+            result.transcripts[t.name] = view.replaced
+        result.codings_moved += sum(1 for c, (_, s, e) in zip(codings, moved, strict=True) if (s, e) != (c.start, c.end))
+        result.suggestions_moved += len(suggestions)
+    if plans:
+        store.erase_freed_pages()  # the replaced originals must not linger in free pages
+    return result
+
+
+def _attribute_entity(
+    key: KeyStore, entities: list[EntityRow], category: str, value: str, *, create: bool
+) -> EntityRow | None:
+    """The entity of an attribute's value (created when asked: the value is a name)."""
+    folded = value.casefold()
+    for e in entities:
+        if e.original.casefold() == folded:
+            return e
+    if not create:
+        return None
+    from .review import default_pseudonym
+
+    number = key.next_number(category)
+    key.decide("attribute", [], new_entity=(category, value, default_pseudonym(category, number), number, False))
+    entity = key.find_entity(category, value)
+    entities.append(entity)
+    return entity
+
+
+@contextmanager
+def pseudonymised_copy(project: Project, key: KeyStore, *, ignore_pending: bool = False) -> Iterator[Project]:
+    """The project as it would be pseudonymised, in a temporary copy (for exports on the fly).
+
+    The project itself and the key are not changed; attributes that are names are
+    replaced only when the key already has a pseudonym for them (else: reported).
+    """
+    with tempfile.TemporaryDirectory(prefix="qualcode-pseudo-") as folder:
+        copy = project.store.copy_to(Path(folder) / DB_NAME)
+        try:
+            result = apply(copy, key, ignore_pending=ignore_pending, replace_memos=True, replace_attributes=True,
+                           keep_originals=False)
+            view = Project(project.root)
+            view.__dict__["store"] = copy  # the copy stands in for the project's store
+            view.pseudonymised = result  # type: ignore[attr-defined]
+            yield view
+        finally:
+            copy.close()
+
+
+def restore(store: Store, key: KeyStore, tid: int) -> None:
+    """Put a transcript's original text back (codings, suggestions, memos and attributes too)."""
+    original = key.originals().get(tid)
+    if original is None or tid not in applied_ids(store, key):
+        raise error(PSEUDO_NOT_APPLIED, name=store.transcripts.names().get(tid, tid))
+    # The mapping back, from the replacements made when the text was switched.
+    turns = [Turn(**u) for u in original.turns]
+    back = _inverse(OffsetMapper([Replacement(*r) for r in original.replacements]))
+    codings = [(c.id, back.start(c.start), back.end(c.end)) for c in store.codings.find(transcript_id=tid)]
+    suggestions = [(s.id, back.start(s.start), back.end(s.end)) for s in store.suggestions.find(tid)]
+    memos = {c.id: original.memos.get(c.id, c.memo) for c in store.codings.find(transcript_id=tid) if c.id in original.memos}
+    t = store.transcripts.load(tid)
+    store.replace_text_exactly(replace(t, text=original.text, turns=turns, attributes=dict(original.attributes)),
+                               codings, suggestions, memos)
+    key.drop_original(tid)
+
+
+def _inverse(mapper: OffsetMapper) -> OffsetMapper:
+    """The mapping from the pseudonymised text back to the original."""
+    reps = []
+    for r in mapper.replacements:
+        new_start = mapper.start(r.start)
+        reps.append(Replacement(new_start, new_start + len(r.pseudonym), "\0" * (r.end - r.start)))
+    return OffsetMapper(reps)
+
+
+def forget_originals(key: KeyStore) -> int:
+    """Remove the original texts kept aside; the project keeps its pseudonymised text."""
+    return key.forget_originals()
+
+

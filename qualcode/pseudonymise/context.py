@@ -1,0 +1,347 @@
+"""What the transcript and the project tell about personal data.
+
+* **Proper nouns in context.** Dutch capitalises names, places and organisations and
+  little else inside a sentence, so a capitalised word that does not start a sentence
+  is a candidate. Its neighbours decide the category: an organisation word before or
+  after it (``basisschool De Wilgenhoek``, ``de Mevlana moskee``), a place word or
+  preposition before it (``in Borgerhout``, ``de wijk Nieuwland``), else a person.
+  Countries, languages, nationalities, public services and acronyms are left out.
+* **Speaker labels** are never candidates. A label that is itself a name (``MARVIN``,
+  ``Hatice``), rather than a role (``Interviewer``, ``P1``, ``MEVROUW A``), makes that
+  name a known name in the turns.
+* **Known names**: from the front matter (``interviewer: Noor Hendriks``), the project's
+  own list and decisions; every occurrence is found, in case and inflection variants
+  (``Van Dijk``/``van Dijk``, ``Hatice's``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ..model import Turn
+from .categories import Candidate
+from .words import (
+    INTERFIXES,
+    NATIONALITY,
+    TITLES,
+    dutch_words,
+    not_personal,
+    not_personal_pattern,
+    not_personal_words,
+)
+
+# Lower-case words that join the capitalised words of one name ("Moeders van Morgen",
+# "Naima El Amrani", "Roos van der Heijden"); not "en", "in", "op": they join two names.
+_CONNECTORS = INTERFIXES - {"in", "op", "te"}
+# A capitalised word, with inner hyphens and apostrophes (Sint-Jozef, Al-Hijra, O'Neil).
+_UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
+CAPITALISED = re.compile(rf"(?<![\w'’-])[{_UPPER}][\w'’]*(?:-[\w'’]+)*")
+# Starts with the character class (not a look-behind) so that the regex engine can
+# skip quickly to the next capital; the character before is checked in Python.
+_PROPER_RUN = re.compile(
+    # "'s-Hertogenbosch", "'t Zand": a place name may start with 's- or 't.
+    rf"(?:['’][st][- ])?[{_UPPER}][\w'’]*(?:-[\w'’]+)*"
+    rf"(?:(?:\s(?:{'|'.join(sorted((re.escape(i) for i in _CONNECTORS), key=len, reverse=True))}))*"
+    rf"\s[{_UPPER}][\w'’]*(?:-[\w'’]+)*)*"
+)
+_WORD = re.compile(r"[\w'’]+(?:-[\w'’]+)*")
+_SENTENCE_END = set(".!?:;…\"“”‘'()\n[]")
+
+# Words naming a kind of organisation: before a name ("basisschool De Horizon", "vzw
+# Anadolu Gent") or after it ("de Fatih moskee", "het Zuiderpark College").
+ORG_WORDS = frozenset(
+    """basisschool school scholengemeenschap college lyceum gymnasium atheneum academie moskee moskeevereniging
+    kerk kerkgenootschap parochie gemeente congregatie tempel synagoge koranschool stichting vereniging
+    vrouwenvereniging zelforganisatie migrantenorganisatie vzw buurthuis wijkcentrum jongerencentrum
+    kinderopvang crèche creche peuterspeelzaal bso kinderdagverblijf sportclub voetbalclub club bedrijf
+    schoonmaakbedrijf praktijk huisartsenpraktijk kliniek apotheek restaurant winkel supermarkt bakkerij
+    centrum cultureel ontmoetingscentrum platform netwerk""".split()
+)
+# "gemeente" after a name is a congregation; before a name it is the municipality.
+_ORG_BEFORE_ONLY_EXCLUDED = frozenset({"gemeente", "centrum", "netwerk", "platform", "club", "winkel"})
+PLACE_WORDS = frozenset(
+    "in uit naar te vanuit rond richting wijk stad dorp buurt dorpje stadje regio provincie deelgemeente "
+    "stadsdeel gemeente woonplaats".split()
+)
+# Endings of Dutch and Flemish place names (Holtenbroek, Borgerhout, Ledeberg, Kanaleneiland).
+PLACE_END = re.compile(
+    r"(?:dam|burg|berg|bergen|broek|hout|veen|hoven|huizen|wijk|eiland|zijl|stad|dorp|heim|ingen|kerke|"
+    r"kerk|vaart|meer|sluis|drecht|rode|gem|sel|plaats|haven|beek|loo|lo|horst|donk|poort)$"
+)
+_DIRECTION = re.compile(r"-(?:Noord|Zuid|Oost|West|Centrum)$|-(?:Noord|Zuid|Oost|West|Centrum)\b")
+ROLE_LABEL = re.compile(
+    r"(?:[a-z]{1,2}|[a-z]{1,3}\d+|.*\d.*|(?:mevrouw|meneer|mw|dhr|mr|de heer)\.?\s+[a-z]\.?|"
+    r"(?:interview(?:er|ster|eres)?|int|respondent(?:e)?|moderat(?:or|ie|rice)|gespreksleid(?:er|ster)|"
+    r"deelnemer|deelneemster|spreker|participant|geïnterviewde|onderzoek(?:er|ster)|begeleid(?:er|ster)|"
+    r"facilitator|tolk|vraag|antwoord|leerling|student|docent|ouder|moeder|vader|man|vrouw|jongen|meisje|"
+    r"kind|allen|iedereen|publiek|vrijwilliger|professional|sleutelpersoon|coördinator|medewerker|"
+    r"verpleegkundige|wijkcoach|voorzitter|imam)(?:\s+\w+)?)",
+    re.I,
+)
+
+
+def is_sentence_start(text: str, pos: int, floor: int = 0) -> bool:
+    """Whether ``pos`` begins a sentence: only spaces since a full stop, colon, quote,
+    bracket, line break or the start of the turn."""
+    i = pos - 1
+    while i >= floor and text[i] in " \t":
+        i -= 1
+    return i < floor or text[i] in _SENTENCE_END
+
+
+def _common_compound(word: str) -> bool:
+    last = word.rsplit("-", 1)[-1]
+    return "-" in word and last.islower() and last in dutch_words()
+
+
+def _is_common(word: str) -> bool:
+    return word.casefold() in dutch_words()
+
+
+def _skip_token(word: str) -> bool:
+    """Capitalised words that are never a name on their own."""
+    folded = word.casefold()
+    if folded in not_personal() or folded in TITLES or folded == "ik":
+        return True
+    if word.isupper() and len(word) <= 5:  # acronyms: CJG, GGD, OCMW, JGZ
+        return True
+    return bool(NATIONALITY.search(folded)) and len(folded) > 4
+
+
+@dataclass(slots=True)
+class Region:
+    """The text of the turns (speech) as opposed to labels and timestamps."""
+
+    spans: list[tuple[int, int]]
+
+    @classmethod
+    def of(cls, text: str, turns: Sequence[Turn]) -> Region:
+        spans = [(t.start, t.end) for t in turns if t.end > t.start]
+        return cls(spans or [(0, len(text))])
+
+    def turn_start(self, pos: int) -> int:
+        """Start of the turn containing ``pos`` (0 if none)."""
+        lo, hi = 0, len(self.spans) - 1
+        found = 0
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            if self.spans[mid][0] <= pos:
+                found = self.spans[mid][0]
+                lo = mid + 1
+            else:
+                hi = mid - 1
+        return found
+
+    def contains(self, start: int, end: int) -> bool:
+        lo, hi = 0, len(self.spans) - 1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            s, e = self.spans[mid]
+            if end <= s:
+                hi = mid - 1
+            elif start >= e:
+                lo = mid + 1
+            else:
+                return s <= start and end <= e
+        return False
+
+
+def _previous_words(text: str, pos: int) -> tuple[str, str]:
+    """The two words before ``pos`` (nearest first), case-folded."""
+    words = re.findall(r"[\w'’-]+", text[max(0, pos - 60) : pos])
+    words = [w.casefold() for w in words[-2:]]
+    while len(words) < 2:
+        words.insert(0, "")
+    return words[1], words[0]
+
+
+def _next_word(text: str, pos: int) -> str:
+    m = re.match(r"\s+([\w'’-]+)", text[pos : pos + 40])
+    return m.group(1).casefold() if m else ""
+
+
+def proper_nouns(text: str, region: Region) -> list[Candidate]:
+    """Runs of capitalised words inside sentences, classified by their neighbours."""
+    out: list[Candidate] = []
+    spans, j = region.spans, 0
+    for m in _PROPER_RUN.finditer(text):
+        start, end = m.span()
+        if start and (text[start - 1].isalnum() or text[start - 1] in "_'’-" and m.group()[:1] not in "'’"):
+            continue  # a capital inside a word
+        # The turns come in text order, and so do the runs: walk along them.
+        while j < len(spans) and spans[j][1] <= start:
+            j += 1
+        if j == len(spans) or not (spans[j][0] <= start and end <= spans[j][1]):
+            continue  # a speaker label
+        sentence_start = is_sentence_start(text, start, spans[j][0])
+        if sentence_start and " " not in m.group():
+            continue  # the usual case: a sentence's first word, alone
+        words = list(_WORD.finditer(m.group()))
+        if m.group()[:1] in "'’":  # "'s-Hertogenbosch": one word with its article
+            words = [re.match(r".+?(?=\s[^\s]|$)", m.group())] + words[2:] if " " in m.group() else [re.match(r".+", m.group())]
+        org_first = sentence_start and len(words) > 2 and words[0].group().casefold() in ORG_WORDS
+        if sentence_start and not org_first:
+            # A sentence's first word is capitalised anyway: "Vooral", "Goeie", "Awel" are
+            # no evidence of a name. A name there is found by deduce's lists, or at its
+            # other occurrences once it is found inside a sentence.
+            words = words[1:]
+            while words and words[0].group().casefold() in INTERFIXES:
+                words = words[1:]
+        # "WhatsApp-groep", "Tigrinya-tolk": a compound ending in an ordinary word.
+        words = [w for w in words if not _common_compound(w.group())]
+        # Leading titles stay outside the span ("meneer [persoon 3]").
+        while words and words[0].group().casefold() in TITLES:
+            words = words[1:]
+        if not words:
+            continue
+        kind = None
+        head = words[0].group().casefold()
+        tail = words[-1].group().casefold()
+        if len(words) > 1 and head in ORG_WORDS:
+            kind = "organisation"  # "Jongerencentrum Het Anker", "Stichting Vrouwen Vooruit"
+            words = words[1:]
+        elif len(words) > 1 and tail in ORG_WORDS:
+            kind = "organisation"  # "Spieringshoek College"
+        if kind is None and _next_word(text, start + words[-1].end()) in ORG_WORDS:
+            # "hoca Osman van de Fatih moskee": a person of an organisation.
+            split = _split_at_van(words)
+            if split:
+                person, words = split
+                ps, pe = start + person[0].start(), start + person[-1].end()
+                out.append(Candidate(ps, pe, "person", text[ps:pe], "context"))
+                kind = "organisation"
+        s = start + words[0].start()
+        e = start + words[-1].end()
+        if kind is None and all(_skip_token(w.group()) for w in words if w.group().casefold() not in INTERFIXES):
+            continue
+        if text[s:e].casefold() in not_personal():
+            continue
+        if _near_not_personal(text, s, e):
+            continue  # "Kind" of "met Kind en Gezin natuurlijk"
+        before, before2 = _previous_words(text, s)
+        after = _next_word(text, e)
+        if kind is None:
+            if (before in ORG_WORDS and before not in _ORG_BEFORE_ONLY_EXCLUDED) or after in ORG_WORDS:
+                kind = "organisation"
+            elif (
+                before in PLACE_WORDS
+                or (before in {"bij", "de", "het"} and before2 in PLACE_WORDS)  # "in de Kruiskamp"
+                or re.search(r"\b[1-9]\d{3}(?:\s?[A-Z]{2})?\s$", text[max(0, s - 9) : s])
+                or PLACE_END.search(tail)
+                or _DIRECTION.match(text, e)
+                or _DIRECTION.search(words[-1].group())
+            ):
+                kind = "place"
+            elif any(_is_common(w.group()) for w in words) and not _looks_like_name(words, before):
+                # "Vier Windstreken", "De Kroon": ordinary words, capitalised, are a name of
+                # something (an organisation, a building) more often than of a person.
+                kind = "organisation" if words[0].group().casefold() in {"de", "het", "'t"} or len(words) > 1 else "person"
+            else:
+                kind = "person"
+        out.append(Candidate(s, e, kind, text[s:e], "context"))
+    return out
+
+
+def _near_not_personal(text: str, s: int, e: int) -> bool:
+    """Whether the run overlaps a never-personal name (tried only when one of its words could be part of one)."""
+    lo, hi = max(0, s - 40), min(len(text), e + 40)
+    if not any(w.casefold() in not_personal_words() for w in _WORD.findall(text, lo, hi)):
+        return False
+    return any(n.start() < e and s < n.end() for n in not_personal_pattern().finditer(text, lo, hi))
+
+
+def _split_at_van(words: list[re.Match]) -> tuple[list[re.Match], list[re.Match]] | None:
+    """Split "Osman van de Fatih" into the person and the organisation after "van (de)"."""
+    for i, w in enumerate(words[1:-1], start=1):
+        if w.group() == "van":
+            j = i + 1
+            while j < len(words) and words[j].group() in {"de", "het", "der", "den"}:
+                j += 1
+            if j < len(words) and i > 0:
+                return words[:i], words[j:]
+    return None
+
+
+def _looks_like_name(words: list[re.Match], before: str) -> bool:
+    return before in TITLES or any(not _is_common(w.group()) for w in words)
+
+
+def label_names(turns: Iterable[Turn]) -> set[str]:
+    """Speaker labels that are names (``MARVIN``, ``Hatice``), as they would be written in a sentence."""
+    names = set()
+    for t in turns:
+        label = (t.speaker or "").strip()
+        if not label or ROLE_LABEL.fullmatch(label):
+            continue
+        words = label.split()
+        while words and words[0].casefold().rstrip(".") in TITLES:
+            words = words[1:]  # "Mevrouw De Smet": the name is "De Smet"
+        if not words or all(_is_common(w) or _skip_token(w) for w in words):
+            continue
+        names.add(" ".join(w.capitalize() if w.isupper() else w for w in words))
+    return names
+
+
+@dataclass(slots=True)
+class KnownNames:
+    """Names the project or the transcript tells us about, by category, and words never to flag."""
+
+    names: dict[str, str] = field(default_factory=dict)  # text -> category
+    never: set[str] = field(default_factory=set)  # case-folded
+    _pattern: re.Pattern | None = field(default=None, repr=False)
+
+    def add(self, text: str, category: str) -> None:
+        text = " ".join(text.split())
+        if text and text.casefold() not in self.never:
+            self.names.setdefault(text, category)
+            self._pattern = None
+
+    def add_person(self, full: str) -> None:
+        """A person's full name and its parts (first name, surname with its interfix)."""
+        self.add(full, "person")
+        words = full.split()
+        if len(words) > 1:
+            self.add(words[0], "person")
+            rest = words[1:]
+            self.add(" ".join(rest), "person")
+            core = [w for w in rest if w.casefold() not in INTERFIXES]
+            if core and len(core) < len(rest):
+                self.add(" ".join(core), "person")
+
+    def _compiled(self) -> re.Pattern | None:
+        if self._pattern is None and self.names:
+            alternatives = sorted(self.names, key=len, reverse=True)
+            # No look-behind in front: a pattern that starts with its alternatives lets the
+            # regex engine skip to the characters they can start with. find() checks the
+            # character before.
+            self._pattern = re.compile(
+                r"(?P<name>" + "|".join(_variants(a) for a in alternatives) + r")(?:['’]s|['’])?(?![\w-])"
+            )
+        return self._pattern
+
+    def find(self, text: str) -> list[Candidate]:
+        pattern = self._compiled()
+        if pattern is None:
+            return []
+        folded = {k.casefold(): v for k, v in self.names.items()}
+        out = []
+        for m in pattern.finditer(text):
+            s, e = m.span("name")
+            if s and (text[s - 1].isalnum() or text[s - 1] in "_'’-"):
+                continue
+            out.append(Candidate(s, e, folded.get(text[s:e].casefold(), "person"), text[s:e], "known"))
+        return out
+
+
+def _variants(name: str) -> str:
+    """A pattern for ``name`` that also matches its interfixes capitalised or not, and
+    the name in capitals (``van Dijk``, ``Van Dijk``, ``VAN DIJK``)."""
+    parts = []
+    for word in name.split():
+        if word.casefold() in INTERFIXES:
+            parts.append(f"(?i:{re.escape(word)})")
+        else:
+            parts.append(f"(?:{re.escape(word)}|{re.escape(word.upper())})")
+    return r"\s+".join(parts)

@@ -1,0 +1,295 @@
+"""Detection: deduce's findings combined with what the transcript and project tell.
+
+``detect(text, turns, context, detector)`` returns the candidates of one transcript
+in reading order, without overlaps:
+
+1. deduce (or any detector with the same signature: tests pass a stub) finds names
+   from its lists, Dutch places and streets, numbers, dates, e-mail and links;
+2. Dutch patterns add what interviews say that deduce misses (ages and dates in
+   words, Belgian numbers, streets without a number);
+3. proper nouns inside sentences, classified by their neighbours;
+4. known names (front matter, speaker labels that are names, the project's list and
+   decisions) at every occurrence;
+5. filtered: never inside speaker labels or ``[placeholders]``, never the codebook's
+   vocabulary or a word the researcher said "never" for, no ordinary word that only
+   looks like a name because it starts a sentence ("Mooi gezegd"), no initial that is
+   already a pseudonym ("mevrouw B.");
+6. a person's name found with good evidence is then found at each of its other
+   occurrences in the transcript;
+7. overlaps resolved: the researcher's knowledge first, then exact patterns (numbers,
+   e-mail, organisations named as such), then deduce, then context; longer first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ..model import Turn
+from .categories import Candidate
+from .context import (
+    ORG_WORDS,
+    KnownNames,
+    Region,
+    is_sentence_start,
+    label_names,
+    proper_nouns,
+)
+from .patterns import POSTCODE_PATTERNS, STREET, find_patterns
+from .words import (
+    INTERFIXES,
+    TITLES,
+    dutch_words,
+    finite_verbs,
+    not_personal,
+    not_personal_pattern,
+)
+
+Detector = Callable[[str], list[Candidate]]
+
+# Front-matter and attribute names whose values are personal data, by category.
+ATTRIBUTE_CATEGORIES: dict[str, str] = {
+    **dict.fromkeys(
+        "naam name interviewer interviewster respondent respondente deelnemer participant geïnterviewde "
+        "geinterviewde spreker moderator onderzoeker transcribent".split(),
+        "person",
+    ),
+    **dict.fromkeys("organisatie organisation school werkgever vereniging stichting moskee kerk".split(), "organisation"),
+    **dict.fromkeys("stad plaats woonplaats wijk dorp city town place buurt".split(), "place"),
+}
+
+_PRIORITY = {"known": 0, "speaker": 0, "pattern": 1, "deduce": 2, "context": 3, "repeat": 3}
+# Categories our patterns find by their form: they win over a name found in a list
+# ("Jan Tooropstraat" is a street, not a person called Jan).
+_EXACT = {"email", "url", "phone", "id", "postcode", "date", "age", "address"}
+_PLACEHOLDER = re.compile(r"\[[^\]\n]{0,40}\]")
+_INITIAL_ONLY = re.compile(r"^(?:(?:\w+\.?\s+)?[A-Z]\.?\s*)+$")
+
+
+@dataclass(slots=True)
+class DetectionContext:
+    """What the project knows: names by category, words never to flag, the codebook's words."""
+
+    known: KnownNames = field(default_factory=KnownNames)
+    vocabulary: frozenset[str] = frozenset()  # case-folded codebook terms (code names, ids, keywords)
+    vocabulary_words: frozenset[str] = frozenset()  # and the single words in them
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        names: Iterable[tuple[str, str]] = (),
+        never: Iterable[str] = (),
+        vocabulary: Iterable[str] = (),
+    ) -> DetectionContext:
+        known = KnownNames(never={n.casefold() for n in never})
+        for text, category in names:
+            if category == "person":
+                known.add_person(text)
+            else:
+                known.add(text, category)
+        terms = {" ".join(t.replace("_", " ").casefold().split()) for t in vocabulary} - {""}
+        return cls(known, frozenset(terms), frozenset(w for t in terms for w in t.split()))
+
+    def for_transcript(self, turns: Sequence[Turn], attributes: dict[str, str]) -> DetectionContext:
+        """This context plus the names a transcript's labels and attributes tell."""
+        known = KnownNames(dict(self.known.names), set(self.known.never))
+        for name in label_names(turns):
+            known.add_person(name)
+        for key, value in attributes.items():
+            category = ATTRIBUTE_CATEGORIES.get(key.casefold())
+            if category == "person":
+                known.add_person(value)
+            elif category:
+                known.add(value, category)
+                core = value.split(maxsplit=1)
+                # "Stichting Hiwot" is also said as "Hiwot".
+                if category == "organisation" and len(core) == 2 and core[0].casefold() in _ORG_PREFIXES | ORG_WORDS:
+                    # A district team is named after its district: "Wijkteam Holtenbroek".
+                    known.add(core[1], "place" if core[0].casefold() in _AREA_TEAMS else category)
+        return DetectionContext(known, self.vocabulary, self.vocabulary_words)
+
+
+_AREA_TEAMS = {"wijkteam", "buurtteam"}
+_ORG_PREFIXES = {"stichting", "vereniging", "vzw", "wijkteam", "buurtteam", "basisschool", "moskee", "kerk"}
+
+
+def _normalise(c: Candidate, text: str) -> list[Candidate]:
+    """Split and trim deduce's spans into our categories."""
+    if c.source != "deduce":
+        return [c]
+    if c.category in ("place", "organisation") and _title_before(text, c.start):
+        return [Candidate(c.start, c.end, "person", c.text, c.source)]  # "mama Saba", not the island
+    if c.category == "place":
+        out = []
+        pos = c.start
+        for p in POSTCODE_PATTERNS[:1]:
+            m = p.match(text, c.start, c.end)
+            if m:
+                out.append(Candidate(m.start(), m.end(), "postcode", m.group(), "deduce"))
+                pos = m.end()
+                while pos < c.end and text[pos] in " ,":
+                    pos += 1
+        if pos < c.end:
+            rest = text[pos : c.end]
+            street = re.search(r"\d", rest) or STREET.fullmatch(rest) or rest.lower().startswith("postbus")
+            kind = "address" if street else "place"
+            out.append(Candidate(pos, c.end, kind, rest, "deduce"))
+        return out
+    if c.category == "person":
+        start = c.start
+        # deduce includes a title or a word like "collega" in the name: keep it outside.
+        while True:
+            m = re.match(r"([\w.]+)\s+", text[start : c.end])
+            if m and m.group(1).casefold().rstrip(".") in {t.rstrip(".") for t in TITLES} and start + m.end() < c.end:
+                start += m.end()
+            else:
+                break
+        return [Candidate(start, c.end, "person", text[start : c.end], "deduce")]
+    return [c]
+
+
+def _keep(c: Candidate, text: str, region: Region, ctx: DetectionContext, placeholders: list[tuple[int, int]]) -> bool:
+    if c.source != "speaker" and not region.contains(c.start, c.end):
+        return False
+    if any(s <= c.start and c.end <= e for s, e in placeholders):
+        return False
+    folded = c.text.casefold()
+    if folded in ctx.known.never or (c.source != "known" and folded in not_personal()):
+        return False
+    if c.source in {"deduce", "context"} and c.category in _NAMES and _mostly_not_personal(c.text):
+        return False  # "van het Huis van het Kind"
+    if c.category in _EXACT:
+        return True
+    if c.source == "known":
+        return True
+    if folded in ctx.vocabulary or all(w in ctx.vocabulary_words for w in folded.split()):
+        return False
+    if c.category == "person" and _INITIAL_ONLY.match(c.text):
+        return False  # "mevrouw B.", "K.": already pseudonymised by the transcriber
+    words = c.text.split()
+    if len(words) == 1 and c.text.casefold() in dutch_words():
+        # An ordinary word capitalised at the start of a sentence ("Mooi gezegd.") is no
+        # name, unless the name is known from elsewhere in the transcript and what follows
+        # reads like a subject's sentence ("Roos, de dochter van ...", "Roos is ...").
+        if is_sentence_start(text, c.start, region.turn_start(c.start)):
+            return c.source == "repeat" and _subject_follows(text, c.end)
+    return True
+
+
+def _subject_follows(text: str, end: int) -> bool:
+    if _SUBJECT_FOLLOWS.match(text, end):
+        return True
+    m = re.match(r" ([a-zà-ÿ]+)\b", text[end : end + 30])
+    return bool(m) and m.group(1) in finite_verbs()
+
+
+_SUBJECT_FOLLOWS = re.compile(
+    r"(?:,|\s+(?:is|was|zegt|zei|heeft|had|komt|kwam|gaat|ging|belt|belde|woont|woonde|werkt|werkte|kan|kon|"
+    r"moet|moest|wil|wilde|weet|wist|vertelt|vertelde|zit|zat|doet|deed|en|heet|vindt|vond|vroeg|vraagt)\b)"
+)
+
+
+_NAMES = {"person", "place", "organisation"}
+
+
+def _mostly_not_personal(text: str) -> bool:
+    """Whether nothing but connectors is left once the never-personal names are cut out."""
+    rest = not_personal_pattern().sub(" ", text)
+    return not any(
+        re.sub(r"^['’][st]-?", "", w)[:1].isupper() and w.casefold() not in INTERFIXES and w.casefold() not in not_personal()
+        for w in rest.split()
+    )
+
+
+def _resolve(candidates: list[Candidate]) -> list[Candidate]:
+    """Non-overlapping candidates: higher priority first, then longer, then earlier."""
+    taken: list[tuple[int, int]] = []
+    out = []
+    for c in sorted(candidates, key=_rank):
+        if any(c.start < e and s < c.end for s, e in taken):
+            continue
+        taken.append((c.start, c.end))
+        out.append(c)
+    out.sort(key=lambda c: (c.start, c.end))
+    return out
+
+
+def _rank(c: Candidate) -> tuple:
+    exact = c.source == "pattern" and c.category in _EXACT
+    organisation = c.source == "context" and c.category == "organisation"
+    priority = 1 if exact or organisation else _PRIORITY.get(c.source, 3)
+    if c.source == "pattern" and not exact:
+        priority = 2
+    if c.source == "context" and not organisation:
+        priority = 2  # as deduce: of two overlapping names the longer wins ("Al Amal" over "Amal")
+    return (priority, -(c.end - c.start), c.source != "deduce", c.start)
+
+
+def _repeats(text: str, found: list[Candidate], region: Region, ctx: DetectionContext) -> list[Candidate]:
+    """Other occurrences of the names found (a person's first name and surname alone too),
+    in the category of the best evidence for that name."""
+    names = KnownNames(never=ctx.known.never)
+    for c in sorted((c for c in found if c.category in _NAMES), key=_rank):
+        if c.text[:1].islower():
+            continue
+        names.add(c.text, c.category)
+        if c.category != "person":
+            continue
+        for word in c.text.split():
+            # Parts that are also Dutch words ("Dirk", "Roos") too: at a sentence's start
+            # _keep lets them through only when a verb follows ("Dirk sprak langzaam").
+            if word.casefold() not in INTERFIXES and len(word) > 2 and word[:1].isupper():
+                names.add(word, "person")
+    out = []
+    for c in names.find(text):
+        if not region.contains(c.start, c.end):
+            continue
+        out.append(Candidate(c.start, c.end, c.category, c.text, "repeat"))
+    return out
+
+
+def _title_before(text: str, pos: int) -> bool:
+    m = re.search(r"([\w.]+)\s+$", text[max(0, pos - 20) : pos])
+    return bool(m) and m.group(1).casefold() in TITLES
+
+
+def _harmonise(candidates: list[Candidate], text: str) -> list[Candidate]:
+    """One category per name in a transcript: that of its best evidence (but a name
+    after a title stays a person: "meneer Hendriks" of "Schoonmaakbedrijf Hendriks")."""
+    best: dict[str, Candidate] = {}
+    for c in sorted((c for c in candidates if c.category in _NAMES), key=_rank):
+        best.setdefault(c.text.casefold(), c)
+    out = []
+    for c in candidates:
+        b = best.get(c.text.casefold())
+        titled = c.category == "person" and _title_before(text, c.start)
+        if b is not None and b.category != c.category and c.category in _NAMES and not titled:
+            c = Candidate(c.start, c.end, b.category, c.text, c.source)
+        out.append(c)
+    return out
+
+
+def detect(
+    text: str,
+    turns: Sequence[Turn],
+    context: DetectionContext,
+    detector: Detector | None,
+    *,
+    attributes: dict[str, str] | None = None,
+) -> list[Candidate]:
+    """The candidate personal data of one transcript, in reading order (see the module doc)."""
+    region = Region.of(text, turns)
+    ctx = context.for_transcript(turns, attributes or {})
+    raw: list[Candidate] = []
+    if detector is not None:
+        for c in detector(text):
+            raw.extend(_normalise(c, text))
+    raw.extend(find_patterns(text))
+    raw.extend(proper_nouns(text, region))
+    raw.extend(ctx.known.find(text))
+    placeholders = [m.span() for m in _PLACEHOLDER.finditer(text)]
+    kept = [c for c in raw if _keep(c, text, region, ctx, placeholders)]
+    kept.extend(r for r in _repeats(text, kept, region, ctx) if _keep(r, text, region, ctx, placeholders))
+    return _harmonise(_resolve(kept), text)

@@ -1,0 +1,216 @@
+"""Dutch and Flemish patterns that deduce leaves out or gets wrong in interviews.
+
+deduce was made for medical records: it knows Dutch numbers, dates written with
+digits and names from its lists. Interviews also say ages and dates in words
+(``een zoon van dertien``, ``op maandag 8 april``), use Belgian phone numbers,
+postcodes and national register numbers, and name streets without a house number.
+Each function takes the text and returns candidates; they are pure regular
+expressions (fast: the whole set costs a fraction of deduce's own time).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .categories import Candidate
+
+_UNITS = "een|één|twee|drie|vier|vijf|zes|zeven|acht|negen"
+_TEENS = "tien|elf|twaalf|dertien|veertien|vijftien|zestien|zeventien|achttien|negentien"
+_TENS = "twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig"
+# 1-99 written out ("eenentwintig", "vierendertig", "vijfenzestig") or in digits.
+NUMBER = (
+    rf"(?:\d{{1,3}}|(?:(?:{_UNITS})[eë]n)?(?:{_TENS})|{_TEENS}|{_UNITS})"
+)
+_UNIT_WORDS = r"jaar|jaren|maanden|maand|weken|week|dagen"
+
+_BE = r"(?:ben|is|was|werd|word|wordt|zijn|waren)"
+# Words that may follow "ik ben N (jaar)" when N is an age ("ik ben 41 jaar en ..."),
+# as opposed to a duration ("ik ben acht jaar vrijwilliger").
+_AFTER_AGE = r"(?=\s*(?:[.,;:!?)]|$|\s(?:en|maar|dus|want|toen|nu|hoor|geworden|oud|of zo|ofzo)\b))"
+_KIN = (
+    r"zoon|zoontje|dochter|dochtertje|kind|kindje|kinderen|meisje|meid|jongen|jongetje|baby|tiener|puber|"
+    r"broer|broertje|zus|zusje|moeder|vader|man|vrouw|papa|mama|jongeman|vrouwtje|mannetje|neef|nicht|kleinkind"
+)
+
+# Age patterns, each tried only where its anchor word occurs (found with str.find,
+# which is much faster than letting a regular expression scan the whole text):
+# ``(anchor, pattern matched at the anchor, required text before the anchor)``.
+_COUNTED = (
+    r"kinderen|kids|jongens|meisjes|zonen|zoons|dochters|broers|zussen|kleinkinderen|mensen|vrouwen|mannen|"
+    r"gezinnen|personen|ouders|of|tot|à"
+)
+_KIN_BEFORE = re.compile(rf"\b(?:{_KIN})(?:,?\s+[A-Z][\w'’-]+,?)?\s+$", re.I)
+AGE_AT = [
+    # "een zoon van dertien", "zoontje van drie jaar", "haar dochter Elif van veertien"
+    # (not "een moeder van vier kinderen": a count of people)
+    (
+        " van ",
+        re.compile(rf"van\s+(?P<age>{NUMBER}(?:\s+(?:{_UNIT_WORDS}))?)\b(?!\s+(?:{_COUNTED})\b)", re.I),
+        _KIN_BEFORE,
+    ),
+    # "ik ben 41 jaar en", "hij is nu negen.", "ze is net twee geworden", "was zes maanden"
+    *(
+        (
+            f" {verb} ",
+            re.compile(
+                rf"{verb}\s+(?:nu\s+|pas\s+|net\s+|bijna\s+|al\s+|ongeveer\s+|inmiddels\s+)?"
+                rf"(?P<age>{NUMBER}(?:\s+(?:jaar|maanden|maand|weken)(?:\s+oud)?)?){_AFTER_AGE}",
+                re.I,
+            ),
+            None,
+        )
+        for verb in ("ben", "is", "was", "werd", "word", "wordt", "zijn", "waren")
+    ),
+    # "toen hij vijftien was", "toen ik 12 jaar was"
+    (
+        "toen ",
+        re.compile(rf"toen\s+(?:ik|hij|zij|ze|je|we|wij)\s+(?P<age>{NUMBER}(?:\s+jaar)?)\s+(?:was|waren|werd)\b", re.I),
+        None,
+    ),
+    # "leeftijd van 12"
+    ("leeftijd", re.compile(rf"leeftijd\s+van\s+(?P<age>{NUMBER}(?:\s+jaar)?)\b", re.I), None),
+]
+# Patterns that end at their anchor: tried in a window just before it.
+AGE_BEFORE = [
+    # ", twintig jaar," after a name; "een meisje, zestien jaar, alleen gekomen"
+    (" jaar", re.compile(rf"(?<=,)\s(?P<age>{NUMBER}\s+jaar(?:\s+oud)?)(?=\s*[,.;)])", re.I)),
+    # "dertienjarige", "13-jarige"
+    ("jarig", re.compile(rf"\b(?P<age>{NUMBER}-?jarige?n?)\b", re.I)),
+    # "15 jaar oud", "zes maanden oud"
+    (" oud", re.compile(rf"\b(?P<age>{NUMBER}\s+(?:jaar|maanden)\s+oud)\b", re.I)),
+]
+
+_MONTHS = (
+    r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
+    r"feb|mrt|apr|aug|sept|sep|okt|nov|dec"
+)
+_DAYS = r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag"
+# "(maandag) 8 april (2024)", "3 november 2023", "12 mrt": tried before each month name.
+MONTH_NAMES = tuple(_MONTHS.split("|"))
+DATE_WORDS = re.compile(
+    rf"\b(?:(?:{_DAYS})\s+)?(?:\d{{1,2}}|{NUMBER})(?:e|ste|de)?\s+(?:{_MONTHS})\b(?:\s+(?:'|’)?\d{{2,4}}\b)?",
+    re.I,
+)
+# a year of birth: "geboren in 1996", "geboortejaar 1985"
+BIRTH_YEAR = re.compile(
+    r"(?:geboren|geboortejaar|geboortedatum|bouwjaar)\s*(?:in|op|:)?\s*(?:\d{1,2}\s+\w+\s+)?(?P<date>(?:19|20)\d{2})\b", re.I
+)
+# numeric dates deduce may miss: 4-11-79, 15.05.2024
+NUMERIC_DATE = re.compile(r"\b\d{1,2}[-./]\d{1,2}[-./](?:\d{4}|\d{2})\b")
+
+PHONE_PATTERNS = [
+    # international: +31 10 4852019, 0032 9 123 45 67
+    re.compile(r"(?<![\w+])(?:\+|00)3[12][\s-]?(?:\(0\))?\d(?:[\s-]?\d){7,9}\b"),
+    # national, 9-10 digits in groups: 06 41 55 29 87, 03 270 11 45, 0478/12.34.56, 020-6174432
+    re.compile(r"(?<![\w.-])0\d{1,3}(?:[\s/.-]?\d{2,4}){2,4}\b"),
+]
+
+ID_PATTERNS = [
+    # BSN-like: 9 digits, also grouped 1234.56.782, 123 456 789, 123.456.789
+    re.compile(r"(?<![\w.-])(?:\d{9}|\d{4}[.\s]\d{2}[.\s]\d{3}|\d{3}[.\s]\d{3}[.\s]\d{3})(?![\w-])"),
+    # Belgian national register number 85.07.30-033.28
+    re.compile(r"\b\d{2}\.\d{2}\.\d{2}-\d{3}\.\d{2}\b"),
+    # long numbers (client, V-number, file numbers): 7-12 digits not starting with 0
+    re.compile(r"(?<![\w.,-])[1-9]\d{6,11}(?![\w-]|[.,]\d)"),
+]
+
+POSTCODE_PATTERNS = [
+    # Dutch: 3083 KP, 3504AC (not "2024 EN" style words: the letters must be upper case)
+    re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b"),
+    # Belgian: four digits after a comma or at a line start, before a town: ", 9000 Gent"
+    re.compile(r"(?:(?<=, )|(?<=^))[1-9]\d{3}(?=\s[A-Z][a-zé]+)", re.M),
+]
+
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+[^\s<>\"').,;:!?\]]|\b[\w-]+\.(?:nl|be|com|org|eu|net)/[^\s<>\"')]*[\w/]")
+
+# Streets by their ending (deduce knows Dutch streets only with a house number or
+# from its list): "Van Karnebeekstraat", "Zambesidreef", "Pieter Calandlaan 212".
+_STREET_END = (
+    r"straat|weg|laan|plein|dreef|kade|gracht|singel|baan|dijk|steeg|pad|hof|bocht|plantsoen|"
+    r"boulevard|markt|wal|erf|burgwal|steenweg|lei|dreve|ring"
+)
+STREET = re.compile(
+    rf"\b(?:[A-Z][\w'’]*\s+(?:(?:van|de|der|den|het|ter|ten|'t)\s+)*){{0,3}}"
+    rf"[A-Z][\w'’-]*(?:{_STREET_END})(?:-[A-Z][a-z]+)?\b(?:\s+\d{{1,4}}(?:\s?[a-zA-Z]\b)?(?:[-/]\d+)?)?"
+)
+POSTBUS = re.compile(r"\b[Pp]ostbus\s+\d{1,6}\b")
+
+
+def _occurrences(text: str, needles: tuple[str, ...]) -> list[int]:
+    """Every position of every needle (str.find: a fast C search, unlike a regex scan)."""
+    out = []
+    for needle in needles:
+        i = text.find(needle)
+        while i >= 0:
+            out.append(i)
+            i = text.find(needle, i + 1)
+    out.sort()
+    return out
+
+
+def _windows(positions: list[int], before: int, after: int, size: int) -> list[tuple[int, int]]:
+    """Merged windows ``[p - before, p + after)`` around the positions."""
+    out: list[tuple[int, int]] = []
+    for p in positions:
+        lo, hi = max(0, p - before), min(size, p + after)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(hi, out[-1][1]))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+_DIGITS = tuple("0123456789")
+_URL_ANCHORS = ("www.", "http", ".nl/", ".be/", ".com/", ".org/", ".eu/", ".net/")
+
+
+def find_patterns(text: str) -> list[Candidate]:
+    """Every candidate the Dutch patterns find in ``text`` (overlaps are resolved later).
+
+    Each pattern is only tried near what it needs (a digit, an ``@``, its anchor word),
+    so a long interview costs a few milliseconds, not a scan per pattern.
+    """
+    out: list[Candidate] = []
+    size = len(text)
+
+    def add(start: int, end: int, category: str) -> None:
+        if end > start:
+            out.append(Candidate(start, end, category, text[start:end], "pattern"))
+
+    lower = text.lower()
+    for needle, pattern, before in AGE_AT:
+        for i in _occurrences(lower, (needle,)):
+            m = pattern.match(text, i + needle.startswith(" "))
+            if m and (before is None or before.search(text, max(0, i - 40), i + 1)):
+                add(*m.span("age"), "age")
+    for needle, pattern in AGE_BEFORE:
+        for lo, hi in _windows(_occurrences(lower, (needle,)), 40, 12, size):
+            for m in pattern.finditer(text, lo, hi):
+                add(*m.span("age"), "age")
+    for lo, hi in _windows(_occurrences(lower, MONTH_NAMES), 40, 16, size):
+        for m in DATE_WORDS.finditer(text, lo, hi):
+            add(*m.span(), "date")
+    for lo, hi in _windows(_occurrences(lower, ("geboren", "geboorte", "bouwjaar")), 0, 40, size):
+        for m in BIRTH_YEAR.finditer(text, lo, hi):
+            add(*m.span("date"), "date")
+    for lo, hi in _windows(_occurrences(text, _DIGITS), 30, 30, size):
+        for m in NUMERIC_DATE.finditer(text, lo, hi):
+            add(*m.span(), "date")
+        for category, patterns in (("phone", PHONE_PATTERNS), ("id", ID_PATTERNS), ("postcode", POSTCODE_PATTERNS)):
+            for p in patterns:
+                for m in p.finditer(text, lo, hi):
+                    if category == "phone" and not 9 <= sum(ch.isdigit() for ch in m.group()) <= 12:
+                        continue
+                    add(*m.span(), category)
+        for m in POSTBUS.finditer(text, lo, hi):
+            add(*m.span(), "address")
+    for lo, hi in _windows(_occurrences(text, ("@",)), 64, 128, size):
+        for m in EMAIL.finditer(text, lo, hi):
+            add(*m.span(), "email")
+    for lo, hi in _windows(_occurrences(lower, _URL_ANCHORS), 64, 200, size):
+        for m in URL.finditer(text, lo, hi):
+            add(*m.span(), "url")
+    for m in STREET.finditer(text):
+        add(*m.span(), "address")
+    return list(dict.fromkeys(out))

@@ -1,0 +1,102 @@
+"""A project's knowledge for detection: its names file, its decisions, its codebook.
+
+``pseudonymise.yaml`` in the project folder lists names the researcher knows are
+personal data, by category, and words never to flag::
+
+    person: [Hatice Yilmaz, Marieke]
+    place: [Overvecht]
+    organisation: [Al Amal]
+    never: [Mooi, Veilig Thuis]
+
+Like the key, the file names real people: it is never exported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import yaml
+
+from ..codebook import Code, Codebook
+from ..errors import PSEUDO_NAMES_FILE, PSEUDO_UNKNOWN_CATEGORY, error
+from .categories import CATEGORIES
+from .detect import DetectionContext
+
+NAMES_FILE = "pseudonymise.yaml"
+
+
+def codebook_vocabulary(book: Codebook) -> list[str]:
+    """Every code id, name, keyword and lemma: the codebook's own words are never personal data."""
+    out: list[str] = []
+
+    def walk(codes: Iterable[Code]) -> None:
+        for c in codes:
+            out.extend([c.id, c.name, *c.hints.keywords, *c.hints.lemmas])
+            walk(c.children)
+
+    walk(book.codes)
+    return out
+
+
+def check_category(category: str) -> str:
+    if category not in CATEGORIES:
+        raise error(PSEUDO_UNKNOWN_CATEGORY, category=category, categories=", ".join(CATEGORIES))
+    return category
+
+
+def read_names_file(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
+    """The (name, category) pairs and the never-words of a names file; errors name file and line."""
+    if not path.exists():
+        return [], []
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8-sig"))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        raise error(PSEUDO_NAMES_FILE, path=path, line=line, problem=exc.problem or "not valid YAML") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise error(PSEUDO_NAMES_FILE, path=path, line=1, problem=f"not valid YAML: {exc}") from None
+    if node is None:
+        return [], []
+    if not isinstance(node, yaml.MappingNode):
+        raise error(
+            PSEUDO_NAMES_FILE, path=path, line=node.start_mark.line + 1, problem="expected categories with lists of names"
+        )
+    names: list[tuple[str, str]] = []
+    never: list[str] = []
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        line = key_node.start_mark.line + 1
+        if key != "never" and key not in CATEGORIES:
+            raise error(
+                PSEUDO_NAMES_FILE, path=path, line=line,
+                problem=f"unknown category '{key}' (known: never, {', '.join(CATEGORIES)})",
+            )
+        if not isinstance(value_node, yaml.SequenceNode) or not all(
+            isinstance(v, yaml.ScalarNode) and str(v.value).strip() for v in value_node.value
+        ):
+            raise error(PSEUDO_NAMES_FILE, path=path, line=line, problem=f"'{key}' must be a list of names")
+        values = [str(v.value).strip() for v in value_node.value]
+        if key == "never":
+            never.extend(values)
+        else:
+            names.extend((v, key) for v in values)
+    return names, never
+
+
+def project_context(
+    root: Path,
+    codebook: Codebook | None,
+    *,
+    decided_names: Iterable[tuple[str, str]] = (),
+    always: Iterable[tuple[str, str]] = (),
+    never: Iterable[str] = (),
+) -> DetectionContext:
+    """The detection context of a project: names file, decisions so far, codebook words."""
+    file_names, file_never = read_names_file(root / NAMES_FILE)
+    return DetectionContext.build(
+        names=[*file_names, *decided_names, *always],
+        never=[*file_never, *never],
+        vocabulary=codebook_vocabulary(codebook) if codebook else (),
+    )

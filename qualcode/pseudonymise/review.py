@@ -1,0 +1,332 @@
+"""Reviewing candidates: accept, reject, change, add, always/never, undo.
+
+Every call is one committed transaction in the key store (``pseudonymisation-key.db``)
+and one journal entry, so ``undo`` puts back exactly what a decision changed.
+
+* **Accept** gives the candidate's name an entity in the key: a stable pseudonym
+  (``[persoon 3]``) shared across the project; the other names of the same person
+  ("Yvonne" of "Yvonne van Dijk") get the same one. Every other occurrence of the
+  name in the project's transcripts (``Van Dijk``/``van Dijk``, ``Hatice's``,
+  ``HATICE``) is accepted with it, except where the researcher rejected it.
+* **Reject** leaves the text as it is; the span is never proposed again.
+* **Always / never** decide a word for the whole project, now and for later runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..errors import (
+    PSEUDO_ALREADY_APPLIED,
+    PSEUDO_BAD_SPAN,
+    PSEUDO_NO_CANDIDATE,
+    PSEUDO_NOT_FOUND,
+    PSEUDO_NOTHING_TO_UNDO,
+    PSEUDO_PSEUDONYM_TAKEN,
+    PSEUDO_UNKNOWN_PSEUDONYM,
+    error,
+)
+from ..model import ACCEPTED, PENDING, REJECTED
+from ..store import Store
+from ..store.key import CandidateRow, Change, EntityRow, KeyStore
+from .categories import CATEGORIES
+from .context import KnownNames
+from .project import check_category
+from .words import INTERFIXES, dutch_words
+
+
+@dataclass(slots=True)
+class Decision:
+    """What a decision did: the candidate, its entity (if accepted) and the other
+    occurrences it accepted or rejected along."""
+
+    action: str
+    candidate_ids: list[int] = field(default_factory=list)
+    entity: EntityRow | None = None
+    also: int = 0  # other occurrences decided with it
+
+
+def default_pseudonym(category: str, number: int) -> str:
+    return f"[{CATEGORIES[category]} {number}]"
+
+
+def applied_ids(store: Store, key: KeyStore) -> set[int]:
+    """Transcripts whose project text is already the pseudonymised one."""
+    out = set()
+    for tid, original in key.originals().items():
+        try:
+            if store.transcripts.load(tid).content_hash == original.applied_hash:
+                out.add(tid)
+        except KeyError:
+            continue
+    return out
+
+
+def _candidate(key: KeyStore, candidate_id: int) -> CandidateRow:
+    row = key.candidate(candidate_id)
+    if row is None:
+        raise error(PSEUDO_NO_CANDIDATE, id=candidate_id)
+    return row
+
+
+def _not_applied(store: Store, key: KeyStore, tid: int) -> None:
+    if tid in applied_ids(store, key):
+        raise error(PSEUDO_ALREADY_APPLIED, name=store.transcripts.names().get(tid, tid))
+
+
+def _same_person(key: KeyStore, category: str, text: str) -> EntityRow | None:
+    """An entity this name belongs to: the same name, or a person's full name that
+    contains it as its first name or surname (or is contained in it)."""
+    found = key.find_entity(category, text)
+    if found is not None or category != "person":
+        return found
+    words = [w.casefold() for w in text.split() if w.casefold() not in INTERFIXES]
+    if not words:
+        return None
+    for entity in key.entities():
+        if entity.category != "person":
+            continue
+        other = [w.casefold() for w in entity.original.split() if w.casefold() not in INTERFIXES]
+        if _contiguous(words, other) or _contiguous(other, words):
+            return entity
+    return None
+
+
+def _contiguous(part: list[str], whole: list[str]) -> bool:
+    n = len(part)
+    return 0 < n <= len(whole) and any(whole[i : i + n] == part for i in range(len(whole) - n + 1))
+
+
+def _occurrences(store: Store, key: KeyStore, text: str, category: str, skip: set[int]) -> list[tuple[int, int, int, str]]:
+    """Every occurrence ``(transcript id, start, end, text)`` of a name in the turns of the
+    transcripts not yet switched to pseudonymised text."""
+    names = KnownNames()
+    names.add(text, category)
+    if category == "person":
+        # "Hatice" and "mevrouw Yilmaz" are Hatice Yilmaz too (not a part that is a
+        # Dutch word: the "Roos" of "Roos van der Heijden" may be a rose).
+        parts = KnownNames()
+        parts.add_person(text)
+        for part in parts.names:
+            if part.casefold() not in dutch_words() or " " in part:
+                names.add(part, category)
+    out = []
+    for tid in store.transcripts.names():
+        if tid in skip:
+            continue
+        t = store.transcripts.load(tid)
+        spans = [(u.start, u.end) for u in t.turns] or [(0, len(t.text))]
+        for c in names.find(t.text):
+            if any(s <= c.start and c.end <= e for s, e in spans):
+                out.append((tid, c.start, c.end, c.text))
+    return out
+
+
+def accept(
+    store: Store,
+    key: KeyStore,
+    candidate_id: int,
+    by: str,
+    *,
+    category: str | None = None,
+    pseudonym: str | None = None,
+    span: tuple[int, int] | None = None,
+) -> Decision:
+    """Accept a candidate (optionally in another category, with the researcher's own
+    pseudonym, or with its span changed) and every other occurrence of its name."""
+    row = _candidate(key, candidate_id)
+    _not_applied(store, key, row.transcript_id)
+    category = check_category(category or row.category)
+    start, end = span or (row.start, row.end)
+    text = store.transcripts.text(row.transcript_id)
+    if not 0 <= start < end <= len(text):
+        raise error(PSEUDO_BAD_SPAN, start=start, end=end, name=store.transcripts.names()[row.transcript_id], length=len(text))
+    return _accept_text(store, key, row.transcript_id, start, end, text[start:end], category, by, pseudonym, row)
+
+
+def _accept_text(
+    store: Store,
+    key: KeyStore,
+    tid: int,
+    start: int,
+    end: int,
+    name: str,
+    category: str,
+    by: str,
+    pseudonym: str | None,
+    row: CandidateRow | None,
+    *,
+    action: str = "accept",
+    word: tuple[str, str, str | None] | None = None,
+) -> Decision:
+    entity = _same_person(key, category, name)
+    new_entity = None
+    if entity is None:
+        number = key.next_number(category)
+        chosen = pseudonym is not None
+        pseudonym = pseudonym or default_pseudonym(category, number)
+        _check_free(key, pseudonym, category, name)
+        new_entity = (category, name, pseudonym, number, chosen)
+        entity_id = -1
+    else:
+        entity_id = entity.id
+        if entity.original.casefold() != name.casefold():
+            # another name of the same entity: its own row, the same pseudonym
+            new_entity = (category, name, entity.pseudonym, entity.number, entity.chosen)
+            entity_id = -1
+    changes = []
+    if row is not None:
+        changes.append(Change(row.id, tid, start, end, category, name, row.source, ACCEPTED, entity_id))
+    else:
+        changes.append(Change(None, tid, start, end, category, name, "researcher", ACCEPTED, entity_id))
+    existing = {(c.transcript_id, c.start, c.end): c for c in key.candidates()}
+    by_transcript: dict[int, list[CandidateRow]] = {}
+    for c in existing.values():
+        by_transcript.setdefault(c.transcript_id, []).append(c)
+    also = 0
+    skip = applied_ids(store, key)
+    # A name, a number, a link is the same data wherever it occurs; an age or a date is not
+    # ("vijftien" is also "vijftien jaar vrijwilliger").
+    others = _occurrences(store, key, name, category, skip) if category not in _EACH_ON_ITS_OWN else []
+    for otid, s, e, found in others:
+        if (otid, s, e) == (tid, start, end):
+            continue
+        overlapping = [c for c in by_transcript.get(otid, []) if c.start < e and s < c.end and (row is None or c.id != row.id)]
+        if any(c.status == REJECTED and (c.start, c.end) == (s, e) for c in overlapping):
+            continue  # the researcher said no here
+        if any(c.status == ACCEPTED and c.start <= s and e <= c.end for c in overlapping):
+            continue  # already inside an accepted name ("Yvonne" of "Yvonne van Dijk")
+        same = next((c for c in overlapping if (c.start, c.end) == (s, e)), None)
+        if same is not None:
+            changes.append(Change(same.id, otid, s, e, category, found, same.source, ACCEPTED, entity_id))
+        else:
+            # a pending candidate overlapping it differently gives way to the accepted name
+            for c in overlapping:
+                if c.status == PENDING:
+                    changes.append(_with_status(c, REJECTED))
+            changes.append(Change(None, otid, s, e, category, found, "same name", ACCEPTED, entity_id))
+        also += 1
+    ids = key.decide(action, changes, new_entity=new_entity, word=word, by=by)
+    chosen_entity = key.find_entity(category, name)
+    return Decision(action, ids, chosen_entity, also)
+
+
+_EACH_ON_ITS_OWN = {"age", "date"}
+
+
+def _check_free(key: KeyStore, pseudonym: str, category: str, name: str) -> None:
+    for other in key.entities_by_pseudonym(pseudonym):
+        if other.category != category or other.original.casefold() != name.casefold():
+            raise error(PSEUDO_PSEUDONYM_TAKEN, pseudonym=pseudonym)
+
+
+def _with_status(row: CandidateRow, status: str) -> Change:
+    return Change(row.id, row.transcript_id, row.start, row.end, row.category, row.text, row.source, status, None)
+
+
+def reject(store: Store, key: KeyStore, candidate_id: int, by: str) -> Decision:
+    """Leave the text as it is here; the span is not proposed again."""
+    row = _candidate(key, candidate_id)
+    _not_applied(store, key, row.transcript_id)
+    key.decide("reject", [_with_status(row, REJECTED)], by=by)
+    return Decision("reject", [row.id])
+
+
+def add(
+    store: Store,
+    key: KeyStore,
+    tid: int,
+    by: str,
+    *,
+    category: str,
+    text: str | None = None,
+    span: tuple[int, int] | None = None,
+    pseudonym: str | None = None,
+) -> Decision:
+    """Mark personal data the detection missed, by its text (first occurrence) or span; every occurrence follows."""
+    check_category(category)
+    _not_applied(store, key, tid)
+    full = store.transcripts.text(tid)
+    name = store.transcripts.names()[tid]
+    if span is None:
+        found = _occurrences(store, key, text or "", category, {t for t in store.transcripts.names() if t != tid})
+        if not text or not found:
+            raise error(PSEUDO_NOT_FOUND, text=text or "", where=f"the turns of '{name}'")
+        _, start, end, _ = found[0]
+    else:
+        start, end = span
+        if not 0 <= start < end <= len(full):
+            raise error(PSEUDO_BAD_SPAN, start=start, end=end, name=name, length=len(full))
+    existing = next((c for c in key.candidates(tid) if (c.start, c.end) == (start, end)), None)
+    return _accept_text(store, key, tid, start, end, full[start:end], category, by, pseudonym, existing, action="add")
+
+
+def always(store: Store, key: KeyStore, word: str, category: str, by: str) -> Decision:
+    """``word`` is personal data everywhere in this project: accepted at every occurrence."""
+    check_category(category)
+    skip = applied_ids(store, key)
+    found = _occurrences(store, key, word, category, skip)
+    if not found:
+        # Remember it for transcripts imported later all the same.
+        key.decide("always", [], word=(word, "always", category), by=by)
+        return Decision("always")
+    tid, start, end, text = found[0]
+    existing = next((c for c in key.candidates(tid) if (c.start, c.end) == (start, end)), None)
+    return _accept_text(
+        store, key, tid, start, end, text, category, by, None, existing, action="always", word=(word, "always", category)
+    )
+
+
+def never(store: Store, key: KeyStore, word: str, by: str) -> Decision:
+    """``word`` is never personal data in this project: its pending candidates are rejected."""
+    folded = word.casefold()
+    skip = applied_ids(store, key)
+    changes = [
+        _with_status(c, REJECTED)
+        for c in key.candidates(statuses=[PENDING])
+        if c.text.casefold() == folded and c.transcript_id not in skip
+    ]
+    ids = key.decide("never", changes, word=(word, "never", None), by=by)
+    return Decision("never", ids, also=len(ids))
+
+
+def undo(key: KeyStore) -> str:
+    """Undo the last decision; returns what it was."""
+    action = key.undo_last()
+    if action is None:
+        raise error(PSEUDO_NOTHING_TO_UNDO)
+    return action
+
+
+def rename(store: Store, key: KeyStore, old: str, new: str) -> int:
+    """Use the researcher's own pseudonym for an entity (e.g. a fitting Dutch first name)."""
+    entities = key.entities_by_pseudonym(old)
+    if not entities:
+        raise error(PSEUDO_UNKNOWN_PSEUDONYM, pseudonym=old)
+    ids = {e.id for e in entities}
+    applied = applied_ids(store, key)
+    used = {c.transcript_id for c in key.candidates(statuses=[ACCEPTED]) if c.entity_id in ids} & applied
+    if used:
+        # The text already reads the old pseudonym there: the key must stay true to it.
+        raise error(PSEUDO_ALREADY_APPLIED, name=store.transcripts.names()[min(used)])
+    if any(e.pseudonym == new for e in key.entities()) and new != old:
+        raise error(PSEUDO_PSEUDONYM_TAKEN, pseudonym=new)
+    return key.rename_pseudonym(old, new)
+
+
+def decided_names(key: KeyStore) -> tuple[list[tuple[str, str]], list[str]]:
+    """(name, category) of every accepted entity and always-word; and the never-words."""
+    names = [(e.original, e.category) for e in key.entities()]
+    never_words = []
+    for word, decision, category in key.words():
+        if decision == "always":
+            names.append((word, category or "person"))
+        else:
+            never_words.append(word)
+    return names, never_words
+
+
+def pending_count(key: KeyStore, tids: Iterable[int] | None = None) -> int:
+    wanted = None if tids is None else set(tids)
+    return sum(1 for c in key.candidates(statuses=[PENDING]) if wanted is None or c.transcript_id in wanted)

@@ -1,0 +1,123 @@
+"""Word lists the detector consults: Dutch vocabulary and what is never personal data.
+
+* The Dutch vocabulary (411,000 word forms) comes from the lemma tables that
+  ``spacy-lookups-data`` ships, read directly as JSON (no spaCy import, ~0.2 s, once).
+  It tells a common word ("mooi", "roos", "bakker") from a name nobody says as a word.
+* ``data/not_personal.txt``: countries, languages, holidays, public services, brands.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import json
+import re
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+
+def _table(name: str) -> dict:
+    folder = resources.files("spacy_lookups_data") / "data"
+    with (folder / name).open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as f:
+        return json.load(f)
+
+
+@cache
+def _lemma_tables() -> tuple[dict[str, str], dict[str, list[str]]]:
+    return _table("nl_lemma_lookup.json.gz"), _table("nl_lemma_index.json.gz")
+
+
+@cache
+def finite_verbs() -> frozenset[str]:
+    """Dutch verb forms other than participles ("sprak", "belt", "woonde"): after a name
+    at a sentence's start they make it the subject ("Dirk sprak langzaam")."""
+    lookup, index = _lemma_tables()
+    verbs = set(index.get("verb", []))
+    return frozenset(
+        form for form, lemma in lookup.items()
+        if lemma in verbs and form != lemma and not (form.startswith("ge") and form.endswith(("d", "t", "en")))
+    )
+
+
+@cache
+def dutch_words() -> frozenset[str]:
+    """Every lower-case Dutch word form and lemma in spaCy's Dutch lookup tables."""
+    lookup, index = _lemma_tables()
+    words: set[str] = set(lookup)
+    words.update(lookup.values())
+    for forms in index.values():
+        words.update(forms)
+    words.update(_deduce_whitelist())
+    words.update(FUNCTION_WORDS)
+    return frozenset(words)
+
+
+def _deduce_whitelist() -> set[str]:
+    """deduce's own stop words and common words (read as files: importing deduce is slow)."""
+    spec = importlib.util.find_spec("deduce")
+    if spec is None or not spec.submodule_search_locations:
+        return set()
+    folder = Path(spec.submodule_search_locations[0]) / "data" / "lookup" / "src" / "whitelist"
+    words: set[str] = set()
+    for name in ("lst_stop_word", "lst_common_word"):
+        path = folder / name / "items.txt"
+        if path.is_file():
+            words.update(line.strip().casefold() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    return words
+
+
+# Adverbs, conjunctions and interjections that start spoken sentences; the lemma
+# tables hold content words only.
+FUNCTION_WORDS = frozenset(
+    """daarna daarvoor daarom daardoor daarmee daarin daarop daarbij daarover daaraan daarnaast daarentegen
+    toen dus maar ook nou ja jawel nee neen oké ok okee eerst later nu soms vaak altijd nooit meestal
+    misschien eigenlijk gewoon echt zeker natuurlijk inderdaad precies tja hm hmm eh ehm uh ah oh o
+    ach nouja kijk zeg hè he hoor toch wel niet niks niets iets alles iedereen niemand allemaal sommigen
+    alleen samen verder bovendien trouwens tenminste ondertussen inmiddels intussen eindelijk gelukkig
+    helaas vroeger vandaag gisteren morgen straks zo zoals omdat want terwijl hoewel als wanneer waar
+    waarom wat wie welke hoe hier daar ergens overal dan dat dit die deze het een de en of of dat
+    sinds tot voor na tijdens zonder met door over onder boven naast tussen bij da's 't 's""".split()
+)
+
+
+@cache
+def not_personal() -> frozenset[str]:
+    """Case-folded names that are never personal data (see ``data/not_personal.txt``)."""
+    text = (resources.files(__package__) / "data" / "not_personal.txt").read_text(encoding="utf-8")
+    return frozenset(
+        line.strip().casefold() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+@cache
+def not_personal_pattern() -> re.Pattern:
+    """The never-personal names as one pattern, to find them inside runs of capitals
+    ("met Kind en Gezin natuurlijk")."""
+    names = sorted((n for n in not_personal() if " " in n or "-" in n), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])", re.I)
+
+
+@cache
+def not_personal_words() -> frozenset[str]:
+    """The words of the never-personal names of several words ("kind", "gezin")."""
+    return frozenset(w for n in not_personal() if " " in n or "-" in n for w in re.split(r"[\s-]+", n))
+
+
+# Adjectives of nationality and origin: Turkse, Marokkaanse, Somalische, Eritrese,
+# Nederlandse, Vlaamse, Molukse, Poolse. (Not names ending in -se: Denise, Louise.)
+NATIONALITY = re.compile(
+    r"(?:aanse|aamse|landse|ische|sche|kse|[^i]ese|oolse|aalse|ijnse|eense|iaanse)$|(?:aans|isch|iërs?|ees)$"
+)
+
+# Interfixes of Dutch and Flemish surnames, and particles of Arabic and Turkish ones:
+# written in lower case inside a sentence ("van Dijk") and capitalised at its start.
+INTERFIXES = frozenset(
+    "van de der den het ter ten te op in 't la le du da di del della von vd v/d el al bin ibn ben bint".split()
+)
+
+# Titles and forms of address kept in front of a pseudonym ("meneer [persoon 3]").
+TITLES = frozenset(
+    "meneer mevrouw mw mw. dhr dhr. mr mr. dr dr. juf juffrouw meester dokter zuster broeder collega "
+    "hoca imam abba abuna pastoor dominee pater oom tante opa oma mama papa mijnheer heer".split()
+)

@@ -1,0 +1,96 @@
+"""What a REFI-QDA import keeps so that an export gives it back (refi branch).
+
+Identity from another tool's file that qualcode's own model has no use for, but
+that must survive import -> export: the GUIDs of selections and codings, who made a
+selection, when and by whom a source was made, text sources without text, and sets
+of documents. The project's name and dates are settings (``refi.project_*``); users
+are the ``coders`` table (:class:`~.settings.CoderStore`, with their GUIDs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from .db import Database
+from .types import DocumentSet, EmptySource, ExchangeCoding
+
+
+class ExchangeStore:
+    """Tables of migration 0004_refi_identity."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # --- codings ---------------------------------------------------------------------------------
+
+    def keep_coding_identities(self, rows: Iterable[tuple[int, int, int, str, str, str, str | None, str | None]]) -> None:
+        """``(transcript_id, start, end, code_id, coder, selection_guid, coding_guid, selection_creator)`` per coding.
+
+        A coding that already has an identity keeps it (importing the same file twice
+        changes nothing).
+        """
+        with self._db.transaction() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO coding_identity (coding_id, selection_guid, coding_guid, selection_creator)"
+                " SELECT id, ?, ?, ? FROM codings"
+                " WHERE transcript_id = ? AND start = ? AND end = ? AND code_id = ? AND coder = ?",
+                ((sel, cod, creator, tid, start, end, code, coder) for tid, start, end, code, coder, sel, cod, creator in rows),
+            )
+
+    def codings(self, tid: int) -> Iterator[ExchangeCoding]:
+        """One transcript's codings with what an export writes, in span order, streamed."""
+        cursor = self._db.execute(
+            "SELECT c.id, c.start, c.end, c.code_id, c.coder, c.memo, c.quote, c.created_at, c.updated_at,"
+            " i.selection_guid, i.coding_guid, i.selection_creator"
+            " FROM codings c LEFT JOIN coding_identity i ON i.coding_id = c.id"
+            " WHERE c.transcript_id = ? ORDER BY c.start, c.end, c.code_id, c.coder",
+            (tid,),
+        )
+        return map(ExchangeCoding._make, cursor)
+
+    # --- sources -----------------------------------------------------------------------------------
+
+    def keep_transcript_identity(self, tid: int, created_at: str | None, creator: str | None) -> None:
+        """When and by whom the transcript's source was made in the tool it came from (first import wins)."""
+        with self._db.transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO transcript_identity (transcript_id, created_at, creator) VALUES (?, ?, ?)",
+                (tid, created_at, creator),
+            )
+
+    def transcript_identities(self) -> dict[int, tuple[str | None, str | None]]:
+        """Transcript id -> (created_at, creator) of its source."""
+        return {r[0]: (r[1], r[2]) for r in self._db.execute("SELECT transcript_id, created_at, creator FROM transcript_identity")}
+
+    def keep_empty_source(self, source: EmptySource) -> bool:
+        """Keep a text source without text; False if one with its GUID is kept already."""
+        with self._db.transaction() as db:
+            cur = db.execute(
+                "INSERT OR IGNORE INTO empty_sources (guid, name, created_at, creator) VALUES (?, ?, ?, ?)",
+                (source.guid, source.name, source.created_at, source.creator),
+            )
+            return bool(cur.rowcount)
+
+    def empty_sources(self) -> list[EmptySource]:
+        return [EmptySource(*r) for r in self._db.execute("SELECT guid, name, created_at, creator FROM empty_sources ORDER BY name")]
+
+    # --- document sets -----------------------------------------------------------------------------
+
+    def keep_document_set(self, document_set: DocumentSet) -> None:
+        """Keep a set of documents; one kept before under its GUID gains the new members."""
+        with self._db.transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO document_sets (guid, name, description) VALUES (?, ?, ?)",
+                (document_set.guid, document_set.name, document_set.description),
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO document_set_members (set_guid, source_guid) VALUES (?, ?)",
+                ((document_set.guid, member) for member in document_set.members),
+            )
+
+    def document_sets(self) -> list[DocumentSet]:
+        members: dict[str, list[str]] = {}
+        for set_guid, source_guid in self._db.execute("SELECT set_guid, source_guid FROM document_set_members ORDER BY rowid"):
+            members.setdefault(set_guid, []).append(source_guid)
+        rows = self._db.execute("SELECT guid, name, description FROM document_sets ORDER BY name")
+        return [DocumentSet(guid, name, description, members.get(guid, [])) for guid, name, description in rows]

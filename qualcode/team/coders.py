@@ -1,0 +1,91 @@
+"""Coders in a project: who coded what, resolving names the user typed, the consensus coder."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ..errors import UNKNOWN_CODER, error
+from ..store import Store
+
+CONSENSUS_SETTING = "consensus_coder"
+DEFAULT_CONSENSUS = "consensus"
+BLIND_SETTING = "blind"
+
+
+@dataclass(frozen=True, slots=True)
+class CoderCount:
+    """How many codings one coder made in one transcript."""
+
+    coder: str
+    transcript: str
+    codings: int
+
+
+def coder_counts(store: Store) -> list[CoderCount]:
+    """Codings per coder and transcript, by coder then transcript name."""
+    names = store.transcripts.names()
+    rows = [CoderCount(r.coder, names.get(r.transcript_id, str(r.transcript_id)), r.codings) for r in store.codings.coder_counts()]
+    return sorted(rows, key=lambda r: (r.coder.casefold(), r.transcript))
+
+
+def coders_in(store: Store, transcript_ids=None, coders=None) -> list[str]:
+    """The coders with codings in these transcripts (all: None), among ``coders`` if given."""
+    found = {
+        r.coder
+        for r in store.codings.coder_counts()
+        if (transcript_ids is None or r.transcript_id in transcript_ids) and (coders is None or r.coder in coders)
+    }
+    return sorted(found, key=str.casefold)
+
+
+def known_coders(store: Store) -> list[str]:
+    """Every coder with at least one coding, sorted."""
+    return sorted({r.coder for r in store.codings.coder_counts()}, key=str.casefold)
+
+
+def resolve_coders(store: Store, names: Iterable[str]) -> list[str]:
+    """The coders named: exactly, or case-insensitively or by a unique prefix (``lotte``); unknown names raise."""
+    known = known_coders(store)
+    out: list[str] = []
+    for raw in names:
+        name = raw.strip()
+        if not name:
+            continue
+        if name in known:
+            out.append(name)
+            continue
+        folded = [k for k in known if k.casefold() == name.casefold()] or [
+            k for k in known if k.casefold().startswith(name.casefold())
+        ]
+        if len(folded) == 1:
+            out.append(folded[0])
+            continue
+        close = difflib.get_close_matches(name, known, n=1)
+        raise error(
+            UNKNOWN_CODER,
+            name=name,
+            known=", ".join(known) or "none yet",
+            suggestion=f"; did you mean '{close[0]}'?" if close else "",
+        )
+    return list(dict.fromkeys(out))
+
+
+def split_names(values: Sequence[str]) -> list[str]:
+    """``("anna,bram", "cor")`` -> ``["anna", "bram", "cor"]`` (options may repeat or use commas)."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def consensus_coder(store: Store) -> str:
+    """The name under which settled disagreements are recorded (a project setting)."""
+    return store.settings.get(CONSENSUS_SETTING) or DEFAULT_CONSENSUS
+
+
+def is_blind(store: Store) -> bool:
+    """Blind mode: the project hides other coders' codings in the app and in listings."""
+    return store.settings.get(BLIND_SETTING) == "1"
+
+
+def set_blind(store: Store, on: bool) -> None:
+    store.settings.set(BLIND_SETTING, "1" if on else None)

@@ -1,0 +1,85 @@
+"""Agreement and disagreements of a project's coders: reads the store, calls the pure core."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..agreement import DEFAULT_OVERLAP, SEGMENT, Agreement, CodedSpan, Document, compute, document_units
+from ..coding import expand_codes, resolve_transcript
+from ..errors import BAD_OVERLAP, TOO_FEW_CODERS, error
+from ..project import Project
+from .coders import consensus_coder, known_coders, resolve_coders
+from .disagreements import Disagreement, find_disagreements
+
+
+def choose_coders(project: Project, names: Sequence[str], *, exactly_two: bool = False) -> list[str]:
+    """The coders to compare: those named, or every coder but the consensus coder."""
+    store = project.store
+    if names:
+        coders = resolve_coders(store, names)
+    else:
+        consensus = consensus_coder(store)
+        coders = [c for c in known_coders(store) if c != consensus]
+    if len(coders) < 2 or (exactly_two and len(coders) != 2):
+        found = f"this project has {len(coders)}" if not names else f"got {len(coders)}"
+        if exactly_two and len(coders) > 2:
+            found = f"{len(coders)} coders are here, pick two"
+        raise error(TOO_FEW_CODERS, found=found, known=", ".join(known_coders(store)) or "none yet")
+    return coders
+
+
+def coded_spans(project: Project, coders: Sequence[str], transcript_ids: set[int] | None = None) -> list[CodedSpan]:
+    """Every coding of ``coders`` (in the given transcripts) as plain spans."""
+    found = []
+    for tid in sorted(transcript_ids) if transcript_ids is not None else [None]:
+        found += [
+            CodedSpan(c.transcript_id, c.start, c.end, c.code_id, c.coder)
+            for c in project.store.codings.find(tid, coders=coders)
+        ]
+    return found
+
+
+def transcript_ids(project: Project, refs: Sequence[str]) -> set[int] | None:
+    return {resolve_transcript(project.store, ref) for ref in refs} if refs else None
+
+
+def project_agreement(
+    project: Project,
+    *,
+    coders: Sequence[str] = (),
+    codes: Sequence[str] = (),
+    transcripts: Sequence[str] = (),
+    unit: str,
+    overlap: int = DEFAULT_OVERLAP,
+) -> Agreement:
+    """``qualcode agreement``: the coders' agreement on the chosen transcripts and codes."""
+    if not 1 <= overlap <= 100:
+        raise error(BAD_OVERLAP, value=overlap)
+    chosen = choose_coders(project, coders)
+    tids = transcript_ids(project, transcripts)
+    code_ids = expand_codes(project.codebook, project.store, codes) if codes else None
+    spans = coded_spans(project, chosen, tids)
+    store = project.store
+    names = store.transcripts.names()
+    documents = []
+    for tid, name in names.items():  # by name
+        if tids is not None and tid not in tids:
+            continue
+        units = [] if unit == SEGMENT else document_units(store.transcripts.text(tid), store.transcripts.turns(tid), unit)
+        documents.append(Document(tid, name, units))
+    return compute(spans, documents, chosen, unit=unit, codes=code_ids, overlap=overlap)
+
+
+def project_disagreements(
+    project: Project, *, coders: Sequence[str] = (), transcripts: Sequence[str] = (), codes: Sequence[str] = ()
+) -> tuple[list[str], list[Disagreement]]:
+    """The two coders compared and every place where they differ."""
+    first, second = choose_coders(project, coders, exactly_two=True)
+    tids = transcript_ids(project, transcripts)
+    spans = coded_spans(project, [first, second], tids)
+    if codes:
+        wanted = set(expand_codes(project.codebook, project.store, codes))
+        found = [d for d in find_disagreements(spans, first, second) if wanted & set(d.codes)]
+    else:
+        found = find_disagreements(spans, first, second)
+    return [first, second], found

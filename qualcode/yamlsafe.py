@@ -1,0 +1,165 @@
+"""Reading YAML that people write (codebooks, front matter) without trusting it.
+
+Two things in YAML can blow up after the parser has accepted a file:
+
+* **aliases**: PyYAML composes ``*name`` as a reference to the node anchored with
+  ``&name``, so a file can describe a node that contains itself
+  (``- &A {id: a, children: [*A]}``), which every walk follows forever, or a few
+  lines whose expansion has billions of nodes (``[*a, *a, *a]`` nested ten deep);
+* **scalars**: constructing one can fail where the parser does not look -- a
+  5,000-digit number exceeds Python's int-string limit, ``2024-13-45`` is no date.
+
+So files are composed with the C loader (libyaml is not recursive in Python and
+refuses nesting deeper than 1,000 levels with a located error), the alias
+structure is checked (:func:`alias_problems`), and scalars are read as the text
+that was written (:func:`scalar_text`), never converted to numbers or dates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+# libyaml's safe loader composes ~10x faster than the pure-Python one and keeps the
+# same line/column marks.
+COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# Values a file may expand to through aliases: far above any codebook (a large one
+# has ~30,000), far below what takes noticeable time or memory to walk.
+MAX_EXPANDED = 200_000
+
+_CORE_TAG = "tag:yaml.org,2002:"
+_TEXT_TAGS = frozenset(_CORE_TAG + t for t in ("str", "int", "float", "timestamp"))
+
+
+@dataclass(frozen=True, slots=True)
+class YamlProblem:
+    """A problem at a place in the text (1-based line and column)."""
+
+    line: int
+    column: int
+    message: str
+    hint: str
+
+
+class UnsupportedScalar(ValueError):
+    """A scalar with a tag that is not plain YAML (``!!binary``, ``!python/...``, ``!custom``)."""
+
+
+def scalar_text(node: yaml.ScalarNode) -> str | bool | None:
+    """A scalar as written: None for null, True/False for booleans, else its text.
+
+    Numbers and dates are returned as the text written (``007`` stays ``007``,
+    ``1.10`` stays ``1.10``), so no digit count or calendar can make reading fail.
+    Raises :class:`UnsupportedScalar` for any other tag.
+    """
+    tag = node.tag
+    if tag in _TEXT_TAGS:
+        return node.value
+    if tag == _CORE_TAG + "null":
+        return None
+    if tag == _CORE_TAG + "bool":
+        return yaml.constructor.SafeConstructor.bool_values[node.value.lower()]
+    raise UnsupportedScalar(tag)
+
+
+def alias_problems(root: yaml.Node, text: str) -> list[YamlProblem]:
+    """A node that contains itself through an alias, or aliases expanding past :data:`MAX_EXPANDED`.
+
+    Empty for every file that uses no aliases or uses them harmlessly. Linear in
+    the number of distinct nodes: the expansion is counted, never built.
+    """
+    cycle, expanded, distinct = _walk(root)
+    if cycle is not None:
+        return [_cycle_problem(cycle, text)]
+    if expanded > MAX_EXPANDED and expanded > distinct:
+        line, column, name = _first_alias(text) or (root.start_mark.line + 1, 1, "…")
+        return [
+            YamlProblem(
+                line,
+                column,
+                f"aliases (*{name} ...) make this file expand to more than {MAX_EXPANDED:,} values",
+                "write the values out instead of repeating them with aliases",
+            )
+        ]
+    return []
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _walk(root: yaml.Node) -> tuple[yaml.Node | None, int, int]:
+    """(a node reached again from inside itself, expanded size, distinct nodes), iteratively."""
+    size: dict[int, int] = {}  # finished nodes: their expanded size
+    open_: set[int] = set()  # nodes whose children are being walked
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            open_.discard(key)
+            # Capped so that a blow-up of 10**100 values stays a small int.
+            size[key] = min(1 + sum(size[id(c)] for c in _children(node)), MAX_EXPANDED + 1)
+            continue
+        if key in size:
+            continue
+        if key in open_:
+            return node, 0, 0
+        open_.add(key)
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in open_:
+                return child, 0, 0
+            if id(child) not in size:
+                stack.append((child, False))
+    return None, size[id(root)], len(size)
+
+
+def _events(text: str) -> list[yaml.Event]:
+    try:
+        return list(yaml.parse(text, Loader=COMPOSER))
+    except yaml.YAMLError:  # pragma: no cover - the text composed a moment ago
+        return []
+
+
+def _first_alias(text: str) -> tuple[int, int, str] | None:
+    for event in _events(text):
+        if isinstance(event, yaml.AliasEvent):
+            return event.start_mark.line + 1, event.start_mark.column + 1, event.anchor
+    return None
+
+
+def anchor_of(node: yaml.Node, text: str) -> str:
+    """The ``&name`` of an anchored node (``'…'`` if it cannot be found), for messages."""
+    for event in _events(text):
+        anchor = getattr(event, "anchor", None)
+        if anchor and not isinstance(event, yaml.AliasEvent) and event.start_mark.index == node.start_mark.index:
+            return anchor
+    return "…"
+
+
+def _cycle_problem(node: yaml.Node, text: str) -> YamlProblem:
+    """Point at the alias inside the anchored node that refers back to it."""
+    start, end = node.start_mark.index, node.end_mark.index
+    anchor = anchor_of(node, text)
+    for event in _events(text):
+        if isinstance(event, yaml.AliasEvent) and event.anchor == anchor and start <= event.start_mark.index <= end:
+            return YamlProblem(
+                event.start_mark.line + 1,
+                event.start_mark.column + 1,
+                f"alias *{anchor} is inside the value it refers to (&{anchor}, line {node.start_mark.line + 1}),"
+                " so it would repeat forever",
+                "write the value out instead of the alias (a code cannot contain itself)",
+            )
+    return YamlProblem(
+        node.start_mark.line + 1,
+        node.start_mark.column + 1,
+        "this value contains itself through an alias, so it would repeat forever",
+        "write the value out instead of the alias (a code cannot contain itself)",
+    )

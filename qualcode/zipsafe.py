@@ -1,0 +1,90 @@
+"""Size and ratio limits for zip archives we read (.qdpx projects, .docx transcripts).
+
+An archive from elsewhere may be damaged or made to attack: one small file can
+declare (or really hold) gigabytes, or a header can understate what an entry
+inflates to. Before anything is decompressed, :class:`ZipGuard` checks what the
+central directory declares -- the number of entries, each entry's size, the total,
+and how many times an entry expands (a zip bomb does 1000x and more; text
+compresses 3-10x and XML up to ~30x) -- and :meth:`ZipGuard.read` never reads more
+than an entry declares.
+
+The caller chooses the limits and the catalogue messages, so that each format
+says what to do in its own terms. Both messages are filled with ``path``,
+``entry`` and ``size``; the too-big one also with ``limit``, the bomb one with
+``ratio`` and ``packed``.
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from dataclasses import dataclass
+
+from .errors import Msg, QualcodeError, error
+
+
+@dataclass(frozen=True, slots=True)
+class ZipLimits:
+    """How much one archive may hold."""
+
+    max_entries: int
+    max_entry_bytes: int  # one entry, uncompressed
+    max_total_bytes: int  # all entries read from one archive, uncompressed
+    max_ratio: int = 200  # uncompressed / compressed size of one entry
+    ratio_floor: int = 1024 * 1024  # entries smaller than this may compress as well as they like
+
+
+class ZipGuard:
+    """Checks entries of one archive against :class:`ZipLimits`, raising catalogue errors."""
+
+    def __init__(
+        self, shown: str, limits: ZipLimits, too_big: Msg, bomb: Msg, unreadable: Msg, **context: object
+    ) -> None:
+        """``unreadable`` is filled with ``path`` and ``reason`` (a damaged entry); every
+        message also with ``context`` (placeholders a format's messages need besides these)."""
+        self.shown = shown
+        self.limits = limits
+        self.too_big = too_big
+        self.bomb = bomb
+        self.unreadable = unreadable
+        self.context = context
+        self.total = 0  # bytes read (or, with check_all, declared) so far
+
+    def _error(self, msg: Msg, **values: object) -> QualcodeError:
+        return error(msg, **self.context, path=self.shown, **values)
+
+    def check(self, info: zipfile.ZipInfo) -> None:
+        """Refuse an entry that is too large, or expands like a zip bomb, or breaks the total."""
+        limits = self.limits
+        size, packed = info.file_size, max(info.compress_size, 1)
+        if size > limits.max_entry_bytes:
+            raise self._error(self.too_big, entry=info.filename, size=size, limit=limits.max_entry_bytes)
+        if size > limits.ratio_floor and size > limits.max_ratio * packed:
+            raise self._error(self.bomb, entry=info.filename, ratio=size // packed, packed=info.compress_size, size=size)
+        if self.total + size > limits.max_total_bytes:
+            raise self._error(self.too_big, entry=info.filename, size=self.total + size, limit=limits.max_total_bytes)
+
+    def check_all(self, archive: zipfile.ZipFile) -> None:
+        """Check every entry and their sum, for a reader (python-docx) that reads them all."""
+        infos = archive.infolist()
+        if len(infos) > self.limits.max_entries:
+            raise self._error(self.unreadable, reason=f"{len(infos)} entries, more than the {self.limits.max_entries} allowed")
+        for info in infos:
+            self.check(info)
+            self.total += info.file_size
+
+    def read(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+        """An entry's bytes after :meth:`check`, never more than its header declares."""
+        self.check(info)
+        try:
+            with archive.open(info) as handle:
+                # Read one byte more than declared: if it comes, the header lied.
+                data = handle.read(info.file_size + 1)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+            raise self._error(self.unreadable, reason=f"cannot read '{info.filename}': {exc}") from None
+        if len(data) > info.file_size:
+            raise self._error(
+                self.bomb, entry=info.filename, ratio="?", packed=info.compress_size, size=f"more than the declared {info.file_size}"
+            )
+        self.total += len(data)
+        return data

@@ -1,0 +1,104 @@
+"""A .docx is a zip: its sizes are capped before python-docx inflates anything (shared ZipGuard)."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from qualcode import errors
+from qualcode.errors import QualcodeError
+from qualcode.ingest import read_transcript
+from qualcode.ingest import word as word_module
+from qualcode.zipsafe import ZipGuard, ZipLimits
+
+
+def _docx_bytes(paragraphs: list[str]) -> bytes:
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _with_document_xml(data: bytes, padding: int) -> bytes:
+    """The same package with ``padding`` spaces added inside document.xml (compresses ~1000x)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                content = content.replace(b"<w:body>", b"<w:body>" + b" " * padding, 1)
+            target.writestr(item.filename, content)
+    return out.getvalue()
+
+
+def _read_error(tmp_path: Path, data: bytes) -> QualcodeError:
+    path = tmp_path / "bom.docx"
+    path.write_bytes(data)
+    with pytest.raises(QualcodeError) as caught:
+        read_transcript(path)
+    return caught.value
+
+
+def test_docx_limits_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path: Path) -> None:
+    bomb = _with_document_xml(_docx_bytes(["I: Hallo.", "R: Dag."]), 8 * 1024 * 1024)
+    assert len(bomb) < 100_000  # 8 MiB of XML in a small file
+    exc = _read_error(tmp_path, bomb)
+    assert exc.code == errors.DOCX_BOMB.code
+    assert "word/document.xml" in exc.message and "bom.docx" in exc.message and "zip bomb" in exc.message
+
+
+def test_docx_limits_a_part_over_the_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(word_module, "LIMITS", ZipLimits(max_entries=100, max_entry_bytes=20_000, max_total_bytes=10**9))
+    exc = _read_error(tmp_path, _docx_bytes(["R: " + "lang verhaal " * 3000]))
+    assert exc.code == errors.DOCX_TOO_BIG.code
+    assert "word/document.xml" in exc.message and "the limit is 20000" in exc.message
+
+
+def test_docx_limits_the_total_of_all_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(word_module, "LIMITS", ZipLimits(max_entries=100, max_entry_bytes=10**9, max_total_bytes=5_000))
+    exc = _read_error(tmp_path, _docx_bytes(["I: Hallo."]))
+    assert exc.code == errors.DOCX_TOO_BIG.code
+
+
+def test_docx_limits_too_many_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(word_module, "LIMITS", ZipLimits(max_entries=3, max_entry_bytes=10**9, max_total_bytes=10**9))
+    exc = _read_error(tmp_path, _docx_bytes(["I: Hallo."]))
+    assert exc.code == errors.BAD_DOCUMENT.code and "entries, more than the 3 allowed" in exc.message
+
+
+def test_docx_limits_a_header_that_understates_the_size(tmp_path: Path) -> None:
+    data = bytearray(_docx_bytes(["I: Hallo.", "R: " + "Dag. " * 2000]))
+    # Forge the central directory entry of document.xml: declare 100 bytes uncompressed.
+    name = b"word/document.xml"
+    at = data.find(name, data.find(b"PK\x01\x02")) - 46
+    assert data[at : at + 4] == b"PK\x01\x02"
+    struct.pack_into("<I", data, at + 24, 100)
+    exc = _read_error(tmp_path, bytes(data))
+    assert exc.code == errors.BAD_DOCUMENT.code  # never more than the 100 declared bytes are inflated
+
+
+def test_docx_limits_a_normal_document_reads(tmp_path: Path) -> None:
+    path = tmp_path / "gewoon.docx"
+    path.write_bytes(_docx_bytes(["I: Hoe gaat het?", "R: " + "Goed, dank u. " * 5000]))
+    t = read_transcript(path)
+    assert [turn.speaker for turn in t.turns] == ["I", "R"]
+
+
+def test_zipsafe_guard_reads_within_the_declared_size() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("a.txt", "x" * 5000)
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
+        guard = ZipGuard("t.zip", ZipLimits(10, 10_000, 6_000), errors.DOCX_TOO_BIG, errors.DOCX_BOMB, errors.BAD_DOCUMENT, kind="zip", hint="")
+        info = archive.getinfo("a.txt")
+        assert guard.read(archive, info) == b"x" * 5000
+        with pytest.raises(QualcodeError) as caught:  # a second read would pass the 6,000-byte total
+            guard.read(archive, info)
+    assert caught.value.code == errors.DOCX_TOO_BIG.code

@@ -1,0 +1,117 @@
+"""`qualcode pseudonymise ...` and `export --pseudonymise` through click's runner (a stub for deduce)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+from pseudo_support import StubDetector, make_pseudo_project
+
+from qualcode.cli import main
+from qualcode.cli import pseudo_cmds
+
+NAMES = ("Hatice", "Marieke", "Yilmaz", "HATICE", "06-12345678", "Noor Hendriks")
+
+
+@pytest.fixture
+def root(tmp_path, monkeypatch):
+    make_pseudo_project(tmp_path / "studie").close()
+    stub = StubDetector({"Hatice Yilmaz": "person", "Marieke": "person", "06-12345678": "phone"})
+    monkeypatch.setattr(pseudo_cmds, "load_detector", lambda: stub)
+    return tmp_path / "studie"
+
+
+def run(root, *args, input=None):
+    return CliRunner().invoke(main, ["--project", str(root), "--coder", "anna", *args], input=input)
+
+
+def ids(root, *args):
+    out = run(root, "pseudonymise", "list", "--format", "csv", *args).output
+    return [int(r["id"]) for r in csv.DictReader(io.StringIO(out))]
+
+
+def accept_all(root):
+    while pending := ids(root):
+        assert run(root, "pseudonymise", "accept", str(pending[0])).exit_code == 0
+
+
+def test_cli_detect_list_accept_apply_report(root):
+    r = run(root, "pseudonymise", "detect")
+    assert r.exit_code == 0, r.output
+    assert "to review" in r.output
+    listed = run(root, "pseudonymise", "list").output
+    assert "Hatice Yilmaz" in listed and "[persoon" not in listed
+    accept_all(root)
+    r = run(root, "pseudonymise", "apply")
+    assert r.exit_code == 0, r.output
+    assert "none detached" in r.output
+    assert "attribute 'interviewer'" in r.output  # reported, not replaced without --replace-attributes
+    shown = run(root, "transcripts").output
+    report = run(root, "pseudonymise", "report", "--dmp", "--format", "csv").output
+    assert "[persoon 1]" in report and not any(n in report for n in NAMES)
+    assert "int1" in shown
+    # Nor do the database's bytes (only the reported attribute still names the interviewer).
+    stored = b"".join(p.read_bytes() for p in root.glob("qualcode.db*"))
+    assert [n for n in NAMES if n.encode("utf-8") in stored] == ["Noor Hendriks"]
+
+
+def test_cli_apply_refuses_with_unreviewed_candidates(root):
+    run(root, "pseudonymise", "detect")
+    r = run(root, "pseudonymise", "apply")
+    assert r.exit_code == 1
+    assert "QC957" not in r.output and "not reviewed yet" in r.output and "Traceback" not in r.output
+
+
+def test_cli_export_pseudonymise_contains_no_original_name_and_no_key(root, tmp_path):
+    run(root, "pseudonymise", "detect")
+    accept_all(root)
+    plain = run(root, "export", "segments")
+    assert "still read their original names" in plain.output  # the warning (stderr mixed in by the runner)
+    r = run(root, "export", "segments", "--pseudonymise")
+    assert r.exit_code == 0, r.output
+    body = r.stdout if hasattr(r, "stdout") else r.output
+    rows = list(csv.DictReader(io.StringIO(body[body.index("coding_id"):])))
+    assert all(not any(n in v for n in NAMES for v in row.values() if v) for row in rows)
+    target = tmp_path / "shared.qdpx"
+    r = run(root, "export", "qdpx", str(target), "--pseudonymise")
+    assert r.exit_code == 0, r.output
+    with zipfile.ZipFile(target) as z:
+        content = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+    assert not any(n in content for n in NAMES)
+    # the project itself is unchanged by an export
+    assert "Hatice" in run(root, "pseudonymise", "list", "--status", "all").output
+
+
+def test_cli_key_warns_and_undo_and_rename(root):
+    run(root, "pseudonymise", "detect")
+    first = ids(root, "--category", "person")[0]
+    assert run(root, "pseudonymise", "accept", str(first)).exit_code == 0
+    r = run(root, "pseudonymise", "rename", "[persoon 1]", "Fenna")
+    assert r.exit_code == 0 and "is now Fenna" in r.output
+    r = run(root, "pseudonymise", "key")
+    assert "this is the key" in r.output and "Fenna" in r.output
+    assert "undone: rename" in run(root, "pseudonymise", "undo").output
+    assert "undone: accept" in run(root, "pseudonymise", "undo").output
+    r = run(root, "pseudonymise", "undo")
+    assert r.exit_code == 1 and "no pseudonymisation decision to undo" in r.output
+
+
+def test_cli_errors_are_clear(root):
+    run(root, "pseudonymise", "detect")
+    r = run(root, "pseudonymise", "accept", "999")
+    assert r.exit_code == 1 and "no candidate with id 999" in r.output and "Traceback" not in r.output
+    r = run(root, "pseudonymise", "add", "int1", "Nergens", "--category", "person")
+    assert r.exit_code == 1 and "does not occur" in r.output
+    r = run(root, "pseudonymise", "accept", str(ids(root)[0]), "--span", "a:b")
+    assert r.exit_code == 2 and "START:END" in r.output
+    (root / "pseudonymise.yaml").write_text("person: [Hatice]\nplaatsen: [Gent]\n", encoding="utf-8")
+    r = run(root, "pseudonymise", "detect")
+    assert r.exit_code == 1 and "pseudonymise.yaml:2: unknown category 'plaatsen'" in r.output
+
+
+def test_cli_every_pseudonymise_command_has_help(root):
+    for name, command in pseudo_cmds.pseudonymise.commands.items():
+        assert command.help, name

@@ -1,0 +1,197 @@
+"""Detection of personal data: the combination logic, with a stub in place of deduce."""
+
+from __future__ import annotations
+
+import pytest
+
+from qualcode.errors import QualcodeError
+from qualcode.pseudonymise import DetectionContext
+from qualcode.pseudonymise.patterns import find_patterns
+from qualcode.pseudonymise.project import read_names_file
+from pseudo_support import StubDetector, found
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("Mijn zoon van dertien gaat niet meer.", "dertien"),
+        ("Haar dochter Elif van veertien zat thuis.", "veertien"),
+        ("Een kind van vier maanden kwam voor de prik.", "vier maanden"),
+        ("Ik ben 41 jaar en ik woon hier.", "41 jaar"),
+        ("Hij is nu negen.", "negen"),
+        ("De kleinste was zes maanden, toen.", "zes maanden"),
+        ("Er was een meisje, zestien jaar, alleen gekomen.", "zestien jaar"),
+        ("Hij was alleen gekomen toen hij vijftien was.", "vijftien"),
+        ("Een 13-jarige jongen.", "13-jarige"),
+        ("Ze is vijfenveertig, denk ik.", "vijfenveertig"),
+    ],
+)
+def test_patterns_ages_with_context(sentence, expected):
+    assert ("age", expected) in [(c.category, c.text) for c in find_patterns(sentence)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ik ben nu acht jaar vrijwilliger bij de vereniging.",
+        "Ik werk daar nu zes jaar.",
+        "Sinds 2014. Tien jaar.",
+        "We hebben vier kinderen.",
+        "Ik ben moeder van vier kinderen en vrijwilliger.",
+    ],
+)
+def test_patterns_durations_are_no_ages(sentence):
+    assert [c for c in find_patterns(sentence) if c.category == "age"] == []
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("op maandag 8 april", "date"),
+        ("3 november 2023", "date"),
+        ("geboren in 1996", "date"),
+        ("15.05.2024", "date"),
+        ("06 41 55 29 87", "phone"),
+        ("+31 10 4852019", "phone"),
+        ("03 270 11 45", "phone"),
+        ("010-4731290", "phone"),
+        ("1234.56.782", "id"),
+        ("271 839 504", "id"),
+        ("85.07.30-033.28", "id"),
+        ("2837461955", "id"),
+        ("3083 KP", "postcode"),
+        ("a.b@x-y.nl", "email"),
+        ("www.buurtmoeders-nieuwwest.nl", "url"),
+        ("https://www.facebook.com/stichtinghiwot", "url"),
+        ("Pieter Calandlaan 212", "address"),
+        ("Postbus 40122", "address"),
+    ],
+)
+def test_patterns_find_numbers_links_and_streets(text, category):
+    cands = find_patterns(f"Dat was {text}, zei ze.")
+    assert any(c.category == category and text.endswith(c.text) for c in cands), cands
+
+
+def test_patterns_years_and_small_numbers_alone_are_not_flagged():
+    assert find_patterns("In 2018 ging het mis, en in 2019 kwamen er twintig vrouwen.") == []
+
+
+def test_detect_never_flags_speaker_labels():
+    text = "Moderator: Welkom.\nP1: Ik ben Tesfay.\nMEVROUW A: Dank u.\nInterviewer: Mooi.\n"
+    assert found(text) == [("person", "Tesfay")]
+
+
+def test_detect_name_label_makes_a_known_name_but_the_label_stays():
+    text = (
+        "INTERVIEWER: Hoe gaat het?\nMARVIN: Goed. Mijn baas zegt: Marvin, jij bent te laat.\n"
+        "INTERVIEWER: En dan?\nMARVIN: Dan lach ik.\n"
+    )
+    assert found(text) == [("person", "Marvin")]
+
+
+def test_detect_common_word_at_sentence_start_is_no_name():
+    # deduce's lists hold "Mooi" (a surname); a sentence's first word is no evidence.
+    stub = StubDetector({"Mooi": "person"})
+    assert found("R: Mooi gezegd. Dat vind ik ook.\n", detector=stub) == []
+    assert found("R: Mijn collega Mooi staat bij de deur.\n", detector=stub) == [("person", "Mooi")]
+
+
+def test_detect_codebook_words_are_never_flagged():
+    ctx = DetectionContext.build(vocabulary=["Veilig Thuis", "warme_overdracht", "Eigen kracht"])
+    stub = StubDetector({"Thuis": "person"})
+    text = "R: Toen heb ik Veilig Thuis gebeld, een Warme Overdracht, met Eigen Kracht als basis.\n"
+    assert found(text, ctx, stub) == []
+
+
+def test_detect_placeholders_and_initials_are_already_pseudonyms():
+    stub = StubDetector({"mevrouw B": "person"})
+    assert found("R: Ik ken [P4] en [naam] al lang, en mevrouw B. ook.\n", detector=stub) == []
+
+
+def test_detect_trims_titles_and_splits_deduce_locations():
+    stub = StubDetector({"meneer Visser": "person", "3100 AA Schiedam": "place", "Kerkstraat 12": "place"})
+    text = "R: Ik sprak meneer Visser op de Kerkstraat 12, 3100 AA Schiedam.\n"
+    assert found(text, detector=stub) == [
+        ("person", "Visser"),
+        ("address", "Kerkstraat 12"),
+        ("postcode", "3100 AA"),
+        ("place", "Schiedam"),
+    ]
+
+
+def test_detect_organisations_and_places_by_their_neighbours():
+    text = (
+        "R: Ik werk op basisschool De Wilgenhoek en bid in de Mevlana moskee."
+        " We wonen in Holtenbroek, in een dorp bij Kayseri kwam mijn moeder vandaan.\n"
+    )
+    assert found(text) == [
+        ("organisation", "De Wilgenhoek"),
+        ("organisation", "Mevlana"),
+        ("place", "Holtenbroek"),
+        ("place", "Kayseri"),
+    ]
+
+
+def test_detect_place_names_with_an_article_and_organisations_starting_a_sentence():
+    text = "R: Ik woon in 's-Hertogenbosch, in de Kruiskamp. Basisschool De Kruisboog is goed.\n"
+    assert found(text) == [("place", "'s-Hertogenbosch"), ("place", "Kruiskamp"), ("organisation", "De Kruisboog")]
+
+
+def test_detect_a_name_that_is_a_word_at_a_sentence_start_when_a_verb_follows():
+    text = "R: We hadden een psycholoog, Dirk Janssens. Dirk sprak langzaam. Dirk, dat is een dolk.\n"
+    hits = found(text, detector=StubDetector({"Dirk Janssens": "person"}))
+    assert hits == [("person", "Dirk Janssens"), ("person", "Dirk"), ("person", "Dirk")]
+
+
+def test_detect_finds_every_occurrence_of_a_name_found_once():
+    text = "R: Ik belde Tesfay.\nI: En toen?\nR: Tesfay kwam meteen. Tesfay's broer ook.\n"
+    assert found(text) == [("person", "Tesfay")] * 3
+
+
+def test_detect_known_names_in_case_and_inflection_variants():
+    ctx = DetectionContext.build(names=[("Yvonne van Dijk", "person")])
+    text = "R: Yvonne van Dijk belde. Van Dijk is goed. Mevrouw van Dijk's collega ook, en Yvonne zelf.\n"
+    hits = found(text, ctx)
+    assert ("person", "Yvonne van Dijk") in hits
+    assert ("person", "Van Dijk") in hits and ("person", "van Dijk") in hits
+    assert ("person", "Yvonne") in hits
+
+
+def test_detect_front_matter_tells_names_places_and_organisations():
+    attributes = {"interviewer": "Noor Hendriks", "organisatie": "Stichting Hiwot", "stad": "Utrecht", "land": "Nederland"}
+    text = "R: Noor vroeg naar Hiwot, hier in Utrecht, in Nederland.\n"
+    assert found(text, attributes=attributes) == [("person", "Noor"), ("organisation", "Hiwot"), ("place", "Utrecht")]
+
+
+def test_detect_never_words_and_not_personal_names():
+    ctx = DetectionContext.build(never=["Jamaa"])
+    text = "R: We gingen met Jamaa naar Kind en Gezin, in Marokko, met de Somalische moeders.\n"
+    assert found(text, ctx) == []
+
+
+def test_detect_one_category_per_name_but_a_title_makes_a_person():
+    text = "R: Ik werk bij Schoonmaakbedrijf Hendriks. Mijn baas, meneer Hendriks, vindt het goed.\n"
+    assert found(text) == [("organisation", "Hendriks"), ("person", "Hendriks")]
+
+
+def test_names_file_reads_categories_and_never(tmp_path):
+    path = tmp_path / "pseudonymise.yaml"
+    path.write_text("person: [Hatice Yilmaz]\nplace: [Overvecht]\nnever: [Mooi]\n", encoding="utf-8")
+    assert read_names_file(path) == ([("Hatice Yilmaz", "person"), ("Overvecht", "place")], ["Mooi"])
+
+
+@pytest.mark.parametrize(
+    "content, line, words",
+    [
+        ("person: [Hatice]\nplaces: [Gent]\n", 2, "unknown category 'places'"),
+        ("person: Hatice\n", 1, "must be a list"),
+        ("person: [Hatice\n", 2, ""),
+    ],
+)
+def test_names_file_errors_name_the_line(tmp_path, content, line, words):
+    path = tmp_path / "pseudonymise.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(QualcodeError) as exc:
+        read_names_file(path)
+    assert exc.value.code == "QC950"
+    assert f"{path}:{line}:" in exc.value.message and words in exc.value.message

@@ -1,0 +1,153 @@
+"""Team commands through click's runner: coders, blind, agreement, disagreements."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qualcode.cli import main
+from test_cli import CODEBOOK, TRANSCRIPT
+
+RESPONSE = TRANSCRIPT.index("Wij verwachten")
+SENTENCE_END = TRANSCRIPT.index("serieus nemen.") + len("serieus nemen.")
+KRACHT = TRANSCRIPT.index("De ouders hebben")
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()  # click >= 8.2 keeps stderr apart from stdout
+
+
+@pytest.fixture
+def team(tmp_path, runner) -> Path:
+    """One transcript coded by anna and bram: they differ in boundaries and in one code."""
+    root = tmp_path / "studie"
+    assert runner.invoke(main, ["init", str(root)]).exit_code == 0
+    (root / "codebooks" / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
+    (root / "transcripts" / "int1.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    assert runner.invoke(main, ["--project", str(root), "import", str(root / "transcripts")]).exit_code == 0
+    for coder, code, span in [
+        ("anna", "rol", f"{RESPONSE}:{SENTENCE_END}"),
+        ("bram", "rol", f"{RESPONSE + 4}:{SENTENCE_END}"),
+        ("anna", "kracht", f"{KRACHT}:{KRACHT + 20}"),
+    ]:
+        result = runner.invoke(main, ["--project", str(root), "--coder", coder, "code", "int1", code, "--span", span])
+        assert result.exit_code == 0, result.output
+    return root
+
+
+def run(runner, root, *args, coder="anna"):
+    return runner.invoke(main, ["--project", str(root), "--coder", coder, *args])
+
+
+def test_team_cli_coders_lists_counts_per_transcript(runner, team):
+    result = run(runner, team, "coders", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows == [["coder", "transcript", "codings"], ["anna", "int1", "2"], ["bram", "int1", "1"]]
+    assert "you code as 'anna'" in result.stderr
+
+
+def test_team_cli_agreement_json_states_the_unit(runner, team):
+    result = run(runner, team, "agreement", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["unit"] == "character" and data["coders"] == ["anna", "bram"]
+    assert "Unit: character" in data["statement"]
+    overall = next(r for r in data["rows"] if r["scope"] == "overall")
+    assert 0 < overall["agreement"] < 1
+    assert {r["code"] for r in data["rows"] if r["scope"] == "code"} == {"rol", "kracht"}
+
+
+def test_team_cli_agreement_table_shows_undefined_and_the_statement(runner, team):
+    result = run(runner, team, "agreement", "--unit", "turn", "--code", "kracht")
+    assert result.exit_code == 0, result.stderr
+    # Per turn: only anna applied kracht (one turn of four): kappa is 0, alpha defined.
+    assert "Unit: speaker turn" in result.stdout
+    csv_out = run(runner, team, "agreement", "--unit", "segment", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(csv_out.stdout)))
+    rol = next(r for r in rows if r["code"] == "rol")
+    assert rol["kappa_bp"] == "NA"  # one code alone: Brennan & Prediger's kappa is undefined
+    assert rol["anna_segments"] == "1" and rol["anna_matched"] == "1"  # 4 chars of 46 off: > 90 %
+    assert "at least 90%" in csv_out.stderr
+
+
+def test_team_cli_agreement_bad_input_is_a_clear_error(runner, team):
+    result = run(runner, team, "agreement", "--coders", "anna,cor")
+    assert result.exit_code == 1
+    assert "no coder 'cor'" in result.stderr and "anna, bram" in result.stderr
+    result = run(runner, team, "agreement", "--unit", "segment", "--overlap", "0")
+    assert result.exit_code == 1 and "--overlap 0" in result.stderr and "percentage from 1 to 100" in result.stderr
+    result = run(runner, team, "agreement", "--coders", "anna")
+    assert result.exit_code == 1 and "at least two" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_team_cli_disagreements_lists_both_versions(runner, team):
+    result = run(runner, team, "disagreements", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["kind"], r["anna"], r["bram"]) for r in rows] == [
+        ("boundaries", f"rol {RESPONSE}:{SENTENCE_END}", f"rol {RESPONSE + 4}:{SENTENCE_END}"),
+        ("only-first", f"kracht {KRACHT}:{KRACHT + 20}", "-"),
+    ]
+    assert rows[0]["text"].startswith("Wij verwachten")
+    assert "2 disagreement(s) between anna and bram, 0 settled" in result.stderr
+
+
+def test_team_cli_blind_mode_hides_other_coders_in_listings(runner, team):
+    assert "blind mode on" in run(runner, team, "blind", "on").stdout
+    listed = run(runner, team, "codings", "--format", "csv", coder="bram")
+    coders = {r["coder"] for r in csv.DictReader(io.StringIO(listed.stdout))}
+    assert coders == {"bram"} and "blind mode" in listed.stderr
+    assert "blind mode off" in run(runner, team, "blind", "off").stdout
+    listed = run(runner, team, "codings", "--format", "csv", coder="bram")
+    assert {r["coder"] for r in csv.DictReader(io.StringIO(listed.stdout))} == {"anna", "bram"}
+
+
+def test_team_cli_settle_keep_span_undo_and_recompute(runner, team):
+    listed = list(csv.DictReader(io.StringIO(run(runner, team, "disagreements", "--format", "csv").stdout)))
+    boundaries, only_anna = listed[0]["key"], listed[1]["key"]
+    result = run(runner, team, "settle", boundaries, "--keep", "second")
+    assert result.exit_code == 0, result.stderr
+    assert "1 coding(s) for 'consensus'" in result.stderr and "1 disagreement(s) left" in result.stderr
+    result = run(runner, team, "settle", only_anna, "--span", f"{KRACHT}:{KRACHT + 10}")
+    assert result.exit_code == 0, result.stderr
+    consensus = run(runner, team, "codings", "--format", "csv")
+    rows = [r for r in csv.DictReader(io.StringIO(consensus.stdout)) if r["coder"] == "consensus"]
+    assert sorted((r["code"], int(r["start"]), int(r["end"])) for r in rows) == [
+        ("kracht", KRACHT, KRACHT + 9),  # "De ouders " trimmed like any coded span
+        ("rol", RESPONSE + 4, SENTENCE_END),
+    ]
+    listed = list(csv.DictReader(io.StringIO(run(runner, team, "disagreements", "--format", "csv").stdout)))
+    assert [r["settled"] for r in listed] == ["second", "adjusted"]
+    # Agreement against the consensus coder.
+    data = json.loads(run(runner, team, "agreement", "--coders", "bram,consensus", "--format", "json").stdout)
+    assert data["coders"] == ["bram", "consensus"]
+    result = run(runner, team, "settle", only_anna, "--undo")
+    assert "undone: 1 consensus coding(s) removed" in result.stderr
+    result = run(runner, team, "settle", "nope", "--keep", "first")
+    assert result.exit_code == 1 and "no disagreement 'nope'" in result.stderr
+    result = run(runner, team, "settle", boundaries)
+    assert result.exit_code == 2  # usage: one of --keep, --span, --undo
+
+
+def test_team_cli_coder_filter_on_listings_exports_and_stats(runner, team):
+    listed = run(runner, team, "codings", "--coders", "bram", "--format", "csv")
+    assert {r["coder"] for r in csv.DictReader(io.StringIO(listed.stdout))} == {"bram"}
+    exported = run(runner, team, "export", "segments", "--coders", "anna")
+    assert exported.exit_code == 0, exported.stderr
+    assert {r["coder"] for r in csv.DictReader(io.StringIO(exported.stdout))} == {"anna"}
+    assert "counting the codings of: anna" in exported.stderr
+    stats = run(runner, team, "stats", "frequencies", "--format", "csv")
+    assert stats.exit_code == 0, stats.stderr
+    assert "2 coders (anna, bram)" in stats.stderr and "--coders" in stats.stderr
+    only = run(runner, team, "stats", "frequencies", "--coders", "bram", "--format", "json")
+    assert "counting the codings of: bram" in only.stderr
+    wrong = run(runner, team, "stats", "cooccurrence", "--coders", "cor")
+    assert wrong.exit_code == 1 and "no coder 'cor'" in wrong.stderr

@@ -1,0 +1,102 @@
+"""Pilot tests of the disagreement review: settle with keys, undo, resume, the adjusted span."""
+
+from __future__ import annotations
+
+from test_tui_coding import SIZE
+from test_tui_support import (  # noqa: F401 - fixtures
+    SMALL_TRANSCRIPT,
+    _quick_pilot,
+    make_app,
+    run_async_tests,
+    settle,
+    small_project,
+)
+
+TEXT = SMALL_TRANSCRIPT
+
+
+def span(phrase):
+    start = TEXT.index(phrase)
+    return start, start + len(phrase)
+
+
+def study(project) -> None:
+    """anna and bram: one agreed coding, one place with different codes, one with other boundaries."""
+    store = project.store
+    tid = next(iter(store.transcripts.names()))
+    for phrase, code, coder in [
+        ("Eerst was ik bang.", "drempels", "anna"),
+        ("Eerst was ik bang.", "drempels", "bram"),
+        ("Ik kende niemand bij het wijkteam.", "drempels", "anna"),
+        ("Ik kende niemand bij het wijkteam.", "kracht", "bram"),
+        ("Nu vertrouw ik haar.", "vertrouwen", "anna"),
+        ("vertrouw ik haar.", "vertrouwen", "bram"),
+    ]:
+        store.codings.add(tid, *span(phrase), code, coder)
+
+
+def consensus(project) -> list[tuple[str, str]]:
+    return sorted((c.quote, c.code_id) for c in project.store.codings.find(coders=["consensus"]))
+
+
+async def open_review(pilot):
+    pilot.app.action_show_screen("disagreements")
+    await pilot.pause()
+    await settle(pilot)
+    return pilot.app.screen
+
+
+async def test_tui_disagreements_settle_with_keys_and_undo(small_project):
+    study(small_project)
+    async with make_app(small_project, coder="anna").run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        assert screen.SCREEN == "disagreements"
+        # The agreed coding went to the consensus coder when the review opened.
+        assert consensus(small_project) == [("Eerst was ik bang.", "drempels")]
+        title = str(screen.query_one("#disagreements-title").render())
+        assert "1 of 2" in title and "different codes" in title
+        versions = str(screen.query_one("#disagreements-versions").render())
+        assert "anna" in versions and "bram" in versions and "Ik kende niemand" in versions
+        assert screen.document.selection == span("Ik kende niemand bij het wijkteam.")
+        await pilot.press("B")  # keep bram's: kracht
+        await settle(pilot)
+        assert ("Ik kende niemand bij het wijkteam.", "kracht") in consensus(small_project)
+        assert screen.index == 1  # moved on to the next unsettled place
+        await pilot.press("less_than_sign")
+        await settle(pilot)
+        assert "Settled" in str(screen.query_one("#disagreements-versions").render())
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        await pilot.press("ctrl+z")  # the last decision, wherever the review is now
+        await settle(pilot)
+        assert screen.index == 0
+        assert ("Ik kende niemand bij het wijkteam.", "kracht") not in consensus(small_project)
+        assert "Not settled" in str(screen.query_one("#disagreements-versions").render())
+
+
+async def test_tui_disagreements_adjusted_span_and_resume(small_project):
+    study(small_project)
+    async with make_app(small_project, coder="anna").run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        await pilot.press("K")  # both codes on the first place
+        await settle(pilot)
+        assert screen.index == 1
+        # Narrow the selection to "Nu vertrouw ik" and settle with it.
+        start, _ = span("Nu vertrouw ik haar.")
+        screen.document.select(start, start + len("Nu vertrouw ik"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert ("Nu vertrouw ik", "vertrouwen") in consensus(small_project)
+    async with make_app(small_project, coder="bram").run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        assert screen.review.settled == 2
+        assert "2 settled" in str(screen.query_one("#disagreements-title").render())
+
+
+async def test_tui_disagreements_without_two_coders_says_so(small_project):
+    async with make_app(small_project, coder="anna").run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        assert "at least two" in str(screen.query_one("#disagreements-title").render())
+
+
+run_async_tests(globals())
