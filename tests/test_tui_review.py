@@ -134,7 +134,7 @@ async def test_tui_review_most_likely_first(small_project):
     )
     async with make_app(small_project).run_test(size=SIZE) as pilot:
         screen = await open_transcript(pilot)
-        await pilot.press("E", "S")  # review, then sort: the most likely first
+        await pilot.press("E", "L")  # review, then: the most likely first
         assert "Reviewing the most likely suggestions first" in status_of(screen)
         await pilot.press("escape", "E")  # a new review in that order starts at the best one
         assert screen.document.cursor == span(VERTROUW)[0]
@@ -144,7 +144,7 @@ async def test_tui_review_most_likely_first(small_project):
         assert "Suggestion 2 of 3 pending" in review_panel(screen)
         await pilot.press("greater_than_sign")
         assert screen.document.cursor == span(BANG)[0]
-        await pilot.press("S", "greater_than_sign")  # back to reading order: after BANG comes VERTROUW
+        await pilot.press("L", "greater_than_sign")  # back to reading order: after BANG comes VERTROUW
         assert screen.document.cursor == span(VERTROUW)[0]
 
 
