@@ -119,7 +119,7 @@ class Suggestion:
     end: int
     code_id: str
     suggester: str  # "rules", "learned" or "rules+learned"
-    score: float | None  # the learned model's score (None for rules alone)
+    score: float | None  # the combined score of rules and the learned model (0-1)
     reason: str | None
     status: str  # pending, accepted, rejected
     coding_id: int | None = None

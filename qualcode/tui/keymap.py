@@ -107,6 +107,7 @@ ACTIONS: tuple[KeyAction, ...] = (
     _k("review_skip", "greater_than_sign", "review_skip", REVIEW, show=True),
     _k("review_previous", "less_than_sign", "review_previous", REVIEW),
     _k("review_other_code", "C", "review_other_code", REVIEW, show=True),
+    _k("review_order", "L", "review_order", REVIEW),
     # --- the transcript text ---
     _k("cursor_left", "left", "cursor_left", DOCUMENT),
     _k("cursor_right", "right", "cursor_right", DOCUMENT),

@@ -34,6 +34,7 @@ FOOTER = {
     "review_reject": "Reject",
     "review_skip": "Skip",
     "review_other_code": "Other code…",
+    "review_order": "Order",
     "settle_first": "First's",
     "settle_second": "Second's",
     "settle_both": "Both",
@@ -113,6 +114,7 @@ BINDINGS = {
     "review_skip": "Skip: next suggestion, decide later",
     "review_previous": "Previous suggestion",
     "review_other_code": "Accept with another code (picker)",
+    "review_order": "Review order: reading order / most likely first",
 }
 
 SCOPES = {
@@ -217,6 +219,7 @@ REVIEW_STARTED = "Reviewing {count} pending suggestion(s)"
 REVIEW_STOPPED = "Review stopped: {accepted} accepted, {rejected} rejected, {left} still pending"
 REVIEW_FINISHED = "All suggestions in this transcript decided: {accepted} accepted, {rejected} rejected"
 REVIEW_WRAPPED = "Back to the first pending suggestion"
+REVIEW_ORDER = {"position": "Reviewing in reading order", "score": "Reviewing the most likely suggestions first"}
 ACCEPTED = "Accepted: {code} → {quote}"
 ACCEPTED_EXISTING = "Accepted: {code} was already coded there; the suggestion now points at that coding"
 ALSO_CODED = " (also coded: {codes})"

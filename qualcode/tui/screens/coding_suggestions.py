@@ -43,7 +43,8 @@ OVERLAY = "suggestions"
 CURRENT = "review"
 MARK = "┆"  # the margin mark of a line with a pending suggestion
 CURRENT_MARK = "▶"
-REVIEW_ACTIONS = {"review_accept", "review_reject", "review_skip", "review_previous", "review_other_code"}
+REVIEW_ACTIONS = {"review_accept", "review_reject", "review_skip", "review_previous", "review_other_code", "review_order"}
+ORDERS = ("position", "score")  # reading order, or the most likely first
 
 
 class CodingSuggestions:
@@ -56,7 +57,8 @@ class CodingSuggestions:
         self.reviewing = False
         self.review_id: int | None = None  # the suggestion under review
         self.review_tally = {"accepted": 0, "rejected": 0}
-        self._review_key: tuple[int, int, str] = (-1, -1, "")  # reading-order key of the last one reviewed
+        self.review_order = ORDERS[0]
+        self._review_key: tuple = (-1, -1, "")  # order key (see _order_key) of the last one reviewed
         self._suggestion_styles: dict[tuple[str, bool], Style] = {}
 
     # --- what is pending ------------------------------------------------------------
@@ -205,6 +207,8 @@ class CodingSuggestions:
         cursor = self.document.cursor
         here = self.suggestions_at(cursor)
         start = here[0] if here else next((r for r in self.suggestions if r.start >= cursor), self.suggestions[0])
+        if self.review_order == "score":
+            start = min(self.suggestions, key=self._order_key)  # the most likely one first
         self.query_one("#coding-review", Static).remove_class("hidden")
         self.refresh_bindings()
         self._review_go(start)
@@ -218,18 +222,33 @@ class CodingSuggestions:
         self.refresh_bindings()
         self.flash(message.format(left=len(self.suggestions), **self.review_tally))
 
+    def _order_key(self, row: Suggestion) -> tuple:
+        """Where a suggestion comes in the review: reading order, or highest score first."""
+        if self.review_order == "score":
+            return (-(row.score or 0.0), row.start, row.end, row.code_id)
+        return (row.start, row.end, row.code_id)
+
+    def action_review_order(self) -> None:
+        """Review in reading order or the most likely first (the current one stays)."""
+        self.review_order = ORDERS[(ORDERS.index(self.review_order) + 1) % len(ORDERS)]
+        row = self._current()
+        if row is not None:
+            self._review_key = self._order_key(row)
+            self._show_review()
+        self.flash(S.REVIEW_ORDER[self.review_order])
+
     def _following(self, key: tuple, step: int = 1) -> Suggestion | None:
-        """The pending suggestion after (``step`` -1: before) ``key`` in reading order, wrapping."""
-        rows = self.suggestions
+        """The pending suggestion after (``step`` -1: before) ``key`` in the review order, wrapping."""
+        rows = sorted(self.suggestions, key=self._order_key)
         if not rows:
             return None
         if step > 0:
-            found = next((r for r in rows if (r.start, r.end, r.code_id) > key), None)
+            found = next((r for r in rows if self._order_key(r) > key), None)
             if found is None:
                 self.flash(S.REVIEW_WRAPPED)
                 return rows[0]
             return found
-        found = next((r for r in reversed(rows) if (r.start, r.end, r.code_id) < key), None)
+        found = next((r for r in reversed(rows) if self._order_key(r) < key), None)
         return found or rows[-1]
 
     def _review_go(self, row: Suggestion | None) -> None:
@@ -237,7 +256,7 @@ class CodingSuggestions:
         if row is None:
             return
         self.review_id = row.id
-        self._review_key = (row.start, row.end, row.code_id)
+        self._review_key = self._order_key(row)
         self._draw_suggestions()
         self._reveal(row)
         self._show_review()
@@ -255,7 +274,7 @@ class CodingSuggestions:
         if row is None or self.model is None:
             return
         info = self.model.code(row.code_id)
-        index = self.suggestions.index(row) + 1
+        index = sorted(self.suggestions, key=self._order_key).index(row) + 1
         head = Text(no_wrap=True, overflow="ellipsis")
         head.append(S.REVIEW_HEADER.format(index=index, count=len(self.suggestions)), style="bold")
         head.append("   ■ ", style=info.color)
@@ -288,12 +307,12 @@ class CodingSuggestions:
     def action_review_skip(self) -> None:
         row = self._current()
         if row is not None:
-            self._review_go(self._following((row.start, row.end, row.code_id)))
+            self._review_go(self._following(self._order_key(row)))
 
     def action_review_previous(self) -> None:
         row = self._current()
         if row is not None:
-            self._review_go(self._following((row.start, row.end, row.code_id), step=-1))
+            self._review_go(self._following(self._order_key(row), step=-1))
 
     def action_review_accept(self) -> None:
         row = self._current()
