@@ -252,7 +252,7 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
-        "0006_trash",
+        "0007_trash",
         """
         -- What a researcher removed (a transcript with everything on it, codings, detached
         -- codings), kept as it was so it can be restored; emptied only on request.
