@@ -29,8 +29,6 @@ twice adds nothing.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +37,7 @@ from .codebook import Codebook
 from .coding import check_code, locate, resolve_transcript, trim_span
 from .errors import BULK_PROBLEMS, BULK_UNREADABLE, Problem, QualcodeError, error
 from .model import Coding, Turn
+from .ingest.attributes import csv_rows
 from .store import Store
 
 MAX_PROBLEMS = 50  # reported before giving up: a wrong file would otherwise list thousands
@@ -109,34 +108,21 @@ def _json_lines(text: str, source: str) -> tuple[list[Request], list[str], list[
 
 
 def _csv_lines(text: str, source: str) -> tuple[list[Request], list[str], list[Problem]]:
-    header_line = text.partition("\n")[0]
-    delimiter = max((",", ";", "\t"), key=header_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error):
-        raise error(BULK_UNREADABLE, path=source, reason="no header line", hint=_HEADER_HINT) from None
-    names = [ALIASES.get(h.strip().lower()) for h in header]
-    ignored = sorted({h.strip() for h, n in zip(header, names, strict=True) if n is None and h.strip()})
+    def fail(line: int, problem: str, hint: str = "") -> QualcodeError:
+        return error(BULK_UNREADABLE, path=f"{source}:{line}", reason=problem, hint=hint or _HEADER_HINT)
+
+    header, rows = csv_rows(text, fail)
+    names = [ALIASES.get(h.lower()) for h in header]
+    ignored = sorted({h for h, n in zip(header, names, strict=True) if n is None and h})
     if "transcript" not in names or "code" not in names:
-        raise error(
-            BULK_UNREADABLE, path=source, reason=f"the header line names no transcript or no code column ({', '.join(header)})",
-            hint=_HEADER_HINT,
-        )  # fmt: skip
+        raise fail(1, f"the header line names no transcript or no code column ({', '.join(header) or 'nothing'})")
     requests, problems = [], []
-    last = reader.line_num
-    try:
-        for row in reader:
-            line, last = last + 1, reader.line_num  # a quoted value may span lines: the row's first line
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
-                problems.append(Problem(source, line, None, f"{len(row)} values but {len(header)} columns", "quote values that hold the separator"))
-                continue
-            fields = {n: cell.strip() for n, cell in zip(names, row, strict=False) if n is not None and cell.strip()}
-            requests.append(Request(line, fields))
-    except csv.Error as exc:
-        problems.append(Problem(source, reader.line_num, None, f"cannot read the CSV: {exc}", "check the quotes on this line"))
+    for line, row in rows:
+        if len(row) > len(header) and any(row[len(header) :]):
+            problems.append(Problem(source, line, None, f"{len(row)} values but {len(header)} columns", "quote values that hold the separator"))
+            continue
+        fields = {n: cell for n, cell in zip(names, row, strict=False) if n is not None and cell}
+        requests.append(Request(line, fields))
     return requests, ignored, problems
 
 

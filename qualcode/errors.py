@@ -188,7 +188,6 @@ IMPORT_FAILED = Msg(
     "{count} of {total} file(s) could not be imported; nothing was imported",
     "fix or leave out the files listed above and run the import again",
 )
-BAD_CODINGS_CSV = Msg("QC213", "{path}:{line}: {problem}", "{hint}")
 DUPLICATE_TEXT = Msg(
     "QC216", "{path} has the same text as transcript '{name}'", "check that you picked the right file"
 )
