@@ -228,11 +228,11 @@ def run_qualcode(task: str, root: Path, out: Path) -> None:
     from qualcode.cli import main
 
     if task == "segments":
-        args = ["export", "segments", "--out", str(out)]
+        args = ["export", "segments", "--force", "--out", str(out)]
     elif task == "segments-batch0":
-        args = ["export", "segments", "--where", "batch=0", "--out", str(out)]
+        args = ["export", "segments", "--where", "batch=0", "--force", "--out", str(out)]
     else:
-        args = ["stats", "frequencies", "--by", "transcript", "--long", "--format", "csv", "--out", str(out)]
+        args = ["stats", "frequencies", "--by", "transcript", "--long", "--format", "csv", "--force", "--out", str(out)]
     main.main(["--project", str(root), *args], standalone_mode=False)
 
 

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 
 from .codebook import Codebook
 from .errors import (
     AMBIGUOUS_TRANSCRIPT,
     BAD_TURN,
+    LOCATION_CHOICE,
     NOT_CODABLE,
+    QUOTE_AMBIGUOUS,
+    QUOTE_NOT_FOUND,
     SPAN_SYNTAX,
+    TURNS_SYNTAX,
     UNKNOWN_CODE,
     UNKNOWN_TRANSCRIPT,
     error,
+    span_error,
 )
-from .model import MANUAL, Coding
+from .model import MANUAL, Coding, Turn
 from .store import Added, Store
 
 
@@ -46,7 +52,7 @@ def resolve_transcript(store: Store, ref: str) -> int:
 
 
 def parse_span(value: str) -> tuple[int, int]:
-    """``START:END`` (code points) to a pair of ints."""
+    """``START:END`` (code points) to a pair of ints (whether it fits a transcript is checked by the caller)."""
     try:
         start_text, end_text = value.split(":")
         return int(start_text), int(end_text)
@@ -54,12 +60,87 @@ def parse_span(value: str) -> tuple[int, int]:
         raise error(SPAN_SYNTAX, value=value) from None
 
 
-def turn_span(store: Store, tid: int, number: int) -> tuple[int, int]:
-    turns = store.transcripts.turns(tid)
+def parse_turns(value: str) -> tuple[int, int]:
+    """``N`` or ``A-B`` (turn numbers, inclusive) to ``(first, last)``."""
+    first, sep, last = value.partition("-")
+    try:
+        a = int(first)
+        b = int(last) if sep else a
+    except ValueError:
+        raise error(TURNS_SYNTAX, value=value) from None
+    if a < 1 or b < a:
+        raise error(TURNS_SYNTAX, value=value)
+    return a, b
+
+
+def turn_span(store: Store, tid: int, number: int, turns: list[Turn] | None = None) -> tuple[int, int]:
+    """Start and end of turn ``number`` (``turns``: the transcript's, if already read)."""
+    turns = store.transcripts.turns(tid) if turns is None else turns
     for turn in turns:
         if turn.index == number:
             return turn.start, turn.end
-    raise error(BAD_TURN, name=store.transcripts.names()[tid], turn=number, count=len(turns))
+    raise error(BAD_TURN, name=store.transcripts.name(tid), turn=number, count=len(turns))
+
+
+def locate(
+    store: Store,
+    tid: int,
+    *,
+    turn: int | None = None,
+    span: str | tuple[int, int] | None = None,
+    text: str | None = None,
+    transcript_text: str | None = None,
+    turns: list[Turn] | None = None,
+) -> tuple[int, int]:
+    """The span a request names: a whole turn, ``START:END``, or a quoted text (inside the turn if given).
+
+    One function for ``qualcode code``, ``uncode``, ``codings reattach`` and
+    ``code --from``, so all of them check alike. ``transcript_text`` and ``turns``
+    may be passed by a caller that already read them (bulk coding).
+    """
+    if span is not None and (turn is not None or text is not None):
+        raise error(LOCATION_CHOICE, problem="--span names the characters itself; leave out --turn and --text")
+    if span is not None:
+        start, end = parse_span(span) if isinstance(span, str) else span
+        length = len(transcript_text) if transcript_text is not None else store.transcripts.infos([tid])[0].chars
+        if not 0 <= start < end <= length:  # reversed, empty, negative or too long: each says so
+            raise span_error(start, end, store.transcripts.name(tid), length)
+        return start, end
+    if turn is None and text is None:
+        raise error(LOCATION_CHOICE, problem="no turn, span or text given")
+    lo, hi = (0, None) if turn is None else turn_span(store, tid, turn, turns)
+    if text is None:
+        return lo, hi
+    full = store.transcripts.text(tid) if transcript_text is None else transcript_text
+    return find_quote(full, text, lo, len(full) if hi is None else hi, store.transcripts.name(tid), turn)
+
+
+def find_quote(full: str, quote: str, lo: int, hi: int, name: str, turn: int | None = None) -> tuple[int, int]:
+    """The one place of ``quote`` in ``full[lo:hi]``: exactly, else with any run of whitespace matching any other."""
+    where = f"turn {turn} of '{name}'" if turn is not None else f"'{name}'"
+    shown = repr(quote if len(quote) <= 60 else quote[:59] + "…")
+    words = quote.split()
+    if not words:
+        raise error(LOCATION_CHOICE, problem="--text is empty")
+    found = _places(full, quote, lo, hi)
+    if not found:  # quotes copied from a PDF or an e-mail have other line breaks and spaces
+        pattern = re.compile(r"\s+".join(map(re.escape, words)))
+        found = [(m.start(), m.end()) for m in pattern.finditer(full, lo, hi)]
+    if not found:
+        raise error(QUOTE_NOT_FOUND, quote=shown, where=where, name=name)
+    if len(found) > 1:
+        places = ", ".join(f"{s}:{e}" for s, e in found[:5]) + (", ..." if len(found) > 5 else "")
+        raise error(QUOTE_AMBIGUOUS, quote=shown, count=len(found), where=where, places=places)
+    return found[0]
+
+
+def _places(full: str, quote: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    out = []
+    at = full.find(quote, lo, hi)
+    while at >= 0:
+        out.append((at, at + len(quote)))
+        at = full.find(quote, at + 1, hi)
+    return out
 
 
 def check_code(codebook: Codebook, code_id: str) -> None:

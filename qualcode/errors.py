@@ -98,7 +98,7 @@ NO_CODEBOOK = Msg(
 SEVERAL_CODEBOOKS = Msg(
     "QC004",
     "several codebooks in {path}: {names}",
-    "name the one to use with `codebook: codebooks/<file>.yaml` in qualcode.yaml",
+    "pick the one to use with `qualcode codebook use <file>` (it writes `codebook:` in qualcode.yaml)",
 )
 BAD_CONFIG = Msg("QC005", "{path}: {problem}", "see `qualcode init --help` for the configuration keys")
 STORE_NEWER = Msg(
@@ -128,6 +128,19 @@ STORE_BUSY = Msg(
     "QC009",
     "{path} is busy: another qualcode process kept it locked for {seconds} s",
     "wait for the other command (or close the other window's long job) and try again",
+)
+
+# --- projects: the CLI for daily use (cli-polish: QC010-QC049) ----------------------
+NOT_A_CODEBOOK_HERE = Msg(
+    "QC010",
+    "{path} is not a codebook of this project",
+    "the project's codebooks are in codebooks/: {names}",
+)
+CHECK_PROBLEMS = Msg("QC012", "{count} problem(s) found in {summary}", "see the findings above")
+CONFIG_NOT_EDITABLE = Msg(
+    "QC011",
+    "cannot set `{key}` in {path}: {reason}",
+    "edit {path} by hand: add the line `{key}: {value}`",
 )
 
 # --- codebooks ------------------------------------------------------------------
@@ -175,7 +188,6 @@ IMPORT_FAILED = Msg(
     "{count} of {total} file(s) could not be imported; nothing was imported",
     "fix or leave out the files listed above and run the import again",
 )
-BAD_CODINGS_CSV = Msg("QC213", "{path}:{line}: {problem}", "{hint}")
 DUPLICATE_TEXT = Msg(
     "QC216", "{path} has the same text as transcript '{name}'", "check that you picked the right file"
 )
@@ -250,6 +262,53 @@ MISSING_CODE = Msg(
     "add it back to the codebook, or move its codings with `qualcode codebook merge-codes {code} --into CODE`",
 )
 SPAN_SYNTAX = Msg("QC303", "cannot read span '{value}'", "write the span as START:END, e.g. --span 120:245")
+
+# --- coding from the CLI: detached codings, trash, show, bulk (cli-polish: QC311-QC349) ---
+NO_DETACHED = Msg("QC311", "no detached coding with id {id}", "list them with `qualcode codings --detached`")
+NOT_IN_TRASH = Msg("QC312", "nothing in the trash with id {id}", "list the trash with `qualcode trash`")
+TRASH_CONFLICT = Msg(
+    "QC313",
+    "cannot restore trash item {id} ('{name}'): the project holds a transcript with the same {what} now ('{other}')",
+    "if '{other}' is the same interview imported again, the trash item is not needed;"
+    " otherwise remove '{other}' first (`qualcode transcripts remove {other}`)",
+)
+TRASH_NEEDS_TRANSCRIPT = Msg(
+    "QC314",
+    "cannot restore trash item {id}: its transcript '{name}' is not in the project",
+    "restore the transcript first (`qualcode trash` lists it), then this item",
+)
+NOTHING_TO_UNCODE = Msg(
+    "QC317",
+    "nothing to remove: no coding of {what} lies inside {start}:{end} of '{name}'{overlapping}",
+    "`qualcode show {name} --codes` lists the codings with their spans; remove one by its id with `qualcode uncode --id N`",
+)
+TURNS_SYNTAX = Msg("QC318", "cannot read --turns '{value}'", "give a turn or a range of turns, e.g. --turns 4 or --turns 3-7")
+BULK_PROBLEMS = Msg(
+    "QC319",
+    "{count} problem(s) in {path}; nothing was coded",
+    "fix the lines listed above and run the command again (a line that is already coded is skipped)",
+)
+BULK_UNREADABLE = Msg("QC320", "cannot read {path}: {reason}", "{hint}")
+QUOTE_NOT_FOUND = Msg(
+    "QC322",
+    "the text {quote} is not in {where}",
+    "copy the text exactly as `qualcode show {name}` prints it (spacing and line breaks may differ), or give --span",
+)
+QUOTE_AMBIGUOUS = Msg(
+    "QC323",
+    "the text {quote} occurs {count} times in {where} (at {places})",
+    "name the turn too (--turn N), quote a longer passage, or give --span",
+)
+CODING_IN_TRASH = Msg(
+    "QC325",
+    "coding {id} was removed: it is in the trash (item {item}, {what})",
+    "`qualcode trash restore {item}` puts it back",
+)
+LOCATION_CHOICE = Msg(
+    "QC324",
+    "say where to code: {problem}",
+    "give --turn N, --span START:END or --text QUOTE (--text may go with --turn)",
+)
 
 # --- REFI-QDA and codebook operations ----------------------------------------------
 XML_MALFORMED = Msg(

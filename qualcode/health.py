@@ -79,9 +79,10 @@ def check_project(project: Project) -> HealthReport:
             Finding(
                 PROBLEM,
                 "detached",
-                f"{names.get(d.transcript_id, d.transcript_id)}: coding of '{d.code_id}' detached at"
-                f" re-import ({d.reason}): {d.quote[:60]!r}",
-                "code the passage again where it now stands; `qualcode codings --detached` lists them all",
+                f"{names.get(d.transcript_id, d.transcript_id)}: detached coding {d.id} of '{d.code_id}' (detached at"
+                f" re-import: {d.reason}): {d.quote[:60]!r}",
+                f"give it its place in the new text with `qualcode codings reattach {d.id} --text QUOTE` (or --turn N,"
+                f" --span START:END), or put it in the trash with `qualcode codings discard {d.id}`",
             )
         )
 

@@ -13,7 +13,6 @@ name, and as attributes otherwise.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 from collections.abc import Callable, Iterable
@@ -23,9 +22,8 @@ from pathlib import Path
 from .errors import ATTRIBUTES_UNMATCHED, IMPORT_FAILED, QualcodeError, Report, error
 from .ingest import check_encoding, expand_paths, read_attributes_csv, read_transcript
 from .ingest.attributes import attribute_key, csv_header, is_codings_header
-from .ingest.codings_csv import codings_csv_error, read_codings_csv
 from .ingest.paths import ATTRIBUTES_SIDECAR, CODINGS_SIDECAR, read_bytes, shown_name
-from .model import Coding, Transcript, sha256_bytes
+from .model import Transcript, sha256_bytes
 from .project import TRANSCRIPT_DIR, Project
 from .store import Store
 
@@ -302,48 +300,15 @@ def _apply_named_attributes(store: Store, tables: list[_Table], result: ImportRe
 
 
 def import_codings_csv(store: Store, path: Path, codebook, *, default_coder: str) -> int:
-    """Apply the codings listed in a CSV (see :mod:`qualcode.ingest.codings_csv`).
+    """Apply the codings a codings CSV lists (``file,turn,code[,text,memo,coder]``), all or nothing.
 
-    ``text`` (optional) must occur verbatim in the turn; empty means the whole turn.
-    Returns the number of codings added (ones already present are not duplicated).
-    Any bad row raises BAD_CODINGS_CSV with its line, and nothing is added.
+    The same reader and checks as ``qualcode code --from`` (:mod:`qualcode.bulk`);
+    returns the number added (codings already present are not added again).
     """
-    rows = read_codings_csv(path)
-    index = _transcript_index(store)
-    turns: dict[int, dict[int, tuple[int, int]]] = {}
-    texts: dict[int, str] = {}
-    codings: list[Coding] = []
-    for row in rows:
+    from .bulk import code_from_text, decode_source
 
-        def fail(problem: str, hint: str = "", line: int = row.line) -> QualcodeError:
-            return codings_csv_error(path, line, problem, hint)
-
-        tid = index.get(row.file)
-        if tid is None:
-            raise fail(f"no imported transcript from file '{row.file}'", "import the transcript first")
-        if row.code not in codebook:
-            close = codebook.suggest_id(row.code)
-            raise fail(f"unknown code '{row.code}'", f"did you mean '{close}'?" if close else "use a code id from the codebook")
-        if tid not in turns:
-            turns[tid] = {t.index: (t.start, t.end) for t in store.transcripts.turns(tid)}
-        try:
-            start, end = turns[tid][int(row.turn)]
-        except (KeyError, ValueError):
-            raise fail(f"no turn '{row.turn}' in {row.file}", f"turns are numbered 1 to {len(turns[tid])}") from None
-        if row.text:
-            if tid not in texts:
-                texts[tid] = store.transcripts.text(tid)
-            text = texts[tid]
-            found = text.find(row.text, start, end)
-            if found < 0:
-                near = difflib.get_close_matches(row.text, [text[start:end]], n=1, cutoff=0.0)
-                raise fail(
-                    f"text not found in turn {row.turn} of {row.file}: {row.text[:60]!r}",
-                    "copy the text exactly from the transcript" + (" (the turn starts with " + repr(near[0][:40]) + ")" if near else ""),
-                )
-            start, end = found, found + len(row.text)
-        codings.append(Coding(None, tid, start, end, row.code, row.coder or default_coder, "", memo=row.memo or None))
-    return store.codings.add_many(codings)
+    text = decode_source(read_bytes(path), path.name)
+    return code_from_text(store, codebook, text, str(path), coder=default_coder).added
 
 
 def auto_import(project: Project, progress: Progress | None = None) -> ImportResult | None:

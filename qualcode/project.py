@@ -11,6 +11,7 @@ mystudy/
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -23,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from .codebook import Codebook, load_codebook
-from .errors import BAD_CONFIG, NO_CODEBOOK, NO_PROJECT, PROJECT_EXISTS, SEVERAL_CODEBOOKS, error
+from .errors import BAD_CONFIG, CONFIG_NOT_EDITABLE, NO_CODEBOOK, NO_PROJECT, PROJECT_EXISTS, SEVERAL_CODEBOOKS, error
 from .lock import ProjectLock
 from .yamlsafe import COMPOSER
 from .model import INTERVIEWER, RESPONDENT
@@ -121,6 +122,45 @@ def load_config(root: Path) -> ProjectConfig:
     return config
 
 
+def set_config_value(root: Path, key: str, value: str) -> None:
+    """Set ``key: value`` in qualcode.yaml, keeping its comments and other lines.
+
+    An existing ``key:`` line is replaced; else the starter's commented example
+    (``# key: ...``) becomes the line; else the line is added at the end.
+    """
+    from .atomic import write_text
+
+    path = root / CONFIG_NAME
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines() if path.exists() else []
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(CONFIG_NOT_EDITABLE, path=path, key=key, value=value, reason=str(exc)) from None
+    line = f"{key}: {json.dumps(value, ensure_ascii=False)}"
+    active = [i for i, text in enumerate(lines) if re.match(rf"{key}\s*:", text)]
+    example = [i for i, text in enumerate(lines) if re.match(rf"#\s*{key}\s*:", text)]
+    if len(active) > 1:
+        raise error(CONFIG_NOT_EDITABLE, path=path, key=key, value=value, reason=f"it sets {key} {len(active)} times")
+    if active:
+        lines[active[0]] = line
+    elif example:
+        lines[example[0]] = line
+    else:
+        lines.append(line)
+    try:
+        write_text(path, "\n".join(lines) + "\n")
+    except OSError as exc:
+        raise error(CONFIG_NOT_EDITABLE, path=path, key=key, value=value, reason=exc.strerror or str(exc)) from None
+    load_config(root)  # the file must still be valid (it is, unless it was broken before)
+
+
+def is_untouched_starter(path: Path) -> bool:
+    """Whether ``path`` is the starter codebook `qualcode init` wrote, unchanged."""
+    try:
+        return path.read_text(encoding="utf-8") == STARTER_CODEBOOK
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def is_project(path: Path) -> bool:
     """A folder is a project if it has a store, a configuration or a codebooks/ folder."""
     return (path / DB_NAME).exists() or (path / CONFIG_NAME).exists() or (path / CODEBOOK_DIR).is_dir()
@@ -134,17 +174,14 @@ def sample_project_source() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-def user_data_dir() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "qualcode"
-
-
 def sample_project_dir() -> Path:
     """A writable copy of the sample project (the source checkout itself when writable)."""
     source = sample_project_source()
     if os.access(source, os.W_OK) and source.name != "_sample":
         return source
-    target = user_data_dir() / "sample"
+    from .userconfig import data_dir
+
+    target = data_dir() / "sample"
     if not (target / CODEBOOK_DIR).is_dir():
         target.mkdir(parents=True, exist_ok=True)
         for sub in (CODEBOOK_DIR, TRANSCRIPT_DIR):
@@ -186,15 +223,22 @@ class Project:
         return cls(root)
 
     @classmethod
-    def init(cls, root: Path, *, codebook: Path | None = None) -> Project:
-        """Create a new project folder with a starter codebook and configuration."""
+    def init(cls, root: Path, *, codebook: Path | None = None, converted: Codebook | None = None) -> Project:
+        """Create a new project folder with a codebook (a copy of ``codebook``, or
+        ``converted`` from it, e.g. a REFI-QDA codebook, saved as YAML; else a starter)
+        and a configuration."""
         root = Path(root)
         if is_project(root):
             raise error(PROJECT_EXISTS, path=root)
+        if codebook is not None and converted is None:
+            load_codebook(codebook)  # refuse to start from an invalid codebook
         (root / CODEBOOK_DIR).mkdir(parents=True, exist_ok=True)
         (root / TRANSCRIPT_DIR).mkdir(exist_ok=True)
-        if codebook is not None:
-            load_codebook(codebook)  # refuse to start from an invalid codebook
+        if converted is not None and codebook is not None:
+            from .codebook import save_codebook
+
+            save_codebook(converted, root / CODEBOOK_DIR / f"{codebook.stem}.yaml")
+        elif codebook is not None:
             shutil.copyfile(codebook, root / CODEBOOK_DIR / codebook.name)
         else:
             (root / CODEBOOK_DIR / "codebook.yaml").write_text(STARTER_CODEBOOK, encoding="utf-8")
@@ -227,13 +271,35 @@ class Project:
                     BAD_CONFIG, path=self.root / CONFIG_NAME, problem=f"codebook {self.config.codebook} does not exist"
                 )
             return path
-        folder = self.root / CODEBOOK_DIR
-        found = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
+        found = self.codebook_files()
         if not found:
-            raise error(NO_CODEBOOK, path=folder)
+            raise error(NO_CODEBOOK, path=self.root / CODEBOOK_DIR)
         if len(found) > 1:
-            raise error(SEVERAL_CODEBOOKS, path=folder, names=", ".join(p.name for p in found))
+            # The starter `qualcode init` wrote, never edited, gives way to a real codebook
+            # put next to it (the README's `codebook import ... --out codebooks/x.yaml`).
+            found = [p for p in found if not is_untouched_starter(p)] or found
+        if len(found) > 1:
+            raise error(SEVERAL_CODEBOOKS, path=self.root / CODEBOOK_DIR, names=", ".join(p.name for p in found))
         return found[0]
+
+    def codebook_files(self) -> list[Path]:
+        """The YAML files in codebooks/, by name."""
+        folder = self.root / CODEBOOK_DIR
+        return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
+
+    def use_codebook(self, path: Path) -> str:
+        """Make ``path`` (a YAML file inside the project) the project's codebook: ``codebook:``
+        in qualcode.yaml, the rest of the file kept as it is. Returns the value written."""
+        value = self.relative(path)
+        if Path(value).is_absolute():
+            raise error(CONFIG_NOT_EDITABLE, path=self.root / CONFIG_NAME, key="codebook", value=value,
+                        reason=f"{path} is outside the project folder")  # fmt: skip
+        load_codebook(self.root / value)  # refuse an invalid codebook before pointing at it
+        set_config_value(self.root, "codebook", value)
+        self.config = load_config(self.root)
+        self.__dict__.pop("codebook_path", None)
+        self.__dict__.pop("codebook", None)
+        return value
 
     @cached_property
     def codebook(self) -> Codebook:
@@ -244,9 +310,15 @@ class Project:
         """Bring the store's codes up to date with the codebook (by id; nothing is deleted).
 
         Called once when a command or the app opens the project, and after every
-        change to the codebook file; codings need their code in the store.
+        change to the codebook file; codings need their code in the store. Codes
+        that left the codebook and that nothing uses (the starter's example code,
+        after switching codebooks) are forgotten, so ``missing`` lists only codes
+        whose codings, detached codings or suggestions are kept.
         """
         self.sync = self.store.codes.sync(self.codebook)
+        if self.sync.missing and not self.sync.skipped:
+            gone = set(self.store.codes.forget(self.sync.missing))
+            self.sync.missing = [c for c in self.sync.missing if c not in gone]
         return self.sync
 
     def reload_codebook(self) -> Codebook:

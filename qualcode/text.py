@@ -10,7 +10,11 @@ trips a plain splitter in Dutch interviews:
   do not end a sentence;
 * a trailing-off ``...`` followed by a lower-case word (``ik ben nu... acht
   jaar``) does not either;
-* a line break always does (paragraphs and speaker turns).
+* a line break always does (paragraphs and speaker turns);
+* a transcription mark right after a sentence end (``Bij elkaar. (gelach) Nee,
+  echt.``) closes that sentence instead of starting the next one: ``(lacht)``,
+  ``(gelach)``, ``(zucht)``, ``(...)`` -- parentheses around lower-case words or
+  dots only, so ``(CJG)`` or a bracketed name is left alone.
 
 All offsets are code points into the string, half-open ``[start, end)``, like
 every offset in qualcode.
@@ -32,6 +36,8 @@ _END = re.compile(
     """,
     re.VERBOSE,
 )
+# A transcription mark: "(lacht)", "(gelach)", "(stilte van 3 sec.)", "(...)", "(…)".
+_MARK = re.compile(r"[ \t]*\((?:[a-zà-ÿ][a-zà-ÿ .,'’0-9-]{0,38}|[.…]{1,3})\)[{_CLOSE}]?".replace("{_CLOSE}", re.escape(_CLOSERS)))
 _WORD = re.compile(r"\w+(?:['’\-]\w+)*", re.UNICODE)
 
 # Dutch (and a few English) abbreviations that end in a full stop, lower-cased.
@@ -77,8 +83,13 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         if stop[-1:] in (".", "…") and _continues(text, match.end(), end):
             # "nu... acht jaar", "enz. en toen": a lower-case word follows, same sentence.
             continue
-        _append_trimmed(text, begin, match.end(), spans)
-        begin = match.end()
+        stop_at = match.end()
+        if mark != "\n":
+            # "Bij elkaar. (gelach) Nee, echt.": the mark belongs to the sentence it follows.
+            while (found := _MARK.match(text, stop_at, end)) is not None:
+                stop_at = found.end()
+        _append_trimmed(text, begin, stop_at, spans)
+        begin = stop_at
     _append_trimmed(text, begin, end, spans)
     return spans
 

@@ -1,6 +1,8 @@
 """The user's own settings (not the project's): the coder name, keymap location.
 
-Kept in ``$XDG_CONFIG_HOME/qualcode/config.yaml`` (``~/.config/qualcode``).
+Kept in the platform's folder for user settings (``platformdirs``):
+``~/.config/qualcode/config.yaml`` on Linux (``$XDG_CONFIG_HOME`` respected),
+``~/Library/Application Support/qualcode`` on macOS, ``%LOCALAPPDATA%\\qualcode`` on Windows.
 """
 
 from __future__ import annotations
@@ -9,14 +11,19 @@ import getpass
 import os
 from pathlib import Path
 
+import platformdirs
 import yaml
 
 from .atomic import write_text
 
 
 def config_dir() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "qualcode"
+    return platformdirs.user_config_path("qualcode", appauthor=False)
+
+
+def data_dir() -> Path:
+    """Where qualcode keeps data of its own (a writable copy of the sample project)."""
+    return platformdirs.user_data_path("qualcode", appauthor=False)
 
 
 def config_path() -> Path:

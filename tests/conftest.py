@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
+from test_tui_support import SMALL_TRANSCRIPT, make_project
+
+from qualcode.importing import auto_import
+from qualcode.project import Project
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -26,3 +31,50 @@ def needs_shared(path: Path) -> None:
     """Skip (with the reason) when the shared reference data is not next to the repo."""
     if not path.exists():
         pytest.skip(f"reference data not available: {path}")
+
+
+# --- the TUI tests' fixtures (their helpers are in test_tui_support.py) -------------------------------
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _quick_pilot():
+    """Pilot waits for "idle" after every key by sleeping in 20 ms steps (about 90 ms a key);
+    finer steps make a key ~15 ms. Textual's Pilot still waits for the screen after each key."""
+    import textual._wait as wait
+
+    saved = wait.SLEEP_GRANULARITY, wait.SLEEP_IDLE
+    wait.SLEEP_GRANULARITY, wait.SLEEP_IDLE = 0.004, 0.0002
+    yield
+    wait.SLEEP_GRANULARITY, wait.SLEEP_IDLE = saved
+
+
+@pytest.fixture(scope="session")
+def _sample_template(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("sample")
+    for sub in ("codebooks", "transcripts"):
+        shutil.copytree(REPO / sub, folder / sub)
+    project = Project.open(folder)
+    auto_import(project)
+    codebook = project.codebook
+    project.close()
+    return folder, codebook
+
+
+@pytest.fixture
+def sample_project(_sample_template, tmp_path) -> Project:
+    """A fresh copy of the bundled sample project, already imported."""
+    template, codebook = _sample_template
+    folder = tmp_path / "sample"
+    shutil.copytree(template, folder)
+    project = Project.open(folder)
+    # The copied store is synced already; parsing the 20-code YAML again costs ~0.2 s a test.
+    project.__dict__["codebook"] = codebook
+    yield project
+    project.close()
+
+
+@pytest.fixture
+def small_project(tmp_path) -> Project:
+    project = make_project(tmp_path / "small", {"gesprek.txt": SMALL_TRANSCRIPT})
+    yield project
+    project.close()

@@ -117,9 +117,13 @@ def test_cli_import_reports_turns_and_skips_duplicates(project, runner):
 
 def test_cli_transcripts_filter_by_attribute(project, runner):
     assert "int1" in run(runner, project, "transcripts", "--where", "stad=Utrecht").stdout
-    assert "int1" not in run(runner, project, "transcripts", "--where", "stad=Gent").stdout
-    bad = run(runner, project, "transcripts", "--where", "stad")
-    assert bad.exit_code == 2
+    # --where checks as `export` and `stats` do: unknown values, attributes and syntax are errors.
+    for where, message in (("stad=Gent", "no transcript has stad=Gent"), ("stadd=Utrecht", "no transcript has an attribute 'stadd'"),
+                           ("stad", "cannot read --where 'stad'")):  # fmt: skip
+        bad = run(runner, project, "transcripts", "--where", where)
+        assert bad.exit_code == 1 and bad.stdout == ""
+        assert message in bad.stderr and "Traceback" not in bad.output
+    assert "did you mean 'stad'" in run(runner, project, "transcripts", "--where", "stadd=Utrecht").stderr
 
 
 def test_cli_code_turn_and_span_then_list_and_uncode(project, runner):
@@ -152,7 +156,16 @@ def test_cli_memo_show_set_clear(project, runner):
     run(runner, project, "code", "int1", "kracht", "--turn", "4")
     assert run(runner, project, "memo", "1", "eerste indruk").stdout == "eerste indruk\n"
     assert run(runner, project, "memo", "1").stdout == "eerste indruk\n"
-    assert run(runner, project, "memo", "1", "--clear").stdout == "\n"
+    # --clear asks first; "no" (or no answer) keeps the memo and exits non-zero
+    kept = runner.invoke(main, ["--project", str(project), "memo", "1", "--clear"], input="n\n")
+    assert kept.exit_code == 1 and "eerste indruk" in kept.stderr
+    assert run(runner, project, "memo", "1").stdout == "eerste indruk\n"
+    cleared = runner.invoke(main, ["--project", str(project), "memo", "1", "--clear"], input="y\n")
+    assert cleared.exit_code == 0 and cleared.stdout == "cleared the memo of coding 1\n"
+    assert run(runner, project, "memo", "1").stdout == "\n"
+    run(runner, project, "memo", "1", "tweede")
+    assert run(runner, project, "memo", "1", "--clear", "--yes").exit_code == 0
+    assert run(runner, project, "memo", "1", "--clear").stdout == "coding 1 has no memo; nothing to clear\n"
 
 
 @pytest.mark.parametrize(
@@ -182,9 +195,11 @@ def test_cli_user_errors_are_one_line_without_traceback(project, runner, args, m
 
 
 def test_cli_code_needs_turn_or_span(project, runner):
-    result = run(runner, project, "code", "int1", "rol")
-    assert result.exit_code == 2
-    assert "exactly one of --turn N or --span" in result.stderr
+    result = run(runner, project, "code", "int1", "rol_cjg")
+    assert result.exit_code == 1
+    assert "say where to code: no turn, span or text given" in result.stderr
+    both = run(runner, project, "code", "int1", "rol_cjg", "--turn", "2", "--span", "1:5")
+    assert both.exit_code == 1 and "--span names the characters itself" in both.stderr
 
 
 def test_cli_no_project_is_a_clear_error(tmp_path, runner, monkeypatch):

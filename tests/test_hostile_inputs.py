@@ -109,7 +109,8 @@ def assert_clean(result: Result) -> None:
 
 
 def test_hostile_every_file_has_an_expectation() -> None:
-    assert sorted(p.name for p in HOSTILE.iterdir() if p.name != "README.md") == sorted(EXPECTATIONS)
+    # (subfolders hold other areas' hostile inputs, tested where they are used)
+    assert sorted(p.name for p in HOSTILE.iterdir() if p.is_file() and p.name != "README.md") == sorted(EXPECTATIONS)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTATIONS))

@@ -58,7 +58,8 @@ def test_importing_codings_csv_bad_row_is_located_and_adds_nothing(project: Proj
     csv = write(project.root / "c.csv", "file,turn,code\nint1.txt,1,vertrouwen\nint1.txt,7,vertrouwen\n")
     with pytest.raises(QualcodeError) as caught:
         import_paths(project, [csv])
-    assert caught.value.code == errors.BAD_CODINGS_CSV.code and "c.csv:3: no turn '7'" in caught.value.message
+    assert caught.value.code == errors.BULK_PROBLEMS.code
+    assert [(p.line, p.message) for p in caught.value.problems] == [(3, "transcript 'int1' has no turn 7")]
     assert counts(project) == (1, 0)
 
 

@@ -47,6 +47,12 @@ SAMPLE_FILES = {
 HELDOUT_FILES = {
     "07_moskee_opvoedavonden.txt": (r"(I|R)", 28),
     "08_jgz_verpleegkundige.txt": (r"(Interviewer|Respondent)", 26),
+    "09_wijkteam_tilburg.txt": (r"\[\d\d:\d\d:\d\d\] (Interviewer|Respondent)", 34),
+    "10_focusgroep_mechelen.txt": (r"(Moderator|P[1-5])", 47),
+    "11_kind_en_gezin_borgerhout.vtt": (None, 28),
+    "12_sleutelpersoon_syrisch_leiden.docx": (r"(Interviewer|Dhr\. Al-Khatib)", 32),
+    "13_kerkgemeenschap_zuidoost.md": (r"(INTERVIEWER|MEVROUW OWUSU)", 26),
+    "14_beleidsadviseur_almere.txt": (r"(I|R)", 28),
 }
 
 
@@ -275,7 +281,7 @@ def test_sample_mix_of_respondents():
 
 @pytest.mark.parametrize(
     "folder,files,minimum,maximum",
-    [(TRANSCRIPTS, SAMPLE_FILES, 120, 180), (HELDOUT, HELDOUT_FILES, 50, 80)],
+    [(TRANSCRIPTS, SAMPLE_FILES, 120, 180), (HELDOUT, HELDOUT_FILES, 250, 320)],
     ids=["sample", "heldout"],
 )
 def test_codings_refer_to_existing_codes_and_turns(all_codes, folder, files, minimum, maximum):

@@ -6,9 +6,7 @@ hand-computed one of analysis_fixture, so the numbers shown can be checked.
 
 from __future__ import annotations
 
-import asyncio
 import csv
-import functools
 import io
 
 import pytest
@@ -44,16 +42,6 @@ def project(tmp_path):
     p.close()
 
 
-def pilot_test(test):
-    """Run an async Pilot test (no asyncio plugin needed); fixtures still arrive as arguments."""
-
-    @functools.wraps(test)
-    def run(*args, **kwargs) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return run
-
-
 async def settle(pilot) -> None:
     """Let the screen mount, its workers finish and their messages be handled."""
     await pilot.pause()
@@ -70,7 +58,6 @@ async def choose(pilot, select_id: str, value: str) -> None:
     await settle(pilot)
 
 
-@pilot_test
 async def test_stats_screen_counts_in_a_worker_and_fills_the_tables(project):
     app = Host(project)
     async with app.run_test(size=SIZE) as pilot:
@@ -87,7 +74,6 @@ async def test_stats_screen_counts_in_a_worker_and_fills_the_tables(project):
         assert "4 transcript(s), 40 words" in str(screen.query_one("#stats-message", Static).render())
 
 
-@pilot_test
 async def test_stats_screen_groups_side_by_side(project):
     app = Host(project)
     async with app.run_test(size=SIZE) as pilot:
@@ -103,7 +89,6 @@ async def test_stats_screen_groups_side_by_side(project):
         assert chart.labels == ["Rolverwachtingen", "Eigen kracht", "Map", "(missing from the codebook)"]
 
 
-@pilot_test
 async def test_stats_screen_g_opens_the_grouping_list_and_t_the_chart_level(project):
     app = Host(project)
     async with app.run_test(size=SIZE) as pilot:
@@ -122,7 +107,6 @@ async def test_stats_screen_g_opens_the_grouping_list_and_t_the_chart_level(proj
         assert len(chart.labels) == 8  # every code, not only the top level
 
 
-@pilot_test
 async def test_stats_screen_heat_map_shades_by_count(project):
     app = Host(project)
     async with app.run_test(size=SIZE) as pilot:
@@ -144,7 +128,6 @@ async def test_stats_screen_heat_map_shades_by_count(project):
         assert "italic" in str(row[1].style)  # the diagonal is not shaded
 
 
-@pilot_test
 async def test_stats_screen_exports_the_current_table_and_shows_the_path(project, tmp_path):
     app = Host(project)
     target = tmp_path / "out" / "freq.csv"
@@ -167,7 +150,6 @@ async def test_stats_screen_exports_the_current_table_and_shows_the_path(project
     assert rows[0]["segments"] == "3"
 
 
-@pilot_test
 async def test_stats_screen_exports_segments_with_progress(project, tmp_path, monkeypatch):
     monkeypatch.setattr(source.Ticker.__init__, "__defaults__", (1,))  # report after every coding
     app = Host(project)
@@ -188,7 +170,6 @@ async def test_stats_screen_exports_segments_with_progress(project, tmp_path, mo
     assert len(list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))) == 9
 
 
-@pilot_test
 async def test_stats_screen_export_error_is_shown_not_raised(project, tmp_path):
     app = Host(project)
     async with app.run_test(size=SIZE) as pilot:
@@ -203,7 +184,6 @@ async def test_stats_screen_export_error_is_shown_not_raised(project, tmp_path):
         assert any("cannot write" in n.message for n in app._notifications)
 
 
-@pilot_test
 async def test_stats_screen_escape_in_dialog_cancels(project):
     app = Host(project)
     async with app.run_test(size=SIZE) as pilot:

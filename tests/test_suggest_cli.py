@@ -56,6 +56,10 @@ def test_suggest_cli_suggest_then_list(runner, root):
     assert "organisatie" in rows[1]["reason"]
     table = run(runner, root, "suggestions")
     assert "doorverwijzing" in table.stdout and "reason" in table.stdout
+    # The most likely first: two hints in the first suggestion (0.75) beat one (0.5).
+    by_score = listing(runner, root, "--order", "score")
+    assert [r["score"] for r in by_score] == [0.75, 0.5]
+    assert [r["id"] for r in listing(runner, root, "--order", "position")] == [r["id"] for r in rows]
 
 
 def test_suggest_cli_accept_reject_and_accept_with_another_code(runner, root):
@@ -147,8 +151,12 @@ def test_suggest_cli_evaluate_prints_a_table_and_writes_csv(runner, tmp_path):
     assert lines[0].split() == ["suggester", "code", "coded", "suggested", "tp", "fp", "fn", "precision", "recall", "f1", "kappa"]
     assert any(line.split()[:2] == ["learned", "taart"] for line in lines)
     assert any(line.split()[:2] == ["rules", "micro"] for line in lines)
-    assert "learned, micro average by suggestion_threshold" in result.stdout
+    assert "learned alone, micro average by threshold" in result.stdout
     assert "2-fold cross-validation by transcript" in result.stderr  # 2 coded transcripts: 2 folds
+    assert any(line.split()[:2] == ["combined", "micro"] for line in lines)  # what a run would propose
+    assert "top level: every code rolled up to its top-level code" in result.stdout
+    assert "at the current settings (suggestion_threshold 0.3" in result.stdout
+    assert "learning curve: trained on the first n coded transcripts" in result.stdout
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     taart = next(r for r in rows if r["suggester"] == "learned" and r["code"] == "taart")
     assert int(taart["coded"]) == 20

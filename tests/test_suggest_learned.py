@@ -106,3 +106,21 @@ def _as_dict(info: ModelInfo) -> dict:
     from dataclasses import asdict
 
     return asdict(info)
+
+
+def test_suggest_learned_explains_a_score_by_the_words_that_raise_it(model):
+    assert model.explain(["ik", "eten", "taart", "vandaag"], "a")[0] == "taart"
+    assert "taart" not in model.explain(["ik", "eten", "taart", "vandaag"], "b")
+    assert model.explain(["taart"], "a") == []  # one word: nothing to compare it with
+
+
+def test_suggest_learned_context_features_come_from_the_previous_sentence_of_the_same_turn():
+    from qualcode.suggest.learned import sentence_features
+    from qualcode.suggest.segments import Sentence
+
+    first = Sentence(1, 3, 0, 10, "x", words=["wachtlijst"], hits={"drempels": ["r"]})
+    second = Sentence(1, 3, 11, 20, "y", words=["wachten"], hits={})
+    other_turn = Sentence(1, 4, 21, 30, "z", words=["wachten"], hits={})
+    feats = sentence_features([first, second, other_turn])
+    assert feats[1] == ["wachten", "prev:rule:drempels"]
+    assert feats[2] == ["wachten"]  # a new turn starts without context

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qualcode.suggest.metrics import Counts, count, f1, kappa, precision, recall, report
+from qualcode.suggest.metrics import Counts, f1, kappa, precision, recall, report
 
 # Ten sentences, two codes.
 #   code a: human  1 1 1 1 0 0 0 0 0 0
@@ -16,8 +16,10 @@ PRED = [{"a"}, {"a"}, {"a"}, set(), {"a"}, set(), set(), set(), set(), set()]
 
 
 def test_suggest_metrics_counts_by_code():
-    assert count(GOLD, PRED, "a") == Counts(tp=3, fp=1, fn=1, tn=5)
-    assert count(GOLD, PRED, "b") == Counts(tp=0, fp=0, fn=2, tn=8)
+    a, b, c = report("x", GOLD, PRED, ["a", "b", "c"]).codes
+    assert a.counts == Counts(tp=3, fp=1, fn=1, tn=5)
+    assert b.counts == Counts(tp=0, fp=0, fn=2, tn=8)
+    assert c.counts == Counts(tn=10)  # a code nobody used
 
 
 def test_suggest_metrics_hand_computed_figures_for_one_code():

@@ -30,9 +30,13 @@ def test_suggest_run_proposes_respondent_sentences_with_reasons(tmp_path):
         ("doorverwijzing", "De migrantenorganisaties helpen ons."),
     }
     run = found[("doorverwijzing", "Ik verwijs de moeder door naar het wijkteam. Soms is er een wachtlijst.")]
-    assert run.suggester == "rules" and run.score is None and run.status == PENDING
-    assert "matched lemma 'doorverwijzen' in \"verwijs … door\"" in run.reason
-    assert "matched keyword 'wachtlijst'" in run.reason  # two sentences joined into one run
+    assert run.suggester == "rules" and run.status == PENDING
+    assert "rule: matched lemma 'doorverwijzen' in \"verwijs … door\"" in run.reason
+    assert "rule: matched keyword 'wachtlijst'" in run.reason  # two sentences joined into one run
+    assert "no coded sentence to check this hint against yet" in run.reason
+    # Before any coding a hint counts as a coin flip (0.5); two hints in one sentence add up.
+    assert run.score == pytest.approx(0.75)
+    assert found[("doorverwijzing", "De migrantenorganisaties helpen ons.")].score == pytest.approx(0.5)
     assert summary.added == 2 and summary.pending == 2
 
 
@@ -232,13 +236,24 @@ def test_suggest_learned_suggestions_from_own_coding_and_retraining(tmp_path):
     for sentence in TAART:
         store.codings.add(tid, *span_of(project, "coded", sentence), "taart", "anna")
 
+    # One coded interview: nothing to cross-validate on, so the learned part abstains.
     summary = run_suggestions(project)
     assert summary.trained and summary.model.codes == {"taart": 10}
     assert (tmp_path / MODEL_DIR / "meta.json").exists()
+    assert ("taart", "Zij bakt vandaag een taart.") not in by_code(project, "fresh")
+    assert any("the learned model proposes nothing yet" in n for n in summary.notes)
+
+    # A second coded interview: cross-validation shows the model beats the (absent) hints for 'taart'.
+    second = make_project(tmp_path, {"coded2.txt": coded.replace("R: ", "R: Nou. ")})
+    tid2 = store.transcripts.id_by_name("coded2")
+    for sentence in TAART:
+        store.codings.add(tid2, *span_of(second, "coded2", sentence), "taart", "anna")
+    summary = run_suggestions(project)
+    assert summary.trained and summary.model.codes == {"taart": 20}
     found = by_code(project, "fresh")
     row = found[("taart", "Zij bakt vandaag een taart.")]
-    assert row.suggester == "learned" and row.score >= project.config.suggestion_threshold
-    assert row.reason.startswith("learned from 10 coded sentences (score ")
+    assert row.suggester == "learned" and row.score >= 0.15
+    assert row.reason.startswith("learned from 20 coded sentences: 'taart'")  # the word that drove the score
     assert ("taart", "Het station is groot.") not in found
 
     assert not run_suggestions(project).trained  # nothing changed: the saved model is reused

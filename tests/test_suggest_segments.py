@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 
 from qualcode.model import INTERVIEWER, RESPONDENT, Coding, Transcript, Turn
-from qualcode.project import ProjectConfig
 from qualcode.suggest.analysis import analyse, pieces_of
 from qualcode.suggest.pipeline import load_pipeline
-from qualcode.suggest.segments import labels_for, respondent_turns, sentence_bounds, substantial
+from qualcode.suggest.segments import is_content, labels_for, respondent_turns, substantial, token_bounds
 
 
 def coding(start: int, end: int, code: str = "a") -> Coding:
@@ -36,47 +35,75 @@ def test_suggest_segments_labels_for_sweeps_sorted_spans():
     assert labels_for([], codings) == []
 
 
-def test_suggest_segments_interviewer_turns_follow_the_configured_rule():
+def test_suggest_segments_respondent_turns_use_the_role_stored_at_import():
+    """One source for a speaker's role: the stored one, not interviewer_speakers recomputed."""
     text = "Q: vraag\nAnna: antwoord\nzonder label"
     turns = [
-        Turn(1, "Q", 3, 8, role=RESPONDENT),  # stored role is stale: the rule now says interviewer
-        Turn(2, "Anna", 15, 23, role=RESPONDENT),
-        Turn(3, None, 24, 36, role=None),
+        Turn(1, "Q", 3, 8, role=INTERVIEWER),
+        Turn(2, "I", 15, 23, role=RESPONDENT),  # a label that looks like an interviewer's, stored as respondent
+        Turn(3, None, 24, 36, role=None),  # unknown role: the respondent's
     ]
-    config = ProjectConfig(interviewer_speakers=["q"])
-    kept = respondent_turns(Transcript("t", text, turns), config.role_of)
-    assert [t.index for t in kept] == [2, 3]
-    interviewer = Turn(4, None, 0, 2, role=INTERVIEWER)  # unlabelled: the stored role decides
-    assert respondent_turns(Transcript("t", text, [interviewer]), config.role_of) == []
+    assert [t.index for t in respondent_turns(Transcript("t", text, turns))] == [2, 3]
 
 
-def test_suggest_segments_sentences_break_at_paragraphs_and_skip_punctuation_only():
+def test_suggest_segments_sentences_are_the_coding_screens_and_marks_close_a_sentence():
+    from qualcode.text import sentence_spans
+
     nlp = load_pipeline(None).nlp
-    doc = nlp("Eerste zin. Tweede zin zonder punt\n\n(lacht) Derde zin.\n...")
-    texts = [doc[s:e].text.strip() for s, e in sentence_bounds(doc)]
-    assert texts == ["Eerste zin.", "Tweede zin zonder punt", "(lacht) Derde zin."]
+    text = "Eerste zin. Tweede zin zonder punt\n\nBij elkaar. (gelach) Nee, echt.\n..."
+    doc = nlp(text)
+    spans, bounds = token_bounds(doc, text, 0)
+    assert [text[s:e] for s, e in spans] == ["Eerste zin.", "Tweede zin zonder punt", "Bij elkaar. (gelach)", "Nee, echt.", "..."]
+    assert spans == sentence_spans(text)  # the same sentences as the coding screen
+    assert [doc[s:e].text for s, e in bounds][2] == "Bij elkaar. (gelach)"
+
+
+@pytest.mark.parametrize(
+    ("text", "header", "expected"),
+    [
+        ("Ja precies.", False, False),  # backchannel
+        ("Mm-hm.", False, False),
+        ("Oké, dank je wel.", False, False),
+        ("(lacht)", False, False),  # stage direction
+        ("00:12:31", False, False),  # timestamp
+        ("2019", False, False),
+        ("Datum: 12 maart 2024, Utrecht", False, False),  # metadata line
+        ("Interview met de voorzitter van Al Amal", True, False),  # outside the speakers' turns
+        ("Voorzitter.", False, False),  # a name or title alone
+        ("> Final", False, False),
+        ("Ze vertrouwen ons.", False, True),  # one content word in a clause
+        ("Zes jaar wachten op een brief.", False, True),
+        ("Wij zijn de brug, niet de hulpverlener.", False, True),
+    ],
+)
+def test_suggest_segments_non_content_sentences(text, header, expected):
+    from spacy.lang.nl.stop_words import STOP_WORDS
+
+    assert is_content(text, STOP_WORDS, header=header) is expected
 
 
 def test_suggest_segments_analyse_gives_offsets_into_the_transcript_and_skips_questions():
     text = "I: Wat doet u?\nR: Ik help moeders. Elke dag.\nI: Waarom?\nR: Omdat het moet."
-    def turn(index: int, speaker: str, content: str) -> Turn:
+    def turn(index: int, speaker: str, content: str, role: str = RESPONDENT) -> Turn:
         start = text.index(content)
-        return Turn(index, speaker, start, start + len(content))
+        return Turn(index, speaker, start, start + len(content), role=role)
 
     turns = [
-        turn(1, "I", "Wat doet u?"),
+        turn(1, "I", "Wat doet u?", INTERVIEWER),
         turn(2, "R", "Ik help moeders. Elke dag."),
-        turn(3, "I", "Waarom?"),
+        turn(3, "I", "Waarom?", INTERVIEWER),
         turn(4, "R", "Omdat het moet."),
     ]
     transcript = Transcript("t", text, turns, id=7)
-    ((got, sentences),) = list(analyse(load_pipeline(None), [transcript], ProjectConfig().role_of, words=True))
+    ((got, sentences),) = list(analyse(load_pipeline(None), [transcript], words=True))
     assert got is transcript
     assert [s.text for s in sentences] == ["Ik help moeders.", "Elke dag.", "Omdat het moet."]
     assert all(text[s.start : s.end] == s.text for s in sentences)
     assert [s.turn for s in sentences] == [2, 2, 4]
     assert sentences[0].words[0] == "ik" and sentences[0].words[-1] == "moeder"  # lemmas, punctuation left out
     assert {s.transcript_id for s in sentences} == {7}
+    # "Elke dag." and "Omdat het moet." say too little to be coded on their own
+    assert [s.content for s in sentences] == [True, False, False]
 
 
 def test_suggest_segments_long_turns_are_cut_at_line_breaks(monkeypatch):
@@ -87,7 +114,7 @@ def test_suggest_segments_long_turns_are_cut_at_line_breaks(monkeypatch):
     assert pieces_of(text, 0, len(text), limit=500)[0] == (0, text.rfind("\n", 1, 500))
     monkeypatch.setattr(analysis, "MAX_PIECE", 500)
     transcript = Transcript("t", text, [Turn(1, None, 0, len(text))], id=3)
-    ((_, sentences),) = list(analyse(load_pipeline(None), [transcript], ProjectConfig().role_of))
+    ((_, sentences),) = list(analyse(load_pipeline(None), [transcript]))
     assert [s.text for s in sentences] == ["De moeders komen elke week.", "Ze drinken koffie."] * 40
     assert all(text[s.start : s.end] == s.text for s in sentences)
 

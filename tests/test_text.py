@@ -23,6 +23,14 @@ def sentences(text: str) -> list[str]:
         ("今日は晴れ。明日は雨！", ["今日は晴れ。", "明日は雨！"]),
         ("   ", []),
         ("Geen eindpunt", ["Geen eindpunt"]),
+        # A transcription mark after a sentence end closes that sentence, never opens the next one.
+        ("Bij elkaar. (gelach) Nee, echt.", ["Bij elkaar. (gelach)", "Nee, echt."]),
+        ("Dat is begonnen. (lacht) In 2019 ging het mis.", ["Dat is begonnen. (lacht)", "In 2019 ging het mis."]),
+        ("Ja. (lacht) (zucht) Goed.", ["Ja. (lacht) (zucht)", "Goed."]),
+        ("Dit. (...) Dat.", ["Dit. (...)", "Dat."]),
+        ("Er is thee, (lacht) dat is fijn.", ["Er is thee, (lacht) dat is fijn."]),
+        ("Dat is het CJG. (CJG) staat erop.", ["Dat is het CJG.", "(CJG) staat erop."]),  # not a mark
+        ("(lacht) Ja, dat klopt.", ["(lacht) Ja, dat klopt."]),  # at the start there is nothing to close
     ],
 )
 def test_text_sentence_spans(text, expected):

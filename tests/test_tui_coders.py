@@ -5,13 +5,10 @@ from __future__ import annotations
 from qualcode.team.coders import set_blind
 from qualcode.tui.document.coders import MY_MARK, coder_marks, coder_views
 from test_tui_coding import SIZE, status_of
-from test_tui_support import (  # noqa: F401 - fixtures
+from test_tui_support import (
     SMALL_TRANSCRIPT,
-    _quick_pilot,
     make_app,
     open_transcript,
-    run_async_tests,
-    small_project,
 )
 
 TEXT = SMALL_TRANSCRIPT
@@ -83,6 +80,3 @@ async def test_tui_coders_blind_mode_hides_other_coders(small_project):
         await pilot.press("O")
         assert sorted(c.coder for c in screen.model.codings.values()) == ["anna"]
         assert "blind mode" in status_of(screen)
-
-
-run_async_tests(globals())

@@ -6,15 +6,10 @@ from qualcode.store import Store
 from qualcode.tui.widgets.choose import ChooseCodingModal
 from qualcode.tui.widgets.memo import MemoModal
 from qualcode.tui.widgets.picker import CodePicker
-from test_tui_support import (  # noqa: F401 - fixtures
+from test_tui_support import (
     SMALL_TRANSCRIPT,
-    _quick_pilot,
-    _sample_template,
     make_app,
     open_transcript,
-    run_async_tests,
-    sample_project,
-    small_project,
 )
 
 SIZE = (96, 28)
@@ -370,7 +365,6 @@ async def test_tui_coding_overlay_hook_draws_a_second_kind_of_span(small_project
         assert "suggestions" not in doc.overlays
 
 
-
 async def test_tui_coding_on_a_read_only_project_says_so_and_keeps_running(small_project, monkeypatch):
     import os
 
@@ -388,6 +382,3 @@ async def test_tui_coding_on_a_read_only_project_says_so_and_keeps_running(small
         assert any(n.title == "QC008" for n in app._notifications)
         assert app.is_running and stored(small_project) == []
     project.close()
-
-
-run_async_tests(globals())

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from test_tui_coding import SIZE
-from test_tui_support import (  # noqa: F401 - fixtures
+from test_tui_support import (
     SMALL_TRANSCRIPT,
-    _quick_pilot,
     make_app,
-    run_async_tests,
     settle,
-    small_project,
 )
 
 TEXT = SMALL_TRANSCRIPT
@@ -97,6 +94,3 @@ async def test_tui_disagreements_without_two_coders_says_so(small_project):
     async with make_app(small_project, coder="anna").run_test(size=SIZE) as pilot:
         screen = await open_review(pilot)
         assert "at least two" in str(screen.query_one("#disagreements-title").render())
-
-
-run_async_tests(globals())

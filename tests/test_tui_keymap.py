@@ -7,7 +7,7 @@ import pytest
 from qualcode.errors import QualcodeError
 from qualcode.tui import keymap
 from qualcode.tui.keymap import ACTIONS, ACTIVE_TOGETHER, effective_keys, load_keymap, parse_keymap
-from test_tui_support import _quick_pilot, make_app, open_transcript, run_async_tests, small_project  # noqa: F401
+from test_tui_support import make_app, open_transcript
 
 
 def test_tui_keymap_defaults_have_no_clashes_and_no_code_keys():
@@ -113,5 +113,3 @@ async def test_tui_keymap_errors_are_shown_not_raised(small_project, tmp_path):
         await pilot.press("right_curly_bracket", "T")  # defaults still work
         assert screen.document.selection is not None
 
-
-run_async_tests(globals())

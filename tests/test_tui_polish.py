@@ -16,17 +16,7 @@ from qualcode.tui.widgets.checks import OFF, ON, CheckBox, CheckList
 from qualcode.tui.widgets.code_tree import CodeDetails, rolled_up
 from qualcode.tui.widgets.memo import MemoArea, MemoModal
 from qualcode.tui.widgets.rows import RowTable
-from test_tui_support import (  # noqa: F401 - fixtures
-    SMALL_TRANSCRIPT,
-    _quick_pilot,
-    _sample_template,
-    make_app,
-    open_transcript,
-    run_async_tests,
-    sample_project,
-    settle,
-    small_project,
-)
+from test_tui_support import SMALL_TRANSCRIPT, make_app, open_transcript, settle
 
 SIZE = (96, 28)
 TEXT = SMALL_TRANSCRIPT
@@ -485,5 +475,3 @@ async def test_tui_polish_a_single_click_in_the_code_list_applies_nothing(small_
         await pilot.click(tree, offset=(6, line), times=2)
         assert stored(pilot.app.project) == [("Eerst was ik bang.", "drempels")]
 
-
-run_async_tests(globals())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from pseudo_support import StubDetector, make_pseudo_project
-from test_tui_support import _quick_pilot, make_app, run_async_tests, settle  # noqa: F401 - fixtures
+from test_tui_support import make_app, settle
 
 from qualcode.model import ACCEPTED, REJECTED
 from qualcode.pseudonymise.runner import open_key, run_detection
@@ -86,8 +86,6 @@ async def test_tui_pseudonymise_never_rejects_every_pending_one(detected):
         await pilot.press("n")
         assert all(s == REJECTED for k, s in statuses(detected).items() if k.endswith(":Overvecht"))
 
-
-run_async_tests(globals())
 
 
 def test_tui_pseudonymise_snapshot(snap_compare, detected):

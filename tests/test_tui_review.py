@@ -15,16 +15,13 @@ from qualcode.store import Store
 from qualcode.tui.screens.coding_suggestions import CURRENT, MARK, OVERLAY
 from qualcode.session_history import Decision, SessionHistory
 from qualcode.tui.widgets.picker import CodePicker
-from test_tui_support import (  # noqa: F401 - fixtures
+from test_tui_support import (
     SMALL_CODEBOOK,
     SMALL_TRANSCRIPT,
-    _quick_pilot,
     make_app,
     make_project,
     open_transcript,
-    run_async_tests,
     settle,
-    small_project,
 )
 
 SIZE = (96, 28)
@@ -123,6 +120,29 @@ async def test_tui_review_walks_in_reading_order_with_counts_and_scrolls(small_p
         await pilot.press("escape")
         assert not screen.reviewing and CURRENT not in screen.document.overlays
         assert "Review stopped: 0 accepted, 0 rejected, 3 still pending" in status_of(screen)
+
+
+async def test_tui_review_most_likely_first(small_project):
+    suggest(
+        small_project,
+        (BANG, "drempels", 0.35, "rule: matched keyword 'bang'"),
+        (VERTROUW, "vertrouwen", 0.81, "learned from 9 coded sentences (score 0.81)"),
+        (SCHAMEN, "drempels", 0.6, "rule: matched lemma 'schamen'"),
+    )
+    async with make_app(small_project).run_test(size=SIZE) as pilot:
+        screen = await open_transcript(pilot)
+        await pilot.press("E", "L")  # review, then: the most likely first
+        assert "Reviewing the most likely suggestions first" in status_of(screen)
+        await pilot.press("escape", "E")  # a new review in that order starts at the best one
+        assert screen.document.cursor == span(VERTROUW)[0]
+        assert "Suggestion 1 of 3 pending" in review_panel(screen)
+        await pilot.press("greater_than_sign")
+        assert screen.document.cursor == span(SCHAMEN)[0]  # 0.6 before 0.35
+        assert "Suggestion 2 of 3 pending" in review_panel(screen)
+        await pilot.press("greater_than_sign")
+        assert screen.document.cursor == span(BANG)[0]
+        await pilot.press("L", "greater_than_sign")  # back to reading order: after BANG comes VERTROUW
+        assert screen.document.cursor == span(VERTROUW)[0]
 
 
 async def test_tui_review_starts_at_the_suggestion_from_the_cursor_on(small_project):
@@ -543,5 +563,3 @@ def test_tui_review_app_modules_leave_suggest_and_spacy_unimported():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
-
-run_async_tests(globals())

@@ -8,11 +8,8 @@ depend on spaCy. Update with ``pytest tests/test_tui_review_snapshots.py
 from __future__ import annotations
 
 from test_tui_snapshots import SIZE, opened, steady
-from test_tui_support import (  # noqa: F401 - fixtures
-    _quick_pilot,
-    _sample_template,
+from test_tui_support import (
     make_app,
-    sample_project,
 )
 
 NAME = "02_cjg_wijkcoach"

@@ -14,15 +14,10 @@ from qualcode.tui.widgets.rows import RowTable
 from qualcode.userconfig import stored_coder
 from qualcode.tui.screens.transcripts import parse_filter
 from qualcode.tui.widgets.coder import CoderNameModal
-from test_tui_support import (  # noqa: F401 - fixtures
-    _quick_pilot,
-    _sample_template,
+from test_tui_support import (
     make_app,
     open_transcript,
-    run_async_tests,
-    sample_project,
     settle,
-    small_project,
 )
 
 SIZE = (100, 30)
@@ -171,5 +166,3 @@ def test_tui_screen_registry_builds_screens_from_the_project(small_project):
         cls = screen_class(name)
         assert cls.SCREEN == name and issubclass(cls, QualcodeScreen)
 
-
-run_async_tests(globals())

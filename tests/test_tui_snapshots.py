@@ -11,15 +11,11 @@ from pathlib import Path
 
 
 from qualcode.store import Store
-from test_tui_support import (  # noqa: F401 - fixtures
-    _quick_pilot,
-    _sample_template,
+from test_tui_support import (
     make_app,
     make_project,
     open_transcript,
-    sample_project,
     settle,
-    small_project,
 )
 from test_tui_wide import WIDE
 

@@ -9,13 +9,10 @@ from textual.widgets import DataTable
 
 from qualcode.tui.screens.help import help_renderable
 from qualcode.tui.screens.stats import StatsScreen
-from test_tui_support import (  # noqa: F401 - fixtures
-    _quick_pilot,
+from test_tui_support import (
     make_app,
     open_transcript,
-    run_async_tests,
     settle,
-    small_project,
 )
 
 SIZE = (110, 30)
@@ -76,5 +73,3 @@ def test_tui_stats_app_help_lists_its_key_and_its_own_keys(small_project):
     assert "statistics" in text and "^t" in text
     assert "Statistics screen" in text and "Export every coded segment as CSV" in text
 
-
-run_async_tests(globals())

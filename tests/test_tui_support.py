@@ -1,19 +1,13 @@
-"""Helpers for the TUI tests (no tests here): projects, the app, waiting for workers."""
+"""Helpers for the TUI tests (no tests here): projects, the app, waiting for workers.
+
+The fixtures built on them (``sample_project``, ``small_project``) are in conftest.py."""
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import inspect
-import shutil
 from pathlib import Path
-
-import pytest
 
 from qualcode.importing import auto_import
 from qualcode.project import Project
-
-ROOT = Path(__file__).resolve().parents[1]
 
 SMALL_CODEBOOK = """\
 title: Klein codeboek
@@ -66,50 +60,6 @@ def make_project(folder: Path, transcripts: dict[str, str], codebook: str = SMAL
     return project
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _quick_pilot():
-    """Pilot waits for "idle" after every key by sleeping in 20 ms steps (about 90 ms a key);
-    finer steps make a key ~15 ms. Textual's Pilot still waits for the screen after each key."""
-    import textual._wait as wait
-
-    saved = wait.SLEEP_GRANULARITY, wait.SLEEP_IDLE
-    wait.SLEEP_GRANULARITY, wait.SLEEP_IDLE = 0.004, 0.0002
-    yield
-    wait.SLEEP_GRANULARITY, wait.SLEEP_IDLE = saved
-
-
-@pytest.fixture(scope="session")
-def _sample_template(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("sample")
-    for sub in ("codebooks", "transcripts"):
-        shutil.copytree(ROOT / sub, folder / sub)
-    project = Project.open(folder)
-    auto_import(project)
-    codebook = project.codebook
-    project.close()
-    return folder, codebook
-
-
-@pytest.fixture
-def sample_project(_sample_template, tmp_path) -> Project:
-    """A fresh copy of the bundled sample project, already imported."""
-    template, codebook = _sample_template
-    folder = tmp_path / "sample"
-    shutil.copytree(template, folder)
-    project = Project.open(folder)
-    # The copied store is synced already; parsing the 20-code YAML again costs ~0.2 s a test.
-    project.__dict__["codebook"] = codebook
-    yield project
-    project.close()
-
-
-@pytest.fixture
-def small_project(tmp_path) -> Project:
-    project = make_project(tmp_path / "small", {"gesprek.txt": SMALL_TRANSCRIPT})
-    yield project
-    project.close()
-
-
 def make_app(project: Project, coder: str = "tester", **options):
     """The app as the CLI builds it, without the store polling timer."""
     from qualcode.tui import build_app
@@ -132,22 +82,3 @@ async def open_transcript(pilot, name: str | None = None):
     await pilot.pause()
     await settle(pilot)
     return app.screen
-
-
-def run_async_tests(namespace: dict) -> None:
-    """Make the module's ``async def test_*`` runnable without an async pytest plugin.
-
-    Each coroutine test becomes a plain function running it with ``asyncio.run``
-    (``functools.wraps`` keeps the signature, so fixtures still arrive).
-    """
-    for name, fn in list(namespace.items()):
-        if name.startswith("test_") and inspect.iscoroutinefunction(fn):
-
-            def make(fn):
-                @functools.wraps(fn)
-                def test(*args, **kwargs):
-                    asyncio.run(fn(*args, **kwargs))
-
-                return test
-
-            namespace[name] = make(fn)

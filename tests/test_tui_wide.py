@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from qualcode.store import Store
 from qualcode.tui.document.layout import TEXT
-from test_tui_support import _quick_pilot, make_app, make_project, open_transcript, run_async_tests  # noqa: F401
+from test_tui_support import make_app, make_project, open_transcript
 
 WIDE = "I: 你好！Hoe gaat het? 😀\nR: 我很好 👨‍👩‍👧 dank je. Het gezin 🇳🇱 is blij ❤️ echt. 中文字中文字中文字中文字中文字中文字中文字中文字.\n"
 
@@ -61,5 +61,3 @@ async def test_tui_wide_characters_mouse_maps_cells_to_characters(tmp_path):
             if view.layout_.kinds[i] == TEXT:
                 assert view.render_document_line(i).cell_length <= view.scrollable_content_region.width
 
-
-run_async_tests(globals())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import (  # noqa: F401 - register the commands
     codebook_cmds,
+    coding_cmds,
     exchange_cmds,
     export_cmds,
     project_cmds,
@@ -11,6 +12,8 @@ from . import (  # noqa: F401 - register the commands
     stats_cmds,
     suggest_cmds,
     team_cmds,
+    transcript_cmds,
+    trash_cmds,
 )
 from .base import main
 

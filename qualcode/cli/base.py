@@ -11,7 +11,7 @@ import click
 from .. import __version__
 from ..errors import QualcodeError
 from ..project import CONFIG_NAME, Project, find_project, sample_project_dir
-from .render import note, warn
+from .render import echo, note, styled, warn
 
 
 @dataclass
@@ -72,14 +72,69 @@ pass_state = click.make_pass_decorator(State, ensure=True)
 
 def report_error(exc: QualcodeError) -> None:
     for problem in exc.problems:
-        click.echo(str(problem), err=True)
-    click.echo(click.style("error: ", fg="red", bold=True) + exc.message, err=True)
+        echo(str(problem), err=True)
+    styled("error: ", exc.message, err=True, fg="red", bold=True)
     if exc.hint:
-        click.echo(click.style("hint: ", fg="cyan") + exc.hint, err=True)
+        styled("hint: ", exc.hint, err=True, fg="cyan")
+
+
+PROJECT_HELP = "Project folder (default: the folder around the current one; env QUALCODE_PROJECT)."
+CODER_HELP = "Coder name recorded on new codings (default: the saved name; env QUALCODE_CODER)."
+
+
+def _set_project(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.ensure_object(State).project_dir = value
+
+
+def _set_coder(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.ensure_object(State).coder_option = value
+
+
+def _shared_options(params: list[click.Parameter]) -> None:
+    """Add ``--project`` and ``--coder`` to a command that lacks them.
+
+    The README promises both "with every command": `qualcode transcripts --project X`
+    works as well as `qualcode --project X transcripts`. The environment variables
+    are read by the top-level options only, so an option given here always wins.
+    """
+    taken = {opt for p in params for opt in getattr(p, "opts", ())}
+    if "--project" not in taken:
+        params.append(
+            click.Option(
+                ["--project"], type=click.Path(file_okay=False, path_type=Path), expose_value=False,
+                callback=_set_project, help=PROJECT_HELP,
+            )
+        )  # fmt: skip
+    if "--coder" not in taken:
+        params.append(click.Option(["--coder"], expose_value=False, callback=_set_coder, help=CODER_HELP))
+
+
+class QualcodeCommand(click.Command):
+    """Every qualcode command: also accepts ``--project`` and ``--coder`` after its name."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _shared_options(self.params)
+
+
+class QualcodeSubgroup(click.Group):
+    """A command group under ``qualcode`` (``stats``, ``codebook``, ...), with the shared options."""
+
+    command_class = QualcodeCommand
+    group_class = type  # groups inside it are of this class too
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _shared_options(self.params)
 
 
 class QualcodeGroup(click.Group):
     """A click group that prints user errors without a traceback and accepts ``qualcode DIR``."""
+
+    command_class = QualcodeCommand
+    group_class = QualcodeSubgroup
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # `qualcode mystudy` opens the project in mystudy (the TUI), like `qualcode open mystudy`.
@@ -94,7 +149,7 @@ class QualcodeGroup(click.Group):
             report_error(exc)
             ctx.exit(1)
         except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
+            echo("interrupted", err=True)
             ctx.exit(130)
         except BrokenPipeError:
             # `qualcode codings | head`: the reader left; not an error of ours.
@@ -103,14 +158,8 @@ class QualcodeGroup(click.Group):
 
 
 @click.group(cls=QualcodeGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--project",
-    "project_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="QUALCODE_PROJECT",
-    help="Project folder (default: the folder around the current one; env QUALCODE_PROJECT).",
-)
-@click.option("--coder", "coder", envvar="QUALCODE_CODER", help="Coder name recorded on new codings (default: the saved name).")
+@click.option("--project", "project_dir", type=click.Path(file_okay=False, path_type=Path), envvar="QUALCODE_PROJECT", help=PROJECT_HELP)
+@click.option("--coder", "coder", envvar="QUALCODE_CODER", help=CODER_HELP)
 @click.version_option(__version__, prog_name="qualcode")
 @click.pass_context
 def main(ctx: click.Context, project_dir: Path | None, coder: str | None) -> None:

@@ -1,4 +1,4 @@
-"""`qualcode codebook ...`: check and show codebooks."""
+"""`qualcode codebook ...`: check, show and pick the project's codebook."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 
 from ..codebook import check_codebook, load_codebook
-from ..errors import QualcodeError
+from ..errors import FILE_NOT_FOUND, NOT_A_CODEBOOK_HERE, QualcodeError, error
 from .base import State, main, pass_state
-from .render import emit, format_option
+from .render import echo, emit, format_option, guard_option, note
 
 
 @main.group()
@@ -30,13 +30,13 @@ def check_cmd(state: State, files: tuple[Path, ...]) -> None:
     total = 0
     for path in files:
         if not path.exists():
-            raise QualcodeError(f"{path}: no such file", "check the path")
+            raise error(FILE_NOT_FOUND, path=path)
         problems = check_codebook(path)
         for problem in problems:
-            click.echo(str(problem))
+            echo(str(problem))
         if not problems:
             book = load_codebook(path)
-            click.echo(f"{path}: ok ({len(book)} codes)")
+            echo(f"{path}: ok ({len(book)} codes)")
         total += len(problems)
     if total:
         raise QualcodeError(f"{total} problem(s) in {len(files)} codebook file(s)", "fix the lines listed above")
@@ -44,8 +44,9 @@ def check_cmd(state: State, files: tuple[Path, ...]) -> None:
 
 @codebook.command("show")
 @format_option
+@guard_option
 @pass_state
-def show(state: State, fmt: str) -> None:
+def show(state: State, fmt: str, raw: bool) -> None:
     """Show the project's code tree with keys and coding counts."""
     project = state.project()
     book = project.codebook
@@ -54,4 +55,35 @@ def show(state: State, fmt: str) -> None:
     for code in book.walk():
         label = "  " * book.depth(code.id) + code.name if fmt == "table" else code.name
         rows.append((code.id, label, code.key or "", code.color, counts.get(code.id, 0), book.path_of(code.id)))
-    emit(rows, ["id", "name", "key", "color", "codings", "path"], fmt, right=("codings",))
+    emit(rows, ["id", "name", "key", "color", "codings", "path"], fmt, right=("codings",), neutralise=not raw)
+
+
+@codebook.command("use")
+@click.argument("file", required=False)
+@pass_state
+def use(state: State, file: str | None) -> None:
+    """Pick the project's codebook when codebooks/ holds several (writes `codebook:` in qualcode.yaml).
+
+    FILE is a file name in codebooks/ (e.g. codeboek.yaml) or a path inside the
+    project. Without FILE: list the codebooks and say which one is used.
+    """
+    from ..project import Project
+
+    project = Project.open(state.project_dir)  # the store is not needed (nor created) for this
+    files = project.codebook_files()
+    if file is None:
+        try:
+            current = project.codebook_path
+        except QualcodeError as exc:
+            current = None
+            note(exc.message)
+        for path in files:
+            echo(f"{'*' if current is not None and path.resolve() == current.resolve() else ' '} {project.relative(path)}")
+        return
+    path = next((p for p in files if file in (p.name, p.stem)), None) or (project.root / file)
+    if not path.is_file() and Path(file).is_file():
+        path = Path(file)
+    if not path.is_file():
+        raise error(NOT_A_CODEBOOK_HERE, path=file, names=", ".join(p.name for p in files) or "none")
+    value = project.use_codebook(path)
+    echo(f"the project's codebook is now {value}")

@@ -8,27 +8,21 @@ merge-codes|move`` and ``export qdpx``; ``qualcode import`` hands .qdpx files to
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
-from ..errors import ALREADY_YAML, NOTHING_TO_EXPORT, OUTPUT_EXISTS, Report, error
+from ..errors import ALREADY_YAML, NOTHING_TO_EXPORT, Report, error
 from .base import State, pass_state
 from .codebook_cmds import codebook
 from .export_cmds import export, pseudonymise_option
-from .render import note, warn
+from .render import check_out, data_output, echo, force_option, note, out_option, stdout_is_terminal, warn, write_json
 
 
 def _warn_all(report: Report | list[str]) -> None:
     for message in report.warnings if isinstance(report, Report) else report:
         warn(message)
-
-
-def _check_out(path: Path | None, force: bool) -> None:
-    if path is not None and path.exists() and not force:
-        raise error(OUTPUT_EXISTS, path=path)
 
 
 def _write_codebook(book, out: Path | None, force: bool) -> None:
@@ -43,9 +37,10 @@ def _write_codebook_text(text: str, codes: int, out: Path | None, force: bool) -
     from ..atomic import write_text
     from ..errors import OUTPUT_UNWRITABLE
 
-    _check_out(out, force)
+    check_out(out, force)
     if out is None:
-        click.echo(text, nl=False)
+        with data_output() as stream:
+            stream.write(text)
         return
     try:
         write_text(out, text)
@@ -73,8 +68,8 @@ def _project_codebook(state: State):
 @codebook.command("export")
 @click.argument("source", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["qdc"]), default="qdc", show_default=True, help="REFI-QDA codebook (.qdc).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
-@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@out_option
+@force_option
 @pass_state
 def codebook_export(state: State, source: Path | None, fmt: str, out: Path | None, force: bool) -> None:
     """Export a codebook as REFI-QDA .qdc (for ATLAS.ti, NVivo, MAXQDA, QualCoder ...).
@@ -95,7 +90,7 @@ def codebook_export(state: State, source: Path | None, fmt: str, out: Path | Non
         book, colors = _project_codebook(state), None
     if not book.codes:
         raise error(NOTHING_TO_EXPORT, path=source or book.path)
-    _check_out(out, force)
+    check_out(out, force)
     data = codebook_to_qdc(book, colors)
     lost = qdc_losses(book)
     if lost:
@@ -109,12 +104,13 @@ def codebook_export(state: State, source: Path | None, fmt: str, out: Path | Non
 
 
 def _stdout_bytes(data: bytes) -> None:
-    """Bytes as they are to stdout (the XML declares its encoding; no re-encoding)."""
-    sys.stdout.flush()
+    """Bytes as they are to a file or pipe (the XML declares its encoding); made terminal-safe on a terminal."""
     buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None:  # pragma: no cover - a text-only stream
-        click.echo(data.decode("utf-8"), nl=False)
+    if buffer is None or stdout_is_terminal():
+        with data_output() as stream:
+            stream.write(data.decode("utf-8"))
         return
+    sys.stdout.flush()
     buffer.write(data)
     buffer.flush()
 
@@ -129,34 +125,78 @@ def _write_bytes(path: Path, data: bytes) -> None:
         raise error(QDPX_WRITE_FAILED, path=path, reason=exc.strerror or exc) from None
 
 
+def converted_codebook(path: Path, report: Report):
+    """A REFI-QDA codebook (.qdc, or a .qdpx's) as a qualcode Codebook, with only the colours the file states."""
+    from ..refi.colors import drop_unstated
+    from ..refi.files import load_codebook_file
+
+    loaded = load_codebook_file(path, report)
+    if loaded.kind == "yaml":
+        raise error(ALREADY_YAML, path=path)
+    drop_unstated(loaded.book.walk(), loaded.explicit_colors)  # palette colours are not the file's: leave them out
+    return loaded.book
+
+
 @codebook.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the YAML to this file instead of stdout.")
-@click.option("--force", is_flag=True, help="Replace --out if it exists.")
-def codebook_import(file: Path, out: Path | None, force: bool) -> None:
+@out_option
+@force_option
+@click.option("--use", is_flag=True, help="Make it the project's codebook (default --out: codebooks/FILE.yaml).")
+@pass_state
+def codebook_import(state: State, file: Path, out: Path | None, force: bool, use: bool) -> None:
     """Convert a REFI-QDA codebook (.qdc or a .qdpx's) to qualcode YAML.
+
+    
+    qualcode codebook import codeboek.qdc --use       the project's codebook from now on
+    qualcode codebook import codeboek.qdc -o codebooks/codeboek.yaml
+    qualcode codebook import codeboek.qdc > codeboek.yaml
 
     Ids come from the descriptions qualcode wrote, else from the code names. The
     REFI GUIDs are kept (`guid:`), so exporting again gives the same codes. To update
     a project's codebook and its codings from the file, use `qualcode codebook apply`.
     """
-    from ..refi.colors import drop_unstated
-    from ..refi.files import load_codebook_file
+    from ..project import CODEBOOK_DIR, Project, is_project
 
     report = Report()
-    loaded = load_codebook_file(file, report)
-    if loaded.kind == "yaml":
-        raise error(ALREADY_YAML, path=file)
-    drop_unstated(loaded.book.walk(), loaded.explicit_colors)  # palette colours are not the file's: leave them out
-    _write_codebook(loaded.book, out, force)
-    if out is not None:
-        others = [p for p in out.parent.glob("*.y*ml") if p.resolve() != out.resolve()]
-        if out.parent.name == "codebooks" and others:
-            warn(
-                f"{out.parent} now holds {len(others) + 1} codebooks; a project uses one. To update the"
-                f" project's codebook and its codings from {file.name}, use `qualcode codebook apply {file}`"
-            )
+    book = converted_codebook(file, report)
+    project = Project.open(state.project_dir) if use else None
+    if use and out is None:
+        out = project.root / CODEBOOK_DIR / f"{file.stem}.yaml"
+    _write_codebook(book, out, force)
     _warn_all(report)
+    if out is None:
+        return
+    root = out.resolve().parent.parent
+    if out.resolve().parent.name != CODEBOOK_DIR or not is_project(root):
+        return
+    project = project if project is not None and project.root == root else Project(root)
+    _settle_codebooks(project, out, file, use)
+
+
+def _settle_codebooks(project, out: Path, source: Path, use: bool) -> None:
+    """After a codebook was written into a project's codebooks/: make the natural next command work.
+
+    The untouched starter of `qualcode init` goes (it holds nothing of the user's);
+    with --use the new codebook becomes the project's; otherwise, if codebooks/
+    now holds several, say how to pick one.
+    """
+    from ..project import is_untouched_starter
+
+    for path in project.codebook_files():
+        if path.resolve() != out.resolve() and is_untouched_starter(path):
+            path.unlink()
+            note(f"removed the unused starter codebook {project.relative(path)}")
+    if use:
+        value = project.use_codebook(out)
+        note(f"the project's codebook is now {value} (`codebook:` in qualcode.yaml)")
+        return
+    others = [p for p in project.codebook_files() if p.resolve() != out.resolve()]
+    if others and not project.config.codebook:
+        warn(
+            f"codebooks/ holds {len(others) + 1} codebooks and a project uses one: pick it with"
+            f" `qualcode codebook use {out.name}` (or another); to update the project's codebook and"
+            f" its codings from {source.name} instead, use `qualcode codebook apply {source}`"
+        )
 
 
 # --- diff / merge -------------------------------------------------------------------------------
@@ -167,7 +207,7 @@ _MARKS = {"added": "+", "removed": "-", "id": ">", "renamed": "~", "moved": "^",
 @codebook.command("diff")
 @click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Readable lines or JSON.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Readable lines or JSON.")
 def codebook_diff(old: Path, new: Path, fmt: str) -> None:
     """Show what changed between two codebooks (.yaml, .qdc, .qdpx).
 
@@ -184,18 +224,19 @@ def codebook_diff(old: Path, new: Path, fmt: str) -> None:
     result = diff_codebooks(a.book, b.book, colors=(a.explicit_colors, b.explicit_colors))
     _warn_all(report)
     if fmt == "json":
-        click.echo(json.dumps([c.as_dict() for c in result.changes], ensure_ascii=False, indent=2))
+        with data_output() as stream:
+            write_json(stream, [c.as_dict() for c in result.changes])
         return
     if not result:
-        click.echo("no differences")
+        echo("no differences")
         return
     width = max(len(c.code) for c in result.changes)
     for change in result.changes:
-        click.echo(f"{_MARKS[change.kind]} {change.code:<{width}}  {_describe(change)}")
+        echo(f"{_MARKS[change.kind]} {change.code:<{width}}  {_describe(change)}")
     counts = {}
     for change in result.changes:
         counts[change.kind] = counts.get(change.kind, 0) + 1
-    click.echo(", ".join(f"{n} {kind}" for kind, n in counts.items()))
+    echo(", ".join(f"{n} {kind}" for kind, n in counts.items()))
 
 
 def _describe(change) -> str:
@@ -220,8 +261,8 @@ def _describe(change) -> str:
 @click.argument("first", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("second", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--base", type=click.Path(dir_okay=False, path_type=Path), help="The version both files started from (a three-way merge).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the merged YAML here instead of stdout.")
-@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@out_option
+@force_option
 def codebook_merge(first: Path, second: Path, base: Path | None, out: Path | None, force: bool) -> None:
     """Merge two codebook files into one; conflicts are listed, not guessed.
 
@@ -244,7 +285,7 @@ def codebook_merge(first: Path, second: Path, base: Path | None, out: Path | Non
         note(message)
     if result.conflicts:
         for conflict in result.conflicts:
-            click.echo(f"conflict: {conflict}", err=True)
+            echo(f"conflict: {conflict}", err=True)
         raise error(MERGE_CONFLICTS, count=len(result.conflicts), a=first, b=second)
     text, kept = merged_text(a, b, result)
     if kept is None and "yaml" in (a.kind, b.kind):
@@ -301,20 +342,20 @@ def _apply(project, file: Path, merges: tuple[str, ...], dry_run: bool) -> None:
     _warn_all(report)
     target = project.relative(plan.target)
     for change in plan.diff.changes:
-        click.echo(f"{_MARKS[change.kind]} {change.code}  {_describe(change)}")
+        echo(f"{_MARKS[change.kind]} {change.code}  {_describe(change)}")
     for old, new, n in plan.renames:
-        click.echo(f"{'would move' if dry_run else 'moving'} {n} coding(s) of '{old}' to '{new}' (same GUID)")
+        echo(f"{'would move' if dry_run else 'moving'} {n} coding(s) of '{old}' to '{new}' (same GUID)")
     for old, new, n in plan.merges:
-        click.echo(f"{'would move' if dry_run else 'moving'} {n} coding(s) of '{old}' to '{new}' (--merge)")
+        echo(f"{'would move' if dry_run else 'moving'} {n} coding(s) of '{old}' to '{new}' (--merge)")
     if dry_run:
-        click.echo(f"dry run: {target} and the codings were not changed")
+        echo(f"dry run: {target} and the codings were not changed")
     else:
         result = run_apply(project, plan)
         if plan.rewritten:
             note(f"{target} was written anew from {file.name}: its comments are not kept (git has the old file)")
         done = f"{target} updated from {file}" if plan.new_text is not None else f"{target} applied"
         moved = result.moved + result.merged
-        click.echo(f"{done}; {moved} coding(s) moved" + (f" ({result.merged} joined an identical coding)" if result.merged else ""))
+        echo(f"{done}; {moved} coding(s) moved" + (f" ({result.merged} joined an identical coding)" if result.merged else ""))
     for code_id, n in plan.removed:
         likely = plan.likely.get(code_id)
         hint = f"; if it became '{likely}': --merge {code_id}={likely}" if likely else ""
@@ -328,7 +369,7 @@ def _print_result(result, what: str) -> None:
         note(message)
     moved = result.moved + result.merged
     extra = f" ({result.merged} joined an identical coding)" if result.merged else ""
-    click.echo(f"{what}; {moved} coding(s) moved{extra}")
+    echo(f"{what}; {moved} coding(s) moved{extra}")
 
 
 @codebook.command("rename")
@@ -385,15 +426,16 @@ def codebook_move(state: State, code_id: str, parent: str | None, top: bool) -> 
     for message in result.notes:
         note(message)
     if result.yaml_changed:
-        click.echo(f"moved '{code_id}' {'to the top' if top else 'under ' + str(parent)}")
+        echo(f"moved '{code_id}' {'to the top' if top else 'under ' + str(parent)}")
 
 
 # --- projects ---------------------------------------------------------------------------------
 
 
 @export.command("qdpx")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@out_option
+@force_option
 @click.option(
     "--positions",
     type=click.Choice(["codepoints", "utf16"]),
@@ -403,21 +445,27 @@ def codebook_move(state: State, code_id: str, parent: str | None, top: bool) -> 
 )
 @pseudonymise_option
 @pass_state
-def export_qdpx_cmd(state: State, file: Path, force: bool, positions: str, pseudonymise: bool) -> None:
-    """Export the whole project as a REFI-QDA project FILE.qdpx.
+def export_qdpx_cmd(state: State, file: Path | None, out: Path | None, force: bool, positions: str, pseudonymise: bool) -> None:
+    """Export the whole project as a REFI-QDA project: `qualcode export qdpx -o FILE.qdpx`.
 
     Transcripts, codes, codings, coders, memos and case attributes, for ATLAS.ti,
-    NVivo, MAXQDA, QualCoder or another qualcode project. Positions differ between
-    the two counts only after emoji and other characters outside the Basic
-    Multilingual Plane; use --positions utf16 for NVivo.
+    NVivo, MAXQDA, QualCoder or another qualcode project. (`qualcode export qdpx
+    FILE.qdpx` works too.) An existing file is replaced only with --force. Positions
+    differ between the two counts only after emoji and other characters outside the
+    Basic Multilingual Plane; use --positions utf16 for NVivo.
     """
     from ..refi.project_export import export_qdpx
     from .pseudo_cmds import export_view
 
-    _check_out(file, force)
+    if file is not None and out is not None:
+        raise click.UsageError("give the file once: FILE or --out FILE")
+    file = file or out
+    if file is None:
+        raise click.UsageError("name the file to write: qualcode export qdpx --out FILE.qdpx")
+    check_out(file, force)
     with export_view(state, pseudonymise) as project:
         result = export_qdpx(project, file, positions=positions, user=state.coder)
-    click.echo(
+    echo(
         f"wrote {file}: {result.transcripts} transcript(s), {result.codings} coding(s), {result.memos} memo(s),"
         f" {result.codes} code(s), {result.users} coder(s)"
     )
@@ -443,14 +491,14 @@ def import_qdpx_file(state: State, path: Path, *, skip_missing: bool = False) ->
     project = state.project(auto_import=False)
     result = import_qdpx(project, path, default_coder=state.coder, skip_missing=skip_missing)
     origin = f" ({result.origin})" if result.origin else ""
-    click.echo(
+    echo(
         f"imported {path.name}{origin}: {len(result.transcripts)} transcript(s), {result.codings_added} coding(s)"
         + (f" of {result.codings_read} read" if result.codings_read != result.codings_added else "")
     )
     if result.codebook is not None:
         where = project.relative(result.codebook)
         if result.codebook_created:
-            click.echo(f"codebook: wrote {where} ({result.codes_added} codes)")
+            echo(f"codebook: wrote {where} ({result.codes_added} codes)")
         elif result.codes_added:
-            click.echo(f"codebook: added {result.codes_added} code(s) to {where}")
+            echo(f"codebook: added {result.codes_added} code(s) to {where}")
     _warn_all(result.warnings)

@@ -1,23 +1,21 @@
 """`qualcode export ...`: coded data out of the project.
 
 Also the pieces the ``stats`` commands share: the selection options
-(``--transcript``, ``--where``), CSV output to stdout or to ``--out`` (atomically)
-and a progress bar on stderr for long runs.
+(``--transcript``, ``--where``), ``--excel`` and a progress bar on stderr for
+long runs. Output goes through :func:`qualcode.cli.render.data_output`.
 """
 
 from __future__ import annotations
 
-import io
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
 
 import click
 
 from .base import State, main, pass_state
-from .render import note
+from .render import data_output, force_option, guard_option, note, out_option
 
 # Below this many codings a run takes well under a second: no progress bar.
 PROGRESS_MIN = 20_000
@@ -57,46 +55,11 @@ def selection_options(codes: bool = True):
     return decorate
 
 
-out_option = click.option(
-    "--out",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to FILE (replaced only once complete) instead of stdout.",
-)
 excel_option = click.option(
     "--excel",
     is_flag=True,
     help="CSV for Excel with a Dutch locale: UTF-8 with BOM, ';' separator, decimal commas.",
 )
-guard_option = click.option(
-    "--no-neutralise",
-    "raw",
-    is_flag=True,
-    help="Write text cells exactly as stored, without the leading ' that stops spreadsheets"
-    " from running text starting with = + - @ as a formula.",
-)
-
-
-@contextmanager
-def text_output(out: Path | None) -> Iterator[IO[str]]:
-    """UTF-8 text to ``--out`` (atomically) or to stdout, whatever the locale says."""
-    if out is not None:
-        from ..export import atomic_output
-
-        with atomic_output(out) as handle:
-            yield handle
-        return
-    binary = getattr(sys.stdout, "buffer", None)
-    if binary is None:  # stdout replaced by a text-only stream: it handles encoding itself
-        yield sys.stdout
-        return
-    sys.stdout.flush()
-    stream = io.TextIOWrapper(binary, encoding="utf-8", newline="")
-    try:
-        yield stream
-        stream.flush()
-    finally:
-        stream.detach()  # leave sys.stdout's buffer open for click and the caller
 
 
 @contextmanager
@@ -173,6 +136,7 @@ pseudonymise_option = click.option(
 
 @export.command("segments")
 @out_option
+@force_option
 @selection_options()
 @excel_option
 @click.option("--wide", is_flag=True, help="One row per segment with a 0/1 column per code (see --unit).")
@@ -187,6 +151,7 @@ pseudonymise_option = click.option(
 def segments(
     state: State,
     out: Path | None,
+    force: bool,
     codes: tuple[str, ...],
     transcripts: tuple[str, ...],
     where: tuple[str, ...],
@@ -215,7 +180,6 @@ def segments(
     spreadsheet shows them instead of running them as formulas.
     """
     from ..export import CsvStyle, CsvWriter, export_segments, export_wide
-
     from .pseudo_cmds import export_view
 
     if unit is not None and not wide:
@@ -223,7 +187,7 @@ def segments(
     style = CsvStyle(excel=excel, neutralise=not raw)
     with export_view(state, pseudonymise) as project:
         selection = resolve_selection(project, codes, transcripts, where)
-        with progress_bar("exporting") as progress, text_output(out) as stream:
+        with progress_bar("exporting") as progress, data_output(out, force=force, paged=True) as stream:
             writer = CsvWriter(stream, style)
             if wide:
                 rows = export_wide(project.store, project.codebook, writer, selection, unit=unit or "span", progress=progress)

@@ -11,7 +11,7 @@ from ..coding import resolve_transcript
 from ..errors import error
 from ..model import ACCEPTED, PENDING, REJECTED
 from .base import State, main, pass_state
-from .render import emit, format_option, note, shorten, warn
+from .render import echo, emit, format_option, note, shorten, warn
 from .suggest_cmds import _Progress
 
 STATUSES = (PENDING, ACCEPTED, REJECTED, "all")
@@ -101,7 +101,7 @@ def detect_cmd(state: State, transcripts: tuple[str, ...]) -> None:
     new = sum(summary.new.values())
     pending = sum(summary.pending.values())
     known = sum(summary.accepted.values())
-    click.echo(
+    echo(
         f"{new} new candidate(s) in {len(summary.new)} transcript(s)"
         + (f", {known} name(s) the key already knew accepted" if known else "")
         + f"; {pending} to review"
@@ -171,7 +171,7 @@ def accept_cmd(state: State, ids: tuple[int, ...], category: str | None, pseudon
         for cid in ids:
             d = accept(k.store, k.key, cid, state.coder, category=category, pseudonym=pseudonym, span=_span(span))
             also = f", and {d.also} other occurrence(s)" if d.also else ""
-            click.echo(f"accepted {cid} as {d.entity.pseudonym if d.entity else '?'}{also}")
+            echo(f"accepted {cid} as {d.entity.pseudonym if d.entity else '?'}{also}")
 
 
 @pseudonymise.command("reject")
@@ -184,7 +184,7 @@ def reject_cmd(state: State, ids: tuple[int, ...]) -> None:
     with _Key(state) as k:
         for cid in ids:
             reject(k.store, k.key, cid, state.coder)
-            click.echo(f"rejected {cid}")
+            echo(f"rejected {cid}")
 
 
 @pseudonymise.command("add")
@@ -206,7 +206,7 @@ def add_cmd(state: State, transcript: str, text: str | None, category: str, span
         tid = resolve_transcript(k.store, transcript)
         d = add(k.store, k.key, tid, state.coder, category=category, text=text, span=_span(span), pseudonym=pseudonym)
         also = f", and {d.also} other occurrence(s)" if d.also else ""
-        click.echo(f"added as {d.entity.pseudonym if d.entity else '?'}{also}")
+        echo(f"added as {d.entity.pseudonym if d.entity else '?'}{also}")
 
 
 @pseudonymise.command("always")
@@ -220,7 +220,7 @@ def always_cmd(state: State, word: str, category: str) -> None:
     with _Key(state) as k:
         d = always(k.store, k.key, word, category, state.coder)
         count = len(d.candidate_ids)
-        click.echo(f"'{word}' is always {category}" + (f": {count} occurrence(s) accepted" if count else ""))
+        echo(f"'{word}' is always {category}" + (f": {count} occurrence(s) accepted" if count else ""))
 
 
 @pseudonymise.command("never")
@@ -232,7 +232,7 @@ def never_cmd(state: State, word: str) -> None:
 
     with _Key(state) as k:
         d = never(k.store, k.key, word, state.coder)
-        click.echo(f"'{word}' is never personal data" + (f": {d.also} candidate(s) rejected" if d.also else ""))
+        echo(f"'{word}' is never personal data" + (f": {d.also} candidate(s) rejected" if d.also else ""))
 
 
 @pseudonymise.command("undo")
@@ -242,7 +242,7 @@ def undo_cmd(state: State) -> None:
     from ..pseudonymise.review import undo
 
     with _Key(state) as k:
-        click.echo(f"undone: {undo(k.key)}")
+        echo(f"undone: {undo(k.key)}")
 
 
 @pseudonymise.command("rename")
@@ -255,7 +255,7 @@ def rename_cmd(state: State, pseudonym: str, new: str) -> None:
 
     with _Key(state) as k:
         n = rename(k.store, k.key, pseudonym, new)
-        click.echo(f"{pseudonym} is now {new} ({n} name(s))")
+        echo(f"{pseudonym} is now {new} ({n} name(s))")
 
 
 @pseudonymise.command("key")
@@ -294,10 +294,10 @@ def apply_cmd(
         result = apply(k.store, k.key, transcript_ids=ids, ignore_pending=ignore_pending,
                        replace_memos=replace_memos, replace_attributes=replace_attributes)
     for name, n in result.transcripts.items():
-        click.echo(f"{name}: {n} replacement(s)")
+        echo(f"{name}: {n} replacement(s)")
     for name in result.already:
         note(f"{name}: already pseudonymised")
-    click.echo(f"{len(result.transcripts)} transcript(s) pseudonymised; {result.codings_moved} coding(s) moved, none detached")
+    echo(f"{len(result.transcripts)} transcript(s) pseudonymised; {result.codings_moved} coding(s) moved, none detached")
     for name, cid, found in result.memos:
         (note if replace_memos else warn)(
             f"{name}: the memo of coding {cid} names {', '.join(sorted(set(found)))}"
@@ -320,7 +320,7 @@ def restore_cmd(state: State, transcripts: tuple[str, ...]) -> None:
     with _Key(state) as k:
         for t in transcripts:
             restore(k.store, k.key, resolve_transcript(k.store, t))
-            click.echo(f"{t}: original text restored")
+            echo(f"{t}: original text restored")
 
 
 @pseudonymise.command("forget-originals")
@@ -333,7 +333,7 @@ def forget_cmd(state: State, yes: bool) -> None:
     if not yes:
         click.confirm("Remove the original texts for good? The pseudonymised ones stay.", abort=True, err=True)
     with _Key(state) as k:
-        click.echo(f"{forget_originals(k.key)} original text(s) removed")
+        echo(f"{forget_originals(k.key)} original text(s) removed")
 
 
 @pseudonymise.command("report")

@@ -1,36 +1,188 @@
-"""Rendering command output: aligned tables for people, CSV and JSON for programs.
+"""Command output: messages for people, listings as tables, CSV or JSON.
 
-Data goes to stdout; diagnostics (progress, warnings, notes) go to stderr.
+Data goes to stdout; diagnostics (progress, warnings, notes, errors) go to stderr.
+Every CLI output path goes through this module:
+
+* :func:`echo`, :func:`note`, :func:`warn` - lines for people, always made
+  terminal-safe (:mod:`qualcode.termsafe`): a name or memo cannot move the cursor,
+  clear the screen or reorder text.
+* :func:`data_output` - the stream data is written to: ``--out`` (atomically),
+  else stdout in UTF-8 whatever the locale; on a terminal it is made
+  terminal-safe and long output is paged as ``git log`` does; to a file or a
+  pipe it is written exactly.
+* :func:`emit` - a listing, streamed: rows are written as they come, never all
+  built first (see :mod:`qualcode.cli.table`).
 """
 
 from __future__ import annotations
 
-import csv
+import io
 import json
+import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
 
 import click
 
+from ..termsafe import terminal_safe
+
 FORMATS = ("table", "csv", "json")
+FORMAT_HELP = "Output format: an aligned table (for people), CSV (RFC 4180) or JSON."
 
 format_option = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="table",
-    show_default=True,
-    help="Output format: an aligned table, CSV (RFC 4180) or JSON.",
+    "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help=FORMAT_HELP
+)
+out_option = click.option(
+    "--out",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (replaced only once complete) instead of stdout; an existing FILE needs --force.",
+)
+force_option = click.option("--force", "-f", is_flag=True, help="Replace the --out file if it exists.")
+guard_option = click.option(
+    "--no-neutralise",
+    "raw",
+    is_flag=True,
+    help="CSV: write text cells exactly as stored, without the leading ' that stops spreadsheets"
+    " from running text starting with = + - @ (or a tab or CR) as a formula.",
 )
 
 
-def console(stderr: bool = False):
-    from rich.console import Console  # deferred: keeps `qualcode --help` fast
+# --- messages for people --------------------------------------------------------------
 
-    stream = sys.stderr if stderr else sys.stdout
-    # Not a terminal (a pipe or a file): do not wrap or truncate at 80 columns.
-    width = None if stream.isatty() else 10_000
-    return Console(file=stream, width=width, soft_wrap=not stream.isatty(), highlight=False)
+
+def echo(message: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """A line for people (stdout, or stderr with ``err``), with control characters made visible."""
+    click.echo(terminal_safe(message), err=err, nl=nl)
+
+
+def note(message: str) -> None:
+    """A diagnostic line on stderr."""
+    echo(message, err=True)
+
+
+def warn(message: str) -> None:
+    click.echo(click.style("warning: ", fg="yellow") + terminal_safe(message), err=True)
+
+
+def styled(label: str, message: str, *, err: bool = False, **style: object) -> None:
+    """``label`` in a style, then ``message`` (terminal-safe): ``error: ...``, ``hint: ...``."""
+    click.echo(click.style(label, **style) + terminal_safe(message), err=err)
+
+
+def shorten(text: str, width: int = 60) -> str:
+    """``text`` on one line (runs of whitespace as one space), cut to ``width`` with an ellipsis."""
+    if len(text) <= width and text.isprintable() and "  " not in text:  # the usual short cell: as it is
+        return text
+    head = " ".join(text[: width * 4].split())  # a 6,000-character memo: only its start matters
+    if len(head) <= width and len(text) <= width * 4:
+        return head
+    return head[: width - 1] + "…"
+
+
+# --- where data goes ----------------------------------------------------------------------
+
+
+class _TerminalSafe(io.TextIOBase):
+    """A text stream that makes control characters visible before passing text on."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self._stream.write(terminal_safe(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+@contextmanager
+def _pager() -> Iterator[IO[str]]:
+    """stdout through the user's pager, as ``git log`` pages: $PAGER, else ``less``.
+
+    ``LESS=FRX`` unless the user set LESS: quit at once if it fits one screen,
+    keep colours, leave the text on screen. ``PAGER=`` (empty) or ``cat`` turns
+    paging off. A reader who quits the pager early ends the output quietly.
+    """
+    pager = os.environ.get("PAGER")
+    if pager is not None and pager.strip() in ("", "cat"):
+        with _stdout_text() as stream:
+            yield stream
+        return
+    saved = os.environ.get("LESS")
+    if saved is None:
+        os.environ["LESS"] = "FRX"
+    try:
+        with click.get_pager_file() as stream:
+            yield stream
+    finally:
+        if saved is None:
+            os.environ.pop("LESS", None)
+
+
+@contextmanager
+def _stdout_text() -> Iterator[IO[str]]:
+    """stdout as UTF-8 text whatever the locale says (the caller's stdout stays open)."""
+    binary = getattr(sys.stdout, "buffer", None)
+    if binary is None:  # stdout replaced by a text-only stream: it handles encoding itself
+        yield sys.stdout
+        return
+    sys.stdout.flush()
+    stream = io.TextIOWrapper(binary, encoding="utf-8", newline="", write_through=False)
+    try:
+        yield stream
+        stream.flush()
+    finally:
+        stream.detach()  # leave sys.stdout's buffer open for click and the caller
+
+
+@contextmanager
+def data_output(out: Path | None = None, *, force: bool = True, paged: bool = False) -> Iterator[IO[str]]:
+    """The stream a command writes its data to.
+
+    ``out``: that file, written atomically (refused if it exists, unless ``force``).
+    Otherwise stdout: exact bytes to a file or a pipe; on a terminal, made
+    terminal-safe and, with ``paged``, through the pager.
+    """
+    if out is not None:
+        from ..export import atomic_output
+
+        check_out(out, force)
+        with atomic_output(out) as handle:
+            yield handle
+        return
+    if not stdout_is_terminal():
+        with _stdout_text() as stream:
+            yield stream
+        return
+    with (_pager() if paged else _stdout_text()) as stream:
+        safe = _TerminalSafe(stream)
+        try:
+            yield safe
+        except BrokenPipeError:
+            pass  # the reader quit the pager: not an error
+
+
+def check_out(out: Path | None, force: bool) -> None:
+    """Refuse to replace an existing ``--out`` file without ``--force`` (one rule for every command)."""
+    from ..errors import OUTPUT_EXISTS, error
+
+    if out is not None and out.exists() and not force:
+        raise error(OUTPUT_EXISTS, path=out)
+
+
+# --- listings -------------------------------------------------------------------------------
 
 
 def emit(
@@ -40,39 +192,53 @@ def emit(
     *,
     title: str | None = None,
     right: Sequence[str] = (),
-) -> None:
-    """Write rows in the chosen format to stdout."""
-    rows = list(rows)
-    if fmt == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(["" if v is None else v for v in row] for row in rows)
-    elif fmt == "json":
-        json.dump([dict(zip(columns, row, strict=True)) for row in rows], sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    else:
-        from rich.table import Table
+    widths: Mapping[str, int] | None = None,
+    neutralise: bool = True,
+    paged: bool = True,
+) -> int:
+    """Write a listing to stdout in the chosen format, streaming its rows; returns how many.
 
-        table = Table(title=title, box=None, header_style="bold", pad_edge=False)
-        for column in columns:
-            table.add_column(column, justify="right" if column in right else "left", overflow="fold")
-        from rich.markup import escape
+    ``rows`` may be a generator: nothing is built before the first row is written.
+    CSV goes through the one safe writer (:class:`qualcode.export.CsvWriter`:
+    formula guard unless ``neutralise`` is off, RFC 4180 quoting); JSON is an array
+    of objects; a table is aligned (``widths`` gives known column widths, e.g. the
+    longest transcript name, so a streamed table needs no look ahead).
+    """
+    if fmt == "table":
+        from .table import write_table
 
-        for row in rows:
-            # Escaped: text like "[persoon 3]" or "[naam]" is data, not rich markup.
-            table.add_row(*("" if v is None else escape(str(v)) for v in row))
-        console().print(table)
+        return write_table(rows, columns, title=title, right=right, widths=widths, paged=paged)
+    with data_output(paged=paged) as stream:
+        if fmt == "csv":
+            return write_csv(stream, columns, rows, neutralise=neutralise)
+        return write_json_rows(stream, columns, rows)
 
 
-def note(message: str) -> None:
-    """A diagnostic line on stderr."""
-    click.echo(message, err=True)
+def write_csv(stream: IO[str], columns: Sequence[str], rows: Iterable[Sequence[object]], *, excel: bool = False, neutralise: bool = True) -> int:
+    """Header and rows through the one safe CSV writer; returns the number of rows."""
+    from ..export import CsvStyle, CsvWriter
+
+    writer = CsvWriter(stream, CsvStyle(excel=excel, neutralise=neutralise))
+    writer.header(columns)
+    return writer.rows(rows)
 
 
-def warn(message: str) -> None:
-    click.echo(click.style("warning: ", fg="yellow") + message, err=True)
+def write_json_rows(stream: IO[str], columns: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+    """A JSON array of one object per row, one object per line, written as the rows come.
+
+    One line per object (not ``indent=2``): the C encoder only runs without indent,
+    and a listing of 200,000 codings is then as fast to write as its CSV.
+    """
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    count = 0
+    write = stream.write
+    for row in rows:
+        write(("[\n  " if count == 0 else ",\n  ") + encode(dict(zip(columns, row, strict=True))))
+        count += 1
+    write("\n]\n" if count else "[]\n")
+    return count
 
 
-def shorten(text: str, width: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+def write_json(stream: IO[str], data: object) -> None:
+    json.dump(data, stream, ensure_ascii=False, indent=2)
+    stream.write("\n")

@@ -8,16 +8,15 @@ are summarised in each command's help.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
 from .base import State, main, pass_state
-from .export_cmds import excel_option, guard_option, out_option, progress_bar, resolve_selection, selection_options, text_output
-from .render import note
+from .export_cmds import excel_option, progress_bar, resolve_selection, selection_options
+from .render import data_output, emit, force_option, guard_option, note, out_option, write_csv, write_json
 
 format_choice = click.option(
     "--format",
@@ -26,6 +25,7 @@ format_choice = click.option(
     help="Output: an aligned table (default on screen), CSV (default with --out or --excel) or JSON.",
 )
 DASH = "–"
+RICH_GROUP_COLUMNS = 38  # more columns than this are not drawn side by side (see _show_frequencies)
 
 
 @main.group()
@@ -43,33 +43,22 @@ def _resolve_format(fmt: str | None, out: Path | None, excel: bool) -> str:
     return fmt
 
 
-def _write_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]], out: Path | None, excel: bool, raw: bool) -> None:
-    from ..export import CsvStyle, CsvWriter
-
-    with text_output(out) as stream:
-        writer = CsvWriter(stream, CsvStyle(excel=excel, neutralise=not raw))
-        writer.header(columns)
-        writer.rows(rows)
+def _write_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]], out: Path | None, force: bool, excel: bool, raw: bool) -> None:
+    with data_output(out, force=force, paged=True) as stream:
+        count = write_csv(stream, columns, rows, excel=excel, neutralise=not raw)
     if out is not None:
-        note(f"wrote {len(rows)} row(s) to {out}")
+        note(f"wrote {count} row(s) to {out}")
 
 
-def _write_json(data: Any, out: Path | None) -> None:
-    with text_output(out) as stream:
-        json.dump(data, stream, ensure_ascii=False, indent=2)
-        stream.write("\n")
+def _write_json(data: Any, out: Path | None, force: bool) -> None:
+    with data_output(out, force=force, paged=True) as stream:
+        write_json(stream, data)
     if out is not None:
         note(f"wrote {out}")
 
 
 def _percent(value: float | None, digits: int = 0) -> str:
     return DASH if value is None else f"{value:.{digits}%}"
-
-
-def _print(table) -> None:
-    from .render import console
-
-    console().print(table)
 
 
 @stats.command("frequencies")
@@ -81,6 +70,7 @@ def _print(table) -> None:
 @format_choice
 @click.option("--long", "long_", is_flag=True, help="CSV/JSON: one row per code and group (tidy data) instead of groups side by side.")
 @out_option
+@force_option
 @excel_option
 @guard_option
 @selection_options(codes=False)
@@ -91,6 +81,7 @@ def frequencies_cmd(
     fmt: str | None,
     long_: bool,
     out: Path | None,
+    force: bool,
     excel: bool,
     raw: bool,
     transcripts: tuple[str, ...],
@@ -115,15 +106,48 @@ def frequencies_cmd(
     with progress_bar("counting") as progress:
         table = frequencies(project.store, project.codebook, selection, by=by, progress=progress)
     if fmt == "csv":
-        _write_csv(*frequency_rows(table, long=long_), out, excel, raw)
+        _write_csv(*frequency_rows(table, long=long_), out, force, excel, raw)
     elif fmt == "json":
         if long_:
             columns, rows = frequency_rows(table, long=True)
-            _write_json([dict(zip(columns, r, strict=True)) for r in rows], out)
+            _write_json([dict(zip(columns, r, strict=True)) for r in rows], out, force)
         else:
-            _write_json(frequency_json(table), out)
+            _write_json(frequency_json(table), out, force)
     else:
-        _print(_frequency_table(table))
+        _show_frequencies(table)
+
+
+def _show_frequencies(table) -> None:
+    """Groups side by side when they fit the screen; else one line per code and group, streamed."""
+    from .table import print_rich, rich_fits
+
+    if not table.groups or len(table.groups) * 3 + 2 <= RICH_GROUP_COLUMNS:
+        rich = _frequency_table(table)
+        if rich_fits(rich):
+            print_rich(rich)
+            return
+    by = table.by or "group"
+    emit(
+        _frequency_lines(table),
+        ["code", by, "segments", "codings", "transcripts", "share", "words", "coverage"],
+        "table",
+        right=("segments", "codings", "transcripts", "share", "words", "coverage"),
+    )
+    note(
+        f"{table.total.transcripts} transcript(s), {table.total.words:,} words; one line per code and {by}"
+        " (too many groups to show side by side; --format csv gives them as columns)"
+    )
+
+
+def _frequency_lines(table) -> Iterator[tuple]:
+    for row in table.rows:
+        name = "  " * row.code.depth + row.code.name
+        for g in table.groups or [table.total]:
+            m = row.in_group(g.name) if table.groups else row.total
+            yield (
+                name, g.name, m.segments, m.codings, f"{m.transcripts}/{g.transcripts}", _percent(g.share(m)),
+                f"{m.words:,}", _percent(g.coverage(m), 1),
+            )  # fmt: skip
 
 
 def _frequency_table(table):
@@ -154,7 +178,7 @@ def _frequency_table(table):
         return out
     out.add_column("all\nsegments", **numeric)
     for g in table.groups:
-        out.add_column(f"{g.name}\nsegments", justify="right", overflow="fold")
+        out.add_column(f"{_escaped(g.name)}\nsegments", justify="right", overflow="fold")
         out.add_column(f"n={g.transcripts}\ntranscripts", **numeric)
         out.add_column("\ncoverage", **numeric)
     for row in table.rows:
@@ -166,10 +190,17 @@ def _frequency_table(table):
     return out
 
 
-def _label(code) -> str:
+def _escaped(text: str) -> str:
+    """Data inside a rich table: never read as markup, never acting on the terminal."""
     from rich.markup import escape
 
-    text = escape("  " * code.depth + code.name)
+    from ..termsafe import one_line
+
+    return escape(one_line(text))
+
+
+def _label(code) -> str:
+    text = _escaped("  " * code.depth + code.name)
     return f"[bold]{text}[/]" if code.depth == 0 else text
 
 
@@ -183,6 +214,7 @@ def _label(code) -> str:
 )
 @format_choice
 @out_option
+@force_option
 @excel_option
 @guard_option
 @selection_options()
@@ -192,6 +224,7 @@ def cooccurrence_cmd(
     unit: str,
     fmt: str | None,
     out: Path | None,
+    force: bool,
     excel: bool,
     raw: bool,
     codes: tuple[str, ...],
@@ -215,7 +248,7 @@ def cooccurrence_cmd(
     selection = resolve_selection(project, codes, transcripts, where)
     with progress_bar("counting") as progress:
         matrix = cooccurrence(project.store, project.codebook, selection, unit=unit, progress=progress)
-    _emit_matrix(matrix, fmt, out, excel, raw, numbered=True)
+    _emit_matrix(matrix, fmt, out, force, excel, raw, numbered=True)
 
 
 @stats.command("matrix")
@@ -235,6 +268,7 @@ def cooccurrence_cmd(
 )
 @format_choice
 @out_option
+@force_option
 @excel_option
 @guard_option
 @selection_options(codes=False)
@@ -245,6 +279,7 @@ def matrix_cmd(
     measure: str,
     fmt: str | None,
     out: Path | None,
+    force: bool,
     excel: bool,
     raw: bool,
     transcripts: tuple[str, ...],
@@ -262,19 +297,40 @@ def matrix_cmd(
     selection = resolve_selection(project, (), transcripts, where)
     with progress_bar("counting") as progress:
         matrix = code_matrix(project.store, project.codebook, selection, by=by, measure=measure, progress=progress)
-    _emit_matrix(matrix, fmt, out, excel, raw, numbered=False)
+    _emit_matrix(matrix, fmt, out, force, excel, raw, numbered=False)
 
 
-def _emit_matrix(matrix, fmt: str, out: Path | None, excel: bool, raw: bool, *, numbered: bool) -> None:
+def _emit_matrix(matrix, fmt: str, out: Path | None, force: bool, excel: bool, raw: bool, *, numbered: bool) -> None:
     from ..analysis import matrix_rows
 
+    if fmt == "table":
+        _show_matrix(matrix, numbered=numbered)
+        return
     columns, rows = matrix_rows(matrix)
     if fmt == "csv":
-        _write_csv(columns, rows, out, excel, raw)
-    elif fmt == "json":
-        _write_json([dict(zip(columns, r, strict=True)) for r in rows], out)
+        _write_csv(columns, rows, out, force, excel, raw)
     else:
-        _print(_matrix_table(matrix, numbered=numbered))
+        _write_json([dict(zip(columns, r, strict=True)) for r in rows], out, force)
+
+
+def _show_matrix(matrix, *, numbered: bool) -> None:
+    """The matrix when it fits the screen; else one line per cell, streamed."""
+    from .table import print_rich, rich_fits
+
+    if len(matrix.columns) + 1 <= RICH_GROUP_COLUMNS:
+        rich = _matrix_table(matrix, numbered=numbered)
+        if rich_fits(rich):
+            print_rich(rich)
+            return
+    other = "with code" if matrix.kind == "cooccurrence" else "column"
+    percent = matrix.unit in ("coverage", "transcript_share")
+    lines = (
+        ("  " * code.depth + code.name, column, _cell(value, percent))
+        for code, cells in zip(matrix.rows, matrix.cells, strict=True)
+        for column, value in zip(matrix.columns, cells, strict=True)
+    )
+    emit(lines, ["code", other, matrix.unit], "table", right=(matrix.unit,))
+    note(f"one line per cell ({len(matrix.rows)} x {len(matrix.columns)}: too wide to show as a matrix; --format csv gives the matrix)")
 
 
 def _matrix_table(matrix, *, numbered: bool):
@@ -283,7 +339,7 @@ def _matrix_table(matrix, *, numbered: bool):
 
     table = Table(box=None, header_style="bold", pad_edge=False)
     table.add_column("code", overflow="fold")
-    labels = [str(i) for i in range(1, len(matrix.columns) + 1)] if numbered else matrix.columns
+    labels = [str(i) for i in range(1, len(matrix.columns) + 1)] if numbered else [_escaped(c) for c in matrix.columns]
     for label in labels:
         table.add_column(label, justify="right", overflow="fold")
     percent = matrix.unit in ("coverage", "transcript_share")

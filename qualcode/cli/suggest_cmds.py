@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 
@@ -12,9 +11,10 @@ from ..coding import check_code, expand_codes, resolve_transcript
 from ..errors import ALREADY_DECIDED, error
 from ..model import ACCEPTED, PENDING, REJECTED
 from .base import State, main, pass_state
-from .render import emit, format_option, note, shorten, warn
+from .render import data_output, echo, emit, format_option, note, shorten, warn, write_csv
 
 STATUSES = (PENDING, ACCEPTED, REJECTED, "all")
+ORDERS = ("position", "score")
 EVALUATION_COLUMNS = (
     "suggester", "code", "coded", "suggested", "tp", "fp", "fn", "precision", "recall", "f1", "kappa",
 )  # fmt: skip
@@ -27,27 +27,38 @@ EVALUATION_COLUMNS = (
 @click.option("--evaluate", is_flag=True, help="Score both suggesters against the human coding instead of suggesting.")
 @click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True, help="Cross-validation folds for --evaluate (by transcript).")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="With --evaluate: also write the table to this CSV file.")
+@click.option("--no-curve", is_flag=True, help="With --evaluate: leave out the learning curve (it trains once per coded transcript).")
 @pass_state
 def suggest(
-    state: State, transcripts: tuple[str, ...], rules_only: bool, train_only: bool, evaluate: bool, folds: int, csv_path: Path | None
+    state: State,
+    transcripts: tuple[str, ...],
+    rules_only: bool,
+    train_only: bool,
+    evaluate: bool,
+    folds: int,
+    csv_path: Path | None,
+    no_curve: bool,
 ) -> None:
     """Let spaCy propose codes for sentences of respondents' turns (default: all transcripts).
 
-    Two suggesters: the codebook's hints (keywords, lemmas, token patterns) and a
-    model learned from your own coding (codes with 8+ coded sentences; retrained
-    when 10+ codings changed). Suggestions wait for review: list them with
-    `qualcode suggestions`, then `qualcode suggestions accept|reject ID...`.
+    The codebook's hints (keywords, lemmas, token patterns) and a model learned
+    from your own coding give one score per sentence and code. Per code, the
+    model speaks only once cross-validation on your coding shows it beats the
+    hints (8+ coded sentences, 2+ coded transcripts; retrained when 10+ codings
+    changed), and a hint you keep disagreeing with stops being proposed. Every
+    suggestion says why. Suggestions wait for review: list them with
+    `qualcode suggestions --order score`, then `qualcode suggestions accept|reject ID...`.
     Nothing you coded is changed, and a rejected suggestion is never proposed again.
     """
     if evaluate and train_only:
         raise click.UsageError("use --evaluate or --train, not both")
-    if csv_path and not evaluate:
-        raise click.UsageError("--csv goes with --evaluate")
+    if (csv_path or no_curve) and not evaluate:
+        raise click.UsageError("--csv and --no-curve go with --evaluate")
     project = state.project()
     if evaluate:
         if transcripts:
             raise click.UsageError("--evaluate uses every coded transcript; leave out TRANSCRIPT")
-        _evaluate(project, folds, csv_path)
+        _evaluate(project, folds, csv_path, curve=not no_curve)
         return
     if train_only:
         _train(project)
@@ -65,7 +76,7 @@ def suggest(
     if summary.trained and summary.model:
         note(_trained_line(summary.model))
     sources = ", ".join(f"{n} by {name}" for name, n in sorted(summary.by_suggester.items()))
-    click.echo(
+    echo(
         f"{summary.added + summary.kept} suggestion(s) in {summary.transcripts} transcript(s)"
         + (f" ({sources})" if sources else "")
         + f": {summary.added} new, {summary.kept} already pending"
@@ -74,7 +85,10 @@ def suggest(
         + ("; cancelled" if summary.cancelled else "")
     )
     if summary.pending:
-        note("review them with `qualcode suggestions`, then `qualcode suggestions accept|reject ID...`")
+        note(
+            "review them with `qualcode suggestions --order score` (the most likely first) or in the coding screen (E),"
+            " then `qualcode suggestions accept|reject ID...`"
+        )
     elif not summary.transcripts:
         note("no transcripts yet: import some with `qualcode import FILE...`")
 
@@ -92,7 +106,7 @@ def _train(project) -> None:
 
     with _Progress("training") as progress:
         info = train_model(project, progress=progress)
-    click.echo(_trained_line(info))
+    echo(_trained_line(info))
     emit(sorted(info.codes.items()), ["code", "coded sentences"], "table", right=("coded sentences",))
     if info.skipped:
         note(
@@ -101,44 +115,98 @@ def _train(project) -> None:
         )
 
 
-def _evaluate(project, folds: int, csv_path: Path | None) -> None:
+def _evaluate(project, folds: int, csv_path: Path | None, *, curve: bool = True) -> None:
     from ..suggest.evaluate import evaluate_project
 
     with _Progress("evaluating") as progress:
-        result = evaluate_project(project, folds=folds, progress=progress)
-    rows = evaluation_rows(result)
-    shown = [[_fmt(v) for v in row] for row in rows]
-    emit(shown, EVALUATION_COLUMNS, "table", right=EVALUATION_COLUMNS[2:])
-    if result.sweep:
-        click.echo()
-        emit(
-            [(f"{t:.1f}", _fmt(p), _fmt(r), _fmt(f)) for t, p, r, f in result.sweep],
-            ["threshold", "precision", "recall", "f1"],
-            "table",
-            title="learned, micro average by suggestion_threshold",
-            right=("threshold", "precision", "recall", "f1"),
-        )
+        result = evaluate_project(project, folds=folds, curve=curve, progress=progress)
+    show_evaluation(result)
     if csv_path is not None:
-        with csv_path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(EVALUATION_COLUMNS)
-            writer.writerows(["" if v is None else (round(v, 4) if isinstance(v, float) else v) for v in row] for row in rows)
+        rows = evaluation_rows(result)
+        with data_output(csv_path) as handle:
+            write_csv(handle, EVALUATION_COLUMNS, ([round(v, 4) if isinstance(v, float) else v for v in row] for row in rows))
         note(f"wrote {csv_path}")
     note(
         f"{result.sentences} respondent sentences of {result.transcripts} coded transcript(s);"
-        f" learned at suggestion_threshold {result.threshold:g}"
+        f" suggestion_threshold {result.threshold:g}"
         + (f", {result.folds}-fold cross-validation by transcript" if result.folds else "")
     )
     for message in result.notes:
         note(message)
 
 
-def evaluation_rows(result) -> list[list]:
+def show_evaluation(result) -> None:
+    """The evaluation as tables on stdout: per code, top level, thresholds, calibration, learning curve."""
+    right = EVALUATION_COLUMNS[2:]
+    emit([[_fmt(v) for v in row] for row in evaluation_rows(result, top_level=False)], EVALUATION_COLUMNS, "table", right=right)
+    if result.top_level:
+        echo()
+        emit(
+            [[_fmt(v) for v in row] for row in _rows(result.top_level)],
+            EVALUATION_COLUMNS,
+            "table",
+            title="top level: every code rolled up to its top-level code",
+            right=right,
+        )
+    if result.combined is not None:
+        micro = result.combined.micro
+        echo(
+            f"\nat the current settings (suggestion_threshold {result.threshold:g}, per-code thresholds below):"
+            f" precision {_fmt(micro.precision)}, recall {_fmt(micro.recall)}, f1 {_fmt(micro.f1)}"
+            f" ({micro.counts.predicted} suggestions, {micro.counts.tp} right)"
+        )
+    if result.calibration is not None and result.calibration.codes:
+        echo()
+        emit(
+            [
+                (c.code, c.source, f"{c.threshold:.2f}", f"{c.rule_precision:.2f}", c.positives, _fmt(c.rules_f1), _fmt(c.learned_f1))
+                for c in result.calibration.codes.values()
+                if c.positives or c.rule_right or c.rule_wrong
+            ],
+            ["code", "proposed by", "threshold", "hint trust", "coded", "rules f1", "learned f1"],
+            "table",
+            title="what a suggestion run would use, from cross-validation on all coded transcripts",
+            right=("threshold", "hint trust", "coded", "rules f1", "learned f1"),
+        )
+    if result.sweep:
+        echo()
+        emit(
+            [(f"{t:.1f}", _fmt(p), _fmt(r), _fmt(f)) for t, p, r, f in result.sweep],
+            ["threshold", "precision", "recall", "f1"],
+            "table",
+            title="learned alone, micro average by threshold",
+            right=("threshold", "precision", "recall", "f1"),
+        )
+    if result.curve:
+        echo()
+        emit(
+            [
+                (
+                    p.transcripts, p.sentences, p.learned_codes,
+                    _fmt(p.combined.micro.precision), _fmt(p.combined.micro.recall), _fmt(p.combined.micro.f1),
+                    _fmt(p.rules.micro.precision), _fmt(p.rules.micro.recall), _fmt(p.rules.micro.f1),
+                )  # fmt: skip
+                for p in result.curve
+            ],
+            ["trained on", "sentences", "learned codes", "precision", "recall", "f1", "rules P", "rules R", "rules f1"],
+            "table",
+            title="learning curve: trained on the first n coded transcripts, scored on the others",
+            right=("trained on", "sentences", "learned codes", "precision", "recall", "f1", "rules P", "rules R", "rules f1"),
+        )
+
+
+def evaluation_rows(result, *, top_level: bool = True) -> list[list]:
     """The evaluation as rows of EVALUATION_COLUMNS (numbers unformatted)."""
+    reports = [r for r in (result.rules, result.learned, result.combined) if r is not None]
+    rows = _rows(reports)
+    if top_level:
+        rows += [[f"{row[0]} (top level)", *row[1:]] for row in _rows(result.top_level)]
+    return rows
+
+
+def _rows(reports) -> list[list]:
     rows = []
-    for rep in (result.rules, result.learned):
-        if rep is None:
-            continue
+    for rep in reports:
         for score in [*rep.codes, rep.micro, rep.macro]:
             c = score.counts
             is_macro = score.code == "macro"
@@ -199,20 +267,28 @@ class _Progress:
 @click.option("--status", type=click.Choice(STATUSES), default=PENDING, show_default=True, help="Which suggestions to list.")
 @click.option("--transcript", help="Only this transcript.")
 @click.option("--code", "codes", multiple=True, help="Only this code and its sub-codes (repeatable).")
+@click.option(
+    "--order",
+    type=click.Choice(ORDERS),
+    default="position",
+    show_default=True,
+    help="position: reading order; score: the most likely first.",
+)
 @format_option
 @click.pass_context
-def suggestions(ctx: click.Context, status: str, transcript: str | None, codes: tuple[str, ...], fmt: str) -> None:
+def suggestions(ctx: click.Context, status: str, transcript: str | None, codes: tuple[str, ...], order: str, fmt: str) -> None:
     """List suggestions (default: pending ones); accept or reject them by id.
 
     \b
     qualcode suggestions                       the pending ones, in reading order
+    qualcode suggestions --order score         the most likely first
     qualcode suggestions accept 12 13          accept: codings with origin 'suggested'
     qualcode suggestions accept 14 --code X    accept with another code
     qualcode suggestions reject 15             never proposed again
     """
     if ctx.invoked_subcommand is not None:
         return
-    from ..suggest.review import list_suggestions, pending_suggestions
+    from ..suggest.review import by_score, list_suggestions, pending_suggestions
 
     state = ctx.ensure_object(State)
     project = state.project()
@@ -223,6 +299,8 @@ def suggestions(ctx: click.Context, status: str, transcript: str | None, codes: 
         rows = [r for r in pending_suggestions(store, tid) if wanted is None or r.code_id in wanted]
     else:
         rows = list_suggestions(store, statuses=None if status == "all" else (status,), transcript_id=tid, code_ids=wanted)
+    if order == "score":
+        rows = by_score(rows)
     names = store.transcripts.names()
     texts: dict[int, str] = {}
     out = []
@@ -270,7 +348,7 @@ def accept_cmd(state: State, ids: tuple[int, ...], code_id: str | None) -> None:
     names = store.transcripts.names()
     for suggestion_id in ids:
         coding = accept(store, suggestion_id, state.coder, code_id, codebook=project.codebook)
-        click.echo(
+        echo(
             f"accepted suggestion {suggestion_id} as coding {coding.id}: {coding.code_id} on"
             f" {names.get(coding.transcript_id)} {coding.start}:{coding.end} {shorten(coding.quote)!r}"
         )
@@ -287,4 +365,4 @@ def reject_cmd(state: State, ids: tuple[int, ...]) -> None:
     _pending(store, ids)
     for suggestion_id in ids:
         row = reject(store, suggestion_id, state.coder)
-        click.echo(f"rejected suggestion {suggestion_id}: {row.code_id} {row.start}:{row.end}")
+        echo(f"rejected suggestion {suggestion_id}: {row.code_id} {row.start}:{row.end}")

@@ -8,15 +8,13 @@ a field).
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
 import click
 
 from ..agreement import DEFAULT_OVERLAP, SEGMENT, UNITS, Agreement, Row
 from .base import State, main, pass_state
-from .render import emit, format_option, note, shorten, warn
+from .render import data_output, echo, emit, format_option, note, shorten, warn, write_json
 
 UNDEFINED = "undefined"
 NOT_APPLICABLE = "n/a"
@@ -62,7 +60,7 @@ def blind(state: State, switch: str | None) -> None:
     store = state.project().store
     if switch is not None:
         set_blind(store, switch == "on")
-    click.echo(f"blind mode {'on' if is_blind(store) else 'off'}")
+    echo(f"blind mode {'on' if is_blind(store) else 'off'}")
 
 
 @main.command()
@@ -122,13 +120,13 @@ def agreement(
             "left_out": result.left_out,
             "rows": [dict(zip(columns, row, strict=True)) for row in rows],
         }
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        with data_output() as stream:
+            write_json(stream, data)
         return
     emit(rows, columns, fmt, right=[c for c in columns if c not in ("scope", "code", "transcript")])
     if fmt == "table":
-        click.echo()
-        click.echo(click.wrap_text(result.statement(), width=100))
+        echo()
+        echo(click.wrap_text(result.statement(), width=100))
     else:
         note(result.statement())
 
@@ -297,27 +295,27 @@ def merge(state: State, other: Path | None, as_coder: str | None, dry_run: bool,
     for message in result.warnings:
         warn(message)
     verb = "would add" if dry_run else "added"
-    click.echo(f"{'dry run: ' if dry_run else ''}merging {result.source}")
-    click.echo(f"transcripts: {len(result.matched)} matched by their text")
+    echo(f"{'dry run: ' if dry_run else ''}merging {result.source}")
+    echo(f"transcripts: {len(result.matched)} matched by their text")
     for name in result.missing:
-        click.echo(f"  not in this project: {name}")
+        echo(f"  not in this project: {name}")
     for name, why in result.changed:
-        click.echo(f"  {name}: {why}")
+        echo(f"  {name}: {why}")
     coders = ", ".join(f"{c} ({n})" for c, n in sorted(result.coders.items())) or "none"
-    click.echo(f"codings: {result.codings_read} read from {coders}; {verb} {result.codings_added},"
+    echo(f"codings: {result.codings_read} read from {coders}; {verb} {result.codings_added},"
                f" {result.codings_present} already here")  # fmt: skip
     if result.aside:
         reasons = "; ".join(f"{n} {reason}" for reason, n in sorted(result.aside.items()))
-        click.echo(f"kept aside (not dropped; `qualcode merge --aside`): {reasons}")
+        echo(f"kept aside (not dropped; `qualcode merge --aside`): {reasons}")
     if result.aside_placed:
-        click.echo(f"placed now: {result.aside_placed} coding(s) kept aside by an earlier merge")
+        echo(f"placed now: {result.aside_placed} coding(s) kept aside by an earlier merge")
     if result.decisions_added:
-        click.echo(f"suggestion decisions: {verb} {result.decisions_added}")
+        echo(f"suggestion decisions: {verb} {result.decisions_added}")
     if result.guids:
-        click.echo(f"coders' REFI-QDA GUIDs kept: {', '.join(sorted(result.guids))}")
+        echo(f"coders' REFI-QDA GUIDs kept: {', '.join(sorted(result.guids))}")
     if result.codebook:
-        click.echo("codebook differences (this project's codebook -> theirs; not applied, see `qualcode codebook diff`):")
+        echo("codebook differences (this project's codebook -> theirs; not applied, see `qualcode codebook diff`):")
         for change in result.codebook.changes:
-            click.echo(f"  {_MARKS[change.kind]} {change.code}  {_describe(change)}")
+            echo(f"  {_MARKS[change.kind]} {change.code}  {_describe(change)}")
     else:
-        click.echo("codebook: the same codes")
+        echo("codebook: the same codes")

@@ -25,9 +25,11 @@ never leaves a half-written file, and an existing file stays as it was.
 from __future__ import annotations
 
 import csv
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -35,6 +37,7 @@ from ..atomic import atomic_open
 from ..errors import OUTPUT_UNWRITABLE, error
 
 FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")
+HARMLESS = frozenset({"-", "+"})  # a lone sign is no formula: listings use "-" for "none"
 BOM = "\ufeff"
 
 
@@ -52,7 +55,7 @@ class CsvStyle:
 
 def neutralise(value: str) -> str:
     """Prefix an apostrophe to text a spreadsheet would run as a formula."""
-    return "'" + value if value and value[0] in FORMULA_STARTS else value
+    return "'" + value if value and value[0] in FORMULA_STARTS and value not in HARMLESS else value
 
 
 class CsvWriter:
@@ -78,15 +81,20 @@ class CsvWriter:
         if self._excel:
             row = [repr(v).replace(".", ",") if v.__class__ is float else v for v in row]
         if self._neutralise:
-            return [("'" + v if v[:1] in FORMULA_STARTS else v) if v.__class__ is str else v for v in row]
+            return [
+                ("'" + v if v[:1] in FORMULA_STARTS and v not in HARMLESS else v) if v.__class__ is str else v for v in row
+            ]
         return list(row)
 
     def row(self, row: Sequence[Any]) -> None:
         self._writer.writerow(self.cells(row))
 
-    def rows(self, rows: Iterable[Sequence[Any]]) -> None:
-        """Write every row of an iterable (consumed lazily: it may be a stream)."""
-        self._writer.writerows(map(self.cells, rows))
+    def rows(self, rows: Iterable[Sequence[Any]]) -> int:
+        """Write every row of an iterable (consumed lazily: it may be a stream); returns how many."""
+        counter = itertools.count()
+        # zip advances the counter once per row, all in C: no Python loop per row.
+        self._writer.writerows(map(self.cells, map(itemgetter(0), zip(rows, counter))))
+        return next(counter)
 
 
 @contextmanager

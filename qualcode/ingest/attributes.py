@@ -37,11 +37,19 @@ Fail = Callable[..., QualcodeError]
 def read_csv_rows(path: Path, fail: Fail, encoding: str | None = None) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header and the non-blank rows (with the line each starts on) of a CSV file.
 
-    UTF-8 with or without BOM (or ``encoding``); ``;``, ``,`` or tab separated, as the
-    header line shows. Cells are stripped. ``fail(line, problem, hint)`` builds the
-    error for a malformed file.
+    UTF-8 with or without BOM (or ``encoding``); see :func:`csv_rows`.
     """
     text, _ = decode(read_bytes(path), path, encoding)
+    return csv_rows(text, fail)
+
+
+def csv_rows(text: str, fail: Fail) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the non-blank rows (with the line each starts on) of a CSV text.
+
+    ``;``, ``,`` or tab separated, as the header line shows (Excel in a Dutch locale
+    writes ``;``). Cells are stripped. ``fail(line, problem, hint)`` builds the error
+    for a malformed file.
+    """
     text = text.lstrip("\ufeff")
     header_line = text.partition("\n")[0]
     separator = max(_SEPARATORS, key=header_line.count)

@@ -13,6 +13,7 @@ repository for each kind of data, so callers read ``store.codings.add(...)``,
 ``store.coders``           everyone who coded or decided, with REFI-QDA GUIDs
 ``store.team``             consensus decisions, codings a merge kept aside
 ``store.exchange``         what a REFI-QDA import keeps for the next export
+``store.trash``            what was removed, kept until restored or emptied
 =========================  =====================================================
 
 Every user action is one call here, which is one committed transaction; several
@@ -38,6 +39,7 @@ from .settings import CoderStore, SettingStore
 from .suggestions import SuggestionStore
 from .team import TeamStore
 from .transcripts import TranscriptStore
+from .trash import Restored, TrashItem, TrashStore
 from .types import (
     ALL_CODINGS,
     Added,
@@ -74,6 +76,7 @@ __all__ = [
     "EmptySource",
     "ExchangeCoding",
     "MoveResult",
+    "Restored",
     "SpeakerInfo",
     "Store",
     "Suggestion",
@@ -81,6 +84,7 @@ __all__ = [
     "TranscriptInfo",
     "TranscriptRef",
     "TranscriptSummary",
+    "TrashItem",
     "now",
 ]
 
@@ -103,6 +107,7 @@ class Store:
         self.coders = CoderStore(self._db)
         self.team = TeamStore(self._db, self.codings)
         self.exchange = ExchangeStore(self._db)
+        self.trash = TrashStore(self._db)
 
     @property
     def path(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from ..errors import NO_CODING, error, span_error
+from ..errors import NO_CODING, NO_DETACHED, error, span_error
 from ..model import MANUAL, Coding
 from .db import PARK, Database, json_ids, now
 from .types import ALL_CODINGS, Added, CoderCount, CodingFilter, CodingRow, DetachedCoding, MoveResult
@@ -16,7 +16,7 @@ _ROW_COLUMNS = "id, start, end, code_id, coder, origin, memo, quote, created_at"
 _ORDER = "transcript_id, start, end, code_id, coder"
 _DETACHED_COLUMNS = (
     "id, transcript_id, old_start, old_end, code_id, coder, memo, origin, quote, created_at, updated_at,"
-    " detached_at, reason"
+    " detached_at, reason, coding_id"
 )
 
 # Characters covered by at least one coding (overlaps once): with the codings in
@@ -299,12 +299,45 @@ class CodingStore:
     def _detach(self, coding: Coding, reason: str, stamp: str) -> None:
         self._db.execute(
             "INSERT INTO detached_codings (transcript_id, old_start, old_end, code_id, coder, memo, origin,"
-            " quote, created_at, updated_at, detached_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " quote, created_at, updated_at, detached_at, reason, coding_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (coding.transcript_id, coding.start, coding.end, coding.code_id, coding.coder, coding.memo, coding.origin,
-             coding.quote, coding.created_at, coding.updated_at, stamp, reason),
+             coding.quote, coding.created_at, coding.updated_at, stamp, reason, coding.id),
         )
         self._db.execute("UPDATE suggestions SET coding_id = NULL WHERE coding_id = ?", (coding.id,))
         self._db.execute("DELETE FROM codings WHERE id = ?", (coding.id,))
+
+    def reattach(self, detached_id: int, start: int, end: int) -> Added:
+        """Give a detached coding a place again: ``[start, end)`` of its transcript, as it now reads.
+
+        It becomes a coding with its own code, coder, memo, origin and dates, and the
+        id it had before it was detached (ids are never reused, so it is free). Where
+        the same coder already has the code on that span, the two become one: the
+        memo is added to the existing coding (``inserted`` is False).
+        """
+        with self._db.transaction() as db:
+            detached = self.detached_one(detached_id)
+            quote = self._checked_quote(detached.transcript_id, start, end)
+            twin = db.one(
+                f"SELECT {_COLUMNS} FROM codings WHERE transcript_id = ? AND start = ? AND end = ? AND code_id = ? AND coder = ?",
+                (detached.transcript_id, start, end, detached.code_id, detached.coder),
+            )
+            db.execute("DELETE FROM detached_codings WHERE id = ?", (detached_id,))
+            if twin is not None:
+                existing = Coding(*twin)
+                memo = _joined_memo(existing.memo, detached.memo)
+                if memo != existing.memo:
+                    db.execute("UPDATE codings SET memo = ?, updated_at = ? WHERE id = ?", (memo, now(), existing.id))
+                return Added(self.get(existing.id), inserted=False)
+            free = detached.coding_id is not None and db.one("SELECT 1 FROM codings WHERE id = ?", (detached.coding_id,)) is None
+            cur = db.execute(
+                "INSERT INTO codings (id, transcript_id, start, end, code_id, coder, memo, origin, quote,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (detached.coding_id if free else None, detached.transcript_id, start, end, detached.code_id,
+                 detached.coder, detached.memo, detached.origin, quote, detached.created_at, now()),
+            )  # fmt: skip
+            refresh_summaries(db, (detached.transcript_id,))
+            return Added(self.get(int(cur.lastrowid)), inserted=True)
 
     # --- reading ----------------------------------------------------------------------
 
@@ -342,6 +375,19 @@ class CodingStore:
         sql = f"SELECT {_ROW_COLUMNS} FROM codings WHERE transcript_id = ?" + (f" AND {where}" if where else "")
         cursor = self._db.execute(sql + " ORDER BY start, end, code_id, coder", [tid, *params])
         return map(CodingRow._make, cursor) if named else cursor
+
+    def listing(self, flt: CodingFilter = ALL_CODINGS) -> Iterator[tuple]:
+        """Codings as ``qualcode codings`` lists them, streamed straight from the database:
+        ``(id, transcript name, start, end, code_id, coder, origin, memo, quote)`` in
+        transcript and position order (the unique index's order: no sort)."""
+        where, params = _where(flt, "c.")
+        sql = (
+            "SELECT c.id, t.name, c.start, c.end, c.code_id, c.coder, c.origin, c.memo, c.quote"
+            " FROM codings c JOIN transcripts t ON t.id = c.transcript_id"
+            + (f" WHERE {where}" if where else "")
+            + " ORDER BY c.transcript_id, c.start, c.end, c.code_id, c.coder"
+        )
+        return self._db.execute(sql, params)
 
     def count(self, flt: CodingFilter = ALL_CODINGS) -> int:
         where, params = _where(flt)
@@ -386,6 +432,12 @@ class CodingStore:
             "SELECT coder, transcript_id, count(*) FROM codings GROUP BY coder, transcript_id ORDER BY coder, transcript_id"
         )
         return [CoderCount(*r) for r in rows]
+
+    def detached_one(self, detached_id: int) -> DetachedCoding:
+        row = self._db.one(f"SELECT {_DETACHED_COLUMNS} FROM detached_codings WHERE id = ?", (detached_id,))
+        if row is None:
+            raise error(NO_DETACHED, id=detached_id)
+        return DetachedCoding(*row)
 
     def detached(self, tid: int | None = None) -> list[DetachedCoding]:
         """Codings detached by re-imports (of one transcript, or all)."""

@@ -251,6 +251,24 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0007_trash",
+        """
+        -- What a researcher removed (a transcript with everything on it, codings, detached
+        -- codings), kept as it was so it can be restored; emptied only on request.
+        CREATE TABLE trash (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind        TEXT NOT NULL CHECK (kind IN ('transcript', 'codings', 'detached')),
+            transcript  TEXT NOT NULL,  -- the transcript's name when it was removed
+            codings     INTEGER NOT NULL DEFAULT 0,  -- codings (and detached codings) held
+            payload     TEXT NOT NULL,  -- JSON: the removed rows, table by table
+            removed_by  TEXT,
+            removed_at  TEXT NOT NULL
+        );
+        -- The id a detached coding had, given back when it is re-attached.
+        ALTER TABLE detached_codings ADD COLUMN coding_id INTEGER;
+        """,
+    ),
 ]
 
 

@@ -106,6 +106,7 @@ class DetachedCoding:
     updated_at: str
     detached_at: str
     reason: str
+    coding_id: int | None = None  # the id it had as a coding (given back when re-attached)
 
 
 @dataclass(slots=True)
@@ -118,7 +119,7 @@ class Suggestion:
     end: int
     code_id: str
     suggester: str  # "rules", "learned" or "rules+learned"
-    score: float | None  # the learned model's score (None for rules alone)
+    score: float | None  # the combined score of rules and the learned model (0-1)
     reason: str | None
     status: str  # pending, accepted, rejected
     coding_id: int | None = None

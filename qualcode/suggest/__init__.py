@@ -13,6 +13,7 @@ run opens its own database connection)::
 Reviewing (fast, no spaCy; each decision is one committed transaction)::
 
     rows = pending_suggestions(store, transcript_id)      # Suggestion list, reading order
+    rows = by_score(rows)                                 # ... or the most likely first
     coding = accept(store, row.id, coder)                 # coding with origin 'suggested'
     coding = accept(store, row.id, coder, "other_code", codebook=book)  # accept with another code
     reject(store, row.id, coder)                          # never proposed again
@@ -22,18 +23,19 @@ Reviewing (fast, no spaCy; each decision is one committed transaction)::
 Training and evaluating (slow, like running)::
 
     info = train_model(project_root, progress=..., should_cancel=...)   # ModelInfo
-    evaluation = evaluate_project(project_root, folds=5)                # rules and cross-validated learned
+    evaluation = evaluate_project(project_root, folds=5)                # rules, learned, combined, learning curve
 
 Modules: ``pipeline`` (spaCy, lazily), ``dutch`` (word forms), ``segments``
 (sentences and overlap), ``rules``, ``learned``/``training`` (the classifier),
 ``analysis`` (pipeline over transcripts), ``runner``, ``review``, ``metrics``,
-``evaluate``.
+``evaluate``, ``combined`` (one score per sentence and code, per-code
+calibration), ``fitting`` (model plus calibration from cross-validation).
 """
 
 from __future__ import annotations
 
 from .evaluate import Evaluation, evaluate_project
-from .review import accept, list_suggestions, pending_suggestions, reject, skip, undo
+from .review import accept, by_score, list_suggestions, pending_suggestions, reject, skip, undo
 from .runner import RunSummary, run_suggestions
 from .training import train_model
 
@@ -41,6 +43,7 @@ __all__ = [
     "Evaluation",
     "RunSummary",
     "accept",
+    "by_score",
     "evaluate_project",
     "list_suggestions",
     "pending_suggestions",

@@ -13,13 +13,14 @@ cut into pieces at line breaks, where sentences are cut anyway.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from ..model import Transcript, Turn
 from .pipeline import Pipeline
 from .rules import RuleSuggester
-from .segments import Sentence, respondent_turns, sentence_bounds
+from .segments import Sentence, is_content, respondent_turns, token_bounds
 
 BATCH_SIZE = 64  # turns per nlp.pipe batch: a turn is a few sentences
 MAX_PIECE = 100_000  # characters per doc; longer turns are cut at line breaks
@@ -32,12 +33,12 @@ class _Job:
     transcript: Transcript
     parts: list[list[Sentence] | None]  # sentences per piece, once analysed
     remaining: int
+    labelled: bool  # some turn has a speaker: an unlabelled turn is then a header
 
 
 def analyse(
     pipeline: Pipeline,
     transcripts: Iterable[Transcript],
-    role_of: Callable[[str | None], str],
     *,
     rules: RuleSuggester | None = None,
     words: bool = False,
@@ -46,25 +47,27 @@ def analyse(
     """Yield each transcript with its respondent sentences, in input order.
 
     ``rules`` fills ``Sentence.hits``; ``words=True`` fills ``Sentence.words`` (one
-    lemma per word token, the learned suggester's features).
+    lemma per word token, the learned suggester's features). Every sentence gets
+    ``content``: whether it is worth a suggestion at all.
     """
-    from spacy.attrs import IDX, LENGTH
+    from spacy.lang.nl.stop_words import STOP_WORDS
 
-    forms = pipeline.forms
+    mark_starts = rules is not None and rules.needs_sentence_starts
     jobs: dict[int, _Job] = {}
     order: deque[int] = deque()
 
-    def items() -> Iterator[tuple[str, tuple[int, int, Turn, int]]]:
+    def items() -> Iterator[tuple[str, tuple[int, int, Turn, int, int]]]:
         for number, transcript in enumerate(transcripts):
             pieces = [
                 (turn, start, end)
-                for turn in respondent_turns(transcript, role_of)
+                for turn in respondent_turns(transcript)
                 for start, end in pieces_of(transcript.text, turn.start, turn.end)
             ]
-            jobs[number] = _Job(transcript, [None] * len(pieces), len(pieces))
+            labelled = any(t.speaker for t in transcript.turns)
+            jobs[number] = _Job(transcript, [None] * len(pieces), len(pieces), labelled)
             order.append(number)
             for position, (turn, start, end) in enumerate(pieces):
-                yield transcript.text[start:end], (number, position, turn, start)
+                yield transcript.text[start:end], (number, position, turn, start, end)
 
     def ready() -> Iterator[tuple[Transcript, list[Sentence]]]:
         # Transcripts leave in input order, each as soon as all its pieces are done.
@@ -73,27 +76,38 @@ def analyse(
             yield job.transcript, [s for part in job.parts for s in part]  # type: ignore[union-attr]
 
     stream = pipeline.nlp.pipe(items(), as_tuples=True, batch_size=BATCH_SIZE, n_process=n_process)
-    for doc, (number, position, turn, base) in stream:
+    for doc, (number, position, turn, base, stop) in stream:
         job = jobs[number]
-        bounds = sentence_bounds(doc)
-        hits = rules.match(doc, bounds) if rules is not None else None
-        # Character offsets from two arrays rather than a Span per sentence.
-        offsets = doc.to_array([IDX, LENGTH])
-        first, size = offsets[:, 0].tolist(), offsets[:, 1].tolist()
         text, tid = job.transcript.text, job.transcript.id or 0
+        spans, bounds = token_bounds(doc, text, base, stop, mark_starts=mark_starts)
+        hits = rules.match(doc, bounds) if rules is not None else None
+        lemmas = _lemmas(pipeline, doc) if words else None
+        header = turn.speaker is None and job.labelled
         sentences = []
-        for k, (s, e) in enumerate(bounds):
-            start, end = _trim(text, base + first[s], base + first[e - 1] + size[e - 1])
+        for k, ((start, end), (s, e)) in enumerate(zip(spans, bounds, strict=True)):
             sentence = Sentence(tid, turn.index, start, end, text[start:end])
             if hits is not None:
                 sentence.hits = hits[k]
-            if words:
-                sentence.words = [forms.lemma(t.text) for t in doc[s:e] if not (t.is_punct or t.is_space)] or ["_"]
+            if words or sentence.hits or hits is None:
+                # Only what may be proposed or learned from needs the check (a quarter of
+                # the sentences in a rules-only run); the others keep content=True unread.
+                sentence.content = is_content(sentence.text, STOP_WORDS, header=header)
+            if lemmas is not None:
+                sentence.words = [w for w in lemmas[s:e] if w is not None] or ["_"]
             sentences.append(sentence)
         job.parts[position] = sentences
         job.remaining -= 1
         yield from ready()
     yield from ready()
+
+
+def _lemmas(pipeline: Pipeline, doc: Any) -> list[str | None]:
+    """Per token: its most likely lemma (:meth:`DutchForms.lemma`), None for punctuation and space."""
+    from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH
+
+    strings, lemma = pipeline.vocab.strings, pipeline.forms.lemma
+    array = doc.to_array([ORTH, IS_PUNCT, IS_SPACE]).tolist()
+    return [None if punct or space else lemma(strings[orth]) for orth, punct, space in array]
 
 
 def pieces_of(text: str, start: int, end: int, limit: int | None = None) -> list[tuple[int, int]]:
@@ -111,11 +125,3 @@ def pieces_of(text: str, start: int, end: int, limit: int | None = None) -> list
         start = cut
     out.append((start, end))
     return out
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end

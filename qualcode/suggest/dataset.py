@@ -9,11 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from ..codebook import Codebook
+from ..model import Transcript, Turn
 from ..store import Store
 from .analysis import analyse
 from .pipeline import Pipeline
 from .rules import RuleSuggester
 from .segments import Sentence, labels_for
+
+
+CODEBOOK_ID = -1  # transcript id of the codebook's own sentences
 
 
 @dataclass(slots=True)
@@ -28,6 +33,29 @@ class Labelled:
         return self.sentence.transcript_id
 
 
+def codebook_sentences(codebook: Codebook, pipeline: Pipeline, rules: RuleSuggester) -> list[Labelled]:
+    """The codebook's own words as training sentences: each codable code's
+    description, inclusion criteria and examples, positive for that code.
+
+    They let the model know a code's vocabulary before much is coded; they are
+    used for training only, never scored in an evaluation.
+    """
+    texts: list[tuple[str, str]] = []
+    for code in codebook.walk():
+        if code.codable:
+            for text in [code.description or "", *code.include, *code.examples]:
+                if text.strip():
+                    texts.append((code.id, " ".join(text.split())))
+    transcripts = [
+        Transcript(f"codebook:{i}", text, [Turn(1, None, 0, len(text))], id=CODEBOOK_ID)
+        for i, (_, text) in enumerate(texts)
+    ]
+    out: list[Labelled] = []
+    for (code, _), (_, sentences) in zip(texts, analyse(pipeline, transcripts, rules=rules, words=True), strict=True):
+        out.extend(Labelled(s, {code}) for s in sentences)
+    return out
+
+
 def coded_transcripts(store: Store) -> list[int]:
     """Transcripts with at least one coding: only these say what is *not* a code."""
     return store.codings.transcript_ids()
@@ -37,7 +65,6 @@ def labelled_sentences(
     store: Store,
     pipeline: Pipeline,
     rules: RuleSuggester,
-    role_of: Callable[[str | None], str],
     codes: Iterable[str],
     transcript_ids: Sequence[int] | None = None,
     *,
@@ -52,7 +79,7 @@ def labelled_sentences(
     ids = coded_transcripts(store) if transcript_ids is None else list(transcript_ids)
     transcripts = (store.transcripts.load(tid) for tid in ids)
     out: list[Labelled] = []
-    for transcript, sentences in analyse(pipeline, transcripts, role_of, rules=rules, words=True):
+    for transcript, sentences in analyse(pipeline, transcripts, rules=rules, words=True):
         spans = [(s.start, s.end) for s in sentences]
         gold = labels_for(spans, store.codings.find(transcript.id))
         out.extend(Labelled(s, g & wanted) for s, g in zip(sentences, gold, strict=True))

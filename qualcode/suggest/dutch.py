@@ -20,6 +20,15 @@ with three documented steps, every candidate checked against the word lists
    tail (``koffieochtenden -> koffieochtend``, ``migrantenorganisaties ->
    migrantenorganisatie``).
 
+For the learned suggester's features one lemma per word is needed
+(:meth:`DutchForms.lemma`). There a ``dictionary`` lemmatizer handed in by the
+pipeline (``simplemma``) comes first, and the steps above only for the words it
+does not know (compounds such as ``koffieochtenden``). Measured on 109
+inflected forms from the interviews: spaCy's lookup table 57 right, the steps
+above 81, simplemma 97, simplemma then the steps 104; cross-validated F1 of the
+learned part on the sample project 0.296 -> 0.310. The rules keep using every
+candidate of :meth:`DutchForms.lemmas` (all 109 lemmas are among them).
+
 Two more helpers serve the rule suggester: :meth:`DutchForms.separable` splits a
 separable verb (``doorverwijzen -> door + verwijzen``, so ``verwijst ... door`` can
 be found) and :meth:`DutchForms.compound_heads` lists the known-noun tails of a
@@ -75,12 +84,14 @@ class DutchForms:
         verbs: Collection[str],
         adjectives: Collection[str] = (),
         exceptions: Mapping[str, list[str]] | None = None,
+        dictionary: Callable[[str], str] | None = None,
     ) -> None:
         self._lookup = lookup.get if isinstance(lookup, Mapping) or hasattr(lookup, "get") else lookup
         self.nouns = nouns
         self.verbs = verbs
         self.adjectives = adjectives
         self.exceptions = exceptions or {}
+        self.dictionary = dictionary
         self._cache: dict[str, tuple[str, ...]] = {}
         self._best: dict[str, str] = {}
 
@@ -98,13 +109,17 @@ class DutchForms:
         return cached
 
     def lemma(self, word: str) -> str:
-        """The single most likely lemma: the lookup table's, else the word if it is a
-        lemma itself, else the first fallback candidate (features for the learned suggester)."""
+        """The single most likely lemma (features for the learned suggester): the
+        ``dictionary``'s when it knows the word, else the lookup table's, else the
+        word if it is a lemma itself, else the first fallback candidate."""
         word = word.lower()
         best = self._best.get(word)
         if best is None:
+            known = self.dictionary(word).replace("_", "") if self.dictionary is not None else word
             found = self._lookup(word)
-            if found:
+            if known != word or (self.dictionary is not None and self.is_lemma(word)):
+                best = known  # "uit_leggen" (simplemma's separable verbs) -> "uitleggen"
+            elif found:
                 best = found.lower()
             elif self.is_lemma(word):
                 best = word

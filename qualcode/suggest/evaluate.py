@@ -1,40 +1,62 @@
-"""How far to trust suggestions: both suggesters scored against the human coding.
+"""How far to trust suggestions: every suggester scored against the human coding.
 
 The unit is the respondent sentence of a coded transcript; a sentence is
 positive for a code when a coding of that code lines up with it
 (:func:`~qualcode.suggest.segments.labels_for`). Scores are from :mod:`.metrics`.
 
-* **Rules** are evaluated as they are: the codebook's hints against every coded
-  sentence, for the codes that have hints.
-* **Learned** is cross-validated in k folds *by transcript*: the model is trained
-  on the other transcripts' sentences and tested on the held-out ones, and the
-  predictions of all folds are scored together. Folds by transcript, not by
-  sentence, because sentences of one interview share a speaker, a topic and
-  often one coding: a model tested on sentences from interviews it has seen
-  would look better than it will on the next interview. With fewer transcripts
-  than folds there are as many folds as transcripts (leave-one-out); with one
-  coded transcript there is no cross-validation.
+* **Rules** as they are: the codebook's hints against every coded sentence.
+* **Learned** and **combined** are cross-validated in k folds *by transcript*:
+  each fold's model is trained on the other transcripts and scored on the
+  held-out one. Folds by transcript, because sentences of one interview share a
+  speaker, a topic and often one coding: a model tested on interviews it has
+  seen would look better than it will on the next one. The combined suggester
+  is what ``qualcode suggest`` proposes: its per-code choices (learned or rules,
+  thresholds, hint trust) for a fold are made from the out-of-fold scores of
+  the *other* folds, never from the fold being scored.
+* **Top level**: the same predictions with every code rolled up to its top-level
+  code (a sentence coded ``doorverwijzing_drempels`` counts for ``doorverwijzing``).
+* **Learning curve**: trained (and calibrated) on the first 1, 2, 3, …
+  coded transcripts, scored on all the others, so a researcher sees when the
+  learned part starts to help.
 
-The learned report also sweeps the threshold, so a researcher can see what
-``suggestion_threshold`` in ``qualcode.yaml`` would buy.
+The learned report also sweeps the threshold over its raw scores.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import NOTHING_TO_EVALUATE, NOTHING_TO_TRAIN, QualcodeError, error
+from ..codebook import Codebook
+from ..errors import NOTHING_TO_EVALUATE, error
 from ..project import Project, opened
-from .dataset import Labelled, labelled_sentences
-from .learned import MIN_EXAMPLES, LearnedModel, code_counts, features, train
+from .combined import Calibration, cap_per_turn, combine
+from .dataset import Labelled, codebook_sentences, labelled_sentences
+from .fitting import calibrate, features_of, fit, folds_of, learnable, out_of_fold
 from .metrics import Report, report
 from .pipeline import load_pipeline
 from .rules import NAME as RULES, RuleSuggester
 from .training import codable_codes
 
 SWEEP = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+COMBINED = "combined"
+CURVE_POINTS = 8  # at most this many points on the learning curve
+CURVE_FOLDS = 3  # calibration folds inside each learning-curve step
+# The curve trains (CURVE_FOLDS + 1) models per point: past this many sentences it
+# would take minutes, and a project that size is past the point where it matters.
+CURVE_MAX_SENTENCES = 20_000
+
+
+@dataclass(slots=True)
+class CurvePoint:
+    """The figures after training on the first ``transcripts`` coded transcripts."""
+
+    transcripts: int
+    sentences: int  # training sentences
+    learned_codes: int  # codes the combined suggester lets the model propose
+    combined: Report
+    rules: Report
 
 
 @dataclass(slots=True)
@@ -49,16 +71,21 @@ class Evaluation:
     threshold: float
     sweep: list[tuple[float, float | None, float | None, float | None]] = field(default_factory=list)  # (t, P, R, F1)
     notes: list[str] = field(default_factory=list)
+    combined: Report | None = None
+    top_level: list[Report] = field(default_factory=list)  # rules and combined, rolled up
+    curve: list[CurvePoint] = field(default_factory=list)
+    calibration: Calibration | None = None  # from all coded transcripts: what a run would use
 
 
 def evaluate_project(
     project: Project | Path,
     *,
     folds: int = 5,
+    curve: bool = True,
     progress: Callable[[int, int, str], None] | None = None,
     should_cancel: Callable[[], bool] | None = None,
 ) -> Evaluation:
-    """Evaluate the rule suggester and cross-validate the learned one on the project's coding."""
+    """Evaluate rules, learned and combined suggesters on the project's coding."""
     with opened(project) as proj:
         progress = progress or (lambda done, total, what: None)
         progress(0, 1, "loading the spaCy pipeline")
@@ -66,23 +93,143 @@ def evaluate_project(
         rules = RuleSuggester(pipeline, proj.codebook)
         progress(0, 1, "analysing the coded transcripts")
         codes = codable_codes(proj.codebook)
-        data = labelled_sentences(proj.store, pipeline, rules, proj.config.role_of, codes, should_cancel=should_cancel)
+        data = labelled_sentences(proj.store, pipeline, rules, codes, should_cancel=should_cancel)
         if not any(d.gold for d in data):
             raise error(NOTHING_TO_EVALUATE)
-        result = Evaluation(
-            rules=evaluate_rules(data, rules.codes),
-            learned=None,
-            folds=0,
-            sentences=len(data),
-            transcripts=len({d.transcript_id for d in data}),
-            threshold=proj.config.suggestion_threshold,
-        )
-        result.notes.extend(rules.warnings)
-        no_hints = [c for c in codes if c not in rules.codes and c in code_counts([d.gold for d in data])]
+        extra = codebook_sentences(proj.codebook, pipeline, rules)
+        result = evaluate(
+            data, codes, rules.codes, proj.codebook, proj.config.suggestion_threshold,
+            extra=extra, folds=folds, curve=curve, progress=progress, should_cancel=should_cancel,
+        )  # fmt: skip
+        result.notes[:0] = rules.warnings
+        no_hints = [c for c in codes if c not in rules.codes and any(c in d.gold for d in data)]
         if no_hints:
             result.notes.append(f"rules: no hints for {', '.join(no_hints)} (not in the rules table)")
-        cross_validate(data, result, folds, progress=progress, should_cancel=should_cancel)
         return result
+
+
+def evaluate(
+    data: Sequence[Labelled],
+    codes: Sequence[str],
+    rule_codes: Sequence[str],
+    codebook: Codebook,
+    threshold: float,
+    *,
+    extra: Sequence[Labelled] = (),
+    folds: int = 5,
+    curve: bool = True,
+    test: Sequence[Labelled] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+) -> Evaluation:
+    """The evaluation of labelled sentences: cross-validated on ``data``, or, with
+    ``test``, trained and calibrated on ``data`` and scored on ``test`` (held-out
+    transcripts)."""
+    scored = list(test) if test is not None else list(data)
+    result = Evaluation(
+        rules=evaluate_rules(scored, rule_codes),
+        learned=None,
+        folds=0,
+        sentences=len(scored),
+        transcripts=len({d.transcript_id for d in scored}),
+        threshold=threshold,
+    )
+    codable = set(codes)
+    if test is not None:
+        model, calibration = fit(data, codes, threshold, extra=extra, folds=folds, should_cancel=should_cancel)
+        scores = model.scores(features_of(scored)) if model is not None else [{} for _ in scored]
+        result.calibration = calibration
+        predicted = predict(scored, scores, calibration, threshold, codable)
+        result.folds = calibration.folds
+        note = "trained on other transcripts"
+    else:
+        fold_of = folds_of(data, folds)
+        learn = learnable(data)
+        scores = [{} for _ in data]
+        if not fold_of:
+            result.notes.append("learned: cross-validation needs at least 2 coded transcripts")
+        elif not learn:
+            result.notes.append("learned: no code has enough coded sentences yet")
+        else:
+            scores = out_of_fold(data, features_of(data), fold_of, extra, features_of(extra), progress=progress, should_cancel=should_cancel)
+        result.folds = len(set(fold_of.values()))
+        predicted = [set() for _ in data]
+        for fold in sorted(set(fold_of.values())) or [None]:
+            inside = [i for i, d in enumerate(data) if fold is None or fold_of[d.transcript_id] == fold]
+            outside = [i for i, d in enumerate(data) if fold is not None and fold_of[d.transcript_id] != fold]
+            calibration = calibrate([data[i] for i in outside], [scores[i] for i in outside], codes, threshold)
+            for i, p in zip(inside, predict([data[i] for i in inside], [scores[i] for i in inside], calibration, threshold, codable), strict=True):
+                predicted[i] = p
+        result.calibration = calibrate(data, scores if fold_of and learn else None, codes, threshold, result.folds)
+        note = f"{result.folds} folds by transcript"
+    gold = [d.gold for d in scored]
+    learn_codes = learnable(data)
+    if any(scores):
+        _sweep(result, gold, scores, learn_codes)
+        result.learned = report("learned", gold, [{c for c, v in s.items() if v >= threshold} for s in scores], learn_codes, note)
+    result.combined = report(COMBINED, gold, predicted, codes, note)
+    top = _top_level(codebook)
+    tops = sorted(set(top.values()), key=[c.id for c in codebook.walk()].index)
+    result.top_level = [
+        report(RULES, _roll(gold, top), _roll([d.sentence.hits.keys() for d in scored], top), tops, "top level"),
+        report(COMBINED, _roll(gold, top), _roll(predicted, top), tops, "top level"),
+    ]
+    if curve and test is None:
+        if len(data) > CURVE_MAX_SENTENCES:
+            result.notes.append(
+                f"learning curve left out: {len(data):,} coded-transcript sentences (it is drawn up to {CURVE_MAX_SENTENCES:,})"
+            )
+        else:
+            result.curve = learning_curve(data, codes, rule_codes, threshold, extra=extra, should_cancel=should_cancel)
+    return result
+
+
+def predict(
+    data: Sequence[Labelled], scores: Sequence[dict[str, float]], calibration: Calibration, threshold: float, codable: set[str]
+) -> list[set[str]]:
+    """What the combined suggester proposes for each sentence (after the cap per turn)."""
+    proposed = [
+        combine(d.sentence.hits, d.sentence.content, s, calibration, threshold, codable) for d, s in zip(data, scores, strict=True)
+    ]
+    turns: list[Hashable] = [(d.transcript_id, d.sentence.turn) for d in data]
+    return [set(p) for p in cap_per_turn(turns, proposed)]
+
+
+def learning_curve(
+    data: Sequence[Labelled],
+    codes: Sequence[str],
+    rule_codes: Sequence[str],
+    threshold: float,
+    *,
+    extra: Sequence[Labelled] = (),
+    should_cancel: Callable[[], bool] | None = None,
+) -> list[CurvePoint]:
+    """Train and calibrate on the first n coded transcripts, score on the others."""
+    transcripts = sorted({d.transcript_id for d in data})
+    steps = list(range(1, len(transcripts)))
+    if len(steps) > CURVE_POINTS:
+        steps = sorted({round(1 + i * (len(steps) - 1) / (CURVE_POINTS - 1)) for i in range(CURVE_POINTS)})
+    out = []
+    for n in steps:
+        if should_cancel is not None and should_cancel():
+            break
+        seen = set(transcripts[:n])
+        train = [d for d in data if d.transcript_id in seen]
+        test = [d for d in data if d.transcript_id not in seen]
+        model, calibration = fit(train, codes, threshold, extra=extra, folds=CURVE_FOLDS)
+        scores = model.scores(features_of(test)) if model is not None else [{} for _ in test]
+        gold = [d.gold for d in test]
+        predicted = predict(test, scores, calibration, threshold, set(codes))
+        out.append(
+            CurvePoint(
+                n,
+                len(train),
+                len(calibration.learned),
+                report(COMBINED, gold, predicted, codes),
+                evaluate_rules(test, rule_codes),
+            )
+        )
+    return out
 
 
 def evaluate_rules(data: Sequence[Labelled], codes: Sequence[str]) -> Report:
@@ -90,92 +237,20 @@ def evaluate_rules(data: Sequence[Labelled], codes: Sequence[str]) -> Report:
     return report(RULES, [d.gold for d in data], [set(d.sentence.hits) for d in data], codes)
 
 
-def learned_codes(data: Sequence[Labelled]) -> list[str]:
-    """Codes with enough coded sentences to be learned at all."""
-    return sorted(code for code, n in code_counts([d.gold for d in data]).items() if n >= MIN_EXAMPLES)
+def _sweep(result: Evaluation, gold: list[set[str]], scores: Sequence[dict[str, float]], codes: list[str]) -> None:
+    for t in SWEEP:
+        micro = report("learned", gold, [{c for c, v in s.items() if v >= t} for s in scores], codes).micro
+        result.sweep.append((t, micro.precision, micro.recall, micro.f1))
 
 
-def cross_validate(
-    data: Sequence[Labelled],
-    result: Evaluation,
-    folds: int,
-    *,
-    progress: Callable[[int, int, str], None] | None = None,
-    should_cancel: Callable[[], bool] | None = None,
-) -> None:
-    """k-fold cross-validation by transcript of the learned suggester; fills ``result``."""
-    transcripts = sorted({d.transcript_id for d in data})
-    k = min(folds, len(transcripts))
-    codes = learned_codes(data)
-    if k < 2:
-        result.notes.append("learned: cross-validation needs at least 2 coded transcripts")
-        return
-    if not codes:
-        result.notes.append(f"learned: no code has {MIN_EXAMPLES} coded sentences yet")
-        return
-    fold_of = {tid: i % k for i, tid in enumerate(transcripts)}
-    scores: list[dict[str, float]] = [{} for _ in data]
-    trained_in: dict[str, int] = {}
-    for fold in range(k):
-        if progress:
-            progress(fold, k, f"cross-validation fold {fold + 1} of {k}")
-        if should_cancel is not None and should_cancel():
-            result.notes.append("learned: cancelled")
-            return
-        train_idx = [i for i, d in enumerate(data) if fold_of[d.transcript_id] != fold]
-        test_idx = [i for i, d in enumerate(data) if fold_of[d.transcript_id] == fold]
-        try:
-            model = _train_on([data[i] for i in train_idx])
-        except QualcodeError as exc:
-            if exc.code != NOTHING_TO_TRAIN.code:
-                raise
-            continue  # this fold's training part has no code with enough examples
-        for code in model.codes:
-            trained_in[code] = trained_in.get(code, 0) + 1
-        for i, s in zip(test_idx, _scores(model, [data[i] for i in test_idx]), strict=True):
-            scores[i] = s
-    result.folds = k
-    result.learned = _learned_report(data, scores, codes, result)
-    short = [f"{c} ({trained_in.get(c, 0)}/{k})" for c in codes if trained_in.get(c, 0) < k]
-    result.learned.note = f"{k} folds by transcript"
-    if short:
-        result.notes.append(
-            "learned: too few examples to train in every fold for " + ", ".join(short) + " (folds trained / folds)"
-        )
+def _top_level(codebook: Codebook) -> dict[str, str]:
+    """Code id -> the id of its top-level ancestor (itself for a top-level code)."""
+    out = {}
+    for code in codebook.walk():
+        ancestors = codebook.ancestors(code.id)
+        out[code.id] = ancestors[-1].id if ancestors else code.id
+    return out
 
 
-def train_and_test(train_data: Sequence[Labelled], test_data: Sequence[Labelled], threshold: float) -> Evaluation:
-    """Train on one set of sentences and score on another (e.g. held-out transcripts)."""
-    codes = learned_codes(train_data)
-    result = Evaluation(
-        rules=None,
-        learned=None,
-        folds=1,
-        sentences=len(test_data),
-        transcripts=len({d.transcript_id for d in test_data}),
-        threshold=threshold,
-    )
-    model = _train_on(train_data)
-    result.learned = _learned_report(test_data, _scores(model, test_data), codes, result)
-    result.learned.note = "trained on other transcripts"
-    return result
-
-
-def _train_on(data: Sequence[Labelled]) -> LearnedModel:
-    return train([features(d.sentence.words, d.sentence.hits) for d in data], [d.gold for d in data])
-
-
-def _scores(model: LearnedModel, data: Sequence[Labelled]) -> list[dict[str, float]]:
-    return model.scores([features(d.sentence.words, d.sentence.hits) for d in data])
-
-
-def _learned_report(data: Sequence[Labelled], scores: Sequence[dict[str, float]], codes: list[str], result: Evaluation) -> Report:
-    gold = [d.gold for d in data]
-
-    def predicted(threshold: float) -> list[set[str]]:
-        return [{c for c, v in s.items() if v >= threshold} for s in scores]
-
-    for threshold in SWEEP:
-        micro = report("learned", gold, predicted(threshold), codes).micro
-        result.sweep.append((threshold, micro.precision, micro.recall, micro.f1))
-    return report("learned", gold, predicted(result.threshold), codes)
+def _roll(labels: Sequence, top: dict[str, str]) -> list[set[str]]:
+    return [{top.get(c, c) for c in label} for label in labels]

@@ -10,11 +10,18 @@ Which pipeline:
 * the project's ``spacy_model`` (``nl_core_news_sm/md/lg``) when it is set: it must
   be installed, or the user gets a clear error that names the fallback (never a
   download);
-* otherwise ``spacy.blank("nl")`` + ``sentencizer`` + the lookup ``lemmatizer``
-  from ``spacy-lookups-data``.
+* otherwise ``spacy.blank("nl")`` + a lookup lemmatizer over the ``lemma_lookup``
+  table of ``spacy-lookups-data``: spaCy's own ``lemmatizer`` in lookup mode gives
+  the same lemmas but visits every token in Python (80 % of the pipeline's time);
+  :func:`_lookup_lemmatizer` looks each distinct word up once and writes the
+  lemmas in one array.
 
-Either way the word lists of ``spacy-lookups-data`` feed :class:`DutchForms`, the
-fallback that catches the plurals and inflections the lemma table misses.
+No sentencizer: sentences are cut by :func:`qualcode.text.sentence_spans`, the
+splitter the coding screen uses (see :mod:`.segments`).
+
+Either way the word lists of ``spacy-lookups-data`` and simplemma's dictionary
+feed :class:`DutchForms`, which catches the plurals and inflections the lemma
+table misses (see :mod:`.dutch` for the measurements).
 """
 
 from __future__ import annotations
@@ -29,7 +36,8 @@ from .dutch import DutchForms
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
 
-BLANK = "blank nl + sentencizer + lookup lemmatizer"
+BLANK = "blank nl + lookup lemmatizer"
+LEMMATIZER = "qualcode_lookup_lemmatizer"
 
 # Components a trained pipeline does not need for suggestions: named entities
 # cost time and are not used by any hint.
@@ -81,15 +89,56 @@ def _build(model: str | None) -> Pipeline:
         name = model
     else:
         nlp = spacy.blank("nl")
-        nlp.add_pipe("sentencizer")
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
         try:
-            nlp.initialize()  # loads the lookup table from spacy-lookups-data
+            table = _lemma_table()
         except (ValueError, ImportError) as exc:
             raise error(LOOKUPS_MISSING, reason=exc) from None
+        _register_lemmatizer()
+        nlp.add_pipe(LEMMATIZER)
+        nlp.get_pipe(LEMMATIZER).table = table
         annotations = frozenset({"LEMMA", "SENT_START"})
         name = BLANK
     return Pipeline(nlp=nlp, forms=_forms(nlp), name=name, annotations=annotations)
+
+
+def _lemma_table() -> Any:
+    from spacy.lookups import load_lookups
+
+    return load_lookups("nl", ["lemma_lookup"]).get_table("lemma_lookup")
+
+
+class _LookupLemmatizer:
+    """spaCy's Dutch lookup lemmatizer (lower-cased form -> table, else the form), once per word."""
+
+    def __init__(self, vocab: Any) -> None:
+        self.vocab = vocab
+        self.table: Any = None
+        self.lookups = None  # set by _build; read by _forms to share the table
+        self._cache: dict[int, int] = {}  # ORTH hash -> LEMMA hash
+
+    def __call__(self, doc: Any) -> Any:
+        import numpy
+        from spacy.attrs import LEMMA, ORTH
+
+        cache, strings, table = self._cache, self.vocab.strings, self.table
+        orths = doc.to_array(ORTH).tolist()
+        lemmas = []
+        for orth in orths:
+            lemma = cache.get(orth)
+            if lemma is None:
+                lower = strings[orth].lower()
+                lemma = cache[orth] = strings.add(table.get(lower, lower))
+            lemmas.append(lemma)
+        if lemmas:
+            doc.from_array([LEMMA], numpy.array(lemmas, dtype="uint64").reshape(-1, 1))
+        return doc
+
+
+def _register_lemmatizer() -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory(LEMMATIZER):
+        Language.factory(LEMMATIZER, func=lambda nlp, name: _LookupLemmatizer(nlp.vocab))
 
 
 def _is_path(model: str) -> bool:
@@ -121,7 +170,9 @@ def _forms(nlp: Language) -> DutchForms:
     from spacy.strings import get_string_id
 
     lookup = None
-    if nlp.has_pipe("lemmatizer"):  # reuse the table the blank pipeline already loaded
+    if nlp.has_pipe(LEMMATIZER):  # the blank pipeline's table, already loaded
+        lookup = nlp.get_pipe(LEMMATIZER).table
+    elif nlp.has_pipe("lemmatizer"):  # reuse the table the blank pipeline already loaded
         lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
         if lookups is not None and lookups.has_table("lemma_lookup"):
             lookup = lookups.get_table("lemma_lookup")
@@ -149,4 +200,12 @@ def _forms(nlp: Language) -> DutchForms:
         verbs=frozenset(words(index, "verb")),
         adjectives=frozenset(words(index, "adj")),
         exceptions=exceptions,
+        dictionary=_simplemma(),
     )
+
+
+def _simplemma() -> Any:
+    """simplemma's Dutch lemmatizer (its dictionary loads on the first word, ~0.2 s)."""
+    import simplemma
+
+    return lambda word: simplemma.lemmatize(word, lang="nl")

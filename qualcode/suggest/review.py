@@ -38,6 +38,12 @@ def pending_suggestions(store: Store, transcript_id: int | None = None) -> list[
     ]
 
 
+def by_score(rows: Sequence[Suggestion]) -> list[Suggestion]:
+    """Suggestions with the most likely first (then in reading order), for a short review
+    session that accepts most of what it sees."""
+    return sorted(rows, key=lambda r: (-(r.score or 0.0), r.transcript_id, r.start, r.end, r.code_id))
+
+
 def list_suggestions(
     store: Store,
     *,

@@ -30,7 +30,7 @@ from ..codebook import Codebook
 from ..errors import BAD_PATTERNS, Problem, error
 from .patterns import NEEDS_ANNOTATION, anchors, check_pattern, rarest_first, spacy_problem
 from .pipeline import Pipeline
-from .segments import sentence_bounds
+from .segments import token_bounds
 
 NAME = "rules"
 
@@ -51,6 +51,7 @@ class _Entry:
     lemma: tuple[tuple[_LemmaHint, str], ...]  # (hint, how: "" or "compound")
     verbs: tuple[tuple[_LemmaHint, int, str], ...]  # (hint, particle hash, particle)
     phrases: tuple[tuple[_LemmaHint, tuple[frozenset[str], ...]], ...]  # multi-word lemma hints
+    patterns: tuple[int, ...] = ()  # token patterns whose first anchor this word is
 
 
 _NOTHING = _Entry((), (), ())
@@ -76,6 +77,7 @@ class RuleSuggester:
         self.forms = pipeline.forms
         self.warnings: list[str] = []
         self.codes: list[str] = []  # codes with at least one usable hint
+        self.needs_sentence_starts = False  # a pattern asks for IS_SENT_START
         strings = pipeline.vocab.strings
         self._phrase = PhraseMatcher(pipeline.vocab, attr="LOWER")
         self._matcher_class = Matcher
@@ -123,7 +125,6 @@ class RuleSuggester:
             self._first_words[attr] |= allowed
             for word in allowed:
                 self._first.setdefault((attr, word), []).append(index)
-
     # --- compiling ------------------------------------------------------------------
 
     def _hint_keys(self, word: str) -> frozenset[str]:
@@ -185,16 +186,18 @@ class RuleSuggester:
             (attr, frozenset(strings.add(v) for v in values)) for attr, values in rarest_first(anchors(pattern))
         )
         self._patterns.append(_Pattern(code_id, number, matcher, required))
+        self.needs_sentence_starts |= any("SENT_START" in str(k).upper() for tok in pattern for k in tok)
         return None
 
     # --- matching -------------------------------------------------------------------
 
     def match(self, doc: Any, bounds: list[tuple[int, int]] | None = None) -> list[dict[str, list[str]]]:
-        """For each sentence of ``doc``: code id -> reasons (in the order found)."""
+        """For each sentence of ``doc`` (token ranges ``bounds``, default: its own
+        sentences): code id -> reasons (in the order found)."""
         from spacy.attrs import LEMMA, LOWER
 
         if bounds is None:
-            bounds = sentence_bounds(doc)
+            bounds = token_bounds(doc, doc.text, 0)[1]
         found: list[dict[str, list[str]]] = [{} for _ in bounds]
         if not bounds:
             return found
@@ -223,23 +226,36 @@ class RuleSuggester:
         # a Python list per token and took most of the matching time.
         array = doc.to_array([LOWER, LEMMA])
         lowers, lemmas = array[:, 0].tolist(), array[:, 1].tolist()
-        self._match_patterns(doc, lowers, lemmas, bounds, sentence_of, add)
-        self._match_lemmas(doc, lowers, lemmas, bounds, sentence_of, add, keyworded)
+        # One pass over the tokens, one cache look-up each: the few words that can
+        # start a hint are collected here (a pass per kind of hint cost a quarter
+        # of a rules-only run).
+        cache = self._cache
+        # The blank pipeline's lemma is a lookup of the lower-case form, so the
+        # lower-case form alone identifies a cache entry; a trained pipeline's
+        # lemma depends on the part of speech, so there the pair does.
+        by_lower = "POS" not in self.pipeline.annotations
+        hits: list[tuple[int, _Entry]] = []
+        for i, lower in enumerate(lowers):
+            key = lower if by_lower else (lower, lemmas[i])
+            entry = cache.get(key)
+            if entry is None:
+                entry = cache[key] = self._entry(lower, lemmas[i])
+            if entry is not _NOTHING:
+                hits.append((i, entry))
+        if self._patterns:
+            self._match_patterns(doc, hits, lowers, lemmas, bounds, sentence_of, add)
+        self._match_lemmas(doc, hits, lowers, lemmas, bounds, sentence_of, add, keyworded)
         return found
 
-    def _match_patterns(self, doc: Any, lowers: list[int], lemmas: list[int], bounds, sentence_of, add) -> None:
+    def _match_patterns(self, doc: Any, hits: list[tuple[int, _Entry]], lowers: list[int], lemmas: list[int], bounds, sentence_of, add) -> None:
         """Run each token pattern on the sentences holding all the words it needs."""
         todo: dict[int, set[int]] = {}  # pattern -> sentences where its first anchor occurs
-        for attr, values in (("LOWER", lowers), ("LEMMA", lemmas)):
-            first = self._first_words[attr]
-            if not first:
-                continue
-            for i, value in enumerate(values):
-                if value in first:
-                    k = sentence_of(i, i + 1)
-                    if k is not None:
-                        for index in self._first[(attr, value)]:
-                            todo.setdefault(index, set()).add(k)
+        for i, entry in hits:
+            if entry.patterns:
+                k = sentence_of(i, i + 1)
+                if k is not None:
+                    for index in entry.patterns:
+                        todo.setdefault(index, set()).add(k)
 
         def report(rule: _Pattern, offset: int, matches) -> None:
             for _, start, end in matches:
@@ -262,20 +278,12 @@ class RuleSuggester:
             report(self._patterns[index], 0, self._patterns[index].matcher(doc))
 
     def _match_lemmas(
-        self, doc: Any, lowers: list[int], lemmas: list[int], bounds, sentence_of, add, keyworded: set[tuple[str, int]]
+        self, doc: Any, hits: list[tuple[int, _Entry]], lowers: list[int], lemmas: list[int], bounds, sentence_of, add,
+        keyworded: set[tuple[str, int]],
     ) -> None:
-        """Lemma hints, token by token, through the per-word cache of :meth:`_entry`."""
-        cache = self._cache
-        # The blank pipeline's lemma is a lookup of the lower-case form, so the
-        # lower-case form alone identifies a cache entry; a trained pipeline's
-        # lemma depends on the part of speech, so there the pair does.
-        by_lower = "POS" not in self.pipeline.annotations
-        for i, lower in enumerate(lowers):
-            key = lower if by_lower else (lower, lemmas[i])
-            entry = cache.get(key)
-            if entry is None:
-                entry = cache[key] = self._entry(lower, lemmas[i])
-            if entry is _NOTHING:
+        """Lemma hints at the tokens whose cached :meth:`_entry` can start one."""
+        for i, entry in hits:
+            if not (entry.lemma or entry.verbs or entry.phrases):
                 continue
             k = sentence_of(i, i + 1)
             if k is None:
@@ -324,9 +332,13 @@ class RuleSuggester:
             if hint not in hits
         )
         phrases = tuple(p for key in keys for p in self._phrases.get(key, ()))
-        if not (hits or verbs or phrases):
+        lemma_hash = strings.add(strings[lemma].lower()) if lemma else lemma
+        patterns = tuple(
+            sorted({*self._first.get(("LOWER", lower), ()), *self._first.get(("LEMMA", lemma), ()), *self._first.get(("LEMMA", lemma_hash), ())})
+        )
+        if not (hits or verbs or phrases or patterns):
             return _NOTHING
-        return _Entry(tuple(hits.items()), verbs, phrases)
+        return _Entry(tuple(hits.items()), verbs, phrases, patterns)
 
 
 def _quote(text: str, width: int = 50) -> str:

@@ -5,10 +5,12 @@ call. It reports progress through a callback and polls a cancellation callback
 between transcripts; each transcript's suggestions are stored in one transaction,
 so a cancelled or killed run leaves every transcript either done or untouched.
 
-What gets proposed, per respondent sentence and code:
+What gets proposed, per respondent sentence and code: one combined score from
+the rules and the learned model (:mod:`.combined`: which source speaks for a
+code, its threshold and how far its hints are trusted all come from
+cross-validation on the researcher's own coding), with a line that says why;
 
-* the rule suggester's hits, and the learned model's codes scoring at least the
-  project's ``suggestion_threshold``;
+* nothing for non-content sentences, and at most ``MAX_PER_TURN`` per turn;
 * never a code that a coding of the same code already covers (the
   :func:`~qualcode.suggest.segments.substantial` overlap rule), nor one decided
   before (accepted or rejected) for a span that lines up with it;
@@ -31,11 +33,12 @@ from ..model import Transcript
 from ..project import Project, opened
 from ..store import Store
 from .analysis import analyse
-from .learned import NAME as LEARNED, ModelInfo, features
+from .combined import LEARNED, RULES, Calibration, Proposal, cap_per_turn, combine
+from .learned import LearnedModel, ModelInfo, sentence_features
 from .pipeline import load_pipeline
-from .rules import NAME as RULES, RuleSuggester
+from .rules import RuleSuggester
 from .segments import Sentence, labels_for
-from .training import codable_codes, prepare_model
+from .training import codable_codes, prepare_model, saved_calibration
 
 Progress = Callable[[int, int, str], None]  # (done, total, what): same shape as importing's
 Cancel = Callable[[], bool]
@@ -112,13 +115,20 @@ def _run(
         return summary
 
     model = None
+    calibration = saved_calibration(project.root)  # hint precisions, also for --rules-only
     analysed: dict[int, list[Sentence]] = {}
     if learned:
         progress(0, total, "checking the learned model")
         prepared = prepare_model(
-            project.root, store, codebook, pipeline, rules, config.role_of, force=train, should_cancel=should_cancel
+            project.root, store, codebook, pipeline, rules, config.suggestion_threshold, force=train, should_cancel=should_cancel
         )
         model = prepared.model
+        calibration = prepared.calibration
+        if model is not None and not calibration.learned:
+            summary.notes.append(
+                "the learned model proposes nothing yet: cross-validation on your coding does not show it beating"
+                " the hints for any code (it needs 2+ coded transcripts and 8+ coded sentences per code)"
+            )
         summary.trained = prepared.trained
         summary.model = model.info if model else None
         if prepared.note:
@@ -131,16 +141,15 @@ def _run(
 
     codable = set(codable_codes(codebook))
     threshold = config.suggestion_threshold
-    for done, (transcript, sentences) in enumerate(_sentences(store, pipeline, rules, config.role_of, ids, analysed, model is not None), 1):
-        scores = model.scores([features(s.words, s.hits) for s in sentences]) if model else None
+    for done, (transcript, sentences) in enumerate(_sentences(store, pipeline, rules, ids, analysed, model is not None), 1):
         proposals = propose(
             sentences,
-            scores,
+            model,
+            calibration,
             threshold,
             codable,
             covered=store.codings.find(transcript.id),
             decided=store.suggestions.find(transcript.id, statuses=("accepted", "rejected")),
-            examples=model.info.codes if model else {},
         )
         added, kept, removed = store.suggestions.replace_pending(transcript.id, proposals)
         summary.transcripts += 1
@@ -159,11 +168,11 @@ def _run(
 
 
 def _sentences(
-    store: Store, pipeline, rules: RuleSuggester, role_of, ids: list[int], analysed: dict[int, list[Sentence]], words: bool
+    store: Store, pipeline, rules: RuleSuggester, ids: list[int], analysed: dict[int, list[Sentence]], words: bool
 ) -> Iterator[tuple[Transcript, list[Sentence]]]:
     """The sentences of each transcript, in order: reused from training or analysed now."""
     todo = [tid for tid in ids if tid not in analysed]
-    fresh = analyse(pipeline, (store.transcripts.load(tid) for tid in todo), role_of, rules=rules, words=words)
+    fresh = analyse(pipeline, (store.transcripts.load(tid) for tid in todo), rules=rules, words=words)
     for tid in ids:
         if tid in analysed:
             yield store.transcripts.load(tid), analysed[tid]
@@ -173,13 +182,13 @@ def _sentences(
 
 def propose(
     sentences: Sequence[Sentence],
-    scores: Sequence[dict[str, float]] | None,
+    model: LearnedModel | None,
+    calibration: Calibration,
     threshold: float,
     codable: set[str],
     *,
     covered: Iterable = (),
     decided: Iterable = (),
-    examples: dict[str, int] | None = None,
 ) -> list[tuple[int, int, str, str, float | None, str]]:
     """Proposals ``(start, end, code, suggester, score, reason)`` for one transcript's sentences.
 
@@ -189,46 +198,66 @@ def propose(
     """
     spans = [(s.start, s.end) for s in sentences]
     done = labels_for(spans, [*covered, *decided])
-    examples = examples or {}
-    per_sentence: list[dict[str, tuple[set[str], float | None, list[str]]]] = []
+    feats = sentence_features(sentences) if model is not None and calibration.learned else None
+    wanted = [i for i, s in enumerate(sentences) if s.content] if feats is not None else []
+    scores: list[dict[str, float] | None] = [None] * len(sentences)
+    if feats is not None and wanted:  # only content sentences are worth scoring
+        for i, found in zip(wanted, model.scores([feats[i] for i in wanted]), strict=True):  # type: ignore[union-attr]
+            scores[i] = found
+    per_sentence: list[dict[str, Proposal]] = []
     for i, sentence in enumerate(sentences):
-        found: dict[str, tuple[set[str], float | None, list[str]]] = {}
-        for code, reasons in sentence.hits.items():
-            if code in codable and code not in done[i]:
-                found[code] = ({RULES}, None, list(reasons))
-        if scores is not None:
-            for code, score in scores[i].items():
-                if score >= threshold and code in codable and code not in done[i]:
-                    names, _, reasons = found.get(code, (set(), None, []))
-                    reason = f"learned from {examples.get(code, 0)} coded sentences (score {score:.2f})"
-                    found[code] = (names | {LEARNED}, score, [*reasons, reason])
-        per_sentence.append(found)
-    return _merge_runs(sentences, per_sentence)
+        if not sentence.hits and not scores[i]:
+            per_sentence.append({})  # nothing found: most sentences of a rules-only run
+            continue
+        allowed = codable - done[i]
+
+        def explain(code: str, i: int = i) -> str:
+            words = model.explain(feats[i], code) if model is not None and feats is not None else []
+            return ", ".join(_readable(w, code) for w in words)
+
+        per_sentence.append(combine(sentence.hits, sentence.content, scores[i], calibration, threshold, allowed, explain=explain))
+    capped = cap_per_turn([s.turn for s in sentences], per_sentence)
+    return _merge_runs(sentences, capped)
 
 
-def _merge_runs(sentences, per_sentence) -> list[tuple[int, int, str, str, float | None, str]]:
-    """Join adjacent sentences of one turn that propose the same code."""
+def _readable(feature: str, code: str) -> str:
+    """A model feature as a researcher reads it: 'wachtlijst', 'its hint', 'a hint for X'."""
+    from .learned import PREVIOUS_FEATURE, RULE_FEATURE
+
+    if feature.startswith(PREVIOUS_FEATURE + RULE_FEATURE):
+        other = feature[len(PREVIOUS_FEATURE + RULE_FEATURE) :]
+        return "its hint in the previous sentence" if other == code else f"a hint for {other} in the previous sentence"
+    if feature.startswith(RULE_FEATURE):
+        other = feature[len(RULE_FEATURE) :]
+        return "its hint" if other == code else f"a hint for {other}"
+    return f"'{feature}'"
+
+
+def _merge_runs(sentences: Sequence[Sentence], per_sentence: Sequence[dict[str, Proposal]]) -> list[tuple[int, int, str, str, float | None, str]]:
+    """Join adjacent sentences of one turn that propose the same code (best score, all reasons)."""
     out = []
-    open_runs: dict[str, list] = {}  # code -> [start, end, turn, last index, names, score, reasons]
+    open_runs: dict[str, list] = {}  # code -> [start, end, turn, last index, sources, score, reasons]
 
     def close(code: str) -> None:
         start, end, _, _, names, score, reasons = open_runs.pop(code)
         unique = list(dict.fromkeys(reasons))
         reason = "; ".join(unique[:MAX_REASONS]) + (f"; and {len(unique) - MAX_REASONS} more" if len(unique) > MAX_REASONS else "")
-        out.append((start, end, code, "+".join(sorted(names, key=(RULES, LEARNED).index)), score, reason))
+        out.append((start, end, code, "+".join(sorted(names, key=(RULES, LEARNED).index)), round(score, 4), reason))
 
     for i, (sentence, found) in enumerate(zip(sentences, per_sentence, strict=True)):
+        if not found and not open_runs:
+            continue  # most sentences propose nothing
         for code in [c for c, run in open_runs.items() if run[2] != sentence.turn or run[3] != i - 1 or c not in found]:
             close(code)
-        for code, (names, score, reasons) in found.items():
+        for code, proposal in found.items():
             run = open_runs.get(code)
             if run is None:
-                open_runs[code] = [sentence.start, sentence.end, sentence.turn, i, set(names), score, list(reasons)]
+                open_runs[code] = [sentence.start, sentence.end, sentence.turn, i, set(proposal.sources), proposal.score, list(proposal.reasons)]
             else:
                 run[1], run[3] = sentence.end, i
-                run[4] |= names
-                run[5] = score if run[5] is None else (run[5] if score is None else max(run[5], score))
-                run[6].extend(reasons)
+                run[4] |= proposal.sources
+                run[5] = max(run[5], proposal.score)
+                run[6].extend(proposal.reasons)
     for code in list(open_runs):
         close(code)
     return sorted(out)

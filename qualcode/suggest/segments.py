@@ -1,28 +1,53 @@
 """Segments: the sentences of respondents' turns, and how codings line up with them.
 
 The unit of a suggestion is a sentence, or a run of adjacent sentences, inside one
-respondent turn. Interviewer turns are skipped: questions are not data. Which turns
-are the interviewer's follows the project's speaker rule
-(``ProjectConfig.role_of``, i.e. ``interviewer_speakers`` in ``qualcode.yaml``)
-applied now, so fixing that rule takes effect without re-importing. Turns without
-a speaker label are the respondent's.
+respondent turn. Interviewer turns are skipped: questions are not data. Which turns are the
+interviewer's is the role stored on each turn at import (``Turn.role``): the one
+source that statistics, export and the coding screen use too. Turns without a
+role are the respondent's.
+
+Sentences are cut by :func:`qualcode.text.sentence_spans`, the splitter of the
+coding screen, so a suggestion covers exactly what pressing a code's key on a
+sentence would code (and ``(gelach)`` closes a sentence instead of opening one).
 
 A coding and a sentence *line up* when they overlap by at least half of the
 shorter of the two (:func:`substantial`). That one rule decides which sentences a
 human coding makes positive examples (training, evaluation) and which sentences
 are already coded and need no suggestion. It accepts both a coding of a few words
 inside a long sentence and a coding of a whole turn over each of its sentences.
+
+:func:`is_content` tells the sentences worth a suggestion from backchannels
+("Ja precies."), headers, timestamps and metadata lines.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
 from typing import Any
 
 from ..model import INTERVIEWER, Coding, Transcript, Turn
+from ..text import sentence_spans
 
 OVERLAP = 0.5  # share of the shorter span two spans must share to line up
+MIN_CONTENT_WORDS = 2  # words outside the stop list a sentence needs to be worth a suggestion ...
+MIN_CLAUSE = 3  # ... or one, in a sentence of at least this many words ("Ze vertrouwen ons.")
+
+# "Datum: 12 maart", "Aanwezig: ...", "Duur: 45 min": metadata lines of a transcript header.
+METADATA = re.compile(
+    r"^\W*(?:datum|tijd|duur|locatie|plaats|aanwezig|aanwezigen|deelnemers?|interviewer|"
+    r"respondent|transcriptie|transcribent|opname|bestand|project|codenaam|versie|date|time|location)\s*:",
+    re.IGNORECASE,
+)
+# Words of backchannels and fillers that the stop list lacks ("Mm-hm.", "Oké, precies.").
+FILLERS = frozenset(
+    "mm hm mmm mhm uh uhm eh ehm hè he oké okay ok precies klopt inderdaad prima juist zeker tja nou goh "
+    "ah oh o jawel jazeker absoluut helemaal dank bedankt graag gedaan welkom".split()
+)
+_MARKS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_WORDS = re.compile(r"[^\W\d_]{2,}")
 
 
 @dataclass(slots=True)
@@ -36,46 +61,66 @@ class Sentence:
     text: str
     words: list[str] = field(default_factory=list)  # lemma per token (learned features)
     hits: dict[str, list[str]] = field(default_factory=dict)  # code id -> rule reasons
+    content: bool = True  # False: a backchannel, header, timestamp or metadata line
 
 
-def respondent_turns(transcript: Transcript, role_of) -> list[Turn]:
-    """The turns that are not the interviewer's (by the project's speaker rule)."""
-    out = []
-    for turn in transcript.turns:
-        role = role_of(turn.speaker) if turn.speaker is not None else turn.role
-        if role != INTERVIEWER and turn.end > turn.start:
-            out.append(turn)
-    return out
+def respondent_turns(transcript: Transcript) -> list[Turn]:
+    """The turns that are not the interviewer's (by the role stored at import)."""
+    return [turn for turn in transcript.turns if turn.role != INTERVIEWER and turn.end > turn.start]
 
 
-def sentence_bounds(doc: Any) -> list[tuple[int, int]]:
-    """Token ranges ``[start, end)`` of the sentences of a spaCy doc.
+def is_content(text: str, stop_words: Iterable[str] | frozenset[str], *, header: bool = False) -> bool:
+    """Whether a sentence says something a code could be about.
 
-    A sentence is also cut at a line break: transcripts use blank lines between
-    paragraphs of one turn, and a stage direction such as ``(lacht)`` before one
-    must not glue two paragraphs into one sentence. Ranges of punctuation and
-    white space only (``...``) are dropped.
+    Not content: a turn outside any speaker's turns in a labelled transcript
+    (``header``: a title, an attendance list), a metadata line (``Datum: ...``),
+    and anything with fewer than :data:`MIN_CONTENT_WORDS` words outside the stop
+    list (one will do in a clause of :data:`MIN_CLAUSE` words or more) --
+    backchannels (``Ja precies.``, ``Mm-hm.``), a name alone (``Voorzitter.``),
+    timestamps, numbers, stage directions (``(lacht)``).
     """
-    from spacy.attrs import IS_PUNCT, IS_SPACE, SENT_START
+    if header or METADATA.match(text):
+        return False
+    stripped = _MARKS.sub(" ", text) if "(" in text or "[" in text else text  # "(lacht)", "[naam]"
+    found = _WORDS.findall(stripped.lower())
+    content = sum(w not in stop_words and w not in FILLERS for w in found)
+    return content >= MIN_CONTENT_WORDS or (content >= 1 and len(found) >= MIN_CLAUSE)
 
-    # numpy over whole columns, not Token objects: this runs on every turn of a corpus.
-    flags = doc.to_array([SENT_START, IS_SPACE, IS_PUNCT])
-    n = len(flags)
-    starts = set((flags[:, 0] == 1).nonzero()[0].tolist())
-    breaks = {i for i in flags[:, 1].nonzero()[0].tolist() if "\n" in doc[i].text}
-    # words[i] = number of word tokens before i, to test a range for words in O(1)
-    words = [0, *(((flags[:, 1] == 0) & (flags[:, 2] == 0)).cumsum().tolist())]
-    out = []
-    start = 0
-    for cut in sorted((starts | breaks) - {0}):
-        if cut in breaks:  # a line break token belongs to neither side
-            out.append((start, cut))
-            start = cut + 1
-        elif cut > start:
-            out.append((start, cut))
-            start = cut
-    out.append((start, n))
-    return [(s, e) for s, e in out if e > s and words[e] > words[s]]
+
+def token_bounds(
+    doc: Any, text: str, base: int, end: int | None = None, *, mark_starts: bool = False
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The sentences of a doc made of ``text[base:end]``: character spans
+    (by :func:`~qualcode.text.sentence_spans`) and the token range of each.
+
+    ``mark_starts`` also writes the sentence starts into the doc (``SENT_START``),
+    for token patterns that ask for them; never on a parsed doc, whose parser set
+    them already.
+    """
+    from bisect import bisect_left
+
+    from spacy.attrs import IDX
+
+    # `end` from the caller: Doc.text is rebuilt from every token on each access.
+    spans = sentence_spans(text, base, base + len(doc.text) if end is None else end)
+    if not spans or not len(doc):
+        return [], []
+    # bisect on a list, not numpy: arrays of a few dozen tokens cost more to set up than to search
+    idx = doc.to_array(IDX).tolist()
+    kept_spans, bounds = [], []
+    for start, end in spans:
+        s, e = bisect_left(idx, start - base), bisect_left(idx, end - base)
+        if e > s:
+            kept_spans.append((start, end))
+            bounds.append((s, e))
+    if mark_starts and not doc.has_annotation("DEP"):
+        import numpy
+        from spacy.attrs import SENT_START
+
+        flags = numpy.full((len(doc), 1), 2**64 - 1, dtype="uint64")  # -1 (not a start) as spaCy stores it
+        flags[[s for s, _ in bounds], 0] = 1
+        doc.from_array([SENT_START], flags)
+    return kept_spans, bounds
 
 
 def substantial(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:

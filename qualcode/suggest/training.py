@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..codebook import Codebook
-from ..errors import NOTHING_TO_TRAIN, QualcodeError
+from ..errors import NOTHING_TO_TRAIN, QualcodeError, error
 from ..store import Store
-from .dataset import Labelled, labelled_sentences
-from .learned import MIN_EXAMPLES, MODEL_DIR, LearnedModel, ModelInfo, code_counts, features, needs_training, train
+from .combined import Calibration
+from .dataset import Labelled, codebook_sentences, labelled_sentences
+from .fitting import fit
+from .learned import MIN_EXAMPLES, MODEL_DIR, LearnedModel, ModelInfo, code_counts, needs_training
 from .pipeline import Pipeline
 from .rules import RuleSuggester
 
@@ -34,6 +36,12 @@ def codable_codes(codebook: Codebook) -> list[str]:
     return [c.id for c in codebook.walk() if c.codable]
 
 
+def saved_calibration(root: Path) -> Calibration:
+    """The calibration saved with the model (hint precisions for a rules-only run), or none."""
+    info = saved_info(root)
+    return Calibration.from_dict(info.calibration) if info is not None else Calibration()
+
+
 def saved_info(root: Path) -> ModelInfo | None:
     """The meta data of the saved model, or None if there is none (or it is unreadable)."""
     try:
@@ -47,6 +55,7 @@ class Prepared:
     """The model a suggestion run will use, and what happened to get it."""
 
     model: LearnedModel | None
+    calibration: Calibration = field(default_factory=Calibration)
     trained: bool = False
     note: str = ""
     data: list[Labelled] | None = None  # the analysed training sentences, when trained now
@@ -58,24 +67,30 @@ def train_project(
     codebook: Codebook,
     pipeline: Pipeline,
     rules: RuleSuggester,
-    role_of: Callable[[str | None], str],
+    threshold: float,
     *,
     should_cancel: Callable[[], bool] | None = None,
-) -> tuple[LearnedModel, list[Labelled]]:
-    """Train on every coded transcript, save the model in the project, return it and its data."""
-    data = labelled_sentences(store, pipeline, rules, role_of, codable_codes(codebook), should_cancel=should_cancel)
+) -> tuple[LearnedModel, Calibration, list[Labelled]]:
+    """Train and calibrate on every coded transcript, save the model in the project,
+    return it, its calibration and its data."""
+    codes = codable_codes(codebook)
+    data = labelled_sentences(store, pipeline, rules, codes, should_cancel=should_cancel)
     total, _, top = store.codings.state()
-    model = train(
-        [features(d.sentence.words, d.sentence.hits) for d in data],
-        [d.gold for d in data],
+    model, calibration = fit(
+        data,
+        codes,
+        threshold,
+        extra=codebook_sentences(codebook, pipeline, rules),
+        should_cancel=should_cancel,
         transcripts=len({d.transcript_id for d in data}),
         codings=total,
         max_coding_id=top,
-        should_cancel=should_cancel,
     )
+    if model is None:
+        raise error(NOTHING_TO_TRAIN, minimum=MIN_EXAMPLES)
     if should_cancel is None or not should_cancel():
         model.save(model_dir(root))
-    return model, data
+    return model, calibration, data
 
 
 def prepare_model(
@@ -84,7 +99,7 @@ def prepare_model(
     codebook: Codebook,
     pipeline: Pipeline,
     rules: RuleSuggester,
-    role_of: Callable[[str | None], str],
+    threshold: float,
     *,
     force: bool = False,
     should_cancel: Callable[[], bool] | None = None,
@@ -98,16 +113,17 @@ def prepare_model(
     total, new, _ = store.codings.state(info.max_coding_id if info else 0)
     if not force and info is not None and not needs_training(info, total, new):
         try:
-            return Prepared(LearnedModel.load(model_dir(root)))
+            model = LearnedModel.load(model_dir(root))
+            return Prepared(model, Calibration.from_dict(model.info.calibration))
         except QualcodeError:
             pass  # unreadable (e.g. another spaCy version wrote it): train a new one
     try:
-        model, data = train_project(root, store, codebook, pipeline, rules, role_of, should_cancel=should_cancel)
+        model, calibration, data = train_project(root, store, codebook, pipeline, rules, threshold, should_cancel=should_cancel)
     except QualcodeError as exc:
         if exc.code != NOTHING_TO_TRAIN.code or force:
             raise
         return Prepared(None, note=f"no learned suggestions yet: a code needs {MIN_EXAMPLES} coded sentences")
-    return Prepared(model, trained=True, data=data)
+    return Prepared(model, calibration, trained=True, data=data)
 
 
 def train_model(
@@ -130,8 +146,8 @@ def train_model(
         pipeline = load_pipeline(proj.config.spacy_model)
         rules = RuleSuggester(pipeline, proj.codebook)
         report(1, 2, "training")
-        model, _ = train_project(
-            proj.root, proj.store, proj.codebook, pipeline, rules, proj.config.role_of, should_cancel=should_cancel
+        model, _, _ = train_project(
+            proj.root, proj.store, proj.codebook, pipeline, rules, proj.config.suggestion_threshold, should_cancel=should_cancel
         )
         report(2, 2, "done")
         return model.info

@@ -37,6 +37,7 @@ FOOTER = {
     "review_skip": "Skip",
     "review_other_code": "Other code…",
     "transcripts": "List",
+    "review_order": "Order",
     "settle_first": "First's",
     "settle_second": "Second's",
     "settle_both": "Both",
@@ -116,6 +117,7 @@ BINDINGS = {
     "review_skip": "Skip: next suggestion, decide later",
     "review_previous": "Previous suggestion",
     "review_other_code": "Accept with another code: then the code's key (again, or Enter: the list)",
+    "review_order": "Review order: reading order / most likely first",
 }
 
 SCOPES = {
@@ -231,6 +233,7 @@ REVIEW_STOPPED = "Review stopped: {accepted} accepted, {rejected} rejected, {lef
 REVIEW_FINISHED = "All suggestions in this transcript decided: {accepted} accepted, {rejected} rejected"
 REVIEW_WRAPPED = "Past the last one: back to the first pending suggestion"
 REVIEW_WRAPPED_BACK = "Before the first one: on to the last pending suggestion"
+REVIEW_ORDER = {"position": "Reviewing in reading order", "score": "Reviewing the most likely suggestions first"}
 ACCEPTED = "Accepted: {code} → {quote}"
 ACCEPTED_EXISTING = "Accepted: {code} was already coded there; the suggestion now points at that coding"
 ALSO_CODED = " (also coded: {codes})"

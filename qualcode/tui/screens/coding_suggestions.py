@@ -13,8 +13,9 @@ and uses only what :class:`SuggestionHost` declares of it. What it adds:
   the current one highlighted and scrolled into view, with a panel saying which
   one of how many, its code, score and reason, and the keys. ``A`` accepts,
   ``X`` rejects, ``>`` skips, ``<`` goes back, ``C`` and a code's key accepts
-  with that code (``C`` again or Enter: the code list); the letters work in
-  either case and a code key alone applies nothing (:mod:`qualcode.tui.review_mode`).
+  with that code (``C`` again or Enter: the code list), ``L`` switches between
+  reading order and the most likely first; the letters work in either case and
+  a code key alone applies nothing (:mod:`qualcode.tui.review_mode`).
   Each decision is one committed transaction through the session history
   (``app.history``), so Ctrl+Z takes it back like any coding action.
 
@@ -51,7 +52,8 @@ OVERLAY = "suggestions"
 CURRENT = "review"
 MARK = "┆"  # the margin mark of a line with a pending suggestion
 CURRENT_MARK = "▶"
-DECISIONS = ("accept", "reject", "skip", "previous", "other_code")
+DECISIONS = ("accept", "reject", "skip", "previous", "other_code", "order")
+ORDERS = ("position", "score")  # reading order, or the most likely first
 
 
 class SuggestionHost(Protocol):
@@ -99,7 +101,8 @@ class SuggestionReview:
         self.awaiting_code = False  # after "other code": the next code key picks the code
         self.review_id: int | None = None  # the suggestion under review
         self.tally = {"accepted": 0, "rejected": 0}
-        self._key: tuple[int, int, str] = (-1, -1, "")  # reading-order key of the last one reviewed
+        self.order = ORDERS[0]
+        self._key: tuple = (-1, -1, "")  # order key (see order_key) of the last one reviewed
         self._styles: dict[tuple[str, bool], Style] = {}
 
     @property
@@ -251,6 +254,8 @@ class SuggestionReview:
         cursor = self.host.document.cursor
         here = self.at(cursor)
         start = here[0] if here else next((r for r in self.rows if r.start >= cursor), self.rows[0])
+        if self.order == "score":
+            start = min(self.rows, key=self.order_key)  # the most likely one first
         self._go(start)
         self.host.flash(S.REVIEW_STARTED.format(count=len(self.rows)))
 
@@ -265,18 +270,24 @@ class SuggestionReview:
     def current(self) -> Suggestion | None:
         return self.by_id.get(self.review_id) if self.active else None
 
+    def order_key(self, row: Suggestion) -> tuple:
+        """Where a suggestion comes in the review: reading order, or the highest score first."""
+        if self.order == "score":
+            return (-(row.score or 0.0), row.start, row.end, row.code_id)
+        return (row.start, row.end, row.code_id)
+
     def _following(self, key: tuple, step: int = 1) -> Suggestion | None:
-        """The pending suggestion after (``step`` -1: before) ``key`` in reading order, wrapping."""
-        rows = self.rows
+        """The pending suggestion after (``step`` -1: before) ``key`` in the review order, wrapping."""
+        rows = sorted(self.rows, key=self.order_key)
         if not rows:
             return None
         if step > 0:
-            found = next((r for r in rows if (r.start, r.end, r.code_id) > key), None)
+            found = next((r for r in rows if self.order_key(r) > key), None)
             if found is None:
                 self.host.flash(S.REVIEW_WRAPPED)
                 return rows[0]
             return found
-        found = next((r for r in reversed(rows) if (r.start, r.end, r.code_id) < key), None)
+        found = next((r for r in reversed(rows) if self.order_key(r) < key), None)
         if found is None:
             self.host.flash(S.REVIEW_WRAPPED_BACK)
             return rows[-1]
@@ -287,7 +298,7 @@ class SuggestionReview:
         if row is None:
             return
         self.review_id = row.id
-        self._key = (row.start, row.end, row.code_id)
+        self._key = self.order_key(row)
         self.draw()
         self.reveal(row)
         self.show_panel()
@@ -306,7 +317,7 @@ class SuggestionReview:
         if row is None or model is None:
             return
         info = model.code(row.code_id)
-        index = self.rows.index(row) + 1
+        index = sorted(self.rows, key=self.order_key).index(row) + 1
         head = Text(no_wrap=True, overflow="ellipsis")
         head.append(S.REVIEW_HEADER.format(index=index, count=len(self.rows)), style="bold")
         head.append("   ■ ", style=info.color)
@@ -347,9 +358,14 @@ class SuggestionReview:
             self.abandon_choice()
             return
         if decision == "skip":
-            self._go(self._following((row.start, row.end, row.code_id)))
+            self._go(self._following(self.order_key(row)))
         elif decision == "previous":
-            self._go(self._following((row.start, row.end, row.code_id), step=-1))
+            self._go(self._following(self.order_key(row), step=-1))
+        elif decision == "order":  # reading order / the most likely first; the current one stays
+            self.order = ORDERS[(ORDERS.index(self.order) + 1) % len(ORDERS)]
+            self._key = self.order_key(row)
+            self.show_panel()
+            self.host.flash(S.REVIEW_ORDER[self.order])
         elif decision == "accept":
             self.accept(row)
         elif decision == "reject":

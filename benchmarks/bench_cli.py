@@ -1,0 +1,316 @@
+"""Benchmark: listings, statistics and bulk coding from the command line at study scale.
+
+Part 1 - listings. On the project of ``benchmarks.bench_export`` (1,000 synthetic
+transcripts, 200,000 codings; built once in --dir), each command runs as its own
+``qualcode`` process, as a researcher runs it, and is measured from outside:
+
+* first output - seconds from the start of the process to the first byte on stdout;
+* total - seconds until the process ends;
+* peak RSS - ``ru_maxrss`` of that process (``os.wait4``).
+
+Baselines in the same run: ``qualcode codings --format csv`` (the repo's own CSV
+listing, the figure the table is compared with) and a **floor**: one ``sqlite3``
+query and ``csv.writer`` writing the same rows in a bare Python process. The
+table is measured twice: into a pipe, and on a terminal (a pseudo-terminal with
+``PAGER=cat``, so the streamed and paged path runs without an interactive pager).
+
+Part 2 - bulk coding. A project of 200 transcripts of 5,000 words without
+codings gets 23,940 codings (by span, by turn and by quoted text) from one
+``qualcode code --from FILE``; compared with one ``qualcode code`` process per
+coding (a sample of --singles processes, extrapolated). The file is applied twice:
+the second run adds nothing.
+
+Usage::
+
+    python -m benchmarks.bench_cli [--dir DIR] [--repeat 3] [--singles 20] [--before PATH]
+
+``--before PATH`` also times the listings with the qualcode package found in
+PATH (e.g. a checkout of the main branch), for before/after figures.
+``--qc QC QC_PROJECT QUALCODE_PROJECT`` times qc's nearest commands (qualitative-coding,
+``pip install qualitative-coding``) on a qc project imported from the qualcode
+project's .qdpx (``qc init -i``; qc 1.7.8 needs ``PYTHONBREAKPOINT=0`` there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import pty
+import random
+import re
+import select
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BULK_TRANSCRIPTS = 200
+BULK_CODINGS = 23_940
+
+LISTINGS = [
+    ("codings --format csv", ["codings", "--format", "csv"]),
+    ("codings (table)", ["codings"]),
+    ("codings --format json", ["codings", "--format", "json"]),
+    ("stats frequencies --by transcript", ["stats", "frequencies", "--by", "transcript"]),
+    ("stats matrix", ["stats", "matrix"]),
+    ("transcripts", ["transcripts"]),
+]
+
+FLOOR = """
+import csv, sqlite3, sys
+conn = sqlite3.connect(sys.argv[1])
+rows = conn.execute(
+    "SELECT c.id, t.name, c.start, c.end, c.code_id, c.coder, c.origin, c.memo, c.quote"
+    " FROM codings c JOIN transcripts t ON t.id = c.transcript_id ORDER BY c.transcript_id, c.start, c.end, c.code_id, c.coder")
+w = csv.writer(sys.stdout, lineterminator="\\r\\n")
+w.writerow(["id", "transcript", "start", "end", "code", "coder", "origin", "memo", "text"])
+w.writerows(rows)
+"""
+
+
+def _env(pythonpath: str | None = None) -> dict[str, str]:
+    env = {**os.environ, "QUALCODE_CODER": "bench", "PAGER": "cat", "COLUMNS": "160", "LINES": "50"}
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
+    return env
+
+
+def timed(cmd: list[str], env: dict[str, str], *, terminal: bool = False, cwd: Path | None = None) -> dict:
+    """Run ``cmd``; first-output and total seconds, peak RSS (MB), bytes of stdout."""
+    cwd = cwd or Path(tempfile.gettempdir())
+    started = time.perf_counter()
+    if terminal:
+        master, slave = pty.openpty()
+        proc = subprocess.Popen(cmd, stdout=slave, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env, cwd=cwd)
+        os.close(slave)
+        reader = master
+    else:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env, cwd=cwd)
+        reader = proc.stdout.fileno()
+    first, size = None, 0
+    while True:
+        ready, _, _ = select.select([reader], [], [], 1.0)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(reader, 1 << 16)
+        except OSError:  # the pseudo-terminal closes with EIO when the child is gone
+            chunk = b""
+        if not chunk:
+            break
+        if first is None:
+            first = time.perf_counter() - started
+        size += len(chunk)
+    _, status, usage = os.wait4(proc.pid, 0)
+    total = time.perf_counter() - started
+    if terminal:
+        os.close(master)
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{' '.join(cmd)} failed with exit code {os.waitstatus_to_exitcode(status)}")
+    return {"first": first or total, "total": total, "rss_mb": usage.ru_maxrss / 1024, "bytes": size}
+
+
+def best(runs: list[dict]) -> dict:
+    return min(runs, key=lambda r: r["total"])
+
+
+def qualcode_cmd(root: Path, args: list[str]) -> list[str]:
+    # -c, not the installed script: with --before, PYTHONPATH picks which qualcode runs.
+    return [sys.executable, "-c", "from qualcode.cli import main; main()", "--project", str(root), *args]
+
+
+def listings(root: Path, repeat: int, before: str | None) -> None:
+    print(f"{'command':<40}{'run':<12}{'first':>8}{'total':>8}{'vs csv':>8}{'peak RSS':>10}")
+    env = _env()
+    floor = best([timed([sys.executable, "-c", FLOOR, str(root / "qualcode.db")], env) for _ in range(repeat)])
+    baseline = best([timed(qualcode_cmd(root, ["codings", "--format", "csv"]), env) for _ in range(repeat)])
+
+    def show(title: str, run: str, r: dict) -> None:
+        print(f"{title:<40}{run:<12}{r['first']:>8.2f}{r['total']:>8.2f}{r['total'] / baseline['total']:>7.2f}x{r['rss_mb']:>7.0f} MB")
+
+    show("floor: sqlite3 + csv.writer", "pipe", floor)
+    for title, args in LISTINGS:
+        r = baseline if args == ["codings", "--format", "csv"] else best([timed(qualcode_cmd(root, args), env) for _ in range(repeat)])
+        show(title, "pipe", r)
+        if args in (["codings"], ["stats", "frequencies", "--by", "transcript"], ["stats", "matrix"]):
+            show(title, "terminal", best([timed(qualcode_cmd(root, args), env, terminal=True) for _ in range(repeat)]))
+        if before:
+            show(title, "before", timed(qualcode_cmd(before_copy(root), args), _env(before)))
+
+
+def before_copy(root: Path) -> Path:
+    """A copy of the project without this branch's migration, which an older qualcode refuses."""
+    import shutil
+
+    old = root.with_name(root.name + "-before")
+    if not (old / "qualcode.db").exists():
+        shutil.copytree(root, old)
+        with sqlite3.connect(old / "qualcode.db") as conn:
+            conn.execute("DELETE FROM schema_migrations WHERE name = '0006_trash'")
+            conn.execute("DROP TABLE IF EXISTS trash")
+    return old
+
+
+# --- bulk coding ----------------------------------------------------------------------------------
+
+
+def build_bulk_project(root: Path) -> None:
+    """200 transcripts of 5,000 words with turns and no codings (the corpus of the issue)."""
+    import shutil
+
+    from benchmarks.corpus import generate_transcript
+    from qualcode.model import Transcript, Turn
+    from qualcode.store import Store
+
+    (root / "codebooks").mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "codebooks" / "samenwerking.yaml", root / "codebooks")
+    with Store(root / "qualcode.db") as store, store.transaction():
+        for i in range(BULK_TRANSCRIPTS):
+            text = generate_transcript(5000, 20_000 + i)
+            turns, offset = [], 0
+            for line in text.split("\n"):
+                if line[:3] in ("I: ", "R: "):
+                    turns.append(Turn(len(turns) + 1, line[0], offset + 3, offset + len(line)))
+                offset += len(line) + 1
+            store.transcripts.add(Transcript(f"bulk_{i + 1:03d}", text, turns, {}))
+
+
+def write_bulk_file(root: Path, path: Path, seed: int = 11) -> None:
+    """23,940 codings: a third by span, a third by turn, a third by a quote inside its turn."""
+    from qualcode.codebook import load_codebook
+    from qualcode.store import Store
+
+    book = load_codebook(root / "codebooks" / "samenwerking.yaml")
+    codes = [c.id for c in book.walk() if c.codable]
+    rng = random.Random(seed)
+    rows, seen = [], set()
+    with Store(root / "qualcode.db") as store:
+        names = store.transcripts.names()
+        per = BULK_CODINGS // len(names) + 1
+        for tid, name in sorted(names.items()):
+            text, turns = store.transcripts.text(tid), [t for t in store.transcripts.turns(tid) if t.speaker == "R"]
+            for k in range(per):
+                if len(rows) == BULK_CODINGS:
+                    break
+                turn = rng.choice(turns)
+                code = rng.choice(codes)
+                how = k % 3
+                if how == 1 and (name, turn.index, code) not in seen:
+                    seen.add((name, turn.index, code))
+                    rows.append([name, code, turn.index, "", ""])
+                    continue
+                words = [m.span() for m in re.finditer(r"\S+", text[turn.start : turn.end])]
+                a = rng.randrange(len(words))
+                b = min(len(words) - 1, a + rng.randrange(3, 25))
+                start, end = turn.start + words[a][0], turn.start + words[b][1]
+                quote = text[start:end]
+                if how == 2 and text.find(quote, text.find(quote, turn.start, turn.end) + 1, turn.end) < 0:  # once, overlaps too
+                    rows.append([name, code, turn.index, "", quote])
+                else:
+                    rows.append([name, code, "", f"{start}:{end}", ""])
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["transcript", "code", "turn", "span", "text"])
+        writer.writerows(rows)
+
+
+def bulk(base: Path, singles: int) -> None:
+    root = base / "bulk200"
+    if not (root / "qualcode.db").exists():
+        build_bulk_project(root)
+    with sqlite3.connect(root / "qualcode.db") as conn:
+        conn.execute("DELETE FROM codings")
+    path = base / "bulk_codings.csv"
+    write_bulk_file(root, path)
+    env = _env()
+    first = timed(qualcode_cmd(root, ["code", "--from", str(path)]), env)
+    again = timed(qualcode_cmd(root, ["code", "--from", str(path)]), env)
+    with sqlite3.connect(root / "qualcode.db") as conn:
+        stored = conn.execute("SELECT count(*) FROM codings").fetchone()[0]
+    with open(path, encoding="utf-8", newline="") as handle:
+        sample = list(csv.reader(handle))[1 : singles + 1]
+    started = time.perf_counter()
+    for name, code, turn, span, quote in sample:
+        where = ["--turn", turn] if turn and not quote else (["--turn", turn, "--text", quote] if quote else ["--span", span])
+        timed(qualcode_cmd(root, ["code", name, code, *where]), env)
+    per_process = (time.perf_counter() - started) / len(sample)
+    lines = BULK_CODINGS
+    print(f"\ncode --from: {lines:,} codings in {BULK_TRANSCRIPTS} transcripts ({stored:,} stored; lines that name the same place count once)")
+    print(f"{'one process, --from FILE':<40}{first['total']:>8.2f} s{first['rss_mb']:>8.0f} MB")
+    print(f"{'the same file again (adds nothing)':<40}{again['total']:>8.2f} s")
+    print(f"{'one process per coding (extrapolated)':<40}{per_process * lines:>8.0f} s  ({per_process:.3f} s each, {len(sample)} sampled)")
+    print(f"{'ratio --from / one process per coding':<40}{first['total'] / (per_process * lines):>8.4f}")
+
+
+# --- side by side with qc (qualitative-coding), when it is installed ------------------------------------
+
+QC_COMMANDS = [
+    ("codings (all coded text)", ["codes", "find", "-r", "Doorverwijzing", "Eigen kracht", "Randvoorwaarden", "Rolverwachtingen", "Vertrouwen"], ["codings"]),
+    ("frequencies by transcript", ["codes", "stats", "-D", "-a"], ["stats", "frequencies", "--by", "transcript"]),
+    ("co-occurrence", ["codes", "crosstab", "-a"], ["stats", "cooccurrence"]),
+]
+
+
+def versus_qc(qc: str, qc_root: Path, root: Path, repeat: int) -> None:
+    """qc's nearest commands on the same corpus, imported into qc from qualcode's .qdpx export.
+
+    qc codes lines, not spans, and lists differently: the figures compare the time a
+    researcher waits for the same question, not identical output.
+    """
+    env = {**_env(), "PYTHONBREAKPOINT": "0"}
+    print(f"\nside by side with qc ({qc_root}); time to first output / total / peak RSS")
+    for title, qc_args, ours in QC_COMMANDS:
+        q = best([timed_in(qc_root, [qc, *qc_args], env) for _ in range(repeat)])
+        o = best([timed(qualcode_cmd(root, ours), env) for _ in range(repeat)])
+        print(
+            f"{title:<30} qc {q['first']:>6.2f} {q['total']:>7.2f} s {q['rss_mb']:>5.0f} MB"
+            f"   qualcode {o['first']:>6.2f} {o['total']:>7.2f} s {o['rss_mb']:>5.0f} MB   ratio {o['total'] / q['total']:.2f}"
+        )
+
+
+def timed_in(folder: Path, cmd: list[str], env: dict[str, str]) -> dict:
+    """``timed`` in another working folder (qc reads its project from the current folder)."""
+    here = os.getcwd()
+    os.chdir(folder)
+    try:
+        return timed(cmd, {**env, "PWD": str(folder)}, cwd=folder)
+    finally:
+        os.chdir(here)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_cli", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dir", type=Path, help="folder for the projects (built once, reused)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--singles", type=int, default=20, help="single `qualcode code` processes to time")
+    parser.add_argument("--before", help="PYTHONPATH of another qualcode checkout to time the listings with")
+    parser.add_argument("--skip-listings", action="store_true")
+    parser.add_argument("--skip-bulk", action="store_true")
+    parser.add_argument("--qc", nargs=3, metavar=("QC", "QC_PROJECT", "QUALCODE_PROJECT"),
+                        help="the qc program, a qc project and the qualcode project it was imported from")
+    args = parser.parse_args(argv)
+    base = args.dir or Path(tempfile.mkdtemp(prefix="qualcode-bench-cli-"))
+    root = base / "p1000"
+    if not args.skip_listings:
+        if not (root / "qualcode.db").exists():
+            from benchmarks.bench_export import build_project
+
+            build_project(root, 1000, 200_000)
+        with sqlite3.connect(root / "qualcode.db") as conn:
+            n_t, n_c = conn.execute("SELECT (SELECT count(*) FROM transcripts), (SELECT count(*) FROM codings)").fetchone()
+        print(f"project: {n_t} transcripts, {n_c} codings; best of {args.repeat}; python {sys.version.split()[0]}\n")
+        listings(root, args.repeat, args.before)
+    if args.qc:
+        qc, qc_root, ours = args.qc
+        versus_qc(qc, Path(qc_root), Path(ours), args.repeat)
+    if not args.skip_bulk:
+        bulk(base, args.singles)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,223 @@
+"""Coding in bulk from a file: ``qualcode code --from FILE`` (CSV or JSON lines, any name).
+
+Each line asks for one coding, located as ``qualcode code`` locates one::
+
+    transcript,code,turn,span,text,memo,coder
+    02_cjg_wijkcoach,doorverwijzing,4,,,,
+    02_cjg_wijkcoach,vertrouwen,,1200:1345,,sterk voorbeeld,
+    02_cjg_wijkcoach,vertrouwen,7,,"we kennen elkaar",,
+
+or, one JSON object per line::
+
+    {"transcript": "02_cjg_wijkcoach", "code": "doorverwijzing", "start": 1200, "end": 1345}
+
+* ``transcript`` (or ``file``, ``document``): a transcript's name, file name,
+  number or unique prefix; ``code`` (or ``code_id``): a codebook code id.
+* Where: ``turn`` (the whole turn), ``span`` ``START:END`` or ``start`` and
+  ``end`` (code points), or ``text`` (or ``quote``): a quote found in the
+  transcript, inside the turn when ``turn`` is given too. With a span *and* a
+  text, the text must be what the span holds (a check on re-used exports).
+* ``memo`` and ``coder`` (default: the command's coder) are optional; other
+  columns are ignored, so a ``qualcode export segments`` file can be read back.
+
+Every line is checked exactly as a single ``qualcode code`` is (the same
+catalogue errors) before anything is written; any problem is reported with its
+``file:line`` and nothing is coded. Then all codings are added in one
+transaction; a coding that is already there is skipped, so running the same file
+twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .codebook import Codebook
+from .coding import check_code, locate, resolve_transcript, trim_span
+from .errors import BULK_PROBLEMS, BULK_UNREADABLE, Problem, QualcodeError, error
+from .model import Coding, Turn
+from .ingest.attributes import csv_rows
+from .store import Store
+
+MAX_PROBLEMS = 50  # reported before giving up: a wrong file would otherwise list thousands
+
+ALIASES = {
+    "transcript": "transcript", "file": "transcript", "document": "transcript", "source": "transcript",
+    "code": "code", "code_id": "code",
+    "turn": "turn", "span": "span", "start": "start", "end": "end",
+    "text": "text", "quote": "text",
+    "memo": "memo", "coder": "coder",
+}  # fmt: skip
+
+
+@dataclass(slots=True)
+class Request:
+    """One line of the file: which coding it asks for, as written."""
+
+    line: int
+    fields: dict[str, str]
+
+
+@dataclass(slots=True)
+class BulkResult:
+    lines: int
+    added: int
+    existing: int
+    transcripts: int
+    ignored_columns: list[str]
+
+
+def read_requests(text: str, source: str) -> tuple[list[Request], list[str], list[Problem]]:
+    """The lines of a CSV or JSON-lines file, the column names that are not used, and
+    the lines that cannot be read at all (located problems).
+
+    JSON lines when the first non-blank character is ``{``, else CSV (``,``, ``;``
+    or tab, sniffed from the header line).
+    """
+    stripped = text.lstrip()
+    if stripped.startswith("{"):
+        return _json_lines(text, source)
+    return _csv_lines(text, source)
+
+
+def _json_lines(text: str, source: str) -> tuple[list[Request], list[str], list[Problem]]:
+    requests, problems, ignored = [], [], set()
+    for number, raw in enumerate(text.split("\n"), 1):
+        if not raw.strip():
+            continue
+        try:
+            item = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            problems.append(Problem(source, number, exc.colno, f"not valid JSON: {exc.msg}", "one JSON object per line"))
+            continue
+        if not isinstance(item, dict):
+            problems.append(Problem(source, number, None, "not a JSON object", 'write {"transcript": ..., "code": ..., ...}'))
+            continue
+        fields = {}
+        for key, value in item.items():
+            name = ALIASES.get(str(key).strip().lower())
+            if name is None:
+                ignored.add(str(key))
+            elif value is not None and not isinstance(value, (dict, list)):
+                fields[name] = str(value).strip() if not isinstance(value, bool) else str(value)
+            elif isinstance(value, (dict, list)):
+                problems.append(Problem(source, number, None, f"'{key}' holds a {type(value).__name__}, not a value", ""))
+        requests.append(Request(number, fields))
+    return requests, sorted(ignored), problems
+
+
+def _csv_lines(text: str, source: str) -> tuple[list[Request], list[str], list[Problem]]:
+    def fail(line: int, problem: str, hint: str = "") -> QualcodeError:
+        return error(BULK_UNREADABLE, path=f"{source}:{line}", reason=problem, hint=hint or _HEADER_HINT)
+
+    header, rows = csv_rows(text, fail)
+    names = [ALIASES.get(h.lower()) for h in header]
+    ignored = sorted({h for h, n in zip(header, names, strict=True) if n is None and h})
+    if "transcript" not in names or "code" not in names:
+        raise fail(1, f"the header line names no transcript or no code column ({', '.join(header) or 'nothing'})")
+    requests, problems = [], []
+    for line, row in rows:
+        if len(row) > len(header) and any(row[len(header) :]):
+            problems.append(Problem(source, line, None, f"{len(row)} values but {len(header)} columns", "quote values that hold the separator"))
+            continue
+        fields = {n: cell for n, cell in zip(names, row, strict=False) if n is not None and cell}
+        requests.append(Request(line, fields))
+    return requests, ignored, problems
+
+
+_HEADER_HINT = "the first line names the columns: transcript,code and turn, span, start,end or text (memo, coder optional)"
+
+
+def _raise(problems: list[Problem], source: str) -> None:
+    if problems:
+        problems = sorted(problems, key=lambda p: p.line or 0)
+        shown: list[Problem | str] = list(problems[:MAX_PROBLEMS])
+        if len(problems) > MAX_PROBLEMS:
+            shown.append(f"... and {len(problems) - MAX_PROBLEMS} more")
+        raise error(BULK_PROBLEMS, problems=shown, count=len(problems), path=source)
+
+
+class _Resolver:
+    """Turns requests into codings with the checks of a single ``qualcode code``, caching look-ups."""
+
+    def __init__(self, store: Store, codebook: Codebook, coder: str) -> None:
+        self.store, self.codebook, self.coder = store, codebook, coder
+        self._tids: dict[str, int] = {}
+        self._codes: set[str] = set()
+        self._tid: int | None = None  # the transcript whose text and turns are held (lines come grouped)
+        self._text = ""
+        self._turns: list[Turn] = []
+
+    def coding(self, request: Request) -> Coding:
+        f = request.fields
+        ref, code_id = f.get("transcript"), f.get("code")
+        if not ref or not code_id:
+            missing = " and ".join(c for c in ("transcript", "code") if not f.get(c))
+            raise QualcodeError(f"no {missing} given", "every line names a transcript and a code")
+        tid = self._tids.get(ref)
+        if tid is None:
+            tid = self._tids[ref] = resolve_transcript(self.store, ref)
+        if code_id not in self._codes:
+            check_code(self.codebook, code_id)
+            self._codes.add(code_id)
+        if tid != self._tid:
+            self._tid, self._text, self._turns = tid, self.store.transcripts.text(tid), self.store.transcripts.turns(tid)
+        start, end = self._where(tid, f)
+        start, end = trim_span(self._text, start, end)
+        return Coding(None, tid, start, end, code_id, f.get("coder") or self.coder, "", memo=f.get("memo") or None)
+
+    def _where(self, tid: int, f: dict[str, str]) -> tuple[int, int]:
+        span: str | tuple[int, int] | None = f.get("span")
+        if "start" in f or "end" in f:
+            if span is not None:
+                raise QualcodeError("both a span and start/end given", "give one of them")
+            try:
+                span = (int(f["start"]), int(f["end"]))
+            except KeyError as exc:
+                raise QualcodeError(f"no {exc.args[0]} given", "give both start and end (code points, end exclusive)") from None
+            except ValueError:
+                raise QualcodeError(f"start and end must be whole numbers, not {f['start']!r} and {f['end']!r}", "") from None
+        turn = None
+        if "turn" in f:
+            try:
+                turn = int(f["turn"])
+            except ValueError:
+                raise QualcodeError(f"turn must be a number, not {f['turn']!r}", "turns are numbered from 1") from None
+        quote = f.get("text")
+        if span is not None:
+            start, end = locate(self.store, tid, span=span, transcript_text=self._text)
+            if quote is not None and " ".join(self._text[start:end].split()) != " ".join(quote.removeprefix("'").split()):
+                held = self._text[start:end]
+                raise QualcodeError(
+                    f"the span {start}:{end} holds {held[:40]!r}, not the line's text {quote[:40]!r}",
+                    "the transcript may have changed since the file was made; give the text alone to find it again",
+                )
+            return start, end
+        return locate(self.store, tid, turn=turn, text=quote, transcript_text=self._text, turns=self._turns)
+
+
+def code_from_text(store: Store, codebook: Codebook, text: str, source: str, *, coder: str) -> BulkResult:
+    """Apply every coding a CSV or JSON-lines text asks for, all or nothing (see the module)."""
+    requests, ignored, problems = read_requests(text, source)
+    resolver = _Resolver(store, codebook, coder)
+    codings = []
+    for request in requests:
+        try:
+            codings.append(resolver.coding(request))
+        except QualcodeError as exc:
+            problems.append(Problem(source, request.line, None, exc.message, exc.hint))
+            if len(problems) > MAX_PROBLEMS:
+                break
+    _raise(problems, source)
+    added = store.codings.add_many(codings)
+    return BulkResult(len(codings), added, len(codings) - added, len({c.transcript_id for c in codings}), ignored)
+
+
+def decode_source(data: bytes, name: str) -> str:
+    """A codings file's text (UTF-8, UTF-16 with a BOM, ...), normalised as transcripts are
+    (NFC, LF), so that a quote matches the stored text."""
+    from .ingest.decode import decode, normalise
+
+    text, _ = decode(data, Path(name))
+    return normalise(text)

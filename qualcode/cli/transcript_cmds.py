@@ -1,0 +1,141 @@
+"""Transcript commands: transcripts (list, remove) and show (turns, offsets and codings)."""
+
+from __future__ import annotations
+
+import click
+
+from ..coding import parse_turns, resolve_transcript
+from ..termsafe import one_line
+from .base import State, main, pass_state
+from .render import data_output, echo, emit, format_option, guard_option, note, shorten, write_csv, write_json
+
+
+@main.group(invoke_without_command=True)
+@click.option("--where", multiple=True, metavar="ATTR=VALUE", help="Only transcripts with this attribute value (repeatable).")
+@format_option
+@guard_option
+@click.pass_context
+def transcripts(ctx: click.Context, where: tuple[str, ...], fmt: str, raw: bool) -> None:
+    """List transcripts with turn, word and coding counts and their attributes.
+
+    \b
+    qualcode transcripts --where respondent_type=professional
+    qualcode transcripts remove NAME     (to the trash: `qualcode trash` restores it)
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from ..analysis import select
+
+    project = ctx.ensure_object(State).project()
+    store = project.store
+    wanted = select(store, project.codebook, where=where).transcript_ids if where else None
+    summaries = [s for s in store.transcripts.summaries() if wanted is None or s.id in wanted]
+    if fmt == "table":
+        rows = (
+            (s.name, s.turns, s.words, s.codings, f"{s.coded_share:.0%}", " ".join(f"{k}={v}" for k, v in s.attributes.items()))
+            for s in summaries
+        )
+        emit(rows, ["transcript", "turns", "words", "codings", "coded", "attributes"], fmt, right=("turns", "words", "codings", "coded"))
+        if not summaries:
+            note("no transcripts" + (" match --where" if where else " yet: import some with `qualcode import FILE...`"))
+        return
+    names = sorted({k for s in summaries for k in s.attributes})
+    rows = (
+        (s.name, s.source_path, s.turns, s.words, s.codings, round(s.coded_share, 4), *(s.attributes.get(k) for k in names))
+        for s in summaries
+    )
+    emit(rows, ["transcript", "source", "turns", "words", "codings", "coded_share", *names], fmt, neutralise=not raw)
+
+
+@transcripts.command("remove")
+@click.argument("names", nargs=-1, required=True)
+@pass_state
+def remove_cmd(state: State, names: tuple[str, ...]) -> None:
+    """Remove transcripts (e.g. a wrongly imported one) with their codings, memos and suggestions.
+
+    Everything goes to the trash as it was: `qualcode trash restore N` puts it back
+    (its codings with their ids). The source file is not touched.
+    """
+    store = state.project().store
+    tids = list(dict.fromkeys(resolve_transcript(store, name) for name in names))  # all names checked first
+    with store.transaction():
+        items = [store.trash.put_transcript(tid, removed_by=state.coder) for tid in tids]
+    for item in items:
+        echo(f"removed transcript {item.transcript} ({item.codings} coding(s)) to the trash as item {item.id}")
+    note(f"`qualcode trash restore {' '.join(str(i.id) for i in items)}` puts {'it' if len(items) == 1 else 'them'} back")
+
+
+# --- show -------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("transcript")
+@click.option("--turns", "turn_range", metavar="N|A-B", help="Only these turns (e.g. 4 or 3-7).")
+@click.option("--codes", "with_codes", is_flag=True, help="With the codings of each turn: id, code, span, coder, memo, text.")
+@format_option
+@guard_option
+@pass_state
+def show(state: State, transcript: str, turn_range: str | None, with_codes: bool, fmt: str, raw: bool) -> None:
+    """Show a transcript's numbered turns with speakers, times and offsets (and --codes: its codings).
+
+    The numbers are what `qualcode code TRANSCRIPT CODE --turn N` and `--span
+    START:END` take. Text outside any turn (a title, a heading) is shown as turn 0.
+    """
+    from ..turnview import turn_views
+
+    store = state.project().store
+    tid = resolve_transcript(store, transcript)
+    first, last = parse_turns(turn_range) if turn_range else (None, None)
+    views = turn_views(store, tid, first, last, codings=with_codes)
+    if fmt == "table":
+        from ..termsafe import terminal_safe
+
+        with data_output(paged=True) as stream:
+            for line in _show_lines(store.transcripts.name(tid), views, with_codes):
+                stream.write(terminal_safe(line) + "\n")  # for people: safe in a pipe too
+        return
+    columns = ["turn", "speaker", "role", "time_start", "time_end", "start", "end", "text"]
+    if fmt == "json":
+        data = [
+            {
+                **dict(zip(columns, (v.number, v.speaker, v.role, v.time_start, v.time_end, v.start, v.end, v.text), strict=True)),
+                **({"codings": [_coding_dict(c) for c in v.codings]} if with_codes else {}),
+            }
+            for v in views
+        ]
+        with data_output(paged=True) as stream:
+            write_json(stream, data)
+        return
+    rows = (
+        (v.number, v.speaker, v.role, v.time_start, v.time_end, v.start, v.end, v.text,
+         *(["; ".join(f"{c.id} {c.code_id} {c.start}:{c.end}" for c in v.codings)] if with_codes else []))
+        for v in views
+    )  # fmt: skip
+    with data_output(paged=True) as stream:
+        write_csv(stream, columns + (["codings"] if with_codes else []), rows, neutralise=not raw)
+
+
+def _coding_dict(c) -> dict:
+    return {"id": c.id, "code": c.code_id, "start": c.start, "end": c.end, "coder": c.coder, "memo": c.memo, "text": c.quote}
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    whole = int(seconds)
+    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
+
+
+def _show_lines(name: str, views, with_codes: bool):
+    total = sum(len(v.codings) for v in views)
+    yield f"{one_line(name)}: {sum(v.number > 0 for v in views)} turn(s)" + (f", {total} coding(s)" if with_codes else "")
+    for v in views:
+        times = f"  {_clock(v.time_start)}–{_clock(v.time_end)}" if v.time_start is not None else ""
+        who = v.speaker or ("(outside turns)" if v.number == 0 else "(no speaker)")
+        yield ""
+        yield f"{v.number:>4}  {who}{times}  [{v.start}:{v.end}]"
+        for line in v.text.split("\n"):
+            yield f"      {line}" if line else ""
+        for c in v.codings:
+            memo = f"  memo: {shorten(c.memo, 40)!r}" if c.memo else ""
+            yield f"      ▸ {c.id} {c.code_id} {c.start}:{c.end} ({c.coder}) {shorten(c.quote, 50)!r}{memo}"

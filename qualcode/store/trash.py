@@ -1,0 +1,321 @@
+"""The trash: what a researcher removed, kept as it was until it is restored or emptied.
+
+Three kinds of removal land here, each as one item:
+
+* ``transcript`` - a transcript with every row that hangs off it (turns,
+  attributes, codings, detached codings, suggestions, and whatever another table
+  keeps about it or its codings);
+* ``codings`` - codings removed with ``qualcode uncode``;
+* ``detached`` - detached codings discarded after a re-import.
+
+An item holds the removed rows table by table, column by column (JSON), and is
+found again by walking the schema's foreign keys, so a table added by a later
+migration is kept and restored too. Restoring gives the rows back their ids:
+coding ids are never reused (AUTOINCREMENT), so they are always free; any other
+id that was given to a newer row in the meantime (a transcript imported after the
+removal) is replaced by a new one, and every reference to it follows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..errors import NO_CODING, NO_DETACHED, NOT_IN_TRASH, TRASH_CONFLICT, TRASH_NEEDS_TRANSCRIPT, error
+from .codings import refresh_summaries
+from .db import Database, json_ids, now
+
+TRANSCRIPT = "transcript"
+CODINGS = "codings"
+DETACHED = "detached"
+
+
+@dataclass(slots=True)
+class TrashItem:
+    """One removal, as the trash lists it."""
+
+    id: int
+    kind: str
+    transcript: str
+    codings: int
+    removed_by: str | None
+    removed_at: str
+
+
+@dataclass(slots=True)
+class Restored:
+    """What a restore put back."""
+
+    item: TrashItem
+    transcript_id: int
+    codings: int = 0
+    detached: int = 0
+    skipped: int = 0  # codings that are there again already (same span, code and coder)
+    renumbered: list[str] = field(default_factory=list)  # tables whose ids had been taken meanwhile
+
+
+_ITEM_COLUMNS = "id, kind, transcript, codings, removed_by, removed_at"
+
+
+class TrashStore:
+    """Put removed rows aside, list them, restore them, empty the trash."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # --- putting things in ----------------------------------------------------------------
+
+    def put_transcript(self, tid: int, removed_by: str | None = None) -> TrashItem:
+        """Remove a transcript and everything on it; all of it is kept in one trash item."""
+        with self._db.transaction() as db:
+            name = db.scalar("SELECT name FROM transcripts WHERE id = ?", (tid,))
+            if name is None:
+                raise KeyError(tid)
+            tables: dict[str, list[dict]] = {"transcripts": self._rows("transcripts", "id", [tid])}
+            direct = [(t, c) for t, c, _ in _references(db, "transcripts")]
+            for table, column in direct:
+                tables.setdefault(table, []).extend(self._rows(table, column, [tid]))
+            coding_ids = [r["id"] for r in tables.get("codings", [])]
+            for table, column, on_delete in _references(db, "codings"):
+                if table not in tables and on_delete != "SET NULL":
+                    tables[table] = self._rows(table, column, coding_ids)
+            held = len(coding_ids) + len(tables.get("detached_codings", []))
+            # Rows that refer to codings go first, the transcript's own row last.
+            for table, column, _ in _references(db, "codings"):
+                if table != "codings" and table not in dict(direct):
+                    db.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT value FROM json_each(?))", (json_ids(coding_ids),))
+            for table, column in sorted(direct, key=lambda tc: tc[0] == "codings"):
+                db.execute(f"DELETE FROM {table} WHERE {column} = ?", (tid,))
+            db.execute("DELETE FROM transcripts WHERE id = ?", (tid,))
+            return self._add(TRANSCRIPT, name, held, tables, removed_by)
+
+    def put_codings(self, coding_ids: Iterable[int], removed_by: str | None = None) -> TrashItem:
+        """Remove codings (of one transcript) and keep them, e.g. for ``qualcode uncode``."""
+        ids = list(coding_ids)
+        with self._db.transaction() as db:
+            rows = self._rows("codings", "id", ids)
+            if len(rows) != len(ids):
+                missing = sorted(set(ids) - {r["id"] for r in rows})
+                raise error(NO_CODING, id=missing[0])
+            tables = {"codings": rows}
+            for table, column, on_delete in _references(db, "codings"):
+                if on_delete == "SET NULL":
+                    db.execute(f"UPDATE {table} SET {column} = NULL WHERE {column} IN (SELECT value FROM json_each(?))", (json_ids(ids),))
+                else:
+                    tables[table] = self._rows(table, column, ids)
+                    db.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT value FROM json_each(?))", (json_ids(ids),))
+            db.execute("DELETE FROM codings WHERE id IN (SELECT value FROM json_each(?))", (json_ids(ids),))
+            tids = {r["transcript_id"] for r in rows}
+            refresh_summaries(db, tids)
+            return self._add(CODINGS, self._names(tids), len(rows), tables, removed_by)
+
+    def put_detached(self, detached_ids: Iterable[int], removed_by: str | None = None) -> TrashItem:
+        """Discard detached codings (kept here, restorable as detached codings)."""
+        ids = list(detached_ids)
+        with self._db.transaction() as db:
+            rows = self._rows("detached_codings", "id", ids)
+            if len(rows) != len(ids):
+                missing = sorted(set(ids) - {r["id"] for r in rows})
+                raise error(NO_DETACHED, id=missing[0])
+            db.execute("DELETE FROM detached_codings WHERE id IN (SELECT value FROM json_each(?))", (json_ids(ids),))
+            names = self._names({r["transcript_id"] for r in rows})
+            return self._add(DETACHED, names, len(rows), {"detached_codings": rows}, removed_by)
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def items(self) -> list[TrashItem]:
+        """Everything in the trash, newest first."""
+        return [TrashItem(*r) for r in self._db.execute(f"SELECT {_ITEM_COLUMNS} FROM trash ORDER BY id DESC")]
+
+    def get(self, item_id: int) -> TrashItem:
+        row = self._db.one(f"SELECT {_ITEM_COLUMNS} FROM trash WHERE id = ?", (item_id,))
+        if row is None:
+            raise error(NOT_IN_TRASH, id=item_id)
+        return TrashItem(*row)
+
+    def holding_coding(self, coding_id: int) -> TrashItem | None:
+        """The trash item that holds coding ``coding_id`` (removed by uncode or with its transcript), if any."""
+        item_id = self._db.scalar(
+            "SELECT t.id FROM trash t, json_each(t.payload, '$.codings') c"
+            " WHERE t.kind IN ('codings', 'transcript') AND json_extract(c.value, '$.id') = ? ORDER BY t.id DESC LIMIT 1",
+            (coding_id,),
+        )
+        return None if item_id is None else self.get(item_id)
+
+    # --- restoring and emptying ----------------------------------------------------------
+
+    def restore(self, item_id: int) -> Restored:
+        """Put an item's rows back where they were (one transaction) and take it out of the trash."""
+        with self._db.transaction() as db:
+            item = self.get(item_id)
+            tables: dict[str, list[dict]] = json.loads(db.scalar("SELECT payload FROM trash WHERE id = ?", (item_id,)))
+            result = Restored(item, transcript_id=0)
+            if item.kind == TRANSCRIPT:
+                self._restore_transcript(item, tables, result)
+            else:
+                self._restore_rows(item, tables, result)
+            db.execute("DELETE FROM trash WHERE id = ?", (item_id,))
+            if result.transcript_id:
+                refresh_summaries(db, (result.transcript_id,))
+            return result
+
+    def purge(self, item_ids: Iterable[int] | None = None) -> int:
+        """Delete items from the trash for good (all of them with None); returns how many."""
+        with self._db.transaction() as db:
+            if item_ids is None:
+                return db.execute("DELETE FROM trash").rowcount
+            ids = list(item_ids)
+            for item_id in ids:
+                self.get(item_id)  # an unknown id is an error, not a silent no-op
+            return db.execute("DELETE FROM trash WHERE id IN (SELECT value FROM json_each(?))", (json_ids(ids),)).rowcount
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _rows(self, table: str, column: str, values: list) -> list[dict]:
+        cur = self._db.execute(f"SELECT * FROM {table} WHERE {column} IN (SELECT value FROM json_each(?))", (json_ids(values),))
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur]
+
+    def _names(self, tids: set[int]) -> str:
+        return ", ".join(sorted(self._db.scalar("SELECT name FROM transcripts WHERE id = ?", (t,), str(t)) for t in tids))
+
+    def _add(self, kind: str, transcript: str, codings: int, tables: dict, removed_by: str | None) -> TrashItem:
+        stamp = now()
+        cur = self._db.execute(
+            "INSERT INTO trash (kind, transcript, codings, payload, removed_by, removed_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (kind, transcript, codings, json.dumps(tables, ensure_ascii=False), removed_by, stamp),
+        )
+        return TrashItem(int(cur.lastrowid), kind, transcript, codings, removed_by, stamp)
+
+    def _restore_transcript(self, item: TrashItem, tables: dict[str, list[dict]], result: Restored) -> None:
+        db = self._db
+        (row,) = tables.pop("transcripts")
+        for column, what in (("name", "name"), ("content_hash", "text")):
+            other = db.scalar(f"SELECT name FROM transcripts WHERE {column} = ?", (row[column],))
+            if other is not None:
+                raise error(TRASH_CONFLICT, id=item.id, name=row["name"], what=what, other=other)
+        remap: dict[str, dict] = {}
+        result.transcript_id = self._insert("transcripts", row, remap, result)
+        self._insert_tables(tables, remap, result)
+
+    def _restore_rows(self, item: TrashItem, tables: dict[str, list[dict]], result: Restored) -> None:
+        db = self._db
+        tids = {r["transcript_id"] for rows in tables.values() for r in rows if "transcript_id" in r}
+        for tid in sorted(tids):
+            if db.scalar("SELECT 1 FROM transcripts WHERE id = ?", (tid,)) is None:
+                raise error(TRASH_NEEDS_TRANSCRIPT, id=item.id, name=item.transcript)
+        result.transcript_id = min(tids, default=0)
+        self._insert_tables(tables, {}, result)
+        for coding in tables.get("codings", []):
+            if coding.get("suggestion_id") is not None:  # the link that was set to NULL on removal
+                db.execute(
+                    "UPDATE suggestions SET coding_id = ? WHERE id = ? AND coding_id IS NULL",
+                    (coding["id"], coding["suggestion_id"]),
+                )
+        if len(tids) > 1:
+            refresh_summaries(db, tids)
+
+    def _insert_tables(self, tables: dict[str, list[dict]], remap: dict[str, dict], result: Restored) -> None:
+        for table in _dependency_order(self._db, tables):
+            for row in tables[table]:
+                if table == "codings" and self._coding_exists(row, remap):
+                    result.skipped += 1
+                    continue
+                self._insert(table, row, remap, result)
+                if table == "codings":
+                    result.codings += 1
+                elif table == "detached_codings":
+                    result.detached += 1
+        suggestions = remap.get("suggestions")
+        if suggestions:  # codings.suggestion_id is a plain number, not a foreign key: follow by hand
+            for coding in tables.get("codings", []):
+                if coding.get("suggestion_id") in suggestions:
+                    self._db.execute(
+                        "UPDATE codings SET suggestion_id = ? WHERE id = ?", (suggestions[coding["suggestion_id"]], coding["id"])
+                    )
+
+    def _coding_exists(self, row: dict, remap: dict[str, dict]) -> bool:
+        tid = remap.get("transcripts", {}).get(row["transcript_id"], row["transcript_id"])
+        return (
+            self._db.one(
+                "SELECT 1 FROM codings WHERE transcript_id = ? AND start = ? AND end = ? AND code_id = ? AND coder = ?",
+                (tid, row["start"], row["end"], row["code_id"], row["coder"]),
+            )
+            is not None
+        )
+
+    def _insert(self, table: str, row: dict, remap: dict[str, dict], result: Restored) -> int:
+        """Insert one row as it was (references remapped); a taken id gets a new one. Returns its id."""
+        db = self._db
+        columns = [c for c in _columns(db, table) if c in row]
+        values = dict(row)
+        for column, target in _foreign_keys(db, table):
+            if column in values and values[column] in remap.get(target, {}):
+                values[column] = remap[target][values[column]]
+        if "code_id" in values:  # the code may have been forgotten while nothing used it
+            db.execute(
+                "INSERT INTO codes (id, name, position, in_codebook) VALUES (?, ?, 1000000, 0) ON CONFLICT(id) DO NOTHING",
+                (values["code_id"], values["code_id"]),
+            )
+        if "id" in values and db.one(f"SELECT 1 FROM {table} WHERE id = ?", (values["id"],)) is not None:
+            old = values.pop("id")
+            columns.remove("id")
+            cur = db.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                [values[c] for c in columns],
+            )
+            remap.setdefault(table, {})[old] = int(cur.lastrowid)
+            if table not in result.renumbered:
+                result.renumbered.append(table)
+            return int(cur.lastrowid)
+        cur = db.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            [values[c] for c in columns],
+        )
+        return int(values.get("id", cur.lastrowid))
+
+
+# --- the schema, as SQLite describes it -------------------------------------------------------
+
+
+def _tables(db: Database) -> list[str]:
+    return [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+
+
+def _columns(db: Database, table: str) -> list[str]:
+    return [r[1] for r in db.execute(f"PRAGMA table_info({table})")]
+
+
+def _foreign_keys(db: Database, table: str) -> list[tuple[str, str]]:
+    """``(column, referenced table)`` for each foreign key of ``table``."""
+    return [(r[3], r[2]) for r in db.execute(f"PRAGMA foreign_key_list({table})")]
+
+
+def _references(db: Database, target: str) -> list[tuple[str, str, str]]:
+    """``(table, column, on_delete)`` of every foreign key that points at ``target``."""
+    out = []
+    for table in _tables(db):
+        if table == "trash":
+            continue
+        for r in db.execute(f"PRAGMA foreign_key_list({table})"):
+            if r[2] == target:
+                out.append((table, r[3], r[6]))
+    return out
+
+
+def _dependency_order(db: Database, tables: dict[str, list[dict]]) -> list[str]:
+    """The tables to insert, each after the tables its foreign keys point at."""
+    todo = [t for t in tables if tables[t]]
+    ordered: list[str] = []
+    while todo:
+        for table in todo:
+            needs = {target for _, target in _foreign_keys(db, table)} & set(todo) - {table}
+            if not needs:
+                ordered.append(table)
+                todo.remove(table)
+                break
+        else:  # a cycle: insert the rest as they come (foreign keys are checked at each insert)
+            ordered += todo
+            break
+    return ordered

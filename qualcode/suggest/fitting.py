@@ -1,0 +1,135 @@
+"""Fitting the combined suggester to a researcher's coding: model plus calibration.
+
+:func:`fit` trains the learned model on all coded sentences (plus the codebook's
+own sentences) and calibrates it (:mod:`.combined`) on out-of-fold predictions:
+k folds by transcript, each model trained on the other transcripts and scored
+on the held-out one. With fewer than two coded transcripts there is nothing to
+cross-validate, and the learned model abstains.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+from ..errors import NOTHING_TO_TRAIN, QualcodeError
+from .combined import Calibration, calibration_from
+from .dataset import Labelled
+from .learned import MIN_EXAMPLES, LearnedModel, code_counts, sentence_features, train
+
+FOLDS = 5
+
+
+def features_of(data: Sequence[Labelled]) -> list[list[str]]:
+    """The learned model's features for labelled sentences (in transcript order)."""
+    return sentence_features([d.sentence for d in data])
+
+
+def learnable(data: Sequence[Labelled], minimum: int = MIN_EXAMPLES) -> list[str]:
+    """Codes with enough coded sentences to be learned at all."""
+    return sorted(code for code, n in code_counts([d.gold for d in data]).items() if n >= minimum)
+
+
+def folds_of(data: Sequence[Labelled], folds: int) -> dict[int, int]:
+    """Transcript id -> fold number (round robin over the sorted ids)."""
+    transcripts = sorted({d.transcript_id for d in data})
+    k = min(folds, len(transcripts))
+    return {tid: i % k for i, tid in enumerate(transcripts)} if k >= 2 else {}
+
+
+def train_on(
+    data: Sequence[Labelled],
+    feats: Sequence[Sequence[str]],
+    extra: Sequence[Labelled] = (),
+    extra_feats: Sequence[Sequence[str]] = (),
+    **kwargs,
+) -> LearnedModel | None:
+    """Train on coded sentences plus the codebook's, or None when no code has enough examples.
+
+    Which codes are learned is decided by the researcher's coding alone: the
+    codebook's sentences add vocabulary, not codes.
+    """
+    codes = set(learnable(data))
+    if not codes:
+        return None
+    sentences = [*feats, *extra_feats]
+    labels = [d.gold for d in data] + [d.gold & codes for d in extra]
+    try:
+        return train(sentences, labels, **kwargs)
+    except QualcodeError as exc:
+        if exc.code != NOTHING_TO_TRAIN.code:
+            raise
+        return None
+
+
+def out_of_fold(
+    data: Sequence[Labelled],
+    feats: Sequence[Sequence[str]],
+    fold_of: dict[int, int],
+    extra: Sequence[Labelled] = (),
+    extra_feats: Sequence[Sequence[str]] = (),
+    *,
+    should_cancel: Callable[[], bool] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list[dict[str, float]]:
+    """Learned scores for every sentence from a model that did not see its transcript."""
+    scores: list[dict[str, float]] = [{} for _ in data]
+    k = len(set(fold_of.values()))
+    for fold in range(k):
+        if should_cancel is not None and should_cancel():
+            break
+        if progress is not None:
+            progress(fold, k, f"cross-validation fold {fold + 1} of {k}")
+        train_idx = [i for i, d in enumerate(data) if fold_of[d.transcript_id] != fold]
+        test_idx = [i for i, d in enumerate(data) if fold_of[d.transcript_id] == fold]
+        model = train_on([data[i] for i in train_idx], [feats[i] for i in train_idx], extra, extra_feats)
+        if model is None:
+            continue
+        for i, s in zip(test_idx, model.scores([feats[i] for i in test_idx]), strict=True):
+            scores[i] = s
+    return scores
+
+
+def calibrate(
+    data: Sequence[Labelled],
+    scores: Sequence[dict[str, float]] | None,
+    codes: Iterable[str],
+    threshold: float,
+    folds: int = 0,
+) -> Calibration:
+    """:func:`~qualcode.suggest.combined.calibration_from` for labelled sentences."""
+    return calibration_from(
+        [d.gold for d in data],
+        [d.sentence.content for d in data],
+        [d.sentence.hits for d in data],
+        scores,
+        codes,
+        learnable(data),
+        threshold,
+        folds,
+    )
+
+
+def fit(
+    data: Sequence[Labelled],
+    codes: Iterable[str],
+    threshold: float,
+    *,
+    extra: Sequence[Labelled] = (),
+    folds: int = FOLDS,
+    should_cancel: Callable[[], bool] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+    **info,
+) -> tuple[LearnedModel | None, Calibration]:
+    """The model trained on everything and its calibration from cross-validation."""
+    codes = list(codes)
+    feats = features_of(data)
+    extra_feats = features_of(extra)
+    fold_of = folds_of(data, folds)
+    scores = None
+    if fold_of and learnable(data):
+        scores = out_of_fold(data, feats, fold_of, extra, extra_feats, should_cancel=should_cancel, progress=progress)
+    calibration = calibrate(data, scores, codes, threshold, len(set(fold_of.values())))
+    model = train_on(data, feats, extra, extra_feats, should_cancel=should_cancel, **info)
+    if model is not None:
+        model.info.calibration = calibration.to_dict()
+    return model, calibration

@@ -1,0 +1,41 @@
+"""Text that is safe to show on a terminal: control characters made visible.
+
+A transcript, memo, code name or file name can hold anything an importer let
+through: ESC sequences (which clear the screen, set the window title or fake
+earlier output), other C0/C1 controls (a bare CR overwrites the line shown) and
+the bidirectional overrides that make text read differently than it is stored.
+Everything qualcode prints for people goes through :func:`terminal_safe`; data
+written as CSV or JSON to a file or a pipe stays exact.
+
+A control character becomes a visible escape (``\\x1b``, ``\\u202e``), so a
+reader sees that it is there. Newlines and tabs are kept: messages and listings
+are laid out with them.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls except TAB and LF, DEL, C1 controls, and the bidi embeddings,
+# overrides and isolates (the "Trojan Source" characters). LRM/RLM/ALM only
+# mark direction and cannot reorder other text, so they stay.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every control character that could act on a terminal made visible."""
+    return _UNSAFE.sub(_visible, text)
+
+
+def one_line(text: str) -> str:
+    """:func:`terminal_safe`, with newlines and tabs shown as ``\\n`` and ``\\t`` too.
+
+    For a value inside a line (a name in a table cell or a message): a newline in
+    a transcript name must not start a line of its own.
+    """
+    return terminal_safe(text).replace("\n", "\\n").replace("\t", "\\t")

@@ -1,0 +1,208 @@
+"""`qualcode code --from FILE`: many codings in one transaction, checked like single ones."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qualcode.bulk import code_from_text, read_requests
+from qualcode.cli import main
+from qualcode.errors import QualcodeError
+from qualcode.project import Project
+
+HOSTILE = Path(__file__).parent / "data" / "hostile" / "cli-polish"
+
+TRANSCRIPT = """\
+I: Wat verwacht u van het CJG?
+R: Wij verwachten dat ze ons serieus nemen. Ze verwijzen ouders soms door naar ons.
+I: En de ouders zelf?
+R: De ouders hebben veel eigen kracht. Echt veel kracht.
+"""
+CODEBOOK = """\
+title: T
+codes:
+  - id: rol
+    name: Rol
+    codable: false
+    children:
+      - id: rol_cjg
+        name: Van het CJG
+  - id: kracht
+    name: Eigen kracht
+"""
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def project(tmp_path, runner) -> Path:
+    root = tmp_path / "p"
+    assert runner.invoke(main, ["init", str(root)]).exit_code == 0
+    (root / "codebooks" / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
+    (root / "transcripts" / "int1.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    (root / "transcripts" / "int2.txt").write_text(TRANSCRIPT.replace("CJG", "wijkteam"), encoding="utf-8")
+    assert runner.invoke(main, ["--project", str(root), "import", str(root / "transcripts")]).exit_code == 0
+    return root
+
+
+def code_from(runner, project, path: Path | str, input: str | None = None):
+    return runner.invoke(main, ["--project", str(project), "--coder", "anna", "code", "--from", str(path)], input=input)
+
+
+def stored(project: Path) -> list[tuple]:
+    with sqlite3.connect(project / "qualcode.db") as conn:
+        return conn.execute("SELECT transcript_id, start, end, code_id, coder, memo, quote FROM codings ORDER BY id").fetchall()
+
+
+def test_bulk_csv_by_turn_span_start_end_and_text(runner, project, tmp_path):
+    start = TRANSCRIPT.index("veel eigen kracht")
+    start2 = TRANSCRIPT.replace("CJG", "wijkteam").index("veel eigen kracht")
+    source = tmp_path / "mijn_coderingen.csv"  # any name
+    source.write_text(
+        "transcript;code;turn;span;start;end;text;memo;coder;extra\n"
+        "int1;rol_cjg;2;;;;;belangrijk;;x\n"
+        f"int1;kracht;;{start}:{start + 17};;;;;bob;\n"
+        f"int2.txt;kracht;;;{start2};{start2 + 4};;;;\n"
+        'int2;kracht;4;;;;"Echt veel kracht";;;\n',
+        encoding="utf-8",
+    )
+    result = code_from(runner, project, source)
+    assert result.exit_code == 0, result.output
+    assert "4 coding(s) from" in result.stdout and "4 added, 0 already there" in result.stdout
+    assert "ignored column(s): extra" in result.stderr
+    rows = stored(project)
+    assert [(r[3], r[4], r[5], r[6]) for r in rows] == [
+        ("rol_cjg", "anna", "belangrijk", "Wij verwachten dat ze ons serieus nemen. Ze verwijzen ouders soms door naar ons."),
+        ("kracht", "bob", None, "veel eigen kracht"),
+        ("kracht", "anna", None, "veel"),
+        ("kracht", "anna", None, "Echt veel kracht"),
+    ]
+    again = code_from(runner, project, source)
+    assert "0 added, 4 already there" in again.stdout  # running the same file twice adds nothing
+    assert len(stored(project)) == 4
+
+
+def test_bulk_json_lines_and_stdin(runner, project):
+    lines = [
+        {"transcript": "int1", "code": "kracht", "turn": 4, "memo": "via json"},
+        {"file": "int2.txt", "code_id": "rol_cjg", "quote": "serieus nemen"},
+    ]
+    result = code_from(runner, project, "-", input="\n".join(json.dumps(x) for x in lines) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "2 added" in result.stdout
+    assert [(r[0], r[3], r[6]) for r in stored(project)] == [
+        (1, "kracht", "De ouders hebben veel eigen kracht. Echt veel kracht."),
+        (2, "rol_cjg", "serieus nemen"),
+    ]
+
+
+def test_bulk_problems_are_located_and_nothing_is_written(runner, project):
+    result = code_from(runner, project, HOSTILE / "bad_codings.jsonl")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    err = result.stderr
+    where = str(HOSTILE / "bad_codings.jsonl")
+    for line, message in [
+        (2, "unknown code 'krachtt'"),
+        (3, "no transcript named 'nergens'"),
+        (4, "not valid JSON"),
+        (5, "not a JSON object"),
+        (10, "'turn' holds a dict"),
+    ]:
+        assert f"{where}:{line}" in err and message in err, (line, message)
+    assert "nothing was coded" in err
+    assert stored(project) == []  # line 1 was fine, but nothing is written when any line is wrong
+
+
+def test_bulk_problems_in_lines_that_parse(runner, project, tmp_path):
+    source = tmp_path / "c.jsonl"
+    bad = HOSTILE / "bad_codings.jsonl"
+    source.write_text("\n".join(line for i, line in enumerate(bad.read_text(encoding="utf-8").splitlines(), 1) if i not in (4, 5, 10)) + "\n", encoding="utf-8")
+    result = code_from(runner, project, source)
+    err = result.stderr
+    for message in [
+        ":4: span 300:200 is reversed",
+        ":5: transcript 'int1' has no turn 99",
+        ":6: the text 'bestaat niet' is not in 'int1'",
+        ":7: no end given",
+        ":8: say where to code: no turn, span or text given",
+        ":9: span 0:99999 reaches past the end of transcript 'int1'",
+    ]:
+        assert message in err, message
+    assert "9 problem(s)" not in err and "8 problem(s)" in err
+    assert stored(project) == []
+
+
+def test_bulk_text_and_span_must_agree(runner, project, tmp_path):
+    source = tmp_path / "c.csv"
+    source.write_text("transcript,code,start,end,text\nint1,kracht,0,5,iets anders\n", encoding="utf-8")
+    result = code_from(runner, project, source)
+    assert result.exit_code == 1 and "the span 0:5 holds" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "the file is empty"),
+        ("code,turn\nkracht,2\n", "names no transcript or no code column"),
+        ("transcript,code,turn\nint1,kracht,2,oeps,meer\n", "5 values but 3 columns"),
+    ],
+)
+def test_bulk_unreadable_files(runner, project, tmp_path, content, message):
+    source = tmp_path / "c.csv"
+    source.write_text(content, encoding="utf-8")
+    result = code_from(runner, project, source)
+    assert result.exit_code == 1 and message in result.stderr and "Traceback" not in result.output
+    assert stored(project) == []
+
+
+def test_bulk_missing_file_and_folder(runner, project, tmp_path):
+    assert "no such file" in code_from(runner, project, tmp_path / "weg.csv").stderr
+    assert code_from(runner, project, tmp_path).exit_code != 0
+
+
+def test_bulk_from_excludes_the_single_coding_arguments(runner, project, tmp_path):
+    result = runner.invoke(main, ["--project", str(project), "code", "int1", "kracht", "--from", str(tmp_path / "x.csv")])
+    assert result.exit_code == 2
+
+
+def test_bulk_reads_back_an_export(runner, project, tmp_path):
+    """A `qualcode export segments` file codes another project with the same transcripts."""
+    runner.invoke(main, ["--project", str(project), "--coder", "anna", "code", "int1", "kracht", "--turn", "4", "--memo", "m"])
+    export = tmp_path / "segments.csv"
+    assert runner.invoke(main, ["--project", str(project), "export", "segments", "-o", str(export)]).exit_code == 0
+    other = tmp_path / "q"
+    assert runner.invoke(main, ["init", str(other)]).exit_code == 0
+    (other / "codebooks" / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
+    (other / "transcripts" / "int1.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    assert runner.invoke(main, ["--project", str(other), "import", str(other / "transcripts")]).exit_code == 0
+    result = code_from(runner, other, export)
+    assert result.exit_code == 0, result.output
+    assert [(r[3], r[4], r[5]) for r in stored(other)] == [("kracht", "anna", "m")]
+
+
+def test_bulk_core_reads_csv_and_jsonl():
+    requests, ignored, problems = read_requests("transcript,code,turn,note\nint1,kracht,2,x\n\n", "f.csv")
+    assert [(r.line, r.fields) for r in requests] == [(2, {"transcript": "int1", "code": "kracht", "turn": "2"})]
+    assert (ignored, problems) == (["note"], [])
+    requests, _, _ = read_requests('\n{"transcript": "a", "code": "b", "turn": 3}\n', "f.jsonl")
+    assert [(r.line, r.fields["turn"]) for r in requests] == [(2, "3")]
+    _, _, problems = read_requests('{"transcript": 1}\n{oops\n', "f.jsonl")
+    assert [(p.file, p.line) for p in problems] == [("f.jsonl", 2)]
+    with pytest.raises(QualcodeError):
+        read_requests("alleen,kolommen\n", "f.csv")
+
+
+def test_bulk_core_many_codings_in_one_transaction(project):
+    p = Project.open(project)
+    p.sync_codebook()
+    lines = "".join(f"int1,kracht,,{i}:{i + 3}\n" for i in range(0, 100))
+    result = code_from_text(p.store, p.codebook, "transcript,code,turn,span\n" + lines, "f.csv", coder="anna")
+    assert (result.lines, result.added, result.transcripts) == (100, len({(c[1], c[2]) for c in stored(project)}), 1)
+    p.close()

@@ -1,0 +1,53 @@
+"""The evaluation: combined suggester, top-level roll-up and the learning curve (tiny data, no spaCy pipeline)."""
+
+from __future__ import annotations
+
+from qualcode.codebook import parse_codebook
+from qualcode.suggest.dataset import Labelled
+from qualcode.suggest.evaluate import COMBINED, evaluate
+from qualcode.suggest.segments import Sentence
+
+CODEBOOK = """\
+title: T
+codes:
+  - id: eten
+    name: Eten
+    children:
+      - id: taart
+        name: Taart
+  - id: reizen
+    name: Reizen
+"""
+
+TAART = [["ik", "bakken", "taart"], ["taart", "met", "room"], ["wij", "eten", "taart"], ["de", "taart", "zijn", "lekker"]]
+OTHER = [["het", "regenen"], ["de", "bus", "zijn", "laat"], ["ik", "fietsen", "naar", "huis"], ["de", "school", "zijn", "dicht"]]
+
+
+def interviews(n: int) -> list[Labelled]:
+    out = []
+    for tid in range(1, n + 1):
+        for i, (t, o) in enumerate(zip(TAART * 3, OTHER * 3, strict=True)):
+            out.append(Labelled(Sentence(tid, 2 * i, 0, 1, "t", words=t, hits={"taart": ["r"]} if i % 2 else {}), {"taart"}))
+            out.append(Labelled(Sentence(tid, 2 * i + 1, 0, 1, "o", words=o), set()))
+    return out
+
+
+def test_suggest_evaluate_learning_curve_rolls_up_and_abstains_early(monkeypatch):
+    import qualcode.suggest.learned as learned
+
+    monkeypatch.setattr(learned, "MIN_UPDATES", 40)  # tiny data: a few updates separate it (keeps the test fast)
+    book, problems = parse_codebook(CODEBOOK)
+    assert not problems
+    result = evaluate(interviews(3), ["eten", "taart", "reizen"], ["taart"], book, 0.3, folds=3)
+    assert result.folds == 3 and result.combined is not None and result.combined.suggester == COMBINED
+    # Rolled up: 'taart' counts for 'eten'; the top-level table has the top-level codes only.
+    rules_top, combined_top = result.top_level
+    assert [s.code for s in combined_top.codes] == ["eten", "reizen"]
+    assert combined_top.codes[0].counts.support == result.combined.codes[1].counts.support == 36
+    # The curve: one point per number of training interviews, scored on the rest.
+    assert [p.transcripts for p in result.curve] == [1, 2]
+    assert [p.sentences for p in result.curve] == [24, 48]
+    assert result.curve[0].learned_codes == 0  # one interview: no cross-validation, the model abstains
+    assert result.curve[-1].learned_codes == 1  # then it beats the half-right hint for 'taart'
+    assert result.curve[-1].combined.micro.f1 > result.curve[-1].rules.micro.f1
+    assert result.calibration.get("taart").source == "learned"
