@@ -34,10 +34,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .codebook import Codebook
-from .coding import check_code, locate, resolve_transcript, trim_span
+from .coding import (
+    check_code,
+    coding_parts,
+    locate,
+    resolve_transcript,
+    settle_suggestions,
+    trim_span,
+)
 from .errors import BULK_PROBLEMS, BULK_UNREADABLE, Problem, QualcodeError, error
-from .model import Coding, Turn
 from .ingest.attributes import csv_rows
+from .model import Coding, Turn
 from .store import Store
 
 MAX_PROBLEMS = 50  # reported before giving up: a wrong file would otherwise list thousands
@@ -149,7 +156,7 @@ class _Resolver:
         self._text = ""
         self._turns: list[Turn] = []
 
-    def coding(self, request: Request) -> Coding:
+    def codings(self, request: Request) -> list[Coding]:
         f = request.fields
         ref, code_id = f.get("transcript"), f.get("code")
         if not ref or not code_id:
@@ -164,8 +171,11 @@ class _Resolver:
         if tid != self._tid:
             self._tid, self._text, self._turns = tid, self.store.transcripts.text(tid), self.store.transcripts.turns(tid)
         start, end = self._where(tid, f)
-        start, end = trim_span(self._text, start, end)
-        return Coding(None, tid, start, end, code_id, f.get("coder") or self.coder, "", memo=f.get("memo") or None)
+        coder, memo = f.get("coder") or self.coder, f.get("memo") or None
+        return [
+            Coding(None, tid, *trim_span(self._text, s, e), code_id, coder, "", memo=memo)
+            for s, e in coding_parts(self.store, tid, start, end, text=self._text, turns=self._turns)
+        ]
 
     def _where(self, tid: int, f: dict[str, str]) -> tuple[int, int]:
         span: str | tuple[int, int] | None = f.get("span")
@@ -204,13 +214,15 @@ def code_from_text(store: Store, codebook: Codebook, text: str, source: str, *, 
     codings = []
     for request in requests:
         try:
-            codings.append(resolver.coding(request))
+            codings += resolver.codings(request)
         except QualcodeError as exc:
             problems.append(Problem(source, request.line, None, exc.message, exc.hint))
             if len(problems) > MAX_PROBLEMS:
                 break
     _raise(problems, source)
-    added = store.codings.add_many(codings)
+    with store.transaction():
+        added = store.codings.add_many(codings)
+        settle_suggestions(store, codings)  # what the new codings cover is decided
     return BulkResult(len(codings), added, len(codings) - added, len({c.transcript_id for c in codings}), ignored)
 
 

@@ -12,6 +12,7 @@ from .errors import (
     BAD_TURN,
     LOCATION_CHOICE,
     NOT_CODABLE,
+    NOTHING_TO_CODE,
     QUOTE_AMBIGUOUS,
     QUOTE_NOT_FOUND,
     SPAN_SYNTAX,
@@ -23,6 +24,7 @@ from .errors import (
 )
 from .model import MANUAL, Coding, Turn
 from .store import Added, Store
+from .text import block_parts, text_blocks
 
 
 def resolve_transcript(store: Store, ref: str) -> int:
@@ -188,6 +190,34 @@ def apply_code(
     if 0 <= start < end <= len(text):  # out-of-range spans are refused by the store
         start, end = trim_span(text, start, end)
     return store.codings.add(tid, start, end, code_id, coder, memo=memo, origin=origin)
+
+
+def coding_parts(store: Store, tid: int, start: int, end: int, *, text: str | None = None, turns: list[Turn] | None = None) -> list[tuple[int, int]]:
+    """``[start, end)`` cut at turn edges (:func:`qualcode.text.block_parts`): one coding per
+    turn, never a speaker label or a timestamp in a coding's text. Raises NOTHING_TO_CODE
+    for a span that holds nothing else."""
+    text = store.transcripts.text(tid) if text is None else text
+    turns = store.transcripts.turns(tid) if turns is None else turns
+    parts = block_parts(text, text_blocks(text, turns), start, end)
+    if not parts:
+        raise error(NOTHING_TO_CODE, start=start, end=end, name=store.transcripts.name(tid))
+    return parts
+
+
+SPAN_OVERLAP = 0.5  # share of the shorter span two spans must share to count as the same passage
+
+
+def settle_suggestions(store: Store, codings: Iterable[Coding]) -> list[int]:
+    """Accept the pending suggestions these new codings make redundant (decided by the
+    coding's coder); their ids.
+
+    Joins the caller's transaction. A suggestion of the same code that a coding covers
+    by :data:`SPAN_OVERLAP` is the one the suggester itself would no longer propose.
+    """
+    settled: list[int] = []
+    for coding in codings:
+        settled += store.suggestions.settle_covered(coding, SPAN_OVERLAP)
+    return settled
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:

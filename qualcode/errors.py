@@ -261,6 +261,11 @@ MISSING_CODE = Msg(
     "code '{code}' is not in the codebook any more",
     "add it back to the codebook, or move its codings with `qualcode codebook merge-codes {code} --into CODE`",
 )
+NOTHING_TO_CODE = Msg(
+    "QC330",
+    "span {start}:{end} of '{name}' holds no transcript text (only a speaker label, a timestamp or blank space)",
+    "`qualcode show {name}` lists the turns with their offsets",
+)
 SPAN_SYNTAX = Msg("QC303", "cannot read span '{value}'", "write the span as START:END, e.g. --span 120:245")
 
 # --- coding from the CLI: detached codings, trash, show, bulk (cli-polish: QC311-QC349) ---

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from .codebook import Codebook
-from .coding import apply_code
+from .coding import apply_code, settle_suggestions
 from .errors import UNDO_CONFLICT, QualcodeError, error
 from .model import Coding
 from .store import Store
@@ -65,22 +65,6 @@ class _Step:
     memo_before: str | None = None
     memo_after: str | None = None
     settled: list[int] = field(default_factory=list)  # APPLY: suggestions the codings settled
-
-
-def settle_suggestions(store: Store, codings: Iterable[Coding]) -> list[int]:
-    """Accept the pending suggestions these new codings make redundant (decided by the
-    coding's coder); their ids.
-
-    Joins the caller's transaction. The rule is the suggester's own
-    (:data:`qualcode.suggest.segments.OVERLAP`), so a suggestion counted as covered
-    when suggesting is the one settled here.
-    """
-    from .suggest.segments import OVERLAP  # the suggest package: loaded by then in the app
-
-    settled: list[int] = []
-    for coding in codings:
-        settled += store.suggestions.settle_covered(coding, OVERLAP)
-    return settled
 
 
 @dataclass(slots=True)

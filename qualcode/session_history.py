@@ -10,7 +10,7 @@ researcher did, whichever kind it was: coding steps are handed to the wrapped
 
 Every step is still one committed transaction. Accepting also settles the other
 pending suggestions the coding makes redundant (as a coding action does, see
-:func:`qualcode.history.settle_suggestions`). Undoing an acceptance reopens the
+:func:`qualcode.coding.settle_suggestions`). Undoing an acceptance reopens the
 suggestion and those it settled, and removes only the coding the acceptance
 created (a human coding it was linked to stays); redoing it accepts again, which
 makes a new coding (a new id). A decision that cannot be replayed because something
@@ -24,7 +24,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .errors import REVIEW_UNDO_CONFLICT, QualcodeError, error
-from .history import Change, History, UndoStacks, settle_suggestions
+from .coding import settle_suggestions
+from .history import Change, History, UndoStacks
 from .model import ACCEPTED, REJECTED, SUGGESTED, Coding
 from .store import Suggestion
 

@@ -16,6 +16,12 @@ trips a plain splitter in Dutch interviews:
   ``(gelach)``, ``(zucht)``, ``(...)`` -- parentheses around lower-case words or
   dots only, so ``(CJG)`` or a bracketed name is left alone.
 
+It also cuts a transcript into blocks (:func:`text_blocks`): its speaker turns,
+plus text outside every turn that is not a speaker label (a title, a heading).
+Blocks are what the coding screen draws and ``qualcode show`` lists, and a coded
+span is cut at their edges (:func:`block_parts`), so no coding ever quotes a
+speaker label or a timestamp.
+
 All offsets are code points into the string, half-open ``[start, end)``, like
 every offset in qualcode.
 """
@@ -23,6 +29,10 @@ every offset in qualcode.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from .model import Turn
 
 # Closing punctuation that belongs to the sentence before it.
 _CLOSERS = "\"'”’»)]}"
@@ -142,3 +152,62 @@ def prev_word_start(text: str, pos: int, start: int = 0) -> int:
         if best > window or window == start:
             return best if best < pos else start
         window = max(start, window - 2000)
+
+
+@dataclass(frozen=True, slots=True)
+class TextBlock:
+    """A run of text read together: a speaker turn, or text outside any turn."""
+
+    index: int  # position in the list of blocks
+    start: int
+    end: int
+    turn: Turn | None = None
+
+    @property
+    def role(self) -> str | None:
+        return self.turn.role if self.turn else None
+
+
+def text_blocks(text: str, turns: list[Turn]) -> list[TextBlock]:
+    """The turns as blocks, plus text between turns that is not a speaker label (headings)."""
+    blocks: list[TextBlock] = []
+    spans: list[tuple[int, int, Turn | None]] = []
+    prev = 0
+    for turn in sorted(turns, key=lambda t: t.start):
+        gap = text[prev : turn.start].rstrip()
+        cut = gap.rfind("\n")  # the last non-empty line of the gap holds the turn's label
+        if cut > 0 and gap[:cut].strip():
+            spans.append((prev, prev + cut, None))
+        if turn.end > turn.start:
+            spans.append((turn.start, turn.end, turn))
+        prev = max(prev, turn.end)
+    if text[prev:].strip():
+        spans.append((prev, len(text), None))
+    for start, end, turn in spans:
+        if turn is None:  # trim loose text; turns keep their exact stored span
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if start == end:
+                continue
+        blocks.append(TextBlock(len(blocks), start, end, turn))
+    return blocks
+
+
+def block_parts(text: str, blocks: list[TextBlock], start: int, end: int) -> list[tuple[int, int]]:
+    """``[start, end)`` cut at block edges: the non-blank pieces inside blocks.
+
+    What lies between two turns (the next speaker's label, a timestamp) is in no
+    block, so it never becomes part of a coding's text: a span of nothing else
+    has no parts. A text without blocks (all blank) has none either.
+    """
+    out: list[tuple[int, int]] = []
+    first = max(bisect_right([b.start for b in blocks], start) - 1, 0)
+    for block in blocks[first:]:
+        if block.start >= end:
+            break
+        s, e = max(start, block.start), min(end, block.end)
+        if s < e and text[s:e].strip():
+            out.append((s, e))
+    return out

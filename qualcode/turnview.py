@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from .errors import BAD_TURN, error
 from .model import Coding
 from .store import Store
+from .text import text_blocks
 
 
 @dataclass(slots=True)
@@ -40,16 +41,10 @@ def turn_views(store: Store, tid: int, first: int | None = None, last: int | Non
         shown = [t for t in turns if first <= t.index <= (last or first)]
         views = [_view(t.index, t.speaker, t.role, t.time_start, t.time_end, t.start, t.end, text) for t in shown]
     else:
-        views, at = [], 0
-        for t in turns:
-            # The line the turn starts on holds its speaker label: not text outside the turn.
-            label_line = text.rfind("\n", at, len(text[: t.start].rstrip()))
-            if label_line > at and text[at:label_line].strip():
-                views.append(_gap(text, at, label_line))
-            views.append(_view(t.index, t.speaker, t.role, t.time_start, t.time_end, t.start, t.end, text))
-            at = t.end
-        if text[at:].strip():
-            views.append(_gap(text, at, len(text)))
+        # Every turn, and the text outside turns that is not a speaker label (as turn 0).
+        views = [_view(t.index, t.speaker, t.role, t.time_start, t.time_end, t.start, t.end, text) for t in turns]
+        views += [_view(0, None, None, None, None, b.start, b.end, text) for b in text_blocks(text, turns) if b.turn is None]
+        views.sort(key=lambda v: (v.start, v.number == 0))
     if codings and views:
         lo, hi = views[0].start, views[-1].end
         starts = [v.start for v in views]
@@ -61,10 +56,3 @@ def turn_views(store: Store, tid: int, first: int | None = None, last: int | Non
 def _view(number, speaker, role, time_start, time_end, start: int, end: int, text: str) -> TurnView:
     return TurnView(number, speaker, role, time_start, time_end, start, end, text[start:end])
 
-
-def _gap(text: str, start: int, end: int) -> TurnView:
-    """Text between turns, trimmed of the blank lines around it."""
-    piece = text[start:end]
-    lead = len(piece) - len(piece.lstrip())
-    trail = len(piece.rstrip())
-    return _view(0, None, None, None, None, start + lead, start + trail, text)

@@ -336,3 +336,30 @@ def test_cli_hostile_configuration_is_a_located_error_not_a_traceback(project, r
     result = run(runner, project, "transcripts")
     assert result.exit_code == 1
     assert "qualcode.yaml" in result.stderr and "Traceback" not in result.output
+
+
+def test_cli_span_across_turns_becomes_one_coding_per_turn_without_labels(project, runner):
+    text = TRANSCRIPT
+    start, end = text.index("Dat werkt goed"), text.index("veel eigen kracht") + 5
+    result = run(runner, project, "code", "int1", "kracht", "--span", f"{start}:{end}")
+    assert result.exit_code == 0, result.output
+    quotes = [r["text"] for r in json.loads(run(runner, project, "codings", "--format", "json").stdout)]
+    assert quotes == ["Dat werkt goed als we elkaar kennen.", "En de ouders zelf?", "De ouders hebben veel"]
+    assert not any(q.startswith(("I:", "R:")) or "\nR:" in q or "\nI:" in q for q in quotes)
+    label = text.index("R: De")
+    only_label = run(runner, project, "code", "int1", "kracht", "--span", f"{label}:{label + 2}")
+    assert only_label.exit_code == 1 and "QC330" not in only_label.stderr and "holds no transcript text" in only_label.stderr
+
+
+def test_cli_code_settles_the_pending_suggestion_it_covers(project, runner):
+    from qualcode.project import Project
+
+    p = Project.open(project)
+    p.sync_codebook()
+    tid = p.store.transcripts.id_by_name("int1")
+    start = TRANSCRIPT.index("De ouders hebben")
+    p.store.suggestions.replace_pending(tid, [(start, start + len("De ouders hebben veel eigen kracht."), "kracht", "rules", 0.6, "r")])
+    p.close()
+    assert run(runner, project, "code", "int1", "kracht", "--turn", "4").exit_code == 0
+    listed = json.loads(run(runner, project, "suggestions", "--status", "all", "--format", "json").stdout)
+    assert [s["status"] for s in listed] == ["accepted"]  # settled by the coding, not left pending

@@ -202,7 +202,8 @@ def test_bulk_core_reads_csv_and_jsonl():
 def test_bulk_core_many_codings_in_one_transaction(project):
     p = Project.open(project)
     p.sync_codebook()
-    lines = "".join(f"int1,kracht,,{i}:{i + 3}\n" for i in range(0, 100))
+    first = TRANSCRIPT.index("Wij verwachten")  # 60 spans inside one turn
+    lines = "".join(f"int1,kracht,,{i}:{i + 3}\n" for i in range(first, first + 60))
     result = code_from_text(p.store, p.codebook, "transcript,code,turn,span\n" + lines, "f.csv", coder="anna")
-    assert (result.lines, result.added, result.transcripts) == (100, len({(c[1], c[2]) for c in stored(project)}), 1)
+    assert (result.lines, result.added, result.transcripts) == (60, len({(c[1], c[2]) for c in stored(project)}), 1)
     p.close()

@@ -10,13 +10,14 @@ from rich.cells import cell_len
 from qualcode.history import Change
 from qualcode.model import Coding, Turn
 from qualcode.tui.document.layout import HEADER, TEXT, Layout, grapheme_after, grapheme_before
-from qualcode.tui.document.model import CodeInfo, DocumentModel, assign_lanes, build_blocks, near_duplicate
+from qualcode.text import text_blocks
+from qualcode.tui.document.model import CodeInfo, DocumentModel, assign_lanes, near_duplicate
 from qualcode.tui.document.spans import SpanIndex
 
 
 def model_of(text: str, turns: list[Turn], codings: list[Coding] = ()) -> DocumentModel:
     codes = {"a": CodeInfo("a", "A", "#ff0000"), "b": CodeInfo("b", "B", "#00ff00")}
-    return DocumentModel(1, "t", text, build_blocks(text, turns), codes, {c.id: c for c in codings})
+    return DocumentModel(1, "t", text, text_blocks(text, turns), codes, {c.id: c for c in codings})
 
 
 def coding(cid: int, start: int, end: int, code: str = "a") -> Coding:
@@ -27,7 +28,7 @@ def test_tui_blocks_keep_headings_outside_turns_and_drop_labels():
     text = "Interview in Gent\n\nInterviewer: Hoi.\n\nR: Dag."
     turns = [Turn(1, "Interviewer", 32, 36, role="interviewer"), Turn(2, "R", 41, 45, role="respondent")]
     assert text[32:36] == "Hoi." and text[41:45] == "Dag."
-    blocks = build_blocks(text, turns)
+    blocks = text_blocks(text, turns)
     assert [(text[b.start : b.end], b.turn is not None) for b in blocks] == [
         ("Interview in Gent", False),
         ("Hoi.", True),
@@ -36,7 +37,7 @@ def test_tui_blocks_keep_headings_outside_turns_and_drop_labels():
 
 
 def test_tui_blocks_without_turns_show_the_whole_text():
-    blocks = build_blocks("  Alleen tekst.\n", [])
+    blocks = text_blocks("  Alleen tekst.\n", [])
     assert [(b.start, b.end, b.turn) for b in blocks] == [(2, 15, None)]
 
 

@@ -6,7 +6,8 @@ from qualcode.history import Change
 from qualcode.model import Coding, Turn
 from qualcode.tui.document.layout import TEXT, Layout
 from qualcode.tui.document.margin import BAR, MORE, NO_KEY, Margin
-from qualcode.tui.document.model import CodeInfo, DocumentModel, build_blocks
+from qualcode.text import text_blocks
+from qualcode.tui.document.model import CodeInfo, DocumentModel
 
 WORDS = "een twee drie vier vijf zes zeven acht negen tien elf twaalf dertien veertien vijftien zestien"
 CODES = {
@@ -22,7 +23,7 @@ def coding(cid: int, start: int, end: int, code: str = "a", coder: str = "anna")
 
 
 def margin(codings: list[Coding], width: int = 20, **options) -> Margin:
-    model = DocumentModel(1, "t", WORDS, build_blocks(WORDS, [Turn(1, "R", 0, len(WORDS))]), CODES, {c.id: c for c in codings})
+    model = DocumentModel(1, "t", WORDS, text_blocks(WORDS, [Turn(1, "R", 0, len(WORDS))]), CODES, {c.id: c for c in codings})
     return Margin(model, Layout(model, width), **options)
 
 

@@ -8,8 +8,22 @@ from pathlib import Path
 
 import click
 
-from ..coding import apply_code, codings_at, expand_codes, locate, resolve_transcript, trim_span
-from ..errors import CODING_IN_TRASH, LOCATION_CHOICE, NOTHING_TO_UNCODE, QualcodeError, error
+from ..coding import (
+    coding_parts,
+    codings_at,
+    expand_codes,
+    locate,
+    resolve_transcript,
+    trim_span,
+)
+from ..errors import (
+    CODING_IN_TRASH,
+    LOCATION_CHOICE,
+    NOTHING_TO_UNCODE,
+    QualcodeError,
+    error,
+)
+from ..history import History
 from .base import State, main, pass_state
 from .render import echo, emit, format_option, guard_option, note, shorten
 from .trash_cmds import KINDS
@@ -85,9 +99,14 @@ def code(
         raise click.UsageError("give TRANSCRIPT and CODE (or --from FILE)")
     tid = resolve_transcript(store, transcript)
     start, end = locate(store, tid, turn=turn, span=span, text=quote)
-    added = apply_code(store, project.codebook, tid, start, end, code, state.coder, memo=memo)
-    what = "coding" if added.inserted else "already coded: coding"
-    echo(f"{what} {_describe(added.coding, store.transcripts.name(tid))}")
+    # The coding screen's path: one coding per turn the span crosses, and the pending
+    # suggestions the new codings cover settled in the same transaction.
+    change = History(store, project.codebook).apply_parts(tid, coding_parts(store, tid, start, end), [code], state.coder, memo=memo)
+    name = store.transcripts.name(tid)
+    for coding in change.added:
+        echo(f"coding {_describe(coding, name)}")
+    for coding in change.unchanged:
+        echo(f"already coded: coding {_describe(coding, name)}")
 
 
 def _code_from(state: State, project, source: Path) -> None:

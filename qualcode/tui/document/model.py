@@ -18,9 +18,10 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ...history import Change
-from ...model import RESPONDENT, Coding, Turn
+from ...model import RESPONDENT, Coding
 from ...store import Store
-from ...text import sentence_spans
+from ...text import TextBlock as Block
+from ...text import block_parts, sentence_spans, text_blocks
 from .spans import SpanIndex
 
 MISSING_COLOR = "#808080"
@@ -45,47 +46,6 @@ class CodeInfo:
     color: str
     key: str | None = None
     in_codebook: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class Block:
-    """A run of text drawn together: a speaker turn, or text outside any turn."""
-
-    index: int  # position in DocumentModel.blocks
-    start: int
-    end: int
-    turn: Turn | None = None
-
-    @property
-    def role(self) -> str | None:
-        return self.turn.role if self.turn else None
-
-
-def build_blocks(text: str, turns: list[Turn]) -> list[Block]:
-    """Turns as blocks, plus text between turns that is not a speaker label (headings)."""
-    blocks: list[Block] = []
-    spans: list[tuple[int, int, Turn | None]] = []
-    prev = 0
-    for turn in sorted(turns, key=lambda t: t.start):
-        gap = text[prev : turn.start].rstrip()
-        cut = gap.rfind("\n")  # the last non-empty line of the gap holds the turn's label
-        if cut > 0 and gap[:cut].strip():
-            spans.append((prev, prev + cut, None))
-        if turn.end > turn.start:
-            spans.append((turn.start, turn.end, turn))
-        prev = max(prev, turn.end)
-    if text[prev:].strip():
-        spans.append((prev, len(text), None))
-    for start, end, turn in spans:
-        if turn is None:  # trim loose text; turns keep their exact stored span
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            if start == end:
-                continue
-        blocks.append(Block(len(blocks), start, end, turn))
-    return blocks
 
 
 def assign_lanes(codings: list[Coding]) -> dict[int, int]:
@@ -141,7 +101,7 @@ class DocumentModel:
             transcript_id,
             transcript.name,
             transcript.text,
-            build_blocks(transcript.text, transcript.turns),
+            text_blocks(transcript.text, transcript.turns),
             codes,
             {c.id: c for c in codings},
             transcript.attributes,
@@ -237,19 +197,8 @@ class DocumentModel:
         return pos
 
     def parts(self, start: int, end: int) -> list[tuple[int, int]]:
-        """``[start, end)`` cut at turn boundaries: the pieces inside blocks, without blank ones.
-
-        What lies between two turns (the next speaker's label, a timestamp) is in no
-        block, so it never becomes part of a coding's text.
-        """
-        out: list[tuple[int, int]] = []
-        for block in self.blocks[self.block_at(start).index :]:
-            if block.start >= end:
-                break
-            s, e = max(start, block.start), min(end, block.end)
-            if s < e and self.text[s:e].strip():
-                out.append((s, e))
-        return out
+        """``[start, end)`` cut at turn boundaries (see :func:`qualcode.text.block_parts`)."""
+        return block_parts(self.text, self.blocks, start, end)
 
     def sentences(self, block: Block) -> list[tuple[int, int]]:
         """The block's sentences (computed once per block, on demand)."""
