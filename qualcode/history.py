@@ -42,7 +42,7 @@ DEFAULT_LIMIT = 500  # steps kept
 
 
 @dataclass(frozen=True, slots=True)
-class Change:
+class CodingChange:
     """What one action, undo or redo did to the store."""
 
     kind: str  # APPLY, REMOVE or MEMO: the kind of the step done or undone
@@ -95,7 +95,7 @@ class UndoStacks:
         self._undo.append(step)
         self._redo.clear()  # a new action forks history: the undone future is gone
 
-    def undo(self) -> Change | None:
+    def undo(self) -> CodingChange | None:
         """Undo the last step; None if there is nothing to undo."""
         if not self._undo:
             return None
@@ -104,7 +104,7 @@ class UndoStacks:
         self._redo.append(step)
         return change
 
-    def redo(self) -> Change | None:
+    def redo(self) -> CodingChange | None:
         """Redo the last undone step; None if there is nothing to redo."""
         if not self._redo:
             return None
@@ -113,7 +113,7 @@ class UndoStacks:
         self._undo.append(step)
         return change
 
-    def _replay(self, step, *, undo: bool) -> Change:
+    def _replay(self, step, *, undo: bool) -> CodingChange:
         raise NotImplementedError
 
 
@@ -132,7 +132,7 @@ class History(UndoStacks):
         coder: str,
         *,
         memo: str | None = None,
-    ) -> Change:
+    ) -> CodingChange:
         """Apply one or more codes to a span (one transaction, one undo step)."""
         return self.apply_parts(transcript_id, [(start, end)], code_ids, coder, memo=memo)
 
@@ -144,7 +144,7 @@ class History(UndoStacks):
         coder: str,
         *,
         memo: str | None = None,
-    ) -> Change:
+    ) -> CodingChange:
         """Apply codes to several spans at once, e.g. a selection cut at turn boundaries
         (one transaction, one undo step)."""
         created: list[Coding] = []
@@ -157,35 +157,35 @@ class History(UndoStacks):
             settled = settle_suggestions(self.store, created)
         if created:
             self._record(_Step(APPLY, created, settled=settled))
-        return Change(APPLY, added=tuple(created), unchanged=tuple(existing))
+        return CodingChange(APPLY, added=tuple(created), unchanged=tuple(existing))
 
-    def remove(self, coding_ids: Iterable[int]) -> Change:
+    def remove(self, coding_ids: Iterable[int]) -> CodingChange:
         """Remove codings by id (one transaction, one undo step)."""
         with self.store.transaction():
             removed = [self.store.codings.remove(cid) for cid in coding_ids]
         if removed:
             self._record(_Step(REMOVE, removed))
-        return Change(REMOVE, removed=tuple(removed))
+        return CodingChange(REMOVE, removed=tuple(removed))
 
-    def set_memo(self, coding_id: int, memo: str | None) -> Change:
+    def set_memo(self, coding_id: int, memo: str | None) -> CodingChange:
         """Set or clear (None or '') a coding's memo."""
         memo = memo or None
         before = self.store.codings.set_memo(coding_id, memo)
         after = self.store.codings.get(coding_id)
         if before.memo != after.memo:
             self._record(_Step(MEMO, [after], before.memo, after.memo))
-        return Change(MEMO, updated=(after,))
+        return CodingChange(MEMO, updated=(after,))
 
     # --- undo / redo --------------------------------------------------------------
 
-    def _replay(self, step: _Step, *, undo: bool) -> Change:
+    def _replay(self, step: _Step, *, undo: bool) -> CodingChange:
         action = "undo" if undo else "redo"
         try:
             with self.store.transaction():
                 if step.kind == MEMO:
                     coding = step.codings[0]
                     self.store.codings.set_memo(coding.id, step.memo_before if undo else step.memo_after)
-                    return Change(MEMO, updated=(self.store.codings.get(coding.id),), undo=undo)
+                    return CodingChange(MEMO, updated=(self.store.codings.get(coding.id),), undo=undo)
                 take_away = (step.kind == APPLY) == undo
                 if take_away:
                     # Keep what the rows look like now, so a redo restores exactly that.
@@ -193,11 +193,11 @@ class History(UndoStacks):
                     if step.kind == APPLY:  # what the coding settled is open again
                         for suggestion_id in step.settled:
                             self.store.suggestions.reopen(suggestion_id)
-                    return Change(step.kind, removed=tuple(step.codings), undo=undo)
+                    return CodingChange(step.kind, removed=tuple(step.codings), undo=undo)
                 restored = [self.store.codings.get(self.store.codings.restore(replace(c)).id) for c in step.codings]
                 if step.kind == APPLY:
                     step.settled = settle_suggestions(self.store, restored)
-                return Change(step.kind, added=tuple(restored), undo=undo)
+                return CodingChange(step.kind, added=tuple(restored), undo=undo)
         except (QualcodeError, sqlite3.IntegrityError) as exc:
             reason = exc.message if isinstance(exc, QualcodeError) else "the coding exists again"
             raise error(UNDO_CONFLICT, action=action, step=step.kind, reason=reason) from None

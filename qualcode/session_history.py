@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from .errors import REVIEW_UNDO_CONFLICT, QualcodeError, error
 from .coding import settle_suggestions
-from .history import Change, History, UndoStacks
+from .history import CodingChange, History, UndoStacks
 from .model import ACCEPTED, REJECTED, SUGGESTED, Coding
 from .store import Suggestion
 
@@ -38,7 +38,7 @@ _CODING = "coding"  # a step kept by the wrapped History
 
 
 @dataclass(frozen=True, slots=True)
-class Decision(Change):
+class SuggestionDecision(CodingChange):
     """A change made by accepting or rejecting a suggestion (or undoing that).
 
     ``kind`` is :data:`ACCEPT` or :data:`REJECT`; ``added``/``removed`` hold the
@@ -80,24 +80,24 @@ class SessionHistory(UndoStacks):
 
     def apply(
         self, transcript_id: int, start: int, end: int, code_ids: Sequence[str], coder: str, *, memo: str | None = None
-    ) -> Change:
+    ) -> CodingChange:
         return self.apply_parts(transcript_id, [(start, end)], code_ids, coder, memo=memo)
 
     def apply_parts(
         self, transcript_id: int, parts: Sequence[tuple[int, int]], code_ids: Sequence[str], coder: str, *, memo: str | None = None
-    ) -> Change:
+    ) -> CodingChange:
         change = self.codings.apply_parts(transcript_id, parts, code_ids, coder, memo=memo)
         if change.added:  # History records a step exactly then
             self._record(_CODING)
         return change
 
-    def remove(self, coding_ids: Iterable[int]) -> Change:
+    def remove(self, coding_ids: Iterable[int]) -> CodingChange:
         change = self.codings.remove(coding_ids)
         if change.removed:
             self._record(_CODING)
         return change
 
-    def set_memo(self, coding_id: int, memo: str | None) -> Change:
+    def set_memo(self, coding_id: int, memo: str | None) -> CodingChange:
         before = self.store.codings.get(coding_id).memo
         change = self.codings.set_memo(coding_id, memo)
         if before != (memo or None):  # History records a step only for a real change
@@ -106,7 +106,7 @@ class SessionHistory(UndoStacks):
 
     # --- review decisions ---------------------------------------------------------------
 
-    def accept(self, suggestion_id: int, coder: str, code_id: str | None = None) -> Decision:
+    def accept(self, suggestion_id: int, coder: str, code_id: str | None = None) -> SuggestionDecision:
         """Accept a pending suggestion (with its own code, or ``code_id``); one transaction."""
         from .suggest.review import accept
 
@@ -118,23 +118,23 @@ class SessionHistory(UndoStacks):
         self._record(step)
         return self._accepted(step, coding)
 
-    def reject(self, suggestion_id: int, coder: str) -> Decision:
+    def reject(self, suggestion_id: int, coder: str) -> SuggestionDecision:
         """Reject a pending suggestion; it is never proposed again."""
         from .suggest.review import reject
 
         row = reject(self.store, suggestion_id, coder)
         self._record(_DecisionStep(suggestion_id, REJECTED, None, coder))
-        return Decision(REJECT, suggestion=row)
+        return SuggestionDecision(REJECT, suggestion=row)
 
-    def _accepted(self, step: _DecisionStep, coding: Coding, *, undo: bool = False) -> Decision:
+    def _accepted(self, step: _DecisionStep, coding: Coding, *, undo: bool = False) -> SuggestionDecision:
         row = self.store.suggestions.get(step.suggestion_id)
         if step.coding is not None:
-            return Decision(ACCEPT, added=(coding,), undo=undo, suggestion=row, code_id=coding.code_id)
-        return Decision(ACCEPT, unchanged=(coding,), undo=undo, suggestion=row, code_id=coding.code_id)
+            return SuggestionDecision(ACCEPT, added=(coding,), undo=undo, suggestion=row, code_id=coding.code_id)
+        return SuggestionDecision(ACCEPT, unchanged=(coding,), undo=undo, suggestion=row, code_id=coding.code_id)
 
     # --- undo / redo --------------------------------------------------------------------
 
-    def _replay(self, step: _DecisionStep | str, *, undo: bool) -> Change:
+    def _replay(self, step: _DecisionStep | str, *, undo: bool) -> CodingChange:
         if step == _CODING:
             return self.codings.undo() if undo else self.codings.redo()
         from .suggest.review import accept, reject, undo as reopen
@@ -150,9 +150,9 @@ class SessionHistory(UndoStacks):
                     for suggestion_id in step.settled:
                         reopen(self.store, suggestion_id)
                 removed = (step.coding,) if step.coding is not None else ()
-                return Decision(kind, removed=removed, undo=True, suggestion=row, code_id=step.accepted_code)
+                return SuggestionDecision(kind, removed=removed, undo=True, suggestion=row, code_id=step.accepted_code)
             if step.status == REJECTED:
-                return Decision(REJECT, suggestion=reject(self.store, step.suggestion_id, step.coder))
+                return SuggestionDecision(REJECT, suggestion=reject(self.store, step.suggestion_id, step.coder))
             with self.store.transaction():
                 coding = accept(self.store, step.suggestion_id, step.coder, step.code_id, codebook=self.codebook)
                 step.settled = settle_suggestions(self.store, [coding])

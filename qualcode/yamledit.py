@@ -38,7 +38,7 @@ from .errors import CODEBOOK_FLOW_STYLE, CODEBOOK_INVALID, error
 
 
 @dataclass(slots=True)
-class Block:
+class YamlBlock:
     """Lines cut out of the file, with the column of their ``-``."""
 
     lines: list[str]
@@ -145,7 +145,7 @@ class YamlText:
 
     # --- edits -----------------------------------------------------------------------------------
 
-    def cut(self, code_id: str) -> Block:
+    def cut(self, code_id: str) -> YamlBlock:
         """Remove a code (with its sub-codes and header comment); return its lines."""
         root = self._root()
         item, seq, parent = self._find(root, code_id)
@@ -154,7 +154,7 @@ class YamlText:
         dash_line, column = self._dash(item)
         start = self._header_start(lines, dash_line, column)
         end = self._last_line(item)
-        block = Block(lines[start : end + 1], column)
+        block = YamlBlock(lines[start : end + 1], column)
         del lines[start : end + 1]
         if parent is not None and len(seq.value) == 1:
             key_line = self._get(parent, "children")[0].start_mark.line
@@ -165,7 +165,7 @@ class YamlText:
         self.text = "".join(lines)
         return block
 
-    def paste(self, block: Block, parent_id: str | None) -> None:
+    def paste(self, block: YamlBlock, parent_id: str | None) -> None:
         """Add a block as the last code under ``parent_id`` (None: at the top level)."""
         root = self._root()
         lines = self.text.splitlines(keepends=True)
@@ -391,7 +391,7 @@ def _scalar_like(text: str, node: yaml.Node, value: str) -> str:
     return f"{quote}{value}{quote}" if quote in "'\"" else value
 
 
-def code_block(code: Code) -> Block:
+def code_block(code: Code) -> YamlBlock:
     """A new code (with its sub-codes) as YAML lines in the layout qualcode writes.
 
     A code without a colour gets none in the YAML (a Codebook fills in display colours;
@@ -411,7 +411,7 @@ def code_block(code: Code) -> Block:
     start = next(i for i, line in enumerate(lines) if line.startswith("codes:")) + 1
     block = lines[start:]
     column = len(block[0]) - len(block[0].lstrip(" "))
-    return Block(block, column)
+    return YamlBlock(block, column)
 
 
 def edit_codebook_text(path: Path, edit: Callable[[YamlText], None]) -> None:

@@ -7,16 +7,16 @@ import random
 import pytest
 from rich.cells import cell_len
 
-from qualcode.history import Change
+from qualcode.history import CodingChange
 from qualcode.model import Coding, Turn
 from qualcode.tui.document.layout import HEADER, TEXT, Layout, grapheme_after, grapheme_before
 from qualcode.text import text_blocks
-from qualcode.tui.document.model import CodeInfo, DocumentModel, assign_lanes, near_duplicate
+from qualcode.tui.document.model import CodeStyle, DocumentModel, assign_lanes, near_duplicate
 from qualcode.tui.document.spans import SpanIndex
 
 
 def model_of(text: str, turns: list[Turn], codings: list[Coding] = ()) -> DocumentModel:
-    codes = {"a": CodeInfo("a", "A", "#ff0000"), "b": CodeInfo("b", "B", "#00ff00")}
+    codes = {"a": CodeStyle("a", "A", "#ff0000"), "b": CodeStyle("b", "B", "#00ff00")}
     return DocumentModel(1, "t", text, text_blocks(text, turns), codes, {c.id: c for c in codings})
 
 
@@ -123,10 +123,10 @@ def test_tui_span_index_incremental_matches_a_rebuild():
 def test_tui_model_change_mirrors_the_store_and_keeps_lanes_apart():
     text = "x" * 100
     model = model_of(text, [Turn(1, "R", 0, 100)], [coding(1, 0, 50)])
-    model.apply_change(Change("apply", added=(coding(2, 10, 20, "b"), coding(3, 60, 70))))
+    model.apply_change(CodingChange("apply", added=(coding(2, 10, 20, "b"), coding(3, 60, 70))))
     assert [c.id for c in model.codings_at(15)] == [1, 2]
     assert model.lanes[1] != model.lanes[2]
-    model.apply_change(Change("remove", removed=(coding(1, 0, 50),)))
+    model.apply_change(CodingChange("remove", removed=(coding(1, 0, 50),)))
     assert [c.id for c in model.codings_at(15)] == [2]
     assert model.next_uncoded_respondent_turn(0) is None
 

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from qualcode.history import Change
+from qualcode.history import CodingChange
 from qualcode.model import Coding, Turn
 from qualcode.tui.document.layout import TEXT, Layout
 from qualcode.tui.document.margin import BAR, MORE, NO_KEY, Margin
 from qualcode.text import text_blocks
-from qualcode.tui.document.model import CodeInfo, DocumentModel
+from qualcode.tui.document.model import CodeStyle, DocumentModel
 
 WORDS = "een twee drie vier vijf zes zeven acht negen tien elf twaalf dertien veertien vijftien zestien"
 CODES = {
-    "a": CodeInfo("a", "Afspraken", "#ff0000", "a"),
-    "b": CodeInfo("b", "Beleid", "#00ff00", "b"),
-    "n": CodeInfo("n", "Zonder toets", "#0000ff", None),
-    "gone": CodeInfo("gone", "Vervallen", "#808080", None, in_codebook=False),
+    "a": CodeStyle("a", "Afspraken", "#ff0000", "a"),
+    "b": CodeStyle("b", "Beleid", "#00ff00", "b"),
+    "n": CodeStyle("n", "Zonder toets", "#0000ff", None),
+    "gone": CodeStyle("gone", "Vervallen", "#808080", None, in_codebook=False),
 }
 
 
@@ -80,8 +80,8 @@ def test_tui_margin_follows_a_change_of_codings():
     m = margin([coding(1, 0, 8)])
     first = text_lines(m)[0]
     assert [label.text for label in m.labels(first)] == ["Afspraken"]
-    m.model.apply_change(Change("apply", added=(coding(2, 0, 8, "b"),)))
+    m.model.apply_change(CodingChange("apply", added=(coding(2, 0, 8, "b"),)))
     assert [label.text for label in m.labels(first)] == ["Afspraken"]
     assert [label.text for label in m.labels(text_lines(m)[1])] == ["Beleid"]
-    m.model.apply_change(Change("remove", removed=(coding(1, 0, 8),)))
+    m.model.apply_change(CodingChange("remove", removed=(coding(1, 0, 8),)))
     assert [label.text for label in m.labels(first)] == ["Beleid"]

@@ -7,7 +7,7 @@ import pytest
 from qualcode.model import Turn
 from qualcode.tui.document.layout import Layout
 from qualcode.text import text_blocks
-from qualcode.tui.document.model import CodeInfo, DocumentModel
+from qualcode.tui.document.model import CodeStyle, DocumentModel
 from qualcode.tui.document.navigator import MOVES, Navigator
 from qualcode.tui.document.spans import SpanIndex
 
@@ -23,7 +23,7 @@ def turns() -> list[Turn]:
 
 
 def navigator(width: int = 80, blocks: list[int] | None = None) -> Navigator:
-    model = DocumentModel(1, "t", TEXT, text_blocks(TEXT, turns()), {"a": CodeInfo("a", "A", "#ff0000")})
+    model = DocumentModel(1, "t", TEXT, text_blocks(TEXT, turns()), {"a": CodeStyle("a", "A", "#ff0000")})
     return Navigator(model, Layout(model, width, blocks))
 
 

@@ -13,7 +13,7 @@ import threading
 from qualcode.model import ACCEPTED, PENDING, REJECTED, SUGGESTED
 from qualcode.store import Store
 from qualcode.tui.screens.coding_suggestions import CURRENT, MARK, OVERLAY
-from qualcode.session_history import Decision, SessionHistory
+from qualcode.session_history import SuggestionDecision, SessionHistory
 from qualcode.tui.widgets.picker import CodePicker
 from test_tui_support import (
     SMALL_CODEBOOK,
@@ -365,11 +365,11 @@ def test_tui_review_session_history_interleaves_codings_and_decisions(small_proj
     history = SessionHistory(store, small_project.codebook)
     history.apply(tid, *span(SCHAMEN), ["kracht"], "a")
     accepted = history.accept(ids[0], "a", "kracht_gezin")
-    assert isinstance(accepted, Decision) and accepted.code_id == "kracht_gezin" and len(accepted.added) == 1
+    assert isinstance(accepted, SuggestionDecision) and accepted.code_id == "kracht_gezin" and len(accepted.added) == 1
     history.reject(ids[1], "a")
     assert len(history) == 3
     undone = history.undo()
-    assert isinstance(undone, Decision) and undone.undo and undone.suggestion.status == PENDING
+    assert isinstance(undone, SuggestionDecision) and undone.undo and undone.suggestion.status == PENDING
     undone = history.undo()
     assert undone.removed == accepted.added and store.suggestions.get(ids[0]).status == PENDING
     assert history.undo().kind == "apply" and store.codings.find() == []

@@ -8,7 +8,7 @@ total)`` in codings and stops with :class:`Cancelled` when ``cancelled()`` is tr
 
 from __future__ import annotations
 
-from .codes import MISSING, CodeInfo, CodeTree
+from .codes import MISSING, CodeEntry, CodeHierarchy
 from .frequencies import (
     BUILTIN_GROUPINGS,
     MEASURES,
@@ -44,9 +44,9 @@ __all__ = [
     "UNITS",
     "Cancelled",
     "CodeFrequency",
-    "CodeInfo",
+    "CodeEntry",
     "CodeMatrix",
-    "CodeTree",
+    "CodeHierarchy",
     "FrequencyTable",
     "Group",
     "Measures",

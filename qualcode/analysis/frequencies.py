@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from ..codebook import Codebook
 from ..errors import UNKNOWN_GROUPING, error
 from ..store import Store
-from .codes import MISSING, CodeInfo, CodeTree
+from .codes import MISSING, CodeEntry, CodeHierarchy
 from .selection import ALL, Selection, did_you_mean
 from .source import NO_ROLE, NO_SPEAKER, CancelCheck, Progress, Ticker, TranscriptView, codings, count_codings
 from .source import transcripts as iter_transcripts
@@ -98,7 +98,7 @@ class Group:
 
 @dataclass(slots=True)
 class CodeFrequency:
-    code: CodeInfo
+    code: CodeEntry
     total: Measures
     groups: dict[str, Measures] = field(default_factory=dict)
 
@@ -162,7 +162,7 @@ def frequencies(
 ) -> FrequencyTable:
     """Count every code of the codebook (and missing codes) in the selection, optionally by group."""
     check_grouping(store, by)
-    tree = CodeTree.build(codebook, store)
+    tree = CodeHierarchy.build(codebook, store)
     rollup = tree.rollup
     totals: dict[str, Measures] = defaultdict(Measures)
     per_group: dict[str, dict[str, Measures]] = defaultdict(lambda: defaultdict(Measures))

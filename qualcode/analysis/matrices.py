@@ -23,7 +23,7 @@ from itertools import combinations
 
 from ..codebook import Codebook
 from ..store import Store
-from .codes import CodeInfo, CodeTree
+from .codes import CodeEntry, CodeHierarchy
 from .frequencies import MEASURES, TRANSCRIPT, frequencies
 from .selection import ALL, Selection
 from .source import CancelCheck, Progress, Ticker, codings, count_codings
@@ -38,7 +38,7 @@ UNITS = (OVERLAP, TURN)
 class CodeMatrix:
     """A table of numbers with a code per row; ``columns`` label the other axis."""
 
-    rows: list[CodeInfo]
+    rows: list[CodeEntry]
     columns: list[str]
     cells: list[list[int | float | None]]
     kind: str  # "cooccurrence" or "matrix"
@@ -94,7 +94,7 @@ def cooccurrence(
         ticker.add(len(rows))
     ticker.finish()
 
-    tree = CodeTree.build(codebook, store)
+    tree = CodeHierarchy.build(codebook, store)
     codes = [c for c in tree.codes if diagonal.get(c.id)]
     ids = [c.id for c in codes]
     cells = [[diagonal[a] if a == b else pairs.get((a, b), 0) for b in ids] for a in ids]

@@ -55,7 +55,7 @@ class ApplyPlan:
 
 
 @dataclass(slots=True)
-class ApplyResult:
+class CodebookApplyResult:
     """Codings moved by an apply (``merged``: folded into an identical coding)."""
 
     moved: int = 0
@@ -114,9 +114,9 @@ def _rewritten(new: CodebookFile) -> str:
     return dump_codebook(new.book)
 
 
-def run_apply(project: Project, plan: ApplyPlan) -> ApplyResult:
+def run_apply(project: Project, plan: ApplyPlan) -> CodebookApplyResult:
     """Write the codebook, then sync codes and move codings in one transaction."""
-    result = ApplyResult()
+    result = CodebookApplyResult()
     before = read_codebook_text(plan.target)
     if plan.new_text is not None:
         write_text(plan.target, plan.new_text)

@@ -25,7 +25,7 @@ BOOK_FIELDS = ("title", "version", "language", "authors", "licence", "descriptio
 
 
 @dataclass(slots=True)
-class Change:
+class CodebookChange:
     """One difference between two codebooks (see the module docstring for the kinds)."""
 
     kind: str  # added, removed, id, renamed, moved, changed, set, codebook
@@ -42,12 +42,12 @@ class Change:
 class CodebookDiff:
     """All differences, in the order of :data:`ORDER`."""
 
-    changes: list[Change] = field(default_factory=list)
+    changes: list[CodebookChange] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.changes)
 
-    def of_kind(self, kind: str) -> list[Change]:
+    def of_kind(self, kind: str) -> list[CodebookChange]:
         return [c for c in self.changes if c.kind == kind]
 
 
@@ -62,46 +62,46 @@ def diff_codebooks(old: Codebook, new: Codebook, *, colors: tuple[set[str], set[
     """
     pairing = pair_codes(old, new)
     new_of = pairing.b_of()
-    out: list[Change] = []
+    out: list[CodebookChange] = []
     for code in pairing.only_b:
-        out.append(Change("added", code.id, new=_where(new, code)))
+        out.append(CodebookChange("added", code.id, new=_where(new, code)))
     for code in pairing.only_a:
-        out.append(Change("removed", code.id, old=_where(old, code)))
+        out.append(CodebookChange("removed", code.id, old=_where(old, code)))
     for a, b in pairing.pairs:
         if a.id != b.id:
-            out.append(Change("id", b.id, old=a.id, new=b.id))
+            out.append(CodebookChange("id", b.id, old=a.id, new=b.id))
         if a.name != b.name:
-            out.append(Change("renamed", b.id, old=a.name, new=b.name))
+            out.append(CodebookChange("renamed", b.id, old=a.name, new=b.name))
         a_parent = new_of[a.parent_id].id if a.parent_id in new_of else a.parent_id
         if a_parent != b.parent_id:
-            out.append(Change("moved", b.id, old=a.parent_id or "(top)", new=b.parent_id or "(top)"))
+            out.append(CodebookChange("moved", b.id, old=a.parent_id or "(top)", new=b.parent_id or "(top)"))
         changed = [f for f in FIELDS if _value(a, f) != _value(b, f)]
         if "color" in changed and colors is not None and not (a.id in colors[0] and b.id in colors[1]):
             changed.remove("color")  # one side has no colour of its own: the palette's is not a choice
         if changed:
-            out.append(Change("changed", b.id, fields=changed))
+            out.append(CodebookChange("changed", b.id, fields=changed))
     out.extend(_set_changes(old, new, new_of))
     for name in BOOK_FIELDS:
         if getattr(old, name) != getattr(new, name):
-            out.append(Change("codebook", name, old=_short(getattr(old, name)), new=_short(getattr(new, name))))
+            out.append(CodebookChange("codebook", name, old=_short(getattr(old, name)), new=_short(getattr(new, name))))
     out.sort(key=lambda c: ORDER.index(c.kind))
     return CodebookDiff(out)
 
 
-def _set_changes(old: Codebook, new: Codebook, new_of: dict[str, Code]) -> list[Change]:
+def _set_changes(old: Codebook, new: Codebook, new_of: dict[str, Code]) -> list[CodebookChange]:
     out = []
     old_sets = {s.name: s for s in old.sets}
     new_sets = {s.name: s for s in new.sets}
     for name in new_sets.keys() - old_sets.keys():
-        out.append(Change("set", name, new="added"))
+        out.append(CodebookChange("set", name, new="added"))
     for name in old_sets.keys() - new_sets.keys():
-        out.append(Change("set", name, old="removed"))
+        out.append(CodebookChange("set", name, old="removed"))
     for name in sorted(old_sets.keys() & new_sets.keys()):
         before = {new_of[c].id if c in new_of else c for c in old_sets[name].codes}
         after = set(new_sets[name].codes)
         if before != after:
             added, removed = sorted(after - before), sorted(before - after)
-            out.append(Change("set", name, old=" ".join(f"-{c}" for c in removed), new=" ".join(f"+{c}" for c in added)))
+            out.append(CodebookChange("set", name, old=" ".join(f"-{c}" for c in removed), new=" ".join(f"+{c}" for c in added)))
     return out
 
 

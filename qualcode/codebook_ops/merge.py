@@ -48,7 +48,7 @@ class Conflict:
 
 
 @dataclass(slots=True)
-class MergeResult:
+class CodebookMergeResult:
     """The merged codebook, its conflicts and notes on what was kept or dropped."""
 
     book: Codebook
@@ -73,7 +73,7 @@ class _Side:
         return out
 
 
-def merge_codebooks(a: CodebookFile, b: CodebookFile, base: CodebookFile | None = None) -> MergeResult:
+def merge_codebooks(a: CodebookFile, b: CodebookFile, base: CodebookFile | None = None) -> CodebookMergeResult:
     """Merge ``b`` into ``a`` (see the module docstring)."""
     pairing = pair_codes(a.book, b.book)
     a_keys: dict[str, Key] = {}
@@ -96,7 +96,7 @@ def merge_codebooks(a: CodebookFile, b: CodebookFile, base: CodebookFile | None 
             if code.id in base_keys:
                 base_fields[base_keys[code.id]] = side_base.fields(code)
 
-    result = MergeResult(book=Codebook(title=""))
+    result = CodebookMergeResult(book=Codebook(title=""))
     merged: dict[Key, dict[str, object]] = {}
     order: list[Key] = []
     for ca, cb in pairing.pairs:
@@ -135,7 +135,7 @@ def merge_codebooks(a: CodebookFile, b: CodebookFile, base: CodebookFile | None 
     return result
 
 
-def _merge_fields(what, fa, fb, fbase, result: MergeResult) -> dict[str, object]:
+def _merge_fields(what, fa, fb, fbase, result: CodebookMergeResult) -> dict[str, object]:
     out = {}
     for name in CODE_FIELDS:
         va, vb = fa[name], fb[name]
@@ -176,7 +176,7 @@ def _show(value: object) -> str:
     return text if len(text) <= 70 else text[:69] + "…"
 
 
-def _check_unique(merged, order, name: str, result: MergeResult) -> None:
+def _check_unique(merged, order, name: str, result: CodebookMergeResult) -> None:
     seen: dict[object, Key] = {}
     for key in order:
         value = merged[key][name]
@@ -191,7 +191,7 @@ def _check_unique(merged, order, name: str, result: MergeResult) -> None:
             seen[value] = key
 
 
-def _parents(merged, order, a_keys, result: MergeResult) -> dict[Key, Key | None]:
+def _parents(merged, order, a_keys, result: CodebookMergeResult) -> dict[Key, Key | None]:
     """Each code's parent in the result; a merged parent that would make a loop is a conflict."""
     parents = {key: merged[key]["parent"] for key in order}
     for key in order:
@@ -211,7 +211,7 @@ def _parents(merged, order, a_keys, result: MergeResult) -> dict[Key, Key | None
     return parents
 
 
-def _assemble(a: CodebookFile, b: CodebookFile, merged, order, parents, base, result: MergeResult) -> Codebook:
+def _assemble(a: CodebookFile, b: CodebookFile, merged, order, parents, base, result: CodebookMergeResult) -> Codebook:
     codes: dict[Key, Code] = {}
     for key in order:
         f = merged[key]
@@ -252,7 +252,7 @@ def _assemble(a: CodebookFile, b: CodebookFile, merged, order, parents, base, re
     return book
 
 
-def _merge_sets(a: Codebook, b: Codebook, renames: list[dict[str, str]], ids: set[str], result: MergeResult) -> list[CodeSet]:
+def _merge_sets(a: Codebook, b: Codebook, renames: list[dict[str, str]], ids: set[str], result: CodebookMergeResult) -> list[CodeSet]:
     """Sets joined by name; members follow their codes' ids in the result."""
     out: dict[str, CodeSet] = {}
     for rename, code_set in [*((renames[0], s) for s in a.sets), *((renames[1], s) for s in b.sets)]:
@@ -270,7 +270,7 @@ def _merge_sets(a: Codebook, b: Codebook, renames: list[dict[str, str]], ids: se
     return list(out.values())
 
 
-def merged_text(a: CodebookFile, b: CodebookFile, result: MergeResult) -> tuple[str, Path | None]:
+def merged_text(a: CodebookFile, b: CodebookFile, result: CodebookMergeResult) -> tuple[str, Path | None]:
     """The merged codebook as YAML, and the input whose text it is (None: written anew).
 
     The first YAML input is edited in place (see :mod:`.inplace`); when that cannot

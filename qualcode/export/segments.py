@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from ..analysis.codes import MISSING, CodeTree
+from ..analysis.codes import MISSING, CodeHierarchy
 from ..analysis.selection import ALL, Selection
 from ..analysis.source import CancelCheck, Progress, Ticker, TranscriptView, codings, count_codings, transcripts
 from ..codebook import Codebook
@@ -95,7 +95,7 @@ def export_segments(
 def _long_rows(
     store: Store, codebook: Codebook, selection: Selection, attributes: list[str], ticker: Ticker
 ) -> Iterator[list[Any]]:
-    tree = CodeTree.build(codebook, store)
+    tree = CodeHierarchy.build(codebook, store)
     info = {c.id: (c.path, c.name) for c in tree.codes}
     for view in transcripts(store, selection):
         head = [view.name, *(view.attributes.get(a) for a in attributes)]
@@ -132,7 +132,7 @@ def export_wide(
     """Write the wide format in the given unit (see the module docstring); return the number of rows."""
     if unit not in UNITS:
         raise ValueError(f"unit must be one of {UNITS}")
-    tree = CodeTree.build(codebook, store)
+    tree = CodeHierarchy.build(codebook, store)
     columns = [c for c in tree.codes if c.id != MISSING]
     if selection.code_ids is not None:
         columns = [c for c in columns if c.id in selection.code_ids]

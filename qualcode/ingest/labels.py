@@ -116,7 +116,7 @@ _TRAILING_NUMBER = re.compile(r"[ \t]*\d{1,3}$")
 
 
 @dataclass(slots=True, frozen=True)
-class Candidate:
+class LabelCandidate:
     """A line start shaped like a speaker label (accepted or not is decided later)."""
 
     speaker: str  # as written, whitespace collapsed: "Mevrouw Bergkamp (D66)"
@@ -144,7 +144,7 @@ def seconds(timestamp: str) -> tuple[float | None, float | None]:
     return start, end
 
 
-def classify_line(line: str) -> Candidate | None:
+def classify_line(line: str) -> LabelCandidate | None:
     """Return the candidate label at the start of ``line``, or None."""
     m = _LABEL_LINE.match(line)
     if m is None:
@@ -167,7 +167,7 @@ def classify_line(line: str) -> Candidate | None:
     start = end = None
     if timestamps:
         start, end = seconds(timestamps[0])
-    return Candidate(
+    return LabelCandidate(
         speaker=speaker,
         key=speaker.casefold(),
         form=form,

@@ -60,7 +60,7 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
-from qualcode.ingest.labels import ALONE_BARE, ALONE_COLON, INLINE, TIMESTAMP, Candidate, classify_line, seconds
+from qualcode.ingest.labels import ALONE_BARE, ALONE_COLON, INLINE, TIMESTAMP, LabelCandidate, classify_line, seconds
 from qualcode.model import Turn
 
 _BLANK, _STRUCTURE, _TIME_ONLY, _TEXT = range(4)
@@ -145,12 +145,12 @@ def scan_turns(
 _SPECIAL_START = frozenset(" \t#-*_[(0123456789")
 # After "Label: ", these could start a timestamp (or move the content): not the fast path.
 _NOT_FAST = frozenset("[(#0123456789")
-_SLOW = Candidate("", "", "", None, None, None, False, False, 0)  # "classify the whole line"
-_HEADS: dict[str, Candidate | None] = {}  # "Label" of a "Label: text" line -> its candidate
+_SLOW = LabelCandidate("", "", "", None, None, None, False, False, 0)  # "classify the whole line"
+_HEADS: dict[str, LabelCandidate | None] = {}  # "Label" of a "Label: text" line -> its candidate
 _MAX_HEADS = 50_000
 
 
-def _classify(lines: list[str], structure: AbstractSet[int]) -> tuple[list[int], dict[int, Candidate], Counter[str]]:
+def _classify(lines: list[str], structure: AbstractSet[int]) -> tuple[list[int], dict[int, LabelCandidate], Counter[str]]:
     """Each line's kind, the candidate labels (by line) and how often each label occurs.
 
     Transcripts are mostly ``Label: text`` lines with a few labels: the candidate of
@@ -159,7 +159,7 @@ def _classify(lines: list[str], structure: AbstractSet[int]) -> tuple[list[int],
     """
     kinds: list[int] = []
     add = kinds.append
-    candidates: dict[int, Candidate] = {}
+    candidates: dict[int, LabelCandidate] = {}
     counts: Counter[str] = Counter()
     heads = _HEADS
     if len(heads) > _MAX_HEADS:
@@ -197,7 +197,7 @@ def _classify(lines: list[str], structure: AbstractSet[int]) -> tuple[list[int],
     return kinds, candidates, counts
 
 
-def _head_candidate(head: str) -> Candidate | None:
+def _head_candidate(head: str) -> LabelCandidate | None:
     """The candidate of every line ``head + ": " + rest`` whose rest starts with neither a
     space nor a timestamp character; :data:`_SLOW` when that does not hold for this head.
 
@@ -214,7 +214,7 @@ def _head_candidate(head: str) -> Candidate | None:
     return candidate
 
 
-def _accept(c: Candidate, counts: Counter[str]) -> bool:
+def _accept(c: LabelCandidate, counts: Counter[str]) -> bool:
     if c.strong:
         return True
     if not c.name_like:
@@ -234,7 +234,7 @@ class _Builder:
         self.turns: list[Turn] = []
         self.outside: list[int] = []  # 1-based numbers of text lines left out of turns
 
-    def labelled(self, kinds: list[int], accepted: dict[int, Candidate]) -> None:
+    def labelled(self, kinds: list[int], accepted: dict[int, LabelCandidate]) -> None:
         # The turn being built is kept in locals (this loop runs once per line of every
         # transcript imported); ``speaking`` says whether there is one.
         lines, starts, text, turns = self.lines, self.starts, self.text, self.turns

@@ -173,7 +173,7 @@ def _without_overlaps(reps: list[Replacement]) -> list[Replacement]:
 
 
 @dataclass(slots=True)
-class ApplyResult:
+class PseudonymApplyResult:
     transcripts: dict[str, int] = field(default_factory=dict)  # name -> replacements
     already: list[str] = field(default_factory=list)  # switched before (memos and attributes only)
     codings_moved: int = 0
@@ -193,7 +193,7 @@ def apply(
     replace_memos: bool = False,
     replace_attributes: bool = False,
     keep_originals: bool = True,
-) -> ApplyResult:
+) -> PseudonymApplyResult:
     """Switch transcripts to their pseudonymised text; the originals go to the key store.
 
     Refuses (before writing anything) while candidates are unreviewed, unless
@@ -210,7 +210,7 @@ def apply(
             PSEUDO_PENDING, count=len(pending), names=", ".join(sorted({names[c.transcript_id] for c in pending}))
         )
     entities = key.entities()
-    result = ApplyResult(memos_replaced=replace_memos, attributes_replaced=replace_attributes)
+    result = PseudonymApplyResult(memos_replaced=replace_memos, attributes_replaced=replace_attributes)
     plans = []
     for tid in wanted:
         t = store.transcripts.load(tid)

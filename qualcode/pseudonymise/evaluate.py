@@ -18,7 +18,7 @@ from .gold import GoldTranscript
 
 
 @dataclass(slots=True)
-class Score:
+class DetectionScore:
     gold: int = 0
     found: int = 0  # gold spans overlapped by any candidate
     found_in_category: int = 0
@@ -39,16 +39,16 @@ class Score:
 
 
 @dataclass(slots=True)
-class Evaluation:
-    scores: dict[str, Score] = field(default_factory=lambda: {c: Score() for c in CATEGORIES})
+class DetectionEvaluation:
+    scores: dict[str, DetectionScore] = field(default_factory=lambda: {c: DetectionScore() for c in CATEGORIES})
     label_hits: list[str] = field(default_factory=list)  # candidates inside speaker labels
     vocabulary_hits: list[str] = field(default_factory=list)  # candidates that are codebook words
     misses: list[str] = field(default_factory=list)
     false_positives: list[str] = field(default_factory=list)
 
     @property
-    def total(self) -> Score:
-        t = Score()
+    def total(self) -> DetectionScore:
+        t = DetectionScore()
         for s in self.scores.values():
             t.gold += s.gold
             t.found += s.found
@@ -66,9 +66,9 @@ def evaluate(
     golds: Iterable[GoldTranscript],
     run: Callable[[GoldTranscript], list[Candidate]],
     vocabulary: frozenset[str] = frozenset(),
-) -> Evaluation:
+) -> DetectionEvaluation:
     """Score ``run`` (a transcript's candidates) against the gold spans."""
-    ev = Evaluation()
+    ev = DetectionEvaluation()
     for g in golds:
         t = g.transcript
         candidates = run(g)
@@ -97,7 +97,7 @@ def evaluate(
     return ev
 
 
-def format_evaluation(ev: Evaluation) -> list[str]:
+def format_evaluation(ev: DetectionEvaluation) -> list[str]:
     """A plain table: category, gold, recall, recall in category, precision."""
 
     def pct(x: float | None) -> str:

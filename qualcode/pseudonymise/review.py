@@ -29,7 +29,7 @@ from ..errors import (
 )
 from ..model import ACCEPTED, PENDING, REJECTED
 from ..store import Store
-from ..store.key import CandidateRow, Change, EntityRow, KeyStore
+from ..store.key import CandidateRow, CandidateChange, EntityRow, KeyStore
 from .categories import CATEGORIES
 from .context import KnownNames
 from .project import check_category
@@ -37,7 +37,7 @@ from .words import INTERFIXES, dutch_words
 
 
 @dataclass(slots=True)
-class Decision:
+class CandidateDecision:
     """What a decision did: the candidate, its entity (if accepted) and the other
     occurrences it accepted or rejected along."""
 
@@ -132,7 +132,7 @@ def accept(
     category: str | None = None,
     pseudonym: str | None = None,
     span: tuple[int, int] | None = None,
-) -> Decision:
+) -> CandidateDecision:
     """Accept a candidate (optionally in another category, with the researcher's own
     pseudonym, or with its span changed) and every other occurrence of its name."""
     row = _candidate(key, candidate_id)
@@ -159,7 +159,7 @@ def _accept_text(
     *,
     action: str = "accept",
     word: tuple[str, str, str | None] | None = None,
-) -> Decision:
+) -> CandidateDecision:
     entity = _same_person(key, category, name)
     new_entity = None
     if entity is None:
@@ -177,9 +177,9 @@ def _accept_text(
             entity_id = -1
     changes = []
     if row is not None:
-        changes.append(Change(row.id, tid, start, end, category, name, row.source, ACCEPTED, entity_id))
+        changes.append(CandidateChange(row.id, tid, start, end, category, name, row.source, ACCEPTED, entity_id))
     else:
-        changes.append(Change(None, tid, start, end, category, name, "researcher", ACCEPTED, entity_id))
+        changes.append(CandidateChange(None, tid, start, end, category, name, "researcher", ACCEPTED, entity_id))
     existing = {(c.transcript_id, c.start, c.end): c for c in key.candidates()}
     by_transcript: dict[int, list[CandidateRow]] = {}
     for c in existing.values():
@@ -199,17 +199,17 @@ def _accept_text(
             continue  # already inside an accepted name ("Yvonne" of "Yvonne van Dijk")
         same = next((c for c in overlapping if (c.start, c.end) == (s, e)), None)
         if same is not None:
-            changes.append(Change(same.id, otid, s, e, category, found, same.source, ACCEPTED, entity_id))
+            changes.append(CandidateChange(same.id, otid, s, e, category, found, same.source, ACCEPTED, entity_id))
         else:
             # a pending candidate overlapping it differently gives way to the accepted name
             for c in overlapping:
                 if c.status == PENDING:
                     changes.append(_with_status(c, REJECTED))
-            changes.append(Change(None, otid, s, e, category, found, "same name", ACCEPTED, entity_id))
+            changes.append(CandidateChange(None, otid, s, e, category, found, "same name", ACCEPTED, entity_id))
         also += 1
     ids = key.decide(action, changes, new_entity=new_entity, word=word, by=by)
     chosen_entity = key.find_entity(category, name)
-    return Decision(action, ids, chosen_entity, also)
+    return CandidateDecision(action, ids, chosen_entity, also)
 
 
 _EACH_ON_ITS_OWN = {"age", "date"}
@@ -221,16 +221,16 @@ def _check_free(key: KeyStore, pseudonym: str, category: str, name: str) -> None
             raise error(PSEUDO_PSEUDONYM_TAKEN, pseudonym=pseudonym)
 
 
-def _with_status(row: CandidateRow, status: str) -> Change:
-    return Change(row.id, row.transcript_id, row.start, row.end, row.category, row.text, row.source, status, None)
+def _with_status(row: CandidateRow, status: str) -> CandidateChange:
+    return CandidateChange(row.id, row.transcript_id, row.start, row.end, row.category, row.text, row.source, status, None)
 
 
-def reject(store: Store, key: KeyStore, candidate_id: int, by: str) -> Decision:
+def reject(store: Store, key: KeyStore, candidate_id: int, by: str) -> CandidateDecision:
     """Leave the text as it is here; the span is not proposed again."""
     row = _candidate(key, candidate_id)
     _not_applied(store, key, row.transcript_id)
     key.decide("reject", [_with_status(row, REJECTED)], by=by)
-    return Decision("reject", [row.id])
+    return CandidateDecision("reject", [row.id])
 
 
 def add(
@@ -243,7 +243,7 @@ def add(
     text: str | None = None,
     span: tuple[int, int] | None = None,
     pseudonym: str | None = None,
-) -> Decision:
+) -> CandidateDecision:
     """Mark personal data the detection missed, by its text (first occurrence) or span; every occurrence follows."""
     check_category(category)
     _not_applied(store, key, tid)
@@ -262,7 +262,7 @@ def add(
     return _accept_text(store, key, tid, start, end, full[start:end], category, by, pseudonym, existing, action="add")
 
 
-def always(store: Store, key: KeyStore, word: str, category: str, by: str) -> Decision:
+def always(store: Store, key: KeyStore, word: str, category: str, by: str) -> CandidateDecision:
     """``word`` is personal data everywhere in this project: accepted at every occurrence."""
     check_category(category)
     skip = applied_ids(store, key)
@@ -270,7 +270,7 @@ def always(store: Store, key: KeyStore, word: str, category: str, by: str) -> De
     if not found:
         # Remember it for transcripts imported later all the same.
         key.decide("always", [], word=(word, "always", category), by=by)
-        return Decision("always")
+        return CandidateDecision("always")
     tid, start, end, text = found[0]
     existing = next((c for c in key.candidates(tid) if (c.start, c.end) == (start, end)), None)
     return _accept_text(
@@ -278,7 +278,7 @@ def always(store: Store, key: KeyStore, word: str, category: str, by: str) -> De
     )
 
 
-def never(store: Store, key: KeyStore, word: str, by: str) -> Decision:
+def never(store: Store, key: KeyStore, word: str, by: str) -> CandidateDecision:
     """``word`` is never personal data in this project: its pending candidates are rejected."""
     folded = word.casefold()
     skip = applied_ids(store, key)
@@ -288,7 +288,7 @@ def never(store: Store, key: KeyStore, word: str, by: str) -> Decision:
         if c.text.casefold() == folded and c.transcript_id not in skip
     ]
     ids = key.decide("never", changes, word=(word, "never", None), by=by)
-    return Decision("never", ids, also=len(ids))
+    return CandidateDecision("never", ids, also=len(ids))
 
 
 def undo(key: KeyStore) -> str:

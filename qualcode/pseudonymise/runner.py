@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..model import ACCEPTED, PENDING
 from ..project import Project, opened
-from ..store.key import KEY_NAME, Change, KeyStore
+from ..store.key import KEY_NAME, CandidateChange, KeyStore
 from .detect import Detector, detect
 from .project import project_context
 from .review import applied_ids, decided_names
@@ -73,7 +73,7 @@ def run_detection(
                 summary.new[name] = key.add_candidates((tid, c.start, c.end, c.category, c.text, c.source) for c in fresh)
                 # Names the key knows are accepted at once, with their entity's pseudonym.
                 known = [
-                    Change(c.id, tid, c.start, c.end, entities[c.text.casefold()].category, c.text, c.source, ACCEPTED,
+                    CandidateChange(c.id, tid, c.start, c.end, entities[c.text.casefold()].category, c.text, c.source, ACCEPTED,
                            entities[c.text.casefold()].id)
                     for c in key.candidates(tid, [PENDING])
                     if c.text.casefold() in entities

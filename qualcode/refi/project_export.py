@@ -101,7 +101,7 @@ def export_qdpx(
     refs = store.transcripts.refs()
     counts = store.codings.counts_by_code()
     orphans = [row for row in store.codes.list(include_missing=True) if not row.in_codebook and counts.get(row.id)]
-    plan = _Plan(
+    plan = _ExportPlan(
         store=store,
         refs=refs,
         positions=positions,
@@ -142,7 +142,7 @@ def export_qdpx(
 
 
 @dataclass(slots=True)
-class _Plan:
+class _ExportPlan:
     """What every part of the export shares: GUIDs, users, the stream of progress, strip notes."""
 
     store: Store
@@ -189,7 +189,7 @@ class _Plan:
         ]
 
 
-def _write_sources(archive: zipfile.ZipFile, plan: _Plan) -> dict[int, list[int]]:
+def _write_sources(archive: zipfile.ZipFile, plan: _ExportPlan) -> dict[int, list[int]]:
     """Each text as ``sources/<guid>.txt``, one at a time; returns where UTF-16 counts differ."""
     astral: dict[int, list[int]] = {}
     for ref in plan.refs:
@@ -221,7 +221,7 @@ def _write_project(
     book: Codebook,
     orphans: list[CodeRecord],
     astral: dict[int, list[int]],
-    plan: _Plan,
+    plan: _ExportPlan,
     result: QdpxExportResult,
 ) -> None:
     store = plan.store
@@ -271,7 +271,7 @@ def _write_project(
     writer.end("Project")
 
 
-def _write_cases(writer: XmlWriter, plan: _Plan, attributes: dict[int, dict[str, str]]) -> None:
+def _write_cases(writer: XmlWriter, plan: _ExportPlan, attributes: dict[int, dict[str, str]]) -> None:
     names = sorted({name for values in attributes.values() for name in values})
     if not names:
         return
@@ -297,7 +297,7 @@ def _write_cases(writer: XmlWriter, plan: _Plan, attributes: dict[int, dict[str,
     writer.end("Cases")
 
 
-def _source_attrs(plan: _Plan, guid: str, name: str, identity: tuple[str | None, str | None], ref: TranscriptRef | None) -> dict:
+def _source_attrs(plan: _ExportPlan, guid: str, name: str, identity: tuple[str | None, str | None], ref: TranscriptRef | None) -> dict:
     created, creator = identity
     exporter = plan.user_guid(plan.user)
     return {
@@ -316,7 +316,7 @@ def _write_source(
     ref: TranscriptRef,
     identity: tuple[str | None, str | None],
     astral: list[int] | None,
-    plan: _Plan,
+    plan: _ExportPlan,
     result: QdpxExportResult,
 ) -> None:
     guid = plan.source_guid[ref.id]
@@ -390,7 +390,7 @@ def _selections(codings: Iterable[ExchangeCoding]) -> Iterator[list[ExchangeCodi
         yield group
 
 
-def _write_sets(writer: XmlWriter, book: Codebook, documents: list[DocumentSet], plan: _Plan) -> None:
+def _write_sets(writer: XmlWriter, book: Codebook, documents: list[DocumentSet], plan: _ExportPlan) -> None:
     """Code sets (the codebook's) and document sets (kept from an import), in one ``<Sets>``."""
     exported = {*plan.source_guid.values(), *(s.guid for s in plan.empty)}
     exported_keys = {guid_key(g) for g in exported}
@@ -412,7 +412,7 @@ def _write_sets(writer: XmlWriter, book: Codebook, documents: list[DocumentSet],
     writer.end("Sets")
 
 
-def _write_turns(raw, plan: _Plan) -> None:
+def _write_turns(raw, plan: _ExportPlan) -> None:
     """``qualcode/turns.json``, one source at a time."""
     head = {"version": 1, "positions": plan.positions}
     raw.write(json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8") + b', "sources": {\n')

@@ -429,7 +429,8 @@ class CodingStore:
     def coder_counts(self) -> list[CoderCount]:
         """Codings per coder and transcript."""
         rows = self._db.execute(
-            "SELECT coder, transcript_id, count(*) FROM codings GROUP BY coder, transcript_id ORDER BY coder, transcript_id"
+            "SELECT c.coder, c.transcript_id, t.name, count(*) FROM codings c JOIN transcripts t ON t.id = c.transcript_id"
+            " GROUP BY c.coder, c.transcript_id ORDER BY c.coder, c.transcript_id"
         )
         return [CoderCount(*r) for r in rows]
 

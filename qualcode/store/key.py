@@ -130,7 +130,7 @@ class OriginalRow:
 
 
 @dataclass(slots=True)
-class Change:
+class CandidateChange:
     """One candidate as a decision leaves it (``id`` None: a new candidate)."""
 
     id: int | None
@@ -246,7 +246,7 @@ class KeyStore:
     def decide(
         self,
         action: str,
-        changes: Sequence[Change],
+        changes: Sequence[CandidateChange],
         *,
         new_entity: tuple[str, str, str, int, bool] | None = None,
         word: tuple[str, str, str | None] | None = None,
@@ -380,4 +380,4 @@ class KeyStore:
         return n
 
 
-__all__ = ["ACCEPTED", "KEY_NAME", "PENDING", "REJECTED", "CandidateRow", "Change", "EntityRow", "KeyStore", "OriginalRow"]
+__all__ = ["ACCEPTED", "KEY_NAME", "PENDING", "REJECTED", "CandidateRow", "CandidateChange", "EntityRow", "KeyStore", "OriginalRow"]

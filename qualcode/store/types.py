@@ -169,6 +169,7 @@ class CoderCount:
 
     coder: str
     transcript_id: int
+    transcript: str  # its name
     codings: int
 
 

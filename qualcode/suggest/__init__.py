@@ -34,13 +34,13 @@ calibration), ``fitting`` (model plus calibration from cross-validation).
 
 from __future__ import annotations
 
-from .evaluate import Evaluation, evaluate_project
+from .evaluate import SuggestEvaluation, evaluate_project
 from .review import accept, by_score, list_suggestions, pending_suggestions, reject, skip, undo
 from .runner import RunSummary, run_suggestions
 from .training import train_model
 
 __all__ = [
-    "Evaluation",
+    "SuggestEvaluation",
     "RunSummary",
     "accept",
     "by_score",

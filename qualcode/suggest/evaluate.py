@@ -34,7 +34,7 @@ from ..project import Project, opened
 from .combined import Calibration, cap_per_turn, combine
 from .dataset import Labelled, codebook_sentences, labelled_sentences
 from .fitting import calibrate, features_of, fit, folds_of, learnable, out_of_fold
-from .metrics import Report, report
+from .metrics import SuggesterReport, report
 from .pipeline import load_pipeline
 from .rules import NAME as RULES, RuleSuggester
 from .training import codable_codes
@@ -55,24 +55,24 @@ class CurvePoint:
     transcripts: int
     sentences: int  # training sentences
     learned_codes: int  # codes the combined suggester lets the model propose
-    combined: Report
-    rules: Report
+    combined: SuggesterReport
+    rules: SuggesterReport
 
 
 @dataclass(slots=True)
-class Evaluation:
+class SuggestEvaluation:
     """The result of ``qualcode suggest --evaluate``."""
 
-    rules: Report | None
-    learned: Report | None
+    rules: SuggesterReport | None
+    learned: SuggesterReport | None
     folds: int
     sentences: int
     transcripts: int
     threshold: float
     sweep: list[tuple[float, float | None, float | None, float | None]] = field(default_factory=list)  # (t, P, R, F1)
     notes: list[str] = field(default_factory=list)
-    combined: Report | None = None
-    top_level: list[Report] = field(default_factory=list)  # rules and combined, rolled up
+    combined: SuggesterReport | None = None
+    top_level: list[SuggesterReport] = field(default_factory=list)  # rules and combined, rolled up
     curve: list[CurvePoint] = field(default_factory=list)
     calibration: Calibration | None = None  # from all coded transcripts: what a run would use
 
@@ -84,7 +84,7 @@ def evaluate_project(
     curve: bool = True,
     progress: Callable[[int, int, str], None] | None = None,
     should_cancel: Callable[[], bool] | None = None,
-) -> Evaluation:
+) -> SuggestEvaluation:
     """Evaluate rules, learned and combined suggesters on the project's coding."""
     with opened(project) as proj:
         progress = progress or (lambda done, total, what: None)
@@ -121,12 +121,12 @@ def evaluate(
     test: Sequence[Labelled] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     should_cancel: Callable[[], bool] | None = None,
-) -> Evaluation:
+) -> SuggestEvaluation:
     """The evaluation of labelled sentences: cross-validated on ``data``, or, with
     ``test``, trained and calibrated on ``data`` and scored on ``test`` (held-out
     transcripts)."""
     scored = list(test) if test is not None else list(data)
-    result = Evaluation(
+    result = SuggestEvaluation(
         rules=evaluate_rules(scored, rule_codes),
         learned=None,
         folds=0,
@@ -232,12 +232,12 @@ def learning_curve(
     return out
 
 
-def evaluate_rules(data: Sequence[Labelled], codes: Sequence[str]) -> Report:
+def evaluate_rules(data: Sequence[Labelled], codes: Sequence[str]) -> SuggesterReport:
     """The rule suggester's hits against the human codes, per code with hints."""
     return report(RULES, [d.gold for d in data], [set(d.sentence.hits) for d in data], codes)
 
 
-def _sweep(result: Evaluation, gold: list[set[str]], scores: Sequence[dict[str, float]], codes: list[str]) -> None:
+def _sweep(result: SuggestEvaluation, gold: list[set[str]], scores: Sequence[dict[str, float]], codes: list[str]) -> None:
     for t in SWEEP:
         micro = report("learned", gold, [{c for c, v in s.items() if v >= t} for s in scores], codes).micro
         result.sweep.append((t, micro.precision, micro.recall, micro.f1))

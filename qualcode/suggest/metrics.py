@@ -95,7 +95,7 @@ class Score:
 
 
 @dataclass(slots=True)
-class Report:
+class SuggesterReport:
     """Per-code scores plus the micro and macro averages of one suggester."""
 
     suggester: str
@@ -108,7 +108,7 @@ class Report:
 
 def report(
     suggester: str, gold: Sequence[set[str]], predicted: Sequence[set[str]], codes: Iterable[str], note: str = ""
-) -> Report:
+) -> SuggesterReport:
     """Score ``predicted`` against ``gold`` (one label set per sentence) for ``codes``.
 
     One pass over the sentences touching only the codes each one has (a pass per
@@ -143,7 +143,7 @@ def report(
         _mean(s.f1 for s in scores),
         _mean(s.kappa for s in scores),
     )
-    return Report(suggester, scores, Score.of("micro", pooled), macro, len(gold), note)
+    return SuggesterReport(suggester, scores, Score.of("micro", pooled), macro, len(gold), note)
 
 
 def _mean(values: Iterable[float | None]) -> float | None:

@@ -4,30 +4,18 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from ..errors import UNKNOWN_CODER, error
-from ..store import Store
+from ..store import CoderCount, Store
 
 CONSENSUS_SETTING = "consensus_coder"
 DEFAULT_CONSENSUS = "consensus"
 BLIND_SETTING = "blind"
 
 
-@dataclass(frozen=True, slots=True)
-class CoderCount:
-    """How many codings one coder made in one transcript."""
-
-    coder: str
-    transcript: str
-    codings: int
-
-
 def coder_counts(store: Store) -> list[CoderCount]:
     """Codings per coder and transcript, by coder then transcript name."""
-    names = store.transcripts.names()
-    rows = [CoderCount(r.coder, names.get(r.transcript_id, str(r.transcript_id)), r.codings) for r in store.codings.coder_counts()]
-    return sorted(rows, key=lambda r: (r.coder.casefold(), r.transcript))
+    return sorted(store.codings.coder_counts(), key=lambda r: (r.coder.casefold(), r.transcript))
 
 
 def coders_in(store: Store, transcript_ids=None, coders=None) -> list[str]:

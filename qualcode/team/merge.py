@@ -46,7 +46,7 @@ UNNAMED = "(qualcode: no coder named)"  # the coder of .qdpx codings without a u
 
 
 @dataclass(slots=True)
-class MergeResult:
+class TeamMergeResult:
     """What a merge found and did (or, with ``dry_run``, would do)."""
 
     source: str
@@ -67,11 +67,11 @@ class MergeResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def merge_project(project: Project, other: Path, *, as_coder: str | None = None, dry_run: bool = False) -> MergeResult:
+def merge_project(project: Project, other: Path, *, as_coder: str | None = None, dry_run: bool = False) -> TeamMergeResult:
     """Merge ``other`` (a project folder or a .qdpx file) into ``project`` (see the module docstring)."""
     other = Path(other)
     with _opened(project, other, as_coder) as (theirs, report):
-        result = MergeResult(source=str(other), dry_run=dry_run, warnings=report.warnings)
+        result = TeamMergeResult(source=str(other), dry_run=dry_run, warnings=report.warnings)
         result.codebook = diff_codebooks(project.codebook, theirs.codebook)
         tid_map = _match_transcripts(project, theirs, result)
         rows, aside = _codings(project, theirs, tid_map, result, as_coder)
@@ -132,7 +132,7 @@ def _opened(project: Project, other: Path, as_coder: str | None) -> Iterator[tup
         theirs.close()
 
 
-def _match_transcripts(project: Project, theirs: Project, result: MergeResult) -> dict[int, int | str]:
+def _match_transcripts(project: Project, theirs: Project, result: TeamMergeResult) -> dict[int, int | str]:
     """Their transcript id -> our id, or the reason it has no place here."""
     ours = project.store.transcripts
     our_names = ours.names()
@@ -153,7 +153,7 @@ def _match_transcripts(project: Project, theirs: Project, result: MergeResult) -
     return out
 
 
-def _codings(project: Project, theirs: Project, tid_map, result: MergeResult, as_coder: str | None):
+def _codings(project: Project, theirs: Project, tid_map, result: TeamMergeResult, as_coder: str | None):
     """Their codings as rows to add here, and those to keep aside (with the reason)."""
     known = {c.id for c in project.codebook.walk()}
     names = theirs.store.transcripts.names()

@@ -39,7 +39,7 @@ from .screens import make_screen
 from .screens.base import QualcodeScreen
 
 if TYPE_CHECKING:
-    from ..history import Change
+    from ..history import CodingChange
     from ..session_history import SessionHistory
     from .screens.coding import CodingScreen
 
@@ -174,7 +174,7 @@ class QualcodeApp(App[None]):
 
     # --- store changes ----------------------------------------------------------------
 
-    def broadcast(self, change: Change | None) -> None:
+    def broadcast(self, change: CodingChange | None) -> None:
         """Tell every screen the codings changed (``None``: changed from outside)."""
         for screen in self.screens():
             screen.store_changed(change)
@@ -201,16 +201,16 @@ class QualcodeApp(App[None]):
             self.broadcast(None)
             self.flash(S.STORE_CHANGED)
 
-    def describe(self, change: Change) -> tuple[str, str]:
+    def describe(self, change: CodingChange) -> tuple[str, str]:
         """What a change did ("coding with Vertrouwen") and where, if not on screen (" in 02_cjg").
 
         The transcript is named when it is not the one on screen: an undo never
         changes something out of sight without saying where.
         """
         from ..history import APPLY, MEMO, REMOVE
-        from ..session_history import ACCEPT, Decision
+        from ..session_history import ACCEPT, SuggestionDecision
 
-        if isinstance(change, Decision):
+        if isinstance(change, SuggestionDecision):
             code_id = change.code_id or (change.suggestion.code_id if change.suggestion else "-")
             template = S.WHAT_ACCEPT if change.kind == ACCEPT else S.WHAT_REJECT
             text = template.format(codes=self._code_name(code_id))

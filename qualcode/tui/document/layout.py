@@ -21,7 +21,7 @@ from collections.abc import Iterable
 
 from rich.cells import cell_len, get_character_cell_size
 
-from .model import Block, DocumentModel
+from .model import TextBlock, DocumentModel
 
 try:  # rich's own fast "every character is one cell wide" test (a set lookup in C)
     from rich.cells import _is_single_cell_widths as _single_cells
@@ -123,7 +123,7 @@ class Layout:
         self.narrow.append(narrow)
         self.last_in_block.append(False)
 
-    def _add_block(self, block: Block) -> None:
+    def _add_block(self, block: TextBlock) -> None:
         self.block_first_line[block.index] = len(self.kinds)
         self._line(HEADER, block.index, block.start, block.start)
         text, pos, end = self.model.text, block.start, block.end

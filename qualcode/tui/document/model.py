@@ -7,7 +7,7 @@ sentences. It is built in a worker thread (no Textual here) and then handed to
 the :class:`~qualcode.tui.widgets.document.DocumentView`.
 
 Codings change only through :meth:`DocumentModel.apply_change`, with the
-:class:`~qualcode.history.Change` the store returned, so the screen mirrors the
+:class:`~qualcode.history.CodingChange` the store returned, so the screen mirrors the
 store instead of guessing.
 """
 
@@ -17,10 +17,10 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from ...history import Change
+from ...history import CodingChange
 from ...model import RESPONDENT, Coding
 from ...store import Store
-from ...text import TextBlock as Block
+from ...text import TextBlock
 from ...text import block_parts, sentence_spans, text_blocks
 from .spans import SpanIndex
 
@@ -38,7 +38,7 @@ def near_duplicate(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class CodeInfo:
+class CodeStyle:
     """What the document needs to draw a code."""
 
     id: str
@@ -71,8 +71,8 @@ class DocumentModel:
     transcript_id: int
     name: str
     text: str
-    blocks: list[Block]
-    codes: dict[str, CodeInfo]
+    blocks: list[TextBlock]
+    codes: dict[str, CodeStyle]
     codings: dict[int, Coding] = field(default_factory=dict)
     attributes: dict[str, str] = field(default_factory=dict)
     version: int = 0  # bumped whenever the codings change (views drop their caches)
@@ -88,7 +88,7 @@ class DocumentModel:
 
     @classmethod
     def load(
-        cls, store: Store, transcript_id: int, codes: dict[str, CodeInfo], shown_coders: frozenset[str] | None = None
+        cls, store: Store, transcript_id: int, codes: dict[str, CodeStyle], shown_coders: frozenset[str] | None = None
     ) -> DocumentModel:
         """Read a transcript and its codings (of ``shown_coders`` only, if given), in a worker with its own Store."""
         transcript = store.transcripts.load(transcript_id)
@@ -96,7 +96,7 @@ class DocumentModel:
         codes = dict(codes)
         for row in store.codes.list(include_missing=True):
             if row.id not in codes:  # left the codebook: drawn grey and labelled, never hidden
-                codes[row.id] = CodeInfo(row.id, row.name, MISSING_COLOR, None, in_codebook=False)
+                codes[row.id] = CodeStyle(row.id, row.name, MISSING_COLOR, None, in_codebook=False)
         return cls(
             transcript_id,
             transcript.name,
@@ -115,7 +115,7 @@ class DocumentModel:
         self.lanes = assign_lanes(list(self.codings.values()))
         self.version += 1
 
-    def apply_change(self, change: Change) -> bool:
+    def apply_change(self, change: CodingChange) -> bool:
         """Mirror what the store did; returns whether this transcript was touched.
 
         Incremental: the span index and lanes change only where the codings are,
@@ -154,9 +154,9 @@ class DocumentModel:
         """Are this coder's codings held (and drawn)?"""
         return self.shown_coders is None or coder in self.shown_coders
 
-    def code(self, code_id: str) -> CodeInfo:
+    def code(self, code_id: str) -> CodeStyle:
         found = self.codes.get(code_id)
-        return found or CodeInfo(code_id, code_id, MISSING_COLOR, None, in_codebook=False)
+        return found or CodeStyle(code_id, code_id, MISSING_COLOR, None, in_codebook=False)
 
     def codings_at(self, pos: int) -> list[Coding]:
         """Codings containing ``pos``, in start order."""
@@ -177,7 +177,7 @@ class DocumentModel:
 
     # --- structure ----------------------------------------------------------------
 
-    def block_at(self, pos: int) -> Block:
+    def block_at(self, pos: int) -> TextBlock:
         """The block containing ``pos`` (or the nearest one before it)."""
         i = max(bisect_right(self.block_starts, pos) - 1, 0)
         return self.blocks[i]
@@ -200,7 +200,7 @@ class DocumentModel:
         """``[start, end)`` cut at turn boundaries (see :func:`qualcode.text.block_parts`)."""
         return block_parts(self.text, self.blocks, start, end)
 
-    def sentences(self, block: Block) -> list[tuple[int, int]]:
+    def sentences(self, block: TextBlock) -> list[tuple[int, int]]:
         """The block's sentences (computed once per block, on demand)."""
         found = self._sentences.get(block.index)
         if found is None:
@@ -235,7 +235,7 @@ class DocumentModel:
                     return start
         return None
 
-    def next_uncoded_respondent_turn(self, pos: int) -> Block | None:
+    def next_uncoded_respondent_turn(self, pos: int) -> TextBlock | None:
         """The next respondent turn after ``pos`` that has no coding at all (wraps around)."""
         n = len(self.blocks)
         here = self.block_at(pos).index

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from ...text import next_word_start, prev_word_start, word_end
 from .layout import Layout, grapheme_after, grapheme_before
-from .model import Block, DocumentModel
+from .model import TextBlock, DocumentModel
 from .spans import SpanIndex
 
 # The moves a key can make, by name (the keymap's ``move('…')`` actions).
@@ -54,7 +54,7 @@ class Navigator:
     def shown(self, offset: int) -> bool:
         return self.layout.shows(offset)
 
-    def visible_blocks(self, start: int, step: int) -> Iterator[Block]:
+    def visible_blocks(self, start: int, step: int) -> Iterator[TextBlock]:
         """Blocks from index ``start`` in direction ``step`` that the layout shows."""
         blocks, first_lines = self.model.blocks, self.layout.block_first_line
         i = start

@@ -21,7 +21,7 @@ from textual.screen import Screen
 from .. import strings as S
 
 if TYPE_CHECKING:
-    from ...history import Change
+    from ...history import CodingChange
     from ...project import Project
     from ..commands import PaletteCommand
 
@@ -44,14 +44,14 @@ class QualcodeScreen(Screen):
 
     # --- the store changed ------------------------------------------------------------
 
-    def store_changed(self, change: Change | None) -> None:
+    def store_changed(self, change: CodingChange | None) -> None:
         """Codings changed (``None``: changed outside, re-read everything): re-read now if on top."""
         if self.on_top:
             self.reload(change)
         else:
             self._stale = True
 
-    def reload(self, change: Change | None = None) -> None:
+    def reload(self, change: CodingChange | None = None) -> None:
         """Re-read what this screen shows from the store (nothing by default)."""
 
     def on_screen_resume(self) -> None:
@@ -65,7 +65,7 @@ class QualcodeScreen(Screen):
         """A short message for the user (a notification unless the screen has a status line)."""
         self.notify(text, timeout=S.MESSAGE_SECONDS, markup=False)
 
-    def reveal(self, change: Change) -> None:
+    def reveal(self, change: CodingChange) -> None:
         """Show where an undo or redo happened (nothing by default)."""
 
     def undo_step(self) -> bool:

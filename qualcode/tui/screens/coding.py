@@ -3,7 +3,7 @@
 The transcript loads in a thread worker (its own store connection; the worker
 returns a :class:`DocumentModel` and never touches a widget). Every coding
 action goes through ``app.history`` — one committed transaction — and the view
-then mirrors the :class:`~qualcode.history.Change` the store returned, so what
+then mirrors the :class:`~qualcode.history.CodingChange` the store returned, so what
 is drawn is what is stored.
 
 Code keys (a lowercase letter or digit from the codebook) are caught in
@@ -30,14 +30,14 @@ from textual.worker import Worker, WorkerState
 
 from ...codebook import Codebook
 from ...errors import QualcodeError
-from ...history import Change
+from ...history import CodingChange
 from ...model import Coding
 from ...project import Project
-from ...session_history import Decision
+from ...session_history import SuggestionDecision
 from .. import keymap
 from .. import strings as S
 from ..commands import PaletteCommand
-from ..document.model import MISSING_COLOR, CodeInfo, DocumentModel, near_duplicate
+from ..document.model import MISSING_COLOR, CodeStyle, DocumentModel, near_duplicate
 from ..document.spans import SpanIndex
 from ..review_mode import Route, route_key
 from ..widgets.choose import ChooseCodingModal
@@ -53,9 +53,9 @@ from .coding_suggestions import SuggestionReview, shorten
 COMPACT_BELOW = 90  # columns: the code list shows keys and names only (see coding.tcss)
 
 
-def code_infos(codebook: Codebook) -> dict[str, CodeInfo]:
+def code_infos(codebook: Codebook) -> dict[str, CodeStyle]:
     """What the document needs to know of each code in the codebook."""
-    return {c.id: CodeInfo(c.id, c.name, c.color or MISSING_COLOR, c.key, True) for c in codebook.walk()}
+    return {c.id: CodeStyle(c.id, c.name, c.color or MISSING_COLOR, c.key, True) for c in codebook.walk()}
 
 
 class CodingScreen(CodingCoders, QualcodeScreen):
@@ -77,7 +77,7 @@ class CodingScreen(CodingCoders, QualcodeScreen):
         store = project.store
         self.totals = store.codings.counts_by_code()
         self.missing = [
-            CodeInfo(row.id, row.name, MISSING_COLOR, None, False)
+            CodeStyle(row.id, row.name, MISSING_COLOR, None, False)
             for row in store.codes.list(include_missing=True)
             if not row.in_codebook and self.totals.get(row.id)
         ]
@@ -374,7 +374,7 @@ class CodingScreen(CodingCoders, QualcodeScreen):
     def _names(self, codings) -> str:
         return ", ".join(dict.fromkeys(self.model.code(c.code_id).name for c in codings))
 
-    def store_changed(self, change: Change | None) -> None:
+    def store_changed(self, change: CodingChange | None) -> None:
         """Mirror a change of codings (None: re-read this transcript's codings), then of suggestions.
 
         Always at once, even below another screen: the model is this screen's copy
@@ -384,7 +384,7 @@ class CodingScreen(CodingCoders, QualcodeScreen):
         if self.model is not None:
             self.suggestions.changed(change)
 
-    def _mirror_codings(self, change: Change | None) -> None:
+    def _mirror_codings(self, change: CodingChange | None) -> None:
         spans = None if change is None else [(c.start, c.end) for c in change.codings]
         if change is None:
             self.totals = self.project.store.codings.counts_by_code()
@@ -409,9 +409,9 @@ class CodingScreen(CodingCoders, QualcodeScreen):
         here = self.model.counts() if self.model is not None else {}
         self.tree.set_counts(rolled_up(self.codebook, here), rolled_up(self.codebook, self.totals))
 
-    def reveal(self, change: Change) -> None:
+    def reveal(self, change: CodingChange) -> None:
         """Show where an undo or redo happened."""
-        if isinstance(change, Decision):
+        if isinstance(change, SuggestionDecision):
             self.suggestions.reveal_decision(change)
             return
         mine = [c for c in change.codings if c.transcript_id == self.transcript_id]

@@ -33,8 +33,8 @@ from rich.text import Text
 from textual.color import Color
 
 from ...errors import QualcodeError
-from ...history import Change
-from ...session_history import ACCEPT, Decision
+from ...history import CodingChange
+from ...session_history import ACCEPT, SuggestionDecision
 from ...store import Suggestion
 from .. import strings as S
 from ..document.spans import SpanIndex
@@ -137,9 +137,9 @@ class SuggestionReview:
             return []
         return [self.by_id[i] for i in self.spans.at(pos)]
 
-    def changed(self, change: Change | None) -> None:
+    def changed(self, change: CodingChange | None) -> None:
         """After a change of codings or decisions: re-read what is pending when it can differ."""
-        if change is None or isinstance(change, Decision) or change.removed or self.rows:
+        if change is None or isinstance(change, SuggestionDecision) or change.removed or self.rows:
             self.reload()
 
     # --- drawing ----------------------------------------------------------------------
@@ -451,7 +451,7 @@ class SuggestionReview:
         self.app.report_error(exc)
         self.reload()
 
-    def reveal_decision(self, change: Decision) -> None:
+    def reveal_decision(self, change: SuggestionDecision) -> None:
         """After an undo or redo of a decision: go to its suggestion (under review again if pending)."""
         row = change.suggestion
         if row is None or row.transcript_id != self.host.transcript_id:

@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from ...history import Change
+from ...history import CodingChange
 from ...model import Coding, Turn
 from ...project import Project
 from .. import keymap
@@ -104,13 +104,13 @@ class RetrievalScreen(QualcodeScreen):
     def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
         self.refresh_segments()
 
-    def store_changed(self, change: Change | None) -> None:
+    def store_changed(self, change: CodingChange | None) -> None:
         if change is None:  # changed from outside: texts and turns may be new too
             self._texts.clear()
             self._turns.clear()
         super().store_changed(change)
 
-    def reload(self, change: Change | None = None) -> None:
+    def reload(self, change: CodingChange | None = None) -> None:
         self.refresh_segments()
 
     def refresh_segments(self) -> None:

@@ -29,7 +29,7 @@ from ..widgets.rows import Column, RowTable
 from .base import QualcodeScreen
 
 if TYPE_CHECKING:
-    from ...history import Change
+    from ...history import CodingChange
 
 _CONDITION = re.compile(r'([\w.-]+)\s*=\s*("[^"]*"|\S+)')
 
@@ -96,7 +96,7 @@ class TranscriptsScreen(QualcodeScreen):
         self.reload()
         self.query_one(RowTable).focus()
 
-    def reload(self, change: Change | None = None) -> None:
+    def reload(self, change: CodingChange | None = None) -> None:
         """Read the summaries from the store and show them (two indexed queries)."""
         store = self.project.store
         self.summaries = store.transcripts.summaries()

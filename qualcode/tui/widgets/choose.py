@@ -12,12 +12,12 @@ from textual.widgets.option_list import Option
 
 from ...model import Coding
 from .. import strings as S
-from ..document.model import CodeInfo
+from ..document.model import CodeStyle
 
 ALL = "all"
 
 
-def coding_label(coding: Coding, info: CodeInfo, width: int = 50) -> Text:
+def coding_label(coding: Coding, info: CodeStyle, width: int = 50) -> Text:
     """``▌ Code name  “quote…”  ✎`` with the code's colour."""
     label = Text(no_wrap=True, overflow="ellipsis")
     label.append("▌ ", style=info.color)
@@ -45,7 +45,7 @@ class ChooseCodingModal(ModalScreen[list[int] | None]):
     ChooseCodingModal OptionList { height: auto; max-height: 16; }
     """
 
-    def __init__(self, title: str, codings: list[Coding], codes: dict[str, CodeInfo], *, offer_all: bool) -> None:
+    def __init__(self, title: str, codings: list[Coding], codes: dict[str, CodeStyle], *, offer_all: bool) -> None:
         super().__init__()
         self.title_text = title
         self.codings = codings
@@ -54,7 +54,7 @@ class ChooseCodingModal(ModalScreen[list[int] | None]):
 
     def compose(self) -> ComposeResult:
         options = [
-            Option(coding_label(c, self.codes.get(c.code_id) or CodeInfo(c.code_id, c.code_id, "grey50", None, False)), id=str(c.id))
+            Option(coding_label(c, self.codes.get(c.code_id) or CodeStyle(c.code_id, c.code_id, "grey50", None, False)), id=str(c.id))
             for c in self.codings
         ]
         if self.offer_all:

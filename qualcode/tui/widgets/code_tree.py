@@ -25,7 +25,7 @@ from textual.widgets.tree import TreeNode
 from ...codebook import Code, Codebook
 from ...model import Coding
 from .. import strings as S
-from ..document.model import CodeInfo
+from ..document.model import CodeStyle
 
 MISSING_NODE = "__missing__"
 
@@ -60,7 +60,7 @@ class CodeTree(Tree[str]):
             super().__init__()
             self.code_id = code_id
 
-    def __init__(self, codebook: Codebook, missing: list[CodeInfo], *, id: str | None = None) -> None:
+    def __init__(self, codebook: Codebook, missing: list[CodeStyle], *, id: str | None = None) -> None:
         super().__init__(S.CODES_TITLE, id=id)
         self.show_root = False
         self.auto_expand = False
@@ -177,7 +177,7 @@ class CodeDetails(VerticalScroll):
         yield self.memos
         yield self.body
 
-    def show(self, code_id: str | None, missing: CodeInfo | None = None) -> None:
+    def show(self, code_id: str | None, missing: CodeStyle | None = None) -> None:
         """Show a code's details (or nothing)."""
         self.body.update(details_renderable(self.codebook, code_id, missing))
         self.scroll_home(animate=False)
@@ -198,7 +198,7 @@ class CodeDetails(VerticalScroll):
         self.memos.remove_class("hidden")
 
 
-def details_renderable(codebook: Codebook, code_id: str | None, missing: CodeInfo | None = None) -> Group | Text:
+def details_renderable(codebook: Codebook, code_id: str | None, missing: CodeStyle | None = None) -> Group | Text:
     """The details of a code as rich text (headings, bullet lists)."""
     if code_id is None:
         return Text("")

@@ -45,7 +45,7 @@ from .. import keymap
 from .. import strings as S
 from ..document.layout import HEADER, TEXT, Layout, grapheme_after, printable
 from ..document.margin import LANES, MORE, Label, Margin, default_glyph
-from ..document.model import Block, DocumentModel
+from ..document.model import TextBlock, DocumentModel
 from ..document.navigator import VERTICAL, Navigator
 from ..document.spans import SpanIndex
 
@@ -398,7 +398,7 @@ class DocumentView(ScrollView, can_focus=True):
                 segments.extend(self._labels(labels, width))
         return Strip(segments)
 
-    def _header(self, block: Block) -> list[Segment]:
+    def _header(self, block: TextBlock) -> list[Segment]:
         role = block.role or "other"
         turn = block.turn
         if turn is None:
@@ -483,7 +483,7 @@ class DocumentView(ScrollView, can_focus=True):
             self._code_styles[key] = style
         return style
 
-    def _text(self, line: int, block: Block, start: int, end: int) -> list[Segment]:
+    def _text(self, line: int, block: TextBlock, start: int, end: int) -> list[Segment]:
         model, layout = self.model, self.layout_
         assert model is not None and layout is not None
         text = model.text

@@ -18,22 +18,22 @@ from .. import strings as S
 
 
 @dataclass(frozen=True, slots=True)
-class Candidate:
+class PickerItem:
     code: Code
     path: str  # "Parent › Child" for the list
 
 
-def candidates(codebook: Codebook) -> list[Candidate]:
+def candidates(codebook: Codebook) -> list[PickerItem]:
     """Every codable code, in codebook order, with its parents' names."""
     out = []
     for code in codebook.walk():
         if code.codable:
             parents = [a.name for a in reversed(codebook.ancestors(code.id))]
-            out.append(Candidate(code, " › ".join(parents)))
+            out.append(PickerItem(code, " › ".join(parents)))
     return out
 
 
-def rank(query: str, items: list[Candidate]) -> list[Candidate]:
+def rank(query: str, items: list[PickerItem]) -> list[PickerItem]:
     """Items matching ``query`` best first: fuzzy on name and id, words in the definition."""
     query = query.strip()
     if not query:
@@ -78,7 +78,7 @@ class CodePicker(ModalScreen[list[str] | None]):
         self.items = candidates(codebook)
         self.what = what
         self.marked: list[str] = []
-        self.shown: list[Candidate] = list(self.items)
+        self.shown: list[PickerItem] = list(self.items)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -91,7 +91,7 @@ class CodePicker(ModalScreen[list[str] | None]):
         self._fill()
         self.query_one(Input).focus()
 
-    def _label(self, item: Candidate) -> Text:
+    def _label(self, item: PickerItem) -> Text:
         code = item.code
         label = Text(no_wrap=True, overflow="ellipsis")
         label.append("✓ " if code.id in self.marked else "  ", style="bold")
