@@ -93,7 +93,7 @@ def qualcode_documents(texts, turns, unit: str):
     """The documents with their units (sentences: the regex splitter over every turn)."""
     from qualcode.agreement import Document, document_units
 
-    return [Document(i, f"synth_{i:04d}", document_units(text, t, unit)) for i, (text, t) in enumerate(zip(texts, turns))]
+    return [Document(i, f"synth_{i:04d}", document_units(text, t, unit)) for i, (text, t) in enumerate(zip(texts, turns, strict=False))]
 
 
 def qualcode_agreement(docs, spans, unit: str):
@@ -110,7 +110,7 @@ def matrices(texts, turns, spans, unit: str):
 
     from qualcode.agreement import document_units
 
-    units = [document_units(text, t, unit) for text, t in zip(texts, turns)]
+    units = [document_units(text, t, unit) for text, t in zip(texts, turns, strict=False)]
     offsets, size = [], 0
     for doc_units in units:
         offsets.append(size)

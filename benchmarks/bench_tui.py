@@ -296,9 +296,9 @@ async def open_long(folder: Path, tid: int, repeat: int) -> list[float]:
             done = asyncio.Event()
             original = CodingScreen._loaded
 
-            def loaded(screen, model, original=original):
+            def loaded(screen, model, original=original, done=done):
                 original(screen, model)
-                screen.call_after_refresh(lambda: (times.append(time.perf_counter() - start), done.set()))
+                screen.call_after_refresh(lambda: (times.append(time.perf_counter() - start), done.set()))  # noqa: B023 - start is set before the screen loads
 
             CodingScreen._loaded = loaded
             try:
@@ -380,7 +380,7 @@ async def latencies(folder: Path, name: str | None, samples: int) -> dict[str, l
             view.clear_selection()
             timed("select sentence", view.action_select_sentence)
             span = view.selection
-            timed("apply code", lambda: screen.apply_codes([codes[i % len(codes)]], span))
+            timed("apply code", lambda i=i, span=span: screen.apply_codes([codes[i % len(codes)]], span))
         for _ in range(samples):  # leave the store as it was
             app.history.undo()
     project.close()

@@ -42,7 +42,17 @@ from .coding import (
     settle_suggestions,
     trim_span,
 )
-from .errors import BULK_PROBLEMS, BULK_UNREADABLE, Problem, QualcodeError, error
+from .errors import (
+    BULK_FIELD_MISSING,
+    BULK_NOT_NUMBER,
+    BULK_PROBLEMS,
+    BULK_SPAN_TWICE,
+    BULK_TEXT_MISMATCH,
+    BULK_UNREADABLE,
+    Problem,
+    QualcodeError,
+    error,
+)
 from .ingest.attributes import csv_rows
 from .model import Coding, Turn
 from .store import Store
@@ -161,7 +171,7 @@ class _Resolver:
         ref, code_id = f.get("transcript"), f.get("code")
         if not ref or not code_id:
             missing = " and ".join(c for c in ("transcript", "code") if not f.get(c))
-            raise QualcodeError(f"no {missing} given", "every line names a transcript and a code")
+            raise error(BULK_FIELD_MISSING, missing=missing, hint="every line names a transcript and a code")
         tid = self._tids.get(ref)
         if tid is None:
             tid = self._tids[ref] = resolve_transcript(self.store, ref)
@@ -181,30 +191,34 @@ class _Resolver:
         span: str | tuple[int, int] | None = f.get("span")
         if "start" in f or "end" in f:
             if span is not None:
-                raise QualcodeError("both a span and start/end given", "give one of them")
-            try:
-                span = (int(f["start"]), int(f["end"]))
-            except KeyError as exc:
-                raise QualcodeError(f"no {exc.args[0]} given", "give both start and end (code points, end exclusive)") from None
-            except ValueError:
-                raise QualcodeError(f"start and end must be whole numbers, not {f['start']!r} and {f['end']!r}", "") from None
-        turn = None
-        if "turn" in f:
-            try:
-                turn = int(f["turn"])
-            except ValueError:
-                raise QualcodeError(f"turn must be a number, not {f['turn']!r}", "turns are numbered from 1") from None
+                raise error(BULK_SPAN_TWICE)
+            span = (_whole(f, "start"), _whole(f, "end"))
+        turn = _whole(f, "turn") if "turn" in f else None
         quote = f.get("text")
         if span is not None:
             start, end = locate(self.store, tid, span=span, transcript_text=self._text)
             if quote is not None and " ".join(self._text[start:end].split()) != " ".join(quote.removeprefix("'").split()):
                 held = self._text[start:end]
-                raise QualcodeError(
-                    f"the span {start}:{end} holds {held[:40]!r}, not the line's text {quote[:40]!r}",
-                    "the transcript may have changed since the file was made; give the text alone to find it again",
-                )
+                raise error(BULK_TEXT_MISMATCH, start=start, end=end, held=held[:40], quote=quote[:40])
             return start, end
         return locate(self.store, tid, turn=turn, text=quote, transcript_text=self._text, turns=self._turns)
+
+
+_NUMBER_HINTS = {
+    "start": "give both start and end (code points, end exclusive)",
+    "end": "give both start and end (code points, end exclusive)",
+    "turn": "turns are numbered from 1",
+}
+
+
+def _whole(fields: dict[str, str], name: str) -> int:
+    """The whole number in field ``name`` of a line, or a catalogue error saying what is wrong."""
+    if name not in fields:
+        raise error(BULK_FIELD_MISSING, missing=name, hint=_NUMBER_HINTS[name])
+    try:
+        return int(fields[name])
+    except ValueError:
+        raise error(BULK_NOT_NUMBER, field=name, value=fields[name], hint=_NUMBER_HINTS[name]) from None
 
 
 def code_from_text(store: Store, codebook: Codebook, text: str, source: str, *, coder: str) -> BulkResult:

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from .atomic import write_text
+from .display import shorten
 from .errors import CODEBOOK_INVALID, CODEBOOK_TOO_DEEP, CODEBOOK_UNREADABLE, Problem, error
 from .yamlsafe import COMPOSER, UnsupportedScalar, alias_problems, anchor_of, scalar_text
 
@@ -220,7 +221,7 @@ class _Checker:
         except yaml.constructor.ConstructorError as exc:
             self.problem(node, f"unsupported YAML value: {exc.problem}", "use plain YAML without tags such as !!python")
         except (ValueError, OverflowError, TypeError) as exc:  # a 5,000-digit number, a date like 2024-13-45
-            reason = "a number with too many digits" if "integer string conversion" in str(exc) else _shorten(str(exc))
+            reason = "a number with too many digits" if "integer string conversion" in str(exc) else shorten(str(exc), count=True)
             self.problem(node, f"this value cannot be read: {reason}", "write it as text in quotes")
         except RecursionError:
             self.problem(node, "this value is nested too deeply to read", "write it with less nesting")
@@ -254,18 +255,18 @@ class _Checker:
             plain = isinstance(key_node, yaml.ScalarNode) and key_node.tag.endswith(":str")
             key = key_node.value if plain else None
             if key is None:
-                shown = _shorten(key_node.value) if isinstance(key_node, yaml.ScalarNode) else _kind(key_node)
+                shown = shorten(key_node.value, count=True) if isinstance(key_node, yaml.ScalarNode) else _kind(key_node)
                 self.problem(key_node, f"{what} has a key that is not a name: {shown}")
                 continue
             if key in out:
                 first = out[key][0].start_mark.line + 1
-                self.problem(key_node, f"duplicate key '{_shorten(key)}' in {what} (first at line {first})", "remove one of them")
+                self.problem(key_node, f"duplicate key '{shorten(key, count=True)}' in {what} (first at line {first})", "remove one of them")
                 continue
             if key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
                 close_to.update(close)
                 hint = f"did you mean '{close[0]}'?" if close else "valid keys: " + ", ".join(allowed)
-                self.problem(key_node, f"unknown key '{_shorten(key)}' in {what}", hint)
+                self.problem(key_node, f"unknown key '{shorten(key, count=True)}' in {what}", hint)
                 continue
             out[key] = (key_node, value_node)
         return out
@@ -296,11 +297,6 @@ class _Checker:
 
 
 _COLLECTION_TAGS = ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
-
-
-def _shorten(text: str, width: int = 60) -> str:
-    """A value quoted in a problem: long ones cut, so a 5,000-digit number stays readable."""
-    return text if len(text) <= width else f"{text[: width - 1]}… ({len(text):,} characters)"
 
 
 def _kind(node: yaml.Node) -> str:
@@ -451,14 +447,14 @@ def _code(
         return None
 
     code_id = checker.text(fields["id"][1], "'id'") if "id" in fields else None
-    label = f"code '{_shorten(code_id)}'" if code_id else f"the code at line {line}"
+    label = f"code '{shorten(code_id, count=True)}'" if code_id else f"the code at line {line}"
     if checker.missing(fields, "id"):
         checker.problem(fields["id"][1] if "id" in fields else node, f"{label} has no id", "add `id: a_short_slug` (lowercase letters, digits, _)")
     elif code_id is None:
         pass  # wrong type, already reported
     elif not ID_RE.match(code_id):
         slug = re.sub(r"[^a-z0-9_]+", "_", code_id.lower()).strip("_") or "code"
-        checker.problem(fields["id"][1], f"invalid id '{_shorten(code_id)}'", f"ids use lowercase letters, digits and _, e.g. '{_shorten(slug)}'")
+        checker.problem(fields["id"][1], f"invalid id '{shorten(code_id, count=True)}'", f"ids use lowercase letters, digits and _, e.g. '{shorten(slug, count=True)}'")
     elif code_id in seen_ids:
         checker.problem(fields["id"][1], f"duplicate code id '{code_id}' (first defined at line {seen_ids[code_id]})", "every code needs its own id")
     else:
@@ -472,7 +468,7 @@ def _code(
     if "color" in fields:
         color = checker.text(fields["color"][1], "'color'")
         if color is not None and not COLOR_RE.match(color):
-            checker.problem(fields["color"][1], f"invalid colour '{_shorten(color)}' for {label}", "write colours as \"#RRGGBB\" in quotes, e.g. \"#1f77b4\"")
+            checker.problem(fields["color"][1], f"invalid colour '{shorten(color, count=True)}' for {label}", "write colours as \"#RRGGBB\" in quotes, e.g. \"#1f77b4\"")
             color = None
         elif color is not None and len(color) == 4:
             color = "#" + "".join(ch * 2 for ch in color[1:])
@@ -488,7 +484,7 @@ def _code(
                 checker.problem(key_node, f"shortcut key '{key}' of {label} is reserved for {RESERVED_KEYS[key]}", "use another lowercase letter or a digit")
                 key = None
             elif not KEY_RE.match(key):
-                checker.problem(key_node, f"invalid shortcut key '{_shorten(key)}' for {label}", "a key is one lowercase letter (not 'n') or one digit")
+                checker.problem(key_node, f"invalid shortcut key '{shorten(key, count=True)}' for {label}", "a key is one lowercase letter (not 'n') or one digit")
                 key = None
             elif key in seen_keys:
                 other, other_line = seen_keys[key]
@@ -572,7 +568,7 @@ def _sets(checker: _Checker, node: yaml.Node, seen_ids: dict[str, int]) -> list[
             for member, mnode in zip(members, items, strict=False):
                 if member not in seen_ids:
                     close = difflib.get_close_matches(member, list(seen_ids), n=1)
-                    checker.problem(mnode, f"set '{_shorten(name or '')}' names unknown code '{_shorten(member)}'", f"did you mean '{close[0]}'?" if close else "use a code id")
+                    checker.problem(mnode, f"set '{shorten(name or '', count=True)}' names unknown code '{shorten(member, count=True)}'", f"did you mean '{close[0]}'?" if close else "use a code id")
         out.append(
             CodeSet(
                 name=name or "",

@@ -130,7 +130,7 @@ STORE_BUSY = Msg(
     "wait for the other command (or close the other window's long job) and try again",
 )
 
-# --- projects: the CLI for daily use (cli-polish: QC010-QC049) ----------------------
+# --- projects: the CLI for daily use (QC010-QC049) ----------------------
 NOT_A_CODEBOOK_HERE = Msg(
     "QC010",
     "{path} is not a codebook of this project",
@@ -147,6 +147,7 @@ CONFIG_NOT_EDITABLE = Msg(
 CODEBOOK_INVALID = Msg(
     "QC100", "{path}: {count} problem(s) in the codebook", "fix the lines listed above and run `qualcode codebook check {path}`"
 )
+CODEBOOKS_PROBLEMS = Msg("QC103", "{total} problem(s) in {files} codebook file(s)", "fix the lines listed above")
 CODEBOOK_UNREADABLE = Msg("QC101", "cannot read codebook {path}: {reason}", "")
 UNKNOWN_CODE = Msg(
     "QC102", "unknown code '{code}'", "list the codes with `qualcode codebook show`; did you mean {suggestion}?"
@@ -256,11 +257,6 @@ BAD_SPAN = Msg(
 BAD_TURN = Msg("QC301", "transcript '{name}' has no turn {turn}", "its turns are numbered 1 to {count}")
 NO_CODING = Msg("QC302", "no coding with id {id}", "list codings with `qualcode codings`")
 NOT_CODABLE = Msg("QC304", "code '{code}' is a folder and cannot be applied", "apply one of its sub-codes: {children}")
-MISSING_CODE = Msg(
-    "QC305",
-    "code '{code}' is not in the codebook any more",
-    "add it back to the codebook, or move its codings with `qualcode codebook merge-codes {code} --into CODE`",
-)
 NOTHING_TO_CODE = Msg(
     "QC330",
     "span {start}:{end} of '{name}' holds no transcript text (only a speaker label, a timestamp or blank space)",
@@ -268,7 +264,7 @@ NOTHING_TO_CODE = Msg(
 )
 SPAN_SYNTAX = Msg("QC303", "cannot read span '{value}'", "write the span as START:END, e.g. --span 120:245")
 
-# --- coding from the CLI: detached codings, trash, show, bulk (cli-polish: QC311-QC349) ---
+# --- coding from the CLI: detached codings, trash, show, bulk (QC311-QC349) ---
 NO_DETACHED = Msg("QC311", "no detached coding with id {id}", "list them with `qualcode codings --detached`")
 NOT_IN_TRASH = Msg("QC312", "nothing in the trash with id {id}", "list the trash with `qualcode trash`")
 TRASH_CONFLICT = Msg(
@@ -313,6 +309,14 @@ LOCATION_CHOICE = Msg(
     "QC324",
     "say where to code: {problem}",
     "give --turn N, --span START:END or --text QUOTE (--text may go with --turn)",
+)
+BULK_FIELD_MISSING = Msg("QC326", "no {missing} given", "{hint}")
+BULK_SPAN_TWICE = Msg("QC327", "both a span and start/end given", "give one of them")
+BULK_NOT_NUMBER = Msg("QC328", "{field} must be a whole number, not {value!r}", "{hint}")
+BULK_TEXT_MISMATCH = Msg(
+    "QC329",
+    "the span {start}:{end} holds {held!r}, not the line's text {quote!r}",
+    "the transcript may have changed since the file was made; give the text alone to find it again",
 )
 
 # --- REFI-QDA and codebook operations ----------------------------------------------

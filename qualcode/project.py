@@ -26,9 +26,9 @@ import yaml
 from .codebook import Codebook, load_codebook
 from .errors import BAD_CONFIG, CONFIG_NOT_EDITABLE, NO_CODEBOOK, NO_PROJECT, PROJECT_EXISTS, SEVERAL_CODEBOOKS, error
 from .lock import ProjectLock
-from .yamlsafe import COMPOSER
 from .model import INTERVIEWER, RESPONDENT
 from .store import Store, SyncResult
+from .yamlsafe import COMPOSER
 
 DB_NAME = "qualcode.db"
 CONFIG_NAME = "qualcode.yaml"

@@ -23,8 +23,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .errors import REVIEW_UNDO_CONFLICT, QualcodeError, error
 from .coding import settle_suggestions
+from .errors import REVIEW_UNDO_CONFLICT, QualcodeError, error
 from .history import CodingChange, History, UndoStacks
 from .model import ACCEPTED, REJECTED, SUGGESTED, Coding
 from .store import Suggestion
@@ -137,7 +137,8 @@ class SessionHistory(UndoStacks):
     def _replay(self, step: _DecisionStep | str, *, undo: bool) -> CodingChange:
         if step == _CODING:
             return self.codings.undo() if undo else self.codings.redo()
-        from .suggest.review import accept, reject, undo as reopen
+        from .suggest.review import accept, reject
+        from .suggest.review import undo as reopen
 
         kind = ACCEPT if step.status == ACCEPTED else REJECT
         try:

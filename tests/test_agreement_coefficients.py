@@ -133,6 +133,6 @@ def test_agreement_cohen_equals_textbook_formula_on_random_data():
     a = [rng.randrange(3) for _ in range(200)]
     b = [x if rng.random() < 0.7 else rng.randrange(3) for x in a]
     n = len(a)
-    p_o = sum(x == y for x, y in zip(a, b)) / n
+    p_o = sum(x == y for x, y in zip(a, b, strict=False)) / n
     p_e = sum((a.count(c) / n) * (b.count(c) / n) for c in range(3))
     assert cohen_kappa(units([a, b])) == pytest.approx((p_o - p_e) / (1 - p_e))

@@ -4,7 +4,6 @@ removing transcripts, options after the command, and one meaning for --out/--for
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest

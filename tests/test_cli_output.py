@@ -21,7 +21,8 @@ import pytest
 from click.testing import CliRunner
 
 from qualcode.cli import main, render
-from qualcode.cli.table import SAMPLE, write_table
+from qualcode.cli.render import write_table
+from qualcode.cli.table import SAMPLE
 from qualcode.export import CsvWriter
 from qualcode.termsafe import one_line, terminal_safe
 

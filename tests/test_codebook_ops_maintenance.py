@@ -9,9 +9,9 @@ from test_refi_support import coded_project
 
 from qualcode.codebook import read_codebook_text
 from qualcode.codebook_ops.maintenance import merge_codes, move_code, rename_code
-from qualcode.yamledit import YamlText
 from qualcode.errors import QualcodeError
 from qualcode.health import check_project
+from qualcode.yamledit import YamlText
 
 
 @pytest.fixture

@@ -30,3 +30,25 @@ def test_errors_every_entry_fills_with_its_own_placeholders():
 def test_errors_problem_formats_file_line_column_and_hint():
     assert str(Problem("cb.yaml", 3, 5, "bad", "fix it")) == "cb.yaml:3:5: bad (hint: fix it)"
     assert str(Problem("cb.yaml", None, None, "bad")) == "cb.yaml: bad"
+
+
+def _source_outside_catalogue() -> str:
+    from pathlib import Path
+
+    package = Path(errors.__file__).parent
+    return "\n".join(p.read_text(encoding="utf-8") for p in package.rglob("*.py") if p.name != "errors.py")
+
+
+def test_errors_every_catalogue_entry_is_used_somewhere():
+    import re
+    from pathlib import Path
+
+    source = _source_outside_catalogue() + "\n" + Path(errors.__file__).read_text(encoding="utf-8")
+    unused = [name for name in MESSAGES if len(re.findall(rf"\b{name}\b", source)) < 2]  # the definition and a use
+    assert unused == []
+
+
+def test_errors_are_raised_from_the_catalogue_not_built_by_hand():
+    import re
+
+    assert re.findall(r"QualcodeError\(", _source_outside_catalogue()) == []

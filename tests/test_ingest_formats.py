@@ -51,7 +51,7 @@ def expect_error(msg: errors.Msg, path: Path, **kwargs) -> QualcodeError:
 
 
 def test_ingest_read_sets_metadata(tmp_path: Path) -> None:
-    raw = "I: Goedemorgen.\r\nR: Goedemorgen!\r\n".encode()
+    raw = b"I: Goedemorgen.\r\nR: Goedemorgen!\r\n"
     path = write(tmp_path, "03_focusgroep.TXT", raw)
     t = read_transcript(path)
     assert t.name == "03_focusgroep"

@@ -235,7 +235,7 @@ def codebooks(draw) -> Codebook:
     keys = iter(draw(st.permutations(list(string.ascii_lowercase.replace("n", "") + string.digits))))
     codes: dict[str, Code] = {}
     roots: list[Code] = []
-    for position, code_id in enumerate(ids):
+    for _position, code_id in enumerate(ids):
         code = Code(
             id=code_id,
             name=draw(_plain),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from qualcode.ingest import parse_turns, scan_turns

@@ -10,8 +10,7 @@ import pytest
 from click.testing import CliRunner
 from pseudo_support import StubDetector, make_pseudo_project
 
-from qualcode.cli import main
-from qualcode.cli import pseudo_cmds
+from qualcode.cli import main, pseudo_cmds
 
 NAMES = ("Hatice", "Marieke", "Yilmaz", "HATICE", "06-12345678", "Noor Hendriks")
 

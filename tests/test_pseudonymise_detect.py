@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from pseudo_support import StubDetector, found
 
 from qualcode.errors import QualcodeError
 from qualcode.pseudonymise import DetectionContext
 from qualcode.pseudonymise.patterns import find_patterns
 from qualcode.pseudonymise.project import read_names_file
-from pseudo_support import StubDetector, found
 
 
 @pytest.mark.parametrize(

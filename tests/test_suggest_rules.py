@@ -6,8 +6,8 @@ import pytest
 
 from qualcode.codebook import parse_codebook
 from qualcode.errors import QualcodeError
-from qualcode.suggest.pipeline import load_pipeline
 from qualcode.suggest.patterns import check_pattern
+from qualcode.suggest.pipeline import load_pipeline
 from qualcode.suggest.rules import RuleSuggester
 
 HINTS = """\

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_cli import CODEBOOK, TRANSCRIPT
 
 from qualcode.cli import main
-from test_cli import CODEBOOK, TRANSCRIPT
 
 RESPONSE = TRANSCRIPT.index("Wij verwachten")
 SENTENCE_END = TRANSCRIPT.index("serieus nemen.") + len("serieus nemen.")

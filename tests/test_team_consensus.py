@@ -7,7 +7,7 @@ import pytest
 from qualcode.errors import QualcodeError
 from qualcode.project import Project
 from qualcode.team.consensus import ADJUSTED, BOTH, FIRST, NEITHER, SECOND, open_review, settle, undo
-from qualcode.team.disagreements import BOUNDARIES, CODES, ONLY_FIRST
+from qualcode.team.disagreements import BOUNDARIES, CODES
 
 CODEBOOK = """\
 title: Test

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_cli import CODEBOOK, TRANSCRIPT
 
 from qualcode.cli import main
 from qualcode.errors import QualcodeError
 from qualcode.project import Project
 from qualcode.team.merge import NO_CODE, NO_TRANSCRIPT, merge_project
-from test_cli import CODEBOOK, TRANSCRIPT
 
 SECOND = "I: Nog iets?\nR: Nee, dat was het wel. Dank u.\n"
 
@@ -36,7 +35,7 @@ def copies(tmp_path):
     shutil.copytree(base, bram)
 
     def code(root, coder, code_id, phrase, memo=None):
-        args = ["--project", str(root), "--coder", coder, "code", "int1", code_id, "--span", "%d:%d" % at(TRANSCRIPT, phrase)]
+        args = ["--project", str(root), "--coder", coder, "code", "int1", code_id, "--span", "{}:{}".format(*at(TRANSCRIPT, phrase))]
         result = runner.invoke(main, args + (["--memo", memo] if memo else []))
         assert result.exit_code == 0, result.output
 
@@ -89,8 +88,8 @@ def test_team_merge_keeps_aside_what_has_no_place_and_places_it_later(copies):
     assert runner.invoke(main, ["--project", str(bram), "import", str(bram / "transcripts" / "int2.txt")]).exit_code == 0
     book = CODEBOOK + "  - id: extra\n    name: Extra\n"
     (bram / "codebooks" / "codebook.yaml").write_text(book, encoding="utf-8")
-    for args in (["int2", "kracht", "--span", "%d:%d" % at(SECOND, "Nee, dat was het wel.")],
-                 ["int1", "extra", "--span", "%d:%d" % at(TRANSCRIPT, "Dat werkt goed")]):  # fmt: skip
+    for args in (["int2", "kracht", "--span", "{}:{}".format(*at(SECOND, "Nee, dat was het wel."))],
+                 ["int1", "extra", "--span", "{}:{}".format(*at(TRANSCRIPT, "Dat werkt goed"))]):  # fmt: skip
         result = runner.invoke(main, ["--project", str(bram), "--coder", "bram", "code", *args])
         assert result.exit_code == 0, result.output
     project = Project.open(anna)

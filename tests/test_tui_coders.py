@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from qualcode.team.coders import set_blind
-from qualcode.tui.document.coders import MY_MARK, coder_marks, coder_views
 from test_tui_coding import SIZE, status_of
 from test_tui_support import (
     SMALL_TRANSCRIPT,
     make_app,
     open_transcript,
 )
+
+from qualcode.team.coders import set_blind
+from qualcode.tui.document.coders import MY_MARK, coder_marks, coder_views
 
 TEXT = SMALL_TRANSCRIPT
 BANG = TEXT.index("Eerst was ik bang.")

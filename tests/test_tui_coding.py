@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from qualcode.store import Store
-from qualcode.tui.widgets.choose import ChooseCodingModal
-from qualcode.tui.widgets.memo import MemoModal
-from qualcode.tui.widgets.picker import CodePicker
 from test_tui_support import (
     SMALL_TRANSCRIPT,
     make_app,
     open_transcript,
 )
+
+from qualcode.store import Store
+from qualcode.tui.widgets.choose import ChooseCodingModal
+from qualcode.tui.widgets.memo import MemoModal
+from qualcode.tui.widgets.picker import CodePicker
 
 SIZE = (96, 28)
 TEXT = SMALL_TRANSCRIPT
@@ -377,7 +378,7 @@ async def test_tui_coding_on_a_read_only_project_says_so_and_keeps_running(small
     app = make_app(project)
     async with app.run_test(size=SIZE) as pilot:
         assert "read-only" in app.sub_title
-        screen = await open_transcript(pilot)
+        await open_transcript(pilot)
         await pilot.press("right_curly_bracket", "right_parenthesis", "o")
         assert any(n.title == "QC008" for n in app._notifications)
         assert app.is_running and stored(small_project) == []

@@ -9,8 +9,8 @@ from rich.cells import cell_len
 
 from qualcode.history import CodingChange
 from qualcode.model import Coding, Turn
-from qualcode.tui.document.layout import HEADER, TEXT, Layout, grapheme_after, grapheme_before
 from qualcode.text import text_blocks
+from qualcode.tui.document.layout import HEADER, TEXT, Layout, grapheme_after, grapheme_before
 from qualcode.tui.document.model import CodeStyle, DocumentModel, assign_lanes, near_duplicate
 from qualcode.tui.document.spans import SpanIndex
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from test_tui_support import make_app, open_transcript
 
 from qualcode.errors import QualcodeError
 from qualcode.tui import keymap
 from qualcode.tui.keymap import ACTIONS, ACTIVE_TOGETHER, effective_keys, load_keymap, parse_keymap
-from test_tui_support import make_app, open_transcript
 
 
 def test_tui_keymap_defaults_have_no_clashes_and_no_code_keys():
@@ -68,7 +68,7 @@ def test_tui_keymap_file_problems_are_located(text, expected):
         parse_keymap(text, "keymap.yaml")
     problems = [str(p) for p in info.value.problems]
     assert len(problems) == len(expected)
-    for problem, start in zip(problems, expected):
+    for problem, start in zip(problems, expected, strict=False):
         assert problem.startswith(start), problem
     assert info.value.code == "QC600" and "using the default keys" in info.value.message
 

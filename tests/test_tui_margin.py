@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from qualcode.history import CodingChange
 from qualcode.model import Coding, Turn
+from qualcode.text import text_blocks
 from qualcode.tui.document.layout import TEXT, Layout
 from qualcode.tui.document.margin import BAR, MORE, NO_KEY, Margin
-from qualcode.text import text_blocks
 from qualcode.tui.document.model import CodeStyle, DocumentModel
 
 WORDS = "een twee drie vier vijf zes zeven acht negen tien elf twaalf dertien veertien vijftien zestien"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from qualcode.model import Turn
-from qualcode.tui.document.layout import Layout
 from qualcode.text import text_blocks
+from qualcode.tui.document.layout import Layout
 from qualcode.tui.document.model import CodeStyle, DocumentModel
 from qualcode.tui.document.navigator import MOVES, Navigator
 from qualcode.tui.document.spans import SpanIndex

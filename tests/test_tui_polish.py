@@ -6,6 +6,7 @@ connection; waits are on the app's workers.
 
 from __future__ import annotations
 
+from test_tui_support import SMALL_TRANSCRIPT, make_app, open_transcript, settle
 from textual.widgets import DataTable, Input
 
 from qualcode.model import ACCEPTED, PENDING
@@ -16,7 +17,6 @@ from qualcode.tui.widgets.checks import OFF, ON, CheckBox, CheckList
 from qualcode.tui.widgets.code_tree import CodeDetails, rolled_up
 from qualcode.tui.widgets.memo import MemoArea, MemoModal
 from qualcode.tui.widgets.rows import RowTable
-from test_tui_support import SMALL_TRANSCRIPT, make_app, open_transcript, settle
 
 SIZE = (96, 28)
 TEXT = SMALL_TRANSCRIPT

@@ -10,11 +10,6 @@ from __future__ import annotations
 
 import threading
 
-from qualcode.model import ACCEPTED, PENDING, REJECTED, SUGGESTED
-from qualcode.store import Store
-from qualcode.tui.screens.coding_suggestions import CURRENT, MARK, OVERLAY
-from qualcode.session_history import SuggestionDecision, SessionHistory
-from qualcode.tui.widgets.picker import CodePicker
 from test_tui_support import (
     SMALL_CODEBOOK,
     SMALL_TRANSCRIPT,
@@ -23,6 +18,12 @@ from test_tui_support import (
     open_transcript,
     settle,
 )
+
+from qualcode.model import ACCEPTED, PENDING, REJECTED, SUGGESTED
+from qualcode.session_history import SessionHistory, SuggestionDecision
+from qualcode.store import Store
+from qualcode.tui.screens.coding_suggestions import CURRENT, MARK, OVERLAY
+from qualcode.tui.widgets.picker import CodePicker
 
 SIZE = (96, 28)
 TEXT = SMALL_TRANSCRIPT

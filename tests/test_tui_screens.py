@@ -5,20 +5,19 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
-from textual.widgets import DataTable, SelectionList
-
-from qualcode.tui.keymap import ACTIONS
-from qualcode.tui.screens.help import help_renderable
-from qualcode.tui.widgets.rows import RowTable
-
-from qualcode.userconfig import stored_coder
-from qualcode.tui.screens.transcripts import parse_filter
-from qualcode.tui.widgets.coder import CoderNameModal
 from test_tui_support import (
     make_app,
     open_transcript,
     settle,
 )
+from textual.widgets import DataTable, SelectionList
+
+from qualcode.tui.keymap import ACTIONS
+from qualcode.tui.screens.help import help_renderable
+from qualcode.tui.screens.transcripts import parse_filter
+from qualcode.tui.widgets.coder import CoderNameModal
+from qualcode.tui.widgets.rows import RowTable
+from qualcode.userconfig import stored_coder
 
 SIZE = (100, 30)
 

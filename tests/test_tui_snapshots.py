@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
-from qualcode.store import Store
 from test_tui_support import (
     make_app,
     make_project,
@@ -18,6 +16,8 @@ from test_tui_support import (
     settle,
 )
 from test_tui_wide import WIDE
+
+from qualcode.store import Store
 
 SIZE = (110, 34)
 

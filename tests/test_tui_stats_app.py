@@ -5,15 +5,15 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
-from textual.widgets import DataTable
-
-from qualcode.tui.screens.help import help_renderable
-from qualcode.tui.screens.stats import StatsScreen
 from test_tui_support import (
     make_app,
     open_transcript,
     settle,
 )
+from textual.widgets import DataTable
+
+from qualcode.tui.screens.help import help_renderable
+from qualcode.tui.screens.stats import StatsScreen
 
 SIZE = (110, 30)
 

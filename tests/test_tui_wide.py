@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from test_tui_support import make_app, make_project, open_transcript
+
 from qualcode.store import Store
 from qualcode.tui.document.layout import TEXT
-from test_tui_support import make_app, make_project, open_transcript
 
 WIDE = "I: 你好！Hoe gaat het? 😀\nR: 我很好 👨‍👩‍👧 dank je. Het gezin 🇳🇱 is blij ❤️ echt. 中文字中文字中文字中文字中文字中文字中文字中文字.\n"
 

@@ -24,7 +24,9 @@ def frequency_rows(table: FrequencyTable, *, long: bool = False) -> tuple[list[s
     by side in columns named ``<measure>_<group>``. Long: one row per code and group
     (tidy data for R or pandas), with the group's size in transcripts and words.
     """
-    head = lambda row: [row.code.id, row.code.path, row.code.name, row.code.depth]
+    def head(row):
+        return [row.code.id, row.code.path, row.code.name, row.code.depth]
+
     if long:
         columns = [*CODE_COLUMNS, "group", "group_transcripts", "group_words", *MEASURES]
         groups = table.groups or [table.total]

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..codebook import check_codebook, load_codebook
-from ..errors import FILE_NOT_FOUND, NOT_A_CODEBOOK_HERE, QualcodeError, error
+from ..errors import CODEBOOKS_PROBLEMS, FILE_NOT_FOUND, NOT_A_CODEBOOK_HERE, QualcodeError, error
 from .base import State, main, pass_state
 from .render import echo, emit, format_option, guard_option, note
 
@@ -39,7 +39,7 @@ def check_cmd(state: State, files: tuple[Path, ...]) -> None:
             echo(f"{path}: ok ({len(book)} codes)")
         total += len(problems)
     if total:
-        raise QualcodeError(f"{total} problem(s) in {len(files)} codebook file(s)", "fix the lines listed above")
+        raise error(CODEBOOKS_PROBLEMS, total=total, files=len(files))
 
 
 @codebook.command("show")

@@ -16,6 +16,7 @@ from ..coding import (
     resolve_transcript,
     trim_span,
 )
+from ..display import shorten
 from ..errors import (
     CODING_IN_TRASH,
     LOCATION_CHOICE,
@@ -25,7 +26,7 @@ from ..errors import (
 )
 from ..history import History
 from .base import State, main, pass_state
-from .render import echo, emit, format_option, guard_option, note, shorten
+from .render import echo, emit, format_option, guard_option, note
 from .trash_cmds import KINDS
 
 location_options = [

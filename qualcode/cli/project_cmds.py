@@ -8,10 +8,11 @@ from pathlib import Path
 import click
 
 from ..coding import resolve_transcript
+from ..display import shorten
 from ..errors import CHECK_PROBLEMS, error
 from ..project import Project, sample_project_source
 from .base import State, main, pass_state
-from .render import echo, emit, format_option, note, shorten, styled, warn
+from .render import echo, emit, format_option, note, styled, warn
 
 
 @main.command("open")

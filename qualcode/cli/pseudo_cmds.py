@@ -8,11 +8,11 @@ from contextlib import contextmanager
 import click
 
 from ..coding import resolve_transcript
+from ..display import shorten
 from ..errors import error
 from ..model import ACCEPTED, PENDING, REJECTED
 from .base import State, main, pass_state
-from .render import echo, emit, format_option, note, shorten, warn
-from .suggest_cmds import _Progress
+from .render import Progress, echo, emit, format_option, note, warn
 
 STATUSES = (PENDING, ACCEPTED, REJECTED, "all")
 KEY_WARNING = (
@@ -94,7 +94,7 @@ def detect_cmd(state: State, transcripts: tuple[str, ...]) -> None:
     project = state.project()
     ids = [resolve_transcript(project.store, t) for t in transcripts] if transcripts else None
     detector = load_detector()
-    with _Progress("detecting") as progress:
+    with Progress("detecting") as progress:
         summary = run_detection(project, detector, transcript_ids=ids, progress=progress)
     for name in summary.skipped:
         note(f"{name}: already pseudonymised, skipped")

@@ -19,14 +19,17 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from itertools import chain, islice
 from pathlib import Path
 from typing import IO
 
 import click
 
+from ..display import shorten
 from ..termsafe import terminal_safe
 
 FORMATS = ("table", "csv", "json")
@@ -71,16 +74,6 @@ def warn(message: str) -> None:
 def styled(label: str, message: str, *, err: bool = False, **style: object) -> None:
     """``label`` in a style, then ``message`` (terminal-safe): ``error: ...``, ``hint: ...``."""
     click.echo(click.style(label, **style) + terminal_safe(message), err=err)
-
-
-def shorten(text: str, width: int = 60) -> str:
-    """``text`` on one line (runs of whitespace as one space), cut to ``width`` with an ellipsis."""
-    if len(text) <= width and text.isprintable() and "  " not in text:  # the usual short cell: as it is
-        return text
-    head = " ".join(text[: width * 4].split())  # a 6,000-character memo: only its start matters
-    if len(head) <= width and len(text) <= width * 4:
-        return head
-    return head[: width - 1] + "…"
 
 
 # --- where data goes ----------------------------------------------------------------------
@@ -205,8 +198,6 @@ def emit(
     longest transcript name, so a streamed table needs no look ahead).
     """
     if fmt == "table":
-        from .table import write_table
-
         return write_table(rows, columns, title=title, right=right, widths=widths, paged=paged)
     with data_output(paged=paged) as stream:
         if fmt == "csv":
@@ -242,3 +233,81 @@ def write_json_rows(stream: IO[str], columns: Sequence[str], rows: Iterable[Sequ
 def write_json(stream: IO[str], data: object) -> None:
     json.dump(data, stream, ensure_ascii=False, indent=2)
     stream.write("\n")
+
+
+class Progress:
+    """A progress bar on stderr when it is a terminal; silent otherwise (pipes, tests)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar = None
+        self.done = 0
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __call__(self, done: int, total: int, what: str) -> None:
+        stream = sys.stderr
+        if not stream.isatty():
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=max(total, 1), label=self.label, file=stream, show_pos=True)
+            self.bar.__enter__()
+        self.bar.label = f"{self.label}: {shorten(what, 30):30}"
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def write_table(
+    rows: Iterable[Sequence[object]],
+    columns: Sequence[str],
+    *,
+    title: str | None = None,
+    right: Sequence[str] = (),
+    widths: Mapping[str, int] | None = None,
+    paged: bool = True,
+) -> int:
+    """Write rows to stdout as an aligned table (:mod:`qualcode.cli.table`); returns the number of rows.
+
+    On a terminal, a table that fits the screen is drawn by rich; a longer one is
+    streamed through the pager (with ``paged``).
+    """
+    from .table import rich_table, streamed
+
+    rows = iter(rows)
+    if stdout_is_terminal():
+        size = shutil.get_terminal_size()
+        fits = max(size.lines - 3 - (title is not None), 5)
+        head = list(islice(rows, fits + 1))
+        if len(head) <= fits:
+            return rich_table(head, columns, title, right, size.columns)
+        rows = chain(head, rows)
+    with data_output(paged=paged) as stream:
+        return streamed(stream, rows, columns, title, right, widths or {})
+
+
+RICH_MAX_COLUMNS = 40  # wider tables are never drawn by rich: measuring them is the slow part
+
+
+def rich_fits(table) -> bool:
+    """Whether a rich table fits the screen (any width fits a file or a pipe)."""
+    if len(table.columns) > RICH_MAX_COLUMNS:
+        return False
+    if not stdout_is_terminal():
+        return True
+    from rich.console import Console
+
+    width = shutil.get_terminal_size().columns
+    return Console(width=width).measure(table).maximum <= width
+
+
+def print_rich(renderable) -> None:
+    """Print a rich table (or other renderable) to stdout; off a terminal, never wrapped."""
+    from rich.console import Console
+
+    terminal = stdout_is_terminal()
+    Console(width=None if terminal else 10_000, soft_wrap=not terminal, highlight=False).print(renderable)

@@ -14,9 +14,10 @@ from typing import Any
 
 import click
 
+from ..display import DASH, percent
 from .base import State, main, pass_state
 from .export_cmds import excel_option, progress_bar, resolve_selection, selection_options
-from .render import data_output, emit, force_option, guard_option, note, out_option, write_csv, write_json
+from .render import data_output, emit, force_option, guard_option, note, out_option, print_rich, rich_fits, write_csv, write_json
 
 format_choice = click.option(
     "--format",
@@ -24,7 +25,6 @@ format_choice = click.option(
     type=click.Choice(["table", "csv", "json"]),
     help="Output: an aligned table (default on screen), CSV (default with --out or --excel) or JSON.",
 )
-DASH = "–"
 RICH_GROUP_COLUMNS = 38  # more columns than this are not drawn side by side (see _show_frequencies)
 
 
@@ -55,10 +55,6 @@ def _write_json(data: Any, out: Path | None, force: bool) -> None:
         write_json(stream, data)
     if out is not None:
         note(f"wrote {out}")
-
-
-def _percent(value: float | None, digits: int = 0) -> str:
-    return DASH if value is None else f"{value:.{digits}%}"
 
 
 @stats.command("frequencies")
@@ -119,8 +115,6 @@ def frequencies_cmd(
 
 def _show_frequencies(table) -> None:
     """Groups side by side when they fit the screen; else one line per code and group, streamed."""
-    from .table import print_rich, rich_fits
-
     if not table.groups or len(table.groups) * 3 + 2 <= RICH_GROUP_COLUMNS:
         rich = _frequency_table(table)
         if rich_fits(rich):
@@ -145,8 +139,8 @@ def _frequency_lines(table) -> Iterator[tuple]:
         for g in table.groups or [table.total]:
             m = row.in_group(g.name) if table.groups else row.total
             yield (
-                name, g.name, m.segments, m.codings, f"{m.transcripts}/{g.transcripts}", _percent(g.share(m)),
-                f"{m.words:,}", _percent(g.coverage(m), 1),
+                name, g.name, m.segments, m.codings, f"{m.transcripts}/{g.transcripts}", percent(g.share(m)),
+                f"{m.words:,}", percent(g.coverage(m), 1),
             )  # fmt: skip
 
 
@@ -170,10 +164,10 @@ def _frequency_table(table):
                 str(m.segments),
                 str(m.codings),
                 f"{m.transcripts}/{g.transcripts}",
-                _percent(g.share(m)),
+                percent(g.share(m)),
                 f"{m.words:,}",
                 f"{m.chars:,}",
-                _percent(g.coverage(m), 1),
+                percent(g.coverage(m), 1),
             )
         return out
     out.add_column("all\nsegments", **numeric)
@@ -185,7 +179,7 @@ def _frequency_table(table):
         cells = [_label(row.code), str(row.total.segments)]
         for g in table.groups:
             m = row.in_group(g.name)
-            cells += [str(m.segments), f"{m.transcripts} {_percent(g.share(m))}", _percent(g.coverage(m), 1)]
+            cells += [str(m.segments), f"{m.transcripts} {percent(g.share(m))}", percent(g.coverage(m), 1)]
         out.add_row(*cells)
     return out
 
@@ -315,8 +309,6 @@ def _emit_matrix(matrix, fmt: str, out: Path | None, force: bool, excel: bool, r
 
 def _show_matrix(matrix, *, numbered: bool) -> None:
     """The matrix when it fits the screen; else one line per cell, streamed."""
-    from .table import print_rich, rich_fits
-
     if len(matrix.columns) + 1 <= RICH_GROUP_COLUMNS:
         rich = _matrix_table(matrix, numbered=numbered)
         if rich_fits(rich):
@@ -354,5 +346,5 @@ def _cell(value, percent: bool) -> str:
     if value is None:
         return DASH
     if percent:
-        return _percent(value, 1)
+        return percent(value, 1)
     return f"{value:,}" if value else "·"

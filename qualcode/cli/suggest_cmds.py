@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from ..coding import check_code, expand_codes, resolve_transcript
+from ..display import shorten
 from ..errors import ALREADY_DECIDED, error
 from ..model import ACCEPTED, PENDING, REJECTED
 from .base import State, main, pass_state
-from .render import data_output, echo, emit, format_option, note, shorten, warn, write_csv
+from .render import Progress, data_output, echo, emit, format_option, note, warn, write_csv
 
 STATUSES = (PENDING, ACCEPTED, REJECTED, "all")
 ORDERS = ("position", "score")
@@ -67,7 +67,7 @@ def suggest(
 
     store = project.store
     ids = [resolve_transcript(store, t) for t in transcripts] if transcripts else None
-    with _Progress("suggesting") as progress:
+    with Progress("suggesting") as progress:
         summary = run_suggestions(project, ids, learned=not rules_only, progress=progress)
     for message in summary.warnings:
         warn(message)
@@ -104,7 +104,7 @@ def _train(project) -> None:
     from ..suggest.learned import MIN_EXAMPLES
     from ..suggest.training import train_model
 
-    with _Progress("training") as progress:
+    with Progress("training") as progress:
         info = train_model(project, progress=progress)
     echo(_trained_line(info))
     emit(sorted(info.codes.items()), ["code", "coded sentences"], "table", right=("coded sentences",))
@@ -118,7 +118,7 @@ def _train(project) -> None:
 def _evaluate(project, folds: int, csv_path: Path | None, *, curve: bool = True) -> None:
     from ..suggest.evaluate import evaluate_project
 
-    with _Progress("evaluating") as progress:
+    with Progress("evaluating") as progress:
         result = evaluate_project(project, folds=folds, curve=curve, progress=progress)
     show_evaluation(result)
     if csv_path is not None:
@@ -234,33 +234,6 @@ def _fmt(value) -> str:
     if isinstance(value, float):
         return f"{value:.2f}"
     return str(value)
-
-
-class _Progress:
-    """A progress bar on stderr when it is a terminal; silent otherwise (pipes, tests)."""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.bar = None
-        self.done = 0
-
-    def __enter__(self) -> _Progress:
-        return self
-
-    def __call__(self, done: int, total: int, what: str) -> None:
-        stream = sys.stderr
-        if not stream.isatty():
-            return
-        if self.bar is None:
-            self.bar = click.progressbar(length=max(total, 1), label=self.label, file=stream, show_pos=True)
-            self.bar.__enter__()
-        self.bar.label = f"{self.label}: {shorten(what, 30):30}"
-        self.bar.update(done - self.done)
-        self.done = done
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
 
 
 @main.group(invoke_without_command=True)

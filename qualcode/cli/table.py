@@ -13,9 +13,8 @@ Every cell is made terminal-safe and kept on one line (:func:`qualcode.termsafe.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from itertools import chain, islice
+from collections.abc import Iterator, Mapping, Sequence
+from itertools import islice
 from typing import IO
 
 from ..termsafe import one_line
@@ -31,35 +30,7 @@ def _cell(value: object) -> str:
     return text if text.isprintable() else one_line(text)  # isprintable: a fast C check for the usual case
 
 
-def write_table(
-    rows: Iterable[Sequence[object]],
-    columns: Sequence[str],
-    *,
-    title: str | None = None,
-    right: Sequence[str] = (),
-    widths: Mapping[str, int] | None = None,
-    paged: bool = True,
-) -> int:
-    """Write rows to stdout as an aligned table; returns the number of rows.
-
-    On a terminal, a table that fits the screen is drawn by rich; a longer one is
-    streamed through the pager (with ``paged``).
-    """
-    from .render import data_output, stdout_is_terminal
-
-    rows = iter(rows)
-    if stdout_is_terminal():
-        size = shutil.get_terminal_size()
-        fits = max(size.lines - 3 - (title is not None), 5)
-        head = list(islice(rows, fits + 1))
-        if len(head) <= fits:
-            return _rich_table(head, columns, title, right, size.columns)
-        rows = chain(head, rows)
-    with data_output(paged=paged) as stream:
-        return _streamed(stream, rows, columns, title, right, widths or {})
-
-
-def _rich_table(rows: list, columns: Sequence[str], title: str | None, right: Sequence[str], width: int) -> int:
+def rich_table(rows: list, columns: Sequence[str], title: str | None, right: Sequence[str], width: int) -> int:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -73,7 +44,7 @@ def _rich_table(rows: list, columns: Sequence[str], title: str | None, right: Se
     return len(rows)
 
 
-def _streamed(
+def streamed(
     stream: IO[str],
     rows: Iterator[Sequence[object]],
     columns: Sequence[str],
@@ -105,30 +76,3 @@ def _streamed(
         write(line([_cell(v) for v in row]))
         count += 1
     return count
-
-
-RICH_MAX_COLUMNS = 40  # wider tables are never drawn by rich: measuring them is the slow part
-
-
-def rich_fits(table) -> bool:
-    """Whether a rich table fits the screen (any width fits a file or a pipe)."""
-    from .render import stdout_is_terminal
-
-    if len(table.columns) > RICH_MAX_COLUMNS:
-        return False
-    if not stdout_is_terminal():
-        return True
-    from rich.console import Console
-
-    width = shutil.get_terminal_size().columns
-    return Console(width=width).measure(table).maximum <= width
-
-
-def print_rich(renderable) -> None:
-    """Print a rich table (or other renderable) to stdout; off a terminal, never wrapped."""
-    from rich.console import Console
-
-    from .render import stdout_is_terminal
-
-    terminal = stdout_is_terminal()
-    Console(width=None if terminal else 10_000, soft_wrap=not terminal, highlight=False).print(renderable)

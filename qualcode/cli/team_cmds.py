@@ -13,8 +13,9 @@ from pathlib import Path
 import click
 
 from ..agreement import DEFAULT_OVERLAP, SEGMENT, UNITS, Agreement, Row
+from ..display import shorten
 from .base import State, main, pass_state
-from .render import data_output, echo, emit, format_option, note, shorten, warn, write_json
+from .render import data_output, echo, emit, format_option, note, warn, write_json
 
 UNDEFINED = "undefined"
 NOT_APPLICABLE = "n/a"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import click
 
 from ..coding import parse_turns, resolve_transcript
+from ..display import shorten
 from ..termsafe import one_line
 from .base import State, main, pass_state
-from .render import data_output, echo, emit, format_option, guard_option, note, shorten, write_csv, write_json
+from .render import data_output, echo, emit, format_option, guard_option, note, write_csv, write_json
 
 
 @main.group(invoke_without_command=True)

@@ -93,7 +93,7 @@ class CsvWriter:
         """Write every row of an iterable (consumed lazily: it may be a stream); returns how many."""
         counter = itertools.count()
         # zip advances the counter once per row, all in C: no Python loop per row.
-        self._writer.writerows(map(self.cells, map(itemgetter(0), zip(rows, counter))))
+        self._writer.writerows(map(self.cells, map(itemgetter(0), zip(rows, counter, strict=False))))
         return next(counter)
 
 

@@ -119,7 +119,7 @@ def read_attributes_csv(path: Path, *, encoding: str | None = None) -> dict[str,
         first_seen[name] = line
         table[name] = {
             column: value
-            for column, value in zip(columns, cells)
+            for column, value in zip(columns, cells, strict=False)
             if column and column != FILE_COLUMN and value
         }
     return table

@@ -178,9 +178,9 @@ def _refuse_misread(data: bytes, text: str, shown: str, codec: str) -> None:
         return  # not UTF-8: the forced code page is the only reading there is
     if right == text.lstrip("\ufeff"):
         return
-    for number, (good, bad) in enumerate(zip(right.splitlines(), text.lstrip("\ufeff").splitlines()), start=1):
+    for number, (good, bad) in enumerate(zip(right.splitlines(), text.lstrip("\ufeff").splitlines(), strict=False), start=1):
         if good != bad:
-            at = next((i for i, (a, b) in enumerate(zip(good, bad)) if a != b), min(len(good), len(bad)))
+            at = next((i for i, (a, b) in enumerate(zip(good, bad, strict=False)) if a != b), min(len(good), len(bad)))
             begin = good.rfind(" ", 0, at) + 1
             stop_good, stop_bad = (line.find(" ", at) % (len(line) + 1) for line in (good, bad))
             raise error(

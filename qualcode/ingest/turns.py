@@ -55,10 +55,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from itertools import accumulate
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from qualcode.ingest.labels import ALONE_BARE, ALONE_COLON, INLINE, TIMESTAMP, LabelCandidate, classify_line, seconds
 from qualcode.model import Turn

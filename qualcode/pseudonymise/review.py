@@ -29,7 +29,7 @@ from ..errors import (
 )
 from ..model import ACCEPTED, PENDING, REJECTED
 from ..store import Store
-from ..store.key import CandidateRow, CandidateChange, EntityRow, KeyStore
+from ..store.key import CandidateChange, CandidateRow, EntityRow, KeyStore
 from .categories import CATEGORIES
 from .context import KnownNames
 from .project import check_category

@@ -9,7 +9,7 @@ trip unchanged; a value that is not a date is left out rather than guessed.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 _STORE_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
 
@@ -22,8 +22,8 @@ def _parse(value: str | None) -> datetime | None:
     except ValueError:
         return None
     if moment.tzinfo is None:  # no offset: REFI-QDA files mean UTC (and so does the store)
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def to_xsd(value: str | None) -> str | None:

@@ -44,8 +44,8 @@ from .types import (
     ALL_CODINGS,
     Added,
     AsideCoding,
-    CodeRecord,
     CoderCount,
+    CodeRecord,
     CodingFilter,
     CodingRow,
     ConsensusDecision,
@@ -155,7 +155,7 @@ class Store:
         return counts
 
 
-    # --- pseudonymisation (issue 15) ------------------------------------------------------
+    # --- pseudonymisation -----------------------------------------------------------------
 
     def replace_text_exactly(
         self,

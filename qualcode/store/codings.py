@@ -273,7 +273,7 @@ class CodingStore:
             refresh_summaries(db, (tid,))
         return counts
 
-    # --- pseudonymisation (issue 15): exact re-placement ---------------------------------
+    # --- pseudonymisation: exact re-placement --------------------------------------------
 
     def place(self, tid: int, new_text: str, spans: Iterable[tuple[int, int, int]], memos: dict[int, str | None]) -> None:
         """Give every coding of a transcript its new span ``(id, start, end)`` in ``new_text``

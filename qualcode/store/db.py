@@ -22,7 +22,7 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -34,7 +34,7 @@ PARK = 10**12  # an offset no text reaches: parks rows while their spans are rew
 
 def now() -> str:
     """The current time as stored: UTC, ISO 8601, to the second."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def json_ids(ids: Iterable) -> str:

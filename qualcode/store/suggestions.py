@@ -147,7 +147,7 @@ class SuggestionStore:
             )
         return self.get(suggestion_id)
 
-    # --- tui-polish: suggestions a coding settles (for the lead to port) -------------------
+    # --- suggestions a coding settles --------------------------------------------------
 
     def settle_covered(self, coding: Coding, share: float) -> list[int]:
         """Accept the pending suggestions of ``coding``'s code that it covers, pointing at it.

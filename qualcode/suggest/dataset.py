@@ -17,7 +17,6 @@ from .pipeline import Pipeline
 from .rules import RuleSuggester
 from .segments import Sentence, labels_for
 
-
 CODEBOOK_ID = -1  # transcript id of the codebook's own sentences
 
 

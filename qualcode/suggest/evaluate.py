@@ -36,7 +36,8 @@ from .dataset import Labelled, codebook_sentences, labelled_sentences
 from .fitting import calibrate, features_of, fit, folds_of, learnable, out_of_fold
 from .metrics import SuggesterReport, report
 from .pipeline import load_pipeline
-from .rules import NAME as RULES, RuleSuggester
+from .rules import NAME as RULES
+from .rules import RuleSuggester
 from .training import codable_codes
 
 SWEEP = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)

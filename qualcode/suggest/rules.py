@@ -295,7 +295,7 @@ class RuleSuggester:
                 detail = f"{_quote(text)}, compound" if how else _quote(text)
                 add(k, hint.code_id, f"matched lemma '{hint.hint}' in {detail}")
             end = bounds[k][1]
-            for hint, particle_hash, particle in entry.verbs:
+            for hint, particle_hash, _particle in entry.verbs:
                 for j in range(i + 1, min(end, i + 1 + PARTICLE_WINDOW)):
                     if lowers[j] == particle_hash:
                         add(k, hint.code_id, f"matched lemma '{hint.hint}' in {_quote(f'{text} … {doc[j].text}')}")

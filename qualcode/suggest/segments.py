@@ -25,13 +25,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-
 from typing import Any
 
+from ..coding import SPAN_OVERLAP as OVERLAP  # share of the shorter span two spans must share to line up
 from ..model import INTERVIEWER, Coding, Transcript, Turn
 from ..text import sentence_spans
 
-from ..coding import SPAN_OVERLAP as OVERLAP  # share of the shorter span two spans must share to line up
 MIN_CONTENT_WORDS = 2  # words outside the stop list a sentence needs to be worth a suggestion ...
 MIN_CLAUSE = 3  # ... or one, in a sentence of at least this many words ("Ze vertrouwen ons.")
 

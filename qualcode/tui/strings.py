@@ -380,7 +380,7 @@ DISAGREE_UNDONE = "Decision taken back"
 CMD_DISAGREEMENTS = "Review disagreements"
 CMD_DISAGREEMENTS_HELP = "Settle where two coders differ into the consensus coder"
 
-# --- pseudonymisation review (issue 15) ---------------------------------------------
+# --- pseudonymisation review --------------------------------------------------------------
 CMD_PSEUDO = "Pseudonymise: review personal data"
 CMD_PSEUDO_HELP = "Walk through the names, places and numbers found: accept, reject, change, always/never"
 PSEUDO_TITLE = "Personal data · {done} of {total} reviewed"

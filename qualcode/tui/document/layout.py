@@ -19,31 +19,15 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 
-from rich.cells import cell_len, get_character_cell_size
+from rich.cells import cell_len
+from rich.cells import split_graphemes as _split_graphemes  # rich >= 14: ZWJ emoji, flags, VS16 as drawn
 
-from .model import TextBlock, DocumentModel
+from .model import DocumentModel, TextBlock
 
-try:  # rich's own fast "every character is one cell wide" test (a set lookup in C)
-    from rich.cells import _is_single_cell_widths as _single_cells
-except ImportError:  # pragma: no cover - older or newer rich
-
-    def _single_cells(text: str) -> bool:
-        return all(get_character_cell_size(ch) == 1 for ch in text)
-
-
-try:  # rich >= 14: grapheme clusters (ZWJ emoji, flags, VS16) measured as the terminal draws them
-    from rich.cells import split_graphemes as _split_graphemes
-except ImportError:  # pragma: no cover - older rich: one code point at a time
-
-    def _split_graphemes(text: str) -> tuple[list[tuple[int, int, int]], int]:
-        spans: list[tuple[int, int, int]] = []
-        for i, ch in enumerate(text):
-            w = get_character_cell_size(ch)
-            if w == 0 and spans:
-                spans[-1] = (spans[-1][0], i + 1, spans[-1][2])
-            else:
-                spans.append((i, i + 1, w))
-        return spans, sum(s[2] for s in spans)
+# Characters that always take one cell: printable ASCII, Latin-1 and Latin Extended
+# (Dutch text nearly always), so most lines skip the per-grapheme measuring.
+_ONE_CELL = frozenset(map(chr, range(0x20, 0x7F))) | frozenset(map(chr, range(0xA0, 0x300))) - {"\xad"}  # soft hyphen: 0
+_single_cells = _ONE_CELL.issuperset
 
 
 _CONTROL = {i: " " for i in range(32)}

@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 from ...history import CodingChange
 from ...model import RESPONDENT, Coding
 from ...store import Store
-from ...text import TextBlock
-from ...text import block_parts, sentence_spans, text_blocks
+from ...text import TextBlock, block_parts, sentence_spans, text_blocks
 from .spans import SpanIndex
 
 MISSING_COLOR = "#808080"

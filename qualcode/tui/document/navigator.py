@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from ...text import next_word_start, prev_word_start, word_end
 from .layout import Layout, grapheme_after, grapheme_before
-from .model import TextBlock, DocumentModel
+from .model import DocumentModel, TextBlock
 from .spans import SpanIndex
 
 # The moves a key can make, by name (the keymap's ``move('…')`` actions).

@@ -29,6 +29,7 @@ from textual.widgets import Footer, Header, Input, Static, TextArea, Tree
 from textual.worker import Worker, WorkerState
 
 from ...codebook import Codebook
+from ...display import shorten
 from ...errors import QualcodeError
 from ...history import CodingChange
 from ...model import Coding
@@ -48,7 +49,7 @@ from ..widgets.memo import MemoModal
 from ..widgets.picker import CodePicker
 from .base import QualcodeScreen
 from .coding_coders import CodingCoders
-from .coding_suggestions import SuggestionReview, shorten
+from .coding_suggestions import SuggestionReview
 
 COMPACT_BELOW = 90  # columns: the code list shows keys and names only (see coding.tcss)
 

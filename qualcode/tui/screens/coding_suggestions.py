@@ -32,6 +32,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.color import Color
 
+from ...display import shorten
 from ...errors import QualcodeError
 from ...history import CodingChange
 from ...session_history import ACCEPT, SuggestionDecision
@@ -465,6 +466,3 @@ class SuggestionReview:
             self.reveal(row)
 
 
-def shorten(text: str, width: int) -> str:
-    """``text`` cut to ``width`` characters with an ellipsis."""
-    return text if len(text) <= width else text[: width - 1] + "…"

@@ -28,6 +28,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
+from ...display import shorten
 from ...errors import QualcodeError
 from ...project import Project
 from ...team.consensus import ADJUSTED, BOTH, FIRST, NEITHER, SECOND, Review, open_review, settle, undo
@@ -166,7 +167,7 @@ class DisagreementScreen(QualcodeScreen):
                     versions.append("■ ", style=info.color if info else "")
                     versions.append(f"{info.name if info else s.code} ")
                     quote = self.model.text[s.start : s.end].replace("\n", " ") if self.model else ""
-                    versions.append(f"“{_shorten(quote, 50)}”", style="italic")
+                    versions.append(f"“{shorten(quote, 50)}”", style="italic")
                 versions.append("\n")
             decided = review.decision(item)
             if decided is None:
@@ -278,5 +279,3 @@ def _overlay(start: int, end: int) -> Overlay:
     )
 
 
-def _shorten(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"

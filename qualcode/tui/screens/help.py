@@ -40,7 +40,7 @@ def help_renderable(app, codebook) -> Group:
         parts.append(Text(S.HELP_KEYMAP_ERROR.format(error=app.keymap_error.message), style="bold red"))
     for scope in keymap.SCOPE_ORDER:
         table = Table(title=S.SCOPES[scope], title_justify="left", title_style="bold", expand=True, box=None, padding=(0, 2))
-        for column, width in zip(S.HELP_COLUMNS, (26, 18, None)):
+        for column, width in zip(S.HELP_COLUMNS, (26, 18, None), strict=False):
             table.add_column(column, width=width, no_wrap=width is not None)
         for action in keymap.ACTIONS:
             if action.scope == scope:
@@ -70,7 +70,7 @@ def _screen_table(app, title: str, name: str) -> Table:
     from . import screen_class
 
     table = Table(title=title, title_justify="left", title_style="bold", expand=True, box=None, padding=(0, 2))
-    for column, width in zip(S.HELP_COLUMNS, (26, 18, None)):
+    for column, width in zip(S.HELP_COLUMNS, (26, 18, None), strict=False):
         table.add_column(column, width=width, no_wrap=width is not None)
     for binding in screen_class(name).BINDINGS:
         keys = ", ".join(key_display(app, k.strip()) for k in binding.key.split(","))

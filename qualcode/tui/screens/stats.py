@@ -45,6 +45,7 @@ from ...analysis import (
 )
 from ...analysis.frequencies import ALL_GROUP
 from ...analysis.matrices import OVERLAP, TURN
+from ...display import percent
 from ...errors import QualcodeError
 from ...project import Project
 from ..widgets.checks import CheckBox
@@ -318,8 +319,8 @@ class StatsScreen(QualcodeScreen):
                 m = row.total
                 rows.append(
                     [_code_label(row.code),
-                     *_right(m.segments, m.codings, f"{m.transcripts}/{total.transcripts}", _percent(total.share(m)),
-                             m.words, m.chars, _percent(total.coverage(m), 1))]
+                     *_right(m.segments, m.codings, f"{m.transcripts}/{total.transcripts}", percent(total.share(m)),
+                             m.words, m.chars, percent(total.coverage(m), 1))]
                 )  # fmt: skip
         else:
             labels = [S.COL_CODE, S.COL_ALL_SEGMENTS]
@@ -334,7 +335,7 @@ class StatsScreen(QualcodeScreen):
                 cells = [row.total.segments]
                 for g in table.groups:
                     m = row.in_group(g.name)
-                    cells += [m.segments, f"{m.transcripts} {_percent(g.share(m))}", _percent(g.coverage(m), 1)]
+                    cells += [m.segments, f"{m.transcripts} {percent(g.share(m))}", percent(g.coverage(m), 1)]
                 rows.append([_code_label(row.code), *_right(*cells)])
         _fill(self.query_one("#stats-frequencies", DataTable), labels, rows, [r.code.id for r in table.rows])
 
@@ -551,10 +552,6 @@ def _code_label(code) -> Text:
 
 def _right(*values) -> list[Text]:
     return [Text(f"{v:,}" if isinstance(v, int) else str(v), justify="right") for v in values]
-
-
-def _percent(value: float | None, digits: int = 0) -> str:
-    return S.EMPTY if value is None else f"{value:.{digits}%}"
 
 
 __all__ = ["ExportDialog", "ExportRequest", "StatsResult", "StatsScreen"]

@@ -27,6 +27,7 @@ answer; this widget keeps the state and draws it.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
@@ -45,7 +46,7 @@ from .. import keymap
 from .. import strings as S
 from ..document.layout import HEADER, TEXT, Layout, grapheme_after, printable
 from ..document.margin import LANES, MORE, Label, Margin, default_glyph
-from ..document.model import TextBlock, DocumentModel
+from ..document.model import DocumentModel, TextBlock
 from ..document.navigator import VERTICAL, Navigator
 from ..document.spans import SpanIndex
 
@@ -512,7 +513,7 @@ class DocumentView(ScrollView, can_focus=True):
         segments: list[Segment] = []
         selected, caret = self._style("selection", True), self._style("cursor", True)
         dim = self._style("dim", True)
-        for a, b in zip(points, points[1:]):
+        for a, b in itertools.pairwise(points):
             style = base
             if self.filter_spans is not None and not self.filter_spans.at(a):
                 style = style + dim  # outside the filter: no tints, only the margin bars

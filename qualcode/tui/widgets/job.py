@@ -7,12 +7,16 @@ the job starts, progresses or ends. Hidden when no job runs.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.containers import Horizontal
 from textual.widgets import ProgressBar, Static
 
 from .. import strings as S
-from ..jobs import JobState
+
+if TYPE_CHECKING:
+    from ..jobs import JobState
 
 
 class JobBar(Horizontal):

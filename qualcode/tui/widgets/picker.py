@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from ...codebook import Codebook, Code
+from ...codebook import Code, Codebook
 from .. import strings as S
 
 

@@ -135,7 +135,7 @@ class RowTable(ScrollView, can_focus=True):
 
     def _cells(self, values: Sequence[str], style: Style) -> list[Segment]:
         segments = [Segment(" ", style)]
-        for value, width, column in zip(values, self.widths, self.columns):
+        for value, width, column in zip(values, self.widths, self.columns, strict=False):
             text = value if len(value) <= width else value[: width - 1] + "…"
             pad = " " * (width - cell_len(text))
             segments.append(Segment(pad + text if column.right else text + pad, style))
