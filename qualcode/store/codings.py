@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from ..errors import NO_CODING, NO_DETACHED, error, span_error
-from ..model import MANUAL, Coding
+from ..model import MANUAL, Coding, stored_id
 from .db import PARK, Database, inserted_id, json_ids, now
 from .types import ALL_CODINGS, Added, CoderCount, CodingFilter, CodingRow, DetachedCoding, MoveResult
 
@@ -329,7 +329,7 @@ class CodingStore:
                 memo = _joined_memo(existing.memo, detached.memo)
                 if memo != existing.memo:
                     db.execute("UPDATE codings SET memo = ?, updated_at = ? WHERE id = ?", (memo, now(), existing.id))
-                return Added(self.get(existing.id), inserted=False)
+                return Added(self.get(stored_id(existing)), inserted=False)
             free = detached.coding_id is not None and db.one("SELECT 1 FROM codings WHERE id = ?", (detached.coding_id,)) is None
             cur = db.execute(
                 "INSERT INTO codings (id, transcript_id, start, end, code_id, coder, memo, origin, quote,"

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import Transcript
+from ..model import Transcript, stored_id
 from ..project import Project, opened
 from ..store import Store
 from .analysis import analyse
@@ -151,7 +151,7 @@ def _run(
             covered=store.codings.find(transcript.id),
             decided=store.suggestions.find(transcript.id, statuses=("accepted", "rejected")),
         )
-        added, kept, removed = store.suggestions.replace_pending(transcript.id, proposals)
+        added, kept, removed = store.suggestions.replace_pending(stored_id(transcript), proposals)
         summary.transcripts += 1
         summary.sentences += len(sentences)
         summary.added += added
