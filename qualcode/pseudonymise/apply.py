@@ -309,7 +309,7 @@ def pseudonymised_copy(project: Project, key: KeyStore, *, ignore_pending: bool 
                            keep_originals=False)
             view = Project(project.root)
             view.__dict__["store"] = copy  # the copy stands in for the project's store
-            view.pseudonymised = result  # type: ignore[attr-defined]
+            view.pseudonymised = result  # type: ignore[attr-defined]  # the CLI reads it back; Project does not know the pseudonymiser
             yield view
         finally:
             copy.close()

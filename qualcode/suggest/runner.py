@@ -201,8 +201,8 @@ def propose(
     feats = sentence_features(sentences) if model is not None and calibration.learned else None
     wanted = [i for i, s in enumerate(sentences) if s.content] if feats is not None else []
     scores: list[dict[str, float] | None] = [None] * len(sentences)
-    if feats is not None and wanted:  # only content sentences are worth scoring
-        for i, found in zip(wanted, model.scores([feats[i] for i in wanted]), strict=True):  # type: ignore[union-attr]
+    if model is not None and feats is not None and wanted:  # only content sentences are worth scoring
+        for i, found in zip(wanted, model.scores([feats[i] for i in wanted]), strict=True):
             scores[i] = found
     per_sentence: list[dict[str, Proposal]] = []
     for i, sentence in enumerate(sentences):
