@@ -75,7 +75,9 @@ class TeamStore:
             self._db.execute(
                 "INSERT INTO coders (name, created_at) VALUES (?, ?) ON CONFLICT(name) DO NOTHING", (decided_by, stamp)
             )
-        return ConsensusDecision(key, first, second, transcript_id, decision, [stored_id(c) for c in added], decided_by, stamp), added
+        return ConsensusDecision(
+            key, first, second, transcript_id, decision, [stored_id(c) for c in added], decided_by, stamp
+        ), added
 
     def undecide(self, key: str, first: str, second: str) -> tuple[ConsensusDecision, list[Coding]] | None:
         """Take a decision back: its row and the consensus codings it added (those still there)."""
