@@ -92,6 +92,16 @@ class Code:
     parent_id: str | None = None
     line: int | None = None  # 1-based line of the code in its YAML file
 
+    def descendants(self) -> list[Code]:
+        """Its children, grandchildren..., depth first (without recursion: hierarchies may be deep)."""
+        out: list[Code] = []
+        stack = list(reversed(self.children))
+        while stack:
+            child = stack.pop()
+            out.append(child)
+            stack.extend(reversed(child.children))
+        return out
+
     @property
     def stable_guid(self) -> str:
         """The REFI-QDA GUID: the one in the YAML, else derived from the id."""
@@ -179,15 +189,7 @@ class Codebook:
     def descendants(self, code_id: str) -> list[Code]:
         """The code's children, grandchildren..., depth first (the code excluded)."""
         code = self.get(code_id)
-        if code is None:
-            return []
-        out: list[Code] = []
-        stack = list(reversed(code.children))
-        while stack:
-            child = stack.pop()
-            out.append(child)
-            stack.extend(reversed(child.children))
-        return out
+        return [] if code is None else code.descendants()
 
     def depth(self, code_id: str) -> int:
         return len(self.ancestors(code_id))

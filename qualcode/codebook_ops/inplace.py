@@ -17,7 +17,7 @@ import copy
 
 import yaml
 
-from ..codebook import HINT_KEYS, Code, Codebook, Hints, parse_codebook
+from ..codebook import HINT_KEYS, Codebook, Hints, parse_codebook
 from ..errors import QualcodeError
 from ..refi.colors import drop_unstated, stated_colors
 from ..refi.guids import guid_key
@@ -61,10 +61,10 @@ def edit_to_match(text: str, path: str, current: Codebook, new: Codebook, colors
         for code in pairing.only_b:
             if code.parent_id in added:
                 continue  # travels inside its new parent's block
-            if any(child.id not in added for child in descendants(code)):
+            if any(child.id not in added for child in code.descendants()):
                 return None  # an existing code moved under a new one: too tangled to do in place
             fresh = copy.deepcopy(code)
-            drop_unstated([fresh, *descendants(fresh)], colors)
+            drop_unstated([fresh, *fresh.descendants()], colors)
             doc.paste(code_block(fresh), code.parent_id)
         for code in pairing.only_a:
             try:
@@ -96,15 +96,6 @@ def _set_hints(doc: YamlText, code_id: str, old: Hints, new: Hints) -> None:
         doc.set_field(code_id, "hints", new)
 
 
-def descendants(code: Code) -> list[Code]:
-    """A code's sub-codes at every depth, depth first (without recursion)."""
-    out: list[Code] = []
-    stack = list(reversed(code.children))
-    while stack:
-        child = stack.pop()
-        out.append(child)
-        stack.extend(reversed(child.children))
-    return out
 
 
 def _shape(book: Codebook, colored: set[str]) -> list[tuple]:

@@ -142,6 +142,27 @@ def qdc_losses(book: Codebook) -> list[str]:
 # --- reading ------------------------------------------------------------------------------
 
 
+def code_from_refi(
+    rc: RefiCode, code_id: str, info: Unfolded, *, key: str | None = None, hints: Hints | None = None, children=()
+) -> Code:
+    """The qualcode code for REFI code ``rc`` (its definition unfolded in ``info``), without its children
+    unless given: the one place a REFI code becomes a :class:`~qualcode.codebook.Code`."""
+    return Code(
+        id=code_id,
+        name=rc.name,
+        description=info.description,
+        include=info.include,
+        exclude=info.exclude,
+        examples=info.examples,
+        color=rc.color,
+        key=key,
+        codable=rc.codable,
+        guid=rc.guid,
+        hints=hints or Hints(),
+        children=list(children),
+    )
+
+
 def definition(code: RefiCode) -> Unfolded:
     """A REFI code's definition, criteria and examples, with the id and key qualcode kept for it."""
     info = unfold(code.description)
@@ -204,20 +225,8 @@ def to_codebook(
             key = None
         if key:
             keys.add(key)
-        return Code(
-            id=code_id,
-            name=rc.name,
-            description=info.description,
-            include=info.include,
-            exclude=info.exclude,
-            examples=info.examples,
-            color=rc.color,
-            key=key,
-            codable=rc.codable,
-            guid=rc.guid,
-            hints=before.hints if before else Hints(),
-            children=[build(child, code_id) for child in rc.children],
-        )
+        hints = before.hints if before else None
+        return code_from_refi(rc, code_id, info, key=key, hints=hints, children=[build(child, code_id) for child in rc.children])
 
     codes = [build(rc, None) for rc in refi.codes]
     book = Codebook(title=title, codes=codes, language=language or _language(unfolded.values()))

@@ -29,7 +29,7 @@ from ..codebook import (
 from ..errors import NO_CODEBOOK, QualcodeError, Report
 from ..project import CODEBOOK_DIR, STARTER_CODEBOOK, Project
 from ..yamledit import YamlText, code_block, edit_codebook_text
-from .codebook_xml import definition, to_codebook
+from .codebook_xml import code_from_refi, definition, to_codebook
 from .colors import drop_unstated
 from .guids import guid_key
 from .ids import IdAllocator, slugify
@@ -147,17 +147,7 @@ def plan_codebook(
         info = definition(rc)
         wanted = info.fields.get("id")
         new_id = wanted if wanted and allocator.claim(wanted) else allocator.allocate(rc.name, parent_id)
-        new = Code(
-            id=new_id,
-            name=rc.name,
-            description=info.description,
-            include=info.include,
-            exclude=info.exclude,
-            examples=info.examples,
-            color=rc.color,
-            codable=rc.codable,
-            guid=rc.guid,
-        )
+        new = code_from_refi(rc, new_id, info)
         plan.ids[guid_key(rc.guid)] = new_id
         if parent_is_new:
             # Nested under a code that is new as well: it travels inside its parent's mapping.
