@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ..errors import PSEUDO_NO_CANDIDATE, error
 from ..model import ACCEPTED, PENDING, REJECTED
 from . import migrations
 from .db import Database, inserted_id, now
@@ -294,7 +295,8 @@ class KeyStore:
                     undo["inserted"].append(ids[-1])
                     continue
                 candidate = self.candidate(ch.id)
-                assert candidate is not None  # a change names a candidate read from this key
+                if candidate is None:  # gone meanwhile (its transcript removed by another process): nothing is written
+                    raise error(PSEUDO_NO_CANDIDATE, id=ch.id)
                 undo["candidates"].append(asdict(candidate))
                 c.execute(
                     "UPDATE candidates SET start = ?, end = ?, category = ?, text = ?, status = ?, entity_id = ?,"
