@@ -8,7 +8,6 @@ from qualcode.reanchor import Placement
 from qualcode.reimport import reimport
 from qualcode.store import Store
 from qualcode.tui.screens.coding import CodingScreen
-from qualcode.tui.screens.coding_detached import likely_place
 from qualcode.tui.widgets.detached import DetachedListModal
 from qualcode.tui.widgets.picker import CodePicker
 from test_tui_support import SMALL_TRANSCRIPT, make_app, open_transcript, settle
@@ -68,15 +67,6 @@ async def open_list(pilot) -> DetachedListModal:
     return modal
 
 
-def test_tui_detached_likely_place_is_the_occurrence_nearest_the_old_place():
-    text = "ja. nee. ja. misschien. ja."
-    assert likely_place(text, "ja.", 0) == (0, 3)
-    assert likely_place(text, "ja.", 12) == (9, 12)
-    assert likely_place(text, "ja.", 100) == (24, 27)
-    assert likely_place(text, "nooit", 5) is None
-    assert likely_place(text, "  ", 5) is None
-
-
 async def test_tui_detached_count_is_shown_on_opening_and_the_list_shows_them(small_project):
     detach(small_project)
     app = make_app(small_project)
@@ -84,7 +74,7 @@ async def test_tui_detached_count_is_shown_on_opening_and_the_list_shows_them(sm
         screen = await open_transcript(pilot)
         status = status_of(screen)
         assert "1 detached (D)" in status
-        assert "1 detached coding(s): a re-import changed their text. D lists them" in status
+        assert "1 detached coding(s): D to re-attach or discard them" in status
         modal = await open_list(pilot)
         assert [r.quote for r in modal.rows] == [OLD]
         option = str(modal.query_one("#detached-list").get_option_at_index(0).prompt)
@@ -103,9 +93,13 @@ async def test_tui_detached_reattach_puts_it_on_the_selection_and_it_is_no_longe
         await open_list(pilot)
         await pilot.press("enter")
         assert app.screen is screen and screen.detached.waiting.id == detached
-        assert "Select the passage for Drempels voor gezinnen" in panel_of(screen)
+        panel = panel_of(screen)
+        assert "Re-attaching Drempels voor gezinnen" in panel and "⏎ puts it on the selection · esc cancels" in panel
+        assert f"earlier text: “{OLD}”" in panel and screen.document.selection is None  # nothing alike enough to propose
         assert stored(small_project) == []  # nothing happens before it is placed
         screen.document.move_to(TEXT.index(NEW) + 3)
+        await pilot.press("enter")  # nothing selected: nothing done (never the sentence at the cursor by surprise)
+        assert "Nothing selected: select its passage first" in status_of(screen) and stored(small_project) == []
         await pilot.press("space", "enter")  # the usual selection keys, then Enter
         await settle(pilot)
         start = TEXT.index(NEW)
@@ -261,7 +255,7 @@ async def test_tui_detached_found_word_for_word_is_selected_for_confirmation(sma
         await open_list(pilot)
         await pilot.press("enter")
         assert screen.document.selection == (start, start + 20)
-        assert "found again and selected" in panel_of(screen)
+        assert "selected: its earlier text, found again" in panel_of(screen)
         await pilot.press("enter")
         assert [c[1] for c in stored(small_project)] == ["Nu vertrouw ik haar."]
 
@@ -286,7 +280,7 @@ async def test_tui_detached_transcripts_list_counts_them(small_project):
         await pilot.pause()
         table = app.screen.query_one("#transcripts-table")
         assert "Detached" in [c.label for c in table.columns]
-        assert "1 detached coding(s): open the transcript, D lists them" in str(app.screen.query_one("#transcripts-summary").render())
+        assert "codings (1 detached: open the transcript, D)" in str(app.screen.query_one("#transcripts-summary").render())
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
@@ -297,6 +291,26 @@ async def test_tui_detached_list_fits_small_and_large_terminals(small_project, s
         await open_transcript(pilot)
         modal = await open_list(pilot)
         box = modal.query_one("Vertical").region
-        for part in ("#detached-list", "#detached-details", "#detached-keys"):
+        for part in ("#detached-title", "#detached-intro", "#detached-list", "#detached-details"):
             region = modal.query_one(part).region
             assert region.height >= 1 and box.contains_region(region), (part, region, box)
+        footer = {b.binding.id for b in modal.active_bindings.values() if b.binding.show}
+        assert {"detached_reattach", "detached_discard", "detached_close"} <= footer  # Enter too, over the list's own
+
+
+def test_tui_snapshot_detached_list(snap_compare, small_project, monkeypatch):
+    """The list over the coding screen: two detached codings (one by another coder), the first in full."""
+    from qualcode.store import codings
+
+    monkeypatch.setattr(codings, "now", lambda: "2026-03-02T10:15:00+00:00")  # the date shown in the details
+    detach(small_project)
+    start = TEXT.index("Ze willen niet")
+    added = small_project.store.codings.add(1, start, start + 30, "vertrouwen", "bram", memo="Wantrouwen tegenover registratie.")
+    detach_by_hand(small_project.store, added.coding.id)
+
+    async def run_before(pilot):
+        await open_transcript(pilot)
+        await pilot.press("D")
+        await settle(pilot)
+
+    assert snap_compare(make_app(small_project), terminal_size=(110, 34), run_before=run_before)

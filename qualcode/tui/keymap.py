@@ -121,7 +121,7 @@ ACTIONS: tuple[KeyAction, ...] = (
     # --- re-attaching a detached coding (active only while one waits for its place) ---
     _k("reattach_here", "enter", "reattach_here", REATTACH, show=True),
     # --- the list of detached codings ---
-    _k("detached_reattach", "enter", "reattach", DETACHED, show=True),
+    _k("detached_reattach", "enter", "reattach", DETACHED, show=True, priority=True),  # before the list's own Enter
     _k("detached_discard", "X", "discard", DETACHED, show=True),
     _k("detached_close", "escape", "close", DETACHED, show=True),
     # --- reviewing suggestions (active only in review mode) ---

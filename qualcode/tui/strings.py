@@ -123,7 +123,7 @@ BINDINGS = {
     "review_other_code": "Accept with another code: then the code's key (again, or Enter: the list)",
     "review_order": "Review order: reading order / most likely first",
     "detached": "Detached codings of this transcript: re-attach or discard",
-    "reattach_here": "Put the detached coding on the selection (or the sentence at the cursor)",
+    "reattach_here": "Put the detached coding on the selected passage",
     "detached_reattach": "Re-attach: select its passage in the transcript, then Enter",
     "detached_discard": "Discard: to the trash (press again to confirm; `qualcode trash restore` brings it back)",
     "detached_close": "Close the list",
@@ -176,7 +176,7 @@ COL_CODINGS = "Codings"
 COL_CODED = "Coded"
 COL_SUGGESTED = "Suggested"
 TRANSCRIPTS_SUMMARY = (
-    "{shown} of {total} transcripts · {codings} codings · {pending} pending suggestions · {codes} codes · coder: {coder}"
+    "{shown} of {total} transcripts · {codings} codings{detached} · {pending} pending suggestions · {codes} codes · coder: {coder}"
 )
 NO_TRANSCRIPTS = "No transcripts yet: put files in transcripts/ and run `qualcode import transcripts/`."
 
@@ -253,13 +253,15 @@ WHAT_SUGGESTION = "the suggested span ({chars} chars), instead of {code}"
 
 # --- detached codings: re-attach or discard (issue 13, item 13) ------------------------
 COL_DETACHED = "Detached"
-TRANSCRIPTS_DETACHED = " · {count} detached coding(s): open the transcript, {key} lists them"
+TRANSCRIPTS_DETACHED = " ({count} detached: open the transcript, {key})"
 STATUS_DETACHED = "{count} detached ({key})"
-DETACHED_NOTICE = "{count} detached coding(s): a re-import changed their text. {key} lists them to re-attach or discard"
+DETACHED_NOTICE = "{count} detached coding(s): {key} to re-attach or discard them (a re-import changed their text)"
 NO_DETACHED_HERE = "No detached codings in this transcript"
 DETACHED_TITLE = "Detached codings in {name} ({count})"
-DETACHED_INTRO = "A re-import changed their text, so they have no place. Give each one a place again, or discard it."
-DETACHED_KEYS = "{reattach} re-attach (then select its passage)  ·  {discard} discard (to the trash)  ·  {close} close"
+DETACHED_INTRO = (
+    "A re-import changed their text, so they have no place. {reattach}: re-attach (then select its passage"
+    " in the transcript) · {discard}: discard (to the trash)"
+)
 DETACHED_BY = "coded by {coder}"
 DETACHED_WHEN = "detached {when}: {reason}"
 DETACHED_WAS = "was at characters {start}-{end} of the earlier text"
@@ -267,8 +269,10 @@ DETACHED_MEMO = "Memo: {memo}"
 DETACHED_CONFIRM = "Discard {code} “{quote}”? {discard} again discards it (to the trash) · {close} keeps it"
 REATTACH_HEADER = "Re-attaching {code}"
 REATTACH_OLD = "earlier text: “{quote}”"
-REATTACH_SELECT = "Select the passage for {code} ({sentence} sentence, {turn} turn, Shift+arrows) and press {place} · {cancel} cancels"
-REATTACH_FOUND = "Its earlier text is found again and selected: {place} puts it there, or select another passage · {cancel} cancels"
+REATTACH_SELECT = "{place} puts it on the selection · {cancel} cancels · select its passage: {sentence} sentence, {turn} turn, Shift+arrows"
+REATTACH_FOUND = "{place} puts it there · {cancel} cancels · selected: its earlier text, found again; or select another passage"
+REATTACH_ALIKE = "{place} puts it there · {cancel} cancels · selected: the passage most like its earlier text ({alike:.0%} alike); or select another"
+REATTACH_SELECT_FIRST = "Nothing selected: select its passage first ({sentence} sentence, {turn} turn, Shift+arrows), then {place}"
 REATTACH_OTHER_CODER = " (it stays {coder}'s coding)"
 REATTACH_CODE_KEYS_OFF = "Re-attaching {code}: {place} puts it on the selection, {cancel} cancels (code keys are off meanwhile)"
 REATTACH_ONE_TURN = "A coding has one place: the selection runs over {count} turns; select inside one turn"

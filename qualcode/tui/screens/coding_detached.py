@@ -12,7 +12,7 @@ its code, coder, memo and earlier quote. :class:`DetachedCodings` belongs to a
 * Enter on one starts *re-attach mode*: a panel names the coding and says what
   to do; the cursor goes where it was (its earlier text selected if it is found
   again word for word); the researcher selects the passage with the usual keys
-  and presses Enter (``reattach_here``), which puts it there through
+  and presses Enter (``reattach_here``), which puts it on the selection through
   ``store.codings.reattach`` (one committed transaction: the coding comes back
   with its id, code, coder and memo). Esc cancels and nothing changes; while the
   mode is on, the code keys, the code list (Enter) and review mode are off;
@@ -35,6 +35,7 @@ from rich.text import Text
 from ...coding import trim_span
 from ...errors import NO_DETACHED, STORE_READ_ONLY, QualcodeError, error
 from ...history import APPLY, MEMO, Change
+from ...reattach import REACH, Guess, likely_place
 from ...store import DetachedCoding
 from .. import strings as S
 from ..document.model import MISSING_COLOR, CodeInfo
@@ -74,19 +75,6 @@ class DetachedHost(Protocol):
 
     def leave_modes(self) -> None:
         """End review mode, if on (re-attach mode takes its place)."""
-
-
-def likely_place(text: str, quote: str, near: int) -> tuple[int, int] | None:
-    """The occurrence of ``quote`` in ``text`` nearest to offset ``near`` (None: not there word for word)."""
-    if not quote.strip():
-        return None
-    best: tuple[int, int] | None = None
-    at = text.find(quote)
-    while at >= 0:
-        if best is None or abs(at - near) < abs(best[0] - near):
-            best = (at, at + len(quote))
-        at = text.find(quote, at + 1)
-    return best
 
 
 class DetachedCodings:
@@ -171,21 +159,29 @@ class DetachedCodings:
         self.host.leave_modes()
         self.waiting = row
         document = self.host.document
-        found = likely_place(model.text, row.quote, row.old_start)
-        if found is not None and len(model.parts(*found)) == 1:
-            document.select(*found)
+        guess = self._guess(row)
+        if guess is not None:
+            document.select(guess.start, guess.end)
         else:
-            found = None
             document.clear_selection()
-            document.move_to(min(row.old_start, max(len(model.text) - 1, 0)))
-        self.host.show_panel(self._panel(found is not None))
+            document.move_to(min(row.old_start, max(len(model.text) - 1, 0)))  # about where it was
+        self.host.show_panel(self._panel(guess))
         self.host.show_status()
+
+    def _guess(self, row: DetachedCoding) -> Guess | None:
+        """Where it probably belongs now (:mod:`qualcode.reattach`), inside one turn; None: no idea."""
+        model = self.host.model
+        near = row.old_start
+        blocks = (model.sentences(b) for b in model.blocks if b.end >= near - REACH and b.start <= near + REACH)
+        guess = likely_place(model.text, blocks, row.quote, near)
+        return guess if guess is not None and len(model.parts(guess.start, guess.end)) == 1 else None
 
     def _keys(self) -> dict[str, str]:
         key = self.app.key_of
         return {"place": key("reattach_here"), "cancel": key("back"), "sentence": key("select_sentence"), "turn": key("select_turn")}
 
-    def _panel(self, found: bool) -> Text:
+    def _panel(self, guess: Guess | None) -> Text:
+        """Three lines: which coding, what the keys do now (first: they must show at 80 columns), its earlier text."""
         row = self.waiting
         info = self.code(row.code_id)
         panel = Text()
@@ -193,10 +189,14 @@ class DetachedCodings:
         panel.append(S.REATTACH_HEADER.format(code=info.name), style="bold")
         if row.coder != self.app.coder:
             panel.append(S.REATTACH_OTHER_CODER.format(coder=row.coder))
-        panel.append("  " + S.REATTACH_OLD.format(quote=one_line(row.quote, 60)), style="italic")
-        panel.append("\n")
-        how = S.REATTACH_FOUND if found else S.REATTACH_SELECT
-        panel.append(how.format(code=info.name, **self._keys()))
+        if guess is None:
+            how = S.REATTACH_SELECT.format(**self._keys())
+        elif guess.alike == 1.0:
+            how = S.REATTACH_FOUND.format(**self._keys())
+        else:
+            how = S.REATTACH_ALIKE.format(alike=guess.alike, **self._keys())
+        panel.append("\n" + how)
+        panel.append("\n" + S.REATTACH_OLD.format(quote=" ".join(row.quote.split())), style="italic")
         return panel
 
     def code_keys_off(self) -> None:
@@ -214,10 +214,13 @@ class DetachedCodings:
         self.host.show_panel(None)
 
     def place(self) -> None:
-        """Enter: put the waiting coding on the selection (else the sentence at the cursor)."""
+        """Enter: put the waiting coding on the selection (never on a guess: nothing selected, nothing done)."""
         row, model, document = self.waiting, self.host.model, self.host.document
-        span = document.target_span() if model is not None else None
-        if row is None or span is None:
+        if row is None or model is None:
+            return
+        span = document.selection
+        if span is None:
+            self.host.flash(S.REATTACH_SELECT_FIRST.format(**self._keys()))
             return
         parts = model.parts(*span)
         if not parts:

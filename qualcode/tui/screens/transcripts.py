@@ -140,14 +140,11 @@ class TranscriptsScreen(QualcodeScreen):
         if not self.summaries:
             return S.NO_TRANSCRIPTS
         detached = sum(self.detached.values())
-        tail = S.TRANSCRIPTS_DETACHED.format(count=detached, key=self.app.key_of("detached")) if detached else ""
-        return self._counts_text() + tail
-
-    def _counts_text(self) -> str:
         return S.TRANSCRIPTS_SUMMARY.format(
             shown=len(self.shown),
             total=len(self.summaries),
             codings=sum(s.codings for s in self.summaries),
+            detached=S.TRANSCRIPTS_DETACHED.format(count=detached, key=self.app.key_of("detached")) if detached else "",
             codebook=self.project.codebook.title,
             codes=len(self.project.codebook),
             coder=self.app.coder,

@@ -17,7 +17,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...store import DetachedCoding
@@ -25,7 +25,8 @@ from .. import keymap
 from .. import strings as S
 from ..document.model import CodeInfo
 
-QUOTE_CELLS = 44  # of a row's quote; the details below show it whole
+MAX_WIDTH = 110  # of the dialog (and 90% of the terminal at most: see DEFAULT_CSS)
+ROW_FRAME = 14  # cells of a row that are not its quote: borders, padding, the bar, the quotation marks
 
 
 def one_line(text: str, width: int) -> str:
@@ -34,16 +35,23 @@ def one_line(text: str, width: int) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
-def detached_label(row: DetachedCoding, info: CodeInfo, mine: str) -> Text:
-    """``▌ Code  “earlier quote…”  coder ✎`` in the code's colour (the coder when not ``mine``)."""
-    label = Text(no_wrap=True, overflow="ellipsis")
+def quote_cells(terminal_width: int) -> int:
+    """How much of a quote fits on a row's second line in a terminal this wide."""
+    return max(min(terminal_width * 9 // 10, MAX_WIDTH) - ROW_FRAME, 12)
+
+
+def detached_label(row: DetachedCoding, info: CodeInfo, mine: str, width: int) -> Text:
+    """Two lines: ``▌ Code  coder ✎`` in the code's colour (the coder when not ``mine``), then
+    ``▌ “earlier quote…”`` cut to ``width`` characters."""
+    label = Text()
     label.append("▌ ", style=info.color)
     label.append(info.name if info.in_codebook else S.STATUS_MISSING.format(name=info.name), style="bold")
-    label.append(f"  “{one_line(row.quote, QUOTE_CELLS)}”", style="italic")
     if row.coder != mine:
         label.append(f"  {row.coder}", style="dim")
     if row.memo:
         label.append(f"  {S.STATUS_MEMO}")
+    label.append("\n▌ ", style=info.color)
+    label.append(f"“{one_line(row.quote, width)}”", style="italic")
     return label
 
 
@@ -54,16 +62,15 @@ class DetachedListModal(ModalScreen[int | None]):
     DEFAULT_CSS = """
     DetachedListModal { align: center middle; }
     DetachedListModal > Vertical {
-        width: 90%; max-width: 110; height: auto; max-height: 90%; padding: 0 1;
+        width: 90%; max-width: MAX_WIDTH; height: auto; max-height: 100%; padding: 0 1;
         border: thick $warning; background: $surface;
     }
-    DetachedListModal .detached--title { text-style: bold; }
-    DetachedListModal .detached--intro { color: $text-muted; }
-    DetachedListModal OptionList { height: auto; max-height: 10; margin: 1 0 0 0; }
-    DetachedListModal #detached-details { height: auto; max-height: 8; margin-top: 1; }
-    DetachedListModal #detached-question { color: $warning; text-style: bold; margin-top: 1; }
-    DetachedListModal #detached-keys { color: $text-muted; margin-top: 1; }
-    """
+    DetachedListModal #detached-title { text-style: bold; }
+    DetachedListModal #detached-intro { color: $text-muted; }
+    DetachedListModal OptionList { height: auto; max-height: 12; }
+    DetachedListModal #detached-details { height: auto; max-height: 6; margin-top: 1; }
+    DetachedListModal #detached-question { height: auto; color: $warning; text-style: bold; margin-top: 1; }
+    """.replace("MAX_WIDTH", str(MAX_WIDTH))
 
     def __init__(
         self,
@@ -83,12 +90,11 @@ class DetachedListModal(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("", id="detached-title", classes="detached--title")
-            yield Label(S.DETACHED_INTRO, classes="detached--intro")
+            yield Static("", id="detached-title")
+            yield Static(self._intro(), id="detached-intro")
             yield OptionList(*self._options(), id="detached-list")
             yield Static("", id="detached-details")
             yield Static("", id="detached-question", classes="hidden")
-            yield Static(self._keys(), id="detached-keys")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -99,15 +105,14 @@ class DetachedListModal(ModalScreen[int | None]):
         self._show_details()
 
     def _options(self) -> list[Option]:
-        return [Option(detached_label(r, self.codes(r.code_id), self.coder), id=str(r.id)) for r in self.rows]
+        width = quote_cells(self.app.size.width)
+        return [Option(detached_label(r, self.codes(r.code_id), self.coder, width), id=str(r.id)) for r in self.rows]
 
     def _show_title(self) -> None:
-        self.query_one("#detached-title", Label).update(S.DETACHED_TITLE.format(name=self.transcript_name, count=len(self.rows)))
+        self.query_one("#detached-title", Static).update(S.DETACHED_TITLE.format(name=self.transcript_name, count=len(self.rows)))
 
-    def _keys(self) -> str:
-        return S.DETACHED_KEYS.format(
-            reattach=self.app.key_of("detached_reattach"), discard=self.app.key_of("detached_discard"), close=self.app.key_of("detached_close")
-        )
+    def _intro(self) -> str:
+        return S.DETACHED_INTRO.format(reattach=self.app.key_of("detached_reattach"), discard=self.app.key_of("detached_discard"))
 
     @property
     def highlighted(self) -> DetachedCoding | None:
@@ -134,6 +139,7 @@ class DetachedListModal(ModalScreen[int | None]):
         self._asked = row.id if row is not None else None
         question = self.query_one("#detached-question", Static)
         question.set_class(row is None, "hidden")
+        self.query_one("#detached-details").set_class(row is not None, "hidden")  # the question says which one
         if row is not None:
             question.update(
                 S.DETACHED_CONFIRM.format(
