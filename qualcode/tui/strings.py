@@ -281,7 +281,7 @@ REATTACH_CANCELLED = "Re-attaching cancelled: {code} is still detached ({key} li
 REATTACH_GONE = "That detached coding is gone (re-attached or discarded outside this window)"
 REATTACHED = "Re-attached: {code} → “{quote}” (turn {turn}); {left} detached left"
 REATTACHED_JOINED = "Re-attached: {code} was already there (same coder); its memo joined that coding; {left} detached left"
-DISCARDED = "Discarded: {code} “{quote}” (trash item {item}: `qualcode trash restore {item}` brings it back); {left} detached left"
+DISCARDED = "Discarded {code} to the trash · `qualcode trash restore {item}` brings it back · {left} detached left"
 CMD_DETACHED = "Detached codings of this transcript ({count})"
 
 # --- long jobs -----------------------------------------------------------------------

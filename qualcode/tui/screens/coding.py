@@ -637,9 +637,6 @@ class CodingScreen(CodingCoders, QualcodeScreen):
         self.suggestions.toggle_shown()
 
     def action_review(self) -> None:
-        if self.detached.waiting is not None:
-            self.detached.code_keys_off()
-            return
         self.suggestions.toggle_review()
 
     def action_decide(self, decision: str) -> None:
@@ -650,8 +647,8 @@ class CodingScreen(CodingCoders, QualcodeScreen):
             return self.suggestions.active  # hidden from the footer (and the keys free) outside review
         if action == "reattach_here":
             return self.detached.waiting is not None  # Enter places the detached coding ...
-        if action == "pick":
-            return self.detached.waiting is None  # ... instead of opening the code list (keymap.SUSPENDED)
+        if action in ("pick", "review"):
+            return self.detached.waiting is None  # ... instead of opening the code list (keymap.SUSPENDED); no review
         return True
 
     # --- detached codings (the component does the work) -----------------------------------

@@ -167,6 +167,16 @@ class DetachedCodings:
             document.move_to(min(row.old_start, max(len(model.text) - 1, 0)))  # about where it was
         self.host.show_panel(self._panel(guess))
         self.host.show_status()
+        self.app.call_after_refresh(self._reveal, guess)  # the panel took lines from the text: scroll then
+
+    def _reveal(self, guess: Guess | None) -> None:
+        """Scroll the proposed passage (or the cursor) into view, the text being as high as it is now."""
+        document = self.host.document
+        if guess is None:
+            document.scroll_cursor_visible()
+        elif document.selection == (guess.start, guess.end):  # unless the researcher moved on already
+            document.reveal_span(guess.start, guess.end)
+            document.select(guess.start, guess.end)
 
     def _guess(self, row: DetachedCoding) -> Guess | None:
         """Where it probably belongs now (:mod:`qualcode.reattach`), inside one turn; None: no idea."""
