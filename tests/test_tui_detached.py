@@ -83,6 +83,7 @@ async def test_tui_detached_count_is_shown_on_opening_and_the_list_shows_them(sm
         assert "coded by tester" in details and "Memo: mooi" in details and "text not found in the new version" in details
         await pilot.press("escape")  # closes the list, and only the list
         assert app.screen is screen
+        assert "Detached codings of this transcript (1)" in [c.name for c in screen.palette_commands()]
 
 
 async def test_tui_detached_reattach_puts_it_on_the_selection_and_it_is_no_longer_detached(small_project):

@@ -30,6 +30,7 @@ def test_tui_keymap_defaults_have_no_clashes_and_no_code_keys():
 def test_tui_keymap_reattach_mode_takes_enter_and_a_clash_with_it_is_reported():
     together = {a.id for a in keymap.active_in((keymap.APP, keymap.CODING, keymap.DOCUMENT, keymap.REATTACH))}
     assert "reattach_here" in together and "pick_codes" not in together  # Enter: one meaning at a time
+    assert keymap.suspended_actions(keymap.REATTACH) == {"pick", "review"}  # what the coding screen switches off
     assert "pick_codes" in {a.id for a in keymap.active_in((keymap.APP, keymap.CODING, keymap.DOCUMENT, keymap.REVIEW))}
     with pytest.raises(QualcodeError) as caught:
         parse_keymap('reattach_here: "M"\n', "keymap.yaml")  # M is the memo key of the same screen

@@ -58,8 +58,9 @@ ACTIVE_TOGETHER = (
     (APP, DISAGREEMENTS, DOCUMENT),
 )
 # Bindings a mode switches off while it is on, so that its own key can take theirs
-# (re-attaching, Enter places the detached coding instead of opening the code list).
-SUSPENDED = {REATTACH: frozenset({"pick_codes"})}
+# (re-attaching, Enter places the detached coding instead of opening the code list,
+# and review mode cannot start). The screen's check_action reads this table.
+SUSPENDED = {REATTACH: frozenset({"pick_codes", "review"})}
 SCOPE_ORDER = (APP, TRANSCRIPTS, CODING, REVIEW, REATTACH, DETACHED, DOCUMENT, RETRIEVAL, DISAGREEMENTS)
 # Review modes take their letters in either case ("A" is also "a"): a decision key can
 # never be mistaken for the code key of the same letter (see qualcode.tui.review_mode).
@@ -176,6 +177,11 @@ ACTIONS: tuple[KeyAction, ...] = (
     _k("disagreements_back", "escape", "back", DISAGREEMENTS),
 )
 BY_ID = {a.id: a for a in ACTIONS}
+
+
+def suspended_actions(mode: str) -> frozenset[str]:
+    """The action names (as ``check_action`` gets them) of the bindings ``mode`` switches off."""
+    return frozenset(BY_ID[i].action for i in SUSPENDED.get(mode, ()))
 
 
 def active_in(group: tuple[str, ...]) -> list[KeyAction]:

@@ -56,6 +56,7 @@ from .coding_detached import DetachedCodings
 from .coding_suggestions import SuggestionReview, shorten
 
 COMPACT_BELOW = 90  # columns: the code list shows keys and names only (see coding.tcss)
+OFF_WHILE_REATTACHING = keymap.suspended_actions(keymap.REATTACH)  # "pick", "review"
 
 
 def code_infos(codebook: Codebook) -> dict[str, CodeInfo]:
@@ -647,8 +648,8 @@ class CodingScreen(CodingCoders, QualcodeScreen):
             return self.suggestions.active  # hidden from the footer (and the keys free) outside review
         if action == "reattach_here":
             return self.detached.waiting is not None  # Enter places the detached coding ...
-        if action in ("pick", "review"):
-            return self.detached.waiting is None  # ... instead of opening the code list (keymap.SUSPENDED); no review
+        if action in OFF_WHILE_REATTACHING:
+            return self.detached.waiting is None  # ... instead of opening the code list; no review meanwhile
         return True
 
     # --- detached codings (the component does the work) -----------------------------------
