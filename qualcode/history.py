@@ -32,11 +32,12 @@ from .codebook import Codebook
 from .coding import apply_code, settle_suggestions
 from .errors import UNDO_CONFLICT, QualcodeError, error
 from .model import Coding, stored_id
-from .store import Store
+from .store import DetachedCoding, Store
 
 APPLY = "apply"
 REMOVE = "remove"
 MEMO = "memo"
+REATTACH = "reattach"  # a detached coding given its place again
 
 DEFAULT_LIMIT = 500  # steps kept
 
@@ -65,6 +66,8 @@ class _Step:
     memo_before: str | None = None
     memo_after: str | None = None
     settled: list[int] = field(default_factory=list)  # APPLY: suggestions the codings settled
+    detached: DetachedCoding | None = None  # REATTACH: the detached coding as it was
+    inserted: bool = True  # REATTACH: a coding of its own (False: it joined an existing one)
 
 
 @dataclass(slots=True)
@@ -176,12 +179,31 @@ class History(UndoStacks):
             self._record(_Step(MEMO, [after], before.memo, after.memo))
         return CodingChange(MEMO, updated=(after,))
 
+    def reattach(self, detached_id: int, start: int, end: int) -> tuple[CodingChange, bool]:
+        """Give a detached coding the place ``[start, end)`` (one undo step); also whether it
+        became a coding of its own (False: it joined the same coder's coding of that code there)."""
+        with self.store.transaction():
+            detached = self.store.codings.detached_one(detached_id)
+            twin = [
+                c
+                for c in self.store.codings.find(detached.transcript_id, [detached.code_id], [detached.coder], overlapping=(start, end))
+                if (c.start, c.end) == (start, end)
+            ]
+            added = self.store.codings.reattach(detached_id, start, end)
+        memo_before = twin[0].memo if twin else None
+        self._record(_Step(REATTACH, [added.coding], memo_before, added.coding.memo, detached=detached, inserted=added.inserted))
+        if added.inserted:
+            return CodingChange(APPLY, added=(added.coding,)), True
+        return CodingChange(MEMO, updated=(added.coding,)), False
+
     # --- undo / redo --------------------------------------------------------------
 
     def _replay(self, step: _Step, *, undo: bool) -> CodingChange:
         action = "undo" if undo else "redo"
         try:
             with self.store.transaction():
+                if step.kind == REATTACH:
+                    return self._replay_reattach(step, undo=undo)
                 if step.kind == MEMO:
                     coding = step.codings[0]
                     self.store.codings.set_memo(stored_id(coding), step.memo_before if undo else step.memo_after)
@@ -201,3 +223,19 @@ class History(UndoStacks):
         except (QualcodeError, sqlite3.IntegrityError) as exc:
             reason = exc.message if isinstance(exc, QualcodeError) else "the coding exists again"
             raise error(UNDO_CONFLICT, action=action, step=step.kind, reason=reason) from None
+
+    def _replay_reattach(self, step: _Step, *, undo: bool) -> CodingChange:
+        """Undo: the coding is detached again as it was; redo: it gets the same place again."""
+        assert step.detached is not None  # recorded by reattach()
+        coding = step.codings[0]
+        if undo:
+            now_there = self.store.codings.get(stored_id(coding))
+            self.store.codings.detach_again(step.detached, now_there, inserted=step.inserted, memo_before=step.memo_before)
+            if step.inserted:
+                return CodingChange(APPLY, removed=(now_there,), undo=True)
+            return CodingChange(MEMO, updated=(self.store.codings.get(stored_id(coding)),), undo=True)
+        added = self.store.codings.reattach(step.detached.id, coding.start, coding.end)
+        step.codings = [added.coding]
+        if added.inserted:
+            return CodingChange(APPLY, added=(added.coding,))
+        return CodingChange(MEMO, updated=(added.coding,))

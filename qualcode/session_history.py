@@ -104,6 +104,11 @@ class SessionHistory(UndoStacks):
             self._record(_CODING)
         return change
 
+    def reattach(self, detached_id: int, start: int, end: int) -> tuple[CodingChange, bool]:
+        result = self.codings.reattach(detached_id, start, end)  # History records a step always
+        self._record(_CODING)
+        return result
+
     # --- review decisions ---------------------------------------------------------------
 
     def accept(self, suggestion_id: int, coder: str, code_id: str | None = None) -> SuggestionDecision:

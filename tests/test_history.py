@@ -166,3 +166,38 @@ def test_history_conflict_from_outside_drops_the_step(setup):
         history.undo()
     assert "outside this session" in info.value.hint
     assert not history.can_undo and not history.can_redo
+
+
+def detach_all(store: Store, tid: int) -> None:
+    from qualcode.reanchor import Placement
+
+    placements = [Placement(c, None, None, "not found") for c in store.codings.find(tid)]
+    store.codings.relocate(tid, store.transcripts.text(tid), placements)
+
+
+def test_history_reattach_undo_detaches_it_again_exactly_and_redo_places_it_again(setup):
+    store, _book, tid, history, _ = setup
+    store.codings.add(tid, 0, 16, "a", "anna", memo="m")
+    detach_all(store, tid)
+    (before,) = store.codings.detached(tid)
+    change, inserted = history.reattach(before.id, 17, 33)
+    assert inserted and [c.quote for c in change.added] == ["Tweede zin daar."]
+    assert spans(store, tid) == [(17, 33, "a", "m")] and store.codings.detached(tid) == []
+    undone = history.undo()
+    assert undone is not None and undone.removed and spans(store, tid) == []
+    assert store.codings.detached(tid) == [before]  # the same row: id, old place, quote, dates, reason
+    history.redo()
+    assert spans(store, tid) == [(17, 33, "a", "m")] and store.codings.detached(tid) == []
+
+
+def test_history_reattach_onto_the_same_coding_joins_memos_and_undo_parts_them(setup):
+    store, _book, tid, history, _ = setup
+    store.codings.add(tid, 0, 16, "a", "anna", memo="oud")
+    detach_all(store, tid)
+    (before,) = store.codings.detached(tid)
+    store.codings.add(tid, 17, 33, "a", "anna", memo="nieuw")
+    _change, inserted = history.reattach(before.id, 17, 33)
+    assert not inserted and len(store.codings.find(tid)) == 1
+    assert "oud" in store.codings.find(tid)[0].memo and "nieuw" in store.codings.find(tid)[0].memo
+    history.undo()
+    assert spans(store, tid) == [(17, 33, "a", "nieuw")] and store.codings.detached(tid) == [before]

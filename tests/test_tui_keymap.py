@@ -14,13 +14,30 @@ def test_tui_keymap_defaults_have_no_clashes_and_no_code_keys():
     keys = effective_keys({})
     for group in ACTIVE_TOGETHER:
         seen: dict[str, str] = {}
-        for action in ACTIONS:
-            if action.scope in group:
-                for key in keys[action.id]:
-                    assert key not in seen, (key, seen.get(key), action.id)
-                    seen[key] = action.id
-                    # A code key only as the lowercase twin of a review mode's letter.
-                    assert keymap.key_problem(key) is None or (action.scope in keymap.CASELESS and key.upper() in keys[action.id]), key
+        for action in keymap.active_in(group):
+            for key in keys[action.id]:
+                assert key not in seen, (key, seen.get(key), action.id)
+                seen[key] = action.id
+                # A code key only as the lowercase twin of a review mode's letter.
+                assert keymap.key_problem(key) is None or (action.scope in keymap.CASELESS and key.upper() in keys[action.id]), key
+    # Every scope is checked in some group, and a mode's suspended bindings belong to that screen.
+    assert {a.scope for a in ACTIONS} <= {scope for group in ACTIVE_TOGETHER for scope in group}
+    for mode, off in keymap.SUSPENDED.items():
+        group = next(g for g in ACTIVE_TOGETHER if mode in g)
+        assert {keymap.BY_ID[i].scope for i in off} <= set(group)
+
+
+def test_tui_keymap_reattach_mode_takes_enter_and_a_clash_with_it_is_reported():
+    together = {a.id for a in keymap.active_in((keymap.APP, keymap.CODING, keymap.DOCUMENT, keymap.REATTACH))}
+    assert "reattach_here" in together and "pick_codes" not in together  # Enter: one meaning at a time
+    assert keymap.suspended_actions(keymap.REATTACH) == {"pick", "review"}  # what the coding screen switches off
+    assert "pick_codes" in {a.id for a in keymap.active_in((keymap.APP, keymap.CODING, keymap.DOCUMENT, keymap.REVIEW))}
+    with pytest.raises(QualcodeError) as caught:
+        parse_keymap('reattach_here: "M"\n', "keymap.yaml")  # M is the memo key of the same screen
+    assert any("reattach_here" in str(p) and "memo" in str(p) for p in caught.value.problems)
+    with pytest.raises(QualcodeError) as caught:
+        parse_keymap('detached_discard: "ctrl+z"\n', "keymap.yaml")  # the list is a dialog over the app's keys
+    assert any("undo" in str(p) for p in caught.value.problems)
 
 
 def test_tui_keymap_review_letters_work_in_either_case_also_after_rebinding():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import astuple
 
 from ..errors import NO_CODING, NO_DETACHED, error, span_error
 from ..model import MANUAL, Coding, stored_id
@@ -339,6 +340,18 @@ class CodingStore:
             )  # fmt: skip
             refresh_summaries(db, (detached.transcript_id,))
             return Added(self.get(inserted_id(cur)), inserted=True)
+
+    def detach_again(self, detached: DetachedCoding, coding: Coding, *, inserted: bool, memo_before: str | None) -> None:
+        """Undo :meth:`reattach`: ``detached`` goes back exactly as it was (same id), and the
+        coding it became is removed -- or, where it joined an existing coding
+        (``inserted`` False), that coding gets back its memo from before."""
+        with self._db.transaction() as db:
+            if inserted:
+                self.remove(stored_id(coding))
+            else:
+                db.execute("UPDATE codings SET memo = ?, updated_at = ? WHERE id = ?", (memo_before, now(), coding.id))
+            db.execute(f"INSERT INTO detached_codings ({_DETACHED_COLUMNS}) VALUES ({', '.join('?' * 14)})", astuple(detached))
+            refresh_summaries(db, (detached.transcript_id,))
 
     # --- reading ----------------------------------------------------------------------
 

@@ -47,11 +47,25 @@ DOCUMENT = "document"
 RETRIEVAL = "retrieval"
 REVIEW = "review"  # the coding screen while reviewing suggestions (on top of CODING and DOCUMENT)
 DISAGREEMENTS = "disagreements"  # settling two coders' disagreements (with DOCUMENT for the selection)
-ACTIVE_TOGETHER = ((APP, TRANSCRIPTS), (APP, CODING, DOCUMENT, REVIEW), (APP, RETRIEVAL), (APP, DISAGREEMENTS, DOCUMENT))
-SCOPE_ORDER = (APP, TRANSCRIPTS, CODING, REVIEW, DOCUMENT, RETRIEVAL, DISAGREEMENTS)
+DETACHED = "detached"  # the list of a transcript's detached codings (a dialog over the coding screen)
+REATTACH = "reattach"  # the coding screen while a detached coding waits for its new place
+ACTIVE_TOGETHER = (
+    (APP, TRANSCRIPTS),
+    (APP, CODING, DOCUMENT, REVIEW),
+    (APP, CODING, DOCUMENT, REATTACH),
+    (APP, DETACHED),
+    (APP, RETRIEVAL),
+    (APP, DISAGREEMENTS, DOCUMENT),
+)
+# Bindings a mode switches off while it is on, so that its own key can take theirs
+# (re-attaching, Enter places the detached coding instead of opening the code list,
+# and review mode cannot start). The screen's check_action reads this table.
+SUSPENDED = {REATTACH: frozenset({"pick_codes", "review"})}
+SCOPE_ORDER = (APP, TRANSCRIPTS, CODING, REVIEW, REATTACH, DETACHED, DOCUMENT, RETRIEVAL, DISAGREEMENTS)
 # Review modes take their letters in either case ("A" is also "a"): a decision key can
 # never be mistaken for the code key of the same letter (see qualcode.tui.review_mode).
-CASELESS = frozenset({REVIEW, DISAGREEMENTS})
+# The detached list has no code keys at all: its letters work in either case too.
+CASELESS = frozenset({REVIEW, DISAGREEMENTS, DETACHED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +118,13 @@ ACTIONS: tuple[KeyAction, ...] = (
     _k("toggle_suggestions", "P", "toggle_suggestions", CODING),
     _k("review", "E", "review", CODING, show=True),
     _k("coder_view", "O", "coder_view", CODING),
+    _k("detached", "D", "detached", CODING),
+    # --- re-attaching a detached coding (active only while one waits for its place) ---
+    _k("reattach_here", "enter", "reattach_here", REATTACH, show=True),
+    # --- the list of detached codings ---
+    _k("detached_reattach", "enter", "reattach", DETACHED, show=True, priority=True),  # before the list's own Enter
+    _k("detached_discard", "X", "discard", DETACHED, show=True),
+    _k("detached_close", "escape", "close", DETACHED, show=True),
     # --- reviewing suggestions (active only in review mode) ---
     # (letters in either case: see CASELESS and qualcode.tui.review_mode)
     _k("review_accept", "A", "decide('accept')", REVIEW, show=True),
@@ -156,6 +177,17 @@ ACTIONS: tuple[KeyAction, ...] = (
     _k("disagreements_back", "escape", "back", DISAGREEMENTS),
 )
 BY_ID = {a.id: a for a in ACTIONS}
+
+
+def suspended_actions(mode: str) -> frozenset[str]:
+    """The action names (as ``check_action`` gets them) of the bindings ``mode`` switches off."""
+    return frozenset(BY_ID[i].action for i in SUSPENDED.get(mode, ()))
+
+
+def active_in(group: tuple[str, ...]) -> list[KeyAction]:
+    """The bindings active together in ``group`` (less those a mode in it switches off)."""
+    off = frozenset().union(*(SUSPENDED.get(scope, ()) for scope in group))
+    return [a for a in ACTIONS if a.scope in group and a.id not in off]
 
 
 def with_lowercase(keys: list[str]) -> list[str]:
@@ -288,9 +320,7 @@ def _clashes(keymap: dict[str, str], lines: dict[str, int], filename: str) -> li
     reported: set[tuple[str, str]] = set()
     for group in ACTIVE_TOGETHER:
         owner: dict[str, str] = {}
-        for a in ACTIONS:
-            if a.scope not in group:
-                continue
+        for a in active_in(group):
             for k in keys[a.id]:
                 other = owner.setdefault(k, a.id)
                 pair = tuple(sorted((other, a.id)))

@@ -44,6 +44,10 @@ FOOTER = {
     "settle_neither": "Neither",
     "settle_span": "Selection",
     "disagreement_next": "Next",
+    "reattach_here": "Place here",
+    "detached_reattach": "Re-attach",
+    "detached_discard": "Discard",
+    "detached_close": "Close",
 }
 # What each binding does (help screen, command palette, footer tooltips).
 BINDINGS = {
@@ -74,7 +78,7 @@ BINDINGS = {
     "disagreement_previous": "Previous disagreement",
     "disagreements_back": "Back",
     "segments_of_code": "Segments of the highlighted code",
-    "back": "Clear: search box, review, selection, filter, search (never leaves)",
+    "back": "Clear: search box, re-attaching, review, selection, filter, search (never leaves)",
     "cursor_left": "Left one character",
     "cursor_right": "Right one character",
     "cursor_up": "Up one line",
@@ -118,6 +122,11 @@ BINDINGS = {
     "review_previous": "Previous suggestion",
     "review_other_code": "Accept with another code: then the code's key (again, or Enter: the list)",
     "review_order": "Review order: reading order / most likely first",
+    "detached": "Detached codings of this transcript: re-attach or discard",
+    "reattach_here": "Put the detached coding on the selected passage",
+    "detached_reattach": "Re-attach: select its passage in the transcript, then Enter",
+    "detached_discard": "Discard: to the trash (press again to confirm; `qualcode trash restore` brings it back)",
+    "detached_close": "Close the list",
 }
 
 SCOPES = {
@@ -127,6 +136,8 @@ SCOPES = {
     "document": "Moving and selecting in the transcript",
     "retrieval": "Segments of codes",
     "review": "Reviewing suggestions (E in the coding screen; letters in either case, a code key needs C first)",
+    "reattach": "Re-attaching a detached coding (Esc cancels; the code keys and the code list are off meanwhile)",
+    "detached": "Detached codings (D in the coding screen; letters in either case)",
     "disagreements": "Settling disagreements (command palette: Review disagreements; letters in either case)",
 }
 
@@ -165,7 +176,7 @@ COL_CODINGS = "Codings"
 COL_CODED = "Coded"
 COL_SUGGESTED = "Suggested"
 TRANSCRIPTS_SUMMARY = (
-    "{shown} of {total} transcripts · {codings} codings · {pending} pending suggestions · {codes} codes · coder: {coder}"
+    "{shown} of {total} transcripts · {codings} codings{detached} · {pending} pending suggestions · {codes} codes · coder: {coder}"
 )
 NO_TRANSCRIPTS = "No transcripts yet: put files in transcripts/ and run `qualcode import transcripts/`."
 
@@ -239,6 +250,39 @@ ACCEPTED_EXISTING = "Accepted: {code} was already coded there; the suggestion no
 ALSO_CODED = " (also coded: {codes})"
 REJECTED = "Rejected: {code} (never proposed again for this span)"
 WHAT_SUGGESTION = "the suggested span ({chars} chars), instead of {code}"
+
+# --- detached codings: re-attach or discard (issue 13, item 13) ------------------------
+COL_DETACHED = "Detached"
+TRANSCRIPTS_DETACHED = " ({count} detached: open the transcript, {key})"
+STATUS_DETACHED = "{count} detached ({key})"
+DETACHED_NOTICE = "{count} detached coding(s): {key} to re-attach or discard them (a re-import changed their text)"
+NO_DETACHED_HERE = "No detached codings in this transcript"
+DETACHED_TITLE = "Detached codings in {name} ({count})"
+DETACHED_INTRO = (
+    "A re-import changed their text, so they have no place. {reattach}: re-attach (then select its passage"
+    " in the transcript) · {discard}: discard (to the trash)"
+)
+DETACHED_BY = "coded by {coder}"
+DETACHED_WHEN = "detached {when}: {reason}"
+DETACHED_WAS = "was at characters {start}-{end} of the earlier text"
+DETACHED_MEMO = "Memo: {memo}"
+DETACHED_CONFIRM = "Discard {code} “{quote}”? {discard} again discards it (to the trash) · {close} keeps it"
+REATTACH_HEADER = "Re-attaching {code}"
+REATTACH_OLD = "earlier text: “{quote}”"
+REATTACH_SELECT = "{place} puts it on the selection · {cancel} cancels · select its passage: {sentence} sentence, {turn} turn, Shift+arrows"
+REATTACH_FOUND = "{place} puts it there · {cancel} cancels · selected: its earlier text, found again; or select another passage"
+REATTACH_ALIKE = "{place} puts it there · {cancel} cancels · selected: the passage most like its earlier text ({alike:.0%} alike); or select another"
+REATTACH_SELECT_FIRST = "Nothing selected: select its passage first ({sentence} sentence, {turn} turn, Shift+arrows), then {place}"
+REATTACH_OTHER_CODER = " (it stays {coder}'s coding)"
+REATTACH_CODE_KEYS_OFF = "Re-attaching {code}: {place} puts it on the selection, {cancel} cancels (code keys are off meanwhile)"
+REATTACH_ONE_TURN = "A coding has one place: the selection runs over {count} turns; select inside one turn"
+REATTACH_NOTHING = "Nothing to put it on there: select the passage (not only a speaker's label)"
+REATTACH_CANCELLED = "Re-attaching cancelled: {code} is still detached ({key} lists it)"
+REATTACH_GONE = "That detached coding is gone (re-attached or discarded outside this window)"
+REATTACHED = "Re-attached: {code} → “{quote}” (turn {turn}); {left} detached left"
+REATTACHED_JOINED = "Re-attached: {code} was already there (same coder); its memo joined that coding; {left} detached left"
+DISCARDED = "Discarded {code} to the trash · `qualcode trash restore {item}` brings it back · {left} detached left"
+CMD_DETACHED = "Detached codings of this transcript ({count})"
 
 # --- long jobs -----------------------------------------------------------------------
 JOB_SUGGEST_ONE = "Suggesting: {name}"

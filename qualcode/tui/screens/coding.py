@@ -16,6 +16,10 @@ Esc clears what is active, one thing at a time (the search box, a choice of
 code, review mode, focus in the code list, the selection, the code filter, the
 search) and never leaves the screen; Ctrl+O goes back to the list, and the
 transcript opens again where its cursor was.
+
+Codings detached by a re-import are counted in the status line; ``D`` lists
+them to re-attach (re-attach mode: select, Enter) or discard
+(:mod:`.coding_detached`).
 """
 
 from __future__ import annotations
@@ -49,9 +53,11 @@ from ..widgets.memo import MemoModal
 from ..widgets.picker import CodePicker
 from .base import QualcodeScreen
 from .coding_coders import CodingCoders
+from .coding_detached import DetachedCodings
 from .coding_suggestions import SuggestionReview
 
 COMPACT_BELOW = 90  # columns: the code list shows keys and names only (see coding.tcss)
+OFF_WHILE_REATTACHING = keymap.suspended_actions(keymap.REATTACH)  # "pick", "review"
 
 
 def code_infos(codebook: Codebook) -> dict[str, CodeStyle]:
@@ -64,7 +70,7 @@ class CodingScreen(CodingCoders, QualcodeScreen):
 
     SCREEN = "coding"
     CSS_PATH = "coding.tcss"
-    BINDINGS = keymap.bindings(keymap.CODING) + keymap.bindings(keymap.REVIEW)
+    BINDINGS = keymap.bindings(keymap.CODING) + keymap.bindings(keymap.REVIEW) + keymap.bindings(keymap.REATTACH)
     # The code list grows with the terminal, shrinks to keys and names at 80 columns
     # and gives way to a one-line strip of keys below 60 (classes -tiny ... -wide).
     HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (60, "-narrow"), (90, "-medium"), (120, "-wide")]
@@ -91,6 +97,7 @@ class CodingScreen(CodingCoders, QualcodeScreen):
         self.search_query = ""
         self.filter_code: str | None = None
         self.suggestions = SuggestionReview(self)
+        self.detached = DetachedCodings(self)
         self._loaded_suggestions: list = []  # read by the loading worker with the model
 
     # --- layout -------------------------------------------------------------------
@@ -127,6 +134,7 @@ class CodingScreen(CodingCoders, QualcodeScreen):
     def on_mount(self) -> None:
         self.sub_title = S.CODING_SUBTITLE.format(name=self.name_, coder=self.app.coder)  # who codes: always shown
         self.init_coders()  # before the load: it reads whose codings to show
+        self.detached.reload()
         self.document.loading = True
         self.document.focus()
         self._show_counts()
@@ -168,6 +176,7 @@ class CodingScreen(CodingCoders, QualcodeScreen):
             document.select(*at)
         document.loading = False
         self._show_counts()
+        self.detached.notice()
         if self.tree.cursor_line < 0:
             self.tree.cursor_line = 0  # show the first code's definition until the cursor is on a coding
 
@@ -258,6 +267,7 @@ class CodingScreen(CodingCoders, QualcodeScreen):
                 where.append(S.STATUS_POSITION.format(turn=block.turn.index, turns=model.turn_count))
                 where.append(f" {block.turn.speaker or ''}")
             self.coder_view_status(where)
+            self.detached.status(where)
             selection = document.selection
             if selection:
                 where.append(" · " + S.STATUS_SELECTION.format(chars=selection[1] - selection[0]))
@@ -308,7 +318,9 @@ class CodingScreen(CodingCoders, QualcodeScreen):
     def code_key(self, key: str) -> None:
         """Apply the code with this key (in review mode: as :func:`route_key` says)."""
         review = self.suggestions
-        if review.active:
+        if self.detached.waiting is not None:
+            self.detached.code_keys_off()
+        elif review.active:
             decisions = keymap.scope_keys(self.app.user_keymap, keymap.REVIEW)
             route = route_key(key, decision_keys=decisions, code_keys=self.keys, awaiting_code=review.awaiting_code)
             if route is Route.DECISION:
@@ -335,6 +347,9 @@ class CodingScreen(CodingCoders, QualcodeScreen):
         A span across turns is cut at their boundaries: a coding never quotes the
         next speaker's label or a timestamp.
         """
+        if self.detached.waiting is not None:  # the code list, a palette command: no coding meanwhile
+            self.detached.code_keys_off()
+            return
         span = span or self.document.target_span()
         if span is None or not code_ids or self.model is None:
             return
@@ -384,6 +399,9 @@ class CodingScreen(CodingCoders, QualcodeScreen):
         self._mirror_codings(change)
         if self.model is not None:
             self.suggestions.changed(change)
+        self.detached.reload()  # an undo may detach a coding again; a CLI command may re-attach or discard some
+        if change is None:
+            self.show_status()
 
     def _mirror_codings(self, change: CodingChange | None) -> None:
         spans = None if change is None else [(c.start, c.end) for c in change.codings]
@@ -629,7 +647,24 @@ class CodingScreen(CodingCoders, QualcodeScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "decide":
             return self.suggestions.active  # hidden from the footer (and the keys free) outside review
+        if action == "reattach_here":
+            return self.detached.waiting is not None  # Enter places the detached coding ...
+        if action in OFF_WHILE_REATTACHING:
+            return self.detached.waiting is None  # ... instead of opening the code list; no review meanwhile
         return True
+
+    # --- detached codings (the component does the work) -----------------------------------
+
+    def action_detached(self) -> None:
+        self.detached.open_list()
+
+    def action_reattach_here(self) -> None:
+        self.detached.place()
+
+    def leave_modes(self) -> None:
+        """Re-attach mode starts: review mode, if on, stops."""
+        if self.suggestions.active:
+            self.suggestions.stop(S.REVIEW_STOPPED)
 
     # --- escape: clear what is active, one thing at a time; never leave -------------------
 
@@ -639,6 +674,8 @@ class CodingScreen(CodingCoders, QualcodeScreen):
         if not search.has_class("hidden"):
             search.add_class("hidden")
             self.document.focus()
+        elif self.detached.waiting is not None:
+            self.detached.cancel()
         elif review.active and review.awaiting_code:
             review.abandon_choice()
         elif review.active:
@@ -672,4 +709,6 @@ class CodingScreen(CodingCoders, QualcodeScreen):
             PaletteCommand(S.CMD_FILTER.format(name=code.name), S.CMD_FILTER_HELP, lambda cid=code.id: self.set_filter(cid))
             for code in self.codebook.walk()
         ]
+        if self.detached.rows:
+            commands.insert(0, PaletteCommand(S.CMD_DETACHED.format(count=len(self.detached.rows)), S.BINDINGS["detached"], self.action_detached))
         return commands

@@ -2,7 +2,8 @@
 
 ``G`` asks spaCy for suggestions for the listed transcripts (the filter applies), in
 the app's background job; the "Suggested" column counts the pending ones (the
-store's count, the one ``qualcode suggestions`` gives). The attributes that group
+store's count, the one ``qualcode suggestions`` gives); a "Detached" column
+appears while some transcript has codings a re-import could not place. The attributes that group
 transcripts (a few values each, like ``respondent_type``) come right after the
 counts; attributes that name each transcript apart (a date, an organisation) last.
 It reads nothing the store does not keep ready (the counts are kept up to date
@@ -81,6 +82,7 @@ class TranscriptsScreen(QualcodeScreen):
         super().__init__(project)
         self.summaries: list[TranscriptSummary] = []
         self.pending: dict[int, int] = {}  # pending suggestions per transcript
+        self.detached: Counter[int] = Counter()  # detached codings per transcript (rare: read whole)
         self.shown: list[TranscriptSummary] = []
         self._message_timer = None
 
@@ -101,6 +103,7 @@ class TranscriptsScreen(QualcodeScreen):
         store = self.project.store
         self.summaries = store.transcripts.summaries()
         self.pending = store.suggestions.pending_by_transcript()
+        self.detached = Counter(d.transcript_id for d in store.codings.detached())
         self.show()
 
     def show(self) -> None:
@@ -109,6 +112,7 @@ class TranscriptsScreen(QualcodeScreen):
         columns = [
             Column(S.COL_TRANSCRIPT, "name"),
             *(Column(label, label, right=True) for label in (S.COL_CODINGS, S.COL_CODED, S.COL_SUGGESTED)),
+            *([Column(S.COL_DETACHED, S.COL_DETACHED, right=True)] if self.detached else []),
             *(Column(name, f"attr:{name}") for name in grouping),
             *(Column(label, label, right=True) for label in (S.COL_WORDS, S.COL_TURNS)),
             *(Column(name, f"attr:{name}") for name in rest),
@@ -121,6 +125,7 @@ class TranscriptsScreen(QualcodeScreen):
                 str(s.codings),
                 f"{s.coded_share:.0%}",
                 str(self.pending.get(s.id, "")),
+                *([str(self.detached.get(s.id, ""))] if self.detached else []),
                 *(s.attributes.get(name, "") for name in grouping),
                 str(s.words),
                 str(s.turns),
@@ -134,10 +139,12 @@ class TranscriptsScreen(QualcodeScreen):
     def _summary_text(self) -> str:
         if not self.summaries:
             return S.NO_TRANSCRIPTS
+        detached = sum(self.detached.values())
         return S.TRANSCRIPTS_SUMMARY.format(
             shown=len(self.shown),
             total=len(self.summaries),
             codings=sum(s.codings for s in self.summaries),
+            detached=S.TRANSCRIPTS_DETACHED.format(count=detached, key=self.app.key_of("detached")) if detached else "",
             codebook=self.project.codebook.title,
             codes=len(self.project.codebook),
             coder=self.app.coder,
