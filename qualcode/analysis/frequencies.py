@@ -169,19 +169,19 @@ def frequencies(
     groups: dict[str, Group] = {}
     everything = Group(ALL_GROUP)
     ticker = Ticker(progress, cancelled, count_codings(store, selection))
-    per_turn = by in (SPEAKER, ROLE)
+    turn_by = by if by in (SPEAKER, ROLE) else None  # grouped by who speaks: counted per turn
 
     for view in iter_transcripts(store, selection):
         everything.transcripts += 1
         everything.words += view.words
         rows = list(codings(store, view.id, selection))
         transcript_group = None
-        if by is not None and not per_turn:
+        if by is not None and turn_by is None:
             transcript_group = view.name if by == TRANSCRIPT else view.attributes.get(by, NO_VALUE)
             group = groups.setdefault(transcript_group, Group(transcript_group))
             group.transcripts += 1
             group.words += view.words
-        speaking = _count_turn_groups(view, by, groups) if per_turn else set()
+        speaking = _count_turn_groups(view, turn_by, groups) if turn_by is not None else set()
         if not rows:
             continue
 
@@ -191,8 +191,8 @@ def frequencies(
             targets = rollup.get(row.code_id) or (row.code_id, MISSING)
             for code_id in targets:
                 spans[code_id].append((row.start, row.end))
-            if per_turn:
-                name = _turn_group(view, by, row.start, row.end)
+            if turn_by is not None:
+                name = _turn_group(view, turn_by, row.start, row.end)
                 if name not in speaking:  # a coding outside every turn
                     speaking.add(name)
                     groups.setdefault(name, Group(name)).transcripts += 1
