@@ -95,6 +95,7 @@ def import_paths(
 ) -> ImportResult:
     """Import transcript files, folders and CSVs; raise (writing nothing) if any file fails."""
     result = ImportResult()
+    _resolved_folder.cache_clear()  # links may have changed since the last import
     if encoding is not None:
         encoding = check_encoding(encoding)  # one clear error, not one per file
     paths = [Path(p) for p in paths]
@@ -190,7 +191,8 @@ def _duplicate(store: Store, path: Path, tid: int, name: str, attributes: dict[s
 
 def _store_transcript(project: Project, store: Store, path: Path, transcript: Transcript, result: ImportResult) -> None:
     result.warnings.extend(f"{shown_name(path.name)}: {w}" for w in transcript.warnings)
-    existing = store.transcripts.id_by_hash(transcript.content_hash)
+    content_hash = transcript.content_hash  # hashed once: the duplicate check and the row both need it
+    existing = store.transcripts.id_by_hash(content_hash)
     if existing is not None:
         _duplicate(store, path, existing, store.transcripts.name(existing), transcript.attributes, result)
         return
@@ -209,13 +211,15 @@ def _store_transcript(project: Project, store: Store, path: Path, transcript: Tr
             n += 1
         transcript.name = f"{base}-{n}"
         result.warnings.append(f"{shown_name(path.name)}: another transcript is called '{base}'; imported as '{transcript.name}'")
+    # A transcript repeats a handful of labels: each one's role is looked up once.
+    roles = {speaker: project.config.role_of(speaker) for speaker in dict.fromkeys(t.speaker for t in transcript.turns)}
     for turn in transcript.turns:
-        turn.role = project.config.role_of(turn.speaker)
+        turn.role = roles[turn.speaker]
     transcript.source_path = Path(relative)
-    tid = store.transcripts.add(transcript)
-    [info] = store.transcripts.infos([tid])  # the words the store counted (counting is not free)
-    speakers = tuple(dict.fromkeys(t.speaker for t in transcript.turns if t.speaker))
-    result.imported.append(Imported(transcript.name, len(transcript.turns), info.words, speakers))
+    words = transcript.word_count  # counted once, for the row and the result (counting is not free)
+    store.transcripts.add(transcript, content_hash=content_hash, words=words)
+    speakers = tuple(speaker for speaker in roles if speaker)  # in order of first appearance
+    result.imported.append(Imported(transcript.name, len(transcript.turns), words, speakers))
 
 
 def _stored_path(project: Project, path: Path, result: ImportResult) -> str:
@@ -226,19 +230,20 @@ def _stored_path(project: Project, path: Path, result: ImportResult) -> str:
     is stored with its absolute path (and reported).
     """
     root = _resolved_root(project.root)
-    target = path.resolve()
+    # Resolving a path reads every folder on the way; a folder's files share its answer.
+    target = path.resolve() if path.is_symlink() else _resolved_folder(path.parent) / path.name
     for base in dict.fromkeys((project.root, root)):
         try:
             relative = path.relative_to(base)
         except ValueError:
             continue
-        if target != root and root not in target.parents:
+        if not target.is_relative_to(root):
             result.warnings.append(
                 f"{relative} is a link to {target}, outside the project: its path inside the project is stored,"
                 " so keep the link (or copy the file in) for `qualcode reimport`"
             )
         return str(relative)
-    if root in target.parents:
+    if target != root and target.is_relative_to(root):
         return str(target.relative_to(root))
     result.warnings.append(
         f"{path} is outside the project folder: its absolute path is stored (copy it into"
@@ -250,6 +255,12 @@ def _stored_path(project: Project, path: Path, result: ImportResult) -> str:
 @functools.lru_cache(maxsize=8)
 def _resolved_root(root: Path) -> Path:
     return root.resolve()
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved_folder(folder: Path) -> Path:
+    """``folder.resolve()``, remembered during one import (:func:`import_paths` clears it)."""
+    return folder.resolve()
 
 
 def _transcript_index(store: Store) -> dict[str, int | None]:

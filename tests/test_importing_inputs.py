@@ -185,3 +185,35 @@ def test_importing_cli_reports_each_case(project: Project, tmp_path: Path) -> No
     result = runner.invoke(main, ["--project", root, "import", f"{root}/meta.csv"])
     assert result.exit_code == 1 and "none of its 1 row(s) names a transcript" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_importing_from_a_linked_folder_follows_the_link_as_it_is_now(project: Project, tmp_path: Path) -> None:
+    # Folders are resolved once per import; a link changed between two imports is seen anew.
+    first = write(tmp_path / "eerste" / "a.txt", "I: Eerste map.\nR: Ja.\n")
+    second = write(tmp_path / "tweede" / "b.txt", "I: Tweede map.\nR: Nee.\n")
+    link = project.root / "transcripts" / "map"
+    os.symlink(first.parent, link)
+    result = import_paths(project, [link / "a.txt"])
+    assert result.warnings == [
+        f"transcripts{os.sep}map{os.sep}a.txt is a link to {first}, outside the project: its path inside the project"
+        " is stored, so keep the link (or copy the file in) for `qualcode reimport`"
+    ]
+    link.unlink()
+    os.symlink(second.parent, link)
+    result = import_paths(project, [link / "b.txt"])
+    assert len(result.warnings) == 1 and f"is a link to {second}, outside the project" in result.warnings[0]
+    assert [i.name for i in result.imported] == ["b"]
+
+
+def test_importing_many_files_counts_words_and_speakers_per_file(project: Project) -> None:
+    folder = project.root / "veel"
+    for n in range(1, 13):
+        write(folder / f"f{n:02}.txt", "I: Vraag een.\nR: " + "woord " * n + "\nI: Vraag twee?\nR: Ja.\n")
+    result = import_paths(project, [folder])
+    assert [(i.name, i.turns, i.words, i.speakers) for i in result.imported] == [
+        (f"f{n:02}", 4, 2 + n + 2 + 1, ("I", "R")) for n in range(1, 13)
+    ]
+    infos = {info.name: info.words for info in project.store.transcripts.infos()}
+    assert all(infos[i.name] == i.words for i in result.imported)  # what the result says is what is stored
+    roles = {(s.speaker, s.role) for s in project.store.transcripts.speakers()}
+    assert roles == {("I", "interviewer"), ("R", "respondent")}

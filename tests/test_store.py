@@ -389,3 +389,16 @@ def test_store_erase_freed_pages_leaves_no_replaced_text_in_the_file(tmp_path):
         assert b"Fatima-Oubaha" in leaked  # what SQLite leaves behind on its own
         s.erase_freed_pages()
         assert b"Fatima-Oubaha" not in b"".join(p.read_bytes() for p in tmp_path.glob("q.db*"))
+
+
+def test_store_add_takes_hash_and_words_the_caller_computed(store):
+    text = "I: Hoe gaat het?\nR: Goed, dank je."
+    turns = [Turn(1, "I", 3, 16), Turn(2, "R", 20, 35)]
+    plain = Transcript(name="gewoon", text=text, turns=turns)
+    given = Transcript(name="gegeven", text=text + " ", turns=turns)
+    store.transcripts.add(plain)
+    store.transcripts.add(given, content_hash=given.content_hash, words=given.word_count)
+    words = {info.name: info.words for info in store.transcripts.infos()}
+    assert words == {"gegeven": 6, "gewoon": 6}
+    assert store.transcripts.id_by_hash(plain.content_hash) == plain.id
+    assert store.transcripts.id_by_hash(given.content_hash) == given.id

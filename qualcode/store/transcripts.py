@@ -20,8 +20,12 @@ class TranscriptStore:
 
     # --- writing ----------------------------------------------------------------------
 
-    def add(self, t: Transcript) -> int:
-        """Insert a transcript with its turns and attributes; returns its id (also set on ``t``)."""
+    def add(self, t: Transcript, *, content_hash: str | None = None, words: int | None = None) -> int:
+        """Insert a transcript with its turns and attributes; returns its id (also set on ``t``).
+
+        ``content_hash`` and ``words``: ``t.content_hash`` and ``t.word_count`` if the
+        caller has computed them already (hashing and counting a long text is not free).
+        """
         with self._db.transaction() as db:
             cur = db.execute(
                 "INSERT INTO transcripts (name, source_path, source_format, source_hash, content_hash, encoding,"
@@ -31,10 +35,10 @@ class TranscriptStore:
                     str(t.source_path) if t.source_path else None,
                     t.source_format,
                     t.source_hash,
-                    t.content_hash,
+                    t.content_hash if content_hash is None else content_hash,
                     t.encoding,
                     t.text,
-                    t.word_count,
+                    t.word_count if words is None else words,
                     t.guid,
                     now(),
                     len(t.text),
