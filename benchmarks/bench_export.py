@@ -298,6 +298,21 @@ def _close(x: list[str], y: list[str]) -> bool:
     return True
 
 
+def study_project(folder: Path | None, transcripts: int, codings: int, repeat: int) -> tuple[Path, int, int]:
+    """The benchmark project in ``folder`` (built there once, or in a new temporary folder), described;
+    with its numbers of transcripts and codings."""
+    root = folder or Path(tempfile.mkdtemp(prefix="qualcode-bench-"))
+    if not (root / "qualcode.db").exists():
+        started = time.perf_counter()
+        build_project(root, transcripts, codings)
+        print(f"built {root}: {transcripts} transcripts, {codings} codings in {time.perf_counter() - started:.1f} s")
+    with sqlite3.connect(root / "qualcode.db") as conn:
+        n_t, n_c = conn.execute("SELECT (SELECT count(*) FROM transcripts), (SELECT count(*) FROM codings)").fetchone()
+    print(f"project: {n_t} transcripts, {n_c} codings, {(root / 'qualcode.db').stat().st_size / 2**20:.0f} MB database")
+    print(f"python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}; best of {repeat}; peak RSS per child process\n")
+    return root, n_t, n_c
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_export", description=__doc__.split("\n\n")[0])
     parser.add_argument("--dir", type=Path, help="project folder to build or reuse (default: a temporary folder)")
@@ -312,15 +327,7 @@ def main(argv: list[str] | None = None) -> int:
         child(mode, task, Path(root), Path(out), args.trace)
         return 0
 
-    root = args.dir or Path(tempfile.mkdtemp(prefix="qualcode-bench-"))
-    if not (root / "qualcode.db").exists():
-        started = time.perf_counter()
-        build_project(root, args.transcripts, args.codings)
-        print(f"built {root}: {args.transcripts} transcripts, {args.codings} codings in {time.perf_counter() - started:.1f} s")
-    with sqlite3.connect(root / "qualcode.db") as conn:
-        n_t, n_c = conn.execute("SELECT (SELECT count(*) FROM transcripts), (SELECT count(*) FROM codings)").fetchone()
-    print(f"project: {n_t} transcripts, {n_c} codings, {(root / 'qualcode.db').stat().st_size / 2**20:.0f} MB database")
-    print(f"python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}; best of {args.repeat}; peak RSS per child process\n")
+    root, _, n_c = study_project(args.dir, args.transcripts, args.codings, args.repeat)
 
     outdir = Path(tempfile.mkdtemp(prefix="qualcode-bench-out-"))
     print(f"{'command':<38}{'run':<14}{'seconds':>9}{'ratio':>8}{'peak RSS':>11}")

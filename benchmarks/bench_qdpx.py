@@ -128,17 +128,9 @@ def main(argv: list[str] | None = None) -> int:
         child(mode, Path(root), Path(out))
         return 0
 
-    from benchmarks.bench_export import build_project
+    from benchmarks.bench_export import study_project
 
-    root = args.dir or Path(tempfile.mkdtemp(prefix="qualcode-bench-"))
-    if not (root / "qualcode.db").exists():
-        started = time.perf_counter()
-        build_project(root, args.transcripts, args.codings)
-        print(f"built {root}: {args.transcripts} transcripts, {args.codings} codings in {time.perf_counter() - started:.1f} s")
-    with sqlite3.connect(root / "qualcode.db") as conn:
-        n_t, n_c = conn.execute("SELECT (SELECT count(*) FROM transcripts), (SELECT count(*) FROM codings)").fetchone()
-    print(f"project: {n_t} transcripts, {n_c} codings, {(root / 'qualcode.db').stat().st_size / 2**20:.0f} MB database")
-    print(f"python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}; best of {args.repeat}; peak RSS per child process\n")
+    root, n_t, _ = study_project(args.dir, args.transcripts, args.codings, args.repeat)
 
     outdir = Path(tempfile.mkdtemp(prefix="qualcode-bench-out-"))
     best = {}

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from test_tui_support import SMALL_TRANSCRIPT, make_project
 
 from qualcode.importing import auto_import
@@ -78,3 +79,22 @@ def small_project(tmp_path) -> Project:
     project = make_project(tmp_path / "small", {"gesprek.txt": SMALL_TRANSCRIPT})
     yield project
     project.close()
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()  # click >= 8.2 keeps stderr apart from stdout
+
+
+def cli_project(runner: CliRunner, root: Path, codebook: str, files: dict[str, str]) -> Path:
+    """A project made as a user makes one: ``init``, a codebook, files in transcripts/, ``import``."""
+    from qualcode.cli import main
+
+    result = runner.invoke(main, ["init", str(root)])
+    assert result.exit_code == 0, result.output
+    (root / "codebooks" / "codebook.yaml").write_text(codebook, encoding="utf-8")
+    for name, text in files.items():
+        (root / "transcripts" / name).write_text(text, encoding="utf-8")
+    result = runner.invoke(main, ["--project", str(root), "import", str(root / "transcripts")])
+    assert result.exit_code == 0, result.output
+    return root

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from conftest import cli_project
 
 from qualcode.cli import main
 from qualcode.project import sample_project_source
@@ -43,21 +44,9 @@ codes:
 
 
 @pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
 def project(tmp_path, runner) -> Path:
-    root = tmp_path / "studie"
-    result = runner.invoke(main, ["init", str(root)])
-    assert result.exit_code == 0, result.output
-    (root / "codebooks" / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
-    (root / "transcripts" / "int1.txt").write_text(TRANSCRIPT, encoding="utf-8")
-    (root / "transcripts" / "attributes.csv").write_text("file,respondent_type,stad\nint1.txt,professional,Utrecht\n", encoding="utf-8")
-    result = runner.invoke(main, ["--project", str(root), "import", str(root / "transcripts")])
-    assert result.exit_code == 0, result.output
-    return root
+    attributes = "file,respondent_type,stad\nint1.txt,professional,Utrecht\n"
+    return cli_project(runner, tmp_path / "studie", CODEBOOK, {"int1.txt": TRANSCRIPT, "attributes.csv": attributes})
 
 
 def run(runner: CliRunner, project: Path, *args: str, coder: str = "anna"):

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from conftest import cli_project
 
 from qualcode.bulk import code_from_text, read_requests
 from qualcode.cli import main
@@ -37,19 +37,8 @@ codes:
 
 
 @pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
 def project(tmp_path, runner) -> Path:
-    root = tmp_path / "p"
-    assert runner.invoke(main, ["init", str(root)]).exit_code == 0
-    (root / "codebooks" / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
-    (root / "transcripts" / "int1.txt").write_text(TRANSCRIPT, encoding="utf-8")
-    (root / "transcripts" / "int2.txt").write_text(TRANSCRIPT.replace("CJG", "wijkteam"), encoding="utf-8")
-    assert runner.invoke(main, ["--project", str(root), "import", str(root / "transcripts")]).exit_code == 0
-    return root
+    return cli_project(runner, tmp_path / "p", CODEBOOK, {"int1.txt": TRANSCRIPT, "int2.txt": TRANSCRIPT.replace("CJG", "wijkteam")})
 
 
 def code_from(runner, project, path: Path | str, input: str | None = None):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import cli_project
 
 from qualcode.cli import main
 
@@ -38,20 +39,8 @@ codes:
 
 
 @pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
 def project(tmp_path, runner) -> Path:
-    root = tmp_path / "studie"
-    assert runner.invoke(main, ["init", str(root)]).exit_code == 0
-    (root / "codebooks" / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
-    (root / "transcripts" / "int1.txt").write_text(TRANSCRIPT, encoding="utf-8")
-    (root / "transcripts" / "attributes.csv").write_text("file,stad\nint1.txt,Utrecht\n", encoding="utf-8")
-    result = runner.invoke(main, ["--project", str(root), "import", str(root / "transcripts")])
-    assert result.exit_code == 0, result.output
-    return root
+    return cli_project(runner, tmp_path / "studie", CODEBOOK, {"int1.txt": TRANSCRIPT, "attributes.csv": "file,stad\nint1.txt,Utrecht\n"})
 
 
 def run(runner: CliRunner, project: Path, *args: str, input: str | None = None):

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from conftest import cli_project
 
 from qualcode.cli import main, render
 from qualcode.cli.render import write_table
@@ -33,18 +33,8 @@ CODEBOOK = "title: T\ncodes:\n  - id: kracht\n    name: Eigen kracht\n  - id: ro
 
 
 @pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
 def project(tmp_path, runner) -> Path:
-    root = tmp_path / "p"
-    assert runner.invoke(main, ["init", str(root)]).exit_code == 0
-    (root / "codebooks" / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
-    (root / "transcripts" / "int1.txt").write_text(TRANSCRIPT, encoding="utf-8")
-    (root / "transcripts" / "attributes.csv").write_text("file,type\nint1.txt,=1+1\n", encoding="utf-8")
-    assert runner.invoke(main, ["--project", str(root), "import", str(root / "transcripts")]).exit_code == 0
+    root = cli_project(runner, tmp_path / "p", CODEBOOK, {"int1.txt": TRANSCRIPT, "attributes.csv": "file,type\nint1.txt,=1+1\n"})
     result = runner.invoke(main, ["--project", str(root), "--coder", "anna", "code", "--from", str(HOSTILE / "hostile_memos.csv")])
     assert result.exit_code == 0, result.output
     return root

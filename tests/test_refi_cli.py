@@ -6,15 +6,9 @@ import json
 import zipfile
 
 import pytest
-from click.testing import CliRunner
 from test_refi_support import SMALL_CODEBOOK, assert_valid, coded_project, make_qdpx
 
 from qualcode.cli import main
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
 
 
 @pytest.fixture

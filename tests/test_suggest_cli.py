@@ -7,7 +7,6 @@ import io
 import json
 
 import pytest
-from click.testing import CliRunner
 from test_suggest_support import make_project
 
 from qualcode.cli import main
@@ -21,11 +20,6 @@ codes:
       patterns:
         - [{LOWERR: x}]
 """
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from test_cli import CODEBOOK, TRANSCRIPT
 
 from qualcode.cli import main
@@ -16,11 +15,6 @@ from qualcode.cli import main
 RESPONSE = TRANSCRIPT.index("Wij verwachten")
 SENTENCE_END = TRANSCRIPT.index("serieus nemen.") + len("serieus nemen.")
 KRACHT = TRANSCRIPT.index("De ouders hebben")
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()  # click >= 8.2 keeps stderr apart from stdout
 
 
 @pytest.fixture

@@ -186,7 +186,7 @@ class CodingStore:
         """Put back a removed coding exactly as it was (same id), e.g. for undo."""
         with self._db.transaction() as db:
             stamp = now()
-            db.execute(
+            cur = db.execute(
                 f"INSERT INTO codings ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     coding.id,
@@ -204,7 +204,8 @@ class CodingStore:
                 ),
             )
             self._note_coder(coding.coder, stamp)
-            adjust_summary(db, coding.transcript_id, coding.start, coding.end, stored_id(coding), 1)
+            coding_id = coding.id if coding.id is not None else inserted_id(cur)  # (benchmarks restore codings without ids)
+            adjust_summary(db, coding.transcript_id, coding.start, coding.end, coding_id, 1)
         return coding
 
     def remove(self, coding_id: int) -> Coding:
