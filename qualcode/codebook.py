@@ -158,6 +158,10 @@ class Codebook:
     def get(self, code_id: str) -> Code | None:
         return self._index.get(code_id)
 
+    def __getitem__(self, code_id: str) -> Code:
+        """The code with this id, known to be in the codebook (KeyError if it is not)."""
+        return self._index[code_id]
+
     def __contains__(self, code_id: object) -> bool:
         return code_id in self._index
 

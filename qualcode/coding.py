@@ -33,7 +33,7 @@ def resolve_transcript(store: Store, ref: str) -> int:
     by_name = {name: tid for tid, name in names.items()}
     if ref in by_name:
         return by_name[ref]
-    files = {}
+    files: dict[str, list[int]] = {}
     for tid, source in store.transcripts.source_paths().items():
         if source:
             files.setdefault(source.replace("\\", "/").rsplit("/", 1)[-1], []).append(tid)
@@ -112,6 +112,7 @@ def locate(
         raise error(LOCATION_CHOICE, problem="no turn, span or text given")
     lo, hi = (0, None) if turn is None else turn_span(store, tid, turn, turns)
     if text is None:
+        assert hi is not None  # no text, so a turn was given
         return lo, hi
     full = store.transcripts.text(tid) if transcript_text is None else transcript_text
     return find_quote(full, text, lo, len(full) if hi is None else hi, store.transcripts.name(tid), turn)

@@ -9,6 +9,7 @@ the TUI shows them in a notification. Never a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -50,7 +51,7 @@ class QualcodeError(Exception):
         hint: str | None = None,
         *,
         code: str = "QC000",
-        problems: list[Problem | str] | None = None,
+        problems: Sequence[Problem | str] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -65,7 +66,7 @@ class QualcodeError(Exception):
         return "\n".join(lines)
 
 
-def error(msg: Msg, problems: list[Problem | str] | None = None, **values: object) -> QualcodeError:
+def error(msg: Msg, problems: Sequence[Problem | str] | None = None, **values: object) -> QualcodeError:
     """Build the error for catalogue entry ``msg`` with its placeholders filled."""
     hint = msg.hint.format(**values) if msg.hint else None
     return QualcodeError(msg.text.format(**values), hint, code=msg.code, problems=problems)

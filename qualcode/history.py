@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from .codebook import Codebook
 from .coding import apply_code, settle_suggestions
 from .errors import UNDO_CONFLICT, QualcodeError, error
-from .model import Coding
+from .model import Coding, stored_id
 from .store import Store
 
 APPLY = "apply"
@@ -184,17 +184,17 @@ class History(UndoStacks):
             with self.store.transaction():
                 if step.kind == MEMO:
                     coding = step.codings[0]
-                    self.store.codings.set_memo(coding.id, step.memo_before if undo else step.memo_after)
-                    return CodingChange(MEMO, updated=(self.store.codings.get(coding.id),), undo=undo)
+                    self.store.codings.set_memo(stored_id(coding), step.memo_before if undo else step.memo_after)
+                    return CodingChange(MEMO, updated=(self.store.codings.get(stored_id(coding)),), undo=undo)
                 take_away = (step.kind == APPLY) == undo
                 if take_away:
                     # Keep what the rows look like now, so a redo restores exactly that.
-                    step.codings = [self.store.codings.remove(c.id) for c in step.codings]
+                    step.codings = [self.store.codings.remove(stored_id(c)) for c in step.codings]
                     if step.kind == APPLY:  # what the coding settled is open again
                         for suggestion_id in step.settled:
                             self.store.suggestions.reopen(suggestion_id)
                     return CodingChange(step.kind, removed=tuple(step.codings), undo=undo)
-                restored = [self.store.codings.get(self.store.codings.restore(replace(c)).id) for c in step.codings]
+                restored = [self.store.codings.get(stored_id(self.store.codings.restore(replace(c)))) for c in step.codings]
                 if step.kind == APPLY:
                     step.settled = settle_suggestions(self.store, restored)
                 return CodingChange(step.kind, added=tuple(restored), undo=undo)

@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 INTERVIEWER = "interviewer"
 RESPONDENT = "respondent"
@@ -38,6 +39,18 @@ def sha256_bytes(data: bytes) -> str:
 _UNICODE_SPACES = "\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 # Every byte as b" " (an ASCII space as str.split() sees it) or b"x" (part of a word).
 _ASCII_SPACE_TABLE = bytes(32 if b in b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f" else 120 for b in range(256))
+
+
+class _Identified(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def stored_id(item: _Identified) -> int:
+    """The id of a transcript, coding... read from the store (only one not yet added has none)."""
+    if item.id is None:
+        raise ValueError(f"this {type(item).__name__} has not been stored yet")
+    return item.id
 
 
 def count_words(parts: Iterable[str]) -> int:

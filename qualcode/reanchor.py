@@ -91,6 +91,7 @@ class _Alignment:
                 continue
             old_words = self._tokens_in(self.old_tokens, lines.old_starts, lines.old_lines, a0, a1)
             new_words = self._tokens_in(self.new_tokens, lines.new_starts, lines.new_lines, b0, b1)
+            pairs: Iterable[tuple[int, int]]
             if tag == "equal":
                 pairs = zip(range(*old_words), range(*new_words), strict=True)
             else:  # changed lines: align their words
@@ -177,8 +178,8 @@ def _in_place(alignment: _Alignment, old_text: str, new_text: str, coding: Codin
     words = alignment.words(coding.start, coding.end)
     if not words:
         return None  # only white space: nothing to recognise it by
-    mapped = [alignment.to_new[i] for i in words]
-    if None in mapped or mapped != list(range(mapped[0], mapped[0] + len(mapped))):
+    mapped = [j for i in words if (j := alignment.to_new[i]) is not None]
+    if len(mapped) < len(words) or mapped != list(range(mapped[0], mapped[0] + len(mapped))):
         return None
     if len(coding.quote.strip()) < LONG_QUOTE and not alignment.neighbour_kept(words[0], words[-1]):
         return None  # the same words, but not among the words they stood among

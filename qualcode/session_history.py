@@ -135,8 +135,11 @@ class SessionHistory(UndoStacks):
     # --- undo / redo --------------------------------------------------------------------
 
     def _replay(self, step: _DecisionStep | str, *, undo: bool) -> CodingChange:
-        if step == _CODING:
-            return self.codings.undo() if undo else self.codings.redo()
+        if isinstance(step, str):  # _CODING
+            change = self.codings.undo() if undo else self.codings.redo()
+            # each marker stands for one step History kept (both stacks have the same limit)
+            assert change is not None
+            return change
         from .suggest.review import accept, reject
         from .suggest.review import undo as reopen
 

@@ -183,15 +183,15 @@ def text_blocks(text: str, turns: list[Turn]) -> list[TextBlock]:
         prev = max(prev, turn.end)
     if text[prev:].strip():
         spans.append((prev, len(text), None))
-    for start, end, turn in spans:
-        if turn is None:  # trim loose text; turns keep their exact stored span
+    for start, end, owner in spans:
+        if owner is None:  # trim loose text; turns keep their exact stored span
             while start < end and text[start].isspace():
                 start += 1
             while end > start and text[end - 1].isspace():
                 end -= 1
             if start == end:
                 continue
-        blocks.append(TextBlock(len(blocks), start, end, turn))
+        blocks.append(TextBlock(len(blocks), start, end, owner))
     return blocks
 
 

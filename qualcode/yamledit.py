@@ -56,7 +56,9 @@ class YamlText:
     # --- reading positions -----------------------------------------------------------------
 
     def _root(self) -> yaml.MappingNode:
-        return yaml.compose(self.text, Loader=yaml.SafeLoader)
+        root = yaml.compose(self.text, Loader=yaml.SafeLoader)
+        assert isinstance(root, yaml.MappingNode)  # the text parsed as a codebook before it was edited
+        return root
 
     def _line_of(self, index: int) -> int:
         starts = self._starts
@@ -80,10 +82,18 @@ class YamlText:
                 return key_node, value_node
         return None
 
-    def _walk(self, root) -> list[tuple[yaml.MappingNode, yaml.SequenceNode, yaml.MappingNode | None]]:
-        out = []
+    @classmethod
+    def _pair(cls, mapping: yaml.Node, key: str) -> tuple[yaml.Node, yaml.Node]:
+        """Key and value node of a key the codebook is known to have (KeyError if it has not)."""
+        found = cls._get(mapping, key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def _walk(self, root: yaml.Node) -> list[tuple[yaml.Node, yaml.SequenceNode, yaml.Node | None]]:
+        out: list[tuple[yaml.Node, yaml.SequenceNode, yaml.Node | None]] = []
         found = self._get(root, "codes")
-        stack = [(found[1], None)] if found else []
+        stack: list[tuple[yaml.Node, yaml.Node | None]] = [(found[1], None)] if found else []
         while stack:
             seq, parent = stack.pop()
             if not isinstance(seq, yaml.SequenceNode):
@@ -95,7 +105,7 @@ class YamlText:
                     stack.append((children[1], item))
         return out
 
-    def _find(self, root, code_id: str):
+    def _find(self, root: yaml.Node, code_id: str) -> tuple[yaml.Node, yaml.SequenceNode, yaml.Node | None]:
         for item, seq, parent in self._walk(root):
             found = self._get(item, "id")
             if found and found[1].value == code_id:
@@ -104,7 +114,7 @@ class YamlText:
 
     def _end(self, node: yaml.Node) -> int:
         """The index just after the node's last character of content (comments after it excluded)."""
-        if isinstance(node, yaml.ScalarNode) or node.flow_style:
+        if isinstance(node, yaml.ScalarNode) or (isinstance(node, yaml.CollectionNode) and node.flow_style):
             end = node.end_mark.index
         elif isinstance(node, yaml.MappingNode):
             # A block collection's own end mark is where the next token starts: use its contents.
@@ -157,7 +167,7 @@ class YamlText:
         block = YamlBlock(lines[start : end + 1], column)
         del lines[start : end + 1]
         if parent is not None and len(seq.value) == 1:
-            key_line = self._get(parent, "children")[0].start_mark.line
+            key_line = self._pair(parent, "children")[0].start_mark.line
             del lines[key_line]  # the `children:` key of a list left empty
             start -= 1
         if 0 < start < len(lines) and not lines[start - 1].strip() and not lines[start].strip():
@@ -171,7 +181,7 @@ class YamlText:
         lines = self.text.splitlines(keepends=True)
         blank_before = False
         if parent_id is None:
-            key_node, seq = self._get(root, "codes")
+            key_node, seq = self._pair(root, "codes")
             self._check_block(seq)
             if isinstance(seq, yaml.SequenceNode) and seq.value:
                 after = self._last_line(seq.value[-1])
@@ -211,11 +221,11 @@ class YamlText:
         """Change a code's id; add ``guid:`` (after the keys that come before it) when given."""
         root = self._root()
         item = self._find(root, old)[0]
-        id_node = self._get(item, "id")[1]
+        id_node = self._pair(item, "id")[1]
         edits: list[tuple[int, int, str]] = []
         if guid is not None:
             present = [k for k in CODE_KEYS[: CODE_KEYS.index("guid")] if self._get(item, k)]
-            last_value = self._get(item, present[-1])[1]
+            last_value = self._pair(item, present[-1])[1]
             line = self._last_line(last_value) + 1
             index = self._starts[line] if line < len(self._starts) else len(self.text)
             edits.append((index, index, " " * item.start_mark.column + f"guid: {guid}\n"))
@@ -237,6 +247,8 @@ class YamlText:
             if isinstance(node, yaml.ScalarNode):
                 if node.value == old:
                     edits.append((node.start_mark.index, node.end_mark.index, f"[{new}]" if new else "[]"))
+                continue
+            if not isinstance(node, yaml.SequenceNode):  # not a list of codes: nothing to point elsewhere
                 continue
             values = [m.value for m in node.value if isinstance(m, yaml.ScalarNode)]
             if old not in values:
@@ -306,7 +318,7 @@ class YamlText:
                 at = len(lines)
             else:
                 present = [k for k in order[: order.index(key)] if self._get(mapping, k)]
-                at = self._last_line(self._get(mapping, present[-1])[1]) + 1 if present else mapping.start_mark.line + 1
+                at = self._last_line(self._pair(mapping, present[-1])[1]) + 1 if present else mapping.start_mark.line + 1
             lines[at:at] = new_lines
         self.text = "".join(lines)
 
@@ -341,8 +353,8 @@ def _hint_lines(name: str, value: list, column: int) -> list[str]:
     code = Code(id="x", name="x", hints=Hints(**{name: value}))
     text = dump_codebook(Codebook(title="x", codes=[code]))
     doc = YamlText(text, "<new>")
-    hints = doc._get(doc._find(doc._root(), "x")[0], "hints")[1]
-    key, node = doc._get(hints, name)
+    hints = doc._pair(doc._find(doc._root(), "x")[0], "hints")[1]
+    key, node = doc._pair(hints, name)
     lines = text.splitlines(keepends=True)[key.start_mark.line : doc._last_line(node) + 1]
     return _reindent(lines, column - hints.start_mark.column)
 

@@ -131,7 +131,9 @@ def _events(text: str) -> list[yaml.Event]:
 def _first_alias(text: str) -> tuple[int, int, str] | None:
     for event in _events(text):
         if isinstance(event, yaml.AliasEvent):
-            return event.start_mark.line + 1, event.start_mark.column + 1, event.anchor
+            mark = event.start_mark
+            assert mark is not None and event.anchor is not None  # the parser sets both on an alias
+            return mark.line + 1, mark.column + 1, event.anchor
     return None
 
 
@@ -139,7 +141,9 @@ def anchor_of(node: yaml.Node, text: str) -> str:
     """The ``&name`` of an anchored node (``'…'`` if it cannot be found), for messages."""
     for event in _events(text):
         anchor = getattr(event, "anchor", None)
-        if anchor and not isinstance(event, yaml.AliasEvent) and event.start_mark.index == node.start_mark.index:
+        mark = event.start_mark
+        assert mark is not None  # the parser marks every event
+        if anchor and not isinstance(event, yaml.AliasEvent) and mark.index == node.start_mark.index:
             return anchor
     return "…"
 
@@ -149,10 +153,12 @@ def _cycle_problem(node: yaml.Node, text: str) -> YamlProblem:
     start, end = node.start_mark.index, node.end_mark.index
     anchor = anchor_of(node, text)
     for event in _events(text):
-        if isinstance(event, yaml.AliasEvent) and event.anchor == anchor and start <= event.start_mark.index <= end:
+        mark = event.start_mark
+        assert mark is not None  # the parser marks every event
+        if isinstance(event, yaml.AliasEvent) and event.anchor == anchor and start <= mark.index <= end:
             return YamlProblem(
-                event.start_mark.line + 1,
-                event.start_mark.column + 1,
+                mark.line + 1,
+                mark.column + 1,
                 f"alias *{anchor} is inside the value it refers to (&{anchor}, line {node.start_mark.line + 1}),"
                 " so it would repeat forever",
                 "write the value out instead of the alias (a code cannot contain itself)",

@@ -51,7 +51,8 @@ class ZipGuard:
         self.total = 0  # bytes read (or, with check_all, declared) so far
 
     def _error(self, msg: Msg, **values: object) -> QualcodeError:
-        return error(msg, **self.context, path=self.shown, **values)
+        # ``problems`` named so that mypy knows the context cannot fill it
+        return error(msg, problems=None, **self.context, path=self.shown, **values)
 
     def check(self, info: zipfile.ZipInfo) -> None:
         """Refuse an entry that is too large, or expands like a zip bomb, or breaks the total."""

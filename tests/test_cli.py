@@ -95,6 +95,18 @@ def test_cli_init_creates_a_project_and_refuses_twice(tmp_path, runner):
     assert "already a qualcode project" in again.stderr
 
 
+def test_cli_init_sample_is_ready_to_code(tmp_path, runner):
+    root = tmp_path / "voorbeeld"
+    result = runner.invoke(main, ["init", str(root), "--sample"])
+    assert result.exit_code == 0, result.output
+    assert "imported 6 sample transcript(s)" in result.output
+    listed = runner.invoke(main, ["--project", str(root), "transcripts", "--format", "csv"])
+    assert listed.exit_code == 0
+    assert len(listed.output.strip().splitlines()) == 1 + 6
+    codings = runner.invoke(main, ["--project", str(root), "codings", "--format", "csv"])
+    assert len(codings.output.strip().splitlines()) > 1  # the sample's seed codings came along
+
+
 def test_cli_import_reports_turns_and_skips_duplicates(project, runner):
     result = run(runner, project, "import", str(project / "transcripts" / "int1.txt"))
     assert result.exit_code == 0

@@ -189,3 +189,18 @@ def test_offset_mapper_maps_starts_and_ends_around_replacements():
     assert (m.start(4), m.end(10)) == (4, 9)
     assert (m.start(6), m.end(7)) == (4, 9)  # inside the name: the whole pseudonym
     assert m.start(12) == 11 and m.end(22) == 29 and m.start(25) == 32
+
+
+def test_review_a_decision_on_a_candidate_gone_meanwhile_is_a_clear_error_and_writes_nothing(project, key):
+    from qualcode.store.key import CandidateChange
+
+    run_detection(project, STUB)
+    c = cand(key, "Marieke")
+    gone = CandidateChange(c.id + 10_000, c.transcript_id, c.start, c.end, c.category, c.text, c.source, ACCEPTED, None)
+    other = cand(key, "06-12345678")
+    first = CandidateChange(other.id, other.transcript_id, other.start, other.end, other.category, other.text,
+                            other.source, REJECTED, None)  # fmt: skip
+    with pytest.raises(QualcodeError) as info:
+        key.decide("reject", [first, gone], by="anna")
+    assert info.value.code == "QC953"
+    assert cand(key, "06-12345678").status == PENDING  # the whole decision was rolled back

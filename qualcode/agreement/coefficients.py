@@ -18,7 +18,7 @@ Cohen, J. (1960); Brennan, R. L. & Prediger, D. J. (1981).
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 
 Pattern = tuple[Hashable | None, ...]
@@ -59,7 +59,8 @@ def cohen_kappa(patterns: Patterns) -> float | None:
     Undefined (``None``) with no such unit or when chance agreement is 1 (both
     coders put every unit in the same single category).
     """
-    joint: Counter[tuple[Hashable, Hashable]] = Counter()
+    # weights may be fractions: float sums (typeshed's Counter holds ints only)
+    joint: defaultdict[tuple[Hashable, Hashable], float] = defaultdict(float)
     for pattern, weight in patterns.items():
         if len(pattern) != 2:
             raise ValueError("Cohen's kappa needs exactly two coders")
@@ -69,8 +70,8 @@ def cohen_kappa(patterns: Patterns) -> float | None:
     n = sum(joint.values())
     if not n:
         return None
-    first: Counter[Hashable] = Counter()
-    second: Counter[Hashable] = Counter()
+    first: defaultdict[Hashable, float] = defaultdict(float)
+    second: defaultdict[Hashable, float] = defaultdict(float)
     observed = 0.0
     for (a, b), weight in joint.items():
         first[a] += weight
@@ -84,9 +85,9 @@ def cohen_kappa(patterns: Patterns) -> float | None:
     return (p_o - p_e) / (1.0 - p_e)
 
 
-def coincidences(patterns: Patterns) -> Counter[tuple[Hashable, Hashable]]:
+def coincidences(patterns: Patterns) -> defaultdict[tuple[Hashable, Hashable], float]:
     """Krippendorff's coincidence matrix ``o[c, k]`` (units with m_u >= 2 only)."""
-    o: Counter[tuple[Hashable, Hashable]] = Counter()
+    o: defaultdict[tuple[Hashable, Hashable], float] = defaultdict(float)
     for pattern, weight in patterns.items():
         counts = Counter(v for v in pattern if v is not None)
         m = sum(counts.values())
@@ -110,7 +111,7 @@ def krippendorff_alpha(patterns: Patterns) -> float | None:
 
 def alpha_from_coincidences(o: Mapping[tuple[Hashable, Hashable], float]) -> float | None:
     """Nominal alpha from a coincidence matrix (so matrices can be summed first)."""
-    n_c: Counter[Hashable] = Counter()
+    n_c: defaultdict[Hashable, float] = defaultdict(float)
     disagreeing = 0.0
     for (c, k), value in o.items():
         n_c[c] += value

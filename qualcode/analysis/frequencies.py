@@ -193,7 +193,7 @@ def frequencies(
     groups: dict[str, Group] = {}
     everything = Group(ALL_GROUP)
     ticker = Ticker(progress, cancelled, count_codings(store, selection))
-    per_turn = by in (SPEAKER, ROLE)
+    turn_by = by if by in (SPEAKER, ROLE) else None  # grouped by who speaks: counted per turn
     flt = selection.coding_filter
 
     for view in iter_transcripts(store, selection):
@@ -201,12 +201,12 @@ def frequencies(
         everything.words += view.words
         spans = store.codings.spans(view.id, flt)
         transcript_group = None
-        if by is not None and not per_turn:
+        if by is not None and turn_by is None:
             transcript_group = view.name if by == TRANSCRIPT else view.attributes.get(by, NO_VALUE)
             group = groups.setdefault(transcript_group, Group(transcript_group))
             group.transcripts += 1
             group.words += view.words
-        speaking = _count_turn_groups(view, by, groups) if per_turn else set()
+        speaking = _count_turn_groups(view, turn_by, groups) if turn_by is not None else set()
         if not spans:
             continue
         text = view.text if words else None
@@ -214,10 +214,10 @@ def frequencies(
             totals[code_id].add(m)
             if transcript_group is not None:
                 per_group[transcript_group][code_id].add(m)
-        if per_turn:
+        if turn_by is not None:
             in_group: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
             for span in spans:
-                in_group[_turn_group(view, by, span[0], span[1])].append(span)
+                in_group[_turn_group(view, turn_by, span[0], span[1])].append(span)
             for name, group_spans in in_group.items():
                 if name not in speaking:  # codings outside every turn
                     speaking.add(name)

@@ -98,7 +98,7 @@ def cooccurrence(
     tree = CodeHierarchy.build(codebook, store)
     codes = [c for c in tree.codes if diagonal.get(c.id)]
     ids = [c.id for c in codes]
-    cells = [[diagonal[a] if a == b else pairs.get((a, b), 0) for b in ids] for a in ids]
+    cells: list[list[int | float | None]] = [[diagonal[a] if a == b else pairs.get((a, b), 0) for b in ids] for a in ids]
     return CodeMatrix(codes, ids, cells, "cooccurrence", unit)
 
 

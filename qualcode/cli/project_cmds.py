@@ -73,6 +73,15 @@ def init(directory: Path, codebook: Path | None, sample: bool) -> None:
     for message in report.warnings:
         warn(message)
     echo(f"created project {project.root}" + (f" with the codebook of {codebook.name}" if codebook else ""))
+    if sample:  # the sample is ready to code: its transcripts, attributes and seed codings imported
+        from ..importing import import_paths
+
+        result = import_paths(project, [directory / "transcripts"], default_coder="import")  # as a bare sample folder is
+        echo(f"imported {len(result.imported)} sample transcript(s) and {result.codings_added} coding(s)")
+        for message in result.warnings:
+            warn(message)
+        note(f"next: `qualcode --project {directory}` opens it")
+        return
     note(f"next: put transcripts in {directory / 'transcripts'} and run `qualcode --project {directory} import {directory / 'transcripts'}`")
 
 

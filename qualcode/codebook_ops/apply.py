@@ -76,10 +76,10 @@ def plan_apply(project: Project, path: Path, merges: dict[str, str], report: Rep
             raise error(BAD_MERGE_OPTION, value=f"{old}={new_id}", reason=f"the project has no code '{old}'")
         if new_id not in new.book:
             raise error(BAD_MERGE_OPTION, value=f"{old}={new_id}", reason=f"the new codebook has no code '{new_id}'")
-        if not new.book.get(new_id).codable:
+        if not new.book[new_id].codable:
             raise error(BAD_MERGE_OPTION, value=f"{old}={new_id}", reason=f"'{new_id}' is a folder (not codable)")
     new_by_guid = {guid_key(c.stable_guid): c for c in new.book.walk()}
-    by_name = {}
+    by_name: dict[str, list[str]] = {}
     for code in new.book.walk():
         by_name.setdefault(code.name.casefold(), []).append(code.id)
 

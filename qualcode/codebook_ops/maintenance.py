@@ -65,7 +65,7 @@ def _rename_code(project: Project, old: str, new: str) -> MaintenanceResult:
         # The YAML already says `new` (an earlier run stopped half-way): move the codings.
         result.notes.append(f"the codebook already calls it '{new}'; moving the codings that still say '{old}'")
         return _write(project, None, [(old, new)], result)
-    code = book.get(old)
+    code = book[old]
     pinned = code.guid is None
 
     def edit(doc: YamlText) -> None:
@@ -109,12 +109,12 @@ def _merge_codes(project: Project, sources: list[str], target: str) -> Maintenan
 
     def edit(doc: YamlText) -> None:
         for source in in_yaml:
-            for child in book.get(source).children:  # sub-codes go under the target, in order
+            for child in book[source].children:  # sub-codes go under the target, in order
                 doc.paste(doc.cut(child.id), target)
             doc.cut(source)
             doc.replace_in_sets(source, target)
 
-    moved_children = [c.id for s in in_yaml for c in book.get(s).children]
+    moved_children = [c.id for s in in_yaml for c in book[s].children]
     if moved_children:
         result.notes.append(f"sub-codes moved under '{target}': {', '.join(moved_children)}")
     return _write(project, edit if in_yaml else None, [(s, target) for s in dict.fromkeys(sources)], result)
@@ -136,7 +136,7 @@ def _move_code(project: Project, code_id: str, parent: str | None) -> Maintenanc
         if parent in {c.id for c in book.descendants(code_id)}:
             raise error(BAD_MOVE, code=code_id, parent=parent, reason=f"'{parent}' is one of its sub-codes")
     result = MaintenanceResult()
-    if book.get(code_id).parent_id == parent:
+    if book[code_id].parent_id == parent:
         result.notes.append(f"'{code_id}' is already {'under ' + parent if parent else 'at the top'}; nothing to do")
         return result
 

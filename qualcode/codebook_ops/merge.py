@@ -23,6 +23,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from ..codebook import Code, Codebook, CodeSet, Hints, dump_codebook, read_codebook_text
 from ..refi.files import CodebookFile
@@ -88,8 +89,8 @@ def merge_codebooks(a: CodebookFile, b: CodebookFile, base: CodebookFile | None 
     base_fields: dict[Key, dict[str, object]] = {}
     if base is not None:
         base_keys: dict[str, Key] = {}
-        for which, side in (("a", a), ("b", b)):
-            for cbase, cother in pair_codes(base.book, side.book).pairs:
+        for which, source in (("a", a), ("b", b)):
+            for cbase, cother in pair_codes(base.book, source.book).pairs:
                 base_keys.setdefault(cbase.id, (a_keys if which == "a" else b_keys)[cother.id])
         side_base = _Side(base, base_keys)
         for code in base.book.walk():
@@ -129,7 +130,7 @@ def merge_codebooks(a: CodebookFile, b: CodebookFile, base: CodebookFile | None 
     _check_unique(merged, order, "key", result)
     parents = _parents(merged, order, a_keys, result)
     result.book = _assemble(a, b, merged, order, parents, base, result)
-    renames = [{i: merged[k]["id"] for i, k in keys.items() if k in merged} for keys in (a_keys, b_keys)]
+    renames = [{i: cast(str, merged[k]["id"]) for i, k in keys.items() if k in merged} for keys in (a_keys, b_keys)]
     ids = {c.id for c in result.book.walk()}
     result.book.sets = _merge_sets(a.book, b.book, renames, ids, result)
     return result
@@ -229,7 +230,7 @@ def _assemble(a: CodebookFile, b: CodebookFile, merged, order, parents, base, re
             guid=f["guid"],
             hints=Hints(list(keywords), list(lemmas), list(patterns)),
         )
-    roots = []
+    roots: list[Code] = []
     for key in order:
         parent = parents[key]
         (codes[parent].children if parent is not None else roots).append(codes[key])

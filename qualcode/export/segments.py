@@ -163,7 +163,9 @@ def export_wide(
 
 def _span_rows(store: Store, view: TranscriptView, selection: Selection, ticker: Ticker):
     """(place cells, codes) per distinct span; codings arrive sorted by (start, end)."""
-    span, codes, quote = None, [], ""
+    span: tuple[int, int] | None = None
+    codes: list[str] = []
+    quote = ""
     for r in codings(store, view.id, selection):
         ticker.add()
         if (r.start, r.end) != span:

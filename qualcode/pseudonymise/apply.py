@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from ..errors import PSEUDO_COLLAPSE, PSEUDO_NOT_APPLIED, PSEUDO_PENDING, error
-from ..model import ACCEPTED, PENDING, Transcript, Turn, sha256_text
+from ..model import ACCEPTED, PENDING, Transcript, Turn, sha256_text, stored_id
 from ..project import DB_NAME, Project
 from ..store import Store, now
 from ..store.key import EntityRow, KeyStore, OriginalRow
@@ -219,20 +219,20 @@ def apply(
         else:
             view = pseudonymised_view(t, key, entities)
         codings = store.codings.find(transcript_id=tid)
-        moved = [(c.id, view.mapper.start(c.start), view.mapper.end(c.end)) for c in codings]
+        moved = [(stored_id(c), view.mapper.start(c.start), view.mapper.end(c.end)) for c in codings]
         seen: dict[tuple[int, int, str, str], int] = {}
         for c, (cid, s, e) in zip(codings, moved, strict=True):
             other = seen.setdefault((s, e, c.code_id, c.coder), cid)  # the store's unique key
             if other != cid:
                 raise error(PSEUDO_COLLAPSE, name=t.name, ids=f"{other} and {cid}", code=c.code_id)
         suggestions = [(s.id, view.mapper.start(s.start), view.mapper.end(s.end)) for s in store.suggestions.find(tid)]
-        memos = {}
+        memos: dict[int, str | None] = {}
         for c in codings:
             if c.memo:
                 new_memo, found = replace_names(c.memo, entities)
                 if found:
-                    result.memos.append((t.name, c.id, found))
-                    memos[c.id] = new_memo
+                    result.memos.append((t.name, stored_id(c), found))
+                    memos[stored_id(c)] = new_memo
         attributes = {}
         for attr, value in t.attributes.items():
             category = ATTRIBUTE_CATEGORIES.get(attr.casefold())
@@ -255,8 +255,8 @@ def apply(
         if keep_originals and t.id not in done:
             key.save_original(
                 OriginalRow(
-                    t.id, t.name, t.text, [asdict(u) for u in t.turns], dict(t.attributes),
-                    {c.id: c.memo for c in codings},
+                    stored_id(t), t.name, t.text, [asdict(u) for u in t.turns], dict(t.attributes),
+                    {stored_id(c): c.memo for c in codings},
                     [(r.start, r.end, r.pseudonym) for r in view.mapper.replacements],
                     sha256_text(view.text), now(),
                 )
@@ -290,6 +290,7 @@ def _attribute_entity(
     number = key.next_number(category)
     key.decide("attribute", [], new_entity=(category, value, default_pseudonym(category, number), number, False))
     entity = key.find_entity(category, value)
+    assert entity is not None  # just created
     entities.append(entity)
     return entity
 
@@ -308,7 +309,7 @@ def pseudonymised_copy(project: Project, key: KeyStore, *, ignore_pending: bool 
                            keep_originals=False)
             view = Project(project.root)
             view.__dict__["store"] = copy  # the copy stands in for the project's store
-            view.pseudonymised = result  # type: ignore[attr-defined]
+            view.pseudonymised = result  # type: ignore[attr-defined]  # the CLI reads it back; Project does not know the pseudonymiser
             yield view
         finally:
             copy.close()
@@ -322,7 +323,7 @@ def restore(store: Store, key: KeyStore, tid: int) -> None:
     # The mapping back, from the replacements made when the text was switched.
     turns = [Turn(**u) for u in original.turns]
     back = _inverse(OffsetMapper([Replacement(*r) for r in original.replacements]))
-    codings = [(c.id, back.start(c.start), back.end(c.end)) for c in store.codings.find(transcript_id=tid)]
+    codings = [(stored_id(c), back.start(c.start), back.end(c.end)) for c in store.codings.find(transcript_id=tid)]
     suggestions = [(s.id, back.start(s.start), back.end(s.end)) for s in store.suggestions.find(tid)]
     memos = {c.id: original.memos.get(c.id, c.memo) for c in store.codings.find(transcript_id=tid) if c.id in original.memos}
     t = store.transcripts.load(tid)

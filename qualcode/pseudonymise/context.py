@@ -180,7 +180,9 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
             continue  # the usual case: a sentence's first word, alone
         words = list(_WORD.finditer(m.group()))
         if m.group()[:1] in "'’":  # "'s-Hertogenbosch": one word with its article
-            words = [re.match(r".+?(?=\s[^\s]|$)", m.group())] + words[2:] if " " in m.group() else [re.match(r".+", m.group())]
+            lead = re.match(r".+?(?=\s[^\s]|$)" if " " in m.group() else r".+", m.group())
+            assert lead is not None  # the match starts with an apostrophe, so ".+" matches something
+            words = [lead, *words[2:]] if " " in m.group() else [lead]
         org_first = sentence_start and len(words) > 2 and words[0].group().casefold() in ORG_WORDS
         if sentence_start and not org_first:
             # A sentence's first word is capitalised anyway: "Vooral", "Goeie", "Awel" are

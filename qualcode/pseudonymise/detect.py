@@ -182,7 +182,7 @@ def _subject_follows(text: str, end: int) -> bool:
     if _SUBJECT_FOLLOWS.match(text, end):
         return True
     m = re.match(r" ([a-zà-ÿ]+)\b", text[end : end + 30])
-    return bool(m) and m.group(1) in finite_verbs()
+    return m is not None and m.group(1) in finite_verbs()
 
 
 _SUBJECT_FOLLOWS = re.compile(
@@ -252,7 +252,7 @@ def _repeats(text: str, found: list[Candidate], region: Region, ctx: DetectionCo
 
 def _title_before(text: str, pos: int) -> bool:
     m = re.search(r"([\w.]+)\s+$", text[max(0, pos - 20) : pos])
-    return bool(m) and m.group(1).casefold() in TITLES
+    return m is not None and m.group(1).casefold() in TITLES
 
 
 def _harmonise(candidates: list[Candidate], text: str) -> list[Candidate]:

@@ -51,17 +51,17 @@ def build_report(store: Store, key: KeyStore) -> PseudoReport:
     for (tid, category, status), n in key.candidate_counts().items():
         counts[(names.get(tid, f"#{tid}"), category)][status] += n
     order = list(CATEGORIES)
-    for (transcript, category), c in sorted(counts.items(), key=lambda kv: (kv[0][0], order.index(kv[0][1]))):
-        report.counts.append(CountRow(transcript, category, c[ACCEPTED], c[REJECTED], c[PENDING]))
-        if c[PENDING]:
-            report.unreviewed[transcript] = report.unreviewed.get(transcript, 0) + c[PENDING]
+    for (transcript, category), by_status in sorted(counts.items(), key=lambda kv: (kv[0][0], order.index(kv[0][1]))):
+        report.counts.append(CountRow(transcript, category, by_status[ACCEPTED], by_status[REJECTED], by_status[PENDING]))
+        if by_status[PENDING]:
+            report.unreviewed[transcript] = report.unreviewed.get(transcript, 0) + by_status[PENDING]
     report.applied = sorted(names[t] for t in applied_ids(store, key) if t in names)
     entities = {e.id: e for e in key.entities()}
     occurrences: Counter = Counter()
     where: dict[str, set[str]] = defaultdict(set)
     category_of: dict[str, str] = {}
     for c in key.candidates(statuses=[ACCEPTED]):
-        entity = entities.get(c.entity_id)
+        entity = entities.get(c.entity_id) if c.entity_id is not None else None
         if entity is None:
             continue
         occurrences[entity.pseudonym] += 1

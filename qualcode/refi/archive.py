@@ -22,6 +22,7 @@ Writing is :mod:`.project_export`'s (streamed, through :mod:`qualcode.atomic`).
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from ..errors import (
@@ -51,7 +52,7 @@ class ProjectFiles:
     path: Path
     shown: str
     report: Report
-    entries: dict[str, object]
+    entries: Mapping[str, object]  # name -> what each kind reads it from
     missing_hint: str  # where missing sources belong, for the error that lists them
 
     def _index(self) -> None:

@@ -59,29 +59,30 @@ class CodebookPlan:
 
     def write(self) -> Callable[[], None]:
         """Write the codebook file(s); return a function that undoes exactly that."""
-        if self.path is None or self.book is None:
+        path = self.path
+        if path is None or self.book is None:
             return lambda: None
         if self.create:
             starter_text = self.remove_starter.read_text(encoding="utf-8") if self.remove_starter else None
             if self.text is not None:
-                write_text(self.path, self.text)
+                write_text(path, self.text)
             else:
-                save_codebook(self.book, self.path)
-            if self.remove_starter and self.remove_starter != self.path:
+                save_codebook(self.book, path)
+            if self.remove_starter and self.remove_starter != path:
                 self.remove_starter.unlink()
 
             def undo_create() -> None:
-                if self.remove_starter != self.path:
-                    self.path.unlink(missing_ok=True)
+                if self.remove_starter != path:
+                    path.unlink(missing_ok=True)
                 if self.remove_starter is not None and starter_text is not None:
                     write_text(self.remove_starter, starter_text)
 
             return undo_create
         if not self.added:
             return lambda: None
-        before = read_codebook_text(self.path)
-        edit_codebook_text(self.path, self._add_codes)
-        return lambda: write_text(self.path, before)
+        before = read_codebook_text(path)
+        edit_codebook_text(path, self._add_codes)
+        return lambda: write_text(path, before)
 
     def _add_codes(self, doc: YamlText) -> None:
         for code, parent_id in self.added:
@@ -109,6 +110,7 @@ def plan_codebook(
         starter = _untouched_starter(project)
         kept = _original_codebook(refi, original)
         if kept is not None:
+            assert original is not None  # kept is the original codebook
             book, text = kept
             target = project.root / CODEBOOK_DIR / Path(original[0]).name
             plan = CodebookPlan(path=target, book=book, create=True, remove_starter=starter, text=text)

@@ -21,7 +21,7 @@ GUID_RE = re.compile(r"^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA
 
 def is_guid(value: str | None) -> bool:
     """True for a GUID as REFI-QDA writes it (braces allowed)."""
-    return bool(value) and GUID_RE.match(value.strip()) is not None
+    return value is not None and GUID_RE.match(value.strip()) is not None
 
 
 def guid_key(value: str) -> str:

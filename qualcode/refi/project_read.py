@@ -91,8 +91,9 @@ def read_project(data: bytes, path: str, report: Report) -> RefiProject:
         origin, target = node.get("originGUID"), node.get("targetGUID")
         if origin and target:
             project.links.append((guid_key(origin), guid_key(target)))
-    if reader.child(root, "Graphs") is not None:
-        project.skipped["graph(s)"] = len(reader.children(reader.child(root, "Graphs"), "Graph"))
+    graphs = reader.child(root, "Graphs")
+    if graphs is not None:
+        project.skipped["graph(s)"] = len(reader.children(graphs, "Graph"))
     _count_unkept(reader, root, project)
     if reader.problems:
         raise error(REFI_INVALID, problems=reader.problems, path=path, count=len(reader.problems))

@@ -187,7 +187,9 @@ class RefiReader:
         fields: dict[str, str] = {}
         for comment in node.comments:
             if m := _QUALCODE_COMMENT.match(comment.strip()):
-                fields.update(part.split("=", 1) for part in m.group(1).split())
+                for part in m.group(1).split():  # each is key=value (the pattern says so)
+                    key, _, value = part.partition("=")
+                    fields[key] = value
         code = RefiCode(
             guid=guid or "",
             name=name,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -83,7 +84,10 @@ class CodeStore:
             + ("" if include_missing else " WHERE in_codebook = 1")
             + " ORDER BY position, id"
         )
-        return [CodeRecord(*r[:7], bool(r[7])) for r in self._db.execute(sql)]
+        return [
+            CodeRecord(code_id, name, parent_id, color, key, position, guid, bool(in_codebook))
+            for code_id, name, parent_id, color, key, position, guid, in_codebook in self._db.execute(sql)
+        ]
 
     def names(self) -> dict[str, str]:
         """Id → name of every stored code, including those no longer in the codebook."""
@@ -92,7 +96,7 @@ class CodeStore:
     def exists(self, code_id: str) -> bool:
         return self._db.one("SELECT 1 FROM codes WHERE id = ?", (code_id,)) is not None
 
-    def forget(self, code_ids: Iterable[str]) -> list[str]:
+    def forget(self, code_ids: Iterable[str]) -> builtins.list[str]:  # `list` here is the method above
         """Delete rows of codes that left the codebook and that nothing refers to any more.
 
         After a rename or merge moved all their codings away such rows would only be

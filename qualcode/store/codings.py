@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from ..errors import NO_CODING, NO_DETACHED, error, span_error
-from ..model import MANUAL, Coding
-from .db import PARK, Database, json_ids, now
+from ..model import MANUAL, Coding, stored_id
+from .db import PARK, Database, inserted_id, json_ids, now
 from .types import ALL_CODINGS, Added, CoderCount, CodingFilter, CodingRow, DetachedCoding, MoveResult
 
 _COLUMNS = (
@@ -106,10 +106,11 @@ class CodingStore:
                     " AND code_id = ? AND coder = ?",
                     (transcript_id, start, end, code_id, coder),
                 )
+                assert row is not None  # the insert just conflicted with it
                 return Added(Coding(*row), inserted=False)
             self._note_coder(coder, stamp)
             refresh_summaries(db, (transcript_id,))
-            return Added(self.get(int(cur.lastrowid)), inserted=True)
+            return Added(self.get(inserted_id(cur)), inserted=True)
 
     def add_many(self, codings: Iterable[Coding]) -> int:
         """Insert codings as they came from elsewhere (their own coder, memo, origin and dates).
@@ -215,13 +216,13 @@ class CodingStore:
             result.moved = cur.rowcount
             for row in db.execute(f"SELECT {_COLUMNS} FROM codings WHERE code_id = ?", (old_id,)).fetchall():
                 moved = Coding(*row)
-                twin = Coding(
-                    *db.one(
-                        f"SELECT {_COLUMNS} FROM codings WHERE transcript_id = ? AND start = ? AND end = ?"
-                        " AND code_id = ? AND coder = ?",
-                        (moved.transcript_id, moved.start, moved.end, new_id, moved.coder),
-                    )
+                twin_row = db.one(
+                    f"SELECT {_COLUMNS} FROM codings WHERE transcript_id = ? AND start = ? AND end = ?"
+                    " AND code_id = ? AND coder = ?",
+                    (moved.transcript_id, moved.start, moved.end, new_id, moved.coder),
                 )
+                assert twin_row is not None  # a coding left on the old code is one the update found a twin for
+                twin = Coding(*twin_row)
                 memo = _joined_memo(twin.memo, moved.memo)
                 if memo != twin.memo:
                     db.execute("UPDATE codings SET memo = ?, updated_at = ? WHERE id = ?", (memo, now(), twin.id))
@@ -328,7 +329,7 @@ class CodingStore:
                 memo = _joined_memo(existing.memo, detached.memo)
                 if memo != existing.memo:
                     db.execute("UPDATE codings SET memo = ?, updated_at = ? WHERE id = ?", (memo, now(), existing.id))
-                return Added(self.get(existing.id), inserted=False)
+                return Added(self.get(stored_id(existing)), inserted=False)
             free = detached.coding_id is not None and db.one("SELECT 1 FROM codings WHERE id = ?", (detached.coding_id,)) is None
             cur = db.execute(
                 "INSERT INTO codings (id, transcript_id, start, end, code_id, coder, memo, origin, quote,"
@@ -337,7 +338,7 @@ class CodingStore:
                  detached.coder, detached.memo, detached.origin, quote, detached.created_at, now()),
             )  # fmt: skip
             refresh_summaries(db, (detached.transcript_id,))
-            return Added(self.get(int(cur.lastrowid)), inserted=True)
+            return Added(self.get(inserted_id(cur)), inserted=True)
 
     # --- reading ----------------------------------------------------------------------
 
@@ -421,9 +422,9 @@ class CodingStore:
 
     def state(self, since_id: int = 0) -> tuple[int, int, int]:
         """``(codings, codings with id > since_id, highest coding id)``: has the coding changed?"""
-        total, new, top = self._db.one(
-            "SELECT count(*), coalesce(sum(id > ?), 0), coalesce(max(id), 0) FROM codings", (since_id,)
-        )
+        row = self._db.one("SELECT count(*), coalesce(sum(id > ?), 0), coalesce(max(id), 0) FROM codings", (since_id,))
+        assert row is not None  # an aggregate query always yields one row
+        total, new, top = row
         return int(total), int(new), int(top)
 
     def coder_counts(self) -> list[CoderCount]:
@@ -461,7 +462,8 @@ class CodingStore:
 
     def detached(self, tid: int | None = None) -> list[DetachedCoding]:
         """Codings detached by re-imports (of one transcript, or all)."""
-        sql, params = f"SELECT {_DETACHED_COLUMNS} FROM detached_codings", ()
+        sql = f"SELECT {_DETACHED_COLUMNS} FROM detached_codings"
+        params: tuple[int, ...] = ()
         if tid is not None:
             sql, params = sql + " WHERE transcript_id = ?", (tid,)
         return [DetachedCoding(*r) for r in self._db.execute(sql + " ORDER BY transcript_id, old_start", params)]

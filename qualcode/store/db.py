@@ -45,6 +45,13 @@ def json_ids(ids: Iterable) -> str:
     return json.dumps(sorted(ids))
 
 
+def inserted_id(cur: sqlite3.Cursor) -> int:
+    """The id of the row that the INSERT just run on ``cur`` added."""
+    # typeshed allows None (a cursor that has inserted nothing); after an INSERT it is set
+    assert cur.lastrowid is not None
+    return cur.lastrowid
+
+
 def read_only_reason(path: Path) -> str | None:
     """Why ``path`` cannot be written as a database ("file", "folder"), or None if it can."""
     folder = path.parent

@@ -18,9 +18,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ..errors import PSEUDO_NO_CANDIDATE, error
 from ..model import ACCEPTED, PENDING, REJECTED
 from . import migrations
-from .db import Database, now
+from .db import Database, inserted_id, now
 
 KEY_NAME = "pseudonymisation-key.db"
 
@@ -185,7 +186,9 @@ class KeyStore:
     def candidates(
         self, transcript_id: int | None = None, statuses: Sequence[str] | None = None
     ) -> list[CandidateRow]:
-        sql, where, params = f"SELECT {_CANDIDATE_COLUMNS} FROM candidates", [], []
+        sql = f"SELECT {_CANDIDATE_COLUMNS} FROM candidates"
+        where: list[str] = []
+        params: list[object] = []
         if transcript_id is not None:
             where.append("transcript_id = ?")
             params.append(transcript_id)
@@ -268,14 +271,14 @@ class KeyStore:
                 ).lastrowid
                 undo["entity"] = entity_id
             if word is not None:
-                text, decision, category = word
+                text, decision, word_category = word
                 old = c.execute("SELECT word, decision, category FROM words WHERE folded = ?", (text.casefold(),)).fetchone()
                 undo["word"] = {"folded": text.casefold(), "old": list(old) if old else None}
                 c.execute(
                     "INSERT INTO words (folded, word, decision, category, decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT(folded) DO UPDATE SET word = excluded.word, decision = excluded.decision,"
                     " category = excluded.category, decided_by = excluded.decided_by, decided_at = excluded.decided_at",
-                    (text.casefold(), text, decision, category, by, stamp),
+                    (text.casefold(), text, decision, word_category, by, stamp),
                 )
             ids = []
             for ch in changes:
@@ -288,11 +291,13 @@ class KeyStore:
                         (ch.transcript_id, ch.start, ch.end, ch.category, ch.text, ch.source, ch.status, target,
                          by if decided else None, stamp, stamp if decided else None),
                     )
-                    undo["inserted"].append(cur.lastrowid)
-                    ids.append(int(cur.lastrowid))
+                    ids.append(inserted_id(cur))
+                    undo["inserted"].append(ids[-1])
                     continue
-                old = self.candidate(ch.id)
-                undo["candidates"].append(asdict(old))
+                candidate = self.candidate(ch.id)
+                if candidate is None:  # gone meanwhile (its transcript removed by another process): nothing is written
+                    raise error(PSEUDO_NO_CANDIDATE, id=ch.id)
+                undo["candidates"].append(asdict(candidate))
                 c.execute(
                     "UPDATE candidates SET start = ?, end = ?, category = ?, text = ?, status = ?, entity_id = ?,"
                     " decided_by = ?, decided_at = ? WHERE id = ?",

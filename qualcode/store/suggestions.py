@@ -73,7 +73,8 @@ class SuggestionStore:
         code_ids: Sequence[str] | None = None,
     ) -> list[Suggestion]:
         """Suggestions in transcript order, optionally only some transcripts, statuses or codes."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[object] = []
         if transcript_id is not None:
             where.append("transcript_id = ?")
             params.append(transcript_id)
@@ -209,12 +210,9 @@ class SuggestionStore:
             proxies = [Coding(sid, tid, start, end, code_id, "", old_text[start:end]) for sid, start, end, code_id in rows]
             taken: set[tuple[int, int, str]] = set()
             for placement in reanchor(old_text, new_text, proxies):
-                key = (placement.start, placement.end, placement.coding.code_id)
-                if placement.start is None or key in taken:
+                start, end = placement.start, placement.end
+                if start is None or end is None or (start, end, placement.coding.code_id) in taken:
                     db.execute("DELETE FROM suggestions WHERE id = ?", (placement.coding.id,))
                     continue
-                taken.add(key)
-                db.execute(
-                    "UPDATE suggestions SET start = ?, end = ? WHERE id = ?",
-                    (placement.start, placement.end, placement.coding.id),
-                )
+                taken.add((start, end, placement.coding.code_id))
+                db.execute("UPDATE suggestions SET start = ?, end = ? WHERE id = ?", (start, end, placement.coding.id))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from ..model import Coding
+from ..model import Coding, stored_id
 from .codings import CodingStore
 from .db import Database, now
 from .types import AsideCoding, ConsensusDecision, Suggestion
@@ -70,12 +70,14 @@ class TeamStore:
             stamp = now()
             db.execute(
                 f"INSERT INTO consensus_decisions ({_DECISION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (key, first, second, transcript_id, decision, json.dumps([c.id for c in added]), decided_by, stamp),
+                (key, first, second, transcript_id, decision, json.dumps([stored_id(c) for c in added]), decided_by, stamp),
             )
             self._db.execute(
                 "INSERT INTO coders (name, created_at) VALUES (?, ?) ON CONFLICT(name) DO NOTHING", (decided_by, stamp)
             )
-        return ConsensusDecision(key, first, second, transcript_id, decision, [c.id for c in added], decided_by, stamp), added
+        return ConsensusDecision(
+            key, first, second, transcript_id, decision, [stored_id(c) for c in added], decided_by, stamp
+        ), added
 
     def undecide(self, key: str, first: str, second: str) -> tuple[ConsensusDecision, list[Coding]] | None:
         """Take a decision back: its row and the consensus codings it added (those still there)."""

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..model import Transcript, Turn
-from .db import Database, json_ids, now
+from .db import Database, inserted_id, json_ids, now
 from .types import SpeakerInfo, TranscriptInfo, TranscriptRef, TranscriptSummary
 
 _TURN_COLUMNS = "idx, speaker, start, end, time_start, time_end, role"  # Turn's field order
@@ -41,7 +41,7 @@ class TranscriptStore:
                     len(t.turns),
                 ),
             )
-            tid = int(cur.lastrowid)
+            tid = inserted_id(cur)
             self._write_turns(tid, t.turns)
             self._write_attributes(tid, t.attributes)
         t.id = tid

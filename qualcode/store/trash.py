@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from ..errors import NO_CODING, NO_DETACHED, NOT_IN_TRASH, TRASH_CONFLICT, TRASH_NEEDS_TRANSCRIPT, error
 from .codings import refresh_summaries
-from .db import Database, json_ids, now
+from .db import Database, inserted_id, json_ids, now
 
 TRANSCRIPT = "transcript"
 CODINGS = "codings"
@@ -186,7 +186,7 @@ class TrashStore:
             "INSERT INTO trash (kind, transcript, codings, payload, removed_by, removed_at) VALUES (?, ?, ?, ?, ?, ?)",
             (kind, transcript, codings, json.dumps(tables, ensure_ascii=False), removed_by, stamp),
         )
-        return TrashItem(int(cur.lastrowid), kind, transcript, codings, removed_by, stamp)
+        return TrashItem(inserted_id(cur), kind, transcript, codings, removed_by, stamp)
 
     def _restore_transcript(self, item: TrashItem, tables: dict[str, list[dict]], result: Restored) -> None:
         db = self._db
@@ -265,15 +265,15 @@ class TrashStore:
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                 [values[c] for c in columns],
             )
-            remap.setdefault(table, {})[old] = int(cur.lastrowid)
+            remap.setdefault(table, {})[old] = inserted_id(cur)
             if table not in result.renumbered:
                 result.renumbered.append(table)
-            return int(cur.lastrowid)
+            return inserted_id(cur)
         cur = db.execute(
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
             [values[c] for c in columns],
         )
-        return int(values.get("id", cur.lastrowid))
+        return int(values["id"]) if "id" in values else inserted_id(cur)
 
 
 # --- the schema, as SQLite describes it -------------------------------------------------------

@@ -23,7 +23,8 @@ class TranscriptSummary:
     coded_chars: int
     imported_at: str
     source_hash: str | None
-    attributes: dict[str, str] = field(default_factory=dict)
+    # keyword-only: the columns above are filled from a row, the attributes by name
+    attributes: dict[str, str] = field(default_factory=dict, kw_only=True)
 
     @property
     def coded_share(self) -> float:

@@ -73,7 +73,11 @@ def analyse(
         # Transcripts leave in input order, each as soon as all its pieces are done.
         while order and not jobs[order[0]].remaining:
             job = jobs.pop(order.popleft())
-            yield job.transcript, [s for part in job.parts for s in part]  # type: ignore[union-attr]
+            sentences: list[Sentence] = []
+            for part in job.parts:
+                assert part is not None  # no piece remaining: every part is filled
+                sentences.extend(part)
+            yield job.transcript, sentences
 
     stream = pipeline.nlp.pipe(items(), as_tuples=True, batch_size=BATCH_SIZE, n_process=n_process)
     for doc, (number, position, turn, base, stop) in stream:

@@ -50,8 +50,8 @@ def codebook_sentences(codebook: Codebook, pipeline: Pipeline, rules: RuleSugges
         for i, (_, text) in enumerate(texts)
     ]
     out: list[Labelled] = []
-    for (code, _), (_, sentences) in zip(texts, analyse(pipeline, transcripts, rules=rules, words=True), strict=True):
-        out.extend(Labelled(s, {code}) for s in sentences)
+    for (code_id, _), (_, sentences) in zip(texts, analyse(pipeline, transcripts, rules=rules, words=True), strict=True):
+        out.extend(Labelled(s, {code_id}) for s in sentences)
     return out
 
 

@@ -149,7 +149,7 @@ class DutchForms:
         return out
 
     def _noun_candidates(self, word: str) -> list[str]:
-        out = []
+        out: list[str] = []
         for ending, replacement in NOUN_ENDINGS:
             if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM:
                 stem = word[: len(word) - len(ending)] + replacement
@@ -158,7 +158,7 @@ class DutchForms:
 
     def _verb_candidates(self, word: str) -> list[str]:
         """Infinitives for inflected forms: present, past, participles (``ge...d``)."""
-        out = []
+        out: list[str] = []
         for ending in VERB_ENDINGS:
             if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM:
                 out.extend(v for v in _infinitives(word[: len(word) - len(ending)]) if v in self.verbs)

@@ -155,7 +155,8 @@ def evaluate(
             scores = out_of_fold(data, features_of(data), fold_of, extra, features_of(extra), progress=progress, should_cancel=should_cancel)
         result.folds = len(set(fold_of.values()))
         predicted = [set() for _ in data]
-        for fold in sorted(set(fold_of.values())) or [None]:
+        fold_ids: list[int | None] = [*sorted(set(fold_of.values()))]
+        for fold in fold_ids or [None]:  # None: no folds, everything at once
             inside = [i for i, d in enumerate(data) if fold is None or fold_of[d.transcript_id] == fold]
             outside = [i for i, d in enumerate(data) if fold is not None and fold_of[d.transcript_id] != fold]
             calibration = calibrate([data[i] for i in outside], [scores[i] for i in outside], codes, threshold)

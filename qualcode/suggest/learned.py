@@ -45,11 +45,14 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..atomic import atomic_directory
 from ..errors import MODEL_UNREADABLE, NOTHING_TO_TRAIN, error
 from ..store import now
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.pipeline import MultiLabel_TextCategorizer
 
 NAME = "learned"
 MIN_EXAMPLES = 8  # positive sentences a code needs before it is learned
@@ -205,17 +208,20 @@ def train(
         raise error(NOTHING_TO_TRAIN, minimum=minimum)
     fix_random_seed(seed)
     nlp = spacy.blank("nl")
-    textcat = nlp.add_pipe(
-        "textcat_multilabel",
-        config={
-            "model": {
-                "@architectures": "spacy.TextCatBOW.v3",
-                "exclusive_classes": False,
-                "ngram_size": NGRAMS,
-                "no_output_layer": False,
-                "length": LENGTH,
-            }
-        },
+    textcat = cast(
+        "MultiLabel_TextCategorizer",
+        nlp.add_pipe(
+            "textcat_multilabel",
+            config={
+                "model": {
+                    "@architectures": "spacy.TextCatBOW.v3",
+                    "exclusive_classes": False,
+                    "ngram_size": NGRAMS,
+                    "no_output_layer": False,
+                    "length": LENGTH,
+                }
+            },
+        ),
     )
     for code in codes:
         textcat.add_label(code)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import LOOKUPS_MISSING, SPACY_MODEL_MISSING, error
 from .dutch import DutchForms
@@ -95,7 +95,7 @@ def _build(model: str | None) -> Pipeline:
             raise error(LOOKUPS_MISSING, reason=exc) from None
         _register_lemmatizer()
         nlp.add_pipe(LEMMATIZER)
-        nlp.get_pipe(LEMMATIZER).table = table
+        cast(_LookupLemmatizer, nlp.get_pipe(LEMMATIZER)).table = table
         annotations = frozenset({"LEMMA", "SENT_START"})
         name = BLANK
     return Pipeline(nlp=nlp, forms=_forms(nlp), name=name, annotations=annotations)
@@ -171,7 +171,7 @@ def _forms(nlp: Language) -> DutchForms:
 
     lookup = None
     if nlp.has_pipe(LEMMATIZER):  # the blank pipeline's table, already loaded
-        lookup = nlp.get_pipe(LEMMATIZER).table
+        lookup = cast(_LookupLemmatizer, nlp.get_pipe(LEMMATIZER)).table
     elif nlp.has_pipe("lemmatizer"):  # reuse the table the blank pipeline already loaded
         lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
         if lookups is not None and lookups.has_table("lemma_lookup"):

@@ -141,9 +141,9 @@ class RuleSuggester:
             return False
         hint = _LemmaHint(code_id, " ".join(words))
         if len(words) > 1:
-            keys = tuple(self._hint_keys(w) for w in words)
-            for key in keys[0]:
-                self._phrases.setdefault(key, []).append((hint, keys))
+            phrase_keys = tuple(self._hint_keys(w) for w in words)
+            for key in phrase_keys[0]:
+                self._phrases.setdefault(key, []).append((hint, phrase_keys))
             return True
         keys = self._hint_keys(words[0])
         for key in keys:

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import Transcript
+from ..model import Transcript, stored_id
 from ..project import Project, opened
 from ..store import Store
 from .analysis import analyse
@@ -151,7 +151,7 @@ def _run(
             covered=store.codings.find(transcript.id),
             decided=store.suggestions.find(transcript.id, statuses=("accepted", "rejected")),
         )
-        added, kept, removed = store.suggestions.replace_pending(transcript.id, proposals)
+        added, kept, removed = store.suggestions.replace_pending(stored_id(transcript), proposals)
         summary.transcripts += 1
         summary.sentences += len(sentences)
         summary.added += added
@@ -201,8 +201,8 @@ def propose(
     feats = sentence_features(sentences) if model is not None and calibration.learned else None
     wanted = [i for i, s in enumerate(sentences) if s.content] if feats is not None else []
     scores: list[dict[str, float] | None] = [None] * len(sentences)
-    if feats is not None and wanted:  # only content sentences are worth scoring
-        for i, found in zip(wanted, model.scores([feats[i] for i in wanted]), strict=True):  # type: ignore[union-attr]
+    if model is not None and feats is not None and wanted:  # only content sentences are worth scoring
+        for i, found in zip(wanted, model.scores([feats[i] for i in wanted]), strict=True):
             scores[i] = found
     per_sentence: list[dict[str, Proposal]] = []
     for i, sentence in enumerate(sentences):

@@ -132,6 +132,7 @@ def settle(
         for s in item.second:
             wanted.setdefault((s.start, s.end, s.code), []).append(s)
     if decision == ADJUSTED:
+        assert span is not None  # refused above
         span = trim_span(store.transcripts.text(item.transcript), *span)
         for code in codes or item.codes:
             same = [s for s in (*item.first, *item.second) if s.code == code]

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from ..codebook_ops.diff import CodebookDiff, diff_codebooks
 from ..errors import MERGE_NO_CODER, MERGE_SAME_PROJECT, MERGE_UNREADABLE, Report, error
-from ..model import ACCEPTED, REJECTED, Coding
+from ..model import ACCEPTED, REJECTED, Coding, stored_id
 from ..project import Project, is_project
 from ..store import AsideCoding
 
@@ -94,7 +94,7 @@ def merge_project(project: Project, other: Path, *, as_coder: str | None = None,
             hashes = {tid: h for h, tid in store.transcripts.hashes().items()}
             placed = {(hashes[c.transcript_id], c.start, c.end, c.code_id, c.coder) for c in rows}
             earlier = [a for a in store.team.aside() if (a.content_hash, a.start, a.end, a.code_id, a.coder) in placed]
-            store.team.take_back(a.id for a in earlier)
+            store.team.take_back(stored_id(a) for a in earlier)
             result.aside_placed = len(earlier)
             result.decisions_added = store.team.add_decided_suggestions(decisions)
     return result
@@ -145,8 +145,9 @@ def _match_transcripts(project: Project, theirs: Project, result: TeamMergeResul
             out[tid] = here
             result.matched.append((name, our_names[here]))
         elif name in by_name:
-            out[tid] = CHANGED_TRANSCRIPT.format(name=name)
-            result.changed.append((name, out[tid]))
+            why = CHANGED_TRANSCRIPT.format(name=name)
+            out[tid] = why
+            result.changed.append((name, why))
         else:
             out[tid] = NO_TRANSCRIPT
             result.missing.append(name)
