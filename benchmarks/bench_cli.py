@@ -22,8 +22,9 @@ the second run adds nothing.
 
 Usage::
 
-    python -m benchmarks.bench_cli [--dir DIR] [--repeat 3] [--singles 20] [--before PATH]
+    python -m benchmarks.bench_cli [--dir DIR] [--repeat 3] [--singles 20] [--only TEXT] [--before PATH]
 
+``--only TEXT`` times only the listings whose name contains TEXT (``--only stats``).
 ``--before PATH`` also times the listings with the qualcode package found in
 PATH (e.g. a checkout of the main branch), for before/after figures.
 ``--qc QC QC_PROJECT QUALCODE_PROJECT`` times qc's nearest commands (qualitative-coding,
@@ -55,8 +56,12 @@ LISTINGS = [
     ("codings --format csv", ["codings", "--format", "csv"]),
     ("codings (table)", ["codings"]),
     ("codings --format json", ["codings", "--format", "json"]),
+    ("stats frequencies", ["stats", "frequencies"]),
     ("stats frequencies --by transcript", ["stats", "frequencies", "--by", "transcript"]),
+    ("stats frequencies --by respondent_type", ["stats", "frequencies", "--by", "respondent_type"]),
     ("stats matrix", ["stats", "matrix"]),
+    ("stats matrix --by respondent_type", ["stats", "matrix", "--by", "respondent_type"]),
+    ("stats cooccurrence", ["stats", "cooccurrence"]),
     ("transcripts", ["transcripts"]),
 ]
 
@@ -123,7 +128,7 @@ def qualcode_cmd(root: Path, args: list[str]) -> list[str]:
     return [sys.executable, "-c", "from qualcode.cli import main; main()", "--project", str(root), *args]
 
 
-def listings(root: Path, repeat: int, before: str | None) -> None:
+def listings(root: Path, repeat: int, before: str | None, only: str | None = None) -> None:
     print(f"{'command':<40}{'run':<12}{'first':>8}{'total':>8}{'vs csv':>8}{'peak RSS':>10}")
     env = _env()
     floor = best([timed([sys.executable, "-c", FLOOR, str(root / "qualcode.db")], env) for _ in range(repeat)])
@@ -134,12 +139,14 @@ def listings(root: Path, repeat: int, before: str | None) -> None:
 
     show("floor: sqlite3 + csv.writer", "pipe", floor)
     for title, args in LISTINGS:
+        if only is not None and only not in title:
+            continue
         r = baseline if args == ["codings", "--format", "csv"] else best([timed(qualcode_cmd(root, args), env) for _ in range(repeat)])
         show(title, "pipe", r)
         if args in (["codings"], ["stats", "frequencies", "--by", "transcript"], ["stats", "matrix"]):
             show(title, "terminal", best([timed(qualcode_cmd(root, args), env, terminal=True) for _ in range(repeat)]))
         if before:
-            show(title, "before", timed(qualcode_cmd(before_copy(root), args), _env(before)))
+            show(title, "before", best([timed(qualcode_cmd(before_copy(root), args), _env(before)) for _ in range(repeat)]))
 
 
 def before_copy(root: Path) -> Path:
@@ -289,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--singles", type=int, default=20, help="single `qualcode code` processes to time")
     parser.add_argument("--before", help="PYTHONPATH of another qualcode checkout to time the listings with")
     parser.add_argument("--skip-listings", action="store_true")
+    parser.add_argument("--only", metavar="TEXT", help="time only the listings whose name contains TEXT (e.g. stats)")
     parser.add_argument("--skip-bulk", action="store_true")
     parser.add_argument("--qc", nargs=3, metavar=("QC", "QC_PROJECT", "QUALCODE_PROJECT"),
                         help="the qc program, a qc project and the qualcode project it was imported from")
@@ -303,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
         with sqlite3.connect(root / "qualcode.db") as conn:
             n_t, n_c = conn.execute("SELECT (SELECT count(*) FROM transcripts), (SELECT count(*) FROM codings)").fetchone()
         print(f"project: {n_t} transcripts, {n_c} codings; best of {args.repeat}; python {sys.version.split()[0]}\n")
-        listings(root, args.repeat, args.before)
+        listings(root, args.repeat, args.before, args.only)
     if args.qc:
         qc, qc_root, ours = args.qc
         versus_qc(qc, Path(qc_root), Path(ours), args.repeat)

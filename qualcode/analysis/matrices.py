@@ -26,7 +26,7 @@ from ..store import Store
 from .codes import CodeEntry, CodeHierarchy
 from .frequencies import MEASURES, TRANSCRIPT, frequencies
 from .selection import ALL, Selection
-from .source import CancelCheck, Progress, Ticker, codings, count_codings
+from .source import CancelCheck, Progress, Ticker, count_codings
 from .source import transcripts as iter_transcripts
 
 OVERLAP = "overlap"
@@ -74,24 +74,25 @@ def cooccurrence(
     pairs: dict[tuple[str, str], int] = defaultdict(int)
     diagonal: dict[str, int] = defaultdict(int)
     ticker = Ticker(progress, cancelled, count_codings(store, selection))
+    flt = selection.coding_filter
     for view in iter_transcripts(store, selection):
-        rows = list(codings(store, view.id, selection))
-        if not rows:
+        spans = store.codings.spans(view.id, flt)  # (start, end, code_id): whole rows cost more than the counting
+        if not spans:
             continue
         if unit == OVERLAP:
-            _count_overlaps(rows, pairs, diagonal)
+            _count_overlaps(spans, pairs, diagonal)
         else:
             in_turn: dict[int, set[str]] = defaultdict(set)
-            for row in rows:
-                for k in view.turn_indexes(row.start, row.end):
-                    in_turn[k].add(row.code_id)
+            for start, end, code_id in spans:
+                for k in view.turn_indexes(start, end):
+                    in_turn[k].add(code_id)
             for present in in_turn.values():
                 for code_id in present:
                     diagonal[code_id] += 1
                 for a, b in combinations(sorted(present), 2):
                     pairs[a, b] += 1
                     pairs[b, a] += 1
-        ticker.add(len(rows))
+        ticker.add(len(spans))
     ticker.finish()
 
     tree = CodeHierarchy.build(codebook, store)
@@ -101,17 +102,18 @@ def cooccurrence(
     return CodeMatrix(codes, ids, cells, "cooccurrence", unit)
 
 
-def _count_overlaps(rows, pairs: dict[tuple[str, str], int], diagonal: dict[str, int]) -> None:
+def _count_overlaps(spans: list[tuple[int, int, str]], pairs: dict[tuple[str, str], int], diagonal: dict[str, int]) -> None:
     """Sweep the codings (sorted by start) keeping those still open; each open one overlaps the new one."""
     open_: list[tuple[int, str]] = []
-    for row in rows:
-        diagonal[row.code_id] += 1
-        open_ = [(end, code_id) for end, code_id in open_ if end > row.start]
-        for _, code_id in open_:
-            if code_id != row.code_id:
-                pairs[code_id, row.code_id] += 1
-                pairs[row.code_id, code_id] += 1
-        open_.append((row.end, row.code_id))
+    for start, end, code_id in spans:
+        diagonal[code_id] += 1
+        if open_:
+            open_ = [o for o in open_ if o[0] > start]
+            for _, other in open_:
+                if other != code_id:
+                    pairs[other, code_id] += 1
+                    pairs[code_id, other] += 1
+        open_.append((end, code_id))
 
 
 def code_matrix(
@@ -127,6 +129,7 @@ def code_matrix(
     """Codes x transcripts (or x groups): one frequency measure per cell, rolled up like frequencies."""
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {MEASURES}")
-    table = frequencies(store, codebook, selection, by=by, progress=progress, cancelled=cancelled)
+    counts_words = measure in ("words", "coverage")  # reading and splitting the texts is most of the work
+    table = frequencies(store, codebook, selection, by=by, words=counts_words, progress=progress, cancelled=cancelled)
     cells = [[g.values(row.in_group(g.name))[measure] for g in table.groups] for row in table.rows]
     return CodeMatrix([r.code for r in table.rows], [g.name for g in table.groups], cells, "matrix", measure)
