@@ -122,13 +122,10 @@ class _LookupLemmatizer:
 
         cache, strings, table = self._cache, self.vocab.strings, self.table
         orths = doc.to_array(ORTH).tolist()
-        lemmas = []
-        for orth in orths:
-            lemma = cache.get(orth)
-            if lemma is None:
-                lower = strings[orth].lower()
-                lemma = cache[orth] = strings.add(table.get(lower, lower))
-            lemmas.append(lemma)
+        for orth in set(orths).difference(cache):  # new words only: one set operation per doc
+            lower = strings[orth].lower()
+            cache[orth] = strings.add(table.get(lower, lower))
+        lemmas = list(map(cache.__getitem__, orths))
         if lemmas:
             doc.from_array([LEMMA], numpy.array(lemmas, dtype="uint64").reshape(-1, 1))
         return doc
