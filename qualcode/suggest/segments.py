@@ -144,6 +144,7 @@ def labels_for(spans: Sequence[tuple[int, int]], codings: Iterable[Coding]) -> l
         while position < len(ordered) and ordered[position].start < end:
             active.append(ordered[position])
             position += 1
-        active = [c for c in active if c.end > start]
-        out[i] = {c.code_id for c in active if substantial(start, end, c.start, c.end)}
+        if active:  # most sentences of a transcript have no coding near them
+            active = [c for c in active if c.end > start]
+            out[i] = {c.code_id for c in active if substantial(start, end, c.start, c.end)}
     return out
