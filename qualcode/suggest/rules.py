@@ -28,7 +28,7 @@ from typing import Any
 
 from ..codebook import Codebook
 from ..errors import BAD_PATTERNS, Problem, error
-from .patterns import NEEDS_ANNOTATION, anchors, check_pattern, rarest_first, spacy_problem
+from .patterns import NEEDS_ANNOTATION, anchors, check_pattern, fixed_words, rarest_first, spacy_problem
 from .pipeline import Pipeline
 from .segments import token_bounds
 
@@ -67,6 +67,7 @@ class _Pattern:
     # a match starts and ends at such words, so the Matcher runs on that window only.
     head: tuple[str, frozenset[int]] | None = None
     tail: tuple[str, frozenset[int]] | None = None
+    fixed: tuple[tuple[str, frozenset[int]], ...] = ()  # a row of words (patterns.fixed_words): no Matcher needed
 
 
 class RuleSuggester:
@@ -192,7 +193,8 @@ class RuleSuggester:
 
         required = hashed(rarest_first(anchors(pattern)))
         head, tail = hashed(anchors(pattern[:1])), hashed(anchors(pattern[-1:]))
-        self._patterns.append(_Pattern(code_id, number, matcher, required, *(head or (None,)), *(tail or (None,))))
+        fixed = hashed(fixed_words(pattern) or [])
+        self._patterns.append(_Pattern(code_id, number, matcher, required, *(head or (None,)), *(tail or (None,)), fixed))
         self.needs_sentence_starts |= any("SENT_START" in str(k).upper() for tok in pattern for k in tok)
         return None
 
@@ -286,7 +288,17 @@ class RuleSuggester:
                 if rule.tail is not None:
                     column, allowed = columns[rule.tail[0]], rule.tail[1]
                     end = next((i + 1 for i in range(end - 1, start - 1, -1) if column[i] in allowed), start)
-                if end > start:
+                if end <= start:
+                    continue
+                if rule.fixed:
+                    n = len(rule.fixed)
+                    found = [
+                        (0, i - start, i - start + n)
+                        for i in range(start, end - n + 1)
+                        if all(columns[attr][i + j] in allowed for j, (attr, allowed) in enumerate(rule.fixed))
+                    ]
+                    report(rule, start, found)
+                else:
                     report(rule, start, rule.matcher(doc[start:end]))
         for index in self._unanchored:
             report(self._patterns[index], 0, self._patterns[index].matcher(doc))
