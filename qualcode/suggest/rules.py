@@ -224,17 +224,19 @@ class RuleSuggester:
                 reasons.append(reason)
 
         strings = self.pipeline.vocab.strings
+        # Two flat lists, not one list of pairs: tolist() on an (n, 2) array builds
+        # a Python list per token and took most of the matching time.
+        array = doc.to_array([LOWER, LEMMA])
+        lowers, lemmas = array[:, 0].tolist(), array[:, 1].tolist()
         keyworded: set[tuple[str, int]] = set()  # (code, token) already explained by a keyword
         for match_id, start, end in self._phrase(doc):
             k = sentence_of(start, end)
             if k is not None:
                 code_id = strings[match_id]
-                add(k, code_id, f"matched keyword '{doc[start:end].text.lower()}'")
+                # A one-word keyword's text is the token's lower-case form: no Span to build.
+                words = strings[lowers[start]] if end - start == 1 else doc[start:end].text.lower()
+                add(k, code_id, f"matched keyword '{words}'")
                 keyworded.update((code_id, i) for i in range(start, end))
-        # Two flat lists, not one list of pairs: tolist() on an (n, 2) array builds
-        # a Python list per token and took most of the matching time.
-        array = doc.to_array([LOWER, LEMMA])
-        lowers, lemmas = array[:, 0].tolist(), array[:, 1].tolist()
         # One cached entry per distinct word says which hints it can start (a pass per
         # kind of hint cost a quarter of a rules-only run). The blank pipeline's lemma
         # is a lookup of the lower-case form, so the lower-case form alone identifies
