@@ -115,8 +115,10 @@ class LearnedModel:
         words = list(sentence)
         if len(words) < 2:
             return []
-        base = self.scores([words])[0].get(code, 0.0)
-        without = self.scores([words[:i] + words[i + 1 :] for i in range(len(words))])
+        # One batch: the sentence, then each feature left out (scores of a doc do not
+        # depend on the others in its batch).
+        first, *without = self.scores([words] + [words[:i] + words[i + 1 :] for i in range(len(words))])
+        base = first.get(code, 0.0)
         drops = sorted(((base - s.get(code, 0.0), w) for w, s in zip(words, without, strict=True)), reverse=True)
         return [w for drop, w in drops[:top] if drop > 0.01]
 
@@ -134,7 +136,9 @@ class LearnedModel:
         folder = Path(folder)
         try:
             info = ModelInfo(**json.loads((folder / "meta.json").read_text(encoding="utf-8")))
-            nlp = spacy.load(folder / "textcat")
+            # The model never tokenizes (it is given Docs of features): its saved
+            # tokenizer is left unread, half the load.
+            nlp = spacy.load(folder / "textcat", exclude=["tokenizer"])
         except (OSError, ValueError, TypeError, KeyError) as exc:
             raise error(MODEL_UNREADABLE, path=folder, reason=exc) from None
         return cls(nlp, info)
