@@ -55,6 +55,9 @@ class Pipeline:
     forms: DutchForms
     name: str  # the model name, or BLANK
     annotations: frozenset[str] = field(default_factory=frozenset)  # e.g. {"POS", "LEMMA"}
+    # ORTH hash -> the learned suggester's lemma of the word (None: punctuation or
+    # space), filled by qualcode.suggest.analysis as words turn up.
+    feature_lemmas: dict[int, str | None] = field(default_factory=dict)
 
     @property
     def vocab(self) -> Any:
