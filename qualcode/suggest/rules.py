@@ -192,9 +192,11 @@ class RuleSuggester:
             return tuple((attr, frozenset(strings.add(v) for v in values)) for attr, values in found)
 
         required = hashed(rarest_first(anchors(pattern)))
-        head, tail = hashed(anchors(pattern[:1])), hashed(anchors(pattern[-1:]))
+        head, tail = hashed(anchors(pattern[:1])), hashed(anchors(pattern[-1:]))  # () or one anchor each
         fixed = hashed(fixed_words(pattern) or [])
-        self._patterns.append(_Pattern(code_id, number, matcher, required, *(head or (None,)), *(tail or (None,)), fixed))
+        self._patterns.append(
+            _Pattern(code_id, number, matcher, required, head[0] if head else None, tail[0] if tail else None, fixed)
+        )
         self.needs_sentence_starts |= any("SENT_START" in str(k).upper() for tok in pattern for k in tok)
         return None
 
