@@ -13,7 +13,10 @@
       patterns over every doc (what the rule suggester would be without its
       anchoring and its own lemma matching).
 
-   Each is run twice in alternation and the faster time counts. Also measured:
+   Each is run twice in alternation and the faster time counts. Then one
+   50,000-word transcript (issue #12's target: ``qualcode suggest`` <= 1.25x bare
+   spaCy): rules only and the default run (rules + learned model), each as a
+   first run and a re-run, against A and A' over its respondent turns. Also measured:
    whether ``n_process=2`` helps on this machine, for the bare pipeline and for
    the analysis step.
 2. **Training.** The learned suggester on 2,000 coded sentences (plus the
