@@ -207,6 +207,13 @@ def propose(
     if feats is not None and wanted:  # only content sentences are worth scoring
         for i, found in zip(wanted, model.scores([feats[i] for i in wanted]), strict=True):  # type: ignore[union-attr]
             scores[i] = found
+    # The sentences with a learned score at or above its code's threshold may need
+    # explaining: their leave-one-out scores come from one batch.
+    left_out = {}
+    if feats is not None and model is not None:
+        learned = {c: calibration.get(c).threshold for c in calibration.learned}
+        explained = [i for i in wanted if any(c in learned and v >= learned[c] for c, v in (scores[i] or {}).items())]
+        left_out = dict(zip(explained, model.left_out([feats[i] for i in explained]), strict=True))
     per_sentence: list[dict[str, Proposal]] = []
     for i, sentence in enumerate(sentences):
         if not sentence.hits and not scores[i]:
@@ -215,7 +222,7 @@ def propose(
         allowed = codable - done[i]
 
         def explain(code: str, i: int = i) -> str:
-            words = model.explain(feats[i], code) if model is not None and feats is not None else []
+            words = model.explain(feats[i], code, scored=left_out.get(i)) if model is not None and feats is not None else []
             return ", ".join(_readable(w, code) for w in words)
 
         per_sentence.append(combine(sentence.hits, sentence.content, scores[i], calibration, threshold, allowed, explain=explain))
