@@ -440,3 +440,25 @@ def test_store_summary_kept_by_single_writes_equals_a_full_recount():
         s.close()
 
     check()
+
+
+def test_store_replace_pending_keeps_ids_writes_changes_and_leaves_decided_rows(store):
+    tid = store.transcripts.add(transcript())
+    first = [(34, 60, "rol", "rules", 0.6, "a"), (61, 75, "kracht", "rules", 0.5, "b"), (34, 60, "kracht", "rules", 0.4, "c")]
+    assert store.suggestions.replace_pending(tid, first) == (3, 0, 0)
+    ids = {(s.start, s.end, s.code_id): s.id for s in store.suggestions.find(tid)}
+    store.suggestions.reject(ids[(34, 60, "kracht")], "anna")
+    again = [
+        (34, 60, "rol", "rules", 0.6, "a"),  # unchanged
+        (61, 75, "kracht", "rules+learned", 0.7, "b2"),  # changed
+        (34, 60, "kracht", "rules", 0.9, "c2"),  # decided before: ignored
+        (61, 75, "rol", "rules", 0.5, "d"),  # new
+    ]
+    assert store.suggestions.replace_pending(tid, again) == (1, 2, 0)
+    rows = {(s.start, s.end, s.code_id): s for s in store.suggestions.find(tid)}
+    assert {key: s.id for key, s in rows.items() if key in ids} == ids  # ids kept
+    assert (rows[(61, 75, "kracht")].suggester, rows[(61, 75, "kracht")].score, rows[(61, 75, "kracht")].reason) == ("rules+learned", 0.7, "b2")
+    assert (rows[(34, 60, "kracht")].status, rows[(34, 60, "kracht")].score, rows[(34, 60, "kracht")].reason) == ("rejected", 0.4, "c")
+    assert rows[(61, 75, "rol")].status == "pending"
+    assert store.suggestions.replace_pending(tid, again[:1]) == (0, 1, 2)
+    assert sorted(s.code_id for s in store.suggestions.find(tid)) == ["kracht", "rol"]  # the rejected one stays

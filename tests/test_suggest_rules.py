@@ -206,3 +206,59 @@ def test_suggest_rules_anchored_patterns_find_what_a_plain_matcher_finds():
     }
     assert len(expected) > 10
     assert found == expected
+
+
+WINDOW_HINTS = """\
+title: Vensters
+codes:
+  - id: brug
+    name: Brug
+    hints:
+      patterns:
+        - [{LOWER: de}, {LOWER: {IN: [brug, weg]}}]
+        - [{LOWER: Brug}]
+        - [{LEMMA: moeder}, {LOWER: zelf}]
+        - [{LOWER: ja}, {LOWER: ja}]
+        - [{LOWER: verwacht}, {IS_PUNCT: false, OP: "*"}, {LOWER: van}]
+        - [{LOWER: de}, {OP: "?"}, {LOWER: brug}]
+        - [{IS_PUNCT: false, OP: "+"}, {LOWER: weg}]
+        - [{LOWER: ja}, {LOWER: de, OP: "?"}]
+"""
+
+
+def test_suggest_rules_pattern_windows_and_word_rows_match_as_spacy_does():
+    """Patterns run on the window between their first and last words, and rows of words
+    checked without the Matcher, find every match spaCy's Matcher finds, and no other."""
+    import random
+    import re
+
+    from spacy.matcher import Matcher
+
+    from qualcode.suggest.segments import token_bounds
+
+    codebook = book(WINDOW_HINTS)
+    pipeline = load_pipeline(None)
+    rules = RuleSuggester(pipeline, codebook)
+    assert sum(bool(p.fixed) for p in rules._patterns) == 3  # the rows of words (not 'Brug': spaCy never matches it)
+    plain = Matcher(pipeline.vocab)
+    for number, pattern in enumerate(codebook.walk().__next__().hints.patterns, 1):
+        plain.add(str(number), [pattern])
+    vocabulary = "de brug weg Brug moeders moeder zelf ja verwacht van , . ik".split()
+    generator = random.Random(7)
+    sentences = [" ".join(generator.choice(vocabulary) for _ in range(generator.randint(2, 12))) for _ in range(400)]
+    text = ".\n".join(sentences) + "."
+    doc = pipeline.nlp(text)
+    bounds = token_bounds(doc, text, 0)[1]
+    expected = set()
+    for match_id, start, end in plain(doc):
+        for k, (s, e) in enumerate(bounds):
+            if s <= start and end <= e:
+                expected.add((k, int(pipeline.vocab.strings[match_id]), doc[start:end].text))
+    found = set()
+    for k, hits in enumerate(rules.match(doc, bounds)):
+        for reason in hits.get("brug", []):
+            number, quoted = re.fullmatch(r'matched pattern (\d+) "(.*)"', reason).groups()
+            found.add((k, int(number), quoted))
+    assert len(bounds) > 100 and len({n for _, n, _ in expected}) == 7
+    shown = {(k, n, t if len(t) <= 50 else t[:49] + "…") for k, n, t in expected}  # a reason quotes 50 characters at most
+    assert found == shown

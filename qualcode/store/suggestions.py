@@ -37,32 +37,39 @@ class SuggestionStore:
         """
         with self._db.transaction() as db:
             old = {
-                (start, end, code_id): sid
+                (start, end, code_id): (sid, suggester, score, reason)
                 # `+status`: look rows up by transcript (the unique index), not by status,
                 # which would scan every pending suggestion of the project per transcript.
-                for sid, start, end, code_id in db.execute(
-                    "SELECT id, start, end, code_id FROM suggestions WHERE transcript_id = ? AND +status = ?",
+                for sid, start, end, code_id, suggester, score, reason in db.execute(
+                    "SELECT id, start, end, code_id, suggester, score, reason FROM suggestions"
+                    " WHERE transcript_id = ? AND +status = ?",
                     (transcript_id, PENDING),
                 )
             }
             stamp = now()
-            rows, seen = [], set()
+            new, changed, seen = [], [], set()
             for start, end, code_id, suggester, score, reason in proposals:
-                if (start, end, code_id) not in seen:
-                    seen.add((start, end, code_id))
-                    rows.append((transcript_id, start, end, code_id, suggester, score, reason, PENDING, stamp))
-            before = db.changes
+                key = (start, end, code_id)
+                if key in seen:
+                    continue
+                seen.add(key)
+                before = old.get(key)
+                if before is None:
+                    new.append((transcript_id, start, end, code_id, suggester, score, reason, PENDING, stamp))
+                elif before[1:] != (suggester, score, reason):
+                    changed.append((suggester, score, reason, before[0]))
+            # A run again over unchanged text proposes what is stored already: only what
+            # differs is written. A new row that meets a decided one is ignored.
+            before_insert = db.changes
             db.executemany(
                 "INSERT INTO suggestions (transcript_id, start, end, code_id, suggester, score, reason, status,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT(transcript_id, start, end, code_id) DO UPDATE SET suggester = excluded.suggester,"
-                " score = excluded.score, reason = excluded.reason WHERE suggestions.status = 'pending'",
-                rows,
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(transcript_id, start, end, code_id) DO NOTHING",
+                new,
             )
-            # Every pending row proposed again was updated; the other changes are new rows.
+            added = db.changes - before_insert
+            db.executemany("UPDATE suggestions SET suggester = ?, score = ?, reason = ? WHERE id = ?", changed)
             kept = sum(1 for key in seen if key in old)
-            added = db.changes - before - kept
-            stale = [sid for key, sid in old.items() if key not in seen]
+            stale = [row[0] for key, row in old.items() if key not in seen]
             db.executemany("DELETE FROM suggestions WHERE id = ? AND status = 'pending'", [(sid,) for sid in stale])
         return added, kept, len(stale)
 

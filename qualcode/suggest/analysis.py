@@ -107,11 +107,14 @@ def analyse(
 
 def _lemmas(pipeline: Pipeline, doc: Any) -> list[str | None]:
     """Per token: its most likely lemma (:meth:`DutchForms.lemma`), None for punctuation and space."""
-    from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH
+    from spacy.attrs import ORTH
 
-    strings, lemma = pipeline.vocab.strings, pipeline.forms.lemma
-    array = doc.to_array([ORTH, IS_PUNCT, IS_SPACE]).tolist()
-    return [None if punct or space else lemma(strings[orth]) for orth, punct, space in array]
+    cache, vocab, lemma = pipeline.feature_lemmas, pipeline.vocab, pipeline.forms.lemma
+    orths = doc.to_array(ORTH).tolist()
+    for orth in set(orths).difference(cache):  # a word's lemma and kind are the same in every doc
+        lexeme = vocab[orth]
+        cache[orth] = None if lexeme.is_punct or lexeme.is_space else lemma(lexeme.orth_)
+    return list(map(cache.__getitem__, orths))
 
 
 def pieces_of(text: str, start: int, end: int, limit: int | None = None) -> list[tuple[int, int]]:

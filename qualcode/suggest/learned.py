@@ -111,17 +111,34 @@ class LearnedModel:
         docs = (Doc(self.nlp.vocab, words=list(words) or ["_"]) for words in sentences)
         return [dict(doc.cats) for doc in self.nlp.pipe(docs, batch_size=256)]
 
-    def explain(self, sentence: Sequence[str], code: str, top: int = 3) -> list[str]:
+    def explain(
+        self, sentence: Sequence[str], code: str, top: int = 3, scored: tuple[dict[str, float], list[dict[str, float]]] | None = None
+    ) -> list[str]:
         """The features of ``sentence`` that raise ``code``'s score most: each one
         left out in turn, the largest drops first (a linear model: this is exact
-        enough, and cheap for the few sentences that are proposed)."""
+        enough, and cheap for the few sentences that are proposed). ``scored``: the
+        sentence's :meth:`left_out` scores, when computed with others in one batch."""
         words = list(sentence)
         if len(words) < 2:
             return []
-        base = self.scores([words])[0].get(code, 0.0)
-        without = self.scores([words[:i] + words[i + 1 :] for i in range(len(words))])
+        first, without = scored if scored is not None else self.left_out([words])[0]
+        base = first.get(code, 0.0)
         drops = sorted(((base - s.get(code, 0.0), w) for w, s in zip(words, without, strict=True)), reverse=True)
         return [w for drop, w in drops[:top] if drop > 0.01]
+
+    def left_out(self, sentences: Sequence[Sequence[str]]) -> list[tuple[dict[str, float], list[dict[str, float]]]]:
+        """Per sentence: its scores, and its scores with each feature left out in turn.
+
+        All sentences in one batch (scores of a doc do not depend on the others in
+        its batch): a model call per explained sentence cost a third of a run.
+        """
+        variants = [[list(words)] + [list(words[:i]) + list(words[i + 1 :]) for i in range(len(words))] for words in sentences]
+        found = iter(self.scores([v for group in variants for v in group]))
+        out = []
+        for group in variants:
+            first, *without = (next(found) for _ in group)
+            out.append((first, without))
+        return out
 
     def save(self, folder: Path) -> None:
         """Write the model to ``folder`` via a temporary folder: never half a model."""
@@ -137,10 +154,26 @@ class LearnedModel:
         folder = Path(folder)
         try:
             info = ModelInfo(**json.loads((folder / "meta.json").read_text(encoding="utf-8")))
-            nlp = spacy.load(folder / "textcat")
+            # The model never tokenizes (it is given Docs of features): its saved
+            # tokenizer is left unread and a bare one stands in for the Dutch one,
+            # whose exceptions took nine tenths of the load.
+            _register_bare_tokenizer()
+            nlp = spacy.load(folder / "textcat", exclude=["tokenizer"], config={"nlp": {"tokenizer": {"@tokenizers": BARE_TOKENIZER}}})
         except (OSError, ValueError, TypeError, KeyError) as exc:
             raise error(MODEL_UNREADABLE, path=folder, reason=exc) from None
         return cls(nlp, info)
+
+
+BARE_TOKENIZER = "qualcode.bare_tokenizer.v1"
+
+
+def _register_bare_tokenizer() -> None:
+    """A tokenizer that splits on spaces only, with nothing to build (for loading the model)."""
+    from spacy.tokenizer import Tokenizer
+    from spacy.util import registry
+
+    if BARE_TOKENIZER not in registry.tokenizers:
+        registry.tokenizers.register(BARE_TOKENIZER, func=lambda: lambda nlp: Tokenizer(nlp.vocab))
 
 
 def features(words: Sequence[str], rule_codes: Iterable[str] = (), context: Iterable[str] = ()) -> list[str]:

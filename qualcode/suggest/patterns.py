@@ -85,6 +85,34 @@ def anchors(pattern: Iterable[dict[str, Any]]) -> list[tuple[str, list[str]]]:
     return out
 
 
+def fixed_words(pattern: Iterable[dict[str, Any]]) -> list[tuple[str, list[str]]] | None:
+    """Per token, the words it must be, when a pattern is nothing but a row of words.
+
+    Every token required and naming its words by ``LOWER`` (in lower case) or
+    ``LEMMA`` alone: such a pattern matches exactly where those words stand in a
+    row, which the rule suggester checks without spaCy's Matcher. None for any
+    other pattern.
+    """
+    out = []
+    for token in pattern:
+        if not isinstance(token, dict) or len(token) != 1:
+            return None
+        ((key, value),) = token.items()
+        attr = str(key).upper()
+        if isinstance(value, str):
+            words = [value]
+        elif isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list):
+            words = value["IN"]
+        else:
+            return None
+        if attr not in ("LOWER", "LEMMA") or not all(isinstance(w, str) and w for w in words):
+            return None
+        if attr == "LOWER" and any(w != w.lower() for w in words):
+            return None  # spaCy compares as written: an upper-case LOWER value never matches
+        out.append((attr, words))
+    return out or None
+
+
 def rarest_first(found: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
     """Anchors ordered so the first is likely rare: few alternatives, no stop words.
 

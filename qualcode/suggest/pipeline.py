@@ -55,6 +55,9 @@ class Pipeline:
     forms: DutchForms
     name: str  # the model name, or BLANK
     annotations: frozenset[str] = field(default_factory=frozenset)  # e.g. {"POS", "LEMMA"}
+    # ORTH hash -> the learned suggester's lemma of the word (None: punctuation or
+    # space), filled by qualcode.suggest.analysis as words turn up.
+    feature_lemmas: dict[int, str | None] = field(default_factory=dict)
 
     @property
     def vocab(self) -> Any:
@@ -111,26 +114,24 @@ class _LookupLemmatizer:
     """spaCy's Dutch lookup lemmatizer (lower-cased form -> table, else the form), once per word."""
 
     def __init__(self, vocab: Any) -> None:
+        import numpy
+        from spacy.attrs import LEMMA, ORTH
+
         self.vocab = vocab
         self.table: Any = None
         self.lookups = None  # set by _build; read by _forms to share the table
         self._cache: dict[int, int] = {}  # ORTH hash -> LEMMA hash
+        self._numpy, self._lemma, self._orth = numpy, [LEMMA], ORTH  # imported once, not per doc
 
     def __call__(self, doc: Any) -> Any:
-        import numpy
-        from spacy.attrs import LEMMA, ORTH
-
         cache, strings, table = self._cache, self.vocab.strings, self.table
-        orths = doc.to_array(ORTH).tolist()
-        lemmas = []
-        for orth in orths:
-            lemma = cache.get(orth)
-            if lemma is None:
-                lower = strings[orth].lower()
-                lemma = cache[orth] = strings.add(table.get(lower, lower))
-            lemmas.append(lemma)
-        if lemmas:
-            doc.from_array([LEMMA], numpy.array(lemmas, dtype="uint64").reshape(-1, 1))
+        orths = doc.to_array(self._orth).tolist()
+        for orth in set(orths).difference(cache):  # new words only: one set operation per doc
+            lower = strings[orth].lower()
+            cache[orth] = strings.add(table.get(lower, lower))
+        if orths:
+            lemmas = self._numpy.fromiter(map(cache.__getitem__, orths), dtype="uint64", count=len(orths))
+            doc.from_array(self._lemma, lemmas.reshape(-1, 1))
         return doc
 
 

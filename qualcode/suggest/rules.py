@@ -28,7 +28,7 @@ from typing import Any
 
 from ..codebook import Codebook
 from ..errors import BAD_PATTERNS, Problem, error
-from .patterns import NEEDS_ANNOTATION, anchors, check_pattern, rarest_first, spacy_problem
+from .patterns import NEEDS_ANNOTATION, anchors, check_pattern, fixed_words, rarest_first, spacy_problem
 from .pipeline import Pipeline
 from .segments import token_bounds
 
@@ -63,6 +63,11 @@ class _Pattern:
     number: int
     matcher: Any
     anchors: tuple[tuple[str, frozenset[int]], ...]  # (LOWER|LEMMA, allowed hashes): all must occur
+    # The words the pattern's first and last tokens must be (None: any token may be):
+    # a match starts and ends at such words, so the Matcher runs on that window only.
+    head: tuple[str, frozenset[int]] | None = None
+    tail: tuple[str, frozenset[int]] | None = None
+    fixed: tuple[tuple[str, frozenset[int]], ...] = ()  # a row of words (patterns.fixed_words): no Matcher needed
 
 
 class RuleSuggester:
@@ -182,10 +187,16 @@ class RuleSuggester:
         except (ValueError, TypeError, re.error) as exc:
             return str(exc).split("\n")[0]
         strings = self.pipeline.vocab.strings
-        required = tuple(
-            (attr, frozenset(strings.add(v) for v in values)) for attr, values in rarest_first(anchors(pattern))
+
+        def hashed(found: list[tuple[str, list[str]]]) -> tuple[tuple[str, frozenset[int]], ...]:
+            return tuple((attr, frozenset(strings.add(v) for v in values)) for attr, values in found)
+
+        required = hashed(rarest_first(anchors(pattern)))
+        head, tail = hashed(anchors(pattern[:1])), hashed(anchors(pattern[-1:]))  # () or one anchor each
+        fixed = hashed(fixed_words(pattern) or [])
+        self._patterns.append(
+            _Pattern(code_id, number, matcher, required, head[0] if head else None, tail[0] if tail else None, fixed)
         )
-        self._patterns.append(_Pattern(code_id, number, matcher, required))
         self.needs_sentence_starts |= any("SENT_START" in str(k).upper() for tok in pattern for k in tok)
         return None
 
@@ -215,33 +226,35 @@ class RuleSuggester:
                 reasons.append(reason)
 
         strings = self.pipeline.vocab.strings
+        # Two flat lists, not one list of pairs: tolist() on an (n, 2) array builds
+        # a Python list per token and took most of the matching time.
+        array = doc.to_array([LOWER, LEMMA])
+        lowers, lemmas = array[:, 0].tolist(), array[:, 1].tolist()
         keyworded: set[tuple[str, int]] = set()  # (code, token) already explained by a keyword
         for match_id, start, end in self._phrase(doc):
             k = sentence_of(start, end)
             if k is not None:
                 code_id = strings[match_id]
-                add(k, code_id, f"matched keyword '{doc[start:end].text.lower()}'")
+                # A one-word keyword's text is the token's lower-case form: no Span to build.
+                words = strings[lowers[start]] if end - start == 1 else doc[start:end].text.lower()
+                add(k, code_id, f"matched keyword '{words}'")
                 keyworded.update((code_id, i) for i in range(start, end))
-        # Two flat lists, not one list of pairs: tolist() on an (n, 2) array builds
-        # a Python list per token and took most of the matching time.
-        array = doc.to_array([LOWER, LEMMA])
-        lowers, lemmas = array[:, 0].tolist(), array[:, 1].tolist()
-        # One pass over the tokens, one cache look-up each: the few words that can
-        # start a hint are collected here (a pass per kind of hint cost a quarter
-        # of a rules-only run).
+        # One cached entry per distinct word says which hints it can start (a pass per
+        # kind of hint cost a quarter of a rules-only run). The blank pipeline's lemma
+        # is a lookup of the lower-case form, so the lower-case form alone identifies
+        # an entry; a trained pipeline's lemma depends on the part of speech, so there
+        # the pair does.
         cache = self._cache
-        # The blank pipeline's lemma is a lookup of the lower-case form, so the
-        # lower-case form alone identifies a cache entry; a trained pipeline's
-        # lemma depends on the part of speech, so there the pair does.
-        by_lower = "POS" not in self.pipeline.annotations
-        hits: list[tuple[int, _Entry]] = []
-        for i, lower in enumerate(lowers):
-            key = lower if by_lower else (lower, lemmas[i])
-            entry = cache.get(key)
-            if entry is None:
-                entry = cache[key] = self._entry(lower, lemmas[i])
-            if entry is not _NOTHING:
-                hits.append((i, entry))
+        keys: list[Any] = lowers if "POS" not in self.pipeline.annotations else list(zip(lowers, lemmas, strict=True))
+        # Words not seen before are few after the first transcripts: found with one set
+        # operation, so the known ones cost no Python-level step per token.
+        missing = set(keys).difference(cache)
+        if missing:
+            for i, key in enumerate(keys):
+                if key in missing:
+                    missing.discard(key)
+                    cache[key] = self._entry(lowers[i], lemmas[i])
+        hits = [(i, entry) for i, entry in enumerate(map(cache.__getitem__, keys)) if entry is not _NOTHING]
         if self._patterns:
             self._match_patterns(doc, hits, lowers, lemmas, bounds, sentence_of, add)
         self._match_lemmas(doc, hits, lowers, lemmas, bounds, sentence_of, add, keyworded)
@@ -263,17 +276,34 @@ class RuleSuggester:
                 if k is not None:
                     add(k, rule.code_id, f"matched pattern {rule.number} {_quote(doc[offset + start : offset + end].text)}")
 
-        words: dict[int, dict[str, set[int]]] = {}  # sentence -> its words, built when needed
+        columns = {"LOWER": lowers, "LEMMA": lemmas}
         for index in sorted(todo):
             rule = self._patterns[index]
             for k in sorted(todo[index]):
                 start, end = bounds[k]
-                if len(rule.anchors) > 1:
-                    if k not in words:
-                        words[k] = {"LOWER": set(lowers[start:end]), "LEMMA": set(lemmas[start:end])}
-                    if not all(allowed & words[k][attr] for attr, allowed in rule.anchors[1:]):
-                        continue
-                report(rule, start, rule.matcher(doc[start:end]))
+                if not all(not allowed.isdisjoint(columns[attr][start:end]) for attr, allowed in rule.anchors[1:]):
+                    continue
+                # The Matcher costs a Token object or two per token: give it only the
+                # window from the first word the pattern can start with to the last
+                # it can end with (no match lies outside; none at all if they cross).
+                if rule.head is not None:
+                    column, allowed = columns[rule.head[0]], rule.head[1]
+                    start = next((i for i in range(start, end) if column[i] in allowed), end)
+                if rule.tail is not None:
+                    column, allowed = columns[rule.tail[0]], rule.tail[1]
+                    end = next((i + 1 for i in range(end - 1, start - 1, -1) if column[i] in allowed), start)
+                if end <= start:
+                    continue
+                if rule.fixed:
+                    n = len(rule.fixed)
+                    found = [
+                        (0, i - start, i - start + n)
+                        for i in range(start, end - n + 1)
+                        if all(columns[attr][i + j] in allowed for j, (attr, allowed) in enumerate(rule.fixed))
+                    ]
+                    report(rule, start, found)
+                else:
+                    report(rule, start, rule.matcher(doc[start:end]))
         for index in self._unanchored:
             report(self._patterns[index], 0, self._patterns[index].matcher(doc))
 

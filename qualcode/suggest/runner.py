@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..collector import paused_collector
 from ..model import Transcript, stored_id
 from ..project import Project, opened
 from ..store import Store
@@ -141,27 +142,28 @@ def _run(
 
     codable = set(codable_codes(codebook))
     threshold = config.suggestion_threshold
-    for done, (transcript, sentences) in enumerate(_sentences(store, pipeline, rules, ids, analysed, model is not None), 1):
-        proposals = propose(
-            sentences,
-            model,
-            calibration,
-            threshold,
-            codable,
-            covered=store.codings.find(transcript.id),
-            decided=store.suggestions.find(transcript.id, statuses=("accepted", "rejected")),
-        )
-        added, kept, removed = store.suggestions.replace_pending(stored_id(transcript), proposals)
-        summary.transcripts += 1
-        summary.sentences += len(sentences)
-        summary.added += added
-        summary.kept += kept
-        summary.removed += removed
-        summary.by_suggester.update(p[3] for p in proposals)
-        progress(done, total, transcript.name)
-        if should_cancel():
-            summary.cancelled = done < total
-            break
+    with paused_collector():
+        for done, (transcript, sentences) in enumerate(_sentences(store, pipeline, rules, ids, analysed, model is not None), 1):
+            proposals = propose(
+                sentences,
+                model,
+                calibration,
+                threshold,
+                codable,
+                covered=store.codings.find(transcript.id),
+                decided=store.suggestions.find(transcript.id, statuses=("accepted", "rejected")),
+            )
+            added, kept, removed = store.suggestions.replace_pending(stored_id(transcript), proposals)
+            summary.transcripts += 1
+            summary.sentences += len(sentences)
+            summary.added += added
+            summary.kept += kept
+            summary.removed += removed
+            summary.by_suggester.update(p[3] for p in proposals)
+            progress(done, total, transcript.name)
+            if should_cancel():
+                summary.cancelled = done < total
+                break
     summary.pending = store.suggestions.counts().get("pending", 0)
     summary.seconds = round(time.perf_counter() - (started or 0), 2)
     return summary
@@ -204,6 +206,13 @@ def propose(
     if model is not None and feats is not None and wanted:  # only content sentences are worth scoring
         for i, found in zip(wanted, model.scores([feats[i] for i in wanted]), strict=True):
             scores[i] = found
+    # The sentences with a learned score at or above its code's threshold may need
+    # explaining: their leave-one-out scores come from one batch.
+    left_out = {}
+    if feats is not None and model is not None:
+        learned = {c: calibration.get(c).threshold for c in calibration.learned}
+        explained = [i for i in wanted if any(c in learned and v >= learned[c] for c, v in (scores[i] or {}).items())]
+        left_out = dict(zip(explained, model.left_out([feats[i] for i in explained]), strict=True))
     per_sentence: list[dict[str, Proposal]] = []
     for i, sentence in enumerate(sentences):
         if not sentence.hits and not scores[i]:
@@ -212,7 +221,7 @@ def propose(
         allowed = codable - done[i]
 
         def explain(code: str, i: int = i) -> str:
-            words = model.explain(feats[i], code) if model is not None and feats is not None else []
+            words = model.explain(feats[i], code, scored=left_out.get(i)) if model is not None and feats is not None else []
             return ", ".join(_readable(w, code) for w in words)
 
         per_sentence.append(combine(sentence.hits, sentence.content, scores[i], calibration, threshold, allowed, explain=explain))

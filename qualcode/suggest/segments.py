@@ -23,6 +23,7 @@ inside a long sentence and a coding of a whole turn over each of its sentences.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -96,8 +97,6 @@ def token_bounds(
     for token patterns that ask for them; never on a parsed doc, whose parser set
     them already.
     """
-    from bisect import bisect_left
-
     from spacy.attrs import IDX
 
     # `end` from the caller: Doc.text is rebuilt from every token on each access.
@@ -144,6 +143,7 @@ def labels_for(spans: Sequence[tuple[int, int]], codings: Iterable[Coding]) -> l
         while position < len(ordered) and ordered[position].start < end:
             active.append(ordered[position])
             position += 1
-        active = [c for c in active if c.end > start]
-        out[i] = {c.code_id for c in active if substantial(start, end, c.start, c.end)}
+        if active:  # most sentences of a transcript have no coding near them
+            active = [c for c in active if c.end > start]
+            out[i] = {c.code_id for c in active if substantial(start, end, c.start, c.end)}
     return out
