@@ -93,7 +93,10 @@ def qualcode_documents(texts, turns, unit: str):
     """The documents with their units (sentences: the regex splitter over every turn)."""
     from qualcode.agreement import Document, document_units
 
-    return [Document(i, f"synth_{i:04d}", document_units(text, t, unit)) for i, (text, t) in enumerate(zip(texts, turns, strict=False))]
+    return [
+        Document(i, f"synth_{i:04d}", document_units(text, t, unit))
+        for i, (text, t) in enumerate(zip(texts, turns, strict=False))
+    ]
 
 
 def qualcode_agreement(docs, spans, unit: str):

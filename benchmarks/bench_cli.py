@@ -94,7 +94,9 @@ def timed(cmd: list[str], env: dict[str, str], *, terminal: bool = False, cwd: P
         os.close(slave)
         reader = master
     else:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env, cwd=cwd)
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env, cwd=cwd
+        )
         reader = proc.stdout.fileno()
     first, size = None, 0
     while True:
@@ -135,13 +137,19 @@ def listings(root: Path, repeat: int, before: str | None, only: str | None = Non
     baseline = best([timed(qualcode_cmd(root, ["codings", "--format", "csv"]), env) for _ in range(repeat)])
 
     def show(title: str, run: str, r: dict) -> None:
-        print(f"{title:<40}{run:<12}{r['first']:>8.2f}{r['total']:>8.2f}{r['total'] / baseline['total']:>7.2f}x{r['rss_mb']:>7.0f} MB")
+        print(
+            f"{title:<40}{run:<12}{r['first']:>8.2f}{r['total']:>8.2f}{r['total'] / baseline['total']:>7.2f}x{r['rss_mb']:>7.0f} MB"
+        )
 
     show("floor: sqlite3 + csv.writer", "pipe", floor)
     for title, args in LISTINGS:
         if only is not None and only not in title:
             continue
-        r = baseline if args == ["codings", "--format", "csv"] else best([timed(qualcode_cmd(root, args), env) for _ in range(repeat)])
+        r = (
+            baseline
+            if args == ["codings", "--format", "csv"]
+            else best([timed(qualcode_cmd(root, args), env) for _ in range(repeat)])
+        )
         show(title, "pipe", r)
         if args in (["codings"], ["stats", "frequencies", "--by", "transcript"], ["stats", "matrix"]):
             show(title, "terminal", best([timed(qualcode_cmd(root, args), env, terminal=True) for _ in range(repeat)]))
@@ -246,17 +254,25 @@ def bulk(base: Path, singles: int) -> None:
         timed(qualcode_cmd(root, ["code", name, code, *where]), env)
     per_process = (time.perf_counter() - started) / len(sample)
     lines = BULK_CODINGS
-    print(f"\ncode --from: {lines:,} codings in {BULK_TRANSCRIPTS} transcripts ({stored:,} stored; lines that name the same place count once)")
+    print(
+        f"\ncode --from: {lines:,} codings in {BULK_TRANSCRIPTS} transcripts ({stored:,} stored; lines that name the same place count once)"
+    )
     print(f"{'one process, --from FILE':<40}{first['total']:>8.2f} s{first['rss_mb']:>8.0f} MB")
     print(f"{'the same file again (adds nothing)':<40}{again['total']:>8.2f} s")
-    print(f"{'one process per coding (extrapolated)':<40}{per_process * lines:>8.0f} s  ({per_process:.3f} s each, {len(sample)} sampled)")
+    print(
+        f"{'one process per coding (extrapolated)':<40}{per_process * lines:>8.0f} s  ({per_process:.3f} s each, {len(sample)} sampled)"
+    )
     print(f"{'ratio --from / one process per coding':<40}{first['total'] / (per_process * lines):>8.4f}")
 
 
 # --- side by side with qc (qualitative-coding), when it is installed ------------------------------------
 
 QC_COMMANDS = [
-    ("codings (all coded text)", ["codes", "find", "-r", "Doorverwijzing", "Eigen kracht", "Randvoorwaarden", "Rolverwachtingen", "Vertrouwen"], ["codings"]),
+    (
+        "codings (all coded text)",
+        ["codes", "find", "-r", "Doorverwijzing", "Eigen kracht", "Randvoorwaarden", "Rolverwachtingen", "Vertrouwen"],
+        ["codings"],
+    ),
     ("frequencies by transcript", ["codes", "stats", "-D", "-a"], ["stats", "frequencies", "--by", "transcript"]),
     ("co-occurrence", ["codes", "crosstab", "-a"], ["stats", "cooccurrence"]),
 ]
@@ -298,8 +314,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-listings", action="store_true")
     parser.add_argument("--only", metavar="TEXT", help="time only the listings whose name contains TEXT (e.g. stats)")
     parser.add_argument("--skip-bulk", action="store_true")
-    parser.add_argument("--qc", nargs=3, metavar=("QC", "QC_PROJECT", "QUALCODE_PROJECT"),
-                        help="the qc program, a qc project and the qualcode project it was imported from")
+    parser.add_argument(
+        "--qc",
+        nargs=3,
+        metavar=("QC", "QC_PROJECT", "QUALCODE_PROJECT"),
+        help="the qc program, a qc project and the qualcode project it was imported from",
+    )
     args = parser.parse_args(argv)
     base = args.dir or Path(tempfile.mkdtemp(prefix="qualcode-bench-cli-"))
     root = base / "p1000"

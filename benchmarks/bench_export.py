@@ -333,7 +333,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'command':<38}{'run':<14}{'seconds':>9}{'ratio':>8}{'peak RSS':>11}")
     for task, title in (("segments", "export segments"), ("frequencies", "stats frequencies --by transcript")):
         outputs, best = {}, {}
-        modes = ("floor", "lower-bound", "same-rows", "qualcode") if task == "segments" else ("lower-bound", "same-rows", "qualcode")
+        modes = (
+            ("floor", "lower-bound", "same-rows", "qualcode") if task == "segments" else ("lower-bound", "same-rows", "qualcode")
+        )
         for mode in modes:
             out = outputs[mode] = outdir / f"{task}-{mode}.csv"
             runs = [measure(mode, task, root, out) for _ in range(args.repeat)]

@@ -91,8 +91,14 @@ def qualcode_import(folder: Path, project_dir: Path) -> dict:
     reimport, reimport_cpu = clock.read()
     assert not again.imported and len(again.duplicates) == len(files)
     return {
-        "seconds": seconds, "cpu": cpu, "words": words, "files": len(result.imported), "turns": turns,
-        "reimport_seconds": reimport, "reimport_cpu": reimport_cpu, "grown_mb": grown,
+        "seconds": seconds,
+        "cpu": cpu,
+        "words": words,
+        "files": len(result.imported),
+        "turns": turns,
+        "reimport_seconds": reimport,
+        "reimport_cpu": reimport_cpu,
+        "grown_mb": grown,
     }
 
 
@@ -169,7 +175,9 @@ def main() -> None:
         f" import/baseline {base['cpu'] / ours['cpu']:.2f}x, import/reader {read['cpu'] / ours['cpu']:.2f}x,"
         f" re-import/import {ours['reimport_cpu'] / ours['cpu']:.2f}x"
     )
-    print(f"import peak memory: {ours['maxrss_mb']:.0f} MB, of which the import added {ours['grown_mb']:.0f} MB (flat: not per file)")
+    print(
+        f"import peak memory: {ours['maxrss_mb']:.0f} MB, of which the import added {ours['grown_mb']:.0f} MB (flat: not per file)"
+    )
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@ def _texts(n: int, words: int) -> list[str]:
     for folder in ("tuning", "heldout", "heldout2"):
         for g in read_gold_folder(GOLD / folder):
             t = g.transcript
-            gold_lines += [f"R: {t.text[u.start:u.end]}" for u in t.turns if "\n" not in t.text[u.start : u.end]]
+            gold_lines += [f"R: {t.text[u.start : u.end]}" for u in t.turns if "\n" not in t.text[u.start : u.end]]
     texts = []
     for i in range(n):
         lines = generate_transcript(words, seed=i).split("\n")

@@ -48,7 +48,9 @@ def run_floor(root: Path, out: Path) -> None:
             archive.writestr(f"sources/{tid}.txt", text.encode("utf-8"))
         with archive.open("project.qde", "w", force_zip64=True) as raw:
             raw.write(b'<?xml version="1.0" encoding="utf-8"?>\n<Project>\n')
-            rows = conn.execute("SELECT transcript_id, start, end, code_id, coder, memo FROM codings ORDER BY transcript_id, start")
+            rows = conn.execute(
+                "SELECT transcript_id, start, end, code_id, coder, memo FROM codings ORDER BY transcript_id, start"
+            )
             for tid, start, end, code, coder, memo in rows:
                 line = f"<S t={quoteattr(str(tid))} s={quoteattr(str(start))} e={quoteattr(str(end))} c={quoteattr(code)} u={quoteattr(coder)} m={quoteattr(memo or '')}/>\n"
                 raw.write(line.encode("utf-8"))
@@ -142,7 +144,9 @@ def main(argv: list[str] | None = None) -> int:
         ratio = best["qualcode"]["seconds"] / best[mode]["seconds"]
         shown = "" if mode == "qualcode" else f"{ratio:.2f}x"
         size = (outdir / f"{mode}.qdpx").stat().st_size / 2**20
-        print(f"{'export qdpx':<22}{mode:<10}{best[mode]['seconds']:>9.2f}{shown:>8}{best[mode]['rss_mb']:>8.0f} MB{size:>7.0f} MB")
+        print(
+            f"{'export qdpx':<22}{mode:<10}{best[mode]['seconds']:>9.2f}{shown:>8}{best[mode]['rss_mb']:>8.0f} MB{size:>7.0f} MB"
+        )
     small_root = tenth(root, max(1, n_t // 10))
     small = measure("qualcode", small_root, outdir / "small.qdpx")
     shutil.rmtree(small_root)

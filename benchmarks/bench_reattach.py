@@ -87,7 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     baseline = (time.perf_counter() - started) / len(cases)
 
     print(f"{len(text.split()):,} words, {len(cases)} edited quotes, region ±{REACH:,} characters")
-    print(f"proposal: {proposal * 1000:.1f} ms each (aim: < 50 ms); baseline {baseline * 1000:.2f} ms; ratio {proposal / baseline:.1f}x")
+    print(
+        f"proposal: {proposal * 1000:.1f} ms each (aim: < 50 ms); baseline {baseline * 1000:.2f} ms; ratio {proposal / baseline:.1f}x"
+    )
     print(f"found again at their own passage: {found} of {len(cases)}")
     return 0
 

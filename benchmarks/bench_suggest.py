@@ -130,7 +130,9 @@ def throughput(words: int) -> None:
             suggest_times.append(suggest())
         b, a, m, s = min(bare_times), min(standard_times), min(matcher_times), min(suggest_times)
         summary = suggest.summary  # type: ignore[attr-defined]
-        print(f"corpus: {len(transcripts)} transcripts, {total_words:,} words ({respondent_words:,} in {len(texts):,} respondent turns)")
+        print(
+            f"corpus: {len(transcripts)} transcripts, {total_words:,} words ({respondent_words:,} in {len(texts):,} respondent turns)"
+        )
         print(f"  A  bare spaCy: blank nl + sentencizer + lookup lemmatizer {a:7.2f} s   {respondent_words / a:10,.0f} words/s")
         print(f"  A' bare nlp.pipe of qualcode's pipeline ({pipeline.name})  {b:7.2f} s   {respondent_words / b:10,.0f} words/s")
         print(f"  B  A' + plain PhraseMatcher and Matcher of the hints    {m:7.2f} s   {respondent_words / m:10,.0f} words/s")

@@ -100,7 +100,11 @@ def first_screen(code: str, *args: str) -> float:
     """Seconds from starting a Python process to its app's first screen."""
     start = time.time()
     out = subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
     )
     return float(out.stdout.strip().splitlines()[-1]) - start
 
@@ -416,7 +420,9 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_large:
             t0 = time.perf_counter()
             large = large_project(base / "large", args.interviews)
-            print(f"(generated {args.interviews} interviews with {args.interviews * 200} codings in {time.perf_counter() - t0:.1f} s)")
+            print(
+                f"(generated {args.interviews} interviews with {args.interviews * 200} codings in {time.perf_counter() - t0:.1f} s)"
+            )
             bench_startup(large, args.repeat, f"{args.interviews} interviews")
 
         t0 = time.perf_counter()

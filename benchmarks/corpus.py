@@ -38,53 +38,119 @@ _QUESTION_POOL_SIZE = 600
 
 _SLOTS: dict[str, tuple[str, ...]] = {
     "org": (
-        "onze vereniging", "de stichting", "de vrouwengroep", "de moskee", "de kerk",
-        "het buurthuis", "onze zelforganisatie", "de migrantenorganisatie", "de vzw",
-        "het taalcafé", "de moedergroep", "de vadergroep",
+        "onze vereniging",
+        "de stichting",
+        "de vrouwengroep",
+        "de moskee",
+        "de kerk",
+        "het buurthuis",
+        "onze zelforganisatie",
+        "de migrantenorganisatie",
+        "de vzw",
+        "het taalcafé",
+        "de moedergroep",
+        "de vadergroep",
     ),
     "prof_org": (
-        "het CJG", "het wijkteam", "het buurtteam", "het consultatiebureau", "de JGZ",
-        "Kind en Gezin", "het Huis van het Kind", "de Opvoedingswinkel",
-        "het Ouder- en Kindteam", "de school", "de huisarts", "de jeugdarts",
+        "het CJG",
+        "het wijkteam",
+        "het buurtteam",
+        "het consultatiebureau",
+        "de JGZ",
+        "Kind en Gezin",
+        "het Huis van het Kind",
+        "de Opvoedingswinkel",
+        "het Ouder- en Kindteam",
+        "de school",
+        "de huisarts",
+        "de jeugdarts",
     ),
     "prof": (
-        "de gezinscoach", "de jeugdverpleegkundige", "de wijkcoach", "de opvoedondersteuner",
-        "een medewerker van het wijkteam", "de intern begeleider", "de maatschappelijk werker",
-        "de coördinator", "een collega van het consultatiebureau",
+        "de gezinscoach",
+        "de jeugdverpleegkundige",
+        "de wijkcoach",
+        "de opvoedondersteuner",
+        "een medewerker van het wijkteam",
+        "de intern begeleider",
+        "de maatschappelijk werker",
+        "de coördinator",
+        "een collega van het consultatiebureau",
     ),
     "ouder": (
-        "een moeder", "een vader", "een jonge moeder", "een alleenstaande vader",
-        "een oma", "een echtpaar", "een moeder van vier kinderen", "een nieuwe moeder",
+        "een moeder",
+        "een vader",
+        "een jonge moeder",
+        "een alleenstaande vader",
+        "een oma",
+        "een echtpaar",
+        "een moeder van vier kinderen",
+        "een nieuwe moeder",
     ),
     "kind": ("zoon", "dochter", "baby", "peuter", "jongste", "oudste", "tweeling"),
     "leeftijd": ("twee", "drie", "vijf", "acht", "tien", "twaalf", "dertien", "vijftien", "zestien"),
     "dag": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondagmiddag"),
     "activiteit": (
-        "een koffieochtend", "een opvoedavond", "een thema-ochtend", "een taalcafé",
-        "een inloopspreekuur", "een voorlichting", "een praatgroep", "huiswerkbegeleiding",
-        "een moederochtend", "een bijeenkomst",
+        "een koffieochtend",
+        "een opvoedavond",
+        "een thema-ochtend",
+        "een taalcafé",
+        "een inloopspreekuur",
+        "een voorlichting",
+        "een praatgroep",
+        "huiswerkbegeleiding",
+        "een moederochtend",
+        "een bijeenkomst",
     ),
     "plaats": (
-        "het buurthuis", "de bibliotheek", "de moskee", "de kerkzaal", "een klaslokaal",
-        "het wijkcentrum", "ons kantoortje", "de ontmoetingsruimte",
+        "het buurthuis",
+        "de bibliotheek",
+        "de moskee",
+        "de kerkzaal",
+        "een klaslokaal",
+        "het wijkcentrum",
+        "ons kantoortje",
+        "de ontmoetingsruimte",
     ),
     "stad": (
-        "Utrecht", "Rotterdam", "Den Haag", "Amsterdam", "Arnhem", "Zwolle",
-        "Gent", "Antwerpen", "Tilburg", "Eindhoven",
+        "Utrecht",
+        "Rotterdam",
+        "Den Haag",
+        "Amsterdam",
+        "Arnhem",
+        "Zwolle",
+        "Gent",
+        "Antwerpen",
+        "Tilburg",
+        "Eindhoven",
     ),
     "jaren": ("twee", "drie", "vijf", "zes", "acht", "tien", "twaalf", "vijftien"),
     "aantal": ("vijf", "acht", "tien", "twaalf", "vijftien", "twintig", "dertig"),
     "weken": ("vier", "zes", "acht", "tien", "twaalf"),
     "maand": ("januari", "maart", "mei", "juni", "september", "oktober", "november"),
     "onderwerp": (
-        "slapen", "eten", "schermtijd", "huiswerk", "puberteit", "zindelijkheid",
-        "social media", "de overgang naar de middelbare school", "ruzie tussen broers en zussen",
-        "taalontwikkeling", "vaccinaties", "grenzen stellen",
+        "slapen",
+        "eten",
+        "schermtijd",
+        "huiswerk",
+        "puberteit",
+        "zindelijkheid",
+        "social media",
+        "de overgang naar de middelbare school",
+        "ruzie tussen broers en zussen",
+        "taalontwikkeling",
+        "vaccinaties",
+        "grenzen stellen",
     ),
     "gevoel": ("fijn", "lastig", "spannend", "moeilijk", "mooi", "vermoeiend", "leerzaam"),
     "begrip": (
-        "eigen kracht", "samenwerking", "vertrouwen", "doorverwijzen", "een warme overdracht",
-        "laagdrempelig", "cultuursensitief werken", "terugkoppeling",
+        "eigen kracht",
+        "samenwerking",
+        "vertrouwen",
+        "doorverwijzen",
+        "een warme overdracht",
+        "laagdrempelig",
+        "cultuursensitief werken",
+        "terugkoppeling",
     ),
     "taal": ("het Arabisch", "het Turks", "het Tigrinya", "het Somalisch", "het Berbers", "het Frans"),
 }
@@ -189,6 +255,7 @@ _QUESTION_TEMPLATES: tuple[str, ...] = (
 # Pools
 # --------------------------------------------------------------------------
 
+
 def _fill(template: str, rng: random.Random) -> str:
     values = {name: rng.choice(options) for name, options in _SLOTS.items()}
     values["ouder_cap"] = values["ouder"][0].upper() + values["ouder"][1:]
@@ -224,6 +291,7 @@ def _pools() -> tuple[tuple[str, ...], tuple[int, ...], tuple[str, ...], tuple[i
 # Public API
 # --------------------------------------------------------------------------
 
+
 def generate_transcript(words: int, seed: int) -> str:
     """Return a synthetic interview of about ``words`` words (labels excluded).
 
@@ -257,9 +325,15 @@ def generate_transcript(words: int, seed: int) -> str:
 
 
 _CITIES = (
-    ("Utrecht", "Nederland"), ("Rotterdam", "Nederland"), ("Den Haag", "Nederland"),
-    ("Amsterdam", "Nederland"), ("Gent", "België"), ("Antwerpen", "België"),
-    ("Arnhem", "Nederland"), ("Zwolle", "Nederland"), ("Tilburg", "Nederland"),
+    ("Utrecht", "Nederland"),
+    ("Rotterdam", "Nederland"),
+    ("Den Haag", "Nederland"),
+    ("Amsterdam", "Nederland"),
+    ("Gent", "België"),
+    ("Antwerpen", "België"),
+    ("Arnhem", "Nederland"),
+    ("Zwolle", "Nederland"),
+    ("Tilburg", "Nederland"),
     ("Brussel", "België"),
 )
 _ORGS = {
@@ -293,10 +367,17 @@ def generate_corpus(out_dir: Path, n_transcripts: int, words: int, seed: int = 0
         city, country = _CITIES[rng.randrange(len(_CITIES))]
         day = 1 + rng.randrange(28)
         month = 1 + rng.randrange(12)
-        rows.append([
-            name, rtype, rng.choice(_ORGS[rtype]), city, country,
-            f"2024-{month:02d}-{day:02d}", rng.choice(_INTERVIEWERS),
-        ])
+        rows.append(
+            [
+                name,
+                rtype,
+                rng.choice(_ORGS[rtype]),
+                city,
+                country,
+                f"2024-{month:02d}-{day:02d}",
+                rng.choice(_INTERVIEWERS),
+            ]
+        )
     with open(out_dir / "attributes.csv", "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(["file", "respondent_type", "organisatie", "stad", "land", "interviewdatum", "interviewer"])

@@ -136,7 +136,11 @@ def _csv_lines(text: str, source: str) -> tuple[list[Request], list[str], list[P
     requests, problems = [], []
     for line, row in rows:
         if len(row) > len(header) and any(row[len(header) :]):
-            problems.append(Problem(source, line, None, f"{len(row)} values but {len(header)} columns", "quote values that hold the separator"))
+            problems.append(
+                Problem(
+                    source, line, None, f"{len(row)} values but {len(header)} columns", "quote values that hold the separator"
+                )
+            )
             continue
         fields = {n: cell for n, cell in zip(names, row, strict=False) if n is not None and cell}
         requests.append(Request(line, fields))

@@ -266,7 +266,11 @@ class _Checker:
                 continue
             if key in out:
                 first = out[key][0].start_mark.line + 1
-                self.problem(key_node, f"duplicate key '{shorten(key, count=True)}' in {what} (first at line {first})", "remove one of them")
+                self.problem(
+                    key_node,
+                    f"duplicate key '{shorten(key, count=True)}' in {what} (first at line {first})",
+                    "remove one of them",
+                )
                 continue
             if key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
@@ -455,26 +459,44 @@ def _code(
     code_id = checker.text(fields["id"][1], "'id'") if "id" in fields else None
     label = f"code '{shorten(code_id, count=True)}'" if code_id else f"the code at line {line}"
     if checker.missing(fields, "id"):
-        checker.problem(fields["id"][1] if "id" in fields else node, f"{label} has no id", "add `id: a_short_slug` (lowercase letters, digits, _)")
+        checker.problem(
+            fields["id"][1] if "id" in fields else node,
+            f"{label} has no id",
+            "add `id: a_short_slug` (lowercase letters, digits, _)",
+        )
     elif code_id is None:
         pass  # wrong type, already reported
     elif not ID_RE.match(code_id):
         slug = re.sub(r"[^a-z0-9_]+", "_", code_id.lower()).strip("_") or "code"
-        checker.problem(fields["id"][1], f"invalid id '{shorten(code_id, count=True)}'", f"ids use lowercase letters, digits and _, e.g. '{shorten(slug, count=True)}'")
+        checker.problem(
+            fields["id"][1],
+            f"invalid id '{shorten(code_id, count=True)}'",
+            f"ids use lowercase letters, digits and _, e.g. '{shorten(slug, count=True)}'",
+        )
     elif code_id in seen_ids:
-        checker.problem(fields["id"][1], f"duplicate code id '{code_id}' (first defined at line {seen_ids[code_id]})", "every code needs its own id")
+        checker.problem(
+            fields["id"][1],
+            f"duplicate code id '{code_id}' (first defined at line {seen_ids[code_id]})",
+            "every code needs its own id",
+        )
     else:
         seen_ids[code_id] = fields["id"][1].start_mark.line + 1
 
     name = checker.text(fields["name"][1], "'name'") if "name" in fields else None
     if checker.missing(fields, "name"):
-        checker.problem(fields["name"][0] if "name" in fields else node, f"{label} has no name", "add `name: ...` (the label shown to coders)")
+        checker.problem(
+            fields["name"][0] if "name" in fields else node, f"{label} has no name", "add `name: ...` (the label shown to coders)"
+        )
 
     color = None
     if "color" in fields:
         color = checker.text(fields["color"][1], "'color'")
         if color is not None and not COLOR_RE.match(color):
-            checker.problem(fields["color"][1], f"invalid colour '{shorten(color, count=True)}' for {label}", "write colours as \"#RRGGBB\" in quotes, e.g. \"#1f77b4\"")
+            checker.problem(
+                fields["color"][1],
+                f"invalid colour '{shorten(color, count=True)}' for {label}",
+                'write colours as "#RRGGBB" in quotes, e.g. "#1f77b4"',
+            )
             color = None
         elif color is not None and len(color) == 4:
             color = "#" + "".join(ch * 2 for ch in color[1:])
@@ -487,14 +509,26 @@ def _code(
         key = checker.text(key_node, "'key'")
         if key is not None:
             if key in RESERVED_KEYS:
-                checker.problem(key_node, f"shortcut key '{key}' of {label} is reserved for {RESERVED_KEYS[key]}", "use another lowercase letter or a digit")
+                checker.problem(
+                    key_node,
+                    f"shortcut key '{key}' of {label} is reserved for {RESERVED_KEYS[key]}",
+                    "use another lowercase letter or a digit",
+                )
                 key = None
             elif not KEY_RE.match(key):
-                checker.problem(key_node, f"invalid shortcut key '{shorten(key, count=True)}' for {label}", "a key is one lowercase letter (not 'n') or one digit")
+                checker.problem(
+                    key_node,
+                    f"invalid shortcut key '{shorten(key, count=True)}' for {label}",
+                    "a key is one lowercase letter (not 'n') or one digit",
+                )
                 key = None
             elif key in seen_keys:
                 other, other_line = seen_keys[key]
-                checker.problem(key_node, f"duplicate shortcut key '{key}': also used by '{other}' (line {other_line})", "give each code its own key, or none")
+                checker.problem(
+                    key_node,
+                    f"duplicate shortcut key '{key}': also used by '{other}' (line {other_line})",
+                    "give each code its own key, or none",
+                )
             else:
                 seen_keys[key] = (code_id or "?", key_node.start_mark.line + 1)
 
@@ -541,14 +575,22 @@ def _hints(checker: _Checker, node: yaml.Node) -> Hints:
     if "patterns" in fields:
         pnode = fields["patterns"][1]
         if not isinstance(pnode, yaml.SequenceNode):
-            checker.problem(pnode, "'patterns' must be a list of token patterns", "each pattern is a list like [{LOWER: verwijst}, {LOWER: door}]")
+            checker.problem(
+                pnode,
+                "'patterns' must be a list of token patterns",
+                "each pattern is a list like [{LOWER: verwijst}, {LOWER: door}]",
+            )
         else:
             for pattern in pnode.value:
-                ok = isinstance(pattern, yaml.SequenceNode) and pattern.value and all(
-                    isinstance(tok, yaml.MappingNode) for tok in pattern.value
+                ok = (
+                    isinstance(pattern, yaml.SequenceNode)
+                    and pattern.value
+                    and all(isinstance(tok, yaml.MappingNode) for tok in pattern.value)
                 )
                 if not ok:
-                    checker.problem(pattern, "a token pattern must be a non-empty list of token mappings", "e.g. - [{LEMMA: doorverwijzen}]")
+                    checker.problem(
+                        pattern, "a token pattern must be a non-empty list of token mappings", "e.g. - [{LEMMA: doorverwijzen}]"
+                    )
                     continue
                 hints.patterns.append(checker.value(pattern))
     return hints
@@ -574,7 +616,11 @@ def _sets(checker: _Checker, node: yaml.Node, seen_ids: dict[str, int]) -> list[
             for member, mnode in zip(members, items, strict=False):
                 if member not in seen_ids:
                     close = difflib.get_close_matches(member, list(seen_ids), n=1)
-                    checker.problem(mnode, f"set '{shorten(name or '', count=True)}' names unknown code '{shorten(member, count=True)}'", f"did you mean '{close[0]}'?" if close else "use a code id")
+                    checker.problem(
+                        mnode,
+                        f"set '{shorten(name or '', count=True)}' names unknown code '{shorten(member, count=True)}'",
+                        f"did you mean '{close[0]}'?" if close else "use a code id",
+                    )
         out.append(
             CodeSet(
                 name=name or "",

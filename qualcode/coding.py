@@ -193,7 +193,9 @@ def apply_code(
     return store.codings.add(tid, start, end, code_id, coder, memo=memo, origin=origin)
 
 
-def coding_parts(store: Store, tid: int, start: int, end: int, *, text: str | None = None, turns: list[Turn] | None = None) -> list[tuple[int, int]]:
+def coding_parts(
+    store: Store, tid: int, start: int, end: int, *, text: str | None = None, turns: list[Turn] | None = None
+) -> list[tuple[int, int]]:
     """``[start, end)`` cut at turn edges (:func:`qualcode.text.block_parts`): one coding per
     turn, never a speaker label or a timestamp in a coding's text. Raises NOTHING_TO_CODE
     for a span that holds nothing else."""
@@ -235,4 +237,3 @@ def codings_at(store: Store, tid: int, start: int, end: int | None = None, code_
     """Codings overlapping ``[start, end)`` (or containing ``start`` when end is None)."""
     stop = start + 1 if end is None else end
     return store.codings.find(tid, [code_id] if code_id else None, overlapping=(start, stop))
-

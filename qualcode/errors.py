@@ -88,9 +88,7 @@ NO_PROJECT = Msg(
     "no qualcode project at {path}",
     "run `qualcode init {path}` first, or pass --project DIR",
 )
-PROJECT_EXISTS = Msg(
-    "QC002", "{path} is already a qualcode project", "open it with `qualcode --project {path}`"
-)
+PROJECT_EXISTS = Msg("QC002", "{path} is already a qualcode project", "open it with `qualcode --project {path}`")
 NO_CODEBOOK = Msg(
     "QC003",
     "no codebook found in {path}",
@@ -107,9 +105,7 @@ STORE_NEWER = Msg(
     "{path} was written by a newer qualcode (unknown migration '{name}')",
     "upgrade qualcode: pip install -U qualcode",
 )
-STORE_UNREADABLE = Msg(
-    "QC007", "{path} is not a qualcode database: {reason}", "check the file, or move it away and re-import"
-)
+STORE_UNREADABLE = Msg("QC007", "{path} is not a qualcode database: {reason}", "check the file, or move it away and re-import")
 STORE_READ_ONLY = Msg(
     "QC008",
     "cannot {action}: {path} is read-only (the {what} may not be written)",
@@ -150,9 +146,7 @@ CODEBOOK_INVALID = Msg(
 )
 CODEBOOKS_PROBLEMS = Msg("QC103", "{total} problem(s) in {files} codebook file(s)", "fix the lines listed above")
 CODEBOOK_UNREADABLE = Msg("QC101", "cannot read codebook {path}: {reason}", "")
-UNKNOWN_CODE = Msg(
-    "QC102", "unknown code '{code}'", "list the codes with `qualcode codebook show`; did you mean {suggestion}?"
-)
+UNKNOWN_CODE = Msg("QC102", "unknown code '{code}'", "list the codes with `qualcode codebook show`; did you mean {suggestion}?")
 
 # --- codebooks: hostile and damaged input (QC120-QC139) ----------------------------
 CODEBOOK_TOO_DEEP = Msg(
@@ -174,25 +168,21 @@ UNDECODABLE = Msg(
     "{path}: not valid {encoding} at byte offset {offset} (byte 0x{byte:02x})",
     "if the file was saved by Word or Notepad on Windows, try --encoding cp1252",
 )
-UNSUPPORTED_FORMAT = Msg(
-    "QC204", "{path}: unsupported file type '{suffix}'", "import .txt, .md, .docx, .vtt or .srt files"
-)
+UNSUPPORTED_FORMAT = Msg("QC204", "{path}: unsupported file type '{suffix}'", "import .txt, .md, .docx, .vtt or .srt files")
 BAD_DOCUMENT = Msg("QC205", "{path}: cannot read this {kind} file: {reason}", "{hint}")
-UNKNOWN_TRANSCRIPT = Msg(
-    "QC206", "no transcript named '{name}'", "list them with `qualcode transcripts`{suggestion}"
-)
+UNKNOWN_TRANSCRIPT = Msg("QC206", "no transcript named '{name}'", "list them with `qualcode transcripts`{suggestion}")
 AMBIGUOUS_TRANSCRIPT = Msg("QC207", "'{name}' matches several transcripts: {matches}", "use the full name")
 BAD_ATTRIBUTES = Msg("QC208", "{path}:{line}: {problem}", "{hint}")
-BAD_FRONT_MATTER = Msg("QC209", "{path}:{line}: front matter is not valid YAML: {problem}", "front matter is a YAML mapping between two '---' lines")
+BAD_FRONT_MATTER = Msg(
+    "QC209", "{path}:{line}: front matter is not valid YAML: {problem}", "front matter is a YAML mapping between two '---' lines"
+)
 UNKNOWN_ENCODING = Msg("QC210", "unknown encoding '{encoding}'", "use a Python codec name such as cp1252, latin-1 or utf-16")
 IMPORT_FAILED = Msg(
     "QC212",
     "{count} of {total} file(s) could not be imported; nothing was imported",
     "fix or leave out the files listed above and run the import again",
 )
-DUPLICATE_TEXT = Msg(
-    "QC216", "{path} has the same text as transcript '{name}'", "check that you picked the right file"
-)
+DUPLICATE_TEXT = Msg("QC216", "{path} has the same text as transcript '{name}'", "check that you picked the right file")
 NO_TEXT = Msg("QC211", "{path}: no text found in the file", "check that the file holds the transcript")
 NOT_PLAIN_TEXT = Msg("QC214", "{path}: this is {kind}, not a plain-text transcript", "{hint}")
 UNREADABLE_FILE = Msg("QC215", "{path}: cannot read the file: {reason}", "check the path and that you may read the file")
@@ -236,6 +226,7 @@ WRONG_ENCODING = Msg(
     "the file is in another encoding: try cp1252, latin-1, mac-roman or utf-16, or leave out --encoding",
 )
 
+
 def span_error(start: int, end: int, name: str, length: int) -> QualcodeError:
     """The error for a span that does not fit its transcript: reversed, negative or too long.
 
@@ -248,6 +239,7 @@ def span_error(start: int, end: int, name: str, length: int) -> QualcodeError:
     if start < 0:
         return error(SPAN_NEGATIVE, start=start, end=end, name=name, length=length)
     return error(BAD_SPAN, start=start, end=end, name=name, length=length)
+
 
 # --- coding ---------------------------------------------------------------------
 BAD_SPAN = Msg(
@@ -409,22 +401,30 @@ CODE_ID_TAKEN = Msg(
     "pick another id, or move the codings into it with `qualcode codebook merge-codes {old} --into {code}`",
 )
 BAD_CODE_ID = Msg("QC422", "'{code}' is not a valid code id", "ids use lowercase letters, digits and _, e.g. '{slug}'")
-BAD_MOVE = Msg("QC423", "cannot move '{code}' under '{parent}': {reason}", "pick a parent outside the code's own branch, or --top")
+BAD_MOVE = Msg(
+    "QC423", "cannot move '{code}' under '{parent}': {reason}", "pick a parent outside the code's own branch, or --top"
+)
 BAD_MERGE = Msg("QC424", "cannot merge '{code}' into '{target}': {reason}", "{hint}")
 UNKNOWN_CODE_ANYWHERE = Msg(
     "QC425",
     "unknown code '{code}': it is not in the codebook and no coding uses it",
     "list the codes with `qualcode codebook show`{suggestion}",
 )
-BAD_MERGE_OPTION = Msg("QC426", "--merge {value}: {reason}", "write --merge OLD_ID=NEW_ID, with NEW_ID a code of the new codebook")
+BAD_MERGE_OPTION = Msg(
+    "QC426", "--merge {value}: {reason}", "write --merge OLD_ID=NEW_ID, with NEW_ID a code of the new codebook"
+)
 NOT_IN_CODEBOOK = Msg(
     "QC427",
     "code '{code}' is not in the codebook ({count} coding(s) still use it)",
     "give its codings to a code of the codebook with `qualcode codebook merge-codes {code} --into CODE`",
 )
-NOTHING_TO_EXPORT = Msg("QC428", "{path}: the codebook has no codes; there is nothing to export", "add codes to the codebook first")
+NOTHING_TO_EXPORT = Msg(
+    "QC428", "{path}: the codebook has no codes; there is nothing to export", "add codes to the codebook first"
+)
 ALREADY_YAML = Msg(
-    "QC429", "{path} is already a qualcode codebook", "use it as it is, or turn it into a .qdc with `qualcode codebook export {path}`"
+    "QC429",
+    "{path} is already a qualcode codebook",
+    "use it as it is, or turn it into a .qdc with `qualcode codebook export {path}`",
 )
 CODEBOOK_FLOW_STYLE = Msg(
     "QC430",
@@ -455,17 +455,13 @@ QDPX_SOURCES_MISSING = Msg(
 )
 
 # --- analysis and export --------------------------------------------------------
-WHERE_SYNTAX = Msg(
-    "QC500", "cannot read --where '{value}'", "write ATTRIBUTE=VALUE, e.g. --where respondent_type=professional"
-)
+WHERE_SYNTAX = Msg("QC500", "cannot read --where '{value}'", "write ATTRIBUTE=VALUE, e.g. --where respondent_type=professional")
 UNKNOWN_ATTRIBUTE = Msg("QC501", "no transcript has an attribute '{name}'", "known attributes: {known}{suggestion}")
 UNKNOWN_ATTRIBUTE_VALUE = Msg("QC502", "no transcript has {name}={value}", "values of {name}: {values}")
 UNKNOWN_GROUPING = Msg(
     "QC503", "cannot group by '{by}'", "group by transcript, speaker, role or a case attribute ({known}){suggestion}"
 )
-OUTPUT_UNWRITABLE = Msg(
-    "QC504", "cannot write {path}: {reason}", "check that the folder exists and that you may write in it"
-)
+OUTPUT_UNWRITABLE = Msg("QC504", "cannot write {path}: {reason}", "check that the folder exists and that you may write in it")
 
 # --- undo and the coding screen -------------------------------------------------
 UNDO_CONFLICT = Msg(
@@ -499,9 +495,7 @@ BAD_PATTERNS = Msg(
     "fix the patterns listed above (see https://spacy.io/usage/rule-based-matching) and run `qualcode suggest` again",
 )
 NO_SUGGESTION = Msg("QC703", "no suggestion with id {id}", "list them with `qualcode suggestions --status all`")
-ALREADY_DECIDED = Msg(
-    "QC704", "suggestion {id} was already {status}", "list the open ones with `qualcode suggestions`"
-)
+ALREADY_DECIDED = Msg("QC704", "suggestion {id} was already {status}", "list the open ones with `qualcode suggestions`")
 NOTHING_TO_TRAIN = Msg(
     "QC705",
     "no code has {minimum} coded sentences yet, so there is nothing to learn from",
@@ -520,8 +514,7 @@ NOTHING_TO_EVALUATE = Msg(
 REVIEW_UNDO_CONFLICT = Msg(
     "QC800",
     "cannot {action} the {kind} of suggestion {id}: {reason}",
-    "the suggestion was decided or withdrawn outside this session (a CLI command or a new suggestion run);"
-    " the step was dropped",
+    "the suggestion was decided or withdrawn outside this session (a CLI command or a new suggestion run); the step was dropped",
 )
 
 # --- team coding: coders, agreement, merge, disagreements (QC900-QC949) ----------
@@ -570,25 +563,19 @@ PSEUDO_NAMES_FILE = Msg(
     "{path}:{line}: {problem}",
     "the file lists names by category, e.g. `person: [Hatice Yilmaz]`, and words never to flag under `never:`",
 )
-PSEUDO_UNKNOWN_CATEGORY = Msg(
-    "QC951", "unknown category '{category}'", "use one of: {categories}"
-)
+PSEUDO_UNKNOWN_CATEGORY = Msg("QC951", "unknown category '{category}'", "use one of: {categories}")
 PSEUDO_DEDUCE_FAILED = Msg(
     "QC952",
     "deduce's lookup tables could not be built or loaded from {path}: {reason}",
     "check that the folder is writable and has ~200 MB free, or delete it to build the tables again",
 )
-PSEUDO_NO_CANDIDATE = Msg(
-    "QC953", "no candidate with id {id}", "list them with `qualcode pseudonymise list --status all`"
-)
+PSEUDO_NO_CANDIDATE = Msg("QC953", "no candidate with id {id}", "list them with `qualcode pseudonymise list --status all`")
 PSEUDO_BAD_SPAN = Msg(
     "QC954",
     "{start}-{end} is not a span of transcript '{name}' ({length} characters)",
     "give a start before the end, both within the text",
 )
-PSEUDO_NOT_FOUND = Msg(
-    "QC955", "'{text}' does not occur in {where}", "check the spelling (case matters for names)"
-)
+PSEUDO_NOT_FOUND = Msg("QC955", "'{text}' does not occur in {where}", "check the spelling (case matters for names)")
 PSEUDO_ALREADY_APPLIED = Msg(
     "QC956",
     "transcript '{name}' already has its pseudonymised text",
@@ -614,5 +601,7 @@ PSEUDO_PSEUDONYM_TAKEN = Msg(
 )
 PSEUDO_NOTHING_TO_UNDO = Msg("QC961", "no pseudonymisation decision to undo", "")
 PSEUDO_NOT_APPLIED = Msg(
-    "QC962", "transcript '{name}' has no original text kept aside", "only transcripts switched by `pseudonymise apply` can be restored"
+    "QC962",
+    "transcript '{name}' has no original text kept aside",
+    "only transcripts switched by `pseudonymise apply` can be restored",
 )

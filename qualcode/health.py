@@ -105,7 +105,11 @@ def check_project(project: Project) -> HealthReport:
         path = path if path.is_absolute() else project.root / path
         if not path.exists():
             report.findings.append(
-                Finding(NOTE, "source-missing", f"{summary.name}: source file {summary.source_path} is gone (the imported copy is kept)")
+                Finding(
+                    NOTE,
+                    "source-missing",
+                    f"{summary.name}: source file {summary.source_path} is gone (the imported copy is kept)",
+                )
             )
         elif summary.source_hash and sha256_bytes(path.read_bytes()) != summary.source_hash:
             report.findings.append(

@@ -186,7 +186,9 @@ class History(UndoStacks):
             detached = self.store.codings.detached_one(detached_id)
             twin = [
                 c
-                for c in self.store.codings.find(detached.transcript_id, [detached.code_id], [detached.coder], overlapping=(start, end))
+                for c in self.store.codings.find(
+                    detached.transcript_id, [detached.code_id], [detached.coder], overlapping=(start, end)
+                )
                 if (c.start, c.end) == (start, end)
             ]
             added = self.store.codings.reattach(detached_id, start, end)

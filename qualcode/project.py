@@ -77,9 +77,7 @@ class ProjectConfig:
         if role is not None:
             return role
         if self._interviewer_re is None:
-            self._interviewer_re = re.compile(
-                "|".join(f"(?:{p})" for p in self.interviewer_speakers), re.IGNORECASE
-            )
+            self._interviewer_re = re.compile("|".join(f"(?:{p})" for p in self.interviewer_speakers), re.IGNORECASE)
         role = INTERVIEWER if self._interviewer_re.fullmatch(speaker.strip()) else RESPONDENT
         self._roles[speaker] = role  # a transcript repeats a handful of labels many times
         return role
@@ -267,9 +265,7 @@ class Project:
         if self.config.codebook:
             path = self.root / self.config.codebook
             if not path.exists():
-                raise error(
-                    BAD_CONFIG, path=self.root / CONFIG_NAME, problem=f"codebook {self.config.codebook} does not exist"
-                )
+                raise error(BAD_CONFIG, path=self.root / CONFIG_NAME, problem=f"codebook {self.config.codebook} does not exist")
             return path
         found = self.codebook_files()
         if not found:

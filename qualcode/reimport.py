@@ -24,7 +24,9 @@ class ReimportResult:
         return [p for p in self.placements if p.start is None]
 
 
-def reimport(project: Project, tid: int, path: Path | None = None, *, encoding: str | None = None, dry_run: bool = False) -> ReimportResult:
+def reimport(
+    project: Project, tid: int, path: Path | None = None, *, encoding: str | None = None, dry_run: bool = False
+) -> ReimportResult:
     """Read the transcript's (edited) file again and re-anchor its codings.
 
     Nothing is written with ``dry_run``; otherwise the new text, turns and coding

@@ -84,7 +84,13 @@ class SessionHistory(UndoStacks):
         return self.apply_parts(transcript_id, [(start, end)], code_ids, coder, memo=memo)
 
     def apply_parts(
-        self, transcript_id: int, parts: Sequence[tuple[int, int]], code_ids: Sequence[str], coder: str, *, memo: str | None = None
+        self,
+        transcript_id: int,
+        parts: Sequence[tuple[int, int]],
+        code_ids: Sequence[str],
+        coder: str,
+        *,
+        memo: str | None = None,
     ) -> CodingChange:
         change = self.codings.apply_parts(transcript_id, parts, code_ids, coder, memo=memo)
         if change.added:  # History records a step exactly then
@@ -153,7 +159,13 @@ class SessionHistory(UndoStacks):
             if undo:
                 current = self.store.suggestions.get(step.suggestion_id)
                 if current.status != step.status:
-                    raise error(REVIEW_UNDO_CONFLICT, action="undo", kind=kind, id=step.suggestion_id, reason=f"it is {current.status} now")
+                    raise error(
+                        REVIEW_UNDO_CONFLICT,
+                        action="undo",
+                        kind=kind,
+                        id=step.suggestion_id,
+                        reason=f"it is {current.status} now",
+                    )
                 with self.store.transaction():
                     row = reopen(self.store, step.suggestion_id)
                     for suggestion_id in step.settled:

@@ -30,7 +30,9 @@ class TurnView:
     codings: list[Coding] = field(default_factory=list)
 
 
-def turn_views(store: Store, tid: int, first: int | None = None, last: int | None = None, *, codings: bool = False) -> list[TurnView]:
+def turn_views(
+    store: Store, tid: int, first: int | None = None, last: int | None = None, *, codings: bool = False
+) -> list[TurnView]:
     """The turns ``first``..``last`` (all by default) of a transcript; with ``codings``, each with
     the codings that start in it (a coding starting before the first shown turn goes with it)."""
     text = store.transcripts.text(tid)
@@ -55,4 +57,3 @@ def turn_views(store: Store, tid: int, first: int | None = None, last: int | Non
 
 def _view(number, speaker, role, time_start, time_end, start: int, end: int, text: str) -> TurnView:
     return TurnView(number, speaker, role, time_start, time_end, start, end, text[start:end])
-

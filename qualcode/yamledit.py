@@ -307,7 +307,9 @@ class YamlText:
         found = self._get(root, "sets")
         self._replace_value(root, "sets", lines, (*_TOP_KEYS,), insert_at_end=found is None)
 
-    def _replace_value(self, mapping, key: str, new_lines: list[str], order: tuple[str, ...], insert_at_end: bool = False) -> None:
+    def _replace_value(
+        self, mapping, key: str, new_lines: list[str], order: tuple[str, ...], insert_at_end: bool = False
+    ) -> None:
         lines = self.text.splitlines(keepends=True)
         found = self._get(mapping, key)
         if found is not None:

@@ -37,9 +37,7 @@ class ZipLimits:
 class ZipGuard:
     """Checks entries of one archive against :class:`ZipLimits`, raising catalogue errors."""
 
-    def __init__(
-        self, shown: str, limits: ZipLimits, too_big: Msg, bomb: Msg, unreadable: Msg, **context: object
-    ) -> None:
+    def __init__(self, shown: str, limits: ZipLimits, too_big: Msg, bomb: Msg, unreadable: Msg, **context: object) -> None:
         """``unreadable`` is filled with ``path`` and ``reason`` (a damaged entry); every
         message also with ``context`` (placeholders a format's messages need besides these)."""
         self.shown = shown
@@ -85,7 +83,11 @@ class ZipGuard:
             raise self._error(self.unreadable, reason=f"cannot read '{info.filename}': {exc}") from None
         if len(data) > info.file_size:
             raise self._error(
-                self.bomb, entry=info.filename, ratio="?", packed=info.compress_size, size=f"more than the declared {info.file_size}"
+                self.bomb,
+                entry=info.filename,
+                ratio="?",
+                packed=info.compress_size,
+                size=f"more than the declared {info.file_size}",
             )
         self.total += len(data)
         return data

@@ -115,9 +115,7 @@ def test_agreement_alpha_equals_krippendorff_package_on_random_data(seed):
     np = pytest.importorskip("numpy")
     rng = random.Random(seed)
     coders, n_units, categories = rng.randint(2, 5), rng.randint(5, 60), rng.randint(2, 5)
-    data = [
-        [None if rng.random() < 0.2 else rng.randrange(categories) for _ in range(n_units)] for _ in range(coders)
-    ]
+    data = [[None if rng.random() < 0.2 else rng.randrange(categories) for _ in range(n_units)] for _ in range(coders)]
     ours = krippendorff_alpha(units(data))
     matrix = np.array([[np.nan if v is None else v for v in row] for row in data], dtype=float)
     try:

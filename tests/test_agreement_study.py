@@ -29,9 +29,7 @@ def brute_character_table(regions, coverage):
     rows = []
     for start, end in regions:
         for pos in range(start, end):
-            rows.append(
-                tuple(None if spans is None else int(any(s <= pos < e for s, e in spans)) for spans in coverage)
-            )
+            rows.append(tuple(None if spans is None else int(any(s <= pos < e for s, e in spans)) for spans in coverage))
     return patterns_of(rows)
 
 
@@ -59,9 +57,7 @@ def test_agreement_unit_runs_equal_brute_force(seed):
     rng = random.Random(seed)
     units = [(i * 20, i * 20 + 15) for i in range(20)]
     coverage = [union(random_spans(rng, 400, rng.randint(0, 6))) for _ in range(3)]
-    rows = [
-        tuple(int(any(s < ue and e > us for s, e in spans)) for spans in coverage) for us, ue in units
-    ]
+    rows = [tuple(int(any(s < ue and e > us for s, e in spans)) for spans in coverage) for us, ue in units]
     assert unit_patterns(units, coverage) == patterns_of(rows)
 
 

@@ -17,7 +17,12 @@ def project(tmp_path) -> Project:
 
 
 def as_dict(matrix) -> dict[tuple[str, str], int]:
-    return {(r.id, c): v for r, row in zip(matrix.rows, matrix.cells, strict=True) for c, v in zip(matrix.columns, row, strict=True) if v}
+    return {
+        (r.id, c): v
+        for r, row in zip(matrix.rows, matrix.cells, strict=True)
+        for c, v in zip(matrix.columns, row, strict=True)
+        if v
+    }
 
 
 def test_analysis_cooccurrence_overlap_counts_pairs_of_overlapping_codings(project):

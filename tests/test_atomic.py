@@ -94,7 +94,9 @@ _SLOW_WRITER = textwrap.dedent(
 def test_atomic_write_interrupted_by_a_signal_leaves_no_temp_file(tmp_path: Path, signum: int) -> None:
     target = tmp_path / "out.qdpx"
     target.write_bytes(b"previous")
-    proc = subprocess.Popen([sys.executable, "-c", _SLOW_WRITER, str(target)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _SLOW_WRITER, str(target)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     assert proc.stdout.readline().strip() == "writing"
     assert len(_leftovers(tmp_path)) == 1
     proc.send_signal(signum)
@@ -107,7 +109,9 @@ def test_atomic_write_interrupted_by_a_signal_leaves_no_temp_file(tmp_path: Path
 
 def test_atomic_write_killed_hard_is_cleaned_by_the_next_write(tmp_path: Path) -> None:
     target = tmp_path / "out.qdpx"
-    proc = subprocess.Popen([sys.executable, "-c", _SLOW_WRITER, str(target)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _SLOW_WRITER, str(target)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     assert proc.stdout.readline().strip() == "writing"
     proc.kill()
     proc.wait(timeout=30)

@@ -218,7 +218,10 @@ def test_cli_codebook_check_exit_codes(tmp_path, runner):
     assert result.exit_code == 0
     assert "ok (4 codes)" in result.stdout
     bad = tmp_path / "bad.yaml"
-    bad.write_text("title: T\ncodes:\n  - id: a\n    name: A\n    colr: '#fff'\n    key: k\n  - id: a\n    name: B\n    key: k\n", encoding="utf-8")
+    bad.write_text(
+        "title: T\ncodes:\n  - id: a\n    name: A\n    colr: '#fff'\n    key: k\n  - id: a\n    name: B\n    key: k\n",
+        encoding="utf-8",
+    )
     result = runner.invoke(main, ["codebook", "check", str(bad)])
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
@@ -234,7 +237,9 @@ def test_cli_check_reports_orphans_and_changed_sources(project, runner):
     run(runner, project, "code", "int1", "kracht", "--turn", "4")
     assert run(runner, project, "check").exit_code == 0
     # The code leaves the codebook: the coding is kept and reported.
-    (project / "codebooks" / "codebook.yaml").write_text(CODEBOOK.replace("  - id: kracht\n    name: Eigen kracht\n    key: k\n", ""), encoding="utf-8")
+    (project / "codebooks" / "codebook.yaml").write_text(
+        CODEBOOK.replace("  - id: kracht\n    name: Eigen kracht\n    key: k\n", ""), encoding="utf-8"
+    )
     result = run(runner, project, "check")
     assert result.exit_code == 1
     assert "1 coding(s) of code 'kracht', which is not in the codebook any more (kept, not deleted)" in result.stdout
@@ -321,7 +326,9 @@ def test_cli_write_on_a_read_only_project_says_so_and_listing_still_works(projec
     from qualcode.store import db
 
     real = os.access
-    monkeypatch.setattr(db.os, "access", lambda p, mode: False if mode == os.W_OK and str(p).endswith("qualcode.db") else real(p, mode))
+    monkeypatch.setattr(
+        db.os, "access", lambda p, mode: False if mode == os.W_OK and str(p).endswith("qualcode.db") else real(p, mode)
+    )
     assert run(runner, project, "transcripts").exit_code == 0
     result = run(runner, project, "code", "int1", "kracht", "--turn", "4")
     assert result.exit_code == 1
@@ -359,7 +366,9 @@ def test_cli_code_settles_the_pending_suggestion_it_covers(project, runner):
     p.sync_codebook()
     tid = p.store.transcripts.id_by_name("int1")
     start = TRANSCRIPT.index("De ouders hebben")
-    p.store.suggestions.replace_pending(tid, [(start, start + len("De ouders hebben veel eigen kracht."), "kracht", "rules", 0.6, "r")])
+    p.store.suggestions.replace_pending(
+        tid, [(start, start + len("De ouders hebben veel eigen kracht."), "kracht", "rules", 0.6, "r")]
+    )
     p.close()
     assert run(runner, project, "code", "int1", "kracht", "--turn", "4").exit_code == 0
     listed = json.loads(run(runner, project, "suggestions", "--status", "all", "--format", "json").stdout)

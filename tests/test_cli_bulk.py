@@ -38,7 +38,9 @@ codes:
 
 @pytest.fixture
 def project(tmp_path, runner) -> Path:
-    return cli_project(runner, tmp_path / "p", CODEBOOK, {"int1.txt": TRANSCRIPT, "int2.txt": TRANSCRIPT.replace("CJG", "wijkteam")})
+    return cli_project(
+        runner, tmp_path / "p", CODEBOOK, {"int1.txt": TRANSCRIPT, "int2.txt": TRANSCRIPT.replace("CJG", "wijkteam")}
+    )
 
 
 def code_from(runner, project, path: Path | str, input: str | None = None):
@@ -112,7 +114,10 @@ def test_bulk_problems_are_located_and_nothing_is_written(runner, project):
 def test_bulk_problems_in_lines_that_parse(runner, project, tmp_path):
     source = tmp_path / "c.jsonl"
     bad = HOSTILE / "bad_codings.jsonl"
-    source.write_text("\n".join(line for i, line in enumerate(bad.read_text(encoding="utf-8").splitlines(), 1) if i not in (4, 5, 10)) + "\n", encoding="utf-8")
+    source.write_text(
+        "\n".join(line for i, line in enumerate(bad.read_text(encoding="utf-8").splitlines(), 1) if i not in (4, 5, 10)) + "\n",
+        encoding="utf-8",
+    )
     result = code_from(runner, project, source)
     err = result.stderr
     for message in [

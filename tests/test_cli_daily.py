@@ -40,7 +40,9 @@ codes:
 
 @pytest.fixture
 def project(tmp_path, runner) -> Path:
-    return cli_project(runner, tmp_path / "studie", CODEBOOK, {"int1.txt": TRANSCRIPT, "attributes.csv": "file,stad\nint1.txt,Utrecht\n"})
+    return cli_project(
+        runner, tmp_path / "studie", CODEBOOK, {"int1.txt": TRANSCRIPT, "attributes.csv": "file,stad\nint1.txt,Utrecht\n"}
+    )
 
 
 def run(runner: CliRunner, project: Path, *args: str, input: str | None = None):
@@ -77,7 +79,9 @@ def test_cli_codebook_import_into_new_project_replaces_the_untouched_starter(run
     qdc = qdc_of(runner, project, tmp_path)
     fresh = tmp_path / "nieuw"
     ok(runner.invoke(main, ["init", str(fresh)]))
-    result = runner.invoke(main, ["--project", str(fresh), "codebook", "import", str(qdc), "--out", str(fresh / "codebooks" / "codeboek.yaml")])
+    result = runner.invoke(
+        main, ["--project", str(fresh), "codebook", "import", str(qdc), "--out", str(fresh / "codebooks" / "codeboek.yaml")]
+    )
     assert "removed the unused starter codebook codebooks/codebook.yaml" in ok(result) + result.stderr
     assert sorted(p.name for p in (fresh / "codebooks").iterdir()) == ["codeboek.yaml"]
     listed = ok(runner.invoke(main, ["--project", str(fresh), "codebook", "show", "--format", "json"]))
@@ -128,7 +132,9 @@ def test_cli_init_with_a_refi_codebook(runner, project, tmp_path):
 
 def test_cli_switching_codebooks_forgets_unused_codes_and_keeps_used_ones(runner, project):
     ok(run(runner, project, "code", "int1", "kracht", "--turn", "4"))
-    (project / "codebooks" / "codebook.yaml").write_text(CODEBOOK.replace("  - id: kracht\n    name: Eigen kracht\n    key: k\n", ""), encoding="utf-8")
+    (project / "codebooks" / "codebook.yaml").write_text(
+        CODEBOOK.replace("  - id: kracht\n    name: Eigen kracht\n    key: k\n", ""), encoding="utf-8"
+    )
     (project / "codebooks" / "codebook.yaml").write_text(
         "title: Ander\ncodes:\n  - id: nieuw\n    name: Nieuw\n", encoding="utf-8"
     )
@@ -144,7 +150,9 @@ def test_cli_switching_codebooks_forgets_unused_codes_and_keeps_used_ones(runner
 def detach(runner, project) -> None:
     ok(run(runner, project, "code", "int1", "kracht", "--text", "eigen kracht", "--memo", "mooi"))
     source = project / "transcripts" / "int1.txt"
-    source.write_text(TRANSCRIPT.replace("De ouders hebben veel eigen kracht.", "Ouders kunnen zelf heel veel."), encoding="utf-8")
+    source.write_text(
+        TRANSCRIPT.replace("De ouders hebben veel eigen kracht.", "Ouders kunnen zelf heel veel."), encoding="utf-8"
+    )
     result = run(runner, project, "reimport", "int1")
     ok(result)
     assert "coding 1 (kracht) is detached as detached coding 1" in result.stderr
@@ -378,7 +386,10 @@ def test_cli_uncode_with_nothing_to_remove_says_so_plainly(runner, project):
     ok(run(runner, project, "code", "int1", "kracht", "--turn", "4"))
     start = TRANSCRIPT.index("De ouders")
     stderr = fails(run(runner, project, "uncode", "int1", "--span", f"{start}:{start + 10}"), "nothing to remove")
-    assert f"no coding of any code lies inside {start}:{start + 10} of 'int1' (1 coding(s) overlap it without lying inside: 1)" in stderr
+    assert (
+        f"no coding of any code lies inside {start}:{start + 10} of 'int1' (1 coding(s) overlap it without lying inside: 1)"
+        in stderr
+    )
     fails(run(runner, project, "uncode", "int1", "rol_cjg", "--turn", "4"), "no coding of 'rol_cjg' lies inside")
     fails(run(runner, project, "uncode", "int1", "rol_cj", "--turn", "4"), "unknown code 'rol_cj'")
     assert len(codings_json(runner, project)) == 1
@@ -396,7 +407,9 @@ def test_project_set_config_value_keeps_the_rest_of_the_file(tmp_path):
     from qualcode.project import load_config, set_config_value
 
     config = tmp_path / "qualcode.yaml"
-    config.write_text("# mijn instellingen\ncodebook: codebooks/a.yaml   # de oude\nsuggestion_threshold: 0.4\n", encoding="utf-8")
+    config.write_text(
+        "# mijn instellingen\ncodebook: codebooks/a.yaml   # de oude\nsuggestion_threshold: 0.4\n", encoding="utf-8"
+    )
     set_config_value(tmp_path, "codebook", "codebooks/b.yaml")
     assert config.read_text(encoding="utf-8") == '# mijn instellingen\ncodebook: "codebooks/b.yaml"\nsuggestion_threshold: 0.4\n'
     assert load_config(tmp_path).codebook == "codebooks/b.yaml"

@@ -29,13 +29,15 @@ from qualcode.termsafe import one_line, terminal_safe
 HOSTILE = Path(__file__).parent / "data" / "hostile" / "cli-polish"
 
 TRANSCRIPT = "I: Vraag een?\nR: " + " ".join(f"woord{i}" for i in range(60)) + "\nI: Vraag twee?\nR: Antwoord twee.\n"
-CODEBOOK = "title: T\ncodes:\n  - id: kracht\n    name: Eigen kracht\n  - id: rol\n    name: \"=Rol\\u001b[31m\"\n"
+CODEBOOK = 'title: T\ncodes:\n  - id: kracht\n    name: Eigen kracht\n  - id: rol\n    name: "=Rol\\u001b[31m"\n'
 
 
 @pytest.fixture
 def project(tmp_path, runner) -> Path:
     root = cli_project(runner, tmp_path / "p", CODEBOOK, {"int1.txt": TRANSCRIPT, "attributes.csv": "file,type\nint1.txt,=1+1\n"})
-    result = runner.invoke(main, ["--project", str(root), "--coder", "anna", "code", "--from", str(HOSTILE / "hostile_memos.csv")])
+    result = runner.invoke(
+        main, ["--project", str(root), "--coder", "anna", "code", "--from", str(HOSTILE / "hostile_memos.csv")]
+    )
     assert result.exit_code == 0, result.output
     return root
 
@@ -197,8 +199,7 @@ def test_long_listing_on_a_terminal_goes_through_the_pager(project, tmp_path):
     seen = tmp_path / "paged.txt"
     pager = tmp_path / "pager.py"
     pager.write_text(
-        "import os, sys\n"
-        f"open({str(seen)!r}, 'w').write(os.environ.get('LESS', '') + '\\n' + sys.stdin.read())\n",
+        f"import os, sys\nopen({str(seen)!r}, 'w').write(os.environ.get('LESS', '') + '\\n' + sys.stdin.read())\n",
         encoding="utf-8",
     )
     env = {**os.environ, "PAGER": f"{sys.executable} {pager}", "LINES": "10", "COLUMNS": "100"}

@@ -93,13 +93,37 @@ def test_codebook_loads_hierarchy_and_metadata(tmp_path):
     ("snippet", "line", "col", "message", "hint"),
     [
         # unknown key, with the closest valid key as hint
-        ("title: T\ncodes:\n  - id: a\n    name: A\n    colour: '#ffffff'\n", 5, 5, "unknown key 'colour'", "did you mean 'color'?"),
-        ("title: T\ncodes:\n  - id: a\n    name: A\n    children:\n      - id: b\n        nmae: B\n", 7, 9, "unknown key 'nmae'", "did you mean 'name'?"),
+        (
+            "title: T\ncodes:\n  - id: a\n    name: A\n    colour: '#ffffff'\n",
+            5,
+            5,
+            "unknown key 'colour'",
+            "did you mean 'color'?",
+        ),
+        (
+            "title: T\ncodes:\n  - id: a\n    name: A\n    children:\n      - id: b\n        nmae: B\n",
+            7,
+            9,
+            "unknown key 'nmae'",
+            "did you mean 'name'?",
+        ),
         ("titel: T\ncodes: []\n", 1, 1, "unknown key 'titel'", "did you mean 'title'?"),
         # duplicate id, naming the first
-        ("title: T\ncodes:\n  - id: a\n    name: A\n  - id: a\n    name: B\n", 5, 9, "duplicate code id 'a' (first defined at line 3)", "own id"),
+        (
+            "title: T\ncodes:\n  - id: a\n    name: A\n  - id: a\n    name: B\n",
+            5,
+            9,
+            "duplicate code id 'a' (first defined at line 3)",
+            "own id",
+        ),
         # duplicate shortcut key
-        ("title: T\ncodes:\n  - id: a\n    name: A\n    key: x\n  - id: b\n    name: B\n    key: x\n", 8, 10, "duplicate shortcut key 'x': also used by 'a' (line 5)", None),
+        (
+            "title: T\ncodes:\n  - id: a\n    name: A\n    key: x\n  - id: b\n    name: B\n    key: x\n",
+            8,
+            10,
+            "duplicate shortcut key 'x': also used by 'a' (line 5)",
+            None,
+        ),
         # invalid colour
         ("title: T\ncodes:\n  - id: a\n    name: A\n    color: blauw\n", 5, 12, "invalid colour 'blauw'", "#RRGGBB"),
         # missing name
@@ -107,7 +131,13 @@ def test_codebook_loads_hierarchy_and_metadata(tmp_path):
         # missing id
         ("title: T\ncodes:\n  - name: A\n", 3, 5, "the code at line 3 has no id", "id:"),
         # wrong types
-        ("title: T\ncodes:\n  - id: a\n    name: A\n    include: {x: 1}\n", 5, 14, "'include' must be a list of texts or one text, not a mapping", None),
+        (
+            "title: T\ncodes:\n  - id: a\n    name: A\n    include: {x: 1}\n",
+            5,
+            14,
+            "'include' must be a list of texts or one text, not a mapping",
+            None,
+        ),
         ("title: T\ncodes: hallo\n", 2, 8, "'codes' must be a list of codes", None),
         ("title: T\ncodes:\n  - id: a\n    name: [A]\n", 4, 11, "'name' must be text, not a list", None),
         ("title: T\ncodes:\n  - id: a\n    name: A\n    codable: misschien\n", 5, 14, "'codable' must be true or false", None),
@@ -116,11 +146,29 @@ def test_codebook_loads_hierarchy_and_metadata(tmp_path):
         ("title: T\ncodes:\n  - id: a\n    name: A\n    key: n\n", 5, 10, "shortcut key 'n' of code 'a' is reserved", None),
         ("title: T\ncodes:\n  - id: a\n    name: A\n    key: ab\n", 5, 10, "invalid shortcut key 'ab'", None),
         # duplicate YAML key inside one mapping
-        ("title: T\ncodes:\n  - id: a\n    name: A\n    name: B\n", 5, 5, "duplicate key 'name' in a code (first at line 4)", None),
+        (
+            "title: T\ncodes:\n  - id: a\n    name: A\n    name: B\n",
+            5,
+            5,
+            "duplicate key 'name' in a code (first at line 4)",
+            None,
+        ),
         # a set naming a code that does not exist
-        ("title: T\ncodes:\n  - id: alpha\n    name: A\nsets:\n  - name: S\n    codes: [alpa]\n", 7, 13, "set 'S' names unknown code 'alpa'", "did you mean 'alpha'?"),
+        (
+            "title: T\ncodes:\n  - id: alpha\n    name: A\nsets:\n  - name: S\n    codes: [alpa]\n",
+            7,
+            13,
+            "set 'S' names unknown code 'alpa'",
+            "did you mean 'alpha'?",
+        ),
         # bad token pattern
-        ("title: T\ncodes:\n  - id: a\n    name: A\n    hints:\n      patterns: [verwijzen]\n", 6, 18, "a token pattern must be a non-empty list", None),
+        (
+            "title: T\ncodes:\n  - id: a\n    name: A\n    hints:\n      patterns: [verwijzen]\n",
+            6,
+            18,
+            "a token pattern must be a non-empty list",
+            None,
+        ),
         # no title
         ("codes:\n  - id: a\n    name: A\n", 1, 1, "the codebook has no title", None),
     ],
@@ -207,7 +255,9 @@ def test_codebook_stable_guid_is_derived_from_id():
 
 
 def test_codebook_ancestors_and_suggestions():
-    book = Codebook(title="T", codes=[Code(id="a", name="A", children=[Code(id="b", name="B", children=[Code(id="c", name="C")])])])
+    book = Codebook(
+        title="T", codes=[Code(id="a", name="A", children=[Code(id="b", name="B", children=[Code(id="c", name="C")])])]
+    )
     assert [c.id for c in book.ancestors("c")] == ["b", "a"]
     assert book.depth("c") == 2
     assert book.suggest_id("bb") == "b" or book.suggest_id("bb") is None

@@ -42,7 +42,11 @@ def deep_yaml(depth: int) -> str:
         ("title: T\ncodes:\n  - &A {id: a, name: A, children: [*A]}\n", 3, 36),
         ("title: T\ncodes:\n  - &A\n    id: a\n    name: A\n    children:\n      - *A\n", 7, 9),
         # a loop through two codes
-        ("title: T\ncodes:\n  - &A\n    id: a\n    name: A\n    children:\n      - id: b\n        name: B\n        children: [*A]\n", 9, 20),
+        (
+            "title: T\ncodes:\n  - &A\n    id: a\n    name: A\n    children:\n      - id: b\n        name: B\n        children: [*A]\n",
+            9,
+            20,
+        ),
         # a loop outside the codes
         ("title: T\ndescription: &d [x, *d]\ncodes: []\n", 2, 21),
     ],
@@ -134,7 +138,9 @@ def test_codebook_hostile_tree_at_the_depth_limit_loads_and_writes(tmp_path: Pat
     assert problems == [] and len(again) == MAX_DEPTH
 
 
-@pytest.mark.parametrize(("depth", "line", "message"), [(MAX_DEPTH + 1, None, "nested more than 100 levels"), (600, None, "nesting depth")])
+@pytest.mark.parametrize(
+    ("depth", "line", "message"), [(MAX_DEPTH + 1, None, "nested more than 100 levels"), (600, None, "nesting depth")]
+)
 def test_codebook_hostile_tree_too_deep_is_located(depth: int, line: int | None, message: str) -> None:
     problems = problems_of(deep_yaml(depth))
     assert len(problems) == 1 and message in problems[0].message and problems[0].line is not None
@@ -207,8 +213,11 @@ def test_codebook_hostile_load_error_lists_the_problem(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["codebook", "rename", "c5", "c5_nieuw"], ["codebook", "move", f"c{MAX_DEPTH - 1}", "--top"],
-     ["codebook", "merge-codes", f"c{MAX_DEPTH - 1}", "--into", f"c{MAX_DEPTH - 2}"]],
+    [
+        ["codebook", "rename", "c5", "c5_nieuw"],
+        ["codebook", "move", f"c{MAX_DEPTH - 1}", "--top"],
+        ["codebook", "merge-codes", f"c{MAX_DEPTH - 1}", "--into", f"c{MAX_DEPTH - 2}"],
+    ],
     ids=["rename", "move", "merge"],
 )
 def test_codebook_hostile_maintenance_on_the_deepest_tree(tmp_path: Path, args: list[str]) -> None:

@@ -29,7 +29,10 @@ def test_codebook_ops_apply_renamed_code_with_the_same_guid_keeps_its_codings(pr
     guid = project.codebook.get("rol_cjg").stable_guid
     updated = tmp_path / "nieuw.yaml"
     updated.write_text(
-        SMALL_CODEBOOK.replace("      - id: rol_cjg\n        name: Van het CJG\n", f"      - id: rol_jeugd\n        name: Van de jeugdzorg\n        guid: {guid}\n").replace("[rol_cjg, kracht]", "[rol_jeugd, kracht]"),
+        SMALL_CODEBOOK.replace(
+            "      - id: rol_cjg\n        name: Van het CJG\n",
+            f"      - id: rol_jeugd\n        name: Van de jeugdzorg\n        guid: {guid}\n",
+        ).replace("[rol_cjg, kracht]", "[rol_jeugd, kracht]"),
         encoding="utf-8",
     )
     plan, result = apply(project, updated)
@@ -42,7 +45,10 @@ def test_codebook_ops_apply_renamed_code_with_the_same_guid_keeps_its_codings(pr
 
 def test_codebook_ops_apply_removed_code_keeps_its_codings_and_suggests_a_merge(project, tmp_path):
     updated = tmp_path / "nieuw.yaml"
-    updated.write_text(SMALL_CODEBOOK.replace("  - id: kracht\n", "  - id: veerkracht\n").replace("[rol_cjg, kracht]", "[rol_cjg]"), encoding="utf-8")
+    updated.write_text(
+        SMALL_CODEBOOK.replace("  - id: kracht\n", "  - id: veerkracht\n").replace("[rol_cjg, kracht]", "[rol_cjg]"),
+        encoding="utf-8",
+    )
     plan, result = apply(project, updated)
     assert plan.removed == [("kracht", 1)]
     assert plan.likely == {"kracht": "veerkracht"}  # same name: pointed out, not assumed
@@ -75,7 +81,10 @@ def test_codebook_ops_apply_in_place_edit_after_codebook_rename(project):
     rename_code(project, "kracht", "eigen_kracht")  # pins the GUID in the YAML
     path = project.codebook_path
     # Someone renames the id again by hand, keeping the guid: line; apply follows it.
-    path.write_text(read_codebook_text(path).replace("id: eigen_kracht", "id: kracht_gezin").replace(", eigen_kracht]", ", kracht_gezin]"), encoding="utf-8")
+    path.write_text(
+        read_codebook_text(path).replace("id: eigen_kracht", "id: kracht_gezin").replace(", eigen_kracht]", ", kracht_gezin]"),
+        encoding="utf-8",
+    )
     project.__dict__.pop("codebook", None)
     plan = plan_apply(project, path, {}, Report())
     assert plan.new_text is None and plan.renames == [("eigen_kracht", "kracht_gezin", 1)]
@@ -86,7 +95,11 @@ def test_codebook_ops_apply_in_place_edit_after_codebook_rename(project):
 
 @pytest.mark.parametrize(
     ("merge", "message"),
-    [({"nergens": "kracht"}, "the project has no code 'nergens'"), ({"kracht": "nergens"}, "the new codebook has no code 'nergens'"), ({"kracht": "map"}, "is a folder")],
+    [
+        ({"nergens": "kracht"}, "the project has no code 'nergens'"),
+        ({"kracht": "nergens"}, "the new codebook has no code 'nergens'"),
+        ({"kracht": "map"}, "is a folder"),
+    ],
 )
 def test_codebook_ops_apply_bad_merge_option(project, merge, message):
     with pytest.raises(QualcodeError, match=message):
@@ -116,14 +129,20 @@ def test_codebook_ops_apply_a_qdc_changes_only_the_lines_that_changed(project, t
     book.get("rol").children.remove(book.get("rol_org"))
     book.reindex()
     qdc = tmp_path / "terug.qdc"
-    qdc.write_bytes(codebook_to_qdc(book, explicit_yaml_colors(project.codebook_path) | {"nieuw"}))  # the other tool chose a colour
+    qdc.write_bytes(
+        codebook_to_qdc(book, explicit_yaml_colors(project.codebook_path) | {"nieuw"})
+    )  # the other tool chose a colour
     before = read_codebook_text(project.codebook_path)
     plan, _ = apply(project, qdc)
     assert not plan.rewritten and plan.removed == [("rol_org", 1)]
     after = read_codebook_text(project.codebook_path)
     import difflib
 
-    changed = [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0) if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    changed = [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and line[:3] not in ("+++", "---")
+    ]
     assert changed == [
         '-    include: [Verwachtingen over taken, "Verwachtingen over houding"]',
         "+    include:",

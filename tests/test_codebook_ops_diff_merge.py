@@ -31,11 +31,17 @@ def test_codebook_ops_diff_lists_each_kind_of_change(tmp_path):
         .replace("name: Van het CJG", "name: Verwachtingen van het CJG")
         .replace("description: Wat partijen van elkaar verwachten.", "description: Wat partijen verwachten.")
         .replace("      - id: rol_org\n        name: Van de organisatie\n", "")
-        .replace("      - id: vertrouwen\n        name: Vertrouwen\n", "      - id: vertrouwen\n        name: Vertrouwen\n      - id: nieuw\n        name: Nieuw\n")
+        .replace(
+            "      - id: vertrouwen\n        name: Vertrouwen\n",
+            "      - id: vertrouwen\n        name: Vertrouwen\n      - id: nieuw\n        name: Nieuw\n",
+        )
         .replace('version: "2"', 'version: "3"')
     )
     new = write(tmp_path, "new.yaml", new_text)
-    changes = [(c.kind, c.code, c.old, c.new, c.fields) for c in diff_codebooks(old.book, new.book, colors=(old.explicit_colors, new.explicit_colors)).changes]
+    changes = [
+        (c.kind, c.code, c.old, c.new, c.fields)
+        for c in diff_codebooks(old.book, new.book, colors=(old.explicit_colors, new.explicit_colors)).changes
+    ]
     assert changes == [
         ("added", "nieuw", "", "Nieuw (under map)", []),
         ("removed", "rol_org", "Van de organisatie (under rol)", "", []),
@@ -49,9 +55,13 @@ def test_codebook_ops_diff_lists_each_kind_of_change(tmp_path):
 def test_codebook_ops_diff_moved_and_no_differences(tmp_path):
     a = write(tmp_path, "a.yaml", SMALL_CODEBOOK)
     assert not diff_codebooks(a.book, a.book)
-    moved = SMALL_CODEBOOK.replace("      - id: vertrouwen\n        name: Vertrouwen\n", "").replace("sets:", "  - id: vertrouwen\n    name: Vertrouwen\nsets:")
+    moved = SMALL_CODEBOOK.replace("      - id: vertrouwen\n        name: Vertrouwen\n", "").replace(
+        "sets:", "  - id: vertrouwen\n    name: Vertrouwen\nsets:"
+    )
     b = write(tmp_path, "b.yaml", moved)
-    assert [(c.kind, c.code, c.old, c.new) for c in diff_codebooks(a.book, b.book).changes] == [("moved", "vertrouwen", "map", "(top)")]
+    assert [(c.kind, c.code, c.old, c.new) for c in diff_codebooks(a.book, b.book).changes] == [
+        ("moved", "vertrouwen", "map", "(top)")
+    ]
 
 
 def test_codebook_ops_diff_yaml_against_its_own_qdc_export(tmp_path):
@@ -63,11 +73,20 @@ def test_codebook_ops_diff_yaml_against_its_own_qdc_export(tmp_path):
 
 
 def test_codebook_ops_merge_takes_what_only_one_side_says(tmp_path):
-    a = write(tmp_path, "a.yaml", SMALL_CODEBOOK.replace("  - id: kracht\n    name: Eigen kracht\n", "  - id: kracht\n    name: Eigen kracht\n    description: Uit A.\n"))
+    a = write(
+        tmp_path,
+        "a.yaml",
+        SMALL_CODEBOOK.replace(
+            "  - id: kracht\n    name: Eigen kracht\n", "  - id: kracht\n    name: Eigen kracht\n    description: Uit A.\n"
+        ),
+    )
     b = write(
         tmp_path,
         "b.yaml",
-        SMALL_CODEBOOK.replace("      - id: rol_org\n        name: Van de organisatie\n", "      - id: rol_org\n        name: Van de organisatie\n        color: \"#ff0000\"\n      - id: rol_gem\n        name: Van de gemeente\n"),
+        SMALL_CODEBOOK.replace(
+            "      - id: rol_org\n        name: Van de organisatie\n",
+            '      - id: rol_org\n        name: Van de organisatie\n        color: "#ff0000"\n      - id: rol_gem\n        name: Van de gemeente\n',
+        ),
     )
     result = merge_codebooks(a, b)
     assert result.conflicts == []
@@ -84,7 +103,13 @@ def test_codebook_ops_merge_takes_what_only_one_side_says(tmp_path):
 
 def test_codebook_ops_merge_reports_conflicts_instead_of_guessing(tmp_path):
     a = write(tmp_path, "a.yaml", SMALL_CODEBOOK.replace("name: Eigen kracht", "name: Kracht A").replace("key: k", "key: x"))
-    b = write(tmp_path, "b.yaml", SMALL_CODEBOOK.replace("name: Eigen kracht", "name: Kracht B").replace("name: Van het CJG\n        key: c", "name: Van het CJG\n        key: x"))
+    b = write(
+        tmp_path,
+        "b.yaml",
+        SMALL_CODEBOOK.replace("name: Eigen kracht", "name: Kracht B").replace(
+            "name: Van het CJG\n        key: c", "name: Van het CJG\n        key: x"
+        ),
+    )
     result = merge_codebooks(a, b)
     described = [str(c) for c in result.conflicts]
     assert "code 'kracht' name: 'Kracht A' in the first file, 'Kracht B' in the second" in described
@@ -98,7 +123,9 @@ def test_codebook_ops_merge_with_a_base_takes_each_sides_changes(tmp_path):
     b = write(
         tmp_path,
         "b.yaml",
-        SMALL_CODEBOOK.replace("name: Van het CJG", "name: CJG (B)").replace("      - id: vertrouwen\n        name: Vertrouwen\n", "      - id: anders\n        name: Anders\n"),
+        SMALL_CODEBOOK.replace("name: Van het CJG", "name: CJG (B)").replace(
+            "      - id: vertrouwen\n        name: Vertrouwen\n", "      - id: anders\n        name: Anders\n"
+        ),
     )
     result = merge_codebooks(a, b, base)
     assert result.conflicts == []
@@ -121,15 +148,25 @@ def test_codebook_ops_merge_parent_loop_is_a_conflict(tmp_path):
 
 def test_codebook_ops_merge_sets_are_joined(tmp_path):
     a = write(tmp_path, "a.yaml", SMALL_CODEBOOK)
-    b = write(tmp_path, "b.yaml", SMALL_CODEBOOK.replace("[rol_cjg, kracht]", "[rol_org]") + "  - name: Extra\n    codes: [map]\n")
+    b = write(
+        tmp_path, "b.yaml", SMALL_CODEBOOK.replace("[rol_cjg, kracht]", "[rol_org]") + "  - name: Extra\n    codes: [map]\n"
+    )
     result = merge_codebooks(a, b)
     assert [(s.name, s.codes) for s in result.book.sets] == [("Kern", ["rol_cjg", "kracht", "rol_org"]), ("Extra", ["map"])]
 
 
 @pytest.mark.parametrize("field", ["title", "licence"])
 def test_codebook_ops_merge_codebook_fields(tmp_path, field):
-    a = write(tmp_path, "a.yaml", SMALL_CODEBOOK.replace("title: Testcodeboek", f"title: Testcodeboek\n{field}: A" if field == "licence" else "title: A"))
-    b = write(tmp_path, "b.yaml", SMALL_CODEBOOK.replace("title: Testcodeboek", f"title: Testcodeboek\n{field}: B" if field == "licence" else "title: B"))
+    a = write(
+        tmp_path,
+        "a.yaml",
+        SMALL_CODEBOOK.replace("title: Testcodeboek", f"title: Testcodeboek\n{field}: A" if field == "licence" else "title: A"),
+    )
+    b = write(
+        tmp_path,
+        "b.yaml",
+        SMALL_CODEBOOK.replace("title: Testcodeboek", f"title: Testcodeboek\n{field}: B" if field == "licence" else "title: B"),
+    )
     result = merge_codebooks(a, b)
     assert [str(c) for c in result.conflicts] == [f"codebook {field}: 'A' in the first file, 'B' in the second"]
 
@@ -147,7 +184,10 @@ def test_codebook_ops_merge_keeps_comments_and_edits_only_what_changes(tmp_path)
     theirs = (
         SMALL_CODEBOOK.replace("# Een klein codeboek voor de tests.\n", "")  # the other file lost its comments
         .replace("      keywords: [verwachten]\n", "      keywords: [verwachten, verwachting]\n")
-        .replace("      - id: rol_org\n        name: Van de organisatie\n", "      - id: rol_org\n        name: Van de organisatie\n      - id: rol_gem\n        name: Van de gemeente\n")
+        .replace(
+            "      - id: rol_org\n        name: Van de organisatie\n",
+            "      - id: rol_org\n        name: Van de organisatie\n      - id: rol_gem\n        name: Van de gemeente\n",
+        )
     )
     a, b = write(tmp_path, "a.yaml", mine), write(tmp_path, "b.yaml", theirs)
     result = merge_codebooks(a, b, base)
@@ -183,7 +223,11 @@ def test_codebook_ops_merge_cli_says_whose_layout_it_kept(tmp_path):
     from qualcode.cli import main
 
     a = write(tmp_path, "a.yaml", SMALL_CODEBOOK)
-    b = write(tmp_path, "b.yaml", SMALL_CODEBOOK.replace("    name: Eigen kracht\n", "    name: Eigen kracht\n    description: Nieuw.\n"))
+    b = write(
+        tmp_path,
+        "b.yaml",
+        SMALL_CODEBOOK.replace("    name: Eigen kracht\n", "    name: Eigen kracht\n    description: Nieuw.\n"),
+    )
     result = CliRunner().invoke(main, ["codebook", "merge", str(a.path), str(b.path)])
     assert result.exit_code == 0, result.stderr
     assert "comments and layout kept" in result.stderr

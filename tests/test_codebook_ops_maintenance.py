@@ -57,7 +57,10 @@ def test_codebook_ops_rename_moves_codings_and_pins_the_guid(project):
 
 def test_codebook_ops_rename_keeps_quotes_and_an_existing_guid(project):
     path = project.codebook_path
-    path.write_text(yaml_text(project).replace("  - id: kracht\n", '  - id: "kracht"\n    guid: 11111111-2222-4333-8444-555555555555\n'), encoding="utf-8")
+    path.write_text(
+        yaml_text(project).replace("  - id: kracht\n", '  - id: "kracht"\n    guid: 11111111-2222-4333-8444-555555555555\n'),
+        encoding="utf-8",
+    )
     project.reload_codebook()
     rename_code(project, "kracht", "eigen_kracht")
     text = yaml_text(project)
@@ -137,7 +140,12 @@ def test_codebook_ops_merge_codes_refusals_change_nothing(project, sources, targ
 
 def test_codebook_ops_merge_codes_takes_codes_that_already_left_the_codebook(project):
     path = project.codebook_path
-    path.write_text(yaml_text(project).replace("  - id: kracht\n    name: Eigen kracht\n    key: k\n", "").replace("[rol_cjg, kracht]", "[rol_cjg]"), encoding="utf-8")
+    path.write_text(
+        yaml_text(project)
+        .replace("  - id: kracht\n    name: Eigen kracht\n    key: k\n", "")
+        .replace("[rol_cjg, kracht]", "[rol_cjg]"),
+        encoding="utf-8",
+    )
     project.reload_codebook()
     assert not check_project(project).ok  # kracht's coding is orphaned
     result = merge_codes(project, ["kracht"], "rol_org")

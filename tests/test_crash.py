@@ -160,6 +160,7 @@ def test_crash_while_changing_the_codebook_keeps_it_consistent(project, tmp_path
 @pytest.mark.parametrize("kind", ["segments", "qdpx"])
 def test_crash_while_exporting_leaves_no_partial_file(project, tmp_path, kind):
     out = tmp_path / f"uit.{'csv' if kind == 'segments' else 'qdpx'}"
+
     def make(root: Path) -> list[str]:
         target = out if root == project else root / out.name
         if kind == "segments":

@@ -95,7 +95,12 @@ def test_stats_cli_frequencies_by_group_csv_json_and_long(root):
     result = run(root, "stats", "frequencies", "--by", "type", "--format", "csv")
     rows = rows_of(result.stdout)
     rol = rows[0]
-    assert (rol["code_id"], rol["segments_org"], rol["transcript_share_prof"], rol["segments_gemengd"]) == ("rol", "2", "0.5", "0")
+    assert (rol["code_id"], rol["segments_org"], rol["transcript_share_prof"], rol["segments_gemengd"]) == (
+        "rol",
+        "2",
+        "0.5",
+        "0",
+    )
 
     data = json.loads(run(root, "stats", "frequencies", "--by", "type", "--format", "json").stdout)
     assert [g["name"] for g in data["groups"]] == ["gemengd", "org", "prof"]

@@ -37,29 +37,32 @@ def test_export_segments_one_row_per_coding_with_every_column(project):
     t2 = [r for r in rows if r["transcript"] == "t2"]
     assert [r["code_id"] for r in t2] == ["kracht", "rol_prof"]  # by start offset
     whole = t2[0]
-    assert whole | {"created_at": ""} == {
-        "coding_id": "6",
-        "transcript": "t2",
-        "type": "prof",
-        "speaker": "R",
-        "role": "respondent",
-        "turn": "2",
-        "turn_end": "2",
-        "time_start": "5.5",
-        "time_end": "30.25",
-        "start": "22",
-        "end": "66",
-        "line_start": "2",
-        "line_end": "3",  # the turn runs over two lines
-        "code_id": "kracht",
-        "code_path": "kracht",
-        "code_name": "Eigen kracht",
-        "coder": "anna",
-        "origin": "manual",
-        "memo": "'" + MEMO,  # starts with '=': neutralised
-        "text": "'" + T2[22:66],  # starts with '-': neutralised; quotes, ';', ',' and '\n' survive
-        "created_at": "",
-    }
+    assert (
+        whole | {"created_at": ""}
+        == {
+            "coding_id": "6",
+            "transcript": "t2",
+            "type": "prof",
+            "speaker": "R",
+            "role": "respondent",
+            "turn": "2",
+            "turn_end": "2",
+            "time_start": "5.5",
+            "time_end": "30.25",
+            "start": "22",
+            "end": "66",
+            "line_start": "2",
+            "line_end": "3",  # the turn runs over two lines
+            "code_id": "kracht",
+            "code_path": "kracht",
+            "code_name": "Eigen kracht",
+            "coder": "anna",
+            "origin": "manual",
+            "memo": "'" + MEMO,  # starts with '=': neutralised
+            "text": "'" + T2[22:66],  # starts with '-': neutralised; quotes, ';', ',' and '\n' survive
+            "created_at": "",
+        }
+    )
     assert t2[1]["origin"] == "suggested" and t2[1]["code_path"] == "rol/rol_prof"
 
 

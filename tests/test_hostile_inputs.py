@@ -41,28 +41,45 @@ class Expect:
 
 
 EXPECTATIONS: dict[str, Expect] = {
-    "cue_time_0X.vtt": Expect(0, ("imported cue_time_0X: 3 turns", "cue_time_0X.vtt: line 6: a cue time cannot be read: the text is kept")),
+    "cue_time_0X.vtt": Expect(
+        0, ("imported cue_time_0X: 3 turns", "cue_time_0X.vtt: line 6: a cue time cannot be read: the text is kept")
+    ),
     "cue_reversed.srt": Expect(0, ("imported cue_reversed: 2 turns", "cue_reversed.srt: line 2: a cue ends before it starts")),
     "cue_without_arrow.vtt": Expect(0, ("imported cue_without_arrow: 2 turns", "lines 3, 6: a cue timing line has no '-->'")),
-    "cue_family.vtt": Expect(0, ("imported cue_family: 4 turns", "line 14: a cue time cannot be read", "line 23: text outside any cue")),
+    "cue_family.vtt": Expect(
+        0, ("imported cue_family: 4 turns", "line 14: a cue time cannot be read", "line 23: text outside any cue")
+    ),
     "srt_bad_cue_numbers.srt": Expect(0, ("imported srt_bad_cue_numbers: 3 turns",)),
     "not_subtitles.srt": Expect(1, ("not_subtitles.srt: cannot read this SubRip (.srt) file: no cue timing line", "hint: ")),
     "vtt_without_header.vtt": Expect(1, ("vtt_without_header.vtt: cannot read this WebVTT file: line 1 is not 'WEBVTT'",)),
     "codebook_alias_cycle.yaml": Expect(1, ("codebook.yaml:3:36: alias *A is inside the value it refers to",), codebook=True),
-    "codebook_alias_bomb.yaml": Expect(1, ("codebook.yaml:3:10: aliases (*a0 ...) make this file expand to more than",), codebook=True),
-    "codebook_huge_numbers.yaml": Expect(
-        1, ("codebook.yaml:5:12: invalid colour '99999", "(5,000 characters)", "codebook.yaml:6:10: invalid shortcut key"), codebook=True
+    "codebook_alias_bomb.yaml": Expect(
+        1, ("codebook.yaml:3:10: aliases (*a0 ...) make this file expand to more than",), codebook=True
     ),
-    "codebook_repeated_code.yaml": Expect(1, ("codebook.yaml:3:5: the code at line 3 appears again through the alias *B",), codebook=True),
+    "codebook_huge_numbers.yaml": Expect(
+        1,
+        ("codebook.yaml:5:12: invalid colour '99999", "(5,000 characters)", "codebook.yaml:6:10: invalid shortcut key"),
+        codebook=True,
+    ),
+    "codebook_repeated_code.yaml": Expect(
+        1, ("codebook.yaml:3:5: the code at line 3 appears again through the alias *B",), codebook=True
+    ),
     "codings_any_name.csv": Expect(0, ("added 1 coding(s) from the codings CSV",)),
-    "attributes_matching_nothing.csv": Expect(1, ("attributes_matching_nothing.csv: none of its 1 row(s) names a transcript", "bestaat_niet.txt")),
+    "attributes_matching_nothing.csv": Expect(
+        1, ("attributes_matching_nothing.csv: none of its 1 row(s) names a transcript", "bestaat_niet.txt")
+    ),
     "neither_attributes_nor_codings.csv": Expect(1, ("neither_attributes_nor_codings.csv:1: no 'file' column", "file,turn,code")),
     "markdown_markup.md": Expect(0, ("imported markdown_markup: 2 turns, 13 words, speakers I, R3",)),
     "utf8_for_cp1252.txt": Expect(
-        1, ("utf8_for_cp1252.txt: the file is UTF-8 text, and --encoding cp1252 would misread it (line 2: 'OkÃ©,' instead of 'Oké,')",),
+        1,
+        (
+            "utf8_for_cp1252.txt: the file is UTF-8 text, and --encoding cp1252 would misread it (line 2: 'OkÃ©,' instead of 'Oké,')",
+        ),
         args=("--encoding", "cp1252"),
     ),
-    "frontmatter_alias_cycle.md": Expect(1, ("frontmatter_alias_cycle.md:2: front matter", "alias *g is inside the value it refers to")),
+    "frontmatter_alias_cycle.md": Expect(
+        1, ("frontmatter_alias_cycle.md:2: front matter", "alias *g is inside the value it refers to")
+    ),
     "frontmatter_huge_number.txt": Expect(0, ("imported frontmatter_huge_number: 2 turns",)),
 }
 
@@ -90,7 +107,14 @@ def snapshot(root: Path) -> dict[str, str]:
             out[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
     with opened(root) as project:
         store = project.store
-        out["(store)"] = repr((store.transcripts.names(), store.codings.find(), store.transcripts.all_attributes(), store.transcripts.source_paths()))
+        out["(store)"] = repr(
+            (
+                store.transcripts.names(),
+                store.codings.find(),
+                store.transcripts.all_attributes(),
+                store.transcripts.source_paths(),
+            )
+        )
     return out
 
 

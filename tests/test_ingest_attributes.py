@@ -60,7 +60,16 @@ def test_ingest_attributes_cp1252_with_encoding(tmp_path: Path) -> None:
         ('file;type\n01.txt;"a\nb"\n02.txt;c\n02.txt;d\n', 5, "listed twice"),
         ('file;type\n01.txt;a\n01.txt;"x\ny"\n', 3, "listed twice"),
     ],
-    ids=["no-file-column", "duplicate-column", "empty-header-cell", "duplicate-file", "too-many-values", "no-file-name", "line-numbers-after-multiline-cell", "line-number-of-multiline-row"],
+    ids=[
+        "no-file-column",
+        "duplicate-column",
+        "empty-header-cell",
+        "duplicate-file",
+        "too-many-values",
+        "no-file-name",
+        "line-numbers-after-multiline-cell",
+        "line-number-of-multiline-row",
+    ],
 )
 def test_ingest_attributes_errors_name_the_line(tmp_path: Path, data: str, line: int, fragment: str) -> None:
     with pytest.raises(QualcodeError) as info:

@@ -96,7 +96,9 @@ def test_zipsafe_guard_reads_within_the_declared_size() -> None:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("a.txt", "x" * 5000)
     with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
-        guard = ZipGuard("t.zip", ZipLimits(10, 10_000, 6_000), errors.DOCX_TOO_BIG, errors.DOCX_BOMB, errors.BAD_DOCUMENT, kind="zip", hint="")
+        guard = ZipGuard(
+            "t.zip", ZipLimits(10, 10_000, 6_000), errors.DOCX_TOO_BIG, errors.DOCX_BOMB, errors.BAD_DOCUMENT, kind="zip", hint=""
+        )
         info = archive.getinfo("a.txt")
         assert guard.read(archive, info) == b"x" * 5000
         with pytest.raises(QualcodeError) as caught:  # a second read would pass the 6,000-byte total

@@ -53,7 +53,10 @@ def test_markdown_markup_stays_out_of_turns(tmp_path: Path) -> None:
     assert t.attributes == {"respondent_type": "professional"}
     assert turns(t) == [
         ("I", "Hoe *echt* was het? Zeg het eerlijk."),
-        ("R3", 'Nou, het was & bleef lastig.\n\neerst de school\ndan het CJG\n\n1990. Toen begon het.\n\nEn toen zei de juf: "kom maar".'),
+        (
+            "R3",
+            'Nou, het was & bleef lastig.\n\neerst de school\ndan het CJG\n\n1990. Toen begon het.\n\nEn toen zei de juf: "kom maar".',
+        ),
         ("I", "En [naam](geanonimiseerd) dan?"),
         ("R3", "Die zei niks en <gelach> lachte."),
     ]

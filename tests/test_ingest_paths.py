@@ -22,7 +22,19 @@ def test_ingest_paths_supported_suffixes_match_readers() -> None:
 
 
 def test_ingest_paths_directory_sorted_non_recursive_with_sidecars(tmp_path: Path) -> None:
-    touch(tmp_path, "b.docx", "a.txt", "C.MD", "d.vtt", "e.srt", "attributes.csv", "codings.csv", "notes.pdf", ".hidden.txt", "~$b.docx")
+    touch(
+        tmp_path,
+        "b.docx",
+        "a.txt",
+        "C.MD",
+        "d.vtt",
+        "e.srt",
+        "attributes.csv",
+        "codings.csv",
+        "notes.pdf",
+        ".hidden.txt",
+        "~$b.docx",
+    )
     (tmp_path / "sub").mkdir()
     touch(tmp_path / "sub", "deeper.txt")
     report = Report()

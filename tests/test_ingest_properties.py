@@ -164,7 +164,11 @@ def test_property_generated_transcripts_parse_back(turns: list, title: bool) -> 
 
 
 @settings(PROFILE, max_examples=300)
-@given(text=st.lists(st.sampled_from(list(":[]()#-*_ \t\n0123456789IRabcMevrouw.é\u2003") + ["I: ", "R: ", "[00:01:02] ", "\n\n", "# "])).map("".join))
+@given(
+    text=st.lists(
+        st.sampled_from(list(":[]()#-*_ \t\n0123456789IRabcMevrouw.é\u2003") + ["I: ", "R: ", "[00:01:02] ", "\n\n", "# "])
+    ).map("".join)
+)
 def test_property_any_text_gives_well_formed_turns(text: str) -> None:
     """Whatever the text: turns in order, inside the text, non-empty, trimmed, numbered 1..n."""
     text = normalise(text)
@@ -191,10 +195,16 @@ _timing = st.one_of(
 
 
 @settings(PROFILE, max_examples=150)
-@given(cues=st.lists(st.tuples(st.booleans(), _timing, st.lists(_sentence, min_size=0, max_size=2)), min_size=1, max_size=8), srt=st.booleans())
+@given(
+    cues=st.lists(st.tuples(st.booleans(), _timing, st.lists(_sentence, min_size=0, max_size=2)), min_size=1, max_size=8),
+    srt=st.booleans(),
+)
 def test_property_subtitles_never_lose_a_word(cues: list, srt: bool) -> None:
     """Every word of every cue, well-formed or not, is in the transcript."""
-    blocks = [(f"{n}\n" if numbered else "") + timing + "".join("\n" + line for line in lines) for n, (numbered, timing, lines) in enumerate(cues, 1)]
+    blocks = [
+        (f"{n}\n" if numbered else "") + timing + "".join("\n" + line for line in lines)
+        for n, (numbered, timing, lines) in enumerate(cues, 1)
+    ]
     source = ("" if srt else "WEBVTT\n\n") + "\n\n".join(blocks) + "\n"
     reader = read_srt if srt else read_vtt
     try:
@@ -208,7 +218,13 @@ def test_property_subtitles_never_lose_a_word(cues: list, srt: bool) -> None:
 
 
 @settings(PROFILE, max_examples=200, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(text=st.lists(st.sampled_from(list("*_\\`>#-+1. \n[]()<>!&;:IRab") + ["I: ", "R: ", "**I:** ", "> ", "- ", "1. ", "&amp;", "\n\n", "---\n"])).map("".join))
+@given(
+    text=st.lists(
+        st.sampled_from(
+            list("*_\\`>#-+1. \n[]()<>!&;:IRab") + ["I: ", "R: ", "**I:** ", "> ", "- ", "1. ", "&amp;", "\n\n", "---\n"]
+        )
+    ).map("".join)
+)
 def test_property_markdown_turns_are_well_formed(text: str) -> None:
     try:
         t = read_markdown(text.encode(), Path("x.md"), None)
@@ -223,9 +239,13 @@ def test_property_markdown_turns_are_well_formed(text: str) -> None:
 
 # --- codebooks -------------------------------------------------------------------------------
 
-_plain = st.text(
-    st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\ufeff\x85"), min_size=1, max_size=30
-).map(str.strip).filter(bool)
+_plain = (
+    st.text(
+        st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\ufeff\x85"), min_size=1, max_size=30
+    )
+    .map(str.strip)
+    .filter(bool)
+)
 _slug = st.from_regex(r"[a-z][a-z0-9_]{0,12}", fullmatch=True)
 
 
@@ -252,8 +272,19 @@ def codebooks(draw) -> Codebook:
         parent = draw(st.sampled_from([None, *codes])) if codes else None
         (codes[parent].children if parent else roots).append(code)
         codes[code_id] = code
-    sets = [CodeSet(name=draw(_plain), codes=draw(st.lists(st.sampled_from(ids), max_size=3, unique=True)))] if draw(st.booleans()) else []
-    return Codebook(title=draw(_plain), codes=roots, version=draw(st.one_of(st.none(), _plain)), authors=draw(st.lists(_plain, max_size=2)), description=draw(st.one_of(st.just(""), _plain)), sets=sets)
+    sets = (
+        [CodeSet(name=draw(_plain), codes=draw(st.lists(st.sampled_from(ids), max_size=3, unique=True)))]
+        if draw(st.booleans())
+        else []
+    )
+    return Codebook(
+        title=draw(_plain),
+        codes=roots,
+        version=draw(st.one_of(st.none(), _plain)),
+        authors=draw(st.lists(_plain, max_size=2)),
+        description=draw(st.one_of(st.just(""), _plain)),
+        sets=sets,
+    )
 
 
 def _shape(book: Codebook) -> tuple:

@@ -97,7 +97,9 @@ def test_subtitles_cue_glued_to_the_header(tmp_path: Path) -> None:
 
 
 def test_subtitles_less_than_signs_that_start_no_tag_are_text(tmp_path: Path) -> None:
-    t = read(tmp_path, "x.srt", "1\n00:00:01,000 --> 00:00:02,000\n<i>Ik</i> heb <3 kinderen en a < b <font color=red>ja</font>\n")
+    t = read(
+        tmp_path, "x.srt", "1\n00:00:01,000 --> 00:00:02,000\n<i>Ik</i> heb <3 kinderen en a < b <font color=red>ja</font>\n"
+    )
     assert turns(t) == [("Ik heb <3 kinderen en a < b ja", 1.0, 2.0)]
 
 

@@ -31,7 +31,12 @@ def turns_of(text: str) -> list[tuple[str | None, str]]:
     [
         (
             "I: Hoe lang doet u dit werk al?\nR: Een jaar of zes.\nI: En daarvoor?\nR1: Ik werkte in de zorg.",
-            [("I", "Hoe lang doet u dit werk al?"), ("R", "Een jaar of zes."), ("I", "En daarvoor?"), ("R1", "Ik werkte in de zorg.")],
+            [
+                ("I", "Hoe lang doet u dit werk al?"),
+                ("R", "Een jaar of zes."),
+                ("I", "En daarvoor?"),
+                ("R1", "Ik werkte in de zorg."),
+            ],
         ),
         (
             "Interviewer: Vertel eens.\nRespondent: Nou, het begon in 2015.",
@@ -42,14 +47,22 @@ def turns_of(text: str) -> list[tuple[str | None, str]]:
             [("Moderator", "Wie wil beginnen?"), ("P2", "Ik wel."), ("P3", "Daarna ik.")],
         ),
         (
-            "Begeleider 1: Hoe ziet de pauze eruit?\nLeerling 4: Beetje hangen.\n"
-            "Begeleider 1: Altijd?\nLeerling 4: Meestal wel.",
-            [("Begeleider 1", "Hoe ziet de pauze eruit?"), ("Leerling 4", "Beetje hangen."), ("Begeleider 1", "Altijd?"), ("Leerling 4", "Meestal wel.")],
+            "Begeleider 1: Hoe ziet de pauze eruit?\nLeerling 4: Beetje hangen.\nBegeleider 1: Altijd?\nLeerling 4: Meestal wel.",
+            [
+                ("Begeleider 1", "Hoe ziet de pauze eruit?"),
+                ("Leerling 4", "Beetje hangen."),
+                ("Begeleider 1", "Altijd?"),
+                ("Leerling 4", "Meestal wel."),
+            ],
         ),
         (
             "De voorzitter:\nHet woord is aan mevrouw Bergkamp.\n\nMevrouw Bergkamp (D66):\nDank u wel, voorzitter.\n\n"
             "Minister De Jonge:\nIk ontraad de motie.",
-            [("De voorzitter", "Het woord is aan mevrouw Bergkamp."), ("Mevrouw Bergkamp (D66)", "Dank u wel, voorzitter."), ("Minister De Jonge", "Ik ontraad de motie.")],
+            [
+                ("De voorzitter", "Het woord is aan mevrouw Bergkamp."),
+                ("Mevrouw Bergkamp (D66)", "Dank u wel, voorzitter."),
+                ("Minister De Jonge", "Ik ontraad de motie."),
+            ],
         ),
         (
             "Interviewer: Wie was daarbij?\nMevrouw Jansen: Mijn buurvrouw en ik.",
@@ -61,14 +74,34 @@ def turns_of(text: str) -> list[tuple[str | None, str]]:
         ),
         (
             "**Interviewer:** Dank voor uw tijd.\n**Fatima**: Graag gedaan.\n**Interviewer:** Begin maar.\n**Fatima**: Goed.",
-            [("Interviewer", "Dank voor uw tijd."), ("Fatima", "Graag gedaan."), ("Interviewer", "Begin maar."), ("Fatima", "Goed.")],
+            [
+                ("Interviewer", "Dank voor uw tijd."),
+                ("Fatima", "Graag gedaan."),
+                ("Interviewer", "Begin maar."),
+                ("Fatima", "Goed."),
+            ],
         ),
         (
             "interviewer: hoe oud ben je?\nrespondent: zestien.\ninterviewer: en je broer?\nrespondent: achttien.",
-            [("interviewer", "hoe oud ben je?"), ("respondent", "zestien."), ("interviewer", "en je broer?"), ("respondent", "achttien.")],
+            [
+                ("interviewer", "hoe oud ben je?"),
+                ("respondent", "zestien."),
+                ("interviewer", "en je broer?"),
+                ("respondent", "achttien."),
+            ],
         ),
     ],
-    ids=["I-R-R1", "interviewer-respondent", "moderator-P", "numbered-roles", "parliament", "titled-name-once", "capitals", "markdown-bold", "lower-case-roles"],
+    ids=[
+        "I-R-R1",
+        "interviewer-respondent",
+        "moderator-P",
+        "numbered-roles",
+        "parliament",
+        "titled-name-once",
+        "capitals",
+        "markdown-bold",
+        "lower-case-roles",
+    ],
 )
 def test_ingest_turns_label_conventions(text: str, expected: list[tuple[str, str]]) -> None:
     assert turns_of(text) == expected
@@ -197,7 +230,21 @@ def test_ingest_turns_text_before_first_label_is_not_a_turn() -> None:
         "Datum: 12 maart\nDatum: 19 maart",
         "DEEL 2\nen dan verder.",
     ],
-    ids=["bijvoorbeeld", "let-op", "nb", "single-word-alone", "lowercase", "lowercase-alone", "lowercase-inline", "motion", "once-capitalised", "short-caps", "numbered-once", "repeated-stopword", "caps-section"],
+    ids=[
+        "bijvoorbeeld",
+        "let-op",
+        "nb",
+        "single-word-alone",
+        "lowercase",
+        "lowercase-alone",
+        "lowercase-inline",
+        "motion",
+        "once-capitalised",
+        "short-caps",
+        "numbered-once",
+        "repeated-stopword",
+        "caps-section",
+    ],
 )
 def test_ingest_turns_no_false_speakers(inner: str) -> None:
     text = f"I: Wat bedoelt u precies?\nR: Nou, kijk.\n{inner}\nI: Dank u."
@@ -212,7 +259,9 @@ def test_ingest_turns_question_answer_labels_when_repeated() -> None:
 
 
 def test_ingest_turns_timestamped_name_once_is_a_speaker() -> None:
-    text = "[00:12:31] Interviewer: En hoe gaat het thuis?\n[00:12:40] Zoon: Mam, mag ik een koekje?\n[00:12:44] Respondent: Straks."
+    text = (
+        "[00:12:31] Interviewer: En hoe gaat het thuis?\n[00:12:40] Zoon: Mam, mag ik een koekje?\n[00:12:44] Respondent: Straks."
+    )
     assert [s for s, _ in turns_of(text)] == ["Interviewer", "Zoon", "Respondent"]
 
 

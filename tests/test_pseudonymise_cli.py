@@ -72,7 +72,7 @@ def test_cli_export_pseudonymise_contains_no_original_name_and_no_key(root, tmp_
     r = run(root, "export", "segments", "--pseudonymise")
     assert r.exit_code == 0, r.output
     body = r.stdout if hasattr(r, "stdout") else r.output
-    rows = list(csv.DictReader(io.StringIO(body[body.index("coding_id"):])))
+    rows = list(csv.DictReader(io.StringIO(body[body.index("coding_id") :])))
     assert all(not any(n in v for n in NAMES for v in row.values() if v) for row in rows)
     target = tmp_path / "shared.qdpx"
     r = run(root, "export", "qdpx", str(target), "--pseudonymise")

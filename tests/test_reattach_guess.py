@@ -25,7 +25,11 @@ def blocks_of(turns: list[str]) -> tuple[str, list[list[tuple[int, int]]]]:
 
 def test_reattach_exact_quote_nearest_the_old_place():
     text = "ja. nee. ja. misschien. ja."
-    assert (exact_place(text, "ja.", 0).start, exact_place(text, "ja.", 12).start, exact_place(text, "ja.", 99).start) == (0, 9, 24)
+    assert (exact_place(text, "ja.", 0).start, exact_place(text, "ja.", 12).start, exact_place(text, "ja.", 99).start) == (
+        0,
+        9,
+        24,
+    )
     assert exact_place(text, "nooit", 5) is None and exact_place(text, "  ", 5) is None
     assert exact_place(text, "nee.", 0).alike == 1.0
 
@@ -33,7 +37,9 @@ def test_reattach_exact_quote_nearest_the_old_place():
 def test_reattach_an_edited_passage_is_proposed_with_how_alike_it_is():
     text, blocks = blocks_of(TURNS)
     guess = likely_place(text, blocks, OLD_QUOTE, 60)
-    assert text[guess.start : guess.end] == "Dat ik bereikbaar blijf en ook echt terugbel. (lacht)"  # a mark stays with its sentence
+    assert (
+        text[guess.start : guess.end] == "Dat ik bereikbaar blijf en ook echt terugbel. (lacht)"
+    )  # a mark stays with its sentence
     assert ALIKE <= guess.alike < 1.0
 
 

@@ -150,7 +150,10 @@ def test_refi_archive_malformed_project_xml(project, tmp_path):
 
 
 def test_refi_archive_duplicate_source_guids(project, tmp_path):
-    qde = FEATURES.replace('guid="aaaaaaaa-0000-4000-8000-000000000002" name="notities"', 'guid="AAAAAAAA-0000-4000-8000-000000000001" name="notities"')
+    qde = FEATURES.replace(
+        'guid="aaaaaaaa-0000-4000-8000-000000000002" name="notities"',
+        'guid="AAAAAAAA-0000-4000-8000-000000000001" name="notities"',
+    )
     path = make_qdpx(tmp_path / "x.qdpx", qde, {FEATURES_SOURCE: TEXT})
     error = import_fails(project, path, "QC404")
     assert "also the GUID of source 'interview 1'" in str(error.problems[0])

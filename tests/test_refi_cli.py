@@ -56,7 +56,9 @@ def test_refi_cli_codebook_diff_text_and_json(runner, project, tmp_path):
     assert result.exit_code == 0
     assert result.stdout.splitlines() == ["~ kracht  renamed: 'Eigen kracht' -> 'Veerkracht'", "1 renamed"]
     as_json = runner.invoke(main, ["codebook", "diff", str(project.codebook_path), str(other), "--format", "json"])
-    assert json.loads(as_json.stdout) == [{"kind": "renamed", "code": "kracht", "old": "Eigen kracht", "new": "Veerkracht", "fields": []}]
+    assert json.loads(as_json.stdout) == [
+        {"kind": "renamed", "code": "kracht", "old": "Eigen kracht", "new": "Veerkracht", "fields": []}
+    ]
     same = runner.invoke(main, ["codebook", "diff", str(other), str(other)])
     assert same.stdout == "no differences\n"
 
@@ -70,7 +72,12 @@ def test_refi_cli_codebook_merge_conflicts_exit_1_and_write_nothing(runner, tmp_
     assert "conflict: code 'kracht' name: 'Kracht A' in the first file, 'Kracht B' in the second" in result.stderr
     assert "1 conflict(s)" in result.stderr and "Traceback" not in result.output
     assert not out.exists()
-    b.write_text(SMALL_CODEBOOK.replace("  - id: kracht\n", "  - id: kracht\n    description: Nieuw.\n").replace("name: Eigen kracht", "name: Kracht A"), encoding="utf-8")
+    b.write_text(
+        SMALL_CODEBOOK.replace("  - id: kracht\n", "  - id: kracht\n    description: Nieuw.\n").replace(
+            "name: Eigen kracht", "name: Kracht A"
+        ),
+        encoding="utf-8",
+    )
     merged = runner.invoke(main, ["codebook", "merge", str(b), str(a)])
     assert merged.exit_code == 0, merged.stderr
     assert "name: Kracht A" in merged.stdout and "description: Nieuw." in merged.stdout
@@ -78,7 +85,10 @@ def test_refi_cli_codebook_merge_conflicts_exit_1_and_write_nothing(runner, tmp_
 
 def test_refi_cli_codebook_apply_dry_run_then_real(runner, project, tmp_path):
     updated = tmp_path / "nieuw.yaml"
-    updated.write_text(SMALL_CODEBOOK.replace("  - id: kracht\n", "  - id: veerkracht\n").replace("[rol_cjg, kracht]", "[rol_cjg]"), encoding="utf-8")
+    updated.write_text(
+        SMALL_CODEBOOK.replace("  - id: kracht\n", "  - id: veerkracht\n").replace("[rol_cjg, kracht]", "[rol_cjg]"),
+        encoding="utf-8",
+    )
     before = project.codebook_path.read_text(encoding="utf-8")
     dry = run(runner, project, "codebook", "apply", str(updated), "--merge", "kracht=veerkracht", "--dry-run")
     assert dry.exit_code == 0, dry.stderr

@@ -74,7 +74,9 @@ def test_refi_fidelity_codes_without_a_colour_get_none_in_exports(tmp_path):
 
 def test_refi_fidelity_project_import_keeps_no_colour_as_no_colour(tmp_path):
     source = coded_project(tmp_path)
-    (source.root / "codebooks" / "codebook.yaml").write_text(SMALL_CODEBOOK.replace('    color: "#4e79a7"\n', ""), encoding="utf-8")
+    (source.root / "codebooks" / "codebook.yaml").write_text(
+        SMALL_CODEBOOK.replace('    color: "#4e79a7"\n', ""), encoding="utf-8"
+    )
     source.reload_codebook()
     path = tmp_path / "s.qdpx"
     export_qdpx(source, path, user="anna")
@@ -181,12 +183,22 @@ def test_refi_fidelity_identity_survives_import_then_export(tmp_path):
     assert {"0000000a-0000-4000-8000-00000000000a", "0000000b-0000-4000-8000-00000000000b"} <= set(_guids(xml, "User"))
     assert {"aaaaaaaa-0000-4000-8000-000000000001", "aaaaaaaa-0000-4000-8000-000000000002"} <= set(_guids(xml, "TextSource"))
     selections = _guids(xml, "PlainTextSelection")
-    assert len(selections) == len(set(selections)) and {"5e000001-0000-4000-8000-000000000001", "5e000002-0000-4000-8000-000000000002"} <= set(selections)
-    assert {"d0000001-0000-4000-8000-000000000001", "d0000002-0000-4000-8000-000000000002", "d0000003-0000-4000-8000-000000000003"} <= set(_guids(xml, "Coding"))
+    assert len(selections) == len(set(selections)) and {
+        "5e000001-0000-4000-8000-000000000001",
+        "5e000002-0000-4000-8000-000000000002",
+    } <= set(selections)
+    assert {
+        "d0000001-0000-4000-8000-000000000001",
+        "d0000002-0000-4000-8000-000000000002",
+        "d0000003-0000-4000-8000-000000000003",
+    } <= set(_guids(xml, "Coding"))
     # Bert coded on a selection Anna made: the selection keeps its creator.
     bert_selection = xml[: xml.index('guid="d0000001-0000-4000-8000-000000000001"')].rsplit("<PlainTextSelection ", 1)[1]
     assert 'creatingUser="0000000a-0000-4000-8000-00000000000a"' in bert_selection
-    assert re.search(r'<Set guid="5e700002-0000-4000-8000-000000000002" name="Documenten">\s*<MemberSource targetGUID="aaaaaaaa-0000-4000-8000-000000000001"', xml)
+    assert re.search(
+        r'<Set guid="5e700002-0000-4000-8000-000000000002" name="Documenten">\s*<MemberSource targetGUID="aaaaaaaa-0000-4000-8000-000000000001"',
+        xml,
+    )
     assert_valid(xml.encode("utf-8"), "project")
     # A second generation gives the same identities.
     again = new_project(tmp_path, codebook=None, name="tweede")
@@ -198,9 +210,12 @@ def test_refi_fidelity_identity_survives_import_then_export(tmp_path):
 
 
 def test_refi_fidelity_two_codings_of_one_selection_go_back_into_it(tmp_path):
-    qde = (DATA / "features.qde").read_text(encoding="utf-8").replace(
-        '<Description>selectiememo</Description>', ""
-    ).replace('<NoteRef targetGUID="a0000002-0000-4000-8000-000000000002"/>', "")
+    qde = (
+        (DATA / "features.qde")
+        .read_text(encoding="utf-8")
+        .replace("<Description>selectiememo</Description>", "")
+        .replace('<NoteRef targetGUID="a0000002-0000-4000-8000-000000000002"/>', "")
+    )
     path = make_qdpx(tmp_path / "x.qdpx", qde, {FEATURES_SOURCE: (DATA / "features-1.txt").read_bytes()})
     project = new_project(tmp_path, codebook=None)
     import_qdpx(project, path, default_coder="t")

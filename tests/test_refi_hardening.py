@@ -75,7 +75,7 @@ def test_refi_hardening_malformed_turns_json_warns_and_finds_turns_again(tmp_pat
     export_qdpx(source, exported, user="anna")
     with zipfile.ZipFile(exported) as archive:
         data = json.loads(archive.read("qualcode/turns.json"))
-    (guid, entry), = data["sources"].items()
+    ((guid, entry),) = data["sources"].items()
     if how == "speaker-list":
         entry["turns"][0][1] = ["I", "R"]
     elif how == "speaker-nested":
@@ -101,9 +101,7 @@ def test_refi_hardening_malformed_turns_json_warns_and_finds_turns_again(tmp_pat
 
 
 def _deep_qdc(depth: int) -> str:
-    opening = "".join(
-        f'<Code guid="00000000-0000-4000-8000-{n:012d}" name="Code {n}" isCodable="true">' for n in range(depth)
-    )
+    opening = "".join(f'<Code guid="00000000-0000-4000-8000-{n:012d}" name="Code {n}" isCodable="true">' for n in range(depth))
     return f'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>{opening}{"</Code>" * depth}</Codes></CodeBook>'
 
 
@@ -148,7 +146,11 @@ def test_refi_hardening_duplicate_selection_guids_are_reported_and_both_kept(pro
     second_guid_at = FEATURES.index('guid="', second) + 6
     qde = FEATURES[:second_guid_at] + guid + FEATURES[second_guid_at + 36 :]
     path = make_qdpx(tmp_path / "x.qdpx", qde, {FEATURES_SOURCE: TEXT})
-    baseline = import_qdpx(new_project(tmp_path, codebook=None, name="ref"), make_qdpx(tmp_path / "y.qdpx", FEATURES, {FEATURES_SOURCE: TEXT}), default_coder="t")
+    baseline = import_qdpx(
+        new_project(tmp_path, codebook=None, name="ref"),
+        make_qdpx(tmp_path / "y.qdpx", FEATURES, {FEATURES_SOURCE: TEXT}),
+        default_coder="t",
+    )
     result = import_qdpx(project, path, default_coder="t")
     assert any(guid in w and "also used on line" in w for w in result.warnings)
     assert result.codings_added == baseline.codings_added
@@ -163,7 +165,11 @@ def test_refi_hardening_bare_qde_with_its_sources_folder_imports(project, tmp_pa
     (folder / "project.qde").write_text(FEATURES, encoding="utf-8")
     (folder / FEATURES_SOURCE).write_bytes(TEXT)
     result = import_qdpx(project, folder / "project.qde", default_coder="t")
-    reference = import_qdpx(new_project(tmp_path, codebook=None, name="ref"), make_qdpx(tmp_path / "y.qdpx", FEATURES, {FEATURES_SOURCE: TEXT}), default_coder="t")
+    reference = import_qdpx(
+        new_project(tmp_path, codebook=None, name="ref"),
+        make_qdpx(tmp_path / "y.qdpx", FEATURES, {FEATURES_SOURCE: TEXT}),
+        default_coder="t",
+    )
     assert (len(result.transcripts), result.codings_added) == (len(reference.transcripts), reference.codings_added)
 
 
@@ -201,7 +207,9 @@ def test_refi_hardening_cli_imports_a_bare_qde_with_skip_missing_sources(tmp_pat
     assert runner.invoke(main, ["init", str(target)]).exit_code == 0
     qde = SAMPLES / "maxqda-24.7-paper_themes" / "project.qde"
     refused = runner.invoke(main, ["--project", str(target), "import", str(qde)])
-    assert refused.exit_code == 1 and "10 source(s) are not there" in refused.stderr and "--skip-missing-sources" in refused.stderr
+    assert (
+        refused.exit_code == 1 and "10 source(s) are not there" in refused.stderr and "--skip-missing-sources" in refused.stderr
+    )
     assert refused.stderr.count("refers to 'internal://") == 10
     done = runner.invoke(main, ["--project", str(target), "import", "--skip-missing-sources", str(qde)])
     assert done.exit_code == 0, done.stderr

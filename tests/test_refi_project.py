@@ -27,9 +27,7 @@ from qualcode.refi.project_import import import_qdpx
 def codings_of(project: Project) -> list[tuple]:
     store = project.store
     names = store.transcripts.names()
-    return sorted(
-        (names[c.transcript_id], c.start, c.end, c.code_id, c.coder, c.memo, c.quote) for c in store.codings.find()
-    )
+    return sorted((names[c.transcript_id], c.start, c.end, c.code_id, c.coder, c.memo, c.quote) for c in store.codings.find())
 
 
 def transcripts_of(project: Project) -> list[tuple]:
@@ -62,7 +60,15 @@ def test_refi_project_export_is_valid_and_complete(exported):
     assert not text.startswith("\ufeff") and "\r" not in text
     assert (result.transcripts, result.codings, result.memos, result.users) == (1, 4, 2, 2)
     xml = qde.decode("utf-8")
-    for needle in ('<User guid=', 'name="anna"', "<Variable ", 'name="respondent_type"', "<Case ", "<SourceRef ", "<MemberCode targetGUID="):
+    for needle in (
+        "<User guid=",
+        'name="anna"',
+        "<Variable ",
+        'name="respondent_type"',
+        "<Case ",
+        "<SourceRef ",
+        "<MemberCode targetGUID=",
+    ):
         assert needle in xml, needle
     # A memo is written once, as the selection's description (QualCoder and ATLAS.ti read it there).
     assert "<Note" not in xml and "<NoteRef" not in xml
@@ -181,9 +187,9 @@ def test_refi_project_turns_extension_is_optional(exported, tmp_path):
     # The codebook comes from the XML: named after the project; everything REFI carries is there.
     assert result.codebook.name == "studie.yaml" and not (target.root / "codebooks" / "codebook.yaml").exists()
     back, original = load_codebook(result.codebook), project.codebook
-    assert [(c.id, c.name, c.parent_id, c.key, c.codable, c.include, c.exclude, c.examples, c.stable_guid) for c in back.walk()] == [
-        (c.id, c.name, c.parent_id, c.key, c.codable, c.include, c.exclude, c.examples, c.stable_guid) for c in original.walk()
-    ]
+    assert [
+        (c.id, c.name, c.parent_id, c.key, c.codable, c.include, c.exclude, c.examples, c.stable_guid) for c in back.walk()
+    ] == [(c.id, c.name, c.parent_id, c.key, c.codable, c.include, c.exclude, c.examples, c.stable_guid) for c in original.walk()]
     assert not back.get("rol").hints and back.title == "studie"  # what REFI-QDA cannot carry
 
 
@@ -194,7 +200,9 @@ def test_refi_project_codebook_yaml_is_not_used_when_another_tool_changed_the_co
         for name in src.namelist():
             data = src.read(name)
             if name == "project.qde":  # a code added in another tool that kept our extra entries
-                data = data.replace(b"</Codes>", b'<Code guid="99999999-2222-4333-8444-555555555555" name="Nieuw" isCodable="true"/></Codes>')
+                data = data.replace(
+                    b"</Codes>", b'<Code guid="99999999-2222-4333-8444-555555555555" name="Nieuw" isCodable="true"/></Codes>'
+                )
             dst.writestr(name, data)
     target = new_project(tmp_path, codebook=None, name="leeg")
     result = import_qdpx(target, changed, default_coder="x")
@@ -234,9 +242,7 @@ def test_refi_project_nvivo_windows_sample(tmp_path):
     assert len(codings) == result.codings_added == 303
     assert {c.coder for c in codings} <= {"Gergo", "floriansipos"}
     text = project.store.transcripts.text(project.store.transcripts.id_by_name("videos_10_selected"))
-    inside_word = sum(
-        1 for c in codings if c.start > 0 and text[c.start - 1].isalnum() and text[c.start].isalnum()
-    )
+    inside_word = sum(1 for c in codings if c.start > 0 and text[c.start - 1].isalnum() and text[c.start].isalnum())
     assert inside_word <= 2
     assert len(project.codebook) == 152
     assert project.codebook.get("1_oltas_tipusa").description == "COVID vay nem COVID"

@@ -61,7 +61,9 @@ def test_refi_property_xml_writer_gives_back_any_text_less_what_xml_forbids(text
     assert sum(n for _, n in stripped) == xml_safe(text)[1] + xml_safe(attribute)[1]
 
 
-NAME = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30).filter(lambda s: _expected(s).strip())
+NAME = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30).filter(
+    lambda s: _expected(s).strip()
+)
 
 
 @st.composite
@@ -69,7 +71,12 @@ def codebooks(draw) -> Codebook:
     n = draw(st.integers(min_value=1, max_value=6))
     codes = []
     for i in range(n):
-        code = Code(id=f"c{i}", name=draw(NAME), description=draw(STORABLE), key=draw(st.sampled_from([None, "a", "b", "7"])) if i < 1 else None)
+        code = Code(
+            id=f"c{i}",
+            name=draw(NAME),
+            description=draw(STORABLE),
+            key=draw(st.sampled_from([None, "a", "b", "7"])) if i < 1 else None,
+        )
         if codes and draw(st.booleans()):
             codes[-1].children.append(code)
         else:
@@ -152,6 +159,8 @@ def test_refi_property_qdpx_round_trip_or_a_clear_refusal(workdir, text, memos, 
     import_qdpx(target, path, default_coder="x")
     (back_id,) = target.store.transcripts.names()
     assert target.store.transcripts.text(back_id) == text
-    before = sorted((c.start, c.end, c.code_id, c.coder, _expected(c.memo or "").strip() or None) for c in project.store.codings.find())
+    before = sorted(
+        (c.start, c.end, c.code_id, c.coder, _expected(c.memo or "").strip() or None) for c in project.store.codings.find()
+    )
     after = sorted((c.start, c.end, c.code_id, c.coder, c.memo) for c in target.store.codings.find())
     assert after == before

@@ -88,10 +88,19 @@ def test_refi_describe_fold_unfold_recovers_everything(language):
     text = fold("Definitie.\n\nTweede alinea.", include, exclude, examples, language=language)
     assert "[qualcode" not in text  # ids and keys are not the researcher's text
     back = unfold(text)
-    assert (back.description, back.include, back.exclude, back.examples) == ("Definitie.\n\nTweede alinea.", include, exclude, examples)
+    assert (back.description, back.include, back.exclude, back.examples) == (
+        "Definitie.\n\nTweede alinea.",
+        include,
+        exclude,
+        examples,
+    )
     assert back.fields == {}
     older = unfold(text + "\n\n[qualcode id=x_1 key=q]")  # as exported by earlier qualcode versions
-    assert (older.description, older.include, older.fields) == ("Definitie.\n\nTweede alinea.", include, {"id": "x_1", "key": "q"})
+    assert (older.description, older.include, older.fields) == (
+        "Definitie.\n\nTweede alinea.",
+        include,
+        {"id": "x_1", "key": "q"},
+    )
     assert (back.dutch, back.english) == (language == "nl", language != "nl")
     heading = "Inclusiecriteria:" if language == "nl" else "Inclusion criteria:"
     assert heading in text
@@ -146,7 +155,9 @@ def test_refi_qdc_tolerant_import_of_an_atlas_style_codebook():
     assert trust.examples == ['"Ze pakken je kinderen af."']
     assert (trust.color, codes["eigen_kracht"].color, codes["eigen_kracht_2"].color) == ("#46aa00", "#46aa00", "#ff0000")
     assert trust.guid == "2AA58B12-6F6F-4B0C-8BE5-BBDC91F55295"  # braces dropped, case kept
-    assert [(s.name, s.codes, s.description) for s in book.sets] == [("Kern", ["vertrouwen_in_instanties", "eigen_kracht"], "de kerncodes")]
+    assert [(s.name, s.codes, s.description) for s in book.sets] == [
+        ("Kern", ["vertrouwen_in_instanties", "eigen_kracht"], "de kerncodes")
+    ]
     warnings = "\n".join(report.warnings)
     for tolerated in ("urn:QDA-XML:codebook:0:4", "#FF46AA00", "'46aa00'", "rgb(255, 0, 0)"):
         assert tolerated in warnings
@@ -158,7 +169,11 @@ def test_refi_ids_slugs_are_unique_and_stable():
     assert slugify("1. Oltás") == "1_oltas"
     assert slugify("???") == "code"
     ids = IdAllocator({"taken"})
-    assert [ids.allocate("Taken"), ids.allocate("Taken", "parent"), ids.allocate("Taken", "parent")] == ["taken_2", "parent_taken", "taken_3"]
+    assert [ids.allocate("Taken"), ids.allocate("Taken", "parent"), ids.allocate("Taken", "parent")] == [
+        "taken_2",
+        "parent_taken",
+        "taken_3",
+    ]
 
 
 def test_refi_qdc_written_ids_win_and_bad_keys_are_dropped():

@@ -86,8 +86,16 @@ def test_refi_xml_unknown_namespace_is_an_error():
 @pytest.mark.parametrize(
     ("reader", "data", "expected"),
     [
-        (read_qdc, b'<Project xmlns="urn:QDA-XML:project:1.0" name="p"/>', "expected a REFI-QDA codebook (<CodeBook>), found <Project>"),
-        (read_project, CODEBOOK.format(ns="urn:QDA-XML:codebook:1.0").encode(), "expected a REFI-QDA project (<Project>), found <CodeBook>"),
+        (
+            read_qdc,
+            b'<Project xmlns="urn:QDA-XML:project:1.0" name="p"/>',
+            "expected a REFI-QDA codebook (<CodeBook>), found <Project>",
+        ),
+        (
+            read_project,
+            CODEBOOK.format(ns="urn:QDA-XML:codebook:1.0").encode(),
+            "expected a REFI-QDA project (<Project>), found <CodeBook>",
+        ),
         (read_qdc, b"<html><body/></html>", "found <html>"),
     ],
 )

@@ -60,6 +60,7 @@ HELDOUT_FILES = {
 # helpers
 # --------------------------------------------------------------------------
 
+
 def _walk(codes, depth=0):
     for code in codes:
         yield code, depth
@@ -151,6 +152,7 @@ def _read_csv(path: Path) -> list[dict]:
 # codebook
 # --------------------------------------------------------------------------
 
+
 def test_codebook_top_level(codebook):
     assert isinstance(codebook, dict)
     assert set(codebook) <= TOP_LEVEL_KEYS
@@ -228,6 +230,7 @@ def test_hint_patterns_compile(all_codes):
 # transcripts and attributes
 # --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "folder,files",
     [(TRANSCRIPTS, SAMPLE_FILES), (HELDOUT, HELDOUT_FILES)],
@@ -279,6 +282,7 @@ def test_sample_mix_of_respondents():
 # seed codings
 # --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "folder,files,minimum,maximum",
     [(TRANSCRIPTS, SAMPLE_FILES, 120, 180), (HELDOUT, HELDOUT_FILES, 250, 320)],
@@ -317,6 +321,7 @@ def test_sample_codings_cover_the_codebook(all_codes):
 # synthetic corpus generator
 # --------------------------------------------------------------------------
 
+
 def _corpus_module():
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
@@ -351,7 +356,10 @@ def test_corpus_command_line(tmp_path):
     out = tmp_path / "out"
     result = subprocess.run(
         [sys.executable, "-m", "benchmarks.corpus", str(out), "2", "200"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["attributes.csv", "synth_0001.txt", "synth_0002.txt"]

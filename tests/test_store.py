@@ -100,7 +100,14 @@ def test_store_coding_round_trip_keeps_quote_and_provenance(store):
     tid = store.transcripts.add(transcript())
     coding = store.codings.add(tid, 34, 60, "rol", "anna", memo="let op", origin=SUGGESTED).coding
     back = store.codings.get(coding.id)
-    assert (back.start, back.end, back.code_id, back.coder, back.memo, back.origin) == (34, 60, "rol", "anna", "let op", "suggested")
+    assert (back.start, back.end, back.code_id, back.coder, back.memo, back.origin) == (
+        34,
+        60,
+        "rol",
+        "anna",
+        "let op",
+        "suggested",
+    )
     assert back.quote == TEXT[34:60]
     assert back.created_at and back.updated_at
 
@@ -230,7 +237,16 @@ def test_store_settings(store):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "een", "  twee  woorden ", "tab\tgescheiden\nen regels", "café’s en “citaten”", "nbsp\xa0gescheiden", "em\u2003space", "x\u3000y"],
+    [
+        "",
+        "een",
+        "  twee  woorden ",
+        "tab\tgescheiden\nen regels",
+        "café’s en “citaten”",
+        "nbsp\xa0gescheiden",
+        "em\u2003space",
+        "x\u3000y",
+    ],
 )
 def test_store_word_count_matches_str_split(text):
     from qualcode.model import count_words
@@ -413,7 +429,9 @@ def test_store_summary_kept_by_single_writes_equals_a_full_recount():
     from qualcode.store.codings import refresh_summaries
 
     spans = st.tuples(st.integers(0, len(TEXT) - 1), st.integers(1, 20)).map(lambda p: (p[0], min(len(TEXT), p[0] + p[1])))
-    step = st.tuples(st.sampled_from(["add", "add", "remove", "undo"]), spans, st.sampled_from(["rol", "kracht"]), st.sampled_from("ab"))
+    step = st.tuples(
+        st.sampled_from(["add", "add", "remove", "undo"]), spans, st.sampled_from(["rol", "kracht"]), st.sampled_from("ab")
+    )
 
     @settings(max_examples=150, deadline=None)
     @given(st.lists(step, max_size=25))
@@ -430,7 +448,9 @@ def test_store_summary_kept_by_single_writes_equals_a_full_recount():
                 removed.append(s.codings.remove(present[start % len(present)].id))
             elif kind == "undo" and removed:
                 back = removed.pop()
-                if not any((c.start, c.end, c.code_id, c.coder) == (back.start, back.end, back.code_id, back.coder) for c in present):
+                if not any(
+                    (c.start, c.end, c.code_id, c.coder) == (back.start, back.end, back.code_id, back.coder) for c in present
+                ):
                     s.codings.restore(back)  # (an undo finds the span coded again: History reports that conflict)
         kept = s.transcripts.summaries()[0]
         with s._db.transaction() as db:  # the store's own full recount, as after a migration
@@ -457,8 +477,16 @@ def test_store_replace_pending_keeps_ids_writes_changes_and_leaves_decided_rows(
     assert store.suggestions.replace_pending(tid, again) == (1, 2, 0)
     rows = {(s.start, s.end, s.code_id): s for s in store.suggestions.find(tid)}
     assert {key: s.id for key, s in rows.items() if key in ids} == ids  # ids kept
-    assert (rows[(61, 75, "kracht")].suggester, rows[(61, 75, "kracht")].score, rows[(61, 75, "kracht")].reason) == ("rules+learned", 0.7, "b2")
-    assert (rows[(34, 60, "kracht")].status, rows[(34, 60, "kracht")].score, rows[(34, 60, "kracht")].reason) == ("rejected", 0.4, "c")
+    assert (rows[(61, 75, "kracht")].suggester, rows[(61, 75, "kracht")].score, rows[(61, 75, "kracht")].reason) == (
+        "rules+learned",
+        0.7,
+        "b2",
+    )
+    assert (rows[(34, 60, "kracht")].status, rows[(34, 60, "kracht")].score, rows[(34, 60, "kracht")].reason) == (
+        "rejected",
+        0.4,
+        "c",
+    )
     assert rows[(61, 75, "rol")].status == "pending"
     assert store.suggestions.replace_pending(tid, again[:1]) == (0, 1, 2)
     assert sorted(s.code_id for s in store.suggestions.find(tid)) == ["kracht", "rol"]  # the rejected one stays

@@ -42,7 +42,9 @@ def listing(runner, root, *args) -> list[dict]:
 def test_suggest_cli_suggest_then_list(runner, root):
     result = run(runner, root, "suggest", "--rules-only")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("2 suggestion(s) in 1 transcript(s) (2 by rules): 2 new, 0 already pending; 2 pending in total")
+    assert result.stdout.startswith(
+        "2 suggestion(s) in 1 transcript(s) (2 by rules): 2 new, 0 already pending; 2 pending in total"
+    )
     assert "qualcode suggestions" in result.stderr  # the next step, as a diagnostic
     rows = listing(runner, root)
     assert [(r["code"], r["status"], r["suggester"]) for r in rows] == [("doorverwijzing", "pending", "rules")] * 2
@@ -128,7 +130,9 @@ def test_suggest_cli_evaluate_prints_a_table_and_writes_csv(runner, tmp_path):
 
     text = "".join(f"R: {a} {b}\n" for a, b in zip(TAART, OTHER, strict=False))
     root = tmp_path / "eval"
-    project = make_project(root, {"a.txt": text, "b.txt": text.replace("R: ", "R: Ja. "), "c.txt": "R: De organisaties helpen.\n"})
+    project = make_project(
+        root, {"a.txt": text, "b.txt": text.replace("R: ", "R: Ja. "), "c.txt": "R: De organisaties helpen.\n"}
+    )
     for name in ("a", "b"):
         tid = project.store.transcripts.id_by_name(name)
         body = project.store.transcripts.text(tid)

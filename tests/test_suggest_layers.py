@@ -30,7 +30,9 @@ def test_suggest_layers_importing_loads_no_spacy_ui_or_cli():
         + "print(' '.join(sorted({n.split('.')[0] for n in sys.modules})))"
     )
     loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split())
-    assert not loaded & {"spacy", "thinc", "textual", "rich", "click"}, sorted(loaded & {"spacy", "thinc", "textual", "rich", "click"})
+    assert not loaded & {"spacy", "thinc", "textual", "rich", "click"}, sorted(
+        loaded & {"spacy", "thinc", "textual", "rich", "click"}
+    )
 
 
 def test_suggest_layers_reviewing_does_not_load_spacy(tmp_path):

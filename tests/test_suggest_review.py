@@ -171,9 +171,10 @@ def test_suggest_run_can_be_cancelled_between_transcripts(tmp_path):
     project = make_project(tmp_path, {"a.txt": "R: De organisaties helpen.\n", "b.txt": "R: De organisaties helpen niet.\n"})
     seen = []
     summary = run_suggestions(
-        project, learned=False, progress=lambda done, total, what: seen.append((done, total, what)), should_cancel=lambda: bool(
-            [s for s in seen if s[0] == 1]
-        )
+        project,
+        learned=False,
+        progress=lambda done, total, what: seen.append((done, total, what)),
+        should_cancel=lambda: bool([s for s in seen if s[0] == 1]),
     )
     assert summary.cancelled and summary.transcripts == 1
     assert len(pending_suggestions(project.store)) == 1
@@ -228,7 +229,9 @@ OTHER = [
 
 
 def test_suggest_learned_suggestions_from_own_coding_and_retraining(tmp_path):
-    coded = "".join(f"R: {s}\n" for pair in zip(TAART, OTHER, strict=False) for s in pair) + "".join(f"R: {s}\n" for s in OTHER[10:])
+    coded = "".join(f"R: {s}\n" for pair in zip(TAART, OTHER, strict=False) for s in pair) + "".join(
+        f"R: {s}\n" for s in OTHER[10:]
+    )
     fresh = "R: Zij bakt vandaag een taart. Het station is groot.\n"
     project = make_project(tmp_path, {"coded.txt": coded, "fresh.txt": fresh})
     store = project.store
@@ -257,7 +260,7 @@ def test_suggest_learned_suggestions_from_own_coding_and_retraining(tmp_path):
     assert ("taart", "Het station is groot.") not in found
 
     assert not run_suggestions(project).trained  # nothing changed: the saved model is reused
-    for sentence in OTHER[: RETRAIN_AFTER]:
+    for sentence in OTHER[:RETRAIN_AFTER]:
         store.codings.add(tid, *span_of(project, "coded", sentence), "vertrouwen", "anna")
     assert run_suggestions(project).trained  # enough new codings: retrained
     assert run_suggestions(project, train=True).trained  # on request

@@ -91,7 +91,7 @@ def test_suggest_rules_keywords_multiword_lemmas_and_patterns_with_reasons(rules
     found = hits(rules, "Er is een wachtlijst. Wij zijn geen hulpverleners. Ze hebben eigen krachten. Het weer is mooi.")
     assert found[0] == {"doorverwijzing": ["matched keyword 'wachtlijst'"]}
     assert found[1] == {"rol": ['matched pattern 1 "Wij zijn geen hulpverleners"']}
-    assert found[2] == {"rol": ['matched lemma \'eigen kracht\' in "eigen krachten"']}
+    assert found[2] == {"rol": ["matched lemma 'eigen kracht' in \"eigen krachten\""]}
     assert found[3] == {}
 
 

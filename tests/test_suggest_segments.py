@@ -84,6 +84,7 @@ def test_suggest_segments_non_content_sentences(text, header, expected):
 
 def test_suggest_segments_analyse_gives_offsets_into_the_transcript_and_skips_questions():
     text = "I: Wat doet u?\nR: Ik help moeders. Elke dag.\nI: Waarom?\nR: Omdat het moet."
+
     def turn(index: int, speaker: str, content: str, role: str = RESPONDENT) -> Turn:
         start = text.index(content)
         return Turn(index, speaker, start, start + len(content), role=role)

@@ -35,7 +35,17 @@ def copies(tmp_path):
     shutil.copytree(base, bram)
 
     def code(root, coder, code_id, phrase, memo=None):
-        args = ["--project", str(root), "--coder", coder, "code", "int1", code_id, "--span", "{}:{}".format(*at(TRANSCRIPT, phrase))]
+        args = [
+            "--project",
+            str(root),
+            "--coder",
+            coder,
+            "code",
+            "int1",
+            code_id,
+            "--span",
+            "{}:{}".format(*at(TRANSCRIPT, phrase)),
+        ]
         result = runner.invoke(main, args + (["--memo", memo] if memo else []))
         assert result.exit_code == 0, result.output
 

@@ -373,7 +373,9 @@ async def test_tui_coding_on_a_read_only_project_says_so_and_keeps_running(small
     from qualcode.store import db
 
     real = os.access
-    monkeypatch.setattr(db.os, "access", lambda p, mode: False if mode == os.W_OK and str(p).endswith("qualcode.db") else real(p, mode))
+    monkeypatch.setattr(
+        db.os, "access", lambda p, mode: False if mode == os.W_OK and str(p).endswith("qualcode.db") else real(p, mode)
+    )
     project = Project.open(small_project.root)  # opened afresh: read-only now
     app = make_app(project)
     async with app.run_test(size=SIZE) as pilot:

@@ -220,7 +220,9 @@ async def test_tui_detached_read_only_project_lists_but_refuses_to_change(small_
 
     detach(small_project)
     real = os.access
-    monkeypatch.setattr(db.os, "access", lambda p, mode: False if mode == os.W_OK and str(p).endswith("qualcode.db") else real(p, mode))
+    monkeypatch.setattr(
+        db.os, "access", lambda p, mode: False if mode == os.W_OK and str(p).endswith("qualcode.db") else real(p, mode)
+    )
     project = Project.open(small_project.root)
     app = make_app(project)
     async with app.run_test(size=SIZE) as pilot:

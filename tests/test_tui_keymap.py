@@ -19,7 +19,9 @@ def test_tui_keymap_defaults_have_no_clashes_and_no_code_keys():
                 assert key not in seen, (key, seen.get(key), action.id)
                 seen[key] = action.id
                 # A code key only as the lowercase twin of a review mode's letter.
-                assert keymap.key_problem(key) is None or (action.scope in keymap.CASELESS and key.upper() in keys[action.id]), key
+                assert keymap.key_problem(key) is None or (action.scope in keymap.CASELESS and key.upper() in keys[action.id]), (
+                    key
+                )
     # Every scope is checked in some group, and a mode's suspended bindings belong to that screen.
     assert {a.scope for a in ACTIONS} <= {scope for group in ACTIVE_TOGETHER for scope in group}
     for mode, off in keymap.SUSPENDED.items():
@@ -129,4 +131,3 @@ async def test_tui_keymap_errors_are_shown_not_raised(small_project, tmp_path):
         screen = await open_transcript(pilot)
         await pilot.press("right_curly_bracket", "T")  # defaults still work
         assert screen.document.selection is not None
-

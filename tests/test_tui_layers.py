@@ -11,7 +11,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(code: str, cwd: Path) -> str:
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, check=True, cwd=cwd).stdout
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, check=True, cwd=cwd
+    ).stdout
 
 
 def test_tui_layers_history_and_text_are_pure_core(tmp_path):

@@ -53,7 +53,9 @@ def test_tui_margin_more_codings_than_lanes_end_in_a_plus():
 
 
 def test_tui_margin_bars_can_tell_coders_apart():
-    m = margin([coding(1, 0, 40, coder="anna"), coding(2, 0, 40, "b", coder="bram")], glyph=lambda c: "┃" if c.coder == "bram" else BAR)
+    m = margin(
+        [coding(1, 0, 40, coder="anna"), coding(2, 0, 40, "b", coder="bram")], glyph=lambda c: "┃" if c.coder == "bram" else BAR
+    )
     second = text_lines(m)[1]
     assert [k.glyph for k in m.marks(second)] == [BAR, "┃"]
 

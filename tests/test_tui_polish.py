@@ -51,7 +51,7 @@ def status_of(screen) -> str:
 
 
 async def test_tui_polish_a_burst_of_keys_codes_where_the_keys_before_it_moved(small_project):
-    """"} space h" arriving together coded the sentence the cursor had left: the code key overtook the moves."""
+    """ "} space h" arriving together coded the sentence the cursor had left: the code key overtook the moves."""
     from textual import events
 
     store = small_project.store
@@ -131,7 +131,11 @@ async def test_tui_polish_a_coding_resolves_the_suggestions_it_makes_redundant_a
     bang = span("Eerst was ik bang.")
     store.suggestions.replace_pending(
         1,
-        [(*bang, "drempels", "rules", None, "r"), (*bang, "vertrouwen", "learned", 0.7, "l"), (*span("Die schamen zich."), "drempels", "rules", None, "r")],
+        [
+            (*bang, "drempels", "rules", None, "r"),
+            (*bang, "vertrouwen", "learned", 0.7, "l"),
+            (*span("Die schamen zich."), "drempels", "rules", None, "r"),
+        ],
     )
     app = make_app(small_project)
     async with app.run_test(size=SIZE) as pilot:
@@ -479,4 +483,3 @@ async def test_tui_polish_a_single_click_in_the_code_list_applies_nothing(small_
         assert tree.highlighted_code == "drempels"
         await pilot.click(tree, offset=(6, line), times=2)
         assert stored(pilot.app.project) == [("Eerst was ik bang.", "drempels")]
-

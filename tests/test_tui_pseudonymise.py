@@ -87,7 +87,6 @@ async def test_tui_pseudonymise_never_rejects_every_pending_one(detected):
         assert all(s == REJECTED for k, s in statuses(detected).items() if k.endswith(":Overvecht"))
 
 
-
 def test_tui_pseudonymise_snapshot(snap_compare, detected):
     async def run(pilot):
         await open_review(pilot)

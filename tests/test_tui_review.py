@@ -41,7 +41,9 @@ def suggest(project, *items: tuple[str, str, float | None, str]) -> list[int]:
     """Store pending suggestions ``(sentence, code, score, reason)`` as a run would; their ids."""
     store = project.store
     tid = next(iter(store.transcripts.names()))
-    proposals = [(*span(sentence), code, "rules" if score is None else "learned", score, reason) for sentence, code, score, reason in items]
+    proposals = [
+        (*span(sentence), code, "rules" if score is None else "learned", score, reason) for sentence, code, score, reason in items
+    ]
     store.suggestions.replace_pending(tid, proposals)
     return [s.id for s in store.suggestions.find(tid)]
 
@@ -443,9 +445,9 @@ def test_tui_review_session_history_drops_a_decision_changed_elsewhere(small_pro
 
 # --- running suggestions and training in the app's worker ----------------------------------
 
-HINTED_CODEBOOK = SMALL_CODEBOOK.replace(
-    "    key: v\n", "    key: v\n    hints:\n      lemmas: [vertrouwen]\n", 1
-).replace("    key: h\n", "    key: h\n    hints:\n      keywords: [bang]\n      lemmas: [schamen]\n", 1)
+HINTED_CODEBOOK = SMALL_CODEBOOK.replace("    key: v\n", "    key: v\n    hints:\n      lemmas: [vertrouwen]\n", 1).replace(
+    "    key: h\n", "    key: h\n    hints:\n      keywords: [bang]\n      lemmas: [schamen]\n", 1
+)
 
 
 def gate_runs(monkeypatch) -> threading.Event:
@@ -500,7 +502,9 @@ async def test_tui_review_run_suggestions_in_a_worker_then_review(tmp_path, monk
 
 
 async def test_tui_review_a_run_can_be_cancelled(tmp_path, monkeypatch):
-    project = make_project(tmp_path / "p", {"a.txt": SMALL_TRANSCRIPT, "b.txt": SMALL_TRANSCRIPT.replace("bang", "boos")}, HINTED_CODEBOOK)
+    project = make_project(
+        tmp_path / "p", {"a.txt": SMALL_TRANSCRIPT, "b.txt": SMALL_TRANSCRIPT.replace("bang", "boos")}, HINTED_CODEBOOK
+    )
     gate = gate_runs(monkeypatch)
     try:
         app = make_app(project)
@@ -551,7 +555,6 @@ async def test_tui_review_retrain_from_the_palette_reports_too_little_coding(sma
         assert any(n.title == "QC705" for n in app._notifications)  # nothing to learn from yet
 
 
-
 def test_tui_review_app_modules_leave_suggest_and_spacy_unimported():
     """The suggest package (~25 ms) loads with the first transcript, in its worker; spaCy only in a run."""
     import subprocess
@@ -563,4 +566,3 @@ def test_tui_review_app_modules_leave_suggest_and_spacy_unimported():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
-

@@ -164,4 +164,3 @@ def test_tui_screen_registry_builds_screens_from_the_project(small_project):
     for name in SCREENS:
         cls = screen_class(name)
         assert cls.SCREEN == name and issubclass(cls, QualcodeScreen)
-

@@ -83,7 +83,10 @@ def test_tui_snapshot_code_picker(snap_compare, sample_project):
 
 
 def test_tui_snapshot_memo(snap_compare, sample_project):
-    run = steady(opened("01_al_amal_vrijwilliger"), ["right_curly_bracket", "right_curly_bracket", "right_curly_bracket", "space", "g", "M", *"Netwerk als vangnet"])
+    run = steady(
+        opened("01_al_amal_vrijwilliger"),
+        ["right_curly_bracket", "right_curly_bracket", "right_curly_bracket", "space", "g", "M", *"Netwerk als vangnet"],
+    )
     assert snap_compare(make_app(sample_project), terminal_size=SIZE, run_before=run)
 
 
@@ -109,7 +112,9 @@ def test_tui_snapshot_missing_code_greyed(snap_compare, small_project):
     small_project.store.codes.ensure("oud", "Oude code")
     with Store(small_project.db_path) as other:
         text = other.transcripts.text(1)
-        other.codings.add(1, text.index("Toen kwam"), text.index("blijven") if "blijven" in text else text.index("komen.") + 6, "oud", "x")
+        other.codings.add(
+            1, text.index("Toen kwam"), text.index("blijven") if "blijven" in text else text.index("komen.") + 6, "oud", "x"
+        )
     run = steady(opened(), ["right_curly_bracket", "right_parenthesis", "right_parenthesis"])
     assert snap_compare(make_app(small_project), terminal_size=SIZE, run_before=run)
 
@@ -121,7 +126,10 @@ def test_tui_snapshot_coding_narrow_terminal(snap_compare, sample_project):
 
 def test_tui_snapshot_wide_characters(snap_compare, tmp_path):
     project = make_project(tmp_path / "breed", {"breed.txt": WIDE})
-    run = steady(opened(), ["right_curly_bracket", "right_parenthesis", "space", "h", "escape", "left_curly_bracket", "ctrl+right", "ctrl+right"])
+    run = steady(
+        opened(),
+        ["right_curly_bracket", "right_parenthesis", "space", "h", "escape", "left_curly_bracket", "ctrl+right", "ctrl+right"],
+    )
     assert snap_compare(make_app(project), terminal_size=(80, 20), run_before=run)
 
 

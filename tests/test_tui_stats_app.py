@@ -72,4 +72,3 @@ def test_tui_stats_app_help_lists_its_key_and_its_own_keys(small_project):
     text = console.export_text()
     assert "statistics" in text and "^t" in text
     assert "Statistics screen" in text and "Export every coded segment as CSV" in text
-

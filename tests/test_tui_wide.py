@@ -61,4 +61,3 @@ async def test_tui_wide_characters_mouse_maps_cells_to_characters(tmp_path):
         for i in range(view.layout_.height):
             if view.layout_.kinds[i] == TEXT:
                 assert view.render_document_line(i).cell_length <= view.scrollable_content_region.width
-

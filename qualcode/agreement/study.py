@@ -235,4 +235,3 @@ def _segment_row(code: str | None, transcript: str | None, count: SegmentCount, 
         alpha=None,
         segments=count,
     )
-

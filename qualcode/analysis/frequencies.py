@@ -229,10 +229,14 @@ def frequencies(
 
     shown = tree.codes
     if selection.code_ids is not None:
-        wanted = set(selection.code_ids) | ({MISSING} if any(c.missing for c in tree.codes if c.id in selection.code_ids) else set())
+        wanted = set(selection.code_ids) | (
+            {MISSING} if any(c.missing for c in tree.codes if c.id in selection.code_ids) else set()
+        )
         shown = [c for c in tree.codes if c.id in wanted]
     out_rows = [
-        CodeFrequency(code, totals.get(code.id) or Measures(), {g: per_group[g][code.id] for g in per_group if code.id in per_group[g]})
+        CodeFrequency(
+            code, totals.get(code.id) or Measures(), {g: per_group[g][code.id] for g in per_group if code.id in per_group[g]}
+        )
         for code in shown
     ]
     return FrequencyTable(by, everything, _ordered(groups, by), out_rows)

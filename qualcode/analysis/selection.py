@@ -125,8 +125,4 @@ def _transcripts_where(store: Store, pairs: list[tuple[str, str]]) -> set[int]:
         if value not in known[name]:
             raise error(UNKNOWN_ATTRIBUTE_VALUE, name=name, value=value, values=", ".join(sorted(known[name])))
         wanted.setdefault(name, set()).add(value)
-    return {
-        tid
-        for tid in tids
-        if all(attributes.get(tid, {}).get(name) in values for name, values in wanted.items())
-    }
+    return {tid for tid in tids if all(attributes.get(tid, {}).get(name) in values for name, values in wanted.items())}

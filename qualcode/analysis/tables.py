@@ -24,6 +24,7 @@ def frequency_rows(table: FrequencyTable, *, long: bool = False) -> tuple[list[s
     by side in columns named ``<measure>_<group>``. Long: one row per code and group
     (tidy data for R or pandas), with the group's size in transcripts and words.
     """
+
     def head(row):
         return [row.code.id, row.code.path, row.code.name, row.code.depth]
 

@@ -158,7 +158,9 @@ class QualcodeGroup(click.Group):
 
 
 @click.group(cls=QualcodeGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--project", "project_dir", type=click.Path(file_okay=False, path_type=Path), envvar="QUALCODE_PROJECT", help=PROJECT_HELP)
+@click.option(
+    "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path), envvar="QUALCODE_PROJECT", help=PROJECT_HELP
+)
 @click.option("--coder", "coder", envvar="QUALCODE_CODER", help=CODER_HELP)
 @click.version_option(__version__, prog_name="qualcode")
 @click.pass_context

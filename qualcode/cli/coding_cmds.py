@@ -102,7 +102,9 @@ def code(
     start, end = locate(store, tid, turn=turn, span=span, text=quote)
     # The coding screen's path: one coding per turn the span crosses, and the pending
     # suggestions the new codings cover settled in the same transaction.
-    change = History(store, project.codebook).apply_parts(tid, coding_parts(store, tid, start, end), [code], state.coder, memo=memo)
+    change = History(store, project.codebook).apply_parts(
+        tid, coding_parts(store, tid, start, end), [code], state.coder, memo=memo
+    )
     name = store.transcripts.name(tid)
     for coding in change.added:
         echo(f"coding {_describe(coding, name)}")
@@ -131,7 +133,9 @@ def _code_from(state: State, project, source: Path) -> None:
 @click.argument("code", required=False)
 @with_location
 @click.option("--id", "ids", type=int, multiple=True, help="Remove the coding with this id (repeatable).")
-@click.option("--any-coder", is_flag=True, help="With a turn, span or text: remove other coders' codings there too (default: only yours).")
+@click.option(
+    "--any-coder", is_flag=True, help="With a turn, span or text: remove other coders' codings there too (default: only yours)."
+)
 @pass_state
 def uncode(
     state: State, transcript: str | None, code: str | None, turn: int | None, span: str | None, quote: str | None,
@@ -220,9 +224,13 @@ DETACHED_COLUMNS = ["id", "transcript", "old_start", "old_end", "code", "coder",
 @main.group(invoke_without_command=True)
 @click.option("--code", "codes", multiple=True, metavar="CODE", help="Only this code and its sub-codes (repeatable).")
 @click.option("--transcript", "transcripts", multiple=True, metavar="NAME", help="Only this transcript (repeatable).")
-@click.option("--where", multiple=True, metavar="ATTR=VALUE", help="Only transcripts with this case attribute value (repeatable).")
+@click.option(
+    "--where", multiple=True, metavar="ATTR=VALUE", help="Only transcripts with this case attribute value (repeatable)."
+)
 @click.option("--detached", is_flag=True, help="List codings detached by `qualcode reimport` instead.")
-@click.option("--coders", "coder_names", multiple=True, metavar="A,B", help="Only these coders' codings (comma-separated or repeated).")
+@click.option(
+    "--coders", "coder_names", multiple=True, metavar="A,B", help="Only these coders' codings (comma-separated or repeated)."
+)
 @format_option
 @guard_option
 @click.pass_context
@@ -253,7 +261,9 @@ def codings(
         note(f"blind mode: only {state.coder}'s codings are listed (`qualcode blind off` to see everyone's)")
     selection = select(store, project.codebook, codes=codes, transcripts=transcripts, where=where, coders=coders)
     if detached:
-        emit(_detached_rows(store, selection, fmt), DETACHED_COLUMNS, fmt, right=("id", "old_start", "old_end"), neutralise=not raw)
+        emit(
+            _detached_rows(store, selection, fmt), DETACHED_COLUMNS, fmt, right=("id", "old_start", "old_end"), neutralise=not raw
+        )
         return
     infos = store.transcripts.infos(selection.transcript_ids)
     widths = {

@@ -207,7 +207,9 @@ _MARKS = {"added": "+", "removed": "-", "id": ">", "renamed": "~", "moved": "^",
 @codebook.command("diff")
 @click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Readable lines or JSON.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Readable lines or JSON."
+)
 def codebook_diff(old: Path, new: Path, fmt: str) -> None:
     """Show what changed between two codebooks (.yaml, .qdc, .qdpx).
 
@@ -260,7 +262,9 @@ def _describe(change) -> str:
 @codebook.command("merge")
 @click.argument("first", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("second", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--base", type=click.Path(dir_okay=False, path_type=Path), help="The version both files started from (a three-way merge).")
+@click.option(
+    "--base", type=click.Path(dir_okay=False, path_type=Path), help="The version both files started from (a three-way merge)."
+)
 @out_option
 @force_option
 def codebook_merge(first: Path, second: Path, base: Path | None, out: Path | None, force: bool) -> None:
@@ -317,7 +321,9 @@ def _merge_options(values: tuple[str, ...]) -> dict[str, str]:
 
 @codebook.command("apply")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--merge", "merges", multiple=True, metavar="OLD=NEW", help="Code OLD was merged into NEW: move its codings (repeatable).")
+@click.option(
+    "--merge", "merges", multiple=True, metavar="OLD=NEW", help="Code OLD was merged into NEW: move its codings (repeatable)."
+)
 @click.option("--dry-run", is_flag=True, help="Say what would happen; change nothing.")
 @pass_state
 def codebook_apply(state: State, file: Path, merges: tuple[str, ...], dry_run: bool) -> None:

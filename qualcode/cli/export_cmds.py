@@ -40,7 +40,9 @@ def selection_options(codes: bool = True):
             help="Only transcripts with this case attribute value (repeatable: the same attribute"
             " means either value, different attributes must all match).",
         )(f)
-        f = click.option("--transcript", "transcripts", multiple=True, metavar="NAME", help="Only this transcript (repeatable).")(f)
+        f = click.option("--transcript", "transcripts", multiple=True, metavar="NAME", help="Only this transcript (repeatable).")(
+            f
+        )
         f = coders_filter_option(f)
         if codes:
             f = click.option(
@@ -197,4 +199,3 @@ def segments(
         note(f"wrote {rows} row(s) to {out}")
     elif rows == 0:
         note("no codings match the filters (only the header was written)")
-

@@ -82,7 +82,9 @@ def init(directory: Path, codebook: Path | None, sample: bool) -> None:
             warn(message)
         note(f"next: `qualcode --project {directory}` opens it")
         return
-    note(f"next: put transcripts in {directory / 'transcripts'} and run `qualcode --project {directory} import {directory / 'transcripts'}`")
+    note(
+        f"next: put transcripts in {directory / 'transcripts'} and run `qualcode --project {directory} import {directory / 'transcripts'}`"
+    )
 
 
 @main.command("import")
@@ -173,7 +175,9 @@ def speakers(state: State, apply_: bool, fmt: str) -> None:
     rows = []
     for info in store.transcripts.speakers():
         setting = project.config.role_of(info.speaker)
-        rows.append((info.speaker or "(no label)", info.role or "", setting if setting != info.role else "", info.turns, info.transcripts))
+        rows.append(
+            (info.speaker or "(no label)", info.role or "", setting if setting != info.role else "", info.turns, info.transcripts)
+        )
     emit(rows, ["speaker", "role", "setting says", "turns", "transcripts"], fmt, right=("turns", "transcripts"))
     if any(row[2] for row in rows):
         warn("the stored role of some speakers differs from interviewer_speakers; `qualcode speakers --apply` updates them")
@@ -210,7 +214,9 @@ def reimport(state: State, transcript: str, file: Path | None, encoding: str | N
         if dry_run:
             warn(f"would detach coding {c.id} ({c.code_id}): {shorten(c.quote)!r}")
         else:
-            warn(f"coding {c.id} ({c.code_id}) is detached as detached coding {detached_ids.get(c.id, '?')}: {shorten(c.quote)!r}")
+            warn(
+                f"coding {c.id} ({c.code_id}) is detached as detached coding {detached_ids.get(c.id, '?')}: {shorten(c.quote)!r}"
+            )
     if result.detached and not dry_run:
         note(
             "detached codings are kept: `qualcode codings --detached` lists them; give each a place with"

@@ -137,10 +137,26 @@ def list_cmd(state: State, status: str, transcript: str | None, category: str | 
             text = texts[r.transcript_id]
             context = text[max(0, r.start - 30) : r.start] + "[" + r.text + "]" + text[r.end : r.end + 30]
             pseudonym = entities[r.entity_id].pseudonym if r.entity_id in entities else None
-            out.append((r.id, names.get(r.transcript_id), r.start, r.end, r.category, r.status, r.text, pseudonym,
-                        r.source, shorten(context, 80) if fmt == "table" else context))
-    emit(out, ["id", "transcript", "start", "end", "category", "status", "text", "pseudonym", "found by", "context"], fmt,
-         right=("id", "start", "end"))
+            out.append(
+                (
+                    r.id,
+                    names.get(r.transcript_id),
+                    r.start,
+                    r.end,
+                    r.category,
+                    r.status,
+                    r.text,
+                    pseudonym,
+                    r.source,
+                    shorten(context, 80) if fmt == "table" else context,
+                )
+            )
+    emit(
+        out,
+        ["id", "transcript", "start", "end", "category", "status", "text", "pseudonym", "found by", "context"],
+        fmt,
+        right=("id", "start", "end"),
+    )
     if fmt == "table" and not out:
         note("no candidates" + (" to review; run `qualcode pseudonymise detect`" if status == PENDING else ""))
 
@@ -291,8 +307,14 @@ def apply_cmd(
 
     with _Key(state) as k:
         ids = [resolve_transcript(k.store, t) for t in transcripts] if transcripts else None
-        result = apply(k.store, k.key, transcript_ids=ids, ignore_pending=ignore_pending,
-                       replace_memos=replace_memos, replace_attributes=replace_attributes)
+        result = apply(
+            k.store,
+            k.key,
+            transcript_ids=ids,
+            ignore_pending=ignore_pending,
+            replace_memos=replace_memos,
+            replace_attributes=replace_attributes,
+        )
     for name, n in result.transcripts.items():
         echo(f"{name}: {n} replacement(s)")
     for name in result.already:
@@ -347,19 +369,25 @@ def report_cmd(state: State, dmp: bool, fmt: str) -> None:
     with _Key(state) as k:
         r = build_report(k.store, k.key)
     if dmp:
-        emit([(d.pseudonym, d.category, d.occurrences, ", ".join(d.transcripts)) for d in r.dmp],
-             ["pseudonym", "category", "occurrences", "transcripts"], fmt, right=("occurrences",))
+        emit(
+            [(d.pseudonym, d.category, d.occurrences, ", ".join(d.transcripts)) for d in r.dmp],
+            ["pseudonym", "category", "occurrences", "transcripts"],
+            fmt,
+            right=("occurrences",),
+        )
         return
-    emit([(c.transcript, c.category, c.accepted, c.rejected, c.pending) for c in r.counts],
-         ["transcript", "category", "accepted", "rejected", "unreviewed"], fmt, right=("accepted", "rejected", "unreviewed"))
+    emit(
+        [(c.transcript, c.category, c.accepted, c.rejected, c.pending) for c in r.counts],
+        ["transcript", "category", "accepted", "rejected", "unreviewed"],
+        fmt,
+        right=("accepted", "rejected", "unreviewed"),
+    )
     if fmt == "table":
         unreviewed = sum(r.unreviewed.values())
         where = ", ".join(f"{t}: {n}" for t, n in r.unreviewed.items())
         note(f"unreviewed: {unreviewed}" + (f" ({where})" if unreviewed else ""))
         note(f"pseudonymised text in the project: {', '.join(r.applied) if r.applied else 'none yet'}")
         note(f"words decided for the whole project: {r.always_words} always, {r.never_words} never")
-
-
 
 
 @contextmanager

@@ -35,9 +35,7 @@ from ..termsafe import terminal_safe
 FORMATS = ("table", "csv", "json")
 FORMAT_HELP = "Output format: an aligned table (for people), CSV (RFC 4180) or JSON."
 
-format_option = click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help=FORMAT_HELP
-)
+format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help=FORMAT_HELP)
 out_option = click.option(
     "--out",
     "-o",
@@ -159,7 +157,7 @@ def data_output(out: Path | None = None, *, force: bool = True, paged: bool = Fa
         with _stdout_text() as stream:
             yield stream
         return
-    with (_pager() if paged else _stdout_text()) as stream:
+    with _pager() if paged else _stdout_text() as stream:
         safe = _TerminalSafe(stream)
         try:
             yield safe
@@ -205,7 +203,9 @@ def emit(
         return write_json_rows(stream, columns, rows)
 
 
-def write_csv(stream: IO[str], columns: Sequence[str], rows: Iterable[Sequence[object]], *, excel: bool = False, neutralise: bool = True) -> int:
+def write_csv(
+    stream: IO[str], columns: Sequence[str], rows: Iterable[Sequence[object]], *, excel: bool = False, neutralise: bool = True
+) -> int:
     """Header and rows through the one safe CSV writer; returns the number of rows."""
     from ..export import CsvStyle, CsvWriter
 

@@ -43,7 +43,9 @@ def _resolve_format(fmt: str | None, out: Path | None, excel: bool) -> str:
     return fmt
 
 
-def _write_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]], out: Path | None, force: bool, excel: bool, raw: bool) -> None:
+def _write_csv(
+    columns: Sequence[str], rows: Sequence[Sequence[Any]], out: Path | None, force: bool, excel: bool, raw: bool
+) -> None:
     with data_output(out, force=force, paged=True) as stream:
         count = write_csv(stream, columns, rows, excel=excel, neutralise=not raw)
     if out is not None:
@@ -64,7 +66,9 @@ def _write_json(data: Any, out: Path | None, force: bool) -> None:
     help="Side by side per transcript, per speaker, per role (interviewer/respondent) or per value of a case attribute.",
 )
 @format_choice
-@click.option("--long", "long_", is_flag=True, help="CSV/JSON: one row per code and group (tidy data) instead of groups side by side.")
+@click.option(
+    "--long", "long_", is_flag=True, help="CSV/JSON: one row per code and group (tidy data) instead of groups side by side."
+)
 @out_option
 @force_option
 @excel_option
@@ -322,7 +326,9 @@ def _show_matrix(matrix, *, numbered: bool) -> None:
         for column, value in zip(matrix.columns, cells, strict=True)
     )
     emit(lines, ["code", other, matrix.unit], "table", right=(matrix.unit,))
-    note(f"one line per cell ({len(matrix.rows)} x {len(matrix.columns)}: too wide to show as a matrix; --format csv gives the matrix)")
+    note(
+        f"one line per cell ({len(matrix.rows)} x {len(matrix.columns)}: too wide to show as a matrix; --format csv gives the matrix)"
+    )
 
 
 def _matrix_table(matrix, *, numbered: bool):

@@ -25,9 +25,22 @@ EVALUATION_COLUMNS = (
 @click.option("--rules-only", is_flag=True, help="Use the codebook hints only, not the learned model.")
 @click.option("--train", "train_only", is_flag=True, help="(Re)train the learned model on the project's coding now, then stop.")
 @click.option("--evaluate", is_flag=True, help="Score both suggesters against the human coding instead of suggesting.")
-@click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True, help="Cross-validation folds for --evaluate (by transcript).")
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="With --evaluate: also write the table to this CSV file.")
-@click.option("--no-curve", is_flag=True, help="With --evaluate: leave out the learning curve (it trains once per coded transcript).")
+@click.option(
+    "--folds",
+    type=click.IntRange(min=2),
+    default=5,
+    show_default=True,
+    help="Cross-validation folds for --evaluate (by transcript).",
+)
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --evaluate: also write the table to this CSV file.",
+)
+@click.option(
+    "--no-curve", is_flag=True, help="With --evaluate: leave out the learning curve (it trains once per coded transcript)."
+)
 @pass_state
 def suggest(
     state: State,
@@ -159,7 +172,15 @@ def show_evaluation(result) -> None:
         echo()
         emit(
             [
-                (c.code, c.source, f"{c.threshold:.2f}", f"{c.rule_precision:.2f}", c.positives, _fmt(c.rules_f1), _fmt(c.learned_f1))
+                (
+                    c.code,
+                    c.source,
+                    f"{c.threshold:.2f}",
+                    f"{c.rule_precision:.2f}",
+                    c.positives,
+                    _fmt(c.rules_f1),
+                    _fmt(c.learned_f1),
+                )
                 for c in result.calibration.codes.values()
                 if c.positives or c.rule_right or c.rule_wrong
             ],
@@ -182,9 +203,15 @@ def show_evaluation(result) -> None:
         emit(
             [
                 (
-                    p.transcripts, p.sentences, p.learned_codes,
-                    _fmt(p.combined.micro.precision), _fmt(p.combined.micro.recall), _fmt(p.combined.micro.f1),
-                    _fmt(p.rules.micro.precision), _fmt(p.rules.micro.recall), _fmt(p.rules.micro.f1),
+                    p.transcripts,
+                    p.sentences,
+                    p.learned_codes,
+                    _fmt(p.combined.micro.precision),
+                    _fmt(p.combined.micro.recall),
+                    _fmt(p.combined.micro.f1),
+                    _fmt(p.rules.micro.precision),
+                    _fmt(p.rules.micro.recall),
+                    _fmt(p.rules.micro.f1),
                 )  # fmt: skip
                 for p in result.curve
             ],

@@ -57,8 +57,7 @@ def streamed(
     last = len(columns) - 1
     # One format string for the whole table: str.format pads every cell in C.
     template = GAP.join(
-        f"{{:>{widths[i]}}}" if name in right else (f"{{:<{widths[i]}}}" if i < last else "{}")
-        for i, name in enumerate(columns)
+        f"{{:>{widths[i]}}}" if name in right else (f"{{:<{widths[i]}}}" if i < last else "{}") for i, name in enumerate(columns)
     )
 
     def line(cells: Sequence[str]) -> str:

@@ -68,7 +68,9 @@ def blind(state: State, switch: str | None) -> None:
 @coders_option
 @click.option("--code", "codes", multiple=True, metavar="CODE", help="Only this code and its sub-codes (repeatable).")
 @click.option("--transcript", "transcripts", multiple=True, metavar="NAME", help="Only this transcript (repeatable).")
-@click.option("--unit", type=click.Choice(UNITS), default="character", show_default=True, help="What one decision is about (see below).")
+@click.option(
+    "--unit", type=click.Choice(UNITS), default="character", show_default=True, help="What one decision is about (see below)."
+)
 @click.option(
     "--overlap",
     type=int,
@@ -173,7 +175,9 @@ def _figures(row: Row, segment: bool, fmt: str, kappa: bool) -> list[object]:
 @click.option("--transcript", "transcripts", multiple=True, metavar="NAME", help="Only this transcript (repeatable).")
 @format_option
 @pass_state
-def disagreements(state: State, coder_names: tuple[str, ...], codes: tuple[str, ...], transcripts: tuple[str, ...], fmt: str) -> None:
+def disagreements(
+    state: State, coder_names: tuple[str, ...], codes: tuple[str, ...], transcripts: tuple[str, ...], fmt: str
+) -> None:
     """List every place where two coders differ, with both versions and the text.
 
     \b
@@ -219,7 +223,9 @@ def _version(spans) -> str:
     help="Keep the first coder's codings, the second's, both, or neither (the order of --coders).",
 )
 @click.option("--span", metavar="START:END", help="Instead of --keep: the consensus span (code points), adjusted by the team.")
-@click.option("--code", "codes", multiple=True, metavar="CODE", help="With --span: the code(s) to apply (default: the codes in question).")
+@click.option(
+    "--code", "codes", multiple=True, metavar="CODE", help="With --span: the code(s) to apply (default: the codes in question)."
+)
 @click.option("--undo", "undo_", is_flag=True, help="Take back the decision on KEY.")
 @coders_option
 @pass_state
@@ -282,7 +288,16 @@ def merge(state: State, other: Path | None, as_coder: str | None, dry_run: bool,
     project = state.project()
     if show_aside:
         rows = [
-            (a.transcript_name, a.start, a.end, a.code_id, a.coder, a.reason, shorten(a.quote) if fmt == "table" else a.quote, a.origin)
+            (
+                a.transcript_name,
+                a.start,
+                a.end,
+                a.code_id,
+                a.coder,
+                a.reason,
+                shorten(a.quote) if fmt == "table" else a.quote,
+                a.origin,
+            )
             for a in project.store.team.aside()
         ]
         emit(rows, ["transcript", "start", "end", "code", "coder", "reason", "text", "from"], fmt, right=("start", "end"))

@@ -36,7 +36,12 @@ def transcripts(ctx: click.Context, where: tuple[str, ...], fmt: str, raw: bool)
             (s.name, s.turns, s.words, s.codings, f"{s.coded_share:.0%}", " ".join(f"{k}={v}" for k, v in s.attributes.items()))
             for s in summaries
         )
-        emit(rows, ["transcript", "turns", "words", "codings", "coded", "attributes"], fmt, right=("turns", "words", "codings", "coded"))
+        emit(
+            rows,
+            ["transcript", "turns", "words", "codings", "coded", "attributes"],
+            fmt,
+            right=("turns", "words", "codings", "coded"),
+        )
         if not summaries:
             note("no transcripts" + (" match --where" if where else " yet: import some with `qualcode import FILE...`"))
         return
@@ -99,7 +104,9 @@ def show(state: State, transcript: str, turn_range: str | None, with_codes: bool
     if fmt == "json":
         data = [
             {
-                **dict(zip(columns, (v.number, v.speaker, v.role, v.time_start, v.time_end, v.start, v.end, v.text), strict=True)),
+                **dict(
+                    zip(columns, (v.number, v.speaker, v.role, v.time_start, v.time_end, v.start, v.end, v.text), strict=True)
+                ),
                 **({"codings": [_coding_dict(c) for c in v.codings]} if with_codes else {}),
             }
             for v in views

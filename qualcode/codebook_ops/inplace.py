@@ -51,7 +51,9 @@ def edit_to_match(text: str, path: str, current: Codebook, new: Codebook, colors
                     continue  # the palette's, not a choice
                 if key == "hints" and value != a.hints:
                     _set_hints(doc, b.id, a.hints, value)
-                elif value != getattr(a, key) and not (key == "guid" and value and guid_key(value) == guid_key(a.stable_guid) and a.guid is None):
+                elif value != getattr(a, key) and not (
+                    key == "guid" and value and guid_key(value) == guid_key(a.stable_guid) and a.guid is None
+                ):
                     doc.set_field(b.id, key, value)
         added = {c.id for c in pairing.only_b}
         for a, b in pairing.pairs:
@@ -94,8 +96,6 @@ def _set_hints(doc: YamlText, code_id: str, old: Hints, new: Hints) -> None:
                 doc.set_hint(code_id, name, getattr(new, name))
     except KeyError:
         doc.set_field(code_id, "hints", new)
-
-
 
 
 def _shape(book: Codebook, colored: set[str]) -> list[tuple]:

@@ -92,11 +92,16 @@ def _merge_codes(project: Project, sources: list[str], target: str) -> Maintenan
     in_yaml = []
     for source in dict.fromkeys(sources):
         if source == target:
-            raise error(BAD_MERGE, code=source, target=target, reason="a code cannot be merged into itself", hint="name another target")
+            raise error(
+                BAD_MERGE, code=source, target=target, reason="a code cannot be merged into itself", hint="name another target"
+            )
         if source in book:
             if target in {c.id for c in book.descendants(source)}:
                 raise error(
-                    BAD_MERGE, code=source, target=target, reason=f"'{target}' is one of its sub-codes",
+                    BAD_MERGE,
+                    code=source,
+                    target=target,
+                    reason=f"'{target}' is one of its sub-codes",
                     hint=f"move '{target}' out first with `qualcode codebook move {target} --top`",
                 )
             in_yaml.append(source)

@@ -30,7 +30,20 @@ from ..refi.files import CodebookFile
 from .inplace import edit_to_match
 from .match import pair_codes
 
-CODE_FIELDS = ("id", "name", "parent", "description", "include", "exclude", "examples", "color", "key", "codable", "hints", "guid")
+CODE_FIELDS = (
+    "id",
+    "name",
+    "parent",
+    "description",
+    "include",
+    "exclude",
+    "examples",
+    "color",
+    "key",
+    "codable",
+    "hints",
+    "guid",
+)
 BOOK_FIELDS = ("title", "version", "language", "licence", "description", "guid")
 
 Key = tuple[str, str]  # identity of a code in the result: ("p"|"a"|"b", id on that side)
@@ -102,9 +115,7 @@ def merge_codebooks(a: CodebookFile, b: CodebookFile, base: CodebookFile | None 
     order: list[Key] = []
     for ca, cb in pairing.pairs:
         key = a_keys[ca.id]
-        merged[key] = _merge_fields(
-            f"code '{ca.id}'", side_a.fields(ca), side_b.fields(cb), base_fields.get(key), result
-        )
+        merged[key] = _merge_fields(f"code '{ca.id}'", side_a.fields(ca), side_b.fields(cb), base_fields.get(key), result)
     for side, only, other in ((side_a, pairing.only_a, "second"), (side_b, pairing.only_b, "first")):
         for code in only:
             key = side.keys[code.id]
@@ -113,11 +124,19 @@ def merge_codebooks(a: CodebookFile, b: CodebookFile, base: CodebookFile | None 
             if before is None:
                 merged[key] = fields
                 if base is None:
-                    result.notes.append(f"code '{code.id}' is only in the {'first' if other == 'second' else 'second'} file; kept")
+                    result.notes.append(
+                        f"code '{code.id}' is only in the {'first' if other == 'second' else 'second'} file; kept"
+                    )
             elif _same(fields, before):
                 result.notes.append(f"code '{code.id}' was deleted in the {other} file; dropped")
             else:
-                result.conflicts.append(Conflict(f"code '{code.id}'", "changed" if side is side_a else "deleted", "deleted" if side is side_a else "changed"))
+                result.conflicts.append(
+                    Conflict(
+                        f"code '{code.id}'",
+                        "changed" if side is side_a else "deleted",
+                        "deleted" if side is side_a else "changed",
+                    )
+                )
                 merged[key] = fields
     for code in a.book.walk():
         if a_keys[code.id] in merged:
@@ -185,7 +204,11 @@ def _check_unique(merged, order, name: str, result: CodebookMergeResult) -> None
             continue
         if value in seen:
             first = merged[seen[value]]["id"]
-            result.conflicts.append(Conflict(f"{'id' if name == 'id' else 'shortcut key'} '{value}'", f"code '{first}'", f"code '{merged[key]['id']}'"))
+            result.conflicts.append(
+                Conflict(
+                    f"{'id' if name == 'id' else 'shortcut key'} '{value}'", f"code '{first}'", f"code '{merged[key]['id']}'"
+                )
+            )
             if name == "key":
                 merged[key]["key"] = None
         else:
@@ -253,7 +276,9 @@ def _assemble(a: CodebookFile, b: CodebookFile, merged, order, parents, base, re
     return book
 
 
-def _merge_sets(a: Codebook, b: Codebook, renames: list[dict[str, str]], ids: set[str], result: CodebookMergeResult) -> list[CodeSet]:
+def _merge_sets(
+    a: Codebook, b: Codebook, renames: list[dict[str, str]], ids: set[str], result: CodebookMergeResult
+) -> list[CodeSet]:
     """Sets joined by name; members follow their codes' ids in the result."""
     out: dict[str, CodeSet] = {}
     for rename, code_set in [*((renames[0], s) for s in a.sets), *((renames[1], s) for s in b.sets)]:

@@ -81,9 +81,7 @@ class CsvWriter:
         if self._excel:
             row = [repr(v).replace(".", ",") if v.__class__ is float else v for v in row]
         if self._neutralise:
-            return [
-                ("'" + v if v[:1] in FORMULA_STARTS and v not in HARMLESS else v) if v.__class__ is str else v for v in row
-            ]
+            return [("'" + v if v[:1] in FORMULA_STARTS and v not in HARMLESS else v) if v.__class__ is str else v for v in row]
         return list(row)
 
     def row(self, row: Sequence[Any]) -> None:

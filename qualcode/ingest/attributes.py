@@ -118,9 +118,7 @@ def read_attributes_csv(path: Path, *, encoding: str | None = None) -> dict[str,
             raise fail(line, f"'{name}' is listed twice (first on line {first_seen[name]})", "keep one row per file")
         first_seen[name] = line
         table[name] = {
-            column: value
-            for column, value in zip(columns, cells, strict=False)
-            if column and column != FILE_COLUMN and value
+            column: value for column, value in zip(columns, cells, strict=False) if column and column != FILE_COLUMN and value
         }
     return table
 

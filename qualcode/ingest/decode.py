@@ -184,8 +184,12 @@ def _refuse_misread(data: bytes, text: str, shown: str, codec: str) -> None:
             begin = good.rfind(" ", 0, at) + 1
             stop_good, stop_bad = (line.find(" ", at) % (len(line) + 1) for line in (good, bad))
             raise error(
-                ENCODING_MISREAD, path=shown, encoding=codec, line=number,
-                wrong=bad[begin:stop_bad][:40], right=good[begin:stop_good][:40],
+                ENCODING_MISREAD,
+                path=shown,
+                encoding=codec,
+                line=number,
+                wrong=bad[begin:stop_bad][:40],
+                right=good[begin:stop_good][:40],
             )
     raise error(ENCODING_MISREAD, path=shown, encoding=codec, line=1, wrong=text[:40], right=right[:40])
 

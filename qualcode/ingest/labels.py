@@ -38,9 +38,7 @@ ALONE_BARE = "alone-bare"  # "INTERVIEWER" alone, no colon, text below
 _TS = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _TS_RANGE = rf"{_TS}(?:\s*(?:-->|[-–—])\s*{_TS})?"
 # A timestamp as transcribers write it. Bare ones may not run on into more digits.
-TIMESTAMP = (
-    rf"(?:\[\s*{_TS_RANGE}\s*\]|\(\s*{_TS_RANGE}\s*\)|\#{_TS}(?:-\d+)?\#|{_TS}(?![\d:]))"
-)
+TIMESTAMP = rf"(?:\[\s*{_TS_RANGE}\s*\]|\(\s*{_TS_RANGE}\s*\)|\#{_TS}(?:-\d+)?\#|{_TS}(?![\d:]))"
 _TS_PARTS = re.compile(r"(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?")
 
 _WORD = r"[^\W\d_][\w'’.\-]*+"
@@ -228,6 +226,4 @@ def _first_after_article(label: str) -> str:
 
 
 def _name_like(words: list[str]) -> bool:
-    return words[0][0].isupper() and all(
-        w[0].isupper() or w.isdigit() or w.casefold() in PARTICLES for w in words[1:]
-    )
+    return words[0][0].isupper() and all(w[0].isupper() or w.isdigit() or w.casefold() in PARTICLES for w in words[1:])

@@ -14,9 +14,7 @@ CODINGS_SIDECAR = "codings.csv"
 SIDECARS = frozenset({ATTRIBUTES_SIDECAR, CODINGS_SIDECAR})
 
 
-def expand_paths(
-    paths: Iterable[str | Path], report: Report | None = None
-) -> tuple[list[Path], list[Path]]:
+def expand_paths(paths: Iterable[str | Path], report: Report | None = None) -> tuple[list[Path], list[Path]]:
     """Turn import arguments into ``(transcript files, sidecar CSV files)``.
 
     A directory contributes its supported files, sorted by name, not recursing;

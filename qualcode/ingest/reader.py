@@ -24,9 +24,7 @@ READERS: dict[str, Reader] = {
 }
 
 
-def read_transcript(
-    path: Path, *, encoding: str | None = None, name: str | None = None, data: bytes | None = None
-) -> Transcript:
+def read_transcript(path: Path, *, encoding: str | None = None, name: str | None = None, data: bytes | None = None) -> Transcript:
     """Read one transcript file into a :class:`~qualcode.model.Transcript`.
 
     Dispatches on the suffix (.txt, .md, .docx, .vtt, .srt; case-insensitive).

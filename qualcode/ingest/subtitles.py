@@ -60,8 +60,7 @@ _HEADER = re.compile(r"WEBVTT(?:[ \t]|$)")
 _HINTS = {
     "vtt": (
         "WebVTT",
-        "a WebVTT file starts with a line 'WEBVTT', then cues like "
-        "'00:00:01.000 --> 00:00:04.000' followed by their text",
+        "a WebVTT file starts with a line 'WEBVTT', then cues like '00:00:01.000 --> 00:00:04.000' followed by their text",
     ),
     "srt": (
         "SubRip (.srt)",

@@ -108,9 +108,7 @@ def parse_turns(text: str) -> list[Turn]:
     return scan_turns(text).turns
 
 
-def scan_turns(
-    text: str, *, structure: AbstractSet[int] = frozenset(), line_numbers: Sequence[int] | None = None
-) -> TurnScan:
+def scan_turns(text: str, *, structure: AbstractSet[int] = frozenset(), line_numbers: Sequence[int] | None = None) -> TurnScan:
     """Like :func:`parse_turns`, also saying whether labels were found, and warnings.
 
     ``structure``: 0-based numbers of lines that are structure whatever they say

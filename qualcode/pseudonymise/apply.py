@@ -206,9 +206,7 @@ def apply(
     done = applied_ids(store, key)
     pending = [c for c in key.candidates(statuses=[PENDING]) if c.transcript_id in set(wanted) - done]
     if pending and not ignore_pending:
-        raise error(
-            PSEUDO_PENDING, count=len(pending), names=", ".join(sorted({names[c.transcript_id] for c in pending}))
-        )
+        raise error(PSEUDO_PENDING, count=len(pending), names=", ".join(sorted({names[c.transcript_id] for c in pending})))
     entities = key.entities()
     result = PseudonymApplyResult(memos_replaced=replace_memos, attributes_replaced=replace_attributes)
     plans = []
@@ -255,14 +253,20 @@ def apply(
         if keep_originals and t.id not in done:
             key.save_original(
                 OriginalRow(
-                    stored_id(t), t.name, t.text, [asdict(u) for u in t.turns], dict(t.attributes),
+                    stored_id(t),
+                    t.name,
+                    t.text,
+                    [asdict(u) for u in t.turns],
+                    dict(t.attributes),
                     {stored_id(c): c.memo for c in codings},
                     [(r.start, r.end, r.pseudonym) for r in view.mapper.replacements],
-                    sha256_text(view.text), now(),
+                    sha256_text(view.text),
+                    now(),
                 )
             )
-        new = replace(t, text=view.text, turns=view.turns,
-                      attributes={**t.attributes, **attributes} if replace_attributes else t.attributes)
+        new = replace(
+            t, text=view.text, turns=view.turns, attributes={**t.attributes, **attributes} if replace_attributes else t.attributes
+        )
         store.replace_text_exactly(new, moved, suggestions, memos if replace_memos else None)
         if t.id in done:
             result.already.append(t.name)
@@ -275,9 +279,7 @@ def apply(
     return result
 
 
-def _attribute_entity(
-    key: KeyStore, entities: list[EntityRow], category: str, value: str, *, create: bool
-) -> EntityRow | None:
+def _attribute_entity(key: KeyStore, entities: list[EntityRow], category: str, value: str, *, create: bool) -> EntityRow | None:
     """The entity of an attribute's value (created when asked: the value is a name)."""
     folded = value.casefold()
     for e in entities:
@@ -305,8 +307,9 @@ def pseudonymised_copy(project: Project, key: KeyStore, *, ignore_pending: bool 
     with tempfile.TemporaryDirectory(prefix="qualcode-pseudo-") as folder:
         copy = project.store.copy_to(Path(folder) / DB_NAME)
         try:
-            result = apply(copy, key, ignore_pending=ignore_pending, replace_memos=True, replace_attributes=True,
-                           keep_originals=False)
+            result = apply(
+                copy, key, ignore_pending=ignore_pending, replace_memos=True, replace_attributes=True, keep_originals=False
+            )
             view = Project(project.root)
             view.__dict__["store"] = copy  # the copy stands in for the project's store
             view.pseudonymised = result  # type: ignore[attr-defined]  # the CLI reads it back; Project does not know the pseudonymiser
@@ -327,8 +330,9 @@ def restore(store: Store, key: KeyStore, tid: int) -> None:
     suggestions = [(s.id, back.start(s.start), back.end(s.end)) for s in store.suggestions.find(tid)]
     memos = {c.id: original.memos.get(c.id, c.memo) for c in store.codings.find(transcript_id=tid) if c.id in original.memos}
     t = store.transcripts.load(tid)
-    store.replace_text_exactly(replace(t, text=original.text, turns=turns, attributes=dict(original.attributes)),
-                               codings, suggestions, memos)
+    store.replace_text_exactly(
+        replace(t, text=original.text, turns=turns, attributes=dict(original.attributes)), codings, suggestions, memos
+    )
     key.drop_original(tid)
 
 
@@ -344,5 +348,3 @@ def _inverse(mapper: OffsetMapper) -> OffsetMapper:
 def forget_originals(key: KeyStore) -> int:
     """Remove the original texts kept aside; the project keeps its pseudonymised text."""
     return key.forget_originals()
-
-

@@ -318,9 +318,7 @@ class KnownNames:
             # No look-behind in front: a pattern that starts with its alternatives lets the
             # regex engine skip to the characters they can start with. find() checks the
             # character before.
-            self._pattern = re.compile(
-                r"(?P<name>" + "|".join(_variants(a) for a in alternatives) + r")(?:['’]s|['’])?(?![\w-])"
-            )
+            self._pattern = re.compile(r"(?P<name>" + "|".join(_variants(a) for a in alternatives) + r")(?:['’]s|['’])?(?![\w-])")
         return self._pattern
 
     def find(self, text: str) -> list[Candidate]:

@@ -18,9 +18,7 @@ _UNITS = "een|één|twee|drie|vier|vijf|zes|zeven|acht|negen"
 _TEENS = "tien|elf|twaalf|dertien|veertien|vijftien|zestien|zeventien|achttien|negentien"
 _TENS = "twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig"
 # 1-99 written out ("eenentwintig", "vierendertig", "vijfenzestig") or in digits.
-NUMBER = (
-    rf"(?:\d{{1,3}}|(?:(?:{_UNITS})[eë]n)?(?:{_TENS})|{_TEENS}|{_UNITS})"
-)
+NUMBER = rf"(?:\d{{1,3}}|(?:(?:{_UNITS})[eë]n)?(?:{_TENS})|{_TEENS}|{_UNITS})"
 _UNIT_WORDS = r"jaar|jaren|maanden|maand|weken|week|dagen"
 
 _BE = r"(?:ben|is|was|werd|word|wordt|zijn|waren)"

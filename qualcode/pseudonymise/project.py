@@ -70,7 +70,9 @@ def read_names_file(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
         line = key_node.start_mark.line + 1
         if key != "never" and key not in CATEGORIES:
             raise error(
-                PSEUDO_NAMES_FILE, path=path, line=line,
+                PSEUDO_NAMES_FILE,
+                path=path,
+                line=line,
                 problem=f"unknown category '{key}' (known: never, {', '.join(CATEGORIES)})",
             )
         if not isinstance(value_node, yaml.SequenceNode) or not all(

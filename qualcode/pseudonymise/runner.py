@@ -73,8 +73,17 @@ def run_detection(
                 summary.new[name] = key.add_candidates((tid, c.start, c.end, c.category, c.text, c.source) for c in fresh)
                 # Names the key knows are accepted at once, with their entity's pseudonym.
                 known = [
-                    CandidateChange(c.id, tid, c.start, c.end, entities[c.text.casefold()].category, c.text, c.source, ACCEPTED,
-                           entities[c.text.casefold()].id)
+                    CandidateChange(
+                        c.id,
+                        tid,
+                        c.start,
+                        c.end,
+                        entities[c.text.casefold()].category,
+                        c.text,
+                        c.source,
+                        ACCEPTED,
+                        entities[c.text.casefold()].id,
+                    )
                     for c in key.candidates(tid, [PENDING])
                     if c.text.casefold() in entities
                 ]

@@ -35,7 +35,8 @@ def finite_verbs() -> frozenset[str]:
     lookup, index = _lemma_tables()
     verbs = set(index.get("verb", []))
     return frozenset(
-        form for form, lemma in lookup.items()
+        form
+        for form, lemma in lookup.items()
         if lemma in verbs and form != lemma and not (form.startswith("ge") and form.endswith(("d", "t", "en")))
     )
 
@@ -85,9 +86,7 @@ FUNCTION_WORDS = frozenset(
 def not_personal() -> frozenset[str]:
     """Case-folded names that are never personal data (see ``data/not_personal.txt``)."""
     text = (resources.files(__package__) / "data" / "not_personal.txt").read_text(encoding="utf-8")
-    return frozenset(
-        line.strip().casefold() for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
+    return frozenset(line.strip().casefold() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
 @cache

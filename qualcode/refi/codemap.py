@@ -180,7 +180,9 @@ def _original_codebook(refi: RefiCodebook, original: tuple[str, str] | None) -> 
     book, problems = parse_codebook(original[1], original[0])
     if book is None or problems:
         return None
-    if {guid_key(c.stable_guid) for c in book.walk()} != {guid_key(c.guid) for c in refi.walk()} or len(book) != len(list(refi.walk())):
+    if {guid_key(c.stable_guid) for c in book.walk()} != {guid_key(c.guid) for c in refi.walk()} or len(book) != len(
+        list(refi.walk())
+    ):
         return None
     return book, original[1]
 

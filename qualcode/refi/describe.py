@@ -60,7 +60,16 @@ _RECOGNISED = {
     "examples": "examples",
     "example": "examples",
 }
-_DUTCH = {"inclusiecriteria", "inclusie", "wel coderen", "exclusiecriteria", "exclusie", "niet coderen", "voorbeelden", "voorbeeld"}
+_DUTCH = {
+    "inclusiecriteria",
+    "inclusie",
+    "wel coderen",
+    "exclusiecriteria",
+    "exclusie",
+    "niet coderen",
+    "voorbeelden",
+    "voorbeeld",
+}
 _HEADING_RE = re.compile(r"^([^\W\d_][\w ]*?)\s*:\s*$")
 _BULLET_RE = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s+(.*)$")
 _TRAILER_RE = re.compile(r"^\[qualcode((?:\s+\w+=\S+)+)\s*\]$")

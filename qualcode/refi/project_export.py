@@ -114,7 +114,10 @@ def export_qdpx(
         empty=store.exchange.empty_sources(),
     )
     try:
-        with atomic_open(path, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSION) as archive:
+        with (
+            atomic_open(path, "wb") as handle,
+            zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSION) as archive,
+        ):
             astral = _write_sources(archive, plan)
             with archive.open(PROJECT_QDE, "w", force_zip64=True) as raw:
                 writer = XmlWriter(raw, on_strip=plan.stripped)
@@ -265,7 +268,11 @@ def _write_project(
             plan.tick(ref.name)
             _write_source(writer, ref, identities.get(ref.id, (None, None)), astral.get(ref.id), plan, result)
         for source in plan.empty:
-            writer.leaf("TextSource", _source_attrs(plan, source.guid, source.name, (source.created_at, source.creator), None), where=f"the name of source '{source.name}'")
+            writer.leaf(
+                "TextSource",
+                _source_attrs(plan, source.guid, source.name, (source.created_at, source.creator), None),
+                where=f"the name of source '{source.name}'",
+            )
         writer.end("Sources")
     _write_sets(writer, book, store.exchange.document_sets(), plan)
     writer.end("Project")
@@ -297,7 +304,9 @@ def _write_cases(writer: XmlWriter, plan: _ExportPlan, attributes: dict[int, dic
     writer.end("Cases")
 
 
-def _source_attrs(plan: _ExportPlan, guid: str, name: str, identity: tuple[str | None, str | None], ref: TranscriptRef | None) -> dict:
+def _source_attrs(
+    plan: _ExportPlan, guid: str, name: str, identity: tuple[str | None, str | None], ref: TranscriptRef | None
+) -> dict:
     created, creator = identity
     exporter = plan.user_guid(plan.user)
     return {
@@ -356,7 +365,11 @@ def _write_source(
         for coding in group:
             key = (guid, coding.start, coding.end, coding.code_id, coding.coder)
             coder = plan.user_guid(coding.coder)
-            attrs = {"guid": coding.coding_guid or derived_guid("coding", *key), "creatingUser": coder, "creationDateTime": to_xsd(coding.created_at)}
+            attrs = {
+                "guid": coding.coding_guid or derived_guid("coding", *key),
+                "creatingUser": coder,
+                "creationDateTime": to_xsd(coding.created_at),
+            }
             writer.start("Coding", attrs)
             writer.leaf("CodeRef", {"targetGUID": plan.code_guid[coding.code_id]})
             writer.end("Coding")
@@ -375,11 +388,16 @@ def _selections(codings: Iterable[ExchangeCoding]) -> Iterator[list[ExchangeCodi
     """
     group: list[ExchangeCoding] = []
     for coding in codings:
-        if group and coding.selection_guid is not None and (coding.selection_guid, coding.start, coding.end, coding.memo) == (
-            group[0].selection_guid,
-            group[0].start,
-            group[0].end,
-            group[0].memo,
+        if (
+            group
+            and coding.selection_guid is not None
+            and (coding.selection_guid, coding.start, coding.end, coding.memo)
+            == (
+                group[0].selection_guid,
+                group[0].start,
+                group[0].end,
+                group[0].memo,
+            )
         ):
             group.append(coding)
             continue

@@ -137,12 +137,23 @@ def _import_qdpx(
                 if source.transcript is not None:
                     tid = store.transcripts.add(source.transcript)
                     result.transcripts.append(source.transcript.name)
-                    store.exchange.keep_transcript_identity(tid, from_xsd(source.refi.created), _user(refi, source.refi.user_guid))
+                    store.exchange.keep_transcript_identity(
+                        tid, from_xsd(source.refi.created), _user(refi, source.refi.user_guid)
+                    )
             for item in codings:
                 item.coding.transcript_id = _transcript_id(item.source)
             result.codings_added = store.codings.add_many(item.coding for item in codings)
             store.exchange.keep_coding_identities(
-                (c.transcript_id, c.start, c.end, c.code_id, c.coder, item.selection_guid, item.coding_guid, item.selection_creator)
+                (
+                    c.transcript_id,
+                    c.start,
+                    c.end,
+                    c.code_id,
+                    c.coder,
+                    item.selection_guid,
+                    item.coding_guid,
+                    item.selection_creator,
+                )
                 for item in codings
                 if item.selection_guid is not None
                 for c in (item.coding,)
@@ -198,14 +209,22 @@ def _keep_the_rest(store: Store, refi: RefiProject, empty: list[RefiSource], rep
     ):
         if value and store.settings.get(name) is None:
             store.settings.set(name, value)
-    kept = [s.name for s in empty if store.exchange.keep_empty_source(EmptySource(s.guid, s.name, from_xsd(s.created), _user(refi, s.user_guid)))]
+    kept = [
+        s.name
+        for s in empty
+        if store.exchange.keep_empty_source(EmptySource(s.guid, s.name, from_xsd(s.created), _user(refi, s.user_guid)))
+    ]
     if kept:
         report.warn(f"{len(kept)} source(s) without text kept for re-export (nothing to code in them): {', '.join(kept[:5])}")
     sets = [s for s in refi.codebook.sets if s.source_guids and not s.code_guids]
     for refi_set in sets:
-        store.exchange.keep_document_set(DocumentSet(refi_set.guid, refi_set.name, refi_set.description, list(refi_set.source_guids)))
+        store.exchange.keep_document_set(
+            DocumentSet(refi_set.guid, refi_set.name, refi_set.description, list(refi_set.source_guids))
+        )
     if sets:
-        report.warn(f"{len(sets)} document set(s) kept for re-export (qualcode does not group transcripts by them): {', '.join(s.name for s in sets[:5])}")
+        report.warn(
+            f"{len(sets)} document set(s) kept for re-export (qualcode does not group transcripts by them): {', '.join(s.name for s in sets[:5])}"
+        )
 
 
 def _transcript_id(source: _Source) -> int:
@@ -271,7 +290,11 @@ def _note_texts(archive: ProjectFiles, refi: RefiProject, report: Report) -> dic
 
 def _codebook_extension(archive: ProjectFiles) -> tuple[str, str] | None:
     """The codebook YAML a qualcode export carried along: (file name, text), if any."""
-    found = [n for n in archive.entries if n.casefold().startswith(CODEBOOK_ENTRY_PREFIX) and "/" not in n[len(CODEBOOK_ENTRY_PREFIX) :]]
+    found = [
+        n
+        for n in archive.entries
+        if n.casefold().startswith(CODEBOOK_ENTRY_PREFIX) and "/" not in n[len(CODEBOOK_ENTRY_PREFIX) :]
+    ]
     if len(found) != 1:
         return None
     try:
@@ -319,7 +342,9 @@ def _place_transcripts(
             continue
         if content_hash in by_hash:
             source.same_as = by_hash[content_hash]
-            report.warn(f"source '{source.refi.name}' has the same text as '{source.same_as.refi.name}'; their codings are joined")
+            report.warn(
+                f"source '{source.refi.name}' has the same text as '{source.same_as.refi.name}'; their codings are joined"
+            )
             continue
         by_hash[content_hash] = source
         name = _unique_name(source.refi.name, taken)
@@ -497,10 +522,14 @@ def _codings(
                 start, end = end, start
             mapped = source.text.map_span(convention, start, end)
             if mapped.end <= mapped.start:
-                report.warn(f"line {selection.line}: selection {selection.start}-{selection.end} of '{source.refi.name}' is empty; skipped")
+                report.warn(
+                    f"line {selection.line}: selection {selection.start}-{selection.end} of '{source.refi.name}' is empty; skipped"
+                )
                 continue
             if mapped.out_of_range:
-                report.warn(f"line {selection.line}: selection {selection.start}-{selection.end} reaches past the end of '{source.refi.name}'; cut at the end")
+                report.warn(
+                    f"line {selection.line}: selection {selection.start}-{selection.end} reaches past the end of '{source.refi.name}'; cut at the end"
+                )
             for coding in selection.codings:
                 add(source, mapped.start, mapped.end, coding, selection)
         for coding in source.refi.codings:  # a code on the whole source

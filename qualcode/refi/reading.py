@@ -110,7 +110,9 @@ class RefiReader:
                 self.problem(node, f"<{node.tag}> has no {attr} attribute", "every REFI-QDA element needs its GUID")
             return None
         if not is_guid(value):
-            self.problem(node, f"<{node.tag}> {attr} '{value}' is not a GUID", "a GUID looks like 1f6c3a52-8f0e-4d57-9a57-2f9e5b0c1d11")
+            self.problem(
+                node, f"<{node.tag}> {attr} '{value}' is not a GUID", "a GUID looks like 1f6c3a52-8f0e-4d57-9a57-2f9e5b0c1d11"
+            )
             return None
         return clean_guid(value)
 
@@ -162,7 +164,9 @@ class RefiReader:
                 if not too_deep:
                     too_deep = True
                     message = REFI_TOO_DEEP.text.format(limit=MAX_CODE_DEPTH)
-                    self.problems.append(Problem(self.path, node.line, None, message, REFI_TOO_DEEP.hint.format(limit=MAX_CODE_DEPTH)))
+                    self.problems.append(
+                        Problem(self.path, node.line, None, message, REFI_TOO_DEEP.hint.format(limit=MAX_CODE_DEPTH))
+                    )
                 continue
             code = self.code(node)
             if code is None:

@@ -117,4 +117,3 @@ def parse_xml(data: bytes, path: str) -> Node:
     if not root:  # pragma: no cover - expat reports "no element found" first
         raise error(XML_MALFORMED, path=path, line=1, column=1, reason="no element found")
     return root[0]
-

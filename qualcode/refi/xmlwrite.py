@@ -126,7 +126,9 @@ class XmlWriter:
         else:
             self._write(f"{self._indent()}</{tag}>\n")
 
-    def leaf(self, tag: str, attrs: dict[str, str | None] | None = None, text: str | None = None, *, where: str | None = None) -> None:
+    def leaf(
+        self, tag: str, attrs: dict[str, str | None] | None = None, text: str | None = None, *, where: str | None = None
+    ) -> None:
         """A whole element: attributes and text, no children."""
         self._close_pending(newline=True)
         head = f"{self._indent()}<{tag}{self._attrs(attrs or {}, where)}"

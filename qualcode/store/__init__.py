@@ -154,7 +154,6 @@ class Store:
             self.suggestions.reanchor(tid, old_text, new.text)
         return counts
 
-
     # --- pseudonymisation -----------------------------------------------------------------
 
     def replace_text_exactly(

@@ -10,9 +10,7 @@ from ..model import MANUAL, Coding, stored_id
 from .db import PARK, Database, inserted_id, json_ids, now
 from .types import ALL_CODINGS, Added, CoderCount, CodingFilter, CodingRow, DetachedCoding, MoveResult
 
-_COLUMNS = (
-    "id, transcript_id, start, end, code_id, coder, quote, memo, origin, created_at, updated_at, suggestion_id"
-)  # Coding's field order
+_COLUMNS = "id, transcript_id, start, end, code_id, coder, quote, memo, origin, created_at, updated_at, suggestion_id"  # Coding's field order
 _ROW_COLUMNS = "id, start, end, code_id, coder, origin, memo, quote, created_at"  # CodingRow's field order
 _ORDER = "transcript_id, start, end, code_id, coder"
 _DETACHED_COLUMNS = (
@@ -329,8 +327,21 @@ class CodingStore:
             "INSERT INTO detached_codings (transcript_id, old_start, old_end, code_id, coder, memo, origin,"
             " quote, created_at, updated_at, detached_at, reason, coding_id)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (coding.transcript_id, coding.start, coding.end, coding.code_id, coding.coder, coding.memo, coding.origin,
-             coding.quote, coding.created_at, coding.updated_at, stamp, reason, coding.id),
+            (
+                coding.transcript_id,
+                coding.start,
+                coding.end,
+                coding.code_id,
+                coding.coder,
+                coding.memo,
+                coding.origin,
+                coding.quote,
+                coding.created_at,
+                coding.updated_at,
+                stamp,
+                reason,
+                coding.id,
+            ),
         )
         self._db.execute("UPDATE suggestions SET coding_id = NULL WHERE coding_id = ?", (coding.id,))
         self._db.execute("DELETE FROM codings WHERE id = ?", (coding.id,))

@@ -60,7 +60,9 @@ class ExchangeStore:
 
     def transcript_identities(self) -> dict[int, tuple[str | None, str | None]]:
         """Transcript id -> (created_at, creator) of its source."""
-        return {r[0]: (r[1], r[2]) for r in self._db.execute("SELECT transcript_id, created_at, creator FROM transcript_identity")}
+        return {
+            r[0]: (r[1], r[2]) for r in self._db.execute("SELECT transcript_id, created_at, creator FROM transcript_identity")
+        }
 
     def keep_empty_source(self, source: EmptySource) -> bool:
         """Keep a text source without text; False if one with its GUID is kept already."""
@@ -72,7 +74,9 @@ class ExchangeStore:
             return bool(cur.rowcount)
 
     def empty_sources(self) -> list[EmptySource]:
-        return [EmptySource(*r) for r in self._db.execute("SELECT guid, name, created_at, creator FROM empty_sources ORDER BY name")]
+        return [
+            EmptySource(*r) for r in self._db.execute("SELECT guid, name, created_at, creator FROM empty_sources ORDER BY name")
+        ]
 
     # --- document sets -----------------------------------------------------------------------------
 

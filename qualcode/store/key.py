@@ -183,9 +183,7 @@ class KeyStore:
             )
             return self._db.changes - before
 
-    def candidates(
-        self, transcript_id: int | None = None, statuses: Sequence[str] | None = None
-    ) -> list[CandidateRow]:
+    def candidates(self, transcript_id: int | None = None, statuses: Sequence[str] | None = None) -> list[CandidateRow]:
         sql = f"SELECT {_CANDIDATE_COLUMNS} FROM candidates"
         where: list[str] = []
         params: list[object] = []
@@ -288,8 +286,19 @@ class KeyStore:
                     cur = c.execute(
                         "INSERT INTO candidates (transcript_id, start, end, category, text, source, status, entity_id,"
                         " decided_by, created_at, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (ch.transcript_id, ch.start, ch.end, ch.category, ch.text, ch.source, ch.status, target,
-                         by if decided else None, stamp, stamp if decided else None),
+                        (
+                            ch.transcript_id,
+                            ch.start,
+                            ch.end,
+                            ch.category,
+                            ch.text,
+                            ch.source,
+                            ch.status,
+                            target,
+                            by if decided else None,
+                            stamp,
+                            stamp if decided else None,
+                        ),
                     )
                     ids.append(inserted_id(cur))
                     undo["inserted"].append(ids[-1])
@@ -301,8 +310,17 @@ class KeyStore:
                 c.execute(
                     "UPDATE candidates SET start = ?, end = ?, category = ?, text = ?, status = ?, entity_id = ?,"
                     " decided_by = ?, decided_at = ? WHERE id = ?",
-                    (ch.start, ch.end, ch.category, ch.text, ch.status, target,
-                     by if decided else None, stamp if decided else None, ch.id),
+                    (
+                        ch.start,
+                        ch.end,
+                        ch.category,
+                        ch.text,
+                        ch.status,
+                        target,
+                        by if decided else None,
+                        stamp if decided else None,
+                        ch.id,
+                    ),
                 )
                 ids.append(ch.id)
             c.execute("INSERT INTO journal (action, payload, at) VALUES (?, ?, ?)", (action, json.dumps(undo), stamp))
@@ -319,8 +337,17 @@ class KeyStore:
                 c.execute(
                     "UPDATE candidates SET start = ?, end = ?, category = ?, text = ?, status = ?, entity_id = ?,"
                     " decided_by = ?, decided_at = ? WHERE id = ?",
-                    (old["start"], old["end"], old["category"], old["text"], old["status"], old["entity_id"],
-                     old["decided_by"], old["decided_at"], old["id"]),
+                    (
+                        old["start"],
+                        old["end"],
+                        old["category"],
+                        old["text"],
+                        old["status"],
+                        old["entity_id"],
+                        old["decided_by"],
+                        old["decided_at"],
+                        old["id"],
+                    ),
                 )
             c.executemany("DELETE FROM candidates WHERE id = ?", [(i,) for i in undo["inserted"]])
             if undo["entity"] is not None:
@@ -330,9 +357,7 @@ class KeyStore:
                 if w["old"] is None:
                     c.execute("DELETE FROM words WHERE folded = ?", (w["folded"],))
                 else:
-                    c.execute(
-                        "UPDATE words SET word = ?, decision = ?, category = ? WHERE folded = ?", (*w["old"], w["folded"])
-                    )
+                    c.execute("UPDATE words SET word = ?, decision = ?, category = ? WHERE folded = ?", (*w["old"], w["folded"]))
             if "rename" in undo:
                 old_pseudonym, rows = undo["rename"]
                 c.executemany(
@@ -358,9 +383,17 @@ class KeyStore:
             c.execute(
                 "INSERT OR REPLACE INTO originals (transcript_id, name, text, turns, attributes, memos, replacements,"
                 " applied_hash, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (original.transcript_id, original.name, original.text, json.dumps(original.turns),
-                 json.dumps(original.attributes), json.dumps(original.memos), json.dumps(original.replacements),
-                 original.applied_hash, original.applied_at),
+                (
+                    original.transcript_id,
+                    original.name,
+                    original.text,
+                    json.dumps(original.turns),
+                    json.dumps(original.attributes),
+                    json.dumps(original.memos),
+                    json.dumps(original.replacements),
+                    original.applied_hash,
+                    original.applied_at,
+                ),
             )
 
     def originals(self) -> dict[int, OriginalRow]:
@@ -368,8 +401,15 @@ class KeyStore:
         for r in self._db.execute("SELECT * FROM originals ORDER BY transcript_id"):
             memos = {int(k): v for k, v in json.loads(r["memos"]).items()}
             out[r["transcript_id"]] = OriginalRow(
-                r["transcript_id"], r["name"], r["text"], json.loads(r["turns"]), json.loads(r["attributes"]),
-                memos, [tuple(x) for x in json.loads(r["replacements"])], r["applied_hash"], r["applied_at"],
+                r["transcript_id"],
+                r["name"],
+                r["text"],
+                json.loads(r["turns"]),
+                json.loads(r["attributes"]),
+                memos,
+                [tuple(x) for x in json.loads(r["replacements"])],
+                r["applied_hash"],
+                r["applied_at"],
             )
         return out
 
@@ -385,4 +425,14 @@ class KeyStore:
         return n
 
 
-__all__ = ["ACCEPTED", "KEY_NAME", "PENDING", "REJECTED", "CandidateRow", "CandidateChange", "EntityRow", "KeyStore", "OriginalRow"]
+__all__ = [
+    "ACCEPTED",
+    "KEY_NAME",
+    "PENDING",
+    "REJECTED",
+    "CandidateRow",
+    "CandidateChange",
+    "EntityRow",
+    "KeyStore",
+    "OriginalRow",
+]

@@ -189,7 +189,9 @@ class SuggestionStore:
         """Pending suggestions per transcript id."""
         return {
             r[0]: r[1]
-            for r in self._db.execute("SELECT transcript_id, count(*) FROM suggestions WHERE status = ? GROUP BY transcript_id", (PENDING,))
+            for r in self._db.execute(
+                "SELECT transcript_id, count(*) FROM suggestions WHERE status = ? GROUP BY transcript_id", (PENDING,)
+            )
         }
 
     def place(self, tid: int, spans: Iterable[tuple[int, int, int]]) -> None:

@@ -62,9 +62,7 @@ class TeamStore:
             self.undecide(key, first, second)
             added: list[Coding] = []
             for c in codings:
-                result = self._codings.add(
-                    c.transcript_id, c.start, c.end, c.code_id, c.coder, memo=c.memo, origin=c.origin
-                )
+                result = self._codings.add(c.transcript_id, c.start, c.end, c.code_id, c.coder, memo=c.memo, origin=c.origin)
                 if result.inserted:
                     added.append(result.coding)
             stamp = now()

@@ -85,8 +85,17 @@ class TranscriptStore:
             db.execute(
                 "UPDATE transcripts SET text = ?, content_hash = ?, source_hash = ?, encoding = ?, words = ?,"
                 " chars = ?, turn_count = ?, updated_at = ? WHERE id = ?",
-                (new.text, new.content_hash, new.source_hash, new.encoding, new.word_count, len(new.text),
-                 len(new.turns), now(), tid),
+                (
+                    new.text,
+                    new.content_hash,
+                    new.source_hash,
+                    new.encoding,
+                    new.word_count,
+                    len(new.text),
+                    len(new.turns),
+                    now(),
+                    tid,
+                ),
             )
             db.execute("DELETE FROM turns WHERE transcript_id = ?", (tid,))
             self._write_turns(tid, new.turns)
@@ -121,9 +130,7 @@ class TranscriptStore:
 
         Lets an import skip reading a file it has seen before (sha256 of the raw bytes).
         """
-        row = self._db.one(
-            "SELECT id, name, encoding FROM transcripts WHERE source_hash = ? ORDER BY id LIMIT 1", (source_hash,)
-        )
+        row = self._db.one("SELECT id, name, encoding FROM transcripts WHERE source_hash = ? ORDER BY id LIMIT 1", (source_hash,))
         return (row[0], row[1], row[2]) if row else None
 
     def id_by_name(self, name: str) -> int | None:
@@ -213,8 +220,7 @@ class TranscriptStore:
     def speakers(self) -> list[SpeakerInfo]:
         """Every speaker label with its stored role, its turns and the transcripts it speaks in."""
         rows = self._db.execute(
-            "SELECT speaker, role, count(*), count(DISTINCT transcript_id) FROM turns"
-            " GROUP BY speaker, role ORDER BY speaker"
+            "SELECT speaker, role, count(*), count(DISTINCT transcript_id) FROM turns GROUP BY speaker, role ORDER BY speaker"
         )
         return [SpeakerInfo(*r) for r in rows]
 

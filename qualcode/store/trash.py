@@ -101,7 +101,9 @@ class TrashStore:
             tables = {"codings": rows}
             for table, column, on_delete in _references(db, "codings"):
                 if on_delete == "SET NULL":
-                    db.execute(f"UPDATE {table} SET {column} = NULL WHERE {column} IN (SELECT value FROM json_each(?))", (json_ids(ids),))
+                    db.execute(
+                        f"UPDATE {table} SET {column} = NULL WHERE {column} IN (SELECT value FROM json_each(?))", (json_ids(ids),)
+                    )
                 else:
                     tables[table] = self._rows(table, column, ids)
                     db.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT value FROM json_each(?))", (json_ids(ids),))

@@ -46,8 +46,7 @@ def codebook_sentences(codebook: Codebook, pipeline: Pipeline, rules: RuleSugges
                 if text.strip():
                     texts.append((code.id, " ".join(text.split())))
     transcripts = [
-        Transcript(f"codebook:{i}", text, [Turn(1, None, 0, len(text))], id=CODEBOOK_ID)
-        for i, (_, text) in enumerate(texts)
+        Transcript(f"codebook:{i}", text, [Turn(1, None, 0, len(text))], id=CODEBOOK_ID) for i, (_, text) in enumerate(texts)
     ]
     out: list[Labelled] = []
     for (code_id, _), (_, sentences) in zip(texts, analyse(pipeline, transcripts, rules=rules, words=True), strict=True):

@@ -152,7 +152,9 @@ def evaluate(
         elif not learn:
             result.notes.append("learned: no code has enough coded sentences yet")
         else:
-            scores = out_of_fold(data, features_of(data), fold_of, extra, features_of(extra), progress=progress, should_cancel=should_cancel)
+            scores = out_of_fold(
+                data, features_of(data), fold_of, extra, features_of(extra), progress=progress, should_cancel=should_cancel
+            )
         result.folds = len(set(fold_of.values()))
         predicted = [set() for _ in data]
         fold_ids: list[int | None] = [*sorted(set(fold_of.values()))]
@@ -160,7 +162,11 @@ def evaluate(
             inside = [i for i, d in enumerate(data) if fold is None or fold_of[d.transcript_id] == fold]
             outside = [i for i, d in enumerate(data) if fold is not None and fold_of[d.transcript_id] != fold]
             calibration = calibrate([data[i] for i in outside], [scores[i] for i in outside], codes, threshold)
-            for i, p in zip(inside, predict([data[i] for i in inside], [scores[i] for i in inside], calibration, threshold, codable), strict=True):
+            for i, p in zip(
+                inside,
+                predict([data[i] for i in inside], [scores[i] for i in inside], calibration, threshold, codable),
+                strict=True,
+            ):
                 predicted[i] = p
         result.calibration = calibrate(data, scores if fold_of and learn else None, codes, threshold, result.folds)
         note = f"{result.folds} folds by transcript"
@@ -191,7 +197,8 @@ def predict(
 ) -> list[set[str]]:
     """What the combined suggester proposes for each sentence (after the cap per turn)."""
     proposed = [
-        combine(d.sentence.hits, d.sentence.content, s, calibration, threshold, codable) for d, s in zip(data, scores, strict=True)
+        combine(d.sentence.hits, d.sentence.content, s, calibration, threshold, codable)
+        for d, s in zip(data, scores, strict=True)
     ]
     turns: list[Hashable] = [(d.transcript_id, d.sentence.turn) for d in data]
     return [set(p) for p in cap_per_turn(turns, proposed)]

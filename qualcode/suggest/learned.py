@@ -112,7 +112,11 @@ class LearnedModel:
         return [dict(doc.cats) for doc in self.nlp.pipe(docs, batch_size=256)]
 
     def explain(
-        self, sentence: Sequence[str], code: str, top: int = 3, scored: tuple[dict[str, float], list[dict[str, float]]] | None = None
+        self,
+        sentence: Sequence[str],
+        code: str,
+        top: int = 3,
+        scored: tuple[dict[str, float], list[dict[str, float]]] | None = None,
     ) -> list[str]:
         """The features of ``sentence`` that raise ``code``'s score most: each one
         left out in turn, the largest drops first (a linear model: this is exact
@@ -158,7 +162,9 @@ class LearnedModel:
             # tokenizer is left unread and a bare one stands in for the Dutch one,
             # whose exceptions took nine tenths of the load.
             _register_bare_tokenizer()
-            nlp = spacy.load(folder / "textcat", exclude=["tokenizer"], config={"nlp": {"tokenizer": {"@tokenizers": BARE_TOKENIZER}}})
+            nlp = spacy.load(
+                folder / "textcat", exclude=["tokenizer"], config={"nlp": {"tokenizer": {"@tokenizers": BARE_TOKENIZER}}}
+            )
         except (OSError, ValueError, TypeError, KeyError) as exc:
             raise error(MODEL_UNREADABLE, path=folder, reason=exc) from None
         return cls(nlp, info)

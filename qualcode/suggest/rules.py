@@ -38,6 +38,7 @@ NAME = "rules"
 # vier kinderen uiteindelijk door"): Dutch puts it at the end of the clause.
 PARTICLE_WINDOW = 12
 
+
 @dataclass(slots=True, frozen=True)
 class _LemmaHint:
     code_id: str
@@ -130,6 +131,7 @@ class RuleSuggester:
             self._first_words[attr] |= allowed
             for word in allowed:
                 self._first.setdefault((attr, word), []).append(index)
+
     # --- compiling ------------------------------------------------------------------
 
     def _hint_keys(self, word: str) -> frozenset[str]:
@@ -260,7 +262,9 @@ class RuleSuggester:
         self._match_lemmas(doc, hits, lowers, lemmas, bounds, sentence_of, add, keyworded)
         return found
 
-    def _match_patterns(self, doc: Any, hits: list[tuple[int, _Entry]], lowers: list[int], lemmas: list[int], bounds, sentence_of, add) -> None:
+    def _match_patterns(
+        self, doc: Any, hits: list[tuple[int, _Entry]], lowers: list[int], lemmas: list[int], bounds, sentence_of, add
+    ) -> None:
         """Run each token pattern on the sentences holding all the words it needs."""
         todo: dict[int, set[int]] = {}  # pattern -> sentences where its first anchor occurs
         for i, entry in hits:
@@ -308,7 +312,14 @@ class RuleSuggester:
             report(self._patterns[index], 0, self._patterns[index].matcher(doc))
 
     def _match_lemmas(
-        self, doc: Any, hits: list[tuple[int, _Entry]], lowers: list[int], lemmas: list[int], bounds, sentence_of, add,
+        self,
+        doc: Any,
+        hits: list[tuple[int, _Entry]],
+        lowers: list[int],
+        lemmas: list[int],
+        bounds,
+        sentence_of,
+        add,
         keyworded: set[tuple[str, int]],
     ) -> None:
         """Lemma hints at the tokens whose cached :meth:`_entry` can start one."""
@@ -364,7 +375,13 @@ class RuleSuggester:
         phrases = tuple(p for key in keys for p in self._phrases.get(key, ()))
         lemma_hash = strings.add(strings[lemma].lower()) if lemma else lemma
         patterns = tuple(
-            sorted({*self._first.get(("LOWER", lower), ()), *self._first.get(("LEMMA", lemma), ()), *self._first.get(("LEMMA", lemma_hash), ())})
+            sorted(
+                {
+                    *self._first.get(("LOWER", lower), ()),
+                    *self._first.get(("LEMMA", lemma), ()),
+                    *self._first.get(("LEMMA", lemma_hash), ()),
+                }
+            )
         )
         if not (hits or verbs or phrases or patterns):
             return _NOTHING

@@ -242,7 +242,9 @@ def _readable(feature: str, code: str) -> str:
     return f"'{feature}'"
 
 
-def _merge_runs(sentences: Sequence[Sentence], per_sentence: Sequence[dict[str, Proposal]]) -> list[tuple[int, int, str, str, float | None, str]]:
+def _merge_runs(
+    sentences: Sequence[Sentence], per_sentence: Sequence[dict[str, Proposal]]
+) -> list[tuple[int, int, str, str, float | None, str]]:
     """Join adjacent sentences of one turn that propose the same code (best score, all reasons)."""
     out = []
     open_runs: dict[str, list] = {}  # code -> [start, end, turn, last index, sources, score, reasons]
@@ -250,7 +252,9 @@ def _merge_runs(sentences: Sequence[Sentence], per_sentence: Sequence[dict[str, 
     def close(code: str) -> None:
         start, end, _, _, names, score, reasons = open_runs.pop(code)
         unique = list(dict.fromkeys(reasons))
-        reason = "; ".join(unique[:MAX_REASONS]) + (f"; and {len(unique) - MAX_REASONS} more" if len(unique) > MAX_REASONS else "")
+        reason = "; ".join(unique[:MAX_REASONS]) + (
+            f"; and {len(unique) - MAX_REASONS} more" if len(unique) > MAX_REASONS else ""
+        )
         out.append((start, end, code, "+".join(sorted(names, key=(RULES, LEARNED).index)), round(score, 4), reason))
 
     for i, (sentence, found) in enumerate(zip(sentences, per_sentence, strict=True)):
@@ -261,7 +265,15 @@ def _merge_runs(sentences: Sequence[Sentence], per_sentence: Sequence[dict[str, 
         for code, proposal in found.items():
             run = open_runs.get(code)
             if run is None:
-                open_runs[code] = [sentence.start, sentence.end, sentence.turn, i, set(proposal.sources), proposal.score, list(proposal.reasons)]
+                open_runs[code] = [
+                    sentence.start,
+                    sentence.end,
+                    sentence.turn,
+                    i,
+                    set(proposal.sources),
+                    proposal.score,
+                    list(proposal.reasons),
+                ]
             else:
                 run[1], run[3] = sentence.end, i
                 run[4] |= proposal.sources

@@ -121,7 +121,9 @@ def settle(
     }
 
     def memo(spans) -> str | None:
-        memos = [originals[(s.coder, s.start, s.end, s.code)].memo for s in spans if (s.coder, s.start, s.end, s.code) in originals]
+        memos = [
+            originals[(s.coder, s.start, s.end, s.code)].memo for s in spans if (s.coder, s.start, s.end, s.code) in originals
+        ]
         return _joined(*memos)
 
     wanted: dict[tuple[int, int, str], list] = {}
@@ -141,9 +143,7 @@ def settle(
         Coding(None, item.transcript, start, end, code, review.consensus, "", memo=memo(spans), origin=MANUAL)
         for (start, end, code), spans in sorted(wanted.items())
     ]
-    decided, added = store.team.decide(
-        item.key, review.first, review.second, item.transcript, decision, rows, decided_by
-    )
+    decided, added = store.team.decide(item.key, review.first, review.second, item.transcript, decision, rows, decided_by)
     review.decisions[item.key] = decided
     return decided, added
 

@@ -33,8 +33,7 @@ def coded_spans(project: Project, coders: Sequence[str], transcript_ids: set[int
     found = []
     for tid in sorted(transcript_ids) if transcript_ids is not None else [None]:
         found += [
-            CodedSpan(c.transcript_id, c.start, c.end, c.code_id, c.coder)
-            for c in project.store.codings.find(tid, coders=coders)
+            CodedSpan(c.transcript_id, c.start, c.end, c.code_id, c.coder) for c in project.store.codings.find(tid, coders=coders)
         ]
     return found
 

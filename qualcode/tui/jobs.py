@@ -180,7 +180,11 @@ class Jobs:
             app.flash(S.TRAIN_CANCELLED)
         else:
             info = message.result
-            app.flash(S.TRAINED.format(sentences=info.sentences, transcripts=info.transcripts, seconds=info.seconds, codes=len(info.codes)))
+            app.flash(
+                S.TRAINED.format(
+                    sentences=info.sentences, transcripts=info.transcripts, seconds=info.seconds, codes=len(info.codes)
+                )
+            )
 
 
 def run_text(summary, review_key: str) -> str:

@@ -150,7 +150,7 @@ DID_YOU_MEAN = "; did you mean '{name}'?"
 KEYMAP_NOT_MAPPING = "the keymap must be a mapping of binding id to keys"
 KEYMAP_UNKNOWN_ID = "unknown binding '{id}'"
 KEYMAP_SEE_HELP = "press ? in the app for the binding ids"
-KEYMAP_NOT_KEYS = "'{id}' needs keys, e.g. \"ctrl+k\" or \"K,ctrl+k\""
+KEYMAP_NOT_KEYS = '\'{id}\' needs keys, e.g. "ctrl+k" or "K,ctrl+k"'
 KEYMAP_BAD_KEY = "{id}: {why}"
 KEYMAP_CLASH = "'{key}' is bound to both '{first}' and '{second}'"
 
@@ -175,9 +175,7 @@ COL_WORDS = "Words"
 COL_CODINGS = "Codings"
 COL_CODED = "Coded"
 COL_SUGGESTED = "Suggested"
-TRANSCRIPTS_SUMMARY = (
-    "{shown} of {total} transcripts · {codings} codings{detached} · {pending} pending suggestions · {codes} codes · coder: {coder}"
-)
+TRANSCRIPTS_SUMMARY = "{shown} of {total} transcripts · {codings} codings{detached} · {pending} pending suggestions · {codes} codes · coder: {coder}"
 NO_TRANSCRIPTS = "No transcripts yet: put files in transcripts/ and run `qualcode import transcripts/`."
 
 # --- coding screen -----------------------------------------------------------------
@@ -269,10 +267,14 @@ DETACHED_MEMO = "Memo: {memo}"
 DETACHED_CONFIRM = "Discard {code} “{quote}”? {discard} again discards it (to the trash) · {close} keeps it"
 REATTACH_HEADER = "Re-attaching {code}"
 REATTACH_OLD = "earlier text: “{quote}”"
-REATTACH_SELECT = "{place} puts it on the selection · {cancel} cancels · select its passage: {sentence} sentence, {turn} turn, Shift+arrows"
+REATTACH_SELECT = (
+    "{place} puts it on the selection · {cancel} cancels · select its passage: {sentence} sentence, {turn} turn, Shift+arrows"
+)
 REATTACH_FOUND = "{place} puts it there · {cancel} cancels · selected: its earlier text, found again; or select another passage"
 REATTACH_ALIKE = "{place} puts it there · {cancel} cancels · selected: the passage most like its earlier text ({alike:.0%} alike); or select another"
-REATTACH_SELECT_FIRST = "Nothing selected: select its passage first ({sentence} sentence, {turn} turn, Shift+arrows), then {place}"
+REATTACH_SELECT_FIRST = (
+    "Nothing selected: select its passage first ({sentence} sentence, {turn} turn, Shift+arrows), then {place}"
+)
 REATTACH_OTHER_CODER = " (it stays {coder}'s coding)"
 REATTACH_CODE_KEYS_OFF = "Re-attaching {code}: {place} puts it on the selection, {cancel} cancels (code keys are off meanwhile)"
 REATTACH_ONE_TURN = "A coding has one place: the selection runs over {count} turns; select inside one turn"
@@ -350,7 +352,7 @@ HELP_CODE_KEYS_NOTE = (
     " While reviewing suggestions, C then a code's key accepts the suggestion with that code; a code key alone does nothing."
 )
 HELP_STATS = "Statistics screen ({key}; its own keys, fixed)"
-HELP_KEYMAP = "Rebind keys in {path} (binding id: keys), e.g.  select_turn: \"V\""
+HELP_KEYMAP = 'Rebind keys in {path} (binding id: keys), e.g.  select_turn: "V"'
 HELP_KEYMAP_ERROR = "Your keymap file was not used: {error}"
 HELP_COLUMNS = ("Binding id", "Keys", "What it does")
 

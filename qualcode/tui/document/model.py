@@ -203,9 +203,7 @@ class DocumentModel:
         """The block's sentences (computed once per block, on demand)."""
         found = self._sentences.get(block.index)
         if found is None:
-            found = self._sentences[block.index] = sentence_spans(self.text, block.start, block.end) or [
-                (block.start, block.end)
-            ]
+            found = self._sentences[block.index] = sentence_spans(self.text, block.start, block.end) or [(block.start, block.end)]
         return found
 
     def sentence_at(self, pos: int) -> tuple[int, int]:

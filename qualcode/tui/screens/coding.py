@@ -222,7 +222,9 @@ class CodingScreen(CodingCoders, QualcodeScreen):
         here = self._targets() if code is None else []
         if code is not None or here:
             self.tree.highlight_code(code or here[0].code_id)
-        self.query_one(CodeDetails).show_memos([(self.model.code(c.code_id).name, c) for c in here if c.memo] if self.model else [])
+        self.query_one(CodeDetails).show_memos(
+            [(self.model.code(c.code_id).name, c) for c in here if c.memo] if self.model else []
+        )
 
     def on_document_view_nothing_found(self, event: DocumentView.NothingFound) -> None:
         self.flash(S.NO_UNCODED_TURN)
@@ -333,7 +335,9 @@ class CodingScreen(CodingCoders, QualcodeScreen):
             else:  # a code key alone
                 name = self.model.code(self.keys[key]).name if key in self.keys else None
                 other = self.app.key_of("review_other_code")
-                self.flash(S.REVIEW_CODE_KEY.format(other=other, key=key, name=name) if name else S.REVIEW_NOT_A_KEY.format(other=other))
+                self.flash(
+                    S.REVIEW_CODE_KEY.format(other=other, key=key, name=name) if name else S.REVIEW_NOT_A_KEY.format(other=other)
+                )
         elif key in self.keys:
             self.apply_codes([self.keys[key]])
         else:
@@ -370,7 +374,9 @@ class CodingScreen(CodingCoders, QualcodeScreen):
             twin = self._near_twin(change.added)
             if twin is not None:
                 message = S.NEAR_DUPLICATE.format(
-                    code=self.model.code(twin.code_id).name, quote=shorten(twin.quote.replace("\n", " "), 30), undo=self.app.key_of("undo")
+                    code=self.model.code(twin.code_id).name,
+                    quote=shorten(twin.quote.replace("\n", " "), 30),
+                    undo=self.app.key_of("undo"),
                 )
             self.flash(message)
         else:
@@ -704,11 +710,20 @@ class CodingScreen(CodingCoders, QualcodeScreen):
         for code in self.codebook.walk():
             if code.codable:
                 key = S.CMD_KEY.format(key=code.key) if code.key else ""
-                commands.append(PaletteCommand(S.CMD_APPLY.format(name=code.name) + key, S.CMD_APPLY_HELP, lambda cid=code.id: self.apply_codes([cid])))
+                commands.append(
+                    PaletteCommand(
+                        S.CMD_APPLY.format(name=code.name) + key, S.CMD_APPLY_HELP, lambda cid=code.id: self.apply_codes([cid])
+                    )
+                )
         commands += [
             PaletteCommand(S.CMD_FILTER.format(name=code.name), S.CMD_FILTER_HELP, lambda cid=code.id: self.set_filter(cid))
             for code in self.codebook.walk()
         ]
         if self.detached.rows:
-            commands.insert(0, PaletteCommand(S.CMD_DETACHED.format(count=len(self.detached.rows)), S.BINDINGS["detached"], self.action_detached))
+            commands.insert(
+                0,
+                PaletteCommand(
+                    S.CMD_DETACHED.format(count=len(self.detached.rows)), S.BINDINGS["detached"], self.action_detached
+                ),
+            )
         return commands

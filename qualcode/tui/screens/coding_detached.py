@@ -187,7 +187,12 @@ class DetachedCodings:
 
     def _keys(self) -> dict[str, str]:
         key = self.app.key_of
-        return {"place": key("reattach_here"), "cancel": key("back"), "sentence": key("select_sentence"), "turn": key("select_turn")}
+        return {
+            "place": key("reattach_here"),
+            "cancel": key("back"),
+            "sentence": key("select_sentence"),
+            "turn": key("select_turn"),
+        }
 
     def _panel(self, guess: Guess | None) -> Text:
         """Three lines: which coding, what the keys do now (first: they must show at 80 columns), its earlier text."""

@@ -157,7 +157,9 @@ class SuggestionReview:
             document.set_overlay(CURRENT, None)
         else:
             spans = SpanIndex([(current.start, current.end, current.id)])
-            document.set_overlay(CURRENT, Overlay(spans, lambda ids: self._pending_style(ids, True), order=6, margin=self._current_mark))
+            document.set_overlay(
+                CURRENT, Overlay(spans, lambda ids: self._pending_style(ids, True), order=6, margin=self._current_mark)
+            )
 
     def _color(self, suggestion_id: int) -> str:
         return self.host.model.code(self.by_id[suggestion_id].code_id).color
@@ -464,5 +466,3 @@ class SuggestionReview:
             self._go(self.by_id[row.id])
         else:
             self.reveal(row)
-
-

@@ -277,5 +277,3 @@ def _overlay(start: int, end: int) -> Overlay:
         order=5,
         margin=lambda payloads: Segment("▶", Style(bold=True)),
     )
-
-

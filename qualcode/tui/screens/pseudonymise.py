@@ -126,8 +126,12 @@ class PseudonymiseScreen(QualcodeScreen):
         names = self.project.store.transcripts.names()
         status.update(
             S.PSEUDO_CANDIDATE.format(
-                index=self.index + 1, count=len(self.queue), transcript=names.get(c.transcript_id, "?"),
-                category=self.category or c.category, source=c.source, status=c.status,
+                index=self.index + 1,
+                count=len(self.queue),
+                transcript=names.get(c.transcript_id, "?"),
+                category=self.category or c.category,
+                source=c.source,
+                status=c.status,
             )
         )
         text = self.project.store.transcripts.text(c.transcript_id)

@@ -139,9 +139,21 @@ class StatsScreen(QualcodeScreen):
     SCREEN = "stats"  # its name in the app's screen registry
     CSS_PATH = "stats.tcss"
     BINDINGS = [
-        Binding("1", "show_tab('frequencies')", S.KEY_FREQUENCIES, tooltip=S.HELP_TAB.format(name=S.TAB_FREQUENCIES), id="stats.tab.frequencies"),
+        Binding(
+            "1",
+            "show_tab('frequencies')",
+            S.KEY_FREQUENCIES,
+            tooltip=S.HELP_TAB.format(name=S.TAB_FREQUENCIES),
+            id="stats.tab.frequencies",
+        ),
         Binding("2", "show_tab('chart')", S.KEY_CHART, tooltip=S.HELP_TAB.format(name=S.TAB_CHART), id="stats.tab.chart"),
-        Binding("3", "show_tab('cooccurrence')", S.KEY_COOCCURRENCE, tooltip=S.HELP_TAB.format(name=S.TAB_COOCCURRENCE), id="stats.tab.cooccurrence"),
+        Binding(
+            "3",
+            "show_tab('cooccurrence')",
+            S.KEY_COOCCURRENCE,
+            tooltip=S.HELP_TAB.format(name=S.TAB_COOCCURRENCE),
+            id="stats.tab.cooccurrence",
+        ),
         Binding("4", "show_tab('matrix')", S.KEY_MATRIX, tooltip=S.HELP_TAB.format(name=S.TAB_MATRIX), id="stats.tab.matrix"),
         Binding("g", "choose_grouping", S.BIND_GROUP, tooltip=S.HELP_GROUP, id="stats.group"),
         Binding("e", "export_table", S.BIND_EXPORT, tooltip=S.HELP_EXPORT, id="stats.export_table"),
@@ -313,7 +325,16 @@ class StatsScreen(QualcodeScreen):
     def _fill_frequencies(self, table: FrequencyTable) -> None:
         total = table.total
         if not table.groups:
-            labels = [S.COL_CODE, S.COL_SEGMENTS, S.COL_CODINGS, S.COL_TRANSCRIPTS, S.COL_SHARE, S.COL_WORDS, S.COL_CHARS, S.COL_COVERAGE]
+            labels = [
+                S.COL_CODE,
+                S.COL_SEGMENTS,
+                S.COL_CODINGS,
+                S.COL_TRANSCRIPTS,
+                S.COL_SHARE,
+                S.COL_WORDS,
+                S.COL_CHARS,
+                S.COL_COVERAGE,
+            ]
             rows = []
             for row in table.rows:
                 m = row.total
@@ -360,7 +381,10 @@ class StatsScreen(QualcodeScreen):
 
     def _fill_matrix(self, matrix: CodeMatrix) -> None:
         """Numbered transcript columns (narrow, so many fit), their names in a legend above."""
-        rows = [[_code_label(code), *_right(*(v if v else "·" for v in cells))] for code, cells in zip(matrix.rows, matrix.cells, strict=True)]
+        rows = [
+            [_code_label(code), *_right(*(v if v else "·" for v in cells))]
+            for code, cells in zip(matrix.rows, matrix.cells, strict=True)
+        ]
         labels = [S.COL_CODE, *(str(i) for i in range(1, len(matrix.columns) + 1))]
         _fill(self.query_one("#stats-matrix", DataTable), labels, rows, [c.id for c in matrix.rows])
         legend = "  ".join(f"{i} {name}" for i, name in enumerate(matrix.columns, 1))

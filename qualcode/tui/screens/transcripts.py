@@ -202,7 +202,9 @@ class TranscriptsScreen(QualcodeScreen):
         values = sorted({(k, v) for s in self.summaries for k, v in s.attributes.items()})
         for name, value in values:
             query = f'{name}="{value}"' if " " in value else f"{name}={value}"
-            commands.append(PaletteCommand(f"{S.BINDINGS['filter_transcripts']}: {query}", "", lambda q=query: self._set_filter(q)))
+            commands.append(
+                PaletteCommand(f"{S.BINDINGS['filter_transcripts']}: {query}", "", lambda q=query: self._set_filter(q))
+            )
         return commands
 
     def _set_filter(self, query: str) -> None:

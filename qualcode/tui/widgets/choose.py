@@ -54,7 +54,9 @@ class ChooseCodingModal(ModalScreen[list[int] | None]):
 
     def compose(self) -> ComposeResult:
         options = [
-            Option(coding_label(c, self.codes.get(c.code_id) or CodeStyle(c.code_id, c.code_id, "grey50", None, False)), id=str(c.id))
+            Option(
+                coding_label(c, self.codes.get(c.code_id) or CodeStyle(c.code_id, c.code_id, "grey50", None, False)), id=str(c.id)
+            )
             for c in self.codings
         ]
         if self.offer_all:

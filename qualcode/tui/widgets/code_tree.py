@@ -138,7 +138,11 @@ class CodeTree(Tree[str]):
 
     def set_counts(self, here: dict[str, int], total: dict[str, int]) -> None:
         """Show new counts; relabels only the codes whose counts changed."""
-        changed = {c for c in {*here, *self.here, *total, *self.total} if (here.get(c), total.get(c)) != (self.here.get(c), self.total.get(c))}
+        changed = {
+            c
+            for c in {*here, *self.here, *total, *self.total}
+            if (here.get(c), total.get(c)) != (self.here.get(c), self.total.get(c))
+        }
         self.here, self.total = dict(here), dict(total)
         for code_id in changed:
             node = self.nodes_by_code.get(code_id)

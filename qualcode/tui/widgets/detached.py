@@ -128,7 +128,9 @@ class DetachedListModal(ModalScreen[int | None]):
             details.append(info.name, style="bold")
             details.append("  " + S.DETACHED_BY.format(coder=row.coder), style="dim")
             details.append("\n" + S.DETACHED_WAS.format(start=row.old_start, end=row.old_end), style="dim")
-            details.append(" · " + S.DETACHED_WHEN.format(when=row.detached_at[:16].replace("T", " "), reason=row.reason), style="dim")
+            details.append(
+                " · " + S.DETACHED_WHEN.format(when=row.detached_at[:16].replace("T", " "), reason=row.reason), style="dim"
+            )
             details.append(f"\n“{' '.join(row.quote.split())}”", style="italic")
             if row.memo:
                 details.append("\n" + S.DETACHED_MEMO.format(memo=" ".join(row.memo.split())))
