@@ -255,6 +255,7 @@ NOTHING_TO_CODE = Msg(
     "span {start}:{end} of '{name}' holds no transcript text (only a speaker label, a timestamp or blank space)",
     "`qualcode show {name}` lists the turns with their offsets",
 )
+CODING_EXISTS = Msg("QC306", "coding {id} is in the store again (or the same code on the same span by the same coder)", "")
 SPAN_SYNTAX = Msg("QC303", "cannot read span '{value}'", "write the span as START:END, e.g. --span 120:245")
 
 # --- coding from the CLI: detached codings, trash, show, bulk (QC311-QC349) ---

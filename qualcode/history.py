@@ -23,7 +23,6 @@ frame on a transcript with thousands of codings.
 
 from __future__ import annotations
 
-import sqlite3
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -222,9 +221,8 @@ class History(UndoStacks):
                 if step.kind == APPLY:
                     step.settled = settle_suggestions(self.store, restored)
                 return CodingChange(step.kind, added=tuple(restored), undo=undo)
-        except (QualcodeError, sqlite3.IntegrityError) as exc:
-            reason = exc.message if isinstance(exc, QualcodeError) else "the coding exists again"
-            raise error(UNDO_CONFLICT, action=action, step=step.kind, reason=reason) from None
+        except QualcodeError as exc:
+            raise error(UNDO_CONFLICT, action=action, step=step.kind, reason=exc.message) from None
 
     def _replay_reattach(self, step: _Step, *, undo: bool) -> CodingChange:
         """Undo: the coding is detached again as it was; redo: it gets the same place again."""

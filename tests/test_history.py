@@ -201,3 +201,14 @@ def test_history_reattach_onto_the_same_coding_joins_memos_and_undo_parts_them(s
     assert "oud" in store.codings.find(tid)[0].memo and "nieuw" in store.codings.find(tid)[0].memo
     history.undo()
     assert spans(store, tid) == [(17, 33, "a", "nieuw")] and store.codings.detached(tid) == [before]
+
+
+def test_history_undo_that_finds_the_coding_there_again_is_a_clear_error(setup):
+    store, _book, tid, history, _ = setup
+    change = history.apply(tid, 0, 16, ["a"], "anna")
+    history.remove([change.added[0].id])
+    store.codings.add(tid, 0, 16, "a", "anna")  # another window codes the same span again
+    with pytest.raises(QualcodeError) as info:
+        history.undo()  # would put the removed coding back: it is there already
+    assert info.value.code == "QC310" and "is in the store again" in info.value.message
+    assert len(store.codings.find(tid)) == 1

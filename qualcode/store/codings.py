@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import astuple
 
-from ..errors import NO_CODING, NO_DETACHED, error, span_error
+from ..errors import CODING_EXISTS, NO_CODING, NO_DETACHED, error, span_error
 from ..model import MANUAL, Coding, stored_id
 from .db import PARK, Database, inserted_id, json_ids, now
 from .types import ALL_CODINGS, Added, CoderCount, CodingFilter, CodingRow, DetachedCoding, MoveResult
@@ -184,23 +185,26 @@ class CodingStore:
         """Put back a removed coding exactly as it was (same id), e.g. for undo."""
         with self._db.transaction() as db:
             stamp = now()
-            cur = db.execute(
-                f"INSERT INTO codings ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    coding.id,
-                    coding.transcript_id,
-                    coding.start,
-                    coding.end,
-                    coding.code_id,
-                    coding.coder,
-                    coding.quote,
-                    coding.memo,
-                    coding.origin,
-                    coding.created_at or stamp,
-                    coding.updated_at or stamp,
-                    coding.suggestion_id,
-                ),
-            )
+            try:
+                cur = db.execute(
+                    f"INSERT INTO codings ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        coding.id,
+                        coding.transcript_id,
+                        coding.start,
+                        coding.end,
+                        coding.code_id,
+                        coding.coder,
+                        coding.quote,
+                        coding.memo,
+                        coding.origin,
+                        coding.created_at or stamp,
+                        coding.updated_at or stamp,
+                        coding.suggestion_id,
+                    ),
+                )
+            except sqlite3.IntegrityError:  # an undo or a trash restore finds it there again
+                raise error(CODING_EXISTS, id=coding.id) from None
             self._note_coder(coding.coder, stamp)
             coding_id = coding.id if coding.id is not None else inserted_id(cur)  # (benchmarks restore codings without ids)
             adjust_summary(db, coding.transcript_id, coding.start, coding.end, coding_id, 1)
