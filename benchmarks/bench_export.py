@@ -261,15 +261,18 @@ def child(mode: str, task: str, root: Path, out: Path, trace: bool) -> None:
     print(json.dumps(figures))
 
 
-def measure(mode: str, task: str, root: Path, out: Path, trace: bool = False) -> dict:
-    cmd = [sys.executable, "-m", "benchmarks.bench_export", "--child", mode, task, str(root), str(out)]
-    if trace:
-        cmd.append("--trace")
+def run_child(module: str, *args: str) -> dict:
+    """Run ``python -m module --child ARGS`` in its own process (its own peak RSS); the JSON it prints last."""
+    cmd = [sys.executable, "-m", module, "--child", *args]
     env = {**os.environ, "QUALCODE_CODER": "bench"}
     done = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, check=False)
     if done.returncode:
         sys.exit(f"{' '.join(cmd)} failed:\n{done.stderr}")
     return json.loads(done.stdout.splitlines()[-1])
+
+
+def measure(mode: str, task: str, root: Path, out: Path, trace: bool = False) -> dict:
+    return run_child("benchmarks.bench_export", mode, task, str(root), str(out), *(["--trace"] if trace else []))
 
 
 def same_rows(a: Path, b: Path) -> str:

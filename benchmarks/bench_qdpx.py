@@ -24,11 +24,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -81,12 +79,9 @@ def child(mode: str, root: Path, out: Path) -> None:
 
 
 def measure(mode: str, root: Path, out: Path) -> dict:
-    cmd = [sys.executable, "-m", "benchmarks.bench_qdpx", "--child", mode, str(root), str(out)]
-    env = {**os.environ, "QUALCODE_CODER": "bench"}
-    done = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, check=False)
-    if done.returncode:
-        sys.exit(f"{' '.join(cmd)} failed:\n{done.stderr}")
-    return json.loads(done.stdout.splitlines()[-1])
+    from benchmarks.bench_export import run_child
+
+    return run_child("benchmarks.bench_qdpx", mode, str(root), str(out))
 
 
 def tenth(root: Path, n: int) -> Path:

@@ -379,8 +379,9 @@ class CodingStore:
                 (detached.coding_id if free else None, detached.transcript_id, start, end, detached.code_id,
                  detached.coder, detached.memo, detached.origin, quote, detached.created_at, now()),
             )  # fmt: skip
-            refresh_summaries(db, (detached.transcript_id,))
-            return Added(self.get(inserted_id(cur)), inserted=True)
+            coding_id = inserted_id(cur)
+            adjust_summary(db, detached.transcript_id, start, end, coding_id, 1)
+            return Added(self.get(coding_id), inserted=True)
 
     def detach_again(self, detached: DetachedCoding, coding: Coding, *, inserted: bool, memo_before: str | None) -> None:
         """Undo :meth:`reattach`: ``detached`` goes back exactly as it was (same id), and the
@@ -392,7 +393,6 @@ class CodingStore:
             else:
                 db.execute("UPDATE codings SET memo = ?, updated_at = ? WHERE id = ?", (memo_before, now(), coding.id))
             db.execute(f"INSERT INTO detached_codings ({_DETACHED_COLUMNS}) VALUES ({', '.join('?' * 14)})", astuple(detached))
-            refresh_summaries(db, (detached.transcript_id,))
 
     # --- reading ----------------------------------------------------------------------
 
