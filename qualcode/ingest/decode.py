@@ -96,6 +96,21 @@ def _describe_zip(data: bytes) -> tuple[str, str]:
     return "a zip archive", "unpack it and import the transcripts inside"
 
 
+def bom_codec(data: bytes) -> tuple[int, str] | None:
+    """``(BOM length, codec for the rest)`` when ``data`` starts with a Unicode BOM, else None."""
+    for bom, codec_name, _label in _BOMS:
+        if data.startswith(bom):
+            return len(bom), codec_name
+    return None
+
+
+def locate_byte(data: bytes, offset: int, codec: str = "utf-8") -> tuple[int, int]:
+    """1-based line and column (in characters) of the byte at ``offset`` of ``data``."""
+    head = data[:offset]
+    line_start = head.rfind(b"\n") + 1
+    return head.count(b"\n") + 1, len(head[line_start:].decode(codec, errors="replace")) + 1
+
+
 def _locate_undecodable(data: bytes, skip: int, offset: int, codec: str) -> tuple[int, int, str]:
     """Line and column (1-based, in characters) of the bad byte at ``offset``, and a hint.
 
@@ -104,10 +119,7 @@ def _locate_undecodable(data: bytes, skip: int, offset: int, codec: str) -> tupl
     so the user can judge the fix before using it; the file is never decoded so
     silently.
     """
-    head = data[skip:offset]
-    line_start = head.rfind(b"\n") + 1
-    line = head.count(b"\n") + 1
-    column = len(head[line_start:].decode(codec, errors="replace")) + 1
+    line, column = locate_byte(data[skip:], offset - skip, codec)
     if codec != "utf-8":
         return line, column, UNDECODABLE_HINT
     try:
