@@ -4,22 +4,30 @@ What the researcher's own coding decides, per code (:func:`calibrate`, by
 cross-validation by transcript, so every figure is measured on interviews the
 model did not see):
 
-* **Which source speaks.** The learned model proposes a code only when it has at
-  least :data:`~qualcode.suggest.learned.MIN_EXAMPLES` coded sentences *and* its
-  cross-validated F1 for that code beats the rules' F1 on the same sentences.
-  Otherwise the code's hints do (or nothing, for a code without hints). While
-  little is coded, the learned model abstains.
-* **How far a hint is trusted.** A hint's score is its precision on the coded
-  sentences, smoothed towards :data:`PRIOR` (one right and one wrong guess
-  before any coding: 0.5), so a hint the researcher keeps disagreeing with sinks
-  below the threshold and stops being proposed. Several hints matching one
-  sentence add up (``1 - (1 - p)^n``).
-* **The threshold.** A learned code gets the threshold that gave it the best
-  cross-validated F1 (:data:`THRESHOLDS`); a rule code the project's
-  ``suggestion_threshold``.
-
-The learned model itself sees the hints as features, so a hint it has learned
-to distrust lowers its score: evidence from both sources ends in one number.
+* **How far each hint is trusted.** A hint's score is its precision on the coded
+  sentences (:func:`hint_key`: one keyword, lemma or pattern, whatever words it
+  matched), smoothed towards its code's precision, which is smoothed towards
+  :data:`PRIOR` (0.5 before any coding). Several hints matching one sentence
+  add up (``1 - (1 - p1)(1 - p2)``; their best alone scored the same). So ``consultatiebureau``, wrong in twelve of twelve coded
+  sentences, sinks while another hint of the same code keeps being proposed.
+  (Cross-validated on the sample project: per-hint trust lifted the rules'
+  precision 0.38 -> 0.44 at the same F1; per-code trust could not tell them apart.)
+* **The rules are the base; the model only corrects them.** The model may
+  *veto* a rule hit (drop it where its score for the code is below
+  :data:`VETOES`' chosen value) and *add* sentences the hints miss (score at or
+  above the code's learned threshold), each only where cross-validation shows
+  the change lifts that code's F1 over the rules' own by more than
+  :data:`MIN_GAIN`, and only for codes with enough coded sentences
+  (:data:`~qualcode.suggest.learned.MIN_EXAMPLES`). A rule hit is dropped only
+  when the model is confident it is wrong for this code; while little is
+  coded the model abstains and the combined list *is* the rule list.
+* **Precision first.** ``suggestion_threshold`` is the precision a code's
+  suggestions must show in cross-validation: per code, the settings (the rule
+  score a hint needs, the veto, the learned threshold) with the best F1 among
+  those whose cross-validated precision reaches it are kept; a code whose
+  suggestions reach it in no setting is not proposed at all (abstention). So
+  raising the threshold trades recall for precision, code by code, and
+  ``suggest --evaluate`` shows the trade-off (:data:`~qualcode.suggest.evaluate.TARGETS`).
 
 Never proposed: non-content sentences (:func:`~qualcode.suggest.segments.is_content`),
 and more than :data:`MAX_PER_TURN` suggestions in one turn (the best ones stay).
@@ -28,17 +36,32 @@ and more than :data:`MAX_PER_TURN` suggestions in one turn (the best ones stay).
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from .metrics import Counts, f1
+from .metrics import Counts, f1, precision
 
 LEARNED = "learned"
 RULES = "rules"
-PRIOR = (1.0, 1.0)  # (right, wrong) guesses a hint starts with: precision 0.5 before any coding
-THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7)
+OFF = "none"  # the code is not proposed: its suggestions did not reach the precision asked for
+PRIOR = (1.0, 1.0)  # (right, wrong) guesses a code's hints start with: precision 0.5 before any coding
+HINT_WEIGHT = 2.0  # a hint's own record counts against this many sentences at its code's precision
+THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7)  # learned scores to add a sentence at
+RULE_THRESHOLDS = (0.0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7)  # rule scores a hint needs
+VETOES = (0.0, 0.03, 0.05, 0.1, 0.15, 0.2)  # learned scores below which a rule hit is dropped (0: never)
 MAX_PER_TURN = 3  # suggestions kept per turn (runs of sentences count once)
-MIN_GAIN = 0.05  # the learned F1 must be above the rules' F1 by more than this (noise on a few interviews)
+MIN_GAIN = 0.05  # the model's F1 must be above the rules' F1 by more than this (noise on a few interviews)
+
+
+def hint_key(reason: str) -> str:
+    """The hint behind a rule reason, without the words it matched this time:
+    ``matched lemma 'meegaan' in "ging … mee"`` -> ``matched lemma 'meegaan'``,
+    ``matched pattern 2 "verwijst haar door"`` -> ``matched pattern 2``."""
+    if reason.startswith("matched pattern "):
+        return " ".join(reason.split(" ", 3)[:3])
+    if reason.startswith("matched lemma "):
+        return reason.split(' in "', 1)[0]
+    return reason
 
 
 @dataclass(slots=True)
@@ -46,23 +69,40 @@ class CodeCalibration:
     """What cross-validation on the researcher's coding said about one code."""
 
     code: str
-    source: str = RULES  # RULES or LEARNED: who proposes this code
-    threshold: float = 0.3
+    source: str = RULES  # RULES, LEARNED (the model vetoes or adds) or OFF
+    threshold: float = 1.01  # learned score at which the model adds a sentence (above 1: never)
+    rule_threshold: float | None = None  # rule score a hint needs (None: the project's threshold)
+    veto: float = 0.0  # a rule hit whose learned score is below this is dropped
     rule_right: int = 0  # coded sentences where a hint matched and the code was given
     rule_wrong: int = 0  # ... and it was not
     positives: int = 0  # coded sentences with this code
-    rules_f1: float | None = None
-    learned_f1: float | None = None
+    rules_f1: float | None = None  # cross-validated, the rules alone at the chosen rule threshold
+    learned_f1: float | None = None  # ... with the model's veto and additions at their best
+    precision: float | None = None  # ... of what is proposed, as chosen
+    hints: dict[str, list[int]] = field(default_factory=dict)  # hint_key -> [right, wrong]
 
     @property
     def rule_precision(self) -> float:
         right, wrong = PRIOR
         return (self.rule_right + right) / (self.rule_right + self.rule_wrong + right + wrong)
 
+    def hint_precision(self, reason: str) -> float:
+        """The smoothed precision of one hint (see the module docstring)."""
+        right, wrong = self.hints.get(hint_key(reason), (0, 0))
+        return (right + HINT_WEIGHT * self.rule_precision) / (right + wrong + HINT_WEIGHT)
+
+    def rule_score(self, reasons: Iterable[str]) -> float:
+        """A sentence's rule score for the code: its hints' evidence added up,
+        ``1 - prod(1 - p)`` over its distinct hints."""
+        miss = 1.0
+        for key in {hint_key(r) for r in reasons}:
+            miss *= 1 - self.hint_precision(key)
+        return 1 - miss
+
 
 @dataclass(slots=True)
 class Calibration:
-    """Per code: source, threshold and hint precision (saved with the model)."""
+    """Per code: source, thresholds and hint precisions (saved with the model)."""
 
     codes: dict[str, CodeCalibration] = field(default_factory=dict)
     folds: int = 0
@@ -73,6 +113,7 @@ class Calibration:
 
     @property
     def learned(self) -> list[str]:
+        """The codes whose suggestions the learned model changes (a run scores sentences for these)."""
         return sorted(c for c, cal in self.codes.items() if cal.source == LEARNED)
 
     def to_dict(self) -> dict[str, Any]:
@@ -82,7 +123,11 @@ class Calibration:
     def from_dict(cls, data: Mapping[str, Any] | None) -> Calibration:
         if not data:
             return cls()
-        return cls({c: CodeCalibration(**v) for c, v in data.get("codes", {}).items()}, int(data.get("folds", 0)))
+        known = {f.name for f in fields(CodeCalibration)}  # a calibration saved by an older version: what still fits
+        return cls(
+            {c: CodeCalibration(**{k: x for k, x in v.items() if k in known}) for c, v in data.get("codes", {}).items()},
+            int(data.get("folds", 0)),
+        )
 
 
 @dataclass(slots=True)
@@ -94,60 +139,151 @@ class Proposal:
     reasons: list[str]
 
 
+def _hint_tallies(
+    gold: Sequence[set[str]], content: Sequence[bool], hits: Sequence[Mapping[str, Iterable[str]]], indices: Iterable[int]
+) -> tuple[dict[str, list[int]], dict[tuple[str, str], list[int]]]:
+    """[right, wrong] per code and per (code, hint) over the given content sentences."""
+    per_code: dict[str, list[int]] = {}
+    per_hint: dict[tuple[str, str], list[int]] = {}
+    for i in indices:
+        if not content[i]:
+            continue
+        for code, reasons in hits[i].items():
+            k = 0 if code in gold[i] else 1
+            per_code.setdefault(code, [0, 0])[k] += 1
+            for key in {hint_key(r) for r in reasons}:
+                per_hint.setdefault((code, key), [0, 0])[k] += 1
+    return per_code, per_hint
+
+
+def _minus(a: Sequence[int] | None, b: Sequence[int] | None) -> tuple[int, int]:
+    a, b = a or (0, 0), b or (0, 0)
+    return a[0] - b[0], a[1] - b[1]
+
+
+def _best(
+    items: Sequence[tuple[float | None, float | None, bool]],
+    positives: int,
+    target: float,
+    with_model: bool,
+) -> tuple[float, float, float, float, float | None] | None:
+    """The settings (f1, rule threshold, veto, learned threshold, precision) with the
+    best F1 among those whose precision reaches ``target``; None if none does.
+
+    ``items``: per content sentence with a hit or a learned score, (rule score or
+    None, learned score or None, coded with the code). Ties go to the simpler
+    setting (lower thresholds, no veto, no additions: tried first). The items are
+    first counted by (rule score, learned score rounded down to the grid): a few
+    hundred kinds, however many sentences (72,000 took a minute item by item).
+    """
+    grid = sorted({*VETOES, *THRESHOLDS})
+    kinds: dict[tuple[float | None, float, bool], int] = {}
+    for rule, learned, positive in items:
+        m = max((g for g in grid if g <= (learned or 0.0)), default=0.0) if learned is not None else -1.0
+        key = (rule, m, positive)
+        kinds[key] = kinds.get(key, 0) + 1
+    best = None
+    vetoes = VETOES if with_model else (0.0,)
+    adds = (1.01, *THRESHOLDS) if with_model else (1.01,)
+    for t in RULE_THRESHOLDS:
+        for v in vetoes:
+            for u in adds:
+                tp = fp = 0
+                for (rule, m, positive), count in kinds.items():
+                    if (rule is not None and rule >= t and max(m, 0.0) >= v) or m >= u:
+                        if positive:
+                            tp += count
+                        else:
+                            fp += count
+                counts = Counts(tp=tp, fp=fp, fn=positives - tp)
+                p = precision(counts)
+                if p is None or p < target:
+                    continue
+                value = f1(counts) or 0.0
+                if best is None or value > best[0]:
+                    best = (value, t, v, u, p)
+    return best
+
+
 def calibration_from(
     gold: Sequence[set[str]],
     content: Sequence[bool],
-    hits: Sequence[Iterable[str]],
+    hits: Sequence[Mapping[str, Iterable[str]]],
     scores: Sequence[Mapping[str, float]] | None,
     codes: Iterable[str],
     learnable: Iterable[str],
     threshold: float,
     folds: int = 0,
+    groups: Sequence[Hashable] | None = None,
 ) -> Calibration:
     """The calibration from held-out predictions: ``scores`` are out-of-fold learned
-    scores (None: no model), ``learnable`` the codes with enough examples."""
+    scores (None: no model), ``learnable`` the codes with enough examples,
+    ``groups`` the transcript (or fold) of each sentence: a sentence's hint trust
+    is measured on the other groups' sentences, as it would be on a new
+    interview (None: on all sentences, itself included)."""
     learnable = set(learnable)
     out = Calibration(folds=folds)
     codes = list(codes)
-    cals = {code: CodeCalibration(code, threshold=threshold) for code in codes}
-    rule = {code: Counts() for code in codes}
-    # One pass over the sentences, touching only the codes each one has (a pass
-    # per code and threshold took most of an evaluation at 72,000 sentences).
-    learned_scores: dict[str, list[tuple[float, bool]]] = {code: [] for code in codes if scores is not None and code in learnable}
-    for i, (g, c, h) in enumerate(zip(gold, content, hits, strict=True)):
+    n = len(gold)
+    per_code, per_hint = _hint_tallies(gold, content, hits, range(n))
+    own: dict[Hashable, tuple[dict, dict]] = {}
+    if groups is not None:
+        members: dict[Hashable, list[int]] = {}
+        for i, group in enumerate(groups):
+            members.setdefault(group, []).append(i)
+        own = {group: _hint_tallies(gold, content, hits, idx) for group, idx in members.items()}
+    positives = {code: 0 for code in codes}
+    for g in gold:
         for code in g:
-            if code in cals:
-                cals[code].positives += 1
-                if not (c and code in h):
-                    rule[code].fn += 1
-        if c:
-            for code in h:
-                if code in rule:
-                    if code in g:
-                        rule[code].tp += 1
-                    else:
-                        rule[code].fp += 1
-            if scores is not None:
-                for code, value in scores[i].items():
-                    if code in learned_scores and value >= THRESHOLDS[0]:
-                        learned_scores[code].append((value, code in g))
+            if code in positives:
+                positives[code] += 1
+    # Per code, the sentences that matter: a hint matched or the model scored it.
+    # One pass over the sentences, touching only the codes each one has.
+    items: dict[str, list[tuple[float | None, float | None, bool]]] = {code: [] for code in codes}
+    for i in range(n):
+        if not content[i]:
+            continue
+        learned = scores[i] if scores is not None else {}
+        wanted = {c for c in hits[i] if c in items} | {c for c, v in learned.items() if c in learnable and c in items}
+        for code in wanted:
+            rule = None
+            if code in hits[i]:
+                cal = CodeCalibration(code)
+                if groups is not None:
+                    own_code, own_hint = own[groups[i]]
+                    cal.rule_right, cal.rule_wrong = _minus(per_code.get(code), own_code.get(code))
+                    keys = {hint_key(r) for r in hits[i][code]}
+                    cal.hints = {k: list(_minus(per_hint.get((code, k)), own_hint.get((code, k)))) for k in keys}
+                else:
+                    cal.rule_right, cal.rule_wrong = per_code.get(code, (0, 0))
+                    cal.hints = {k: list(per_hint.get((code, k), (0, 0))) for k in {hint_key(r) for r in hits[i][code]}}
+                rule = cal.rule_score(hits[i][code])
+            items[code].append((rule, learned.get(code) if code in learnable else None, code in gold[i]))
     for code in codes:
-        cal, counts = cals[code], rule[code]
-        cal.rule_right, cal.rule_wrong = counts.tp, counts.fp
-        # The rules as they would propose: only while the hint's precision clears the threshold.
-        cal.rules_f1 = f1(counts) if cal.rule_precision >= threshold else f1(Counts(fn=counts.tp + counts.fn))
-        if code in learned_scores:
-            best: tuple[float, float] | None = None
-            for t in THRESHOLDS:
-                tp = sum(1 for value, positive in learned_scores[code] if value >= t and positive)
-                fp = sum(1 for value, positive in learned_scores[code] if value >= t and not positive)
-                value = f1(Counts(tp=tp, fp=fp, fn=cal.positives - tp)) or 0.0
-                if best is None or value > best[0]:
-                    best = (value, t)
-            assert best is not None
-            cal.learned_f1 = best[0]
-            if best[0] > (cal.rules_f1 or 0.0) + MIN_GAIN:
-                cal.source, cal.threshold = LEARNED, best[1]
+        cal = CodeCalibration(code, positives=positives[code])
+        cal.rule_right, cal.rule_wrong = per_code.get(code, (0, 0))
+        cal.hints = {k: list(v) for (c, k), v in per_hint.items() if c == code}
+        found = items[code]
+        if not found or not any(rule is not None for rule, _, _ in found) and code not in learnable:
+            cal.rule_threshold = None  # nothing coded to check its hints against: the prior decides
+            out.codes[code] = cal
+            continue
+        rules_only = _best(found, positives[code], threshold, with_model=False)
+        model = _best(found, positives[code], threshold, with_model=True) if scores is not None and code in learnable else None
+        if rules_only is not None:
+            cal.rules_f1, cal.rule_threshold, cal.precision = rules_only[0], rules_only[1], rules_only[4]
+        if model is not None:
+            cal.learned_f1 = model[0]
+        if model is not None and model[0] > (rules_only[0] if rules_only else 0.0) + MIN_GAIN:
+            cal.source, cal.rule_threshold, cal.veto, cal.threshold, cal.precision = (
+                LEARNED,
+                model[1],
+                model[2],
+                model[3],
+                model[4],
+            )
+        elif rules_only is None:
+            cal.source = OFF
         out.codes[code] = cal
     return out
 
@@ -172,28 +308,38 @@ def combine(
     out: dict[str, Proposal] = {}
     for code, reasons in hits.items():
         cal = calibration.get(code)
-        if code not in codable or cal.source == LEARNED:
+        if code not in codable or cal.source == OFF:
             continue
-        p = cal.rule_precision
-        score = 1 - (1 - p) ** len(reasons)
-        if score >= threshold:
-            seen = cal.rule_right + cal.rule_wrong
-            trust = (
-                f"this hint was right in {cal.rule_right} of {seen} coded sentences"
-                if seen
-                else "no coded sentence to check this hint against yet"
-            )
-            out[code] = Proposal(score, {RULES}, [f"rule: {r}" for r in reasons] + [trust])
+        score = cal.rule_score(reasons)
+        needed = threshold if cal.rule_threshold is None else cal.rule_threshold
+        learned = (scores or {}).get(code)
+        if score < needed or (cal.source == LEARNED and cal.veto and (learned or 0.0) < cal.veto):
+            continue
+        trust = _trust(cal, reasons)
+        if cal.source == LEARNED and learned is not None and cal.veto:
+            trust += f"; the learned model agrees (score {learned:.2f})"
+        out[code] = Proposal(score, {RULES}, [f"rule: {r}" for r in reasons] + [trust])
     for code, score in (scores or {}).items():
         cal = calibration.get(code)
-        if code not in codable or cal.source != LEARNED or score < cal.threshold:
+        if code in out or code not in codable or cal.source != LEARNED or score < cal.threshold:
             continue
         why = explain(code) if explain is not None else ""
         reason = f"learned from {cal.positives} coded sentences" + (f": {why}" if why else "") + f" (score {score:.2f})"
-        sources = {LEARNED} | ({RULES} if code in hits else set())
         rule_reasons = [f"rule: {r}" for r in hits.get(code, ())]
-        out[code] = Proposal(score, sources, [reason, *rule_reasons])
+        out[code] = Proposal(score, {LEARNED} | ({RULES} if code in hits else set()), [reason, *rule_reasons])
     return out
+
+
+def _trust(cal: CodeCalibration, reasons: Iterable[str]) -> str:
+    """Why a hint is trusted as far as it is, in a line a researcher reads."""
+    best = max(reasons, key=cal.hint_precision)
+    right, wrong = cal.hints.get(hint_key(best), (0, 0))
+    if right + wrong:
+        return f"this hint was right in {right} of {right + wrong} coded sentences"
+    seen = cal.rule_right + cal.rule_wrong
+    if seen:
+        return f"this code's hints were right in {cal.rule_right} of {seen} coded sentences"
+    return "no coded sentence to check this hint against yet"
 
 
 def cap_per_turn(

@@ -106,6 +106,7 @@ def calibrate(
         learnable(data),
         threshold,
         folds,
+        groups=[d.transcript_id for d in data],
     )
 
 
@@ -121,6 +122,25 @@ def fit(
     **info,
 ) -> tuple[LearnedModel | None, Calibration]:
     """The model trained on everything and its calibration from cross-validation."""
+    model, calibration, _ = fit_with_scores(
+        data, codes, threshold, extra=extra, folds=folds, should_cancel=should_cancel, progress=progress, **info
+    )
+    return model, calibration
+
+
+def fit_with_scores(
+    data: Sequence[Labelled],
+    codes: Iterable[str],
+    threshold: float,
+    *,
+    extra: Sequence[Labelled] = (),
+    folds: int = FOLDS,
+    should_cancel: Callable[[], bool] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+    **info,
+) -> tuple[LearnedModel | None, Calibration, list[dict[str, float]] | None]:
+    """:func:`fit`, also returning the out-of-fold scores its calibration came from
+    (None without cross-validation), so that other thresholds can be calibrated too."""
     codes = list(codes)
     feats = features_of(data)
     extra_feats = features_of(extra)
@@ -132,4 +152,4 @@ def fit(
     model = train_on(data, feats, extra, extra_feats, should_cancel=should_cancel, **info)
     if model is not None:
         model.info.calibration = calibration.to_dict()
-    return model, calibration
+    return model, calibration, scores
