@@ -14,7 +14,9 @@ from qualcode.suggest.combined import (
     calibration_from,
     cap_per_turn,
     combine,
+    context_of,
     hint_key,
+    neighbours_of,
 )
 from qualcode.suggest.review import by_score
 
@@ -167,6 +169,45 @@ def test_suggest_combined_hint_trust_is_measured_on_the_other_transcripts():
     assert a.source == RULES and a.rule_threshold is not None
     assert a.hint_precision("x") < a.rule_threshold <= a.hint_precision("y")
     assert a.precision == pytest.approx(1.0)
+
+
+def _passages(spill: bool) -> tuple[list[set[str]], list[dict], list[int], list[tuple[int, int]]]:
+    """Eight transcripts of turns of three sentences, the hint 'x' in the middle one;
+    with ``spill`` the researcher coded the whole turn, otherwise the hit alone."""
+    gold, hits, groups, keys = [], [], [], []
+    for t in range(8):
+        for turn in range(3):
+            for k in range(3):
+                gold.append({"a"} if k == 1 or spill else set())
+                hits.append({"a": ["x"]} if k == 1 else {})
+                groups.append(t)
+                keys.append((t, turn))
+    return gold, hits, groups, keys
+
+
+@pytest.mark.parametrize("spill", [True, False])
+def test_suggest_combined_neighbours_of_a_hint_are_proposed_only_where_passages_run_on(spill):
+    gold, hits, groups, keys = _passages(spill)
+    near = neighbours_of(keys)
+    assert near[:4] == [(1,), (0, 2), (1,), (4,)]  # a turn's first, middle and last sentence; a new turn
+    cal = calibration_from(gold, [True] * len(gold), hits, None, ["a"], [], 0.3, groups=groups, neighbours=near)
+    a = cal.get("a")
+    assert (a.near <= 1) == spill and a.precision == pytest.approx(1.0)
+    found = combine({}, True, None, cal, 0.3, {"a"}, near=[{"a": ["matched keyword 'x'"]}])
+    assert bool(found) == spill
+    if spill:
+        assert found["a"].sources == {RULES} and found["a"].reasons[0] == "rule, next to this sentence: matched keyword 'x'"
+    assert combine({}, False, None, cal, 0.3, {"a"}, near=[{"a": ["x"]}]) == {}  # "Ja precies." next to it
+    assert combine({}, True, None, cal, 0.3, set(), near=[{"a": ["x"]}]) == {}  # already coded
+
+
+def test_suggest_combined_context_of_takes_content_sentences_of_the_same_turn():
+    class S:
+        def __init__(self, turn, hits, content=True):
+            self.transcript_id, self.turn, self.hits, self.content = 1, turn, hits, content
+
+    sentences = [S(1, {"a": ["x"]}), S(1, {}), S(1, {"b": ["y"]}, content=False), S(2, {"c": ["z"]})]
+    assert context_of(sentences) == [[], [{"a": ["x"]}], [], []]
 
 
 def test_suggest_combined_cap_per_turn_keeps_the_best_and_counts_runs_once():

@@ -34,7 +34,7 @@ from pathlib import Path
 from ..codebook import Codebook
 from ..errors import NOTHING_TO_EVALUATE, error
 from ..project import Project, opened
-from .combined import Calibration, cap_per_turn, combine
+from .combined import Calibration, cap_per_turn, combine, context_of
 from .dataset import Labelled, codebook_sentences, labelled_sentences
 from .fitting import calibrate, features_of, fit, fit_with_scores, folds_of, learnable, out_of_fold
 from .metrics import Score, SuggesterReport, report
@@ -220,9 +220,10 @@ def predict(
     data: Sequence[Labelled], scores: Sequence[dict[str, float]], calibration: Calibration, threshold: float, codable: set[str]
 ) -> list[set[str]]:
     """What the combined suggester proposes for each sentence (after the cap per turn)."""
+    near = context_of([d.sentence for d in data])
     proposed = [
-        combine(d.sentence.hits, d.sentence.content, s, calibration, threshold, codable)
-        for d, s in zip(data, scores, strict=True)
+        combine(d.sentence.hits, d.sentence.content, s, calibration, threshold, codable, near=n)
+        for d, s, n in zip(data, scores, near, strict=True)
     ]
     turns: list[Hashable] = [(d.transcript_id, d.sentence.turn) for d in data]
     return [set(p) for p in cap_per_turn(turns, proposed)]

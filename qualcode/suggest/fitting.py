@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from ..errors import NOTHING_TO_TRAIN, QualcodeError
-from .combined import Calibration, calibration_from
+from .combined import Calibration, calibration_from, neighbours_of
 from .dataset import Labelled
 from .learned import MIN_EXAMPLES, LearnedModel, code_counts, sentence_features, train
 
@@ -107,6 +107,7 @@ def calibrate(
         threshold,
         folds,
         groups=[d.transcript_id for d in data],
+        neighbours=neighbours_of([(d.transcript_id, d.sentence.turn) for d in data]),
     )
 
 
