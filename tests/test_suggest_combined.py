@@ -210,6 +210,24 @@ def test_suggest_combined_context_of_takes_content_sentences_of_the_same_turn():
     assert context_of(sentences) == [[], [{"a": ["x"]}], [], []]
 
 
+@pytest.mark.parametrize("families", [True, False])
+def test_suggest_combined_never_costs_the_top_level_what_the_hints_found(families):
+    # Hint 'x' of a1 is right for a1 in 2 of 12 sentences, but the other 10 are coded a2,
+    # its sibling: wrong leaf, right family. Precision 0.3 switches a1 off, which lifts the
+    # leaf F1 (b's hint is right everywhere) but would lose the family's top-level hits:
+    # with the families known, a1 goes back to its bare hints.
+    gold = [{"a1"}] * 2 + [{"a2"}] * 10 + [{"b"}] * 10 + [set()] * 4
+    hits = [{"a1": ["x"]}] * 12 + [{"b": ["y"]}] * 10 + [{}] * 4
+    family = {"a1": "a", "a2": "a", "b": "b"} if families else None
+    codes = ["a1", "a2", "b"]
+    cal = calibration_from(gold, [True] * 26, hits, None, codes, [], 0.3, groups=list(range(26)), family=family)
+    a1 = cal.get("a1")
+    assert a1.protected == families
+    assert a1.source == (RULES if families else OFF)
+    assert bool(combine({"a1": ["x"]}, True, None, cal, 0.3, {"a1"})) == families
+    assert set(combine({"b": ["y"]}, True, None, cal, 0.3, {"b"})) == {"b"}
+
+
 def test_suggest_combined_cap_per_turn_keeps_the_best_and_counts_runs_once():
     def p(score):
         from qualcode.suggest.combined import Proposal

@@ -27,7 +27,7 @@ for and the recall it costs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +41,7 @@ from .metrics import Score, SuggesterReport, report
 from .pipeline import load_pipeline
 from .rules import NAME as RULES
 from .rules import RuleSuggester
-from .training import codable_codes
+from .training import codable_codes, top_level
 
 TARGETS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.65)  # suggestion_threshold values the combined suggester is scored at
 SWEEP = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
@@ -141,7 +141,7 @@ def evaluate(
         threshold=threshold,
     )
     codable = set(codes)
-    top = _top_level(codebook)
+    top = top_level(codebook)
     tops = sorted(set(top.values()), key=[c.id for c in codebook.walk()].index)
     gold = [d.gold for d in scored]
 
@@ -157,13 +157,15 @@ def evaluate(
             )
 
     if test is not None:
-        model, calibration, oof = fit_with_scores(data, codes, threshold, extra=extra, folds=folds, should_cancel=should_cancel)
+        model, calibration, oof = fit_with_scores(
+            data, codes, threshold, extra=extra, folds=folds, family=top, should_cancel=should_cancel
+        )
         scores = model.scores(features_of(scored)) if model is not None else [{} for _ in scored]
         result.calibration = calibration
         predicted = predict(scored, scores, calibration, threshold, codable)
         result.folds = calibration.folds
         note = "trained on other transcripts"
-        at_targets(lambda t: predict(scored, scores, calibrate(data, oof, codes, t, calibration.folds), t, codable))
+        at_targets(lambda t: predict(scored, scores, calibrate(data, oof, codes, t, calibration.folds, top), t, codable))
     else:
         fold_of = folds_of(data, folds)
         learn = learnable(data)
@@ -184,7 +186,7 @@ def evaluate(
             for fold in fold_ids or [None]:  # None: no folds, everything at once
                 inside = [i for i, d in enumerate(data) if fold is None or fold_of[d.transcript_id] == fold]
                 outside = [i for i, d in enumerate(data) if fold is not None and fold_of[d.transcript_id] != fold]
-                calibration = calibrate([data[i] for i in outside], [scores[i] for i in outside], codes, target)
+                calibration = calibrate([data[i] for i in outside], [scores[i] for i in outside], codes, target, family=top)
                 for i, p in zip(
                     inside,
                     predict([data[i] for i in inside], [scores[i] for i in inside], calibration, target, codable),
@@ -195,7 +197,7 @@ def evaluate(
 
         predicted = cross_validated(threshold)
         at_targets(cross_validated)
-        result.calibration = calibrate(data, scores if fold_of and learn else None, codes, threshold, result.folds)
+        result.calibration = calibrate(data, scores if fold_of and learn else None, codes, threshold, result.folds, top)
         note = f"{result.folds} folds by transcript"
     learn_codes = learnable(data)
     if any(scores):
@@ -212,7 +214,9 @@ def evaluate(
                 f"learning curve left out: {len(data):,} coded-transcript sentences (it is drawn up to {CURVE_MAX_SENTENCES:,})"
             )
         else:
-            result.curve = learning_curve(data, codes, rule_codes, threshold, extra=extra, should_cancel=should_cancel)
+            result.curve = learning_curve(
+                data, codes, rule_codes, threshold, extra=extra, family=top, should_cancel=should_cancel
+            )
     return result
 
 
@@ -236,6 +240,7 @@ def learning_curve(
     threshold: float,
     *,
     extra: Sequence[Labelled] = (),
+    family: Mapping[str, str] | None = None,
     should_cancel: Callable[[], bool] | None = None,
 ) -> list[CurvePoint]:
     """Train and calibrate on the first n coded transcripts, score on the others."""
@@ -250,7 +255,7 @@ def learning_curve(
         seen = set(transcripts[:n])
         train = [d for d in data if d.transcript_id in seen]
         test = [d for d in data if d.transcript_id not in seen]
-        model, calibration = fit(train, codes, threshold, extra=extra, folds=CURVE_FOLDS)
+        model, calibration = fit(train, codes, threshold, extra=extra, folds=CURVE_FOLDS, family=family)
         scores = model.scores(features_of(test)) if model is not None else [{} for _ in test]
         gold = [d.gold for d in test]
         predicted = predict(test, scores, calibration, threshold, set(codes))
@@ -275,15 +280,6 @@ def _sweep(result: SuggestEvaluation, gold: list[set[str]], scores: Sequence[dic
     for t in SWEEP:
         micro = report("learned", gold, [{c for c, v in s.items() if v >= t} for s in scores], codes).micro
         result.sweep.append((t, micro.precision, micro.recall, micro.f1))
-
-
-def _top_level(codebook: Codebook) -> dict[str, str]:
-    """Code id -> the id of its top-level ancestor (itself for a top-level code)."""
-    out = {}
-    for code in codebook.walk():
-        ancestors = codebook.ancestors(code.id)
-        out[code.id] = ancestors[-1].id if ancestors else code.id
-    return out
 
 
 def _roll(labels: Sequence, top: dict[str, str]) -> list[set[str]]:

@@ -9,7 +9,7 @@ cross-validate, and the learned model abstains.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from ..errors import NOTHING_TO_TRAIN, QualcodeError
 from .combined import Calibration, calibration_from, neighbours_of
@@ -95,6 +95,7 @@ def calibrate(
     codes: Iterable[str],
     threshold: float,
     folds: int = 0,
+    family: Mapping[str, str] | None = None,
 ) -> Calibration:
     """:func:`~qualcode.suggest.combined.calibration_from` for labelled sentences."""
     return calibration_from(
@@ -108,6 +109,7 @@ def calibrate(
         folds,
         groups=[d.transcript_id for d in data],
         neighbours=neighbours_of([(d.transcript_id, d.sentence.turn) for d in data]),
+        family=family,
     )
 
 
@@ -118,13 +120,14 @@ def fit(
     *,
     extra: Sequence[Labelled] = (),
     folds: int = FOLDS,
+    family: Mapping[str, str] | None = None,
     should_cancel: Callable[[], bool] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     **info,
 ) -> tuple[LearnedModel | None, Calibration]:
     """The model trained on everything and its calibration from cross-validation."""
     model, calibration, _ = fit_with_scores(
-        data, codes, threshold, extra=extra, folds=folds, should_cancel=should_cancel, progress=progress, **info
+        data, codes, threshold, extra=extra, folds=folds, family=family, should_cancel=should_cancel, progress=progress, **info
     )
     return model, calibration
 
@@ -136,6 +139,7 @@ def fit_with_scores(
     *,
     extra: Sequence[Labelled] = (),
     folds: int = FOLDS,
+    family: Mapping[str, str] | None = None,
     should_cancel: Callable[[], bool] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     **info,
@@ -149,7 +153,7 @@ def fit_with_scores(
     scores = None
     if fold_of and learnable(data):
         scores = out_of_fold(data, feats, fold_of, extra, extra_feats, should_cancel=should_cancel, progress=progress)
-    calibration = calibrate(data, scores, codes, threshold, len(set(fold_of.values())))
+    calibration = calibrate(data, scores, codes, threshold, len(set(fold_of.values())), family)
     model = train_on(data, feats, extra, extra_feats, should_cancel=should_cancel, **info)
     if model is not None:
         model.info.calibration = calibration.to_dict()
