@@ -195,8 +195,9 @@ def show_evaluation(result) -> None:
             [
                 (
                     c.code,
-                    c.source,
+                    c.source + (" (top level)" if c.protected else ""),
                     "–" if c.rule_threshold is None else f"{c.rule_threshold:.2f}",
+                    f"{c.near:.2f}" if c.near <= 1 else "–",
                     f"{c.threshold:.2f}" if c.threshold <= 1 else "–",
                     f"{c.veto:.2f}" if c.veto else "–",
                     f"{c.rule_precision:.2f}",
@@ -207,10 +208,25 @@ def show_evaluation(result) -> None:
                 for c in result.calibration.codes.values()
                 if c.positives or c.rule_right or c.rule_wrong
             ],
-            ["code", "proposed by", "rule score", "learned adds", "veto", "hint trust", "coded", "rules f1", "learned f1"],
+            [
+                "code",
+                "proposed by",
+                "rule score",
+                "next to",
+                "learned adds",
+                "veto",
+                "hint trust",
+                "coded",
+                "rules f1",
+                "learned f1",
+            ],
             "table",
-            title="what a suggestion run would use, from cross-validation on all coded transcripts",
-            right=("rule score", "learned adds", "veto", "hint trust", "coded", "rules f1", "learned f1"),
+            title=(
+                "what a suggestion run would use, from cross-validation on all coded transcripts"
+                " (next to: the rule score of a neighbour's hints that proposes a sentence too;"
+                " top level: back to its bare hints, which the top-level figures need)"
+            ),
+            right=("rule score", "next to", "learned adds", "veto", "hint trust", "coded", "rules f1", "learned f1"),
         )
     if result.sweep:
         echo()
