@@ -109,6 +109,14 @@ def test_suggest_combined_the_model_vetoes_a_hit_only_where_calibrated_to():
     assert set(combine({"a": ["r"]}, True, {"a": 0.0}, rules_code, 0.3, {"a"})) == {"a"}
 
 
+def test_suggest_combined_a_hit_the_model_lets_pass_says_whether_it_agrees_or_only_does_not_object():
+    cal = Calibration({"a": CodeCalibration("a", source=LEARNED, veto=0.1, threshold=0.4)})
+    passed = combine({"a": ["r"]}, True, {"a": 0.15}, cal, 0.3, {"a"})["a"]
+    assert passed.reasons[-1].endswith("; the learned model does not object (score 0.15)")
+    agreed = combine({"a": ["r"]}, True, {"a": 0.55}, cal, 0.3, {"a"})["a"]
+    assert agreed.reasons[-1].endswith("; the learned model agrees (score 0.55)")
+
+
 def _in_sample_f1(cal, gold, hits, scores, threshold, code):
     tp = fp = fn = 0
     for g, h, s in zip(gold, hits, scores, strict=True):
@@ -196,7 +204,13 @@ def test_suggest_combined_neighbours_of_a_hint_are_proposed_only_where_passages_
     found = combine({}, True, None, cal, 0.3, {"a"}, near=[{"a": ["matched keyword 'x'"]}])
     assert bool(found) == spill
     if spill:
-        assert found["a"].sources == {RULES} and found["a"].reasons[0] == "rule, next to this sentence: matched keyword 'x'"
+        assert found["a"].sources == {RULES}
+        # 8 transcripts x 3 turns x 2 neighbours, all coded: right in 48 of 48, scored (48 + 1) / (48 + 2)
+        assert (a.near_right, a.near_wrong) == (48, 0) and found["a"].score == pytest.approx(49 / 50)
+        assert found["a"].reasons == [
+            "next to a sentence that matched keyword 'x'",
+            "this code's coded passages run over several sentences: right in 48 of 48 coded sentences",
+        ]
     assert combine({}, False, None, cal, 0.3, {"a"}, near=[{"a": ["x"]}]) == {}  # "Ja precies." next to it
     assert combine({}, True, None, cal, 0.3, set(), near=[{"a": ["x"]}]) == {}  # already coded
 
@@ -269,3 +283,25 @@ def test_suggest_combined_calibration_round_trips():
     assert again == cal and Calibration.from_dict({}) == Calibration()
     older = {"folds": 2, "codes": {"a": {"code": "a", "source": "rules", "threshold": 0.3, "retired": 1}}}
     assert Calibration.from_dict(older).get("a").source == RULES  # a model saved by an older version still reads
+
+
+def test_suggest_run_proposes_the_neighbours_of_a_hint_where_the_code_runs_on():
+    from qualcode.suggest.runner import propose
+    from qualcode.suggest.segments import Sentence
+
+    hit = {"a": ["matched keyword 'x'"]}
+    sentences = [
+        Sentence(1, 2, 0, 10, "Eerste zin."),
+        Sentence(1, 2, 11, 20, "Tweede x."),
+        Sentence(1, 2, 21, 30, "Derde zin."),
+        Sentence(1, 4, 31, 40, "Ander beurt."),  # another turn: not a neighbour
+    ]
+    sentences[1].hits = hit
+    runs_on = Calibration({"a": CodeCalibration("a", near=0.4, near_right=3, near_wrong=1)})
+    ((start, end, code, suggester, score, reason),) = propose(sentences, None, runs_on, 0.3, {"a"})
+    assert (start, end, code, suggester) == (0, 30, "a", RULES)  # the three sentences of the turn, as one run
+    # Scored by its best sentence: a neighbour, right in 3 of 4 ((3 + 1) / (4 + 2)), above the untried hint (0.5).
+    assert score == pytest.approx(4 / 6, abs=1e-4)
+    assert "next to a sentence that matched keyword 'x'" in reason
+    single = Calibration({"a": CodeCalibration("a")})  # the default: no neighbours
+    assert [(s, e) for s, e, *_ in propose(sentences, None, single, 0.3, {"a"})] == [(11, 20)]

@@ -105,6 +105,16 @@ class CodeCalibration:
     precision: float | None = None  # ... of what is proposed, as chosen
     protected: bool = False  # back to its bare hints so that the top-level F1 does not fall (see _protect_top_level)
     hints: dict[str, list[int]] = field(default_factory=dict)  # hint_key -> [right, wrong]
+    near_right: int = 0  # coded sentences proposed only for being next to its hints, where the code was given
+    near_wrong: int = 0  # ... and where it was not
+
+    @property
+    def near_precision(self) -> float:
+        """How often a sentence proposed only for its neighbours' hints had the code
+        (smoothed like a hint): its score, so such proposals rank below what a
+        sentence's own words give unless they were right as often."""
+        right, wrong = PRIOR
+        return (self.near_right + right) / (self.near_right + self.near_wrong + right + wrong)
 
     @property
     def rule_precision(self) -> float:
@@ -395,6 +405,16 @@ def calibration_from(
         out.codes[code] = cal
     rules_found = [{family.get(c, c) for c in h if c in positives} if content[i] else set() for i, h in enumerate(hits)]
     _protect_top_level(out, items, where, tops, rules_found, family, threshold)
+    for code, cal in out.codes.items():
+        if cal.near > 1:
+            continue
+        needed = threshold if cal.rule_threshold is None else cal.rule_threshold
+        for rule, _learned, beside, positive, _kin in items.get(code, ()):
+            if beside is not None and beside >= cal.near and (rule is None or rule < needed):
+                if positive:
+                    cal.near_right += 1
+                else:
+                    cal.near_wrong += 1
     return out
 
 
@@ -500,11 +520,12 @@ def combine(
         if own:
             because = [f"rule: {r}" for r in reasons] + [_trust(cal, reasons)]
         else:
-            score = beside or 0.0
-            because = [f"rule, next to this sentence: {r}" for h in near for r in h.get(code, ())]
-            because.append("this code's coded passages run over several sentences")
+            score = cal.near_precision
+            matched = list(dict.fromkeys(r.removeprefix("matched ") for h in near for r in h.get(code, ())))
+            because = [f"next to a sentence that matched {', '.join(matched)}", _near_trust(cal)]
         if cal.source == LEARNED and learned is not None and cal.veto:
-            because[-1] += f"; the learned model agrees (score {learned:.2f})"
+            verdict = "agrees" if learned >= cal.threshold else "does not object"
+            because[-1] += f"; the learned model {verdict} (score {learned:.2f})"
         out[code] = Proposal(score, {RULES}, because)
     for code, score in (scores or {}).items():
         cal = calibration.get(code)
@@ -515,6 +536,13 @@ def combine(
         rule_reasons = [f"rule: {r}" for r in hits.get(code, ())]
         out[code] = Proposal(score, {LEARNED} | ({RULES} if code in hits else set()), [reason, *rule_reasons])
     return out
+
+
+def _near_trust(cal: CodeCalibration) -> str:
+    """Why a sentence next to a hint is proposed, with how often that was right."""
+    seen = cal.near_right + cal.near_wrong
+    record = f": right in {cal.near_right} of {seen} coded sentences" if seen else ""
+    return f"this code's coded passages run over several sentences{record}"
 
 
 def _trust(cal: CodeCalibration, reasons: Iterable[str]) -> str:
