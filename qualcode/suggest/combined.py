@@ -409,8 +409,8 @@ def calibration_from(
         if cal.near > 1:
             continue
         needed = threshold if cal.rule_threshold is None else cal.rule_threshold
-        for rule, _learned, beside, positive, _kin in items.get(code, ()):
-            if beside is not None and beside >= cal.near and (rule is None or rule < needed):
+        for rule, _learned, next_to, positive, _kin in items.get(code, ()):
+            if next_to is not None and next_to >= cal.near and (rule is None or rule < needed):
                 if positive:
                     cal.near_right += 1
                 else:
