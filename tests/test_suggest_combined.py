@@ -302,6 +302,7 @@ def test_suggest_run_proposes_the_neighbours_of_a_hint_where_the_code_runs_on():
     assert (start, end, code, suggester) == (0, 30, "a", RULES)  # the three sentences of the turn, as one run
     # Scored by its best sentence: a neighbour, right in 3 of 4 ((3 + 1) / (4 + 2)), above the untried hint (0.5).
     assert score == pytest.approx(4 / 6, abs=1e-4)
-    assert "next to a sentence that matched keyword 'x'" in reason
+    # The run's own hint comes first; what its neighbours contributed after it.
+    assert reason.startswith("rule: matched keyword 'x'; no coded sentence to check this hint against yet; next to a sentence")
     single = Calibration({"a": CodeCalibration("a")})  # the default: no neighbours
     assert [(s, e) for s, e, *_ in propose(sentences, None, single, 0.3, {"a"})] == [(11, 20)]

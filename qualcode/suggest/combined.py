@@ -522,7 +522,7 @@ def combine(
         else:
             score = cal.near_precision
             matched = list(dict.fromkeys(r.removeprefix("matched ") for h in near for r in h.get(code, ())))
-            because = [f"next to a sentence that matched {', '.join(matched)}", _near_trust(cal)]
+            because = [f"{NEAR_REASON}{', '.join(matched)}", _near_trust(cal)]
         if cal.source == LEARNED and learned is not None and cal.veto:
             verdict = "agrees" if learned >= cal.threshold else "does not object"
             because[-1] += f"; the learned model {verdict} (score {learned:.2f})"
@@ -538,11 +538,20 @@ def combine(
     return out
 
 
+NEAR_REASON = "next to a sentence that matched "
+RUN_ON_REASON = "this code's coded passages run over several sentences"
+
+
+def is_neighbour_reason(reason: str) -> bool:
+    """Whether a reason is about a sentence's neighbours, not its own words (a run lists those last)."""
+    return reason.startswith((NEAR_REASON, RUN_ON_REASON))
+
+
 def _near_trust(cal: CodeCalibration) -> str:
     """Why a sentence next to a hint is proposed, with how often that was right."""
     seen = cal.near_right + cal.near_wrong
     record = f": right in {cal.near_right} of {seen} coded sentences" if seen else ""
-    return f"this code's coded passages run over several sentences{record}"
+    return f"{RUN_ON_REASON}{record}"
 
 
 def _trust(cal: CodeCalibration, reasons: Iterable[str]) -> str:

@@ -34,7 +34,7 @@ from ..model import Transcript, stored_id
 from ..project import Project, opened
 from ..store import Store
 from .analysis import analyse
-from .combined import LEARNED, RULES, Calibration, Proposal, cap_per_turn, combine, context_of
+from .combined import LEARNED, RULES, Calibration, Proposal, cap_per_turn, combine, context_of, is_neighbour_reason
 from .learned import LearnedModel, ModelInfo, sentence_features
 from .pipeline import load_pipeline
 from .rules import RuleSuggester
@@ -254,7 +254,7 @@ def _merge_runs(
 
     def close(code: str) -> None:
         start, end, _, _, names, score, reasons = open_runs.pop(code)
-        unique = list(dict.fromkeys(reasons))
+        unique = sorted(dict.fromkeys(reasons), key=is_neighbour_reason)  # its own words first (a stable sort)
         reason = "; ".join(unique[:MAX_REASONS]) + (
             f"; and {len(unique) - MAX_REASONS} more" if len(unique) > MAX_REASONS else ""
         )
