@@ -49,7 +49,8 @@ NO_VALUE = "(none)"  # the group of transcripts without the attribute
 ALL_GROUP = "(all)"  # the name of the whole selection as a group
 ROLE_ORDER = {"interviewer": 0, "respondent": 1}
 
-_START, _END, _CODE = itemgetter(0), itemgetter(1), itemgetter(2)  # of a (start, end, code_id) span
+# Of a span (start, end, code_id[, words_before, words_through]): see qualcode.words.
+_START, _END, _CODE, _BEFORE, _THROUGH = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3), itemgetter(4)
 
 MEASURES = ("codings", "segments", "transcripts", "transcript_share", "words", "chars", "coverage")
 
@@ -138,9 +139,10 @@ def check_grouping(store: Store, by: str | None) -> None:
         )
 
 
-def merged(spans: Sequence[tuple], text: str | None) -> Measures:
-    """Merge spans (``(start, end, ...)``, sorted by start) where they overlap; count the
-    stretches, their characters and, when ``text`` is given, their words.
+def merged(spans: Sequence[tuple], words: bool) -> Measures:
+    """Merge spans (``(start, end, code_id, words_before, words_through)``, sorted by start)
+    where they overlap; count the stretches, their characters and, when ``words``, their
+    words (from the word positions: no text is read).
 
     C-level iterators (``accumulate``, ``compress``, ``map``) instead of a Python loop
     per span: at 200,000 codings that loop was most of the time of a statistic.
@@ -148,24 +150,25 @@ def merged(spans: Sequence[tuple], text: str | None) -> Measures:
     starts = list(map(_START, spans))
     reach = list(accumulate(map(_END, spans), max))  # the furthest end so far
     opens = [True, *map(ge, starts[1:], reach)]  # a span starting at or after the reach opens a stretch
+    closes = [*opens[1:], True]  # a stretch ends at the reach of its last span
     firsts = list(compress(starts, opens))
-    lasts = list(compress(reach, [*opens[1:], True]))  # a stretch ends at the reach of its last span
-    words = sum(map(len, map(str.split, map(text.__getitem__, map(slice, firsts, lasts))))) if text is not None else 0
-    return Measures(len(spans), len(firsts), 1, words, sum(lasts) - sum(firsts))
+    lasts = list(compress(reach, closes))
+    counted = 0
+    if words:  # a stretch: words_through of its furthest end minus words_before of its first start
+        counted = sum(compress(accumulate(map(_THROUGH, spans), max), closes)) - sum(compress(map(_BEFORE, spans), opens))
+    return Measures(len(spans), len(firsts), 1, counted, sum(lasts) - sum(firsts))
 
 
-def measure_branches(
-    spans: list[tuple[int, int, str]], rollup: dict[str, tuple[str, ...]], text: str | None
-) -> dict[str, Measures]:
+def measure_branches(spans: list[tuple], rollup: dict[str, tuple[str, ...]], words: bool) -> dict[str, Measures]:
     """:func:`merged` measures of every code branch that ``spans`` (one transcript's
-    ``(start, end, code_id)`` in start order) touch; words only when ``text`` is given."""
-    lists: dict[str, list[list[tuple[int, int, str]]]] = {}
+    ``(start, end, code_id, ...)`` in start order) touch; words only when ``words``."""
+    lists: dict[str, list[list[tuple]]] = {}
     for code_id, group in groupby(sorted(spans, key=_CODE), _CODE):  # stable: start order kept per code
         members = list(group)
         for target in rollup.get(code_id) or (code_id, MISSING):
             lists.setdefault(target, []).append(members)
     return {
-        target: merged(sorted(chain.from_iterable(parts), key=_START) if len(parts) > 1 else parts[0], text)
+        target: merged(sorted(chain.from_iterable(parts), key=_START) if len(parts) > 1 else parts[0], words)
         for target, parts in lists.items()
     }
 
@@ -199,30 +202,29 @@ def frequencies(
     for view in iter_transcripts(store, selection):
         everything.transcripts += 1
         everything.words += view.words
-        spans = store.codings.spans(view.id, flt)
+        spans = store.codings.word_spans(view.id, flt) if words else store.codings.spans(view.id, flt)
         transcript_group = None
         if by is not None and turn_by is None:
             transcript_group = view.name if by == TRANSCRIPT else view.attributes.get(by, NO_VALUE)
             group = groups.setdefault(transcript_group, Group(transcript_group))
             group.transcripts += 1
             group.words += view.words
-        speaking = _count_turn_groups(view, turn_by, groups) if turn_by is not None else set()
+        speaking = _count_turn_groups(store, view, turn_by, groups) if turn_by is not None else set()
         if not spans:
             continue
-        text = view.text if words else None
-        for code_id, m in measure_branches(spans, rollup, text).items():
+        for code_id, m in measure_branches(spans, rollup, words).items():
             totals[code_id].add(m)
             if transcript_group is not None:
                 per_group[transcript_group][code_id].add(m)
         if turn_by is not None:
-            in_group: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+            in_group: dict[str, list[tuple]] = defaultdict(list)
             for span in spans:
                 in_group[_turn_group(view, turn_by, span[0], span[1])].append(span)
             for name, group_spans in in_group.items():
                 if name not in speaking:  # codings outside every turn
                     speaking.add(name)
                     groups.setdefault(name, Group(name)).transcripts += 1
-                for code_id, m in measure_branches(group_spans, rollup, text).items():
+                for code_id, m in measure_branches(group_spans, rollup, words).items():
                     per_group[name][code_id].add(m)
         ticker.add(len(spans))
     ticker.finish()
@@ -250,15 +252,14 @@ def _turn_group(view: TranscriptView, by: str, start: int, end: int) -> str:
     return value or (NO_SPEAKER if by == SPEAKER else NO_ROLE)
 
 
-def _count_turn_groups(view: TranscriptView, by: str, groups: dict[str, Group]) -> set[str]:
+def _count_turn_groups(store: Store, view: TranscriptView, by: str, groups: dict[str, Group]) -> set[str]:
     """Add this transcript's words per speaker (or role), count it once per speaker; return the speakers."""
-    text = view.text
     seen = set()
-    for turn in view.turns:
-        value = turn.speaker if by == SPEAKER else turn.role
+    for speaker, role, words in store.transcripts.turn_words(view.id):
+        value = speaker if by == SPEAKER else role
         name = value or (NO_SPEAKER if by == SPEAKER else NO_ROLE)
         group = groups.setdefault(name, Group(name))
-        group.words += len(text[turn.start : turn.end].split())
+        group.words += words
         if name not in seen:
             seen.add(name)
             group.transcripts += 1
