@@ -58,6 +58,7 @@ LISTINGS = [
     ("codings --format json", ["codings", "--format", "json"]),
     ("stats frequencies", ["stats", "frequencies"]),
     ("stats frequencies --by transcript", ["stats", "frequencies", "--by", "transcript"]),
+    ("stats frequencies --by speaker", ["stats", "frequencies", "--by", "speaker"]),
     ("stats frequencies --by respondent_type", ["stats", "frequencies", "--by", "respondent_type"]),
     ("stats matrix", ["stats", "matrix"]),
     ("stats matrix --by respondent_type", ["stats", "matrix", "--by", "respondent_type"]),
@@ -165,8 +166,12 @@ def before_copy(root: Path) -> Path:
     if not (old / "qualcode.db").exists():
         shutil.copytree(root, old)
         with sqlite3.connect(old / "qualcode.db") as conn:
-            conn.execute("DELETE FROM schema_migrations WHERE name = '0006_trash'")
-            conn.execute("DROP TABLE IF EXISTS trash")
+            conn.execute("DELETE FROM schema_migrations WHERE name = '0008_coding_words'")
+            for trigger in ("codings_words_inserted", "codings_words_moved", "turns_words_moved", "transcripts_words_text"):
+                conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+            conn.execute("DROP INDEX IF EXISTS codings_words")
+            for table, column in (("codings", "words_before"), ("codings", "words_through"), ("turns", "words")):
+                conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     return old
 
 

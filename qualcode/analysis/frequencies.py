@@ -27,10 +27,11 @@ transcripts (or, for speakers, turns) is listed, with zeros where nothing is cod
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, chain, compress, groupby
+from itertools import accumulate, chain, compress, groupby, repeat
 from operator import ge, itemgetter
 
 from ..codebook import Codebook
@@ -38,7 +39,7 @@ from ..errors import UNKNOWN_GROUPING, error
 from ..store import Store
 from .codes import MISSING, CodeEntry, CodeHierarchy
 from .selection import ALL, Selection, did_you_mean
-from .source import NO_ROLE, NO_SPEAKER, CancelCheck, Progress, Ticker, TranscriptView, count_codings
+from .source import NO_ROLE, NO_SPEAKER, CancelCheck, Progress, Ticker, count_codings
 from .source import transcripts as iter_transcripts
 
 TRANSCRIPT = "transcript"
@@ -209,7 +210,11 @@ def frequencies(
             group = groups.setdefault(transcript_group, Group(transcript_group))
             group.transcripts += 1
             group.words += view.words
-        speaking = _count_turn_groups(store, view, turn_by, groups) if turn_by is not None else set()
+        if turn_by is not None:
+            turn_starts, turn_ends, labels, turn_words = store.transcripts.turn_layout(view.id, turn_by)
+            unlabelled = NO_SPEAKER if turn_by == SPEAKER else NO_ROLE
+            names = [label or unlabelled for label in labels]
+            speaking = _count_turn_groups(names, turn_words, groups)
         if not spans:
             continue
         for code_id, m in measure_branches(spans, rollup, words).items():
@@ -217,9 +222,12 @@ def frequencies(
             if transcript_group is not None:
                 per_group[transcript_group][code_id].add(m)
         if turn_by is not None:
+            # A coding belongs to the first turn it overlaps: the first ending after its
+            # start, if that turn starts before the coding's end (else outside every turn).
             in_group: dict[str, list[tuple]] = defaultdict(list)
-            for span in spans:
-                in_group[_turn_group(view, turn_by, span[0], span[1])].append(span)
+            n = len(turn_ends)
+            for span, i in zip(spans, map(bisect_right, repeat(turn_ends), map(_START, spans)), strict=True):
+                in_group[names[i] if i < n and turn_starts[i] < span[1] else unlabelled].append(span)
             for name, group_spans in in_group.items():
                 if name not in speaking:  # codings outside every turn
                     speaking.add(name)
@@ -244,26 +252,16 @@ def frequencies(
     return FrequencyTable(by, everything, _ordered(groups, by), out_rows)
 
 
-def _turn_group(view: TranscriptView, by: str, start: int, end: int) -> str:
-    first, _ = view.turn_span(start, end)
-    if first is None:
-        return NO_SPEAKER if by == SPEAKER else NO_ROLE
-    value = first.speaker if by == SPEAKER else first.role
-    return value or (NO_SPEAKER if by == SPEAKER else NO_ROLE)
-
-
-def _count_turn_groups(store: Store, view: TranscriptView, by: str, groups: dict[str, Group]) -> set[str]:
-    """Add this transcript's words per speaker (or role), count it once per speaker; return the speakers."""
-    seen = set()
-    for speaker, role, words in store.transcripts.turn_words(view.id):
-        value = speaker if by == SPEAKER else role
-        name = value or (NO_SPEAKER if by == SPEAKER else NO_ROLE)
-        group = groups.setdefault(name, Group(name))
-        group.words += words
-        if name not in seen:
-            seen.add(name)
-            group.transcripts += 1
-    return seen
+def _count_turn_groups(names: list[str], words: list[int], groups: dict[str, Group]) -> set[str]:
+    """Add one transcript's turns' words to their speaker's (or role's) group, count the
+    transcript once per group; return the groups that speak in it."""
+    for name, count in zip(names, words, strict=True):
+        group = groups.get(name) or groups.setdefault(name, Group(name))
+        group.words += count
+    speaking = set(names)
+    for name in speaking:
+        groups[name].transcripts += 1
+    return speaking
 
 
 def _ordered(groups: dict[str, Group], by: str | None) -> list[Group]:

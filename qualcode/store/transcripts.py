@@ -175,18 +175,23 @@ class TranscriptStore:
         rows = self._db.execute(f"SELECT {_TURN_COLUMNS} FROM turns WHERE transcript_id = ? ORDER BY idx", (tid,))
         return [Turn(*row) for row in rows]
 
-    def turn_words(self, tid: int) -> list[tuple[str | None, str | None, int]]:
-        """``(speaker, role, words)`` of every turn, by index; words counted from the text
-        where the store has not counted them (see migration 0008)."""
-        rows = self._db.execute("SELECT speaker, role, words, start, end FROM turns WHERE transcript_id = ? ORDER BY idx", (tid,))
-        out = [(speaker, role, words, start, end) for speaker, role, words, start, end in rows]
-        if any(r[2] is None for r in out):
+    def turn_layout(self, tid: int, label: str) -> tuple[list[int], list[int], list[str | None], list[int]]:
+        """The turns' starts, ends, ``label`` (``"speaker"`` or ``"role"``) and words, by index.
+
+        Words are counted from the text where the store has not counted them (see
+        migration 0008). Four lists rather than a row per turn: statistics bisect them.
+        """
+        if label not in ("speaker", "role"):
+            raise ValueError(f"no turn label {label!r}")
+        sql = f"SELECT start, end, {label}, words FROM turns WHERE transcript_id = ? ORDER BY idx"
+        rows = self._db.execute(sql, (tid,)).fetchall()
+        if not rows:
+            return [], [], [], []
+        starts, ends, labels, words = map(list, zip(*rows, strict=True))
+        if None in words:
             text = self.text(tid)
-            return [
-                (speaker, role, len(text[start:end].split()) if words is None else words)
-                for speaker, role, words, start, end in out
-            ]
-        return [(speaker, role, words) for speaker, role, words, _, _ in out]
+            words = [len(text[a:b].split()) if w is None else w for a, b, w in zip(starts, ends, words, strict=True)]
+        return starts, ends, labels, words
 
     def text(self, tid: int) -> str:
         row = self._db.one("SELECT text FROM transcripts WHERE id = ?", (tid,))
