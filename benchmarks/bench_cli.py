@@ -80,6 +80,9 @@ w.writerows(rows)
 
 def _env(pythonpath: str | None = None) -> dict[str, str]:
     env = {**os.environ, "QUALCODE_CODER": "bench", "PAGER": "cat", "COLUMNS": "160", "LINES": "50"}
+    # As installed (pip compiles .pyc files): without them every run compiles qualcode's
+    # modules again (~70 ms of start-up); the first of the repeated runs writes them.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if pythonpath:
         env["PYTHONPATH"] = pythonpath
     return env

@@ -90,6 +90,14 @@ class Group:
         """Share of the group's words that are coded with the code."""
         return m.words / self.words if self.words else None
 
+    def value(self, m: Measures, measure: str) -> int | float | None:
+        """One of :data:`MEASURES` of ``m`` in this group."""
+        if measure == "transcript_share":
+            return self.share(m)
+        if measure == "coverage":
+            return self.coverage(m)
+        return getattr(m, measure)
+
     def values(self, m: Measures) -> dict[str, int | float | None]:
         """All measures of ``m`` in this group, in :data:`MEASURES` order."""
         return {
@@ -152,12 +160,11 @@ def merged(spans: Sequence[tuple], words: bool) -> Measures:
     reach = list(accumulate(map(_END, spans), max))  # the furthest end so far
     opens = [True, *map(ge, starts[1:], reach)]  # a span starting at or after the reach opens a stretch
     closes = [*opens[1:], True]  # a stretch ends at the reach of its last span
-    firsts = list(compress(starts, opens))
-    lasts = list(compress(reach, closes))
     counted = 0
     if words:  # a stretch: words_through of its furthest end minus words_before of its first start
         counted = sum(compress(accumulate(map(_THROUGH, spans), max), closes)) - sum(compress(map(_BEFORE, spans), opens))
-    return Measures(len(spans), len(firsts), 1, counted, sum(lasts) - sum(firsts))
+    chars = sum(compress(reach, closes)) - sum(compress(starts, opens))
+    return Measures(len(spans), opens.count(True), 1, counted, chars)
 
 
 def measure_branches(spans: list[tuple], rollup: dict[str, tuple[str, ...]], words: bool) -> dict[str, Measures]:
