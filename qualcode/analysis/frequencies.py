@@ -234,7 +234,7 @@ def frequencies(
             in_group: dict[str, list[tuple]] = defaultdict(list)
             n = len(turn_ends)
             for span, i in zip(spans, map(bisect_right, repeat(turn_ends), map(_START, spans)), strict=True):
-                in_group[names[i] if i < n and turn_starts[i] < span[1] else unlabelled].append(span)
+                in_group[names[i] if i < n and turn_starts[i] < _END(span) else unlabelled].append(span)
             for name, group_spans in in_group.items():
                 if name not in speaking:  # codings outside every turn
                     speaking.add(name)
