@@ -71,8 +71,11 @@ def check(store: Store, db: Path) -> None:
         assert [(r[3], r[4]) for r in rows] == word_marks(text, [(r[0], r[1]) for r in rows])
         for start, end, _code, before, through in rows:
             assert through - before == len(text[start:end].split())
-        starts, ends, _labels, words = store.transcripts.turn_layout(tid, "speaker")
-        assert words == [len(text[a:b].split()) for a, b in zip(starts, ends, strict=True)]
+        starts, ends, labels, words = store.transcripts.turn_layout(tid, "speaker")
+        expected: dict[str | None, int] = dict.fromkeys(labels, 0)
+        for a, b, label in zip(starts, ends, labels, strict=True):
+            expected[label] += len(text[a:b].split())
+        assert words == expected
     with sqlite3.connect(db) as raw:  # the store filled them in (else statistics fall back to the text)
         missing = raw.execute("SELECT count(*) FROM codings WHERE words_before IS NULL OR words_through IS NULL").fetchone()
         assert missing == (0,)
@@ -236,5 +239,5 @@ def test_store_words_missing_positions_are_counted_from_the_text(tmp_path):
         raw.execute("UPDATE turns SET words = NULL")
     with Store(path) as store:
         assert store.codings.word_spans(tid) == spans
-        assert store.transcripts.turn_layout(tid, "speaker")[3] == [len(text[0:9].split()), len(text[10:].split())]
+        assert store.transcripts.turn_layout(tid, "speaker")[3] == {"I": len(text[0:9].split()), "R": len(text[10:].split())}
         assert frequencies(store, book, by="speaker") == before

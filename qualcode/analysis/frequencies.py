@@ -32,7 +32,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress, groupby, repeat
-from operator import ge, itemgetter
+from math import inf
+from operator import add, eq, ge, itemgetter, lt, mul
 
 from ..codebook import Codebook
 from ..errors import UNKNOWN_GROUPING, error
@@ -218,10 +219,9 @@ def frequencies(
             group.transcripts += 1
             group.words += view.words
         if turn_by is not None:
-            turn_starts, turn_ends, labels, turn_words = store.transcripts.turn_layout(view.id, turn_by)
+            turn_starts, turn_ends, labels, label_words = store.transcripts.turn_layout(view.id, turn_by)
             unlabelled = NO_SPEAKER if turn_by == SPEAKER else NO_ROLE
-            names = [label or unlabelled for label in labels]
-            speaking = _count_turn_groups(names, turn_words, groups)
+            speaking = _count_turn_groups(label_words, unlabelled, groups)
         if not spans:
             continue
         for code_id, m in measure_branches(spans, rollup, words).items():
@@ -229,13 +229,7 @@ def frequencies(
             if transcript_group is not None:
                 per_group[transcript_group][code_id].add(m)
         if turn_by is not None:
-            # A coding belongs to the first turn it overlaps: the first ending after its
-            # start, if that turn starts before the coding's end (else outside every turn).
-            in_group: dict[str, list[tuple]] = defaultdict(list)
-            n = len(turn_ends)
-            for span, i in zip(spans, map(bisect_right, repeat(turn_ends), map(_START, spans)), strict=True):
-                in_group[names[i] if i < n and turn_starts[i] < _END(span) else unlabelled].append(span)
-            for name, group_spans in in_group.items():
+            for name, group_spans in _by_turn_group(spans, turn_starts, turn_ends, labels, unlabelled):
                 if name not in speaking:  # codings outside every turn
                     speaking.add(name)
                     groups.setdefault(name, Group(name)).transcripts += 1
@@ -259,16 +253,36 @@ def frequencies(
     return FrequencyTable(by, everything, _ordered(groups, by), out_rows)
 
 
-def _count_turn_groups(names: list[str], words: list[int], groups: dict[str, Group]) -> set[str]:
-    """Add one transcript's turns' words to their speaker's (or role's) group, count the
-    transcript once per group; return the groups that speak in it."""
-    for name, count in zip(names, words, strict=True):
+def _count_turn_groups(label_words: dict[str | None, int], unlabelled: str, groups: dict[str, Group]) -> set[str]:
+    """Add one transcript's words per speaker (or role) to its group, count the transcript
+    once per group; return the groups that speak in it."""
+    speaking = set()
+    for label, words in label_words.items():
+        name = label or unlabelled
         group = groups.get(name) or groups.setdefault(name, Group(name))
-        group.words += count
-    speaking = set(names)
-    for name in speaking:
-        groups[name].transcripts += 1
+        group.words += words
+        if name not in speaking:
+            speaking.add(name)
+            group.transcripts += 1
     return speaking
+
+
+def _by_turn_group(
+    spans: list[tuple], turn_starts: list[int], turn_ends: list[int], labels: list[str | None], unlabelled: str
+) -> list[tuple[str, list[tuple]]]:
+    """``spans`` (in start order) split by the group of the first turn each overlaps: the
+    first turn ending after its start, if that turn starts before its end; else
+    ``unlabelled`` (outside every turn). Groups in order of first appearance.
+
+    C-level maps over all spans, then one filtering pass per group (a transcript has a
+    few speakers): a Python step per coding cost more than the counting.
+    """
+    names = [unlabelled, *(label or unlabelled for label in labels)]  # 0: outside every turn
+    firsts = [*turn_starts, inf]  # a span after the last turn's end is outside
+    index = list(map(bisect_right, repeat(turn_ends), map(_START, spans)))
+    inside = map(lt, map(firsts.__getitem__, index), map(_END, spans))
+    found = list(map(names.__getitem__, map(mul, map(add, index, repeat(1)), inside)))
+    return [(name, list(compress(spans, map(eq, found, repeat(name))))) for name in dict.fromkeys(found)]
 
 
 def _ordered(groups: dict[str, Group], by: str | None) -> list[Group]:

@@ -175,23 +175,29 @@ class TranscriptStore:
         rows = self._db.execute(f"SELECT {_TURN_COLUMNS} FROM turns WHERE transcript_id = ? ORDER BY idx", (tid,))
         return [Turn(*row) for row in rows]
 
-    def turn_layout(self, tid: int, label: str) -> tuple[list[int], list[int], list[str | None], list[int]]:
-        """The turns' starts, ends, ``label`` (``"speaker"`` or ``"role"``) and words, by index.
+    def turn_layout(self, tid: int, label: str) -> tuple[list[int], list[int], list[str | None], dict[str | None, int]]:
+        """The turns' starts, ends and ``label`` (``"speaker"`` or ``"role"``), by index, and
+        their words per label (summed by SQLite: a transcript has hundreds of turns).
 
         Words are counted from the text where the store has not counted them (see
-        migration 0008). Four lists rather than a row per turn: statistics bisect them.
+        migration 0008). Lists rather than a row per turn: statistics bisect them.
         """
         if label not in ("speaker", "role"):
             raise ValueError(f"no turn label {label!r}")
-        sql = f"SELECT start, end, {label}, words FROM turns WHERE transcript_id = ? ORDER BY idx"
-        rows = self._db.execute(sql, (tid,)).fetchall()
+        rows = self._db.execute(f"SELECT start, end, {label} FROM turns WHERE transcript_id = ? ORDER BY idx", (tid,)).fetchall()
         if not rows:
-            return [], [], [], []
-        starts, ends, labels, words = map(list, zip(*rows, strict=True))
-        if None in words:
+            return [], [], [], {}
+        starts, ends, labels = map(list, zip(*rows, strict=True))
+        sums = self._db.execute(
+            f"SELECT {label}, sum(words), count(*) - count(words) FROM turns WHERE transcript_id = ? GROUP BY {label}", (tid,)
+        ).fetchall()
+        if any(missing for _, _, missing in sums):
             text = self.text(tid)
-            words = [len(text[a:b].split()) if w is None else w for a, b, w in zip(starts, ends, words, strict=True)]
-        return starts, ends, labels, words
+            words: dict[str | None, int] = dict.fromkeys(labels, 0)
+            for a, b, value in rows:
+                words[value] += len(text[a:b].split())
+            return starts, ends, labels, words
+        return starts, ends, labels, {value: total for value, total, _ in sums}
 
     def text(self, tid: int) -> str:
         row = self._db.one("SELECT text FROM transcripts WHERE id = ?", (tid,))
