@@ -24,6 +24,7 @@ import yaml
 from .atomic import write_text
 from .display import shorten
 from .errors import CODEBOOK_INVALID, CODEBOOK_TOO_DEEP, CODEBOOK_UNREADABLE, Problem, error
+from .ingest.decode import bom_codec, locate_byte
 from .yamlsafe import COMPOSER, UnsupportedScalar, alias_problems, anchor_of, scalar_text
 
 CODEBOOK_KEYS = ("title", "version", "language", "authors", "licence", "description", "guid", "codes", "sets")
@@ -638,12 +639,16 @@ def read_codebook_text(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise error(CODEBOOK_UNREADABLE, path=path, reason=exc.strerror or exc) from None
+    skip, codec = bom_codec(data) or (0, "utf-8")
     try:
-        return data.decode("utf-8-sig")
+        return data[skip:].decode(codec)
     except UnicodeDecodeError as exc:
-        raise error(
-            CODEBOOK_UNREADABLE, path=path, reason=f"not UTF-8 at byte offset {exc.start}; save the file as UTF-8"
-        ) from None
+        line, column = locate_byte(data[skip:], exc.start, codec)
+        reason = (
+            f"line {line}, column {column}: not valid {codec.upper()} (byte 0x{data[skip + exc.start]:02x} "
+            f"at byte offset {skip + exc.start}); save the file as UTF-8"
+        )
+        raise error(CODEBOOK_UNREADABLE, path=path, reason=reason) from None
 
 
 def check_codebook(path: Path) -> list[Problem]:

@@ -165,8 +165,13 @@ BINARY_FILE = Msg(
 )
 UNDECODABLE = Msg(
     "QC203",
-    "{path}: not valid {encoding} at byte offset {offset} (byte 0x{byte:02x})",
-    "if the file was saved by Word or Notepad on Windows, try --encoding cp1252",
+    "{path}: line {line}, column {column}: not valid {encoding} at byte offset {offset} (byte 0x{byte:02x})",
+    "{hint}",
+)
+UNDECODABLE_HINT = "if the file was saved by Word or Notepad on Windows, try --encoding cp1252"
+UNDECODABLE_CP1252_HINT = (
+    "the file reads as Windows cp1252 (Word, Notepad) -- line {line} would be '{preview}'; "
+    "if that looks right, import it with --encoding cp1252"
 )
 UNSUPPORTED_FORMAT = Msg("QC204", "{path}: unsupported file type '{suffix}'", "import .txt, .md, .docx, .vtt or .srt files")
 BAD_DOCUMENT = Msg("QC205", "{path}: cannot read this {kind} file: {reason}", "{hint}")

@@ -236,6 +236,31 @@ def test_cli_codebook_check_exit_codes(tmp_path, runner):
     assert "3 problem(s)" in result.stderr
 
 
+def test_cli_codebook_check_reports_a_misspelt_token_pattern_without_spacy(tmp_path, runner):
+    book = tmp_path / "hints.yaml"
+    book.write_text(
+        "title: T\ncodes:\n  - id: a\n    name: A\n    hints:\n      patterns:\n"
+        "        - [{LOWER: verwijst}, {IS_PUNKT: false, OP: '*'}, {LOWER: door}]\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(main, ["codebook", "check", str(book)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{book}:3: code 'a', pattern 1: token 2: unknown attribute 'IS_PUNKT' (did you mean IS_PUNCT?)"
+    ]
+    assert "1 problem(s)" in result.stderr
+
+
+def test_cli_codebook_check_reads_utf16_and_locates_a_cp1252_byte(tmp_path, runner):
+    book = tmp_path / "book.yaml"
+    book.write_bytes(CODEBOOK.encode("utf-16"))
+    assert runner.invoke(main, ["codebook", "check", str(book)]).exit_code == 0
+    book.write_bytes("title: T\ncodes:\n  - id: a\n    name: Café\n".encode("cp1252"))
+    result = runner.invoke(main, ["codebook", "check", str(book)])
+    assert result.exit_code == 1
+    assert "line 4, column 14: not valid UTF-8 (byte 0xe9" in result.stderr
+
+
 def test_cli_check_reports_orphans_and_changed_sources(project, runner):
     run(runner, project, "code", "int1", "kracht", "--turn", "4")
     assert run(runner, project, "check").exit_code == 0

@@ -50,6 +50,21 @@ def test_ingest_decode_cp1252_without_encoding_names_file_and_offset() -> None:
     assert "--encoding cp1252" in (exc.hint or "")
 
 
+def test_ingest_decode_undecodable_names_line_column_and_shows_the_cp1252_reading() -> None:
+    data = "I: Hoe gaat het?\nR: Het café is “dicht”.".encode("cp1252")
+    exc = _raises(errors.UNDECODABLE, data)
+    assert "line 2, column 11:" in exc.message  # "R: Het caf" is 10 characters of line 2
+    assert "line 2 would be 'R: Het café is “dicht”.'" in (exc.hint or "")
+    assert "--encoding cp1252" in (exc.hint or "")
+
+
+def test_ingest_decode_undecodable_not_cp1252_keeps_the_general_hint() -> None:
+    data = b"I: ok\nR: caf\xe9 \x81"  # 0x81 is unassigned in cp1252
+    exc = _raises(errors.UNDECODABLE, data)
+    assert "line 2, column 7:" in exc.message
+    assert "would be" not in (exc.hint or "") and "--encoding cp1252" in (exc.hint or "")
+
+
 def test_ingest_decode_cp1252_with_encoding_decodes_accents_and_quotes() -> None:
     data = "R: Het café, zo’n plek.".encode("cp1252")
     text, used = decode(data, PATH, "cp1252")

@@ -8,6 +8,7 @@ import click
 
 from ..codebook import check_codebook, load_codebook
 from ..errors import CODEBOOKS_PROBLEMS, FILE_NOT_FOUND, NOT_A_CODEBOOK_HERE, QualcodeError, error
+from ..suggest.patterns import pattern_problems
 from .base import State, main, pass_state
 from .render import echo, emit, format_option, guard_option, note
 
@@ -32,10 +33,12 @@ def check_cmd(state: State, files: tuple[Path, ...]) -> None:
         if not path.exists():
             raise error(FILE_NOT_FOUND, path=path)
         problems = check_codebook(path)
+        if not problems:
+            book = load_codebook(path)
+            problems = pattern_problems(book)
         for problem in problems:
             echo(str(problem))
         if not problems:
-            book = load_codebook(path)
             echo(f"{path}: ok ({len(book)} codes)")
         total += len(problems)
     if total:

@@ -23,6 +23,8 @@ from qualcode.errors import (
     ENCODING_MISREAD,
     NOT_PLAIN_TEXT,
     UNDECODABLE,
+    UNDECODABLE_CP1252_HINT,
+    UNDECODABLE_HINT,
     UNKNOWN_ENCODING,
     WRONG_ENCODING,
     error,
@@ -94,6 +96,44 @@ def _describe_zip(data: bytes) -> tuple[str, str]:
     return "a zip archive", "unpack it and import the transcripts inside"
 
 
+def bom_codec(data: bytes) -> tuple[int, str] | None:
+    """``(BOM length, codec for the rest)`` when ``data`` starts with a Unicode BOM, else None."""
+    for bom, codec_name, _label in _BOMS:
+        if data.startswith(bom):
+            return len(bom), codec_name
+    return None
+
+
+def locate_byte(data: bytes, offset: int, codec: str = "utf-8") -> tuple[int, int]:
+    """1-based line and column (in characters) of the byte at ``offset`` of ``data``."""
+    head = data[:offset]
+    line_start = head.rfind(b"\n") + 1
+    return head.count(b"\n") + 1, len(head[line_start:].decode(codec, errors="replace")) + 1
+
+
+def _locate_undecodable(data: bytes, skip: int, offset: int, codec: str) -> tuple[int, int, str]:
+    """Line and column (1-based, in characters) of the bad byte at ``offset``, and a hint.
+
+    When the file is plain 8-bit text that Windows cp1252 reads completely (Word's
+    and Notepad's usual encoding), the hint shows the bad line as cp1252 reads it,
+    so the user can judge the fix before using it; the file is never decoded so
+    silently.
+    """
+    line, column = locate_byte(data[skip:], offset - skip, codec)
+    if codec != "utf-8":
+        return line, column, UNDECODABLE_HINT
+    try:
+        readable = data[skip:].decode("cp1252")
+    except UnicodeDecodeError:
+        return line, column, UNDECODABLE_HINT
+    lines = readable.split("\n")
+    preview = lines[line - 1].strip() if line <= len(lines) else ""
+    if len(preview) > 70:
+        start = max(0, min(column - 35, len(preview) - 70))
+        preview = ("…" if start else "") + preview[start : start + 70] + "…"
+    return line, column, UNDECODABLE_CP1252_HINT.format(line=line, preview=preview)
+
+
 def decode(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, str]:
     """Decode a transcript's raw bytes; return ``(text, encoding used)``.
 
@@ -150,7 +190,10 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, s
             _refuse_misread(data, data.decode(body_codec, errors="replace"), shown, forced.name)
             raise error(WRONG_ENCODING, path=shown, encoding=forced.name, offset=offset, byte=data[offset]) from None
         shown_codec = "UTF-8" if body_codec == "utf-8" else body_codec
-        raise error(UNDECODABLE, path=shown, encoding=shown_codec, offset=offset, byte=data[offset]) from None
+        line, column, hint = _locate_undecodable(data, skip, offset, body_codec)
+        raise error(
+            UNDECODABLE, path=shown, encoding=shown_codec, offset=offset, byte=data[offset], line=line, column=column, hint=hint
+        ) from None
 
     if forced is not None:
         _refuse_misread(data, text, shown, forced.name)

@@ -13,7 +13,12 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from ..errors import Problem
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..codebook import Codebook
 
 # Token attributes a pattern may use, and the operators (spaCy's TokenPattern).
 ATTRIBUTES = (
@@ -56,6 +61,22 @@ def check_pattern(pattern: Iterable[dict[str, Any]]) -> str | None:
                         except re.error as exc:
                             return f"token {position}: {key} REGEX {argument!r} is not a valid regular expression ({exc})"
     return None
+
+
+def pattern_problems(codebook: Codebook) -> list[Problem]:
+    """The codebook's token patterns that :func:`check_pattern` finds fault with, located by code.
+
+    ``qualcode codebook check`` reports them without loading spaCy; a suggestion
+    run checks them again, together with spaCy's own validation.
+    """
+    where = str(codebook.path) if codebook.path else "the codebook"
+    out = []
+    for code in codebook.walk():
+        for number, pattern in enumerate(code.hints.patterns, 1):
+            problem = check_pattern(pattern)
+            if problem:
+                out.append(Problem(where, code.line, None, f"code '{code.id}', pattern {number}: {problem}"))
+    return out
 
 
 def anchors(pattern: Iterable[dict[str, Any]]) -> list[tuple[str, list[str]]]:
