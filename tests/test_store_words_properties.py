@@ -18,7 +18,7 @@ from qualcode.codebook import parse_codebook
 from qualcode.model import Coding, Transcript, Turn
 from qualcode.reanchor import reanchor
 from qualcode.store import Store
-from qualcode.words import word_bounds, word_marks
+from qualcode.words import SCALE, chars_and_words, packed, word_bounds, word_marks
 
 CODEBOOK = """\
 title: Woorden
@@ -67,10 +67,12 @@ def check(store: Store, db: Path) -> None:
     """Every stored position is the one the current text gives, and none is missing."""
     for tid in store.transcripts.names():
         text = store.transcripts.text(tid)
-        rows = store.codings.word_spans(tid)
-        assert [(r[3], r[4]) for r in rows] == word_marks(text, [(r[0], r[1]) for r in rows])
-        for start, end, _code, before, through in rows:
-            assert through - before == len(text[start:end].split())
+        rows = store.codings.packed_spans(tid)
+        spans = [(c.start, c.end) for c in sorted(store.codings.find(tid), key=lambda c: (c.start, c.end, c.code_id, c.coder))]
+        assert [r[:2] for r in rows] == [packed(a, b, *m) for (a, b), m in zip(spans, word_marks(text, spans), strict=True)]
+        for opening, closing, _code in rows:  # one span is one stretch
+            start, end = opening // SCALE, closing // SCALE
+            assert chars_and_words(closing - opening, 1) == (end - start, len(text[start:end].split()))
         starts, ends, labels, words = store.transcripts.turn_layout(tid, "speaker")
         expected: dict[str | None, int] = dict.fromkeys(labels, 0)
         for a, b, label in zip(starts, ends, labels, strict=True):
@@ -216,7 +218,8 @@ def test_store_words_older_project_gets_its_positions_when_opened(tmp_path):
     with Store(path) as store:
         assert "0008_coding_words" in store.applied_migrations()
         check(store, path)
-        assert [r[4] - r[3] for r in store.codings.word_spans(1)] == [2, 3, 5]  # "De school", "hool en de", ".. samen"
+        words = [chars_and_words(closing - opening, 1)[1] for opening, closing, _ in store.codings.packed_spans(1)]
+        assert words == [2, 3, 5]  # "De school", "hool en de", ".. samen"
 
 
 def test_store_words_missing_positions_are_counted_from_the_text(tmp_path):
@@ -233,11 +236,11 @@ def test_store_words_missing_positions_are_counted_from_the_text(tmp_path):
         for start, end, code in [(0, 10, "a1"), (4, 17, "a"), (12, len(text), "b")]:
             store.codings.add(tid, start, end, code, "anna")
         before = frequencies(store, book, by="speaker")
-        spans = store.codings.word_spans(tid)
+        spans = store.codings.packed_spans(tid)
     with sqlite3.connect(path) as raw:
         raw.execute("UPDATE codings SET words_before = NULL")
         raw.execute("UPDATE turns SET words = NULL")
     with Store(path) as store:
-        assert store.codings.word_spans(tid) == spans
+        assert store.codings.packed_spans(tid) == spans
         assert store.transcripts.turn_layout(tid, "speaker")[3] == {"I": len(text[0:9].split()), "R": len(text[10:].split())}
         assert frequencies(store, book, by="speaker") == before

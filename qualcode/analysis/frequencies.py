@@ -31,13 +31,14 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, chain, compress, groupby, repeat
+from itertools import accumulate, chain, compress, groupby, islice, repeat
 from math import inf
-from operator import add, eq, ge, itemgetter, lt, mul
+from operator import add, eq, floordiv, ge, itemgetter, lt, mul
 
 from ..codebook import Codebook
 from ..errors import UNKNOWN_GROUPING, error
 from ..store import Store
+from ..words import SCALE, chars_and_words
 from .codes import MISSING, CodeEntry, CodeHierarchy
 from .selection import ALL, Selection, did_you_mean
 from .source import NO_ROLE, NO_SPEAKER, CancelCheck, Progress, Ticker, count_codings
@@ -51,8 +52,8 @@ NO_VALUE = "(none)"  # the group of transcripts without the attribute
 ALL_GROUP = "(all)"  # the name of the whole selection as a group
 ROLE_ORDER = {"interviewer": 0, "respondent": 1}
 
-# Of a span (start, end, code_id[, words_before, words_through]): see qualcode.words.
-_START, _END, _CODE, _BEFORE, _THROUGH = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3), itemgetter(4)
+# Of a packed span (opening, closing, code_id): see qualcode.words.
+_OPENING, _CLOSING, _CODE = itemgetter(0), itemgetter(1), itemgetter(2)
 
 MEASURES = ("codings", "segments", "transcripts", "transcript_share", "words", "chars", "coverage")
 
@@ -150,22 +151,21 @@ def check_grouping(store: Store, by: str | None) -> None:
 
 
 def merged(spans: Sequence[tuple], words: bool) -> Measures:
-    """Merge spans (``(start, end, code_id, words_before, words_through)``, sorted by start)
-    where they overlap; count the stretches, their characters and, when ``words``, their
-    words (from the word positions: no text is read).
+    """Merge spans (``(opening, closing, code_id)`` of :func:`qualcode.words.packed`, sorted
+    by start) where they overlap; count the stretches, their characters and, when
+    ``words``, their words (from the packed word positions: no text is read).
 
     C-level iterators (``accumulate``, ``compress``, ``map``) instead of a Python loop
     per span: at 200,000 codings that loop was most of the time of a statistic.
     """
-    starts = list(map(_START, spans))
-    reach = list(accumulate(map(_END, spans), max))  # the furthest end so far
-    opens = [True, *map(ge, starts[1:], reach)]  # a span starting at or after the reach opens a stretch
-    closes = [*opens[1:], True]  # a stretch ends at the reach of its last span
-    counted = 0
-    if words:  # a stretch: words_through of its furthest end minus words_before of its first start
-        counted = sum(compress(accumulate(map(_THROUGH, spans), max), closes)) - sum(compress(map(_BEFORE, spans), opens))
-    chars = sum(compress(reach, closes)) - sum(compress(starts, opens))
-    return Measures(len(spans), opens.count(True), 1, counted, chars)
+    openings = list(map(_OPENING, spans))
+    reach = list(accumulate(map(_CLOSING, spans), max))  # the closing of the furthest end so far
+    opens = [True, *map(ge, islice(openings, 1, None), reach)]  # starting at or after the reach opens a stretch
+    closes = opens[1:]  # a stretch ends at the reach of its last span
+    closes.append(True)
+    stretches = opens.count(True)
+    chars, counted = chars_and_words(sum(compress(reach, closes)) - sum(compress(openings, opens)), stretches)
+    return Measures(len(spans), stretches, 1, counted if words else 0, chars)
 
 
 def measure_branches(spans: list[tuple], rollup: dict[str, tuple[str, ...]], words: bool) -> dict[str, Measures]:
@@ -177,7 +177,7 @@ def measure_branches(spans: list[tuple], rollup: dict[str, tuple[str, ...]], wor
         for target in rollup.get(code_id) or (code_id, MISSING):
             lists.setdefault(target, []).append(members)
     return {
-        target: merged(sorted(chain.from_iterable(parts), key=_START) if len(parts) > 1 else parts[0], words)
+        target: merged(sorted(chain.from_iterable(parts), key=_OPENING) if len(parts) > 1 else parts[0], words)
         for target, parts in lists.items()
     }
 
@@ -194,8 +194,9 @@ def frequencies(
 ) -> FrequencyTable:
     """Count every code of the codebook (and missing codes) in the selection, optionally by group.
 
-    ``words=False`` leaves the coded words (and so coverage) at zero and does not read
-    the texts, for callers that need only the other measures.
+    ``words=False`` leaves the coded words (and so coverage) at zero, for callers that
+    need only the other measures. Texts are not read (words come from the store's word
+    positions, see :mod:`qualcode.words`).
     """
     check_grouping(store, by)
     tree = CodeHierarchy.build(codebook, store)
@@ -211,7 +212,7 @@ def frequencies(
     for view in iter_transcripts(store, selection):
         everything.transcripts += 1
         everything.words += view.words
-        spans = store.codings.word_spans(view.id, flt) if words else store.codings.spans(view.id, flt)
+        spans = store.codings.packed_spans(view.id, flt)
         transcript_group = None
         if by is not None and turn_by is None:
             transcript_group = view.name if by == TRANSCRIPT else view.attributes.get(by, NO_VALUE)
@@ -279,8 +280,8 @@ def _by_turn_group(
     """
     names = [unlabelled, *(label or unlabelled for label in labels)]  # 0: outside every turn
     firsts = [*turn_starts, inf]  # a span after the last turn's end is outside
-    index = list(map(bisect_right, repeat(turn_ends), map(_START, spans)))
-    inside = map(lt, map(firsts.__getitem__, index), map(_END, spans))
+    index = list(map(bisect_right, repeat(turn_ends), map(floordiv, map(_OPENING, spans), repeat(SCALE))))
+    inside = map(lt, map(firsts.__getitem__, index), map(floordiv, map(_CLOSING, spans), repeat(SCALE)))
     found = list(map(names.__getitem__, map(mul, map(add, index, repeat(1)), inside)))
     return [(name, list(compress(spans, map(eq, found, repeat(name))))) for name in dict.fromkeys(found)]
 

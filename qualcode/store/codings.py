@@ -9,12 +9,12 @@ from operator import itemgetter
 
 from ..errors import CODING_EXISTS, NO_CODING, NO_DETACHED, error, span_error
 from ..model import MANUAL, Coding, stored_id
-from ..words import word_marks
+from ..words import PAD, SCALE, packed, word_marks
 from .db import PARK, Database, inserted_id, json_ids, now
 from .types import ALL_CODINGS, Added, CoderCount, CodingFilter, CodingRow, DetachedCoding, MoveResult
 
 _COLUMNS = "id, transcript_id, start, end, code_id, coder, quote, memo, origin, created_at, updated_at, suggestion_id"  # Coding's field order
-_BEFORE, _THROUGH = itemgetter(3), itemgetter(4)  # of a word_spans row
+_OPENING = itemgetter(0)  # of a packed_spans row
 _ROW_COLUMNS = "id, start, end, code_id, coder, origin, memo, quote, created_at"  # CodingRow's field order
 _ORDER = "transcript_id, start, end, code_id, coder"
 _DETACHED_COLUMNS = (
@@ -535,19 +535,23 @@ class CodingStore:
         sql = "SELECT start, end, code_id FROM codings WHERE transcript_id = ?" + (f" AND {where}" if where else "")
         return self._db.execute(sql + " ORDER BY start, end, code_id, coder", [tid, *params]).fetchall()
 
-    def word_spans(self, tid: int, flt: CodingFilter = ALL_CODINGS) -> list[tuple[int, int, str, int, int]]:
-        """``(start, end, code_id, words_before, words_through)``: :meth:`spans` with the word
-        positions of :mod:`qualcode.words` (words of a span: the last minus the fourth).
+    def packed_spans(self, tid: int, flt: CodingFilter = ALL_CODINGS) -> list[tuple[int, int, str]]:
+        """``(opening, closing, code_id)`` of the filtered codings of one transcript, by start:
+        offsets packed with word positions (:func:`qualcode.words.packed`), for statistics.
 
-        Positions the store has not computed (NULL) are computed here from the text.
+        Read from the covering ``codings_words`` index. Positions the store has not
+        computed (NULL) are computed here from the text.
         """
         where, params = _where(CodingFilter(None, flt.code_ids, flt.coders))
-        sql = "SELECT start, end, code_id, words_before, words_through FROM codings WHERE transcript_id = ?"
-        sql += f" AND {where}" if where else ""
-        rows = self._db.execute(sql + " ORDER BY start, end, code_id, coder", [tid, *params]).fetchall()
-        if None in map(_BEFORE, rows) or None in map(_THROUGH, rows):
-            marks = word_marks(self._text(tid)[0], [(r[0], r[1]) for r in rows])
-            rows = [(r[0], r[1], r[2], *m) for r, m in zip(rows, marks, strict=True)]
+        rest = (
+            " FROM codings WHERE transcript_id = ?" + (f" AND {where}" if where else "") + " ORDER BY start, end, code_id, coder"
+        )
+        sql = f"SELECT start * {SCALE} + {PAD} + words_before, end * {SCALE} + words_through, code_id" + rest
+        rows = self._db.execute(sql, [tid, *params]).fetchall()
+        if None in map(_OPENING, rows):
+            plain = self._db.execute("SELECT start, end, code_id" + rest, [tid, *params]).fetchall()
+            marks = word_marks(self._text(tid)[0], [(start, end) for start, end, _ in plain])
+            return [(*packed(start, end, *m), code_id) for (start, end, code_id), m in zip(plain, marks, strict=True)]
         return rows
 
     def coders(self, transcript_ids: Iterable[int] | None = None) -> list[str]:
