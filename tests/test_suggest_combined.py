@@ -7,12 +7,16 @@ import pytest
 from qualcode.suggest.combined import (
     LEARNED,
     MAX_PER_TURN,
+    OFF,
     RULES,
     Calibration,
     CodeCalibration,
     calibration_from,
     cap_per_turn,
     combine,
+    context_of,
+    hint_key,
+    neighbours_of,
 )
 from qualcode.suggest.review import by_score
 
@@ -50,20 +54,37 @@ def test_suggest_combined_a_distrusted_hint_stops_being_proposed():
     trusted = Calibration({"a": CodeCalibration("a", rule_right=8, rule_wrong=2)})
     found = combine({"a": ["matched keyword 'x'"]}, True, None, trusted, 0.3, {"a"})
     assert found["a"].score == pytest.approx(0.75) and found["a"].sources == {RULES}
-    assert found["a"].reasons == ["rule: matched keyword 'x'", "this hint was right in 8 of 10 coded sentences"]
+    assert found["a"].reasons == ["rule: matched keyword 'x'", "this code's hints were right in 8 of 10 coded sentences"]
 
 
-def test_suggest_combined_hints_add_up_and_nothing_for_non_content_or_uncodable():
-    cal = Calibration()  # nothing coded yet: every hint starts at 0.5
-    one = combine({"a": ["r1"]}, True, None, cal, 0.3, {"a"})["a"].score
-    two = combine({"a": ["r1", "r2"]}, True, None, cal, 0.3, {"a"})["a"].score
-    assert one == pytest.approx(0.5) and two == pytest.approx(0.75)
-    assert combine({"a": ["r1"]}, False, None, cal, 0.3, {"a"}) == {}  # "Ja precies."
-    assert combine({"a": ["r1"]}, True, None, cal, 0.3, set()) == {}  # already coded, or not codable
+def test_suggest_combined_each_hint_earns_its_own_trust():
+    # Code a: 'x' was wrong in all 12 coded sentences it matched, 'y' right in 5 of 6.
+    hints = {"matched keyword 'x'": [0, 12], "matched lemma 'y'": [5, 1]}
+    cal = Calibration({"a": CodeCalibration("a", rule_right=5, rule_wrong=13, hints=hints)})
+    assert combine({"a": ["matched keyword 'x'"]}, True, None, cal, 0.3, {"a"}) == {}
+    found = combine({"a": ["matched lemma 'y' in \"ys\"", "matched keyword 'x'"]}, True, None, cal, 0.3, {"a"})
+    assert found["a"].score > 0.6  # the trusted hint carries the sentence, with its own record
+    assert found["a"].reasons[-1] == "this hint was right in 5 of 6 coded sentences"
+    assert combine({"a": ["r1"]}, False, None, Calibration(), 0.3, {"a"}) == {}  # "Ja precies."
+    assert combine({"a": ["r1"]}, True, None, Calibration(), 0.3, set()) == {}  # already coded, or not codable
+    assert combine({"a": ["r1"]}, True, None, Calibration(), 0.3, {"a"})["a"].score == pytest.approx(0.5)  # nothing coded yet
+
+
+@pytest.mark.parametrize(
+    ("reason", "key"),
+    [
+        ("matched keyword ''s avonds'", "matched keyword ''s avonds'"),
+        ("matched lemma 'meegaan' in \"ging … mee\"", "matched lemma 'meegaan'"),
+        ('matched pattern 2 "verwijst haar door"', "matched pattern 2"),
+    ],
+)
+def test_suggest_combined_hint_key_leaves_out_the_matched_words(reason, key):
+    assert hint_key(reason) == key
 
 
 def test_suggest_combined_learned_proposal_explains_its_words_and_keeps_the_hint():
-    cal = Calibration({"a": CodeCalibration("a", source=LEARNED, threshold=0.4, positives=12)})
+    # The hint alone is not enough for this code (rule score 0.5 < 0.9); the model adds the sentence.
+    cal = Calibration({"a": CodeCalibration("a", source=LEARNED, threshold=0.4, rule_threshold=0.9, positives=12)})
     found = combine(
         {"a": ["matched lemma 'wachtlijst' in \"wachtlijsten\""]},
         True,
@@ -78,6 +99,147 @@ def test_suggest_combined_learned_proposal_explains_its_words_and_keeps_the_hint
     assert proposal.reasons[0] == "learned from 12 coded sentences: 'wachtlijst', 'wachten' (score 0.72)"
     assert proposal.reasons[1].startswith("rule: matched lemma 'wachtlijst'")
     assert combine({}, True, {"a": 0.39}, cal, 0.3, {"a"}) == {}  # below the code's own threshold
+
+
+def test_suggest_combined_the_model_vetoes_a_hit_only_where_calibrated_to():
+    cal = Calibration({"a": CodeCalibration("a", source=LEARNED, veto=0.1)})
+    assert combine({"a": ["r"]}, True, {"a": 0.05}, cal, 0.3, {"a"}) == {}
+    assert set(combine({"a": ["r"]}, True, {"a": 0.15}, cal, 0.3, {"a"})) == {"a"}
+    rules_code = Calibration({"a": CodeCalibration("a")})  # the model has no say for a rules code
+    assert set(combine({"a": ["r"]}, True, {"a": 0.0}, rules_code, 0.3, {"a"})) == {"a"}
+
+
+def test_suggest_combined_a_hit_the_model_lets_pass_says_whether_it_agrees_or_only_does_not_object():
+    cal = Calibration({"a": CodeCalibration("a", source=LEARNED, veto=0.1, threshold=0.4)})
+    passed = combine({"a": ["r"]}, True, {"a": 0.15}, cal, 0.3, {"a"})["a"]
+    assert passed.reasons[-1].endswith("; the learned model does not object (score 0.15)")
+    agreed = combine({"a": ["r"]}, True, {"a": 0.55}, cal, 0.3, {"a"})["a"]
+    assert agreed.reasons[-1].endswith("; the learned model agrees (score 0.55)")
+
+
+def _in_sample_f1(cal, gold, hits, scores, threshold, code):
+    tp = fp = fn = 0
+    for g, h, s in zip(gold, hits, scores, strict=True):
+        proposed = code in combine(h, True, s, cal, threshold, {code})
+        tp += proposed and code in g
+        fp += proposed and code not in g
+        fn += not proposed and code in g
+    return 2 * tp / (2 * tp + fp + fn)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_suggest_combined_never_below_the_rules_on_the_sentences_it_was_calibrated_on(seed):
+    import random
+
+    rng = random.Random(seed)
+    gold, hits, scores = [], [], []
+    for _ in range(120):
+        coded = rng.random() < 0.3
+        gold.append({"a"} if coded else set())
+        found = {}
+        if rng.random() < (0.6 if coded else 0.2):
+            found["a"] = [rng.choice(["matched keyword 'x'", "matched keyword 'y'", "matched keyword 'z'"])]
+        hits.append(found)
+        scores.append({"a": min(1.0, max(0.0, rng.gauss(0.5 if coded else 0.3, 0.25)))})  # a weak, noisy model
+    cal = calibration_from(gold, [True] * 120, hits, scores, ["a"], ["a"], 0.0)
+    rules = [{"a"} if "a" in h else set() for h in hits]
+    tp = sum("a" in g and "a" in r for g, r in zip(gold, rules, strict=True))
+    rules_f1 = 2 * tp / (sum(map(len, gold)) + sum(map(len, rules)))
+    assert _in_sample_f1(cal, gold, hits, scores, 0.0, "a") >= rules_f1 - 1e-9
+    assert cal.get("a").source in (RULES, LEARNED)
+
+
+def test_suggest_combined_abstains_for_a_code_that_never_reaches_the_precision_asked():
+    gold = [{"a"}, set(), set(), set(), {"b"}, set()]
+    hits = [{"a": ["x"]}, {"a": ["x"]}, {"a": ["x"]}, {"a": ["x"]}, {"b": ["y"]}, {"b": ["y"]}]
+    cal = calibration_from(gold, [True] * 6, hits, None, ["a", "b"], [], 0.4)
+    assert cal.get("a").source == OFF and cal.get("b").source == RULES  # a: right in 1 of 4; b: 1 of 2
+    assert combine({"a": ["x"]}, True, None, cal, 0.4, {"a"}) == {}
+    assert set(combine({"b": ["y"]}, True, None, cal, 0.4, {"b"})) == {"b"}
+    loose = calibration_from(gold, [True] * 6, hits, None, ["a", "b"], [], 0.2)
+    assert loose.get("a").source == RULES  # asking less precision keeps it
+
+
+def test_suggest_combined_hint_trust_is_measured_on_the_other_transcripts():
+    # Hint 'x' is right only in transcript 1; 'y' is right in every transcript. By transcript,
+    # 'x' scores low where it is tested, so the code keeps 'y' and drops 'x' at precision 0.6.
+    gold, hits, groups = [], [], []
+    for t in range(4):
+        for _ in range(3):
+            gold.append({"a"} if t == 1 else set())
+            hits.append({"a": ["x"]})
+            groups.append(t)
+        gold.append({"a"})
+        hits.append({"a": ["y"]})
+        groups.append(t)
+    cal = calibration_from(gold, [True] * len(gold), hits, None, ["a"], [], 0.6, groups=groups)
+    a = cal.get("a")
+    assert a.source == RULES and a.rule_threshold is not None
+    assert a.hint_precision("x") < a.rule_threshold <= a.hint_precision("y")
+    assert a.precision == pytest.approx(1.0)
+
+
+def _passages(spill: bool) -> tuple[list[set[str]], list[dict], list[int], list[tuple[int, int]]]:
+    """Eight transcripts of turns of three sentences, the hint 'x' in the middle one;
+    with ``spill`` the researcher coded the whole turn, otherwise the hit alone."""
+    gold, hits, groups, keys = [], [], [], []
+    for t in range(8):
+        for turn in range(3):
+            for k in range(3):
+                gold.append({"a"} if k == 1 or spill else set())
+                hits.append({"a": ["x"]} if k == 1 else {})
+                groups.append(t)
+                keys.append((t, turn))
+    return gold, hits, groups, keys
+
+
+@pytest.mark.parametrize("spill", [True, False])
+def test_suggest_combined_neighbours_of_a_hint_are_proposed_only_where_passages_run_on(spill):
+    gold, hits, groups, keys = _passages(spill)
+    near = neighbours_of(keys)
+    assert near[:4] == [(1,), (0, 2), (1,), (4,)]  # a turn's first, middle and last sentence; a new turn
+    cal = calibration_from(gold, [True] * len(gold), hits, None, ["a"], [], 0.3, groups=groups, neighbours=near)
+    a = cal.get("a")
+    assert (a.near <= 1) == spill and a.precision == pytest.approx(1.0)
+    found = combine({}, True, None, cal, 0.3, {"a"}, near=[{"a": ["matched keyword 'x'"]}])
+    assert bool(found) == spill
+    if spill:
+        assert found["a"].sources == {RULES}
+        # 8 transcripts x 3 turns x 2 neighbours, all coded: right in 48 of 48, scored (48 + 1) / (48 + 2)
+        assert (a.near_right, a.near_wrong) == (48, 0) and found["a"].score == pytest.approx(49 / 50)
+        assert found["a"].reasons == [
+            "next to a sentence that matched keyword 'x'",
+            "this code's coded passages run over several sentences: right in 48 of 48 coded sentences",
+        ]
+    assert combine({}, False, None, cal, 0.3, {"a"}, near=[{"a": ["x"]}]) == {}  # "Ja precies." next to it
+    assert combine({}, True, None, cal, 0.3, set(), near=[{"a": ["x"]}]) == {}  # already coded
+
+
+def test_suggest_combined_context_of_takes_content_sentences_of_the_same_turn():
+    class S:
+        def __init__(self, turn, hits, content=True):
+            self.transcript_id, self.turn, self.hits, self.content = 1, turn, hits, content
+
+    sentences = [S(1, {"a": ["x"]}), S(1, {}), S(1, {"b": ["y"]}, content=False), S(2, {"c": ["z"]})]
+    assert context_of(sentences) == [[], [{"a": ["x"]}], [], []]
+
+
+@pytest.mark.parametrize("families", [True, False])
+def test_suggest_combined_never_costs_the_top_level_what_the_hints_found(families):
+    # Hint 'x' of a1 is right for a1 in 2 of 12 sentences, but the other 10 are coded a2,
+    # its sibling: wrong leaf, right family. Precision 0.3 switches a1 off, which lifts the
+    # leaf F1 (b's hint is right everywhere) but would lose the family's top-level hits:
+    # with the families known, a1 goes back to its bare hints.
+    gold = [{"a1"}] * 2 + [{"a2"}] * 10 + [{"b"}] * 10 + [set()] * 4
+    hits = [{"a1": ["x"]}] * 12 + [{"b": ["y"]}] * 10 + [{}] * 4
+    family = {"a1": "a", "a2": "a", "b": "b"} if families else None
+    codes = ["a1", "a2", "b"]
+    cal = calibration_from(gold, [True] * 26, hits, None, codes, [], 0.3, groups=list(range(26)), family=family)
+    a1 = cal.get("a1")
+    assert a1.protected == families
+    assert a1.source == (RULES if families else OFF)
+    assert bool(combine({"a1": ["x"]}, True, None, cal, 0.3, {"a1"})) == families
+    assert set(combine({"b": ["y"]}, True, None, cal, 0.3, {"b"})) == {"b"}
 
 
 def test_suggest_combined_cap_per_turn_keeps_the_best_and_counts_runs_once():
@@ -109,6 +271,37 @@ def test_suggest_combined_review_order_most_likely_first():
 
 
 def test_suggest_combined_calibration_round_trips():
-    cal = Calibration({"a": CodeCalibration("a", source=LEARNED, threshold=0.25, rule_right=3)}, folds=4)
+    cal = Calibration(
+        {
+            "a": CodeCalibration(
+                "a", source=LEARNED, threshold=0.25, veto=0.1, rule_right=3, hints={"matched keyword 'x'": [3, 1]}
+            )
+        },
+        folds=4,
+    )
     again = Calibration.from_dict(cal.to_dict())
     assert again == cal and Calibration.from_dict({}) == Calibration()
+    older = {"folds": 2, "codes": {"a": {"code": "a", "source": "rules", "threshold": 0.3, "retired": 1}}}
+    assert Calibration.from_dict(older).get("a").source == RULES  # a model saved by an older version still reads
+
+
+def test_suggest_run_proposes_the_neighbours_of_a_hint_where_the_code_runs_on():
+    from qualcode.suggest.runner import propose
+    from qualcode.suggest.segments import Sentence
+
+    hit = {"a": ["matched keyword 'x'"]}
+    sentences = [
+        Sentence(1, 2, 0, 10, "Eerste zin."),
+        Sentence(1, 2, 11, 20, "Tweede x."),
+        Sentence(1, 2, 21, 30, "Derde zin."),
+        Sentence(1, 4, 31, 40, "Ander beurt."),  # another turn: not a neighbour
+    ]
+    sentences[1].hits = hit
+    runs_on = Calibration({"a": CodeCalibration("a", near=0.4, near_right=3, near_wrong=1)})
+    ((start, end, code, suggester, score, reason),) = propose(sentences, None, runs_on, 0.3, {"a"})
+    assert (start, end, code, suggester) == (0, 30, "a", RULES)  # the three sentences of the turn, as one run
+    # Scored by its best sentence: a neighbour, right in 3 of 4 ((3 + 1) / (4 + 2)), above the untried hint (0.5).
+    assert score == pytest.approx(4 / 6, abs=1e-4)
+    assert "next to a sentence that matched keyword 'x'" in reason
+    single = Calibration({"a": CodeCalibration("a")})  # the default: no neighbours
+    assert [(s, e) for s, e, *_ in propose(sentences, None, single, 0.3, {"a"})] == [(11, 20)]

@@ -51,3 +51,19 @@ def test_suggest_evaluate_learning_curve_rolls_up_and_abstains_early(monkeypatch
     assert result.curve[-1].learned_codes == 1  # then it beats the half-right hint for 'taart'
     assert result.curve[-1].combined.micro.f1 > result.curve[-1].rules.micro.f1
     assert result.calibration.get("taart").source == "learned"
+
+
+def test_suggest_evaluate_scores_the_combined_suggester_at_each_threshold(monkeypatch):
+    import qualcode.suggest.learned as learned
+    from qualcode.suggest.evaluate import TARGETS
+
+    monkeypatch.setattr(learned, "MIN_UPDATES", 40)
+    book, _ = parse_codebook(CODEBOOK)
+    result = evaluate(interviews(3), ["eten", "taart", "reizen"], ["taart"], book, 0.3, folds=3, curve=False)
+    assert [t for t, _, _ in result.targets] == list(TARGETS)
+    current = {t: leaf for t, leaf, _ in result.targets}[0.3]
+    assert current.counts == result.combined.micro.counts  # the row of the current threshold is the combined report
+    # The hint for 'taart' is right in half its sentences: asking more precision than it shows drops it.
+    assert {t: leaf.counts.predicted for t, leaf, _ in result.targets}[0.0] >= {
+        t: leaf.counts.predicted for t, leaf, _ in result.targets
+    }[0.65]

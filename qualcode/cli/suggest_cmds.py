@@ -168,14 +168,38 @@ def show_evaluation(result) -> None:
             f" precision {_fmt(micro.precision)}, recall {_fmt(micro.recall)}, f1 {_fmt(micro.f1)}"
             f" ({micro.counts.predicted} suggestions, {micro.counts.tp} right)"
         )
+    if result.targets:
+        echo()
+        emit(
+            [
+                (
+                    f"{t:.2f}" + (" *" if t == result.threshold else ""),
+                    _fmt(leaf.precision),
+                    _fmt(leaf.recall),
+                    _fmt(leaf.f1),
+                    leaf.counts.predicted,
+                    _fmt(top.precision),
+                    _fmt(top.recall),
+                    _fmt(top.f1),
+                )
+                for t, leaf, top in result.targets
+            ],  # fmt: skip
+            ["threshold", "precision", "recall", "f1", "suggested", "top P", "top R", "top f1"],
+            "table",
+            title="combined, by suggestion_threshold (the precision each code must show in cross-validation; * current)",
+            right=("threshold", "precision", "recall", "f1", "suggested", "top P", "top R", "top f1"),
+        )
     if result.calibration is not None and result.calibration.codes:
         echo()
         emit(
             [
                 (
                     c.code,
-                    c.source,
-                    f"{c.threshold:.2f}",
+                    c.source + (" (top level)" if c.protected else ""),
+                    "–" if c.rule_threshold is None else f"{c.rule_threshold:.2f}",
+                    f"{c.near:.2f}" if c.near <= 1 else "–",
+                    f"{c.threshold:.2f}" if c.threshold <= 1 else "–",
+                    f"{c.veto:.2f}" if c.veto else "–",
                     f"{c.rule_precision:.2f}",
                     c.positives,
                     _fmt(c.rules_f1),
@@ -184,10 +208,25 @@ def show_evaluation(result) -> None:
                 for c in result.calibration.codes.values()
                 if c.positives or c.rule_right or c.rule_wrong
             ],
-            ["code", "proposed by", "threshold", "hint trust", "coded", "rules f1", "learned f1"],
+            [
+                "code",
+                "proposed by",
+                "rule score",
+                "next to",
+                "learned adds",
+                "veto",
+                "hint trust",
+                "coded",
+                "rules f1",
+                "learned f1",
+            ],
             "table",
-            title="what a suggestion run would use, from cross-validation on all coded transcripts",
-            right=("threshold", "hint trust", "coded", "rules f1", "learned f1"),
+            title=(
+                "what a suggestion run would use, from cross-validation on all coded transcripts"
+                " (next to: the rule score of a neighbour's hints that proposes a sentence too;"
+                " top level: back to its bare hints, which the top-level figures need)"
+            ),
+            right=("rule score", "next to", "learned adds", "veto", "hint trust", "coded", "rules f1", "learned f1"),
         )
     if result.sweep:
         echo()

@@ -19,27 +19,31 @@ positive for a code when a coding of that code lines up with it
   coded transcripts, scored on all the others, so a researcher sees when the
   learned part starts to help.
 
-The learned report also sweeps the threshold over its raw scores.
+The learned report also sweeps the threshold over its raw scores, and the
+combined suggester is scored at each ``suggestion_threshold`` in :data:`TARGETS`
+(recalibrated for each, by the same folds): the precision a researcher can ask
+for and the recall it costs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..codebook import Codebook
 from ..errors import NOTHING_TO_EVALUATE, error
 from ..project import Project, opened
-from .combined import Calibration, cap_per_turn, combine
+from .combined import Calibration, cap_per_turn, combine, context_of
 from .dataset import Labelled, codebook_sentences, labelled_sentences
-from .fitting import calibrate, features_of, fit, folds_of, learnable, out_of_fold
-from .metrics import SuggesterReport, report
+from .fitting import calibrate, features_of, fit, fit_with_scores, folds_of, learnable, out_of_fold
+from .metrics import Score, SuggesterReport, report
 from .pipeline import load_pipeline
 from .rules import NAME as RULES
 from .rules import RuleSuggester
-from .training import codable_codes
+from .training import codable_codes, top_level
 
+TARGETS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.65)  # suggestion_threshold values the combined suggester is scored at
 SWEEP = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 COMBINED = "combined"
 CURVE_POINTS = 8  # at most this many points on the learning curve
@@ -76,6 +80,7 @@ class SuggestEvaluation:
     top_level: list[SuggesterReport] = field(default_factory=list)  # rules and combined, rolled up
     curve: list[CurvePoint] = field(default_factory=list)
     calibration: Calibration | None = None  # from all coded transcripts: what a run would use
+    targets: list[tuple[float, Score, Score]] = field(default_factory=list)  # (threshold, leaf micro, top-level micro)
 
 
 def evaluate_project(
@@ -136,13 +141,31 @@ def evaluate(
         threshold=threshold,
     )
     codable = set(codes)
+    top = top_level(codebook)
+    tops = sorted(set(top.values()), key=[c.id for c in codebook.walk()].index)
+    gold = [d.gold for d in scored]
+
+    def at_targets(predict_at: Callable[[float], list[set[str]]]) -> None:
+        for target in TARGETS:
+            found = predict_at(target)
+            result.targets.append(
+                (
+                    target,
+                    report(COMBINED, gold, found, codes).micro,
+                    report(COMBINED, _roll(gold, top), _roll(found, top), tops).micro,
+                )
+            )
+
     if test is not None:
-        model, calibration = fit(data, codes, threshold, extra=extra, folds=folds, should_cancel=should_cancel)
+        model, calibration, oof = fit_with_scores(
+            data, codes, threshold, extra=extra, folds=folds, family=top, should_cancel=should_cancel
+        )
         scores = model.scores(features_of(scored)) if model is not None else [{} for _ in scored]
         result.calibration = calibration
         predicted = predict(scored, scores, calibration, threshold, codable)
         result.folds = calibration.folds
         note = "trained on other transcripts"
+        at_targets(lambda t: predict(scored, scores, calibrate(data, oof, codes, t, calibration.folds, top), t, codable))
     else:
         fold_of = folds_of(data, folds)
         learn = learnable(data)
@@ -156,28 +179,31 @@ def evaluate(
                 data, features_of(data), fold_of, extra, features_of(extra), progress=progress, should_cancel=should_cancel
             )
         result.folds = len(set(fold_of.values()))
-        predicted = [set() for _ in data]
-        fold_ids: list[int | None] = [*sorted(set(fold_of.values()))]
-        for fold in fold_ids or [None]:  # None: no folds, everything at once
-            inside = [i for i, d in enumerate(data) if fold is None or fold_of[d.transcript_id] == fold]
-            outside = [i for i, d in enumerate(data) if fold is not None and fold_of[d.transcript_id] != fold]
-            calibration = calibrate([data[i] for i in outside], [scores[i] for i in outside], codes, threshold)
-            for i, p in zip(
-                inside,
-                predict([data[i] for i in inside], [scores[i] for i in inside], calibration, threshold, codable),
-                strict=True,
-            ):
-                predicted[i] = p
-        result.calibration = calibrate(data, scores if fold_of and learn else None, codes, threshold, result.folds)
+
+        def cross_validated(target: float) -> list[set[str]]:
+            found: list[set[str]] = [set() for _ in data]
+            fold_ids: list[int | None] = [*sorted(set(fold_of.values()))]
+            for fold in fold_ids or [None]:  # None: no folds, everything at once
+                inside = [i for i, d in enumerate(data) if fold is None or fold_of[d.transcript_id] == fold]
+                outside = [i for i, d in enumerate(data) if fold is not None and fold_of[d.transcript_id] != fold]
+                calibration = calibrate([data[i] for i in outside], [scores[i] for i in outside], codes, target, family=top)
+                for i, p in zip(
+                    inside,
+                    predict([data[i] for i in inside], [scores[i] for i in inside], calibration, target, codable),
+                    strict=True,
+                ):
+                    found[i] = p
+            return found
+
+        predicted = cross_validated(threshold)
+        at_targets(cross_validated)
+        result.calibration = calibrate(data, scores if fold_of and learn else None, codes, threshold, result.folds, top)
         note = f"{result.folds} folds by transcript"
-    gold = [d.gold for d in scored]
     learn_codes = learnable(data)
     if any(scores):
         _sweep(result, gold, scores, learn_codes)
         result.learned = report("learned", gold, [{c for c, v in s.items() if v >= threshold} for s in scores], learn_codes, note)
     result.combined = report(COMBINED, gold, predicted, codes, note)
-    top = _top_level(codebook)
-    tops = sorted(set(top.values()), key=[c.id for c in codebook.walk()].index)
     result.top_level = [
         report(RULES, _roll(gold, top), _roll([d.sentence.hits.keys() for d in scored], top), tops, "top level"),
         report(COMBINED, _roll(gold, top), _roll(predicted, top), tops, "top level"),
@@ -188,7 +214,9 @@ def evaluate(
                 f"learning curve left out: {len(data):,} coded-transcript sentences (it is drawn up to {CURVE_MAX_SENTENCES:,})"
             )
         else:
-            result.curve = learning_curve(data, codes, rule_codes, threshold, extra=extra, should_cancel=should_cancel)
+            result.curve = learning_curve(
+                data, codes, rule_codes, threshold, extra=extra, family=top, should_cancel=should_cancel
+            )
     return result
 
 
@@ -196,9 +224,10 @@ def predict(
     data: Sequence[Labelled], scores: Sequence[dict[str, float]], calibration: Calibration, threshold: float, codable: set[str]
 ) -> list[set[str]]:
     """What the combined suggester proposes for each sentence (after the cap per turn)."""
+    near = context_of([d.sentence for d in data])
     proposed = [
-        combine(d.sentence.hits, d.sentence.content, s, calibration, threshold, codable)
-        for d, s in zip(data, scores, strict=True)
+        combine(d.sentence.hits, d.sentence.content, s, calibration, threshold, codable, near=n)
+        for d, s, n in zip(data, scores, near, strict=True)
     ]
     turns: list[Hashable] = [(d.transcript_id, d.sentence.turn) for d in data]
     return [set(p) for p in cap_per_turn(turns, proposed)]
@@ -211,6 +240,7 @@ def learning_curve(
     threshold: float,
     *,
     extra: Sequence[Labelled] = (),
+    family: Mapping[str, str] | None = None,
     should_cancel: Callable[[], bool] | None = None,
 ) -> list[CurvePoint]:
     """Train and calibrate on the first n coded transcripts, score on the others."""
@@ -225,7 +255,7 @@ def learning_curve(
         seen = set(transcripts[:n])
         train = [d for d in data if d.transcript_id in seen]
         test = [d for d in data if d.transcript_id not in seen]
-        model, calibration = fit(train, codes, threshold, extra=extra, folds=CURVE_FOLDS)
+        model, calibration = fit(train, codes, threshold, extra=extra, folds=CURVE_FOLDS, family=family)
         scores = model.scores(features_of(test)) if model is not None else [{} for _ in test]
         gold = [d.gold for d in test]
         predicted = predict(test, scores, calibration, threshold, set(codes))
@@ -250,15 +280,6 @@ def _sweep(result: SuggestEvaluation, gold: list[set[str]], scores: Sequence[dic
     for t in SWEEP:
         micro = report("learned", gold, [{c for c, v in s.items() if v >= t} for s in scores], codes).micro
         result.sweep.append((t, micro.precision, micro.recall, micro.f1))
-
-
-def _top_level(codebook: Codebook) -> dict[str, str]:
-    """Code id -> the id of its top-level ancestor (itself for a top-level code)."""
-    out = {}
-    for code in codebook.walk():
-        ancestors = codebook.ancestors(code.id)
-        out[code.id] = ancestors[-1].id if ancestors else code.id
-    return out
 
 
 def _roll(labels: Sequence, top: dict[str, str]) -> list[set[str]]:

@@ -9,10 +9,10 @@ cross-validate, and the learned model abstains.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from ..errors import NOTHING_TO_TRAIN, QualcodeError
-from .combined import Calibration, calibration_from
+from .combined import Calibration, calibration_from, neighbours_of
 from .dataset import Labelled
 from .learned import MIN_EXAMPLES, LearnedModel, code_counts, sentence_features, train
 
@@ -95,6 +95,7 @@ def calibrate(
     codes: Iterable[str],
     threshold: float,
     folds: int = 0,
+    family: Mapping[str, str] | None = None,
 ) -> Calibration:
     """:func:`~qualcode.suggest.combined.calibration_from` for labelled sentences."""
     return calibration_from(
@@ -106,6 +107,9 @@ def calibrate(
         learnable(data),
         threshold,
         folds,
+        groups=[d.transcript_id for d in data],
+        neighbours=neighbours_of([(d.transcript_id, d.sentence.turn) for d in data]),
+        family=family,
     )
 
 
@@ -116,11 +120,32 @@ def fit(
     *,
     extra: Sequence[Labelled] = (),
     folds: int = FOLDS,
+    family: Mapping[str, str] | None = None,
     should_cancel: Callable[[], bool] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     **info,
 ) -> tuple[LearnedModel | None, Calibration]:
     """The model trained on everything and its calibration from cross-validation."""
+    model, calibration, _ = fit_with_scores(
+        data, codes, threshold, extra=extra, folds=folds, family=family, should_cancel=should_cancel, progress=progress, **info
+    )
+    return model, calibration
+
+
+def fit_with_scores(
+    data: Sequence[Labelled],
+    codes: Iterable[str],
+    threshold: float,
+    *,
+    extra: Sequence[Labelled] = (),
+    folds: int = FOLDS,
+    family: Mapping[str, str] | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+    **info,
+) -> tuple[LearnedModel | None, Calibration, list[dict[str, float]] | None]:
+    """:func:`fit`, also returning the out-of-fold scores its calibration came from
+    (None without cross-validation), so that other thresholds can be calibrated too."""
     codes = list(codes)
     feats = features_of(data)
     extra_feats = features_of(extra)
@@ -128,8 +153,8 @@ def fit(
     scores = None
     if fold_of and learnable(data):
         scores = out_of_fold(data, feats, fold_of, extra, extra_feats, should_cancel=should_cancel, progress=progress)
-    calibration = calibrate(data, scores, codes, threshold, len(set(fold_of.values())))
+    calibration = calibrate(data, scores, codes, threshold, len(set(fold_of.values())), family)
     model = train_on(data, feats, extra, extra_feats, should_cancel=should_cancel, **info)
     if model is not None:
         model.info.calibration = calibration.to_dict()
-    return model, calibration
+    return model, calibration, scores

@@ -34,7 +34,7 @@ from ..model import Transcript, stored_id
 from ..project import Project, opened
 from ..store import Store
 from .analysis import analyse
-from .combined import LEARNED, RULES, Calibration, Proposal, cap_per_turn, combine
+from .combined import LEARNED, RULES, Calibration, Proposal, cap_per_turn, combine, context_of
 from .learned import LearnedModel, ModelInfo, sentence_features
 from .pipeline import load_pipeline
 from .rules import RuleSuggester
@@ -213,9 +213,10 @@ def propose(
         learned = {c: calibration.get(c).threshold for c in calibration.learned}
         explained = [i for i in wanted if any(c in learned and v >= learned[c] for c, v in (scores[i] or {}).items())]
         left_out = dict(zip(explained, model.left_out([feats[i] for i in explained]), strict=True))
+    near = context_of(sentences)  # hits of the sentences around each one in its turn (run-on passages)
     per_sentence: list[dict[str, Proposal]] = []
     for i, sentence in enumerate(sentences):
-        if not sentence.hits and not scores[i]:
+        if not sentence.hits and not scores[i] and not near[i]:
             per_sentence.append({})  # nothing found: most sentences of a rules-only run
             continue
         allowed = codable - done[i]
@@ -224,7 +225,9 @@ def propose(
             words = model.explain(feats[i], code, scored=left_out.get(i)) if model is not None and feats is not None else []
             return ", ".join(_readable(w, code) for w in words)
 
-        per_sentence.append(combine(sentence.hits, sentence.content, scores[i], calibration, threshold, allowed, explain=explain))
+        per_sentence.append(
+            combine(sentence.hits, sentence.content, scores[i], calibration, threshold, allowed, near=near[i], explain=explain)
+        )
     capped = cap_per_turn([s.turn for s in sentences], per_sentence)
     return _merge_runs(sentences, capped)
 

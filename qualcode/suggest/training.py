@@ -36,6 +36,15 @@ def codable_codes(codebook: Codebook) -> list[str]:
     return [c.id for c in codebook.walk() if c.codable]
 
 
+def top_level(codebook: Codebook) -> dict[str, str]:
+    """Code id -> the id of its top-level ancestor (itself for a top-level code)."""
+    out = {}
+    for code in codebook.walk():
+        ancestors = codebook.ancestors(code.id)
+        out[code.id] = ancestors[-1].id if ancestors else code.id
+    return out
+
+
 def saved_calibration(root: Path) -> Calibration:
     """The calibration saved with the model (hint precisions for a rules-only run), or none."""
     info = saved_info(root)
@@ -81,6 +90,7 @@ def train_project(
         codes,
         threshold,
         extra=codebook_sentences(codebook, pipeline, rules),
+        family=top_level(codebook),
         should_cancel=should_cancel,
         transcripts=len({d.transcript_id for d in data}),
         codings=total,
