@@ -328,7 +328,6 @@ def auto_import(project: Project, progress: Progress | None = None) -> ImportRes
     This is what makes ``qualcode`` in a folder of transcripts (such as the bundled
     sample project) work without a separate import step.
     """
-    folder = project.root / TRANSCRIPT_DIR
-    if project.store.transcripts.names() or not folder.is_dir() or not any(folder.iterdir()):
+    if not project.awaits_first_import():
         return None
-    return import_paths(project, [folder], default_coder="import", progress=progress)
+    return import_paths(project, [project.root / TRANSCRIPT_DIR], default_coder="import", progress=progress)

@@ -16,10 +16,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-from filelock import FileLock, Timeout
+from typing import TYPE_CHECKING
 
 from .errors import PROJECT_LOCK_FAILED, PROJECT_LOCKED, error
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 LOCK_WAIT = 60.0  # seconds a command waits for another one before giving up
 LOCK_DIR = ".qualcode"
@@ -33,11 +35,21 @@ class ProjectLock:
         self.path = folder / "codebook.lock"
         self.info = folder / "codebook.lock.json"
         self.wait = wait
-        self._lock = FileLock(str(self.path))
+        self._file_lock: FileLock | None = None
+
+    @property
+    def _lock(self) -> FileLock:
+        # Made on first use: filelock (with logging and decimal) costs ~13 ms to import,
+        # and most commands (listings, statistics) never take the lock.
+        if self._file_lock is None:
+            from filelock import FileLock
+
+            self._file_lock = FileLock(str(self.path))
+        return self._file_lock
 
     @property
     def held(self) -> bool:
-        return self._lock.is_locked
+        return self._file_lock is not None and self._file_lock.is_locked
 
     def holder(self) -> str:
         """Who holds the lock, as far as its note says (for the waiting command's message)."""
@@ -50,6 +62,8 @@ class ProjectLock:
     @contextmanager
     def hold(self, action: str, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
         """Hold the lock for ``action``; tell ``waiting`` once if another command has it."""
+        from filelock import Timeout
+
         outermost = not self._lock.is_locked
         try:
             self.path.parent.mkdir(exist_ok=True)

@@ -260,6 +260,11 @@ class Project:
         """A second connection, for a worker thread."""
         return Store(self.db_path)
 
+    def awaits_first_import(self) -> bool:
+        """True when the store has no transcripts yet and transcripts/ holds files."""
+        folder = self.root / TRANSCRIPT_DIR
+        return not self.store.transcripts.names() and folder.is_dir() and any(folder.iterdir())
+
     @cached_property
     def codebook_path(self) -> Path:
         if self.config.codebook:

@@ -18,6 +18,7 @@ from qualcode.analysis.frequencies import merged
 from qualcode.analysis.source import Ticker
 from qualcode.errors import QualcodeError
 from qualcode.project import Project
+from qualcode.words import packed, word_marks
 
 
 @pytest.fixture
@@ -128,7 +129,7 @@ def test_analysis_frequencies_selection_where_and_transcript(project):
 )
 def test_analysis_frequencies_merged_segments(spans, expected):
     text = "aaa bbb ccc dd"
-    m = merged(spans, text)
+    m = merged([(*packed(a, b, *word_marks(text, [(a, b)])[0]), "x") for a, b in spans], True)
     assert (m.segments, m.chars, m.words) == expected
     assert m.codings == len(spans)
 

@@ -54,7 +54,10 @@ def run(runner: CliRunner, project: Path, *args: str, coder: str = "anna"):
 
 
 def all_commands(group: click.Group, prefix=()):
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # loads the lazily imported commands too
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         yield (*prefix, name), command
         if isinstance(command, click.Group):
             yield from all_commands(command, (*prefix, name))

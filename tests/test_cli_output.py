@@ -188,6 +188,14 @@ def test_wide_stats_fall_back_to_one_line_per_cell(runner, project):
     assert long.stdout.splitlines()[0].split()[:3] == ["code", "transcript", "segments"]
 
 
+def test_stats_matrix_of_shares_prints_percentages(runner, project):
+    # The cell formatter's flag once shadowed the percent() helper: a traceback instead of a table.
+    for measure in ("coverage", "transcript_share"):
+        result = run(runner, project, "stats", "matrix", "--measure", measure)
+        assert result.exit_code == 0, result.output
+        assert "%" in result.stdout
+
+
 # --- the pager and pipes (real processes) ----------------------------------------------------------------
 
 

@@ -27,18 +27,21 @@ transcripts (or, for speakers, turns) is listed, with zeros where nothing is cod
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, chain, compress, groupby
-from operator import ge, itemgetter
+from itertools import accumulate, chain, compress, groupby, islice, repeat
+from math import inf
+from operator import add, eq, floordiv, ge, itemgetter, lt, mul
 
 from ..codebook import Codebook
 from ..errors import UNKNOWN_GROUPING, error
 from ..store import Store
+from ..words import SCALE, chars_and_words
 from .codes import MISSING, CodeEntry, CodeHierarchy
 from .selection import ALL, Selection, did_you_mean
-from .source import NO_ROLE, NO_SPEAKER, CancelCheck, Progress, Ticker, TranscriptView, count_codings
+from .source import NO_ROLE, NO_SPEAKER, CancelCheck, Progress, Ticker, count_codings
 from .source import transcripts as iter_transcripts
 
 TRANSCRIPT = "transcript"
@@ -49,7 +52,8 @@ NO_VALUE = "(none)"  # the group of transcripts without the attribute
 ALL_GROUP = "(all)"  # the name of the whole selection as a group
 ROLE_ORDER = {"interviewer": 0, "respondent": 1}
 
-_START, _END, _CODE = itemgetter(0), itemgetter(1), itemgetter(2)  # of a (start, end, code_id) span
+# Of a packed span (opening, closing, code_id): see qualcode.words.
+_OPENING, _CLOSING, _CODE = itemgetter(0), itemgetter(1), itemgetter(2)
 
 MEASURES = ("codings", "segments", "transcripts", "transcript_share", "words", "chars", "coverage")
 
@@ -87,6 +91,14 @@ class Group:
     def coverage(self, m: Measures) -> float | None:
         """Share of the group's words that are coded with the code."""
         return m.words / self.words if self.words else None
+
+    def value(self, m: Measures, measure: str) -> int | float | None:
+        """One of :data:`MEASURES` of ``m`` in this group."""
+        if measure == "transcript_share":
+            return self.share(m)
+        if measure == "coverage":
+            return self.coverage(m)
+        return getattr(m, measure)
 
     def values(self, m: Measures) -> dict[str, int | float | None]:
         """All measures of ``m`` in this group, in :data:`MEASURES` order."""
@@ -138,34 +150,34 @@ def check_grouping(store: Store, by: str | None) -> None:
         )
 
 
-def merged(spans: Sequence[tuple], text: str | None) -> Measures:
-    """Merge spans (``(start, end, ...)``, sorted by start) where they overlap; count the
-    stretches, their characters and, when ``text`` is given, their words.
+def merged(spans: Sequence[tuple], words: bool) -> Measures:
+    """Merge spans (``(opening, closing, code_id)`` of :func:`qualcode.words.packed`, sorted
+    by start) where they overlap; count the stretches, their characters and, when
+    ``words``, their words (from the packed word positions: no text is read).
 
     C-level iterators (``accumulate``, ``compress``, ``map``) instead of a Python loop
     per span: at 200,000 codings that loop was most of the time of a statistic.
     """
-    starts = list(map(_START, spans))
-    reach = list(accumulate(map(_END, spans), max))  # the furthest end so far
-    opens = [True, *map(ge, starts[1:], reach)]  # a span starting at or after the reach opens a stretch
-    firsts = list(compress(starts, opens))
-    lasts = list(compress(reach, [*opens[1:], True]))  # a stretch ends at the reach of its last span
-    words = sum(map(len, map(str.split, map(text.__getitem__, map(slice, firsts, lasts))))) if text is not None else 0
-    return Measures(len(spans), len(firsts), 1, words, sum(lasts) - sum(firsts))
+    openings = list(map(_OPENING, spans))
+    reach = list(accumulate(map(_CLOSING, spans), max))  # the closing of the furthest end so far
+    opens = [True, *map(ge, islice(openings, 1, None), reach)]  # starting at or after the reach opens a stretch
+    closes = opens[1:]  # a stretch ends at the reach of its last span
+    closes.append(True)
+    stretches = opens.count(True)
+    chars, counted = chars_and_words(sum(compress(reach, closes)) - sum(compress(openings, opens)), stretches)
+    return Measures(len(spans), stretches, 1, counted if words else 0, chars)
 
 
-def measure_branches(
-    spans: list[tuple[int, int, str]], rollup: dict[str, tuple[str, ...]], text: str | None
-) -> dict[str, Measures]:
+def measure_branches(spans: list[tuple], rollup: dict[str, tuple[str, ...]], words: bool) -> dict[str, Measures]:
     """:func:`merged` measures of every code branch that ``spans`` (one transcript's
-    ``(start, end, code_id)`` in start order) touch; words only when ``text`` is given."""
-    lists: dict[str, list[list[tuple[int, int, str]]]] = {}
+    ``(start, end, code_id, ...)`` in start order) touch; words only when ``words``."""
+    lists: dict[str, list[list[tuple]]] = {}
     for code_id, group in groupby(sorted(spans, key=_CODE), _CODE):  # stable: start order kept per code
         members = list(group)
         for target in rollup.get(code_id) or (code_id, MISSING):
             lists.setdefault(target, []).append(members)
     return {
-        target: merged(sorted(chain.from_iterable(parts), key=_START) if len(parts) > 1 else parts[0], text)
+        target: merged(sorted(chain.from_iterable(parts), key=_OPENING) if len(parts) > 1 else parts[0], words)
         for target, parts in lists.items()
     }
 
@@ -182,8 +194,9 @@ def frequencies(
 ) -> FrequencyTable:
     """Count every code of the codebook (and missing codes) in the selection, optionally by group.
 
-    ``words=False`` leaves the coded words (and so coverage) at zero and does not read
-    the texts, for callers that need only the other measures.
+    ``words=False`` leaves the coded words (and so coverage) at zero, for callers that
+    need only the other measures. Texts are not read (words come from the store's word
+    positions, see :mod:`qualcode.words`).
     """
     check_grouping(store, by)
     tree = CodeHierarchy.build(codebook, store)
@@ -199,30 +212,29 @@ def frequencies(
     for view in iter_transcripts(store, selection):
         everything.transcripts += 1
         everything.words += view.words
-        spans = store.codings.spans(view.id, flt)
+        spans = store.codings.packed_spans(view.id, flt)
         transcript_group = None
         if by is not None and turn_by is None:
             transcript_group = view.name if by == TRANSCRIPT else view.attributes.get(by, NO_VALUE)
             group = groups.setdefault(transcript_group, Group(transcript_group))
             group.transcripts += 1
             group.words += view.words
-        speaking = _count_turn_groups(view, turn_by, groups) if turn_by is not None else set()
+        if turn_by is not None:
+            turn_starts, turn_ends, labels, label_words = store.transcripts.turn_layout(view.id, turn_by)
+            unlabelled = NO_SPEAKER if turn_by == SPEAKER else NO_ROLE
+            speaking = _count_turn_groups(label_words, unlabelled, groups)
         if not spans:
             continue
-        text = view.text if words else None
-        for code_id, m in measure_branches(spans, rollup, text).items():
+        for code_id, m in measure_branches(spans, rollup, words).items():
             totals[code_id].add(m)
             if transcript_group is not None:
                 per_group[transcript_group][code_id].add(m)
         if turn_by is not None:
-            in_group: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-            for span in spans:
-                in_group[_turn_group(view, turn_by, span[0], span[1])].append(span)
-            for name, group_spans in in_group.items():
+            for name, group_spans in _by_turn_group(spans, turn_starts, turn_ends, labels, unlabelled):
                 if name not in speaking:  # codings outside every turn
                     speaking.add(name)
                     groups.setdefault(name, Group(name)).transcripts += 1
-                for code_id, m in measure_branches(group_spans, rollup, text).items():
+                for code_id, m in measure_branches(group_spans, rollup, words).items():
                     per_group[name][code_id].add(m)
         ticker.add(len(spans))
     ticker.finish()
@@ -242,27 +254,36 @@ def frequencies(
     return FrequencyTable(by, everything, _ordered(groups, by), out_rows)
 
 
-def _turn_group(view: TranscriptView, by: str, start: int, end: int) -> str:
-    first, _ = view.turn_span(start, end)
-    if first is None:
-        return NO_SPEAKER if by == SPEAKER else NO_ROLE
-    value = first.speaker if by == SPEAKER else first.role
-    return value or (NO_SPEAKER if by == SPEAKER else NO_ROLE)
-
-
-def _count_turn_groups(view: TranscriptView, by: str, groups: dict[str, Group]) -> set[str]:
-    """Add this transcript's words per speaker (or role), count it once per speaker; return the speakers."""
-    text = view.text
-    seen = set()
-    for turn in view.turns:
-        value = turn.speaker if by == SPEAKER else turn.role
-        name = value or (NO_SPEAKER if by == SPEAKER else NO_ROLE)
-        group = groups.setdefault(name, Group(name))
-        group.words += len(text[turn.start : turn.end].split())
-        if name not in seen:
-            seen.add(name)
+def _count_turn_groups(label_words: dict[str | None, int], unlabelled: str, groups: dict[str, Group]) -> set[str]:
+    """Add one transcript's words per speaker (or role) to its group, count the transcript
+    once per group; return the groups that speak in it."""
+    speaking = set()
+    for label, words in label_words.items():
+        name = label or unlabelled
+        group = groups.get(name) or groups.setdefault(name, Group(name))
+        group.words += words
+        if name not in speaking:
+            speaking.add(name)
             group.transcripts += 1
-    return seen
+    return speaking
+
+
+def _by_turn_group(
+    spans: list[tuple], turn_starts: list[int], turn_ends: list[int], labels: list[str | None], unlabelled: str
+) -> list[tuple[str, list[tuple]]]:
+    """``spans`` (in start order) split by the group of the first turn each overlaps: the
+    first turn ending after its start, if that turn starts before its end; else
+    ``unlabelled`` (outside every turn). Groups in order of first appearance.
+
+    C-level maps over all spans, then one filtering pass per group (a transcript has a
+    few speakers): a Python step per coding cost more than the counting.
+    """
+    names = [unlabelled, *(label or unlabelled for label in labels)]  # 0: outside every turn
+    firsts = [*turn_starts, inf]  # a span after the last turn's end is outside
+    index = list(map(bisect_right, repeat(turn_ends), map(floordiv, map(_OPENING, spans), repeat(SCALE))))
+    inside = map(lt, map(firsts.__getitem__, index), map(floordiv, map(_CLOSING, spans), repeat(SCALE)))
+    found = list(map(names.__getitem__, map(mul, map(add, index, repeat(1)), inside)))
+    return [(name, list(compress(spans, map(eq, found, repeat(name))))) for name in dict.fromkeys(found)]
 
 
 def _ordered(groups: dict[str, Group], by: str | None) -> list[Group]:

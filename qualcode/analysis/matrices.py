@@ -131,5 +131,5 @@ def code_matrix(
         raise ValueError(f"measure must be one of {MEASURES}")
     counts_words = measure in ("words", "coverage")  # reading and splitting the texts is most of the work
     table = frequencies(store, codebook, selection, by=by, words=counts_words, progress=progress, cancelled=cancelled)
-    cells = [[g.values(row.in_group(g.name))[measure] for g in table.groups] for row in table.rows]
+    cells = [[g.value(row.in_group(g.name), measure) for g in table.groups] for row in table.rows]
     return CodeMatrix([r.code for r in table.rows], [g.name for g in table.groups], cells, "matrix", measure)

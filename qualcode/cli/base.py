@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 
 import click
@@ -47,7 +48,8 @@ class State:
             # imported on first use; a project made with `qualcode init` (it has a
             # qualcode.yaml) imports only when asked to.
             bare = not (self._project.root / CONFIG_NAME).exists()
-            if bare and auto_import:
+            if bare and auto_import and self._project.awaits_first_import():
+                # Checked first: the import machinery costs ~30 ms to load.
                 from ..importing import auto_import as run_auto_import
 
                 result = run_auto_import(self._project)
@@ -130,15 +132,59 @@ class QualcodeSubgroup(click.Group):
         _shared_options(self.params)
 
 
+# Each command and the modules (of qualcode.cli) that define it or add sub-commands to it.
+# Only the invoked command's modules are imported: importing all of them (and what they
+# import) cost ~0.2 s before every command. `qualcode --help` and shell completion list
+# every command, which imports them all. tests/test_cli_lazy.py checks this table.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "agreement": ("team_cmds",),
+    "blind": ("team_cmds",),
+    "check": ("project_cmds",),
+    "code": ("coding_cmds",),
+    "codebook": ("codebook_cmds", "exchange_cmds"),
+    "coders": ("team_cmds",),
+    "codings": ("coding_cmds",),
+    "disagreements": ("team_cmds",),
+    "export": ("export_cmds", "exchange_cmds"),
+    "import": ("project_cmds",),
+    "init": ("project_cmds",),
+    "memo": ("coding_cmds",),
+    "merge": ("team_cmds",),
+    "open": ("project_cmds",),
+    "pseudonymise": ("pseudo_cmds",),
+    "reimport": ("project_cmds",),
+    "settle": ("team_cmds",),
+    "show": ("transcript_cmds",),
+    "speakers": ("project_cmds",),
+    "stats": ("stats_cmds",),
+    "suggest": ("suggest_cmds",),
+    "suggestions": ("suggest_cmds",),
+    "transcripts": ("transcript_cmds",),
+    "trash": ("trash_cmds",),
+    "uncode": ("coding_cmds",),
+}
+
+
 class QualcodeGroup(click.Group):
-    """A click group that prints user errors without a traceback and accepts ``qualcode DIR``."""
+    """The ``qualcode`` group: loads a command's module when it is used, prints user errors
+    without a traceback and accepts ``qualcode DIR``."""
 
     command_class = QualcodeCommand
     group_class = QualcodeSubgroup
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMAND_MODULES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        # Every module of the command, even when it is registered already: another module
+        # may have imported the one that defines it but not the one that adds to it.
+        for module in COMMAND_MODULES.get(cmd_name, ()):
+            import_module(f"{__package__}.{module}")
+        return super().get_command(ctx, cmd_name)
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # `qualcode mystudy` opens the project in mystudy (the TUI), like `qualcode open mystudy`.
-        if args and not args[0].startswith("-") and args[0] not in self.commands and Path(args[0]).is_dir():
+        if args and not args[0].startswith("-") and args[0] not in self.list_commands(ctx) and Path(args[0]).is_dir():
             args = ["open", *args]
         return super().parse_args(ctx, args)
 
@@ -174,4 +220,6 @@ def main(ctx: click.Context, project_dir: Path | None, coder: str | None) -> Non
     state.project_dir = project_dir
     state.coder_option = coder
     if ctx.invoked_subcommand is None:
-        ctx.invoke(main.commands["open"])
+        command = main.get_command(ctx, "open")
+        assert command is not None  # listed in COMMAND_MODULES
+        ctx.invoke(command)

@@ -319,9 +319,9 @@ def _show_matrix(matrix, *, numbered: bool) -> None:
             print_rich(rich)
             return
     other = "with code" if matrix.kind == "cooccurrence" else "column"
-    percent = matrix.unit in ("coverage", "transcript_share")
+    as_percent = matrix.unit in ("coverage", "transcript_share")
     lines = (
-        ("  " * code.depth + code.name, column, _cell(value, percent))
+        ("  " * code.depth + code.name, column, _cell(value, as_percent))
         for code, cells in zip(matrix.rows, matrix.cells, strict=True)
         for column, value in zip(matrix.columns, cells, strict=True)
     )
@@ -340,17 +340,17 @@ def _matrix_table(matrix, *, numbered: bool):
     labels = [str(i) for i in range(1, len(matrix.columns) + 1)] if numbered else [_escaped(c) for c in matrix.columns]
     for label in labels:
         table.add_column(label, justify="right", overflow="fold")
-    percent = matrix.unit in ("coverage", "transcript_share")
+    as_percent = matrix.unit in ("coverage", "transcript_share")
     for i, (code, cells) in enumerate(zip(matrix.rows, matrix.cells, strict=True), 1):
         name = _label(code)
         name = f"{i:>2} {name}" if numbered else name
-        table.add_row(name, *(_cell(v, percent) for v in cells))
+        table.add_row(name, *(_cell(v, as_percent) for v in cells))
     return table
 
 
-def _cell(value, percent: bool) -> str:
+def _cell(value, as_percent: bool) -> str:
     if value is None:
         return DASH
-    if percent:
+    if as_percent:
         return percent(value, 1)
     return f"{value:,}" if value else "·"

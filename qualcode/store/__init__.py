@@ -32,13 +32,13 @@ from pathlib import Path
 from ..model import Transcript
 from . import migrations
 from .codes import CodeStore
-from .codings import CodingStore, refresh_summaries
+from .codings import CodingStore, fill_words, refresh_summaries
 from .db import Database, now
 from .exchange import ExchangeStore
 from .settings import CoderStore, SettingStore
 from .suggestions import SuggestionStore
 from .team import TeamStore
-from .transcripts import TranscriptStore
+from .transcripts import TranscriptStore, fill_turn_words
 from .trash import Restored, TrashItem, TrashStore
 from .types import (
     ALL_CODINGS,
@@ -193,4 +193,7 @@ def _after_migration(db: Database, name: str) -> None:
         # Counted in Python: SQLite's length() stops at a NUL character.
         for tid, text in db.execute("SELECT id, text FROM transcripts").fetchall():
             db.execute("UPDATE transcripts SET chars = ? WHERE id = ?", (len(text), tid))
-        refresh_summaries(db)
+        refresh_summaries(db, words=False)  # the word positions come with 0008
+    elif name == "0008_coding_words":
+        fill_words(db)
+        fill_turn_words(db)

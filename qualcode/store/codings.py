@@ -5,13 +5,16 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import astuple
+from operator import itemgetter
 
 from ..errors import CODING_EXISTS, NO_CODING, NO_DETACHED, error, span_error
 from ..model import MANUAL, Coding, stored_id
+from ..words import PAD, SCALE, packed, word_marks
 from .db import PARK, Database, inserted_id, json_ids, now
 from .types import ALL_CODINGS, Added, CoderCount, CodingFilter, CodingRow, DetachedCoding, MoveResult
 
 _COLUMNS = "id, transcript_id, start, end, code_id, coder, quote, memo, origin, created_at, updated_at, suggestion_id"  # Coding's field order
+_OPENING = itemgetter(0)  # of a packed_spans row
 _ROW_COLUMNS = "id, start, end, code_id, coder, origin, memo, quote, created_at"  # CodingRow's field order
 _ORDER = "transcript_id, start, end, code_id, coder"
 _DETACHED_COLUMNS = (
@@ -32,12 +35,41 @@ UPDATE transcripts SET
 """
 
 
-def refresh_summaries(db: Database, transcript_ids: Iterable[int] | None = None) -> None:
-    """Recount the codings and coded characters the transcripts list shows."""
+def refresh_summaries(db: Database, transcript_ids: Iterable[int] | None = None, *, words: bool = True) -> None:
+    """Recount the codings and coded characters the transcripts list shows (and give new
+    or moved codings their word positions, unless ``words`` is False: before migration 0008)."""
     if transcript_ids is None:
         db.execute(_REFRESH_SUMMARY)
     else:
+        transcript_ids = list(transcript_ids)
         db.execute(_REFRESH_SUMMARY + " WHERE id IN (SELECT value FROM json_each(?))", (json_ids(transcript_ids),))
+    if words:
+        fill_words(db, transcript_ids)
+
+
+def fill_words(db: Database, transcript_ids: Iterable[int] | None = None) -> None:
+    """Compute the word positions (:mod:`qualcode.words`) of codings that lack them.
+
+    Called wherever the codings' summaries are kept up to date (every write that adds
+    or moves a coding does that), so they are NULL only in between; the triggers of
+    migration 0008 make them NULL whenever a span or a text changes.
+    """
+    if transcript_ids is None:
+        sql, params = "SELECT DISTINCT transcript_id FROM codings WHERE words_before IS NULL OR words_through IS NULL", ()
+        transcript_ids = [r[0] for r in db.execute(sql, params)]
+    for tid in transcript_ids:
+        rows = db.execute(
+            "SELECT id, start, end FROM codings WHERE transcript_id = ? AND (words_before IS NULL OR words_through IS NULL)",
+            (tid,),
+        ).fetchall()
+        if not rows:
+            continue
+        text = db.scalar("SELECT text FROM transcripts WHERE id = ?", (tid,), "")
+        marks = word_marks(text, [(start, end) for _, start, end in rows])
+        db.executemany(
+            "UPDATE codings SET words_before = ?, words_through = ? WHERE id = ?",
+            [(before, through, row[0]) for (before, through), row in zip(marks, rows, strict=True)],
+        )
 
 
 def adjust_summary(db: Database, tid: int, start: int, end: int, coding_id: int, sign: int) -> None:
@@ -62,6 +94,8 @@ def adjust_summary(db: Database, tid: int, start: int, end: int, coding_id: int,
         "UPDATE transcripts SET coding_count = coding_count + ?, coded_chars = coded_chars + ? WHERE id = ?",
         (sign, sign * (end - start - covered), tid),
     )
+    if sign > 0:
+        fill_words(db, (tid,))
 
 
 def _where(flt: CodingFilter, prefix: str = "") -> tuple[str, list]:
@@ -500,6 +534,25 @@ class CodingStore:
         where, params = _where(CodingFilter(None, flt.code_ids, flt.coders))
         sql = "SELECT start, end, code_id FROM codings WHERE transcript_id = ?" + (f" AND {where}" if where else "")
         return self._db.execute(sql + " ORDER BY start, end, code_id, coder", [tid, *params]).fetchall()
+
+    def packed_spans(self, tid: int, flt: CodingFilter = ALL_CODINGS) -> list[tuple[int, int, str]]:
+        """``(opening, closing, code_id)`` of the filtered codings of one transcript, by start:
+        offsets packed with word positions (:func:`qualcode.words.packed`), for statistics.
+
+        Read from the covering ``codings_words`` index. Positions the store has not
+        computed (NULL) are computed here from the text.
+        """
+        where, params = _where(CodingFilter(None, flt.code_ids, flt.coders))
+        rest = (
+            " FROM codings WHERE transcript_id = ?" + (f" AND {where}" if where else "") + " ORDER BY start, end, code_id, coder"
+        )
+        sql = f"SELECT start * {SCALE} + {PAD} + words_before, end * {SCALE} + words_through, code_id" + rest
+        rows = self._db.execute(sql, [tid, *params]).fetchall()
+        if None in map(_OPENING, rows):
+            plain = self._db.execute("SELECT start, end, code_id" + rest, [tid, *params]).fetchall()
+            marks = word_marks(self._text(tid)[0], [(start, end) for start, end, _ in plain])
+            return [(*packed(start, end, *m), code_id) for (start, end, code_id), m in zip(plain, marks, strict=True)]
+        return rows
 
     def coders(self, transcript_ids: Iterable[int] | None = None) -> list[str]:
         """Every coder with codings (in these transcripts), from the index: no per-transcript counting."""

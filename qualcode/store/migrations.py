@@ -269,6 +269,40 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE detached_codings ADD COLUMN coding_id INTEGER;
         """,
     ),
+    (
+        "0008_coding_words",
+        """
+        -- Word positions (qualcode/words.py), so statistics count coded words without
+        -- splitting the text: the words of [start, end) are words_through - words_before.
+        -- Only the store computes them from the current text (fill_words); NULL means
+        -- "not computed", and readers then count from the text.
+        ALTER TABLE codings ADD COLUMN words_before INTEGER;
+        ALTER TABLE codings ADD COLUMN words_through INTEGER;
+        ALTER TABLE turns ADD COLUMN words INTEGER;
+        -- Read with the spans, from the index alone (a lookup per coding costs 1.5x).
+        CREATE INDEX codings_words ON codings (transcript_id, start, end, code_id, coder, words_before, words_through);
+        -- Whatever moves a span or changes a text makes its positions "not computed"
+        -- (values brought along by an insert, e.g. from the trash, are not trusted).
+        CREATE TRIGGER codings_words_inserted AFTER INSERT ON codings
+            WHEN NEW.words_before IS NOT NULL OR NEW.words_through IS NOT NULL
+        BEGIN
+            UPDATE codings SET words_before = NULL, words_through = NULL WHERE id = NEW.id;
+        END;
+        CREATE TRIGGER codings_words_moved AFTER UPDATE OF transcript_id, start, end ON codings
+        BEGIN
+            UPDATE codings SET words_before = NULL, words_through = NULL WHERE id = NEW.id;
+        END;
+        CREATE TRIGGER turns_words_moved AFTER UPDATE OF transcript_id, start, end ON turns
+        BEGIN
+            UPDATE turns SET words = NULL WHERE transcript_id = NEW.transcript_id AND idx = NEW.idx;
+        END;
+        CREATE TRIGGER transcripts_words_text AFTER UPDATE OF text ON transcripts
+        BEGIN
+            UPDATE codings SET words_before = NULL, words_through = NULL WHERE transcript_id = NEW.id;
+            UPDATE turns SET words = NULL WHERE transcript_id = NEW.id;
+        END;
+        """,
+    ),
 ]
 
 

@@ -46,16 +46,20 @@ class TranscriptStore:
                 ),
             )
             tid = inserted_id(cur)
-            self._write_turns(tid, t.turns)
+            self._write_turns(tid, t.turns, t.text)
             self._write_attributes(tid, t.attributes)
         t.id = tid
         return tid
 
-    def _write_turns(self, tid: int, turns: Iterable[Turn]) -> None:
+    def _write_turns(self, tid: int, turns: Iterable[Turn], text: str) -> None:
+        # Each turn's words as the statistics count them (``--by speaker``: coverage).
         self._db.executemany(
-            "INSERT INTO turns (transcript_id, idx, speaker, role, start, end, time_start, time_end)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(tid, u.index, u.speaker, u.role, u.start, u.end, u.time_start, u.time_end) for u in turns],
+            "INSERT INTO turns (transcript_id, idx, speaker, role, start, end, time_start, time_end, words)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (tid, u.index, u.speaker, u.role, u.start, u.end, u.time_start, u.time_end, len(text[u.start : u.end].split()))
+                for u in turns
+            ],
         )
 
     def _write_attributes(self, tid: int, attributes: dict[str, str]) -> None:
@@ -98,7 +102,7 @@ class TranscriptStore:
                 ),
             )
             db.execute("DELETE FROM turns WHERE transcript_id = ?", (tid,))
-            self._write_turns(tid, new.turns)
+            self._write_turns(tid, new.turns, new.text)
             self._write_attributes(tid, new.attributes)
         return old_text
 
@@ -171,6 +175,30 @@ class TranscriptStore:
         rows = self._db.execute(f"SELECT {_TURN_COLUMNS} FROM turns WHERE transcript_id = ? ORDER BY idx", (tid,))
         return [Turn(*row) for row in rows]
 
+    def turn_layout(self, tid: int, label: str) -> tuple[list[int], list[int], list[str | None], dict[str | None, int]]:
+        """The turns' starts, ends and ``label`` (``"speaker"`` or ``"role"``), by index, and
+        their words per label (summed by SQLite: a transcript has hundreds of turns).
+
+        Words are counted from the text where the store has not counted them (see
+        migration 0008). Lists rather than a row per turn: statistics bisect them.
+        """
+        if label not in ("speaker", "role"):
+            raise ValueError(f"no turn label {label!r}")
+        rows = self._db.execute(f"SELECT start, end, {label} FROM turns WHERE transcript_id = ? ORDER BY idx", (tid,)).fetchall()
+        if not rows:
+            return [], [], [], {}
+        starts, ends, labels = map(list, zip(*rows, strict=True))
+        sums = self._db.execute(
+            f"SELECT {label}, sum(words), count(*) - count(words) FROM turns WHERE transcript_id = ? GROUP BY {label}", (tid,)
+        ).fetchall()
+        if any(missing for _, _, missing in sums):
+            text = self.text(tid)
+            words: dict[str | None, int] = dict.fromkeys(labels, 0)
+            for a, b, value in rows:
+                words[value] += len(text[a:b].split())
+            return starts, ends, labels, words
+        return starts, ends, labels, {value: total for value, total, _ in sums}
+
     def text(self, tid: int) -> str:
         row = self._db.one("SELECT text FROM transcripts WHERE id = ?", (tid,))
         if row is None:
@@ -236,4 +264,16 @@ class TranscriptStore:
         return self._db.scalar(
             "SELECT nullif(max(coalesce((SELECT max(max(imported_at, coalesce(updated_at, ''))) FROM transcripts), ''),"
             " coalesce((SELECT max(updated_at) FROM codings), '')), '')"
+        )
+
+
+def fill_turn_words(db: Database) -> None:
+    """Count the words of every turn that lacks them (migration 0008 on an older project)."""
+    tids = [r[0] for r in db.execute("SELECT DISTINCT transcript_id FROM turns WHERE words IS NULL")]
+    for tid in tids:
+        text = db.scalar("SELECT text FROM transcripts WHERE id = ?", (tid,), "")
+        rows = db.execute("SELECT idx, start, end FROM turns WHERE transcript_id = ? AND words IS NULL", (tid,)).fetchall()
+        db.executemany(
+            "UPDATE turns SET words = ? WHERE transcript_id = ? AND idx = ?",
+            [(len(text[start:end].split()), tid, idx) for idx, start, end in rows],
         )
