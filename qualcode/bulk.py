@@ -56,6 +56,7 @@ from .errors import (
 from .ingest.attributes import csv_rows
 from .model import Coding, Turn
 from .store import Store
+from .text import TextBlock, text_blocks
 
 MAX_PROBLEMS = 50  # reported before giving up: a wrong file would otherwise list thousands
 
@@ -169,6 +170,7 @@ class _Resolver:
         self._tid: int | None = None  # the transcript whose text and turns are held (lines come grouped)
         self._text = ""
         self._turns: list[Turn] = []
+        self._blocks: list[TextBlock] = []
 
     def codings(self, request: Request) -> list[Coding]:
         f = request.fields
@@ -184,11 +186,12 @@ class _Resolver:
             self._codes.add(code_id)
         if tid != self._tid:
             self._tid, self._text, self._turns = tid, self.store.transcripts.text(tid), self.store.transcripts.turns(tid)
+            self._blocks = text_blocks(self._text, self._turns)
         start, end = self._where(tid, f)
         coder, memo = f.get("coder") or self.coder, f.get("memo") or None
         return [
             Coding(None, tid, *trim_span(self._text, s, e), code_id, coder, "", memo=memo)
-            for s, e in coding_parts(self.store, tid, start, end, text=self._text, turns=self._turns)
+            for s, e in coding_parts(self.store, tid, start, end, text=self._text, blocks=self._blocks)
         ]
 
     def _where(self, tid: int, f: dict[str, str]) -> tuple[int, int]:

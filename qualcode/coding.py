@@ -24,7 +24,7 @@ from .errors import (
 )
 from .model import MANUAL, Coding, Turn
 from .store import Added, Store
-from .text import block_parts, text_blocks
+from .text import TextBlock, block_parts, text_blocks
 
 
 def resolve_transcript(store: Store, ref: str) -> int:
@@ -194,14 +194,15 @@ def apply_code(
 
 
 def coding_parts(
-    store: Store, tid: int, start: int, end: int, *, text: str | None = None, turns: list[Turn] | None = None
+    store: Store, tid: int, start: int, end: int, *, text: str | None = None, blocks: list[TextBlock] | None = None
 ) -> list[tuple[int, int]]:
     """``[start, end)`` cut at turn edges (:func:`qualcode.text.block_parts`): one coding per
     turn, never a speaker label or a timestamp in a coding's text. Raises NOTHING_TO_CODE
-    for a span that holds nothing else."""
+    for a span that holds nothing else. A caller coding many spans of one transcript
+    passes its ``text`` and ``blocks`` (:func:`qualcode.text.text_blocks`) once."""
     text = store.transcripts.text(tid) if text is None else text
-    turns = store.transcripts.turns(tid) if turns is None else turns
-    parts = block_parts(text, text_blocks(text, turns), start, end)
+    blocks = text_blocks(text, store.transcripts.turns(tid)) if blocks is None else blocks
+    parts = block_parts(text, blocks, start, end)
     if not parts:
         raise error(NOTHING_TO_CODE, start=start, end=end, name=store.transcripts.name(tid))
     return parts
