@@ -54,7 +54,7 @@ CONFIG_KEYS = {
     "codebook": "path of the codebook YAML, relative to the project folder",
     "interviewer_speakers": "list of regular expressions: speaker labels of interviewer turns",
     "spacy_model": "name of an installed spaCy pipeline (e.g. nl_core_news_sm) for suggestions",
-    "suggestion_threshold": "minimum score (0-1) of a learned suggestion",
+    "suggestion_threshold": "precision (0-1) a code's suggestions must reach in cross-validation",
 }
 
 
@@ -376,7 +376,7 @@ STARTER_CONFIG = """\
 # qualcode project configuration (all keys optional)
 # codebook: codebooks/codebook.yaml      # which codebook, if there are several
 # spacy_model: nl_core_news_sm           # an installed spaCy pipeline, if any
-# suggestion_threshold: 0.3              # minimum score of learned suggestions
+# suggestion_threshold: 0.3              # precision (0-1) a code's suggestions must reach in cross-validation
 # interviewer_speakers: ['i', 'interviewer', 'moderator\\s*\\d*']   # regexes for interviewer labels
 """
 
