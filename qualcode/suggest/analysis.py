@@ -84,7 +84,7 @@ def analyse(
         job = jobs[number]
         text, tid = job.transcript.text, job.transcript.id or 0
         spans, bounds = token_bounds(doc, text, base, stop, mark_starts=mark_starts)
-        hits = rules.match(doc, bounds) if rules is not None else None
+        hits = rules.match(doc, bounds, text=text, base=base) if rules is not None else None
         lemmas = _lemmas(pipeline, doc) if words else None
         header = turn.speaker is None and job.labelled
         sentences = []
