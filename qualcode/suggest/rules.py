@@ -22,6 +22,7 @@ sentence end is dropped.
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -313,13 +314,13 @@ class RuleSuggester:
         in_doc: dict[str, set[int]] = {}  # the doc's words per attribute, once a pattern needs them
         for index in sorted(todo):
             rule = self._patterns[index]
-            if len(rule.anchors) > 1:
-                # A pattern whose other required words are not in the doc at all is done
-                # with one check, not one per sentence holding its first word.
-                if not in_doc:
-                    in_doc.update((attr, set(column)) for attr, column in columns.items())
-                if any(allowed.isdisjoint(in_doc[attr]) for attr, allowed in rule.anchors[1:]):
-                    continue
+            # A pattern whose other required words are not in the doc at all is done
+            # with one check, not one per sentence holding its first word.
+            for attr, _ in rule.anchors[1:]:
+                if attr not in in_doc:
+                    in_doc[attr] = set(columns[attr])
+            if any(allowed.isdisjoint(in_doc[attr]) for attr, allowed in rule.anchors[1:]):
+                continue
             for k in sorted(todo[index]):
                 start, end = bounds[k]
                 # Set operations and list.index on slices: no Python-level step per token.
@@ -435,6 +436,26 @@ class RuleSuggester:
         if not (hits or verbs or phrases or patterns):
             return _NOTHING
         return _Entry(tuple(hits.items()), verbs, phrases, patterns)
+
+
+_BUILT: dict[Pipeline, tuple[str, RuleSuggester]] = {}  # per pipeline: the last hints and their suggester
+_BUILT_LOCK = threading.Lock()
+
+
+def rule_suggester(pipeline: Pipeline, codebook: Codebook) -> RuleSuggester:
+    """The :class:`RuleSuggester` of the codebook's hints, built once per process while
+    they stay the same (compiling them cost 8 ms, and each word's entry is then found
+    once for all runs: repeated runs in the coding screen, a benchmark).
+
+    A suggester changes nothing but its cache of word entries, which depend on the
+    word alone; a codebook whose hints changed gets a new one.
+    """
+    key = repr([(c.id, c.codable, c.hints.keywords, c.hints.lemmas, c.hints.patterns) for c in codebook.walk()])
+    with _BUILT_LOCK:
+        built = _BUILT.get(pipeline)
+        if built is None or built[0] != key:
+            built = _BUILT[pipeline] = (key, RuleSuggester(pipeline, codebook))
+        return built[1]
 
 
 def _quote(text: str, width: int = 50) -> str:

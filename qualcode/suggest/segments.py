@@ -83,8 +83,13 @@ def is_content(text: str, stop_words: Iterable[str] | frozenset[str], *, header:
         return False
     stripped = _MARKS.sub(" ", text) if "(" in text or "[" in text else text  # "(lacht)", "[naam]"
     found = _WORDS.findall(stripped.lower())
-    content = sum(w not in stop_words and w not in FILLERS for w in found)
-    return content >= MIN_CONTENT_WORDS or (content >= 1 and len(found) >= MIN_CLAUSE)
+    content = 0
+    for word in found:
+        if word not in stop_words and word not in FILLERS:
+            content += 1
+            if content == MIN_CONTENT_WORDS:
+                return True  # most sentences: no need to read on
+    return content >= 1 and len(found) >= MIN_CLAUSE
 
 
 def token_bounds(
