@@ -30,7 +30,7 @@ from typing import Any
 
 from ..codebook import Codebook
 from ..errors import BAD_PATTERNS, Problem, error
-from .patterns import NEEDS_ANNOTATION, anchors, check_pattern, fixed_words, rarest_first, spacy_problem
+from .patterns import NEEDS_ANNOTATION, anchors, check_pattern, fixed_words, gap_words, rarest_first, spacy_problem
 from .pipeline import Pipeline
 from .segments import token_bounds
 
@@ -71,6 +71,7 @@ class _Pattern:
     head: tuple[str, frozenset[int]] | None = None
     tail: tuple[str, frozenset[int]] | None = None
     fixed: tuple[tuple[str, frozenset[int]], ...] = ()  # a row of words (patterns.fixed_words): no Matcher needed
+    gap: tuple[tuple[str, frozenset[int]], ...] = ()  # first and last word around non-punctuation (patterns.gap_words)
 
 
 class RuleSuggester:
@@ -199,8 +200,9 @@ class RuleSuggester:
         required = hashed(rarest_first(anchors(pattern)))
         head, tail = hashed(anchors(pattern[:1])), hashed(anchors(pattern[-1:]))  # () or one anchor each
         fixed = hashed(fixed_words(pattern) or [])
+        gap = hashed(gap_words(pattern) or [])
         self._patterns.append(
-            _Pattern(code_id, number, matcher, required, head[0] if head else None, tail[0] if tail else None, fixed)
+            _Pattern(code_id, number, matcher, required, head[0] if head else None, tail[0] if tail else None, fixed, gap)
         )
         self.needs_sentence_starts |= any("SENT_START" in str(k).upper() for tok in pattern for k in tok)
         return None
@@ -296,6 +298,8 @@ class RuleSuggester:
         words_of: Callable[[int, int], str],
     ) -> None:
         """Run each token pattern on the sentences holding all the words it needs."""
+        from spacy.attrs import IS_PUNCT
+
         todo: dict[int, set[int]] = {}  # pattern -> sentences where its first anchor occurs
         for i, entry in hits:
             if entry.patterns:
@@ -311,6 +315,14 @@ class RuleSuggester:
                     add(k, rule.code_id, f"matched pattern {rule.number} {_quote(words_of(offset + start, offset + end))}")
 
         columns = {"LOWER": lowers, "LEMMA": lemmas}
+        flags: list[list[int]] = []
+
+        def punctuation() -> list[int]:
+            """Per token: 1 if it is punctuation (read from the doc when first needed)."""
+            if not flags:
+                flags.append(doc.to_array(IS_PUNCT).tolist())
+            return flags[0]
+
         in_doc: dict[str, set[int]] = {}  # the doc's words per attribute, once a pattern needs them
         for index in sorted(todo):
             rule = self._patterns[index]
@@ -352,6 +364,8 @@ class RuleSuggester:
                         if all(columns[attr][i + j] in allowed for j, (attr, allowed) in enumerate(rule.fixed))
                     ]
                     report(rule, start, found)
+                elif rule.gap:
+                    report(rule, start, _gap_matches(rule.gap, columns, punctuation(), start, end))
                 else:
                     report(rule, start, rule.matcher(doc[start:end]))
         for index in self._unanchored:
@@ -436,6 +450,27 @@ class RuleSuggester:
         if not (hits or verbs or phrases or patterns):
             return _NOTHING
         return _Entry(tuple(hits.items()), verbs, phrases, patterns)
+
+
+def _gap_matches(
+    gap: tuple[tuple[str, frozenset[int]], ...], columns: dict[str, list[int]], punct: list[int], start: int, end: int
+) -> list[tuple[int, int, int]]:
+    """The matches of ``[word, {IS_PUNCT: false, OP: "*"}, word]`` in tokens ``[start, end)``,
+    relative to ``start`` and in the order spaCy's Matcher gives them: by end, then
+    the nearest start first."""
+    (first_attr, first), (last_attr, last) = gap
+    firsts, lasts = columns[first_attr], columns[last_attr]
+    out = []
+    for j in range(start + 1, end):
+        if lasts[j] in last:
+            i = j - 1
+            while i >= start:
+                if firsts[i] in first:
+                    out.append((0, i - start, j + 1 - start))
+                if punct[i]:
+                    break  # no match reaches across punctuation
+                i -= 1
+    return out
 
 
 _BUILT: dict[Pipeline, tuple[str, RuleSuggester]] = {}  # per pipeline: the last hints and their suggester
