@@ -313,3 +313,15 @@ def test_suggest_rules_word_gap_word_patterns_give_spacys_matches_in_spacys_orde
                     expected[k].append(reason)
         assert sum(map(len, expected)) > 50
         assert [hits.get(code_id, []) for hits in found] == expected
+
+
+def test_suggest_rules_suggester_reused_while_the_hints_stay_the_same():
+    from qualcode.suggest.rules import rule_suggester
+
+    pipeline = load_pipeline(None)
+    first = rule_suggester(pipeline, book())
+    assert rule_suggester(pipeline, book()) is first  # a codebook read again, same hints
+    changed = book(HINTS.replace("wachtlijst, warme overdracht", "wachtlijst"))
+    other = rule_suggester(pipeline, changed)
+    assert other is not first
+    assert hits(first, "Een warme overdracht.")[0] and not hits(other, "Een warme overdracht.")[0]
