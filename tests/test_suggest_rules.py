@@ -262,3 +262,66 @@ def test_suggest_rules_pattern_windows_and_word_rows_match_as_spacy_does():
     assert len(bounds) > 100 and len({n for _, n, _ in expected}) == 7
     shown = {(k, n, t if len(t) <= 50 else t[:49] + "…") for k, n, t in expected}  # a reason quotes 50 characters at most
     assert found == shown
+
+
+GAP_HINTS = """\
+title: Gaten
+codes:
+  - id: een
+    name: Een
+    hints:
+      patterns:
+        - [{LOWER: {IN: [ik, wij]}}, {IS_PUNCT: false, OP: "*"}, {LOWER: {IN: [wij, doen]}}]
+  - id: twee
+    name: Twee
+    hints:
+      patterns:
+        - [{LEMMA: moeder}, {IS_PUNCT: false, OP: "*"}, {LOWER: zelf}]
+"""
+
+
+def test_suggest_rules_word_gap_word_patterns_give_spacys_matches_in_spacys_order():
+    """[word, {IS_PUNCT: false, OP: "*"}, word] is matched without the Matcher: the same
+    matches, and the reasons in the same order, as spaCy's Matcher gives them."""
+    import random
+
+    from spacy.matcher import Matcher
+
+    from qualcode.suggest.rules import _quote
+    from qualcode.suggest.segments import token_bounds
+
+    codebook = book(GAP_HINTS)
+    pipeline = load_pipeline(None)
+    rules = RuleSuggester(pipeline, codebook)
+    assert all(p.gap for p in rules._patterns)
+    plain = {code.id: Matcher(pipeline.vocab) for code in codebook.walk()}
+    for code in codebook.walk():
+        plain[code.id].add("1", code.hints.patterns)
+    vocabulary = "ik wij doen moeders moeder zelf de , ; - x".split()
+    generator = random.Random(11)
+    sentences = [" ".join(generator.choice(vocabulary) for _ in range(generator.randint(2, 14))) for _ in range(400)]
+    text = ".\n".join(sentences) + "."
+    doc = pipeline.nlp(text)
+    bounds = token_bounds(doc, text, 0)[1]
+    found = rules.match(doc, bounds)
+    for code_id, matcher in plain.items():
+        expected: list[list[str]] = [[] for _ in bounds]
+        for _, start, end in matcher(doc):
+            for k, (s, e) in enumerate(bounds):
+                reason = f"matched pattern 1 {_quote(doc[start:end].text)}"
+                if s <= start and end <= e and reason not in expected[k]:
+                    expected[k].append(reason)
+        assert sum(map(len, expected)) > 50
+        assert [hits.get(code_id, []) for hits in found] == expected
+
+
+def test_suggest_rules_suggester_reused_while_the_hints_stay_the_same():
+    from qualcode.suggest.rules import rule_suggester
+
+    pipeline = load_pipeline(None)
+    first = rule_suggester(pipeline, book())
+    assert rule_suggester(pipeline, book()) is first  # a codebook read again, same hints
+    changed = book(HINTS.replace("wachtlijst, warme overdracht", "wachtlijst"))
+    other = rule_suggester(pipeline, changed)
+    assert other is not first
+    assert hits(first, "Een warme overdracht.")[0] and not hits(other, "Een warme overdracht.")[0]

@@ -126,3 +126,41 @@ def test_suggest_segments_pieces_without_line_breaks():
     assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
     assert all(b - a <= 64 for a, b in pieces)
     assert all(pieces[i][1] == pieces[i + 1][0] for i in range(len(pieces) - 1))
+
+
+def test_suggest_segments_turns_sharing_a_doc_give_what_a_doc_each_gives(monkeypatch):
+    """With the blank pipeline, turns are analysed together in one doc: every sentence,
+    hit, lemma and content flag is the same as with one doc per turn, and no hint is
+    found across two turns ("warme" ending one turn, "overdracht" starting the next)."""
+    import dataclasses
+    from pathlib import Path
+
+    import qualcode.suggest.analysis as analysis
+    from qualcode.codebook import load_codebook
+    from qualcode.suggest.rules import RuleSuggester
+
+    repo = Path(__file__).resolve().parents[1]
+    lines = (repo / "transcripts" / "01_al_amal_vrijwilliger.txt").read_text(encoding="utf-8").splitlines()
+    lines[5:5] = ["  Het ging om een warme", "overdracht naar het wijkteam", "Warme overdracht dus."]
+    text = "\n".join(lines)
+    turns, position = [], 0
+    for number, line in enumerate(lines, 1):
+        if line.strip():
+            turns.append(Turn(number, "R", position, position + len(line), role=RESPONDENT))
+        position += len(line) + 1
+    transcript = Transcript("t", text, turns, id=5)
+    pipeline = load_pipeline(None)
+    assert pipeline.per_token
+    rules = RuleSuggester(pipeline, load_codebook(repo / "codebooks" / "samenwerking.yaml"))
+    monkeypatch.setattr(analysis, "MAX_PIECE", 2000)  # several docs, and long turns in pieces
+
+    def sentences(p):
+        ((_, found),) = list(analyse(p, [transcript], rules=rules, words=True))
+        return [(s.turn, s.start, s.end, s.text, s.hits, s.words, s.content) for s in found]
+
+    together = sentences(pipeline)
+    apart = sentences(dataclasses.replace(pipeline, per_token=False))
+    assert together == apart
+    assert len({turn for turn, *_ in together}) > 20 and sum(bool(hits) for *_, hits, _, _ in together) > 10
+    warm = [hits for _, _, _, sentence, hits, _, _ in together if "warme" in sentence.lower()]
+    assert [bool(h.get("doorverwijzing_warme_overdracht")) for h in warm][-2:] == [False, True]

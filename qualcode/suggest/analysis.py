@@ -1,13 +1,22 @@
 """Running the pipeline over transcripts: respondent turns in, sentences out.
 
-One ``nlp.pipe`` stream over the respondent turns of all transcripts (so spaCy
-batches across short interviews), regrouped per transcript as each one finishes,
-which keeps memory flat over a corpus of any size and lets the caller store,
-report progress and check for cancellation after every transcript.
+One ``nlp.pipe`` stream over the respondent turns of all transcripts, regrouped
+per transcript as each one finishes, which keeps memory flat over a corpus of
+any size and lets the caller store, report progress and check for cancellation
+after every transcript.
 
 A turn longer than :data:`MAX_PIECE` characters (an unlabelled transcript is one
 turn; a 200,000-word one is over a million characters, spaCy's default limit) is
 cut into pieces at line breaks, where sentences are cut anyway.
+
+With a pipeline whose components look at each token on its own
+(:attr:`Pipeline.per_token`: the blank pipeline's tokenizer and lookup
+lemmatizer), consecutive pieces share one doc of up to :data:`MAX_PIECE`
+characters, joined by a line break. A token never spans whitespace, so every
+piece gets the tokens and lemmas it would get in a doc of its own, while the cost
+that spaCy and the matching pay per doc is paid once per few dozen turns instead
+of once per turn (a turn is a few sentences). A trained pipeline (a tagger or
+parser reads the neighbouring words) keeps one doc per piece.
 """
 
 from __future__ import annotations
@@ -20,10 +29,11 @@ from typing import Any
 from ..model import Transcript, Turn
 from .pipeline import Pipeline
 from .rules import RuleSuggester
-from .segments import Sentence, is_content, respondent_turns, token_bounds
+from .segments import Sentence, is_content, mark_sentence_starts, respondent_turns, sentence_tokens
 
-BATCH_SIZE = 64  # turns per nlp.pipe batch: a turn is a few sentences
+BATCH_SIZE = 64  # docs per nlp.pipe batch
 MAX_PIECE = 100_000  # characters per doc; longer turns are cut at line breaks
+JOINER = "\n"  # between the pieces that share a doc: whitespace, so no token crosses it
 
 
 @dataclass(slots=True)
@@ -34,6 +44,19 @@ class _Job:
     parts: list[list[Sentence] | None]  # sentences per piece, once analysed
     remaining: int
     labelled: bool  # some turn has a speaker: an unlabelled turn is then a header
+
+
+@dataclass(slots=True, frozen=True)
+class _Piece:
+    """A piece of a respondent turn in a doc: ``text[start:end]`` of transcript ``number``
+    stands in the doc from character ``offset``."""
+
+    number: int  # the transcript's position in the input
+    position: int  # the piece's position among the transcript's pieces
+    turn: Turn
+    start: int
+    end: int
+    offset: int
 
 
 def analyse(
@@ -50,24 +73,39 @@ def analyse(
     lemma per word token, the learned suggester's features). Every sentence gets
     ``content``: whether it is worth a suggestion at all.
     """
+    from spacy.attrs import IDX
     from spacy.lang.nl.stop_words import STOP_WORDS
 
     mark_starts = rules is not None and rules.needs_sentence_starts
     jobs: dict[int, _Job] = {}
     order: deque[int] = deque()
+    limit = MAX_PIECE  # read once: tests lower it
 
-    def items() -> Iterator[tuple[str, tuple[int, int, Turn, int, int]]]:
+    def items() -> Iterator[tuple[str, tuple[str, list[_Piece]]]]:
+        texts: list[str] = []
+        pieces: list[_Piece] = []
+        size = 0
         for number, transcript in enumerate(transcripts):
-            pieces = [
+            ranges = [
                 (turn, start, end)
                 for turn in respondent_turns(transcript)
-                for start, end in pieces_of(transcript.text, turn.start, turn.end)
+                for start, end in pieces_of(transcript.text, turn.start, turn.end, limit)
             ]
             labelled = any(t.speaker for t in transcript.turns)
-            jobs[number] = _Job(transcript, [None] * len(pieces), len(pieces), labelled)
+            jobs[number] = _Job(transcript, [None] * len(ranges), len(ranges), labelled)
             order.append(number)
-            for position, (turn, start, end) in enumerate(pieces):
-                yield transcript.text[start:end], (number, position, turn, start, end)
+            for position, (turn, start, end) in enumerate(ranges):
+                if pieces and (not pipeline.per_token or size + len(JOINER) + end - start > limit):
+                    joined = JOINER.join(texts)
+                    yield joined, (joined, pieces)
+                    texts, pieces, size = [], [], 0
+                offset = size + len(JOINER) if pieces else 0
+                texts.append(transcript.text[start:end])
+                pieces.append(_Piece(number, position, turn, start, end, offset))
+                size = offset + end - start
+        if pieces:
+            joined = JOINER.join(texts)
+            yield joined, (joined, pieces)
 
     def ready() -> Iterator[tuple[Transcript, list[Sentence]]]:
         # Transcripts leave in input order, each as soon as all its pieces are done.
@@ -80,27 +118,37 @@ def analyse(
             yield job.transcript, sentences
 
     stream = pipeline.nlp.pipe(items(), as_tuples=True, batch_size=BATCH_SIZE, n_process=n_process)
-    for doc, (number, position, turn, base, stop) in stream:
-        job = jobs[number]
-        text, tid = job.transcript.text, job.transcript.id or 0
-        spans, bounds = token_bounds(doc, text, base, stop, mark_starts=mark_starts)
-        hits = rules.match(doc, bounds) if rules is not None else None
+    for doc, (doc_text, pieces) in stream:
+        idx = doc.to_array(IDX).tolist()
+        # The sentences of every piece, as character spans in its transcript and token
+        # ranges in the doc: matched all at once (a match across two sentences counts
+        # for neither, so one across two pieces cannot count either).
+        cut = [sentence_tokens(idx, jobs[p.number].transcript.text, p.start, p.end, p.offset) for p in pieces]
+        bounds = [b for _, piece_bounds in cut for b in piece_bounds]
+        if mark_starts:
+            mark_sentence_starts(doc, bounds)
+        hits = rules.match(doc, bounds, text=doc_text) if rules is not None else None
         lemmas = _lemmas(pipeline, doc) if words else None
-        header = turn.speaker is None and job.labelled
-        sentences = []
-        for k, ((start, end), (s, e)) in enumerate(zip(spans, bounds, strict=True)):
-            sentence = Sentence(tid, turn.index, start, end, text[start:end])
-            if hits is not None:
-                sentence.hits = hits[k]
-            if words or sentence.hits or hits is None:
-                # Only what may be proposed or learned from needs the check (a quarter of
-                # the sentences in a rules-only run); the others keep content=True unread.
-                sentence.content = is_content(sentence.text, STOP_WORDS, header=header)
-            if lemmas is not None:
-                sentence.words = [w for w in lemmas[s:e] if w is not None] or ["_"]
-            sentences.append(sentence)
-        job.parts[position] = sentences
-        job.remaining -= 1
+        k = 0
+        for piece, (spans, piece_bounds) in zip(pieces, cut, strict=True):
+            job = jobs[piece.number]
+            text, tid, turn = job.transcript.text, job.transcript.id or 0, piece.turn.index
+            header = piece.turn.speaker is None and job.labelled
+            sentences = []
+            for (start, end), (s, e) in zip(spans, piece_bounds, strict=True):
+                sentence = Sentence(tid, turn, start, end, text[start:end])
+                if hits is not None:
+                    sentence.hits = hits[k]
+                k += 1
+                if words or sentence.hits or hits is None:
+                    # Only what may be proposed or learned from needs the check (a quarter of
+                    # the sentences in a rules-only run); the others keep content=True unread.
+                    sentence.content = is_content(sentence.text, STOP_WORDS, header=header)
+                if lemmas is not None:
+                    sentence.words = [w for w in lemmas[s:e] if w is not None] or ["_"]
+                sentences.append(sentence)
+            job.parts[piece.position] = sentences
+            job.remaining -= 1
         yield from ready()
     yield from ready()
 

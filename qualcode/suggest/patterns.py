@@ -5,7 +5,9 @@
   that names the token and what to write; :func:`spacy_problem` reduces spaCy's
   own validation message to its lines about the pattern.
 * :func:`anchors` and :func:`rarest_first` give the words a pattern cannot match
-  without, so the rule suggester runs a pattern only on sentences that have them.
+  without, so the rule suggester runs a pattern only on sentences that have them;
+  :func:`fixed_words` and :func:`gap_words` recognise the shapes it matches
+  without spaCy's Matcher.
 """
 
 from __future__ import annotations
@@ -132,6 +134,19 @@ def fixed_words(pattern: Iterable[dict[str, Any]]) -> list[tuple[str, list[str]]
             return None  # spaCy compares as written: an upper-case LOWER value never matches
         out.append((attr, words))
     return out or None
+
+
+def gap_words(pattern: list[dict[str, Any]]) -> list[tuple[str, list[str]]] | None:
+    """The first and last words of a pattern ``[word, {IS_PUNCT: false, OP: "*"}, word]``.
+
+    The commonest shape of a hand-written pattern (``verwijst ... door``): a word, any
+    run of tokens but punctuation, and a word, each end named as in
+    :func:`fixed_words`. The rule suggester finds its matches without spaCy's
+    Matcher. None for any other pattern.
+    """
+    if len(pattern) != 3 or pattern[1] != {"IS_PUNCT": False, "OP": "*"} or pattern[1]["IS_PUNCT"] is not False:
+        return None
+    return fixed_words([pattern[0], pattern[2]])
 
 
 def rarest_first(found: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:

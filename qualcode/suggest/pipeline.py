@@ -55,6 +55,9 @@ class Pipeline:
     forms: DutchForms
     name: str  # the model name, or BLANK
     annotations: frozenset[str] = field(default_factory=frozenset)  # e.g. {"POS", "LEMMA"}
+    # Every component analyses each token on its own, never from its neighbours (the
+    # blank pipeline): pieces of text may then share a doc (see .analysis).
+    per_token: bool = False
     # ORTH hash -> the learned suggester's lemma of the word (None: punctuation or
     # space), filled by qualcode.suggest.analysis as words turn up.
     feature_lemmas: dict[int, str | None] = field(default_factory=dict)
@@ -101,7 +104,7 @@ def _build(model: str | None) -> Pipeline:
         cast(_LookupLemmatizer, nlp.get_pipe(LEMMATIZER)).table = table
         annotations = frozenset({"LEMMA", "SENT_START"})
         name = BLANK
-    return Pipeline(nlp=nlp, forms=_forms(nlp), name=name, annotations=annotations)
+    return Pipeline(nlp=nlp, forms=_forms(nlp), name=name, annotations=annotations, per_token=not model)
 
 
 def _lemma_table() -> Any:

@@ -22,13 +22,15 @@ sentence end is dropped.
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ..codebook import Codebook
 from ..errors import BAD_PATTERNS, Problem, error
-from .patterns import NEEDS_ANNOTATION, anchors, check_pattern, fixed_words, rarest_first, spacy_problem
+from .patterns import NEEDS_ANNOTATION, anchors, check_pattern, fixed_words, gap_words, rarest_first, spacy_problem
 from .pipeline import Pipeline
 from .segments import token_bounds
 
@@ -69,6 +71,7 @@ class _Pattern:
     head: tuple[str, frozenset[int]] | None = None
     tail: tuple[str, frozenset[int]] | None = None
     fixed: tuple[tuple[str, frozenset[int]], ...] = ()  # a row of words (patterns.fixed_words): no Matcher needed
+    gap: tuple[tuple[str, frozenset[int]], ...] = ()  # first and last word around non-punctuation (patterns.gap_words)
 
 
 class RuleSuggester:
@@ -93,6 +96,7 @@ class RuleSuggester:
         self._verbs: dict[str, list[tuple[_LemmaHint, str]]] = {}
         self._phrases: dict[str, list[tuple[_LemmaHint, tuple[frozenset[str], ...]]]] = {}
         self._cache: dict[Any, _Entry] = {}  # lower hash (or (lower, lemma)) -> entry
+        self._starting: set[Any] = set()  # the keys of _cache whose entry is not _NOTHING
         problems: list[Problem | str] = []
         where = str(codebook.path) if codebook.path else "the codebook"
 
@@ -196,18 +200,25 @@ class RuleSuggester:
         required = hashed(rarest_first(anchors(pattern)))
         head, tail = hashed(anchors(pattern[:1])), hashed(anchors(pattern[-1:]))  # () or one anchor each
         fixed = hashed(fixed_words(pattern) or [])
+        gap = hashed(gap_words(pattern) or [])
         self._patterns.append(
-            _Pattern(code_id, number, matcher, required, head[0] if head else None, tail[0] if tail else None, fixed)
+            _Pattern(code_id, number, matcher, required, head[0] if head else None, tail[0] if tail else None, fixed, gap)
         )
         self.needs_sentence_starts |= any("SENT_START" in str(k).upper() for tok in pattern for k in tok)
         return None
 
     # --- matching -------------------------------------------------------------------
 
-    def match(self, doc: Any, bounds: list[tuple[int, int]] | None = None) -> list[dict[str, list[str]]]:
+    def match(
+        self, doc: Any, bounds: list[tuple[int, int]] | None = None, *, text: str | None = None, base: int = 0
+    ) -> list[dict[str, list[str]]]:
         """For each sentence of ``doc`` (token ranges ``bounds``, default: its own
-        sentences): code id -> reasons (in the order found)."""
-        from spacy.attrs import LEMMA, LOWER
+        sentences): code id -> reasons (in the order found).
+
+        ``text[base:]`` is what ``doc`` was made from (default: ``doc.text``); reasons
+        quote it by character offsets, which costs no spaCy ``Span`` or ``Token``.
+        """
+        from spacy.attrs import IDX, LEMMA, LENGTH, LOWER
 
         if bounds is None:
             bounds = token_bounds(doc, doc.text, 0)[1]
@@ -227,6 +238,19 @@ class RuleSuggester:
             if reason not in reasons:
                 reasons.append(reason)
 
+        offsets: list[Any] = []  # [source, start offsets, lengths], read on the first quote
+
+        def words_of(start: int, end: int) -> str:
+            """The text of tokens ``[start, end)``, as ``doc[start:end].text`` gives it."""
+            if not offsets:
+                starts_and_lengths = doc.to_array([IDX, LENGTH])
+                offsets.extend(
+                    (doc.text if text is None else text, starts_and_lengths[:, 0].tolist(), starts_and_lengths[:, 1].tolist())
+                )
+            source, idx, length = offsets
+            shift = 0 if text is None else base
+            return source[shift + idx[start] : shift + idx[end - 1] + length[end - 1]]
+
         strings = self.pipeline.vocab.strings
         # Two flat lists, not one list of pairs: tolist() on an (n, 2) array builds
         # a Python list per token and took most of the matching time.
@@ -237,8 +261,8 @@ class RuleSuggester:
             k = sentence_of(start, end)
             if k is not None:
                 code_id = strings[match_id]
-                # A one-word keyword's text is the token's lower-case form: no Span to build.
-                words = strings[lowers[start]] if end - start == 1 else doc[start:end].text.lower()
+                # A one-word keyword's text is the token's lower-case form.
+                words = strings[lowers[start]] if end - start == 1 else words_of(start, end).lower()
                 add(k, code_id, f"matched keyword '{words}'")
                 keyworded.update((code_id, i) for i in range(start, end))
         # One cached entry per distinct word says which hints it can start (a pass per
@@ -250,22 +274,32 @@ class RuleSuggester:
         keys: list[Any] = lowers if "POS" not in self.pipeline.annotations else list(zip(lowers, lemmas, strict=True))
         # Words not seen before are few after the first transcripts: found with one set
         # operation, so the known ones cost no Python-level step per token.
-        missing = set(keys).difference(cache)
-        if missing:
-            for i, key in enumerate(keys):
-                if key in missing:
-                    missing.discard(key)
-                    cache[key] = self._entry(lowers[i], lemmas[i])
-        hits = [(i, entry) for i, entry in enumerate(map(cache.__getitem__, keys)) if entry is not _NOTHING]
+        starting = self._starting
+        for key in set(keys).difference(cache):
+            i = keys.index(key)
+            entry = cache[key] = self._entry(lowers[i], lemmas[i])
+            if entry is not _NOTHING:
+                starting.add(key)
+        hits = [(i, cache[key]) for i, key in enumerate(keys) if key in starting]
         if self._patterns:
-            self._match_patterns(doc, hits, lowers, lemmas, bounds, sentence_of, add)
-        self._match_lemmas(doc, hits, lowers, lemmas, bounds, sentence_of, add, keyworded)
+            self._match_patterns(doc, hits, lowers, lemmas, bounds, sentence_of, add, words_of)
+        self._match_lemmas(hits, lowers, lemmas, bounds, sentence_of, add, keyworded, words_of)
         return found
 
     def _match_patterns(
-        self, doc: Any, hits: list[tuple[int, _Entry]], lowers: list[int], lemmas: list[int], bounds, sentence_of, add
+        self,
+        doc: Any,
+        hits: list[tuple[int, _Entry]],
+        lowers: list[int],
+        lemmas: list[int],
+        bounds,
+        sentence_of,
+        add,
+        words_of: Callable[[int, int], str],
     ) -> None:
         """Run each token pattern on the sentences holding all the words it needs."""
+        from spacy.attrs import IS_PUNCT
+
         todo: dict[int, set[int]] = {}  # pattern -> sentences where its first anchor occurs
         for i, entry in hits:
             if entry.patterns:
@@ -278,24 +312,48 @@ class RuleSuggester:
             for _, start, end in matches:
                 k = sentence_of(offset + start, offset + end)
                 if k is not None:
-                    add(k, rule.code_id, f"matched pattern {rule.number} {_quote(doc[offset + start : offset + end].text)}")
+                    add(k, rule.code_id, f"matched pattern {rule.number} {_quote(words_of(offset + start, offset + end))}")
 
         columns = {"LOWER": lowers, "LEMMA": lemmas}
+        flags: list[list[int]] = []
+
+        def punctuation() -> list[int]:
+            """Per token: 1 if it is punctuation (read from the doc when first needed)."""
+            if not flags:
+                flags.append(doc.to_array(IS_PUNCT).tolist())
+            return flags[0]
+
+        in_doc: dict[str, set[int]] = {}  # the doc's words per attribute, once a pattern needs them
         for index in sorted(todo):
             rule = self._patterns[index]
+            # A pattern whose other required words are not in the doc at all is done
+            # with one check, not one per sentence holding its first word.
+            for attr, _ in rule.anchors[1:]:
+                if attr not in in_doc:
+                    in_doc[attr] = set(columns[attr])
+            if any(allowed.isdisjoint(in_doc[attr]) for attr, allowed in rule.anchors[1:]):
+                continue
             for k in sorted(todo[index]):
                 start, end = bounds[k]
-                if not all(not allowed.isdisjoint(columns[attr][start:end]) for attr, allowed in rule.anchors[1:]):
+                # Set operations and list.index on slices: no Python-level step per token.
+                if any(allowed.isdisjoint(columns[attr][start:end]) for attr, allowed in rule.anchors[1:]):
                     continue
                 # The Matcher costs a Token object or two per token: give it only the
                 # window from the first word the pattern can start with to the last
                 # it can end with (no match lies outside; none at all if they cross).
                 if rule.head is not None:
-                    column, allowed = columns[rule.head[0]], rule.head[1]
-                    start = next((i for i in range(start, end) if column[i] in allowed), end)
+                    column = columns[rule.head[0]]
+                    present = rule.head[1].intersection(column[start:end])
+                    if not present:
+                        continue
+                    start = min(column.index(word, start, end) for word in present)
                 if rule.tail is not None:
-                    column, allowed = columns[rule.tail[0]], rule.tail[1]
-                    end = next((i + 1 for i in range(end - 1, start - 1, -1) if column[i] in allowed), start)
+                    segment = columns[rule.tail[0]][start:end]
+                    present = rule.tail[1].intersection(segment)
+                    if not present:
+                        continue
+                    segment.reverse()
+                    end -= min(segment.index(word) for word in present)
                 if end <= start:
                     continue
                 if rule.fixed:
@@ -306,6 +364,8 @@ class RuleSuggester:
                         if all(columns[attr][i + j] in allowed for j, (attr, allowed) in enumerate(rule.fixed))
                     ]
                     report(rule, start, found)
+                elif rule.gap:
+                    report(rule, start, _gap_matches(rule.gap, columns, punctuation(), start, end))
                 else:
                     report(rule, start, rule.matcher(doc[start:end]))
         for index in self._unanchored:
@@ -313,7 +373,6 @@ class RuleSuggester:
 
     def _match_lemmas(
         self,
-        doc: Any,
         hits: list[tuple[int, _Entry]],
         lowers: list[int],
         lemmas: list[int],
@@ -321,6 +380,7 @@ class RuleSuggester:
         sentence_of,
         add,
         keyworded: set[tuple[str, int]],
+        words_of: Callable[[int, int], str],
     ) -> None:
         """Lemma hints at the tokens whose cached :meth:`_entry` can start one."""
         for i, entry in hits:
@@ -329,26 +389,30 @@ class RuleSuggester:
             k = sentence_of(i, i + 1)
             if k is None:
                 continue
-            text = doc[i].text
             for hint, how in entry.lemma:
                 if (hint.code_id, i) in keyworded:
                     continue  # the keyword reason already says it
+                text = words_of(i, i + 1)
                 detail = f"{_quote(text)}, compound" if how else _quote(text)
                 add(k, hint.code_id, f"matched lemma '{hint.hint}' in {detail}")
             end = bounds[k][1]
             for hint, particle_hash, _particle in entry.verbs:
                 for j in range(i + 1, min(end, i + 1 + PARTICLE_WINDOW)):
                     if lowers[j] == particle_hash:
-                        add(k, hint.code_id, f"matched lemma '{hint.hint}' in {_quote(f'{text} … {doc[j].text}')}")
+                        add(
+                            k,
+                            hint.code_id,
+                            f"matched lemma '{hint.hint}' in {_quote(f'{words_of(i, i + 1)} … {words_of(j, j + 1)}')}",
+                        )
                         break
                 else:
                     if i - 2 >= bounds[k][0] and lowers[i - 1] == self._te and lowers[i - 2] == particle_hash:
-                        add(k, hint.code_id, f"matched lemma '{hint.hint}' in {_quote(doc[i - 2 : i + 1].text)}")
+                        add(k, hint.code_id, f"matched lemma '{hint.hint}' in {_quote(words_of(i - 2, i + 1))}")
             for hint, words in entry.phrases:
                 if i + len(words) <= end and all(
                     words[n] & self._token_keys(lowers[i + n], lemmas[i + n]) for n in range(1, len(words))
                 ):
-                    add(k, hint.code_id, f"matched lemma '{hint.hint}' in {_quote(doc[i : i + len(words)].text)}")
+                    add(k, hint.code_id, f"matched lemma '{hint.hint}' in {_quote(words_of(i, i + len(words)))}")
 
     def _token_keys(self, lower: int, lemma: int) -> frozenset[str]:
         strings = self.pipeline.vocab.strings
@@ -386,6 +450,47 @@ class RuleSuggester:
         if not (hits or verbs or phrases or patterns):
             return _NOTHING
         return _Entry(tuple(hits.items()), verbs, phrases, patterns)
+
+
+def _gap_matches(
+    gap: tuple[tuple[str, frozenset[int]], ...], columns: dict[str, list[int]], punct: list[int], start: int, end: int
+) -> list[tuple[int, int, int]]:
+    """The matches of ``[word, {IS_PUNCT: false, OP: "*"}, word]`` in tokens ``[start, end)``,
+    relative to ``start`` and in the order spaCy's Matcher gives them: by end, then
+    the nearest start first."""
+    (first_attr, first), (last_attr, last) = gap
+    firsts, lasts = columns[first_attr], columns[last_attr]
+    out = []
+    for j in range(start + 1, end):
+        if lasts[j] in last:
+            i = j - 1
+            while i >= start:
+                if firsts[i] in first:
+                    out.append((0, i - start, j + 1 - start))
+                if punct[i]:
+                    break  # no match reaches across punctuation
+                i -= 1
+    return out
+
+
+_BUILT: dict[Pipeline, tuple[str, RuleSuggester]] = {}  # per pipeline: the last hints and their suggester
+_BUILT_LOCK = threading.Lock()
+
+
+def rule_suggester(pipeline: Pipeline, codebook: Codebook) -> RuleSuggester:
+    """The :class:`RuleSuggester` of the codebook's hints, built once per process while
+    they stay the same (compiling them cost 8 ms, and each word's entry is then found
+    once for all runs: repeated runs in the coding screen, a benchmark).
+
+    A suggester changes nothing but its cache of word entries, which depend on the
+    word alone; a codebook whose hints changed gets a new one.
+    """
+    key = repr([(c.id, c.codable, c.hints.keywords, c.hints.lemmas, c.hints.patterns) for c in codebook.walk()])
+    with _BUILT_LOCK:
+        built = _BUILT.get(pipeline)
+        if built is None or built[0] != key:
+            built = _BUILT[pipeline] = (key, RuleSuggester(pipeline, codebook))
+        return built[1]
 
 
 def _quote(text: str, width: int = 50) -> str:

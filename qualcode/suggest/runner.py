@@ -37,7 +37,7 @@ from .analysis import analyse
 from .combined import LEARNED, RULES, Calibration, Proposal, cap_per_turn, combine, context_of, is_neighbour_reason
 from .learned import LearnedModel, ModelInfo, sentence_features
 from .pipeline import load_pipeline
-from .rules import RuleSuggester
+from .rules import RuleSuggester, rule_suggester
 from .segments import Sentence, labels_for
 from .training import codable_codes, prepare_model, saved_calibration
 
@@ -108,7 +108,7 @@ def _run(
 
     progress(0, total, "loading the spaCy pipeline")
     pipeline = load_pipeline(config.spacy_model)
-    rules = RuleSuggester(pipeline, codebook)
+    rules = rule_suggester(pipeline, codebook)
     summary.pipeline = pipeline.name
     summary.warnings.extend(rules.warnings)
     if should_cancel():

@@ -83,8 +83,13 @@ def is_content(text: str, stop_words: Iterable[str] | frozenset[str], *, header:
         return False
     stripped = _MARKS.sub(" ", text) if "(" in text or "[" in text else text  # "(lacht)", "[naam]"
     found = _WORDS.findall(stripped.lower())
-    content = sum(w not in stop_words and w not in FILLERS for w in found)
-    return content >= MIN_CONTENT_WORDS or (content >= 1 and len(found) >= MIN_CLAUSE)
+    content = 0
+    for word in found:
+        if word not in stop_words and word not in FILLERS:
+            content += 1
+            if content == MIN_CONTENT_WORDS:
+                return True  # most sentences: no need to read on
+    return content >= 1 and len(found) >= MIN_CLAUSE
 
 
 def token_bounds(
@@ -100,25 +105,44 @@ def token_bounds(
     from spacy.attrs import IDX
 
     # `end` from the caller: Doc.text is rebuilt from every token on each access.
-    spans = sentence_spans(text, base, base + len(doc.text) if end is None else end)
-    if not spans or not len(doc):
+    end = base + len(doc.text) if end is None else end
+    if not len(doc):
         return [], []
-    # bisect on a list, not numpy: arrays of a few dozen tokens cost more to set up than to search
-    idx = doc.to_array(IDX).tolist()
-    kept_spans, bounds = [], []
-    for start, end in spans:
-        s, e = bisect_left(idx, start - base), bisect_left(idx, end - base)
-        if e > s:
-            kept_spans.append((start, end))
-            bounds.append((s, e))
-    if mark_starts and not doc.has_annotation("DEP"):
-        import numpy
-        from spacy.attrs import SENT_START
+    spans, bounds = sentence_tokens(doc.to_array(IDX).tolist(), text, base, end)
+    if mark_starts:
+        mark_sentence_starts(doc, bounds)
+    return spans, bounds
 
-        flags = numpy.full((len(doc), 1), 2**64 - 1, dtype="uint64")  # -1 (not a start) as spaCy stores it
-        flags[[s for s, _ in bounds], 0] = 1
-        doc.from_array([SENT_START], flags)
+
+def sentence_tokens(
+    idx: list[int], text: str, start: int, end: int, offset: int = 0
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The sentences of ``text[start:end]``, which a doc holds from character ``offset``
+    (its tokens start at ``idx``): their character spans and token ranges.
+
+    A sentence of whitespace tokens only (none start inside it) is left out.
+    """
+    kept_spans, bounds = [], []
+    # bisect on a list, not numpy: arrays of a few dozen tokens cost more to set up than to search
+    shift = offset - start
+    for s_char, e_char in sentence_spans(text, start, end):
+        s, e = bisect_left(idx, s_char + shift), bisect_left(idx, e_char + shift)
+        if e > s:
+            kept_spans.append((s_char, e_char))
+            bounds.append((s, e))
     return kept_spans, bounds
+
+
+def mark_sentence_starts(doc: Any, bounds: list[tuple[int, int]]) -> None:
+    """Write the sentence starts into the doc (``SENT_START``), unless a parser set them."""
+    if doc.has_annotation("DEP") or not len(doc):
+        return
+    import numpy
+    from spacy.attrs import SENT_START
+
+    flags = numpy.full((len(doc), 1), 2**64 - 1, dtype="uint64")  # -1 (not a start) as spaCy stores it
+    flags[[s for s, _ in bounds], 0] = 1
+    doc.from_array([SENT_START], flags)
 
 
 def substantial(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
