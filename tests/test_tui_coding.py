@@ -338,10 +338,19 @@ async def test_tui_coding_resize_rewraps_and_keeps_the_cursor_in_view(sample_pro
         doc = screen.document
         wide_lines = doc.layout_.height
         await pilot.resize_terminal(80, 30)
-        await pilot.pause()
+
+        def in_view() -> bool:
+            line = doc.layout_.line_of(doc.cursor)
+            return doc.scroll_y <= line < doc.scroll_y + doc.scrollable_content_region.height
+
+        # The re-wrap and the scroll that follows it take a few refreshes; on a busy
+        # machine more than one pause, so wait for them (bounded) instead of once.
+        for _ in range(100):
+            await pilot.pause()
+            if doc.layout_.height != wide_lines and in_view():
+                break
         assert doc.layout_.height != wide_lines  # re-wrapped (at 80 columns the code panel is hidden)
-        line = doc.layout_.line_of(doc.cursor)
-        assert doc.scroll_y <= line < doc.scroll_y + doc.scrollable_content_region.height
+        assert in_view()
 
 
 async def test_tui_coding_overlay_hook_draws_a_second_kind_of_span(small_project):
