@@ -306,3 +306,21 @@ def test_suggest_run_proposes_the_neighbours_of_a_hint_where_the_code_runs_on():
     assert reason.startswith("rule: matched keyword 'x'; no coded sentence to check this hint against yet; next to a sentence")
     single = Calibration({"a": CodeCalibration("a")})  # the default: no neighbours
     assert [(s, e) for s, e, *_ in propose(sentences, None, single, 0.3, {"a"})] == [(11, 20)]
+
+
+def test_suggest_combined_one_coded_transcript_chooses_no_settings_but_ranks_by_the_hints_record():
+    # Hint 'x' of code a is wrong in 9 of 10 sentences of the only coded transcript.
+    gold = [{"a"}] + [set()] * 9
+    hits = [{"a": ["x"]}] * 10
+    one = calibration_from(gold, [True] * 10, hits, None, ["a"], [], 0.3, groups=[1] * 10)
+    a = one.get("a")
+    assert a.source == RULES and a.rule_threshold == 0.0 and a.near > 1  # nothing switched off or spread
+    assert (a.rule_right, a.rule_wrong) == (1, 9)
+    proposal = combine({"a": ["x"]}, True, None, one, 0.3, {"a"})["a"]
+    assert proposal.score < 0.3  # proposed, and ranked low by its record
+    two = calibration_from(gold * 2, [True] * 20, hits * 2, None, ["a"], [], 0.3, groups=[1] * 10 + [2] * 10)
+    assert not a.protected  # nothing was chosen, so nothing had to be undone
+    # With a second transcript settings are chosen out of sample: the hint is too
+    # rarely right to reach 0.3 and the code is switched off, which only the
+    # top-level guard undoes (its bare hints are all the top level has).
+    assert two.get("a").protected
