@@ -223,11 +223,17 @@ def propose(
         allowed = codable - done[i]
         return combine(sentence.hits, sentence.content, scores[i], calibration, threshold, allowed, near=near[i], explain=explain)
 
-    per_sentence: list[dict[str, Proposal]] = [
-        # nothing found: most sentences of a rules-only run
-        proposals(i) if s.hits or scores[i] or near[i] else {}
-        for i, s in enumerate(sentences)
-    ]
+    # Without hits in or next to it, a sentence is proposed only for a learned code whose
+    # score reaches its threshold (combine's additions): most sentences, with or without a model.
+    adds = {c: calibration.get(c).threshold for c in calibration.learned} if feats is not None else {}
+
+    def worth(i: int) -> bool:
+        if sentences[i].hits or near[i]:
+            return True
+        found = scores[i]
+        return found is not None and any(v >= adds.get(c, 2.0) for c, v in found.items())
+
+    per_sentence: list[dict[str, Proposal]] = [proposals(i) if worth(i) else {} for i in range(len(sentences))]
     if asked and model is not None and feats is not None:
         # Only what the model proposes is explained (its leave-one-out scores, one
         # batch for all), then proposed again with the words: combine is deterministic.
