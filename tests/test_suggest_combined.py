@@ -324,3 +324,23 @@ def test_suggest_combined_one_coded_transcript_chooses_no_settings_but_ranks_by_
     # rarely right to reach 0.3 and the code is switched off, which only the
     # top-level guard undoes (its bare hints are all the top level has).
     assert two.get("a").protected
+
+
+def test_suggest_combined_context_of_gives_both_neighbours_in_order_within_one_transcript():
+    class S:
+        def __init__(self, tid, turn, hits):
+            self.transcript_id, self.turn, self.hits, self.content = tid, turn, hits, True
+
+    sentences = [S(1, 1, {"a": ["x"]}), S(1, 1, {}), S(1, 1, {"b": ["y"]}), S(2, 1, {})]
+    assert context_of(sentences) == [[], [{"a": ["x"]}, {"b": ["y"]}], [], []]
+
+
+def test_suggest_combined_cap_per_turn_a_run_broken_by_a_sentence_without_proposals_counts_twice():
+    from qualcode.suggest.combined import Proposal
+
+    def p(score):
+        return Proposal(score, {RULES}, [])
+
+    proposed = [{"a": p(0.9)}, {}, {"a": p(0.8)}, {"b": p(0.7)}, {"c": p(0.6)}]
+    kept = cap_per_turn([1] * 5, proposed, limit=3)
+    assert [set(k) for k in kept] == [{"a"}, set(), {"a"}, {"b"}, set()]  # two runs of a, then b: c is the fourth

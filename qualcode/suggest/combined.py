@@ -58,6 +58,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from .metrics import Counts, f1, precision
@@ -77,6 +78,7 @@ MIN_GAIN = 0.05  # the model's F1 must be above the rules' F1 by more than this 
 MIN_GROUPS = 2  # coded transcripts needed before settings are chosen (with one, nothing is measured out of sample)
 
 
+@lru_cache(maxsize=1 << 16)  # a run asks for the same few thousand reasons again and again
 def hint_key(reason: str) -> str:
     """The hint behind a rule reason, without the words it matched this time:
     ``matched lemma 'meegaan' in "ging … mee"`` -> ``matched lemma 'meegaan'``,
@@ -486,8 +488,17 @@ def context_of(sentences: Sequence[Any]) -> list[list[Mapping[str, list[str]]]]:
     """Per sentence (with ``transcript_id``, ``turn``, ``hits``, ``content``, in
     transcript order): the hits of the content sentences just before and after
     it in its turn, for :func:`combine`'s ``near``."""
-    keys = [(s.transcript_id, s.turn) for s in sentences]
-    return [[sentences[j].hits for j in js if sentences[j].content and sentences[j].hits] for js in neighbours_of(keys)]
+    n = len(sentences)
+    out: list[list[Mapping[str, list[str]]]] = [[] for _ in range(n)]
+    # From the few sentences with hits to their neighbours (most sentences have none):
+    # j ascending, so each sentence gets the one before it first, as neighbours_of orders them.
+    for j, sentence in enumerate(sentences):
+        if not (sentence.content and sentence.hits):
+            continue
+        for i in (j - 1, j + 1):
+            if 0 <= i < n and sentences[i].turn == sentence.turn and sentences[i].transcript_id == sentence.transcript_id:
+                out[i].append(sentence.hits)
+    return out
 
 
 def combine(
@@ -589,9 +600,12 @@ def cap_per_turn(
         turn, members, best = open_runs.pop(code)
         runs.setdefault(turn, []).append((best, code, members))
 
-    for i, (turn, found) in enumerate(zip(turns, proposed, strict=True)):
-        if not found and not open_runs:
-            continue  # most sentences propose nothing
+    if len(turns) != len(proposed):
+        raise ValueError("cap_per_turn: one turn per sentence")
+    # Only the sentences that propose something (most propose nothing): a run that
+    # a sentence without proposals interrupts is closed at the next one that has.
+    for i in [i for i, found in enumerate(proposed) if found]:
+        turn, found = turns[i], proposed[i]
         if open_runs:
             for code in [c for c, (t, members, _) in open_runs.items() if t != turn or members[-1] != i - 1 or c not in found]:
                 close(code)

@@ -206,28 +206,40 @@ def propose(
     if model is not None and feats is not None and wanted:  # only content sentences are worth scoring
         for i, found in zip(wanted, model.scores([feats[i] for i in wanted]), strict=True):
             scores[i] = found
-    # The sentences with a learned score at or above its code's threshold may need
-    # explaining: their leave-one-out scores come from one batch.
-    left_out = {}
-    if feats is not None and model is not None:
-        learned = {c: calibration.get(c).threshold for c in calibration.learned}
-        explained = [i for i in wanted if any(c in learned and v >= learned[c] for c, v in (scores[i] or {}).items())]
-        left_out = dict(zip(explained, model.left_out([feats[i] for i in explained]), strict=True))
     near = context_of(sentences)  # hits of the sentences around each one in its turn (run-on passages)
-    per_sentence: list[dict[str, Proposal]] = []
-    for i, sentence in enumerate(sentences):
-        if not sentence.hits and not scores[i] and not near[i]:
-            per_sentence.append({})  # nothing found: most sentences of a rules-only run
-            continue
+    left_out: dict[int, tuple[dict[str, float], list[dict[str, float]]]] = {}
+    asked: dict[int, None] = {}  # sentences with a learned proposal, whose words must explain it
+
+    def proposals(i: int) -> dict[str, Proposal]:
+        def explain(code: str) -> str:
+            if model is None or feats is None:
+                return ""
+            if i not in left_out:
+                asked[i] = None  # explained below, in one batch with the others
+                return ""
+            return ", ".join(_readable(w, code) for w in model.explain(feats[i], code, scored=left_out[i]))
+
+        sentence = sentences[i]
         allowed = codable - done[i]
+        return combine(sentence.hits, sentence.content, scores[i], calibration, threshold, allowed, near=near[i], explain=explain)
 
-        def explain(code: str, i: int = i) -> str:
-            words = model.explain(feats[i], code, scored=left_out.get(i)) if model is not None and feats is not None else []
-            return ", ".join(_readable(w, code) for w in words)
+    # Without hits in or next to it, a sentence is proposed only for a learned code whose
+    # score reaches its threshold (combine's additions): most sentences, with or without a model.
+    adds = {c: calibration.get(c).threshold for c in calibration.learned} if feats is not None else {}
 
-        per_sentence.append(
-            combine(sentence.hits, sentence.content, scores[i], calibration, threshold, allowed, near=near[i], explain=explain)
-        )
+    def worth(i: int) -> bool:
+        if sentences[i].hits or near[i]:
+            return True
+        found = scores[i]
+        return found is not None and any(v >= adds.get(c, 2.0) for c, v in found.items())
+
+    per_sentence: list[dict[str, Proposal]] = [proposals(i) if worth(i) else {} for i in range(len(sentences))]
+    if asked and model is not None and feats is not None:
+        # Only what the model proposes is explained (its leave-one-out scores, one
+        # batch for all), then proposed again with the words: combine is deterministic.
+        left_out = dict(zip(asked, model.left_out([feats[i] for i in asked]), strict=True))
+        for i in left_out:
+            per_sentence[i] = proposals(i)
     capped = cap_per_turn([s.turn for s in sentences], per_sentence)
     return _merge_runs(sentences, capped)
 
@@ -260,9 +272,12 @@ def _merge_runs(
         )
         out.append((start, end, code, "+".join(sorted(names, key=(RULES, LEARNED).index)), round(score, 4), reason))
 
-    for i, (sentence, found) in enumerate(zip(sentences, per_sentence, strict=True)):
-        if not found and not open_runs:
-            continue  # most sentences propose nothing
+    if len(sentences) != len(per_sentence):
+        raise ValueError("_merge_runs: one proposal dict per sentence")
+    # Only the sentences that propose something (most propose nothing); a run is
+    # interrupted by a sentence without proposals (closed at the next one that has).
+    for i in [i for i, found in enumerate(per_sentence) if found]:
+        sentence, found = sentences[i], per_sentence[i]
         for code in [c for c, run in open_runs.items() if run[2] != sentence.turn or run[3] != i - 1 or c not in found]:
             close(code)
         for code, proposal in found.items():
