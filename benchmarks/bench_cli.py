@@ -179,6 +179,88 @@ def before_copy(root: Path) -> Path:
     return old
 
 
+# --- a second coder, suggestions, trash and detached codings --------------------------------------
+
+SECOND_CODER = "b"
+
+
+def add_review_data(root: Path, seed: int = 5) -> None:
+    """What the team and review listings need, added once to the 1,000-interview project.
+
+    * coder "b" recoded half of anna's codings: most alike, some a word longer or
+      shorter, some with another code (so agreement and disagreements have work);
+    * 40 pending suggestions per transcript on respondents' sentences (the rules
+      suggester's reasons), a tenth of them accepted or rejected;
+    * 300 ``uncode`` trash items and 3 removed transcripts;
+    * 200 detached codings (as a re-import that lost their text leaves them).
+    """
+    from qualcode.codebook import load_codebook
+    from qualcode.model import Coding, Transcript
+    from qualcode.reanchor import Placement
+    from qualcode.store import Store
+    from qualcode.text import sentence_spans
+
+    rng = random.Random(seed)
+    book = load_codebook(root / "codebooks" / "samenwerking.yaml")
+    codes = [c.id for c in book.walk() if c.codable]
+    with Store(root / "qualcode.db") as store:
+        if SECOND_CODER in store.codings.coders():
+            return
+        names = store.transcripts.names()
+        with store.transaction():
+            for tid in sorted(names):
+                text = store.transcripts.text(tid)
+                copies = []
+                for c in store.codings.find(tid, coders=["anna"]):
+                    if rng.random() < 0.5:
+                        continue
+                    start, end, code = c.start, c.end, c.code_id
+                    change = rng.random()
+                    if change < 0.15:
+                        code = rng.choice(codes)
+                    elif change < 0.3:  # a word more or less at either end, within the turn
+                        words = [m.span() for m in re.finditer(r"\S+", text[c.start : c.end])]
+                        if len(words) > 2:
+                            start, end = (c.start + words[1][0], c.end) if rng.random() < 0.5 else (c.start, c.start + words[-2][1])
+                    copies.append(Coding(None, tid, start, end, code, SECOND_CODER, text[start:end], created_at="2024-06-01T10:00:00+00:00"))
+                store.codings.add_many(copies)
+                sentences = [
+                    s for t in store.transcripts.turns(tid) if t.speaker == "R" for s in sentence_spans(text, t.start, t.end)
+                ]
+                proposals = []
+                for start, end in rng.sample(sentences, min(40, len(sentences))):
+                    word = rng.choice(text[start:end].split())
+                    reason = f"rule: matched keyword '{word.strip('.,?!')}'; no coded sentence to check this hint against yet"
+                    proposals.append((start, end, rng.choice(codes), "rules", rng.choice((0.5, 0.75, 0.9)), reason))
+                store.suggestions.replace_pending(tid, proposals)
+        pending = [s.id for s in store.suggestions.find()]
+        for sid in rng.sample(pending, len(pending) // 10):
+            if rng.random() < 0.5:
+                store.suggestions.accept(sid, "anna")
+            else:
+                store.suggestions.reject(sid, "anna")
+        tids = sorted(names)
+        for _ in range(300):
+            tid = rng.choice(tids)
+            found = store.codings.find(tid, coders=["bram"])
+            store.trash.put_codings([c.id for c in rng.sample(found, min(len(found), rng.randint(1, 5)))], "bram")
+        for i in range(3):
+            # The same text and turns with one line more at the end (content hashes are unique).
+            text = store.transcripts.text(tids[i]) + "\nverwijderd\n"
+            tid = store.transcripts.add(Transcript(f"removed_{i + 1}", text, store.transcripts.turns(tids[i]), {}))
+            store.codings.add_many(
+                Coding(None, tid, c.start, c.end, c.code_id, c.coder, c.quote) for c in store.codings.find(tids[i])
+            )
+            store.trash.put_transcript(tid, "anna")
+        for tid in tids[:20]:  # ten codings of each lose their place, as after a re-import of an edited file
+            text = store.transcripts.text(tid)
+            found = store.codings.find(tid)
+            lost = {c.id for c in rng.sample(found, 10)}
+            store.codings.relocate(
+                tid, text, [Placement(c, None, None, "not found") if c.id in lost else Placement(c, c.start, c.end, "unchanged") for c in found]
+            )
+
+
 # --- bulk coding ----------------------------------------------------------------------------------
 
 
