@@ -52,6 +52,8 @@ REPO = Path(__file__).resolve().parents[1]
 BULK_TRANSCRIPTS = 200
 BULK_CODINGS = 23_940
 
+OUT = "{out}"  # an output file: a fresh name in an empty folder, watched for its first byte
+
 LISTINGS = [
     ("codings --format csv", ["codings", "--format", "csv"]),
     ("codings (table)", ["codings"]),
@@ -64,6 +66,33 @@ LISTINGS = [
     ("stats matrix --by respondent_type", ["stats", "matrix", "--by", "respondent_type"]),
     ("stats cooccurrence", ["stats", "cooccurrence"]),
     ("transcripts", ["transcripts"]),
+    ("coders", ["coders"]),
+    ("coders --format csv", ["coders", "--format", "csv"]),
+    ("speakers", ["speakers"]),
+    ("codebook show", ["codebook", "show"]),
+    ("suggestions", ["suggestions"]),
+    ("suggestions --order score", ["suggestions", "--order", "score"]),
+    ("suggestions --status all --format csv", ["suggestions", "--status", "all", "--format", "csv"]),
+    ("trash", ["trash"]),
+    ("codings --detached", ["codings", "--detached"]),
+    ("memo (one coding)", ["memo", "1"]),
+    ("agreement (every coder)", ["agreement"]),
+    ("agreement --coders anna,b", ["agreement", "--coders", "anna,b"]),
+    ("agreement --unit turn", ["agreement", "--coders", "anna,b", "--unit", "turn"]),
+    ("agreement --unit sentence", ["agreement", "--coders", "anna,b", "--unit", "sentence"]),
+    ("agreement --unit segment", ["agreement", "--coders", "anna,b", "--unit", "segment"]),
+    ("disagreements --coders anna,b", ["disagreements", "--coders", "anna,b"]),
+    ("disagreements --format csv", ["disagreements", "--coders", "anna,b", "--format", "csv"]),
+    ("export segments", ["export", "segments"]),
+    ("export segments --excel", ["export", "segments", "--excel"]),
+    ("export segments --wide", ["export", "segments", "--wide"]),
+    ("export segments --wide --unit turn", ["export", "segments", "--wide", "--unit", "turn"]),
+    ("export segments -o FILE", ["export", "segments", "-o", OUT]),
+    ("export qdpx -o FILE", ["export", "qdpx", "-o", OUT]),
+    ("codebook export -o FILE (qdc)", ["codebook", "export", "-o", OUT]),
+    ("check", ["check"]),
+    ("show synth_0001", ["show", "synth_0001"]),
+    ("show synth_0001 --codes", ["show", "synth_0001", "--codes"]),
 ]
 
 FLOOR = """
@@ -88,9 +117,20 @@ def _env(pythonpath: str | None = None) -> dict[str, str]:
     return env
 
 
-def timed(cmd: list[str], env: dict[str, str], *, terminal: bool = False, cwd: Path | None = None) -> dict:
-    """Run ``cmd``; first-output and total seconds, peak RSS (MB), bytes of stdout."""
+def timed(
+    cmd: list[str], env: dict[str, str], *, terminal: bool = False, cwd: Path | None = None, ok: tuple[int, ...] = (0,)
+) -> dict:
+    """Run ``cmd``; first-output and total seconds, peak RSS (MB), bytes of stdout (and of the output file).
+
+    An argument ``OUT`` becomes a file in an empty folder; first output is then the
+    first byte on stdout or in any file of that folder (an atomic write fills a
+    temporary file first), whichever comes first.
+    """
     cwd = cwd or Path(tempfile.gettempdir())
+    out_dir = None
+    if OUT in cmd:
+        out_dir = Path(tempfile.mkdtemp(prefix="qualcode-bench-out-"))
+        cmd = [str(out_dir / "out") if a == OUT else a for a in cmd]
     started = time.perf_counter()
     if terminal:
         master, slave = pty.openpty()
@@ -104,7 +144,9 @@ def timed(cmd: list[str], env: dict[str, str], *, terminal: bool = False, cwd: P
         reader = proc.stdout.fileno()
     first, size = None, 0
     while True:
-        ready, _, _ = select.select([reader], [], [], 1.0)
+        ready, _, _ = select.select([reader], [], [], 1.0 if out_dir is None else 0.005)
+        if first is None and out_dir is not None and any(e.stat().st_size for e in os.scandir(out_dir)):
+            first = time.perf_counter() - started
         if not ready:
             continue
         try:
@@ -120,8 +162,13 @@ def timed(cmd: list[str], env: dict[str, str], *, terminal: bool = False, cwd: P
     total = time.perf_counter() - started
     if terminal:
         os.close(master)
-    if os.waitstatus_to_exitcode(status) != 0:
+    if os.waitstatus_to_exitcode(status) not in ok:
         sys.exit(f"{' '.join(cmd)} failed with exit code {os.waitstatus_to_exitcode(status)}")
+    if out_dir is not None:
+        import shutil
+
+        size += sum(e.stat().st_size for e in os.scandir(out_dir))
+        shutil.rmtree(out_dir)
     cpu = usage.ru_utime + usage.ru_stime  # steadier than wall time when other processes share the cores
     return {"first": first or total, "total": total, "cpu": cpu, "rss_mb": usage.ru_maxrss / 1024, "bytes": size}
 
@@ -153,19 +200,26 @@ def listings(root: Path, repeat: int, before: str | None, only: str | None = Non
         r = (
             baseline
             if args == ["codings", "--format", "csv"]
-            else best([timed(qualcode_cmd(root, args), env) for _ in range(repeat)])
+            else best([timed(qualcode_cmd(root, args), env, ok=exits(args)) for _ in range(repeat)])
         )
         show(title, "pipe", r)
         if args in (["codings"], ["stats", "frequencies", "--by", "transcript"], ["stats", "matrix"]):
             show(title, "terminal", best([timed(qualcode_cmd(root, args), env, terminal=True) for _ in range(repeat)]))
         if before:
-            show(title, "before", best([timed(qualcode_cmd(before_copy(root), args), _env(before)) for _ in range(repeat)]))
+            show(title, "before", best([timed(qualcode_cmd(before_copy(root, before), args), _env(before), ok=exits(args)) for _ in range(repeat)]))
 
 
-def before_copy(root: Path) -> Path:
-    """A copy of the project without this branch's migration, which an older qualcode refuses."""
+def exits(args: list[str]) -> tuple[int, ...]:
+    """The exit codes of a successful run: `check` exits 1 when it finds problems (the project has some)."""
+    return (0, 1) if args[0] == "check" else (0,)
+
+
+def before_copy(root: Path, before: str) -> Path:
+    """The project, or a copy without migration 0008 for a qualcode from before it (which refuses it)."""
     import shutil
 
+    if (Path(before) / "qualcode" / "store" / "migrations.py").read_text(encoding="utf-8").count("0008_coding_words"):
+        return root
     old = root.with_name(root.name + "-before")
     if not (old / "qualcode.db").exists():
         shutil.copytree(root, old)
@@ -419,6 +473,7 @@ def main(argv: list[str] | None = None) -> int:
             from benchmarks.bench_export import build_project
 
             build_project(root, 1000, 200_000)
+        add_review_data(root)
         with sqlite3.connect(root / "qualcode.db") as conn:
             n_t, n_c = conn.execute("SELECT (SELECT count(*) FROM transcripts), (SELECT count(*) FROM codings)").fetchone()
         print(f"project: {n_t} transcripts, {n_c} codings; best of {args.repeat}; python {sys.version.split()[0]}\n")
