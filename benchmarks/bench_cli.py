@@ -206,7 +206,11 @@ def listings(root: Path, repeat: int, before: str | None, only: str | None = Non
         if args in (["codings"], ["stats", "frequencies", "--by", "transcript"], ["stats", "matrix"]):
             show(title, "terminal", best([timed(qualcode_cmd(root, args), env, terminal=True) for _ in range(repeat)]))
         if before:
-            show(title, "before", best([timed(qualcode_cmd(before_copy(root, before), args), _env(before), ok=exits(args)) for _ in range(repeat)]))
+            show(
+                title,
+                "before",
+                best([timed(qualcode_cmd(before_copy(root, before), args), _env(before), ok=exits(args)) for _ in range(repeat)]),
+            )
 
 
 def exits(args: list[str]) -> tuple[int, ...]:
@@ -275,8 +279,12 @@ def add_review_data(root: Path, seed: int = 5) -> None:
                     elif change < 0.3:  # a word more or less at either end, within the turn
                         words = [m.span() for m in re.finditer(r"\S+", text[c.start : c.end])]
                         if len(words) > 2:
-                            start, end = (c.start + words[1][0], c.end) if rng.random() < 0.5 else (c.start, c.start + words[-2][1])
-                    copies.append(Coding(None, tid, start, end, code, SECOND_CODER, text[start:end], created_at="2024-06-01T10:00:00+00:00"))
+                            start, end = (
+                                (c.start + words[1][0], c.end) if rng.random() < 0.5 else (c.start, c.start + words[-2][1])
+                            )
+                    copies.append(
+                        Coding(None, tid, start, end, code, SECOND_CODER, text[start:end], created_at="2024-06-01T10:00:00+00:00")
+                    )
                 store.codings.add_many(copies)
                 sentences = [
                     s for t in store.transcripts.turns(tid) if t.speaker == "R" for s in sentence_spans(text, t.start, t.end)
@@ -311,7 +319,12 @@ def add_review_data(root: Path, seed: int = 5) -> None:
             found = store.codings.find(tid)
             lost = {c.id for c in rng.sample(found, 10)}
             store.codings.relocate(
-                tid, text, [Placement(c, None, None, "not found") if c.id in lost else Placement(c, c.start, c.end, "unchanged") for c in found]
+                tid,
+                text,
+                [
+                    Placement(c, None, None, "not found") if c.id in lost else Placement(c, c.start, c.end, "unchanged")
+                    for c in found
+                ],
             )
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from ..errors import NOTHING_IN_COMMON, SEGMENT_NEEDS_TWO, TOO_FEW_CODERS, error
 from .coefficients import Pattern, brennan_prediger, cohen_kappa, krippendorff_alpha, pairable_units, percent_agreement
-from .runs import Span, character_patterns, length, union, unit_patterns
+from .runs import Regions, Span, character_patterns, length, union, unit_patterns
 from .segments import SegmentCount, segment_count
 from .units import CHARACTER, SEGMENT, SENTENCE, TURN
 
@@ -173,6 +173,7 @@ def _unit_rows(result: Agreement, docs, by_doc, coded_by, codes: list[str]) -> N
         size = length(doc.units) if characters else len(doc.units)
         result.unit_total += size
         nothing: Pattern = tuple(0 if i in present else None for i in range(n))
+        regions = Regions(doc.units) if characters else None
         per_doc: Counter[Pattern] = Counter()
         for code in codes:
             coded = by_doc[doc.id].get(code)
@@ -180,7 +181,7 @@ def _unit_rows(result: Agreement, docs, by_doc, coded_by, codes: list[str]) -> N
                 found: Counter[Pattern] = Counter({nothing: size}) if size else Counter()
             else:
                 coverage = [union(coded[i]) if i in present else None for i in range(n)]
-                found = character_patterns(doc.units, coverage) if characters else unit_patterns(doc.units, coverage)
+                found = character_patterns(regions, coverage) if regions else unit_patterns(doc.units, coverage)
             per_code[code].update(found)
             per_doc.update(found)
         overall.update(per_doc)
