@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from ..agreement import DEFAULT_OVERLAP, SEGMENT, Agreement, CodedSpan, Document, compute, document_units
 from ..coding import expand_codes, resolve_transcript
 from ..errors import BAD_OVERLAP, TOO_FEW_CODERS, error
 from ..project import Project
+from ..store import CodingFilter
 from .coders import consensus_coder, known_coders, resolve_coders
 from .disagreements import Disagreement, find_disagreements
 
@@ -28,14 +29,10 @@ def choose_coders(project: Project, names: Sequence[str], *, exactly_two: bool =
     return coders
 
 
-def coded_spans(project: Project, coders: Sequence[str], transcript_ids: set[int] | None = None) -> list[CodedSpan]:
-    """Every coding of ``coders`` (in the given transcripts) as plain spans."""
-    found = []
-    for tid in sorted(transcript_ids) if transcript_ids is not None else [None]:
-        found += [
-            CodedSpan(c.transcript_id, c.start, c.end, c.code_id, c.coder) for c in project.store.codings.find(tid, coders=coders)
-        ]
-    return found
+def coded_spans(project: Project, coders: Sequence[str], transcript_ids: Iterable[int] | None = None) -> list[CodedSpan]:
+    """Every coding of ``coders`` (in the given transcripts) as plain spans, in transcript and position order."""
+    rows = project.store.codings.coded_spans(CodingFilter.of(transcript_ids, None, coders))
+    return [CodedSpan(*row) for row in rows]
 
 
 def transcript_ids(project: Project, refs: Sequence[str]) -> set[int] | None:
@@ -71,14 +68,20 @@ def project_agreement(
 
 def project_disagreements(
     project: Project, *, coders: Sequence[str] = (), transcripts: Sequence[str] = (), codes: Sequence[str] = ()
-) -> tuple[list[str], list[Disagreement]]:
-    """The two coders compared and every place where they differ."""
+) -> tuple[list[str], Iterator[Disagreement]]:
+    """The two coders compared and every place where they differ, in transcript and text order.
+
+    Found transcript by transcript as the caller reads them, so a listing starts at once
+    and only one transcript's codings are held at a time.
+    """
     first, second = choose_coders(project, coders, exactly_two=True)
     tids = transcript_ids(project, transcripts)
-    spans = coded_spans(project, [first, second], tids)
-    if codes:
-        wanted = set(expand_codes(project.codebook, project.store, codes))
-        found = [d for d in find_disagreements(spans, first, second) if wanted & set(d.codes)]
-    else:
-        found = find_disagreements(spans, first, second)
-    return [first, second], found
+    wanted = set(expand_codes(project.codebook, project.store, codes)) if codes else None
+
+    def found() -> Iterator[Disagreement]:
+        for tid in sorted(tids) if tids is not None else project.store.codings.transcript_ids():
+            for d in find_disagreements(coded_spans(project, [first, second], [tid]), first, second):
+                if wanted is None or wanted & set(d.codes):
+                    yield d
+
+    return [first, second], found()
