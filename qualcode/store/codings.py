@@ -570,6 +570,13 @@ class CodingStore:
         sql = "SELECT transcript_id, start, end, code_id, coder FROM codings" + (f" WHERE {where}" if where else "")
         return self._db.execute(f"{sql} ORDER BY {_ORDER}", params).fetchall()
 
+    def coded_codes(self, flt: CodingFilter = ALL_CODINGS) -> list[tuple[int, str, str]]:
+        """Distinct ``(transcript_id, coder, code_id)`` of the filtered codings: who applied
+        which code where, without reading a coding."""
+        where, params = _where(flt)
+        sql = "SELECT DISTINCT transcript_id, coder, code_id FROM codings" + (f" WHERE {where}" if where else "")
+        return self._db.execute(sql, params).fetchall()
+
     def detached_one(self, detached_id: int) -> DetachedCoding:
         row = self._db.one(f"SELECT {_DETACHED_COLUMNS} FROM detached_codings WHERE id = ?", (detached_id,))
         if row is None:

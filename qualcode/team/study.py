@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 
-from ..agreement import DEFAULT_OVERLAP, SEGMENT, Agreement, CodedSpan, Document, compute, document_units
+from ..agreement import DEFAULT_OVERLAP, SEGMENT, Agreement, CodedSpan, Document, document_units
+from ..agreement.runs import Span
+from ..agreement.study import SpansByCode, spans_by_code, study
 from ..coding import expand_codes, resolve_transcript
 from ..errors import BAD_OVERLAP, TOO_FEW_CODERS, error
 from ..project import Project
@@ -48,22 +51,30 @@ def project_agreement(
     unit: str,
     overlap: int = DEFAULT_OVERLAP,
 ) -> Agreement:
-    """``qualcode agreement``: the coders' agreement on the chosen transcripts and codes."""
+    """``qualcode agreement``: the coders' agreement on the chosen transcripts and codes.
+
+    Transcript by transcript: which coders coded where comes from one summary query,
+    then each counted transcript's units and codings are read, counted and dropped.
+    """
     if not 1 <= overlap <= 100:
         raise error(BAD_OVERLAP, value=overlap)
-    chosen = choose_coders(project, coders)
+    chosen = list(dict.fromkeys(choose_coders(project, coders)))
     tids = transcript_ids(project, transcripts)
     code_ids = expand_codes(project.codebook, project.store, codes) if codes else None
-    spans = coded_spans(project, chosen, tids)
     store = project.store
-    names = store.transcripts.names()
-    documents = []
-    for tid, name in names.items():  # by name
-        if tids is not None and tid not in tids:
-            continue
-        units = [] if unit == SEGMENT else document_units(store.transcripts.text(tid), store.transcripts.turns(tid), unit)
-        documents.append(Document(tid, name, units))
-    return compute(spans, documents, chosen, unit=unit, codes=code_ids, overlap=overlap)
+    index = {c: i for i, c in enumerate(chosen)}
+    coded_by: dict[int, set[int]] = defaultdict(set)
+    used: set[str] = set()
+    for tid, coder, code in store.codings.coded_codes(CodingFilter.of(tids, None, chosen)):
+        coded_by[tid].add(index[coder])
+        used.add(code)
+    documents = [Document(tid, name, ()) for tid, name in store.transcripts.names().items() if tids is None or tid in tids]
+
+    def load(doc: Document) -> tuple[list[Span], SpansByCode]:
+        units = [] if unit == SEGMENT else document_units(store.transcripts.text(doc.id), store.transcripts.turns(doc.id), unit)
+        return units, spans_by_code(coded_spans(project, chosen, [doc.id]), index)
+
+    return study(documents, chosen, coded_by, used, load, unit=unit, codes=code_ids, overlap=overlap)
 
 
 def project_disagreements(
