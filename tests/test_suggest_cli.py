@@ -216,6 +216,8 @@ def test_suggest_cli_pending_listing_goes_transcript_by_transcript_leaving_out_c
     rows = listing(runner, root)
     assert [(r["transcript"], r["start"]) for r in rows] == [("b", at[wachtlijst]), ("a", at[moeder]), ("a", at[wachtlijst])]
     assert [r["score"] for r in listing(runner, root, "--order", "score")] == [0.9, 0.5, 0.5]
+    every = listing(runner, root, "--status", "all")  # the covered one too: it is still pending
+    assert [(r["transcript"], r["start"]) for r in every] == [(n, at[t]) for n in ("b", "a") for t in (moeder, wachtlijst)]
     assert [r["transcript"] for r in listing(runner, root, "--transcript", "b")] == ["b"]
     empty = run(runner, root, "suggestions", "--transcript", "b", "--code", "vertrouwen")
     assert empty.exit_code == 0 and "no suggestions pending" in empty.stderr

@@ -339,19 +339,20 @@ def suggestions(ctx: click.Context, status: str, transcript: str | None, codes: 
     store = project.store
     tid = resolve_transcript(store, transcript) if transcript else None
     wanted = expand_codes(project.codebook, store, codes) if codes else None
+    # Transcript by transcript: each one's suggestions (and for pending ones its codings, to
+    # leave out what they cover) are read, listed and dropped before the next, so the first
+    # rows appear at once and memory stays flat; one query for all gives the same order.
+    names = store.transcripts.names()
+    tids = [tid] if tid is not None else sorted(names)
     if status == PENDING:
-        # Transcript by transcript: each one's codings are read, compared and dropped before
-        # the next, so the first rows appear at once and memory stays flat (reading order
-        # is transcript by transcript, as one query for all would give it).
-        tids = [tid] if tid is not None else sorted(store.suggestions.pending_by_transcript())
         rows: Iterable[Suggestion] = (
             r for t in tids for r in pending_suggestions(store, t) if wanted is None or r.code_id in wanted
         )
     else:
-        rows = list_suggestions(store, statuses=None if status == "all" else (status,), transcript_id=tid, code_ids=wanted)
+        statuses = None if status == "all" else (status,)
+        rows = (r for t in tids for r in list_suggestions(store, statuses=statuses, transcript_id=t, code_ids=wanted))
     if order == "score":
         rows = by_score(list(rows))
-    names = store.transcripts.names()
     listed = emit(
         _suggestion_rows(store, rows, names, fmt, in_reading_order=order != "score"),
         ["id", "transcript", "start", "end", "code", "suggester", "score", "status", "reason", "text"],
