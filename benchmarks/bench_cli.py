@@ -1,10 +1,14 @@
 """Benchmark: listings, statistics and bulk coding from the command line at study scale.
 
 Part 1 - listings. On the project of ``benchmarks.bench_export`` (1,000 synthetic
-transcripts, 200,000 codings; built once in --dir), each command runs as its own
-``qualcode`` process, as a researcher runs it, and is measured from outside:
+transcripts, 200,000 codings; built once in --dir, then given once what the team and
+review listings need: coder "b" recoding half of anna's codings, 40 suggestions per
+transcript, trash items and detached codings - see :func:`add_review_data`), every
+command that lists, counts or exports runs as its own ``qualcode`` process, as a
+researcher runs it, and is measured from outside:
 
-* first output - seconds from the start of the process to the first byte on stdout;
+* first output - seconds from the start of the process to the first byte on stdout
+  (for an export to a file: on stdout or in the file, whichever comes first);
 * total - seconds until the process ends;
 * peak RSS - ``ru_maxrss`` of that process (``os.wait4``).
 
