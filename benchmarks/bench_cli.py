@@ -1,10 +1,14 @@
 """Benchmark: listings, statistics and bulk coding from the command line at study scale.
 
 Part 1 - listings. On the project of ``benchmarks.bench_export`` (1,000 synthetic
-transcripts, 200,000 codings; built once in --dir), each command runs as its own
-``qualcode`` process, as a researcher runs it, and is measured from outside:
+transcripts, 200,000 codings; built once in --dir, then given once what the team and
+review listings need: coder "b" recoding half of anna's codings, 40 suggestions per
+transcript, trash items and detached codings - see :func:`add_review_data`), every
+command that lists, counts or exports runs as its own ``qualcode`` process, as a
+researcher runs it, and is measured from outside:
 
-* first output - seconds from the start of the process to the first byte on stdout;
+* first output - seconds from the start of the process to the first byte on stdout
+  (for an export to a file: on stdout or in the file, whichever comes first);
 * total - seconds until the process ends;
 * peak RSS - ``ru_maxrss`` of that process (``os.wait4``).
 
@@ -52,6 +56,8 @@ REPO = Path(__file__).resolve().parents[1]
 BULK_TRANSCRIPTS = 200
 BULK_CODINGS = 23_940
 
+OUT = "{out}"  # an output file: a fresh name in an empty folder, watched for its first byte
+
 LISTINGS = [
     ("codings --format csv", ["codings", "--format", "csv"]),
     ("codings (table)", ["codings"]),
@@ -64,6 +70,33 @@ LISTINGS = [
     ("stats matrix --by respondent_type", ["stats", "matrix", "--by", "respondent_type"]),
     ("stats cooccurrence", ["stats", "cooccurrence"]),
     ("transcripts", ["transcripts"]),
+    ("coders", ["coders"]),
+    ("coders --format csv", ["coders", "--format", "csv"]),
+    ("speakers", ["speakers"]),
+    ("codebook show", ["codebook", "show"]),
+    ("suggestions", ["suggestions"]),
+    ("suggestions --order score", ["suggestions", "--order", "score"]),
+    ("suggestions --status all --format csv", ["suggestions", "--status", "all", "--format", "csv"]),
+    ("trash", ["trash"]),
+    ("codings --detached", ["codings", "--detached"]),
+    ("memo (one coding)", ["memo", "1"]),
+    ("agreement (every coder)", ["agreement"]),
+    ("agreement --coders anna,b", ["agreement", "--coders", "anna,b"]),
+    ("agreement --unit turn", ["agreement", "--coders", "anna,b", "--unit", "turn"]),
+    ("agreement --unit sentence", ["agreement", "--coders", "anna,b", "--unit", "sentence"]),
+    ("agreement --unit segment", ["agreement", "--coders", "anna,b", "--unit", "segment"]),
+    ("disagreements --coders anna,b", ["disagreements", "--coders", "anna,b"]),
+    ("disagreements --format csv", ["disagreements", "--coders", "anna,b", "--format", "csv"]),
+    ("export segments", ["export", "segments"]),
+    ("export segments --excel", ["export", "segments", "--excel"]),
+    ("export segments --wide", ["export", "segments", "--wide"]),
+    ("export segments --wide --unit turn", ["export", "segments", "--wide", "--unit", "turn"]),
+    ("export segments -o FILE", ["export", "segments", "-o", OUT]),
+    ("export qdpx -o FILE", ["export", "qdpx", "-o", OUT]),
+    ("codebook export -o FILE (qdc)", ["codebook", "export", "-o", OUT]),
+    ("check", ["check"]),
+    ("show synth_0001", ["show", "synth_0001"]),
+    ("show synth_0001 --codes", ["show", "synth_0001", "--codes"]),
 ]
 
 FLOOR = """
@@ -88,9 +121,20 @@ def _env(pythonpath: str | None = None) -> dict[str, str]:
     return env
 
 
-def timed(cmd: list[str], env: dict[str, str], *, terminal: bool = False, cwd: Path | None = None) -> dict:
-    """Run ``cmd``; first-output and total seconds, peak RSS (MB), bytes of stdout."""
+def timed(
+    cmd: list[str], env: dict[str, str], *, terminal: bool = False, cwd: Path | None = None, ok: tuple[int, ...] = (0,)
+) -> dict:
+    """Run ``cmd``; first-output and total seconds, peak RSS (MB), bytes of stdout (and of the output file).
+
+    An argument ``OUT`` becomes a file in an empty folder; first output is then the
+    first byte on stdout or in any file of that folder (an atomic write fills a
+    temporary file first), whichever comes first.
+    """
     cwd = cwd or Path(tempfile.gettempdir())
+    out_dir = None
+    if OUT in cmd:
+        out_dir = Path(tempfile.mkdtemp(prefix="qualcode-bench-out-"))
+        cmd = [str(out_dir / "out") if a == OUT else a for a in cmd]
     started = time.perf_counter()
     if terminal:
         master, slave = pty.openpty()
@@ -104,7 +148,9 @@ def timed(cmd: list[str], env: dict[str, str], *, terminal: bool = False, cwd: P
         reader = proc.stdout.fileno()
     first, size = None, 0
     while True:
-        ready, _, _ = select.select([reader], [], [], 1.0)
+        ready, _, _ = select.select([reader], [], [], 1.0 if out_dir is None else 0.005)
+        if first is None and out_dir is not None and any(e.stat().st_size for e in os.scandir(out_dir)):
+            first = time.perf_counter() - started
         if not ready:
             continue
         try:
@@ -120,8 +166,13 @@ def timed(cmd: list[str], env: dict[str, str], *, terminal: bool = False, cwd: P
     total = time.perf_counter() - started
     if terminal:
         os.close(master)
-    if os.waitstatus_to_exitcode(status) != 0:
+    if os.waitstatus_to_exitcode(status) not in ok:
         sys.exit(f"{' '.join(cmd)} failed with exit code {os.waitstatus_to_exitcode(status)}")
+    if out_dir is not None:
+        import shutil
+
+        size += sum(e.stat().st_size for e in os.scandir(out_dir))
+        shutil.rmtree(out_dir)
     cpu = usage.ru_utime + usage.ru_stime  # steadier than wall time when other processes share the cores
     return {"first": first or total, "total": total, "cpu": cpu, "rss_mb": usage.ru_maxrss / 1024, "bytes": size}
 
@@ -153,19 +204,30 @@ def listings(root: Path, repeat: int, before: str | None, only: str | None = Non
         r = (
             baseline
             if args == ["codings", "--format", "csv"]
-            else best([timed(qualcode_cmd(root, args), env) for _ in range(repeat)])
+            else best([timed(qualcode_cmd(root, args), env, ok=exits(args)) for _ in range(repeat)])
         )
         show(title, "pipe", r)
         if args in (["codings"], ["stats", "frequencies", "--by", "transcript"], ["stats", "matrix"]):
             show(title, "terminal", best([timed(qualcode_cmd(root, args), env, terminal=True) for _ in range(repeat)]))
         if before:
-            show(title, "before", best([timed(qualcode_cmd(before_copy(root), args), _env(before)) for _ in range(repeat)]))
+            show(
+                title,
+                "before",
+                best([timed(qualcode_cmd(before_copy(root, before), args), _env(before), ok=exits(args)) for _ in range(repeat)]),
+            )
 
 
-def before_copy(root: Path) -> Path:
-    """A copy of the project without this branch's migration, which an older qualcode refuses."""
+def exits(args: list[str]) -> tuple[int, ...]:
+    """The exit codes of a successful run: `check` exits 1 when it finds problems (the project has some)."""
+    return (0, 1) if args[0] == "check" else (0,)
+
+
+def before_copy(root: Path, before: str) -> Path:
+    """The project, or a copy without migration 0008 for a qualcode from before it (which refuses it)."""
     import shutil
 
+    if (Path(before) / "qualcode" / "store" / "migrations.py").read_text(encoding="utf-8").count("0008_coding_words"):
+        return root
     old = root.with_name(root.name + "-before")
     if not (old / "qualcode.db").exists():
         shutil.copytree(root, old)
@@ -177,6 +239,97 @@ def before_copy(root: Path) -> Path:
             for table, column in (("codings", "words_before"), ("codings", "words_through"), ("turns", "words")):
                 conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     return old
+
+
+# --- a second coder, suggestions, trash and detached codings --------------------------------------
+
+SECOND_CODER = "b"
+
+
+def add_review_data(root: Path, seed: int = 5) -> None:
+    """What the team and review listings need, added once to the 1,000-interview project.
+
+    * coder "b" recoded half of anna's codings: most alike, some a word longer or
+      shorter, some with another code (so agreement and disagreements have work);
+    * 40 pending suggestions per transcript on respondents' sentences (the rules
+      suggester's reasons), a tenth of them accepted or rejected;
+    * 300 ``uncode`` trash items and 3 removed transcripts;
+    * 200 detached codings (as a re-import that lost their text leaves them).
+    """
+    from qualcode.codebook import load_codebook
+    from qualcode.model import Coding, Transcript
+    from qualcode.reanchor import Placement
+    from qualcode.store import Store
+    from qualcode.text import sentence_spans
+
+    rng = random.Random(seed)
+    book = load_codebook(root / "codebooks" / "samenwerking.yaml")
+    codes = [c.id for c in book.walk() if c.codable]
+    with Store(root / "qualcode.db") as store:
+        if SECOND_CODER in store.codings.coders():
+            return
+        names = store.transcripts.names()
+        with store.transaction():
+            for tid in sorted(names):
+                text = store.transcripts.text(tid)
+                copies = []
+                for c in store.codings.find(tid, coders=["anna"]):
+                    if rng.random() < 0.5:
+                        continue
+                    start, end, code = c.start, c.end, c.code_id
+                    change = rng.random()
+                    if change < 0.15:
+                        code = rng.choice(codes)
+                    elif change < 0.3:  # a word more or less at either end, within the turn
+                        words = [m.span() for m in re.finditer(r"\S+", text[c.start : c.end])]
+                        if len(words) > 2:
+                            start, end = (
+                                (c.start + words[1][0], c.end) if rng.random() < 0.5 else (c.start, c.start + words[-2][1])
+                            )
+                    copies.append(
+                        Coding(None, tid, start, end, code, SECOND_CODER, text[start:end], created_at="2024-06-01T10:00:00+00:00")
+                    )
+                store.codings.add_many(copies)
+                sentences = [
+                    s for t in store.transcripts.turns(tid) if t.speaker == "R" for s in sentence_spans(text, t.start, t.end)
+                ]
+                proposals = []
+                for start, end in rng.sample(sentences, min(40, len(sentences))):
+                    word = rng.choice(text[start:end].split())
+                    reason = f"rule: matched keyword '{word.strip('.,?!')}'; no coded sentence to check this hint against yet"
+                    proposals.append((start, end, rng.choice(codes), "rules", rng.choice((0.5, 0.75, 0.9)), reason))
+                store.suggestions.replace_pending(tid, proposals)
+        pending = [s.id for s in store.suggestions.find()]
+        for sid in rng.sample(pending, len(pending) // 10):
+            if rng.random() < 0.5:
+                store.suggestions.accept(sid, "anna")
+            else:
+                store.suggestions.reject(sid, "anna")
+        tids = sorted(names)
+        for _ in range(300):
+            tid = rng.choice(tids)
+            found = store.codings.find(tid, coders=["bram"])
+            store.trash.put_codings([c.id for c in rng.sample(found, min(len(found), rng.randint(1, 5)))], "bram")
+        for i in range(3):
+            # The same text and turns with one line more at the end (content hashes are unique).
+            text = store.transcripts.text(tids[i]) + "\nverwijderd\n"
+            tid = store.transcripts.add(Transcript(f"removed_{i + 1}", text, store.transcripts.turns(tids[i]), {}))
+            store.codings.add_many(
+                Coding(None, tid, c.start, c.end, c.code_id, c.coder, c.quote) for c in store.codings.find(tids[i])
+            )
+            store.trash.put_transcript(tid, "anna")
+        for tid in tids[:20]:  # ten codings of each lose their place, as after a re-import of an edited file
+            text = store.transcripts.text(tid)
+            found = store.codings.find(tid)
+            lost = {c.id for c in rng.sample(found, 10)}
+            store.codings.relocate(
+                tid,
+                text,
+                [
+                    Placement(c, None, None, "not found") if c.id in lost else Placement(c, c.start, c.end, "unchanged")
+                    for c in found
+                ],
+            )
 
 
 # --- bulk coding ----------------------------------------------------------------------------------
@@ -337,6 +490,7 @@ def main(argv: list[str] | None = None) -> int:
             from benchmarks.bench_export import build_project
 
             build_project(root, 1000, 200_000)
+        add_review_data(root)
         with sqlite3.connect(root / "qualcode.db") as conn:
             n_t, n_c = conn.execute("SELECT (SELECT count(*) FROM transcripts), (SELECT count(*) FROM codings)").fetchone()
         print(f"project: {n_t} transcripts, {n_c} codings; best of {args.repeat}; python {sys.version.split()[0]}\n")

@@ -19,7 +19,7 @@ from qualcode.agreement import (
     overlap_share,
     patterns_of,
 )
-from qualcode.agreement.runs import character_patterns, union, unit_patterns
+from qualcode.agreement.runs import Regions, character_patterns, union, unit_patterns
 from qualcode.errors import QualcodeError
 from qualcode.model import Turn
 
@@ -50,6 +50,28 @@ def test_agreement_character_runs_equal_brute_force(seed):
     if seed % 3 == 0:
         coverage[-1] = None  # a coder who did not code this document
     assert character_patterns(regions, coverage) == brute_character_table(regions, coverage)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_agreement_character_runs_count_in_reading_order_with_spans_outside_the_regions(seed):
+    # Patterns come out in the order they first occur along the text, as in the per-character
+    # table: the coefficients sum floats in that order, so figures stay identical to the digit.
+    rng = random.Random(100 + seed)
+    regions = union(random_spans(rng, 500, rng.randint(0, 12)))
+    coverage = [union(random_spans(rng, 520, rng.randint(0, 10))) for _ in range(rng.randint(2, 4))]
+    if seed % 4 == 1:
+        coverage[0] = None
+    expected = brute_character_table(regions, coverage)
+    for found in (character_patterns(regions, coverage), character_patterns(Regions(regions), coverage)):
+        assert found == expected
+        assert list(found) == list(expected)
+
+
+def test_agreement_regions_measure_the_characters_inside():
+    regions = Regions([(10, 20), (30, 35)])
+    assert regions.total == 15
+    assert [regions.inside(s, e) for s, e in [(0, 10), (0, 15), (15, 32), (20, 30), (34, 99), (0, 99)]] == [0, 5, 7, 0, 1, 15]
+    assert Regions([]).inside(0, 10) == 0
 
 
 @pytest.mark.parametrize("seed", range(8))

@@ -189,3 +189,35 @@ def test_suggest_cli_train_without_enough_coding_is_a_clear_error(runner, root):
 def test_suggest_cli_option_conflicts(runner, root):
     assert run(runner, root, "suggest", "--evaluate", "--train").exit_code == 2
     assert run(runner, root, "suggest", "--csv", "x.csv").exit_code == 2
+
+
+def test_suggest_cli_pending_listing_goes_transcript_by_transcript_leaving_out_covered_ones(runner, tmp_path):
+    # Pending suggestions are read one transcript at a time: the listing must still be in
+    # reading order over all transcripts, and leave out what a coding of the same code covers.
+    from test_suggest_support import TRANSCRIPT, span_of
+
+    project = make_project(tmp_path / "studie", {"b.txt": TRANSCRIPT, "a.txt": TRANSCRIPT.replace("mooi", "grijs")})
+    store = project.store
+    wachtlijst, moeder = "Soms is er een wachtlijst.", "Ik verwijs de moeder door naar het wijkteam."
+    for name in ("a", "b"):
+        store.suggestions.replace_pending(
+            store.transcripts.id_by_name(name),
+            [
+                (*span_of(project, name, wachtlijst), "doorverwijzing", "rules", 0.5, "wachtlijst"),
+                (*span_of(project, name, moeder), "vertrouwen", "rules", 0.9, "moeder"),
+            ],
+        )
+    start, end = span_of(project, "b", moeder)
+    store.codings.add(store.transcripts.id_by_name("b"), start, end, "vertrouwen", "anna")  # covers b's second one
+    assert store.transcripts.id_by_name("b") < store.transcripts.id_by_name("a")  # b was imported first
+    at = {text: span_of(project, "a", text)[0] for text in (wachtlijst, moeder)}
+    project.close()
+    root = tmp_path / "studie"
+    rows = listing(runner, root)
+    assert [(r["transcript"], r["start"]) for r in rows] == [("b", at[wachtlijst]), ("a", at[moeder]), ("a", at[wachtlijst])]
+    assert [r["score"] for r in listing(runner, root, "--order", "score")] == [0.9, 0.5, 0.5]
+    every = listing(runner, root, "--status", "all")  # the covered one too: it is still pending
+    assert [(r["transcript"], r["start"]) for r in every] == [(n, at[t]) for n in ("b", "a") for t in (moeder, wachtlijst)]
+    assert [r["transcript"] for r in listing(runner, root, "--transcript", "b")] == ["b"]
+    empty = run(runner, root, "suggestions", "--transcript", "b", "--code", "vertrouwen")
+    assert empty.exit_code == 0 and "no suggestions pending" in empty.stderr

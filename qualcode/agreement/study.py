@@ -18,12 +18,12 @@ what was counted, so the figure can be reported.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..errors import NOTHING_IN_COMMON, SEGMENT_NEEDS_TWO, TOO_FEW_CODERS, error
 from .coefficients import Pattern, brennan_prediger, cohen_kappa, krippendorff_alpha, pairable_units, percent_agreement
-from .runs import Span, character_patterns, length, union, unit_patterns
+from .runs import Regions, Span, character_patterns, length, union, unit_patterns
 from .segments import SegmentCount, segment_count
 from .units import CHARACTER, SEGMENT, SENTENCE, TURN
 
@@ -48,6 +48,10 @@ class Document:
     id: int
     name: str
     units: Sequence[Span]
+
+
+SpansByCode = dict[str, list[list[Span]]]  # code -> coder position -> that coder's spans in one document
+Loaded = tuple[Sequence[Span], SpansByCode]  # one document's units and spans, see :func:`study`
 
 
 @dataclass(slots=True)
@@ -128,15 +132,10 @@ def compute(
     Which transcripts a coder coded is judged from all of that coder's spans, so
     restricting ``codes`` never turns "absent" into "missing".
     """
-    coders = list(dict.fromkeys(coders))
-    if len(coders) < 2:
-        raise error(TOO_FEW_CODERS, found=f"got {len(coders)}", known=", ".join(coders) or "none")
-    if unit == SEGMENT and len(coders) != 2:
-        raise error(SEGMENT_NEEDS_TWO, count=len(coders), coders=", ".join(coders))
+    coders = _checked(coders, unit)
     wanted_docs = {d.id for d in documents}
     index = {c: i for i, c in enumerate(coders)}
-    # by_doc[transcript][code][coder index] -> spans
-    by_doc: dict[int, dict[str, list[list[Span]]]] = defaultdict(dict)
+    per_doc: dict[int, list[CodedSpan]] = defaultdict(list)
     coded_by: dict[int, set[int]] = defaultdict(set)
     used: set[str] = set()
     for s in spans:
@@ -145,10 +144,51 @@ def compute(
             continue
         coded_by[s.transcript].add(i)
         used.add(s.code)
-        per_code = by_doc[s.transcript].get(s.code)
-        if per_code is None:
-            per_code = by_doc[s.transcript][s.code] = [[] for _ in coders]
-        per_code[i].append((s.start, s.end))
+        per_doc[s.transcript].append(s)
+    return study(
+        documents,
+        coders,
+        coded_by,
+        used,
+        lambda doc: (doc.units, spans_by_code(per_doc.get(doc.id, ()), index)),
+        unit=unit,
+        codes=codes,
+        overlap=overlap,
+    )
+
+
+def spans_by_code(spans: Iterable[CodedSpan], index: Mapping[str, int]) -> SpansByCode:
+    """One document's spans per code and coder (``index``: coder -> position); other coders' are ignored."""
+    out: SpansByCode = {}
+    for s in spans:
+        i = index.get(s.coder)
+        if i is None:
+            continue
+        per_coder = out.get(s.code)
+        if per_coder is None:
+            per_coder = out[s.code] = [[] for _ in index]
+        per_coder[i].append((s.start, s.end))
+    return out
+
+
+def study(
+    documents: Sequence[Document],
+    coders: Sequence[str],
+    coded_by: Mapping[int, set[int]],
+    used: set[str],
+    load: Callable[[Document], Loaded],
+    *,
+    unit: str,
+    codes: Sequence[str] | None = None,
+    overlap: int = DEFAULT_OVERLAP,
+) -> Agreement:
+    """:func:`compute` with each counted document's units and spans loaded by ``load`` when
+    its turn comes, so a project's study holds one transcript at a time.
+
+    ``coded_by[document id]`` holds the positions (in ``coders``) of the coders with any
+    coding there; ``used`` every code they applied in ``documents`` (the default codes).
+    """
+    coders = _checked(coders, unit)
     code_list = list(dict.fromkeys(codes)) if codes is not None else sorted(used)
     result = Agreement(unit=unit, coders=coders, overlap=overlap if unit == SEGMENT else None, codes=code_list)
     counted = [d for d in documents if len(coded_by.get(d.id, ())) >= 2]
@@ -156,31 +196,44 @@ def compute(
     result.transcripts = [d.name for d in counted]
     if not counted:
         raise error(NOTHING_IN_COMMON, coders=", ".join(coders))
+    loaded = ((doc, *load(doc)) for doc in counted)
     if unit == SEGMENT:
-        _segment_rows(result, counted, by_doc, code_list, overlap / 100)
+        _segment_rows(result, loaded, code_list, overlap / 100)
     else:
-        _unit_rows(result, counted, by_doc, coded_by, code_list)
+        _unit_rows(result, loaded, coded_by, code_list)
     return result
 
 
-def _unit_rows(result: Agreement, docs, by_doc, coded_by, codes: list[str]) -> None:
+def _checked(coders: Sequence[str], unit: str) -> list[str]:
+    coders = list(dict.fromkeys(coders))
+    if len(coders) < 2:
+        raise error(TOO_FEW_CODERS, found=f"got {len(coders)}", known=", ".join(coders) or "none")
+    if unit == SEGMENT and len(coders) != 2:
+        raise error(SEGMENT_NEEDS_TWO, count=len(coders), coders=", ".join(coders))
+    return coders
+
+
+def _unit_rows(
+    result: Agreement, loaded: Iterable[tuple[Document, Sequence[Span], SpansByCode]], coded_by, codes: list[str]
+) -> None:
     characters = result.unit == CHARACTER
     per_code: dict[str, Counter[Pattern]] = {c: Counter() for c in codes}
     overall: Counter[Pattern] = Counter()
     n = len(result.coders)
-    for doc in docs:
+    for doc, units, by_code in loaded:
         present = coded_by[doc.id]
-        size = length(doc.units) if characters else len(doc.units)
+        size = length(units) if characters else len(units)
         result.unit_total += size
         nothing: Pattern = tuple(0 if i in present else None for i in range(n))
+        regions = Regions(units) if characters else None
         per_doc: Counter[Pattern] = Counter()
         for code in codes:
-            coded = by_doc[doc.id].get(code)
+            coded = by_code.get(code)
             if coded is None:  # nobody applied the code here: every unit absent (or missing)
                 found: Counter[Pattern] = Counter({nothing: size}) if size else Counter()
             else:
                 coverage = [union(coded[i]) if i in present else None for i in range(n)]
-                found = character_patterns(doc.units, coverage) if characters else unit_patterns(doc.units, coverage)
+                found = character_patterns(regions, coverage) if regions else unit_patterns(units, coverage)
             per_code[code].update(found)
             per_doc.update(found)
         overall.update(per_doc)
@@ -200,16 +253,18 @@ def _figures(code: str | None, transcript: str | None, patterns: Counter[Pattern
     )
 
 
-def _segment_rows(result: Agreement, docs, by_doc, codes: list[str], overlap: float) -> None:
+def _segment_rows(
+    result: Agreement, loaded: Iterable[tuple[Document, Sequence[Span], SpansByCode]], codes: list[str], overlap: float
+) -> None:
     per_code = {c: SegmentCount() for c in codes}
     overall = SegmentCount()
     overall_codes: set[str] = set()
     first, second = result.coders
-    for doc in docs:
+    for doc, _units, by_code in loaded:
         per_doc = SegmentCount()
         doc_codes = 0
         for code in codes:
-            coded = by_doc[doc.id].get(code)
+            coded = by_code.get(code)
             if coded is None:
                 continue
             count = segment_count(sorted(set(coded[0])), sorted(set(coded[1])), overlap)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,6 +14,9 @@ from ..errors import ALREADY_DECIDED, error
 from ..model import ACCEPTED, PENDING, REJECTED
 from .base import State, main, pass_state
 from .render import Progress, data_output, echo, emit, format_option, note, warn, write_csv
+
+if TYPE_CHECKING:
+    from ..store import Suggestion
 
 STATUSES = (PENDING, ACCEPTED, REJECTED, "all")
 ORDERS = ("position", "score")
@@ -334,33 +339,49 @@ def suggestions(ctx: click.Context, status: str, transcript: str | None, codes: 
     store = project.store
     tid = resolve_transcript(store, transcript) if transcript else None
     wanted = expand_codes(project.codebook, store, codes) if codes else None
-    if status == PENDING:
-        rows = [r for r in pending_suggestions(store, tid) if wanted is None or r.code_id in wanted]
-    else:
-        rows = list_suggestions(store, statuses=None if status == "all" else (status,), transcript_id=tid, code_ids=wanted)
-    if order == "score":
-        rows = by_score(rows)
+    # Transcript by transcript: each one's suggestions (and for pending ones its codings, to
+    # leave out what they cover) are read, listed and dropped before the next, so the first
+    # rows appear at once and memory stays flat; one query for all gives the same order.
     names = store.transcripts.names()
+    tids = [tid] if tid is not None else sorted(names)
+    if status == PENDING:
+        rows: Iterable[Suggestion] = (
+            r for t in tids for r in pending_suggestions(store, t) if wanted is None or r.code_id in wanted
+        )
+    else:
+        statuses = None if status == "all" else (status,)
+        rows = (r for t in tids for r in list_suggestions(store, statuses=statuses, transcript_id=t, code_ids=wanted))
+    if order == "score":
+        rows = by_score(list(rows))
+    listed = emit(
+        _suggestion_rows(store, rows, names, fmt, in_reading_order=order != "score"),
+        ["id", "transcript", "start", "end", "code", "suggester", "score", "status", "reason", "text"],
+        fmt,
+        right=("id", "start", "end", "score"),
+    )
+    if fmt == "table" and not listed:
+        note("no suggestions" + (" pending; run `qualcode suggest`" if status == PENDING else ""))
+
+
+def _suggestion_rows(
+    store, rows: Iterable[Suggestion], names: dict[int, str], fmt: str, *, in_reading_order: bool
+) -> Iterator[tuple]:
+    """The listing's rows with each suggestion's text; in reading order one transcript's
+    text is kept at a time, by score every text read so far."""
     texts: dict[int, str] = {}
-    out = []
     for r in rows:
         if r.transcript_id not in texts:
+            if in_reading_order:
+                texts.clear()
             texts[r.transcript_id] = store.transcripts.text(r.transcript_id)
         quote = texts[r.transcript_id][r.start : r.end]
+        reason: str | None
         if fmt == "table":
             quote, reason = shorten(quote), shorten(r.reason or "", 70)
         else:
             reason = r.reason
         score = None if r.score is None else (f"{r.score:.2f}" if fmt == "table" else round(r.score, 4))
-        out.append((r.id, names.get(r.transcript_id), r.start, r.end, r.code_id, r.suggester, score, r.status, reason, quote))
-    emit(
-        out,
-        ["id", "transcript", "start", "end", "code", "suggester", "score", "status", "reason", "text"],
-        fmt,
-        right=("id", "start", "end", "score"),
-    )
-    if fmt == "table" and not out:
-        note("no suggestions" + (" pending; run `qualcode suggest`" if status == PENDING else ""))
+        yield (r.id, names.get(r.transcript_id), r.start, r.end, r.code_id, r.suggester, score, r.status, reason, quote)
 
 
 def _pending(store, ids: tuple[int, ...]) -> None:

@@ -8,6 +8,7 @@ a field).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -193,22 +194,26 @@ def disagreements(
     store = project.store
     titles = store.transcripts.names()
     decided = store.team.decisions(first, second)
-    texts: dict[int, str] = {}
-    rows = []
-    for d in found:
-        text = texts.get(d.transcript)
-        if text is None:
-            text = texts[d.transcript] = store.transcripts.text(d.transcript)
-        quote = text[d.start : d.end]
-        rows.append(
-            [
-                d.key, titles[d.transcript], d.start, d.end, d.kind, _version(d.first), _version(d.second),
-                decided[d.key].decision if d.key in decided else "", shorten(quote, 50) if fmt == "table" else quote,
-            ]
-        )  # fmt: skip
-    emit(rows, ["key", "transcript", "start", "end", "kind", first, second, "settled", "text"], fmt, right=("start", "end"))
-    settled = sum(1 for d in found if d.key in decided)
-    note(f"{len(found)} disagreement(s) between {first} and {second}, {settled} settled")
+    settled = 0
+
+    def rows() -> Iterator[list]:
+        nonlocal settled
+        text_of: tuple[int | None, str] = (None, "")  # disagreements come transcript by transcript
+        for d in found:
+            if text_of[0] != d.transcript:
+                text_of = (d.transcript, store.transcripts.text(d.transcript))
+            quote = text_of[1][d.start : d.end]
+            key = d.key  # a hash: computed once
+            settled += key in decided
+            yield [
+                key, titles[d.transcript], d.start, d.end, d.kind, _version(d.first), _version(d.second),
+                decided[key].decision if key in decided else "", shorten(quote, 50) if fmt == "table" else quote,
+            ]  # fmt: skip
+
+    listed = emit(
+        rows(), ["key", "transcript", "start", "end", "kind", first, second, "settled", "text"], fmt, right=("start", "end")
+    )
+    note(f"{listed} disagreement(s) between {first} and {second}, {settled} settled")
 
 
 def _version(spans) -> str:

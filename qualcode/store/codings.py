@@ -561,6 +561,22 @@ class CodingStore:
         where, params = _where(CodingFilter.of(transcript_ids, None, None))
         return [r[0] for r in self._db.execute(f"SELECT DISTINCT coder FROM codings WHERE {where} ORDER BY coder", params)]
 
+    # --- lean reads for agreement and disagreements (scale-sweep branch) --------------------------
+
+    def coded_spans(self, flt: CodingFilter = ALL_CODINGS) -> list[tuple[int, int, int, str, str]]:
+        """``(transcript_id, start, end, code_id, coder)`` of the filtered codings, in transcript
+        and position order: five columns from the ``codings_unique`` index, no ``Coding`` objects."""
+        where, params = _where(flt)
+        sql = "SELECT transcript_id, start, end, code_id, coder FROM codings" + (f" WHERE {where}" if where else "")
+        return self._db.execute(f"{sql} ORDER BY {_ORDER}", params).fetchall()
+
+    def coded_codes(self, flt: CodingFilter = ALL_CODINGS) -> list[tuple[int, str, str]]:
+        """Distinct ``(transcript_id, coder, code_id)`` of the filtered codings: who applied
+        which code where, without reading a coding."""
+        where, params = _where(flt)
+        sql = "SELECT DISTINCT transcript_id, coder, code_id FROM codings" + (f" WHERE {where}" if where else "")
+        return self._db.execute(sql, params).fetchall()
+
     def detached_one(self, detached_id: int) -> DetachedCoding:
         row = self._db.one(f"SELECT {_DETACHED_COLUMNS} FROM detached_codings WHERE id = ?", (detached_id,))
         if row is None:

@@ -77,7 +77,8 @@ def open_review(
     """Find the disagreements, copy the agreed codings to the consensus coder, read the decisions."""
     consensus = consensus_coder(project.store)
     names = list(coders) or [c for c in project.store.coders.names() if c != consensus]
-    (first, second), items = project_disagreements(project, coders=names, transcripts=transcripts, codes=codes)
+    (first, second), found = project_disagreements(project, coders=names, transcripts=transcripts, codes=codes)
+    items = list(found)
     review = Review(first, second, consensus, items)
     review.agreed_copied = copy_agreed(project, first, second, consensus, {i.transcript for i in items} or None)
     review.decisions = project.store.team.decisions(first, second)

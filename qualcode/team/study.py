@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 
-from ..agreement import DEFAULT_OVERLAP, SEGMENT, Agreement, CodedSpan, Document, compute, document_units
+from ..agreement import DEFAULT_OVERLAP, SEGMENT, Agreement, CodedSpan, Document, document_units
+from ..agreement.runs import Span
+from ..agreement.study import SpansByCode, spans_by_code, study
 from ..coding import expand_codes, resolve_transcript
 from ..errors import BAD_OVERLAP, TOO_FEW_CODERS, error
 from ..project import Project
+from ..store import CodingFilter
 from .coders import consensus_coder, known_coders, resolve_coders
 from .disagreements import Disagreement, find_disagreements
 
@@ -28,14 +32,10 @@ def choose_coders(project: Project, names: Sequence[str], *, exactly_two: bool =
     return coders
 
 
-def coded_spans(project: Project, coders: Sequence[str], transcript_ids: set[int] | None = None) -> list[CodedSpan]:
-    """Every coding of ``coders`` (in the given transcripts) as plain spans."""
-    found = []
-    for tid in sorted(transcript_ids) if transcript_ids is not None else [None]:
-        found += [
-            CodedSpan(c.transcript_id, c.start, c.end, c.code_id, c.coder) for c in project.store.codings.find(tid, coders=coders)
-        ]
-    return found
+def coded_spans(project: Project, coders: Sequence[str], transcript_ids: Iterable[int] | None = None) -> list[CodedSpan]:
+    """Every coding of ``coders`` (in the given transcripts) as plain spans, in transcript and position order."""
+    rows = project.store.codings.coded_spans(CodingFilter.of(transcript_ids, None, coders))
+    return [CodedSpan(*row) for row in rows]
 
 
 def transcript_ids(project: Project, refs: Sequence[str]) -> set[int] | None:
@@ -51,34 +51,48 @@ def project_agreement(
     unit: str,
     overlap: int = DEFAULT_OVERLAP,
 ) -> Agreement:
-    """``qualcode agreement``: the coders' agreement on the chosen transcripts and codes."""
+    """``qualcode agreement``: the coders' agreement on the chosen transcripts and codes.
+
+    Transcript by transcript: which coders coded where comes from one summary query,
+    then each counted transcript's units and codings are read, counted and dropped.
+    """
     if not 1 <= overlap <= 100:
         raise error(BAD_OVERLAP, value=overlap)
-    chosen = choose_coders(project, coders)
+    chosen = list(dict.fromkeys(choose_coders(project, coders)))
     tids = transcript_ids(project, transcripts)
     code_ids = expand_codes(project.codebook, project.store, codes) if codes else None
-    spans = coded_spans(project, chosen, tids)
     store = project.store
-    names = store.transcripts.names()
-    documents = []
-    for tid, name in names.items():  # by name
-        if tids is not None and tid not in tids:
-            continue
-        units = [] if unit == SEGMENT else document_units(store.transcripts.text(tid), store.transcripts.turns(tid), unit)
-        documents.append(Document(tid, name, units))
-    return compute(spans, documents, chosen, unit=unit, codes=code_ids, overlap=overlap)
+    index = {c: i for i, c in enumerate(chosen)}
+    coded_by: dict[int, set[int]] = defaultdict(set)
+    used: set[str] = set()
+    for tid, coder, code in store.codings.coded_codes(CodingFilter.of(tids, None, chosen)):
+        coded_by[tid].add(index[coder])
+        used.add(code)
+    documents = [Document(tid, name, ()) for tid, name in store.transcripts.names().items() if tids is None or tid in tids]
+
+    def load(doc: Document) -> tuple[list[Span], SpansByCode]:
+        units = [] if unit == SEGMENT else document_units(store.transcripts.text(doc.id), store.transcripts.turns(doc.id), unit)
+        return units, spans_by_code(coded_spans(project, chosen, [doc.id]), index)
+
+    return study(documents, chosen, coded_by, used, load, unit=unit, codes=code_ids, overlap=overlap)
 
 
 def project_disagreements(
     project: Project, *, coders: Sequence[str] = (), transcripts: Sequence[str] = (), codes: Sequence[str] = ()
-) -> tuple[list[str], list[Disagreement]]:
-    """The two coders compared and every place where they differ."""
+) -> tuple[list[str], Iterator[Disagreement]]:
+    """The two coders compared and every place where they differ, in transcript and text order.
+
+    Found transcript by transcript as the caller reads them, so a listing starts at once
+    and only one transcript's codings are held at a time.
+    """
     first, second = choose_coders(project, coders, exactly_two=True)
     tids = transcript_ids(project, transcripts)
-    spans = coded_spans(project, [first, second], tids)
-    if codes:
-        wanted = set(expand_codes(project.codebook, project.store, codes))
-        found = [d for d in find_disagreements(spans, first, second) if wanted & set(d.codes)]
-    else:
-        found = find_disagreements(spans, first, second)
-    return [first, second], found
+    wanted = set(expand_codes(project.codebook, project.store, codes)) if codes else None
+
+    def found() -> Iterator[Disagreement]:
+        for tid in sorted(tids) if tids is not None else project.store.codings.transcript_ids():
+            for d in find_disagreements(coded_spans(project, [first, second], [tid]), first, second):
+                if wanted is None or wanted & set(d.codes):
+                    yield d
+
+    return [first, second], found()
