@@ -61,18 +61,18 @@ def check_project(project: Project) -> HealthReport:
     report.transcripts = len(names)
     for tid, name in names.items():
         text = store.transcripts.text(tid)
-        for coding in store.codings.find(tid):
-            report.codings += 1
-            if text[coding.start : coding.end] != coding.quote:
-                report.findings.append(
-                    Finding(
-                        PROBLEM,
-                        "moved",
-                        f"{name}: coding {coding.id} ({coding.code_id}) at {coding.start}:{coding.end} no longer"
-                        f" covers its quoted text {coding.quote[:40]!r}",
-                        "the database was edited outside qualcode; restore it from a backup",
-                    )
+        rows = store.codings.quotes(tid)
+        report.codings += len(rows)
+        # One comprehension over plain tuples: at 200,000 codings a loop body per coding is most of `check`.
+        for coding_id, code_id, start, end, quote in [r for r in rows if text[r[2] : r[3]] != r[4]]:
+            report.findings.append(
+                Finding(
+                    PROBLEM,
+                    "moved",
+                    f"{name}: coding {coding_id} ({code_id}) at {start}:{end} no longer covers its quoted text {quote[:40]!r}",
+                    "the database was edited outside qualcode; restore it from a backup",
                 )
+            )
 
     for d in store.codings.detached():
         report.findings.append(

@@ -279,6 +279,19 @@ def test_cli_check_reports_orphans_and_changed_sources(project, runner):
     assert "changed on disk since it was imported" in result.stdout
 
 
+def test_cli_check_reports_a_coding_whose_span_no_longer_covers_its_quote(project, runner):
+    import sqlite3
+
+    run(runner, project, "code", "int1", "kracht", "--turn", "4")
+    coding = json.loads(run(runner, project, "codings", "--format", "json").stdout)[0]
+    with sqlite3.connect(project / "qualcode.db") as conn:  # an edit outside qualcode
+        conn.execute("UPDATE codings SET start = start + 2 WHERE id = ?", (coding["id"],))
+    result = run(runner, project, "check")
+    assert result.exit_code == 1
+    assert f"int1: coding {coding['id']} (kracht) at {coding['start'] + 2}:{coding['end']} no longer covers" in result.stdout
+    assert "restore it from a backup" in result.stdout
+
+
 def test_cli_import_failure_writes_nothing(project, runner, tmp_path):
     good = tmp_path / "good.txt"
     good.write_text("I: Vraag?\nR: Antwoord.\n", encoding="utf-8")

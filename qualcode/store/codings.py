@@ -561,7 +561,7 @@ class CodingStore:
         where, params = _where(CodingFilter.of(transcript_ids, None, None))
         return [r[0] for r in self._db.execute(f"SELECT DISTINCT coder FROM codings WHERE {where} ORDER BY coder", params)]
 
-    # --- lean reads for agreement and disagreements (scale-sweep branch) --------------------------
+    # --- lean reads: agreement, disagreements, the health check ------------------------------------
 
     def coded_spans(self, flt: CodingFilter = ALL_CODINGS) -> list[tuple[int, int, int, str, str]]:
         """``(transcript_id, start, end, code_id, coder)`` of the filtered codings, in transcript
@@ -576,6 +576,12 @@ class CodingStore:
         where, params = _where(flt)
         sql = "SELECT DISTINCT transcript_id, coder, code_id FROM codings" + (f" WHERE {where}" if where else "")
         return self._db.execute(sql, params).fetchall()
+
+    def quotes(self, tid: int) -> list[tuple[int, str, int, int, str]]:
+        """``(id, code_id, start, end, quote)`` of one transcript's codings in position order:
+        what the health check compares with the text, without ``Coding`` objects."""
+        sql = f"SELECT id, code_id, start, end, quote FROM codings WHERE transcript_id = ? ORDER BY {_ORDER}"
+        return self._db.execute(sql, (tid,)).fetchall()
 
     def detached_one(self, detached_id: int) -> DetachedCoding:
         row = self._db.one(f"SELECT {_DETACHED_COLUMNS} FROM detached_codings WHERE id = ?", (detached_id,))
