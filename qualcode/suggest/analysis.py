@@ -97,6 +97,7 @@ def analyse(
             for position, (turn, start, end) in enumerate(ranges):
                 if pieces and (not pipeline.per_token or size + len(JOINER) + end - start > limit):
                     joined = JOINER.join(texts)
+                    pipeline.prime(joined)
                     yield joined, (joined, pieces)
                     texts, pieces, size = [], [], 0
                 offset = size + len(JOINER) if pieces else 0
@@ -105,6 +106,7 @@ def analyse(
                 size = offset + end - start
         if pieces:
             joined = JOINER.join(texts)
+            pipeline.prime(joined)
             yield joined, (joined, pieces)
 
     def ready() -> Iterator[tuple[Transcript, list[Sentence]]]:
