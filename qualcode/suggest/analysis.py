@@ -17,6 +17,10 @@ piece gets the tokens and lemmas it would get in a doc of its own, while the cos
 that spaCy and the matching pay per doc is paid once per few dozen turns instead
 of once per turn (a turn is a few sentences). A trained pipeline (a tagger or
 parser reads the neighbouring words) keeps one doc per piece.
+
+Before a doc is made, :meth:`Pipeline.prime` hands the tokenizer each word it has
+not seen yet on its own: spaCy's tokenizer stops caching for the rest of a doc
+after its first special case, which in a doc of many turns is near its start.
 """
 
 from __future__ import annotations
