@@ -164,3 +164,26 @@ def test_suggest_segments_turns_sharing_a_doc_give_what_a_doc_each_gives(monkeyp
     assert len({turn for turn, *_ in together}) > 20 and sum(bool(hits) for *_, hits, _, _ in together) > 10
     warm = [hits for _, _, _, sentence, hits, _, _ in together if "warme" in sentence.lower()]
     assert [bool(h.get("doorverwijzing_warme_overdracht")) for h in warm][-2:] == [False, True]
+
+
+def test_suggest_segments_primed_tokenizer_splits_as_before():
+    """Priming tokenizes each new chunk on its own once (the cache then holds it even
+    after a special case such as "'s" or "best."): the tokens of the text do not change,
+    and no more chunks are primed than the tokenizer's cache can hold."""
+    import spacy
+
+    from qualcode.suggest.pipeline import Pipeline
+
+    text = "'s Avonds (lacht) komen de moeders, best. dat. Ze drinken koffie... enz. bij 't CJG!\nJa, z'n tante."
+    plain = spacy.blank("nl")
+    primed = Pipeline(nlp=spacy.blank("nl"), forms=load_pipeline(None).forms, name="test")
+    primed.prime(text)
+    assert primed.primed == set(text.split())
+    for _ in range(2):  # the second time from the cache
+        assert [(t.text, t.whitespace_) for t in primed.nlp(text)] == [(t.text, t.whitespace_) for t in plain(text)]
+
+    small = Pipeline(nlp=spacy.blank("nl"), forms=primed.forms, name="test")
+    small.nlp.tokenizer.max_cache_size = 3
+    small.prime(text)
+    small.prime("nog meer nieuwe woorden")
+    assert len(small.primed) == 3 and small.primed < set(text.split())

@@ -17,6 +17,10 @@ piece gets the tokens and lemmas it would get in a doc of its own, while the cos
 that spaCy and the matching pay per doc is paid once per few dozen turns instead
 of once per turn (a turn is a few sentences). A trained pipeline (a tagger or
 parser reads the neighbouring words) keeps one doc per piece.
+
+Before a doc is made, :meth:`Pipeline.prime` hands the tokenizer each word it has
+not seen yet on its own: spaCy's tokenizer stops caching for the rest of a doc
+after its first special case, which in a doc of many turns is near its start.
 """
 
 from __future__ import annotations
@@ -97,6 +101,7 @@ def analyse(
             for position, (turn, start, end) in enumerate(ranges):
                 if pieces and (not pipeline.per_token or size + len(JOINER) + end - start > limit):
                     joined = JOINER.join(texts)
+                    pipeline.prime(joined)
                     yield joined, (joined, pieces)
                     texts, pieces, size = [], [], 0
                 offset = size + len(JOINER) if pieces else 0
@@ -105,6 +110,7 @@ def analyse(
                 size = offset + end - start
         if pieces:
             joined = JOINER.join(texts)
+            pipeline.prime(joined)
             yield joined, (joined, pieces)
 
     def ready() -> Iterator[tuple[Transcript, list[Sentence]]]:

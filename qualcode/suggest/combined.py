@@ -144,10 +144,17 @@ class Calibration:
 
     codes: dict[str, CodeCalibration] = field(default_factory=dict)
     folds: int = 0
+    # One default per code without a calibration, built once: a run asks for it per
+    # sentence (what get() returns is read, never changed).
+    defaults: dict[str, CodeCalibration] = field(default_factory=dict, repr=False, compare=False)
 
     def get(self, code: str) -> CodeCalibration:
         found = self.codes.get(code)
-        return found if found is not None else CodeCalibration(code)
+        if found is None:
+            found = self.defaults.get(code)
+            if found is None:
+                found = self.defaults[code] = CodeCalibration(code)
+        return found
 
     @property
     def learned(self) -> list[str]:

@@ -61,10 +61,33 @@ class Pipeline:
     # ORTH hash -> the learned suggester's lemma of the word (None: punctuation or
     # space), filled by qualcode.suggest.analysis as words turn up.
     feature_lemmas: dict[int, str | None] = field(default_factory=dict)
+    # The whitespace-separated chunks of text given to the tokenizer so far (see prime).
+    primed: set[str] = field(default_factory=set)
 
     @property
     def vocab(self) -> Any:
         return self.nlp.vocab
+
+    def prime(self, text: str) -> None:
+        """Put every chunk of ``text`` between whitespace into the tokenizer's cache
+        before ``text`` is tokenized: each new one is tokenized on its own, once.
+
+        spaCy's tokenizer caches how it split a chunk, but stops doing so for the rest
+        of a doc after the first special case in it (Dutch has ``'s``, ``best.``,
+        ``dat.``): in a doc of many turns (see :mod:`.analysis`) nearly every word was
+        split again by the prefix, suffix and infix rules, every time. A chunk is split
+        the same way wherever it stands, so the tokens do not change.
+        """
+        tokenizer = self.nlp.tokenizer
+        room = getattr(tokenizer, "max_cache_size", 0) - len(self.primed)
+        if room <= 0:
+            return  # the cache is full: what is not in it stays out
+        new = set(text.split()).difference(self.primed)
+        if len(new) > room:
+            new = set(sorted(new)[:room])
+        for chunk in new:
+            tokenizer(chunk)
+        self.primed.update(new)
 
 
 def load_pipeline(model: str | None = None) -> Pipeline:

@@ -226,9 +226,12 @@ def propose(
     # Without hits in or next to it, a sentence is proposed only for a learned code whose
     # score reaches its threshold (combine's additions): most sentences, with or without a model.
     adds = {c: calibration.get(c).threshold for c in calibration.learned} if feats is not None else {}
+    # Nor for a neighbour's hints of a code not calibrated to propose next to them (near
+    # above 1: every code in a run without a calibration).
+    beside = {c for c, cal in calibration.codes.items() if cal.near <= 1}
 
     def worth(i: int) -> bool:
-        if sentences[i].hits or near[i]:
+        if sentences[i].hits or (near[i] and any(not beside.isdisjoint(h) for h in near[i])):
             return True
         found = scores[i]
         return found is not None and any(v >= adds.get(c, 2.0) for c, v in found.items())
