@@ -5,41 +5,23 @@ from __future__ import annotations
 import random
 
 import pytest
+from test_team_consensus import CODEBOOK
+from test_team_consensus import TEXT as ONE_TURN
+from test_tui_support import make_project
 
 from qualcode.agreement import CHARACTER, SEGMENT, SENTENCE, TURN, CodedSpan, Document, compute, document_units
 from qualcode.errors import QualcodeError
-from qualcode.project import Project
 from qualcode.team.disagreements import find_disagreements
 from qualcode.team.study import project_agreement, project_disagreements
 
-CODEBOOK = """\
-title: Test
-codes:
-  - id: rol
-    name: Rol
-  - id: kracht
-    name: Kracht
-  - id: vertrouwen
-    name: Vertrouwen
-"""
-TEXT = (
-    "I: Hoe ging het?\nR: Eerst was ik bang. Ik kende niemand. Nu vertrouw ik haar.\n"
-    "I: En toen?\nR: Toen kwam de buurvrouw. Zij hielp ons. We gingen samen naar het wijkteam.\n"
-)
+TEXT = ONE_TURN + "I: En toen?\nR: Toen kwam de buurvrouw. Zij hielp ons. We gingen samen naar het wijkteam.\n"
 
 
 @pytest.fixture
 def project(tmp_path):
     """Four transcripts: anna, bram and chen code the first three at random; only anna the fourth."""
-    root = tmp_path / "studie"
-    project = Project.init(root)
-    (root / "codebooks" / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
-    for i in range(4):
-        (root / "transcripts" / f"t{i}.txt").write_text(TEXT + f"I: Dank je wel.\nR: Graag gedaan {i}.\n", encoding="utf-8")
-    from qualcode.importing import import_paths
-
-    import_paths(project, sorted((root / "transcripts").glob("*.txt")))
-    project.reload_codebook()
+    texts = {f"t{i}.txt": TEXT + f"I: Dank je wel.\nR: Graag gedaan {i}.\n" for i in range(4)}
+    project = make_project(tmp_path / "studie", texts, CODEBOOK)
     rng = random.Random(3)
     store = project.store
     for tid, name in sorted(store.transcripts.names().items()):
