@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import Problem
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..codebook import Codebook
+    from ..codebook import Code, Codebook
 
 # Token attributes a pattern may use, and the operators (spaCy's TokenPattern).
 ATTRIBUTES = (
@@ -65,19 +65,29 @@ def check_pattern(pattern: Iterable[dict[str, Any]]) -> str | None:
     return None
 
 
+def codebook_place(codebook: Codebook) -> str:
+    """The codebook's file as a problem names it."""
+    return str(codebook.path) if codebook.path else "the codebook"
+
+
+def pattern_problem(where: str, code: Code, number: int, problem: str) -> Problem:
+    """A problem with a code's ``number``-th token pattern, located at the code."""
+    return Problem(where, code.line, None, f"code '{code.id}', pattern {number}: {problem}")
+
+
 def pattern_problems(codebook: Codebook) -> list[Problem]:
     """The codebook's token patterns that :func:`check_pattern` finds fault with, located by code.
 
     ``qualcode codebook check`` reports them without loading spaCy; a suggestion
     run checks them again, together with spaCy's own validation.
     """
-    where = str(codebook.path) if codebook.path else "the codebook"
+    where = codebook_place(codebook)
     out = []
     for code in codebook.walk():
         for number, pattern in enumerate(code.hints.patterns, 1):
             problem = check_pattern(pattern)
             if problem:
-                out.append(Problem(where, code.line, None, f"code '{code.id}', pattern {number}: {problem}"))
+                out.append(pattern_problem(where, code, number, problem))
     return out
 
 

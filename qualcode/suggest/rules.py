@@ -30,7 +30,17 @@ from typing import Any
 
 from ..codebook import Codebook
 from ..errors import BAD_PATTERNS, Problem, error
-from .patterns import NEEDS_ANNOTATION, anchors, check_pattern, fixed_words, gap_words, rarest_first, spacy_problem
+from .patterns import (
+    NEEDS_ANNOTATION,
+    anchors,
+    check_pattern,
+    codebook_place,
+    fixed_words,
+    gap_words,
+    pattern_problem,
+    rarest_first,
+    spacy_problem,
+)
 from .pipeline import Pipeline
 from .segments import token_bounds
 
@@ -98,7 +108,7 @@ class RuleSuggester:
         self._cache: dict[Any, _Entry] = {}  # lower hash (or (lower, lemma)) -> entry
         self._starting: set[Any] = set()  # the keys of _cache whose entry is not _NOTHING
         problems: list[Problem | str] = []
-        where = str(codebook.path) if codebook.path else "the codebook"
+        where = codebook_place(codebook)
 
         for code in codebook.walk():
             if not code.codable or not code.hints:
@@ -116,7 +126,7 @@ class RuleSuggester:
                 if problem is None:
                     usable = True
                 elif problem:
-                    problems.append(Problem(where, code.line, None, f"code '{code.id}', pattern {number}: {problem}"))
+                    problems.append(pattern_problem(where, code, number, problem))
             if usable:
                 self.codes.append(code.id)
         if problems:
