@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import accumulate
 
 _WORD = re.compile(r"(\S+)")
@@ -63,7 +64,50 @@ def packed(start: int, end: int, before: int, through: int) -> tuple[int, int]:
     return start * SCALE + PAD + before, end * SCALE + through
 
 
-def chars_and_words(total: int, stretches: int) -> tuple[int, int]:
+def chars_and_words(total: int, stretches: int, scale: int = SCALE, pad: int = PAD) -> tuple[int, int]:
     """Characters and words of merged stretches from ``sum(closings) - sum(openings)``."""
-    chars, words = divmod(total + PAD * stretches, SCALE)
+    chars, words = divmod(total + pad * stretches, scale)
     return chars, words
+
+
+INT64 = (1 << 63) - 1  # the largest integer SQLite computes with
+
+
+@dataclass(frozen=True, slots=True)
+class Packing:
+    """Packed numbers of the codings of up to ``span`` consecutive transcript ids at
+    once, so that one sorted list holds them all: with ``offset = (transcript_id -
+    first) * stride``,
+
+        opening = offset + start * scale + pad + words_before      closing = offset + end * scale + words_through
+
+    No offset and no word position of the codings is above ``chars`` (a word takes at
+    least one character). The words of all stretches added up are at most the
+    characters they cover, ``span * chars``: ``pad`` is the smallest ``2**k - 1`` not
+    below that and ``scale`` is ``2 * (pad + 1)``, so the orderings of the module
+    docstring hold, :func:`chars_and_words` splits any sum, and a transcript's numbers
+    stay below the next one's offset (``stride``): stretches never run from one
+    transcript into the next. SQLite computes in 64 bits: :meth:`fitting` halves
+    ``span`` until the largest number fits.
+    """
+
+    chars: int
+    span: int
+    scale: int
+    pad: int
+    stride: int
+
+    @classmethod
+    def of(cls, chars: int, span: int) -> Packing:
+        pad = (1 << max(chars * span, 1).bit_length()) - 1
+        scale = 2 * (pad + 1)
+        return cls(chars, span, scale, pad, (chars + 1) * scale)
+
+    @classmethod
+    def fitting(cls, chars: int, span: int) -> Packing:
+        """The packing for ``span`` transcript ids or, if its numbers would not fit in 64
+        bits, for as many as fit (at least one: SQLite's texts are below 2**30 characters)."""
+        packing = cls.of(chars, max(span, 1))
+        while packing.span > 1 and packing.span * packing.stride > INT64:
+            packing = cls.of(chars, packing.span // 2)
+        return packing

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import sqlite3
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import astuple
+from itertools import groupby
 from operator import itemgetter
 
 from ..errors import CODING_EXISTS, NO_CODING, NO_DETACHED, error, span_error
 from ..model import MANUAL, Coding, stored_id
-from ..words import PAD, SCALE, packed, word_marks
+from ..words import PAD, SCALE, Packing, packed, word_marks
 from .db import PARK, Database, inserted_id, json_ids, now
-from .types import ALL_CODINGS, Added, CoderCount, CodingFilter, CodingRow, DetachedCoding, MoveResult
+from .types import (
+    ALL_CODINGS,
+    Added,
+    CodeColumnBatch,
+    CodeColumns,
+    CoderCount,
+    CodingFilter,
+    CodingRow,
+    DetachedCoding,
+    MoveResult,
+)
 
 _COLUMNS = "id, transcript_id, start, end, code_id, coder, quote, memo, origin, created_at, updated_at, suggestion_id"  # Coding's field order
 _OPENING = itemgetter(0)  # of a packed_spans row
@@ -554,6 +566,82 @@ class CodingStore:
             return [(*packed(start, end, *m), code_id) for (start, end, code_id), m in zip(plain, marks, strict=True)]
         return rows
 
+    # --- column reads for statistics (stats3 branch) --------------------------------------------
+
+    def code_columns(self, flt: CodingFilter = ALL_CODINGS) -> Iterator[CodeColumnBatch]:
+        """The filtered codings per code as packed numbers (:class:`~qualcode.words.Packing`),
+        in batches of transcripts small enough for SQLite's 64-bit arithmetic (one batch
+        unless transcripts are very long).
+
+        SQLite packs and joins the numbers into one text per code, read from the
+        ``codings_code_words`` index without a sort: a Python object per coding made
+        the reading cost more than the counting. The packing is sized from the longest
+        transcript and checked against the codings' own offsets; positions the store
+        has not computed (NULL) are computed from the text, as :meth:`packed_spans` does.
+        """
+        ids = [r[0] for r in self._db.execute("SELECT id FROM transcripts ORDER BY id")]
+        if not ids:
+            return
+        packing = Packing.fitting(self._db.scalar("SELECT max(chars) FROM transcripts", (), 0), ids[-1] - ids[0] + 1)
+        at = 0
+        while at < len(ids):
+            first = ids[at]
+            last_at = bisect_right(ids, first + packing.span - 1, at) - 1
+            last = ids[last_at]
+            batch = self._code_columns(flt, first, last, packing)
+            if batch is None:  # an offset or a word position beyond the longest transcript's length
+                packing = Packing.fitting(self._largest_position(flt), ids[-1] - first + 1)
+                continue  # the same transcripts again, in a batch that fits the new packing
+            yield batch
+            at = last_at + 1
+
+    def _code_columns(self, flt: CodingFilter, first: int, last: int, packing: Packing) -> CodeColumnBatch | None:
+        where, params = _where(flt)
+        # Integers of our own making, not user input: in the text, so the filter keeps its ``?``s.
+        where = f"transcript_id BETWEEN {first:d} AND {last:d}" + (f" AND {where}" if where else "")
+        offset = f"(transcript_id - {first:d}) * {packing.stride:d}"
+        rows = self._db.execute(
+            f"SELECT code_id, count(*), group_concat({offset} + start * {packing.scale:d} + {packing.pad:d} + words_before),"
+            f" group_concat({offset} + end * {packing.scale:d} + words_through), max(end), max(words_through)"
+            # The planner would rather follow the transcript range, then sort by code.
+            f" FROM codings INDEXED BY codings_code_words WHERE {where} GROUP BY code_id",
+            params,
+        ).fetchall()
+        if any(max(r[4], r[5] or 0) > packing.chars for r in rows):
+            return None
+        columns = [CodeColumns(code_id, n, _numbers(opening), _numbers(closing)) for code_id, n, opening, closing, *_ in rows]
+        if any(len(c.openings) != c.codings or len(c.closings) != c.codings for c in columns):
+            # group_concat leaves out the NULLs: some word positions are not computed yet
+            return CodeColumnBatch(first, last, packing, self._code_columns_from_text(where, params, first, packing))
+        return CodeColumnBatch(first, last, packing, columns)
+
+    def _code_columns_from_text(self, where: str, params: list, first: int, packing: Packing) -> list[CodeColumns]:
+        """The columns of :meth:`_code_columns` with the missing word positions computed from the texts."""
+        rows = self._db.execute(
+            f"SELECT transcript_id, start, end, code_id, words_before, words_through FROM codings WHERE {where}"
+            " ORDER BY transcript_id",
+            params,
+        ).fetchall()
+        columns: dict[str, CodeColumns] = {}
+        for tid, group in groupby(rows, itemgetter(0)):
+            spans = list(group)
+            if any(r[4] is None or r[5] is None for r in spans):
+                marks = word_marks(self._text(tid)[0], [(r[1], r[2]) for r in spans])
+                spans = [(*r[:4], *m) for r, m in zip(spans, marks, strict=True)]
+            offset = (tid - first) * packing.stride
+            for _, start, end, code_id, before, through in spans:
+                column = columns.get(code_id) or columns.setdefault(code_id, CodeColumns(code_id, 0, [], []))
+                column.codings += 1
+                column.openings.append(offset + start * packing.scale + packing.pad + before)
+                column.closings.append(offset + end * packing.scale + through)
+        return [columns[code_id] for code_id in sorted(columns)]
+
+    def _largest_position(self, flt: CodingFilter) -> int:
+        """The largest offset or word position of the filtered codings."""
+        where, params = _where(flt)
+        sql = "SELECT max(max(end), max(coalesce(words_through, 0))) FROM codings" + (f" WHERE {where}" if where else "")
+        return self._db.scalar(sql, params, 0)
+
     def coders(self, transcript_ids: Iterable[int] | None = None) -> list[str]:
         """Every coder with codings (in these transcripts), from the index: no per-transcript counting."""
         if transcript_ids is None:
@@ -596,6 +684,11 @@ class CodingStore:
         if tid is not None:
             sql, params = sql + " WHERE transcript_id = ?", (tid,)
         return [DetachedCoding(*r) for r in self._db.execute(sql + " ORDER BY transcript_id, old_start", params)]
+
+
+def _numbers(joined: str | None) -> list[int]:
+    """The integers of a ``group_concat`` (None when every value was NULL)."""
+    return list(map(int, joined.split(","))) if joined else []
 
 
 def _joined_memo(kept: str | None, added: str | None) -> str | None:

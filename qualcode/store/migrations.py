@@ -303,6 +303,16 @@ MIGRATIONS: list[tuple[str, str]] = [
         END;
         """,
     ),
+    (
+        "0009_stats",
+        """
+        -- Statistics read the codings per code (store.codings.code_columns) from this
+        -- index alone, without a sort; it also serves every look-up by code, so the
+        -- index on code_id alone goes.
+        CREATE INDEX codings_code_words ON codings (code_id, transcript_id, start, end, coder, words_before, words_through);
+        DROP INDEX codings_code;
+        """,
+    ),
 ]
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from ..model import Coding
+from ..words import Packing
 
 
 @dataclass(slots=True)
@@ -162,6 +163,27 @@ class CodingFilter:
 
 
 ALL_CODINGS = CodingFilter()
+
+
+@dataclass(slots=True)
+class CodeColumns:
+    """The filtered codings of one code in a batch of transcripts, as the packed numbers
+    of :class:`qualcode.words.Packing` (offsets from ``first``, the batch's lowest id)."""
+
+    code_id: str
+    codings: int
+    openings: list[int]  # in no particular order, like ``closings``: a union needs both sorted
+    closings: list[int]
+
+
+@dataclass(slots=True)
+class CodeColumnBatch:
+    """:class:`CodeColumns` of the codes with codings in transcripts ``first`` .. ``last``."""
+
+    first: int
+    last: int
+    packing: Packing
+    codes: list[CodeColumns]
 
 
 @dataclass(slots=True)
