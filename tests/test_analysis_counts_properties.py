@@ -5,7 +5,9 @@ stretches, each stretch's words split out of the text."""
 from __future__ import annotations
 
 from collections import defaultdict
+from contextlib import nullcontext
 from itertools import combinations
+from unittest.mock import patch
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,6 +16,7 @@ from qualcode.analysis import MISSING, NO_SPEAKER, Selection, code_matrix, coocc
 from qualcode.codebook import parse_codebook
 from qualcode.model import Transcript, Turn
 from qualcode.store import Store
+from qualcode.words import Packing
 
 CODEBOOK = """\
 title: Eigenschap
@@ -134,10 +137,20 @@ def speaker_at(transcripts, t: int, start: int, end: int) -> str:
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(projects(), st.sampled_from([None, ("anna",)]))
-def test_analysis_counts_equal_the_definitions(project, coders):
+@given(projects(), st.sampled_from([None, ("anna",)]), st.booleans())
+def test_analysis_counts_equal_the_definitions(project, coders, one_per_batch):
     transcripts, codings = project
     store, book, _ids = build(transcripts, codings)
+    with (
+        patch.object(Packing, "fitting", classmethod(lambda cls, chars, span: cls.of(chars, 1)))
+        if one_per_batch
+        else nullcontext()
+    ):
+        _check_counts(transcripts, codings, store, book, coders)
+
+
+def _check_counts(transcripts, codings, store, book, coders):
+    """Every grouping's counts (read in batches of transcripts as the store packs them) equal the definitions."""
     kept = [c for c in codings if coders is None or c[4] in coders]
     selection = Selection(coders=None if coders is None else frozenset(coders))
     groupings = {

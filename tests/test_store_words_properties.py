@@ -244,3 +244,27 @@ def test_store_words_missing_positions_are_counted_from_the_text(tmp_path):
         assert store.codings.packed_spans(tid) == spans
         assert store.transcripts.turn_layout(tid, "speaker")[3] == {"I": len(text[0:9].split()), "R": len(text[10:].split())}
         assert frequencies(store, book, by="speaker") == before
+
+
+def test_store_words_code_columns_without_positions_or_with_a_stale_length(tmp_path):
+    # The statistics' per-code reading (code_columns) computes positions the store has not
+    # computed from the text, and repacks when a coding lies beyond the stored length.
+    from qualcode.analysis import frequencies
+
+    text = "De school\u00a0en de  buurt \u2013\nwerken samen"
+    path = tmp_path / "q.db"
+    book, _ = parse_codebook(CODEBOOK)
+    with Store(path) as store:
+        store.codes.sync(book)
+        for name in ("t1", "t2"):
+            turns = [Turn(1, "I", 0, 9), Turn(2, "R", 10, len(text))]
+            tid = store.transcripts.add(Transcript(name, text + name, turns, {}))  # texts differ: one import each
+            for start, end, code in [(0, 10, "a1"), (4, 17, "a"), (12, len(text), "b"), (9, 10, "a1")]:
+                store.codings.add(tid, start, end, code, "anna")
+        before = [frequencies(store, book, by=by) for by in (None, "transcript")]
+        assert before[0].row("a").total.words == 2 * len(text[0:17].split())  # in both transcripts
+    for change in ("UPDATE codings SET words_through = NULL WHERE code_id = 'a'", "UPDATE transcripts SET chars = 3"):
+        with sqlite3.connect(path) as raw:
+            raw.execute(change)
+        with Store(path) as store:
+            assert [frequencies(store, book, by=by) for by in (None, "transcript")] == before, change
