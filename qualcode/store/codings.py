@@ -29,6 +29,7 @@ _COLUMNS = "id, transcript_id, start, end, code_id, coder, quote, memo, origin, 
 _OPENING = itemgetter(0)  # of a packed_spans row
 _ROW_COLUMNS = "id, start, end, code_id, coder, origin, memo, quote, created_at"  # CodingRow's field order
 _ORDER = "transcript_id, start, end, code_id, coder"
+_COLUMN_BATCH = 250  # transcript ids per code_columns batch: memory stays flat however many there are
 _DETACHED_COLUMNS = (
     "id, transcript_id, old_start, old_end, code_id, coder, memo, origin, quote, created_at, updated_at,"
     " detached_at, reason, coding_id"
@@ -570,8 +571,8 @@ class CodingStore:
 
     def code_columns(self, flt: CodingFilter = ALL_CODINGS) -> Iterator[CodeColumnBatch]:
         """The filtered codings per code as packed numbers (:class:`~qualcode.words.Packing`),
-        in batches of transcripts small enough for SQLite's 64-bit arithmetic (one batch
-        unless transcripts are very long).
+        in batches of at most ``_COLUMN_BATCH`` consecutive transcript ids (fewer when
+        transcripts are so long that the numbers would not fit SQLite's 64 bits).
 
         SQLite packs and joins the numbers into one text per code, read from the
         ``codings_code_words`` index without a sort: a Python object per coding made
@@ -582,7 +583,8 @@ class CodingStore:
         ids = [r[0] for r in self._db.execute("SELECT id FROM transcripts ORDER BY id")]
         if not ids:
             return
-        packing = Packing.fitting(self._db.scalar("SELECT max(chars) FROM transcripts", (), 0), ids[-1] - ids[0] + 1)
+        span = min(ids[-1] - ids[0] + 1, _COLUMN_BATCH)
+        packing = Packing.fitting(self._db.scalar("SELECT max(chars) FROM transcripts", (), 0), span)
         at = 0
         while at < len(ids):
             first = ids[at]
@@ -590,7 +592,7 @@ class CodingStore:
             last = ids[last_at]
             batch = self._code_columns(flt, first, last, packing)
             if batch is None:  # an offset or a word position beyond the longest transcript's length
-                packing = Packing.fitting(self._largest_position(flt), ids[-1] - first + 1)
+                packing = Packing.fitting(self._largest_position(flt), span)
                 continue  # the same transcripts again, in a batch that fits the new packing
             yield batch
             at = last_at + 1
@@ -598,7 +600,10 @@ class CodingStore:
     def _code_columns(self, flt: CodingFilter, first: int, last: int, packing: Packing) -> CodeColumnBatch | None:
         where, params = _where(flt)
         # Integers of our own making, not user input: in the text, so the filter keeps its ``?``s.
-        where = f"transcript_id BETWEEN {first:d} AND {last:d}" + (f" AND {where}" if where else "")
+        # One seek per code into the index (``code_id IN``), then the batch's range of transcripts.
+        where = f"code_id IN (SELECT id FROM codes) AND transcript_id BETWEEN {first:d} AND {last:d}" + (
+            f" AND {where}" if where else ""
+        )
         offset = f"(transcript_id - {first:d}) * {packing.stride:d}"
         rows = self._db.execute(
             f"SELECT code_id, count(*), group_concat({offset} + start * {packing.scale:d} + {packing.pad:d} + words_before),"
