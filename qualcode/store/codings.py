@@ -29,7 +29,7 @@ _COLUMNS = "id, transcript_id, start, end, code_id, coder, quote, memo, origin, 
 _OPENING = itemgetter(0)  # of a packed_spans row
 _ROW_COLUMNS = "id, start, end, code_id, coder, origin, memo, quote, created_at"  # CodingRow's field order
 _ORDER = "transcript_id, start, end, code_id, coder"
-_COLUMN_BATCH = 250  # transcript ids per code_columns batch: memory stays flat however many there are
+_COLUMN_BATCH = 100  # transcript ids per code_columns batch: memory stays flat however many there are
 _DETACHED_COLUMNS = (
     "id, transcript_id, old_start, old_end, code_id, coder, memo, origin, quote, created_at, updated_at,"
     " detached_at, reason, coding_id"
