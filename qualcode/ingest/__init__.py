@@ -15,12 +15,45 @@ Modules, one concern each:
 * :mod:`.reader` -- :func:`read_transcript`, dispatching on the suffix
 """
 
-from qualcode.ingest.attributes import lookup_attributes, read_attributes_csv
-from qualcode.ingest.decode import check_encoding, decode, normalise
-from qualcode.ingest.frontmatter import split_front_matter
-from qualcode.ingest.paths import SIDECARS, SUPPORTED_SUFFIXES, expand_paths
-from qualcode.ingest.reader import read_transcript
-from qualcode.ingest.turns import TurnScan, parse_turns, scan_turns
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qualcode.ingest.attributes import lookup_attributes, read_attributes_csv
+    from qualcode.ingest.decode import check_encoding, decode, normalise
+    from qualcode.ingest.frontmatter import split_front_matter
+    from qualcode.ingest.paths import SIDECARS, SUPPORTED_SUFFIXES, expand_paths
+    from qualcode.ingest.reader import read_transcript
+    from qualcode.ingest.turns import TurnScan, parse_turns, scan_turns
+
+# Each name from the module that defines it, on first use: opening a project imports
+# ``ingest.decode`` (the codebook reads with it), and loading every reader with it cost
+# a fifth of the start-up of a command that reads no transcript.
+_HOMES = {
+    "lookup_attributes": "attributes",
+    "read_attributes_csv": "attributes",
+    "check_encoding": "decode",
+    "decode": "decode",
+    "normalise": "decode",
+    "split_front_matter": "frontmatter",
+    "SIDECARS": "paths",
+    "SUPPORTED_SUFFIXES": "paths",
+    "expand_paths": "paths",
+    "read_transcript": "reader",
+    "TurnScan": "turns",
+    "parse_turns": "turns",
+    "scan_turns": "turns",
+}
+
+
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "SIDECARS",
