@@ -18,23 +18,22 @@ Modules, one concern each:
 from importlib import import_module
 from typing import TYPE_CHECKING
 
+# At once: ``decode`` names both a module and its function, and the function must win.
+from qualcode.ingest.decode import check_encoding, decode, normalise
+
 if TYPE_CHECKING:
     from qualcode.ingest.attributes import lookup_attributes, read_attributes_csv
-    from qualcode.ingest.decode import check_encoding, decode, normalise
     from qualcode.ingest.frontmatter import split_front_matter
     from qualcode.ingest.paths import SIDECARS, SUPPORTED_SUFFIXES, expand_paths
     from qualcode.ingest.reader import read_transcript
     from qualcode.ingest.turns import TurnScan, parse_turns, scan_turns
 
-# Each name from the module that defines it, on first use: opening a project imports
+# The rest from the module that defines it, on first use: opening a project imports
 # ``ingest.decode`` (the codebook reads with it), and loading every reader with it cost
 # a fifth of the start-up of a command that reads no transcript.
 _HOMES = {
     "lookup_attributes": "attributes",
     "read_attributes_csv": "attributes",
-    "check_encoding": "decode",
-    "decode": "decode",
-    "normalise": "decode",
     "split_front_matter": "frontmatter",
     "SIDECARS": "paths",
     "SUPPORTED_SUFFIXES": "paths",
