@@ -228,13 +228,14 @@ def reimport(state: State, transcript: str, file: Path | None, encoding: str | N
 @pass_state
 def check(state: State) -> None:
     """Check the project's health: orphaned codings, changed sources, codebook problems."""
-    from ..health import PROBLEM, check_project
+    from ..health import PROBLEM, Finding, check_project
 
-    report = check_project(state.project())
-    for finding in report.findings:
+    def show(finding: Finding) -> None:  # as soon as it is found: the whole check reads every text
         styled(f"{finding.severity}: ", finding.message, fg="red" if finding.severity == PROBLEM else "yellow")
         if finding.hint:
             echo(f"  hint: {finding.hint}")
+
+    report = check_project(state.project(), show)
     summary = f"{report.transcripts} transcript(s), {report.codings} coding(s), {report.codes} code(s)"
     if report.ok:
         echo(f"ok: {summary}")

@@ -513,6 +513,14 @@ class CodingStore:
             )
         ]
 
+    def orphan_counts(self) -> dict[str, int]:
+        """How many codings each code that is no longer in the codebook still has (no rows read)."""
+        sql = (
+            "SELECT c.code_id, count(*) FROM codings c JOIN codes k ON k.id = c.code_id WHERE k.in_codebook = 0"
+            " GROUP BY c.code_id"
+        )
+        return dict(self._db.execute(sql).fetchall())
+
     def code_ids(self) -> list[str]:
         """Ids of every code that has at least one coding."""
         return [r[0] for r in self._db.execute("SELECT DISTINCT code_id FROM codings ORDER BY code_id")]
