@@ -30,13 +30,13 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
-from itertools import chain, compress, groupby, islice, repeat
+from itertools import chain, compress, islice, repeat
 from math import inf
-from operator import add, eq, floordiv, ge, itemgetter, lt, mul
+from operator import add, eq, ge, lt, mul
 
 from ..codebook import Codebook
 from ..errors import UNKNOWN_GROUPING, error
-from ..store import CodeColumnBatch, CodeColumns, Store
+from ..store import CodeColumnBatch, CodeColumns, Store, TurnColumns
 from ..words import PAD, SCALE, Packing, chars_and_words
 from .codes import MISSING, CodeEntry, CodeHierarchy
 from .selection import ALL, Selection, did_you_mean
@@ -51,9 +51,8 @@ NO_VALUE = "(none)"  # the group of transcripts without the attribute
 ALL_GROUP = "(all)"  # the name of the whole selection as a group
 ROLE_ORDER = {"interviewer": 0, "respondent": 1}
 
-# Of a packed span (opening, closing, code_id): see qualcode.words.
-ONE_TRANSCRIPT = Packing(0, 1, SCALE, PAD, 0)  # the packing of :meth:`Store.codings.packed_spans`
-_OPENING, _CLOSING, _CODE = itemgetter(0), itemgetter(1), itemgetter(2)
+# Of one transcript's packed spans (:func:`qualcode.words.packed`).
+ONE_TRANSCRIPT = Packing(0, 1, SCALE, PAD, 0)
 
 MEASURES = ("codings", "segments", "transcripts", "transcript_share", "words", "chars", "coverage")
 
@@ -167,22 +166,6 @@ def stretches(openings: list[int], closings: list[int], packing: Packing = ONE_T
     return count, chars, words
 
 
-def measure_branches(spans: list[tuple], rollup: dict[str, tuple[str, ...]], words: bool) -> dict[str, Measures]:
-    """Measures of every code branch that ``spans`` (one transcript's ``(opening, closing,
-    code_id)`` of :func:`qualcode.words.packed`) touch; words only when ``words``."""
-    lists: dict[str, list[list[tuple]]] = {}
-    for code_id, group in groupby(sorted(spans, key=_CODE), _CODE):
-        members = list(group)
-        for target in rollup.get(code_id) or (code_id, MISSING):
-            lists.setdefault(target, []).append(members)
-    out = {}
-    for target, parts in lists.items():
-        openings = sorted(map(_OPENING, chain.from_iterable(parts)))
-        count, chars, counted = stretches(openings, sorted(map(_CLOSING, chain.from_iterable(parts))))
-        out[target] = Measures(len(openings), count, 1, counted if words else 0, chars)
-    return out
-
-
 def frequencies(
     store: Store,
     codebook: Codebook,
@@ -254,13 +237,56 @@ class _Counts:
         self.rollup, self.words, self.totals, self.per_group, self.ticker = rollup, words, totals, per_group, ticker
 
     def add(self, batch: CodeColumnBatch, group_of: dict[int, str] | None) -> None:
-        """Add a batch of transcripts: one union per code branch over all of them (the
-        packing keeps transcripts apart), and per transcript when grouped by one."""
-        branches: dict[str, list[CodeColumns]] = {}
+        """Add a batch of transcripts to the totals (and, with ``group_of``, to each
+        transcript's group), reporting progress."""
+        self._add(batch.codes, batch, self.totals, group_of, progress=True)
+
+    def add_by_turn(
+        self, batch: CodeColumnBatch, turns: TurnColumns, unlabelled: str, speaking: dict[int, set[str]], groups: dict[str, Group]
+    ) -> None:
+        """Add a batch's codings to the group (speaker or role) of the first turn each
+        overlaps: the first turn ending after its start, if that turn starts before its
+        end; else ``unlabelled`` (outside every turn).
+
+        C-level maps over each code's codings (their packed numbers compare with the
+        turns' directly), then one filtering pass per group (there are a few).
+        """
+        names = [unlabelled, *(label or unlabelled for label in turns.labels)]  # 0: outside every turn
+        firsts = [*turns.starts, inf]  # a coding after the last turn's end is outside
+        by_name: dict[str, list[CodeColumns]] = {}
         for column in batch.codes:
+            index = list(map(bisect_right, repeat(turns.ends), column.openings))
+            inside = map(lt, map(firsts.__getitem__, index), column.closings)
+            found = list(map(names.__getitem__, map(mul, map(add, index, repeat(1)), inside)))
+            for name in dict.fromkeys(found):
+                openings = list(compress(column.openings, map(eq, found, repeat(name))))
+                closings = list(compress(column.closings, map(eq, found, repeat(name))))
+                by_name.setdefault(name, []).append(CodeColumns(column.code_id, len(openings), openings, closings))
+        stride = batch.packing.stride
+        for name, columns in by_name.items():
+            for slot in sorted({o // stride for c in columns for o in c.openings}):
+                tid = batch.first + slot
+                if name not in speaking[tid]:  # codings outside every turn (or in no turn of the label)
+                    speaking[tid].add(name)
+                    groups.setdefault(name, Group(name)).transcripts += 1
+            self._add(columns, batch, self.per_group[name], None, progress=False)
+
+    def _add(
+        self,
+        codes: list[CodeColumns],
+        batch: CodeColumnBatch,
+        into: dict[str, Measures],
+        group_of: dict[int, str] | None,
+        *,
+        progress: bool,
+    ) -> None:
+        """One union per code branch over all the batch's transcripts (the packing keeps
+        transcripts apart), added to ``into``; per transcript too with ``group_of``."""
+        branches: dict[str, list[CodeColumns]] = {}
+        for column in codes:
             for target in self.rollup.get(column.code_id) or (column.code_id, MISSING):
                 branches.setdefault(target, []).append(column)
-        done, total = 0, sum(c.codings for c in batch.codes)
+        done, total = 0, sum(c.codings for c in codes)
         for i, (target, columns) in enumerate(branches.items(), 1):
             if len(columns) == 1:
                 codings, openings, closings = columns[0].codings, sorted(columns[0].openings), sorted(columns[0].closings)
@@ -268,14 +294,14 @@ class _Counts:
                 codings = sum(c.codings for c in columns)
                 openings = sorted(chain.from_iterable(c.openings for c in columns))
                 closings = sorted(chain.from_iterable(c.closings for c in columns))
-            if not codings:
-                continue
-            count, chars, counted = stretches(openings, closings, batch.packing)
-            in_transcripts = self._per_transcript(target, openings, closings, batch, group_of)
-            self.totals[target].add(Measures(codings, count, in_transcripts, counted if self.words else 0, chars))
-            step = total * i // len(branches) - done  # progress in codings, spread over the branches
-            done += step
-            self.ticker.add(step)
+            if codings:
+                count, chars, counted = stretches(openings, closings, batch.packing)
+                in_transcripts = self._per_transcript(target, openings, closings, batch, group_of)
+                into[target].add(Measures(codings, count, in_transcripts, counted if self.words else 0, chars))
+            if progress:
+                step = total * i // len(branches) - done  # progress in codings, spread over the branches
+                done += step
+                self.ticker.add(step)
 
     def _per_transcript(
         self, target: str, openings: list[int], closings: list[int], batch: CodeColumnBatch, group_of: dict[int, str] | None
@@ -295,33 +321,26 @@ class _Counts:
             at = end
         return found
 
-    def spans(self, spans: list[tuple], group: str | None = None) -> None:
-        """Add one transcript's (or one speaker's) packed spans, to the totals or to ``group``."""
-        for code_id, m in measure_branches(spans, self.rollup, self.words).items():
-            (self.totals if group is None else self.per_group[group])[code_id].add(m)
-
 
 def _count_by_turns(
     store: Store, selection: Selection, by: str, counts: _Counts, groups: dict[str, Group], everything: Group
 ) -> None:
-    """Frequencies by speaker or role: each transcript's codings split by the turn in which they start."""
+    """Frequencies by speaker or role: the codings split by the turn in which they start."""
     unlabelled = NO_SPEAKER if by == SPEAKER else NO_ROLE
-    flt = selection.coding_filter
+    selected = []
     for view in iter_transcripts(store, selection):
         everything.transcripts += 1
         everything.words += view.words
-        spans = store.codings.packed_spans(view.id, flt)
-        turn_starts, turn_ends, labels, label_words = store.transcripts.turn_layout(view.id, by)
-        speaking = _count_turn_groups(label_words, unlabelled, groups)
-        if not spans:
-            continue
-        counts.spans(spans)
-        for name, group_spans in _by_turn_group(spans, turn_starts, turn_ends, labels, unlabelled):
-            if name not in speaking:  # codings outside every turn
-                speaking.add(name)
-                groups.setdefault(name, Group(name)).transcripts += 1
-            counts.spans(group_spans, name)
-        counts.ticker.add(len(spans))
+        selected.append(view.id)
+    selected.sort()
+    speaking: dict[int, set[str]] = {}
+    # Turns are packed like the codings, so the packing must reach the last turn's end too.
+    for batch in store.codings.code_columns(selection.coding_filter, reach=store.transcripts.longest_turn()):
+        turns = store.transcripts.turn_columns(batch.first, batch.last, batch.packing, by)
+        for tid in selected[bisect_left(selected, batch.first) : bisect_right(selected, batch.last)]:
+            speaking[tid] = _count_turn_groups(turns.words.get(tid, {}), unlabelled, groups)
+        counts.add(batch, None)
+        counts.add_by_turn(batch, turns, unlabelled, speaking, groups)
 
 
 def _count_turn_groups(label_words: dict[str | None, int], unlabelled: str, groups: dict[str, Group]) -> set[str]:
@@ -336,24 +355,6 @@ def _count_turn_groups(label_words: dict[str | None, int], unlabelled: str, grou
             speaking.add(name)
             group.transcripts += 1
     return speaking
-
-
-def _by_turn_group(
-    spans: list[tuple], turn_starts: list[int], turn_ends: list[int], labels: list[str | None], unlabelled: str
-) -> list[tuple[str, list[tuple]]]:
-    """``spans`` (in start order) split by the group of the first turn each overlaps: the
-    first turn ending after its start, if that turn starts before its end; else
-    ``unlabelled`` (outside every turn). Groups in order of first appearance.
-
-    C-level maps over all spans, then one filtering pass per group (a transcript has a
-    few speakers): a Python step per coding cost more than the counting.
-    """
-    names = [unlabelled, *(label or unlabelled for label in labels)]  # 0: outside every turn
-    firsts = [*turn_starts, inf]  # a span after the last turn's end is outside
-    index = list(map(bisect_right, repeat(turn_ends), map(floordiv, map(_OPENING, spans), repeat(SCALE))))
-    inside = map(lt, map(firsts.__getitem__, index), map(floordiv, map(_CLOSING, spans), repeat(SCALE)))
-    found = list(map(names.__getitem__, map(mul, map(add, index, repeat(1)), inside)))
-    return [(name, list(compress(spans, map(eq, found, repeat(name))))) for name in dict.fromkeys(found)]
 
 
 def _ordered(groups: dict[str, Group], by: str | None) -> list[Group]:

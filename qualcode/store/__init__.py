@@ -62,6 +62,7 @@ from .types import (
     TranscriptInfo,
     TranscriptRef,
     TranscriptSummary,
+    TurnColumns,
 )
 
 __all__ = [
@@ -88,6 +89,7 @@ __all__ = [
     "TranscriptInfo",
     "TranscriptRef",
     "TranscriptSummary",
+    "TurnColumns",
     "TrashItem",
     "now",
 ]

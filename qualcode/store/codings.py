@@ -577,7 +577,7 @@ class CodingStore:
 
     # --- column reads for statistics (stats3 branch) --------------------------------------------
 
-    def code_columns(self, flt: CodingFilter = ALL_CODINGS) -> Iterator[CodeColumnBatch]:
+    def code_columns(self, flt: CodingFilter = ALL_CODINGS, *, reach: int = 0) -> Iterator[CodeColumnBatch]:
         """The filtered codings per code as packed numbers (:class:`~qualcode.words.Packing`),
         in batches of at most ``_COLUMN_BATCH`` consecutive transcript ids (fewer when
         transcripts are so long that the numbers would not fit SQLite's 64 bits).
@@ -585,14 +585,15 @@ class CodingStore:
         SQLite packs and joins the numbers into one text per code, read from the
         ``codings_code_words`` index without a sort: a Python object per coding made
         the reading cost more than the counting. The packing is sized from the longest
-        transcript and checked against the codings' own offsets; positions the store
-        has not computed (NULL) are computed from the text, as :meth:`packed_spans` does.
+        transcript (or ``reach``, if larger: to pack turns the same way) and checked
+        against the codings' own offsets; positions the store has not computed (NULL) are
+        computed from the text, as :meth:`packed_spans` does.
         """
         ids = [r[0] for r in self._db.execute("SELECT id FROM transcripts ORDER BY id")]
         if not ids:
             return
         span = min(ids[-1] - ids[0] + 1, _COLUMN_BATCH)
-        packing = Packing.fitting(self._db.scalar("SELECT max(chars) FROM transcripts", (), 0), span)
+        packing = Packing.fitting(max(self._db.scalar("SELECT max(chars) FROM transcripts", (), 0), reach), span)
         at = 0
         while at < len(ids):
             first = ids[at]
@@ -600,7 +601,7 @@ class CodingStore:
             last = ids[last_at]
             batch = self._code_columns(flt, first, last, packing)
             if batch is None:  # an offset or a word position beyond the longest transcript's length
-                packing = Packing.fitting(self._largest_position(flt), span)
+                packing = Packing.fitting(max(self._largest_position(flt), reach), span)
                 continue  # the same transcripts again, in a batch that fits the new packing
             yield batch
             at = last_at + 1

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from operator import itemgetter
 from pathlib import Path
 
 from ..model import Transcript, Turn
+from ..words import Packing
 from .db import Database, inserted_id, json_ids, now
-from .types import SpeakerInfo, TranscriptInfo, TranscriptRef, TranscriptSummary
+from .types import SpeakerInfo, TranscriptInfo, TranscriptRef, TranscriptSummary, TurnColumns
 
 _TURN_COLUMNS = "idx, speaker, start, end, time_start, time_end, role"  # Turn's field order
 
@@ -198,6 +200,38 @@ class TranscriptStore:
                 words[value] += len(text[a:b].split())
             return starts, ends, labels, words
         return starts, ends, labels, {value: total for value, total, _ in sums}
+
+    # --- column reads for statistics (stats3 branch) --------------------------------------------
+
+    def longest_turn(self) -> int:
+        """The largest offset at which a turn ends (a bound for :class:`~qualcode.words.Packing`)."""
+        return self._db.scalar("SELECT max(end) FROM turns", (), 0)
+
+    def turn_columns(self, first: int, last: int, packing: Packing, label: str) -> TurnColumns:
+        """The turns of transcripts ``first`` .. ``last`` packed as ``packing`` packs codings,
+        with ``label`` (``"speaker"`` or ``"role"``) and their words per label."""
+        if label not in ("speaker", "role"):
+            raise ValueError(f"no turn label {label!r}")
+        where = f"transcript_id BETWEEN {first:d} AND {last:d}"  # integers of our own making
+        offset = f"(transcript_id - {first:d}) * {packing.stride:d}"
+        rows = self._db.execute(
+            f"SELECT {offset} + start * {packing.scale:d} + {packing.pad:d}, {offset} + end * {packing.scale:d}, {label}, end"
+            f" FROM turns WHERE {where} ORDER BY transcript_id, idx"
+        ).fetchall()
+        if rows and max(map(itemgetter(3), rows)) > packing.chars:
+            raise ValueError("the packing does not reach the last turn's end: size it with longest_turn()")
+        words: dict[int, dict[str | None, int]] = {}
+        uncounted = set()
+        for tid, value, total, missing in self._db.execute(
+            f"SELECT transcript_id, {label}, sum(words), count(*) - count(words) FROM turns WHERE {where}"
+            f" GROUP BY transcript_id, {label}"
+        ):
+            words.setdefault(tid, {})[value] = total
+            if missing:
+                uncounted.add(tid)
+        for tid in uncounted:  # counted from the text, as turn_layout does
+            words[tid] = self.turn_layout(tid, label)[3]
+        return TurnColumns(list(map(itemgetter(0), rows)), list(map(itemgetter(1), rows)), list(map(itemgetter(2), rows)), words)
 
     def text(self, tid: int) -> str:
         row = self._db.one("SELECT text FROM transcripts WHERE id = ?", (tid,))

@@ -172,8 +172,22 @@ class CodeColumns:
 
     code_id: str
     codings: int
-    openings: list[int]  # in no particular order, like ``closings``: a union needs both sorted
+    openings: list[int]  # in no particular order; the i-th opening and closing are one coding's
     closings: list[int]
+
+
+@dataclass(slots=True)
+class TurnColumns:
+    """The turns of a batch's transcripts, in transcript and turn order, packed like its
+    codings: ``starts[i]`` is ``offset + start * scale + pad`` and ``ends[i]`` is ``offset +
+    end * scale``, so a coding's opening is below ``ends[i]`` exactly when the turn ends
+    after the coding's start, and ``starts[i]`` is below its closing exactly when the turn
+    starts before the coding's end. ``words``: per transcript id, its turns' words per label."""
+
+    starts: list[int]
+    ends: list[int]
+    labels: list[str | None]
+    words: dict[int, dict[str | None, int]]
 
 
 @dataclass(slots=True)
