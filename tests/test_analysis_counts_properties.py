@@ -16,6 +16,7 @@ from qualcode.analysis import MISSING, NO_SPEAKER, Selection, code_matrix, coocc
 from qualcode.codebook import parse_codebook
 from qualcode.model import Transcript, Turn
 from qualcode.store import Store
+from qualcode.store import transcripts as store_transcripts
 from qualcode.words import Packing
 
 CODEBOOK = """\
@@ -138,14 +139,13 @@ def speaker_at(transcripts, t: int, start: int, end: int) -> str:
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(projects(), st.sampled_from([None, ("anna",)]), st.booleans())
-def test_analysis_counts_equal_the_definitions(project, coders, one_per_batch):
+def test_analysis_counts_equal_the_definitions(project, coders, small_batches):
     transcripts, codings = project
     store, book, _ids = build(transcripts, codings)
-    with (
-        patch.object(Packing, "fitting", classmethod(lambda cls, chars, span: cls.of(chars, 1)))
-        if one_per_batch
-        else nullcontext()
-    ):
+    # small_batches: every transcript its own batch, and turn labels read row by row (as with many labels)
+    one_each = patch.object(Packing, "fitting", classmethod(lambda cls, chars, span: cls.of(chars, 1)))
+    few = patch.object(store_transcripts, "_FEW_LABELS", 0 if small_batches else 16)
+    with one_each if small_batches else nullcontext(), few:
         _check_counts(transcripts, codings, store, book, coders)
 
 

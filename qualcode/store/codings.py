@@ -12,7 +12,7 @@ from operator import itemgetter
 from ..errors import CODING_EXISTS, NO_CODING, NO_DETACHED, error, span_error
 from ..model import MANUAL, Coding, stored_id
 from ..words import PAD, SCALE, Packing, packed, word_marks
-from .db import PARK, Database, inserted_id, json_ids, now
+from .db import PARK, Database, inserted_id, joined_ints, json_ids, now
 from .types import (
     ALL_CODINGS,
     Added,
@@ -623,7 +623,9 @@ class CodingStore:
         ).fetchall()
         if any(max(r[4], r[5] or 0) > packing.chars for r in rows):
             return None
-        columns = [CodeColumns(code_id, n, _numbers(opening), _numbers(closing)) for code_id, n, opening, closing, *_ in rows]
+        columns = [
+            CodeColumns(code_id, n, joined_ints(opening), joined_ints(closing)) for code_id, n, opening, closing, *_ in rows
+        ]
         if any(len(c.openings) != c.codings or len(c.closings) != c.codings for c in columns):
             # group_concat leaves out the NULLs: some word positions are not computed yet
             return CodeColumnBatch(first, last, packing, self._code_columns_from_text(where, params, first, packing))
@@ -698,11 +700,6 @@ class CodingStore:
         if tid is not None:
             sql, params = sql + " WHERE transcript_id = ?", (tid,)
         return [DetachedCoding(*r) for r in self._db.execute(sql + " ORDER BY transcript_id, old_start", params)]
-
-
-def _numbers(joined: str | None) -> list[int]:
-    """The integers of a ``group_concat`` (None when every value was NULL)."""
-    return list(map(int, joined.split(","))) if joined else []
 
 
 def _joined_memo(kept: str | None, added: str | None) -> str | None:

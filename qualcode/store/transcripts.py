@@ -8,10 +8,13 @@ from pathlib import Path
 
 from ..model import Transcript, Turn
 from ..words import Packing
-from .db import Database, inserted_id, json_ids, now
+from .db import Database, inserted_id, joined_ints, json_ids, now
 from .types import SpeakerInfo, TranscriptInfo, TranscriptRef, TranscriptSummary, TurnColumns
 
 _TURN_COLUMNS = "idx, speaker, start, end, time_start, time_end, role"  # Turn's field order
+
+
+_FEW_LABELS = 16  # turn_columns numbers this many distinct labels in SQL
 
 
 class TranscriptStore:
@@ -209,29 +212,54 @@ class TranscriptStore:
 
     def turn_columns(self, first: int, last: int, packing: Packing, label: str) -> TurnColumns:
         """The turns of transcripts ``first`` .. ``last`` packed as ``packing`` packs codings,
-        with ``label`` (``"speaker"`` or ``"role"``) and their words per label."""
+        with ``label`` (``"speaker"`` or ``"role"``) and their words per label.
+
+        With a few distinct labels (the usual case: interviewer and respondent), SQLite
+        numbers them and joins the columns into one text each, as ``codings.code_columns``
+        does: a row object per turn cost more than the rest of the work.
+        """
         if label not in ("speaker", "role"):
             raise ValueError(f"no turn label {label!r}")
         where = f"transcript_id BETWEEN {first:d} AND {last:d}"  # integers of our own making
         offset = f"(transcript_id - {first:d}) * {packing.stride:d}"
-        rows = self._db.execute(
-            f"SELECT {offset} + start * {packing.scale:d} + {packing.pad:d}, {offset} + end * {packing.scale:d}, {label}, end"
-            f" FROM turns WHERE {where} ORDER BY transcript_id, idx"
-        ).fetchall()
-        if rows and max(map(itemgetter(3), rows)) > packing.chars:
+        start_key, end_key = f"{offset} + start * {packing.scale:d} + {packing.pad:d}", f"{offset} + end * {packing.scale:d}"
+        named = [r[0] for r in self._db.execute(f"SELECT DISTINCT {label} FROM turns WHERE {where} AND {label} IS NOT NULL")]
+        if len(named) <= _FEW_LABELS:
+            named.sort()
+            cases = "".join(f"WHEN {label} = ? THEN {i} " for i in range(1, len(named) + 1))
+            number = f"CASE {cases}ELSE 0 END" if named else "0"  # 0: no label
+            row = self._db.one(
+                "SELECT group_concat(s), group_concat(e), group_concat(k), max(end) FROM"
+                # ORDER BY in a subquery of an aggregate is kept: the texts join the turns in order
+                f" (SELECT {start_key} AS s, {end_key} AS e, {number} AS k, end FROM turns WHERE {where}"
+                " ORDER BY transcript_id, idx)",
+                named,
+            )
+            assert row is not None  # an aggregate query always yields one row
+            starts, ends, numbers = joined_ints(row[0]), joined_ints(row[1]), joined_ints(row[2])
+            labels = [None, *named]
+            columns = TurnColumns(starts, ends, list(map(labels.__getitem__, numbers)), {})
+            longest = row[3] or 0
+        else:
+            rows = self._db.execute(
+                f"SELECT {start_key}, {end_key}, {label}, end FROM turns WHERE {where} ORDER BY transcript_id, idx"
+            ).fetchall()
+            starts, ends = list(map(itemgetter(0), rows)), list(map(itemgetter(1), rows))
+            columns = TurnColumns(starts, ends, list(map(itemgetter(2), rows)), {})
+            longest = max(map(itemgetter(3), rows), default=0)
+        if longest > packing.chars:
             raise ValueError("the packing does not reach the last turn's end: size it with longest_turn()")
-        words: dict[int, dict[str | None, int]] = {}
         uncounted = set()
         for tid, value, total, missing in self._db.execute(
             f"SELECT transcript_id, {label}, sum(words), count(*) - count(words) FROM turns WHERE {where}"
             f" GROUP BY transcript_id, {label}"
         ):
-            words.setdefault(tid, {})[value] = total
+            columns.words.setdefault(tid, {})[value] = total
             if missing:
                 uncounted.add(tid)
         for tid in uncounted:  # counted from the text, as turn_layout does
-            words[tid] = self.turn_layout(tid, label)[3]
-        return TurnColumns(list(map(itemgetter(0), rows)), list(map(itemgetter(1), rows)), list(map(itemgetter(2), rows)), words)
+            columns.words[tid] = self.turn_layout(tid, label)[3]
+        return columns
 
     def text(self, tid: int) -> str:
         row = self._db.one("SELECT text FROM transcripts WHERE id = ?", (tid,))
