@@ -311,6 +311,9 @@ MIGRATIONS: list[tuple[str, str]] = [
         -- index on code_id alone goes.
         CREATE INDEX codings_code_words ON codings (code_id, transcript_id, start, end, coder, words_before, words_through);
         DROP INDEX codings_code;
+        -- The transcripts' sizes without their rows: words and chars come after the text
+        -- in a row, so reading them walked every text's overflow pages.
+        CREATE INDEX transcripts_sizes ON transcripts (name, id, words, chars);
         """,
     ),
 ]
