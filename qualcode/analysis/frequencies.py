@@ -32,7 +32,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import chain, compress, islice, repeat
 from math import inf
-from operator import add, eq, ge, lt, mul
+from operator import add, eq, floordiv, ge, lt, mul
 
 from ..codebook import Codebook
 from ..errors import UNKNOWN_GROUPING, error
@@ -259,12 +259,12 @@ class _Counts:
             inside = map(lt, map(firsts.__getitem__, index), column.closings)
             found = list(map(names.__getitem__, map(mul, map(add, index, repeat(1)), inside)))
             for name in dict.fromkeys(found):
-                openings = list(compress(column.openings, map(eq, found, repeat(name))))
-                closings = list(compress(column.closings, map(eq, found, repeat(name))))
+                mine = list(map(eq, found, repeat(name)))
+                openings, closings = list(compress(column.openings, mine)), list(compress(column.closings, mine))
                 by_name.setdefault(name, []).append(CodeColumns(column.code_id, len(openings), openings, closings))
         stride = batch.packing.stride
         for name, columns in by_name.items():
-            for slot in sorted({o // stride for c in columns for o in c.openings}):
+            for slot in sorted(set(map(floordiv, chain.from_iterable(c.openings for c in columns), repeat(stride)))):
                 tid = batch.first + slot
                 if name not in speaking[tid]:  # codings outside every turn (or in no turn of the label)
                     speaking[tid].add(name)
