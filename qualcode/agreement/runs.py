@@ -7,6 +7,7 @@ grows with the number of codings, not with the length of the text.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -44,12 +45,14 @@ class Regions:
     __slots__ = ("ends", "first", "last", "before", "starts", "total")
 
     def __init__(self, regions: Sequence[Span]) -> None:
-        self.starts = [s for s, _ in regions]
-        self.ends = [e for _, e in regions]
-        self.before = [0]  # before[k]: characters in regions[:k]
+        # Arrays, not lists: a study keeps every transcript's regions while it goes code by code.
+        self.starts = array("q", [s for s, _ in regions])
+        self.ends = array("q", [e for _, e in regions])
+        before = [0]  # before[k]: characters in regions[:k]
         for s, e in regions:
-            self.before.append(self.before[-1] + e - s)
-        self.total = self.before[-1]
+            before.append(before[-1] + e - s)
+        self.before = array("q", before)
+        self.total = before[-1]
         self.first = self.starts[0] if regions else 0
         self.last = self.ends[-1] if regions else 0
 
@@ -61,6 +64,23 @@ class Regions:
     def inside(self, start: int, end: int) -> int:
         """Characters of ``[start, end)`` inside the regions."""
         return self.upto(end) - self.upto(start)
+
+
+class Units:
+    """Sorted, disjoint units (sentences, turns) as two arrays: compact enough to keep every
+    transcript's while a study goes code by code, and bisected by their ends directly."""
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, units: Iterable[Span]) -> None:
+        self.starts = array("q")
+        self.ends = array("q")
+        for s, e in units:
+            self.starts.append(s)
+            self.ends.append(e)
+
+    def __len__(self) -> int:
+        return len(self.ends)
 
 
 def character_patterns(regions: Sequence[Span] | Regions, coverage: Sequence[Sequence[Span] | None]) -> Counter[Pattern]:
@@ -111,13 +131,15 @@ def character_patterns(regions: Sequence[Span] | Regions, coverage: Sequence[Seq
     )
 
 
-def unit_patterns(units: Sequence[Span], coverage: Sequence[Sequence[Span] | None]) -> Counter[Pattern]:
+def unit_patterns(units: Sequence[Span] | Units, coverage: Sequence[Sequence[Span] | None]) -> Counter[Pattern]:
     """Pattern counts of whole units (sentences, turns): a coder codes a unit when one
     of the coder's spans overlaps it by at least one character.
 
-    ``units`` are sorted and disjoint; ``coverage`` as for :func:`character_patterns`.
+    ``units`` are sorted and disjoint (or a :class:`Units` of them); ``coverage`` as for
+    :func:`character_patterns`.
     """
-    marked: list[set[int] | None] = [None if spans is None else _overlapped(units, spans) for spans in coverage]
+    within = units if isinstance(units, Units) else Units(units)
+    marked: list[set[int] | None] = [None if spans is None else _overlapped(within, spans) for spans in coverage]
     missing = tuple(m is None for m in marked)
     counts: Counter[Pattern] = Counter()
     touched: set[int] = set().union(*(m for m in marked if m))
@@ -129,24 +151,22 @@ def unit_patterns(units: Sequence[Span], coverage: Sequence[Sequence[Span] | Non
     return counts
 
 
-def _overlapped(units: Sequence[Span], spans: Sequence[Span]) -> set[int]:
+def _overlapped(units: Units, spans: Sequence[Span]) -> set[int]:
     """Indexes of the units that one of ``spans`` (a union) overlaps.
 
-    Each span's first unit is found by bisection, so a code with a few codings
-    costs O(codings log units), not a walk over every unit of the document.
+    Each span's first unit (the first ending after its start) is found by bisection,
+    so a code with a few codings costs O(codings log units), not a walk over every
+    unit of the document.
     """
     hit: set[int] = set()
-    n = len(units)
+    starts, ends = units.starts, units.ends
+    n = len(ends)
     for start, end in spans:
-        j = bisect_right(units, start, key=_end)
-        while j < n and units[j][0] < end:
+        j = bisect_right(ends, start)
+        while j < n and starts[j] < end:
             hit.add(j)
             j += 1
     return hit
-
-
-def _end(unit: Span) -> int:
-    return unit[1]
 
 
 def _pattern(state: Sequence[int], missing: Sequence[bool]) -> Pattern:

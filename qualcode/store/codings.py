@@ -577,6 +577,28 @@ class CodingStore:
         sql = "SELECT DISTINCT transcript_id, coder, code_id FROM codings" + (f" WHERE {where}" if where else "")
         return self._db.execute(sql, params).fetchall()
 
+    # --- agreement code by code (from the indexes of migration 0011) ---------------------------
+
+    def coders_by_transcript(self, flt: CodingFilter = ALL_CODINGS) -> list[tuple[int, str]]:
+        """Distinct ``(transcript_id, coder)`` of the filtered codings: who coded where, from
+        the ``codings_by_coder`` index alone."""
+        where, params = _where(flt)
+        sql = "SELECT DISTINCT transcript_id, coder FROM codings" + (f" WHERE {where}" if where else "")
+        return self._db.execute(sql, params).fetchall()
+
+    def codes_used(self, flt: CodingFilter = ALL_CODINGS) -> set[str]:
+        """The codes of the filtered codings (a code is checked until its first coding is found)."""
+        where, params = _where(flt, "c.")
+        sql = "SELECT id FROM codes WHERE EXISTS (SELECT 1 FROM codings c WHERE c.code_id = codes.id"
+        return {r[0] for r in self._db.execute(sql + (f" AND {where}" if where else "") + ")", params)}
+
+    def code_spans(self, code_id: str, flt: CodingFilter = ALL_CODINGS) -> list[tuple[int, int, int, str]]:
+        """``(transcript_id, start, end, coder)`` of one code's filtered codings in transcript and
+        position order, from the ``codings_by_code`` index alone."""
+        where, params = _where(CodingFilter(flt.transcript_ids, None, flt.coders))
+        sql = "SELECT transcript_id, start, end, coder FROM codings WHERE code_id = ?" + (f" AND {where}" if where else "")
+        return self._db.execute(sql + " ORDER BY transcript_id, start, end, coder", [code_id, *params]).fetchall()
+
     def quotes(self, tid: int) -> list[tuple[int, str, int, int, str]]:
         """``(id, code_id, start, end, quote)`` of one transcript's codings in position order:
         what the health check compares with the text, without ``Coding`` objects."""

@@ -303,6 +303,25 @@ MIGRATIONS: list[tuple[str, str]] = [
         END;
         """,
     ),
+    (
+        "0011_review_order",
+        """
+        -- Listings that stream at study scale, read from covering indexes (issue #16):
+        -- `suggestions --order score` in its order (the most likely first, then reading
+        -- order; NULL scores count as 0), so rows come as they are read, not after a sort
+        -- (it replaces the index on status alone);
+        CREATE INDEX suggestions_review_order
+            ON suggestions (status, coalesce(score, 0.0) DESC, transcript_id, start, end, code_id);
+        -- agreement code by code (one code's codings across the project, in position order,
+        -- and whether a pending suggestion's span is coded), and which coders coded which
+        -- transcripts with which codes. They replace the one-column indexes they start with.
+        CREATE INDEX codings_by_code ON codings (code_id, transcript_id, start, end, coder);
+        CREATE INDEX codings_by_coder ON codings (coder, transcript_id, code_id);
+        DROP INDEX IF EXISTS codings_code;
+        DROP INDEX IF EXISTS codings_coder;
+        DROP INDEX IF EXISTS suggestions_status;
+        """,
+    ),
 ]
 
 
