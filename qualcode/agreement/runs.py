@@ -143,8 +143,16 @@ def unit_patterns(units: Sequence[Span] | Units, coverage: Sequence[Sequence[Spa
     missing = tuple(m is None for m in marked)
     counts: Counter[Pattern] = Counter()
     touched: set[int] = set().union(*(m for m in marked if m))
-    for index in touched:
-        counts[tuple(None if m is None else (PRESENT if index in m else ABSENT) for m in marked)] += 1
+    # Each touched unit's coders as a bit mask; masks (one per pattern) are counted in the
+    # order their units come in `touched`, the order the patterns are then summed in.
+    masks = dict.fromkeys(touched, 0)
+    for i, m in enumerate(marked):
+        if m:
+            bit = 1 << i
+            for index in m:
+                masks[index] |= bit
+    for mask, weight in Counter(masks.values()).items():
+        counts[_pattern([mask >> i & 1 for i in range(len(marked))], missing)] = weight
     untouched = len(units) - len(touched)
     if untouched:
         counts[_pattern([ABSENT] * len(coverage), missing)] += untouched

@@ -186,6 +186,7 @@ def emit(
     widths: Mapping[str, int] | None = None,
     neutralise: bool = True,
     paged: bool = True,
+    slow: bool = False,
 ) -> int:
     """Write a listing to stdout in the chosen format, streaming its rows; returns how many.
 
@@ -193,11 +194,14 @@ def emit(
     CSV goes through the one safe writer (:class:`qualcode.export.CsvWriter`:
     formula guard unless ``neutralise`` is off, RFC 4180 quoting); JSON is an array
     of objects; a table is aligned (``widths`` gives known column widths, e.g. the
-    longest transcript name, so a streamed table needs no look ahead).
+    longest transcript name, so a streamed table needs no look ahead). ``slow``: each
+    row takes a while to compute, so each is shown as it comes, not a bufferful at a time.
     """
     if fmt == "table":
-        return write_table(rows, columns, title=title, right=right, widths=widths, paged=paged)
+        return write_table(rows, columns, title=title, right=right, widths=widths, paged=paged, slow=slow)
     with data_output(paged=paged) as stream:
+        if slow:
+            rows = _flushed(rows, stream)
         if fmt == "csv":
             return write_csv(stream, columns, rows, neutralise=neutralise)
         return write_json_rows(stream, columns, rows)
@@ -270,6 +274,7 @@ def write_table(
     right: Sequence[str] = (),
     widths: Mapping[str, int] | None = None,
     paged: bool = True,
+    slow: bool = False,
 ) -> int:
     """Write rows to stdout as an aligned table (:mod:`qualcode.cli.table`); returns the number of rows.
 
@@ -287,7 +292,14 @@ def write_table(
             return rich_table(head, columns, title, right, size.columns)
         rows = chain(head, rows)
     with data_output(paged=paged) as stream:
-        return streamed(stream, rows, columns, title, right, widths or {})
+        return streamed(stream, _flushed(rows, stream) if slow else rows, columns, title, right, widths or {})
+
+
+def _flushed(rows: Iterable[Sequence[object]], stream: IO[str]) -> Iterator[Sequence[object]]:
+    """``rows``, with what is written flushed before the next one is computed."""
+    for row in rows:
+        yield row
+        stream.flush()
 
 
 RICH_MAX_COLUMNS = 40  # wider tables are never drawn by rich: measuring them is the slow part

@@ -130,7 +130,7 @@ def agreement(
             write_json(stream, data)
         return
     # Rows are written as they are computed: every code's, then every transcript's, then overall.
-    emit(rows, columns, fmt, right=[c for c in columns if c not in ("scope", "code", "transcript")])
+    emit(rows, columns, fmt, right=[c for c in columns if c not in ("scope", "code", "transcript")], slow=True)
     if fmt == "table":
         echo()
         echo(click.wrap_text(result.statement(), width=100))
