@@ -142,7 +142,7 @@ def compute(
     for rows in by_code.values():
         rows.sort()
     units = {d.id: d.units for d in documents}
-    result, rows = study(
+    result, found = study(
         documents,
         coders,
         coded_by,
@@ -153,7 +153,7 @@ def compute(
         codes=codes,
         overlap=overlap,
     )
-    for _row in rows:
+    for _row in found:  # each row is kept in the result
         pass
     return result
 

@@ -182,7 +182,8 @@ class TranscriptStore:
         sql, params = "SELECT transcript_id, start, end FROM turns", []
         if transcript_ids is not None:
             sql, params = sql + " WHERE transcript_id IN (SELECT value FROM json_each(?))", [json_ids(transcript_ids)]
-        current, spans = None, []
+        current: int | None = None
+        spans: list[tuple[int, int]] = []
         for tid, start, end in self._db.execute(sql + " ORDER BY transcript_id, idx", params):
             if tid != current:
                 if current is not None:
