@@ -3,14 +3,16 @@ the same rows, in the same order, as listing everything and sorting it."""
 
 from __future__ import annotations
 
+import io
 import random
 
+import pytest
 from click.testing import CliRunner
 from test_suggest_support import make_project
 from test_team_study import all_spans
 from test_team_study import project as project  # noqa: F401 - the team study's fixture
 
-from qualcode.agreement import CHARACTER, Document, compute, document_units
+from qualcode.agreement import CHARACTER, SENTENCE, TURN, CodedSpan, Document, compute, document_units
 from qualcode.agreement.study import study
 from qualcode.cli import main
 from qualcode.model import PENDING
@@ -105,3 +107,39 @@ def test_review_order_agreement_rows_come_code_by_code(project):  # noqa: F811
     first = next(rows)
     assert read == [first.code]  # the first row needed only its own code's codings
     assert [first, *rows] == expected.rows and read == expected.codes
+
+
+def table_text(result, exact: bool) -> str:
+    from qualcode.cli.table import SAMPLE, streamed
+    from qualcode.cli.team_cmds import agreement_columns, agreement_rows, table_widths
+
+    columns = agreement_columns(result)
+    widths = table_widths(result, columns) if exact else None
+    out = io.StringIO()
+    right = [c for c in columns if c not in ("scope", "code", "transcript")]
+    streamed(out, agreement_rows(result, iter(result.rows), "table"), columns, None, right, widths or {}, 0 if exact else SAMPLE)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("documents", [1, 3, 196, 197, 198, 260])
+@pytest.mark.parametrize("unit", [CHARACTER, SENTENCE, TURN])
+def test_review_order_agreement_table_widths_known_before_any_figure(documents, unit):
+    """The widths given up front are those the first rows would give, whether the sample
+    ends among the codes, the transcripts or after the overall row, and whatever comes later."""
+    rng = random.Random(documents)
+    codes = ["a", "code_met_een_lange_naam", "b\tc"]
+    docs, spans = [], []
+    for d in range(documents + 1):  # the last one coded by one coder only: left out
+        # Later transcripts are longer and have longer names: a row read beyond the
+        # first ones would widen a column.
+        size = 10 ** (1 + d // 40)
+        units = [(0, size)] if unit == CHARACTER else [(i * 10, i * 10 + 5) for i in range(d // 10 * 20 + rng.randrange(5))]
+        docs.append(Document(d, f"interview_{d:03}" + "x" * (d // 50), units))
+        for coder in ("anna", "bram", "chen")[: rng.randrange(2, 4) if d < documents else 1]:
+            for _ in range(rng.randrange(1, 4)):
+                start = rng.randrange(0, 300)
+                spans.append(CodedSpan(d, start, start + rng.randrange(1, 50), rng.choice(codes), coder))
+    for coders in (["anna", "bram"], ["anna", "bram", "chen"]):
+        result = compute(spans, docs, coders, unit=unit)
+        assert table_text(result, exact=True) == table_text(result, exact=False)
+    assert table_text(compute(spans, docs, ["anna", "bram"], unit=unit, codes=["a"]), exact=True).count("\n") > 2

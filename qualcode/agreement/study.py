@@ -77,6 +77,7 @@ class Agreement:
     transcripts: list[str] = field(default_factory=list)  # counted
     left_out: list[str] = field(default_factory=list)  # coded by fewer than two of the coders
     unit_total: int = 0  # units (characters, sentences, turns) in the counted transcripts
+    sizes: list[int] = field(default_factory=list)  # the units of each counted transcript (as ``transcripts``)
     segments_per_coder: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -235,6 +236,7 @@ def _prepared(result: Agreement, counted: Sequence[Document], load_units: UnitsL
         size = length(units) if characters else len(units)
         prepared[doc_id] = (Regions(units) if characters else Units(units), size)
         result.unit_total += size
+    result.sizes = [prepared[d.id][1] for d in counted]
     return prepared
 
 

@@ -130,7 +130,9 @@ def agreement(
             write_json(stream, data)
         return
     # Rows are written as they are computed: every code's, then every transcript's, then overall.
-    emit(rows, columns, fmt, right=[c for c in columns if c not in ("scope", "code", "transcript")], slow=True)
+    widths = table_widths(result, columns) if fmt == "table" else None
+    right = [c for c in columns if c not in ("scope", "code", "transcript")]
+    emit(rows, columns, fmt, right=right, slow=True, widths=widths, exact_widths=widths is not None)
     if fmt == "table":
         echo()
         echo(click.wrap_text(result.statement(), width=100))
@@ -147,6 +149,34 @@ def agreement_columns(result: Agreement) -> list[str]:
             f"{second}_matched", "agreement", "kappa_bp",
         ]  # fmt: skip
     return ["scope", "code", "transcript", "units", "agreement", "cohen_kappa", "krippendorff_alpha"]
+
+
+def table_widths(result: Agreement, columns: list[str]) -> dict[str, int] | None:
+    """The widths the table's first rows give its columns (see :data:`~qualcode.cli.table.SAMPLE`),
+    known before any figure is computed, so the table streams like the CSV.
+
+    Every unit of a counted transcript is pairable (at least two coders coded there), so a
+    code's row counts all units, a transcript's its units times the codes, the overall row
+    all units times the codes; agreement, kappa and alpha never outgrow their headings.
+    None for the segment unit, whose kappa column is wider when a row says 'undefined'.
+    """
+    from .table import SAMPLE, cell_width
+
+    if result.unit == SEGMENT:
+        return None
+    codes = len(result.codes)
+    first_codes = result.codes[:SAMPLE]
+    first_docs = list(zip(result.transcripts, result.sizes, strict=True))[: max(0, SAMPLE - codes)]
+    overall = codes + len(result.transcripts) < SAMPLE
+    cells: dict[str, list[object]] = {
+        "scope": ["code"] * bool(first_codes) + ["transcript"] * bool(first_docs) + ["overall"] * overall,
+        "code": list(first_codes),
+        "transcript": [name for name, _ in first_docs],
+        "units": [result.unit_total] * bool(first_codes)
+        + [size * codes for _, size in first_docs]
+        + [result.unit_total * codes] * overall,
+    }
+    return {column: max([len(column), *map(cell_width, cells.get(column, ()))]) for column in columns}
 
 
 def agreement_rows(result: Agreement, found: Iterable[Row], fmt: str) -> Iterator[list[object]]:
