@@ -11,6 +11,8 @@ from array import array
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import accumulate
+from operator import itemgetter, sub
 
 from .coefficients import Pattern
 
@@ -22,16 +24,21 @@ PRESENT = 1
 
 def union(spans: Iterable[Span]) -> list[Span]:
     """The union of half-open spans as sorted, disjoint, non-touching spans."""
-    out: list[list[int]] = []
+    out: list[Span] = []
+    first = last = -1  # the span being extended (none yet)
     for start, end in sorted(spans):
         if start >= end:
             continue
-        if out and start <= out[-1][1]:
-            if end > out[-1][1]:
-                out[-1][1] = end
+        if last >= 0 and start <= last:
+            if end > last:
+                last = end
         else:
-            out.append([start, end])
-    return [(s, e) for s, e in out]
+            if last >= 0:
+                out.append((first, last))
+            first, last = start, end
+    if last >= 0:
+        out.append((first, last))
+    return out
 
 
 def length(spans: Iterable[Span]) -> int:
@@ -46,13 +53,10 @@ class Regions:
 
     def __init__(self, regions: Sequence[Span]) -> None:
         # Arrays, not lists: a study keeps every transcript's regions while it goes code by code.
-        self.starts = array("q", [s for s, _ in regions])
-        self.ends = array("q", [e for _, e in regions])
-        before = [0]  # before[k]: characters in regions[:k]
-        for s, e in regions:
-            before.append(before[-1] + e - s)
-        self.before = array("q", before)
-        self.total = before[-1]
+        self.starts = array("q", map(itemgetter(0), regions))
+        self.ends = array("q", map(itemgetter(1), regions))
+        self.before = array("q", accumulate(map(sub, self.ends, self.starts), initial=0))  # in regions[:k]
+        self.total = self.before[-1]
         self.first = self.starts[0] if regions else 0
         self.last = self.ends[-1] if regions else 0
 
