@@ -223,21 +223,32 @@ def exits(args: list[str]) -> tuple[int, ...]:
 
 
 def before_copy(root: Path, before: str) -> Path:
-    """The project, or a copy without migration 0008 for a qualcode from before it (which refuses it)."""
+    """The project, or a copy without the migrations a qualcode from before them lacks (it
+    refuses a newer database): 0008 (word positions), 0011 (the review-order indexes, with
+    the indexes they replaced given back, so the old code runs as it did)."""
     import shutil
 
-    if (Path(before) / "qualcode" / "store" / "migrations.py").read_text(encoding="utf-8").count("0008_coding_words"):
+    known = (Path(before) / "qualcode" / "store" / "migrations.py").read_text(encoding="utf-8")
+    lacks = [name for name in ("0008_coding_words", "0011_review_order") if name not in known]
+    if not lacks:
         return root
-    old = root.with_name(root.name + "-before")
+    old = root.with_name(root.name + "-before-" + "-".join(name[:4] for name in lacks))
     if not (old / "qualcode.db").exists():
         shutil.copytree(root, old)
         with sqlite3.connect(old / "qualcode.db") as conn:
-            conn.execute("DELETE FROM schema_migrations WHERE name = '0008_coding_words'")
-            for trigger in ("codings_words_inserted", "codings_words_moved", "turns_words_moved", "transcripts_words_text"):
-                conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-            conn.execute("DROP INDEX IF EXISTS codings_words")
-            for table, column in (("codings", "words_before"), ("codings", "words_through"), ("turns", "words")):
-                conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+            conn.executemany("DELETE FROM schema_migrations WHERE name = ?", [(name,) for name in lacks])
+            if "0011_review_order" in lacks:
+                for index in ("suggestions_review_order", "codings_by_code", "codings_by_coder"):
+                    conn.execute(f"DROP INDEX IF EXISTS {index}")
+                conn.execute("CREATE INDEX IF NOT EXISTS codings_code ON codings (code_id)")
+                conn.execute("CREATE INDEX IF NOT EXISTS codings_coder ON codings (coder)")
+                conn.execute("CREATE INDEX IF NOT EXISTS suggestions_status ON suggestions (status)")
+            if "0008_coding_words" in lacks:
+                for trigger in ("codings_words_inserted", "codings_words_moved", "turns_words_moved", "transcripts_words_text"):
+                    conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+                conn.execute("DROP INDEX IF EXISTS codings_words")
+                for table, column in (("codings", "words_before"), ("codings", "words_through"), ("turns", "words")):
+                    conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     return old
 
 
