@@ -234,7 +234,7 @@ def before_copy(root: Path, before: str) -> Path:
         return root
     old = root.with_name(root.name + "-before-" + "-".join(name[:4] for name in lacks))
     if not (old / "qualcode.db").exists():
-        shutil.copytree(root, old)
+        shutil.copytree(root, old, symlinks=True)
         with sqlite3.connect(old / "qualcode.db") as conn:
             conn.executemany("DELETE FROM schema_migrations WHERE name = ?", [(name,) for name in lacks])
             if "0011_review_order" in lacks:
