@@ -570,13 +570,6 @@ class CodingStore:
         sql = "SELECT transcript_id, start, end, code_id, coder FROM codings" + (f" WHERE {where}" if where else "")
         return self._db.execute(f"{sql} ORDER BY {_ORDER}", params).fetchall()
 
-    def coded_codes(self, flt: CodingFilter = ALL_CODINGS) -> list[tuple[int, str, str]]:
-        """Distinct ``(transcript_id, coder, code_id)`` of the filtered codings: who applied
-        which code where, without reading a coding."""
-        where, params = _where(flt)
-        sql = "SELECT DISTINCT transcript_id, coder, code_id FROM codings" + (f" WHERE {where}" if where else "")
-        return self._db.execute(sql, params).fetchall()
-
     # --- agreement code by code (from the indexes of migration 0011) ---------------------------
 
     def coders_by_transcript(self, flt: CodingFilter = ALL_CODINGS) -> list[tuple[int, str]]:
