@@ -11,6 +11,7 @@ from array import array
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from itertools import accumulate
 from operator import itemgetter, sub
 
@@ -156,7 +157,7 @@ def unit_patterns(units: Sequence[Span] | Units, coverage: Sequence[Sequence[Spa
             for index in m:
                 masks[index] |= bit
     for mask, weight in Counter(masks.values()).items():
-        counts[_pattern([mask >> i & 1 for i in range(len(marked))], missing)] = weight
+        counts[_mask_pattern(mask, missing)] = weight
     untouched = len(units) - len(touched)
     if untouched:
         counts[_pattern([ABSENT] * len(coverage), missing)] += untouched
@@ -179,6 +180,12 @@ def _overlapped(units: Units, spans: Sequence[Span]) -> set[int]:
             hit.add(j)
             j += 1
     return hit
+
+
+@lru_cache(maxsize=1024)
+def _mask_pattern(mask: int, missing: tuple[bool, ...]) -> Pattern:
+    """The pattern of a unit that the coders in bit mask ``mask`` code (the same few, again and again)."""
+    return _pattern([mask >> i & 1 for i in range(len(missing))], missing)
 
 
 def _pattern(state: Sequence[int], missing: Sequence[bool]) -> Pattern:
