@@ -222,22 +222,51 @@ def exits(args: list[str]) -> tuple[int, ...]:
     return (0, 1) if args[0] == "check" else (0,)
 
 
+# What takes each newer migration back out of a copy, newest first, so a qualcode from
+# before it runs on the data as it did (the indexes a migration replaced are given back).
+UNDO: dict[str, list[str]] = {
+    "0010_review_order": [
+        "DROP INDEX IF EXISTS suggestions_review_order",
+        "DROP INDEX IF EXISTS codings_by_coder",
+        "CREATE INDEX IF NOT EXISTS codings_coder ON codings (coder)",
+        "CREATE INDEX IF NOT EXISTS suggestions_status ON suggestions (status)",
+    ],
+    "0009_stats": [
+        "DROP INDEX IF EXISTS codings_code_words",
+        "DROP INDEX IF EXISTS transcripts_sizes",
+        "CREATE INDEX IF NOT EXISTS codings_code ON codings (code_id)",
+    ],
+    "0008_coding_words": [
+        *(
+            f"DROP TRIGGER IF EXISTS {trigger}"
+            for trigger in ("codings_words_inserted", "codings_words_moved", "turns_words_moved", "transcripts_words_text")
+        ),
+        "DROP INDEX IF EXISTS codings_words",
+        *(
+            f"ALTER TABLE {table} DROP COLUMN {column}"
+            for table, column in (("codings", "words_before"), ("codings", "words_through"), ("turns", "words"))
+        ),
+    ],
+}
+
+
 def before_copy(root: Path, before: str) -> Path:
-    """The project, or a copy without migration 0008 for a qualcode from before it (which refuses it)."""
+    """The project, or a copy without the migrations a qualcode from before them lacks (it
+    refuses a newer database), each taken back out by :data:`UNDO`."""
     import shutil
 
-    if (Path(before) / "qualcode" / "store" / "migrations.py").read_text(encoding="utf-8").count("0008_coding_words"):
+    known = (Path(before) / "qualcode" / "store" / "migrations.py").read_text(encoding="utf-8")
+    lacks = [name for name in UNDO if name not in known]
+    if not lacks:
         return root
-    old = root.with_name(root.name + "-before")
+    old = root.with_name(root.name + "-before-" + "-".join(name[:4] for name in lacks))
     if not (old / "qualcode.db").exists():
-        shutil.copytree(root, old)
+        shutil.copytree(root, old, symlinks=True)
         with sqlite3.connect(old / "qualcode.db") as conn:
-            conn.execute("DELETE FROM schema_migrations WHERE name = '0008_coding_words'")
-            for trigger in ("codings_words_inserted", "codings_words_moved", "turns_words_moved", "transcripts_words_text"):
-                conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-            conn.execute("DROP INDEX IF EXISTS codings_words")
-            for table, column in (("codings", "words_before"), ("codings", "words_through"), ("turns", "words")):
-                conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+            conn.executemany("DELETE FROM schema_migrations WHERE name = ?", [(name,) for name in lacks])
+            for name in lacks:
+                for sql in UNDO[name]:
+                    conn.execute(sql)
     return old
 
 

@@ -7,9 +7,13 @@ grows with the number of codings, not with the length of the text.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from itertools import accumulate
+from operator import itemgetter, sub
 
 from .coefficients import Pattern
 
@@ -21,16 +25,21 @@ PRESENT = 1
 
 def union(spans: Iterable[Span]) -> list[Span]:
     """The union of half-open spans as sorted, disjoint, non-touching spans."""
-    out: list[list[int]] = []
+    out: list[Span] = []
+    first = last = -1  # the span being extended (none yet)
     for start, end in sorted(spans):
         if start >= end:
             continue
-        if out and start <= out[-1][1]:
-            if end > out[-1][1]:
-                out[-1][1] = end
+        if last >= 0 and start <= last:
+            if end > last:
+                last = end
         else:
-            out.append([start, end])
-    return [(s, e) for s, e in out]
+            if last >= 0:
+                out.append((first, last))
+            first, last = start, end
+    if last >= 0:
+        out.append((first, last))
+    return out
 
 
 def length(spans: Iterable[Span]) -> int:
@@ -44,11 +53,10 @@ class Regions:
     __slots__ = ("ends", "first", "last", "before", "starts", "total")
 
     def __init__(self, regions: Sequence[Span]) -> None:
-        self.starts = [s for s, _ in regions]
-        self.ends = [e for _, e in regions]
-        self.before = [0]  # before[k]: characters in regions[:k]
-        for s, e in regions:
-            self.before.append(self.before[-1] + e - s)
+        # Arrays, not lists: a study keeps every transcript's regions while it goes code by code.
+        self.starts = array("q", map(itemgetter(0), regions))
+        self.ends = array("q", map(itemgetter(1), regions))
+        self.before = array("q", accumulate(map(sub, self.ends, self.starts), initial=0))  # in regions[:k]
         self.total = self.before[-1]
         self.first = self.starts[0] if regions else 0
         self.last = self.ends[-1] if regions else 0
@@ -61,6 +69,23 @@ class Regions:
     def inside(self, start: int, end: int) -> int:
         """Characters of ``[start, end)`` inside the regions."""
         return self.upto(end) - self.upto(start)
+
+
+class Units:
+    """Sorted, disjoint units (sentences, turns) as two arrays: compact enough to keep every
+    transcript's while a study goes code by code, and bisected by their ends directly."""
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, units: Iterable[Span]) -> None:
+        self.starts = array("q")
+        self.ends = array("q")
+        for s, e in units:
+            self.starts.append(s)
+            self.ends.append(e)
+
+    def __len__(self) -> int:
+        return len(self.ends)
 
 
 def character_patterns(regions: Sequence[Span] | Regions, coverage: Sequence[Sequence[Span] | None]) -> Counter[Pattern]:
@@ -111,42 +136,56 @@ def character_patterns(regions: Sequence[Span] | Regions, coverage: Sequence[Seq
     )
 
 
-def unit_patterns(units: Sequence[Span], coverage: Sequence[Sequence[Span] | None]) -> Counter[Pattern]:
+def unit_patterns(units: Sequence[Span] | Units, coverage: Sequence[Sequence[Span] | None]) -> Counter[Pattern]:
     """Pattern counts of whole units (sentences, turns): a coder codes a unit when one
     of the coder's spans overlaps it by at least one character.
 
-    ``units`` are sorted and disjoint; ``coverage`` as for :func:`character_patterns`.
+    ``units`` are sorted and disjoint (or a :class:`Units` of them); ``coverage`` as for
+    :func:`character_patterns`.
     """
-    marked: list[set[int] | None] = [None if spans is None else _overlapped(units, spans) for spans in coverage]
+    within = units if isinstance(units, Units) else Units(units)
+    marked: list[set[int] | None] = [None if spans is None else _overlapped(within, spans) for spans in coverage]
     missing = tuple(m is None for m in marked)
     counts: Counter[Pattern] = Counter()
     touched: set[int] = set().union(*(m for m in marked if m))
-    for index in touched:
-        counts[tuple(None if m is None else (PRESENT if index in m else ABSENT) for m in marked)] += 1
+    # Each touched unit's coders as a bit mask; masks (one per pattern) are counted in the
+    # order their units come in `touched`, the order the patterns are then summed in.
+    masks = dict.fromkeys(touched, 0)
+    for i, m in enumerate(marked):
+        if m:
+            bit = 1 << i
+            for index in m:
+                masks[index] |= bit
+    for mask, weight in Counter(masks.values()).items():
+        counts[_mask_pattern(mask, missing)] = weight
     untouched = len(units) - len(touched)
     if untouched:
         counts[_pattern([ABSENT] * len(coverage), missing)] += untouched
     return counts
 
 
-def _overlapped(units: Sequence[Span], spans: Sequence[Span]) -> set[int]:
+def _overlapped(units: Units, spans: Sequence[Span]) -> set[int]:
     """Indexes of the units that one of ``spans`` (a union) overlaps.
 
-    Each span's first unit is found by bisection, so a code with a few codings
-    costs O(codings log units), not a walk over every unit of the document.
+    Each span's first unit (the first ending after its start) is found by bisection,
+    so a code with a few codings costs O(codings log units), not a walk over every
+    unit of the document.
     """
     hit: set[int] = set()
-    n = len(units)
+    starts, ends = units.starts, units.ends
+    n = len(ends)
     for start, end in spans:
-        j = bisect_right(units, start, key=_end)
-        while j < n and units[j][0] < end:
+        j = bisect_right(ends, start)
+        while j < n and starts[j] < end:
             hit.add(j)
             j += 1
     return hit
 
 
-def _end(unit: Span) -> int:
-    return unit[1]
+@lru_cache(maxsize=1024)
+def _mask_pattern(mask: int, missing: tuple[bool, ...]) -> Pattern:
+    """The pattern of a unit that the coders in bit mask ``mask`` code (the same few, again and again)."""
+    return _pattern([mask >> i & 1 for i in range(len(missing))], missing)
 
 
 def _pattern(state: Sequence[int], missing: Sequence[bool]) -> Pattern:

@@ -18,12 +18,12 @@ what was counted, so the figure can be reported.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..errors import NOTHING_IN_COMMON, SEGMENT_NEEDS_TWO, TOO_FEW_CODERS, error
 from .coefficients import Pattern, brennan_prediger, cohen_kappa, krippendorff_alpha, pairable_units, percent_agreement
-from .runs import Regions, Span, character_patterns, length, union, unit_patterns
+from .runs import Regions, Span, Units, character_patterns, length, union, unit_patterns
 from .segments import SegmentCount, segment_count
 from .units import CHARACTER, SEGMENT, SENTENCE, TURN
 
@@ -48,10 +48,6 @@ class Document:
     id: int
     name: str
     units: Sequence[Span]
-
-
-SpansByCode = dict[str, list[list[Span]]]  # code -> coder position -> that coder's spans in one document
-Loaded = tuple[Sequence[Span], SpansByCode]  # one document's units and spans, see :func:`study`
 
 
 @dataclass(slots=True)
@@ -81,6 +77,7 @@ class Agreement:
     transcripts: list[str] = field(default_factory=list)  # counted
     left_out: list[str] = field(default_factory=list)  # coded by fewer than two of the coders
     unit_total: int = 0  # units (characters, sentences, turns) in the counted transcripts
+    sizes: list[int] = field(default_factory=list)  # the units of each counted transcript (as ``transcripts``)
     segments_per_coder: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -135,40 +132,35 @@ def compute(
     coders = _checked(coders, unit)
     wanted_docs = {d.id for d in documents}
     index = {c: i for i, c in enumerate(coders)}
-    per_doc: dict[int, list[CodedSpan]] = defaultdict(list)
     coded_by: dict[int, set[int]] = defaultdict(set)
-    used: set[str] = set()
+    by_code: dict[str, list[tuple[int, int, int, str]]] = defaultdict(list)
     for s in spans:
         i = index.get(s.coder)
         if i is None or s.transcript not in wanted_docs:
             continue
         coded_by[s.transcript].add(i)
-        used.add(s.code)
-        per_doc[s.transcript].append(s)
-    return study(
+        by_code[s.code].append((s.transcript, s.start, s.end, s.coder))
+    for rows in by_code.values():
+        rows.sort()
+    units = {d.id: d.units for d in documents}
+    result, found = study(
         documents,
         coders,
         coded_by,
-        used,
-        lambda doc: (doc.units, spans_by_code(per_doc.get(doc.id, ()), index)),
+        set(by_code),
+        lambda counted: ((d.id, units[d.id]) for d in counted),
+        lambda code: by_code.get(code, ()),
         unit=unit,
         codes=codes,
         overlap=overlap,
     )
+    for _row in found:  # each row is kept in the result
+        pass
+    return result
 
 
-def spans_by_code(spans: Iterable[CodedSpan], index: Mapping[str, int]) -> SpansByCode:
-    """One document's spans per code and coder (``index``: coder -> position); other coders' are ignored."""
-    out: SpansByCode = {}
-    for s in spans:
-        i = index.get(s.coder)
-        if i is None:
-            continue
-        per_coder = out.get(s.code)
-        if per_coder is None:
-            per_coder = out[s.code] = [[] for _ in index]
-        per_coder[i].append((s.start, s.end))
-    return out
+CodeSpans = Iterable[tuple[int, int, int, str]]  # (document id, start, end, coder) in document order
+UnitsLoader = Callable[[Sequence[Document]], Iterable[tuple[int, Sequence[Span]]]]
 
 
 def study(
@@ -176,17 +168,23 @@ def study(
     coders: Sequence[str],
     coded_by: Mapping[int, set[int]],
     used: set[str],
-    load: Callable[[Document], Loaded],
+    load_units: UnitsLoader,
+    code_spans: Callable[[str], CodeSpans],
     *,
     unit: str,
     codes: Sequence[str] | None = None,
     overlap: int = DEFAULT_OVERLAP,
-) -> Agreement:
-    """:func:`compute` with each counted document's units and spans loaded by ``load`` when
-    its turn comes, so a project's study holds one transcript at a time.
+) -> tuple[Agreement, Iterator[Row]]:
+    """:func:`compute` code by code, as the rows are read: the result's facts (what was
+    counted, the statement) at once, and its rows - every code's, every transcript's, the
+    overall one - as they are computed, in that order (each is also kept in the result).
 
     ``coded_by[document id]`` holds the positions (in ``coders``) of the coders with any
     coding there; ``used`` every code they applied in ``documents`` (the default codes).
+    ``load_units(counted documents)`` gives each one's units (unused for the segment
+    unit); ``code_spans(code)`` the codings of ``coders`` with that code, of any document,
+    in document order. Codes are read one at a time; what is held throughout is every
+    counted document's units (as arrays) and its running pattern counts.
     """
     coders = _checked(coders, unit)
     code_list = list(dict.fromkeys(codes)) if codes is not None else sorted(used)
@@ -196,12 +194,26 @@ def study(
     result.transcripts = [d.name for d in counted]
     if not counted:
         raise error(NOTHING_IN_COMMON, coders=", ".join(coders))
-    loaded = ((doc, *load(doc)) for doc in counted)
+    index = {c: i for i, c in enumerate(coders)}
+
+    def by_document(code: str) -> dict[int, list[list[Span]]]:
+        """The code's spans per counted document and coder position."""
+        out: dict[int, list[list[Span]]] = {}
+        wanted = {d.id for d in counted}
+        for doc, start, end, coder in code_spans(code):
+            i = index.get(coder)
+            if i is None or doc not in wanted:
+                continue
+            per_coder = out.get(doc)
+            if per_coder is None:
+                per_coder = out[doc] = [[] for _ in coders]
+            per_coder[i].append((start, end))
+        return out
+
     if unit == SEGMENT:
-        _segment_rows(result, loaded, code_list, overlap / 100)
-    else:
-        _unit_rows(result, loaded, coded_by, code_list)
-    return result
+        return result, _segment_rows(result, counted, code_list, by_document, overlap / 100)
+    prepared = _prepared(result, counted, load_units)
+    return result, _unit_rows(result, counted, prepared, coded_by, code_list, by_document)
 
 
 def _checked(coders: Sequence[str], unit: str) -> list[str]:
@@ -213,33 +225,63 @@ def _checked(coders: Sequence[str], unit: str) -> list[str]:
     return coders
 
 
-def _unit_rows(
-    result: Agreement, loaded: Iterable[tuple[Document, Sequence[Span], SpansByCode]], coded_by, codes: list[str]
-) -> None:
+Prepared = dict[int, tuple[Regions | Units, int]]  # document id -> its units (as searched) and how many
+
+
+def _prepared(result: Agreement, counted: Sequence[Document], load_units: UnitsLoader) -> Prepared:
+    """Every counted document's units, compact, with their number; sets ``result.unit_total``."""
     characters = result.unit == CHARACTER
-    per_code: dict[str, Counter[Pattern]] = {c: Counter() for c in codes}
-    overall: Counter[Pattern] = Counter()
-    n = len(result.coders)
-    for doc, units, by_code in loaded:
-        present = coded_by[doc.id]
+    prepared: Prepared = {}
+    for doc_id, units in load_units(counted):
         size = length(units) if characters else len(units)
+        prepared[doc_id] = (Regions(units) if characters else Units(units), size)
         result.unit_total += size
-        nothing: Pattern = tuple(0 if i in present else None for i in range(n))
-        regions = Regions(units) if characters else None
-        per_doc: Counter[Pattern] = Counter()
-        for code in codes:
-            coded = by_code.get(code)
+    result.sizes = [prepared[d.id][1] for d in counted]
+    return prepared
+
+
+def _unit_rows(
+    result: Agreement,
+    counted: Sequence[Document],
+    prepared: Prepared,
+    coded_by: Mapping[int, set[int]],
+    codes: list[str],
+    by_document: Callable[[str], dict[int, list[list[Span]]]],
+) -> Iterator[Row]:
+    # Per document, patterns are summed over the codes in code order, and per code over the
+    # documents in document order: the order the transcript-by-transcript sums had, so
+    # every figure comes out the same to the last bit.
+    n = len(result.coders)
+    per_doc: dict[int, Counter[Pattern]] = {d.id: Counter() for d in counted}
+    nothing = {d.id: tuple(0 if i in coded_by[d.id] else None for i in range(n)) for d in counted}
+    for code in codes:
+        spans = by_document(code)
+        per_code: Counter[Pattern] = Counter()
+        for doc in counted:
+            units, size = prepared[doc.id]
+            present = coded_by[doc.id]
+            coded = spans.get(doc.id)
             if coded is None:  # nobody applied the code here: every unit absent (or missing)
-                found: Counter[Pattern] = Counter({nothing: size}) if size else Counter()
+                found: Counter[Pattern] = Counter({nothing[doc.id]: size}) if size else Counter()
             else:
                 coverage = [union(coded[i]) if i in present else None for i in range(n)]
-                found = character_patterns(regions, coverage) if regions else unit_patterns(units, coverage)
-            per_code[code].update(found)
-            per_doc.update(found)
-        overall.update(per_doc)
-        result.by_transcript.append(_figures(None, doc.name, per_doc, n))
-    result.by_code = [_figures(code, None, per_code[code], n) for code in codes]
+                if isinstance(units, Regions):
+                    found = character_patterns(units, coverage)
+                else:
+                    found = unit_patterns(units, coverage)
+            per_code.update(found)
+            per_doc[doc.id].update(found)
+        row = _figures(code, None, per_code, n)
+        result.by_code.append(row)
+        yield row
+    overall: Counter[Pattern] = Counter()
+    for doc in counted:
+        overall.update(per_doc[doc.id])
+        row = _figures(None, doc.name, per_doc.pop(doc.id), n)
+        result.by_transcript.append(row)
+        yield row
     result.overall = _figures(None, None, overall, n)
+    yield result.overall
 
 
 def _figures(code: str | None, transcript: str | None, patterns: Counter[Pattern], coders: int) -> Row:
@@ -254,30 +296,37 @@ def _figures(code: str | None, transcript: str | None, patterns: Counter[Pattern
 
 
 def _segment_rows(
-    result: Agreement, loaded: Iterable[tuple[Document, Sequence[Span], SpansByCode]], codes: list[str], overlap: float
-) -> None:
-    per_code = {c: SegmentCount() for c in codes}
+    result: Agreement,
+    counted: Sequence[Document],
+    codes: list[str],
+    by_document: Callable[[str], dict[int, list[list[Span]]]],
+    overlap: float,
+) -> Iterator[Row]:
+    per_doc = {d.id: SegmentCount() for d in counted}
+    doc_codes = dict.fromkeys(per_doc, 0)
     overall = SegmentCount()
     overall_codes: set[str] = set()
     first, second = result.coders
-    for doc, _units, by_code in loaded:
-        per_doc = SegmentCount()
-        doc_codes = 0
-        for code in codes:
-            coded = by_code.get(code)
-            if coded is None:
-                continue
+    for code in codes:
+        per_code = SegmentCount()
+        for doc_id, coded in by_document(code).items():
             count = segment_count(sorted(set(coded[0])), sorted(set(coded[1])), overlap)
             if count.total:
-                doc_codes += 1
+                doc_codes[doc_id] += 1
                 overall_codes.add(code)
-            per_code[code].add(count)
-            per_doc.add(count)
-        overall.add(per_doc)
-        result.by_transcript.append(_segment_row(None, doc.name, per_doc, doc_codes))
-    result.by_code = [_segment_row(code, None, per_code[code], 1) for code in codes]
+            per_code.add(count)
+            per_doc[doc_id].add(count)
+        row = _segment_row(code, None, per_code, 1)
+        result.by_code.append(row)
+        yield row
+    for doc in counted:
+        overall.add(per_doc[doc.id])
+        row = _segment_row(None, doc.name, per_doc[doc.id], doc_codes[doc.id])
+        result.by_transcript.append(row)
+        yield row
     result.overall = _segment_row(None, None, overall, len(overall_codes))
     result.segments_per_coder = {first: overall.first, second: overall.second}
+    yield result.overall
 
 
 def _segment_row(code: str | None, transcript: str | None, count: SegmentCount, categories: int) -> Row:

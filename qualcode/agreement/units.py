@@ -12,7 +12,7 @@ A transcript without recognised turns counts as one turn: its whole text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from ..model import Turn
 from ..text import sentence_spans
@@ -27,18 +27,29 @@ UNITS = (CHARACTER, SENTENCE, TURN, SEGMENT)
 
 def turn_spans(text: str, turns: Sequence[Turn]) -> list[Span]:
     """The content spans of the turns (the whole text when there are none)."""
-    spans = sorted((t.start, t.end) for t in turns if t.start < t.end)
-    return spans or ([(0, len(text))] if text else [])
+    return content_spans([(t.start, t.end) for t in turns], len(text))
+
+
+def content_spans(turns: Iterable[Span], length: int) -> list[Span]:
+    """The non-empty turn spans, sorted (``[(0, length)]`` when there are none)."""
+    spans = sorted(s for s in turns if s[0] < s[1])
+    return spans or ([(0, length)] if length else [])
 
 
 def document_units(text: str, turns: Sequence[Turn], unit: str) -> list[Span]:
     """Sorted, disjoint units of one transcript (for ``character``: the regions counted)."""
+    return units_of(content_spans([(t.start, t.end) for t in turns], len(text)), unit, lambda: text)
+
+
+def units_of(content: list[Span], unit: str, text: Callable[[], str]) -> list[Span]:
+    """A transcript's units from its :func:`content_spans`; ``text()`` is read only to cut sentences."""
     if unit == CHARACTER:
-        return union(turn_spans(text, turns))
+        return union(content)
     if unit == TURN:
-        return turn_spans(text, turns)
+        return content
     if unit == SENTENCE:
-        return [s for start, end in turn_spans(text, turns) for s in sentence_spans(text, start, end)]
+        whole = text()
+        return [s for start, end in content for s in sentence_spans(whole, start, end)]
     if unit == SEGMENT:
         return []
     raise ValueError(f"unknown unit {unit!r}")

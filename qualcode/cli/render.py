@@ -186,6 +186,8 @@ def emit(
     widths: Mapping[str, int] | None = None,
     neutralise: bool = True,
     paged: bool = True,
+    slow: bool = False,
+    exact_widths: bool = False,
 ) -> int:
     """Write a listing to stdout in the chosen format, streaming its rows; returns how many.
 
@@ -193,11 +195,18 @@ def emit(
     CSV goes through the one safe writer (:class:`qualcode.export.CsvWriter`:
     formula guard unless ``neutralise`` is off, RFC 4180 quoting); JSON is an array
     of objects; a table is aligned (``widths`` gives known column widths, e.g. the
-    longest transcript name, so a streamed table needs no look ahead).
+    longest transcript name, so a streamed table needs no look ahead; with
+    ``exact_widths`` they are every column's width and no row is read ahead to
+    measure). ``slow``: each row takes a while to compute, so each is shown as it
+    comes, not a bufferful at a time.
     """
     if fmt == "table":
-        return write_table(rows, columns, title=title, right=right, widths=widths, paged=paged)
+        return write_table(
+            rows, columns, title=title, right=right, widths=widths, paged=paged, slow=slow, exact_widths=exact_widths
+        )
     with data_output(paged=paged) as stream:
+        if slow:
+            rows = _flushed(rows, stream)
         if fmt == "csv":
             return write_csv(stream, columns, rows, neutralise=neutralise)
         return write_json_rows(stream, columns, rows)
@@ -270,13 +279,15 @@ def write_table(
     right: Sequence[str] = (),
     widths: Mapping[str, int] | None = None,
     paged: bool = True,
+    slow: bool = False,
+    exact_widths: bool = False,
 ) -> int:
     """Write rows to stdout as an aligned table (:mod:`qualcode.cli.table`); returns the number of rows.
 
     On a terminal, a table that fits the screen is drawn by rich; a longer one is
     streamed through the pager (with ``paged``).
     """
-    from .table import rich_table, streamed
+    from .table import SAMPLE, rich_table, streamed
 
     rows = iter(rows)
     if stdout_is_terminal():
@@ -287,7 +298,15 @@ def write_table(
             return rich_table(head, columns, title, right, size.columns)
         rows = chain(head, rows)
     with data_output(paged=paged) as stream:
-        return streamed(stream, rows, columns, title, right, widths or {})
+        rows = _flushed(rows, stream) if slow else rows
+        return streamed(stream, rows, columns, title, right, widths or {}, 0 if exact_widths else SAMPLE)
+
+
+def _flushed(rows: Iterable[Sequence[object]], stream: IO[str]) -> Iterator[Sequence[object]]:
+    """``rows``, with what is written flushed before the next one is computed."""
+    for row in rows:
+        yield row
+        stream.flush()
 
 
 RICH_MAX_COLUMNS = 40  # wider tables are never drawn by rich: measuring them is the slow part

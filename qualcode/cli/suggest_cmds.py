@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 STATUSES = (PENDING, ACCEPTED, REJECTED, "all")
 ORDERS = ("position", "score")
+TEXTS_KEPT = 8  # texts kept while listing by score: rows of one score come in reading order
 EVALUATION_COLUMNS = (
     "suggester", "code", "coded", "suggested", "tp", "fp", "fn", "precision", "recall", "f1", "kappa",
 )  # fmt: skip
@@ -332,7 +334,7 @@ def suggestions(ctx: click.Context, status: str, transcript: str | None, codes: 
     """
     if ctx.invoked_subcommand is not None:
         return
-    from ..suggest.review import by_score, list_suggestions, pending_suggestions
+    from ..suggest.review import list_suggestions, pending_suggestions, ranked_suggestions
 
     state = ctx.ensure_object(State)
     project = state.project()
@@ -344,15 +346,13 @@ def suggestions(ctx: click.Context, status: str, transcript: str | None, codes: 
     # rows appear at once and memory stays flat; one query for all gives the same order.
     names = store.transcripts.names()
     tids = [tid] if tid is not None else sorted(names)
-    if status == PENDING:
-        rows: Iterable[Suggestion] = (
-            r for t in tids for r in pending_suggestions(store, t) if wanted is None or r.code_id in wanted
-        )
+    statuses = None if status == "all" else (status,)
+    if order == "score":  # streamed in that order by the store
+        rows: Iterable[Suggestion] = ranked_suggestions(store, statuses=statuses, transcript_id=tid, code_ids=wanted)
+    elif status == PENDING:
+        rows = (r for t in tids for r in pending_suggestions(store, t) if wanted is None or r.code_id in wanted)
     else:
-        statuses = None if status == "all" else (status,)
         rows = (r for t in tids for r in list_suggestions(store, statuses=statuses, transcript_id=t, code_ids=wanted))
-    if order == "score":
-        rows = by_score(list(rows))
     listed = emit(
         _suggestion_rows(store, rows, names, fmt, in_reading_order=order != "score"),
         ["id", "transcript", "start", "end", "code", "suggester", "score", "status", "reason", "text"],
@@ -367,14 +367,10 @@ def _suggestion_rows(
     store, rows: Iterable[Suggestion], names: dict[int, str], fmt: str, *, in_reading_order: bool
 ) -> Iterator[tuple]:
     """The listing's rows with each suggestion's text; in reading order one transcript's
-    text is kept at a time, by score every text read so far."""
-    texts: dict[int, str] = {}
+    text is kept at a time, by score the few read last (memory stays flat)."""
+    text = lru_cache(maxsize=1 if in_reading_order else TEXTS_KEPT)(store.transcripts.text)
     for r in rows:
-        if r.transcript_id not in texts:
-            if in_reading_order:
-                texts.clear()
-            texts[r.transcript_id] = store.transcripts.text(r.transcript_id)
-        quote = texts[r.transcript_id][r.start : r.end]
+        quote = text(r.transcript_id)[r.start : r.end]
         reason: str | None
         if fmt == "table":
             quote, reason = shorten(quote), shorten(r.reason or "", 70)

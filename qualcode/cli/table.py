@@ -23,6 +23,11 @@ SAMPLE = 200  # rows read ahead to size the columns of a streamed table
 GAP = "  "  # between columns, as rich's box-less tables have
 
 
+def cell_width(value: object) -> int:
+    """How wide a value's cell is."""
+    return len(_cell(value))
+
+
 def _cell(value: object) -> str:
     if value is None:
         return ""
@@ -51,8 +56,9 @@ def streamed(
     title: str | None,
     right: Sequence[str],
     hints: Mapping[str, int],
+    sample_rows: int = SAMPLE,
 ) -> int:
-    sample = [[_cell(v) for v in row] for row in islice(rows, SAMPLE)]
+    sample = [[_cell(v) for v in row] for row in islice(rows, sample_rows)]
     widths = [max(len(name), hints.get(name, 0), *(len(r[i]) for r in sample)) for i, name in enumerate(columns)]
     last = len(columns) - 1
     # One format string for the whole table: str.format pads every cell in C.

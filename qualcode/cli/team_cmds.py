@@ -8,7 +8,7 @@ a field).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import click
@@ -108,13 +108,15 @@ def agreement(
     matched/unmatched table and Brennan & Prediger's kappa, as MAXQDA reports it.
     'undefined' means every value fell in one category or there were too few units.
     """
-    from ..team.study import project_agreement
+    from ..team.study import agreement_stream
 
     project = state.project()
     names = [n for value in coder_names for n in value.split(",")]
-    result = project_agreement(project, coders=names, codes=codes, transcripts=transcripts, unit=unit, overlap=overlap)
-    columns, rows = agreement_rows(result, fmt)
+    result, found = agreement_stream(project, coders=names, codes=codes, transcripts=transcripts, unit=unit, overlap=overlap)
+    columns = agreement_columns(result)
+    rows = agreement_rows(result, found, fmt)
     if fmt == "json":
+        listed = list(rows)  # the statement (segments per coder) is known at the end
         data = {
             "unit": result.unit,
             "coders": result.coders,
@@ -122,12 +124,15 @@ def agreement(
             "statement": result.statement(),
             "transcripts": result.transcripts,
             "left_out": result.left_out,
-            "rows": [dict(zip(columns, row, strict=True)) for row in rows],
+            "rows": [dict(zip(columns, row, strict=True)) for row in listed],
         }
         with data_output() as stream:
             write_json(stream, data)
         return
-    emit(rows, columns, fmt, right=[c for c in columns if c not in ("scope", "code", "transcript")])
+    # Rows are written as they are computed: every code's, then every transcript's, then overall.
+    widths = table_widths(result, columns) if fmt == "table" else None
+    right = [c for c in columns if c not in ("scope", "code", "transcript")]
+    emit(rows, columns, fmt, right=right, slow=True, widths=widths, exact_widths=widths is not None)
     if fmt == "table":
         echo()
         echo(click.wrap_text(result.statement(), width=100))
@@ -135,23 +140,52 @@ def agreement(
         note(result.statement())
 
 
-def agreement_rows(result: Agreement, fmt: str) -> tuple[list[str], list[list[object]]]:
-    """Columns and rows of an agreement result, values formatted for ``fmt``."""
-    segment = result.unit == SEGMENT
-    if segment:
+def agreement_columns(result: Agreement) -> list[str]:
+    """The columns of an agreement listing."""
+    if result.unit == SEGMENT:
         first, second = result.coders
-        columns = [
+        return [
             "scope", "code", "transcript", f"{first}_segments", f"{first}_matched", f"{second}_segments",
             f"{second}_matched", "agreement", "kappa_bp",
         ]  # fmt: skip
-    else:
-        columns = ["scope", "code", "transcript", "units", "agreement", "cohen_kappa", "krippendorff_alpha"]
-    rows = []
+    return ["scope", "code", "transcript", "units", "agreement", "cohen_kappa", "krippendorff_alpha"]
+
+
+def table_widths(result: Agreement, columns: list[str]) -> dict[str, int] | None:
+    """The widths the table's first rows give its columns (see :data:`~qualcode.cli.table.SAMPLE`),
+    known before any figure is computed, so the table streams like the CSV.
+
+    Every unit of a counted transcript is pairable (at least two coders coded there), so a
+    code's row counts all units, a transcript's its units times the codes, the overall row
+    all units times the codes; agreement, kappa and alpha never outgrow their headings.
+    None for the segment unit, whose kappa column is wider when a row says 'undefined'.
+    """
+    from .table import SAMPLE, cell_width
+
+    if result.unit == SEGMENT:
+        return None
+    codes = len(result.codes)
+    first_codes = result.codes[:SAMPLE]
+    first_docs = list(zip(result.transcripts, result.sizes, strict=True))[: max(0, SAMPLE - codes)]
+    overall = codes + len(result.transcripts) < SAMPLE
+    cells: dict[str, list[object]] = {
+        "scope": ["code"] * bool(first_codes) + ["transcript"] * bool(first_docs) + ["overall"] * overall,
+        "code": list(first_codes),
+        "transcript": [name for name, _ in first_docs],
+        "units": [result.unit_total] * bool(first_codes)
+        + [size * codes for _, size in first_docs]
+        + [result.unit_total * codes] * overall,
+    }
+    return {column: max([len(column), *map(cell_width, cells.get(column, ()))]) for column in columns}
+
+
+def agreement_rows(result: Agreement, found: Iterable[Row], fmt: str) -> Iterator[list[object]]:
+    """The listing's rows as ``found`` gives them (code rows, transcript rows, overall), values formatted for ``fmt``."""
+    segment = result.unit == SEGMENT
     kappa = segment or len(result.coders) == 2  # Cohen's kappa is for two coders
-    for scope, group in (("code", result.by_code), ("transcript", result.by_transcript), ("overall", [result.overall])):
-        for row in group:
-            rows.append([scope, row.code or "", row.transcript or "", *_figures(row, segment, fmt, kappa)])
-    return columns, rows
+    for row in found:
+        scope = "code" if row.code is not None else ("transcript" if row.transcript is not None else "overall")
+        yield [scope, row.code or "", row.transcript or "", *_figures(row, segment, fmt, kappa)]
 
 
 def _figures(row: Row, segment: bool, fmt: str, kappa: bool) -> list[object]:

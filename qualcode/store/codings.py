@@ -521,11 +521,12 @@ class CodingStore:
         )
         return dict(self._db.execute(sql).fetchall())
 
-    def code_ids(self) -> list[str]:
-        """Ids of every code that has at least one coding."""
-        # One index seek per code instead of reading every coding's code id.
-        sql = "SELECT id FROM codes WHERE EXISTS (SELECT 1 FROM codings WHERE code_id = codes.id) ORDER BY id"
-        return [r[0] for r in self._db.execute(sql)]
+    def code_ids(self, flt: CodingFilter = ALL_CODINGS) -> list[str]:
+        """Ids of every code that has at least one of the filtered codings, sorted."""
+        # One index seek per code (until its first coding) instead of reading every coding.
+        where, params = _where(flt, "c.")
+        sql = "SELECT id FROM codes WHERE EXISTS (SELECT 1 FROM codings c WHERE c.code_id = codes.id"
+        return [r[0] for r in self._db.execute(sql + (f" AND {where}" if where else "") + ") ORDER BY id", params)]
 
     def transcript_ids(self) -> list[int]:
         """Transcripts with at least one coding."""
@@ -577,7 +578,7 @@ class CodingStore:
             return [(*packed(start, end, *m), code_id) for (start, end, code_id), m in zip(plain, marks, strict=True)]
         return rows
 
-    # --- column reads for statistics (stats3 branch) --------------------------------------------
+    # --- column reads for statistics ------------------------------------------------------------
 
     def code_columns(self, flt: CodingFilter = ALL_CODINGS, *, reach: int = 0) -> Iterator[CodeColumnBatch]:
         """The filtered codings per code as packed numbers (:class:`~qualcode.words.Packing`),
@@ -676,12 +677,21 @@ class CodingStore:
         sql = "SELECT transcript_id, start, end, code_id, coder FROM codings" + (f" WHERE {where}" if where else "")
         return self._db.execute(f"{sql} ORDER BY {_ORDER}", params).fetchall()
 
-    def coded_codes(self, flt: CodingFilter = ALL_CODINGS) -> list[tuple[int, str, str]]:
-        """Distinct ``(transcript_id, coder, code_id)`` of the filtered codings: who applied
-        which code where, without reading a coding."""
+    # --- agreement code by code (from the indexes of migrations 0009 and 0010) ---------------------------
+
+    def coders_by_transcript(self, flt: CodingFilter = ALL_CODINGS) -> list[tuple[int, str]]:
+        """Distinct ``(transcript_id, coder)`` of the filtered codings: who coded where, from
+        the ``codings_by_coder`` index alone."""
         where, params = _where(flt)
-        sql = "SELECT DISTINCT transcript_id, coder, code_id FROM codings" + (f" WHERE {where}" if where else "")
+        sql = "SELECT DISTINCT transcript_id, coder FROM codings" + (f" WHERE {where}" if where else "")
         return self._db.execute(sql, params).fetchall()
+
+    def code_spans(self, code_id: str, flt: CodingFilter = ALL_CODINGS) -> list[tuple[int, int, int, str]]:
+        """``(transcript_id, start, end, coder)`` of one code's filtered codings in transcript and
+        position order, from the ``codings_code_words`` index alone."""
+        where, params = _where(CodingFilter(flt.transcript_ids, None, flt.coders))
+        sql = "SELECT transcript_id, start, end, coder FROM codings WHERE code_id = ?" + (f" AND {where}" if where else "")
+        return self._db.execute(sql + " ORDER BY transcript_id, start, end, coder", [code_id, *params]).fetchall()
 
     def quotes(self, tid: int) -> list[tuple[int, str, int, int, str]]:
         """``(id, code_id, start, end, quote)`` of one transcript's codings in position order:

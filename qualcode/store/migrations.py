@@ -316,6 +316,23 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX transcripts_sizes ON transcripts (name, id, words, chars);
         """,
     ),
+    (
+        "0010_review_order",
+        """
+        -- Listings that stream at study scale, read from covering indexes (issue #16):
+        -- `suggestions --order score` in its order (the most likely first, then reading
+        -- order; NULL scores count as 0), so rows come as they are read, not after a sort
+        -- (it replaces the index on status alone);
+        CREATE INDEX suggestions_review_order
+            ON suggestions (status, coalesce(score, 0.0) DESC, transcript_id, start, end, code_id);
+        -- which coders coded which transcripts with which codes (it replaces the index on
+        -- the coder alone). One code's codings across the project in position order, for
+        -- agreement code by code, come from codings_code_words (0009_stats).
+        CREATE INDEX codings_by_coder ON codings (coder, transcript_id, code_id);
+        DROP INDEX codings_coder;
+        DROP INDEX suggestions_status;
+        """,
+    ),
 ]
 
 

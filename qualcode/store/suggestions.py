@@ -6,7 +6,7 @@ code) index then stops the same span and code from being proposed again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from ..errors import ALREADY_DECIDED, NO_SUGGESTION, error
 from ..model import ACCEPTED, PENDING, REJECTED, SUGGESTED, Coding
@@ -95,6 +95,42 @@ class SuggestionStore:
             params.append(json_ids(code_ids))
         sql = f"SELECT {_COLUMNS} FROM suggestions" + (" WHERE " + " AND ".join(where) if where else "")
         return [Suggestion(*r) for r in self._db.execute(sql + " ORDER BY transcript_id, start, end, code_id", params)]
+
+    def ranked(
+        self,
+        statuses: Sequence[str] | None = None,
+        transcript_id: int | None = None,
+        code_ids: Sequence[str] | None = None,
+        *,
+        overlapping: bool = False,
+    ) -> Iterator[tuple[Suggestion, list[tuple[int, int]]]]:
+        """Suggestions the most likely first (no score counts as 0), then in reading order,
+        read as they are listed: for one status, straight from the ``suggestions_review_order``
+        index. With ``overlapping``, each comes with the spans of the codings (any coder)
+        with its code that overlap it, found per row in the ``codings_code_words`` index."""
+        where: list[str] = []
+        params: list[object] = []
+        if statuses is not None:
+            where.append("s.status IN (SELECT value FROM json_each(?))" if len(statuses) != 1 else "s.status = ?")
+            params.append(json_ids(statuses) if len(statuses) != 1 else statuses[0])
+        if transcript_id is not None:
+            where.append("s.transcript_id = ?")
+            params.append(transcript_id)
+        if code_ids is not None:
+            where.append("s.code_id IN (SELECT value FROM json_each(?))")
+            params.append(json_ids(code_ids))
+        covers = (
+            ", (SELECT group_concat(c.start || ',' || c.end, ';') FROM codings c WHERE c.code_id = s.code_id"
+            " AND c.transcript_id = s.transcript_id AND c.start < s.end AND c.end > s.start)"
+            if overlapping
+            else ", NULL"
+        )
+        columns = ", ".join(f"s.{c.strip()}" for c in _COLUMNS.split(","))
+        sql = f"SELECT {columns}{covers} FROM suggestions s" + (" WHERE " + " AND ".join(where) if where else "")
+        order = " ORDER BY coalesce(s.score, 0.0) DESC, s.transcript_id, s.start, s.end, s.code_id"
+        for *row, found in self._db.execute(sql + order, params):
+            spans = [] if found is None else [(int(a), int(b)) for a, b in (p.split(",") for p in found.split(";"))]
+            yield Suggestion(*row), spans
 
     def get(self, suggestion_id: int) -> Suggestion:
         row = self._db.one(f"SELECT {_COLUMNS} FROM suggestions WHERE id = ?", (suggestion_id,))

@@ -9,7 +9,7 @@ review without loading the pipeline.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from ..codebook import Codebook
 from ..coding import check_code
@@ -42,6 +42,22 @@ def by_score(rows: Sequence[Suggestion]) -> list[Suggestion]:
     """Suggestions with the most likely first (then in reading order), for a short review
     session that accepts most of what it sees."""
     return sorted(rows, key=lambda r: (-(r.score or 0.0), r.transcript_id, r.start, r.end, r.code_id))
+
+
+def ranked_suggestions(
+    store: Store,
+    *,
+    statuses: Sequence[str] | None = (PENDING,),
+    transcript_id: int | None = None,
+    code_ids: Sequence[str] | None = None,
+) -> Iterator[Suggestion]:
+    """Suggestions filtered as :func:`list_suggestions`, in :func:`by_score`'s order, streamed
+    from the store; when only pending ones are asked for, those a coding covers are left
+    out as :func:`pending_suggestions` does."""
+    covered = statuses is not None and tuple(statuses) == (PENDING,)
+    for row, overlapping in store.suggestions.ranked(statuses, transcript_id, code_ids, overlapping=covered):
+        if not any(substantial(row.start, row.end, start, end) for start, end in overlapping):
+            yield row
 
 
 def list_suggestions(

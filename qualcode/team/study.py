@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 
-from ..agreement import DEFAULT_OVERLAP, SEGMENT, Agreement, CodedSpan, Document, document_units
+from ..agreement import DEFAULT_OVERLAP, Agreement, CodedSpan, Document, Row
 from ..agreement.runs import Span
-from ..agreement.study import SpansByCode, spans_by_code, study
+from ..agreement.study import study
+from ..agreement.units import content_spans, units_of
 from ..coding import expand_codes, resolve_transcript
 from ..errors import BAD_OVERLAP, TOO_FEW_CODERS, error
 from ..project import Project
@@ -51,10 +52,26 @@ def project_agreement(
     unit: str,
     overlap: int = DEFAULT_OVERLAP,
 ) -> Agreement:
-    """``qualcode agreement``: the coders' agreement on the chosen transcripts and codes.
+    """``qualcode agreement``: the coders' agreement on the chosen transcripts and codes."""
+    result, rows = agreement_stream(project, coders=coders, codes=codes, transcripts=transcripts, unit=unit, overlap=overlap)
+    for _row in rows:
+        pass
+    return result
 
-    Transcript by transcript: which coders coded where comes from one summary query,
-    then each counted transcript's units and codings are read, counted and dropped.
+
+def agreement_stream(
+    project: Project,
+    *,
+    coders: Sequence[str] = (),
+    codes: Sequence[str] = (),
+    transcripts: Sequence[str] = (),
+    unit: str,
+    overlap: int = DEFAULT_OVERLAP,
+) -> tuple[Agreement, Iterator[Row]]:
+    """:func:`project_agreement` with its rows as they are computed (see :func:`~qualcode.agreement.study.study`).
+
+    Which coders coded where, and with which codes, come from the indexes; then every
+    counted transcript's units are read once, and the codings one code at a time.
     """
     if not 1 <= overlap <= 100:
         raise error(BAD_OVERLAP, value=overlap)
@@ -62,19 +79,37 @@ def project_agreement(
     tids = transcript_ids(project, transcripts)
     code_ids = expand_codes(project.codebook, project.store, codes) if codes else None
     store = project.store
+    flt = CodingFilter.of(tids, None, chosen)
     index = {c: i for i, c in enumerate(chosen)}
     coded_by: dict[int, set[int]] = defaultdict(set)
-    used: set[str] = set()
-    for tid, coder, code in store.codings.coded_codes(CodingFilter.of(tids, None, chosen)):
+    for tid, coder in store.codings.coders_by_transcript(flt):
         coded_by[tid].add(index[coder])
-        used.add(code)
+    used = set(store.codings.code_ids(flt)) if code_ids is None else set()
     documents = [Document(tid, name, ()) for tid, name in store.transcripts.names().items() if tids is None or tid in tids]
 
-    def load(doc: Document) -> tuple[list[Span], SpansByCode]:
-        units = [] if unit == SEGMENT else document_units(store.transcripts.text(doc.id), store.transcripts.turns(doc.id), unit)
-        return units, spans_by_code(coded_spans(project, chosen, [doc.id]), index)
+    def load_units(counted: Sequence[Document]) -> Iterator[tuple[int, list[Span]]]:
+        text = store.transcripts.text
+        done = set()
+        for tid, turns in store.transcripts.turn_spans([d.id for d in counted]):
+            content = content_spans(turns, 0)
+            if content:
+                done.add(tid)
+                yield tid, units_of(content, unit, lambda: text(tid))  # noqa: B023 - called at once
+        for doc in counted:
+            if doc.id not in done:  # no turns: the whole text is one
+                yield doc.id, units_of(content_spans((), len(text(doc.id))), unit, lambda: text(doc.id))  # noqa: B023
 
-    return study(documents, chosen, coded_by, used, load, unit=unit, codes=code_ids, overlap=overlap)
+    return study(
+        documents,
+        chosen,
+        coded_by,
+        used,
+        load_units,
+        lambda code: store.codings.code_spans(code, flt),
+        unit=unit,
+        codes=code_ids,
+        overlap=overlap,
+    )
 
 
 def project_disagreements(
