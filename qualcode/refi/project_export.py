@@ -52,7 +52,7 @@ from .archive import PROJECT_QDE
 from .codebook_xml import ORIGIN, code_guid, write_code_set, write_codes
 from .colors import explicit_yaml_colors
 from .dates import to_xsd
-from .guids import derived_guid, guid_key
+from .guids import derived_guid, guid_key, key_guid
 from .project_import import CODEBOOK_ENTRY_PREFIX, TURNS_ENTRY
 from .reading import PROJECT_NS
 from .xmlwrite import XmlWriter
@@ -330,53 +330,103 @@ def _write_source(
 ) -> None:
     guid = plan.source_guid[ref.id]
     writer.start("TextSource", _source_attrs(plan, guid, ref.name, identity, ref), where=f"the name of transcript '{ref.name}'")
-    used: set[str] = set()  # imported selection GUIDs written (a selection's codings are all in one source)
-    for group in _selections(plan.store.exchange.codings(ref.id)):
-        first = group[0]
-        created = to_xsd(first.created_at)
-        start, end = first.start, first.end
-        if astral:  # UTF-16: every character outside the BMP before a position counts twice
-            start, end = start + bisect_left(astral, start), end + bisect_left(astral, end)
-        derived = (guid, first.start, first.end, first.code_id, first.coder)
-        selection_guid = first.selection_guid
-        if selection_guid is None or guid_key(selection_guid) in used:
-            # Codings of one selection that differ now (another memo) are selections of their own.
-            selection_guid = derived_guid("selection", *derived)
-        else:
-            used.add(guid_key(selection_guid))
-        creator = plan.user_guid(first.selection_creator or first.coder)
-        writer.start(
-            "PlainTextSelection",
-            {
-                "guid": selection_guid,
-                "name": _selection_name(first.quote),
-                "startPosition": str(start),
-                "endPosition": str(end),
-                "creatingUser": creator,
-                "creationDateTime": created,
-                "modifyingUser": creator,
-                "modifiedDateTime": max((to_xsd(c.updated_at) or "" for c in group), default="") or created,
-            },
-        )
-        if first.memo:
-            where = f"the memo of coding {first.id} in '{ref.name}' (code '{first.code_id}')"
-            writer.leaf("Description", text=first.memo, where=where)
-            result.memos += len(group)
-        for coding in group:
-            key = (guid, coding.start, coding.end, coding.code_id, coding.coder)
-            coder = plan.user_guid(coding.coder)
-            attrs = {
-                "guid": coding.coding_guid or derived_guid("coding", *key),
-                "creatingUser": coder,
-                "creationDateTime": to_xsd(coding.created_at),
-            }
-            writer.start("Coding", attrs)
-            writer.leaf("CodeRef", {"targetGUID": plan.code_guid[coding.code_id]})
-            writer.end("Coding")
-            result.codings += 1
-        writer.end("PlainTextSelection")
+    lines = _SelectionLines(writer, plan, guid, ref.name, astral)
+    writer.raw("".join(map(lines.selection, _selections(plan.store.exchange.codings(ref.id)))))
     writer.end("TextSource")
     result.transcripts += 1
+    result.codings += lines.codings
+    result.memos += lines.memos
+
+
+class _SelectionLines:
+    """One source's selections as XML text, one f-string per element.
+
+    Each coding is a selection of its own unless an import kept several together, so
+    this is the export's inner loop: what does not change per coding (a coder's GUID
+    attributes, a code's ``<CodeRef>``, the indents) is formatted once, GUIDs and dates
+    are the only values that are escaped nowhere (qualcode makes them), and the rest is
+    escaped with the writer's own rules.
+    """
+
+    def __init__(self, writer: XmlWriter, plan: _ExportPlan, guid: str, name: str, astral: list[int] | None) -> None:
+        self.writer = writer
+        self.plan = plan
+        self.guid = guid
+        self.name = name
+        self.astral = astral
+        self.used: set[str] = set()  # imported selection GUIDs written (a selection's codings are all in one source)
+        self.codings = 0
+        self.memos = 0
+        depth = writer.depth
+        self.indent = ["  " * (depth + level) for level in range(3)]
+        self._users: dict[str, tuple[str, str]] = {}
+        self._code_ends: dict[str, str] = {}
+
+    def user(self, name: str) -> tuple[str, str]:
+        """`` creatingUser="..."`` and `` modifyingUser="..."`` for a user (empty without a GUID)."""
+        attrs = self._users.get(name)
+        if attrs is None:
+            guid = self.plan.user_guid(name)
+            value = self.writer.attr_value(guid) if guid else None
+            attrs = (f' creatingUser="{value}"', f' modifyingUser="{value}"') if value is not None else ("", "")
+            self._users[name] = attrs
+        return attrs
+
+    def code_end(self, code_id: str) -> str:
+        """What follows a ``<Coding>``'s attributes: its ``<CodeRef>`` and end tag."""
+        text = self._code_ends.get(code_id)
+        if text is None:
+            target = self.writer.attr_value(self.plan.code_guid[code_id])
+            _, inner, innermost = self.indent
+            text = f'>\n{innermost}<CodeRef targetGUID="{target}" />\n{inner}</Coding>\n'
+            self._code_ends[code_id] = text
+        return text
+
+    def selection(self, group: list[ExchangeCoding]) -> str:
+        """One ``<PlainTextSelection>`` with its description and codings."""
+        outer, inner, _ = self.indent
+        attr_value = self.writer.attr_value
+        first = group[0]
+        start, end = first.start, first.end
+        # What a GUID is derived from when the file has none: the source and the coding's key.
+        key = f"{self.guid}\x1f{start}\x1f{end}\x1f{first.code_id}\x1f{first.coder}"
+        created = to_xsd(first.created_at)
+        if len(group) == 1:
+            modified = (to_xsd(first.updated_at) if first.updated_at != first.created_at else created) or created
+        else:
+            modified = max((to_xsd(c.updated_at) or "" for c in group), default="") or created
+        if self.astral:  # UTF-16: every character outside the BMP before a position counts twice
+            start, end = start + bisect_left(self.astral, start), end + bisect_left(self.astral, end)
+        selection_guid = first.selection_guid
+        if selection_guid is None or guid_key(selection_guid) in self.used:
+            # Codings of one selection that differ now (another memo) are selections of their own.
+            selection_guid = key_guid("selection\x1f" + key)
+        else:
+            self.used.add(guid_key(selection_guid))
+            selection_guid = attr_value(selection_guid)
+        creating, modifying = self.user(first.selection_creator or first.coder)
+        created_attr = f' creationDateTime="{created}"' if created else ""
+        modified_attr = f' modifiedDateTime="{modified}"' if modified else ""
+        parts = [
+            f'{outer}<PlainTextSelection guid="{selection_guid}" name="{attr_value(_selection_name(first.quote))}"'
+            f' startPosition="{start}" endPosition="{end}"{creating}{created_attr}{modifying}{modified_attr}>\n'
+        ]
+        if first.memo:
+            where = f"the memo of coding {first.id} in '{self.name}' (code '{first.code_id}')"
+            parts.append(f"{inner}<Description>{self.writer.text_value(first.memo, where)}</Description>\n")
+            self.memos += len(group)
+        for coding in group:
+            if coding is not first:
+                key = f"{self.guid}\x1f{coding.start}\x1f{coding.end}\x1f{coding.code_id}\x1f{coding.coder}"
+                created = to_xsd(coding.created_at)
+                created_attr = f' creationDateTime="{created}"' if created else ""
+            coding_guid = attr_value(coding.coding_guid) if coding.coding_guid else key_guid("coding\x1f" + key)
+            parts.append(
+                f'{inner}<Coding guid="{coding_guid}"{self.user(coding.coder)[0]}{created_attr}{self.code_end(coding.code_id)}'
+            )
+        parts.append(f"{outer}</PlainTextSelection>\n")
+        self.codings += len(group)
+        return "".join(parts)
 
 
 def _selections(codings: Iterable[ExchangeCoding]) -> Iterator[list[ExchangeCoding]]:
