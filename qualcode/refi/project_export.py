@@ -38,7 +38,7 @@ import json
 import re
 import zipfile
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -264,9 +264,12 @@ def _write_project(
     if plan.refs or plan.empty:
         writer.start("Sources")
         identities = store.exchange.transcript_identities()
+        selections = _Selections(writer, plan)
         for ref in plan.refs:
             plan.tick(ref.name)
-            _write_source(writer, ref, identities.get(ref.id, (None, None)), astral.get(ref.id), plan, result)
+            _write_source(writer, ref, identities.get(ref.id, (None, None)), astral.get(ref.id), plan, selections, result)
+        result.codings += selections.codings
+        result.memos += selections.memos
         for source in plan.empty:
             writer.leaf(
                 "TextSource",
@@ -326,39 +329,34 @@ def _write_source(
     identity: tuple[str | None, str | None],
     astral: list[int] | None,
     plan: _ExportPlan,
+    selections: _Selections,
     result: QdpxExportResult,
 ) -> None:
     guid = plan.source_guid[ref.id]
     writer.start("TextSource", _source_attrs(plan, guid, ref.name, identity, ref), where=f"the name of transcript '{ref.name}'")
-    lines = _SelectionLines(writer, plan, guid, ref.name, astral)
-    writer.raw("".join(map(lines.selection, _selections(plan.store.exchange.codings(ref.id)))))
+    writer.raw(selections.xml(plan.store.exchange.codings(ref.id), guid, ref.name, astral))
     writer.end("TextSource")
     result.transcripts += 1
-    result.codings += lines.codings
-    result.memos += lines.memos
 
 
-class _SelectionLines:
-    """One source's selections as XML text, one f-string per element.
+class _Selections:
+    """The codings of a source as ``<PlainTextSelection>`` elements: the export's inner loop.
 
-    Each coding is a selection of its own unless an import kept several together, so
-    this is the export's inner loop: what does not change per coding (a coder's GUID
-    attributes, a code's ``<CodeRef>``, the indents) is formatted once, GUIDs and dates
-    are the only values that are escaped nowhere (qualcode makes them), and the rest is
-    escaped with the writer's own rules.
+    Every coding is a selection of its own, except codings an import took from one
+    selection (same GUID, span and memo), which go back into it. Each element is one
+    f-string: what does not change per coding (a coder's GUID attributes, a code's
+    ``<CodeRef>``, the indents) is formatted once per export; GUIDs and dates are the
+    only values written without escaping (qualcode makes them); everything else goes
+    through the writer's own escaping.
     """
 
-    def __init__(self, writer: XmlWriter, plan: _ExportPlan, guid: str, name: str, astral: list[int] | None) -> None:
+    def __init__(self, writer: XmlWriter, plan: _ExportPlan) -> None:
         self.writer = writer
         self.plan = plan
-        self.guid = guid
-        self.name = name
-        self.astral = astral
-        self.used: set[str] = set()  # imported selection GUIDs written (a selection's codings are all in one source)
+        depth = writer.depth + 1  # inside <Sources><TextSource>
+        self.indent = ["  " * (depth + level) for level in range(3)]
         self.codings = 0
         self.memos = 0
-        depth = writer.depth
-        self.indent = ["  " * (depth + level) for level in range(3)]
         self._users: dict[str, tuple[str, str]] = {}
         self._code_ends: dict[str, str] = {}
 
@@ -382,80 +380,87 @@ class _SelectionLines:
             self._code_ends[code_id] = text
         return text
 
-    def selection(self, group: list[ExchangeCoding]) -> str:
-        """One ``<PlainTextSelection>`` with its description and codings."""
+    def xml(self, rows: Iterable[ExchangeCoding], guid: str, name: str, astral: list[int] | None) -> str:
+        """A source's selections (``rows`` in span order), as one string."""
+        out: list[str] = []
+        group: list[ExchangeCoding] = []  # an imported selection being gathered
+        used: set[str] = set()  # imported selection GUIDs written (a selection's codings are all in one source)
+        outer, inner, _ = self.indent
+        users, code_ends = self._users, self._code_ends
+        attr_value = self.writer.attr_value
+        for row in rows:
+            cid, start, end, code_id, coder, memo, quote, created_at, updated_at, selection_guid, coding_guid, creator = row
+            if group:
+                head = group[0]
+                if selection_guid is not None and selection_guid == head[9] and (start, end, memo) == (head[1], head[2], head[5]):
+                    group.append(row)
+                    continue
+                out.append(self.selection(group, guid, name, astral, used))
+                group = []
+            if selection_guid is not None or memo or astral:
+                group = [row]
+                continue
+            # The common case (a coding of qualcode's own, without memo): formatted right here.
+            key = f"{guid}\x1f{start}\x1f{end}\x1f{code_id}\x1f{coder}"
+            selection = key_guid("selection\x1f" + key)
+            coding = attr_value(coding_guid) if coding_guid else key_guid("coding\x1f" + key)
+            created = to_xsd(created_at)
+            modified = (created if updated_at == created_at else to_xsd(updated_at)) or created
+            creating, modifying = users.get(creator or coder) or self.user(creator or coder)
+            label = " ".join(quote.split())
+            label = attr_value(label if len(label) <= 60 else label[:59] + "…")
+            dated = f' creationDateTime="{created}"' if created else ""
+            changed = f' modifiedDateTime="{modified}"' if modified else ""
+            out.append(
+                f'{outer}<PlainTextSelection guid="{selection}" name="{label}" startPosition="{start}" endPosition="{end}"'
+                f'{creating}{dated}{modifying}{changed}>\n{inner}<Coding guid="{coding}"{(users.get(coder) or self.user(coder))[0]}'
+                f"{dated}{code_ends.get(code_id) or self.code_end(code_id)}{outer}</PlainTextSelection>\n"
+            )
+            self.codings += 1
+        if group:
+            out.append(self.selection(group, guid, name, astral, used))
+        return "".join(out)
+
+    def selection(self, group: list[ExchangeCoding], guid: str, name: str, astral: list[int] | None, used: set[str]) -> str:
+        """One ``<PlainTextSelection>`` with its description and codings, whatever they hold."""
         outer, inner, _ = self.indent
         attr_value = self.writer.attr_value
         first = group[0]
         start, end = first.start, first.end
         # What a GUID is derived from when the file has none: the source and the coding's key.
-        key = f"{self.guid}\x1f{start}\x1f{end}\x1f{first.code_id}\x1f{first.coder}"
+        key = f"{guid}\x1f{start}\x1f{end}\x1f{first.code_id}\x1f{first.coder}"
         created = to_xsd(first.created_at)
-        if len(group) == 1:
-            modified = (to_xsd(first.updated_at) if first.updated_at != first.created_at else created) or created
-        else:
-            modified = max((to_xsd(c.updated_at) or "" for c in group), default="") or created
-        if self.astral:  # UTF-16: every character outside the BMP before a position counts twice
-            start, end = start + bisect_left(self.astral, start), end + bisect_left(self.astral, end)
+        modified = max((to_xsd(c.updated_at) or "" for c in group), default="") or created
+        if astral:  # UTF-16: every character outside the BMP before a position counts twice
+            start, end = start + bisect_left(astral, start), end + bisect_left(astral, end)
         selection_guid = first.selection_guid
-        if selection_guid is None or guid_key(selection_guid) in self.used:
+        if selection_guid is None or guid_key(selection_guid) in used:
             # Codings of one selection that differ now (another memo) are selections of their own.
             selection_guid = key_guid("selection\x1f" + key)
         else:
-            self.used.add(guid_key(selection_guid))
+            used.add(guid_key(selection_guid))
             selection_guid = attr_value(selection_guid)
         creating, modifying = self.user(first.selection_creator or first.coder)
-        created_attr = f' creationDateTime="{created}"' if created else ""
-        modified_attr = f' modifiedDateTime="{modified}"' if modified else ""
+        dated = f' creationDateTime="{created}"' if created else ""
+        changed = f' modifiedDateTime="{modified}"' if modified else ""
         parts = [
             f'{outer}<PlainTextSelection guid="{selection_guid}" name="{attr_value(_selection_name(first.quote))}"'
-            f' startPosition="{start}" endPosition="{end}"{creating}{created_attr}{modifying}{modified_attr}>\n'
+            f' startPosition="{start}" endPosition="{end}"{creating}{dated}{modifying}{changed}>\n'
         ]
         if first.memo:
-            where = f"the memo of coding {first.id} in '{self.name}' (code '{first.code_id}')"
+            where = f"the memo of coding {first.id} in '{name}' (code '{first.code_id}')"
             parts.append(f"{inner}<Description>{self.writer.text_value(first.memo, where)}</Description>\n")
             self.memos += len(group)
         for coding in group:
             if coding is not first:
-                key = f"{self.guid}\x1f{coding.start}\x1f{coding.end}\x1f{coding.code_id}\x1f{coding.coder}"
+                key = f"{guid}\x1f{coding.start}\x1f{coding.end}\x1f{coding.code_id}\x1f{coding.coder}"
                 created = to_xsd(coding.created_at)
-                created_attr = f' creationDateTime="{created}"' if created else ""
+                dated = f' creationDateTime="{created}"' if created else ""
             coding_guid = attr_value(coding.coding_guid) if coding.coding_guid else key_guid("coding\x1f" + key)
-            parts.append(
-                f'{inner}<Coding guid="{coding_guid}"{self.user(coding.coder)[0]}{created_attr}{self.code_end(coding.code_id)}'
-            )
+            parts.append(f'{inner}<Coding guid="{coding_guid}"{self.user(coding.coder)[0]}{dated}{self.code_end(coding.code_id)}')
         parts.append(f"{outer}</PlainTextSelection>\n")
         self.codings += len(group)
         return "".join(parts)
-
-
-def _selections(codings: Iterable[ExchangeCoding]) -> Iterator[list[ExchangeCoding]]:
-    """Codings grouped into the selections they are written as.
-
-    Codings an import took from one selection (same GUID, span and memo) go back into
-    it; every other coding is a selection of its own. The codings come in span order,
-    so those of one selection are neighbours.
-    """
-    group: list[ExchangeCoding] = []
-    for coding in codings:
-        if (
-            group
-            and coding.selection_guid is not None
-            and (coding.selection_guid, coding.start, coding.end, coding.memo)
-            == (
-                group[0].selection_guid,
-                group[0].start,
-                group[0].end,
-                group[0].memo,
-            )
-        ):
-            group.append(coding)
-            continue
-        if group:
-            yield group
-        group = [coding]
-    if group:
-        yield group
 
 
 def _write_sets(writer: XmlWriter, book: Codebook, documents: list[DocumentSet], plan: _ExportPlan) -> None:
