@@ -84,8 +84,25 @@ class CsvWriter:
             return [("'" + v if v[:1] in FORMULA_STARTS and v not in HARMLESS else v) if v.__class__ is str else v for v in row]
         return list(row)
 
+    def cell(self, value: Any) -> Any:
+        """One cell as written (see :meth:`cells`)."""
+        if value.__class__ is str:
+            if self._neutralise and value[:1] in FORMULA_STARTS and value not in HARMLESS:
+                return "'" + value
+        elif self._excel and value.__class__ is float:
+            return repr(value).replace(".", ",")
+        return value
+
     def row(self, row: Sequence[Any]) -> None:
         self._writer.writerow(self.cells(row))
+
+    def prepared_rows(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Write rows whose every cell already went through :meth:`cells` or :meth:`cell`.
+
+        For exports that pass most cells through once (a transcript's attributes, a
+        code's path) and reuse them for thousands of rows.
+        """
+        self._writer.writerows(rows)
 
     def rows(self, rows: Iterable[Sequence[Any]]) -> int:
         """Write every row of an iterable (consumed lazily: it may be a stream); returns how many."""

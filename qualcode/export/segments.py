@@ -86,28 +86,36 @@ def export_segments(
     attributes = attribute_names(store)
     writer.header(segment_columns(attributes))
     ticker = Ticker(progress, cancelled, count_codings(store, selection))
-    rows = _long_rows(store, codebook, selection, attributes, ticker)
-    writer.rows(rows)
+    writer.prepared_rows(_long_rows(store, codebook, selection, attributes, ticker, writer))
     ticker.finish()
     return ticker.done
 
 
 def _long_rows(
-    store: Store, codebook: Codebook, selection: Selection, attributes: list[str], ticker: Ticker
+    store: Store, codebook: Codebook, selection: Selection, attributes: list[str], ticker: Ticker, writer: CsvWriter
 ) -> Iterator[list[Any]]:
+    """Rows of cells as written: what repeats (a transcript's head, a code's columns, a
+    place in the turns, a coder) goes through the writer's cell rules once; per coding
+    only its memo, text and date do."""
     tree = CodeHierarchy.build(codebook, store)
-    info = {c.id: (c.path, c.name) for c in tree.codes}
+    cells, cell = writer.cells, writer.cell
+    info = {c.id: cells([c.id, c.path, c.name]) for c in tree.codes}
+    people: dict[str, Any] = {}
     for view in transcripts(store, selection):
-        head = [view.name, *(view.attributes.get(a) for a in attributes)]
+        head = cells([view.name, *(view.attributes.get(a) for a in attributes)])
         place, line = view.place, view.line
+        places: dict[tuple, list[Any]] = {}
         n = 0
         # Plain tuples in CodingRow order: id, start, end, code_id, coder, origin, memo, quote, created_at.
         for cid, start, end, code_id, coder, origin, memo, quote, created in codings(store, view.id, selection, named=False):
-            path, name = info.get(code_id) or (f"{MISSING}/{code_id}", code_id)
+            code = info.get(code_id) or cells([code_id, f"{MISSING}/{code_id}", code_id])
+            spot = place(start, end)
+            at = places.get(spot) or places.setdefault(spot, cells(spot))
+            who = people.get(coder) or people.setdefault(coder, cell(coder))
             n += 1
             yield [
-                cid, *head, *place(start, end), start, end, line(start), line(end - 1),
-                code_id, path, name, coder, origin, memo, quote, created,
+                cid, *head, *at, start, end, line(start), line(end - 1),
+                *code, who, cell(origin), cell(memo), cell(quote), cell(created),
             ]  # fmt: skip
         ticker.add(n)
 
