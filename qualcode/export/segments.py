@@ -86,37 +86,39 @@ def export_segments(
     attributes = attribute_names(store)
     writer.header(segment_columns(attributes))
     ticker = Ticker(progress, cancelled, count_codings(store, selection))
-    writer.prepared_rows(_long_rows(store, codebook, selection, attributes, ticker, writer))
+    writer.lines(_long_lines(store, codebook, selection, attributes, ticker, writer))
     ticker.finish()
     return ticker.done
 
 
-def _long_rows(
+def _long_lines(
     store: Store, codebook: Codebook, selection: Selection, attributes: list[str], ticker: Ticker, writer: CsvWriter
-) -> Iterator[list[Any]]:
-    """Rows of cells as written: what repeats (a transcript's head, a code's columns, a
-    place in the turns, a coder) goes through the writer's cell rules once; per coding
-    only its memo, text and date do."""
+) -> Iterator[str]:
+    """The rows as CSV lines. What repeats (a transcript's head, a code's columns, a
+    place in the turns, a coder) is formatted once; per coding only its numbers, memo,
+    text and date are."""
     tree = CodeHierarchy.build(codebook, store)
-    cells, cell = writer.cells, writer.cell
-    info = {c.id: cells([c.id, c.path, c.name]) for c in tree.codes}
-    people: dict[str, Any] = {}
+    field, fields, sep = writer.field, writer.fields, writer.style.delimiter
+    info = {c.id: fields([c.id, c.path, c.name]) for c in tree.codes}
+    people: dict[str, str] = {}
+    origins: dict[str, str] = {}
     for view in transcripts(store, selection):
-        head = cells([view.name, *(view.attributes.get(a) for a in attributes)])
+        head = fields([view.name, *(view.attributes.get(a) for a in attributes)])
         place, line = view.place, view.line
-        places: dict[tuple, list[Any]] = {}
+        places: dict[tuple, str] = {}
         n = 0
         # Plain tuples in CodingRow order: id, start, end, code_id, coder, origin, memo, quote, created_at.
         for cid, start, end, code_id, coder, origin, memo, quote, created in codings(store, view.id, selection, named=False):
-            code = info.get(code_id) or cells([code_id, f"{MISSING}/{code_id}", code_id])
+            code = info.get(code_id) or fields([code_id, f"{MISSING}/{code_id}", code_id])
             spot = place(start, end)
-            at = places.get(spot) or places.setdefault(spot, cells(spot))
-            who = people.get(coder) or people.setdefault(coder, cell(coder))
+            at = places.get(spot) or places.setdefault(spot, fields(spot))
+            who = people.get(coder) or people.setdefault(coder, field(coder))
+            how = origins.get(origin) or origins.setdefault(origin, field(origin))
             n += 1
-            yield [
-                cid, *head, *at, start, end, line(start), line(end - 1),
-                *code, who, cell(origin), cell(memo), cell(quote), cell(created),
-            ]  # fmt: skip
+            yield (
+                f"{cid}{sep}{head}{sep}{at}{sep}{start}{sep}{end}{sep}{line(start)}{sep}{line(end - 1)}{sep}"
+                f"{code}{sep}{who}{sep}{how}{sep}{field(memo)}{sep}{field(quote)}{sep}{field(created)}\r\n"
+            )
         ticker.add(n)
 
 
