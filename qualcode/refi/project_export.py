@@ -41,6 +41,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from ..atomic import atomic_open
 from ..codebook import Code, Codebook, read_codebook_text
@@ -407,8 +408,7 @@ class _Selections:
             created = to_xsd(created_at)
             modified = (created if updated_at == created_at else to_xsd(updated_at)) or created
             creating, modifying = users.get(creator or coder) or self.user(creator or coder)
-            label = " ".join(quote.split())
-            label = attr_value(label if len(label) <= 60 else label[:59] + "…")
+            label = attr_value(_selection_name(quote))
             dated = f' creationDateTime="{created}"' if created else ""
             changed = f' modifiedDateTime="{modified}"' if modified else ""
             out.append(
@@ -485,13 +485,12 @@ def _write_sets(writer: XmlWriter, book: Codebook, documents: list[DocumentSet],
     writer.end("Sets")
 
 
-def _write_turns(raw, plan: _ExportPlan) -> None:
+def _write_turns(raw: IO[bytes], plan: _ExportPlan) -> None:
     """``qualcode/turns.json``, one source at a time."""
     head = {"version": 1, "positions": plan.positions}
     raw.write(json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8") + b', "sources": {\n')
     for number, ref in enumerate(plan.refs):
-        turns = [[u.index, u.speaker, u.start, u.end, u.time_start, u.time_end] for u in plan.store.transcripts.turns(ref.id)]
-        entry = {"name": ref.name, "text_sha256": ref.content_hash, "turns": turns}
+        entry = {"name": ref.name, "text_sha256": ref.content_hash, "turns": plan.store.exchange.turn_rows(ref.id)}
         line = json.dumps(plan.source_guid[ref.id]) + ": " + json.dumps(entry, ensure_ascii=False)
         raw.write(((",\n" if number else "") + line).encode("utf-8"))
     raw.write(b"\n}}\n")
