@@ -89,12 +89,11 @@ class CsvWriter:
         return list(row)
 
     def cell(self, value: Any) -> Any:
-        """One cell as written (see :meth:`cells`)."""
-        if value.__class__ is str:
-            if self._neutralise and value[:1] in FORMULA_STARTS and value not in HARMLESS:
-                return "'" + value
-        elif self._excel and value.__class__ is float:
-            return repr(value).replace(".", ",")
+        """One cell as written (see :meth:`cells`; in the same order: localised, then guarded)."""
+        if self._excel and value.__class__ is float:
+            value = repr(value).replace(".", ",")
+        if self._neutralise and value.__class__ is str and value[:1] in FORMULA_STARTS and value not in HARMLESS:
+            return "'" + value
         return value
 
     def row(self, row: Sequence[Any]) -> None:
