@@ -67,15 +67,6 @@ class TranscriptView:
             self._ends = [t.end for t in self._turns]
         return self._turns
 
-    def turn_span(self, start: int, end: int) -> tuple[Turn | None, Turn | None]:
-        """The first and the last turn that ``[start, end)`` overlaps (None if none does)."""
-        turns = self.turns
-        i = bisect_right(self._ends, start)  # first turn ending after start
-        first = turns[i] if i < len(turns) and turns[i].start < end else None
-        j = bisect_left(self._starts, end) - 1  # last turn starting before end
-        last = turns[j] if j >= 0 and turns[j].end > start else None
-        return first, last
-
     def place(self, start: int, end: int) -> tuple:
         """``(speaker, role, turn, turn_end, time_start, time_end)`` of a span, blanks outside turns.
 
