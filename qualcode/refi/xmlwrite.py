@@ -95,15 +95,17 @@ class XmlWriter:
         for name, value in attrs.items():
             if value is None:
                 continue
-            if _ATTR_WORK.search(value) is not None:
-                value = _escape(self._clean(value, where), _ATTR_RE, _ATTR_ESCAPES)
-            out.append(f' {name}="{value}"')
+            out.append(f' {name}="{self.attr_value(value, where)}"')
         return "".join(out)
 
     # --- pre-formatted output, for hot loops -------------------------------------------------------
 
     def attr_value(self, value: str, where: str | None = None) -> str:
         """``value`` as it goes between an attribute's quotes (escaped, XML-safe)."""
+        # Printable text (no controls, surrogates or non-characters: nothing XML forbids)
+        # without markup characters needs nothing; checked in C, a quarter of the regex's time.
+        if value.isprintable() and "&" not in value and "<" not in value and ">" not in value and '"' not in value:
+            return value
         if _ATTR_WORK.search(value) is None:
             return value
         return _escape(self._clean(value, where), _ATTR_RE, _ATTR_ESCAPES)
