@@ -124,3 +124,19 @@ def test_export_wide_with_code_filter_has_only_those_columns(project):
 def test_export_columns_never_collide():
     assert wide_columns(["text", "type"], ["turn", "kracht"])[-2:] == ["code_turn", "kracht"]
     assert segment_columns(["speaker"])[2] == "attr_speaker"
+
+
+def test_export_place_of_every_span_is_its_first_and_last_overlapped_turn(project):
+    from qualcode.analysis.source import transcripts
+
+    for view in transcripts(project.store):
+        turns, size = view.turns, len(view.text)
+        assert turns
+        for start in range(0, size, 7):
+            for end in range(start + 1, min(size, start + 400), 13):
+                over = [t for t in turns if t.start < end and t.end > start]
+                first, last = (over[0], over[-1]) if over else (None, None)
+                expected = (
+                    (first.speaker, first.role, first.index, last.index, first.time_start, last.time_end) if over else (None,) * 6
+                )
+                assert view.place(start, end) == expected, (view.name, start, end)

@@ -269,3 +269,54 @@ def test_refi_project_other_samples_import(sample, transcripts, codes, tmp_path)
     else:
         # Nothing to share: the starter codebook stays.
         assert (project.root / "codebooks" / "codebook.yaml").exists()
+
+
+def test_refi_project_derived_guids_are_name_based_uuids():
+    import uuid
+
+    from qualcode.codebook import GUID_NAMESPACE
+    from qualcode.refi.guids import derived_guid, key_guid
+
+    for kind, parts in [("selection", ("a-b", 0, 17, "rol", "anna")), ("user", ("Émile 😀",)), ("coding", ())]:
+        name = "\x1f".join([kind, *map(str, parts)])
+        assert derived_guid(kind, *parts) == key_guid(name) == str(uuid.uuid5(GUID_NAMESPACE, name))
+
+
+def _selections(path) -> dict[str, dict]:
+    """Each selection of an export by its span: attributes, description, and its codings' attributes."""
+    from xml.etree import ElementTree
+
+    with zipfile.ZipFile(path) as archive:
+        root = ElementTree.fromstring(archive.read("project.qde"))
+    ns = "{urn:QDA-XML:project:1.0}"
+    out = {}
+    for node in root.iter(f"{ns}PlainTextSelection"):
+        described = node.find(f"{ns}Description")
+        codings = [(dict(c.attrib), c.find(f"{ns}CodeRef").get("targetGUID")) for c in node.iter(f"{ns}Coding")]
+        out[(node.get("startPosition"), node.get("endPosition"))] = (
+            dict(node.attrib),
+            described.text if described is not None else None,
+            codings,
+        )
+    return out
+
+
+def test_refi_project_a_coding_with_a_memo_is_written_like_one_without(tmp_path):
+    # Codings without memo are formatted by the export's fast path, the others by the
+    # general one: apart from the memo (and the date the memo changed) they must agree.
+    project = coded_project(tmp_path)
+    store = project.store
+    plain = [c for c in store.codings.find() if not c.memo]
+    export_qdpx(project, tmp_path / "before.qdpx", user="anna")
+    for coding in plain:
+        store.codings.set_memo(coding.id, "nu met memo & <tekst>")
+    export_qdpx(project, tmp_path / "after.qdpx", user="anna")
+    before, after = _selections(tmp_path / "before.qdpx"), _selections(tmp_path / "after.qdpx")
+    assert before.keys() == after.keys() and len(before) == 4
+    for start, (attrs, memo, codings) in after.items():
+        old_attrs, old_memo, old_codings = before[start]
+        assert {k: v for k, v in attrs.items() if k != "modifiedDateTime"} == {
+            k: v for k, v in old_attrs.items() if k != "modifiedDateTime"
+        }
+        assert codings == old_codings
+        assert memo == (old_memo or "nu met memo & <tekst>")

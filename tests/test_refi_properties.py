@@ -164,3 +164,14 @@ def test_refi_property_qdpx_round_trip_or_a_clear_refusal(workdir, text, memos, 
     )
     after = sorted((c.start, c.end, c.code_id, c.coder, c.memo) for c in target.store.codings.find())
     assert after == before
+
+
+def test_refi_property_xml_attribute_fast_check_never_skips_work():
+    # XmlWriter.attr_value passes printable text without markup characters untouched;
+    # no code point may be printable, not markup, and yet need escaping or stripping.
+    from qualcode.refi.xmlwrite import _ATTR_WORK
+
+    needing_work = [
+        hex(cp) for cp in range(0x110000) if chr(cp).isprintable() and chr(cp) not in '&<>"' and _ATTR_WORK.search(chr(cp))
+    ]
+    assert needing_work == []

@@ -28,6 +28,9 @@ NO_SPEAKER = "(no speaker)"
 NO_ROLE = "(unknown)"
 
 
+_NOWHERE = (None,) * 6  # the place of a span outside every turn
+
+
 class Cancelled(Exception):
     """Raised inside a long computation when its ``cancelled()`` check says so."""
 
@@ -64,32 +67,28 @@ class TranscriptView:
             self._ends = [t.end for t in self._turns]
         return self._turns
 
-    def turn_span(self, start: int, end: int) -> tuple[Turn | None, Turn | None]:
-        """The first and the last turn that ``[start, end)`` overlaps (None if none does)."""
-        turns = self.turns
-        i = bisect_right(self._ends, start)  # first turn ending after start
-        first = turns[i] if i < len(turns) and turns[i].start < end else None
-        j = bisect_left(self._starts, end) - 1  # last turn starting before end
-        last = turns[j] if j >= 0 and turns[j].end > start else None
-        return first, last
-
     def place(self, start: int, end: int) -> tuple:
         """``(speaker, role, turn, turn_end, time_start, time_end)`` of a span, blanks outside turns.
 
         Memoised per pair of turns: most codings of a transcript share a few turns,
-        and an export asks for every coding.
+        and an export asks for every coding. As turns ascend (starts and ends), the
+        span overlaps exactly the turns ``i..j`` found below, or none when ``i > j``.
         """
-        first, last = self.turn_span(start, end)
-        key = (first.index if first else None, last.index if last else None)
-        found = self._places.get(key)
+        turns = self.turns
+        i = bisect_right(self._ends, start)  # first turn ending after start
+        j = bisect_left(self._starts, end) - 1  # last turn starting before end
+        if i > j:
+            return _NOWHERE
+        found = self._places.get((i, j))
         if found is None:
-            found = self._places[key] = (
-                first.speaker if first else None,
-                first.role if first else None,
-                key[0],
-                key[1],
-                first.time_start if first else None,
-                last.time_end if last else None,
+            first, last = turns[i], turns[j]
+            found = self._places[(i, j)] = (
+                first.speaker,
+                first.role,
+                first.index,
+                last.index,
+                first.time_start,
+                last.time_end,
             )
         return found
 

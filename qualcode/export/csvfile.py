@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -68,6 +69,9 @@ class CsvWriter:
         self._writer = csv.writer(stream, delimiter=style.delimiter, lineterminator="\r\n")
         self._excel = style.excel
         self._neutralise = style.neutralise
+        self._stream = stream
+        # What makes ``csv`` (QUOTE_MINIMAL, doubled quotes, CRLF line ends) quote a field.
+        self._needs_quotes = re.compile(f'[{re.escape(style.delimiter)}"\r\n]').search
 
     def header(self, columns: Sequence[str]) -> None:
         self._writer.writerow(self.cells(columns))
@@ -84,6 +88,14 @@ class CsvWriter:
             return [("'" + v if v[:1] in FORMULA_STARTS and v not in HARMLESS else v) if v.__class__ is str else v for v in row]
         return list(row)
 
+    def cell(self, value: Any) -> Any:
+        """One cell as written (see :meth:`cells`; in the same order: localised, then guarded)."""
+        if self._excel and value.__class__ is float:
+            value = repr(value).replace(".", ",")
+        if self._neutralise and value.__class__ is str and value[:1] in FORMULA_STARTS and value not in HARMLESS:
+            return "'" + value
+        return value
+
     def row(self, row: Sequence[Any]) -> None:
         self._writer.writerow(self.cells(row))
 
@@ -93,6 +105,33 @@ class CsvWriter:
         # zip advances the counter once per row, all in C: no Python loop per row.
         self._writer.writerows(map(self.cells, map(itemgetter(0), zip(rows, counter, strict=False))))
         return next(counter)
+
+    # --- rows assembled from pre-formatted fields (for exports of every coding) ---------------------
+    #
+    # A segments export repeats most of a row (a transcript's attributes, a place in its
+    # turns, a code's path) for thousands of codings: those fields are formatted once
+    # (:meth:`fields`) and each row is one f-string of them and the few values that
+    # change (:meth:`field`), written with :meth:`lines`. The result is what ``csv``
+    # writes (tests compare the two on arbitrary text).
+
+    def field(self, value: Any) -> str:
+        """One value as ``csv`` writes it in a row of several: cell rules applied, quoted when needed."""
+        value = self.cell(value)
+        if value is None:
+            return ""
+        if value.__class__ is not str:
+            return str(value)
+        if self._needs_quotes(value) is None:
+            return value
+        return '"' + value.replace('"', '""') + '"'
+
+    def fields(self, values: Sequence[Any]) -> str:
+        """Several values as consecutive fields (:meth:`field`, joined by the separator)."""
+        return self.style.delimiter.join(map(self.field, values))
+
+    def lines(self, lines: Iterable[str]) -> None:
+        """Write whole lines (each ending in ``\\r\\n``) built from :meth:`field`/:meth:`fields`."""
+        self._stream.writelines(lines)
 
 
 @contextmanager

@@ -33,7 +33,6 @@ of its sub-codes applies (rolled up, like the frequencies).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
 
 from ..analysis.codes import MISSING, CodeHierarchy
 from ..analysis.selection import ALL, Selection
@@ -50,6 +49,7 @@ LONG_FIXED = ["coding_id", "transcript"]
 LONG_PLACE = ["speaker", "role", "turn", "turn_end", "time_start", "time_end", "start", "end", "line_start", "line_end"]
 LONG_CODING = ["code_id", "code_path", "code_name", "coder", "origin", "memo", "text", "created_at"]
 WIDE_PLACE = [*LONG_PLACE, "text"]
+_FLAG_MEMO = 4096  # sets of codes whose 0/1 fields are kept (a turn's set can be any; memory stays bounded)
 
 
 def attribute_names(store: Store) -> list[str]:
@@ -86,29 +86,39 @@ def export_segments(
     attributes = attribute_names(store)
     writer.header(segment_columns(attributes))
     ticker = Ticker(progress, cancelled, count_codings(store, selection))
-    rows = _long_rows(store, codebook, selection, attributes, ticker)
-    writer.rows(rows)
+    writer.lines(_long_lines(store, codebook, selection, attributes, ticker, writer))
     ticker.finish()
     return ticker.done
 
 
-def _long_rows(
-    store: Store, codebook: Codebook, selection: Selection, attributes: list[str], ticker: Ticker
-) -> Iterator[list[Any]]:
+def _long_lines(
+    store: Store, codebook: Codebook, selection: Selection, attributes: list[str], ticker: Ticker, writer: CsvWriter
+) -> Iterator[str]:
+    """The rows as CSV lines. What repeats (a transcript's head, a code's columns, a
+    place in the turns, a coder) is formatted once; per coding only its numbers, memo,
+    text and date are."""
     tree = CodeHierarchy.build(codebook, store)
-    info = {c.id: (c.path, c.name) for c in tree.codes}
+    field, fields, sep = writer.field, writer.fields, writer.style.delimiter
+    info = {c.id: fields([c.id, c.path, c.name]) for c in tree.codes}
+    people: dict[str, str] = {}
+    origins: dict[str, str] = {}
     for view in transcripts(store, selection):
-        head = [view.name, *(view.attributes.get(a) for a in attributes)]
+        head = fields([view.name, *(view.attributes.get(a) for a in attributes)])
         place, line = view.place, view.line
+        places: dict[tuple, str] = {}
         n = 0
         # Plain tuples in CodingRow order: id, start, end, code_id, coder, origin, memo, quote, created_at.
         for cid, start, end, code_id, coder, origin, memo, quote, created in codings(store, view.id, selection, named=False):
-            path, name = info.get(code_id) or (f"{MISSING}/{code_id}", code_id)
+            code = info.get(code_id) or fields([code_id, f"{MISSING}/{code_id}", code_id])
+            spot = place(start, end)
+            at = places.get(spot) or places.setdefault(spot, fields(spot))
+            who = people.get(coder) or people.setdefault(coder, field(coder))
+            how = origins.get(origin) or origins.setdefault(origin, field(origin))
             n += 1
-            yield [
-                cid, *head, *place(start, end), start, end, line(start), line(end - 1),
-                code_id, path, name, coder, origin, memo, quote, created,
-            ]  # fmt: skip
+            yield (
+                f"{cid}{sep}{head}{sep}{at}{sep}{start}{sep}{end}{sep}{line(start)}{sep}{line(end - 1)}{sep}"
+                f"{code}{sep}{who}{sep}{how}{sep}{field(memo)}{sep}{field(quote)}{sep}{field(created)}\r\n"
+            )
         ticker.add(n)
 
 
@@ -141,54 +151,72 @@ def export_wide(
     writer.header(wide_columns(attributes, [c.id for c in columns]))
     ticker = Ticker(progress, cancelled, count_codings(store, selection))
 
-    def flags(code_ids) -> list[int]:
-        out = [0] * len(columns)
-        for code_id in code_ids:
-            for target in tree.rollup.get(code_id, (code_id,)):
-                i = column_of.get(target)
-                if i is not None:
-                    out[i] = 1
-        return out
+    sep = writer.style.delimiter
+    known: dict[frozenset[str], str] = {}  # the 0/1 fields of each set of codes met (a few dozen)
+
+    def flags(code_ids: list[str]) -> str:
+        key = frozenset(code_ids)
+        text = known.get(key)
+        if text is None:
+            out = [0] * len(columns)
+            for code_id in key:
+                for target in tree.rollup.get(code_id, (code_id,)):
+                    i = column_of.get(target)
+                    if i is not None:
+                        out[i] = 1
+            text = "".join(f"{sep}{v}" for v in out)
+            if len(known) < _FLAG_MEMO:
+                known[key] = text
+        return text
 
     produce = _span_rows if unit == SPAN else _turn_rows
+    field, fields = writer.field, writer.fields
     written = 0
-    for view in transcripts(store, selection):
-        head = [view.name, *(view.attributes.get(a) for a in attributes)]
-        for place, code_ids in produce(store, view, selection, ticker):
-            writer.row([*head, *place, *flags(code_ids)])
-            written += 1
+
+    def lines() -> Iterator[str]:
+        nonlocal written
+        for view in transcripts(store, selection):
+            head = fields([view.name, *(view.attributes.get(a) for a in attributes)])
+            place, line = view.place, view.line
+            places: dict[tuple, str] = {}
+            for start, end, text, code_ids in produce(store, view, selection, ticker):
+                spot = place(start, end)
+                at = places.get(spot) or places.setdefault(spot, fields(spot))
+                written += 1
+                yield (
+                    f"{head}{sep}{at}{sep}{start}{sep}{end}{sep}{line(start)}{sep}{line(max(start, end - 1))}{sep}"
+                    f"{field(text)}{flags(code_ids)}\r\n"
+                )
+
+    writer.lines(lines())
     ticker.finish()
     return written
 
 
 def _span_rows(store: Store, view: TranscriptView, selection: Selection, ticker: Ticker):
-    """(place cells, codes) per distinct span; codings arrive sorted by (start, end)."""
+    """(start, end, text, codes) per distinct span; codings arrive sorted by (start, end)."""
     span: tuple[int, int] | None = None
     codes: list[str] = []
     quote = ""
-    for r in codings(store, view.id, selection):
+    for r in codings(store, view.id, selection, named=False):
         ticker.add()
-        if (r.start, r.end) != span:
+        if (r[1], r[2]) != span:
             if span is not None:
-                yield _place(view, *span, quote), codes
-            span, codes, quote = (r.start, r.end), [], r.quote
-        codes.append(r.code_id)
+                yield *span, quote, codes
+            span, codes, quote = (r[1], r[2]), [], r[7]
+        codes.append(r[3])
     if span is not None:
-        yield _place(view, *span, quote), codes
+        yield *span, quote, codes
 
 
 def _turn_rows(store: Store, view: TranscriptView, selection: Selection, ticker: Ticker):
-    """(place cells, codes) for every turn of the transcript, coded or not."""
+    """(start, end, text, codes) for every turn of the transcript, coded or not."""
     turns = view.turns
     in_turn: list[list[str]] = [[] for _ in turns]
-    for r in codings(store, view.id, selection):
+    for r in codings(store, view.id, selection, named=False):
         ticker.add()
-        for k in view.turn_indexes(r.start, r.end):
-            in_turn[k].append(r.code_id)
+        for k in view.turn_indexes(r[1], r[2]):
+            in_turn[k].append(r[3])
     text = view.text if turns else ""
     for turn, codes in zip(turns, in_turn, strict=True):
-        yield _place(view, turn.start, turn.end, text[turn.start : turn.end]), codes
-
-
-def _place(view: TranscriptView, start: int, end: int, text: str) -> list[Any]:
-    return [*view.place(start, end), start, end, view.line(start), view.line(max(start, end - 1)), text]
+        yield turn.start, turn.end, text[turn.start : turn.end], codes

@@ -40,8 +40,18 @@ def derived_guid(kind: str, *parts: object) -> str:
     This is ``uuid.uuid5(GUID_NAMESPACE, name)`` computed directly: an export derives
     two per coding, and the ``UUID`` object costs three times the hash.
     """
-    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + "\x1f".join([kind, *map(str, parts)]).encode("utf-8")).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
-    digest[8] = (digest[8] & 0x3F) | 0x80  # the RFC 4122 variant
-    h = digest.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    return key_guid("\x1f".join([kind, *map(str, parts)]))
+
+
+# The RFC 4122 variant in the 17th hex digit: its two high bits become 10.
+_VARIANT = {f"{d:x}": f"{(d & 0x3) | 0x8:x}" for d in range(16)}
+
+
+def key_guid(key: str) -> str:
+    """:func:`derived_guid` of a key already joined as it joins one (kind and parts, ``\\x1f`` between).
+
+    For loops that derive several GUIDs from the same parts: the parts are joined once.
+    """
+    h = hashlib.sha1(_NAMESPACE_BYTES + key.encode("utf-8")).hexdigest()
+    # Version 5 in the 13th hex digit, the variant in the 17th; the rest as hashed.
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"

@@ -38,9 +38,10 @@ import json
 import re
 import zipfile
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from ..atomic import atomic_open
 from ..codebook import Code, Codebook, read_codebook_text
@@ -52,7 +53,7 @@ from .archive import PROJECT_QDE
 from .codebook_xml import ORIGIN, code_guid, write_code_set, write_codes
 from .colors import explicit_yaml_colors
 from .dates import to_xsd
-from .guids import derived_guid, guid_key
+from .guids import derived_guid, guid_key, key_guid
 from .project_import import CODEBOOK_ENTRY_PREFIX, TURNS_ENTRY
 from .reading import PROJECT_NS
 from .xmlwrite import XmlWriter
@@ -264,9 +265,12 @@ def _write_project(
     if plan.refs or plan.empty:
         writer.start("Sources")
         identities = store.exchange.transcript_identities()
+        selections = _Selections(writer, plan)
         for ref in plan.refs:
             plan.tick(ref.name)
-            _write_source(writer, ref, identities.get(ref.id, (None, None)), astral.get(ref.id), plan, result)
+            _write_source(writer, ref, identities.get(ref.id, (None, None)), astral.get(ref.id), plan, selections, result)
+        result.codings += selections.codings
+        result.memos += selections.memos
         for source in plan.empty:
             writer.leaf(
                 "TextSource",
@@ -326,86 +330,137 @@ def _write_source(
     identity: tuple[str | None, str | None],
     astral: list[int] | None,
     plan: _ExportPlan,
+    selections: _Selections,
     result: QdpxExportResult,
 ) -> None:
     guid = plan.source_guid[ref.id]
     writer.start("TextSource", _source_attrs(plan, guid, ref.name, identity, ref), where=f"the name of transcript '{ref.name}'")
-    used: set[str] = set()  # imported selection GUIDs written (a selection's codings are all in one source)
-    for group in _selections(plan.store.exchange.codings(ref.id)):
-        first = group[0]
-        created = to_xsd(first.created_at)
-        start, end = first.start, first.end
-        if astral:  # UTF-16: every character outside the BMP before a position counts twice
-            start, end = start + bisect_left(astral, start), end + bisect_left(astral, end)
-        derived = (guid, first.start, first.end, first.code_id, first.coder)
-        selection_guid = first.selection_guid
-        if selection_guid is None or guid_key(selection_guid) in used:
-            # Codings of one selection that differ now (another memo) are selections of their own.
-            selection_guid = derived_guid("selection", *derived)
-        else:
-            used.add(guid_key(selection_guid))
-        creator = plan.user_guid(first.selection_creator or first.coder)
-        writer.start(
-            "PlainTextSelection",
-            {
-                "guid": selection_guid,
-                "name": _selection_name(first.quote),
-                "startPosition": str(start),
-                "endPosition": str(end),
-                "creatingUser": creator,
-                "creationDateTime": created,
-                "modifyingUser": creator,
-                "modifiedDateTime": max((to_xsd(c.updated_at) or "" for c in group), default="") or created,
-            },
-        )
-        if first.memo:
-            where = f"the memo of coding {first.id} in '{ref.name}' (code '{first.code_id}')"
-            writer.leaf("Description", text=first.memo, where=where)
-            result.memos += len(group)
-        for coding in group:
-            key = (guid, coding.start, coding.end, coding.code_id, coding.coder)
-            coder = plan.user_guid(coding.coder)
-            attrs = {
-                "guid": coding.coding_guid or derived_guid("coding", *key),
-                "creatingUser": coder,
-                "creationDateTime": to_xsd(coding.created_at),
-            }
-            writer.start("Coding", attrs)
-            writer.leaf("CodeRef", {"targetGUID": plan.code_guid[coding.code_id]})
-            writer.end("Coding")
-            result.codings += 1
-        writer.end("PlainTextSelection")
+    writer.raw(selections.xml(plan.store.exchange.codings(ref.id), guid, ref.name, astral))
     writer.end("TextSource")
     result.transcripts += 1
 
 
-def _selections(codings: Iterable[ExchangeCoding]) -> Iterator[list[ExchangeCoding]]:
-    """Codings grouped into the selections they are written as.
+class _Selections:
+    """The codings of a source as ``<PlainTextSelection>`` elements: the export's inner loop.
 
-    Codings an import took from one selection (same GUID, span and memo) go back into
-    it; every other coding is a selection of its own. The codings come in span order,
-    so those of one selection are neighbours.
+    Every coding is a selection of its own, except codings an import took from one
+    selection (same GUID, span and memo), which go back into it. Each element is one
+    f-string: what does not change per coding (a coder's GUID attributes, a code's
+    ``<CodeRef>``, the indents) is formatted once per export; GUIDs and dates are the
+    only values written without escaping (qualcode makes them); everything else goes
+    through the writer's own escaping.
     """
-    group: list[ExchangeCoding] = []
-    for coding in codings:
-        if (
-            group
-            and coding.selection_guid is not None
-            and (coding.selection_guid, coding.start, coding.end, coding.memo)
-            == (
-                group[0].selection_guid,
-                group[0].start,
-                group[0].end,
-                group[0].memo,
+
+    def __init__(self, writer: XmlWriter, plan: _ExportPlan) -> None:
+        self.writer = writer
+        self.plan = plan
+        depth = writer.depth + 1  # inside <Sources><TextSource>
+        self.indent = ["  " * (depth + level) for level in range(3)]
+        self.codings = 0
+        self.memos = 0
+        self._users: dict[str, tuple[str, str]] = {}
+        self._code_ends: dict[str, str] = {}
+
+    def user(self, name: str) -> tuple[str, str]:
+        """`` creatingUser="..."`` and `` modifyingUser="..."`` for a user (empty without a GUID)."""
+        attrs = self._users.get(name)
+        if attrs is None:
+            guid = self.plan.user_guid(name)
+            value = self.writer.attr_value(guid) if guid else None
+            attrs = (f' creatingUser="{value}"', f' modifyingUser="{value}"') if value is not None else ("", "")
+            self._users[name] = attrs
+        return attrs
+
+    def code_end(self, code_id: str) -> str:
+        """What follows a ``<Coding>``'s attributes: its ``<CodeRef>`` and end tag."""
+        text = self._code_ends.get(code_id)
+        if text is None:
+            target = self.writer.attr_value(self.plan.code_guid[code_id])
+            _, inner, innermost = self.indent
+            text = f'>\n{innermost}<CodeRef targetGUID="{target}" />\n{inner}</Coding>\n'
+            self._code_ends[code_id] = text
+        return text
+
+    def xml(self, rows: Iterable[ExchangeCoding], guid: str, name: str, astral: list[int] | None) -> str:
+        """A source's selections (``rows`` in span order), as one string."""
+        out: list[str] = []
+        group: list[ExchangeCoding] = []  # an imported selection being gathered
+        used: set[str] = set()  # imported selection GUIDs written (a selection's codings are all in one source)
+        outer, inner, _ = self.indent
+        users, code_ends = self._users, self._code_ends
+        attr_value = self.writer.attr_value
+        for row in rows:
+            cid, start, end, code_id, coder, memo, quote, created_at, updated_at, selection_guid, coding_guid, creator = row
+            if group:
+                head = group[0]
+                if selection_guid is not None and selection_guid == head[9] and (start, end, memo) == (head[1], head[2], head[5]):
+                    group.append(row)
+                    continue
+                out.append(self.selection(group, guid, name, astral, used))
+                group = []
+            if selection_guid is not None or memo or astral:
+                group = [row]
+                continue
+            # The common case (a coding of qualcode's own, without memo): formatted right here.
+            key = f"{guid}\x1f{start}\x1f{end}\x1f{code_id}\x1f{coder}"
+            selection = key_guid("selection\x1f" + key)
+            coding = attr_value(coding_guid) if coding_guid else key_guid("coding\x1f" + key)
+            created = to_xsd(created_at)
+            modified = (created if updated_at == created_at else to_xsd(updated_at)) or created
+            creating, modifying = users.get(creator or coder) or self.user(creator or coder)
+            label = attr_value(_selection_name(quote))
+            dated = f' creationDateTime="{created}"' if created else ""
+            changed = f' modifiedDateTime="{modified}"' if modified else ""
+            out.append(
+                f'{outer}<PlainTextSelection guid="{selection}" name="{label}" startPosition="{start}" endPosition="{end}"'
+                f'{creating}{dated}{modifying}{changed}>\n{inner}<Coding guid="{coding}"{(users.get(coder) or self.user(coder))[0]}'
+                f"{dated}{code_ends.get(code_id) or self.code_end(code_id)}{outer}</PlainTextSelection>\n"
             )
-        ):
-            group.append(coding)
-            continue
+            self.codings += 1
         if group:
-            yield group
-        group = [coding]
-    if group:
-        yield group
+            out.append(self.selection(group, guid, name, astral, used))
+        return "".join(out)
+
+    def selection(self, group: list[ExchangeCoding], guid: str, name: str, astral: list[int] | None, used: set[str]) -> str:
+        """One ``<PlainTextSelection>`` with its description and codings, whatever they hold."""
+        outer, inner, _ = self.indent
+        attr_value = self.writer.attr_value
+        first = group[0]
+        start, end = first.start, first.end
+        # What a GUID is derived from when the file has none: the source and the coding's key.
+        key = f"{guid}\x1f{start}\x1f{end}\x1f{first.code_id}\x1f{first.coder}"
+        created = to_xsd(first.created_at)
+        modified = max((to_xsd(c.updated_at) or "" for c in group), default="") or created
+        if astral:  # UTF-16: every character outside the BMP before a position counts twice
+            start, end = start + bisect_left(astral, start), end + bisect_left(astral, end)
+        selection_guid = first.selection_guid
+        if selection_guid is None or guid_key(selection_guid) in used:
+            # Codings of one selection that differ now (another memo) are selections of their own.
+            selection_guid = key_guid("selection\x1f" + key)
+        else:
+            used.add(guid_key(selection_guid))
+            selection_guid = attr_value(selection_guid)
+        creating, modifying = self.user(first.selection_creator or first.coder)
+        dated = f' creationDateTime="{created}"' if created else ""
+        changed = f' modifiedDateTime="{modified}"' if modified else ""
+        parts = [
+            f'{outer}<PlainTextSelection guid="{selection_guid}" name="{attr_value(_selection_name(first.quote))}"'
+            f' startPosition="{start}" endPosition="{end}"{creating}{dated}{modifying}{changed}>\n'
+        ]
+        if first.memo:
+            where = f"the memo of coding {first.id} in '{name}' (code '{first.code_id}')"
+            parts.append(f"{inner}<Description>{self.writer.text_value(first.memo, where)}</Description>\n")
+            self.memos += len(group)
+        for coding in group:
+            if coding is not first:
+                key = f"{guid}\x1f{coding.start}\x1f{coding.end}\x1f{coding.code_id}\x1f{coding.coder}"
+                created = to_xsd(coding.created_at)
+                dated = f' creationDateTime="{created}"' if created else ""
+            coding_guid = attr_value(coding.coding_guid) if coding.coding_guid else key_guid("coding\x1f" + key)
+            parts.append(f'{inner}<Coding guid="{coding_guid}"{self.user(coding.coder)[0]}{dated}{self.code_end(coding.code_id)}')
+        parts.append(f"{outer}</PlainTextSelection>\n")
+        self.codings += len(group)
+        return "".join(parts)
 
 
 def _write_sets(writer: XmlWriter, book: Codebook, documents: list[DocumentSet], plan: _ExportPlan) -> None:
@@ -430,13 +485,12 @@ def _write_sets(writer: XmlWriter, book: Codebook, documents: list[DocumentSet],
     writer.end("Sets")
 
 
-def _write_turns(raw, plan: _ExportPlan) -> None:
+def _write_turns(raw: IO[bytes], plan: _ExportPlan) -> None:
     """``qualcode/turns.json``, one source at a time."""
     head = {"version": 1, "positions": plan.positions}
     raw.write(json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8") + b', "sources": {\n')
     for number, ref in enumerate(plan.refs):
-        turns = [[u.index, u.speaker, u.start, u.end, u.time_start, u.time_end] for u in plan.store.transcripts.turns(ref.id)]
-        entry = {"name": ref.name, "text_sha256": ref.content_hash, "turns": turns}
+        entry = {"name": ref.name, "text_sha256": ref.content_hash, "turns": plan.store.exchange.turn_rows(ref.id)}
         line = json.dumps(plan.source_guid[ref.id]) + ": " + json.dumps(entry, ensure_ascii=False)
         raw.write(((",\n" if number else "") + line).encode("utf-8"))
     raw.write(b"\n}}\n")

@@ -48,6 +48,13 @@ class ExchangeStore:
         )
         return map(ExchangeCoding._make, cursor)
 
+    def turn_rows(self, tid: int) -> list[tuple[int, str | None, int, int, float | None, float | None]]:
+        """One transcript's turns as ``(index, speaker, start, end, time_start, time_end)``, as
+        ``qualcode/turns.json`` holds them (plain rows: an export writes every turn)."""
+        return self._db.execute(
+            "SELECT idx, speaker, start, end, time_start, time_end FROM turns WHERE transcript_id = ? ORDER BY idx", (tid,)
+        ).fetchall()
+
     # --- sources -----------------------------------------------------------------------------------
 
     def keep_transcript_identity(self, tid: int, created_at: str | None, creator: str | None) -> None:
