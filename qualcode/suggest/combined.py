@@ -56,6 +56,7 @@ and more than :data:`MAX_PER_TURN` suggestions in one turn (the best ones stay).
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
@@ -245,8 +246,11 @@ def _best(
     near_grid = sorted(set(near))
     kinds: dict[tuple[float | None, float, float, bool, bool], int] = {}
     for rule, learned, beside, positive, kin in items:
-        m = max((g for g in grid if g <= (learned or 0.0)), default=0.0) if learned is not None else -1.0
-        b = max((g for g in near_grid if g <= beside), default=-1.0) if beside is not None else -1.0
+        # The largest grid value not above the score (bisect: a scan per item was half the time).
+        i = bisect_right(grid, learned) if learned is not None else -1
+        m = (grid[i - 1] if i > 0 else 0.0) if learned is not None else -1.0
+        j = bisect_right(near_grid, beside) if beside is not None else 0
+        b = near_grid[j - 1] if j > 0 else -1.0
         key = (rule, m, b, positive, kin)
         kinds[key] = kinds.get(key, 0) + 1
     best = None
