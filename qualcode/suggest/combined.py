@@ -505,11 +505,13 @@ def _protect_top_level(
     floor = 2 * sum(len(f & g) for f, g in zip(rules_found, tops, strict=True)) / (sum(map(len, rules_found)) + gold or 1)
     current = top_f1(tp, size)
     changed = {c for c, cal in out.codes.items() if cal.rule_threshold is not None or cal.source != RULES}
+    tried: dict[str, list[tuple[int, int]]] = {}  # a code's change to bare hints: the same every round
     while current < floor and changed:
         trials = {}
         for code in changed:
-            bare = CodeCalibration(code, rule_threshold=0.0)
-            trials[code] = top_f1(*counted(code, changes(code, out.codes[code], bare)))
+            if code not in tried:
+                tried[code] = changes(code, out.codes[code], CodeCalibration(code, rule_threshold=0.0))
+            trials[code] = top_f1(*counted(code, tried[code]))
         code = max(sorted(trials), key=trials.__getitem__)
         if trials[code] <= current:
             break
