@@ -316,16 +316,16 @@ def _train_child(coded: int, sentences_wanted: int, evaluate_too: bool, queue) -
     if n_sentences < 10_000:
         from qualcode.suggest.fitting import fit
 
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         fit(data, codes, 0.3)  # what a suggestion run does when it retrains: model plus calibration
-        fitted = time.perf_counter() - started
+        fitted = (time.perf_counter() - started, time.process_time() - cpu)
     del data, found  # training needs the feature lists only
     gc.collect()
     before = _rss_kib()
     _reset_peak()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     model = train(feats, labels)
-    seconds = time.perf_counter() - started
+    seconds = (time.perf_counter() - started, time.process_time() - cpu)
     after = _rss_kib("VmHWM:")
     queue.put((n_coded, n_sentences, len(model.codes), seconds, before, after, None, fitted))
 
@@ -362,13 +362,16 @@ def training(coded: int, sentences: int = 0, evaluate_too: bool = False) -> None
         return
     print(f"training: {n_coded:,} coded sentences ({n_sentences:,} with the uncoded ones), {n_codes} codes")
     aim = "aim <= 15 s, <= 400 MB" if sentences else "aim <= 10 s"
-    print(f"  train() {seconds:.1f} s ({aim})")
+    print(f"  train() {seconds[0]:.1f} s, {seconds[1]:.1f} s CPU ({aim})")
     print(
         f"  process RSS: {before / 1024:.0f} MiB when training starts (spaCy, lemma tables, the features);"
         f" peak during training {after / 1024:.0f} MiB"
     )
     if fitted is not None:
-        print(f"  fit() {fitted:.1f} s: the model plus its calibration by 5-fold cross-validation (what a run retrains)")
+        print(
+            f"  fit() {fitted[0]:.1f} s, {fitted[1]:.1f} s CPU: the model plus its calibration"
+            " by 5-fold cross-validation (what a run retrains; aim <= 10 s)"
+        )
 
 
 def quality() -> None:

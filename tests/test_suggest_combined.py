@@ -344,3 +344,74 @@ def test_suggest_combined_cap_per_turn_a_run_broken_by_a_sentence_without_propos
     proposed = [{"a": p(0.9)}, {}, {"a": p(0.8)}, {"b": p(0.7)}, {"c": p(0.6)}]
     kept = cap_per_turn([1] * 5, proposed, limit=3)
     assert [set(k) for k in kept] == [{"a"}, set(), {"a"}, {"b"}, set()]  # two runs of a, then b: c is the fourth
+
+
+def _protect_by_recounting(out, items, where, tops, rules_found, family, threshold):
+    """_protect_top_level as first written: every trial recounts every code's proposals."""
+    from qualcode.suggest.combined import RULES, CodeCalibration, _proposes
+
+    def top_f1(found):
+        tp = sum(len(f & g) for f, g in zip(found, tops, strict=True))
+        return 2 * tp / (sum(map(len, found)) + sum(map(len, tops)) or 1)
+
+    def proposed(cals):
+        found = [set() for _ in tops]
+        for code, cal in cals.items():
+            for i, item in zip(where.get(code, ()), items.get(code, ()), strict=True):
+                if _proposes(cal, item, threshold):
+                    found[i].add(family.get(code, code))
+        return found
+
+    floor, current = top_f1(rules_found), top_f1(proposed(out.codes))
+    changed = {c for c, cal in out.codes.items() if cal.rule_threshold is not None or cal.source != RULES}
+    while current < floor and changed:
+        trials = {code: top_f1(proposed({**out.codes, code: CodeCalibration(code, rule_threshold=0.0)})) for code in changed}
+        code = max(sorted(trials), key=trials.__getitem__)
+        if trials[code] <= current:
+            break
+        cal = out.codes[code]
+        cal.source, cal.rule_threshold, cal.veto, cal.threshold, cal.near = RULES, 0.0, 0.0, 1.01, 1.01
+        cal.protected = True
+        current = trials[code]
+        changed.discard(code)
+
+
+def test_suggest_combined_top_level_protection_counts_each_trial_from_its_own_code():
+    """The protection counts a trial from the tried code's items only: on random
+    calibrations it must undo exactly the codes, in the same order, as recounting
+    everything for every trial does (several rounds included)."""
+    import copy
+    import random
+
+    from qualcode.suggest.combined import LEARNED, RULES, Calibration, CodeCalibration, _protect_top_level
+
+    rng = random.Random(7)
+    rounds = []
+    for _ in range(300):
+        n, families = 12, ["f1", "f2"]
+        codes = [f"c{k}" for k in range(7)]
+        family = {c: rng.choice(families) for c in codes}
+        tops = [set(rng.sample(families, rng.randint(0, 2))) for _ in range(n)]
+        rules_found = [set(rng.sample(families, rng.randint(0, 2))) for _ in range(n)]
+        out, items, where = Calibration(), {}, {}
+        for code in codes:
+            where[code] = sorted(rng.sample(range(n), rng.randint(0, n // 2)))
+            items[code] = [
+                (
+                    rng.choice([None, rng.random()]),
+                    rng.choice([None, rng.random()]),
+                    rng.choice([None, rng.random()]),
+                    rng.random() < 0.5,
+                    rng.random() < 0.5,
+                )
+                for _ in where[code]
+            ]
+            cal = CodeCalibration(code, source=rng.choice([RULES, LEARNED]), rule_threshold=rng.choice([None, 0.3, 0.6, 0.9]))
+            cal.veto, cal.threshold, cal.near = rng.random() * 0.5, rng.random(), rng.choice([0.4, 1.01])
+            out.codes[code] = cal
+        expected = copy.deepcopy(out)
+        _protect_by_recounting(expected, items, where, tops, rules_found, family, 0.5)
+        _protect_top_level(out, items, where, tops, rules_found, family, 0.5)
+        assert repr(out) == repr(expected)
+        rounds.append(sum(c.protected for c in out.codes.values()))
+    assert max(rounds) >= 2 and rounds.count(0) < len(rounds)  # several rounds happened, and not never

@@ -124,3 +124,86 @@ def test_suggest_learned_context_features_come_from_the_previous_sentence_of_the
     feats = sentence_features([first, second, other_turn])
     assert feats[1] == ["wachten", "prev:rule:drempels"]
     assert feats[2] == ["wachten"]  # a new turn starts without context
+
+
+def test_suggest_learned_trains_as_spacys_own_update_would():
+    """train() feeds the classifier rows encoded once and a truth table, without
+    Examples or optimiser averages: spaCy's own TextCategorizer.update on Examples,
+    same seed, batches and optimiser, must give the very same model."""
+    import random
+
+    import spacy
+    from spacy.tokens import Doc
+    from spacy.training import Example
+    from spacy.util import fix_random_seed, minibatch
+    from thinc.api import Adam
+
+    from qualcode.suggest import learned
+
+    sentences, labels = data()
+    ours = train(sentences, labels, epochs=5)
+    fix_random_seed(learned.SEED)
+    nlp = spacy.blank("nl")
+    config = {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": False, "ngram_size": learned.NGRAMS}
+    config |= {"no_output_layer": False, "length": learned.LENGTH}
+    textcat = nlp.add_pipe("textcat_multilabel", config={"model": config})
+    for code in ("a", "b"):
+        textcat.add_label(code)
+    examples = []
+    for words, label in zip(sentences, labels, strict=True):
+        doc = Doc(nlp.vocab, words=words)
+        doc.cats = {code: float(code in label) for code in ("a", "b")}
+        examples.append(Example(doc, doc))
+    nlp.initialize(lambda: examples)
+    optimizer = Adam(learned.LEARN_RATE)
+    pool, rng = list(range(len(examples))), random.Random(learned.SEED)
+    for _ in range(5):
+        rng.shuffle(pool)
+        for batch in minibatch(pool, size=learned.BATCH):
+            textcat.update([examples[i] for i in batch], sgd=optimizer)
+    probe = [["een", "taart"], ["de", "bus"], ["school"], ["taart", "bus", "taart"]]
+    theirs = [
+        dict(zip(textcat.labels, row, strict=True))
+        for row in nlp.get_pipe("textcat_multilabel").predict([Doc(nlp.vocab, words=w) for w in probe]).tolist()
+    ]
+    assert ours.scores(probe) == theirs  # exactly: the same arithmetic in the same order
+
+
+def test_suggest_learned_scores_encoded_rows_as_spacys_predict_scores_docs(model):
+    from spacy.tokens import Doc
+
+    from qualcode.suggest.learned import encode
+
+    probe = [["een", "taart", "taart"], ["de", "bus"], ["onbekend"], [], ["_"]]
+    textcat = model.nlp.get_pipe("textcat_multilabel")
+    docs = [Doc(model.nlp.vocab, words=w or ["_"]) for w in probe]
+    expected = [dict(zip(textcat.labels, row, strict=True)) for row in textcat.predict(docs).tolist()]
+    assert model.scores(probe) == expected
+    assert model.scores_of(encode(probe)) == expected  # any vocabulary: the ids are string hashes
+    keys, counts = encode([["taart", "bus", "taart"]])[0]
+    assert sorted(counts) == [1, 2]  # one id per distinct feature, with its count
+    assert len(keys) == 2
+
+
+def test_suggest_learned_out_of_fold_scores_come_from_a_model_without_the_transcript():
+    """Cross-validation encodes the sentences once for all folds: each score must
+    still be the one a model trained on the other transcripts alone gives."""
+    from qualcode.suggest.dataset import Labelled
+    from qualcode.suggest.fitting import features_of, fit_with_scores, folds_of, train_on
+    from qualcode.suggest.segments import Sentence
+
+    sentences, labels = data()
+    rows = [
+        Labelled(Sentence(1 + i % 3, i, 0, 1, "x", words=w), set(g))
+        for i, (w, g) in enumerate(zip(sentences, labels, strict=True))
+    ]
+    extra = [Labelled(Sentence(-1, 0, 0, 1, "x", words=["taartje", "bakken"]), {"a"})]
+    model, calibration, scores = fit_with_scores(rows, ["a", "b"], 0.5, extra=extra, folds=3)
+    assert model is not None and calibration.folds == 3 and scores is not None
+    fold_of = folds_of(rows, 3)
+    for fold in range(3):
+        inside = [i for i, d in enumerate(rows) if fold_of[d.transcript_id] == fold]
+        train_rows = [d for d in rows if fold_of[d.transcript_id] != fold]
+        alone = train_on(train_rows, features_of(train_rows), extra, features_of(extra))
+        assert alone is not None
+        assert alone.scores(features_of([rows[i] for i in inside])) == [scores[i] for i in inside]

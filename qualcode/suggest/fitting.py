@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from ..errors import NOTHING_TO_TRAIN, QualcodeError
 from .combined import Calibration, calibration_from, neighbours_of
 from .dataset import Labelled
-from .learned import MIN_EXAMPLES, LearnedModel, code_counts, sentence_features, train
+from .learned import MIN_EXAMPLES, LearnedModel, Row, code_counts, encode, sentence_features, train
 
 FOLDS = 5
 
@@ -41,12 +41,14 @@ def train_on(
     feats: Sequence[Sequence[str]],
     extra: Sequence[Labelled] = (),
     extra_feats: Sequence[Sequence[str]] = (),
+    rows: Sequence[Row] | None = None,
     **kwargs,
 ) -> LearnedModel | None:
     """Train on coded sentences plus the codebook's, or None when no code has enough examples.
 
     Which codes are learned is decided by the researcher's coding alone: the
-    codebook's sentences add vocabulary, not codes.
+    codebook's sentences add vocabulary, not codes. ``rows``: all of those
+    sentences encoded (:func:`~.learned.encode`), when already done.
     """
     codes = set(learnable(data))
     if not codes:
@@ -54,7 +56,7 @@ def train_on(
     sentences = [*feats, *extra_feats]
     labels = [d.gold for d in data] + [d.gold & codes for d in extra]
     try:
-        return train(sentences, labels, **kwargs)
+        return train(sentences, labels, rows=rows, **kwargs)
     except QualcodeError as exc:
         if exc.code != NOTHING_TO_TRAIN.code:
             raise
@@ -70,8 +72,16 @@ def out_of_fold(
     *,
     should_cancel: Callable[[], bool] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    rows: Sequence[Row] | None = None,
 ) -> list[dict[str, float]]:
-    """Learned scores for every sentence from a model that did not see its transcript."""
+    """Learned scores for every sentence from a model that did not see its transcript.
+
+    ``rows``: ``feats`` then ``extra_feats`` encoded (:func:`~.learned.encode`), when
+    already done; encoded once, they serve every fold.
+    """
+    if rows is None:
+        rows = encode([*feats, *extra_feats])
+    extra_rows = rows[len(data) :]
     scores: list[dict[str, float]] = [{} for _ in data]
     k = len(set(fold_of.values()))
     for fold in range(k):
@@ -81,10 +91,16 @@ def out_of_fold(
             progress(fold, k, f"cross-validation fold {fold + 1} of {k}")
         train_idx = [i for i, d in enumerate(data) if fold_of[d.transcript_id] != fold]
         test_idx = [i for i, d in enumerate(data) if fold_of[d.transcript_id] == fold]
-        model = train_on([data[i] for i in train_idx], [feats[i] for i in train_idx], extra, extra_feats)
+        model = train_on(
+            [data[i] for i in train_idx],
+            [feats[i] for i in train_idx],
+            extra,
+            extra_feats,
+            rows=[*(rows[i] for i in train_idx), *extra_rows],
+        )
         if model is None:
             continue
-        for i, s in zip(test_idx, model.scores([feats[i] for i in test_idx]), strict=True):
+        for i, s in zip(test_idx, model.scores_of([rows[i] for i in test_idx]), strict=True):
             scores[i] = s
     return scores
 
@@ -149,12 +165,13 @@ def fit_with_scores(
     codes = list(codes)
     feats = features_of(data)
     extra_feats = features_of(extra)
+    rows = encode([*feats, *extra_feats])  # once for all the models below
     fold_of = folds_of(data, folds)
     scores = None
     if fold_of and learnable(data):
-        scores = out_of_fold(data, feats, fold_of, extra, extra_feats, should_cancel=should_cancel, progress=progress)
+        scores = out_of_fold(data, feats, fold_of, extra, extra_feats, should_cancel=should_cancel, progress=progress, rows=rows)
     calibration = calibrate(data, scores, codes, threshold, len(set(fold_of.values())), family)
-    model = train_on(data, feats, extra, extra_feats, should_cancel=should_cancel, **info)
+    model = train_on(data, feats, extra, extra_feats, rows=rows, should_cancel=should_cancel, **info)
     if model is not None:
         model.info.calibration = calibration.to_dict()
     return model, calibration, scores

@@ -26,8 +26,9 @@
   (:mod:`.combined`). (Repeating the coded sentences during training was tried
   on the sample project and changed cross-validated F1 by less than 0.02, so it
   is not done.)
-* **Training** updates the component directly on one Doc per sentence (see
-  :func:`train`), not through ``Language.update``, which copies every doc.
+* **Training** updates the component directly (see :func:`train`), not through
+  ``Language.update``, which copies every doc: from each sentence's hashed
+  features, encoded once (:func:`encode`) and shared by the models of a fit.
 * **On disk.** ``.qualcode/model/`` next to ``qualcode.db`` (git-ignored): the spaCy
   pipeline and ``meta.json`` (codes, example counts, the codings it saw, its
   calibration). It is
@@ -66,7 +67,6 @@ MAX_EPOCHS = 100
 BATCH = 32
 MAX_BATCHES = 50  # per epoch: larger projects get larger batches (see train)
 MAX_PASSES = 100_000  # sentences seen in all epochs together: big projects get fewer epochs
-KEEP_DOCS = 20_000  # up to this many sentences their docs are kept between epochs (about 5 KB each)
 NGRAMS = 1
 LENGTH = 2**14  # hashed feature buckets
 LEARN_RATE = 0.02
@@ -106,17 +106,20 @@ class LearnedModel:
 
     def scores(self, sentences: Sequence[Sequence[str]]) -> list[dict[str, float]]:
         """One ``{code: score}`` per sentence, given as its :func:`features`."""
-        from spacy.tokens import Doc
+        return self.scores_of(encode(sentences, self.nlp.vocab))
+
+    def scores_of(self, rows: Sequence[Row]) -> list[dict[str, float]]:
+        """:meth:`scores` for sentences already encoded (:func:`encode`)."""
         from spacy.util import minibatch
 
-        # The classifier's own predict per batch, as nlp.pipe calls it, read as one
-        # list: writing each score into doc.cats and reading it back cost a quarter.
+        # The classifier's own predict per batch, read as one list: writing each
+        # score into doc.cats and reading it back cost a quarter.
         textcat = self.nlp.get_pipe("textcat_multilabel")
         labels = list(textcat.labels)
-        docs = (Doc(self.nlp.vocab, words=list(words) or ["_"]) for words in sentences)
+        model = _reading_rows(textcat.model)
         out: list[dict[str, float]] = []
-        for batch in minibatch(docs, size=256):
-            out.extend(dict(zip(labels, row, strict=True)) for row in textcat.predict(batch).tolist())
+        for batch in minibatch(rows, size=256):
+            out.extend(dict(zip(labels, row, strict=True)) for row in model.predict(batch).tolist())
         return out
 
     def explain(
@@ -190,6 +193,50 @@ def _register_bare_tokenizer() -> None:
         registry.tokenizers.register(BARE_TOKENIZER, func=lambda: lambda nlp: Tokenizer(nlp.vocab))
 
 
+Row = tuple[Any, Any]  # one sentence as the classifier reads it: hashed feature ids and their counts (numpy)
+
+
+def encode(sentences: Sequence[Sequence[str]], vocab: Any = None) -> list[Row]:
+    """Each sentence's features (:func:`features`) as the classifier's first layer
+    (spaCy's ``extract_ngrams``: unigrams of ORTH) reads them from its Doc: the
+    distinct hashed ids, sorted, with their counts.
+
+    That layer redid this for every batch of every epoch (a quarter of training);
+    encoded once, the rows are shared by all models of a fit (:mod:`.fitting`).
+    The ids are string hashes, the same in every vocabulary.
+    """
+    import numpy
+    from spacy.attrs import ORTH
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    vocab = vocab if vocab is not None else Vocab()
+    return [numpy.unique(Doc(vocab, words=list(words) or ["_"]).to_array([ORTH]), return_counts=True) for words in sentences]
+
+
+def _reading_rows(model: Any) -> Any:
+    """The classifier ``model`` reading encoded rows (:func:`encode`) instead of Docs:
+    the same layers (and weights) after its first, which a layer stands in for
+    that joins a batch's rows as that first layer would have returned them.
+    Updating it updates ``model``."""
+    import numpy
+    from thinc.api import Model, chain
+
+    # spacy.TextCatBOW.v3: with_cpu(extract_ngrams >> resizable(SparseLinear)) >> with_cpu(Logistic)
+    cpu, output = model.layers
+    extract, linear = cpu.layers[0].layers
+    if extract.name != "extract_ngrams":  # pragma: no cover - another spaCy's architecture
+        raise TypeError(f"unexpected text classifier layers: {model.name}")
+
+    def forward(_: Any, rows: Sequence[Row], is_train: bool) -> tuple[Any, Callable]:
+        lengths = numpy.asarray([keys.shape[0] for keys, _ in rows], dtype="int32")
+        keys = numpy.concatenate([keys for keys, _ in rows])
+        counts = numpy.asarray(numpy.concatenate([counts for _, counts in rows]), dtype="f")
+        return (keys, counts, lengths), lambda d: []
+
+    return chain(Model("rows", forward), linear, output)
+
+
 def features(words: Sequence[str], rule_codes: Iterable[str] = (), context: Iterable[str] = ()) -> list[str]:
     """The classifier's input for one sentence: content lemmas, hint features and
     ``context`` features (already prefixed, see :func:`sentence_features`)."""
@@ -237,11 +284,14 @@ def train(
     codings: int = 0,
     max_coding_id: int = 0,
     should_cancel: Callable[[], bool] | None = None,
+    rows: Sequence[Row] | None = None,
 ) -> LearnedModel:
     """Train a classifier on feature lists and their code sets; codes below ``minimum`` are left out.
 
-    Deterministic: the same data and seed give the same model.
+    ``rows``: the sentences already encoded (:func:`encode`). Deterministic: the same
+    data and seed give the same model.
     """
+    import numpy
     import spacy
     from spacy.tokens import Doc
     from spacy.training import Example
@@ -254,7 +304,10 @@ def train(
     if not codes:
         raise error(NOTHING_TO_TRAIN, minimum=minimum)
     fix_random_seed(seed)
-    nlp = spacy.blank("nl")
+    # The model never tokenizes (it is given features): the bare tokenizer spares
+    # building the Dutch one's exceptions, half a second per model.
+    _register_bare_tokenizer()
+    nlp = spacy.blank("nl", config={"nlp": {"tokenizer": {"@tokenizers": BARE_TOKENIZER}}})
     textcat = cast(
         "MultiLabel_TextCategorizer",
         nlp.add_pipe(
@@ -272,31 +325,28 @@ def train(
     )
     for code in codes:
         textcat.add_label(code)
-    # One Doc per sentence, built when first used and reused every epoch; it is
-    # both the prediction and the reference of its Example (only its cats are
-    # read), and the component is updated directly: Language.update copies every
-    # example's docs on every update (Doc.copy was 60 % of training at 72,000
-    # sentences, and two docs per example doubled its memory). The Example is kept
-    # too (making one costs as much as the doc), up to KEEP_DOCS sentences; past
-    # that they are made per batch and dropped, so memory stays flat (72,000 kept
-    # docs took 430 MB).
-    keep = len(sentences) <= KEEP_DOCS
-    examples: list[Any] = [None] * len(sentences) if keep else []
 
     def example(i: int) -> Example:
-        found = examples[i] if keep else None
-        if found is None:
-            doc = Doc(nlp.vocab, words=list(sentences[i]) or ["_"])
-            doc.cats = {code: float(code in labels[i]) for code in codes}
-            found = Example(doc, doc)
-            if keep:
-                examples[i] = found
-        return found
+        doc = Doc(nlp.vocab, words=list(sentences[i]) or ["_"])
+        doc.cats = {code: float(code in labels[i]) for code in codes}
+        return Example(doc, doc)
 
-    nlp.initialize(lambda: [example(i) for i in range(min(len(sentences), 200))])
+    first = [example(i) for i in range(min(len(sentences), 200))]
+    nlp.initialize(lambda: first)
+    # The component is updated directly, as TextCategorizer.update would (its loss:
+    # scores minus the truth, every label present), from rows encoded once and a
+    # truth table made once: update's Examples, Docs and checks per batch were
+    # most of the time, and Language.update copies every doc besides.
+    if rows is None:
+        rows = encode(sentences, nlp.vocab)
+    truth = numpy.zeros((len(sentences), len(textcat.labels)), dtype="f")
+    for j, code in enumerate(textcat.labels):
+        truth[:, j] = [code in label for label in labels]
+    model = _reading_rows(textcat.model)
     # Adam at a higher rate than spaCy's default: a sparse linear model on a few
-    # hundred sentences otherwise needs many more epochs to move off 0.5.
-    optimizer = Adam(LEARN_RATE)
+    # hundred sentences otherwise needs many more epochs to move off 0.5. Its
+    # parameter averages are never used (nothing calls use_params): not kept.
+    optimizer = Adam(LEARN_RATE, use_averages=False)
     pool = list(range(len(sentences)))
     rng = random.Random(seed)
     # Each update touches the whole hashed weight table, so the number of updates,
@@ -313,7 +363,9 @@ def train(
             break
         rng.shuffle(pool)
         for batch in minibatch(pool, size=size):
-            textcat.update([example(i) for i in batch], sgd=optimizer)
+            scores, backprop = model.begin_update([rows[i] for i in batch])
+            backprop(scores - truth[batch])
+            textcat.finish_update(optimizer)
     info = ModelInfo(
         codes={code: counts[code] for code in codes},
         sentences=len(sentences),
