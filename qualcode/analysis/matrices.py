@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from heapq import heappop, heappush
 from itertools import combinations
 
 from ..codebook import Codebook
@@ -89,11 +90,11 @@ def cooccurrence(
             for present in in_turn.values():
                 for code_id in present:
                     diagonal[code_id] += 1
-                for a, b in combinations(sorted(present), 2):
-                    pairs[a, b] += 1
-                    pairs[b, a] += 1
+                for pair in combinations(sorted(present), 2):
+                    pairs[pair] += 1
         ticker.add(len(spans))
     ticker.finish()
+    pairs = _symmetric(pairs)
 
     tree = CodeHierarchy.build(codebook, store)
     codes = [c for c in tree.codes if diagonal.get(c.id)]
@@ -103,17 +104,27 @@ def cooccurrence(
 
 
 def _count_overlaps(spans: list[tuple[int, int, str]], pairs: dict[tuple[str, str], int], diagonal: dict[str, int]) -> None:
-    """Sweep the codings (sorted by start) keeping those still open; each open one overlaps the new one."""
+    """Sweep the codings (sorted by start) keeping those still open in a heap by end; each
+    open one overlaps the new one. A pair is counted once here, as (earlier, later), and
+    made symmetric by :func:`_symmetric` (half the dictionary updates of counting both)."""
     open_: list[tuple[int, str]] = []
     for start, end, code_id in spans:
         diagonal[code_id] += 1
-        if open_:
-            open_ = [o for o in open_ if o[0] > start]
-            for _, other in open_:
-                if other != code_id:
-                    pairs[other, code_id] += 1
-                    pairs[code_id, other] += 1
-        open_.append((end, code_id))
+        while open_ and open_[0][0] <= start:  # closed before this one starts
+            heappop(open_)
+        for _, other in open_:
+            if other != code_id:
+                pairs[other, code_id] += 1
+        heappush(open_, (end, code_id))
+
+
+def _symmetric(pairs: dict[tuple[str, str], int]) -> dict[tuple[str, str], int]:
+    """Pair counts in both directions from counts kept in one (either)."""
+    both: dict[tuple[str, str], int] = defaultdict(int)
+    for (a, b), n in pairs.items():
+        both[a, b] += n
+        both[b, a] += n
+    return both
 
 
 def code_matrix(
