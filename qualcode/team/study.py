@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from ..agreement import DEFAULT_OVERLAP, Agreement, CodedSpan, Document, Row
 from ..agreement.runs import Span
@@ -43,19 +44,11 @@ def transcript_ids(project: Project, refs: Sequence[str]) -> set[int] | None:
     return {resolve_transcript(project.store, ref) for ref in refs} if refs else None
 
 
-def project_agreement(
-    project: Project,
-    *,
-    coders: Sequence[str] = (),
-    codes: Sequence[str] = (),
-    transcripts: Sequence[str] = (),
-    unit: str,
-    overlap: int = DEFAULT_OVERLAP,
-) -> Agreement:
-    """``qualcode agreement``: the coders' agreement on the chosen transcripts and codes."""
-    result, rows = agreement_stream(project, coders=coders, codes=codes, transcripts=transcripts, unit=unit, overlap=overlap)
-    for _row in rows:
-        pass
+def project_agreement(project: Project, **options: Any) -> Agreement:
+    """``qualcode agreement``'s whole result at once: :func:`agreement_stream` (same
+    options) with every row computed."""
+    result, rows = agreement_stream(project, **options)
+    deque(rows, maxlen=0)
     return result
 
 
