@@ -373,6 +373,21 @@ class CodingStore:
                 raise RuntimeError(f"{left} coding(s) of transcript {tid} got no new span")
             refresh_summaries(db, (tid,))
 
+    def memos(self, tid: int) -> list[tuple[int, str]]:
+        """``(id, memo)`` of a transcript's codings that have a memo, in position order
+        (a pseudonymised export checks them even where the text has no name to replace)."""
+        sql = f"SELECT id, memo FROM codings WHERE transcript_id = ? AND memo != '' ORDER BY {_ORDER}"
+        return [(cid, memo) for cid, memo in self._db.execute(sql, (tid,))]
+
+    def set_memos(self, tid: int, memos: dict[int, str | None]) -> None:
+        """Give codings of a transcript new memos (as :meth:`place` does, spans unchanged)."""
+        stamp = now()
+        with self._db.transaction() as db:
+            db.executemany(
+                "UPDATE codings SET memo = ?, updated_at = ? WHERE id = ? AND transcript_id = ?",
+                [(memo or None, stamp, cid, tid) for cid, memo in memos.items()],
+            )
+
     def _detach(self, coding: Coding, reason: str, stamp: str) -> None:
         self._db.execute(
             "INSERT INTO detached_codings (transcript_id, old_start, old_end, code_id, coder, memo, origin,"
