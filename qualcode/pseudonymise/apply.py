@@ -117,11 +117,20 @@ class _Names:
     def __init__(self, entities: list[EntityRow]) -> None:
         self.entities = entities
         self._built: tuple[int, KnownNames, dict[str, str]] | None = None
+        self._speakers: dict[str, str] = {}
 
     def get(self) -> tuple[KnownNames, dict[str, str]]:
         if self._built is None or self._built[0] != len(self.entities):
             self._built = (len(self.entities), *_names_pattern(self.entities))
+            self._speakers.clear()
         return self._built[1], self._built[2]
+
+    def speaker(self, label: str) -> str:
+        """A speaker label pseudonymised (the same few labels recur in every turn)."""
+        self.get()  # drops the labels done with fewer entities
+        if (done := self._speakers.get(label)) is None:
+            done = self._speakers[label] = self.replace(label)[0]
+        return done
 
     def replace(self, text: str) -> tuple[str, list[str]]:
         """``text`` with every occurrence of the names replaced, and the names found."""
@@ -168,10 +177,12 @@ def pseudonymised_view(
     reps = _without_overlaps(sorted(reps, key=lambda r: (r.start, -r.end)))
     mapper = OffsetMapper(reps)
     text = _replace(t.text, reps)
+    if not reps and all(names.speaker(label) == label for label in {u.speaker for u in t.turns} if label):
+        return View(text, t.turns, mapper, 0)  # nothing to replace: the turns stay as they are
     turns = [
         Turn(
             u.index,
-            names.replace(u.speaker)[0] if u.speaker else u.speaker,
+            names.speaker(u.speaker) if u.speaker else u.speaker,
             mapper.start(u.start),
             mapper.end(u.end) if u.end > u.start else mapper.start(u.end),
             u.time_start,
