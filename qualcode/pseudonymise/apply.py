@@ -24,6 +24,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
+from itertools import accumulate
 from pathlib import Path
 
 from ..errors import PSEUDO_COLLAPSE, PSEUDO_NOT_APPLIED, PSEUDO_PENDING, error
@@ -170,9 +171,12 @@ def pseudonymised_view(
     # Speaker labels lie outside the turns, where candidates never are: a label that is
     # a name the key holds ("MARVIN") is replaced as well.
     pattern, pseudonyms = names.get()
-    inside = [(u.start, u.end) for u in t.turns]
+    inside = sorted((u.start, u.end) for u in t.turns)
+    starts = [s for s, _ in inside]
+    reach = list(accumulate((e for _, e in inside), max))  # the furthest end of the turns so far
     for c in pattern.find(t.text):
-        if not any(s <= c.start < e for s, e in inside):
+        i = bisect.bisect_right(starts, c.start) - 1  # the turns starting at or before the name
+        if i < 0 or reach[i] <= c.start:
             reps.append(Replacement(c.start, c.end, pseudonyms[c.text.casefold()]))
     reps = _without_overlaps(sorted(reps, key=lambda r: (r.start, -r.end)))
     mapper = OffsetMapper(reps)
@@ -304,6 +308,7 @@ def apply(
                 )
             )
         if p.unchanged:  # the same text: only what names a person changes
+            store.transcripts.touch(stored_id(t))  # dated as every pseudonymised transcript is
             if replace_attributes and p.attributes:
                 store.transcripts.set_attributes(stored_id(t), p.attributes)
             if replace_memos and p.memos:
