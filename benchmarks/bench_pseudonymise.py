@@ -18,9 +18,16 @@
 3. **Quality** (``--evaluate``): precision and recall per category on the tuning and
    the two held-out sets of gold interviews in ``tests/data/pseudo`` (see its README).
 
+4. **Exports** (``--export PROJECT``): ``export segments`` and ``export qdpx``, each
+   with and without ``--pseudonymise``, as ``qualcode`` processes on a project (e.g.
+   the 1,000-interview one, after ``pseudonymise detect`` and review), timed as
+   ``benchmarks.bench_cli`` times them (first output, total, CPU, peak RSS; best of
+   ``--rounds``). The figure: pseudonymised over plain, per export.
+
 Usage::
 
     python -m benchmarks.bench_pseudonymise [--transcripts 200] [--words 5000] [--evaluate]
+    python -m benchmarks.bench_pseudonymise --export PROJECT [--rounds 3]
 """
 
 from __future__ import annotations
@@ -125,14 +132,34 @@ def quality() -> None:
             print(f"  not in gold: {line}")
 
 
+def exports(root: Path, rounds: int) -> None:
+    from benchmarks.bench_cli import OUT, _env, best, qualcode_cmd, timed
+
+    env = _env()
+    print(f"{'command':<36}{'first':>8}{'total':>8}{'cpu':>8}{'peak RSS':>10}{'vs plain':>10}")
+    for what in ("segments", "qdpx"):
+        plain = None
+        for extra in ([], ["--pseudonymise"]):
+            r = best([timed(qualcode_cmd(root, ["export", what, "-o", OUT, *extra]), env) for _ in range(rounds)])
+            plain = plain or r
+            print(
+                f"{' '.join(['export', what, *extra]):<36}{r['first']:>8.2f}{r['total']:>8.2f}{r['cpu']:>8.2f}"
+                f"{r['rss_mb']:>7.0f} MB{r['total'] / plain['total']:>9.2f}x"
+            )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--transcripts", type=int, default=200)
     parser.add_argument("--words", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=3, help="runs of each; the fastest per transcript counts")
     parser.add_argument("--evaluate", action="store_true", help="also report precision and recall on the gold interviews")
+    parser.add_argument("--export", type=Path, metavar="PROJECT", help="time the exports of PROJECT instead")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO))
+    if args.export:
+        exports(args.export.resolve(), args.rounds)
+        return 0
     throughput(args.transcripts, args.words, args.rounds)
     if args.evaluate:
         quality()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 
 import pytest
@@ -114,3 +115,61 @@ def test_cli_errors_are_clear(root):
 def test_cli_every_pseudonymise_command_has_help(root):
     for name, command in pseudo_cmds.pseudonymise.commands.items():
         assert command.help, name
+
+
+INTERVIEW3 = """\
+---
+interviewer: Noor Hendriks
+---
+I: Hoe gaat het nu?
+R: Goed. Het buurtteam helpt.
+"""
+
+
+def _coded_project(root):
+    """The sample with a third interview (no name in its text, one in its front matter) and
+    codings whose quotes and memos hold names, in all three."""
+    from qualcode.importing import import_paths
+    from qualcode.project import Project
+
+    (root / "transcripts" / "int3.md").write_text(INTERVIEW3, encoding="utf-8")
+    project = Project(root)
+    import_paths(project, [root / "transcripts" / "int3.md"], default_coder="test")
+    project.sync_codebook()
+    store = project.store
+    for name, phrase, memo in (
+        ("int1", "Via Hatice Yilmaz. Hatice belde Marieke", "Hatice is de sleutel"),
+        ("int1", "Veilig Thuis in Overvecht", None),
+        ("int2", "HATICE ken ik", "zegt Marieke ook"),
+        ("int3", "Het buurtteam helpt", "Marieke? vroeg door"),
+    ):
+        tid = store.transcripts.id_by_name(name)
+        start = store.transcripts.text(tid).index(phrase)
+        store.codings.add(tid, start, start + len(phrase), "vertrouwen", "anna", memo=memo)
+        store.codings.add(tid, start, start + 3, "doorverwijzing", "bram")
+    project.close()
+
+
+def test_cli_export_pseudonymise_leaves_no_name_in_quotes_memos_or_attributes(root, tmp_path):
+    _coded_project(root)
+    run(root, "pseudonymise", "detect")
+    accept_all(root)
+    target = tmp_path / "segments.csv"
+    r = run(root, "export", "segments", "-o", str(target), "--pseudonymise")
+    assert r.exit_code == 0, r.output
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
+    assert len(rows) == 8  # every coding, in every transcript (one without a name in its text too)
+    assert [row for row in rows if any(n in v for n in NAMES for v in row.values() if v)] == []
+    assert all(not any(n in v for n in NAMES for v in row.values() if v) for row in rows)
+    memos = sorted(row["memo"] for row in rows if row["memo"])
+    assert [re.sub(r"\[persoon \d\]", "[p]", m) for m in memos] == ["[p] is de sleutel", "[p]? vroeg door", "zegt [p] ook"]
+    qdpx = tmp_path / "shared.qdpx"
+    assert run(root, "export", "qdpx", "-o", str(qdpx), "--pseudonymise").exit_code == 0
+    with zipfile.ZipFile(qdpx) as z:
+        content = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+    assert not any(n in content for n in NAMES)
+    assert "vroeg door" in content  # int3's memo is there, its names replaced
+    # The project keeps its names (the export worked on a copy).
+    plain = tmp_path / "plain.csv"
+    assert run(root, "export", "segments", "-o", str(plain)).exit_code == 0
+    assert "Hatice is de sleutel" in plain.read_text(encoding="utf-8-sig")

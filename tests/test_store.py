@@ -490,3 +490,21 @@ def test_store_replace_pending_keeps_ids_writes_changes_and_leaves_decided_rows(
     assert rows[(61, 75, "rol")].status == "pending"
     assert store.suggestions.replace_pending(tid, again[:1]) == (0, 1, 2)
     assert sorted(s.code_id for s in store.suggestions.find(tid)) == ["kracht", "rol"]  # the rejected one stays
+
+
+def test_store_place_moves_a_coding_onto_a_span_another_leaves_in_the_same_step(store):
+    tid = store.transcripts.add(transcript())
+    first = store.codings.add(tid, 0, 5, "rol", "anna").coding.id
+    second = store.codings.add(tid, 10, 15, "rol", "anna").coding.id
+    other = store.codings.add(tid, 20, 25, "kracht", "anna").coding.id
+    # ``first`` takes the span ``second`` still holds: one at a time, the unique key would break.
+    store.codings.place(tid, TEXT, [(first, 10, 15), (second, 20, 25), (other, 20, 25)], {first: "verplaatst"})
+    moved = {c.id: (c.start, c.end, c.quote, c.memo) for c in store.codings.find(transcript_id=tid)}
+    assert moved == {
+        first: (10, 15, TEXT[10:15], "verplaatst"),
+        second: (20, 25, TEXT[20:25], None),
+        other: (20, 25, TEXT[20:25], None),
+    }
+    with pytest.raises(RuntimeError, match="1 coding"):  # a coding left without a span: nothing written
+        store.codings.place(tid, TEXT, [(first, 0, 5), (second, 10, 15)], {})
+    assert {c.id: c.start for c in store.codings.find(transcript_id=tid)} == {first: 10, second: 20, other: 20}

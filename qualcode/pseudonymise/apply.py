@@ -24,10 +24,11 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
+from itertools import accumulate
 from pathlib import Path
 
 from ..errors import PSEUDO_COLLAPSE, PSEUDO_NOT_APPLIED, PSEUDO_PENDING, error
-from ..model import ACCEPTED, PENDING, Transcript, Turn, sha256_text, stored_id
+from ..model import ACCEPTED, PENDING, Coding, Transcript, Turn, sha256_text, stored_id
 from ..project import DB_NAME, Project
 from ..store import Store, now
 from ..store.key import EntityRow, KeyStore, OriginalRow
@@ -111,12 +112,38 @@ def _names_pattern(entities: list[EntityRow]) -> tuple[KnownNames, dict[str, str
     return names, pseudonyms
 
 
+class _Names:
+    """The entities' names as one pattern, built once per run (rebuilt when an entity is added)."""
+
+    def __init__(self, entities: list[EntityRow]) -> None:
+        self.entities = entities
+        self._built: tuple[int, KnownNames, dict[str, str]] | None = None
+        self._speakers: dict[str, str] = {}
+
+    def get(self) -> tuple[KnownNames, dict[str, str]]:
+        if self._built is None or self._built[0] != len(self.entities):
+            self._built = (len(self.entities), *_names_pattern(self.entities))
+            self._speakers.clear()
+        return self._built[1], self._built[2]
+
+    def speaker(self, label: str) -> str:
+        """A speaker label pseudonymised (the same few labels recur in every turn)."""
+        self.get()  # drops the labels done with fewer entities
+        if (done := self._speakers.get(label)) is None:
+            done = self._speakers[label] = self.replace(label)[0]
+        return done
+
+    def replace(self, text: str) -> tuple[str, list[str]]:
+        """``text`` with every occurrence of the names replaced, and the names found."""
+        names, pseudonyms = self.get()
+        found = names.find(text)
+        reps = [Replacement(c.start, c.end, pseudonyms[c.text.casefold()]) for c in found]
+        return _replace(text, reps), [c.text for c in found]
+
+
 def replace_names(text: str, entities: list[EntityRow]) -> tuple[str, list[str]]:
     """``text`` with every occurrence of the entities' names replaced, and the names found."""
-    names, pseudonyms = _names_pattern(entities)
-    found = names.find(text)
-    reps = [Replacement(c.start, c.end, pseudonyms[c.text.casefold()]) for c in found]
-    return _replace(text, reps), [c.text for c in found]
+    return _Names(entities).replace(text)
 
 
 @dataclass(slots=True)
@@ -129,9 +156,12 @@ class View:
     replaced: int
 
 
-def pseudonymised_view(t: Transcript, key: KeyStore, entities: list[EntityRow] | None = None) -> View:
+def pseudonymised_view(
+    t: Transcript, key: KeyStore, entities: list[EntityRow] | None = None, names: _Names | None = None
+) -> View:
     """The pseudonymised text of a stored transcript (its accepted candidates), on the fly."""
     entities = entities if entities is not None else key.entities()
+    names = names if names is not None else _Names(entities)
     by_id = {e.id: e for e in entities}
     reps = [
         Replacement(c.start, c.end, by_id[c.entity_id].pseudonym)
@@ -140,18 +170,23 @@ def pseudonymised_view(t: Transcript, key: KeyStore, entities: list[EntityRow] |
     ]
     # Speaker labels lie outside the turns, where candidates never are: a label that is
     # a name the key holds ("MARVIN") is replaced as well.
-    names, pseudonyms = _names_pattern(entities)
-    inside = [(u.start, u.end) for u in t.turns]
-    for c in names.find(t.text):
-        if not any(s <= c.start < e for s, e in inside):
+    pattern, pseudonyms = names.get()
+    inside = sorted((u.start, u.end) for u in t.turns)
+    starts = [s for s, _ in inside]
+    reach = list(accumulate((e for _, e in inside), max))  # the furthest end of the turns so far
+    for c in pattern.find(t.text):
+        i = bisect.bisect_right(starts, c.start) - 1  # the turns starting at or before the name
+        if i < 0 or reach[i] <= c.start:
             reps.append(Replacement(c.start, c.end, pseudonyms[c.text.casefold()]))
     reps = _without_overlaps(sorted(reps, key=lambda r: (r.start, -r.end)))
     mapper = OffsetMapper(reps)
     text = _replace(t.text, reps)
+    if not reps and all(names.speaker(label) == label for label in {u.speaker for u in t.turns} if label):
+        return View(text, t.turns, mapper, 0)  # nothing to replace: the turns stay as they are
     turns = [
         Turn(
             u.index,
-            replace_names(u.speaker, entities)[0] if u.speaker else u.speaker,
+            names.speaker(u.speaker) if u.speaker else u.speaker,
             mapper.start(u.start),
             mapper.end(u.end) if u.end > u.start else mapper.start(u.end),
             u.time_start,
@@ -198,7 +233,10 @@ def apply(
 
     Refuses (before writing anything) while candidates are unreviewed, unless
     ``ignore_pending``, and when two codings of one code would fall on one span.
-    ``keep_originals=False`` is for a throw-away copy (exports on the fly).
+    ``keep_originals=False`` is for a throw-away copy (exports on the fly): there each
+    transcript is written as soon as it is worked out (a refusal leaves a copy that is
+    thrown away), all in one transaction, and one whose text has no name to replace
+    is not rewritten at all.
     """
     names = store.transcripts.names()
     wanted = list(transcript_ids or names)
@@ -208,29 +246,32 @@ def apply(
     if pending and not ignore_pending:
         raise error(PSEUDO_PENDING, count=len(pending), names=", ".join(sorted({names[c.transcript_id] for c in pending})))
     entities = key.entities()
+    pattern = _Names(entities)
     result = PseudonymApplyResult(memos_replaced=replace_memos, attributes_replaced=replace_attributes)
-    plans = []
-    for tid in wanted:
+
+    def plan(tid: int) -> _Plan:
         t = store.transcripts.load(tid)
-        if tid in done:
-            view = View(t.text, t.turns, OffsetMapper([]), 0)
+        view = View(t.text, t.turns, OffsetMapper([]), 0) if tid in done else pseudonymised_view(t, key, entities, pattern)
+        unchanged = not keep_originals and not view.replaced and view.turns == t.turns
+        if unchanged:  # nothing moves: only the memos are read (for names in them)
+            codings, moved, suggestions = [], [], []
+            memo_rows = store.codings.memos(tid)
         else:
-            view = pseudonymised_view(t, key, entities)
-        codings = store.codings.find(transcript_id=tid)
-        moved = [(stored_id(c), view.mapper.start(c.start), view.mapper.end(c.end)) for c in codings]
-        seen: dict[tuple[int, int, str, str], int] = {}
-        for c, (cid, s, e) in zip(codings, moved, strict=True):
-            other = seen.setdefault((s, e, c.code_id, c.coder), cid)  # the store's unique key
-            if other != cid:
-                raise error(PSEUDO_COLLAPSE, name=t.name, ids=f"{other} and {cid}", code=c.code_id)
-        suggestions = [(s.id, view.mapper.start(s.start), view.mapper.end(s.end)) for s in store.suggestions.find(tid)]
+            codings = store.codings.find(transcript_id=tid)
+            moved = [(stored_id(c), view.mapper.start(c.start), view.mapper.end(c.end)) for c in codings]
+            seen: dict[tuple[int, int, str, str], int] = {}
+            for c, (cid, s, e) in zip(codings, moved, strict=True):
+                other = seen.setdefault((s, e, c.code_id, c.coder), cid)  # the store's unique key
+                if other != cid:
+                    raise error(PSEUDO_COLLAPSE, name=t.name, ids=f"{other} and {cid}", code=c.code_id)
+            suggestions = [(s.id, view.mapper.start(s.start), view.mapper.end(s.end)) for s in store.suggestions.find(tid)]
+            memo_rows = [(stored_id(c), c.memo) for c in codings if c.memo]
         memos: dict[int, str | None] = {}
-        for c in codings:
-            if c.memo:
-                new_memo, found = replace_names(c.memo, entities)
-                if found:
-                    result.memos.append((t.name, stored_id(c), found))
-                    memos[stored_id(c)] = new_memo
+        for cid, memo in memo_rows:
+            new_memo, found = pattern.replace(memo)
+            if found:
+                result.memos.append((t.name, cid, found))
+                memos[cid] = new_memo
         attributes = {}
         for attr, value in t.attributes.items():
             category = ATTRIBUTE_CATEGORIES.get(attr.casefold())
@@ -243,12 +284,14 @@ def apply(
                 elif not keep_originals:  # an export: no pseudonym in the key yet, so none at all
                     attributes[attr] = f"[{CATEGORIES[category]}]"
                 continue
-            new_value, found = replace_names(value, entities)
+            new_value, found = pattern.replace(value)
             if found:
                 result.attributes.append((t.name, attr, found))
                 attributes[attr] = new_value
-        plans.append((t, view, codings, moved, suggestions, memos, attributes))
-    for t, view, codings, moved, suggestions, memos, attributes in plans:
+        return _Plan(t, view, unchanged, codings, moved, suggestions, memos, attributes)
+
+    def write(p: _Plan) -> None:
+        t = p.transcript
         # The original goes aside first: if the switch below fails, nothing is lost.
         if keep_originals and t.id not in done:
             key.save_original(
@@ -258,25 +301,61 @@ def apply(
                     t.text,
                     [asdict(u) for u in t.turns],
                     dict(t.attributes),
-                    {stored_id(c): c.memo for c in codings},
-                    [(r.start, r.end, r.pseudonym) for r in view.mapper.replacements],
-                    sha256_text(view.text),
+                    {stored_id(c): c.memo for c in p.codings},
+                    [(r.start, r.end, r.pseudonym) for r in p.view.mapper.replacements],
+                    sha256_text(p.view.text),
                     now(),
                 )
             )
-        new = replace(
-            t, text=view.text, turns=view.turns, attributes={**t.attributes, **attributes} if replace_attributes else t.attributes
-        )
-        store.replace_text_exactly(new, moved, suggestions, memos if replace_memos else None)
+        if p.unchanged:  # the same text: only what names a person changes
+            store.transcripts.touch(stored_id(t))  # dated as every pseudonymised transcript is
+            if replace_attributes and p.attributes:
+                store.transcripts.set_attributes(stored_id(t), p.attributes)
+            if replace_memos and p.memos:
+                store.codings.set_memos(stored_id(t), p.memos)
+        else:
+            new = replace(
+                t,
+                text=p.view.text,
+                turns=p.view.turns,
+                attributes={**t.attributes, **p.attributes} if replace_attributes else t.attributes,
+            )
+            store.replace_text_exactly(new, p.moved, p.suggestions, p.memos if replace_memos else None)
         if t.id in done:
             result.already.append(t.name)
         else:
-            result.transcripts[t.name] = view.replaced
-        result.codings_moved += sum(1 for c, (_, s, e) in zip(codings, moved, strict=True) if (s, e) != (c.start, c.end))
-        result.suggestions_moved += len(suggestions)
-    if plans:
-        store.erase_freed_pages()  # the replaced originals must not linger in free pages
+            result.transcripts[t.name] = p.view.replaced
+        result.codings_moved += sum(1 for c, (_, s, e) in zip(p.codings, p.moved, strict=True) if (s, e) != (c.start, c.end))
+        result.suggestions_moved += len(p.suggestions)
+
+    if keep_originals:
+        # Every transcript is checked before anything is written.
+        plans = [plan(tid) for tid in wanted]
+        for p in plans:
+            write(p)
+        if plans:
+            store.erase_freed_pages()  # the replaced originals must not linger in free pages
+    else:
+        # A throw-away copy: one transcript at a time (memory stays flat), one transaction;
+        # the copy is deleted after the export, so its free pages need no erasing.
+        with store.transaction():
+            for tid in wanted:
+                write(plan(tid))
     return result
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What one transcript becomes (see :func:`apply`)."""
+
+    transcript: Transcript
+    view: View
+    unchanged: bool  # the text and turns stay as they are (only in a throw-away copy)
+    codings: list[Coding]
+    moved: list[tuple[int, int, int]]
+    suggestions: list[tuple[int, int, int]]
+    memos: dict[int, str | None]
+    attributes: dict[str, str]
 
 
 def _attribute_entity(key: KeyStore, entities: list[EntityRow], category: str, value: str, *, create: bool) -> EntityRow | None:

@@ -358,8 +358,21 @@ class CodingStore:
         maps every offset exactly, so nothing is detached; a coding left without a span
         is a caller's bug and fails the transaction. Joins the caller's transaction."""
         stamp = now()
+        spans = list(spans)
         with self._db.transaction() as db:
-            db.execute("UPDATE codings SET start = start + ?, end = end + ? WHERE transcript_id = ?", (PARK, PARK, tid))
+            old = {
+                cid: (start, end, code_id, coder)
+                for cid, start, end, code_id, coder in db.execute(
+                    "SELECT id, start, end, code_id, coder FROM codings WHERE transcript_id = ?", (tid,)
+                )
+            }
+            # Moving one coding onto the span another still holds (same code and coder)
+            # breaks the unique key until that one moves too; only then are all parked first.
+            taken = set(old.values())
+            if any(
+                (start, end, *old[cid][2:]) in taken and (start, end) != old[cid][:2] for cid, start, end in spans if cid in old
+            ):
+                db.execute("UPDATE codings SET start = start + ?, end = end + ? WHERE transcript_id = ?", (PARK, PARK, tid))
             db.executemany(
                 "UPDATE codings SET start = ?, end = ?, quote = ? WHERE id = ? AND transcript_id = ?",
                 [(start, end, new_text[start:end], cid, tid) for cid, start, end in spans],
@@ -368,10 +381,25 @@ class CodingStore:
                 "UPDATE codings SET memo = ?, updated_at = ? WHERE id = ? AND transcript_id = ?",
                 [(memo or None, stamp, cid, tid) for cid, memo in memos.items()],
             )
-            left = db.scalar("SELECT count(*) FROM codings WHERE transcript_id = ? AND start >= ?", (tid, PARK), 0)
+            left = len(set(old) - {cid for cid, _, _ in spans})
             if left:
                 raise RuntimeError(f"{left} coding(s) of transcript {tid} got no new span")
             refresh_summaries(db, (tid,))
+
+    def memos(self, tid: int) -> list[tuple[int, str]]:
+        """``(id, memo)`` of a transcript's codings that have a memo, in position order
+        (a pseudonymised export checks them even where the text has no name to replace)."""
+        sql = f"SELECT id, memo FROM codings WHERE transcript_id = ? AND memo != '' ORDER BY {_ORDER}"
+        return [(cid, memo) for cid, memo in self._db.execute(sql, (tid,))]
+
+    def set_memos(self, tid: int, memos: dict[int, str | None]) -> None:
+        """Give codings of a transcript new memos (as :meth:`place` does, spans unchanged)."""
+        stamp = now()
+        with self._db.transaction() as db:
+            db.executemany(
+                "UPDATE codings SET memo = ?, updated_at = ? WHERE id = ? AND transcript_id = ?",
+                [(memo or None, stamp, cid, tid) for cid, memo in memos.items()],
+            )
 
     def _detach(self, coding: Coding, reason: str, stamp: str) -> None:
         self._db.execute(

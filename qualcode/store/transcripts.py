@@ -79,6 +79,11 @@ class TranscriptStore:
         with self._db.transaction():
             self._write_attributes(tid, attributes)
 
+    def touch(self, tid: int) -> None:
+        """Mark a transcript as changed now (its pseudonymised version, where the text stays)."""
+        with self._db.transaction() as db:
+            db.execute("UPDATE transcripts SET updated_at = ? WHERE id = ?", (now(), tid))
+
     def set_source_hash(self, tid: int, source_hash: str | None) -> None:
         with self._db.transaction() as db:
             db.execute("UPDATE transcripts SET source_hash = ?, updated_at = ? WHERE id = ?", (source_hash, now(), tid))
