@@ -592,6 +592,11 @@ PSEUDO_PENDING = Msg(
     "{count} candidate(s) are not reviewed yet in {names}",
     "review them (`qualcode pseudonymise list`), or pass --ignore-pending to leave them as they are",
 )
+PSEUDO_PENDING_EXPORT = Msg(
+    "QC963",
+    "{count} candidate(s) are not reviewed yet in {names}: a pseudonymised export would keep them as they are",
+    "accept or reject them first (`qualcode pseudonymise list`, `qualcode pseudonymise accept|reject`), then export again",
+)
 PSEUDO_COLLAPSE = Msg(
     "QC958",
     "transcript '{name}': codings {ids} of code '{code}' would end up on the same span",

@@ -63,6 +63,17 @@ def test_cli_apply_refuses_with_unreviewed_candidates(root):
     r = run(root, "pseudonymise", "apply")
     assert r.exit_code == 1
     assert "QC957" not in r.output and "not reviewed yet" in r.output and "Traceback" not in r.output
+    assert "--ignore-pending" in r.output
+
+
+def test_cli_export_pseudonymise_refuses_unreviewed_candidates_without_offering_a_missing_flag(root, tmp_path):
+    run(root, "pseudonymise", "detect")
+    target = tmp_path / "out.csv"
+    r = run(root, "export", "segments", "-o", str(target), "--pseudonymise")
+    assert r.exit_code == 1
+    assert "not reviewed yet" in r.output and "pseudonymise accept" in r.output
+    assert "--ignore-pending" not in r.output  # export has no such option
+    assert not target.exists() and "Traceback" not in r.output
 
 
 def test_cli_export_pseudonymise_contains_no_original_name_and_no_key(root, tmp_path):
@@ -140,7 +151,7 @@ def _coded_project(root):
     for name, phrase, memo in (
         ("int1", "Via Hatice Yilmaz. Hatice belde Marieke", "Hatice is de sleutel"),
         ("int1", "Veilig Thuis in Overvecht", None),
-        ("int2", "HATICE ken ik", "zegt Marieke ook"),
+        ("int2", "HATICE ken ik", "zegt Marieke ook, net als Noor Hendriks"),
         ("int3", "Het buurtteam helpt", "Marieke? vroeg door"),
     ):
         tid = store.transcripts.id_by_name(name)
@@ -162,7 +173,13 @@ def test_cli_export_pseudonymise_leaves_no_name_in_quotes_memos_or_attributes(ro
     assert [row for row in rows if any(n in v for n in NAMES for v in row.values() if v)] == []
     assert all(not any(n in v for n in NAMES for v in row.values() if v) for row in rows)
     memos = sorted(row["memo"] for row in rows if row["memo"])
-    assert [re.sub(r"\[persoon \d\]", "[p]", m) for m in memos] == ["[p] is de sleutel", "[p]? vroeg door", "zegt [p] ook"]
+    # Noor Hendriks is named only in int3's front matter (interviewer): her name goes from
+    # int2's memo too, as the attribute's label (the key has no pseudonym for her yet).
+    assert [re.sub(r"\[persoon \d\]", "[p]", m) for m in memos] == [
+        "[p] is de sleutel",
+        "[p]? vroeg door",
+        "zegt [p] ook, net als [persoon]",
+    ]
     qdpx = tmp_path / "shared.qdpx"
     assert run(root, "export", "qdpx", "-o", str(qdpx), "--pseudonymise").exit_code == 0
     with zipfile.ZipFile(qdpx) as z:
@@ -173,3 +190,21 @@ def test_cli_export_pseudonymise_leaves_no_name_in_quotes_memos_or_attributes(ro
     plain = tmp_path / "plain.csv"
     assert run(root, "export", "segments", "-o", str(plain)).exit_code == 0
     assert "Hatice is de sleutel" in plain.read_text(encoding="utf-8-sig")
+
+
+def test_cli_apply_replaces_a_name_given_only_as_an_attribute_in_every_memo(root):
+    _coded_project(root)
+    run(root, "pseudonymise", "detect")
+    accept_all(root)
+    r = run(root, "pseudonymise", "apply", "--replace-memos", "--replace-attributes")
+    assert r.exit_code == 0, r.output
+    from qualcode.project import Project
+
+    project = Project(root)
+    memos = [c.memo for c in project.store.codings.find() if c.memo]
+    interviewer = project.store.transcripts.attributes(project.store.transcripts.id_by_name("int3"))["interviewer"]
+    project.close()
+    assert not any(n in m for n in NAMES for m in memos)
+    # int2's memo read before int3's front matter, and still gets her pseudonym from the key.
+    assert any(m.endswith(f"net als {interviewer}") for m in memos), memos
+    assert interviewer.startswith("[persoon ")

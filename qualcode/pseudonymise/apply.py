@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field, replace
 from itertools import accumulate
 from pathlib import Path
 
-from ..errors import PSEUDO_COLLAPSE, PSEUDO_NOT_APPLIED, PSEUDO_PENDING, error
+from ..errors import PSEUDO_COLLAPSE, PSEUDO_NOT_APPLIED, PSEUDO_PENDING, PSEUDO_PENDING_EXPORT, error
 from ..model import ACCEPTED, PENDING, Coding, Transcript, Turn, sha256_text, stored_id
 from ..project import DB_NAME, Project
 from ..store import Store, now
@@ -110,6 +110,9 @@ def _names_pattern(entities: list[EntityRow]) -> tuple[KnownNames, dict[str, str
                 names.add(part, "person")
                 pseudonyms[part.casefold()] = e.pseudonym
     return names, pseudonyms
+
+
+_SHOWN_NAMES = 5  # transcripts named in a refusal; the rest are counted
 
 
 class _Names:
@@ -244,8 +247,12 @@ def apply(
     done = applied_ids(store, key)
     pending = [c for c in key.candidates(statuses=[PENDING]) if c.transcript_id in set(wanted) - done]
     if pending and not ignore_pending:
-        raise error(PSEUDO_PENDING, count=len(pending), names=", ".join(sorted({names[c.transcript_id] for c in pending})))
+        where = sorted({names[c.transcript_id] for c in pending})
+        shown = ", ".join(where[:_SHOWN_NAMES]) + (f" and {len(where) - _SHOWN_NAMES} more" if len(where) > _SHOWN_NAMES else "")
+        # An export has no --ignore-pending: its refusal says what to do instead.
+        raise error(PSEUDO_PENDING if keep_originals else PSEUDO_PENDING_EXPORT, count=len(pending), names=shown)
     entities = key.entities()
+    _attribute_names(store, key, entities, wanted, create=replace_attributes and keep_originals, stand_in=not keep_originals)
     pattern = _Names(entities)
     result = PseudonymApplyResult(memos_replaced=replace_memos, attributes_replaced=replace_attributes)
 
@@ -356,6 +363,29 @@ class _Plan:
     suggestions: list[tuple[int, int, int]]
     memos: dict[int, str | None]
     attributes: dict[str, str]
+
+
+def _attribute_names(
+    store: Store, key: KeyStore, entities: list[EntityRow], wanted: list[int], *, create: bool, stand_in: bool
+) -> None:
+    """Make the names given only as personal attributes ("interviewer: Noor Hendriks") entities
+    before any transcript is planned, so a memo or another attribute naming her is replaced
+    too, whichever transcript is read first (``create``: in the key; ``stand_in``: for this
+    run only, as the category's label, which is what an export writes for the attribute).
+
+    A value that is a plain Dutch word or has fewer than three letters ("nvt", "-") stays
+    the attribute's alone: replaced everywhere it would break unrelated text.
+    """
+    chosen = set(wanted)
+    for tid, values in store.transcripts.all_attributes().items():
+        if tid not in chosen:
+            continue
+        for attr, value in values.items():
+            category = ATTRIBUTE_CATEGORIES.get(attr.casefold())
+            if category is None or sum(ch.isalpha() for ch in value) < 3 or value.strip().casefold() in dutch_words():
+                continue
+            if _attribute_entity(key, entities, category, value, create=create) is None and stand_in:
+                entities.append(EntityRow(0, category, value, f"[{CATEGORIES[category]}]", 0, False))
 
 
 def _attribute_entity(key: KeyStore, entities: list[EntityRow], category: str, value: str, *, create: bool) -> EntityRow | None:
