@@ -223,8 +223,80 @@ class Setting(NamedTuple):
     precision: float | None
 
 
+class _Tally:
+    """One code's calibration items counted by kind, and what each setting of :func:`_best`
+    proposes among them, worked out once however many thresholds are asked.
+
+    The items are counted by (rule score, learned and near scores rounded down to
+    their grids): a few hundred kinds, however many sentences (72,000 took a minute
+    item by item). For each block of settings that :func:`_best` searches (the
+    rules' own; the model's with one neighbours' setting) the counts of every
+    setting are taken at once over the kinds (numpy: one setting at a time over
+    the kinds in Python took minutes at 72,000 sentences, seven thresholds in five
+    folds). The counts are whole numbers, so every figure is the same to the bit.
+    """
+
+    __slots__ = ("rule", "learned", "beside", "positive", "negative", "kin", "blocks")
+
+    def __init__(self, items: Iterable[Item]) -> None:
+        import numpy
+
+        grid = sorted({*VETOES, *THRESHOLDS})
+        near_grid = sorted(set(NEAR_THRESHOLDS))
+        kinds: dict[tuple[float, float, float, bool, bool], int] = {}
+        for rule, learned, beside, positive, kin in items:
+            # The largest grid value not above the score (bisect: a scan per item was half the time).
+            # A near setting w is reached by a score s exactly when it is reached by s rounded
+            # down to any grid holding w: so one grid serves the rules' search and the model's.
+            i = bisect_right(grid, learned) if learned is not None else -1
+            m = (grid[i - 1] if i > 0 else 0.0) if learned is not None else -1.0
+            j = bisect_right(near_grid, beside) if beside is not None else 0
+            b = near_grid[j - 1] if j > 0 else -1.0
+            key = (-math.inf if rule is None else rule, m, b, positive, kin)
+            kinds[key] = kinds.get(key, 0) + 1
+        columns = list(zip(*kinds, strict=True)) or [(), (), (), (), ()]
+        count = numpy.asarray(list(kinds.values()), dtype=numpy.int64)
+        self.rule = numpy.asarray(columns[0], dtype=numpy.float64)
+        self.learned = numpy.asarray(columns[1], dtype=numpy.float64)
+        self.beside = numpy.asarray(columns[2], dtype=numpy.float64)
+        positive = numpy.asarray(columns[3], dtype=bool)
+        self.positive = count * positive
+        self.negative = count * ~positive
+        self.kin = count * numpy.asarray(columns[4], dtype=bool)
+        self.blocks: dict[tuple, list[tuple[int, int, int]]] = {}
+
+    def block(
+        self, rules: Sequence[float], near: Sequence[float], vetoes: Sequence[float], adds: Sequence[float]
+    ) -> list[tuple[int, int, int]]:
+        """(tp, fp, family tp) of every setting, in the order of ``for t in rules: for w
+        in near: for v in vetoes: for u in adds``: a setting proposes an item when
+        ``(rule >= t or near >= w) and max(learned, 0) >= v or learned >= u``."""
+        key = (tuple(rules), tuple(near), tuple(vetoes), tuple(adds))
+        found = self.blocks.get(key)
+        if found is None:
+            import numpy
+
+            def at_least(values, grid: Sequence[float]):
+                return values[None, :] >= numpy.asarray(grid, dtype=numpy.float64)[:, None]
+
+            spread = at_least(self.rule, rules)[:, None, None, None, :] | at_least(self.beside, near)[None, :, None, None, :]
+            kept = at_least(numpy.maximum(self.learned, 0.0), vetoes)[None, None, :, None, :]
+            added = at_least(self.learned, adds)[None, None, None, :, :]
+            proposed = (spread & kept | added).reshape(-1, self.rule.shape[0]).astype(numpy.int64)
+            found = list(
+                zip(
+                    (proposed @ self.positive).tolist(),
+                    (proposed @ self.negative).tolist(),
+                    (proposed @ self.kin).tolist(),
+                    strict=True,
+                )
+            )
+            self.blocks[key] = found
+        return found
+
+
 def _best(
-    items: Sequence[Item],
+    tally: _Tally,
     positives: int,
     family_positives: int,
     target: float,
@@ -235,49 +307,24 @@ def _best(
     ``target`` (None if none does); F1 counts the code's own sentences plus
     :data:`TOP_WEIGHT` times its family's (see the module docstring).
 
-    ``items``: per content sentence with a hit, a hit next to it or a learned
-    score (:data:`Item`). Ties go to the simpler setting (lower thresholds, no
-    veto, no additions, no neighbours: tried first). The items are first
-    counted by (rule score, learned and near scores rounded down to their
-    grids): a few hundred kinds, however many sentences (72,000 took a minute
-    item by item).
+    ``tally``: per content sentence with a hit, a hit next to it or a learned
+    score (:data:`Item`), counted (:class:`_Tally`). Ties go to the simpler setting
+    (lower thresholds, no veto, no additions, no neighbours: tried first).
     """
-    grid = sorted({*VETOES, *THRESHOLDS})
-    near_grid = sorted(set(near))
-    kinds: dict[tuple[float | None, float, float, bool, bool], int] = {}
-    for rule, learned, beside, positive, kin in items:
-        # The largest grid value not above the score (bisect: a scan per item was half the time).
-        i = bisect_right(grid, learned) if learned is not None else -1
-        m = (grid[i - 1] if i > 0 else 0.0) if learned is not None else -1.0
-        j = bisect_right(near_grid, beside) if beside is not None else 0
-        b = near_grid[j - 1] if j > 0 else -1.0
-        key = (rule, m, b, positive, kin)
-        kinds[key] = kinds.get(key, 0) + 1
     best = None
     vetoes = VETOES if with_model else (0.0,)
     adds = (1.01, *THRESHOLDS) if with_model else (1.01,)
-    for t in RULE_THRESHOLDS:
-        for w in near:
-            for v in vetoes:
-                for u in adds:
-                    tp = fp = kin_tp = 0
-                    for (rule, m, b, positive, kin), count in kinds.items():
-                        if ((rule is not None and rule >= t) or b >= w) and max(m, 0.0) >= v or m >= u:
-                            if positive:
-                                tp += count
-                            else:
-                                fp += count
-                            if kin:
-                                kin_tp += count
-                    counts = Counts(tp=tp, fp=fp, fn=positives - tp)
-                    p = precision(counts)
-                    if p is None or p < target:
-                        continue
-                    value = f1(counts) or 0.0
-                    family = Counts(tp=kin_tp, fp=tp + fp - kin_tp, fn=family_positives - kin_tp)
-                    score = value + TOP_WEIGHT * (f1(family) or 0.0)
-                    if best is None or score > best.value:
-                        best = Setting(score, value, t, v, u, w, p)
+    settings = ((t, w, v, u) for t in RULE_THRESHOLDS for w in near for v in vetoes for u in adds)
+    for (t, w, v, u), (tp, fp, kin_tp) in zip(settings, tally.block(RULE_THRESHOLDS, near, vetoes, adds), strict=True):
+        counts = Counts(tp=tp, fp=fp, fn=positives - tp)
+        p = precision(counts)
+        if p is None or p < target:
+            continue
+        value = f1(counts) or 0.0
+        family = Counts(tp=kin_tp, fp=tp + fp - kin_tp, fn=family_positives - kin_tp)
+        score = value + TOP_WEIGHT * (f1(family) or 0.0)
+        if best is None or score > best.value:
+            best = Setting(score, value, t, v, u, w, p)
     return best
 
 
@@ -296,6 +343,36 @@ def near_score(cal: CodeCalibration, beside: Iterable[Iterable[str]]) -> float |
         miss *= 1 - cal.rule_score(reasons)
         found = True
     return 1 - miss if found else None
+
+
+@dataclass(slots=True)
+class CalibrationData:
+    """What :func:`calibration_from` works out from the coded sentences before any
+    threshold comes in (:func:`calibration_data`): calibrating the same sentences at
+    several thresholds (``suggest --evaluate``'s targets, in each of its folds) does
+    it once."""
+
+    codes: list[str]
+    learnable: set[str]
+    too_few: bool  # fewer than MIN_GROUPS groups
+    with_model: bool  # learned scores were given
+    family: Mapping[str, str]
+    positives: dict[str, int]
+    family_positives: dict[str, int]
+    tops: list[set[str]]  # per sentence, the families of its codes
+    rules_found: list[set[str]]  # per sentence, the families its hints name
+    per_code: dict[str, list[int]]  # [right, wrong] of each code's hints
+    hints: dict[str, list[tuple[str, list[int]]]]  # per code, (hint_key, [right, wrong])
+    items: dict[str, list[Item]]
+    where: dict[str, list[int]]  # the sentence of each item
+    tallies: dict[str, _Tally] = field(default_factory=dict)
+
+    def tally(self, code: str) -> _Tally:
+        """The code's items counted for :func:`_best` (once, on first use)."""
+        found = self.tallies.get(code)
+        if found is None:
+            found = self.tallies[code] = _Tally(self.items[code])
+        return found
 
 
 def calibration_from(
@@ -319,9 +396,25 @@ def calibration_from(
     (:func:`neighbours_of`): the sentences around each one in its turn, whose
     hints may propose it too (None: none). ``family``: each code's top-level
     code (None: every code is its own)."""
+    return calibrated(
+        calibration_data(gold, content, hits, scores, codes, learnable, groups, neighbours, family), threshold, folds
+    )
+
+
+def calibration_data(
+    gold: Sequence[set[str]],
+    content: Sequence[bool],
+    hits: Sequence[Mapping[str, Iterable[str]]],
+    scores: Sequence[Mapping[str, float]] | None,
+    codes: Iterable[str],
+    learnable: Iterable[str],
+    groups: Sequence[Hashable] | None = None,
+    neighbours: Sequence[Sequence[int]] | None = None,
+    family: Mapping[str, str] | None = None,
+) -> CalibrationData:
+    """The threshold-free part of :func:`calibration_from` (same arguments)."""
     learnable = set(learnable)
     too_few = groups is not None and len(set(groups)) < MIN_GROUPS
-    out = Calibration(folds=folds)
     codes = list(codes)
     n = len(gold)
     per_code, per_hint = _hint_tallies(gold, content, hits, range(n))
@@ -380,10 +473,25 @@ def calibration_from(
                     family.get(code, code) in tops[i],
                 )
             )
+    hints: dict[str, list[tuple[str, list[int]]]] = {}
+    for (code, key), tally in per_hint.items():
+        hints.setdefault(code, []).append((key, tally))
+    rules_found = [{family.get(c, c) for c in h if c in positives} if content[i] else set() for i, h in enumerate(hits)]
+    return CalibrationData(
+        codes, learnable, too_few, scores is not None, family, positives, family_positives, tops, rules_found,
+        per_code, hints, items, where,
+    )  # fmt: skip
+
+
+def calibrated(data: CalibrationData, threshold: float, folds: int = 0) -> Calibration:
+    """:func:`calibration_from` at one threshold, from its :func:`calibration_data`."""
+    out = Calibration(folds=folds)
+    codes, learnable, too_few, positives, family = data.codes, data.learnable, data.too_few, data.positives, data.family
+    family_positives, per_code, items = data.family_positives, data.per_code, data.items
     for code in codes:
         cal = CodeCalibration(code, positives=positives[code])
         cal.rule_right, cal.rule_wrong = per_code.get(code, (0, 0))
-        cal.hints = {k: list(v) for (c, k), v in per_hint.items() if c == code}
+        cal.hints = {k: list(v) for k, v in data.hints.get(code, ())}
         found = items[code]
         if too_few or not found or not any(rule is not None for rule, *_ in found) and code not in learnable:
             # Nothing coded to check its hints against: the prior and the project's
@@ -395,13 +503,13 @@ def calibration_from(
             out.codes[code] = cal
             continue
         kin = family_positives[family.get(code, code)]
-        rules_only = _best(found, positives[code], kin, threshold, with_model=False)
+        rules_only = _best(data.tally(code), positives[code], kin, threshold, with_model=False)
         model = None
-        if scores is not None and code in learnable:
+        if data.with_model and code in learnable:
             # The neighbours' setting is the rules' own: searched together with the
             # model's it would take six times as long for the same choice.
             spread = (rules_only.near,) if rules_only else (1.01,)
-            model = _best(found, positives[code], kin, threshold, with_model=True, near=spread)
+            model = _best(data.tally(code), positives[code], kin, threshold, with_model=True, near=spread)
         if rules_only is not None:
             cal.rules_f1, cal.rule_threshold, cal.near, cal.precision = (
                 rules_only.f1,
@@ -423,8 +531,7 @@ def calibration_from(
         elif rules_only is None:
             cal.source = OFF
         out.codes[code] = cal
-    rules_found = [{family.get(c, c) for c in h if c in positives} if content[i] else set() for i, h in enumerate(hits)]
-    _protect_top_level(out, items, where, tops, rules_found, family, threshold)
+    _protect_top_level(out, items, data.where, data.tops, data.rules_found, family, threshold)
     for code, cal in out.codes.items():
         if cal.near > 1:
             continue
