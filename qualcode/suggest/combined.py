@@ -56,13 +56,10 @@ and more than :data:`MAX_PER_TURN` suggestions in one turn (the best ones stay).
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from functools import lru_cache
 from typing import Any, NamedTuple
-
-from .metrics import Counts, f1, precision
 
 LEARNED = "learned"
 RULES = "rules"
@@ -228,50 +225,53 @@ class _Tally:
     proposes among them, worked out once however many thresholds are asked.
 
     The items are counted by (rule score, learned and near scores rounded down to
-    their grids): a few hundred kinds, however many sentences (72,000 took a minute
-    item by item). For each block of settings that :func:`_best` searches (the
-    rules' own; the model's with one neighbours' setting) the counts of every
-    setting are taken at once over the kinds (numpy: one setting at a time over
-    the kinds in Python took minutes at 72,000 sentences, seven thresholds in five
-    folds). The counts are whole numbers, so every figure is the same to the bit.
+    their grids): a few hundred kinds, however many sentences. For each block of
+    settings that :func:`_best` searches (the rules' own; the model's with one
+    neighbours' setting) every setting's counts, precision and F1 are taken at
+    once over the kinds (numpy: setting by setting and item by item in Python, the
+    seven thresholds in five folds of ``suggest --evaluate`` took minutes at 72,000
+    sentences). The counts are whole numbers and each figure is one division of
+    them, as :mod:`.metrics` does it, so every figure is the same to the bit.
     """
 
     __slots__ = ("rule", "learned", "beside", "positive", "negative", "kin", "blocks")
 
-    def __init__(self, items: Iterable[Item]) -> None:
+    def __init__(self, columns: _Columns) -> None:
         import numpy
 
-        grid = sorted({*VETOES, *THRESHOLDS})
-        near_grid = sorted(set(NEAR_THRESHOLDS))
-        kinds: dict[tuple[float, float, float, bool, bool], int] = {}
-        for rule, learned, beside, positive, kin in items:
-            # The largest grid value not above the score (bisect: a scan per item was half the time).
-            # A near setting w is reached by a score s exactly when it is reached by s rounded
-            # down to any grid holding w: so one grid serves the rules' search and the model's.
-            i = bisect_right(grid, learned) if learned is not None else -1
-            m = (grid[i - 1] if i > 0 else 0.0) if learned is not None else -1.0
-            j = bisect_right(near_grid, beside) if beside is not None else 0
-            b = near_grid[j - 1] if j > 0 else -1.0
-            key = (-math.inf if rule is None else rule, m, b, positive, kin)
-            kinds[key] = kinds.get(key, 0) + 1
-        columns = list(zip(*kinds, strict=True)) or [(), (), (), (), ()]
-        count = numpy.asarray(list(kinds.values()), dtype=numpy.int64)
-        self.rule = numpy.asarray(columns[0], dtype=numpy.float64)
-        self.learned = numpy.asarray(columns[1], dtype=numpy.float64)
-        self.beside = numpy.asarray(columns[2], dtype=numpy.float64)
-        positive = numpy.asarray(columns[3], dtype=bool)
-        self.positive = count * positive
-        self.negative = count * ~positive
-        self.kin = count * numpy.asarray(columns[4], dtype=bool)
-        self.blocks: dict[tuple, list[tuple[int, int, int]]] = {}
+        # Each score rounded down to the largest grid value not above it (bisect_right).
+        # A near setting w is reached by a score s exactly when it is reached by s rounded
+        # down to any grid holding w: so one grid serves the rules' search and the model's.
+        grid = numpy.asarray(sorted({*VETOES, *THRESHOLDS}), dtype=numpy.float64)
+        near_grid = numpy.asarray(sorted(set(NEAR_THRESHOLDS)), dtype=numpy.float64)
+        scored = columns.learned > -math.inf
+        i = numpy.searchsorted(grid, columns.learned, side="right")
+        learned = numpy.where(scored, numpy.where(i > 0, grid[numpy.maximum(i - 1, 0)], 0.0), -1.0)
+        j = numpy.searchsorted(near_grid, columns.beside, side="right")
+        beside = numpy.where(j > 0, near_grid[numpy.maximum(j - 1, 0)], -1.0)
+        rows = numpy.stack([columns.rule, learned, beside, columns.positive, columns.kin], axis=1)
+        kinds, count = numpy.unique(rows, axis=0, return_counts=True)
+        count = count.astype(numpy.int64)
+        self.rule, self.learned, self.beside = kinds[:, 0], kinds[:, 1], kinds[:, 2]
+        self.positive = count * (kinds[:, 3] > 0)
+        self.negative = count * (kinds[:, 3] == 0)
+        self.kin = count * (kinds[:, 4] > 0)
+        self.blocks: dict[tuple, tuple[Any, Any, Any, Any]] = {}
 
     def block(
-        self, rules: Sequence[float], near: Sequence[float], vetoes: Sequence[float], adds: Sequence[float]
-    ) -> list[tuple[int, int, int]]:
-        """(tp, fp, family tp) of every setting, in the order of ``for t in rules: for w
-        in near: for v in vetoes: for u in adds``: a setting proposes an item when
+        self,
+        positives: int,
+        family_positives: int,
+        rules: Sequence[float],
+        near: Sequence[float],
+        vetoes: Sequence[float],
+        adds: Sequence[float],
+    ) -> tuple[Any, Any, Any, Any]:
+        """(value, F1, precision, settings) of every setting, in the order of ``for t in
+        rules: for w in near: for v in vetoes: for u in adds`` (settings: (t, w, v, u));
+        precision NaN where nothing is proposed. A setting proposes an item when
         ``(rule >= t or near >= w) and max(learned, 0) >= v or learned >= u``."""
-        key = (tuple(rules), tuple(near), tuple(vetoes), tuple(adds))
+        key = (positives, family_positives, tuple(rules), tuple(near), tuple(vetoes), tuple(adds))
         found = self.blocks.get(key)
         if found is None:
             import numpy
@@ -283,15 +283,17 @@ class _Tally:
             kept = at_least(numpy.maximum(self.learned, 0.0), vetoes)[None, None, :, None, :]
             added = at_least(self.learned, adds)[None, None, None, :, :]
             proposed = (spread & kept | added).reshape(-1, self.rule.shape[0]).astype(numpy.int64)
-            found = list(
-                zip(
-                    (proposed @ self.positive).tolist(),
-                    (proposed @ self.negative).tolist(),
-                    (proposed @ self.kin).tolist(),
-                    strict=True,
-                )
-            )
-            self.blocks[key] = found
+            tp, fp, kin_tp = proposed @ self.positive, proposed @ self.negative, proposed @ self.kin
+
+            def ratio(top, bottom):  # metrics' x / y, 0 where y is 0 (a float64 division of whole numbers, as Python's)
+                return numpy.divide(top, bottom, out=numpy.zeros(len(top)), where=bottom > 0)
+
+            with numpy.errstate(invalid="ignore", divide="ignore"):
+                p = numpy.where(tp + fp > 0, ratio(tp, tp + fp), numpy.nan)
+            value = ratio(2 * tp, 2 * tp + fp + (positives - tp))
+            family = ratio(2 * kin_tp, 2 * kin_tp + (tp + fp - kin_tp) + (family_positives - kin_tp))
+            settings = [(t, w, v, u) for t in rules for w in near for v in vetoes for u in adds]
+            found = self.blocks[key] = (value + TOP_WEIGHT * family, value, p, settings)
         return found
 
 
@@ -311,21 +313,17 @@ def _best(
     score (:data:`Item`), counted (:class:`_Tally`). Ties go to the simpler setting
     (lower thresholds, no veto, no additions, no neighbours: tried first).
     """
-    best = None
+    import numpy
+
     vetoes = VETOES if with_model else (0.0,)
     adds = (1.01, *THRESHOLDS) if with_model else (1.01,)
-    settings = ((t, w, v, u) for t in RULE_THRESHOLDS for w in near for v in vetoes for u in adds)
-    for (t, w, v, u), (tp, fp, kin_tp) in zip(settings, tally.block(RULE_THRESHOLDS, near, vetoes, adds), strict=True):
-        counts = Counts(tp=tp, fp=fp, fn=positives - tp)
-        p = precision(counts)
-        if p is None or p < target:
-            continue
-        value = f1(counts) or 0.0
-        family = Counts(tp=kin_tp, fp=tp + fp - kin_tp, fn=family_positives - kin_tp)
-        score = value + TOP_WEIGHT * (f1(family) or 0.0)
-        if best is None or score > best.value:
-            best = Setting(score, value, t, v, u, w, p)
-    return best
+    score, value, p, settings = tally.block(positives, family_positives, RULE_THRESHOLDS, near, vetoes, adds)
+    allowed = p >= target  # NaN (nothing proposed) never reaches it
+    if not allowed.any():
+        return None
+    k = int(numpy.argmax(numpy.where(allowed, score, -math.inf)))  # the first of the best: ties to the simpler
+    t, w, v, u = settings[k]
+    return Setting(float(score[k]), float(value[k]), t, v, u, w, float(p[k]))
 
 
 def neighbours_of(keys: Sequence[Hashable]) -> list[tuple[int, ...]]:
@@ -372,7 +370,7 @@ class CalibrationData:
         """The code's items counted for :func:`_best` (once, on first use)."""
         found = self.tallies.get(code)
         if found is None:
-            found = self.tallies[code] = _Tally(self.items[code])
+            found = self.tallies[code] = _Tally(self.columns(code))
         return found
 
     def columns(self, code: str) -> _Columns:
@@ -575,6 +573,7 @@ class _Columns(NamedTuple):
     learned_or_zero: Any  # what a veto compares
     beside: Any
     positive: Any
+    kin: Any
 
 
 def _columns(where: Sequence[int], items: Sequence[Item]) -> _Columns:
@@ -583,13 +582,10 @@ def _columns(where: Sequence[int], items: Sequence[Item]) -> _Columns:
     def column(values: Iterable[float | None]):
         return numpy.asarray([-math.inf if v is None else v for v in values], dtype=numpy.float64)
 
-    rule, learned, beside, positive = (
-        column(r for r, *_ in items),
-        column(x[1] for x in items),
-        column(x[2] for x in items),
-        numpy.asarray([x[3] for x in items], dtype=bool),
-    )
-    return _Columns(numpy.asarray(where, dtype=numpy.int64), rule, learned, numpy.maximum(learned, 0.0), beside, positive)
+    rule, learned, beside = (column(x[0] for x in items), column(x[1] for x in items), column(x[2] for x in items))
+    positive, kin = (numpy.asarray([x[k] for x in items], dtype=bool) for k in (3, 4))
+    where_ = numpy.asarray(where, dtype=numpy.int64)
+    return _Columns(where_, rule, learned, numpy.maximum(learned, 0.0), beside, positive, kin)
 
 
 def _proposing(cal: CodeCalibration, columns: _Columns, threshold: float):
