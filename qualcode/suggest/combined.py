@@ -249,13 +249,21 @@ class _Tally:
         learned = numpy.where(scored, numpy.where(i > 0, grid[numpy.maximum(i - 1, 0)], 0.0), -1.0)
         j = numpy.searchsorted(near_grid, columns.beside, side="right")
         beside = numpy.where(j > 0, near_grid[numpy.maximum(j - 1, 0)], -1.0)
-        rows = numpy.stack([columns.rule, learned, beside, columns.positive, columns.kin], axis=1)
-        kinds, count = numpy.unique(rows, axis=0, return_counts=True)
+        # Each item's kind as one whole number (one-dimensional sorts: rows sorted as rows took seconds).
+        rules, rule_of = numpy.unique(columns.rule, return_inverse=True)
+        learneds, learned_of = numpy.unique(learned, return_inverse=True)
+        besides, beside_of = numpy.unique(beside, return_inverse=True)
+        flags = columns.positive.astype(numpy.int64) * 2 + columns.kin
+        kind = ((rule_of.astype(numpy.int64) * len(learneds) + learned_of) * len(besides) + beside_of) * 4 + flags
+        kinds, count = numpy.unique(kind, return_counts=True)
+        kinds, flags = numpy.divmod(kinds, 4)
+        kinds, b = numpy.divmod(kinds, len(besides))
+        r, m = numpy.divmod(kinds, len(learneds))
+        self.rule, self.learned, self.beside = rules[r], learneds[m], besides[b]
         count = count.astype(numpy.int64)
-        self.rule, self.learned, self.beside = kinds[:, 0], kinds[:, 1], kinds[:, 2]
-        self.positive = count * (kinds[:, 3] > 0)
-        self.negative = count * (kinds[:, 3] == 0)
-        self.kin = count * (kinds[:, 4] > 0)
+        self.positive = count * (flags >= 2)
+        self.negative = count * (flags < 2)
+        self.kin = count * (flags % 2)
         self.blocks: dict[tuple, tuple[Any, Any, Any, Any]] = {}
 
     def block(
