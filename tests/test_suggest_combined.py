@@ -383,7 +383,7 @@ def test_suggest_combined_top_level_protection_counts_each_trial_from_its_own_co
     import copy
     import random
 
-    from qualcode.suggest.combined import LEARNED, RULES, Calibration, CodeCalibration, _protect_top_level
+    from qualcode.suggest.combined import LEARNED, RULES, Calibration, CodeCalibration, _columns, _protect_top_level
 
     rng = random.Random(7)
     rounds = []
@@ -411,7 +411,7 @@ def test_suggest_combined_top_level_protection_counts_each_trial_from_its_own_co
             out.codes[code] = cal
         expected = copy.deepcopy(out)
         _protect_by_recounting(expected, items, where, tops, rules_found, family, 0.5)
-        _protect_top_level(out, items, where, tops, rules_found, family, 0.5)
+        _protect_top_level(out, {c: _columns(where[c], items[c]) for c in codes}, tops, rules_found, family, 0.5)
         assert repr(out) == repr(expected)
         rounds.append(sum(c.protected for c in out.codes.values()))
     assert max(rounds) >= 2 and rounds.count(0) < len(rounds)  # several rounds happened, and not never

@@ -369,23 +369,14 @@ class CalibrationData:
     rules_found: list[set[str]]  # per sentence, the families its hints name
     per_code: dict[str, list[int]]  # [right, wrong] of each code's hints
     hints: dict[str, list[tuple[str, list[int]]]]  # per code, (hint_key, [right, wrong])
-    items: dict[str, list[Item]]
-    where: dict[str, list[int]]  # the sentence of each item
+    columns: dict[str, _Columns]  # per code, its items (:data:`Item`) as arrays
     tallies: dict[str, _Tally] = field(default_factory=dict)
-    columned: dict[str, _Columns] = field(default_factory=dict)
 
     def tally(self, code: str) -> _Tally:
         """The code's items counted for :func:`_best` (once, on first use)."""
         found = self.tallies.get(code)
         if found is None:
-            found = self.tallies[code] = _Tally(self.columns(code))
-        return found
-
-    def columns(self, code: str) -> _Columns:
-        """The code's items as arrays for :func:`_proposing` (once, on first use)."""
-        found = self.columned.get(code)
-        if found is None:
-            found = self.columned[code] = _columns(self.where.get(code, ()), self.items.get(code, ()))
+            found = self.tallies[code] = _Tally(self.columns[code])
         return found
 
 
@@ -491,9 +482,12 @@ def calibration_data(
     for (code, key), tally in per_hint.items():
         hints.setdefault(code, []).append((key, tally))
     rules_found = [{family.get(c, c) for c in h if c in positives} if content[i] else set() for i, h in enumerate(hits)]
+    columns = {}
+    for code in codes:  # as arrays: a fraction of the memory, and counted and compared at once
+        columns[code] = _columns(where.pop(code), items.pop(code))
     return CalibrationData(
         codes, learnable, too_few, scores is not None, family, positives, family_positives, tops, rules_found,
-        per_code, hints, items, where,
+        per_code, hints, columns,
     )  # fmt: skip
 
 
@@ -501,13 +495,13 @@ def calibrated(data: CalibrationData, threshold: float, folds: int = 0) -> Calib
     """:func:`calibration_from` at one threshold, from its :func:`calibration_data`."""
     out = Calibration(folds=folds)
     codes, learnable, too_few, positives, family = data.codes, data.learnable, data.too_few, data.positives, data.family
-    family_positives, per_code, items = data.family_positives, data.per_code, data.items
+    family_positives, per_code, columns = data.family_positives, data.per_code, data.columns
     for code in codes:
         cal = CodeCalibration(code, positives=positives[code])
         cal.rule_right, cal.rule_wrong = per_code.get(code, (0, 0))
         cal.hints = {k: list(v) for k, v in data.hints.get(code, ())}
-        found = items[code]
-        if too_few or not found or not any(rule is not None for rule, *_ in found) and code not in learnable:
+        found = columns[code]
+        if too_few or not len(found.rule) or not (found.rule > -math.inf).any() and code not in learnable:
             # Nothing coded to check its hints against: the prior and the project's
             # threshold decide. One coded transcript: every setting would be chosen on
             # the sentences it is then judged on, so every hit is proposed, ranked by
@@ -545,8 +539,7 @@ def calibrated(data: CalibrationData, threshold: float, folds: int = 0) -> Calib
         elif rules_only is None:
             cal.source = OFF
         out.codes[code] = cal
-    columns = {code: data.columns(code) for code in out.codes}
-    _protect_top_level(out, items, data.where, data.tops, data.rules_found, family, threshold, columns)
+    _protect_top_level(out, columns, data.tops, data.rules_found, family, threshold)
     for code, cal in out.codes.items():
         if cal.near > 1:
             continue
@@ -610,22 +603,18 @@ def _proposing(cal: CodeCalibration, columns: _Columns, threshold: float):
 
 def _protect_top_level(
     out: Calibration,
-    items: Mapping[str, Sequence[Item]],
-    where: Mapping[str, Sequence[int]],
+    columns: Mapping[str, _Columns],
     tops: Sequence[set[str]],
     rules_found: Sequence[set[str]],
     family: Mapping[str, str],
     threshold: float,
-    columns: Mapping[str, _Columns] | None = None,
 ) -> None:
     """Top-level protection: on the calibration data, the rolled-up (top-level)
     F1 of what is proposed must not fall below the rules' as they are. While it
     does, the code whose return to its bare hints (every hit proposed, nothing
     vetoed or added) lifts it most goes back to them; the rolled-up figure
     counts a hint right when it names the right family, even the wrong leaf.
-    ``columns``: each code's items as :func:`_columns` gives them, when already done."""
-    if columns is None:
-        columns = {code: _columns(where.get(code, ()), items.get(code, ())) for code in out.codes}
+    ``columns``: each code's calibration items (:func:`_columns`)."""
 
     # Per sentence, how many codes propose each family there. A trial changes one
     # code's proposals only, so it is counted from that code's items alone: every

@@ -195,6 +195,7 @@ def evaluate(
                     proposed = predict(held_out, held_out_scores, calibrated(prepared, target), target, codable)
                     for i, p in zip(inside, proposed, strict=True):
                         into[i] = p
+                del prepared  # before the next fold's: one at a time in memory
             return found
 
         predicted, *at = cross_validated([threshold, *TARGETS])
