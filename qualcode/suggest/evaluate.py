@@ -181,9 +181,10 @@ def evaluate(
             )
         result.folds = len(set(fold_of.values()))
 
-        def cross_validated(targets: Sequence[float]) -> list[list[set[str]]]:
-            """Per target, what is proposed for each sentence, calibrated on the other folds."""
-            found: list[list[set[str]]] = [[set() for _ in data] for _ in targets]
+        def cross_validated(targets: Sequence[float]) -> list[dict[int, set[str]]]:
+            """Per target, what is proposed for each sentence that has proposals (by index),
+            calibrated on the other folds."""
+            found: list[dict[int, set[str]]] = [{} for _ in targets]
             fold_ids: list[int | None] = [*sorted(set(fold_of.values()))]
             for fold in fold_ids or [None]:  # None: no folds, everything at once
                 inside = [i for i, d in enumerate(data) if fold is None or fold_of[d.transcript_id] == fold]
@@ -193,13 +194,16 @@ def evaluate(
                 held_out, held_out_scores = [data[i] for i in inside], [scores[i] for i in inside]
                 for target, into in zip(targets, found, strict=True):
                     proposed = predict(held_out, held_out_scores, calibrated(prepared, target), target, codable)
-                    for i, p in zip(inside, proposed, strict=True):
-                        into[i] = p
+                    into.update((i, p) for i, p in zip(inside, proposed, strict=True) if p)
                 del prepared  # before the next fold's: one at a time in memory
             return found
 
-        predicted, *at = cross_validated([threshold, *TARGETS])
-        at_targets(dict(zip(TARGETS, at, strict=True)).__getitem__)
+        def every(found: dict[int, set[str]]) -> list[set[str]]:
+            return [found.get(i) or set() for i in range(len(data))]
+
+        first, *at = cross_validated([threshold, *TARGETS])
+        predicted = every(first)
+        at_targets(lambda t: every(at[TARGETS.index(t)]))
         result.calibration = calibrate(data, scores if fold_of and learn else None, codes, threshold, result.folds, top)
         note = f"{result.folds} folds by transcript"
     learn_codes = learnable(data)
