@@ -383,7 +383,7 @@ def test_suggest_combined_top_level_protection_counts_each_trial_from_its_own_co
     import copy
     import random
 
-    from qualcode.suggest.combined import LEARNED, RULES, Calibration, CodeCalibration, _protect_top_level
+    from qualcode.suggest.combined import LEARNED, RULES, Calibration, CodeCalibration, _columns, _protect_top_level
 
     rng = random.Random(7)
     rounds = []
@@ -411,7 +411,68 @@ def test_suggest_combined_top_level_protection_counts_each_trial_from_its_own_co
             out.codes[code] = cal
         expected = copy.deepcopy(out)
         _protect_by_recounting(expected, items, where, tops, rules_found, family, 0.5)
-        _protect_top_level(out, items, where, tops, rules_found, family, 0.5)
+        _protect_top_level(out, {c: _columns(where[c], items[c]) for c in codes}, tops, rules_found, family, 0.5)
         assert repr(out) == repr(expected)
         rounds.append(sum(c.protected for c in out.codes.values()))
     assert max(rounds) >= 2 and rounds.count(0) < len(rounds)  # several rounds happened, and not never
+
+
+def _best_item_by_item(items, positives, family_positives, target, with_model, near):
+    """_best as first written: every setting counted over the items one by one."""
+    from qualcode.suggest.combined import RULE_THRESHOLDS, THRESHOLDS, TOP_WEIGHT, VETOES, Setting
+    from qualcode.suggest.metrics import Counts, f1, precision
+
+    best = None
+    for t in RULE_THRESHOLDS:
+        for w in near:
+            for v in VETOES if with_model else (0.0,):
+                for u in (1.01, *THRESHOLDS) if with_model else (1.01,):
+                    tp = fp = kin_tp = 0
+                    for rule, learned, beside, positive, kin in items:
+                        spread = (rule is not None and rule >= t) or (beside is not None and beside >= w)
+                        if (
+                            spread
+                            and max(learned if learned is not None else -1.0, 0.0) >= v
+                            or (learned is not None and learned >= u)
+                        ):
+                            tp, fp, kin_tp = tp + positive, fp + (not positive), kin_tp + kin
+                    counts = Counts(tp=tp, fp=fp, fn=positives - tp)
+                    p = precision(counts)
+                    if p is None or p < target:
+                        continue
+                    value = f1(counts) or 0.0
+                    family = Counts(tp=kin_tp, fp=tp + fp - kin_tp, fn=family_positives - kin_tp)
+                    score = value + TOP_WEIGHT * (f1(family) or 0.0)
+                    if best is None or score > best.value:
+                        best = Setting(score, value, t, v, u, w, p)
+    return best
+
+
+def test_suggest_combined_best_setting_is_the_one_counted_item_by_item():
+    """_best counts every setting at once over the kinds of items (numpy): on random
+    items, scores on and between the grids' values, it must choose the same setting
+    with the same figures, to the bit, as counting each setting item by item."""
+    import random
+
+    from qualcode.suggest.combined import NEAR_THRESHOLDS, THRESHOLDS, _best, _columns, _Tally
+
+    rng = random.Random(11)
+    on_grid = [0.0, *THRESHOLDS, 0.03, 0.05, 0.1, 0.45, 1.0]
+
+    def score():
+        return rng.choice([None, rng.random(), rng.choice(on_grid)])
+
+    chosen = set()
+    for _ in range(120):
+        n = rng.randint(1, 40)
+        items = [(score(), score(), score(), rng.random() < 0.4, rng.random() < 0.6) for _ in range(n)]
+        positives = sum(x[3] for x in items) + rng.randint(0, 5)
+        family_positives = positives + rng.randint(0, 5)
+        tally = _Tally(_columns(range(n), items))
+        for target in (0.0, 0.3, 0.65):
+            for with_model, near in ((False, NEAR_THRESHOLDS), (True, (rng.choice(NEAR_THRESHOLDS),))):
+                expected = _best_item_by_item(items, positives, family_positives, target, with_model, near)
+                got = _best(tally, positives, family_positives, target, with_model, near=near)
+                assert repr(got) == repr(expected)
+                chosen.add(got is None)
+    assert chosen == {True, False}  # both a choice and no setting reaching the target happened

@@ -56,13 +56,10 @@ and more than :data:`MAX_PER_TURN` suggestions in one turn (the best ones stay).
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from functools import lru_cache
 from typing import Any, NamedTuple
-
-from .metrics import Counts, f1, precision
 
 LEARNED = "learned"
 RULES = "rules"
@@ -223,8 +220,93 @@ class Setting(NamedTuple):
     precision: float | None
 
 
+class _Tally:
+    """One code's calibration items counted by kind, and what each setting of :func:`_best`
+    proposes among them, worked out once however many thresholds are asked.
+
+    The items are counted by (rule score, learned and near scores rounded down to
+    their grids): a few hundred kinds, however many sentences. For each block of
+    settings that :func:`_best` searches (the rules' own; the model's with one
+    neighbours' setting) every setting's counts, precision and F1 are taken at
+    once over the kinds (numpy: setting by setting and item by item in Python, the
+    seven thresholds in five folds of ``suggest --evaluate`` took minutes at 72,000
+    sentences). The counts are whole numbers and each figure is one division of
+    them, as :mod:`.metrics` does it, so every figure is the same to the bit.
+    """
+
+    __slots__ = ("rule", "learned", "beside", "positive", "negative", "kin", "blocks")
+
+    def __init__(self, columns: _Columns) -> None:
+        import numpy
+
+        # Each score rounded down to the largest grid value not above it (bisect_right).
+        # A near setting w is reached by a score s exactly when it is reached by s rounded
+        # down to any grid holding w: so one grid serves the rules' search and the model's.
+        grid = numpy.asarray(sorted({*VETOES, *THRESHOLDS}), dtype=numpy.float64)
+        near_grid = numpy.asarray(sorted(set(NEAR_THRESHOLDS)), dtype=numpy.float64)
+        scored = columns.learned > -math.inf
+        i = numpy.searchsorted(grid, columns.learned, side="right")
+        learned = numpy.where(scored, numpy.where(i > 0, grid[numpy.maximum(i - 1, 0)], 0.0), -1.0)
+        j = numpy.searchsorted(near_grid, columns.beside, side="right")
+        beside = numpy.where(j > 0, near_grid[numpy.maximum(j - 1, 0)], -1.0)
+        # Each item's kind as one whole number (one-dimensional sorts: rows sorted as rows took seconds).
+        rules, rule_of = numpy.unique(columns.rule, return_inverse=True)
+        learneds, learned_of = numpy.unique(learned, return_inverse=True)
+        besides, beside_of = numpy.unique(beside, return_inverse=True)
+        flags = columns.positive.astype(numpy.int64) * 2 + columns.kin
+        kind = ((rule_of.astype(numpy.int64) * len(learneds) + learned_of) * len(besides) + beside_of) * 4 + flags
+        kinds, count = numpy.unique(kind, return_counts=True)
+        kinds, flags = numpy.divmod(kinds, 4)
+        kinds, b = numpy.divmod(kinds, len(besides))
+        r, m = numpy.divmod(kinds, len(learneds))
+        self.rule, self.learned, self.beside = rules[r], learneds[m], besides[b]
+        count = count.astype(numpy.int64)
+        self.positive = count * (flags >= 2)
+        self.negative = count * (flags < 2)
+        self.kin = count * (flags % 2)
+        self.blocks: dict[tuple, tuple[Any, Any, Any, Any]] = {}
+
+    def block(
+        self,
+        positives: int,
+        family_positives: int,
+        rules: Sequence[float],
+        near: Sequence[float],
+        vetoes: Sequence[float],
+        adds: Sequence[float],
+    ) -> tuple[Any, Any, Any, Any]:
+        """(value, F1, precision, settings) of every setting, in the order of ``for t in
+        rules: for w in near: for v in vetoes: for u in adds`` (settings: (t, w, v, u));
+        precision NaN where nothing is proposed. A setting proposes an item when
+        ``(rule >= t or near >= w) and max(learned, 0) >= v or learned >= u``."""
+        key = (positives, family_positives, tuple(rules), tuple(near), tuple(vetoes), tuple(adds))
+        found = self.blocks.get(key)
+        if found is None:
+            import numpy
+
+            def at_least(values, grid: Sequence[float]):
+                return values[None, :] >= numpy.asarray(grid, dtype=numpy.float64)[:, None]
+
+            spread = at_least(self.rule, rules)[:, None, None, None, :] | at_least(self.beside, near)[None, :, None, None, :]
+            kept = at_least(numpy.maximum(self.learned, 0.0), vetoes)[None, None, :, None, :]
+            added = at_least(self.learned, adds)[None, None, None, :, :]
+            proposed = (spread & kept | added).reshape(-1, self.rule.shape[0]).astype(numpy.int64)
+            tp, fp, kin_tp = proposed @ self.positive, proposed @ self.negative, proposed @ self.kin
+
+            def ratio(top, bottom):  # metrics' x / y, 0 where y is 0 (a float64 division of whole numbers, as Python's)
+                return numpy.divide(top, bottom, out=numpy.zeros(len(top)), where=bottom > 0)
+
+            with numpy.errstate(invalid="ignore", divide="ignore"):
+                p = numpy.where(tp + fp > 0, ratio(tp, tp + fp), numpy.nan)
+            value = ratio(2 * tp, 2 * tp + fp + (positives - tp))
+            family = ratio(2 * kin_tp, 2 * kin_tp + (tp + fp - kin_tp) + (family_positives - kin_tp))
+            settings = [(t, w, v, u) for t in rules for w in near for v in vetoes for u in adds]
+            found = self.blocks[key] = (value + TOP_WEIGHT * family, value, p, settings)
+        return found
+
+
 def _best(
-    items: Sequence[Item],
+    tally: _Tally,
     positives: int,
     family_positives: int,
     target: float,
@@ -235,50 +317,21 @@ def _best(
     ``target`` (None if none does); F1 counts the code's own sentences plus
     :data:`TOP_WEIGHT` times its family's (see the module docstring).
 
-    ``items``: per content sentence with a hit, a hit next to it or a learned
-    score (:data:`Item`). Ties go to the simpler setting (lower thresholds, no
-    veto, no additions, no neighbours: tried first). The items are first
-    counted by (rule score, learned and near scores rounded down to their
-    grids): a few hundred kinds, however many sentences (72,000 took a minute
-    item by item).
+    ``tally``: per content sentence with a hit, a hit next to it or a learned
+    score (:data:`Item`), counted (:class:`_Tally`). Ties go to the simpler setting
+    (lower thresholds, no veto, no additions, no neighbours: tried first).
     """
-    grid = sorted({*VETOES, *THRESHOLDS})
-    near_grid = sorted(set(near))
-    kinds: dict[tuple[float | None, float, float, bool, bool], int] = {}
-    for rule, learned, beside, positive, kin in items:
-        # The largest grid value not above the score (bisect: a scan per item was half the time).
-        i = bisect_right(grid, learned) if learned is not None else -1
-        m = (grid[i - 1] if i > 0 else 0.0) if learned is not None else -1.0
-        j = bisect_right(near_grid, beside) if beside is not None else 0
-        b = near_grid[j - 1] if j > 0 else -1.0
-        key = (rule, m, b, positive, kin)
-        kinds[key] = kinds.get(key, 0) + 1
-    best = None
+    import numpy
+
     vetoes = VETOES if with_model else (0.0,)
     adds = (1.01, *THRESHOLDS) if with_model else (1.01,)
-    for t in RULE_THRESHOLDS:
-        for w in near:
-            for v in vetoes:
-                for u in adds:
-                    tp = fp = kin_tp = 0
-                    for (rule, m, b, positive, kin), count in kinds.items():
-                        if ((rule is not None and rule >= t) or b >= w) and max(m, 0.0) >= v or m >= u:
-                            if positive:
-                                tp += count
-                            else:
-                                fp += count
-                            if kin:
-                                kin_tp += count
-                    counts = Counts(tp=tp, fp=fp, fn=positives - tp)
-                    p = precision(counts)
-                    if p is None or p < target:
-                        continue
-                    value = f1(counts) or 0.0
-                    family = Counts(tp=kin_tp, fp=tp + fp - kin_tp, fn=family_positives - kin_tp)
-                    score = value + TOP_WEIGHT * (f1(family) or 0.0)
-                    if best is None or score > best.value:
-                        best = Setting(score, value, t, v, u, w, p)
-    return best
+    score, value, p, settings = tally.block(positives, family_positives, RULE_THRESHOLDS, near, vetoes, adds)
+    allowed = p >= target  # NaN (nothing proposed) never reaches it
+    if not allowed.any():
+        return None
+    k = int(numpy.argmax(numpy.where(allowed, score, -math.inf)))  # the first of the best: ties to the simpler
+    t, w, v, u = settings[k]
+    return Setting(float(score[k]), float(value[k]), t, v, u, w, float(p[k]))
 
 
 def neighbours_of(keys: Sequence[Hashable]) -> list[tuple[int, ...]]:
@@ -296,6 +349,35 @@ def near_score(cal: CodeCalibration, beside: Iterable[Iterable[str]]) -> float |
         miss *= 1 - cal.rule_score(reasons)
         found = True
     return 1 - miss if found else None
+
+
+@dataclass(slots=True)
+class CalibrationData:
+    """What :func:`calibration_from` works out from the coded sentences before any
+    threshold comes in (:func:`calibration_data`): calibrating the same sentences at
+    several thresholds (``suggest --evaluate``'s targets, in each of its folds) does
+    it once."""
+
+    codes: list[str]
+    learnable: set[str]
+    too_few: bool  # fewer than MIN_GROUPS groups
+    with_model: bool  # learned scores were given
+    family: Mapping[str, str]
+    positives: dict[str, int]
+    family_positives: dict[str, int]
+    tops: list[set[str]]  # per sentence, the families of its codes
+    rules_found: list[set[str]]  # per sentence, the families its hints name
+    per_code: dict[str, list[int]]  # [right, wrong] of each code's hints
+    hints: dict[str, list[tuple[str, list[int]]]]  # per code, (hint_key, [right, wrong])
+    columns: dict[str, _Columns]  # per code, its items (:data:`Item`) as arrays
+    tallies: dict[str, _Tally] = field(default_factory=dict)
+
+    def tally(self, code: str) -> _Tally:
+        """The code's items counted for :func:`_best` (once, on first use)."""
+        found = self.tallies.get(code)
+        if found is None:
+            found = self.tallies[code] = _Tally(self.columns[code])
+        return found
 
 
 def calibration_from(
@@ -319,9 +401,25 @@ def calibration_from(
     (:func:`neighbours_of`): the sentences around each one in its turn, whose
     hints may propose it too (None: none). ``family``: each code's top-level
     code (None: every code is its own)."""
+    return calibrated(
+        calibration_data(gold, content, hits, scores, codes, learnable, groups, neighbours, family), threshold, folds
+    )
+
+
+def calibration_data(
+    gold: Sequence[set[str]],
+    content: Sequence[bool],
+    hits: Sequence[Mapping[str, Iterable[str]]],
+    scores: Sequence[Mapping[str, float]] | None,
+    codes: Iterable[str],
+    learnable: Iterable[str],
+    groups: Sequence[Hashable] | None = None,
+    neighbours: Sequence[Sequence[int]] | None = None,
+    family: Mapping[str, str] | None = None,
+) -> CalibrationData:
+    """The threshold-free part of :func:`calibration_from` (same arguments)."""
     learnable = set(learnable)
     too_few = groups is not None and len(set(groups)) < MIN_GROUPS
-    out = Calibration(folds=folds)
     codes = list(codes)
     n = len(gold)
     per_code, per_hint = _hint_tallies(gold, content, hits, range(n))
@@ -380,12 +478,30 @@ def calibration_from(
                     family.get(code, code) in tops[i],
                 )
             )
+    hints: dict[str, list[tuple[str, list[int]]]] = {}
+    for (code, key), tally in per_hint.items():
+        hints.setdefault(code, []).append((key, tally))
+    rules_found = [{family.get(c, c) for c in h if c in positives} if content[i] else set() for i, h in enumerate(hits)]
+    columns = {}
+    for code in codes:  # as arrays: a fraction of the memory, and counted and compared at once
+        columns[code] = _columns(where.pop(code), items.pop(code))
+    return CalibrationData(
+        codes, learnable, too_few, scores is not None, family, positives, family_positives, tops, rules_found,
+        per_code, hints, columns,
+    )  # fmt: skip
+
+
+def calibrated(data: CalibrationData, threshold: float, folds: int = 0) -> Calibration:
+    """:func:`calibration_from` at one threshold, from its :func:`calibration_data`."""
+    out = Calibration(folds=folds)
+    codes, learnable, too_few, positives, family = data.codes, data.learnable, data.too_few, data.positives, data.family
+    family_positives, per_code, columns = data.family_positives, data.per_code, data.columns
     for code in codes:
         cal = CodeCalibration(code, positives=positives[code])
         cal.rule_right, cal.rule_wrong = per_code.get(code, (0, 0))
-        cal.hints = {k: list(v) for (c, k), v in per_hint.items() if c == code}
-        found = items[code]
-        if too_few or not found or not any(rule is not None for rule, *_ in found) and code not in learnable:
+        cal.hints = {k: list(v) for k, v in data.hints.get(code, ())}
+        found = columns[code]
+        if too_few or not len(found.rule) or not (found.rule > -math.inf).any() and code not in learnable:
             # Nothing coded to check its hints against: the prior and the project's
             # threshold decide. One coded transcript: every setting would be chosen on
             # the sentences it is then judged on, so every hit is proposed, ranked by
@@ -395,13 +511,13 @@ def calibration_from(
             out.codes[code] = cal
             continue
         kin = family_positives[family.get(code, code)]
-        rules_only = _best(found, positives[code], kin, threshold, with_model=False)
+        rules_only = _best(data.tally(code), positives[code], kin, threshold, with_model=False)
         model = None
-        if scores is not None and code in learnable:
+        if data.with_model and code in learnable:
             # The neighbours' setting is the rules' own: searched together with the
             # model's it would take six times as long for the same choice.
             spread = (rules_only.near,) if rules_only else (1.01,)
-            model = _best(found, positives[code], kin, threshold, with_model=True, near=spread)
+            model = _best(data.tally(code), positives[code], kin, threshold, with_model=True, near=spread)
         if rules_only is not None:
             cal.rules_f1, cal.rule_threshold, cal.near, cal.precision = (
                 rules_only.f1,
@@ -423,18 +539,16 @@ def calibration_from(
         elif rules_only is None:
             cal.source = OFF
         out.codes[code] = cal
-    rules_found = [{family.get(c, c) for c in h if c in positives} if content[i] else set() for i, h in enumerate(hits)]
-    _protect_top_level(out, items, where, tops, rules_found, family, threshold)
+    _protect_top_level(out, columns, data.tops, data.rules_found, family, threshold)
     for code, cal in out.codes.items():
         if cal.near > 1:
             continue
         needed = threshold if cal.rule_threshold is None else cal.rule_threshold
-        for rule, _learned, next_to, positive, _kin in items.get(code, ()):
-            if next_to is not None and next_to >= cal.near and (rule is None or rule < needed):
-                if positive:
-                    cal.near_right += 1
-                else:
-                    cal.near_wrong += 1
+        # Proposed only for its neighbours: next to hints that reach the setting, its own hints (if any) do not.
+        col = columns[code]
+        only_near = (col.beside >= cal.near) & ~(col.rule >= needed)
+        cal.near_right += int((only_near & col.positive).sum())
+        cal.near_wrong += int((only_near & ~col.positive).sum())
     return out
 
 
@@ -450,10 +564,46 @@ def _proposes(cal: CodeCalibration, item: Item, threshold: float) -> bool:
     return spread and (learned or 0.0) >= cal.veto or learned is not None and learned >= cal.threshold
 
 
+class _Columns(NamedTuple):
+    """One code's calibration items as arrays (numpy), for :func:`_proposing`; a
+    missing score is -inf, which reaches no setting."""
+
+    where: Any  # the sentence of each item
+    rule: Any
+    learned: Any
+    learned_or_zero: Any  # what a veto compares
+    beside: Any
+    positive: Any
+    kin: Any
+
+
+def _columns(where: Sequence[int], items: Sequence[Item]) -> _Columns:
+    import numpy
+
+    def column(values: Iterable[float | None]):
+        return numpy.asarray([-math.inf if v is None else v for v in values], dtype=numpy.float64)
+
+    rule, learned, beside = (column(x[0] for x in items), column(x[1] for x in items), column(x[2] for x in items))
+    positive, kin = (numpy.asarray([x[k] for x in items], dtype=bool) for k in (3, 4))
+    where_ = numpy.asarray(where, dtype=numpy.int64)
+    return _Columns(where_, rule, learned, numpy.maximum(learned, 0.0), beside, positive, kin)
+
+
+def _proposing(cal: CodeCalibration, columns: _Columns, threshold: float):
+    """:func:`_proposes` for each of a code's items at once: a numpy array of bools
+    (item by item in Python it took most of a calibration at 72,000 sentences)."""
+    if cal.source == OFF:
+        return columns.rule < -math.inf  # all False
+    needed = threshold if cal.rule_threshold is None else cal.rule_threshold
+    spread = (columns.rule >= needed) | (columns.beside >= cal.near)
+    if cal.source != LEARNED:
+        return spread
+    return spread & (columns.learned_or_zero >= cal.veto) | (columns.learned >= cal.threshold)
+
+
 def _protect_top_level(
     out: Calibration,
-    items: Mapping[str, Sequence[Item]],
-    where: Mapping[str, Sequence[int]],
+    columns: Mapping[str, _Columns],
     tops: Sequence[set[str]],
     rules_found: Sequence[set[str]],
     family: Mapping[str, str],
@@ -463,7 +613,8 @@ def _protect_top_level(
     F1 of what is proposed must not fall below the rules' as they are. While it
     does, the code whose return to its bare hints (every hit proposed, nothing
     vetoed or added) lifts it most goes back to them; the rolled-up figure
-    counts a hint right when it names the right family, even the wrong leaf."""
+    counts a hint right when it names the right family, even the wrong leaf.
+    ``columns``: each code's calibration items (:func:`_columns`)."""
 
     # Per sentence, how many codes propose each family there. A trial changes one
     # code's proposals only, so it is counted from that code's items alone: every
@@ -472,9 +623,8 @@ def _protect_top_level(
     per: list[dict[str, int]] = [{} for _ in tops]
     for code, cal in out.codes.items():
         top = family.get(code, code)
-        for i, item in zip(where.get(code, ()), items.get(code, ()), strict=True):
-            if _proposes(cal, item, threshold):
-                per[i][top] = per[i].get(top, 0) + 1
+        for i in columns[code].where[_proposing(cal, columns[code], threshold)].tolist():
+            per[i][top] = per[i].get(top, 0) + 1
     gold = sum(map(len, tops))
     tp = sum(len(tops[i].intersection(found)) for i, found in enumerate(per))
     size = sum(map(len, per))
@@ -484,12 +634,9 @@ def _protect_top_level(
 
     def changes(code: str, old: CodeCalibration, new: CodeCalibration) -> list[tuple[int, int]]:
         """(sentence, +1 or -1): where ``code`` is proposed with ``new`` and not ``old``, or the reverse."""
-        steps = []
-        for i, item in zip(where.get(code, ()), items.get(code, ()), strict=True):
-            was, now = _proposes(old, item, threshold), _proposes(new, item, threshold)
-            if was != now:
-                steps.append((i, 1 if now else -1))
-        return steps
+        now = _proposing(new, columns[code], threshold)
+        differ = now != _proposing(old, columns[code], threshold)
+        return [(i, 1 if n else -1) for i, n in zip(columns[code].where[differ].tolist(), now[differ].tolist(), strict=True)]
 
     def counted(code: str, change: list[tuple[int, int]]) -> tuple[int, int]:
         """tp and size with ``change`` made to ``code``'s proposals."""

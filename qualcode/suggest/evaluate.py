@@ -34,9 +34,9 @@ from pathlib import Path
 from ..codebook import Codebook
 from ..errors import NOTHING_TO_EVALUATE, error
 from ..project import Project, opened
-from .combined import Calibration, cap_per_turn, combine, context_of
+from .combined import Calibration, calibrated, cap_per_turn, combine, context_of
 from .dataset import Labelled, codebook_sentences, labelled_sentences
-from .fitting import calibrate, features_of, fit, fit_with_scores, folds_of, learnable, out_of_fold
+from .fitting import calibrate, features_of, fit, fit_with_scores, folds_of, learnable, out_of_fold, prepare
 from .metrics import Score, SuggesterReport, report
 from .pipeline import load_pipeline
 from .rules import NAME as RULES
@@ -165,7 +165,8 @@ def evaluate(
         predicted = predict(scored, scores, calibration, threshold, codable)
         result.folds = calibration.folds
         note = "trained on other transcripts"
-        at_targets(lambda t: predict(scored, scores, calibrate(data, oof, codes, t, calibration.folds, top), t, codable))
+        prepared = prepare(data, oof, codes, top)  # once for every target
+        at_targets(lambda t: predict(scored, scores, calibrated(prepared, t, calibration.folds), t, codable))
     else:
         fold_of = folds_of(data, folds)
         learn = learnable(data)
@@ -180,23 +181,29 @@ def evaluate(
             )
         result.folds = len(set(fold_of.values()))
 
-        def cross_validated(target: float) -> list[set[str]]:
-            found: list[set[str]] = [set() for _ in data]
+        def cross_validated(targets: Sequence[float]) -> list[dict[int, set[str]]]:
+            """Per target, what is proposed for each sentence that has proposals (by index),
+            calibrated on the other folds."""
+            found: list[dict[int, set[str]]] = [{} for _ in targets]
             fold_ids: list[int | None] = [*sorted(set(fold_of.values()))]
             for fold in fold_ids or [None]:  # None: no folds, everything at once
                 inside = [i for i, d in enumerate(data) if fold is None or fold_of[d.transcript_id] == fold]
                 outside = [i for i, d in enumerate(data) if fold is not None and fold_of[d.transcript_id] != fold]
-                calibration = calibrate([data[i] for i in outside], [scores[i] for i in outside], codes, target, family=top)
-                for i, p in zip(
-                    inside,
-                    predict([data[i] for i in inside], [scores[i] for i in inside], calibration, target, codable),
-                    strict=True,
-                ):
-                    found[i] = p
+                # What the calibrations are chosen from, worked out once for every target.
+                prepared = prepare([data[i] for i in outside], [scores[i] for i in outside], codes, top)
+                held_out, held_out_scores = [data[i] for i in inside], [scores[i] for i in inside]
+                for target, into in zip(targets, found, strict=True):
+                    proposed = predict(held_out, held_out_scores, calibrated(prepared, target), target, codable)
+                    into.update((i, p) for i, p in zip(inside, proposed, strict=True) if p)
+                del prepared  # before the next fold's: one at a time in memory
             return found
 
-        predicted = cross_validated(threshold)
-        at_targets(cross_validated)
+        def every(found: dict[int, set[str]]) -> list[set[str]]:
+            return [found.get(i) or set() for i in range(len(data))]
+
+        first, *at = cross_validated([threshold, *TARGETS])
+        predicted = every(first)
+        at_targets(lambda t: every(at[TARGETS.index(t)]))
         result.calibration = calibrate(data, scores if fold_of and learn else None, codes, threshold, result.folds, top)
         note = f"{result.folds} folds by transcript"
     learn_codes = learnable(data)

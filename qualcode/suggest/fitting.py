@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from ..errors import NOTHING_TO_TRAIN, QualcodeError
-from .combined import Calibration, calibration_from, neighbours_of
+from .combined import Calibration, CalibrationData, calibrated, calibration_data, neighbours_of
 from .dataset import Labelled
 from .learned import MIN_EXAMPLES, LearnedModel, Row, code_counts, encode, sentence_features, train
 
@@ -114,15 +114,24 @@ def calibrate(
     family: Mapping[str, str] | None = None,
 ) -> Calibration:
     """:func:`~qualcode.suggest.combined.calibration_from` for labelled sentences."""
-    return calibration_from(
+    return calibrated(prepare(data, scores, codes, family), threshold, folds)
+
+
+def prepare(
+    data: Sequence[Labelled],
+    scores: Sequence[dict[str, float]] | None,
+    codes: Iterable[str],
+    family: Mapping[str, str] | None = None,
+) -> CalibrationData:
+    """What :func:`calibrate` needs before the threshold, for calibrating the same
+    sentences at several (:func:`~qualcode.suggest.combined.calibrated`)."""
+    return calibration_data(
         [d.gold for d in data],
         [d.sentence.content for d in data],
         [d.sentence.hits for d in data],
         scores,
         codes,
         learnable(data),
-        threshold,
-        folds,
         groups=[d.transcript_id for d in data],
         neighbours=neighbours_of([(d.transcript_id, d.sentence.turn) for d in data]),
         family=family,
