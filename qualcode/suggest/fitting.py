@@ -138,22 +138,10 @@ def prepare(
     )
 
 
-def fit(
-    data: Sequence[Labelled],
-    codes: Iterable[str],
-    threshold: float,
-    *,
-    extra: Sequence[Labelled] = (),
-    folds: int = FOLDS,
-    family: Mapping[str, str] | None = None,
-    should_cancel: Callable[[], bool] | None = None,
-    progress: Callable[[int, int, str], None] | None = None,
-    **info,
-) -> tuple[LearnedModel | None, Calibration]:
-    """The model trained on everything and its calibration from cross-validation."""
-    model, calibration, _ = fit_with_scores(
-        data, codes, threshold, extra=extra, folds=folds, family=family, should_cancel=should_cancel, progress=progress, **info
-    )
+def fit(data: Sequence[Labelled], codes: Iterable[str], threshold: float, **options) -> tuple[LearnedModel | None, Calibration]:
+    """The model trained on everything and its calibration from cross-validation
+    (:func:`fit_with_scores`, same options, without the scores)."""
+    model, calibration, _ = fit_with_scores(data, codes, threshold, **options)
     return model, calibration
 
 
