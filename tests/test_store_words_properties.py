@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +19,7 @@ from qualcode.codebook import parse_codebook
 from qualcode.model import Coding, Transcript, Turn
 from qualcode.reanchor import reanchor
 from qualcode.store import Store
-from qualcode.words import SCALE, chars_and_words, packed, word_bounds, word_marks
+from qualcode.words import FEW, SCALE, chars_and_words, packed, word_bounds, word_marks
 
 CODEBOOK = """\
 title: Woorden
@@ -182,6 +183,17 @@ def test_store_words_bounds_are_the_words_str_split_finds(text):
         for b in range(a + 1, len(text) + 1):
             ((before, through),) = word_marks(text, [(a, b)])
             assert through - before == len(text[a:b].split())
+
+
+@given(st.lists(st.sampled_from([*PIECES, "a", "b", *EVERY_SPACE]), max_size=30).map("".join))
+def test_store_words_marks_of_a_few_spans_equal_the_marks_from_every_words_bounds(text):
+    # A code key marks its one coding by counting the words before it; a back-fill marks
+    # many from the bounds of every word. Both must give the same numbers, at every offset.
+    spans = [(a, b) for a in range(len(text) + 1) for b in range(a, len(text) + 1)]
+    starts, ends = word_bounds(text)
+    expected = [(bisect_right(ends, a), bisect_left(starts, b)) for a, b in spans]
+    assert [word_marks(text, [span])[0] for span in spans] == expected  # one at a time: counted
+    assert word_marks(text, spans * (FEW + 1)) == expected * (FEW + 1)  # many at once: from the bounds
 
 
 def _database_before_0008(path: Path, text: str) -> None:
