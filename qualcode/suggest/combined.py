@@ -389,21 +389,12 @@ def calibration_from(
     learnable: Iterable[str],
     threshold: float,
     folds: int = 0,
-    groups: Sequence[Hashable] | None = None,
-    neighbours: Sequence[Sequence[int]] | None = None,
-    family: Mapping[str, str] | None = None,
+    **context,
 ) -> Calibration:
-    """The calibration from held-out predictions: ``scores`` are out-of-fold learned
-    scores (None: no model), ``learnable`` the codes with enough examples,
-    ``groups`` the transcript (or fold) of each sentence: a sentence's hint trust
-    is measured on the other groups' sentences, as it would be on a new
-    interview (None: on all sentences, itself included). ``neighbours``
-    (:func:`neighbours_of`): the sentences around each one in its turn, whose
-    hints may propose it too (None: none). ``family``: each code's top-level
-    code (None: every code is its own)."""
-    return calibrated(
-        calibration_data(gold, content, hits, scores, codes, learnable, groups, neighbours, family), threshold, folds
-    )
+    """The calibration from held-out predictions: :func:`calibration_data` (the same
+    arguments; ``context`` is its ``groups``, ``neighbours`` and ``family``) calibrated
+    at ``threshold`` by :func:`calibrated`."""
+    return calibrated(calibration_data(gold, content, hits, scores, codes, learnable, **context), threshold, folds)
 
 
 def calibration_data(
@@ -417,7 +408,15 @@ def calibration_data(
     neighbours: Sequence[Sequence[int]] | None = None,
     family: Mapping[str, str] | None = None,
 ) -> CalibrationData:
-    """The threshold-free part of :func:`calibration_from` (same arguments)."""
+    """Everything of a calibration that does not depend on the threshold (see :func:`calibrated`).
+
+    ``scores`` are out-of-fold learned scores (None: no model), ``learnable`` the codes
+    with enough examples, ``groups`` the transcript (or fold) of each sentence: a
+    sentence's hint trust is measured on the other groups' sentences, as it would be on a
+    new interview (None: on all sentences, itself included). ``neighbours``
+    (:func:`neighbours_of`): the sentences around each one in its turn, whose hints may
+    propose it too (None: none). ``family``: each code's top-level code (None: every code
+    is its own)."""
     learnable = set(learnable)
     too_few = groups is not None and len(set(groups)) < MIN_GROUPS
     codes = list(codes)
