@@ -16,14 +16,19 @@ The size and ratio checks are :class:`qualcode.zipsafe.ZipGuard`'s, shared with 
 .docx reader. A bare ``.qde`` with its sources in a folder beside it (as MAXQDA 24
 leaves them) is read through the same interface (:class:`QdeFolder`), with the same limits.
 
-Writing is :mod:`.project_export`'s (streamed, through :mod:`qualcode.atomic`).
+Writing is :mod:`.project_export`'s (streamed, through :mod:`qualcode.atomic`), into a
+:class:`DeflatingZip`: the entries are compressed on a second thread.
 """
 
 from __future__ import annotations
 
+import queue
+import threading
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
+from types import TracebackType
+from typing import IO
 
 from ..errors import (
     QDPX_BOMB,
@@ -203,3 +208,110 @@ def _safe_name(name: str, shown: str, what: str | None = None) -> str:
     if "\x00" in normal:
         raise error(QDPX_UNSAFE_PATH, path=shown, entry=label, reason="a NUL character in the name")
     return "/".join(p for p in parts if p not in ("", "."))
+
+
+class DeflatingZip:
+    """A zip archive written on a second thread, entry after entry, as its bytes arrive.
+
+    zlib (compressing) and the CRC release the GIL on large buffers, so the archive
+    is deflated while the caller's Python makes the next bytes: an export takes the
+    longer of the two instead of their sum. Hand it data in large pieces (a megabyte),
+    so the thread rarely needs the GIL. At most ``depth`` pieces wait at a time, so
+    memory stays flat however large the archive grows.
+
+    Use it as a context manager: a clean exit writes the end of the archive, an
+    exception stops the thread at once (the caller discards the half-written file).
+    An error in the thread (a full disk) is raised in the caller at its next write.
+    The archive's bytes are those ``zipfile`` writes given the same calls.
+    """
+
+    def __init__(self, handle: IO[bytes], *, level: int, depth: int = 4) -> None:
+        self._zip = zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=level)
+        self._queue: queue.Queue[tuple[str, str, bytes] | None] = queue.Queue(depth)
+        self._error: BaseException | None = None
+        self._stop = False
+        self._thread = threading.Thread(target=self._run, name="qualcode-deflate", daemon=True)
+        self._thread.start()
+
+    def __enter__(self) -> DeflatingZip:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if kind is None:
+            self._finish()
+        else:
+            self._stop = True
+            self._finish(raising=False)
+
+    def writestr(self, name: str, data: bytes) -> None:
+        """A whole entry."""
+        self._put("entry", name, data)
+
+    def open(self, name: str) -> _Entry:
+        """An entry written piece by piece (``force_zip64``: its size is not known ahead)."""
+        self._put("open", name, b"")
+        return _Entry(self)
+
+    def _put(self, what: str, name: str, data: bytes) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put((what, name, data))
+
+    def _finish(self, *, raising: bool = True) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None and raising:
+            raise self._error
+
+    def _run(self) -> None:
+        entry: IO[bytes] | None = None
+        while (item := self._queue.get()) is not None:
+            if self._stop or self._error is not None:
+                continue  # drain, so the caller's put never blocks
+            what, name, data = item
+            try:
+                if what == "write" and entry is not None:
+                    entry.write(data)
+                elif what == "entry":
+                    self._zip.writestr(name, data)
+                elif what == "open":
+                    entry = self._zip.open(name, "w", force_zip64=True)
+                elif entry is not None:  # "close"
+                    opened: IO[bytes] = entry
+                    entry = None
+                    opened.close()
+            except BaseException as exc:  # handed to the caller's thread
+                self._error = exc
+        # Closed even after an error, as ``with ZipFile(...)`` would, so nothing is left to a finaliser.
+        try:
+            try:
+                if entry is not None:
+                    entry.close()
+            finally:
+                self._zip.close()
+        except BaseException as exc:
+            if self._error is None and not self._stop:
+                self._error = exc
+
+
+class _Entry:
+    """One entry of a :class:`DeflatingZip` being written (a binary stream; close it)."""
+
+    def __init__(self, archive: DeflatingZip) -> None:
+        self._archive = archive
+
+    def __enter__(self) -> _Entry:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is None:
+            self.close()
+
+    def write(self, data: bytes) -> int:
+        """Queue ``data`` (keep it: the bytes are deflated later)."""
+        self._archive._put("write", "", data)
+        return len(data)
+
+    def close(self) -> None:
+        """End the entry."""
+        self._archive._put("close", "", b"")

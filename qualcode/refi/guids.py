@@ -52,6 +52,20 @@ def key_guid(key: str) -> str:
 
     For loops that derive several GUIDs from the same parts: the parts are joined once.
     """
-    h = hashlib.sha1(_NAMESPACE_BYTES + key.encode("utf-8")).hexdigest()
+    return hex_guid(hashlib.sha1(_NAMESPACE_BYTES + key.encode("utf-8")).hexdigest())
+
+
+def key_prefix(kind: str, *parts: object) -> bytes:
+    """What is hashed before the remaining parts of a key that starts with ``kind`` and ``parts``.
+
+    ``hex_guid(sha1(key_prefix(kind, a) + "b\\x1fc".encode()).hexdigest())`` is
+    ``derived_guid(kind, a, b, c)``: a loop over many keys that share their first parts
+    (an export's codings of one source) joins and encodes those once.
+    """
+    return _NAMESPACE_BYTES + "\x1f".join([kind, *map(str, parts), ""]).encode("utf-8")
+
+
+def hex_guid(h: str) -> str:
+    """A UUID 5 from the SHA-1 hex digest of its namespace and name."""
     # Version 5 in the 13th hex digit, the variant in the 17th; the rest as hashed.
     return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"

@@ -34,34 +34,35 @@ anything is written: an export is always a file qualcode can read back.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-import zipfile
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 from ..atomic import atomic_open
 from ..codebook import Code, Codebook, read_codebook_text
 from ..errors import QDPX_EXPORT_SOURCE, QDPX_WRITE_FAILED, QualcodeError, error
 from ..ingest import decode
 from ..project import Project
-from ..store import CodeRecord, DocumentSet, EmptySource, ExchangeCoding, Store, TranscriptRef
-from .archive import PROJECT_QDE
+from ..store import CodeRecord, DocumentSet, EmptySource, ExchangeCoding, ExchangeRow, Store, TranscriptRef
+from .archive import PROJECT_QDE, DeflatingZip
 from .codebook_xml import ORIGIN, code_guid, write_code_set, write_codes
 from .colors import explicit_yaml_colors
 from .dates import to_xsd
-from .guids import derived_guid, guid_key, key_guid
+from .guids import _VARIANT, derived_guid, guid_key, key_guid, key_prefix
 from .project_import import CODEBOOK_ENTRY_PREFIX, TURNS_ENTRY
 from .reading import PROJECT_NS
-from .xmlwrite import XmlWriter
+from .xmlwrite import Sink, XmlWriter
 
 ORPHAN_FOLDER = "(not in the codebook)"
 POSITIONS = ("codepoints", "utf16")
 # zlib level 3: a fifth of the time of the default level 6 on the XML, 14% larger.
 COMPRESSION = 3
+# The XML goes to the deflating thread in pieces of about this many characters (see DeflatingZip).
+_PIECE = 1 << 20
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _SHOWN_STRIPS = 8
 
@@ -115,16 +116,13 @@ def export_qdpx(
         empty=store.exchange.empty_sources(),
     )
     try:
-        with (
-            atomic_open(path, "wb") as handle,
-            zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSION) as archive,
-        ):
+        with atomic_open(path, "wb") as handle, DeflatingZip(handle, level=COMPRESSION) as archive:
             astral = _write_sources(archive, plan)
-            with archive.open(PROJECT_QDE, "w", force_zip64=True) as raw:
-                writer = XmlWriter(raw, on_strip=plan.stripped)
+            with archive.open(PROJECT_QDE) as raw:
+                writer = XmlWriter(raw, on_strip=plan.stripped, buffer=_PIECE)
                 _write_project(writer, project, book, orphans, astral, plan, result)
                 writer.close()
-            with archive.open(TURNS_ENTRY, "w", force_zip64=True) as raw:
+            with archive.open(TURNS_ENTRY) as raw:
                 _write_turns(raw, plan)
             if not orphans:  # with orphans the file's codes differ from the YAML: let the XML speak
                 entry = CODEBOOK_ENTRY_PREFIX + project.codebook_path.name
@@ -193,7 +191,7 @@ class _ExportPlan:
         ]
 
 
-def _write_sources(archive: zipfile.ZipFile, plan: _ExportPlan) -> dict[int, list[int]]:
+def _write_sources(archive: DeflatingZip, plan: _ExportPlan) -> dict[int, list[int]]:
     """Each text as ``sources/<guid>.txt``, one at a time; returns where UTF-16 counts differ."""
     astral: dict[int, list[int]] = {}
     for ref in plan.refs:
@@ -335,7 +333,7 @@ def _write_source(
 ) -> None:
     guid = plan.source_guid[ref.id]
     writer.start("TextSource", _source_attrs(plan, guid, ref.name, identity, ref), where=f"the name of transcript '{ref.name}'")
-    writer.raw(selections.xml(plan.store.exchange.codings(ref.id), guid, ref.name, astral))
+    writer.raw(selections.xml(plan.store.exchange.coding_rows(ref.id), guid, ref.name, astral))
     writer.end("TextSource")
     result.transcripts += 1
 
@@ -360,6 +358,7 @@ class _Selections:
         self.memos = 0
         self._users: dict[str, tuple[str, str]] = {}
         self._code_ends: dict[str, str] = {}
+        self._plain: dict[tuple[str, str, str, str], tuple[str, str]] = {}
 
     def user(self, name: str) -> tuple[str, str]:
         """`` creatingUser="..."`` and `` modifyingUser="..."`` for a user (empty without a GUID)."""
@@ -381,48 +380,73 @@ class _Selections:
             self._code_ends[code_id] = text
         return text
 
-    def xml(self, rows: Iterable[ExchangeCoding], guid: str, name: str, astral: list[int] | None) -> str:
+    def plain(self, coder: str, code_id: str, created_at: str, updated_at: str) -> tuple[str, str]:
+        """What a plain coding's element holds around its GUIDs, given its coder, code and dates.
+
+        A selection of qualcode's own without memo: ``<PlainTextSelection guid="`` +
+        selection GUID + ``" name="`` + name + ``" startPosition="`` + start +
+        ``" endPosition="`` + end + the first part + coding GUID + the second.
+        """
+        pieces = self._plain.get((coder, code_id, created_at, updated_at))
+        if pieces is None:
+            outer, inner, _ = self.indent
+            created = to_xsd(created_at)
+            modified = (created if updated_at == created_at else to_xsd(updated_at)) or created
+            creating, modifying = self.user(coder)
+            dated = f' creationDateTime="{created}"' if created else ""
+            changed = f' modifiedDateTime="{modified}"' if modified else ""
+            pieces = (
+                f'"{creating}{dated}{modifying}{changed}>\n{inner}<Coding guid="',
+                f'"{creating}{dated}{self.code_end(code_id)}{outer}</PlainTextSelection>\n',
+            )
+            self._plain[(coder, code_id, created_at, updated_at)] = pieces
+        return pieces
+
+    def xml(self, rows: Iterable[ExchangeRow], guid: str, name: str, astral: list[int] | None) -> str:
         """A source's selections (``rows`` in span order), as one string."""
         out: list[str] = []
-        group: list[ExchangeCoding] = []  # an imported selection being gathered
+        group: list[ExchangeRow] = []  # an imported selection being gathered
         used: set[str] = set()  # imported selection GUIDs written (a selection's codings are all in one source)
-        outer, inner, _ = self.indent
-        users, code_ends = self._users, self._code_ends
+        outer = self.indent[0]
+        opening = f'{outer}<PlainTextSelection guid="'
+        plain, plains = self.plain, self._plain
         attr_value = self.writer.attr_value
+        # Derived GUIDs hash the source's GUID first: joined and encoded once per source.
+        selection_prefix, coding_prefix = key_prefix("selection", guid), key_prefix("coding", guid)
+        sha1, variant = hashlib.sha1, _VARIANT
+        span, label = None, ""
         for row in rows:
-            cid, start, end, code_id, coder, memo, quote, created_at, updated_at, selection_guid, coding_guid, creator = row
             if group:
                 head = group[0]
-                if selection_guid is not None and selection_guid == head[9] and (start, end, memo) == (head[1], head[2], head[5]):
+                if row[9] is not None and row[9] == head[9] and (row[1], row[2], row[5]) == (head[1], head[2], head[5]):
                     group.append(row)
                     continue
                 out.append(self.selection(group, guid, name, astral, used))
                 group = []
-            if selection_guid is not None or memo or astral:
+            if row[9] is not None or row[5] or astral:
                 group = [row]
                 continue
             # The common case (a coding of qualcode's own, without memo): formatted right here.
-            key = f"{guid}\x1f{start}\x1f{end}\x1f{code_id}\x1f{coder}"
-            selection = key_guid("selection\x1f" + key)
-            coding = attr_value(coding_guid) if coding_guid else key_guid("coding\x1f" + key)
-            created = to_xsd(created_at)
-            modified = (created if updated_at == created_at else to_xsd(updated_at)) or created
-            creating, modifying = users.get(creator or coder) or self.user(creator or coder)
-            label = attr_value(_selection_name(quote))
-            dated = f' creationDateTime="{created}"' if created else ""
-            changed = f' modifiedDateTime="{modified}"' if modified else ""
+            _, start, end, code_id, coder, _, quote, created_at, updated_at, _, _, _ = row
+            if (start, end) != span:  # codings of one span (other codes, coders) share its name
+                span, label = (start, end), attr_value(_selection_name(quote))
+            key = f"{start}\x1f{end}\x1f{code_id}\x1f{coder}".encode()
+            s = sha1(selection_prefix + key).hexdigest()
+            c = sha1(coding_prefix + key).hexdigest()
+            middle, tail = plains.get((coder, code_id, created_at, updated_at)) or plain(coder, code_id, created_at, updated_at)
             out.append(
-                f'{outer}<PlainTextSelection guid="{selection}" name="{label}" startPosition="{start}" endPosition="{end}"'
-                f'{creating}{dated}{modifying}{changed}>\n{inner}<Coding guid="{coding}"{(users.get(coder) or self.user(coder))[0]}'
-                f"{dated}{code_ends.get(code_id) or self.code_end(code_id)}{outer}</PlainTextSelection>\n"
+                f'{opening}{s[:8]}-{s[8:12]}-5{s[13:16]}-{variant[s[16]]}{s[17:20]}-{s[20:32]}" name="{label}"'
+                f' startPosition="{start}" endPosition="{end}{middle}'
+                f"{c[:8]}-{c[8:12]}-5{c[13:16]}-{variant[c[16]]}{c[17:20]}-{c[20:32]}{tail}"
             )
             self.codings += 1
         if group:
             out.append(self.selection(group, guid, name, astral, used))
         return "".join(out)
 
-    def selection(self, group: list[ExchangeCoding], guid: str, name: str, astral: list[int] | None, used: set[str]) -> str:
+    def selection(self, rows: list[ExchangeRow], guid: str, name: str, astral: list[int] | None, used: set[str]) -> str:
         """One ``<PlainTextSelection>`` with its description and codings, whatever they hold."""
+        group = [ExchangeCoding._make(row) for row in rows]
         outer, inner, _ = self.indent
         attr_value = self.writer.attr_value
         first = group[0]
@@ -485,7 +509,7 @@ def _write_sets(writer: XmlWriter, book: Codebook, documents: list[DocumentSet],
     writer.end("Sets")
 
 
-def _write_turns(raw: IO[bytes], plan: _ExportPlan) -> None:
+def _write_turns(raw: Sink, plan: _ExportPlan) -> None:
     """``qualcode/turns.json``, one source at a time."""
     head = {"version": 1, "positions": plan.positions}
     raw.write(json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8") + b', "sources": {\n')

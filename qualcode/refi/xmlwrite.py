@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import IO
+from typing import Protocol
 
 # Everything XML 1.0 §2.2 does not allow as a character.
 _FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -32,6 +32,12 @@ _ATTR_RE = re.compile('[&<>\r"\n\t]')
 _ATTR_WORK = re.compile(f"{_ATTR_RE.pattern}|{_FORBIDDEN.pattern}")
 
 Strip = Callable[[str, int], None]  # (where, how many characters were left out)
+
+
+class Sink(Protocol):
+    """Where the XML's bytes go: a binary file, or an archive's entry."""
+
+    def write(self, data: bytes, /) -> object: ...
 
 
 def xml_safe(value: str) -> tuple[str, int]:
@@ -51,7 +57,7 @@ class XmlWriter:
     ``on_strip``; without ``on_strip`` forbidden characters are dropped silently.
     """
 
-    def __init__(self, stream: IO[bytes], *, on_strip: Strip | None = None, buffer: int = 1 << 16) -> None:
+    def __init__(self, stream: Sink, *, on_strip: Strip | None = None, buffer: int = 1 << 16) -> None:
         self._stream = stream
         self._on_strip = on_strip
         self._parts: list[str] = []

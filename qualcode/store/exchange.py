@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from .db import Database
-from .types import DocumentSet, EmptySource, ExchangeCoding
+from .types import DocumentSet, EmptySource, ExchangeRow
 
 
 class ExchangeStore:
@@ -37,8 +37,12 @@ class ExchangeStore:
                 ((sel, cod, creator, tid, start, end, code, coder) for tid, start, end, code, coder, sel, cod, creator in rows),
             )
 
-    def codings(self, tid: int) -> Iterator[ExchangeCoding]:
-        """One transcript's codings with what an export writes, in span order, streamed."""
+    def coding_rows(self, tid: int) -> Iterator[ExchangeRow]:
+        """One transcript's codings with what an export writes, in span order, streamed.
+
+        Plain tuples in the order of :class:`ExchangeCoding`'s fields (an export reads
+        every coding; most need no field by name).
+        """
         cursor = self._db.execute(
             "SELECT c.id, c.start, c.end, c.code_id, c.coder, c.memo, c.quote, c.created_at, c.updated_at,"
             " i.selection_guid, i.coding_guid, i.selection_creator"
@@ -46,7 +50,7 @@ class ExchangeStore:
             " WHERE c.transcript_id = ? ORDER BY c.start, c.end, c.code_id, c.coder",
             (tid,),
         )
-        return map(ExchangeCoding._make, cursor)
+        return cursor
 
     def turn_rows(self, tid: int) -> list[tuple[int, str | None, int, int, float | None, float | None]]:
         """One transcript's turns as ``(index, speaker, start, end, time_start, time_end)``, as

@@ -278,6 +278,10 @@ class ExchangeCoding(NamedTuple):
     selection_creator: str | None
 
 
+# An ExchangeCoding as the store reads it (for loops over every coding of a project).
+ExchangeRow = tuple[int, int, int, str, str, str | None, str, str, str, str | None, str | None, str | None]
+
+
 @dataclass(slots=True)
 class EmptySource:
     """A text source without text, kept from an import for the next export."""
