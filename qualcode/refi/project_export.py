@@ -358,7 +358,7 @@ class _Selections:
         self.memos = 0
         self._users: dict[str, tuple[str, str]] = {}
         self._code_ends: dict[str, str] = {}
-        self._plain: dict[tuple[str, str, str, str], tuple[str, str]] = {}
+        self._plain: dict[tuple[str, str, str, str], tuple[str, str, str]] = {}
 
     def user(self, name: str) -> tuple[str, str]:
         """`` creatingUser="..."`` and `` modifyingUser="..."`` for a user (empty without a GUID)."""
@@ -380,12 +380,13 @@ class _Selections:
             self._code_ends[code_id] = text
         return text
 
-    def plain(self, coder: str, code_id: str, created_at: str, updated_at: str) -> tuple[str, str]:
+    def plain(self, coder: str, code_id: str, created_at: str, updated_at: str) -> tuple[str, str, str]:
         """What a plain coding's element holds around its GUIDs, given its coder, code and dates.
 
-        A selection of qualcode's own without memo: ``<PlainTextSelection guid="`` +
-        selection GUID + ``" name="`` + name + ``" startPosition="`` + start +
-        ``" endPosition="`` + end + the first part + coding GUID + the second.
+        A selection of qualcode's own (no GUIDs from an import): ``<PlainTextSelection guid="``
+        + selection GUID + ``" name="`` + name + ``" startPosition="`` + start +
+        ``" endPosition="`` + end + the first part + coding GUID + the second. The third
+        is the first's head, which a memo's ``<Description>`` follows.
         """
         pieces = self._plain.get((coder, code_id, created_at, updated_at))
         if pieces is None:
@@ -395,9 +396,11 @@ class _Selections:
             creating, modifying = self.user(coder)
             dated = f' creationDateTime="{created}"' if created else ""
             changed = f' modifiedDateTime="{modified}"' if modified else ""
+            head = f'"{creating}{dated}{modifying}{changed}>\n'
             pieces = (
-                f'"{creating}{dated}{modifying}{changed}>\n{inner}<Coding guid="',
+                f'{head}{inner}<Coding guid="',
                 f'"{creating}{dated}{self.code_end(code_id)}{outer}</PlainTextSelection>\n',
+                head,
             )
             self._plain[(coder, code_id, created_at, updated_at)] = pieces
         return pieces
@@ -407,33 +410,39 @@ class _Selections:
         out: list[str] = []
         group: list[ExchangeRow] = []  # an imported selection being gathered
         used: set[str] = set()  # imported selection GUIDs written (a selection's codings are all in one source)
-        outer = self.indent[0]
+        outer, inner, _ = self.indent
         opening = f'{outer}<PlainTextSelection guid="'
         plain, plains = self.plain, self._plain
-        attr_value = self.writer.attr_value
+        attr_value, text_value = self.writer.attr_value, self.writer.text_value
         # Derived GUIDs hash the source's GUID first: joined and encoded once per source.
         selection_prefix, coding_prefix = key_prefix("selection", guid), key_prefix("coding", guid)
         sha1, variant = hashlib.sha1, _VARIANT
         span, label = None, ""
         for row in rows:
             if group:
-                head = group[0]
-                if row[9] is not None and row[9] == head[9] and (row[1], row[2], row[5]) == (head[1], head[2], head[5]):
+                first = group[0]
+                if row[9] is not None and row[9] == first[9] and (row[1], row[2], row[5]) == (first[1], first[2], first[5]):
                     group.append(row)
                     continue
                 out.append(self.selection(group, guid, name, astral, used))
                 group = []
-            if row[9] is not None or row[5] or astral:
+            if row[9] is not None or astral:
                 group = [row]
                 continue
-            # The common case (a coding of qualcode's own, without memo): formatted right here.
-            _, start, end, code_id, coder, _, quote, created_at, updated_at, _, _, _ = row
+            # The common case (a coding of qualcode's own): formatted right here.
+            cid, start, end, code_id, coder, memo, quote, created_at, updated_at, _, _, _ = row
             if (start, end) != span:  # codings of one span (other codes, coders) share its name
                 span, label = (start, end), attr_value(_selection_name(quote))
             key = f"{start}\x1f{end}\x1f{code_id}\x1f{coder}".encode()
             s = sha1(selection_prefix + key).hexdigest()
             c = sha1(coding_prefix + key).hexdigest()
-            middle, tail = plains.get((coder, code_id, created_at, updated_at)) or plain(coder, code_id, created_at, updated_at)
+            middle, tail, head = plains.get((coder, code_id, created_at, updated_at)) or plain(
+                coder, code_id, created_at, updated_at
+            )
+            if memo:
+                where = f"the memo of coding {cid} in '{name}' (code '{code_id}')"
+                middle = f'{head}{inner}<Description>{text_value(memo, where)}</Description>\n{inner}<Coding guid="'
+                self.memos += 1
             out.append(
                 f'{opening}{s[:8]}-{s[8:12]}-5{s[13:16]}-{variant[s[16]]}{s[17:20]}-{s[20:32]}" name="{label}"'
                 f' startPosition="{start}" endPosition="{end}{middle}'
@@ -521,5 +530,9 @@ def _write_turns(raw: Sink, plan: _ExportPlan) -> None:
 
 
 def _selection_name(quote: str) -> str:
-    text = " ".join(quote.split())
+    """A selection's name: its quote on one line, white space folded, at most 60 characters."""
+    if quote.isprintable() and "  " not in quote and not quote.startswith(" ") and not quote.endswith(" "):
+        text = quote  # the only white space a printable text can hold is " ": here nothing to fold
+    else:
+        text = " ".join(quote.split())
     return text if len(text) <= 60 else text[:59] + "…"
