@@ -417,7 +417,9 @@ class _Selections:
         # Derived GUIDs hash the source's GUID first: joined and encoded once per source.
         selection_prefix, coding_prefix = key_prefix("selection", guid), key_prefix("coding", guid)
         sha1, variant = hashlib.sha1, _VARIANT
-        span, label = None, ""
+        span_start = span_end = -1
+        label = ""
+        codings = memos = 0
         for row in rows:
             if group:
                 first = group[0]
@@ -431,8 +433,9 @@ class _Selections:
                 continue
             # The common case (a coding of qualcode's own): formatted right here.
             cid, start, end, code_id, coder, memo, quote, created_at, updated_at, _, _, _ = row
-            if (start, end) != span:  # codings of one span (other codes, coders) share its name
-                span, label = (start, end), attr_value(_selection_name(quote))
+            if start != span_start or end != span_end:  # codings of one span (other codes, coders) share its name
+                span_start, span_end = start, end
+                label = attr_value(_selection_name(quote))
             key = f"{start}\x1f{end}\x1f{code_id}\x1f{coder}".encode()
             s = sha1(selection_prefix + key).hexdigest()
             c = sha1(coding_prefix + key).hexdigest()
@@ -442,15 +445,17 @@ class _Selections:
             if memo:
                 where = f"the memo of coding {cid} in '{name}' (code '{code_id}')"
                 middle = f'{head}{inner}<Description>{text_value(memo, where)}</Description>\n{inner}<Coding guid="'
-                self.memos += 1
+                memos += 1
             out.append(
                 f'{opening}{s[:8]}-{s[8:12]}-5{s[13:16]}-{variant[s[16]]}{s[17:20]}-{s[20:32]}" name="{label}"'
                 f' startPosition="{start}" endPosition="{end}{middle}'
                 f"{c[:8]}-{c[8:12]}-5{c[13:16]}-{variant[c[16]]}{c[17:20]}-{c[20:32]}{tail}"
             )
-            self.codings += 1
+            codings += 1
         if group:
             out.append(self.selection(group, guid, name, astral, used))
+        self.codings += codings
+        self.memos += memos
         return "".join(out)
 
     def selection(self, rows: list[ExchangeRow], guid: str, name: str, astral: list[int] | None, used: set[str]) -> str:
