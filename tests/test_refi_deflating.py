@@ -63,7 +63,7 @@ def test_deflating_zip_hands_an_error_of_its_thread_to_the_caller():
             return super().write(data)
 
     threads = threading.active_count()
-    with pytest.raises(OSError) as caught:  # noqa: PT012 - the error surfaces at a later write or at the end
+    with pytest.raises(OSError) as caught:  # raised at a later write or at the end
         with DeflatingZip(Full(), level=3, depth=1) as archive:
             for n in range(50):
                 archive.writestr(f"sources/{n}.txt", bytes(range(256)) * 400)
