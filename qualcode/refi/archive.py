@@ -49,6 +49,11 @@ MAX_RATIO = 200  # text compresses 3-10x and XML up to ~30x; bombs do 1000x and 
 RATIO_FLOOR = 1024 * 1024  # small entries may compress as well as they like
 PROJECT_QDE = "project.qde"
 INTERNAL = "internal://"
+# qualcode's own extra: speaker turns (with their timestamps) per source, so that a
+# qualcode -> qualcode round trip keeps them. Other tools ignore unknown entries.
+TURNS_ENTRY = "qualcode/turns.json"
+# ... and the codebook YAML itself (comments, title, hints), used when nobody changed the codes.
+CODEBOOK_ENTRY_PREFIX = "qualcode/codebooks/"
 
 
 class ProjectFiles:

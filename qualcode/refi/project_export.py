@@ -48,12 +48,11 @@ from ..errors import QDPX_EXPORT_SOURCE, QDPX_WRITE_FAILED, QualcodeError, error
 from ..ingest import decode
 from ..project import Project
 from ..store import CodeRecord, DocumentSet, EmptySource, ExchangeCoding, ExchangeRow, Store, TranscriptRef
-from .archive import PROJECT_QDE, DeflatingZip
+from .archive import CODEBOOK_ENTRY_PREFIX, PROJECT_QDE, TURNS_ENTRY, DeflatingZip
 from .codebook_xml import ORIGIN, code_guid, write_code_set, write_codes
 from .colors import explicit_yaml_colors
 from .dates import to_xsd
 from .guids import _VARIANT, derived_guid, guid_key, key_guid, key_prefix
-from .project_import import CODEBOOK_ENTRY_PREFIX, TURNS_ENTRY
 from .reading import PROJECT_NS
 from .xmlwrite import Sink, XmlWriter
 

@@ -25,7 +25,7 @@ from ..ingest import scan_turns
 from ..model import MANUAL, Coding, Transcript, Turn, sha256_bytes, sha256_text
 from ..project import Project
 from ..store import DocumentSet, EmptySource, Store
-from .archive import ProjectFiles, QdpxArchive, open_project_file
+from .archive import CODEBOOK_ENTRY_PREFIX, TURNS_ENTRY, ProjectFiles, QdpxArchive, open_project_file
 from .codemap import plan_codebook
 from .dates import from_xsd
 from .guids import guid_key
@@ -33,12 +33,6 @@ from .model import RefiCoding, RefiProject, RefiSelection, RefiSource
 from .offsets import KNOWN_CONVENTIONS, STANDARD, Convention, SourceText, choose_convention
 from .project_read import read_project
 from .texts import decode_text, read_plain_text
-
-# qualcode's own extra: speaker turns (with their timestamps) per source, so that a
-# qualcode -> qualcode round trip keeps them. Other tools ignore unknown entries.
-TURNS_ENTRY = "qualcode/turns.json"
-# ... and the codebook YAML itself (comments, title, hints), used when nobody changed the codes.
-CODEBOOK_ENTRY_PREFIX = "qualcode/codebooks/"
 
 Progress = Callable[[int, int, str], None]
 
