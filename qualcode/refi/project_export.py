@@ -27,7 +27,8 @@ same file and other tools can recognise earlier imports. Turns (with timestamps)
 
 Nothing is held whole in memory: the texts go into the archive one by one, the XML is
 written element by element into its archive entry, and codings are read per
-transcript. Characters XML 1.0 cannot hold are left out of the XML (a warning says
+transcript. The archive is deflated on a second thread (:class:`.archive.DeflatingZip`)
+while this one makes the XML. Characters XML 1.0 cannot hold are left out of the XML (a warning says
 where), and a text that qualcode's own import would refuse stops the export before
 anything is written: an export is always a file qualcode can read back.
 """
