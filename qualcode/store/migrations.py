@@ -333,6 +333,45 @@ MIGRATIONS: list[tuple[str, str]] = [
         DROP INDEX suggestions_status;
         """,
     ),
+    (
+        "0012_sentence_bounds",
+        """
+        -- Every transcript's sentence units (qualcode.text.content_sentences: the sentences
+        -- of its turns, in text order), so `agreement --unit sentence` starts without
+        -- splitting every turn of the study first (issue #16). starts and ends are arrays of
+        -- 32-bit little-endian integers; rules is the splitter's version (SENTENCE_RULES).
+        -- Only the store writes them, from the current text and turns; a missing row means
+        -- "not computed", and readers then split the text. No foreign key: the trash keeps
+        -- a transcript's rows without them, and they are computed again.
+        CREATE TABLE sentence_bounds (
+            transcript_id INTEGER PRIMARY KEY,
+            rules         INTEGER NOT NULL,
+            starts        BLOB NOT NULL,
+            ends          BLOB NOT NULL
+        );
+        -- Whatever changes a text or its turns drops its sentence units.
+        CREATE TRIGGER sentence_bounds_transcript_gone AFTER DELETE ON transcripts
+        BEGIN
+            DELETE FROM sentence_bounds WHERE transcript_id = OLD.id;
+        END;
+        CREATE TRIGGER sentence_bounds_text AFTER UPDATE OF id, text ON transcripts
+        BEGIN
+            DELETE FROM sentence_bounds WHERE transcript_id IN (OLD.id, NEW.id);
+        END;
+        CREATE TRIGGER sentence_bounds_turn_added AFTER INSERT ON turns
+        BEGIN
+            DELETE FROM sentence_bounds WHERE transcript_id = NEW.transcript_id;
+        END;
+        CREATE TRIGGER sentence_bounds_turn_gone AFTER DELETE ON turns
+        BEGIN
+            DELETE FROM sentence_bounds WHERE transcript_id = OLD.transcript_id;
+        END;
+        CREATE TRIGGER sentence_bounds_turn_moved AFTER UPDATE OF transcript_id, start, end ON turns
+        BEGIN
+            DELETE FROM sentence_bounds WHERE transcript_id IN (OLD.transcript_id, NEW.transcript_id);
+        END;
+        """,
+    ),
 ]
 
 

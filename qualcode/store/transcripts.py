@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from operator import itemgetter
 from pathlib import Path
 
 from ..model import Transcript, Turn
+from ..text import SENTENCE_RULES, content_sentences
 from ..words import Packing
 from .db import Database, inserted_id, joined_ints, json_ids, now
 from .types import SpeakerInfo, TranscriptInfo, TranscriptRef, TranscriptSummary, TurnColumns
@@ -52,6 +55,7 @@ class TranscriptStore:
             )
             tid = inserted_id(cur)
             self._write_turns(tid, t.turns, t.text)
+            write_sentence_bounds(db, tid, content_sentences(t.text, [(u.start, u.end) for u in t.turns]))
             self._write_attributes(tid, t.attributes)
         t.id = tid
         return tid
@@ -113,6 +117,7 @@ class TranscriptStore:
             )
             db.execute("DELETE FROM turns WHERE transcript_id = ?", (tid,))
             self._write_turns(tid, new.turns, new.text)
+            write_sentence_bounds(db, tid, content_sentences(new.text, [(u.start, u.end) for u in new.turns]))
             self._write_attributes(tid, new.attributes)
         return old_text
 
@@ -202,6 +207,18 @@ class TranscriptStore:
             spans.append((start, end))
         if current is not None:
             yield current, spans
+
+    def turn_bounds(self, transcript_ids: Iterable[int]) -> Iterator[tuple[int, list[int], list[int]]]:
+        """``(transcript id, starts, ends)`` of the turns of each of ``transcript_ids`` that has
+        turns: :meth:`turn_spans` as two columns, joined by SQLite (a row object per turn
+        cost more than the rest of an agreement study's start). The turns come in the order
+        SQLite reads them, the primary key's (turn order), which SQL does not promise."""
+        sql = (
+            "SELECT transcript_id, group_concat(start), group_concat(end) FROM turns"
+            " WHERE transcript_id IN (SELECT value FROM json_each(?)) GROUP BY transcript_id"
+        )
+        for tid, starts, ends in self._db.execute(sql, (json_ids(transcript_ids),)):
+            yield tid, joined_ints(starts), joined_ints(ends)
 
     def turn_layout(self, tid: int, label: str) -> tuple[list[int], list[int], list[str | None], dict[str | None, int]]:
         """The turns' starts, ends and ``label`` (``"speaker"`` or ``"role"``), by index, and
@@ -337,6 +354,26 @@ class TranscriptStore:
         )
         return [SpeakerInfo(*r) for r in rows]
 
+    # --- sentence units (agree4 branch; migration 0012_sentence_bounds) -----------------------
+
+    def sentence_bounds(self, transcript_ids: Iterable[int]) -> Iterator[tuple[int, array, array]]:
+        """``(transcript id, starts, ends)`` of the sentence units of each of ``transcript_ids``
+        (:func:`~qualcode.text.content_sentences`), in no particular order: as stored, or
+        split from the text where they are not (stored under other rules, or not yet)."""
+        wanted = list(dict.fromkeys(transcript_ids))
+        done = set()
+        for tid, starts, ends in self._db.execute(
+            "SELECT transcript_id, starts, ends FROM sentence_bounds WHERE rules = ?"
+            " AND transcript_id IN (SELECT value FROM json_each(?))",
+            (SENTENCE_RULES, json_ids(wanted)),
+        ):
+            done.add(tid)
+            yield tid, _ints(starts), _ints(ends)
+        for tid in wanted:
+            if tid not in done:
+                spans = sentences_of(self._db, tid)
+                yield tid, array("i", map(itemgetter(0), spans)), array("i", map(itemgetter(1), spans))
+
     # --- REFI-QDA exchange (refi branch) ------------------------------------------------------
 
     def refs(self) -> list[TranscriptRef]:
@@ -350,6 +387,47 @@ class TranscriptStore:
             "SELECT nullif(max(coalesce((SELECT max(max(imported_at, coalesce(updated_at, ''))) FROM transcripts), ''),"
             " coalesce((SELECT max(updated_at) FROM codings), '')), '')"
         )
+
+
+# --- sentence units (agree4 branch; migration 0012_sentence_bounds) --------------------------
+
+
+def write_sentence_bounds(db: Database, tid: int, spans: list[tuple[int, int]]) -> None:
+    """Store a transcript's sentence units (:func:`~qualcode.text.content_sentences` of its
+    current text and turns; after the turns are written, as writing a turn drops them)."""
+    db.execute(
+        "INSERT OR REPLACE INTO sentence_bounds (transcript_id, rules, starts, ends) VALUES (?, ?, ?, ?)",
+        (tid, SENTENCE_RULES, _blob(map(itemgetter(0), spans)), _blob(map(itemgetter(1), spans))),
+    )
+
+
+def fill_sentence_bounds(db: Database) -> None:
+    """Store the sentence units of every transcript that lacks them (or has them under other rules)."""
+    sql = "SELECT id FROM transcripts WHERE id NOT IN (SELECT transcript_id FROM sentence_bounds WHERE rules = ?)"
+    for tid in [r[0] for r in db.execute(sql, (SENTENCE_RULES,))]:
+        write_sentence_bounds(db, tid, sentences_of(db, tid))
+
+
+def sentences_of(db: Database, tid: int) -> list[tuple[int, int]]:
+    """A transcript's sentence units split from its text."""
+    text = db.scalar("SELECT text FROM transcripts WHERE id = ?", (tid,), "")
+    return content_sentences(text, db.execute("SELECT start, end FROM turns WHERE transcript_id = ?", (tid,)).fetchall())
+
+
+def _blob(values: Iterable[int]) -> bytes:
+    # Offsets fit 32 bits: SQLite holds no text of more than a billion bytes.
+    packed = array("i", values)
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return packed.tobytes()
+
+
+def _ints(blob: bytes) -> array:
+    values = array("i")
+    values.frombytes(blob)
+    if sys.byteorder == "big":
+        values.byteswap()
+    return values
 
 
 def fill_turn_words(db: Database) -> None:

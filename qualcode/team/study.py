@@ -7,9 +7,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ..agreement import DEFAULT_OVERLAP, Agreement, CodedSpan, Document, Row
-from ..agreement.runs import Span
+from ..agreement.runs import Regions, Span, Units
 from ..agreement.study import study
-from ..agreement.units import content_spans, units_of
+from ..agreement.units import SENTENCE, content_spans, packed_units, units_of
 from ..coding import expand_codes, resolve_transcript
 from ..errors import BAD_OVERLAP, TOO_FEW_CODERS, error
 from ..project import Project
@@ -80,11 +80,21 @@ def agreement_stream(
     used = set(store.codings.code_ids(flt)) if code_ids is None else set()
     documents = [Document(tid, name, ()) for tid, name in store.transcripts.names().items() if tids is None or tid in tids]
 
-    def load_units(counted: Sequence[Document]) -> Iterator[tuple[int, list[Span]]]:
+    def load_units(counted: Sequence[Document]) -> Iterator[tuple[int, list[Span] | Regions | Units]]:
+        ids = [d.id for d in counted]
+        if unit == SENTENCE:  # kept by the store: no turn is split before the first row
+            for tid, starts, ends in store.transcripts.sentence_bounds(ids):
+                yield tid, Units.of(starts, ends)
+            return
         text = store.transcripts.text
         done = set()
-        for tid, turns in store.transcripts.turn_spans([d.id for d in counted]):
-            content = content_spans(turns, 0)
+        for tid, starts, ends in store.transcripts.turn_bounds(ids):
+            packed = packed_units(starts, ends, unit)
+            if packed is not None:
+                done.add(tid)
+                yield tid, packed
+                continue
+            content = content_spans(zip(starts, ends, strict=True), 0)
             if content:
                 done.add(tid)
                 yield tid, units_of(content, unit, lambda: text(tid))  # noqa: B023 - called at once
