@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qualcode.text import next_word_start, prev_word_start, sentence_spans, word_end, word_spans
+from qualcode.text import content_sentences, next_word_start, prev_word_start, sentence_spans, word_end, word_spans
 
 
 def sentences(text: str) -> list[str]:
@@ -40,6 +40,21 @@ def test_text_sentence_spans(text, expected):
 def test_text_sentence_spans_respect_bounds():
     text = "A: Eén. Twee.\nB: Drie."
     assert sentence_spans(text, 3, 13) == [(3, 7), (8, 13)]
+
+
+def test_text_sentence_spans_stop_at_the_end_of_the_text():
+    # A turn stored past the end of its text (an older project's): split up to the end, not an IndexError.
+    text = "I: Hoe gaat het?\nR: Goed, dank je."
+    assert sentence_spans(text, 20, 35) == sentence_spans(text, 20, len(text)) == [(20, 34)]
+    assert sentence_spans("Ja. Nou", 0, 99) == [(0, 3), (4, 7)]
+
+
+def test_text_content_sentences_are_the_sentences_of_the_turns_or_of_the_whole_text():
+    text = "I: Eén. Twee.\nR: Drie. Vier.\n"
+    sentences = [(3, 7), (8, 13), (17, 22), (23, 28)]
+    assert content_sentences(text, [(17, 28), (3, 13), (14, 14)]) == sentences  # sorted, the empty turn left out
+    assert content_sentences(text, []) == sentence_spans(text)
+    assert content_sentences("", []) == []
 
 
 def test_text_word_spans_keep_inner_apostrophes_and_hyphens():
