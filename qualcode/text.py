@@ -118,9 +118,9 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     return spans
 
 
-# The version of the rules above: the store keeps every transcript's sentence units
-# (migration 0012_sentence_bounds) and recomputes those made under another version, so
-# raise it with any change to what sentence_spans returns.
+# The version of the rules above: the store keeps every transcript's sentences (migration
+# 0012_sentence_bounds) and computes again those split under another version, so raise it
+# with any change to what sentence_spans returns.
 SENTENCE_RULES = 1
 
 
@@ -134,12 +134,6 @@ def content_spans(turns: Iterable[tuple[int, int]], length: int) -> list[tuple[i
 def sentences_in(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """The sentences of each of ``spans`` (sorted, disjoint), one list in text order."""
     return [s for start, end in spans for s in sentence_spans(text, start, end)]
-
-
-def content_sentences(text: str, turns: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    """A transcript's sentence units: the sentences of its turns (of the whole text when it
-    has none), in text order; what the store keeps (migration 0012_sentence_bounds)."""
-    return sentences_in(text, content_spans(turns, len(text)))
 
 
 def _append_trimmed(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:

@@ -1,7 +1,8 @@
-"""The sentence units the store keeps (migration 0012_sentence_bounds) are always those
-splitting the current text and turns gives: through every kind of write, when missing,
-when made under other rules, and in an older project when it is opened. Agreement by
-sentence reads them and gives the figures it gave when it split every turn itself."""
+"""The units the store keeps for agreement (migration 0012_sentence_bounds: each
+transcript's content spans and sentences) are always those the current text and turns
+give: through every kind of write, when missing, when made under other rules, and in an
+older project when it is opened. Agreement reads them and gives the figures it gave when
+it read every turn and split it itself."""
 
 from __future__ import annotations
 
@@ -17,30 +18,39 @@ from test_team_study import all_spans, project  # noqa: F401 - the fixture
 
 from qualcode.agreement import CHARACTER, SENTENCE, TURN, Document, compute, document_units
 from qualcode.agreement.runs import Regions, Units
-from qualcode.agreement.units import content_spans, packed_units, units_of
+from qualcode.agreement.units import stored_units, units_of
 from qualcode.codebook import parse_codebook
 from qualcode.model import Coding, Transcript, Turn
 from qualcode.store import Store
 from qualcode.store.transcripts import _ints
 from qualcode.team.study import project_agreement
-from qualcode.text import SENTENCE_RULES, content_sentences
+from qualcode.text import SENTENCE_RULES, content_spans, sentences_in
 
 TEXT = "I: Hoe ging dat? Vertel.\nR: Nou, bijv. de school. Ik ben nu... acht jaar hier (lacht). Ja!\nI: En toen?"
 TURNS = [Turn(1, "I", 3, 24), Turn(2, "R", 28, 87), Turn(3, "I", 91, 100)]
 
 
-def stored(path: Path) -> dict[int, tuple[int, bytes, bytes]]:
+def stored(path: Path) -> dict[int, tuple[int, list[tuple[int, int]], list[tuple[int, int]]]]:
+    """Each stored row: its rules, content spans and sentences."""
     with sqlite3.connect(path) as raw:
-        return {tid: (rules, starts, ends) for tid, rules, starts, ends in raw.execute("SELECT * FROM sentence_bounds")}
+        rows = raw.execute("SELECT * FROM unit_bounds").fetchall()
+    return {tid: (rules, _spans(a, b), _spans(c, d)) for tid, rules, a, b, c, d in rows}
 
 
-def read(store: Store, tids) -> dict[int, list[tuple[int, int]]]:
-    return {tid: list(zip(starts, ends, strict=True)) for tid, starts, ends in store.transcripts.sentence_bounds(tids)}
+def _spans(starts: bytes, ends: bytes) -> list[tuple[int, int]]:
+    return list(zip(_ints(starts), _ints(ends), strict=True))
 
 
-def expected(store: Store, tid: int) -> list[tuple[int, int]]:
+def read(store: Store, tids) -> dict[int, tuple[list[tuple[int, int]], list[tuple[int, int]]]]:
+    """The content spans and sentences the store gives for each transcript."""
+    turns = {tid: list(zip(a, b, strict=True)) for tid, a, b in store.transcripts.turn_bounds(tids)}
+    return {tid: (turns[tid], list(zip(a, b, strict=True))) for tid, a, b in store.transcripts.sentence_bounds(tids)}
+
+
+def expected(store: Store, tid: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     text = store.transcripts.text(tid)
-    return content_sentences(text, [(u.start, u.end) for u in store.transcripts.turns(tid)])
+    content = content_spans([(u.start, u.end) for u in store.transcripts.turns(tid)], len(text))
+    return content, sentences_in(text, content)
 
 
 def test_sentence_bounds_kept_on_add_are_the_agreement_units(tmp_path):
@@ -55,7 +65,8 @@ def test_sentence_bounds_kept_on_add_are_the_agreement_units(tmp_path):
             "Nou, bijv. de school.",
             "Ik ben nu... acht jaar hier (lacht).",
         ]
-        assert read(store, [tid, bare]) == {tid: units, bare: [(0, 13), (14, 25)]}
+        turns = document_units(TEXT, TURNS, TURN)
+        assert read(store, [tid, bare]) == {tid: (turns, units), bare: ([(0, 25)], [(0, 13), (14, 25)])}
     assert set(stored(path)) == {tid, bare}
 
 
@@ -85,7 +96,8 @@ def test_sentence_bounds_dropped_by_every_change_of_text_or_turns_and_split_agai
         assert set(stored(path)) == {other}
         store.trash.restore(store.trash.items()[0].id)
         restored = next(iter(set(store.transcripts.names()) - {other}))
-        assert read(store, [restored]) == {restored: document_units(TEXT, TURNS, SENTENCE)}
+        assert read(store, [restored]) == {restored: expected(store, restored)}
+        assert expected(store, restored)[1] == document_units(TEXT, TURNS, SENTENCE)
 
 
 def test_sentence_bounds_under_other_rules_are_not_read(tmp_path):
@@ -93,9 +105,9 @@ def test_sentence_bounds_under_other_rules_are_not_read(tmp_path):
     with Store(path) as store:
         tid = store.transcripts.add(Transcript("t", TEXT, TURNS, {}))
     with sqlite3.connect(path) as raw:
-        raw.execute("UPDATE sentence_bounds SET rules = ?, starts = x'', ends = x''", (SENTENCE_RULES - 1,))
+        raw.execute("UPDATE unit_bounds SET rules = ?, turn_starts = x'', sentence_starts = x''", (SENTENCE_RULES - 1,))
     with Store(path) as store:
-        assert read(store, [tid]) == {tid: document_units(TEXT, TURNS, SENTENCE)}
+        assert read(store, [tid]) == {tid: (document_units(TEXT, TURNS, TURN), document_units(TEXT, TURNS, SENTENCE))}
 
 
 def test_sentence_bounds_older_project_gets_them_when_opened(tmp_path):
@@ -104,17 +116,17 @@ def test_sentence_bounds_older_project_gets_them_when_opened(tmp_path):
         tid = store.transcripts.add(Transcript("t", TEXT, TURNS, {}))
     with sqlite3.connect(path) as raw:  # as qualcode wrote it before 0012
         raw.executescript(
-            "DROP TABLE sentence_bounds; DELETE FROM schema_migrations WHERE name = '0012_sentence_bounds';"
+            "DROP TABLE unit_bounds; DELETE FROM schema_migrations WHERE name = '0012_sentence_bounds';"
             + "".join(
                 f"DROP TRIGGER {name};"
-                for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE name LIKE 'sentence_bounds_%'")
+                for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE name LIKE 'unit_bounds_%'")
             )
         )
     with Store(path) as store:
         assert "0012_sentence_bounds" in store.applied_migrations()
     assert set(stored(path)) == {tid}
     with Store(path) as store:
-        assert read(store, [tid]) == {tid: document_units(TEXT, TURNS, SENTENCE)}
+        assert read(store, [tid]) == {tid: expected(store, tid)}
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -139,8 +151,8 @@ def test_sentence_bounds_stay_exact_through_every_write(script):
                 truth = {tid: expected(store, tid) for tid in tids}
                 assert read(store, tids) == truth
                 kept = stored(db)
-                for tid, (rules, starts, ends) in kept.items():
-                    assert rules == SENTENCE_RULES and list(zip(_ints(starts), _ints(ends), strict=True)) == truth[tid]
+                for tid, (rules, content, sentences) in kept.items():
+                    assert rules == SENTENCE_RULES and (content, sentences) == truth[tid]
                 if op in ("edit", "exact") and before:  # a rewritten transcript's are stored with it
                     assert before[n % len(before)] in kept
 
@@ -148,32 +160,24 @@ def test_sentence_bounds_stay_exact_through_every_write(script):
 spans_lists = st.lists(st.tuples(st.integers(0, 60), st.integers(0, 12)).map(lambda p: (p[0], p[0] + p[1])), max_size=12)
 
 
-@given(spans_lists, st.sampled_from([CHARACTER, TURN]))
-def test_sentence_bounds_packed_units_equal_the_sorted_and_merged_ones(turns, unit):
-    """Turns in order and apart are taken as they are; otherwise None (and units_of sorts and merges)."""
-    starts, ends = [a for a, _ in turns], [b for _, b in turns]
-    packed = packed_units(starts, ends, unit)
-    if packed is None:
-        return
-    reference = units_of(content_spans(turns, 0), unit, str)
+@given(spans_lists, st.integers(0, 80), st.sampled_from([CHARACTER, TURN]))
+def test_sentence_bounds_stored_units_equal_those_of_the_turns(turns, length, unit):
+    """Units built from the content spans (touching ones merged only for characters) are
+    those :func:`units_of` gives; for characters the regions are apart, not touching."""
+    content = content_spans(turns, length)
+    built = stored_units([a for a, _ in content], [b for _, b in content], unit)
+    reference = units_of(content, unit, str)
     if unit == CHARACTER:
-        assert isinstance(packed, Regions)
+        assert isinstance(built, Regions)
         want = Regions(reference)
-        assert (list(packed.starts), list(packed.ends), list(packed.before)) == (
+        assert (list(built.starts), list(built.ends), list(built.before)) == (
             list(want.starts),
             list(want.ends),
             list(want.before),
         )
-        assert (packed.total, packed.first, packed.last) == (want.total, want.first, want.last)
+        assert (built.total, built.first, built.last) == (want.total, want.first, want.last)
     else:
-        assert isinstance(packed, Units) and list(zip(packed.starts, packed.ends, strict=True)) == reference
-
-
-def test_sentence_bounds_packed_units_taken_for_turns_in_order():
-    assert isinstance(packed_units([0, 5], [4, 9], CHARACTER), Regions)
-    assert packed_units([0, 4], [4, 9], CHARACTER) is None  # touching: merged by units_of
-    assert isinstance(packed_units([0, 4], [4, 9], TURN), Units)
-    assert packed_units([5, 0], [9, 4], TURN) is None  # out of order
+        assert isinstance(built, Units) and list(zip(built.starts, built.ends, strict=True)) == reference
 
 
 @pytest.mark.parametrize("coders", [["anna", "bram"], ["anna", "bram", "chen"]])
@@ -185,5 +189,5 @@ def test_sentence_bounds_agreement_by_sentence_same_whether_stored_or_split(proj
     ]
     split = compute(all_spans(project), documents, coders, unit=SENTENCE)
     assert project_agreement(project, coders=coders, unit=SENTENCE).rows == split.rows
-    store.transcripts._db.execute("DELETE FROM sentence_bounds")  # as a project whose rows are not made yet
+    store.transcripts._db.execute("DELETE FROM unit_bounds")  # as a project whose rows are not made yet
     assert project_agreement(project, coders=coders, unit=SENTENCE).rows == split.rows

@@ -233,7 +233,7 @@ def _prepared(result: Agreement, counted: Sequence[Document], load_units: UnitsL
     characters = result.unit == CHARACTER
     prepared: Prepared = {}
     for doc_id, units in load_units(counted):
-        if isinstance(units, Regions | Units):  # built already (see units.packed_units)
+        if isinstance(units, Regions | Units):  # built already (see units.stored_units)
             size = units.total if isinstance(units, Regions) else len(units)
             prepared[doc_id] = (units, size)
         else:

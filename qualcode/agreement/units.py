@@ -13,7 +13,7 @@ A transcript without recognised turns counts as one turn: its whole text.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from operator import le, lt
+from operator import lt
 
 from ..model import Turn
 from ..text import content_spans, sentences_in
@@ -49,14 +49,15 @@ def units_of(content: list[Span], unit: str, text: Callable[[], str]) -> list[Sp
     raise ValueError(f"unknown unit {unit!r}")
 
 
-def packed_units(starts: Sequence[int], ends: Sequence[int], unit: str) -> Regions | Units | None:
-    """A transcript's character or turn units straight from its turns' starts and ends, when
-    these are in text order and apart (the usual case: no sorting or merging, and the
-    comparisons run in C); None when :func:`units_of` must sort and merge them."""
-    if not starts or not all(map(lt, starts, ends)):
-        return None
-    if unit == CHARACTER and all(map(lt, ends, starts[1:])):  # apart: their union is themselves
-        return Regions.of(starts, ends)
-    if unit == TURN and all(map(le, ends, starts[1:])):
+def stored_units(starts: Sequence[int], ends: Sequence[int], unit: str) -> Regions | Units:
+    """A transcript's units from the bounds the store keeps: its sentences (``sentence``)
+    or its :func:`content_spans` (``character``, ``turn``), as :func:`units_of` gives them.
+
+    Content spans are sorted; only touching ones need merging into character regions,
+    and the comparison that says none touch runs in C.
+    """
+    if unit != CHARACTER:
         return Units.of(starts, ends)
-    return None
+    if all(map(lt, ends, starts[1:])):  # apart: their union is themselves
+        return Regions.of(starts, ends)
+    return Regions(union(zip(starts, ends, strict=True)))

@@ -9,7 +9,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from ..model import Transcript, Turn
-from ..text import SENTENCE_RULES, content_sentences
+from ..text import SENTENCE_RULES, content_spans, sentences_in
 from ..words import Packing
 from .db import Database, inserted_id, joined_ints, json_ids, now
 from .types import SpeakerInfo, TranscriptInfo, TranscriptRef, TranscriptSummary, TurnColumns
@@ -55,7 +55,7 @@ class TranscriptStore:
             )
             tid = inserted_id(cur)
             self._write_turns(tid, t.turns, t.text)
-            write_sentence_bounds(db, tid, content_sentences(t.text, [(u.start, u.end) for u in t.turns]))
+            write_unit_bounds(db, tid, t.text, [(u.start, u.end) for u in t.turns])
             self._write_attributes(tid, t.attributes)
         t.id = tid
         return tid
@@ -117,7 +117,7 @@ class TranscriptStore:
             )
             db.execute("DELETE FROM turns WHERE transcript_id = ?", (tid,))
             self._write_turns(tid, new.turns, new.text)
-            write_sentence_bounds(db, tid, content_sentences(new.text, [(u.start, u.end) for u in new.turns]))
+            write_unit_bounds(db, tid, new.text, [(u.start, u.end) for u in new.turns])
             self._write_attributes(tid, new.attributes)
         return old_text
 
@@ -207,18 +207,6 @@ class TranscriptStore:
             spans.append((start, end))
         if current is not None:
             yield current, spans
-
-    def turn_bounds(self, transcript_ids: Iterable[int]) -> Iterator[tuple[int, list[int], list[int]]]:
-        """``(transcript id, starts, ends)`` of the turns of each of ``transcript_ids`` that has
-        turns: :meth:`turn_spans` as two columns, joined by SQLite (a row object per turn
-        cost more than the rest of an agreement study's start). The turns come in the order
-        SQLite reads them, the primary key's (turn order), which SQL does not promise."""
-        sql = (
-            "SELECT transcript_id, group_concat(start), group_concat(end) FROM turns"
-            " WHERE transcript_id IN (SELECT value FROM json_each(?)) GROUP BY transcript_id"
-        )
-        for tid, starts, ends in self._db.execute(sql, (json_ids(transcript_ids),)):
-            yield tid, joined_ints(starts), joined_ints(ends)
 
     def turn_layout(self, tid: int, label: str) -> tuple[list[int], list[int], list[str | None], dict[str | None, int]]:
         """The turns' starts, ends and ``label`` (``"speaker"`` or ``"role"``), by index, and
@@ -354,16 +342,26 @@ class TranscriptStore:
         )
         return [SpeakerInfo(*r) for r in rows]
 
-    # --- sentence units (agree4 branch; migration 0012_sentence_bounds) -----------------------
+    # --- units for agreement (agree4 branch; migration 0012_sentence_bounds) ------------------
+
+    def turn_bounds(self, transcript_ids: Iterable[int]) -> Iterator[tuple[int, array, array]]:
+        """``(transcript id, starts, ends)`` of the content spans of each of ``transcript_ids``
+        (:func:`~qualcode.text.content_spans`: its non-empty turns in order, or its whole
+        text), in no particular order."""
+        return self._unit_bounds(transcript_ids, sentences=False)
 
     def sentence_bounds(self, transcript_ids: Iterable[int]) -> Iterator[tuple[int, array, array]]:
-        """``(transcript id, starts, ends)`` of the sentence units of each of ``transcript_ids``
-        (:func:`~qualcode.text.content_sentences`), in no particular order: as stored, or
-        split from the text where they are not (stored under other rules, or not yet)."""
+        """``(transcript id, starts, ends)`` of the sentences of each of ``transcript_ids``
+        (:func:`~qualcode.text.sentences_in` its content spans), in no particular order."""
+        return self._unit_bounds(transcript_ids, sentences=True)
+
+    def _unit_bounds(self, transcript_ids: Iterable[int], *, sentences: bool) -> Iterator[tuple[int, array, array]]:
+        # As stored, or computed from the text where they are not (stored under other rules, or not yet).
         wanted = list(dict.fromkeys(transcript_ids))
+        columns = "sentence_starts, sentence_ends" if sentences else "turn_starts, turn_ends"
         done = set()
         for tid, starts, ends in self._db.execute(
-            "SELECT transcript_id, starts, ends FROM sentence_bounds WHERE rules = ?"
+            f"SELECT transcript_id, {columns} FROM unit_bounds WHERE rules = ?"
             " AND transcript_id IN (SELECT value FROM json_each(?))",
             (SENTENCE_RULES, json_ids(wanted)),
         ):
@@ -371,7 +369,8 @@ class TranscriptStore:
             yield tid, _ints(starts), _ints(ends)
         for tid in wanted:
             if tid not in done:
-                spans = sentences_of(self._db, tid)
+                content, in_sentences = units_of_text(self._db, tid)
+                spans = in_sentences if sentences else content
                 yield tid, array("i", map(itemgetter(0), spans)), array("i", map(itemgetter(1), spans))
 
     # --- REFI-QDA exchange (refi branch) ------------------------------------------------------
@@ -389,29 +388,38 @@ class TranscriptStore:
         )
 
 
-# --- sentence units (agree4 branch; migration 0012_sentence_bounds) --------------------------
+# --- units for agreement (agree4 branch; migration 0012_sentence_bounds) ----------------------
+
+Spans = list[tuple[int, int]]
 
 
-def write_sentence_bounds(db: Database, tid: int, spans: list[tuple[int, int]]) -> None:
-    """Store a transcript's sentence units (:func:`~qualcode.text.content_sentences` of its
-    current text and turns; after the turns are written, as writing a turn drops them)."""
-    db.execute(
-        "INSERT OR REPLACE INTO sentence_bounds (transcript_id, rules, starts, ends) VALUES (?, ?, ?, ?)",
-        (tid, SENTENCE_RULES, _blob(map(itemgetter(0), spans)), _blob(map(itemgetter(1), spans))),
-    )
+def write_unit_bounds(db: Database, tid: int, text: str, turns: Iterable[tuple[int, int]]) -> None:
+    """Store a transcript's content spans and sentences, from its current ``text`` and
+    ``turns`` (after the turns are written: writing a turn drops them)."""
+    content = content_spans(turns, len(text))
+    _store_units(db, tid, content, sentences_in(text, content))
 
 
-def fill_sentence_bounds(db: Database) -> None:
-    """Store the sentence units of every transcript that lacks them (or has them under other rules)."""
-    sql = "SELECT id FROM transcripts WHERE id NOT IN (SELECT transcript_id FROM sentence_bounds WHERE rules = ?)"
+def fill_unit_bounds(db: Database) -> None:
+    """Store the units of every transcript that lacks them (or has them under other rules)."""
+    sql = "SELECT id FROM transcripts WHERE id NOT IN (SELECT transcript_id FROM unit_bounds WHERE rules = ?)"
     for tid in [r[0] for r in db.execute(sql, (SENTENCE_RULES,))]:
-        write_sentence_bounds(db, tid, sentences_of(db, tid))
+        _store_units(db, tid, *units_of_text(db, tid))
 
 
-def sentences_of(db: Database, tid: int) -> list[tuple[int, int]]:
-    """A transcript's sentence units split from its text."""
+def units_of_text(db: Database, tid: int) -> tuple[Spans, Spans]:
+    """A transcript's content spans and sentences, computed from its text and turns."""
     text = db.scalar("SELECT text FROM transcripts WHERE id = ?", (tid,), "")
-    return content_sentences(text, db.execute("SELECT start, end FROM turns WHERE transcript_id = ?", (tid,)).fetchall())
+    content = content_spans(db.execute("SELECT start, end FROM turns WHERE transcript_id = ?", (tid,)).fetchall(), len(text))
+    return content, sentences_in(text, content)
+
+
+def _store_units(db: Database, tid: int, content: Spans, sentences: Spans) -> None:
+    db.execute(
+        "INSERT OR REPLACE INTO unit_bounds (transcript_id, rules, turn_starts, turn_ends, sentence_starts, sentence_ends)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (tid, SENTENCE_RULES, *(_blob(map(itemgetter(i), spans)) for spans in (content, sentences) for i in (0, 1))),
+    )
 
 
 def _blob(values: Iterable[int]) -> bytes:

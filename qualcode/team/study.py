@@ -7,9 +7,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ..agreement import DEFAULT_OVERLAP, Agreement, CodedSpan, Document, Row
-from ..agreement.runs import Regions, Span, Units
+from ..agreement.runs import Regions, Units
 from ..agreement.study import study
-from ..agreement.units import SENTENCE, content_spans, packed_units, units_of
+from ..agreement.units import SENTENCE, stored_units
 from ..coding import expand_codes, resolve_transcript
 from ..errors import BAD_OVERLAP, TOO_FEW_CODERS, error
 from ..project import Project
@@ -80,27 +80,11 @@ def agreement_stream(
     used = set(store.codings.code_ids(flt)) if code_ids is None else set()
     documents = [Document(tid, name, ()) for tid, name in store.transcripts.names().items() if tids is None or tid in tids]
 
-    def load_units(counted: Sequence[Document]) -> Iterator[tuple[int, list[Span] | Regions | Units]]:
-        ids = [d.id for d in counted]
-        if unit == SENTENCE:  # kept by the store: no turn is split before the first row
-            for tid, starts, ends in store.transcripts.sentence_bounds(ids):
-                yield tid, Units.of(starts, ends)
-            return
-        text = store.transcripts.text
-        done = set()
-        for tid, starts, ends in store.transcripts.turn_bounds(ids):
-            packed = packed_units(starts, ends, unit)
-            if packed is not None:
-                done.add(tid)
-                yield tid, packed
-                continue
-            content = content_spans(zip(starts, ends, strict=True), 0)
-            if content:
-                done.add(tid)
-                yield tid, units_of(content, unit, lambda: text(tid))  # noqa: B023 - called at once
-        for doc in counted:
-            if doc.id not in done:  # no turns: the whole text is one
-                yield doc.id, units_of(content_spans((), len(text(doc.id))), unit, lambda: text(doc.id))  # noqa: B023
+    def load_units(counted: Sequence[Document]) -> Iterator[tuple[int, Regions | Units]]:
+        # Kept by the store: no turn is read or split before the first row.
+        bounds = store.transcripts.sentence_bounds if unit == SENTENCE else store.transcripts.turn_bounds
+        for tid, starts, ends in bounds([d.id for d in counted]):
+            yield tid, stored_units(starts, ends, unit)
 
     return study(
         documents,
