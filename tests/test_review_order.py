@@ -8,6 +8,8 @@ import random
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from test_suggest_support import make_project
 from test_team_study import all_spans
 from test_team_study import project as project  # noqa: F401 - the team study's fixture
@@ -158,3 +160,51 @@ def test_review_order_agreement_segment_widths_measured_when_counts_could_outgro
     columns = agreement_columns(result)  # the shortest count heading: "x_matched", 9 characters
     assert table_widths(result, columns, lambda: 999_999_999) is not None
     assert table_widths(result, columns, lambda: 1_000_000_000) is None
+
+
+_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(st.characters(), max_size=8)
+)  # text of any character: line and paragraph separators, quotes, control characters
+
+
+@given(
+    st.dictionaries(st.text(max_size=5), st.one_of(_scalars, st.lists(_scalars, max_size=3)), max_size=4),
+    st.lists(st.dictionaries(st.text(max_size=5), _scalars, max_size=4), max_size=4),
+)
+def test_review_order_json_written_item_by_item_is_the_json_written_at_once(head, items):
+    from qualcode.cli.render import write_json, write_json_streamed
+
+    head.pop("rows", None)
+    at_once, streamed = io.StringIO(), io.StringIO()
+    write_json(at_once, {**head, "rows": items})
+    write_json_streamed(streamed, head, "rows", iter(items))
+    assert streamed.getvalue() == at_once.getvalue()
+
+
+def test_review_order_agreement_json_rows_written_as_they_are_computed(project):  # noqa: F811
+    """The JSON listing has its first row out before the second is computed (not for the
+    segment unit, whose statement needs every row), and equals the whole result."""
+    import json
+
+    from qualcode.cli.team_cmds import agreement_columns, agreement_rows
+    from qualcode.team.study import agreement_stream, project_agreement
+
+    result, rows = agreement_stream(project, coders=["anna", "bram"], unit=CHARACTER)
+    seen: list[str] = []
+
+    class Stream(io.StringIO):
+        def flush(self) -> None:
+            seen.append(self.getvalue())
+
+    from qualcode.cli.render import write_json_streamed
+
+    out = Stream()
+    columns = agreement_columns(result)
+    write_json_streamed(
+        out, {"unit": result.unit}, "rows", (dict(zip(columns, r, strict=True)) for r in agreement_rows(result, rows, "json"))
+    )
+    whole = project_agreement(project, coders=["anna", "bram"], unit=CHARACTER)
+    assert json.loads(out.getvalue())["rows"] == [
+        dict(zip(columns, r, strict=True)) for r in agreement_rows(whole, whole.rows, "json")
+    ]
+    assert len(seen) == len(whole.rows) > 2 and json.loads(seen[0] + "\n  ]\n}")["rows"][0]["code"] == whole.codes[0]

@@ -16,7 +16,7 @@ import click
 from ..agreement import DEFAULT_OVERLAP, SEGMENT, UNITS, Agreement, Row
 from ..display import shorten
 from .base import State, main, pass_state
-from .render import data_output, echo, emit, format_option, note, warn, write_json
+from .render import data_output, echo, emit, format_option, note, warn, write_json_streamed
 
 UNDEFINED = "undefined"
 NOT_APPLICABLE = "n/a"
@@ -116,7 +116,8 @@ def agreement(
     columns = agreement_columns(result)
     rows = agreement_rows(result, found, fmt)
     if fmt == "json":
-        listed = list(rows)  # the statement (segments per coder) is known at the end
+        if result.unit == SEGMENT:
+            rows = iter(list(rows))  # the statement (segments per coder) is known at the end
         data = {
             "unit": result.unit,
             "coders": result.coders,
@@ -124,10 +125,9 @@ def agreement(
             "statement": result.statement(),
             "transcripts": result.transcripts,
             "left_out": result.left_out,
-            "rows": [dict(zip(columns, row, strict=True)) for row in listed],
         }
         with data_output() as stream:
-            write_json(stream, data)
+            write_json_streamed(stream, data, "rows", (dict(zip(columns, row, strict=True)) for row in rows))
         return
     # Rows are written as they are computed: every code's, then every transcript's, then overall.
     widths = table_widths(result, columns, project.store.codings.count) if fmt == "table" else None
