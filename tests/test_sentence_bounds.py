@@ -97,6 +97,7 @@ def test_sentence_bounds_dropped_by_every_change_of_text_or_turns_and_split_agai
         store.trash.restore(store.trash.items()[0].id)
         restored = next(iter(set(store.transcripts.names()) - {other}))
         assert read(store, [restored]) == {restored: expected(store, restored)}
+        assert stored(path)[restored][1:] == expected(store, restored)  # stored again with it
         assert expected(store, restored)[1] == document_units(TEXT, TURNS, SENTENCE)
 
 

@@ -26,11 +26,6 @@ SEGMENT = "segment"
 UNITS = (CHARACTER, SENTENCE, TURN, SEGMENT)
 
 
-def turn_spans(text: str, turns: Sequence[Turn]) -> list[Span]:
-    """The content spans of the turns (the whole text when there are none)."""
-    return content_spans([(t.start, t.end) for t in turns], len(text))
-
-
 def document_units(text: str, turns: Sequence[Turn], unit: str) -> list[Span]:
     """Sorted, disjoint units of one transcript (for ``character``: the regions counted)."""
     return units_of(content_spans([(t.start, t.end) for t in turns], len(text)), unit, lambda: text)

@@ -190,24 +190,6 @@ class TranscriptStore:
         rows = self._db.execute(f"SELECT {_TURN_COLUMNS} FROM turns WHERE transcript_id = ? ORDER BY idx", (tid,))
         return [Turn(*row) for row in rows]
 
-    def turn_spans(self, transcript_ids: Iterable[int] | None = None) -> Iterator[tuple[int, list[tuple[int, int]]]]:
-        """``(transcript id, [(start, end) of each turn])`` by transcript id, turns in order; a
-        transcript without turns is left out. One query for all (an agreement study needs
-        every transcript's turns before its first figure)."""
-        sql, params = "SELECT transcript_id, start, end FROM turns", []
-        if transcript_ids is not None:
-            sql, params = sql + " WHERE transcript_id IN (SELECT value FROM json_each(?))", [json_ids(transcript_ids)]
-        current: int | None = None
-        spans: list[tuple[int, int]] = []
-        for tid, start, end in self._db.execute(sql + " ORDER BY transcript_id, idx", params):
-            if tid != current:
-                if current is not None:
-                    yield current, spans
-                current, spans = tid, []
-            spans.append((start, end))
-        if current is not None:
-            yield current, spans
-
     def turn_layout(self, tid: int, label: str) -> tuple[list[int], list[int], list[str | None], dict[str | None, int]]:
         """The turns' starts, ends and ``label`` (``"speaker"`` or ``"role"``), by index, and
         their words per label (summed by SQLite: a transcript has hundreds of turns).
