@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .model import Turn
@@ -95,7 +96,7 @@ def _continues(text: str, pos: int, end: int) -> bool:
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """The sentences of ``text[start:end]`` as spans, without surrounding whitespace."""
-    end = len(text) if end is None else end
+    end = len(text) if end is None else min(end, len(text))  # a turn stored past the end: up to the end
     spans: list[tuple[int, int]] = []
     begin = start
     for match in _END.finditer(text, start, end):
@@ -115,6 +116,24 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         begin = stop_at
     _append_trimmed(text, begin, end, spans)
     return spans
+
+
+# The version of the rules above: the store keeps every transcript's sentences (migration
+# 0012_sentence_bounds) and computes again those split under another version, so raise it
+# with any change to what sentence_spans returns.
+SENTENCE_RULES = 1
+
+
+def content_spans(turns: Iterable[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    """The non-empty turn spans, sorted (``[(0, length)]`` when there are none): the text a
+    transcript's units are counted in."""
+    spans = sorted(s for s in turns if s[0] < s[1])
+    return spans or ([(0, length)] if length else [])
+
+
+def sentences_in(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentences of each of ``spans`` (sorted, disjoint), one list in text order."""
+    return [s for start, end in spans for s in sentence_spans(text, start, end)]
 
 
 def _append_trimmed(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:

@@ -8,11 +8,13 @@ import random
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from test_suggest_support import make_project
 from test_team_study import all_spans
 from test_team_study import project as project  # noqa: F401 - the team study's fixture
 
-from qualcode.agreement import CHARACTER, SENTENCE, TURN, CodedSpan, Document, compute, document_units
+from qualcode.agreement import CHARACTER, SEGMENT, SENTENCE, TURN, CodedSpan, Document, compute, document_units
 from qualcode.agreement.study import study
 from qualcode.cli import main
 from qualcode.model import PENDING
@@ -109,12 +111,13 @@ def test_review_order_agreement_rows_come_code_by_code(project):  # noqa: F811
     assert [first, *rows] == expected.rows and read == expected.codes
 
 
-def table_text(result, exact: bool) -> str:
+def table_text(result, exact: bool, codings: int = 0) -> str:
     from qualcode.cli.table import SAMPLE, streamed
     from qualcode.cli.team_cmds import agreement_columns, agreement_rows, table_widths
 
     columns = agreement_columns(result)
-    widths = table_widths(result, columns) if exact else None
+    widths = table_widths(result, columns, lambda: codings) if exact else None
+    assert widths is not None or not exact
     out = io.StringIO()
     right = [c for c in columns if c not in ("scope", "code", "transcript")]
     streamed(out, agreement_rows(result, iter(result.rows), "table"), columns, None, right, widths or {}, 0 if exact else SAMPLE)
@@ -122,7 +125,7 @@ def table_text(result, exact: bool) -> str:
 
 
 @pytest.mark.parametrize("documents", [1, 3, 196, 197, 198, 260])
-@pytest.mark.parametrize("unit", [CHARACTER, SENTENCE, TURN])
+@pytest.mark.parametrize("unit", [CHARACTER, SENTENCE, TURN, SEGMENT])
 def test_review_order_agreement_table_widths_known_before_any_figure(documents, unit):
     """The widths given up front are those the first rows would give, whether the sample
     ends among the codes, the transcripts or after the overall row, and whatever comes later."""
@@ -139,7 +142,69 @@ def test_review_order_agreement_table_widths_known_before_any_figure(documents, 
             for _ in range(rng.randrange(1, 4)):
                 start = rng.randrange(0, 300)
                 spans.append(CodedSpan(d, start, start + rng.randrange(1, 50), rng.choice(codes), coder))
-    for coders in (["anna", "bram"], ["anna", "bram", "chen"]):
+    for coders in (["anna", "bram"], ["anna", "bram", "chen"])[: 1 if unit == SEGMENT else 2]:
         result = compute(spans, docs, coders, unit=unit)
-        assert table_text(result, exact=True) == table_text(result, exact=False)
-    assert table_text(compute(spans, docs, ["anna", "bram"], unit=unit, codes=["a"]), exact=True).count("\n") > 2
+        assert table_text(result, exact=True, codings=len(spans)) == table_text(result, exact=False)
+    only_a = compute(spans, docs, ["anna", "bram"], unit=unit, codes=["a"])
+    assert table_text(only_a, exact=True, codings=len(spans)) == table_text(only_a, exact=False)
+    assert table_text(only_a, exact=False).count("\n") > 2
+
+
+def test_review_order_agreement_segment_widths_measured_when_counts_could_outgrow_a_heading():
+    """A segment count is at most the project's codings: with more codings than a count
+    heading has characters, the widths are measured from the first rows instead."""
+    from qualcode.cli.team_cmds import agreement_columns, table_widths
+
+    spans = [CodedSpan(1, 0, 5, "a", "x"), CodedSpan(1, 0, 5, "a", "y")]
+    result = compute(spans, [Document(1, "t", [])], ["x", "y"], unit=SEGMENT)
+    columns = agreement_columns(result)  # the shortest count heading: "x_matched", 9 characters
+    assert table_widths(result, columns, lambda: 999_999_999) is not None
+    assert table_widths(result, columns, lambda: 1_000_000_000) is None
+
+
+_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(st.characters(), max_size=8)
+)  # text of any character: line and paragraph separators, quotes, control characters
+
+
+@given(
+    st.dictionaries(st.text(max_size=5), st.one_of(_scalars, st.lists(_scalars, max_size=3)), max_size=4),
+    st.lists(st.dictionaries(st.text(max_size=5), _scalars, max_size=4), max_size=4),
+)
+def test_review_order_json_written_item_by_item_is_the_json_written_at_once(head, items):
+    from qualcode.cli.render import write_json, write_json_streamed
+
+    head.pop("rows", None)
+    at_once, streamed = io.StringIO(), io.StringIO()
+    write_json(at_once, {**head, "rows": items})
+    write_json_streamed(streamed, head, "rows", iter(items))
+    assert streamed.getvalue() == at_once.getvalue()
+
+
+def test_review_order_agreement_json_rows_written_as_they_are_computed(project):  # noqa: F811
+    """The JSON listing has its first row out before the second is computed (not for the
+    segment unit, whose statement needs every row), and equals the whole result."""
+    import json
+
+    from qualcode.cli.team_cmds import agreement_columns, agreement_rows
+    from qualcode.team.study import agreement_stream, project_agreement
+
+    result, rows = agreement_stream(project, coders=["anna", "bram"], unit=CHARACTER)
+    seen: list[str] = []
+
+    class Stream(io.StringIO):
+        def flush(self) -> None:
+            seen.append(self.getvalue())
+
+    from qualcode.cli.render import write_json_streamed
+
+    out = Stream()
+    columns = agreement_columns(result)
+    write_json_streamed(
+        out, {"unit": result.unit}, "rows", (dict(zip(columns, r, strict=True)) for r in agreement_rows(result, rows, "json"))
+    )
+    whole = project_agreement(project, coders=["anna", "bram"], unit=CHARACTER)
+    assert json.loads(out.getvalue())["rows"] == [
+        dict(zip(columns, r, strict=True)) for r in agreement_rows(whole, whole.rows, "json")
+    ]
+    assert len(seen) == len(whole.rows) > 2 and json.loads(seen[0] + "\n  ]\n}")["rows"][0]["code"] == whole.codes[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qualcode.text import next_word_start, prev_word_start, sentence_spans, word_end, word_spans
+from qualcode.text import content_spans, sentence_spans, sentences_in
 
 
 def sentences(text: str) -> list[str]:
@@ -42,24 +42,17 @@ def test_text_sentence_spans_respect_bounds():
     assert sentence_spans(text, 3, 13) == [(3, 7), (8, 13)]
 
 
-def test_text_word_spans_keep_inner_apostrophes_and_hyphens():
-    text = "z'n thema-ochtend, 12 keer 😀 ok"
-    assert [text[s:e] for s, e in word_spans(text)] == ["z'n", "thema-ochtend", "12", "keer", "ok"]
+def test_text_sentence_spans_stop_at_the_end_of_the_text():
+    # A turn stored past the end of its text (an older project's): split up to the end, not an IndexError.
+    text = "I: Hoe gaat het?\nR: Goed, dank je."
+    assert sentence_spans(text, 20, 35) == sentence_spans(text, 20, len(text)) == [(20, 34)]
+    assert sentence_spans("Ja. Nou", 0, 99) == [(0, 3), (4, 7)]
 
 
-def test_text_word_motions():
-    text = "een twee  drie"
-    assert next_word_start(text, 0) == 4
-    assert next_word_start(text, 5) == 10
-    assert next_word_start(text, 10) == len(text)
-    assert word_end(text, 0) == 3
-    assert word_end(text, 3) == 8
-    assert prev_word_start(text, 10) == 4
-    assert prev_word_start(text, 6) == 4
-    assert prev_word_start(text, 4) == 0
-    assert prev_word_start(text, 0) == 0
-
-
-def test_text_prev_word_start_far_back():
-    text = "begin" + " " * 5000 + "x"
-    assert prev_word_start(text, len(text) - 1) == 0
+def test_text_sentences_in_the_content_spans_of_the_turns_or_of_the_whole_text():
+    text = "I: Eén. Twee.\nR: Drie. Vier.\n"
+    content = content_spans([(17, 28), (3, 13), (14, 14)], len(text))
+    assert content == [(3, 13), (17, 28)]  # sorted, the empty turn left out
+    assert sentences_in(text, content) == [(3, 7), (8, 13), (17, 22), (23, 28)]
+    assert sentences_in(text, content_spans([], len(text))) == sentence_spans(text)
+    assert content_spans([], 0) == []

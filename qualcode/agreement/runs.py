@@ -54,12 +54,21 @@ class Regions:
 
     def __init__(self, regions: Sequence[Span]) -> None:
         # Arrays, not lists: a study keeps every transcript's regions while it goes code by code.
-        self.starts = array("q", map(itemgetter(0), regions))
-        self.ends = array("q", map(itemgetter(1), regions))
-        self.before = array("q", accumulate(map(sub, self.ends, self.starts), initial=0))  # in regions[:k]
+        self._set(array("q", map(itemgetter(0), regions)), array("q", map(itemgetter(1), regions)))
+
+    @classmethod
+    def of(cls, starts: Sequence[int], ends: Sequence[int]) -> Regions:
+        """The regions with these starts and ends (sorted, disjoint, not touching)."""
+        regions = cls(())
+        regions._set(array("q", starts), array("q", ends))
+        return regions
+
+    def _set(self, starts: array, ends: array) -> None:
+        self.starts, self.ends = starts, ends
+        self.before = array("q", accumulate(map(sub, ends, starts), initial=0))  # in regions[:k]
         self.total = self.before[-1]
-        self.first = self.starts[0] if regions else 0
-        self.last = self.ends[-1] if regions else 0
+        self.first = starts[0] if starts else 0
+        self.last = ends[-1] if ends else 0
 
     def upto(self, pos: int) -> int:
         """Characters of the regions before ``pos``."""
@@ -83,6 +92,14 @@ class Units:
         for s, e in units:
             self.starts.append(s)
             self.ends.append(e)
+
+    @classmethod
+    def of(cls, starts: Sequence[int], ends: Sequence[int]) -> Units:
+        """The units with these starts and ends (an array is taken, not copied)."""
+        units = cls(())
+        units.starts = starts if isinstance(starts, array) else array("q", starts)
+        units.ends = ends if isinstance(ends, array) else array("q", ends)
+        return units
 
     def __len__(self) -> int:
         return len(self.ends)

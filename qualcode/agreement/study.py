@@ -160,7 +160,7 @@ def compute(
 
 
 CodeSpans = Iterable[tuple[int, int, int, str]]  # (document id, start, end, coder) in document order
-UnitsLoader = Callable[[Sequence[Document]], Iterable[tuple[int, Sequence[Span]]]]
+UnitsLoader = Callable[[Sequence[Document]], Iterable[tuple[int, Sequence[Span] | Regions | Units]]]
 
 
 def study(
@@ -233,8 +233,12 @@ def _prepared(result: Agreement, counted: Sequence[Document], load_units: UnitsL
     characters = result.unit == CHARACTER
     prepared: Prepared = {}
     for doc_id, units in load_units(counted):
-        size = length(units) if characters else len(units)
-        prepared[doc_id] = (Regions(units) if characters else Units(units), size)
+        if isinstance(units, Regions | Units):  # built already (see units.stored_units)
+            size = units.total if isinstance(units, Regions) else len(units)
+            prepared[doc_id] = (units, size)
+        else:
+            size = length(units) if characters else len(units)
+            prepared[doc_id] = (Regions(units) if characters else Units(units), size)
         result.unit_total += size
     result.sizes = [prepared[d.id][1] for d in counted]
     return prepared

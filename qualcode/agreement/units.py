@@ -12,28 +12,18 @@ A transcript without recognised turns counts as one turn: its whole text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
+from operator import lt
 
 from ..model import Turn
-from ..text import sentence_spans
-from .runs import Span, union
+from ..text import content_spans, sentences_in
+from .runs import Regions, Span, Units, union
 
 CHARACTER = "character"
 SENTENCE = "sentence"
 TURN = "turn"
 SEGMENT = "segment"
 UNITS = (CHARACTER, SENTENCE, TURN, SEGMENT)
-
-
-def turn_spans(text: str, turns: Sequence[Turn]) -> list[Span]:
-    """The content spans of the turns (the whole text when there are none)."""
-    return content_spans([(t.start, t.end) for t in turns], len(text))
-
-
-def content_spans(turns: Iterable[Span], length: int) -> list[Span]:
-    """The non-empty turn spans, sorted (``[(0, length)]`` when there are none)."""
-    spans = sorted(s for s in turns if s[0] < s[1])
-    return spans or ([(0, length)] if length else [])
 
 
 def document_units(text: str, turns: Sequence[Turn], unit: str) -> list[Span]:
@@ -48,8 +38,21 @@ def units_of(content: list[Span], unit: str, text: Callable[[], str]) -> list[Sp
     if unit == TURN:
         return content
     if unit == SENTENCE:
-        whole = text()
-        return [s for start, end in content for s in sentence_spans(whole, start, end)]
+        return sentences_in(text(), content)
     if unit == SEGMENT:
         return []
     raise ValueError(f"unknown unit {unit!r}")
+
+
+def stored_units(starts: Sequence[int], ends: Sequence[int], unit: str) -> Regions | Units:
+    """A transcript's units from the bounds the store keeps: its sentences (``sentence``)
+    or its :func:`content_spans` (``character``, ``turn``), as :func:`units_of` gives them.
+
+    Content spans are sorted; only touching ones need merging into character regions,
+    and the comparison that says none touch runs in C.
+    """
+    if unit != CHARACTER:
+        return Units.of(starts, ends)
+    if all(map(lt, ends, starts[1:])):  # apart: their union is themselves
+        return Regions.of(starts, ends)
+    return Regions(union(zip(starts, ends, strict=True)))

@@ -244,6 +244,22 @@ def write_json(stream: IO[str], data: object) -> None:
     stream.write("\n")
 
 
+def write_json_streamed(stream: IO[str], data: Mapping[str, object], key: str, items: Iterable[object]) -> None:
+    """:func:`write_json` of ``data`` with ``key`` last holding ``items``, the same bytes, each
+    item written (and flushed) as it comes: a listing whose rows take a while to compute."""
+    head = json.dumps({**data, key: []}, ensure_ascii=False, indent=2)
+    stream.write(head[: -len("[]\n}")])
+    count = 0
+    for item in items:
+        # An item of the list under a key of the top object: indented two levels. JSON text
+        # has no line break but the indentation's (those in strings are escaped).
+        text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        stream.write(("[\n    " if count == 0 else ",\n    ") + text)
+        stream.flush()
+        count += 1
+    stream.write("\n  ]\n}\n" if count else "[]\n}\n")
+
+
 class Progress:
     """A progress bar on stderr when it is a terminal; silent otherwise (pipes, tests)."""
 

@@ -8,7 +8,7 @@ a field).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import click
@@ -16,7 +16,7 @@ import click
 from ..agreement import DEFAULT_OVERLAP, SEGMENT, UNITS, Agreement, Row
 from ..display import shorten
 from .base import State, main, pass_state
-from .render import data_output, echo, emit, format_option, note, warn, write_json
+from .render import data_output, echo, emit, format_option, note, warn, write_json_streamed
 
 UNDEFINED = "undefined"
 NOT_APPLICABLE = "n/a"
@@ -116,7 +116,8 @@ def agreement(
     columns = agreement_columns(result)
     rows = agreement_rows(result, found, fmt)
     if fmt == "json":
-        listed = list(rows)  # the statement (segments per coder) is known at the end
+        if result.unit == SEGMENT:
+            rows = iter(list(rows))  # the statement (segments per coder) is known at the end
         data = {
             "unit": result.unit,
             "coders": result.coders,
@@ -124,13 +125,12 @@ def agreement(
             "statement": result.statement(),
             "transcripts": result.transcripts,
             "left_out": result.left_out,
-            "rows": [dict(zip(columns, row, strict=True)) for row in listed],
         }
         with data_output() as stream:
-            write_json(stream, data)
+            write_json_streamed(stream, data, "rows", (dict(zip(columns, row, strict=True)) for row in rows))
         return
     # Rows are written as they are computed: every code's, then every transcript's, then overall.
-    widths = table_widths(result, columns) if fmt == "table" else None
+    widths = table_widths(result, columns, project.store.codings.count) if fmt == "table" else None
     right = [c for c in columns if c not in ("scope", "code", "transcript")]
     emit(rows, columns, fmt, right=right, slow=True, widths=widths, exact_widths=widths is not None)
     if fmt == "table":
@@ -151,30 +151,36 @@ def agreement_columns(result: Agreement) -> list[str]:
     return ["scope", "code", "transcript", "units", "agreement", "cohen_kappa", "krippendorff_alpha"]
 
 
-def table_widths(result: Agreement, columns: list[str]) -> dict[str, int] | None:
+def table_widths(result: Agreement, columns: list[str], codings: Callable[[], int]) -> dict[str, int] | None:
     """The widths the table's first rows give its columns (see :data:`~qualcode.cli.table.SAMPLE`),
     known before any figure is computed, so the table streams like the CSV.
 
     Every unit of a counted transcript is pairable (at least two coders coded there), so a
     code's row counts all units, a transcript's its units times the codes, the overall row
     all units times the codes; agreement, kappa and alpha never outgrow their headings.
-    None for the segment unit, whose kappa column is wider when a row says 'undefined'.
+    Segment unit: the first row's kappa is 'undefined' (a code's row has one category; with
+    no code, a transcript's row has none); a count of segments is at most ``codings()``, all
+    the project's codings, so it fits its heading unless that has fewer digits (then None:
+    the widths are measured from the first rows).
     """
     from .table import SAMPLE, cell_width
 
     if result.unit == SEGMENT:
-        return None
+        counts = [c for c in columns if c.endswith(("_segments", "_matched"))]
+        if len(str(codings())) > min(map(len, counts)):
+            return None
     codes = len(result.codes)
     first_codes = result.codes[:SAMPLE]
-    first_docs = list(zip(result.transcripts, result.sizes, strict=True))[: max(0, SAMPLE - codes)]
+    first_docs = result.transcripts[: max(0, SAMPLE - codes)]
     overall = codes + len(result.transcripts) < SAMPLE
     cells: dict[str, list[object]] = {
         "scope": ["code"] * bool(first_codes) + ["transcript"] * bool(first_docs) + ["overall"] * overall,
         "code": list(first_codes),
-        "transcript": [name for name, _ in first_docs],
+        "transcript": list(first_docs),
         "units": [result.unit_total] * bool(first_codes)
-        + [size * codes for _, size in first_docs]
+        + [size * codes for size in result.sizes[: len(first_docs)]]
         + [result.unit_total * codes] * overall,
+        "kappa_bp": [UNDEFINED],
     }
     return {column: max([len(column), *map(cell_width, cells.get(column, ()))]) for column in columns}
 

@@ -38,7 +38,7 @@ from .exchange import ExchangeStore
 from .settings import CoderStore, SettingStore
 from .suggestions import SuggestionStore
 from .team import TeamStore
-from .transcripts import TranscriptStore, fill_turn_words
+from .transcripts import TranscriptStore, fill_turn_words, fill_unit_bounds
 from .trash import Restored, TrashItem, TrashStore
 from .types import (
     ALL_CODINGS,
@@ -205,3 +205,5 @@ def _after_migration(db: Database, name: str) -> None:
     elif name == "0008_coding_words":
         fill_words(db)
         fill_turn_words(db)
+    elif name == "0012_sentence_bounds":
+        fill_unit_bounds(db)

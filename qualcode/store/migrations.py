@@ -333,6 +333,48 @@ MIGRATIONS: list[tuple[str, str]] = [
         DROP INDEX suggestions_status;
         """,
     ),
+    (
+        "0012_sentence_bounds",
+        """
+        -- Every transcript's units for agreement (issue #16), so a study starts without
+        -- reading every turn and splitting every turn into sentences: its content spans
+        -- (qualcode.text.content_spans: the non-empty turns in order, or the whole text) and
+        -- its sentences (qualcode.text.sentences_in them), each as two arrays of 32-bit
+        -- little-endian integers; rules is the splitter's version (text.SENTENCE_RULES).
+        -- Only the store writes them, from the current text and turns; a missing row means
+        -- "not computed", and readers then compute them. No foreign key: the trash keeps a
+        -- transcript's rows without them, and they are computed again.
+        CREATE TABLE unit_bounds (
+            transcript_id   INTEGER PRIMARY KEY,
+            rules           INTEGER NOT NULL,
+            turn_starts     BLOB NOT NULL,
+            turn_ends       BLOB NOT NULL,
+            sentence_starts BLOB NOT NULL,
+            sentence_ends   BLOB NOT NULL
+        );
+        -- Whatever changes a text or its turns drops its units.
+        CREATE TRIGGER unit_bounds_transcript_gone AFTER DELETE ON transcripts
+        BEGIN
+            DELETE FROM unit_bounds WHERE transcript_id = OLD.id;
+        END;
+        CREATE TRIGGER unit_bounds_text AFTER UPDATE OF id, text ON transcripts
+        BEGIN
+            DELETE FROM unit_bounds WHERE transcript_id IN (OLD.id, NEW.id);
+        END;
+        CREATE TRIGGER unit_bounds_turn_added AFTER INSERT ON turns
+        BEGIN
+            DELETE FROM unit_bounds WHERE transcript_id = NEW.transcript_id;
+        END;
+        CREATE TRIGGER unit_bounds_turn_gone AFTER DELETE ON turns
+        BEGIN
+            DELETE FROM unit_bounds WHERE transcript_id = OLD.transcript_id;
+        END;
+        CREATE TRIGGER unit_bounds_turn_moved AFTER UPDATE OF transcript_id, start, end ON turns
+        BEGIN
+            DELETE FROM unit_bounds WHERE transcript_id IN (OLD.transcript_id, NEW.transcript_id);
+        END;
+        """,
+    ),
 ]
 
 

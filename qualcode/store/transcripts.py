@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from operator import itemgetter
 from pathlib import Path
 
 from ..model import Transcript, Turn
+from ..text import SENTENCE_RULES, content_spans, sentences_in
 from ..words import Packing
 from .db import Database, inserted_id, joined_ints, json_ids, now
 from .types import SpeakerInfo, TranscriptInfo, TranscriptRef, TranscriptSummary, TurnColumns
@@ -52,6 +55,7 @@ class TranscriptStore:
             )
             tid = inserted_id(cur)
             self._write_turns(tid, t.turns, t.text)
+            write_unit_bounds(db, tid, t.text, [(u.start, u.end) for u in t.turns])
             self._write_attributes(tid, t.attributes)
         t.id = tid
         return tid
@@ -113,6 +117,7 @@ class TranscriptStore:
             )
             db.execute("DELETE FROM turns WHERE transcript_id = ?", (tid,))
             self._write_turns(tid, new.turns, new.text)
+            write_unit_bounds(db, tid, new.text, [(u.start, u.end) for u in new.turns])
             self._write_attributes(tid, new.attributes)
         return old_text
 
@@ -184,24 +189,6 @@ class TranscriptStore:
     def turns(self, tid: int) -> list[Turn]:
         rows = self._db.execute(f"SELECT {_TURN_COLUMNS} FROM turns WHERE transcript_id = ? ORDER BY idx", (tid,))
         return [Turn(*row) for row in rows]
-
-    def turn_spans(self, transcript_ids: Iterable[int] | None = None) -> Iterator[tuple[int, list[tuple[int, int]]]]:
-        """``(transcript id, [(start, end) of each turn])`` by transcript id, turns in order; a
-        transcript without turns is left out. One query for all (an agreement study needs
-        every transcript's turns before its first figure)."""
-        sql, params = "SELECT transcript_id, start, end FROM turns", []
-        if transcript_ids is not None:
-            sql, params = sql + " WHERE transcript_id IN (SELECT value FROM json_each(?))", [json_ids(transcript_ids)]
-        current: int | None = None
-        spans: list[tuple[int, int]] = []
-        for tid, start, end in self._db.execute(sql + " ORDER BY transcript_id, idx", params):
-            if tid != current:
-                if current is not None:
-                    yield current, spans
-                current, spans = tid, []
-            spans.append((start, end))
-        if current is not None:
-            yield current, spans
 
     def turn_layout(self, tid: int, label: str) -> tuple[list[int], list[int], list[str | None], dict[str | None, int]]:
         """The turns' starts, ends and ``label`` (``"speaker"`` or ``"role"``), by index, and
@@ -337,6 +324,37 @@ class TranscriptStore:
         )
         return [SpeakerInfo(*r) for r in rows]
 
+    # --- units for agreement (agree4 branch; migration 0012_sentence_bounds) ------------------
+
+    def turn_bounds(self, transcript_ids: Iterable[int]) -> Iterator[tuple[int, array, array]]:
+        """``(transcript id, starts, ends)`` of the content spans of each of ``transcript_ids``
+        (:func:`~qualcode.text.content_spans`: its non-empty turns in order, or its whole
+        text), in no particular order."""
+        return self._unit_bounds(transcript_ids, sentences=False)
+
+    def sentence_bounds(self, transcript_ids: Iterable[int]) -> Iterator[tuple[int, array, array]]:
+        """``(transcript id, starts, ends)`` of the sentences of each of ``transcript_ids``
+        (:func:`~qualcode.text.sentences_in` its content spans), in no particular order."""
+        return self._unit_bounds(transcript_ids, sentences=True)
+
+    def _unit_bounds(self, transcript_ids: Iterable[int], *, sentences: bool) -> Iterator[tuple[int, array, array]]:
+        # As stored, or computed from the text where they are not (stored under other rules, or not yet).
+        wanted = list(dict.fromkeys(transcript_ids))
+        columns = "sentence_starts, sentence_ends" if sentences else "turn_starts, turn_ends"
+        done = set()
+        for tid, starts, ends in self._db.execute(
+            f"SELECT transcript_id, {columns} FROM unit_bounds WHERE rules = ?"
+            " AND transcript_id IN (SELECT value FROM json_each(?))",
+            (SENTENCE_RULES, json_ids(wanted)),
+        ):
+            done.add(tid)
+            yield tid, _ints(starts), _ints(ends)
+        for tid in wanted:
+            if tid not in done:
+                content, in_sentences = units_of_text(self._db, tid)
+                spans = in_sentences if sentences else content
+                yield tid, array("i", map(itemgetter(0), spans)), array("i", map(itemgetter(1), spans))
+
     # --- REFI-QDA exchange (refi branch) ------------------------------------------------------
 
     def refs(self) -> list[TranscriptRef]:
@@ -350,6 +368,56 @@ class TranscriptStore:
             "SELECT nullif(max(coalesce((SELECT max(max(imported_at, coalesce(updated_at, ''))) FROM transcripts), ''),"
             " coalesce((SELECT max(updated_at) FROM codings), '')), '')"
         )
+
+
+# --- units for agreement (agree4 branch; migration 0012_sentence_bounds) ----------------------
+
+Spans = list[tuple[int, int]]
+
+
+def write_unit_bounds(db: Database, tid: int, text: str, turns: Iterable[tuple[int, int]]) -> None:
+    """Store a transcript's content spans and sentences, from its current ``text`` and
+    ``turns`` (after the turns are written: writing a turn drops them)."""
+    content = content_spans(turns, len(text))
+    _store_units(db, tid, content, sentences_in(text, content))
+
+
+def fill_unit_bounds(db: Database) -> None:
+    """Store the units of every transcript that lacks them (or has them under other rules)."""
+    sql = "SELECT id FROM transcripts WHERE id NOT IN (SELECT transcript_id FROM unit_bounds WHERE rules = ?)"
+    for tid in [r[0] for r in db.execute(sql, (SENTENCE_RULES,))]:
+        _store_units(db, tid, *units_of_text(db, tid))
+
+
+def units_of_text(db: Database, tid: int) -> tuple[Spans, Spans]:
+    """A transcript's content spans and sentences, computed from its text and turns."""
+    text = db.scalar("SELECT text FROM transcripts WHERE id = ?", (tid,), "")
+    content = content_spans(db.execute("SELECT start, end FROM turns WHERE transcript_id = ?", (tid,)).fetchall(), len(text))
+    return content, sentences_in(text, content)
+
+
+def _store_units(db: Database, tid: int, content: Spans, sentences: Spans) -> None:
+    db.execute(
+        "INSERT OR REPLACE INTO unit_bounds (transcript_id, rules, turn_starts, turn_ends, sentence_starts, sentence_ends)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (tid, SENTENCE_RULES, *(_blob(map(itemgetter(i), spans)) for spans in (content, sentences) for i in (0, 1))),
+    )
+
+
+def _blob(values: Iterable[int]) -> bytes:
+    # Offsets fit 32 bits: SQLite holds no text of more than a billion bytes.
+    packed = array("i", values)
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return packed.tobytes()
+
+
+def _ints(blob: bytes) -> array:
+    values = array("i")
+    values.frombytes(blob)
+    if sys.byteorder == "big":
+        values.byteswap()
+    return values
 
 
 def fill_turn_words(db: Database) -> None:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from ..errors import NO_CODING, NO_DETACHED, NOT_IN_TRASH, TRASH_CONFLICT, TRASH_NEEDS_TRANSCRIPT, error
 from .codings import refresh_summaries
 from .db import Database, inserted_id, json_ids, now
+from .transcripts import write_unit_bounds
 
 TRANSCRIPT = "transcript"
 CODINGS = "codings"
@@ -200,6 +201,7 @@ class TrashStore:
         remap: dict[str, dict] = {}
         result.transcript_id = self._insert("transcripts", row, remap, result)
         self._insert_tables(tables, remap, result)
+        write_unit_bounds(db, result.transcript_id, row["text"], [(t["start"], t["end"]) for t in tables.get("turns", [])])
 
     def _restore_rows(self, item: TrashItem, tables: dict[str, list[dict]], result: Restored) -> None:
         db = self._db

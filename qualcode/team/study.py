@@ -7,9 +7,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ..agreement import DEFAULT_OVERLAP, Agreement, CodedSpan, Document, Row
-from ..agreement.runs import Span
+from ..agreement.runs import Regions, Units
 from ..agreement.study import study
-from ..agreement.units import content_spans, units_of
+from ..agreement.units import SENTENCE, stored_units
 from ..coding import expand_codes, resolve_transcript
 from ..errors import BAD_OVERLAP, TOO_FEW_CODERS, error
 from ..project import Project
@@ -80,17 +80,11 @@ def agreement_stream(
     used = set(store.codings.code_ids(flt)) if code_ids is None else set()
     documents = [Document(tid, name, ()) for tid, name in store.transcripts.names().items() if tids is None or tid in tids]
 
-    def load_units(counted: Sequence[Document]) -> Iterator[tuple[int, list[Span]]]:
-        text = store.transcripts.text
-        done = set()
-        for tid, turns in store.transcripts.turn_spans([d.id for d in counted]):
-            content = content_spans(turns, 0)
-            if content:
-                done.add(tid)
-                yield tid, units_of(content, unit, lambda: text(tid))  # noqa: B023 - called at once
-        for doc in counted:
-            if doc.id not in done:  # no turns: the whole text is one
-                yield doc.id, units_of(content_spans((), len(text(doc.id))), unit, lambda: text(doc.id))  # noqa: B023
+    def load_units(counted: Sequence[Document]) -> Iterator[tuple[int, Regions | Units]]:
+        # Kept by the store: no turn is read or split before the first row.
+        bounds = store.transcripts.sentence_bounds if unit == SENTENCE else store.transcripts.turn_bounds
+        for tid, starts, ends in bounds([d.id for d in counted]):
+            yield tid, stored_units(starts, ends, unit)
 
     return study(
         documents,
