@@ -23,7 +23,7 @@ from .errors import ATTRIBUTES_UNMATCHED, IMPORT_FAILED, QualcodeError, Report, 
 from .ingest import check_encoding, expand_paths, read_attributes_csv, read_transcript
 from .ingest.attributes import attribute_key, csv_header, is_codings_header
 from .ingest.paths import ATTRIBUTES_SIDECAR, CODINGS_SIDECAR, read_bytes, shown_name
-from .model import Transcript, sha256_bytes
+from .model import Transcript, sha256_bytes, span_words
 from .project import TRANSCRIPT_DIR, Project
 from .store import Store
 
@@ -216,8 +216,10 @@ def _store_transcript(project: Project, store: Store, path: Path, transcript: Tr
     for turn in transcript.turns:
         turn.role = roles[turn.speaker]
     transcript.source_path = Path(relative)
-    words = transcript.word_count  # counted once, for the row and the result (counting is not free)
-    store.transcripts.add(transcript, content_hash=content_hash, words=words)
+    # Counted once, for the rows and the result (counting is not free).
+    turn_words = span_words(transcript.text, [(turn.start, turn.end) for turn in transcript.turns])
+    words = sum(turn_words)
+    store.transcripts.add(transcript, content_hash=content_hash, words=words, turn_words=turn_words)
     speakers = tuple(speaker for speaker in roles if speaker)  # in order of first appearance
     result.imported.append(Imported(transcript.name, len(transcript.turns), words, speakers))
 

@@ -8,6 +8,7 @@ Python's ``str`` indexes and what REFI-QDA specifies.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,6 +64,35 @@ def count_words(parts: Iterable[str]) -> int:
     if not text.isascii() and any(space in text for space in _UNICODE_SPACES):
         return len(text.split())
     return (b" " + text.encode("utf-8")).translate(_ASCII_SPACE_TABLE).count(b" x")
+
+
+# Every Latin-1 character as b" " (whitespace to str.split()) or b"x"; a wider character
+# is encoded as b"?" (errors="replace"), one byte per code point, so byte offsets are offsets.
+_LATIN1_SPACE_TABLE = bytes(32 if chr(b).isspace() else 120 for b in range(256))
+_WIDE_SPACE = re.compile("[" + "".join(c for c in _UNICODE_SPACES if c > "\xff") + "]")
+
+
+def span_words(text: str, spans: Iterable[tuple[int, int]]) -> list[int]:
+    """``len(text[start:end].split())`` of each ``(start, end)``, without splitting.
+
+    An import counts the words of every turn: the text is mapped once to one byte per
+    character (whitespace or not) and each span's word starts are counted in it by
+    ``bytes.count``, ~5x faster than splitting each turn.
+    """
+    if _WIDE_SPACE.search(text) is not None:  # whitespace beyond Latin-1: rare, split
+        return [len(text[start:end].split()) for start, end in spans]
+    # marks[i + 1] is character i; a word starts at i where marks[i:i + 2] == b" x".
+    marks = (b" " + text.encode("latin-1", "replace")).translate(_LATIN1_SPACE_TABLE)
+    count, size = marks.count, len(text)
+    counts = []
+    for start, end in spans:
+        if start < 0 or end < 0 or end > size:  # as slicing reads them
+            start, end, _ = slice(start, end).indices(size)
+        if start >= end:
+            counts.append(0)
+        else:  # word starts inside, plus a word the span's start cuts
+            counts.append(count(b" x", start, end + 1) + (marks[start] == marks[start + 1] == 120))
+    return counts
 
 
 @dataclass(slots=True)

@@ -21,7 +21,7 @@ from qualcode.ingest import decode, normalise, scan_turns
 from qualcode.ingest.labels import PARTICLES, ROLES, STOPWORDS, TITLES
 from qualcode.ingest.markdown import read_markdown
 from qualcode.ingest.subtitles import read_srt, read_vtt
-from qualcode.model import count_words
+from qualcode.model import count_words, span_words
 
 PATH = Path("p.txt")
 PROFILE = settings(derandomize=True, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -104,6 +104,20 @@ def test_property_undecodable_offset_is_the_first_bad_byte(before: str, after: s
 @given(parts=st.lists(st.text(), max_size=5))
 def test_property_count_words_is_str_split(parts: list[str]) -> None:
     assert count_words(parts) == len("\n".join(parts).split())
+
+
+_SPACEY = st.text(alphabet=st.sampled_from(" \t\n\x0b\x1c\x85\xa0\u2003\u3000\u2028abé“\U0001f600"), max_size=40)
+
+
+@settings(PROFILE, max_examples=500)
+@given(
+    text=st.one_of(_SPACEY, st.text(max_size=40)),
+    spans=st.lists(st.tuples(st.integers(-45, 45), st.integers(-45, 45)), max_size=6),
+)
+def test_property_span_words_is_str_split(text: str, spans: list[tuple[int, int]]) -> None:
+    """Each span's words as splitting its slice counts them: whitespace of every width, a word cut by
+    either edge, empty, reversed, negative and out-of-range spans."""
+    assert span_words(text, spans) == [len(text[a:b].split()) for a, b in spans]
 
 
 # --- turns -----------------------------------------------------------------------------

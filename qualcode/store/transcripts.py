@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from operator import itemgetter
 from pathlib import Path
 
-from ..model import Transcript, Turn
+from ..model import Transcript, Turn, span_words
 from ..text import SENTENCE_RULES, content_spans, sentences_in
 from ..words import Packing
 from .db import Database, inserted_id, joined_ints, json_ids, now
@@ -28,12 +28,18 @@ class TranscriptStore:
 
     # --- writing ----------------------------------------------------------------------
 
-    def add(self, t: Transcript, *, content_hash: str | None = None, words: int | None = None) -> int:
+    def add(
+        self, t: Transcript, *, content_hash: str | None = None, words: int | None = None, turn_words: list[int] | None = None
+    ) -> int:
         """Insert a transcript with its turns and attributes; returns its id (also set on ``t``).
 
-        ``content_hash`` and ``words``: ``t.content_hash`` and ``t.word_count`` if the
-        caller has computed them already (hashing and counting a long text is not free).
+        ``content_hash``, ``words`` and ``turn_words`` (each turn's words, see
+        :func:`~qualcode.model.span_words`): ``t.content_hash``, ``t.word_count`` and the
+        turns' counts if the caller has computed them already (hashing and counting a long
+        text is not free).
         """
+        if turn_words is None:
+            turn_words = span_words(t.text, [(u.start, u.end) for u in t.turns])
         with self._db.transaction() as db:
             cur = db.execute(
                 "INSERT INTO transcripts (name, source_path, source_format, source_hash, content_hash, encoding,"
@@ -46,7 +52,7 @@ class TranscriptStore:
                     t.content_hash if content_hash is None else content_hash,
                     t.encoding,
                     t.text,
-                    t.word_count if words is None else words,
+                    sum(turn_words) if words is None else words,  # the turns' words are the transcript's
                     t.guid,
                     now(),
                     len(t.text),
@@ -54,20 +60,20 @@ class TranscriptStore:
                 ),
             )
             tid = inserted_id(cur)
-            self._write_turns(tid, t.turns, t.text)
+            self._write_turns(tid, t.turns, turn_words)
             write_unit_bounds(db, tid, t.text, [(u.start, u.end) for u in t.turns])
             self._write_attributes(tid, t.attributes)
         t.id = tid
         return tid
 
-    def _write_turns(self, tid: int, turns: Iterable[Turn], text: str) -> None:
+    def _write_turns(self, tid: int, turns: list[Turn], words: list[int]) -> None:
         # Each turn's words as the statistics count them (``--by speaker``: coverage).
         self._db.executemany(
             "INSERT INTO turns (transcript_id, idx, speaker, role, start, end, time_start, time_end, words)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (tid, u.index, u.speaker, u.role, u.start, u.end, u.time_start, u.time_end, len(text[u.start : u.end].split()))
-                for u in turns
+                (tid, u.index, u.speaker, u.role, u.start, u.end, u.time_start, u.time_end, n)
+                for u, n in zip(turns, words, strict=True)
             ],
         )
 
@@ -116,7 +122,7 @@ class TranscriptStore:
                 ),
             )
             db.execute("DELETE FROM turns WHERE transcript_id = ?", (tid,))
-            self._write_turns(tid, new.turns, new.text)
+            self._write_turns(tid, new.turns, span_words(new.text, [(u.start, u.end) for u in new.turns]))
             write_unit_bounds(db, tid, new.text, [(u.start, u.end) for u in new.turns])
             self._write_attributes(tid, new.attributes)
         return old_text
