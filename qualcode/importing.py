@@ -117,19 +117,21 @@ def import_paths(
             try:
                 data = read_bytes(path)
                 sidecar = attributes.for_file(path)
-                known = store.transcripts.by_source_hash(sha256_bytes(data))
+                source_hash = sha256_bytes(data)
+                known = store.transcripts.by_source_hash(source_hash)
                 if known is not None and (encoding is None or encoding == known[2]):
                     if not failures:
                         _duplicate(store, path, known[0], known[1], sidecar, result)
                     continue
-                transcript = read_transcript(path, encoding=encoding, name=name if len(files) == 1 else None, data=data)
+                one_name = name if len(files) == 1 else None
+                transcript = read_transcript(path, encoding=encoding, name=one_name, data=data, source_hash=source_hash)
                 _merge_attributes(transcript, sidecar, result)
             except QualcodeError as exc:
                 failures.append(exc)
                 continue
             if failures:
                 continue  # keep reading to report every bad file, but write nothing more
-            _store_transcript(project, store, path, transcript, result)
+            _store_transcript(project, store, path, transcript, _content_hash(transcript, data), result)
         if len(failures) == 1 and len(files) == 1:
             raise failures[0]
         if failures:
@@ -189,9 +191,19 @@ def _duplicate(store: Store, path: Path, tid: int, name: str, attributes: dict[s
         result.attributes_updated.append(name)
 
 
-def _store_transcript(project: Project, store: Store, path: Path, transcript: Transcript, result: ImportResult) -> None:
+def _content_hash(transcript: Transcript, data: bytes) -> str:
+    """``transcript.content_hash``; the file's own hash when the text is the file's bytes
+    (UTF-8 without a BOM, LF line ends, NFC, no front matter: most files), for hashing a
+    long text costs more than comparing it."""
+    if transcript.source_hash is not None and transcript.text.encode("utf-8") == data:
+        return transcript.source_hash
+    return transcript.content_hash
+
+
+def _store_transcript(
+    project: Project, store: Store, path: Path, transcript: Transcript, content_hash: str, result: ImportResult
+) -> None:
     result.warnings.extend(f"{shown_name(path.name)}: {w}" for w in transcript.warnings)
-    content_hash = transcript.content_hash  # hashed once: the duplicate check and the row both need it
     existing = store.transcripts.id_by_hash(content_hash)
     if existing is not None:
         _duplicate(store, path, existing, store.transcripts.name(existing), transcript.attributes, result)

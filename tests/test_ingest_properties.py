@@ -21,7 +21,7 @@ from qualcode.ingest import decode, normalise, scan_turns
 from qualcode.ingest.labels import PARTICLES, ROLES, STOPWORDS, TITLES
 from qualcode.ingest.markdown import read_markdown
 from qualcode.ingest.subtitles import read_srt, read_vtt
-from qualcode.model import count_words, span_words
+from qualcode.model import Transcript, Turn, span_words
 
 PATH = Path("p.txt")
 PROFILE = settings(derandomize=True, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -102,8 +102,13 @@ def test_property_undecodable_offset_is_the_first_bad_byte(before: str, after: s
 
 @settings(PROFILE, max_examples=300)
 @given(parts=st.lists(st.text(), max_size=5))
-def test_property_count_words_is_str_split(parts: list[str]) -> None:
-    assert count_words(parts) == len("\n".join(parts).split())
+def test_property_word_count_is_str_split(parts: list[str]) -> None:
+    """A transcript's words are its turns' words, as splitting each counts them."""
+    text, turns = "", []
+    for number, part in enumerate(parts, 1):
+        turns.append(Turn(number, None, len(text), len(text) + len(part)))
+        text += part + "\n"
+    assert Transcript("t", text, turns).word_count == sum(len(part.split()) for part in parts)
 
 
 _SPACEY = st.text(alphabet=st.sampled_from(" \t\n\x0b\x1c\x85\xa0\u2003\u3000\u2028abé“\U0001f600"), max_size=40)

@@ -249,10 +249,11 @@ def test_store_settings(store):
     ],
 )
 def test_store_word_count_matches_str_split(text):
-    from qualcode.model import count_words
+    from qualcode.model import Transcript, Turn, span_words
 
-    assert count_words([text]) == len(text.split())
-    assert count_words([text, text]) == 2 * len(text.split())
+    assert span_words(text, [(0, len(text))]) == [len(text.split())]
+    doubled = Transcript("t", f"{text}\n{text}", [Turn(1, None, 0, len(text)), Turn(2, None, len(text) + 1, 2 * len(text) + 1)])
+    assert doubled.word_count == 2 * len(text.split())
 
 
 def test_store_coding_ids_are_never_reused(store):

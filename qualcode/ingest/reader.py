@@ -24,14 +24,16 @@ READERS: dict[str, Reader] = {
 }
 
 
-def read_transcript(path: Path, *, encoding: str | None = None, name: str | None = None, data: bytes | None = None) -> Transcript:
+def read_transcript(
+    path: Path, *, encoding: str | None = None, name: str | None = None, data: bytes | None = None, source_hash: str | None = None
+) -> Transcript:
     """Read one transcript file into a :class:`~qualcode.model.Transcript`.
 
     Dispatches on the suffix (.txt, .md, .docx, .vtt, .srt; case-insensitive).
     ``encoding`` forces a codec for the text formats (ignored for .docx);
     ``name`` defaults to the file stem; control characters, tabs and newlines in
     it become spaces (with a warning). ``data``: the file's bytes, if the caller
-    has read them already. The result carries the normalised text,
+    has read them already, and ``source_hash`` their sha256 if it has hashed them. The result carries the normalised text,
     its turns (``role`` left None), front-matter attributes, the source path,
     format, sha256 of the raw bytes, the encoding used and warnings for the user.
 
@@ -58,5 +60,5 @@ def read_transcript(path: Path, *, encoding: str | None = None, name: str | None
         )
     transcript.source_path = path
     transcript.source_format = suffix[1:]
-    transcript.source_hash = sha256_bytes(data)
+    transcript.source_hash = sha256_bytes(data) if source_hash is None else source_hash
     return transcript
