@@ -131,7 +131,7 @@ def import_paths(
                 continue
             if failures:
                 continue  # keep reading to report every bad file, but write nothing more
-            _store_transcript(project, store, path, transcript, _content_hash(transcript, data), result)
+            _store_transcript(project, store, path, transcript, result)
         if len(failures) == 1 and len(files) == 1:
             raise failures[0]
         if failures:
@@ -191,19 +191,9 @@ def _duplicate(store: Store, path: Path, tid: int, name: str, attributes: dict[s
         result.attributes_updated.append(name)
 
 
-def _content_hash(transcript: Transcript, data: bytes) -> str:
-    """``transcript.content_hash``; the file's own hash when the text is the file's bytes
-    (UTF-8 without a BOM, LF line ends, NFC, no front matter: most files), for hashing a
-    long text costs more than comparing it."""
-    if transcript.source_hash is not None and transcript.text.encode("utf-8") == data:
-        return transcript.source_hash
-    return transcript.content_hash
-
-
-def _store_transcript(
-    project: Project, store: Store, path: Path, transcript: Transcript, content_hash: str, result: ImportResult
-) -> None:
+def _store_transcript(project: Project, store: Store, path: Path, transcript: Transcript, result: ImportResult) -> None:
     result.warnings.extend(f"{shown_name(path.name)}: {w}" for w in transcript.warnings)
+    content_hash = transcript.content_hash  # hashed once: the duplicate check and the row both need it
     existing = store.transcripts.id_by_hash(content_hash)
     if existing is not None:
         _duplicate(store, path, existing, store.transcripts.name(existing), transcript.attributes, result)
