@@ -8,6 +8,8 @@ belongs to that phase alone:
 
 * baseline: read every file, decode UTF-8, CRLF -> LF, NFC; nothing else (the
   issue's baseline);
+* floor: the baseline, then each text stored with its SHA-256 in one SQLite table in
+  one transaction (what any import that keeps the texts costs at least);
 * reader: qualcode's own reader without the store (``read_transcript``: decode,
   normalise, front matter, speaker turns, word counts);
 * qualcode: ``import_paths`` into a fresh project (the reader, attributes, roles,
@@ -55,6 +57,26 @@ def baseline(folder: Path) -> dict:
     seconds, cpu = clock.read()
     words = sum(len(t.split()) for t in texts)  # counted outside the clock
     return {"seconds": seconds, "cpu": cpu, "words": words, "files": len(files)}
+
+
+def floor(folder: Path, project_dir: Path) -> dict:
+    import hashlib
+    import sqlite3
+
+    project_dir.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(project_dir / "floor.db", isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("CREATE TABLE texts (id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE, text TEXT NOT NULL)")
+    files = sorted(folder.glob("*.txt"))
+    clock = _Clock()
+    conn.execute("BEGIN")
+    for path in files:
+        text = unicodedata.normalize("NFC", path.read_bytes().decode("utf-8").replace("\r\n", "\n"))
+        conn.execute("INSERT INTO texts (hash, text) VALUES (?, ?)", (hashlib.sha256(text.encode("utf-8")).hexdigest(), text))
+    conn.execute("COMMIT")
+    seconds, cpu = clock.read()
+    conn.close()
+    return {"seconds": seconds, "cpu": cpu, "files": len(files)}
 
 
 def reader(folder: Path) -> dict:
@@ -105,6 +127,8 @@ def qualcode_import(folder: Path, project_dir: Path) -> dict:
 def child(phase: str, folder: str, project_dir: str) -> None:
     if phase == "baseline":
         figures = baseline(Path(folder))
+    elif phase == "floor":
+        figures = floor(Path(folder), Path(project_dir))
     elif phase == "reader":
         figures = reader(Path(folder))
     else:
@@ -127,7 +151,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--transcripts", type=int, default=1000)
     parser.add_argument("--words", type=int, default=5000)
-    parser.add_argument("--phase", choices=["baseline", "reader", "qualcode"], help=argparse.SUPPRESS)
+    parser.add_argument("--phase", choices=["baseline", "floor", "reader", "qualcode"], help=argparse.SUPPRESS)
     parser.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
@@ -142,6 +166,7 @@ def main() -> None:
         generate_corpus(corpus, args.transcripts, args.words, seed=1)
         print(f"generated {args.transcripts} x {args.words} words in {time.perf_counter() - started:.1f} s")
         base = run_phase("baseline", corpus, Path(tmp) / "unused")
+        least = run_phase("floor", corpus, Path(tmp) / "floor")
         read = run_phase("reader", corpus, Path(tmp) / "unused")
         ours = run_phase("qualcode", corpus, Path(tmp) / "project")
         db_mb = (Path(tmp) / "project" / "qualcode.db").stat().st_size / 1e6
@@ -153,6 +178,10 @@ def main() -> None:
     print(
         f"baseline (read+decode+normalise): {base['seconds']:.2f} s (CPU {base['cpu']:.2f} s), {base_rate:,.0f} words/s,"
         f" peak RSS {base['maxrss_mb']:.0f} MB"
+    )
+    print(
+        f"floor (+texts and SHA-256 stored): {least['seconds']:.2f} s (CPU {least['cpu']:.2f} s),"
+        f" {words / least['seconds']:,.0f} words/s"
     )
     print(
         f"reader without store (+turns):    {read['seconds']:.2f} s (CPU {read['cpu']:.2f} s), {read_rate:,.0f} words/s,"
@@ -168,11 +197,12 @@ def main() -> None:
     )
     print(f"ratio reader/baseline throughput: {read_rate / base_rate:.2f}x (turns and word counts)")
     print(f"ratio import/baseline throughput: {our_rate / base_rate:.2f}x (aim >= 0.25)")
+    print(f"ratio floor/baseline throughput:  {base['seconds'] / least['seconds']:.2f}x (the most any import can reach)")
     print(f"ratio import/reader throughput:   {our_rate / read_rate:.2f}x (the store's own cost)")
     print(f"ratio re-import/import time:      {ours['reimport_seconds'] / ours['seconds']:.2f}x (aim <= 0.10)")
     print(
         f"the same ratios by CPU time:      reader/baseline {base['cpu'] / read['cpu']:.2f}x,"
-        f" import/baseline {base['cpu'] / ours['cpu']:.2f}x, import/reader {read['cpu'] / ours['cpu']:.2f}x,"
+        f" floor/baseline {base['cpu'] / least['cpu']:.2f}x, import/baseline {base['cpu'] / ours['cpu']:.2f}x, import/reader {read['cpu'] / ours['cpu']:.2f}x,"
         f" re-import/import {ours['reimport_cpu'] / ours['cpu']:.2f}x"
     )
     print(
