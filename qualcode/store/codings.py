@@ -12,7 +12,7 @@ from operator import itemgetter
 from ..errors import CODING_EXISTS, NO_CODING, NO_DETACHED, error, span_error
 from ..model import MANUAL, Coding, stored_id
 from ..words import PAD, SCALE, Packing, packed, word_marks
-from .db import PARK, Database, inserted_id, joined_ints, json_ids, now
+from .db import PARK, Database, inserted_id, json_ids, json_ints, now
 from .types import (
     ALL_CODINGS,
     Added,
@@ -646,20 +646,18 @@ class CodingStore:
         )
         offset = f"(transcript_id - {first:d}) * {packing.stride:d}"
         rows = self._db.execute(
-            f"SELECT code_id, count(*), group_concat({offset} + start * {packing.scale:d} + {packing.pad:d} + words_before),"
-            f" group_concat({offset} + end * {packing.scale:d} + words_through), max(end), max(words_through)"
+            f"SELECT code_id, count(*), json_group_array({offset} + start * {packing.scale:d} + {packing.pad:d} + words_before),"
+            f" json_group_array({offset} + end * {packing.scale:d} + words_through), max(end), max(words_through),"
+            " 2 * count(*) - count(words_before) - count(words_through)"
             # The planner would rather follow the transcript range, then sort by code.
             f" FROM codings INDEXED BY codings_code_words WHERE {where} GROUP BY code_id",
             params,
         ).fetchall()
         if any(max(r[4], r[5] or 0) > packing.chars for r in rows):
             return None
-        columns = [
-            CodeColumns(code_id, n, joined_ints(opening), joined_ints(closing)) for code_id, n, opening, closing, *_ in rows
-        ]
-        if any(len(c.openings) != c.codings or len(c.closings) != c.codings for c in columns):
-            # group_concat leaves out the NULLs: some word positions are not computed yet
+        if any(r[6] for r in rows):  # some word positions are not computed yet (NULL)
             return CodeColumnBatch(first, last, packing, self._code_columns_from_text(where, params, first, packing))
+        columns = [CodeColumns(code_id, n, json_ints(opening), json_ints(closing)) for code_id, n, opening, closing, *_ in rows]
         return CodeColumnBatch(first, last, packing, columns)
 
     def _code_columns_from_text(self, where: str, params: list, first: int, packing: Packing) -> list[CodeColumns]:

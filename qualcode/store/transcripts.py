@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..model import Transcript, Turn
 from ..words import Packing
-from .db import Database, inserted_id, joined_ints, json_ids, now
+from .db import Database, inserted_id, json_ids, json_ints, now
 from .types import SpeakerInfo, TranscriptInfo, TranscriptRef, TranscriptSummary, TurnColumns
 
 _TURN_COLUMNS = "idx, speaker, start, end, time_start, time_end, role"  # Turn's field order
@@ -252,14 +252,14 @@ class TranscriptStore:
             cases = "".join(f"WHEN {label} = ? THEN {i} " for i in range(1, len(named) + 1))
             number = f"CASE {cases}ELSE 0 END" if named else "0"  # 0: no label
             row = self._db.one(
-                "SELECT group_concat(s), group_concat(e), group_concat(k), max(end) FROM"
+                "SELECT json_group_array(s), json_group_array(e), json_group_array(k), max(end) FROM"
                 # ORDER BY in a subquery of an aggregate is kept: the texts join the turns in order
                 f" (SELECT {start_key} AS s, {end_key} AS e, {number} AS k, end FROM turns WHERE {where}"
                 " ORDER BY transcript_id, idx)",
                 named,
             )
             assert row is not None  # an aggregate query always yields one row
-            starts, ends, numbers = joined_ints(row[0]), joined_ints(row[1]), joined_ints(row[2])
+            starts, ends, numbers = json_ints(row[0]), json_ints(row[1]), json_ints(row[2])
             labels = [None, *named]
             columns = TurnColumns(starts, ends, list(map(labels.__getitem__, numbers)), {})
             longest = row[3] or 0
