@@ -263,6 +263,18 @@ class TranscriptStore:
             labels = [None, *named]
             columns = TurnColumns(starts, ends, list(map(labels.__getitem__, numbers)), {})
             longest = row[3] or 0
+            # Words per label: one pass in turn order (grouping by transcript and label sorted every turn).
+            per_label = "".join(
+                f", count(CASE k WHEN {i} THEN 1 END), sum(CASE k WHEN {i} THEN words END)" for i in range(len(labels))
+            )
+            counted = self._db.execute(
+                f"SELECT transcript_id, count(*) - count(words){per_label}"
+                f" FROM (SELECT transcript_id, {number} AS k, words FROM turns WHERE {where}) GROUP BY transcript_id",
+                named,
+            ).fetchall()
+            words_rows = [
+                (tid, value, r[2 * i + 1], missing) for tid, missing, *r in counted for i, value in enumerate(labels) if r[2 * i]
+            ]
         else:
             rows = self._db.execute(
                 f"SELECT {start_key}, {end_key}, {label}, end FROM turns WHERE {where} ORDER BY transcript_id, idx"
@@ -270,13 +282,14 @@ class TranscriptStore:
             starts, ends = list(map(itemgetter(0), rows)), list(map(itemgetter(1), rows))
             columns = TurnColumns(starts, ends, list(map(itemgetter(2), rows)), {})
             longest = max(map(itemgetter(3), rows), default=0)
+            words_rows = self._db.execute(
+                f"SELECT transcript_id, {label}, sum(words), count(*) - count(words) FROM turns WHERE {where}"
+                f" GROUP BY transcript_id, {label}"
+            ).fetchall()
         if longest > packing.chars:
             raise ValueError("the packing does not reach the last turn's end: size it with longest_turn()")
         uncounted = set()
-        for tid, value, total, missing in self._db.execute(
-            f"SELECT transcript_id, {label}, sum(words), count(*) - count(words) FROM turns WHERE {where}"
-            f" GROUP BY transcript_id, {label}"
-        ):
+        for tid, value, total, missing in words_rows:
             columns.words.setdefault(tid, {})[value] = total
             if missing:
                 uncounted.add(tid)
