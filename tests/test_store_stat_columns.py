@@ -108,3 +108,24 @@ def test_code_columns_hold_every_coding_with_its_word_positions(store, tmp_path)
         rows = raw.execute("SELECT transcript_id, start, end, code_id, words_before, words_through FROM codings").fetchall()
     assert sorted(got) == sorted(rows)
     assert len(rows) == 6
+
+
+def test_span_columns_every_coding_once_in_start_order_whatever_the_stored_lengths(store):
+    # The offsets keep transcripts apart even when a stored length is stale (too short).
+    store.codings.add(2, 5, 30, "b", "bram")
+    store.codings.add(3, 1, 12, "b", "bram")
+
+    def read() -> list[tuple[int, int, int, str]]:
+        got = []
+        for batch in store.codings.span_columns():
+            assert batch.openings == sorted(batch.openings)
+            for opening, closing, code in zip(batch.openings, batch.closings, batch.code_ids, strict=True):
+                slot, start = divmod(opening, batch.stride)
+                got.append((slot, start, closing - slot * batch.stride, code))
+        return got
+
+    want = [(0, 0, 10, "a"), (1, 0, 10, "a"), (1, 5, 30, "b"), (2, 0, 10, "a"), (2, 1, 12, "b"), (3, 0, 10, "a")]
+    assert read() == want
+    with sqlite3.connect(store._db.path) as raw:
+        raw.execute("UPDATE transcripts SET chars = 3")
+    assert read() == want

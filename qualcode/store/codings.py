@@ -6,8 +6,8 @@ import sqlite3
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import astuple
-from itertools import groupby
-from operator import itemgetter
+from itertools import groupby, islice
+from operator import itemgetter, le
 
 from ..errors import CODING_EXISTS, NO_CODING, NO_DETACHED, error, span_error
 from ..model import MANUAL, Coding, stored_id
@@ -23,6 +23,7 @@ from .types import (
     CodingRow,
     DetachedCoding,
     MoveResult,
+    SpanColumns,
 )
 
 _COLUMNS = "id, transcript_id, start, end, code_id, coder, quote, memo, origin, created_at, updated_at, suggestion_id"  # Coding's field order
@@ -680,6 +681,41 @@ class CodingStore:
                 column.openings.append(offset + start * packing.scale + packing.pad + before)
                 column.closings.append(offset + end * packing.scale + through)
         return [columns[code_id] for code_id in sorted(columns)]
+
+    def span_columns(self, flt: CodingFilter = ALL_CODINGS) -> Iterator[SpanColumns]:
+        """The filtered codings in batches of at most ``_COLUMN_BATCH`` consecutive transcript
+        ids, each as three columns in transcript and start order: openings ``offset + start``,
+        closings ``offset + end`` and code ids, where ``offset = (transcript_id - first) *
+        stride`` keeps the transcripts of a batch apart (no span reaches the next offset).
+
+        SQLite joins each column into one JSON text, read from the ``codings_words`` index
+        without a sort: a row object per coding cost more than the counting (co-occurrence).
+        """
+        ids = [r[0] for r in self._db.execute("SELECT id FROM transcripts ORDER BY id")]
+        stride = self._db.scalar("SELECT max(chars) FROM transcripts", (), 0) + 1
+        where, params = _where(flt)
+        at = 0
+        while at < len(ids):
+            first = ids[at]
+            last_at = bisect_right(ids, first + _COLUMN_BATCH - 1, at) - 1
+            last = ids[last_at]
+            offset = f"(transcript_id - {first:d}) * {stride:d}"  # integers of our own making
+            row = self._db.one(
+                f"SELECT json_group_array({offset} + start), json_group_array({offset} + end), json_group_array(code_id),"
+                f" max(end) FROM codings INDEXED BY codings_words WHERE transcript_id BETWEEN {first:d} AND {last:d}"
+                + (f" AND {where}" if where else ""),
+                params,
+            )
+            assert row is not None  # an aggregate query always yields one row
+            if (row[3] or 0) >= stride:  # a span beyond the longest transcript's length
+                stride = self._largest_position(flt) + 1
+                continue  # the same transcripts again, further apart
+            openings, closings, codes = json_ints(row[0]), json_ints(row[1]), json_ints(row[2])
+            if not all(map(le, openings, islice(openings, 1, None))):  # the index's order, unless SQLite chose another
+                order = sorted(range(len(openings)), key=openings.__getitem__)
+                openings, closings, codes = ([column[i] for i in order] for column in (openings, closings, codes))
+            yield SpanColumns(openings, closings, codes, stride)
+            at = last_at + 1
 
     def _largest_position(self, flt: CodingFilter) -> int:
         """The largest offset or word position of the filtered codings."""
