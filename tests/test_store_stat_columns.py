@@ -120,3 +120,17 @@ def test_span_columns_every_coding_once_in_start_order_whatever_the_stored_lengt
     with sqlite3.connect(store._db.path) as raw:
         raw.execute("UPDATE transcripts SET chars = 3")
     assert read() == want
+
+
+def test_coders_every_name_once_in_binary_order(tmp_path):
+    # Read by seeking from one name to the next: the same list as DISTINCT over every coding.
+    book, _ = parse_codebook(CODEBOOK)
+    with Store(tmp_path / "q.db") as store:
+        store.codes.sync(book)
+        assert store.codings.coders() == []
+        tid = store.transcripts.add(Transcript("t", TEXT, _turns(["I", "R"], TEXT), {}))
+        names = ["bram", "Anna", "anna", "Émile", "b", "anna", "bram", "zoë", "a b"]
+        for i, coder in enumerate(names):
+            store.codings.add(tid, i, i + 5, "a", coder)
+        assert store.codings.coders() == sorted(set(names))
+        assert store.codings.coders([tid]) == sorted(set(names))

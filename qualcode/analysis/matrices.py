@@ -74,7 +74,8 @@ def cooccurrence(
         raise ValueError(f"unit must be one of {UNITS}")
     pairs: dict[tuple[str, str], int] = defaultdict(int)
     diagonal: dict[str, int] = defaultdict(int)
-    ticker = Ticker(progress, cancelled, count_codings(store, selection))
+    # The total only feeds a progress bar: without one, counting every coding first is wasted.
+    ticker = Ticker(progress, cancelled, count_codings(store, selection) if progress is not None else 0)
     flt = selection.coding_filter
     if unit == OVERLAP:
         for batch in store.codings.span_columns(flt):

@@ -737,7 +737,13 @@ class CodingStore:
     def coders(self, transcript_ids: Iterable[int] | None = None) -> list[str]:
         """Every coder with codings (in these transcripts), from the index: no per-transcript counting."""
         if transcript_ids is None:
-            return [r[0] for r in self._db.execute("SELECT DISTINCT coder FROM codings ORDER BY coder")]
+            # One seek per coder (the next name after the last), not a walk over every coding's entry.
+            sql = (
+                "WITH RECURSIVE found(coder) AS (SELECT min(coder) FROM codings UNION ALL"
+                " SELECT (SELECT min(coder) FROM codings WHERE coder > found.coder) FROM found WHERE coder IS NOT NULL)"
+                " SELECT coder FROM found WHERE coder IS NOT NULL"
+            )
+            return [r[0] for r in self._db.execute(sql)]
         where, params = _where(CodingFilter.of(transcript_ids, None, None))
         return [r[0] for r in self._db.execute(f"SELECT DISTINCT coder FROM codings WHERE {where} ORDER BY coder", params)]
 
