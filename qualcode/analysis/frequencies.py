@@ -30,9 +30,9 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
-from itertools import accumulate, chain, compress, islice, repeat
+from itertools import chain, compress, islice, repeat
 from math import inf
-from operator import add, eq, floordiv, ge, lt, mul, sub
+from operator import add, eq, floordiv, ge, lt, mul
 
 from ..codebook import Codebook
 from ..errors import UNKNOWN_GROUPING, error
@@ -309,36 +309,16 @@ class _Counts:
     ) -> int:
         """In how many transcripts the branch occurs; with ``group_of``, its measures in each
         (added to the transcript's group). A transcript's numbers are consecutive in both
-        sorted lists and lie between its offset and the next one.
-
-        Each transcript's stretches are those of :func:`stretches` within its range: the
-        gaps and what they take away are summed once over the whole branch (C-level
-        running sums), and a transcript's share is the difference at its two ends.
-        """
+        sorted lists and lie between its offset and the next one."""
         stride, first, at, found = batch.packing.stride, batch.first, 0, 0
-        if group_of is None:
-            while at < len(openings):
-                at = bisect_left(openings, (openings[at] // stride + 1) * stride, at)
-                found += 1
-            return found
-        later = islice(openings, 1, None)
-        gaps = list(map(ge, later, closings))  # gaps[j]: a stretch ends at closings[j] (always at a transcript's last)
-        gaps_before = list(accumulate(gaps, initial=0))
-        cut_before = list(accumulate(map(mul, map(sub, closings, islice(openings, 1, None)), gaps), initial=0))
-        scale, pad, words, per_group = batch.packing.scale, batch.packing.pad, self.words, self.per_group
         while at < len(openings):
             slot = openings[at] // stride
             end = bisect_left(openings, (slot + 1) * stride, at)
             found += 1
-            last = end - 1
-            count = gaps_before[last] - gaps_before[at] + 1
-            chars, counted = chars_and_words(cut_before[last] - cut_before[at] + closings[last] - openings[at], count, scale, pad)
-            m = per_group[group_of[first + slot]][target]
-            m.codings += end - at
-            m.segments += count
-            m.transcripts += 1
-            m.words += counted if words else 0
-            m.chars += chars
+            if group_of is not None:
+                count, chars, counted = stretches(openings[at:end], closings[at:end], batch.packing)
+                measures = Measures(end - at, count, 1, counted if self.words else 0, chars)
+                self.per_group[group_of[first + slot]][target].add(measures)
             at = end
         return found
 
