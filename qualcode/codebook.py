@@ -21,7 +21,6 @@ from typing import Any
 
 import yaml
 
-from .atomic import write_text
 from .display import shorten
 from .errors import CODEBOOK_INVALID, CODEBOOK_TOO_DEEP, CODEBOOK_UNREADABLE, Problem, error
 from .ingest.decode import bom_codec, locate_byte
@@ -770,4 +769,6 @@ def save_codebook(book: Codebook, path: Path) -> None:
     _, problems = parse_codebook(text, str(path))
     if problems:  # pragma: no cover - would be a bug in dump_codebook
         raise AssertionError("dump_codebook produced an invalid codebook: " + "; ".join(map(str, problems)))
+    from .atomic import write_text  # only a save needs it (and its secrets module): not on every load
+
     write_text(path, text)

@@ -175,8 +175,8 @@ def _check_counts(transcripts, codings, store, book, coders):
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(projects())
-def test_analysis_cooccurrence_equals_pairs_counted_one_by_one(project):
+@given(projects(), st.booleans())
+def test_analysis_cooccurrence_equals_pairs_counted_one_by_one(project, small_batches):
     transcripts, codings = project
     store, book, _ids = build(transcripts, codings)
     diagonal: dict[str, int] = defaultdict(int)
@@ -187,7 +187,8 @@ def test_analysis_cooccurrence_equals_pairs_counted_one_by_one(project):
         if t1 == t2 and s1 < e2 and s2 < e1 and a != b:
             pairs[a, b] += 1
             pairs[b, a] += 1
-    matrix = cooccurrence(store, book)
+    with patch("qualcode.store.codings._COLUMN_BATCH", 1) if small_batches else nullcontext():  # a batch per transcript
+        matrix = cooccurrence(store, book)
     assert [r.id for r in matrix.rows] == matrix.columns
     assert set(matrix.columns) == set(diagonal)
     for a, cells in zip(matrix.columns, matrix.cells, strict=True):

@@ -188,7 +188,8 @@ def frequencies(
     per_group: dict[str, dict[str, Measures]] = defaultdict(lambda: defaultdict(Measures))
     groups: dict[str, Group] = {}
     everything = Group(ALL_GROUP)
-    ticker = Ticker(progress, cancelled, count_codings(store, selection))
+    # The total only feeds a progress bar: without one, counting every coding first is wasted.
+    ticker = Ticker(progress, cancelled, count_codings(store, selection) if progress is not None else 0)
     counts = _Counts(tree.rollup, words, totals, per_group, ticker)
     if by in (SPEAKER, ROLE):  # grouped by who speaks: counted per turn
         _count_by_turns(store, selection, by, counts, groups, everything)

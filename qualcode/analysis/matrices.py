@@ -17,13 +17,13 @@ codebook order, then codes missing from the codebook.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from heapq import heappop, heappush
-from itertools import combinations
+from itertools import combinations, compress
 
 from ..codebook import Codebook
-from ..store import Store
+from ..store import SpanColumns, Store
 from .codes import CodeEntry, CodeHierarchy
 from .frequencies import MEASURES, TRANSCRIPT, frequencies
 from .selection import ALL, Selection
@@ -74,15 +74,16 @@ def cooccurrence(
         raise ValueError(f"unit must be one of {UNITS}")
     pairs: dict[tuple[str, str], int] = defaultdict(int)
     diagonal: dict[str, int] = defaultdict(int)
-    ticker = Ticker(progress, cancelled, count_codings(store, selection))
+    # The total only feeds a progress bar: without one, counting every coding first is wasted.
+    ticker = Ticker(progress, cancelled, count_codings(store, selection) if progress is not None else 0)
     flt = selection.coding_filter
-    for view in iter_transcripts(store, selection):
-        spans = store.codings.spans(view.id, flt)  # (start, end, code_id): whole rows cost more than the counting
-        if not spans:
-            continue
-        if unit == OVERLAP:
-            _count_overlaps(spans, pairs, diagonal)
-        else:
+    if unit == OVERLAP:
+        for batch in store.codings.span_columns(flt):
+            _count_overlaps(batch, pairs, diagonal)
+            ticker.add(len(batch.openings))
+    else:
+        for view in iter_transcripts(store, selection):
+            spans = store.codings.spans(view.id, flt)  # (start, end, code_id): whole rows cost more than the counting
             in_turn: dict[int, set[str]] = defaultdict(set)
             for start, end, code_id in spans:
                 for k in view.turn_indexes(start, end):
@@ -92,7 +93,7 @@ def cooccurrence(
                     diagonal[code_id] += 1
                 for pair in combinations(sorted(present), 2):
                     pairs[pair] += 1
-        ticker.add(len(spans))
+            ticker.add(len(spans))
     ticker.finish()
     pairs = _symmetric(pairs)
 
@@ -103,19 +104,28 @@ def cooccurrence(
     return CodeMatrix(codes, ids, cells, "cooccurrence", unit)
 
 
-def _count_overlaps(spans: list[tuple[int, int, str]], pairs: dict[tuple[str, str], int], diagonal: dict[str, int]) -> None:
-    """Sweep the codings (sorted by start) keeping those still open in a heap by end; each
-    open one overlaps the new one. A pair is counted once here, as (earlier, later), and
-    made symmetric by :func:`_symmetric` (half the dictionary updates of counting both)."""
-    open_: list[tuple[int, str]] = []
-    for start, end, code_id in spans:
-        diagonal[code_id] += 1
+def _count_overlaps(batch: SpanColumns, pairs: dict[tuple[str, str], int], diagonal: dict[str, int]) -> None:
+    """Sweep the codings (sorted by start; transcripts kept apart by the batch's offsets)
+    keeping those still open in a heap by end; each open one overlaps the new one. A pair
+    is counted once here, as (earlier, later), and made symmetric by :func:`_symmetric`
+    (half the updates of counting both). Codes are numbered for the sweep: a list indexed
+    by a pair of small numbers costs less than a dictionary keyed by a pair of ids."""
+    ids = list(dict.fromkeys(batch.code_ids))
+    number = {code_id: i for i, code_id in enumerate(ids)}
+    width = len(ids)
+    counts = [0] * (width * width)  # counts[earlier * width + later]
+    open_: list[tuple[int, int]] = []
+    for start, end, code in zip(batch.openings, batch.closings, map(number.__getitem__, batch.code_ids), strict=True):
         while open_ and open_[0][0] <= start:  # closed before this one starts
             heappop(open_)
         for _, other in open_:
-            if other != code_id:
-                pairs[other, code_id] += 1
-        heappush(open_, (end, code_id))
+            if other != code:
+                counts[other * width + code] += 1
+        heappush(open_, (end, code))
+    for code_id, n in Counter(batch.code_ids).items():
+        diagonal[code_id] += n
+    for at in compress(range(len(counts)), counts):
+        pairs[ids[at // width], ids[at % width]] += counts[at]
 
 
 def _symmetric(pairs: dict[tuple[str, str], int]) -> dict[tuple[str, str], int]:

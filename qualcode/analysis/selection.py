@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..codebook import Codebook
-from ..coding import check_code, resolve_transcript
 from ..errors import UNKNOWN_ATTRIBUTE, UNKNOWN_ATTRIBUTE_VALUE, WHERE_SYNTAX, error
 from ..store import CodingFilter, Store
 from ..team.coders import resolve_coders
@@ -81,10 +80,14 @@ def select(
             elif code_id in missing or store.codes.exists(code_id):
                 code_ids.add(code_id)
             else:
+                from ..coding import check_code  # only for a wrong code: it loads the text helpers
+
                 check_code(codebook, code_id)  # raises "unknown code" with a suggestion
 
     transcript_ids: set[int] | None = None
     if transcripts:
+        from ..coding import resolve_transcript  # only with --transcript: it loads the text helpers
+
         transcript_ids = {resolve_transcript(store, ref) for ref in transcripts}
 
     pairs = [w for w in where if isinstance(w, tuple)] + parse_where(w for w in where if isinstance(w, str))

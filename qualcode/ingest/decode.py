@@ -14,7 +14,6 @@ from __future__ import annotations
 import codecs
 import io
 import unicodedata
-import zipfile
 from pathlib import Path
 
 from qualcode.errors import (
@@ -83,6 +82,8 @@ def sniff_non_text(data: bytes) -> tuple[str, str] | None:
 
 def _describe_zip(data: bytes) -> tuple[str, str]:
     # Office files are zip archives; look inside to tell the user exactly which.
+    import zipfile  # only for a file that is not text: every command reads the codebook with this module
+
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
@@ -12,7 +13,7 @@ from operator import itemgetter
 from ..errors import CODING_EXISTS, NO_CODING, NO_DETACHED, error, span_error
 from ..model import MANUAL, Coding, stored_id
 from ..words import PAD, SCALE, Packing, packed, word_marks
-from .db import PARK, Database, inserted_id, joined_ints, json_ids, now
+from .db import PARK, Database, inserted_id, json_ids, now
 from .types import (
     ALL_CODINGS,
     Added,
@@ -23,6 +24,7 @@ from .types import (
     CodingRow,
     DetachedCoding,
     MoveResult,
+    SpanColumns,
 )
 
 _COLUMNS = "id, transcript_id, start, end, code_id, coder, quote, memo, origin, created_at, updated_at, suggestion_id"  # Coding's field order
@@ -119,6 +121,16 @@ def _where(flt: CodingFilter, prefix: str = "") -> tuple[str, list]:
             where.append(f"{prefix}{column} IN (SELECT value FROM json_each(?))")
             params.append(json_ids(values))
     return " AND ".join(where), params
+
+
+def _json_ints(array: str | None) -> list:
+    """The values of a ``json_group_array`` (none when it had no rows: NULL).
+
+    Statistics read a column as one JSON text: SQLite builds it at C speed and
+    ``json.loads`` parses it at C speed too, in half the time of splitting a
+    ``group_concat`` and converting each number.
+    """
+    return json.loads(array) if array else []
 
 
 class CodingStore:
@@ -646,20 +658,18 @@ class CodingStore:
         )
         offset = f"(transcript_id - {first:d}) * {packing.stride:d}"
         rows = self._db.execute(
-            f"SELECT code_id, count(*), group_concat({offset} + start * {packing.scale:d} + {packing.pad:d} + words_before),"
-            f" group_concat({offset} + end * {packing.scale:d} + words_through), max(end), max(words_through)"
+            f"SELECT code_id, count(*), json_group_array({offset} + start * {packing.scale:d} + {packing.pad:d} + words_before),"
+            f" json_group_array({offset} + end * {packing.scale:d} + words_through), max(end), max(words_through),"
+            " 2 * count(*) - count(words_before) - count(words_through)"
             # The planner would rather follow the transcript range, then sort by code.
             f" FROM codings INDEXED BY codings_code_words WHERE {where} GROUP BY code_id",
             params,
         ).fetchall()
         if any(max(r[4], r[5] or 0) > packing.chars for r in rows):
             return None
-        columns = [
-            CodeColumns(code_id, n, joined_ints(opening), joined_ints(closing)) for code_id, n, opening, closing, *_ in rows
-        ]
-        if any(len(c.openings) != c.codings or len(c.closings) != c.codings for c in columns):
-            # group_concat leaves out the NULLs: some word positions are not computed yet
+        if any(r[6] for r in rows):  # some word positions are not computed yet (NULL)
             return CodeColumnBatch(first, last, packing, self._code_columns_from_text(where, params, first, packing))
+        columns = [CodeColumns(code_id, n, _json_ints(opening), _json_ints(closing)) for code_id, n, opening, closing, *_ in rows]
         return CodeColumnBatch(first, last, packing, columns)
 
     def _code_columns_from_text(self, where: str, params: list, first: int, packing: Packing) -> list[CodeColumns]:
@@ -683,6 +693,41 @@ class CodingStore:
                 column.closings.append(offset + end * packing.scale + through)
         return [columns[code_id] for code_id in sorted(columns)]
 
+    def span_columns(self, flt: CodingFilter = ALL_CODINGS) -> Iterator[SpanColumns]:
+        """The filtered codings in batches of at most ``_COLUMN_BATCH`` consecutive transcript
+        ids, each as three columns in transcript and start order: openings ``offset + start``,
+        closings ``offset + end`` and code ids, where ``offset = (transcript_id - first) *
+        stride`` keeps the transcripts of a batch apart (no span reaches the next offset).
+
+        SQLite joins each column into one JSON text, read from the ``codings_words`` index
+        without a sort: a row object per coding cost more than the counting (co-occurrence).
+        """
+        ids = [r[0] for r in self._db.execute("SELECT id FROM transcripts ORDER BY id")]
+        stride = self._db.scalar("SELECT max(chars) FROM transcripts", (), 0) + 1
+        where, params = _where(flt)
+        at = 0
+        while at < len(ids):
+            first = ids[at]
+            last_at = bisect_right(ids, first + _COLUMN_BATCH - 1, at) - 1
+            last = ids[last_at]
+            offset = f"(transcript_id - {first:d}) * {stride:d}"  # integers of our own making
+            row = self._db.one(
+                f"SELECT json_group_array({offset} + start), json_group_array({offset} + end), json_group_array(code_id),"
+                f" max(end) FROM codings INDEXED BY codings_words WHERE transcript_id BETWEEN {first:d} AND {last:d}"
+                + (f" AND {where}" if where else ""),
+                params,
+            )
+            assert row is not None  # an aggregate query always yields one row
+            if (row[3] or 0) >= stride:  # a span beyond the longest transcript's length
+                stride = self._largest_position(flt) + 1
+                continue  # the same transcripts again, further apart
+            openings, closings, codes = _json_ints(row[0]), _json_ints(row[1]), _json_ints(row[2])
+            if openings != sorted(openings):  # the index's order, unless SQLite chose another
+                order = sorted(range(len(openings)), key=openings.__getitem__)
+                openings, closings, codes = ([column[i] for i in order] for column in (openings, closings, codes))
+            yield SpanColumns(openings, closings, codes, stride)
+            at = last_at + 1
+
     def _largest_position(self, flt: CodingFilter) -> int:
         """The largest offset or word position of the filtered codings."""
         where, params = _where(flt)
@@ -692,7 +737,13 @@ class CodingStore:
     def coders(self, transcript_ids: Iterable[int] | None = None) -> list[str]:
         """Every coder with codings (in these transcripts), from the index: no per-transcript counting."""
         if transcript_ids is None:
-            return [r[0] for r in self._db.execute("SELECT DISTINCT coder FROM codings ORDER BY coder")]
+            # One seek per coder (the next name after the last), not a walk over every coding's entry.
+            sql = (
+                "WITH RECURSIVE found(coder) AS (SELECT min(coder) FROM codings UNION ALL"
+                " SELECT (SELECT min(coder) FROM codings WHERE coder > found.coder) FROM found WHERE coder IS NOT NULL)"
+                " SELECT coder FROM found WHERE coder IS NOT NULL"
+            )
+            return [r[0] for r in self._db.execute(sql)]
         where, params = _where(CodingFilter.of(transcript_ids, None, None))
         return [r[0] for r in self._db.execute(f"SELECT DISTINCT coder FROM codings WHERE {where} ORDER BY coder", params)]
 

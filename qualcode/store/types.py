@@ -176,6 +176,16 @@ class CodeColumns:
     closings: list[int]
 
 
+class SpanColumns(NamedTuple):
+    """Codings of a batch of transcripts as columns, in transcript and start order (see
+    ``codings.span_columns``)."""
+
+    openings: list[int]
+    closings: list[int]
+    code_ids: list[str]
+    stride: int  # between the offsets of consecutive transcript ids
+
+
 @dataclass(slots=True)
 class TurnColumns:
     """The turns of a batch's transcripts, in transcript and turn order, packed like its
