@@ -35,26 +35,12 @@ def stats() -> None:
 
 def _resolve_format(fmt: str | None, out: Path | None, excel: bool) -> str:
     if fmt is None:
-        fmt = "csv" if out is not None or excel else "table"
-    elif excel and fmt != "csv":
+        return "csv" if out is not None or excel else "table"
+    if excel and fmt != "csv":
         raise click.UsageError("--excel writes CSV: leave out --format, or use --format csv")
-    elif out is not None and fmt == "table":
+    if out is not None and fmt == "table":
         raise click.UsageError("--out writes CSV or JSON: use --format csv or --format json")
-    if fmt == "table":
-        _load_rich_meanwhile()
     return fmt
-
-
-def _load_rich_meanwhile() -> None:
-    """Import rich (~40 ms) in a thread while the counting runs: SQLite releases the
-    interpreter while it reads, so the table is drawn that much sooner."""
-    import threading
-
-    def load() -> None:
-        import rich.console
-        import rich.table  # noqa: F401
-
-    threading.Thread(target=load, name="qualcode-load-rich", daemon=True).start()
 
 
 def _write_csv(
