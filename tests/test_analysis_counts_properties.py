@@ -16,6 +16,7 @@ from qualcode.analysis import MISSING, NO_SPEAKER, Selection, code_matrix, coocc
 from qualcode.codebook import parse_codebook
 from qualcode.model import Transcript, Turn
 from qualcode.store import Store
+from qualcode.store import codings as store_codings
 from qualcode.store import transcripts as store_transcripts
 from qualcode.words import Packing
 
@@ -187,7 +188,7 @@ def test_analysis_cooccurrence_equals_pairs_counted_one_by_one(project, small_ba
         if t1 == t2 and s1 < e2 and s2 < e1 and a != b:
             pairs[a, b] += 1
             pairs[b, a] += 1
-    with patch("qualcode.store.codings._COLUMN_BATCH", 1) if small_batches else nullcontext():  # a batch per transcript
+    with patch.object(store_codings, "_COLUMN_BATCH", 1) if small_batches else nullcontext():  # a batch per transcript
         matrix = cooccurrence(store, book)
     assert [r.id for r in matrix.rows] == matrix.columns
     assert set(matrix.columns) == set(diagonal)

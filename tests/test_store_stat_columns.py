@@ -66,6 +66,15 @@ def test_turn_columns_words_per_label_as_turn_layout(store, label):
     assert columns.words[4]["Y" if label == "speaker" else "respondent"] >= 0  # a label with no words is listed
 
 
+def test_turn_columns_words_not_stored_are_counted_from_the_text(store):
+    expected = _expected(store, "speaker")
+    db = store._db.path  # a row another version wrote: words not counted (NULL)
+    with sqlite3.connect(db) as raw:
+        raw.execute("UPDATE turns SET words = NULL WHERE transcript_id = 1 AND idx = 2")
+    batch = next(store.codings.code_columns(reach=store.transcripts.longest_turn()))
+    assert store.transcripts.turn_columns(batch.first, batch.last, batch.packing, "speaker").words == expected
+
+
 def test_turn_columns_many_labels_as_few(tmp_path):
     # More distinct labels than SQLite numbers (the rows are read one by one): the same words.
     book, _ = parse_codebook(CODEBOOK)

@@ -45,13 +45,15 @@ def json_ids(ids: Iterable) -> str:
     return json.dumps(sorted(ids))
 
 
-def joined_ints(joined: str | None) -> list[int]:
-    """The integers of a ``group_concat`` (none when it had no values: it is then NULL).
+def json_ints(array: str | None) -> list:
+    """The values of a ``json_group_array`` of integers (none when it had no rows: NULL);
+    a NULL value is ``None``.
 
     Statistics read a column of integers as one text: SQLite builds it at C speed, and
-    splitting it costs less than a row object per value.
+    ``json.loads`` parses it at C speed too (half the time of splitting a
+    ``group_concat`` and converting each number), far less than a row object per value.
     """
-    return list(map(int, joined.split(","))) if joined else []
+    return json.loads(array) if array else []
 
 
 def inserted_id(cur: sqlite3.Cursor) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..model import Transcript, Turn, span_words
 from ..text import SENTENCE_RULES, content_spans, sentences_in
 from ..words import Packing
-from .db import Database, inserted_id, joined_ints, json_ids, now
+from .db import Database, inserted_id, json_ids, json_ints, now
 from .types import SpeakerInfo, TranscriptInfo, TranscriptRef, TranscriptSummary, TurnColumns
 
 _TURN_COLUMNS = "idx, speaker, start, end, time_start, time_end, role"  # Turn's field order
@@ -245,17 +245,29 @@ class TranscriptStore:
             cases = "".join(f"WHEN {label} = ? THEN {i} " for i in range(1, len(named) + 1))
             number = f"CASE {cases}ELSE 0 END" if named else "0"  # 0: no label
             row = self._db.one(
-                "SELECT group_concat(s), group_concat(e), group_concat(k), max(end) FROM"
+                "SELECT json_group_array(s), json_group_array(e), json_group_array(k), max(end) FROM"
                 # ORDER BY in a subquery of an aggregate is kept: the texts join the turns in order
                 f" (SELECT {start_key} AS s, {end_key} AS e, {number} AS k, end FROM turns WHERE {where}"
                 " ORDER BY transcript_id, idx)",
                 named,
             )
             assert row is not None  # an aggregate query always yields one row
-            starts, ends, numbers = joined_ints(row[0]), joined_ints(row[1]), joined_ints(row[2])
+            starts, ends, numbers = json_ints(row[0]), json_ints(row[1]), json_ints(row[2])
             labels = [None, *named]
             columns = TurnColumns(starts, ends, list(map(labels.__getitem__, numbers)), {})
             longest = row[3] or 0
+            # Words per label: one pass in turn order (grouping by transcript and label sorted every turn).
+            per_label = "".join(
+                f", count(CASE k WHEN {i} THEN 1 END), sum(CASE k WHEN {i} THEN words END)" for i in range(len(labels))
+            )
+            counted = self._db.execute(
+                f"SELECT transcript_id, count(*) - count(words){per_label}"
+                f" FROM (SELECT transcript_id, {number} AS k, words FROM turns WHERE {where}) GROUP BY transcript_id",
+                named,
+            ).fetchall()
+            words_rows = [
+                (tid, value, r[2 * i + 1], missing) for tid, missing, *r in counted for i, value in enumerate(labels) if r[2 * i]
+            ]
         else:
             rows = self._db.execute(
                 f"SELECT {start_key}, {end_key}, {label}, end FROM turns WHERE {where} ORDER BY transcript_id, idx"
@@ -263,13 +275,14 @@ class TranscriptStore:
             starts, ends = list(map(itemgetter(0), rows)), list(map(itemgetter(1), rows))
             columns = TurnColumns(starts, ends, list(map(itemgetter(2), rows)), {})
             longest = max(map(itemgetter(3), rows), default=0)
+            words_rows = self._db.execute(
+                f"SELECT transcript_id, {label}, sum(words), count(*) - count(words) FROM turns WHERE {where}"
+                f" GROUP BY transcript_id, {label}"
+            ).fetchall()
         if longest > packing.chars:
             raise ValueError("the packing does not reach the last turn's end: size it with longest_turn()")
         uncounted = set()
-        for tid, value, total, missing in self._db.execute(
-            f"SELECT transcript_id, {label}, sum(words), count(*) - count(words) FROM turns WHERE {where}"
-            f" GROUP BY transcript_id, {label}"
-        ):
+        for tid, value, total, missing in words_rows:
             columns.words.setdefault(tid, {})[value] = total
             if missing:
                 uncounted.add(tid)
