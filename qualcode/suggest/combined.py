@@ -88,6 +88,13 @@ def hint_key(reason: str) -> str:
     return reason
 
 
+def _smoothed(record: Sequence[int], prior: float) -> float:
+    """A hint's precision from its record ``(right, wrong)`` and ``prior``
+    (``HINT_WEIGHT`` times its code's rule precision)."""
+    right, wrong = record
+    return (right + prior) / (right + wrong + HINT_WEIGHT)
+
+
 @dataclass(slots=True)
 class CodeCalibration:
     """What cross-validation on the researcher's coding said about one code."""
@@ -124,15 +131,17 @@ class CodeCalibration:
 
     def hint_precision(self, reason: str) -> float:
         """The smoothed precision of one hint (see the module docstring)."""
-        right, wrong = self.hints.get(hint_key(reason), (0, 0))
-        return (right + HINT_WEIGHT * self.rule_precision) / (right + wrong + HINT_WEIGHT)
+        return _smoothed(self.hints.get(hint_key(reason), (0, 0)), HINT_WEIGHT * self.rule_precision)
 
     def rule_score(self, reasons: Iterable[str]) -> float:
         """A sentence's rule score for the code: its hints' evidence added up,
         ``1 - prod(1 - p)`` over its distinct hints."""
+        # hint_precision's sum with the code's share worked out once (a run asks this
+        # per sentence with hits); hint_key of a key is the key.
+        prior, hints = HINT_WEIGHT * self.rule_precision, self.hints
         miss = 1.0
         for key in {hint_key(r) for r in reasons}:
-            miss *= 1 - self.hint_precision(key)
+            miss *= 1 - _smoothed(hints.get(key, (0, 0)), prior)
         return 1 - miss
 
 
@@ -766,8 +775,11 @@ def _near_trust(cal: CodeCalibration) -> str:
 
 def _trust(cal: CodeCalibration, reasons: Iterable[str]) -> str:
     """Why a hint is trusted as far as it is, in a line a researcher reads."""
-    best = max(reasons, key=cal.hint_precision)
-    right, wrong = cal.hints.get(hint_key(best), (0, 0))
+    # The first of the best hints, as max(reasons, key=cal.hint_precision) finds it,
+    # each reason's key and record looked up once.
+    prior, hints = HINT_WEIGHT * cal.rule_precision, cal.hints
+    records = [hints.get(hint_key(r), (0, 0)) for r in reasons]
+    right, wrong = max(records, key=lambda record: _smoothed(record, prior))
     if right + wrong:
         return f"this hint was right in {right} of {right + wrong} coded sentences"
     seen = cal.rule_right + cal.rule_wrong
@@ -784,7 +796,7 @@ def cap_per_turn(
     A run of adjacent sentences proposing the same code is one suggestion (it is
     stored as one), scored by its best sentence.
     """
-    out: list[dict[str, Proposal]] = [dict(p) if p else p for p in proposed]
+    out: list[dict[str, Proposal]] = list(proposed)  # a sentence's dict copied once something is taken out
     runs: dict[Hashable, list[tuple[float, str, list[int]]]] = {}
     open_runs: dict[str, tuple[Hashable, list[int], float]] = {}  # code -> (turn, sentences, best)
 
@@ -813,5 +825,7 @@ def cap_per_turn(
         candidates.sort(key=lambda r: (-r[0], r[2][0], r[1]))
         for _, code, members in candidates[limit:]:
             for i in members:
+                if out[i] is proposed[i]:
+                    out[i] = dict(proposed[i])
                 out[i].pop(code, None)
     return out

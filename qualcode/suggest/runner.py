@@ -269,11 +269,14 @@ def _merge_runs(
 
     def close(code: str) -> None:
         start, end, _, _, names, score, reasons = open_runs.pop(code)
-        unique = sorted(dict.fromkeys(reasons), key=is_neighbour_reason)  # its own words first (a stable sort)
+        unique = list(dict.fromkeys(reasons))
+        if any(map(is_neighbour_reason, unique)):
+            unique.sort(key=is_neighbour_reason)  # its own words first (a stable sort)
         reason = "; ".join(unique[:MAX_REASONS]) + (
             f"; and {len(unique) - MAX_REASONS} more" if len(unique) > MAX_REASONS else ""
         )
-        out.append((start, end, code, "+".join(sorted(names, key=(RULES, LEARNED).index)), round(score, 4), reason))
+        suggester = next(iter(names)) if len(names) == 1 else "+".join(sorted(names, key=(RULES, LEARNED).index))
+        out.append((start, end, code, suggester, round(score, 4), reason))
 
     if len(sentences) != len(per_sentence):
         raise ValueError("_merge_runs: one proposal dict per sentence")
