@@ -689,8 +689,15 @@ def context_of(sentences: Sequence[Any]) -> list[list[Mapping[str, list[str]]]]:
     """Per sentence (with ``transcript_id``, ``turn``, ``hits``, ``content``, in
     transcript order): the hits of the content sentences just before and after
     it in its turn, for :func:`combine`'s ``near``."""
+    near = neighbour_hits(sentences)
+    return [near.get(i, []) for i in range(len(sentences))]
+
+
+def neighbour_hits(sentences: Sequence[Any]) -> dict[int, list[Mapping[str, list[str]]]]:
+    """:func:`context_of` for the sentences that have such neighbours only (most have
+    none): their position -> the neighbours' hits."""
     n = len(sentences)
-    out: list[list[Mapping[str, list[str]]]] = [[] for _ in range(n)]
+    out: dict[int, list[Mapping[str, list[str]]]] = {}
     # From the few sentences with hits to their neighbours (most sentences have none):
     # j ascending, so each sentence gets the one before it first, as neighbours_of orders them.
     for j, sentence in enumerate(sentences):
@@ -698,7 +705,7 @@ def context_of(sentences: Sequence[Any]) -> list[list[Mapping[str, list[str]]]]:
             continue
         for i in (j - 1, j + 1):
             if 0 <= i < n and sentences[i].turn == sentence.turn and sentences[i].transcript_id == sentence.transcript_id:
-                out[i].append(sentence.hits)
+                out.setdefault(i, []).append(sentence.hits)
     return out
 
 

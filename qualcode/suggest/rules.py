@@ -369,6 +369,7 @@ class RuleSuggester:
         in_doc: dict[str, set[int]] = {}  # the doc's words per attribute, once a pattern needs them
         for index in sorted(todo):
             rule = self._patterns[index]
+            others = [(columns[attr], allowed) for attr, allowed in rule.anchors[1:]]
             # A pattern whose other required words are not in the doc at all is done
             # with one check, not one per sentence holding its first word.
             for attr, _ in rule.anchors[1:]:
@@ -378,8 +379,14 @@ class RuleSuggester:
                 continue
             for k in sorted(todo[index]):
                 start, end = bounds[k]
-                # Set operations and list.index on slices: no Python-level step per token.
-                if any(allowed.isdisjoint(columns[attr][start:end]) for attr, allowed in rule.anchors[1:]):
+                # Set operations and list.index on slices: no Python-level step per token
+                # (a plain loop: a generator per sentence and pattern cost more than the check).
+                lacking = False
+                for column, allowed in others:
+                    if allowed.isdisjoint(column[start:end]):
+                        lacking = True
+                        break
+                if lacking:
                     continue
                 # The Matcher costs a Token object or two per token: give it only the
                 # window from the first word the pattern can start with to the last

@@ -34,7 +34,7 @@ from ..model import Transcript, stored_id
 from ..project import Project, opened
 from ..store import Store
 from .analysis import analyse
-from .combined import LEARNED, RULES, Calibration, Proposal, cap_per_turn, combine, context_of, is_neighbour_reason
+from .combined import LEARNED, RULES, Calibration, Proposal, cap_per_turn, combine, is_neighbour_reason, neighbour_hits
 from .learned import LearnedModel, ModelInfo, sentence_features
 from .pipeline import load_pipeline
 from .rules import RuleSuggester, rule_suggester
@@ -206,7 +206,7 @@ def propose(
     if model is not None and feats is not None and wanted:  # only content sentences are worth scoring
         for i, found in zip(wanted, model.scores([feats[i] for i in wanted]), strict=True):
             scores[i] = found
-    near = context_of(sentences)  # hits of the sentences around each one in its turn (run-on passages)
+    near = neighbour_hits(sentences)  # hits of the sentences around each one in its turn (run-on passages)
     left_out: dict[int, tuple[dict[str, float], list[dict[str, float]]]] = {}
     asked: dict[int, None] = {}  # sentences with a learned proposal, whose words must explain it
 
@@ -221,7 +221,9 @@ def propose(
 
         sentence = sentences[i]
         allowed = codable - done[i]
-        return combine(sentence.hits, sentence.content, scores[i], calibration, threshold, allowed, near=near[i], explain=explain)
+        return combine(
+            sentence.hits, sentence.content, scores[i], calibration, threshold, allowed, near=near.get(i, ()), explain=explain
+        )
 
     # Without hits in or next to it, a sentence is proposed only for a learned code whose
     # score reaches its threshold (combine's additions): most sentences, with or without a model.
@@ -231,12 +233,19 @@ def propose(
     beside = {c for c, cal in calibration.codes.items() if cal.near <= 1}
 
     def worth(i: int) -> bool:
-        if sentences[i].hits or (near[i] and any(not beside.isdisjoint(h) for h in near[i])):
+        if sentences[i].hits or (i in near and any(not beside.isdisjoint(h) for h in near[i])):
             return True
         found = scores[i]
         return found is not None and any(v >= adds.get(c, 2.0) for c, v in found.items())
 
-    per_sentence: list[dict[str, Proposal]] = [proposals(i) if worth(i) else {} for i in range(len(sentences))]
+    # Only sentences with hits, with neighbours' hits or with scores can be worth it,
+    # taken in order. The others share one empty dict, never changed (cap_per_turn
+    # copies a dict before it takes anything out).
+    nothing: dict[str, Proposal] = {}
+    per_sentence: list[dict[str, Proposal]] = [nothing] * len(sentences)
+    for i in sorted({i for i, s in enumerate(sentences) if s.hits}.union(near, wanted)):
+        if worth(i):
+            per_sentence[i] = proposals(i)
     if asked and model is not None and feats is not None:
         # Only what the model proposes is explained (its leave-one-out scores, one
         # batch for all), then proposed again with the words: combine is deterministic.
