@@ -783,10 +783,13 @@ def _near_trust(cal: CodeCalibration) -> str:
 def _trust(cal: CodeCalibration, reasons: Iterable[str]) -> str:
     """Why a hint is trusted as far as it is, in a line a researcher reads."""
     # The first of the best hints, as max(reasons, key=cal.hint_precision) finds it,
-    # each reason's key and record looked up once.
-    prior, hints = HINT_WEIGHT * cal.rule_precision, cal.hints
-    records = [hints.get(hint_key(r), (0, 0)) for r in reasons]
-    right, wrong = max(records, key=lambda record: _smoothed(record, prior))
+    # each reason's key and record looked up once (most sentences have one).
+    records = [cal.hints.get(hint_key(r), (0, 0)) for r in reasons]
+    if len(records) == 1:
+        right, wrong = records[0]
+    else:
+        prior = HINT_WEIGHT * cal.rule_precision
+        right, wrong = max(records, key=lambda record: _smoothed(record, prior))
     if right + wrong:
         return f"this hint was right in {right} of {right + wrong} coded sentences"
     seen = cal.rule_right + cal.rule_wrong

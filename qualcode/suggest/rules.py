@@ -240,8 +240,8 @@ class RuleSuggester:
         # Per token: the sentence it stands in (-1: none, e.g. the line break between
         # two turns), set a sentence at a time: one list look-up per hit, no search.
         owner = [-1] * len(doc)
-        for k, (start, end) in enumerate(bounds):
-            owner[start:end] = [k] * (end - start)
+        for number, (start, end) in enumerate(bounds):
+            owner[start:end] = [number] * (end - start)
 
         def sentence_of(start: int, end: int) -> int | None:
             k = owner[start]
@@ -313,13 +313,13 @@ class RuleSuggester:
             # The tokens whose word starts something, found by a binary search of each
             # token's hash in the sorted hashes (numpy; a Python step per token cost a
             # tenth of the matching). The array changes only when new words do.
-            known = self._starting_sorted
-            if known is None or grown:
-                known = self._starting_sorted = numpy.array(sorted(starting), dtype="uint64")
+            sought = self._starting_sorted
+            if sought is None or grown:
+                sought = self._starting_sorted = numpy.array(sorted(starting), dtype="uint64")
             column = array[:, 0]
-            where = known.searchsorted(column)
-            where[where == len(known)] = 0
-            positions = numpy.flatnonzero(known[where] == column).tolist() if len(known) else []
+            where = sought.searchsorted(column)
+            where[where == len(sought)] = 0
+            positions = numpy.flatnonzero(sought[where] == column).tolist() if len(sought) else []
             hits = [(i, cache[lowers[i]]) for i in positions]
         else:
             hits = [(i, cache[key]) for i, key in enumerate(keys) if key in starting]

@@ -198,8 +198,10 @@ def propose(
     rejected suggestions (anything with ``start``, ``end`` and ``code_id``): a
     sentence that lines up with one of those for a code gets no proposal for it.
     """
-    spans = [(s.start, s.end) for s in sentences]
-    done = labels_for(spans, [*covered, *decided])
+    lined_up = [*covered, *decided]
+    # Per sentence, the codes it is coded or decided for already (none for a transcript
+    # without codings or decisions: no set per sentence to work out).
+    done = labels_for([(s.start, s.end) for s in sentences], lined_up) if lined_up else None
     feats = sentence_features(sentences) if model is not None and calibration.learned else None
     wanted = [i for i, s in enumerate(sentences) if s.content] if feats is not None else []
     scores: list[dict[str, float] | None] = [None] * len(sentences)
@@ -220,7 +222,7 @@ def propose(
             return ", ".join(_readable(w, code) for w in model.explain(feats[i], code, scored=left_out[i]))
 
         sentence = sentences[i]
-        allowed = codable - done[i]
+        allowed = codable - done[i] if done is not None else codable  # combine only reads it
         return combine(
             sentence.hits, sentence.content, scores[i], calibration, threshold, allowed, near=near.get(i, ()), explain=explain
         )
