@@ -302,19 +302,17 @@ class RuleSuggester:
         # Words not seen before are few after the first transcripts: found with one set
         # operation, so the known ones cost no Python-level step per token.
         starting = self._starting
-        grown = False
         for key in set(keys).difference(cache):
             i = keys.index(key)
             entry = cache[key] = self._entry(lowers[i], lemmas[i])
             if entry is not _NOTHING:
                 starting.add(key)
-                grown = True
         if keys is lowers:
             # The tokens whose word starts something, found by a binary search of each
             # token's hash in the sorted hashes (numpy; a Python step per token cost a
-            # tenth of the matching). The array changes only when new words do.
+            # tenth of the matching). The array is rebuilt only when words were added.
             sought = self._starting_sorted
-            if sought is None or grown:
+            if sought is None or len(sought) != len(starting):
                 sought = self._starting_sorted = numpy.array(sorted(starting), dtype="uint64")
             column = array[:, 0]
             where = sought.searchsorted(column)
