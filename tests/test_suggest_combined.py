@@ -11,11 +11,13 @@ from qualcode.suggest.combined import (
     RULES,
     Calibration,
     CodeCalibration,
+    Proposal,
     calibration_from,
     cap_per_turn,
     combine,
     context_of,
     hint_key,
+    neighbour_hits,
     neighbours_of,
 )
 from qualcode.suggest.review import by_score
@@ -476,3 +478,25 @@ def test_suggest_combined_best_setting_is_the_one_counted_item_by_item():
                 assert repr(got) == repr(expected)
                 chosen.add(got is None)
     assert chosen == {True, False}  # both a choice and no setting reaching the target happened
+
+
+def test_suggest_combined_neighbour_hits_lists_only_the_sentences_with_neighbours():
+    class S:
+        def __init__(self, turn, hits, content=True):
+            self.transcript_id, self.turn, self.hits, self.content = 1, turn, hits, content
+
+    sentences = [S(1, {}), S(1, {"a": ["x"]}), S(1, {}), S(1, {"b": ["y"]}), S(2, {})]
+    near = neighbour_hits(sentences)
+    assert near == {0: [{"a": ["x"]}], 2: [{"a": ["x"]}, {"b": ["y"]}]}  # the one before first; not across turns
+    assert context_of(sentences) == [near.get(i, []) for i in range(len(sentences))]
+
+
+def test_suggest_combined_cap_per_turn_leaves_what_it_was_given_unchanged():
+    def p(score):
+        return Proposal(score, {RULES}, [])
+
+    proposed = [{"a": p(0.9), "b": p(0.4)}, {"c": p(0.5)}, {}]
+    before = [dict(found) for found in proposed]
+    kept = cap_per_turn([1, 1, 1], proposed, limit=2)
+    assert [set(k) for k in kept] == [{"a"}, {"c"}, set()]
+    assert proposed == before  # the sentence that lost a code got a copy

@@ -187,3 +187,55 @@ def test_suggest_segments_primed_tokenizer_splits_as_before():
     small.prime(text)
     small.prime("nog meer nieuwe woorden")
     assert len(small.primed) == 3 and small.primed < set(text.split())
+
+
+def test_suggest_segments_a_text_primed_whole_is_not_split_again():
+    """A text primed before (a re-run in the same process) costs no tokenizer call;
+    a new text only its new chunks; a text that did not fit is tried again."""
+    import spacy
+
+    from qualcode.suggest.pipeline import Pipeline
+
+    class Counting:
+        def __init__(self, inner):
+            self.inner, self.max_cache_size, self.calls = inner, inner.max_cache_size, 0
+
+        def __call__(self, text):
+            self.calls += 1
+            return self.inner(text)
+
+    pipeline = Pipeline(nlp=spacy.blank("nl"), forms=load_pipeline(None).forms, name="test")
+    counting = Counting(pipeline.nlp.tokenizer)
+    pipeline.nlp.tokenizer = counting
+    text = "De moeders komen, best. dat. Ze drinken koffie bij 't CJG."
+    pipeline.prime(text)
+    assert counting.calls == len(set(text.split()))
+    pipeline.prime(text)
+    assert counting.calls == len(set(text.split()))
+    pipeline.prime(text + " Nieuw woord")
+    assert counting.calls == len(set(text.split())) + 2
+
+    counting.max_cache_size = len(pipeline.primed) + 1  # room for one more chunk only
+    pipeline.prime("twee nieuwe")
+    pipeline.prime("twee nieuwe")
+    assert counting.calls == len(set(text.split())) + 2 + 1 + 0  # the first chunk, then the cache is full
+    assert hash("twee nieuwe") not in pipeline.primed_texts
+
+
+def test_suggest_segments_lookup_lemmatizer_gives_the_table_lemma_doc_after_doc():
+    """Words new in each doc join the known ones: every token's lemma is the lemma
+    table's entry for its lower-case form (else that form), in every doc."""
+    from qualcode.suggest.pipeline import LEMMATIZER
+
+    pipeline = load_pipeline(None)
+    table = pipeline.nlp.get_pipe(LEMMATIZER).table
+    texts = [
+        "De moeders gingen gisteren naar de vrouwengroep.",
+        "MOEDERS en vaders gingen; Zij Werden Doorverwezen!",
+        "",
+        "gingen gingen moeders",
+        "Een woord als qzxvyk staat niet in de tabel, 12 ook niet.",
+    ]
+    for doc in pipeline.nlp.pipe(texts):
+        assert [t.lemma_ for t in doc] == [table.get(t.text.lower(), t.text.lower()) for t in doc]
+    assert [t.lemma_ for t in pipeline.nlp("moeders gingen")][1] != "gingen"  # the table knows it

@@ -142,9 +142,10 @@ def analyse(
             header = piece.turn.speaker is None and job.labelled
             sentences = []
             for (start, end), (s, e) in zip(spans, piece_bounds, strict=True):
-                sentence = Sentence(tid, turn, start, end, text[start:end])
-                if hits is not None:
-                    sentence.hits = hits[k]
+                if hits is not None:  # the matcher's dict, not a new one replaced
+                    sentence = Sentence(tid, turn, start, end, text[start:end], [], hits[k])
+                else:
+                    sentence = Sentence(tid, turn, start, end, text[start:end])
                 k += 1
                 if words or sentence.hits or hits is None:
                     # Only what may be proposed or learned from needs the check (a quarter of

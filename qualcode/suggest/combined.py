@@ -88,6 +88,13 @@ def hint_key(reason: str) -> str:
     return reason
 
 
+def _smoothed(record: Sequence[int], prior: float) -> float:
+    """A hint's precision from its record ``(right, wrong)`` and ``prior``
+    (``HINT_WEIGHT`` times its code's rule precision)."""
+    right, wrong = record
+    return (right + prior) / (right + wrong + HINT_WEIGHT)
+
+
 @dataclass(slots=True)
 class CodeCalibration:
     """What cross-validation on the researcher's coding said about one code."""
@@ -124,15 +131,17 @@ class CodeCalibration:
 
     def hint_precision(self, reason: str) -> float:
         """The smoothed precision of one hint (see the module docstring)."""
-        right, wrong = self.hints.get(hint_key(reason), (0, 0))
-        return (right + HINT_WEIGHT * self.rule_precision) / (right + wrong + HINT_WEIGHT)
+        return _smoothed(self.hints.get(hint_key(reason), (0, 0)), HINT_WEIGHT * self.rule_precision)
 
     def rule_score(self, reasons: Iterable[str]) -> float:
         """A sentence's rule score for the code: its hints' evidence added up,
         ``1 - prod(1 - p)`` over its distinct hints."""
+        # hint_precision's sum with the code's share worked out once (a run asks this
+        # per sentence with hits); hint_key of a key is the key.
+        prior, hints = HINT_WEIGHT * self.rule_precision, self.hints
         miss = 1.0
         for key in {hint_key(r) for r in reasons}:
-            miss *= 1 - self.hint_precision(key)
+            miss *= 1 - _smoothed(hints.get(key, (0, 0)), prior)
         return 1 - miss
 
 
@@ -680,8 +689,15 @@ def context_of(sentences: Sequence[Any]) -> list[list[Mapping[str, list[str]]]]:
     """Per sentence (with ``transcript_id``, ``turn``, ``hits``, ``content``, in
     transcript order): the hits of the content sentences just before and after
     it in its turn, for :func:`combine`'s ``near``."""
+    near = neighbour_hits(sentences)
+    return [near.get(i, []) for i in range(len(sentences))]
+
+
+def neighbour_hits(sentences: Sequence[Any]) -> dict[int, list[Mapping[str, list[str]]]]:
+    """:func:`context_of` for the sentences that have such neighbours only (most have
+    none): their position -> the neighbours' hits."""
     n = len(sentences)
-    out: list[list[Mapping[str, list[str]]]] = [[] for _ in range(n)]
+    out: dict[int, list[Mapping[str, list[str]]]] = {}
     # From the few sentences with hits to their neighbours (most sentences have none):
     # j ascending, so each sentence gets the one before it first, as neighbours_of orders them.
     for j, sentence in enumerate(sentences):
@@ -689,7 +705,7 @@ def context_of(sentences: Sequence[Any]) -> list[list[Mapping[str, list[str]]]]:
             continue
         for i in (j - 1, j + 1):
             if 0 <= i < n and sentences[i].turn == sentence.turn and sentences[i].transcript_id == sentence.transcript_id:
-                out[i].append(sentence.hits)
+                out.setdefault(i, []).append(sentence.hits)
     return out
 
 
@@ -766,8 +782,14 @@ def _near_trust(cal: CodeCalibration) -> str:
 
 def _trust(cal: CodeCalibration, reasons: Iterable[str]) -> str:
     """Why a hint is trusted as far as it is, in a line a researcher reads."""
-    best = max(reasons, key=cal.hint_precision)
-    right, wrong = cal.hints.get(hint_key(best), (0, 0))
+    # The first of the best hints, as max(reasons, key=cal.hint_precision) finds it,
+    # each reason's key and record looked up once (most sentences have one).
+    records = [cal.hints.get(hint_key(r), (0, 0)) for r in reasons]
+    if len(records) == 1:
+        right, wrong = records[0]
+    else:
+        prior = HINT_WEIGHT * cal.rule_precision
+        right, wrong = max(records, key=lambda record: _smoothed(record, prior))
     if right + wrong:
         return f"this hint was right in {right} of {right + wrong} coded sentences"
     seen = cal.rule_right + cal.rule_wrong
@@ -784,7 +806,7 @@ def cap_per_turn(
     A run of adjacent sentences proposing the same code is one suggestion (it is
     stored as one), scored by its best sentence.
     """
-    out: list[dict[str, Proposal]] = [dict(p) if p else p for p in proposed]
+    out: list[dict[str, Proposal]] = list(proposed)  # a sentence's dict copied once something is taken out
     runs: dict[Hashable, list[tuple[float, str, list[int]]]] = {}
     open_runs: dict[str, tuple[Hashable, list[int], float]] = {}  # code -> (turn, sentences, best)
 
@@ -813,5 +835,7 @@ def cap_per_turn(
         candidates.sort(key=lambda r: (-r[0], r[2][0], r[1]))
         for _, code, members in candidates[limit:]:
             for i in members:
+                if out[i] is proposed[i]:
+                    out[i] = dict(proposed[i])
                 out[i].pop(code, None)
     return out

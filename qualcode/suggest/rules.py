@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 import threading
-from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -107,6 +106,8 @@ class RuleSuggester:
         self._phrases: dict[str, list[tuple[_LemmaHint, tuple[frozenset[str], ...]]]] = {}
         self._cache: dict[Any, _Entry] = {}  # lower hash (or (lower, lemma)) -> entry
         self._starting: set[Any] = set()  # the keys of _cache whose entry is not _NOTHING
+        self._starting_sorted: Any = None  # _starting as a sorted array (blank pipeline), rebuilt as it grows
+        self._keyword_reasons: dict[tuple[int, int], tuple[str, str]] = {}  # (match id, lower) -> (code, reason)
         problems: list[Problem | str] = []
         where = codebook_place(codebook)
 
@@ -228,6 +229,7 @@ class RuleSuggester:
         ``text[base:]`` is what ``doc`` was made from (default: ``doc.text``); reasons
         quote it by character offsets, which costs no spaCy ``Span`` or ``Token``.
         """
+        import numpy
         from spacy.attrs import IDX, LEMMA, LENGTH, LOWER
 
         if bounds is None:
@@ -235,10 +237,14 @@ class RuleSuggester:
         found: list[dict[str, list[str]]] = [{} for _ in bounds]
         if not bounds:
             return found
-        starts = [s for s, _ in bounds]
+        # Per token: the sentence it stands in (-1: none, e.g. the line break between
+        # two turns), set a sentence at a time: one list look-up per hit, no search.
+        owner = [-1] * len(doc)
+        for number, (start, end) in enumerate(bounds):
+            owner[start:end] = [number] * (end - start)
 
         def sentence_of(start: int, end: int) -> int | None:
-            k = bisect_right(starts, start) - 1
+            k = owner[start]
             if k < 0 or end > bounds[k][1]:
                 return None
             return k
@@ -267,13 +273,24 @@ class RuleSuggester:
         array = doc.to_array([LOWER, LEMMA])
         lowers, lemmas = array[:, 0].tolist(), array[:, 1].tolist()
         keyworded: set[tuple[str, int]] = set()  # (code, token) already explained by a keyword
+        keyword_reasons = self._keyword_reasons
         for match_id, start, end in self._phrase(doc):
             k = sentence_of(start, end)
-            if k is not None:
+            if k is None:
+                continue
+            if end - start == 1:  # most keywords: their text is the token's lower-case form
+                known = keyword_reasons.get((match_id, lowers[start]))
+                if known is None:
+                    known = keyword_reasons[match_id, lowers[start]] = (
+                        strings[match_id],
+                        f"matched keyword '{strings[lowers[start]]}'",
+                    )
+                code_id, reason = known
+                add(k, code_id, reason)
+                keyworded.add((code_id, start))
+            else:
                 code_id = strings[match_id]
-                # A one-word keyword's text is the token's lower-case form.
-                words = strings[lowers[start]] if end - start == 1 else words_of(start, end).lower()
-                add(k, code_id, f"matched keyword '{words}'")
+                add(k, code_id, f"matched keyword '{words_of(start, end).lower()}'")
                 keyworded.update((code_id, i) for i in range(start, end))
         # One cached entry per distinct word says which hints it can start (a pass per
         # kind of hint cost a quarter of a rules-only run). The blank pipeline's lemma
@@ -290,10 +307,23 @@ class RuleSuggester:
             entry = cache[key] = self._entry(lowers[i], lemmas[i])
             if entry is not _NOTHING:
                 starting.add(key)
-        hits = [(i, cache[key]) for i, key in enumerate(keys) if key in starting]
+        if keys is lowers:
+            # The tokens whose word starts something, found by a binary search of each
+            # token's hash in the sorted hashes (numpy; a Python step per token cost a
+            # tenth of the matching). The array is rebuilt only when words were added.
+            sought = self._starting_sorted
+            if sought is None or len(sought) != len(starting):
+                sought = self._starting_sorted = numpy.array(sorted(starting), dtype="uint64")
+            column = array[:, 0]
+            where = sought.searchsorted(column)
+            where[where == len(sought)] = 0
+            positions = numpy.flatnonzero(sought[where] == column).tolist() if len(sought) else []
+            hits = [(i, cache[lowers[i]]) for i in positions]
+        else:
+            hits = [(i, cache[key]) for i, key in enumerate(keys) if key in starting]
         if self._patterns:
-            self._match_patterns(doc, hits, lowers, lemmas, bounds, sentence_of, add, words_of)
-        self._match_lemmas(hits, lowers, lemmas, bounds, sentence_of, add, keyworded, words_of)
+            self._match_patterns(doc, hits, lowers, lemmas, bounds, owner, sentence_of, add, words_of)
+        self._match_lemmas(hits, lowers, lemmas, bounds, owner, add, keyworded, words_of)
         return found
 
     def _match_patterns(
@@ -303,6 +333,7 @@ class RuleSuggester:
         lowers: list[int],
         lemmas: list[int],
         bounds,
+        owner: list[int],
         sentence_of,
         add,
         words_of: Callable[[int, int], str],
@@ -313,8 +344,8 @@ class RuleSuggester:
         todo: dict[int, set[int]] = {}  # pattern -> sentences where its first anchor occurs
         for i, entry in hits:
             if entry.patterns:
-                k = sentence_of(i, i + 1)
-                if k is not None:
+                k = owner[i]
+                if k >= 0:
                     for index in entry.patterns:
                         todo.setdefault(index, set()).add(k)
 
@@ -336,6 +367,7 @@ class RuleSuggester:
         in_doc: dict[str, set[int]] = {}  # the doc's words per attribute, once a pattern needs them
         for index in sorted(todo):
             rule = self._patterns[index]
+            others = [(columns[attr], allowed) for attr, allowed in rule.anchors[1:]]
             # A pattern whose other required words are not in the doc at all is done
             # with one check, not one per sentence holding its first word.
             for attr, _ in rule.anchors[1:]:
@@ -345,8 +377,14 @@ class RuleSuggester:
                 continue
             for k in sorted(todo[index]):
                 start, end = bounds[k]
-                # Set operations and list.index on slices: no Python-level step per token.
-                if any(allowed.isdisjoint(columns[attr][start:end]) for attr, allowed in rule.anchors[1:]):
+                # Set operations and list.index on slices: no Python-level step per token
+                # (a plain loop: a generator per sentence and pattern cost more than the check).
+                lacking = False
+                for column, allowed in others:
+                    if allowed.isdisjoint(column[start:end]):
+                        lacking = True
+                        break
+                if lacking:
                     continue
                 # The Matcher costs a Token object or two per token: give it only the
                 # window from the first word the pattern can start with to the last
@@ -387,7 +425,7 @@ class RuleSuggester:
         lowers: list[int],
         lemmas: list[int],
         bounds,
-        sentence_of,
+        owner: list[int],
         add,
         keyworded: set[tuple[str, int]],
         words_of: Callable[[int, int], str],
@@ -396,8 +434,8 @@ class RuleSuggester:
         for i, entry in hits:
             if not (entry.lemma or entry.verbs or entry.phrases):
                 continue
-            k = sentence_of(i, i + 1)
-            if k is None:
+            k = owner[i]
+            if k < 0:
                 continue
             for hint, how in entry.lemma:
                 if (hint.code_id, i) in keyworded:

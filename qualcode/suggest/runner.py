@@ -34,7 +34,7 @@ from ..model import Transcript, stored_id
 from ..project import Project, opened
 from ..store import Store
 from .analysis import analyse
-from .combined import LEARNED, RULES, Calibration, Proposal, cap_per_turn, combine, context_of, is_neighbour_reason
+from .combined import LEARNED, RULES, Calibration, Proposal, cap_per_turn, combine, is_neighbour_reason, neighbour_hits
 from .learned import LearnedModel, ModelInfo, sentence_features
 from .pipeline import load_pipeline
 from .rules import RuleSuggester, rule_suggester
@@ -198,15 +198,17 @@ def propose(
     rejected suggestions (anything with ``start``, ``end`` and ``code_id``): a
     sentence that lines up with one of those for a code gets no proposal for it.
     """
-    spans = [(s.start, s.end) for s in sentences]
-    done = labels_for(spans, [*covered, *decided])
+    lined_up = [*covered, *decided]
+    # Per sentence, the codes it is coded or decided for already (none for a transcript
+    # without codings or decisions: no set per sentence to work out).
+    done = labels_for([(s.start, s.end) for s in sentences], lined_up) if lined_up else None
     feats = sentence_features(sentences) if model is not None and calibration.learned else None
     wanted = [i for i, s in enumerate(sentences) if s.content] if feats is not None else []
     scores: list[dict[str, float] | None] = [None] * len(sentences)
     if model is not None and feats is not None and wanted:  # only content sentences are worth scoring
         for i, found in zip(wanted, model.scores([feats[i] for i in wanted]), strict=True):
             scores[i] = found
-    near = context_of(sentences)  # hits of the sentences around each one in its turn (run-on passages)
+    near = neighbour_hits(sentences)  # hits of the sentences around each one in its turn (run-on passages)
     left_out: dict[int, tuple[dict[str, float], list[dict[str, float]]]] = {}
     asked: dict[int, None] = {}  # sentences with a learned proposal, whose words must explain it
 
@@ -220,8 +222,10 @@ def propose(
             return ", ".join(_readable(w, code) for w in model.explain(feats[i], code, scored=left_out[i]))
 
         sentence = sentences[i]
-        allowed = codable - done[i]
-        return combine(sentence.hits, sentence.content, scores[i], calibration, threshold, allowed, near=near[i], explain=explain)
+        allowed = codable - done[i] if done is not None else codable  # combine only reads it
+        return combine(
+            sentence.hits, sentence.content, scores[i], calibration, threshold, allowed, near=near.get(i, ()), explain=explain
+        )
 
     # Without hits in or next to it, a sentence is proposed only for a learned code whose
     # score reaches its threshold (combine's additions): most sentences, with or without a model.
@@ -231,12 +235,19 @@ def propose(
     beside = {c for c, cal in calibration.codes.items() if cal.near <= 1}
 
     def worth(i: int) -> bool:
-        if sentences[i].hits or (near[i] and any(not beside.isdisjoint(h) for h in near[i])):
+        if sentences[i].hits or (i in near and any(not beside.isdisjoint(h) for h in near[i])):
             return True
         found = scores[i]
         return found is not None and any(v >= adds.get(c, 2.0) for c, v in found.items())
 
-    per_sentence: list[dict[str, Proposal]] = [proposals(i) if worth(i) else {} for i in range(len(sentences))]
+    # Only sentences with hits, with neighbours' hits or with scores can be worth it,
+    # taken in order. The others share one empty dict, never changed (cap_per_turn
+    # copies a dict before it takes anything out).
+    nothing: dict[str, Proposal] = {}
+    per_sentence: list[dict[str, Proposal]] = [nothing] * len(sentences)
+    for i in sorted({i for i, s in enumerate(sentences) if s.hits}.union(near, wanted)):
+        if worth(i):
+            per_sentence[i] = proposals(i)
     if asked and model is not None and feats is not None:
         # Only what the model proposes is explained (its leave-one-out scores, one
         # batch for all), then proposed again with the words: combine is deterministic.
@@ -269,11 +280,14 @@ def _merge_runs(
 
     def close(code: str) -> None:
         start, end, _, _, names, score, reasons = open_runs.pop(code)
-        unique = sorted(dict.fromkeys(reasons), key=is_neighbour_reason)  # its own words first (a stable sort)
+        unique = list(dict.fromkeys(reasons))
+        if any(map(is_neighbour_reason, unique)):
+            unique.sort(key=is_neighbour_reason)  # its own words first (a stable sort)
         reason = "; ".join(unique[:MAX_REASONS]) + (
             f"; and {len(unique) - MAX_REASONS} more" if len(unique) > MAX_REASONS else ""
         )
-        out.append((start, end, code, "+".join(sorted(names, key=(RULES, LEARNED).index)), round(score, 4), reason))
+        suggester = next(iter(names)) if len(names) == 1 else "+".join(sorted(names, key=(RULES, LEARNED).index))
+        out.append((start, end, code, suggester, round(score, 4), reason))
 
     if len(sentences) != len(per_sentence):
         raise ValueError("_merge_runs: one proposal dict per sentence")
