@@ -225,6 +225,13 @@ def exits(args: list[str]) -> tuple[int, ...]:
 # What takes each newer migration back out of a copy, newest first, so a qualcode from
 # before it runs on the data as it did (the indexes a migration replaced are given back).
 UNDO: dict[str, list[str]] = {
+    "0012_sentence_bounds": [
+        *(
+            f"DROP TRIGGER IF EXISTS unit_bounds_{trigger}"
+            for trigger in ("transcript_gone", "text", "turn_added", "turn_gone", "turn_moved")
+        ),
+        "DROP TABLE IF EXISTS unit_bounds",
+    ],
     "0010_review_order": [
         "DROP INDEX IF EXISTS suggestions_review_order",
         "DROP INDEX IF EXISTS codings_by_coder",
