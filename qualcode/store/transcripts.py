@@ -56,14 +56,18 @@ class TranscriptStore:
         t.id = tid
         return tid
 
-    def _write_turns(self, tid: int, turns: Iterable[Turn], text: str) -> None:
-        # Each turn's words as the statistics count them (``--by speaker``: coverage).
+    def _write_turns(self, tid: int, turns: Iterable[Turn], text: str, words: Iterable[int] | None = None) -> None:
+        # Each turn's words as the statistics count them (``--by speaker``: coverage),
+        # unless the caller counted them already.
+        turns = list(turns)
+        if words is None:
+            words = [len(text[u.start : u.end].split()) for u in turns]
         self._db.executemany(
             "INSERT INTO turns (transcript_id, idx, speaker, role, start, end, time_start, time_end, words)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (tid, u.index, u.speaker, u.role, u.start, u.end, u.time_start, u.time_end, len(text[u.start : u.end].split()))
-                for u in turns
+                (tid, u.index, u.speaker, u.role, u.start, u.end, u.time_start, u.time_end, n)
+                for u, n in zip(turns, words, strict=True)
             ],
         )
 
@@ -88,12 +92,14 @@ class TranscriptStore:
         with self._db.transaction() as db:
             db.execute("UPDATE transcripts SET source_hash = ?, updated_at = ? WHERE id = ?", (source_hash, now(), tid))
 
-    def replace_content(self, tid: int, new: Transcript) -> str:
+    def replace_content(self, tid: int, new: Transcript, *, turn_words: list[int] | None = None) -> str:
         """Store an edited version's text, hashes, turns and attributes; returns the old text.
 
         Only the transcript's own rows: the codings and suggestions on it are moved by
-        the caller in the same transaction (see :meth:`Store.replace_text`).
+        the caller in the same transaction (see :meth:`Store.replace_text`). ``turn_words``:
+        the turns' words, when the caller counted them already.
         """
+        words = new.word_count if turn_words is None else sum(turn_words)
         with self._db.transaction() as db:
             old_text = self.text(tid)
             db.execute(
@@ -104,7 +110,7 @@ class TranscriptStore:
                     new.content_hash,
                     new.source_hash,
                     new.encoding,
-                    new.word_count,
+                    words,
                     len(new.text),
                     len(new.turns),
                     now(),
@@ -112,7 +118,7 @@ class TranscriptStore:
                 ),
             )
             db.execute("DELETE FROM turns WHERE transcript_id = ?", (tid,))
-            self._write_turns(tid, new.turns, new.text)
+            self._write_turns(tid, new.turns, new.text, turn_words)
             self._write_attributes(tid, new.attributes)
         return old_text
 
