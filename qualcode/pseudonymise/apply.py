@@ -365,7 +365,7 @@ def apply(
     else:
         # A throw-away copy: one transcript at a time (memory stays flat), one transaction;
         # the copy is deleted after the export, so its free pages need no erasing.
-        with store.transaction():
+        with store.transaction(), store.codings.word_indexes_set_aside():
             for tid in wanted:
                 write(plan(tid))
     return result
