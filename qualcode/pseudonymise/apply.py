@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -364,10 +364,16 @@ def apply(
             store.erase_freed_pages()  # the replaced originals must not linger in free pages
     else:
         # A throw-away copy: one transcript at a time (memory stays flat), one transaction;
-        # the copy is deleted after the export, so its free pages need no erasing.
-        with store.transaction(), store.codings.word_indexes_set_aside():
+        # the copy is deleted after the export, so its free pages need no erasing. The
+        # word indexes are set aside from the first transcript whose codings move.
+        with store.transaction(), ExitStack() as aside:
+            set_aside = False
             for tid in wanted:
-                write(plan(tid))
+                p = plan(tid)
+                if not p.unchanged and not set_aside:
+                    aside.enter_context(store.codings.word_indexes_set_aside())
+                    set_aside = True
+                write(p)
     return result
 
 
