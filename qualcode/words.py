@@ -62,8 +62,18 @@ def word_marks(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, i
     spans = list(spans)
     if len(spans) <= FEW:
         return [(_words_before(text, start), len(text[:end].split())) for start, end in spans]
-    starts, ends = word_bounds(text)
+    return marks_in(word_bounds(text), spans)
+
+
+def marks_in(bounds: tuple[list[int], list[int]], spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """:func:`word_marks` from the text's :func:`word_bounds` (found once for several uses)."""
+    starts, ends = bounds
     return [(bisect_right(ends, start), bisect_left(starts, end)) for start, end in spans]
+
+
+def words_in(bounds: tuple[list[int], list[int]], start: int, end: int) -> int:
+    """``len(text[start:end].split())`` from the text's :func:`word_bounds`."""
+    return bisect_left(bounds[0], end) - bisect_right(bounds[1], start) if start < end else 0
 
 
 def _words_before(text: str, at: int) -> int:

@@ -22,9 +22,8 @@ from __future__ import annotations
 import bisect
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field, replace
-from itertools import accumulate
 from pathlib import Path
 
 from ..errors import PSEUDO_COLLAPSE, PSEUDO_NOT_APPLIED, PSEUDO_PENDING, PSEUDO_PENDING_EXPORT, error
@@ -174,13 +173,8 @@ def pseudonymised_view(
     # Speaker labels lie outside the turns, where candidates never are: a label that is
     # a name the key holds ("MARVIN") is replaced as well.
     pattern, pseudonyms = names.get()
-    inside = sorted((u.start, u.end) for u in t.turns)
-    starts = [s for s, _ in inside]
-    reach = list(accumulate((e for _, e in inside), max))  # the furthest end of the turns so far
-    for c in pattern.find(t.text):
-        i = bisect.bisect_right(starts, c.start) - 1  # the turns starting at or before the name
-        if i < 0 or reach[i] <= c.start:
-            reps.append(Replacement(c.start, c.end, pseudonyms[c.text.casefold()]))
+    for c in pattern.find_within(t.text, _outside_turns(t.turns, len(t.text))):
+        reps.append(Replacement(c.start, c.end, pseudonyms[c.text.casefold()]))
     reps = _without_overlaps(sorted(reps, key=lambda r: (r.start, -r.end)))
     mapper = OffsetMapper(reps)
     text = _replace(t.text, reps)
@@ -199,6 +193,20 @@ def pseudonymised_view(
         for u in t.turns
     ]
     return View(text, turns, mapper, len(reps))
+
+
+def _outside_turns(turns: list[Turn], length: int) -> list[tuple[int, int]]:
+    """The stretches of a text of ``length`` characters that no turn covers (speaker
+    labels, line breaks): only there is the text searched for the key's names, as
+    the turns' names are the candidates accepted in them."""
+    stretches, reach = [], 0  # reach: the furthest end of the turns so far
+    for start, end in sorted((u.start, u.end) for u in turns):
+        if start > reach:
+            stretches.append((reach, start))
+        reach = max(reach, end)
+    if length > reach:
+        stretches.append((reach, length))
+    return stretches
 
 
 def _without_overlaps(reps: list[Replacement]) -> list[Replacement]:
@@ -236,10 +244,11 @@ def apply(
 
     Refuses (before writing anything) while candidates are unreviewed, unless
     ``ignore_pending``, and when two codings of one code would fall on one span.
-    ``keep_originals=False`` is for a throw-away copy (exports on the fly): there each
-    transcript is written as soon as it is worked out (a refusal leaves a copy that is
-    thrown away), all in one transaction, and one whose text has no name to replace
-    is not rewritten at all.
+    ``keep_originals=False`` is for a throw-away copy (exports on the fly), made by
+    :meth:`Store.scratch_copy`: there each transcript is written as soon as it is
+    worked out (a refusal leaves a copy that is thrown away), all in one transaction,
+    with the codings' word positions, and one whose text has no name to replace is
+    not rewritten at all.
     """
     names = store.transcripts.names()
     wanted = list(transcript_ids or names)
@@ -260,19 +269,25 @@ def apply(
         t = store.transcripts.load(tid)
         view = View(t.text, t.turns, OffsetMapper([]), 0) if tid in done else pseudonymised_view(t, key, entities, pattern)
         unchanged = not keep_originals and not view.replaced and view.turns == t.turns
+        codings: list[Coding] = []  # whole, for the originals kept in the key
         if unchanged:  # nothing moves: only the memos are read (for names in them)
-            codings, moved, suggestions = [], [], []
+            spans, moved, suggestions = [], [], []
             memo_rows = store.codings.memos(tid)
         else:
-            codings = store.codings.find(transcript_id=tid)
-            moved = [(stored_id(c), view.mapper.start(c.start), view.mapper.end(c.end)) for c in codings]
+            if keep_originals:
+                codings = store.codings.find(transcript_id=tid)
+                spans = [(stored_id(c), c.start, c.end, c.code_id, c.coder, c.memo) for c in codings]
+            else:
+                spans = store.codings.spans_with_memos(tid)
+            start, end = view.mapper.start, view.mapper.end
+            moved = [(cid, start(s), end(e)) for cid, s, e, *_ in spans]
             seen: dict[tuple[int, int, str, str], int] = {}
-            for c, (cid, s, e) in zip(codings, moved, strict=True):
-                other = seen.setdefault((s, e, c.code_id, c.coder), cid)  # the store's unique key
+            for (cid, _, _, code_id, coder, _), (_, s, e) in zip(spans, moved, strict=True):
+                other = seen.setdefault((s, e, code_id, coder), cid)  # the store's unique key
                 if other != cid:
-                    raise error(PSEUDO_COLLAPSE, name=t.name, ids=f"{other} and {cid}", code=c.code_id)
-            suggestions = [(s.id, view.mapper.start(s.start), view.mapper.end(s.end)) for s in store.suggestions.find(tid)]
-            memo_rows = [(stored_id(c), c.memo) for c in codings if c.memo]
+                    raise error(PSEUDO_COLLAPSE, name=t.name, ids=f"{other} and {cid}", code=code_id)
+            suggestions = [(s.id, start(s.start), end(s.end)) for s in store.suggestions.find(tid)]
+            memo_rows = [(cid, memo) for cid, _, _, _, _, memo in spans if memo]
         memos: dict[int, str | None] = {}
         for cid, memo in memo_rows:
             new_memo, found = pattern.replace(memo)
@@ -295,7 +310,7 @@ def apply(
             if found:
                 result.attributes.append((t.name, attr, found))
                 attributes[attr] = new_value
-        return _Plan(t, view, unchanged, codings, moved, suggestions, memos, attributes)
+        return _Plan(t, view, unchanged, codings, spans, moved, suggestions, memos, attributes)
 
     def write(p: _Plan) -> None:
         t = p.transcript
@@ -327,12 +342,17 @@ def apply(
                 turns=p.view.turns,
                 attributes={**t.attributes, **p.attributes} if replace_attributes else t.attributes,
             )
-            store.replace_text_exactly(new, p.moved, p.suggestions, p.memos if replace_memos else None)
+            if keep_originals:
+                store.replace_text_exactly(new, p.moved, p.suggestions, p.memos if replace_memos else None)
+            else:  # a scratch copy (see pseudonymised_copy): the text before the first name stays
+                reps = p.view.mapper.replacements
+                first = reps[0].start if reps else len(t.text)
+                store.rewrite_exactly(new, p.moved, p.suggestions, p.memos if replace_memos else {}, first)
         if t.id in done:
             result.already.append(t.name)
         else:
             result.transcripts[t.name] = p.view.replaced
-        result.codings_moved += sum(1 for c, (_, s, e) in zip(p.codings, p.moved, strict=True) if (s, e) != (c.start, c.end))
+        result.codings_moved += sum(1 for (_, a, b, *_), (_, s, e) in zip(p.spans, p.moved, strict=True) if (s, e) != (a, b))
         result.suggestions_moved += len(p.suggestions)
 
     if keep_originals:
@@ -344,10 +364,16 @@ def apply(
             store.erase_freed_pages()  # the replaced originals must not linger in free pages
     else:
         # A throw-away copy: one transcript at a time (memory stays flat), one transaction;
-        # the copy is deleted after the export, so its free pages need no erasing.
-        with store.transaction():
+        # the copy is deleted after the export, so its free pages need no erasing. The
+        # word indexes are set aside from the first transcript whose codings move.
+        with store.transaction(), ExitStack() as aside:
+            set_aside = False
             for tid in wanted:
-                write(plan(tid))
+                p = plan(tid)
+                if not p.unchanged and not set_aside:
+                    aside.enter_context(store.codings.word_indexes_set_aside())
+                    set_aside = True
+                write(p)
     return result
 
 
@@ -358,7 +384,8 @@ class _Plan:
     transcript: Transcript
     view: View
     unchanged: bool  # the text and turns stay as they are (only in a throw-away copy)
-    codings: list[Coding]
+    codings: list[Coding]  # only where the originals are kept
+    spans: list[tuple[int, int, int, str, str, str | None]]  # (id, start, end, code_id, coder, memo) before
     moved: list[tuple[int, int, int]]
     suggestions: list[tuple[int, int, int]]
     memos: dict[int, str | None]
@@ -414,7 +441,7 @@ def pseudonymised_copy(project: Project, key: KeyStore, *, ignore_pending: bool 
     replaced only when the key already has a pseudonym for them (else: reported).
     """
     with tempfile.TemporaryDirectory(prefix="qualcode-pseudo-") as folder:
-        copy = project.store.copy_to(Path(folder) / DB_NAME)
+        copy = project.store.scratch_copy(Path(folder) / DB_NAME)
         try:
             result = apply(
                 copy, key, ignore_pending=ignore_pending, replace_memos=True, replace_attributes=True, keep_originals=False

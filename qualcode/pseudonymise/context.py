@@ -293,12 +293,13 @@ class KnownNames:
     names: dict[str, str] = field(default_factory=dict)  # text -> category
     never: set[str] = field(default_factory=set)  # case-folded
     _pattern: re.Pattern | None = field(default=None, repr=False)
+    _folded: dict[str, str] | None = field(default=None, repr=False)  # case-folded text -> category
 
     def add(self, text: str, category: str) -> None:
         text = " ".join(text.split())
         if text and text.casefold() not in self.never:
             self.names.setdefault(text, category)
-            self._pattern = None
+            self._pattern = self._folded = None
 
     def add_person(self, full: str) -> None:
         """A person's full name and its parts (first name, surname with its interfix)."""
@@ -321,18 +322,43 @@ class KnownNames:
             self._pattern = re.compile(r"(?P<name>" + "|".join(_variants(a) for a in alternatives) + r")(?:['’]s|['’])?(?![\w-])")
         return self._pattern
 
+    def _categories(self) -> dict[str, str]:
+        if self._folded is None:
+            self._folded = {k.casefold(): v for k, v in self.names.items()}
+        return self._folded
+
     def find(self, text: str) -> list[Candidate]:
         pattern = self._compiled()
         if pattern is None:
             return []
-        folded = {k.casefold(): v for k, v in self.names.items()}
+        return [c for m in pattern.finditer(text) if (c := self._candidate(text, m)) is not None]
+
+    def find_within(self, text: str, stretches: Iterable[tuple[int, int]]) -> list[Candidate]:
+        """The names that start inside ``stretches`` of ``text`` (short ones, such as the
+        speaker labels between turns), tried at each of their positions as :meth:`find`
+        tries them, without scanning the rest of the text. A match may reach past its
+        stretch; one that starts before it does not hide a name starting inside it."""
+        pattern = self._compiled()
+        if pattern is None:
+            return []
         out = []
-        for m in pattern.finditer(text):
-            s, e = m.span("name")
-            if s and (text[s - 1].isalnum() or text[s - 1] in "_'’-"):
-                continue
-            out.append(Candidate(s, e, folded.get(text[s:e].casefold(), "person"), text[s:e], "known"))
+        for at, end in stretches:
+            while at < end:
+                m = pattern.match(text, at)
+                if m is None:
+                    at += 1
+                    continue
+                if (c := self._candidate(text, m)) is not None:
+                    out.append(c)
+                at = m.end()
         return out
+
+    def _candidate(self, text: str, m: re.Match) -> Candidate | None:
+        """A match as a candidate, or None where it is the tail of a longer word."""
+        s, e = m.span("name")
+        if s and (text[s - 1].isalnum() or text[s - 1] in "_'’-"):
+            return None
+        return Candidate(s, e, self._categories().get(text[s:e].casefold(), "person"), text[s:e], "known")
 
 
 def _variants(name: str) -> str:

@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..model import Transcript
+from ..words import word_bounds, words_in
 from . import migrations
 from .codes import CodeStore
 from .codings import CodingStore, fill_words, refresh_summaries
@@ -196,6 +197,46 @@ class Store:
         """A consistent copy of this database at ``path`` (SQLite's online backup), opened."""
         self._db.backup_to(Path(path))
         return Store(path)
+
+    # --- a throw-away copy rewritten once (pseudonymised exports) ------------------------
+
+    def scratch_copy(self, path: Path | str) -> Store:
+        """A copy as :meth:`copy_to` makes, to be rewritten once by :meth:`rewrite_exactly`
+        and then thrown away: written without waiting for the disk, and without the
+        triggers that forget word positions when a text or a span changes, as
+        :meth:`rewrite_exactly` writes the new ones with the spans. Only for a copy no
+        one else opens: a crash leaves it half-written."""
+        copy = self.copy_to(path)
+        copy._db.execute("PRAGMA synchronous = OFF")
+        for trigger in _WORD_TRIGGERS:
+            copy._db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        return copy
+
+    def rewrite_exactly(
+        self,
+        new: Transcript,
+        codings: list[tuple[int, int, int]],
+        suggestions: list[tuple[int, int, int]],
+        memos: dict[int, str | None],
+        unchanged_before: int = 0,
+    ) -> None:
+        """:meth:`replace_text_exactly` in a :meth:`scratch_copy`: the same rows, with the
+        codings' word positions written along with their spans, and the words of the
+        text, its turns and its codings found in one pass over the text.
+        ``unchanged_before``: the text before that offset is as it was, so a coding
+        that ends there keeps its row. The copy's agreement units are not split again: an
+        export never reads them (and a missing row is computed when read)."""
+        assert new.id is not None
+        bounds = word_bounds(new.text)
+        turn_words = [words_in(bounds, u.start, u.end) for u in new.turns]
+        with self._db.transaction():
+            self.transcripts.replace_content(new.id, new, turn_words=turn_words, units=False)
+            self.codings.place_with_words(new.id, new.text, bounds, codings, memos, unchanged_before)
+            self.suggestions.place(new.id, suggestions)
+
+
+# Migration 0008's triggers that set word positions to NULL for fill_words to redo.
+_WORD_TRIGGERS = ("codings_words_inserted", "codings_words_moved", "turns_words_moved", "transcripts_words_text")
 
 
 def _after_migration(db: Database, name: str) -> None:

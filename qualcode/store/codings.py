@@ -5,13 +5,14 @@ from __future__ import annotations
 import sqlite3
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import astuple
 from itertools import groupby, islice
 from operator import itemgetter, le
 
 from ..errors import CODING_EXISTS, NO_CODING, NO_DETACHED, error, span_error
 from ..model import MANUAL, Coding, stored_id
-from ..words import PAD, SCALE, Packing, packed, word_marks
+from ..words import PAD, SCALE, Packing, marks_in, packed, word_marks
 from .db import PARK, Database, inserted_id, json_ids, json_ints, now
 from .types import (
     ALL_CODINGS,
@@ -386,6 +387,77 @@ class CodingStore:
             if left:
                 raise RuntimeError(f"{left} coding(s) of transcript {tid} got no new span")
             refresh_summaries(db, (tid,))
+
+    def place_with_words(
+        self,
+        tid: int,
+        new_text: str,
+        bounds: tuple[list[int], list[int]],
+        spans: list[tuple[int, int, int]],
+        memos: dict[int, str | None],
+        unchanged_before: int = 0,
+    ) -> None:
+        """:meth:`place` in a copy without the word triggers (:meth:`Store.scratch_copy`):
+        each coding's word positions in ``new_text`` (from its :func:`~qualcode.words.word_bounds`)
+        are written with its span; a coding that ends at or before ``unchanged_before``
+        (the text before it is as it was) keeps its row as it is."""
+        stamp = now()
+        with self._db.transaction() as db:
+            old = {
+                cid: (start, end, code_id, coder)
+                for cid, start, end, code_id, coder in db.execute(
+                    "SELECT id, start, end, code_id, coder FROM codings WHERE transcript_id = ?", (tid,)
+                )
+            }
+            left = len(old.keys() - {cid for cid, _, _ in spans})
+            if left:
+                raise RuntimeError(f"{left} coding(s) of transcript {tid} got no new span")
+            # As in place(): parked first only when a move would land on a span another still holds.
+            taken = set(old.values())
+            parked = any(
+                (start, end, *old[cid][2:]) in taken and (start, end) != old[cid][:2] for cid, start, end in spans if cid in old
+            )
+            if parked:
+                db.execute("UPDATE codings SET start = start + ?, end = end + ? WHERE transcript_id = ?", (PARK, PARK, tid))
+            moved = spans if parked else [(cid, start, end) for cid, start, end in spans if old[cid][1] > unchanged_before]
+            db.executemany(
+                "UPDATE codings SET start = ?, end = ?, quote = ?, words_before = ?, words_through = ?"
+                " WHERE id = ? AND transcript_id = ?",
+                [
+                    (start, end, new_text[start:end], before, through, cid, tid)
+                    for (cid, start, end), (before, through) in zip(
+                        moved, marks_in(bounds, [(start, end) for _, start, end in moved]), strict=True
+                    )
+                ],
+            )
+            db.executemany(
+                "UPDATE codings SET memo = ?, updated_at = ? WHERE id = ? AND transcript_id = ?",
+                [(memo or None, stamp, cid, tid) for cid, memo in memos.items()],
+            )
+            refresh_summaries(db, (tid,), words=False)
+
+    @contextmanager
+    def word_indexes_set_aside(self) -> Iterator[None]:
+        """Rewrite many codings (a scratch copy's, :meth:`Store.rewrite_exactly`) with the
+        statistics' covering indexes of their word positions dropped, and built again
+        once at the end: a moved coding then updates one index instead of three. Joins
+        the caller's transaction; on an error the indexes come back with the rollback."""
+        with self._db.transaction() as db:
+            indexes = db.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'codings'"
+                " AND name IN ('codings_words', 'codings_code_words') ORDER BY name"
+            ).fetchall()
+            for name, _ in indexes:
+                db.execute(f"DROP INDEX {name}")
+            yield
+            for _, sql in indexes:
+                db.execute(sql)
+
+    def spans_with_memos(self, tid: int) -> list[tuple[int, int, int, str, str, str | None]]:
+        """``(id, start, end, code_id, coder, memo)`` of a transcript's codings in position
+        order: what re-placing them needs, without their quotes."""
+        sql = f"SELECT id, start, end, code_id, coder, memo FROM codings WHERE transcript_id = ? ORDER BY {_ORDER}"
+        return self._db.execute(sql, (tid,)).fetchall()
 
     def memos(self, tid: int) -> list[tuple[int, str]]:
         """``(id, memo)`` of a transcript's codings that have a memo, in position order

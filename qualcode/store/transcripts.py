@@ -98,12 +98,15 @@ class TranscriptStore:
         with self._db.transaction() as db:
             db.execute("UPDATE transcripts SET source_hash = ?, updated_at = ? WHERE id = ?", (source_hash, now(), tid))
 
-    def replace_content(self, tid: int, new: Transcript) -> str:
+    def replace_content(self, tid: int, new: Transcript, *, turn_words: list[int] | None = None, units: bool = True) -> str:
         """Store an edited version's text, hashes, turns and attributes; returns the old text.
 
         Only the transcript's own rows: the codings and suggestions on it are moved by
-        the caller in the same transaction (see :meth:`Store.replace_text`).
+        the caller in the same transaction (see :meth:`Store.replace_text`). ``turn_words``:
+        the turns' words, when the caller counted them already. ``units=False`` leaves the
+        agreement units (sentences) to be computed when read, for a copy that is thrown away.
         """
+        words = new.word_count if turn_words is None else sum(turn_words)
         with self._db.transaction() as db:
             old_text = self.text(tid)
             db.execute(
@@ -114,7 +117,7 @@ class TranscriptStore:
                     new.content_hash,
                     new.source_hash,
                     new.encoding,
-                    new.word_count,
+                    words,
                     len(new.text),
                     len(new.turns),
                     now(),
@@ -122,8 +125,10 @@ class TranscriptStore:
                 ),
             )
             db.execute("DELETE FROM turns WHERE transcript_id = ?", (tid,))
-            self._write_turns(tid, new.turns, span_words(new.text, [(u.start, u.end) for u in new.turns]))
-            write_unit_bounds(db, tid, new.text, [(u.start, u.end) for u in new.turns])
+            spans = [(u.start, u.end) for u in new.turns]
+            self._write_turns(tid, new.turns, span_words(new.text, spans) if turn_words is None else turn_words)
+            if units:
+                write_unit_bounds(db, tid, new.text, spans)
             self._write_attributes(tid, new.attributes)
         return old_text
 
