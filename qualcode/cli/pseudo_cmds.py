@@ -179,15 +179,19 @@ def _span(value: str | None) -> tuple[int, int] | None:
 @pass_state
 def accept_cmd(state: State, ids: tuple[int, ...], category: str | None, pseudonym: str | None, span: str | None) -> None:
     """Accept candidates: each name gets a stable pseudonym, and every other occurrence of it follows."""
-    from ..pseudonymise.review import accept
+    from ..pseudonymise.review import accept, accept_many
 
     if (pseudonym or span) and len(ids) > 1:
         raise click.UsageError("--as and --span go with one candidate at a time")
     with _Key(state) as k:
-        for cid in ids:
-            d = accept(k.store, k.key, cid, state.coder, category=category, pseudonym=pseudonym, span=_span(span))
-            also = f", and {d.also} other occurrence(s)" if d.also else ""
-            echo(f"accepted {cid} as {d.entity.pseudonym if d.entity else '?'}{also}")
+        if len(ids) == 1:
+            decisions = [accept(k.store, k.key, ids[0], state.coder, category=category, pseudonym=pseudonym, span=_span(span))]
+        else:
+            decisions = accept_many(k.store, k.key, ids, state.coder, category=category)
+    # Told once all of them are stored: one transaction, so a failing id stores none.
+    for cid, d in zip(ids, decisions, strict=True):
+        also = f", and {d.also} other occurrence(s)" if d.also else ""
+        echo(f"accepted {cid} as {d.entity.pseudonym if d.entity else '?'}{also}")
 
 
 @pseudonymise.command("reject")
@@ -195,12 +199,12 @@ def accept_cmd(state: State, ids: tuple[int, ...], category: str | None, pseudon
 @pass_state
 def reject_cmd(state: State, ids: tuple[int, ...]) -> None:
     """Reject candidates: the text stays as it is there, and is not proposed again."""
-    from ..pseudonymise.review import reject
+    from ..pseudonymise.review import reject_many
 
     with _Key(state) as k:
-        for cid in ids:
-            reject(k.store, k.key, cid, state.coder)
-            echo(f"rejected {cid}")
+        reject_many(k.store, k.key, ids, state.coder)
+    for cid in ids:
+        echo(f"rejected {cid}")
 
 
 @pseudonymise.command("add")

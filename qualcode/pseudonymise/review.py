@@ -14,7 +14,7 @@ and one journal entry, so ``undo`` puts back exactly what a decision changed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..errors import (
@@ -70,9 +70,9 @@ def _candidate(key: KeyStore, candidate_id: int) -> CandidateRow:
     return row
 
 
-def _not_applied(store: Store, key: KeyStore, tid: int) -> None:
-    if tid in applied_ids(store, key):
-        raise error(PSEUDO_ALREADY_APPLIED, name=store.transcripts.names().get(tid, tid))
+def _not_applied(session: _Session, tid: int) -> None:
+    if tid in session.applied:
+        raise error(PSEUDO_ALREADY_APPLIED, name=session.store.transcripts.names().get(tid, tid))
 
 
 def _same_person(key: KeyStore, category: str, text: str) -> EntityRow | None:
@@ -98,9 +98,8 @@ def _contiguous(part: list[str], whole: list[str]) -> bool:
     return 0 < n <= len(whole) and any(whole[i : i + n] == part for i in range(len(whole) - n + 1))
 
 
-def _occurrences(store: Store, key: KeyStore, text: str, category: str, skip: set[int]) -> list[tuple[int, int, int, str]]:
-    """Every occurrence ``(transcript id, start, end, text)`` of a name in the turns of the
-    transcripts not yet switched to pseudonymised text."""
+def _names_of(text: str, category: str) -> KnownNames:
+    """A name and, for a person, its parts: what :func:`_occurrences` looks for."""
     names = KnownNames()
     names.add(text, category)
     if category == "person":
@@ -111,16 +110,101 @@ def _occurrences(store: Store, key: KeyStore, text: str, category: str, skip: se
         for part in parts.names:
             if part.casefold() not in dutch_words() or " " in part:
                 names.add(part, category)
+    return names
+
+
+def _needles(names: KnownNames) -> list[str] | None:
+    """Strings one of which every match of ``names`` contains (a word that is not an
+    interfix, as written or in capitals), so that a text without any is not searched;
+    None when a name has no such word."""
     out = []
-    for tid in store.transcripts.names():
-        if tid in skip:
+    for name in names.names:
+        word = next((w for w in name.split() if w.casefold() not in INTERFIXES), None)
+        if word is None:
+            return None
+        out += [word, word.upper()]
+    return out
+
+
+def _occurrences(
+    names: KnownNames, texts: Iterable[tuple[int, str]], turn_spans: Callable[[int], list[tuple[int, int]]]
+) -> list[tuple[int, int, int, str]]:
+    """Every occurrence ``(transcript id, start, end, text)`` of ``names`` in the turns of ``texts``."""
+    needles = _needles(names)
+    out = []
+    for tid, text in texts:
+        if needles is not None and not any(n in text for n in needles):
             continue
-        t = store.transcripts.load(tid)
-        spans = [(u.start, u.end) for u in t.turns] or [(0, len(t.text))]
-        for c in names.find(t.text):
+        found = names.find(text)
+        if not found:
+            continue
+        spans = turn_spans(tid) or [(0, len(text))]
+        for c in found:
             if any(s <= c.start and c.end <= e for s, e in spans):
                 out.append((tid, c.start, c.end, c.text))
     return out
+
+
+class _Session:
+    """What decisions read, read once for a run of them (``accept 1 2 ... 2000``): the
+    transcripts already pseudonymised, the texts searched for names, each name's
+    occurrences, and the candidates by span, kept up to date as decisions change them."""
+
+    def __init__(self, store: Store, key: KeyStore) -> None:
+        self.store = store
+        self.key = key
+        self.applied = applied_ids(store, key)
+        self._texts: dict[int, str] | None = None
+        self._spans: dict[int, list[tuple[int, int]]] = {}
+        self._found: dict[tuple[str, str], list[tuple[int, int, int, str]]] = {}
+        self._rows: dict[int, dict[tuple[int, int], CandidateRow]] | None = None
+        self._by_id: dict[int, CandidateRow] = {}
+
+    def _turn_spans(self, tid: int) -> list[tuple[int, int]]:
+        if tid not in self._spans:
+            self._spans[tid] = [(u.start, u.end) for u in self.store.transcripts.turns(tid)]
+        return self._spans[tid]
+
+    def occurrences(self, text: str, category: str) -> list[tuple[int, int, int, str]]:
+        """Every occurrence of a name in the transcripts not yet switched to pseudonymised text."""
+        if (text, category) not in self._found:
+            if self._texts is None:
+                self._texts = {
+                    tid: self.store.transcripts.text(tid) for tid in self.store.transcripts.names() if tid not in self.applied
+                }
+            self._found[text, category] = _occurrences(_names_of(text, category), self._texts.items(), self._turn_spans)
+        return self._found[text, category]
+
+    def settle(self, text: str, category: str) -> None:
+        """Forget the occurrences of a name that are now accepted or rejected at their very
+        span: later decisions in this session pass them by. (No decision makes a candidate
+        pending again; one that moves a candidate, ``accept --span``, is alone in its session.)"""
+        found = self._found.get((text, category))
+        if found:
+            self._found[text, category] = [
+                o for o in found if (same := self.rows(o[0]).get((o[1], o[2]))) is None or same.status == PENDING
+            ]
+
+    def rows(self, tid: int) -> dict[tuple[int, int], CandidateRow]:
+        """The transcript's candidates by span, as the decisions so far left them."""
+        if self._rows is None:
+            self._rows = {}
+            for c in self.key.candidates():
+                self._rows.setdefault(c.transcript_id, {})[c.start, c.end] = c
+                self._by_id[c.id] = c
+        return self._rows.get(tid, {})
+
+    def decide(self, action: str, changes: Sequence[CandidateChange], **kwargs) -> list[int]:
+        ids = self.key.decide(action, changes, **kwargs)
+        if self._rows is not None:
+            for cid in ids:
+                if (old := self._by_id.pop(cid, None)) is not None:
+                    del self._rows[old.transcript_id][old.start, old.end]
+                new = self.key.candidate(cid)
+                assert new is not None  # written just now, in this transaction
+                self._rows.setdefault(new.transcript_id, {})[new.start, new.end] = new
+                self._by_id[cid] = new
+        return ids
 
 
 def accept(
@@ -135,19 +219,41 @@ def accept(
 ) -> CandidateDecision:
     """Accept a candidate (optionally in another category, with the researcher's own
     pseudonym, or with its span changed) and every other occurrence of its name."""
+    return _accept(_Session(store, key), candidate_id, by, category=category, pseudonym=pseudonym, span=span)
+
+
+def accept_many(
+    store: Store, key: KeyStore, candidate_ids: Iterable[int], by: str, *, category: str | None = None
+) -> list[CandidateDecision]:
+    """Accept candidates one after the other, as :func:`accept` does each, in one
+    transaction: all of them are stored, or none (when one fails)."""
+    session = _Session(store, key)
+    with key.batch():
+        return [_accept(session, cid, by, category=category) for cid in candidate_ids]
+
+
+def _accept(
+    session: _Session,
+    candidate_id: int,
+    by: str,
+    *,
+    category: str | None = None,
+    pseudonym: str | None = None,
+    span: tuple[int, int] | None = None,
+) -> CandidateDecision:
+    store, key = session.store, session.key
     row = _candidate(key, candidate_id)
-    _not_applied(store, key, row.transcript_id)
+    _not_applied(session, row.transcript_id)
     category = check_category(category or row.category)
     start, end = span or (row.start, row.end)
     text = store.transcripts.text(row.transcript_id)
     if not 0 <= start < end <= len(text):
         raise error(PSEUDO_BAD_SPAN, start=start, end=end, name=store.transcripts.names()[row.transcript_id], length=len(text))
-    return _accept_text(store, key, row.transcript_id, start, end, text[start:end], category, by, pseudonym, row)
+    return _accept_text(session, row.transcript_id, start, end, text[start:end], category, by, pseudonym, row)
 
 
 def _accept_text(
-    store: Store,
-    key: KeyStore,
+    session: _Session,
     tid: int,
     start: int,
     end: int,
@@ -160,6 +266,7 @@ def _accept_text(
     action: str = "accept",
     word: tuple[str, str, str | None] | None = None,
 ) -> CandidateDecision:
+    key = session.key
     entity = _same_person(key, category, name)
     new_entity = None
     if entity is None:
@@ -180,19 +287,21 @@ def _accept_text(
         changes.append(CandidateChange(row.id, tid, start, end, category, name, row.source, ACCEPTED, entity_id))
     else:
         changes.append(CandidateChange(None, tid, start, end, category, name, "researcher", ACCEPTED, entity_id))
-    existing = {(c.transcript_id, c.start, c.end): c for c in key.candidates()}
-    by_transcript: dict[int, list[CandidateRow]] = {}
-    for c in existing.values():
-        by_transcript.setdefault(c.transcript_id, []).append(c)
     also = 0
-    skip = applied_ids(store, key)
     # A name, a number, a link is the same data wherever it occurs; an age or a date is not
     # ("vijftien" is also "vijftien jaar vrijwilliger").
-    others = _occurrences(store, key, name, category, skip) if category not in _EACH_ON_ITS_OWN else []
+    others = session.occurrences(name, category) if category not in _EACH_ON_ITS_OWN else []
     for otid, s, e, found in others:
         if (otid, s, e) == (tid, start, end):
             continue
-        overlapping = [c for c in by_transcript.get(otid, []) if c.start < e and s < c.end and (row is None or c.id != row.id)]
+        rows = session.rows(otid)
+        same = rows.get((s, e))
+        if same is not None and same.status != PENDING and (row is None or same.id != row.id):
+            continue  # the researcher said no here, or it is accepted already (the usual case, looked up at once)
+        overlapping = sorted(
+            (c for c in rows.values() if c.start < e and s < c.end and (row is None or c.id != row.id)),
+            key=lambda c: (c.start, c.end),
+        )
         if any(c.status == REJECTED and (c.start, c.end) == (s, e) for c in overlapping):
             continue  # the researcher said no here
         if any(c.status == ACCEPTED and c.start <= s and e <= c.end for c in overlapping):
@@ -207,7 +316,8 @@ def _accept_text(
                     changes.append(_with_status(c, REJECTED))
             changes.append(CandidateChange(None, otid, s, e, category, found, "same name", ACCEPTED, entity_id))
         also += 1
-    ids = key.decide(action, changes, new_entity=new_entity, word=word, by=by)
+    ids = session.decide(action, changes, new_entity=new_entity, word=word, by=by)
+    session.settle(name, category)
     chosen_entity = key.find_entity(category, name)
     return CandidateDecision(action, ids, chosen_entity, also)
 
@@ -227,9 +337,20 @@ def _with_status(row: CandidateRow, status: str) -> CandidateChange:
 
 def reject(store: Store, key: KeyStore, candidate_id: int, by: str) -> CandidateDecision:
     """Leave the text as it is here; the span is not proposed again."""
-    row = _candidate(key, candidate_id)
-    _not_applied(store, key, row.transcript_id)
-    key.decide("reject", [_with_status(row, REJECTED)], by=by)
+    return _reject(_Session(store, key), candidate_id, by)
+
+
+def reject_many(store: Store, key: KeyStore, candidate_ids: Iterable[int], by: str) -> list[CandidateDecision]:
+    """Reject candidates one after the other, in one transaction: all, or none (when one fails)."""
+    session = _Session(store, key)
+    with key.batch():
+        return [_reject(session, cid, by) for cid in candidate_ids]
+
+
+def _reject(session: _Session, candidate_id: int, by: str) -> CandidateDecision:
+    row = _candidate(session.key, candidate_id)
+    _not_applied(session, row.transcript_id)
+    session.key.decide("reject", [_with_status(row, REJECTED)], by=by)
     return CandidateDecision("reject", [row.id])
 
 
@@ -246,11 +367,12 @@ def add(
 ) -> CandidateDecision:
     """Mark personal data the detection missed, by its text (first occurrence) or span; every occurrence follows."""
     check_category(category)
-    _not_applied(store, key, tid)
+    session = _Session(store, key)
+    _not_applied(session, tid)
     full = store.transcripts.text(tid)
     name = store.transcripts.names()[tid]
     if span is None:
-        found = _occurrences(store, key, text or "", category, {t for t in store.transcripts.names() if t != tid})
+        found = _occurrences(_names_of(text or "", category), [(tid, full)], session._turn_spans)
         if not text or not found:
             raise error(PSEUDO_NOT_FOUND, text=text or "", where=f"the turns of '{name}'")
         _, start, end, _ = found[0]
@@ -259,14 +381,14 @@ def add(
         if not 0 <= start < end <= len(full):
             raise error(PSEUDO_BAD_SPAN, start=start, end=end, name=name, length=len(full))
     existing = next((c for c in key.candidates(tid) if (c.start, c.end) == (start, end)), None)
-    return _accept_text(store, key, tid, start, end, full[start:end], category, by, pseudonym, existing, action="add")
+    return _accept_text(session, tid, start, end, full[start:end], category, by, pseudonym, existing, action="add")
 
 
 def always(store: Store, key: KeyStore, word: str, category: str, by: str) -> CandidateDecision:
     """``word`` is personal data everywhere in this project: accepted at every occurrence."""
     check_category(category)
-    skip = applied_ids(store, key)
-    found = _occurrences(store, key, word, category, skip)
+    session = _Session(store, key)
+    found = session.occurrences(word, category)
     if not found:
         # Remember it for transcripts imported later all the same.
         key.decide("always", [], word=(word, "always", category), by=by)
@@ -274,7 +396,7 @@ def always(store: Store, key: KeyStore, word: str, category: str, by: str) -> Ca
     tid, start, end, text = found[0]
     existing = next((c for c in key.candidates(tid) if (c.start, c.end) == (start, end)), None)
     return _accept_text(
-        store, key, tid, start, end, text, category, by, None, existing, action="always", word=(word, "always", category)
+        session, tid, start, end, text, category, by, None, existing, action="always", word=(word, "always", category)
     )
 
 

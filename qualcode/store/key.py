@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -243,6 +244,13 @@ class KeyStore:
         return [(r[0], r[1], r[2]) for r in self._db.execute("SELECT word, decision, category FROM words ORDER BY folded")]
 
     # --- decisions: one transaction, one journal entry ------------------------------------
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Decisions made inside are committed together (each keeps its journal entry), or
+        none is, when one of them fails."""
+        with self._db.transaction():
+            yield
 
     def decide(
         self,
