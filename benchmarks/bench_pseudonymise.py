@@ -29,16 +29,26 @@
    organisations it names, e.g. ``CJG``, ``JGZ``, ``Kind en Gezin``; ~30 replacements per
    interview), where every coding after the first name moves.
 
+5. **Decisions** (``--decide PROJECT``): ``pseudonymise accept`` and ``reject`` with
+   the first ``--ids`` (2,000) pending candidates in reading order, on a copy of the
+   project's key each time (the key is put back after), against the same command with
+   one id: the figure, N ids over one id, shows what each further decision costs
+   (before one transaction per command and the texts read once: minutes).
+
 Usage::
 
     python -m benchmarks.bench_pseudonymise [--transcripts 200] [--words 5000] [--evaluate]
     python -m benchmarks.bench_pseudonymise --export PROJECT [--rounds 3]
+    python -m benchmarks.bench_pseudonymise --decide PROJECT [--ids 2000] [--rounds 3]
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
+import sqlite3
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -153,6 +163,46 @@ def exports(root: Path, rounds: int) -> None:
             )
 
 
+def decisions(root: Path, count: int, rounds: int) -> None:
+    from benchmarks.bench_cli import _env, best, qualcode_cmd, timed
+    from qualcode.store.key import KEY_NAME
+
+    key = root / KEY_NAME
+    conn = sqlite3.connect(f"file:{key}?mode=ro", uri=True)
+    pending = [
+        str(r[0])
+        for r in conn.execute(
+            "SELECT id FROM candidates WHERE status = 'pending' ORDER BY transcript_id, start, end LIMIT ?", (count,)
+        )
+    ]
+    conn.close()
+    if not pending:
+        raise SystemExit(f"{key}: no pending candidate (run `qualcode pseudonymise detect` there first)")
+    env = _env()
+    with tempfile.TemporaryDirectory(prefix="qualcode-bench-key-") as tmp:
+        saved = Path(tmp) / KEY_NAME
+        shutil.copy2(key, saved)
+
+        def run(args: list[str]) -> dict:
+            try:
+                return timed(qualcode_cmd(root, ["--coder", "bench", "pseudonymise", *args]), env)
+            finally:
+                shutil.copy2(saved, key)  # every run decides the same candidates
+                for extra in root.glob(KEY_NAME + "-*"):
+                    extra.unlink()
+
+        print(f"{'command':<36}{'first':>8}{'total':>8}{'cpu':>8}{'peak RSS':>10}{'vs 1 id':>10}")
+        for action in ("accept", "reject"):
+            one = None
+            for ids in (pending[:1], pending):
+                r = best([run([action, *ids]) for _ in range(rounds)])
+                one = one or r
+                print(
+                    f"{f'{action} ({len(ids)} ids)':<36}{r['first']:>8.2f}{r['total']:>8.2f}{r['cpu']:>8.2f}"
+                    f"{r['rss_mb']:>7.0f} MB{r['total'] / one['total']:>9.2f}x"
+                )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--transcripts", type=int, default=200)
@@ -160,8 +210,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="runs of each; the fastest per transcript counts")
     parser.add_argument("--evaluate", action="store_true", help="also report precision and recall on the gold interviews")
     parser.add_argument("--export", type=Path, metavar="PROJECT", help="time the exports of PROJECT instead")
+    parser.add_argument("--decide", type=Path, metavar="PROJECT", help="time accept/reject of many ids in PROJECT instead")
+    parser.add_argument("--ids", type=int, default=2000, help="pending candidates to decide at once (with --decide)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO))
+    if args.decide:
+        decisions(args.decide.resolve(), args.ids, args.rounds)
+        return 0
     if args.export:
         exports(args.export.resolve(), args.rounds)
         return 0
