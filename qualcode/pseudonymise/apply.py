@@ -108,7 +108,32 @@ def _names_pattern(entities: list[EntityRow]) -> tuple[KnownNames, dict[str, str
             if part.casefold() not in pseudonyms and (part.casefold() not in dutch_words() or " " in part):
                 names.add(part, "person")
                 pseudonyms[part.casefold()] = e.pseudonym
+    for e in entities:
+        if e.category in _CUT_CATEGORIES:
+            for cut in _cut_forms(e.original):
+                if cut.casefold() not in pseudonyms:
+                    names.add(cut, e.category)
+                    pseudonyms[cut.casefold()] = e.pseudonym
     return names, pseudonyms
+
+
+# A memo quoting a stretch of text that was cut inside a place's or an organisation's name
+# of several words ("en Haag" of "Den Haag", "Kind en Ge" of "Kind en Gezin") names it all
+# the same. Its parts on their own are not replaced: most are ordinary words ("Haag",
+# "Kind", "Vrouwen", "College"), and a Dutch capitalises them at the start of a sentence.
+_CUT_CATEGORIES = frozenset({"place", "organisation"})
+
+
+def _cut_forms(name: str) -> list[str]:
+    """``name`` cut inside its first word (the rest whole) or inside its last word (the
+    rest whole): only a quote's edge cuts a name like that, and the cut form still
+    holds a whole word of it and a word boundary, so ordinary text hardly ever reads so."""
+    words = name.split()
+    if len(words) < 2:
+        return []
+    first, rest = words[0], " ".join(words[1:])
+    head, last = " ".join(words[:-1]), words[-1]
+    return [f"{first[i:]} {rest}" for i in range(1, len(first))] + [f"{head} {last[:i]}" for i in range(1, len(last))]
 
 
 _SHOWN_NAMES = 5  # transcripts named in a refusal; the rest are counted
@@ -139,7 +164,7 @@ class _Names:
         """``text`` with every occurrence of the names replaced, and the names found."""
         names, pseudonyms = self.get()
         found = names.find(text)
-        reps = [Replacement(c.start, c.end, pseudonyms[c.text.casefold()]) for c in found]
+        reps = [Replacement(c.start, c.end, pseudonyms[" ".join(c.text.split()).casefold()]) for c in found]
         return _replace(text, reps), [c.text for c in found]
 
 
