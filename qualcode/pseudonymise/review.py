@@ -1,7 +1,9 @@
 """Reviewing candidates: accept, reject, change, add, always/never, undo.
 
-Every call is one committed transaction in the key store (``pseudonymisation-key.db``)
-and one journal entry, so ``undo`` puts back exactly what a decision changed.
+Every decision is one journal entry in the key store (``pseudonymisation-key.db``), so
+``undo`` puts back exactly what it changed; a call is one committed transaction, and so
+are ``accept_many``/``reject_many`` (``accept 1 2 ... 2000``), which read the texts and
+candidates once for all their decisions.
 
 * **Accept** gives the candidate's name an entity in the key: a stable pseudonym
   (``[persoon 3]``) shared across the project; the other names of the same person

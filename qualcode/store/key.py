@@ -6,8 +6,8 @@ data), the decisions, the key itself (original <-> pseudonym) and, once a projec
 is switched to pseudonymised text, the original texts. ``qualcode.db`` can then be
 shared (with a co-coder, an archive) without it. No export reads this file.
 
-Every decision is one transaction and one journal entry holding what it changed,
-so ``undo`` restores exactly the state before it.
+Every decision is one journal entry holding what it changed, so ``undo`` restores
+exactly the state before it; it is one transaction, or part of one ``batch``.
 """
 
 from __future__ import annotations
