@@ -32,7 +32,10 @@ of its sub-codes applies (rolled up, like the frequencies).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator, Sequence
+from itertools import groupby
+from operator import itemgetter
 
 from ..analysis.codes import MISSING, CodeHierarchy
 from ..analysis.selection import ALL, Selection
@@ -169,54 +172,80 @@ def export_wide(
                 known[key] = text
         return text
 
-    produce = _span_rows if unit == SPAN else _turn_rows
-    field, fields = writer.field, writer.fields
+    lines_of = _span_lines if unit == SPAN else _turn_lines
     written = 0
-
-    def lines() -> Iterator[str]:
-        nonlocal written
-        for view in transcripts(store, selection):
-            head = fields([view.name, *(view.attributes.get(a) for a in attributes)])
-            place, line = view.place, view.line
-            places: dict[tuple, str] = {}
-            for start, end, text, code_ids in produce(store, view, selection, ticker):
-                spot = place(start, end)
-                at = places.get(spot) or places.setdefault(spot, fields(spot))
-                written += 1
-                yield (
-                    f"{head}{sep}{at}{sep}{start}{sep}{end}{sep}{line(start)}{sep}{line(max(start, end - 1))}{sep}"
-                    f"{field(text)}{flags(code_ids)}\r\n"
-                )
-
-    writer.lines(lines())
+    for view in transcripts(store, selection):
+        head = writer.fields([view.name, *(view.attributes.get(a) for a in attributes)])
+        # A transcript's lines at a time: a list is cheaper than a generator per row, and bounded.
+        out = lines_of(store, view, selection, ticker, writer, head, flags)
+        writer.lines(out)
+        written += len(out)
     ticker.finish()
     return written
 
 
-def _span_rows(store: Store, view: TranscriptView, selection: Selection, ticker: Ticker):
-    """(start, end, text, codes) per distinct span; codings arrive sorted by (start, end)."""
-    span: tuple[int, int] | None = None
-    codes: list[str] = []
-    quote = ""
-    for r in codings(store, view.id, selection, named=False):
-        ticker.add()
-        if (r[1], r[2]) != span:
-            if span is not None:
-                yield *span, quote, codes
-            span, codes, quote = (r[1], r[2]), [], r[7]
-        codes.append(r[3])
-    if span is not None:
-        yield *span, quote, codes
+Flags = Callable[[list[str]], str]
 
 
-def _turn_rows(store: Store, view: TranscriptView, selection: Selection, ticker: Ticker):
-    """(start, end, text, codes) for every turn of the transcript, coded or not."""
-    turns = view.turns
-    in_turn: list[list[str]] = [[] for _ in turns]
-    for r in codings(store, view.id, selection, named=False):
-        ticker.add()
-        for k in view.turn_indexes(r[1], r[2]):
-            in_turn[k].append(r[3])
-    text = view.text if turns else ""
-    for turn, codes in zip(turns, in_turn, strict=True):
-        yield turn.start, turn.end, text[turn.start : turn.end], codes
+def _span_lines(
+    store: Store, view: TranscriptView, selection: Selection, ticker: Ticker, writer: CsvWriter, head: str, flags: Flags
+) -> list[str]:
+    """A line per distinct span (codings arrive sorted by (start, end)), with the quote of its first coding."""
+    field, fields, sep = writer.field, writer.fields, writer.style.delimiter
+    place, line = view.place, view.line
+    places: dict[tuple, str] = {}
+    out: list[str] = []
+    n = 0
+    rows = store.codings.span_quotes(view.id, selection.coding_filter)  # (start, end, code_id, quote)
+    for (start, end), group in groupby(rows, _SPAN):
+        same = list(group)
+        codes = list(map(_CODE, same))
+        quote = same[0][3]
+        n += len(codes)
+        spot = place(start, end)
+        at = places.get(spot) or places.setdefault(spot, fields(spot))
+        out.append(
+            f"{head}{sep}{at}{sep}{start}{sep}{end}{sep}{line(start)}{sep}{line(end - 1)}{sep}{field(quote)}{flags(codes)}\r\n"
+        )
+    ticker.add(n)
+    return out
+
+
+_SPAN = itemgetter(0, 1)
+_CODE = itemgetter(2)
+
+
+def _turn_lines(
+    store: Store, view: TranscriptView, selection: Selection, ticker: Ticker, writer: CsvWriter, head: str, flags: Flags
+) -> list[str]:
+    """A line per turn of the transcript, coded or not; a code is 1 when one of its codings overlaps the turn."""
+    spans = store.codings.spans(view.id, selection.coding_filter)  # (start, end, code_id)
+    ticker.add(len(spans))
+    turns = store.transcripts.turn_rows(view.id)  # (index, speaker, start, end, time_start, time_end, role)
+    if not turns:
+        return []
+    starts = [t[2] for t in turns]
+    ends = [t[3] for t in turns]
+    codes: list[list[str]] = [[] for _ in turns]
+    for start, end, code_id in spans:
+        for k in range(bisect_right(ends, start), bisect_left(starts, end)):  # the turns it overlaps
+            codes[k].append(code_id)
+    field, fields, sep = writer.field, writer.fields, writer.style.delimiter
+    text, line = view.text, view.line
+    who: dict[tuple[str | None, str | None], str] = {}
+    no_times = sep  # two empty fields
+    out: list[str] = []
+    for k, (index, speaker, start, end, time_start, time_end, role) in enumerate(turns):
+        # The place of the turn's own span is the turn itself unless it is empty or overlaps
+        # another; the test is TranscriptView.place's, which answers those rare cases.
+        if bisect_right(ends, start) == k == bisect_left(starts, end) - 1:
+            speaks = who.get((speaker, role)) or who.setdefault((speaker, role), fields([speaker, role]))
+            times = no_times if time_start is None and time_end is None else f"{field(time_start)}{sep}{field(time_end)}"
+            at = f"{speaks}{sep}{index}{sep}{index}{sep}{times}"
+        else:
+            at = fields(view.place(start, end))
+        out.append(
+            f"{head}{sep}{at}{sep}{start}{sep}{end}{sep}{line(start)}{sep}{line(max(start, end - 1))}{sep}"
+            f"{field(text[start:end])}{flags(codes[k])}\r\n"
+        )
+    return out
