@@ -124,6 +124,8 @@ class CsvWriter:
             if self._needs_quotes(value) is None:
                 return value
             return '"' + value.replace('"', '""') + '"'
+        if value is None:
+            return ""
         value = self.cell(value)
         if value is None:
             return ""
