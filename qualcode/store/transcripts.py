@@ -203,7 +203,8 @@ class TranscriptStore:
 
     def turn_rows(self, tid: int) -> list[tuple[int, str | None, int, int, float | None, float | None, str | None]]:
         """The turns as plain tuples in :class:`~qualcode.model.Turn`'s field order, by index:
-        for exports that write a row per turn (an object per turn costs them more than the read)."""
+        for the segments export, which places every coding or writes every turn (an object
+        per turn cost it more than the read)."""
         return self._db.execute(f"SELECT {_TURN_COLUMNS} FROM turns WHERE transcript_id = ? ORDER BY idx", (tid,)).fetchall()
 
     def turn_layout(self, tid: int, label: str) -> tuple[list[int], list[int], list[str | None], dict[str | None, int]]:
