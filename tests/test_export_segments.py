@@ -140,3 +140,58 @@ def test_export_place_of_every_span_is_its_first_and_last_overlapped_turn(projec
                     (first.speaker, first.role, first.index, last.index, first.time_start, last.time_end) if over else (None,) * 6
                 )
                 assert view.place(start, end) == expected, (view.name, start, end)
+
+
+# --- awkward turns: empty, overlapping, none at all (the export's own place look-up) ----------------
+
+T5 = 'Inleiding zonder spreker.\n=Int, "x": vraag een\n-R: antwoord, lang\nmet regel\nL: \nQ: laatste stuk tekst hier\n'
+T5_TURNS = [  # (index, speaker, start, end, time_start, time_end, role): the store's turn rows
+    (1, '=Int, "x"', 26, 50, 1.25, -3.5, None),  # formula-like speaker, a negative time
+    (2, "-R", 54, 78, None, 12.0, "respondent"),
+    (3, "L", 82, 82, 1e-7, 2e20, "interviewer"),  # empty
+    (4, "Q", 70, 100, 7.0, None, "=rol"),  # overlaps turn 2
+    (5, "Q", 100, 106, 0.1, 0.2, "=rol"),
+]
+
+
+@pytest.fixture
+def awkward(project) -> Project:
+    """The fixture plus t5 (the turns above) and t6 (no turns), each with codings in and outside turns."""
+    from qualcode.model import Transcript, Turn
+
+    store = project.store
+    t5 = store.transcripts.add(Transcript("t5", T5, [Turn(*row) for row in T5_TURNS], {"type": "=x"}))
+    t6 = store.transcripts.add(Transcript("t6", "Geen beurten hier.\nTweede regel.\n", [], {}))
+    for start, end, code in [(0, 9, "kracht"), (5, 60, "rol_org"), (60, 90, "kracht"), (82, 84, "rol_prof"), (75, 107, "oud")]:
+        store.codings.add(t5, start, end, code, "anna")
+    store.codings.add(t6, 0, 4, "kracht", "anna")
+    return project
+
+
+def test_export_wide_turn_unit_on_empty_overlapping_and_missing_turns(awkward):
+    _, rows = export(awkward, export_wide, unit="turn")
+    t5 = [r for r in rows if r["transcript"] == "t5"]
+    assert not [r for r in rows if r["transcript"] == "t6"]  # no turns, no rows
+    place = ("speaker", "role", "turn", "turn_end", "time_start", "time_end")
+    assert [tuple(r[c] for c in place) for r in t5] == [
+        ('\'=Int, "x"', "", "1", "1", "1.25", "-3.5"),
+        ("'-R", "respondent", "2", "2", "", "12.0"),
+        ("", "", "", "", "", ""),  # the empty turn overlaps nothing, not even itself
+        ("'-R", "respondent", "2", "4", "", ""),  # overlapping turn 2: its span reaches back into it
+        ("Q", "'=rol", "5", "5", "0.1", "0.2"),
+    ]
+    flags = [(r["kracht"], r["rol_prof"], r["oud"]) for r in t5]
+    assert [flags[k] for k in (0, 1, 4)] == [("0", "0", "0"), ("1", "0", "1"), ("0", "0", "1")]  # the turns in order
+
+
+def test_export_long_place_on_awkward_turns_is_the_transcript_views(awkward):
+    from qualcode.analysis.source import transcripts
+
+    _, rows = export(awkward)
+    views = {v.name: v for v in transcripts(awkward.store)}
+    writer = CsvWriter(io.StringIO(newline=""))
+    for r in (r for r in rows if r["transcript"] in ("t5", "t6")):
+        expected = views[r["transcript"]].place(int(r["start"]), int(r["end"]))
+        got = (r["speaker"], r["role"], r["turn"], r["turn_end"], r["time_start"], r["time_end"])
+        assert list(got) == next(csv.reader([writer.fields(expected)])), r["coding_id"]
+    assert [r["turn"] for r in rows if r["transcript"] == "t6"] == [""]

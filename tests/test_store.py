@@ -509,3 +509,30 @@ def test_store_place_moves_a_coding_onto_a_span_another_leaves_in_the_same_step(
     with pytest.raises(RuntimeError, match="1 coding"):  # a coding left without a span: nothing written
         store.codings.place(tid, TEXT, [(first, 0, 5), (second, 10, 15)], {})
     assert {c.id: c.start for c in store.codings.find(transcript_id=tid)} == {first: 10, second: 20, other: 20}
+
+
+def test_store_export_reads_are_the_rows_and_turns_as_plain_tuples(store):
+    from dataclasses import astuple
+
+    from qualcode.store import CodingFilter
+
+    tid = store.transcripts.add(transcript())
+    other = store.transcripts.add(transcript("t2", TEXT + " Meer."))
+    for start, end, code, coder in [
+        (34, 60, "rol", "bram"),
+        (0, 10, "kracht", "anna"),
+        (34, 60, "kracht", "anna"),
+        (0, 10, "rol", "b"),
+    ]:
+        store.codings.add(tid, start, end, code, coder)
+    store.codings.add(other, 0, 5, "rol", "anna")
+    assert store.transcripts.turn_rows(tid) == [astuple(t) for t in store.transcripts.turns(tid)]
+    for flt in (CodingFilter(), CodingFilter.of(None, ["rol"], None), CodingFilter.of(None, None, ["anna", "b"])):
+        rows = list(store.codings.rows(tid, flt))
+        assert list(store.codings.span_quotes(tid, flt)) == [(r.start, r.end, r.code_id, r.quote) for r in rows]
+    assert [r[:3] for r in store.codings.span_quotes(tid)] == [
+        (0, 10, "kracht"),
+        (0, 10, "rol"),
+        (34, 60, "kracht"),
+        (34, 60, "rol"),
+    ]

@@ -69,6 +69,7 @@ class CsvWriter:
         self._writer = csv.writer(stream, delimiter=style.delimiter, lineterminator="\r\n")
         self._excel = style.excel
         self._neutralise = style.neutralise
+        self._guarded = FORMULA_STARTS if style.neutralise else frozenset()  # first characters guarded
         self._stream = stream
         # What makes ``csv`` (QUOTE_MINIMAL, doubled quotes, CRLF line ends) quote a field.
         self._needs_quotes = re.compile(f'[{re.escape(style.delimiter)}"\r\n]').search
@@ -116,6 +117,15 @@ class CsvWriter:
 
     def field(self, value: Any) -> str:
         """One value as ``csv`` writes it in a row of several: cell rules applied, quoted when needed."""
+        if value.__class__ is str:
+            # Text (nearly every call): the guard of :meth:`cell` inline, as exports call this per coding.
+            if value[:1] in self._guarded and value not in HARMLESS:
+                value = "'" + value
+            if self._needs_quotes(value) is None:
+                return value
+            return '"' + value.replace('"', '""') + '"'
+        if value is None:
+            return ""
         value = self.cell(value)
         if value is None:
             return ""

@@ -32,7 +32,10 @@ of its sub-codes applies (rolled up, like the frequencies).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
+from itertools import groupby
+from operator import itemgetter
 
 from ..analysis.codes import MISSING, CodeHierarchy
 from ..analysis.selection import ALL, Selection
@@ -86,15 +89,15 @@ def export_segments(
     attributes = attribute_names(store)
     writer.header(segment_columns(attributes))
     ticker = Ticker(progress, cancelled, count_codings(store, selection))
-    writer.lines(_long_lines(store, codebook, selection, attributes, ticker, writer))
+    _write_long(store, codebook, selection, attributes, ticker, writer)
     ticker.finish()
     return ticker.done
 
 
-def _long_lines(
+def _write_long(
     store: Store, codebook: Codebook, selection: Selection, attributes: list[str], ticker: Ticker, writer: CsvWriter
-) -> Iterator[str]:
-    """The rows as CSV lines. What repeats (a transcript's head, a code's columns, a
+) -> None:
+    """Write the rows as CSV lines. What repeats (a transcript's head, a code's columns, a
     place in the turns, a coder) is formatted once; per coding only its numbers, memo,
     text and date are."""
     tree = CodeHierarchy.build(codebook, store)
@@ -102,24 +105,27 @@ def _long_lines(
     info = {c.id: fields([c.id, c.path, c.name]) for c in tree.codes}
     people: dict[str, str] = {}
     origins: dict[str, str] = {}
+    speakers: Speakers = {}
     for view in transcripts(store, selection):
         head = fields([view.name, *(view.attributes.get(a) for a in attributes)])
-        place, line = view.place, view.line
-        places: dict[tuple, str] = {}
-        n = 0
+        turns = _Turns(store.transcripts.turn_rows(view.id), writer, speakers)
+        starts, ends, place, line = turns.starts, turns.ends, turns.place, view.line
+        places: dict[tuple[int, int], str] = {}
+        out = []
         # Plain tuples in CodingRow order: id, start, end, code_id, coder, origin, memo, quote, created_at.
         for cid, start, end, code_id, coder, origin, memo, quote, created in codings(store, view.id, selection, named=False):
             code = info.get(code_id) or fields([code_id, f"{MISSING}/{code_id}", code_id])
-            spot = place(start, end)
-            at = places.get(spot) or places.setdefault(spot, fields(spot))
+            span = bisect_right(ends, start), bisect_left(starts, end)  # the turns it overlaps
+            at = places.get(span) or places.setdefault(span, place(*span))
             who = people.get(coder) or people.setdefault(coder, field(coder))
             how = origins.get(origin) or origins.setdefault(origin, field(origin))
-            n += 1
-            yield (
+            out.append(
                 f"{cid}{sep}{head}{sep}{at}{sep}{start}{sep}{end}{sep}{line(start)}{sep}{line(end - 1)}{sep}"
                 f"{code}{sep}{who}{sep}{how}{sep}{field(memo)}{sep}{field(quote)}{sep}{field(created)}\r\n"
             )
-        ticker.add(n)
+        # A transcript's lines at a time: a list is cheaper than a generator per row, and bounded.
+        writer.lines(out)
+        ticker.add(len(out))
 
 
 def wide_columns(attributes: Sequence[str], code_ids: Sequence[str]) -> list[str]:
@@ -169,54 +175,119 @@ def export_wide(
                 known[key] = text
         return text
 
-    produce = _span_rows if unit == SPAN else _turn_rows
-    field, fields = writer.field, writer.fields
+    lines_of = _span_lines if unit == SPAN else _turn_lines
+    speakers: Speakers = {}
     written = 0
-
-    def lines() -> Iterator[str]:
-        nonlocal written
-        for view in transcripts(store, selection):
-            head = fields([view.name, *(view.attributes.get(a) for a in attributes)])
-            place, line = view.place, view.line
-            places: dict[tuple, str] = {}
-            for start, end, text, code_ids in produce(store, view, selection, ticker):
-                spot = place(start, end)
-                at = places.get(spot) or places.setdefault(spot, fields(spot))
-                written += 1
-                yield (
-                    f"{head}{sep}{at}{sep}{start}{sep}{end}{sep}{line(start)}{sep}{line(max(start, end - 1))}{sep}"
-                    f"{field(text)}{flags(code_ids)}\r\n"
-                )
-
-    writer.lines(lines())
+    for view in transcripts(store, selection):
+        head = writer.fields([view.name, *(view.attributes.get(a) for a in attributes)])
+        # A transcript's lines at a time: a list is cheaper than a generator per row, and bounded.
+        out = lines_of(store, view, selection, ticker, writer, head, flags, speakers)
+        writer.lines(out)
+        written += len(out)
     ticker.finish()
     return written
 
 
-def _span_rows(store: Store, view: TranscriptView, selection: Selection, ticker: Ticker):
-    """(start, end, text, codes) per distinct span; codings arrive sorted by (start, end)."""
-    span: tuple[int, int] | None = None
-    codes: list[str] = []
-    quote = ""
-    for r in codings(store, view.id, selection, named=False):
-        ticker.add()
-        if (r[1], r[2]) != span:
-            if span is not None:
-                yield *span, quote, codes
-            span, codes, quote = (r[1], r[2]), [], r[7]
-        codes.append(r[3])
-    if span is not None:
-        yield *span, quote, codes
+Flags = Callable[[list[str]], str]
+Speakers = dict[tuple[str | None, str | None], str]  # the speaker and role fields of each pair met
 
 
-def _turn_rows(store: Store, view: TranscriptView, selection: Selection, ticker: Ticker):
-    """(start, end, text, codes) for every turn of the transcript, coded or not."""
-    turns = view.turns
-    in_turn: list[list[str]] = [[] for _ in turns]
-    for r in codings(store, view.id, selection, named=False):
-        ticker.add()
-        for k in view.turn_indexes(r[1], r[2]):
-            in_turn[k].append(r[3])
-    text = view.text if turns else ""
-    for turn, codes in zip(turns, in_turn, strict=True):
-        yield turn.start, turn.end, text[turn.start : turn.end], codes
+class _Turns:
+    """A transcript's turns as plain rows, and the place fields of a span in them.
+
+    A span ``[start, end)`` overlaps the turns ``i = bisect_right(ends, start)`` to
+    ``j = bisect_left(starts, end)`` (exclusive), as :meth:`TranscriptView.place
+    <qualcode.analysis.source.TranscriptView.place>` finds them: speaker, role, turn and
+    time_start of turn ``i``, turn_end and time_end of turn ``j - 1``; all blank when
+    ``i >= j``. Callers bisect inline and memoise per ``(i, j)``: exports do it per coding.
+    """
+
+    __slots__ = ("_field", "_fields", "_nowhere", "_sep", "_speakers", "ends", "rows", "starts")
+
+    def __init__(self, rows: list[tuple], writer: CsvWriter, speakers: Speakers) -> None:
+        self.rows = rows  # (index, speaker, start, end, time_start, time_end, role): Turn's order
+        self.starts = [r[2] for r in rows]
+        self.ends = [r[3] for r in rows]
+        self._field, self._fields, self._sep = writer.field, writer.fields, writer.style.delimiter
+        self._speakers = speakers
+        self._nowhere = self._sep * 5  # six empty fields
+
+    def place(self, i: int, j: int) -> str:
+        """The six place fields of a span overlapping the turns ``i`` to ``j`` (exclusive)."""
+        if i >= j:
+            return self._nowhere
+        (index, speaker, _, _, time_start, _, role), last = self.rows[i], self.rows[j - 1]
+        who = self._speakers.get((speaker, role)) or self._speakers.setdefault((speaker, role), self._fields([speaker, role]))
+        sep, time_end = self._sep, last[5]
+        times = sep if time_start is None and time_end is None else f"{self._field(time_start)}{sep}{self._field(time_end)}"
+        return f"{who}{sep}{index}{sep}{last[0]}{sep}{times}"
+
+
+def _span_lines(
+    store: Store,
+    view: TranscriptView,
+    selection: Selection,
+    ticker: Ticker,
+    writer: CsvWriter,
+    head: str,
+    flags: Flags,
+    speakers: Speakers,
+) -> list[str]:
+    """A line per distinct span (codings arrive sorted by (start, end)), with the quote of its first coding."""
+    field, sep = writer.field, writer.style.delimiter
+    turns = _Turns(store.transcripts.turn_rows(view.id), writer, speakers)
+    starts, ends, place, line = turns.starts, turns.ends, turns.place, view.line
+    places: dict[tuple[int, int], str] = {}
+    out: list[str] = []
+    n = 0
+    rows = store.codings.span_quotes(view.id, selection.coding_filter)  # (start, end, code_id, quote)
+    for (start, end), group in groupby(rows, _SPAN):
+        same = list(group)
+        codes = list(map(_CODE, same))
+        quote = same[0][3]
+        n += len(codes)
+        span = bisect_right(ends, start), bisect_left(starts, end)  # the turns it overlaps
+        at = places.get(span) or places.setdefault(span, place(*span))
+        out.append(
+            f"{head}{sep}{at}{sep}{start}{sep}{end}{sep}{line(start)}{sep}{line(end - 1)}{sep}{field(quote)}{flags(codes)}\r\n"
+        )
+    ticker.add(n)
+    return out
+
+
+_SPAN = itemgetter(0, 1)
+_CODE = itemgetter(2)
+
+
+def _turn_lines(
+    store: Store,
+    view: TranscriptView,
+    selection: Selection,
+    ticker: Ticker,
+    writer: CsvWriter,
+    head: str,
+    flags: Flags,
+    speakers: Speakers,
+) -> list[str]:
+    """A line per turn of the transcript, coded or not; a code is 1 when one of its codings overlaps the turn."""
+    spans = store.codings.spans(view.id, selection.coding_filter)  # (start, end, code_id)
+    ticker.add(len(spans))
+    turns = _Turns(store.transcripts.turn_rows(view.id), writer, speakers)
+    if not turns.rows:
+        return []
+    starts, ends, place = turns.starts, turns.ends, turns.place
+    codes: list[list[str]] = [[] for _ in starts]
+    for start, end, code_id in spans:
+        for k in range(bisect_right(ends, start), bisect_left(starts, end)):  # the turns it overlaps
+            codes[k].append(code_id)
+    field, sep = writer.field, writer.style.delimiter
+    text, line = view.text, view.line
+    out: list[str] = []
+    for k, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        # A turn's place is itself, unless it is empty (none) or overlaps another one.
+        at = place(bisect_right(ends, start), bisect_left(starts, end))
+        out.append(
+            f"{head}{sep}{at}{sep}{start}{sep}{end}{sep}{line(start)}{sep}{line(max(start, end - 1))}{sep}"
+            f"{field(text[start:end])}{flags(codes[k])}\r\n"
+        )
+    return out

@@ -839,6 +839,16 @@ class CodingStore:
         sql = f"SELECT id, code_id, start, end, quote FROM codings WHERE transcript_id = ? ORDER BY {_ORDER}"
         return self._db.execute(sql, (tid,)).fetchall()
 
+    # --- lean reads for the segments export (export5 branch) --------------------------------------
+
+    def span_quotes(self, tid: int, flt: CodingFilter = ALL_CODINGS) -> Iterator[tuple[int, int, str, str]]:
+        """``(start, end, code_id, quote)`` of the filtered codings of one transcript in
+        ``(start, end, code_id, coder)`` order, streamed: the wide export by span reads no
+        more (a row per coding of nine columns cost it a third more than these four)."""
+        where, params = _where(CodingFilter(None, flt.code_ids, flt.coders))
+        sql = "SELECT start, end, code_id, quote FROM codings WHERE transcript_id = ?" + (f" AND {where}" if where else "")
+        return self._db.execute(sql + " ORDER BY start, end, code_id, coder", [tid, *params])
+
     def detached_one(self, detached_id: int) -> DetachedCoding:
         row = self._db.one(f"SELECT {_DETACHED_COLUMNS} FROM detached_codings WHERE id = ?", (detached_id,))
         if row is None:
