@@ -71,11 +71,6 @@ def marks_in(bounds: tuple[list[int], list[int]], spans: Iterable[tuple[int, int
     return [(bisect_right(ends, start), bisect_left(starts, end)) for start, end in spans]
 
 
-def words_in(bounds: tuple[list[int], list[int]], start: int, end: int) -> int:
-    """``len(text[start:end].split())`` from the text's :func:`word_bounds`."""
-    return bisect_left(bounds[0], end) - bisect_right(bounds[1], start) if start < end else 0
-
-
 def _words_before(text: str, at: int) -> int:
     """How many words end at or before ``at``: those of ``text[:at]`` less one cut by ``at``."""
     counted = len(text[:at].split())

@@ -29,8 +29,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..model import Transcript
-from ..words import word_bounds, words_in
+from ..model import Transcript, span_words
+from ..words import word_bounds
 from . import migrations
 from .codes import CodeStore
 from .codings import CodingStore, fill_words, refresh_summaries
@@ -221,17 +221,17 @@ class Store:
         unchanged_before: int = 0,
     ) -> None:
         """:meth:`replace_text_exactly` in a :meth:`scratch_copy`: the same rows, with the
-        codings' word positions written along with their spans, and the words of the
-        text, its turns and its codings found in one pass over the text.
+        codings' word positions written along with their spans (from one pass over the
+        text).
         ``unchanged_before``: the text before that offset is as it was, so a coding
         that ends there keeps its row. The copy's agreement units are not split again: an
         export never reads them (and a missing row is computed when read)."""
         assert new.id is not None
         bounds = word_bounds(new.text)
-        turn_words = [words_in(bounds, u.start, u.end) for u in new.turns]
+        turn_words = span_words(new.text, [(u.start, u.end) for u in new.turns])
         with self._db.transaction():
             self.transcripts.replace_content(new.id, new, turn_words=turn_words, units=False)
-            self.codings.place_with_words(new.id, new.text, bounds, codings, memos, unchanged_before)
+            self.codings.place(new.id, new.text, codings, memos, bounds=bounds, unchanged_before=unchanged_before)
             self.suggestions.place(new.id, suggestions)
 
 

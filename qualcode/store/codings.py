@@ -354,11 +354,25 @@ class CodingStore:
 
     # --- pseudonymisation: exact re-placement --------------------------------------------
 
-    def place(self, tid: int, new_text: str, spans: Iterable[tuple[int, int, int]], memos: dict[int, str | None]) -> None:
+    def place(
+        self,
+        tid: int,
+        new_text: str,
+        spans: Iterable[tuple[int, int, int]],
+        memos: dict[int, str | None],
+        *,
+        bounds: tuple[list[int], list[int]] | None = None,
+        unchanged_before: int = 0,
+    ) -> None:
         """Give every coding of a transcript its new span ``(id, start, end)`` in ``new_text``
         (quotes from the new text) and the given memos. Replacing names by pseudonyms
         maps every offset exactly, so nothing is detached; a coding left without a span
-        is a caller's bug and fails the transaction. Joins the caller's transaction."""
+        is a caller's bug and fails the transaction. Joins the caller's transaction.
+
+        With ``bounds`` (the new text's :func:`~qualcode.words.word_bounds`; only in a copy
+        without the word triggers, :meth:`Store.scratch_copy`) each coding's word positions
+        are written with its span, and a coding that ends at or before ``unchanged_before``
+        (the text before it is as it was) keeps its row as it is."""
         stamp = now()
         spans = list(spans)
         with self._db.transaction() as db:
@@ -368,73 +382,39 @@ class CodingStore:
                     "SELECT id, start, end, code_id, coder FROM codings WHERE transcript_id = ?", (tid,)
                 )
             }
-            # Moving one coding onto the span another still holds (same code and coder)
-            # breaks the unique key until that one moves too; only then are all parked first.
-            taken = set(old.values())
-            if any(
-                (start, end, *old[cid][2:]) in taken and (start, end) != old[cid][:2] for cid, start, end in spans if cid in old
-            ):
-                db.execute("UPDATE codings SET start = start + ?, end = end + ? WHERE transcript_id = ?", (PARK, PARK, tid))
-            db.executemany(
-                "UPDATE codings SET start = ?, end = ?, quote = ? WHERE id = ? AND transcript_id = ?",
-                [(start, end, new_text[start:end], cid, tid) for cid, start, end in spans],
-            )
-            db.executemany(
-                "UPDATE codings SET memo = ?, updated_at = ? WHERE id = ? AND transcript_id = ?",
-                [(memo or None, stamp, cid, tid) for cid, memo in memos.items()],
-            )
             left = len(set(old) - {cid for cid, _, _ in spans})
             if left:
                 raise RuntimeError(f"{left} coding(s) of transcript {tid} got no new span")
-            refresh_summaries(db, (tid,))
-
-    def place_with_words(
-        self,
-        tid: int,
-        new_text: str,
-        bounds: tuple[list[int], list[int]],
-        spans: list[tuple[int, int, int]],
-        memos: dict[int, str | None],
-        unchanged_before: int = 0,
-    ) -> None:
-        """:meth:`place` in a copy without the word triggers (:meth:`Store.scratch_copy`):
-        each coding's word positions in ``new_text`` (from its :func:`~qualcode.words.word_bounds`)
-        are written with its span; a coding that ends at or before ``unchanged_before``
-        (the text before it is as it was) keeps its row as it is."""
-        stamp = now()
-        with self._db.transaction() as db:
-            old = {
-                cid: (start, end, code_id, coder)
-                for cid, start, end, code_id, coder in db.execute(
-                    "SELECT id, start, end, code_id, coder FROM codings WHERE transcript_id = ?", (tid,)
-                )
-            }
-            left = len(old.keys() - {cid for cid, _, _ in spans})
-            if left:
-                raise RuntimeError(f"{left} coding(s) of transcript {tid} got no new span")
-            # As in place(): parked first only when a move would land on a span another still holds.
+            # Moving one coding onto the span another still holds (same code and coder)
+            # breaks the unique key until that one moves too; only then are all parked first.
             taken = set(old.values())
             parked = any(
                 (start, end, *old[cid][2:]) in taken and (start, end) != old[cid][:2] for cid, start, end in spans if cid in old
             )
             if parked:
                 db.execute("UPDATE codings SET start = start + ?, end = end + ? WHERE transcript_id = ?", (PARK, PARK, tid))
-            moved = spans if parked else [(cid, start, end) for cid, start, end in spans if old[cid][1] > unchanged_before]
-            db.executemany(
-                "UPDATE codings SET start = ?, end = ?, quote = ?, words_before = ?, words_through = ?"
-                " WHERE id = ? AND transcript_id = ?",
-                [
-                    (start, end, new_text[start:end], before, through, cid, tid)
-                    for (cid, start, end), (before, through) in zip(
-                        moved, marks_in(bounds, [(start, end) for _, start, end in moved]), strict=True
-                    )
-                ],
-            )
+            if bounds is None:
+                db.executemany(
+                    "UPDATE codings SET start = ?, end = ?, quote = ? WHERE id = ? AND transcript_id = ?",
+                    [(start, end, new_text[start:end], cid, tid) for cid, start, end in spans],
+                )
+            else:
+                moved = spans if parked else [(cid, start, end) for cid, start, end in spans if old[cid][1] > unchanged_before]
+                db.executemany(
+                    "UPDATE codings SET start = ?, end = ?, quote = ?, words_before = ?, words_through = ?"
+                    " WHERE id = ? AND transcript_id = ?",
+                    [
+                        (start, end, new_text[start:end], before, through, cid, tid)
+                        for (cid, start, end), (before, through) in zip(
+                            moved, marks_in(bounds, [(start, end) for _, start, end in moved]), strict=True
+                        )
+                    ],
+                )
             db.executemany(
                 "UPDATE codings SET memo = ?, updated_at = ? WHERE id = ? AND transcript_id = ?",
                 [(memo or None, stamp, cid, tid) for cid, memo in memos.items()],
             )
-            refresh_summaries(db, (tid,), words=False)
+            refresh_summaries(db, (tid,), words=bounds is None)
 
     @contextmanager
     def word_indexes_set_aside(self) -> Iterator[None]:
