@@ -49,6 +49,7 @@ from .errors import (
     BULK_SPAN_TWICE,
     BULK_TEXT_MISMATCH,
     BULK_UNREADABLE,
+    CODINGS_TEXT,
     Problem,
     QualcodeError,
     error,
@@ -252,5 +253,5 @@ def decode_source(data: bytes, name: str) -> str:
     (NFC, LF), so that a quote matches the stored text."""
     from .ingest.decode import decode, normalise
 
-    text, _ = decode(data, Path(name))
+    text, _ = decode(data, Path(name), what=CODINGS_TEXT)
     return normalise(text)

@@ -156,12 +156,49 @@ CODEBOOK_TOO_DEEP = Msg(
 )
 
 # --- transcripts and import -----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TextKind:
+    """What a text file read by :func:`qualcode.ingest.decode.decode` should be, for its errors."""
+
+    noun: str  # "looks like a binary file, not {noun}"
+    plain: str  # "this is a PNG image, not {plain}"
+    empty: str  # the hint for an empty file
+    other: str  # the hint for a binary or non-text file (a sniffed kind may give its own)
+    own_hints: bool = True  # whether a sniffed kind's hint (PDF, image...) applies
+    encoding_option: bool = True  # whether the command reading it has --encoding
+
+
+TRANSCRIPT_TEXT = TextKind(
+    "a transcript",
+    "a plain-text transcript",
+    "export the transcript again, or leave it out",
+    "import .txt, .md, .docx, .vtt or .srt files",
+)
+CODINGS_TEXT = TextKind(
+    "a codings file (CSV or JSON lines)",
+    "a codings file (CSV or JSON lines)",
+    "the first line names the columns (transcript,code and turn, span, start,end or text), then one coding per line",
+    "save the codings as CSV (UTF-8) or as JSON lines, one coding per line",
+    own_hints=False,
+    encoding_option=False,
+)
+UTF16_NO_BOM_HINT = "save it again as UTF-8 (or as UTF-16 with a byte-order mark)"
+ATTRIBUTES_TEXT = TextKind(
+    "an attributes file (CSV)",
+    "an attributes file (CSV)",
+    "the first line names the columns (file, then one column per attribute), then one line per transcript",
+    "save the sheet as CSV (UTF-8)",
+    own_hints=False,
+)
+
 FILE_NOT_FOUND = Msg("QC200", "{path}: no such file", "check the path")
-EMPTY_FILE = Msg("QC201", "{path}: the file is empty", "export the transcript again, or leave it out")
+EMPTY_FILE = Msg("QC201", "{path}: the file is empty", "{hint}")
 BINARY_FILE = Msg(
     "QC202",
-    "{path}: looks like a binary file, not a transcript (control byte 0x{byte:02x} at offset {offset})",
-    "import .txt, .md, .docx, .vtt or .srt files",
+    "{path}: looks like a binary file, not {noun} (control byte 0x{byte:02x} at offset {offset})",
+    "{hint}",
 )
 UNDECODABLE = Msg(
     "QC203",
@@ -189,7 +226,7 @@ IMPORT_FAILED = Msg(
 )
 DUPLICATE_TEXT = Msg("QC216", "{path} has the same text as transcript '{name}'", "check that you picked the right file")
 NO_TEXT = Msg("QC211", "{path}: no text found in the file", "check that the file holds the transcript")
-NOT_PLAIN_TEXT = Msg("QC214", "{path}: this is {kind}, not a plain-text transcript", "{hint}")
+NOT_PLAIN_TEXT = Msg("QC214", "{path}: this is {kind}, not {noun}", "{hint}")
 UNREADABLE_FILE = Msg("QC215", "{path}: cannot read the file: {reason}", "check the path and that you may read the file")
 
 # --- transcripts and import: hostile and damaged input (QC220-QC259) -------------

@@ -156,6 +156,31 @@ def test_bulk_unreadable_files(runner, project, tmp_path, content, message):
     assert stored(project) == []
 
 
+@pytest.mark.parametrize(
+    ("content", "message", "hint"),
+    [
+        (b"", "the file is empty", "then one coding per line"),
+        (b"transcript,code\x00\x01", "not a codings file (CSV or JSON lines)", "save the codings as CSV"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "this is a PNG image, not a codings file", "save the codings as CSV"),
+        (
+            "transcript,code,turn\nint1,kracht,2\n".encode("utf-16-le"),
+            "UTF-16 text without a byte-order mark",
+            "save it again as UTF-8",
+        ),
+    ],
+)
+def test_bulk_empty_or_binary_file_is_named_a_codings_file(runner, project, tmp_path, content, message, hint):
+    """A codings file that is empty or not text is called what it should be (a codings
+    file), with a hint about codings, not about importing transcripts."""
+    source = tmp_path / "c.csv"
+    source.write_bytes(content)
+    result = code_from(runner, project, source)
+    assert result.exit_code == 1 and message in result.stderr and hint in result.stderr
+    assert ".vtt" not in result.stderr and "export the transcript again" not in result.stderr  # no import hints
+    assert "Traceback" not in result.output
+    assert stored(project) == []
+
+
 def test_bulk_missing_file_and_folder(runner, project, tmp_path):
     assert "no such file" in code_from(runner, project, tmp_path / "weg.csv").stderr
     assert code_from(runner, project, tmp_path).exit_code != 0

@@ -83,6 +83,11 @@ def test_ingest_attributes_empty_or_missing(tmp_path: Path) -> None:
     with pytest.raises(QualcodeError) as info:
         read_attributes_csv(write(tmp_path, ""))
     assert info.value.code == errors.EMPTY_FILE.code
+    assert "one column per attribute" in (info.value.hint or "")  # a hint about attributes, not transcripts
+    with pytest.raises(QualcodeError) as info:
+        read_attributes_csv(write(tmp_path, b"file;x\n\x00\x01\x02"))
+    assert info.value.code == errors.BINARY_FILE.code
+    assert "not an attributes file (CSV)" in info.value.message and info.value.hint == "save the sheet as CSV (UTF-8)"
     with pytest.raises(QualcodeError) as info:
         read_attributes_csv(tmp_path / "nope.csv")
     assert info.value.code == errors.FILE_NOT_FOUND.code

@@ -19,7 +19,7 @@ import io
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from qualcode.errors import BAD_ATTRIBUTES, QualcodeError, error
+from qualcode.errors import ATTRIBUTES_TEXT, BAD_ATTRIBUTES, QualcodeError, error
 from qualcode.ingest.decode import decode
 from qualcode.ingest.paths import read_bytes
 
@@ -39,7 +39,7 @@ def read_csv_rows(path: Path, fail: Fail, encoding: str | None = None) -> tuple[
 
     UTF-8 with or without BOM (or ``encoding``); see :func:`csv_rows`.
     """
-    text, _ = decode(read_bytes(path), path, encoding)
+    text, _ = decode(read_bytes(path), path, encoding, what=ATTRIBUTES_TEXT)
     return csv_rows(text, fail)
 
 

@@ -21,11 +21,14 @@ from qualcode.errors import (
     EMPTY_FILE,
     ENCODING_MISREAD,
     NOT_PLAIN_TEXT,
+    TRANSCRIPT_TEXT,
+    UTF16_NO_BOM_HINT,
     UNDECODABLE,
     UNDECODABLE_CP1252_HINT,
     UNDECODABLE_HINT,
     UNKNOWN_ENCODING,
     WRONG_ENCODING,
+    TextKind,
     error,
 )
 
@@ -135,7 +138,7 @@ def _locate_undecodable(data: bytes, skip: int, offset: int, codec: str) -> tupl
     return line, column, UNDECODABLE_CP1252_HINT.format(line=line, preview=preview)
 
 
-def decode(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, str]:
+def decode(data: bytes, path: Path, encoding: str | None = None, *, what: TextKind = TRANSCRIPT_TEXT) -> tuple[str, str]:
     """Decode a transcript's raw bytes; return ``(text, encoding used)``.
 
     With ``encoding`` None: a UTF-8, UTF-16 or UTF-32 BOM decides, otherwise the
@@ -145,16 +148,17 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, s
 
     Raises the catalogue errors EMPTY_FILE, BINARY_FILE, NOT_PLAIN_TEXT
     (a PDF, image, .docx ... with a text suffix), UNDECODABLE (with the byte
-    offset of the first bad byte) and UNKNOWN_ENCODING.
+    offset of the first bad byte) and UNKNOWN_ENCODING; ``what`` the file should be
+    words them (a transcript, a codings file...).
     """
     shown = str(path)
     forced = _lookup(encoding) if encoding is not None else None
     if not data:
-        raise error(EMPTY_FILE, path=shown)
+        raise error(EMPTY_FILE, path=shown, hint=what.empty)
     sniffed = sniff_non_text(data)
     if sniffed:
         kind, hint = sniffed
-        raise error(NOT_PLAIN_TEXT, path=shown, kind=kind, hint=hint)
+        raise error(NOT_PLAIN_TEXT, path=shown, kind=kind, noun=what.plain, hint=hint if what.own_hints else what.other)
 
     # body_codec decodes data[skip:]; name is what we report as the file's encoding.
     skip, body_codec, name = 0, "utf-8", "utf-8"
@@ -176,9 +180,10 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, s
                         NOT_PLAIN_TEXT,
                         path=shown,
                         kind="UTF-16 text without a byte-order mark",
-                        hint=f"read it with --encoding {bomless}",
+                        noun=what.plain,
+                        hint=f"read it with --encoding {bomless}" if what.encoding_option else UTF16_NO_BOM_HINT,
                     )
-                raise error(BINARY_FILE, path=shown, offset=nul, byte=0)
+                raise error(BINARY_FILE, path=shown, offset=nul, byte=0, noun=what.noun, hint=what.other)
 
     try:
         text = data[skip:].decode(body_codec, errors="strict")
@@ -186,7 +191,7 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, s
         offset = skip + exc.start
         control = _control_bytes(data)
         if control is not None:
-            raise error(BINARY_FILE, path=shown, offset=control, byte=data[control]) from None
+            raise error(BINARY_FILE, path=shown, offset=control, byte=data[control], noun=what.noun, hint=what.other) from None
         if forced is not None:
             _refuse_misread(data, data.decode(body_codec, errors="replace"), shown, forced.name)
             raise error(WRONG_ENCODING, path=shown, encoding=forced.name, offset=offset, byte=data[offset]) from None
@@ -202,9 +207,10 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, s
         # A forced single-byte codec (or a UTF-16 file) can hold NUL characters;
         # in a transcript they still mean binary data.
         before = text[: text.index("\x00")]
-        raise error(BINARY_FILE, path=shown, offset=len(before.encode(body_codec, errors="replace")), byte=0)
+        offset = len(before.encode(body_codec, errors="replace"))
+        raise error(BINARY_FILE, path=shown, offset=offset, byte=0, noun=what.noun, hint=what.other)
     if not text.lstrip("\ufeff").strip():
-        raise error(EMPTY_FILE, path=shown)
+        raise error(EMPTY_FILE, path=shown, hint=what.empty)
     return text, name
 
 

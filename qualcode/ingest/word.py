@@ -23,7 +23,7 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qualcode.errors import BAD_DOCUMENT, DOCX_BOMB, DOCX_TOO_BIG, EMPTY_FILE, error
+from qualcode.errors import BAD_DOCUMENT, DOCX_BOMB, DOCX_TOO_BIG, EMPTY_FILE, TRANSCRIPT_TEXT, error
 from qualcode.ingest.decode import normalise, sniff_non_text
 from qualcode.ingest.turns import is_time_only, scan_turns
 from qualcode.model import Transcript
@@ -42,7 +42,7 @@ def read_docx(data: bytes, path: Path, encoding: str | None) -> Transcript:
     """Read a .docx file's text and turns. ``encoding`` is ignored (XML says it)."""
     shown = str(path)
     if not data:
-        raise error(EMPTY_FILE, path=shown)
+        raise error(EMPTY_FILE, path=shown, hint=TRANSCRIPT_TEXT.empty)
     if not data.startswith(b"PK"):
         raise error(BAD_DOCUMENT, path=shown, kind=_KIND, reason="it is not a .docx (zip) file", hint=_not_zip_hint(data))
 
