@@ -127,6 +127,14 @@ def test_csv_and_json_to_a_pipe_stay_exact(runner, project):
     assert "\x1b[2J" in raw and "\u202e" in raw
 
 
+def test_out_dash_writes_to_stdout_not_to_a_file_named_dash(runner, project, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    to_stdout = run(runner, project, "export", "segments").stdout
+    assert run(runner, project, "export", "segments", "-o", "-").stdout == to_stdout
+    assert run(runner, project, "stats", "frequencies", "--format", "csv", "--out", "-").stdout.startswith("code_id,")
+    assert not (tmp_path / "-").exists() and not (project / "-").exists()
+
+
 def test_csv_on_a_terminal_is_made_safe(runner, project, monkeypatch):
     monkeypatch.setattr(render, "stdout_is_terminal", lambda: True)
     monkeypatch.setenv("PAGER", "cat")  # paging off: the pager path itself is tested below

@@ -36,11 +36,19 @@ FORMATS = ("table", "csv", "json")
 FORMAT_HELP = "Output format: an aligned table (for people), CSV (RFC 4180) or JSON."
 
 format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help=FORMAT_HELP)
+
+
+def _dash_is_stdout(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
+    """``-o -`` means stdout, as ``--from -`` means stdin (not a file named ``-``)."""
+    return None if value is not None and str(value) == "-" else value
+
+
 out_option = click.option(
     "--out",
     "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to FILE (replaced only once complete) instead of stdout; an existing FILE needs --force.",
+    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
+    callback=_dash_is_stdout,
+    help="Write to FILE (replaced only once complete; - for stdout) instead of stdout; an existing FILE needs --force.",
 )
 force_option = click.option("--force", "-f", is_flag=True, help="Replace the --out file if it exists.")
 guard_option = click.option(
