@@ -396,6 +396,7 @@ QDPX_MISSING_SOURCE = Msg(
     "{path}: source '{name}' refers to '{ref}', which is not in the archive",
     "export the project again with its sources embedded",
 )
+TWICE_NAMED = "it is in the archive twice, so programs may read different copies"  # reason of an unsafe entry
 QDPX_UNSAFE_PATH = Msg(
     "QC408",
     "{path}: unsafe path '{entry}' ({reason})",

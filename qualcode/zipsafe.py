@@ -18,9 +18,24 @@ from __future__ import annotations
 
 import zipfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .errors import Msg, QualcodeError, error
+from .errors import TWICE_NAMED, Msg, QualcodeError, error
+
+
+def twice_named(names: Iterable[str]) -> str | None:
+    """The first name that another entry also has, or None. Names are compared as a reader
+    would look them up: ``\\`` as ``/``, empty and ``.`` parts dropped, case ignored. An
+    archive made to attack can hold two entries of one name, so that one tool reads one
+    and another tool the other."""
+    seen: set[str] = set()
+    for name in names:
+        key = "/".join(p for p in name.replace("\\", "/").split("/") if p not in ("", ".")).casefold()
+        if key in seen:
+            return name
+        seen.add(key)
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +79,14 @@ class ZipGuard:
             raise self._error(self.too_big, entry=info.filename, size=self.total + size, limit=limits.max_total_bytes)
 
     def check_all(self, archive: zipfile.ZipFile) -> None:
-        """Check every entry and their sum, for a reader (python-docx) that reads them all."""
+        """Check every entry and their sum, for a reader (python-docx) that reads them all;
+        refuse a name the archive holds twice."""
         infos = archive.infolist()
         if len(infos) > self.limits.max_entries:
             raise self._error(self.unreadable, reason=f"{len(infos)} entries, more than the {self.limits.max_entries} allowed")
+        twice = twice_named(info.filename for info in infos)
+        if twice is not None:
+            raise self._error(self.unreadable, reason=f"'{twice}': {TWICE_NAMED}")
         for info in infos:
             self.check(info)
             self.total += info.file_size

@@ -46,6 +46,15 @@ def _read_error(tmp_path: Path, data: bytes) -> QualcodeError:
     return caught.value
 
 
+def test_docx_limits_a_part_held_twice_is_refused(tmp_path: Path) -> None:
+    data = io.BytesIO(_docx_bytes(["I: Hallo.", "R: Dag."]))
+    with zipfile.ZipFile(data, "a") as package:
+        package.writestr("word/document.xml", "<w:document/>")
+    exc = _read_error(tmp_path, data.getvalue())
+    assert exc.code == errors.BAD_DOCUMENT.code
+    assert "'word/document.xml'" in exc.message and "twice" in exc.message
+
+
 def test_docx_limits_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path: Path) -> None:
     bomb = _with_document_xml(_docx_bytes(["I: Hallo.", "R: Dag."]), 8 * 1024 * 1024)
     assert len(bomb) < 100_000  # 8 MiB of XML in a small file

@@ -104,6 +104,17 @@ def test_refi_archive_paths_escaping_the_archive(project, tmp_path, entry, reaso
     assert reason in error.message
 
 
+@pytest.mark.parametrize("twin", ["project.qde", "Project.QDE", "./project.qde", "sources//x.txt", "Sources\\X.txt"])
+def test_refi_archive_an_entry_held_twice_is_refused(project, tmp_path, twin):
+    """Two entries of one name (as a reader looks names up) let two programs read different
+    copies: refused, naming it, before anything is imported."""
+    path = make_qdpx(tmp_path / "x.qdpx", FEATURES, {FEATURES_SOURCE: TEXT, "sources/x.txt": "x"})
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr(twin, "<Project/>")
+    error = import_fails(project, path, "QC408")
+    assert f"'{twin}'" in error.message and "twice" in error.message
+
+
 def test_refi_archive_reference_escaping_the_archive(project, tmp_path):
     qde = FEATURES.replace("internal://aaaaaaaa-0000-4000-8000-000000000001.txt", "internal://../../../etc/passwd")
     path = make_qdpx(tmp_path / "x.qdpx", qde, {FEATURES_SOURCE: TEXT})

@@ -37,10 +37,11 @@ from ..errors import (
     QDPX_NOT_ZIP,
     QDPX_TOO_BIG,
     QDPX_UNSAFE_PATH,
+    TWICE_NAMED,
     Report,
     error,
 )
-from ..zipsafe import ZipGuard, ZipLimits
+from ..zipsafe import ZipGuard, ZipLimits, twice_named
 
 MAX_ENTRIES = 50_000
 MAX_ENTRY_BYTES = 512 * 1024 * 1024  # project.qde or one text source
@@ -136,6 +137,9 @@ class QdpxArchive(ProjectFiles):
                 continue
             name = _safe_name(info.filename, self.shown)
             self.entries[name] = info
+        twice = twice_named(info.filename for info in infos if not info.is_dir())
+        if twice is not None:
+            raise error(QDPX_UNSAFE_PATH, path=self.shown, entry=twice, reason=TWICE_NAMED)
         self._index()
 
     def close(self) -> None:
