@@ -214,3 +214,22 @@ def test_refi_archive_write_is_atomic(tmp_path, monkeypatch):
         export_qdpx(project, target, user="anna")
     assert target.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.qdpx", "studie"]  # no temporary file left
+
+
+def test_refi_archive_coding_of_an_undefined_code_is_reported_where_it_is(project, tmp_path):
+    """A CodeRef to a GUID the file's codebook does not define cannot be imported: the
+    warning counts it and says where (the selection's line and the GUID), the rest comes in."""
+    qde = (DATA / "features.qde").read_text(encoding="utf-8")
+    lost = "c0000002-0000-4000-8000-000000000002"
+    broken = qde.replace(f'<CodeRef targetGUID="{lost}"/>', '<CodeRef targetGUID="ffffffff-0000-4000-8000-00000000000f"/>', 1)
+    assert broken != qde
+    lines = broken.splitlines()
+    at = next(i for i, x in enumerate(lines) if "ffffffff-" in x)
+    selection_line = max(i for i, x in enumerate(lines[:at], 1) if "<PlainTextSelection" in x)  # the one it is in
+    path = make_qdpx(tmp_path / "x.qdpx", broken, {FEATURES_SOURCE: (DATA / "features-1.txt").read_bytes()})
+    whole = import_qdpx(new_project(tmp_path / "whole"), features_qdpx(tmp_path), default_coder="tester")
+    result = import_qdpx(project, path, default_coder="tester")
+    [warning] = [w for w in result.warnings if "not in the project's codebook" in w]
+    assert warning.startswith("1 coding(s)") and "ffffffff-0000-4000-8000-00000000000f" in warning
+    assert f"line {selection_line}:" in warning
+    assert result.codings_read == whole.codings_read - 1

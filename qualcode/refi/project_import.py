@@ -446,7 +446,7 @@ def _codings(
         elif target in notes:
             linked.setdefault(origin, []).append(target)
     used_notes: set[str] = set()
-    unknown_codes = 0
+    unknown_codes: list[str] = []  # where each coding of an unknown code is, for the warning
     merged: dict[tuple[tuple[str, int], int, int, str, str], _Imported] = {}
 
     def coder_of(*user_guids: str | None) -> str:
@@ -470,10 +470,10 @@ def _codings(
         return "\n\n".join(distinct) or None
 
     def add(source: _Source, start: int, end: int, coding: RefiCoding, selection: RefiSelection | None) -> None:
-        nonlocal unknown_codes
         code_id = ids.get(guid_key(coding.code_guid))
         if code_id is None:
-            unknown_codes += 1
+            where = f"line {selection.line}" if selection is not None else f"source '{source.refi.name}'"
+            unknown_codes.append(f"{where}: {coding.code_guid}")
             return
         result.codings_read += 1
         row = Coding(
@@ -529,7 +529,8 @@ def _codings(
         for coding in source.refi.codings:  # a code on the whole source
             add(source, 0, length, coding, None)
     if unknown_codes:
-        report.warn(f"{unknown_codes} coding(s) refer to codes that are not in the project's codebook; left out")
+        shown = "; ".join(unknown_codes[:3]) + ("; ..." if len(unknown_codes) > 3 else "")
+        report.warn(f"{len(unknown_codes)} coding(s) refer to codes that are not in the project's codebook; left out ({shown})")
     unused = len(set(notes) - used_notes)
     if unused:
         report.warn(f"{unused} note(s) not attached to a coding (project memos) were not imported")
