@@ -114,9 +114,14 @@ def suggest(
 
 
 def _trained_line(info) -> str:
+    sample = (
+        f" (a sample spread over the {info.sampled_from} coded transcripts: more would add little and need more memory)"
+        if info.sampled_from
+        else ""
+    )
     return (
         f"trained the learned model on {info.sentences} sentences of {info.transcripts} transcript(s)"
-        f" in {info.seconds:.1f} s: {len(info.codes)} code(s)"
+        f" in {info.seconds:.1f} s: {len(info.codes)} code(s){sample}"
     )
 
 

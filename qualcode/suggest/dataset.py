@@ -66,21 +66,38 @@ def labelled_sentences(
     codes: Iterable[str],
     transcript_ids: Sequence[int] | None = None,
     *,
+    limit: int | None = None,
     should_cancel: Callable[[], bool] | None = None,
 ) -> list[Labelled]:
     """Every respondent sentence of the (coded) transcripts, with rule hits, lemmas and gold codes.
 
     Gold labels are limited to ``codes`` (the codable codes of the codebook):
-    codings of a code that left the codebook teach nothing.
+    codings of a code that left the codebook teach nothing. With ``limit``, the
+    transcripts are read in :func:`spread` order until they hold ``limit`` sentences
+    (those of a whole transcript are never split), so that memory stays bounded however
+    large the project; the sentences come back in transcript order either way.
     """
     wanted = set(codes)
     ids = coded_transcripts(store) if transcript_ids is None else list(transcript_ids)
-    transcripts = (store.transcripts.load(tid) for tid in ids)
-    out: list[Labelled] = []
+    transcripts = (store.transcripts.load(tid) for tid in (spread(ids) if limit is not None else ids))
+    found: dict[int, list[Labelled]] = {}
+    count = 0
     for transcript, sentences in analyse(pipeline, transcripts, rules=rules, words=True):
         spans = [(s.start, s.end) for s in sentences]
         gold = labels_for(spans, store.codings.find(transcript.id))
-        out.extend(Labelled(s, g & wanted) for s, g in zip(sentences, gold, strict=True))
-        if should_cancel is not None and should_cancel():
+        found[transcript.id] = [Labelled(s, g & wanted) for s, g in zip(sentences, gold, strict=True)]
+        count += len(sentences)
+        if (should_cancel is not None and should_cancel()) or (limit is not None and count >= limit):
             break
-    return out
+    return [item for tid in ids if tid in found for item in found[tid]]  # in transcript order, however read
+
+
+def spread(ids: Sequence[int]) -> list[int]:
+    """``ids`` in an order whose every beginning is spread evenly over all of them (first,
+    middle, quarters, eighths...: the van der Corput sequence scaled to the positions), so
+    that a sample cut off at any length comes from the whole project, not its first files."""
+    if not ids:
+        return []
+    bits = max(1, (len(ids) - 1).bit_length())  # 2**bits >= len(ids): every position is reached
+    fractions = (int(f"{k:0{bits}b}"[::-1], 2) for k in range(2**bits))  # k-th fraction, times 2**bits
+    return [ids[i] for i in dict.fromkeys(f * len(ids) >> bits for f in fractions)]

@@ -89,6 +89,7 @@ class ModelInfo:
     spacy: str = ""
     skipped: dict[str, int] = field(default_factory=dict)  # codes with too few examples
     calibration: dict[str, Any] = field(default_factory=dict)  # Calibration.to_dict(): per-code source and threshold
+    sampled_from: int = 0  # coded transcripts in the project when training took a spread sample of them (0: all)
 
 
 class LearnedModel:

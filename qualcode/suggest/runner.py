@@ -177,7 +177,7 @@ def _sentences(
     fresh = analyse(pipeline, (store.transcripts.load(tid) for tid in todo), rules=rules, words=words)
     for tid in ids:
         if tid in analysed:
-            yield store.transcripts.load(tid), analysed[tid]
+            yield store.transcripts.load(tid), analysed.pop(tid)  # let each go once proposed for
         else:
             yield next(fresh)
 

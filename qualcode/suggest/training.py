@@ -18,7 +18,7 @@ from ..codebook import Codebook
 from ..errors import NOTHING_TO_TRAIN, QualcodeError, error
 from ..store import Store
 from .combined import Calibration
-from .dataset import Labelled, codebook_sentences, labelled_sentences
+from .dataset import Labelled, codebook_sentences, coded_transcripts, labelled_sentences
 from .fitting import fit
 from .learned import MIN_EXAMPLES, MODEL_DIR, LearnedModel, ModelInfo, code_counts, needs_training
 from .pipeline import Pipeline
@@ -70,6 +70,13 @@ class Prepared:
     data: list[Labelled] | None = None  # the analysed training sentences, when trained now
 
 
+# The sentences a project's model is trained (and calibrated) on at most: beyond some
+# tens of thousands of coded sentences the model gains little, while training's memory
+# grows with every sentence (about 7 KB each with the calibration's cross-validation).
+# A larger project trains on a spread sample of whole transcripts (dataset.spread).
+MAX_TRAINING_SENTENCES = 100_000
+
+
 def train_project(
     root: Path,
     store: Store,
@@ -83,7 +90,8 @@ def train_project(
     """Train and calibrate on every coded transcript, save the model in the project,
     return it, its calibration and its data."""
     codes = codable_codes(codebook)
-    data = labelled_sentences(store, pipeline, rules, codes, should_cancel=should_cancel)
+    coded = coded_transcripts(store)
+    data = labelled_sentences(store, pipeline, rules, codes, coded, limit=MAX_TRAINING_SENTENCES, should_cancel=should_cancel)
     total, _, top = store.codings.state()
     model, calibration = fit(
         data,
@@ -98,6 +106,8 @@ def train_project(
     )
     if model is None:
         raise error(NOTHING_TO_TRAIN, minimum=MIN_EXAMPLES)
+    if model.info.transcripts < len(coded):
+        model.info.sampled_from = len(coded)
     if should_cancel is None or not should_cancel():
         model.save(model_dir(root))
     return model, calibration, data
