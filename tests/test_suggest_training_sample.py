@@ -77,3 +77,14 @@ def test_a_project_over_the_limit_trains_on_a_sample_and_says_so(sample_project,
     assert f"a sample spread over the {coded} coded transcripts" in _trained_line(model.info)
     saved = training.saved_info(sample_project.root)
     assert saved is not None and saved.sampled_from == coded
+
+
+def test_evaluating_a_project_over_the_limit_uses_the_same_spread_sample_and_says_so(sample_project, monkeypatch):
+    from qualcode.suggest import evaluate
+
+    monkeypatch.setattr(evaluate, "MAX_TRAINING_SENTENCES", 400)
+    result = evaluate.evaluate_project(sample_project, curve=False)
+    coded = len(coded_transcripts(sample_project.store))
+    assert 1 < result.transcripts < coded
+    [note] = [n for n in result.notes if "coded transcripts, spread over the project" in n]
+    assert note.startswith(f"evaluated on {result.transcripts} of the {coded} coded transcripts")

@@ -85,6 +85,7 @@ def labelled_sentences(
     for transcript, sentences in analyse(pipeline, transcripts, rules=rules, words=True):
         spans = [(s.start, s.end) for s in sentences]
         gold = labels_for(spans, store.codings.find(transcript.id))
+        assert transcript.id is not None  # loaded from the store
         found[transcript.id] = [Labelled(s, g & wanted) for s, g in zip(sentences, gold, strict=True)]
         count += len(sentences)
         if (should_cancel is not None and should_cancel()) or (limit is not None and count >= limit):

@@ -35,13 +35,13 @@ from ..codebook import Codebook
 from ..errors import NOTHING_TO_EVALUATE, error
 from ..project import Project, opened
 from .combined import Calibration, calibrated, cap_per_turn, combine, context_of
-from .dataset import Labelled, codebook_sentences, labelled_sentences
+from .dataset import Labelled, codebook_sentences, coded_transcripts, labelled_sentences
 from .fitting import calibrate, features_of, fit, fit_with_scores, folds_of, learnable, out_of_fold, prepare
 from .metrics import Score, SuggesterReport, report
 from .pipeline import load_pipeline
 from .rules import NAME as RULES
 from .rules import RuleSuggester
-from .training import codable_codes, top_level
+from .training import MAX_TRAINING_SENTENCES, codable_codes, top_level
 
 TARGETS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.65)  # suggestion_threshold values the combined suggester is scored at
 SWEEP = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
@@ -99,7 +99,10 @@ def evaluate_project(
         rules = RuleSuggester(pipeline, proj.codebook)
         progress(0, 1, "analysing the coded transcripts")
         codes = codable_codes(proj.codebook)
-        data = labelled_sentences(proj.store, pipeline, rules, codes, should_cancel=should_cancel)
+        coded = coded_transcripts(proj.store)
+        data = labelled_sentences(
+            proj.store, pipeline, rules, codes, coded, limit=MAX_TRAINING_SENTENCES, should_cancel=should_cancel
+        )
         if not any(d.gold for d in data):
             raise error(NOTHING_TO_EVALUATE)
         extra = codebook_sentences(proj.codebook, pipeline, rules)
@@ -108,6 +111,12 @@ def evaluate_project(
             extra=extra, folds=folds, curve=curve, progress=progress, should_cancel=should_cancel,
         )  # fmt: skip
         result.notes[:0] = rules.warnings
+        taken = len({d.transcript_id for d in data})
+        if taken < len(coded):
+            result.notes.append(
+                f"evaluated on {taken} of the {len(coded)} coded transcripts, spread over the project:"
+                f" {len(data):,} sentences, as many as training reads (more would add little and need more memory)"
+            )
         no_hints = [c for c in codes if c not in rules.codes and any(c in d.gold for d in data)]
         if no_hints:
             result.notes.append(f"rules: no hints for {', '.join(no_hints)} (not in the rules table)")
