@@ -67,3 +67,28 @@ def test_suggest_evaluate_scores_the_combined_suggester_at_each_threshold(monkey
     assert {t: leaf.counts.predicted for t, leaf, _ in result.targets}[0.0] >= {
         t: leaf.counts.predicted for t, leaf, _ in result.targets
     }[0.65]
+
+
+def test_suggest_evaluate_held_out_scores_each_named_transcript_by_a_model_trained_on_all_the_others(monkeypatch):
+    import qualcode.suggest.evaluate as evaluation
+    import qualcode.suggest.learned as learned
+
+    monkeypatch.setattr(learned, "MIN_UPDATES", 40)
+    trained_on: list[set[int]] = []
+    fit = evaluation.fit_with_scores
+
+    def spy(train, *args, **kwargs):
+        trained_on.append({d.transcript_id for d in train})
+        return fit(train, *args, **kwargs)
+
+    monkeypatch.setattr(evaluation, "fit_with_scores", spy)
+    book, _ = parse_codebook(CODEBOOK)
+    result = evaluate(interviews(4), ["eten", "taart", "reizen"], ["taart"], book, 0.3, folds=3, held_out={3, 2})
+    # One fit per named transcript, on every other transcript (named or not), never on itself.
+    assert trained_on == [{1, 3, 4}, {1, 2, 4}]
+    assert (result.held_out, result.transcripts, result.sentences) == (2, 2, 48)
+    assert result.rules.micro.counts.support == result.combined.micro.counts.support == 24  # the named ones only
+    assert not result.curve and result.calibration is None  # no single calibration to show
+    assert [t for t, _, _ in result.targets] == list(evaluation.TARGETS)
+    # Trained on three interviews, the model beats the hint that is right half the time.
+    assert result.combined.micro.f1 > result.rules.micro.f1
