@@ -32,10 +32,7 @@ def interviews(n: int) -> list[Labelled]:
     return out
 
 
-def test_suggest_evaluate_learning_curve_rolls_up_and_abstains_early(monkeypatch):
-    import qualcode.suggest.learned as learned
-
-    monkeypatch.setattr(learned, "MIN_UPDATES", 40)  # tiny data: a few updates separate it (keeps the test fast)
+def test_suggest_evaluate_learning_curve_rolls_up_and_abstains_early():
     book, problems = parse_codebook(CODEBOOK)
     assert not problems
     result = evaluate(interviews(3), ["eten", "taart", "reizen"], ["taart"], book, 0.3, folds=3)
@@ -53,11 +50,9 @@ def test_suggest_evaluate_learning_curve_rolls_up_and_abstains_early(monkeypatch
     assert result.calibration.get("taart").source == "learned"
 
 
-def test_suggest_evaluate_scores_the_combined_suggester_at_each_threshold(monkeypatch):
-    import qualcode.suggest.learned as learned
+def test_suggest_evaluate_scores_the_combined_suggester_at_each_threshold():
     from qualcode.suggest.evaluate import TARGETS
 
-    monkeypatch.setattr(learned, "MIN_UPDATES", 40)
     book, _ = parse_codebook(CODEBOOK)
     result = evaluate(interviews(3), ["eten", "taart", "reizen"], ["taart"], book, 0.3, folds=3, curve=False)
     assert [t for t, _, _ in result.targets] == list(TARGETS)
@@ -71,9 +66,7 @@ def test_suggest_evaluate_scores_the_combined_suggester_at_each_threshold(monkey
 
 def test_suggest_evaluate_held_out_scores_each_named_transcript_by_a_model_trained_on_all_the_others(monkeypatch):
     import qualcode.suggest.evaluate as evaluation
-    import qualcode.suggest.learned as learned
 
-    monkeypatch.setattr(learned, "MIN_UPDATES", 40)
     trained_on: list[set[int]] = []
     fit = evaluation.fit_with_scores
 
