@@ -42,6 +42,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 import zipfile
@@ -185,11 +186,11 @@ def encode(sentences: Sequence[Sequence[str]]) -> list[Row]:
     """Each sentence's features (:func:`features`) as distinct hashed ids, sorted.
 
     Encoded once, the rows are shared by all models of a fit (:mod:`.fitting`). The
-    ids are spaCy's string hashes: the same in every process. A feature counts once
-    however often it occurs (counts scored no better on the sample project).
+    ids are 64-bit BLAKE2 hashes of the features: the same in every process (a saved
+    model keeps them). A feature counts once however often it occurs (counts scored
+    no better on the sample project).
     """
     import numpy
-    from spacy.strings import hash_string
 
     cache: dict[str, int] = {}
     out = []
@@ -198,7 +199,7 @@ def encode(sentences: Sequence[Sequence[str]]) -> list[Row]:
         for w in words or ["_"]:
             h = cache.get(w)
             if h is None:
-                h = cache[w] = hash_string(w)
+                h = cache[w] = int.from_bytes(hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest(), "little")
             ids.append(h)
         out.append(numpy.unique(numpy.asarray(ids, dtype=numpy.uint64)))
     return out
