@@ -149,6 +149,18 @@ def test_suggest_learned_a_word_seen_often_weighs_more_than_one_seen_once():
     assert taart["a"] > slagroom["a"] > alone["a"]
 
 
+def test_suggest_learned_a_big_project_steps_through_parts_of_its_sentences(monkeypatch, model):
+    from qualcode.suggest import learned
+
+    monkeypatch.setattr(learned, "BATCH_LIMIT", 10)  # 37 sentences: four parts of 9 or 10, one per step in turn
+    parted = train(*data())
+    probe = [["een", "taart"], ["de", "bus"], ["ik", "gaan", "fietsen"]]
+    taart, bus, neither = parted.scores(probe)
+    assert taart["a"] > 0.5 > taart["b"] and bus["b"] > 0.5 > bus["a"] and max(neither.values()) < 0.5
+    assert parted.scores(probe) == train(*data()).scores(probe)  # deterministic
+    assert parted.scores(probe) != model.scores(probe)  # not the full-batch steps
+
+
 def test_suggest_learned_scores_encoded_rows_as_it_scores_features(model):
     from qualcode.suggest.learned import encode
 

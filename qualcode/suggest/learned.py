@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import time
 import zipfile
 from collections import Counter
@@ -66,6 +67,7 @@ STEPS = 300  # full-batch gradient steps (with MOMENTUM: as good as 1,000 plain 
 LEARN_RATE = 0.5  # per step, on the mean gradient
 MOMENTUM = 0.9
 L2 = 1e-4  # penalty on the weights (not the biases)
+BATCH_LIMIT = 6_000  # sentences per gradient step at most (bigger projects: parts in turn)
 WEIGHTS = "weights.npz"
 RULE_FEATURE = "rule:"
 PREVIOUS_FEATURE = "prev:"  # a hint that matched the previous sentence of the same turn
@@ -214,6 +216,28 @@ def _starts(rows: Sequence[Row]) -> Any:
     return numpy.concatenate(([0], numpy.cumsum(lengths)[:-1]))
 
 
+class _Part:
+    """Some of the training sentences (``which``) as a gradient step reads them:
+    their features' columns (indices into ``keys``) joined, where each sentence
+    starts, the features present, and the joined features sorted by column."""
+
+    __slots__ = ("columns", "starts", "present", "sentence_of", "key_starts", "truth")
+
+    def __init__(self, rows: Sequence[Row], truth: Any, which: Any, keys: Any) -> None:
+        import numpy
+
+        chosen = [rows[i] for i in which.tolist()]
+        flat = numpy.concatenate(chosen)
+        self.columns = numpy.searchsorted(keys, flat)
+        self.starts = _starts(chosen)
+        order = numpy.argsort(self.columns, kind="stable")
+        ordered = self.columns[order]
+        self.key_starts = numpy.flatnonzero(numpy.r_[True, ordered[1:] != ordered[:-1]])
+        self.present = ordered[self.key_starts]
+        self.sentence_of = numpy.repeat(numpy.arange(len(chosen)), numpy.diff(numpy.append(self.starts, len(flat))))[order]
+        self.truth = truth[which]
+
+
 def _sigmoid(z: Any) -> Any:
     import numpy
 
@@ -292,24 +316,25 @@ def train(
     if rows is None:
         rows = encode(sentences)
     n = len(rows)
-    flat = numpy.concatenate(rows)
-    keys, columns = numpy.unique(flat, return_inverse=True)  # every key occurs: one gradient row per key
-    starts = _starts(rows)
-    order = numpy.argsort(columns, kind="stable")
-    sentence_of = numpy.repeat(numpy.arange(n), numpy.diff(numpy.append(starts, len(flat))))[order]
-    key_starts = numpy.flatnonzero(numpy.r_[True, columns[order][1:] != columns[order][:-1]])
+    keys = numpy.unique(numpy.concatenate(rows))
     truth = numpy.zeros((n, len(codes)), dtype=numpy.float32)
     for j, code in enumerate(codes):
         truth[:, j] = [code in label for label in labels]
     share = truth.mean(axis=0)
+    # Past BATCH_LIMIT sentences each step takes one part of them (every k-th
+    # sentence, in turn): a step then costs the same however big the project, and
+    # the mean gradient of a few thousand sentences is as good as all of them's.
+    parts = [_Part(rows, truth, numpy.arange(c, n, k), keys) for k in [math.ceil(n / BATCH_LIMIT)] for c in range(k)]
     weights = numpy.zeros((len(keys) + 1, len(codes)), dtype=numpy.float32)  # the last row: unknown features
     bias = numpy.log((share + 1e-3) / (1 - share + 1e-3)).astype(numpy.float32)  # starts at each code's share
     w, moved_w, moved_b = weights[:-1], numpy.zeros_like(weights[:-1]), numpy.zeros_like(bias)
     for step in range(steps):
         if should_cancel is not None and step % 50 == 0 and should_cancel():
             break
-        error_ = (_sigmoid(numpy.add.reduceat(w[columns], starts, axis=0) + bias) - truth) / n
-        gradient = numpy.add.reduceat(error_[sentence_of], key_starts, axis=0) + L2 * w
+        part = parts[step % len(parts)]
+        error_ = (_sigmoid(numpy.add.reduceat(w[part.columns], part.starts, axis=0) + bias) - part.truth) / len(part.truth)
+        gradient = L2 * w
+        gradient[part.present] += numpy.add.reduceat(error_[part.sentence_of], part.key_starts, axis=0)
         moved_w *= MOMENTUM
         moved_w -= LEARN_RATE * gradient
         moved_b *= MOMENTUM
