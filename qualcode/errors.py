@@ -554,6 +554,13 @@ NOTHING_TO_EVALUATE = Msg(
     "import transcripts with codings (e.g. a codings.csv) or code some segments first",
 )
 
+# --- suggestion quality: evaluating on chosen transcripts (QC980-QC989) ----------
+NOT_CODED_FOR_EVALUATION = Msg(
+    "QC980",
+    "transcript '{name}' has no codings: there is nothing to score suggestions against",
+    "code some of it first, or leave it out (`qualcode suggest --evaluate` without transcripts uses every coded one)",
+)
+
 # --- reviewing suggestions in the app ---------------------------------------------
 REVIEW_UNDO_CONFLICT = Msg(
     "QC800",

@@ -160,6 +160,15 @@ def test_suggest_cli_evaluate_prints_a_table_and_writes_csv(runner, tmp_path):
     assert int(taart["coded"]) == 20
     rules = next(r for r in rows if r["suggester"] == "rules" and r["code"] == "doorverwijzing")
     assert (rules["coded"], rules["tp"]) == ("2", "0")
+    # Named transcripts: only they are scored, each by a model trained on the other coded ones.
+    named = run(runner, root, "suggest", "--evaluate", "b")
+    assert named.exit_code == 0, named.output
+    assert "30 respondent sentences of the 1 transcript(s) named, each scored by a model trained" in named.stderr
+    assert any(line.split()[:3] == ["learned", "taart", "10"] for line in named.stdout.splitlines())  # b's, not 20
+    assert "learning curve" not in named.stdout
+    uncoded = run(runner, root, "suggest", "--evaluate", "c")
+    assert uncoded.exit_code == 1
+    assert "transcript 'c' has no codings" in uncoded.stderr and "Traceback" not in uncoded.output
 
 
 def test_suggest_cli_train_reports_codes(runner, tmp_path):

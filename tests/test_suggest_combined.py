@@ -72,6 +72,26 @@ def test_suggest_combined_each_hint_earns_its_own_trust():
     assert combine({"a": ["r1"]}, True, None, Calibration(), 0.3, {"a"})["a"].score == pytest.approx(0.5)  # nothing coded yet
 
 
+def test_suggest_combined_proposes_one_code_per_sentence_the_best_scored():
+    # Researchers give a sentence one code: of two proposals only the better one stays.
+    cal = Calibration(
+        {
+            "a": CodeCalibration("a", rule_right=8, rule_wrong=2),  # hints right in 8 of 10: 0.75
+            "b": CodeCalibration("b", rule_right=2, rule_wrong=2),  # 2 of 4: 0.5
+            "c": CodeCalibration("c", source=LEARNED, threshold=0.4, positives=9),
+        }
+    )
+    hits = {"a": ["matched keyword 'x'"], "b": ["matched keyword 'y'"]}
+    assert set(combine(hits, True, None, cal, 0.3, {"a", "b", "c"})) == {"a"}
+    assert set(combine(hits, True, None, cal, 0.3, {"b", "c"})) == {"b"}  # a already coded: b is next best
+    assert set(combine(hits, True, {"c": 0.9}, cal, 0.3, {"a", "b", "c"})) == {"c"}  # the model's surer
+    # A tie goes to the first code by name, whatever the order of the hits.
+    tie = Calibration(
+        {"b": CodeCalibration("b", rule_right=8, rule_wrong=2), "a": CodeCalibration("a", rule_right=8, rule_wrong=2)}
+    )
+    assert set(combine({"b": ["y"], "a": ["x"]}, True, None, tie, 0.3, {"a", "b"})) == {"a"}
+
+
 @pytest.mark.parametrize(
     ("reason", "key"),
     [

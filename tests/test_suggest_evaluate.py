@@ -32,10 +32,7 @@ def interviews(n: int) -> list[Labelled]:
     return out
 
 
-def test_suggest_evaluate_learning_curve_rolls_up_and_abstains_early(monkeypatch):
-    import qualcode.suggest.learned as learned
-
-    monkeypatch.setattr(learned, "MIN_UPDATES", 40)  # tiny data: a few updates separate it (keeps the test fast)
+def test_suggest_evaluate_learning_curve_rolls_up_and_abstains_early():
     book, problems = parse_codebook(CODEBOOK)
     assert not problems
     result = evaluate(interviews(3), ["eten", "taart", "reizen"], ["taart"], book, 0.3, folds=3)
@@ -53,11 +50,9 @@ def test_suggest_evaluate_learning_curve_rolls_up_and_abstains_early(monkeypatch
     assert result.calibration.get("taart").source == "learned"
 
 
-def test_suggest_evaluate_scores_the_combined_suggester_at_each_threshold(monkeypatch):
-    import qualcode.suggest.learned as learned
+def test_suggest_evaluate_scores_the_combined_suggester_at_each_threshold():
     from qualcode.suggest.evaluate import TARGETS
 
-    monkeypatch.setattr(learned, "MIN_UPDATES", 40)
     book, _ = parse_codebook(CODEBOOK)
     result = evaluate(interviews(3), ["eten", "taart", "reizen"], ["taart"], book, 0.3, folds=3, curve=False)
     assert [t for t, _, _ in result.targets] == list(TARGETS)
@@ -67,3 +62,26 @@ def test_suggest_evaluate_scores_the_combined_suggester_at_each_threshold(monkey
     assert {t: leaf.counts.predicted for t, leaf, _ in result.targets}[0.0] >= {
         t: leaf.counts.predicted for t, leaf, _ in result.targets
     }[0.65]
+
+
+def test_suggest_evaluate_held_out_scores_each_named_transcript_by_a_model_trained_on_all_the_others(monkeypatch):
+    import qualcode.suggest.evaluate as evaluation
+
+    trained_on: list[set[int]] = []
+    fit = evaluation.fit_with_scores
+
+    def spy(train, *args, **kwargs):
+        trained_on.append({d.transcript_id for d in train})
+        return fit(train, *args, **kwargs)
+
+    monkeypatch.setattr(evaluation, "fit_with_scores", spy)
+    book, _ = parse_codebook(CODEBOOK)
+    result = evaluate(interviews(4), ["eten", "taart", "reizen"], ["taart"], book, 0.3, folds=3, held_out={3, 2})
+    # One fit per named transcript, on every other transcript (named or not), never on itself.
+    assert trained_on == [{1, 3, 4}, {1, 2, 4}]
+    assert (result.held_out, result.transcripts, result.sentences) == (2, 2, 48)
+    assert result.rules.micro.counts.support == result.combined.micro.counts.support == 24  # the named ones only
+    assert not result.curve and result.calibration is None  # no single calibration to show
+    assert [t for t, _, _ in result.targets] == list(evaluation.TARGETS)
+    # Trained on three interviews, the model beats the hint that is right half the time.
+    assert result.combined.micro.f1 > result.rules.micro.f1

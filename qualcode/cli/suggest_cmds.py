@@ -69,6 +69,11 @@ def suggest(
     suggestion says why. Suggestions wait for review: list them with
     `qualcode suggestions --order score`, then `qualcode suggestions accept|reject ID...`.
     Nothing you coded is changed, and a rejected suggestion is never proposed again.
+
+    With --evaluate, nothing is proposed: the suggesters are scored against your
+    coding, cross-validated by transcript. Name coded TRANSCRIPTs to score only
+    those, each by a model trained and calibrated on all the other coded
+    transcripts (e.g. interviews you set aside to check the suggestions on).
     """
     if evaluate and train_only:
         raise click.UsageError("use --evaluate or --train, not both")
@@ -76,9 +81,8 @@ def suggest(
         raise click.UsageError("--csv and --no-curve go with --evaluate")
     project = state.project()
     if evaluate:
-        if transcripts:
-            raise click.UsageError("--evaluate uses every coded transcript; leave out TRANSCRIPT")
-        _evaluate(project, folds, csv_path, curve=not no_curve)
+        held_out = sorted({resolve_transcript(project.store, t) for t in transcripts}) if transcripts else None
+        _evaluate(project, folds, csv_path, curve=not no_curve, held_out=held_out)
         return
     if train_only:
         _train(project)
@@ -140,22 +144,29 @@ def _train(project) -> None:
         )
 
 
-def _evaluate(project, folds: int, csv_path: Path | None, *, curve: bool = True) -> None:
+def _evaluate(project, folds: int, csv_path: Path | None, *, curve: bool = True, held_out: list[int] | None = None) -> None:
     from ..suggest.evaluate import evaluate_project
 
     with Progress("evaluating") as progress:
-        result = evaluate_project(project, folds=folds, curve=curve, progress=progress)
+        result = evaluate_project(project, folds=folds, curve=curve, held_out=held_out, progress=progress)
     show_evaluation(result)
     if csv_path is not None:
         rows = evaluation_rows(result)
         with data_output(csv_path) as handle:
             write_csv(handle, EVALUATION_COLUMNS, ([round(v, 4) if isinstance(v, float) else v for v in row] for row in rows))
         note(f"wrote {csv_path}")
-    note(
-        f"{result.sentences} respondent sentences of {result.transcripts} coded transcript(s);"
-        f" suggestion_threshold {result.threshold:g}"
-        + (f", {result.folds}-fold cross-validation by transcript" if result.folds else "")
-    )
+    if result.held_out:
+        note(
+            f"{result.sentences} respondent sentences of the {result.transcripts} transcript(s) named, each scored by"
+            f" a model trained and calibrated on all the other coded transcripts; suggestion_threshold {result.threshold:g}"
+            + (f", {result.folds}-fold cross-validation by transcript inside each" if result.folds else "")
+        )
+    else:
+        note(
+            f"{result.sentences} respondent sentences of {result.transcripts} coded transcript(s);"
+            f" suggestion_threshold {result.threshold:g}"
+            + (f", {result.folds}-fold cross-validation by transcript" if result.folds else "")
+        )
     for message in result.notes:
         note(message)
 

@@ -27,12 +27,12 @@ for and the recall it costs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..codebook import Codebook
-from ..errors import NOTHING_TO_EVALUATE, error
+from ..errors import NOT_CODED_FOR_EVALUATION, NOTHING_TO_EVALUATE, error
 from ..project import Project, opened
 from .combined import Calibration, calibrated, cap_per_turn, combine, context_of
 from .dataset import Labelled, codebook_sentences, coded_transcripts, labelled_sentences
@@ -81,6 +81,7 @@ class SuggestEvaluation:
     curve: list[CurvePoint] = field(default_factory=list)
     calibration: Calibration | None = None  # from all coded transcripts: what a run would use
     targets: list[tuple[float, Score, Score]] = field(default_factory=list)  # (threshold, leaf micro, top-level micro)
+    held_out: int = 0  # transcripts scored each by a model trained and calibrated on all the others (0: not so)
 
 
 def evaluate_project(
@@ -88,11 +89,21 @@ def evaluate_project(
     *,
     folds: int = 5,
     curve: bool = True,
+    held_out: Collection[int] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     should_cancel: Callable[[], bool] | None = None,
 ) -> SuggestEvaluation:
-    """Evaluate rules, learned and combined suggesters on the project's coding."""
+    """Evaluate rules, learned and combined suggesters on the project's coding.
+
+    ``held_out``: score only these (coded) transcripts, each by a model trained and
+    calibrated on all the other coded transcripts (see :func:`evaluate`)."""
     with opened(project) as proj:
+        if held_out is not None:
+            coded = set(coded_transcripts(proj.store))
+            names = proj.store.transcripts.names()
+            for tid in held_out:
+                if tid not in coded:
+                    raise error(NOT_CODED_FOR_EVALUATION, name=names.get(tid, tid))
         progress = progress or (lambda done, total, what: None)
         progress(0, 1, "loading the spaCy pipeline")
         pipeline = load_pipeline(proj.config.spacy_model)
@@ -108,7 +119,7 @@ def evaluate_project(
         extra = codebook_sentences(proj.codebook, pipeline, rules)
         result = evaluate(
             data, codes, rules.codes, proj.codebook, proj.config.suggestion_threshold,
-            extra=extra, folds=folds, curve=curve, progress=progress, should_cancel=should_cancel,
+            extra=extra, folds=folds, curve=curve, held_out=held_out, progress=progress, should_cancel=should_cancel,
         )  # fmt: skip
         result.notes[:0] = rules.warnings
         taken = len({d.transcript_id for d in data})
@@ -134,13 +145,25 @@ def evaluate(
     folds: int = 5,
     curve: bool = True,
     test: Sequence[Labelled] | None = None,
+    held_out: Collection[int] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     should_cancel: Callable[[], bool] | None = None,
 ) -> SuggestEvaluation:
-    """The evaluation of labelled sentences: cross-validated on ``data``, or, with
+    """The evaluation of labelled sentences: cross-validated on ``data``; or, with
     ``test``, trained and calibrated on ``data`` and scored on ``test`` (held-out
-    transcripts)."""
-    scored = list(test) if test is not None else list(data)
+    transcripts); or, with ``held_out`` (transcript ids), only those transcripts of
+    ``data`` scored, each by a model trained and calibrated on all the others
+    (folds by transcript, one fit each; no learning curve)."""
+    if test is not None and held_out is not None:
+        raise ValueError("evaluate: test or held_out, not both")
+    if held_out is not None:
+        by_transcript: dict[int, list[Labelled]] = {}
+        for d in data:
+            if d.transcript_id in held_out:
+                by_transcript.setdefault(d.transcript_id, []).append(d)
+        scored = [d for tid in sorted(by_transcript) for d in by_transcript[tid]]
+    else:
+        scored = list(test) if test is not None else list(data)
     result = SuggestEvaluation(
         rules=evaluate_rules(scored, rule_codes),
         learned=None,
@@ -165,17 +188,40 @@ def evaluate(
                 )
             )
 
-    if test is not None:
-        model, calibration, oof = fit_with_scores(
-            data, codes, threshold, extra=extra, folds=folds, family=top, should_cancel=should_cancel
-        )
-        scores = model.scores(features_of(scored)) if model is not None else [{} for _ in scored]
-        result.calibration = calibration
-        predicted = predict(scored, scores, calibration, threshold, codable)
-        result.folds = calibration.folds
+    if test is not None or held_out is not None:
+        # Each part of ``scored`` from a model trained and calibrated on the rest:
+        # ``test`` as a whole on ``data``; each ``held_out`` transcript on all the others.
+        parts = [(list(data), scored)] if test is not None else [
+            ([d for d in data if d.transcript_id != tid], by_transcript[tid]) for tid in sorted(by_transcript)
+        ]  # fmt: skip
+        scores: list[dict[str, float]] = []
+        predicted: list[set[str]] = []
+        found: dict[float, list[set[str]]] = {t: [] for t in TARGETS}
+        for n, (train, part) in enumerate(parts):
+            if should_cancel is not None and should_cancel():
+                break  # what is left proposes nothing: the caller discards a cancelled evaluation
+            if progress is not None and test is None:
+                progress(n, len(parts), f"held-out transcript {n + 1} of {len(parts)}: training on the others")
+            model, calibration, oof = fit_with_scores(
+                train, codes, threshold, extra=extra, folds=folds, family=top, should_cancel=should_cancel
+            )
+            part_scores = model.scores(features_of(part)) if model is not None else [{} for _ in part]
+            scores.extend(part_scores)
+            predicted.extend(predict(part, part_scores, calibration, threshold, codable))
+            prepared = prepare(train, oof, codes, top)  # once for every target
+            for t in TARGETS:
+                found[t].extend(predict(part, part_scores, calibrated(prepared, t, calibration.folds), t, codable))
+            result.folds = calibration.folds
+            if test is not None:
+                result.calibration = calibration  # what a run trained on ``data`` would use
+        left = len(scored) - len(scores)  # cancelled: the rest proposes nothing
+        scores.extend({} for _ in range(left))
+        for proposed in (predicted, *found.values()):
+            proposed.extend(set() for _ in range(left))
+        if held_out is not None:
+            result.held_out = len(parts)
         note = "trained on other transcripts"
-        prepared = prepare(data, oof, codes, top)  # once for every target
-        at_targets(lambda t: predict(scored, scores, calibrated(prepared, t, calibration.folds), t, codable))
+        at_targets(found.__getitem__)
     else:
         fold_of = folds_of(data, folds)
         learn = learnable(data)
@@ -224,7 +270,7 @@ def evaluate(
         report(RULES, _roll(gold, top), _roll([d.sentence.hits.keys() for d in scored], top), tops, "top level"),
         report(COMBINED, _roll(gold, top), _roll(predicted, top), tops, "top level"),
     ]
-    if curve and test is None:
+    if curve and test is None and held_out is None:
         if len(data) > CURVE_MAX_SENTENCES:
             result.notes.append(
                 f"learning curve left out: {len(data):,} coded-transcript sentences (it is drawn up to {CURVE_MAX_SENTENCES:,})"
