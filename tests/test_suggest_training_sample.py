@@ -88,3 +88,14 @@ def test_evaluating_a_project_over_the_limit_uses_the_same_spread_sample_and_say
     assert 1 < result.transcripts < coded
     [note] = [n for n in result.notes if "coded transcripts, spread over the project" in n]
     assert note.startswith(f"evaluated on {result.transcripts} of the {coded} coded transcripts")
+
+
+def test_named_transcripts_are_evaluated_even_when_the_sample_would_leave_them_out(sample_project, monkeypatch):
+    from qualcode.suggest import evaluate
+
+    monkeypatch.setattr(evaluate, "MAX_TRAINING_SENTENCES", 400)
+    coded = coded_transcripts(sample_project.store)
+    left_out_by_spread = coded[-1]  # the spread order reaches the last transcript last
+    result = evaluate.evaluate_project(sample_project, curve=False, held_out=[left_out_by_spread])
+    assert result.transcripts == 1  # scored: the named one
+    assert any("coded transcripts, spread over the project" in n for n in result.notes)

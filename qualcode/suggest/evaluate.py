@@ -34,11 +34,12 @@ from pathlib import Path
 from ..codebook import Codebook
 from ..errors import NOT_CODED_FOR_EVALUATION, NOTHING_TO_EVALUATE, error
 from ..project import Project, opened
+from ..store import Store
 from .combined import Calibration, calibrated, cap_per_turn, combine, context_of
 from .dataset import Labelled, codebook_sentences, coded_transcripts, labelled_sentences
 from .fitting import calibrate, features_of, fit, fit_with_scores, folds_of, learnable, out_of_fold, prepare
 from .metrics import Score, SuggesterReport, report
-from .pipeline import load_pipeline
+from .pipeline import Pipeline, load_pipeline
 from .rules import NAME as RULES
 from .rules import RuleSuggester
 from .training import MAX_TRAINING_SENTENCES, codable_codes, top_level
@@ -98,22 +99,18 @@ def evaluate_project(
     ``held_out``: score only these (coded) transcripts, each by a model trained and
     calibrated on all the other coded transcripts (see :func:`evaluate`)."""
     with opened(project) as proj:
+        coded = coded_transcripts(proj.store)
         if held_out is not None:
-            coded = set(coded_transcripts(proj.store))
             names = proj.store.transcripts.names()
-            for tid in held_out:
-                if tid not in coded:
-                    raise error(NOT_CODED_FOR_EVALUATION, name=names.get(tid, tid))
+            for tid in set(held_out) - set(coded):
+                raise error(NOT_CODED_FOR_EVALUATION, name=names.get(tid, tid))
         progress = progress or (lambda done, total, what: None)
         progress(0, 1, "loading the spaCy pipeline")
         pipeline = load_pipeline(proj.config.spacy_model)
         rules = RuleSuggester(pipeline, proj.codebook)
         progress(0, 1, "analysing the coded transcripts")
         codes = codable_codes(proj.codebook)
-        coded = coded_transcripts(proj.store)
-        data = labelled_sentences(
-            proj.store, pipeline, rules, codes, coded, limit=MAX_TRAINING_SENTENCES, should_cancel=should_cancel
-        )
+        data = _bounded_data(proj.store, pipeline, rules, codes, coded, held_out or (), should_cancel)
         if not any(d.gold for d in data):
             raise error(NOTHING_TO_EVALUATE)
         extra = codebook_sentences(proj.codebook, pipeline, rules)
@@ -132,6 +129,30 @@ def evaluate_project(
         if no_hints:
             result.notes.append(f"rules: no hints for {', '.join(no_hints)} (not in the rules table)")
         return result
+
+
+def _bounded_data(
+    store: Store,
+    pipeline: Pipeline,
+    rules: RuleSuggester,
+    codes: Sequence[str],
+    coded: Sequence[int],
+    held_out: Collection[int],
+    should_cancel: Callable[[], bool] | None,
+) -> list[Labelled]:
+    """The labelled sentences of the coded transcripts, as many as training reads at most
+    (:data:`~.training.MAX_TRAINING_SENTENCES`, a sample spread over the project): the
+    ``held_out`` ones always, the others up to the limit; in transcript order either way."""
+    first = [t for t in coded if t in held_out]
+    data = labelled_sentences(store, pipeline, rules, codes, first, should_cancel=should_cancel) if first else []
+    room = MAX_TRAINING_SENTENCES - len(data)
+    others = [t for t in coded if t not in held_out]
+    if room > 0 and others:
+        data += labelled_sentences(store, pipeline, rules, codes, others, limit=room, should_cancel=should_cancel)
+    if first:
+        position = {tid: i for i, tid in enumerate(coded)}
+        data.sort(key=lambda d: position[d.transcript_id])  # stable: a transcript's sentences stay in order
+    return data
 
 
 def evaluate(
