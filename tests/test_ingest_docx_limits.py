@@ -46,6 +46,7 @@ def _read_error(tmp_path: Path, data: bytes) -> QualcodeError:
     return caught.value
 
 
+@pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning")  # the package is made with a twin on purpose
 def test_docx_limits_a_part_held_twice_is_refused(tmp_path: Path) -> None:
     data = io.BytesIO(_docx_bytes(["I: Hallo.", "R: Dag."]))
     with zipfile.ZipFile(data, "a") as package:

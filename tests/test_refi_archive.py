@@ -104,6 +104,7 @@ def test_refi_archive_paths_escaping_the_archive(project, tmp_path, entry, reaso
     assert reason in error.message
 
 
+@pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning")  # the archive is made with a twin on purpose
 @pytest.mark.parametrize("twin", ["project.qde", "Project.QDE", "./project.qde", "sources//x.txt", "Sources\\X.txt"])
 def test_refi_archive_an_entry_held_twice_is_refused(project, tmp_path, twin):
     """Two entries of one name (as a reader looks names up) let two programs read different
