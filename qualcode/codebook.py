@@ -23,8 +23,8 @@ import yaml
 
 from .display import shorten
 from .errors import CODEBOOK_INVALID, CODEBOOK_TOO_DEEP, CODEBOOK_UNREADABLE, Problem, error
-from .ingest.decode import bom_codec, locate_byte
-from .yamlsafe import COMPOSER, UnsupportedScalar, alias_problems, anchor_of, scalar_text
+from .ingest.decode import NotUtf8, decoded
+from .yamlsafe import COMPOSER, UnsupportedScalar, alias_problems, anchor_of, scalar_text, syntax_problem
 
 CODEBOOK_KEYS = ("title", "version", "language", "authors", "licence", "description", "guid", "codes", "sets")
 CODE_KEYS = (
@@ -329,14 +329,7 @@ def parse_codebook(text: str, filename: str = "<codebook>") -> tuple[Codebook | 
     try:
         root = yaml.compose(text, Loader=COMPOSER)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        col = mark.column + 1 if mark else None
-        detail = exc.problem or exc.context or "invalid YAML"
-        hint = "check the indentation and quoting on this line"
-        if exc.context:
-            hint = f"{exc.context} (line {exc.context_mark.line + 1})" if exc.context_mark else exc.context
-        return None, [Problem(filename, line, col, f"YAML syntax error: {detail}", hint)]
+        return None, [Problem(filename, *syntax_problem(exc))]
     except yaml.YAMLError as exc:  # e.g. a tag the safe loader refuses
         return None, [Problem(filename, None, None, f"YAML error: {exc}", "use plain YAML without tags")]
     if root is None:
@@ -638,16 +631,10 @@ def read_codebook_text(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise error(CODEBOOK_UNREADABLE, path=path, reason=exc.strerror or exc) from None
-    skip, codec = bom_codec(data) or (0, "utf-8")
     try:
-        return data[skip:].decode(codec)
-    except UnicodeDecodeError as exc:
-        line, column = locate_byte(data[skip:], exc.start, codec)
-        reason = (
-            f"line {line}, column {column}: not valid {codec.upper()} (byte 0x{data[skip + exc.start]:02x} "
-            f"at byte offset {skip + exc.start}); save the file as UTF-8"
-        )
-        raise error(CODEBOOK_UNREADABLE, path=path, reason=reason) from None
+        return decoded(data)
+    except NotUtf8 as exc:
+        raise error(CODEBOOK_UNREADABLE, path=path, reason=str(exc)) from None
 
 
 def check_codebook(path: Path) -> list[Problem]:

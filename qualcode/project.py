@@ -25,10 +25,11 @@ import yaml
 
 from .codebook import Codebook, load_codebook
 from .errors import BAD_CONFIG, CONFIG_NOT_EDITABLE, NO_CODEBOOK, NO_PROJECT, PROJECT_EXISTS, SEVERAL_CODEBOOKS, error
+from .ingest.decode import NotUtf8, decoded
 from .lock import ProjectLock
 from .model import INTERVIEWER, RESPONDENT
 from .store import Store, SyncResult
-from .yamlsafe import COMPOSER
+from .yamlsafe import COMPOSER, located, syntax_problem
 
 DB_NAME = "qualcode.db"
 CONFIG_NAME = "qualcode.yaml"
@@ -90,9 +91,11 @@ def load_config(root: Path) -> ProjectConfig:
     if not path.exists():
         return config
     try:
-        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=COMPOSER)
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise error(BAD_CONFIG, path=path, problem=f"not valid YAML: {exc}") from None
+        data = yaml.load(decoded(path.read_bytes()), Loader=COMPOSER)
+    except NotUtf8 as exc:
+        raise error(BAD_CONFIG, path=path, problem=str(exc)) from None
+    except yaml.YAMLError as exc:
+        raise error(BAD_CONFIG, path=path, problem=located(*syntax_problem(exc))) from None
     except (ValueError, RecursionError) as exc:  # a 5,000-digit number, nesting thousands deep
         raise error(BAD_CONFIG, path=path, problem=f"a value cannot be read: {str(exc)[:120]}") from None
     if data is None:

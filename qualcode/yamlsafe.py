@@ -43,6 +43,27 @@ class YamlProblem:
     hint: str
 
 
+def syntax_problem(exc: yaml.YAMLError) -> tuple[int | None, int | None, str, str]:
+    """``(line, column, message, hint)`` of a YAML syntax error as people read it: 1-based
+    place (None when the parser gave none), the parser's problem, and what it was reading
+    when it failed (with the line where that began) as the hint."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark else None
+    column = mark.column + 1 if mark else None
+    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    detail = getattr(exc, "problem", None) or context or "invalid YAML"
+    hint = "check the indentation and quoting on this line"
+    if context:
+        hint = f"{context} (line {context_mark.line + 1})" if context_mark else context
+    return line, column, f"YAML syntax error: {detail}", hint
+
+
+def located(line: int | None, column: int | None, message: str, hint: str) -> str:
+    """One line for a message that names no place of its own: ``line 4, column 2: ... (hint)``."""
+    place = f"line {line}, column {column}: " if line is not None and column is not None else ""
+    return f"{place}{message} ({hint})"
+
+
 class UnsupportedScalar(ValueError):
     """A scalar with a tag that is not plain YAML (``!!binary``, ``!python/...``, ``!custom``)."""
 

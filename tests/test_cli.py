@@ -387,6 +387,25 @@ def test_cli_hostile_configuration_is_a_located_error_not_a_traceback(project, r
     assert "qualcode.yaml" in result.stderr and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    ("data", "located"),
+    [
+        (b"codebook: x\n: : :\n", "line 2, column 1: YAML syntax error: did not find expected key"),
+        (b"suggestion_threshold: [0.3\n", "YAML syntax error: did not find expected ',' or ']'"),
+        (b"spacy_model: caf\xe9\n", "line 1, column 17: not valid UTF-8 (byte 0xe9"),
+    ],
+)
+def test_cli_broken_configuration_says_where_in_one_line(project, runner, data, located):
+    """The configuration's YAML errors read like the codebook's: line, column, what is
+    wrong and what the parser was reading, on one line (not PyYAML's raw message)."""
+    (project / "qualcode.yaml").write_bytes(data)
+    result = run(runner, project, "transcripts")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    [message, hint] = result.stderr.strip().splitlines()
+    assert message.startswith(f"error: {project / 'qualcode.yaml'}: ") and located in message
+    assert "<unicode string>" not in message and hint.startswith("hint: ")
+
+
 def test_cli_span_across_turns_becomes_one_coding_per_turn_without_labels(project, runner):
     text = TRANSCRIPT
     start, end = text.index("Dat werkt goed"), text.index("veel eigen kracht") + 5

@@ -195,3 +195,16 @@ def test_names_file_errors_name_the_line(tmp_path, content, line, words):
         read_names_file(path)
     assert exc.value.code == "QC950"
     assert f"{path}:{line}:" in exc.value.message and words in exc.value.message
+
+
+def test_names_file_not_utf8_or_broken_yaml_says_where(tmp_path):
+    path = tmp_path / "pseudonymise.yaml"
+    path.write_bytes(b"person: [Ren\xe9]\n")
+    with pytest.raises(QualcodeError) as exc:
+        read_names_file(path)
+    assert "line 1, column 13: not valid UTF-8 (byte 0xe9" in exc.value.message
+    path.write_text("person: [Hatice\n", encoding="utf-8")
+    with pytest.raises(QualcodeError) as exc:
+        read_names_file(path)
+    assert "YAML syntax error: did not find expected ',' or ']'" in exc.value.message
+    assert "(while parsing a flow sequence (line 1))" in exc.value.message

@@ -103,6 +103,14 @@ def test_tui_keymap_not_utf8(tmp_path):
     path.write_bytes(b"undo: \xff\n")
     keymap_, error = load_keymap(path)
     assert keymap_ == {} and error is not None and error.code == "QC601"
+    assert "line 1, column 7: not valid UTF-8 (byte 0xff" in error.message
+
+
+def test_tui_keymap_yaml_error_is_located_on_one_line():
+    with pytest.raises(QualcodeError) as info:
+        parse_keymap("undo: x\nredo: [unclosed\n", "keymap.yaml")
+    assert "line 3, column 1: YAML syntax error: did not find expected ',' or ']'" in info.value.message
+    assert "(while parsing a flow sequence (line 2))" in info.value.message and "\n" not in info.value.message
 
 
 async def test_tui_keymap_file_rebinds_keys(small_project, tmp_path):

@@ -115,6 +115,25 @@ def locate_byte(data: bytes, offset: int, codec: str = "utf-8") -> tuple[int, in
     return head.count(b"\n") + 1, len(head[line_start:].decode(codec, errors="replace")) + 1
 
 
+class NotUtf8(ValueError):
+    """A settings file whose bytes are not UTF-8; the message says where, for people."""
+
+
+def decoded(data: bytes) -> str:
+    """A settings file's text (YAML: codebook, configuration, keymap, names): UTF-8, or
+    another Unicode encoding its BOM names, BOM left out. Raises :class:`NotUtf8` naming
+    the line and column of the first bad byte."""
+    skip, codec = bom_codec(data) or (0, "utf-8")
+    try:
+        return data[skip:].decode(codec)
+    except UnicodeDecodeError as exc:
+        line, column = locate_byte(data[skip:], exc.start, codec)
+        raise NotUtf8(
+            f"line {line}, column {column}: not valid {codec.upper()} (byte 0x{data[skip + exc.start]:02x} "
+            f"at byte offset {skip + exc.start}); save the file as UTF-8"
+        ) from None
+
+
 def _locate_undecodable(data: bytes, skip: int, offset: int, codec: str) -> tuple[int, int, str]:
     """Line and column (1-based, in characters) of the bad byte at ``offset``, and a hint.
 

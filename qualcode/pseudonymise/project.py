@@ -20,6 +20,8 @@ import yaml
 
 from ..codebook import Code, Codebook
 from ..errors import PSEUDO_NAMES_FILE, PSEUDO_UNKNOWN_CATEGORY, error
+from ..ingest.decode import NotUtf8, decoded
+from ..yamlsafe import COMPOSER, located, syntax_problem
 from .categories import CATEGORIES
 from .detect import DetectionContext
 
@@ -50,13 +52,12 @@ def read_names_file(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
     if not path.exists():
         return [], []
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8-sig"))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        raise error(PSEUDO_NAMES_FILE, path=path, line=line, problem=exc.problem or "not valid YAML") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise error(PSEUDO_NAMES_FILE, path=path, line=1, problem=f"not valid YAML: {exc}") from None
+        node = yaml.compose(decoded(path.read_bytes()), Loader=COMPOSER)
+    except NotUtf8 as exc:
+        raise error(PSEUDO_NAMES_FILE, path=path, line=1, problem=str(exc)) from None
+    except yaml.YAMLError as exc:
+        line, column, message, hint = syntax_problem(exc)
+        raise error(PSEUDO_NAMES_FILE, path=path, line=line or 1, problem=located(None, None, message, hint)) from None
     if node is None:
         return [], []
     if not isinstance(node, yaml.MappingNode):

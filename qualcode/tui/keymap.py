@@ -34,7 +34,9 @@ from textual.binding import Binding
 from textual.keys import Keys, _character_to_key
 
 from ..errors import KEYMAP_INVALID, KEYMAP_UNREADABLE, Problem, QualcodeError, error
+from ..ingest.decode import NotUtf8, decoded
 from ..userconfig import config_dir
+from ..yamlsafe import COMPOSER, located, syntax_problem
 from . import strings as S
 
 KEYMAP_FILE = "keymap.yaml"
@@ -255,9 +257,9 @@ def key_problem(key: str) -> str | None:
 def parse_keymap(text: str, filename: str) -> dict[str, str]:
     """A keymap file's ``{binding id: keys}``; raises with every problem located."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=COMPOSER)
     except yaml.YAMLError as exc:
-        raise error(KEYMAP_UNREADABLE, path=filename, reason=str(exc).replace("\n", " ")) from None
+        raise error(KEYMAP_UNREADABLE, path=filename, reason=located(*syntax_problem(exc))) from None
     if node is None:
         return {}
     problems: list[Problem | str] = []
@@ -337,10 +339,12 @@ def load_keymap(path: Path | None = None) -> tuple[dict[str, str], QualcodeError
     """The user's keymap and the error that made us ignore it (if any); never raises."""
     path = path or keymap_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = decoded(path.read_bytes())
     except FileNotFoundError:
         return {}, None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        return {}, error(KEYMAP_UNREADABLE, path=path, reason=exc.strerror or str(exc))
+    except NotUtf8 as exc:
         return {}, error(KEYMAP_UNREADABLE, path=path, reason=str(exc))
     try:
         return parse_keymap(text, str(path)), None
