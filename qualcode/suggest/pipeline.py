@@ -171,7 +171,7 @@ class _LookupLemmatizer:
         where = self._where(orths)
         if where is None:  # new words: looked up once each, then merged into the sorted arrays
             strings, table = self.vocab.strings, self.table
-            new = numpy.setdiff1d(orths, self._orths)
+            new = self._new_words(orths)
             lemmas = []
             for orth in new.tolist():
                 lower = strings[orth].lower()
@@ -184,6 +184,20 @@ class _LookupLemmatizer:
             assert where is not None  # every word is known now
         doc.from_array(self._lemma, self._lemmas[where].reshape(-1, 1))
         return doc
+
+    def _new_words(self, orths: Any) -> Any:
+        """The distinct ORTH hashes in ``orths`` not known yet, sorted (what
+        ``numpy.setdiff1d`` gives, which imports ``numpy.ma`` on first use: 8 ms of a
+        process's first run)."""
+        numpy = self._numpy
+        words = numpy.sort(orths)
+        words = words[numpy.concatenate(([True], words[1:] != words[:-1]))]
+        known = self._orths
+        if not len(known):
+            return words
+        where = known.searchsorted(words)
+        where[where == len(known)] = 0
+        return words[known[where] != words]
 
     def _where(self, orths: Any) -> Any:
         """Each token's position in the sorted known words, or None if a word is new."""
