@@ -376,6 +376,8 @@ def _fresh_child(kind: str, root: str, tid: int, texts: list[str], feats: list[l
 
         queue.put((*clock(build), *clock(run), *clock(run)))
         return
+    import spacy  # noqa: F401  (imported before the clock starts, as the baselines import it)
+
     from qualcode.project import Project
     from qualcode.suggest.pipeline import load_pipeline
     from qualcode.suggest.rules import rule_suggester
