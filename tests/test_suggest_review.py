@@ -264,3 +264,41 @@ def test_suggest_learned_suggestions_from_own_coding_and_retraining(tmp_path):
         store.codings.add(tid, *span_of(project, "coded", sentence), "vertrouwen", "anna")
     assert run_suggestions(project).trained  # enough new codings: retrained
     assert run_suggestions(project, train=True).trained  # on request
+
+
+def test_suggest_run_loads_the_lemma_dictionary_with_the_model_only(tmp_path, monkeypatch):
+    """simplemma's dictionary (the learned features' lemmas) is loaded while the run loads
+    its model, once, not on the first sentence; a rules-only run and a run without a
+    model never ask for it."""
+    from qualcode.suggest.pipeline import Pipeline
+
+    asked: list[str] = []
+    monkeypatch.setattr(Pipeline, "load_lemma_dictionary", lambda self: asked.append(self.name))
+    coded = "".join(f"R: {s}\n" for pair in zip(TAART, OTHER, strict=False) for s in pair)
+    project = make_project(tmp_path, {"coded.txt": coded, "fresh.txt": "R: Zij bakt vandaag een taart.\n"})
+    run_suggestions(project)  # nothing coded: no model
+    run_suggestions(project, learned=False)
+    assert asked == []
+    tid = project.store.transcripts.id_by_name("coded")
+    for sentence in TAART:
+        project.store.codings.add(tid, *span_of(project, "coded", sentence), "taart", "anna")
+    assert run_suggestions(project).model is not None
+    assert asked == [BLANK]
+
+
+def test_suggest_pipeline_lemma_dictionary_is_asked_once_for_a_word():
+    """load_lemma_dictionary hands the dictionary one word (simplemma reads its data on
+    the first); a pipeline without a dictionary has nothing to load."""
+    import dataclasses
+
+    from qualcode.suggest.dutch import DutchForms
+    from qualcode.suggest.pipeline import load_pipeline
+
+    asked: list[str] = []
+    pipeline = dataclasses.replace(
+        load_pipeline(None), forms=DutchForms({}, (), (), dictionary=lambda word: asked.append(word) or word)
+    )
+    pipeline.load_lemma_dictionary()
+    assert len(asked) == 1
+    dataclasses.replace(pipeline, forms=DutchForms({}, (), ())).load_lemma_dictionary()
+    assert len(asked) == 1

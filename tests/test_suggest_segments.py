@@ -239,3 +239,24 @@ def test_suggest_segments_lookup_lemmatizer_gives_the_table_lemma_doc_after_doc(
     for doc in pipeline.nlp.pipe(texts):
         assert [t.lemma_ for t in doc] == [table.get(t.text.lower(), t.text.lower()) for t in doc]
     assert [t.lemma_ for t in pipeline.nlp("moeders gingen")][1] != "gingen"  # the table knows it
+
+
+def test_suggest_pipeline_is_built_with_the_cyclic_collector_paused(monkeypatch):
+    """The lemma tables are built without the cyclic collector's full collections over
+    them (a fifth of the load), which is on again afterwards; built once per process."""
+    import gc
+
+    from qualcode.suggest import pipeline as pipeline_module
+
+    seen: list[bool] = []
+    built = load_pipeline(None)
+
+    def build(model):
+        seen.append(gc.isenabled())
+        return built
+
+    monkeypatch.setattr(pipeline_module, "_CACHE", {})
+    monkeypatch.setattr(pipeline_module, "_build", build)
+    assert gc.isenabled()
+    assert load_pipeline(None) is built and load_pipeline(None) is built
+    assert seen == [False] and gc.isenabled()

@@ -53,6 +53,8 @@ PARTICLES = (
     "tegen", "terug", "thuis", "toe", "uit", "vast", "voor", "weg",
 )  # fmt: skip
 
+_GE_FRONTS = tuple(p + "ge" for p in PARTICLES)  # a particle before a past participle (doorgestuurd)
+
 # Noun endings, longest first: (ending, replacement). Every result is checked
 # against the noun list, so `tijden -> tij` cannot happen unless `tij` is a noun.
 NOUN_ENDINGS = (
@@ -164,7 +166,9 @@ class DutchForms:
                 out.extend(v for v in _infinitives(word[: len(word) - len(ending)]) if v in self.verbs)
         # Past participles: ge-X-d/t (gebeld, gewacht, geleid) and ge-X-en (gegaan),
         # also after a particle (doorgestuurd, meegegaan).
-        fronts = [""] + [p for p in PARTICLES if word.startswith(p + "ge")]
+        fronts = [""]
+        if word.startswith(_GE_FRONTS):  # one check for most words (a list of 28 was built per word)
+            fronts += [p for p in PARTICLES if word.startswith(p + "ge")]
         for front in fronts:
             if not word.startswith(front + "ge") or len(word) - len(front) < 6:
                 continue

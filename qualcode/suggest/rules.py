@@ -302,8 +302,17 @@ class RuleSuggester:
         # Words not seen before are few after the first transcripts: found with one set
         # operation, so the known ones cost no Python-level step per token.
         starting = self._starting
-        for key in set(keys).difference(cache):
-            i = keys.index(key)
+        new = set(keys).difference(cache)
+        if len(new) > 64:
+            # Many (a process's first docs): each one's first position from one dict
+            # built backwards (1 ms per 20,000 tokens), not a list.index scan per word
+            # (15 us each on average: 6 ms for the 390 words of a first doc).
+            first = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True))
+            position = first.__getitem__
+        else:
+            position = keys.index
+        for key in new:
+            i = position(key)
             entry = cache[key] = self._entry(lowers[i], lemmas[i])
             if entry is not _NOTHING:
                 starting.add(key)

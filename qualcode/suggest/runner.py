@@ -125,6 +125,8 @@ def _run(
         )
         model = prepared.model
         calibration = prepared.calibration
+        if model is not None:
+            pipeline.load_lemma_dictionary()  # its features' lemmas: loaded with the model, once per process
         if model is not None and not calibration.learned:
             summary.notes.append(
                 "the learned model proposes nothing yet: cross-validation on your coding does not show it beating"
