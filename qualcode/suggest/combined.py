@@ -725,13 +725,15 @@ def combine(
     *,
     near: Sequence[Mapping[str, list[str]]] = (),
     explain: Callable[[str], str] | None = None,
+    learned_codes: Iterable[str] | None = None,
 ) -> dict[str, Proposal]:
     """The code proposed for one sentence, if any, with its score and its reasons
     (a dict: none or one; see "One code per sentence" in the module docstring).
 
     ``near``: the hits of the sentences around it in its turn (:func:`context_of`);
     ``explain(code)`` gives the words behind a learned score (optional: it costs
-    a few model calls, so it is asked only for what is proposed).
+    a few model calls, so it is asked only for what is proposed); ``learned_codes``:
+    :attr:`Calibration.learned`, when the caller has it at hand (a run asks per sentence).
     """
     if not content:
         return {}
@@ -760,10 +762,12 @@ def combine(
             verdict = "agrees" if learned >= cal.threshold else "does not object"
             because[-1] += f"; the learned model {verdict} (score {learned:.2f})"
         out[code] = Proposal(score, {RULES}, because)
-    for code, score in (scores or {}).items():
+    for code in (calibration.learned if learned_codes is None else learned_codes) if scores else ():
+        found = scores.get(code) if scores is not None else None  # (mypy: scores is not None here)
         cal = calibration.get(code)
-        if code in out or code not in codable or cal.source != LEARNED or score < cal.threshold:
+        if found is None or code in out or code not in codable or found < cal.threshold:
             continue
+        score = found
         why = explain(code) if explain is not None else ""
         reason = f"learned from {cal.positives} coded sentences" + (f": {why}" if why else "") + f" (score {score:.2f})"
         rule_reasons = [f"rule: {r}" for r in hits.get(code, ())]

@@ -51,6 +51,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -112,8 +113,15 @@ class LearnedModel:
         return list(self.info.codes)
 
     def scores(self, sentences: Sequence[Sequence[str]]) -> list[dict[str, float]]:
-        """One ``{code: score}`` per sentence, given as its :func:`features`."""
-        return self.scores_of(encode(sentences))
+        """One ``{code: score}`` per sentence, given as its :func:`features`: the rows of
+        :func:`encode`, joined without an array per sentence."""
+        import numpy
+
+        if not sentences:
+            return []
+        rows = _distinct_ids(sentences)
+        flat = numpy.fromiter(chain.from_iterable(rows), dtype=numpy.uint64, count=sum(map(len, rows)))
+        return self._scored(flat, _starts(rows))
 
     def scores_of(self, rows: Sequence[Row]) -> list[dict[str, float]]:
         """:meth:`scores` for sentences already encoded (:func:`encode`)."""
@@ -121,11 +129,17 @@ class LearnedModel:
 
         if not rows:
             return []
-        flat = numpy.concatenate(rows)
+        return self._scored(numpy.concatenate(rows), _starts(rows))
+
+    def _scored(self, flat: Any, starts: Any) -> list[dict[str, float]]:
+        """The scores of sentences whose feature ids are joined in ``flat``, each one
+        beginning at its entry of ``starts``."""
+        import numpy
+
         at = numpy.minimum(numpy.searchsorted(self.keys, flat), len(self.keys) - 1) if len(self.keys) else flat * 0
         known = self.keys[at] == flat if len(self.keys) else numpy.zeros(len(flat), dtype=bool)
         columns = numpy.where(known, at, len(self.keys))  # unknown features: the row of zeros
-        found = _sigmoid(numpy.add.reduceat(self.weights[columns], _starts(rows), axis=0) + self.bias)
+        found = _sigmoid(numpy.add.reduceat(self.weights[columns], starts, axis=0) + self.bias)
         codes = self.codes
         return [dict(zip(codes, row, strict=True)) for row in found.tolist()]
 
@@ -196,16 +210,22 @@ def encode(sentences: Sequence[Sequence[str]]) -> list[Row]:
     """
     import numpy
 
+    return [numpy.array(ids, dtype=numpy.uint64) for ids in _distinct_ids(sentences)]
+
+
+def _distinct_ids(sentences: Sequence[Sequence[str]]) -> list[list[int]]:
+    """Each sentence's hashed feature ids, distinct and sorted (as plain ints: a small
+    numpy array per sentence costs more than the sorting)."""
     cache: dict[str, int] = {}
     out = []
     for words in sentences:
-        ids = []
+        ids = set()
         for w in words or ["_"]:
             h = cache.get(w)
             if h is None:
                 h = cache[w] = int.from_bytes(hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest(), "little")
-            ids.append(h)
-        out.append(numpy.unique(numpy.asarray(ids, dtype=numpy.uint64)))
+            ids.add(h)
+        out.append(sorted(ids))
     return out
 
 

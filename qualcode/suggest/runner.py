@@ -226,7 +226,15 @@ def propose(
         sentence = sentences[i]
         allowed = codable - done[i] if done is not None else codable  # combine only reads it
         return combine(
-            sentence.hits, sentence.content, scores[i], calibration, threshold, allowed, near=near.get(i, ()), explain=explain
+            sentence.hits,
+            sentence.content,
+            scores[i],
+            calibration,
+            threshold,
+            allowed,
+            near=near.get(i, ()),
+            explain=explain,
+            learned_codes=adds,
         )
 
     # Without hits in or next to it, a sentence is proposed only for a learned code whose
@@ -240,7 +248,7 @@ def propose(
         if sentences[i].hits or (i in near and any(not beside.isdisjoint(h) for h in near[i])):
             return True
         found = scores[i]
-        return found is not None and any(v >= adds.get(c, 2.0) for c, v in found.items())
+        return found is not None and any(found.get(c, -1.0) >= t for c, t in adds.items())
 
     # Only sentences with hits, with neighbours' hits or with scores can be worth it,
     # taken in order. The others share one empty dict, never changed (cap_per_turn
