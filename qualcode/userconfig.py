@@ -32,18 +32,37 @@ def config_path() -> Path:
 
 def load_user_config() -> dict:
     """The user's settings; an unreadable file counts as empty (it is only preferences)."""
+    return _read_user_config() or {}
+
+
+def _read_user_config() -> dict | None:
+    """The user's settings ({} without a file), or None when the file cannot be read as settings."""
     try:
         data = yaml.safe_load(config_path().read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+    except FileNotFoundError:
         return {}
-    return data if isinstance(data, dict) else {}
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return None
+    if data is None:
+        return {}
+    return data if isinstance(data, dict) else None
 
 
-def save_user_setting(name: str, value: object) -> None:
-    data = load_user_config()
+def save_user_setting(name: str, value: object) -> Path | None:
+    """Keep ``name: value`` in the user's settings. A settings file that cannot be read is
+    not overwritten unseen: it is kept beside it first, as ``config.yaml.unreadable``,
+    whose path is returned (None when nothing had to be kept)."""
+    path = config_path()
+    data = _read_user_config()
+    kept = None
+    if data is None:
+        kept = path.with_name(path.name + ".unreadable")
+        path.replace(kept)
+        data = {}
     data[name] = value
     config_dir().mkdir(parents=True, exist_ok=True)
-    write_text(config_path(), yaml.safe_dump(data, allow_unicode=True, sort_keys=True))
+    write_text(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=True))
+    return kept
 
 
 def stored_coder() -> str | None:

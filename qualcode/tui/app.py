@@ -139,11 +139,11 @@ class QualcodeApp(App[None]):
     def set_coder(self, name: str) -> None:
         """Use ``name`` on new codings from now on and keep it in the user's settings."""
         self.coder = name
-        save_user_setting("coder", name)
+        kept = save_user_setting("coder", name)
         self.sub_title = f"{self.project.root.name} · {name}"
         for screen in self.screens():  # the coding screens show who codes
             screen.coder_changed()
-        self.flash(S.CODER_SAVED.format(name=name))
+        self.flash(S.CODER_SAVED.format(name=name) + (S.USER_CONFIG_KEPT.format(path=kept) if kept else ""))
 
     def action_change_coder(self) -> None:
         from .widgets.coder import CoderNameModal

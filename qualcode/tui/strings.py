@@ -163,6 +163,7 @@ CODER_PROMPT = (
 CODER_PLACEHOLDER = "your name"
 CODER_PLACEHOLDER_DEFAULT = "your name (Enter keeps '{name}')"
 CODER_SAVED = "Coding as {name}"
+USER_CONFIG_KEPT = " (your settings file could not be read: it is kept as {path})"
 OK = "OK"
 CANCEL = "Cancel"
 
