@@ -91,7 +91,9 @@ def load_config(root: Path) -> ProjectConfig:
     if not path.exists():
         return config
     try:
-        data = yaml.load(decoded(path.read_bytes()), Loader=COMPOSER)
+        text = decoded(path.read_bytes())
+        _refuse_repeated_keys(yaml.compose(text, Loader=COMPOSER), path)
+        data = yaml.load(text, Loader=COMPOSER)
     except NotUtf8 as exc:
         raise error(BAD_CONFIG, path=path, problem=str(exc)) from None
     except yaml.YAMLError as exc:
@@ -121,6 +123,20 @@ def load_config(root: Path) -> ProjectConfig:
             raise error(BAD_CONFIG, path=path, problem=f"{key} must be text")
         setattr(config, key, value)
     return config
+
+
+def _refuse_repeated_keys(root: yaml.Node | None, path: Path) -> None:
+    """BAD_CONFIG for a key given twice (YAML would keep the last one without a word)."""
+    if not isinstance(root, yaml.MappingNode):
+        return
+    first: dict[object, int] = {}
+    for key, _ in root.value:
+        line = key.start_mark.line + 1
+        if key.value in first:
+            raise error(
+                BAD_CONFIG, path=path, problem=f"line {line}: '{key.value}' is given twice (first on line {first[key.value]})"
+            )
+        first[key.value] = line
 
 
 def set_config_value(root: Path, key: str, value: str) -> None:

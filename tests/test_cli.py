@@ -406,6 +406,13 @@ def test_cli_broken_configuration_says_where_in_one_line(project, runner, data, 
     assert "<unicode string>" not in message and hint.startswith("hint: ")
 
 
+def test_cli_a_configuration_key_given_twice_is_refused(project, runner):
+    (project / "qualcode.yaml").write_text("suggestion_threshold: 0.3\nspacy_model: x\nsuggestion_threshold: 0.9\n")
+    result = run(runner, project, "transcripts")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "line 3: 'suggestion_threshold' is given twice (first on line 1)" in result.stderr
+
+
 def test_cli_span_across_turns_becomes_one_coding_per_turn_without_labels(project, runner):
     text = TRANSCRIPT
     start, end = text.index("Dat werkt goed"), text.index("veel eigen kracht") + 5

@@ -139,3 +139,11 @@ async def test_tui_keymap_errors_are_shown_not_raised(small_project, tmp_path):
         screen = await open_transcript(pilot)
         await pilot.press("right_curly_bracket", "T")  # defaults still work
         assert screen.document.selection is not None
+
+
+def test_tui_keymap_a_binding_given_twice_is_a_located_problem():
+    """YAML keeps the last of two equal keys without a word: the keymap says so instead."""
+    with pytest.raises(QualcodeError) as info:
+        parse_keymap("undo: ctrl+u\nredo: ctrl+y\nundo: ctrl+k\n", "keymap.yaml")
+    [problem] = info.value.problems
+    assert str(problem).startswith("keymap.yaml:3: 'undo' is given twice (first on line 1)")

@@ -267,9 +267,14 @@ def parse_keymap(text: str, filename: str) -> dict[str, str]:
         raise error(KEYMAP_UNREADABLE, path=filename, reason=S.KEYMAP_NOT_MAPPING)
     keymap: dict[str, str] = {}
     lines: dict[str, int] = {}
+    seen: dict[object, int] = {}  # every binding id given, with its line
     for key_node, value_node in node.value:
         line = key_node.start_mark.line + 1
         binding_id = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if binding_id in seen:
+            problems.append(Problem(filename, line, None, S.KEYMAP_TWICE.format(id=binding_id, first=seen[binding_id])))
+            continue
+        seen[binding_id] = line
         if binding_id not in BY_ID:
             close = difflib.get_close_matches(str(binding_id), list(BY_ID), n=1)
             hint = S.DID_YOU_MEAN.format(name=close[0]).lstrip("; ") if close else S.KEYMAP_SEE_HELP
