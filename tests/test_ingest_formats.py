@@ -155,6 +155,13 @@ def test_ingest_front_matter_committed_fixture() -> None:
     ]
 
 
+def test_ingest_front_matter_key_given_twice_is_warned_with_both_lines(tmp_path: Path) -> None:
+    raw = "---\ninterviewer: Noor\nstad: Gent\ninterviewer: Karim\n---\nI: Hoi.\nR: Dag.\n"
+    t = read_transcript(write(tmp_path, "p.md", raw.encode()))
+    assert t.attributes == {"interviewer": "Karim", "stad": "Gent"}  # as before: the later value
+    assert "line 4: front matter 'interviewer' is given twice (first on line 2): this one is used" in t.warnings
+
+
 def test_ingest_front_matter_in_txt_with_crlf_and_bom(tmp_path: Path) -> None:
     raw = "\ufeff---\r\nrespondent_type: professional\r\nleeftijd: 41\r\n---\r\nI: Hoi.\r\nR: Dag.\r\n"
     t = read_transcript(write(tmp_path, "p.txt", raw.encode()))

@@ -67,11 +67,16 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, str], str, list
 
     attributes: dict[str, str] = {}
     warnings: list[str] = []
+    seen: dict[str, int] = {}  # each key's line
     for key_node, value_node in root.value:
         key = _scalar(key_node)
+        line = key_node.start_mark.line + 2  # the YAML starts on the file's second line
         if not key:
-            warnings.append(f"line {key_node.start_mark.line + 2}: front matter key is not a name: left out")
+            warnings.append(f"line {line}: front matter key is not a name: left out")
             continue
+        if key in seen:
+            warnings.append(f"line {line}: front matter '{key}' is given twice (first on line {seen[key]}): this one is used")
+        seen[key] = line
         rendered = _scalar(value_node)
         if rendered is None and isinstance(value_node, yaml.SequenceNode):
             items = [_scalar(v) for v in value_node.value]
