@@ -737,7 +737,10 @@ def combine(
     """
     if not content:
         return {}
-    out: dict[str, Proposal] = {}
+    # The candidates' scores first; reasons are written for the winner only (one code
+    # per sentence), since wording them costs more than scoring. ``own``: its own hints
+    # reach the threshold (else it is proposed for a neighbour's); None: learned.
+    found: dict[str, tuple[float, bool | None]] = {}
     for code in {*hits, *(c for h in near for c in h)}:
         cal = calibration.get(code)
         if code not in codable or cal.source == OFF:
@@ -752,30 +755,33 @@ def combine(
             continue
         if cal.source == LEARNED and cal.veto and (learned or 0.0) < cal.veto:
             continue
-        if own:
-            because = [f"rule: {r}" for r in reasons] + [_trust(cal, reasons)]
-        else:
-            score = cal.near_precision
-            matched = list(dict.fromkeys(r.removeprefix("matched ") for h in near for r in h.get(code, ())))
-            because = [f"{NEAR_REASON}{', '.join(matched)}", _near_trust(cal)]
-        if cal.source == LEARNED and learned is not None and cal.veto:
-            verdict = "agrees" if learned >= cal.threshold else "does not object"
-            because[-1] += f"; the learned model {verdict} (score {learned:.2f})"
-        out[code] = Proposal(score, {RULES}, because)
+        found[code] = (score if own else cal.near_precision, own)
     for code in (calibration.learned if learned_codes is None else learned_codes) if scores else ():
-        found = scores.get(code) if scores is not None else None  # (mypy: scores is not None here)
-        cal = calibration.get(code)
-        if found is None or code in out or code not in codable or found < cal.threshold:
+        learned = scores.get(code) if scores is not None else None  # (mypy: scores is not None here)
+        if learned is None or code in found or code not in codable or learned < calibration.get(code).threshold:
             continue
-        score = found
-        why = explain(code) if explain is not None else ""
+        found[code] = (learned, None)
+    if not found:
+        return {}
+    best = max(sorted(found), key=lambda c: found[c][0])  # one code per sentence: ties to the first code by name
+    score, kind = found[best]
+    cal = calibration.get(best)
+    if kind is None:
+        why = explain(best) if explain is not None else ""
         reason = f"learned from {cal.positives} coded sentences" + (f": {why}" if why else "") + f" (score {score:.2f})"
-        rule_reasons = [f"rule: {r}" for r in hits.get(code, ())]
-        out[code] = Proposal(score, {LEARNED} | ({RULES} if code in hits else set()), [reason, *rule_reasons])
-    if len(out) > 1:  # one code per sentence: the best-scored (ties: the first code by name)
-        best = max(sorted(out), key=lambda c: out[c].score)
-        out = {best: out[best]}
-    return out
+        rule_reasons = [f"rule: {r}" for r in hits.get(best, ())]
+        return {best: Proposal(score, {LEARNED} | ({RULES} if best in hits else set()), [reason, *rule_reasons])}
+    if kind:
+        reasons = hits[best]
+        because = [f"rule: {r}" for r in reasons] + [_trust(cal, reasons)]
+    else:
+        matched = list(dict.fromkeys(r.removeprefix("matched ") for h in near for r in h.get(best, ())))
+        because = [f"{NEAR_REASON}{', '.join(matched)}", _near_trust(cal)]
+    learned = (scores or {}).get(best)
+    if cal.source == LEARNED and learned is not None and cal.veto:
+        verdict = "agrees" if learned >= cal.threshold else "does not object"
+        because[-1] += f"; the learned model {verdict} (score {learned:.2f})"
+    return {best: Proposal(score, {RULES}, because)}
 
 
 NEAR_REASON = "next to a sentence that matched "
