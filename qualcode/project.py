@@ -29,7 +29,7 @@ from .ingest.decode import NotUtf8, decoded
 from .lock import ProjectLock
 from .model import INTERVIEWER, RESPONDENT
 from .store import Store, SyncResult
-from .yamlsafe import COMPOSER, located, syntax_problem
+from .yamlsafe import COMPOSER, located, repeated, syntax_problem
 
 DB_NAME = "qualcode.db"
 CONFIG_NAME = "qualcode.yaml"
@@ -129,14 +129,10 @@ def _refuse_repeated_keys(root: yaml.Node | None, path: Path) -> None:
     """BAD_CONFIG for a key given twice (YAML would keep the last one without a word)."""
     if not isinstance(root, yaml.MappingNode):
         return
-    first: dict[object, int] = {}
-    for key, _ in root.value:
-        line = key.start_mark.line + 1
-        if key.value in first:
-            raise error(
-                BAD_CONFIG, path=path, problem=f"line {line}: '{key.value}' is given twice (first on line {first[key.value]})"
-            )
-        first[key.value] = line
+    nodes = [key for key, _ in root.value]
+    for i, first in repeated([key.value if isinstance(key, yaml.ScalarNode) else object() for key in nodes]).items():
+        line, first_line = nodes[i].start_mark.line + 1, nodes[first].start_mark.line + 1
+        raise error(BAD_CONFIG, path=path, problem=f"line {line}: '{nodes[i].value}' is given twice (first on line {first_line})")
 
 
 def set_config_value(root: Path, key: str, value: str) -> None:

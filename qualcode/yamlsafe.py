@@ -17,6 +17,7 @@ that was written (:func:`scalar_text`), never converted to numbers or dates.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 import yaml
@@ -41,6 +42,19 @@ class YamlProblem:
     column: int
     message: str
     hint: str
+
+
+def repeated(keys: Sequence[Hashable]) -> dict[int, int]:
+    """The positions of keys given before in a mapping's ``keys``, each with the position
+    of its first occurrence: YAML keeps the last value of a repeated key without a word."""
+    first: dict[Hashable, int] = {}
+    again: dict[int, int] = {}
+    for i, key in enumerate(keys):
+        if key in first:
+            again[i] = first[key]
+        else:
+            first[key] = i
+    return again
 
 
 def syntax_problem(exc: yaml.YAMLError) -> tuple[int | None, int | None, str, str]:

@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from qualcode.errors import BAD_FRONT_MATTER, error
-from qualcode.yamlsafe import COMPOSER, UnsupportedScalar, alias_problems, scalar_text
+from qualcode.yamlsafe import COMPOSER, UnsupportedScalar, alias_problems, repeated, scalar_text
 
 _FENCE = "---"
 _CLOSERS = ("---", "...")
@@ -67,16 +67,17 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, str], str, list
 
     attributes: dict[str, str] = {}
     warnings: list[str] = []
-    seen: dict[str, int] = {}  # each key's line
-    for key_node, value_node in root.value:
-        key = _scalar(key_node)
+    keys = [_scalar(key_node) for key_node, _ in root.value]
+    again = repeated(keys)
+    for i, (key_node, value_node) in enumerate(root.value):
+        key = keys[i]
         line = key_node.start_mark.line + 2  # the YAML starts on the file's second line
         if not key:
             warnings.append(f"line {line}: front matter key is not a name: left out")
             continue
-        if key in seen:
-            warnings.append(f"line {line}: front matter '{key}' is given twice (first on line {seen[key]}): this one is used")
-        seen[key] = line
+        if i in again:
+            first = root.value[again[i]][0].start_mark.line + 2
+            warnings.append(f"line {line}: front matter '{key}' is given twice (first on line {first}): this one is used")
         rendered = _scalar(value_node)
         if rendered is None and isinstance(value_node, yaml.SequenceNode):
             items = [_scalar(v) for v in value_node.value]

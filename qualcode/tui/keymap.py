@@ -36,7 +36,7 @@ from textual.keys import Keys, _character_to_key
 from ..errors import KEYMAP_INVALID, KEYMAP_UNREADABLE, Problem, QualcodeError, error
 from ..ingest.decode import NotUtf8, decoded
 from ..userconfig import config_dir
-from ..yamlsafe import COMPOSER, located, syntax_problem
+from ..yamlsafe import COMPOSER, located, repeated, syntax_problem
 from . import strings as S
 
 KEYMAP_FILE = "keymap.yaml"
@@ -267,14 +267,15 @@ def parse_keymap(text: str, filename: str) -> dict[str, str]:
         raise error(KEYMAP_UNREADABLE, path=filename, reason=S.KEYMAP_NOT_MAPPING)
     keymap: dict[str, str] = {}
     lines: dict[str, int] = {}
-    seen: dict[object, int] = {}  # every binding id given, with its line
-    for key_node, value_node in node.value:
+    ids = [k.value if isinstance(k, yaml.ScalarNode) else None for k, _ in node.value]
+    again = repeated(ids)
+    for i, (key_node, value_node) in enumerate(node.value):
         line = key_node.start_mark.line + 1
-        binding_id = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-        if binding_id in seen:
-            problems.append(Problem(filename, line, None, S.KEYMAP_TWICE.format(id=binding_id, first=seen[binding_id])))
+        binding_id = ids[i]
+        if i in again:
+            first = node.value[again[i]][0].start_mark.line + 1
+            problems.append(Problem(filename, line, None, S.KEYMAP_TWICE.format(id=binding_id, first=first)))
             continue
-        seen[binding_id] = line
         if binding_id not in BY_ID:
             close = difflib.get_close_matches(str(binding_id), list(BY_ID), n=1)
             hint = S.DID_YOU_MEAN.format(name=close[0]).lstrip("; ") if close else S.KEYMAP_SEE_HELP
