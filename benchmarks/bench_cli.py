@@ -225,6 +225,24 @@ def exits(args: list[str]) -> tuple[int, ...]:
 # What takes each newer migration back out of a copy, newest first, so a qualcode from
 # before it runs on the data as it did (the indexes a migration replaced are given back).
 UNDO: dict[str, list[str]] = {
+    "0013_coding_turn": [
+        *(
+            f"DROP TRIGGER IF EXISTS {trigger}"
+            for trigger in (
+                "codings_turn_inserted",
+                "codings_turn_moved",
+                "turns_coding_turn_added",
+                "turns_coding_turn_gone",
+                "turns_coding_turn_changed",
+            )
+        ),
+        *(
+            f"DROP INDEX IF EXISTS {index}"
+            for index in ("codings_turn_known", "turns_speakers", "turns_roles", "codings_code_words")
+        ),
+        *(f"ALTER TABLE codings DROP COLUMN {column}" for column in ("turn_fit", "turn_speaker", "turn_role")),
+        "CREATE INDEX codings_code_words ON codings (code_id, transcript_id, start, end, coder, words_before, words_through)",
+    ],
     "0012_sentence_bounds": [
         *(
             f"DROP TRIGGER IF EXISTS unit_bounds_{trigger}"

@@ -1,4 +1,4 @@
-"""The statistics' column reads (``codings.code_columns``, ``transcripts.turn_columns``)
+"""The statistics' column reads (``codings.code_columns``, ``transcripts.label_words``)
 against the plain per-transcript reads they stand in for."""
 
 from __future__ import annotations
@@ -51,43 +51,26 @@ def store(tmp_path):
         yield store
 
 
-def _expected(store: Store, label: str) -> dict[int, dict[str | None, int]]:
-    return {tid: store.transcripts.turn_layout(tid, label)[3] for tid in sorted(store.transcripts.names())}
-
-
 @pytest.mark.parametrize("label", ["speaker", "role"])
-def test_turn_columns_words_per_label_as_turn_layout(store, label):
-    batch = next(store.codings.code_columns(reach=store.transcripts.longest_turn()))
-    columns = store.transcripts.turn_columns(batch.first, batch.last, batch.packing, label)
-    assert columns.words == _expected(store, label)
-    assert {tid: set(words) for tid, words in columns.words.items()} == {
-        tid: {getattr(t, label) for t in store.transcripts.turns(tid)} for tid in store.transcripts.names()
-    }
-    assert columns.words[4]["Y" if label == "speaker" else "respondent"] >= 0  # a label with no words is listed
+def test_label_words_as_turn_layout_every_label_listed(store, label):
+    got: dict[int, dict[str | None, int]] = {}
+    for value, tid, words in store.transcripts.label_words(label):
+        got.setdefault(tid, {})[value] = words
+    assert got == {tid: store.transcripts.turn_layout(tid, label)[3] for tid in sorted(store.transcripts.names())}
+    assert got[4]["Y" if label == "speaker" else "respondent"] >= 0  # a label with no words is listed
 
 
-def test_turn_columns_words_not_stored_are_counted_from_the_text(store):
-    expected = _expected(store, "speaker")
-    db = store._db.path  # a row another version wrote: words not counted (NULL)
-    with sqlite3.connect(db) as raw:
-        raw.execute("UPDATE turns SET words = NULL WHERE transcript_id = 1 AND idx = 2")
-    batch = next(store.codings.code_columns(reach=store.transcripts.longest_turn()))
-    assert store.transcripts.turn_columns(batch.first, batch.last, batch.packing, "speaker").words == expected
-
-
-def test_turn_columns_many_labels_as_few(tmp_path):
-    # More distinct labels than SQLite numbers (the rows are read one by one): the same words.
+def test_label_words_many_labels(tmp_path):
+    # Every distinct label (of many) is its own group, from one read of the index.
     book, _ = parse_codebook(CODEBOOK)
     with Store(tmp_path / "q.db") as store:
         store.codes.sync(book)
         labels = [f"S{i:02d}" for i in range(20)] + [None]
         text = " ".join(["woord"] * 200)
         tid = store.transcripts.add(Transcript("veel", text, _turns(labels, text), {}))
-        store.codings.add(tid, 0, 10, "a", "anna")
-        batch = next(store.codings.code_columns(reach=store.transcripts.longest_turn()))
-        columns = store.transcripts.turn_columns(batch.first, batch.last, batch.packing, "speaker")
-        assert columns.words == {tid: store.transcripts.turn_layout(tid, "speaker")[3]}
-        assert len(columns.words[tid]) == 21
+        got = {value: words for value, _, words in store.transcripts.label_words("speaker")}
+        assert got == store.transcripts.turn_layout(tid, "speaker")[3]
+        assert len(got) == 21
 
 
 def test_code_columns_hold_every_coding_with_its_word_positions(store, tmp_path):

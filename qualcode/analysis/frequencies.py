@@ -27,16 +27,16 @@ transcripts (or, for speakers, turns) is listed, with zeros where nothing is cod
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import chain, compress, islice, repeat
-from math import inf
-from operator import add, eq, floordiv, ge, lt, mul
+from operator import add, eq, ge
 
 from ..codebook import Codebook
 from ..errors import UNKNOWN_GROUPING, error
-from ..store import CodeColumnBatch, CodeColumns, Store, TurnColumns
+from ..store import CodeColumnBatch, CodeColumns, Store
 from ..words import PAD, SCALE, Packing, chars_and_words
 from .codes import MISSING, CodeEntry, CodeHierarchy
 from .selection import ALL, Selection, did_you_mean
@@ -243,34 +243,56 @@ class _Counts:
         self._add(batch.codes, batch, self.totals, group_of, progress=True)
 
     def add_by_turn(
-        self, batch: CodeColumnBatch, turns: TurnColumns, unlabelled: str, speaking: dict[int, set[str]], groups: dict[str, Group]
+        self, batch: CodeColumnBatch, unlabelled: str, speaking: dict[str, set[int]], groups: dict[str, Group]
     ) -> None:
-        """Add a batch's codings to the group (speaker or role) of the first turn each
-        overlaps: the first turn ending after its start, if that turn starts before its
-        end; else ``unlabelled`` (outside every turn).
+        """Add a batch's codings to the totals and to the group (speaker or role) of the
+        turn each is counted in (:attr:`CodeColumns.labels`; ``unlabelled``: outside every
+        turn or in a turn without a label), noting in which transcripts each group has
+        codings (``speaking``).
 
-        C-level maps over each code's codings (their packed numbers compare with the
-        turns' directly), then one filtering pass per group (there are a few).
+        Codings that fit their turns (``store.codings.turn_places``) of different groups
+        never overlap: a branch whose codings all fit has as totals the sums of its
+        groups' measures (its transcripts: the union of theirs). Only a branch with a
+        coding that reaches beyond its turn is counted once more as a whole.
         """
-        names = [unlabelled, *(label or unlabelled for label in turns.labels)]  # 0: outside every turn
-        firsts = [*turns.starts, inf]  # a coding after the last turn's end is outside
         by_name: dict[str, list[CodeColumns]] = {}
         for column in batch.codes:
-            index = list(map(bisect_right, repeat(turns.ends), column.openings))
-            inside = map(lt, map(firsts.__getitem__, index), column.closings)
-            found = list(map(names.__getitem__, map(mul, map(add, index, repeat(1)), inside)))
-            for name in dict.fromkeys(found):
-                mine = list(map(eq, found, repeat(name)))
-                openings, closings = list(compress(column.openings, mine)), list(compress(column.closings, mine))
-                by_name.setdefault(name, []).append(CodeColumns(column.code_id, len(openings), openings, closings))
-        stride = batch.packing.stride
-        for name, columns in by_name.items():
-            for slot in sorted(set(map(floordiv, chain.from_iterable(c.openings for c in columns), repeat(stride)))):
-                tid = batch.first + slot
-                if name not in speaking[tid]:  # codings outside every turn (or in no turn of the label)
-                    speaking[tid].add(name)
-                    groups.setdefault(name, Group(name)).transcripts += 1
-            self._add(columns, batch, self.per_group[name], None, progress=False)
+            for name, part in _split(column, unlabelled):
+                by_name.setdefault(name, []).append(part)
+        grouped = {name: self._branches(columns) for name, columns in by_name.items()}
+        for name in grouped:
+            groups.setdefault(name, Group(name))
+        for target, columns in self._branches(batch.codes).items():
+            summed, found = Measures(), set()
+            for name, branches in grouped.items():
+                if target in branches:
+                    measures, slots = self._measure(branches[target], batch.packing)
+                    self.per_group[name][target].add(measures)
+                    summed.add(measures)
+                    found.update(slots)
+                    speaking.setdefault(name, set()).update(map(add, slots, repeat(batch.first)))
+            if any(c.reaching for c in columns):
+                self.totals[target].add(self._measure(columns, batch.packing)[0])
+            else:
+                summed.transcripts = len(found)
+                self.totals[target].add(summed)
+        self.ticker.add(sum(c.codings for c in batch.codes))
+
+    def _branches(self, codes: list[CodeColumns]) -> dict[str, list[CodeColumns]]:
+        """The columns of each code branch (a code counts in its own and its ancestors')."""
+        branches: dict[str, list[CodeColumns]] = {}
+        for column in codes:
+            for target in self.rollup.get(column.code_id) or (column.code_id, MISSING):
+                branches.setdefault(target, []).append(column)
+        return branches
+
+    def _measure(self, columns: list[CodeColumns], packing: Packing) -> tuple[Measures, list[int]]:
+        """The measures of one branch's codings (in a batch) and the slots of the
+        transcripts in which it occurs (transcript id less the batch's first)."""
+        codings, openings, closings = _sorted(columns)
+        count, chars, counted = stretches(openings, closings, packing)
+        slots = _slots(openings, packing.stride)
+        return Measures(codings, count, len(slots), counted if self.words else 0, chars), slots
 
     def _add(
         self,
@@ -283,18 +305,10 @@ class _Counts:
     ) -> None:
         """One union per code branch over all the batch's transcripts (the packing keeps
         transcripts apart), added to ``into``; per transcript too with ``group_of``."""
-        branches: dict[str, list[CodeColumns]] = {}
-        for column in codes:
-            for target in self.rollup.get(column.code_id) or (column.code_id, MISSING):
-                branches.setdefault(target, []).append(column)
+        branches = self._branches(codes)
         done, total = 0, sum(c.codings for c in codes)
         for i, (target, columns) in enumerate(branches.items(), 1):
-            if len(columns) == 1:
-                codings, openings, closings = columns[0].codings, sorted(columns[0].openings), sorted(columns[0].closings)
-            else:
-                codings = sum(c.codings for c in columns)
-                openings = sorted(chain.from_iterable(c.openings for c in columns))
-                closings = sorted(chain.from_iterable(c.closings for c in columns))
+            codings, openings, closings = _sorted(columns)
             if codings:
                 count, chars, counted = stretches(openings, closings, batch.packing)
                 in_transcripts = self._per_transcript(target, openings, closings, batch, group_of)
@@ -326,36 +340,58 @@ class _Counts:
 def _count_by_turns(
     store: Store, selection: Selection, by: str, counts: _Counts, groups: dict[str, Group], everything: Group
 ) -> None:
-    """Frequencies by speaker or role: the codings split by the turn in which they start."""
+    """Frequencies by speaker or role: the codings split by the turn in which they start
+    (kept with each coding by the store), the groups' words summed from their turns."""
     unlabelled = NO_SPEAKER if by == SPEAKER else NO_ROLE
-    selected = []
     for view in iter_transcripts(store, selection):
         everything.transcripts += 1
         everything.words += view.words
-        selected.append(view.id)
-    selected.sort()
-    speaking: dict[int, set[str]] = {}
-    # Turns are packed like the codings, so the packing must reach the last turn's end too.
-    for batch in store.codings.code_columns(selection.coding_filter, reach=store.transcripts.longest_turn()):
-        turns = store.transcripts.turn_columns(batch.first, batch.last, batch.packing, by)
-        for tid in selected[bisect_left(selected, batch.first) : bisect_right(selected, batch.last)]:
-            speaking[tid] = _count_turn_groups(turns.words.get(tid, {}), unlabelled, groups)
-        counts.add(batch, None)
-        counts.add_by_turn(batch, turns, unlabelled, speaking, groups)
-
-
-def _count_turn_groups(label_words: dict[str | None, int], unlabelled: str, groups: dict[str, Group]) -> set[str]:
-    """Add one transcript's words per speaker (or role) to its group, count the transcript
-    once per group; return the groups that speak in it."""
-    speaking = set()
-    for label, words in label_words.items():
+    speaking: dict[str, set[int]] = {}  # per group: the transcripts with its turns or its codings
+    for label, tid, words in store.transcripts.label_words(by, selection.transcript_ids):
         name = label or unlabelled
         group = groups.get(name) or groups.setdefault(name, Group(name))
         group.words += words
-        if name not in speaking:
-            speaking.add(name)
-            group.transcripts += 1
-    return speaking
+        speaking.setdefault(name, set()).add(tid)
+    for batch in store.codings.code_columns(selection.coding_filter, turn_label=by):
+        counts.add_by_turn(batch, unlabelled, speaking, groups)
+    for name, tids in speaking.items():
+        groups[name].transcripts = len(tids)
+
+
+def _split(column: CodeColumns, unlabelled: str) -> Iterator[tuple[str, CodeColumns]]:
+    """A code's codings per group (the label of their turns): one filtering pass per label
+    (a column usually has one or two)."""
+    labels = column.labels
+    assert labels is not None  # read with a turn label
+    found = dict.fromkeys(labels)
+    if len(found) == 1:
+        yield labels[0] or unlabelled, column
+        return
+    for label in found:
+        mine = list(map(eq, labels, repeat(label)))
+        openings, closings = list(compress(column.openings, mine)), list(compress(column.closings, mine))
+        yield label or unlabelled, CodeColumns(column.code_id, len(openings), openings, closings)
+
+
+def _sorted(columns: list[CodeColumns]) -> tuple[int, list[int], list[int]]:
+    """Codings, sorted openings and sorted closings of a branch's columns."""
+    if len(columns) == 1:
+        return columns[0].codings, sorted(columns[0].openings), sorted(columns[0].closings)
+    codings = sum(c.codings for c in columns)
+    openings = sorted(chain.from_iterable(c.openings for c in columns))
+    closings = sorted(chain.from_iterable(c.closings for c in columns))
+    return codings, openings, closings
+
+
+def _slots(openings: list[int], stride: int) -> list[int]:
+    """The transcript slots (``opening // stride``) of sorted openings, each once: a jump
+    from one transcript's first number to the next one's."""
+    slots, at = [], 0
+    while at < len(openings):
+        slot = openings[at] // stride
+        slots.append(slot)
+        at = bisect_left(openings, (slot + 1) * stride, at)
+    return slots
 
 
 def _ordered(groups: dict[str, Group], by: str | None) -> list[Group]:

@@ -65,7 +65,6 @@ from .types import (
     TranscriptInfo,
     TranscriptRef,
     TranscriptSummary,
-    TurnColumns,
 )
 
 __all__ = [
@@ -94,7 +93,6 @@ __all__ = [
     "TranscriptInfo",
     "TranscriptRef",
     "TranscriptSummary",
-    "TurnColumns",
     "TrashItem",
     "now",
 ]
@@ -246,7 +244,9 @@ def _after_migration(db: Database, name: str) -> None:
             db.execute("UPDATE transcripts SET chars = ? WHERE id = ?", (len(text), tid))
         refresh_summaries(db, words=False)  # the word positions come with 0008
     elif name == "0008_coding_words":
-        fill_words(db)
+        fill_words(db, turns=False)
         fill_turn_words(db)
     elif name == "0012_sentence_bounds":
         fill_unit_bounds(db)
+    elif name == "0013_coding_turn":
+        fill_words(db)

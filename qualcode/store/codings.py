@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
@@ -62,17 +63,20 @@ def refresh_summaries(db: Database, transcript_ids: Iterable[int] | None = None,
         fill_words(db, transcript_ids)
 
 
-def fill_words(db: Database, transcript_ids: Iterable[int] | None = None) -> None:
-    """Compute the word positions (:mod:`qualcode.words`) of codings that lack them.
+def fill_words(db: Database, transcript_ids: Iterable[int] | None = None, *, turns: bool = True) -> None:
+    """Compute the word positions (:mod:`qualcode.words`) and, unless ``turns`` is False
+    (before migration 0013), the turn (:func:`turn_places`) of codings that lack them.
 
     Called wherever the codings' summaries are kept up to date (every write that adds
     or moves a coding does that), so they are NULL only in between; the triggers of
-    migration 0008 make them NULL whenever a span or a text changes.
+    migrations 0008 and 0013 make them NULL whenever a span, a text or a turn changes.
     """
     if transcript_ids is None:
-        sql, params = "SELECT DISTINCT transcript_id FROM codings WHERE words_before IS NULL OR words_through IS NULL", ()
-        transcript_ids = [r[0] for r in db.execute(sql, params)]
+        sql = "SELECT DISTINCT transcript_id FROM codings WHERE words_before IS NULL OR words_through IS NULL"
+        transcript_ids = [r[0] for r in db.execute(sql + (" OR turn_fit IS NULL" if turns else ""))]
     for tid in transcript_ids:
+        if turns:
+            _fill_turns(db, tid)
         rows = db.execute(
             "SELECT id, start, end FROM codings WHERE transcript_id = ? AND (words_before IS NULL OR words_through IS NULL)",
             (tid,),
@@ -85,6 +89,46 @@ def fill_words(db: Database, transcript_ids: Iterable[int] | None = None) -> Non
             "UPDATE codings SET words_before = ?, words_through = ? WHERE id = ?",
             [(before, through, row[0]) for (before, through), row in zip(marks, rows, strict=True)],
         )
+
+
+def _fill_turns(db: Database, tid: int) -> None:
+    rows = db.execute("SELECT id, start, end FROM codings WHERE transcript_id = ? AND turn_fit IS NULL", (tid,)).fetchall()
+    if rows:
+        places = turn_places(_turn_labels(db, tid), [(start, end) for _, start, end in rows])
+        db.executemany(
+            "UPDATE codings SET turn_fit = ?, turn_speaker = ?, turn_role = ? WHERE id = ?",
+            [(*place, row[0]) for place, row in zip(places, rows, strict=True)],
+        )
+
+
+def _turn_labels(db: Database, tid: int) -> list[tuple[int, int, str | None, str | None]]:
+    """``(start, end, speaker, role)`` of a transcript's turns, by index."""
+    return db.execute("SELECT start, end, speaker, role FROM turns WHERE transcript_id = ? ORDER BY idx", (tid,)).fetchall()
+
+
+def turn_places(
+    turns: list[tuple[int, int, str | None, str | None]], spans: Iterable[tuple[int, int]]
+) -> list[tuple[int, str | None, str | None]]:
+    """``(fit, speaker, role)`` of the turn each span ``(start, end)`` is counted in: the first
+    turn it overlaps (the first turn, by index, ending after its start, if that turn starts
+    before its end), or no turn (speaker and role None). ``turns``: ``(start, end, speaker,
+    role)`` by index.
+
+    ``fit`` is 1 when the span lies within its turn, or between two turns, and the turns'
+    ends ascend: a span counted in turn ``i`` then lies after the end of turn ``i - 1``,
+    so spans that fit and are counted in different turns never overlap, and statistics
+    may add up per speaker what they count per turn.
+    """
+    starts, ends = [t[0] for t in turns], [t[1] for t in turns]
+    ordered = all(map(le, ends, islice(ends, 1, None)))
+    places = []
+    for start, end in spans:
+        i = bisect_right(ends, start)
+        if i < len(turns) and starts[i] < end:
+            places.append((int(ordered and starts[i] <= start and end <= ends[i]), turns[i][2], turns[i][3]))
+        else:
+            places.append((int(ordered), None, None))
+    return places
 
 
 def adjust_summary(db: Database, tid: int, start: int, end: int, coding_id: int, sign: int) -> None:
@@ -661,7 +705,7 @@ class CodingStore:
 
     # --- column reads for statistics ------------------------------------------------------------
 
-    def code_columns(self, flt: CodingFilter = ALL_CODINGS, *, reach: int = 0) -> Iterator[CodeColumnBatch]:
+    def code_columns(self, flt: CodingFilter = ALL_CODINGS, *, turn_label: str | None = None) -> Iterator[CodeColumnBatch]:
         """The filtered codings per code as packed numbers (:class:`~qualcode.words.Packing`),
         in batches of at most ``_COLUMN_BATCH`` consecutive transcript ids (fewer when
         transcripts are so long that the numbers would not fit SQLite's 64 bits).
@@ -669,28 +713,35 @@ class CodingStore:
         SQLite packs and joins the numbers into one text per code, read from the
         ``codings_code_words`` index without a sort: a Python object per coding made
         the reading cost more than the counting. The packing is sized from the longest
-        transcript (or ``reach``, if larger: to pack turns the same way) and checked
-        against the codings' own offsets; positions the store has not computed (NULL) are
-        computed from the text, as :meth:`packed_spans` does.
+        transcript and checked against the codings' own offsets; positions the store has
+        not computed (NULL) are computed from the text, as :meth:`packed_spans` does.
+
+        ``turn_label`` (``"speaker"`` or ``"role"``): each coding's turn's label comes
+        along (:attr:`CodeColumns.labels`), kept with the coding by the store (migration
+        0013) or, where it is not computed, found from the turns.
         """
+        if turn_label not in (None, "speaker", "role"):
+            raise ValueError(f"no turn label {turn_label!r}")
         ids = [r[0] for r in self._db.execute("SELECT id FROM transcripts ORDER BY id")]
         if not ids:
             return
         span = min(ids[-1] - ids[0] + 1, _COLUMN_BATCH)
-        packing = Packing.fitting(max(self._db.scalar("SELECT max(chars) FROM transcripts", (), 0), reach), span)
+        packing = Packing.fitting(self._db.scalar("SELECT max(chars) FROM transcripts", (), 0), span)
         at = 0
         while at < len(ids):
             first = ids[at]
             last_at = bisect_right(ids, first + packing.span - 1, at) - 1
             last = ids[last_at]
-            batch = self._code_columns(flt, first, last, packing)
+            batch = self._code_columns(flt, first, last, packing, turn_label)
             if batch is None:  # an offset or a word position beyond the longest transcript's length
-                packing = Packing.fitting(max(self._largest_position(flt), reach), span)
+                packing = Packing.fitting(self._largest_position(flt), span)
                 continue  # the same transcripts again, in a batch that fits the new packing
             yield batch
             at = last_at + 1
 
-    def _code_columns(self, flt: CodingFilter, first: int, last: int, packing: Packing) -> CodeColumnBatch | None:
+    def _code_columns(
+        self, flt: CodingFilter, first: int, last: int, packing: Packing, label: str | None
+    ) -> CodeColumnBatch | None:
         where, params = _where(flt)
         # Integers of our own making, not user input: in the text, so the filter keeps its ``?``s.
         # One seek per code into the index (``code_id IN``), then the batch's range of transcripts.
@@ -698,40 +749,58 @@ class CodingStore:
             f" AND {where}" if where else ""
         )
         offset = f"(transcript_id - {first:d}) * {packing.stride:d}"
+        turns = f", count(*) - count(turn_fit), json_group_array(turn_{label}), sum(turn_fit = 0)" if label else ""
         rows = self._db.execute(
             f"SELECT code_id, count(*), json_group_array({offset} + start * {packing.scale:d} + {packing.pad:d} + words_before),"
             f" json_group_array({offset} + end * {packing.scale:d} + words_through), max(end), max(words_through),"
-            " 2 * count(*) - count(words_before) - count(words_through)"
+            f" 2 * count(*) - count(words_before) - count(words_through){turns}"
             # The planner would rather follow the transcript range, then sort by code.
             f" FROM codings INDEXED BY codings_code_words WHERE {where} GROUP BY code_id",
             params,
         ).fetchall()
         if any(max(r[4], r[5] or 0) > packing.chars for r in rows):
             return None
-        if any(r[6] for r in rows):  # some word positions are not computed yet (NULL)
-            return CodeColumnBatch(first, last, packing, self._code_columns_from_text(where, params, first, packing))
-        columns = [CodeColumns(code_id, n, json_ints(opening), json_ints(closing)) for code_id, n, opening, closing, *_ in rows]
+        # Some word positions (or turns) are not computed yet (NULL).
+        if any(r[6] or (label and r[7]) for r in rows):
+            return CodeColumnBatch(first, last, packing, self._code_columns_computed(where, params, first, packing, label))
+        columns = [CodeColumns(r[0], r[1], json_ints(r[2]), json_ints(r[3])) for r in rows]
+        if label:
+            for column, r in zip(columns, rows, strict=True):
+                column.labels, column.reaching = json.loads(r[8]), r[9]
         return CodeColumnBatch(first, last, packing, columns)
 
-    def _code_columns_from_text(self, where: str, params: list, first: int, packing: Packing) -> list[CodeColumns]:
-        """The columns of :meth:`_code_columns` with the missing word positions computed from the texts."""
+    def _code_columns_computed(
+        self, where: str, params: list, first: int, packing: Packing, label: str | None
+    ) -> list[CodeColumns]:
+        """The columns of :meth:`_code_columns` with the missing word positions computed from
+        the texts (and, with ``label``, the missing turns from the turns)."""
         rows = self._db.execute(
-            f"SELECT transcript_id, start, end, code_id, words_before, words_through FROM codings WHERE {where}"
-            " ORDER BY transcript_id",
+            f"SELECT transcript_id, start, end, code_id, words_before, words_through, turn_fit, turn_speaker, turn_role"
+            f" FROM codings WHERE {where} ORDER BY transcript_id",
             params,
         ).fetchall()
         columns: dict[str, CodeColumns] = {}
+        which = 7 if label == "speaker" else 8
         for tid, group in groupby(rows, itemgetter(0)):
             spans = list(group)
             if any(r[4] is None or r[5] is None for r in spans):
                 marks = word_marks(self._text(tid)[0], [(r[1], r[2]) for r in spans])
-                spans = [(*r[:4], *m) for r, m in zip(spans, marks, strict=True)]
+                spans = [(*r[:4], *m, *r[6:]) for r, m in zip(spans, marks, strict=True)]
+            if label and any(r[6] is None for r in spans):
+                places = turn_places(_turn_labels(self._db, tid), [(r[1], r[2]) for r in spans])
+                spans = [(*r[:6], *place) for r, place in zip(spans, places, strict=True)]
             offset = (tid - first) * packing.stride
-            for _, start, end, code_id, before, through in spans:
-                column = columns.get(code_id) or columns.setdefault(code_id, CodeColumns(code_id, 0, [], []))
+            for r in spans:
+                _, start, end, code_id, before, through = r[:6]
+                column = columns.get(code_id) or columns.setdefault(
+                    code_id, CodeColumns(code_id, 0, [], [], [] if label else None)
+                )
                 column.codings += 1
                 column.openings.append(offset + start * packing.scale + packing.pad + before)
                 column.closings.append(offset + end * packing.scale + through)
+                if column.labels is not None:
+                    column.labels.append(r[which])
+                    column.reaching += r[6] == 0
         return [columns[code_id] for code_id in sorted(columns)]
 
     def span_columns(self, flt: CodingFilter = ALL_CODINGS) -> Iterator[SpanColumns]:

@@ -375,6 +375,56 @@ MIGRATIONS: list[tuple[str, str]] = [
         END;
         """,
     ),
+    (
+        "0013_coding_turn",
+        """
+        -- The turn each coding is counted in when statistics group by speaker or role (the
+        -- first turn it overlaps: store.codings.turn_places), kept with the coding so that
+        -- grouping reads no turns and looks up none per coding (issue #16): its speaker
+        -- and role (NULL outside every turn), and turn_fit: 1 when the coding lies within
+        -- that turn (or between two turns) and the ends of the transcript's turns ascend,
+        -- so that such codings of different turns never overlap; 0 otherwise; NULL when
+        -- not computed. Only the store computes them
+        -- (fill_words); readers compute them where turn_fit is NULL.
+        ALTER TABLE codings ADD COLUMN turn_fit INTEGER;
+        ALTER TABLE codings ADD COLUMN turn_speaker TEXT;
+        ALTER TABLE codings ADD COLUMN turn_role TEXT;
+        -- Read with the codings per code, from the index alone (store.codings.code_columns).
+        DROP INDEX codings_code_words;
+        CREATE INDEX codings_code_words ON codings (
+            code_id, transcript_id, start, end, coder, words_before, words_through, turn_fit, turn_speaker, turn_role
+        );
+        -- The codings whose turn is known, per transcript: a changed turn forgets them with a
+        -- seek, not by reading each of the transcript's codings once per turn written.
+        CREATE INDEX codings_turn_known ON codings (transcript_id) WHERE turn_fit IS NOT NULL;
+        -- The words and transcripts of each speaker (role) without sorting every turn.
+        CREATE INDEX turns_speakers ON turns (speaker, transcript_id, words);
+        CREATE INDEX turns_roles ON turns (role, transcript_id, words);
+        -- Whatever moves a coding or changes a turn makes the coding's turn "not computed"
+        -- (values brought along by an insert, e.g. from the trash, are not trusted).
+        CREATE TRIGGER codings_turn_inserted AFTER INSERT ON codings WHEN NEW.turn_fit IS NOT NULL
+        BEGIN
+            UPDATE codings SET turn_fit = NULL WHERE id = NEW.id;
+        END;
+        CREATE TRIGGER codings_turn_moved AFTER UPDATE OF transcript_id, start, end ON codings
+        BEGIN
+            UPDATE codings SET turn_fit = NULL WHERE id = NEW.id;
+        END;
+        CREATE TRIGGER turns_coding_turn_added AFTER INSERT ON turns
+        BEGIN
+            UPDATE codings SET turn_fit = NULL WHERE transcript_id = NEW.transcript_id AND turn_fit IS NOT NULL;
+        END;
+        CREATE TRIGGER turns_coding_turn_gone AFTER DELETE ON turns
+        BEGIN
+            UPDATE codings SET turn_fit = NULL WHERE transcript_id = OLD.transcript_id AND turn_fit IS NOT NULL;
+        END;
+        CREATE TRIGGER turns_coding_turn_changed AFTER UPDATE OF transcript_id, idx, speaker, role, start, end ON turns
+        BEGIN
+            UPDATE codings SET turn_fit = NULL
+                WHERE transcript_id IN (OLD.transcript_id, NEW.transcript_id) AND turn_fit IS NOT NULL;
+        END;
+        """,
+    ),
 ]
 
 

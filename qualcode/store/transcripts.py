@@ -10,14 +10,10 @@ from pathlib import Path
 
 from ..model import Transcript, Turn, span_words
 from ..text import SENTENCE_RULES, content_spans, sentences_in
-from ..words import Packing
-from .db import Database, inserted_id, json_ids, json_ints, now
-from .types import SpeakerInfo, TranscriptInfo, TranscriptRef, TranscriptSummary, TurnColumns
+from .db import Database, inserted_id, json_ids, now
+from .types import SpeakerInfo, TranscriptInfo, TranscriptRef, TranscriptSummary
 
 _TURN_COLUMNS = "idx, speaker, start, end, time_start, time_end, role"  # Turn's field order
-
-
-_FEW_LABELS = 16  # turn_columns numbers this many distinct labels in SQL
 
 
 class TranscriptStore:
@@ -231,75 +227,31 @@ class TranscriptStore:
             return starts, ends, labels, words
         return starts, ends, labels, {value: total for value, total, _ in sums}
 
-    # --- column reads for statistics (stats3 branch) --------------------------------------------
+    # --- words per speaker or role, for statistics (migration 0013) ----------------------------
 
-    def longest_turn(self) -> int:
-        """The largest offset at which a turn ends (a bound for :class:`~qualcode.words.Packing`)."""
-        return self._db.scalar("SELECT max(end) FROM turns", (), 0)
+    def label_words(self, label: str, transcript_ids: Iterable[int] | None = None) -> list[tuple[str | None, int, int]]:
+        """``(label, transcript_id, words)``: the words of the turns of each speaker (``label``
+        ``"speaker"``) or role in each transcript (of ``transcript_ids``, or every one), by
+        label and transcript.
 
-    def turn_columns(self, first: int, last: int, packing: Packing, label: str) -> TurnColumns:
-        """The turns of transcripts ``first`` .. ``last`` packed as ``packing`` packs codings,
-        with ``label`` (``"speaker"`` or ``"role"``) and their words per label.
-
-        With a few distinct labels (the usual case: interviewer and respondent), SQLite
-        numbers them and joins the columns into one text each, as ``codings.code_columns``
-        does: a row object per turn cost more than the rest of the work.
+        Summed from the ``turns_speakers`` (``turns_roles``) index without a sort; words are
+        counted from the text where the store has not counted them, as :meth:`turn_layout` does.
         """
         if label not in ("speaker", "role"):
             raise ValueError(f"no turn label {label!r}")
-        where = f"transcript_id BETWEEN {first:d} AND {last:d}"  # integers of our own making
-        offset = f"(transcript_id - {first:d}) * {packing.stride:d}"
-        start_key, end_key = f"{offset} + start * {packing.scale:d} + {packing.pad:d}", f"{offset} + end * {packing.scale:d}"
-        named = [r[0] for r in self._db.execute(f"SELECT DISTINCT {label} FROM turns WHERE {where} AND {label} IS NOT NULL")]
-        if len(named) <= _FEW_LABELS:
-            named.sort()
-            cases = "".join(f"WHEN {label} = ? THEN {i} " for i in range(1, len(named) + 1))
-            number = f"CASE {cases}ELSE 0 END" if named else "0"  # 0: no label
-            row = self._db.one(
-                "SELECT json_group_array(s), json_group_array(e), json_group_array(k), max(end) FROM"
-                # ORDER BY in a subquery of an aggregate is kept: the texts join the turns in order
-                f" (SELECT {start_key} AS s, {end_key} AS e, {number} AS k, end FROM turns WHERE {where}"
-                " ORDER BY transcript_id, idx)",
-                named,
-            )
-            assert row is not None  # an aggregate query always yields one row
-            starts, ends, numbers = json_ints(row[0]), json_ints(row[1]), json_ints(row[2])
-            labels = [None, *named]
-            columns = TurnColumns(starts, ends, list(map(labels.__getitem__, numbers)), {})
-            longest = row[3] or 0
-            # Words per label: one pass in turn order (grouping by transcript and label sorted every turn).
-            per_label = "".join(
-                f", count(CASE k WHEN {i} THEN 1 END), sum(CASE k WHEN {i} THEN words END)" for i in range(len(labels))
-            )
-            counted = self._db.execute(
-                f"SELECT transcript_id, count(*) - count(words){per_label}"
-                f" FROM (SELECT transcript_id, {number} AS k, words FROM turns WHERE {where}) GROUP BY transcript_id",
-                named,
-            ).fetchall()
-            words_rows = [
-                (tid, value, r[2 * i + 1], missing) for tid, missing, *r in counted for i, value in enumerate(labels) if r[2 * i]
-            ]
-        else:
-            rows = self._db.execute(
-                f"SELECT {start_key}, {end_key}, {label}, end FROM turns WHERE {where} ORDER BY transcript_id, idx"
-            ).fetchall()
-            starts, ends = list(map(itemgetter(0), rows)), list(map(itemgetter(1), rows))
-            columns = TurnColumns(starts, ends, list(map(itemgetter(2), rows)), {})
-            longest = max(map(itemgetter(3), rows), default=0)
-            words_rows = self._db.execute(
-                f"SELECT transcript_id, {label}, sum(words), count(*) - count(words) FROM turns WHERE {where}"
-                f" GROUP BY transcript_id, {label}"
-            ).fetchall()
-        if longest > packing.chars:
-            raise ValueError("the packing does not reach the last turn's end: size it with longest_turn()")
-        uncounted = set()
-        for tid, value, total, missing in words_rows:
-            columns.words.setdefault(tid, {})[value] = total
-            if missing:
-                uncounted.add(tid)
-        for tid in uncounted:  # counted from the text, as turn_layout does
-            columns.words[tid] = self.turn_layout(tid, label)[3]
-        return columns
+        where, params = "", []
+        if transcript_ids is not None:
+            where, params = " WHERE transcript_id IN (SELECT value FROM json_each(?))", [json_ids(transcript_ids)]
+        rows = self._db.execute(
+            f"SELECT {label}, transcript_id, sum(words), count(*) - count(words) FROM turns INDEXED BY turns_{label}s{where}"
+            f" GROUP BY {label}, transcript_id",
+            params,
+        ).fetchall()
+        counted: dict[int, dict[str | None, int]] = {}
+        for _, tid, _, missing in rows:
+            if missing and tid not in counted:
+                counted[tid] = self.turn_layout(tid, label)[3]
+        return [(value, tid, counted[tid][value] if tid in counted else words) for value, tid, words, _ in rows]
 
     def text(self, tid: int) -> str:
         row = self._db.one("SELECT text FROM transcripts WHERE id = ?", (tid,))

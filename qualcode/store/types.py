@@ -174,6 +174,11 @@ class CodeColumns:
     codings: int
     openings: list[int]  # in no particular order; the i-th opening and closing are one coding's
     closings: list[int]
+    # Read with a turn label (``code_columns(turn_label=...)``): the i-th coding's turn's
+    # speaker or role (None outside every turn), and how many codings do not fit their
+    # turn (``codings.turn_places``).
+    labels: list[str | None] | None = None
+    reaching: int = 0
 
 
 class SpanColumns(NamedTuple):
@@ -184,20 +189,6 @@ class SpanColumns(NamedTuple):
     closings: list[int]
     code_ids: list[str]
     stride: int  # between the offsets of consecutive transcript ids
-
-
-@dataclass(slots=True)
-class TurnColumns:
-    """The turns of a batch's transcripts, in transcript and turn order, packed like its
-    codings: ``starts[i]`` is ``offset + start * scale + pad`` and ``ends[i]`` is ``offset +
-    end * scale``, so a coding's opening is below ``ends[i]`` exactly when the turn ends
-    after the coding's start, and ``starts[i]`` is below its closing exactly when the turn
-    starts before the coding's end. ``words``: per transcript id, its turns' words per label."""
-
-    starts: list[int]
-    ends: list[int]
-    labels: list[str | None]
-    words: dict[int, dict[str | None, int]]
 
 
 @dataclass(slots=True)
