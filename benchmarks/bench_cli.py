@@ -92,6 +92,7 @@ LISTINGS = [
     ("export segments --wide", ["export", "segments", "--wide"]),
     ("export segments --wide --unit turn", ["export", "segments", "--wide", "--unit", "turn"]),
     ("export segments -o FILE", ["export", "segments", "-o", OUT]),
+    ("export segments --pseudonymise", ["export", "segments", "--pseudonymise"]),
     ("export qdpx -o FILE", ["export", "qdpx", "-o", OUT]),
     ("codebook export -o FILE (qdc)", ["codebook", "export", "-o", OUT]),
     ("check", ["check"]),
@@ -238,7 +239,7 @@ UNDO: dict[str, list[str]] = {
         ),
         *(
             f"DROP INDEX IF EXISTS {index}"
-            for index in ("codings_turn_known", "turns_speakers", "turns_roles", "codings_code_words")
+            for index in ("codings_turn_fit", "turns_speakers", "turns_roles", "codings_code_words")
         ),
         *(f"ALTER TABLE codings DROP COLUMN {column}" for column in ("turn_fit", "turn_speaker", "turn_role")),
         "CREATE INDEX codings_code_words ON codings (code_id, transcript_id, start, end, coder, words_before, words_through)",

@@ -75,30 +75,40 @@ def fill_words(db: Database, transcript_ids: Iterable[int] | None = None, *, tur
         sql = "SELECT DISTINCT transcript_id FROM codings WHERE words_before IS NULL OR words_through IS NULL"
         transcript_ids = [r[0] for r in db.execute(sql + (" OR turn_fit IS NULL" if turns else ""))]
     for tid in transcript_ids:
-        if turns:
-            _fill_turns(db, tid)
         rows = db.execute(
             "SELECT id, start, end FROM codings WHERE transcript_id = ? AND (words_before IS NULL OR words_through IS NULL)",
             (tid,),
         ).fetchall()
-        if not rows:
-            continue
-        text = db.scalar("SELECT text FROM transcripts WHERE id = ?", (tid,), "")
-        marks = word_marks(text, [(start, end) for _, start, end in rows])
-        db.executemany(
-            "UPDATE codings SET words_before = ?, words_through = ? WHERE id = ?",
-            [(before, through, row[0]) for (before, through), row in zip(marks, rows, strict=True)],
-        )
-
-
-def _fill_turns(db: Database, tid: int) -> None:
-    rows = db.execute("SELECT id, start, end FROM codings WHERE transcript_id = ? AND turn_fit IS NULL", (tid,)).fetchall()
-    if rows:
-        places = turn_places(_turn_labels(db, tid), [(start, end) for _, start, end in rows])
-        db.executemany(
-            "UPDATE codings SET turn_fit = ?, turn_speaker = ?, turn_role = ? WHERE id = ?",
-            [(*place, row[0]) for place, row in zip(places, rows, strict=True)],
-        )
+        words: dict[int, tuple[int, int]] = {}
+        if rows:
+            text = db.scalar("SELECT text FROM transcripts WHERE id = ?", (tid,), "")
+            words = dict(zip((r[0] for r in rows), word_marks(text, [(start, end) for _, start, end in rows]), strict=True))
+        places: dict[int, tuple[int, str | None, str | None]] = {}
+        if turns:
+            rows = db.execute(
+                "SELECT id, start, end FROM codings WHERE transcript_id = ? AND turn_fit IS NULL", (tid,)
+            ).fetchall()
+            if rows:
+                spans = [(start, end) for _, start, end in rows]
+                places = dict(zip((r[0] for r in rows), turn_places(_turn_labels(db, tid), spans), strict=True))
+        # A new coding lacks both: one write of its row (and of its index entries), not two.
+        for sql, values in (
+            (
+                "UPDATE codings SET words_before = ?, words_through = ?, turn_fit = ?, turn_speaker = ?, turn_role = ?"
+                " WHERE id = ?",
+                [(*words[cid], *place, cid) for cid, place in places.items() if cid in words],
+            ),
+            (
+                "UPDATE codings SET words_before = ?, words_through = ? WHERE id = ?",
+                [(*marks, cid) for cid, marks in words.items() if cid not in places],
+            ),
+            (
+                "UPDATE codings SET turn_fit = ?, turn_speaker = ?, turn_role = ? WHERE id = ?",
+                [(*place, cid) for cid, place in places.items() if cid not in words],
+            ),
+        ):
+            if values:  # before migration 0013 the turn's columns do not exist
+                db.executemany(sql, values)
 
 
 def _turn_labels(db: Database, tid: int) -> list[tuple[int, int, str | None, str | None]]:

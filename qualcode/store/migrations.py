@@ -394,9 +394,10 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX codings_code_words ON codings (
             code_id, transcript_id, start, end, coder, words_before, words_through, turn_fit, turn_speaker, turn_role
         );
-        -- The codings whose turn is known, per transcript: a changed turn forgets them with a
-        -- seek, not by reading each of the transcript's codings once per turn written.
-        CREATE INDEX codings_turn_known ON codings (transcript_id) WHERE turn_fit IS NOT NULL;
+        -- A transcript's codings whose turn is (not) known, found with a seek: a changed turn
+        -- forgets them without reading each of the transcript's codings once per turn
+        -- written, and a new coding is given its turn without reading the others.
+        CREATE INDEX codings_turn_fit ON codings (transcript_id, turn_fit);
         -- The words and transcripts of each speaker (role) without sorting every turn.
         CREATE INDEX turns_speakers ON turns (speaker, transcript_id, words);
         CREATE INDEX turns_roles ON turns (role, transcript_id, words);
