@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..model import Transcript, Turn, span_words
 from ..text import SENTENCE_RULES, content_spans, sentences_in
+from .codings import fill_words
 from .db import Database, inserted_id, json_ids, now
 from .types import SpeakerInfo, TranscriptInfo, TranscriptRef, TranscriptSummary
 
@@ -137,14 +138,18 @@ class TranscriptStore:
         """
         with self._db.transaction() as db:
             speakers = [r[0] for r in db.execute("SELECT DISTINCT speaker FROM turns")]
-            before = db.changes
+            changed = 0
             for speaker in speakers:
                 role = role_of(speaker)
+                # The statement's own rows (a cursor's rowcount), not those of the triggers it fires.
                 if speaker is None:
-                    db.execute("UPDATE turns SET role = ? WHERE speaker IS NULL AND role IS NOT ?", (role, role))
+                    cur = db.execute("UPDATE turns SET role = ? WHERE speaker IS NULL AND role IS NOT ?", (role, role))
                 else:
-                    db.execute("UPDATE turns SET role = ? WHERE speaker = ? AND role IS NOT ?", (role, speaker, role))
-            return db.changes - before
+                    cur = db.execute("UPDATE turns SET role = ? WHERE speaker = ? AND role IS NOT ?", (role, speaker, role))
+                changed += cur.rowcount
+            if changed:
+                fill_words(db)  # the codings of the changed turns know their new role at once
+            return changed
 
     # --- reading ----------------------------------------------------------------------
 
