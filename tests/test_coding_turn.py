@@ -148,11 +148,13 @@ def test_code_columns_labels_from_the_store_or_from_the_turns(store):
 
 
 def test_label_words_per_label_and_transcript_as_turn_layout(store):
-    tid2 = store.transcripts.add(Transcript("u", TEXT + " 2", [_turn(1, "R", 0, 20), _turn(2, "", 21, 30)], {}))
+    # R speaks in two roles here (as an import may have stored them): one speaker, its words added up.
+    turns = [_turn(1, "R", 0, 20), _turn(2, "", 21, 30), Turn(3, "R", 31, 43, role="interviewer")]
+    tid2 = store.transcripts.add(Transcript("u", TEXT + " 2", turns, {}))
     for label in ("speaker", "role"):
         want = [(value, tid, words) for tid in (1, tid2) for value, words in store.transcripts.turn_layout(tid, label)[3].items()]
         assert sorted(store.transcripts.label_words(label), key=repr) == sorted(want, key=repr)
-    assert store.transcripts.label_words("speaker", [tid2]) == [("", tid2, 2), ("R", tid2, 4)]
+    assert store.transcripts.label_words("speaker", [tid2]) == [("", tid2, 2), ("R", tid2, 4 + 3)]
     with sqlite3.connect(store._db.path) as raw:  # a row another version wrote: words not counted
         raw.execute("UPDATE turns SET words = NULL WHERE transcript_id = 1")
     assert ("R", 1, store.transcripts.turn_layout(1, "speaker")[3]["R"]) in store.transcripts.label_words("speaker")

@@ -398,8 +398,9 @@ MIGRATIONS: list[tuple[str, str]] = [
         -- forgets them without reading each of the transcript's codings once per turn
         -- written, and a new coding is given its turn without reading the others.
         CREATE INDEX codings_turn_fit ON codings (transcript_id, turn_fit);
-        -- The words and transcripts of each speaker (role) without sorting every turn.
-        CREATE INDEX turns_speakers ON turns (speaker, transcript_id, words);
+        -- The words and transcripts of each speaker (role), and the speakers with their roles
+        -- (`qualcode speakers`), without sorting every turn.
+        CREATE INDEX turns_speakers ON turns (speaker, role, transcript_id, words);
         CREATE INDEX turns_roles ON turns (role, transcript_id, words);
         -- Whatever moves a coding or changes a turn makes the coding's turn "not computed"
         -- (values brought along by an insert, e.g. from the trash, are not trusted).

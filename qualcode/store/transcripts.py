@@ -247,16 +247,23 @@ class TranscriptStore:
         where, params = "", []
         if transcript_ids is not None:
             where, params = " WHERE transcript_id IN (SELECT value FROM json_each(?))", [json_ids(transcript_ids)]
+        # In the index's order (a speaker's turns by role first): a speaker's roles are added up here.
+        group = "speaker, role" if label == "speaker" else "role"
         rows = self._db.execute(
             f"SELECT {label}, transcript_id, sum(words), count(*) - count(words) FROM turns INDEXED BY turns_{label}s{where}"
-            f" GROUP BY {label}, transcript_id",
+            f" GROUP BY {group}, transcript_id",
             params,
         ).fetchall()
+        sums: dict[tuple[str | None, int], list[int]] = {}
+        for value, tid, words, missing in rows:
+            found = sums.setdefault((value, tid), [0, 0])
+            found[0] += words or 0
+            found[1] += missing
         counted: dict[int, dict[str | None, int]] = {}
-        for _, tid, _, missing in rows:
+        for (_, tid), (_, missing) in sums.items():
             if missing and tid not in counted:
                 counted[tid] = self.turn_layout(tid, label)[3]
-        return [(value, tid, counted[tid][value] if tid in counted else words) for value, tid, words, _ in rows]
+        return [(value, tid, counted[tid][value] if tid in counted else words) for (value, tid), (words, _) in sums.items()]
 
     def text(self, tid: int) -> str:
         row = self._db.one("SELECT text FROM transcripts WHERE id = ?", (tid,))
