@@ -260,3 +260,62 @@ def test_suggest_pipeline_is_built_with_the_cyclic_collector_paused(monkeypatch)
     assert gc.isenabled()
     assert load_pipeline(None) is built and load_pipeline(None) is built
     assert seen == [False] and gc.isenabled()
+
+
+def test_suggest_segments_stored_sentences_give_what_splitting_gives(sample_project):
+    """A suggestion run reads each turn's sentences from the store instead of splitting
+    the turn again: every sentence, hit and lemma is the same either way."""
+    from qualcode.suggest.analysis import stored_sentences
+    from qualcode.suggest.rules import RuleSuggester
+
+    store = sample_project.store
+    pipeline = load_pipeline(None)
+    rules = RuleSuggester(pipeline, sample_project.codebook)
+    transcripts = [store.transcripts.load(tid) for tid in store.transcripts.names()]
+
+    def sentences(**known):
+        return [
+            [(s.turn, s.start, s.end, s.hits, s.words, s.content) for s in found]
+            for _, found in analyse(pipeline, transcripts, rules=rules, words=True, **known)
+        ]
+
+    known = stored_sentences(store)
+    assert all(known(t) is not None for t in transcripts)  # the sample's turns do not overlap
+    assert sentences(known=known) == sentences()
+    assert sum(len(found) for found in sentences()) > 300
+
+
+def test_suggest_segments_known_sentences_stand_for_whole_turns_only(monkeypatch):
+    """Known sentences are used for a turn that is one of the known spans (here they
+    differ from the splitter's on purpose, to show they are read); a turn cut into
+    pieces, or one that is not a known span, is split as before."""
+    import qualcode.suggest.analysis as analysis
+
+    text = "Ik help moeders. Elke dag weer.\nWij helpen vaders. Soms ook opa's."
+    first, second = Turn(1, "R", 0, 31), Turn(2, "R", 32, len(text))
+    transcript = Transcript("t", text, [first, second], id=4)
+    # one sentence for the whole first turn, the second turn not a known span
+    known = ([0], [31], [0, 40], [31, len(text)])
+    ((_, found),) = list(analyse(load_pipeline(None), [transcript], known=lambda t: known))
+    assert [s.text for s in found] == [text[0:31], "Wij helpen vaders.", "Soms ook opa's."]
+    monkeypatch.setattr(analysis, "MAX_PIECE", 20)  # the first turn in pieces: split, not read
+    ((_, found),) = list(analyse(load_pipeline(None), [transcript], known=lambda t: known))
+    assert [s.text for s in found][:2] == ["Ik help moeders.", "Elke dag weer."]
+
+
+def test_suggest_segments_overlapping_turns_are_split_on_their_own(tmp_path):
+    """Where stored turns overlap, a turn's sentences are not simply the stored ones that
+    start in it: the store's sentences are not used for that transcript."""
+    from qualcode.store import Store
+    from qualcode.suggest.analysis import stored_sentences
+
+    store = Store(tmp_path / "qualcode.db")
+    text = "Ik help moeders. Elke dag weer. Wij helpen vaders."
+    overlapping = Transcript("t", text, [Turn(1, "R", 0, 31), Turn(2, "R", 17, len(text))])
+    tid = store.transcripts.add(overlapping)
+    transcript = store.transcripts.load(tid)
+    assert stored_sentences(store)(transcript) is None
+    ((_, found),) = list(analyse(load_pipeline(None), [transcript], known=stored_sentences(store)))
+    assert [s.text for s in found] == ["Ik help moeders.", "Elke dag weer.", "Elke dag weer.", "Wij helpen vaders."]
+    apart = Transcript("u", text + "\n", [Turn(1, "R", 0, 16), Turn(2, "R", 17, len(text))])  # another text: one per hash
+    assert stored_sentences(store)(store.transcripts.load(store.transcripts.add(apart))) is not None

@@ -33,7 +33,7 @@ from ..collector import paused_collector
 from ..model import Transcript, stored_id
 from ..project import Project, opened
 from ..store import Store
-from .analysis import analyse
+from .analysis import analyse, stored_sentences
 from .combined import LEARNED, RULES, Calibration, Proposal, cap_per_turn, combine, is_neighbour_reason, neighbour_hits
 from .learned import LearnedModel, ModelInfo, sentence_features
 from .pipeline import load_pipeline
@@ -176,7 +176,9 @@ def _sentences(
 ) -> Iterator[tuple[Transcript, list[Sentence]]]:
     """The sentences of each transcript, in order: reused from training or analysed now."""
     todo = [tid for tid in ids if tid not in analysed]
-    fresh = analyse(pipeline, (store.transcripts.load(tid) for tid in todo), rules=rules, words=words)
+    fresh = analyse(
+        pipeline, (store.transcripts.load(tid) for tid in todo), rules=rules, words=words, known=stored_sentences(store)
+    )
     for tid in ids:
         if tid in analysed:
             yield store.transcripts.load(tid), analysed.pop(tid)  # let each go once proposed for

@@ -115,17 +115,24 @@ def token_bounds(
 
 
 def sentence_tokens(
-    idx: list[int], text: str, start: int, end: int, offset: int = 0
+    idx: list[int],
+    text: str,
+    start: int,
+    end: int,
+    offset: int = 0,
+    spans: Iterable[tuple[int, int]] | None = None,
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """The sentences of ``text[start:end]``, which a doc holds from character ``offset``
     (its tokens start at ``idx``): their character spans and token ranges.
 
+    ``spans`` are those sentences when the caller has them already
+    (:func:`~qualcode.text.sentence_spans` of the range, as the store keeps them).
     A sentence of whitespace tokens only (none start inside it) is left out.
     """
     kept_spans, bounds = [], []
     # bisect on a list, not numpy: arrays of a few dozen tokens cost more to set up than to search
     shift = offset - start
-    for s_char, e_char in sentence_spans(text, start, end):
+    for s_char, e_char in sentence_spans(text, start, end) if spans is None else spans:
         s, e = bisect_left(idx, s_char + shift), bisect_left(idx, e_char + shift)
         if e > s:
             kept_spans.append((s_char, e_char))
