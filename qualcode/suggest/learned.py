@@ -107,6 +107,7 @@ class LearnedModel:
         self.weights = weights
         self.bias = bias
         self.info = info
+        self._columns = {code: i for i, code in enumerate(info.codes)}  # each code's column in ``weights``
 
     @property
     def codes(self) -> list[str]:
@@ -136,40 +137,45 @@ class LearnedModel:
         beginning at its entry of ``starts``."""
         import numpy
 
-        at = numpy.minimum(numpy.searchsorted(self.keys, flat), len(self.keys) - 1) if len(self.keys) else flat * 0
-        known = self.keys[at] == flat if len(self.keys) else numpy.zeros(len(flat), dtype=bool)
-        columns = numpy.where(known, at, len(self.keys))  # unknown features: the row of zeros
-        found = _sigmoid(numpy.add.reduceat(self.weights[columns], starts, axis=0) + self.bias)
+        found = _sigmoid(numpy.add.reduceat(self.weights[self._rows(flat)], starts, axis=0) + self.bias)
         codes = self.codes
         return [dict(zip(codes, row, strict=True)) for row in found.tolist()]
 
-    def explain(
-        self,
-        sentence: Sequence[str],
-        code: str,
-        top: int = 3,
-        scored: tuple[dict[str, float], list[dict[str, float]]] | None = None,
-    ) -> list[str]:
-        """The features of ``sentence`` that raise ``code``'s score most: each one
-        left out in turn, the largest drops first. ``scored``: the sentence's
-        :meth:`left_out` scores, when computed with others in one batch."""
+    def explain(self, sentence: Sequence[str], code: str, top: int = 3) -> list[str]:
+        """The features of ``sentence`` that raise ``code``'s score most: the largest drops
+        of its score when each one is left out in turn (a feature that occurs twice
+        leaves nothing out), at most ``top`` of them, each a drop of more than 0.01.
+
+        The model being linear, leaving feature *f* out takes its weight *w* off the
+        sum *z* the score is ``sigmoid(z)`` of: the drop is ``sigmoid(z) - sigmoid(z - w)``,
+        worked out here instead of scoring the sentence again once per feature.
+        """
+        import numpy
+
         words = list(sentence)
-        if len(words) < 2:
+        column = self._columns.get(code)
+        if len(words) < 2 or column is None:
             return []
-        first, without = scored if scored is not None else self.left_out([words])[0]
-        base = first.get(code, 0.0)
-        drops = sorted(((base - s.get(code, 0.0), w) for w, s in zip(words, without, strict=True)), reverse=True)
+        ids = [_feature_id(w) for w in words]
+        seen = Counter(ids)
+        distinct = numpy.array(sorted(seen), dtype=numpy.uint64)
+        weight = dict(zip(distinct.tolist(), self.weights[self._rows(distinct), column].tolist(), strict=True))
+        z = sum(weight.values()) + float(self.bias[column])
+        base = _logistic(z)
+        drops = sorted(
+            ((base - _logistic(z - weight[i]) if seen[i] == 1 else 0.0, w) for w, i in zip(words, ids, strict=True)),
+            reverse=True,
+        )
         return [w for drop, w in drops[:top] if drop > 0.01]
 
-    def left_out(self, sentences: Sequence[Sequence[str]]) -> list[tuple[dict[str, float], list[dict[str, float]]]]:
-        """Per sentence: its scores, and its scores with each feature left out in turn (one batch for all)."""
-        variants = [[list(words)] + [list(words[:i]) + list(words[i + 1 :]) for i in range(len(words))] for words in sentences]
-        found = iter(self.scores([v for group in variants for v in group]))
-        out = []
-        for group in variants:
-            first, *without = (next(found) for _ in group)
-            out.append((first, without))
-        return out
+    def _rows(self, flat: Any) -> Any:
+        """The row of ``weights`` for each hashed feature id (the row of zeros if unseen in training)."""
+        import numpy
+
+        if not len(self.keys):
+            return numpy.zeros(len(flat), dtype=numpy.int64)
+        at = numpy.minimum(numpy.searchsorted(self.keys, flat), len(self.keys) - 1)
+        return numpy.where(self.keys[at] == flat, at, len(self.keys))
 
     def save(self, folder: Path) -> None:
         """Write the model to ``folder`` via a temporary folder: never half a model."""
@@ -223,10 +229,20 @@ def _distinct_ids(sentences: Sequence[Sequence[str]]) -> list[list[int]]:
         for w in words or ["_"]:
             h = cache.get(w)
             if h is None:
-                h = cache[w] = int.from_bytes(hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest(), "little")
+                h = cache[w] = _feature_id(w)
             ids.add(h)
         out.append(sorted(ids))
     return out
+
+
+def _feature_id(feature: str) -> int:
+    """A feature's hashed id (64-bit BLAKE2: the same in every process)."""
+    return int.from_bytes(hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def _logistic(z: float) -> float:
+    """:func:`_sigmoid` of one number."""
+    return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
 
 def _starts(rows: Sequence[Row]) -> Any:

@@ -213,17 +213,12 @@ def propose(
         for i, found in zip(wanted, model.scores([feats[i] for i in wanted]), strict=True):
             scores[i] = found
     near = neighbour_hits(sentences)  # hits of the sentences around each one in its turn (run-on passages)
-    left_out: dict[int, tuple[dict[str, float], list[dict[str, float]]]] = {}
-    asked: dict[int, None] = {}  # sentences with a learned proposal, whose words must explain it
 
     def proposals(i: int) -> dict[str, Proposal]:
         def explain(code: str) -> str:
             if model is None or feats is None:
                 return ""
-            if i not in left_out:
-                asked[i] = None  # explained below, in one batch with the others
-                return ""
-            return ", ".join(_readable(w, code) for w in model.explain(feats[i], code, scored=left_out[i]))
+            return ", ".join(_readable(w, code) for w in model.explain(feats[i], code))
 
         sentence = sentences[i]
         allowed = codable - done[i] if done is not None else codable  # combine only reads it
@@ -259,12 +254,6 @@ def propose(
     per_sentence: list[dict[str, Proposal]] = [nothing] * len(sentences)
     for i in sorted({i for i, s in enumerate(sentences) if s.hits}.union(near, wanted)):
         if worth(i):
-            per_sentence[i] = proposals(i)
-    if asked and model is not None and feats is not None:
-        # Only what the model proposes is explained (its leave-one-out scores, one
-        # batch for all), then proposed again with the words: combine is deterministic.
-        left_out = dict(zip(asked, model.left_out([feats[i] for i in asked]), strict=True))
-        for i in left_out:
             per_sentence[i] = proposals(i)
     capped = cap_per_turn([s.turn for s in sentences], per_sentence)
     return _merge_runs(sentences, capped)
