@@ -156,6 +156,11 @@ def test_suggest_learned_context_features_come_from_the_previous_sentence_of_the
     feats = sentence_features([first, second, other_turn])
     assert feats[1] == ["wachten", "prev:rule:drempels"]
     assert feats[2] == ["wachten"]  # a new turn starts without context
+    assert feats[0] == features(first.words, first.hits)  # what features() gives, and the context after it
+    stop_only = Sentence(1, 4, 31, 40, "z", words=["de", "het"], hits={})
+    assert sentence_features([other_turn, stop_only])[1] == ["_"]  # nothing left: the placeholder
+    both = Sentence(1, 3, 11, 20, "y", words=["de", "wachten"], hits={"vertrouwen": ["r"], "aanbod": ["s"]})
+    assert sentence_features([first, both])[1] == ["wachten", "rule:aanbod", "rule:vertrouwen", "prev:rule:drempels"]
 
 
 def test_suggest_learned_a_word_seen_often_weighs_more_than_one_seen_once():

@@ -725,7 +725,7 @@ def combine(
     *,
     near: Sequence[Mapping[str, list[str]]] = (),
     explain: Callable[[str], str] | None = None,
-    learned_codes: Iterable[str] | None = None,
+    learned_codes: Mapping[str, float] | None = None,
 ) -> dict[str, Proposal]:
     """The code proposed for one sentence, if any, with its score and its reasons
     (a dict: none or one; see "One code per sentence" in the module docstring).
@@ -733,7 +733,8 @@ def combine(
     ``near``: the hits of the sentences around it in its turn (:func:`context_of`);
     ``explain(code)`` gives the words behind a learned score (optional: it costs
     a few model calls, so it is asked only for what is proposed); ``learned_codes``:
-    :attr:`Calibration.learned`, when the caller has it at hand (a run asks per sentence).
+    :attr:`Calibration.learned` with each code's threshold, when the caller has them at
+    hand (a run asks per sentence).
     """
     if not content:
         return {}
@@ -756,11 +757,14 @@ def combine(
         if cal.source == LEARNED and cal.veto and (learned or 0.0) < cal.veto:
             continue
         found[code] = (score if own else cal.near_precision, own)
-    for code in (calibration.learned if learned_codes is None else learned_codes) if scores else ():
-        learned = scores.get(code) if scores is not None else None  # (mypy: scores is not None here)
-        if learned is None or code in found or code not in codable or learned < calibration.get(code).threshold:
-            continue
-        found[code] = (learned, None)
+    if scores:
+        if learned_codes is None:
+            learned_codes = {c: calibration.get(c).threshold for c in calibration.learned}
+        for code, needed in learned_codes.items():
+            learned = scores.get(code)
+            if learned is None or learned < needed or code in found or code not in codable:
+                continue
+            found[code] = (learned, None)
     if not found:
         return {}
     best = max(sorted(found), key=lambda c: found[c][0])  # one code per sentence: ties to the first code by name

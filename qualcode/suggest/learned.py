@@ -116,13 +116,18 @@ class LearnedModel:
     def scores(self, sentences: Sequence[Sequence[str]]) -> list[dict[str, float]]:
         """One ``{code: score}`` per sentence, given as its :func:`features`: the rows of
         :func:`encode`, joined without an array per sentence."""
-        import numpy
 
         if not sentences:
             return []
+        return self._dicts(self.score_matrix(sentences))
+
+    def score_matrix(self, sentences: Sequence[Sequence[str]]) -> Any:
+        """:meth:`scores` as an array: a row per sentence, a column per code (:attr:`codes`)."""
+        import numpy
+
         rows = _distinct_ids(sentences)
         flat = numpy.fromiter(chain.from_iterable(rows), dtype=numpy.uint64, count=sum(map(len, rows)))
-        return self._scored(flat, _starts(rows))
+        return self._matrix(flat, _starts(rows))
 
     def scores_of(self, rows: Sequence[Row]) -> list[dict[str, float]]:
         """:meth:`scores` for sentences already encoded (:func:`encode`)."""
@@ -130,16 +135,18 @@ class LearnedModel:
 
         if not rows:
             return []
-        return self._scored(numpy.concatenate(rows), _starts(rows))
+        return self._dicts(self._matrix(numpy.concatenate(rows), _starts(rows)))
 
-    def _scored(self, flat: Any, starts: Any) -> list[dict[str, float]]:
+    def _matrix(self, flat: Any, starts: Any) -> Any:
         """The scores of sentences whose feature ids are joined in ``flat``, each one
-        beginning at its entry of ``starts``."""
+        beginning at its entry of ``starts``: a row per sentence, a column per code."""
         import numpy
 
-        found = _sigmoid(numpy.add.reduceat(self.weights[self._rows(flat)], starts, axis=0) + self.bias)
+        return _sigmoid(numpy.add.reduceat(self.weights[self._rows(flat)], starts, axis=0) + self.bias)
+
+    def _dicts(self, matrix: Any) -> list[dict[str, float]]:
         codes = self.codes
-        return [dict(zip(codes, row, strict=True)) for row in found.tolist()]
+        return [dict(zip(codes, row, strict=True)) for row in matrix.tolist()]
 
     def explain(self, sentence: Sequence[str], code: str, top: int = 3) -> list[str]:
         """The features of ``sentence`` that raise ``code``'s score most: the largest drops
@@ -310,13 +317,24 @@ def sentence_features(sentences: Sequence[Any]) -> list[list[str]]:
     interviewer's question's hints 0.392 / 0.442, their top-level families
     0.405 / 0.449. Noise at best (a few sentences either way): left out.
     """
+    from spacy.lang.nl.stop_words import STOP_WORDS
+
+    # features() written out: a run builds these for every sentence it scores.
+    before = PREVIOUS_FEATURE + RULE_FEATURE
     out = []
     previous = None
     for sentence in sentences:
-        context: list[str] = []
-        if previous is not None and previous.turn == sentence.turn and previous.transcript_id == sentence.transcript_id:
-            context.extend(PREVIOUS_FEATURE + RULE_FEATURE + code for code in sorted(previous.hits))
-        out.append(features(sentence.words, sentence.hits, context))
+        found = [w for w in sentence.words if w not in STOP_WORDS]
+        if sentence.hits:
+            found += [RULE_FEATURE + code for code in sorted(sentence.hits)]
+        if (
+            previous is not None
+            and previous.hits
+            and previous.turn == sentence.turn
+            and previous.transcript_id == sentence.transcript_id
+        ):
+            found += [before + code for code in sorted(previous.hits)]
+        out.append(found or ["_"])
         previous = sentence
     return out
 
