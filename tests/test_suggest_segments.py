@@ -319,3 +319,21 @@ def test_suggest_segments_overlapping_turns_are_split_on_their_own(tmp_path):
     assert [s.text for s in found] == ["Ik help moeders.", "Elke dag weer.", "Elke dag weer.", "Wij helpen vaders."]
     apart = Transcript("u", text + "\n", [Turn(1, "R", 0, 16), Turn(2, "R", 17, len(text))])  # another text: one per hash
     assert stored_sentences(store)(store.transcripts.load(store.transcripts.add(apart))) is not None
+
+
+def test_suggest_segments_transcript_without_stored_units_is_split_as_before(tmp_path):
+    """Units not stored (a scratch copy replaced without them): nothing is read, and
+    nothing is worked out for the whole transcript either; its turns are split."""
+    from qualcode.store import Store
+    from qualcode.suggest.analysis import stored_sentences
+
+    store = Store(tmp_path / "qualcode.db")
+    text = "Ik help moeders. Elke dag weer."
+    tid = store.transcripts.add(Transcript("t", text, [Turn(1, "R", 0, len(text))]))
+    assert store.transcripts.stored_units(tid) is not None
+    store.transcripts.replace_content(tid, Transcript("t", text + " Echt.", [Turn(1, "R", 0, len(text) + 6)]), units=False)
+    transcript = store.transcripts.load(tid)
+    assert store.transcripts.stored_units(tid) is None
+    assert stored_sentences(store)(transcript) is None
+    ((_, found),) = list(analyse(load_pipeline(None), [transcript], known=stored_sentences(store)))
+    assert [s.text for s in found] == ["Ik help moeders.", "Elke dag weer.", "Echt."]

@@ -75,15 +75,16 @@ Known = Callable[[Transcript], "tuple[Sequence[int], Sequence[int], Sequence[int
 
 def stored_sentences(store: Store) -> Known:
     """The sentences the store keeps of each transcript (migration 0012_sentence_bounds):
-    splitting them again is a tenth of a rules-only suggestion run."""
+    splitting them again is a tenth of a rules-only suggestion run. None for a transcript
+    whose units are not stored (its turns were edited since): its turns are split as before."""
 
     def known(transcript: Transcript) -> tuple[Sequence[int], Sequence[int], Sequence[int], Sequence[int]] | None:
-        if transcript.id is None:
+        units = store.transcripts.stored_units(transcript.id) if transcript.id is not None else None
+        if units is None:
             return None
-        ((_, span_starts, span_ends),) = store.transcripts.turn_bounds([transcript.id])
+        span_starts, span_ends, starts, ends = units
         if any(map(gt, span_ends[:-1], span_starts[1:])):
             return None  # overlapping turns (sorted by start): a turn's sentences are not simply those in it
-        ((_, starts, ends),) = store.transcripts.sentence_bounds([transcript.id])
         return starts, ends, span_starts, span_ends
 
     return known
