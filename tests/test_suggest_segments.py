@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qualcode.model import INTERVIEWER, RESPONDENT, Coding, Transcript, Turn
 from qualcode.suggest.analysis import analyse, pieces_of
@@ -337,3 +339,38 @@ def test_suggest_segments_transcript_without_stored_units_is_split_as_before(tmp
     assert stored_sentences(store)(transcript) is None
     ((_, found),) = list(analyse(load_pipeline(None), [transcript], known=stored_sentences(store)))
     assert [s.text for s in found] == ["Ik help moeders.", "Elke dag weer.", "Echt."]
+
+
+def _content_by_regex(text: str, stop_words) -> bool:
+    """is_content as first written: every word by the regex (the faster path must agree)."""
+    from qualcode.suggest import segments
+
+    if segments.METADATA.match(text):
+        return False
+    stripped = segments._MARKS.sub(" ", text) if "(" in text or "[" in text else text
+    found = segments._WORDS.findall(stripped.lower())
+    content = [w for w in found if w not in stop_words and w not in segments.FILLERS]
+    return len(content) >= segments.MIN_CONTENT_WORDS or (len(content) == 1 and len(found) >= segments.MIN_CLAUSE)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("abé ikmhuwl1_2'-.,()[]…ß²Ⅻ\t\nXYZ中\u0301\u00a0")), max_size=40))
+def test_suggest_segments_is_content_reads_words_as_the_regex_does(text):
+    from spacy.lang.nl.stop_words import STOP_WORDS
+
+    assert is_content(text, STOP_WORDS) == _content_by_regex(text, STOP_WORDS)
+
+
+def test_suggest_segments_is_content_agrees_with_the_regex_on_the_sample(sample_project):
+    from spacy.lang.nl.stop_words import STOP_WORDS
+
+    store = sample_project.store
+    sentences = [s for tid in store.transcripts.names() for s in _sentences_of(store.transcripts.load(tid))]
+    assert len(sentences) > 500
+    assert [is_content(s, STOP_WORDS) for s in sentences] == [_content_by_regex(s, STOP_WORDS) for s in sentences]
+
+
+def _sentences_of(transcript):
+    from qualcode.text import sentence_spans
+
+    return [transcript.text[a:b] for turn in transcript.turns for a, b in sentence_spans(transcript.text, turn.start, turn.end)]
