@@ -55,6 +55,23 @@ model did not see):
   sample project: precision 0.42 -> 0.46, leaf F1 0.405 -> 0.417, top level
   0.453 -> 0.461; keeping the best per top-level family instead changed nothing.)
 
+Tried and left out (sample cross-validation, mean of 3, 5 and 6 folds, where the
+fold split alone moves leaf F1 by 0.02; the kept state: leaf 0.410, top level
+0.458, precision 0.45; "5 folds": against 0.417 / 0.461). Learned scores smoothed
+within the turn -- plus 0.2-0.5 of the best or mean score of the code in the other
+sentences of the turn -- 0.39-0.40 / 0.44-0.45, or in the sentences just around it
+0.39-0.41 / 0.43-0.45 (5 folds); neighbours' hints up to two sentences away 0.411 /
+0.468 (5 folds); per-code settings chosen by F-beta (beta 1.3-2) instead of F1
+0.40-0.41 / 0.45; backing off to the family (a sentence nothing proposes gets the
+best learned code of the family whose learned scores add up to a setting chosen by
+nested cross-validation) 0.412 / 0.463 at precision 0.42, the same after the cap
+per turn 0.419 / 0.469 at 0.42; one logistic regression over every (sentence,
+code)'s rule, learned and neighbour scores instead of the per-code settings 0.417 /
+0.470 at 0.39 (5 folds); a cap per turn of 5 or more (on the sample: no cap)
+0.417 / 0.469 at 0.45. Most missed sentences sit in a turn where the code is
+proposed nowhere (113 of 182, 5 folds; by turn, precision and recall are only
+0.58 / 0.56): what is missing is knowing the topic, not where a passage ends.
+
 Never proposed: non-content sentences (:func:`~qualcode.suggest.segments.is_content`),
 and more than :data:`MAX_PER_TURN` suggestions in one turn (the best ones stay).
 """
