@@ -124,6 +124,26 @@ def test_suggest_learned_explains_a_score_by_the_words_that_raise_it(model):
     assert model.explain(["ik", "eten", "taart", "vandaag"], "a")[0] == "taart"
     assert "taart" not in model.explain(["ik", "eten", "taart", "vandaag"], "b")
     assert model.explain(["taart"], "a") == []  # one word: nothing to compare it with
+    assert model.explain(["ik", "eten", "taart"], "not learned") == []
+
+
+@pytest.mark.parametrize("code", ["a", "b"])
+def test_suggest_learned_explanation_is_what_scoring_without_each_feature_gives(model, code):
+    """The drops worked out from the weights are those of scoring the sentence again
+    with each feature left out (a feature given twice leaves nothing out)."""
+    import random
+
+    vocabulary = ["ik", "eten", "taart", "vandaag", "bus", "fiets", "rule:a", "rule:b", "nooit", "gezien"]
+    pick = random.Random(5)
+    explained = 0
+    for _ in range(50):
+        words = pick.choices(vocabulary, k=pick.randint(2, 7))
+        base = model.scores([words])[0][code]
+        without = model.scores([words[:i] + words[i + 1 :] for i in range(len(words))])
+        drops = sorted(((base - s[code], w) for w, s in zip(words, without, strict=True)), reverse=True)
+        assert model.explain(words, code) == [w for drop, w in drops[:3] if drop > 0.01]
+        explained += bool(drops[0][0] > 0.01)
+    assert explained > 10  # the sentences drawn do have words that raise the score
 
 
 def test_suggest_learned_context_features_come_from_the_previous_sentence_of_the_same_turn():
@@ -136,6 +156,11 @@ def test_suggest_learned_context_features_come_from_the_previous_sentence_of_the
     feats = sentence_features([first, second, other_turn])
     assert feats[1] == ["wachten", "prev:rule:drempels"]
     assert feats[2] == ["wachten"]  # a new turn starts without context
+    assert feats[0] == features(first.words, first.hits)  # what features() gives, and the context after it
+    stop_only = Sentence(1, 4, 31, 40, "z", words=["de", "het"], hits={})
+    assert sentence_features([other_turn, stop_only])[1] == ["_"]  # nothing left: the placeholder
+    both = Sentence(1, 3, 11, 20, "y", words=["de", "wachten"], hits={"vertrouwen": ["r"], "aanbod": ["s"]})
+    assert sentence_features([first, both])[1] == ["wachten", "rule:aanbod", "rule:vertrouwen", "prev:rule:drempels"]
 
 
 def test_suggest_learned_a_word_seen_often_weighs_more_than_one_seen_once():

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qualcode.model import INTERVIEWER, RESPONDENT, Coding, Transcript, Turn
 from qualcode.suggest.analysis import analyse, pieces_of
@@ -260,3 +262,115 @@ def test_suggest_pipeline_is_built_with_the_cyclic_collector_paused(monkeypatch)
     assert gc.isenabled()
     assert load_pipeline(None) is built and load_pipeline(None) is built
     assert seen == [False] and gc.isenabled()
+
+
+def test_suggest_segments_stored_sentences_give_what_splitting_gives(sample_project):
+    """A suggestion run reads each turn's sentences from the store instead of splitting
+    the turn again: every sentence, hit and lemma is the same either way."""
+    from qualcode.suggest.analysis import stored_sentences
+    from qualcode.suggest.rules import RuleSuggester
+
+    store = sample_project.store
+    pipeline = load_pipeline(None)
+    rules = RuleSuggester(pipeline, sample_project.codebook)
+    transcripts = [store.transcripts.load(tid) for tid in store.transcripts.names()]
+
+    def sentences(**known):
+        return [
+            [(s.turn, s.start, s.end, s.hits, s.words, s.content) for s in found]
+            for _, found in analyse(pipeline, transcripts, rules=rules, words=True, **known)
+        ]
+
+    known = stored_sentences(store)
+    assert all(known(t) is not None for t in transcripts)  # the sample's turns do not overlap
+    assert sentences(known=known) == sentences()
+    assert sum(len(found) for found in sentences()) > 300
+
+
+def test_suggest_segments_known_sentences_stand_for_whole_turns_only(monkeypatch):
+    """Known sentences are used for a turn that is one of the known spans (here they
+    differ from the splitter's on purpose, to show they are read); a turn cut into
+    pieces, or one that is not a known span, is split as before."""
+    import qualcode.suggest.analysis as analysis
+
+    text = "Ik help moeders. Elke dag weer.\nWij helpen vaders. Soms ook opa's."
+    first, second = Turn(1, "R", 0, 31), Turn(2, "R", 32, len(text))
+    transcript = Transcript("t", text, [first, second], id=4)
+    # one sentence for the whole first turn, the second turn not a known span
+    known = ([0], [31], [0, 40], [31, len(text)])
+    ((_, found),) = list(analyse(load_pipeline(None), [transcript], known=lambda t: known))
+    assert [s.text for s in found] == [text[0:31], "Wij helpen vaders.", "Soms ook opa's."]
+    monkeypatch.setattr(analysis, "MAX_PIECE", 20)  # the first turn in pieces: split, not read
+    ((_, found),) = list(analyse(load_pipeline(None), [transcript], known=lambda t: known))
+    assert [s.text for s in found][:2] == ["Ik help moeders.", "Elke dag weer."]
+
+
+def test_suggest_segments_overlapping_turns_are_split_on_their_own(tmp_path):
+    """Where stored turns overlap, a turn's sentences are not simply the stored ones that
+    start in it: the store's sentences are not used for that transcript."""
+    from qualcode.store import Store
+    from qualcode.suggest.analysis import stored_sentences
+
+    store = Store(tmp_path / "qualcode.db")
+    text = "Ik help moeders. Elke dag weer. Wij helpen vaders."
+    overlapping = Transcript("t", text, [Turn(1, "R", 0, 31), Turn(2, "R", 17, len(text))])
+    tid = store.transcripts.add(overlapping)
+    transcript = store.transcripts.load(tid)
+    assert stored_sentences(store)(transcript) is None
+    ((_, found),) = list(analyse(load_pipeline(None), [transcript], known=stored_sentences(store)))
+    assert [s.text for s in found] == ["Ik help moeders.", "Elke dag weer.", "Elke dag weer.", "Wij helpen vaders."]
+    apart = Transcript("u", text + "\n", [Turn(1, "R", 0, 16), Turn(2, "R", 17, len(text))])  # another text: one per hash
+    assert stored_sentences(store)(store.transcripts.load(store.transcripts.add(apart))) is not None
+
+
+def test_suggest_segments_transcript_without_stored_units_is_split_as_before(tmp_path):
+    """Units not stored (a scratch copy replaced without them): nothing is read, and
+    nothing is worked out for the whole transcript either; its turns are split."""
+    from qualcode.store import Store
+    from qualcode.suggest.analysis import stored_sentences
+
+    store = Store(tmp_path / "qualcode.db")
+    text = "Ik help moeders. Elke dag weer."
+    tid = store.transcripts.add(Transcript("t", text, [Turn(1, "R", 0, len(text))]))
+    assert store.transcripts.stored_units(tid) is not None
+    store.transcripts.replace_content(tid, Transcript("t", text + " Echt.", [Turn(1, "R", 0, len(text) + 6)]), units=False)
+    transcript = store.transcripts.load(tid)
+    assert store.transcripts.stored_units(tid) is None
+    assert stored_sentences(store)(transcript) is None
+    ((_, found),) = list(analyse(load_pipeline(None), [transcript], known=stored_sentences(store)))
+    assert [s.text for s in found] == ["Ik help moeders.", "Elke dag weer.", "Echt."]
+
+
+def _content_by_regex(text: str, stop_words) -> bool:
+    """is_content as first written: every word by the regex (the faster path must agree)."""
+    from qualcode.suggest import segments
+
+    if segments.METADATA.match(text):
+        return False
+    stripped = segments._MARKS.sub(" ", text) if "(" in text or "[" in text else text
+    found = segments._WORDS.findall(stripped.lower())
+    content = [w for w in found if w not in stop_words and w not in segments.FILLERS]
+    return len(content) >= segments.MIN_CONTENT_WORDS or (len(content) == 1 and len(found) >= segments.MIN_CLAUSE)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("abé ikmhuwl1_2'-.,()[]…ß²Ⅻ\t\nXYZ中\u0301\u00a0")), max_size=40))
+def test_suggest_segments_is_content_reads_words_as_the_regex_does(text):
+    from spacy.lang.nl.stop_words import STOP_WORDS
+
+    assert is_content(text, STOP_WORDS) == _content_by_regex(text, STOP_WORDS)
+
+
+def test_suggest_segments_is_content_agrees_with_the_regex_on_the_sample(sample_project):
+    from spacy.lang.nl.stop_words import STOP_WORDS
+
+    store = sample_project.store
+    sentences = [s for tid in store.transcripts.names() for s in _sentences_of(store.transcripts.load(tid))]
+    assert len(sentences) > 500
+    assert [is_content(s, STOP_WORDS) for s in sentences] == [_content_by_regex(s, STOP_WORDS) for s in sentences]
+
+
+def _sentences_of(transcript):
+    from qualcode.text import sentence_spans
+
+    return [transcript.text[a:b] for turn in transcript.turns for a, b in sentence_spans(transcript.text, turn.start, turn.end)]

@@ -331,6 +331,15 @@ class TranscriptStore:
         (:func:`~qualcode.text.sentences_in` its content spans), in no particular order."""
         return self._unit_bounds(transcript_ids, sentences=True)
 
+    def stored_units(self, tid: int) -> tuple[array, array, array, array] | None:
+        """The starts and ends of a transcript's content spans and of their sentences, as
+        stored (None when they are not, or under other rules: nothing is computed here)."""
+        row = self._db.execute(
+            "SELECT turn_starts, turn_ends, sentence_starts, sentence_ends FROM unit_bounds WHERE transcript_id = ? AND rules = ?",
+            (tid, SENTENCE_RULES),
+        ).fetchone()
+        return None if row is None else (_ints(row[0]), _ints(row[1]), _ints(row[2]), _ints(row[3]))
+
     def _unit_bounds(self, transcript_ids: Iterable[int], *, sentences: bool) -> Iterator[tuple[int, array, array]]:
         # As stored, or computed from the text where they are not (stored under other rules, or not yet).
         wanted = list(dict.fromkeys(transcript_ids))

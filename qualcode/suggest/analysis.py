@@ -25,12 +25,15 @@ after its first special case, which in a doc of many turns is near its start.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import gt
 from typing import Any
 
 from ..model import Transcript, Turn
+from ..store import Store
 from .pipeline import Pipeline
 from .rules import RuleSuggester
 from .segments import Sentence, is_content, mark_sentence_starts, respondent_turns, sentence_tokens
@@ -61,6 +64,43 @@ class _Piece:
     start: int
     end: int
     offset: int
+    sentences: list[tuple[int, int]] | None  # its sentences, when known before analysis
+
+
+# The sentences of a transcript's turns, when known already (as the store keeps them): a
+# function of the transcript giving the starts and ends of every sentence in its content
+# spans (:func:`~qualcode.text.sentences_in`) and those spans' starts and ends, or None.
+Known = Callable[[Transcript], "tuple[Sequence[int], Sequence[int], Sequence[int], Sequence[int]] | None"]
+
+
+def stored_sentences(store: Store) -> Known:
+    """The sentences the store keeps of each transcript (migration 0012_sentence_bounds):
+    splitting them again is a tenth of a rules-only suggestion run. None for a transcript
+    whose units are not stored (its turns were edited since): its turns are split as before."""
+
+    def known(transcript: Transcript) -> tuple[Sequence[int], Sequence[int], Sequence[int], Sequence[int]] | None:
+        units = store.transcripts.stored_units(transcript.id) if transcript.id is not None else None
+        if units is None:
+            return None
+        span_starts, span_ends, starts, ends = units
+        if any(map(gt, span_ends[:-1], span_starts[1:])):
+            return None  # overlapping turns (sorted by start): a turn's sentences are not simply those in it
+        return starts, ends, span_starts, span_ends
+
+    return known
+
+
+def _known_spans(known: tuple[Sequence[int], ...] | None, start: int, end: int) -> list[tuple[int, int]] | None:
+    """The known sentences of ``[start, end)`` if it is one of the (disjoint) content spans,
+    whose sentences are those that start in it; else None (a turn cut into pieces)."""
+    if known is None:
+        return None
+    starts, ends, span_starts, span_ends = known
+    i = bisect_left(span_starts, start)
+    if i == len(span_starts) or span_starts[i] != start or span_ends[i] != end:
+        return None
+    first, last = bisect_left(starts, start), bisect_left(starts, end)
+    return list(zip(starts[first:last], ends[first:last], strict=True))
 
 
 def analyse(
@@ -70,12 +110,14 @@ def analyse(
     rules: RuleSuggester | None = None,
     words: bool = False,
     n_process: int = 1,
+    known: Known | None = None,
 ) -> Iterator[tuple[Transcript, list[Sentence]]]:
     """Yield each transcript with its respondent sentences, in input order.
 
     ``rules`` fills ``Sentence.hits``; ``words=True`` fills ``Sentence.words`` (one
     lemma per word token, the learned suggester's features). Every sentence gets
-    ``content``: whether it is worth a suggestion at all.
+    ``content``: whether it is worth a suggestion at all. ``known`` gives the sentences of
+    a transcript's turns where they are known already (:func:`stored_sentences`).
     """
     from spacy.attrs import IDX
     from spacy.lang.nl.stop_words import STOP_WORDS
@@ -96,6 +138,7 @@ def analyse(
                 for start, end in pieces_of(transcript.text, turn.start, turn.end, limit)
             ]
             labelled = any(t.speaker for t in transcript.turns)
+            stored = known(transcript) if known is not None else None
             jobs[number] = _Job(transcript, [None] * len(ranges), len(ranges), labelled)
             order.append(number)
             for position, (turn, start, end) in enumerate(ranges):
@@ -106,7 +149,7 @@ def analyse(
                     texts, pieces, size = [], [], 0
                 offset = size + len(JOINER) if pieces else 0
                 texts.append(transcript.text[start:end])
-                pieces.append(_Piece(number, position, turn, start, end, offset))
+                pieces.append(_Piece(number, position, turn, start, end, offset, _known_spans(stored, start, end)))
                 size = offset + end - start
         if pieces:
             joined = JOINER.join(texts)
@@ -129,7 +172,7 @@ def analyse(
         # The sentences of every piece, as character spans in its transcript and token
         # ranges in the doc: matched all at once (a match across two sentences counts
         # for neither, so one across two pieces cannot count either).
-        cut = [sentence_tokens(idx, jobs[p.number].transcript.text, p.start, p.end, p.offset) for p in pieces]
+        cut = [sentence_tokens(idx, jobs[p.number].transcript.text, p.start, p.end, p.offset, p.sentences) for p in pieces]
         bounds = [b for _, piece_bounds in cut for b in piece_bounds]
         if mark_starts:
             mark_sentence_starts(doc, bounds)

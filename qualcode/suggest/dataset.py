@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..codebook import Codebook
 from ..model import Transcript, Turn
 from ..store import Store
-from .analysis import analyse
+from .analysis import analyse, stored_sentences
 from .pipeline import Pipeline
 from .rules import RuleSuggester
 from .segments import Sentence, labels_for
@@ -82,7 +82,7 @@ def labelled_sentences(
     transcripts = (store.transcripts.load(tid) for tid in (spread(ids) if limit is not None else ids))
     found: dict[int, list[Labelled]] = {}
     count = 0
-    for transcript, sentences in analyse(pipeline, transcripts, rules=rules, words=True):
+    for transcript, sentences in analyse(pipeline, transcripts, rules=rules, words=True, known=stored_sentences(store)):
         spans = [(s.start, s.end) for s in sentences]
         gold = labels_for(spans, store.codings.find(transcript.id))
         assert transcript.id is not None  # loaded from the store

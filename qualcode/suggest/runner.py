@@ -33,7 +33,7 @@ from ..collector import paused_collector
 from ..model import Transcript, stored_id
 from ..project import Project, opened
 from ..store import Store
-from .analysis import analyse
+from .analysis import analyse, stored_sentences
 from .combined import LEARNED, RULES, Calibration, Proposal, cap_per_turn, combine, is_neighbour_reason, neighbour_hits
 from .learned import LearnedModel, ModelInfo, sentence_features
 from .pipeline import load_pipeline
@@ -176,7 +176,9 @@ def _sentences(
 ) -> Iterator[tuple[Transcript, list[Sentence]]]:
     """The sentences of each transcript, in order: reused from training or analysed now."""
     todo = [tid for tid in ids if tid not in analysed]
-    fresh = analyse(pipeline, (store.transcripts.load(tid) for tid in todo), rules=rules, words=words)
+    fresh = analyse(
+        pipeline, (store.transcripts.load(tid) for tid in todo), rules=rules, words=words, known=stored_sentences(store)
+    )
     for tid in ids:
         if tid in analysed:
             yield store.transcripts.load(tid), analysed.pop(tid)  # let each go once proposed for
@@ -206,22 +208,30 @@ def propose(
     done = labels_for([(s.start, s.end) for s in sentences], lined_up) if lined_up else None
     feats = sentence_features(sentences) if model is not None and calibration.learned else None
     wanted = [i for i, s in enumerate(sentences) if s.content] if feats is not None else []
-    scores: list[dict[str, float] | None] = [None] * len(sentences)
-    if model is not None and feats is not None and wanted:  # only content sentences are worth scoring
-        for i, found in zip(wanted, model.scores([feats[i] for i in wanted]), strict=True):
-            scores[i] = found
     near = neighbour_hits(sentences)  # hits of the sentences around each one in its turn (run-on passages)
-    left_out: dict[int, tuple[dict[str, float], list[dict[str, float]]]] = {}
-    asked: dict[int, None] = {}  # sentences with a learned proposal, whose words must explain it
+    # Without hits in or next to it, a sentence is proposed only for a learned code whose
+    # score reaches its threshold (combine's additions): most sentences, with or without a model.
+    adds = {c: calibration.get(c).threshold for c in calibration.learned} if feats is not None else {}
+    scores: list[dict[str, float] | None] = [None] * len(sentences)
+    strong: set[int] = set()  # sentences with a score that reaches its code's threshold
+    if model is not None and feats is not None and wanted:  # only content sentences are worth scoring
+        import numpy
+
+        matrix = model.score_matrix([feats[i] for i in wanted])
+        above = (matrix >= numpy.array([adds.get(c, numpy.inf) for c in model.codes])).any(axis=1).tolist()
+        strong = {i for i, up in zip(wanted, above, strict=True) if up}
+        # Scores as dicts only where combine reads them: with hits in or next to it, or strong.
+        read = strong.union(near, (i for i, s in enumerate(sentences) if s.hits))
+        codes = model.codes
+        for i, row in zip(wanted, matrix.tolist(), strict=True):
+            if i in read:
+                scores[i] = dict(zip(codes, row, strict=True))
 
     def proposals(i: int) -> dict[str, Proposal]:
         def explain(code: str) -> str:
             if model is None or feats is None:
                 return ""
-            if i not in left_out:
-                asked[i] = None  # explained below, in one batch with the others
-                return ""
-            return ", ".join(_readable(w, code) for w in model.explain(feats[i], code, scored=left_out[i]))
+            return ", ".join(_readable(w, code) for w in model.explain(feats[i], code))
 
         sentence = sentences[i]
         allowed = codable - done[i] if done is not None else codable  # combine only reads it
@@ -237,9 +247,6 @@ def propose(
             learned_codes=adds,
         )
 
-    # Without hits in or next to it, a sentence is proposed only for a learned code whose
-    # score reaches its threshold (combine's additions): most sentences, with or without a model.
-    adds = {c: calibration.get(c).threshold for c in calibration.learned} if feats is not None else {}
     # Nor for a neighbour's hints of a code not calibrated to propose next to them (near
     # above 1: every code in a run without a calibration).
     beside = {c for c, cal in calibration.codes.items() if cal.near <= 1}
@@ -247,8 +254,7 @@ def propose(
     def worth(i: int) -> bool:
         if sentences[i].hits or (i in near and any(not beside.isdisjoint(h) for h in near[i])):
             return True
-        found = scores[i]
-        return found is not None and any(found.get(c, -1.0) >= t for c, t in adds.items())
+        return i in strong
 
     # Only sentences with hits, with neighbours' hits or with scores can be worth it,
     # taken in order. The others share one empty dict, never changed (cap_per_turn
@@ -257,12 +263,6 @@ def propose(
     per_sentence: list[dict[str, Proposal]] = [nothing] * len(sentences)
     for i in sorted({i for i, s in enumerate(sentences) if s.hits}.union(near, wanted)):
         if worth(i):
-            per_sentence[i] = proposals(i)
-    if asked and model is not None and feats is not None:
-        # Only what the model proposes is explained (its leave-one-out scores, one
-        # batch for all), then proposed again with the words: combine is deterministic.
-        left_out = dict(zip(asked, model.left_out([feats[i] for i in asked]), strict=True))
-        for i in left_out:
             per_sentence[i] = proposals(i)
     capped = cap_per_turn([s.turn for s in sentences], per_sentence)
     return _merge_runs(sentences, capped)
