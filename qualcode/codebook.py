@@ -23,7 +23,7 @@ import yaml
 
 from .display import shorten
 from .errors import CODEBOOK_INVALID, CODEBOOK_TOO_DEEP, CODEBOOK_UNREADABLE, Problem, error
-from .ingest.decode import NotUtf8, decoded
+from .ingest.decode import NotUtf8, read_settings
 from .yamlsafe import COMPOSER, UnsupportedScalar, alias_problems, anchor_of, scalar_text, syntax_problem
 
 CODEBOOK_KEYS = ("title", "version", "language", "authors", "licence", "description", "guid", "codes", "sets")
@@ -628,11 +628,9 @@ def _sets(checker: _Checker, node: yaml.Node, seen_ids: dict[str, int]) -> list[
 def read_codebook_text(path: Path) -> str:
     """Read a codebook file as text (UTF-8, BOM allowed) or raise a clear error."""
     try:
-        data = path.read_bytes()
+        return read_settings(path)
     except OSError as exc:
         raise error(CODEBOOK_UNREADABLE, path=path, reason=exc.strerror or exc) from None
-    try:
-        return decoded(data)
     except NotUtf8 as exc:
         raise error(CODEBOOK_UNREADABLE, path=path, reason=str(exc)) from None
 

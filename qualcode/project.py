@@ -25,7 +25,7 @@ import yaml
 
 from .codebook import Codebook, load_codebook
 from .errors import BAD_CONFIG, CONFIG_NOT_EDITABLE, NO_CODEBOOK, NO_PROJECT, PROJECT_EXISTS, SEVERAL_CODEBOOKS, error
-from .ingest.decode import NotUtf8, decoded
+from .ingest.decode import NotUtf8, read_settings
 from .lock import ProjectLock
 from .model import INTERVIEWER, RESPONDENT
 from .store import Store, SyncResult
@@ -91,11 +91,13 @@ def load_config(root: Path) -> ProjectConfig:
     if not path.exists():
         return config
     try:
-        text = decoded(path.read_bytes())
+        text = read_settings(path)
         _refuse_repeated_keys(yaml.compose(text, Loader=COMPOSER), path)
         data = yaml.load(text, Loader=COMPOSER)
     except NotUtf8 as exc:
         raise error(BAD_CONFIG, path=path, problem=str(exc)) from None
+    except OSError as exc:
+        raise error(BAD_CONFIG, path=path, problem=f"cannot read the file: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:
         raise error(BAD_CONFIG, path=path, problem=located(*syntax_problem(exc))) from None
     except (ValueError, RecursionError) as exc:  # a 5,000-digit number, nesting thousands deep

@@ -114,10 +114,15 @@ def code(
 
 def _code_from(state: State, project, source: Path) -> None:
     from ..bulk import code_from_text, decode_source
-    from ..ingest.paths import read_bytes
+    from ..ingest.paths import CODINGS_LIMIT, CODINGS_TOO_BIG_HINT, read_bytes, read_stream
 
     name = str(source)
-    data = sys.stdin.buffer.read() if name == "-" else read_bytes(source)
+    what = {"noun": "a codings file", "hint": CODINGS_TOO_BIG_HINT}
+    data = (
+        read_stream(sys.stdin.buffer, "<stdin>", CODINGS_LIMIT, **what)
+        if name == "-"
+        else read_bytes(source, CODINGS_LIMIT, **what)
+    )
     text = decode_source(data, "<stdin>" if name == "-" else name)
     result = code_from_text(project.store, project.codebook, text, "<stdin>" if name == "-" else name, coder=state.coder)
     echo(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 import unicodedata
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from qualcode.errors import (
     BINARY_FILE,
     EMPTY_FILE,
     ENCODING_MISREAD,
+    NO_ENCODING_OPTION_HINT,
     NOT_PLAIN_TEXT,
     TRANSCRIPT_TEXT,
     UNDECODABLE,
@@ -116,22 +118,54 @@ def locate_byte(data: bytes, offset: int, codec: str = "utf-8") -> tuple[int, in
 
 
 class NotUtf8(ValueError):
-    """A settings file whose bytes are not UTF-8; the message says where, for people."""
+    """A settings file whose bytes are not UTF-8 text; the message says where, for people."""
+
+
+# What YAML refuses in a file (C0 and C1 controls but tab, line ends and NEL; lone
+# surrogates; U+FFFE/FFFF): found here, the message can say where and why.
+_NOT_YAML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def decoded(data: bytes) -> str:
     """A settings file's text (YAML: codebook, configuration, keymap, names): UTF-8, or
     another Unicode encoding its BOM names, BOM left out. Raises :class:`NotUtf8` naming
-    the line and column of the first bad byte."""
+    the line and column of the first bad byte, or of a control character YAML refuses
+    (a NUL in UTF-16 without a byte-order mark, a binary file)."""
     skip, codec = bom_codec(data) or (0, "utf-8")
     try:
-        return data[skip:].decode(codec)
+        text = data[skip:].decode(codec)
     except UnicodeDecodeError as exc:
         line, column = locate_byte(data[skip:], exc.start, codec)
         raise NotUtf8(
             f"line {line}, column {column}: not valid {codec.upper()} (byte 0x{data[skip + exc.start]:02x} "
             f"at byte offset {skip + exc.start}); save the file as UTF-8"
         ) from None
+    bad = _NOT_YAML_TEXT.search(text)
+    if bad is not None:
+        head = text[: bad.start()]
+        line, column = head.count("\n") + 1, bad.start() - (head.rfind("\n") + 1) + 1
+        if _bomless_utf16(data):
+            why = "the file is UTF-16 without a byte-order mark; save it again as UTF-8"
+        elif bad.group() == "\x00":
+            why = "a NUL byte: this looks like a binary file, not YAML text; check that it is the right file"
+        else:
+            why = 'remove it (or write it as an escape in double quotes, e.g. "\\x1b") and save the file as UTF-8 text'
+        raise NotUtf8(
+            f"line {line}, column {column}: control character U+{ord(bad.group()):04X}, which YAML does not allow; {why}"
+        )
+    return text
+
+
+def read_settings(path: Path) -> str:
+    """A settings file's text (see :func:`decoded`), read with :func:`~qualcode.ingest.paths.read_limited`.
+
+    Raises OSError (a missing file, a folder, a device, a file over
+    :data:`~qualcode.ingest.paths.SETTINGS_LIMIT`; ``strerror`` says which for people)
+    or :class:`NotUtf8`.
+    """
+    from .paths import SETTINGS_LIMIT, read_limited
+
+    return decoded(read_limited(path, SETTINGS_LIMIT))
 
 
 def _locate_undecodable(data: bytes, skip: int, offset: int, codec: str) -> tuple[int, int, str]:
@@ -216,6 +250,8 @@ def decode(data: bytes, path: Path, encoding: str | None = None, *, what: TextKi
             raise error(WRONG_ENCODING, path=shown, encoding=forced.name, offset=offset, byte=data[offset]) from None
         shown_codec = "UTF-8" if body_codec == "utf-8" else body_codec
         line, column, hint = _locate_undecodable(data, skip, offset, body_codec)
+        if not what.encoding_option:
+            hint = NO_ENCODING_OPTION_HINT
         raise error(
             UNDECODABLE, path=shown, encoding=shown_codec, offset=offset, byte=data[offset], line=line, column=column, hint=hint
         ) from None

@@ -20,7 +20,7 @@ import yaml
 
 from ..codebook import Code, Codebook
 from ..errors import PSEUDO_NAMES_FILE, PSEUDO_UNKNOWN_CATEGORY, error
-from ..ingest.decode import NotUtf8, decoded
+from ..ingest.decode import NotUtf8, read_settings
 from ..yamlsafe import COMPOSER, located, syntax_problem
 from .categories import CATEGORIES
 from .detect import DetectionContext
@@ -52,9 +52,11 @@ def read_names_file(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
     if not path.exists():
         return [], []
     try:
-        node = yaml.compose(decoded(path.read_bytes()), Loader=COMPOSER)
+        node = yaml.compose(read_settings(path), Loader=COMPOSER)
     except NotUtf8 as exc:
         raise error(PSEUDO_NAMES_FILE, path=path, line=1, problem=str(exc)) from None
+    except OSError as exc:
+        raise error(PSEUDO_NAMES_FILE, path=path, line=1, problem=f"cannot read the file: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:
         line, column, message, hint = syntax_problem(exc)
         raise error(PSEUDO_NAMES_FILE, path=path, line=line or 1, problem=located(None, None, message, hint)) from None
