@@ -30,6 +30,7 @@ twice adds nothing.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,7 @@ from .coding import (
     settle_suggestions,
     trim_span,
 )
+from .display import shorten
 from .errors import (
     BULK_FIELD_MISSING,
     BULK_NOT_NUMBER,
@@ -254,10 +256,11 @@ def _whole(fields: dict[str, str], name: str) -> int:
     """The whole number in field ``name`` of a line, or a catalogue error saying what is wrong."""
     if name not in fields:
         raise error(BULK_FIELD_MISSING, missing=name, hint=_NUMBER_HINTS[name])
-    try:
-        return int(fields[name])
-    except ValueError:
-        raise error(BULK_NOT_NUMBER, field=name, value=fields[name], hint=_NUMBER_HINTS[name]) from None
+    value = fields[name].strip()
+    # ASCII digits only: int() would also take '1_0' as 10 and '٣' as 3.
+    if not re.fullmatch(r"-?[0-9]{1,18}", value):
+        raise error(BULK_NOT_NUMBER, field=name, value=shorten(value, count=True), hint=_NUMBER_HINTS[name])
+    return int(value)
 
 
 def code_from_text(store: Store, codebook: Codebook, text: str, source: str, *, coder: str) -> BulkResult:

@@ -46,10 +46,15 @@ _BOMS: tuple[tuple[bytes, str, str], ...] = (
 _IMAGE_HINT = "qualcode imports the text of a transcript, not a picture of it: run OCR or type it out"
 _MEDIA_HINT = "transcribe the recording first, then import the transcript (.txt, .docx, .vtt or .srt)"
 
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+_PASSWORD_HINT = "open it in Word, remove the password (File > Info > Protect Document), save it and import it again"
+
+
 # (signature, what it is, what to do): files people rename to .txt by mistake.
 _SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"%PDF-", "a PDF document", "copy the text out of the PDF into a .txt file, or export the transcript as .docx"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Word (.doc) document", "open it in Word and save it as .docx"),
+    (_OLE, "an old Word (.doc) document", "open it in Word and save it as .docx"),
     (b"{\\rtf", "an RTF document", "open it in Word and save it as .docx or as plain text (.txt)"),
     (b"\x89PNG\r\n\x1a\n", "a PNG image", _IMAGE_HINT),
     (b"\xff\xd8\xff", "a JPEG image", _IMAGE_HINT),
@@ -73,6 +78,10 @@ def sniff_non_text(data: bytes) -> tuple[str, str] | None:
     """
     if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
         return _describe_zip(data)
+    if data.startswith(_OLE) and _ENCRYPTED_PACKAGE in data:
+        # Word, Excel and PowerPoint keep a password-protected file as an OLE container
+        # with the real .docx inside, encrypted: not an old .doc, whatever the signature says.
+        return "a password-protected Office document", _PASSWORD_HINT
     if data[:4] == b"RIFF" and data[8:12] in (b"WAVE", b"AVI "):
         return "a WAV or AVI recording", _MEDIA_HINT
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":

@@ -94,7 +94,7 @@ def _heading_prefix(paragraph) -> str:
         return "# "
     if style.startswith("Heading"):
         level = style.removeprefix("Heading").strip()
-        return "#" * min(int(level), 6) + " " if level.isdigit() else "# "
+        return "#" * min(int(level), 6) + " " if level.isascii() and level.isdigit() else "# "
     return ""
 
 
