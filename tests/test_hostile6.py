@@ -362,3 +362,50 @@ def test_hostile6_selection_position_is_ascii_digits_and_shown_short(project: Pa
     fails(result, "startPosition '99999", "(5,000 characters)' is not a whole number")
     arabic = _qdpx(project, tmp_path, lambda qde: re.sub(rb'startPosition="\d+"', 'startPosition="٣"'.encode(), qde), "a.qdpx")
     fails(run(fresh, "import", str(arabic)), "startPosition '٣' is not a whole number")
+
+
+def test_hostile6_word_file_with_a_doctype_is_refused_not_read_with_text_missing(project: Path, tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("I: vraag")
+    document.add_paragraph("R: antwoord")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with zipfile.ZipFile(buffer) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    head, _, body = parts["word/document.xml"].partition(b"?>")
+    entity = b'<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    parts["word/document.xml"] = head + b"?>" + entity + body.replace(b"antwoord", b"&x;")
+    path = tmp_path / "entiteit.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    before = snapshot(project)
+    # Before: imported with the R turn silently gone (python-docx drops the entity).
+    fails(run(project, "import", str(path)), "'word/document.xml' declares a DOCTYPE (entities), which Word never writes")
+    assert snapshot(project) == before
+
+
+def test_hostile6_front_matter_list_with_a_python_tag_is_left_out(project: Path, tmp_path: Path) -> None:
+    path = tmp_path / "tag.md"
+    path.write_text("---\nfunctie: !!python/object/apply:os.system ['echo hoi']\nplaats: Gent\n---\n" + TEXT)
+    result = run(project, "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "front matter 'functie' is not a single value: left out" in result.output
+    with opened(project) as opened_project:
+        attributes = opened_project.store.transcripts.all_attributes()
+    assert {"plaats": "Gent"} in attributes.values()
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        ("? [a]\n: [b]\n", "pseudonymise.yaml:1: a category must be a name, not a list or mapping"),
+        ("person: [!!python/name:os.system x]\n", "pseudonymise.yaml:1: 'person' must be a list of names"),
+    ],
+    ids=["list-as-category", "tagged-name"],
+)
+def test_hostile6_names_file_with_odd_yaml(project: Path, content: str, says: str) -> None:
+    (project / "pseudonymise.yaml").write_text(content)
+    fails(run(project, "pseudonymise", "detect"), says)
