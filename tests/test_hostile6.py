@@ -409,3 +409,23 @@ def test_hostile6_front_matter_list_with_a_python_tag_is_left_out(project: Path,
 def test_hostile6_names_file_with_odd_yaml(project: Path, content: str, says: str) -> None:
     (project / "pseudonymise.yaml").write_text(content)
     fails(run(project, "pseudonymise", "detect"), says)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("memo", "9" * 23),
+        ("uncode", "--id", "9" * 23),
+        ("trash", "restore", "9" * 23),
+        ("suggestions", "accept", "9" * 23),
+        ("pseudonymise", "accept", "9" * 23),
+        ("code", "gewoon", "vertrouwen", "--turn", "9" * 23),
+    ],
+    ids=["memo", "uncode", "trash", "suggestions", "pseudonymise", "code"],
+)
+def test_hostile6_number_too_large_for_an_id_is_a_usage_error(project: Path, args: tuple[str, ...]) -> None:
+    # Before: OverflowError (Python int too large to convert to SQLite INTEGER), a traceback.
+    result = run(project, *args)
+    assert_clean(result)
+    assert result.exit_code == 2, result.output
+    assert f"{'9' * 23} is too large: no id or number here has more than 18 digits" in result.output
