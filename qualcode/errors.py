@@ -185,6 +185,7 @@ CODINGS_TEXT = TextKind(
     encoding_option=False,
 )
 UTF16_NO_BOM_HINT = "save it again as UTF-8 (or as UTF-16 with a byte-order mark)"
+BOM_DAMAGED_HINT = "its byte-order mark says {encoding}, but the bytes after it are not: the file is cut off or damaged; save it again (as UTF-8)"
 NO_ENCODING_OPTION_HINT = "save the file again as UTF-8 (in Excel: Save As, then 'CSV UTF-8')"
 ATTRIBUTES_TEXT = TextKind(
     "an attributes file (CSV)",

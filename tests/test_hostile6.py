@@ -8,6 +8,7 @@ inputs are made here, small, so that nothing large is committed.
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import re
@@ -429,3 +430,29 @@ def test_hostile6_number_too_large_for_an_id_is_a_usage_error(project: Path, arg
     assert_clean(result)
     assert result.exit_code == 2, result.output
     assert f"{'9' * 23} is too large: no id or number here has more than 18 digits" in result.output
+
+
+DUTCH = "I: Hoe gaat het?\nR: Goed, we vertrouwen elkaar \u201cecht\u201d \u2014 zeker weten.\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (DUTCH.encode("utf-16-le"), "this is UTF-16 text without a byte-order mark"),  # curly quotes: not pure Latin-1
+        (DUTCH.encode("utf-32-le"), "this is UTF-32 text without a byte-order mark"),
+        (codecs.BOM_UTF16_LE + DUTCH.encode("utf-16-le") + b"A", "its byte-order mark says UTF-16, but the bytes after it"),
+        (
+            codecs.BOM_UTF16_LE + "R: ".encode("utf-16-le") + b"\x00\xd8" + "x\n".encode("utf-16-le"),
+            "the file is cut off or damaged",
+        ),
+    ],
+    ids=["utf16-without-bom", "utf32-without-bom", "utf16-cut-off", "utf16-lone-surrogate"],
+)
+def test_hostile6_unicode_without_or_with_a_broken_bom_is_named_not_binary(
+    project: Path, tmp_path: Path, data: bytes, says: str
+) -> None:
+    path = tmp_path / "int.txt"
+    path.write_bytes(data)
+    result = run(project, "import", str(path))
+    fails(result, says)
+    assert "looks like a binary file" not in result.output

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from qualcode.errors import (
     BINARY_FILE,
+    BOM_DAMAGED_HINT,
     EMPTY_FILE,
     ENCODING_MISREAD,
     NO_ENCODING_OPTION_HINT,
@@ -153,8 +154,9 @@ def decoded(data: bytes) -> str:
     if bad is not None:
         head = text[: bad.start()]
         line, column = head.count("\n") + 1, bad.start() - (head.rfind("\n") + 1) + 1
-        if _bomless_utf16(data):
-            why = "the file is UTF-16 without a byte-order mark; save it again as UTF-8"
+        bomless = _bomless_unicode(data)
+        if bomless:
+            why = f"the file is {bomless[:6].upper()} without a byte-order mark; save it again as UTF-8"
         elif bad.group() == "\x00":
             why = "a NUL byte: this looks like a binary file, not YAML text; check that it is the right file"
         else:
@@ -236,12 +238,12 @@ def decode(data: bytes, path: Path, encoding: str | None = None, *, what: TextKi
         if body_codec == "utf-8":
             nul = data.find(b"\x00")
             if nul >= 0:
-                bomless = _bomless_utf16(data)
+                bomless = _bomless_unicode(data)
                 if bomless:
                     raise error(
                         NOT_PLAIN_TEXT,
                         path=shown,
-                        kind="UTF-16 text without a byte-order mark",
+                        kind=f"{bomless[:6].upper()} text without a byte-order mark",
                         noun=what.plain,
                         hint=f"read it with --encoding {bomless}" if what.encoding_option else UTF16_NO_BOM_HINT,
                     )
@@ -251,7 +253,8 @@ def decode(data: bytes, path: Path, encoding: str | None = None, *, what: TextKi
         text = data[skip:].decode(body_codec, errors="strict")
     except UnicodeDecodeError as exc:
         offset = skip + exc.start
-        control = _control_bytes(data)
+        # Behind a UTF-16/32 byte-order mark NUL bytes are text; the file is cut off or damaged.
+        control = _control_bytes(data) if skip == 0 or body_codec == "utf-8" else None
         if control is not None:
             raise error(BINARY_FILE, path=shown, offset=control, byte=data[control], noun=what.noun, hint=what.other) from None
         if forced is not None:
@@ -259,7 +262,9 @@ def decode(data: bytes, path: Path, encoding: str | None = None, *, what: TextKi
             raise error(WRONG_ENCODING, path=shown, encoding=forced.name, offset=offset, byte=data[offset]) from None
         shown_codec = "UTF-8" if body_codec == "utf-8" else body_codec
         line, column, hint = _locate_undecodable(data, skip, offset, body_codec)
-        if not what.encoding_option:
+        if skip and body_codec != "utf-8":
+            hint = BOM_DAMAGED_HINT.format(encoding=name.upper())
+        elif not what.encoding_option:
             hint = NO_ENCODING_OPTION_HINT
         raise error(
             UNDECODABLE, path=shown, encoding=shown_codec, offset=offset, byte=data[offset], line=line, column=column, hint=hint
@@ -320,15 +325,28 @@ def _control_bytes(data: bytes) -> int | None:
     return min(i for i in (sample.find(bytes([b])) for b in _CONTROL) if i >= 0)
 
 
-def _bomless_utf16(data: bytes) -> str | None:
-    """'utf-16-le'/'-be' when the bytes look like mostly-Latin UTF-16 without a BOM."""
-    sample = data[:400]
-    sample = sample[: len(sample) // 2 * 2]
-    if len(sample) < 4:
+def _bomless_unicode(data: bytes) -> str | None:
+    """'utf-32-le'/'-be' or 'utf-16-le'/'-be' when the bytes look like mostly-Latin text in
+    that encoding without a BOM: in (nearly) every character the other bytes are zero
+    (not every one: a Dutch text has curly quotes and dashes, U+2019, U+2014)."""
+
+    def mostly(zero: bytes, nonzero: bytes) -> bool:
+        # at least 80% of the would-be high bytes are zero, at most 5% of the low ones
+        return zero.count(0) * 5 >= len(zero) * 4 and nonzero.count(0) * 20 <= len(nonzero)
+
+    sample = data[:4000]
+    quad = sample[: len(sample) // 4 * 4]
+    if len(quad) >= 8:
+        if not any(quad[2::4]) and not any(quad[3::4]) and mostly(quad[1::4], quad[0::4]):
+            return "utf-32-le"
+        if not any(quad[0::4]) and not any(quad[1::4]) and mostly(quad[2::4], quad[3::4]):
+            return "utf-32-be"
+    pair = sample[: len(sample) // 2 * 2]
+    if len(pair) < 4:
         return None
-    if not any(sample[1::2]) and all(sample[0::2]):
+    if mostly(pair[1::2], pair[0::2]):
         return "utf-16-le"
-    if not any(sample[0::2]) and all(sample[1::2]):
+    if mostly(pair[0::2], pair[1::2]):
         return "utf-16-be"
     return None
 
