@@ -142,10 +142,13 @@ def test_hostile6_reads_are_capped(tmp_path: Path) -> None:
     with pytest.raises(FileTooBig):
         read_limited(big, 599)
     assert read_limited(big, 600) == b"R: ja\n" * 100
+    huge = tmp_path / "groot.csv"
+    huge.write_bytes(b"x" * (1024 * 1024 + 1))
     with pytest.raises(QualcodeError) as caught:
-        read_bytes(big, 100, noun="a codings file", hint="split it")
+        read_bytes(huge, 1024 * 1024, noun="a codings file", hint="split it")
     assert caught.value.code == "QC417"
-    assert str(caught.value) == f"{big}: the file is larger than the 0 MB qualcode reads as a codings file"
+    assert str(caught.value) == f"{huge}: the file is larger than the 1 MB qualcode reads as a codings file"
+    assert caught.value.hint == "split it"
     with pytest.raises(QualcodeError) as caught:
         read_stream(io.BytesIO(b"x" * 101), "<stdin>", 100, noun="a codings file", hint="split it")
     assert caught.value.code == "QC417"

@@ -100,12 +100,14 @@ def _not_a_file(path: Path) -> str:
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             return "it is a link that leads back to itself (a loop of links)"
-        return f"it is a link to {os.readlink(path)}, which does not exist"
+        if path.is_symlink():
+            return f"it is a link to {shown_path(os.readlink(path))}, which does not exist"
+        return exc.strerror or str(exc)
     return "it is a device, a pipe or a socket, not a file"
 
 
-def shown_path(path: Path) -> str:
-    """A path for messages, with bytes that are not UTF-8 shown as ``\\xe9``."""
+def shown_path(path: str | Path) -> str:
+    """A path (or name) for messages, with bytes that are not UTF-8 shown as ``\\xe9``."""
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
@@ -116,7 +118,7 @@ def refuse_non_utf8(text: str, what: str) -> None:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
         bad = os.fsencode(text[exc.start])[0]
-        raise error(NOT_UTF8_NAME, what=what, shown=os.fsencode(text).decode("utf-8", "backslashreplace"), byte=bad) from None
+        raise error(NOT_UTF8_NAME, what=what, shown=shown_path(text), byte=bad) from None
 
 
 # What one file read whole may hold: far above any real transcript (the longest
