@@ -42,7 +42,7 @@ def clean_stale(path: Path) -> list[Path]:
     for candidate in path.parent.glob(pattern):
         middle = candidate.name[len(path.name) + 2 : -len(SUFFIX)]  # "<pid>.<random>"
         pid_text, _, token = middle.partition(".")
-        if not pid_text.isdigit() or not token or _alive(int(pid_text)):
+        if not (pid_text.isascii() and pid_text.isdigit()) or not token or _alive(int(pid_text)):
             continue
         try:
             if candidate.is_dir() and not candidate.is_symlink():

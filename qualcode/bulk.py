@@ -30,6 +30,7 @@ twice adds nothing.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,7 @@ from .coding import (
     settle_suggestions,
     trim_span,
 )
+from .display import shorten
 from .errors import (
     BULK_FIELD_MISSING,
     BULK_NOT_NUMBER,
@@ -97,7 +99,18 @@ def read_requests(text: str, source: str) -> tuple[list[Request], list[str], lis
     stripped = text.lstrip()
     if stripped.startswith("{"):
         return _json_lines(text, source)
+    if stripped.startswith("["):
+        raise error(
+            BULK_UNREADABLE,
+            path=f"{source}:1",
+            reason="this is a JSON array; qualcode reads JSON lines: one JSON object per line, without [ ] around them",
+            hint='write each coding on a line of its own: {"transcript": ..., "code": ..., "turn": ...}',
+        )
     return _csv_lines(text, source)
+
+
+class _Pairs(list):
+    """A JSON object as the (key, value) pairs it was written with."""
 
 
 def _json_lines(text: str, source: str) -> tuple[list[Request], list[str], list[Problem]]:
@@ -106,22 +119,34 @@ def _json_lines(text: str, source: str) -> tuple[list[Request], list[str], list[
         if not raw.strip():
             continue
         try:
-            item = json.loads(raw)
+            # Pairs, not a dict: a key given twice must be seen, not silently take the last value.
+            item = json.loads(raw, object_pairs_hook=_Pairs)
         except json.JSONDecodeError as exc:
             problems.append(Problem(source, number, exc.colno, f"not valid JSON: {exc.msg}", "one JSON object per line"))
             continue
-        if not isinstance(item, dict):
+        except (ValueError, RecursionError) as exc:  # a 5,000-digit number, arrays nested thousands deep
+            reason = "a number with too many digits" if isinstance(exc, ValueError) else "values nested too deep"
+            problems.append(Problem(source, number, None, f"not valid JSON: {reason}", "one JSON object per line"))
+            continue
+        if not isinstance(item, _Pairs):
             problems.append(Problem(source, number, None, "not a JSON object", 'write {"transcript": ..., "code": ..., ...}'))
             continue
-        fields = {}
-        for key, value in item.items():
+        fields: dict[str, str] = {}
+        given: dict[str, str] = {}  # field -> the key that gave it
+        for key, value in item:
             name = ALIASES.get(str(key).strip().lower())
+            if name is not None and name in given:
+                problems.append(Problem(source, number, None, _twice(name, given[name], str(key)), "keep one of them"))
+                continue
+            if name is not None:
+                given[name] = str(key)
             if name is None:
                 ignored.add(str(key))
             elif value is not None and not isinstance(value, (dict, list)):
                 fields[name] = str(value).strip() if not isinstance(value, bool) else str(value)
-            elif isinstance(value, (dict, list)):
-                problems.append(Problem(source, number, None, f"'{key}' holds a {type(value).__name__}, not a value", ""))
+            elif isinstance(value, list):
+                kind = "a dict" if isinstance(value, _Pairs) else "a list"
+                problems.append(Problem(source, number, None, f"'{key}' holds {kind}, not a value", ""))
         requests.append(Request(number, fields))
     return requests, sorted(ignored), problems
 
@@ -132,6 +157,9 @@ def _csv_lines(text: str, source: str) -> tuple[list[Request], list[str], list[P
 
     header, rows = csv_rows(text, fail)
     names = [ALIASES.get(h.lower()) for h in header]
+    for i, name in enumerate(names):
+        if name is not None and name in names[:i]:
+            raise fail(1, _twice(name, header[names.index(name)], header[i]), "keep one of the two columns")
     ignored = sorted({h for h, n in zip(header, names, strict=True) if n is None and h})
     if "transcript" not in names or "code" not in names:
         raise fail(1, f"the header line names no transcript or no code column ({', '.join(header) or 'nothing'})")
@@ -147,6 +175,11 @@ def _csv_lines(text: str, source: str) -> tuple[list[Request], list[str], list[P
         fields = {n: cell for n, cell in zip(names, row, strict=False) if n is not None and cell}
         requests.append(Request(line, fields))
     return requests, ignored, problems
+
+
+def _twice(field: str, first: str, second: str) -> str:
+    same = f"'{first}' is given twice" if first.lower() == second.lower() else f"'{first}' and '{second}' both give the {field}"
+    return f"{same}: which one is meant is not clear"
 
 
 _HEADER_HINT = "the first line names the columns: transcript,code and turn, span, start,end or text (memo, coder optional)"
@@ -223,10 +256,11 @@ def _whole(fields: dict[str, str], name: str) -> int:
     """The whole number in field ``name`` of a line, or a catalogue error saying what is wrong."""
     if name not in fields:
         raise error(BULK_FIELD_MISSING, missing=name, hint=_NUMBER_HINTS[name])
-    try:
-        return int(fields[name])
-    except ValueError:
-        raise error(BULK_NOT_NUMBER, field=name, value=fields[name], hint=_NUMBER_HINTS[name]) from None
+    value = fields[name].strip()
+    # ASCII digits only: int() would also take '1_0' as 10 and '٣' as 3.
+    if not re.fullmatch(r"-?[0-9]{1,18}", value):
+        raise error(BULK_NOT_NUMBER, field=name, value=shorten(value, count=True), hint=_NUMBER_HINTS[name])
+    return int(value)
 
 
 def code_from_text(store: Store, codebook: Codebook, text: str, source: str, *, coder: str) -> BulkResult:

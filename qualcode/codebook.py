@@ -23,7 +23,7 @@ import yaml
 
 from .display import shorten
 from .errors import CODEBOOK_INVALID, CODEBOOK_TOO_DEEP, CODEBOOK_UNREADABLE, Problem, error
-from .ingest.decode import NotUtf8, decoded
+from .ingest.decode import NotUtf8, read_settings
 from .yamlsafe import COMPOSER, UnsupportedScalar, alias_problems, anchor_of, scalar_text, syntax_problem
 
 CODEBOOK_KEYS = ("title", "version", "language", "authors", "licence", "description", "guid", "codes", "sets")
@@ -63,6 +63,11 @@ PALETTE = (
 
 # Stable GUIDs for codes that have none in the YAML, so REFI-QDA re-exports agree.
 GUID_NAMESPACE = uuid.UUID("6f1c3a52-8f0e-4d57-9a57-2f9e5b0c1d11")
+# A GUID as REFI-QDA writes it (braces allowed); qualcode's REFI-QDA reader checks with it too.
+GUID_RE = re.compile(r"^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$")
+GUID_HINT = (
+    "a GUID looks like 1f6c3a52-8f0e-4d57-9a57-2f9e5b0c1d11 and belongs to one code; remove the line and qualcode derives one"
+)
 
 
 @dataclass(slots=True)
@@ -213,6 +218,27 @@ class _Checker:
         self._constructor = yaml.SafeLoader("")
         # Per mapping (by id of its fields dict): valid keys that an unknown key was close to.
         self.misspelled: dict[int, set[str]] = {}
+        self.guids: dict[str, tuple[str, int]] = {}  # GUID (lower case) -> (what has it, line)
+
+    def guid(self, node: yaml.Node, owner: str) -> str | None:
+        """The GUID ``node`` gives ``owner`` (a code, a set), checked: a GUID, and no one else's.
+
+        Other programs (and `codebook apply`, `merge`) know a code by its GUID: a malformed
+        one makes the REFI-QDA export invalid, a shared one makes two codes one there.
+        """
+        value = self.text(node, "'guid'")
+        if value is None:
+            return None
+        if not GUID_RE.match(value.strip()):
+            self.problem(node, f"guid '{shorten(value, count=True)}' of {owner} is not a GUID", GUID_HINT)
+            return None
+        key = value.strip().strip("{}").lower()
+        if key in self.guids:
+            other, line = self.guids[key]
+            self.problem(node, f"guid {value} of {owner} is also the guid of {other} (line {line})", GUID_HINT)
+        else:
+            self.guids[key] = (owner, node.start_mark.line + 1)
+        return value
 
     def problem(self, node: yaml.Node | None, message: str, hint: str | None = None) -> None:
         line = col = None
@@ -551,7 +577,7 @@ def _code(
         color=color,
         key=key,
         codable=codable,
-        guid=checker.text(fields["guid"][1], "'guid'") if "guid" in fields else None,
+        guid=checker.guid(fields["guid"][1], label) if "guid" in fields else None,
         hints=hints,
         line=line,
     )
@@ -619,7 +645,7 @@ def _sets(checker: _Checker, node: yaml.Node, seen_ids: dict[str, int]) -> list[
                 name=name or "",
                 codes=members,
                 description=(checker.text(fields["description"][1], "'description'") or "") if "description" in fields else "",
-                guid=checker.text(fields["guid"][1], "'guid'") if "guid" in fields else None,
+                guid=checker.guid(fields["guid"][1], f"set '{shorten(name or '', count=True)}'") if "guid" in fields else None,
             )
         )
     return out
@@ -628,11 +654,9 @@ def _sets(checker: _Checker, node: yaml.Node, seen_ids: dict[str, int]) -> list[
 def read_codebook_text(path: Path) -> str:
     """Read a codebook file as text (UTF-8, BOM allowed) or raise a clear error."""
     try:
-        data = path.read_bytes()
+        return read_settings(path)
     except OSError as exc:
         raise error(CODEBOOK_UNREADABLE, path=path, reason=exc.strerror or exc) from None
-    try:
-        return decoded(data)
     except NotUtf8 as exc:
         raise error(CODEBOOK_UNREADABLE, path=path, reason=str(exc)) from None
 

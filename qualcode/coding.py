@@ -40,7 +40,7 @@ def resolve_transcript(store: Store, ref: str) -> int:
             files.setdefault(source, []).append(tid)
     if len(files.get(ref, [])) == 1:
         return files[ref][0]
-    if ref.isdigit() and int(ref) in names:
+    if ref.isascii() and ref.isdigit() and int(ref) in names:
         return int(ref)
     matches = [tid for tid, name in names.items() if name.startswith(ref)] or [
         tid for tid, name in names.items() if ref.lower() in name.lower()

@@ -185,6 +185,8 @@ CODINGS_TEXT = TextKind(
     encoding_option=False,
 )
 UTF16_NO_BOM_HINT = "save it again as UTF-8 (or as UTF-16 with a byte-order mark)"
+BOM_DAMAGED_HINT = "its byte-order mark says {encoding}, but the bytes after it are not: the file is cut off or damaged; save it again (as UTF-8)"
+NO_ENCODING_OPTION_HINT = "save the file again as UTF-8 (in Excel: Save As, then 'CSV UTF-8')"
 ATTRIBUTES_TEXT = TextKind(
     "an attributes file (CSV)",
     "an attributes file (CSV)",
@@ -434,6 +436,23 @@ QDPX_SOURCE_UNDECODABLE = Msg(
     "REFI-QDA text sources are UTF-8; export the project again",
 )
 QDPX_WRITE_FAILED = Msg("QC416", "cannot write {path}: {reason}", "check the folder exists and that you may write there")
+
+# --- hostile input, round 6 (QC417-QC419) --------------------------------------------
+FILE_TOO_BIG = Msg(
+    "QC417",
+    "{path}: the file is larger than the {limit} MB qualcode reads as {noun}",
+    "{hint}",
+)
+NOTHING_TO_IMPORT = Msg(
+    "QC418",
+    "nothing to import in {paths}: no .txt, .md, .docx, .vtt or .srt file and no attributes.csv or codings.csv",
+    "qualcode imports the files directly in a folder, not in its sub-folders: name those folders too",
+)
+NOT_UTF8_NAME = Msg(
+    "QC419",
+    "{what} '{shown}' is not valid UTF-8 (byte 0x{byte:02x}); qualcode keeps names and paths as UTF-8 text",
+    "rename it (a file) or type it again (an argument), using UTF-8 (any letter is fine)",
+)
 MERGE_CONFLICTS = Msg(
     "QC420",
     "{count} conflict(s) between {a} and {b}; nothing was written",

@@ -22,7 +22,15 @@ from pathlib import Path
 from .errors import ATTRIBUTES_UNMATCHED, IMPORT_FAILED, QualcodeError, Report, error
 from .ingest import check_encoding, expand_paths, read_attributes_csv, read_transcript
 from .ingest.attributes import attribute_key, csv_header, is_codings_header
-from .ingest.paths import ATTRIBUTES_SIDECAR, CODINGS_SIDECAR, read_bytes, shown_name
+from .ingest.paths import (
+    ATTRIBUTES_SIDECAR,
+    CODINGS_LIMIT,
+    CODINGS_SIDECAR,
+    CODINGS_TOO_BIG_HINT,
+    nothing_to_import,
+    read_bytes,
+    shown_name,
+)
 from .model import Transcript, sha256_bytes, span_words
 from .project import TRANSCRIPT_DIR, Project
 from .store import Store
@@ -92,8 +100,10 @@ def import_paths(
     name: str | None = None,
     default_coder: str = "import",
     progress: Progress | None = None,
+    allow_nothing: bool = False,
 ) -> ImportResult:
-    """Import transcript files, folders and CSVs; raise (writing nothing) if any file fails."""
+    """Import transcript files, folders and CSVs; raise (writing nothing) if any file fails,
+    or if they hold no file to import (unless ``allow_nothing``)."""
     result = ImportResult()
     _resolved_folder.cache_clear()  # links may have changed since the last import
     if encoding is not None:
@@ -101,6 +111,8 @@ def import_paths(
     paths = [Path(p) for p in paths]
     report = Report()
     files, sidecars = expand_paths(paths, report)
+    if not files and not sidecars and not allow_nothing:
+        raise nothing_to_import(paths)
     result.warnings.extend(report.warnings)
     named = {_absolute(p) for p in paths if p.is_file()}
     attribute_csvs, codings_csvs = _sort_csvs(sidecars, named)
@@ -322,7 +334,7 @@ def import_codings_csv(store: Store, path: Path, codebook, *, default_coder: str
     """
     from .bulk import code_from_text, decode_source
 
-    text = decode_source(read_bytes(path), path.name)
+    text = decode_source(read_bytes(path, CODINGS_LIMIT, noun="a codings file", hint=CODINGS_TOO_BIG_HINT), path.name)
     return code_from_text(store, codebook, text, str(path), coder=default_coder).added
 
 
@@ -334,4 +346,4 @@ def auto_import(project: Project, progress: Progress | None = None) -> ImportRes
     """
     if not project.awaits_first_import():
         return None
-    return import_paths(project, [project.root / TRANSCRIPT_DIR], default_coder="import", progress=progress)
+    return import_paths(project, [project.root / TRANSCRIPT_DIR], default_coder="import", progress=progress, allow_nothing=True)

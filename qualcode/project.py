@@ -24,8 +24,17 @@ from pathlib import Path
 import yaml
 
 from .codebook import Codebook, load_codebook
-from .errors import BAD_CONFIG, CONFIG_NOT_EDITABLE, NO_CODEBOOK, NO_PROJECT, PROJECT_EXISTS, SEVERAL_CODEBOOKS, error
-from .ingest.decode import NotUtf8, decoded
+from .errors import (
+    BAD_CONFIG,
+    CONFIG_NOT_EDITABLE,
+    NO_CODEBOOK,
+    NO_PROJECT,
+    PROJECT_EXISTS,
+    SEVERAL_CODEBOOKS,
+    QualcodeError,
+    error,
+)
+from .ingest.decode import NotUtf8, read_settings
 from .lock import ProjectLock
 from .model import INTERVIEWER, RESPONDENT
 from .store import Store, SyncResult
@@ -91,11 +100,14 @@ def load_config(root: Path) -> ProjectConfig:
     if not path.exists():
         return config
     try:
-        text = decoded(path.read_bytes())
-        _refuse_repeated_keys(yaml.compose(text, Loader=COMPOSER), path)
+        text = read_settings(path)
+        root_node = yaml.compose(text, Loader=COMPOSER)
+        _refuse_repeated_keys(root_node, path)
         data = yaml.load(text, Loader=COMPOSER)
     except NotUtf8 as exc:
         raise error(BAD_CONFIG, path=path, problem=str(exc)) from None
+    except OSError as exc:
+        raise error(BAD_CONFIG, path=path, problem=f"cannot read the file: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:
         raise error(BAD_CONFIG, path=path, problem=located(*syntax_problem(exc))) from None
     except (ValueError, RecursionError) as exc:  # a 5,000-digit number, nesting thousands deep
@@ -104,23 +116,31 @@ def load_config(root: Path) -> ProjectConfig:
         return config
     if not isinstance(data, dict):
         raise error(BAD_CONFIG, path=path, problem="the configuration must be a mapping of keys to values")
+    # The line of each key, so that a problem says where it is.
+    lines = {str(k.value): k.start_mark.line + 1 for k, _ in root_node.value} if isinstance(root_node, yaml.MappingNode) else {}
+
+    def bad(key: object, problem: str) -> QualcodeError:
+        line = lines.get(str(key))
+        return error(BAD_CONFIG, path=path, problem=f"line {line}: {problem}" if line else problem)
+
     for key, value in data.items():
         if key not in CONFIG_KEYS:
-            raise error(BAD_CONFIG, path=path, problem=f"unknown key '{key}' (known: {', '.join(CONFIG_KEYS)})")
+            raise bad(key, f"unknown key '{key}' (known: {', '.join(CONFIG_KEYS)})")
         if key == "interviewer_speakers":
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise error(BAD_CONFIG, path=path, problem="interviewer_speakers must be a list of patterns")
+                raise bad(key, "interviewer_speakers must be a list of patterns")
             for pattern in value:
                 try:
                     re.compile(pattern)
                 except re.error as exc:
-                    raise error(BAD_CONFIG, path=path, problem=f"bad pattern {pattern!r}: {exc}") from None
+                    raise bad(key, f"bad pattern {pattern!r}: {exc}") from None
         elif key == "suggestion_threshold":
-            if not isinstance(value, (int, float)) or not 0 <= value <= 1:
-                raise error(BAD_CONFIG, path=path, problem="suggestion_threshold must be a number from 0 to 1")
+            # bool is an int in Python: `true` is no threshold.
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+                raise bad(key, "suggestion_threshold must be a number from 0 to 1")
             value = float(value)
         elif value is not None and not isinstance(value, str):
-            raise error(BAD_CONFIG, path=path, problem=f"{key} must be text")
+            raise bad(key, f"{key} must be text")
         setattr(config, key, value)
     return config
 

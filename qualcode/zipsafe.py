@@ -68,7 +68,11 @@ class ZipGuard:
         return error(msg, problems=None, **self.context, path=self.shown, **values)
 
     def check(self, info: zipfile.ZipInfo) -> None:
-        """Refuse an entry that is too large, or expands like a zip bomb, or breaks the total."""
+        """Refuse an entry that is encrypted, too large, or expands like a zip bomb, or breaks the total."""
+        if info.flag_bits & 0x1:
+            raise self._error(
+                self.unreadable, reason=f"'{info.filename}' is encrypted (the archive is protected with a password)"
+            )
         limits = self.limits
         size, packed = info.file_size, max(info.compress_size, 1)
         if size > limits.max_entry_bytes:

@@ -41,8 +41,10 @@ def test_ingest_paths_directory_sorted_non_recursive_with_sidecars(tmp_path: Pat
     transcripts, sidecars = expand_paths([tmp_path], report)
     assert [p.name for p in transcripts] == ["C.MD", "a.txt", "b.docx", "d.vtt", "e.srt"]
     assert sidecars == [tmp_path / "attributes.csv", tmp_path / "codings.csv"]
-    assert len(report.warnings) == 1
+    # A sub-folder is not imported, but said so: transcripts kept in one were silently missed.
+    assert len(report.warnings) == 2
     assert "notes.pdf" in report.warnings[0]
+    assert report.warnings[1].endswith("sub: skipped, a folder (sub-folders are not imported: name it to import it)")
 
 
 def test_ingest_paths_explicit_files_and_duplicates(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from importlib import import_module
@@ -183,6 +184,11 @@ class QualcodeGroup(click.Group):
         return super().get_command(ctx, cmd_name)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            _refuse_non_utf8(args)
+        except QualcodeError as exc:
+            report_error(exc)
+            ctx.exit(1)
         # `qualcode mystudy` opens the project in mystudy (the TUI), like `qualcode open mystudy`.
         if args and not args[0].startswith("-") and args[0] not in self.list_commands(ctx) and Path(args[0]).is_dir():
             args = ["open", *args]
@@ -201,6 +207,18 @@ class QualcodeGroup(click.Group):
             # `qualcode codings | head`: the reader left; not an error of ours.
             sys.stderr.close()
             ctx.exit(0)
+
+
+def _refuse_non_utf8(args: list[str]) -> None:
+    """Refuse an argument holding bytes that are not UTF-8 (a name, memo or coder typed in
+    another encoding): stored, it would fail deep inside. A path that exists, or the file
+    --out names, may have such a name: files are found by their bytes."""
+    from ..ingest.paths import refuse_non_utf8
+
+    for before, arg in zip(["", *args], args, strict=False):
+        if before in ("-o", "--out") or arg.startswith("--out=") or os.path.lexists(arg):
+            continue
+        refuse_non_utf8(arg, "the argument")
 
 
 @click.group(cls=QualcodeGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})

@@ -26,11 +26,11 @@ from ..errors import (
 )
 from ..history import History
 from .base import State, main, pass_state
-from .render import echo, emit, format_option, guard_option, note
+from .render import ID, echo, emit, format_option, guard_option, note
 from .trash_cmds import KINDS
 
 location_options = [
-    click.option("--turn", type=int, help="The whole turn N (numbered from 1; `qualcode show` lists them)."),
+    click.option("--turn", type=ID, help="The whole turn N (numbered from 1; `qualcode show` lists them)."),
     click.option("--span", metavar="START:END", help="The characters START:END (code points, end exclusive)."),
     click.option("--text", "quote", metavar="QUOTE", help="The place where QUOTE stands (inside --turn N if given)."),
 ]
@@ -114,10 +114,15 @@ def code(
 
 def _code_from(state: State, project, source: Path) -> None:
     from ..bulk import code_from_text, decode_source
-    from ..ingest.paths import read_bytes
+    from ..ingest.paths import CODINGS_LIMIT, CODINGS_TOO_BIG_HINT, read_bytes, read_stream
 
     name = str(source)
-    data = sys.stdin.buffer.read() if name == "-" else read_bytes(source)
+    what = {"noun": "a codings file", "hint": CODINGS_TOO_BIG_HINT}
+    data = (
+        read_stream(sys.stdin.buffer, "<stdin>", CODINGS_LIMIT, **what)
+        if name == "-"
+        else read_bytes(source, CODINGS_LIMIT, **what)
+    )
     text = decode_source(data, "<stdin>" if name == "-" else name)
     result = code_from_text(project.store, project.codebook, text, "<stdin>" if name == "-" else name, coder=state.coder)
     echo(
@@ -132,7 +137,7 @@ def _code_from(state: State, project, source: Path) -> None:
 @click.argument("transcript", required=False)
 @click.argument("code", required=False)
 @with_location
-@click.option("--id", "ids", type=int, multiple=True, help="Remove the coding with this id (repeatable).")
+@click.option("--id", "ids", type=ID, multiple=True, help="Remove the coding with this id (repeatable).")
 @click.option(
     "--any-coder", is_flag=True, help="With a turn, span or text: remove other coders' codings there too (default: only yours)."
 )
@@ -187,7 +192,7 @@ def _inside(state: State, project, transcript: str, code: str | None, turn, span
 
 
 @main.command()
-@click.argument("coding_id", type=int)
+@click.argument("coding_id", type=ID)
 @click.argument("text", required=False)
 @click.option("--clear", is_flag=True, help="Remove the memo (asks first).")
 @click.option("--yes", "-y", is_flag=True, help="With --clear: do not ask.")
@@ -309,7 +314,7 @@ def _detached_rows(store, selection, fmt: str) -> Iterator[tuple]:
 
 
 @codings.command("reattach")
-@click.argument("detached_id", type=int)
+@click.argument("detached_id", type=ID)
 @with_location
 @pass_state
 def reattach_cmd(state: State, detached_id: int, turn: int | None, span: str | None, quote: str | None) -> None:
@@ -335,7 +340,7 @@ def reattach_cmd(state: State, detached_id: int, turn: int | None, span: str | N
 
 
 @codings.command("discard")
-@click.argument("detached_ids", nargs=-1, type=int)
+@click.argument("detached_ids", nargs=-1, type=ID)
 @click.option("--all", "all_", is_flag=True, help="Every detached coding (of --transcript, if given).")
 @click.option("--transcript", help="With --all: only this transcript's.")
 @pass_state

@@ -43,6 +43,20 @@ def _dash_is_stdout(_ctx: click.Context, _param: click.Parameter, value: Path | 
     return None if value is not None and str(value) == "-" else value
 
 
+class _Id(click.ParamType):
+    """A whole number that fits the store's 64-bit ids (a longer one overflowed SQLite, a traceback)."""
+
+    name = "integer"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        number = click.INT.convert(value, param, ctx)
+        if not -(2**63) <= number < 2**63:
+            self.fail(f"{value} is too large: no id or number here has more than 18 digits", param, ctx)
+        return number
+
+
+ID = _Id()
+
 out_option = click.option(
     "--out",
     "-o",

@@ -14,7 +14,7 @@ from ..display import shorten
 from ..errors import ALREADY_DECIDED, error
 from ..model import ACCEPTED, PENDING, REJECTED
 from .base import State, main, pass_state
-from .render import Progress, data_output, echo, emit, format_option, note, warn, write_csv
+from .render import ID, Progress, data_output, echo, emit, format_option, note, warn, write_csv
 
 if TYPE_CHECKING:
     from ..store import Suggestion
@@ -405,7 +405,7 @@ def _pending(store, ids: tuple[int, ...]) -> None:
 
 
 @suggestions.command("accept")
-@click.argument("ids", nargs=-1, type=int, required=True)
+@click.argument("ids", nargs=-1, type=ID, required=True)
 @click.option("--code", "code_id", help="Accept the span with this code instead of the suggested one.")
 @pass_state
 def accept_cmd(state: State, ids: tuple[int, ...], code_id: str | None) -> None:
@@ -427,7 +427,7 @@ def accept_cmd(state: State, ids: tuple[int, ...], code_id: str | None) -> None:
 
 
 @suggestions.command("reject")
-@click.argument("ids", nargs=-1, type=int, required=True)
+@click.argument("ids", nargs=-1, type=ID, required=True)
 @pass_state
 def reject_cmd(state: State, ids: tuple[int, ...]) -> None:
     """Reject suggestions: the same span and code will not be proposed again."""

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from qualcode.errors import ATTRIBUTES_TEXT, BAD_ATTRIBUTES, QualcodeError, error
 from qualcode.ingest.decode import decode
-from qualcode.ingest.paths import read_bytes
+from qualcode.ingest.paths import TRANSCRIPT_LIMIT, read_bytes
 
 FILE_COLUMN = "file"
 CODINGS_COLUMNS = ("file", "turn", "code")  # and optionally text, memo, coder
@@ -39,7 +39,10 @@ def read_csv_rows(path: Path, fail: Fail, encoding: str | None = None) -> tuple[
 
     UTF-8 with or without BOM (or ``encoding``); see :func:`csv_rows`.
     """
-    text, _ = decode(read_bytes(path), path, encoding, what=ATTRIBUTES_TEXT)
+    data = read_bytes(
+        path, TRANSCRIPT_LIMIT, noun="an attributes file", hint="check that this is the attributes sheet (one row per transcript)"
+    )
+    text, _ = decode(data, path, encoding, what=ATTRIBUTES_TEXT)
     return csv_rows(text, fail)
 
 
@@ -55,8 +58,10 @@ def csv_rows(text: str, fail: Fail) -> tuple[list[str], list[tuple[int, list[str
     separator = max(_SEPARATORS, key=header_line.count)
     if not any(sep in header_line for sep in _SEPARATORS):
         separator = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    # strict: a quote left open must not swallow the rest of the file into one value.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     rows: list[tuple[int, list[str]]] = []
+    last = 0
     try:
         header = [cell.strip() for cell in next(reader, [])]
         last = reader.line_num
@@ -67,6 +72,12 @@ def csv_rows(text: str, fail: Fail) -> tuple[list[str], list[tuple[int, list[str
             if any(cells):
                 rows.append((line, cells))
     except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise fail(
+                last + 1,
+                'a quote (") opened on this line is never closed, so the rest of the file would be one value',
+                "close the quote, or remove it (a value needs quotes only when it holds the separator, a quote or a line break)",
+            ) from None
         raise fail(reader.line_num, f"cannot read the CSV: {exc}", "check the quotes on this line") from None
     return header, rows
 

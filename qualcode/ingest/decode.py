@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 import unicodedata
 from pathlib import Path
 
 from qualcode.errors import (
     BINARY_FILE,
+    BOM_DAMAGED_HINT,
     EMPTY_FILE,
     ENCODING_MISREAD,
+    NO_ENCODING_OPTION_HINT,
     NOT_PLAIN_TEXT,
     TRANSCRIPT_TEXT,
     UNDECODABLE,
@@ -44,10 +47,15 @@ _BOMS: tuple[tuple[bytes, str, str], ...] = (
 _IMAGE_HINT = "qualcode imports the text of a transcript, not a picture of it: run OCR or type it out"
 _MEDIA_HINT = "transcribe the recording first, then import the transcript (.txt, .docx, .vtt or .srt)"
 
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+_PASSWORD_HINT = "open it in Word, remove the password (File > Info > Protect Document), save it and import it again"
+
+
 # (signature, what it is, what to do): files people rename to .txt by mistake.
 _SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"%PDF-", "a PDF document", "copy the text out of the PDF into a .txt file, or export the transcript as .docx"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Word (.doc) document", "open it in Word and save it as .docx"),
+    (_OLE, "an old Word (.doc) document", "open it in Word and save it as .docx"),
     (b"{\\rtf", "an RTF document", "open it in Word and save it as .docx or as plain text (.txt)"),
     (b"\x89PNG\r\n\x1a\n", "a PNG image", _IMAGE_HINT),
     (b"\xff\xd8\xff", "a JPEG image", _IMAGE_HINT),
@@ -71,6 +79,10 @@ def sniff_non_text(data: bytes) -> tuple[str, str] | None:
     """
     if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
         return _describe_zip(data)
+    if data.startswith(_OLE) and _ENCRYPTED_PACKAGE in data:
+        # Word, Excel and PowerPoint keep a password-protected file as an OLE container
+        # with the real .docx inside, encrypted: not an old .doc, whatever the signature says.
+        return "a password-protected Office document", _PASSWORD_HINT
     if data[:4] == b"RIFF" and data[8:12] in (b"WAVE", b"AVI "):
         return "a WAV or AVI recording", _MEDIA_HINT
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
@@ -116,22 +128,55 @@ def locate_byte(data: bytes, offset: int, codec: str = "utf-8") -> tuple[int, in
 
 
 class NotUtf8(ValueError):
-    """A settings file whose bytes are not UTF-8; the message says where, for people."""
+    """A settings file whose bytes are not UTF-8 text; the message says where, for people."""
+
+
+# What YAML refuses in a file (C0 and C1 controls but tab, line ends and NEL; lone
+# surrogates; U+FFFE/FFFF): found here, the message can say where and why.
+_NOT_YAML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def decoded(data: bytes) -> str:
     """A settings file's text (YAML: codebook, configuration, keymap, names): UTF-8, or
     another Unicode encoding its BOM names, BOM left out. Raises :class:`NotUtf8` naming
-    the line and column of the first bad byte."""
+    the line and column of the first bad byte, or of a control character YAML refuses
+    (a NUL in UTF-16 without a byte-order mark, a binary file)."""
     skip, codec = bom_codec(data) or (0, "utf-8")
     try:
-        return data[skip:].decode(codec)
+        text = data[skip:].decode(codec)
     except UnicodeDecodeError as exc:
         line, column = locate_byte(data[skip:], exc.start, codec)
         raise NotUtf8(
             f"line {line}, column {column}: not valid {codec.upper()} (byte 0x{data[skip + exc.start]:02x} "
             f"at byte offset {skip + exc.start}); save the file as UTF-8"
         ) from None
+    bad = _NOT_YAML_TEXT.search(text)
+    if bad is not None:
+        head = text[: bad.start()]
+        line, column = head.count("\n") + 1, bad.start() - (head.rfind("\n") + 1) + 1
+        bomless = _bomless_unicode(data)
+        if bomless:
+            why = f"the file is {bomless[:6].upper()} without a byte-order mark; save it again as UTF-8"
+        elif bad.group() == "\x00":
+            why = "a NUL byte: this looks like a binary file, not YAML text; check that it is the right file"
+        else:
+            why = 'remove it (or write it as an escape in double quotes, e.g. "\\x1b") and save the file as UTF-8 text'
+        raise NotUtf8(
+            f"line {line}, column {column}: control character U+{ord(bad.group()):04X}, which YAML does not allow; {why}"
+        )
+    return text
+
+
+def read_settings(path: Path) -> str:
+    """A settings file's text (see :func:`decoded`), read with :func:`~qualcode.ingest.paths.read_limited`.
+
+    Raises OSError (a missing file, a folder, a device, a file over
+    :data:`~qualcode.ingest.paths.SETTINGS_LIMIT`; ``strerror`` says which for people)
+    or :class:`NotUtf8`.
+    """
+    from .paths import SETTINGS_LIMIT, read_limited
+
+    return decoded(read_limited(path, SETTINGS_LIMIT))
 
 
 def _locate_undecodable(data: bytes, skip: int, offset: int, codec: str) -> tuple[int, int, str]:
@@ -193,12 +238,12 @@ def decode(data: bytes, path: Path, encoding: str | None = None, *, what: TextKi
         if body_codec == "utf-8":
             nul = data.find(b"\x00")
             if nul >= 0:
-                bomless = _bomless_utf16(data)
+                bomless = _bomless_unicode(data)
                 if bomless:
                     raise error(
                         NOT_PLAIN_TEXT,
                         path=shown,
-                        kind="UTF-16 text without a byte-order mark",
+                        kind=f"{bomless[:6].upper()} text without a byte-order mark",
                         noun=what.plain,
                         hint=f"read it with --encoding {bomless}" if what.encoding_option else UTF16_NO_BOM_HINT,
                     )
@@ -208,7 +253,8 @@ def decode(data: bytes, path: Path, encoding: str | None = None, *, what: TextKi
         text = data[skip:].decode(body_codec, errors="strict")
     except UnicodeDecodeError as exc:
         offset = skip + exc.start
-        control = _control_bytes(data)
+        # Behind a UTF-16/32 byte-order mark NUL bytes are text; the file is cut off or damaged.
+        control = _control_bytes(data) if skip == 0 or body_codec == "utf-8" else None
         if control is not None:
             raise error(BINARY_FILE, path=shown, offset=control, byte=data[control], noun=what.noun, hint=what.other) from None
         if forced is not None:
@@ -216,6 +262,10 @@ def decode(data: bytes, path: Path, encoding: str | None = None, *, what: TextKi
             raise error(WRONG_ENCODING, path=shown, encoding=forced.name, offset=offset, byte=data[offset]) from None
         shown_codec = "UTF-8" if body_codec == "utf-8" else body_codec
         line, column, hint = _locate_undecodable(data, skip, offset, body_codec)
+        if skip and body_codec != "utf-8":
+            hint = BOM_DAMAGED_HINT.format(encoding=name.upper())
+        elif not what.encoding_option:
+            hint = NO_ENCODING_OPTION_HINT
         raise error(
             UNDECODABLE, path=shown, encoding=shown_codec, offset=offset, byte=data[offset], line=line, column=column, hint=hint
         ) from None
@@ -275,15 +325,28 @@ def _control_bytes(data: bytes) -> int | None:
     return min(i for i in (sample.find(bytes([b])) for b in _CONTROL) if i >= 0)
 
 
-def _bomless_utf16(data: bytes) -> str | None:
-    """'utf-16-le'/'-be' when the bytes look like mostly-Latin UTF-16 without a BOM."""
-    sample = data[:400]
-    sample = sample[: len(sample) // 2 * 2]
-    if len(sample) < 4:
+def _bomless_unicode(data: bytes) -> str | None:
+    """'utf-32-le'/'-be' or 'utf-16-le'/'-be' when the bytes look like mostly-Latin text in
+    that encoding without a BOM: in (nearly) every character the other bytes are zero
+    (not every one: a Dutch text has curly quotes and dashes, U+2019, U+2014)."""
+
+    def mostly(zero: bytes, nonzero: bytes) -> bool:
+        # at least 80% of the would-be high bytes are zero, at most 5% of the low ones
+        return zero.count(0) * 5 >= len(zero) * 4 and nonzero.count(0) * 20 <= len(nonzero)
+
+    sample = data[:4000]
+    quad = sample[: len(sample) // 4 * 4]
+    if len(quad) >= 8:
+        if not any(quad[2::4]) and not any(quad[3::4]) and mostly(quad[1::4], quad[0::4]):
+            return "utf-32-le"
+        if not any(quad[0::4]) and not any(quad[1::4]) and mostly(quad[2::4], quad[3::4]):
+            return "utf-32-be"
+    pair = sample[: len(sample) // 2 * 2]
+    if len(pair) < 4:
         return None
-    if not any(sample[1::2]) and all(sample[0::2]):
+    if mostly(pair[1::2], pair[0::2]):
         return "utf-16-le"
-    if not any(sample[0::2]) and all(sample[1::2]):
+    if mostly(pair[0::2], pair[1::2]):
         return "utf-16-be"
     return None
 

@@ -79,7 +79,8 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, str], str, list
             first = root.value[again[i]][0].start_mark.line + 2
             warnings.append(f"line {line}: front matter '{key}' is given twice (first on line {first}): this one is used")
         rendered = _scalar(value_node)
-        if rendered is None and isinstance(value_node, yaml.SequenceNode):
+        # A list is written out as "a, b"; a tagged one (!!python/...) is no list of ours.
+        if rendered is None and isinstance(value_node, yaml.SequenceNode) and value_node.tag == "tag:yaml.org,2002:seq":
             items = [_scalar(v) for v in value_node.value]
             if all(item is not None for item in items):
                 rendered = ", ".join(i for i in items if i)

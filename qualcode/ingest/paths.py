@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from qualcode.errors import FILE_NOT_FOUND, UNREADABLE_FILE, UNSUPPORTED_FORMAT, Report, error
+from qualcode.errors import (
+    FILE_NOT_FOUND,
+    FILE_TOO_BIG,
+    NOT_UTF8_NAME,
+    NOTHING_TO_IMPORT,
+    UNREADABLE_FILE,
+    UNSUPPORTED_FORMAT,
+    QualcodeError,
+    Report,
+    error,
+)
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".vtt", ".srt")
 ATTRIBUTES_SIDECAR = "attributes.csv"
@@ -39,10 +52,21 @@ def expand_paths(paths: Iterable[str | Path], report: Report | None = None) -> t
 
     for arg in paths:
         path = Path(arg)
+        refuse_non_utf8(str(path), "the file name")
         if path.is_dir():
             for child in sorted(path.iterdir(), key=lambda p: p.name):
-                if not child.is_file() or child.name.startswith((".", "~$")):
+                if child.name.startswith((".", "~$")):
                     continue
+                if not child.is_file():
+                    if report is not None:
+                        what = (
+                            "a folder (sub-folders are not imported: name it to import it)"
+                            if child.is_dir()
+                            else _not_a_file(child)
+                        )
+                        report.warn(f"{shown_path(child)}: skipped, {what}")
+                    continue
+                refuse_non_utf8(str(child), "the file name")
                 if child.name.casefold() in SIDECARS:
                     add(sidecars, child)
                 elif child.suffix.casefold() in SUPPORTED_SUFFIXES:
@@ -57,21 +81,103 @@ def expand_paths(paths: Iterable[str | Path], report: Report | None = None) -> t
                 add(transcripts, path)
             else:
                 raise error(UNSUPPORTED_FORMAT, path=str(path), suffix=_suffix(path))
+        elif path.exists() or path.is_symlink():
+            raise error(UNREADABLE_FILE, path=str(path), reason=_not_a_file(path))
         else:
             raise error(FILE_NOT_FOUND, path=str(path))
     return transcripts, sidecars
 
 
-def read_bytes(path: Path) -> bytes:
-    """Read a whole file, turning OS errors into catalogue errors."""
+def nothing_to_import(paths: Iterable[str | Path]) -> QualcodeError:
+    """The error for import arguments in which :func:`expand_paths` found no file to import."""
+    return error(NOTHING_TO_IMPORT, paths=", ".join(shown_path(Path(p)) for p in paths))
+
+
+def _not_a_file(path: Path) -> str:
+    """Why ``path``, which exists or is a link, is not a file qualcode can read."""
     try:
-        return Path(path).read_bytes()
+        path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "it is a link that leads back to itself (a loop of links)"
+        if path.is_symlink():
+            return f"it is a link to {shown_path(os.readlink(path))}, which does not exist"
+        return exc.strerror or str(exc)
+    return "it is a device, a pipe or a socket, not a file"
+
+
+def shown_path(path: str | Path) -> str:
+    """A path (or name) for messages, with bytes that are not UTF-8 shown as ``\\xe9``."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def refuse_non_utf8(text: str, what: str) -> None:
+    """NOT_UTF8_NAME when ``text`` (an argument or a file name) holds bytes that are not
+    UTF-8 (Python keeps them as lone surrogates, which no database or file can store)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = os.fsencode(text[exc.start])[0]
+        raise error(NOT_UTF8_NAME, what=what, shown=shown_path(text), byte=bad) from None
+
+
+# What one file read whole may hold: far above any real transcript (the longest
+# interviews are a few MB) or codings file, far below what exhausts memory once decoded.
+TRANSCRIPT_LIMIT = 64 * 1024 * 1024
+CODINGS_LIMIT = 256 * 1024 * 1024
+SETTINGS_LIMIT = 32 * 1024 * 1024  # a codebook, qualcode.yaml, the keymap, a names file
+CODINGS_TOO_BIG_HINT = "split the file into parts and apply them one after another"
+
+
+class FileTooBig(OSError):
+    """A file larger than the reader's limit; ``strerror`` says so for people."""
+
+    def __init__(self, path: Path, limit: int) -> None:
+        super().__init__(
+            errno.EFBIG, f"it is larger than the {limit // (1024 * 1024)} MB qualcode reads from such a file", str(path)
+        )
+        self.limit = limit
+
+
+def read_limited(path: Path, limit: int) -> bytes:
+    """A regular file's bytes, at most ``limit`` of them, or an OSError whose ``strerror``
+    says what is wrong for people: a folder (IsADirectoryError), a device, pipe or
+    socket (which would block or never end), a file over ``limit`` (:class:`FileTooBig`).
+    The size is checked before reading and the read is capped, so neither a huge file
+    nor one that grows (or lies about its size, as /proc does) can exhaust memory."""
+    info = os.stat(path)
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "it is a folder, not a file", str(path))
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(errno.EINVAL, "it is a device, a pipe or a socket, not a file", str(path))
+    if info.st_size > limit:
+        raise FileTooBig(path, limit)
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooBig(path, limit)
+    return data
+
+
+def read_bytes(path: Path, limit: int = TRANSCRIPT_LIMIT, *, noun: str = "a transcript", hint: str = "") -> bytes:
+    """Read a whole file (see :func:`read_limited`), turning OS errors into catalogue errors."""
+    try:
+        return read_limited(Path(path), limit)
     except FileNotFoundError:
         raise error(FILE_NOT_FOUND, path=str(path)) from None
-    except IsADirectoryError:
-        raise error(UNREADABLE_FILE, path=str(path), reason="it is a directory") from None
+    except FileTooBig as exc:
+        hint = hint or "split the transcript into several files, or check that this is the transcript"
+        raise error(FILE_TOO_BIG, path=str(path), limit=exc.limit // (1024 * 1024), noun=noun, hint=hint) from None
     except OSError as exc:
         raise error(UNREADABLE_FILE, path=str(path), reason=exc.strerror or str(exc)) from None
+
+
+def read_stream(stream, name: str, limit: int, *, noun: str, hint: str) -> bytes:
+    """At most ``limit`` bytes of a binary stream (stdin), or FILE_TOO_BIG."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise error(FILE_TOO_BIG, path=name, limit=limit // (1024 * 1024), noun=noun, hint=hint)
+    return data
 
 
 # Control characters (C0, DEL, C1), line and paragraph separators, bidi controls and

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -83,6 +84,22 @@ def _check_sizes(data: bytes, shown: str) -> None:
         raise error(BAD_DOCUMENT, path=shown, kind=_KIND, reason=reason, hint=_broken_hint(data)) from None
     with archive:
         guard.check_all(archive)
+        for info in archive.infolist():
+            # Word never writes a DOCTYPE; one declares entities, which the XML reader drops
+            # without a word (an external one: text silently missing). It must come before
+            # the root element, so the head of each part is enough.
+            if info.filename.endswith((".xml", ".rels")) and b"<!DOCTYPE" in _head(archive, info):
+                reason = f"'{info.filename}' declares a DOCTYPE (entities), which Word never writes"
+                raise error(BAD_DOCUMENT, path=shown, kind=_KIND, reason=reason, hint=_broken_hint(data))
+
+
+def _head(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """The first KB of an entry (a damaged entry reads as empty: python-docx reports it)."""
+    try:
+        with archive.open(info) as handle:
+            return handle.read(1024)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError, ValueError):
+        return b""
 
 
 def _heading_prefix(paragraph) -> str:
@@ -94,7 +111,7 @@ def _heading_prefix(paragraph) -> str:
         return "# "
     if style.startswith("Heading"):
         level = style.removeprefix("Heading").strip()
-        return "#" * min(int(level), 6) + " " if level.isdigit() else "# "
+        return "#" * min(int(level), 6) + " " if level.isascii() and level.isdigit() else "# "
     return ""
 
 

@@ -20,7 +20,7 @@ import yaml
 
 from ..codebook import Code, Codebook
 from ..errors import PSEUDO_NAMES_FILE, PSEUDO_UNKNOWN_CATEGORY, error
-from ..ingest.decode import NotUtf8, decoded
+from ..ingest.decode import NotUtf8, read_settings
 from ..yamlsafe import COMPOSER, located, syntax_problem
 from .categories import CATEGORIES
 from .detect import DetectionContext
@@ -47,14 +47,20 @@ def check_category(category: str) -> str:
     return category
 
 
+# What a name may be written as: text, or a number or date (kept as written); not a !!tagged value.
+_PLAIN = frozenset(f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "float", "bool", "timestamp"))
+
+
 def read_names_file(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
     """The (name, category) pairs and the never-words of a names file; errors name file and line."""
     if not path.exists():
         return [], []
     try:
-        node = yaml.compose(decoded(path.read_bytes()), Loader=COMPOSER)
+        node = yaml.compose(read_settings(path), Loader=COMPOSER)
     except NotUtf8 as exc:
         raise error(PSEUDO_NAMES_FILE, path=path, line=1, problem=str(exc)) from None
+    except OSError as exc:
+        raise error(PSEUDO_NAMES_FILE, path=path, line=1, problem=f"cannot read the file: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:
         line, column, message, hint = syntax_problem(exc)
         raise error(PSEUDO_NAMES_FILE, path=path, line=line or 1, problem=located(None, None, message, hint)) from None
@@ -67,8 +73,10 @@ def read_names_file(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
     names: list[tuple[str, str]] = []
     never: list[str] = []
     for key_node, value_node in node.value:
-        key = str(key_node.value)
         line = key_node.start_mark.line + 1
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise error(PSEUDO_NAMES_FILE, path=path, line=line, problem="a category must be a name, not a list or mapping")
+        key = str(key_node.value)
         if key != "never" and key not in CATEGORIES:
             raise error(
                 PSEUDO_NAMES_FILE,
@@ -77,7 +85,7 @@ def read_names_file(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
                 problem=f"unknown category '{key}' (known: never, {', '.join(CATEGORIES)})",
             )
         if not isinstance(value_node, yaml.SequenceNode) or not all(
-            isinstance(v, yaml.ScalarNode) and str(v.value).strip() for v in value_node.value
+            isinstance(v, yaml.ScalarNode) and v.tag in _PLAIN and str(v.value).strip() for v in value_node.value
         ):
             raise error(PSEUDO_NAMES_FILE, path=path, line=line, problem=f"'{key}' must be a list of names")
         values = [str(v.value).strip() for v in value_node.value]

@@ -41,6 +41,7 @@ from ..errors import (
     Report,
     error,
 )
+from ..ingest.paths import FileTooBig, read_limited
 from ..zipsafe import ZipGuard, ZipLimits, twice_named
 
 MAX_ENTRIES = 50_000
@@ -191,7 +192,9 @@ class QdeFolder(ProjectFiles):
                 raise error(QDPX_TOO_BIG, path=self.shown, entry=name, size=size, limit=MAX_ENTRY_BYTES)
             if self._read_total + size > MAX_TOTAL_BYTES:
                 raise error(QDPX_TOO_BIG, path=self.shown, entry=name, size=self._read_total + size, limit=MAX_TOTAL_BYTES)
-            data = file.read_bytes()
+            data = read_limited(file, MAX_ENTRY_BYTES)  # capped even if it grew since
+        except FileTooBig:
+            raise error(QDPX_TOO_BIG, path=self.shown, entry=name, size=file.stat().st_size, limit=MAX_ENTRY_BYTES) from None
         except OSError as exc:
             raise error(QDPX_NOT_ZIP, path=self.shown, reason=f"cannot read '{name}': {exc.strerror or exc}") from None
         self._read_total += len(data)

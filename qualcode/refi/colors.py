@@ -28,7 +28,7 @@ _RGB = re.compile(r"^rgba?\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*(?:,\
 def read_color(value: str) -> tuple[str | None, str | None]:
     """``(#rrggbb or None, note)``: the note says what was tolerated or why it was dropped."""
     text = value.strip()
-    if text.isdigit() and len(text) not in (3, 6) and int(text) <= 0xFFFFFF:
+    if text.isascii() and text.isdigit() and len(text) not in (3, 6) and int(text) <= 0xFFFFFF:
         # Digits only and not 3 or 6 long: a colour as a number (some tools write 16711680).
         full = f"#{int(text):06x}"
         return full, f"colour '{value}' read as {full} (a number)"

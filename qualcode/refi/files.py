@@ -14,6 +14,7 @@ from ..errors import (
     Report,
     error,
 )
+from ..ingest.paths import FileTooBig, read_limited
 from .archive import MAX_ENTRY_BYTES, QdpxArchive
 from .codebook_xml import read_qdc, title_from_path, to_codebook
 from .colors import explicit_yaml_colors
@@ -37,13 +38,12 @@ def read_file_bytes(path: Path, limit: int = MAX_ENTRY_BYTES) -> bytes:
     """A file's bytes (up to ``limit``), or a catalogue error naming the file."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise error(QDPX_TOO_BIG, path=path, entry=path.name, size=size, limit=limit)
-        return path.read_bytes()
+        return read_limited(path, limit)
     except FileNotFoundError:
         raise error(FILE_NOT_FOUND, path=path) from None
-    except (IsADirectoryError, PermissionError, OSError) as exc:
+    except FileTooBig:
+        raise error(QDPX_TOO_BIG, path=path, entry=path.name, size=path.stat().st_size, limit=limit) from None
+    except OSError as exc:
         raise error(UNREADABLE_FILE, path=path, reason=exc.strerror or exc) from None
 
 

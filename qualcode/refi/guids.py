@@ -9,14 +9,11 @@ same project twice gives the same GUIDs and other tools recognise what they saw 
 from __future__ import annotations
 
 import hashlib
-import re
 
-# The codebook's namespace, so a code's derived GUID equals Code.stable_guid.
-from ..codebook import GUID_NAMESPACE
+# The codebook's namespace, so a code's derived GUID equals Code.stable_guid; its GUID pattern.
+from ..codebook import GUID_NAMESPACE, GUID_RE
 
 _NAMESPACE_BYTES = GUID_NAMESPACE.bytes
-
-GUID_RE = re.compile(r"^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$")
 
 
 def is_guid(value: str | None) -> bool:

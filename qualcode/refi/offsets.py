@@ -80,7 +80,12 @@ class Mapped:
     start: int
     end: int
     inside_char: bool = False  # a position fell inside a surrogate pair
-    out_of_range: bool = False
+    before_start: bool = False  # a position was negative (cut to 0)
+    past_end: bool = False  # a position was beyond the text (cut to its end)
+
+    @property
+    def out_of_range(self) -> bool:
+        return self.before_start or self.past_end
 
 
 @dataclass(slots=True)
@@ -149,9 +154,12 @@ class SourceText:
         result = Mapped(0, 0)
         bounds = []
         for position, is_end in ((start - shift, False), (end - shift, True)):
-            if position < 0 or position > total:
-                result.out_of_range = True
-                position = min(max(position, 0), total)
+            if position < 0:
+                result.before_start = True
+                position = 0
+            elif position > total:
+                result.past_end = True
+                position = total
             low, high = 0, len(self.raw)  # smallest raw index whose unit position >= position
             while low < high:
                 middle = (low + high) // 2

@@ -512,18 +512,20 @@ def _codings(
         length = len(source.text.text)
         for selection in source.refi.selections:
             start, end = selection.start, selection.end
+            where = f"line {selection.line}: selection {selection.start}-{selection.end}"
             if start > end:
                 start, end = end, start
+                report.warn(f"{where} of '{source.refi.name}' ends before it starts; read as {start}-{end}")
             mapped = source.text.map_span(convention, start, end)
             if mapped.end <= mapped.start:
-                report.warn(
-                    f"line {selection.line}: selection {selection.start}-{selection.end} of '{source.refi.name}' is empty; skipped"
-                )
+                report.warn(f"{where} of '{source.refi.name}' is empty; skipped")
                 continue
-            if mapped.out_of_range:
+            if mapped.before_start:
                 report.warn(
-                    f"line {selection.line}: selection {selection.start}-{selection.end} reaches past the end of '{source.refi.name}'; cut at the end"
+                    f"{where} starts before the beginning of '{source.refi.name}' (a negative position); cut at the start"
                 )
+            if mapped.past_end:
+                report.warn(f"{where} reaches past the end of '{source.refi.name}'; cut at the end")
             for coding in selection.codings:
                 add(source, mapped.start, mapped.end, coding, selection)
         for coding in source.refi.codings:  # a code on the whole source

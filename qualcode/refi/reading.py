@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ..display import shorten
 from ..errors import (
     REFI_DUPLICATE_GUID,
     REFI_TOO_DEEP,
@@ -133,11 +134,12 @@ class RefiReader:
         if value is None:
             self.problem(node, f"<{node.tag}> has no {attr}")
             return None
-        try:
+        # ASCII digits only, and few enough for a position: int() also takes '1_000', '٣'
+        # and a 5,000-digit number (then fails past the int-string limit).
+        if re.fullmatch(r"-?[0-9]{1,18}", value.strip()):
             return int(value.strip())
-        except ValueError:
-            self.problem(node, f"<{node.tag}> {attr} '{value}' is not a whole number")
-            return None
+        self.problem(node, f"<{node.tag}> {attr} '{shorten(value, count=True)}' is not a whole number")
+        return None
 
     def boolean(self, node: Node, attr: str, default: bool) -> bool:
         value = node.get(attr)

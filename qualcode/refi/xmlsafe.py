@@ -114,6 +114,9 @@ def parse_xml(data: bytes, path: str) -> Node:
     except expat.ExpatError as exc:
         reason = expat.ErrorString(exc.code) if exc.code else str(exc)
         raise error(XML_MALFORMED, path=path, line=exc.lineno, column=exc.offset + 1, reason=reason) from None
+    except LookupError as exc:  # <?xml encoding="..."?> names a codec Python does not have
+        reason = f"the XML declaration names an encoding that does not exist ({str(exc).removeprefix('unknown encoding: ')})"
+        raise error(XML_MALFORMED, path=path, line=1, column=1, reason=reason) from None
     if not root:  # pragma: no cover - expat reports "no element found" first
         raise error(XML_MALFORMED, path=path, line=1, column=1, reason="no element found")
     return root[0]

@@ -34,7 +34,7 @@ from textual.binding import Binding
 from textual.keys import Keys, _character_to_key
 
 from ..errors import KEYMAP_INVALID, KEYMAP_UNREADABLE, Problem, QualcodeError, error
-from ..ingest.decode import NotUtf8, decoded
+from ..ingest.decode import NotUtf8, read_settings
 from ..userconfig import config_dir
 from ..yamlsafe import COMPOSER, located, repeated, syntax_problem
 from . import strings as S
@@ -345,7 +345,7 @@ def load_keymap(path: Path | None = None) -> tuple[dict[str, str], QualcodeError
     """The user's keymap and the error that made us ignore it (if any); never raises."""
     path = path or keymap_path()
     try:
-        text = decoded(path.read_bytes())
+        text = read_settings(path)
     except FileNotFoundError:
         return {}, None
     except OSError as exc:
