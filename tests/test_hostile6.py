@@ -459,3 +459,19 @@ def test_hostile6_unicode_without_or_with_a_broken_bom_is_named_not_binary(
     result = run(project, "import", str(path))
     fails(result, says)
     assert "looks like a binary file" not in result.output
+
+
+@pytest.mark.parametrize("kind", ["device", "folder", "pipe"])
+def test_hostile6_database_that_is_not_a_file_is_named(project: Path, tmp_path: Path, kind: str) -> None:
+    """qualcode.db replaced by a link to a device, a folder or a pipe: a clear error,
+    never SQLite's 'disk I/O error' traceback or a read that never ends."""
+    db = project / "qualcode.db"
+    for leftover in project.glob("qualcode.db*"):
+        leftover.unlink()
+    if kind == "device":
+        db.symlink_to("/dev/zero")
+    elif kind == "folder":
+        db.mkdir()
+    else:
+        os.mkfifo(db)
+    fails(run(project, "transcripts"), "is not a qualcode database", "not a file")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -75,6 +76,18 @@ def read_only_reason(path: Path) -> str | None:
     return None
 
 
+def _refuse_special_file(path: str) -> None:
+    """STORE_UNREADABLE for a database path that is a folder, a device or a pipe (even
+    behind a link): SQLite would fail on it later, or read a device without end."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return  # nothing there yet (created), or a problem SQLite reports itself
+    if not stat.S_ISREG(mode):
+        what = "a folder" if stat.S_ISDIR(mode) else "a device, a pipe or a socket"
+        raise error(STORE_UNREADABLE, path=path, reason=f"it is {what}, not a file")
+
+
 class Database:
     """One SQLite connection with the project's settings and one transaction manager."""
 
@@ -83,6 +96,7 @@ class Database:
         self.read_only: str | None = None  # "file" or "folder" when opened read-only
         memory = self.path == ":memory:"
         if not memory:
+            _refuse_special_file(self.path)
             self.read_only = read_only_reason(Path(self.path))
         try:
             if self.read_only:
