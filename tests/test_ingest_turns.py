@@ -161,6 +161,22 @@ def test_ingest_turns_timestamps_parsed_and_left_out_of_span(line: str, seconds:
     assert turns[1].time_start is None
 
 
+@pytest.mark.parametrize("stamp", ["[12:99:99]", "[01:60:00]", "[00:00:60]", "12:34:99"])
+def test_ingest_turns_impossible_timestamp_is_no_time_not_another(stamp: str) -> None:
+    """Seconds (or the minutes of h:mm:ss) of 60 or more: the turn is still found, without a
+    time, instead of one carried over into the next minute (12:99:99 was read as 13:40:39)."""
+    text = f"{stamp} Interviewer: Hoe gaat het?\n[00:01:10] Respondent: Goed."
+    turns = parse_turns(text)
+    assert [(t.speaker, text[t.start : t.end], t.time_start) for t in turns] == [
+        ("Interviewer", "Hoe gaat het?", None),
+        ("Respondent", "Goed.", 70.0),
+    ]
+
+
+def test_ingest_turns_minutes_of_a_long_recording_may_pass_59() -> None:
+    assert parse_turns("[95:30] R: Nog één ding.")[0].time_start == 95 * 60 + 30
+
+
 def test_ingest_turns_timestamp_range_sets_end() -> None:
     turns = parse_turns("[00:01:23 - 00:01:40] R: Klopt.")
     assert (turns[0].time_start, turns[0].time_end) == (83.0, 100.0)

@@ -129,10 +129,16 @@ class LabelCandidate:
 
 
 def seconds(timestamp: str) -> tuple[float | None, float | None]:
-    """Parse a timestamp token into ``(start, end)`` seconds (end for ranges)."""
+    """Parse a timestamp token into ``(start, end)`` seconds (end for ranges).
+
+    A time that cannot be one (``12:99:99``: seconds, or the minutes of ``h:mm:ss``, of
+    60 or more) is None, never another time; the minutes of ``mm:ss`` may run past 59."""
     found = _TS_PARTS.findall(timestamp)
-    values: list[float] = []
+    values: list[float | None] = []
     for hours, minutes, secs, fraction in found[:2]:
+        if int(secs) >= 60 or (hours and int(minutes) >= 60):
+            values.append(None)
+            continue
         value = int(hours or 0) * 3600 + int(minutes) * 60 + int(secs)
         if fraction:
             value += int(fraction) / 10 ** len(fraction)
