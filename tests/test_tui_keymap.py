@@ -80,6 +80,10 @@ def test_tui_keymap_missing_file_is_no_error(tmp_path):
         ("undo: ''\n", ["keymap.yaml:1: 'undo' needs keys"]),
         ("memo: T\n", ["keymap.yaml:1: 'T' is bound to both 'memo' and 'select_turn'"]),
         ("a: b\nredo: [1, 2]\n", ["keymap.yaml:1: unknown binding 'a'", "keymap.yaml:2: 'redo' needs keys"]),
+        (
+            "[undo, redo]: ctrl+z\n{memo: 1}: m\n",
+            ["keymap.yaml:1: a binding id is one word", "keymap.yaml:2: a binding id is one word"],
+        ),
     ],
 )
 def test_tui_keymap_file_problems_are_located(text, expected):

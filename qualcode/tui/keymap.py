@@ -272,6 +272,9 @@ def parse_keymap(text: str, filename: str) -> dict[str, str]:
     for i, (key_node, value_node) in enumerate(node.value):
         line = key_node.start_mark.line + 1
         binding_id = ids[i]
+        if binding_id is None:  # a list or a mapping where a binding id belongs
+            problems.append(Problem(filename, line, None, S.KEYMAP_ID_NOT_WORD, S.KEYMAP_SEE_HELP))
+            continue
         if i in again:
             first = node.value[again[i]][0].start_mark.line + 1
             problems.append(Problem(filename, line, None, S.KEYMAP_TWICE.format(id=binding_id, first=first)))

@@ -149,6 +149,7 @@ KEY_UNKNOWN = "unknown key '{key}'"
 DID_YOU_MEAN = "; did you mean '{name}'?"
 KEYMAP_NOT_MAPPING = "the keymap must be a mapping of binding id to keys"
 KEYMAP_UNKNOWN_ID = "unknown binding '{id}'"
+KEYMAP_ID_NOT_WORD = "a binding id is one word (e.g. accept_suggestion), not a list or a mapping"
 KEYMAP_TWICE = "'{id}' is given twice (first on line {first}): keep one"
 KEYMAP_SEE_HELP = "press ? in the app for the binding ids"
 KEYMAP_NOT_KEYS = '\'{id}\' needs keys, e.g. "ctrl+k" or "K,ctrl+k"'
