@@ -30,7 +30,6 @@ twice adds nothing.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,7 +58,7 @@ from .errors import (
 from .ingest.attributes import csv_rows
 from .model import Coding, Turn
 from .store import Store
-from .text import TextBlock, text_blocks
+from .text import TextBlock, text_blocks, whole_number
 
 MAX_PROBLEMS = 50  # reported before giving up: a wrong file would otherwise list thousands
 
@@ -256,11 +255,10 @@ def _whole(fields: dict[str, str], name: str) -> int:
     """The whole number in field ``name`` of a line, or a catalogue error saying what is wrong."""
     if name not in fields:
         raise error(BULK_FIELD_MISSING, missing=name, hint=_NUMBER_HINTS[name])
-    value = fields[name].strip()
-    # ASCII digits only: int() would also take '1_0' as 10 and '٣' as 3.
-    if not re.fullmatch(r"-?[0-9]{1,18}", value):
-        raise error(BULK_NOT_NUMBER, field=name, value=shorten(value, count=True), hint=_NUMBER_HINTS[name])
-    return int(value)
+    number = whole_number(fields[name])
+    if number is None:
+        raise error(BULK_NOT_NUMBER, field=name, value=shorten(fields[name].strip(), count=True), hint=_NUMBER_HINTS[name])
+    return number
 
 
 def code_from_text(store: Store, codebook: Codebook, text: str, source: str, *, coder: str) -> BulkResult:

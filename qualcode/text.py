@@ -145,6 +145,17 @@ def _append_trimmed(text: str, start: int, end: int, out: list[tuple[int, int]])
         out.append((start, end))
 
 
+_WHOLE = re.compile(r"-?[0-9]{1,18}")
+
+
+def whole_number(text: str) -> int | None:
+    """``text`` (spaces around it allowed) as a whole number written in ASCII digits, with
+    at most 18 of them (it fits the store's 64-bit integers), else None: ``int()`` also
+    takes ``'1_000'`` and ``'٣'``, and fails on a 5,000-digit number."""
+    text = text.strip()
+    return int(text) if _WHOLE.fullmatch(text) else None
+
+
 def word_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """The words of ``text[start:end]`` (letters, digits, inner apostrophes and hyphens)."""
     end = len(text) if end is None else end

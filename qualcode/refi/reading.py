@@ -19,6 +19,7 @@ from ..errors import (
     Report,
     error,
 )
+from ..text import whole_number
 from .colors import read_color
 from .guids import clean_guid, guid_key, is_guid
 from .model import RefiCode, RefiCodebook, RefiSet
@@ -134,10 +135,9 @@ class RefiReader:
         if value is None:
             self.problem(node, f"<{node.tag}> has no {attr}")
             return None
-        # ASCII digits only, and few enough for a position: int() also takes '1_000', '٣'
-        # and a 5,000-digit number (then fails past the int-string limit).
-        if re.fullmatch(r"-?[0-9]{1,18}", value.strip()):
-            return int(value.strip())
+        number = whole_number(value)
+        if number is not None:
+            return number
         self.problem(node, f"<{node.tag}> {attr} '{shorten(value, count=True)}' is not a whole number")
         return None
 
