@@ -244,7 +244,7 @@ def test_suggest_learned_suggestions_from_own_coding_and_retraining(tmp_path):
     assert summary.trained and summary.model.codes == {"taart": 10}
     assert (tmp_path / MODEL_DIR / "meta.json").exists()
     assert ("taart", "Zij bakt vandaag een taart.") not in by_code(project, "fresh")
-    assert any("the learned model proposes nothing yet" in n for n in summary.notes)
+    assert any("the learned model proposes nothing yet" in n and "it needs 2+ coded transcripts" in n for n in summary.notes)
 
     # A second coded interview: cross-validation shows the model beats the (absent) hints for 'taart'.
     second = make_project(tmp_path, {"coded2.txt": coded.replace("R: ", "R: Nou. ")})
@@ -302,3 +302,23 @@ def test_suggest_pipeline_lemma_dictionary_is_asked_once_for_a_word():
     assert len(asked) == 1
     dataclasses.replace(pipeline, forms=DutchForms({}, (), ())).load_lemma_dictionary()
     assert len(asked) == 1
+
+
+def test_suggest_run_says_why_the_model_abstains_with_enough_coding(tmp_path):
+    """With two coded interviews and 10 coded sentences per interview, the learned model
+    has what it needs, yet the hints are right every time: the note says so, with what the
+    model was trained on, instead of asking for more coding."""
+    codebook = CODEBOOK.replace(
+        "    name: Taart\n    key: t\n", "    name: Taart\n    key: t\n    hints:\n      keywords: [taart]\n"
+    )
+    coded = "".join(f"R: {s}\n" for pair in zip(TAART, OTHER, strict=False) for s in pair)
+    project = make_project(tmp_path, {"a.txt": coded, "b.txt": coded.replace("R: ", "R: Nou. ")}, codebook=codebook)
+    store = project.store
+    for name in ("a", "b"):
+        tid = store.transcripts.id_by_name(name)
+        for sentence in TAART:
+            store.codings.add(tid, *span_of(project, name, sentence), "taart", "anna")
+    summary = run_suggestions(project)
+    assert summary.model is not None and summary.model.codes == {"taart": 20}
+    (note,) = [n for n in summary.notes if "the learned model proposes nothing yet" in n]
+    assert "of 2 coded transcripts; checked again as you code" in note and "it needs" not in note

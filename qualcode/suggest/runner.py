@@ -35,7 +35,7 @@ from ..project import Project, opened
 from ..store import Store
 from .analysis import analyse, stored_sentences
 from .combined import LEARNED, RULES, Calibration, Proposal, cap_per_turn, combine, is_neighbour_reason, neighbour_hits
-from .learned import LearnedModel, ModelInfo, sentence_features
+from .learned import MIN_EXAMPLES, LearnedModel, ModelInfo, sentence_features
 from .pipeline import load_pipeline
 from .rules import RuleSuggester, rule_suggester
 from .segments import Sentence, labels_for
@@ -128,9 +128,16 @@ def _run(
         if model is not None:
             pipeline.load_lemma_dictionary()  # its features' lemmas: loaded with the model, once per process
         if model is not None and not calibration.learned:
+            info = model.info
+            enough = info.transcripts >= 2 and any(n >= MIN_EXAMPLES for n in info.codes.values())
             summary.notes.append(
                 "the learned model proposes nothing yet: cross-validation on your coding does not show it beating"
-                " the hints for any code (it needs 2+ coded transcripts and 8+ coded sentences per code)"
+                " the hints for any code"
+                + (
+                    f" ({info.sentences} sentences of {info.transcripts} coded transcripts; checked again as you code)"
+                    if enough
+                    else f" (it needs 2+ coded transcripts and {MIN_EXAMPLES}+ coded sentences per code)"
+                )
             )
         summary.trained = prepared.trained
         summary.model = model.info if model else None
