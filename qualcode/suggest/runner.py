@@ -291,7 +291,9 @@ def _readable(feature: str, code: str) -> str:
 def _merge_runs(
     sentences: Sequence[Sentence], per_sentence: Sequence[dict[str, Proposal]]
 ) -> list[tuple[int, int, str, str, float | None, str]]:
-    """Join adjacent sentences of one turn that propose the same code (best score, all reasons)."""
+    """Join adjacent sentences of one turn that propose the same code: the best score, and
+    all reasons, those of the sentence that has that score first (the reason a researcher
+    reads first explains the score: not "right in 0 of 1" next to 0.80)."""
     out = []
     open_runs: dict[str, list] = {}  # code -> [start, end, turn, last index, sources, score, reasons]
 
@@ -329,8 +331,10 @@ def _merge_runs(
             else:
                 run[1], run[3] = sentence.end, i
                 run[4] |= proposal.sources
-                run[5] = max(run[5], proposal.score)
-                run[6].extend(proposal.reasons)
+                if proposal.score > run[5]:  # the reasons of the sentence that gives the score first
+                    run[5], run[6] = proposal.score, [*proposal.reasons, *run[6]]
+                else:
+                    run[6].extend(proposal.reasons)
     for code in list(open_runs):
         close(code)
     return sorted(out)
