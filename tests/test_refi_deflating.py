@@ -4,7 +4,8 @@
 * an error in the thread (a full disk) reaches the caller as itself, and the export
   reports it as QC416 (cannot write) with nothing left behind;
 * an interrupted export stops the thread and leaves the old file and no temporary one;
-* a selection's name and the GUIDs derived from a key's prefix are what they were.
+* a selection's name and the GUIDs derived from a key's prefix are what they were;
+* the inner loop's narrow strings (UTF-8 bytes as Latin-1) encode to the UTF-8 of what they stand for.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from qualcode.errors import QDPX_WRITE_FAILED, QualcodeError
 from qualcode.refi import project_export
 from qualcode.refi.archive import DeflatingZip
 from qualcode.refi.guids import derived_guid, hex_guid, key_prefix
-from qualcode.refi.project_export import _selection_name, export_qdpx
+from qualcode.refi.project_export import _narrow, _narrow_name, _selection_name, export_qdpx
+from qualcode.refi.xmlwrite import XmlWriter
 
 
 def _entries(data: bytes) -> list[tuple[str, bytes]]:
@@ -124,3 +126,24 @@ def test_guids_derived_from_a_prefix_are_those_derived_at_once():
         expected = str(uuid.uuid5(GUID_NAMESPACE, name))
         assert hex_guid(hashlib.sha1(key_prefix(kind, first) + key).hexdigest()) == expected
         assert derived_guid(kind, first, *rest) == expected
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=90))
+def test_narrow_is_the_utf8_of_the_text(text):
+    narrow = _narrow(text)
+    assert all(ord(ch) < 256 for ch in narrow)
+    assert narrow.encode("latin-1") == text.encode("utf-8")
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=90))
+def test_narrow_name_is_the_escaped_selection_name(quote):
+    writer = XmlWriter(io.BytesIO())
+    expected = writer.attr_value(_selection_name(quote)).encode("utf-8")
+    assert _narrow_name(quote, writer.attr_value).encode("latin-1") == expected
+
+
+@pytest.mark.parametrize("quote", ['a "b" & <c>', "é" * 61, "x" * 60, "x" * 61 + "&", "a\x1bb", "a\rb", " a", "😀 " * 40])
+def test_narrow_name_of_quotes_that_need_work(quote):
+    writer = XmlWriter(io.BytesIO())
+    expected = writer.attr_value(_selection_name(quote)).encode("utf-8")
+    assert _narrow_name(quote, writer.attr_value).encode("latin-1") == expected

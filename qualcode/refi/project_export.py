@@ -61,7 +61,7 @@ ORPHAN_FOLDER = "(not in the codebook)"
 POSITIONS = ("codepoints", "utf16")
 # zlib level 3: a fifth of the time of the default level 6 on the XML, 14% larger.
 COMPRESSION = 3
-# The XML goes to the deflating thread in pieces of about this many characters (see DeflatingZip).
+# The XML goes to the deflating thread in pieces of about this many bytes (see DeflatingZip).
 _PIECE = 1 << 20
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _SHOWN_STRIPS = 8
@@ -346,7 +346,9 @@ class _Selections:
     f-string: what does not change per coding (a coder's GUID attributes, a code's
     ``<CodeRef>``, the indents) is formatted once per export; GUIDs and dates are the
     only values written without escaping (qualcode makes them); everything else goes
-    through the writer's own escaping.
+    through the writer's own escaping. Every piece is :func:`_narrow` (UTF-8 bytes as
+    a str): a selection's name cut with "…" would otherwise make the whole source's
+    XML a str of two bytes per character, slower to format, join and encode.
     """
 
     def __init__(self, writer: XmlWriter, plan: _ExportPlan) -> None:
@@ -396,17 +398,17 @@ class _Selections:
             creating, modifying = self.user(coder)
             dated = f' creationDateTime="{created}"' if created else ""
             changed = f' modifiedDateTime="{modified}"' if modified else ""
-            head = f'"{creating}{dated}{modifying}{changed}>\n'
+            head = _narrow(f'"{creating}{dated}{modifying}{changed}>\n')
             pieces = (
                 f'{head}{inner}<Coding guid="',
-                f'"{creating}{dated}{self.code_end(code_id)}{outer}</PlainTextSelection>\n',
+                _narrow(f'"{creating}{dated}{self.code_end(code_id)}{outer}</PlainTextSelection>\n'),
                 head,
             )
             self._plain[(coder, code_id, created_at, updated_at)] = pieces
         return pieces
 
-    def xml(self, rows: Iterable[ExchangeRow], guid: str, name: str, astral: list[int] | None) -> str:
-        """A source's selections (``rows`` in span order), as one string."""
+    def xml(self, rows: Iterable[ExchangeRow], guid: str, name: str, astral: list[int] | None) -> bytes:
+        """A source's selections (``rows`` in span order), encoded."""
         out: list[str] = []
         group: list[ExchangeRow] = []  # an imported selection being gathered
         used: set[str] = set()  # imported selection GUIDs written (a selection's codings are all in one source)
@@ -414,9 +416,10 @@ class _Selections:
         opening = f'{outer}<PlainTextSelection guid="'
         plain, plains = self.plain, self._plain
         attr_value, text_value = self.writer.attr_value, self.writer.text_value
-        # Derived GUIDs hash the source's GUID first: joined and encoded once per source.
-        selection_prefix, coding_prefix = key_prefix("selection", guid), key_prefix("coding", guid)
-        sha1, variant = hashlib.sha1, _VARIANT
+        # Derived GUIDs hash the source's GUID first: hashed once per source, then copied per coding.
+        selection_hash = hashlib.sha1(key_prefix("selection", guid)).copy
+        coding_hash = hashlib.sha1(key_prefix("coding", guid)).copy
+        variant = _VARIANT
         span_start = span_end = -1
         label = ""
         codings = memos = 0
@@ -426,7 +429,7 @@ class _Selections:
                 if row[9] is not None and row[9] == first[9] and (row[1], row[2], row[5]) == (first[1], first[2], first[5]):
                     group.append(row)
                     continue
-                out.append(self.selection(group, guid, name, astral, used))
+                out.append(_narrow(self.selection(group, guid, name, astral, used)))
                 group = []
             if row[9] is not None or astral:
                 group = [row]
@@ -435,16 +438,20 @@ class _Selections:
             cid, start, end, code_id, coder, memo, quote, created_at, updated_at, _, _, _ = row
             if start != span_start or end != span_end:  # codings of one span (other codes, coders) share its name
                 span_start, span_end = start, end
-                label = attr_value(_selection_name(quote))
+                label = _narrow_name(quote, attr_value)
             key = f"{start}\x1f{end}\x1f{code_id}\x1f{coder}".encode()
-            s = sha1(selection_prefix + key).hexdigest()
-            c = sha1(coding_prefix + key).hexdigest()
+            hashed = selection_hash()
+            hashed.update(key)
+            s = hashed.hexdigest()
+            hashed = coding_hash()
+            hashed.update(key)
+            c = hashed.hexdigest()
             middle, tail, head = plains.get((coder, code_id, created_at, updated_at)) or plain(
                 coder, code_id, created_at, updated_at
             )
             if memo:
                 where = f"the memo of coding {cid} in '{name}' (code '{code_id}')"
-                middle = f'{head}{inner}<Description>{text_value(memo, where)}</Description>\n{inner}<Coding guid="'
+                middle = f'{head}{inner}<Description>{_narrow(text_value(memo, where))}</Description>\n{inner}<Coding guid="'
                 memos += 1
             out.append(
                 f'{opening}{s[:8]}-{s[8:12]}-5{s[13:16]}-{variant[s[16]]}{s[17:20]}-{s[20:32]}" name="{label}"'
@@ -453,10 +460,10 @@ class _Selections:
             )
             codings += 1
         if group:
-            out.append(self.selection(group, guid, name, astral, used))
+            out.append(_narrow(self.selection(group, guid, name, astral, used)))
         self.codings += codings
         self.memos += memos
-        return "".join(out)
+        return "".join(out).encode("latin-1")
 
     def selection(self, rows: list[ExchangeRow], guid: str, name: str, astral: list[int] | None, used: set[str]) -> str:
         """One ``<PlainTextSelection>`` with its description and codings, whatever they hold."""
@@ -532,6 +539,37 @@ def _write_turns(raw: Sink, plan: _ExportPlan) -> None:
         line = json.dumps(plan.source_guid[ref.id]) + ": " + json.dumps(entry, ensure_ascii=False)
         raw.write(((",\n" if number else "") + line).encode("utf-8"))
     raw.write(b"\n}}\n")
+
+
+def _narrow(text: str) -> str:
+    """``text``'s UTF-8 bytes as a str of code points below 256: ``_narrow(t).encode("latin-1") == t.encode()``.
+
+    CPython keeps such a str at one byte per character, and so is every f-string and
+    join made of such pieces; encoding the result as Latin-1 is a copy.
+    """
+    return text if text.isascii() else text.encode("utf-8").decode("latin-1")
+
+
+_NARROW_ELLIPSIS = _narrow("…")
+
+
+def _narrow_name(quote: str, attr_value: Callable[[str], str]) -> str:
+    """``_narrow(attr_value(_selection_name(quote)))``, with one pass for a quote that needs nothing done."""
+    if (
+        quote.isprintable()
+        and "  " not in quote
+        and not quote.startswith(" ")
+        and not quote.endswith(" ")
+        and "&" not in quote
+        and "<" not in quote
+        and ">" not in quote
+        and '"' not in quote
+    ):
+        # Nothing to fold or escape: the name is the quote, cut at 60 characters.
+        if len(quote) <= 60:
+            return _narrow(quote)
+        return _narrow(quote[:59]) + _NARROW_ELLIPSIS
+    return _narrow(attr_value(_selection_name(quote)))
 
 
 def _selection_name(quote: str) -> str:
