@@ -39,7 +39,7 @@ def _entries(data: bytes) -> list[tuple[str, bytes]]:
 def test_deflating_zip_writes_what_zipfile_writes():
     big = bytes(range(256)) * 9000  # over 2 MB: several pieces, and data the deflater must work on
     handle = io.BytesIO()
-    with DeflatingZip(handle, level=3, depth=2) as archive:
+    with DeflatingZip(handle, level=3, limit=1 << 20) as archive:
         archive.writestr("sources/a.txt", "één 😀\n".encode())
         with archive.open("project.qde") as entry:
             for start in range(0, len(big), 1 << 20):
@@ -66,7 +66,7 @@ def test_deflating_zip_hands_an_error_of_its_thread_to_the_caller():
 
     threads = threading.active_count()
     with pytest.raises(OSError) as caught:  # raised at a later write or at the end
-        with DeflatingZip(Full(), level=3, depth=1) as archive:
+        with DeflatingZip(Full(), level=3, limit=1) as archive:
             for n in range(50):
                 archive.writestr(f"sources/{n}.txt", bytes(range(256)) * 400)
     assert caught.value.errno == errno.ENOSPC

@@ -61,8 +61,11 @@ ORPHAN_FOLDER = "(not in the codebook)"
 POSITIONS = ("codepoints", "utf16")
 # zlib level 3: a fifth of the time of the default level 6 on the XML, 14% larger.
 COMPRESSION = 3
-# The XML goes to the deflating thread in pieces of about this many bytes (see DeflatingZip).
+# The XML goes to the deflating thread in pieces of about this many bytes (see DeflatingZip) ...
 _PIECE = 1 << 20
+# ... and at most this many bytes wait there: the texts of 1,000 interviews (28 MB) are handed
+# over without waiting for their deflating, which goes on while the XML is made.
+_WAITING = 32 << 20
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _SHOWN_STRIPS = 8
 
@@ -116,7 +119,7 @@ def export_qdpx(
         empty=store.exchange.empty_sources(),
     )
     try:
-        with atomic_open(path, "wb") as handle, DeflatingZip(handle, level=COMPRESSION) as archive:
+        with atomic_open(path, "wb") as handle, DeflatingZip(handle, level=COMPRESSION, limit=_WAITING) as archive:
             astral = _write_sources(archive, plan)
             with archive.open(PROJECT_QDE) as raw:
                 writer = XmlWriter(raw, on_strip=plan.stripped, buffer=_PIECE)
