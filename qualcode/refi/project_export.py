@@ -347,7 +347,8 @@ class _Selections:
     Every coding is a selection of its own, except codings an import took from one
     selection (same GUID, span and memo), which go back into it. Each element is one
     f-string: what does not change per coding (a coder's GUID attributes, a code's
-    ``<CodeRef>``, the indents) is formatted once per export; GUIDs and dates are the
+    ``<CodeRef>``, the indents) is formatted once per export, dates once per source
+    (so what is kept stays as small as a source); GUIDs and dates are the
     only values written without escaping (qualcode makes them); everything else goes
     through the writer's own escaping. Every piece is :func:`_narrow` (UTF-8 bytes as
     a str): a selection's name cut with "…" would otherwise make the whole source's
@@ -363,7 +364,8 @@ class _Selections:
         self.memos = 0
         self._users: dict[str, tuple[str, str]] = {}
         self._code_ends: dict[str, str] = {}
-        self._plain: dict[tuple[str, str, str, str], tuple[str, str, str]] = {}
+        self._who: dict[tuple[str, str], tuple[str, str, str]] = {}
+        self._dates: dict[tuple[str, str], tuple[str, str]] = {}
 
     def user(self, name: str) -> tuple[str, str]:
         """`` creatingUser="..."`` and `` modifyingUser="..."`` for a user (empty without a GUID)."""
@@ -385,29 +387,23 @@ class _Selections:
             self._code_ends[code_id] = text
         return text
 
-    def plain(self, coder: str, code_id: str, created_at: str, updated_at: str) -> tuple[str, str, str]:
-        """What a plain coding's element holds around its GUIDs, given its coder, code and dates.
-
-        A selection of qualcode's own (no GUIDs from an import): ``<PlainTextSelection guid="``
-        + selection GUID + ``" name="`` + name + ``" startPosition="`` + start +
-        ``" endPosition="`` + end + the first part + coding GUID + the second. The third
-        is the first's head, which a memo's ``<Description>`` follows.
-        """
-        pieces = self._plain.get((coder, code_id, created_at, updated_at))
+    def who(self, coder: str, code_id: str) -> tuple[str, str, str]:
+        """A plain coding's coder and code: its selection's `` creatingUser`` and `` modifyingUser``
+        attributes, and what follows its ``<Coding>``'s dates up to the selection's end tag."""
+        pieces = self._who.get((coder, code_id))
         if pieces is None:
-            outer, inner, _ = self.indent
-            created = to_xsd(created_at)
-            modified = (created if updated_at == created_at else to_xsd(updated_at)) or created
             creating, modifying = self.user(coder)
-            dated = f' creationDateTime="{created}"' if created else ""
-            changed = f' modifiedDateTime="{modified}"' if modified else ""
-            head = _narrow(f'"{creating}{dated}{modifying}{changed}>\n')
-            pieces = (
-                f'{head}{inner}<Coding guid="',
-                _narrow(f'"{creating}{dated}{self.code_end(code_id)}{outer}</PlainTextSelection>\n'),
-                head,
-            )
-            self._plain[(coder, code_id, created_at, updated_at)] = pieces
+            closing = f"{self.code_end(code_id)}{self.indent[0]}</PlainTextSelection>\n"
+            pieces = self._who[(coder, code_id)] = (_narrow(creating), _narrow(modifying), _narrow(closing))
+        return pieces
+
+    def dates(self, created_at: str, updated_at: str) -> tuple[str, str]:
+        """A plain coding's `` creationDateTime`` and `` modifiedDateTime`` attributes (empty without a date)."""
+        created = to_xsd(created_at)
+        modified = (created if updated_at == created_at else to_xsd(updated_at)) or created
+        dated = f' creationDateTime="{created}"' if created else ""
+        changed = f' modifiedDateTime="{modified}"' if modified else ""
+        pieces = self._dates[(created_at, updated_at)] = (_narrow(dated), _narrow(changed))
         return pieces
 
     def xml(self, rows: Iterable[ExchangeRow], guid: str, name: str, astral: list[int] | None) -> bytes:
@@ -417,7 +413,8 @@ class _Selections:
         used: set[str] = set()  # imported selection GUIDs written (a selection's codings are all in one source)
         outer, inner, _ = self.indent
         opening = f'{outer}<PlainTextSelection guid="'
-        plain, plains = self.plain, self._plain
+        who, whose, dates = self.who, self._who, self._dates
+        dates.clear()  # dates differ per coding in a project coded by hand: keep one source's
         attr_value, text_value = self.writer.attr_value, self.writer.text_value
         # Derived GUIDs hash the source's GUID first: hashed once per source, then copied per coding.
         selection_hash = hashlib.sha1(key_prefix("selection", guid)).copy
@@ -449,17 +446,19 @@ class _Selections:
             hashed = coding_hash()
             hashed.update(key)
             c = hashed.hexdigest()
-            middle, tail, head = plains.get((coder, code_id, created_at, updated_at)) or plain(
-                coder, code_id, created_at, updated_at
-            )
+            creating, modifying, closing = whose.get((coder, code_id)) or who(coder, code_id)
+            dated, changed = dates.get((created_at, updated_at)) or self.dates(created_at, updated_at)
             if memo:
                 where = f"the memo of coding {cid} in '{name}' (code '{code_id}')"
-                middle = f'{head}{inner}<Description>{_narrow(text_value(memo, where))}</Description>\n{inner}<Coding guid="'
+                description = f"{inner}<Description>{_narrow(text_value(memo, where))}</Description>\n"
                 memos += 1
+            else:
+                description = ""
             out.append(
                 f'{opening}{s[:8]}-{s[8:12]}-5{s[13:16]}-{variant[s[16]]}{s[17:20]}-{s[20:32]}" name="{label}"'
-                f' startPosition="{start}" endPosition="{end}{middle}'
-                f"{c[:8]}-{c[8:12]}-5{c[13:16]}-{variant[c[16]]}{c[17:20]}-{c[20:32]}{tail}"
+                f' startPosition="{start}" endPosition="{end}"{creating}{dated}{modifying}{changed}>\n{description}'
+                f'{inner}<Coding guid="{c[:8]}-{c[8:12]}-5{c[13:16]}-{variant[c[16]]}{c[17:20]}-{c[20:32]}"'
+                f"{creating}{dated}{closing}"
             )
             codings += 1
         if group:
