@@ -533,14 +533,22 @@ def _write_sets(writer: XmlWriter, book: Codebook, documents: list[DocumentSet],
 
 
 def _write_turns(raw: Sink, plan: _ExportPlan) -> None:
-    """``qualcode/turns.json``, one source at a time."""
+    """``qualcode/turns.json``, one source at a time, handed on in pieces of about :data:`_PIECE` bytes."""
     head = {"version": 1, "positions": plan.positions}
-    raw.write(json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8") + b', "sources": {\n')
+    parts = [json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8") + b', "sources": {\n']
+    size = 0
     for number, ref in enumerate(plan.refs):
         entry = {"name": ref.name, "text_sha256": ref.content_hash, "turns": plan.store.exchange.turn_rows(ref.id)}
         line = json.dumps(plan.source_guid[ref.id]) + ": " + json.dumps(entry, ensure_ascii=False)
-        raw.write(((",\n" if number else "") + line).encode("utf-8"))
-    raw.write(b"\n}}\n")
+        data = ((",\n" if number else "") + line).encode("utf-8")
+        parts.append(data)
+        size += len(data)
+        if size >= _PIECE:
+            raw.write(b"".join(parts))
+            parts.clear()
+            size = 0
+    parts.append(b"\n}}\n")
+    raw.write(b"".join(parts))
 
 
 def _narrow(text: str) -> str:
