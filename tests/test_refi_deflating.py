@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import io
+import re
 import threading
 import uuid
 import zipfile
@@ -147,3 +148,33 @@ def test_narrow_name_of_quotes_that_need_work(quote):
     writer = XmlWriter(io.BytesIO())
     expected = writer.attr_value(_selection_name(quote)).encode("utf-8")
     assert _narrow_name(quote, writer.attr_value).encode("latin-1") == expected
+
+
+def test_every_plain_coding_keeps_its_own_dates(tmp_path):
+    # Coded by hand, every coding has dates of its own (the export keeps a source's dates only).
+    from qualcode.model import Coding
+
+    project = coded_project(tmp_path)
+    store = project.store
+    tid = store.transcripts.id_by_name("int1")
+    text = store.transcripts.text(tid)
+    dates = {}
+    for n in range(6):
+        start = 10 * n
+        created = f"2023-0{n + 1}-0{n + 1}T10:0{n}:00+00:00"
+        updated = created if n % 2 else f"2024-0{n + 1}-01T09:00:0{n}+00:00"
+        store.codings.add_many(
+            [Coding(None, tid, start, start + 5, "rol", "carla", text[start : start + 5], None, "manual", created, updated)]
+        )
+        dates[(start, start + 5)] = (created[:19] + "Z", updated[:19] + "Z")
+    export_qdpx(project, tmp_path / "out.qdpx", user="anna")
+    qde = zipfile.ZipFile(tmp_path / "out.qdpx").read("project.qde").decode()
+    found = {}
+    for m in re.finditer(
+        r'<PlainTextSelection [^>]*startPosition="(\d+)" endPosition="(\d+)"[^>]*creatingUser="[^"]*" creationDateTime="([^"]+)" modifyingUser="[^"]*" modifiedDateTime="([^"]+)">\n\s*<Coding [^>]*creationDateTime="([^"]+)"',
+        qde,
+    ):
+        start, end, created, modified, coding_created = m.groups()
+        assert created == coding_created
+        found[(int(start), int(end))] = (created, modified)
+    assert {span: found[span] for span in dates} == dates
