@@ -10,7 +10,7 @@ import click
 from ..coding import resolve_transcript
 from ..display import shorten
 from ..errors import CHECK_PROBLEMS, error
-from ..project import Project, sample_project_source
+from ..project import Project, creating_project, is_project, sample_project_source
 from .base import State, main, pass_state
 from .render import echo, emit, format_option, note, styled, warn
 
@@ -64,12 +64,17 @@ def init(directory: Path, codebook: Path | None, sample: bool) -> None:
         from .exchange_cmds import converted_codebook
 
         converted = converted_codebook(codebook, report)
-    if sample:
-        source = sample_project_source()
-        directory.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(source / "transcripts", directory / "transcripts", dirs_exist_ok=True)
-        codebook = next(iter(sorted((source / "codebooks").glob("*.yaml"))), None)
-    project = Project.init(directory, codebook=codebook, converted=converted)
+    if is_project(directory):  # before the sample's files are copied into it
+        from ..errors import PROJECT_EXISTS
+
+        raise error(PROJECT_EXISTS, path=directory)
+    with creating_project(directory):  # all or nothing
+        if sample:
+            source = sample_project_source()
+            directory.mkdir(parents=True, exist_ok=True)
+            shutil.copytree(source / "transcripts", directory / "transcripts", dirs_exist_ok=True)
+            codebook = next(iter(sorted((source / "codebooks").glob("*.yaml"))), None)
+        project = Project.init(directory, codebook=codebook, converted=converted)
     for message in report.warnings:
         warn(message)
     echo(f"created project {project.root}" + (f" with the codebook of {codebook.name}" if codebook else ""))

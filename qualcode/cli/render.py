@@ -188,11 +188,12 @@ def data_output(out: Path | None = None, *, force: bool = True, paged: bool = Fa
 
 
 def check_out(out: Path | None, force: bool) -> None:
-    """Refuse to replace an existing ``--out`` file without ``--force`` (one rule for every command)."""
-    from ..errors import OUTPUT_EXISTS, error
+    """Refuse a bad ``--out`` before any work: no name, a project's own file, a missing folder,
+    or an existing file without ``--force`` (one rule for every command; see :mod:`qualcode.output_target`)."""
+    if out is not None:
+        from ..output_target import check_output
 
-    if out is not None and out.exists() and not force:
-        raise error(OUTPUT_EXISTS, path=out)
+        check_output(out, force)
 
 
 # --- listings -------------------------------------------------------------------------------

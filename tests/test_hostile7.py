@@ -1,0 +1,246 @@
+"""Hostile outputs, damaged projects, killed commands, hostile environments (round 7).
+
+Each test does what a user would through the CLI (or the core, where the job is the
+core's) and checks the exit code, a message naming the file and what to do, no
+traceback, and that no project file was replaced or half-written. The sweep these
+came from (every command that writes, run as an unprivileged user against every
+kind of target and damage) is described in the round's report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from test_hostile_inputs import CODEBOOK, assert_clean
+
+from qualcode import atomic
+from qualcode.cli import main
+from qualcode.errors import QualcodeError
+from qualcode.project import Project, creating_project
+from qualcode.store.key import KeyStore
+
+TEXT = "I: Hoe gaat het met de samenwerking?\nR: Goed, we vertrouwen elkaar.\nI: Dank je.\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "studie"
+    Project.init(root).close()
+    (root / "codebooks" / "codebook.yaml").write_text(CODEBOOK)
+    (root / "transcripts" / "gewoon.txt").write_text(TEXT)
+    assert run(root, "import", str(root / "transcripts")).exit_code == 0
+    assert run(root, "code", "gewoon", "vertrouwen", "--turn", "2").exit_code == 0
+    return root
+
+
+def run(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, ["--project", str(root), *args])
+
+
+def fails(result: Result, *says: str) -> None:
+    """Exit 1, every fragment in the output, no traceback."""
+    assert_clean(result)
+    assert result.exit_code == 1, result.output
+    for fragment in says:
+        assert fragment in result.output, (fragment, result.output)
+
+
+def digest(path: Path) -> str:
+    """The file's bytes; for the project database what it holds (SQLite checkpoints change its bytes)."""
+    if path.name == "qualcode.db":
+        conn = sqlite3.connect(path)
+        try:
+            return "\n".join(conn.iterdump())
+        finally:
+            conn.close()
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --- family 1: where an export may go ------------------------------------------------------
+
+WRITERS = {
+    "segments": ["export", "segments"],
+    "qdpx": ["export", "qdpx"],
+    "qdc": ["codebook", "export"],
+    "frequencies": ["stats", "frequencies", "--format", "csv"],
+}
+PROJECT_FILES = [
+    "qualcode.db",
+    "qualcode.db-wal",
+    "pseudonymisation-key.db",
+    "qualcode.yaml",
+    "codebooks/codebook.yaml",
+    "transcripts/gewoon.txt",
+]
+
+
+@pytest.mark.parametrize("writer", sorted(WRITERS))
+@pytest.mark.parametrize("target", PROJECT_FILES)
+def test_hostile7_an_export_never_replaces_a_project_file_even_with_force(project: Path, writer: str, target: str) -> None:
+    path = project / target
+    if target == "pseudonymisation-key.db":
+        KeyStore(path).close()
+    before = digest(path) if path.exists() else None
+    fails(run(project, *WRITERS[writer], "-o", str(path), "--force"), "of the project in", "never replaces it", "exports/")
+    if not target.endswith("-wal"):  # SQLite itself empties its WAL at a checkpoint
+        assert (digest(path) if path.exists() else None) == before
+    assert not list(path.parent.glob("*.tmp"))
+
+
+def test_hostile7_a_link_or_a_relative_name_to_a_project_file_is_refused_too(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    link = tmp_path / "uitvoer.csv"
+    link.symlink_to(project / "qualcode.db")
+    before = digest(project / "qualcode.db")
+    fails(run(project, "export", "segments", "-o", str(link), "--force"), "is the database of the project")
+    monkeypatch.chdir(project / "codebooks")
+    fails(run(project, "codebook", "export", "-o", "codebook.yaml", "--force"), "is a codebook of the project")
+    assert digest(project / "qualcode.db") == before and link.is_symlink()
+
+
+def test_hostile7_new_files_inside_the_project_are_fine(project: Path) -> None:
+    # codebook import -o codebooks/NEW.yaml is the documented way to add a codebook
+    (project / "exports").mkdir()
+    assert run(project, "export", "segments", "-o", str(project / "exports" / "s.csv")).exit_code == 0
+    qdc = project / "exports" / "c.qdc"
+    assert run(project, "codebook", "export", "-o", str(qdc)).exit_code == 0
+    result = run(project, "codebook", "import", str(qdc), "-o", str(project / "codebooks" / "nieuw.yaml"))
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("name", ["a\nb.csv", "a\x1b[2Jb.csv", "a\u202eb.csv", "a\tb.csv"])
+def test_hostile7_an_output_name_with_a_control_character_is_refused(project: Path, tmp_path: Path, name: str) -> None:
+    fails(run(project, "export", "segments", "-o", str(tmp_path / name)), "the name holds the control character", "\\")
+    assert not (tmp_path / name).exists()
+
+
+def test_hostile7_missing_folder_and_dangling_link_name_the_folder(project: Path, tmp_path: Path) -> None:
+    fails(run(project, "export", "segments", "-o", str(tmp_path / "nergens" / "s.csv")), "nergens does not exist")
+    (tmp_path / "los.csv").symlink_to(tmp_path / "weg" / "s.csv")
+    fails(run(project, "export", "segments", "-o", str(tmp_path / "los.csv")), "weg does not exist")
+
+
+def test_hostile7_an_export_through_a_link_replaces_the_link_target(project: Path, tmp_path: Path) -> None:
+    shared = tmp_path / "gedeeld"
+    shared.mkdir()
+    (shared / "s.csv").write_text("oud\n")
+    link = tmp_path / "s.csv"
+    link.symlink_to(shared / "s.csv")
+    assert run(project, "export", "segments", "-o", str(link), "--force").exit_code == 0
+    assert link.is_symlink() and "vertrouwen" in (shared / "s.csv").read_text()
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/null"), reason="needs /dev/null")
+def test_hostile7_a_device_is_written_in_place_without_force(project: Path) -> None:
+    result = run(project, "export", "segments", "-o", "/dev/null")
+    assert result.exit_code == 0, result.output
+    assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
+
+
+def test_hostile7_atomic_write_follows_a_link_and_writes_a_fifo_in_place(tmp_path: Path) -> None:
+    target = tmp_path / "echt.txt"
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    atomic.write_text(link, "nieuw")
+    assert link.is_symlink() and target.read_text() == "nieuw"
+    fifo = tmp_path / "pijp"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        atomic.write_bytes(fifo, b"door de pijp")
+        assert os.read(reader, 100) == b"door de pijp"
+    finally:
+        os.close(reader)
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+# --- init: all or nothing -----------------------------------------------------------------
+
+
+def test_hostile7_init_that_fails_half_way_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "nieuw"
+    folder.mkdir()
+    (folder / "notities.txt").write_text("van mij")
+
+    def full_disk(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("qualcode.project.Store", full_disk)  # after the folders and files are made
+    result = CliRunner().invoke(main, ["init", str(folder)])
+    fails(result, "cannot create the project in", "No space left on device", "nothing was left behind")
+    assert sorted(p.name for p in folder.iterdir()) == ["notities.txt"]
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "vers")])
+    fails(result, "No space left on device")
+    assert not (tmp_path / "vers").exists()
+
+
+def test_hostile7_init_on_a_dangling_link_or_a_name_with_a_newline(tmp_path: Path) -> None:
+    (tmp_path / "los").symlink_to(tmp_path / "weg")
+    fails(CliRunner().invoke(main, ["init", str(tmp_path / "los")]), "is a link to", "which does not exist")
+    fails(CliRunner().invoke(main, ["init", str(tmp_path / "a\nb")]), "the control character \\n")
+    assert not (tmp_path / "a\nb").exists()
+
+
+def test_hostile7_init_sample_on_an_existing_project_copies_nothing_into_it(project: Path) -> None:
+    before = sorted(p.name for p in (project / "transcripts").iterdir())
+    fails(CliRunner().invoke(main, ["init", str(project), "--sample"]), "is already a qualcode project")
+    assert sorted(p.name for p in (project / "transcripts").iterdir()) == before
+
+
+def test_hostile7_creating_project_keeps_what_was_there(tmp_path: Path) -> None:
+    (tmp_path / "oud.txt").write_text("x")
+    with pytest.raises(QualcodeError, match="Permission denied"), creating_project(tmp_path):
+        (tmp_path / "codebooks").mkdir()
+        (tmp_path / "qualcode.yaml").write_text("")
+        raise PermissionError(13, "Permission denied")
+    assert [p.name for p in tmp_path.iterdir()] == ["oud.txt"]
+
+
+# --- family 2: the project's database damaged ----------------------------------------------
+
+
+def test_hostile7_an_empty_database_file_is_refused_not_taken_for_a_new_project(project: Path) -> None:
+    (project / "qualcode.db").write_bytes(b"")
+    for command in (["transcripts"], ["codings"], ["code", "gewoon", "vertrouwen", "--turn", "1"]):
+        fails(run(project, *command), "qualcode.db", "is empty (0 bytes)")
+    assert (project / "qualcode.db").stat().st_size == 0
+
+
+def test_hostile7_an_empty_key_file_is_refused(project: Path) -> None:
+    (project / "pseudonymisation-key.db").write_bytes(b"")
+    fails(run(project, "pseudonymise", "list"), "pseudonymisation-key.db", "is empty (0 bytes)")
+    assert (project / "pseudonymisation-key.db").stat().st_size == 0
+
+
+def _damage_a_page(db: Path) -> None:
+    """Overwrite the pages after the first few: the header opens, a query meets the damage."""
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    data = bytearray(db.read_bytes())
+    page = 4096
+    assert len(data) > 6 * page
+    for start in range(2 * page, len(data), page):
+        data[start : start + 64] = b"\xff" * 64
+    db.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("command", [["transcripts"], ["codings"], ["check"], ["export", "segments"]])
+def test_hostile7_a_damaged_database_is_named_with_what_to_do(project: Path, command: list[str]) -> None:
+    _damage_a_page(project / "qualcode.db")
+    fails(run(project, *command), "qualcode.db is damaged", "malformed", ".recover")
+
+
+def test_hostile7_a_truncated_database_is_damaged_not_foreign(project: Path) -> None:
+    db = project / "qualcode.db"
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    db.write_bytes(db.read_bytes()[: db.stat().st_size // 2])
+    fails(run(project, "transcripts"), "qualcode.db is damaged", "backup")
