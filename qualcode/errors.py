@@ -517,6 +517,11 @@ PROJECT_NOT_CREATED = Msg(
     "cannot create the project in {path}: {reason}",
     "nothing was left behind; pick a folder you may write in (or make it writable) and run `qualcode init` again",
 )
+APP_NEEDS_TERMINAL = Msg(
+    "QC435",
+    "the coding screen needs a terminal, and {reason}",
+    "run `qualcode` in a terminal window; in scripts and pipes use the commands (`qualcode --help`)",
+)
 
 # --- REFI-QDA fidelity and hardening (QC440-QC479) ----------------------------------
 REFI_TOO_DEEP = Msg(

@@ -244,3 +244,59 @@ def test_hostile7_a_truncated_database_is_damaged_not_foreign(project: Path) -> 
     conn.close()
     db.write_bytes(db.read_bytes()[: db.stat().st_size // 2])
     fails(run(project, "transcripts"), "qualcode.db is damaged", "backup")
+
+
+# --- family 4: the environment ---------------------------------------------------------------
+
+
+@pytest.fixture
+def dutch(project: Path) -> Path:
+    """The project with a code named in Dutch with letters outside ASCII and Latin-1."""
+    book = project / "codebooks" / "codebook.yaml"
+    book.write_text(book.read_text().replace("name: Vertrouwen", "name: Vertrouwen – ‘échte’ relatie…"))
+    return project
+
+
+@pytest.mark.parametrize("charset", ["ascii", "latin-1"])
+@pytest.mark.parametrize("command", [["stats", "frequencies"], ["stats", "cooccurrence"], ["stats", "matrix"]])
+def test_hostile7_tables_on_a_stdout_that_cannot_encode_dutch(dutch: Path, charset: str, command: list[str]) -> None:
+    result = CliRunner(charset=charset).invoke(main, ["--project", str(dutch), *command])
+    assert_clean(result)
+    assert result.exit_code == 0, result.output
+    assert "‘échte’" in result.stdout_bytes.decode("utf-8")  # listings are UTF-8, whatever the locale
+
+
+def test_hostile7_no_color_and_dumb_terminals_get_no_colours(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def error_output() -> str:
+        result = CliRunner().invoke(main, ["--project", str(project), "code", "nergens", "x", "--turn", "1"], color=True)
+        assert result.exit_code == 1
+        return result.stderr
+
+    assert "\x1b[" in error_output()  # colours where the terminal has them
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in error_output() and "error: no transcript named 'nergens'" in error_output()
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("TERM", "dumb")
+    assert "\x1b[" not in error_output()
+
+
+def test_hostile7_the_app_without_a_terminal_says_so_instead_of_waiting(project: Path) -> None:
+    # CliRunner's stdin and stdout are no terminal, as in a pipe or a cron job
+    for args in (["open"], []):
+        result = CliRunner().invoke(main, ["--project", str(project), *args])
+        fails(result, "the coding screen needs a terminal", "stdin is not one", "qualcode --help")
+        assert "1 transcript(s)" in result.stdout  # the summary is still shown
+
+
+@pytest.mark.parametrize("columns", ["20", "40"])
+def test_hostile7_a_narrow_terminal_never_cuts_the_counts(project: Path, columns: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qualcode.cli import render
+
+    monkeypatch.setattr(render, "stdout_is_terminal", lambda: True)
+    monkeypatch.setenv("PAGER", "cat")
+    monkeypatch.setenv("COLUMNS", columns)
+    monkeypatch.setenv("LINES", "200")
+    result = CliRunner().invoke(main, ["--project", str(project), "stats", "frequencies"])
+    assert result.exit_code == 0, result.output
+    # rich cut the numbers to "10…" when the columns did not fit: no cell is cut now
+    assert "…" not in result.stdout, result.stdout

@@ -88,12 +88,17 @@ def note(message: str) -> None:
 
 
 def warn(message: str) -> None:
-    click.echo(click.style("warning: ", fg="yellow") + terminal_safe(message), err=True)
+    styled("warning: ", message, err=True, fg="yellow")
 
 
 def styled(label: str, message: str, *, err: bool = False, **style: object) -> None:
-    """``label`` in a style, then ``message`` (terminal-safe): ``error: ...``, ``hint: ...``."""
-    click.echo(click.style(label, **style) + terminal_safe(message), err=err)
+    """``label`` in a style, then ``message`` (terminal-safe): ``error: ...``, ``hint: ...``.
+
+    Without colours when ``NO_COLOR`` is set (https://no-color.org; click itself ignores
+    it) or ``TERM=dumb``; click drops them anyway off a terminal.
+    """
+    plain = os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb"
+    click.echo((label if plain else click.style(label, **style)) + terminal_safe(message), err=err)
 
 
 # --- where data goes ----------------------------------------------------------------------
@@ -349,6 +354,7 @@ def _flushed(rows: Iterable[Sequence[object]], stream: IO[str]) -> Iterator[Sequ
 
 
 RICH_MAX_COLUMNS = 40  # wider tables are never drawn by rich: measuring them is the slow part
+ELLIPSIS = "\u2026"  # what rich ends a cut cell with
 
 
 def rich_fits(table) -> bool:
@@ -359,13 +365,31 @@ def rich_fits(table) -> bool:
         return True
     from rich.console import Console
 
+    # Rich's own measure is capped at the screen's width (every table "fitted"), and
+    # where the columns do not fit it cuts cells, numbers too ("8…"), or drops the label
+    # column: on a narrow terminal (COLUMNS=20) the counts were unreadable. Rich folds long
+    # names onto more lines, which is fine; a cut shows as an ellipsis it added. So the
+    # table is drawn once off-screen (tables here are at most a few hundred short rows).
     width = shutil.get_terminal_size().columns
-    return Console(width=width).measure(table).maximum <= width
+    drawn = io.StringIO()
+    Console(file=drawn, width=width, color_system=None, highlight=False).print(table)
+    own = sum(str(cell).count(ELLIPSIS) for column in table.columns for cell in (column.header, *column.cells))
+    return drawn.getvalue().count(ELLIPSIS) <= own
 
 
-def print_rich(renderable) -> None:
-    """Print a rich table (or other renderable) to stdout; off a terminal, never wrapped."""
+def print_rich(renderable, *, width: int | None = None) -> None:
+    """Print a rich table (or other renderable) to stdout, ``width`` wide (default: the
+    terminal's); off a terminal, never wrapped.
+
+    Through the same UTF-8 stream as every listing: with rich's own (``sys.stdout`` in
+    the locale's encoding) a Dutch name on an ASCII or Latin-1 stdout was a traceback.
+    """
     from rich.console import Console
 
     terminal = stdout_is_terminal()
-    Console(width=None if terminal else 10_000, soft_wrap=not terminal, highlight=False).print(renderable)
+    with _stdout_text() as stream:
+        if width is not None:
+            console = Console(file=stream, width=width, highlight=False)
+        else:
+            console = Console(file=stream, width=None if terminal else 10_000, soft_wrap=not terminal, highlight=False)
+        console.print(renderable)

@@ -36,16 +36,17 @@ def _cell(value: object) -> str:
 
 
 def rich_table(rows: list, columns: Sequence[str], title: str | None, right: Sequence[str], width: int) -> int:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
+
+    from .render import print_rich
 
     table = Table(title=Text(one_line(title)) if title else None, box=None, header_style="bold", pad_edge=False)
     for column in columns:
         table.add_column(column, justify="right" if column in right else "left", overflow="fold")
     for row in rows:
         table.add_row(*(Text(_cell(v)) for v in row))  # Text: data is never read as rich markup
-    Console(width=width, highlight=False).print(table)
+    print_rich(table, width=width)
     return len(rows)
 
 
