@@ -339,7 +339,8 @@ def write_table(
         fits = max(size.lines - 3 - (title is not None), 5)
         head = list(islice(rows, fits + 1))
         if len(head) <= fits:
-            return rich_table(head, columns, title, right, size.columns)
+            print_rich(rich_table(head, columns, title, right), width=size.columns)
+            return len(head)
         rows = chain(head, rows)
     with data_output(paged=paged) as stream:
         rows = _flushed(rows, stream) if slow else rows

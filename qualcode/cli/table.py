@@ -35,19 +35,17 @@ def _cell(value: object) -> str:
     return text if text.isprintable() else one_line(text)  # isprintable: a fast C check for the usual case
 
 
-def rich_table(rows: list, columns: Sequence[str], title: str | None, right: Sequence[str], width: int) -> int:
+def rich_table(rows: list, columns: Sequence[str], title: str | None, right: Sequence[str]):
+    """The rows as a rich table (for the caller to print: :func:`qualcode.cli.render.print_rich`)."""
     from rich.table import Table
     from rich.text import Text
-
-    from .render import print_rich
 
     table = Table(title=Text(one_line(title)) if title else None, box=None, header_style="bold", pad_edge=False)
     for column in columns:
         table.add_column(column, justify="right" if column in right else "left", overflow="fold")
     for row in rows:
         table.add_row(*(Text(_cell(v)) for v in row))  # Text: data is never read as rich markup
-    print_rich(table, width=width)
-    return len(rows)
+    return table
 
 
 def streamed(
