@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from .codebook import Codebook
@@ -126,6 +127,12 @@ def find_quote(full: str, quote: str, lo: int, hi: int, name: str, turn: int | N
     if not words:
         raise error(LOCATION_CHOICE, problem="--text is empty")
     found = _places(full, quote, lo, hi)
+    if not found and not unicodedata.is_normalized("NFC", quote):
+        # Transcripts are stored in NFC (see ingest.decode.normalise); a quote typed or
+        # pasted from a Mac (NFD: "e" + combining accent) names the same letters.
+        quote = unicodedata.normalize("NFC", quote)
+        words = quote.split()
+        found = _places(full, quote, lo, hi)
     if not found:  # quotes copied from a PDF or an e-mail have other line breaks and spaces
         pattern = re.compile(r"\s+".join(map(re.escape, words)))
         found = [(m.start(), m.end()) for m in pattern.finditer(full, lo, hi)]

@@ -300,3 +300,48 @@ def test_hostile7_a_narrow_terminal_never_cuts_the_counts(project: Path, columns
     assert result.exit_code == 0, result.output
     # rich cut the numbers to "10…" when the columns did not fit: no cell is cut now
     assert "…" not in result.stdout, result.stdout
+
+
+# --- family 5: what transcripts hold -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("stored", "typed"), [("NFC", "NFD"), ("NFD", "NFC"), ("NFD", "NFD")])
+def test_hostile7_a_quote_finds_its_text_whatever_the_unicode_normal_form(tmp_path: Path, stored: str, typed: str) -> None:
+    import unicodedata
+
+    root = tmp_path / "studie"
+    Project.init(root).close()
+    (root / "codebooks" / "codebook.yaml").write_text(CODEBOOK)
+    text = "I: Waar ging het over?\nR: Over het café en de crèche, naïef misschien.\n"
+    (root / "transcripts" / "norm.txt").write_bytes(unicodedata.normalize(stored, text).encode())
+    assert run(root, "import", str(root / "transcripts")).exit_code == 0
+    quote = unicodedata.normalize(typed, "het café en de crèche")
+    result = run(root, "code", "norm", "vertrouwen", "--text", quote)
+    assert result.exit_code == 0, result.output
+    project = Project.open(root)
+    try:
+        [coding] = project.store.codings.find()
+        stored_text = project.store.transcripts.text(coding.transcript_id)
+    finally:
+        project.close()
+    assert stored_text[coding.start : coding.end] == unicodedata.normalize("NFC", "het café en de crèche")
+
+
+@pytest.mark.parametrize("mark", ["\u200b", "\u202e", "\ufeff", "\u200e", "\u2066"])
+def test_hostile7_invisible_characters_around_a_speaker_label(tmp_path: Path, mark: str) -> None:
+    from qualcode.ingest.labels import classify_line
+
+    line = f"{mark}Interviewer{mark}: Hoe gaat het?"
+    found = classify_line(line)
+    assert found is not None and found.speaker == "Interviewer"
+    assert line[found.content_col :] == "Hoe gaat het?"  # offsets into the text as it is
+    root = tmp_path / "studie"
+    Project.init(root).close()
+    (root / "codebooks" / "codebook.yaml").write_text(CODEBOOK)
+    (root / "transcripts" / "zw.txt").write_text(f"I{mark}: Hoe gaat het?\nR{mark}: Goed, we vertrouwen elkaar.\n")
+    result = run(root, "import", str(root / "transcripts"))
+    assert result.exit_code == 0 and "not part of any speaker turn" not in result.output, result.output
+    result = run(root, "code", "zw", "vertrouwen", "--turn", "2")
+    assert result.exit_code == 0 and "we vertrouwen elkaar" in result.output, result.output
+    shown = run(root, "show", "zw").stdout
+    assert "\u202e" not in shown and "\u2066" not in shown  # the overrides are shown escaped

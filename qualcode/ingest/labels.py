@@ -46,16 +46,21 @@ _WORD = r"[^\W\d_][\w'’.\-]*+"
 _NUM = r"\d{1,3}(?!\d|[:.,]\d)"
 _MD = r"(?:\*\*|__)"
 
+# Invisible format characters a label may carry when pasted from Word, Teams or a web
+# page (zero-width space/joiners, direction marks and overrides, BOM): around the label
+# they are skipped, so "I\u200b:" is the speaker "I" (the text keeps them; offsets hold).
+_FMT = "[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]*"
+
 _LABEL_LINE = re.compile(
     rf"""
-    [ \t]*
+    [ \t]*{_FMT}
     (?:(?P<ts1>{TIMESTAMP})[ \t]*(?:[-–—|][ \t]*)?)?
     {_MD}?
     (?P<label>{_WORD}(?:[ \t]+(?:{_WORD}|{_NUM})){{0,4}}+)
     (?:[ \t]*(?P<aff>\((?![\s\d:.,\-–]*\))[^()\n]{{1,40}}\)))?
     (?P<md>{_MD})?
     (?:[ \t]*(?P<ts2>{TIMESTAMP}))?
-    [ \t]*
+    [ \t]*{_FMT}[ \t]*
     (?:
         (?P<colon>:){_MD}?[ \t]*
         (?:(?P<ts3>{TIMESTAMP})[ \t]*(?:[-–—][ \t]*)?)?
