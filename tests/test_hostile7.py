@@ -345,3 +345,64 @@ def test_hostile7_invisible_characters_around_a_speaker_label(tmp_path: Path, ma
     assert result.exit_code == 0 and "we vertrouwen elkaar" in result.output, result.output
     shown = run(root, "show", "zw").stdout
     assert "\u202e" not in shown and "\u2066" not in shown  # the overrides are shown escaped
+
+
+def _docx_with(body_xml_edit) -> bytes:
+    """A .docx made by python-docx, its document.xml edited as Word would have written it."""
+    import io
+    import zipfile
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("I: Hoe gaat het?")
+    document.add_paragraph("R: PLACEHOLDER")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "word/document.xml":
+                data = body_xml_edit(data.decode()).encode()
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def test_hostile7_docx_tracked_insertions_are_kept_and_deletions_left_out(tmp_path: Path) -> None:
+    from qualcode.ingest.word import read_docx
+
+    tracked = (
+        '<w:t xml:space="preserve">R: we </w:t></w:r>'
+        '<w:del w:id="1" w:author="A"><w:r><w:delText>wantrouwen</w:delText></w:r></w:del>'
+        '<w:ins w:id="2" w:author="A"><w:r><w:t>vertrouwen</w:t></w:r></w:ins>'
+        '<w:r><w:t xml:space="preserve"> elkaar</w:t></w:r>'
+    )
+    data = _docx_with(lambda xml: xml.replace("<w:t>R: PLACEHOLDER</w:t></w:r>", tracked))
+    transcript = read_docx(data, tmp_path / "bijgehouden.docx", None)
+    assert "R: we vertrouwen elkaar" in transcript.text and "wantrouwen" not in transcript.text
+    assert any("tracked changes" in w for w in transcript.warnings)
+
+
+def test_hostile7_docx_text_boxes_and_footnotes_are_reported_not_dropped_silently(tmp_path: Path) -> None:
+    from qualcode.ingest.word import read_docx
+
+    box = (
+        '<w:t>R: PLACEHOLDER</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r>'
+        '<w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox><w:txbxContent>'
+        "<w:p><w:r><w:t>R: tekst in een kader</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>"
+    )
+    data = _docx_with(lambda xml: xml.replace("<w:t>R: PLACEHOLDER</w:t></w:r>", box))
+    transcript = read_docx(data, tmp_path / "kader.docx", None)
+    assert any("1 text box(es)" in w for w in transcript.warnings), transcript.warnings
+    assert any("1 footnote(s)" in w for w in transcript.warnings), transcript.warnings
+
+
+def test_hostile7_csv_on_a_terminal_has_no_visible_carriage_returns(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qualcode.cli import render
+
+    monkeypatch.setattr(render, "stdout_is_terminal", lambda: True)
+    monkeypatch.setenv("PAGER", "cat")
+    out = run(project, "codings", "--format", "csv").stdout
+    assert out.startswith("id,transcript,") and "\\x0d" not in out and "\r" not in out

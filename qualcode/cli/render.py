@@ -114,7 +114,9 @@ class _TerminalSafe(io.TextIOBase):
         return True
 
     def write(self, text: str) -> int:
-        self._stream.write(terminal_safe(text))
+        # CSV ends its lines with CRLF (RFC 4180): on a screen that is a line end, not a
+        # "\x0d" at the end of every line. A lone CR (which would overwrite the line) stays visible.
+        self._stream.write(terminal_safe(text.replace("\r\n", "\n")))
         return len(text)
 
     def flush(self) -> None:
