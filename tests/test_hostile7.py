@@ -406,3 +406,43 @@ def test_hostile7_csv_on_a_terminal_has_no_visible_carriage_returns(project: Pat
     monkeypatch.setenv("PAGER", "cat")
     out = run(project, "codings", "--format", "csv").stdout
     assert out.startswith("id,transcript,") and "\\x0d" not in out and "\r" not in out
+
+
+# --- family 3: a command killed half-way --------------------------------------------------------
+
+
+def test_hostile7_code_from_killed_half_way_is_all_or_nothing(project: Path, tmp_path: Path) -> None:
+    """SIGKILL during `code --from` of a few thousand rows: then none or all of them are
+    stored, `check` is clean and the same command run again completes. (The sweep killed
+    import, code --from, pseudonymise apply, suggest and merge 20 times each at random
+    moments; this is its cheap sample: two kills, a few seconds.)"""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    (tmp_path / "lang.txt").write_text("R: " + "we vertrouwen elkaar " * 130 + "\n")
+    assert run(project, "import", str(tmp_path / "lang.txt")).exit_code == 0
+    rows = ["transcript,code,span"] + [f"lang,vertrouwen,{s}:{s + 5}" for s in range(3, 2403)]
+    source = tmp_path / "veel.csv"
+    source.write_text("\n".join(rows) + "\n")
+
+    def count() -> int:
+        conn = sqlite3.connect(project / "qualcode.db")
+        try:
+            return conn.execute("SELECT count(*) FROM codings").fetchone()[0]
+        finally:
+            conn.close()
+
+    before = count()
+    command = [sys.executable, "-m", "qualcode", "--project", str(project), "code", "--from", str(source)]
+    for delay in (0.6, 1.0):
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        assert count() in (before, before + 2400)
+        assert run(project, "check").exit_code == 0
+    finished = subprocess.run(command, capture_output=True, text=True)
+    assert finished.returncode == 0, finished.stderr
+    assert count() == before + 2400
