@@ -41,6 +41,11 @@ def one_line(text: str) -> str:
     return terminal_safe(text).replace("\n", "\\n").replace("\t", "\\t")
 
 
+# Characters that show nothing: zero-width space and joiners, direction marks, overrides
+# and isolates, word joiner, BOM. Text pasted from Word, Teams or a web page carries them
+# where a reader sees none (a speaker label, a quoted phrase); matching skips them.
+INVISIBLE = "[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+
 _CONTROL_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 

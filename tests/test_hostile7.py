@@ -446,3 +446,15 @@ def test_hostile7_code_from_killed_half_way_is_all_or_nothing(project: Path, tmp
     finished = subprocess.run(command, capture_output=True, text=True)
     assert finished.returncode == 0, finished.stderr
     assert count() == before + 2400
+
+
+def test_hostile7_a_typed_quote_finds_text_with_invisible_characters() -> None:
+    from qualcode.coding import find_quote
+
+    full = "R: Goed, we vertr\u200bouwen\u200b elkaar \u202eecht."
+    start, end = find_quote(full, "we vertrouwen elkaar", 0, len(full), "zw")
+    assert full[start:end] == "we vertr\u200bouwen\u200b elkaar"
+    start, end = find_quote(full, "elkaar echt", 0, len(full), "zw")
+    assert full[start:end] == "elkaar \u202eecht"
+    with pytest.raises(QualcodeError, match="is not in"):
+        find_quote(full, "\u200e", 0, len(full), "zw")  # nothing visible: no match everywhere

@@ -31,6 +31,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..termsafe import INVISIBLE
+
 INLINE = "inline"  # "Interviewer: text on the same line"
 ALONE_COLON = "alone-colon"  # "De voorzitter:" alone, text in the lines below
 ALONE_BARE = "alone-bare"  # "INTERVIEWER" alone, no colon, text below
@@ -46,10 +48,9 @@ _WORD = r"[^\W\d_][\w'’.\-]*+"
 _NUM = r"\d{1,3}(?!\d|[:.,]\d)"
 _MD = r"(?:\*\*|__)"
 
-# Invisible format characters a label may carry when pasted from Word, Teams or a web
-# page (zero-width space/joiners, direction marks and overrides, BOM): around the label
-# they are skipped, so "I\u200b:" is the speaker "I" (the text keeps them; offsets hold).
-_FMT = "[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]*"
+# Invisible characters (see termsafe.INVISIBLE) around a label are skipped, so "I\u200b:"
+# is the speaker "I" (the text keeps them; offsets hold).
+_FMT = INVISIBLE + "*"
 
 _LABEL_LINE = re.compile(
     rf"""
