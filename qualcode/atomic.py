@@ -9,6 +9,9 @@ and removed if anything fails -- also on Ctrl-C and, in the main thread, on SIGT
 A process killed outright (SIGKILL, power cut) can still leave one behind: the next
 write to the same target removes temporary files whose process is gone.
 
+A link is followed: its target is replaced (see :func:`target`). A device or a pipe
+(``-o /dev/null``) is written in place.
+
 Errors are ``OSError`` as the operating system gives them; callers turn them into
 their own catalogue message (which names what was being written).
 """
@@ -20,6 +23,7 @@ import os
 import secrets
 import shutil
 import signal
+import stat
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -104,7 +108,11 @@ def atomic_open(path: Path, mode: str = "wb", *, encoding: str | None = None, ne
     """A file handle whose content replaces ``path`` when the block ends without error."""
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_open writes new content ('w' or 'wb'), not mode {mode!r}")
-    path = Path(path)
+    path = target(path)
+    if is_stream(path):
+        with open(path, mode, encoding=encoding if "b" not in mode else None, newline=newline) as handle:
+            yield handle
+        return
     clean_stale(path)
     tmp = temp_path(path)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
@@ -119,6 +127,24 @@ def atomic_open(path: Path, mode: str = "wb", *, encoding: str | None = None, ne
         tmp.unlink(missing_ok=True)
         raise
     _sync_folder(path.parent)
+
+
+def target(path: Path) -> Path:
+    """The file a write to ``path`` replaces: a link's target (links followed, also a
+    dangling one), so that a link to a shared folder keeps pointing at the new content
+    instead of being replaced by a file of its own."""
+    path = Path(path)
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def is_stream(path: Path) -> bool:
+    """``path`` is a device or a pipe (``/dev/null``, a FIFO): written in place, as there
+    is no file to replace (and no folder a temporary file could go in)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
 def write_bytes(path: Path, data: bytes) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from .codebook import Codebook
@@ -24,6 +25,7 @@ from .errors import (
 )
 from .model import MANUAL, Coding, Turn
 from .store import Added, Store
+from .termsafe import INVISIBLE
 from .text import TextBlock, block_parts, text_blocks
 
 
@@ -126,8 +128,22 @@ def find_quote(full: str, quote: str, lo: int, hi: int, name: str, turn: int | N
     if not words:
         raise error(LOCATION_CHOICE, problem="--text is empty")
     found = _places(full, quote, lo, hi)
+    if not found and not unicodedata.is_normalized("NFC", quote):
+        # Transcripts are stored in NFC (see ingest.decode.normalise); a quote typed or
+        # pasted from a Mac (NFD: "e" + combining accent) names the same letters.
+        quote = unicodedata.normalize("NFC", quote)
+        words = quote.split()
+        found = _places(full, quote, lo, hi)
     if not found:  # quotes copied from a PDF or an e-mail have other line breaks and spaces
         pattern = re.compile(r"\s+".join(map(re.escape, words)))
+        found = [(m.start(), m.end()) for m in pattern.finditer(full, lo, hi)]
+    visible = [w for w in map(_visible, words) if w]
+    if not found and visible and _INVISIBLE.search(full, lo, hi):
+        # The transcript holds zero-width or direction characters (pasted from Word or a
+        # web page) that the quote, typed by hand, cannot show: let them come anywhere.
+        gap = _INVISIBLE.pattern + "*"
+        between = r"(?:\s|" + _INVISIBLE.pattern + ")+"
+        pattern = re.compile(between.join(gap.join(map(re.escape, word)) for word in visible))
         found = [(m.start(), m.end()) for m in pattern.finditer(full, lo, hi)]
     if not found:
         raise error(QUOTE_NOT_FOUND, quote=shown, where=where, name=name)
@@ -135,6 +151,13 @@ def find_quote(full: str, quote: str, lo: int, hi: int, name: str, turn: int | N
         places = ", ".join(f"{s}:{e}" for s, e in found[:5]) + (", ..." if len(found) > 5 else "")
         raise error(QUOTE_AMBIGUOUS, quote=shown, count=len(found), where=where, places=places)
     return found[0]
+
+
+_INVISIBLE = re.compile(INVISIBLE)
+
+
+def _visible(word: str) -> str:
+    return _INVISIBLE.sub("", word)
 
 
 def _places(full: str, quote: str, lo: int, hi: int) -> list[tuple[int, int]]:

@@ -495,6 +495,34 @@ CODEBOOK_FLOW_STYLE = Msg(
     "write each code as a '- id: ...' block (as `qualcode init` does), then run the command again",
 )
 
+# --- hostile outputs and damaged projects, round 7 (QC431-QC439) ------------------------
+OUTPUT_IS_PROJECT_FILE = Msg(
+    "QC431",
+    "{path} is {what} of the project in {root}; an export never replaces it (not even with --force)",
+    "write it to a new file outside the project's own files, e.g. in a folder of its own such as {root}/exports/",
+)
+OUTPUT_BAD_NAME = Msg(
+    "QC432",
+    "cannot write '{shown}': {reason}",
+    "give a file name of letters, digits, spaces and punctuation (no control characters), or -o - for stdout",
+)
+STORE_DAMAGED = Msg(
+    "QC433",
+    "{path} is damaged: {reason}",
+    "nothing was changed; put back your latest backup of {name}, or rescue what SQLite can still read:"
+    " `sqlite3 {name} .recover | sqlite3 rescued.db`, then move rescued.db to {name} and run `qualcode check`",
+)
+PROJECT_NOT_CREATED = Msg(
+    "QC434",
+    "cannot create the project in {path}: {reason}",
+    "nothing was left behind; pick a folder you may write in (or make it writable) and run `qualcode init` again",
+)
+APP_NEEDS_TERMINAL = Msg(
+    "QC435",
+    "the coding screen needs a terminal, and {reason}",
+    "run `qualcode` in a terminal window; in scripts and pipes use the commands (`qualcode --help`)",
+)
+
 # --- REFI-QDA fidelity and hardening (QC440-QC479) ----------------------------------
 REFI_TOO_DEEP = Msg(
     "QC440",

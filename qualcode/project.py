@@ -16,7 +16,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -30,6 +30,7 @@ from .errors import (
     NO_CODEBOOK,
     NO_PROJECT,
     PROJECT_EXISTS,
+    PROJECT_NOT_CREATED,
     SEVERAL_CODEBOOKS,
     QualcodeError,
     error,
@@ -38,6 +39,7 @@ from .ingest.decode import NotUtf8, read_settings
 from .lock import ProjectLock
 from .model import INTERVIEWER, RESPONDENT
 from .store import Store, SyncResult
+from .termsafe import control_in_name, one_line
 from .yamlsafe import COMPOSER, located, repeated, syntax_problem
 
 DB_NAME = "qualcode.db"
@@ -194,6 +196,38 @@ def is_untouched_starter(path: Path) -> bool:
         return False
 
 
+@contextmanager
+def creating_project(root: Path) -> Iterator[None]:
+    """Create a project folder all or nothing: if the block fails, what it added to ``root``
+    is removed again (``root`` too, if the block made it), and an OS error becomes
+    :data:`~qualcode.errors.PROJECT_NOT_CREATED` (no traceback, no half-made project that
+    later commands would take for a real one)."""
+    root = Path(root)
+    bad = control_in_name(os.fspath(root))
+    if bad:
+        raise error(PROJECT_NOT_CREATED, path=one_line(os.fspath(root)), reason=f"the name holds the control character {bad}")
+    if root.is_symlink() and not root.exists():
+        raise error(PROJECT_NOT_CREATED, path=root, reason=f"it is a link to {os.readlink(root)}, which does not exist")
+    existed = root.is_dir()
+    before = set(os.listdir(root)) if existed else set()
+    try:
+        yield
+    except BaseException as exc:
+        if root.is_dir() and not root.is_symlink():
+            for name in set(os.listdir(root)) - before:
+                added = root / name
+                if added.is_dir() and not added.is_symlink():
+                    shutil.rmtree(added, ignore_errors=True)
+                else:
+                    added.unlink(missing_ok=True)
+            if not existed:
+                with suppress(OSError):
+                    root.rmdir()
+        if isinstance(exc, OSError):
+            raise error(PROJECT_NOT_CREATED, path=root, reason=exc.strerror or exc) from None
+        raise
+
+
 def is_project(path: Path) -> bool:
     """A folder is a project if it has a store, a configuration or a codebooks/ folder."""
     return (path / DB_NAME).exists() or (path / CONFIG_NAME).exists() or (path / CODEBOOK_DIR).is_dir()
@@ -265,6 +299,11 @@ class Project:
             raise error(PROJECT_EXISTS, path=root)
         if codebook is not None and converted is None:
             load_codebook(codebook)  # refuse to start from an invalid codebook
+        with creating_project(root):
+            return cls._create(root, codebook, converted)
+
+    @classmethod
+    def _create(cls, root: Path, codebook: Path | None, converted: Codebook | None) -> Project:
         (root / CODEBOOK_DIR).mkdir(parents=True, exist_ok=True)
         (root / TRANSCRIPT_DIR).mkdir(exist_ok=True)
         if converted is not None and codebook is not None:

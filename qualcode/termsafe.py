@@ -39,3 +39,21 @@ def one_line(text: str) -> str:
     a transcript name must not start a line of its own.
     """
     return terminal_safe(text).replace("\n", "\\n").replace("\t", "\\t")
+
+
+# Characters that show nothing: zero-width space and joiners, direction marks, overrides
+# and isolates, word joiner, BOM. Text pasted from Word, Teams or a web page carries them
+# where a reader sees none (a speaker label, a quoted phrase); matching skips them.
+INVISIBLE = "[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+
+_CONTROL_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def control_in_name(name: str) -> str | None:
+    """The first control character in a file or folder name, shown visibly (``\\n``), or None.
+
+    Newlines and tabs count too: in a name they are a slip (a pasted line), and make
+    a file that listings and messages cannot show on one line.
+    """
+    found = _CONTROL_IN_NAME.search(name)
+    return one_line(found.group()) if found else None

@@ -207,6 +207,18 @@ class QualcodeGroup(click.Group):
             # `qualcode codings | head`: the reader left; not an error of ours.
             sys.stderr.close()
             ctx.exit(0)
+        except Exception as exc:
+            # A damaged database shows when a query reaches the broken page, which may be
+            # while rows are read, outside the store's statements.
+            from ..store.db import damage_error
+
+            state = ctx.find_object(State)
+            opened = state._project if state is not None else None
+            damaged = damage_error(exc, str(opened.db_path) if opened is not None else "the project database")
+            if damaged is None:
+                raise
+            report_error(damaged)
+            ctx.exit(1)
 
 
 def _refuse_non_utf8(args: list[str]) -> None:

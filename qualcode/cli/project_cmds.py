@@ -9,8 +9,8 @@ import click
 
 from ..coding import resolve_transcript
 from ..display import shorten
-from ..errors import CHECK_PROBLEMS, error
-from ..project import Project, sample_project_source
+from ..errors import APP_NEEDS_TERMINAL, CHECK_PROBLEMS, error
+from ..project import Project, creating_project, is_project, sample_project_source
 from .base import State, main, pass_state
 from .render import echo, emit, format_option, note, styled, warn
 
@@ -31,8 +31,27 @@ def open_(state: State, project_dir: Path | None) -> None:
             note(notice)
         _print_summary(project)
         return
+    reason = _no_terminal()
+    if reason:  # the app would wait for keys that never come (a pipe, cron) or draw garbage
+        for notice in notices:
+            note(notice)
+        _print_summary(project)
+        raise error(APP_NEEDS_TERMINAL, reason=reason)
     # The explicit --coder/$QUALCODE_CODER only: without one the app uses the saved name or asks once.
     run_app(project, coder=state.coder_option, notices=notices)  # pragma: no cover - interactive
+
+
+def _no_terminal() -> str | None:
+    """Why the app cannot run here (stdin or stdout not a terminal, TERM=dumb), or None."""
+    import os
+
+    if not sys.stdin.isatty():
+        return "stdin is not one (input comes from a file or a pipe)"
+    if not sys.stdout.isatty():
+        return "stdout is not one (output goes to a file or a pipe)"
+    if os.environ.get("TERM") == "dumb":
+        return "TERM=dumb says this one cannot draw a screen"
+    return None
 
 
 def _print_summary(project: Project) -> None:
@@ -64,12 +83,17 @@ def init(directory: Path, codebook: Path | None, sample: bool) -> None:
         from .exchange_cmds import converted_codebook
 
         converted = converted_codebook(codebook, report)
-    if sample:
-        source = sample_project_source()
-        directory.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(source / "transcripts", directory / "transcripts", dirs_exist_ok=True)
-        codebook = next(iter(sorted((source / "codebooks").glob("*.yaml"))), None)
-    project = Project.init(directory, codebook=codebook, converted=converted)
+    if is_project(directory):  # before the sample's files are copied into it
+        from ..errors import PROJECT_EXISTS
+
+        raise error(PROJECT_EXISTS, path=directory)
+    with creating_project(directory):  # all or nothing
+        if sample:
+            source = sample_project_source()
+            directory.mkdir(parents=True, exist_ok=True)
+            shutil.copytree(source / "transcripts", directory / "transcripts", dirs_exist_ok=True)
+            codebook = next(iter(sorted((source / "codebooks").glob("*.yaml"))), None)
+        project = Project.init(directory, codebook=codebook, converted=converted)
     for message in report.warnings:
         warn(message)
     echo(f"created project {project.root}" + (f" with the codebook of {codebook.name}" if codebook else ""))

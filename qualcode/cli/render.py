@@ -88,12 +88,17 @@ def note(message: str) -> None:
 
 
 def warn(message: str) -> None:
-    click.echo(click.style("warning: ", fg="yellow") + terminal_safe(message), err=True)
+    styled("warning: ", message, err=True, fg="yellow")
 
 
 def styled(label: str, message: str, *, err: bool = False, **style: object) -> None:
-    """``label`` in a style, then ``message`` (terminal-safe): ``error: ...``, ``hint: ...``."""
-    click.echo(click.style(label, **style) + terminal_safe(message), err=err)
+    """``label`` in a style, then ``message`` (terminal-safe): ``error: ...``, ``hint: ...``.
+
+    Without colours when ``NO_COLOR`` is set (https://no-color.org; click itself ignores
+    it) or ``TERM=dumb``; click drops them anyway off a terminal.
+    """
+    plain = os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb"
+    click.echo((label if plain else click.style(label, **style)) + terminal_safe(message), err=err)
 
 
 # --- where data goes ----------------------------------------------------------------------
@@ -109,7 +114,9 @@ class _TerminalSafe(io.TextIOBase):
         return True
 
     def write(self, text: str) -> int:
-        self._stream.write(terminal_safe(text))
+        # CSV ends its lines with CRLF (RFC 4180): on a screen that is a line end, not a
+        # "\x0d" at the end of every line. A lone CR (which would overwrite the line) stays visible.
+        self._stream.write(terminal_safe(text.replace("\r\n", "\n")))
         return len(text)
 
     def flush(self) -> None:
@@ -188,11 +195,12 @@ def data_output(out: Path | None = None, *, force: bool = True, paged: bool = Fa
 
 
 def check_out(out: Path | None, force: bool) -> None:
-    """Refuse to replace an existing ``--out`` file without ``--force`` (one rule for every command)."""
-    from ..errors import OUTPUT_EXISTS, error
+    """Refuse a bad ``--out`` before any work: no name, a project's own file, a missing folder,
+    or an existing file without ``--force`` (one rule for every command; see :mod:`qualcode.output_target`)."""
+    if out is not None:
+        from ..output_target import check_output
 
-    if out is not None and out.exists() and not force:
-        raise error(OUTPUT_EXISTS, path=out)
+        check_output(out, force)
 
 
 # --- listings -------------------------------------------------------------------------------
@@ -333,7 +341,8 @@ def write_table(
         fits = max(size.lines - 3 - (title is not None), 5)
         head = list(islice(rows, fits + 1))
         if len(head) <= fits:
-            return rich_table(head, columns, title, right, size.columns)
+            print_rich(rich_table(head, columns, title, right), width=size.columns)
+            return len(head)
         rows = chain(head, rows)
     with data_output(paged=paged) as stream:
         rows = _flushed(rows, stream) if slow else rows
@@ -348,6 +357,7 @@ def _flushed(rows: Iterable[Sequence[object]], stream: IO[str]) -> Iterator[Sequ
 
 
 RICH_MAX_COLUMNS = 40  # wider tables are never drawn by rich: measuring them is the slow part
+ELLIPSIS = "\u2026"  # what rich ends a cut cell with
 
 
 def rich_fits(table) -> bool:
@@ -358,13 +368,31 @@ def rich_fits(table) -> bool:
         return True
     from rich.console import Console
 
+    # Rich's own measure is capped at the screen's width (every table "fitted"), and
+    # where the columns do not fit it cuts cells, numbers too ("8…"), or drops the label
+    # column: on a narrow terminal (COLUMNS=20) the counts were unreadable. Rich folds long
+    # names onto more lines, which is fine; a cut shows as an ellipsis it added. So the
+    # table is drawn once off-screen (tables here are at most a few hundred short rows).
     width = shutil.get_terminal_size().columns
-    return Console(width=width).measure(table).maximum <= width
+    drawn = io.StringIO()
+    Console(file=drawn, width=width, color_system=None, highlight=False).print(table)
+    own = sum(str(cell).count(ELLIPSIS) for column in table.columns for cell in (column.header, *column.cells))
+    return drawn.getvalue().count(ELLIPSIS) <= own
 
 
-def print_rich(renderable) -> None:
-    """Print a rich table (or other renderable) to stdout; off a terminal, never wrapped."""
+def print_rich(renderable, *, width: int | None = None) -> None:
+    """Print a rich table (or other renderable) to stdout, ``width`` wide (default: the
+    terminal's); off a terminal, never wrapped.
+
+    Through the same UTF-8 stream as every listing: with rich's own (``sys.stdout`` in
+    the locale's encoding) a Dutch name on an ASCII or Latin-1 stdout was a traceback.
+    """
     from rich.console import Console
 
     terminal = stdout_is_terminal()
-    Console(width=None if terminal else 10_000, soft_wrap=not terminal, highlight=False).print(renderable)
+    with _stdout_text() as stream:
+        if width is not None:
+            console = Console(file=stream, width=width, highlight=False)
+        else:
+            console = Console(file=stream, width=None if terminal else 10_000, soft_wrap=not terminal, highlight=False)
+        console.print(renderable)

@@ -35,8 +35,8 @@ def _cell(value: object) -> str:
     return text if text.isprintable() else one_line(text)  # isprintable: a fast C check for the usual case
 
 
-def rich_table(rows: list, columns: Sequence[str], title: str | None, right: Sequence[str], width: int) -> int:
-    from rich.console import Console
+def rich_table(rows: list, columns: Sequence[str], title: str | None, right: Sequence[str]):
+    """The rows as a rich table (for the caller to print: :func:`qualcode.cli.render.print_rich`)."""
     from rich.table import Table
     from rich.text import Text
 
@@ -45,8 +45,7 @@ def rich_table(rows: list, columns: Sequence[str], title: str | None, right: Seq
         table.add_column(column, justify="right" if column in right else "left", overflow="fold")
     for row in rows:
         table.add_row(*(Text(_cell(v)) for v in row))  # Text: data is never read as rich markup
-    Console(width=width, highlight=False).print(table)
-    return len(rows)
+    return table
 
 
 def streamed(

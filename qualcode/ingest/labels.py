@@ -31,6 +31,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..termsafe import INVISIBLE
+
 INLINE = "inline"  # "Interviewer: text on the same line"
 ALONE_COLON = "alone-colon"  # "De voorzitter:" alone, text in the lines below
 ALONE_BARE = "alone-bare"  # "INTERVIEWER" alone, no colon, text below
@@ -46,16 +48,20 @@ _WORD = r"[^\W\d_][\w'’.\-]*+"
 _NUM = r"\d{1,3}(?!\d|[:.,]\d)"
 _MD = r"(?:\*\*|__)"
 
+# Invisible characters (see termsafe.INVISIBLE) around a label are skipped, so "I\u200b:"
+# is the speaker "I" (the text keeps them; offsets hold).
+_FMT = INVISIBLE + "*"
+
 _LABEL_LINE = re.compile(
     rf"""
-    [ \t]*
+    [ \t]*{_FMT}
     (?:(?P<ts1>{TIMESTAMP})[ \t]*(?:[-–—|][ \t]*)?)?
     {_MD}?
     (?P<label>{_WORD}(?:[ \t]+(?:{_WORD}|{_NUM})){{0,4}}+)
     (?:[ \t]*(?P<aff>\((?![\s\d:.,\-–]*\))[^()\n]{{1,40}}\)))?
     (?P<md>{_MD})?
     (?:[ \t]*(?P<ts2>{TIMESTAMP}))?
-    [ \t]*
+    [ \t]*{_FMT}[ \t]*
     (?:
         (?P<colon>:){_MD}?[ \t]*
         (?:(?P<ts3>{TIMESTAMP})[ \t]*(?:[-–—][ \t]*)?)?

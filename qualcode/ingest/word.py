@@ -7,8 +7,9 @@ paragraphs are paragraphs, and the turn finder splits label-less text on blank
 lines); empty paragraphs are skipped; a line break inside a paragraph stays a
 single ``\\n``. A table row whose first cell is short (a speaker, or a time then
 a speaker) becomes ``Speaker: text``, the usual two- or three-column transcript
-layout; other cells become paragraphs of their own. Headers, footers, comments
-and text boxes are not read.
+layout; other cells become paragraphs of their own. Tracked changes are read as
+accepted. Headers, footers, comments, footnotes and text boxes are not read (the
+last three with a warning, as they may hold what was said).
 
 python-docx reads every part of the package into memory, so before it opens the
 file the zip's declared sizes are checked (:class:`qualcode.zipsafe.ZipGuard`): a
@@ -59,7 +60,8 @@ def read_docx(data: bytes, path: Path, encoding: str | None) -> Transcript:
             if isinstance(item, Table):
                 blocks.extend(_table_blocks(item))
             else:
-                blocks.append(_heading_prefix(item) + item.text)
+                blocks.append(_heading_prefix(item) + _text(item))
+        left_out = _left_out(document)
     # The one broad catch in ingest, at the boundary with an untrusted file:
     # python-docx reports a damaged package as whatever it trips over
     # (BadZipFile, KeyError, ValueError, XMLSyntaxError, zlib.error, even
@@ -71,7 +73,35 @@ def read_docx(data: bytes, path: Path, encoding: str | None) -> Transcript:
 
     text = normalise("\n\n".join(b for b in (block.strip() for block in blocks) if b))
     scan = scan_turns(text)
-    return Transcript(name=path.stem, text=text, turns=scan.turns, encoding=None, warnings=scan.warnings)
+    return Transcript(name=path.stem, text=text, turns=scan.turns, encoding=None, warnings=[*left_out, *scan.warnings])
+
+
+# Runs as Word shows them with tracked changes accepted: inserted (and moved-to) text
+# counts, deleted (and moved-from) text does not. python-docx's ``paragraph.text`` reads
+# only the paragraph's own runs and hyperlinks, so an inserted word was silently lost.
+_RUNS = "w:r | w:hyperlink | w:ins/w:r | w:ins/w:hyperlink | w:moveTo/w:r | w:moveTo/w:hyperlink"
+
+
+def _text(paragraph) -> str:
+    """A paragraph's text, tracked insertions included (see :data:`_RUNS`)."""
+    return "".join(e.text for e in paragraph._p.xpath(_RUNS))
+
+
+def _left_out(document) -> list[str]:
+    """Warnings for text in the file that the transcript does not hold."""
+    body = document.element.body
+    notes = []
+    boxes = len(body.xpath(".//w:txbxContent"))
+    if boxes:
+        notes.append(
+            f"{boxes} text box(es) in the document are not read: copy their text into the body if it belongs to the transcript"
+        )
+    if body.xpath(".//w:del | .//w:ins | .//w:moveFrom | .//w:moveTo"):
+        notes.append("the document has tracked changes: read as if all were accepted (insertions kept, deletions left out)")
+    footnotes = len(body.xpath(".//w:footnoteReference | .//w:endnoteReference"))
+    if footnotes:
+        notes.append(f"{footnotes} footnote(s) or endnote(s) are not read: only the body text is the transcript")
+    return notes
 
 
 def _check_sizes(data: bytes, shown: str) -> None:
@@ -125,7 +155,7 @@ def _table_blocks(table: Table) -> list[str]:
             if id(cell._tc) in seen:
                 continue
             seen.add(id(cell._tc))
-            value = cell.text.strip()
+            value = "\n".join(_text(p) for p in cell.paragraphs).strip()
             if value:
                 cells.append(value)
         if len(cells) >= 3 and is_time_only(cells[0]) and _label_cell(cells[1]):

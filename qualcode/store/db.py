@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from ..errors import STORE_BUSY, STORE_READ_ONLY, STORE_UNREADABLE, error
+from ..errors import STORE_BUSY, STORE_DAMAGED, STORE_READ_ONLY, STORE_UNREADABLE, QualcodeError, error
 
 BUSY_TIMEOUT = 10.0  # seconds a writer waits for another process's transaction
 PARK = 10**12  # an offset no text reaches: parks rows while their spans are rewritten
@@ -86,6 +86,28 @@ def _refuse_special_file(path: str) -> None:
     if not stat.S_ISREG(mode):
         what = "a folder" if stat.S_ISDIR(mode) else "a device, a pipe or a socket"
         raise error(STORE_UNREADABLE, path=path, reason=f"it is {what}, not a file")
+    if os.stat(path).st_size == 0:
+        # SQLite would take it for a new database and fill it with empty tables: the
+        # project (or the key) would look empty, its loss unnoticed. qualcode never
+        # leaves a database of 0 bytes (the first statement writes its header); a
+        # failed copy or a full disk does.
+        raise error(STORE_UNREADABLE, path=path, reason="the file is empty (0 bytes), e.g. a copy that failed")
+
+
+def damage_error(exc: BaseException, path: str) -> QualcodeError | None:
+    """:data:`~qualcode.errors.STORE_DAMAGED` for SQLite's report of a damaged file
+    ("database disk image is malformed", "file is not a database"), else None.
+
+    Damage shows only when a query reaches the broken page, often long after the file
+    was opened: every statement is translated here, and the CLI translates what rows
+    read later from a cursor raise.
+    """
+    if not isinstance(exc, sqlite3.DatabaseError) or isinstance(exc, sqlite3.IntegrityError | sqlite3.ProgrammingError):
+        return None
+    text = str(exc)
+    if not any(sign in text.lower() for sign in ("malformed", "not a database", "corrupt")):
+        return None
+    return error(STORE_DAMAGED, path=path, name=Path(path).name, reason=text)
 
 
 class Database:
@@ -109,6 +131,8 @@ class Database:
                 self.conn.execute("PRAGMA synchronous = FULL")
             self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.DatabaseError as exc:
+            if "malformed" in str(exc):  # a SQLite file, damaged (e.g. cut short)
+                raise error(STORE_DAMAGED, path=self.path, name=Path(self.path).name, reason=exc) from None
             raise error(STORE_UNREADABLE, path=self.path, reason=exc) from None
         self._depth = 0
 
@@ -143,13 +167,13 @@ class Database:
     def execute(self, sql: str, params: Iterable = ()) -> sqlite3.Cursor:
         try:
             return self.conn.execute(sql, tuple(params) if not isinstance(params, (tuple, dict)) else params)
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:
             raise self._translated(exc) from None
 
     def executemany(self, sql: str, rows: Iterable) -> sqlite3.Cursor:
         try:
             return self.conn.executemany(sql, rows)
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:
             raise self._translated(exc) from None
 
     def one(self, sql: str, params: Iterable = ()) -> tuple | None:
@@ -209,7 +233,12 @@ class Database:
         if self.read_only:
             raise error(STORE_READ_ONLY, path=self.path, what=self.read_only, action=action)
 
-    def _translated(self, exc: sqlite3.OperationalError) -> Exception:
+    def _translated(self, exc: sqlite3.DatabaseError) -> Exception:
+        damaged = damage_error(exc, self.path)
+        if damaged is not None:
+            return damaged
+        if not isinstance(exc, sqlite3.OperationalError):
+            return exc  # a constraint or a programming error: a bug, not the user's file
         text = str(exc).lower()
         if "readonly" in text or "read-only" in text:
             what = read_only_reason(Path(self.path)) or "file"
