@@ -30,6 +30,7 @@ from ..model import Turn
 from ..project import Project
 from ..store import CodingFilter, CodingRow, Store
 from ..store.key import KeyStore
+from ..store.types import ALL_CODINGS
 from .apply import (
     OffsetMapper,
     TurnRow,
@@ -171,7 +172,7 @@ class _Codings:
         self._base = base = store.codings
         self.count, self.coders, self.code_ids, self.coder_counts = base.count, base.coders, base.code_ids, base.coder_counts
 
-    def rows(self, tid: int, flt: CodingFilter, *, named: bool = True) -> Iterator:
+    def rows(self, tid: int, flt: CodingFilter = ALL_CODINGS, *, named: bool = True) -> Iterator:
         """As :meth:`CodingStore.rows <qualcode.store.codings.CodingStore.rows>`."""
         view = self._view
         read = view.read(tid)
@@ -197,7 +198,7 @@ class _Codings:
             rows = [(*r[:6], memo(r[6]), *r[7:]) if r[6] else r for r in rows]
         return map(CodingRow._make, rows) if named else iter(rows)
 
-    def span_quotes(self, tid: int, flt: CodingFilter) -> Iterator[tuple[int, int, str, str]]:
+    def span_quotes(self, tid: int, flt: CodingFilter = ALL_CODINGS) -> Iterator[tuple[int, int, str, str]]:
         """As :meth:`CodingStore.span_quotes <qualcode.store.codings.CodingStore.span_quotes>`."""
         read = self._view.read(tid)
         if not read.moved:
@@ -210,7 +211,7 @@ class _Codings:
         out.sort(key=_SPAN_ORDER)
         return iter(out)
 
-    def spans(self, tid: int, flt: CodingFilter) -> list[tuple[int, int, str]]:
+    def spans(self, tid: int, flt: CodingFilter = ALL_CODINGS) -> list[tuple[int, int, str]]:
         """As :meth:`CodingStore.spans <qualcode.store.codings.CodingStore.spans>`."""
         read = self._view.read(tid)
         rows = self._base.spans(tid, flt)
