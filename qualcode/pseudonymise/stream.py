@@ -4,7 +4,8 @@ An export with ``--pseudonymise`` used to read a copy of the database that
 :func:`~.apply.apply` (``keep_originals=False``) had rewritten first, every transcript
 before the first row. :class:`PseudonymisedStore` gives an export the same readings
 from the project itself, a transcript at a time, worked out when the export first
-reads it (its text, turns and offset mapping from :func:`~.apply.pseudonymised_view`):
+reads it (its text, turns and offset mapping as :func:`~.apply.pseudonymised_view`
+gives them, from :func:`~.apply.pseudonymised_rows`):
 
 * codings at their mapped spans, in the copy's order, quoted from the new text (a
   coding that ends before the first name keeps its stored quote, as the copy's row
@@ -123,7 +124,7 @@ class PseudonymisedStore:
             return
         read.checked = True
         if codings is None:
-            codings = self._store.codings.spans_with_memos(read.tid)
+            codings = self._store.codings.span_keys(read.tid)
             spans, inside = read.mapper.spans([(r[1], r[2]) for r in codings])
             if not inside:  # two spans fall on one only where one of them starts or ends inside a name
                 return
