@@ -79,7 +79,8 @@ class OffsetMapper:
 
     def spans(self, spans: Iterable[tuple[int, int]]) -> tuple[list[tuple[int, int]], bool]:
         """Many spans mapped at once (an export maps every coding), and whether a start or
-        an end lay inside a name: only then can two spans fall on one."""
+        an end lay inside a name: only then can two spans fall on one, or two spans in
+        position order change places (elsewhere every offset shifts as the one before)."""
         starts, ends, shifts, firsts, lasts = self.starts, self.ends, self.shifts, self._firsts, self._lasts
         bisect_left = bisect.bisect_left
         out, inside = [], False

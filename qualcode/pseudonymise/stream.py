@@ -193,7 +193,8 @@ class _Codings:
             elif inside:  # these are all of them (two fall on one only where one starts or ends inside a name)
                 view.check(read, rows, spans)
             read.checked = True
-            out.sort(key=_ROW_ORDER)
+            if inside:  # else every offset moved by the same rule: their order stays
+                out.sort(key=_ROW_ORDER)
             rows = out
         elif view._entities:
             rows = [(*r[:6], memo(r[6]), *r[7:]) if r[6] else r for r in rows]
@@ -207,9 +208,10 @@ class _Codings:
         self._view.check(read)
         rows = list(self._base.span_quotes(tid, flt))
         text, first = read.text, read.first
-        spans = read.mapper.spans([(r[0], r[1]) for r in rows])[0]
+        spans, inside = read.mapper.spans([(r[0], r[1]) for r in rows])
         out = [(ns, ne, c, q if e <= first else text[ns:ne]) for (_, e, c, q), (ns, ne) in zip(rows, spans, strict=True)]
-        out.sort(key=_SPAN_ORDER)
+        if inside:
+            out.sort(key=_SPAN_ORDER)
         return iter(out)
 
     def spans(self, tid: int, flt: CodingFilter = ALL_CODINGS) -> list[tuple[int, int, str]]:
@@ -219,9 +221,10 @@ class _Codings:
         if not read.moved:
             return rows
         self._view.check(read)
-        spans = read.mapper.spans([(r[0], r[1]) for r in rows])[0]
+        spans, inside = read.mapper.spans([(r[0], r[1]) for r in rows])
         out = [(ns, ne, code_id) for (_, _, code_id), (ns, ne) in zip(rows, spans, strict=True)]
-        out.sort(key=_SPAN_ORDER)
+        if inside:
+            out.sort(key=_SPAN_ORDER)
         return out
 
 
