@@ -73,10 +73,6 @@ class OffsetMapper:
             return offset
         return self._lasts[i] if offset < self.ends[i] else offset + self.shifts[i]  # inside a name: its end
 
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """``start`` and ``end`` mapped (a coding's span)."""
-        return self.start(start), self.end(end)
-
     def spans(self, spans: Iterable[tuple[int, int]]) -> tuple[list[tuple[int, int]], bool]:
         """Many spans mapped at once (an export maps every coding), and whether a start or
         an end lay inside a name: only then can two spans fall on one, or two spans in
