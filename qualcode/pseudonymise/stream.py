@@ -181,18 +181,13 @@ class _Codings:
         memo = view.memo
         if read.moved:
             rows = list(rows)
-            spans, inside = read.mapper.spans([(r[1], r[2]) for r in rows])
+            spans, inside = self._moved(read, flt, rows)
             text, first = read.text, read.first
             # Before the first name the copy keeps a coding's row as it was (its quote too).
             out = [
                 (cid, ns, ne, code_id, coder, origin, memo(m) if m else m, quote if e <= first else text[ns:ne], created)
                 for (cid, _, e, code_id, coder, origin, m, quote, created), (ns, ne) in zip(rows, spans, strict=True)
             ]
-            if flt.code_ids is not None or flt.coders is not None:
-                view.check(read)  # reads them all
-            elif inside:  # these are all of them (two fall on one only where one starts or ends inside a name)
-                view.check(read, rows, spans)
-            read.checked = True
             if inside:  # else every offset moved by the same rule: their order stays
                 out.sort(key=_ROW_ORDER)
             rows = out
@@ -205,11 +200,13 @@ class _Codings:
         read = self._view.read(tid)
         if not read.moved:
             return self._base.span_quotes(tid, flt)
-        self._view.check(read)
-        rows = list(self._base.span_quotes(tid, flt))
+        if read.checked:
+            rows = [(0, *r[:3], "", r[3]) for r in self._base.span_quotes(tid, flt)]
+        else:  # whole rows: they are checked too
+            rows = [(cid, s, e, c, who, q) for cid, s, e, c, who, _, _, q, _ in self._base.rows(tid, flt, named=False)]
+        spans, inside = self._moved(read, flt, rows)
         text, first = read.text, read.first
-        spans, inside = read.mapper.spans([(r[0], r[1]) for r in rows])
-        out = [(ns, ne, c, q if e <= first else text[ns:ne]) for (_, e, c, q), (ns, ne) in zip(rows, spans, strict=True)]
+        out = [(ns, ne, c, q if e <= first else text[ns:ne]) for (_, _, e, c, _, q), (ns, ne) in zip(rows, spans, strict=True)]
         if inside:
             out.sort(key=_SPAN_ORDER)
         return iter(out)
@@ -217,15 +214,29 @@ class _Codings:
     def spans(self, tid: int, flt: CodingFilter = ALL_CODINGS) -> list[tuple[int, int, str]]:
         """As :meth:`CodingStore.spans <qualcode.store.codings.CodingStore.spans>`."""
         read = self._view.read(tid)
-        rows = self._base.spans(tid, flt)
         if not read.moved:
-            return rows
-        self._view.check(read)
-        spans, inside = read.mapper.spans([(r[0], r[1]) for r in rows])
-        out = [(ns, ne, code_id) for (_, _, code_id), (ns, ne) in zip(rows, spans, strict=True)]
+            return self._base.spans(tid, flt)
+        # All of them with their ids and coders (checked too), from the same covering index.
+        unfiltered = flt.code_ids is None and flt.coders is None
+        rows: list[tuple] = self._base.span_keys(tid) if unfiltered else [(0, *r) for r in self._base.spans(tid, flt)]
+        spans, inside = self._moved(read, flt, rows)
+        out = [(ns, ne, r[3]) for r, (ns, ne) in zip(rows, spans, strict=True)]
         if inside:
             out.sort(key=_SPAN_ORDER)
         return out
+
+    def _moved(self, read: _Read, flt: CodingFilter, rows: list[tuple]) -> tuple[list[tuple[int, int]], bool]:
+        """The new spans of ``rows`` (``(id, start, end, code_id, coder, ...)`` by position)
+        and whether one starts or ends inside a name. The transcript is checked for two
+        codings falling on one span: with these rows when they are all of its codings, else
+        with all of them read."""
+        spans, inside = read.mapper.spans([(r[1], r[2]) for r in rows])
+        if flt.code_ids is not None or flt.coders is not None:
+            self._view.check(read)
+        elif inside:  # two fall on one only where one starts or ends inside a name
+            self._view.check(read, rows, spans)
+        read.checked = True
+        return spans, inside
 
 
 @contextmanager
