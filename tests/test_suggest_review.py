@@ -244,7 +244,7 @@ def test_suggest_learned_suggestions_from_own_coding_and_retraining(tmp_path):
     assert summary.trained and summary.model.codes == {"taart": 10}
     assert (tmp_path / MODEL_DIR / "meta.json").exists()
     assert ("taart", "Zij bakt vandaag een taart.") not in by_code(project, "fresh")
-    assert any("the learned model proposes nothing yet" in n for n in summary.notes)
+    assert any("the learned model proposes nothing yet" in n and "it needs 2+ coded transcripts" in n for n in summary.notes)
 
     # A second coded interview: cross-validation shows the model beats the (absent) hints for 'taart'.
     second = make_project(tmp_path, {"coded2.txt": coded.replace("R: ", "R: Nou. ")})
@@ -302,3 +302,42 @@ def test_suggest_pipeline_lemma_dictionary_is_asked_once_for_a_word():
     assert len(asked) == 1
     dataclasses.replace(pipeline, forms=DutchForms({}, (), ())).load_lemma_dictionary()
     assert len(asked) == 1
+
+
+def test_suggest_run_says_why_the_model_abstains_with_enough_coding(tmp_path):
+    """With two coded interviews and 10 coded sentences per interview, the learned model
+    has what it needs, yet the hints are right every time: the note says so, with what the
+    model was trained on, instead of asking for more coding."""
+    codebook = CODEBOOK.replace(
+        "    name: Taart\n    key: t\n", "    name: Taart\n    key: t\n    hints:\n      keywords: [taart]\n"
+    )
+    coded = "".join(f"R: {s}\n" for pair in zip(TAART, OTHER, strict=False) for s in pair)
+    project = make_project(tmp_path, {"a.txt": coded, "b.txt": coded.replace("R: ", "R: Nou. ")}, codebook=codebook)
+    store = project.store
+    for name in ("a", "b"):
+        tid = store.transcripts.id_by_name(name)
+        for sentence in TAART:
+            store.codings.add(tid, *span_of(project, name, sentence), "taart", "anna")
+    summary = run_suggestions(project)
+    assert summary.model is not None and summary.model.codes == {"taart": 20}
+    (note,) = [n for n in summary.notes if "the learned model proposes nothing yet" in n]
+    assert "of 2 coded transcripts; checked again as you code" in note and "it needs" not in note
+
+
+def test_suggest_run_of_sentences_gives_the_reasons_of_its_best_sentence_first():
+    """Adjacent sentences proposing one code are one suggestion with the best score; the
+    reasons of the sentence with that score come first (the others follow, and what is
+    cut by MAX_REASONS is theirs), whichever sentence of the run it is."""
+    from qualcode.suggest.combined import RULES, Proposal
+    from qualcode.suggest.runner import MAX_REASONS, _merge_runs
+    from qualcode.suggest.segments import Sentence
+
+    sentences = [Sentence(1, 4, 0, 10, "a"), Sentence(1, 4, 11, 20, "b"), Sentence(1, 4, 21, 30, "c")]
+    weak = Proposal(0.3, {RULES}, ["rule: matched keyword 'x'", "this hint was right in 0 of 1 coded sentences"])
+    strong = Proposal(0.8, {RULES}, ["rule: matched keyword 'y'", "rule: matched keyword 'z'", "this hint was right in 5 of 6"])
+    other = Proposal(0.5, {RULES}, ["rule: matched keyword 'w'"])
+    ((start, end, code, suggester, score, reason),) = _merge_runs(sentences, [{"k": weak}, {"k": strong}, {"k": other}])
+    assert (start, end, code, suggester, score) == (0, 30, "k", RULES, 0.8)
+    shown = reason.split("; ")
+    assert shown[:3] == strong.reasons and shown[3] == weak.reasons[0]
+    assert MAX_REASONS == 4 and shown[-1] == "and 2 more"

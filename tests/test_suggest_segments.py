@@ -374,3 +374,35 @@ def _sentences_of(transcript):
     from qualcode.text import sentence_spans
 
     return [transcript.text[a:b] for turn in transcript.turns for a, b in sentence_spans(transcript.text, turn.start, turn.end)]
+
+
+def test_suggest_segments_rules_only_reads_content_next_to_hits(monkeypatch):
+    """A rules-only run reads `content` where a proposal can land: a sentence with hits,
+    one next to it (proposed for its neighbour's hints) and the sentences at a cut in a
+    long turn. Those agree with a run that reads every sentence, so a backchannel
+    next to a hint ("Nee.") is never proposed for it."""
+    from pathlib import Path
+
+    import qualcode.suggest.analysis as analysis
+    from qualcode.codebook import load_codebook
+    from qualcode.suggest.combined import neighbour_hits
+    from qualcode.suggest.rules import RuleSuggester
+
+    repo = Path(__file__).resolve().parents[1]
+    text = (
+        "Nee. Het ging om een warme overdracht naar het wijkteam. Ja precies. Mm-hm.\n"
+        + "Dat was een lange middag met veel koffie. " * 80
+        + "Ja. Warme overdracht dus. Oké."
+    )
+    transcript = Transcript("t", text, [Turn(1, "R", 0, len(text), role=RESPONDENT)], id=5)
+    pipeline = load_pipeline(None)
+    rules = RuleSuggester(pipeline, load_codebook(repo / "codebooks" / "samenwerking.yaml"))
+    monkeypatch.setattr(analysis, "MAX_PIECE", 2000)  # the turn in pieces: cuts next to a hit
+    ((_, every),) = list(analyse(pipeline, [transcript], rules=rules, words=True))
+    ((_, rules_only),) = list(analyse(pipeline, [transcript], rules=rules))
+    assert [s.text for s in every] == [s.text for s in rules_only]
+    reached = {i for i, s in enumerate(rules_only) if s.hits} | set(neighbour_hits(rules_only))
+    assert {"Nee.", "Ja precies.", "Ja.", "Oké."} <= {rules_only[i].text for i in reached}
+    for i in reached:
+        assert rules_only[i].content == every[i].content, rules_only[i].text
+    assert not any(rules_only[i].content for i in reached if rules_only[i].text in {"Nee.", "Ja precies.", "Ja.", "Oké."})

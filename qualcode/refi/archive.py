@@ -228,8 +228,9 @@ class DeflatingZip:
     zlib (compressing) and the CRC release the GIL on large buffers, so the archive
     is deflated while the caller's Python makes the next bytes: an export takes the
     longer of the two instead of their sum. Hand it data in large pieces (a megabyte),
-    so the thread rarely needs the GIL. At most ``depth`` pieces wait at a time, so
-    memory stays flat however large the archive grows.
+    so the thread rarely needs the GIL. At most ``limit`` bytes wait at a time (and
+    always one piece, however large), so memory stays flat however large the archive
+    grows; many small entries (an export's texts) need not wait for each other.
 
     Use it as a context manager: a clean exit writes the end of the archive, an
     exception stops the thread at once (the caller discards the half-written file).
@@ -237,9 +238,12 @@ class DeflatingZip:
     The archive's bytes are those ``zipfile`` writes given the same calls.
     """
 
-    def __init__(self, handle: IO[bytes], *, level: int, depth: int = 4) -> None:
+    def __init__(self, handle: IO[bytes], *, level: int, limit: int = 4 << 20) -> None:
         self._zip = zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=level)
-        self._queue: queue.Queue[tuple[str, str, bytes] | None] = queue.Queue(depth)
+        self._queue: queue.Queue[tuple[str, str, bytes] | None] = queue.Queue()
+        self._limit = limit
+        self._waiting = 0  # bytes handed over and not yet written
+        self._room = threading.Condition()
         self._error: BaseException | None = None
         self._stop = False
         self._thread = threading.Thread(target=self._run, name="qualcode-deflate", daemon=True)
@@ -267,7 +271,16 @@ class DeflatingZip:
     def _put(self, what: str, name: str, data: bytes) -> None:
         if self._error is not None:
             raise self._error
+        with self._room:
+            while self._waiting and self._waiting + len(data) > self._limit:
+                self._room.wait()
+            self._waiting += len(data)
         self._queue.put((what, name, data))
+
+    def _written(self, size: int) -> None:
+        with self._room:
+            self._waiting -= size
+            self._room.notify()
 
     def _finish(self, *, raising: bool = True) -> None:
         self._queue.put(None)
@@ -278,9 +291,10 @@ class DeflatingZip:
     def _run(self) -> None:
         entry: IO[bytes] | None = None
         while (item := self._queue.get()) is not None:
-            if self._stop or self._error is not None:
-                continue  # drain, so the caller's put never blocks
             what, name, data = item
+            if self._stop or self._error is not None:
+                self._written(len(data))
+                continue  # drain, so the caller's put never blocks
             try:
                 if what == "write" and entry is not None:
                     entry.write(data)
@@ -294,6 +308,7 @@ class DeflatingZip:
                     opened.close()
             except BaseException as exc:  # handed to the caller's thread
                 self._error = exc
+            self._written(len(data))
         # Closed even after an error, as ``with ZipFile(...)`` would, so nothing is left to a finaliser.
         try:
             try:

@@ -61,8 +61,11 @@ ORPHAN_FOLDER = "(not in the codebook)"
 POSITIONS = ("codepoints", "utf16")
 # zlib level 3: a fifth of the time of the default level 6 on the XML, 14% larger.
 COMPRESSION = 3
-# The XML goes to the deflating thread in pieces of about this many characters (see DeflatingZip).
+# The XML goes to the deflating thread in pieces of about this many bytes (see DeflatingZip) ...
 _PIECE = 1 << 20
+# ... and at most this many bytes wait there: the texts of 1,000 interviews (28 MB) are handed
+# over without waiting for their deflating, which goes on while the XML is made.
+_WAITING = 32 << 20
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _SHOWN_STRIPS = 8
 
@@ -116,7 +119,7 @@ def export_qdpx(
         empty=store.exchange.empty_sources(),
     )
     try:
-        with atomic_open(path, "wb") as handle, DeflatingZip(handle, level=COMPRESSION) as archive:
+        with atomic_open(path, "wb") as handle, DeflatingZip(handle, level=COMPRESSION, limit=_WAITING) as archive:
             astral = _write_sources(archive, plan)
             with archive.open(PROJECT_QDE) as raw:
                 writer = XmlWriter(raw, on_strip=plan.stripped, buffer=_PIECE)
@@ -344,9 +347,12 @@ class _Selections:
     Every coding is a selection of its own, except codings an import took from one
     selection (same GUID, span and memo), which go back into it. Each element is one
     f-string: what does not change per coding (a coder's GUID attributes, a code's
-    ``<CodeRef>``, the indents) is formatted once per export; GUIDs and dates are the
+    ``<CodeRef>``, the indents) is formatted once per export, dates once per source
+    (so what is kept stays as small as a source); GUIDs and dates are the
     only values written without escaping (qualcode makes them); everything else goes
-    through the writer's own escaping.
+    through the writer's own escaping. Every piece is :func:`_narrow` (UTF-8 bytes as
+    a str): a selection's name cut with "…" would otherwise make the whole source's
+    XML a str of two bytes per character, slower to format, join and encode.
     """
 
     def __init__(self, writer: XmlWriter, plan: _ExportPlan) -> None:
@@ -358,7 +364,8 @@ class _Selections:
         self.memos = 0
         self._users: dict[str, tuple[str, str]] = {}
         self._code_ends: dict[str, str] = {}
-        self._plain: dict[tuple[str, str, str, str], tuple[str, str, str]] = {}
+        self._who: dict[tuple[str, str], tuple[str, str, str]] = {}
+        self._dates: dict[tuple[str, str], tuple[str, str]] = {}
 
     def user(self, name: str) -> tuple[str, str]:
         """`` creatingUser="..."`` and `` modifyingUser="..."`` for a user (empty without a GUID)."""
@@ -380,43 +387,39 @@ class _Selections:
             self._code_ends[code_id] = text
         return text
 
-    def plain(self, coder: str, code_id: str, created_at: str, updated_at: str) -> tuple[str, str, str]:
-        """What a plain coding's element holds around its GUIDs, given its coder, code and dates.
-
-        A selection of qualcode's own (no GUIDs from an import): ``<PlainTextSelection guid="``
-        + selection GUID + ``" name="`` + name + ``" startPosition="`` + start +
-        ``" endPosition="`` + end + the first part + coding GUID + the second. The third
-        is the first's head, which a memo's ``<Description>`` follows.
-        """
-        pieces = self._plain.get((coder, code_id, created_at, updated_at))
+    def who(self, coder: str, code_id: str) -> tuple[str, str, str]:
+        """A plain coding's coder and code: its selection's `` creatingUser`` and `` modifyingUser``
+        attributes, and what follows its ``<Coding>``'s dates up to the selection's end tag."""
+        pieces = self._who.get((coder, code_id))
         if pieces is None:
-            outer, inner, _ = self.indent
-            created = to_xsd(created_at)
-            modified = (created if updated_at == created_at else to_xsd(updated_at)) or created
             creating, modifying = self.user(coder)
-            dated = f' creationDateTime="{created}"' if created else ""
-            changed = f' modifiedDateTime="{modified}"' if modified else ""
-            head = f'"{creating}{dated}{modifying}{changed}>\n'
-            pieces = (
-                f'{head}{inner}<Coding guid="',
-                f'"{creating}{dated}{self.code_end(code_id)}{outer}</PlainTextSelection>\n',
-                head,
-            )
-            self._plain[(coder, code_id, created_at, updated_at)] = pieces
+            closing = f"{self.code_end(code_id)}{self.indent[0]}</PlainTextSelection>\n"
+            pieces = self._who[(coder, code_id)] = (_narrow(creating), _narrow(modifying), _narrow(closing))
         return pieces
 
-    def xml(self, rows: Iterable[ExchangeRow], guid: str, name: str, astral: list[int] | None) -> str:
-        """A source's selections (``rows`` in span order), as one string."""
+    def dates(self, created_at: str, updated_at: str) -> tuple[str, str]:
+        """A plain coding's `` creationDateTime`` and `` modifiedDateTime`` attributes (empty without a date)."""
+        created = to_xsd(created_at)
+        modified = (created if updated_at == created_at else to_xsd(updated_at)) or created
+        dated = f' creationDateTime="{created}"' if created else ""
+        changed = f' modifiedDateTime="{modified}"' if modified else ""
+        pieces = self._dates[(created_at, updated_at)] = (_narrow(dated), _narrow(changed))
+        return pieces
+
+    def xml(self, rows: Iterable[ExchangeRow], guid: str, name: str, astral: list[int] | None) -> bytes:
+        """A source's selections (``rows`` in span order), encoded."""
         out: list[str] = []
         group: list[ExchangeRow] = []  # an imported selection being gathered
         used: set[str] = set()  # imported selection GUIDs written (a selection's codings are all in one source)
         outer, inner, _ = self.indent
         opening = f'{outer}<PlainTextSelection guid="'
-        plain, plains = self.plain, self._plain
+        who, whose, dates = self.who, self._who, self._dates
+        dates.clear()  # dates differ per coding in a project coded by hand: keep one source's
         attr_value, text_value = self.writer.attr_value, self.writer.text_value
-        # Derived GUIDs hash the source's GUID first: joined and encoded once per source.
-        selection_prefix, coding_prefix = key_prefix("selection", guid), key_prefix("coding", guid)
-        sha1, variant = hashlib.sha1, _VARIANT
+        # Derived GUIDs hash the source's GUID first: hashed once per source, then copied per coding.
+        selection_hash = hashlib.sha1(key_prefix("selection", guid)).copy
+        coding_hash = hashlib.sha1(key_prefix("coding", guid)).copy
+        variant = _VARIANT
         span_start = span_end = -1
         label = ""
         codings = memos = 0
@@ -426,7 +429,7 @@ class _Selections:
                 if row[9] is not None and row[9] == first[9] and (row[1], row[2], row[5]) == (first[1], first[2], first[5]):
                     group.append(row)
                     continue
-                out.append(self.selection(group, guid, name, astral, used))
+                out.append(_narrow(self.selection(group, guid, name, astral, used)))
                 group = []
             if row[9] is not None or astral:
                 group = [row]
@@ -435,28 +438,34 @@ class _Selections:
             cid, start, end, code_id, coder, memo, quote, created_at, updated_at, _, _, _ = row
             if start != span_start or end != span_end:  # codings of one span (other codes, coders) share its name
                 span_start, span_end = start, end
-                label = attr_value(_selection_name(quote))
+                label = _narrow_name(quote, attr_value)
             key = f"{start}\x1f{end}\x1f{code_id}\x1f{coder}".encode()
-            s = sha1(selection_prefix + key).hexdigest()
-            c = sha1(coding_prefix + key).hexdigest()
-            middle, tail, head = plains.get((coder, code_id, created_at, updated_at)) or plain(
-                coder, code_id, created_at, updated_at
-            )
+            hashed = selection_hash()
+            hashed.update(key)
+            s = hashed.hexdigest()
+            hashed = coding_hash()
+            hashed.update(key)
+            c = hashed.hexdigest()
+            creating, modifying, closing = whose.get((coder, code_id)) or who(coder, code_id)
+            dated, changed = dates.get((created_at, updated_at)) or self.dates(created_at, updated_at)
             if memo:
                 where = f"the memo of coding {cid} in '{name}' (code '{code_id}')"
-                middle = f'{head}{inner}<Description>{text_value(memo, where)}</Description>\n{inner}<Coding guid="'
+                description = f"{inner}<Description>{_narrow(text_value(memo, where))}</Description>\n"
                 memos += 1
+            else:
+                description = ""
             out.append(
                 f'{opening}{s[:8]}-{s[8:12]}-5{s[13:16]}-{variant[s[16]]}{s[17:20]}-{s[20:32]}" name="{label}"'
-                f' startPosition="{start}" endPosition="{end}{middle}'
-                f"{c[:8]}-{c[8:12]}-5{c[13:16]}-{variant[c[16]]}{c[17:20]}-{c[20:32]}{tail}"
+                f' startPosition="{start}" endPosition="{end}"{creating}{dated}{modifying}{changed}>\n{description}'
+                f'{inner}<Coding guid="{c[:8]}-{c[8:12]}-5{c[13:16]}-{variant[c[16]]}{c[17:20]}-{c[20:32]}"'
+                f"{creating}{dated}{closing}"
             )
             codings += 1
         if group:
-            out.append(self.selection(group, guid, name, astral, used))
+            out.append(_narrow(self.selection(group, guid, name, astral, used)))
         self.codings += codings
         self.memos += memos
-        return "".join(out)
+        return "".join(out).encode("latin-1")
 
     def selection(self, rows: list[ExchangeRow], guid: str, name: str, astral: list[int] | None, used: set[str]) -> str:
         """One ``<PlainTextSelection>`` with its description and codings, whatever they hold."""
@@ -524,14 +533,53 @@ def _write_sets(writer: XmlWriter, book: Codebook, documents: list[DocumentSet],
 
 
 def _write_turns(raw: Sink, plan: _ExportPlan) -> None:
-    """``qualcode/turns.json``, one source at a time."""
+    """``qualcode/turns.json``, one source at a time, handed on in pieces of about :data:`_PIECE` bytes."""
     head = {"version": 1, "positions": plan.positions}
-    raw.write(json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8") + b', "sources": {\n')
+    parts = [json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8") + b', "sources": {\n']
+    size = 0
     for number, ref in enumerate(plan.refs):
         entry = {"name": ref.name, "text_sha256": ref.content_hash, "turns": plan.store.exchange.turn_rows(ref.id)}
         line = json.dumps(plan.source_guid[ref.id]) + ": " + json.dumps(entry, ensure_ascii=False)
-        raw.write(((",\n" if number else "") + line).encode("utf-8"))
-    raw.write(b"\n}}\n")
+        data = ((",\n" if number else "") + line).encode("utf-8")
+        parts.append(data)
+        size += len(data)
+        if size >= _PIECE:
+            raw.write(b"".join(parts))
+            parts.clear()
+            size = 0
+    parts.append(b"\n}}\n")
+    raw.write(b"".join(parts))
+
+
+def _narrow(text: str) -> str:
+    """``text``'s UTF-8 bytes as a str of code points below 256: ``_narrow(t).encode("latin-1") == t.encode()``.
+
+    CPython keeps such a str at one byte per character, and so is every f-string and
+    join made of such pieces; encoding the result as Latin-1 is a copy.
+    """
+    return text if text.isascii() else text.encode("utf-8").decode("latin-1")
+
+
+_NARROW_ELLIPSIS = _narrow("…")
+
+
+def _narrow_name(quote: str, attr_value: Callable[[str], str]) -> str:
+    """``_narrow(attr_value(_selection_name(quote)))``, with one pass for a quote that needs nothing done."""
+    if (
+        quote.isprintable()
+        and "  " not in quote
+        and not quote.startswith(" ")
+        and not quote.endswith(" ")
+        and "&" not in quote
+        and "<" not in quote
+        and ">" not in quote
+        and '"' not in quote
+    ):
+        # Nothing to fold or escape: the name is the quote, cut at 60 characters.
+        if len(quote) <= 60:
+            return _narrow(quote)
+        return _narrow(quote[:59]) + _NARROW_ELLIPSIS
+    return _narrow(attr_value(_selection_name(quote)))
 
 
 def _selection_name(quote: str) -> str:

@@ -60,7 +60,7 @@ class XmlWriter:
     def __init__(self, stream: Sink, *, on_strip: Strip | None = None, buffer: int = 1 << 16) -> None:
         self._stream = stream
         self._on_strip = on_strip
-        self._parts: list[str] = []
+        self._parts: list[bytes] = []  # encoded as written: the hot loop hands over bytes (see raw)
         self._size = 0
         self._buffer = buffer
         self._open: list[str] = []
@@ -71,15 +71,18 @@ class XmlWriter:
     # --- output --------------------------------------------------------------------------------
 
     def _write(self, text: str) -> None:
-        self._parts.append(text)
-        self._size += len(text)
+        self._add(text.encode("utf-8"))
+
+    def _add(self, data: bytes) -> None:
+        self._parts.append(data)
+        self._size += len(data)
         if self._size >= self._buffer:
             self.flush()
 
     def flush(self) -> None:
         """Hand what is buffered to the stream."""
         if self._parts:
-            self._stream.write("".join(self._parts).encode("utf-8"))
+            self._stream.write(b"".join(self._parts))
             self._parts.clear()
             self._size = 0
 
@@ -125,15 +128,15 @@ class XmlWriter:
         """How many elements are open: the level of an element written next."""
         return len(self._open)
 
-    def raw(self, text: str) -> None:
-        """Whole lines the caller formatted at :attr:`depth` with :meth:`attr_value`/:meth:`text_value`.
+    def raw(self, data: bytes) -> None:
+        """Whole lines the caller formatted at :attr:`depth` with :meth:`attr_value`/:meth:`text_value`, UTF-8.
 
         For the many small elements of an export (one selection per coding): one
         f-string per element is a fraction of the cost of :meth:`start`/:meth:`leaf`.
         """
-        if text:  # nothing leaves an element without children as it is (written ``<Tag />``)
+        if data:  # nothing leaves an element without children as it is (written ``<Tag />``)
             self._close_pending(newline=True)
-            self._write(text)
+            self._add(data)
 
     # --- elements -------------------------------------------------------------------------------
 

@@ -184,16 +184,28 @@ def analyse(
             text, tid, turn = job.transcript.text, job.transcript.id or 0, piece.turn.index
             header = piece.turn.speaker is None and job.labelled
             sentences = []
+            first = k
+            # Only what may be proposed or learned from needs the check: a sentence with hits
+            # or next to one (proposed for its neighbour's hints), and the sentences at a cut
+            # in a turn (their neighbours are in the next piece). That is a quarter to a half
+            # of the sentences in a rules-only run; the others keep content=True unread.
+            whole = piece.start == piece.turn.start and piece.end == piece.turn.end
+            last = first + len(spans) - 1
             for (start, end), (s, e) in zip(spans, piece_bounds, strict=True):
                 if hits is not None:  # the matcher's dict, not a new one replaced
                     sentence = Sentence(tid, turn, start, end, text[start:end], [], hits[k])
                 else:
                     sentence = Sentence(tid, turn, start, end, text[start:end])
-                k += 1
-                if words or sentence.hits or hits is None:
-                    # Only what may be proposed or learned from needs the check (a quarter of
-                    # the sentences in a rules-only run); the others keep content=True unread.
+                if (
+                    words
+                    or hits is None
+                    or sentence.hits
+                    or (k > first and hits[k - 1])
+                    or (k < last and hits[k + 1])
+                    or (not whole and k in (first, last))
+                ):
                     sentence.content = is_content(sentence.text, STOP_WORDS, header=header)
+                k += 1
                 if lemmas is not None:
                     sentence.words = [w for w in lemmas[s:e] if w is not None] or ["_"]
                 sentences.append(sentence)

@@ -108,6 +108,8 @@ class LearnedModel:
         self.bias = bias
         self.info = info
         self._columns = {code: i for i, code in enumerate(info.codes)}  # each code's column in ``weights``
+        self._row_of: dict[int, int] | None = None  # hashed feature id -> its row (for explain)
+        self._column_weights: dict[int, list[float]] = {}  # column -> its weights as floats (for explain)
 
     @property
     def codes(self) -> list[str]:
@@ -157,16 +159,21 @@ class LearnedModel:
         sum *z* the score is ``sigmoid(z)`` of: the drop is ``sigmoid(z) - sigmoid(z - w)``,
         worked out here instead of scoring the sentence again once per feature.
         """
-        import numpy
-
         words = list(sentence)
         column = self._columns.get(code)
         if len(words) < 2 or column is None:
             return []
         ids = [_feature_id(w) for w in words]
         seen = Counter(ids)
-        distinct = numpy.array(sorted(seen), dtype=numpy.uint64)
-        weight = dict(zip(distinct.tolist(), self.weights[self._rows(distinct), column].tolist(), strict=True))
+        # The weights looked up in plain lists (a run explains a few hundred sentences:
+        # numpy's per-call cost was most of it), built at the first explanation.
+        if self._row_of is None:
+            self._row_of = {key: row for row, key in enumerate(self.keys.tolist())}
+        weights = self._column_weights.get(column)
+        if weights is None:
+            weights = self._column_weights[column] = self.weights[:, column].tolist()
+        row_of, unseen = self._row_of, len(self.keys)  # unseen in training: the row of zeros
+        weight = {i: weights[row_of.get(i, unseen)] for i in sorted(seen)}
         z = sum(weight.values()) + float(self.bias[column])
         base = _logistic(z)
         drops = sorted(

@@ -35,7 +35,7 @@ from ..project import Project, opened
 from ..store import Store
 from .analysis import analyse, stored_sentences
 from .combined import LEARNED, RULES, Calibration, Proposal, cap_per_turn, combine, is_neighbour_reason, neighbour_hits
-from .learned import LearnedModel, ModelInfo, sentence_features
+from .learned import MIN_EXAMPLES, LearnedModel, ModelInfo, sentence_features
 from .pipeline import load_pipeline
 from .rules import RuleSuggester, rule_suggester
 from .segments import Sentence, labels_for
@@ -128,9 +128,16 @@ def _run(
         if model is not None:
             pipeline.load_lemma_dictionary()  # its features' lemmas: loaded with the model, once per process
         if model is not None and not calibration.learned:
+            info = model.info
+            enough = info.transcripts >= 2 and any(n >= MIN_EXAMPLES for n in info.codes.values())
             summary.notes.append(
                 "the learned model proposes nothing yet: cross-validation on your coding does not show it beating"
-                " the hints for any code (it needs 2+ coded transcripts and 8+ coded sentences per code)"
+                " the hints for any code"
+                + (
+                    f" ({info.sentences} sentences of {info.transcripts} coded transcripts; checked again as you code)"
+                    if enough
+                    else f" (it needs 2+ coded transcripts and {MIN_EXAMPLES}+ coded sentences per code)"
+                )
             )
         summary.trained = prepared.trained
         summary.model = model.info if model else None
@@ -284,7 +291,9 @@ def _readable(feature: str, code: str) -> str:
 def _merge_runs(
     sentences: Sequence[Sentence], per_sentence: Sequence[dict[str, Proposal]]
 ) -> list[tuple[int, int, str, str, float | None, str]]:
-    """Join adjacent sentences of one turn that propose the same code (best score, all reasons)."""
+    """Join adjacent sentences of one turn that propose the same code: the best score, and
+    all reasons, those of the sentence that has that score first (the reason a researcher
+    reads first explains the score: not "right in 0 of 1" next to 0.80)."""
     out = []
     open_runs: dict[str, list] = {}  # code -> [start, end, turn, last index, sources, score, reasons]
 
@@ -322,8 +331,10 @@ def _merge_runs(
             else:
                 run[1], run[3] = sentence.end, i
                 run[4] |= proposal.sources
-                run[5] = max(run[5], proposal.score)
-                run[6].extend(proposal.reasons)
+                if proposal.score > run[5]:  # the reasons of the sentence that gives the score first
+                    run[5], run[6] = proposal.score, [*proposal.reasons, *run[6]]
+                else:
+                    run[6].extend(proposal.reasons)
     for code in list(open_runs):
         close(code)
     return sorted(out)
