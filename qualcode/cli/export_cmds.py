@@ -187,7 +187,8 @@ def segments(
     if unit is not None and not wide:
         raise click.UsageError("--unit applies to --wide")
     style = CsvStyle(excel=excel, neutralise=not raw)
-    with export_view(state, pseudonymise) as project:
+    # Pseudonymised a transcript at a time as the rows are written, not in a copy made first.
+    with export_view(state, pseudonymise, copy=False) as project:
         selection = resolve_selection(project, codes, transcripts, where)
         with progress_bar("exporting") as progress, data_output(out, force=force, paged=True) as stream:
             writer = CsvWriter(stream, style)

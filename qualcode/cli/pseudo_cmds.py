@@ -395,13 +395,15 @@ def report_cmd(state: State, dmp: bool, fmt: str) -> None:
 
 
 @contextmanager
-def export_view(state: State, pseudonymise: bool) -> Iterator:
-    """The project to export from: itself, or a pseudonymised copy of it (``--pseudonymise``).
+def export_view(state: State, pseudonymise: bool, *, copy: bool = True) -> Iterator:
+    """The project to export from: itself, or pseudonymised (``--pseudonymise``): a
+    pseudonymised copy of it, or with ``copy=False`` the project read as that copy would
+    read, a transcript at a time (for the segments exports, which read only what
+    :class:`~qualcode.pseudonymise.stream.PseudonymisedStore` offers).
 
     Without ``--pseudonymise``, a warning when the key holds names that the exported
     text still contains.
     """
-    from ..pseudonymise.apply import pseudonymised_copy
     from ..pseudonymise.review import applied_ids
     from ..store.key import KEY_NAME
 
@@ -419,8 +421,20 @@ def export_view(state: State, pseudonymise: bool) -> Iterator:
         yield project
         return
     with _Key(state) as k:
-        with pseudonymised_copy(project, k.key) as view:
-            result = view.pseudonymised
-            for name, attr, _ in result.attributes:
-                note(f"{name}: attribute '{attr}' is personal data: exported as its pseudonym")
-            yield view
+        if copy:
+            from ..pseudonymise.apply import pseudonymised_copy
+
+            with pseudonymised_copy(project, k.key) as view:
+                _attribute_notes(view.pseudonymised.attributes)
+                yield view
+        else:
+            from ..pseudonymise.stream import pseudonymised_project
+
+            with pseudonymised_project(project, k.key) as view:
+                _attribute_notes(view.store.reported)  # type: ignore[attr-defined]  # a PseudonymisedStore
+                yield view
+
+
+def _attribute_notes(reported: list[tuple[str, str, list[str]]]) -> None:
+    for name, attr, _ in reported:
+        note(f"{name}: attribute '{attr}' is personal data: exported as its pseudonym")

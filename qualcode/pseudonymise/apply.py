@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import bisect
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -51,35 +51,50 @@ class OffsetMapper:
     def __init__(self, replacements: list[Replacement]) -> None:
         self.replacements = replacements
         self.starts = [r.start for r in replacements]
-        shifts, total = [], 0
+        self.ends = [r.end for r in replacements]
+        shifts, total, firsts, lasts = [], 0, [], []
         for r in replacements:
+            firsts.append(r.start + total)  # where the pseudonym starts in the new text
+            lasts.append(r.start + total + len(r.pseudonym))  # and ends
             total += len(r.pseudonym) - (r.end - r.start)
             shifts.append(total)
         self.shifts = shifts  # cumulative shift after each replacement
-
-    def _locate(self, offset: int) -> tuple[int, int]:
-        """(index of the last replacement starting before ``offset``, shift before it)."""
-        i = bisect.bisect_left(self.starts, offset) - 1
-        before = self.shifts[i - 1] if i > 0 else 0
-        return i, before
+        self._firsts, self._lasts = firsts, lasts
 
     def start(self, offset: int) -> int:
-        i, before = self._locate(offset)
-        if i >= 0:
-            r = self.replacements[i]
-            if offset < r.end:  # inside a name: from the pseudonym's start
-                return r.start + before
-            return offset + self.shifts[i]
-        return offset
+        i = bisect.bisect_left(self.starts, offset) - 1  # the last replacement starting before it
+        if i < 0:
+            return offset
+        return self._firsts[i] if offset < self.ends[i] else offset + self.shifts[i]  # inside a name: its start
 
     def end(self, offset: int) -> int:
-        i, before = self._locate(offset)
-        if i >= 0:
-            r = self.replacements[i]
-            if offset < r.end:  # inside a name: to the pseudonym's end
-                return r.start + before + len(r.pseudonym)
-            return offset + self.shifts[i]
-        return offset
+        i = bisect.bisect_left(self.starts, offset) - 1
+        if i < 0:
+            return offset
+        return self._lasts[i] if offset < self.ends[i] else offset + self.shifts[i]  # inside a name: its end
+
+    def spans(self, spans: Iterable[tuple[int, int]]) -> tuple[list[tuple[int, int]], bool]:
+        """Many spans mapped at once (an export maps every coding), and whether a start or
+        an end lay inside a name: only then can two spans fall on one, or two spans in
+        position order change places (elsewhere every offset shifts as the one before)."""
+        starts, ends, shifts, firsts, lasts = self.starts, self.ends, self.shifts, self._firsts, self._lasts
+        bisect_left = bisect.bisect_left
+        out, inside = [], False
+        for start, end in spans:
+            i = bisect_left(starts, start) - 1
+            if i >= 0:
+                if start < ends[i]:
+                    start, inside = firsts[i], True
+                else:
+                    start += shifts[i]
+            i = bisect_left(starts, end) - 1
+            if i >= 0:
+                if end < ends[i]:
+                    end, inside = lasts[i], True
+                else:
+                    end += shifts[i]
+            out.append((start, end))
+        return out, inside
 
 
 def _replace(text: str, replacements: list[Replacement]) -> str:
@@ -187,45 +202,56 @@ def pseudonymised_view(
     t: Transcript, key: KeyStore, entities: list[EntityRow] | None = None, names: _Names | None = None
 ) -> View:
     """The pseudonymised text of a stored transcript (its accepted candidates), on the fly."""
+    rows = [(u.index, u.speaker, u.start, u.end, u.time_start, u.time_end, u.role) for u in t.turns]
+    assert t.id is not None
+    text, moved, mapper = pseudonymised_rows(t.id, t.text, rows, key, entities, names)
+    return View(text, t.turns if moved is None else [Turn(*u) for u in moved], mapper, len(mapper.replacements))
+
+
+TurnRow = tuple[int, str | None, int, int, float | None, float | None, str | None]  # Turn's fields, in order
+
+
+def pseudonymised_rows(
+    tid: int,
+    text: str,
+    turns: list[TurnRow],
+    key: KeyStore,
+    entities: list[EntityRow] | None = None,
+    names: _Names | None = None,
+) -> tuple[str, list[TurnRow] | None, OffsetMapper]:
+    """:func:`pseudonymised_view` of a transcript's text and turns as plain rows: the new
+    text, the new turns (None where they stay as they are) and the mapping of offsets."""
     entities = entities if entities is not None else key.entities()
     names = names if names is not None else _Names(entities)
     by_id = {e.id: e for e in entities}
     reps = [
-        Replacement(c.start, c.end, by_id[c.entity_id].pseudonym)
-        for c in key.candidates(t.id, [ACCEPTED])
-        if c.entity_id in by_id
+        Replacement(c.start, c.end, by_id[c.entity_id].pseudonym) for c in key.candidates(tid, [ACCEPTED]) if c.entity_id in by_id
     ]
     # Speaker labels lie outside the turns, where candidates never are: a label that is
     # a name the key holds ("MARVIN") is replaced as well.
     pattern, pseudonyms = names.get()
-    for c in pattern.find_within(t.text, _outside_turns(t.turns, len(t.text))):
+    for c in pattern.find_within(text, _outside_turns([(u[2], u[3]) for u in turns], len(text))):
         reps.append(Replacement(c.start, c.end, pseudonyms[c.text.casefold()]))
     reps = _without_overlaps(sorted(reps, key=lambda r: (r.start, -r.end)))
     mapper = OffsetMapper(reps)
-    text = _replace(t.text, reps)
-    if not reps and all(names.speaker(label) == label for label in {u.speaker for u in t.turns} if label):
-        return View(text, t.turns, mapper, 0)  # nothing to replace: the turns stay as they are
-    turns = [
-        Turn(
-            u.index,
-            names.speaker(u.speaker) if u.speaker else u.speaker,
-            mapper.start(u.start),
-            mapper.end(u.end) if u.end > u.start else mapper.start(u.end),
-            u.time_start,
-            u.time_end,
-            u.role,
-        )
-        for u in t.turns
+    new_text = _replace(text, reps)
+    speakers = {label: names.speaker(label) if label else label for label in {u[1] for u in turns}}
+    if not reps and all(label == new for label, new in speakers.items()):
+        return new_text, None, mapper  # nothing to replace: the turns stay as they are
+    spans = mapper.spans([(u[2], u[3]) if u[3] > u[2] else (u[2], u[2]) for u in turns])[0]
+    moved = [
+        (index, speakers[speaker], a, b if u_end > u_start else mapper.start(u_end), time_start, time_end, role)
+        for (index, speaker, u_start, u_end, time_start, time_end, role), (a, b) in zip(turns, spans, strict=True)
     ]
-    return View(text, turns, mapper, len(reps))
+    return new_text, moved, mapper
 
 
-def _outside_turns(turns: list[Turn], length: int) -> list[tuple[int, int]]:
+def _outside_turns(turns: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
     """The stretches of a text of ``length`` characters that no turn covers (speaker
     labels, line breaks): only there is the text searched for the key's names, as
     the turns' names are the candidates accepted in them."""
     stretches, reach = [], 0  # reach: the furthest end of the turns so far
-    for start, end in sorted((u.start, u.end) for u in turns):
+    for start, end in sorted(turns):
         if start > reach:
             stretches.append((reach, start))
         reach = max(reach, end)
@@ -241,6 +267,60 @@ def _without_overlaps(reps: list[Replacement]) -> list[Replacement]:
             continue
         out.append(r)
     return out
+
+
+def refuse_pending(key: KeyStore, names: dict[int, str], transcript_ids: set[int], *, export: bool) -> None:
+    """Refuse (before anything is written) while candidates in ``transcript_ids`` are unreviewed."""
+    pending = [c for c in key.candidates(statuses=[PENDING]) if c.transcript_id in transcript_ids]
+    if pending:
+        where = sorted({names[c.transcript_id] for c in pending})
+        shown = ", ".join(where[:_SHOWN_NAMES]) + (f" and {len(where) - _SHOWN_NAMES} more" if len(where) > _SHOWN_NAMES else "")
+        # An export has no --ignore-pending: its refusal says what to do instead.
+        raise error(PSEUDO_PENDING_EXPORT if export else PSEUDO_PENDING, count=len(pending), names=shown)
+
+
+def check_collapse(name: str, moved: Iterable[tuple[int, int, int, str, str]]) -> None:
+    """Refuse when two codings ``(id, new start, new end, code_id, coder)`` of one code and
+    coder fall on one span (the store's unique key); in position order before the move."""
+    seen: dict[tuple[int, int, str, str], int] = {}
+    for cid, s, e, code_id, coder in moved:
+        other = seen.setdefault((s, e, code_id, coder), cid)
+        if other != cid:
+            raise error(PSEUDO_COLLAPSE, name=name, ids=f"{other} and {cid}", code=code_id)
+
+
+def pseudonymised_attributes(
+    name: str,
+    attributes: dict[str, str],
+    key: KeyStore,
+    entities: list[EntityRow],
+    pattern: _Names,
+    reported: list[tuple[str, str, list[str]]],
+    *,
+    create: bool,
+    export: bool,
+) -> dict[str, str]:
+    """The attributes of transcript ``name`` that change, with their new values; each one
+    that is personal data or names someone is added to ``reported`` as ``(name, attribute,
+    names)``. ``create``: a personal attribute without an entity gets one in the key;
+    ``export``: without one it is written as its category's label."""
+    changed = {}
+    for attr, value in attributes.items():
+        category = ATTRIBUTE_CATEGORIES.get(attr.casefold())
+        if category is not None:
+            # "interviewer: Noor Hendriks" is personal data whether or not the text names her.
+            entity = _attribute_entity(key, entities, category, value, create=create)
+            reported.append((name, attr, [value]))
+            if entity is not None:
+                changed[attr] = entity.pseudonym
+            elif export:  # no pseudonym in the key yet, so none at all
+                changed[attr] = f"[{CATEGORIES[category]}]"
+            continue
+        new_value, found = pattern.replace(value)
+        if found:
+            reported.append((name, attr, found))
+            changed[attr] = new_value
+    return changed
 
 
 @dataclass(slots=True)
@@ -279,12 +359,8 @@ def apply(
     wanted = list(transcript_ids or names)
     # Already switched: their text stays; their memos and attributes can still be done.
     done = applied_ids(store, key)
-    pending = [c for c in key.candidates(statuses=[PENDING]) if c.transcript_id in set(wanted) - done]
-    if pending and not ignore_pending:
-        where = sorted({names[c.transcript_id] for c in pending})
-        shown = ", ".join(where[:_SHOWN_NAMES]) + (f" and {len(where) - _SHOWN_NAMES} more" if len(where) > _SHOWN_NAMES else "")
-        # An export has no --ignore-pending: its refusal says what to do instead.
-        raise error(PSEUDO_PENDING if keep_originals else PSEUDO_PENDING_EXPORT, count=len(pending), names=shown)
+    if not ignore_pending:
+        refuse_pending(key, names, set(wanted) - done, export=not keep_originals)
     entities = key.entities()
     _attribute_names(store, key, entities, wanted, create=replace_attributes and keep_originals, stand_in=not keep_originals)
     pattern = _Names(entities)
@@ -306,11 +382,10 @@ def apply(
                 spans = store.codings.spans_with_memos(tid)
             start, end = view.mapper.start, view.mapper.end
             moved = [(cid, start(s), end(e)) for cid, s, e, *_ in spans]
-            seen: dict[tuple[int, int, str, str], int] = {}
-            for (cid, _, _, code_id, coder, _), (_, s, e) in zip(spans, moved, strict=True):
-                other = seen.setdefault((s, e, code_id, coder), cid)  # the store's unique key
-                if other != cid:
-                    raise error(PSEUDO_COLLAPSE, name=t.name, ids=f"{other} and {cid}", code=code_id)
+            check_collapse(
+                t.name,
+                ((cid, s, e, code_id, coder) for (cid, _, _, code_id, coder, _), (_, s, e) in zip(spans, moved, strict=True)),
+            )
             suggestions = [(s.id, start(s.start), end(s.end)) for s in store.suggestions.find(tid)]
             memo_rows = [(cid, memo) for cid, _, _, _, _, memo in spans if memo]
         memos: dict[int, str | None] = {}
@@ -319,22 +394,16 @@ def apply(
             if found:
                 result.memos.append((t.name, cid, found))
                 memos[cid] = new_memo
-        attributes = {}
-        for attr, value in t.attributes.items():
-            category = ATTRIBUTE_CATEGORIES.get(attr.casefold())
-            if category is not None:
-                # "interviewer: Noor Hendriks" is personal data whether or not the text names her.
-                entity = _attribute_entity(key, entities, category, value, create=replace_attributes and keep_originals)
-                result.attributes.append((t.name, attr, [value]))
-                if entity is not None:
-                    attributes[attr] = entity.pseudonym
-                elif not keep_originals:  # an export: no pseudonym in the key yet, so none at all
-                    attributes[attr] = f"[{CATEGORIES[category]}]"
-                continue
-            new_value, found = pattern.replace(value)
-            if found:
-                result.attributes.append((t.name, attr, found))
-                attributes[attr] = new_value
+        attributes = pseudonymised_attributes(
+            t.name,
+            t.attributes,
+            key,
+            entities,
+            pattern,
+            result.attributes,
+            create=replace_attributes and keep_originals,
+            export=not keep_originals,
+        )
         return _Plan(t, view, unchanged, codings, spans, moved, suggestions, memos, attributes)
 
     def write(p: _Plan) -> None:
@@ -418,7 +487,14 @@ class _Plan:
 
 
 def _attribute_names(
-    store: Store, key: KeyStore, entities: list[EntityRow], wanted: list[int], *, create: bool, stand_in: bool
+    store: Store,
+    key: KeyStore,
+    entities: list[EntityRow],
+    wanted: list[int],
+    *,
+    create: bool,
+    stand_in: bool,
+    attributes: dict[int, dict[str, str]] | None = None,
 ) -> None:
     """Make the names given only as personal attributes ("interviewer: Noor Hendriks") entities
     before any transcript is planned, so a memo or another attribute naming her is replaced
@@ -427,9 +503,10 @@ def _attribute_names(
 
     A value that is a plain Dutch word or has fewer than three letters ("nvt", "-") stays
     the attribute's alone: replaced everywhere it would break unrelated text.
+    ``attributes``: every transcript's, when the caller has read them already.
     """
     chosen = set(wanted)
-    for tid, values in store.transcripts.all_attributes().items():
+    for tid, values in (store.transcripts.all_attributes() if attributes is None else attributes).items():
         if tid not in chosen:
             continue
         for attr, value in values.items():

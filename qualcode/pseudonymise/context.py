@@ -294,12 +294,13 @@ class KnownNames:
     never: set[str] = field(default_factory=set)  # case-folded
     _pattern: re.Pattern | None = field(default=None, repr=False)
     _folded: dict[str, str] | None = field(default=None, repr=False)  # case-folded text -> category
+    _firsts: re.Pattern | None = field(default=None, repr=False)  # a character a name can start with
 
     def add(self, text: str, category: str) -> None:
         text = " ".join(text.split())
         if text and text.casefold() not in self.never:
             self.names.setdefault(text, category)
-            self._pattern = self._folded = None
+            self._pattern = self._folded = self._firsts = None
 
     def add_person(self, full: str) -> None:
         """A person's full name and its parts (first name, surname with its interfix)."""
@@ -320,6 +321,20 @@ class KnownNames:
             # regex engine skip to the characters they can start with. find() checks the
             # character before.
             self._pattern = re.compile(r"(?P<name>" + "|".join(_variants(a) for a in alternatives) + r")(?:['’]s|['’])?(?![\w-])")
+            # The first characters of the alternatives as _variants writes them (an interfix in
+            # any case): where none stands, no name starts.
+            exact: set[str] = set()
+            folded: set[str] = set()
+            for a in alternatives:
+                word = a.split()[0]
+                if word.casefold() in INTERFIXES:
+                    folded.add(word[0])
+                else:
+                    exact.update((word[0], word.upper()[0]))
+            firsts = "[" + "".join(map(re.escape, sorted(exact))) + "]" if exact else ""
+            if folded:
+                firsts += ("|" if firsts else "") + "(?i:[" + "".join(map(re.escape, sorted(folded))) + "])"
+            self._firsts = re.compile(firsts)
         return self._pattern
 
     def _categories(self) -> dict[str, str]:
@@ -341,9 +356,15 @@ class KnownNames:
         pattern = self._compiled()
         if pattern is None:
             return []
+        firsts = self._firsts
+        assert firsts is not None  # compiled with the pattern
         out = []
         for at, end in stretches:
             while at < end:
+                first = firsts.search(text, at, end)  # skips where no name can start
+                if first is None:
+                    break
+                at = first.start()
                 m = pattern.match(text, at)
                 if m is None:
                     at += 1

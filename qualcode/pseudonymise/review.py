@@ -55,14 +55,9 @@ def default_pseudonym(category: str, number: int) -> str:
 
 def applied_ids(store: Store, key: KeyStore) -> set[int]:
     """Transcripts whose project text is already the pseudonymised one."""
-    out = set()
-    for tid, original in key.originals().items():
-        try:
-            if store.transcripts.load(tid).content_hash == original.applied_hash:
-                out.add(tid)
-        except KeyError:
-            continue
-    return out
+    # The stored hash of each text (unique), not the texts: two short queries however many there are.
+    current = store.transcripts.hashes()
+    return {tid for tid, applied in key.applied_hashes().items() if current.get(applied) == tid}
 
 
 def _candidate(key: KeyStore, candidate_id: int) -> CandidateRow:

@@ -493,6 +493,13 @@ class CodingStore:
         sql = f"SELECT id, start, end, code_id, coder, memo FROM codings WHERE transcript_id = ? ORDER BY {_ORDER}"
         return self._db.execute(sql, (tid,)).fetchall()
 
+    def span_keys(self, tid: int) -> list[tuple[int, int, int, str, str]]:
+        """``(id, start, end, code_id, coder)`` of a transcript's codings in position order,
+        read from a covering index (no table rows): a pseudonymised export checks that no
+        two of one code and coder fall on one span."""
+        sql = f"SELECT id, start, end, code_id, coder FROM codings WHERE transcript_id = ? ORDER BY {_ORDER}"
+        return self._db.execute(sql, (tid,)).fetchall()
+
     def memos(self, tid: int) -> list[tuple[int, str]]:
         """``(id, memo)`` of a transcript's codings that have a memo, in position order
         (a pseudonymised export checks them even where the text has no name to replace)."""

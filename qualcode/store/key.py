@@ -421,6 +421,10 @@ class KeyStore:
             )
         return out
 
+    def applied_hashes(self) -> dict[int, str]:
+        """Transcript id -> the hash of the text ``apply`` switched it to (without reading the originals)."""
+        return {r[0]: r[1] for r in self._db.execute("SELECT transcript_id, applied_hash FROM originals")}
+
     def drop_original(self, transcript_id: int) -> None:
         with self._db.transaction() as c:
             c.execute("DELETE FROM originals WHERE transcript_id = ?", (transcript_id,))
