@@ -406,3 +406,11 @@ def test_suggest_segments_rules_only_reads_content_next_to_hits(monkeypatch):
     for i in reached:
         assert rules_only[i].content == every[i].content, rules_only[i].text
     assert not any(rules_only[i].content for i in reached if rules_only[i].text in {"Nee.", "Ja precies.", "Ja.", "Oké."})
+    # Only next to the hits of codes that propose their neighbours (a calibration's
+    # near_codes) is content read; next to other codes' hits it is not needed.
+    hit_codes = set().union(*(s.hits for s in rules_only))
+    ((_, beside),) = list(analyse(pipeline, [transcript], rules=rules, near_codes=hit_codes))
+    assert [s.content for s in beside] == [s.content for s in rules_only]
+    ((_, alone),) = list(analyse(pipeline, [transcript], rules=rules, near_codes=set()))
+    assert "Ja precies." in [s.text for s in alone if not s.hits and s.content]  # unread: never proposed
+    assert [s.content for s in alone if s.hits] == [s.content for s in every if s.hits]

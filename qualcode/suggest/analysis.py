@@ -111,6 +111,7 @@ def analyse(
     words: bool = False,
     n_process: int = 1,
     known: Known | None = None,
+    near_codes: set[str] | None = None,
 ) -> Iterator[tuple[Transcript, list[Sentence]]]:
     """Yield each transcript with its respondent sentences, in input order.
 
@@ -118,11 +119,22 @@ def analyse(
     lemma per word token, the learned suggester's features). Every sentence gets
     ``content``: whether it is worth a suggestion at all. ``known`` gives the sentences of
     a transcript's turns where they are known already (:func:`stored_sentences`).
+    ``near_codes``: the codes whose hints propose the sentences next to them too (a
+    calibration's); a rules-only run then reads ``content`` next to those hits only
+    (default: next to any hit).
     """
     from spacy.attrs import IDX
     from spacy.lang.nl.stop_words import STOP_WORDS
 
     mark_starts = rules is not None and rules.needs_sentence_starts
+    if near_codes is None:
+        near: Callable[[dict[str, list[str]]], bool] = bool
+    else:
+        codes = near_codes
+
+        def near(hits: dict[str, list[str]]) -> bool:
+            return not codes.isdisjoint(hits)
+
     jobs: dict[int, _Job] = {}
     order: deque[int] = deque()
     limit = MAX_PIECE  # read once: tests lower it
@@ -200,8 +212,8 @@ def analyse(
                     words
                     or hits is None
                     or sentence.hits
-                    or (k > first and hits[k - 1])
-                    or (k < last and hits[k + 1])
+                    or (k > first and near(hits[k - 1]))
+                    or (k < last and near(hits[k + 1]))
                     or (not whole and k in (first, last))
                 ):
                     sentence.content = is_content(sentence.text, STOP_WORDS, header=header)

@@ -191,6 +191,11 @@ class Calibration:
         """The codes whose suggestions the learned model changes (a run scores sentences for these)."""
         return sorted(c for c, cal in self.codes.items() if cal.source == LEARNED)
 
+    def near_codes(self) -> set[str]:
+        """The codes whose hints propose the sentences next to them too (``near`` at most 1;
+        none without a calibration, where every code's ``near`` is above 1)."""
+        return {c for c, cal in self.codes.items() if cal.near <= 1}
+
     def to_dict(self) -> dict[str, Any]:
         return {"folds": self.folds, "codes": {c: asdict(cal) for c, cal in self.codes.items()}}
 

@@ -152,7 +152,10 @@ def _run(
     codable = set(codable_codes(codebook))
     threshold = config.suggestion_threshold
     with paused_collector():
-        for done, (transcript, sentences) in enumerate(_sentences(store, pipeline, rules, ids, analysed, model is not None), 1):
+        # The codes whose hints also propose the sentences next to them (see propose):
+        # only beside their hits does a rules-only run need to know what is content.
+        sentences_of = _sentences(store, pipeline, rules, ids, analysed, model is not None, calibration.near_codes())
+        for done, (transcript, sentences) in enumerate(sentences_of, 1):
             proposals = propose(
                 sentences,
                 model,
@@ -179,12 +182,23 @@ def _run(
 
 
 def _sentences(
-    store: Store, pipeline, rules: RuleSuggester, ids: list[int], analysed: dict[int, list[Sentence]], words: bool
+    store: Store,
+    pipeline,
+    rules: RuleSuggester,
+    ids: list[int],
+    analysed: dict[int, list[Sentence]],
+    words: bool,
+    near_codes: set[str],
 ) -> Iterator[tuple[Transcript, list[Sentence]]]:
     """The sentences of each transcript, in order: reused from training or analysed now."""
     todo = [tid for tid in ids if tid not in analysed]
     fresh = analyse(
-        pipeline, (store.transcripts.load(tid) for tid in todo), rules=rules, words=words, known=stored_sentences(store)
+        pipeline,
+        (store.transcripts.load(tid) for tid in todo),
+        rules=rules,
+        words=words,
+        known=stored_sentences(store),
+        near_codes=near_codes,
     )
     for tid in ids:
         if tid in analysed:
@@ -256,7 +270,7 @@ def propose(
 
     # Nor for a neighbour's hints of a code not calibrated to propose next to them (near
     # above 1: every code in a run without a calibration).
-    beside = {c for c, cal in calibration.codes.items() if cal.near <= 1}
+    beside = calibration.near_codes()
 
     def worth(i: int) -> bool:
         if sentences[i].hits or (i in near and any(not beside.isdisjoint(h) for h in near[i])):
