@@ -28,14 +28,19 @@ from qualcode.project import Project
 TEXT = "I: Hoe gaat het met de samenwerking?\nR: Goed, we vertrouwen elkaar.\nI: Dank je.\n"
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
+def small_project(tmp_path: Path) -> Path:
+    """A project with one three-turn interview imported (round 7's tests start from it too)."""
     root = tmp_path / "studie"
     Project.init(root).close()
     (root / "codebooks" / "codebook.yaml").write_text(CODEBOOK)
     (root / "transcripts" / "gewoon.txt").write_text(TEXT)
     assert run(root, "import", str(root / "transcripts")).exit_code == 0
     return root
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return small_project(tmp_path)
 
 
 def run(root: Path, *args: str, stdin: bytes | None = None) -> Result:

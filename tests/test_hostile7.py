@@ -15,7 +15,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
+from test_hostile6 import fails, run, small_project
 from test_hostile_inputs import CODEBOOK, assert_clean
 
 from qualcode import atomic
@@ -24,30 +25,12 @@ from qualcode.errors import QualcodeError
 from qualcode.project import Project, creating_project
 from qualcode.store.key import KeyStore
 
-TEXT = "I: Hoe gaat het met de samenwerking?\nR: Goed, we vertrouwen elkaar.\nI: Dank je.\n"
-
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "studie"
-    Project.init(root).close()
-    (root / "codebooks" / "codebook.yaml").write_text(CODEBOOK)
-    (root / "transcripts" / "gewoon.txt").write_text(TEXT)
-    assert run(root, "import", str(root / "transcripts")).exit_code == 0
+    root = small_project(tmp_path)
     assert run(root, "code", "gewoon", "vertrouwen", "--turn", "2").exit_code == 0
     return root
-
-
-def run(root: Path, *args: str) -> Result:
-    return CliRunner().invoke(main, ["--project", str(root), *args])
-
-
-def fails(result: Result, *says: str) -> None:
-    """Exit 1, every fragment in the output, no traceback."""
-    assert_clean(result)
-    assert result.exit_code == 1, result.output
-    for fragment in says:
-        assert fragment in result.output, (fragment, result.output)
 
 
 def digest(path: Path) -> str:

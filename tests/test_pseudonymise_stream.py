@@ -14,6 +14,7 @@ import re
 import pytest
 from click.testing import CliRunner
 from pseudo_support import CODEBOOK, StubDetector
+from test_pseudonymise_export_names import INTERVIEW
 
 from qualcode.analysis.selection import select
 from qualcode.cli import main, pseudo_cmds
@@ -24,18 +25,6 @@ from qualcode.pseudonymise.apply import OffsetMapper, Replacement, pseudonymised
 from qualcode.pseudonymise.context import KnownNames
 from qualcode.pseudonymise.runner import open_key
 from qualcode.pseudonymise.stream import PseudonymisedStore
-
-INTERVIEW = """\
----
-interviewer: Jan de Vries
----
-I: Jan de Vries hier. Kent u Jan?
-JAN: Jan? Ja, Jan de Vries en Marieke Jansen. Marieke en Jansen, Jansen en Marieke, in Den Haag
-R: Den Haag Den Haag, Marieke's zus Jan
-I: Marieke
-R: Jansen! Jan de Vries, Jan, Jan.
-JAN: Jan de Vries
-"""
 
 INTERVIEW2 = """\
 R: Niemand hier, alleen Den Haag en Jan.
