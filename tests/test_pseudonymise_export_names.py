@@ -37,23 +37,29 @@ FLAGS |= {"Den Haag": "place"}
 ORIGINALS = re.compile(r"Jan|JAN|Marieke|Jansen|Vries|Haag", re.IGNORECASE)
 
 
-@pytest.fixture
-def root(tmp_path, monkeypatch):
+def imported(root, texts):
+    """A project at ``root`` with the test codebook and ``texts`` (file name -> text) imported."""
     from qualcode.importing import import_paths
     from qualcode.project import Project
 
-    root = tmp_path / "studie"
     (root / "codebooks").mkdir(parents=True)
     (root / "codebooks" / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
     (root / "transcripts").mkdir()
     files = []
-    for name, text in (("vol.md", INTERVIEW), ("leeg.txt", INTERVIEW2)):
+    for name, text in texts.items():
         path = root / "transcripts" / name
         path.write_text(text, encoding="utf-8")
         files.append(path)
     project = Project(root)
     import_paths(project, files, default_coder="test")
     project.sync_codebook()
+    return project
+
+
+@pytest.fixture
+def root(tmp_path, monkeypatch):
+    root = tmp_path / "studie"
+    project = imported(root, {"vol.md": INTERVIEW, "leeg.txt": INTERVIEW2})
     store = project.store
     for name in ("vol", "leeg"):
         tid = store.transcripts.id_by_name(name)

@@ -6,18 +6,16 @@ and a transcript that ``apply`` switched already."""
 
 from __future__ import annotations
 
-import csv
 import io
 import random
 import re
 
 import pytest
-from click.testing import CliRunner
-from pseudo_support import CODEBOOK, StubDetector
-from test_pseudonymise_export_names import INTERVIEW
+from pseudo_support import StubDetector
+from test_pseudonymise_export_names import FLAGS, INTERVIEW, ORIGINALS, accept_all, imported, run
 
 from qualcode.analysis.selection import select
-from qualcode.cli import main, pseudo_cmds
+from qualcode.cli import pseudo_cmds
 from qualcode.errors import QualcodeError
 from qualcode.export import CsvStyle, CsvWriter, export_segments, export_wide
 from qualcode.project import Project
@@ -36,23 +34,6 @@ INTERVIEW3 = """\
 I: Hoe gaat het?
 R: Goed, het buurtteam helpt.
 """
-
-FLAGS = {"Jan de Vries": "person", "Marieke Jansen": "person", "Marieke": "person", "Jansen": "person", "Jan": "person"}
-FLAGS |= {"Den Haag": "place"}
-ORIGINALS = re.compile(r"Jan|JAN|Marieke|Jansen|Vries|Haag", re.IGNORECASE)
-
-
-def run(root, *args):
-    return CliRunner().invoke(main, ["--project", str(root), "--coder", "anna", *args])
-
-
-def accept_all(root):
-    while True:
-        out = run(root, "pseudonymise", "list", "--format", "csv").output
-        pending = [int(r["id"]) for r in csv.DictReader(io.StringIO(out))]
-        if not pending:
-            return
-        assert run(root, "pseudonymise", "accept", str(pending[0])).exit_code == 0
 
 
 def _codings(store, tid, text, *, collapse=False):
@@ -76,19 +57,7 @@ def _codings(store, tid, text, *, collapse=False):
 
 
 def _project(root, monkeypatch, *, collapse=False):
-    from qualcode.importing import import_paths
-
-    (root / "codebooks").mkdir(parents=True)
-    (root / "codebooks" / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
-    (root / "transcripts").mkdir()
-    files = []
-    for name, text in (("vol.md", INTERVIEW), ("leeg.txt", INTERVIEW2), ("rest.txt", INTERVIEW3)):
-        path = root / "transcripts" / name
-        path.write_text(text, encoding="utf-8")
-        files.append(path)
-    project = Project(root)
-    import_paths(project, files, default_coder="test")
-    project.sync_codebook()
+    project = imported(root, {"vol.md": INTERVIEW, "leeg.txt": INTERVIEW2, "rest.txt": INTERVIEW3})
     store = project.store
     for name in ("vol", "leeg", "rest"):
         tid = store.transcripts.id_by_name(name)

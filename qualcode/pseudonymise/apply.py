@@ -62,16 +62,17 @@ class OffsetMapper:
         self._firsts, self._lasts = firsts, lasts
 
     def start(self, offset: int) -> int:
+        return self._map(offset, self._firsts)  # inside a name: its start
+
+    def end(self, offset: int) -> int:
+        return self._map(offset, self._lasts)  # inside a name: its end
+
+    def _map(self, offset: int, inside: list[int]) -> int:
+        """``offset`` in the new text; within a name, its entry of ``inside``."""
         i = bisect.bisect_left(self.starts, offset) - 1  # the last replacement starting before it
         if i < 0:
             return offset
-        return self._firsts[i] if offset < self.ends[i] else offset + self.shifts[i]  # inside a name: its start
-
-    def end(self, offset: int) -> int:
-        i = bisect.bisect_left(self.starts, offset) - 1
-        if i < 0:
-            return offset
-        return self._lasts[i] if offset < self.ends[i] else offset + self.shifts[i]  # inside a name: its end
+        return inside[i] if offset < self.ends[i] else offset + self.shifts[i]
 
     def spans(self, spans: Iterable[tuple[int, int]]) -> tuple[list[tuple[int, int]], bool]:
         """Many spans mapped at once (an export maps every coding), and whether a start or
