@@ -75,6 +75,21 @@ def test_hostile7_an_export_never_replaces_a_project_file_even_with_force(projec
     assert not list(path.parent.glob("*.tmp"))
 
 
+@pytest.mark.parametrize("args", [["-o", "-"], ["-"]])
+def test_hostile7_a_qdpx_asked_for_on_stdout_is_refused_by_name_and_nothing_is_written(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    result = run(project, "export", "qdpx", *args)
+    assert_clean(result)
+    assert result.exit_code == 2, result.output
+    assert "cannot go to standard output" in result.output and "-o project.qdpx" in result.output
+    assert "name the file to write" not in result.output  # the old, misleading message
+    assert not list(here.iterdir()) and not (project / "-").exists()  # no file named "-"
+
+
 def test_hostile7_a_link_or_a_relative_name_to_a_project_file_is_refused_too(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -17,7 +17,19 @@ from ..errors import ALREADY_YAML, NOTHING_TO_EXPORT, Report, error
 from .base import State, pass_state
 from .codebook_cmds import codebook
 from .export_cmds import export, pseudonymise_option
-from .render import check_out, data_output, echo, force_option, note, out_option, stdout_is_terminal, warn, write_json
+from .render import (
+    NO_STDOUT,
+    check_out,
+    data_output,
+    echo,
+    file_out_option,
+    force_option,
+    note,
+    out_option,
+    stdout_is_terminal,
+    warn,
+    write_json,
+)
 
 
 def _warn_all(report: Report | list[str]) -> None:
@@ -440,7 +452,7 @@ def codebook_move(state: State, code_id: str, parent: str | None, top: bool) -> 
 
 @export.command("qdpx")
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@out_option
+@file_out_option
 @force_option
 @click.option(
     "--positions",
@@ -466,6 +478,8 @@ def export_qdpx_cmd(state: State, file: Path | None, out: Path | None, force: bo
     if file is not None and out is not None:
         raise click.UsageError("give the file once: FILE or --out FILE")
     file = file or out
+    if file is not None and str(file) == "-":
+        raise click.UsageError(NO_STDOUT)
     if file is None:
         raise click.UsageError("name the file to write: qualcode export qdpx --out FILE.qdpx")
     check_out(file, force)

@@ -64,6 +64,23 @@ out_option = click.option(
     callback=_dash_is_stdout,
     help="Write to FILE (replaced only once complete; - for stdout) instead of stdout; an existing FILE needs --force.",
 )
+
+
+def _file_only(_ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """``-o -`` for an output that is a file only (a zip archive): say so, rather than "name the file"."""
+    if value is not None and str(value) == "-":
+        raise click.BadParameter(NO_STDOUT, param=param)
+    return value
+
+
+NO_STDOUT = "this output is a zip archive and cannot go to standard output: name a file, e.g. -o project.qdpx"
+file_out_option = click.option(
+    "--out",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=_file_only,
+    help="Write to FILE (replaced only once complete); an existing FILE needs --force.",
+)
 force_option = click.option("--force", "-f", is_flag=True, help="Replace the --out file if it exists.")
 guard_option = click.option(
     "--no-neutralise",
