@@ -51,6 +51,7 @@ from .errors import (
     BULK_TEXT_MISMATCH,
     BULK_UNREADABLE,
     CODINGS_TEXT,
+    UNKNOWN_CODES_SUMMARY,
     Problem,
     QualcodeError,
     error,
@@ -184,13 +185,27 @@ def _twice(field: str, first: str, second: str) -> str:
 _HEADER_HINT = "the first line names the columns: transcript,code and turn, span, start,end or text (memo, coder optional)"
 
 
-def _raise(problems: list[Problem], source: str) -> None:
+def _raise(problems: list[Problem], source: str, tail: str | None = None) -> None:
     if problems:
         problems = sorted(problems, key=lambda p: p.line or 0)
         shown: list[Problem | str] = list(problems[:MAX_PROBLEMS])
         if len(problems) > MAX_PROBLEMS:
             shown.append(f"... and {len(problems) - MAX_PROBLEMS} more")
+        if tail:
+            shown.append(tail)
         raise error(BULK_PROBLEMS, problems=shown, count=len(problems), path=source)
+
+
+def _unknown_codes(requests: list[Request], codebook: Codebook, source: str) -> str | None:
+    """One line naming every code the file names that the codebook lacks (the lines stop at
+    MAX_PROBLEMS; a file made with another codebook names them all), else None."""
+    unknown = sorted({code for r in requests if (code := r.fields.get("code")) and codebook.get(code) is None})
+    if not unknown:
+        return None
+    codes = ", ".join(shorten(c, count=True) for c in unknown[:8]) + (
+        f", ... ({len(unknown) - 8} more)" if len(unknown) > 8 else ""
+    )
+    return UNKNOWN_CODES_SUMMARY.format(count=len(unknown), path=source, codes=codes)
 
 
 class _Resolver:
@@ -273,7 +288,7 @@ def code_from_text(store: Store, codebook: Codebook, text: str, source: str, *, 
             problems.append(Problem(source, request.line, None, exc.message, exc.hint))
             if len(problems) > MAX_PROBLEMS:
                 break
-    _raise(problems, source)
+    _raise(problems, source, _unknown_codes(requests, codebook, source) if problems else None)
     with store.transaction():
         added = store.codings.add_many(codings)
         settle_suggestions(store, codings)  # what the new codings cover is decided

@@ -174,7 +174,7 @@ def check_code(codebook: Codebook, code_id: str) -> None:
     code = codebook.get(code_id)
     if code is None:
         close = codebook.suggest_id(code_id)
-        raise error(UNKNOWN_CODE, code=code_id, suggestion=f"'{close}'" if close else "one of the listed ids")
+        raise error(UNKNOWN_CODE, code=code_id, suggestion=f"; did you mean '{close}'?" if close else "")
     if not code.codable:
         raise error(NOT_CODABLE, code=code_id, children=", ".join(c.id for c in code.children) or "none")
 

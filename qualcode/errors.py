@@ -146,7 +146,8 @@ CODEBOOK_INVALID = Msg(
 )
 CODEBOOKS_PROBLEMS = Msg("QC103", "{total} problem(s) in {files} codebook file(s)", "fix the lines listed above")
 CODEBOOK_UNREADABLE = Msg("QC101", "cannot read codebook {path}: {reason}", "")
-UNKNOWN_CODE = Msg("QC102", "unknown code '{code}'", "list the codes with `qualcode codebook show`; did you mean {suggestion}?")
+UNKNOWN_CODE = Msg("QC102", "unknown code '{code}'", "list the codes with `qualcode codebook show`{suggestion}")
+UNKNOWN_CODES_SUMMARY = "{count} code(s) named in {path} are not in the codebook ({codes}): if these codings were made with another codebook, make it the project's first (`qualcode codebook use FILE`)"
 
 # --- codebooks: hostile and damaged input (QC120-QC139) ----------------------------
 CODEBOOK_TOO_DEEP = Msg(

@@ -226,3 +226,29 @@ def test_bulk_core_many_codings_in_one_transaction(project):
     result = code_from_text(p.store, p.codebook, "transcript,code,turn,span\n" + lines, "f.csv", coder="anna")
     assert (result.lines, result.added, result.transcripts) == (60, len({(c[1], c[2]) for c in stored(project)}), 1)
     p.close()
+
+
+def test_bulk_codes_of_another_codebook_are_named_all_at_once(runner, project, tmp_path):
+    """A file made with another codebook: every unknown code named in one line (the located
+    lines stop after the first few), with what to do; the hint names no list it does not show."""
+    source = tmp_path / "andere.csv"
+    others = [f"code_{i:02}" for i in range(30)]
+    source.write_text("transcript,code,turn\n" + "".join(f"int1,{c},2\n" for c in others) + "int1,kracht,4\n", encoding="utf-8")
+    result = code_from(runner, project, source)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    err = result.stderr
+    assert f"30 code(s) named in {source} are not in the codebook (code_00, code_01," in err
+    assert "(22 more)" in err and "`qualcode codebook use FILE`" in err
+    assert "did you mean one of the listed ids" not in err and "unknown code 'code_00' (hint: list the codes" in err
+    assert stored(project) == []
+
+
+def test_bulk_a_near_miss_still_gets_its_did_you_mean_and_no_summary_when_codes_are_known(runner, project, tmp_path):
+    source = tmp_path / "c.csv"
+    source.write_text("transcript,code,turn\nint1,krachtt,2\nint1,kracht,99\n", encoding="utf-8")
+    err = code_from(runner, project, source).stderr
+    assert "unknown code 'krachtt' (hint: list the codes with `qualcode codebook show`; did you mean 'kracht'?)" in err
+    assert "1 code(s) named in" in err and "(krachtt)" in err
+    source.write_text("transcript,code,turn\nint1,kracht,99\n", encoding="utf-8")
+    err = code_from(runner, project, source).stderr
+    assert "has no turn 99" in err and "not in the codebook" not in err

@@ -155,7 +155,7 @@ def check_code_exists(book: Codebook, code_id: str) -> None:
     """Unknown codes are refused with a suggestion (folders are fine here)."""
     if code_id not in book:
         close = book.suggest_id(code_id)
-        raise error(UNKNOWN_CODE, code=code_id, suggestion=f"'{close}'" if close else "one of the listed ids")
+        raise error(UNKNOWN_CODE, code=code_id, suggestion=f"; did you mean '{close}'?" if close else "")
 
 
 def _unknown(book: Codebook, code_id: str) -> None:
