@@ -244,6 +244,28 @@ def test_hostile7_a_truncated_database_is_damaged_not_foreign(project: Path) -> 
     fails(run(project, "transcripts"), "qualcode.db is damaged", "backup")
 
 
+def test_hostile7_a_missing_database_of_an_initialised_project_is_said_once(project: Path) -> None:
+    """qualcode.yaml is there (made by `qualcode init`, which made the store too), qualcode.db is
+    not: the new, empty store is said, so a moved or lost database is noticed before coding."""
+    for name in ("qualcode.db", "qualcode.db-wal", "qualcode.db-shm"):
+        (project / name).unlink(missing_ok=True)
+    first = run(project, "transcripts")
+    assert first.exit_code == 0, first.output
+    assert "qualcode.db was not there, so a new, empty store was started" in first.stderr
+    assert "put it back in place of the new one" in first.stderr
+    again = run(project, "transcripts")
+    assert "was not there" not in again.stderr  # said once: the store exists from here on
+
+
+def test_hostile7_a_bare_folder_gets_its_first_store_without_a_warning(tmp_path: Path) -> None:
+    root = tmp_path / "kaal"
+    (root / "codebooks").mkdir(parents=True)
+    (root / "codebooks" / "codebook.yaml").write_text(CODEBOOK)
+    result = run(root, "transcripts")
+    assert result.exit_code == 0, result.output
+    assert "was not there" not in result.stderr and (root / "qualcode.db").exists()
+
+
 # --- family 4: the environment ---------------------------------------------------------------
 
 

@@ -49,6 +49,8 @@ class State:
             # imported on first use; a project made with `qualcode init` (it has a
             # qualcode.yaml) imports only when asked to.
             bare = not (self._project.root / CONFIG_NAME).exists()
+            if not bare and not self._project.db_path.exists():  # made by `qualcode init`, which made its store too
+                caution(STORE_MISSING.format(db=self._project.db_path))
             if bare and auto_import and self._project.awaits_first_import():
                 # Checked first: the import machinery costs ~30 ms to load.
                 from ..importing import auto_import as run_auto_import
@@ -81,6 +83,10 @@ def report_error(exc: QualcodeError) -> None:
         styled("hint: ", exc.hint, err=True, fg="cyan")
 
 
+STORE_MISSING = (
+    "{db} was not there, so a new, empty store was started: codings and memos live only in that"
+    " file; if it was moved or lost, put it back in place of the new one before you code"
+)
 PROJECT_HELP = "Project folder (default: the folder around the current one; env QUALCODE_PROJECT)."
 CODER_HELP = "Coder name recorded on new codings (default: the saved name; env QUALCODE_CODER)."
 
