@@ -440,3 +440,28 @@ def test_cli_code_settles_the_pending_suggestion_it_covers(project, runner):
     assert run(runner, project, "code", "int1", "kracht", "--turn", "4").exit_code == 0
     listed = json.loads(run(runner, project, "suggestions", "--status", "all", "--format", "json").stdout)
     assert [s["status"] for s in listed] == ["accepted"]  # settled by the coding, not left pending
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["codings", "--format", "csv"], ["stats", "frequencies"], ["export", "segments"]],
+)
+def test_coder_after_a_listing_is_said_not_to_filter(runner, project, command):
+    """`qualcode codings --coder bob` reads as "bob's codings" but names the coder of new
+    codings: with no --coders given, the command says so (and lists what it always lists)."""
+    assert run(runner, project, "code", "int1", "kracht", "--turn", "2").exit_code == 0
+    result = runner.invoke(main, ["--project", str(project), *command, "--coder", "bob"])
+    assert result.exit_code == 0, result.output
+    assert "--coder names who makes new codings; to see only bob's codings, use --coders bob" in result.stderr
+    if command[0] == "codings":
+        assert "anna" in result.stdout  # not a filter: anna's coding is listed
+    given = runner.invoke(main, ["--project", str(project), *command, "--coder", "bob", "--coders", "anna"])
+    assert "--coder names" not in given.stderr  # a filter was given: nothing to say
+    plain = runner.invoke(main, ["--project", str(project), "--coder", "bob", *command])
+    assert "--coder names" not in plain.stderr  # the top-level option is the usual way to say who codes
+
+
+def test_coder_after_a_command_that_codes_is_not_questioned(runner, project):
+    result = runner.invoke(main, ["--project", str(project), "code", "int1", "kracht", "--turn", "2", "--coder", "bob"])
+    assert result.exit_code == 0 and "--coder names" not in result.stderr
+    assert "bob" in runner.invoke(main, ["--project", str(project), "codings", "--format", "csv"]).stdout

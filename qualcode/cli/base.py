@@ -99,6 +99,23 @@ def _set_project(ctx: click.Context, _param: click.Parameter, value: Path | None
 def _set_coder(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
     if value is not None:
         ctx.ensure_object(State).coder_option = value
+        ctx.meta[_CODER_GIVEN] = value
+
+
+CODERS_KEY = "qualcode.coders"  # the --coders filter of the commands that take it (export_cmds.coders_filter_option)
+_CODER_GIVEN = "qualcode.coder_given"  # --coder after a command's name (not the top-level option or QUALCODE_CODER)
+CODER_IS_NO_FILTER = "--coder names who makes new codings; to see only {name}'s codings, use --coders {name}"
+
+
+def _say_coder_is_no_filter(ctx: click.Context) -> None:
+    """``qualcode codings --coder anna`` reads as a filter but names the coder of new codings:
+    said when the command has a --coders filter and none was given (else anna's codings look like everyone's)."""
+    name = ctx.meta.get(_CODER_GIVEN)
+    if name is None or not any("--coders" in getattr(p, "opts", ()) for p in ctx.command.params):
+        return
+    if ctx.params.get("coder_names") or ctx.meta.get(CODERS_KEY):
+        return
+    note(CODER_IS_NO_FILTER.format(name=name))
 
 
 def _shared_options(params: list[click.Parameter]) -> None:
@@ -127,6 +144,10 @@ class QualcodeCommand(click.Command):
         super().__init__(*args, **kwargs)
         _shared_options(self.params)
 
+    def invoke(self, ctx: click.Context):
+        _say_coder_is_no_filter(ctx)
+        return super().invoke(ctx)
+
 
 class QualcodeSubgroup(click.Group):
     """A command group under ``qualcode`` (``stats``, ``codebook``, ...), with the shared options."""
@@ -137,6 +158,10 @@ class QualcodeSubgroup(click.Group):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         _shared_options(self.params)
+
+    def invoke(self, ctx: click.Context):
+        _say_coder_is_no_filter(ctx)
+        return super().invoke(ctx)
 
 
 # Each command and the modules (of qualcode.cli) that define it or add sub-commands to it.

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from .base import State, main, pass_state
+from .base import CODERS_KEY, State, main, pass_state
 from .render import data_output, force_option, guard_option, note, out_option
 
 # Below this many codings a run takes well under a second: no progress bar.
@@ -88,9 +88,6 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
     finally:
         if "bar" in state:
             state["bar"].__exit__(None, None, None)
-
-
-CODERS_KEY = "qualcode.coders"
 
 
 def _remember_coders(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> None:
