@@ -27,6 +27,8 @@ from .words import (
     NATIONALITY,
     TITLES,
     dutch_words,
+    english_words,
+    name_words,
     not_personal,
     not_personal_pattern,
     not_personal_words,
@@ -166,6 +168,7 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
     """Runs of capitalised words inside sentences, classified by their neighbours."""
     out: list[Candidate] = []
     spans, j = region.spans, 0
+    lower = _LowerWords(text)
     for m in _PROPER_RUN.finditer(text):
         start, end = m.span()
         if start and (text[start - 1].isalnum() or text[start - 1] in "_'’-" and m.group()[:1] not in "'’"):
@@ -242,8 +245,35 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
                 kind = "organisation" if words[0].group().casefold() in {"de", "het", "'t"} or len(words) > 1 else "person"
             else:
                 kind = "person"
+            if kind == "person" and len(words) == 1 and before not in TITLES and _ordinary(words[0].group(), text, lower):
+                continue
         out.append(Candidate(s, e, kind, text[s:e], "context"))
     return out
+
+
+class _LowerWords:
+    """The words a text writes in lower case (read when first asked)."""
+
+    def __init__(self, text: str) -> None:
+        self._text, self._words = text, None
+
+    def __contains__(self, word: str) -> bool:
+        if self._words is None:
+            self._words = set(_LOWER_WORD.findall(self._text))
+        return word in self._words
+
+
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-zà-öø-ÿ][\w'’]*(?:-[\w'’]+)*")
+
+
+def _ordinary(word: str, text: str, lower: _LowerWords) -> bool:
+    """A capitalised word, alone, that is no name: not a first name or surname in deduce's lists,
+    and a word this text also writes in lower case ("Blockchain" beside "blockchain") or an
+    English word ("Slack", "Scrum", "Library": jargon in Dutch speech, else taken for a person)."""
+    folded = word.casefold()
+    if folded in name_words():
+        return False
+    return folded in english_words() or folded in lower
 
 
 def _near_not_personal(text: str, s: int, e: int) -> bool:
@@ -270,17 +300,30 @@ def _looks_like_name(words: list[re.Match], before: str) -> bool:
     return before in TITLES or any(not _is_common(w.group()) for w in words)
 
 
+_PARTY = re.compile(r"\s*\([^()]*\)")
+_ARTICLES = frozenset({"de", "het", "een"})
+
+
 def label_names(turns: Iterable[Turn]) -> set[str]:
     """Speaker labels that are names (``MARVIN``, ``Hatice``), as they would be written in a sentence."""
     names = set()
     for t in turns:
-        label = (t.speaker or "").strip()
+        label = _PARTY.sub("", t.speaker or "").strip()  # "Mevrouw Bergkamp (D66)": the party is no name
         if not label or ROLE_LABEL.fullmatch(label):
             continue
-        words = label.split()
-        while words and words[0].casefold().rstrip(".") in TITLES:
-            words = words[1:]  # "Mevrouw De Smet": the name is "De Smet"
-        if not words or all(_is_common(w) or _skip_token(w) for w in words):
+        words, titled = label.split(), False
+        # "Mevrouw De Smet": the name is "De Smet"; "De heer Hijink": "Hijink"; "De voorzitter": a role.
+        while words and (words[0].casefold().rstrip(".") in TITLES or (words[0].casefold() in _ARTICLES and len(words) > 1)):
+            if words[0].casefold() in _ARTICLES and words[1].casefold().rstrip(".") not in TITLES:
+                break  # "De Smet", "De Vries": the article belongs to the surname
+            words, titled = words[1:], titled or words[0].casefold().rstrip(".") in TITLES
+        bare = words[1:] if len(words) > 1 and words[0].casefold() in _ARTICLES else words
+        if not words or ROLE_LABEL.fullmatch(" ".join(bare)):
+            continue
+        # After a title ("Staatssecretaris Blokhuis") or as a surname with its interfix ("Van Dijk",
+        # "De Smet"), ordinary words are a name; else a label of ordinary words is a role ("Moeder").
+        named = titled or (len(words) > 1 and words[0].casefold() in INTERFIXES)
+        if not named and all(_is_common(w) or _skip_token(w) for w in words):
             continue
         names.add(" ".join(w.capitalize() if w.isupper() else w for w in words))
     return names
@@ -307,8 +350,10 @@ class KnownNames:
         self.add(full, "person")
         words = full.split()
         if len(words) > 1:
-            self.add(words[0], "person")
-            rest = words[1:]
+            # "De Smet", "van Dijk": a surname with its interfix (never "De" or "van" alone).
+            rest = words if words[0].casefold() in INTERFIXES else words[1:]
+            if rest is not words:
+                self.add(words[0], "person")
             self.add(" ".join(rest), "person")
             core = [w for w in rest if w.casefold() not in INTERFIXES]
             if core and len(core) < len(rest):

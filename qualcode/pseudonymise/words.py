@@ -54,6 +54,32 @@ def dutch_words() -> frozenset[str]:
     return frozenset(words)
 
 
+@cache
+def english_words() -> frozenset[str]:
+    """Lower-case English nouns, adjectives, adverbs and verbs (spaCy's English lemma index):
+    the jargon Dutch speakers capitalise ("Slack", "Scrum", "Library", "Workshop")."""
+    return frozenset(w for forms in _table("en_lemma_index.json.gz").values() for w in forms if w.isalpha())
+
+
+@cache
+def name_words() -> frozenset[str]:
+    """Case-folded first names and surnames from deduce's name lists (read as files: importing
+    deduce is slow), each surname also by its last word ("de Vries" -> "vries")."""
+    spec = importlib.util.find_spec("deduce")
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    folder = Path(spec.submodule_search_locations[0]) / "data" / "lookup" / "src" / "names"
+    names: set[str] = set()
+    for name in ("lst_first_name", "lst_surname"):
+        path = folder / name / "items.txt"
+        if path.is_file():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    names.add(line.strip().casefold())
+                    names.add(line.split()[-1].casefold())
+    return frozenset(names)
+
+
 def _deduce_whitelist() -> set[str]:
     """deduce's own stop words and common words (read as files: importing deduce is slow)."""
     spec = importlib.util.find_spec("deduce")
@@ -118,5 +144,6 @@ INTERFIXES = frozenset(
 # Titles and forms of address kept in front of a pseudonym ("meneer [persoon 3]").
 TITLES = frozenset(
     "meneer mevrouw mw mw. dhr dhr. mr mr. dr dr. juf juffrouw meester dokter zuster broeder collega "
-    "hoca imam abba abuna pastoor dominee pater oom tante opa oma mama papa mijnheer heer".split()
+    "hoca imam abba abuna pastoor dominee pater oom tante opa oma mama papa mijnheer heer "
+    "minister staatssecretaris wethouder burgemeester kamerlid professor prof prof. drs drs. ir ir. ing ing.".split()
 )
