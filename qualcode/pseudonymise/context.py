@@ -255,7 +255,8 @@ class _LowerWords:
     """The words a text writes in lower case (read when first asked)."""
 
     def __init__(self, text: str) -> None:
-        self._text, self._words = text, None
+        self._text = text
+        self._words: set[str] | None = None
 
     def __contains__(self, word: str) -> bool:
         if self._words is None:
