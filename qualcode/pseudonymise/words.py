@@ -63,31 +63,26 @@ def english_words() -> frozenset[str]:
 
 @cache
 def name_words() -> frozenset[str]:
-    """Case-folded first names and surnames from deduce's name lists (read as files: importing
-    deduce is slow), each surname also by its last word ("de Vries" -> "vries")."""
-    spec = importlib.util.find_spec("deduce")
-    if spec is None or not spec.submodule_search_locations:
-        return frozenset()
-    folder = Path(spec.submodule_search_locations[0]) / "data" / "lookup" / "src" / "names"
-    names: set[str] = set()
-    for name in ("lst_first_name", "lst_surname"):
-        path = folder / name / "items.txt"
-        if path.is_file():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    names.add(line.strip().casefold())
-                    names.add(line.split()[-1].casefold())
-    return frozenset(names)
+    """Case-folded first names and surnames from deduce's name lists, each surname also by
+    its last word ("de Vries" -> "vries")."""
+    names = _deduce_list("names", ("lst_first_name", "lst_surname"))
+    return frozenset(names | {n.split()[-1] for n in names})
 
 
 def _deduce_whitelist() -> set[str]:
-    """deduce's own stop words and common words (read as files: importing deduce is slow)."""
+    """deduce's own stop words and common words."""
+    return _deduce_list("whitelist", ("lst_stop_word", "lst_common_word"))
+
+
+def _deduce_list(group: str, lists: tuple[str, ...]) -> set[str]:
+    """The case-folded items of deduce's lookup lists ``group/list`` (read as files: importing
+    deduce is slow); empty without deduce."""
     spec = importlib.util.find_spec("deduce")
     if spec is None or not spec.submodule_search_locations:
         return set()
-    folder = Path(spec.submodule_search_locations[0]) / "data" / "lookup" / "src" / "whitelist"
+    folder = Path(spec.submodule_search_locations[0]) / "data" / "lookup" / "src" / group
     words: set[str] = set()
-    for name in ("lst_stop_word", "lst_common_word"):
+    for name in lists:
         path = folder / name / "items.txt"
         if path.is_file():
             words.update(line.strip().casefold() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
