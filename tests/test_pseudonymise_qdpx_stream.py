@@ -21,6 +21,7 @@ from qualcode.project import Project
 from qualcode.pseudonymise import stream
 from qualcode.pseudonymise.apply import pseudonymised_copy
 from qualcode.pseudonymise.runner import open_key
+from qualcode.refi.archive import DeflatingZip
 from qualcode.refi.project_export import export_qdpx
 from qualcode.store import EmptySource, Store
 from qualcode.store import db as store_db
@@ -115,23 +116,36 @@ def test_stream_writes_the_qdpx_the_copy_writes(root, tmp_path, stopped, positio
     assert {n for n, _ in got if n.startswith("sources/")} != {n for n, _ in _members(tmp_path / "plain.qdpx")}
 
 
-def test_stream_looks_for_the_names_once_per_text(root, tmp_path, monkeypatch):
+def test_stream_looks_for_the_names_once_per_text_as_its_source_is_written(root, tmp_path, monkeypatch):
     looked: list[int] = []
-    find = stream.find_replacements
+    written: list[tuple[str, int]] = []  # (member, transcripts looked at by then)
+    find, writestr = stream.find_replacements, DeflatingZip.writestr
 
     def counted(tid, *args):
         looked.append(tid)
         return find(tid, *args)
 
+    def noted(self, name, data):
+        written.append((name, len(looked)))
+        return writestr(self, name, data)
+
     monkeypatch.setattr(stream, "find_replacements", counted)
+    monkeypatch.setattr(DeflatingZip, "writestr", noted)
     project, key, view = _both(root)
     try:
         export_qdpx(view, tmp_path / "stream.qdpx", user="anna")
+        names = project.store.transcripts.names()
         applied = project.store.transcripts.id_by_name("leeg")
-        assert sorted(looked) == sorted(set(project.store.transcripts.names()) - {applied})
     finally:
         key.close()
         project.close()
+    assert sorted(looked) == sorted(set(names) - {applied})  # once each; the applied one has none to look for
+    # Each text is read as its source is written, not all of them first (first output comes early).
+    expected, seen = [], 0
+    for tid in names:  # by name, as the sources are written
+        seen += tid != applied
+        expected.append(seen)
+    assert [seen for name, seen in written if name.startswith("sources/")] == [*expected, seen]  # and the empty source
 
 
 def test_cli_qdpx_pseudonymise_streams_and_writes_what_the_copy_writes(root, tmp_path, stopped, monkeypatch):
