@@ -200,6 +200,8 @@ def test_stream_offers_only_what_the_qdpx_export_reads(root):
         for reading in ("load", "text_and_turns", "replace_content"):
             with pytest.raises(AttributeError):
                 getattr(view.store.transcripts, reading)
+        with pytest.raises(AttributeError):
+            view.store.coders.ensure  # noqa: B018
         ref = view.store.transcripts.refs()[0]
         with pytest.raises(AttributeError):
             ref.text  # noqa: B018

@@ -110,7 +110,7 @@ class PseudonymisedStore:
         self.transcripts = _Transcripts(self, store)
         self.codings = _Codings(self, store)
         self.exchange = _Exchange(self, store)
-        self.codes, self.coders, self.settings = store.codes, store.coders, store.settings
+        self.codes, self.coders, self.settings = store.codes, _Coders(store), store.settings
 
     def read(self, tid: int, *, text: bool = True) -> _Read:
         """The transcript as the copy holds it: its mapping, and its text unless ``text`` is
@@ -310,6 +310,13 @@ class _Codings:
             self._view.check(read, rows, spans)
         self._view._checked.add(read.tid)
         return spans, inside
+
+
+class _Coders:
+    """Who coded (their names and GUIDs, as stored: the copy keeps them)."""
+
+    def __init__(self, store: Store) -> None:
+        self.names, self.guids = store.coders.names, store.coders.guids
 
 
 class _Ref:
