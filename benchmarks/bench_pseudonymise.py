@@ -23,7 +23,7 @@
    the 1,000-interview one, after ``pseudonymise detect`` and review), timed as
    ``benchmarks.bench_cli`` times them (first output, total, CPU, peak RSS; best of
    ``--rounds``). The figure: pseudonymised over plain, per export. Time two variants:
-   every candidate rejected (no name to replace: the copy is only read), and names in
+   every candidate rejected (no name to replace: the project is only read), and names in
    every interview (the synthetic 1,000-interview project has few: after ``detect``,
    accept the places and ``pseudonymise always WORD --category organisation`` for a few
    organisations it names, e.g. ``CJG``, ``JGZ``, ``Kind en Gezin``; ~30 replacements per

@@ -56,16 +56,20 @@ def _codings(store, tid, text, *, collapse=False):
         store.codings.add(tid, a + 3, a + 20, "vertrouwen", "twice")
 
 
-def _project(root, monkeypatch, *, collapse=False):
-    project = imported(root, {"vol.md": INTERVIEW, "leeg.txt": INTERVIEW2, "rest.txt": INTERVIEW3})
+def _project(root, monkeypatch, *, collapse=False, texts=None, extra=None):
+    """The project of these tests at ``root`` (``texts``: more files to import; ``extra``:
+    called with the store before the detection)."""
+    project = imported(root, {"vol.md": INTERVIEW, "leeg.txt": INTERVIEW2, "rest.txt": INTERVIEW3, **(texts or {})})
     store = project.store
-    for name in ("vol", "leeg", "rest"):
+    for name in store.transcripts.names().values():
         tid = store.transcripts.id_by_name(name)
         _codings(store, tid, store.transcripts.text(tid), collapse=collapse and name == "vol")
         # An attribute that names someone (replaced), one that does not, and a personal one
         # the key has no name for (written as its category).
-        extra = {"notitie": "gesproken met Marieke", "groep": "a" if name == "vol" else "b"}
-        store.transcripts.set_attributes(tid, extra | ({"respondent": "Noor Hendriks"} if name == "rest" else {}))
+        values = {"notitie": "gesproken met Marieke", "groep": "a" if name == "vol" else "b"}
+        store.transcripts.set_attributes(tid, values | ({"respondent": "Noor Hendriks"} if name == "rest" else {}))
+    if extra is not None:
+        extra(store)
     project.close()
     monkeypatch.setattr(pseudo_cmds, "load_detector", lambda: StubDetector(FLAGS))
     assert run(root, "pseudonymise", "detect").exit_code == 0

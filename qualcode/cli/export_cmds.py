@@ -185,7 +185,7 @@ def segments(
         raise click.UsageError("--unit applies to --wide")
     style = CsvStyle(excel=excel, neutralise=not raw)
     # Pseudonymised a transcript at a time as the rows are written, not in a copy made first.
-    with export_view(state, pseudonymise, copy=False) as project:
+    with export_view(state, pseudonymise) as project:
         selection = resolve_selection(project, codes, transcripts, where)
         with progress_bar("exporting") as progress, data_output(out, force=force, paged=True) as stream:
             writer = CsvWriter(stream, style)

@@ -395,10 +395,10 @@ def report_cmd(state: State, dmp: bool, fmt: str) -> None:
 
 
 @contextmanager
-def export_view(state: State, pseudonymise: bool, *, copy: bool = True) -> Iterator:
-    """The project to export from: itself, or pseudonymised (``--pseudonymise``): a
-    pseudonymised copy of it, or with ``copy=False`` the project read as that copy would
-    read, a transcript at a time (for the segments exports, which read only what
+def export_view(state: State, pseudonymise: bool) -> Iterator:
+    """The project to export from: itself, or pseudonymised (``--pseudonymise``): the
+    project read as a pseudonymised copy of it would read, a transcript at a time (the
+    segments and .qdpx exports read only what
     :class:`~qualcode.pseudonymise.stream.PseudonymisedStore` offers).
 
     Without ``--pseudonymise``, a warning when the key holds names that the exported
@@ -420,19 +420,11 @@ def export_view(state: State, pseudonymise: bool, *, copy: bool = True) -> Itera
                     )
         yield project
         return
-    with _Key(state) as k:
-        if copy:
-            from ..pseudonymise.apply import pseudonymised_copy
+    from ..pseudonymise.stream import pseudonymised_project
 
-            with pseudonymised_copy(project, k.key) as view:
-                _attribute_notes(view.pseudonymised.attributes)
-                yield view
-        else:
-            from ..pseudonymise.stream import pseudonymised_project
-
-            with pseudonymised_project(project, k.key) as view:
-                _attribute_notes(view.store.reported)  # type: ignore[attr-defined]  # a PseudonymisedStore
-                yield view
+    with _Key(state) as k, pseudonymised_project(project, k.key) as view:
+        _attribute_notes(view.store.reported)  # type: ignore[attr-defined]  # a PseudonymisedStore
+        yield view
 
 
 def _attribute_notes(reported: list[tuple[str, str, list[str]]]) -> None:

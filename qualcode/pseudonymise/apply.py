@@ -98,7 +98,8 @@ class OffsetMapper:
         return out, inside
 
 
-def _replace(text: str, replacements: list[Replacement]) -> str:
+def replace_all(text: str, replacements: list[Replacement]) -> str:
+    """``text`` with the ``replacements`` (in position order) made."""
     parts, pos = [], 0
     for r in replacements:
         parts.append(text[pos : r.start])
@@ -181,7 +182,7 @@ class _Names:
         names, pseudonyms = self.get()
         found = names.find(text)
         reps = [Replacement(c.start, c.end, pseudonyms[" ".join(c.text.split()).casefold()]) for c in found]
-        return _replace(text, reps), [c.text for c in found]
+        return replace_all(text, reps), [c.text for c in found]
 
 
 def replace_names(text: str, entities: list[EntityRow]) -> tuple[str, list[str]]:
@@ -224,6 +225,16 @@ def pseudonymised_rows(
     text, the new turns (None where they stay as they are) and the mapping of offsets."""
     entities = entities if entities is not None else key.entities()
     names = names if names is not None else _Names(entities)
+    mapper = OffsetMapper(find_replacements(tid, text, [(u[2], u[3]) for u in turns], key, entities, names))
+    return replace_all(text, mapper.replacements), moved_turns(turns, mapper, names), mapper
+
+
+def find_replacements(
+    tid: int, text: str, turns: list[tuple[int, int]], key: KeyStore, entities: list[EntityRow], names: _Names
+) -> list[Replacement]:
+    """What :func:`pseudonymised_rows` replaces in a transcript's ``text`` with turns at
+    ``turns`` (start, end): its accepted candidates and the speaker labels that are names,
+    in position order, none overlapping another."""
     by_id = {e.id: e for e in entities}
     reps = [
         Replacement(c.start, c.end, by_id[c.entity_id].pseudonym) for c in key.candidates(tid, [ACCEPTED]) if c.entity_id in by_id
@@ -231,20 +242,22 @@ def pseudonymised_rows(
     # Speaker labels lie outside the turns, where candidates never are: a label that is
     # a name the key holds ("MARVIN") is replaced as well.
     pattern, pseudonyms = names.get()
-    for c in pattern.find_within(text, _outside_turns([(u[2], u[3]) for u in turns], len(text))):
+    for c in pattern.find_within(text, _outside_turns(turns, len(text))):
         reps.append(Replacement(c.start, c.end, pseudonyms[c.text.casefold()]))
-    reps = _without_overlaps(sorted(reps, key=lambda r: (r.start, -r.end)))
-    mapper = OffsetMapper(reps)
-    new_text = _replace(text, reps)
+    return _without_overlaps(sorted(reps, key=lambda r: (r.start, -r.end)))
+
+
+def moved_turns(turns: list[TurnRow], mapper: OffsetMapper, names: _Names) -> list[TurnRow] | None:
+    """The turns of :func:`pseudonymised_rows` at their new offsets, speaker labels
+    pseudonymised (None where they stay as they are)."""
     speakers = {label: names.speaker(label) if label else label for label in {u[1] for u in turns}}
-    if not reps and all(label == new for label, new in speakers.items()):
-        return new_text, None, mapper  # nothing to replace: the turns stay as they are
+    if not mapper.replacements and all(label == new for label, new in speakers.items()):
+        return None  # nothing to replace: the turns stay as they are
     spans = mapper.spans([(u[2], u[3]) if u[3] > u[2] else (u[2], u[2]) for u in turns])[0]
-    moved = [
+    return [
         (index, speakers[speaker], a, b if u_end > u_start else mapper.start(u_end), time_start, time_end, role)
         for (index, speaker, u_start, u_end, time_start, time_end, role), (a, b) in zip(turns, spans, strict=True)
     ]
-    return new_text, moved, mapper
 
 
 def _outside_turns(turns: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
@@ -538,10 +551,12 @@ def _attribute_entity(key: KeyStore, entities: list[EntityRow], category: str, v
 
 @contextmanager
 def pseudonymised_copy(project: Project, key: KeyStore, *, ignore_pending: bool = False) -> Iterator[Project]:
-    """The project as it would be pseudonymised, in a temporary copy (for exports on the fly).
+    """The project as it would be pseudonymised, in a temporary copy.
 
     The project itself and the key are not changed; attributes that are names are
     replaced only when the key already has a pseudonym for them (else: reported).
+    Exports read the project as this copy would read instead, a transcript at a time
+    (:mod:`.stream`); the copy is what they are tested against.
     """
     with tempfile.TemporaryDirectory(prefix="qualcode-pseudo-") as folder:
         copy = project.store.scratch_copy(Path(folder) / DB_NAME)

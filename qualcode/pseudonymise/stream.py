@@ -4,8 +4,8 @@ An export with ``--pseudonymise`` used to read a copy of the database that
 :func:`~.apply.apply` (``keep_originals=False``) had rewritten first, every transcript
 before the first row. :class:`PseudonymisedStore` gives an export the same readings
 from the project itself, a transcript at a time, worked out when the export first
-reads it (its text, turns and offset mapping as :func:`~.apply.pseudonymised_view`
-gives them, from :func:`~.apply.pseudonymised_rows`):
+reads it (its text, turns and offset mapping as :func:`~.apply.pseudonymised_rows`
+gives them, from :func:`~.apply.find_replacements` and :func:`~.apply.moved_turns`):
 
 * codings at their mapped spans, in the copy's order, quoted from the new text (a
   coding that ends before the first name keeps its stored quote, as the copy's row
@@ -14,33 +14,46 @@ gives them, from :func:`~.apply.pseudonymised_rows`):
 * attributes replaced as ``apply`` replaces them, for every transcript before the
   first row (``--where`` and the notes the command prints need them);
 * a transcript that ``apply`` switched already reads as it is, its memos and
-  attributes replaced.
+  attributes replaced;
+* for the .qdpx export: each transcript's content hash is that of its new text (its
+  derived source GUID and ``turns.json``'s ``text_sha256`` follow it), its change
+  date, and that of a coding whose memo names someone, is the export's (the copy
+  stamps what it rewrites), and the turns are those of :meth:`_Exchange.turn_rows`.
 
-Only the readings the segments exports make are offered: anything else raises
+A transcript is read more than once by the .qdpx export (its text, then its codings,
+then its turns): the names in it are looked for once and its replacements kept (a few
+per transcript); its text and turns are not (memory stays flat), and each reading
+works out only what it needs (the turns' readings no text, the codings' no turns).
+
+Only the readings the exports make are offered: anything else raises
 ``AttributeError`` rather than read a name the export should not see.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
 
-from ..model import Turn
+from ..model import Turn, sha256_text
 from ..project import Project
-from ..store import CodingFilter, CodingRow, Store
+from ..store import CodingFilter, CodingRow, ExchangeRow, Store, TranscriptRef, now
 from ..store.key import KeyStore
 from ..store.types import ALL_CODINGS
 from .apply import (
     OffsetMapper,
+    Replacement,
     TurnRow,
     _attribute_names,
     _Names,
     check_collapse,
+    find_replacements,
+    moved_turns,
     pseudonymised_attributes,
-    pseudonymised_rows,
     refuse_pending,
+    replace_all,
 )
 from .review import applied_ids
 
@@ -50,15 +63,17 @@ _SPAN_ORDER = itemgetter(0, 1, 2)  # (start, end, code_id)
 
 @dataclass(slots=True)
 class _Read:
-    """One transcript as the copy holds it."""
+    """One transcript as the copy holds it (its turns worked out when first asked for)."""
 
     tid: int
-    text: str
-    turns: list[TurnRow]
     mapper: OffsetMapper
     first: int  # the text before this offset is as it was (and so are the codings ending there)
-    moved: bool  # the text or the turns change (else only memos can)
-    checked: bool  # its codings were checked for two falling on one span
+    moved: bool  # the text changes, and the codings with it (else only memos can)
+    stored_text: str | None  # as stored, where read already
+    stored_turns: list[TurnRow] | None  # as stored, where read already
+    text: str = ""  # as the copy holds it, once asked for
+    turns: list[TurnRow] | None = None  # as the copy holds them, once asked for
+    has_text: bool = False
 
 
 class PseudonymisedStore:
@@ -88,26 +103,61 @@ class PseudonymisedStore:
                 )
                 self.attributes[tid] = {**values, **changed}
         self._read: _Read | None = None  # the transcript being exported (one at a time: memory stays flat)
+        self._replacements: dict[int, list[Replacement]] = {}  # per transcript read: to read it again
+        self._hashes: dict[int, str | None] = {}  # per transcript read: its new text's hash (None: as stored)
+        self._checked: set[int] = set()  # transcripts checked for two codings falling on one span
+        self.stamp = now()  # when the copy would have rewritten what changes
         self.transcripts = _Transcripts(self, store)
         self.codings = _Codings(self, store)
-        self.codes = store.codes
-        self.settings = store.settings
+        self.exchange = _Exchange(self, store)
+        self.codes, self.coders, self.settings = store.codes, _Coders(store), store.settings
 
-    def read(self, tid: int) -> _Read:
-        """The transcript as the copy holds it (the last one read is kept)."""
-        if self._read is not None and self._read.tid == tid:
-            return self._read
+    def read(self, tid: int, *, text: bool = True) -> _Read:
+        """The transcript as the copy holds it: its mapping, and its text unless ``text`` is
+        False (the last one read is kept; of the others, what was replaced, to read them again).
+        """
+        read = self._read
         base = self._store.transcripts
-        text, turns = base.text(tid), base.turn_rows(tid)
-        moved: list[TurnRow] | None = None
-        if tid in self._done:
-            mapper = OffsetMapper([])
-        else:
-            text, moved, mapper = pseudonymised_rows(tid, text, turns, self._key, self._entities, self._pattern)
-        reps = mapper.replacements
-        first = reps[0].start if reps else len(text)
-        self._read = _Read(tid, text, turns if moved is None else moved, mapper, first, moved is not None, moved is None)
-        return self._read
+        if read is None or read.tid != tid:
+            stored_text = stored_turns = None
+            reps = self._replacements.get(tid)
+            if reps is None:  # not read yet: the names are looked for
+                stored_text = base.text(tid)
+                if tid in self._done:
+                    reps = []  # switched already: its text stays
+                else:
+                    stored_turns = base.turn_rows(tid)
+                    turn_spans = [(u[2], u[3]) for u in stored_turns]
+                    reps = find_replacements(tid, stored_text, turn_spans, self._key, self._entities, self._pattern)
+                self._replacements[tid] = reps
+            if not reps:  # nothing moves: no two codings can fall on one span
+                self._checked.add(tid)
+            first = reps[0].start if reps else sys.maxsize
+            read = self._read = _Read(tid, OffsetMapper(reps), first, bool(reps), stored_text, stored_turns)
+        if text and not read.has_text:
+            stored = base.text(tid) if read.stored_text is None else read.stored_text
+            reps = read.mapper.replacements
+            read.text = replace_all(stored, reps) if reps else stored
+            read.has_text, read.stored_text = True, None
+            if tid not in self._hashes:
+                self._hashes[tid] = sha256_text(read.text) if reps else None
+        return read
+
+    def turns(self, read: _Read) -> list[TurnRow]:
+        """The transcript's turns as the copy holds them: at their new offsets, speaker
+        labels that name someone pseudonymised."""
+        if read.turns is None:
+            stored = read.stored_turns if read.stored_turns is not None else self._store.transcripts.turn_rows(read.tid)
+            moved = None if read.tid in self._done else moved_turns(stored, read.mapper, self._pattern)
+            read.turns, read.stored_turns = (stored if moved is None else moved), None
+        return read.turns
+
+    def content_hash(self, tid: int) -> str | None:
+        """The hash of the transcript's text as the copy holds it (None: as stored); read
+        (pseudonymised) when not read yet."""
+        if tid not in self._hashes:
+            self.read(tid)
+        return self._hashes[tid]
 
     def memo(self, memo: str | None) -> str | None:
         """A coding's memo with the names replaced (as it is where it names no one)."""
@@ -116,13 +166,21 @@ class PseudonymisedStore:
         new, found = self._pattern.replace(memo)
         return new if found else memo
 
+    def memo_changed(self, memo: str | None) -> tuple[str | None, bool]:
+        """A coding's memo with the names replaced, and whether it named someone (the copy
+        dates such a coding's change)."""
+        if not memo or not self._entities:
+            return memo, False
+        new, found = self._pattern.replace(memo)
+        return (new, True) if found else (memo, False)
+
     def check(self, read: _Read, codings: list[tuple] | None = None, spans: list[tuple[int, int]] | None = None) -> None:
         """Refuse, as the copy does, when two codings of one code and coder fall on one span.
         ``codings``: all of the transcript's (CodingRow tuples, by position) and ``spans``
         their new spans; else they are read."""
-        if read.checked:
+        if read.tid in self._checked:
             return
-        read.checked = True
+        self._checked.add(read.tid)
         if codings is None:
             codings = self._store.codings.span_keys(read.tid)
             spans, inside = read.mapper.spans([(r[1], r[2]) for r in codings])
@@ -138,7 +196,7 @@ class _Transcripts:
 
     def __init__(self, view: PseudonymisedStore, store: Store) -> None:
         self._view = view
-        base = store.transcripts
+        self._base = base = store.transcripts
         # As stored: names are not replaced, and the words and characters ``infos``
         # gives are counts an export does not write.
         self.names, self.name, self.source_paths, self.id_by_name, self.infos = (
@@ -159,10 +217,24 @@ class _Transcripts:
         return self._view.read(tid).text
 
     def turns(self, tid: int) -> list[Turn]:
-        return [Turn(*u) for u in self._view.read(tid).turns]
+        view = self._view
+        return [Turn(*u) for u in view.turns(view.read(tid, text=False))]
 
     def turn_rows(self, tid: int) -> list[tuple[int, str | None, int, int, float | None, float | None, str | None]]:
-        return list(self._view.read(tid).turns)
+        view = self._view
+        return list(view.turns(view.read(tid, text=False)))
+
+    def refs(self) -> list[_Ref]:
+        """As :meth:`TranscriptStore.refs <qualcode.store.transcripts.TranscriptStore.refs>`:
+        changed now (the copy dates every transcript it pseudonymises), each one's content
+        hash that of its text as exported, worked out when it is first read."""
+        view = self._view
+        return [_Ref(view, r, view.stamp) for r in self._base.refs()]
+
+    def last_change(self) -> str | None:
+        """As the copy reads it: every transcript changed now (and so did a coding whose memo
+        names someone; it has a transcript, changed now as well)."""
+        return self._base.last_change(self._view.stamp)
 
 
 class _Codings:
@@ -172,6 +244,7 @@ class _Codings:
         self._view = view
         self._base = base = store.codings
         self.count, self.coders, self.code_ids, self.coder_counts = base.count, base.coders, base.code_ids, base.coder_counts
+        self.counts_by_code = base.counts_by_code
 
     def rows(self, tid: int, flt: CodingFilter = ALL_CODINGS, *, named: bool = True) -> Iterator:
         """As :meth:`CodingStore.rows <qualcode.store.codings.CodingStore.rows>`."""
@@ -200,7 +273,7 @@ class _Codings:
         read = self._view.read(tid)
         if not read.moved:
             return self._base.span_quotes(tid, flt)
-        if read.checked:
+        if read.tid in self._view._checked:
             rows = [(0, *r[:3], "", r[3]) for r in self._base.span_quotes(tid, flt)]
         else:  # whole rows: they are checked too
             rows = [(cid, s, e, c, who, q) for cid, s, e, c, who, _, _, q, _ in self._base.rows(tid, flt, named=False)]
@@ -213,7 +286,7 @@ class _Codings:
 
     def spans(self, tid: int, flt: CodingFilter = ALL_CODINGS) -> list[tuple[int, int, str]]:
         """As :meth:`CodingStore.spans <qualcode.store.codings.CodingStore.spans>`."""
-        read = self._view.read(tid)
+        read = self._view.read(tid, text=False)
         if not read.moved:
             return self._base.spans(tid, flt)
         # All of them with their ids and coders (checked too), from the same covering index.
@@ -235,8 +308,92 @@ class _Codings:
             self._view.check(read)
         elif inside:  # two fall on one only where one starts or ends inside a name
             self._view.check(read, rows, spans)
-        read.checked = True
+        self._view._checked.add(read.tid)
         return spans, inside
+
+
+class _Coders:
+    """Who coded (their names and GUIDs, as stored: the copy keeps them)."""
+
+    def __init__(self, store: Store) -> None:
+        self.names, self.guids = store.coders.names, store.coders.guids
+
+
+class _Ref:
+    """A :class:`~qualcode.store.types.TranscriptRef` as the copy holds it: its content hash
+    is read (the transcript pseudonymised) only when asked for, as the export writes
+    the transcript's source, so that the first source is written before the others are read."""
+
+    __slots__ = ("_view", "guid", "id", "imported_at", "name", "stored_hash", "updated_at")
+
+    def __init__(self, view: PseudonymisedStore, ref: TranscriptRef, updated_at: str) -> None:
+        self._view = view
+        self.id, self.name, self.guid, self.stored_hash, self.imported_at = (
+            ref.id,
+            ref.name,
+            ref.guid,
+            ref.content_hash,
+            ref.imported_at,
+        )
+        self.updated_at: str | None = updated_at
+
+    @property
+    def content_hash(self) -> str:
+        return self._view.content_hash(self.id) or self.stored_hash
+
+
+class _Exchange:
+    """The REFI-QDA readings of the .qdpx export."""
+
+    def __init__(self, view: PseudonymisedStore, store: Store) -> None:
+        self._view = view
+        self._base = base = store.exchange
+        # Identities kept from an import, as stored (the copy does not change them).
+        self.transcript_identities, self.empty_sources, self.document_sets = (
+            base.transcript_identities,
+            base.empty_sources,
+            base.document_sets,
+        )
+
+    def coding_rows(self, tid: int) -> Iterator[ExchangeRow]:
+        """As :meth:`ExchangeStore.coding_rows <qualcode.store.exchange.ExchangeStore.coding_rows>`:
+        at their new spans in span order, quoted as the copy quotes them, memos with the
+        names replaced (such a coding changed now)."""
+        view = self._view
+        read = view.read(tid)
+        rows: Iterable[tuple] = self._base.coding_rows(tid)
+        memo, stamp = view.memo_changed, view.stamp
+        if read.moved:
+            stored = list(rows)
+            spans, inside = read.mapper.spans([(r[1], r[2]) for r in stored])
+            if inside:  # two fall on one only where one starts or ends inside a name
+                view.check(read, stored, spans)
+            view._checked.add(tid)
+            text, first = read.text, read.first
+            # Before the first name the copy keeps a coding's row as it was (its quote too).
+            moved = [
+                (cid, ns, ne, code_id, coder, m, quote if e <= first else text[ns:ne], created, updated, sg, cg, sc)
+                for (cid, _, e, code_id, coder, m, quote, created, updated, sg, cg, sc), (ns, ne) in zip(
+                    stored, spans, strict=True
+                )
+            ]
+            if inside:  # else every offset moved by the same rule: their order stays
+                moved.sort(key=_ROW_ORDER)
+            rows = moved
+        if not view._entities:
+            return iter(rows)
+        return iter([self._memo(r, memo, stamp) if r[5] else r for r in rows])
+
+    @staticmethod
+    def _memo(row: tuple, memo: Callable[[str | None], tuple[str | None, bool]], stamp: str) -> tuple:
+        new, changed = memo(row[5])
+        return (*row[:5], new, *row[6:8], stamp, *row[9:]) if changed else row
+
+    def turn_rows(self, tid: int) -> list[tuple[int, str | None, int, int, float | None, float | None]]:
+        """As :meth:`ExchangeStore.turn_rows <qualcode.store.exchange.ExchangeStore.turn_rows>`:
+        at their new offsets, speaker labels pseudonymised."""
+        view = self._view
+        return [u[:6] for u in view.turns(view.read(tid, text=False))]
 
 
 @contextmanager

@@ -110,7 +110,7 @@ def export_qdpx(
         store=store,
         refs=refs,
         positions=positions,
-        source_guid={r.id: r.guid or derived_guid("transcript", r.content_hash) for r in refs},
+        source_guid=_SourceGuids(refs),
         code_guid={c.id: code_guid(c) for c in book.walk()} | {r.id: r.guid or derived_guid("code", r.id) for r in orphans},
         user=user,
         progress=progress,
@@ -144,6 +144,21 @@ def export_qdpx(
     if any(c.hints for c in book.walk()):
         result.warnings.append("suggestion hints (keywords, lemmas, patterns) have no place in REFI-QDA; they stay in the YAML")
     return result
+
+
+class _SourceGuids(dict[int, str]):
+    """Transcript id -> its source's GUID: kept from an import, else derived from its content
+    hash, read when the GUID is first needed (as its text is written): a pseudonymised
+    export knows a text's hash once it has read the text."""
+
+    def __init__(self, refs: list[TranscriptRef]) -> None:
+        super().__init__()
+        self._refs = {r.id: r for r in refs}
+
+    def __missing__(self, tid: int) -> str:
+        ref = self._refs[tid]
+        guid = self[tid] = ref.guid or derived_guid("transcript", ref.content_hash)
+        return guid
 
 
 @dataclass(slots=True)
@@ -512,7 +527,7 @@ class _Selections:
 
 def _write_sets(writer: XmlWriter, book: Codebook, documents: list[DocumentSet], plan: _ExportPlan) -> None:
     """Code sets (the codebook's) and document sets (kept from an import), in one ``<Sets>``."""
-    exported = {*plan.source_guid.values(), *(s.guid for s in plan.empty)}
+    exported = {*(plan.source_guid[r.id] for r in plan.refs), *(s.guid for s in plan.empty)}
     exported_keys = {guid_key(g) for g in exported}
     documents = [d for d in documents if any(guid_key(m) in exported_keys for m in d.members)]
     if not book.sets and not documents:

@@ -365,11 +365,13 @@ class TranscriptStore:
         rows = self._db.execute("SELECT id, name, guid, content_hash, imported_at, updated_at FROM transcripts ORDER BY name")
         return [TranscriptRef(*row) for row in rows]
 
-    def last_change(self) -> str | None:
-        """When a transcript or coding was last added or changed (ISO 8601), or None in an empty project."""
+    def last_change(self, changed_at: str | None = None) -> str | None:
+        """When a transcript or coding was last added or changed (ISO 8601), or None in an empty project.
+        ``changed_at``: as it would read had every transcript changed then (a pseudonymised copy)."""
         return self._db.scalar(
-            "SELECT nullif(max(coalesce((SELECT max(max(imported_at, coalesce(updated_at, ''))) FROM transcripts), ''),"
-            " coalesce((SELECT max(updated_at) FROM codings), '')), '')"
+            "SELECT nullif(max(coalesce((SELECT max(max(imported_at, coalesce(?, updated_at, ''))) FROM transcripts), ''),"
+            " coalesce((SELECT max(updated_at) FROM codings), '')), '')",
+            (changed_at,),
         )
 
 
