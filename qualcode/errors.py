@@ -271,6 +271,11 @@ WRONG_ENCODING = Msg(
     "the file is in another encoding: try cp1252, latin-1, mac-roman or utf-16, or leave out --encoding",
 )
 
+TRANSCRIPT_NAME_TAKEN = Msg(
+    "QC227", "another transcript is called '{name}'", "pick a name no transcript has (`qualcode transcripts` lists them)"
+)
+TRANSCRIPT_BAD_NAME = Msg("QC228", "cannot name a transcript '{shown}': {reason}", "give a name on one line, e.g. interview_07")
+
 
 def span_error(start: int, end: int, name: str, length: int) -> QualcodeError:
     """The error for a span that does not fit its transcript: reversed, negative or too long.
@@ -689,6 +694,11 @@ PSEUDO_PENDING_EXPORT = Msg(
     "QC963",
     "{count} candidate(s) are not reviewed yet in {names}: a pseudonymised export would keep them as they are",
     "accept or reject them first (`qualcode pseudonymise list`, `qualcode pseudonymise accept|reject`), then export again",
+)
+PSEUDO_NAMED_TRANSCRIPT = Msg(
+    "QC964",
+    "{count} transcript name(s) hold a name accepted for pseudonymisation: {names}; a pseudonymised export would show it",
+    "rename them first, e.g. `qualcode transcripts rename {first} interview_07`, then export again",
 )
 PSEUDO_COLLAPSE = Msg(
     "QC958",

@@ -121,6 +121,7 @@ def import_paths(
     project.sync_codebook()  # codings (from a codings CSV, or coded next) need their codes in the store
     store = project.store
     failures: list[QualcodeError] = []
+    sources: dict[str, int] | None = None  # read when the first new text is stored
     with store.transaction():
         for number, path in enumerate(files, 1):
             if progress:
@@ -143,7 +144,9 @@ def import_paths(
                 continue
             if failures:
                 continue  # keep reading to report every bad file, but write nothing more
-            _store_transcript(project, store, path, transcript, result)
+            if sources is None:
+                sources = {p: tid for tid, p in store.transcripts.source_paths().items() if p is not None}
+            _store_transcript(project, store, path, transcript, result, sources)
         if len(failures) == 1 and len(files) == 1:
             raise failures[0]
         if failures:
@@ -203,7 +206,10 @@ def _duplicate(store: Store, path: Path, tid: int, name: str, attributes: dict[s
         result.attributes_updated.append(name)
 
 
-def _store_transcript(project: Project, store: Store, path: Path, transcript: Transcript, result: ImportResult) -> None:
+def _store_transcript(
+    project: Project, store: Store, path: Path, transcript: Transcript, result: ImportResult, sources: dict[str, int]
+) -> None:
+    """Store one read transcript (``sources``: the stored source paths' transcripts, read once an import)."""
     result.warnings.extend(f"{shown_name(path.name)}: {w}" for w in transcript.warnings)
     content_hash = transcript.content_hash  # hashed once: the duplicate check and the row both need it
     existing = store.transcripts.id_by_hash(content_hash)
@@ -211,15 +217,16 @@ def _store_transcript(project: Project, store: Store, path: Path, transcript: Tr
         _duplicate(store, path, existing, store.transcripts.name(existing), transcript.attributes, result)
         return
     relative = _stored_path(project, path, result)
+    same_source = sources.get(relative)  # also when the transcript was renamed since
+    if same_source is not None:
+        known = store.transcripts.name(same_source)
+        result.warnings.append(
+            f"{shown_name(path.name)} changed since it was imported as '{known}'; the imported version is kept"
+            f" so its codings stay where they are (`qualcode reimport {known}` takes the new version)"
+        )
+        return
     same_name = store.transcripts.id_by_name(transcript.name)
     if same_name is not None:
-        stored = store.transcripts.load(same_name)
-        if stored.source_path is not None and str(stored.source_path) == relative:
-            result.warnings.append(
-                f"{shown_name(path.name)} changed since it was imported as '{transcript.name}'; the imported version is kept"
-                f" so its codings stay where they are (`qualcode reimport {transcript.name}` takes the new version)"
-            )
-            return
         base, n = transcript.name, 2
         while store.transcripts.id_by_name(f"{base}-{n}") is not None:
             n += 1

@@ -307,7 +307,7 @@ def apply_cmd(
     in pseudonymisation-key.db (`restore` brings one back, `forget-originals`
     removes them), so qualcode.db can then be shared.
     """
-    from ..pseudonymise.apply import apply
+    from ..pseudonymise.apply import apply, names_in_transcript_names
 
     with _Key(state) as k:
         ids = [resolve_transcript(k.store, t) for t in transcripts] if transcripts else None
@@ -319,6 +319,8 @@ def apply_cmd(
             replace_memos=replace_memos,
             replace_attributes=replace_attributes,
         )
+        names = k.store.transcripts.names()
+        named = names_in_transcript_names({t: names[t] for t in ids} if ids else names, k.key.entities())
     for name, n in result.transcripts.items():
         echo(f"{name}: {n} replacement(s)")
     for name in result.already:
@@ -334,6 +336,8 @@ def apply_cmd(
             f"{name}: attribute '{attr}' names {', '.join(sorted(set(found)))}"
             + (" (replaced)" if replace_attributes else " (pass --replace-attributes to replace)")
         )
+    for name, original in named:
+        warn(f"the transcript's name '{name}' holds {original}: rename it (`qualcode transcripts rename {name} NEW`)")
 
 
 @pseudonymise.command("restore")

@@ -71,6 +71,37 @@ def remove_cmd(state: State, names: tuple[str, ...]) -> None:
     note(f"`qualcode trash restore {' '.join(str(i.id) for i in items)}` puts {'it' if len(items) == 1 else 'them'} back")
 
 
+@transcripts.command("rename")
+@click.argument("name")
+@click.argument("new_name")
+@pass_state
+def rename_cmd(state: State, name: str, new_name: str) -> None:
+    """Give a transcript another name (e.g. one that names no participant).
+
+    Its text, codings, memos and source file stay as they are; a re-import of the
+    source file still finds it, and other coders' projects merge with it by its text.
+    """
+    from ..errors import TRANSCRIPT_BAD_NAME, TRANSCRIPT_NAME_TAKEN, error
+    from ..termsafe import control_in_name
+
+    store = state.project().store
+    tid = resolve_transcript(store, name)
+    new = new_name.strip()
+    bad = control_in_name(new)
+    if not new or bad:
+        reason = "the name is empty" if not new else f"the name holds the control character {bad}"
+        raise error(TRANSCRIPT_BAD_NAME, shown=one_line(new_name), reason=reason)
+    old = store.transcripts.name(tid)
+    if new == old:
+        note(f"'{old}' is called that already")
+        return
+    other = store.transcripts.id_by_name(new)
+    if other is not None and other != tid:
+        raise error(TRANSCRIPT_NAME_TAKEN, name=new)
+    store.transcripts.rename(tid, new)
+    echo(f"renamed transcript '{old}' to '{new}'")
+
+
 # --- show -------------------------------------------------------------------------------------
 
 

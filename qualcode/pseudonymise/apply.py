@@ -20,13 +20,21 @@ text and mapping on the fly for exports.
 from __future__ import annotations
 
 import bisect
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from ..errors import PSEUDO_COLLAPSE, PSEUDO_NOT_APPLIED, PSEUDO_PENDING, PSEUDO_PENDING_EXPORT, error
+from ..errors import (
+    PSEUDO_COLLAPSE,
+    PSEUDO_NAMED_TRANSCRIPT,
+    PSEUDO_NOT_APPLIED,
+    PSEUDO_PENDING,
+    PSEUDO_PENDING_EXPORT,
+    error,
+)
 from ..model import ACCEPTED, PENDING, Coding, Transcript, Turn, sha256_text, stored_id
 from ..project import DB_NAME, Project
 from ..store import Store, now
@@ -291,6 +299,45 @@ def refuse_pending(key: KeyStore, names: dict[int, str], transcript_ids: set[int
         shown = ", ".join(where[:_SHOWN_NAMES]) + (f" and {len(where) - _SHOWN_NAMES} more" if len(where) > _SHOWN_NAMES else "")
         # An export has no --ignore-pending: its refusal says what to do instead.
         raise error(PSEUDO_PENDING_EXPORT if export else PSEUDO_PENDING, count=len(pending), names=shown)
+
+
+def names_in_transcript_names(names: dict[int, str], entities: list[EntityRow]) -> list[tuple[str, str]]:
+    """``(transcript name, accepted name)`` where a transcript's own name holds an accepted
+    name, compared word by word whatever the case and separators ("interview_hatice_yilmaz",
+    "Gesprek Hatice"): an export would show it, whatever the text says. A person's first
+    name and surname count alone too, unless they are Dutch words (as :func:`_names_pattern`)."""
+    wanted: dict[tuple[str, ...], str] = {}
+    for e in entities:
+        forms = [e.original]
+        if e.category == "person":
+            parts = KnownNames()
+            parts.add_person(e.original)
+            forms += [p for p in parts.names if " " in p or p.casefold() not in dutch_words()]
+        for form in forms:
+            if seq := tuple(_NAME_WORD.findall(form.casefold())):
+                wanted.setdefault(seq, e.original)
+    found = []
+    for name in sorted(names.values()):
+        words = _NAME_WORD.findall(name.casefold())
+        hits = {
+            original
+            for seq, original in wanted.items()
+            for i in range(len(words) - len(seq) + 1)
+            if tuple(words[i : i + len(seq)]) == seq
+        }
+        found += [(name, original) for original in sorted(hits)]
+    return found
+
+
+_NAME_WORD = re.compile(r"[^\W_]+")  # the words of a name, split at spaces, underscores, hyphens, dots
+
+
+def refuse_named_transcripts(names: dict[int, str], entities: list[EntityRow]) -> None:
+    """Refuse a pseudonymised export while a transcript's name holds an accepted name."""
+    if found := names_in_transcript_names(names, entities):
+        shown = "; ".join(f"'{n}' ({o})" for n, o in found[:_SHOWN_NAMES])
+        more = f" and {len(found) - _SHOWN_NAMES} more" if len(found) > _SHOWN_NAMES else ""
+        raise error(PSEUDO_NAMED_TRANSCRIPT, count=len({n for n, _ in found}), names=shown + more, first=found[0][0])
 
 
 def check_collapse(name: str, moved: Iterable[tuple[int, int, int, str, str]]) -> None:

@@ -91,6 +91,11 @@ class TranscriptStore:
         with self._db.transaction() as db:
             db.execute("UPDATE transcripts SET updated_at = ? WHERE id = ?", (now(), tid))
 
+    def rename(self, tid: int, name: str) -> None:
+        """Give a transcript another name (its text, codings and source are unchanged)."""
+        with self._db.transaction() as db:
+            db.execute("UPDATE transcripts SET name = ?, updated_at = ? WHERE id = ?", (name, now(), tid))
+
     def set_source_hash(self, tid: int, source_hash: str | None) -> None:
         with self._db.transaction() as db:
             db.execute("UPDATE transcripts SET source_hash = ?, updated_at = ? WHERE id = ?", (source_hash, now(), tid))
