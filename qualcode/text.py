@@ -29,6 +29,7 @@ every offset in qualcode.
 from __future__ import annotations
 
 import re
+import string
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -69,6 +70,12 @@ _MARK = re.compile(r"[ \t]*\((?:[a-zà-ÿ][a-zà-ÿ .,'’0-9-]{0,38}|[.…]{1,3
 _WORD = re.compile(r"\w+(?:['’\-]\w+)*", re.UNICODE)
 
 _WORD_WINDOW = 40  # how far back _is_abbreviation looks for the space before a word
+# Two lower-case letters (a-z) before a full stop that no abbreviation ends in ("st", "en"):
+# that "." closes no abbreviation (the word before it ends in them, so it is none) and no
+# initial (a word of two letters at least). Most full stops of Dutch prose are decided so.
+_PLAIN_ENDINGS = frozenset(a + b for a in string.ascii_lowercase for b in string.ascii_lowercase) - {
+    word[-2:] for word in ABBREVIATIONS
+}
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -117,7 +124,7 @@ def _split(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
         if first != "\n":
             stop = first if stop_at - dot == 1 else text[dot:stop_at].rstrip(_CLOSERS)
             following = match.group("next")
-            if stop == ".":
+            if stop == "." and text[dot - 2 : dot] not in _PLAIN_ENDINGS:
                 # _is_abbreviation's usual case inlined: a plain word after a space.
                 space = text.rfind(" ", dot - _WORD_WINDOW if dot > _WORD_WINDOW else 0, dot)
                 word = text[space + 1 : dot] if space >= 0 else ""
