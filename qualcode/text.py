@@ -121,7 +121,11 @@ def _split(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
     for match in _END.finditer(text, start, end):
         dot, stop_at = match.span()
         first = text[dot]
-        if first != "\n":
+        if first == "\n":
+            last = dot  # the sentence ends before the line break and the spaces before it
+            while last > begin and text[last - 1].isspace():
+                last -= 1
+        else:
             stop = first if stop_at - dot == 1 else text[dot:stop_at].rstrip(_CLOSERS)
             following = match.group("next")
             if stop == "." and text[dot - 2 : dot] not in _PLAIN_ENDINGS:
@@ -144,12 +148,10 @@ def _split(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
                 if following == "(":
                     while (found := _MARK.match(text, stop_at, end)) is not None:
                         stop_at = found.end()
-        # The sentence [begin, stop_at) without the whitespace around it.
-        while begin < stop_at and text[begin].isspace():
+            last = stop_at  # an end mark, a closing quote or a transcription mark: no space
+        # The sentence [begin, last) without the whitespace before it.
+        while begin < last and text[begin].isspace():
             begin += 1
-        last = stop_at
-        while last > begin and text[last - 1].isspace():
-            last -= 1
         if begin < last:
             append((begin, last))
         begin = stop_at
