@@ -121,7 +121,7 @@ def import_paths(
     project.sync_codebook()  # codings (from a codings CSV, or coded next) need their codes in the store
     store = project.store
     failures: list[QualcodeError] = []
-    with store.transaction():
+    with store.transaction(bulk=True):
         for number, path in enumerate(files, 1):
             if progress:
                 progress(number, len(files), path.name)
