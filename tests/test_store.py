@@ -562,3 +562,25 @@ def test_store_bulk_transaction_undoes_a_failed_statement_alone_and_restores_the
                     raise RuntimeError("stop")
         assert conn.execute("PRAGMA temp_store").fetchone()[0] == before
         assert [t.name for t in store.transcripts.infos()] == ([] if fails else ["t"])
+
+
+@pytest.mark.parametrize("count", [0, 1, 99, 100, 101, 250])
+def test_store_turns_written_a_hundred_at_a_time_come_back_as_given(tmp_path, count):
+    """Turns are written a hundred per statement and the rest one by one: every turn, with
+    its times, role and words, in order, whatever their number (also when a text is replaced)."""
+    pieces = [f"w{i} x" for i in range(count)]
+    text = "\n".join(pieces)
+    starts = [sum(len(piece) + 1 for piece in pieces[:i]) for i in range(count)]
+    turns = [
+        Turn(i + 1, "I" if i % 2 else "R", start, start + len(pieces[i]), i * 1.1 if i % 3 else None, None, "respondent")
+        for i, start in enumerate(starts)
+    ]
+    with Store(tmp_path / "q.db") as store:
+        tid = store.transcripts.add(Transcript("t", text, turns, {}))
+        assert store.transcripts.turns(tid) == turns
+        starts, ends, labels, words = store.transcripts.turn_layout(tid, "speaker")
+        assert (starts, ends, labels) == ([t.start for t in turns], [t.end for t in turns], [t.speaker for t in turns])
+        assert sum(words.values()) == 2 * count
+        fewer = turns[: count // 2]
+        store.transcripts.replace_content(tid, Transcript("t", text + " ", fewer, {}))
+        assert store.transcripts.turns(tid) == fewer
