@@ -122,7 +122,7 @@ def import_paths(
     store = project.store
     failures: list[QualcodeError] = []
     sources: dict[str, int] | None = None  # read when the first new text is stored
-    with store.transaction():
+    with store.transaction(bulk=True):
         for number, path in enumerate(files, 1):
             if progress:
                 progress(number, len(files), path.name)

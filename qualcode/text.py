@@ -29,6 +29,7 @@ every offset in qualcode.
 from __future__ import annotations
 
 import re
+import string
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,13 +39,26 @@ from .model import Turn
 # Closing punctuation that belongs to the sentence before it.
 _CLOSERS = "\"'”’»)]}"
 _CLOSE = re.escape(_CLOSERS)
+# Dutch (and a few English) abbreviations that end in a full stop, lower-cased.
+ABBREVIATIONS = frozenset(
+    """
+    bijv bv bijvoorbeeld o.a d.w.z m.a.w mevr dhr drs dr mr ir ing prof ca enz etc evt i.p.v t.a.v t.o.v
+    incl excl nl vs resp jl jr sr nr blz p pag e.d e.a z.g.a.n a.u.b s.v.p m.b.t i.v.m n.a.v o.i.d
+    """.split()
+)
+
+
 # The first character stands alone (then each branch checks which one it was) so
 # that the regex engine can skip ahead to candidates: a pattern that starts with
-# alternatives is tried at every position, four times slower.
+# alternatives is tried at every position, four times slower. The group ``next`` is
+# the character after a Latin end and the spaces or tabs after it (a lower-case word
+# goes on with the sentence, a ``(`` may open a transcription mark): the regex finds it
+# faster than the splitter's loop.
 _END = re.compile(
     rf"""
     [.!?…。！？\n]
     (?: (?<=[.!?…]) [.!?…]* [{_CLOSE}]* (?=\s|$)     # Latin: needs whitespace (or the end) after it
+        (?=[ \t]*(?P<next>[^ \t]))?
       | (?<=[。！？]) [。！？]* [{_CLOSE}」』]*          # CJK: no space follows a full stop
       | (?<=\n)                                    # a line break ends a sentence and a paragraph
     )
@@ -55,15 +69,13 @@ _END = re.compile(
 _MARK = re.compile(r"[ \t]*\((?:[a-zà-ÿ][a-zà-ÿ .,'’0-9-]{0,38}|[.…]{1,3})\)[{_CLOSE}]?".replace("{_CLOSE}", re.escape(_CLOSERS)))
 _WORD = re.compile(r"\w+(?:['’\-]\w+)*", re.UNICODE)
 
-# Dutch (and a few English) abbreviations that end in a full stop, lower-cased.
-ABBREVIATIONS = frozenset(
-    """
-    bijv bv bijvoorbeeld o.a d.w.z m.a.w mevr dhr drs dr mr ir ing prof ca enz etc evt i.p.v t.a.v t.o.v
-    incl excl nl vs resp jl jr sr nr blz p pag e.d e.a z.g.a.n a.u.b s.v.p m.b.t i.v.m n.a.v o.i.d
-    """.split()
-)
-
 _WORD_WINDOW = 40  # how far back _is_abbreviation looks for the space before a word
+# Two lower-case letters (a-z) before a full stop that no abbreviation ends in ("st", "en"):
+# that "." closes no abbreviation (the word before it ends in them, so it is none) and no
+# initial (a word of two letters at least). Most full stops of Dutch prose are decided so.
+_PLAIN_ENDINGS = frozenset(a + b for a in string.ascii_lowercase for b in string.ascii_lowercase) - {
+    word[-2:] for word in ABBREVIATIONS
+}
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -87,35 +99,68 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return len(word) == 1 and text[start].isupper()
 
 
-def _continues(text: str, pos: int, end: int) -> bool:
-    """True if the next word after ``pos`` starts in lower case (no new sentence)."""
-    while pos < end and text[pos] in " \t":
-        pos += 1
-    return pos < end and text[pos].islower()
-
-
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """The sentences of ``text[start:end]`` as spans, without surrounding whitespace."""
-    end = len(text) if end is None else min(end, len(text))  # a turn stored past the end: up to the end
     spans: list[tuple[int, int]] = []
-    begin = start
-    for match in _END.finditer(text, start, end):
-        mark = match.group()
-        stop = mark.rstrip(_CLOSERS)
-        if stop == "." and _is_abbreviation(text, match.start()):
-            continue
-        if stop[-1:] in (".", "…") and _continues(text, match.end(), end):
-            # "nu... acht jaar", "enz. en toen": a lower-case word follows, same sentence.
-            continue
-        stop_at = match.end()
-        if mark != "\n":
-            # "Bij elkaar. (gelach) Nee, echt.": the mark belongs to the sentence it follows.
-            while (found := _MARK.match(text, stop_at, end)) is not None:
-                stop_at = found.end()
-        _append_trimmed(text, begin, stop_at, spans)
-        begin = stop_at
-    _append_trimmed(text, begin, end, spans)
+    _split(text, start, len(text) if end is None else end, spans)
     return spans
+
+
+def _split(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+    """Add the sentences of ``text[start:end]`` to ``out`` (the splitter's one loop).
+
+    Every candidate end (a match of ``_END``) is judged in turn: a ``.`` that closes an
+    abbreviation or an initial is no end; a ``.`` or ``…`` before a lower-case word
+    ("nu... acht jaar", "enz. en toen") is none either; an end takes the transcription
+    marks right after it ("Bij elkaar. (gelach) Nee, echt."). Inlined (an import splits
+    every turn of every transcript): a call per candidate was most of the splitter's time.
+    """
+    end = min(end, len(text))  # a turn stored past the end: up to the end
+    begin = start
+    append = out.append
+    for match in _END.finditer(text, start, end):
+        dot, stop_at = match.span()
+        first = text[dot]
+        if first == "\n":
+            last = dot  # the sentence ends before the line break and the spaces before it
+            while last > begin and text[last - 1].isspace():
+                last -= 1
+        else:
+            stop = first if stop_at - dot == 1 else text[dot:stop_at].rstrip(_CLOSERS)
+            following = match.group("next")
+            if stop == "." and text[dot - 2 : dot] not in _PLAIN_ENDINGS:
+                # _is_abbreviation's usual case inlined: a plain word after a space.
+                space = text.rfind(" ", dot - _WORD_WINDOW if dot > _WORD_WINDOW else 0, dot)
+                word = text[space + 1 : dot] if space >= 0 else ""
+                if word.isalpha():
+                    if word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper()):
+                        continue
+                elif _is_abbreviation(text, dot):
+                    continue
+            if following is None and first in "。！？":  # CJK: ``next`` is for Latin ends
+                after = stop_at
+                while after < end and text[after] in " \t":
+                    after += 1
+                following = text[after] if after < end else None
+            if following is not None:
+                if following.islower() and stop[-1] in ".…":
+                    continue
+                if following == "(":
+                    while (found := _MARK.match(text, stop_at, end)) is not None:
+                        stop_at = found.end()
+            last = stop_at  # an end mark, a closing quote or a transcription mark: no space
+        # The sentence [begin, last) without the whitespace before it.
+        while begin < last and text[begin].isspace():
+            begin += 1
+        if begin < last:
+            append((begin, last))
+        begin = stop_at
+    while begin < end and text[begin].isspace():
+        begin += 1
+    while end > begin and text[end - 1].isspace():
+        end -= 1
+    if begin < end:
+        append((begin, end))
 
 
 # The version of the rules above: the store keeps every transcript's sentences (migration
@@ -133,16 +178,10 @@ def content_spans(turns: Iterable[tuple[int, int]], length: int) -> list[tuple[i
 
 def sentences_in(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """The sentences of each of ``spans`` (sorted, disjoint), one list in text order."""
-    return [s for start, end in spans for s in sentence_spans(text, start, end)]
-
-
-def _append_trimmed(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if start < end:
-        out.append((start, end))
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        _split(text, start, end, out)
+    return out
 
 
 _WHOLE = re.compile(r"-?[0-9]{1,18}")

@@ -190,3 +190,41 @@ def test_frequencies_by_speaker_a_coding_reaching_into_the_next_turn(store):
         "(no speaker)": (3, 3),
     }
     assert [(g.name, g.transcripts) for g in table.groups] == [("I", 1), ("R", 1), ("(no speaker)", 1)]
+
+
+def test_coding_turn_forgotten_by_an_added_turn_after_the_upgrade_to_0014(tmp_path):
+    """A project of migration 0013 gets the trigger that looks before it writes (0014), and a
+    turn added to a transcript still forgets its codings' turns, and only theirs."""
+    from qualcode.store import migrations
+
+    names = [name for name, _ in migrations.MIGRATIONS]
+    path = tmp_path / "q.db"
+    with sqlite3.connect(path) as raw:
+        raw.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        for name, sql in migrations.MIGRATIONS[: names.index("0014_turn_added_when_known")]:
+            raw.executescript(sql)
+            raw.execute("INSERT INTO schema_migrations VALUES (?, 'then')", (name,))
+    book, _ = parse_codebook(CODEBOOK)
+    with Store(path) as store:
+        assert "0014_turn_added_when_known" in store.applied_migrations()
+        store.codes.sync(book)
+        coded = store.transcripts.add(Transcript("t", TEXT, TURNS, {}))
+        other = store.transcripts.add(Transcript("u", TEXT + " ", TURNS, {}))
+        for tid in (coded, other):
+            store.codings.add(tid, 2, 13, "a", "anna")
+    with sqlite3.connect(path) as raw:
+        trigger = raw.execute("SELECT sql FROM sqlite_master WHERE name = 'turns_coding_turn_added'").fetchone()[0]
+        assert "WHEN EXISTS" in trigger
+
+        def fits() -> list[tuple]:
+            return raw.execute("SELECT transcript_id, turn_fit FROM codings ORDER BY transcript_id").fetchall()
+
+        assert fits() == [(coded, 1), (other, 1)]
+        raw.execute(
+            "INSERT INTO turns (transcript_id, idx, speaker, role, start, end) VALUES (?, 5, 'R', NULL, 59, 60)", (coded,)
+        )
+        assert fits() == [(coded, None), (other, 1)]
+        raw.execute(
+            "INSERT INTO turns (transcript_id, idx, speaker, role, start, end) VALUES (?, 6, 'R', NULL, 60, 61)", (coded,)
+        )
+        assert fits() == [(coded, None), (other, 1)]

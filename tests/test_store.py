@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import subprocess
 import sys
@@ -536,3 +537,50 @@ def test_store_export_reads_are_the_rows_and_turns_as_plain_tuples(store):
         (34, 60, "kracht"),
         (34, 60, "rol"),
     ]
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_store_bulk_transaction_undoes_a_failed_statement_alone_and_restores_the_setting(tmp_path, fails):
+    """A bulk transaction (an import's) keeps statement journals in memory: a statement that
+    fails half-way is still undone alone, the rest commits or rolls back as a whole, and the
+    connection's temp_store is as it was afterwards."""
+    turn = Turn(1, "I", 0, 3)
+    with Store(tmp_path / "q.db") as store:
+        conn = store._db.conn
+        before = conn.execute("PRAGMA temp_store").fetchone()[0]
+        with pytest.raises(RuntimeError) if fails else contextlib.nullcontext():
+            with store.transaction(bulk=True):
+                assert conn.execute("PRAGMA temp_store").fetchone()[0] == 2  # MEMORY
+                tid = store.transcripts.add(Transcript("t", "Ja. Nee.", [turn], {}))
+                # One statement of two rows (through the turn triggers), the second breaking a CHECK.
+                rows = (tid, 2, "R", None, 4, 8, None, None, 1, tid, 3, "R", None, 8, 2, None, None, 1)
+                with pytest.raises(sqlite3.IntegrityError):
+                    conn.execute("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                assert [u.index for u in store.transcripts.turns(tid)] == [1]  # its first row is undone
+                assert store.transcripts.stored_units(tid) is not None  # and what its triggers deleted is back
+                if fails:
+                    raise RuntimeError("stop")
+        assert conn.execute("PRAGMA temp_store").fetchone()[0] == before
+        assert [t.name for t in store.transcripts.infos()] == ([] if fails else ["t"])
+
+
+@pytest.mark.parametrize("count", [0, 1, 99, 100, 101, 250])
+def test_store_turns_written_a_hundred_at_a_time_come_back_as_given(tmp_path, count):
+    """Turns are written a hundred per statement and the rest one by one: every turn, with
+    its times, role and words, in order, whatever their number (also when a text is replaced)."""
+    pieces = [f"w{i} x" for i in range(count)]
+    text = "\n".join(pieces)
+    starts = [sum(len(piece) + 1 for piece in pieces[:i]) for i in range(count)]
+    turns = [
+        Turn(i + 1, "I" if i % 2 else "R", start, start + len(pieces[i]), i * 1.1 if i % 3 else None, None, "respondent")
+        for i, start in enumerate(starts)
+    ]
+    with Store(tmp_path / "q.db") as store:
+        tid = store.transcripts.add(Transcript("t", text, turns, {}))
+        assert store.transcripts.turns(tid) == turns
+        starts, ends, labels, words = store.transcripts.turn_layout(tid, "speaker")
+        assert (starts, ends, labels) == ([t.start for t in turns], [t.end for t in turns], [t.speaker for t in turns])
+        assert sum(words.values()) == 2 * count
+        fewer = turns[: count // 2]
+        store.transcripts.replace_content(tid, Transcript("t", text + " ", fewer, {}))
+        assert store.transcripts.turns(tid) == fewer

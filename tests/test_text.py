@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from qualcode.text import content_spans, sentence_spans, sentences_in
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from qualcode.text import ABBREVIATIONS, content_spans, sentence_spans, sentences_in
 
 
 def sentences(text: str) -> list[str]:
@@ -31,6 +35,22 @@ def sentences(text: str) -> list[str]:
         ("Er is thee, (lacht) dat is fijn.", ["Er is thee, (lacht) dat is fijn."]),
         ("Dat is het CJG. (CJG) staat erop.", ["Dat is het CJG.", "(CJG) staat erop."]),  # not a mark
         ("(lacht) Ja, dat klopt.", ["(lacht) Ja, dat klopt."]),  # at the start there is nothing to close
+        # Abbreviations and initials after something other than a space, in capitals, with dots.
+        ("Zie\tbijv. dit. En dat.", ["Zie\tbijv. dit.", "En dat."]),
+        ("Zie\nBIJV. Dit.", ["Zie", "BIJV. Dit."]),
+        ("(Mevr. Jansen) kwam. Ja.", ["(Mevr. Jansen) kwam.", "Ja."]),
+        ("Ing. Bakker, N.A.V. de brief. Goed.", ["Ing. Bakker, N.A.V. de brief.", "Goed."]),
+        ("Een opleiding. Daarna werk.", ["Een opleiding.", "Daarna werk."]),  # ends like "ing." but is no abbreviation
+        ("De heer J.P. de Vries. Hij.", ["De heer J.P. de Vries.", "Hij."]),
+        ("De heer J.P. Balkenende. Hij.", ["De heer J.P.", "Balkenende.", "Hij."]),
+        # What follows an end: spaces and tabs are skipped; "(" only opens a mark there.
+        ("Nou.\t \tja hoor. Ok.", ["Nou.\t \tja hoor.", "Ok."]),
+        ("Nou?  (lacht)  Ja.", ["Nou?  (lacht)", "Ja."]),
+        ("Nou…  (lacht) nee.", ["Nou…  (lacht)", "nee."]),  # a "(" is no lower-case word
+        ("Nou…\tja, goed. Ok.", ["Nou…\tja, goed.", "Ok."]),
+        ("Klaar。 (笑) 次。", ["Klaar。", "(笑) 次。"]),
+        ("Klaar。 (lacht)次。", ["Klaar。 (lacht)", "次。"]),
+        ("Zo.\n(lacht) Ja.", ["Zo.", "(lacht) Ja."]),
     ],
 )
 def test_text_sentence_spans(text, expected):
@@ -56,3 +76,80 @@ def test_text_sentences_in_the_content_spans_of_the_turns_or_of_the_whole_text()
     assert sentences_in(text, content) == [(3, 7), (8, 13), (17, 22), (23, 28)]
     assert sentences_in(text, content_spans([], len(text))) == sentence_spans(text)
     assert content_spans([], 0) == []
+
+
+# --- the splitter against the rules as first written ---------------------------------------
+
+_CLOSERS = "\"'”’»)]}"
+_REFERENCE_END = re.compile(
+    rf"[.!?…。！？\n](?:(?<=[.!?…])[.!?…]*[{re.escape(_CLOSERS)}]*(?=\s|$)|(?<=[。！？])[。！？]*[{re.escape(_CLOSERS)}」』]*|(?<=\n))"
+)
+_REFERENCE_MARK = re.compile(rf"[ \t]*\((?:[a-zà-ÿ][a-zà-ÿ .,'’0-9-]{{0,38}}|[.…]{{1,3}})\)[{re.escape(_CLOSERS)}]?")
+
+
+def reference_sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The splitting rules of the module docstring, read one candidate end at a time and one
+    character at a time (how qualcode.text first did it): what the store's sentences are."""
+
+    def abbreviation(dot: int) -> bool:  # the run of letters and dots before the full stop
+        first = dot
+        while first > 0 and (text[first - 1].isalpha() or text[first - 1] == "."):
+            first -= 1
+        word = text[first:dot]
+        return word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper())
+
+    def continues(pos: int) -> bool:
+        while pos < end and text[pos] in " \t":
+            pos += 1
+        return pos < end and text[pos].islower()
+
+    def trimmed(a: int, b: int) -> None:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            spans.append((a, b))
+
+    end = min(end, len(text))
+    spans: list[tuple[int, int]] = []
+    begin = start
+    for match in _REFERENCE_END.finditer(text, start, end):
+        stop = match.group().rstrip(_CLOSERS)
+        if stop == "." and abbreviation(match.start()):
+            continue
+        if stop[-1] in ".…" and continues(match.end()):
+            continue
+        stop_at = match.end()
+        if match.group() != "\n":
+            while (found := _REFERENCE_MARK.match(text, stop_at, end)) is not None:
+                stop_at = found.end()
+        trimmed(begin, stop_at)
+        begin = stop_at
+    trimmed(begin, end)
+    return spans
+
+
+_PIECES = [
+    *ABBREVIATIONS,
+    *(word.upper() for word in ABBREVIATIONS),
+    "Bijv", "A", " ja", " Ja", ". ", "… ", "é", "É", "İ", "\u212a", "ß", "opleiding", "Nee", "ja", "3.5", "www.nl", "2", "_", "-", ",", ":",
+    " ", "  ", "\t", "\n", "\n\n", "\xa0", "\u2028", ".", "..", "...", "…", "?", "!", "?!", "。", "！", "？", "」", "』",
+    '"', "'", "”", "’", "»", ")", "]", "}", "(", "(lacht)", "(stilte van 3 sec.)", "(...)", "(…)", "(CJG)",
+]  # fmt: skip
+
+
+@settings(derandomize=True, database=None, deadline=None, max_examples=1500, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    pieces=st.lists(st.sampled_from(_PIECES), max_size=40),
+    cuts=st.lists(st.integers(min_value=0, max_value=400), max_size=6),
+)
+def test_text_sentences_follow_the_rules_as_first_written(pieces, cuts):
+    text = "".join(pieces)
+    cuts = sorted(cut % (len(text) + 3) for cut in cuts)
+    spans = list(zip(cuts[::2], cuts[1::2], strict=False))
+    expected = [s for start, end in spans for s in reference_sentence_spans(text, start, end)]
+    assert sentences_in(text, spans) == expected
+    for start, end in [*spans, (0, len(text))]:
+        assert sentence_spans(text, start, end) == reference_sentence_spans(text, start, end)
+    assert sentence_spans(text) == reference_sentence_spans(text, 0, len(text))

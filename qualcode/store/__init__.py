@@ -137,9 +137,11 @@ class Store:
         self.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[Store]:
-        """One atomic unit of work over several calls; nested calls join the outer one."""
-        with self._db.transaction():
+    def transaction(self, *, bulk: bool = False) -> Iterator[Store]:
+        """One atomic unit of work over several calls; nested calls join the outer one.
+        ``bulk``: for a transaction that writes many rows (an import), see
+        :meth:`Database.transaction`."""
+        with self._db.transaction(bulk=bulk):
             yield self
 
     def data_version(self) -> int:

@@ -195,8 +195,18 @@ class Database:
     # --- transactions ---------------------------------------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[Database]:
-        """One atomic unit of work; nested calls join the outer transaction."""
+    def transaction(self, *, bulk: bool = False) -> Iterator[Database]:
+        """One atomic unit of work; nested calls join the outer transaction.
+
+        ``bulk``: a transaction of many statements that each write through triggers (an
+        import: a row per turn), whose statement journals SQLite then keeps in memory.
+        Each such statement journals the pages it changes, to undo just that statement
+        if it fails; once one journal outgrew SQLite's 64 KiB in memory, every later
+        statement of the transaction wrote its journal to a temporary file (600,000
+        writes importing 1,000 interviews, a tenth of the time). A statement's journal
+        is a few pages, and the transaction's own journal (the WAL) is unchanged: a
+        killed process still loses nothing committed.
+        """
         if self._depth:
             self._depth += 1
             try:
@@ -205,24 +215,36 @@ class Database:
                 self._depth -= 1
             return
         self.check_writable("save changes")
+        temp_store = self._bulk_journals() if bulk else None
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise self._translated(exc) from None
-        self._depth = 1
-        try:
-            yield self
-        except BaseException:
-            self._depth = 0
-            self.conn.execute("ROLLBACK")
-            raise
-        self._depth = 0
-        try:
-            self.conn.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            if self.conn.in_transaction:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise self._translated(exc) from None
+            self._depth = 1
+            try:
+                yield self
+            except BaseException:
+                self._depth = 0
                 self.conn.execute("ROLLBACK")
-            raise self._translated(exc) from None
+                raise
+            self._depth = 0
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise self._translated(exc) from None
+        finally:
+            if temp_store is not None:
+                self.conn.execute(f"PRAGMA temp_store = {int(temp_store)}")
+
+    def _bulk_journals(self) -> int:
+        """Keep statement journals in memory (``temp_store = MEMORY``, set outside a
+        transaction: SQLite reads it when one begins); returns the setting to restore."""
+        before = self.conn.execute("PRAGMA temp_store").fetchone()[0]
+        self.conn.execute("PRAGMA temp_store = MEMORY")
+        return before
 
     @property
     def in_transaction(self) -> bool:

@@ -427,6 +427,21 @@ MIGRATIONS: list[tuple[str, str]] = [
         END;
         """,
     ),
+    (
+        "0014_turn_added_when_known",
+        """
+        -- A turn added to a transcript makes the turn of its codings "not computed" (0013)
+        -- only where one is known, looked up first in codings_turn_fit: an import adds a
+        -- transcript's hundreds of turns before it has any coding, and the UPDATE cost ~2 us
+        -- per turn even when it changed nothing (a tenth of a fresh import). The same effect.
+        DROP TRIGGER turns_coding_turn_added;
+        CREATE TRIGGER turns_coding_turn_added AFTER INSERT ON turns
+            WHEN EXISTS (SELECT 1 FROM codings WHERE transcript_id = NEW.transcript_id AND turn_fit IS NOT NULL)
+        BEGIN
+            UPDATE codings SET turn_fit = NULL WHERE transcript_id = NEW.transcript_id AND turn_fit IS NOT NULL;
+        END;
+        """,
+    ),
 ]
 
 
