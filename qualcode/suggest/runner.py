@@ -27,6 +27,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from ..collector import paused_collector
@@ -230,61 +231,64 @@ def propose(
     feats = sentence_features(sentences) if model is not None and calibration.learned else None
     wanted = [i for i, s in enumerate(sentences) if s.content] if feats is not None else []
     near = neighbour_hits(sentences)  # hits of the sentences around each one in its turn (run-on passages)
+    hit = {i for i, s in enumerate(sentences) if s.hits}
     # Without hits in or next to it, a sentence is proposed only for a learned code whose
     # score reaches its threshold (combine's additions): most sentences, with or without a model.
     adds = {c: calibration.get(c).threshold for c in calibration.learned} if feats is not None else {}
     scores: list[dict[str, float] | None] = [None] * len(sentences)
-    strong: set[int] = set()  # sentences with a score that reaches its code's threshold
+    # The strong sentences (a score that reaches its code's threshold), each with the
+    # learned codes whose score reaches it: combine's additions, picked out here at once.
+    strong: dict[int, dict[str, float]] = {}
     if model is not None and feats is not None and wanted:  # only content sentences are worth scoring
         import numpy
 
-        matrix = model.score_matrix([feats[i] for i in wanted])
-        above = (matrix >= numpy.array([adds.get(c, numpy.inf) for c in model.codes])).any(axis=1).tolist()
-        strong = {i for i, up in zip(wanted, above, strict=True) if up}
+        # combine reads the learned codes' scores only (a veto or an addition, both theirs):
+        # the other columns are left out before any becomes a Python float.
+        columns = [j for j, c in enumerate(model.codes) if c in adds]
+        codes = [model.codes[j] for j in columns]
+        matrix = model.score_matrix([feats[i] for i in wanted])[:, columns]
+        reached = matrix >= numpy.array([adds[c] for c in codes], dtype=numpy.float64)
+        rows = numpy.asarray(wanted)
+        up = reached.any(axis=1)
+        for i, flags in zip(rows[up].tolist(), reached[up].tolist(), strict=True):
+            strong[i] = {c: adds[c] for c, flag in zip(codes, flags, strict=True) if flag}
         # Scores as dicts only where combine reads them: with hits in or next to it, or strong.
-        read = strong.union(near, (i for i, s in enumerate(sentences) if s.hits))
-        codes = model.codes
-        for i, row in zip(wanted, matrix.tolist(), strict=True):
-            if i in read:
-                scores[i] = dict(zip(codes, row, strict=True))
+        read = numpy.zeros(len(sentences), dtype=bool)
+        read[list(hit.union(near, strong))] = True
+        keep = read[rows]
+        for i, row in zip(rows[keep].tolist(), matrix[keep].tolist(), strict=True):
+            scores[i] = dict(zip(codes, row, strict=True))
 
-    def proposals(i: int) -> dict[str, Proposal]:
-        def explain(code: str) -> str:
-            if model is None or feats is None:
-                return ""
-            return ", ".join(_readable(w, code) for w in model.explain(feats[i], code))
+    def explain(i: int, code: str) -> str:
+        if model is None or feats is None:
+            return ""
+        return ", ".join(_readable(w, code) for w in model.explain(feats[i], code))
 
+    # Nor for a neighbour's hints of a code not calibrated to propose next to them (near
+    # above 1: every code in a run without a calibration).
+    beside = calibration.near_codes()
+    # Only sentences with hits, with neighbours' hits of such codes or with a score that
+    # reaches its threshold can be worth it, taken in order. The others share one empty
+    # dict, never changed (cap_per_turn copies a dict before it takes anything out).
+    worth = hit.union(strong, (i for i, found in near.items() if any(not beside.isdisjoint(h) for h in found)))
+    nothing: dict[str, Proposal] = {}
+    none: dict[str, float] = {}
+    memo: dict = {}  # rule scores and reasons, worked out once per run of the same hints
+    per_sentence: list[dict[str, Proposal]] = [nothing] * len(sentences)
+    for i in sorted(worth):
         sentence = sentences[i]
-        allowed = codable - done[i] if done is not None else codable  # combine only reads it
-        return combine(
+        per_sentence[i] = combine(
             sentence.hits,
             sentence.content,
             scores[i],
             calibration,
             threshold,
-            allowed,
+            codable - done[i] if done is not None else codable,  # combine only reads it
             near=near.get(i, ()),
-            explain=explain,
-            learned_codes=adds,
+            explain=partial(explain, i),
+            learned_codes=strong.get(i, none),
+            memo=memo,
         )
-
-    # Nor for a neighbour's hints of a code not calibrated to propose next to them (near
-    # above 1: every code in a run without a calibration).
-    beside = calibration.near_codes()
-
-    def worth(i: int) -> bool:
-        if sentences[i].hits or (i in near and any(not beside.isdisjoint(h) for h in near[i])):
-            return True
-        return i in strong
-
-    # Only sentences with hits, with neighbours' hits or with scores can be worth it,
-    # taken in order. The others share one empty dict, never changed (cap_per_turn
-    # copies a dict before it takes anything out).
-    nothing: dict[str, Proposal] = {}
-    per_sentence: list[dict[str, Proposal]] = [nothing] * len(sentences)
-    for i in sorted({i for i, s in enumerate(sentences) if s.hits}.union(near, wanted)):
-        if worth(i):
-            per_sentence[i] = proposals(i)
     capped = cap_per_turn([s.turn for s in sentences], per_sentence)
     return _merge_runs(sentences, capped)
 
