@@ -36,7 +36,7 @@ from ..project import Project, opened
 from ..store import Store
 from .analysis import analyse, stored_sentences
 from .combined import LEARNED, RULES, Calibration, Proposal, cap_per_turn, combine, is_neighbour_reason, neighbour_hits
-from .learned import MIN_EXAMPLES, LearnedModel, ModelInfo, sentence_features
+from .learned import MIN_EXAMPLES, LearnedModel, ModelInfo, sentence_features, sentence_ids
 from .pipeline import load_pipeline
 from .rules import RuleSuggester, rule_suggester
 from .segments import Sentence, labels_for
@@ -228,25 +228,26 @@ def propose(
     # Per sentence, the codes it is coded or decided for already (none for a transcript
     # without codings or decisions: no set per sentence to work out).
     done = labels_for([(s.start, s.end) for s in sentences], lined_up) if lined_up else None
-    feats = sentence_features(sentences) if model is not None and calibration.learned else None
-    wanted = [i for i, s in enumerate(sentences) if s.content] if feats is not None else []
+    scored = model is not None and bool(calibration.learned)
+    wanted = [i for i, s in enumerate(sentences) if s.content] if scored else []
     near = neighbour_hits(sentences)  # hits of the sentences around each one in its turn (run-on passages)
     hit = {i for i, s in enumerate(sentences) if s.hits}
     # Without hits in or next to it, a sentence is proposed only for a learned code whose
     # score reaches its threshold (combine's additions): most sentences, with or without a model.
-    adds = {c: calibration.get(c).threshold for c in calibration.learned} if feats is not None else {}
+    adds = {c: calibration.get(c).threshold for c in calibration.learned} if scored else {}
     scores: list[dict[str, float] | None] = [None] * len(sentences)
     # The strong sentences (a score that reaches its code's threshold), each with the
     # learned codes whose score reaches it: combine's additions, picked out here at once.
     strong: dict[int, dict[str, float]] = {}
-    if model is not None and feats is not None and wanted:  # only content sentences are worth scoring
+    if model is not None and wanted:  # only content sentences are worth scoring
         import numpy
 
         # combine reads the learned codes' scores only (a veto or an addition, both theirs):
         # the other columns are left out before any becomes a Python float.
         columns = [j for j, c in enumerate(model.codes) if c in adds]
         codes = [model.codes[j] for j in columns]
-        matrix = model.score_matrix([feats[i] for i in wanted])[:, columns]
+        ids = sentence_ids(sentences)  # features as hashed ids: written out only for what is explained
+        matrix = model.score_ids([ids[i] for i in wanted])[:, columns]
         reached = matrix >= numpy.array([adds[c] for c in codes], dtype=numpy.float64)
         rows = numpy.asarray(wanted)
         up = reached.any(axis=1)
@@ -260,9 +261,10 @@ def propose(
             scores[i] = dict(zip(codes, row, strict=True))
 
     def explain(i: int, code: str) -> str:
-        if model is None or feats is None:
+        if model is None or not scored:
             return ""
-        return ", ".join(_readable(w, code) for w in model.explain(feats[i], code))
+        feats = sentence_features(sentences[max(0, i - 1) : i + 1])[-1]  # with the previous sentence's hints
+        return ", ".join(_readable(w, code) for w in model.explain(feats, code))
 
     # Nor for a neighbour's hints of a code not calibrated to propose next to them (near
     # above 1: every code in a run without a calibration).
