@@ -51,6 +51,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -275,6 +276,7 @@ def _distinct_ids(sentences: Sequence[Sequence[str]]) -> list[list[int]]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)  # explaining a run's scores asks for the same few thousand again and again
 def _feature_id(feature: str) -> int:
     """A feature's hashed id (64-bit BLAKE2: the same in every process)."""
     return int.from_bytes(hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest(), "little")

@@ -275,8 +275,8 @@ class RuleSuggester:
         keyworded: set[tuple[str, int]] = set()  # (code, token) already explained by a keyword
         keyword_reasons = self._keyword_reasons
         for match_id, start, end in self._phrase(doc):
-            k = sentence_of(start, end)
-            if k is None:
+            k = owner[start]  # sentence_of and add written out: a run has thousands of keyword matches
+            if k < 0 or end > bounds[k][1]:
                 continue
             if end - start == 1:  # most keywords: their text is the token's lower-case form
                 known = keyword_reasons.get((match_id, lowers[start]))
@@ -286,7 +286,11 @@ class RuleSuggester:
                         f"matched keyword '{strings[lowers[start]]}'",
                     )
                 code_id, reason = known
-                add(k, code_id, reason)
+                reasons = found[k].get(code_id)
+                if reasons is None:
+                    found[k][code_id] = [reason]
+                elif reason not in reasons:
+                    reasons.append(reason)
                 keyworded.add((code_id, start))
             else:
                 code_id = strings[match_id]

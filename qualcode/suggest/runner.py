@@ -316,15 +316,19 @@ def _merge_runs(
     reads first explains the score: not "right in 0 of 1" next to 0.80)."""
     out = []
     open_runs: dict[str, list] = {}  # code -> [start, end, turn, last index, sources, score, reasons]
+    told: dict[tuple[str, ...], str] = {}  # reasons -> the line of them (most runs repeat another's)
 
     def close(code: str) -> None:
         start, end, _, _, names, score, reasons = open_runs.pop(code)
-        unique = list(dict.fromkeys(reasons))
-        if any(map(is_neighbour_reason, unique)):
-            unique.sort(key=is_neighbour_reason)  # its own words first (a stable sort)
-        reason = "; ".join(unique[:MAX_REASONS]) + (
-            f"; and {len(unique) - MAX_REASONS} more" if len(unique) > MAX_REASONS else ""
-        )
+        key = tuple(reasons)
+        reason = told.get(key)
+        if reason is None:
+            unique = list(dict.fromkeys(reasons))
+            if any(map(is_neighbour_reason, unique)):
+                unique.sort(key=is_neighbour_reason)  # its own words first (a stable sort)
+            reason = told[key] = "; ".join(unique[:MAX_REASONS]) + (
+                f"; and {len(unique) - MAX_REASONS} more" if len(unique) > MAX_REASONS else ""
+            )
         suggester = next(iter(names)) if len(names) == 1 else "+".join(sorted(names, key=(RULES, LEARNED).index))
         out.append((start, end, code, suggester, round(score, 4), reason))
 
