@@ -278,6 +278,10 @@ def _lemmas(pipeline: Pipeline, doc: Any) -> list[str | None]:
 
     cache, vocab, lemma = pipeline.feature_lemmas, pipeline.vocab, pipeline.forms.lemma
     orths = doc.to_array(ORTH).tolist()
+    try:
+        return list(map(cache.__getitem__, orths))  # every word known (a process's later docs, mostly)
+    except KeyError:
+        pass
     for orth in set(orths).difference(cache):  # a word's lemma and kind are the same in every doc
         lexeme = vocab[orth]
         cache[orth] = None if lexeme.is_punct or lexeme.is_space else lemma(lexeme.orth_)

@@ -403,20 +403,22 @@ def sentence_ids(sentences: Sequence[Any]) -> list[set[Any]]:
         hints[code] = (_feature_id(RULE_FEATURE + code), _feature_id(PREVIOUS_FEATURE + RULE_FEATURE + code))
     empty = _feature_id("_")
     word_id = words.__getitem__
+    rule_id = {code: ids[0] for code, ids in hints.items()}.__getitem__
+    previous_id = {code: ids[1] for code, ids in hints.items()}.__getitem__
     out: list[set[Any]] = []
     previous = None
     for sentence in sentences:
         found = set(map(word_id, sentence.words))
         found.discard(None)
         if sentence.hits:
-            found.update(hints[code][0] for code in sentence.hits)
+            found.update(map(rule_id, sentence.hits))
         if (
             previous is not None
             and previous.hits
             and previous.turn == sentence.turn
             and previous.transcript_id == sentence.transcript_id
         ):
-            found.update(hints[code][1] for code in previous.hits)
+            found.update(map(previous_id, previous.hits))
         out.append(found or {empty})
         previous = sentence
     return out

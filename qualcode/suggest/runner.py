@@ -253,9 +253,15 @@ def propose(
         up = reached.any(axis=1)
         for i, flags in zip(rows[up].tolist(), reached[up].tolist(), strict=True):
             strong[i] = {c: adds[c] for c, flag in zip(codes, flags, strict=True) if flag}
-        # Scores as dicts only where combine reads them: with hits in or next to it, or strong.
+        # Scores as dicts only where combine reads them: the strong sentences (for their
+        # additions), and those with hits in or next to them of a code the model may veto.
+        vetoing = {c for c in codes if calibration.get(c).veto}
         read = numpy.zeros(len(sentences), dtype=bool)
-        read[list(hit.union(near, strong))] = True
+        read[list(strong)] = True
+        if vetoing:
+            apart_ = vetoing.isdisjoint
+            read[[i for i in hit if not apart_(sentences[i].hits)]] = True
+            read[[i for i, found in near.items() if not all(map(apart_, found))]] = True
         keep = read[rows]
         for i, row in zip(rows[keep].tolist(), matrix[keep].tolist(), strict=True):
             scores[i] = dict(zip(codes, row, strict=True))
@@ -272,7 +278,8 @@ def propose(
     # Only sentences with hits, with neighbours' hits of such codes or with a score that
     # reaches its threshold can be worth it, taken in order. The others share one empty
     # dict, never changed (cap_per_turn copies a dict before it takes anything out).
-    worth = hit.union(strong, (i for i, found in near.items() if any(not beside.isdisjoint(h) for h in found)))
+    apart = beside.isdisjoint
+    worth = hit.union(strong, (i for i, found in near.items() if not all(map(apart, found))))
     nothing: dict[str, Proposal] = {}
     none: dict[str, float] = {}
     memo: dict = {}  # rule scores and reasons, worked out once per run of the same hints
