@@ -107,6 +107,10 @@ class RuleSuggester:
         self._cache: dict[Any, _Entry] = {}  # lower hash (or (lower, lemma)) -> entry
         self._starting: set[Any] = set()  # the keys of _cache whose entry is not _NOTHING
         self._starting_sorted: Any = None  # _starting as a sorted array (blank pipeline), rebuilt as it grows
+        # ... and per word of that array: its entry, whether it starts token patterns, lemma hints
+        self._sorted_entries: list[_Entry] = []
+        self._sorted_patterns: Any = None
+        self._sorted_lemmas: Any = None
         self._keyword_reasons: dict[tuple[int, int], tuple[str, str]] = {}  # (match id, lower) -> (code, reason)
         problems: list[Problem | str] = []
         where = codebook_place(codebook)
@@ -239,9 +243,15 @@ class RuleSuggester:
             return found
         # Per token: the sentence it stands in (-1: none, e.g. the line break between
         # two turns), set a sentence at a time: one list look-up per hit, no search.
-        owner = [-1] * len(doc)
-        for number, (start, end) in enumerate(bounds):
-            owner[start:end] = [number] * (end - start)
+        # (numpy: a slice assignment per sentence was a Python step per sentence).
+        edges = numpy.asarray(bounds, dtype=numpy.int64).reshape(-1, 2)
+        lengths = edges[:, 1] - edges[:, 0]
+        owned = numpy.full(len(doc), -1, dtype=numpy.int64)
+        before = numpy.concatenate(([0], numpy.cumsum(lengths)[:-1]))
+        owned[numpy.repeat(edges[:, 0] - before, lengths) + numpy.arange(int(lengths.sum()))] = numpy.repeat(
+            numpy.arange(len(edges)), lengths
+        )
+        owner = owned.tolist()
 
         def sentence_of(start: int, end: int) -> int | None:
             k = owner[start]
@@ -326,41 +336,66 @@ class RuleSuggester:
             # tenth of the matching). The array is rebuilt only when words were added.
             sought = self._starting_sorted
             if sought is None or len(sought) != len(starting):
-                sought = self._starting_sorted = numpy.array(sorted(starting), dtype="uint64")
+                ordered = sorted(starting)
+                sought = self._starting_sorted = numpy.array(ordered, dtype="uint64")
+                self._sorted_entries = entries = [cache[key] for key in ordered]
+                self._sorted_patterns = numpy.array([bool(e.patterns) for e in entries], dtype=bool)
+                self._sorted_lemmas = numpy.array([bool(e.lemma or e.verbs or e.phrases) for e in entries], dtype=bool)
             column = array[:, 0]
             where = sought.searchsorted(column)
             where[where == len(sought)] = 0
-            positions = numpy.flatnonzero(sought[where] == column).tolist() if len(sought) else []
+            starts = sought[where] == column if len(sought) else numpy.zeros(len(column), dtype=bool)
+            # The tokens that may start a lemma hint, in order (what _match_lemmas reads), and
+            # per token pattern the sentences holding a word it may start with, both found in
+            # numpy: a Python step per such token cost a twentieth of a run.
+            positions = numpy.flatnonzero(starts & self._sorted_lemmas[where]).tolist() if len(sought) else []
             hits = [(i, cache[lowers[i]]) for i in positions]
+            todo = self._pattern_sentences(where, starts, owned) if self._patterns and len(sought) else {}
         else:
             hits = [(i, cache[key]) for i, key in enumerate(keys) if key in starting]
+            todo = _pattern_todo(hits, owner)
         if self._patterns:
-            self._match_patterns(doc, hits, lowers, lemmas, bounds, owner, sentence_of, add, words_of)
+            self._match_patterns(doc, todo, lowers, lemmas, bounds, sentence_of, add, words_of)
         self._match_lemmas(hits, lowers, lemmas, bounds, owner, add, keyworded, words_of)
         return found
+
+    def _pattern_sentences(self, where: Any, starts: Any, owned: Any) -> dict[int, set[int]]:
+        """:func:`_pattern_todo` of the tokens of a doc that start something (``starts``),
+        each standing for its word at ``where`` in the sorted words, in their sentences
+        ``owned``: one step per word and pattern, not per token."""
+        import numpy
+
+        tokens = numpy.flatnonzero(starts & self._sorted_patterns[where])
+        sentence = owned[tokens]
+        inside = sentence >= 0
+        word, sentence = where[tokens][inside], sentence[inside]
+        if not len(word):
+            return {}
+        pairs = numpy.unique(word * (int(sentence.max()) + 1) + sentence)  # (word, sentence), each once
+        words, sentences = numpy.divmod(pairs, int(sentence.max()) + 1)
+        cuts = numpy.flatnonzero(numpy.diff(words)) + 1
+        todo: dict[int, set[int]] = {}
+        entries = self._sorted_entries
+        for w, ks in zip(words[numpy.r_[0, cuts]].tolist(), numpy.split(sentences, cuts), strict=True):
+            found = ks.tolist()
+            for index in entries[w].patterns:
+                todo.setdefault(index, set()).update(found)
+        return todo
 
     def _match_patterns(
         self,
         doc: Any,
-        hits: list[tuple[int, _Entry]],
+        todo: dict[int, set[int]],
         lowers: list[int],
         lemmas: list[int],
         bounds,
-        owner: list[int],
         sentence_of,
         add,
         words_of: Callable[[int, int], str],
     ) -> None:
-        """Run each token pattern on the sentences holding all the words it needs."""
+        """Run each token pattern on the sentences holding all the words it needs
+        (``todo``: pattern -> sentences where its first anchor occurs)."""
         from spacy.attrs import IS_PUNCT
-
-        todo: dict[int, set[int]] = {}  # pattern -> sentences where its first anchor occurs
-        for i, entry in hits:
-            if entry.patterns:
-                k = owner[i]
-                if k >= 0:
-                    for index in entry.patterns:
-                        todo.setdefault(index, set()).add(k)
 
         def report(rule: _Pattern, offset: int, matches) -> None:
             for _, start, end in matches:
@@ -511,6 +546,19 @@ class RuleSuggester:
         if not (hits or verbs or phrases or patterns):
             return _NOTHING
         return _Entry(tuple(hits.items()), verbs, phrases, patterns)
+
+
+def _pattern_todo(hits: list[tuple[int, _Entry]], owner: list[int]) -> dict[int, set[int]]:
+    """Per token pattern, the sentences where a word it may start with occurs (``hits``:
+    the tokens whose word starts something, with its entry; ``owner``: each token's sentence)."""
+    todo: dict[int, set[int]] = {}
+    for i, entry in hits:
+        if entry.patterns:
+            k = owner[i]
+            if k >= 0:
+                for index in entry.patterns:
+                    todo.setdefault(index, set()).add(k)
+    return todo
 
 
 def _gap_matches(
