@@ -106,11 +106,10 @@ class RuleSuggester:
         self._phrases: dict[str, list[tuple[_LemmaHint, tuple[frozenset[str], ...]]]] = {}
         self._cache: dict[Any, _Entry] = {}  # lower hash (or (lower, lemma)) -> entry
         self._starting: set[Any] = set()  # the keys of _cache whose entry is not _NOTHING
-        self._starting_sorted: Any = None  # _starting as a sorted array (blank pipeline), rebuilt as it grows
-        # ... and per word of that array: its entry, whether it starts token patterns, lemma hints
-        self._sorted_entries: list[_Entry] = []
-        self._sorted_patterns: Any = None
-        self._sorted_lemmas: Any = None
+        # _starting as a sorted array (blank pipeline), rebuilt as it grows, with per word its
+        # entry and whether it may start a token pattern or a lemma hint (one tuple: replaced
+        # at once, never half-updated for another thread's run)
+        self._starting_sorted: tuple[Any, list[_Entry], Any, Any] | None = None
         self._keyword_reasons: dict[tuple[int, int], tuple[str, str]] = {}  # (match id, lower) -> (code, reason)
         problems: list[Problem | str] = []
         where = codebook_place(codebook)
@@ -334,13 +333,17 @@ class RuleSuggester:
             # The tokens whose word starts something, found by a binary search of each
             # token's hash in the sorted hashes (numpy; a Python step per token cost a
             # tenth of the matching). The array is rebuilt only when words were added.
-            sought = self._starting_sorted
-            if sought is None or len(sought) != len(starting):
+            known_words = self._starting_sorted
+            if known_words is None or len(known_words[0]) != len(starting):
                 ordered = sorted(starting)
-                sought = self._starting_sorted = numpy.array(ordered, dtype="uint64")
-                self._sorted_entries = entries = [cache[key] for key in ordered]
-                self._sorted_patterns = numpy.array([bool(e.patterns) for e in entries], dtype=bool)
-                self._sorted_lemmas = numpy.array([bool(e.lemma or e.verbs or e.phrases) for e in entries], dtype=bool)
+                entries = [cache[key] for key in ordered]
+                known_words = self._starting_sorted = (
+                    numpy.array(ordered, dtype="uint64"),
+                    entries,
+                    numpy.array([bool(e.patterns) for e in entries], dtype=bool),
+                    numpy.array([bool(e.lemma or e.verbs or e.phrases) for e in entries], dtype=bool),
+                )
+            sought, entries, patterned, lemmatised = known_words
             column = array[:, 0]
             where = sought.searchsorted(column)
             where[where == len(sought)] = 0
@@ -348,9 +351,9 @@ class RuleSuggester:
             # The tokens that may start a lemma hint, in order (what _match_lemmas reads), and
             # per token pattern the sentences holding a word it may start with, both found in
             # numpy: a Python step per such token cost a twentieth of a run.
-            positions = numpy.flatnonzero(starts & self._sorted_lemmas[where]).tolist() if len(sought) else []
+            positions = numpy.flatnonzero(starts & lemmatised[where]).tolist() if len(sought) else []
             hits = [(i, cache[lowers[i]]) for i in positions]
-            todo = self._pattern_sentences(where, starts, owned) if self._patterns and len(sought) else {}
+            todo = _pattern_sentences(entries, starts & patterned[where], where, owned) if self._patterns and len(sought) else {}
         else:
             hits = [(i, cache[key]) for i, key in enumerate(keys) if key in starting]
             todo = _pattern_todo(hits, owner)
@@ -358,29 +361,6 @@ class RuleSuggester:
             self._match_patterns(doc, todo, lowers, lemmas, bounds, sentence_of, add, words_of)
         self._match_lemmas(hits, lowers, lemmas, bounds, owner, add, keyworded, words_of)
         return found
-
-    def _pattern_sentences(self, where: Any, starts: Any, owned: Any) -> dict[int, set[int]]:
-        """:func:`_pattern_todo` of the tokens of a doc that start something (``starts``),
-        each standing for its word at ``where`` in the sorted words, in their sentences
-        ``owned``: one step per word and pattern, not per token."""
-        import numpy
-
-        tokens = numpy.flatnonzero(starts & self._sorted_patterns[where])
-        sentence = owned[tokens]
-        inside = sentence >= 0
-        word, sentence = where[tokens][inside], sentence[inside]
-        if not len(word):
-            return {}
-        pairs = numpy.unique(word * (int(sentence.max()) + 1) + sentence)  # (word, sentence), each once
-        words, sentences = numpy.divmod(pairs, int(sentence.max()) + 1)
-        cuts = numpy.flatnonzero(numpy.diff(words)) + 1
-        todo: dict[int, set[int]] = {}
-        entries = self._sorted_entries
-        for w, ks in zip(words[numpy.r_[0, cuts]].tolist(), numpy.split(sentences, cuts), strict=True):
-            found = ks.tolist()
-            for index in entries[w].patterns:
-                todo.setdefault(index, set()).update(found)
-        return todo
 
     def _match_patterns(
         self,
@@ -546,6 +526,30 @@ class RuleSuggester:
         if not (hits or verbs or phrases or patterns):
             return _NOTHING
         return _Entry(tuple(hits.items()), verbs, phrases, patterns)
+
+
+def _pattern_sentences(entries: list[_Entry], starts: Any, where: Any, owned: Any) -> dict[int, set[int]]:
+    """:func:`_pattern_todo` of the tokens of a doc that may start a token pattern
+    (``starts``), each standing for its word at ``where`` in the sorted words (whose
+    ``entries`` say which patterns), in their sentences ``owned``: one Python step per
+    word and pattern, not per token."""
+    import numpy
+
+    tokens = numpy.flatnonzero(starts)
+    sentence = owned[tokens]
+    inside = sentence >= 0
+    word, sentence = where[tokens][inside], sentence[inside]
+    if not len(word):
+        return {}
+    width = int(sentence.max()) + 1
+    words, sentences = numpy.divmod(numpy.unique(word * width + sentence), width)  # (word, sentence), each once
+    cuts = numpy.flatnonzero(numpy.diff(words)) + 1
+    todo: dict[int, set[int]] = {}
+    for w, ks in zip(words[numpy.r_[0, cuts]].tolist(), numpy.split(sentences, cuts), strict=True):
+        found = ks.tolist()
+        for index in entries[w].patterns:
+            todo.setdefault(index, set()).update(found)
+    return todo
 
 
 def _pattern_todo(hits: list[tuple[int, _Entry]], owner: list[int]) -> dict[int, set[int]]:

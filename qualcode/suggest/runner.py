@@ -282,7 +282,7 @@ def propose(
     worth = hit.union(strong, (i for i, found in near.items() if not all(map(apart, found))))
     nothing: dict[str, Proposal] = {}
     none: dict[str, float] = {}
-    memo: dict = {}  # rule scores and reasons, worked out once per run of the same hints
+    memo: dict = {}  # rule scores and reasons, each worked out once for the transcript (see combine)
     per_sentence: list[dict[str, Proposal]] = [nothing] * len(sentences)
     for i in sorted(worth):
         sentence = sentences[i]
