@@ -361,7 +361,8 @@ def sentence_features(sentences: Sequence[Any]) -> list[list[str]]:
     """
     from spacy.lang.nl.stop_words import STOP_WORDS
 
-    # features() written out: a run builds these for every sentence it scores.
+    # features() written out. A run scores sentence_ids instead, the same features as ids:
+    # change both together (test_suggest_learned holds them to each other).
     before = PREVIOUS_FEATURE + RULE_FEATURE
     out = []
     previous = None
