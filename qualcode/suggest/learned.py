@@ -382,30 +382,39 @@ def sentence_features(sentences: Sequence[Any]) -> list[list[str]]:
     return out
 
 
-# Each word's hashed feature id (None: a stop word, no feature), and each code's
-# hint features': the same in every process and for every model, so kept for the
-# process's later runs (a suggestion run needs the ids of every sentence's words).
+# Each word's hashed feature id (None: a stop word, no feature), and the ids of each
+# code's hint features (rule:<code>, prev:rule:<code>): the same in every process and
+# for every model, so kept for the process's later runs.
 _WORD_IDS: dict[str, int | None] = {}
-_HINT_IDS: dict[str, tuple[int, int]] = {}  # code -> ids of rule:<code> and prev:rule:<code>
+_RULE_IDS: dict[str, int] = {}
+_PREVIOUS_IDS: dict[str, int] = {}  # written after _RULE_IDS: a code in it is in both
 _MAX_WORDS = 1_000_000  # words kept at most
 
 
 def sentence_ids(sentences: Sequence[Any]) -> list[set[Any]]:
     """:func:`sentence_features` of each sentence as the set of its hashed feature ids
     (what :meth:`LearnedModel.score_ids` reads), without writing the features out."""
-    from spacy.lang.nl.stop_words import STOP_WORDS
-
     # Past _MAX_WORDS words (a vast project in a long-lived process) a run keeps its own.
     words = _WORD_IDS if len(_WORD_IDS) < _MAX_WORDS else {}
+    try:
+        return _sentence_ids(sentences, words)  # every word and code known (a process's later runs, mostly)
+    except KeyError:
+        pass
+    from spacy.lang.nl.stop_words import STOP_WORDS
+
     for w in set(chain.from_iterable(sentence.words for sentence in sentences)).difference(words):
         words[w] = None if w in STOP_WORDS else _feature_id(w)
-    hints = _HINT_IDS
-    for code in set(chain.from_iterable(sentence.hits for sentence in sentences if sentence.hits)).difference(hints):
-        hints[code] = (_feature_id(RULE_FEATURE + code), _feature_id(PREVIOUS_FEATURE + RULE_FEATURE + code))
+    for code in set(chain.from_iterable(sentence.hits for sentence in sentences if sentence.hits)).difference(_PREVIOUS_IDS):
+        _RULE_IDS[code] = _feature_id(RULE_FEATURE + code)
+        _PREVIOUS_IDS[code] = _feature_id(PREVIOUS_FEATURE + RULE_FEATURE + code)
+    return _sentence_ids(sentences, words)
+
+
+def _sentence_ids(sentences: Sequence[Any], words: dict[str, int | None]) -> list[set[Any]]:
+    """:func:`sentence_ids` once every word is in ``words`` and every code in the hint
+    ids (else a KeyError)."""
     empty = _feature_id("_")
-    word_id = words.__getitem__
-    rule_id = {code: ids[0] for code, ids in hints.items()}.__getitem__
-    previous_id = {code: ids[1] for code, ids in hints.items()}.__getitem__
+    word_id, rule_id, previous_id = words.__getitem__, _RULE_IDS.__getitem__, _PREVIOUS_IDS.__getitem__
     out: list[set[Any]] = []
     previous = None
     for sentence in sentences:
