@@ -222,3 +222,42 @@ def test_suggest_learned_out_of_fold_scores_come_from_a_model_without_the_transc
         alone = train_on(train_rows, features_of(train_rows), extra, features_of(extra))
         assert alone is not None
         assert alone.scores(features_of([rows[i] for i in inside])) == [scores[i] for i in inside]
+
+
+def test_suggest_learned_scores_sentence_ids_to_the_bit_as_it_scores_their_features():
+    """A run scores sentences by their feature ids in one sort (score_ids), not by
+    writing their features out (sentence_features, score_matrix): the same float32 sums,
+    in the same order -- numpy's sums are blocked, so even where a feature unseen in
+    training adds its zero row changes the last bit of some scores."""
+    import random
+
+    import numpy
+
+    from qualcode.suggest.learned import sentence_features, sentence_ids
+    from qualcode.suggest.segments import Sentence
+
+    rng = random.Random(7)
+    vocabulary = [f"woord{n}" for n in range(80)]
+    sentences = [rng.sample(vocabulary, 12) for _ in range(120)]
+    labels = [{"a"} if "woord1" in s or "woord2" in s else {"b"} if "woord3" in s else set() for s in sentences]
+    wide = train([[*s, "rule:a"] if n % 3 == 0 else s for n, s in enumerate(sentences)], labels)
+    unseen = [f"nieuw{n}" for n in range(40)]
+    probe = []
+    for n in range(300):  # 10-30 features each: seen and unseen words, stop words, hints, context
+        words = rng.sample(vocabulary, rng.randint(5, 20)) + rng.sample(unseen, rng.randint(0, 8)) + ["de", "het"]
+        rng.shuffle(words)
+        hits = {"a": ["r"]} if n % 4 == 0 else {"b": ["s"], "c": ["t"]} if n % 7 == 0 else {}
+        probe.append(Sentence(1, n // 3, n, n + 1, "x", words=words, hits=hits))
+    probe.append(Sentence(1, 500, 0, 1, "x", words=["de"], hits={}))  # stop words only: the placeholder
+    probe.append(Sentence(1, 501, 0, 1, "x", words=["_"], hits={}))
+    by_features = wide.score_matrix(sentence_features(probe))
+    by_ids = wide.score_ids(sentence_ids(probe))
+    assert by_ids.dtype == by_features.dtype and numpy.array_equal(by_ids.view(numpy.uint32), by_features.view(numpy.uint32))
+    assert [set(map(learned_id, f)) for f in sentence_features(probe)] == sentence_ids(probe)
+    assert wide.score_ids([]).shape == (0, len(wide.codes))
+
+
+def learned_id(feature: str) -> int:
+    from qualcode.suggest.learned import _feature_id
+
+    return _feature_id(feature)

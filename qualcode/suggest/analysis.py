@@ -51,6 +51,7 @@ class _Job:
     parts: list[list[Sentence] | None]  # sentences per piece, once analysed
     remaining: int
     labelled: bool  # some turn has a speaker: an unlabelled turn is then a header
+    known: tuple[Sequence[int], ...] | None = None  # its sentences' starts and ends, when known (see Known)
 
 
 @dataclass(slots=True, frozen=True)
@@ -64,7 +65,9 @@ class _Piece:
     start: int
     end: int
     offset: int
-    sentences: list[tuple[int, int]] | None  # its sentences, when known before analysis
+    # Its sentences, when known before analysis: their range in the transcript's known
+    # sentences (_Job.known).
+    sentences: tuple[int, int] | None
 
 
 # The sentences of a transcript's turns, when known already (as the store keeps them): a
@@ -90,17 +93,59 @@ def stored_sentences(store: Store) -> Known:
     return known
 
 
-def _known_spans(known: tuple[Sequence[int], ...] | None, start: int, end: int) -> list[tuple[int, int]] | None:
+def _known_spans(known: tuple[Sequence[int], ...] | None, start: int, end: int) -> tuple[int, int] | None:
     """The known sentences of ``[start, end)`` if it is one of the (disjoint) content spans,
-    whose sentences are those that start in it; else None (a turn cut into pieces)."""
+    whose sentences are those that start in it, as their range in ``known``'s sentences;
+    else None (a turn cut into pieces)."""
     if known is None:
         return None
-    starts, ends, span_starts, span_ends = known
+    starts, _, span_starts, span_ends = known
     i = bisect_left(span_starts, start)
     if i == len(span_starts) or span_starts[i] != start or span_ends[i] != end:
         return None
-    first, last = bisect_left(starts, start), bisect_left(starts, end)
-    return list(zip(starts[first:last], ends[first:last], strict=True))
+    return bisect_left(starts, start), bisect_left(starts, end)
+
+
+def _cut(idx: Any, pieces: Sequence[_Piece], jobs: dict[int, _Job]) -> list[tuple[list[tuple[int, int]], list[tuple[int, int]]]]:
+    """:func:`~qualcode.suggest.segments.sentence_tokens` of every piece of a doc whose
+    tokens start at ``idx`` (numpy): the known sentences of all its pieces looked up in
+    ``idx`` at once (a binary search per sentence edge in Python cost a tenth of a
+    rules-only run); the others split and looked up piece by piece."""
+    import numpy
+
+    out: list[tuple[list[tuple[int, int]], list[tuple[int, int]]]] = [([], [])] * len(pieces)
+    idx_list: list[int] | None = None
+    chars: list[int] = []  # the known sentences' starts, then their ends, in the pieces' order
+    ends: list[int] = []
+    shifts, counts, which = [], [], []
+    for n, piece in enumerate(pieces):
+        job = jobs[piece.number]
+        if piece.sentences is None or job.known is None:
+            if idx_list is None:
+                idx_list = idx.tolist()
+            out[n] = sentence_tokens(idx_list, job.transcript.text, piece.start, piece.end, piece.offset)
+            continue
+        first, last = piece.sentences
+        chars.extend(job.known[0][first:last])
+        ends.extend(job.known[1][first:last])
+        shifts.append(piece.offset - piece.start)
+        counts.append(last - first)
+        which.append(n)
+    if not which:
+        return out
+    shift = numpy.repeat(numpy.asarray(shifts, dtype=numpy.int64), counts)
+    starts_at, ends_at = numpy.asarray(chars, dtype=numpy.int64), numpy.asarray(ends, dtype=numpy.int64)
+    tokens = idx.astype(numpy.int64)
+    s, e = numpy.searchsorted(tokens, starts_at + shift), numpy.searchsorted(tokens, ends_at + shift)
+    keep = e > s  # a sentence of whitespace tokens only (none start inside it) is left out
+    kept = numpy.concatenate(([0], numpy.cumsum(keep))).tolist()  # kept sentences before each one
+    edges = numpy.concatenate(([0], numpy.cumsum(counts))).tolist()
+    spans = list(zip(starts_at[keep].tolist(), ends_at[keep].tolist(), strict=True))
+    bounds = list(zip(s[keep].tolist(), e[keep].tolist(), strict=True))
+    for k, n in enumerate(which):
+        a, b = kept[edges[k]], kept[edges[k + 1]]
+        out[n] = (spans[a:b], bounds[a:b])
+    return out
 
 
 def analyse(
@@ -151,7 +196,7 @@ def analyse(
             ]
             labelled = any(t.speaker for t in transcript.turns)
             stored = known(transcript) if known is not None else None
-            jobs[number] = _Job(transcript, [None] * len(ranges), len(ranges), labelled)
+            jobs[number] = _Job(transcript, [None] * len(ranges), len(ranges), labelled, stored)
             order.append(number)
             for position, (turn, start, end) in enumerate(ranges):
                 if pieces and (not pipeline.per_token or size + len(JOINER) + end - start > limit):
@@ -180,11 +225,11 @@ def analyse(
 
     stream = pipeline.nlp.pipe(items(), as_tuples=True, batch_size=BATCH_SIZE, n_process=n_process)
     for doc, (doc_text, pieces) in stream:
-        idx = doc.to_array(IDX).tolist()
+        idx = doc.to_array(IDX)
         # The sentences of every piece, as character spans in its transcript and token
         # ranges in the doc: matched all at once (a match across two sentences counts
         # for neither, so one across two pieces cannot count either).
-        cut = [sentence_tokens(idx, jobs[p.number].transcript.text, p.start, p.end, p.offset, p.sentences) for p in pieces]
+        cut = _cut(idx, pieces, jobs)
         bounds = [b for _, piece_bounds in cut for b in piece_bounds]
         if mark_starts:
             mark_sentence_starts(doc, bounds)
@@ -233,6 +278,10 @@ def _lemmas(pipeline: Pipeline, doc: Any) -> list[str | None]:
 
     cache, vocab, lemma = pipeline.feature_lemmas, pipeline.vocab, pipeline.forms.lemma
     orths = doc.to_array(ORTH).tolist()
+    try:
+        return list(map(cache.__getitem__, orths))  # every word known (a process's later docs, mostly)
+    except KeyError:
+        pass
     for orth in set(orths).difference(cache):  # a word's lemma and kind are the same in every doc
         lexeme = vocab[orth]
         cache[orth] = None if lexeme.is_punct or lexeme.is_space else lemma(lexeme.orth_)

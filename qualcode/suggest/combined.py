@@ -748,6 +748,7 @@ def combine(
     near: Sequence[Mapping[str, list[str]]] = (),
     explain: Callable[[str], str] | None = None,
     learned_codes: Mapping[str, float] | None = None,
+    memo: dict[tuple[Any, ...], Any] | None = None,
 ) -> dict[str, Proposal]:
     """The code proposed for one sentence, if any, with its score and its reasons
     (a dict: none or one; see "One code per sentence" in the module docstring).
@@ -756,27 +757,40 @@ def combine(
     ``explain(code)`` gives the words behind a learned score (optional: it costs
     a few model calls, so it is asked only for what is proposed); ``learned_codes``:
     :attr:`Calibration.learned` with each code's threshold, when the caller has them at
-    hand (a run asks per sentence).
+    hand (a run asks per sentence; it may leave out the codes whose score does not
+    reach their threshold); ``memo``: a dict the caller keeps for the sentences of one
+    calibration (a run's: the same hints match again and again), where rule scores and
+    reasons are kept once worked out.
     """
     if not content:
         return {}
+    if memo is None:
+        memo = {}
     # The candidates' scores first; reasons are written for the winner only (one code
     # per sentence), since wording them costs more than scoring. ``own``: its own hints
     # reach the threshold (else it is proposed for a neighbour's); None: learned.
     found: dict[str, tuple[float, bool | None]] = {}
-    for code in {*hits, *(c for h in near for c in h)}:
-        cal = calibration.get(code)
+    known = calibration.codes
+    for code in {*hits, *(c for h in near for c in h)} if near else hits:
+        cal = known.get(code) or calibration.get(code)
         if code not in codable or cal.source == OFF:
             continue
-        reasons = hits.get(code, [])
-        score = cal.rule_score(reasons) if reasons else 0.0
-        needed = threshold if cal.rule_threshold is None else cal.rule_threshold
-        beside = near_score(cal, [h[code] for h in near if code in h]) if cal.near <= 1 else None
-        learned = (scores or {}).get(code)
-        own = bool(reasons) and score >= needed
-        if not own and (beside is None or beside < cal.near):
-            continue
-        if cal.source == LEARNED and cal.veto and (learned or 0.0) < cal.veto:
+        reasons = hits.get(code)
+        own = False
+        if reasons:
+            score = _rule_score(memo, cal, code, reasons)
+            own = score >= (threshold if cal.rule_threshold is None else cal.rule_threshold)
+        if not own:
+            # near_score's evidence, each neighbour's rule score worked out once
+            if cal.near > 1 or not any(code in h for h in near):
+                continue
+            miss = 1.0
+            for h in near:
+                if code in h:
+                    miss *= 1 - _rule_score(memo, cal, code, h[code])
+            if 1 - miss < cal.near:
+                continue
+        if cal.source == LEARNED and cal.veto and ((scores or {}).get(code) or 0.0) < cal.veto:
             continue
         found[code] = (score if own else cal.near_precision, own)
     if scores:
@@ -789,7 +803,7 @@ def combine(
             found[code] = (learned, None)
     if not found:
         return {}
-    best = max(sorted(found), key=lambda c: found[c][0])  # one code per sentence: ties to the first code by name
+    best = max(sorted(found), key=lambda c: found[c][0]) if len(found) > 1 else next(iter(found))  # ties to the first by name
     score, kind = found[best]
     cal = calibration.get(best)
     if kind is None:
@@ -799,7 +813,11 @@ def combine(
         return {best: Proposal(score, {LEARNED} | ({RULES} if best in hits else set()), [reason, *rule_reasons])}
     if kind:
         reasons = hits[best]
-        because = [f"rule: {r}" for r in reasons] + [_trust(cal, reasons)]
+        key = (None, best, *reasons)  # None: no code's rule score (see _rule_score)
+        told = memo.get(key)
+        if told is None:
+            told = memo[key] = [f"rule: {r}" for r in reasons] + [_trust(cal, reasons)]
+        because = list(told)
     else:
         matched = list(dict.fromkeys(r.removeprefix("matched ") for h in near for r in h.get(best, ())))
         because = [f"{NEAR_REASON}{', '.join(matched)}", _near_trust(cal)]
@@ -808,6 +826,15 @@ def combine(
         verdict = "agrees" if learned >= cal.threshold else "does not object"
         because[-1] += f"; the learned model {verdict} (score {learned:.2f})"
     return {best: Proposal(score, {RULES}, because)}
+
+
+def _rule_score(memo: dict[tuple[Any, ...], Any], cal: CodeCalibration, code: str, reasons: Sequence[str]) -> float:
+    """``cal.rule_score(reasons)``, kept in ``memo`` (see :func:`combine`)."""
+    key = (code, *reasons)
+    score = memo.get(key)
+    if score is None:
+        score = memo[key] = cal.rule_score(reasons)
+    return score
 
 
 NEAR_REASON = "next to a sentence that matched "

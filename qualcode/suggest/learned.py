@@ -49,8 +49,9 @@ import math
 import time
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -130,6 +131,32 @@ class LearnedModel:
         rows = _distinct_ids(sentences)
         flat = numpy.fromiter(chain.from_iterable(rows), dtype=numpy.uint64, count=sum(map(len, rows)))
         return self._matrix(flat, _starts(rows))
+
+    def score_ids(self, sentences: Sequence[Collection[int]]) -> Any:
+        """:meth:`score_matrix` for sentences given as their distinct hashed feature ids
+        in any order (:func:`sentence_ids`): the same scores to the bit.
+
+        The ids of all sentences are put in order (by sentence, then id) by one sort
+        of whole numbers, not one sort per sentence: each id stands for its place among
+        the sorted ``keys`` (a feature seen in training: twice its row plus one; an
+        unseen one, which adds the row of zeros: twice the row of the next key). So each
+        sentence's rows are summed in the order :meth:`score_matrix` sums them.
+        """
+        import numpy
+
+        lengths = numpy.fromiter(map(len, sentences), dtype=numpy.int64, count=len(sentences))
+        if not len(lengths):
+            return numpy.zeros((0, len(self.info.codes)), dtype=self.weights.dtype)
+        flat = numpy.fromiter(chain.from_iterable(sentences), dtype=numpy.uint64, count=int(lengths.sum()))
+        n = len(self.keys)
+        at = numpy.searchsorted(self.keys, flat).astype(numpy.int64)
+        seen = self.keys[numpy.minimum(at, n - 1)] == flat if n else numpy.zeros(len(flat), dtype=bool)
+        width = 2 * n + 2
+        order = numpy.sort(numpy.repeat(numpy.arange(len(lengths), dtype=numpy.int64) * width, lengths) + 2 * at + seen)
+        place = order % width
+        rows = numpy.where(place % 2 == 1, place // 2, n)
+        starts = numpy.concatenate(([0], numpy.cumsum(lengths)[:-1]))
+        return _sigmoid(numpy.add.reduceat(self.weights[rows], starts, axis=0) + self.bias)
 
     def scores_of(self, rows: Sequence[Row]) -> list[dict[str, float]]:
         """:meth:`scores` for sentences already encoded (:func:`encode`)."""
@@ -249,6 +276,7 @@ def _distinct_ids(sentences: Sequence[Sequence[str]]) -> list[list[int]]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)  # explaining a run's scores asks for the same few thousand again and again
 def _feature_id(feature: str) -> int:
     """A feature's hashed id (64-bit BLAKE2: the same in every process)."""
     return int.from_bytes(hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest(), "little")
@@ -333,7 +361,8 @@ def sentence_features(sentences: Sequence[Any]) -> list[list[str]]:
     """
     from spacy.lang.nl.stop_words import STOP_WORDS
 
-    # features() written out: a run builds these for every sentence it scores.
+    # features() written out. A run scores sentence_ids instead, the same features as ids:
+    # change both together (test_suggest_learned holds them to each other).
     before = PREVIOUS_FEATURE + RULE_FEATURE
     out = []
     previous = None
@@ -349,6 +378,58 @@ def sentence_features(sentences: Sequence[Any]) -> list[list[str]]:
         ):
             found += [before + code for code in sorted(previous.hits)]
         out.append(found or ["_"])
+        previous = sentence
+    return out
+
+
+# Each word's hashed feature id (None: a stop word, no feature), and the ids of each
+# code's hint features (rule:<code>, prev:rule:<code>): the same in every process and
+# for every model, so kept for the process's later runs.
+_WORD_IDS: dict[str, int | None] = {}
+_RULE_IDS: dict[str, int] = {}
+_PREVIOUS_IDS: dict[str, int] = {}  # written after _RULE_IDS: a code in it is in both
+_MAX_WORDS = 1_000_000  # words kept at most
+
+
+def sentence_ids(sentences: Sequence[Any]) -> list[set[Any]]:
+    """:func:`sentence_features` of each sentence as the set of its hashed feature ids
+    (what :meth:`LearnedModel.score_ids` reads), without writing the features out."""
+    # Past _MAX_WORDS words (a vast project in a long-lived process) a run keeps its own.
+    words = _WORD_IDS if len(_WORD_IDS) < _MAX_WORDS else {}
+    try:
+        return _sentence_ids(sentences, words)  # every word and code known (a process's later runs, mostly)
+    except KeyError:
+        pass
+    from spacy.lang.nl.stop_words import STOP_WORDS
+
+    for w in set(chain.from_iterable(sentence.words for sentence in sentences)).difference(words):
+        words[w] = None if w in STOP_WORDS else _feature_id(w)
+    for code in set(chain.from_iterable(sentence.hits for sentence in sentences if sentence.hits)).difference(_PREVIOUS_IDS):
+        _RULE_IDS[code] = _feature_id(RULE_FEATURE + code)
+        _PREVIOUS_IDS[code] = _feature_id(PREVIOUS_FEATURE + RULE_FEATURE + code)
+    return _sentence_ids(sentences, words)
+
+
+def _sentence_ids(sentences: Sequence[Any], words: dict[str, int | None]) -> list[set[Any]]:
+    """:func:`sentence_ids` once every word is in ``words`` and every code in the hint
+    ids (else a KeyError)."""
+    empty = _feature_id("_")
+    word_id, rule_id, previous_id = words.__getitem__, _RULE_IDS.__getitem__, _PREVIOUS_IDS.__getitem__
+    out: list[set[Any]] = []
+    previous = None
+    for sentence in sentences:
+        found = set(map(word_id, sentence.words))
+        found.discard(None)
+        if sentence.hits:
+            found.update(map(rule_id, sentence.hits))
+        if (
+            previous is not None
+            and previous.hits
+            and previous.turn == sentence.turn
+            and previous.transcript_id == sentence.transcript_id
+        ):
+            found.update(map(previous_id, previous.hits))
+        out.append(found or {empty})
         previous = sentence
     return out
 

@@ -106,7 +106,10 @@ class RuleSuggester:
         self._phrases: dict[str, list[tuple[_LemmaHint, tuple[frozenset[str], ...]]]] = {}
         self._cache: dict[Any, _Entry] = {}  # lower hash (or (lower, lemma)) -> entry
         self._starting: set[Any] = set()  # the keys of _cache whose entry is not _NOTHING
-        self._starting_sorted: Any = None  # _starting as a sorted array (blank pipeline), rebuilt as it grows
+        # _starting as a sorted array (blank pipeline), rebuilt as it grows, with per word its
+        # entry and whether it may start a token pattern or a lemma hint (one tuple: replaced
+        # at once, never half-updated for another thread's run)
+        self._starting_sorted: tuple[Any, list[_Entry], Any, Any] | None = None
         self._keyword_reasons: dict[tuple[int, int], tuple[str, str]] = {}  # (match id, lower) -> (code, reason)
         problems: list[Problem | str] = []
         where = codebook_place(codebook)
@@ -239,9 +242,15 @@ class RuleSuggester:
             return found
         # Per token: the sentence it stands in (-1: none, e.g. the line break between
         # two turns), set a sentence at a time: one list look-up per hit, no search.
-        owner = [-1] * len(doc)
-        for number, (start, end) in enumerate(bounds):
-            owner[start:end] = [number] * (end - start)
+        # (numpy: a slice assignment per sentence was a Python step per sentence).
+        edges = numpy.asarray(bounds, dtype=numpy.int64).reshape(-1, 2)
+        lengths = edges[:, 1] - edges[:, 0]
+        owned = numpy.full(len(doc), -1, dtype=numpy.int64)
+        before = numpy.concatenate(([0], numpy.cumsum(lengths)[:-1]))
+        owned[numpy.repeat(edges[:, 0] - before, lengths) + numpy.arange(int(lengths.sum()))] = numpy.repeat(
+            numpy.arange(len(edges)), lengths
+        )
+        owner = owned.tolist()
 
         def sentence_of(start: int, end: int) -> int | None:
             k = owner[start]
@@ -275,8 +284,8 @@ class RuleSuggester:
         keyworded: set[tuple[str, int]] = set()  # (code, token) already explained by a keyword
         keyword_reasons = self._keyword_reasons
         for match_id, start, end in self._phrase(doc):
-            k = sentence_of(start, end)
-            if k is None:
+            k = owner[start]  # sentence_of and add written out: a run has thousands of keyword matches
+            if k < 0 or end > bounds[k][1]:
                 continue
             if end - start == 1:  # most keywords: their text is the token's lower-case form
                 known = keyword_reasons.get((match_id, lowers[start]))
@@ -286,7 +295,11 @@ class RuleSuggester:
                         f"matched keyword '{strings[lowers[start]]}'",
                     )
                 code_id, reason = known
-                add(k, code_id, reason)
+                reasons = found[k].get(code_id)
+                if reasons is None:
+                    found[k][code_id] = [reason]
+                elif reason not in reasons:
+                    reasons.append(reason)
                 keyworded.add((code_id, start))
             else:
                 code_id = strings[match_id]
@@ -320,43 +333,49 @@ class RuleSuggester:
             # The tokens whose word starts something, found by a binary search of each
             # token's hash in the sorted hashes (numpy; a Python step per token cost a
             # tenth of the matching). The array is rebuilt only when words were added.
-            sought = self._starting_sorted
-            if sought is None or len(sought) != len(starting):
-                sought = self._starting_sorted = numpy.array(sorted(starting), dtype="uint64")
+            known_words = self._starting_sorted
+            if known_words is None or len(known_words[0]) != len(starting):
+                ordered = sorted(starting)
+                entries = [cache[key] for key in ordered]
+                known_words = self._starting_sorted = (
+                    numpy.array(ordered, dtype="uint64"),
+                    entries,
+                    numpy.array([bool(e.patterns) for e in entries], dtype=bool),
+                    numpy.array([bool(e.lemma or e.verbs or e.phrases) for e in entries], dtype=bool),
+                )
+            sought, entries, patterned, lemmatised = known_words
             column = array[:, 0]
             where = sought.searchsorted(column)
             where[where == len(sought)] = 0
-            positions = numpy.flatnonzero(sought[where] == column).tolist() if len(sought) else []
+            starts = sought[where] == column if len(sought) else numpy.zeros(len(column), dtype=bool)
+            # The tokens that may start a lemma hint, in order (what _match_lemmas reads), and
+            # per token pattern the sentences holding a word it may start with, both found in
+            # numpy: a Python step per such token cost a twentieth of a run.
+            positions = numpy.flatnonzero(starts & lemmatised[where]).tolist() if len(sought) else []
             hits = [(i, cache[lowers[i]]) for i in positions]
+            todo = _pattern_sentences(entries, starts & patterned[where], where, owned) if self._patterns and len(sought) else {}
         else:
             hits = [(i, cache[key]) for i, key in enumerate(keys) if key in starting]
+            todo = _pattern_todo(hits, owner)
         if self._patterns:
-            self._match_patterns(doc, hits, lowers, lemmas, bounds, owner, sentence_of, add, words_of)
+            self._match_patterns(doc, todo, lowers, lemmas, bounds, sentence_of, add, words_of)
         self._match_lemmas(hits, lowers, lemmas, bounds, owner, add, keyworded, words_of)
         return found
 
     def _match_patterns(
         self,
         doc: Any,
-        hits: list[tuple[int, _Entry]],
+        todo: dict[int, set[int]],
         lowers: list[int],
         lemmas: list[int],
         bounds,
-        owner: list[int],
         sentence_of,
         add,
         words_of: Callable[[int, int], str],
     ) -> None:
-        """Run each token pattern on the sentences holding all the words it needs."""
+        """Run each token pattern on the sentences holding all the words it needs
+        (``todo``: pattern -> sentences where its first anchor occurs)."""
         from spacy.attrs import IS_PUNCT
-
-        todo: dict[int, set[int]] = {}  # pattern -> sentences where its first anchor occurs
-        for i, entry in hits:
-            if entry.patterns:
-                k = owner[i]
-                if k >= 0:
-                    for index in entry.patterns:
-                        todo.setdefault(index, set()).add(k)
 
         def report(rule: _Pattern, offset: int, matches) -> None:
             for _, start, end in matches:
@@ -507,6 +526,43 @@ class RuleSuggester:
         if not (hits or verbs or phrases or patterns):
             return _NOTHING
         return _Entry(tuple(hits.items()), verbs, phrases, patterns)
+
+
+def _pattern_sentences(entries: list[_Entry], starts: Any, where: Any, owned: Any) -> dict[int, set[int]]:
+    """:func:`_pattern_todo` of the tokens of a doc that may start a token pattern
+    (``starts``), each standing for its word at ``where`` in the sorted words (whose
+    ``entries`` say which patterns), in their sentences ``owned``: one Python step per
+    word and pattern, not per token."""
+    import numpy
+
+    tokens = numpy.flatnonzero(starts)
+    sentence = owned[tokens]
+    inside = sentence >= 0
+    word, sentence = where[tokens][inside], sentence[inside]
+    if not len(word):
+        return {}
+    width = int(sentence.max()) + 1
+    words, sentences = numpy.divmod(numpy.unique(word * width + sentence), width)  # (word, sentence), each once
+    cuts = numpy.flatnonzero(numpy.diff(words)) + 1
+    todo: dict[int, set[int]] = {}
+    for w, ks in zip(words[numpy.r_[0, cuts]].tolist(), numpy.split(sentences, cuts), strict=True):
+        found = ks.tolist()
+        for index in entries[w].patterns:
+            todo.setdefault(index, set()).update(found)
+    return todo
+
+
+def _pattern_todo(hits: list[tuple[int, _Entry]], owner: list[int]) -> dict[int, set[int]]:
+    """Per token pattern, the sentences where a word it may start with occurs (``hits``:
+    the tokens whose word starts something, with its entry; ``owner``: each token's sentence)."""
+    todo: dict[int, set[int]] = {}
+    for i, entry in hits:
+        if entry.patterns:
+            k = owner[i]
+            if k >= 0:
+                for index in entry.patterns:
+                    todo.setdefault(index, set()).add(k)
+    return todo
 
 
 def _gap_matches(

@@ -27,6 +27,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from ..collector import paused_collector
@@ -35,7 +36,7 @@ from ..project import Project, opened
 from ..store import Store
 from .analysis import analyse, stored_sentences
 from .combined import LEARNED, RULES, Calibration, Proposal, cap_per_turn, combine, is_neighbour_reason, neighbour_hits
-from .learned import MIN_EXAMPLES, LearnedModel, ModelInfo, sentence_features
+from .learned import MIN_EXAMPLES, LearnedModel, ModelInfo, sentence_features, sentence_ids
 from .pipeline import load_pipeline
 from .rules import RuleSuggester, rule_suggester
 from .segments import Sentence, labels_for
@@ -227,64 +228,76 @@ def propose(
     # Per sentence, the codes it is coded or decided for already (none for a transcript
     # without codings or decisions: no set per sentence to work out).
     done = labels_for([(s.start, s.end) for s in sentences], lined_up) if lined_up else None
-    feats = sentence_features(sentences) if model is not None and calibration.learned else None
-    wanted = [i for i, s in enumerate(sentences) if s.content] if feats is not None else []
+    scored = model is not None and bool(calibration.learned)
+    wanted = [i for i, s in enumerate(sentences) if s.content] if scored else []
     near = neighbour_hits(sentences)  # hits of the sentences around each one in its turn (run-on passages)
+    hit = {i for i, s in enumerate(sentences) if s.hits}
     # Without hits in or next to it, a sentence is proposed only for a learned code whose
     # score reaches its threshold (combine's additions): most sentences, with or without a model.
-    adds = {c: calibration.get(c).threshold for c in calibration.learned} if feats is not None else {}
+    adds = {c: calibration.get(c).threshold for c in calibration.learned} if scored else {}
     scores: list[dict[str, float] | None] = [None] * len(sentences)
-    strong: set[int] = set()  # sentences with a score that reaches its code's threshold
-    if model is not None and feats is not None and wanted:  # only content sentences are worth scoring
+    # The strong sentences (a score that reaches its code's threshold), each with the
+    # learned codes whose score reaches it: combine's additions, picked out here at once.
+    strong: dict[int, dict[str, float]] = {}
+    if model is not None and wanted:  # only content sentences are worth scoring
         import numpy
 
-        matrix = model.score_matrix([feats[i] for i in wanted])
-        above = (matrix >= numpy.array([adds.get(c, numpy.inf) for c in model.codes])).any(axis=1).tolist()
-        strong = {i for i, up in zip(wanted, above, strict=True) if up}
-        # Scores as dicts only where combine reads them: with hits in or next to it, or strong.
-        read = strong.union(near, (i for i, s in enumerate(sentences) if s.hits))
-        codes = model.codes
-        for i, row in zip(wanted, matrix.tolist(), strict=True):
-            if i in read:
-                scores[i] = dict(zip(codes, row, strict=True))
+        # combine reads the learned codes' scores only (a veto or an addition, both theirs):
+        # the other columns are left out before any becomes a Python float.
+        columns = [j for j, c in enumerate(model.codes) if c in adds]
+        codes = [model.codes[j] for j in columns]
+        ids = sentence_ids(sentences)  # features as hashed ids: written out only for what is explained
+        matrix = model.score_ids([ids[i] for i in wanted])[:, columns]
+        reached = matrix >= numpy.array([adds[c] for c in codes], dtype=numpy.float64)
+        rows = numpy.asarray(wanted)
+        up = reached.any(axis=1)
+        for i, flags in zip(rows[up].tolist(), reached[up].tolist(), strict=True):
+            strong[i] = {c: adds[c] for c, flag in zip(codes, flags, strict=True) if flag}
+        # Scores as dicts only where combine reads them: the strong sentences (for their
+        # additions), and those with hits in or next to them of a code the model may veto.
+        vetoing = {c for c in codes if calibration.get(c).veto}
+        read = numpy.zeros(len(sentences), dtype=bool)
+        read[list(strong)] = True
+        if vetoing:
+            apart_ = vetoing.isdisjoint
+            read[[i for i in hit if not apart_(sentences[i].hits)]] = True
+            read[[i for i, found in near.items() if not all(map(apart_, found))]] = True
+        keep = read[rows]
+        for i, row in zip(rows[keep].tolist(), matrix[keep].tolist(), strict=True):
+            scores[i] = dict(zip(codes, row, strict=True))
 
-    def proposals(i: int) -> dict[str, Proposal]:
-        def explain(code: str) -> str:
-            if model is None or feats is None:
-                return ""
-            return ", ".join(_readable(w, code) for w in model.explain(feats[i], code))
+    def explain(i: int, code: str) -> str:
+        if model is None or not scored:
+            return ""
+        feats = sentence_features(sentences[max(0, i - 1) : i + 1])[-1]  # with the previous sentence's hints
+        return ", ".join(_readable(w, code) for w in model.explain(feats, code))
 
+    # Nor for a neighbour's hints of a code not calibrated to propose next to them (near
+    # above 1: every code in a run without a calibration).
+    beside = calibration.near_codes()
+    # Only sentences with hits, with neighbours' hits of such codes or with a score that
+    # reaches its threshold can be worth it, taken in order. The others share one empty
+    # dict, never changed (cap_per_turn copies a dict before it takes anything out).
+    apart = beside.isdisjoint
+    worth = hit.union(strong, (i for i, found in near.items() if not all(map(apart, found))))
+    nothing: dict[str, Proposal] = {}
+    none: dict[str, float] = {}
+    memo: dict = {}  # rule scores and reasons, each worked out once for the transcript (see combine)
+    per_sentence: list[dict[str, Proposal]] = [nothing] * len(sentences)
+    for i in sorted(worth):
         sentence = sentences[i]
-        allowed = codable - done[i] if done is not None else codable  # combine only reads it
-        return combine(
+        per_sentence[i] = combine(
             sentence.hits,
             sentence.content,
             scores[i],
             calibration,
             threshold,
-            allowed,
+            codable - done[i] if done is not None else codable,  # combine only reads it
             near=near.get(i, ()),
-            explain=explain,
-            learned_codes=adds,
+            explain=partial(explain, i),
+            learned_codes=strong.get(i, none),
+            memo=memo,
         )
-
-    # Nor for a neighbour's hints of a code not calibrated to propose next to them (near
-    # above 1: every code in a run without a calibration).
-    beside = calibration.near_codes()
-
-    def worth(i: int) -> bool:
-        if sentences[i].hits or (i in near and any(not beside.isdisjoint(h) for h in near[i])):
-            return True
-        return i in strong
-
-    # Only sentences with hits, with neighbours' hits or with scores can be worth it,
-    # taken in order. The others share one empty dict, never changed (cap_per_turn
-    # copies a dict before it takes anything out).
-    nothing: dict[str, Proposal] = {}
-    per_sentence: list[dict[str, Proposal]] = [nothing] * len(sentences)
-    for i in sorted({i for i, s in enumerate(sentences) if s.hits}.union(near, wanted)):
-        if worth(i):
-            per_sentence[i] = proposals(i)
     capped = cap_per_turn([s.turn for s in sentences], per_sentence)
     return _merge_runs(sentences, capped)
 
@@ -310,15 +323,19 @@ def _merge_runs(
     reads first explains the score: not "right in 0 of 1" next to 0.80)."""
     out = []
     open_runs: dict[str, list] = {}  # code -> [start, end, turn, last index, sources, score, reasons]
+    told: dict[tuple[str, ...], str] = {}  # reasons -> the line of them (most runs repeat another's)
 
     def close(code: str) -> None:
         start, end, _, _, names, score, reasons = open_runs.pop(code)
-        unique = list(dict.fromkeys(reasons))
-        if any(map(is_neighbour_reason, unique)):
-            unique.sort(key=is_neighbour_reason)  # its own words first (a stable sort)
-        reason = "; ".join(unique[:MAX_REASONS]) + (
-            f"; and {len(unique) - MAX_REASONS} more" if len(unique) > MAX_REASONS else ""
-        )
+        key = tuple(reasons)
+        reason = told.get(key)
+        if reason is None:
+            unique = list(dict.fromkeys(reasons))
+            if any(map(is_neighbour_reason, unique)):
+                unique.sort(key=is_neighbour_reason)  # its own words first (a stable sort)
+            reason = told[key] = "; ".join(unique[:MAX_REASONS]) + (
+                f"; and {len(unique) - MAX_REASONS} more" if len(unique) > MAX_REASONS else ""
+            )
         suggester = next(iter(names)) if len(names) == 1 else "+".join(sorted(names, key=(RULES, LEARNED).index))
         out.append((start, end, code, suggester, round(score, 4), reason))
 

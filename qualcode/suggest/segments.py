@@ -80,7 +80,7 @@ def is_content(text: str, stop_words: Iterable[str] | frozenset[str], *, header:
     backchannels (``Ja precies.``, ``Mm-hm.``), a name alone (``Voorzitter.``),
     timestamps, numbers, stage directions (``(lacht)``).
     """
-    if header or METADATA.match(text):
+    if header or (":" in text and METADATA.match(text)):  # a metadata line has its colon
         return False
     stripped = _MARKS.sub(" ", text) if "(" in text or "[" in text else text  # "(lacht)", "[naam]"
     content = found = 0
@@ -89,15 +89,20 @@ def is_content(text: str, stop_words: Iterable[str] | frozenset[str], *, header:
     for piece in stripped.lower().split():
         piece = piece.strip(_EDGES)
         if piece.isalpha():
-            words: Iterable[str] = (piece,) if len(piece) > 1 else ()
-        else:
-            words = _WORDS.findall(piece) if piece else ()
-        for word in words:
+            if len(piece) < 2:
+                continue
+            found += 1
+            if piece not in stop_words and piece not in FILLERS:
+                content += 1
+                if content == MIN_CONTENT_WORDS:
+                    return True  # most sentences: no need to read on
+            continue
+        for word in _WORDS.findall(piece) if piece else ():
             found += 1
             if word not in stop_words and word not in FILLERS:
                 content += 1
                 if content == MIN_CONTENT_WORDS:
-                    return True  # most sentences: no need to read on
+                    return True
     return content >= 1 and found >= MIN_CLAUSE
 
 
