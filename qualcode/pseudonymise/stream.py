@@ -163,10 +163,7 @@ class PseudonymisedStore:
 
     def memo(self, memo: str | None) -> str | None:
         """A coding's memo with the names replaced (as it is where it names no one)."""
-        if not memo or not self._entities:
-            return memo
-        new, found = self._pattern.replace(memo)
-        return new if found else memo
+        return self.memo_changed(memo)[0]
 
     def memo_changed(self, memo: str | None) -> tuple[str | None, bool]:
         """A coding's memo with the names replaced, and whether it named someone (the copy
