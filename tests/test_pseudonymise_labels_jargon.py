@@ -94,3 +94,23 @@ def test_capitalised_jargon_alone_is_no_person(sentence):
 )
 def test_a_name_that_is_also_a_word_is_still_found(sentence, name):
     assert ("person", name) in found(f"R: {sentence}\n")
+
+
+def test_a_name_in_a_hyphenated_compound_is_replaced_but_not_inside_another_name():
+    """Dutch joins a name and an ordinary word with a hyphen ("de Yilmaz-zaak"): the name
+    is still the name (it used to stay, in the text and in every export). A capital after
+    the hyphen makes another name ("Jan-Willem"), except a direction ("Overvecht-Noord")."""
+    entities = [
+        EntityRow(1, "person", "Hatice Yilmaz", "[persoon 1]", 1, False),
+        EntityRow(2, "place", "Overvecht", "[plaats 1]", 1, False),
+        EntityRow(3, "organisation", "Al Amal", "[organisatie 1]", 1, False),
+        EntityRow(4, "person", "Jan", "[persoon 2]", 2, False),
+    ]
+    text, _ = replace_names(
+        "De Hatice-groep, de Yilmaz-zaak, Overvecht-Noord, Overvecht-oost, de Al Amal-ochtend, ex-Yilmaz, Jan-Willem, Jan.",
+        entities,
+    )
+    assert text == (
+        "De [persoon 1]-groep, de [persoon 1]-zaak, [plaats 1]-Noord, [plaats 1]-oost, de [organisatie 1]-ochtend,"
+        " ex-[persoon 1], Jan-Willem, [persoon 2]."
+    )

@@ -366,7 +366,9 @@ class KnownNames:
             # No look-behind in front: a pattern that starts with its alternatives lets the
             # regex engine skip to the characters they can start with. find() checks the
             # character before.
-            self._pattern = re.compile(r"(?P<name>" + "|".join(_variants(a) for a in alternatives) + r")(?:['’]s|['’])?(?![\w-])")
+            self._pattern = re.compile(
+                r"(?P<name>" + "|".join(_variants(a) for a in alternatives) + r")(?:['’]s|['’])?" + _NAME_END
+            )
             # The first characters of the alternatives as _variants writes them (an interfix in
             # any case): where none stands, no name starts.
             exact: set[str] = set()
@@ -423,9 +425,22 @@ class KnownNames:
     def _candidate(self, text: str, m: re.Match) -> Candidate | None:
         """A match as a candidate, or None where it is the tail of a longer word."""
         s, e = m.span("name")
-        if s and (text[s - 1].isalnum() or text[s - 1] in "_'’-"):
+        if s and (text[s - 1].isalnum() or text[s - 1] in "_'’" or (text[s - 1] == "-" and not _after_prefix(text, s - 1))):
             return None
         return Candidate(s, e, self._categories().get(text[s:e].casefold(), "person"), text[s:e], "known")
+
+
+# A name ends where no word character follows, nor a hyphen and a capital: in a Dutch
+# compound with an ordinary word ("de Yilmaz-zaak", "de Al Amal-ochtend", "Wmo-doelgroepen")
+# or a direction ("Overvecht-Noord") the name is still the name; in "Jan-Willem" it is part
+# of another.
+_NAME_END = r"(?!\w|-(?![a-zà-öø-ÿ0-9]|(?:Noord|Zuid|Oost|West|Centrum)(?!\w)))"
+
+
+def _after_prefix(text: str, hyphen: int) -> bool:
+    """Whether the hyphen at ``hyphen`` joins a lower-case prefix to a name ("ex-Yilmaz",
+    "oud-Amsterdammer"), rather than two capitalised parts of one name ("Sint-Jozef")."""
+    return hyphen > 0 and text[hyphen - 1].islower()
 
 
 def _variants(name: str) -> str:
