@@ -39,7 +39,7 @@ from .combined import LEARNED, RULES, Calibration, Proposal, cap_per_turn, combi
 from .learned import MIN_EXAMPLES, LearnedModel, ModelInfo, sentence_features, sentence_ids
 from .pipeline import load_pipeline
 from .rules import RuleSuggester, rule_suggester
-from .segments import Sentence, labels_for
+from .segments import Sentence, check_content, labels_for
 from .training import codable_codes, prepare_model, saved_calibration
 
 Progress = Callable[[int, int, str], None]  # (done, total, what): same shape as importing's
@@ -165,6 +165,7 @@ def _run(
                 codable,
                 covered=store.codings.find(transcript.id),
                 decided=store.suggestions.find(transcript.id, statuses=("accepted", "rejected")),
+                unread=True,
             )
             added, kept, removed = store.suggestions.replace_pending(stored_id(transcript), proposals)
             summary.transcripts += 1
@@ -200,6 +201,7 @@ def _sentences(
         words=words,
         known=stored_sentences(store),
         near_codes=near_codes,
+        check_content=False,  # propose reads it for the few sentences it may propose
     )
     for tid in ids:
         if tid in analysed:
@@ -217,21 +219,27 @@ def propose(
     *,
     covered: Iterable = (),
     decided: Iterable = (),
+    unread: bool = False,
 ) -> list[tuple[int, int, str, str, float | None, str]]:
     """Proposals ``(start, end, code, suggester, score, reason)`` for one transcript's sentences.
 
     ``covered`` are the transcript's codings and ``decided`` its accepted and
     rejected suggestions (anything with ``start``, ``end`` and ``code_id``): a
     sentence that lines up with one of those for a code gets no proposal for it.
+    ``unread``: the sentences' ``content`` is left unread outside header turns
+    (``analyse(..., check_content=False)``); it is read here for those that may be proposed.
     """
     lined_up = [*covered, *decided]
     # Per sentence, the codes it is coded or decided for already (none for a transcript
     # without codings or decisions: no set per sentence to work out).
     done = labels_for([(s.start, s.end) for s in sentences], lined_up) if lined_up else None
     scored = model is not None and bool(calibration.learned)
+    # (Unread, a sentence that is no content is scored too: combine, which reads it first, gives it nothing.)
     wanted = [i for i, s in enumerate(sentences) if s.content] if scored else []
-    near = neighbour_hits(sentences)  # hits of the sentences around each one in its turn (run-on passages)
     hit = {i for i, s in enumerate(sentences) if s.hits}
+    if unread:
+        check_content(sentences, hit)  # neighbour_hits reads it
+    near = neighbour_hits(sentences)  # hits of the sentences around each one in its turn (run-on passages)
     # Without hits in or next to it, a sentence is proposed only for a learned code whose
     # score reaches its threshold (combine's additions): most sentences, with or without a model.
     adds = {c: calibration.get(c).threshold for c in calibration.learned} if scored else {}
@@ -280,6 +288,8 @@ def propose(
     # dict, never changed (cap_per_turn copies a dict before it takes anything out).
     apart = beside.isdisjoint
     worth = hit.union(strong, (i for i, found in near.items() if not all(map(apart, found))))
+    if unread:
+        check_content(sentences, worth.difference(hit))
     nothing: dict[str, Proposal] = {}
     none: dict[str, float] = {}
     memo: dict = {}  # rule scores and reasons, each worked out once for the transcript (see combine)
