@@ -880,7 +880,24 @@ def cap_per_turn(
     stored as one), scored by its best sentence.
     """
     out: list[dict[str, Proposal]] = list(proposed)  # a sentence's dict copied once something is taken out
-    runs: dict[Hashable, list[tuple[float, str, list[int]]]] = {}
+    for _, code, members in capped_runs(turns, proposed, limit)[1]:
+        for i in members:
+            if out[i] is proposed[i]:
+                out[i] = dict(proposed[i])
+            out[i].pop(code, None)
+    return out
+
+
+Run = tuple[float, str, list[int]]  # a run's best score, its code, its sentences' positions
+
+
+def capped_runs(
+    turns: Sequence[Hashable], proposed: Sequence[dict[str, Proposal]], limit: int | None = MAX_PER_TURN
+) -> tuple[list[Run], list[Run]]:
+    """The runs of adjacent sentences of one turn proposing the same code: those that
+    :func:`cap_per_turn` keeps (at most ``limit`` per turn, the best first; None: all)
+    and those it takes out."""
+    runs: dict[Hashable, list[Run]] = {}
     open_runs: dict[str, tuple[Hashable, list[int], float]] = {}  # code -> (turn, sentences, best)
 
     def close(code: str) -> None:
@@ -899,16 +916,19 @@ def cap_per_turn(
         for code, proposal in found.items():
             if code in open_runs:
                 t, members, best = open_runs[code]
-                open_runs[code] = (t, [*members, i], max(best, proposal.score))
+                members.append(i)
+                if proposal.score > best:
+                    open_runs[code] = (t, members, proposal.score)
             else:
                 open_runs[code] = (turn, [i], proposal.score)
     for code in list(open_runs):
         close(code)
+    kept: list[Run] = []
+    dropped: list[Run] = []
     for candidates in runs.values():
-        candidates.sort(key=lambda r: (-r[0], r[2][0], r[1]))
-        for _, code, members in candidates[limit:]:
-            for i in members:
-                if out[i] is proposed[i]:
-                    out[i] = dict(proposed[i])
-                out[i].pop(code, None)
-    return out
+        if limit is not None and len(candidates) > limit:
+            candidates.sort(key=lambda r: (-r[0], r[2][0], r[1]))
+            dropped.extend(candidates[limit:])
+            del candidates[limit:]
+        kept.extend(candidates)
+    return kept, dropped

@@ -35,7 +35,17 @@ from ..model import Transcript, stored_id
 from ..project import Project, opened
 from ..store import Store
 from .analysis import analyse, stored_sentences
-from .combined import LEARNED, RULES, Calibration, Proposal, cap_per_turn, combine, is_neighbour_reason, neighbour_hits
+from .combined import (
+    LEARNED,
+    MAX_PER_TURN,
+    RULES,
+    Calibration,
+    Proposal,
+    capped_runs,
+    combine,
+    is_neighbour_reason,
+    neighbour_hits,
+)
 from .learned import MIN_EXAMPLES, LearnedModel, ModelInfo, sentence_features, sentence_ids
 from .pipeline import load_pipeline
 from .rules import RuleSuggester, rule_suggester
@@ -285,7 +295,7 @@ def propose(
     beside = calibration.near_codes()
     # Only sentences with hits, with neighbours' hits of such codes or with a score that
     # reaches its threshold can be worth it, taken in order. The others share one empty
-    # dict, never changed (cap_per_turn copies a dict before it takes anything out).
+    # dict, never changed (nothing is taken out of them).
     apart = beside.isdisjoint
     worth = hit.union(strong, (i for i, found in near.items() if not all(map(apart, found))))
     if unread:
@@ -308,8 +318,7 @@ def propose(
             learned_codes=strong.get(i, none),
             memo=memo,
         )
-    capped = cap_per_turn([s.turn for s in sentences], per_sentence)
-    return _merge_runs(sentences, capped)
+    return _merge_runs(sentences, per_sentence, MAX_PER_TURN)
 
 
 def _readable(feature: str, code: str) -> str:
@@ -326,17 +335,29 @@ def _readable(feature: str, code: str) -> str:
 
 
 def _merge_runs(
-    sentences: Sequence[Sentence], per_sentence: Sequence[dict[str, Proposal]]
+    sentences: Sequence[Sentence], per_sentence: Sequence[dict[str, Proposal]], limit: int | None = None
 ) -> list[tuple[int, int, str, str, float | None, str]]:
     """Join adjacent sentences of one turn that propose the same code: the best score, and
     all reasons, those of the sentence that has that score first (the reason a researcher
-    reads first explains the score: not "right in 0 of 1" next to 0.80)."""
+    reads first explains the score: not "right in 0 of 1" next to 0.80). ``limit``: at
+    most that many per turn, as :func:`~qualcode.suggest.combined.cap_per_turn` keeps them
+    (the runs found once for both)."""
+    if len(sentences) != len(per_sentence):
+        raise ValueError("_merge_runs: one proposal dict per sentence")
     out = []
-    open_runs: dict[str, list] = {}  # code -> [start, end, turn, last index, sources, score, reasons]
     told: dict[tuple[str, ...], str] = {}  # reasons -> the line of them (most runs repeat another's)
-
-    def close(code: str) -> None:
-        start, end, _, _, names, score, reasons = open_runs.pop(code)
+    for _, code, members in capped_runs([s.turn for s in sentences], per_sentence, limit)[0]:
+        proposal = per_sentence[members[0]][code]
+        names, score, reasons = proposal.sources, proposal.score, list(proposal.reasons)
+        if len(members) > 1:
+            names = set(names)
+            for i in members[1:]:
+                proposal = per_sentence[i][code]
+                names |= proposal.sources
+                if proposal.score > score:  # the reasons of the sentence that gives the score first
+                    score, reasons = proposal.score, [*proposal.reasons, *reasons]
+                else:
+                    reasons.extend(proposal.reasons)
         key = tuple(reasons)
         reason = told.get(key)
         if reason is None:
@@ -347,37 +368,7 @@ def _merge_runs(
                 f"; and {len(unique) - MAX_REASONS} more" if len(unique) > MAX_REASONS else ""
             )
         suggester = next(iter(names)) if len(names) == 1 else "+".join(sorted(names, key=(RULES, LEARNED).index))
-        out.append((start, end, code, suggester, round(score, 4), reason))
-
-    if len(sentences) != len(per_sentence):
-        raise ValueError("_merge_runs: one proposal dict per sentence")
-    # Only the sentences that propose something (most propose nothing); a run is
-    # interrupted by a sentence without proposals (closed at the next one that has).
-    for i in [i for i, found in enumerate(per_sentence) if found]:
-        sentence, found = sentences[i], per_sentence[i]
-        for code in [c for c, run in open_runs.items() if run[2] != sentence.turn or run[3] != i - 1 or c not in found]:
-            close(code)
-        for code, proposal in found.items():
-            run = open_runs.get(code)
-            if run is None:
-                open_runs[code] = [
-                    sentence.start,
-                    sentence.end,
-                    sentence.turn,
-                    i,
-                    set(proposal.sources),
-                    proposal.score,
-                    list(proposal.reasons),
-                ]
-            else:
-                run[1], run[3] = sentence.end, i
-                run[4] |= proposal.sources
-                if proposal.score > run[5]:  # the reasons of the sentence that gives the score first
-                    run[5], run[6] = proposal.score, [*proposal.reasons, *run[6]]
-                else:
-                    run[6].extend(proposal.reasons)
-    for code in list(open_runs):
-        close(code)
+        out.append((sentences[members[0]].start, sentences[members[-1]].end, code, suggester, round(score, 4), reason))
     return sorted(out)
 
 
