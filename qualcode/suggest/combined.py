@@ -769,16 +769,23 @@ def combine(
     # The candidates' scores first; reasons are written for the winner only (one code
     # per sentence), since wording them costs more than scoring. ``own``: its own hints
     # reach the threshold (else it is proposed for a neighbour's); None: learned.
+    # (The order the codes are tried in does not matter: the winner is picked from them sorted.)
     found: dict[str, tuple[float, bool | None]] = {}
     known = calibration.codes
-    for code in {*hits, *(c for h in near for c in h)} if near else hits:
+    for code in set(hits).union(*near) if near else hits:
+        if code not in codable:
+            continue
         cal = known.get(code) or calibration.get(code)
-        if code not in codable or cal.source == OFF:
+        if cal.source == OFF:
             continue
         reasons = hits.get(code)
         own = False
         if reasons:
-            score = _rule_score(memo, cal, code, reasons)
+            rule_key = (code, *reasons)  # _rule_score written out: most sentences have hits
+            kept: float | None = memo.get(rule_key)
+            if kept is None:
+                kept = memo[rule_key] = cal.rule_score(reasons)
+            score = kept
             own = score >= (threshold if cal.rule_threshold is None else cal.rule_threshold)
         if not own:
             # near_score's evidence, each neighbour's rule score worked out once
@@ -805,7 +812,7 @@ def combine(
         return {}
     best = max(sorted(found), key=lambda c: found[c][0]) if len(found) > 1 else next(iter(found))  # ties to the first by name
     score, kind = found[best]
-    cal = calibration.get(best)
+    cal = known.get(best) or calibration.get(best)
     if kind is None:
         why = explain(best) if explain is not None else ""
         reason = f"learned from {cal.positives} coded sentences" + (f": {why}" if why else "") + f" (score {score:.2f})"

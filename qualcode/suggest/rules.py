@@ -422,14 +422,22 @@ class RuleSuggester:
                     present = rule.head[1].intersection(column[start:end])
                     if not present:
                         continue
-                    start = min(column.index(word, start, end) for word in present)
+                    if len(present) == 1:  # most: no generator to take the least of
+                        (word,) = present
+                        start = column.index(word, start, end)
+                    else:
+                        start = min(column.index(word, start, end) for word in present)
                 if rule.tail is not None:
                     segment = columns[rule.tail[0]][start:end]
                     present = rule.tail[1].intersection(segment)
                     if not present:
                         continue
                     segment.reverse()
-                    end -= min(segment.index(word) for word in present)
+                    if len(present) == 1:
+                        (word,) = present
+                        end -= segment.index(word)
+                    else:
+                        end -= min(segment.index(word) for word in present)
                 if end <= start:
                     continue
                 if rule.fixed:
