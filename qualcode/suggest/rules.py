@@ -442,10 +442,13 @@ class RuleSuggester:
                     continue
                 if rule.fixed:
                     n = len(rule.fixed)
+                    # The first word checked on its own: most positions fail it, with no generator made.
+                    (attr, allowed), rest = rule.fixed[0], [(j, columns[a], w) for j, (a, w) in enumerate(rule.fixed) if j]
+                    firsts = columns[attr]
                     found = [
                         (0, i - start, i - start + n)
                         for i in range(start, end - n + 1)
-                        if all(columns[attr][i + j] in allowed for j, (attr, allowed) in enumerate(rule.fixed))
+                        if firsts[i] in allowed and all(column[i + j] in words for j, column, words in rest)
                     ]
                     report(rule, start, found)
                 elif rule.gap:
