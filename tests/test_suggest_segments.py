@@ -414,3 +414,39 @@ def test_suggest_segments_rules_only_reads_content_next_to_hits(monkeypatch):
     ((_, alone),) = list(analyse(pipeline, [transcript], rules=rules, near_codes=set()))
     assert "Ja precies." in [s.text for s in alone if not s.hits and s.content]  # unread: never proposed
     assert [s.content for s in alone if s.hits] == [s.content for s in every if s.hits]
+
+
+def test_suggest_run_reads_content_only_where_it_proposes_and_proposes_the_same(sample_project):
+    """A run analyses with check_content=False (only header turns are read: False) and
+    propose(unread=True) reads `content` of the sentences it may propose. Its proposals
+    are those of an analysis that reads every sentence, and sentences that are no content
+    (backchannels) are left unread (True) where nothing can be proposed for them."""
+    from qualcode.suggest import training
+    from qualcode.suggest.rules import RuleSuggester
+    from qualcode.suggest.runner import propose
+
+    pipeline = load_pipeline(None)
+    rules = RuleSuggester(pipeline, sample_project.codebook)
+    store = sample_project.store
+    model, calibration, _ = training.train_project(sample_project.root, store, sample_project.codebook, pipeline, rules, 0.3)
+    codable = set(training.codable_codes(sample_project.codebook))
+    transcripts = [store.transcripts.load(tid) for tid in store.transcripts.names()]
+    # And one whose first turn, outside the speakers' turns, is a header: never content.
+    header = "Verslag: een warme overdracht naar het wijkteam besproken met de buurtcoach.\n"
+    text = header + "Het ging om een warme overdracht naar het wijkteam. Ja precies."
+    turns = [Turn(0, None, 0, len(header) - 1), Turn(1, "R", len(header), len(text), role=RESPONDENT)]
+    transcripts.append(Transcript("kop", text, turns, id=10_000))
+    every = list(analyse(pipeline, transcripts, rules=rules, words=True))
+    lazy = list(analyse(pipeline, transcripts, rules=rules, words=True, check_content=False))
+    unread = proposed = 0
+    for (transcript, read), (_, left) in zip(every, lazy, strict=True):
+        assert [(s.start, s.end, s.words, s.hits) for s in read] == [(s.start, s.end, s.words, s.hits) for s in left]
+        unread += sum(1 for a, b in zip(read, left, strict=True) if b.content and not a.content)
+        for m in (model, None):  # with the learned model and rules only
+            found = propose(read, m, calibration, 0.3, codable, covered=store.codings.find(transcript.id))
+            assert propose(left, m, calibration, 0.3, codable, covered=store.codings.find(transcript.id), unread=True) == found
+            proposed += len(found)
+        assert all(a.content == b.content for a, b in zip(read, left, strict=True) if not b.content)
+    assert unread and proposed  # the comparison means something: unread sentences, and proposals
+    (_, headed), (_, headed_lazy) = every[-1], lazy[-1]
+    assert [s.content for s in headed if s.turn == 0] == [s.content for s in headed_lazy if s.turn == 0] == [False]

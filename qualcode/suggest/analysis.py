@@ -157,6 +157,7 @@ def analyse(
     n_process: int = 1,
     known: Known | None = None,
     near_codes: set[str] | None = None,
+    check_content: bool = True,
 ) -> Iterator[tuple[Transcript, list[Sentence]]]:
     """Yield each transcript with its respondent sentences, in input order.
 
@@ -166,7 +167,10 @@ def analyse(
     a transcript's turns where they are known already (:func:`stored_sentences`).
     ``near_codes``: the codes whose hints propose the sentences next to them too (a
     calibration's); a rules-only run then reads ``content`` next to those hits only
-    (default: next to any hit).
+    (default: next to any hit). ``check_content=False`` reads ``content`` of no sentence
+    outside a header turn (those all get False): it stays True, unread, for
+    :func:`~qualcode.suggest.segments.check_content` to read where it is needed (a run
+    proposes for a few sentences; reading all of them cost a twentieth of the run).
     """
     from spacy.attrs import IDX
     from spacy.lang.nl.stop_words import STOP_WORDS
@@ -253,7 +257,10 @@ def analyse(
                     sentence = Sentence(tid, turn, start, end, text[start:end], [], hits[k])
                 else:
                     sentence = Sentence(tid, turn, start, end, text[start:end])
-                if (
+                if not check_content:
+                    if header:
+                        sentence.content = False
+                elif (
                     words
                     or hits is None
                     or sentence.hits

@@ -769,16 +769,23 @@ def combine(
     # The candidates' scores first; reasons are written for the winner only (one code
     # per sentence), since wording them costs more than scoring. ``own``: its own hints
     # reach the threshold (else it is proposed for a neighbour's); None: learned.
+    # (The order the codes are tried in does not matter: the winner is picked from them sorted.)
     found: dict[str, tuple[float, bool | None]] = {}
     known = calibration.codes
-    for code in {*hits, *(c for h in near for c in h)} if near else hits:
+    for code in set(hits).union(*near) if near else hits:
+        if code not in codable:
+            continue
         cal = known.get(code) or calibration.get(code)
-        if code not in codable or cal.source == OFF:
+        if cal.source == OFF:
             continue
         reasons = hits.get(code)
         own = False
         if reasons:
-            score = _rule_score(memo, cal, code, reasons)
+            rule_key = (code, *reasons)  # _rule_score written out: most sentences have hits
+            kept: float | None = memo.get(rule_key)
+            if kept is None:
+                kept = memo[rule_key] = cal.rule_score(reasons)
+            score = kept
             own = score >= (threshold if cal.rule_threshold is None else cal.rule_threshold)
         if not own:
             # near_score's evidence, each neighbour's rule score worked out once
@@ -805,7 +812,7 @@ def combine(
         return {}
     best = max(sorted(found), key=lambda c: found[c][0]) if len(found) > 1 else next(iter(found))  # ties to the first by name
     score, kind = found[best]
-    cal = calibration.get(best)
+    cal = known.get(best) or calibration.get(best)
     if kind is None:
         why = explain(best) if explain is not None else ""
         reason = f"learned from {cal.positives} coded sentences" + (f": {why}" if why else "") + f" (score {score:.2f})"
@@ -880,7 +887,24 @@ def cap_per_turn(
     stored as one), scored by its best sentence.
     """
     out: list[dict[str, Proposal]] = list(proposed)  # a sentence's dict copied once something is taken out
-    runs: dict[Hashable, list[tuple[float, str, list[int]]]] = {}
+    for _, code, members in capped_runs(turns, proposed, limit)[1]:
+        for i in members:
+            if out[i] is proposed[i]:
+                out[i] = dict(proposed[i])
+            out[i].pop(code, None)
+    return out
+
+
+Run = tuple[float, str, list[int]]  # a run's best score, its code, its sentences' positions
+
+
+def capped_runs(
+    turns: Sequence[Hashable], proposed: Sequence[dict[str, Proposal]], limit: int | None = MAX_PER_TURN
+) -> tuple[list[Run], list[Run]]:
+    """The runs of adjacent sentences of one turn proposing the same code: those that
+    :func:`cap_per_turn` keeps (at most ``limit`` per turn, the best first; None: all)
+    and those it takes out."""
+    runs: dict[Hashable, list[Run]] = {}
     open_runs: dict[str, tuple[Hashable, list[int], float]] = {}  # code -> (turn, sentences, best)
 
     def close(code: str) -> None:
@@ -899,16 +923,19 @@ def cap_per_turn(
         for code, proposal in found.items():
             if code in open_runs:
                 t, members, best = open_runs[code]
-                open_runs[code] = (t, [*members, i], max(best, proposal.score))
+                members.append(i)
+                if proposal.score > best:
+                    open_runs[code] = (t, members, proposal.score)
             else:
                 open_runs[code] = (turn, [i], proposal.score)
     for code in list(open_runs):
         close(code)
+    kept: list[Run] = []
+    dropped: list[Run] = []
     for candidates in runs.values():
-        candidates.sort(key=lambda r: (-r[0], r[2][0], r[1]))
-        for _, code, members in candidates[limit:]:
-            for i in members:
-                if out[i] is proposed[i]:
-                    out[i] = dict(proposed[i])
-                out[i].pop(code, None)
-    return out
+        if limit is not None and len(candidates) > limit:
+            candidates.sort(key=lambda r: (-r[0], r[2][0], r[1]))
+            dropped.extend(candidates[limit:])
+            del candidates[limit:]
+        kept.extend(candidates)
+    return kept, dropped

@@ -203,11 +203,17 @@ class LearnedModel:
         weight = {i: weights[row_of.get(i, unseen)] for i in sorted(seen)}
         z = sum(weight.values()) + float(self.bias[column])
         base = _logistic(z)
+        # Only drops of more than 0.01 are told, and those come first in any order by drop:
+        # a feature of weight 0 or less (no drop) or one that occurs twice is not worked out.
         drops = sorted(
-            ((base - _logistic(z - weight[i]) if seen[i] == 1 else 0.0, w) for w, i in zip(words, ids, strict=True)),
+            (
+                (drop, w)
+                for w, i in zip(words, ids, strict=True)
+                if seen[i] == 1 and weight[i] > 0 and (drop := base - _logistic(z - weight[i])) > 0.01
+            ),
             reverse=True,
         )
-        return [w for drop, w in drops[:top] if drop > 0.01]
+        return [w for _, w in drops[:top]]
 
     def _rows(self, flat: Any) -> Any:
         """The row of ``weights`` for each hashed feature id (the row of zeros if unseen in training)."""

@@ -422,22 +422,33 @@ class RuleSuggester:
                     present = rule.head[1].intersection(column[start:end])
                     if not present:
                         continue
-                    start = min(column.index(word, start, end) for word in present)
+                    if len(present) == 1:  # most: no generator to take the least of
+                        (word,) = present
+                        start = column.index(word, start, end)
+                    else:
+                        start = min(column.index(word, start, end) for word in present)
                 if rule.tail is not None:
                     segment = columns[rule.tail[0]][start:end]
                     present = rule.tail[1].intersection(segment)
                     if not present:
                         continue
                     segment.reverse()
-                    end -= min(segment.index(word) for word in present)
+                    if len(present) == 1:
+                        (word,) = present
+                        end -= segment.index(word)
+                    else:
+                        end -= min(segment.index(word) for word in present)
                 if end <= start:
                     continue
                 if rule.fixed:
                     n = len(rule.fixed)
+                    # The first word checked on its own: most positions fail it, with no generator made.
+                    (attr, allowed), rest = rule.fixed[0], [(j, columns[a], w) for j, (a, w) in enumerate(rule.fixed) if j]
+                    firsts = columns[attr]
                     found = [
                         (0, i - start, i - start + n)
                         for i in range(start, end - n + 1)
-                        if all(columns[attr][i + j] in allowed for j, (attr, allowed) in enumerate(rule.fixed))
+                        if firsts[i] in allowed and all(column[i + j] in words for j, column, words in rest)
                     ]
                     report(rule, start, found)
                 elif rule.gap:

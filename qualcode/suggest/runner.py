@@ -35,11 +35,21 @@ from ..model import Transcript, stored_id
 from ..project import Project, opened
 from ..store import Store
 from .analysis import analyse, stored_sentences
-from .combined import LEARNED, RULES, Calibration, Proposal, cap_per_turn, combine, is_neighbour_reason, neighbour_hits
-from .learned import MIN_EXAMPLES, LearnedModel, ModelInfo, sentence_features, sentence_ids
+from .combined import (
+    LEARNED,
+    MAX_PER_TURN,
+    RULES,
+    Calibration,
+    Proposal,
+    capped_runs,
+    combine,
+    is_neighbour_reason,
+    neighbour_hits,
+)
+from .learned import MIN_EXAMPLES, PREVIOUS_FEATURE, RULE_FEATURE, LearnedModel, ModelInfo, sentence_features, sentence_ids
 from .pipeline import load_pipeline
 from .rules import RuleSuggester, rule_suggester
-from .segments import Sentence, labels_for
+from .segments import Sentence, check_content, labels_for
 from .training import codable_codes, prepare_model, saved_calibration
 
 Progress = Callable[[int, int, str], None]  # (done, total, what): same shape as importing's
@@ -165,6 +175,7 @@ def _run(
                 codable,
                 covered=store.codings.find(transcript.id),
                 decided=store.suggestions.find(transcript.id, statuses=("accepted", "rejected")),
+                unread=True,
             )
             added, kept, removed = store.suggestions.replace_pending(stored_id(transcript), proposals)
             summary.transcripts += 1
@@ -200,6 +211,7 @@ def _sentences(
         words=words,
         known=stored_sentences(store),
         near_codes=near_codes,
+        check_content=False,  # propose reads it for the few sentences it may propose
     )
     for tid in ids:
         if tid in analysed:
@@ -217,21 +229,27 @@ def propose(
     *,
     covered: Iterable = (),
     decided: Iterable = (),
+    unread: bool = False,
 ) -> list[tuple[int, int, str, str, float | None, str]]:
     """Proposals ``(start, end, code, suggester, score, reason)`` for one transcript's sentences.
 
     ``covered`` are the transcript's codings and ``decided`` its accepted and
     rejected suggestions (anything with ``start``, ``end`` and ``code_id``): a
     sentence that lines up with one of those for a code gets no proposal for it.
+    ``unread``: the sentences' ``content`` is left unread outside header turns
+    (``analyse(..., check_content=False)``); it is read here for those that may be proposed.
     """
     lined_up = [*covered, *decided]
     # Per sentence, the codes it is coded or decided for already (none for a transcript
     # without codings or decisions: no set per sentence to work out).
     done = labels_for([(s.start, s.end) for s in sentences], lined_up) if lined_up else None
     scored = model is not None and bool(calibration.learned)
+    # (Unread, a sentence that is no content is scored too: combine, which reads it first, gives it nothing.)
     wanted = [i for i, s in enumerate(sentences) if s.content] if scored else []
-    near = neighbour_hits(sentences)  # hits of the sentences around each one in its turn (run-on passages)
     hit = {i for i, s in enumerate(sentences) if s.hits}
+    if unread:
+        check_content(sentences, hit)  # neighbour_hits reads it
+    near = neighbour_hits(sentences)  # hits of the sentences around each one in its turn (run-on passages)
     # Without hits in or next to it, a sentence is proposed only for a learned code whose
     # score reaches its threshold (combine's additions): most sentences, with or without a model.
     adds = {c: calibration.get(c).threshold for c in calibration.learned} if scored else {}
@@ -277,9 +295,11 @@ def propose(
     beside = calibration.near_codes()
     # Only sentences with hits, with neighbours' hits of such codes or with a score that
     # reaches its threshold can be worth it, taken in order. The others share one empty
-    # dict, never changed (cap_per_turn copies a dict before it takes anything out).
+    # dict, never changed (nothing is taken out of them).
     apart = beside.isdisjoint
     worth = hit.union(strong, (i for i, found in near.items() if not all(map(apart, found))))
+    if unread:
+        check_content(sentences, worth.difference(hit))
     nothing: dict[str, Proposal] = {}
     none: dict[str, float] = {}
     memo: dict = {}  # rule scores and reasons, each worked out once for the transcript (see combine)
@@ -298,14 +318,13 @@ def propose(
             learned_codes=strong.get(i, none),
             memo=memo,
         )
-    capped = cap_per_turn([s.turn for s in sentences], per_sentence)
-    return _merge_runs(sentences, capped)
+    return _merge_runs(sentences, per_sentence, MAX_PER_TURN)
 
 
 def _readable(feature: str, code: str) -> str:
     """A model feature as a researcher reads it: 'wachtlijst', 'its hint', 'a hint for X'."""
-    from .learned import PREVIOUS_FEATURE, RULE_FEATURE
-
+    # (PREVIOUS_FEATURE and RULE_FEATURE imported with the module: an import statement
+    # per call cost a quarter of a run's explanations.)
     if feature.startswith(PREVIOUS_FEATURE + RULE_FEATURE):
         other = feature[len(PREVIOUS_FEATURE + RULE_FEATURE) :]
         return "its hint in the previous sentence" if other == code else f"a hint for {other} in the previous sentence"
@@ -316,17 +335,29 @@ def _readable(feature: str, code: str) -> str:
 
 
 def _merge_runs(
-    sentences: Sequence[Sentence], per_sentence: Sequence[dict[str, Proposal]]
+    sentences: Sequence[Sentence], per_sentence: Sequence[dict[str, Proposal]], limit: int | None = None
 ) -> list[tuple[int, int, str, str, float | None, str]]:
     """Join adjacent sentences of one turn that propose the same code: the best score, and
     all reasons, those of the sentence that has that score first (the reason a researcher
-    reads first explains the score: not "right in 0 of 1" next to 0.80)."""
+    reads first explains the score: not "right in 0 of 1" next to 0.80). ``limit``: at
+    most that many per turn, as :func:`~qualcode.suggest.combined.cap_per_turn` keeps them
+    (the runs found once for both)."""
+    if len(sentences) != len(per_sentence):
+        raise ValueError("_merge_runs: one proposal dict per sentence")
     out = []
-    open_runs: dict[str, list] = {}  # code -> [start, end, turn, last index, sources, score, reasons]
     told: dict[tuple[str, ...], str] = {}  # reasons -> the line of them (most runs repeat another's)
-
-    def close(code: str) -> None:
-        start, end, _, _, names, score, reasons = open_runs.pop(code)
+    for _, code, members in capped_runs([s.turn for s in sentences], per_sentence, limit)[0]:
+        proposal = per_sentence[members[0]][code]
+        names, score, reasons = proposal.sources, proposal.score, list(proposal.reasons)
+        if len(members) > 1:
+            names = set(names)
+            for i in members[1:]:
+                proposal = per_sentence[i][code]
+                names |= proposal.sources
+                if proposal.score > score:  # the reasons of the sentence that gives the score first
+                    score, reasons = proposal.score, [*proposal.reasons, *reasons]
+                else:
+                    reasons.extend(proposal.reasons)
         key = tuple(reasons)
         reason = told.get(key)
         if reason is None:
@@ -337,37 +368,7 @@ def _merge_runs(
                 f"; and {len(unique) - MAX_REASONS} more" if len(unique) > MAX_REASONS else ""
             )
         suggester = next(iter(names)) if len(names) == 1 else "+".join(sorted(names, key=(RULES, LEARNED).index))
-        out.append((start, end, code, suggester, round(score, 4), reason))
-
-    if len(sentences) != len(per_sentence):
-        raise ValueError("_merge_runs: one proposal dict per sentence")
-    # Only the sentences that propose something (most propose nothing); a run is
-    # interrupted by a sentence without proposals (closed at the next one that has).
-    for i in [i for i, found in enumerate(per_sentence) if found]:
-        sentence, found = sentences[i], per_sentence[i]
-        for code in [c for c, run in open_runs.items() if run[2] != sentence.turn or run[3] != i - 1 or c not in found]:
-            close(code)
-        for code, proposal in found.items():
-            run = open_runs.get(code)
-            if run is None:
-                open_runs[code] = [
-                    sentence.start,
-                    sentence.end,
-                    sentence.turn,
-                    i,
-                    set(proposal.sources),
-                    proposal.score,
-                    list(proposal.reasons),
-                ]
-            else:
-                run[1], run[3] = sentence.end, i
-                run[4] |= proposal.sources
-                if proposal.score > run[5]:  # the reasons of the sentence that gives the score first
-                    run[5], run[6] = proposal.score, [*proposal.reasons, *run[6]]
-                else:
-                    run[6].extend(proposal.reasons)
-    for code in list(open_runs):
-        close(code)
+        out.append((sentences[members[0]].start, sentences[members[-1]].end, code, suggester, round(score, 4), reason))
     return sorted(out)
 
 

@@ -106,6 +106,18 @@ def is_content(text: str, stop_words: Iterable[str] | frozenset[str], *, header:
     return content >= 1 and found >= MIN_CLAUSE
 
 
+def check_content(sentences: Sequence[Sentence], indices: Iterable[int]) -> None:
+    """Read ``content`` of the sentences at ``indices`` that an analysis left unread
+    (``analyse(..., check_content=False)``: True outside header turns): :func:`is_content`
+    outside a header. A sentence already read keeps what it has (it would get the same)."""
+    from spacy.lang.nl.stop_words import STOP_WORDS
+
+    for i in indices:
+        sentence = sentences[i]
+        if sentence.content:
+            sentence.content = is_content(sentence.text, STOP_WORDS)
+
+
 def token_bounds(
     doc: Any, text: str, base: int, end: int | None = None, *, mark_starts: bool = False
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
