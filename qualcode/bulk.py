@@ -289,7 +289,7 @@ def code_from_text(store: Store, codebook: Codebook, text: str, source: str, *, 
             if len(problems) > MAX_PROBLEMS:
                 break
     _raise(problems, source, _unknown_codes(requests, codebook, source) if problems else None)
-    with store.transaction():
+    with store.transaction(bulk=True):  # thousands of rows: statement journals in memory
         added = store.codings.add_many(codings)
         settle_suggestions(store, codings)  # what the new codings cover is decided
     return BulkResult(len(codings), added, len(codings) - added, len({c.transcript_id for c in codings}), ignored)
