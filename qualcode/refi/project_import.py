@@ -120,7 +120,7 @@ def _import_qdpx(
 
     undo = plan.write()
     try:
-        with store.transaction():
+        with store.transaction(bulk=True):  # thousands of rows: statement journals in memory
             if plan.path is not None:
                 # The codebook as written (with any codes this import added to it).
                 sync = store.codes.sync(load_codebook(plan.path))
