@@ -137,8 +137,11 @@ def _shared_options(params: list[click.Parameter]) -> None:
         params.append(click.Option(["--coder"], expose_value=False, callback=_set_coder, help=CODER_HELP))
 
 
-class QualcodeCommand(click.Command):
-    """Every qualcode command: also accepts ``--project`` and ``--coder`` after its name."""
+class _Shared:
+    """What every qualcode command and sub-group shares: ``--project`` and ``--coder``
+    after its name, and the word on a ``--coder`` that reads as a filter."""
+
+    params: list[click.Parameter]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -146,22 +149,18 @@ class QualcodeCommand(click.Command):
 
     def invoke(self, ctx: click.Context):
         _say_coder_is_no_filter(ctx)
-        return super().invoke(ctx)
+        return super().invoke(ctx)  # type: ignore[misc]  # click's Command or Group, next in the MRO
 
 
-class QualcodeSubgroup(click.Group):
+class QualcodeCommand(_Shared, click.Command):
+    """Every qualcode command: also accepts ``--project`` and ``--coder`` after its name."""
+
+
+class QualcodeSubgroup(_Shared, click.Group):
     """A command group under ``qualcode`` (``stats``, ``codebook``, ...), with the shared options."""
 
     command_class = QualcodeCommand
     group_class = type  # groups inside it are of this class too
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        _shared_options(self.params)
-
-    def invoke(self, ctx: click.Context):
-        _say_coder_is_no_filter(ctx)
-        return super().invoke(ctx)
 
 
 # Each command and the modules (of qualcode.cli) that define it or add sub-commands to it.
