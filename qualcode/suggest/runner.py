@@ -14,6 +14,9 @@ cross-validation on the researcher's own coding), with a line that says why;
 * never a code that a coding of the same code already covers (the
   :func:`~qualcode.suggest.segments.substantial` overlap rule), nor one decided
   before (accepted or rejected) for a span that lines up with it;
+* a run of a code is carried on over the passage around it in its turn: a next
+  sentence with a hint of the code too weak alone, or one between two sentences
+  proposing the code (:func:`~qualcode.suggest.combined.extend_runs`), says so;
 * adjacent sentences of one turn proposing the same code become one suggestion
   over the run of sentences, with the reasons of all of them.
 
@@ -43,6 +46,7 @@ from .combined import (
     Proposal,
     capped_runs,
     combine,
+    extend_runs,
     is_neighbour_reason,
     neighbour_hits,
 )
@@ -317,6 +321,20 @@ def propose(
             explain=partial(explain, i),
             learned_codes=strong.get(i, none),
             memo=memo,
+        )
+    if any(per_sentence):
+
+        def is_content(j: int) -> bool:
+            if unread:
+                check_content(sentences, (j,))  # a sentence between two proposals may be unread
+            return sentences[j].content
+
+        def allowed(j: int, code: str) -> bool:
+            return code in codable and (done is None or code not in done[j])
+
+        turns = [s.turn for s in sentences]
+        per_sentence = extend_runs(
+            turns, [s.hits for s in sentences], per_sentence, calibration, is_content, allowed, scores=scores
         )
     return _merge_runs(sentences, per_sentence, MAX_PER_TURN)
 
