@@ -596,3 +596,10 @@ def test_suggest_run_carries_a_proposed_passage_over_the_weak_hints_next_to_it()
 
     coded = [Coding(None, 1, 21, 40, "a", "anna", "Dan wachten ze lang.")]
     assert [(s, e) for s, e, *_ in propose(sentences, None, cal, 0.3, {"a"}, covered=coded)] == [(0, 20)]
+
+
+def test_suggest_run_explains_a_word_of_the_question_as_such():
+    from qualcode.suggest.runner import _readable
+
+    assert _readable("q:wachtlijst", "a") == "'wachtlijst' in the question"
+    assert _readable("wachtlijst", "a") == "'wachtlijst'" and _readable("rule:a", "a") == "its hint"

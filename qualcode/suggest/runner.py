@@ -50,7 +50,16 @@ from .combined import (
     is_neighbour_reason,
     neighbour_hits,
 )
-from .learned import MIN_EXAMPLES, PREVIOUS_FEATURE, RULE_FEATURE, LearnedModel, ModelInfo, sentence_features, sentence_ids
+from .learned import (
+    MIN_EXAMPLES,
+    PREVIOUS_FEATURE,
+    QUESTION_FEATURE,
+    RULE_FEATURE,
+    LearnedModel,
+    ModelInfo,
+    sentence_features,
+    sentence_ids,
+)
 from .pipeline import load_pipeline
 from .rules import RuleSuggester, rule_suggester
 from .segments import Sentence, check_content, labels_for
@@ -340,12 +349,15 @@ def propose(
 
 
 def _readable(feature: str, code: str) -> str:
-    """A model feature as a researcher reads it: 'wachtlijst', 'its hint', 'a hint for X'."""
+    """A model feature as a researcher reads it: 'wachtlijst', 'its hint', 'a hint for X',
+    'wachtlijst' in the question."""
     # (PREVIOUS_FEATURE and RULE_FEATURE imported with the module: an import statement
     # per call cost a quarter of a run's explanations.)
     if feature.startswith(PREVIOUS_FEATURE + RULE_FEATURE):
         other = feature[len(PREVIOUS_FEATURE + RULE_FEATURE) :]
         return "its hint in the previous sentence" if other == code else f"a hint for {other} in the previous sentence"
+    if feature.startswith(QUESTION_FEATURE):
+        return f"'{feature[len(QUESTION_FEATURE) :]}' in the question"
     if feature.startswith(RULE_FEATURE):
         other = feature[len(RULE_FEATURE) :]
         return "its hint" if other == code else f"a hint for {other}"
