@@ -181,25 +181,34 @@ def test_suggest_learned_questions_come_from_the_interviewer_turn_before_each_an
     from qualcode.suggest.analysis import analyse
     from qualcode.suggest.pipeline import load_pipeline
 
-    text = "Intro van de tekst.\nDuurt de wachtlijst?\nHeel lang.\nWij wachten ook.\nEn de huisarts?\nDie helpt."
-    starts = [0]
-    for line in text.split("\n")[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
-    ends = [start + len(line) for start, line in zip(starts, text.split("\n"), strict=True)]
-    roles = [None, INTERVIEWER, RESPONDENT, RESPONDENT, INTERVIEWER, RESPONDENT]
-    speakers = [None, "I", "R1", "R2", "I", "R1"]
-    turns = [Turn(i + 1, speakers[i], starts[i], ends[i], role=roles[i]) for i in range(6)]
+    lines = [
+        ("Intro van de tekst.", None),
+        ("Duurt de wachtlijst bij de organisatie?", INTERVIEWER),
+        ("Heel lang.", RESPONDENT),
+        ("Wij wachten ook.", RESPONDENT),
+        ("En de huisarts?", INTERVIEWER),  # a short follow-up: the topic of the question before it too
+        ("Die helpt.", RESPONDENT),
+        ("Welke rol speelt de gemeente?", INTERVIEWER),  # a question of its own
+        ("Geen.", RESPONDENT),
+    ]
+    text = "\n".join(line for line, _ in lines)
+    turns, start = [], 0
+    for i, (line, role) in enumerate(lines):
+        turns.append(Turn(i + 1, role and role[0].upper(), start, start + len(line), role=role))
+        start += len(line) + 1
     transcript = Transcript("t", text, turns, id=1)
     pipeline = load_pipeline(None)
     ((_, sentences),) = analyse(pipeline, [transcript], words=True)
     asked = {s.text: list(s.question) for s in sentences}
-    # Both answers to the first question (a focus group) have it; the last answer has the next one;
-    # the header before any question has none. Stop words are left out.
+    # Both answers to the first question (a focus group) have it; the header before any
+    # question has none. Stop words are left out.
+    first = ["duren", "wachtlijst", "organisatie"]
     assert asked == {
         "Intro van de tekst.": [],
-        "Heel lang.": ["duren", "wachtlijst"],
-        "Wij wachten ook.": ["duren", "wachtlijst"],
-        "Die helpt.": ["huisarts"],
+        "Heel lang.": first,
+        "Wij wachten ook.": first,
+        "Die helpt.": ["huisarts", *first],
+        "Geen.": ["rol", "spelen", "gemeente"],
     }
     by_text = {s.text: s for s in sentences}
     assert by_text["Heel lang."].question is by_text["Wij wachten ook."].question  # one list per question
