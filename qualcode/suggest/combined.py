@@ -32,6 +32,9 @@ model did not see):
   leaf codes, recall 0.33 -> 0.37; top level 0.40 -> 0.43. The same context
   as features of the learned model -- hints of the next sentence, of the whole
   turn, of the interviewer's question -- lowered it, 0.38 -> 0.34-0.36.)
+  A proposed run then carries on over the passage around it (:func:`extend_runs`:
+  over the next sentences with a hint of the code too weak alone, and over one
+  sentence between two that propose the code).
 * **The top level is protected.** A hint that names the wrong leaf of the
   right family still helps a researcher (and the rolled-up figures). So each
   code's settings are chosen by its F1 plus :data:`TOP_WEIGHT` times its
