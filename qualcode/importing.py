@@ -149,7 +149,7 @@ def import_paths(
                 sources = {p: tid for tid, p in store.transcripts.source_paths().items() if p is not None}
                 adding.enter_context(store.transcripts.new_transcripts())
             _store_transcript(project, store, path, transcript, result, sources)
-        adding.close()  # the turns' triggers and indexes are back before anything else is written
+        adding.close()  # the turns' triggers are back before anything else is written
         if len(failures) == 1 and len(files) == 1:
             raise failures[0]
         if failures:

@@ -70,32 +70,24 @@ class TranscriptStore:
 
     @contextmanager
     def new_transcripts(self) -> Iterator[None]:
-        """Add many new transcripts (an import) with the turns' insert triggers dropped and,
-        into a project without turns yet, the turns' statistics indexes too: each made again
-        once at the end. Only :meth:`add` may write turns inside.
+        """Add many new transcripts (an import) with the turns' insert triggers dropped, and
+        made again once at the end. Only :meth:`add` may write turns inside.
 
         Those triggers clear what a transcript added by :meth:`add` has none of yet (its
-        agreement units, written after its turns; the turn fit of its codings), a run per
-        turn for nothing; an index built once over all turns costs a fraction of one updated
-        per turn. Joins the caller's transaction; on an error all comes back with the rollback.
+        agreement units, written after its turns; the turn fit of its codings): a trigger
+        run per turn for nothing. The indexes stay: built again at the end they cost about
+        what they cost updated per turn, and SQLite's sort would hold every turn in memory.
+        Joins the caller's transaction; on an error the triggers come back with the rollback.
         """
         with self._db.transaction() as db:
             triggers = db.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'turns'"
                 " AND name IN ('unit_bounds_turn_added', 'turns_coding_turn_added') ORDER BY name"
             ).fetchall()
-            indexes = []
-            if db.one("SELECT 1 FROM turns LIMIT 1") is None:
-                indexes = db.execute(
-                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'turns'"
-                    " AND name IN ('turns_speakers', 'turns_roles') ORDER BY name"
-                ).fetchall()
             for name, _ in triggers:
                 db.execute(f"DROP TRIGGER {name}")
-            for name, _ in indexes:
-                db.execute(f"DROP INDEX {name}")
             yield
-            for _, sql in [*triggers, *indexes]:
+            for _, sql in triggers:
                 db.execute(sql)
 
     def _write_turns(self, tid: int, turns: list[Turn], words: list[int]) -> None:
