@@ -116,20 +116,21 @@ def _surely_no_abbreviation() -> str:
     or initial before it (where none holds, the fast pass below leaves the span to it).
 
     Two lower-case letters of :data:`_PLAIN_ENDINGS` (the splitter's own shortcut); no
-    letter (a digit, a bracket: the splitter finds no word); a word of 2 to 12 letters that
-    is no abbreviation, after a character that is neither a letter nor a ``.`` or at the
-    start of the text (the word the splitter judges, whether it takes the word after the
-    last space or walks back over the letters); 13 letters or more (longer than any
-    abbreviation). Letters: those of Latin-1, which no abbreviation holds except in ASCII.
+    letter (a digit, a bracket: the splitter finds no word); a word of 1 to 12 letters that
+    is no abbreviation nor one capital (an initial), after a character that is neither a
+    letter nor a ``.`` or at the start of the text (the word the splitter judges, whether
+    it takes the word after the last space or walks back over the letters: the "s" of
+    "collega’s"); 13 letters or more (longer than any abbreviation). Letters: those of
+    Latin-1, which no abbreviation holds except in ASCII.
     """
     letter = "[A-Za-zÀ-ÖØ-öø-ÿ]"
     endings = sorted({a + b for a in string.ascii_lowercase for b in string.ascii_lowercase} - _PLAIN_ENDINGS)
     tests = [rf"(?<=[a-z][a-z])(?<!{'|'.join(endings)})", r"(?<![^\W\d_])"]
     longest = max(map(len, ABBREVIATIONS))
-    for n in range(2, longest + 1):
+    for n in range(1, longest + 1):
         words = sorted(w for w in ABBREVIATIONS if len(w) == n and w.isalpha())
         unless = f"(?<!{'|'.join(map(_letters, words))})" if words else ""
-        word = f"{letter}{{{n}}}"
+        word = "[a-zß-öø-ÿ]" if n == 1 else f"{letter}{{{n}}}"  # one capital is an initial
         tests.append(rf"(?:(?<=[^\w.]{word})|(?<=[\d_]{word})|(?<=\A{word})){unless}")
     tests.append(rf"(?<={letter}{{{longest + 1}}})")
     return "(?:" + "|".join(tests) + ")"

@@ -161,7 +161,7 @@ _FAST_PIECES = [
     *_PIECES,
     "hè", "taalcafé", "Oké", "begeleiding", "ontwikkelingsstoornissen", "ABCDEFGHIJKLM", "ouders", "ding", "geld", "Hm",
     "Ö", "×", "÷", "²", "ſ", "1.", "a1.", "2024", "(lacht) ", "(bla. Bla)", "(...)}]", "“", "«", "—", "\x1c", "\r", "\x85",
-    " Dr", " MR", " bv", " Ca", " x", " Bijvoorbeeld", " Z.g.a.n",
+    " Dr", " MR", " bv", " Ca", " x", " p", " P", " Bijvoorbeeld", " Z.g.a.n", "collega’s", "mama's", "2s", "ß",
 ]  # fmt: skip
 
 
@@ -191,6 +191,7 @@ def test_text_regex_pass_cuts_as_the_loop(pieces, glue, cuts):
     [
         "Kijk, een vrijwilliger had de zaal klaargezet (lacht). Hoe zal ik het zeggen hè. Nou ja, dat was het.",
         "Ja. Nee! Echt? Dat is in 2024. Bij het taalcafé. De ouders. Het ding. Oké... En toen? Goed.",
+        "Met de collega’s. En de mama's. Zo gaat dat.",
         "Dat zei mevrouw B. niet. Bijv. de school, o.a. het CJG. (gelach) Klaar.",
         "Bij elkaar. (gelach) Nee, echt. Ik ben nu... acht jaar! (zucht) Tja.",
     ],
