@@ -476,16 +476,8 @@ class CodingStore:
         statistics' covering indexes of their word positions dropped, and built again
         once at the end: a moved coding then updates one index instead of three. Joins
         the caller's transaction; on an error the indexes come back with the rollback."""
-        with self._db.transaction() as db:
-            indexes = db.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'codings'"
-                " AND name IN ('codings_words', 'codings_code_words') ORDER BY name"
-            ).fetchall()
-            for name, _ in indexes:
-                db.execute(f"DROP INDEX {name}")
+        with self._db.set_aside("index", "codings", ("codings_words", "codings_code_words")):
             yield
-            for _, sql in indexes:
-                db.execute(sql)
 
     def spans_with_memos(self, tid: int) -> list[tuple[int, int, int, str, str, str | None]]:
         """``(id, start, end, code_id, coder, memo)`` of a transcript's codings in position

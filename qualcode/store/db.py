@@ -239,6 +239,25 @@ class Database:
             if temp_store is not None:
                 self.conn.execute(f"PRAGMA temp_store = {int(temp_store)}")
 
+    @contextmanager
+    def set_aside(self, kind: str, table: str, names: Iterable[str]) -> Iterator[None]:
+        """Drop the ``kind`` (``index`` or ``trigger``) ``names`` of ``table`` while the
+        block runs and make them again from their stored SQL at its end: many rows
+        written at once then skip the work they do per row. Joins the caller's
+        transaction; on an error they come back with the rollback."""
+        with self.transaction() as db:
+            wanted = list(names)
+            marks = ", ".join("?" * len(wanted))
+            found = db.execute(
+                f"SELECT name, sql FROM sqlite_master WHERE type = ? AND tbl_name = ? AND name IN ({marks}) ORDER BY name",
+                (kind, table, *wanted),
+            ).fetchall()
+            for name, _ in found:
+                db.execute(f"DROP {kind.upper()} {name}")
+            yield
+            for _, sql in found:
+                db.execute(sql)
+
     def _bulk_journals(self) -> int:
         """Keep statement journals in memory (``temp_store = MEMORY``, set outside a
         transaction: SQLite reads it when one begins); returns the setting to restore."""

@@ -79,16 +79,8 @@ class TranscriptStore:
         what they cost updated per turn, and SQLite's sort would hold every turn in memory.
         Joins the caller's transaction; on an error the triggers come back with the rollback.
         """
-        with self._db.transaction() as db:
-            triggers = db.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'turns'"
-                " AND name IN ('unit_bounds_turn_added', 'turns_coding_turn_added') ORDER BY name"
-            ).fetchall()
-            for name, _ in triggers:
-                db.execute(f"DROP TRIGGER {name}")
+        with self._db.set_aside("trigger", "turns", ("turns_coding_turn_added", "unit_bounds_turn_added")):
             yield
-            for _, sql in triggers:
-                db.execute(sql)
 
     def _write_turns(self, tid: int, turns: list[Turn], words: list[int]) -> None:
         # Each turn's words as the statistics count them (``--by speaker``: coverage).
