@@ -44,6 +44,16 @@ def read_project(data: bytes, path: str, report: Report) -> RefiProject:
     return reading.finish()
 
 
+def read_project_sources_dropped(chunks: Callable[[], Iterable[bytes]], path: str, report: Report) -> RefiProject:
+    """:func:`read_project` of a file whose bytes ``chunks()`` gives afresh on each call, for
+    what is not in its sources (the codebook): the sources are read and checked one at a time
+    and dropped, so that memory does not grow with them."""
+    reading = ProjectReading(path, report)
+    reading.first_pass(chunks())
+    reading.second_pass(chunks(), lambda _source: None)
+    return reading.finish()
+
+
 class ProjectReading:
     """Reading ``project.qde`` in parts: :meth:`head` (all but the sources), each source by
     :meth:`source`, then :meth:`finish`. The problems and warnings are those of reading the
