@@ -454,7 +454,7 @@ def _turns_extension(archive: ProjectFiles, report: Report) -> tuple[dict[str, d
     if name is None:
         return {}, None
     try:
-        data = json.loads(decode_text(archive.read(name), archive.shown, TURNS_ENTRY, name))
+        data = json.loads(decode_text(archive.read(name), archive.shown, TURNS_ENTRY, name), object_pairs_hook=_packed)
         sources = data["sources"]
         if not isinstance(sources, dict):
             raise TypeError("sources is not an object")
@@ -464,6 +464,28 @@ def _turns_extension(archive: ProjectFiles, report: Report) -> tuple[dict[str, d
         # RecursionError: JSON nested deeper than Python's parser goes (a damaged or hostile file).
         report.warn(f"{archive.shown}: {TURNS_ENTRY} is not readable; speaker turns are found again from the text")
         return {}, None
+
+
+class _Packed:
+    """A source's saved turns as JSON text until its source is read: the rows of a thousand
+    interviews as objects would take five times the memory."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _packed(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object (as ``json`` makes it), its ``turns`` list packed (see :class:`_Packed`)."""
+    out = dict(pairs)
+    turns = out.get("turns")
+    if isinstance(turns, list):
+        try:
+            out["turns"] = _Packed(json.dumps(turns))
+        except (TypeError, ValueError, RecursionError):  # kept as it is (read as it would have been)
+            pass
+    return out
 
 
 def _unique_name(name: str, taken: set[str]) -> str:
@@ -479,7 +501,8 @@ def _turns(text: str, saved: object, content_hash: str, name: str, report: Repor
     """Turns qualcode exported with this text, else found again in the text."""
     if not isinstance(saved, dict) or saved.get("text_sha256") != content_hash:
         return scan_turns(text).turns
-    turns = _saved_turns(saved.get("turns"), len(text))
+    rows = saved.get("turns")
+    turns = _saved_turns(json.loads(rows.text) if isinstance(rows, _Packed) else rows, len(text))
     if turns is None:
         report.warn(f"{TURNS_ENTRY}: the turns of source '{name}' are malformed; speaker turns are found again from the text")
         return scan_turns(text).turns

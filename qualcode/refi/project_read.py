@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from ..errors import REFI_INVALID, Problem, Report, error
-from .guids import guid_key, is_guid
+from .guids import guid_key, guid_number, is_guid
 from .model import (
     RefiCase,
     RefiCoding,
@@ -65,7 +65,7 @@ class ProjectReading:
         self.reader = RefiReader(path, report)
         self.root: Node | None = None
         self.project = RefiProject(name="")
-        self._selections: dict[str, int] = {}  # selection GUID key -> line of its first use
+        self._selections: dict[int, int] = {}  # selection GUID (as a number) -> line of its first use
         self._unkept: Counter[str] = Counter()  # what the sources hold that qualcode does not keep
 
     @property
@@ -297,7 +297,7 @@ def _note_refs(reader: RefiReader, node: Node) -> list[str]:
     return [g for r in reader.children(node, "NoteRef") if (g := reader.guid(r, "targetGUID"))]
 
 
-def _text_source(reader: RefiReader, node: Node, selections: dict[str, int]) -> RefiSource | None:
+def _text_source(reader: RefiReader, node: Node, selections: dict[int, int]) -> RefiSource | None:
     guid = reader.guid(node)
     if guid is None:
         return None
@@ -327,7 +327,7 @@ def _text_source(reader: RefiReader, node: Node, selections: dict[str, int]) -> 
         start, end = reader.integer(sel, "startPosition"), reader.integer(sel, "endPosition")
         if sel_guid is None or start is None or end is None:
             continue
-        first = selections.setdefault(guid_key(sel_guid), sel.line)
+        first = selections.setdefault(guid_number(sel_guid), sel.line)
         if first != sel.line:
             # Both are imported (nothing is lost); the GUID no longer names one selection.
             reader.warn(f"line {sel.line}: selection GUID {sel_guid} is also used on line {first}; both selections are imported")
