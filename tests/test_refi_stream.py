@@ -181,3 +181,17 @@ def test_hollow_parts_are_still_checked_and_detached_parts_handed_over(monkeypat
     with pytest.raises(QualcodeError) as caught:
         read_xml([b'<!DOCTYPE r [<!ENTITY e "x">]><r><h>&e;</h></r>'], "f.xml", Parts())
     assert "DOCTYPE" in str(caught.value)
+
+
+def test_a_problem_after_the_sources_undoes_what_the_stream_wrote(tmp_path: Path) -> None:
+    # <Notes> come after <Sources>: their problem is found once every source is written.
+    project = new_project(tmp_path, codebook=None)
+    qde = twins_qde().replace("</Project>", '<Notes><Note guid="kapot" name="n"/></Notes></Project>')
+    line = next(n for n, text in enumerate(qde.splitlines(), 1) if 'guid="kapot"' in text)
+    with pytest.raises(QualcodeError) as caught:
+        import_qdpx(project, make_qdpx(tmp_path / "t.qdpx", qde), default_coder="x")
+    assert f"project.qde:{line}: <Note> guid 'kapot' is not a GUID" in str(caught.value)
+    assert project.store.transcripts.names() == {}
+    assert _codings(project) == []
+    assert [p.name for p in (project.root / "codebooks").glob("*.yaml")] == ["codebook.yaml"]  # no codebook written
+    assert project.store.coders.guids() == {}
