@@ -2,8 +2,9 @@
 
 A .qdpx is a zip with ``project.qde`` and a flat ``sources/`` folder (NVivo for
 Windows writes ``Sources/``, the spec's own example upper-case file names, so look-ups
-ignore case). Nothing is ever extracted to disk: entries are read into memory, only
-those the project refers to, and only after these checks, which guard against
+ignore case). Nothing is ever extracted to disk: entries are read into memory (or streamed
+in pieces: a large ``project.qde``), only those the project refers to, and only after these
+checks, which guard against
 damaged and hostile archives:
 
 * every entry name must stay inside the archive (no ``..``, no absolute paths or

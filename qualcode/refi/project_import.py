@@ -1,11 +1,18 @@
-"""Importing a .qdpx into a qualcode project, all or nothing.
+"""Importing a .qdpx into a qualcode project, all or nothing, in memory that hardly grows
+with the project (about 120 bytes per selection: the check that their GUIDs are unique).
 
-Everything is read, checked and mapped in memory first: the archive (safely, see
-:mod:`.archive`), ``project.qde``, every text source, the codes (see :mod:`.codemap`)
-and every selection (positions converted per source, see :mod:`.offsets`). Only then
-is anything written: the codebook file (atomically), then ONE store transaction with
-the transcripts and codings. If that transaction fails the codebook file is put back,
-so a failed import leaves the project as it was.
+``project.qde`` is read in two passes over its bytes (see :class:`.project_read.ProjectReading`):
+the first reads and checks the whole file (so malformed XML anywhere stops the import before
+anything is written) and keeps all but the sources: users, codes and sets, variables, cases,
+notes and links. The codes are planned then (see :mod:`.codemap`) and the codebook file is
+written (atomically). Then ONE store transaction: the second pass builds one text source at
+a time, reads its text from the archive (safely, see :mod:`.archive`), places it (a new
+transcript, or the text of one there is), maps its selections (positions converted, see
+:mod:`.offsets`) and writes its codings, and forgets it. Anything that stops the import
+(a problem in the file, a source that cannot be read, ...) stops the writing; reading goes
+on to the end, so that the error is the one reading all first would have raised, and the
+transaction is rolled back and the codebook file put back: a failed import leaves the
+project as it was. Warnings come in the order of the steps, as if each ran over all sources.
 
 Importing the same file twice adds nothing: transcripts are recognised by their text,
 codings by transcript, span and code.
@@ -16,6 +23,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,7 +150,9 @@ def _import_qdpx(
         stream.writing = plan is not None and not stops
         undo = plan.write() if plan is not None and stream.writing else lambda: None
         try:
-            with store.transaction(bulk=True):  # thousands of rows: statement journals in memory
+            # Thousands of rows: statement journals in memory. An import that cannot write
+            # (it will stop) reads on without a transaction: its error, not the store's, is raised.
+            with store.transaction(bulk=True) if stream.writing else nullcontext():
                 if plan is not None and stream.writing:
                     if plan.path is not None:
                         # The codebook as written (with any codes this import added to it).
