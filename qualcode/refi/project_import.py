@@ -146,14 +146,14 @@ def _import_qdpx(
         stream.progress, stream.total = progress, reading.source_count()
         stream.coder = _Coder(refi, plan.ids if plan else {}, notes, links, default_coder, warnings.coding, result)
         stream.turns_ext, stream.positions = turns_ext, declared
-        store = project.store
         stream.writing = plan is not None and not stops
         undo = plan.write() if plan is not None and stream.writing else lambda: None
         try:
             # Thousands of rows: statement journals in memory. An import that cannot write
             # (it will stop) reads on without a transaction: its error, not the store's, is raised.
-            with store.transaction(bulk=True) if stream.writing else nullcontext():
+            with project.store.transaction(bulk=True) if stream.writing else nullcontext():
                 if plan is not None and stream.writing:
+                    store = project.store
                     if plan.path is not None:
                         # The codebook as written (with any codes this import added to it).
                         sync = store.codes.sync(load_codebook(plan.path))
@@ -168,7 +168,7 @@ def _import_qdpx(
                     raise stops[min(stops)]
                 assert plan is not None and stream.writing  # nothing stopped it
                 stream.finish()
-                _keep_the_rest(store, refi, stream.empty, warnings.rest)
+                _keep_the_rest(project.store, refi, stream.empty, warnings.rest)
         except BaseException:
             undo()
             raise
@@ -217,7 +217,8 @@ class _Stream:
         *,
         skip_missing: bool,
     ) -> None:
-        self.project, self.store, self.refi, self.reading = project, project.store, refi, reading
+        self.project, self.refi, self.reading = project, refi, reading
+        self.store: Store  # opened by start(), when the import writes
         self.archive: ProjectFiles | None = None
         self.warnings, self.result, self.stops, self.skip_missing = warnings, result, stops, skip_missing
         self.writing = False
@@ -240,6 +241,7 @@ class _Stream:
 
     def start(self) -> None:
         """Before the first source: what is in the store already."""
+        self.store = self.project.store
         self.names = self.store.transcripts.names()
         self.taken = set(self.names.values())
         self.coder.store = self.store
