@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,7 +123,7 @@ def import_paths(
     store = project.store
     failures: list[QualcodeError] = []
     sources: dict[str, int] | None = None  # read when the first new text is stored
-    with store.transaction(bulk=True):
+    with store.transaction(bulk=True), ExitStack() as adding:
         for number, path in enumerate(files, 1):
             if progress:
                 progress(number, len(files), path.name)
@@ -146,7 +147,9 @@ def import_paths(
                 continue  # keep reading to report every bad file, but write nothing more
             if sources is None:
                 sources = {p: tid for tid, p in store.transcripts.source_paths().items() if p is not None}
+                adding.enter_context(store.transcripts.new_transcripts())
             _store_transcript(project, store, path, transcript, result, sources)
+        adding.close()  # the turns' triggers are back before anything else is written
         if len(failures) == 1 and len(files) == 1:
             raise failures[0]
         if failures:

@@ -102,8 +102,80 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """The sentences of ``text[start:end]`` as spans, without surrounding whitespace."""
     spans: list[tuple[int, int]] = []
-    _split(text, start, len(text) if end is None else end, spans)
+    _sentences(text, start, len(text) if end is None else end, spans)
     return spans
+
+
+def _letters(word: str) -> str:
+    """``word`` as a regex matching it in any case of its ASCII letters ("bv" -> "[bB][vV]")."""
+    return "".join(f"[{c}{c.upper()}]" for c in word)
+
+
+def _surely_no_abbreviation() -> str:
+    """Lookbehinds at a ``.`` that hold only where :func:`_split` would find no abbreviation
+    or initial before it (where none holds, the fast pass below leaves the span to it).
+
+    Two lower-case letters of :data:`_PLAIN_ENDINGS` (the splitter's own shortcut); no
+    letter (a digit, a bracket: the splitter finds no word); a word of 1 to 12 letters that
+    is no abbreviation nor one capital (an initial), after a character that is neither a
+    letter nor a ``.`` or at the start of the text (the word the splitter judges, whether
+    it takes the word after the last space or walks back over the letters: the "s" of
+    "collega’s"); 13 letters or more (longer than any abbreviation). Letters: those of
+    Latin-1, which no abbreviation holds except in ASCII.
+    """
+    letter = "[A-Za-zÀ-ÖØ-öø-ÿ]"
+    endings = sorted({a + b for a in string.ascii_lowercase for b in string.ascii_lowercase} - _PLAIN_ENDINGS)
+    tests = [rf"(?<=[a-z][a-z])(?<!{'|'.join(endings)})", r"(?<![^\W\d_])"]
+    longest = max(map(len, ABBREVIATIONS))
+    for n in range(1, longest + 1):
+        words = sorted(w for w in ABBREVIATIONS if len(w) == n and w.isalpha())
+        unless = f"(?<!{'|'.join(map(_letters, words))})" if words else ""
+        word = "[a-zß-öø-ÿ]" if n == 1 else f"{letter}{{{n}}}"  # one capital is an initial
+        tests.append(rf"(?:(?<=[^\w.]{word})|(?<=[\d_]{word})|(?<=\A{word})){unless}")
+    tests.append(rf"(?<={letter}{{{longest + 1}}})")
+    return "(?:" + "|".join(tests) + ")"
+
+
+# The splitter's verdicts as one regex, for the usual text: each match is a sentence, as
+# :func:`_split` would cut it, for any span of text in which every candidate end is one of
+# a few plain kinds (``.``, ``!``, ``?`` runs; a ``.`` after a word that surely is no
+# abbreviation; a next character that is an ASCII letter, a digit or punctuation). At the
+# first thing it does not judge (``…``, CJK, an abbreviation, a non-ASCII letter after a
+# full stop ...) the group ``hard`` takes the rest of the span: the splitter then cuts the
+# whole span itself. An import splits every turn: a regex match per sentence costs a
+# fraction of the loop's Python per candidate.
+_NOT_LOWER = r"[\x00-\x60\x7b-\x7f“‘«„—–À-ÖØ-Þ\xa0]"  # a next character that is surely not lower-case
+_FAST = re.compile(
+    rf"""
+    (?=\S)
+    (?: [^\n.!?…。！？]++                              # words and spaces, and what surely ends no sentence:
+      | [.!?]++[{_CLOSE}]*+(?!\s|\Z)                # punctuation inside a word ("3.5", "www.nl")
+      | [.!?]++(?<=\.)[{_CLOSE}]*+(?=[ \t]+[a-z])   # a full stop before a lower-case word
+    )*+
+    (?: (?: [.!?]++(?<=[!?])[{_CLOSE}]*+(?=\s|\Z)
+          | (?:[.!?]++(?<=[.!?]\.)|{_surely_no_abbreviation()}\.(?![.!?]))
+            [{_CLOSE}]*+(?=\s|\Z)(?=[ \t]*+(?:\Z|{_NOT_LOWER}))
+        )
+        # Transcription marks after the end; one with a full stop inside is the splitter's
+        # (it judges that full stop again).
+        (?:[ \t]*+\([a-zà-ÿ][a-zà-ÿ ,'’0-9-]{{0,38}}\)[{_CLOSE}]?)*+(?!{_MARK.pattern})
+      | (?<=\S)(?=\n|\Z)                              # a line break or the end of the span
+      | (?P<hard>[\s\S]*)
+    )
+    """,
+    re.VERBOSE,
+)
+_span = re.Match.span
+
+
+def _sentences(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+    """Add the sentences of ``text[start:end]`` to ``out``: :data:`_FAST`'s, unless it
+    leaves the span to :func:`_split`."""
+    found = list(_FAST.finditer(text, start, end))
+    if found and found[-1].lastindex:
+        _split(text, start, end, out)
+    else:
+        out += map(_span, found)
 
 
 def _split(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
@@ -180,7 +252,7 @@ def sentences_in(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int,
     """The sentences of each of ``spans`` (sorted, disjoint), one list in text order."""
     out: list[tuple[int, int]] = []
     for start, end in spans:
-        _split(text, start, end, out)
+        _sentences(text, start, end, out)
     return out
 
 

@@ -161,6 +161,23 @@ def test_hostile6_reads_are_capped(tmp_path: Path) -> None:
         read_limited(tmp_path, 100)
 
 
+def test_hostile6_reads_past_a_size_that_lies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file that grew after its size was read (or says 0, as /proc does) is read whole, and
+    still refused past the limit: the size only sizes the first read."""
+    grown = tmp_path / "gegroeid.txt"
+    grown.write_bytes(b"R: ja\n" * 100)
+    real_stat = os.stat
+
+    def small(path, *args, **kwargs):
+        info = real_stat(path, *args, **kwargs)
+        return os.stat_result((*info[:6], 10 if Path(path) == grown else info.st_size, *info[7:10]))
+
+    monkeypatch.setattr(os, "stat", small)
+    assert read_limited(grown, 600) == b"R: ja\n" * 100
+    with pytest.raises(FileTooBig):
+        read_limited(grown, 599)
+
+
 def test_hostile6_settings_files_that_are_devices_or_folders(project: Path, tmp_path: Path) -> None:
     zero = tmp_path / "nul.yaml"
     zero.symlink_to("/dev/zero")

@@ -217,3 +217,67 @@ def test_importing_many_files_counts_words_and_speakers_per_file(project: Projec
     assert all(infos[i.name] == i.words for i in result.imported)  # what the result says is what is stored
     roles = {(s.speaker, s.role) for s in project.store.transcripts.speakers()}
     assert roles == {("I", "interviewer"), ("R", "respondent")}
+
+
+# --- the turns' insert triggers, set aside while new transcripts are added ----------------------
+
+
+def turns_schema(project: Project) -> list[tuple[str, str, str]]:
+    rows = project.store._db.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'turns' AND sql IS NOT NULL ORDER BY name"
+    ).fetchall()
+    return [tuple(row) for row in rows]
+
+
+def test_importing_leaves_the_turns_triggers_as_they_were(project: Project) -> None:
+    """An import drops the turns' insert triggers and makes them again at its end: a fresh
+    import, one into a project with turns, and the codings CSV of the same import see and leave
+    the same schema."""
+    before = turns_schema(project)
+    assert {"unit_bounds_turn_added", "turns_coding_turn_added"} <= {n for _, n, _ in before}
+    import_paths(project, [project.root / "transcripts"])
+    assert turns_schema(project) == before
+    write(project.root / "transcripts" / "int2.txt", "I: En toen?\nR: Toen vertrouwde ik ze.\n")
+    codings = write(project.root / "c.csv", "file,turn,code\nint2.txt,2,vertrouwen\n")
+    result = import_paths(project, [project.root / "transcripts" / "int2.txt", codings])
+    assert result.codings_added == 1
+    assert turns_schema(project) == before
+    store = project.store
+    tid = store.transcripts.id_by_name("int2")
+    assert tid is not None
+    assert store.transcripts.stored_units(tid) is not None  # the units written after the turns stay
+    assert store.transcripts.label_words("speaker", [tid]) == [("I", tid, 2), ("R", tid, 4)]
+
+
+def test_importing_that_fails_leaves_the_turns_triggers_and_writes_nothing(project: Project) -> None:
+    """A bad file after good ones: nothing is written and the schema is as it was (the rollback
+    brings back what the import set aside)."""
+    before = turns_schema(project)
+    write(project.root / "transcripts" / "zz_bad.txt", "")  # read after int1.txt: empty, refused
+    with pytest.raises(QualcodeError):
+        import_paths(project, [project.root / "transcripts"])
+    assert counts(project) == (0, 0)
+    assert project.store._db.scalar("SELECT count(*) FROM turns") == 0
+    assert turns_schema(project) == before
+
+
+def test_importing_sets_aside_only_the_turns_insert_triggers(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the two insert triggers whose work a new transcript makes void are dropped, once an
+    import (the indexes stay: rebuilding one holds every turn in memory); an import of files
+    already imported drops nothing."""
+    dropped: list[str] = []
+    db = project.store._db
+    execute = db.execute
+
+    def watching(sql: str, *args):
+        if sql.startswith("DROP "):
+            dropped.append(sql)
+        return execute(sql, *args)
+
+    monkeypatch.setattr(db, "execute", watching)
+    write(project.root / "transcripts" / "int2.txt", "I: En toen?\nR: Toen.\n")
+    import_paths(project, [project.root / "transcripts"])
+    assert dropped == ["DROP TRIGGER turns_coding_turn_added", "DROP TRIGGER unit_bounds_turn_added"]
+    dropped.clear()
+    import_paths(project, [project.root / "transcripts"])
+    assert dropped == []

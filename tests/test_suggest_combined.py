@@ -520,3 +520,86 @@ def test_suggest_combined_cap_per_turn_leaves_what_it_was_given_unchanged():
     kept = cap_per_turn([1, 1, 1], proposed, limit=2)
     assert [set(k) for k in kept] == [{"a"}, {"c"}, set()]
     assert proposed == before  # the sentence that lost a code got a copy
+
+
+def _p(score, *reasons):
+    return Proposal(score, {RULES}, list(reasons))
+
+
+def test_suggest_combined_extend_runs_carries_a_passage_over_weak_hints_of_its_code():
+    from qualcode.suggest.combined import CONTINUES_REASON, extend_runs
+
+    weak = {"a": ["matched keyword 'w'"]}
+    turns = [1, 1, 1, 1, 1, 1, 2]
+    hits = [weak, {}, weak, weak, {}, weak, weak]
+    proposed = [{}, {"a": _p(0.8, "rule: strong")}, {}, {}, {}, {}, {}]
+    # A hint of 'w' was wrong in 4 of 4 coded sentences: too weak alone (below 0.3), enough to go on.
+    cal = Calibration({"a": CodeCalibration("a", hints={"matched keyword 'w'": [0, 4]})})
+    out = extend_runs(turns, hits, proposed, cal, lambda i: True)
+    # Backwards to sentence 0 (its weak hint); forwards over 2 and 3, stopped by 4 (no hint);
+    # 5 is not reached, 6 is another turn.
+    assert [set(found) for found in out] == [{"a"}, {"a"}, {"a"}, {"a"}, set(), set(), set()]
+    added = out[2]["a"]
+    assert added.score < 0.3 and added.sources == {RULES}
+    assert added.reasons == [f"{CONTINUES_REASON}keyword 'w', too weak alone (score {added.score:.2f})"]
+    assert proposed[2] == {} and proposed[1]["a"].reasons == ["rule: strong"]  # what it was given is unchanged
+    # Not over a sentence that is no content, nor where the code may not be proposed (coded already).
+    assert [set(f) for f in extend_runs(turns, hits, proposed, cal, lambda i: i != 2)][:4] == [{"a"}, {"a"}, set(), set()]
+    fenced = extend_runs(turns, hits, proposed, cal, lambda i: True, allowed=lambda i, code: i != 0)
+    assert [set(f) for f in fenced][:4] == [set(), {"a"}, {"a"}, {"a"}]
+    # Nor over a sentence proposing another code: the passage ends there.
+    other = [{}, {"a": _p(0.8)}, {"b": _p(0.5)}, {}, {}, {}, {}]
+    assert [set(f) for f in extend_runs(turns, hits, other, cal, lambda i: True)][:4] == [{"a"}, {"a"}, {"b"}, set()]
+
+
+def test_suggest_combined_extend_runs_bridges_one_sentence_between_two_of_a_passage():
+    from qualcode.suggest.combined import BRIDGES_REASON, extend_runs
+
+    turns = [1, 1, 1, 1, 2, 2]
+    hits: list[dict[str, list[str]]] = [{}] * 6
+    proposed = [{"a": _p(0.7)}, {}, {"a": _p(0.5)}, {}, {"b": _p(0.6)}, {}]
+    cal = Calibration()
+    out = extend_runs(turns, hits, proposed, cal, lambda i: True)
+    assert [set(f) for f in out] == [{"a"}, {"a"}, {"a"}, set(), {"b"}, set()]
+    assert out[1]["a"].score == 0.5 and out[1]["a"].reasons == [BRIDGES_REASON]
+    # Never a backchannel ("Ja precies.") in between, nor across turns.
+    assert extend_runs(turns, hits, proposed, cal, lambda i: i != 1)[1] == {}
+    assert extend_runs([1, 2, 2], [{}] * 3, [{"a": _p(0.7)}, {}, {"a": _p(0.5)}], cal, lambda i: True)[1] == {}
+
+
+def test_suggest_run_carries_a_proposed_passage_over_the_weak_hints_next_to_it():
+    from qualcode.suggest.runner import propose
+    from qualcode.suggest.segments import Sentence
+
+    sentences = [
+        Sentence(1, 2, 0, 20, "Het wachtlijst duurt."),
+        Sentence(1, 2, 21, 40, "Dan wachten ze lang."),
+        Sentence(1, 2, 41, 60, "Het weer was mooi."),
+    ]
+    sentences[0].hits = {"a": ["matched keyword 'wachtlijst'"]}
+    sentences[1].hits = {"a": ["matched keyword 'wachten'"]}
+    # 'wachtlijst' right in 4 of 4 coded sentences; 'wachten' in 1 of 5: too weak to propose alone.
+    cal = Calibration(
+        {
+            "a": CodeCalibration(
+                "a", rule_threshold=0.3, hints={"matched keyword 'wachtlijst'": [4, 0], "matched keyword 'wachten'": [1, 4]}
+            )
+        }
+    )
+    assert cal.get("a").rule_score(sentences[1].hits["a"]) < 0.3
+    ((start, end, code, suggester, score, reason),) = propose(sentences, None, cal, 0.3, {"a"})
+    assert (start, end, code, suggester) == (0, 40, "a", RULES)  # one run over both sentences, not the third
+    assert reason.startswith("rule: matched keyword 'wachtlijst'; this hint was right in 4 of 4 coded sentences; ")
+    assert reason.endswith("continues the passage proposed next to it: keyword 'wachten', too weak alone (score 0.29)")
+    # Coded already for the code there: the suggestion keeps to its own sentence.
+    from qualcode.model import Coding
+
+    coded = [Coding(None, 1, 21, 40, "a", "anna", "Dan wachten ze lang.")]
+    assert [(s, e) for s, e, *_ in propose(sentences, None, cal, 0.3, {"a"}, covered=coded)] == [(0, 20)]
+
+
+def test_suggest_run_explains_a_word_of_the_question_as_such():
+    from qualcode.suggest.runner import _readable
+
+    assert _readable("q:wachtlijst", "a") == "'wachtlijst' in the question"
+    assert _readable("wachtlijst", "a") == "'wachtlijst'" and _readable("rule:a", "a") == "its hint"

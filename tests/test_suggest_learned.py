@@ -163,6 +163,59 @@ def test_suggest_learned_context_features_come_from_the_previous_sentence_of_the
     assert sentence_features([first, both])[1] == ["wachten", "rule:aanbod", "rule:vertrouwen", "prev:rule:drempels"]
 
 
+def test_suggest_learned_the_interviewers_question_is_a_feature_of_every_sentence_of_its_answer():
+    from qualcode.suggest.learned import sentence_features, sentence_ids
+    from qualcode.suggest.segments import Sentence
+
+    question = ["wachtlijst", "huisarts"]
+    first = Sentence(1, 3, 0, 10, "x", words=["wachten"], question=question)
+    second = Sentence(1, 3, 11, 20, "y", words=["_"], question=question)
+    feats = sentence_features([first, second, Sentence(1, 5, 21, 30, "z", words=["wachten"])])
+    assert feats == [["wachten", "q:wachtlijst", "q:huisarts"], ["_", "q:wachtlijst", "q:huisarts"], ["wachten"]]
+    ids = sentence_ids([first, second])
+    assert ids[0] == {learned_id(f) for f in feats[0]} and learned_id("q:huisarts") in ids[1]
+
+
+def test_suggest_learned_questions_come_from_the_interviewer_turn_before_each_answer():
+    from qualcode.model import INTERVIEWER, RESPONDENT, Transcript, Turn
+    from qualcode.suggest.analysis import analyse
+    from qualcode.suggest.pipeline import load_pipeline
+
+    lines = [
+        ("Intro van de tekst.", None),
+        ("Duurt de wachtlijst bij de organisatie?", INTERVIEWER),
+        ("Heel lang.", RESPONDENT),
+        ("Wij wachten ook.", RESPONDENT),
+        ("En de huisarts?", INTERVIEWER),  # a short follow-up: the topic of the question before it too
+        ("Die helpt.", RESPONDENT),
+        ("Welke rol speelt de gemeente?", INTERVIEWER),  # a question of its own
+        ("Geen.", RESPONDENT),
+    ]
+    text = "\n".join(line for line, _ in lines)
+    turns, start = [], 0
+    for i, (line, role) in enumerate(lines):
+        turns.append(Turn(i + 1, role and role[0].upper(), start, start + len(line), role=role))
+        start += len(line) + 1
+    transcript = Transcript("t", text, turns, id=1)
+    pipeline = load_pipeline(None)
+    ((_, sentences),) = analyse(pipeline, [transcript], words=True)
+    asked = {s.text: list(s.question) for s in sentences}
+    # Both answers to the first question (a focus group) have it; the header before any
+    # question has none. Stop words are left out.
+    first = ["duren", "wachtlijst", "organisatie"]
+    assert asked == {
+        "Intro van de tekst.": [],
+        "Heel lang.": first,
+        "Wij wachten ook.": first,
+        "Die helpt.": ["huisarts", *first],
+        "Geen.": ["rol", "spelen", "gemeente"],
+    }
+    by_text = {s.text: s for s in sentences}
+    assert by_text["Heel lang."].question is by_text["Wij wachten ook."].question  # one list per question
+    ((_, without),) = analyse(pipeline, [transcript])  # no words asked for (a rules-only run): no questions either
+    assert all(s.question == () for s in without)
+
+
 def test_suggest_learned_a_word_seen_often_weighs_more_than_one_seen_once():
     """Full-batch steps move a weight by how often its feature occurs: a word in one
     sentence of a code stays a weaker sign than the word in all of them (the reason
@@ -240,14 +293,15 @@ def test_suggest_learned_scores_sentence_ids_to_the_bit_as_it_scores_their_featu
     vocabulary = [f"woord{n}" for n in range(80)]
     sentences = [rng.sample(vocabulary, 12) for _ in range(120)]
     labels = [{"a"} if "woord1" in s or "woord2" in s else {"b"} if "woord3" in s else set() for s in sentences]
-    wide = train([[*s, "rule:a"] if n % 3 == 0 else s for n, s in enumerate(sentences)], labels)
+    wide = train([[*s, "rule:a", "q:woord1"] if n % 3 == 0 else s for n, s in enumerate(sentences)], labels)
     unseen = [f"nieuw{n}" for n in range(40)]
     probe = []
+    asked = {turn: rng.sample(vocabulary[:5] + unseen[:5], turn % 4) for turn in range(100)}  # shared by a turn
     for n in range(300):  # 10-30 features each: seen and unseen words, stop words, hints, context
         words = rng.sample(vocabulary, rng.randint(5, 20)) + rng.sample(unseen, rng.randint(0, 8)) + ["de", "het"]
         rng.shuffle(words)
         hits = {"a": ["r"]} if n % 4 == 0 else {"b": ["s"], "c": ["t"]} if n % 7 == 0 else {}
-        probe.append(Sentence(1, n // 3, n, n + 1, "x", words=words, hits=hits))
+        probe.append(Sentence(1, n // 3, n, n + 1, "x", words=words, hits=hits, question=asked[n // 3]))
     probe.append(Sentence(1, 500, 0, 1, "x", words=["de"], hits={}))  # stop words only: the placeholder
     probe.append(Sentence(1, 501, 0, 1, "x", words=["_"], hits={}))
     by_features = wide.score_matrix(sentence_features(probe))

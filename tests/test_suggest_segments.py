@@ -348,7 +348,7 @@ def _content_by_regex(text: str, stop_words) -> bool:
     if segments.METADATA.match(text):
         return False
     stripped = segments._MARKS.sub(" ", text) if "(" in text or "[" in text else text
-    found = segments._WORDS.findall(stripped.lower())
+    found = segments.WORDS.findall(stripped.lower())
     content = [w for w in found if w not in stop_words and w not in segments.FILLERS]
     return len(content) >= segments.MIN_CONTENT_WORDS or (len(content) == 1 and len(found) >= segments.MIN_CLAUSE)
 

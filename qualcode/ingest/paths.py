@@ -160,7 +160,12 @@ def read_limited(path: Path, limit: int) -> bytes:
     is checked before reading and the read is capped, so neither a huge file nor one that
     grows can exhaust memory."""
     with open_limited(path, limit) as handle:
-        data = handle.read(limit + 1)
+        # The size it says first (one byte more shows it grew, or lied): read(limit + 1)
+        # sized its buffer by the limit, a fifth of an import's reading time.
+        size = min(os.fstat(handle.fileno()).st_size, limit)  # it may have grown since
+        data = handle.read(size + 1)
+        if len(data) > size:
+            data += handle.read(limit + 1 - len(data))
     if len(data) > limit:
         raise FileTooBig(path, limit)
     return data

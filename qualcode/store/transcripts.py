@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from array import array
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
@@ -66,6 +67,28 @@ class TranscriptStore:
             self._write_attributes(tid, t.attributes)
         t.id = tid
         return tid
+
+    @contextmanager
+    def new_transcripts(self) -> Iterator[None]:
+        """Add many new transcripts (an import) with the turns' insert triggers dropped, and
+        made again once at the end. Only :meth:`add` may write turns inside.
+
+        Those triggers clear what a transcript added by :meth:`add` has none of yet (its
+        agreement units, written after its turns; the turn fit of its codings): a trigger
+        run per turn for nothing. The indexes stay: built again at the end they cost about
+        what they cost updated per turn, and SQLite's sort would hold every turn in memory.
+        Joins the caller's transaction; on an error the triggers come back with the rollback.
+        """
+        with self._db.transaction() as db:
+            triggers = db.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'turns'"
+                " AND name IN ('unit_bounds_turn_added', 'turns_coding_turn_added') ORDER BY name"
+            ).fetchall()
+            for name, _ in triggers:
+                db.execute(f"DROP TRIGGER {name}")
+            yield
+            for _, sql in triggers:
+                db.execute(sql)
 
     def _write_turns(self, tid: int, turns: list[Turn], words: list[int]) -> None:
         # Each turn's words as the statistics count them (``--by speaker``: coverage).

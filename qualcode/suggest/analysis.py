@@ -32,15 +32,16 @@ from dataclasses import dataclass
 from operator import gt
 from typing import Any
 
-from ..model import Transcript, Turn
+from ..model import INTERVIEWER, Transcript, Turn
 from ..store import Store
 from .pipeline import Pipeline
 from .rules import RuleSuggester
-from .segments import Sentence, is_content, mark_sentence_starts, respondent_turns, sentence_tokens
+from .segments import WORDS, Sentence, is_content, mark_sentence_starts, respondent_turns, sentence_tokens
 
 BATCH_SIZE = 64  # docs per nlp.pipe batch
 MAX_PIECE = 100_000  # characters per doc; longer turns are cut at line breaks
 JOINER = "\n"  # between the pieces that share a doc: whitespace, so no token crosses it
+MIN_QUESTION_WORDS = 3  # lemmas outside the stop list a question needs to stand on its own (see _questions)
 
 
 @dataclass(slots=True)
@@ -52,6 +53,7 @@ class _Job:
     remaining: int
     labelled: bool  # some turn has a speaker: an unlabelled turn is then a header
     known: tuple[Sequence[int], ...] | None = None  # its sentences' starts and ends, when known (see Known)
+    questions: dict[int, list[str]] | None = None  # respondent turn index -> its question's lemmas (see _questions)
 
 
 @dataclass(slots=True, frozen=True)
@@ -200,7 +202,8 @@ def analyse(
             ]
             labelled = any(t.speaker for t in transcript.turns)
             stored = known(transcript) if known is not None else None
-            jobs[number] = _Job(transcript, [None] * len(ranges), len(ranges), labelled, stored)
+            asked = _questions(pipeline, transcript) if words else {}
+            jobs[number] = _Job(transcript, [None] * len(ranges), len(ranges), labelled, stored, asked)
             order.append(number)
             for position, (turn, start, end) in enumerate(ranges):
                 if pieces and (not pipeline.per_token or size + len(JOINER) + end - start > limit):
@@ -272,11 +275,47 @@ def analyse(
                 k += 1
                 if lemmas is not None:
                     sentence.words = [w for w in lemmas[s:e] if w is not None] or ["_"]
+                    if job.questions:
+                        sentence.question = job.questions.get(turn, ())
                 sentences.append(sentence)
             job.parts[piece.position] = sentences
             job.remaining -= 1
         yield from ready()
     yield from ready()
+
+
+def _questions(pipeline: Pipeline, transcript: Transcript) -> dict[int, list[str]]:
+    """Per respondent turn (its index), the distinct lemmas outside the stop list of the
+    interviewer's turn before it: the question it answers (every respondent turn up to
+    the next question, as in a focus group). One list per question, shared. A short
+    follow-up question (fewer than :data:`MIN_QUESTION_WORDS` such lemmas: "En toen?",
+    "Hoe bedoelt u?") keeps the topic of the question before it: their lemmas together.
+
+    The question names the topic that the answer's own words often leave out.
+    (Cross-validated on the sample project as learned features, mean of 3, 5 and 6
+    folds, with the passages carried on: leaf P/R/F1 0.448/0.395/0.420 ->
+    0.488/0.419/0.451, top level 0.503/0.444/0.472 -> 0.545/0.469/0.504; every
+    question on its own 0.432 / 0.480; a short one with the one before it below 2, 4
+    or 5 lemmas 0.442 / 0.494, 0.439 / 0.494, 0.434 / 0.482; each question with the
+    one before it 0.438 / 0.493; the question's hints instead of its lemmas 0.430 /
+    0.486, both 0.433 / 0.481.) Only lemmatized, word by word, never matched: a
+    question is not proposed for."""
+    from spacy.lang.nl.stop_words import STOP_WORDS
+
+    lemma = pipeline.forms.lemma
+    out: dict[int, list[str]] = {}
+    question: list[str] = []
+    for turn in transcript.turns:
+        if turn.role == INTERVIEWER:
+            if turn.end > turn.start:
+                # Word by word (the words of is_content), each the lemma it gets in a doc but for the
+                # odd hyphenated one ("ouder- en kindteam"): a doc per question took a twentieth of a run.
+                words = WORDS.findall(transcript.text[turn.start : turn.end])
+                found = list(dict.fromkeys(w for w in map(lemma, words) if w not in STOP_WORDS))
+                question = found if len(found) >= MIN_QUESTION_WORDS else list(dict.fromkeys([*found, *question]))
+        elif question:
+            out[turn.index] = question
+    return out
 
 
 def _lemmas(pipeline: Pipeline, doc: Any) -> list[str | None]:

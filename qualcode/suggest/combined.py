@@ -32,6 +32,9 @@ model did not see):
   leaf codes, recall 0.33 -> 0.37; top level 0.40 -> 0.43. The same context
   as features of the learned model -- hints of the next sentence, of the whole
   turn, of the interviewer's question -- lowered it, 0.38 -> 0.34-0.36.)
+  A proposed run then carries on over the passage around it (:func:`extend_runs`:
+  over the next sentences with a hint of the code too weak alone, and over one
+  sentence between two that propose the code).
 * **The top level is protected.** A hint that names the wrong leaf of the
   right family still helps a researcher (and the rolled-up figures). So each
   code's settings are chosen by its F1 plus :data:`TOP_WEIGHT` times its
@@ -846,11 +849,86 @@ def _rule_score(memo: dict[tuple[Any, ...], Any], cal: CodeCalibration, code: st
 
 NEAR_REASON = "next to a sentence that matched "
 RUN_ON_REASON = "this code's coded passages run over several sentences"
+CONTINUES_REASON = "continues the passage proposed next to it: "
+BRIDGES_REASON = "between two sentences proposed for this code, in one passage"
 
 
 def is_neighbour_reason(reason: str) -> bool:
     """Whether a reason is about a sentence's neighbours, not its own words (a run lists those last)."""
-    return reason.startswith((NEAR_REASON, RUN_ON_REASON))
+    return reason.startswith((NEAR_REASON, RUN_ON_REASON, CONTINUES_REASON, BRIDGES_REASON))
+
+
+def extend_runs(
+    turns: Sequence[Hashable],
+    hits: Sequence[Mapping[str, list[str]]],
+    proposed: Sequence[dict[str, Proposal]],
+    calibration: Calibration,
+    is_content: Callable[[int], bool],
+    allowed: Callable[[int, str], bool] | None = None,
+    scores: Sequence[Mapping[str, float] | None] | None = None,
+) -> list[dict[str, Proposal]]:
+    """The proposals with each run of a code carried on over the passage around it
+    (hysteresis: a lower bar to continue a passage than to start one).
+
+    * **Continuation.** From each sentence proposing a code, outward in its turn:
+      each next content sentence that proposes nothing and has a hint of the code
+      of *any* score (one too weak to propose it alone) joins the run, until one
+      does not.
+    * **Bridge.** A content sentence that proposes nothing between two sentences of
+      its turn that propose the same code joins them (one passage, not two).
+
+    ``is_content(i)``: whether sentence ``i`` is content (non-content sentences are
+    never proposed, not even inside a run); ``allowed(i, code)``: whether the code may
+    be proposed there at all (not when a coding or a decision covers it already);
+    ``scores``: the learned scores per sentence (None: none), so that a hint the model
+    vetoes (:func:`combine`) is not taken up again to continue a passage.
+    Returns a new list; a dict given is never changed (a changed one is a copy).
+    A sentence so added scores no higher than the sentence it continues, and says
+    why in its reasons; a hint the model vetoes does not continue a passage either.
+    (Cross-validated on the sample project, mean of 3, 5 and 6 folds: leaf P/R/F1
+    0.448/0.377/0.410 -> 0.448/0.395/0.420, top level 0.501/0.421/0.458 ->
+    0.503/0.444/0.472; each fold count gained. Tried and left out, leaf F1 / top
+    level: continuing over any content sentence, one step 0.388 / 0.449, the whole
+    turn 0.350 / 0.417; over sentences whose learned score for the code reaches
+    0.03-0.2 instead of a hint 0.412-0.422 / 0.458-0.471 at precision 0.40-0.45;
+    the rule per code (never, a hint, a learned score, one step of anything) chosen
+    by nested cross-validation 0.406-0.412 / 0.452-0.457.)"""
+    n = len(proposed)
+    if len(turns) != n or len(hits) != n:
+        raise ValueError("extend_runs: one turn and one hits mapping per sentence")
+    out: list[dict[str, Proposal]] = list(proposed)
+
+    def may(j: int, code: str) -> bool:
+        return not out[j] and (allowed is None or allowed(j, code)) and is_content(j)
+
+    for i in [i for i, found in enumerate(proposed) if found]:
+        for code, proposal in proposed[i].items():
+            cal = calibration.get(code)
+            vetoed = scores is not None and cal.source == LEARNED and cal.veto > 0
+            for step in (-1, 1):
+                j = i + step
+                while 0 <= j < n and turns[j] == turns[i] and code in hits[j] and may(j, code):
+                    if vetoed and ((scores[j] or {}).get(code) or 0.0) < cal.veto:  # type: ignore[index]
+                        break
+                    own = cal.rule_score(hits[j][code])
+                    matched = ", ".join(dict.fromkeys(r.removeprefix("matched ") for r in hits[j][code]))
+                    out[j] = {
+                        code: Proposal(
+                            min(own, proposal.score),
+                            {RULES},
+                            [f"{CONTINUES_REASON}{matched}, too weak alone (score {own:.2f})"],
+                        )
+                    }
+                    j += step
+    for i in range(1, n - 1):
+        if out[i] or not out[i - 1] or not out[i + 1] or not turns[i - 1] == turns[i] == turns[i + 1]:
+            continue
+        for code in sorted(set(out[i - 1]).intersection(out[i + 1])):
+            if may(i, code):
+                before, after = out[i - 1][code], out[i + 1][code]
+                out[i] = {code: Proposal(min(before.score, after.score), before.sources | after.sources, [BRIDGES_REASON])}
+                break
+    return out
 
 
 def _near_trust(cal: CodeCalibration) -> str:

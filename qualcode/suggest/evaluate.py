@@ -35,7 +35,7 @@ from ..codebook import Codebook
 from ..errors import NOT_CODED_FOR_EVALUATION, NOTHING_TO_EVALUATE, error
 from ..project import Project, opened
 from ..store import Store
-from .combined import Calibration, calibrated, cap_per_turn, combine, context_of
+from .combined import Calibration, calibrated, cap_per_turn, combine, context_of, extend_runs
 from .dataset import Labelled, codebook_sentences, coded_transcripts, labelled_sentences
 from .fitting import calibrate, features_of, fit, fit_with_scores, folds_of, learnable, out_of_fold, prepare
 from .metrics import Score, SuggesterReport, report
@@ -306,13 +306,16 @@ def evaluate(
 def predict(
     data: Sequence[Labelled], scores: Sequence[dict[str, float]], calibration: Calibration, threshold: float, codable: set[str]
 ) -> list[set[str]]:
-    """What the combined suggester proposes for each sentence (after the cap per turn)."""
+    """What the combined suggester proposes for each sentence (its runs carried on over
+    their passages, :func:`~.combined.extend_runs`; then the cap per turn)."""
     near = context_of([d.sentence for d in data])
     proposed = [
         combine(d.sentence.hits, d.sentence.content, s, calibration, threshold, codable, near=n)
         for d, s, n in zip(data, scores, near, strict=True)
     ]
     turns: list[Hashable] = [(d.transcript_id, d.sentence.turn) for d in data]
+    hits = [d.sentence.hits for d in data]
+    proposed = extend_runs(turns, hits, proposed, calibration, lambda i: data[i].sentence.content, scores=scores)
     return [set(p) for p in cap_per_turn(turns, proposed)]
 
 

@@ -15,7 +15,9 @@
   how far this researcher agrees with each of them, and which other words go
   with each code. (Cross-validated on the sample project, adding the hint
   features roughly doubled micro F1 over lemmas alone; bigrams did not help.)
-  :func:`sentence_features` adds the hints of the previous sentence of the turn.
+  :func:`sentence_features` adds the hints of the previous sentence of the turn and
+  the lemmas of the interviewer's question the turn answers (``q:<lemma>``: the
+  question names the topic that an answer's own words often leave out).
 * **Model.** One logistic regression per code over the sentence's binary
   features (a linear model: CPU-only, trains in a second, needs no word vectors,
   deterministic), fitted by full-batch gradient descent with momentum and a
@@ -64,7 +66,7 @@ NAME = "learned"
 MIN_EXAMPLES = 8  # positive sentences a code needs before it is learned
 RETRAIN_AFTER = 10  # codings added or removed since the last training
 MODEL_DIR = Path(".qualcode") / "model"
-FEATURES = "lemma-stop-rules-previous-logreg-6"  # change when features or calibration change: old models are retrained
+FEATURES = "lemma-stop-rules-previous-question-logreg-7"  # change when features or calibration change: old models are retrained
 STEPS = 300  # full-batch gradient steps (with MOMENTUM: as good as 1,000 plain ones on the sample project)
 LEARN_RATE = 0.5  # per step, on the mean gradient
 MOMENTUM = 0.9
@@ -73,6 +75,7 @@ BATCH_LIMIT = 6_000  # sentences per gradient step at most (bigger projects: par
 WEIGHTS = "weights.npz"
 RULE_FEATURE = "rule:"
 PREVIOUS_FEATURE = "prev:"  # a hint that matched the previous sentence of the same turn
+QUESTION_FEATURE = "q:"  # a lemma of the interviewer's question before the turn
 
 
 @dataclass(slots=True)
@@ -364,6 +367,13 @@ def sentence_features(sentences: Sequence[Any]) -> list[list[str]]:
     in place of the model, a softmax over the codes and "none" 0.387 / 0.432 (5 folds),
     the 10 nearest coded sentences by tf-idf 0.417 / 0.467 (averaged with the model:
     0.414 / 0.458). Left out.
+    Measured again with the passages carried on (:func:`~.combined.extend_runs`; 0.420
+    / 0.472, precision 0.448): the lemmas of the interviewer's question before the
+    turn 0.432 / 0.480 at precision 0.466 (3, 5 and 6 folds each at least as good);
+    the question's hints instead 0.430 / 0.486 (they need the rules run over the
+    questions too), both 0.433 / 0.481. Kept: the question's lemmas (``q:``), a short
+    follow-up's with those of the question before it (0.451 / 0.504 at precision 0.488;
+    see :func:`~.analysis._questions`).
     """
     from spacy.lang.nl.stop_words import STOP_WORDS
 
@@ -383,6 +393,8 @@ def sentence_features(sentences: Sequence[Any]) -> list[list[str]]:
             and previous.transcript_id == sentence.transcript_id
         ):
             found += [before + code for code in sorted(previous.hits)]
+        if sentence.question:
+            found += [QUESTION_FEATURE + w for w in sentence.question]
         out.append(found or ["_"])
         previous = sentence
     return out
@@ -394,6 +406,7 @@ def sentence_features(sentences: Sequence[Any]) -> list[list[str]]:
 _WORD_IDS: dict[str, int | None] = {}
 _RULE_IDS: dict[str, int] = {}
 _PREVIOUS_IDS: dict[str, int] = {}  # written after _RULE_IDS: a code in it is in both
+_QUESTION_IDS: dict[str, int] = {}  # a question's lemma -> the id of its feature (q:<lemma>)
 _MAX_WORDS = 1_000_000  # words kept at most
 
 
@@ -402,27 +415,32 @@ def sentence_ids(sentences: Sequence[Any]) -> list[set[Any]]:
     (what :meth:`LearnedModel.score_ids` reads), without writing the features out."""
     # Past _MAX_WORDS words (a vast project in a long-lived process) a run keeps its own.
     words = _WORD_IDS if len(_WORD_IDS) < _MAX_WORDS else {}
+    questions = _QUESTION_IDS if len(_QUESTION_IDS) < _MAX_WORDS else {}
     try:
-        return _sentence_ids(sentences, words)  # every word and code known (a process's later runs, mostly)
+        return _sentence_ids(sentences, words, questions)  # every word and code known (a process's later runs, mostly)
     except KeyError:
         pass
     from spacy.lang.nl.stop_words import STOP_WORDS
 
     for w in set(chain.from_iterable(sentence.words for sentence in sentences)).difference(words):
         words[w] = None if w in STOP_WORDS else _feature_id(w)
+    for w in set(chain.from_iterable(sentence.question for sentence in sentences)).difference(questions):
+        questions[w] = _feature_id(QUESTION_FEATURE + w)
     for code in set(chain.from_iterable(sentence.hits for sentence in sentences if sentence.hits)).difference(_PREVIOUS_IDS):
         _RULE_IDS[code] = _feature_id(RULE_FEATURE + code)
         _PREVIOUS_IDS[code] = _feature_id(PREVIOUS_FEATURE + RULE_FEATURE + code)
-    return _sentence_ids(sentences, words)
+    return _sentence_ids(sentences, words, questions)
 
 
-def _sentence_ids(sentences: Sequence[Any], words: dict[str, int | None]) -> list[set[Any]]:
-    """:func:`sentence_ids` once every word is in ``words`` and every code in the hint
-    ids (else a KeyError)."""
+def _sentence_ids(sentences: Sequence[Any], words: dict[str, int | None], questions: dict[str, int]) -> list[set[Any]]:
+    """:func:`sentence_ids` once every word is in ``words``, every question lemma in
+    ``questions`` and every code in the hint ids (else a KeyError)."""
     empty = _feature_id("_")
     word_id, rule_id, previous_id = words.__getitem__, _RULE_IDS.__getitem__, _PREVIOUS_IDS.__getitem__
     out: list[set[Any]] = []
     previous = None
+    asked: Sequence[str] = ()  # the sentences of a turn share their question: its ids worked out once
+    asked_ids: set[int] = set()
     for sentence in sentences:
         found = set(map(word_id, sentence.words))
         found.discard(None)
@@ -435,6 +453,10 @@ def _sentence_ids(sentences: Sequence[Any], words: dict[str, int | None]) -> lis
             and previous.transcript_id == sentence.transcript_id
         ):
             found.update(map(previous_id, previous.hits))
+        if sentence.question:
+            if sentence.question is not asked:
+                asked, asked_ids = sentence.question, set(map(questions.__getitem__, sentence.question))
+            found.update(asked_ids)
         out.append(found or {empty})
         previous = sentence
     return out

@@ -14,6 +14,9 @@ cross-validation on the researcher's own coding), with a line that says why;
 * never a code that a coding of the same code already covers (the
   :func:`~qualcode.suggest.segments.substantial` overlap rule), nor one decided
   before (accepted or rejected) for a span that lines up with it;
+* a run of a code is carried on over the passage around it in its turn: a next
+  sentence with a hint of the code too weak alone, or one between two sentences
+  proposing the code (:func:`~qualcode.suggest.combined.extend_runs`), says so;
 * adjacent sentences of one turn proposing the same code become one suggestion
   over the run of sentences, with the reasons of all of them.
 
@@ -43,10 +46,20 @@ from .combined import (
     Proposal,
     capped_runs,
     combine,
+    extend_runs,
     is_neighbour_reason,
     neighbour_hits,
 )
-from .learned import MIN_EXAMPLES, PREVIOUS_FEATURE, RULE_FEATURE, LearnedModel, ModelInfo, sentence_features, sentence_ids
+from .learned import (
+    MIN_EXAMPLES,
+    PREVIOUS_FEATURE,
+    QUESTION_FEATURE,
+    RULE_FEATURE,
+    LearnedModel,
+    ModelInfo,
+    sentence_features,
+    sentence_ids,
+)
 from .pipeline import load_pipeline
 from .rules import RuleSuggester, rule_suggester
 from .segments import Sentence, check_content, labels_for
@@ -318,16 +331,33 @@ def propose(
             learned_codes=strong.get(i, none),
             memo=memo,
         )
+    if any(per_sentence):
+
+        def is_content(j: int) -> bool:
+            if unread:
+                check_content(sentences, (j,))  # a sentence between two proposals may be unread
+            return sentences[j].content
+
+        def allowed(j: int, code: str) -> bool:
+            return code in codable and (done is None or code not in done[j])
+
+        turns = [s.turn for s in sentences]
+        per_sentence = extend_runs(
+            turns, [s.hits for s in sentences], per_sentence, calibration, is_content, allowed, scores=scores
+        )
     return _merge_runs(sentences, per_sentence, MAX_PER_TURN)
 
 
 def _readable(feature: str, code: str) -> str:
-    """A model feature as a researcher reads it: 'wachtlijst', 'its hint', 'a hint for X'."""
+    """A model feature as a researcher reads it: 'wachtlijst', 'its hint', 'a hint for X',
+    'wachtlijst' in the question."""
     # (PREVIOUS_FEATURE and RULE_FEATURE imported with the module: an import statement
     # per call cost a quarter of a run's explanations.)
     if feature.startswith(PREVIOUS_FEATURE + RULE_FEATURE):
         other = feature[len(PREVIOUS_FEATURE + RULE_FEATURE) :]
         return "its hint in the previous sentence" if other == code else f"a hint for {other} in the previous sentence"
+    if feature.startswith(QUESTION_FEATURE):
+        return f"'{feature[len(QUESTION_FEATURE) :]}' in the question"
     if feature.startswith(RULE_FEATURE):
         other = feature[len(RULE_FEATURE) :]
         return "its hint" if other == code else f"a hint for {other}"

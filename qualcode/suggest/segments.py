@@ -47,7 +47,7 @@ FILLERS = frozenset(
     "ah oh o jawel jazeker absoluut helemaal dank bedankt graag gedaan welkom".split()
 )
 _MARKS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
-_WORDS = re.compile(r"[^\W\d_]{2,}")  # words of two letters or more
+WORDS = re.compile(r"[^\W\d_]{2,}")  # words of two letters or more
 _EDGES = ".,!?;:\"'()[]…“”‘’«»-–—/"  # punctuation often found before or after a word
 
 
@@ -63,6 +63,9 @@ class Sentence:
     words: list[str] = field(default_factory=list)  # lemma per token (learned features)
     hits: dict[str, list[str]] = field(default_factory=dict)  # code id -> rule reasons
     content: bool = True  # False: a backchannel, header, timestamp or metadata line
+    # The lemmas of the interviewer's question before its turn (learned features), one
+    # sequence shared by the sentences of the turn; empty without one (or without words).
+    question: Sequence[str] = ()
 
 
 def respondent_turns(transcript: Transcript) -> list[Turn]:
@@ -84,7 +87,7 @@ def is_content(text: str, stop_words: Iterable[str] | frozenset[str], *, header:
         return False
     stripped = _MARKS.sub(" ", text) if "(" in text or "[" in text else text  # "(lacht)", "[naam]"
     content = found = 0
-    # The words of _WORDS, found faster: a piece between spaces that is all letters once its
+    # The words of WORDS, found faster: a piece between spaces that is all letters once its
     # punctuation is off is one word (most are); the regex reads only the others ("mm-hm").
     for piece in stripped.lower().split():
         piece = piece.strip(_EDGES)
@@ -97,7 +100,7 @@ def is_content(text: str, stop_words: Iterable[str] | frozenset[str], *, header:
                 if content == MIN_CONTENT_WORDS:
                     return True  # most sentences: no need to read on
             continue
-        for word in _WORDS.findall(piece) if piece else ():
+        for word in WORDS.findall(piece) if piece else ():
             found += 1
             if word not in stop_words and word not in FILLERS:
                 content += 1
