@@ -16,9 +16,21 @@ of the project (the first 100 transcripts, in a copy) against the whole. The
 written archive is validated against both REFI-QDA XSDs when ``xmlschema`` is
 installed (``--validate``; slow at this size).
 
+Then the archives written are imported again, each into a new project, in a fresh child process:
+
+* **qualcode** - ``qualcode import FILE.qdpx`` (the whole command);
+* **floor** (the baseline) - what any import of the archive pays at least: every member
+  read and decompressed, and ``project.qde`` parsed by expat in pieces, with no handlers
+  (nothing built from it, nothing stored).
+
+with their peak memory: the import's against the floor's, and the tenth's against the whole's
+(memory must stay flat as the project grows: the sources are read one at a time).
+``--qdpx FILE`` times the import of that archive alone (no project is built or exported).
+
 Usage::
 
     python -m benchmarks.bench_qdpx [--dir DIR] [--transcripts 1000] [--codings 200000] [--repeat 3] [--validate]
+    python -m benchmarks.bench_qdpx --qdpx FILE.qdpx [--repeat 3]
 """
 
 from __future__ import annotations
@@ -65,14 +77,47 @@ def run_qualcode(root: Path, out: Path) -> None:
         sys.exit(code)
 
 
+def run_import_floor(archive: Path) -> None:
+    """Every member read and decompressed; project.qde parsed in pieces with no handlers."""
+    from xml.parsers import expat
+
+    with zipfile.ZipFile(archive) as opened:
+        for info in opened.infolist():
+            if info.filename.casefold() == "project.qde":
+                continue
+            opened.read(info)
+        parser = expat.ParserCreate(namespace_separator=" ")
+        with opened.open("project.qde") as handle:
+            while piece := handle.read(1 << 20):
+                parser.Parse(piece, False)
+        parser.Parse(b"", True)
+
+
+def run_import(archive: Path, root: Path) -> None:
+    from qualcode.cli import main
+
+    code = main.main(["--project", str(root), "import", str(archive)], standalone_mode=False)
+    if code:
+        sys.exit(code)
+
+
 def child(mode: str, root: Path, out: Path) -> None:
     """Run one measurement and print its figures as JSON on stdout."""
     import qualcode.cli  # noqa: F401
     import qualcode.refi.project_export  # noqa: F401
+    import qualcode.refi.project_import  # noqa: F401
 
+    if mode == "import":  # root: the archive; out: the project to make and import into
+        from qualcode.project import Project
+
+        Project.init(out)
     started, cpu = time.perf_counter(), time.process_time()
     if mode == "qualcode":
         run_qualcode(root, out)
+    elif mode == "import":
+        run_import(root, out)
+    elif mode == "import-floor":
+        run_import_floor(root)
     else:
         run_floor(root, out)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -119,11 +164,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--codings", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--validate", action="store_true", help="validate the written project.qde against Project.xsd")
+    parser.add_argument("--qdpx", type=Path, help="only time importing this archive")
     parser.add_argument("--child", nargs=3, metavar=("MODE", "ROOT", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         mode, root, out = args.child
         child(mode, Path(root), Path(out))
+        return 0
+
+    if args.qdpx:
+        imports({"this archive": args.qdpx.resolve()}, args.repeat)
         return 0
 
     from benchmarks.bench_export import study_project
@@ -153,8 +203,40 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.validate:
         print(f"project.qde against Project-mrt2019.xsd: {validate(outdir / 'qualcode.qdpx')}")
+    print()
+    imports(
+        {f"{n_t} transcripts": outdir / "qualcode.qdpx", f"{max(1, n_t // 10)} transcripts": outdir / "small.qdpx"}, args.repeat
+    )
     shutil.rmtree(outdir)
     return 0
+
+
+def imports(archives: dict[str, Path], repeat: int) -> None:
+    """Import each archive into a new project (best of ``repeat``), against the floor: time and peak memory."""
+    print(f"{'import of':<22}{'run':<10}{'seconds':>9}{'cpu':>7}{'ratio':>8}{'peak RSS':>11}{'ratio':>8}")
+    peaks = {}
+    for label, archive in archives.items():
+        work = Path(tempfile.mkdtemp(prefix="qualcode-bench-import-"))
+        best = {}
+        for mode in ("import-floor", "import"):
+            runs = []
+            for n in range(repeat):
+                runs.append(measure(mode, archive, work / f"{mode}-{n}"))
+            best[mode] = min(runs, key=lambda r: r["seconds"])
+        shutil.rmtree(work)
+        peaks[label] = best["import"]["rss_mb"]
+        for mode in ("import-floor", "import"):
+            figures = best[mode]
+            shown = "" if mode == "import" else f"{best['import']['seconds'] / figures['seconds']:.2f}x"
+            memory = "" if mode == "import" else f"{best['import']['rss_mb'] / figures['rss_mb']:.2f}x"
+            run = "floor" if mode == "import-floor" else "qualcode"
+            print(
+                f"{label:<22}{run:<10}{figures['seconds']:>9.2f}{figures['cpu']:>7.2f}{shown:>8}"
+                f"{figures['rss_mb']:>8.0f} MB{memory:>8}"
+            )
+    if len(peaks) > 1:
+        listed = ", ".join(f"of {label} at {mb:.0f} MB" for label, mb in peaks.items())
+        print(f"\nimport memory is flat if these are close: peak RSS {listed}")
 
 
 if __name__ == "__main__":

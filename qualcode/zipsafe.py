@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .errors import TWICE_NAMED, Msg, QualcodeError, error
@@ -67,8 +67,9 @@ class ZipGuard:
         # ``problems`` named so that mypy knows the context cannot fill it
         return error(msg, problems=None, **self.context, path=self.shown, **values)
 
-    def check(self, info: zipfile.ZipInfo) -> None:
-        """Refuse an entry that is encrypted, too large, or expands like a zip bomb, or breaks the total."""
+    def check(self, info: zipfile.ZipInfo, *, total: bool = True) -> None:
+        """Refuse an entry that is encrypted, too large, or expands like a zip bomb, or (unless
+        ``total`` is False) breaks the total."""
         if info.flag_bits & 0x1:
             raise self._error(
                 self.unreadable, reason=f"'{info.filename}' is encrypted (the archive is protected with a password)"
@@ -79,7 +80,7 @@ class ZipGuard:
             raise self._error(self.too_big, entry=info.filename, size=size, limit=limits.max_entry_bytes)
         if size > limits.ratio_floor and size > limits.max_ratio * packed:
             raise self._error(self.bomb, entry=info.filename, ratio=size // packed, packed=info.compress_size, size=size)
-        if self.total + size > limits.max_total_bytes:
+        if total and self.total + size > limits.max_total_bytes:
             raise self._error(self.too_big, entry=info.filename, size=self.total + size, limit=limits.max_total_bytes)
 
     def check_all(self, archive: zipfile.ZipFile) -> None:
@@ -114,3 +115,32 @@ class ZipGuard:
             )
         self.total += len(data)
         return data
+
+    def stream(
+        self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, piece: int = 1 << 20, again: bool = False
+    ) -> Iterator[bytes]:
+        """An entry's bytes in pieces of ``piece`` bytes, with the checks of :meth:`read`
+        (a large entry need not be held at once). ``again``: the entry was read before;
+        it is not counted twice towards the total."""
+        self.check(info, total=not again)
+        left = info.file_size + 1  # one byte more than declared: if it comes, the header lied
+        try:
+            with archive.open(info) as handle:
+                while left > 0:
+                    data = handle.read(min(piece, left))
+                    if not data:
+                        break
+                    left -= len(data)
+                    if left == 0:
+                        raise self._error(
+                            self.bomb,
+                            entry=info.filename,
+                            ratio="?",
+                            packed=info.compress_size,
+                            size=f"more than the declared {info.file_size}",
+                        )
+                    if not again:
+                        self.total += len(data)
+                    yield data
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+            raise self._error(self.unreadable, reason=f"cannot read '{info.filename}': {exc}") from None

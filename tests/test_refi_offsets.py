@@ -135,3 +135,14 @@ def test_refi_offsets_the_nvivo_sample_selections_land_on_the_right_text():
     # Read as code points (the standard) most selections would start mid-word.
     cp = next(c for c in source.conventions() if c.name == "codepoints")
     assert sum(source.at_boundary(source.map_span(cp, s, e).start) for s, e in spans) < 200
+
+
+def test_refi_offsets_the_direct_mapping_is_the_searched_one_wherever_it_is_used():
+    # map_span skips the search when a unit is a raw index; on texts with CRLF, emoji, a BOM
+    # and decomposed accents, every position under every convention maps as the search does.
+    for raw in ("\ufeffA\r\nde\u0301ja\u0300 😀 b\r\n\r\nc  \n", "plain text, nothing odd\n", "x😀\ry\r\n"):
+        source = SourceText(raw)
+        for convention in [*source.conventions(), *BASE_CONVENTIONS]:
+            for start in range(-2, len(raw) + 3):
+                for end in (start, start + 1, start + 4, len(raw) + 2):
+                    assert source.map_span(convention, start, end) == source._searched(convention, start, end)

@@ -8,6 +8,7 @@ import re
 import stat
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from qualcode.errors import (
     FILE_NOT_FOUND,
@@ -139,12 +140,11 @@ class FileTooBig(OSError):
         self.limit = limit
 
 
-def read_limited(path: Path, limit: int) -> bytes:
-    """A regular file's bytes, at most ``limit`` of them, or an OSError whose ``strerror``
-    says what is wrong for people: a folder (IsADirectoryError), a device, pipe or
-    socket (which would block or never end), a file over ``limit`` (:class:`FileTooBig`).
-    The size is checked before reading and the read is capped, so neither a huge file
-    nor one that grows (or lies about its size, as /proc does) can exhaust memory."""
+def open_limited(path: Path, limit: int) -> BinaryIO:
+    """A regular file opened for reading, if it holds at most ``limit`` bytes, or an OSError
+    whose ``strerror`` says what is wrong for people: a folder (IsADirectoryError), a device,
+    pipe or socket (which would block or never end), a file over ``limit`` (:class:`FileTooBig`).
+    The caller caps what it reads (the file may grow, or lie about its size as /proc does)."""
     info = os.stat(path)
     if stat.S_ISDIR(info.st_mode):
         raise IsADirectoryError(errno.EISDIR, "it is a folder, not a file", str(path))
@@ -152,11 +152,19 @@ def read_limited(path: Path, limit: int) -> bytes:
         raise OSError(errno.EINVAL, "it is a device, a pipe or a socket, not a file", str(path))
     if info.st_size > limit:
         raise FileTooBig(path, limit)
-    with open(path, "rb") as handle:
+    return open(path, "rb")  # noqa: SIM115 - the caller closes it
+
+
+def read_limited(path: Path, limit: int) -> bytes:
+    """A regular file's bytes, at most ``limit`` of them (see :func:`open_limited`). The size
+    is checked before reading and the read is capped, so neither a huge file nor one that
+    grows can exhaust memory."""
+    with open_limited(path, limit) as handle:
         # The size it says first (one byte more shows it grew, or lied): read(limit + 1)
         # sized its buffer by the limit, a fifth of an import's reading time.
-        data = handle.read(info.st_size + 1)
-        if len(data) > info.st_size:
+        size = min(os.fstat(handle.fileno()).st_size, limit)  # it may have grown since
+        data = handle.read(size + 1)
+        if len(data) > size:
             data += handle.read(limit + 1 - len(data))
     if len(data) > limit:
         raise FileTooBig(path, limit)

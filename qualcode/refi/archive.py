@@ -2,8 +2,9 @@
 
 A .qdpx is a zip with ``project.qde`` and a flat ``sources/`` folder (NVivo for
 Windows writes ``Sources/``, the spec's own example upper-case file names, so look-ups
-ignore case). Nothing is ever extracted to disk: entries are read into memory, only
-those the project refers to, and only after these checks, which guard against
+ignore case). Nothing is ever extracted to disk: entries are read into memory (or streamed
+in pieces: a large ``project.qde``), only those the project refers to, and only after these
+checks, which guard against
 damaged and hostile archives:
 
 * every entry name must stay inside the archive (no ``..``, no absolute paths or
@@ -25,7 +26,7 @@ from __future__ import annotations
 import queue
 import threading
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import IO
@@ -41,7 +42,7 @@ from ..errors import (
     Report,
     error,
 )
-from ..ingest.paths import FileTooBig, read_limited
+from ..ingest.paths import FileTooBig, open_limited, read_limited
 from ..zipsafe import ZipGuard, ZipLimits, twice_named
 
 MAX_ENTRIES = 50_000
@@ -111,6 +112,11 @@ class ProjectFiles:
     def read(self, name: str) -> bytes:  # pragma: no cover - every kind reads its own way
         raise NotImplementedError
 
+    def stream(self, name: str) -> Iterator[bytes]:  # pragma: no cover - every kind reads its own way
+        """A member's bytes in pieces, within the limits of :meth:`read` (read it as often as
+        needed: it counts once towards the total)."""
+        raise NotImplementedError
+
 
 class QdpxArchive(ProjectFiles):
     """An opened .qdpx: checked entry names, capped reads, case-insensitive look-ups."""
@@ -123,6 +129,7 @@ class QdpxArchive(ProjectFiles):
         # Limits read when the archive is opened, so that tests can lower them.
         limits = ZipLimits(MAX_ENTRIES, MAX_ENTRY_BYTES, MAX_TOTAL_BYTES, MAX_RATIO, RATIO_FLOOR)
         self._guard = ZipGuard(self.shown, limits, QDPX_TOO_BIG, QDPX_BOMB, QDPX_NOT_ZIP)
+        self._streamed: set[str] = set()
         try:
             self.zip = zipfile.ZipFile(self.path)
             infos = self.zip.infolist()
@@ -150,6 +157,11 @@ class QdpxArchive(ProjectFiles):
         """An entry's bytes, within the size, ratio and total limits."""
         return self._guard.read(self.zip, self.entries[name])
 
+    def stream(self, name: str) -> Iterator[bytes]:
+        again = name in self._streamed
+        self._streamed.add(name)
+        return self._guard.stream(self.zip, self.entries[name], again=again)
+
 
 class QdeFolder(ProjectFiles):
     """A bare ``.qde`` with its sources in a ``sources/`` folder beside it (MAXQDA 24 writes this).
@@ -163,6 +175,7 @@ class QdeFolder(ProjectFiles):
         self.shown = str(path)
         self.report = report
         self._read_total = 0
+        self._streamed: set[str] = set()
         root = self.path.parent
         if not self.path.is_file():
             raise error(QDPX_NOT_ZIP, path=self.shown, reason="no such file")
@@ -199,6 +212,30 @@ class QdeFolder(ProjectFiles):
             raise error(QDPX_NOT_ZIP, path=self.shown, reason=f"cannot read '{name}': {exc.strerror or exc}") from None
         self._read_total += len(data)
         return data
+
+    def stream(self, name: str) -> Iterator[bytes]:
+        """A file's bytes in pieces, within the size limits of an archive entry (see :meth:`read`)."""
+        file = self.entries[name]
+        assert isinstance(file, Path)
+        again = name in self._streamed
+        self._streamed.add(name)
+        read = size = 0
+        try:
+            size = file.stat().st_size
+            if not again and self._read_total + size > MAX_TOTAL_BYTES:
+                raise error(QDPX_TOO_BIG, path=self.shown, entry=name, size=self._read_total + size, limit=MAX_TOTAL_BYTES)
+            with open_limited(file, MAX_ENTRY_BYTES) as handle:
+                while data := handle.read(1 << 20):
+                    read += len(data)
+                    if read > MAX_ENTRY_BYTES:  # it grew since
+                        raise FileTooBig(file, MAX_ENTRY_BYTES)
+                    if not again:
+                        self._read_total += len(data)
+                    yield data
+        except FileTooBig:
+            raise error(QDPX_TOO_BIG, path=self.shown, entry=name, size=max(read, size), limit=MAX_ENTRY_BYTES) from None
+        except OSError as exc:
+            raise error(QDPX_NOT_ZIP, path=self.shown, reason=f"cannot read '{name}': {exc.strerror or exc}") from None
 
 
 def open_project_file(path: Path, report: Report) -> ProjectFiles:

@@ -18,7 +18,7 @@ from ..ingest.paths import FileTooBig, read_limited
 from .archive import MAX_ENTRY_BYTES, QdpxArchive
 from .codebook_xml import read_qdc, title_from_path, to_codebook
 from .colors import explicit_yaml_colors
-from .project_read import read_project
+from .project_read import read_project, read_project_sources_dropped
 
 YAML_SUFFIXES = (".yaml", ".yml")
 REFI_SUFFIXES = (".qdc", ".qdpx", ".qde")
@@ -66,7 +66,7 @@ def load_codebook_file(path: Path, report: Report, *, known: Codebook | None = N
     elif suffix == ".qdpx":
         with QdpxArchive(path, report) as archive:
             entry = archive.project_entry()
-            project = read_project(archive.read(entry), f"{path}/{entry}", report)
+            project = read_project_sources_dropped(lambda: archive.stream(entry), f"{path}/{entry}", report)
         refi, title = project.codebook, project.name or title_from_path(path)
     elif suffix == ".qde":
         project = read_project(read_file_bytes(path), str(path), report)

@@ -26,6 +26,12 @@ def guid_key(value: str) -> str:
     return value.strip().strip("{}").lower()
 
 
+def guid_number(value: str) -> int:
+    """A GUID (one :func:`is_guid` accepts) as a number, equal where :func:`guid_key` is equal:
+    half the memory of the key, for sets of many GUIDs (every selection of a large project)."""
+    return int(guid_key(value).replace("-", ""), 16)
+
+
 def clean_guid(value: str) -> str:
     """A GUID as qualcode writes it: without braces, case kept."""
     return value.strip().strip("{}")

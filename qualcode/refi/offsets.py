@@ -149,6 +149,26 @@ class SourceText:
 
     def map_span(self, convention: Convention, start: int, end: int) -> Mapped:
         """A selection ``[start, end)`` in the convention's units, in qualcode offsets."""
+        if (convention.utf16 and self._astral) or (convention.crlf_as_one and self._crlf):
+            return self._searched(convention, start, end)
+        # A unit is a raw index here (the common case): no search needed.
+        shift = 1 if convention.bom_counted else 0
+        total = len(self.raw)
+        result = Mapped(0, 0)
+        bounds = []
+        for position in (start - shift, end - shift):
+            if position < 0:
+                result.before_start = True
+                position = 0
+            elif position > total:
+                result.past_end = True
+                position = total
+            bounds.append(self._to_norm(position))
+        result.start, result.end = bounds
+        return result
+
+    def _searched(self, convention: Convention, start: int, end: int) -> Mapped:
+        """:meth:`map_span` by binary search over the raw text (any convention)."""
         shift = 1 if convention.bom_counted else 0
         total = self._units_before(len(self.raw), convention)
         result = Mapped(0, 0)

@@ -1,11 +1,18 @@
-"""Importing a .qdpx into a qualcode project, all or nothing.
+"""Importing a .qdpx into a qualcode project, all or nothing, in memory that hardly grows
+with the project (about 120 bytes per selection: the check that their GUIDs are unique).
 
-Everything is read, checked and mapped in memory first: the archive (safely, see
-:mod:`.archive`), ``project.qde``, every text source, the codes (see :mod:`.codemap`)
-and every selection (positions converted per source, see :mod:`.offsets`). Only then
-is anything written: the codebook file (atomically), then ONE store transaction with
-the transcripts and codings. If that transaction fails the codebook file is put back,
-so a failed import leaves the project as it was.
+``project.qde`` is read in two passes over its bytes (see :class:`.project_read.ProjectReading`):
+the first reads and checks the whole file (so malformed XML anywhere stops the import before
+anything is written) and keeps all but the sources: users, codes and sets, variables, cases,
+notes and links. The codes are planned then (see :mod:`.codemap`) and the codebook file is
+written (atomically). Then ONE store transaction: the second pass builds one text source at
+a time, reads its text from the archive (safely, see :mod:`.archive`), places it (a new
+transcript, or the text of one there is), maps its selections (positions converted, see
+:mod:`.offsets`) and writes its codings, and forgets it. Anything that stops the import
+(a problem in the file, a source that cannot be read, ...) stops the writing; reading goes
+on to the end, so that the error is the one reading all first would have raised, and the
+transaction is rolled back and the codebook file put back: a failed import leaves the
+project as it was. Warnings come in the order of the steps, as if each ran over all sources.
 
 Importing the same file twice adds nothing: transcripts are recognised by their text,
 codings by transcript, span and code.
@@ -16,6 +23,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,9 +37,9 @@ from .archive import CODEBOOK_ENTRY_PREFIX, TURNS_ENTRY, ProjectFiles, QdpxArchi
 from .codemap import plan_codebook
 from .dates import from_xsd
 from .guids import guid_key
-from .model import RefiCoding, RefiProject, RefiSelection, RefiSource
+from .model import RefiCase, RefiCoding, RefiNote, RefiProject, RefiSelection, RefiSource
 from .offsets import KNOWN_CONVENTIONS, STANDARD, Convention, SourceText, choose_convention
-from .project_read import read_project
+from .project_read import ProjectReading
 from .texts import decode_text, read_plain_text
 
 Progress = Callable[[int, int, str], None]
@@ -58,7 +66,6 @@ class QdpxImportResult:
 class _Imported:
     """A coding to add, and the selection and coding it was in the file (kept for re-export)."""
 
-    source: _Source
     coding: Coding
     selection_guid: str | None
     coding_guid: str | None
@@ -70,9 +77,27 @@ class _Source:
     refi: RefiSource
     text: SourceText
     data: bytes
-    transcript: Transcript | None = None
-    existing_id: int | None = None  # the store already has this text
-    same_as: _Source | None = None  # an earlier source of this import has this text
+
+
+# What stops an import, in the order the checks come (the first one found is raised):
+# reading project.qde (REFI_INVALID) comes before all of these.
+_UNREADABLE_SOURCE, _MISSING_SOURCES, _UNREADABLE_NOTE, _CODEBOOK = range(4)
+
+
+class _Warnings:
+    """The import's warnings by the step that gives them, so that they are shown in the
+    order of the steps however the streamed sources interleave them."""
+
+    def __init__(self, first: Report) -> None:
+        self.first = first  # opening the archive
+        self.reading, self.sources, self.notes, self.turns = Report(), Report(), Report(), Report()
+        self.kept, self.codebook, self.attributes, self.placing = Report(), Report(), Report(), Report()
+        self.coding, self.rest = Report(), Report()
+
+    def all(self) -> list[str]:
+        steps = [self.first, self.reading, self.sources, self.notes, self.turns, self.kept, self.codebook]
+        steps += [self.attributes, self.placing, self.coding, self.rest]
+        return [w for step in steps for w in step.warnings]
 
 
 def import_qdpx(
@@ -101,61 +126,58 @@ def _import_qdpx(
     with open_project_file(path, report) as archive:
         entry = archive.project_entry()
         where = f"{archive.shown}/{entry}" if isinstance(archive, QdpxArchive) else archive.shown
-        refi = read_project(archive.read(entry), where, report)
-        sources, empty = _read_sources(archive, refi, report, progress, skip_missing)
-        notes = _note_texts(archive, refi, report)
-        turns_ext, declared = _turns_extension(archive, report)
-        original = _codebook_extension(archive)
-    result = QdpxImportResult(project_name=refi.name or path.stem, origin=refi.origin)
+        warnings = _Warnings(report)
+        reading = ProjectReading(where, warnings.reading)
+        refi = reading.first_pass(archive.stream(entry))
+        stops: dict[int, QualcodeError] = {}
+        notes_ahead, links = reading.notes()
+        notes = _stopping(stops, _UNREADABLE_NOTE, _note_texts, archive, notes_ahead, warnings.notes) or {}
+        turns_ext, declared = _turns_extension(archive, warnings.turns)
+        plan = None
+        if not reading.problems:  # else the import stops with them, whatever the codebook
+            original = _codebook_extension(archive)
+            title = refi.name or path.stem
+            plan = _stopping(
+                stops, _CODEBOOK, plan_codebook, project, refi.codebook, title=title, report=warnings.codebook, original=original
+            )
+        result = QdpxImportResult(project_name=refi.name or path.stem, origin=refi.origin)
+        stream = _Stream(project, path, refi, reading, warnings, result, stops, skip_missing=skip_missing)
+        stream.archive = archive
+        stream.progress, stream.total = progress, reading.source_count()
+        stream.coder = _Coder(refi, plan.ids if plan else {}, notes, links, default_coder, warnings.coding, result)
+        stream.turns_ext, stream.positions = turns_ext, declared
+        stream.writing = plan is not None and not stops
+        undo = plan.write() if plan is not None and stream.writing else lambda: None
+        try:
+            # Thousands of rows: statement journals in memory. An import that cannot write
+            # (it will stop) reads on without a transaction: its error, not the store's, is raised.
+            with project.store.transaction(bulk=True) if stream.writing else nullcontext():
+                if plan is not None and stream.writing:
+                    store = project.store
+                    if plan.path is not None:
+                        # The codebook as written (with any codes this import added to it).
+                        sync = store.codes.sync(load_codebook(plan.path))
+                        if plan.remove_starter is not None:
+                            store.codes.forget(sync.missing)  # the starter's example code, never used
+                    _keep_users(store, refi)
+                    stream.start()
+                reading.second_pass(archive.stream(entry), stream.take)
+                refi = reading.finish()  # REFI_INVALID, with every problem of the file
+                stream.missing_stop()
+                if stops:
+                    raise stops[min(stops)]
+                assert plan is not None and stream.writing  # nothing stopped it
+                stream.finish()
+                _keep_the_rest(project.store, refi, stream.empty, warnings.rest)
+        except BaseException:
+            undo()
+            raise
+    assert plan is not None  # else the import stopped
     for kind, count in sorted(refi.skipped.items()):
-        report.warn(f"{count} {kind} not imported (qualcode codes text only)")
+        warnings.kept.warn(f"{count} {kind} not imported (qualcode codes text only)")
     if refi.unkept:
         listed = ", ".join(f"{n} {kind}" for kind, n in refi.unkept.items())
-        report.warn(f"not kept (qualcode has no place for them; the README lists what an import keeps): {listed}")
-
-    plan = plan_codebook(project, refi.codebook, title=refi.name or path.stem, report=report, original=original)
-    store = project.store
-    _place_transcripts(project, path, refi, sources, turns_ext, report)
-    codings = _codings(refi, sources, plan.ids, notes, default_coder, report, result, _declared(sources, turns_ext, declared))
-
-    undo = plan.write()
-    try:
-        with store.transaction(bulk=True):  # thousands of rows: statement journals in memory
-            if plan.path is not None:
-                # The codebook as written (with any codes this import added to it).
-                sync = store.codes.sync(load_codebook(plan.path))
-                if plan.remove_starter is not None:
-                    store.codes.forget(sync.missing)  # the starter's example code, never used
-            _keep_users(store, refi)
-            for source in sources:
-                if source.transcript is not None:
-                    tid = store.transcripts.add(source.transcript)
-                    result.transcripts.append(source.transcript.name)
-                    store.exchange.keep_transcript_identity(
-                        tid, from_xsd(source.refi.created), _user(refi, source.refi.user_guid)
-                    )
-            for item in codings:
-                item.coding.transcript_id = _transcript_id(item.source)
-            result.codings_added = store.codings.add_many(item.coding for item in codings)
-            store.exchange.keep_coding_identities(
-                (
-                    c.transcript_id,
-                    c.start,
-                    c.end,
-                    c.code_id,
-                    c.coder,
-                    item.selection_guid,
-                    item.coding_guid,
-                    item.selection_creator,
-                )
-                for item in codings
-                if item.selection_guid is not None
-                for c in (item.coding,)
-            )
-            _keep_the_rest(store, refi, empty, report)
-    except BaseException:
-        undo()
-        raise
+        warnings.kept.warn(f"not kept (qualcode has no place for them; the README lists what an import keeps): {listed}")
     if plan.book is not None:
         # The codebook file may be new: forget the cached path as well as the codebook.
         project.__dict__.pop("codebook_path", None)
@@ -163,20 +185,206 @@ def _import_qdpx(
     result.codebook = plan.path
     result.codebook_created = plan.create
     result.codes_added = plan.added_count
-    result.warnings = report.warnings
+    result.warnings = warnings.all()
     return result
 
 
-def _declared(sources: list[_Source], turns_ext: dict[str, dict], positions: str | None) -> dict[int, str]:
-    """id(source) -> the positions a qualcode export declared, for the sources it wrote as they are."""
-    if positions is None:
-        return {}
-    out = {}
-    for source in sources:
-        saved = turns_ext.get(guid_key(source.refi.guid))
-        if isinstance(saved, dict) and saved.get("text_sha256") == sha256_text(source.text.text):
-            out[id(source)] = positions
-    return out
+def _stopping(stops: dict[int, QualcodeError], step: int, run: Callable, *args: object, **kwargs: object):
+    """``run(*args, **kwargs)``, or None if it raised a catalogue error: kept in ``stops``
+    under ``step``, to be raised once every check that comes before it has been made."""
+    try:
+        return run(*args, **kwargs)
+    except QualcodeError as exc:
+        stops.setdefault(step, exc)
+        return None
+
+
+class _Stream:
+    """The sources as the second pass reads them: each is read, placed, mapped and
+    written, then forgotten, so that memory does not grow with the project. Writing
+    stops at the first thing that will stop the import (the transaction is then rolled
+    back); reading goes on, to find what the import must report first."""
+
+    def __init__(
+        self,
+        project: Project,
+        path: Path,
+        refi: RefiProject,
+        reading: ProjectReading,
+        warnings: _Warnings,
+        result: QdpxImportResult,
+        stops: dict[int, QualcodeError],
+        *,
+        skip_missing: bool,
+    ) -> None:
+        self.project, self.refi, self.reading = project, refi, reading
+        self.store: Store  # opened by start(), when the import writes
+        self.archive: ProjectFiles | None = None
+        self.warnings, self.result, self.stops, self.skip_missing = warnings, result, stops, skip_missing
+        self.writing = False
+        self.progress: Progress | None = None
+        self.total = self.number = 0
+        self.coder: _Coder
+        self.turns_ext: dict[str, dict] = {}
+        self.positions: str | None = None
+        self.missing: list[tuple[str, str, int]] = []  # (source name, its reference, codings lost)
+        self.empty: list[RefiSource] = []  # sources without text (only what is kept of them)
+        self.by_hash: dict[str, tuple[str, int]] = {}  # text hash -> (first source with it, its transcript id)
+        self.joined: set[int] = set()  # transcripts that have codings of this import
+        self.unknown: set[str] = set()  # variables values refer to that the project does not define
+        self.cases: dict[str, list[RefiCase]] = {}  # source GUID key -> cases that name it
+        for case in refi.cases:
+            for target in case.source_guids:
+                self.cases.setdefault(guid_key(target), []).append(case)
+                self.unknown.update(k for k in case.variables if k not in refi.variables)
+        self.relative = Path(project.relative(path))
+
+    def start(self) -> None:
+        """Before the first source: what is in the store already."""
+        self.store = self.project.store
+        self.names = self.store.transcripts.names()
+        self.taken = set(self.names.values())
+        self.coder.store = self.store
+        self.coder.floor = self.store.codings.state()[2]  # codings above this id are this import's
+
+    def take(self, refi_source: RefiSource) -> None:
+        """One source, as the second pass reads it."""
+        self.number += 1
+        if self.progress:
+            self.progress(self.number, self.total, refi_source.name)
+        self.unknown.update(k for k in refi_source.variables if k not in self.refi.variables)
+        saved = self.turns_ext.pop(guid_key(refi_source.guid), None)
+        if self.reading.problems or _UNREADABLE_SOURCE in self.stops:
+            self.writing = False  # the import stops with those, whatever comes next
+            return
+        source = self._read(refi_source)
+        if source is None or not self.writing:
+            return
+        self.coder.source(self._place(source, saved), source, self._positions(source, saved))
+
+    def _read(self, source: RefiSource) -> _Source | None:
+        """The source's text (None: there is none to code, or the import will stop)."""
+        assert self.archive is not None
+        report = self.warnings.sources
+        if source.plain_content is not None and source.plain_path is None:
+            raw, data = source.plain_content, source.plain_content.encode("utf-8")
+        else:
+            try:
+                raw, data = read_plain_text(self.archive, source.plain_path or "", source.name, report)
+            except QualcodeError as exc:
+                if exc.code != QDPX_MISSING_SOURCE.code:
+                    self.stops[_UNREADABLE_SOURCE] = exc
+                    self.writing = False
+                    return None
+                self.missing.append((source.name, source.plain_path or "", len(source.selections) + len(source.codings)))
+                self.writing = self.writing and self.skip_missing
+                return None
+        text = SourceText(raw)
+        if not text.text.strip():
+            lost = len(source.selections) + len(source.codings)
+            if lost:
+                report.warn(f"source '{source.name}' has no text; its {lost} coding(s) cannot be placed and are left out")
+            self.empty.append(
+                RefiSource(source.guid, source.name, source.line, created=source.created, user_guid=source.user_guid)
+            )
+            return None
+        return _Source(source, text, data)
+
+    def missing_stop(self) -> None:
+        """After the last source: the sources that are not there (an error unless skipped)."""
+        if self.missing and not self.skip_missing:
+            assert self.archive is not None
+            listed = [f"source '{name}' refers to '{ref}'" for name, ref, _ in self.missing]
+            count, folder = len(self.missing), self.archive.missing_hint
+            self.stops.setdefault(
+                _MISSING_SOURCES,
+                error(QDPX_SOURCES_MISSING, problems=listed, path=self.archive.shown, count=count, folder=folder),
+            )
+        for name, ref, lost in self.missing:
+            self.warnings.sources.warn(
+                f"source '{name}' ({ref}) is not there; skipped" + (f" with its {lost} coding(s)" if lost else "")
+            )
+
+    def _positions(self, source: _Source, saved: object) -> str | None:
+        """The positions a qualcode export declared, if it wrote this source as it is."""
+        if self.positions is not None and isinstance(saved, dict) and saved.get("text_sha256") == sha256_text(source.text.text):
+            return self.positions
+        return None
+
+    def _place(self, source: _Source, saved: object) -> _Target:
+        """A new transcript (unique name), or the same text as one we have."""
+        text = source.text.text
+        name = source.refi.name
+        content_hash = sha256_text(text)
+        report = self.warnings.placing
+        if content_hash in self.by_hash:
+            first, tid = self.by_hash[content_hash]
+            report.warn(f"source '{name}' has the same text as '{first}'; their codings are joined")
+            return _Target(tid, joined=True)
+        existing = self.store.transcripts.id_by_hash(content_hash)
+        if existing is not None:
+            report.warn(f"source '{name}' has the same text as transcript '{self.names[existing]}'; its codings go there")
+            joined = existing in self.joined
+            self.joined.add(existing)
+            return _Target(existing, joined=joined, stored=True)
+        unique = _unique_name(name, self.taken)
+        if unique != name:
+            report.warn(f"a transcript is already called '{name}'; source imported as '{unique}'")
+        self.taken.add(unique)
+        turns = _turns(text, saved, content_hash, name, report)
+        for turn in turns:
+            turn.role = self.project.config.role_of(turn.speaker)
+        transcript = Transcript(
+            name=unique,
+            text=text,
+            turns=turns,
+            attributes=self._attributes(source.refi),
+            source_path=self.relative,
+            source_format="qdpx",
+            source_hash=sha256_bytes(source.data),
+            encoding="utf-8",
+            guid=source.refi.guid,
+        )
+        tid = self.store.transcripts.add(transcript)
+        self.result.transcripts.append(unique)
+        self.store.exchange.keep_transcript_identity(tid, from_xsd(source.refi.created), _user(self.refi, source.refi.user_guid))
+        self.by_hash[content_hash] = (name, tid)
+        return _Target(tid, joined=False)
+
+    def _attributes(self, source: RefiSource) -> dict[str, str]:
+        """Case attributes from the source's own values and its cases."""
+        out: dict[str, str] = {}
+
+        def put(values: dict[str, str]) -> None:
+            for var_key, value in values.items():
+                name = self.refi.variables.get(var_key)
+                if name is not None:
+                    out[name] = value
+
+        put(source.variables)
+        for case in self.cases.get(guid_key(source.guid), []):
+            put(case.variables)
+            # A case named otherwise than its source (a person interviewed twice): keep the name.
+            if case.name and case.name != source.name:
+                out["case"] = case.name
+        return out
+
+    def finish(self) -> None:
+        """After the last source: the warnings that sum up all of them."""
+        if self.unknown:
+            self.warnings.attributes.warn(
+                f"{len(self.unknown)} variable value(s) refer to variables the project does not define; left out"
+            )
+        self.coder.finish()
+
+
+@dataclass(slots=True)
+class _Target:
+    """The transcript a source's codings go to."""
+
+    tid: int
+    joined: bool  # earlier sources of this import have put codings there
+    stored: bool = False  # it was in the store before this import
 
 
 def _user(refi: RefiProject, guid: str | None) -> str | None:
@@ -221,56 +429,10 @@ def _keep_the_rest(store: Store, refi: RefiProject, empty: list[RefiSource], rep
         )
 
 
-def _transcript_id(source: _Source) -> int:
-    while source.same_as is not None:
-        source = source.same_as
-    if source.existing_id is not None:
-        return source.existing_id
-    assert source.transcript is not None and source.transcript.id is not None
-    return source.transcript.id
-
-
-def _read_sources(
-    archive: ProjectFiles, refi: RefiProject, report: Report, progress: Progress | None, skip_missing: bool
-) -> tuple[list[_Source], list[RefiSource]]:
-    """The sources with text, and those without any (kept aside: nothing to code in them)."""
-    out = []
-    empty: list[RefiSource] = []
-    missing: list[tuple[RefiSource, str]] = []
-    for number, source in enumerate(refi.sources, 1):
-        if progress:
-            progress(number, len(refi.sources), source.name)
-        if source.plain_content is not None and source.plain_path is None:
-            raw, data = source.plain_content, source.plain_content.encode("utf-8")
-        else:
-            try:
-                raw, data = read_plain_text(archive, source.plain_path or "", source.name, report)
-            except QualcodeError as exc:
-                if exc.code != QDPX_MISSING_SOURCE.code:
-                    raise
-                missing.append((source, source.plain_path or ""))
-                continue
-        text = SourceText(raw)
-        if not text.text.strip():
-            lost = len(source.selections) + len(source.codings)
-            if lost:
-                report.warn(f"source '{source.name}' has no text; its {lost} coding(s) cannot be placed and are left out")
-            empty.append(source)
-            continue
-        out.append(_Source(source, text, data))
-    if missing and not skip_missing:
-        listed = [f"source '{s.name}' refers to '{ref}'" for s, ref in missing]
-        raise error(QDPX_SOURCES_MISSING, problems=listed, path=archive.shown, count=len(missing), folder=archive.missing_hint)
-    for source, ref in missing:
-        lost = len(source.selections) + len(source.codings)
-        report.warn(f"source '{source.name}' ({ref}) is not there; skipped" + (f" with its {lost} coding(s)" if lost else ""))
-    return out, empty
-
-
-def _note_texts(archive: ProjectFiles, refi: RefiProject, report: Report) -> dict[str, str]:
+def _note_texts(archive: ProjectFiles, notes: dict[str, RefiNote], report: Report) -> dict[str, str]:
     """Note GUID key -> its text (inline, or a .txt in the archive as NVivo writes them)."""
     out = {}
-    for key, note in refi.notes.items():
+    for key, note in notes.items():
         text = note.text
         if text is None and note.plain_path:
             raw, _ = read_plain_text(archive, note.plain_path, note.name or "note", report)
@@ -304,7 +466,7 @@ def _turns_extension(archive: ProjectFiles, report: Report) -> tuple[dict[str, d
     if name is None:
         return {}, None
     try:
-        data = json.loads(decode_text(archive.read(name), archive.shown, TURNS_ENTRY, name))
+        data = json.loads(decode_text(archive.read(name), archive.shown, TURNS_ENTRY, name), object_pairs_hook=_packed)
         sources = data["sources"]
         if not isinstance(sources, dict):
             raise TypeError("sources is not an object")
@@ -316,49 +478,26 @@ def _turns_extension(archive: ProjectFiles, report: Report) -> tuple[dict[str, d
         return {}, None
 
 
-def _place_transcripts(
-    project: Project, path: Path, refi: RefiProject, sources: list[_Source], turns_ext: dict, report: Report
-) -> None:
-    """Decide per source: a new transcript (unique name), or the same text as one we have."""
-    store = project.store
-    taken = set(store.transcripts.names().values())
-    by_hash: dict[str, _Source] = {}
-    attributes = _attributes(refi, report)
-    relative = project.relative(path)
-    for source in sources:
-        text = source.text.text
-        content_hash = sha256_text(text)
-        existing = store.transcripts.id_by_hash(content_hash)
-        if existing is not None:
-            source.existing_id = existing
-            name = store.transcripts.names()[existing]
-            report.warn(f"source '{source.refi.name}' has the same text as transcript '{name}'; its codings go there")
-            continue
-        if content_hash in by_hash:
-            source.same_as = by_hash[content_hash]
-            report.warn(
-                f"source '{source.refi.name}' has the same text as '{source.same_as.refi.name}'; their codings are joined"
-            )
-            continue
-        by_hash[content_hash] = source
-        name = _unique_name(source.refi.name, taken)
-        if name != source.refi.name:
-            report.warn(f"a transcript is already called '{source.refi.name}'; source imported as '{name}'")
-        taken.add(name)
-        turns = _turns(text, turns_ext.get(guid_key(source.refi.guid)), content_hash, source.refi.name, report)
-        for turn in turns:
-            turn.role = project.config.role_of(turn.speaker)
-        source.transcript = Transcript(
-            name=name,
-            text=text,
-            turns=turns,
-            attributes=attributes.get(guid_key(source.refi.guid), {}),
-            source_path=Path(relative),
-            source_format="qdpx",
-            source_hash=sha256_bytes(source.data),
-            encoding="utf-8",
-            guid=source.refi.guid,
-        )
+class _Packed:
+    """A source's saved turns as JSON text until its source is read: the rows of a thousand
+    interviews as objects would take five times the memory."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _packed(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object (as ``json`` makes it), its ``turns`` list packed (see :class:`_Packed`)."""
+    out = dict(pairs)
+    turns = out.get("turns")
+    if isinstance(turns, list):
+        try:
+            out["turns"] = _Packed(json.dumps(turns))
+        except (TypeError, ValueError, RecursionError):  # kept as it is (read as it would have been)
+            pass
+    return out
 
 
 def _unique_name(name: str, taken: set[str]) -> str:
@@ -374,7 +513,8 @@ def _turns(text: str, saved: object, content_hash: str, name: str, report: Repor
     """Turns qualcode exported with this text, else found again in the text."""
     if not isinstance(saved, dict) or saved.get("text_sha256") != content_hash:
         return scan_turns(text).turns
-    turns = _saved_turns(saved.get("turns"), len(text))
+    rows = saved.get("turns")
+    turns = _saved_turns(json.loads(rows.text) if isinstance(rows, _Packed) else rows, len(text))
     if turns is None:
         report.warn(f"{TURNS_ENTRY}: the turns of source '{name}' are malformed; speaker turns are found again from the text")
         return scan_turns(text).turns
@@ -400,144 +540,159 @@ def _saved_turns(rows: object, length: int) -> list[Turn] | None:
     return out
 
 
-def _attributes(refi: RefiProject, report: Report) -> dict[str, dict[str, str]]:
-    """Source GUID key -> case attributes, from the source's own values and its cases."""
-    out: dict[str, dict[str, str]] = {}
-    unknown: set[str] = set()
-    names = {guid_key(s.guid): s.name for s in refi.sources}
+class _Coder:
+    """Every coding of every source, in qualcode offsets, with coder, memo and the identity
+    it had, written source by source (:meth:`source`)."""
 
-    def put(source_key: str, values: dict[str, str]) -> None:
-        for var_key, value in values.items():
-            name = refi.variables.get(var_key)
-            if name is None:
-                unknown.add(var_key)
-                continue
-            out.setdefault(source_key, {})[name] = value
+    def __init__(
+        self,
+        refi: RefiProject,
+        ids: dict[str, str],
+        notes: dict[str, str],
+        links: list[tuple[str, str]],
+        default_coder: str,
+        report: Report,
+        result: QdpxImportResult,
+    ) -> None:
+        self.refi, self.ids, self.notes, self.default_coder = refi, ids, notes, default_coder
+        self.report, self.result = report, result
+        self.linked: dict[str, list[str]] = {}  # selection GUID key -> note GUID keys (NVivo's <Links>)
+        for origin, target in links:
+            if origin in notes:
+                self.linked.setdefault(target, []).append(origin)
+            elif target in notes:
+                self.linked.setdefault(origin, []).append(target)
+        self.used_notes: set[str] = set()
+        self.store: Store
+        self.floor = 0
+        self.unknown_codes = 0
+        self.unknown_shown: list[str] = []  # where the first codings of unknown codes are, for the warning
 
-    for source in refi.sources:
-        put(guid_key(source.guid), source.variables)
-    for case in refi.cases:
-        for target in case.source_guids:
-            key = guid_key(target)
-            put(key, case.variables)
-            # A case named otherwise than its source (a person interviewed twice): keep the name.
-            if case.name and case.name != names.get(key):
-                out.setdefault(key, {})["case"] = case.name
-    if unknown:
-        report.warn(f"{len(unknown)} variable value(s) refer to variables the project does not define; left out")
-    return out
-
-
-def _codings(
-    refi: RefiProject,
-    sources: list[_Source],
-    ids: dict[str, str],
-    notes: dict[str, str],
-    default_coder: str,
-    report: Report,
-    result: QdpxImportResult,
-    declared: dict[int, str],
-) -> list[_Imported]:
-    """Every coding of every source, in qualcode offsets, with coder, memo and the identity it had."""
-    linked: dict[str, list[str]] = {}  # selection GUID key -> note GUID keys (NVivo's <Links>)
-    for origin, target in refi.links:
-        if origin in notes:
-            linked.setdefault(target, []).append(origin)
-        elif target in notes:
-            linked.setdefault(origin, []).append(target)
-    used_notes: set[str] = set()
-    unknown_codes: list[str] = []  # where each coding of an unknown code is, for the warning
-    merged: dict[tuple[tuple[str, int], int, int, str, str], _Imported] = {}
-
-    def coder_of(*user_guids: str | None) -> str:
+    def _coder_of(self, *user_guids: str | None) -> str:
         for guid in user_guids:
-            if guid and guid_key(guid) in refi.users:
-                return refi.users[guid_key(guid)]
-        return default_coder
+            if guid and guid_key(guid) in self.refi.users:
+                return self.refi.users[guid_key(guid)]
+        return self.default_coder
 
-    def memo_of(selection: RefiSelection | None, coding: RefiCoding) -> str | None:
+    def _memo_of(self, selection: RefiSelection | None, coding: RefiCoding) -> str | None:
         keys = list(coding.note_guids)
         parts = []
         if selection is not None:
-            keys = [*selection.note_guids, *linked.get(guid_key(selection.guid), []), *keys]
+            keys = [*selection.note_guids, *self.linked.get(guid_key(selection.guid), []), *keys]
             if selection.description:
                 parts.append(selection.description)
         for key in map(guid_key, keys):
-            if key in notes:
-                used_notes.add(key)
-                parts.append(notes[key])
+            if key in self.notes:
+                self.used_notes.add(key)
+                parts.append(self.notes[key])
         distinct = list(dict.fromkeys(p.strip() for p in parts if p.strip()))
         return "\n\n".join(distinct) or None
 
-    def add(source: _Source, start: int, end: int, coding: RefiCoding, selection: RefiSelection | None) -> None:
-        code_id = ids.get(guid_key(coding.code_guid))
-        if code_id is None:
-            where = f"line {selection.line}" if selection is not None else f"source '{source.refi.name}'"
-            unknown_codes.append(f"{where}: {coding.code_guid}")
-            return
-        result.codings_read += 1
-        row = Coding(
-            id=None,
-            transcript_id=0,
-            start=start,
-            end=end,
-            code_id=code_id,
-            coder=coder_of(coding.user_guid, selection.user_guid if selection else None),
-            quote="",
-            memo=memo_of(selection, coding),
-            origin=MANUAL,
-            created_at=from_xsd(coding.created or (selection.created if selection else None)),
-        )
-        key = (_target(source), start, end, code_id, row.coder)
-        if key in merged:  # the same code on the same span twice by one coder: one coding, memos joined
-            kept = merged[key].coding
-            if row.memo and row.memo not in (kept.memo or ""):
-                kept.memo = f"{kept.memo}\n\n{row.memo}" if kept.memo else row.memo
-            return
-        creator = coder_of(selection.user_guid) if selection is not None and selection.user_guid else None
-        merged[key] = _Imported(
-            source,
-            row,
-            selection.guid if selection is not None else None,
-            coding.guid,
-            creator if creator != row.coder else None,
-        )
+    def source(self, target: _Target, source: _Source, declared: str | None) -> None:
+        """Map and write one source's codings. The same code on the same span twice by one
+        coder is one coding, memos joined: within the source, and (``target.joined``) with
+        the codings earlier sources of this import put on the same transcript."""
+        store, result = self.store, self.result
+        merged: dict[tuple[int, int, str, str], _Imported] = {}
+        earlier: dict[tuple[int, int, str, str], list] = {}  # key -> [id, memo] of this import's codings there
+        if target.joined:
+            floor = self.floor if target.stored else 0
+            for cid, start, end, code_id, coder, memo in store.codings.spans_with_memos(target.tid):
+                if cid > floor:
+                    earlier[(start, end, code_id, coder)] = [cid, memo, memo]
+        memos = 0
 
-    for source in sources:
-        spans = [(s.start, s.end) for s in source.refi.selections]
-        if id(source) in declared:  # a qualcode export says how it counted: no guessing
-            convention = KNOWN_CONVENTIONS[declared[id(source)]]
+        def add(start: int, end: int, coding: RefiCoding, selection: RefiSelection | None) -> None:
+            code_id = self.ids.get(guid_key(coding.code_guid))
+            if code_id is None:
+                where = f"line {selection.line}" if selection is not None else f"source '{source.refi.name}'"
+                self.unknown_codes += 1
+                if len(self.unknown_shown) < 4:
+                    self.unknown_shown.append(f"{where}: {coding.code_guid}")
+                return
+            result.codings_read += 1
+            row = Coding(
+                id=None,
+                transcript_id=target.tid,
+                start=start,
+                end=end,
+                code_id=code_id,
+                coder=self._coder_of(coding.user_guid, selection.user_guid if selection else None),
+                quote="",
+                memo=self._memo_of(selection, coding),
+                origin=MANUAL,
+                created_at=from_xsd(coding.created or (selection.created if selection else None)),
+            )
+            key = (start, end, code_id, row.coder)
+            if key in earlier:  # joined with a coding an earlier source added
+                kept_memo = earlier[key][1]
+                if row.memo and row.memo not in (kept_memo or ""):
+                    earlier[key][1] = f"{kept_memo}\n\n{row.memo}" if kept_memo else row.memo
+                return
+            if key in merged:  # the same code on the same span twice by one coder: one coding, memos joined
+                kept = merged[key].coding
+                if row.memo and row.memo not in (kept.memo or ""):
+                    kept.memo = f"{kept.memo}\n\n{row.memo}" if kept.memo else row.memo
+                return
+            creator = self._coder_of(selection.user_guid) if selection is not None and selection.user_guid else None
+            merged[key] = _Imported(
+                row,
+                selection.guid if selection is not None else None,
+                coding.guid,
+                creator if creator != row.coder else None,
+            )
+
+        refi_source = source.refi
+        spans = [(s.start, s.end) for s in refi_source.selections]
+        if declared is not None:  # a qualcode export says how it counted: no guessing
+            convention = KNOWN_CONVENTIONS[declared]
         else:
-            convention = _guessed_convention(source, spans, refi.origin, report, result)
+            convention = _guessed_convention(source, spans, self.refi.origin, self.report, result)
         length = len(source.text.text)
-        for selection in source.refi.selections:
+        for selection in refi_source.selections:
             start, end = selection.start, selection.end
             where = f"line {selection.line}: selection {selection.start}-{selection.end}"
             if start > end:
                 start, end = end, start
-                report.warn(f"{where} of '{source.refi.name}' ends before it starts; read as {start}-{end}")
+                self.report.warn(f"{where} of '{refi_source.name}' ends before it starts; read as {start}-{end}")
             mapped = source.text.map_span(convention, start, end)
             if mapped.end <= mapped.start:
-                report.warn(f"{where} of '{source.refi.name}' is empty; skipped")
+                self.report.warn(f"{where} of '{refi_source.name}' is empty; skipped")
                 continue
             if mapped.before_start:
-                report.warn(
-                    f"{where} starts before the beginning of '{source.refi.name}' (a negative position); cut at the start"
+                self.report.warn(
+                    f"{where} starts before the beginning of '{refi_source.name}' (a negative position); cut at the start"
                 )
             if mapped.past_end:
-                report.warn(f"{where} reaches past the end of '{source.refi.name}'; cut at the end")
+                self.report.warn(f"{where} reaches past the end of '{refi_source.name}'; cut at the end")
             for coding in selection.codings:
-                add(source, mapped.start, mapped.end, coding, selection)
-        for coding in source.refi.codings:  # a code on the whole source
-            add(source, 0, length, coding, None)
-    if unknown_codes:
-        shown = "; ".join(unknown_codes[:3]) + ("; ..." if len(unknown_codes) > 3 else "")
-        report.warn(f"{len(unknown_codes)} coding(s) refer to codes that are not in the project's codebook; left out ({shown})")
-    unused = len(set(notes) - used_notes)
-    if unused:
-        report.warn(f"{unused} note(s) not attached to a coding (project memos) were not imported")
-    result.memos = sum(1 for m in merged.values() if m.coding.memo)
-    return list(merged.values())
+                add(mapped.start, mapped.end, coding, selection)
+        for coding in refi_source.codings:  # a code on the whole source
+            add(0, length, coding, None)
+        joined = {cid: memo for cid, memo, before in earlier.values() if memo != before}
+        if joined:
+            store.codings.join_memos(joined)
+            memos += sum(1 for cid, memo, before in earlier.values() if memo and not before)
+        items = list(merged.values())
+        result.codings_added += store.codings.add_many(item.coding for item in items)
+        store.exchange.keep_coding_identities(
+            (c.transcript_id, c.start, c.end, c.code_id, c.coder, item.selection_guid, item.coding_guid, item.selection_creator)
+            for item in items
+            if item.selection_guid is not None
+            for c in (item.coding,)
+        )
+        result.memos += memos + sum(1 for item in items if item.coding.memo)
+
+    def finish(self) -> None:
+        """After the last source: codings that could not be placed, notes not used."""
+        if self.unknown_codes:
+            shown = "; ".join(self.unknown_shown[:3]) + ("; ..." if self.unknown_codes > 3 else "")
+            self.report.warn(
+                f"{self.unknown_codes} coding(s) refer to codes that are not in the project's codebook; left out ({shown})"
+            )
+        unused = len(set(self.notes) - self.used_notes)
+        if unused:
+            self.report.warn(f"{unused} note(s) not attached to a coding (project memos) were not imported")
 
 
 def _guessed_convention(
@@ -558,10 +713,3 @@ def _guessed_convention(
             " boundary; check the imported codings against the other program"
         )
     return choice.convention
-
-
-def _target(source: _Source) -> tuple[str, int]:
-    """Identifies the transcript a source's codings go to (before transcripts have ids)."""
-    while source.same_as is not None:
-        source = source.same_as
-    return ("stored", source.existing_id) if source.existing_id is not None else ("new", id(source))

@@ -8,8 +8,11 @@ video, graphs, document sets) is counted in ``skipped`` so the importer can say 
 
 from __future__ import annotations
 
-from ..errors import REFI_INVALID, Report, error
-from .guids import guid_key
+from collections import Counter
+from collections.abc import Callable, Iterable
+
+from ..errors import REFI_INVALID, Problem, Report, error
+from .guids import guid_key, guid_number, is_guid
 from .model import (
     RefiCase,
     RefiCoding,
@@ -19,7 +22,7 @@ from .model import (
     RefiSource,
 )
 from .reading import RefiReader
-from .xmlsafe import Node, parse_xml
+from .xmlsafe import DETACH, HOLLOW, KEEP, Node, Shape, StopReading, parse_xml, read_xml
 
 VALUE_TAGS = ("TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateValue", "DateTimeValue")
 OTHER_SOURCES = {
@@ -33,48 +36,189 @@ OTHER_SOURCES = {
 def read_project(data: bytes, path: str, report: Report) -> RefiProject:
     """Parse ``project.qde`` bytes; raise REFI_INVALID listing every located problem."""
     root = parse_xml(data, path)
-    reader = RefiReader(path, report)
-    reader.check_root(root, "Project", "project")
-    project = RefiProject(
-        name=(root.get("name") or "").strip(),
-        origin=root.get("origin"),
-        created=root.get("creationDateTime") or root.get("modifiedDateTime"),
-        user_guid=root.get("creatingUserGUID") or root.get("modifyingUserGUID"),
-    )
-    users = reader.child(root, "Users")
-    for node in reader.children(users, "User") if users is not None else []:
-        guid = reader.guid(node)
-        if guid:
-            project.users[guid_key(guid)] = (node.get("name") or node.get("id") or "").strip() or guid
-            project.user_guids[guid_key(guid)] = guid
-    project.codebook = reader.codebook(reader.child(root, "CodeBook"), reader.child(root, "Sets"), project.origin)
-    variables = reader.child(root, "Variables")
-    for node in reader.children(variables, "Variable") if variables is not None else []:
-        guid = reader.guid(node)
-        name = (node.get("name") or "").strip()
-        if guid and name:
-            project.variables[guid_key(guid)] = name
-    cases = reader.child(root, "Cases")
-    for node in reader.children(cases, "Case") if cases is not None else []:
-        guid = reader.guid(node)
-        if guid:
-            project.cases.append(
-                RefiCase(
-                    guid=guid,
-                    name=(node.get("name") or "").strip() or None,
-                    variables=_values(reader, node),
-                    source_guids=[g for r in reader.children(node, "SourceRef") if (g := reader.guid(r, "targetGUID"))],
+    reading = ProjectReading(path, report)
+    project = reading.head(root)
+    sources = reading.reader.child(root, "Sources")
+    for node in sources.children if sources is not None else []:
+        reading.source(node, project.sources.append)
+    return reading.finish()
+
+
+def read_project_sources_dropped(chunks: Callable[[], Iterable[bytes]], path: str, report: Report) -> RefiProject:
+    """:func:`read_project` of a file whose bytes ``chunks()`` gives afresh on each call, for
+    what is not in its sources (the codebook): the sources are read and checked one at a time
+    and dropped, so that memory does not grow with them."""
+    reading = ProjectReading(path, report)
+    reading.first_pass(chunks())
+    reading.second_pass(chunks(), lambda _source: None)
+    return reading.finish()
+
+
+class ProjectReading:
+    """Reading ``project.qde`` in parts: :meth:`head` (all but the sources), each source by
+    :meth:`source`, then :meth:`finish`. The problems and warnings are those of reading the
+    whole file at once, in the same order; :func:`read_project` reads it so, :meth:`first_pass`
+    a large file in two passes over its bytes (see there)."""
+
+    def __init__(self, path: str, report: Report) -> None:
+        self.path = path
+        self.reader = RefiReader(path, report)
+        self.root: Node | None = None
+        self.project = RefiProject(name="")
+        self._selections: dict[int, int] = {}  # selection GUID (as a number) -> line of its first use
+        self._unkept: Counter[str] = Counter()  # what the sources hold that qualcode does not keep
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.reader.problems
+
+    def head(self, root: Node) -> RefiProject:
+        """The project without its sources: users, codebook and sets, variables, cases."""
+        self.root = root
+        reader = self.reader
+        reader.check_root(root, "Project", "project")
+        project = self.project = RefiProject(
+            name=(root.get("name") or "").strip(),
+            origin=root.get("origin"),
+            created=root.get("creationDateTime") or root.get("modifiedDateTime"),
+            user_guid=root.get("creatingUserGUID") or root.get("modifyingUserGUID"),
+        )
+        users = reader.child(root, "Users")
+        for node in reader.children(users, "User") if users is not None else []:
+            guid = reader.guid(node)
+            if guid:
+                project.users[guid_key(guid)] = (node.get("name") or node.get("id") or "").strip() or guid
+                project.user_guids[guid_key(guid)] = guid
+        project.codebook = reader.codebook(reader.child(root, "CodeBook"), reader.child(root, "Sets"), project.origin)
+        variables = reader.child(root, "Variables")
+        for node in reader.children(variables, "Variable") if variables is not None else []:
+            guid = reader.guid(node)
+            name = (node.get("name") or "").strip()
+            if guid and name:
+                project.variables[guid_key(guid)] = name
+        cases = reader.child(root, "Cases")
+        for node in reader.children(cases, "Case") if cases is not None else []:
+            guid = reader.guid(node)
+            if guid:
+                project.cases.append(
+                    RefiCase(
+                        guid=guid,
+                        name=(node.get("name") or "").strip() or None,
+                        variables=_values(reader, node),
+                        source_guids=[g for r in reader.children(node, "SourceRef") if (g := reader.guid(r, "targetGUID"))],
+                    )
                 )
-            )
-    sources = reader.child(root, "Sources")
-    selections: dict[str, int] = {}  # selection GUID key -> line of its first use
-    for node in reader.children(sources) if sources is not None else []:
+        return project
+
+    def source(self, node: Node, take: Callable[[RefiSource], object]) -> None:
+        """One child of ``<Sources>``: a text source is read and handed to ``take``."""
+        reader, project = self.reader, self.project
+        if not reader.ours(node):
+            return
         if node.tag == "TextSource":
-            source = _text_source(reader, node, selections)
+            source = _text_source(reader, node, self._selections)
+            if node.get("richTextPath"):
+                self._unkept["rich-text version(s) of sources (their formatting; the plain text is kept)"] += 1
+            if reader.text_of(node, "Description"):
+                self._unkept["source description(s)"] += 1
             if source is not None:
-                project.sources.append(source)
+                take(source)
         elif node.tag in OTHER_SOURCES:
             project.skipped[OTHER_SOURCES[node.tag]] = project.skipped.get(OTHER_SOURCES[node.tag], 0) + 1
+
+    def source_count(self) -> int:
+        """How many text sources (with a GUID) the project has, read or not."""
+        assert self.root is not None
+        sources = self.reader.child(self.root, "Sources")
+        found = sources.children if sources is not None else []
+        return sum(1 for n in found if n.ns == self.reader.ns and n.tag == "TextSource" and is_guid(n.get("guid") or ""))
+
+    def notes(self) -> tuple[dict[str, RefiNote], list[tuple[str, str]]]:
+        """The notes and links, read ahead of :meth:`finish` without a word (an import needs
+        them for the memos while the sources stream; :meth:`finish` reports on them)."""
+        assert self.root is not None
+        quiet = RefiReader(self.path, Report())
+        quiet.ns = self.reader.ns
+        ahead = RefiProject(name="")
+        _notes_and_links(quiet, self.root, ahead)
+        return ahead.notes, ahead.links
+
+    def finish(self) -> RefiProject:
+        """The rest of the project (notes, links, graphs, what is not kept); REFI_INVALID if
+        anything read had problems."""
+        assert self.root is not None
+        reader, root, project = self.reader, self.root, self.project
+        _notes_and_links(reader, root, project)
+        graphs = reader.child(root, "Graphs")
+        if graphs is not None:
+            project.skipped["graph(s)"] = len(reader.children(graphs, "Graph"))
+        project.unkept.update(self._unkept)
+        _count_unkept(reader, root, project)
+        if reader.problems:
+            raise error(REFI_INVALID, problems=reader.problems, path=self.path, count=len(reader.problems))
+        return project
+
+    def first_pass(self, chunks: Iterable[bytes]) -> RefiProject:
+        """For a large file, read in two passes over its bytes without holding it: the whole
+        file read and checked, the sources kept hollow; then :meth:`head`. Then :meth:`notes`
+        may be read, and :meth:`second_pass` and :meth:`finish` follow."""
+        return self.head(read_xml(chunks, self.path, _Hollow()))
+
+    def second_pass(self, chunks: Iterable[bytes], take: Callable[[RefiSource], object]) -> None:
+        """Every source built one at a time, read, handed to ``take`` and forgotten; reading
+        stops after ``<Sources>`` (the first pass has read the rest)."""
+        read_xml(chunks, self.path, _Streamed(lambda node: self.source(node, take)))
+
+
+def _first_sources(ancestors: list[Node], node: Node) -> bool:
+    """``node`` (a child of the root) is the project's ``<Sources>``: the first, in the root's namespace."""
+    root = ancestors[0]
+    return node.tag == "Sources" and node.ns == root.ns and not any(c.tag == "Sources" and c.ns == root.ns for c in root.children)
+
+
+class _Hollow(Shape):
+    """The first pass: the whole tree, but the sources (children of the project's ``<Sources>``)
+    without their contents."""
+
+    shallow = 2
+
+    def __init__(self) -> None:
+        self.sources: Node | None = None
+
+    def enter(self, ancestors: list[Node], node: Node) -> int:
+        if len(ancestors) == 1 and self.sources is None and _first_sources(ancestors, node):
+            self.sources = node
+        elif len(ancestors) == 2 and ancestors[1] is self.sources:
+            return HOLLOW
+        return KEEP
+
+
+class _Streamed(Shape):
+    """The second pass: only the children of the project's ``<Sources>``, each handed over when complete."""
+
+    shallow = 2
+
+    def __init__(self, take: Callable[[Node], None]) -> None:
+        self.take = take
+        self.sources: Node | None = None
+
+    def enter(self, ancestors: list[Node], node: Node) -> int:
+        if not ancestors:
+            return KEEP
+        if len(ancestors) == 1:
+            if self.sources is None and _first_sources(ancestors, node):
+                self.sources = node
+                return DETACH
+            return HOLLOW
+        return DETACH  # a child of <Sources>: the only element at this level not inside a hollow one
+
+    def leave(self, node: Node) -> None:
+        if node is self.sources:
+            raise StopReading
+        self.take(node)
+
+
+def _notes_and_links(reader: RefiReader, root: Node, project: RefiProject) -> None:
     notes = reader.child(root, "Notes")
     for node in reader.children(notes, "Note") if notes is not None else []:
         guid = reader.guid(node)
@@ -91,24 +235,12 @@ def read_project(data: bytes, path: str, report: Report) -> RefiProject:
         origin, target = node.get("originGUID"), node.get("targetGUID")
         if origin and target:
             project.links.append((guid_key(origin), guid_key(target)))
-    graphs = reader.child(root, "Graphs")
-    if graphs is not None:
-        project.skipped["graph(s)"] = len(reader.children(graphs, "Graph"))
-    _count_unkept(reader, root, project)
-    if reader.problems:
-        raise error(REFI_INVALID, problems=reader.problems, path=path, count=len(reader.problems))
-    return project
 
 
 def _count_unkept(reader: RefiReader, root: Node, project: RefiProject) -> None:
-    """What the file holds and qualcode's model cannot (listed in the README), so the import can say so."""
+    """What the file holds and qualcode's model cannot (listed in the README), so the import can
+    say so (the sources' part is counted as they are read)."""
     unkept = project.unkept
-    sources = reader.child(root, "Sources")
-    for node in reader.children(sources, "TextSource") if sources is not None else []:
-        if node.get("richTextPath"):
-            unkept["rich-text version(s) of sources (their formatting; the plain text is kept)"] += 1
-        if reader.text_of(node, "Description"):
-            unkept["source description(s)"] += 1
     if reader.text_of(root, "Description"):
         unkept["project description"] += 1
     variables = reader.child(root, "Variables")
@@ -165,7 +297,7 @@ def _note_refs(reader: RefiReader, node: Node) -> list[str]:
     return [g for r in reader.children(node, "NoteRef") if (g := reader.guid(r, "targetGUID"))]
 
 
-def _text_source(reader: RefiReader, node: Node, selections: dict[str, int]) -> RefiSource | None:
+def _text_source(reader: RefiReader, node: Node, selections: dict[int, int]) -> RefiSource | None:
     guid = reader.guid(node)
     if guid is None:
         return None
@@ -195,7 +327,7 @@ def _text_source(reader: RefiReader, node: Node, selections: dict[str, int]) -> 
         start, end = reader.integer(sel, "startPosition"), reader.integer(sel, "endPosition")
         if sel_guid is None or start is None or end is None:
             continue
-        first = selections.setdefault(guid_key(sel_guid), sel.line)
+        first = selections.setdefault(guid_number(sel_guid), sel.line)
         if first != sel.line:
             # Both are imported (nothing is lost); the GUID no longer names one selection.
             reader.warn(f"line {sel.line}: selection GUID {sel_guid} is also used on line {first}; both selections are imported")

@@ -76,16 +76,16 @@ class RefiReader:
 
     def children(self, node: Node, tag: str | None = None) -> list[Node]:
         """Children in the document's namespace (others are extensions: noted once, skipped)."""
-        out = []
-        for child in node.children:
-            if child.ns != self.ns:
-                if child.tag not in self._foreign:
-                    self._foreign.add(child.tag)
-                    self.warn(f"line {child.line}: element <{child.tag}> from namespace '{child.ns}' skipped")
-                continue
-            if tag is None or child.tag == tag:
-                out.append(child)
-        return out
+        return [child for child in node.children if self.ours(child) and (tag is None or child.tag == tag)]
+
+    def ours(self, node: Node) -> bool:
+        """True if the element is in the document's namespace; else an extension: noted once."""
+        if node.ns == self.ns:
+            return True
+        if node.tag not in self._foreign:
+            self._foreign.add(node.tag)
+            self.warn(f"line {node.line}: element <{node.tag}> from namespace '{node.ns}' skipped")
+        return False
 
     def child(self, node: Node, tag: str) -> Node | None:
         found = self.children(node, tag)

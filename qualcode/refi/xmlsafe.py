@@ -9,6 +9,7 @@ depth so that deeply nested input cannot exhaust the stack of the recursive read
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
@@ -65,12 +66,50 @@ class _Forbidden(Exception):
         self.line = line
 
 
+class StopReading(Exception):  # noqa: N818 - a signal, not an error
+    """Raised by a :class:`Shape` hook to end reading early (the rest of the document is not read)."""
+
+
+KEEP, HOLLOW, DETACH = 0, 1, 2
+
+
+class Shape:
+    """Which parts of a document :func:`read_xml` builds, so that a large one need not be
+    held at once. :meth:`enter` is asked for each element at most ``shallow`` levels deep
+    (the root is level 0); deeper ones are kept as their parent is. The default keeps all.
+    """
+
+    shallow = -1
+
+    def enter(self, ancestors: list[Node], node: Node) -> int:
+        """KEEP the element; HOLLOW: keep it without its contents (text, comments, children),
+        which are still read and checked; DETACH: build it with its contents but leave it out
+        of its parent, and hand it to :meth:`leave` once complete."""
+        return KEEP
+
+    def leave(self, node: Node) -> None:
+        """A DETACHed element, complete (may raise :class:`StopReading`)."""
+
+
 def parse_xml(data: bytes, path: str) -> Node:
     """Parse XML bytes into a :class:`Node` tree or raise a catalogue error with the position."""
+    return read_xml((data,), path)
+
+
+def read_xml(chunks: Iterable[bytes], path: str, shape: Shape | None = None) -> Node:
+    """Parse XML arriving in pieces into a :class:`Node` tree shaped by ``shape`` (all of it by
+    default), or raise a catalogue error with the position. Errors are those of the whole
+    document (nesting, DOCTYPE and entities are checked in hollow parts too), unless a hook
+    stops early."""
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.buffer_text = True  # one call per run of text, not per line
     stack: list[Node] = []
     root: list[Node] = []
+    shape = shape or Shape()
+    shallow = shape.shallow
+    skipped = [0]  # open elements inside a hollow one (the hollow one included)
+    detached: list[Node] = []
 
     def refuse(what: str):
         def handler(*_args: object) -> None:
@@ -79,25 +118,42 @@ def parse_xml(data: bytes, path: str) -> Node:
         return handler
 
     def start(name: str, attrs: dict[str, str]) -> None:
+        if skipped[0]:
+            if len(stack) + skipped[0] >= MAX_DEPTH:
+                raise _Forbidden(f"elements nested more than {MAX_DEPTH} deep", parser.CurrentLineNumber)
+            skipped[0] += 1
+            return
         if len(stack) >= MAX_DEPTH:
             raise _Forbidden(f"elements nested more than {MAX_DEPTH} deep", parser.CurrentLineNumber)
         ns, _, local = name.rpartition(" ")
-        node = Node(ns, local, dict(attrs), parser.CurrentLineNumber)
-        if stack:
+        node = Node(ns, local, attrs, parser.CurrentLineNumber)
+        how = shape.enter(stack, node) if len(stack) <= shallow else KEEP
+        if how == DETACH:
+            detached.append(node)
+        elif stack:
             stack[-1].children.append(node)
         else:
             root.append(node)
-        stack.append(node)
+        if how == HOLLOW:
+            skipped[0] = 1
+        else:
+            stack.append(node)
 
     def end(_name: str) -> None:
-        stack.pop()
+        if skipped[0]:
+            skipped[0] -= 1
+            return
+        node = stack.pop()
+        if detached and node is detached[-1]:
+            detached.pop()
+            shape.leave(node)
 
     def chars(data: str) -> None:
-        if stack:
+        if stack and not skipped[0]:
             stack[-1]._text.append(data)
 
     def comment(data: str) -> None:
-        if stack:
+        if stack and not skipped[0]:
             stack[-1].comments.append(data)
 
     parser.StartElementHandler = start
@@ -108,7 +164,11 @@ def parse_xml(data: bytes, path: str) -> Node:
     parser.EntityDeclHandler = refuse("an ENTITY")
     parser.ExternalEntityRefHandler = refuse("an external entity")
     try:
-        parser.Parse(data, True)
+        for chunk in chunks:
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except StopReading:
+        pass
     except _Forbidden as exc:
         raise error(XML_FORBIDDEN, path=path, line=exc.line, what=exc.what) from None
     except expat.ExpatError as exc:

@@ -250,6 +250,7 @@ class CodingStore:
         added = 0
         touched: set[int] = set()
         texts: dict[int, tuple[str, str]] = {}  # one read per transcript, not per coding
+        noted: set[str] = set()
         with self._db.transaction() as db:
             for coding in codings:
                 tid = coding.transcript_id
@@ -279,7 +280,9 @@ class CodingStore:
                 if cur.rowcount:
                     added += 1
                     touched.add(coding.transcript_id)
-                    self._note_coder(coding.coder, coding.created_at or stamp)
+                    if coding.coder not in noted:  # the first of a coder's codings dates the coder
+                        noted.add(coding.coder)
+                        self._note_coder(coding.coder, coding.created_at or stamp)
             if touched:
                 refresh_summaries(db, touched)
         return added
@@ -506,6 +509,12 @@ class CodingStore:
                 "UPDATE codings SET memo = ?, updated_at = ? WHERE id = ? AND transcript_id = ?",
                 [(memo or None, stamp, cid, tid) for cid, memo in memos.items()],
             )
+
+    def join_memos(self, memos: dict[int, str]) -> None:
+        """Give codings the memos they gathered after :meth:`add_many` added them (an import
+        joining the codings of two sources with one text), as if they had come with them."""
+        with self._db.transaction() as db:
+            db.executemany("UPDATE codings SET memo = ? WHERE id = ?", [(memo, cid) for cid, memo in memos.items()])
 
     def _detach(self, coding: Coding, reason: str, stamp: str) -> None:
         self._db.execute(
