@@ -157,13 +157,7 @@ class SourceText:
         result = Mapped(0, 0)
         bounds = []
         for position in (start - shift, end - shift):
-            if position < 0:
-                result.before_start = True
-                position = 0
-            elif position > total:
-                result.past_end = True
-                position = total
-            bounds.append(self._to_norm(position))
+            bounds.append(self._to_norm(_clamped(result, position, total)))
         result.start, result.end = bounds
         return result
 
@@ -174,12 +168,7 @@ class SourceText:
         result = Mapped(0, 0)
         bounds = []
         for position, is_end in ((start - shift, False), (end - shift, True)):
-            if position < 0:
-                result.before_start = True
-                position = 0
-            elif position > total:
-                result.past_end = True
-                position = total
+            position = _clamped(result, position, total)
             low, high = 0, len(self.raw)  # smallest raw index whose unit position >= position
             while low < high:
                 middle = (low + high) // 2
@@ -261,3 +250,14 @@ def _nfc_with_map(text: str) -> tuple[str, list[int]]:
         start = end
     mapping.append(out)
     return "".join(parts), mapping
+
+
+def _clamped(result: Mapped, position: int, total: int) -> int:
+    """``position`` inside ``[0, total]``; ``result`` notes which side it was off."""
+    if position < 0:
+        result.before_start = True
+        return 0
+    if position > total:
+        result.past_end = True
+        return total
+    return position
