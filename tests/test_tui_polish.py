@@ -188,6 +188,10 @@ async def test_tui_polish_the_code_list_stays_at_80_columns_and_grows_when_wide(
         label = screen.tree.nodes_by_code["randvoorwaarden_capaciteit"].label.plain
         assert label.startswith("■ c Tijd") and "/" not in label  # compact: key and name, no counts
         await resize(pilot, 220, 50)
+        for _ in range(50):  # the side panel takes its width from the screen's width class (a later refresh)
+            if side.size.width > 60:
+                break
+            await pilot.pause(0.02)
         assert side.size.width > 60  # room for "Tijd, capaciteit en continuïteit"
         assert "Tijd, capaciteit en continuïteit" in screen.tree.nodes_by_code["randvoorwaarden_capaciteit"].label.plain
         assert "here/all" in str(screen.query_one("#coding-codes-head").render())
