@@ -136,13 +136,13 @@ def test_stats_cli_format_conflicts_are_usage_errors(root, tmp_path):
 
 
 def test_stats_cli_progress_only_on_a_terminal(root, monkeypatch):
-    from qualcode.cli import export_cmds
+    from qualcode.cli import export_cmds, render
 
     monkeypatch.setattr(export_cmds, "PROGRESS_MIN", 1)
     result = run(root, "export", "segments")  # the runner's stderr is not a terminal: no bar
     assert "exporting" not in result.stderr
 
-    with export_cmds.progress_bar("exporting") as progress:
+    with render.progress_bar("exporting") as progress:
         assert progress is None
 
     class Terminal(io.StringIO):
@@ -151,7 +151,10 @@ def test_stats_cli_progress_only_on_a_terminal(root, monkeypatch):
 
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    with export_cmds.progress_bar("exporting") as progress:
+    with render.progress_bar("exporting", minimum=20) as progress:
+        progress(5, 10)  # below the minimum: a run too short for a bar
+    assert terminal.getvalue() == ""
+    with render.progress_bar("exporting") as progress:
         progress(5, 10)
         progress(10, 10)
-    assert "exporting" in terminal.getvalue() and "100%" in terminal.getvalue()
+    assert "exporting" in terminal.getvalue() and "10/10" in terminal.getvalue()

@@ -152,3 +152,32 @@ def test_refi_cli_bad_qdpx_is_an_error_without_traceback(runner, project, tmp_pa
     assert result.stderr.startswith("error: ") and "hint: " in result.stderr
     assert "unsafe path '../../ontsnapt.txt'" in result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_refi_cli_project_import_reports_progress_per_source(runner, project, tmp_path, monkeypatch):
+    """A project import of many sources runs for seconds: on a terminal a bar counts its sources."""
+    from qualcode.cli import exchange_cmds
+
+    calls: list[tuple[int, int, str]] = []
+
+    class Recording:
+        def __init__(self, label: str, *, minimum: int = 0) -> None:
+            self.label = label
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            pass
+
+        def __call__(self, done: int, total: int, what: str = "") -> None:
+            calls.append((done, total, what))
+
+    path = tmp_path / "studie.qdpx"
+    assert run(runner, project, "export", "qdpx", str(path)).exit_code == 0
+    target = tmp_path / "nieuw"
+    assert runner.invoke(main, ["init", str(target)]).exit_code == 0
+    monkeypatch.setattr(exchange_cmds, "Progress", Recording)
+    imported = runner.invoke(main, ["--project", str(target), "import", str(path)])
+    assert imported.exit_code == 0, imported.stderr
+    assert [(done, total) for done, total, _ in calls] == [(1, 1)] and calls[0][2]

@@ -19,6 +19,7 @@ from .codebook_cmds import codebook
 from .export_cmds import export, pseudonymise_option
 from .render import (
     NO_STDOUT,
+    Progress,
     check_out,
     data_output,
     echo,
@@ -509,7 +510,8 @@ def import_qdpx_file(state: State, path: Path, *, skip_missing: bool = False) ->
     from ..refi.project_import import import_qdpx
 
     project = state.project(auto_import=False)
-    result = import_qdpx(project, path, default_coder=state.coder, skip_missing=skip_missing)
+    with Progress("importing", minimum=20) as progress:
+        result = import_qdpx(project, path, default_coder=state.coder, skip_missing=skip_missing, progress=progress)
     origin = f" ({result.origin})" if result.origin else ""
     echo(
         f"imported {path.name}{origin}: {len(result.transcripts)} transcript(s), {result.codings_added} coding(s)"

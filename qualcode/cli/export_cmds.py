@@ -7,15 +7,12 @@ long runs. Output goes through :func:`qualcode.cli.render.data_output`.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from .base import CODERS_KEY, State, main, pass_state
-from .render import data_output, force_option, guard_option, note, out_option
+from .render import data_output, force_option, guard_option, note, out_option, progress_bar
 
 # Below this many codings a run takes well under a second: no progress bar.
 PROGRESS_MIN = 20_000
@@ -62,32 +59,6 @@ excel_option = click.option(
     is_flag=True,
     help="CSV for Excel with a Dutch locale: UTF-8 with BOM, ';' separator, decimal commas.",
 )
-
-
-@contextmanager
-def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A ``progress(done, total)`` callback drawing a bar on stderr - only on a terminal."""
-    stderr = sys.stderr
-    if not stderr.isatty():
-        yield None
-        return
-    state: dict[str, object] = {}
-
-    def progress(done: int, total: int) -> None:
-        if total < PROGRESS_MIN:
-            return
-        bar = state.get("bar")
-        if bar is None:
-            bar = click.progressbar(length=total, label=label, file=stderr)
-            bar.__enter__()
-            state["bar"] = bar
-        bar.update(done - bar.pos)
-
-    try:
-        yield progress
-    finally:
-        if "bar" in state:
-            state["bar"].__exit__(None, None, None)
 
 
 def _remember_coders(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> None:
@@ -187,7 +158,7 @@ def segments(
     # Pseudonymised a transcript at a time as the rows are written, not in a copy made first.
     with export_view(state, pseudonymise) as project:
         selection = resolve_selection(project, codes, transcripts, where)
-        with progress_bar("exporting") as progress, data_output(out, force=force, paged=True) as stream:
+        with progress_bar("exporting", minimum=PROGRESS_MIN) as progress, data_output(out, force=force, paged=True) as stream:
             writer = CsvWriter(stream, style)
             if wide:
                 rows = export_wide(project.store, project.codebook, writer, selection, unit=unit or "span", progress=progress)

@@ -12,7 +12,7 @@ from ..display import shorten
 from ..errors import APP_NEEDS_TERMINAL, CHECK_PROBLEMS, error
 from ..project import Project, creating_project, is_project, sample_project_source
 from .base import State, main, pass_state
-from .render import echo, emit, format_option, note, styled, warn
+from .render import Progress, echo, emit, format_option, note, styled, warn
 
 
 @main.command("open")
@@ -148,21 +148,8 @@ def import_(state: State, paths: tuple[Path, ...], encoding: str | None, name: s
         raise click.UsageError("--skip-missing-sources applies to a .qdpx or .qde only")
 
     project = state.project(auto_import=False)
-    bar = None
-
-    def progress(done: int, total: int, label: str) -> None:
-        nonlocal bar
-        if total >= 20 and bar is None and sys.stderr.isatty():
-            bar = click.progressbar(length=total, label="importing", file=sys.stderr)
-            bar.__enter__()
-        if bar is not None:
-            bar.update(1)
-
-    try:
+    with Progress("importing", minimum=20) as progress:
         result = import_paths(project, paths, encoding=encoding, name=name, default_coder=state.coder, progress=progress)
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
     for imported in result.imported:
         speakers = sorted(imported.speakers)
         echo(

@@ -308,30 +308,45 @@ def write_json_streamed(stream: IO[str], data: Mapping[str, object], key: str, i
 
 
 class Progress:
-    """A progress bar on stderr when it is a terminal; silent otherwise (pipes, tests)."""
+    """A progress bar on stderr when it is a terminal; silent otherwise (pipes, tests).
+    Called as ``progress(done, total)`` or ``progress(done, total, what)`` (shown beside
+    the bar); no bar for a total below ``minimum`` (a run that takes well under a second)."""
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, *, minimum: int = 0) -> None:
         self.label = label
+        self.minimum = minimum
         self.bar = None
         self.done = 0
 
     def __enter__(self) -> Progress:
         return self
 
-    def __call__(self, done: int, total: int, what: str) -> None:
+    def __call__(self, done: int, total: int, what: str = "") -> None:
         stream = sys.stderr
-        if not stream.isatty():
+        if total < self.minimum or not stream.isatty():
             return
         if self.bar is None:
             self.bar = click.progressbar(length=max(total, 1), label=self.label, file=stream, show_pos=True)
             self.bar.__enter__()
-        self.bar.label = f"{self.label}: {shorten(what, 30):30}"
+        if what:
+            self.bar.label = f"{self.label}: {shorten(what, 30):30}"
         self.bar.update(done - self.done)
         self.done = done
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
+
+
+@contextmanager
+def progress_bar(label: str, *, minimum: int = 0) -> Iterator[Progress | None]:
+    """A :class:`Progress` while the block runs, or None when stderr is no terminal (the
+    caller's work can then skip reporting altogether)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with Progress(label, minimum=minimum) as progress:
+        yield progress
 
 
 def write_table(

@@ -16,8 +16,20 @@ import click
 
 from ..display import DASH, percent
 from .base import State, main, pass_state
-from .export_cmds import excel_option, progress_bar, resolve_selection, selection_options
-from .render import data_output, emit, force_option, guard_option, note, out_option, print_rich, rich_fits, write_csv, write_json
+from .export_cmds import PROGRESS_MIN, excel_option, resolve_selection, selection_options
+from .render import (
+    data_output,
+    emit,
+    force_option,
+    guard_option,
+    note,
+    out_option,
+    print_rich,
+    progress_bar,
+    rich_fits,
+    write_csv,
+    write_json,
+)
 
 format_choice = click.option(
     "--format",
@@ -103,7 +115,7 @@ def frequencies_cmd(
     fmt = _resolve_format(fmt, out, excel)
     project = state.project()
     selection = resolve_selection(project, (), transcripts, where)
-    with progress_bar("counting") as progress:
+    with progress_bar("counting", minimum=PROGRESS_MIN) as progress:
         table = frequencies(project.store, project.codebook, selection, by=by, progress=progress)
     if fmt == "csv":
         _write_csv(*frequency_rows(table, long=long_), out, force, excel, raw)
@@ -244,7 +256,7 @@ def cooccurrence_cmd(
     fmt = _resolve_format(fmt, out, excel)
     project = state.project()
     selection = resolve_selection(project, codes, transcripts, where)
-    with progress_bar("counting") as progress:
+    with progress_bar("counting", minimum=PROGRESS_MIN) as progress:
         matrix = cooccurrence(project.store, project.codebook, selection, unit=unit, progress=progress)
     _emit_matrix(matrix, fmt, out, force, excel, raw, numbered=True)
 
@@ -293,7 +305,7 @@ def matrix_cmd(
     fmt = _resolve_format(fmt, out, excel)
     project = state.project()
     selection = resolve_selection(project, (), transcripts, where)
-    with progress_bar("counting") as progress:
+    with progress_bar("counting", minimum=PROGRESS_MIN) as progress:
         matrix = code_matrix(project.store, project.codebook, selection, by=by, measure=measure, progress=progress)
     _emit_matrix(matrix, fmt, out, force, excel, raw, numbered=False)
 
