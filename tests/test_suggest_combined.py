@@ -139,6 +139,48 @@ def test_suggest_combined_a_hit_the_model_lets_pass_says_whether_it_agrees_or_on
     assert agreed.reasons[-1].endswith("; the learned model agrees (score 0.55)")
 
 
+def _two_codes_hit_one_sentence():
+    """Code a (the model has a say, no veto, never adds) and code b (rules only)
+    both hinted in one sentence; b's hint has the better record (0.72 against a's 0.5)."""
+    hits = {"a": ["matched keyword 'x'"], "b": ["matched keyword 'y'"]}
+    cal = Calibration(
+        {
+            "a": CodeCalibration("a", source=LEARNED, threshold=1.01, positives=12),
+            "b": CodeCalibration("b", rule_right=3, rule_wrong=1, hints={"matched keyword 'y'": [3, 1]}),
+        }
+    )
+    return hits, cal
+
+
+def test_suggest_combined_the_models_score_adds_to_the_hints_of_its_code():
+    hits, cal = _two_codes_hit_one_sentence()
+    assert set(combine(hits, True, None, cal, 0.3, {"a", "b"})) == {"b"}  # hints alone: b's is better
+    assert set(combine(hits, True, {"a": 0.1}, cal, 0.3, {"a", "b"})) == {"b"}  # 1 - 0.5 x 0.9 = 0.55 < 0.72
+    proposal = combine(hits, True, {"a": 0.6}, cal, 0.3, {"a", "b"})["a"]  # 1 - 0.5 x 0.4 = 0.8 > 0.72
+    assert proposal.score == pytest.approx(0.8) and proposal.sources == {RULES}
+    assert proposal.reasons[-1].endswith("; the learned model adds its score (score 0.60)")
+    rules_code = Calibration({"a": CodeCalibration("a")})  # a code the model has no say in: its hints' score alone
+    assert combine({"a": ["r"]}, True, {"a": 0.9}, rules_code, 0.3, {"a"})["a"].score == pytest.approx(0.5)
+
+
+def test_suggest_run_reads_the_models_score_where_it_adds_to_a_hint():
+    # A run scores a sentence with hits of a learned code even where the model can
+    # neither veto nor add: its score still decides which code the sentence gets.
+    from qualcode.suggest.learned import sentence_features, train
+    from qualcode.suggest.runner import propose
+    from qualcode.suggest.segments import Sentence
+
+    hits, cal = _two_codes_hit_one_sentence()
+    examples = [Sentence(1, 2 * i, 0, 5, "x", words=[w]) for i, w in enumerate(["wachtlijst"] * 6 + ["koffie"] * 6)]
+    model = train(sentence_features(examples), [{"a"}] * 6 + [set()] * 6, minimum=1)
+    sentence = Sentence(1, 2, 0, 20, "Een wachtlijst x y.", words=["wachtlijst"], hits=hits)
+    score = model.scores(sentence_features([sentence]))[0]["a"]
+    assert score > 0.45  # enough to win (see above)
+    ((_, _, code, suggester, found, reason),) = propose([sentence], model, cal, 0.3, {"a", "b"})
+    assert (code, suggester) == ("a", RULES) and found == pytest.approx(1 - 0.5 * (1 - score), abs=1e-4)
+    assert "the learned model adds its score" in reason
+
+
 def _in_sample_f1(cal, gold, hits, scores, threshold, code):
     tp = fp = fn = 0
     for g, h, s in zip(gold, hits, scores, strict=True):

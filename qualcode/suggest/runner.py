@@ -285,12 +285,13 @@ def propose(
         for i, flags in zip(rows[up].tolist(), reached[up].tolist(), strict=True):
             strong[i] = {c: adds[c] for c, flag in zip(codes, flags, strict=True) if flag}
         # Scores as dicts only where combine reads them: the strong sentences (for their
-        # additions), and those with hits in or next to them of a code the model may veto.
-        vetoing = {c for c in codes if calibration.get(c).veto}
+        # additions), and those with hits in or next to them of a learned code (its veto,
+        # and its score added to the hints').
+        learned = set(codes)
         read = numpy.zeros(len(sentences), dtype=bool)
         read[list(strong)] = True
-        if vetoing:
-            apart_ = vetoing.isdisjoint
+        if learned:
+            apart_ = learned.isdisjoint
             read[[i for i in hit if not apart_(sentences[i].hits)]] = True
             read[[i for i, found in near.items() if not all(map(apart_, found))]] = True
         keep = read[rows]
