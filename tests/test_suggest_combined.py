@@ -645,3 +645,30 @@ def test_suggest_run_explains_a_word_of_the_question_as_such():
 
     assert _readable("q:wachtlijst", "a") == "'wachtlijst' in the question"
     assert _readable("wachtlijst", "a") == "'wachtlijst'" and _readable("rule:a", "a") == "its hint"
+
+
+def test_suggest_run_a_coding_of_a_sub_code_covers_its_parents_but_a_decision_does_not():
+    """A passage coded with a sub-code is coded for its family too: the parent is not
+    proposed there (a researcher rejects it as said already); a rejected suggestion of
+    the sub-code says nothing about its parent."""
+    from qualcode.model import Coding
+    from qualcode.suggest.runner import propose
+    from qualcode.suggest.segments import Sentence
+
+    sentences = [Sentence(1, 2, 0, 25, "Ik vertrouw de instanties."), Sentence(1, 2, 26, 50, "Ze vertrouwen ons niet.")]
+    for sentence in sentences:
+        sentence.hits = {"vertrouwen": ["matched keyword 'vertrouw'"]}
+    cal = Calibration(
+        {"vertrouwen": CodeCalibration("vertrouwen", rule_threshold=0.3, hints={"matched keyword 'vertrouw'": [4, 0]})}
+    )
+    codable = {"vertrouwen", "vertrouwen_instanties"}
+    broader = {"vertrouwen_instanties": ["vertrouwen"]}
+    coded = [Coding(None, 1, 0, 25, "vertrouwen_instanties", "anna", "Ik vertrouw de instanties.")]
+    found = propose(sentences, None, cal, 0.3, codable, covered=coded, broader=broader)
+    assert [(s, e, code) for s, e, code, *_ in found] == [(26, 50, "vertrouwen")]
+    # Without the hierarchy the parent was proposed on the passage coded with its sub-code.
+    unaware = propose(sentences, None, cal, 0.3, codable, covered=coded)
+    assert [(s, e) for s, e, *_ in unaware] == [(0, 50)]
+    rejected = [Coding(None, 1, 0, 25, "vertrouwen_instanties", "anna", "")]
+    kept = propose(sentences, None, cal, 0.3, codable, decided=rejected, broader=broader)
+    assert [(s, e) for s, e, *_ in kept] == [(0, 50)]

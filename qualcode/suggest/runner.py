@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 
 from ..collector import paused_collector
 from ..model import Transcript, stored_id
@@ -174,6 +175,7 @@ def _run(
             return summary
 
     codable = set(codable_codes(codebook))
+    broader = {c.id: [a.id for a in codebook.ancestors(c.id)] for c in codebook.walk() if c.parent_id is not None}
     threshold = config.suggestion_threshold
     with paused_collector():
         # The codes whose hints also propose the sentences next to them (see propose):
@@ -187,6 +189,7 @@ def _run(
                 threshold,
                 codable,
                 covered=store.codings.find(transcript.id),
+                broader=broader,
                 decided=store.suggestions.find(transcript.id, statuses=("accepted", "rejected")),
                 unread=True,
             )
@@ -241,6 +244,7 @@ def propose(
     codable: set[str],
     *,
     covered: Iterable = (),
+    broader: Mapping[str, Sequence[str]] | None = None,
     decided: Iterable = (),
     unread: bool = False,
 ) -> list[tuple[int, int, str, str, float | None, str]]:
@@ -249,10 +253,21 @@ def propose(
     ``covered`` are the transcript's codings and ``decided`` its accepted and
     rejected suggestions (anything with ``start``, ``end`` and ``code_id``): a
     sentence that lines up with one of those for a code gets no proposal for it.
+    ``broader``: per code, its parent codes, nearest first: a coding of a code covers
+    them too (a passage coded "trust in institutions" is not proposed for "trust"),
+    while a decision on a suggestion stays with its own code.
     ``unread``: the sentences' ``content`` is left unread outside header turns
     (``analyse(..., check_content=False)``); it is read here for those that may be proposed.
     """
+    covered = list(covered)
     lined_up = [*covered, *decided]
+    if broader:
+        lined_up += [
+            SimpleNamespace(start=c.start, end=c.end, code_id=parent)
+            for c in covered
+            if c.code_id in broader
+            for parent in broader[c.code_id]
+        ]
     # Per sentence, the codes it is coded or decided for already (none for a transcript
     # without codings or decisions: no set per sentence to work out).
     done = labels_for([(s.start, s.end) for s in sentences], lined_up) if lined_up else None
