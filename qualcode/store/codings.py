@@ -31,6 +31,11 @@ from .types import (
 _COLUMNS = "id, transcript_id, start, end, code_id, coder, quote, memo, origin, created_at, updated_at, suggestion_id"  # Coding's field order
 _OPENING = itemgetter(0)  # of a packed_spans row
 _ROW_COLUMNS = "id, start, end, code_id, coder, origin, memo, quote, created_at"  # CodingRow's field order
+_INSERT_NEW = (  # a coding as it came from elsewhere; one already there is left as it is
+    "INSERT INTO codings (transcript_id, start, end, code_id, coder, memo, origin, quote,"
+    " suggestion_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT(transcript_id, start, end, code_id, coder) DO NOTHING"
+)
 _ORDER = "transcript_id, start, end, code_id, coder"
 _COLUMN_BATCH = 100  # transcript ids per code_columns batch: memory stays flat however many there are
 _DETACHED_COLUMNS = (
@@ -251,20 +256,33 @@ class CodingStore:
         touched: set[int] = set()
         texts: dict[int, tuple[str, str]] = {}  # one read per transcript, not per coding
         noted: set[str] = set()
+        # Rows go in batches (one statement for many), in their order: a batch holds one
+        # transcript's codings by coders already noted, so that what it added is known per
+        # transcript; a coder's first coding goes on its own (if it is added, it dates the coder).
+        batch: list[tuple] = []
+        batch_tid = -1
         with self._db.transaction() as db:
-            for coding in codings:
-                tid = coding.transcript_id
-                if tid not in texts:
-                    texts.clear()  # codings come transcript by transcript: keep one text at a time
-                    texts[tid] = self._text(tid)
-                quote = self._checked_quote(tid, coding.start, coding.end, texts[tid])
-                stamp = now()
-                cur = db.execute(
-                    "INSERT INTO codings (transcript_id, start, end, code_id, coder, memo, origin, quote,"
-                    " suggestion_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                    " ON CONFLICT(transcript_id, start, end, code_id, coder) DO NOTHING",
-                    (
-                        coding.transcript_id,
+
+            def flush() -> None:
+                nonlocal added
+                if batch:
+                    rows = batch.copy()
+                    batch.clear()
+                    count = db.executemany(_INSERT_NEW, rows).rowcount
+                    if count:
+                        added += count
+                        touched.add(batch_tid)
+
+            try:
+                for coding in codings:
+                    tid = coding.transcript_id
+                    if tid not in texts:
+                        texts.clear()  # codings come transcript by transcript: keep one text at a time
+                        texts[tid] = self._text(tid)
+                    quote = self._checked_quote(tid, coding.start, coding.end, texts[tid])
+                    created = coding.created_at or now()
+                    row = (
+                        tid,
                         coding.start,
                         coding.end,
                         coding.code_id,
@@ -273,16 +291,25 @@ class CodingStore:
                         coding.origin,
                         quote,
                         coding.suggestion_id,
-                        coding.created_at or stamp,
-                        coding.updated_at or coding.created_at or stamp,
-                    ),
-                )
-                if cur.rowcount:
-                    added += 1
-                    touched.add(coding.transcript_id)
-                    if coding.coder not in noted:  # the first of a coder's codings dates the coder
-                        noted.add(coding.coder)
-                        self._note_coder(coding.coder, coding.created_at or stamp)
+                        created,
+                        coding.updated_at or created,
+                    )
+                    if coding.coder in noted:
+                        if tid != batch_tid:
+                            flush()
+                            batch_tid = tid
+                        batch.append(row)
+                        continue
+                    flush()
+                    if db.execute(_INSERT_NEW, row).rowcount:
+                        added += 1
+                        touched.add(tid)
+                        noted.add(coding.coder)  # the first of a coder's codings dates the coder
+                        self._note_coder(coding.coder, created)
+            except BaseException:
+                flush()  # the codings before the one that failed are written, as one by one
+                raise
+            flush()
             if touched:
                 refresh_summaries(db, touched)
         return added
