@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -151,7 +151,7 @@ def _import_qdpx(
         try:
             # Thousands of rows: statement journals in memory. An import that cannot write
             # (it will stop) reads on without a transaction: its error, not the store's, is raised.
-            with project.store.transaction(bulk=True) if stream.writing else nullcontext():
+            with project.store.transaction(bulk=True) if stream.writing else nullcontext(), ExitStack() as aside:
                 if plan is not None and stream.writing:
                     store = project.store
                     if plan.path is not None:
@@ -161,6 +161,9 @@ def _import_qdpx(
                             store.codes.forget(sync.missing)  # the starter's example code, never used
                     _keep_users(store, refi)
                     stream.start()
+                    # New transcripts and codings, each row written once (see there).
+                    aside.enter_context(store.transcripts.new_transcripts())
+                    aside.enter_context(store.codings.new_codings())
                 reading.second_pass(archive.stream(entry), stream.take)
                 refi = reading.finish()  # REFI_INVALID, with every problem of the file
                 stream.missing_stop()

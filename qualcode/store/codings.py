@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import astuple
 from itertools import groupby, islice
@@ -13,7 +13,7 @@ from operator import itemgetter, le
 
 from ..errors import CODING_EXISTS, NO_CODING, NO_DETACHED, error, span_error
 from ..model import MANUAL, Coding, stored_id
-from ..words import PAD, SCALE, Packing, marks_in, packed, word_marks
+from ..words import PAD, SCALE, Packing, marks_in, packed, word_bounds, word_marks
 from .db import PARK, Database, inserted_id, json_ids, json_ints, now
 from .types import (
     ALL_CODINGS,
@@ -35,6 +35,11 @@ _INSERT_NEW = (  # a coding as it came from elsewhere; one already there is left
     "INSERT INTO codings (transcript_id, start, end, code_id, coder, memo, origin, quote,"
     " suggestion_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT(transcript_id, start, end, code_id, coder) DO NOTHING"
+)
+_INSERT_PLACED = (  # the same, with its word positions and turn (see CodingStore.new_codings)
+    "INSERT INTO codings (transcript_id, start, end, code_id, coder, memo, origin, quote, suggestion_id,"
+    " created_at, updated_at, words_before, words_through, turn_fit, turn_speaker, turn_role)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(transcript_id, start, end, code_id, coder) DO NOTHING"
 )
 _ORDER = "transcript_id, start, end, code_id, coder"
 _COLUMN_BATCH = 100  # transcript ids per code_columns batch: memory stays flat however many there are
@@ -134,16 +139,23 @@ def turn_places(
     so spans that fit and are counted in different turns never overlap, and statistics
     may add up per speaker what they count per turn.
     """
+    place = turn_placer(turns)
+    return [place(start, end) for start, end in spans]
+
+
+def turn_placer(turns: list[tuple[int, int, str | None, str | None]]) -> Callable[[int, int], tuple[int, str | None, str | None]]:
+    """:func:`turn_places` of one span ``(start, end)`` at a time, the turns looked at once."""
     starts, ends = [t[0] for t in turns], [t[1] for t in turns]
     ordered = all(map(le, ends, islice(ends, 1, None)))
-    places = []
-    for start, end in spans:
+    count = len(turns)
+
+    def place(start: int, end: int) -> tuple[int, str | None, str | None]:
         i = bisect_right(ends, start)
-        if i < len(turns) and starts[i] < end:
-            places.append((int(ordered and starts[i] <= start and end <= ends[i]), turns[i][2], turns[i][3]))
-        else:
-            places.append((int(ordered), None, None))
-    return places
+        if i < count and starts[i] < end:
+            return (int(ordered and starts[i] <= start and end <= ends[i]), turns[i][2], turns[i][3])
+        return (int(ordered), None, None)
+
+    return place
 
 
 def adjust_summary(db: Database, tid: int, start: int, end: int, coding_id: int, sign: int) -> None:
@@ -187,6 +199,7 @@ class CodingStore:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._placing = False  # add_many writes word positions and turns with each coding (see new_codings)
 
     # --- writing ----------------------------------------------------------------------
 
@@ -261,6 +274,9 @@ class CodingStore:
         # transcript; a coder's first coding goes on its own (if it is added, it dates the coder).
         batch: list[tuple] = []
         batch_tid = -1
+        insert = _INSERT_PLACED if self._placing else _INSERT_NEW
+        # A transcript's word bounds and the place of a span among its turns (when placing).
+        places: tuple[tuple[list[int], list[int]], Callable[[int, int], tuple]] | None = None
         with self._db.transaction() as db:
 
             def flush() -> None:
@@ -268,7 +284,7 @@ class CodingStore:
                 if batch:
                     rows = batch.copy()
                     batch.clear()
-                    count = db.executemany(_INSERT_NEW, rows).rowcount
+                    count = db.executemany(insert, rows).rowcount
                     if count:
                         added += count
                         touched.add(batch_tid)
@@ -279,9 +295,10 @@ class CodingStore:
                     if tid not in texts:
                         texts.clear()  # codings come transcript by transcript: keep one text at a time
                         texts[tid] = self._text(tid)
+                        places = (word_bounds(texts[tid][0]), turn_placer(_turn_labels(db, tid))) if self._placing else None
                     quote = self._checked_quote(tid, coding.start, coding.end, texts[tid])
                     created = coding.created_at or now()
-                    row = (
+                    row: tuple = (
                         tid,
                         coding.start,
                         coding.end,
@@ -294,6 +311,8 @@ class CodingStore:
                         created,
                         coding.updated_at or created,
                     )
+                    if places is not None:  # what fill_words would give it
+                        row += (*marks_in(places[0], ((coding.start, coding.end),))[0], *places[1](coding.start, coding.end))
                     if coding.coder in noted:
                         if tid != batch_tid:
                             flush()
@@ -301,7 +320,7 @@ class CodingStore:
                         batch.append(row)
                         continue
                     flush()
-                    if db.execute(_INSERT_NEW, row).rowcount:
+                    if db.execute(insert, row).rowcount:
                         added += 1
                         touched.add(tid)
                         noted.add(coding.coder)  # the first of a coder's codings dates the coder
@@ -499,6 +518,20 @@ class CodingStore:
                 [(memo or None, stamp, cid, tid) for cid, memo in memos.items()],
             )
             refresh_summaries(db, (tid,), words=bounds is None)
+
+    @contextmanager
+    def new_codings(self) -> Iterator[None]:
+        """Add many codings by :meth:`add_many` (an import), each written once: with its word
+        positions and its turn (what :func:`fill_words` would give it after), the insert
+        triggers that clear those set aside (they would clear what is right) and made
+        again at the end. Only :meth:`add_many` may add codings inside. Joins the caller's
+        transaction; on an error the triggers come back with the rollback."""
+        with self._db.set_aside("trigger", "codings", ("codings_words_inserted", "codings_turn_inserted")):
+            self._placing = True
+            try:
+                yield
+            finally:
+                self._placing = False
 
     @contextmanager
     def word_indexes_set_aside(self) -> Iterator[None]:
