@@ -566,6 +566,7 @@ class _Coder:
             elif target in notes:
                 self.linked.setdefault(origin, []).append(target)
         self.used_notes: set[str] = set()
+        self._users: dict[str, str] = {}  # a user GUID as the file writes it -> the user's name
         self.store: Store
         self.floor = 0
         self.unknown_codes = 0
@@ -573,11 +574,20 @@ class _Coder:
 
     def _coder_of(self, *user_guids: str | None) -> str:
         for guid in user_guids:
-            if guid and guid_key(guid) in self.refi.users:
-                return self.refi.users[guid_key(guid)]
+            if guid:
+                name = self._users.get(guid)
+                if name is None and (name := self.refi.users.get(guid_key(guid))) is not None and len(self._users) < 1000:
+                    self._users[guid] = name  # (as written: a user's GUID spelled a few ways at most)
+                if name is not None:
+                    return name
         return self.default_coder
 
     def _memo_of(self, selection: RefiSelection | None, coding: RefiCoding) -> str | None:
+        if not coding.note_guids and (
+            selection is None
+            or not (selection.note_guids or selection.description or (self.linked and guid_key(selection.guid) in self.linked))
+        ):
+            return None  # nothing to make a memo of (most codings)
         keys = list(coding.note_guids)
         parts = []
         if selection is not None:
