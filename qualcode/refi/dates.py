@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
 
 _STORE_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
 
@@ -34,6 +35,7 @@ def to_xsd(value: str | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
+@lru_cache(maxsize=1024)  # an import reads a date per coding; a session's codings share many
 def from_xsd(value: str | None) -> str | None:
     """A file's ``xsd:dateTime`` as the store writes dates, or None."""
     moment = _parse(value)

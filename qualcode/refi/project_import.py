@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -151,7 +151,7 @@ def _import_qdpx(
         try:
             # Thousands of rows: statement journals in memory. An import that cannot write
             # (it will stop) reads on without a transaction: its error, not the store's, is raised.
-            with project.store.transaction(bulk=True) if stream.writing else nullcontext():
+            with project.store.transaction(bulk=True) if stream.writing else nullcontext(), ExitStack() as aside:
                 if plan is not None and stream.writing:
                     store = project.store
                     if plan.path is not None:
@@ -161,6 +161,9 @@ def _import_qdpx(
                             store.codes.forget(sync.missing)  # the starter's example code, never used
                     _keep_users(store, refi)
                     stream.start()
+                    # New transcripts and codings, each row written once (see there).
+                    aside.enter_context(store.transcripts.new_transcripts())
+                    aside.enter_context(store.codings.new_codings())
                 reading.second_pass(archive.stream(entry), stream.take)
                 refi = reading.finish()  # REFI_INVALID, with every problem of the file
                 stream.missing_stop()
@@ -563,6 +566,7 @@ class _Coder:
             elif target in notes:
                 self.linked.setdefault(origin, []).append(target)
         self.used_notes: set[str] = set()
+        self._users: dict[str, str] = {}  # a user GUID as the file writes it -> the user's name
         self.store: Store
         self.floor = 0
         self.unknown_codes = 0
@@ -570,11 +574,20 @@ class _Coder:
 
     def _coder_of(self, *user_guids: str | None) -> str:
         for guid in user_guids:
-            if guid and guid_key(guid) in self.refi.users:
-                return self.refi.users[guid_key(guid)]
+            if guid:
+                name = self._users.get(guid)
+                if name is None and (name := self.refi.users.get(guid_key(guid))) is not None and len(self._users) < 1000:
+                    self._users[guid] = name  # (as written: a user's GUID spelled a few ways at most)
+                if name is not None:
+                    return name
         return self.default_coder
 
     def _memo_of(self, selection: RefiSelection | None, coding: RefiCoding) -> str | None:
+        if not coding.note_guids and (
+            selection is None
+            or not (selection.note_guids or selection.description or (self.linked and guid_key(selection.guid) in self.linked))
+        ):
+            return None  # nothing to make a memo of (most codings)
         keys = list(coding.note_guids)
         parts = []
         if selection is not None:

@@ -119,7 +119,7 @@ class ProjectReading:
             source = _text_source(reader, node, self._selections)
             if node.get("richTextPath"):
                 self._unkept["rich-text version(s) of sources (their formatting; the plain text is kept)"] += 1
-            if reader.text_of(node, "Description"):
+            if source.description if source is not None else reader.text_of(node, "Description"):
                 self._unkept["source description(s)"] += 1
             if source is not None:
                 take(source)
@@ -256,10 +256,10 @@ def _count_unkept(reader: RefiReader, root: Node, project: RefiProject) -> None:
         unkept["memo(s) linked to codes"] += sum(1 for n in codebook.iter() if n.tag == "NoteRef")
 
 
-def _values(reader: RefiReader, node: Node) -> dict[str, str]:
-    """``<VariableValue>`` children as {variable GUID key: value text}."""
+def _values(reader: RefiReader, node: Node, values: list[Node] | None = None) -> dict[str, str]:
+    """``<VariableValue>`` children (``values``, if they have been found) as {variable GUID key: value text}."""
     out = {}
-    for value in reader.children(node, "VariableValue"):
+    for value in reader.children(node, "VariableValue") if values is None else values:
         ref = reader.child(value, "VariableRef")
         target = reader.guid(ref, "targetGUID") if ref is not None else None
         if target is None:
@@ -272,10 +272,13 @@ def _values(reader: RefiReader, node: Node) -> dict[str, str]:
     return out
 
 
-def _codings(reader: RefiReader, node: Node) -> list[RefiCoding]:
+def _codings(reader: RefiReader, codings: list[Node]) -> list[RefiCoding]:
+    """The ``<Coding>`` elements as codings (each looked at once: it has few children)."""
     out = []
-    for coding in reader.children(node, "Coding"):
-        ref = reader.child(coding, "CodeRef")
+    for coding in codings:
+        parts = reader.by_tag(coding)
+        refs = parts.get("CodeRef")
+        ref = refs[0] if refs else None
         if ref is None:
             reader.problem(coding, "<Coding> has no <CodeRef>")
             continue
@@ -286,15 +289,21 @@ def _codings(reader: RefiReader, node: Node) -> list[RefiCoding]:
                     code_guid=target,
                     user_guid=coding.get("creatingUser"),
                     created=coding.get("creationDateTime"),
-                    note_guids=_note_refs(reader, coding),
+                    note_guids=_note_refs(reader, parts.get("NoteRef", ())),
                     guid=reader.guid(coding, required=False),
                 )
             )
     return out
 
 
-def _note_refs(reader: RefiReader, node: Node) -> list[str]:
-    return [g for r in reader.children(node, "NoteRef") if (g := reader.guid(r, "targetGUID"))]
+def _note_refs(reader: RefiReader, refs: Iterable[Node]) -> list[str]:
+    return [g for r in refs if (g := reader.guid(r, "targetGUID"))]
+
+
+def _text_of(parts: dict[str, list[Node]], tag: str) -> str:
+    """:meth:`.RefiReader.text_of` among children found by :meth:`.RefiReader.by_tag`."""
+    found = parts.get(tag)
+    return found[0].text.strip() if found else ""
 
 
 def _text_source(reader: RefiReader, node: Node, selections: dict[int, int]) -> RefiSource | None:
@@ -303,16 +312,18 @@ def _text_source(reader: RefiReader, node: Node, selections: dict[int, int]) -> 
         return None
     name = (node.get("name") or "").strip() or guid
     reader.unique(guid, node, f"source '{name}'")
-    content = reader.child(node, "PlainTextContent")
+    parts = reader.by_tag(node)
+    contents = parts.get("PlainTextContent")
+    content = contents[0] if contents else None
     source = RefiSource(
         guid=guid,
         name=name,
         line=node.line,
         plain_path=node.get("plainTextPath"),
         plain_content=content.text if content is not None else None,
-        description=reader.text_of(node, "Description"),
-        codings=_codings(reader, node),
-        variables=_values(reader, node),
+        description=_text_of(parts, "Description"),
+        codings=_codings(reader, parts.get("Coding", [])),
+        variables=_values(reader, node, parts.get("VariableValue", [])),
         created=node.get("creationDateTime") or node.get("modifiedDateTime"),
         user_guid=node.get("creatingUser") or node.get("modifyingUser"),
     )
@@ -322,7 +333,7 @@ def _text_source(reader: RefiReader, node: Node, selections: dict[int, int]) -> 
             f"text source '{name}' has neither plainTextPath nor <PlainTextContent>",
             "REFI-QDA needs the plain text of every text source; export the project again",
         )
-    for sel in reader.children(node, "PlainTextSelection"):
+    for sel in parts.get("PlainTextSelection", []):
         sel_guid = reader.guid(sel)
         start, end = reader.integer(sel, "startPosition"), reader.integer(sel, "endPosition")
         if sel_guid is None or start is None or end is None:
@@ -331,6 +342,7 @@ def _text_source(reader: RefiReader, node: Node, selections: dict[int, int]) -> 
         if first != sel.line:
             # Both are imported (nothing is lost); the GUID no longer names one selection.
             reader.warn(f"line {sel.line}: selection GUID {sel_guid} is also used on line {first}; both selections are imported")
+        sel_parts = reader.by_tag(sel)
         source.selections.append(
             RefiSelection(
                 guid=sel_guid,
@@ -339,9 +351,9 @@ def _text_source(reader: RefiReader, node: Node, selections: dict[int, int]) -> 
                 line=sel.line,
                 user_guid=sel.get("creatingUser"),
                 created=sel.get("creationDateTime"),
-                description=reader.text_of(sel, "Description"),
-                codings=_codings(reader, sel),
-                note_guids=_note_refs(reader, sel),
+                description=_text_of(sel_parts, "Description"),
+                codings=_codings(reader, sel_parts.get("Coding", [])),
+                note_guids=_note_refs(reader, sel_parts.get("NoteRef", ())),
             )
         )
     return source

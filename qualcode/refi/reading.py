@@ -87,6 +87,15 @@ class RefiReader:
             self.warn(f"line {node.line}: element <{node.tag}> from namespace '{node.ns}' skipped")
         return False
 
+    def by_tag(self, node: Node) -> dict[str, list[Node]]:
+        """:meth:`children` of every tag at once (in one look at them): tag -> children."""
+        out: dict[str, list[Node]] = {}
+        ns = self.ns
+        for child in node.children:
+            if child.ns == ns or self.ours(child):
+                out.setdefault(child.tag, []).append(child)
+        return out
+
     def child(self, node: Node, tag: str) -> Node | None:
         found = self.children(node, tag)
         return found[0] if found else None

@@ -18,7 +18,7 @@ from ..errors import XML_FORBIDDEN, XML_MALFORMED, error
 MAX_DEPTH = 200
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, init=False)
 class Node:
     """One XML element: namespace, local name, attributes, children, direct text.
 
@@ -34,6 +34,11 @@ class Node:
     children: list[Node] = field(default_factory=list)
     comments: list[str] = field(default_factory=list, repr=False)
     _text: list[str] = field(default_factory=list, repr=False)
+
+    def __init__(self, ns: str, tag: str, attrs: dict[str, str], line: int) -> None:
+        # Written out: a dataclass's own __init__ costs twice as much per element (its default factories).
+        self.ns, self.tag, self.attrs, self.line = ns, tag, attrs, line
+        self.children, self.comments, self._text = [], [], []
 
     @property
     def text(self) -> str:
@@ -136,12 +141,16 @@ def read_xml(chunks: Iterable[bytes], path: str, shape: Shape | None = None) -> 
             root.append(node)
         if how == HOLLOW:
             skipped[0] = 1
+            # Its text and comments are not kept: expat need not hand them over (until it ends).
+            parser.CharacterDataHandler = parser.CommentHandler = None
         else:
             stack.append(node)
 
     def end(_name: str) -> None:
         if skipped[0]:
             skipped[0] -= 1
+            if not skipped[0]:
+                parser.CharacterDataHandler, parser.CommentHandler = chars, comment
             return
         node = stack.pop()
         if detached and node is detached[-1]:

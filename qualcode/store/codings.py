@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import astuple
 from itertools import groupby, islice
@@ -13,7 +13,7 @@ from operator import itemgetter, le
 
 from ..errors import CODING_EXISTS, NO_CODING, NO_DETACHED, error, span_error
 from ..model import MANUAL, Coding, stored_id
-from ..words import PAD, SCALE, Packing, marks_in, packed, word_marks
+from ..words import PAD, SCALE, Packing, marks_in, packed, word_bounds, word_marks
 from .db import PARK, Database, inserted_id, json_ids, json_ints, now
 from .types import (
     ALL_CODINGS,
@@ -31,6 +31,16 @@ from .types import (
 _COLUMNS = "id, transcript_id, start, end, code_id, coder, quote, memo, origin, created_at, updated_at, suggestion_id"  # Coding's field order
 _OPENING = itemgetter(0)  # of a packed_spans row
 _ROW_COLUMNS = "id, start, end, code_id, coder, origin, memo, quote, created_at"  # CodingRow's field order
+_INSERT_NEW = (  # a coding as it came from elsewhere; one already there is left as it is
+    "INSERT INTO codings (transcript_id, start, end, code_id, coder, memo, origin, quote,"
+    " suggestion_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT(transcript_id, start, end, code_id, coder) DO NOTHING"
+)
+_INSERT_PLACED = (  # the same, with its word positions and turn (see CodingStore.new_codings)
+    "INSERT INTO codings (transcript_id, start, end, code_id, coder, memo, origin, quote, suggestion_id,"
+    " created_at, updated_at, words_before, words_through, turn_fit, turn_speaker, turn_role)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(transcript_id, start, end, code_id, coder) DO NOTHING"
+)
 _ORDER = "transcript_id, start, end, code_id, coder"
 _COLUMN_BATCH = 100  # transcript ids per code_columns batch: memory stays flat however many there are
 _DETACHED_COLUMNS = (
@@ -129,16 +139,23 @@ def turn_places(
     so spans that fit and are counted in different turns never overlap, and statistics
     may add up per speaker what they count per turn.
     """
+    place = turn_placer(turns)
+    return [place(start, end) for start, end in spans]
+
+
+def turn_placer(turns: list[tuple[int, int, str | None, str | None]]) -> Callable[[int, int], tuple[int, str | None, str | None]]:
+    """:func:`turn_places` of one span ``(start, end)`` at a time, the turns looked at once."""
     starts, ends = [t[0] for t in turns], [t[1] for t in turns]
     ordered = all(map(le, ends, islice(ends, 1, None)))
-    places = []
-    for start, end in spans:
+    count = len(turns)
+
+    def place(start: int, end: int) -> tuple[int, str | None, str | None]:
         i = bisect_right(ends, start)
-        if i < len(turns) and starts[i] < end:
-            places.append((int(ordered and starts[i] <= start and end <= ends[i]), turns[i][2], turns[i][3]))
-        else:
-            places.append((int(ordered), None, None))
-    return places
+        if i < count and starts[i] < end:
+            return (int(ordered and starts[i] <= start and end <= ends[i]), turns[i][2], turns[i][3])
+        return (int(ordered), None, None)
+
+    return place
 
 
 def adjust_summary(db: Database, tid: int, start: int, end: int, coding_id: int, sign: int) -> None:
@@ -182,6 +199,7 @@ class CodingStore:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._placing = False  # add_many writes word positions and turns with each coding (see new_codings)
 
     # --- writing ----------------------------------------------------------------------
 
@@ -251,20 +269,37 @@ class CodingStore:
         touched: set[int] = set()
         texts: dict[int, tuple[str, str]] = {}  # one read per transcript, not per coding
         noted: set[str] = set()
+        # Rows go in batches (one statement for many), in their order: a batch holds one
+        # transcript's codings by coders already noted, so that what it added is known per
+        # transcript; a coder's first coding goes on its own (if it is added, it dates the coder).
+        batch: list[tuple] = []
+        batch_tid = -1
+        insert = _INSERT_PLACED if self._placing else _INSERT_NEW
+        # A transcript's word bounds and the place of a span among its turns (when placing).
+        places: tuple[tuple[list[int], list[int]], Callable[[int, int], tuple]] | None = None
         with self._db.transaction() as db:
-            for coding in codings:
-                tid = coding.transcript_id
-                if tid not in texts:
-                    texts.clear()  # codings come transcript by transcript: keep one text at a time
-                    texts[tid] = self._text(tid)
-                quote = self._checked_quote(tid, coding.start, coding.end, texts[tid])
-                stamp = now()
-                cur = db.execute(
-                    "INSERT INTO codings (transcript_id, start, end, code_id, coder, memo, origin, quote,"
-                    " suggestion_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                    " ON CONFLICT(transcript_id, start, end, code_id, coder) DO NOTHING",
-                    (
-                        coding.transcript_id,
+
+            def flush() -> None:
+                nonlocal added
+                if batch:
+                    rows = batch.copy()
+                    batch.clear()
+                    count = db.executemany(insert, rows).rowcount
+                    if count:
+                        added += count
+                        touched.add(batch_tid)
+
+            try:
+                for coding in codings:
+                    tid = coding.transcript_id
+                    if tid not in texts:
+                        texts.clear()  # codings come transcript by transcript: keep one text at a time
+                        texts[tid] = self._text(tid)
+                        places = (word_bounds(texts[tid][0]), turn_placer(_turn_labels(db, tid))) if self._placing else None
+                    quote = self._checked_quote(tid, coding.start, coding.end, texts[tid])
+                    created = coding.created_at or now()
+                    row: tuple = (
+                        tid,
                         coding.start,
                         coding.end,
                         coding.code_id,
@@ -273,16 +308,27 @@ class CodingStore:
                         coding.origin,
                         quote,
                         coding.suggestion_id,
-                        coding.created_at or stamp,
-                        coding.updated_at or coding.created_at or stamp,
-                    ),
-                )
-                if cur.rowcount:
-                    added += 1
-                    touched.add(coding.transcript_id)
-                    if coding.coder not in noted:  # the first of a coder's codings dates the coder
-                        noted.add(coding.coder)
-                        self._note_coder(coding.coder, coding.created_at or stamp)
+                        created,
+                        coding.updated_at or created,
+                    )
+                    if places is not None:  # what fill_words would give it
+                        row += (*marks_in(places[0], ((coding.start, coding.end),))[0], *places[1](coding.start, coding.end))
+                    if coding.coder in noted:
+                        if tid != batch_tid:
+                            flush()
+                            batch_tid = tid
+                        batch.append(row)
+                        continue
+                    flush()
+                    if db.execute(insert, row).rowcount:
+                        added += 1
+                        touched.add(tid)
+                        noted.add(coding.coder)  # the first of a coder's codings dates the coder
+                        self._note_coder(coding.coder, created)
+            except BaseException:
+                flush()  # the codings before the one that failed are written, as one by one
+                raise
+            flush()
             if touched:
                 refresh_summaries(db, touched)
         return added
@@ -472,6 +518,20 @@ class CodingStore:
                 [(memo or None, stamp, cid, tid) for cid, memo in memos.items()],
             )
             refresh_summaries(db, (tid,), words=bounds is None)
+
+    @contextmanager
+    def new_codings(self) -> Iterator[None]:
+        """Add many codings by :meth:`add_many` (an import), each written once: with its word
+        positions and its turn (what :func:`fill_words` would give it after), the insert
+        triggers that clear those set aside (they would clear what is right) and made
+        again at the end. Only :meth:`add_many` may add codings inside. Joins the caller's
+        transaction; on an error the triggers come back with the rollback."""
+        with self._db.set_aside("trigger", "codings", ("codings_words_inserted", "codings_turn_inserted")):
+            self._placing = True
+            try:
+                yield
+            finally:
+                self._placing = False
 
     @contextmanager
     def word_indexes_set_aside(self) -> Iterator[None]:
