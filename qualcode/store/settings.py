@@ -33,6 +33,19 @@ class CoderStore:
         """Coder name → GUID (None where none was given yet)."""
         return {r[0]: r[1] for r in self._db.execute("SELECT name, guid FROM coders ORDER BY name")}
 
+    def rename(self, names: dict[str, str]) -> None:
+        """Rename coders (old -> new, no new name taken) wherever a coder is named: for a
+        throw-away copy that an export reads (a coder who is personal data)."""
+        with self._db.transaction() as db:
+            for old, new in names.items():
+                db.execute("UPDATE coders SET name = ? WHERE name = ?", (new, old))
+                db.execute("UPDATE codings SET coder = ? WHERE coder = ?", (new, old))
+                db.execute("UPDATE coding_identity SET selection_creator = ? WHERE selection_creator = ?", (new, old))
+                db.execute("UPDATE consensus_decisions SET first_coder = ? WHERE first_coder = ?", (new, old))
+                db.execute("UPDATE consensus_decisions SET second_coder = ? WHERE second_coder = ?", (new, old))
+                db.execute("UPDATE merge_aside SET coder = ? WHERE coder = ?", (new, old))
+                db.execute("UPDATE detached_codings SET coder = ? WHERE coder = ?", (new, old))
+
     def ensure(self, name: str, guid: str | None = None) -> None:
         """Register a coder (keeping an existing GUID; setting one where there was none)."""
         with self._db.transaction() as db:
