@@ -21,8 +21,9 @@ from test_pseudonymise_stream import _both, _export, _project
 
 from qualcode.pseudonymise.apply import coder_pseudonyms, pseudonymised_copy
 from qualcode.refi.project_export import export_qdpx
-from qualcode.store import Store
+from qualcode.store import EmptySource, Store
 from qualcode.store.key import EntityRow
+from qualcode.store.settings import PROJECT_CREATOR
 
 GUID = "c0de0000-0000-4000-8000-000000000001"
 # Who coded besides the fixture's coder0, coder1, ...: the interviewer (an accepted name),
@@ -45,6 +46,10 @@ def _coders(store: Store) -> None:
     store.exchange.keep_coding_identities(
         [(tid, a - 4, a + 12, "vertrouwen", "anna", GUID[:-1] + "2", None, "Noor Hendriks")]  # she made the selection
     )
+    # Who made a source, a source without text and the project in the tool an import came from.
+    store.exchange.keep_transcript_identity(tid, "2024-05-01T10:00:00+00:00", "Noor Hendriks")
+    store.exchange.keep_empty_source(EmptySource(GUID[:-1] + "3", "leeg bestand", "2024-05-01T10:00:00+00:00", "Jan de Vries"))
+    store.settings.set(PROJECT_CREATOR, "noor  HENDRIKS")
 
 
 @pytest.fixture
@@ -82,12 +87,15 @@ def test_cli_segments_writes_a_coder_who_is_personal_data_as_the_pseudonym(root,
 
 def test_cli_qdpx_writes_a_coder_who_is_personal_data_as_a_pseudonymous_user(root, tmp_path, stopped):  # noqa: F811
     target = tmp_path / "shared.qdpx"
-    r = run(root, "export", "qdpx", "-o", str(target), "--pseudonymise")
+    # She exports it herself: the project's modifying user is her pseudonym too.
+    r = run(root, "export", "qdpx", "-o", str(target), "--pseudonymise", "--coder", "Jan de Vries")
     assert r.exit_code == 0, r.output
     with zipfile.ZipFile(target) as z:
         qde = z.read("project.qde").decode("utf-8")
     users = dict(re.findall(r'<User guid="([^"]+)" name="([^"]+)"', qde))
     names = set(users.values())
+    # Every user a source, selection, coding or the project names is one of the file's users.
+    assert set(re.findall(r'(?:creatingUser|modifyingUser|creatingUserGUID|modifyingUserGUID)="([^"]+)"', qde)) <= set(users)
     assert {"[persoon]", "[persoon] 2", TEAM} <= names
     assert not NOT_SHOWN.search(qde) and "Vries" not in qde
     assert users[GUID].startswith("[persoon ")  # her GUID kept, under her pseudonym

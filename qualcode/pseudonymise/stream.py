@@ -34,13 +34,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter
 
 from ..model import Turn, sha256_text
 from ..project import Project
-from ..store import CoderCount, CodingFilter, CodingRow, ExchangeRow, Store, TranscriptRef, now
+from ..store import CoderCount, CodingFilter, CodingRow, EmptySource, ExchangeRow, Store, TranscriptRef, now
 from ..store.key import KeyStore
+from ..store.settings import PROJECT_CREATOR
 from ..store.types import ALL_CODINGS
 from .apply import (
     OffsetMapper,
@@ -115,7 +116,8 @@ class PseudonymisedStore:
         self.transcripts = _Transcripts(self, store)
         self.codings = _Codings(self, store)
         self.exchange = _Exchange(self, store)
-        self.codes, self.coders, self.settings = store.codes, _Coders(store, self.coder_names), store.settings
+        self.codes, self.coders = store.codes, _Coders(store, self.coder_names)
+        self.settings = _Settings(store, self.coder_names) if self.coder_names else store.settings
 
     def read(self, tid: int, *, text: bool = True) -> _Read:
         """The transcript as the copy holds it: its mapping, and its text unless ``text`` is
@@ -368,6 +370,20 @@ class _Coders:
         return {n: guids[n] for n in sorted(guids)}
 
 
+class _Settings:
+    """The settings an export reads, the project's creator in another tool renamed as the
+    copy renames a coder who is personal data (only where there is one)."""
+
+    def __init__(self, store: Store, renamed: dict[str, str]) -> None:
+        self._base, self._renamed = store.settings, renamed
+
+    def get(self, name: str) -> str | None:
+        value = self._base.get(name)
+        if name == PROJECT_CREATOR and value is not None:
+            return self._renamed.get(value, value)
+        return value
+
+
 class _Ref:
     """A :class:`~qualcode.store.types.TranscriptRef` as the copy holds it: its content hash
     is read (the transcript pseudonymised) only when asked for, as the export writes
@@ -397,12 +413,21 @@ class _Exchange:
     def __init__(self, view: PseudonymisedStore, store: Store) -> None:
         self._view = view
         self._base = base = store.exchange
-        # Identities kept from an import, as stored (the copy does not change them).
-        self.transcript_identities, self.empty_sources, self.document_sets = (
-            base.transcript_identities,
-            base.empty_sources,
-            base.document_sets,
-        )
+        # Identities kept from an import, as stored (the copy does not change them), but for
+        # their creators: a coder who is personal data is renamed.
+        self.document_sets = base.document_sets
+
+    def transcript_identities(self) -> dict[int, tuple[str | None, str | None]]:
+        identities = self._base.transcript_identities()
+        if renamed := self._view.coder_names:
+            return {tid: (at, renamed.get(who, who) if who else who) for tid, (at, who) in identities.items()}
+        return identities
+
+    def empty_sources(self) -> list[EmptySource]:
+        sources = self._base.empty_sources()
+        if renamed := self._view.coder_names:
+            return [replace(s, creator=renamed.get(s.creator, s.creator)) if s.creator else s for s in sources]
+        return sources
 
     def coding_rows(self, tid: int) -> Iterator[ExchangeRow]:
         """As :meth:`ExchangeStore.coding_rows <qualcode.store.exchange.ExchangeStore.coding_rows>`:

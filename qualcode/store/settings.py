@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from .db import Database, now
 
+PROJECT_CREATOR = "refi.project_creator"  # who made the project in the tool a REFI-QDA import came from
+
 
 class SettingStore:
     def __init__(self, db: Database) -> None:
@@ -45,6 +47,10 @@ class CoderStore:
                 db.execute("UPDATE consensus_decisions SET second_coder = ? WHERE second_coder = ?", (new, old))
                 db.execute("UPDATE merge_aside SET coder = ? WHERE coder = ?", (new, old))
                 db.execute("UPDATE detached_codings SET coder = ? WHERE coder = ?", (new, old))
+                # Who made a source or the project in another tool (a REFI-QDA import).
+                db.execute("UPDATE transcript_identity SET creator = ? WHERE creator = ?", (new, old))
+                db.execute("UPDATE empty_sources SET creator = ? WHERE creator = ?", (new, old))
+                db.execute("UPDATE settings SET value = ? WHERE name = ? AND value = ?", (new, PROJECT_CREATOR, old))
 
     def ensure(self, name: str, guid: str | None = None) -> None:
         """Register a coder (keeping an existing GUID; setting one where there was none)."""
