@@ -474,7 +474,7 @@ def export_qdpx_cmd(state: State, file: Path | None, out: Path | None, force: bo
     Basic Multilingual Plane; use --positions utf16 for NVivo.
     """
     from ..refi.project_export import export_qdpx
-    from .pseudo_cmds import export_view
+    from .pseudo_cmds import export_view, exported_coder
 
     if file is not None and out is not None:
         raise click.UsageError("give the file once: FILE or --out FILE")
@@ -485,7 +485,7 @@ def export_qdpx_cmd(state: State, file: Path | None, out: Path | None, force: bo
         raise click.UsageError("name the file to write: qualcode export qdpx --out FILE.qdpx")
     check_out(file, force)
     with export_view(state, pseudonymise) as project:
-        result = export_qdpx(project, file, positions=positions, user=state.coder)
+        result = export_qdpx(project, file, positions=positions, user=exported_coder(project, state.coder))
     echo(
         f"wrote {file}: {result.transcripts} transcript(s), {result.codings} coding(s), {result.memos} memo(s),"
         f" {result.codes} code(s), {result.users} coder(s)"

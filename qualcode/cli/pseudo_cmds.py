@@ -428,9 +428,22 @@ def export_view(state: State, pseudonymise: bool) -> Iterator:
 
     with _Key(state) as k, pseudonymised_project(project, k.key) as view:
         _attribute_notes(view.store.reported)  # type: ignore[attr-defined]  # a PseudonymisedStore
+        for coder in view.store.coder_names:  # type: ignore[attr-defined]
+            note(CODER_NOTE.format(coder=coder))
         yield view
+
+
+ATTRIBUTE_NOTE = "{name}: attribute '{attr}' is personal data: exported as its pseudonym"
+CODER_NOTE = "coder '{coder}' is personal data: exported as its pseudonym"
+
+
+def exported_coder(project, coder: str | None) -> str | None:
+    """The name an export writes for ``coder`` (who exports): its pseudonym in a
+    pseudonymised export where the coder is personal data."""
+    renamed = getattr(project.store, "coder_names", {})
+    return renamed.get(coder, coder) if coder else coder
 
 
 def _attribute_notes(reported: list[tuple[str, str, list[str]]]) -> None:
     for name, attr, _ in reported:
-        note(f"{name}: attribute '{attr}' is personal data: exported as its pseudonym")
+        note(ATTRIBUTE_NOTE.format(name=name, attr=attr))

@@ -384,6 +384,40 @@ def pseudonymised_attributes(
     return changed
 
 
+def coder_pseudonyms(coders: Iterable[str], attributes: Iterable[dict[str, str]], entities: list[EntityRow]) -> dict[str, str]:
+    """Coder name -> the name an export writes, for the coders who are personal data: a
+    coder named as a personal attribute's value ("interviewer: Lotte Verhoeven") or as an
+    entity of the key gets that entity's pseudonym (``entities`` holds the stand-ins of
+    :func:`_attribute_names` too), else the attribute's category label, as the attribute
+    is written. Two coders never share a name (agreement is counted per coder): a name
+    already taken is numbered ("[persoon] 2"). Other coders (the research team) stay."""
+    names = sorted(set(coders))
+    if not names:
+        return {}
+    personal: dict[str, str] = {}
+    for values in attributes:
+        for attr, value in values.items():
+            category = ATTRIBUTE_CATEGORIES.get(attr.casefold())
+            if category is not None:
+                personal.setdefault(_folded(value), f"[{CATEGORIES[category]}]")
+    for e in entities:  # an entity's pseudonym wins over the category label
+        personal[_folded(e.original)] = e.pseudonym
+    found = {name: personal[f] for name in names if (f := _folded(name)) in personal}
+    taken = set(names)  # a pseudonym never takes a stored coder's name: the copy renames in place
+    out: dict[str, str] = {}
+    for name, pseudonym in found.items():
+        new, number = pseudonym, 2
+        while new in taken:
+            new, number = f"{pseudonym} {number}", number + 1
+        taken.add(new)
+        out[name] = new
+    return out
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
 @dataclass(slots=True)
 class PseudonymApplyResult:
     transcripts: dict[str, int] = field(default_factory=dict)  # name -> replacements
@@ -394,6 +428,7 @@ class PseudonymApplyResult:
     attributes: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (transcript, attribute, names)
     memos_replaced: bool = False
     attributes_replaced: bool = False
+    coders: dict[str, str] = field(default_factory=dict)  # coder -> pseudonym (exports: personal data)
 
 
 def apply(
@@ -423,7 +458,16 @@ def apply(
     if not ignore_pending:
         refuse_pending(key, names, set(wanted) - done, export=not keep_originals)
     entities = key.entities()
-    _attribute_names(store, key, entities, wanted, create=replace_attributes and keep_originals, stand_in=not keep_originals)
+    attributes = store.transcripts.all_attributes()
+    _attribute_names(
+        store,
+        key,
+        entities,
+        wanted,
+        create=replace_attributes and keep_originals,
+        stand_in=not keep_originals,
+        attributes=attributes,
+    )
     pattern = _Names(entities)
     result = PseudonymApplyResult(memos_replaced=replace_memos, attributes_replaced=replace_attributes)
 
@@ -518,6 +562,8 @@ def apply(
         if plans:
             store.erase_freed_pages()  # the replaced originals must not linger in free pages
     else:
+        # A coder who is personal data (the interviewer coded) is renamed in the copy.
+        result.coders = coder_pseudonyms(store.coders.names(), attributes.values(), entities)
         # A throw-away copy: one transcript at a time (memory stays flat), one transaction;
         # the copy is deleted after the export, so its free pages need no erasing. The
         # word indexes are set aside from the first transcript whose codings move.
@@ -529,6 +575,8 @@ def apply(
                     aside.enter_context(store.codings.word_indexes_set_aside())
                     set_aside = True
                 write(p)
+            if result.coders:
+                store.coders.rename(result.coders)
     return result
 
 

@@ -34,13 +34,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter
 
 from ..model import Turn, sha256_text
 from ..project import Project
-from ..store import CodingFilter, CodingRow, ExchangeRow, Store, TranscriptRef, now
+from ..store import CoderCount, CodingFilter, CodingRow, EmptySource, ExchangeRow, Store, TranscriptRef, now
 from ..store.key import KeyStore
+from ..store.settings import PROJECT_CREATOR
 from ..store.types import ALL_CODINGS
 from .apply import (
     OffsetMapper,
@@ -49,6 +50,7 @@ from .apply import (
     _attribute_names,
     _Names,
     check_collapse,
+    coder_pseudonyms,
     find_replacements,
     moved_turns,
     pseudonymised_attributes,
@@ -95,6 +97,8 @@ class PseudonymisedStore:
         attributes = store.transcripts.all_attributes()
         _attribute_names(store, key, entities, list(names), create=False, stand_in=True, attributes=attributes)
         self._store, self._key, self._entities = store, key, entities
+        # Coders who are personal data (the interviewer coded), renamed as the copy renames them.
+        self.coder_names = coder_pseudonyms(store.coders.names(), attributes.values(), entities)
         self._pattern = _Names(entities)
         self.reported: list[tuple[str, str, list[str]]] = []
         self.attributes: dict[int, dict[str, str]] = {}
@@ -112,7 +116,8 @@ class PseudonymisedStore:
         self.transcripts = _Transcripts(self, store)
         self.codings = _Codings(self, store)
         self.exchange = _Exchange(self, store)
-        self.codes, self.coders, self.settings = store.codes, _Coders(store), store.settings
+        self.codes, self.coders = store.codes, _Coders(store, self.coder_names)
+        self.settings = _Settings(store, self.coder_names) if self.coder_names else store.settings
 
     def read(self, tid: int, *, text: bool = True) -> _Read:
         """The transcript as the copy holds it: its mapping, and its text unless ``text`` is
@@ -241,16 +246,52 @@ class _Codings:
 
     def __init__(self, view: PseudonymisedStore, store: Store) -> None:
         self._view = view
-        self._base = base = store.codings
-        self.count, self.coders, self.code_ids, self.coder_counts = base.count, base.coders, base.code_ids, base.coder_counts
-        self.counts_by_code = base.counts_by_code
+        self._base = store.codings
+        self._renamed = renamed = view.coder_names
+        self._real = {new: old for old, new in renamed.items()}
+
+    # Coders who are personal data read as the copy names them (only where there are such coders).
+
+    def _stored(self, flt: CodingFilter) -> CodingFilter:
+        """``flt`` with the coders as stored (a renamed coder's own name names no one in the copy)."""
+        if flt.coders is None or not self._renamed:
+            return flt
+        coders = frozenset(self._real.get(c, c) for c in flt.coders if c in self._real or c not in self._renamed)
+        return CodingFilter(flt.transcript_ids, flt.code_ids, coders)
+
+    def count(self, flt: CodingFilter = ALL_CODINGS) -> int:
+        return self._base.count(self._stored(flt))
+
+    def code_ids(self, flt: CodingFilter = ALL_CODINGS) -> list[str]:
+        return self._base.code_ids(self._stored(flt))
+
+    def counts_by_code(self, transcript_id: int | None = None, coders: Iterable[str] | None = None) -> dict[str, int]:
+        stored = None if coders is None else self._stored(CodingFilter.of(None, None, coders)).coders
+        return self._base.counts_by_code(transcript_id, stored)
+
+    def coders(self, transcript_ids: Iterable[int] | None = None) -> list[str]:
+        if not self._renamed:
+            return self._base.coders(transcript_ids)
+        return sorted(self._renamed.get(c, c) for c in self._base.coders(transcript_ids))
+
+    def coder_counts(self) -> list[CoderCount]:
+        if not self._renamed:
+            return self._base.coder_counts()
+        counts = [
+            CoderCount(self._renamed.get(r.coder, r.coder), r.transcript_id, r.transcript, r.codings)
+            for r in self._base.coder_counts()
+        ]
+        return sorted(counts, key=lambda r: (r.coder, r.transcript_id))
 
     def rows(self, tid: int, flt: CodingFilter = ALL_CODINGS, *, named: bool = True) -> Iterator:
         """As :meth:`CodingStore.rows <qualcode.store.codings.CodingStore.rows>`."""
         view = self._view
         read = view.read(tid)
+        flt = self._stored(flt)
         rows: Iterable[tuple] = self._base.rows(tid, flt, named=False)
         memo = view.memo
+        if renamed := self._renamed:  # the copy's order: by its coders' names
+            rows = sorted(((*r[:4], renamed.get(r[4], r[4]), *r[5:]) for r in rows), key=_ROW_ORDER)
         if read.moved:
             rows = list(rows)
             spans, inside = self._moved(read, flt, rows)
@@ -270,6 +311,7 @@ class _Codings:
     def span_quotes(self, tid: int, flt: CodingFilter = ALL_CODINGS) -> Iterator[tuple[int, int, str, str]]:
         """As :meth:`CodingStore.span_quotes <qualcode.store.codings.CodingStore.span_quotes>`."""
         read = self._view.read(tid)
+        flt = self._stored(flt)
         if not read.moved:
             return self._base.span_quotes(tid, flt)
         if read.tid in self._view._checked:
@@ -286,6 +328,7 @@ class _Codings:
     def spans(self, tid: int, flt: CodingFilter = ALL_CODINGS) -> list[tuple[int, int, str]]:
         """As :meth:`CodingStore.spans <qualcode.store.codings.CodingStore.spans>`."""
         read = self._view.read(tid, text=False)
+        flt = self._stored(flt)
         if not read.moved:
             return self._base.spans(tid, flt)
         # All of them with their ids and coders (checked too), from the same covering index.
@@ -312,10 +355,33 @@ class _Codings:
 
 
 class _Coders:
-    """Who coded (their names and GUIDs, as stored: the copy keeps them)."""
+    """Who coded (their names and GUIDs, as stored: the copy keeps them; a coder who is
+    personal data is renamed as the copy renames them)."""
 
-    def __init__(self, store: Store) -> None:
-        self.names, self.guids = store.coders.names, store.coders.guids
+    def __init__(self, store: Store, renamed: dict[str, str]) -> None:
+        self._base, self._renamed = store.coders, renamed
+
+    def names(self) -> list[str]:
+        return sorted(self._renamed.get(n, n) for n in self._base.names())
+
+    def guids(self) -> dict[str, str | None]:
+        """As stored, a renamed coder's under the new name (a GUID it had stays)."""
+        guids = {self._renamed.get(n, n): g for n, g in self._base.guids().items()}
+        return {n: guids[n] for n in sorted(guids)}
+
+
+class _Settings:
+    """The settings an export reads, the project's creator in another tool renamed as the
+    copy renames a coder who is personal data (only where there is one)."""
+
+    def __init__(self, store: Store, renamed: dict[str, str]) -> None:
+        self._base, self._renamed = store.settings, renamed
+
+    def get(self, name: str) -> str | None:
+        value = self._base.get(name)
+        if name == PROJECT_CREATOR and value is not None:
+            return self._renamed.get(value, value)
+        return value
 
 
 class _Ref:
@@ -347,12 +413,21 @@ class _Exchange:
     def __init__(self, view: PseudonymisedStore, store: Store) -> None:
         self._view = view
         self._base = base = store.exchange
-        # Identities kept from an import, as stored (the copy does not change them).
-        self.transcript_identities, self.empty_sources, self.document_sets = (
-            base.transcript_identities,
-            base.empty_sources,
-            base.document_sets,
-        )
+        # Identities kept from an import, as stored (the copy does not change them), but for
+        # their creators: a coder who is personal data is renamed.
+        self.document_sets = base.document_sets
+
+    def transcript_identities(self) -> dict[int, tuple[str | None, str | None]]:
+        identities = self._base.transcript_identities()
+        if renamed := self._view.coder_names:
+            return {tid: (at, renamed.get(who, who) if who else who) for tid, (at, who) in identities.items()}
+        return identities
+
+    def empty_sources(self) -> list[EmptySource]:
+        sources = self._base.empty_sources()
+        if renamed := self._view.coder_names:
+            return [replace(s, creator=renamed.get(s.creator, s.creator)) if s.creator else s for s in sources]
+        return sources
 
     def coding_rows(self, tid: int) -> Iterator[ExchangeRow]:
         """As :meth:`ExchangeStore.coding_rows <qualcode.store.exchange.ExchangeStore.coding_rows>`:
@@ -362,6 +437,8 @@ class _Exchange:
         read = view.read(tid)
         rows: Iterable[tuple] = self._base.coding_rows(tid)
         memo, stamp = view.memo_changed, view.stamp
+        if renamed := view.coder_names:  # the coder and the selection's creator; the copy's order
+            rows = sorted(((*r[:4], renamed.get(r[4], r[4]), *r[5:11], renamed.get(r[11], r[11])) for r in rows), key=_ROW_ORDER)
         if read.moved:
             stored = list(rows)
             spans, inside = read.mapper.spans([(r[1], r[2]) for r in stored])

@@ -49,6 +49,7 @@ from ..errors import QDPX_EXPORT_SOURCE, QDPX_WRITE_FAILED, QualcodeError, error
 from ..ingest import decode
 from ..project import Project
 from ..store import CodeRecord, DocumentSet, EmptySource, ExchangeCoding, ExchangeRow, Store, TranscriptRef
+from ..store.settings import PROJECT_CREATOR
 from .archive import CODEBOOK_ENTRY_PREFIX, PROJECT_QDE, TURNS_ENTRY, DeflatingZip
 from .codebook_xml import ORIGIN, code_guid, write_code_set, write_codes
 from .colors import explicit_yaml_colors
@@ -255,7 +256,7 @@ def _write_project(
             "xmlns": PROJECT_NS,
             "name": settings.get("refi.project_name") or project.root.name or "qualcode",
             "origin": ORIGIN,
-            "creatingUserGUID": plan.user_guid(settings.get("refi.project_creator")) or exporter,
+            "creatingUserGUID": plan.user_guid(settings.get(PROJECT_CREATOR)) or exporter,
             "creationDateTime": to_xsd(settings.get("refi.project_created")) or first,
             "modifyingUserGUID": exporter,
             "modifiedDateTime": last,

@@ -33,6 +33,7 @@ from ..ingest import scan_turns
 from ..model import MANUAL, Coding, Transcript, Turn, sha256_bytes, sha256_text
 from ..project import Project
 from ..store import DocumentSet, EmptySource, Store
+from ..store.settings import PROJECT_CREATOR
 from .archive import CODEBOOK_ENTRY_PREFIX, TURNS_ENTRY, ProjectFiles, QdpxArchive, open_project_file
 from .codemap import plan_codebook
 from .dates import from_xsd
@@ -410,7 +411,7 @@ def _keep_the_rest(store: Store, refi: RefiProject, empty: list[RefiSource], rep
     for name, value in (
         ("refi.project_name", refi.name),
         ("refi.project_created", from_xsd(refi.created)),
-        ("refi.project_creator", _user(refi, refi.user_guid)),
+        (PROJECT_CREATOR, _user(refi, refi.user_guid)),
     ):
         if value and store.settings.get(name) is None:
             store.settings.set(name, value)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from .db import Database, now
 
+PROJECT_CREATOR = "refi.project_creator"  # who made the project in the tool a REFI-QDA import came from
+
 
 class SettingStore:
     def __init__(self, db: Database) -> None:
@@ -32,6 +34,23 @@ class CoderStore:
     def guids(self) -> dict[str, str | None]:
         """Coder name → GUID (None where none was given yet)."""
         return {r[0]: r[1] for r in self._db.execute("SELECT name, guid FROM coders ORDER BY name")}
+
+    def rename(self, names: dict[str, str]) -> None:
+        """Rename coders (old -> new, no new name taken) wherever a coder is named: for a
+        throw-away copy that an export reads (a coder who is personal data)."""
+        with self._db.transaction() as db:
+            for old, new in names.items():
+                db.execute("UPDATE coders SET name = ? WHERE name = ?", (new, old))
+                db.execute("UPDATE codings SET coder = ? WHERE coder = ?", (new, old))
+                db.execute("UPDATE coding_identity SET selection_creator = ? WHERE selection_creator = ?", (new, old))
+                db.execute("UPDATE consensus_decisions SET first_coder = ? WHERE first_coder = ?", (new, old))
+                db.execute("UPDATE consensus_decisions SET second_coder = ? WHERE second_coder = ?", (new, old))
+                db.execute("UPDATE merge_aside SET coder = ? WHERE coder = ?", (new, old))
+                db.execute("UPDATE detached_codings SET coder = ? WHERE coder = ?", (new, old))
+                # Who made a source or the project in another tool (a REFI-QDA import).
+                db.execute("UPDATE transcript_identity SET creator = ? WHERE creator = ?", (new, old))
+                db.execute("UPDATE empty_sources SET creator = ? WHERE creator = ?", (new, old))
+                db.execute("UPDATE settings SET value = ? WHERE name = ? AND value = ?", (new, PROJECT_CREATOR, old))
 
     def ensure(self, name: str, guid: str | None = None) -> None:
         """Register a coder (keeping an existing GUID; setting one where there was none)."""
