@@ -42,7 +42,7 @@ from ..errors import (
     Report,
     error,
 )
-from ..ingest.paths import FileTooBig, open_limited, read_limited
+from ..ingest.paths import FileTooBig, open_limited
 from ..zipsafe import ZipGuard, ZipLimits, twice_named
 
 MAX_ENTRIES = 50_000
@@ -197,39 +197,32 @@ class QdeFolder(ProjectFiles):
 
     def read(self, name: str) -> bytes:
         """A file's bytes, within the size limits of an archive entry."""
-        file = self.entries[name]
-        assert isinstance(file, Path)
-        try:
-            size = file.stat().st_size
-            if size > MAX_ENTRY_BYTES:
-                raise error(QDPX_TOO_BIG, path=self.shown, entry=name, size=size, limit=MAX_ENTRY_BYTES)
-            if self._read_total + size > MAX_TOTAL_BYTES:
-                raise error(QDPX_TOO_BIG, path=self.shown, entry=name, size=self._read_total + size, limit=MAX_TOTAL_BYTES)
-            data = read_limited(file, MAX_ENTRY_BYTES)  # capped even if it grew since
-        except FileTooBig:
-            raise error(QDPX_TOO_BIG, path=self.shown, entry=name, size=file.stat().st_size, limit=MAX_ENTRY_BYTES) from None
-        except OSError as exc:
-            raise error(QDPX_NOT_ZIP, path=self.shown, reason=f"cannot read '{name}': {exc.strerror or exc}") from None
-        self._read_total += len(data)
-        return data
+        return b"".join(self._pieces(name, count=True))
 
     def stream(self, name: str) -> Iterator[bytes]:
         """A file's bytes in pieces, within the size limits of an archive entry (see :meth:`read`)."""
-        file = self.entries[name]
-        assert isinstance(file, Path)
         again = name in self._streamed
         self._streamed.add(name)
+        return self._pieces(name, count=not again)
+
+    def _pieces(self, name: str, *, count: bool) -> Iterator[bytes]:
+        """A file's bytes in pieces, checked against the entry limit and (if ``count``, adding
+        to it) the total; capped even if the file grew since its size was read."""
+        file = self.entries[name]
+        assert isinstance(file, Path)
         read = size = 0
         try:
             size = file.stat().st_size
-            if not again and self._read_total + size > MAX_TOTAL_BYTES:
+            if size > MAX_ENTRY_BYTES:
+                raise FileTooBig(file, MAX_ENTRY_BYTES)
+            if count and self._read_total + size > MAX_TOTAL_BYTES:
                 raise error(QDPX_TOO_BIG, path=self.shown, entry=name, size=self._read_total + size, limit=MAX_TOTAL_BYTES)
             with open_limited(file, MAX_ENTRY_BYTES) as handle:
                 while data := handle.read(1 << 20):
                     read += len(data)
                     if read > MAX_ENTRY_BYTES:  # it grew since
                         raise FileTooBig(file, MAX_ENTRY_BYTES)
-                    if not again:
+                    if count:
                         self._read_total += len(data)
                     yield data
         except FileTooBig:

@@ -78,6 +78,7 @@ class _Source:
     refi: RefiSource
     text: SourceText
     data: bytes
+    content_hash: str  # of its text (placing and the saved turns' check both read it)
 
 
 # What stops an import, in the order the checks come (the first one found is raised):
@@ -292,7 +293,7 @@ class _Stream:
                 RefiSource(source.guid, source.name, source.line, created=source.created, user_guid=source.user_guid)
             )
             return None
-        return _Source(source, text, data)
+        return _Source(source, text, data, sha256_text(text.text))
 
     def missing_stop(self) -> None:
         """After the last source: the sources that are not there (an error unless skipped)."""
@@ -311,7 +312,7 @@ class _Stream:
 
     def _positions(self, source: _Source, saved: object) -> str | None:
         """The positions a qualcode export declared, if it wrote this source as it is."""
-        if self.positions is not None and isinstance(saved, dict) and saved.get("text_sha256") == sha256_text(source.text.text):
+        if self.positions is not None and isinstance(saved, dict) and saved.get("text_sha256") == source.content_hash:
             return self.positions
         return None
 
@@ -319,7 +320,7 @@ class _Stream:
         """A new transcript (unique name), or the same text as one we have."""
         text = source.text.text
         name = source.refi.name
-        content_hash = sha256_text(text)
+        content_hash = source.content_hash
         report = self.warnings.placing
         if content_hash in self.by_hash:
             first, tid = self.by_hash[content_hash]
