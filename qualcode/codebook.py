@@ -773,13 +773,19 @@ def dump_codebook(book: Codebook) -> str:
     return buffer.getvalue()
 
 
-def save_codebook(book: Codebook, path: Path) -> None:
-    """Write a codebook to a new file atomically (never a half-written file)."""
+def checked_dump(book: Codebook, path: Path) -> str:
+    """:func:`dump_codebook`, checked: the text loads again as a codebook (at ``path``)."""
     text = dump_codebook(book)
     # Validate what we are about to write: a codebook qualcode writes must load.
     _, problems = parse_codebook(text, str(path))
     if problems:  # pragma: no cover - would be a bug in dump_codebook
         raise AssertionError("dump_codebook produced an invalid codebook: " + "; ".join(map(str, problems)))
+    return text
+
+
+def save_codebook(book: Codebook, path: Path) -> None:
+    """Write a codebook to a new file atomically (never a half-written file)."""
+    text = checked_dump(book, path)
     from .atomic import write_text  # only a save needs it (and its secrets module): not on every load
 
     write_text(path, text)

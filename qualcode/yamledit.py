@@ -428,11 +428,16 @@ def code_block(code: Code) -> YamlBlock:
     return YamlBlock(block, column)
 
 
-def edit_codebook_text(path: Path, edit: Callable[[YamlText], None]) -> None:
-    """Apply ``edit`` to the file's text, validate the result, replace the file atomically."""
+def edited_codebook_text(path: Path, edit: Callable[[YamlText], None]) -> str:
+    """The file's text with ``edit`` applied, validated (CODEBOOK_INVALID); nothing is written."""
     doc = YamlText(read_codebook_text(path), str(path))
     edit(doc)
     _, problems = parse_codebook(doc.text, str(path))
     if problems:
         raise error(CODEBOOK_INVALID, problems=problems, path=path, count=len(problems))
-    write_text(path, doc.text)
+    return doc.text
+
+
+def edit_codebook_text(path: Path, edit: Callable[[YamlText], None]) -> None:
+    """Apply ``edit`` to the file's text, validate the result, replace the file atomically."""
+    write_text(path, edited_codebook_text(path, edit))

@@ -158,3 +158,12 @@ def test_stats_cli_progress_only_on_a_terminal(root, monkeypatch):
         progress(5, 10)
         progress(10, 10)
     assert "exporting" in terminal.getvalue() and "10/10" in terminal.getvalue()
+    # An ending bar ends at its total, so that the next one starts on a line of its own.
+    terminal.seek(0)
+    terminal.truncate()
+    with render.Progress("checking", ending=True) as first, render.Progress("importing") as second:
+        first(10, 10)
+        first(10, 10)  # ended: nothing more
+        second(1, 2)
+    shown = terminal.getvalue()
+    assert shown.count("10/10") == 1 and "\n" in shown.split("importing")[0]

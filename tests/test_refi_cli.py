@@ -158,10 +158,10 @@ def test_refi_cli_project_import_reports_progress_per_source(runner, project, tm
     """A project import of many sources runs for seconds: on a terminal a bar counts its sources."""
     from qualcode.cli import exchange_cmds
 
-    calls: list[tuple[int, int, str]] = []
+    calls: list[tuple[str, int, int, str]] = []
 
     class Recording:
-        def __init__(self, label: str, *, minimum: int = 0) -> None:
+        def __init__(self, label: str, *, minimum: int = 0, ending: bool = False) -> None:
             self.label = label
 
         def __enter__(self):
@@ -171,7 +171,7 @@ def test_refi_cli_project_import_reports_progress_per_source(runner, project, tm
             pass
 
         def __call__(self, done: int, total: int, what: str = "") -> None:
-            calls.append((done, total, what))
+            calls.append((self.label, done, total, what))
 
     path = tmp_path / "studie.qdpx"
     assert run(runner, project, "export", "qdpx", str(path)).exit_code == 0
@@ -180,4 +180,6 @@ def test_refi_cli_project_import_reports_progress_per_source(runner, project, tm
     monkeypatch.setattr(exchange_cmds, "Progress", Recording)
     imported = runner.invoke(main, ["--project", str(target), "import", str(path)])
     assert imported.exit_code == 0, imported.stderr
-    assert [(done, total) for done, total, _ in calls] == [(1, 1)] and calls[0][2]
+    # The check of the whole file first (MiB of project.qde), then the sources written.
+    assert [call[:3] for call in calls] == [("checking (MiB)", 0, 1), ("checking (MiB)", 1, 1), ("importing", 1, 1)]
+    assert calls[0][3] == "project.qde" and calls[-1][3]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import zipfile
 
 import pytest
@@ -320,3 +322,32 @@ def test_refi_project_a_coding_with_a_memo_is_written_like_one_without(tmp_path)
         }
         assert codings == old_codings
         assert memo == (old_memo or "nu met memo & <tekst>")
+
+
+# Killed without unwinding (as SIGKILL or a power cut would) once every source and coding
+# is written inside the import's transaction, just before it commits.
+_KILLED_IMPORT = """
+import os, sys
+from qualcode.project import Project
+from qualcode.refi import project_import
+project_import._keep_the_rest = lambda *args: os._exit(9)
+project_import.import_qdpx(Project.open(sys.argv[1]), sys.argv[2], default_coder="x")
+"""
+
+
+@pytest.mark.parametrize("codebook", [None, "without_kracht"], ids=["starter", "codes-added"])
+def test_refi_project_import_killed_before_commit_leaves_the_codebook_as_it_was(exported, tmp_path, codebook):
+    _, path, _ = exported
+    target = new_project(tmp_path, codebook=without_kracht(SMALL_CODEBOOK) if codebook else None, name="doel")
+    folder = target.root / "codebooks"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    done = subprocess.run([sys.executable, "-c", _KILLED_IMPORT, str(target.root), str(path)], capture_output=True)
+    assert done.returncode == 9, done.stderr
+    # The store rolled back; the codebook is the one before the import (at most a hidden
+    # temporary file is left, which the next write removes).
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.startswith(".")} == before
+    reopened = Project.open(target.root)
+    assert reopened.store.transcripts.names() == {}
+    result = import_qdpx(reopened, path, default_coder="x")  # the same import again, not killed
+    assert result.codings_added == 4
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []

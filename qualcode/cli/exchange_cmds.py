@@ -510,8 +510,11 @@ def import_qdpx_file(state: State, path: Path, *, skip_missing: bool = False) ->
     from ..refi.project_import import import_qdpx
 
     project = state.project(auto_import=False)
-    with Progress("importing", minimum=20) as progress:
-        result = import_qdpx(project, path, default_coder=state.coder, skip_missing=skip_missing, progress=progress)
+    # A large file is read and checked whole before anything is written (MiB), then imported (sources).
+    with Progress("checking (MiB)", minimum=8, ending=True) as checking, Progress("importing", minimum=20) as progress:
+        result = import_qdpx(
+            project, path, default_coder=state.coder, skip_missing=skip_missing, progress=progress, checking=checking
+        )
     origin = f" ({result.origin})" if result.origin else ""
     echo(
         f"imported {path.name}{origin}: {len(result.transcripts)} transcript(s), {result.codings_added} coding(s)"

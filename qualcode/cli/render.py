@@ -310,20 +310,24 @@ def write_json_streamed(stream: IO[str], data: Mapping[str, object], key: str, i
 class Progress:
     """A progress bar on stderr when it is a terminal; silent otherwise (pipes, tests).
     Called as ``progress(done, total)`` or ``progress(done, total, what)`` (shown beside
-    the bar); no bar for a total below ``minimum`` (a run that takes well under a second)."""
+    the bar); no bar for a total below ``minimum`` (a run that takes well under a second).
+    With ``ending``, the bar ends when ``done`` reaches ``total`` (and stays ended), so
+    that another bar can follow it while both are open."""
 
-    def __init__(self, label: str, *, minimum: int = 0) -> None:
+    def __init__(self, label: str, *, minimum: int = 0, ending: bool = False) -> None:
         self.label = label
         self.minimum = minimum
+        self.ending = ending
         self.bar = None
         self.done = 0
+        self.finished = False
 
     def __enter__(self) -> Progress:
         return self
 
     def __call__(self, done: int, total: int, what: str = "") -> None:
         stream = sys.stderr
-        if total < self.minimum or not stream.isatty():
+        if self.finished or total < self.minimum or not stream.isatty():
             return
         if self.bar is None:
             self.bar = click.progressbar(length=max(total, 1), label=self.label, file=stream, show_pos=True)
@@ -332,10 +336,14 @@ class Progress:
             self.bar.label = f"{self.label}: {shorten(what, 30):30}"
         self.bar.update(done - self.done)
         self.done = done
+        if self.ending and done >= total:
+            self.__exit__()
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
+            self.bar = None
+            self.finished = True
 
 
 @contextmanager

@@ -112,6 +112,10 @@ class ProjectFiles:
     def read(self, name: str) -> bytes:  # pragma: no cover - every kind reads its own way
         raise NotImplementedError
 
+    def size(self, name: str) -> int:  # pragma: no cover - every kind knows its own way
+        """A member's size in bytes as stated (for progress: reading checks the real size)."""
+        raise NotImplementedError
+
     def stream(self, name: str) -> Iterator[bytes]:  # pragma: no cover - every kind reads its own way
         """A member's bytes in pieces, within the limits of :meth:`read` (read it as often as
         needed: it counts once towards the total)."""
@@ -162,6 +166,9 @@ class QdpxArchive(ProjectFiles):
         self._streamed.add(name)
         return self._guard.stream(self.zip, self.entries[name], again=again)
 
+    def size(self, name: str) -> int:
+        return self.entries[name].file_size
+
 
 class QdeFolder(ProjectFiles):
     """A bare ``.qde`` with its sources in a ``sources/`` folder beside it (MAXQDA 24 writes this).
@@ -204,6 +211,12 @@ class QdeFolder(ProjectFiles):
         again = name in self._streamed
         self._streamed.add(name)
         return self._pieces(name, count=not again)
+
+    def size(self, name: str) -> int:
+        try:
+            return self.entries[name].stat().st_size
+        except OSError:
+            return 0  # reading it says what is wrong
 
     def _pieces(self, name: str, *, count: bool) -> Iterator[bytes]:
         """A file's bytes in pieces, checked against the entry limit and (if ``count``, adding

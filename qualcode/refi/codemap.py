@@ -6,29 +6,29 @@
   qualcode exported keeps its GUID), else by its exact name; codes found nowhere are
   added to the YAML file (in place, comments kept) under the same parent.
 
-Nothing is written while planning; :meth:`CodebookPlan.write` writes and returns an
-undo function, so the importer can put the codebook back if the store write fails.
+Nothing is written while planning; :meth:`CodebookPlan.written` writes the file once the
+importer's block (its store transaction) has ended without error.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..atomic import write_text
+from ..atomic import atomic_open
 from ..codebook import (
     Code,
     Codebook,
+    checked_dump,
     load_codebook,
     parse_codebook,
-    read_codebook_text,
-    save_codebook,
 )
-from ..errors import NO_CODEBOOK, QualcodeError, Report
+from ..errors import CODEBOOK_INVALID, NO_CODEBOOK, QualcodeError, Report, error
 from ..project import CODEBOOK_DIR, STARTER_CODEBOOK, Project
-from ..yamledit import YamlText, code_block, edit_codebook_text
+from ..yamledit import YamlText, code_block, edited_codebook_text
 from .codebook_xml import code_from_refi, definition, to_codebook
 from .colors import drop_unstated
 from .guids import guid_key
@@ -57,32 +57,36 @@ class CodebookPlan:
             return len(self.book) if self.book is not None else 0
         return len(list(_walk_added(self.added)))
 
-    def write(self) -> Callable[[], None]:
-        """Write the codebook file(s); return a function that undoes exactly that."""
+    @contextmanager
+    def written(self) -> Iterator[Codebook | None]:
+        """The codebook after the import, its file written only when the block ends without error.
+
+        The new text goes to a temporary file beside the codebook before the block (a
+        codebook that cannot be written stops the import before anything is stored), and
+        replaces the file only after the block, i.e. after the store's transaction has
+        committed: a failed import, Ctrl-C or a killed process leaves the codebook as it
+        was (a killed one may leave the hidden temporary file, removed by the next write).
+        """
         path = self.path
         if path is None or self.book is None:
-            return lambda: None
+            yield None
+            return
         if self.create:
-            starter_text = self.remove_starter.read_text(encoding="utf-8") if self.remove_starter else None
-            if self.text is not None:
-                write_text(path, self.text)
-            else:
-                save_codebook(self.book, path)
-            if self.remove_starter and self.remove_starter != path:
-                self.remove_starter.unlink()
-
-            def undo_create() -> None:
-                if self.remove_starter != path:
-                    path.unlink(missing_ok=True)
-                if self.remove_starter is not None and starter_text is not None:
-                    write_text(self.remove_starter, starter_text)
-
-            return undo_create
-        if not self.added:
-            return lambda: None
-        before = read_codebook_text(path)
-        edit_codebook_text(path, self._add_codes)
-        return lambda: write_text(path, before)
+            text = self.text if self.text is not None else checked_dump(self.book, path)
+        elif self.added:
+            text = edited_codebook_text(path, self._add_codes)
+        else:
+            yield load_codebook(path)
+            return
+        book, problems = parse_codebook(text, str(path))
+        if book is None:  # pragma: no cover - both texts were checked above
+            raise error(CODEBOOK_INVALID, problems=problems, path=path, count=len(problems))
+        book.path = path
+        with atomic_open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            yield book
+        if self.create and self.remove_starter is not None and self.remove_starter != path:
+            self.remove_starter.unlink(missing_ok=True)
 
     def _add_codes(self, doc: YamlText) -> None:
         for code, parent_id in self.added:

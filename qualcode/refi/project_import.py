@@ -4,15 +4,16 @@ with the project (about 120 bytes per selection: the check that their GUIDs are 
 ``project.qde`` is read in two passes over its bytes (see :class:`.project_read.ProjectReading`):
 the first reads and checks the whole file (so malformed XML anywhere stops the import before
 anything is written) and keeps all but the sources: users, codes and sets, variables, cases,
-notes and links. The codes are planned then (see :mod:`.codemap`) and the codebook file is
-written (atomically). Then ONE store transaction: the second pass builds one text source at
+notes and links. The codes are planned then (see :mod:`.codemap`) and the new codebook text
+is put in a temporary file beside it. Then ONE store transaction: the second pass builds one text source at
 a time, reads its text from the archive (safely, see :mod:`.archive`), places it (a new
 transcript, or the text of one there is), maps its selections (positions converted, see
 :mod:`.offsets`) and writes its codings, and forgets it. Anything that stops the import
 (a problem in the file, a source that cannot be read, ...) stops the writing; reading goes
 on to the end, so that the error is the one reading all first would have raised, and the
-transaction is rolled back and the codebook file put back: a failed import leaves the
-project as it was. Warnings come in the order of the steps, as if each ran over all sources.
+transaction is rolled back and the temporary codebook file removed: a failed import leaves
+the project as it was. The codebook file is replaced only after the commit, so a killed
+import leaves it as it was too (the window is the rename that follows the commit). Warnings come in the order of the steps, as if each ran over all sources.
 
 Importing the same file twice adds nothing: transcripts are recognised by their text,
 codings by transcript, span and code.
@@ -22,12 +23,11 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..codebook import load_codebook
 from ..errors import QDPX_MISSING_SOURCE, QDPX_SOURCES_MISSING, QualcodeError, Report, error
 from ..ingest import scan_turns
 from ..model import MANUAL, Coding, Transcript, Turn, sha256_bytes, sha256_text
@@ -109,20 +109,31 @@ def import_qdpx(
     default_coder: str,
     skip_missing: bool = False,
     progress: Progress | None = None,
+    checking: Progress | None = None,
 ) -> QdpxImportResult:
     """Import a REFI-QDA project (.qdpx, or a bare .qde with its sources beside it) into ``project``.
 
     Sources the file refers to but does not hold are all listed in one error, and
     nothing is imported; with ``skip_missing`` the rest is imported and each missing
     source (with its codings) is named in a warning. See also the module docstring.
+    ``checking`` hears of the first pass (MiB of the .qde read, of its size), ``progress``
+    of the second (sources written, of their number).
     Runs under the project's codebook lock: the import may add codes to the codebook.
     """
     with project.codebook_lock(f"import {Path(path).name}"):
-        return _import_qdpx(project, Path(path), default_coder=default_coder, skip_missing=skip_missing, progress=progress)
+        return _import_qdpx(
+            project, Path(path), default_coder=default_coder, skip_missing=skip_missing, progress=progress, checking=checking
+        )
 
 
 def _import_qdpx(
-    project: Project, path: Path, *, default_coder: str, skip_missing: bool, progress: Progress | None
+    project: Project,
+    path: Path,
+    *,
+    default_coder: str,
+    skip_missing: bool,
+    progress: Progress | None,
+    checking: Progress | None,
 ) -> QdpxImportResult:
     report = Report()
     with open_project_file(path, report) as archive:
@@ -130,7 +141,8 @@ def _import_qdpx(
         where = f"{archive.shown}/{entry}" if isinstance(archive, QdpxArchive) else archive.shown
         warnings = _Warnings(report)
         reading = ProjectReading(where, warnings.reading)
-        refi = reading.first_pass(archive.stream(entry))
+        pieces = archive.stream(entry)
+        refi = reading.first_pass(_told(pieces, archive.size(entry), entry, checking) if checking else pieces)
         stops: dict[int, QualcodeError] = {}
         notes_ahead, links = reading.notes()
         notes = _stopping(stops, _UNREADABLE_NOTE, _note_texts, archive, notes_ahead, warnings.notes) or {}
@@ -149,16 +161,16 @@ def _import_qdpx(
         stream.coder = _Coder(refi, plan.ids if plan else {}, notes, links, default_coder, warnings.coding, result)
         stream.turns_ext, stream.positions = turns_ext, declared
         stream.writing = plan is not None and not stops
-        undo = plan.write() if plan is not None and stream.writing else lambda: None
-        try:
+        # The codebook file is replaced only once the store has committed (see ``written``).
+        with plan.written() if plan is not None and stream.writing else nullcontext() as book:
             # Thousands of rows: statement journals in memory. An import that cannot write
             # (it will stop) reads on without a transaction: its error, not the store's, is raised.
             with project.store.transaction(bulk=True) if stream.writing else nullcontext(), ExitStack() as aside:
                 if plan is not None and stream.writing:
                     store = project.store
-                    if plan.path is not None:
+                    if book is not None:
                         # The codebook as written (with any codes this import added to it).
-                        sync = store.codes.sync(load_codebook(plan.path))
+                        sync = store.codes.sync(book)
                         if plan.remove_starter is not None:
                             store.codes.forget(sync.missing)  # the starter's example code, never used
                     _keep_users(store, refi)
@@ -174,9 +186,6 @@ def _import_qdpx(
                 assert plan is not None and stream.writing  # nothing stopped it
                 stream.finish()
                 _keep_the_rest(project.store, refi, stream.empty, warnings.rest)
-        except BaseException:
-            undo()
-            raise
     assert plan is not None  # else the import stopped
     for kind, count in sorted(refi.skipped.items()):
         warnings.kept.warn(f"{count} {kind} not imported (qualcode codes text only)")
@@ -192,6 +201,16 @@ def _import_qdpx(
     result.codes_added = plan.added_count
     result.warnings = warnings.all()
     return result
+
+
+def _told(pieces: Iterator[bytes], size: int, name: str, progress: Progress) -> Iterator[bytes]:
+    """``pieces``, telling ``progress`` how many MiB of ``size`` have gone by."""
+    done, total = 0, max(size >> 20, 1)
+    for piece in pieces:
+        yield piece
+        done += len(piece)
+        progress(min(done >> 20, total), total, name)
+    progress(total, total, name)
 
 
 def _stopping(stops: dict[int, QualcodeError], step: int, run: Callable, *args: object, **kwargs: object):
