@@ -14,6 +14,7 @@ import difflib
 import re
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
@@ -781,6 +782,27 @@ def checked_dump(book: Codebook, path: Path) -> str:
     if problems:  # pragma: no cover - would be a bug in dump_codebook
         raise AssertionError("dump_codebook produced an invalid codebook: " + "; ".join(map(str, problems)))
     return text
+
+
+@contextmanager
+def staged_codebook(path: Path, text: str) -> Iterator[Codebook]:
+    """``text`` as the codebook at ``path``, written only when the block ends without error.
+
+    The text is validated (CODEBOOK_INVALID) and put in a temporary file beside ``path``
+    before the block; it replaces the file after the block, and is removed if the block
+    raises. A store transaction inside the block therefore commits before the file
+    changes: a failure, Ctrl-C or a killed process leaves the codebook file as it was
+    (a killed one may leave the hidden temporary file, which the next write removes).
+    """
+    book, problems = parse_codebook(text, str(path))
+    if book is None:
+        raise error(CODEBOOK_INVALID, problems=problems, path=path, count=len(problems))
+    book.path = path
+    from .atomic import atomic_open  # only a write needs it (and its secrets module): not on every load
+
+    with atomic_open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+        yield book
 
 
 def save_codebook(book: Codebook, path: Path) -> None:

@@ -403,6 +403,27 @@ class Project:
         return self.codebook
 
     @contextmanager
+    def codebook_change(self, text: str | None) -> Iterator[None]:
+        """A change of the codebook file (``text``; None: the file as it is) that goes with a
+        store transaction inside the block: the project sees and syncs the new codebook in
+        the block, and the file is replaced only once the block ends without error, i.e.
+        after the commit (see :func:`.codebook.staged_codebook`). If the block raises or
+        the process is killed, file and store stay as they were."""
+        from .codebook import staged_codebook
+
+        self.__dict__.pop("codebook", None)
+        try:
+            if text is None:
+                yield
+                return
+            with staged_codebook(self.codebook_path, text) as book:
+                self.__dict__["codebook"] = book
+                yield
+        except BaseException:
+            self.__dict__.pop("codebook", None)
+            raise
+
+    @contextmanager
     def codebook_lock(self, action: str) -> Iterator[Codebook]:
         """Hold the project's codebook lock for ``action`` and yield the codebook as it is now.
 

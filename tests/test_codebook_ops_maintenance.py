@@ -203,3 +203,34 @@ def test_codebook_ops_yaml_text_refuses_flow_style_code_lists():
     with pytest.raises(QualcodeError) as caught:
         doc.cut("a")
     assert caught.value.code == "QC430"
+
+
+_KILLED_RENAME = """
+import os, sys
+from qualcode.project import Project
+from qualcode.codebook_ops.maintenance import rename_code
+project = Project.open(sys.argv[1])
+codings = type(project.store.codings)
+move = codings.move
+def killed(self, *args):
+    move(self, *args)  # the codings move inside the transaction ...
+    os._exit(9)  # ... and the process dies before it commits (as SIGKILL would)
+codings.move = killed
+rename_code(project, "rol_cjg", "rol_jeugd")
+"""
+
+
+def test_codebook_ops_killed_before_the_commit_leaves_yaml_and_codings_as_they_were(project):
+    import subprocess
+    import sys
+
+    before = (yaml_text(project), codes_of_codings(project))
+    project.store.close()
+    done = subprocess.run([sys.executable, "-c", _KILLED_RENAME, str(project.root)], capture_output=True)
+    assert done.returncode == 9, done.stderr
+    reopened = type(project).open(project.root)
+    assert (yaml_text(reopened), codes_of_codings(reopened)) == before
+    assert check_project(reopened).ok
+    result = rename_code(reopened, "rol_cjg", "rol_jeugd")  # run again: done, and the leftover file cleaned
+    assert result.moved == 1 and result.yaml_changed
+    assert not [p for p in reopened.codebook_path.parent.iterdir() if p.name.startswith(".")]

@@ -21,7 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..atomic import write_text
 from ..codebook import (
     dump_codebook,
     read_codebook_text,
@@ -115,23 +114,14 @@ def _rewritten(new: CodebookFile) -> str:
 
 
 def run_apply(project: Project, plan: ApplyPlan) -> CodebookApplyResult:
-    """Write the codebook, then sync codes and move codings in one transaction."""
+    """Sync codes and move codings in one transaction; the codebook file changes after its commit."""
     result = CodebookApplyResult()
-    before = read_codebook_text(plan.target)
-    if plan.new_text is not None:
-        write_text(plan.target, plan.new_text)
     store = project.store
-    try:
-        with store.transaction():
-            project.reload_codebook()  # validates the new YAML and syncs codes (joins this transaction)
-            for old, new in plan.moves:
-                moved = store.codings.move(old, new)
-                result.moved += moved.moved
-                result.merged += moved.merged
-            store.codes.forget(old for old, _ in plan.moves)
-    except BaseException:
-        if plan.new_text is not None:
-            write_text(plan.target, before)
-        project.__dict__.pop("codebook", None)
-        raise
+    with project.codebook_change(plan.new_text), store.transaction():
+        project.sync_codebook()  # validated new YAML: its codes (in this transaction)
+        for old, new in plan.moves:
+            moved = store.codings.move(old, new)
+            result.moved += moved.moved
+            result.merged += moved.merged
+        store.codes.forget(old for old, _ in plan.moves)
     return result

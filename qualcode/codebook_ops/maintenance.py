@@ -14,8 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..atomic import write_text
-from ..codebook import ID_RE, Codebook, read_codebook_text
+from ..codebook import ID_RE, Codebook
 from ..coding import check_code
 from ..errors import (
     BAD_CODE_ID,
@@ -29,7 +28,7 @@ from ..errors import (
 )
 from ..project import Project
 from ..refi.ids import slugify
-from ..yamledit import YamlText, edit_codebook_text
+from ..yamledit import YamlText, edited_codebook_text
 
 
 @dataclass(slots=True)
@@ -166,24 +165,15 @@ def _unknown(book: Codebook, code_id: str) -> None:
 def _write(
     project: Project, edit: Callable[[YamlText], None] | None, moves: list[tuple[str, str]], result: MaintenanceResult
 ) -> MaintenanceResult:
-    """The YAML edit, then one store transaction (sync codes, move codings); YAML put back on failure."""
-    path = project.codebook_path
-    before = read_codebook_text(path)
-    if edit is not None:
-        edit_codebook_text(path, edit)
-        result.yaml_changed = True
+    """The YAML edit and one store transaction (sync codes, move codings): the file changes after the commit."""
+    text = edited_codebook_text(project.codebook_path, edit) if edit is not None else None
+    result.yaml_changed = text is not None
     store = project.store
-    try:
-        with store.transaction():
-            project.reload_codebook()  # loads the edited YAML and syncs the codes (joins this transaction)
-            for old, new in moves:
-                moved = store.codings.move(old, new)
-                result.moved += moved.moved
-                result.merged += moved.merged
-            store.codes.forget(old for old, _ in moves)
-    except BaseException:
-        if edit is not None:
-            write_text(path, before)
-        project.__dict__.pop("codebook", None)
-        raise
+    with project.codebook_change(text), store.transaction():
+        project.sync_codebook()  # the edited codebook's codes (in this transaction)
+        for old, new in moves:
+            moved = store.codings.move(old, new)
+            result.moved += moved.moved
+            result.merged += moved.merged
+        store.codes.forget(old for old, _ in moves)
     return result

@@ -18,15 +18,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..atomic import atomic_open
 from ..codebook import (
     Code,
     Codebook,
     checked_dump,
     load_codebook,
     parse_codebook,
+    staged_codebook,
 )
-from ..errors import CODEBOOK_INVALID, NO_CODEBOOK, QualcodeError, Report, error
+from ..errors import NO_CODEBOOK, QualcodeError, Report
 from ..project import CODEBOOK_DIR, STARTER_CODEBOOK, Project
 from ..yamledit import YamlText, code_block, edited_codebook_text
 from .codebook_xml import code_from_refi, definition, to_codebook
@@ -59,14 +59,8 @@ class CodebookPlan:
 
     @contextmanager
     def written(self) -> Iterator[Codebook | None]:
-        """The codebook after the import, its file written only when the block ends without error.
-
-        The new text goes to a temporary file beside the codebook before the block (a
-        codebook that cannot be written stops the import before anything is stored), and
-        replaces the file only after the block, i.e. after the store's transaction has
-        committed: a failed import, Ctrl-C or a killed process leaves the codebook as it
-        was (a killed one may leave the hidden temporary file, removed by the next write).
-        """
+        """The codebook after the import; its file is written only when the block (the import's
+        store transaction) ends without error: see :func:`.codebook.staged_codebook`."""
         path = self.path
         if path is None or self.book is None:
             yield None
@@ -78,12 +72,7 @@ class CodebookPlan:
         else:
             yield load_codebook(path)
             return
-        book, problems = parse_codebook(text, str(path))
-        if book is None:  # pragma: no cover - both texts were checked above
-            raise error(CODEBOOK_INVALID, problems=problems, path=path, count=len(problems))
-        book.path = path
-        with atomic_open(path, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with staged_codebook(path, text) as book:
             yield book
         if self.create and self.remove_starter is not None and self.remove_starter != path:
             self.remove_starter.unlink(missing_ok=True)
