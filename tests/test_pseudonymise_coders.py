@@ -85,6 +85,22 @@ def test_cli_segments_writes_a_coder_who_is_personal_data_as_the_pseudonym(root,
     assert f"coder '{TEAM}'" not in r.output
 
 
+@pytest.mark.parametrize("named", ["Jan de Vries", "jan", "PSEUDONYM"])
+def test_cli_segments_filter_names_a_renamed_coder_by_name_or_pseudonym(root, tmp_path, named):
+    """The researcher knows the coder as Jan de Vries: --coders takes that (or the pseudonym)."""
+    everyone = _rows(run(root, "export", "segments", "--pseudonymise").stdout)
+    pseudonym = next(row["interviewer"] for row in everyone if row["transcript"] == "vol")
+    r = run(root, "export", "segments", "--pseudonymise", "--coders", named.replace("PSEUDONYM", pseudonym))
+    assert r.exit_code == 0, r.output
+    rows = _rows(r.stdout)
+    assert rows and {row["coder"] for row in rows} == {pseudonym}
+    assert len(rows) == sum(1 for row in everyone if row["coder"] == pseudonym)
+    assert "Jan" not in r.stdout and f"counting the codings of: {pseudonym}" in r.stderr
+    unknown = run(root, "export", "segments", "--pseudonymise", "--coders", "Piet")
+    listed = next(line for line in unknown.stderr.splitlines() if line.startswith("hint: coders in this project"))
+    assert unknown.exit_code == 1 and "no coder 'Piet'" in unknown.stderr and "Jan" not in listed
+
+
 def test_cli_qdpx_writes_a_coder_who_is_personal_data_as_a_pseudonymous_user(root, tmp_path, stopped):  # noqa: F811
     target = tmp_path / "shared.qdpx"
     # She exports it herself: the project's modifying user is her pseudonym too.

@@ -80,8 +80,9 @@ def resolve_selection(project, codes=(), transcripts=(), where=()):
     """The user's filters resolved; says on stderr whose codings are counted when several coders coded."""
     from ..analysis import select
     from ..team.coders import coders_in
+    from .pseudo_cmds import exported_coders
 
-    coders = click.get_current_context().meta.get(CODERS_KEY, [])
+    coders = exported_coders(project, click.get_current_context().meta.get(CODERS_KEY, []))
     selection = select(project.store, project.codebook, codes=codes, transcripts=transcripts, where=where, coders=coders)
     counted = coders_in(project.store, selection.transcript_ids, selection.coders)
     if selection.coders is not None:

@@ -444,6 +444,22 @@ def exported_coder(project, coder: str | None) -> str | None:
     return renamed.get(coder, coder) if coder else coder
 
 
+def exported_coders(project, names: list[str]) -> list[str]:
+    """The coders a filter (``--coders``) names, in the export of ``project``: in a
+    pseudonymised export a coder who is personal data may also be named as the project
+    knows them (exactly, case aside or by a unique prefix) and stands for their pseudonym."""
+    from ..team.coders import match_coder
+
+    renamed: dict[str, str] = getattr(project.store, "coder_names", {})
+    if not renamed:
+        return names
+    out = []
+    for name in names:
+        real = match_coder(list(renamed), name.strip())
+        out.append(renamed[real] if real is not None and name.strip() not in renamed.values() else name)
+    return out
+
+
 def _attribute_notes(reported: list[tuple[str, str, list[str]]]) -> None:
     for name, attr, _ in reported:
         note(ATTRIBUTE_NOTE.format(name=name, attr=attr))

@@ -37,14 +37,9 @@ def resolve_coders(store: Store, names: Iterable[str]) -> list[str]:
         name = raw.strip()
         if not name:
             continue
-        if name in known:
-            out.append(name)
-            continue
-        folded = [k for k in known if k.casefold() == name.casefold()] or [
-            k for k in known if k.casefold().startswith(name.casefold())
-        ]
-        if len(folded) == 1:
-            out.append(folded[0])
+        found = match_coder(known, name)
+        if found is not None:
+            out.append(found)
             continue
         close = difflib.get_close_matches(name, known, n=1)
         raise error(
@@ -54,6 +49,16 @@ def resolve_coders(store: Store, names: Iterable[str]) -> list[str]:
             suggestion=f"; did you mean '{close[0]}'?" if close else "",
         )
     return list(dict.fromkeys(out))
+
+
+def match_coder(known: Sequence[str], name: str) -> str | None:
+    """The one coder of ``known`` that ``name`` names: exactly, case aside, or by a unique prefix."""
+    if name in known:
+        return name
+    folded = [k for k in known if k.casefold() == name.casefold()] or [
+        k for k in known if k.casefold().startswith(name.casefold())
+    ]
+    return folded[0] if len(folded) == 1 else None
 
 
 def split_names(values: Sequence[str]) -> list[str]:
