@@ -132,6 +132,20 @@ def test_detect_organisations_and_places_by_their_neighbours():
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("R: ik werk op basisschool De Wilgenhoek\nDaar ben ik al lang\n", ("organisation", "De Wilgenhoek")),
+        ("R: we wonen in Holtenbroek\nIk vind het fijn daar\n", ("place", "Holtenbroek")),
+        ("R: op de lijst van de New York Times\nIran is niet genoemd\n", ("person", "New York Times")),
+    ],
+)
+def test_detect_a_name_found_by_its_context_stays_on_its_line(text, expected):
+    """Cues, subtitles and lists start every line with a capital: a run of capitalised
+    words never takes the next line's first word along."""
+    assert found(text) == [expected]
+
+
 def test_detect_place_names_with_an_article_and_organisations_starting_a_sentence():
     text = "R: Ik woon in 's-Hertogenbosch, in de Kruiskamp. Basisschool De Kruisboog is goed.\n"
     assert found(text) == [("place", "'s-Hertogenbosch"), ("place", "Kruiskamp"), ("organisation", "De Kruisboog")]

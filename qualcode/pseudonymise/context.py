@@ -42,11 +42,14 @@ _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĲĴĶ�
 CAPITALISED = re.compile(rf"(?<![\w'’-])[{_UPPER}][\w'’]*(?:-[\w'’]+)*")
 # Starts with the character class (not a look-behind) so that the regex engine can
 # skip quickly to the next capital; the character before is checked in Python.
+# A run stays on its line: in cues, subtitles, lists and motions every line starts with a
+# capital ("Balkenende\nNederland betaalt", "de Kamer,\nGehoord"), and one name rarely
+# wraps (a name the project knows is still found across a line break: see _variants).
 _PROPER_RUN = re.compile(
     # "'s-Hertogenbosch", "'t Zand": a place name may start with 's- or 't.
     rf"(?:['’][st][- ])?[{_UPPER}][\w'’]*(?:-[\w'’]+)*"
-    rf"(?:(?:\s(?:{'|'.join(sorted((re.escape(i) for i in _CONNECTORS), key=len, reverse=True))}))*"
-    rf"\s[{_UPPER}][\w'’]*(?:-[\w'’]+)*)*"
+    rf"(?:(?:[^\S\n](?:{'|'.join(sorted((re.escape(i) for i in _CONNECTORS), key=len, reverse=True))}))*"
+    rf"[^\S\n][{_UPPER}][\w'’]*(?:-[\w'’]+)*)*"
 )
 _WORD = re.compile(r"[\w'’]+(?:-[\w'’]+)*")
 _SENTENCE_END = set(".!?:;…\"“”‘'()\n[]")
