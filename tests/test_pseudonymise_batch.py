@@ -151,3 +151,19 @@ def test_cli_a_missing_id_among_many_stores_none_of_them(root, command):
     assert r.exit_code == 1 and "no candidate with id 999999" in r.output and "Traceback" not in r.output
     assert f"{command}ed" not in r.output  # nothing is told as done: nothing was
     assert _dump(root) == before
+
+
+def test_cli_reject_says_how_to_reject_every_other_occurrence_at_once(root):
+    """'Zwolle' is flagged in every transcript: rejecting one tells the command for all."""
+    key = open_key(root)
+    try:
+        zwolle = [c.id for c in key.candidates(statuses=[PENDING]) if c.text == "Zwolle"]
+    finally:
+        key.close()
+    r = run(root, "pseudonymise", "reject", str(zwolle[0]))
+    assert r.exit_code == 0, r.output
+    assert f"{len(zwolle) - 1} more pending candidate(s) read 'Zwolle'" in r.stderr
+    assert "`qualcode pseudonymise never Zwolle`" in r.stderr
+    assert run(root, "pseudonymise", "never", "Zwolle").exit_code == 0
+    last = run(root, "pseudonymise", "reject", str(_pending(root)[0]))
+    assert "more pending" not in last.stderr or "Zwolle" not in last.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -203,8 +205,12 @@ def reject_cmd(state: State, ids: tuple[int, ...]) -> None:
 
     with _Key(state) as k:
         reject_many(k.store, k.key, ids, state.coder)
+        texts = {row.text.casefold(): row.text for cid in ids if (row := k.key.candidate(cid)) is not None}
+        more = Counter(c.text.casefold() for c in k.key.candidates(statuses=[PENDING]) if c.text.casefold() in texts)
     for cid in ids:
         echo(f"rejected {cid}")
+    for folded, count in more.items():  # a product or a term flagged all over: one command for all of them
+        note(REJECT_MORE_NOTE.format(count=count, text=texts[folded], word=shlex.quote(texts[folded])))
 
 
 @pseudonymise.command("add")
@@ -435,6 +441,10 @@ def export_view(state: State, pseudonymise: bool) -> Iterator:
 
 ATTRIBUTE_NOTE = "{name}: attribute '{attr}' is personal data: exported as its pseudonym"
 CODER_NOTE = "coder '{coder}' is personal data: exported as its pseudonym"
+REJECT_MORE_NOTE = (
+    "{count} more pending candidate(s) read '{text}': `qualcode pseudonymise never {word}` rejects them all"
+    " (and it is not proposed again)"
+)
 
 
 def exported_coder(project, coder: str | None) -> str | None:
