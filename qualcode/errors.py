@@ -405,6 +405,7 @@ QDPX_MISSING_SOURCE = Msg(
     "export the project again with its sources embedded",
 )
 TWICE_NAMED = "it is in the archive twice, so programs may read different copies"  # reason of an unsafe entry
+A_LINK = "a symbolic link, not a file: programs that unpack the archive follow it elsewhere"  # reason of an unsafe entry
 QDPX_UNSAFE_PATH = Msg(
     "QC408",
     "{path}: unsafe path '{entry}' ({reason})",

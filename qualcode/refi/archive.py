@@ -32,6 +32,7 @@ from types import TracebackType
 from typing import IO
 
 from ..errors import (
+    A_LINK,
     QDPX_BOMB,
     QDPX_MISSING_SOURCE,
     QDPX_NO_PROJECT,
@@ -43,7 +44,7 @@ from ..errors import (
     error,
 )
 from ..ingest.paths import FileTooBig, open_limited
-from ..zipsafe import ZipGuard, ZipLimits, twice_named
+from ..zipsafe import ZipGuard, ZipLimits, is_link, twice_named
 
 MAX_ENTRIES = 50_000
 MAX_ENTRY_BYTES = 512 * 1024 * 1024  # project.qde or one text source
@@ -144,6 +145,8 @@ class QdpxArchive(ProjectFiles):
             if info.is_dir():
                 continue
             name = _safe_name(info.filename, self.shown)
+            if is_link(info):
+                raise error(QDPX_UNSAFE_PATH, path=self.shown, entry=info.filename, reason=A_LINK)
             self.entries[name] = info
         twice = twice_named(info.filename for info in infos if not info.is_dir())
         if twice is not None:
