@@ -104,7 +104,7 @@ def codebook_export(state: State, source: Path | None, fmt: str, out: Path | Non
     if not book.codes:
         raise error(NOTHING_TO_EXPORT, path=source or book.path)
     check_out(out, force)
-    data = codebook_to_qdc(book, colors)
+    data = codebook_to_qdc(book, colors, report)
     lost = qdc_losses(book)
     if lost:
         report.warn(f"a .qdc cannot hold the codebook's {', '.join(lost)}; they stay in the YAML")
