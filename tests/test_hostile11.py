@@ -1,0 +1,67 @@
+"""Hostile inputs, round 11: what a sweep of every command with bad input still found.
+
+Each test runs what a user would and checks the exit code, a clear message that
+names the file, no traceback, and nothing written (see tests/test_hostile6.py).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from test_hostile6 import fails, run, small_project
+from test_hostile_inputs import snapshot
+
+
+class Stuck(Exception):
+    """The command did not come back: it was reading something that never ends."""
+
+
+@contextmanager
+def bounded(seconds: int = 60) -> Iterator[None]:
+    """Turn a command that blocks for ever into a failure instead of a hung test run (this
+    bounds a hang; it asserts nothing about speed)."""
+
+    def stuck(signum, frame):  # noqa: ANN001 - a signal handler
+        raise Stuck
+
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def kept(root: Path) -> dict[str, str]:
+    """:func:`snapshot` without the codebook lock's files (taken before the file is opened)."""
+    return {name: value for name, value in snapshot(root).items() if not name.startswith(".qualcode")}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return small_project(tmp_path)
+
+
+@pytest.mark.parametrize("kind", ["pipe", "device"])
+@pytest.mark.parametrize("suffix", [".qdpx", ".qde"])
+def test_hostile11_a_project_file_that_is_a_pipe_or_device_is_named_not_read(project, tmp_path, kind, suffix):
+    """A .qdpx that is a pipe or /dev/zero blocked the zip reader for ever (import, codebook
+    import, init --codebook); now it is refused as every other reader refuses one."""
+    path = tmp_path / f"project{suffix}"
+    if kind == "pipe":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    before = kept(project)
+    with bounded():
+        fails(run(project, "import", str(path)), f"{path}: not a .qdpx archive", "not a file")
+        fails(run(project, "codebook", "import", str(path), "-o", str(tmp_path / "cb.yaml")), str(path), "not a file")
+        fails(run(project, "init", str(tmp_path / "nieuw"), "--codebook", str(path)), str(path), "not a file")
+    assert kept(project) == before
+    assert not (tmp_path / "cb.yaml").exists() and not (tmp_path / "nieuw").exists()
