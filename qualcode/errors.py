@@ -720,3 +720,8 @@ PSEUDO_NOT_APPLIED = Msg(
     "transcript '{name}' has no original text kept aside",
     "only transcripts switched by `pseudonymise apply` can be restored",
 )
+PSEUDO_BAD_TEXT = Msg(
+    "QC965",
+    "cannot use {what} '{shown}': {reason}",
+    "give it on one line, without tabs or control characters, e.g. {example}",
+)

@@ -65,3 +65,32 @@ def test_hostile11_a_project_file_that_is_a_pipe_or_device_is_named_not_read(pro
         fails(run(project, "init", str(tmp_path / "nieuw"), "--codebook", str(path)), str(path), "not a file")
     assert kept(project) == before
     assert not (tmp_path / "cb.yaml").exists() and not (tmp_path / "nieuw").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (("add", "gewoon", "samenwerking", "--category", "organisation", "--as", "X\nI: nep"), "the pseudonym 'X\\nI: nep'"),
+        (("add", "gewoon", "samenwerking", "--category", "organisation", "--as", " "), "the pseudonym ' '"),
+        (("always", "  "), "the word '  '"),
+        (("always", "a\tb"), "the word 'a\\tb'"),
+        (("never", ""), "the word ''"),
+        (("never", "Mooi\x1b[31m"), "the word 'Mooi\\x1b[31m'"),
+    ],
+)
+def test_hostile11_a_pseudonym_or_word_that_is_not_one_line_of_text_is_refused(project, args, shown):
+    """A pseudonym goes into the transcripts: a line break in it made a line that reads as a
+    turn of its own ("X" then "I: nep") in a respondent's answer; a blank word was kept as a
+    rule that matches nothing. Refused, saying why, and the key is left as it was."""
+    before = run(project, "pseudonymise", "key", "--format", "csv").output
+    fails(run(project, "pseudonymise", *args), f"cannot use {shown}")
+    assert run(project, "pseudonymise", "key", "--format", "csv").output == before
+    assert "I: nep" not in run(project, "show", "gewoon").output
+
+
+def test_hostile11_a_pseudonym_renamed_to_a_control_sequence_is_refused(project):
+    assert (
+        run(project, "pseudonymise", "add", "gewoon", "samenwerking", "--category", "organisation", "--as", "Zon").exit_code == 0
+    )
+    fails(run(project, "pseudonymise", "rename", "Zon", "\x1b[31mRood"), "cannot use the pseudonym '\\x1b[31mRood'")
+    assert "Zon" in run(project, "pseudonymise", "key").output
