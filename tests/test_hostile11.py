@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from test_hostile6 import fails, run, small_project
+from test_hostile6 import TEXT, fails, run, small_project
 from test_hostile_inputs import snapshot
 
 
@@ -94,3 +94,15 @@ def test_hostile11_a_pseudonym_renamed_to_a_control_sequence_is_refused(project)
     )
     fails(run(project, "pseudonymise", "rename", "Zon", "\x1b[31mRood"), "cannot use the pseudonym '\\x1b[31mRood'")
     assert "Zon" in run(project, "pseudonymise", "key").output
+
+
+def test_hostile11_a_file_name_with_a_line_break_stays_on_one_line_in_the_warning(project, tmp_path):
+    """The warning about a file outside the project printed its path raw: a line break in the
+    file name split it over two lines (and one line looked like a message of its own)."""
+    path = tmp_path / "nieuw\nregel.txt"
+    path.write_text(TEXT.replace("Goed", "Prima"), encoding="utf-8")
+    result = run(project, "import", str(path))
+    assert result.exit_code == 0, result.output
+    warning = next(line for line in result.output.splitlines() if "outside the project folder" in line)
+    assert "nieuw\\nregel.txt is outside the project folder" in warning
+    assert "imported nieuw regel" in result.output
