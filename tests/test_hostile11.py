@@ -106,3 +106,13 @@ def test_hostile11_a_file_name_with_a_line_break_stays_on_one_line_in_the_warnin
     warning = next(line for line in result.output.splitlines() if "outside the project folder" in line)
     assert "nieuw\\nregel.txt is outside the project folder" in warning
     assert "imported nieuw regel" in result.output
+
+
+def test_hostile11_an_error_about_a_file_name_with_a_line_break_is_one_line(project, tmp_path):
+    """Every error is printed as `error: ...` and `hint: ...`, a line each: a line break in a
+    value (here a file name) is shown as \\n instead of starting a line of its own."""
+    path = tmp_path / "bin\nair.txt"
+    path.write_bytes(b"\x00\x01\x02" * 50)
+    result = run(project, "import", str(path))
+    fails(result, "bin\\nair.txt: looks like a binary file")
+    assert [line.split(":")[0] for line in result.output.splitlines()] == ["error", "hint"]
