@@ -116,3 +116,34 @@ def test_hostile11_an_error_about_a_file_name_with_a_line_break_is_one_line(proj
     result = run(project, "import", str(path))
     fails(result, "bin\\nair.txt: looks like a binary file")
     assert [line.split(":")[0] for line in result.output.splitlines()] == ["error", "hint"]
+
+
+SHARED_NAMES = """\
+title: T
+codes:
+  - id: thema_a
+    name: Thema A
+    children:
+      - id: a_overig
+        name: Overig
+  - id: thema_b
+    name: Thema B
+    children:
+      - id: b_overig
+        name: Overig
+"""
+
+
+def test_hostile11_codes_that_share_a_name_are_named_on_export(project, tmp_path):
+    """QualCoder's REFI-QDA import keys codes by name: of two codes called 'Overig' it kept one
+    and the other's codings came in without a code. Both exports say which codes share a name."""
+    (project / "codebooks" / "codebook.yaml").write_text(SHARED_NAMES, encoding="utf-8")
+    assert run(project, "code", "gewoon", "b_overig", "--turn", "2").exit_code == 0
+    for args in (("export", "qdpx", "-o", str(tmp_path / "p.qdpx")), ("codebook", "export", "-o", str(tmp_path / "c.qdc"))):
+        result = run(project, *args)
+        assert result.exit_code == 0, result.output
+        assert "1 name(s) are shared by several codes: 'Overig' (a_overig, b_overig)" in result.output
+    plain = SHARED_NAMES.replace("        name: Overig\n  - id: thema_b", "        name: Overig A\n  - id: thema_b")
+    (tmp_path / "own.yaml").write_text(plain, encoding="utf-8")
+    result = run(project, "codebook", "export", str(tmp_path / "own.yaml"), "-o", str(tmp_path / "own.qdc"))
+    assert result.exit_code == 0 and "shared by several codes" not in result.output

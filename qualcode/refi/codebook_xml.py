@@ -127,6 +127,21 @@ def codebook_to_qdc(book: Codebook, colors: set[str] | None = None, report: Repo
     return out.getvalue()
 
 
+def shared_names(book: Codebook) -> list[str]:
+    """A warning for codes that share a name: REFI-QDA tells them apart by GUID, but programs
+    that key codes by name (QualCoder) keep one of them and drop the other's codings."""
+    by_name: dict[str, list[str]] = {}
+    for code in book.walk():
+        by_name.setdefault(code.name, []).append(code.id)
+    shared = [f"'{name}' ({', '.join(ids)})" for name, ids in by_name.items() if len(ids) > 1]
+    if not shared:
+        return []
+    return [
+        f"{len(shared)} name(s) are shared by several codes: {'; '.join(shared)}; programs that tell codes apart"
+        " by name (QualCoder) keep one of them and lose the other's codings: give each code its own name"
+    ]
+
+
 def qdc_losses(book: Codebook) -> list[str]:
     """What a .qdc cannot carry, to tell the user (REFI-QDA §7: say what is lost)."""
     lost = [

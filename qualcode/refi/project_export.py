@@ -51,7 +51,7 @@ from ..project import Project
 from ..store import CodeRecord, DocumentSet, EmptySource, ExchangeCoding, ExchangeRow, Store, TranscriptRef
 from ..store.settings import PROJECT_CREATOR
 from .archive import CODEBOOK_ENTRY_PREFIX, PROJECT_QDE, TURNS_ENTRY, DeflatingZip
-from .codebook_xml import ORIGIN, code_guid, write_code_set, write_codes
+from .codebook_xml import ORIGIN, code_guid, shared_names, write_code_set, write_codes
 from .colors import explicit_yaml_colors
 from .dates import to_xsd
 from .guids import _VARIANT, derived_guid, guid_key, key_guid, key_prefix
@@ -136,6 +136,7 @@ def export_qdpx(
     result.codes = len(book) + len(orphans)
     result.users = len(plan.users)
     result.warnings.extend(plan.stripped.warnings())
+    result.warnings.extend(shared_names(book))
     if orphans:
         result.warnings.append(
             f"{len(orphans)} code(s) no longer in the codebook still have codings; exported in a folder"
