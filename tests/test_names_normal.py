@@ -4,6 +4,7 @@ file's coder column, a .qdpx's users, merge --as), and a name typed in another f
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import unicodedata
 from pathlib import Path
@@ -88,3 +89,19 @@ def test_names_a_qdpx_user_and_source_are_kept_composed(tmp_path):
     coders = set(column(project.root, "SELECT coder FROM codings"))
     assert NFC in coders and NFD not in coders and not any("\t" in c for c in coders)
     assert f"{NFC} 1" in column(project.root, "SELECT name FROM transcripts")
+
+
+def test_names_a_merged_copy_that_wrote_a_coder_decomposed_adds_no_second_coder(runner, project, tmp_path):
+    """Their copy (made before names were kept in NFC) wrote 'José' decomposed: merged, it is
+    the 'José' of this project, not a second coder who looks the same."""
+    other = tmp_path / "kopie"
+    shutil.copytree(project, other)
+    assert invoke(runner, project, "--coder", NFC, "code", "int1", "kracht", "--turn", "1").exit_code == 0
+    assert invoke(runner, other, "--coder", "bram", "code", "int1", "kracht", "--turn", "2").exit_code == 0
+    with sqlite3.connect(other / "qualcode.db") as conn:
+        conn.execute("UPDATE codings SET coder = ?", (NFD,))
+    result = invoke(runner, project, "merge", str(other))
+    assert result.exit_code == 0, result.output
+    assert set(column(project, "SELECT coder FROM codings")) == {NFC}
+    assert invoke(runner, project, "merge", str(other)).exit_code == 0  # twice adds nothing
+    assert len(column(project, "SELECT coder FROM codings")) == 2

@@ -165,6 +165,7 @@ def _codings(project: Project, theirs: Project, tid_map, result: TeamMergeResult
     aside: list[AsideCoding] = []
     for c in theirs.store.codings.find():
         result.codings_read += 1
+        c.coder = normal_name(c.coder) or c.coder  # one coder however their copy wrote the name
         result.coders[c.coder] = result.coders.get(c.coder, 0) + 1
         target = tid_map.get(c.transcript_id, NO_TRANSCRIPT)
         reason = target if isinstance(target, str) else (NO_CODE if c.code_id not in known else None)
