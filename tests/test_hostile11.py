@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -147,3 +148,26 @@ def test_hostile11_codes_that_share_a_name_are_named_on_export(project, tmp_path
     (tmp_path / "own.yaml").write_text(plain, encoding="utf-8")
     result = run(project, "codebook", "export", str(tmp_path / "own.yaml"), "-o", str(tmp_path / "own.qdc"))
     assert result.exit_code == 0 and "shared by several codes" not in result.output
+
+
+def attributes_of(root: Path) -> dict[str, str]:
+    with sqlite3.connect(root / "qualcode.db") as conn:
+        return dict(conn.execute("SELECT name, value FROM attributes"))
+
+
+def test_hostile11_attribute_names_and_values_are_one_line_of_text(project, tmp_path):
+    """A spreadsheet cell or front matter that held a control character or a line break made an
+    attribute nobody could name in --by or --where ('st\\x01ad'), or a value split over two lines
+    in every listing. Both are kept as names are: one line, no control characters."""
+    folder = tmp_path / "map"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TEXT.replace("Goed", "Prima"), encoding="utf-8")
+    (folder / "attributes.csv").write_text('file,st\x01ad,"re\ngio"\na.txt,"Den\x02 Haag","Rand\nstad"\n', encoding="utf-8")
+    result = run(project, "import", str(folder))
+    assert result.exit_code == 0, result.output
+    assert attributes_of(project) == {"st ad": "Den Haag", "re gio": "Rand stad"}
+    assert run(project, "stats", "frequencies", "--by", "st ad").exit_code == 0
+    (tmp_path / "b.md").write_text('---\n"na\\tme": "Zo\\x01e"\nstad: "Den\\nHaag"\n---\nI: Hallo.\nR: Dag.\n', encoding="utf-8")
+    result = run(project, "import", str(tmp_path / "b.md"))
+    assert result.exit_code == 0, result.output
+    assert {"na me": "Zo e", "stad": "Den Haag"}.items() <= attributes_of(project).items()

@@ -94,7 +94,7 @@ class ProjectReading:
         variables = reader.child(root, "Variables")
         for node in reader.children(variables, "Variable") if variables is not None else []:
             guid = reader.guid(node)
-            name = (node.get("name") or "").strip()
+            name = normal_name(node.get("name") or "")
             if guid and name:
                 project.variables[guid_key(guid)] = name
         cases = reader.child(root, "Cases")
