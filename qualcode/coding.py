@@ -25,13 +25,19 @@ from .errors import (
 )
 from .model import MANUAL, Coding, Turn
 from .store import Added, Store
-from .termsafe import INVISIBLE
+from .termsafe import INVISIBLE, nfc
 from .text import TextBlock, block_parts, text_blocks
 
 
 def resolve_transcript(store: Store, ref: str) -> int:
     """A transcript id from its name, its file name, its number or a unique prefix."""
     names = store.transcripts.names()
+    by_name = {name: tid for tid, name in names.items()}
+    if ref in by_name:
+        return by_name[ref]
+    # 'é' typed as e + a combining accent is the stored 'é' (names are NFC; older ones may not be)
+    ref = nfc(ref)
+    names = {tid: nfc(name) for tid, name in names.items()}
     by_name = {name: tid for tid, name in names.items()}
     if ref in by_name:
         return by_name[ref]

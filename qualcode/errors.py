@@ -405,6 +405,7 @@ QDPX_MISSING_SOURCE = Msg(
     "export the project again with its sources embedded",
 )
 TWICE_NAMED = "it is in the archive twice, so programs may read different copies"  # reason of an unsafe entry
+A_LINK = "a symbolic link, not a file: programs that unpack the archive follow it elsewhere"  # reason of an unsafe entry
 QDPX_UNSAFE_PATH = Msg(
     "QC408",
     "{path}: unsafe path '{entry}' ({reason})",
@@ -718,4 +719,9 @@ PSEUDO_NOT_APPLIED = Msg(
     "QC962",
     "transcript '{name}' has no original text kept aside",
     "only transcripts switched by `pseudonymise apply` can be restored",
+)
+PSEUDO_BAD_TEXT = Msg(
+    "QC965",
+    "cannot use {what} '{shown}': {reason}",
+    "give it on one line, without tabs or control characters, e.g. {example}",
 )

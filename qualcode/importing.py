@@ -35,6 +35,7 @@ from .ingest.paths import (
 from .model import Transcript, sha256_bytes, span_words
 from .project import TRANSCRIPT_DIR, Project
 from .store import Store
+from .termsafe import one_line
 
 Progress = Callable[[int, int, str], None]
 
@@ -265,14 +266,14 @@ def _stored_path(project: Project, path: Path, result: ImportResult) -> str:
             continue
         if not target.is_relative_to(root):
             result.warnings.append(
-                f"{relative} is a link to {target}, outside the project: its path inside the project is stored,"
+                f"{one_line(str(relative))} is a link to {one_line(str(target))}, outside the project: its path inside the project is stored,"
                 " so keep the link (or copy the file in) for `qualcode reimport`"
             )
         return str(relative)
     if target != root and target.is_relative_to(root):
         return str(target.relative_to(root))
     result.warnings.append(
-        f"{path} is outside the project folder: its absolute path is stored (copy it into"
+        f"{one_line(str(path))} is outside the project folder: its absolute path is stored (copy it into"
         f" {project.root / TRANSCRIPT_DIR} to keep the project self-contained)"
     )
     return str(path)

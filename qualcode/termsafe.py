@@ -15,6 +15,7 @@ are laid out with them.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # C0 controls except TAB and LF, DEL, C1 controls, and the bidi embeddings,
 # overrides and isolates (the "Trojan Source" characters). LRM/RLM/ALM only
@@ -57,3 +58,21 @@ def control_in_name(name: str) -> str | None:
     """
     found = _CONTROL_IN_NAME.search(name)
     return one_line(found.group()) if found else None
+
+
+# Control characters (C0, DEL, C1), line and paragraph separators, bidi controls and
+# zero-width characters: none belongs in a name shown in tables and lists.
+_NOT_IN_NAMES = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]+")
+
+
+def nfc(text: str) -> str:
+    """``text`` in Unicode NFC, the form stored texts and names are kept in: 'é' typed as e and
+    a combining accent (macOS file names, text pasted from some PDFs) is the same 'é'."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
+def normal_name(raw: str) -> str:
+    """A name (transcript, coder) as it is stored and looked up: NFC, runs of control, invisible
+    and white-space characters one space, the ends trimmed; empty if nothing is left. Two
+    names that look the same are then the same name."""
+    return nfc(" ".join(_NOT_IN_NAMES.sub(" ", raw).split()))

@@ -15,6 +15,7 @@ import platformdirs
 import yaml
 
 from .atomic import write_text
+from .termsafe import normal_name
 
 
 def config_dir() -> Path:
@@ -74,8 +75,9 @@ def stored_coder() -> str | None:
 def resolve_coder(explicit: str | None = None) -> str:
     """``--coder``, else $QUALCODE_CODER, else the saved name, else the login name."""
     for candidate in (explicit, os.environ.get("QUALCODE_CODER"), stored_coder()):
-        if candidate and candidate.strip():
-            return candidate.strip()
+        name = normal_name(candidate or "")
+        if name:
+            return name
     try:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no login name in some containers

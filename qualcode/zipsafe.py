@@ -16,12 +16,13 @@ says what to do in its own terms. Both messages are filled with ``path``,
 
 from __future__ import annotations
 
+import stat
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from .errors import TWICE_NAMED, Msg, QualcodeError, error
+from .errors import A_LINK, TWICE_NAMED, Msg, QualcodeError, error
 
 
 def twice_named(names: Iterable[str]) -> str | None:
@@ -36,6 +37,13 @@ def twice_named(names: Iterable[str]) -> str | None:
             return name
         seen.add(key)
     return None
+
+
+def is_link(info: zipfile.ZipInfo) -> bool:
+    """Whether an entry is a symbolic link (a Unix zip keeps the file mode in the high 16 bits
+    of its external attributes). Its bytes are the path it points to, not a file's content:
+    read as a file they are a wrong text, and unpacked it may point anywhere."""
+    return stat.S_ISLNK(info.external_attr >> 16)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +82,8 @@ class ZipGuard:
             raise self._error(
                 self.unreadable, reason=f"'{info.filename}' is encrypted (the archive is protected with a password)"
             )
+        if is_link(info):
+            raise self._error(self.unreadable, reason=f"'{info.filename}' is {A_LINK}")
         limits = self.limits
         size, packed = info.file_size, max(info.compress_size, 1)
         if size > limits.max_entry_bytes:

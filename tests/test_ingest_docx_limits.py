@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import stat
 import struct
 import zipfile
 from pathlib import Path
@@ -54,6 +55,23 @@ def test_docx_limits_a_part_held_twice_is_refused(tmp_path: Path) -> None:
     exc = _read_error(tmp_path, data.getvalue())
     assert exc.code == errors.BAD_DOCUMENT.code
     assert "'word/document.xml'" in exc.message and "twice" in exc.message
+
+
+@pytest.mark.parametrize("part", ["word/document.xml", "word/styles.xml"])
+def test_docx_limits_a_symbolic_link_part_is_refused(tmp_path: Path, part: str) -> None:
+    """A link entry's bytes are the path it points to, not a part: refused, naming it."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_docx_bytes(["I: Hallo.", "R: Dag."]))) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            if item.filename != part:
+                target.writestr(item.filename, source.read(item.filename))
+        link = zipfile.ZipInfo(part)
+        link.create_system = 3
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        target.writestr(link, "/etc/passwd")
+    exc = _read_error(tmp_path, out.getvalue())
+    assert exc.code == errors.BAD_DOCUMENT.code
+    assert f"'{part}'" in exc.message and "symbolic link" in exc.message
 
 
 def test_docx_limits_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import stat
 import zipfile
 from contextlib import closing
 from pathlib import Path
@@ -114,6 +115,26 @@ def test_refi_archive_an_entry_held_twice_is_refused(project, tmp_path, twin):
         archive.writestr(twin, "<Project/>")
     error = import_fails(project, path, "QC408")
     assert f"'{twin}'" in error.message and "twice" in error.message
+
+
+def _link_entry(name: str, target: str) -> tuple[zipfile.ZipInfo, str]:
+    """A zip entry that is a symbolic link (Unix mode S_IFLNK) pointing at ``target``."""
+    info = zipfile.ZipInfo(name)
+    info.create_system = 3
+    info.external_attr = (stat.S_IFLNK | 0o777) << 16
+    return info, target
+
+
+@pytest.mark.parametrize("entry", [FEATURES_SOURCE, "project.qde", "sources/extra.txt"])
+def test_refi_archive_a_symbolic_link_entry_is_refused(project, tmp_path, entry):
+    """A link entry's bytes are the path it points to: read as a source they replaced its text
+    (codings dropped as 'empty'), and unpacked it points anywhere. Refused, naming it."""
+    files = {name: data for name, data in {"project.qde": FEATURES, FEATURES_SOURCE: TEXT}.items() if name != entry}
+    path = make_qdpx(tmp_path / "x.qdpx", "", files)
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr(*_link_entry(entry, "/etc/passwd"))
+    error = import_fails(project, path, "QC408")
+    assert f"'{entry}'" in error.message and "symbolic link" in error.message
 
 
 def test_refi_archive_reference_escaping_the_archive(project, tmp_path):

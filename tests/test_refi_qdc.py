@@ -240,3 +240,23 @@ def test_refi_qdc_unknown_file_type_is_a_clear_error(tmp_path):
     with pytest.raises(QualcodeError) as caught:
         load_codebook_file(path, Report())
     assert caught.value.code == "QC413"
+
+
+def test_refi_qdc_export_says_which_code_lost_characters_xml_cannot_hold(tmp_path, runner):
+    """A code name or definition with a control character: the .qdc leaves it out (XML 1.0
+    cannot hold it) and says which code, as a project export does; it used to drop it silently."""
+    from qualcode.cli import main
+
+    source = tmp_path / "cb.yaml"
+    source.write_text(
+        'title: T\ncodes:\n  - id: a\n    name: "A\\x01B"\n  - id: b\n    name: B\n    description: "x\\x1by"\n', encoding="utf-8"
+    )
+    out = tmp_path / "cb.qdc"
+    result = runner.invoke(main, ["codebook", "export", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (
+        "characters XML 1.0 cannot hold" in result.output and "code 'a' (1)" in result.output and "code 'b' (1)" in result.output
+    )
+    xml = out.read_bytes()
+    assert_valid(xml, "codebook")
+    assert b'name="AB"' in xml and b"\x01" not in xml and b"\x1b" not in xml

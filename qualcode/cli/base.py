@@ -13,6 +13,7 @@ import click
 from .. import __version__
 from ..errors import QualcodeError
 from ..project import CONFIG_NAME, Project, find_project, sample_project_dir
+from ..termsafe import one_line
 from .render import echo, note, styled, warn
 
 
@@ -76,11 +77,14 @@ pass_state = click.make_pass_decorator(State, ensure=True)
 
 
 def report_error(exc: QualcodeError) -> None:
+    """Each problem, the message and the hint on a line of its own: a line break inside one (a
+    file name, a quote, a name typed with one) is shown as ``\\n``, not as a new line that
+    reads as a message of its own."""
     for problem in exc.problems:
-        echo(str(problem), err=True)
-    styled("error: ", exc.message, err=True, fg="red", bold=True)
+        echo(one_line(str(problem)), err=True)
+    styled("error: ", one_line(exc.message), err=True, fg="red", bold=True)
     if exc.hint:
-        styled("hint: ", exc.hint, err=True, fg="cyan")
+        styled("hint: ", one_line(exc.hint), err=True, fg="cyan")
 
 
 STORE_MISSING = (

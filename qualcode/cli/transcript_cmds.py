@@ -82,11 +82,11 @@ def rename_cmd(state: State, name: str, new_name: str) -> None:
     source file still finds it, and other coders' projects merge with it by its text.
     """
     from ..errors import TRANSCRIPT_BAD_NAME, TRANSCRIPT_NAME_TAKEN, error
-    from ..termsafe import control_in_name
+    from ..termsafe import control_in_name, nfc
 
     store = state.project().store
     tid = resolve_transcript(store, name)
-    new = new_name.strip()
+    new = nfc(new_name.strip())
     bad = control_in_name(new)
     if not new or bad:
         reason = "the name is empty" if not new else f"the name holds the control character {bad}"

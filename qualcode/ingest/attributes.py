@@ -22,6 +22,7 @@ from pathlib import Path
 from qualcode.errors import ATTRIBUTES_TEXT, BAD_ATTRIBUTES, QualcodeError, error
 from qualcode.ingest.decode import decode
 from qualcode.ingest.paths import TRANSCRIPT_LIMIT, read_bytes
+from qualcode.termsafe import normal_name
 
 FILE_COLUMN = "file"
 CODINGS_COLUMNS = ("file", "turn", "code")  # and optionally text, memo, coder
@@ -114,7 +115,9 @@ def read_attributes_csv(path: Path, *, encoding: str | None = None) -> dict[str,
         return error(BAD_ATTRIBUTES, path=shown, line=line, problem=problem, hint=hint or _HEADER_HINT)
 
     header, rows = read_csv_rows(path, fail, encoding)
-    columns = _check_header(header, fail)
+    # An attribute's name and value are one line each, as names are kept (a cell that held a
+    # line break or a control character made a column nobody could name in --by or --where).
+    columns = _check_header([normal_name(name) for name in header], fail)
     table: dict[str, dict[str, str]] = {}
     first_seen: dict[str, int] = {}
     file_index = columns.index(FILE_COLUMN)
@@ -129,7 +132,9 @@ def read_attributes_csv(path: Path, *, encoding: str | None = None) -> dict[str,
             raise fail(line, f"'{name}' is listed twice (first on line {first_seen[name]})", "keep one row per file")
         first_seen[name] = line
         table[name] = {
-            column: value for column, value in zip(columns, cells, strict=False) if column and column != FILE_COLUMN and value
+            column: value
+            for column, cell in zip(columns, cells, strict=False)
+            if column and column != FILE_COLUMN and (value := normal_name(cell))
         }
     return table
 

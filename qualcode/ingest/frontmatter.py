@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from qualcode.errors import BAD_FRONT_MATTER, error
+from qualcode.termsafe import normal_name
 from qualcode.yamlsafe import COMPOSER, UnsupportedScalar, alias_problems, repeated, scalar_text
 
 _FENCE = "---"
@@ -67,7 +68,8 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, str], str, list
 
     attributes: dict[str, str] = {}
     warnings: list[str] = []
-    keys = [_scalar(key_node) for key_node, _ in root.value]
+    # Names and values one line each, as attributes.csv's (see read_attributes_csv).
+    keys = [normal_name(key) if key is not None else None for key in (_scalar(key_node) for key_node, _ in root.value)]
     again = repeated(keys)
     for i, (key_node, value_node) in enumerate(root.value):
         key = keys[i]
@@ -88,6 +90,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, str], str, list
             if not (isinstance(value_node, yaml.ScalarNode) and value_node.tag.endswith(":null")):
                 warnings.append(f"front matter '{key}' is not a single value: left out")
             continue
+        rendered = normal_name(rendered)
         if rendered:
             attributes[key] = rendered
     return attributes, _body(lines, close), warnings

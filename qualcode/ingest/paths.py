@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import stat
 from collections.abc import Iterable
 from pathlib import Path
@@ -21,6 +20,7 @@ from qualcode.errors import (
     Report,
     error,
 )
+from qualcode.termsafe import normal_name
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".vtt", ".srt")
 ATTRIBUTES_SIDECAR = "attributes.csv"
@@ -192,18 +192,10 @@ def read_stream(stream, name: str, limit: int, *, noun: str, hint: str) -> bytes
     return data
 
 
-# Control characters (C0, DEL, C1), line and paragraph separators, bidi controls and
-# zero-width characters: none belongs in a name shown in tables and lists.
-_NOT_IN_NAMES = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]+")
-
-
 def clean_name(raw: str) -> str:
-    """A transcript name safe to show in one table cell: no control characters, tabs or newlines.
-
-    Runs of them become one space, other whitespace is collapsed, the ends are
-    trimmed; a name with nothing left is ``"transcript"``.
-    """
-    return " ".join(_NOT_IN_NAMES.sub(" ", raw).split()) or "transcript"
+    """A transcript name safe to show in one table cell (:func:`~qualcode.termsafe.normal_name`:
+    NFC, no control characters, tabs or newlines); a name with nothing left is ``"transcript"``."""
+    return normal_name(raw) or "transcript"
 
 
 def shown_name(name: str) -> str:

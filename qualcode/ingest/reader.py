@@ -12,6 +12,7 @@ from qualcode.ingest.plaintext import read_plain
 from qualcode.ingest.subtitles import read_srt, read_vtt
 from qualcode.ingest.word import read_docx
 from qualcode.model import Transcript, sha256_bytes
+from qualcode.termsafe import nfc
 
 Reader = Callable[[bytes, Path, str | None], Transcript]
 
@@ -54,7 +55,7 @@ def read_transcript(
         transcript.warnings.append("no turns found: the text has only headings or labels")
     raw_name = name or path.stem
     transcript.name = clean_name(raw_name)
-    if transcript.name != raw_name:
+    if transcript.name != nfc(raw_name):
         transcript.warnings.append(
             f"the name holds control characters, tabs, line breaks or extra spaces: imported as '{transcript.name}'"
         )

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from ..errors import (
     PSEUDO_ALREADY_APPLIED,
     PSEUDO_BAD_SPAN,
+    PSEUDO_BAD_TEXT,
     PSEUDO_NO_CANDIDATE,
     PSEUDO_NOT_FOUND,
     PSEUDO_NOTHING_TO_UNDO,
@@ -32,6 +33,7 @@ from ..errors import (
 from ..model import ACCEPTED, PENDING, REJECTED
 from ..store import Store
 from ..store.key import CandidateChange, CandidateRow, EntityRow, KeyStore
+from ..termsafe import control_in_name, one_line
 from .categories import CATEGORIES
 from .context import KnownNames
 from .project import check_category
@@ -264,6 +266,8 @@ def _accept_text(
     word: tuple[str, str, str | None] | None = None,
 ) -> CandidateDecision:
     key = session.key
+    if pseudonym is not None:
+        check_text(pseudonym, "the pseudonym", "'Yasmina' or '[persoon 3]'")
     entity = _same_person(key, category, name)
     new_entity = None
     if entity is None:
@@ -320,6 +324,18 @@ def _accept_text(
 
 
 _EACH_ON_ITS_OWN = {"age", "date"}
+
+
+def check_text(value: str, what: str, example: str) -> str:
+    """``value`` (a pseudonym the researcher chose, or a word for always/never) if it is text
+    on one line, else PSEUDO_BAD_TEXT: a pseudonym goes into the transcripts, where a line
+    break would start what reads as a turn of its own ("X\\nInterviewer: ...") and a control
+    character cannot be shown or exported; a blank word would match nothing."""
+    bad = control_in_name(value)
+    if bad or not value.strip():
+        reason = f"it holds the control character {bad}" if bad else "it is empty"
+        raise error(PSEUDO_BAD_TEXT, what=what, shown=one_line(value), reason=reason, example=example)
+    return value
 
 
 def _check_free(key: KeyStore, pseudonym: str, category: str, name: str) -> None:
@@ -383,6 +399,7 @@ def add(
 
 def always(store: Store, key: KeyStore, word: str, category: str, by: str) -> CandidateDecision:
     """``word`` is personal data everywhere in this project: accepted at every occurrence."""
+    check_text(word, "the word", "'Overvecht'")
     check_category(category)
     session = _Session(store, key)
     found = session.occurrences(word, category)
@@ -399,6 +416,7 @@ def always(store: Store, key: KeyStore, word: str, category: str, by: str) -> Ca
 
 def never(store: Store, key: KeyStore, word: str, by: str) -> CandidateDecision:
     """``word`` is never personal data in this project: its pending candidates are rejected."""
+    check_text(word, "the word", "'Mooi'")
     folded = word.casefold()
     skip = applied_ids(store, key)
     changes = [
@@ -420,6 +438,7 @@ def undo(key: KeyStore) -> str:
 
 def rename(store: Store, key: KeyStore, old: str, new: str) -> int:
     """Use the researcher's own pseudonym for an entity (e.g. a fitting Dutch first name)."""
+    check_text(new, "the pseudonym", "'Yasmina' or '[persoon 3]'")
     entities = key.entities_by_pseudonym(old)
     if not entities:
         raise error(PSEUDO_UNKNOWN_PSEUDONYM, pseudonym=old)

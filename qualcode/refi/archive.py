@@ -24,6 +24,7 @@ Writing is :mod:`.project_export`'s (streamed, through :mod:`qualcode.atomic`), 
 from __future__ import annotations
 
 import queue
+import sys
 import threading
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -32,6 +33,7 @@ from types import TracebackType
 from typing import IO
 
 from ..errors import (
+    A_LINK,
     QDPX_BOMB,
     QDPX_MISSING_SOURCE,
     QDPX_NO_PROJECT,
@@ -43,7 +45,7 @@ from ..errors import (
     error,
 )
 from ..ingest.paths import FileTooBig, open_limited
-from ..zipsafe import ZipGuard, ZipLimits, twice_named
+from ..zipsafe import ZipGuard, ZipLimits, is_link, twice_named
 
 MAX_ENTRIES = 50_000
 MAX_ENTRY_BYTES = 512 * 1024 * 1024  # project.qde or one text source
@@ -135,11 +137,18 @@ class QdpxArchive(ProjectFiles):
         self._guard = ZipGuard(self.shown, limits, QDPX_TOO_BIG, QDPX_BOMB, QDPX_NOT_ZIP)
         self._streamed: set[str] = set()
         try:
-            self.zip = zipfile.ZipFile(self.path)
-            infos = self.zip.infolist()
+            # A regular file only: a pipe or a device (/dev/zero) would block the zip reader for ever.
+            handle = open_limited(self.path, sys.maxsize)
         except FileNotFoundError:
             raise error(QDPX_NOT_ZIP, path=self.shown, reason="no such file") from None
+        except OSError as exc:
+            raise error(QDPX_NOT_ZIP, path=self.shown, reason=exc.strerror or str(exc)) from None
+        try:
+            self._handle = handle
+            self.zip = zipfile.ZipFile(handle)
+            infos = self.zip.infolist()
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            handle.close()
             raise error(QDPX_NOT_ZIP, path=self.shown, reason=str(exc) or type(exc).__name__) from None
         if len(infos) > MAX_ENTRIES:
             raise error(QDPX_NOT_ZIP, path=self.shown, reason=f"{len(infos)} entries, more than the {MAX_ENTRIES} allowed")
@@ -148,6 +157,8 @@ class QdpxArchive(ProjectFiles):
             if info.is_dir():
                 continue
             name = _safe_name(info.filename, self.shown)
+            if is_link(info):
+                raise error(QDPX_UNSAFE_PATH, path=self.shown, entry=info.filename, reason=A_LINK)
             self.entries[name] = info
         twice = twice_named(info.filename for info in infos if not info.is_dir())
         if twice is not None:
@@ -156,6 +167,7 @@ class QdpxArchive(ProjectFiles):
 
     def close(self) -> None:
         self.zip.close()
+        self._handle.close()
 
     def read(self, name: str) -> bytes:
         """An entry's bytes, within the size, ratio and total limits."""
@@ -185,7 +197,8 @@ class QdeFolder(ProjectFiles):
         self._streamed: set[str] = set()
         root = self.path.parent
         if not self.path.is_file():
-            raise error(QDPX_NOT_ZIP, path=self.shown, reason="no such file")
+            reason = "no such file" if not self.path.exists() else "it is a folder, a device or a pipe, not a file"
+            raise error(QDPX_NOT_ZIP, path=self.shown, reason=reason)
         inside = root.resolve()
         self.entries: dict[str, Path] = {self.path.name: self.path}
         folders = [c for c in root.iterdir() if c.is_dir() and c.name.casefold() in ("sources", "qualcode")]

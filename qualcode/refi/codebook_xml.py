@@ -21,7 +21,7 @@ from .ids import IdAllocator
 from .model import RefiCode, RefiCodebook
 from .reading import CODEBOOK_NS, RefiReader
 from .xmlsafe import parse_xml
-from .xmlwrite import XmlWriter
+from .xmlwrite import StripTally, XmlWriter
 
 ORIGIN = f"qualcode {__version__}"
 
@@ -103,23 +103,43 @@ def write_code_set(writer: XmlWriter, book: Codebook, code_set: CodeSet, member_
     writer.end("Set")
 
 
-def codebook_to_qdc(book: Codebook, colors: set[str] | None = None) -> bytes:
+def codebook_to_qdc(book: Codebook, colors: set[str] | None = None, report: Report | None = None) -> bytes:
     """The codebook as a REFI-QDA ``.qdc`` document (valid against Codebook.xsd).
 
     ``colors``: ids of the codes whose colour is the codebook's choice (see
-    :func:`write_codes`); by default those its YAML file states.
+    :func:`write_codes`); by default those its YAML file states. ``report`` is told
+    which names or descriptions lost characters XML cannot hold.
     """
     if not book.codes:
         # The XSD needs at least one code; an empty codebook has nothing to share.
         raise ValueError("an empty codebook cannot be written as REFI-QDA")
     out = io.BytesIO()
-    writer = XmlWriter(out)
+    stripped = StripTally()
+    writer = XmlWriter(out, on_strip=stripped)
     writer.start("CodeBook", {"xmlns": CODEBOOK_NS, "origin": ORIGIN})
     write_codes(writer, book.codes, book.language, codebook_colors(book) if colors is None else colors)
     write_sets(writer, book, "guid")
     writer.end("CodeBook")
     writer.close()
+    if report is not None:
+        for warning in stripped.warnings():
+            report.warn(warning)
     return out.getvalue()
+
+
+def shared_names(book: Codebook) -> list[str]:
+    """A warning for codes that share a name: REFI-QDA tells them apart by GUID, but programs
+    that key codes by name (QualCoder) keep one of them and drop the other's codings."""
+    by_name: dict[str, list[str]] = {}
+    for code in book.walk():
+        by_name.setdefault(code.name, []).append(code.id)
+    shared = [f"'{name}' ({', '.join(ids)})" for name, ids in by_name.items() if len(ids) > 1]
+    if not shared:
+        return []
+    return [
+        f"{len(shared)} name(s) are shared by several codes: {'; '.join(shared)}; programs that tell codes apart"
+        " by name (QualCoder) keep one of them and lose the other's codings: give each code its own name"
+    ]
 
 
 def qdc_losses(book: Codebook) -> list[str]:

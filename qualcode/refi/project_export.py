@@ -51,12 +51,12 @@ from ..project import Project
 from ..store import CodeRecord, DocumentSet, EmptySource, ExchangeCoding, ExchangeRow, Store, TranscriptRef
 from ..store.settings import PROJECT_CREATOR
 from .archive import CODEBOOK_ENTRY_PREFIX, PROJECT_QDE, TURNS_ENTRY, DeflatingZip
-from .codebook_xml import ORIGIN, code_guid, write_code_set, write_codes
+from .codebook_xml import ORIGIN, code_guid, shared_names, write_code_set, write_codes
 from .colors import explicit_yaml_colors
 from .dates import to_xsd
 from .guids import _VARIANT, derived_guid, guid_key, key_guid, key_prefix
 from .reading import PROJECT_NS
-from .xmlwrite import Sink, XmlWriter
+from .xmlwrite import Sink, StripTally, XmlWriter
 
 ORPHAN_FOLDER = "(not in the codebook)"
 POSITIONS = ("codepoints", "utf16")
@@ -68,7 +68,6 @@ _PIECE = 1 << 20
 # over without waiting for their deflating, which goes on while the XML is made.
 _WAITING = 32 << 20
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-_SHOWN_STRIPS = 8
 
 Progress = Callable[[int, int, str], None]
 
@@ -136,7 +135,8 @@ def export_qdpx(
 
     result.codes = len(book) + len(orphans)
     result.users = len(plan.users)
-    result.warnings.extend(plan.strip_warnings())
+    result.warnings.extend(plan.stripped.warnings())
+    result.warnings.extend(shared_names(book))
     if orphans:
         result.warnings.append(
             f"{len(orphans)} code(s) no longer in the codebook still have codings; exported in a folder"
@@ -176,7 +176,7 @@ class _ExportPlan:
     guids: dict[str, str]  # user name -> GUID (kept from an import, else derived when first needed)
     coders: list[str]  # everyone who coded or decided, and every user an import brought in
     empty: list[EmptySource]  # sources without text, kept from an import
-    strips: dict[str, int] = field(default_factory=dict)
+    stripped: StripTally = field(default_factory=StripTally)  # what the XML writer left out
     step: int = 0
 
     @property
@@ -194,20 +194,6 @@ class _ExportPlan:
         self.step += 1
         if self.progress:
             self.progress(self.step, 2 * len(self.refs), name)
-
-    def stripped(self, where: str, count: int) -> None:
-        self.strips[where] = self.strips.get(where, 0) + count
-
-    def strip_warnings(self) -> list[str]:
-        if not self.strips:
-            return []
-        shown = [f"{where} ({n})" for where, n in list(self.strips.items())[:_SHOWN_STRIPS]]
-        more = len(self.strips) - _SHOWN_STRIPS
-        return [
-            "characters XML 1.0 cannot hold (control characters such as ESC) were left out of: "
-            + "; ".join(shown)
-            + (f"; and {more} more" if more > 0 else "")
-        ]
 
 
 def _write_sources(archive: DeflatingZip, plan: _ExportPlan) -> dict[int, list[int]]:

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from ..errors import REFI_INVALID, Problem, Report, error
+from ..termsafe import normal_name
 from .guids import guid_key, guid_number, is_guid
 from .model import (
     RefiCase,
@@ -87,13 +88,13 @@ class ProjectReading:
         for node in reader.children(users, "User") if users is not None else []:
             guid = reader.guid(node)
             if guid:
-                project.users[guid_key(guid)] = (node.get("name") or node.get("id") or "").strip() or guid
+                project.users[guid_key(guid)] = normal_name(node.get("name") or node.get("id") or "") or guid
                 project.user_guids[guid_key(guid)] = guid
         project.codebook = reader.codebook(reader.child(root, "CodeBook"), reader.child(root, "Sets"), project.origin)
         variables = reader.child(root, "Variables")
         for node in reader.children(variables, "Variable") if variables is not None else []:
             guid = reader.guid(node)
-            name = (node.get("name") or "").strip()
+            name = normal_name(node.get("name") or "")
             if guid and name:
                 project.variables[guid_key(guid)] = name
         cases = reader.child(root, "Cases")
@@ -310,7 +311,7 @@ def _text_source(reader: RefiReader, node: Node, selections: dict[int, int]) -> 
     guid = reader.guid(node)
     if guid is None:
         return None
-    name = (node.get("name") or "").strip() or guid
+    name = normal_name(node.get("name") or "") or guid
     reader.unique(guid, node, f"source '{name}'")
     parts = reader.by_tag(node)
     contents = parts.get("PlainTextContent")

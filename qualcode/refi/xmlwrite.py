@@ -32,6 +32,28 @@ _ATTR_RE = re.compile('[&<>\r"\n\t]')
 _ATTR_WORK = re.compile(f"{_ATTR_RE.pattern}|{_FORBIDDEN.pattern}")
 
 Strip = Callable[[str, int], None]  # (where, how many characters were left out)
+_SHOWN_STRIPS = 8
+
+
+class StripTally:
+    """What a writer left out, per place (an ``on_strip``), and the warning that says so."""
+
+    def __init__(self) -> None:
+        self.strips: dict[str, int] = {}
+
+    def __call__(self, where: str, count: int) -> None:
+        self.strips[where] = self.strips.get(where, 0) + count
+
+    def warnings(self) -> list[str]:
+        if not self.strips:
+            return []
+        shown = [f"{where} ({n})" for where, n in list(self.strips.items())[:_SHOWN_STRIPS]]
+        more = len(self.strips) - _SHOWN_STRIPS
+        return [
+            "characters XML 1.0 cannot hold (control characters such as ESC) were left out of: "
+            + "; ".join(shown)
+            + (f"; and {more} more" if more > 0 else "")
+        ]
 
 
 class Sink(Protocol):

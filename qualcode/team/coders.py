@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from ..errors import UNKNOWN_CODER, error
 from ..store import CoderCount, Store
+from ..termsafe import nfc
 
 CONSENSUS_SETTING = "consensus_coder"
 DEFAULT_CONSENSUS = "consensus"
@@ -34,7 +35,7 @@ def resolve_coders(store: Store, names: Iterable[str]) -> list[str]:
     known = known_coders(store)
     out: list[str] = []
     for raw in names:
-        name = raw.strip()
+        name = nfc(raw.strip())
         if not name:
             continue
         found = match_coder(known, name)

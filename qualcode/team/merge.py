@@ -38,6 +38,7 @@ from ..errors import MERGE_NO_CODER, MERGE_SAME_PROJECT, MERGE_UNREADABLE, Repor
 from ..model import ACCEPTED, REJECTED, Coding, stored_id
 from ..project import Project, is_project
 from ..store import AsideCoding
+from ..termsafe import normal_name
 
 NO_TRANSCRIPT = "transcript not in this project"
 CHANGED_TRANSCRIPT = "transcript changed: this project has '{name}' with another text"
@@ -70,6 +71,7 @@ class TeamMergeResult:
 def merge_project(project: Project, other: Path, *, as_coder: str | None = None, dry_run: bool = False) -> TeamMergeResult:
     """Merge ``other`` (a project folder or a .qdpx file) into ``project`` (see the module docstring)."""
     other = Path(other)
+    as_coder = normal_name(as_coder or "") or None
     with _opened(project, other, as_coder) as (theirs, report):
         result = TeamMergeResult(source=str(other), dry_run=dry_run, warnings=report.warnings)
         result.codebook = diff_codebooks(project.codebook, theirs.codebook)
@@ -163,6 +165,7 @@ def _codings(project: Project, theirs: Project, tid_map, result: TeamMergeResult
     aside: list[AsideCoding] = []
     for c in theirs.store.codings.find():
         result.codings_read += 1
+        c.coder = normal_name(c.coder) or c.coder  # one coder however their copy wrote the name
         result.coders[c.coder] = result.coders.get(c.coder, 0) + 1
         target = tid_map.get(c.transcript_id, NO_TRANSCRIPT)
         reason = target if isinstance(target, str) else (NO_CODE if c.code_id not in known else None)
