@@ -459,14 +459,16 @@ def exported_coders(project, names: list[str]) -> list[str]:
     pseudonymised export a coder who is personal data may also be named as the project
     knows them (exactly, case aside or by a unique prefix) and stands for their pseudonym."""
     from ..team.coders import match_coder
+    from ..termsafe import nfc
 
     renamed: dict[str, str] = getattr(project.store, "coder_names", {})
     if not renamed:
         return names
     out = []
     for name in names:
-        real = match_coder(list(renamed), name.strip())
-        out.append(renamed[real] if real is not None and name.strip() not in renamed.values() else name)
+        typed = nfc(name.strip())
+        real = match_coder(list(renamed), typed)
+        out.append(renamed[real] if real is not None and typed not in renamed.values() else name)
     return out
 
 
