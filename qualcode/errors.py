@@ -265,6 +265,12 @@ ENCODING_MISREAD = Msg(
     "{path}: the file is UTF-8 text, and --encoding {encoding} would misread it (line {line}: '{wrong}' instead of '{right}')",
     "leave out --encoding: qualcode reads UTF-8 (and UTF-16 with a byte-order mark) by itself",
 )
+NOT_WIDE_TEXT = Msg(
+    "QC331",
+    "{path}: not {encoding} text, the encoding given with --encoding: {size} bytes without a single zero byte"
+    " (read that way it would be '{wrong}')",
+    "the file is in a one-byte encoding: try --encoding cp1252 (Word, Notepad), or leave out --encoding",
+)
 WRONG_ENCODING = Msg(
     "QC226",
     "{path}: not valid {encoding} at byte offset {offset} (byte 0x{byte:02x}), the encoding given with --encoding",

@@ -215,6 +215,22 @@ def test_ingest_decode_code_page_that_cannot_even_read_the_utf8_is_refused_the_s
     assert "is UTF-8 text" in exc.message
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "UTF-16BE", "utf-32", "utf_32_le"])
+@pytest.mark.parametrize("written", ["cp1252", "utf-8"])
+def test_ingest_decode_a_wide_encoding_on_one_byte_text_is_refused(encoding: str, written: str) -> None:
+    """cp1252 read as UTF-16 gave CJK-looking nonsense, imported without a word."""
+    data = "Interviewer: Hoe gaat het met het café?\nRespondent: Goed, dank je wel.\n".encode(written)
+    data += b" " * (-len(data) % 4)  # a length each wide codec can decode
+    with pytest.raises(QualcodeError) as info:
+        decode(data, PATH, encoding)
+    # UTF-8 says so itself; UTF-32 cannot even decode these bytes; cp1252 as UTF-16 is caught by its missing zeros.
+    expected = {"utf-8": errors.ENCODING_MISREAD, "cp1252": errors.NOT_WIDE_TEXT}[written]
+    if "32" in encoding and written == "cp1252":
+        expected = errors.WRONG_ENCODING
+    assert info.value.code == expected.code, info.value.message
+    assert "--encoding" in info.value.hint
+
+
 @pytest.mark.parametrize(
     ("data", "encoding"),
     [

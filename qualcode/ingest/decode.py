@@ -24,6 +24,7 @@ from qualcode.errors import (
     ENCODING_MISREAD,
     NO_ENCODING_OPTION_HINT,
     NOT_PLAIN_TEXT,
+    NOT_WIDE_TEXT,
     TRANSCRIPT_TEXT,
     UNDECODABLE,
     UNDECODABLE_CP1252_HINT,
@@ -272,6 +273,7 @@ def decode(data: bytes, path: Path, encoding: str | None = None, *, what: TextKi
 
     if forced is not None:
         _refuse_misread(data, text, shown, forced.name)
+        _refuse_narrow(data, text, shown, forced.name)
     if "\x00" in text:
         # A forced single-byte codec (or a UTF-16 file) can hold NUL characters;
         # in a transcript they still mean binary data.
@@ -311,6 +313,18 @@ def _refuse_misread(data: bytes, text: str, shown: str, codec: str) -> None:
                 right=good[begin:stop_good][:40],
             )
     raise error(ENCODING_MISREAD, path=shown, encoding=codec, line=1, wrong=text[:40], right=right[:40])
+
+
+def _refuse_narrow(data: bytes, text: str, shown: str, codec: str) -> None:
+    """NOT_WIDE_TEXT when a forced UTF-16 or UTF-32 reads bytes without one zero byte.
+
+    Text in those encodings has a zero byte in every character of the Latin script
+    (spaces and line breaks included); a transcript without any is a one-byte
+    encoding (cp1252, UTF-8) that the forced codec turns into CJK-looking nonsense.
+    """
+    if not codec.startswith(("utf-16", "utf_16", "utf-32", "utf_32")) or b"\x00" in data or len(data) < 16:
+        return
+    raise error(NOT_WIDE_TEXT, path=shown, encoding=codec, size=len(data), wrong=text.lstrip("\ufeff")[:12])
 
 
 _CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r\x0b\x0c")
