@@ -53,28 +53,31 @@ model did not see):
   ``suggest --evaluate`` shows the trade-off (:data:`~qualcode.suggest.evaluate.TARGETS`).
 * **Shared settings while they hold better.** Each code's own best settings are
   chosen among hundreds on a few dozen coded sentences, so partly for luck: asked
-  0.65, they give about 0.52 on transcripts they were not chosen on. Settings shared
-  by all codes (:func:`_shared`: one for the codes the model has a say in, one for the
-  others, chosen on all their sentences together) claim what they give (asked 0.5:
-  0.50 claimed, 0.46 given), but a code with its own reasons for its settings loses
-  them. So the calibration measures both on transcripts they were not chosen on
+  0.65, they give about 0.52 on transcripts they were not chosen on. Shared settings
+  (:func:`_shared`: one for the codes whose own settings let the model speak, i.e.
+  where it beat the rules by :data:`MIN_GAIN`, and one for the others, each chosen on
+  all their codes' sentences together) claim what they give (asked 0.5: 0.50 claimed,
+  0.46 given), but a code with its own reasons for its settings loses them. So the
+  calibration measures both on transcripts they were not chosen on
   (:func:`_shared_is_better`: :data:`INNER_FOLDS` inner folds of the calibration's
   transcripts, each proposed by settings chosen on the others) and takes the shared
   ones where they propose better, summed over the codes, at a precision no lower
   (``shared``). (On the sample project, trained on every 2, 3, 4 and 5 of its six
   transcripts and scored on the others, 56 fits, combined leaf F1 at
-  ``suggestion_threshold`` 0.3: 0.348, 0.396, 0.436, 0.483 -> 0.369, 0.407, 0.436,
-  0.483 at the same precision (0.38, 0.41-0.42, 0.45-0.46, 0.51); top level 0.403,
-  0.450, 0.483, 0.526 -> 0.427, 0.456, 0.483, 0.526; cross-validated, mean of 3, 5
-  and 6 folds, leaf 0.463 -> 0.468, top level 0.511 -> 0.516, precision 0.50; at 0.5
-  0.311, 0.370, 0.423, 0.464 -> 0.308, 0.370, 0.416, 0.464, cross-validated 0.443 ->
-  0.440; at 0.65 0.287, 0.331, 0.360, 0.403 -> 0.286, 0.332, 0.365, 0.403. Left out:
-  without the condition on precision 0.369, 0.414, 0.445, 0.484, cross-validated
-  0.467 / 0.509 at precision 0.475; the shared neighbours' setting searched together
-  with the model's, six times the memory, 0.369, 0.414, 0.455, 0.480, cross-validated
-  0.470 / 0.515 at 0.49; always shared 0.377, 0.417, 0.460, 0.469; shared for the codes
-  with fewer than 15 or 20 coded sentences 0.375, 0.417, 0.454, 0.465, cross-validated
-  0.461-0.462.)
+  ``suggestion_threshold`` 0.3: 0.348, 0.396, 0.436, 0.483 -> 0.370, 0.405, 0.442,
+  0.482 at the same precision (0.38, 0.41-0.42, 0.46, 0.51); top level 0.403, 0.450,
+  0.483, 0.526 -> 0.428, 0.460, 0.490, 0.525; cross-validated, mean of 3, 5 and 6
+  folds, leaf 0.463 -> 0.465, top level 0.511 -> 0.514, precision 0.50; at 0.5
+  0.311, 0.370, 0.423, 0.464 -> 0.311, 0.367, 0.419, 0.464, cross-validated 0.443 /
+  0.488 -> 0.445 / 0.492; at 0.65 0.287, 0.331, 0.360, 0.403 -> 0.287, 0.329, 0.359,
+  0.403, cross-validated 0.371 both. Left out: the model's settings shared by every
+  code it is learned for 0.369, 0.407, 0.436, 0.483, cross-validated 0.468 / 0.516,
+  at 0.5 0.308, 0.370, 0.416, 0.464 and 0.440 / 0.485; without the condition on
+  precision 0.369, 0.414, 0.445, 0.484, cross-validated 0.467 / 0.509 at precision
+  0.475; the shared neighbours' setting searched together with the model's, six times
+  the memory, 0.369, 0.414, 0.455, 0.480, cross-validated 0.470 / 0.515 at 0.49;
+  always shared 0.377, 0.417, 0.460, 0.469; shared for the codes with fewer than 15
+  or 20 coded sentences 0.375, 0.417, 0.454, 0.465, cross-validated 0.461-0.462.)
 
 * **One code per sentence.** Researchers almost never give a sentence two
   codes (2 of the 293 coded sentences of the sample project), so a sentence with
@@ -700,7 +703,7 @@ Candidate = tuple[_Tally, int, int, bool]  # a code's counted items, its positiv
 
 
 def _shared(codes: Mapping[str, Candidate], threshold: float) -> dict[str, Choice]:
-    """Shared settings: one for the codes the model has a say in and one for the others,
+    """Shared settings: one for the codes given as with the model and one for the others,
     each the best whose precision over all those codes' items together reaches
     ``threshold`` (F1 and the family's summed over them, as for one code). A group
     whose settings reach it in no setting is left out (its codes choose their own).
@@ -768,10 +771,9 @@ def _shared_is_better(data: CalibrationData, pending: Mapping[str, tuple[CodeCal
                 continue
             pos, fam = data.inner_positives[code], data.inner_family[data.family.get(code, code)]
             candidates[code] = (data.inner_tally(code, fold), sum(pos) - pos[fold], sum(fam) - fam[fold], with_model)
-        chosen = (
-            {c: _choose(*found[:3], threshold, found[3]) for c, found in candidates.items()},
-            _shared(candidates, threshold),
-        )
+        own = {c: _choose(*found[:3], threshold, found[3]) for c, found in candidates.items()}
+        # The model's settings are shared by the codes whose own the model's beat (MIN_GAIN) only.
+        chosen = (own, _shared({c: (*found[:3], own[c].learned) for c, found in candidates.items()}, threshold))
         for code in pending:
             col = data.columns[code]
             positives += data.inner_positives[code][fold]
@@ -787,11 +789,11 @@ def _shared_is_better(data: CalibrationData, pending: Mapping[str, tuple[CodeCal
                 tp[k] += int(numpy.count_nonzero(proposed & held.positive))
                 fp[k] += int(numpy.count_nonzero(proposed & ~held.positive))
                 kin[k] += int(numpy.count_nonzero(proposed & held.kin))
-    own, shared = (
+    apart, together = (
         2 * tp[k] / (tp[k] + fp[k] + positives or 1) + TOP_WEIGHT * 2 * kin[k] / (tp[k] + fp[k] + family or 1) for k in (0, 1)
     )
     # Better, and no less precise: a researcher reviews what is proposed.
-    return shared > own and tp[1] * (tp[0] + fp[0]) >= tp[0] * (tp[1] + fp[1])
+    return together > apart and tp[1] * (tp[0] + fp[0]) >= tp[0] * (tp[1] + fp[1])
 
 
 def calibrated(data: CalibrationData, threshold: float, folds: int = 0) -> Calibration:
@@ -815,13 +817,14 @@ def calibrated(data: CalibrationData, threshold: float, folds: int = 0) -> Calib
             out.codes[code] = cal
             continue
         pending[code] = (cal, family_positives[family.get(code, code)], data.with_model and code in learnable)
+    own = {c: _choose(data.tally(c), positives[c], kin, threshold, m) for c, (_, kin, m) in pending.items()}
     shared: dict[str, Choice] = {}
     if pending and _shared_is_better(data, pending, threshold):
-        shared = _shared({c: (data.tally(c), positives[c], kin, m) for c, (_, kin, m) in pending.items()}, threshold)
-    for code, (cal, kin, with_model) in pending.items():
+        shared = _shared({c: (data.tally(c), positives[c], kin, own[c].learned) for c, (_, kin, _) in pending.items()}, threshold)
+    for code, (cal, _, _) in pending.items():
         choice = shared.get(code)
         cal.shared = choice is not None
-        _settle(cal, choice or _choose(data.tally(code), positives[code], kin, threshold, with_model))
+        _settle(cal, choice or own[code])
         out.codes[code] = cal
     _protect_top_level(out, columns, data.tops, data.rules_found, family, threshold)
     for code, cal in out.codes.items():
