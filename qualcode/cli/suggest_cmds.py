@@ -218,7 +218,7 @@ def show_evaluation(result) -> None:
             [
                 (
                     c.code,
-                    c.source + (" (top level)" if c.protected else ""),
+                    c.source + (" (top level)" if c.protected else " (shared)" if c.shared else ""),
                     "–" if c.rule_threshold is None else f"{c.rule_threshold:.2f}",
                     f"{c.near:.2f}" if c.near <= 1 else "–",
                     f"{c.threshold:.2f}" if c.threshold <= 1 else "–",
@@ -247,7 +247,9 @@ def show_evaluation(result) -> None:
             title=(
                 "what a suggestion run would use, from cross-validation on all coded transcripts"
                 " (next to: the rule score of a neighbour's hints that proposes a sentence too;"
-                " top level: back to its bare hints, which the top-level figures need)"
+                " top level: back to its bare hints, which the top-level figures need;"
+                " shared: the settings of all codes like it, chosen together, which proposed better"
+                " than each code's own on transcripts they were not chosen on)"
             ),
             right=("rule score", "next to", "learned adds", "veto", "hint trust", "coded", "rules f1", "learned f1"),
         )
