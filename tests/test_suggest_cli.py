@@ -154,7 +154,7 @@ def test_suggest_cli_evaluate_prints_a_table_and_writes_csv(runner, tmp_path):
     assert any(line.split()[:2] == ["combined", "micro"] for line in lines)  # what a run would propose
     assert "top level: every code rolled up to its top-level code" in result.stdout
     assert "at the current settings (suggestion_threshold 0.3" in result.stdout
-    assert "learning curve: trained on the first n coded transcripts" in result.stdout
+    assert "learning curve: trained on n coded transcripts, scored on the others (2 draws of n pooled)" in result.stdout
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     taart = next(r for r in rows if r["suggester"] == "learned" and r["code"] == "taart")
     assert int(taart["coded"]) == 20

@@ -85,3 +85,27 @@ def test_suggest_evaluate_held_out_scores_each_named_transcript_by_a_model_train
     assert [t for t, _, _ in result.targets] == list(evaluation.TARGETS)
     # Trained on three interviews, the model beats the hint that is right half the time.
     assert result.combined.micro.f1 > result.rules.micro.f1
+
+
+def test_suggest_evaluate_learning_curve_pools_draws_from_every_part_of_the_project(monkeypatch):
+    """One draw per point said more about which transcripts were left to score than about
+    how many were learned from: each point pools draws starting at different transcripts."""
+    from qualcode.suggest import evaluate as module
+
+    trained: list[list[int]] = []
+    fit = module.fit
+
+    def recording(train, *args, **kwargs):
+        trained.append(sorted({d.transcript_id for d in train}))
+        return fit(train, *args, **kwargs)
+
+    monkeypatch.setattr(module, "fit", recording)
+    curve = module.learning_curve(interviews(3), ["eten", "taart", "reizen"], ["taart"], 0.3)
+    assert trained == [[1], [2], [3], [1, 2], [2, 3], [1, 3]]
+    assert [(p.transcripts, p.draws, p.sentences) for p in curve] == [(1, 3, 24), (2, 3, 48)]
+    # Scored on the others in every draw: 2 transcripts x 12 'taart' sentences x 3 draws.
+    assert curve[0].rules.codes[0].counts.support == 72
+    monkeypatch.setattr(module, "CURVE_DRAWN_SENTENCES", 10)  # a large project: one draw per point
+    trained.clear()
+    assert [p.draws for p in module.learning_curve(interviews(3), ["taart"], ["taart"], 0.3)] == [1, 1]
+    assert trained == [[1], [1, 2]]

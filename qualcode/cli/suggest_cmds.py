@@ -281,7 +281,8 @@ def show_evaluation(result) -> None:
             ],
             ["trained on", "sentences", "learned codes", "precision", "recall", "f1", "rules P", "rules R", "rules f1"],
             "table",
-            title="learning curve: trained on the first n coded transcripts, scored on the others",
+            title="learning curve: trained on n coded transcripts, scored on the others"
+            + (f" ({result.curve[0].draws} draws of n pooled)" if result.curve[0].draws > 1 else ""),
             right=("trained on", "sentences", "learned codes", "precision", "recall", "f1", "rules P", "rules R", "rules f1"),
         )
 

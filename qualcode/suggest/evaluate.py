@@ -15,9 +15,11 @@ positive for a code when a coding of that code lines up with it
   the *other* folds, never from the fold being scored.
 * **Top level**: the same predictions with every code rolled up to its top-level
   code (a sentence coded ``doorverwijzing_drempels`` counts for ``doorverwijzing``).
-* **Learning curve**: trained (and calibrated) on the first 1, 2, 3, …
-  coded transcripts, scored on all the others, so a researcher sees when the
-  learned part starts to help.
+* **Learning curve**: trained (and calibrated) on 1, 2, 3, … coded transcripts,
+  scored on all the others, so a researcher sees when the learned part starts to
+  help. Each point pools up to :data:`CURVE_DRAWS` draws (the transcripts taken in
+  turn from different places in their order): with one draw a point says more about
+  which transcripts were left to score than about how many were learned from.
 
 The learned report also sweeps the threshold over its raw scores, and the
 combined suggester is scored at each ``suggestion_threshold`` in :data:`TARGETS`
@@ -49,6 +51,8 @@ SWEEP = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 COMBINED = "combined"
 CURVE_POINTS = 8  # at most this many points on the learning curve
 CURVE_FOLDS = 3  # calibration folds inside each learning-curve step
+CURVE_DRAWS = 3  # draws of n transcripts pooled in a learning-curve point (projects up to CURVE_DRAWN_SENTENCES)
+CURVE_DRAWN_SENTENCES = 5_000  # larger projects draw once per point: each draw trains CURVE_FOLDS + 1 models
 # The curve trains (CURVE_FOLDS + 1) models per point: past this many sentences it
 # would take minutes, and a project that size is past the point where it matters.
 CURVE_MAX_SENTENCES = 20_000
@@ -56,13 +60,14 @@ CURVE_MAX_SENTENCES = 20_000
 
 @dataclass(slots=True)
 class CurvePoint:
-    """The figures after training on the first ``transcripts`` coded transcripts."""
+    """The figures after training on ``transcripts`` coded transcripts (``draws`` draws pooled)."""
 
     transcripts: int
-    sentences: int  # training sentences
-    learned_codes: int  # codes the combined suggester lets the model propose
+    sentences: int  # training sentences (the mean of the draws)
+    learned_codes: int  # codes the combined suggester lets the model propose (the mean of the draws)
     combined: SuggesterReport
     rules: SuggesterReport
+    draws: int = 1
 
 
 @dataclass(slots=True)
@@ -329,29 +334,38 @@ def learning_curve(
     family: Mapping[str, str] | None = None,
     should_cancel: Callable[[], bool] | None = None,
 ) -> list[CurvePoint]:
-    """Train and calibrate on the first n coded transcripts, score on the others."""
+    """Train and calibrate on n coded transcripts, score on the others; each point pools
+    up to :data:`CURVE_DRAWS` draws of n transcripts (consecutive in their order, each
+    draw starting at another place of it), one for projects past :data:`CURVE_DRAWN_SENTENCES`."""
     transcripts = sorted({d.transcript_id for d in data})
     steps = list(range(1, len(transcripts)))
     if len(steps) > CURVE_POINTS:
         steps = sorted({round(1 + i * (len(steps) - 1) / (CURVE_POINTS - 1)) for i in range(CURVE_POINTS)})
+    draws = min(CURVE_DRAWS, len(transcripts)) if len(data) <= CURVE_DRAWN_SENTENCES else 1
     out = []
     for n in steps:
-        if should_cancel is not None and should_cancel():
-            break
-        seen = set(transcripts[:n])
-        train = [d for d in data if d.transcript_id in seen]
-        test = [d for d in data if d.transcript_id not in seen]
-        model, calibration = fit(train, codes, threshold, extra=extra, folds=CURVE_FOLDS, family=family)
-        scores = model.scores(features_of(test)) if model is not None else [{} for _ in test]
-        gold = [d.gold for d in test]
-        predicted = predict(test, scores, calibration, threshold, set(codes))
+        gold: list[set[str]] = []
+        predicted: list[set[str]] = []
+        hits: list[set[str]] = []
+        sentences = learned = 0
+        for draw in range(draws):
+            if should_cancel is not None and should_cancel():
+                return out
+            first = draw * len(transcripts) // draws
+            seen = {transcripts[(first + i) % len(transcripts)] for i in range(n)}
+            train = [d for d in data if d.transcript_id in seen]
+            test = [d for d in data if d.transcript_id not in seen]
+            model, calibration = fit(train, codes, threshold, extra=extra, folds=CURVE_FOLDS, family=family)
+            scores = model.scores(features_of(test)) if model is not None else [{} for _ in test]
+            gold += [d.gold for d in test]
+            predicted += predict(test, scores, calibration, threshold, set(codes))
+            hits += [set(d.sentence.hits) for d in test]
+            sentences += len(train)
+            learned += len(calibration.learned)
+        rules = report(RULES, gold, hits, rule_codes)
         out.append(
             CurvePoint(
-                n,
-                len(train),
-                len(calibration.learned),
-                report(COMBINED, gold, predicted, codes),
-                evaluate_rules(test, rule_codes),
+                n, round(sentences / draws), round(learned / draws), report(COMBINED, gold, predicted, codes), rules, draws
             )
         )
     return out
