@@ -342,7 +342,7 @@ def learning_curve(
     if len(steps) > CURVE_POINTS:
         steps = sorted({round(1 + i * (len(steps) - 1) / (CURVE_POINTS - 1)) for i in range(CURVE_POINTS)})
     draws = min(CURVE_DRAWS, len(transcripts)) if len(data) <= CURVE_DRAWN_SENTENCES else 1
-    out = []
+    out: list[CurvePoint] = []
     for n in steps:
         gold: list[set[str]] = []
         predicted: list[set[str]] = []
