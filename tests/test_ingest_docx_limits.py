@@ -74,6 +74,17 @@ def test_docx_limits_a_symbolic_link_part_is_refused(tmp_path: Path, part: str) 
     assert f"'{part}'" in exc.message and "symbolic link" in exc.message
 
 
+def test_docx_limits_parts_named_with_backslashes_are_refused_saying_so(tmp_path: Path) -> None:
+    """Some Windows tools write 'word\\document.xml': python-docx then said only "no relationship of type"."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_docx_bytes(["I: Hallo.", "R: Dag."]))) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            target.writestr(item.filename.replace("/", "\\"), source.read(item.filename))
+    exc = _read_error(tmp_path, out.getvalue())
+    assert exc.code == errors.BAD_DOCUMENT.code
+    assert "backslashes" in exc.message and "\\" in exc.message and "save it again" in exc.hint
+
+
 def test_docx_limits_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path: Path) -> None:
     bomb = _with_document_xml(_docx_bytes(["I: Hallo.", "R: Dag."]), 8 * 1024 * 1024)
     assert len(bomb) < 100_000  # 8 MiB of XML in a small file

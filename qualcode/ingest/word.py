@@ -114,6 +114,11 @@ def _check_sizes(data: bytes, shown: str) -> None:
         raise error(BAD_DOCUMENT, path=shown, kind=_KIND, reason=reason, hint=_broken_hint(data)) from None
     with archive:
         guard.check_all(archive)
+        crooked = next((i.filename for i in archive.infolist() if "\\" in i.filename), None)
+        if crooked is not None:
+            # python-docx then finds no document part ("no relationship of type ...").
+            reason = f"its parts are named with backslashes ('{crooked}'), which the .docx format does not allow"
+            raise error(BAD_DOCUMENT, path=shown, kind=_KIND, reason=reason, hint=_broken_hint(data))
         for info in archive.infolist():
             # Word never writes a DOCTYPE; one declares entities, which the XML reader drops
             # without a word (an external one: text silently missing). It must come before
