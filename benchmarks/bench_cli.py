@@ -226,6 +226,10 @@ def exits(args: list[str]) -> tuple[int, ...]:
 # What takes each newer migration back out of a copy, newest first, so a qualcode from
 # before it runs on the data as it did (the indexes a migration replaced are given back).
 UNDO: dict[str, list[str]] = {
+    "0015_transcript_summaries": [
+        "DROP INDEX IF EXISTS transcripts_summaries",
+        "CREATE INDEX IF NOT EXISTS transcripts_sizes ON transcripts (name, id, words, chars)",
+    ],
     "0013_coding_turn": [
         *(
             f"DROP TRIGGER IF EXISTS {trigger}"
@@ -526,6 +530,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_cli", description=__doc__.split("\n\n")[0])
     parser.add_argument("--dir", type=Path, help="folder for the projects (built once, reused)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--transcripts",
+        type=int,
+        default=1000,
+        help="size of the listings' project: N transcripts with 200 codings each, in DIR/pN (default 1000)",
+    )
     parser.add_argument("--singles", type=int, default=20, help="single `qualcode code` processes to time")
     parser.add_argument("--before", help="PYTHONPATH of another qualcode checkout to time the listings with")
     parser.add_argument("--skip-listings", action="store_true")
@@ -539,12 +549,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     base = args.dir or Path(tempfile.mkdtemp(prefix="qualcode-bench-cli-"))
-    root = base / "p1000"
+    root = base / f"p{args.transcripts}"
     if not args.skip_listings:
         if not (root / "qualcode.db").exists():
             from benchmarks.bench_export import build_project
 
-            build_project(root, 1000, 200_000)
+            build_project(root, args.transcripts, 200 * args.transcripts)
         add_review_data(root)
         with sqlite3.connect(root / "qualcode.db") as conn:
             n_t, n_c = conn.execute("SELECT (SELECT count(*) FROM transcripts), (SELECT count(*) FROM codings)").fetchone()

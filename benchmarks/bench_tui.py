@@ -410,6 +410,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--interviews", type=int, default=1000, help="generated interviews for the large first screen")
     parser.add_argument("--keys", type=int, default=30, help="key presses per key-to-screen figure")
     parser.add_argument("--skip-large", action="store_true", help="leave out the first screen at --interviews")
+    parser.add_argument(
+        "--large",
+        type=Path,
+        metavar="PROJECT",
+        help="time the large first screen on this project (e.g. bench_cli's DIR/pN) instead of generating --interviews",
+    )
     args = parser.parse_args(argv)
     os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="qualcode-bench-config-")  # never the user's settings
     with tempfile.TemporaryDirectory(prefix="qualcode-bench-") as tmp:
@@ -417,7 +423,9 @@ def main(argv: list[str] | None = None) -> int:
         sample = sample_project(base / "sample")
         print(f"qualcode TUI benchmark (python {sys.version.split()[0]}, {os.cpu_count()} cpu)")
         bench_startup(sample, args.repeat)
-        if not args.skip_large:
+        if args.large is not None and not args.skip_large:
+            bench_startup(args.large, args.repeat, f"{args.large}")
+        elif not args.skip_large:
             t0 = time.perf_counter()
             large = large_project(base / "large", args.interviews)
             print(

@@ -35,10 +35,10 @@ from pathlib import Path
 
 from .codebook import Codebook
 from .coding import (
+    TranscriptLookup,
     check_code,
     coding_parts,
     locate,
-    resolve_transcript,
     settle_suggestions,
     trim_span,
 )
@@ -215,6 +215,7 @@ class _Resolver:
     def __init__(self, store: Store, codebook: Codebook, coder: str) -> None:
         self.store, self.codebook, self.coder = store, codebook, coder
         self._tids: dict[str, int] = {}
+        self._lookup = TranscriptLookup(store)
         self._codes: set[str] = set()
         self._tid: int | None = None  # the transcript whose text and turns are held (lines come grouped)
         self._text = ""
@@ -229,7 +230,7 @@ class _Resolver:
             raise error(BULK_FIELD_MISSING, missing=missing, hint="every line names a transcript and a code")
         tid = self._tids.get(ref)
         if tid is None:
-            tid = self._tids[ref] = resolve_transcript(self.store, ref)
+            tid = self._tids[ref] = self._lookup(ref)
         if code_id not in self._codes:
             check_code(self.codebook, code_id)
             self._codes.add(code_id)

@@ -31,34 +31,52 @@ from .text import TextBlock, block_parts, text_blocks
 
 def resolve_transcript(store: Store, ref: str) -> int:
     """A transcript id from its name, its file name, its number or a unique prefix."""
-    names = store.transcripts.names()
-    by_name = {name: tid for tid, name in names.items()}
-    if ref in by_name:
-        return by_name[ref]
-    # 'é' typed as e + a combining accent is the stored 'é' (names are NFC; older ones may not be)
-    ref = nfc(ref)
-    names = {tid: nfc(name) for tid, name in names.items()}
-    by_name = {name: tid for tid, name in names.items()}
-    if ref in by_name:
-        return by_name[ref]
-    files: dict[str, list[int]] = {}
-    for tid, source in store.transcripts.source_paths().items():
-        if source:
-            files.setdefault(source.replace("\\", "/").rsplit("/", 1)[-1], []).append(tid)
-            files.setdefault(source, []).append(tid)
-    if len(files.get(ref, [])) == 1:
-        return files[ref][0]
-    if ref.isascii() and ref.isdigit() and int(ref) in names:
-        return int(ref)
-    matches = [tid for tid, name in names.items() if name.startswith(ref)] or [
-        tid for tid, name in names.items() if ref.lower() in name.lower()
-    ]
-    if len(matches) == 1:
-        return matches[0]
-    if len(matches) > 1:
-        raise error(AMBIGUOUS_TRANSCRIPT, name=ref, matches=", ".join(sorted(names[m] for m in matches)))
-    close = difflib.get_close_matches(ref, list(by_name), n=1)
-    raise error(UNKNOWN_TRANSCRIPT, name=ref, suggestion=f"; did you mean '{close[0]}'?" if close else "")
+    return TranscriptLookup(store)(ref)
+
+
+class TranscriptLookup:
+    """:func:`resolve_transcript` for many references (a bulk file's lines): a name is one
+    indexed look-up; the names and file names the other forms are matched against are read
+    once, when one first needs them (the project's transcripts do not change meanwhile)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._names: dict[int, str] | None = None
+        self._files: dict[str, list[int]] | None = None
+        self._by_name: dict[str, int] = {}
+
+    def __call__(self, ref: str) -> int:
+        tid = self.store.transcripts.id_by_name(ref)
+        if tid is not None:
+            return tid
+        names = self._names
+        if names is None:
+            # 'é' typed as e + a combining accent is the stored 'é' (names are NFC; older ones may not be)
+            names = self._names = {tid: nfc(name) for tid, name in self.store.transcripts.names().items()}
+            self._by_name = {name: tid for tid, name in names.items()}
+        ref = nfc(ref)
+        if ref in self._by_name:
+            return self._by_name[ref]
+        files = self._files
+        if files is None:
+            files = self._files = {}
+            for source_tid, source in self.store.transcripts.source_paths().items():
+                if source:
+                    files.setdefault(source.replace("\\", "/").rsplit("/", 1)[-1], []).append(source_tid)
+                    files.setdefault(source, []).append(source_tid)
+        if len(files.get(ref, [])) == 1:
+            return files[ref][0]
+        if ref.isascii() and ref.isdigit() and int(ref) in names:
+            return int(ref)
+        matches = [tid for tid, name in names.items() if name.startswith(ref)] or [
+            tid for tid, name in names.items() if ref.lower() in name.lower()
+        ]
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise error(AMBIGUOUS_TRANSCRIPT, name=ref, matches=", ".join(sorted(names[m] for m in matches)))
+        close = difflib.get_close_matches(ref, list(self._by_name), n=1)
+        raise error(UNKNOWN_TRANSCRIPT, name=ref, suggestion=f"; did you mean '{close[0]}'?" if close else "")
 
 
 def parse_span(value: str) -> tuple[int, int]:

@@ -252,3 +252,30 @@ def test_bulk_a_near_miss_still_gets_its_did_you_mean_and_no_summary_when_codes_
     source.write_text("transcript,code,turn\nint1,kracht,99\n", encoding="utf-8")
     err = code_from(runner, project, source).stderr
     assert "has no turn 99" in err and "not in the codebook" not in err
+
+
+def test_bulk_transcripts_by_name_file_number_and_prefix_read_the_list_once(project, tmp_path):
+    """Each line's transcript is found as `qualcode code` finds it; a name is looked up in the
+    index, and the project's names and file names are read once however many other
+    references the file holds (not once per transcript: quadratic at thousands of interviews)."""
+    text = "transcript,code,turn\nint1,kracht,4\nint2.txt,kracht,4\n2,rol_cjg,2\nint,kracht,2\n"
+    p = Project.open(project)
+    try:
+        conn = p.store._db.conn
+        statements: list[str] = []
+        conn.set_trace_callback(statements.append)
+        with pytest.raises(QualcodeError, match="int1, int2"):  # a prefix of both: ambiguous, as for `qualcode code`
+            code_from_text(p.store, p.codebook, text, "f.csv", coder="anna")
+        conn.set_trace_callback(None)
+        listings = [s for s in statements if s.startswith("SELECT id, name FROM transcripts")]
+        assert len(listings) == 1
+        result = code_from_text(p.store, p.codebook, text.replace("int,", "int2,"), "f.csv", coder="anna")
+        assert result.added == 4
+    finally:
+        p.close()
+    assert [(tid, code) for tid, _, _, code, *_ in stored(project)] == [
+        (1, "kracht"),
+        (2, "kracht"),
+        (2, "rol_cjg"),
+        (2, "kracht"),
+    ]

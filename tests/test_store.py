@@ -584,3 +584,49 @@ def test_store_turns_written_a_hundred_at_a_time_come_back_as_given(tmp_path, co
         fewer = turns[: count // 2]
         store.transcripts.replace_content(tid, Transcript("t", text + " ", fewer, {}))
         assert store.transcripts.turns(tid) == fewer
+
+
+def test_store_transcript_listings_are_read_from_an_index_not_the_rows(tmp_path):
+    """The transcripts list, an export's sources, the last change and the sizes never read a
+    row of `transcripts`: the columns after its text (words, counts, dates, GUID) are reached
+    only through every text's overflow pages, so listing names would read every text."""
+    path = tmp_path / "q.db"
+    with Store(path) as store:
+        store.codes.sync(book("rol"))
+        tid = store.transcripts.add(transcript())
+        store.codings.add(tid, 34, 40, "rol", "anna")
+        conn = store._db.conn
+        statements: list[str] = []
+        conn.set_trace_callback(statements.append)
+        summaries, refs = store.transcripts.summaries(), store.transcripts.refs()
+        last, infos = store.transcripts.last_change(), store.transcripts.infos()
+        conn.set_trace_callback(None)
+        reads = [s for s in statements if "FROM transcripts" in s]
+        assert len(reads) >= 4
+        for sql in reads:
+            plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)]
+            scans = [step for step in plan if " transcripts " in f"{step} "]
+            assert scans and all("COVERING INDEX transcripts_summaries" in step for step in scans), (sql, plan)
+    assert [(s.name, s.turns, s.words, s.chars, s.codings, s.coded_chars, s.source_hash) for s in summaries] == [
+        ("t1", 2, 14, len(TEXT), 1, 6, "abc")
+    ]
+    assert [(r.name, r.guid) for r in refs] == [("t1", None)] and last == refs[0].imported_at
+    assert [(i.name, i.words, i.chars) for i in infos] == [("t1", 14, len(TEXT))]
+
+
+def test_store_upgrade_to_0015_replaces_the_sizes_index(tmp_path):
+    """A project of migration 0014 gets the summaries index in place of the sizes one."""
+    names = [name for name, _ in migrations.MIGRATIONS]
+    path = tmp_path / "q.db"
+    with sqlite3.connect(path) as raw:
+        raw.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        for name, sql in migrations.MIGRATIONS[: names.index("0015_transcript_summaries")]:
+            raw.executescript(sql)
+            raw.execute("INSERT INTO schema_migrations VALUES (?, 'then')", (name,))
+    with Store(path) as store:
+        assert "0015_transcript_summaries" in store.applied_migrations()
+        store.transcripts.add(transcript())
+        assert [s.name for s in store.transcripts.summaries()] == ["t1"]
+    with sqlite3.connect(path) as raw:
+        indexes = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'transcripts' AND type = 'index'")}
+    assert "transcripts_summaries" in indexes and "transcripts_sizes" not in indexes

@@ -442,6 +442,21 @@ MIGRATIONS: list[tuple[str, str]] = [
         END;
         """,
     ),
+    (
+        "0015_transcript_summaries",
+        """
+        -- Every column of a transcript but its text, by name: the transcripts list (its
+        -- counts and sizes), an export's sources and the last change come from this index
+        -- alone. The columns after the text in a row (words, chars, the counts, the dates,
+        -- the GUID) are reached only by walking that text's overflow pages: ~15 us a
+        -- transcript, every text read to list names (issue #16, at 2x and 5x the corpus).
+        -- It holds transcripts_sizes (0009_stats) as its first columns, which it replaces.
+        CREATE INDEX transcripts_summaries ON transcripts (
+            name, id, words, chars, turn_count, coding_count, coded_chars, imported_at, updated_at, guid,
+            source_path, source_format, source_hash, content_hash);
+        DROP INDEX transcripts_sizes;
+        """,
+    ),
 ]
 
 
