@@ -208,3 +208,15 @@ def test_cli_apply_replaces_a_name_given_only_as_an_attribute_in_every_memo(root
     # int2's memo read before int3's front matter, and still gets her pseudonym from the key.
     assert any(m.endswith(f"net als {interviewer}") for m in memos), memos
     assert interviewer.startswith("[persoon ")
+
+
+def test_cli_a_command_before_any_detection_leaves_no_key_file_behind(root):
+    """`accept 5` or `list` before `detect` made an empty pseudonymisation-key.db."""
+    from qualcode.store.key import KEY_NAME
+
+    failed = run(root, "pseudonymise", "accept", "5")
+    assert failed.exit_code == 1 and "no candidate with id 5" in failed.output
+    assert run(root, "pseudonymise", "list").exit_code == 0
+    assert not [p.name for p in root.iterdir() if p.name.startswith(KEY_NAME)]
+    assert run(root, "pseudonymise", "never", "Mooi").exit_code == 0  # a decision: the key is kept
+    assert (root / KEY_NAME).exists()

@@ -28,16 +28,25 @@ class _Key:
 
     def __init__(self, state: State) -> None:
         from ..pseudonymise.runner import open_key
+        from ..store.key import KEY_NAME
 
         self.project = state.project()
         self.store = self.project.store
+        self.path = self.project.root / KEY_NAME
+        self.new = not self.path.exists()
         self.key = open_key(self.project.root)
 
     def __enter__(self) -> _Key:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        # A key this command created and left empty (it failed, or there was nothing to
+        # decide yet) is not left behind as a file of its own.
+        empty = self.new and not (self.key.candidates() or self.key.entities() or self.key.words())
         self.key.close()
+        if empty:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
 
 
 def _deduce_progress(done: int, total: int, what: str) -> None:
