@@ -101,7 +101,7 @@ def test_cli_segments_filter_names_a_renamed_coder_by_name_or_pseudonym(root, tm
     assert unknown.exit_code == 1 and "no coder 'Piet'" in unknown.stderr and "Jan" not in listed
 
 
-def test_cli_qdpx_writes_a_coder_who_is_personal_data_as_a_pseudonymous_user(root, tmp_path, stopped):  # noqa: F811
+def test_cli_qdpx_writes_a_coder_who_is_personal_data_as_a_pseudonymous_user(stopped, root, tmp_path):  # noqa: F811
     target = tmp_path / "shared.qdpx"
     # She exports it herself: the project's modifying user is her pseudonym too.
     r = run(root, "export", "qdpx", "-o", str(target), "--pseudonymise", "--coder", "Jan de Vries")
@@ -145,7 +145,7 @@ def test_stream_writes_the_coders_the_copy_writes(root, form, filters):
     assert not NOT_SHOWN.search(got)
 
 
-def test_stream_writes_the_qdpx_the_copy_writes_with_renamed_coders(root, tmp_path, stopped):  # noqa: F811
+def test_stream_writes_the_qdpx_the_copy_writes_with_renamed_coders(stopped, root, tmp_path):  # noqa: F811
     project, key, view = _both(root)
     try:
         with pseudonymised_copy(project, key) as copy:

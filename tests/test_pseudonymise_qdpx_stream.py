@@ -58,7 +58,11 @@ def root(tmp_path, monkeypatch):
 
 @pytest.fixture
 def stopped(monkeypatch):
-    """Every ``now`` of qualcode's gives :data:`STOPPED`."""
+    """Every ``now`` of qualcode's gives :data:`STOPPED`. Ask for it before the project's
+    fixture: a project made before the clock stopped holds times later than STOPPED, and a
+    copy that stamps moved codings with it then reads an older last change than the stream
+    (which assumes, as is true outside tests, that the stamp is the latest time there is):
+    the two exports differed whenever making the project crossed a second."""
     clock = store_db.now
     for name, module in list(sys.modules.items()):
         if name.startswith("qualcode") and getattr(module, "now", None) is clock:
@@ -93,7 +97,7 @@ def _leaks(members) -> dict[str, list[str]]:
 
 
 @pytest.mark.parametrize("positions", ["codepoints", "utf16"])
-def test_stream_writes_the_qdpx_the_copy_writes(root, tmp_path, stopped, positions):
+def test_stream_writes_the_qdpx_the_copy_writes(stopped, root, tmp_path, positions):
     expected = _by_copy(root, tmp_path / "copy.qdpx", positions)
     project, key, view = _both(root)
     try:
@@ -148,7 +152,7 @@ def test_stream_looks_for_the_names_once_per_text_as_its_source_is_written(root,
     assert [seen for name, seen in written if name.startswith("sources/")] == [*expected, seen]  # and the empty source
 
 
-def test_cli_qdpx_pseudonymise_streams_and_writes_what_the_copy_writes(root, tmp_path, stopped, monkeypatch):
+def test_cli_qdpx_pseudonymise_streams_and_writes_what_the_copy_writes(stopped, root, tmp_path, monkeypatch):
     expected = _by_copy(root, tmp_path / "copy.qdpx")
 
     def no_copy(*args, **kwargs):
