@@ -345,8 +345,8 @@ async def test_tui_coding_resize_rewraps_and_keeps_the_cursor_in_view(sample_pro
 
         # The re-wrap and the scroll that follows it take a few refreshes; on a busy
         # machine more than one pause, so wait for them (bounded) instead of once.
-        for _ in range(100):
-            await pilot.pause()
+        for _ in range(100):  # within about two seconds
+            await pilot.pause(0.02)
             if doc.layout_.height != wide_lines and in_view():
                 break
         assert doc.layout_.height != wide_lines  # re-wrapped (at 80 columns the code panel is hidden)
