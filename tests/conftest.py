@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,20 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.delenv("QUALCODE_CODER", raising=False)
     monkeypatch.delenv("QUALCODE_PROJECT", raising=False)
+
+
+def database_before(path: Path, migration: str) -> sqlite3.Connection:
+    """A database as qualcode wrote it before ``migration`` (every migration before it applied),
+    left open so that the test can add rows of that time (commit and close it then)."""
+    from qualcode.store import migrations
+
+    names = [name for name, _ in migrations.MIGRATIONS]
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    for name, sql in migrations.MIGRATIONS[: names.index(migration)]:
+        conn.executescript(sql)
+        conn.execute("INSERT INTO schema_migrations VALUES (?, 'then')", (name,))
+    return conn
 
 
 def needs_shared(path: Path) -> None:

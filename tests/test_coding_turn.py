@@ -6,8 +6,10 @@ where that is exact."""
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 
 import pytest
+from conftest import database_before
 
 from qualcode.analysis import frequencies
 from qualcode.codebook import parse_codebook
@@ -195,15 +197,9 @@ def test_frequencies_by_speaker_a_coding_reaching_into_the_next_turn(store):
 def test_coding_turn_forgotten_by_an_added_turn_after_the_upgrade_to_0014(tmp_path):
     """A project of migration 0013 gets the trigger that looks before it writes (0014), and a
     turn added to a transcript still forgets its codings' turns, and only theirs."""
-    from qualcode.store import migrations
-
-    names = [name for name, _ in migrations.MIGRATIONS]
     path = tmp_path / "q.db"
-    with sqlite3.connect(path) as raw:
-        raw.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-        for name, sql in migrations.MIGRATIONS[: names.index("0014_turn_added_when_known")]:
-            raw.executescript(sql)
-            raw.execute("INSERT INTO schema_migrations VALUES (?, 'then')", (name,))
+    with closing(database_before(path, "0014_turn_added_when_known")) as raw:
+        raw.commit()
     book, _ = parse_codebook(CODEBOOK)
     with Store(path) as store:
         assert "0014_turn_added_when_known" in store.applied_migrations()

@@ -7,8 +7,10 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from contextlib import closing
 
 import pytest
+from conftest import database_before
 
 from qualcode.codebook import Code, Codebook
 from qualcode.errors import QualcodeError
@@ -302,11 +304,7 @@ def test_store_apply_roles_re_applies_a_changed_interviewer_rule(store):
 
 def _version_2_database(path) -> None:
     """A database as qualcode wrote it before team coding (migrations 0001 and 0002)."""
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-    for name, sql in migrations.MIGRATIONS[:2]:
-        conn.executescript(sql)
-        conn.execute("INSERT INTO schema_migrations VALUES (?, 'then')", (name,))
+    conn = database_before(path, migrations.MIGRATIONS[2][0])
     conn.execute(
         "INSERT INTO transcripts (id, name, source_format, content_hash, text, imported_at) VALUES (1, 't1', 'txt', 'h', ?, 'then')",
         (TEXT,),
@@ -616,13 +614,9 @@ def test_store_transcript_listings_are_read_from_an_index_not_the_rows(tmp_path)
 
 def test_store_upgrade_to_0015_replaces_the_sizes_index(tmp_path):
     """A project of migration 0014 gets the summaries index in place of the sizes one."""
-    names = [name for name, _ in migrations.MIGRATIONS]
     path = tmp_path / "q.db"
-    with sqlite3.connect(path) as raw:
-        raw.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-        for name, sql in migrations.MIGRATIONS[: names.index("0015_transcript_summaries")]:
-            raw.executescript(sql)
-            raw.execute("INSERT INTO schema_migrations VALUES (?, 'then')", (name,))
+    with closing(database_before(path, "0015_transcript_summaries")) as raw:
+        raw.commit()
     with Store(path) as store:
         assert "0015_transcript_summaries" in store.applied_migrations()
         store.transcripts.add(transcript())

@@ -12,6 +12,7 @@ import tempfile
 from bisect import bisect_left, bisect_right
 from pathlib import Path
 
+from conftest import database_before
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -198,14 +199,7 @@ def test_store_words_marks_of_a_few_spans_equal_the_marks_from_every_words_bound
 
 def _database_before_0008(path: Path, text: str) -> None:
     """A project as qualcode wrote it before the word positions (every migration up to 0007)."""
-    from qualcode.store import migrations
-
-    names = [name for name, _ in migrations.MIGRATIONS]
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-    for name, sql in migrations.MIGRATIONS[: names.index("0008_coding_words")]:
-        conn.executescript(sql)
-        conn.execute("INSERT INTO schema_migrations VALUES (?, 'then')", (name,))
+    conn = database_before(path, "0008_coding_words")
     conn.execute(
         "INSERT INTO transcripts (id, name, source_format, content_hash, text, imported_at) VALUES (1, 't1', 'txt', 'h', ?, 'then')",
         (text,),
