@@ -175,6 +175,14 @@ class LearnedModel:
             return []
         return self._dicts(self._matrix(numpy.concatenate(rows), _starts(rows)))
 
+    def matrix_of(self, rows: Sequence[Row]) -> Any:
+        """:meth:`scores_of` as a matrix: a row per sentence, a column per code of :attr:`codes`."""
+        import numpy
+
+        if not rows:
+            return numpy.zeros((0, len(self.info.codes)), dtype=self.weights.dtype)
+        return self._matrix(numpy.concatenate(rows), _starts(rows))
+
     def _matrix(self, flat: Any, starts: Any) -> Any:
         """The scores of sentences whose feature ids are joined in ``flat``, each one
         beginning at its entry of ``starts``: a row per sentence, a column per code."""
