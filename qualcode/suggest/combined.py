@@ -164,6 +164,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import asdict, dataclass, field, fields, replace
 from functools import lru_cache
 from typing import Any, NamedTuple, overload
@@ -181,6 +182,7 @@ TOP_WEIGHT = 1.0  # weight of a code's family F1 (its top-level code) beside its
 MAX_PER_TURN = 3  # suggestions kept per turn (runs of sentences count once)
 MIN_GAIN = 0.05  # the model's F1 must be above the rules' F1 by more than this (noise on a few interviews)
 INNER_FOLDS = 5  # inner folds (of the calibration's transcripts) that choose between per-code and shared settings
+NOTHING: frozenset[str] = frozenset()  # the sets of most sentences (no code, no hint): one for all of them
 MIN_GROUPS = 2  # coded transcripts needed before settings are chosen (with one, nothing is measured out of sample)
 
 
@@ -500,8 +502,8 @@ class CalibrationData:
     family: Mapping[str, str]
     positives: dict[str, int]
     family_positives: dict[str, int]
-    tops: list[set[str]]  # per sentence, the families of its codes
-    rules_found: list[set[str]]  # per sentence, the families its hints name
+    tops: list[AbstractSet[str]]  # per sentence, the families of its codes
+    rules_found: list[AbstractSet[str]]  # per sentence, the families its hints name
     per_code: dict[str, list[int]]  # [right, wrong] of each code's hints
     hints: dict[str, list[tuple[str, list[int]]]]  # per code, (hint_key, [right, wrong])
     columns: dict[str, _Columns]  # per code, its items (:data:`Item`) as arrays
@@ -580,12 +582,12 @@ def calibration_data(
     family = family or {}
     positives = {code: 0 for code in codes}
     family_positives = {family.get(code, code): 0 for code in codes}
-    tops = []  # per sentence, the families of its codes
+    tops: list[AbstractSet[str]] = []  # per sentence, the families of its codes (most: none, one set for all)
     for g in gold:
         for code in g:
             if code in positives:
                 positives[code] += 1
-        tops.append({family.get(code, code) for code in g})
+        tops.append({family.get(code, code) for code in g} if g else NOTHING)
         for top in tops[-1]:
             if top in family_positives:
                 family_positives[top] += 1
@@ -640,7 +642,9 @@ def calibration_data(
     hints: dict[str, list[tuple[str, list[int]]]] = {}
     for (code, key), tally in per_hint.items():
         hints.setdefault(code, []).append((key, tally))
-    rules_found = [{family.get(c, c) for c in h if c in positives} if content[i] else set() for i, h in enumerate(hits)]
+    rules_found: list[AbstractSet[str]] = [
+        ({family.get(c, c) for c in h if c in positives} or NOTHING) if content[i] else NOTHING for i, h in enumerate(hits)
+    ]
     out = CalibrationData(
         codes, learnable, too_few, scores is not None, family, positives, family_positives, tops, rules_found,
         per_code, hints, columns,
@@ -1002,8 +1006,8 @@ def _proposing(cal: CodeCalibration, columns: _Columns, threshold: float):
 def _protect_top_level(
     out: Calibration,
     columns: Mapping[str, _Columns],
-    tops: Sequence[set[str]],
-    rules_found: Sequence[set[str]],
+    tops: Sequence[AbstractSet[str]],
+    rules_found: Sequence[AbstractSet[str]],
     family: Mapping[str, str],
     threshold: float,
 ) -> None:
@@ -1024,7 +1028,7 @@ def _protect_top_level(
         for i in columns[code].where[_proposing(cal, columns[code], threshold)].tolist():
             per[i][top] = per[i].get(top, 0) + 1
     gold = sum(map(len, tops))
-    tp = sum(len(tops[i].intersection(found)) for i, found in enumerate(per))
+    tp = sum(len(tops[i] & found.keys()) for i, found in enumerate(per))
     size = sum(map(len, per))
 
     def top_f1(tp: int, size: int) -> float:

@@ -169,9 +169,11 @@ def fit_with_scores(
     """:func:`fit`, also returning the out-of-fold scores its calibration came from
     (None without cross-validation), so that other thresholds can be calibrated too."""
     codes = list(codes)
-    feats = features_of(data)
-    extra_feats = features_of(extra)
-    rows = encode([*feats, *extra_feats])  # once for all the models below
+    rows = encode([*features_of(data), *features_of(extra)])  # once for all the models below
+    # Encoded, the features written out are read no more: the models below only count them
+    # (a list of strings per sentence was a tenth of a first run's memory at 100,000 sentences).
+    feats: list[Sequence[str]] = [()] * len(data)
+    extra_feats: list[Sequence[str]] = [()] * len(extra)
     fold_of = folds_of(data, folds)
     scores = None
     if fold_of and learnable(data):
