@@ -24,9 +24,21 @@ codings gets 23,940 codings (by span, by turn and by quoted text) from one
 coding (a sample of --singles processes, extrapolated). The file is applied twice:
 the second run adds nothing.
 
+Part 3 - the first suggestion run (issue #16). On a fresh copy of the listings' project
+(no learned model yet), ``qualcode suggest synth_0001`` as a researcher's first run: it
+analyses a spread sample of the coded transcripts (up to 100,000 sentences), trains
+and calibrates the learned model by cross-validation, saves it and suggests for one
+transcript. Against it, in the same run, a **baseline**: a bare Python process that
+loads the same spaCy pipeline and runs ``nlp.pipe`` over the respondent turns of the
+same transcripts (those the run trains on: the same sample, cut off at the same number
+of stored sentences), texts read from SQLite -- the NLP alone, no matching, features
+or training. Both alternate, ``--repeat`` times; the best total counts, with its CPU
+time and peak RSS (aim: <= 15 s and <= 400 MB).
+
 Usage::
 
     python -m benchmarks.bench_cli [--dir DIR] [--repeat 3] [--singles 20] [--only TEXT] [--before PATH]
+        [--skip-listings] [--skip-bulk] [--skip-first-run]
 
 ``--only TEXT`` times only the listings whose name contains TEXT (``--only stats``).
 ``--before PATH`` also times the listings with the qualcode package found in
@@ -516,6 +528,70 @@ def versus_qc(qc: str, qc_root: Path, root: Path, repeat: int) -> None:
         )
 
 
+# --- the first suggestion run ---------------------------------------------------------------------
+
+BARE_TRAINING_PIPE = """
+import sys
+from qualcode.project import Project
+from qualcode.suggest.dataset import coded_transcripts, spread
+from qualcode.suggest.pipeline import load_pipeline
+from qualcode.suggest.segments import respondent_turns
+from qualcode.suggest.training import MAX_TRAINING_SENTENCES
+
+project = Project.open(sys.argv[1])
+store = project.store
+nlp = load_pipeline(project.config.spacy_model).nlp
+
+
+def turns():
+    count = 0
+    for tid in spread(coded_transcripts(store)):
+        transcript = store.transcripts.load(tid)
+        for turn in respondent_turns(transcript):
+            yield transcript.text[turn.start : turn.end]
+        units = store.transcripts.stored_units(tid)
+        count += len(units[2]) if units else 0
+        if count >= MAX_TRAINING_SENTENCES:
+            break
+
+
+for _ in nlp.pipe(turns(), batch_size=64):
+    pass
+"""
+
+
+def first_run(root: Path, repeat: int, before: str | None = None) -> None:
+    """``qualcode suggest synth_0001`` without a saved model, on a fresh copy each time,
+    against the bare pipeline over the same training transcripts (see the module's Part 3)."""
+    import shutil
+
+    env = _env()
+    sides = [("bare pipeline over the training transcripts", None), ("suggest synth_0001 (first run)", env)]
+    if before:
+        sides.append(("suggest synth_0001 (first run), before", _env(before)))
+    runs: dict[str, list[dict]] = {name: [] for name, _ in sides}
+    with tempfile.TemporaryDirectory(prefix="qualcode-bench-first-") as tmp:
+        copy = Path(tmp) / "project"
+        for _ in range(repeat):
+            for name, side_env in sides:
+                shutil.rmtree(copy, ignore_errors=True)
+                source = before_copy(root, before) if before and side_env is not env and side_env is not None else root
+                shutil.copytree(source, copy, ignore=shutil.ignore_patterns("model"))  # no saved model: a first run
+                if side_env is None:
+                    runs[name].append(timed([sys.executable, "-c", BARE_TRAINING_PIPE, str(copy)], env))
+                else:
+                    runs[name].append(timed(qualcode_cmd(copy, ["suggest", "synth_0001"]), side_env))
+    bare = best(runs[sides[0][0]])
+    print(f"first suggestion run (no saved model yet), best of {repeat}, alternating:")
+    for name, _ in sides:
+        r = best(runs[name])
+        print(
+            f"  {name:<48} {r['total']:6.1f} s  {r['cpu']:6.1f} s CPU  {r['rss_mb']:5.0f} MB peak"
+            f"  {r['total'] / bare['total']:4.1f}x bare"
+        )
+    print("  (aim: the first run <= 15 s and <= 400 MB at 1,000 interviews)\n")
+
+
 def timed_in(folder: Path, cmd: list[str], env: dict[str, str]) -> dict:
     """``timed`` in another working folder (qc reads its project from the current folder)."""
     here = os.getcwd()
@@ -541,6 +617,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-listings", action="store_true")
     parser.add_argument("--only", metavar="TEXT", help="time only the listings whose name contains TEXT (e.g. stats)")
     parser.add_argument("--skip-bulk", action="store_true")
+    parser.add_argument("--skip-first-run", action="store_true", help="leave out the first suggestion run (Part 3)")
     parser.add_argument(
         "--qc",
         nargs=3,
@@ -563,6 +640,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.qc:
         qc, qc_root, ours = args.qc
         versus_qc(qc, Path(qc_root), Path(ours), args.repeat)
+    if not args.skip_first_run:
+        if not (root / "qualcode.db").exists():
+            from benchmarks.bench_export import build_project
+
+            build_project(root, args.transcripts, 200 * args.transcripts)
+        first_run(root, args.repeat, args.before)
     if not args.skip_bulk:
         bulk(base, args.singles)
     return 0

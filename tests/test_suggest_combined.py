@@ -740,3 +740,41 @@ def test_suggest_combined_each_code_keeps_its_own_settings_where_they_differ_for
     a, b = cal.get("a"), cal.get("b")
     assert not a.shared and not b.shared
     assert a.near <= 1 < b.near  # a's hints propose the sentences next to them, b's do not
+
+
+def test_suggest_combined_a_score_matrix_calibrates_as_its_dicts_do():
+    # Out-of-fold scores come as one matrix (NaN: no score: a fold whose model lacked the
+    # code, or had no model); calibrating from it must choose what the dicts would choose.
+    import math
+
+    import numpy
+
+    from qualcode.suggest.combined import ScoreMatrix, calibration_data
+
+    codes, gold, hits, scores, groups = _few_examples_of_alike_codes(3, 6)
+    for i, found in enumerate(scores):
+        if groups[i] == 0:
+            del found["f"]  # this fold's model did not learn f
+        if i % 17 == 0:
+            found.clear()  # nor any code
+    content = [i % 5 != 0 for i in range(len(gold))]
+    neighbours = neighbours_of([(g, i // 4) for i, g in enumerate(groups)])
+    family = {"a": "a", "b": "a", "c": "c", "d": "c", "e": "e", "f": "e"}
+    learnable = ["a", "b", "c", "d", "e"]  # f is scored but not learnable: its scores count for nothing
+    matrix = numpy.asarray([[found.get(c, math.nan) for c in codes] for found in scores])
+    as_matrix = ScoreMatrix(codes, matrix)
+    assert list(as_matrix) == scores and as_matrix[3] == scores[3] and as_matrix[:2] == scores[:2]
+    assert [list(d) for d in as_matrix] == [list(d) for d in scores]  # the keys in the same order
+    context = {"groups": groups, "neighbours": neighbours, "family": family}
+    for threshold in (0.2, 0.3, 0.5):
+        want = calibration_from(gold, content, hits, scores, codes, learnable, threshold, 5, **context)
+        got = calibration_from(gold, content, hits, as_matrix, codes, learnable, threshold, 5, **context)
+        assert got.to_dict() == want.to_dict()
+    from_dicts = calibration_data(gold, content, hits, scores, codes, learnable, **context)
+    from_matrix = calibration_data(gold, content, hits, as_matrix, codes, learnable, **context)
+    for code in codes:
+        for a, b in zip(from_dicts.columns[code], from_matrix.columns[code], strict=True):
+            assert a.dtype == b.dtype and numpy.array_equal(a, b)
+    assert any(len(from_matrix.columns[c].where) for c in codes)
+    assert (from_matrix.columns["f"].learned == -math.inf).all()  # not learnable
+    assert from_matrix.columns["a"].where.tolist() != [i for i, c in enumerate(content) if c]  # not every sentence

@@ -163,10 +163,11 @@ and more than :data:`MAX_PER_TURN` suggestions in one turn (the best ones stay).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import asdict, dataclass, field, fields, replace
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 LEARNED = "learned"
 RULES = "rules"
@@ -181,6 +182,7 @@ TOP_WEIGHT = 1.0  # weight of a code's family F1 (its top-level code) beside its
 MAX_PER_TURN = 3  # suggestions kept per turn (runs of sentences count once)
 MIN_GAIN = 0.05  # the model's F1 must be above the rules' F1 by more than this (noise on a few interviews)
 INNER_FOLDS = 5  # inner folds (of the calibration's transcripts) that choose between per-code and shared settings
+NOTHING: frozenset[str] = frozenset()  # the sets of most sentences (no code, no hint): one for all of them
 MIN_GROUPS = 2  # coded transcripts needed before settings are chosen (with one, nothing is measured out of sample)
 
 
@@ -500,8 +502,8 @@ class CalibrationData:
     family: Mapping[str, str]
     positives: dict[str, int]
     family_positives: dict[str, int]
-    tops: list[set[str]]  # per sentence, the families of its codes
-    rules_found: list[set[str]]  # per sentence, the families its hints name
+    tops: list[AbstractSet[str]]  # per sentence, the families of its codes
+    rules_found: list[AbstractSet[str]]  # per sentence, the families its hints name
     per_code: dict[str, list[int]]  # [right, wrong] of each code's hints
     hints: dict[str, list[tuple[str, list[int]]]]  # per code, (hint_key, [right, wrong])
     columns: dict[str, _Columns]  # per code, its items (:data:`Item`) as arrays
@@ -580,12 +582,12 @@ def calibration_data(
     family = family or {}
     positives = {code: 0 for code in codes}
     family_positives = {family.get(code, code): 0 for code in codes}
-    tops = []  # per sentence, the families of its codes
+    tops: list[AbstractSet[str]] = []  # per sentence, the families of its codes (most: none, one set for all)
     for g in gold:
         for code in g:
             if code in positives:
                 positives[code] += 1
-        tops.append({family.get(code, code) for code in g})
+        tops.append({family.get(code, code) for code in g} if g else NOTHING)
         for top in tops[-1]:
             if top in family_positives:
                 family_positives[top] += 1
@@ -604,35 +606,45 @@ def calibration_data(
         return cal.rule_score(hits[i][code])
 
     rules = [{c: rule_score(i, c) for c in hits[i] if c in positives} if content[i] else {} for i in range(n)]
-    # Per code, the sentences that matter: a hint matched in it or next to it, or
-    # the model scored it. One pass over the sentences, touching only their codes.
-    items: dict[str, list[Item]] = {code: [] for code in codes}
-    where: dict[str, list[int]] = {code: [] for code in codes}  # the sentence of each item
+    # Per code, the sentences that matter: a hint matched in it or next to it, or the
+    # model scored it. The hints, in few sentences, are gathered sentence by sentence;
+    # the learned scores column by column (an item tuple per sentence and code took
+    # a quarter of a first run and most of its memory at 100,000 sentences).
+    hinted: dict[str, dict[int, tuple[float | None, float | None]]] = {code: {} for code in codes}
     for i in range(n):
         if not content[i]:
             continue
-        learned = scores[i] if scores is not None else {}
         beside = [rules[j] for j in neighbours[i]] if neighbours is not None else []
-        wanted = {*rules[i], *(c for r in beside for c in r)} | {c for c in learned if c in learnable and c in items}
-        for code in wanted:
+        if not rules[i] and not any(beside):
+            continue
+        for code in {*rules[i], *(c for r in beside for c in r)}:
             near = [r[code] for r in beside if code in r]
-            where[code].append(i)
-            items[code].append(
-                (
-                    rules[i].get(code),
-                    learned.get(code) if code in learnable else None,
-                    1 - math.prod(1 - x for x in near) if near else None,
-                    code in gold[i],
-                    family.get(code, code) in tops[i],
-                )
+            hinted[code][i] = (rules[i].get(code), 1 - math.prod(1 - x for x in near) if near else None)
+    learned_of = _learned_columns(scores, n, [c for c in codes if c in learnable])
+    columns = {}
+    if codes:
+        import numpy
+
+        is_content = numpy.fromiter(map(bool, content), dtype=bool, count=n)
+        coded: dict[str, list[int]] = {code: [] for code in codes}
+        kin_of: dict[str, list[int]] = {family.get(code, code): [] for code in codes}
+        for i, (given, found) in enumerate(zip(gold, tops, strict=True)):
+            for code in given:
+                if code in coded:
+                    coded[code].append(i)
+            for top in found:
+                if top in kin_of:
+                    kin_of[top].append(i)
+        for code in codes:  # as arrays: a fraction of the memory, and counted and compared at once
+            columns[code] = _columns_of(
+                is_content, hinted.pop(code), learned_of.get(code), coded[code], kin_of[family.get(code, code)]
             )
     hints: dict[str, list[tuple[str, list[int]]]] = {}
     for (code, key), tally in per_hint.items():
         hints.setdefault(code, []).append((key, tally))
-    rules_found = [{family.get(c, c) for c in h if c in positives} if content[i] else set() for i, h in enumerate(hits)]
-    columns = {}
-    for code in codes:  # as arrays: a fraction of the memory, and counted and compared at once
-        columns[code] = _columns(where.pop(code), items.pop(code))
+    rules_found: list[AbstractSet[str]] = [
+        ({family.get(c, c) for c in h if c in positives} or NOTHING) if content[i] else NOTHING for i, h in enumerate(hits)
+    ]
     out = CalibrationData(
         codes, learnable, too_few, scores is not None, family, positives, family_positives, tops, rules_found,
         per_code, hints, columns,
@@ -886,6 +898,99 @@ def _columns(where: Sequence[int], items: Sequence[Item]) -> _Columns:
     return _Columns(where_, rule, learned, numpy.maximum(learned, 0.0), beside, positive, kin)
 
 
+def _learned_columns(scores: Sequence[Mapping[str, float]] | None, n: int, codes: Sequence[str]) -> dict[str, Any]:
+    """Per code of ``codes``, the learned score of each of the ``n`` sentences (numpy,
+    NaN: not scored); a :class:`ScoreMatrix` gives its columns as they are."""
+    import numpy
+
+    if scores is None:
+        return {}
+    if isinstance(scores, ScoreMatrix):
+        return {code: column for code in codes if (column := scores.column(code)) is not None}
+    wanted = set(codes)
+    out: dict[str, Any] = {}
+    for i, found in enumerate(scores):
+        for code, value in found.items():
+            if code in wanted:
+                if code not in out:
+                    out[code] = numpy.full(n, numpy.nan)
+                out[code][i] = value
+    return out
+
+
+def _columns_of(
+    is_content: Any,
+    hinted: Mapping[int, tuple[float | None, float | None]],
+    learned: Any,
+    coded: Sequence[int],
+    kin: Sequence[int],
+) -> _Columns:
+    """One code's calibration items as arrays: the content sentences with a hint in or
+    next to them (``hinted``: sentence -> its rule score and its neighbours', None for
+    none) or a learned score (``learned``, NaN: none; None: the code is not learned);
+    ``coded`` and ``kin``: the sentences coded with the code, and with its family."""
+    import numpy
+
+    n = len(is_content)
+    keep = is_content & ~numpy.isnan(learned) if learned is not None else numpy.zeros(n, dtype=bool)
+    at = numpy.fromiter(hinted, dtype=numpy.int64, count=len(hinted))
+    keep[at] = True
+    where = numpy.flatnonzero(keep).astype(numpy.int64)
+    place = numpy.searchsorted(where, at)
+    rule = numpy.full(len(where), -math.inf)
+    beside = numpy.full(len(where), -math.inf)
+    rule[place] = [-math.inf if r is None else r for r, _ in hinted.values()]
+    beside[place] = [-math.inf if b is None else b for _, b in hinted.values()]
+    if learned is None:
+        scored = numpy.full(len(where), -math.inf)
+    else:
+        scored = learned[where]
+        scored[numpy.isnan(scored)] = -math.inf
+    positive, family = numpy.zeros(n, dtype=bool), numpy.zeros(n, dtype=bool)
+    positive[list(coded)] = True
+    family[list(kin)] = True
+    return _Columns(where, rule, scored, numpy.maximum(scored, 0.0), beside, positive[where], family[where])
+
+
+class ScoreMatrix(Sequence[dict[str, float]]):
+    """Learned scores of many sentences as one matrix: a row per sentence, a column per
+    code of ``codes`` (numpy float64; NaN: no score, e.g. a fold whose model did not
+    learn the code). As a sequence, each sentence's scores as the dict
+    :meth:`~qualcode.suggest.learned.LearnedModel.scores` gives, made when read;
+    :func:`calibration_data` reads the columns instead (a dict per sentence took most of a
+    first run's memory at 100,000 sentences)."""
+
+    __slots__ = ("codes", "matrix", "_place")
+
+    def __init__(self, codes: Sequence[str], matrix: Any) -> None:
+        self.codes = list(codes)
+        self.matrix = matrix
+        self._place = {code: j for j, code in enumerate(self.codes)}
+
+    def column(self, code: str) -> Any:
+        """The code's scores (NaN: none), or None if it has no column."""
+        j = self._place.get(code)
+        return None if j is None else self.matrix[:, j]
+
+    def __len__(self) -> int:
+        return len(self.matrix)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, float]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, float]]: ...
+    def __getitem__(self, index: int | slice) -> dict[str, float] | list[dict[str, float]]:
+        if isinstance(index, slice):
+            return [self._dict(row) for row in self.matrix[index].tolist()]
+        return self._dict(self.matrix[index].tolist())
+
+    def __iter__(self) -> Iterator[dict[str, float]]:
+        return map(self._dict, self.matrix.tolist())
+
+    def _dict(self, row: list[float]) -> dict[str, float]:
+        return {code: value for code, value in zip(self.codes, row, strict=True) if value == value}  # NaN: none
+
+
 def _proposing(cal: CodeCalibration, columns: _Columns, threshold: float):
     """:func:`_proposes` for each of a code's items at once: a numpy array of bools
     (item by item in Python it took most of a calibration at 72,000 sentences)."""
@@ -901,8 +1006,8 @@ def _proposing(cal: CodeCalibration, columns: _Columns, threshold: float):
 def _protect_top_level(
     out: Calibration,
     columns: Mapping[str, _Columns],
-    tops: Sequence[set[str]],
-    rules_found: Sequence[set[str]],
+    tops: Sequence[AbstractSet[str]],
+    rules_found: Sequence[AbstractSet[str]],
     family: Mapping[str, str],
     threshold: float,
 ) -> None:
@@ -923,7 +1028,7 @@ def _protect_top_level(
         for i in columns[code].where[_proposing(cal, columns[code], threshold)].tolist():
             per[i][top] = per[i].get(top, 0) + 1
     gold = sum(map(len, tops))
-    tp = sum(len(tops[i].intersection(found)) for i, found in enumerate(per))
+    tp = sum(len(tops[i] & found.keys()) for i, found in enumerate(per))
     size = sum(map(len, per))
 
     def top_f1(tp: int, size: int) -> float:

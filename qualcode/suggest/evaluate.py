@@ -257,8 +257,10 @@ def evaluate(
         elif not learn:
             result.notes.append("learned: no code has enough coded sentences yet")
         else:
-            scores = out_of_fold(
-                data, features_of(data), fold_of, extra, features_of(extra), progress=progress, should_cancel=should_cancel
+            scores = list(  # read sentence by sentence below
+                out_of_fold(
+                    data, features_of(data), fold_of, extra, features_of(extra), progress=progress, should_cancel=should_cancel
+                )
             )
         result.folds = len(set(fold_of.values()))
 

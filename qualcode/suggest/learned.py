@@ -175,6 +175,14 @@ class LearnedModel:
             return []
         return self._dicts(self._matrix(numpy.concatenate(rows), _starts(rows)))
 
+    def matrix_of(self, rows: Sequence[Row]) -> Any:
+        """:meth:`scores_of` as a matrix: a row per sentence, a column per code of :attr:`codes`."""
+        import numpy
+
+        if not rows:
+            return numpy.zeros((0, len(self.info.codes)), dtype=self.weights.dtype)
+        return self._matrix(numpy.concatenate(rows), _starts(rows))
+
     def _matrix(self, flat: Any, starts: Any) -> Any:
         """The scores of sentences whose feature ids are joined in ``flat``, each one
         beginning at its entry of ``starts``: a row per sentence, a column per code."""
@@ -510,8 +518,12 @@ def train(
     n = len(rows)
     keys = numpy.unique(numpy.concatenate(rows))
     truth = numpy.zeros((n, len(codes)), dtype=numpy.float32)
-    for j, code in enumerate(codes):
-        truth[:, j] = [code in label for label in labels]
+    # From the codes each sentence has (most have none): a pass per code over every
+    # sentence took half a second of a first run's six trainings at 100,000 sentences.
+    column = {code: j for j, code in enumerate(codes)}
+    coded = [(i, column[code]) for i, label in enumerate(labels) if label for code in label if code in column]
+    if coded:
+        truth[tuple(numpy.asarray(coded, dtype=numpy.int64).T)] = 1.0
     share = truth.mean(axis=0)
     # Past BATCH_LIMIT sentences each step takes one part of them (every k-th
     # sentence, in turn): a step then costs the same however big the project, and
