@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 
 import pytest
 from test_suggest_support import make_project
@@ -171,7 +172,7 @@ def test_suggest_cli_evaluate_prints_a_table_and_writes_csv(runner, tmp_path):
     assert "transcript 'c' has no codings" in uncoded.stderr and "Traceback" not in uncoded.output
 
 
-def test_suggest_cli_train_reports_codes(runner, tmp_path):
+def test_suggest_cli_train_reports_codes(runner, tmp_path, monkeypatch):
     from test_suggest_review import OTHER, TAART
 
     root = tmp_path / "train"
@@ -182,9 +183,20 @@ def test_suggest_cli_train_reports_codes(runner, tmp_path):
         start = body.index(sentence)
         project.store.codings.add(tid, start, start + len(sentence), "taart", "anna")
     project.close()
+    from qualcode.suggest import training
+
+    read = training.labelled_sentences
+
+    def slow(*args, **kwargs):  # reading the coded transcripts is part of what the researcher waits for
+        time.sleep(0.5)
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(training, "labelled_sentences", slow)
     result = run(runner, root, "suggest", "--train")
     assert result.exit_code == 0, result.output
     assert "trained the learned model on 20 sentences of 1 transcript(s)" in result.stdout
+    taken = float(result.stdout.split(" in ", 1)[1].split(" s", 1)[0])
+    assert taken >= 0.5  # the whole training, not only the final model's fit (it said 0.0 s at the end of 22 s)
     assert "taart" in result.stdout
     assert (root / ".qualcode" / "model" / "meta.json").exists()
 

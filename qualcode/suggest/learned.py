@@ -94,7 +94,7 @@ class ModelInfo:
     codings: int  # codings in the store when it was trained
     max_coding_id: int
     trained_at: str = ""
-    seconds: float = 0.0
+    seconds: float = 0.0  # the whole training of a project's model (see training.train_project), else train()'s
     features: str = FEATURES
     spacy: str = ""
     skipped: dict[str, int] = field(default_factory=dict)  # codes with too few examples

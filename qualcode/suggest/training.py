@@ -9,6 +9,7 @@ made or removed since it was trained (:func:`~qualcode.suggest.learned.needs_tra
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,6 +90,7 @@ def train_project(
 ) -> tuple[LearnedModel, Calibration, list[Labelled]]:
     """Train and calibrate on every coded transcript, save the model in the project,
     return it, its calibration and its data."""
+    started = time.perf_counter()
     codes = codable_codes(codebook)
     coded = coded_transcripts(store)
     data = labelled_sentences(store, pipeline, rules, codes, coded, limit=MAX_TRAINING_SENTENCES, should_cancel=should_cancel)
@@ -108,6 +110,9 @@ def train_project(
         raise error(NOTHING_TO_TRAIN, minimum=MIN_EXAMPLES)
     if model.info.transcripts < len(coded):
         model.info.sampled_from = len(coded)
+    # What the researcher waited for: reading the coded transcripts and the cross-validation
+    # as well as the final model (which alone took about a tenth of it at 1,000 interviews).
+    model.info.seconds = round(time.perf_counter() - started, 2)
     if should_cancel is None or not should_cancel():
         model.save(model_dir(root))
     return model, calibration, data
