@@ -5,15 +5,16 @@ with the project (about 120 bytes per selection: the check that their GUIDs are 
 the first reads and checks the whole file (so malformed XML anywhere stops the import before
 anything is written) and keeps all but the sources: users, codes and sets, variables, cases,
 notes and links. The codes are planned then (see :mod:`.codemap`) and the new codebook text
-is put in a temporary file beside it. Then ONE store transaction: the second pass builds one text source at
-a time, reads its text from the archive (safely, see :mod:`.archive`), places it (a new
-transcript, or the text of one there is), maps its selections (positions converted, see
-:mod:`.offsets`) and writes its codings, and forgets it. Anything that stops the import
-(a problem in the file, a source that cannot be read, ...) stops the writing; reading goes
-on to the end, so that the error is the one reading all first would have raised, and the
-transaction is rolled back and the temporary codebook file removed: a failed import leaves
-the project as it was. The codebook file is replaced only after the commit, so a killed
-import leaves it as it was too (the window is the rename that follows the commit). Warnings come in the order of the steps, as if each ran over all sources.
+is put in a temporary file beside it. Then ONE store transaction: the second pass builds
+one text source at a time, reads its text from the archive (safely, see :mod:`.archive`),
+places it (a new transcript, or the text of one there is), maps its selections (positions
+converted, see :mod:`.offsets`) and writes its codings, and forgets it. Anything that stops
+the import (a problem in the file, a source that cannot be read, ...) stops the writing;
+reading goes on to the end, so that the error is the one reading all first would have
+raised, and the transaction is rolled back and the temporary codebook file removed: a
+failed import leaves the project as it was. The codebook file is replaced only after the
+commit, so a killed import leaves it as it was too (the window is the rename that follows
+the commit). Warnings come in the order of the steps, as if each ran over all sources.
 
 Importing the same file twice adds nothing: transcripts are recognised by their text,
 codings by transcript, span and code.

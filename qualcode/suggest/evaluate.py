@@ -346,9 +346,8 @@ def learning_curve(
     draws = min(CURVE_DRAWS, len(transcripts)) if len(data) <= CURVE_DRAWN_SENTENCES else 1
     out: list[CurvePoint] = []
     for n in steps:
-        gold: list[set[str]] = []
+        scored: list[Labelled] = []  # every draw's test sentences, in turn
         predicted: list[set[str]] = []
-        hits: list[set[str]] = []
         sentences = learned = 0
         for draw in range(draws):
             if should_cancel is not None and should_cancel():
@@ -359,16 +358,13 @@ def learning_curve(
             test = [d for d in data if d.transcript_id not in seen]
             model, calibration = fit(train, codes, threshold, extra=extra, folds=CURVE_FOLDS, family=family)
             scores = model.scores(features_of(test)) if model is not None else [{} for _ in test]
-            gold += [d.gold for d in test]
+            scored += test
             predicted += predict(test, scores, calibration, threshold, set(codes))
-            hits += [set(d.sentence.hits) for d in test]
             sentences += len(train)
             learned += len(calibration.learned)
-        rules = report(RULES, gold, hits, rule_codes)
+        combined = report(COMBINED, [d.gold for d in scored], predicted, codes)
         out.append(
-            CurvePoint(
-                n, round(sentences / draws), round(learned / draws), report(COMBINED, gold, predicted, codes), rules, draws
-            )
+            CurvePoint(n, round(sentences / draws), round(learned / draws), combined, evaluate_rules(scored, rule_codes), draws)
         )
     return out
 
