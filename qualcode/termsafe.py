@@ -60,9 +60,9 @@ def control_in_name(name: str) -> str | None:
     return one_line(found.group()) if found else None
 
 
-# Control characters (C0, DEL, C1), line and paragraph separators, bidi controls and
-# zero-width characters: none belongs in a name shown in tables and lists.
-_NOT_IN_NAMES = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]+")
+# Control characters (C0, DEL, C1), the invisible ones, and the Arabic letter mark and the
+# line and paragraph separators: none belongs in a name shown in tables and lists.
+_NOT_IN_NAMES = re.compile(f"(?:{_CONTROL_IN_NAME.pattern}|{INVISIBLE}|[\u061c\u2028\u2029])+")
 
 
 def nfc(text: str) -> str:
