@@ -92,7 +92,7 @@ def codebook_export(state: State, source: Path | None, fmt: str, out: Path | Non
     the code's id and key travel in an XML comment other tools do not show, so
     importing the file back gives the same codebook.
     """
-    from ..refi.codebook_xml import codebook_to_qdc, qdc_losses, shared_names
+    from ..refi.codebook_xml import codebook_to_qdc, qdc_losses
     from ..refi.files import load_codebook_file
 
     report = Report()
@@ -105,8 +105,6 @@ def codebook_export(state: State, source: Path | None, fmt: str, out: Path | Non
         raise error(NOTHING_TO_EXPORT, path=source or book.path)
     check_out(out, force)
     data = codebook_to_qdc(book, colors, report)
-    for warning in shared_names(book):
-        report.warn(warning)
     lost = qdc_losses(book)
     if lost:
         report.warn(f"a .qdc cannot hold the codebook's {', '.join(lost)}; they stay in the YAML")

@@ -108,7 +108,8 @@ def codebook_to_qdc(book: Codebook, colors: set[str] | None = None, report: Repo
 
     ``colors``: ids of the codes whose colour is the codebook's choice (see
     :func:`write_codes`); by default those its YAML file states. ``report`` is told
-    which names or descriptions lost characters XML cannot hold.
+    which names or descriptions lost characters XML cannot hold, and which codes share a
+    name (:func:`shared_names`).
     """
     if not book.codes:
         # The XSD needs at least one code; an empty codebook has nothing to share.
@@ -122,7 +123,7 @@ def codebook_to_qdc(book: Codebook, colors: set[str] | None = None, report: Repo
     writer.end("CodeBook")
     writer.close()
     if report is not None:
-        for warning in stripped.warnings():
+        for warning in [*stripped.warnings(), *shared_names(book)]:
             report.warn(warning)
     return out.getvalue()
 

@@ -169,11 +169,7 @@ class LearnedModel:
 
     def scores_of(self, rows: Sequence[Row]) -> list[dict[str, float]]:
         """:meth:`scores` for sentences already encoded (:func:`encode`)."""
-        import numpy
-
-        if not rows:
-            return []
-        return self._dicts(self._matrix(numpy.concatenate(rows), _starts(rows)))
+        return self._dicts(self.matrix_of(rows)) if rows else []
 
     def matrix_of(self, rows: Sequence[Row]) -> Any:
         """:meth:`scores_of` as a matrix: a row per sentence, a column per code of :attr:`codes`."""
