@@ -43,3 +43,22 @@ def test_suggest_layers_reviewing_does_not_load_spacy(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_suggest_layers_a_default_run_does_not_import_numpy_ma(sample_project):
+    # numpy.unique and numpy.setdiff1d import numpy.ma on their first call: 10-13 ms of a
+    # `qualcode suggest` process's first run (issue #12's speed target), which nothing else imports.
+    from qualcode.suggest.combined import Calibration
+    from qualcode.suggest.runner import run_suggestions
+
+    summary = run_suggestions(sample_project, train=True)  # trains here: the run below only loads the model
+    assert summary.model is not None
+    assert Calibration.from_dict(summary.model.calibration).learned  # the model scores sentences in a run
+    sample_project.close()
+    code = (
+        "import sys\nimport spacy\nfrom qualcode.suggest.runner import run_suggestions\n"
+        f"assert 'numpy.ma' not in sys.modules\nsummary = run_suggestions({str(sample_project.root)!r})\n"
+        "print(summary.trained, summary.model is not None, summary.sentences > 0, 'numpy.ma' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True", "True", "False"]

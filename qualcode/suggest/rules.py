@@ -40,7 +40,7 @@ from .patterns import (
     rarest_first,
     spacy_problem,
 )
-from .pipeline import Pipeline
+from .pipeline import Pipeline, distinct_sorted
 from .segments import token_bounds
 
 NAME = "rules"
@@ -553,7 +553,7 @@ def _pattern_sentences(entries: list[_Entry], starts: Any, where: Any, owned: An
     if not len(word):
         return {}
     width = int(sentence.max()) + 1
-    words, sentences = numpy.divmod(numpy.unique(word * width + sentence), width)  # (word, sentence), each once
+    words, sentences = numpy.divmod(distinct_sorted(word * width + sentence), width)  # (word, sentence), each once
     cuts = numpy.flatnonzero(numpy.diff(words)) + 1
     todo: dict[int, set[int]] = {}
     for w, ks in zip(words[numpy.r_[0, cuts]].tolist(), numpy.split(sentences, cuts), strict=True):
