@@ -341,3 +341,32 @@ def test_suggest_run_of_sentences_gives_the_reasons_of_its_best_sentence_first()
     shown = reason.split("; ")
     assert shown[:3] == strong.reasons and shown[3] == weak.reasons[0]
     assert MAX_REASONS == 4 and shown[-1] == "and 2 more"
+
+
+def test_suggest_run_lets_its_sentences_go_before_the_collector_is_back(tmp_path, monkeypatch):
+    # A run pauses the cyclic collector while it analyses; a sentence still alive when the
+    # collector resumes is walked by its next collections (3-10 ms of a run at 50,000 words).
+    import contextlib
+    import gc
+
+    import qualcode.suggest.runner as runner_module
+    from qualcode.suggest.segments import Sentence
+
+    def alive() -> int:
+        return sum(isinstance(o, Sentence) for o in gc.get_objects())
+
+    counts: list[tuple[int, int]] = []
+    paused = runner_module.paused_collector
+
+    @contextlib.contextmanager
+    def watched():
+        with paused():
+            before = alive()
+            yield
+            counts.append((before, alive()))
+
+    monkeypatch.setattr(runner_module, "paused_collector", watched)
+    project = make_project(tmp_path)
+    summary = run_suggestions(project, learned=False)
+    assert summary.sentences > 0 and summary.added > 0
+    assert counts and all(after <= before for before, after in counts), counts

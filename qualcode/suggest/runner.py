@@ -177,7 +177,8 @@ def _run(
     codable = set(codable_codes(codebook))
     broader = {c.id: [a.id for a in codebook.ancestors(c.id)] for c in codebook.walk() if c.parent_id is not None}
     threshold = config.suggestion_threshold
-    with paused_collector():
+
+    def suggest_each() -> None:
         # The codes whose hints also propose the sentences next to them (see propose):
         # only beside their hits does a rules-only run need to know what is content.
         sentences_of = _sentences(store, pipeline, rules, ids, analysed, model is not None, calibration.near_codes())
@@ -204,6 +205,12 @@ def _run(
             if should_cancel():
                 summary.cancelled = done < total
                 break
+
+    # A function of its own, so that the last transcript's sentences and proposals are let
+    # go before the collector is back: its first collection would walk them all (and move
+    # them to an older generation, walked again by a later one), 3-10 ms of a run.
+    with paused_collector():
+        suggest_each()
     summary.pending = store.suggestions.counts().get("pending", 0)
     summary.seconds = round(time.perf_counter() - (started or 0), 2)
     return summary
