@@ -176,6 +176,26 @@ def test_suggest_learned_the_interviewers_question_is_a_feature_of_every_sentenc
     assert ids[0] == {learned_id(f) for f in feats[0]} and learned_id("q:huisarts") in ids[1]
 
 
+def test_suggest_learned_sentence_ids_of_new_words_and_past_the_words_kept(monkeypatch):
+    # Ids of words, question lemmas and codes never seen in the process are worked out as
+    # they are met; past the words a process keeps, a run works with ids of its own.
+    import qualcode.suggest.learned as learned
+    from qualcode.suggest.segments import Sentence
+
+    def probe() -> list:
+        first = Sentence(1, 3, 0, 10, "x", words=["zorgmijding", "de"], hits={"nieuwe_code": ["r"]}, question=["nachtdienst"])
+        second = Sentence(1, 3, 11, 20, "y", words=["de", "het"], question=["nachtdienst"])
+        return [first, second]
+
+    for kept in (learned._MAX_WORDS, 0):
+        monkeypatch.setattr(learned, "_MAX_WORDS", kept)
+        sentences = probe()
+        assert learned.sentence_ids(sentences) == [
+            {learned_id(f) for f in features} for features in learned.sentence_features(sentences)
+        ]
+    assert learned._WORD_IDS["de"] is None and learned._WORD_IDS["zorgmijding"] == learned_id("zorgmijding")
+
+
 def test_suggest_learned_questions_come_from_the_interviewer_turn_before_each_answer():
     from qualcode.model import INTERVIEWER, RESPONDENT, Transcript, Turn
     from qualcode.suggest.analysis import analyse
