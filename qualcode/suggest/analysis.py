@@ -322,16 +322,8 @@ def _lemmas(pipeline: Pipeline, doc: Any) -> list[str | None]:
     """Per token: its most likely lemma (:meth:`DutchForms.lemma`), None for punctuation and space."""
     from spacy.attrs import ORTH
 
-    cache, vocab, lemma = pipeline.feature_lemmas, pipeline.vocab, pipeline.forms.lemma
-    orths = doc.to_array(ORTH).tolist()
-    try:
-        return list(map(cache.__getitem__, orths))  # every word known (a process's later docs, mostly)
-    except KeyError:
-        pass
-    for orth in set(orths).difference(cache):  # a word's lemma and kind are the same in every doc
-        lexeme = vocab[orth]
-        cache[orth] = None if lexeme.is_punct or lexeme.is_space else lemma(lexeme.orth_)
-    return list(map(cache.__getitem__, orths))
+    # A word's lemma and kind are the same in every doc: each worked out once (see FeatureLemmas).
+    return list(map(pipeline.feature_lemmas.__getitem__, doc.to_array(ORTH).tolist()))
 
 
 def pieces_of(text: str, start: int, end: int, limit: int | None = None) -> list[tuple[int, int]]:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -49,6 +50,23 @@ _LOCK = threading.Lock()
 _CACHE: dict[str | None, Pipeline] = {}
 
 
+class FeatureLemmas(dict[int, "str | None"]):
+    """ORTH hash -> the learned suggester's lemma of the word (:meth:`DutchForms.lemma`;
+    None for punctuation and space), worked out when the word first turns up
+    (``dict.__missing__``): a doc's lemmas are one look-up per token, with no pass first
+    to find the words not seen yet (a process's first docs have hundreds)."""
+
+    def __init__(self, vocab: Any, lemma: Callable[[str], str]) -> None:
+        super().__init__()
+        self.vocab = vocab
+        self.lemma = lemma
+
+    def __missing__(self, orth: int) -> str | None:
+        lexeme = self.vocab[orth]
+        found = self[orth] = None if lexeme.is_punct or lexeme.is_space else self.lemma(lexeme.orth_)
+        return found
+
+
 @dataclass(slots=True, eq=False)
 class Pipeline:
     """A loaded spaCy pipeline plus the Dutch word-form helper built from its tables."""
@@ -61,13 +79,16 @@ class Pipeline:
     # blank pipeline): pieces of text may then share a doc (see .analysis).
     per_token: bool = False
     # ORTH hash -> the learned suggester's lemma of the word (None: punctuation or
-    # space), filled by qualcode.suggest.analysis as words turn up.
-    feature_lemmas: dict[int, str | None] = field(default_factory=dict)
+    # space), worked out as words turn up (see FeatureLemmas).
+    feature_lemmas: FeatureLemmas = field(init=False)
     # The whitespace-separated chunks of text given to the tokenizer so far (see prime).
     primed: set[str] = field(default_factory=set)
     # hash() of the texts whose every chunk is in `primed`: the same text again (a
     # re-run in the same process) is not split into its chunks again.
     primed_texts: set[int] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.feature_lemmas = FeatureLemmas(self.nlp.vocab, self.forms.lemma)
 
     @property
     def vocab(self) -> Any:

@@ -141,7 +141,9 @@ def _run(
         return summary
 
     model = None
-    calibration = saved_calibration(project.root)  # hint precisions, also for --rules-only
+    # Hint precisions: the saved model's calibration, also for --rules-only (a run with the
+    # learned model takes the one prepare_model gives: meta.json read once, not twice).
+    calibration = Calibration() if learned else saved_calibration(project.root)
     analysed: dict[int, list[Sentence]] = {}
     if learned:
         progress(0, total, "checking the learned model")
