@@ -42,10 +42,16 @@
    sample transcripts, (B) for each held-out interview, trained and calibrated on all
    the other coded transcripts (issue #12's protocol).
 
+Parts 3 and 4 run under two codebooks (``--codebooks``): the sample's own, whose hints
+were written while reading the sample (so the rules look better on it than on new
+text), and ``benchmarks/codebook_definitions.yaml``, the same codes with hints written
+from each code's definition, criteria and examples alone -- how issue #12's graders
+measure, and what a researcher new to the text writes.
+
 Usage::
 
     python -m benchmarks.bench_suggest [--words 1000000] [--coded 2000] [--sentences 72000]
-        [--skip throughput,training,training-large,quality,heldout]
+        [--skip throughput,training,training-large,quality,heldout] [--codebooks sample,definitions]
 """
 
 from __future__ import annotations
@@ -540,14 +546,30 @@ def training(coded: int, sentences: int = 0, evaluate_too: bool = False) -> None
         )
 
 
-def quality() -> None:
+# The codebooks the quality parts measure under: the sample's own (its hints written while
+# reading the sample) and the same codes with hints written from the definitions alone
+# (``benchmarks/codebook_definitions.yaml``), as a researcher new to the text would.
+CODEBOOKS = {
+    "sample": REPO / "codebooks" / "samenwerking.yaml",
+    "definitions": REPO / "benchmarks" / "codebook_definitions.yaml",
+}
+
+
+def _copy_codebooks(folder: Path, codebook: str) -> None:
+    """The sample's ``codebooks/`` folder in ``folder``, its codebook's hints those of
+    :data:`CODEBOOKS` [``codebook``] (same codes, same file name)."""
+    shutil.copytree(REPO / "codebooks", folder / "codebooks")
+    shutil.copyfile(CODEBOOKS[codebook], folder / "codebooks" / "samenwerking.yaml")
+
+
+def quality(codebook: str = "sample") -> None:
     """``qualcode suggest --evaluate`` on a copy of the sample project (cross-validation by transcript)."""
     with tempfile.TemporaryDirectory(prefix="qc-bench-quality-") as tmp:
         sample = Path(tmp) / "sample"
         sample.mkdir()
-        for sub in ("codebooks", "transcripts"):
-            shutil.copytree(REPO / sub, sample / sub)
-        print("sample project: qualcode suggest --evaluate", flush=True)
+        _copy_codebooks(sample, codebook)
+        shutil.copytree(REPO / "transcripts", sample / "transcripts")
+        print(f"sample project, {codebook} codebook: qualcode suggest --evaluate", flush=True)
         started = time.perf_counter()
         done = subprocess.run(
             [sys.executable, "-m", "qualcode", "--project", str(sample), "suggest", "--evaluate"],
@@ -557,13 +579,13 @@ def quality() -> None:
         seconds = time.perf_counter() - started
         print(done.stdout + "\n".join("  " + line for line in done.stderr.splitlines()), flush=True)
         print(f"  ({seconds:.1f} s including the import)")
-        by_folds(sample)
+        by_folds(sample, codebook)
 
 
 FOLD_COUNTS = (3, 5, 6)  # the sample's six transcripts split three ways
 
 
-def by_folds(folder: Path) -> None:
+def by_folds(folder: Path, codebook: str = "sample") -> None:
     """The sample's micro figures (leaf and top level; rules, learned and combined)
     cross-validated with each of :data:`FOLD_COUNTS` folds, and their mean: how far
     the fold split alone moves them (the noise any idea must beat)."""
@@ -587,7 +609,9 @@ def by_folds(folder: Path) -> None:
     columns = zip(*(figures for _, figures in rows), strict=True)
     rows.append(("mean", [None if None in c else sum(v or 0.0 for v in c) / len(c) for c in columns]))
     names = ("rules", "learned", "combined", "top rules", "top combined")
-    print("\nsample project, micro P/R/F1 by the number of folds (the spread is the noise an idea must beat)")
+    print(
+        f"\nsample project, {codebook} codebook, micro P/R/F1 by the number of folds (the spread is the noise an idea must beat)"
+    )
     print(f"{'folds':10s}" + "".join(f"  {name:>16s}" for name in names))
     for label, figures in rows:
         cells = [
@@ -597,7 +621,7 @@ def by_folds(folder: Path) -> None:
         print(f"{label:10s}" + "".join(f"  {cell:>16s}" for cell in cells))
 
 
-def heldout() -> None:
+def heldout(codebook: str = "sample") -> None:
     """The held-out transcripts (``benchmarks/heldout/``) scored two ways:
 
     A. the learned and combined suggesters trained and calibrated on the six sample
@@ -619,7 +643,7 @@ def heldout() -> None:
     from qualcode.suggest.training import codable_codes
 
     def project_of(folder: Path, *sources: Path) -> Project:
-        shutil.copytree(REPO / "codebooks", folder / "codebooks")
+        _copy_codebooks(folder, codebook)
         project = Project(folder)
         for source in sources:  # each with its codings.csv
             shutil.copytree(source, folder / source.name, ignore=shutil.ignore_patterns("__pycache__"))
@@ -639,7 +663,7 @@ def heldout() -> None:
         started = time.perf_counter()
         result = evaluate(train, codes, rules.codes, unseen.codebook, threshold, extra=extra, test=test)
         print(
-            f"held-out transcripts, A. trained on the sample only ({result.transcripts} transcripts,"
+            f"{codebook} codebook: held-out transcripts, A. trained on the sample only ({result.transcripts} transcripts,"
             f" {result.sentences} respondent sentences, {sum(bool(d.gold) for d in test)} coded; never used for"
             f" tuning): rules on unseen text; learned and combined trained and calibrated on the"
             f" {len({d.transcript_id for d in train})} sample transcripts ({len(train)} sentences)"
@@ -657,7 +681,7 @@ def heldout() -> None:
         result = evaluate(data, codes, rules.codes, both.codebook, threshold, extra=extra, held_out=ids)
         others = len({d.transcript_id for d in data}) - 1
         print(
-            f"\nheld-out transcripts, B. each trained on all the others ({result.held_out} transcripts,"
+            f"\n{codebook} codebook: held-out transcripts, B. each trained on all the others ({result.held_out} transcripts,"
             f" {result.sentences} respondent sentences): each held-out interview scored by the learned and combined"
             f" suggesters trained and calibrated on the {others} other coded transcripts (the sample's and the other"
             f" held-out ones), {result.folds}-fold cross-validation by transcript inside each"
@@ -675,8 +699,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip", default="", help="comma-separated parts to skip: throughput,training,training-large,quality,heldout"
     )
+    parser.add_argument(
+        "--codebooks",
+        default=",".join(CODEBOOKS),
+        help="comma-separated codebooks the quality and heldout parts measure under: " + ",".join(CODEBOOKS),
+    )
     args = parser.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
+    codebooks = [name for name in args.codebooks.split(",") if name]
+    unknown = [name for name in codebooks if name not in CODEBOOKS]
+    if unknown:
+        parser.error(f"unknown codebook {unknown[0]!r}: choose from {', '.join(CODEBOOKS)}")
     if "throughput" not in skip:
         throughput(args.words)
         print()
@@ -688,10 +721,13 @@ def main(argv: list[str] | None = None) -> int:
         training(0, args.sentences, evaluate_too=True)
         print()
     if "quality" not in skip:
-        quality()
-        print()
+        for codebook in codebooks:
+            quality(codebook)
+            print()
     if "heldout" not in skip:
-        heldout()
+        for codebook in codebooks:
+            heldout(codebook)
+            print()
     return 0
 
 
