@@ -583,11 +583,19 @@ def calibration_data(
     positives = {code: 0 for code in codes}
     family_positives = {family.get(code, code): 0 for code in codes}
     tops: list[AbstractSet[str]] = []  # per sentence, the families of its codes (most: none, one set for all)
+    shared: dict[frozenset[str], AbstractSet[str]] = {}  # the same codes' families: one set (read, never changed)
     for g in gold:
         for code in g:
             if code in positives:
                 positives[code] += 1
-        tops.append({family.get(code, code) for code in g} if g else NOTHING)
+        if g:
+            codes_of = frozenset(g)
+            families = shared.get(codes_of)
+            if families is None:
+                families = shared[codes_of] = {family.get(code, code) for code in g}
+            tops.append(families)
+        else:
+            tops.append(NOTHING)
         for top in tops[-1]:
             if top in family_positives:
                 family_positives[top] += 1

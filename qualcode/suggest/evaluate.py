@@ -39,7 +39,7 @@ from ..project import Project, opened
 from ..store import Store
 from .combined import Calibration, calibrated, cap_per_turn, combine, context_of, extend_runs
 from .dataset import Labelled, codebook_sentences, coded_transcripts, labelled_sentences
-from .fitting import calibrate, features_of, fit, fit_with_scores, folds_of, learnable, out_of_fold, prepare
+from .fitting import calibrate, fit, fit_with_scores, folds_of, learnable, out_of_fold, prepare, rows_of
 from .metrics import Score, SuggesterReport, report
 from .pipeline import Pipeline, load_pipeline
 from .rules import NAME as RULES
@@ -149,11 +149,11 @@ def _bounded_data(
     (:data:`~.training.MAX_TRAINING_SENTENCES`, a sample spread over the project): the
     ``held_out`` ones always, the others up to the limit; in transcript order either way."""
     first = [t for t in coded if t in held_out]
-    data = labelled_sentences(store, pipeline, rules, codes, first, should_cancel=should_cancel) if first else []
+    data = labelled_sentences(store, pipeline, rules, codes, first, should_cancel=should_cancel, keep=()) if first else []
     room = MAX_TRAINING_SENTENCES - len(data)
     others = [t for t in coded if t not in held_out]
     if room > 0 and others:
-        data += labelled_sentences(store, pipeline, rules, codes, others, limit=room, should_cancel=should_cancel)
+        data += labelled_sentences(store, pipeline, rules, codes, others, limit=room, should_cancel=should_cancel, keep=())
     if first:
         position = {tid: i for i, tid in enumerate(coded)}
         data.sort(key=lambda d: position[d.transcript_id])  # stable: a transcript's sentences stay in order
@@ -231,7 +231,7 @@ def evaluate(
             model, calibration, oof = fit_with_scores(
                 train, codes, threshold, extra=extra, folds=folds, family=top, should_cancel=should_cancel
             )
-            part_scores = model.scores(features_of(part)) if model is not None else [{} for _ in part]
+            part_scores = model.scores_of(rows_of(part)) if model is not None else [{} for _ in part]
             scores.extend(part_scores)
             predicted.extend(predict(part, part_scores, calibration, threshold, codable))
             prepared = prepare(train, oof, codes, top)  # once for every target
@@ -259,7 +259,14 @@ def evaluate(
         else:
             scores = list(  # read sentence by sentence below
                 out_of_fold(
-                    data, features_of(data), fold_of, extra, features_of(extra), progress=progress, should_cancel=should_cancel
+                    data,
+                    [()] * len(data),  # encoded below: the models only count them
+                    fold_of,
+                    extra,
+                    [()] * len(extra),
+                    progress=progress,
+                    should_cancel=should_cancel,
+                    rows=[*rows_of(data), *rows_of(extra)],
                 )
             )
         result.folds = len(set(fold_of.values()))
@@ -357,7 +364,7 @@ def learning_curve(
             train = [d for d in data if d.transcript_id in seen]
             test = [d for d in data if d.transcript_id not in seen]
             model, calibration = fit(train, codes, threshold, extra=extra, folds=CURVE_FOLDS, family=family)
-            scores = model.scores(features_of(test)) if model is not None else [{} for _ in test]
+            scores = model.scores_of(rows_of(test)) if model is not None else [{} for _ in test]
             scored += test
             predicted += predict(test, scores, calibration, threshold, set(codes))
             sentences += len(train)

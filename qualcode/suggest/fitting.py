@@ -25,6 +25,15 @@ def features_of(data: Sequence[Labelled]) -> list[list[str]]:
     return sentence_features([d.sentence for d in data])
 
 
+def rows_of(data: Sequence[Labelled]) -> list[Row]:
+    """The labelled sentences' features encoded (:func:`~.learned.encode`): as
+    :func:`~.dataset.labelled_sentences` encoded them, else from their features (their
+    sentences in transcript order, whole turns, as the features read them)."""
+    if all(d.row is not None for d in data):
+        return [d.row for d in data]
+    return encode(features_of(data))
+
+
 def learnable(data: Sequence[Labelled], minimum: int = MIN_EXAMPLES) -> list[str]:
     """Codes with enough coded sentences to be learned at all."""
     return sorted(code for code, n in code_counts([d.gold for d in data]).items() if n >= minimum)
@@ -164,12 +173,15 @@ def fit_with_scores(
     family: Mapping[str, str] | None = None,
     should_cancel: Callable[[], bool] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    release_rows: bool = False,
     **info,
 ) -> tuple[LearnedModel | None, Calibration, ScoreMatrix | None]:
     """:func:`fit`, also returning the out-of-fold scores its calibration came from
-    (None without cross-validation), so that other thresholds can be calibrated too."""
+    (None without cross-validation), so that other thresholds can be calibrated too.
+    ``release_rows``: the data's encoded features (``row``) are let go once read (a
+    caller that fits on them once)."""
     codes = list(codes)
-    rows = encode([*features_of(data), *features_of(extra)])  # once for all the models below
+    rows = [*rows_of(data), *rows_of(extra)]  # once for all the models below
     # Encoded, the features written out are read no more: the models below only count them
     # (a list of strings per sentence was a tenth of a first run's memory at 100,000 sentences).
     feats: list[Sequence[str]] = [()] * len(data)
@@ -178,8 +190,14 @@ def fit_with_scores(
     scores = None
     if fold_of and learnable(data):
         scores = out_of_fold(data, feats, fold_of, extra, extra_feats, should_cancel=should_cancel, progress=progress, rows=rows)
-    calibration = calibrate(data, scores, codes, threshold, len(set(fold_of.values())), family)
+    # The final model before the calibration, which then has the memory to itself: the
+    # rows go (with ``release_rows``, the data's too), and so do the model's training arrays.
     model = train_on(data, feats, extra, extra_feats, rows=rows, should_cancel=should_cancel, **info)
+    del rows
+    if release_rows:
+        for d in data:
+            d.row = None
+    calibration = calibrate(data, scores, codes, threshold, len(set(fold_of.values())), family)
     if model is not None:
         model.info.calibration = calibration.to_dict()
     return model, calibration, scores

@@ -266,23 +266,25 @@ class LearnedModel:
 Row = Any  # one sentence as the classifier reads it: its distinct hashed feature ids, sorted (numpy uint64)
 
 
-def encode(sentences: Sequence[Sequence[str]]) -> list[Row]:
+def encode(sentences: Sequence[Sequence[str]], cache: dict[str, int] | None = None) -> list[Row]:
     """Each sentence's features (:func:`features`) as distinct hashed ids, sorted.
 
     Encoded once, the rows are shared by all models of a fit (:mod:`.fitting`). The
     ids are 64-bit BLAKE2 hashes of the features: the same in every process (a saved
     model keeps them). A feature counts once however often it occurs (counts scored
-    no better on the sample project).
+    no better on the sample project). ``cache``: each feature's id, kept by a caller
+    that encodes many parts.
     """
     import numpy
 
-    return [numpy.array(ids, dtype=numpy.uint64) for ids in _distinct_ids(sentences)]
+    return [numpy.array(ids, dtype=numpy.uint64) for ids in _distinct_ids(sentences, cache)]
 
 
-def _distinct_ids(sentences: Sequence[Sequence[str]]) -> list[list[int]]:
+def _distinct_ids(sentences: Sequence[Sequence[str]], cache: dict[str, int] | None = None) -> list[list[int]]:
     """Each sentence's hashed feature ids, distinct and sorted (as plain ints: a small
     numpy array per sentence costs more than the sorting)."""
-    cache: dict[str, int] = {}
+    if cache is None:
+        cache = {}
     out = []
     for words in sentences:
         ids = set()
