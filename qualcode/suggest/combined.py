@@ -427,7 +427,8 @@ class _Tally:
             spread = at_least(self.rule, rules)[:, None, None, None, :] | at_least(self.beside, near)[None, :, None, None, :]
             kept = at_least(numpy.maximum(self.learned, 0.0), vetoes)[None, None, :, None, :]
             added = at_least(self.learned, adds)[None, None, None, :, :]
-            proposed = (spread & kept | added).reshape(-1, self.rule.shape[0]).astype(numpy.int64)
+            size = len(rules) * len(near) * len(vetoes) * len(adds)  # settings (a code may have no items left)
+            proposed = (spread & kept | added).reshape(size, self.rule.shape[0]).astype(numpy.int64)
             tp, fp, kin_tp = proposed @ self.positive, proposed @ self.negative, proposed @ self.kin
 
             def ratio(top, bottom):  # metrics' x / y, 0 where y is 0 (a float64 division of whole numbers, as Python's)
@@ -506,7 +507,11 @@ class CalibrationData:
     rules_found: list[AbstractSet[str]]  # per sentence, the families its hints name
     per_code: dict[str, list[int]]  # [right, wrong] of each code's hints
     hints: dict[str, list[tuple[str, list[int]]]]  # per code, (hint_key, [right, wrong])
-    columns: dict[str, _Columns]  # per code, its items (:data:`Item`) as arrays
+    columns: dict[str, _Columns]  # per code, its items (:data:`Item`) that some setting may propose, as arrays
+    # Per code, how many items it has, those that no setting proposes too (see _columns_of),
+    # and the inner folds they stand in (None: no inner folds).
+    items: dict[str, int] = field(default_factory=dict)
+    item_folds: dict[str, set[int] | None] = field(default_factory=dict)
     tallies: dict[str, _Tally] = field(default_factory=dict)
     # The inner folds in which :func:`_shared_is_better` measures (None: no groups, or too few):
     # each sentence's inner fold (numpy), and per code and per family its coded sentences in each.
@@ -628,8 +633,19 @@ def calibration_data(
         for code in {*rules[i], *(c for r in beside for c in r)}:
             near = [r[code] for r in beside if code in r]
             hinted[code][i] = (rules[i].get(code), 1 - math.prod(1 - x for x in near) if near else None)
+    del rules  # read: hinted holds what the columns need of it
     learned_of = _learned_columns(scores, n, [c for c in codes if c in learnable])
+    # The groups round robin over at most INNER_FOLDS inner folds, in a fixed order.
+    order: dict[Hashable, int] = {}
+    inner = None
+    if groups is not None and not too_few:
+        import numpy
+
+        order = {g: k % INNER_FOLDS for k, g in enumerate(sorted(set(groups), key=repr))}
+        inner = numpy.asarray([order[g] for g in groups], dtype=numpy.int64)
     columns = {}
+    items: dict[str, int] = {}
+    item_folds: dict[str, set[int] | None] = {}
     if codes:
         import numpy
 
@@ -644,8 +660,8 @@ def calibration_data(
                 if top in kin_of:
                     kin_of[top].append(i)
         for code in codes:  # as arrays: a fraction of the memory, and counted and compared at once
-            columns[code] = _columns_of(
-                is_content, hinted.pop(code), learned_of.get(code), coded[code], kin_of[family.get(code, code)]
+            columns[code], items[code], item_folds[code] = _columns_of(
+                is_content, hinted.pop(code), learned_of.get(code), coded[code], kin_of[family.get(code, code)], inner
             )
     hints: dict[str, list[tuple[str, list[int]]]] = {}
     for (code, key), tally in per_hint.items():
@@ -655,14 +671,10 @@ def calibration_data(
     ]
     out = CalibrationData(
         codes, learnable, too_few, scores is not None, family, positives, family_positives, tops, rules_found,
-        per_code, hints, columns,
+        per_code, hints, columns, items, item_folds,
     )  # fmt: skip
     if groups is not None and not too_few:
-        import numpy
-
-        # The groups round robin over at most INNER_FOLDS inner folds, in a fixed order.
-        order = {g: k % INNER_FOLDS for k, g in enumerate(sorted(set(groups), key=repr))}
-        out.inner = numpy.asarray([order[g] for g in groups], dtype=numpy.int64)
+        out.inner = inner
         k = min(INNER_FOLDS, len(order))
         out.inner_positives = {code: [0] * k for code in codes}
         out.inner_family = {top: [0] * k for top in family_positives}
@@ -791,8 +803,8 @@ def _shared_is_better(data: CalibrationData, pending: Mapping[str, tuple[CodeCal
     for fold in range(len(next(iter(data.inner_family.values()), ()))):
         candidates: dict[str, Candidate] = {}
         for code, (_, _, with_model) in pending.items():
-            col = data.columns[code]
-            if (data.inner[col.where] == fold).all():  # nothing to choose on: nothing proposed
+            folds = data.item_folds[code]
+            if folds is None or folds <= {fold}:  # nothing to choose on: nothing proposed
                 continue
             pos, fam = data.inner_positives[code], data.inner_family[data.family.get(code, code)]
             candidates[code] = (data.inner_tally(code, fold), sum(pos) - pos[fold], sum(fam) - fam[fold], with_model)
@@ -832,7 +844,7 @@ def calibrated(data: CalibrationData, threshold: float, folds: int = 0) -> Calib
         cal.rule_right, cal.rule_wrong = per_code.get(code, (0, 0))
         cal.hints = {k: list(v) for k, v in data.hints.get(code, ())}
         found = columns[code]
-        if too_few or not len(found.rule) or not (found.rule > -math.inf).any() and code not in learnable:
+        if too_few or not data.items[code] or not (found.rule > -math.inf).any() and code not in learnable:
             # Nothing coded to check its hints against: the prior and the project's
             # threshold decide. One coded transcript: every setting would be chosen on
             # the sentences it is then judged on, so every hit is proposed, ranked by
@@ -932,17 +944,32 @@ def _columns_of(
     learned: Any,
     coded: Sequence[int],
     kin: Sequence[int],
-) -> _Columns:
+    inner: Any = None,
+) -> tuple[_Columns, int, set[int] | None]:
     """One code's calibration items as arrays: the content sentences with a hint in or
     next to them (``hinted``: sentence -> its rule score and its neighbours', None for
     none) or a learned score (``learned``, NaN: none; None: the code is not learned);
-    ``coded`` and ``kin``: the sentences coded with the code, and with its family."""
+    ``coded`` and ``kin``: the sentences coded with the code, and with its family.
+
+    Of the items, those that some setting proposes: not those with only a learned score
+    below every threshold of an addition (most sentences of a learned code; no setting
+    proposes them, so they count in no setting's figures). Also how many items there
+    are, those left out too, and the inner folds (``inner``: per sentence) they stand in.
+    """
     import numpy
 
     n = len(is_content)
-    keep = is_content & ~numpy.isnan(learned) if learned is not None else numpy.zeros(n, dtype=bool)
+    if learned is not None:
+        every = is_content & ~numpy.isnan(learned)
+        keep = is_content & (learned >= min(THRESHOLDS))  # NaN: False
+    else:
+        every, keep = numpy.zeros(n, dtype=bool), numpy.zeros(n, dtype=bool)
     at = numpy.fromiter(hinted, dtype=numpy.int64, count=len(hinted))
     keep[at] = True
+    every[at] = True
+    count = int(numpy.count_nonzero(every))
+    folds = set(numpy.unique(inner[every]).tolist()) if inner is not None else None
+    del every
     where = numpy.flatnonzero(keep).astype(numpy.int64)
     place = numpy.searchsorted(where, at)
     rule = numpy.full(len(where), -math.inf)
@@ -957,7 +984,7 @@ def _columns_of(
     positive, family = numpy.zeros(n, dtype=bool), numpy.zeros(n, dtype=bool)
     positive[list(coded)] = True
     family[list(kin)] = True
-    return _Columns(where, rule, scored, numpy.maximum(scored, 0.0), beside, positive[where], family[where])
+    return _Columns(where, rule, scored, numpy.maximum(scored, 0.0), beside, positive[where], family[where]), count, folds
 
 
 class ScoreMatrix(Sequence[dict[str, float]]):
