@@ -618,7 +618,10 @@ def calibration_data(
             cal.hints = {k: list(per_hint.get((code, k), (0, 0))) for k in keys}
         return cal.rule_score(hits[i][code])
 
-    rules = [{c: rule_score(i, c) for c in hits[i] if c in positives} if content[i] else {} for i in range(n)]
+    none: dict[str, float] = {}  # the rule scores of a sentence without hints (most): one dict for all, read only
+    rules = [
+        ({c: rule_score(i, c) for c in hits[i] if c in positives} or none) if content[i] and hits[i] else none for i in range(n)
+    ]
     # Per code, the sentences that matter: a hint matched in it or next to it, or the
     # model scored it. The hints, in few sentences, are gathered sentence by sentence;
     # the learned scores column by column (an item tuple per sentence and code took
@@ -961,7 +964,7 @@ def _columns_of(
     n = len(is_content)
     if learned is not None:
         every = is_content & ~numpy.isnan(learned)
-        keep = is_content & (learned >= min(THRESHOLDS))  # NaN: False
+        keep = is_content & (learned >= numpy.float64(min(THRESHOLDS)))  # NaN: False; compared as float64
     else:
         every, keep = numpy.zeros(n, dtype=bool), numpy.zeros(n, dtype=bool)
     at = numpy.fromiter(hinted, dtype=numpy.int64, count=len(hinted))
@@ -979,7 +982,7 @@ def _columns_of(
     if learned is None:
         scored = numpy.full(len(where), -math.inf)
     else:
-        scored = learned[where]
+        scored = learned[where].astype(numpy.float64)  # (a ScoreMatrix's float32 scores: the same values)
         scored[numpy.isnan(scored)] = -math.inf
     positive, family = numpy.zeros(n, dtype=bool), numpy.zeros(n, dtype=bool)
     positive[list(coded)] = True
@@ -989,7 +992,7 @@ def _columns_of(
 
 class ScoreMatrix(Sequence[dict[str, float]]):
     """Learned scores of many sentences as one matrix: a row per sentence, a column per
-    code of ``codes`` (numpy float64; NaN: no score, e.g. a fold whose model did not
+    code of ``codes`` (numpy float32 or float64; NaN: no score, e.g. a fold whose model did not
     learn the code). As a sequence, each sentence's scores as the dict
     :meth:`~qualcode.suggest.learned.LearnedModel.scores` gives, made when read;
     :func:`calibration_data` reads the columns instead (a dict per sentence took most of a

@@ -10,10 +10,10 @@ cross-validate, and the learned model abstains.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 from ..errors import NOTHING_TO_TRAIN, QualcodeError
-from .combined import Calibration, CalibrationData, ScoreMatrix, calibrated, calibration_data, neighbours_of
+from .combined import Calibration, CalibrationData, ScoreMatrix, calibrated, calibration_data
 from .dataset import Labelled
 from .learned import MIN_EXAMPLES, LearnedModel, Row, code_counts, encode, sentence_features, train
 
@@ -117,7 +117,9 @@ def out_of_fold(
     # each model's are, so that every sentence's dict has its keys in the model's order).
     codes = sorted({code for _, learned, _ in found for code in learned})
     place = {code: j for j, code in enumerate(codes)}
-    matrix = numpy.full((len(data), len(codes)), numpy.nan)
+    # The models score in float32: kept so (exactly), half the memory of float64.
+    exact = all(scores.dtype == numpy.float32 for _, _, scores in found)
+    matrix = numpy.full((len(data), len(codes)), numpy.nan, dtype=numpy.float32 if exact else numpy.float64)
     for test_idx, learned, scores in found:
         matrix[numpy.ix_(test_idx, [place[c] for c in learned])] = scores
     return ScoreMatrix(codes, matrix)
@@ -151,9 +153,41 @@ def prepare(
         codes,
         learnable(data),
         groups=[d.transcript_id for d in data],
-        neighbours=neighbours_of([(d.transcript_id, d.sentence.turn) for d in data]),
+        neighbours=Passages(data),
         family=family,
     )
+
+
+class Passages(Sequence[tuple[int, ...]]):
+    """:func:`~.combined.neighbours_of` the labelled sentences' (transcript, turn), each
+    sentence's worked out when read: a calibration reads those of the few sentences with
+    hints, and a tuple per sentence with its key's was a fifth of a first run's calibration."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: Sequence[Labelled]) -> None:
+        self.data = data
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, ...]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[int, ...]]: ...
+    def __getitem__(self, index: int | slice) -> tuple[int, ...] | list[tuple[int, ...]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self.data))[index]]
+        data, n = self.data, len(self.data)
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError(index)
+        here = data[index]
+        tid, turn = here.transcript_id, here.sentence.turn
+        return tuple(
+            j for j in (index - 1, index + 1) if 0 <= j < n and data[j].transcript_id == tid and data[j].sentence.turn == turn
+        )
 
 
 def fit(data: Sequence[Labelled], codes: Iterable[str], threshold: float, **options) -> tuple[LearnedModel | None, Calibration]:
