@@ -183,6 +183,10 @@ MAX_PER_TURN = 3  # suggestions kept per turn (runs of sentences count once)
 MIN_GAIN = 0.05  # the model's F1 must be above the rules' F1 by more than this (noise on a few interviews)
 INNER_FOLDS = 5  # inner folds (of the calibration's transcripts) that choose between per-code and shared settings
 NOTHING: frozenset[str] = frozenset()  # the sets of most sentences (no code, no hint): one for all of them
+# A calibration item with only a learned score below this (no hint in or next to it) is
+# proposed by no setting (every learned addition is one of THRESHOLDS): it is counted,
+# not kept (see _columns_of).
+ITEM_FLOOR = min(THRESHOLDS)
 MIN_GROUPS = 2  # coded transcripts needed before settings are chosen (with one, nothing is measured out of sample)
 
 
@@ -964,7 +968,7 @@ def _columns_of(
     n = len(is_content)
     if learned is not None:
         every = is_content & ~numpy.isnan(learned)
-        keep = is_content & (learned >= numpy.float64(min(THRESHOLDS)))  # NaN: False; compared as float64
+        keep = is_content & (learned >= numpy.float64(ITEM_FLOOR))  # NaN: False; compared as float64
     else:
         every, keep = numpy.zeros(n, dtype=bool), numpy.zeros(n, dtype=bool)
     at = numpy.fromiter(hinted, dtype=numpy.int64, count=len(hinted))
