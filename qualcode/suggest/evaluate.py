@@ -37,7 +37,7 @@ from ..codebook import Codebook
 from ..errors import NOT_CODED_FOR_EVALUATION, NOTHING_TO_EVALUATE, error
 from ..project import Project, opened
 from ..store import Store
-from .combined import Calibration, calibrated, cap_per_turn, combine, context_of, extend_runs
+from .combined import Calibration, ScoreMatrix, calibrated, cap_per_turn, combine, context_of, extend_runs
 from .dataset import Labelled, codebook_sentences, coded_transcripts, labelled_sentences
 from .fitting import calibrate, fit, fit_with_scores, folds_of, learnable, out_of_fold, prepare, rows_of
 from .metrics import Score, SuggesterReport, report
@@ -220,7 +220,8 @@ def evaluate(
         parts = [(list(data), scored)] if test is not None else [
             ([d for d in data if d.transcript_id != tid], by_transcript[tid]) for tid in sorted(by_transcript)
         ]  # fmt: skip
-        scores: list[dict[str, float]] = []
+        scores: Sequence[dict[str, float]]
+        collected: list[dict[str, float]] = []
         predicted: list[set[str]] = []
         found: dict[float, list[set[str]]] = {t: [] for t in TARGETS}
         for n, (train, part) in enumerate(parts):
@@ -232,7 +233,7 @@ def evaluate(
                 train, codes, threshold, extra=extra, folds=folds, family=top, should_cancel=should_cancel
             )
             part_scores = model.scores_of(rows_of(part)) if model is not None else [{} for _ in part]
-            scores.extend(part_scores)
+            collected.extend(part_scores)
             predicted.extend(predict(part, part_scores, calibration, threshold, codable))
             prepared = prepare(train, oof, codes, top)  # once for every target
             for t in TARGETS:
@@ -240,8 +241,9 @@ def evaluate(
             result.folds = calibration.folds
             if test is not None:
                 result.calibration = calibration  # what a run trained on ``data`` would use
-        left = len(scored) - len(scores)  # cancelled: the rest proposes nothing
-        scores.extend({} for _ in range(left))
+        left = len(scored) - len(collected)  # cancelled: the rest proposes nothing
+        collected.extend({} for _ in range(left))
+        scores = collected
         for proposed in (predicted, *found.values()):
             proposed.extend(set() for _ in range(left))
         if held_out is not None:
@@ -257,17 +259,17 @@ def evaluate(
         elif not learn:
             result.notes.append("learned: no code has enough coded sentences yet")
         else:
-            scores = list(  # read sentence by sentence below
-                out_of_fold(
-                    data,
-                    [()] * len(data),  # encoded below: the models only count them
-                    fold_of,
-                    extra,
-                    [()] * len(extra),
-                    progress=progress,
-                    should_cancel=should_cancel,
-                    rows=[*rows_of(data), *rows_of(extra)],
-                )
+            # One matrix, each sentence's dict made when read (a dict per sentence was most
+            # of the memory of an evaluation at 1,000 interviews); each fold's taken apart.
+            scores = out_of_fold(
+                data,
+                [()] * len(data),  # encoded below: the models only count them
+                fold_of,
+                extra,
+                [()] * len(extra),
+                progress=progress,
+                should_cancel=should_cancel,
+                rows=[*rows_of(data), *rows_of(extra)],
             )
         result.folds = len(set(fold_of.values()))
 
@@ -280,8 +282,8 @@ def evaluate(
                 inside = [i for i, d in enumerate(data) if fold is None or fold_of[d.transcript_id] == fold]
                 outside = [i for i, d in enumerate(data) if fold is not None and fold_of[d.transcript_id] != fold]
                 # What the calibrations are chosen from, worked out once for every target.
-                prepared = prepare([data[i] for i in outside], [scores[i] for i in outside], codes, top)
-                held_out, held_out_scores = [data[i] for i in inside], [scores[i] for i in inside]
+                prepared = prepare([data[i] for i in outside], _taken(scores, outside), codes, top)
+                held_out, held_out_scores = [data[i] for i in inside], _taken(scores, inside)
                 for target, into in zip(targets, found, strict=True):
                     proposed = predict(held_out, held_out_scores, calibrated(prepared, target), target, codable)
                     into.update((i, p) for i, p in zip(inside, proposed, strict=True) if p)
@@ -379,6 +381,14 @@ def learning_curve(
 def evaluate_rules(data: Sequence[Labelled], codes: Sequence[str]) -> SuggesterReport:
     """The rule suggester's hits against the human codes, per code with hints."""
     return report(RULES, [d.gold for d in data], [set(d.sentence.hits) for d in data], codes)
+
+
+def _taken(scores: Sequence[dict[str, float]], indices: list[int]) -> Sequence[dict[str, float]]:
+    """The scores of the sentences at ``indices``: a :class:`~.combined.ScoreMatrix`'s rows
+    as one (its dicts made when read), else the dicts themselves."""
+    if isinstance(scores, ScoreMatrix):
+        return ScoreMatrix(scores.codes, scores.matrix[indices])
+    return [scores[i] for i in indices]
 
 
 def _sweep(result: SuggestEvaluation, gold: list[set[str]], scores: Sequence[dict[str, float]], codes: list[str]) -> None:
