@@ -629,8 +629,10 @@ def calibration_data(
     # Per code, the sentences that matter: a hint matched in it or next to it, or the
     # model scored it. The hints, in few sentences, are gathered sentence by sentence;
     # the learned scores column by column (an item tuple per sentence and code took
-    # a quarter of a first run and most of its memory at 100,000 sentences).
-    hinted: dict[str, dict[int, tuple[float | None, float | None]]] = {code: {} for code in codes}
+    # a quarter of a first run and most of its memory at 100,000 sentences). Per code, three
+    # flat lists (the sentences, their rule and neighbours' scores, -inf for none): a tuple
+    # and a dict entry per item were a calibration's peak at 100,000 sentences.
+    hinted: dict[str, Hinted] = {code: ([], [], []) for code in codes}
     for i in range(n):
         if not content[i]:
             continue
@@ -639,7 +641,10 @@ def calibration_data(
             continue
         for code in {*rules[i], *(c for r in beside for c in r)}:
             near = [r[code] for r in beside if code in r]
-            hinted[code][i] = (rules[i].get(code), 1 - math.prod(1 - x for x in near) if near else None)
+            at, rule, besides = hinted[code]
+            at.append(i)
+            rule.append(rules[i].get(code, -math.inf))
+            besides.append(1 - math.prod(1 - x for x in near) if near else -math.inf)
     del rules  # read: hinted holds what the columns need of it
     learned_of = _learned_columns(scores, n, [c for c in codes if c in learnable])
     # The groups round robin over at most INNER_FOLDS inner folds, in a fixed order.
@@ -945,17 +950,22 @@ def _learned_columns(scores: Sequence[Mapping[str, float]] | None, n: int, codes
     return out
 
 
+# One code's hinted items (see calibration_data): the sentences (ascending), each one's
+# rule score and its neighbours' (-inf: none).
+Hinted = tuple[list[int], list[float], list[float]]
+
+
 def _columns_of(
     is_content: Any,
-    hinted: Mapping[int, tuple[float | None, float | None]],
+    hinted: Hinted,
     learned: Any,
     coded: Sequence[int],
     kin: Sequence[int],
     inner: Any = None,
 ) -> tuple[_Columns, int, set[int] | None]:
     """One code's calibration items as arrays: the content sentences with a hint in or
-    next to them (``hinted``: sentence -> its rule score and its neighbours', None for
-    none) or a learned score (``learned``, NaN: none; None: the code is not learned);
+    next to them (``hinted``: the sentences, their rule scores and their neighbours',
+    -inf for none) or a learned score (``learned``, NaN: none; None: the code is not learned);
     ``coded`` and ``kin``: the sentences coded with the code, and with its family.
 
     Of the items, those that some setting proposes: not those with only a learned score
@@ -971,7 +981,7 @@ def _columns_of(
         keep = is_content & (learned >= numpy.float64(ITEM_FLOOR))  # NaN: False; compared as float64
     else:
         every, keep = numpy.zeros(n, dtype=bool), numpy.zeros(n, dtype=bool)
-    at = numpy.fromiter(hinted, dtype=numpy.int64, count=len(hinted))
+    at = numpy.asarray(hinted[0], dtype=numpy.int64)
     keep[at] = True
     every[at] = True
     count = int(numpy.count_nonzero(every))
@@ -981,8 +991,8 @@ def _columns_of(
     place = numpy.searchsorted(where, at)
     rule = numpy.full(len(where), -math.inf)
     beside = numpy.full(len(where), -math.inf)
-    rule[place] = [-math.inf if r is None else r for r, _ in hinted.values()]
-    beside[place] = [-math.inf if b is None else b for _, b in hinted.values()]
+    rule[place] = hinted[1]
+    beside[place] = hinted[2]
     if learned is None:
         scored = numpy.full(len(where), -math.inf)
     else:
