@@ -226,3 +226,23 @@ def test_agreement_three_coders_have_alpha_but_no_cohen_kappa():
     assert result.overall.kappa is None
     assert result.overall.alpha is not None
     assert "more than two coders" in result.statement()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_regions_of_the_stores_int32_bounds_keep_them_and_measure_as_any_regions(seed):
+    # A study holds every counted transcript's regions: those of the store's int32 bounds
+    # are kept as they are (half the memory of int64 copies) and measure the same.
+    from array import array
+
+    rng = random.Random(seed)
+    edges = sorted(rng.sample(range(1, 5_000), 40))
+    spans = list(zip(edges[::2], edges[1::2], strict=True))
+    starts, ends = array("i", [s for s, _ in spans]), array("i", [e for _, e in spans])
+    stored, plain = Regions.of(starts, ends), Regions(spans)
+    assert stored.starts is starts and stored.ends is ends and stored.before.typecode == "i"
+    assert plain.starts.typecode == "q" and list(stored.before) == list(plain.before) and stored.total == plain.total
+    for _ in range(200):
+        a, b = sorted(rng.sample(range(0, 5_100), 2))
+        assert stored.inside(a, b) == plain.inside(a, b)
+    coverage = [union([(a, a + 300)]) for a in (100, 2_000)]
+    assert character_patterns(stored, coverage) == character_patterns(plain, coverage)

@@ -624,3 +624,21 @@ def test_store_upgrade_to_0015_replaces_the_sizes_index(tmp_path):
     with sqlite3.connect(path) as raw:
         indexes = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'transcripts' AND type = 'index'")}
     assert "transcripts_summaries" in indexes and "transcripts_sizes" not in indexes
+
+
+def test_store_upgrade_to_0016_reads_the_last_change_from_an_index(tmp_path):
+    """A project of migration 0015 gets an index of its codings' change times; the last
+    change is read from it and is the same: the latest coding's, or a transcript's."""
+    path = tmp_path / "q.db"
+    with closing(database_before(path, "0016_codings_last_change")) as raw:
+        raw.commit()
+    with Store(path) as store:
+        assert "0016_codings_last_change" in store.applied_migrations()
+        store.codes.sync(book("rol"))
+        tid = store.transcripts.add(transcript())
+        imported = store.transcripts.last_change()
+        store.codings.add(tid, 0, 10, "rol", "anna")
+        latest = store._db.scalar("SELECT max(updated_at) FROM codings")
+        assert store.transcripts.last_change() == max(imported, latest)
+        plan = " ".join(str(r[-1]) for r in store._db.execute("EXPLAIN QUERY PLAN SELECT max(updated_at) FROM codings"))
+    assert "codings_updated" in plan  # not a scan of every coding's row

@@ -778,3 +778,41 @@ def test_suggest_combined_a_score_matrix_calibrates_as_its_dicts_do():
     assert any(len(from_matrix.columns[c].where) for c in codes)
     assert (from_matrix.columns["f"].learned == -math.inf).all()  # not learnable
     assert from_matrix.columns["a"].where.tolist() != [i for i, c in enumerate(content) if c]  # not every sentence
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_suggest_combined_items_no_setting_proposes_are_counted_not_kept(monkeypatch, seed):
+    # A learned code's items are mostly sentences with only a low learned score: no setting
+    # proposes them, so a calibration keeps them out of its columns (a first run's memory at
+    # 100,000 sentences) and must choose exactly what it chose with them. Code f is learnable
+    # with no hint and every score below every addition: all its items left out.
+    import math
+
+    import numpy
+
+    from qualcode.suggest import combined
+    from qualcode.suggest.combined import ScoreMatrix, calibrated, calibration_data
+
+    codes, gold, hits, scores, groups = _few_examples_of_alike_codes(seed, 6)
+    for i, (found, given) in enumerate(zip(scores, hits, strict=True)):
+        found["f"] = 0.1 * found["f"]
+        given.pop("f", None)
+        if i % 13 == 0:
+            found.clear()  # not scored
+    content = [i % 7 != 0 for i in range(len(gold))]
+    neighbours = neighbours_of([(g, i // 4) for i, g in enumerate(groups)])
+    family = {"a": "a", "b": "a", "c": "c", "d": "c", "e": "e", "f": "e"}
+    matrix = ScoreMatrix(codes, numpy.asarray([[found.get(c, math.nan) for c in codes] for found in scores]))
+    context = {"groups": groups, "neighbours": neighbours, "family": family}
+
+    def calibrations():
+        data = calibration_data(gold, content, hits, matrix, codes, codes, **context)
+        return data, [calibrated(data, t, 5).to_dict() for t in (0.0, 0.3, 0.5, 0.65)]
+
+    lean, got = calibrations()
+    monkeypatch.setattr(combined, "ITEM_FLOOR", -math.inf)  # every item kept
+    whole, want = calibrations()
+    assert got == want
+    assert lean.items == whole.items and lean.item_folds == whole.item_folds
+    assert len(lean.columns["f"].where) == 0 < lean.items["f"] == len(whole.columns["f"].where)
+    assert sum(len(c.where) for c in lean.columns.values()) < sum(len(c.where) for c in whole.columns.values())

@@ -109,3 +109,24 @@ def test_suggest_evaluate_learning_curve_pools_draws_from_every_part_of_the_proj
     trained.clear()
     assert [p.draws for p in module.learning_curve(interviews(3), ["taart"], ["taart"], 0.3)] == [1, 1]
     assert trained == [[1], [1, 2]]
+
+
+def test_suggest_evaluate_codes_a_score_reaches_are_the_same_from_the_matrix_as_from_its_dicts():
+    # The sweep reads the out-of-fold scores as a float32 matrix; what reaches a threshold is
+    # what its dicts' floats reach (0.7 in float32 is just below 0.7: it does not reach it).
+    import math
+
+    import numpy
+
+    from qualcode.suggest.combined import ScoreMatrix
+    from qualcode.suggest.evaluate import _above
+
+    rng = numpy.random.default_rng(0)
+    values = rng.random((200, 4)).astype(numpy.float32)
+    values[rng.random((200, 4)) < 0.2] = math.nan
+    values[0] = [0.7, 0.3, 0.1, math.nan]
+    matrix = ScoreMatrix(["a", "b", "c", "d"], values.astype(numpy.float32))
+    dicts = list(matrix)
+    for t in (0.1, 0.3, 0.5, 0.7, 0.9):
+        assert _above(matrix, t) == _above(dicts, t)
+    assert _above(matrix, 0.7)[0] == set() and _above(matrix, 0.3)[0] == {"a", "b"}

@@ -99,3 +99,54 @@ def test_named_transcripts_are_evaluated_even_when_the_sample_would_leave_them_o
     result = evaluate.evaluate_project(sample_project, curve=False, held_out=[left_out_by_spread])
     assert result.transcripts == 1  # scored: the named one
     assert any("coded transcripts, spread over the project" in n for n in result.notes)
+
+
+def test_training_on_slim_sentences_gives_the_model_and_calibration_whole_ones_give(sample_project):
+    # A first run keeps of the transcripts it does not propose for only what training reads:
+    # their features encoded as each transcript is read, not their text and lemmas.
+    import numpy
+
+    from qualcode.suggest.dataset import codebook_sentences
+    from qualcode.suggest.fitting import features_of, fit, rows_of
+    from qualcode.suggest.learned import encode
+
+    store, codebook = sample_project.store, sample_project.codebook
+    pipeline = load_pipeline(None)
+    rules = RuleSuggester(pipeline, codebook)
+    codes = training.codable_codes(codebook)
+    ids = coded_transcripts(store)
+    keep = {ids[1]}
+    whole = labelled_sentences(store, pipeline, rules, codes, ids)
+    slim = labelled_sentences(store, pipeline, rules, codes, ids, keep=keep)
+    assert [(d.transcript_id, d.sentence.start, d.gold) for d in slim] == [
+        (d.transcript_id, d.sentence.start, d.gold) for d in whole
+    ]
+    assert all(not d.sentence.text and not d.sentence.words for d in slim if d.transcript_id not in keep)
+    kept = [(a.sentence, b.sentence) for a, b in zip(whole, slim, strict=True) if a.transcript_id in keep]
+    assert kept and all(a == b and b.words for a, b in kept)
+    assert [r.tolist() for r in rows_of(slim)] == [r.tolist() for r in encode(features_of(whole))]
+    for d in whole:
+        d.row = None  # fit encodes their features itself
+    extra = codebook_sentences(codebook, pipeline, rules)
+    options = {"extra": extra, "family": training.top_level(codebook)}
+    model, calibration = fit(whole, codes, 0.3, **options)
+    lean, lean_calibration = fit(slim, codes, 0.3, release_rows=True, **options)
+    assert model is not None and lean is not None and calibration.learned
+    assert lean_calibration.to_dict() == calibration.to_dict()
+    for a, b in ((model.keys, lean.keys), (model.weights, lean.weights), (model.bias, lean.bias)):
+        assert a.dtype == b.dtype and numpy.array_equal(a, b)
+    assert all(d.row is None for d in slim)  # let go once the models were trained
+
+
+def test_passages_are_the_neighbours_of_each_sentence_in_its_turn(five):
+    from qualcode.suggest.combined import neighbours_of
+    from qualcode.suggest.fitting import Passages
+
+    pipeline = load_pipeline(None)
+    data = labelled_sentences(five.store, pipeline, RuleSuggester(pipeline, five.codebook), ["vertrouwen"], keep=())
+    want = neighbours_of([(d.transcript_id, d.sentence.turn) for d in data])
+    passages = Passages(data)
+    assert len(passages) == len(want) and list(passages) == want and any(want)
+    assert passages[-1] == want[-1] and passages[2:5] == want[2:5]
+    with pytest.raises(IndexError):
+        passages[len(want)]

@@ -60,12 +60,17 @@ class Regions:
     def of(cls, starts: Sequence[int], ends: Sequence[int]) -> Regions:
         """The regions with these starts and ends (sorted, disjoint, not touching)."""
         regions = cls(())
-        regions._set(array("q", starts), array("q", ends))
+        if isinstance(starts, array) and isinstance(ends, array) and starts.typecode == ends.typecode == "i":
+            # As the store keeps them (int32, never changed): a study holds every transcript's.
+            # Their running lengths fit too, being at most the last end.
+            regions._set(starts, ends)
+        else:
+            regions._set(array("q", starts), array("q", ends))
         return regions
 
     def _set(self, starts: array, ends: array) -> None:
         self.starts, self.ends = starts, ends
-        self.before = array("q", accumulate(map(sub, ends, starts), initial=0))  # in regions[:k]
+        self.before = array(starts.typecode, accumulate(map(sub, ends, starts), initial=0))  # in regions[:k]
         self.total = self.before[-1]
         self.first = starts[0] if starts else 0
         self.last = ends[-1] if ends else 0

@@ -953,12 +953,14 @@ class CodingStore:
         sql = "SELECT DISTINCT transcript_id, coder FROM codings" + (f" WHERE {where}" if where else "")
         return self._db.execute(sql, params).fetchall()
 
-    def code_spans(self, code_id: str, flt: CodingFilter = ALL_CODINGS) -> list[tuple[int, int, int, str]]:
+    def code_spans(self, code_id: str, flt: CodingFilter = ALL_CODINGS) -> Iterator[tuple[int, int, int, str]]:
         """``(transcript_id, start, end, coder)`` of one code's filtered codings in transcript and
-        position order, from the ``codings_code_words`` index alone."""
+        position order, from the ``codings_code_words`` index alone; streamed (an agreement
+        study groups them by transcript as they come: a list of them all first was half its
+        memory per code at 5,000 interviews)."""
         where, params = _where(CodingFilter(flt.transcript_ids, None, flt.coders))
         sql = "SELECT transcript_id, start, end, coder FROM codings WHERE code_id = ?" + (f" AND {where}" if where else "")
-        return self._db.execute(sql + " ORDER BY transcript_id, start, end, coder", [code_id, *params]).fetchall()
+        return self._db.execute(sql + " ORDER BY transcript_id, start, end, coder", [code_id, *params])
 
     def quotes(self, tid: int) -> list[tuple[int, str, int, int, str]]:
         """``(id, code_id, start, end, quote)`` of one transcript's codings in position order:

@@ -457,6 +457,15 @@ MIGRATIONS: list[tuple[str, str]] = [
         DROP INDEX transcripts_sizes;
         """,
     ),
+    (
+        "0016_codings_last_change",
+        """
+        -- When a coding was last added or changed, read from the end of this index: the last
+        -- change of a project (Store.transcripts.last_change, once per .qdpx export) read every
+        -- coding's row, 145 ms at 5x the corpus (issue #16).
+        CREATE INDEX codings_updated ON codings (updated_at);
+        """,
+    ),
 ]
 
 

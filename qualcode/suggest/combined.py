@@ -183,6 +183,10 @@ MAX_PER_TURN = 3  # suggestions kept per turn (runs of sentences count once)
 MIN_GAIN = 0.05  # the model's F1 must be above the rules' F1 by more than this (noise on a few interviews)
 INNER_FOLDS = 5  # inner folds (of the calibration's transcripts) that choose between per-code and shared settings
 NOTHING: frozenset[str] = frozenset()  # the sets of most sentences (no code, no hint): one for all of them
+# A calibration item with only a learned score below this (no hint in or next to it) is
+# proposed by no setting (every learned addition is one of THRESHOLDS): it is counted,
+# not kept (see _columns_of).
+ITEM_FLOOR = min(THRESHOLDS)
 MIN_GROUPS = 2  # coded transcripts needed before settings are chosen (with one, nothing is measured out of sample)
 
 
@@ -427,7 +431,8 @@ class _Tally:
             spread = at_least(self.rule, rules)[:, None, None, None, :] | at_least(self.beside, near)[None, :, None, None, :]
             kept = at_least(numpy.maximum(self.learned, 0.0), vetoes)[None, None, :, None, :]
             added = at_least(self.learned, adds)[None, None, None, :, :]
-            proposed = (spread & kept | added).reshape(-1, self.rule.shape[0]).astype(numpy.int64)
+            size = len(rules) * len(near) * len(vetoes) * len(adds)  # settings (a code may have no items left)
+            proposed = (spread & kept | added).reshape(size, self.rule.shape[0]).astype(numpy.int64)
             tp, fp, kin_tp = proposed @ self.positive, proposed @ self.negative, proposed @ self.kin
 
             def ratio(top, bottom):  # metrics' x / y, 0 where y is 0 (a float64 division of whole numbers, as Python's)
@@ -506,7 +511,11 @@ class CalibrationData:
     rules_found: list[AbstractSet[str]]  # per sentence, the families its hints name
     per_code: dict[str, list[int]]  # [right, wrong] of each code's hints
     hints: dict[str, list[tuple[str, list[int]]]]  # per code, (hint_key, [right, wrong])
-    columns: dict[str, _Columns]  # per code, its items (:data:`Item`) as arrays
+    columns: dict[str, _Columns]  # per code, its items (:data:`Item`) that some setting may propose, as arrays
+    # Per code, how many items it has, those that no setting proposes too (see _columns_of),
+    # and the inner folds they stand in (None: no inner folds).
+    items: dict[str, int] = field(default_factory=dict)
+    item_folds: dict[str, set[int] | None] = field(default_factory=dict)
     tallies: dict[str, _Tally] = field(default_factory=dict)
     # The inner folds in which :func:`_shared_is_better` measures (None: no groups, or too few):
     # each sentence's inner fold (numpy), and per code and per family its coded sentences in each.
@@ -583,11 +592,19 @@ def calibration_data(
     positives = {code: 0 for code in codes}
     family_positives = {family.get(code, code): 0 for code in codes}
     tops: list[AbstractSet[str]] = []  # per sentence, the families of its codes (most: none, one set for all)
+    shared: dict[frozenset[str], AbstractSet[str]] = {}  # the same codes' families: one set (read, never changed)
     for g in gold:
         for code in g:
             if code in positives:
                 positives[code] += 1
-        tops.append({family.get(code, code) for code in g} if g else NOTHING)
+        if g:
+            codes_of = frozenset(g)
+            families = shared.get(codes_of)
+            if families is None:
+                families = shared[codes_of] = {family.get(code, code) for code in g}
+            tops.append(families)
+        else:
+            tops.append(NOTHING)
         for top in tops[-1]:
             if top in family_positives:
                 family_positives[top] += 1
@@ -605,12 +622,17 @@ def calibration_data(
             cal.hints = {k: list(per_hint.get((code, k), (0, 0))) for k in keys}
         return cal.rule_score(hits[i][code])
 
-    rules = [{c: rule_score(i, c) for c in hits[i] if c in positives} if content[i] else {} for i in range(n)]
+    none: dict[str, float] = {}  # the rule scores of a sentence without hints (most): one dict for all, read only
+    rules = [
+        ({c: rule_score(i, c) for c in hits[i] if c in positives} or none) if content[i] and hits[i] else none for i in range(n)
+    ]
     # Per code, the sentences that matter: a hint matched in it or next to it, or the
     # model scored it. The hints, in few sentences, are gathered sentence by sentence;
     # the learned scores column by column (an item tuple per sentence and code took
-    # a quarter of a first run and most of its memory at 100,000 sentences).
-    hinted: dict[str, dict[int, tuple[float | None, float | None]]] = {code: {} for code in codes}
+    # a quarter of a first run and most of its memory at 100,000 sentences). Per code, three
+    # flat lists (the sentences, their rule and neighbours' scores, -inf for none): a tuple
+    # and a dict entry per item were a calibration's peak at 100,000 sentences.
+    hinted: dict[str, Hinted] = {code: ([], [], []) for code in codes}
     for i in range(n):
         if not content[i]:
             continue
@@ -619,9 +641,23 @@ def calibration_data(
             continue
         for code in {*rules[i], *(c for r in beside for c in r)}:
             near = [r[code] for r in beside if code in r]
-            hinted[code][i] = (rules[i].get(code), 1 - math.prod(1 - x for x in near) if near else None)
+            at, rule, besides = hinted[code]
+            at.append(i)
+            rule.append(rules[i].get(code, -math.inf))
+            besides.append(1 - math.prod(1 - x for x in near) if near else -math.inf)
+    del rules  # read: hinted holds what the columns need of it
     learned_of = _learned_columns(scores, n, [c for c in codes if c in learnable])
+    # The groups round robin over at most INNER_FOLDS inner folds, in a fixed order.
+    order: dict[Hashable, int] = {}
+    inner = None
+    if groups is not None and not too_few:
+        import numpy
+
+        order = {g: k % INNER_FOLDS for k, g in enumerate(sorted(set(groups), key=repr))}
+        inner = numpy.asarray([order[g] for g in groups], dtype=numpy.int64)
     columns = {}
+    items: dict[str, int] = {}
+    item_folds: dict[str, set[int] | None] = {}
     if codes:
         import numpy
 
@@ -636,8 +672,8 @@ def calibration_data(
                 if top in kin_of:
                     kin_of[top].append(i)
         for code in codes:  # as arrays: a fraction of the memory, and counted and compared at once
-            columns[code] = _columns_of(
-                is_content, hinted.pop(code), learned_of.get(code), coded[code], kin_of[family.get(code, code)]
+            columns[code], items[code], item_folds[code] = _columns_of(
+                is_content, hinted.pop(code), learned_of.get(code), coded[code], kin_of[family.get(code, code)], inner
             )
     hints: dict[str, list[tuple[str, list[int]]]] = {}
     for (code, key), tally in per_hint.items():
@@ -647,14 +683,10 @@ def calibration_data(
     ]
     out = CalibrationData(
         codes, learnable, too_few, scores is not None, family, positives, family_positives, tops, rules_found,
-        per_code, hints, columns,
+        per_code, hints, columns, items, item_folds,
     )  # fmt: skip
     if groups is not None and not too_few:
-        import numpy
-
-        # The groups round robin over at most INNER_FOLDS inner folds, in a fixed order.
-        order = {g: k % INNER_FOLDS for k, g in enumerate(sorted(set(groups), key=repr))}
-        out.inner = numpy.asarray([order[g] for g in groups], dtype=numpy.int64)
+        out.inner = inner
         k = min(INNER_FOLDS, len(order))
         out.inner_positives = {code: [0] * k for code in codes}
         out.inner_family = {top: [0] * k for top in family_positives}
@@ -783,8 +815,8 @@ def _shared_is_better(data: CalibrationData, pending: Mapping[str, tuple[CodeCal
     for fold in range(len(next(iter(data.inner_family.values()), ()))):
         candidates: dict[str, Candidate] = {}
         for code, (_, _, with_model) in pending.items():
-            col = data.columns[code]
-            if (data.inner[col.where] == fold).all():  # nothing to choose on: nothing proposed
+            folds = data.item_folds[code]
+            if folds is None or folds <= {fold}:  # nothing to choose on: nothing proposed
                 continue
             pos, fam = data.inner_positives[code], data.inner_family[data.family.get(code, code)]
             candidates[code] = (data.inner_tally(code, fold), sum(pos) - pos[fold], sum(fam) - fam[fold], with_model)
@@ -824,7 +856,7 @@ def calibrated(data: CalibrationData, threshold: float, folds: int = 0) -> Calib
         cal.rule_right, cal.rule_wrong = per_code.get(code, (0, 0))
         cal.hints = {k: list(v) for k, v in data.hints.get(code, ())}
         found = columns[code]
-        if too_few or not len(found.rule) or not (found.rule > -math.inf).any() and code not in learnable:
+        if too_few or not data.items[code] or not (found.rule > -math.inf).any() and code not in learnable:
             # Nothing coded to check its hints against: the prior and the project's
             # threshold decide. One coded transcript: every setting would be chosen on
             # the sentences it is then judged on, so every hit is proposed, ranked by
@@ -918,43 +950,63 @@ def _learned_columns(scores: Sequence[Mapping[str, float]] | None, n: int, codes
     return out
 
 
+# One code's hinted items (see calibration_data): the sentences (ascending), each one's
+# rule score and its neighbours' (-inf: none).
+Hinted = tuple[list[int], list[float], list[float]]
+
+
 def _columns_of(
     is_content: Any,
-    hinted: Mapping[int, tuple[float | None, float | None]],
+    hinted: Hinted,
     learned: Any,
     coded: Sequence[int],
     kin: Sequence[int],
-) -> _Columns:
+    inner: Any = None,
+) -> tuple[_Columns, int, set[int] | None]:
     """One code's calibration items as arrays: the content sentences with a hint in or
-    next to them (``hinted``: sentence -> its rule score and its neighbours', None for
-    none) or a learned score (``learned``, NaN: none; None: the code is not learned);
-    ``coded`` and ``kin``: the sentences coded with the code, and with its family."""
+    next to them (``hinted``: the sentences, their rule scores and their neighbours',
+    -inf for none) or a learned score (``learned``, NaN: none; None: the code is not learned);
+    ``coded`` and ``kin``: the sentences coded with the code, and with its family.
+
+    Of the items, those that some setting proposes: not those with only a learned score
+    below every threshold of an addition (most sentences of a learned code; no setting
+    proposes them, so they count in no setting's figures). Also how many items there
+    are, those left out too, and the inner folds (``inner``: per sentence) they stand in.
+    """
     import numpy
 
     n = len(is_content)
-    keep = is_content & ~numpy.isnan(learned) if learned is not None else numpy.zeros(n, dtype=bool)
-    at = numpy.fromiter(hinted, dtype=numpy.int64, count=len(hinted))
+    if learned is not None:
+        every = is_content & ~numpy.isnan(learned)
+        keep = is_content & (learned >= numpy.float64(ITEM_FLOOR))  # NaN: False; compared as float64
+    else:
+        every, keep = numpy.zeros(n, dtype=bool), numpy.zeros(n, dtype=bool)
+    at = numpy.asarray(hinted[0], dtype=numpy.int64)
     keep[at] = True
+    every[at] = True
+    count = int(numpy.count_nonzero(every))
+    folds = set(numpy.unique(inner[every]).tolist()) if inner is not None else None
+    del every
     where = numpy.flatnonzero(keep).astype(numpy.int64)
     place = numpy.searchsorted(where, at)
     rule = numpy.full(len(where), -math.inf)
     beside = numpy.full(len(where), -math.inf)
-    rule[place] = [-math.inf if r is None else r for r, _ in hinted.values()]
-    beside[place] = [-math.inf if b is None else b for _, b in hinted.values()]
+    rule[place] = hinted[1]
+    beside[place] = hinted[2]
     if learned is None:
         scored = numpy.full(len(where), -math.inf)
     else:
-        scored = learned[where]
+        scored = learned[where].astype(numpy.float64)  # (a ScoreMatrix's float32 scores: the same values)
         scored[numpy.isnan(scored)] = -math.inf
     positive, family = numpy.zeros(n, dtype=bool), numpy.zeros(n, dtype=bool)
     positive[list(coded)] = True
     family[list(kin)] = True
-    return _Columns(where, rule, scored, numpy.maximum(scored, 0.0), beside, positive[where], family[where])
+    return _Columns(where, rule, scored, numpy.maximum(scored, 0.0), beside, positive[where], family[where]), count, folds
 
 
 class ScoreMatrix(Sequence[dict[str, float]]):
     """Learned scores of many sentences as one matrix: a row per sentence, a column per
-    code of ``codes`` (numpy float64; NaN: no score, e.g. a fold whose model did not
+    code of ``codes`` (numpy float32 or float64; NaN: no score, e.g. a fold whose model did not
     learn the code). As a sequence, each sentence's scores as the dict
     :meth:`~qualcode.suggest.learned.LearnedModel.scores` gives, made when read;
     :func:`calibration_data` reads the columns instead (a dict per sentence took most of a

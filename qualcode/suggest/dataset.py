@@ -6,13 +6,15 @@ the same sentences, the same features and the same labels.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..codebook import Codebook
 from ..model import Transcript, Turn
 from ..store import Store
 from .analysis import analyse, stored_sentences
+from .learned import encode, sentence_features
 from .pipeline import Pipeline
 from .rules import RuleSuggester
 from .segments import Sentence, labels_for
@@ -26,6 +28,9 @@ class Labelled:
 
     sentence: Sentence
     gold: set[str]
+    # Its learned features encoded (:func:`~.learned.encode`), when read by
+    # :func:`labelled_sentences`: worked out per transcript, from its whole turns.
+    row: Any = None
 
     @property
     def transcript_id(self) -> int:
@@ -68,6 +73,7 @@ def labelled_sentences(
     *,
     limit: int | None = None,
     should_cancel: Callable[[], bool] | None = None,
+    keep: Collection[int] | None = None,
 ) -> list[Labelled]:
     """Every respondent sentence of the (coded) transcripts, with rule hits, lemmas and gold codes.
 
@@ -76,21 +82,58 @@ def labelled_sentences(
     transcripts are read in :func:`spread` order until they hold ``limit`` sentences
     (those of a whole transcript are never split), so that memory stays bounded however
     large the project; the sentences come back in transcript order either way.
+
+    Each transcript's features are encoded (``row``) as it is read. With ``keep``, the
+    sentences of the transcripts not in it keep only what training, calibration and
+    evaluation read (span, turn, hits, content): their text and lemmas are let go as
+    each transcript is encoded, so that memory holds compact rows, not every lemma of
+    100,000 sentences (a first run at 1,000 interviews: a third of its memory).
     """
     wanted = set(codes)
     ids = coded_transcripts(store) if transcript_ids is None else list(transcript_ids)
     transcripts = (store.transcripts.load(tid) for tid in (spread(ids) if limit is not None else ids))
     found: dict[int, list[Labelled]] = {}
     count = 0
+    cache: dict[str, int] = {}  # feature -> its hashed id, for every transcript
+    golds: dict[frozenset[str], set[str]] = {}  # one set per distinct gold (see _gold)
     for transcript, sentences in analyse(pipeline, transcripts, rules=rules, words=True, known=stored_sentences(store)):
         spans = [(s.start, s.end) for s in sentences]
         gold = labels_for(spans, store.codings.find(transcript.id))
         assert transcript.id is not None  # loaded from the store
-        found[transcript.id] = [Labelled(s, g & wanted) for s, g in zip(sentences, gold, strict=True)]
+        rows = encode(sentence_features(sentences), cache)
+        if keep is not None and transcript.id not in keep:
+            for s in sentences:
+                _slim(s)
+        found[transcript.id] = [
+            Labelled(s, _gold(g & wanted, golds), row) for s, g, row in zip(sentences, gold, rows, strict=True)
+        ]
         count += len(sentences)
         if (should_cancel is not None and should_cancel()) or (limit is not None and count >= limit):
             break
     return [item for tid in ids if tid in found for item in found[tid]]  # in transcript order, however read
+
+
+_NO_HITS: dict[str, list[str]] = {}  # the hits of a slimmed sentence without any: one for all, never changed
+_NO_WORDS: list[str] = []  # the lemmas of a slimmed sentence: one list for all, never changed
+
+
+def _gold(codes: set[str], golds: dict[frozenset[str], set[str]]) -> set[str]:
+    """One set for every sentence with the same codes (a few dozen distinct ones in
+    100,000 sentences, most of them none); gold is read, never changed."""
+    key = frozenset(codes)
+    found = golds.get(key)
+    if found is None:
+        found = golds[key] = codes
+    return found
+
+
+def _slim(sentence: Sentence) -> None:
+    """Let go of what only features and suggesting read (its features are encoded)."""
+    sentence.text = ""
+    sentence.words = _NO_WORDS
+    sentence.question = ()
+    if not sentence.hits:
+        sentence.hits = _NO_HITS
 
 
 def spread(ids: Sequence[int]) -> list[int]:

@@ -37,9 +37,9 @@ from ..codebook import Codebook
 from ..errors import NOT_CODED_FOR_EVALUATION, NOTHING_TO_EVALUATE, error
 from ..project import Project, opened
 from ..store import Store
-from .combined import Calibration, calibrated, cap_per_turn, combine, context_of, extend_runs
+from .combined import Calibration, ScoreMatrix, calibrated, cap_per_turn, combine, context_of, extend_runs
 from .dataset import Labelled, codebook_sentences, coded_transcripts, labelled_sentences
-from .fitting import calibrate, features_of, fit, fit_with_scores, folds_of, learnable, out_of_fold, prepare
+from .fitting import calibrate, fit, fit_with_scores, folds_of, learnable, out_of_fold, prepare, rows_of
 from .metrics import Score, SuggesterReport, report
 from .pipeline import Pipeline, load_pipeline
 from .rules import NAME as RULES
@@ -149,11 +149,11 @@ def _bounded_data(
     (:data:`~.training.MAX_TRAINING_SENTENCES`, a sample spread over the project): the
     ``held_out`` ones always, the others up to the limit; in transcript order either way."""
     first = [t for t in coded if t in held_out]
-    data = labelled_sentences(store, pipeline, rules, codes, first, should_cancel=should_cancel) if first else []
+    data = labelled_sentences(store, pipeline, rules, codes, first, should_cancel=should_cancel, keep=()) if first else []
     room = MAX_TRAINING_SENTENCES - len(data)
     others = [t for t in coded if t not in held_out]
     if room > 0 and others:
-        data += labelled_sentences(store, pipeline, rules, codes, others, limit=room, should_cancel=should_cancel)
+        data += labelled_sentences(store, pipeline, rules, codes, others, limit=room, should_cancel=should_cancel, keep=())
     if first:
         position = {tid: i for i, tid in enumerate(coded)}
         data.sort(key=lambda d: position[d.transcript_id])  # stable: a transcript's sentences stay in order
@@ -220,7 +220,8 @@ def evaluate(
         parts = [(list(data), scored)] if test is not None else [
             ([d for d in data if d.transcript_id != tid], by_transcript[tid]) for tid in sorted(by_transcript)
         ]  # fmt: skip
-        scores: list[dict[str, float]] = []
+        scores: Sequence[dict[str, float]]
+        collected: list[dict[str, float]] = []
         predicted: list[set[str]] = []
         found: dict[float, list[set[str]]] = {t: [] for t in TARGETS}
         for n, (train, part) in enumerate(parts):
@@ -231,8 +232,8 @@ def evaluate(
             model, calibration, oof = fit_with_scores(
                 train, codes, threshold, extra=extra, folds=folds, family=top, should_cancel=should_cancel
             )
-            part_scores = model.scores(features_of(part)) if model is not None else [{} for _ in part]
-            scores.extend(part_scores)
+            part_scores = model.scores_of(rows_of(part)) if model is not None else [{} for _ in part]
+            collected.extend(part_scores)
             predicted.extend(predict(part, part_scores, calibration, threshold, codable))
             prepared = prepare(train, oof, codes, top)  # once for every target
             for t in TARGETS:
@@ -240,8 +241,9 @@ def evaluate(
             result.folds = calibration.folds
             if test is not None:
                 result.calibration = calibration  # what a run trained on ``data`` would use
-        left = len(scored) - len(scores)  # cancelled: the rest proposes nothing
-        scores.extend({} for _ in range(left))
+        left = len(scored) - len(collected)  # cancelled: the rest proposes nothing
+        collected.extend({} for _ in range(left))
+        scores = collected
         for proposed in (predicted, *found.values()):
             proposed.extend(set() for _ in range(left))
         if held_out is not None:
@@ -257,10 +259,17 @@ def evaluate(
         elif not learn:
             result.notes.append("learned: no code has enough coded sentences yet")
         else:
-            scores = list(  # read sentence by sentence below
-                out_of_fold(
-                    data, features_of(data), fold_of, extra, features_of(extra), progress=progress, should_cancel=should_cancel
-                )
+            # One matrix, each sentence's dict made when read (a dict per sentence was most
+            # of the memory of an evaluation at 1,000 interviews); each fold's taken apart.
+            scores = out_of_fold(
+                data,
+                [()] * len(data),  # encoded below: the models only count them
+                fold_of,
+                extra,
+                [()] * len(extra),
+                progress=progress,
+                should_cancel=should_cancel,
+                rows=[*rows_of(data), *rows_of(extra)],
             )
         result.folds = len(set(fold_of.values()))
 
@@ -273,8 +282,8 @@ def evaluate(
                 inside = [i for i, d in enumerate(data) if fold is None or fold_of[d.transcript_id] == fold]
                 outside = [i for i, d in enumerate(data) if fold is not None and fold_of[d.transcript_id] != fold]
                 # What the calibrations are chosen from, worked out once for every target.
-                prepared = prepare([data[i] for i in outside], [scores[i] for i in outside], codes, top)
-                held_out, held_out_scores = [data[i] for i in inside], [scores[i] for i in inside]
+                prepared = prepare([data[i] for i in outside], _taken(scores, outside), codes, top)
+                held_out, held_out_scores = [data[i] for i in inside], _taken(scores, inside)
                 for target, into in zip(targets, found, strict=True):
                     proposed = predict(held_out, held_out_scores, calibrated(prepared, target), target, codable)
                     into.update((i, p) for i, p in zip(inside, proposed, strict=True) if p)
@@ -292,7 +301,7 @@ def evaluate(
     learn_codes = learnable(data)
     if any(scores):
         _sweep(result, gold, scores, learn_codes)
-        result.learned = report("learned", gold, [{c for c, v in s.items() if v >= threshold} for s in scores], learn_codes, note)
+        result.learned = report("learned", gold, _above(scores, threshold), learn_codes, note)
     result.combined = report(COMBINED, gold, predicted, codes, note)
     result.top_level = [
         report(RULES, _roll(gold, top), _roll([d.sentence.hits.keys() for d in scored], top), tops, "top level"),
@@ -357,7 +366,7 @@ def learning_curve(
             train = [d for d in data if d.transcript_id in seen]
             test = [d for d in data if d.transcript_id not in seen]
             model, calibration = fit(train, codes, threshold, extra=extra, folds=CURVE_FOLDS, family=family)
-            scores = model.scores(features_of(test)) if model is not None else [{} for _ in test]
+            scores = model.scores_of(rows_of(test)) if model is not None else [{} for _ in test]
             scored += test
             predicted += predict(test, scores, calibration, threshold, set(codes))
             sentences += len(train)
@@ -374,9 +383,39 @@ def evaluate_rules(data: Sequence[Labelled], codes: Sequence[str]) -> SuggesterR
     return report(RULES, [d.gold for d in data], [set(d.sentence.hits) for d in data], codes)
 
 
+def _taken(scores: Sequence[dict[str, float]], indices: list[int]) -> Sequence[dict[str, float]]:
+    """The scores of the sentences at ``indices``: a :class:`~.combined.ScoreMatrix`'s rows
+    as one (its dicts made when read), else the dicts themselves."""
+    if isinstance(scores, ScoreMatrix):
+        return ScoreMatrix(scores.codes, scores.matrix[indices])
+    return [scores[i] for i in indices]
+
+
+def _above(scores: Sequence[dict[str, float]], threshold: float) -> list[set[str]]:
+    """Per sentence, the codes whose learned score reaches ``threshold``. Of a
+    :class:`~.combined.ScoreMatrix`, read from the matrix, the many sentences with none
+    sharing one empty set (read only): a set and a dict per sentence and threshold were
+    the peak of an evaluation's memory at 1,000 interviews."""
+    if not isinstance(scores, ScoreMatrix):
+        return [{c for c, v in s.items() if v >= threshold} for s in scores]
+    import numpy
+
+    with numpy.errstate(invalid="ignore"):  # NaN: no score, reaches nothing
+        reached = scores.matrix >= numpy.float64(threshold)  # compared as the dicts' floats are
+    none: set[str] = set()
+    out = [none] * len(scores)
+    codes = scores.codes
+    rows, columns = numpy.nonzero(reached)
+    for i, j in zip(rows.tolist(), columns.tolist(), strict=True):  # by row, then column: the codes' order
+        if out[i] is none:
+            out[i] = set()
+        out[i].add(codes[j])
+    return out
+
+
 def _sweep(result: SuggestEvaluation, gold: list[set[str]], scores: Sequence[dict[str, float]], codes: list[str]) -> None:
     for t in SWEEP:
-        micro = report("learned", gold, [{c for c, v in s.items() if v >= t} for s in scores], codes).micro
+        micro = report("learned", gold, _above(scores, t), codes).micro
         result.sweep.append((t, micro.precision, micro.recall, micro.f1))
 
 

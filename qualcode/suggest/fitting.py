@@ -10,10 +10,10 @@ cross-validate, and the learned model abstains.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 from ..errors import NOTHING_TO_TRAIN, QualcodeError
-from .combined import Calibration, CalibrationData, ScoreMatrix, calibrated, calibration_data, neighbours_of
+from .combined import Calibration, CalibrationData, ScoreMatrix, calibrated, calibration_data
 from .dataset import Labelled
 from .learned import MIN_EXAMPLES, LearnedModel, Row, code_counts, encode, sentence_features, train
 
@@ -23,6 +23,15 @@ FOLDS = 5
 def features_of(data: Sequence[Labelled]) -> list[list[str]]:
     """The learned model's features for labelled sentences (in transcript order)."""
     return sentence_features([d.sentence for d in data])
+
+
+def rows_of(data: Sequence[Labelled]) -> list[Row]:
+    """The labelled sentences' features encoded (:func:`~.learned.encode`): as
+    :func:`~.dataset.labelled_sentences` encoded them, else from their features (their
+    sentences in transcript order, whole turns, as the features read them)."""
+    if all(d.row is not None for d in data):
+        return [d.row for d in data]
+    return encode(features_of(data))
 
 
 def learnable(data: Sequence[Labelled], minimum: int = MIN_EXAMPLES) -> list[str]:
@@ -108,7 +117,9 @@ def out_of_fold(
     # each model's are, so that every sentence's dict has its keys in the model's order).
     codes = sorted({code for _, learned, _ in found for code in learned})
     place = {code: j for j, code in enumerate(codes)}
-    matrix = numpy.full((len(data), len(codes)), numpy.nan)
+    # The models score in float32: kept so (exactly), half the memory of float64.
+    exact = all(scores.dtype == numpy.float32 for _, _, scores in found)
+    matrix = numpy.full((len(data), len(codes)), numpy.nan, dtype=numpy.float32 if exact else numpy.float64)
     for test_idx, learned, scores in found:
         matrix[numpy.ix_(test_idx, [place[c] for c in learned])] = scores
     return ScoreMatrix(codes, matrix)
@@ -142,9 +153,41 @@ def prepare(
         codes,
         learnable(data),
         groups=[d.transcript_id for d in data],
-        neighbours=neighbours_of([(d.transcript_id, d.sentence.turn) for d in data]),
+        neighbours=Passages(data),
         family=family,
     )
+
+
+class Passages(Sequence[tuple[int, ...]]):
+    """:func:`~.combined.neighbours_of` the labelled sentences' (transcript, turn), each
+    sentence's worked out when read: a calibration reads those of the few sentences with
+    hints, and a tuple per sentence with its key's was a fifth of a first run's calibration."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: Sequence[Labelled]) -> None:
+        self.data = data
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, ...]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[int, ...]]: ...
+    def __getitem__(self, index: int | slice) -> tuple[int, ...] | list[tuple[int, ...]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self.data))[index]]
+        data, n = self.data, len(self.data)
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError(index)
+        here = data[index]
+        tid, turn = here.transcript_id, here.sentence.turn
+        return tuple(
+            j for j in (index - 1, index + 1) if 0 <= j < n and data[j].transcript_id == tid and data[j].sentence.turn == turn
+        )
 
 
 def fit(data: Sequence[Labelled], codes: Iterable[str], threshold: float, **options) -> tuple[LearnedModel | None, Calibration]:
@@ -164,12 +207,15 @@ def fit_with_scores(
     family: Mapping[str, str] | None = None,
     should_cancel: Callable[[], bool] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    release_rows: bool = False,
     **info,
 ) -> tuple[LearnedModel | None, Calibration, ScoreMatrix | None]:
     """:func:`fit`, also returning the out-of-fold scores its calibration came from
-    (None without cross-validation), so that other thresholds can be calibrated too."""
+    (None without cross-validation), so that other thresholds can be calibrated too.
+    ``release_rows``: the data's encoded features (``row``) are let go once read (a
+    caller that fits on them once)."""
     codes = list(codes)
-    rows = encode([*features_of(data), *features_of(extra)])  # once for all the models below
+    rows = [*rows_of(data), *rows_of(extra)]  # once for all the models below
     # Encoded, the features written out are read no more: the models below only count them
     # (a list of strings per sentence was a tenth of a first run's memory at 100,000 sentences).
     feats: list[Sequence[str]] = [()] * len(data)
@@ -178,8 +224,14 @@ def fit_with_scores(
     scores = None
     if fold_of and learnable(data):
         scores = out_of_fold(data, feats, fold_of, extra, extra_feats, should_cancel=should_cancel, progress=progress, rows=rows)
-    calibration = calibrate(data, scores, codes, threshold, len(set(fold_of.values())), family)
+    # The final model before the calibration, which then has the memory to itself: the
+    # rows go (with ``release_rows``, the data's too), and so do the model's training arrays.
     model = train_on(data, feats, extra, extra_feats, rows=rows, should_cancel=should_cancel, **info)
+    del rows
+    if release_rows:
+        for d in data:
+            d.row = None
+    calibration = calibrate(data, scores, codes, threshold, len(set(fold_of.values())), family)
     if model is not None:
         model.info.calibration = calibration.to_dict()
     return model, calibration, scores

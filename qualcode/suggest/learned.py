@@ -60,7 +60,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from itertools import chain
+from itertools import accumulate, chain, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -266,23 +266,31 @@ class LearnedModel:
 Row = Any  # one sentence as the classifier reads it: its distinct hashed feature ids, sorted (numpy uint64)
 
 
-def encode(sentences: Sequence[Sequence[str]]) -> list[Row]:
+def encode(sentences: Sequence[Sequence[str]], cache: dict[str, int] | None = None) -> list[Row]:
     """Each sentence's features (:func:`features`) as distinct hashed ids, sorted.
 
     Encoded once, the rows are shared by all models of a fit (:mod:`.fitting`). The
     ids are 64-bit BLAKE2 hashes of the features: the same in every process (a saved
     model keeps them). A feature counts once however often it occurs (counts scored
-    no better on the sample project).
+    no better on the sample project). ``cache``: each feature's id, kept by a caller
+    that encodes many parts.
     """
     import numpy
 
-    return [numpy.array(ids, dtype=numpy.uint64) for ids in _distinct_ids(sentences)]
+    ids = _distinct_ids(sentences, cache)
+    # One array for all, each sentence's row a view of it: an array of its own per
+    # sentence (its data apart) was most of the memory of 100,000 encoded sentences.
+    lengths = [len(row) for row in ids]
+    flat = numpy.fromiter(chain.from_iterable(ids), dtype=numpy.uint64, count=sum(lengths))
+    edges = list(accumulate(lengths, initial=0))
+    return [flat[a:b] for a, b in pairwise(edges)]
 
 
-def _distinct_ids(sentences: Sequence[Sequence[str]]) -> list[list[int]]:
+def _distinct_ids(sentences: Sequence[Sequence[str]], cache: dict[str, int] | None = None) -> list[list[int]]:
     """Each sentence's hashed feature ids, distinct and sorted (as plain ints: a small
     numpy array per sentence costs more than the sorting)."""
-    cache: dict[str, int] = {}
+    if cache is None:
+        cache = {}
     out = []
     for words in sentences:
         ids = set()
@@ -326,13 +334,16 @@ class _Part:
 
         chosen = [rows[i] for i in which.tolist()]
         flat = numpy.concatenate(chosen)
-        self.columns = numpy.searchsorted(keys, flat)
+        # Positions as int32 (a model's features and a part's sentences are far fewer than
+        # 2**31): every part of a model is held while it trains, half the memory of int64.
+        self.columns = numpy.searchsorted(keys, flat).astype(numpy.int32)
         self.starts = _starts(chosen)
         order = numpy.argsort(self.columns, kind="stable")
         ordered = self.columns[order]
-        self.key_starts = numpy.flatnonzero(numpy.r_[True, ordered[1:] != ordered[:-1]])
+        self.key_starts = numpy.flatnonzero(numpy.r_[True, ordered[1:] != ordered[:-1]]).astype(numpy.int32)
         self.present = ordered[self.key_starts]
-        self.sentence_of = numpy.repeat(numpy.arange(len(chosen)), numpy.diff(numpy.append(self.starts, len(flat))))[order]
+        lengths = numpy.diff(numpy.append(self.starts, len(flat)))
+        self.sentence_of = numpy.repeat(numpy.arange(len(chosen), dtype=numpy.int32), lengths)[order]
         self.truth = truth[which]
 
 

@@ -148,7 +148,15 @@ def _run(
     if learned:
         progress(0, total, "checking the learned model")
         prepared = prepare_model(
-            project.root, store, codebook, pipeline, rules, config.suggestion_threshold, force=train, should_cancel=should_cancel
+            project.root,
+            store,
+            codebook,
+            pipeline,
+            rules,
+            config.suggestion_threshold,
+            force=train,
+            should_cancel=should_cancel,
+            keep=set(ids),
         )
         model = prepared.model
         calibration = prepared.calibration
@@ -170,8 +178,8 @@ def _run(
         summary.model = model.info if model else None
         if prepared.note:
             summary.notes.append(prepared.note)
-        for item in prepared.data or ():  # reuse the sentences training just analysed
-            analysed.setdefault(item.transcript_id, []).append(item.sentence)
+        analysed = prepared.sentences  # reuse the sentences training just analysed
+        del prepared
         if should_cancel():
             summary.cancelled = True
             return summary

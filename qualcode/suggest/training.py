@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +24,7 @@ from .fitting import fit
 from .learned import MIN_EXAMPLES, MODEL_DIR, LearnedModel, ModelInfo, code_counts, needs_training
 from .pipeline import Pipeline
 from .rules import RuleSuggester
+from .segments import Sentence
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..project import Project
@@ -68,7 +69,9 @@ class Prepared:
     calibration: Calibration = field(default_factory=Calibration)
     trained: bool = False
     note: str = ""
-    data: list[Labelled] | None = None  # the analysed training sentences, when trained now
+    # The analysed sentences of the transcripts asked for (``keep``) that it was trained
+    # on, when trained now: a run proposes for them without analysing them again.
+    sentences: dict[int, list[Sentence]] = field(default_factory=dict)
 
 
 # The sentences a project's model is trained (and calibrated) on at most: beyond some
@@ -87,13 +90,17 @@ def train_project(
     threshold: float,
     *,
     should_cancel: Callable[[], bool] | None = None,
+    keep: Collection[int] = (),
 ) -> tuple[LearnedModel, Calibration, list[Labelled]]:
     """Train and calibrate on every coded transcript, save the model in the project,
-    return it, its calibration and its data."""
+    return it, its calibration and its data: whole sentences for the transcripts in
+    ``keep``, the others' only as training reads them (:func:`~.dataset.labelled_sentences`)."""
     started = time.perf_counter()
     codes = codable_codes(codebook)
     coded = coded_transcripts(store)
-    data = labelled_sentences(store, pipeline, rules, codes, coded, limit=MAX_TRAINING_SENTENCES, should_cancel=should_cancel)
+    data = labelled_sentences(
+        store, pipeline, rules, codes, coded, limit=MAX_TRAINING_SENTENCES, should_cancel=should_cancel, keep=keep
+    )
     total, _, top = store.codings.state()
     model, calibration = fit(
         data,
@@ -105,6 +112,7 @@ def train_project(
         transcripts=len({d.transcript_id for d in data}),
         codings=total,
         max_coding_id=top,
+        release_rows=True,
     )
     if model is None:
         raise error(NOTHING_TO_TRAIN, minimum=MIN_EXAMPLES)
@@ -128,8 +136,10 @@ def prepare_model(
     *,
     force: bool = False,
     should_cancel: Callable[[], bool] | None = None,
+    keep: Collection[int] = (),
 ) -> Prepared:
-    """The saved model, retrained first when asked (``force``) or when it is stale.
+    """The saved model, retrained first when asked (``force``) or when it is stale;
+    trained now, with the sentences it read of the transcripts in ``keep``.
 
     Not enough coding yet is no error here (the rules still suggest): the result
     then has no model and a note saying why.
@@ -143,12 +153,19 @@ def prepare_model(
         except QualcodeError:
             pass  # unreadable (e.g. another spaCy version wrote it): train a new one
     try:
-        model, calibration, data = train_project(root, store, codebook, pipeline, rules, threshold, should_cancel=should_cancel)
+        model, calibration, data = train_project(
+            root, store, codebook, pipeline, rules, threshold, should_cancel=should_cancel, keep=keep
+        )
     except QualcodeError as exc:
         if exc.code != NOTHING_TO_TRAIN.code or force:
             raise
         return Prepared(None, note=f"no learned suggestions yet: a code needs {MIN_EXAMPLES} coded sentences")
-    return Prepared(model, calibration, trained=True, data=data)
+    wanted = set(keep)
+    sentences: dict[int, list[Sentence]] = {}
+    for item in data:
+        if item.transcript_id in wanted:
+            sentences.setdefault(item.transcript_id, []).append(item.sentence)
+    return Prepared(model, calibration, trained=True, sentences=sentences)
 
 
 def train_model(
