@@ -55,7 +55,7 @@ def test_suggest_cli_suggest_then_list(runner, root):
     assert "doorverwijzing" in table.stdout and "reason" in table.stdout
     # The most likely first: two hints in the first suggestion (0.75) beat one (0.5).
     by_score = listing(runner, root, "--order", "score")
-    assert [r["score"] for r in by_score] == [0.75, 0.5]
+    assert [r["score"] for r in by_score] == [0.4375, 0.25]  # two untried hints, one
     assert [r["id"] for r in listing(runner, root, "--order", "position")] == [r["id"] for r in rows]
 
 
@@ -132,7 +132,7 @@ def test_suggest_cli_evaluate_prints_a_table_and_writes_csv(runner, tmp_path):
     text = "".join(f"R: {a} {b}\n" for a, b in zip(TAART, OTHER, strict=False))
     root = tmp_path / "eval"
     project = make_project(
-        root, {"a.txt": text, "b.txt": text.replace("R: ", "R: Ja. "), "c.txt": "R: De organisaties helpen.\n"}
+        root, {"a.txt": text, "b.txt": text.replace("R: ", "R: Ja. "), "c.txt": "R: De organisaties helpen.\n"}, config=""
     )
     for name in ("a", "b"):
         tid = project.store.transcripts.id_by_name(name)

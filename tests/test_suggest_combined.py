@@ -51,11 +51,11 @@ def test_suggest_combined_learned_speaks_only_where_it_beat_the_rules_with_its_o
 
 def test_suggest_combined_a_distrusted_hint_stops_being_proposed():
     cal = Calibration({"a": CodeCalibration("a", rule_right=1, rule_wrong=9)})
-    assert cal.get("a").rule_precision == pytest.approx(2 / 12)  # smoothed: (1 + 1) / (10 + 2)
+    assert cal.get("a").rule_precision == pytest.approx(2 / 14)  # smoothed: (1 + 1) / (10 + 1 + 3)
     assert combine({"a": ["matched keyword 'x'"]}, True, None, cal, 0.3, {"a"}) == {}
     trusted = Calibration({"a": CodeCalibration("a", rule_right=8, rule_wrong=2)})
     found = combine({"a": ["matched keyword 'x'"]}, True, None, trusted, 0.3, {"a"})
-    assert found["a"].score == pytest.approx(0.75) and found["a"].sources == {RULES}
+    assert found["a"].score == pytest.approx(9 / 14) and found["a"].sources == {RULES}
     assert found["a"].reasons == ["rule: matched keyword 'x'", "this code's hints were right in 8 of 10 coded sentences"]
 
 
@@ -69,7 +69,11 @@ def test_suggest_combined_each_hint_earns_its_own_trust():
     assert found["a"].reasons[-1] == "this hint was right in 5 of 6 coded sentences"
     assert combine({"a": ["r1"]}, False, None, Calibration(), 0.3, {"a"}) == {}  # "Ja precies."
     assert combine({"a": ["r1"]}, True, None, Calibration(), 0.3, set()) == {}  # already coded, or not codable
-    assert combine({"a": ["r1"]}, True, None, Calibration(), 0.3, {"a"})["a"].score == pytest.approx(0.5)  # nothing coded yet
+    # Nothing coded yet: a hint claims what unchecked hints deliver (0.25), below the default
+    # threshold alone; two hints in one sentence add up and reach it.
+    assert combine({"a": ["r1"]}, True, None, Calibration(), 0.3, {"a"}) == {}
+    assert combine({"a": ["r1"]}, True, None, Calibration(), 0.2, {"a"})["a"].score == pytest.approx(0.25)
+    assert combine({"a": ["r1", "r2"]}, True, None, Calibration(), 0.3, {"a"})["a"].score == pytest.approx(1 - 0.75 * 0.75)
 
 
 def test_suggest_combined_proposes_one_code_per_sentence_the_best_scored():
@@ -124,29 +128,29 @@ def test_suggest_combined_learned_proposal_explains_its_words_and_keeps_the_hint
 
 
 def test_suggest_combined_the_model_vetoes_a_hit_only_where_calibrated_to():
-    cal = Calibration({"a": CodeCalibration("a", source=LEARNED, veto=0.1)})
-    assert combine({"a": ["r"]}, True, {"a": 0.05}, cal, 0.3, {"a"}) == {}
-    assert set(combine({"a": ["r"]}, True, {"a": 0.15}, cal, 0.3, {"a"})) == {"a"}
+    cal = Calibration({"a": CodeCalibration("a", source=LEARNED, veto=0.1)})  # its unchecked hint: 0.25
+    assert combine({"a": ["r"]}, True, {"a": 0.05}, cal, 0.2, {"a"}) == {}
+    assert set(combine({"a": ["r"]}, True, {"a": 0.15}, cal, 0.2, {"a"})) == {"a"}
     rules_code = Calibration({"a": CodeCalibration("a")})  # the model has no say for a rules code
-    assert set(combine({"a": ["r"]}, True, {"a": 0.0}, rules_code, 0.3, {"a"})) == {"a"}
+    assert set(combine({"a": ["r"]}, True, {"a": 0.0}, rules_code, 0.2, {"a"})) == {"a"}
 
 
 def test_suggest_combined_a_hit_the_model_lets_pass_says_whether_it_agrees_or_only_does_not_object():
     cal = Calibration({"a": CodeCalibration("a", source=LEARNED, veto=0.1, threshold=0.4)})
-    passed = combine({"a": ["r"]}, True, {"a": 0.15}, cal, 0.3, {"a"})["a"]
+    passed = combine({"a": ["r"]}, True, {"a": 0.15}, cal, 0.2, {"a"})["a"]  # its unchecked hint: 0.25
     assert passed.reasons[-1].endswith("; the learned model does not object (score 0.15)")
-    agreed = combine({"a": ["r"]}, True, {"a": 0.55}, cal, 0.3, {"a"})["a"]
+    agreed = combine({"a": ["r"]}, True, {"a": 0.55}, cal, 0.2, {"a"})["a"]
     assert agreed.reasons[-1].endswith("; the learned model agrees (score 0.55)")
 
 
 def _two_codes_hit_one_sentence():
-    """Code a (the model has a say, no veto, never adds) and code b (rules only)
-    both hinted in one sentence; b's hint has the better record (0.72 against a's 0.5)."""
+    """Code a (the model has a say, no veto, never adds; its hints count from 0.2) and code b (rules only)
+    both hinted in one sentence; b's hint has the better record (5/12 against a's unchecked 0.25)."""
     hits = {"a": ["matched keyword 'x'"], "b": ["matched keyword 'y'"]}
     cal = Calibration(
         {
-            "a": CodeCalibration("a", source=LEARNED, threshold=1.01, positives=12),
-            "b": CodeCalibration("b", rule_right=3, rule_wrong=1, hints={"matched keyword 'y'": [3, 1]}),
+            "a": CodeCalibration("a", source=LEARNED, threshold=1.01, positives=12, rule_threshold=0.2),
+            "b": CodeCalibration("b", rule_right=1, rule_wrong=1, hints={"matched keyword 'y'": [1, 1]}),
         }
     )
     return hits, cal
@@ -155,12 +159,12 @@ def _two_codes_hit_one_sentence():
 def test_suggest_combined_the_models_score_adds_to_the_hints_of_its_code():
     hits, cal = _two_codes_hit_one_sentence()
     assert set(combine(hits, True, None, cal, 0.3, {"a", "b"})) == {"b"}  # hints alone: b's is better
-    assert set(combine(hits, True, {"a": 0.1}, cal, 0.3, {"a", "b"})) == {"b"}  # 1 - 0.5 x 0.9 = 0.55 < 0.72
-    proposal = combine(hits, True, {"a": 0.6}, cal, 0.3, {"a", "b"})["a"]  # 1 - 0.5 x 0.4 = 0.8 > 0.72
-    assert proposal.score == pytest.approx(0.8) and proposal.sources == {RULES}
+    assert set(combine(hits, True, {"a": 0.1}, cal, 0.3, {"a", "b"})) == {"b"}  # 1 - 0.75 x 0.9 = 0.325 < 5/12
+    proposal = combine(hits, True, {"a": 0.6}, cal, 0.3, {"a", "b"})["a"]  # 1 - 0.75 x 0.4 = 0.7 > 5/12
+    assert proposal.score == pytest.approx(0.7) and proposal.sources == {RULES}
     assert proposal.reasons[-1].endswith("; the learned model adds its score (score 0.60)")
     rules_code = Calibration({"a": CodeCalibration("a")})  # a code the model has no say in: its hints' score alone
-    assert combine({"a": ["r"]}, True, {"a": 0.9}, rules_code, 0.3, {"a"})["a"].score == pytest.approx(0.5)
+    assert combine({"a": ["r"]}, True, {"a": 0.9}, rules_code, 0.2, {"a"})["a"].score == pytest.approx(0.25)
 
 
 def test_suggest_run_reads_the_models_score_where_it_adds_to_a_hint():
@@ -175,9 +179,9 @@ def test_suggest_run_reads_the_models_score_where_it_adds_to_a_hint():
     model = train(sentence_features(examples), [{"a"}] * 6 + [set()] * 6, minimum=1)
     sentence = Sentence(1, 2, 0, 20, "Een wachtlijst x y.", words=["wachtlijst"], hits=hits)
     score = model.scores(sentence_features([sentence]))[0]["a"]
-    assert score > 0.45  # enough to win (see above)
+    assert score > 0.45  # enough to win: 1 - 0.75 x (1 - score) above b's 5/12 (see above)
     ((_, _, code, suggester, found, reason),) = propose([sentence], model, cal, 0.3, {"a", "b"})
-    assert (code, suggester) == ("a", RULES) and found == pytest.approx(1 - 0.5 * (1 - score), abs=1e-4)
+    assert (code, suggester) == ("a", RULES) and found == pytest.approx(1 - 0.75 * (1 - score), abs=1e-4)
     assert "the learned model adds its score" in reason
 
 
@@ -269,8 +273,8 @@ def test_suggest_combined_neighbours_of_a_hint_are_proposed_only_where_passages_
     assert bool(found) == spill
     if spill:
         assert found["a"].sources == {RULES}
-        # 8 transcripts x 3 turns x 2 neighbours, all coded: right in 48 of 48, scored (48 + 1) / (48 + 2)
-        assert (a.near_right, a.near_wrong) == (48, 0) and found["a"].score == pytest.approx(49 / 50)
+        # 8 transcripts x 3 turns x 2 neighbours, all coded: right in 48 of 48, scored (48 + 1) / (48 + 1 + 3)
+        assert (a.near_right, a.near_wrong) == (48, 0) and found["a"].score == pytest.approx(49 / 52)
         assert found["a"].reasons == [
             "next to a sentence that matched keyword 'x'",
             "this code's coded passages run over several sentences: right in 48 of 48 coded sentences",
@@ -362,15 +366,16 @@ def test_suggest_run_proposes_the_neighbours_of_a_hint_where_the_code_runs_on():
         Sentence(1, 4, 31, 40, "Ander beurt."),  # another turn: not a neighbour
     ]
     sentences[1].hits = hit
-    runs_on = Calibration({"a": CodeCalibration("a", near=0.4, near_right=3, near_wrong=1)})
-    ((start, end, code, suggester, score, reason),) = propose(sentences, None, runs_on, 0.3, {"a"})
+    # The hint is untried (0.25): proposed at a project threshold of 0.2, its neighbours at near 0.2.
+    runs_on = Calibration({"a": CodeCalibration("a", near=0.2, near_right=3, near_wrong=1)})
+    ((start, end, code, suggester, score, reason),) = propose(sentences, None, runs_on, 0.2, {"a"})
     assert (start, end, code, suggester) == (0, 30, "a", RULES)  # the three sentences of the turn, as one run
-    # Scored by its best sentence: a neighbour, right in 3 of 4 ((3 + 1) / (4 + 2)), above the untried hint (0.5).
-    assert score == pytest.approx(4 / 6, abs=1e-4)
+    # Scored by its best sentence: a neighbour, right in 3 of 4 ((3 + 1) / (4 + 1 + 3)), above the untried hint (0.25).
+    assert score == pytest.approx(4 / 8, abs=1e-4)
     # The run's own hint comes first; what its neighbours contributed after it.
     assert reason.startswith("rule: matched keyword 'x'; no coded sentence to check this hint against yet; next to a sentence")
     single = Calibration({"a": CodeCalibration("a")})  # the default: no neighbours
-    assert [(s, e) for s, e, *_ in propose(sentences, None, single, 0.3, {"a"})] == [(11, 20)]
+    assert [(s, e) for s, e, *_ in propose(sentences, None, single, 0.2, {"a"})] == [(11, 20)]
 
 
 def test_suggest_combined_one_coded_transcript_chooses_no_settings_but_ranks_by_the_hints_record():
@@ -633,7 +638,7 @@ def test_suggest_run_carries_a_proposed_passage_over_the_weak_hints_next_to_it()
     ((start, end, code, suggester, score, reason),) = propose(sentences, None, cal, 0.3, {"a"})
     assert (start, end, code, suggester) == (0, 40, "a", RULES)  # one run over both sentences, not the third
     assert reason.startswith("rule: matched keyword 'wachtlijst'; this hint was right in 4 of 4 coded sentences; ")
-    assert reason.endswith("continues the passage proposed next to it: keyword 'wachten', too weak alone (score 0.29)")
+    assert reason.endswith("continues the passage proposed next to it: keyword 'wachten', too weak alone (score 0.21)")
     # Coded already for the code there: the suggestion keeps to its own sentence.
     from qualcode.model import Coding
 

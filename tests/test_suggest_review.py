@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from test_suggest_support import CODEBOOK, make_project, span_of
+from test_suggest_support import CODEBOOK, REVIEW_CONFIG, make_project, span_of
 
 from qualcode.errors import QualcodeError
 from qualcode.model import ACCEPTED, MANUAL, PENDING, REJECTED, SUGGESTED
@@ -21,23 +21,30 @@ def by_code(project, transcript="int1"):
 
 
 def test_suggest_run_proposes_respondent_sentences_with_reasons(tmp_path):
-    project = make_project(tmp_path)
+    project = make_project(tmp_path, config="")  # the default threshold, 0.3
     summary = run_suggestions(project, learned=False)
     assert summary.transcripts == 1 and summary.pipeline == BLANK
     found = by_code(project)
-    assert set(found) == {
-        ("doorverwijzing", "Ik verwijs de moeder door naar het wijkteam. Soms is er een wachtlijst."),
-        ("doorverwijzing", "De migrantenorganisaties helpen ons."),
-    }
+    # Before any coding, a sentence with one hint (0.25) waits for coding to check it; one
+    # with two is proposed, and carries its passage on over the next one's hint.
+    assert set(found) == {("doorverwijzing", "Ik verwijs de moeder door naar het wijkteam. Soms is er een wachtlijst.")}
     run = found[("doorverwijzing", "Ik verwijs de moeder door naar het wijkteam. Soms is er een wachtlijst.")]
     assert run.suggester == "rules" and run.status == PENDING
     assert "rule: matched lemma 'doorverwijzen' in \"verwijs … door\"" in run.reason
-    assert "rule: matched keyword 'wachtlijst'" in run.reason  # two sentences joined into one run
+    assert "rule: matched lemma 'moeder' in \"moeder\"" in run.reason
+    # The next sentence's one hint joins the run as its passage, and says so.
+    assert run.reason.endswith("continues the passage proposed next to it: keyword 'wachtlijst', too weak alone (score 0.25)")
     assert "no coded sentence to check this hint against yet" in run.reason
-    # Before any coding a hint counts as a coin flip (0.5); two hints in one sentence add up.
-    assert run.score == pytest.approx(0.75)
-    assert found[("doorverwijzing", "De migrantenorganisaties helpen ons.")].score == pytest.approx(0.5)
-    assert summary.added == 2 and summary.pending == 2
+    # Before any coding a hint counts as what untried hints deliver (0.25); two in one sentence add up.
+    assert run.score == pytest.approx(1 - 0.75 * 0.75)
+    assert summary.added == 1 and summary.pending == 1
+    # ... and the run says so, and how to see every hint.
+    (note,) = [n for n in summary.notes if "hints yet" in n]
+    assert "one hint alone scores 0.25, below suggestion_threshold 0.3" in note
+    assert "(suggestion_threshold: 0.20 in qualcode.yaml proposes every hint)" in note
+    low = make_project(tmp_path / "low")  # suggestion_threshold 0.2: every hint, and no such note
+    assert not [n for n in run_suggestions(low, learned=False).notes if "hints yet" in n]
+    assert ("doorverwijzing", "De migrantenorganisaties helpen ons.") in by_code(low)
 
 
 def test_suggest_run_skips_interviewer_turns(tmp_path):
@@ -49,7 +56,7 @@ def test_suggest_run_skips_interviewer_turns(tmp_path):
 
 def test_suggest_run_follows_a_configured_interviewer_rule(tmp_path):
     text = "Onderzoeker: Vertrouwen de moeders u?\nAnna: Ze vertrouwen ons.\nOnderzoeker: Waarom?\nAnna: Omdat we er zijn.\n"
-    project = make_project(tmp_path, {"int2.txt": text}, config="interviewer_speakers: ['onderzoeker']\n")
+    project = make_project(tmp_path, {"int2.txt": text}, config=REVIEW_CONFIG + "interviewer_speakers: ['onderzoeker']\n")
     run_suggestions(project, learned=False)
     found = by_code(project, "int2")
     assert set(found) == {("vertrouwen", "Ze vertrouwen ons.")}

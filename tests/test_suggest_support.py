@@ -49,8 +49,16 @@ R: De migrantenorganisaties helpen ons. Daar ging ik vaak heen.
 """
 
 
-def make_project(root: Path, transcripts: dict[str, str] | None = None, codebook: str = CODEBOOK, config: str = "") -> Project:
-    """A project folder with the codebook and transcripts imported (``name.txt`` -> text)."""
+# Before any coding a single hint claims 0.25 (what untried hints deliver), below the
+# default threshold; these projects are for runs and their review, so one hint is enough.
+REVIEW_CONFIG = "suggestion_threshold: 0.2\n"
+
+
+def make_project(
+    root: Path, transcripts: dict[str, str] | None = None, codebook: str = CODEBOOK, config: str = REVIEW_CONFIG
+) -> Project:
+    """A project folder with the codebook and transcripts imported (``name.txt`` -> text;
+    ``config``: its qualcode.yaml)."""
     (root / "codebooks").mkdir(parents=True, exist_ok=True)
     (root / "codebooks" / "codebook.yaml").write_text(codebook, encoding="utf-8")
     (root / "transcripts").mkdir(exist_ok=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 
+from test_suggest_support import REVIEW_CONFIG
 from test_tui_support import (
     SMALL_CODEBOOK,
     SMALL_TRANSCRIPT,
@@ -472,7 +473,7 @@ async def test_tui_review_run_suggestions_in_a_worker_then_review(tmp_path, monk
     """The real runner (spaCy loads in the worker); a rejected one is not proposed again."""
     import sys
 
-    project = make_project(tmp_path / "p", {"gesprek.txt": SMALL_TRANSCRIPT}, HINTED_CODEBOOK)
+    project = make_project(tmp_path / "p", {"gesprek.txt": SMALL_TRANSCRIPT}, HINTED_CODEBOOK, REVIEW_CONFIG)
     gate = gate_runs(monkeypatch)
     try:
         app = make_app(project)
@@ -525,7 +526,9 @@ async def test_tui_review_a_run_can_be_cancelled(tmp_path, monkeypatch):
 
 
 async def test_tui_review_transcripts_screen_suggests_for_the_listed_and_counts(tmp_path):
-    project = make_project(tmp_path / "p", {"a.txt": SMALL_TRANSCRIPT, "b.txt": "I: Vraag?\nR: Ik was bang.\n"}, HINTED_CODEBOOK)
+    project = make_project(
+        tmp_path / "p", {"a.txt": SMALL_TRANSCRIPT, "b.txt": "I: Vraag?\nR: Ik was bang.\n"}, HINTED_CODEBOOK, REVIEW_CONFIG
+    )
     try:
         app = make_app(project)
         async with app.run_test(size=(120, 20)) as pilot:

@@ -48,9 +48,11 @@ R: Die schamen zich. Ze willen niet dat het in de computer komt.
 """
 
 
-def make_project(folder: Path, transcripts: dict[str, str], codebook: str = SMALL_CODEBOOK) -> Project:
-    """A project folder with these transcripts imported."""
+def make_project(folder: Path, transcripts: dict[str, str], codebook: str = SMALL_CODEBOOK, config: str = "") -> Project:
+    """A project folder with these transcripts imported (``config``: its qualcode.yaml)."""
     (folder / "codebooks").mkdir(parents=True)
+    if config:
+        (folder / "qualcode.yaml").write_text(config, encoding="utf-8")
     (folder / "codebooks" / "codebook.yaml").write_text(codebook, encoding="utf-8")
     (folder / "transcripts").mkdir()
     for name, text in transcripts.items():

@@ -43,6 +43,7 @@ from .combined import (
     LEARNED,
     MAX_PER_TURN,
     RULES,
+    UNTRIED_HINT,
     Calibration,
     Proposal,
     capped_runs,
@@ -184,6 +185,14 @@ def _run(
             summary.cancelled = True
             return summary
 
+    untried = UNTRIED_HINT
+    if not calibration.codes and untried < config.suggestion_threshold:
+        summary.notes.append(
+            f"your coding has not checked the codebook's hints yet (that starts when the learned model first trains:"
+            f" 2+ coded transcripts, {MIN_EXAMPLES}+ coded sentences of a code): one hint alone scores {untried:.2f}, below suggestion_threshold"
+            f" {config.suggestion_threshold:g}, so only sentences where 2+ hints agree are proposed, with their passages"
+            f" (suggestion_threshold: {untried - 0.05:.2f} in qualcode.yaml proposes every hint)"
+        )
     codable = set(codable_codes(codebook))
     broader = {c.id: [a.id for a in codebook.ancestors(c.id)] for c in codebook.walk() if c.parent_id is not None}
     threshold = config.suggestion_threshold
