@@ -821,3 +821,19 @@ def test_suggest_combined_items_no_setting_proposes_are_counted_not_kept(monkeyp
     assert lean.items == whole.items and lean.item_folds == whole.item_folds
     assert len(lean.columns["f"].where) == 0 < lean.items["f"] == len(whole.columns["f"].where)
     assert sum(len(c.where) for c in lean.columns.values()) < sum(len(c.where) for c in whole.columns.values())
+
+
+def test_suggest_combined_hints_that_found_the_same_words_are_one_piece_of_evidence():
+    # The sample codebook's keyword 'naar ons toe' and its pattern 2 both find "naar ons toe":
+    # one piece of evidence (0.25 before any coding), not two that add up to 0.44.
+    same = ["matched keyword 'naar ons toe'", 'matched pattern 2 "Naar ons toe"']
+    assert CodeCalibration("a").rule_score(same) == pytest.approx(0.25)
+    assert combine({"a": same}, True, None, Calibration(), 0.3, {"a"}) == {}
+    # Two hints on other words still add up; one hint matching twice still counts once.
+    other = ["matched keyword 'naar ons toe'", "matched lemma 'moeder' in \"moeders\"", "matched lemma 'moeder' in \"moeder\""]
+    assert CodeCalibration("a").rule_score(other) == pytest.approx(1 - 0.75 * 0.75)
+    # Of the same words, the better record counts.
+    cal = CodeCalibration(
+        "a", rule_right=4, rule_wrong=4, hints={"matched pattern 2": [6, 0], "matched keyword 'naar ons toe'": [0, 6]}
+    )
+    assert cal.rule_score(same) == pytest.approx(cal.hint_precision('matched pattern 2 "naar ons toe"'))

@@ -525,6 +525,23 @@ async def test_tui_review_a_run_can_be_cancelled(tmp_path, monkeypatch):
         project.close()
 
 
+async def test_tui_review_a_run_says_why_it_proposes_little_before_the_hints_are_checked(tmp_path):
+    # The default threshold (0.3): one untried hint (0.25) is not proposed, and the run says so on screen.
+    project = make_project(tmp_path / "p", {"a.txt": SMALL_TRANSCRIPT}, HINTED_CODEBOOK)
+    try:
+        app = make_app(project)
+        async with app.run_test(size=(120, 20)) as pilot:
+            await pilot.pause()
+            await pilot.press("G")
+            await settle(pilot)
+            with Store(project.db_path) as other:
+                assert other.suggestions.find() == []
+            (note,) = [n.message for n in app._notifications if "hints yet" in n.message]
+            assert "one hint alone scores 0.25, below suggestion_threshold 0.3" in note
+    finally:
+        project.close()
+
+
 async def test_tui_review_transcripts_screen_suggests_for_the_listed_and_counts(tmp_path):
     project = make_project(
         tmp_path / "p", {"a.txt": SMALL_TRANSCRIPT, "b.txt": "I: Vraag?\nR: Ik was bang.\n"}, HINTED_CODEBOOK, REVIEW_CONFIG

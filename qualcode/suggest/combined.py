@@ -210,6 +210,40 @@ def hint_key(reason: str) -> str:
     return reason
 
 
+def hint_words(reason: str) -> str | None:
+    """The words a rule reason says its hint matched, in lower case (None: a bare hint
+    key): ``matched keyword 'naar ons toe'`` and ``matched pattern 2 "naar ons toe"``
+    -> ``naar ons toe``; ``matched lemma 'moeder' in "moeders"`` -> ``moeders``."""
+    if reason.startswith("matched keyword '"):
+        return reason[len("matched keyword '") : -1].lower()
+    _, quote, rest = reason.partition(' "')
+    if not quote:
+        return None
+    return rest.partition('"')[0].lower()
+
+
+def same_evidence(reasons: Iterable[str]) -> list[set[str]]:
+    """The distinct hints behind ``reasons`` (:func:`hint_key`), those that matched the
+    same words put together: a keyword and a pattern (or a lemma) of one code that found
+    the same words are one piece of evidence, not two that add up (the sample
+    codebook's keyword 'naar ons toe' and its pattern 2 both find "naar ons toe")."""
+    groups: list[tuple[set[str], set[str]]] = []  # (hint keys, words they matched)
+    words_of: dict[str, set[str]] = {}
+    for reason in reasons:
+        words = hint_words(reason)
+        found = words_of.setdefault(hint_key(reason), set())
+        if words is not None:
+            found.add(words)
+    for key, found_words in words_of.items():
+        keys, matched = {key}, set(found_words)
+        for group in [g for g in groups if g[1] & matched]:
+            groups.remove(group)
+            keys |= group[0]
+            matched |= group[1]
+        groups.append((keys, matched))
+    return [keys for keys, _ in groups]
+
+
 def _smoothed(record: Sequence[int], prior: float) -> float:
     """A hint's precision from its record ``(right, wrong)`` and ``prior``
     (``HINT_WEIGHT`` times its code's rule precision)."""
@@ -263,8 +297,8 @@ class CodeCalibration:
         # per sentence with hits); hint_key of a key is the key.
         prior, hints = HINT_WEIGHT * self.rule_precision, self.hints
         miss = 1.0
-        for key in {hint_key(r) for r in reasons}:
-            miss *= 1 - _smoothed(hints.get(key, (0, 0)), prior)
+        for keys in same_evidence(reasons):
+            miss *= 1 - max(_smoothed(hints.get(key, (0, 0)), prior) for key in keys)
         return 1 - miss
 
 

@@ -176,6 +176,8 @@ class Jobs:
             app.flash(run_text(summary, app.key_of("review")))
             if summary.warnings:
                 app.notify("\n".join(summary.warnings), severity="warning", timeout=15, markup=False)
+            if summary.notes:  # what the run could not do yet, and why (e.g. hints not checked yet)
+                app.notify("\n".join(summary.notes), timeout=12, markup=False)
         elif message.result is None:
             app.flash(S.TRAIN_CANCELLED)
         else:
