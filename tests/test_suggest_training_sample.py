@@ -140,12 +140,12 @@ def test_training_on_slim_sentences_gives_the_model_and_calibration_whole_ones_g
 
 def test_passages_are_the_neighbours_of_each_sentence_in_its_turn(five):
     from qualcode.suggest.combined import neighbours_of
-    from qualcode.suggest.fitting import Passages
+    from qualcode.suggest.fitting import passages_of
 
     pipeline = load_pipeline(None)
     data = labelled_sentences(five.store, pipeline, RuleSuggester(pipeline, five.codebook), ["vertrouwen"], keep=())
-    want = neighbours_of([(d.transcript_id, d.sentence.turn) for d in data])
-    passages = Passages(data)
+    want = list(neighbours_of([(d.transcript_id, d.sentence.turn) for d in data]))
+    passages = passages_of(data)
     assert len(passages) == len(want) and list(passages) == want and any(want)
     assert passages[-1] == want[-1] and passages[2:5] == want[2:5]
     with pytest.raises(IndexError):

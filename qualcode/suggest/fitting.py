@@ -10,10 +10,10 @@ cross-validate, and the learned model abstains.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, overload
+from typing import Any
 
 from ..errors import NOTHING_TO_TRAIN, QualcodeError
-from .combined import Calibration, CalibrationData, ScoreMatrix, calibrated, calibration_data
+from .combined import Calibration, CalibrationData, Neighbours, ScoreMatrix, calibrated, calibration_data
 from .dataset import Labelled
 from .learned import MIN_EXAMPLES, LearnedModel, Row, code_counts, encode, sentence_features, train
 
@@ -153,41 +153,14 @@ def prepare(
         codes,
         learnable(data),
         groups=[d.transcript_id for d in data],
-        neighbours=Passages(data),
+        neighbours=passages_of(data),
         family=family,
     )
 
 
-class Passages(Sequence[tuple[int, ...]]):
-    """:func:`~.combined.neighbours_of` the labelled sentences' (transcript, turn), each
-    sentence's worked out when read: a calibration reads those of the few sentences with
-    hints, and a tuple per sentence with its key's was a fifth of a first run's calibration."""
-
-    __slots__ = ("data",)
-
-    def __init__(self, data: Sequence[Labelled]) -> None:
-        self.data = data
-
-    def __len__(self) -> int:
-        return len(self.data)
-
-    @overload
-    def __getitem__(self, index: int) -> tuple[int, ...]: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[tuple[int, ...]]: ...
-    def __getitem__(self, index: int | slice) -> tuple[int, ...] | list[tuple[int, ...]]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(len(self.data))[index]]
-        data, n = self.data, len(self.data)
-        if index < 0:
-            index += n
-        if not 0 <= index < n:
-            raise IndexError(index)
-        here = data[index]
-        tid, turn = here.transcript_id, here.sentence.turn
-        return tuple(
-            j for j in (index - 1, index + 1) if 0 <= j < n and data[j].transcript_id == tid and data[j].sentence.turn == turn
-        )
+def passages_of(data: Sequence[Labelled]) -> Neighbours:
+    """:class:`~.combined.Neighbours` of the labelled sentences: those of their turn."""
+    return Neighbours(len(data), lambda i: (data[i].transcript_id, data[i].sentence.turn))
 
 
 def fit(data: Sequence[Labelled], codes: Iterable[str], threshold: float, **options) -> tuple[LearnedModel | None, Calibration]:
