@@ -39,11 +39,11 @@ def test_suggest_run_proposes_respondent_sentences_with_reasons(tmp_path):
     assert run.score == pytest.approx(1 - 0.75 * 0.75)
     assert summary.added == 1 and summary.pending == 1
     # ... and the run says so, and how to see every hint.
-    (note,) = [n for n in summary.notes if "hints yet" in n]
+    (note,) = [n for n in summary.notes if "checked the codebook's hints" in n]
     assert "one hint alone scores 0.25, below suggestion_threshold 0.3" in note
     assert "(suggestion_threshold: 0.20 in qualcode.yaml proposes every hint)" in note
     low = make_project(tmp_path / "low")  # suggestion_threshold 0.2: every hint, and no such note
-    assert not [n for n in run_suggestions(low, learned=False).notes if "hints yet" in n]
+    assert not [n for n in run_suggestions(low, learned=False).notes if "checked the codebook's hints" in n]
     assert ("doorverwijzing", "De migrantenorganisaties helpen ons.") in by_code(low)
 
 

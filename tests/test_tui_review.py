@@ -536,8 +536,9 @@ async def test_tui_review_a_run_says_why_it_proposes_little_before_the_hints_are
             await settle(pilot)
             with Store(project.db_path) as other:
                 assert other.suggestions.find() == []
-            (note,) = [n.message for n in app._notifications if "hints yet" in n.message]
+            (note,) = [n.message for n in app._notifications if "checked the codebook's hints" in n.message]
             assert "one hint alone scores 0.25, below suggestion_threshold 0.3" in note
+            assert "there is no learned model yet" in note and "no learned suggestions yet" not in note  # one note, not two
     finally:
         project.close()
 

@@ -142,6 +142,7 @@ def _run(
         return summary
 
     model = None
+    model_note = ""  # why there is no learned model yet (from prepare_model)
     # Hint precisions: the saved model's calibration, also for --rules-only (a run with the
     # learned model takes the one prepare_model gives: meta.json read once, not twice).
     calibration = Calibration() if learned else saved_calibration(project.root)
@@ -177,8 +178,7 @@ def _run(
             )
         summary.trained = prepared.trained
         summary.model = model.info if model else None
-        if prepared.note:
-            summary.notes.append(prepared.note)
+        model_note = prepared.note
         analysed = prepared.sentences  # reuse the sentences training just analysed
         del prepared
         if should_cancel():
@@ -186,13 +186,16 @@ def _run(
             return summary
 
     untried = UNTRIED_HINT
-    if not calibration.codes and untried < config.suggestion_threshold:
+    if not calibration.codes and untried < config.suggestion_threshold:  # says why there is no model too
         summary.notes.append(
-            f"your coding has not checked the codebook's hints yet (that starts when the learned model first trains:"
-            f" 2+ coded transcripts, {MIN_EXAMPLES}+ coded sentences of a code): one hint alone scores {untried:.2f}, below suggestion_threshold"
-            f" {config.suggestion_threshold:g}, so only sentences where 2+ hints agree are proposed, with their passages"
+            "there is no learned model yet and your coding has not checked the codebook's hints (both start once"
+            f" 2+ transcripts are coded, with {MIN_EXAMPLES}+ coded sentences of a code): one hint alone scores"
+            f" {untried:.2f}, below suggestion_threshold {config.suggestion_threshold:g}, so only sentences where 2+"
+            " hints agree are proposed, with their passages"
             f" (suggestion_threshold: {untried - 0.05:.2f} in qualcode.yaml proposes every hint)"
         )
+    elif model_note:
+        summary.notes.append(model_note)
     codable = set(codable_codes(codebook))
     broader = {c.id: [a.id for a in codebook.ancestors(c.id)] for c in codebook.walk() if c.parent_id is not None}
     threshold = config.suggestion_threshold
