@@ -180,7 +180,6 @@ OFF = "none"  # the code is not proposed: its suggestions did not reach the prec
 # eight unseen interviews; now 54 at 0.43). Cross-validated figures, where hints have records,
 # moved within noise (leaf 0.465 -> 0.458 sample codebook, 0.342 -> 0.353 definitions').
 PRIOR = (1.0, 3.0)
-UNTRIED_HINT = PRIOR[0] / (PRIOR[0] + PRIOR[1])  # a hint's score before any coding checked it
 HINT_WEIGHT = 2.0  # a hint's own record counts against this many sentences at its code's precision
 THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7)  # learned scores to add a sentence at
 RULE_THRESHOLDS = (0.0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7)  # rule scores a hint needs
@@ -244,6 +243,15 @@ def same_evidence(reasons: Iterable[str]) -> list[set[str]]:
     return [keys for keys, _ in groups]
 
 
+def _with_prior(right: int, wrong: int) -> float:
+    """A precision from ``right`` and ``wrong`` guesses, smoothed by :data:`PRIOR`."""
+    prior_right, prior_wrong = PRIOR
+    return (right + prior_right) / (right + wrong + prior_right + prior_wrong)
+
+
+UNTRIED_HINT = _with_prior(0, 0)  # a hint's score before any coding checked it (0.25)
+
+
 def _smoothed(record: Sequence[int], prior: float) -> float:
     """A hint's precision from its record ``(right, wrong)`` and ``prior``
     (``HINT_WEIGHT`` times its code's rule precision)."""
@@ -278,13 +286,11 @@ class CodeCalibration:
         """How often a sentence proposed only for its neighbours' hints had the code
         (smoothed like a hint): its score, so such proposals rank below what a
         sentence's own words give unless they were right as often."""
-        right, wrong = PRIOR
-        return (self.near_right + right) / (self.near_right + self.near_wrong + right + wrong)
+        return _with_prior(self.near_right, self.near_wrong)
 
     @property
     def rule_precision(self) -> float:
-        right, wrong = PRIOR
-        return (self.rule_right + right) / (self.rule_right + self.rule_wrong + right + wrong)
+        return _with_prior(self.rule_right, self.rule_wrong)
 
     def hint_precision(self, reason: str) -> float:
         """The smoothed precision of one hint (see the module docstring)."""

@@ -185,14 +185,13 @@ def _run(
             summary.cancelled = True
             return summary
 
-    untried = UNTRIED_HINT
-    if not calibration.codes and untried < config.suggestion_threshold:  # says why there is no model too
+    if not calibration.codes and UNTRIED_HINT < config.suggestion_threshold:  # says why there is no model too
         summary.notes.append(
             "there is no learned model yet and your coding has not checked the codebook's hints (both start once"
             f" 2+ transcripts are coded, with {MIN_EXAMPLES}+ coded sentences of a code): one hint alone scores"
-            f" {untried:.2f}, below suggestion_threshold {config.suggestion_threshold:g}, so only sentences where 2+"
+            f" {UNTRIED_HINT:.2f}, below suggestion_threshold {config.suggestion_threshold:g}, so only sentences where 2+"
             " hints agree are proposed, with their passages"
-            f" (suggestion_threshold: {untried - 0.05:.2f} in qualcode.yaml proposes every hint)"
+            f" (suggestion_threshold: {UNTRIED_HINT - 0.05:.2f} in qualcode.yaml proposes every hint)"
         )
     elif model_note:
         summary.notes.append(model_note)
