@@ -832,6 +832,12 @@ def test_suggest_combined_hints_that_found_the_same_words_are_one_piece_of_evide
     # Two hints on other words still add up; one hint matching twice still counts once.
     other = ["matched keyword 'naar ons toe'", "matched lemma 'moeder' in \"moeders\"", "matched lemma 'moeder' in \"moeder\""]
     assert CodeCalibration("a").rule_score(other) == pytest.approx(1 - 0.75 * 0.75)
+    # Words within the other's are the same evidence too (the keyword 'gemeente' inside the pattern
+    # "van de gemeente"), but words that only share a small word are not.
+    within = ["matched keyword 'gemeente'", 'matched pattern 1 "van de gemeente"']
+    assert CodeCalibration("a").rule_score(within) == pytest.approx(0.25)
+    apart = ['matched pattern 1 "van de gemeente"', 'matched pattern 2 "de moeders"']
+    assert CodeCalibration("a").rule_score(apart) == pytest.approx(1 - 0.75 * 0.75)
     # Of the same words, the better record counts.
     cal = CodeCalibration(
         "a", rule_right=4, rule_wrong=4, hints={"matched pattern 2": [6, 0], "matched keyword 'naar ons toe'": [0, 6]}
