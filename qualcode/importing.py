@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +38,7 @@ from .store import Store
 from .termsafe import one_line
 
 Progress = Callable[[int, int, str], None]
+OUTSIDE_SHOWN = 3  # files named in the warning about files outside the project
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,7 @@ class ImportResult:
     attributes_updated: list[str] = field(default_factory=list)
     codings_added: int = 0
     warnings: list[str] = field(default_factory=list)
+    outside: list[Path] = field(default_factory=list)  # files stored with their absolute path (one warning for all)
 
 
 @dataclass(slots=True)
@@ -163,6 +165,8 @@ def import_paths(
         _apply_named_attributes(store, attributes.named, result)
         for path in codings_csvs:
             result.codings_added += import_codings_csv(store, path, codebook, default_coder=default_coder)
+    if result.outside:
+        result.warnings.append(_outside_warning(project, result.outside))
     return result
 
 
@@ -272,11 +276,22 @@ def _stored_path(project: Project, path: Path, result: ImportResult) -> str:
         return str(relative)
     if target != root and target.is_relative_to(root):
         return str(target.relative_to(root))
-    result.warnings.append(
-        f"{one_line(str(path))} is outside the project folder: its absolute path is stored (copy it into"
-        f" {project.root / TRANSCRIPT_DIR} to keep the project self-contained)"
-    )
+    result.outside.append(path)
     return str(path)
+
+
+def _outside_warning(project: Project, outside: Sequence[Path]) -> str:
+    """One warning for every file stored with its absolute path (a folder of 1,000 files
+    outside the project gives one line, not 1,000), naming the first few."""
+    into = f"{project.root / TRANSCRIPT_DIR} to keep the project self-contained"
+    if len(outside) == 1:
+        return f"{one_line(str(outside[0]))} is outside the project folder: its absolute path is stored (copy it into {into})"
+    shown = ", ".join(one_line(str(path)) for path in outside[:OUTSIDE_SHOWN])
+    more = f" and {len(outside) - OUTSIDE_SHOWN} more" if len(outside) > OUTSIDE_SHOWN else ""
+    return (
+        f"{len(outside)} files are outside the project folder ({shown}{more}): their absolute paths are stored"
+        f" (copy them into {into})"
+    )
 
 
 @functools.lru_cache(maxsize=8)

@@ -126,6 +126,17 @@ def test_importing_file_outside_the_project_says_its_absolute_path_is_stored(pro
     ]
 
 
+def test_importing_many_files_outside_the_project_gives_one_warning(project: Project, tmp_path: Path) -> None:
+    # A folder of interviews outside the project gave one line per file (1,000 lines for 1,000 files).
+    far = [write(tmp_path / "elders" / f"far{n}.txt", f"I: Ver weg {n}.\nR: Ja.\n") for n in range(5)]
+    result = import_paths(project, [tmp_path / "elders"])
+    assert [str(project.store.transcripts.load(n).source_path) for n in range(1, 6)] == [str(p) for p in far]
+    assert result.warnings == [
+        f"5 files are outside the project folder ({far[0]}, {far[1]}, {far[2]} and 2 more): their absolute paths"
+        f" are stored (copy them into {project.root / 'transcripts'} to keep the project self-contained)"
+    ]
+
+
 # --- names ---------------------------------------------------------------------------------------
 
 
