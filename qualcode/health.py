@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .codebook import Codebook
 from .errors import QualcodeError
 from .model import sha256_bytes
 from .project import Project
+from .termsafe import normal_name
 
 PROBLEM = "problem"
 NOTE = "note"
@@ -34,6 +36,21 @@ class HealthReport:
         return not any(f.severity == PROBLEM for f in self.findings)
 
 
+def _renamed(codebook: Codebook | None, stored: Mapping[str, str], orphans: Iterable[str]) -> dict[str, str]:
+    """Orphaned code id -> the one code of the codebook with its name (its id edited in the YAML)."""
+    if codebook is None:
+        return {}
+    by_name: dict[str, list[str]] = {}
+    for code in codebook.walk():
+        by_name.setdefault(normal_name(code.name).casefold(), []).append(code.id)
+    out = {}
+    for code_id in orphans:
+        found = by_name.get(normal_name(stored.get(code_id, "")).casefold(), [])
+        if len(found) == 1:
+            out[code_id] = found[0]
+    return out
+
+
 def check_project(project: Project, found: Callable[[Finding], None] | None = None) -> HealthReport:
     """Orphaned codings, quotes that no longer match, sources changed on disk.
 
@@ -55,13 +72,19 @@ def check_project(project: Project, found: Callable[[Finding], None] | None = No
         add(Finding(PROBLEM, "codebook", str(exc), exc.hint))
         codebook = None
 
-    for code_id, count in sorted(store.codings.orphan_counts().items()):
+    orphans = sorted(store.codings.orphan_counts().items())
+    renamed = _renamed(codebook, store.codes.names(), [code_id for code_id, _ in orphans]) if orphans else {}
+    for code_id, count in orphans:
+        new_id = renamed.get(code_id)
         add(
             Finding(
                 PROBLEM,
                 "orphaned",
                 f"{count} coding(s) of code '{code_id}', which is not in the codebook any more (kept, not deleted)",
-                "add the code back to the codebook, or move the codings with `qualcode codebook merge-codes "
+                f"'{new_id}' has its name now, as if it was renamed in the YAML: move the codings with `qualcode"
+                f" codebook merge-codes {code_id} --into {new_id}` (`qualcode codebook rename` renames with them)"
+                if new_id
+                else "add the code back to the codebook, or move the codings with `qualcode codebook merge-codes "
                 f"{code_id} --into CODE`",
             )
         )

@@ -273,6 +273,15 @@ def test_cli_check_reports_orphans_and_changed_sources(project, runner):
     assert "1 coding(s) of code 'kracht', which is not in the codebook any more (kept, not deleted)" in result.stdout
     assert "no longer in the codebook: kracht" in result.stderr
     assert len(json.loads(run(runner, project, "codings", "--code", "kracht", "--format", "json").stdout)) == 1
+    assert "merge-codes kracht --into CODE" in result.stdout
+    # Its id edited in the YAML (same name): the hint names the code to move the codings into.
+    (project / "codebooks" / "codebook.yaml").write_text(
+        CODEBOOK.replace("  - id: kracht\n    name: Eigen kracht\n", "  - id: eigen_kracht\n    name: Eigen  kracht\n"),
+        encoding="utf-8",
+    )
+    result = run(runner, project, "check")
+    assert "'eigen_kracht' has its name now" in result.stdout
+    assert "`qualcode codebook merge-codes kracht --into eigen_kracht`" in result.stdout
     # The source changes on disk.
     (project / "transcripts" / "int1.txt").write_text(TRANSCRIPT + "R: Nog iets.\n", encoding="utf-8")
     result = run(runner, project, "check")
