@@ -76,8 +76,9 @@ def open_review(
 ) -> Review:
     """Find the disagreements, copy the agreed codings to the consensus coder, read the decisions."""
     consensus = consensus_coder(project.store)
-    names = list(coders) or [c for c in project.store.coders.names() if c != consensus]
-    (first, second), found = project_disagreements(project, coders=names, transcripts=transcripts, codes=codes)
+    # Without coders named, every coder with codings but the consensus coder (choose_coders):
+    # not everyone in the coders table, which holds whoever decided a disagreement too.
+    (first, second), found = project_disagreements(project, coders=coders, transcripts=transcripts, codes=codes)
     items = list(found)
     review = Review(first, second, consensus, items)
     review.agreed_copied = copy_agreed(project, first, second, consensus, {i.transcript for i in items} or None)
