@@ -89,6 +89,18 @@ def test_detect_name_label_makes_a_known_name_but_the_label_stays():
     assert found(text) == [("person", "Marvin")]
 
 
+def test_detect_a_known_surname_inside_a_full_name_takes_the_full_name():
+    # "Owusu" is known from the label; deduce finds "Grace Owusu". The known name won the
+    # overlap and "Grace" stayed in the text after `apply`.
+    stub = StubDetector({"Grace Owusu": "person", "Grace Mensah": "person"})
+    text = "INTERVIEWER: Wie bent u?\nMEVROUW OWUSU: Ik ben Grace Owusu. Grace Mensah helpt ook.\n"
+    assert found(text, detector=stub) == [("person", "Grace Owusu"), ("person", "Grace Mensah")]
+    # Across categories the stronger finding stays (deduce's wide "persons" are often wrong).
+    ctx = DetectionContext.build(names=[("Hendriks", "organisation")])
+    stub = StubDetector({"Schoonmaakbedrijf Hendriks": "person"})
+    assert found("R: Ik werk bij Schoonmaakbedrijf Hendriks.\n", ctx, stub) == [("organisation", "Hendriks")]
+
+
 def test_detect_common_word_at_sentence_start_is_no_name():
     # deduce's lists hold "Mooi" (a surname); a sentence's first word is no evidence.
     stub = StubDetector({"Mooi": "person"})

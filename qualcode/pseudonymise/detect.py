@@ -204,14 +204,23 @@ def _mostly_not_personal(text: str) -> bool:
 
 
 def _resolve(candidates: list[Candidate]) -> list[Candidate]:
-    """Non-overlapping candidates: higher priority first, then longer, then earlier."""
-    taken: list[tuple[int, int]] = []
-    out = []
+    """Non-overlapping candidates: higher priority first, then longer, then earlier.
+
+    A name held whole by a longer name of the same category, found with less priority,
+    gives way to it: the surname known from the speaker label "MEVROUW OWUSU" inside
+    "Grace Owusu", found by deduce, is "Grace Owusu", not "Owusu" with "Grace" left in
+    the text. Across categories the stronger finding stays: deduce's person
+    "Schoonmaakbedrijf Hendriks" is the organisation "Hendriks" (the gold interviews).
+    """
+    out: list[Candidate] = []
     for c in sorted(candidates, key=_rank):
-        if any(c.start < e and s < c.end for s, e in taken):
-            continue
-        taken.append((c.start, c.end))
-        out.append(c)
+        overlapping = [i for i, t in enumerate(out) if c.start < t.end and t.start < c.end]
+        if not overlapping:
+            out.append(c)
+        elif len(overlapping) == 1 and c.category in _NAMES:
+            t = out[overlapping[0]]
+            if t.category == c.category and c.start <= t.start and t.end <= c.end and (c.start, c.end) != (t.start, t.end):
+                out[overlapping[0]] = c
     out.sort(key=lambda c: (c.start, c.end))
     return out
 
