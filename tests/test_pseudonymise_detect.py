@@ -234,3 +234,30 @@ def test_names_file_not_utf8_or_broken_yaml_says_where(tmp_path):
         read_names_file(path)
     assert "YAML syntax error: did not find expected ',' or ']'" in exc.value.message
     assert "(while parsing a flow sequence (line 1))" in exc.value.message
+
+
+def test_detect_compounds_of_never_personal_names_and_words_are_no_names():
+    # "Roma-gezinnen", "Roma-vzw", "WhatsAppgroepen", "Oekraïense", "Slovakije" (Flemish spelling) were
+    # proposed as persons and places on an interview about a Roma organisation.
+    stub = StubDetector({"Roma": "person"})
+    text = (
+        "R: We werken met Roma-gezinnen en de Roma-vzw, ook Oekraïense gezinnen. Ze pendelen tussen Gent en "
+        "Slovakije. Een Roma man hielp. Dat gaat rond in de WhatsAppgroepen.\n"
+    )
+    assert found(text, detector=stub) == []
+    # A name or a street that starts like one stays: "Romanus", "Brusselmans", "Turkenburg", "Surinameplein".
+    stub = StubDetector({"Romanus": "person", "Brusselmans": "person", "Turkenburg": "person"})
+    text = "R: Meneer Romanus, mevrouw Brusselmans en meneer Turkenburg wonen aan het Surinameplein.\n"
+    assert found(text, detector=stub) == [
+        ("person", "Romanus"),
+        ("person", "Brusselmans"),
+        ("person", "Turkenburg"),
+        ("address", "Surinameplein"),
+    ]
+
+
+def test_detect_trims_an_article_and_a_title_from_deduce_names():
+    # The minutes of a debate say "de heer Segers": the name is "Segers", as its speaker label tells.
+    stub = StubDetector({"de heer Segers": "person"})
+    text = "De heer Segers (ChristenUnie): Dank u.\nDe voorzitter: Ik geef het woord aan de heer Segers.\n"
+    assert found(text, detector=stub) == [("person", "Segers")]

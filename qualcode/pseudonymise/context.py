@@ -30,6 +30,7 @@ from .words import (
     english_words,
     name_words,
     not_personal,
+    not_personal_compound,
     not_personal_pattern,
     not_personal_words,
 )
@@ -108,7 +109,7 @@ def _is_common(word: str) -> bool:
 def _skip_token(word: str) -> bool:
     """Capitalised words that are never a name on their own."""
     folded = word.casefold()
-    if folded in not_personal() or folded in TITLES or folded == "ik":
+    if folded in not_personal() or folded in TITLES or folded == "ik" or not_personal_compound(word):
         return True
     if word.isupper() and len(word) <= 5:  # acronyms: CJG, GGD, OCMW, JGZ
         return True

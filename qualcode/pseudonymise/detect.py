@@ -43,6 +43,7 @@ from .words import (
     dutch_words,
     finite_verbs,
     not_personal,
+    not_personal_compound,
     not_personal_pattern,
 )
 
@@ -139,9 +140,10 @@ def _normalise(c: Candidate, text: str) -> list[Candidate]:
         return out
     if c.category == "person":
         start = c.start
-        # deduce includes a title or a word like "collega" in the name: keep it outside.
+        # deduce includes a title or a word like "collega" in the name ("de heer Segers"
+        # too, in the minutes of a debate): keep it outside.
         while True:
-            m = re.match(r"([\w.]+)\s+", text[start : c.end])
+            m = re.match(r"(?:(?:de|het)\s+)?([\w.]+)\s+", text[start : c.end], re.I)
             if m and m.group(1).casefold().rstrip(".") in {t.rstrip(".") for t in TITLES} and start + m.end() < c.end:
                 start += m.end()
             else:
@@ -156,7 +158,7 @@ def _keep(c: Candidate, text: str, region: Region, ctx: DetectionContext, placeh
     if any(s <= c.start and c.end <= e for s, e in placeholders):
         return False
     folded = c.text.casefold()
-    if folded in ctx.known.never or (c.source != "known" and folded in not_personal()):
+    if folded in ctx.known.never or (c.source != "known" and (folded in not_personal() or not_personal_compound(c.text))):
         return False
     if c.source in {"deduce", "context"} and c.category in _NAMES and _mostly_not_personal(c.text):
         return False  # "van het Huis van het Kind"

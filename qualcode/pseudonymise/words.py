@@ -16,6 +16,8 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from .patterns import STREET_END
+
 
 def _table(name: str) -> dict:
     folder = resources.files("spacy_lookups_data") / "data"
@@ -124,10 +126,45 @@ def not_personal_words() -> frozenset[str]:
     return frozenset(w for n in not_personal() if " " in n or "-" in n for w in re.split(r"[\s-]+", n))
 
 
+def ordinary_word(word: str) -> bool:
+    """A lower-case Dutch word of the lookup tables, or a plural of one they miss
+    (``gezinnen``, ``moeders``, ``vrouwen``)."""
+    words = dutch_words()
+    if word in words:
+        return True
+    if word.endswith("s") and len(word) > 4 and word[:-1] in words:
+        return True
+    stem = word[:-2] if word.endswith("en") else ""
+    return len(stem) > 3 and (stem in words or (stem[-1] == stem[-2] and stem[:-1] in words))
+
+
+MIN_COMPOUND_HEAD = 4  # shortest never-personal name a compound starts with (Roma, Gent)
+MIN_COMPOUND_TAIL = 5  # shortest word after it ("WhatsAppgroep"; not "Romanus", "Brusselmans", "Turkenburg")
+_STREET = re.compile(rf"(?:{STREET_END})$")  # "Surinameplein" is an address
+
+
+def not_personal_compound(word: str) -> bool:
+    """A never-personal name joined to ordinary words is no name either: "Roma-gezinnen",
+    "Roma-vzw", "Marokko-reis" (lower case after the hyphen), "WhatsAppgroepen" (an
+    ordinary Dutch word after it). "Romanus" stays a name ("nus" is no word), and so
+    does a street ("Surinameplein", "Marokkostraat")."""
+    if " " in word or _STREET.search(word.casefold()):
+        return False
+    head, hyphen, tail = word.partition("-")
+    if hyphen:
+        return head.casefold() in not_personal() and tail.replace("-", "").isalpha() and tail.islower()
+    folded = word.casefold()
+    names = not_personal()
+    return any(
+        folded[:cut] in names and word[cut:].islower() and ordinary_word(folded[cut:])
+        for cut in range(MIN_COMPOUND_HEAD, len(folded) - MIN_COMPOUND_TAIL + 1)
+    )
+
+
 # Adjectives of nationality and origin: Turkse, Marokkaanse, Somalische, Eritrese,
-# Nederlandse, Vlaamse, Molukse, Poolse. (Not names ending in -se: Denise, Louise.)
+# Nederlandse, Vlaamse, Molukse, Poolse, Oekraïense. (Not names ending in -se: Denise, Louise.)
 NATIONALITY = re.compile(
-    r"(?:aanse|aamse|landse|ische|sche|kse|[^i]ese|oolse|aalse|ijnse|eense|iaanse)$|(?:aans|isch|iërs?|ees)$"
+    r"(?:aanse|aamse|landse|ische|sche|kse|[^i]ese|oolse|aalse|ijnse|eense|iaanse|ïense)$|(?:aans|isch|iërs?|ees)$"
 )
 
 # Interfixes of Dutch and Flemish surnames, and particles of Arabic and Turkish ones:
