@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..coding import trim_span
+from ..coding import check_code, locate, trim_span
 from ..errors import BAD_DECISION, NO_DISAGREEMENT, error
 from ..model import MANUAL, Coding
 from ..project import Project
@@ -76,8 +76,9 @@ def open_review(
 ) -> Review:
     """Find the disagreements, copy the agreed codings to the consensus coder, read the decisions."""
     consensus = consensus_coder(project.store)
-    names = list(coders) or [c for c in project.store.coders.names() if c != consensus]
-    (first, second), found = project_disagreements(project, coders=names, transcripts=transcripts, codes=codes)
+    # No coders named: the two with codings, as `disagreements` picks them (not every name in
+    # the coders table: whoever settled a disagreement is there too, with no coding).
+    (first, second), found = project_disagreements(project, coders=coders, transcripts=transcripts, codes=codes)
     items = list(found)
     review = Review(first, second, consensus, items)
     review.agreed_copied = copy_agreed(project, first, second, consensus, {i.transcript for i in items} or None)
@@ -136,7 +137,11 @@ def settle(
             wanted.setdefault((s.start, s.end, s.code), []).append(s)
     if decision == ADJUSTED:
         assert span is not None  # refused above
-        span = trim_span(store.transcripts.text(item.transcript), *span)
+        text = store.transcripts.text(item.transcript)
+        # Checked as `qualcode code --span` checks it: reversed, negative or too long, each says so.
+        span = trim_span(text, *locate(store, item.transcript, span=span, transcript_text=text))
+        for code in codes or ():
+            check_code(project.codebook, code)  # the codes in question may have left the codebook since; a new one may not
         for code in codes or item.codes:
             same = [s for s in (*item.first, *item.second) if s.code == code]
             wanted[(span[0], span[1], code)] = same
