@@ -181,7 +181,10 @@ def atomic_directory(path: Path) -> Iterator[Path]:
                 os.replace(path, old)
             os.replace(tmp, path)
             if old is not None:
-                shutil.rmtree(old, ignore_errors=True)
+                if old.is_dir() and not old.is_symlink():
+                    shutil.rmtree(old, ignore_errors=True)
+                else:  # a file or link where the folder belongs (rmtree would leave it)
+                    old.unlink(missing_ok=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

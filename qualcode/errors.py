@@ -608,6 +608,11 @@ NOTHING_TO_TRAIN = Msg(
 MODEL_UNREADABLE = Msg(
     "QC706", "the learned model in {path} cannot be read: {reason}", "retrain it with `qualcode suggest --train`"
 )
+MODEL_NOT_SAVED = Msg(
+    "QC966",
+    "cannot save the learned model in {path}: {reason}",
+    "suggestions work without it (a run trains one when it has none); to keep it, make {path} a writable folder",
+)
 NOTHING_TO_EVALUATE = Msg(
     "QC707",
     "no coded respondent sentences to evaluate against",

@@ -341,13 +341,25 @@ class Calibration:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> Calibration:
+        """The calibration saved with a model; ValueError if it is damaged (the caller retrains)."""
+        from .saved import from_saved
+
         if not data:
             return cls()
+        if not isinstance(data, Mapping) or not isinstance(data.get("codes", {}), Mapping):
+            raise ValueError("the calibration is not an object of codes")
+        folds = data.get("folds", 0)
+        if isinstance(folds, bool) or not isinstance(folds, int):
+            raise ValueError(f"the calibration's folds are {folds!r:.40}, not a whole number")
         known = {f.name for f in fields(CodeCalibration)}  # a calibration saved by an older version: what still fits
-        return cls(
-            {c: CodeCalibration(**{k: x for k, x in v.items() if k in known}) for c, v in data.get("codes", {}).items()},
-            int(data.get("folds", 0)),
-        )
+        codes = {}
+        for code, saved in data.get("codes", {}).items():
+            what = f"the calibration of code {str(code)[:40]!r}"
+            kept = {k: x for k, x in saved.items() if k in known} if isinstance(saved, Mapping) else saved
+            calibration = codes[code] = from_saved(CodeCalibration, kept, what=what)
+            if calibration.code != code or any(len(tally) != 2 for tally in calibration.hints.values()):
+                raise ValueError(f"{what} names another code or has a hint without its [right, wrong] counts")
+        return cls(codes, folds)
 
 
 @dataclass(slots=True)

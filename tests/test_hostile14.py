@@ -1,0 +1,176 @@
+"""Hostile inputs on what changed since the last sweep (hostile14): the learned model saved in
+the project (damaged, cut short, edited, of a codebook since changed, impossible to save)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy
+import pytest
+
+from qualcode.cli.base import main
+from qualcode.errors import QualcodeError
+from qualcode.suggest import run_suggestions, training
+from qualcode.suggest.combined import Calibration, CodeCalibration
+from qualcode.suggest.learned import WEIGHTS, LearnedModel, train
+
+# Sentences as lemma lists: 'taart' only in code a, 'bus' only in code b (as test_suggest_learned).
+A = [["ik", "bak", "taart"], ["de", "taart", "zijn", "lekker"], ["taart", "met", "room"], ["wij", "eten", "taart"]] * 3
+B = [["de", "bus", "zijn", "laat"], ["met", "de", "bus", "naar", "school"], ["bus", "rijden", "niet"]] * 3
+NONE = [["het", "regenen", "vandaag"], ["wij", "gaan", "naar", "huis"]] * 4
+
+
+@pytest.fixture(scope="module")
+def small_model() -> LearnedModel:
+    model = train([*A, *B, *NONE], [{"a"}] * len(A) + [{"b"}] * len(B) + [set()] * len(NONE), codings=30, max_coding_id=30)
+    model.info.calibration = Calibration({"a": CodeCalibration("a", hints={"matched keyword 'x'": [3, 1]})}, 4).to_dict()
+    return model
+
+
+def _edit_meta(folder, **changes) -> None:
+    meta = folder / "meta.json"
+    data = json.loads(meta.read_text(encoding="utf-8"))
+    data.update(changes)
+    meta.write_text(json.dumps(data), encoding="utf-8")
+
+
+def _edit_weights(folder, **changes) -> None:
+    with numpy.load(folder / WEIGHTS) as saved:
+        arrays = {**saved, **changes}
+    with (folder / WEIGHTS).open("wb") as handle:
+        numpy.savez(handle, **arrays)
+
+
+WEIGHT_DAMAGE = {
+    "empty (numpy: EOFError, click's bare 'Aborted!')": lambda f: (f / WEIGHTS).write_bytes(b""),
+    "weights as text": lambda f: _edit_weights(f, weights=numpy.load(f / WEIGHTS)["weights"].astype(str)),
+    "feature ids as floats (64-bit hashes lose bits)": lambda f: _edit_weights(
+        f, keys=numpy.load(f / WEIGHTS)["keys"].astype(float)
+    ),
+    "bias of two dimensions": lambda f: _edit_weights(f, bias=numpy.load(f / WEIGHTS)["bias"][None, :]),
+}
+META_DAMAGE = {
+    "a list": lambda f: (f / "meta.json").write_text("[1, 2]", encoding="utf-8"),
+    "max_coding_id as text (compared with ids in SQL)": lambda f: _edit_meta(f, max_coding_id="abc"),
+    "codes as text": lambda f: _edit_meta(f, codes="abc"),
+    "sentences as true": lambda f: _edit_meta(f, sentences=True),
+    "calibration a list (AttributeError)": lambda f: _edit_meta(f, calibration=[1]),
+    "calibration of a code without its name (TypeError)": lambda f: _edit_meta(
+        f, calibration={"codes": {"a": {"threshold": 0.5}}, "folds": 2}
+    ),
+    "calibration threshold as text": lambda f: _edit_meta(
+        f, calibration={"codes": {"a": {"code": "a", "threshold": "hoog"}}, "folds": 2}
+    ),
+    "calibration hint without its counts": lambda f: _edit_meta(
+        f, calibration={"codes": {"a": {"code": "a", "hints": {"matched keyword 'x'": [3]}}}, "folds": 2}
+    ),
+    "calibration folds as text": lambda f: _edit_meta(f, calibration={"codes": {}, "folds": "z"}),
+}
+
+
+@pytest.mark.parametrize("damage", list(WEIGHT_DAMAGE))
+def test_hostile14_damaged_weights_are_the_clear_unreadable_error(small_model, tmp_path, damage):
+    folder = tmp_path / ".qualcode" / "model"
+    small_model.save(folder)
+    WEIGHT_DAMAGE[damage](folder)
+    saved = training.read_saved(tmp_path)
+    assert saved.problem == "" and saved.info is not None
+    with pytest.raises(QualcodeError) as caught:
+        LearnedModel.load(folder, info=saved.info)
+    assert caught.value.code == "QC706" and "\n" not in caught.value.message
+
+
+@pytest.mark.parametrize("damage", list(META_DAMAGE))
+def test_hostile14_damaged_meta_data_is_told_once_read(small_model, tmp_path, damage):
+    folder = tmp_path / ".qualcode" / "model"
+    small_model.save(folder)
+    META_DAMAGE[damage](folder)
+    saved = training.read_saved(tmp_path)  # read once per run: the reason is kept for the run to tell
+    assert saved.info is None and saved.calibration == Calibration()
+    assert saved.problem.startswith(f"the learned model in {folder} cannot be read: ") and "\n" not in saved.problem
+
+
+def test_hostile14_a_sound_model_reads_back_the_same(small_model, tmp_path):
+    small_model.save(tmp_path / ".qualcode" / "model")
+    saved = training.read_saved(tmp_path)
+    assert saved.problem == "" and saved.info == small_model.info
+    assert saved.calibration == Calibration.from_dict(small_model.info.calibration)
+    assert training.read_saved(tmp_path / "none") == training.Saved()  # no model yet: nothing to say
+
+
+@pytest.fixture(scope="module")
+def trained_sample(tmp_path_factory, _sample_template):
+    """The sample project's saved model (trained once for the tests below)."""
+    from qualcode.project import Project
+
+    template, _ = _sample_template
+    folder = tmp_path_factory.mktemp("trained") / "sample"
+    shutil.copytree(template, folder)
+    project = Project.open(folder)
+    training.train_model(project)
+    project.close()
+    return folder / ".qualcode" / "model"
+
+
+@pytest.fixture
+def sample_with_model(sample_project, trained_sample):
+    shutil.copytree(trained_sample, sample_project.root / ".qualcode" / "model")
+    return sample_project
+
+
+def _first(project) -> list[int]:
+    return [min(project.store.transcripts.names())]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["empty (numpy: EOFError, click's bare 'Aborted!')", "calibration a list (AttributeError)", "calibration threshold as text"],
+)
+def test_hostile14_a_suggestion_run_retrains_a_damaged_model_and_says_so(sample_with_model, damage):
+    folder = sample_with_model.root / ".qualcode" / "model"
+    {**WEIGHT_DAMAGE, **META_DAMAGE}[damage](folder)
+    summary = run_suggestions(sample_with_model, _first(sample_with_model))
+    [warning] = summary.warnings
+    assert "cannot be read" in warning and warning.endswith("trained a new one") and summary.trained
+    assert training.read_saved(sample_with_model.root).problem == ""  # a sound model in its place
+    assert LearnedModel.load(folder).info.codes == summary.model.codes
+
+
+def test_hostile14_a_rules_only_run_says_a_damaged_calibration_is_not_used(sample_with_model):
+    META_DAMAGE["calibration threshold as text"](sample_with_model.root / ".qualcode" / "model")
+    summary = run_suggestions(sample_with_model, _first(sample_with_model), learned=False)
+    assert any("cannot be read" in w and "hint precisions are not used" in w for w in summary.warnings)
+
+
+def test_hostile14_a_code_renamed_since_training_retrains_the_model(sample_with_model, runner):
+    root = sample_with_model.root
+    result = runner.invoke(main, ["--project", str(root), "codebook", "rename", "vertrouwen_opbouwen", "vertrouwen_bouwen"])
+    assert result.exit_code == 0, result.output
+    sample_with_model.reload_codebook()
+    summary = run_suggestions(sample_with_model, _first(sample_with_model))
+    assert summary.trained and any("'vertrouwen_opbouwen' is no longer a code" in n for n in summary.notes)
+    assert "vertrouwen_bouwen" in summary.model.codes and "vertrouwen_opbouwen" not in summary.model.codes
+
+
+def test_hostile14_a_model_that_cannot_be_saved_warns_a_run_and_refuses_train(sample_project, runner):
+    root = sample_project.root
+    (root / ".qualcode").mkdir(exist_ok=True)
+    shutil.rmtree(root / ".qualcode")
+    (root / ".qualcode").write_text("not a folder", encoding="utf-8")
+    summary = run_suggestions(sample_project, _first(sample_project))
+    assert summary.trained and summary.added  # the run goes on with the model it trained
+    assert any("cannot save the learned model" in w for w in summary.warnings)
+    result = runner.invoke(main, ["--project", str(root), "suggest", "--train"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "error: cannot save the learned model" in result.output and "QC966" not in result.output
+    assert (root / ".qualcode").read_text(encoding="utf-8") == "not a folder"
+
+
+def test_hostile14_a_model_folder_that_was_a_file_leaves_nothing_aside(sample_project):
+    root = sample_project.root
+    (root / ".qualcode").mkdir(exist_ok=True)
+    (root / ".qualcode" / "model").write_text("x", encoding="utf-8")
+    summary = run_suggestions(sample_project, _first(sample_project))
+    assert summary.trained and any("cannot be read" in w for w in summary.warnings)
+    assert sorted(p.name for p in (root / ".qualcode").iterdir()) == ["model"]
