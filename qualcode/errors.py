@@ -588,6 +588,12 @@ SPACY_MODEL_MISSING = Msg(
     "the spaCy pipeline '{name}' named by spacy_model in qualcode.yaml is not installed",
     "install it (python -m spacy download {name}) or remove spacy_model from qualcode.yaml to use the built-in {fallback}",
 )
+SPACY_MODEL_BROKEN = Msg(
+    "QC967",
+    "the spaCy pipeline '{name}' named by spacy_model in qualcode.yaml cannot be loaded: {reason}",
+    "name an installed pipeline (e.g. nl_core_news_sm) or a folder that spaCy's nlp.to_disk wrote (config.cfg,"
+    " meta.json), or remove spacy_model from qualcode.yaml to use the built-in {fallback}",
+)
 LOOKUPS_MISSING = Msg(
     "QC701",
     "the Dutch lemma tables of spacy-lookups-data cannot be loaded: {reason}",

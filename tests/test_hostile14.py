@@ -174,3 +174,37 @@ def test_hostile14_a_model_folder_that_was_a_file_leaves_nothing_aside(sample_pr
     summary = run_suggestions(sample_project, _first(sample_project))
     assert summary.trained and any("cannot be read" in w for w in summary.warnings)
     assert sorted(p.name for p in (root / ".qualcode").iterdir()) == ["model"]
+
+
+# --- spacy_model in qualcode.yaml: a folder that is not (or no longer) a pipeline -------------------------------
+
+SPACY_FOLDERS = {
+    "config.cfg not a config (confection's ConfigValidationError)": {"config.cfg": "not a config {{\n", "meta.json": "{}"},
+    "config.cfg empty (ValueError E985)": {"config.cfg": "", "meta.json": '{"lang": "nl", "name": "x", "version": "0.0.1"}'},
+    "config.cfg incomplete": {
+        "config.cfg": '[nlp]\nlang = "nl"\npipeline = ["tok2vec"]\n[components]\n[components.tok2vec]\nfactory = "tok2vec"\n',
+        "meta.json": '{"lang": "nl", "name": "x", "version": "0.0.1"}',
+    },
+    "meta.json not JSON": {"config.cfg": '[nlp]\nlang = "nl"\n', "meta.json": "{x"},
+    "no meta.json (OSError E053)": {"config.cfg": '[nlp]\nlang = "nl"\n'},
+}
+
+
+@pytest.mark.parametrize("case", [*SPACY_FOLDERS, "a file", "no such folder"])
+def test_hostile14_a_spacy_model_path_that_is_no_pipeline_is_a_clear_one_line_error(tmp_path, case):
+    from qualcode.suggest.pipeline import load_pipeline
+
+    path = tmp_path / "pijplijn"
+    if case == "a file":
+        path.write_bytes(b"\xff\xfe\x00")
+    elif case != "no such folder":
+        path.mkdir()
+        for name, text in SPACY_FOLDERS[case].items():
+            (path / name).write_text(text, encoding="utf-8")
+    with pytest.raises(QualcodeError) as caught:
+        load_pipeline(str(path))
+    assert caught.value.code == "QC967" and "\n" not in caught.value.message
+    assert caught.value.message.startswith(
+        f"the spaCy pipeline '{path}' named by spacy_model in qualcode.yaml cannot be loaded: "
+    )
+    assert "spacy download" not in caught.value.hint  # a folder cannot be downloaded
