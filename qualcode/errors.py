@@ -111,6 +111,12 @@ STORE_READ_ONLY = Msg(
     "cannot {action}: {path} is read-only (the {what} may not be written)",
     "browsing and exports work as they are; to code, make the {what} writable (e.g. `chmod u+w`) or work on a copy",
 )
+STORE_READ_ONLY_UPGRADE = Msg(
+    "QC968",
+    "{path} was written by an older qualcode and needs an upgrade ({names}) before it can be opened, but the {what} is read-only",
+    "make the {what} writable once (e.g. `chmod u+w`) and run the command again (the upgrade keeps every coding),"
+    " or open a copy of the project",
+)
 PROJECT_LOCKED = Msg(
     "QC050",
     "gave up after {seconds} s: {holder} is changing the codebook",

@@ -208,3 +208,34 @@ def test_hostile14_a_spacy_model_path_that_is_no_pipeline_is_a_clear_one_line_er
         f"the spaCy pipeline '{path}' named by spacy_model in qualcode.yaml cannot be loaded: "
     )
     assert "spacy download" not in caught.value.hint  # a folder cannot be downloaded
+
+
+# --- a store of an older schema that may not be written ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_hostile14_a_read_only_store_that_needs_an_upgrade_says_so_and_stays_as_it_was(tmp_path, monkeypatch, what):
+    from conftest import database_before
+    from test_store import deny_writing
+
+    from qualcode.store import Store
+
+    folder = tmp_path / "p"
+    folder.mkdir()
+    path = folder / "qualcode.db"
+    conn = database_before(path, "0015_transcript_summaries")
+    conn.commit()
+    conn.close()
+    deny_writing(monkeypatch, path if what == "file" else folder)
+    with pytest.raises(QualcodeError) as caught:
+        Store(path)
+    error = caught.value
+    assert error.code == "QC968" and f"the {what} is read-only" in error.message
+    assert "needs an upgrade (0015_transcript_summaries, 0016_codings_last_change)" in error.message
+    # Not "browsing and exports work as they are": they do not, before the upgrade.
+    assert "browsing" not in error.hint and "chmod u+w" in error.hint
+    monkeypatch.undo()
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        assert max(r[0] for r in conn.execute("SELECT name FROM schema_migrations")) == "0014_turn_added_when_known"
