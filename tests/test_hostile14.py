@@ -239,3 +239,31 @@ def test_hostile14_a_read_only_store_that_needs_an_upgrade_says_so_and_stays_as_
 
     with sqlite3.connect(path) as conn:
         assert max(r[0] for r in conn.execute("SELECT name FROM schema_migrations")) == "0014_turn_added_when_known"
+
+
+@pytest.mark.parametrize(
+    ("change", "command"),
+    [
+        ("DROP TABLE suggestions", ["suggestions"]),
+        ("ALTER TABLE codings DROP COLUMN memo", ["codings"]),
+        ("DROP TABLE entities", ["pseudonymise", "list"]),  # the pseudonymisation key's database
+    ],
+)
+def test_hostile14_a_database_missing_a_table_or_column_is_named_damaged(sample_project, runner, change, command):
+    import sqlite3
+
+    root = sample_project.root
+    if "entities" in change:
+        assert runner.invoke(main, ["--project", str(root), "pseudonymise", "never", "Overvecht"]).exit_code == 0
+    sample_project.close()
+    name = "pseudonymisation-key.db" if "entities" in change else "qualcode.db"
+    with sqlite3.connect(root / name) as conn:
+        conn.execute(change)
+    result = runner.invoke(main, ["--project", str(root), *command])
+    assert (
+        result.exit_code == 1
+        and "Traceback" not in result.output
+        and result.exception is None
+        or isinstance(result.exception, SystemExit)
+    )
+    assert f"error: {root / name} is damaged: no such " in result.output and "changed by another program" in result.output

@@ -105,9 +105,17 @@ def damage_error(exc: BaseException, path: str) -> QualcodeError | None:
     if not isinstance(exc, sqlite3.DatabaseError) or isinstance(exc, sqlite3.IntegrityError | sqlite3.ProgrammingError):
         return None
     text = str(exc)
-    if not any(sign in text.lower() for sign in ("malformed", "not a database", "corrupt")):
-        return None
-    return error(STORE_DAMAGED, path=path, name=Path(path).name, reason=text)
+    if any(sign in text.lower() for sign in ("malformed", "not a database", "corrupt")):
+        return error(STORE_DAMAGED, path=path, name=Path(path).name, reason=text)
+    # A table, column or index the migrations made is gone: the file was changed by hand or
+    # by another program (a statement of ours naming a wrong table fails every test first).
+    if isinstance(exc, sqlite3.OperationalError) and text.startswith(MISSING_PARTS):
+        reason = f"{text} (a part every qualcode database has is missing: was the file changed by another program?)"
+        return error(STORE_DAMAGED, path=path, name=Path(path).name, reason=reason)
+    return None
+
+
+MISSING_PARTS = ("no such table", "no such column", "no such index")
 
 
 class Database:
