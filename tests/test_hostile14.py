@@ -267,3 +267,35 @@ def test_hostile14_a_database_missing_a_table_or_column_is_named_damaged(sample_
         or isinstance(result.exception, SystemExit)
     )
     assert f"error: {root / name} is damaged: no such " in result.output and "changed by another program" in result.output
+
+
+# --- attribute names as --by and --where take them ---------------------------------------------------------------
+
+ATTRIBUTES = "file,naam\u00a0met  tab,café\nen.txt,ja,x\ntwee.txt,nee,y\n"  # stored as 'naam met tab' and NFC 'café'
+TEAM_TEXT = "I: Hoe ging het?\nR: Eerst was ik bang. Nu vertrouw ik haar.\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["stats", "frequencies", "--by", "naam\u00a0met  tab"],  # as the file has it: a no-break space, two spaces
+        ["stats", "matrix", "--by", "naam\tmet tab"],
+        ["stats", "frequencies", "--by", "cafe\u0301"],  # decomposed, as a Mac types or copies it
+        ["codings", "--where", "naam\tmet tab=ja"],
+        ["stats", "frequencies", "--where", "cafe\u0301 = x"],
+    ],
+)
+def test_hostile14_an_attribute_name_typed_as_its_file_wrote_it_finds_the_stored_one(tmp_path, runner, args):
+    from conftest import cli_project
+
+    codebook = "title: T\ncodes:\n  - id: rol\n    name: Rol\n"
+    root = cli_project(
+        runner,
+        tmp_path / "p",
+        codebook,
+        {"en.txt": TEAM_TEXT, "twee.txt": TEAM_TEXT.replace("bang", "blij"), "attributes.csv": ATTRIBUTES},
+    )
+    assert runner.invoke(main, ["--project", str(root), "--coder", "anna", "code", "en", "rol", "--turn", "2"]).exit_code == 0
+    result = runner.invoke(main, ["--project", str(root), *args])
+    assert result.exit_code == 0, result.output
+    assert "Rol" in result.output or "rol" in result.output  # the coding is counted or listed
