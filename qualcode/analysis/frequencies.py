@@ -36,8 +36,8 @@ from operator import add, eq, ge
 
 from ..codebook import Codebook
 from ..errors import UNKNOWN_GROUPING, error
-from ..termsafe import normal_name
 from ..store import CodeColumnBatch, CodeColumns, Store
+from ..termsafe import normal_name
 from ..words import PAD, SCALE, Packing, chars_and_words
 from .codes import MISSING, CodeEntry, CodeHierarchy
 from .selection import ALL, Selection, did_you_mean
