@@ -299,3 +299,22 @@ def test_hostile14_an_attribute_name_typed_as_its_file_wrote_it_finds_the_stored
     result = runner.invoke(main, ["--project", str(root), *args])
     assert result.exit_code == 0, result.output
     assert "Rol" in result.output or "rol" in result.output  # the coding is counted or listed
+
+
+def test_hostile14_ctrl_c_while_the_cli_loads_is_a_short_message_not_a_traceback():
+    import subprocess
+    import sys
+
+    # Ctrl-C lands while click is imported (as it does in the first fifth of a second of a run).
+    script = (
+        "import sys\n"
+        "class Interrupt:\n"
+        "    def find_spec(self, name, *args):\n"
+        "        if name == 'click':\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Interrupt())\n"
+        "from qualcode.cli import main\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 130 and done.stderr == "interrupted\n" and done.stdout == ""
