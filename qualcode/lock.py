@@ -56,7 +56,7 @@ class ProjectLock:
         try:
             note = json.loads(self.info.read_text(encoding="utf-8"))
             return f"`qualcode {note['action']}`, process {note['pid']}, since {note['since']}"
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
             return "another qualcode command"
 
     @contextmanager

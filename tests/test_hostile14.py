@@ -137,6 +137,21 @@ def test_hostile14_a_suggestion_run_retrains_a_damaged_model_and_says_so(sample_
     assert LearnedModel.load(folder).info.codes == summary.model.codes
 
 
+async def test_hostile14_the_coding_screens_run_retrains_a_damaged_model_and_coding_goes_on(sample_with_model):
+    from test_tui_support import make_app, open_transcript, settle
+
+    WEIGHT_DAMAGE["empty (numpy: EOFError, click's bare 'Aborted!')"](sample_with_model.root / ".qualcode" / "model")
+    app = make_app(sample_with_model)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_transcript(pilot)
+        await pilot.press("G")
+        await settle(pilot)
+        assert not app.jobs.running and screen.suggestions.rows  # the run went on with a new model
+        (warning,) = [n.message for n in app._notifications if n.severity == "warning"]
+        assert "cannot be read" in warning and "trained a new one" in warning
+        assert not [n for n in app._notifications if n.severity == "error"]
+
+
 def test_hostile14_a_rules_only_run_says_a_damaged_calibration_is_not_used(sample_with_model):
     META_DAMAGE["calibration threshold as text"](sample_with_model.root / ".qualcode" / "model")
     summary = run_suggestions(sample_with_model, _first(sample_with_model), learned=False)
