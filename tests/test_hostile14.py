@@ -333,3 +333,13 @@ def test_hostile14_ctrl_c_while_the_cli_loads_is_a_short_message_not_a_traceback
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 130 and done.stderr == "interrupted\n" and done.stdout == ""
+
+
+@pytest.mark.parametrize("decision", ["accept", "reject"])
+def test_hostile14_a_suggestion_named_twice_is_decided_once(sample_project, runner, decision):
+    root = str(sample_project.root)
+    assert runner.invoke(main, ["--project", root, "suggest", "--rules-only", "01_al_amal_vrijwilliger"]).exit_code == 0
+    first = min(s.id for s in sample_project.store.suggestions.find())
+    result = runner.invoke(main, ["--project", root, "suggestions", decision, str(first), str(first)])
+    assert result.exit_code == 0, result.output  # was: exit 1, "suggestion N was already accepted"
+    assert result.output.count(f"suggestion {first}") == 1

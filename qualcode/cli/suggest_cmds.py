@@ -419,6 +419,7 @@ def accept_cmd(state: State, ids: tuple[int, ...], code_id: str | None) -> None:
     store = project.store
     if code_id is not None:
         check_code(project.codebook, code_id)
+    ids = tuple(dict.fromkeys(ids))  # an id given twice is decided once (the second was "already accepted")
     _pending(store, ids)
     names = store.transcripts.names()
     for suggestion_id in ids:
@@ -437,6 +438,7 @@ def reject_cmd(state: State, ids: tuple[int, ...]) -> None:
     from ..suggest.review import reject
 
     store = state.project().store
+    ids = tuple(dict.fromkeys(ids))  # an id given twice is decided once
     _pending(store, ids)
     for suggestion_id in ids:
         row = reject(store, suggestion_id, state.coder)
