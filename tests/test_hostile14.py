@@ -343,3 +343,24 @@ def test_hostile14_a_suggestion_named_twice_is_decided_once(sample_project, runn
     result = runner.invoke(main, ["--project", root, "suggestions", decision, str(first), str(first)])
     assert result.exit_code == 0, result.output  # was: exit 1, "suggestion N was already accepted"
     assert result.output.count(f"suggestion {first}") == 1
+
+
+def test_hostile14_evaluate_refuses_a_bad_csv_before_evaluating(sample_project, runner, tmp_path):
+    for csv in ("", str(tmp_path / "no such folder" / "uit.csv")):
+        result = runner.invoke(main, ["--project", str(sample_project.root), "suggest", "--evaluate", "--csv", csv])
+        assert result.exit_code == 1 and ("a folder" in result.output or "does not exist" in result.output), result.output
+        assert "precision" not in result.output  # was: the whole evaluation first (6 s here), then the error
+
+
+@pytest.mark.parametrize("command", [["frequencies"], ["matrix"], ["cooccurrence"]])
+def test_hostile14_stats_refuse_a_bad_out_before_counting(sample_project, runner, tmp_path, monkeypatch, command):
+    import qualcode.analysis
+
+    def counted(*args, **kwargs):
+        raise AssertionError("counted before --out was checked")
+
+    for name in ("frequencies", "code_matrix", "cooccurrence"):
+        monkeypatch.setattr(qualcode.analysis, name, counted, raising=False)
+    out = tmp_path / "no such folder" / "uit.csv"
+    result = runner.invoke(main, ["--project", str(sample_project.root), "stats", *command, "-o", str(out)])
+    assert result.exit_code == 1 and "does not exist" in result.output, result.output

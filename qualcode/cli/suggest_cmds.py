@@ -14,7 +14,7 @@ from ..display import shorten
 from ..errors import ALREADY_DECIDED, error
 from ..model import ACCEPTED, PENDING, REJECTED
 from .base import State, main, pass_state
-from .render import ID, Progress, data_output, echo, emit, format_option, note, warn, write_csv
+from .render import ID, Progress, check_out, data_output, echo, emit, format_option, note, warn, write_csv
 
 if TYPE_CHECKING:
     from ..store import Suggestion
@@ -147,6 +147,7 @@ def _train(project) -> None:
 def _evaluate(project, folds: int, csv_path: Path | None, *, curve: bool = True, held_out: list[int] | None = None) -> None:
     from ..suggest.evaluate import evaluate_project
 
+    check_out(csv_path, True)  # before the evaluation's seconds or minutes, not after them
     with Progress("evaluating") as progress:
         result = evaluate_project(project, folds=folds, curve=curve, held_out=held_out, progress=progress)
     show_evaluation(result)
