@@ -11,7 +11,9 @@ from __future__ import annotations
 import math
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import fields
+from functools import cache
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -25,37 +27,50 @@ def from_saved(cls: type[T], data: object, *, what: str) -> T:
     """
     if not isinstance(data, dict):
         raise ValueError(f"{what} is {_kind(data)}, not an object of named values")
-    hints = typing.get_type_hints(cls)
-    names = [f.name for f in fields(cls) if f.init]  # type: ignore[arg-type]  # cls is a dataclass
-    unknown = [k for k in data if k not in names]
-    if unknown:
-        raise ValueError(f"{what} has an unknown entry {str(unknown[0])[:40]!r}")
+    checks = _checks(typing.cast(Any, cls))  # a class is hashable; typeshed says type[T] may not be
     for name, value in data.items():
-        if not _fits(value, hints[name]):
-            raise ValueError(f"{what}: {name!r} is {_kind(value)}, not {_name(hints[name])}")
+        check = checks.get(name)
+        if check is None:
+            raise ValueError(f"{what} has an unknown entry {str(name)[:40]!r}")
+        if not check[1](value):
+            raise ValueError(f"{what}: {name!r} is {_kind(value)}, not {check[0]}")
     try:
         return cls(**data)
     except TypeError as exc:  # a field without a default is missing
         raise ValueError(f"{what}: {exc}") from None
 
 
-def _fits(value: object, hint: Any) -> bool:
+@cache
+def _checks(cls: Any) -> dict[str, tuple[str, Callable[[object], bool]]]:
+    """Each field's annotation as a name and a check, worked out once per class (a model's
+    calibration has one per code, each with a count per hint: checked at every run)."""
+    hints = typing.get_type_hints(cls)
+    return {f.name: (_name(hints[f.name]), _check(hints[f.name])) for f in fields(cls) if f.init}
+
+
+@cache
+def _check(hint: Any) -> Callable[[object], bool]:
+    """Whether a value read from JSON fits ``hint`` (exact types: JSON makes no subclasses)."""
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if hint is Any:
-        return True
+        return lambda value: True
     if origin in (types.UnionType, typing.Union):
-        return any(_fits(value, arg) for arg in args)
+        either = [_check(arg) for arg in args]
+        return lambda value: any(check(value) for check in either)
     if hint is type(None):
-        return value is None
-    if hint is float:  # JSON writes 1.0 as 1.0, but a hand-edited file may say 1
-        return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-    if hint is int:
-        return isinstance(value, int) and not isinstance(value, bool)
+        return lambda value: value is None
+    if hint is float:  # JSON writes 1.0 as 1.0, but a hand-edited file may say 1 (True is no number)
+        return lambda value: type(value) is int or (type(value) is float and math.isfinite(value))
+    if hint in (int, str, bool):
+        return lambda value: type(value) is hint
     if origin is dict:
-        return isinstance(value, dict) and all(_fits(k, args[0]) and _fits(v, args[1]) for k, v in value.items())
+        key, item = _check(args[0]), _check(args[1])
+        return lambda value: isinstance(value, dict) and all(key(k) and item(v) for k, v in value.items())
     if origin is list:
-        return isinstance(value, list) and all(_fits(v, args[0]) for v in value)
-    return isinstance(value, origin or hint)
+        item = _check(args[0])
+        return lambda value: isinstance(value, list) and all(map(item, value))
+    kind = origin or hint
+    return lambda value: isinstance(value, kind)
 
 
 def _kind(value: object) -> str:
