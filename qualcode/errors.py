@@ -673,6 +673,12 @@ BAD_DECISION = Msg(
     "cannot settle with '{decision}'",
     "choose one of: {choices}",
 )
+MERGE_NO_DATABASE = Msg(
+    "QC969",
+    "{path} has no {name}: there is no coding in it to merge",
+    "give the other coder's project folder with its {name} (a copy without it, e.g. from git, holds no codings),"
+    " or the .qdpx they exported (`qualcode export qdpx`)",
+)
 MERGE_UNREADABLE = Msg(
     "QC907",
     "{path} is neither a qualcode project folder nor a .qdpx file",

@@ -364,3 +364,11 @@ def test_hostile14_stats_refuse_a_bad_out_before_counting(sample_project, runner
     out = tmp_path / "no such folder" / "uit.csv"
     result = runner.invoke(main, ["--project", str(sample_project.root), "stats", *command, "-o", str(out)])
     assert result.exit_code == 1 and "does not exist" in result.output, result.output
+
+
+def test_hostile14_merge_from_a_project_folder_without_its_database_writes_nothing_there(sample_project, runner, tmp_path):
+    other = tmp_path / "copy"
+    shutil.copytree(sample_project.root / "codebooks", other / "codebooks")  # e.g. a clone that leaves out the .db
+    result = runner.invoke(main, ["--project", str(sample_project.root), "merge", str(other)])
+    assert result.exit_code == 1 and f"{other} has no qualcode.db" in result.output, result.output
+    assert sorted(p.name for p in other.iterdir()) == ["codebooks"]  # was: an empty qualcode.db made there, exit 0
