@@ -372,3 +372,35 @@ def test_hostile14_merge_from_a_project_folder_without_its_database_writes_nothi
     result = runner.invoke(main, ["--project", str(sample_project.root), "merge", str(other)])
     assert result.exit_code == 1 and f"{other} has no qualcode.db" in result.output, result.output
     assert sorted(p.name for p in other.iterdir()) == ["codebooks"]  # was: an empty qualcode.db made there, exit 0
+
+
+def _deny(monkeypatch, *paths) -> None:
+    """Make ``paths`` read-only as the operating system reports it (the tests run as root)."""
+    import os
+
+    from qualcode import output_target
+
+    denied = {str(p) for p in paths}
+    real = os.access
+    monkeypatch.setattr(
+        output_target.os, "access", lambda p, mode, **kw: False if mode == os.W_OK and str(p) in denied else real(p, mode, **kw)
+    )
+
+
+@pytest.mark.parametrize("what", ["file", "folder"])
+@pytest.mark.parametrize(
+    "command", [["export", "segments"], ["export", "qdpx"], ["stats", "frequencies"], ["codebook", "export"]]
+)
+def test_hostile14_an_output_that_may_not_be_written_is_refused_before_the_work(
+    sample_project, runner, tmp_path, monkeypatch, what, command
+):
+    folder = tmp_path / "uit"
+    folder.mkdir()
+    out = folder / "bestand"
+    out.write_text("van iemand anders\n", encoding="utf-8")
+    _deny(monkeypatch, out if what == "file" else folder)
+    result = runner.invoke(main, ["--project", str(sample_project.root), *command, "-o", str(out), "--force"])
+    assert result.exit_code == 1 and "cannot write" in result.output, result.output
+    assert ("read-only" if what == "file" else "may not be written") in result.output
+    assert out.read_text(encoding="utf-8") == "van iemand anders\n"  # was: replaced (--force renames over it)
+    assert sorted(p.name for p in folder.iterdir()) == ["bestand"]
