@@ -404,3 +404,22 @@ def test_hostile14_an_output_that_may_not_be_written_is_refused_before_the_work(
     assert ("read-only" if what == "file" else "may not be written") in result.output
     assert out.read_text(encoding="utf-8") == "van iemand anders\n"  # was: replaced (--force renames over it)
     assert sorted(p.name for p in folder.iterdir()) == ["bestand"]
+
+
+@pytest.mark.parametrize("decision", ["accept", "reject"])
+def test_hostile14_a_pseudonymisation_candidate_named_twice_is_decided_once(tmp_path, runner, monkeypatch, decision):
+    from pseudo_support import StubDetector, make_pseudo_project
+
+    from qualcode.cli import pseudo_cmds
+
+    make_pseudo_project(tmp_path / "studie").close()
+    monkeypatch.setattr(pseudo_cmds, "load_detector", lambda: StubDetector({"Marieke": "person"}))
+    root = str(tmp_path / "studie")
+    assert runner.invoke(main, ["--project", root, "pseudonymise", "detect"]).exit_code == 0
+    result = runner.invoke(main, ["--project", root, "pseudonymise", decision, "1", "1"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count(f"{decision}ed 1") == 1
+    # One decision, one undo step (was two: the second undo took back an earlier decision).
+    assert runner.invoke(main, ["--project", root, "pseudonymise", "undo"]).exit_code == 0
+    result = runner.invoke(main, ["--project", root, "pseudonymise", "undo"])
+    assert result.exit_code == 1 and "no pseudonymisation decision to undo" in result.output

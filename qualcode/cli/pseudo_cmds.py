@@ -14,7 +14,7 @@ from ..display import shorten
 from ..errors import error
 from ..model import ACCEPTED, PENDING, REJECTED
 from .base import State, main, pass_state
-from .render import ID, Progress, echo, emit, format_option, note, warn
+from .render import ID, Progress, distinct, echo, emit, format_option, note, warn
 
 STATUSES = (PENDING, ACCEPTED, REJECTED, "all")
 KEY_WARNING = (
@@ -183,7 +183,7 @@ def _span(value: str | None) -> tuple[int, int] | None:
 
 
 @pseudonymise.command("accept")
-@click.argument("ids", nargs=-1, type=ID, required=True)
+@click.argument("ids", nargs=-1, type=ID, required=True, callback=distinct)
 @click.option("--category", help="Accept in another category.")
 @click.option("--as", "pseudonym", help="Your own replacement instead of e.g. [persoon 3].")
 @click.option("--span", help="Change the span first (START:END in the transcript), e.g. to take in a surname.")
@@ -206,7 +206,7 @@ def accept_cmd(state: State, ids: tuple[int, ...], category: str | None, pseudon
 
 
 @pseudonymise.command("reject")
-@click.argument("ids", nargs=-1, type=ID, required=True)
+@click.argument("ids", nargs=-1, type=ID, required=True, callback=distinct)
 @pass_state
 def reject_cmd(state: State, ids: tuple[int, ...]) -> None:
     """Reject candidates: the text stays as it is there, and is not proposed again."""

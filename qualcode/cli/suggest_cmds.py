@@ -14,7 +14,7 @@ from ..display import shorten
 from ..errors import ALREADY_DECIDED, error
 from ..model import ACCEPTED, PENDING, REJECTED
 from .base import State, main, pass_state
-from .render import ID, Progress, check_out, data_output, echo, emit, format_option, note, warn, write_csv
+from .render import ID, Progress, check_out, data_output, distinct, echo, emit, format_option, note, warn, write_csv
 
 if TYPE_CHECKING:
     from ..store import Suggestion
@@ -409,7 +409,7 @@ def _pending(store, ids: tuple[int, ...]) -> None:
 
 
 @suggestions.command("accept")
-@click.argument("ids", nargs=-1, type=ID, required=True)
+@click.argument("ids", nargs=-1, type=ID, required=True, callback=distinct)
 @click.option("--code", "code_id", help="Accept the span with this code instead of the suggested one.")
 @pass_state
 def accept_cmd(state: State, ids: tuple[int, ...], code_id: str | None) -> None:
@@ -420,7 +420,6 @@ def accept_cmd(state: State, ids: tuple[int, ...], code_id: str | None) -> None:
     store = project.store
     if code_id is not None:
         check_code(project.codebook, code_id)
-    ids = tuple(dict.fromkeys(ids))  # an id given twice is decided once (the second was "already accepted")
     _pending(store, ids)
     names = store.transcripts.names()
     for suggestion_id in ids:
@@ -432,14 +431,13 @@ def accept_cmd(state: State, ids: tuple[int, ...], code_id: str | None) -> None:
 
 
 @suggestions.command("reject")
-@click.argument("ids", nargs=-1, type=ID, required=True)
+@click.argument("ids", nargs=-1, type=ID, required=True, callback=distinct)
 @pass_state
 def reject_cmd(state: State, ids: tuple[int, ...]) -> None:
     """Reject suggestions: the same span and code will not be proposed again."""
     from ..suggest.review import reject
 
     store = state.project().store
-    ids = tuple(dict.fromkeys(ids))  # an id given twice is decided once
     _pending(store, ids)
     for suggestion_id in ids:
         row = reject(store, suggestion_id, state.coder)
