@@ -423,3 +423,14 @@ def test_hostile14_a_pseudonymisation_candidate_named_twice_is_decided_once(tmp_
     assert runner.invoke(main, ["--project", root, "pseudonymise", "undo"]).exit_code == 0
     result = runner.invoke(main, ["--project", root, "pseudonymise", "undo"])
     assert result.exit_code == 1 and "no pseudonymisation decision to undo" in result.output
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le"])
+def test_hostile14_a_settings_file_in_utf16_without_bom_says_so_even_past_ascii(tmp_path, runner, codec):
+    # Notepad's "Unicode": valid UTF-8 up to the first 'é', whose byte was reported at "line 3, column 9".
+    text = "title: Test\ncodes:\n  - id: café\n    name: Café\n"
+    path = tmp_path / "codeboek.yaml"
+    path.write_bytes(text.encode(codec))
+    result = runner.invoke(main, ["codebook", "check", str(path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"the file is {codec[:6].upper()} without a byte-order mark; save it again as UTF-8" in result.output
