@@ -30,9 +30,10 @@ from .termsafe import control_in_name, one_line
 _DATABASES = (DB_NAME, KEY_NAME)  # with their -wal, -shm, -journal
 
 
-def check_output(path: Path, force: bool) -> Path:
+def check_output(path: Path, force: bool, *, makes_folder: bool = False) -> Path:
     """Refuse an output target that is no name, a folder, a project file, in a missing
-    folder, or an existing file without ``force``. Returns the path to write (links followed)."""
+    folder, or an existing file without ``force``. Returns the path to write (links followed).
+    ``makes_folder``: the caller makes a missing folder (the coding screen's export dialog)."""
     text = os.fspath(path)
     if not text.strip():
         raise error(OUTPUT_BAD_NAME, shown=text, reason="the file name is empty")
@@ -48,6 +49,8 @@ def check_output(path: Path, force: bool) -> Path:
         root, what = owner
         raise error(OUTPUT_IS_PROJECT_FILE, path=shown, what=what, root=root)
     if not real.parent.is_dir():
+        if makes_folder:
+            return real
         raise error(OUTPUT_UNWRITABLE, path=shown, reason=f"the folder {one_line(str(real.parent))} does not exist")
     stream = is_stream(real)
     if os.path.lexists(path) and not force and not stream:
