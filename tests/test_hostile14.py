@@ -434,3 +434,12 @@ def test_hostile14_a_settings_file_in_utf16_without_bom_says_so_even_past_ascii(
     result = runner.invoke(main, ["codebook", "check", str(path)])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"the file is {codec[:6].upper()} without a byte-order mark; save it again as UTF-8" in result.output
+
+
+def test_hostile14_a_transcript_named_twice_is_worked_through_once(sample_project, runner):
+    root = str(sample_project.root)
+    once = runner.invoke(main, ["--project", root, "suggest", "--rules-only", "01_al_amal_vrijwilliger"])
+    twice = runner.invoke(main, ["--project", root, "suggest", "--rules-only", "01_al_amal_vrijwilliger", "01_al"])
+    assert once.exit_code == twice.exit_code == 0
+    assert "in 1 transcript(s)" in twice.output  # was: in 2, every suggestion counted twice
+    assert once.output.split(" suggestion(s)")[0] == twice.output.split(" suggestion(s)")[0]

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import click
 
-from ..coding import resolve_transcript
+from ..coding import resolve_transcript, resolve_transcripts
 from ..display import shorten
 from ..errors import error
 from ..model import ACCEPTED, PENDING, REJECTED
@@ -103,7 +103,7 @@ def detect_cmd(state: State, transcripts: tuple[str, ...]) -> None:
     from ..pseudonymise.runner import run_detection
 
     project = state.project()
-    ids = [resolve_transcript(project.store, t) for t in transcripts] if transcripts else None
+    ids = resolve_transcripts(project.store, transcripts) if transcripts else None
     detector = load_detector()
     with Progress("detecting") as progress:
         summary = run_detection(project, detector, transcript_ids=ids, progress=progress)
@@ -325,7 +325,7 @@ def apply_cmd(
     from ..pseudonymise.apply import apply, names_in_transcript_names
 
     with _Key(state) as k:
-        ids = [resolve_transcript(k.store, t) for t in transcripts] if transcripts else None
+        ids = resolve_transcripts(k.store, transcripts) if transcripts else None
         result = apply(
             k.store,
             k.key,
@@ -363,9 +363,10 @@ def restore_cmd(state: State, transcripts: tuple[str, ...]) -> None:
     from ..pseudonymise.apply import restore
 
     with _Key(state) as k:
-        for t in transcripts:
-            restore(k.store, k.key, resolve_transcript(k.store, t))
-            echo(f"{t}: original text restored")
+        names = k.store.transcripts.names()
+        for tid in resolve_transcripts(k.store, transcripts):  # each once: a second restore found nothing kept
+            restore(k.store, k.key, tid)
+            echo(f"{names[tid]}: original text restored")
 
 
 @pseudonymise.command("forget-originals")

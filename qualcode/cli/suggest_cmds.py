@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..coding import check_code, expand_codes, resolve_transcript
+from ..coding import check_code, expand_codes, resolve_transcript, resolve_transcripts
 from ..display import shorten
 from ..errors import ALREADY_DECIDED, error
 from ..model import ACCEPTED, PENDING, REJECTED
@@ -90,7 +90,7 @@ def suggest(
     from ..suggest import run_suggestions
 
     store = project.store
-    ids = [resolve_transcript(store, t) for t in transcripts] if transcripts else None
+    ids = resolve_transcripts(store, transcripts) if transcripts else None
     with Progress("suggesting") as progress:
         summary = run_suggestions(project, ids, learned=not rules_only, progress=progress)
     for message in summary.warnings:
