@@ -125,7 +125,7 @@ PROJECT_LOCKED = Msg(
 PROJECT_LOCK_FAILED = Msg(
     "QC051",
     "cannot lock the codebook ({path}): {reason}",
-    "the project folder must be writable to change the codebook; work on a copy if it is read-only",
+    "changing the codebook needs the folder .qualcode/ in a writable project folder; work on a copy if it is read-only",
 )
 STORE_BUSY = Msg(
     "QC009",

@@ -443,3 +443,19 @@ def test_hostile14_a_transcript_named_twice_is_worked_through_once(sample_projec
     assert once.exit_code == twice.exit_code == 0
     assert "in 1 transcript(s)" in twice.output  # was: in 2, every suggestion counted twice
     assert once.output.split(" suggestion(s)")[0] == twice.output.split(" suggestion(s)")[0]
+
+
+@pytest.mark.parametrize("damage", [".qualcode is a file", "the lock is a folder"])
+def test_hostile14_a_lock_in_the_wrong_shape_names_what_to_move_away(sample_project, runner, damage):
+    root = sample_project.root
+    before = sample_project.codebook_path.read_bytes()
+    shutil.rmtree(root / ".qualcode", ignore_errors=True)
+    if damage == ".qualcode is a file":
+        (root / ".qualcode").write_text("x", encoding="utf-8")
+        expected = f"{root / '.qualcode'} is a file, where qualcode keeps a folder of its own: move the file away"
+    else:
+        (root / ".qualcode" / "codebook.lock").mkdir(parents=True)
+        expected = f"{root / '.qualcode' / 'codebook.lock'} is a folder, where qualcode keeps its lock file"
+    result = runner.invoke(main, ["--project", str(root), "codebook", "rename", "vertrouwen_opbouwen", "vertrouwen_b"])
+    assert result.exit_code == 1 and expected in result.output, result.output  # was: 'File exists', 'Is a directory'
+    assert sample_project.codebook_path.read_bytes() == before
