@@ -49,6 +49,10 @@ WEIGHT_DAMAGE = {
         f, keys=numpy.load(f / WEIGHTS)["keys"].astype(float)
     ),
     "bias of two dimensions": lambda f: _edit_weights(f, bias=numpy.load(f / WEIGHTS)["bias"][None, :]),
+    "weights infinite (every sentence proposed)": lambda f: _edit_weights(
+        f, weights=numpy.full_like(numpy.load(f / WEIGHTS)["weights"], numpy.inf)
+    ),
+    "a bias not a number": lambda f: _edit_weights(f, bias=numpy.full_like(numpy.load(f / WEIGHTS)["bias"], numpy.nan)),
 }
 META_DAMAGE = {
     "a list": lambda f: (f / "meta.json").write_text("[1, 2]", encoding="utf-8"),

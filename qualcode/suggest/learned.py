@@ -263,6 +263,8 @@ class LearnedModel:
                 raise ValueError(f"its weights are {weights.dtype} and {bias.dtype}, not numbers")
             if weights.shape != (len(keys) + 1, len(info.codes)) or bias.shape != (len(info.codes),):
                 raise ValueError(f"weights of shape {weights.shape} for {len(keys)} features and {len(info.codes)} codes")
+            if not (numpy.isfinite(weights).all() and numpy.isfinite(bias).all()):  # training makes none
+                raise ValueError("some of its weights are not numbers (NaN) or infinite")
         # EOFError: numpy's word for an empty file (uncaught, click would print a bare "Aborted!")
         except (OSError, EOFError, ValueError, TypeError, KeyError, zipfile.BadZipFile) as exc:
             raise error(MODEL_UNREADABLE, path=folder, reason=exc) from None
