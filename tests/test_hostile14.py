@@ -70,6 +70,12 @@ META_DAMAGE = {
         f, calibration={"codes": {"a": {"code": "a", "hints": {"matched keyword 'x'": [3]}}}, "folds": 2}
     ),
     "calibration folds as text": lambda f: _edit_meta(f, calibration={"codes": {}, "folds": "z"}),
+    "calibration threshold below 0 (every sentence proposed)": lambda f: _edit_meta(
+        f, calibration={"codes": {"a": {"code": "a", "source": "learned", "threshold": -1}}, "folds": 2}
+    ),
+    "calibration hint count below 0": lambda f: _edit_meta(
+        f, calibration={"codes": {"a": {"code": "a", "hints": {"matched keyword 'x'": [-3, 1]}}}, "folds": 2}
+    ),
 }
 
 

@@ -167,6 +167,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Seq
 from collections.abc import Set as AbstractSet
 from dataclasses import asdict, dataclass, field, fields, replace
 from functools import lru_cache
+from itertools import chain
 from typing import Any, NamedTuple, overload
 
 LEARNED = "learned"
@@ -359,6 +360,11 @@ class Calibration:
             calibration = codes[code] = from_saved(CodeCalibration, kept, what=what)
             if calibration.code != code or any(len(tally) != 2 for tally in calibration.hints.values()):
                 raise ValueError(f"{what} names another code or has a hint without its [right, wrong] counts")
+            # Scores run from 0 to 1 (1.01: never) and counts from 0: a threshold of -1 proposed every sentence.
+            levels = (calibration.threshold, calibration.veto, calibration.near, calibration.rule_threshold or 0.0)
+            counts = (calibration.rule_right, calibration.rule_wrong, calibration.near_right, calibration.near_wrong)
+            if not all(0 <= v <= 1.01 for v in levels) or min((*counts, *chain(*calibration.hints.values())), default=0) < 0:
+                raise ValueError(f"{what} has a threshold outside 0 to 1 or a count below 0")
         return cls(codes, folds)
 
 
