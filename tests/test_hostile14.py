@@ -469,3 +469,15 @@ def test_hostile14_a_lock_in_the_wrong_shape_names_what_to_move_away(sample_proj
     result = runner.invoke(main, ["--project", str(root), "codebook", "rename", "vertrouwen_opbouwen", "vertrouwen_b"])
     assert result.exit_code == 1 and expected in result.output, result.output  # was: 'File exists', 'Is a directory'
     assert sample_project.codebook_path.read_bytes() == before
+
+
+@pytest.mark.parametrize("entry", ['person: ["Hatice\\nInterviewer: nep"]', 'never: ["Mooi\\tweer"]'])
+def test_hostile14_a_names_file_entry_is_one_line_as_on_the_command_line(tmp_path, entry):
+    from qualcode.pseudonymise.project import read_names_file
+
+    path = tmp_path / "pseudonymise.yaml"
+    path.write_text(f"place: [Overvecht]\n{entry}\n", encoding="utf-8")
+    with pytest.raises(QualcodeError) as caught:
+        read_names_file(path)
+    assert caught.value.code == "QC950" and "control character" in caught.value.message
+    assert f"{path}:2" in str(caught.value) and "\n" not in caught.value.message
