@@ -25,7 +25,7 @@ import shutil
 import signal
 import stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -129,6 +129,40 @@ def atomic_open(path: Path, mode: str = "wb", *, encoding: str | None = None, ne
     _sync_folder(path.parent)
 
 
+@contextmanager
+def staged_text(path: Path, text: str, *, committed: Callable[[], bool] | None = None) -> Iterator[None]:
+    """``text`` written beside ``path`` and synced now; it replaces ``path`` when the block
+    ends without error, and is removed if the block raises.
+
+    ``committed()``: whether the work the file goes with (a store transaction inside the
+    block) was committed when the block raised. Then the file is put in place all the same
+    and the error (a Ctrl-C that arrived as the commit returned) goes on: file and store
+    never disagree. Only the rename is left for after the block, so that moment is short.
+    """
+    path = target(path)
+    clean_stale(path)
+    tmp = temp_path(path)
+    try:
+        with _unwind_on_sigterm():
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            try:
+                yield
+            except BaseException:
+                if committed is not None and committed():
+                    os.replace(tmp, path)
+                    _sync_folder(path.parent)
+                raise
+            os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _sync_folder(path.parent)
+
+
 def target(path: Path) -> Path:
     """The file a write to ``path`` replaces: a link's target (links followed, also a
     dangling one), so that a link to a shared folder keeps pointing at the new content
@@ -181,7 +215,10 @@ def atomic_directory(path: Path) -> Iterator[Path]:
                 os.replace(path, old)
             os.replace(tmp, path)
             if old is not None:
-                shutil.rmtree(old, ignore_errors=True)
+                if old.is_dir() and not old.is_symlink():
+                    shutil.rmtree(old, ignore_errors=True)
+                else:  # a file or link where the folder belongs (rmtree would leave it)
+                    old.unlink(missing_ok=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from io import StringIO
@@ -785,7 +785,7 @@ def checked_dump(book: Codebook, path: Path) -> str:
 
 
 @contextmanager
-def staged_codebook(path: Path, text: str) -> Iterator[Codebook]:
+def staged_codebook(path: Path, text: str, *, committed: Callable[[], bool] | None = None) -> Iterator[Codebook]:
     """``text`` as the codebook at ``path``, written only when the block ends without error.
 
     The text is validated (CODEBOOK_INVALID) and put in a temporary file beside ``path``
@@ -793,15 +793,17 @@ def staged_codebook(path: Path, text: str) -> Iterator[Codebook]:
     raises. A store transaction inside the block therefore commits before the file
     changes: a failure, Ctrl-C or a killed process leaves the codebook file as it was
     (a killed one may leave the hidden temporary file, which the next write removes).
+    ``committed()`` says whether that transaction committed when the block raised (a
+    Ctrl-C as COMMIT returned): then the file is replaced all the same (see
+    :func:`.atomic.staged_text`), so that codings never name codes the file lacks.
     """
     book, problems = parse_codebook(text, str(path))
     if book is None:
         raise error(CODEBOOK_INVALID, problems=problems, path=path, count=len(problems))
     book.path = path
-    from .atomic import atomic_open  # only a write needs it (and its secrets module): not on every load
+    from .atomic import staged_text  # only a write needs it (and its secrets module): not on every load
 
-    with atomic_open(path, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
+    with staged_text(path, text, committed=committed):
         yield book
 
 

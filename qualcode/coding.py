@@ -34,6 +34,13 @@ def resolve_transcript(store: Store, ref: str) -> int:
     return TranscriptLookup(store)(ref)
 
 
+def resolve_transcripts(store: Store, refs: Iterable[str]) -> list[int]:
+    """:func:`resolve_transcript` of each reference, every one checked first; each transcript
+    once, in the order first named (``suggest A A`` worked through A twice and counted it twice)."""
+    lookup = TranscriptLookup(store)
+    return list(dict.fromkeys(lookup(ref) for ref in refs))
+
+
 class TranscriptLookup:
     """:func:`resolve_transcript` for many references (a bulk file's lines): a name is one
     indexed look-up; the names and file names the other forms are matched against are read

@@ -111,6 +111,12 @@ STORE_READ_ONLY = Msg(
     "cannot {action}: {path} is read-only (the {what} may not be written)",
     "browsing and exports work as they are; to code, make the {what} writable (e.g. `chmod u+w`) or work on a copy",
 )
+STORE_READ_ONLY_UPGRADE = Msg(
+    "QC968",
+    "{path} was written by an older qualcode and needs an upgrade ({names}) before it can be opened, but the {what} is read-only",
+    "make the {what} writable once (e.g. `chmod u+w`) and run the command again (the upgrade keeps every coding),"
+    " or open a copy of the project",
+)
 PROJECT_LOCKED = Msg(
     "QC050",
     "gave up after {seconds} s: {holder} is changing the codebook",
@@ -119,7 +125,7 @@ PROJECT_LOCKED = Msg(
 PROJECT_LOCK_FAILED = Msg(
     "QC051",
     "cannot lock the codebook ({path}): {reason}",
-    "the project folder must be writable to change the codebook; work on a copy if it is read-only",
+    "changing the codebook needs the folder .qualcode/ in a writable project folder; work on a copy if it is read-only",
 )
 STORE_BUSY = Msg(
     "QC009",
@@ -588,6 +594,12 @@ SPACY_MODEL_MISSING = Msg(
     "the spaCy pipeline '{name}' named by spacy_model in qualcode.yaml is not installed",
     "install it (python -m spacy download {name}) or remove spacy_model from qualcode.yaml to use the built-in {fallback}",
 )
+SPACY_MODEL_BROKEN = Msg(
+    "QC967",
+    "the spaCy pipeline '{name}' named by spacy_model in qualcode.yaml cannot be loaded: {reason}",
+    "name an installed pipeline (e.g. nl_core_news_sm) or a folder that spaCy's nlp.to_disk wrote (config.cfg,"
+    " meta.json), or remove spacy_model from qualcode.yaml to use the built-in {fallback}",
+)
 LOOKUPS_MISSING = Msg(
     "QC701",
     "the Dutch lemma tables of spacy-lookups-data cannot be loaded: {reason}",
@@ -607,6 +619,11 @@ NOTHING_TO_TRAIN = Msg(
 )
 MODEL_UNREADABLE = Msg(
     "QC706", "the learned model in {path} cannot be read: {reason}", "retrain it with `qualcode suggest --train`"
+)
+MODEL_NOT_SAVED = Msg(
+    "QC966",
+    "cannot save the learned model in {path}: {reason}",
+    "suggestions work without it (a run trains one when it has none); to keep it, make {path} a writable folder",
 )
 NOTHING_TO_EVALUATE = Msg(
     "QC707",
@@ -655,6 +672,12 @@ BAD_DECISION = Msg(
     "QC906",
     "cannot settle with '{decision}'",
     "choose one of: {choices}",
+)
+MERGE_NO_DATABASE = Msg(
+    "QC969",
+    "{path} has no {name}: there is no coding in it to merge",
+    "give the other coder's project folder with its {name} (a copy without it, e.g. from git, holds no codings),"
+    " or the .qdpx they exported (`qualcode export qdpx`)",
 )
 MERGE_UNREADABLE = Msg(
     "QC907",

@@ -56,8 +56,18 @@ class ProjectLock:
         try:
             note = json.loads(self.info.read_text(encoding="utf-8"))
             return f"`qualcode {note['action']}`, process {note['pid']}, since {note['since']}"
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
             return "another qualcode command"
+
+    def _why(self, exc: OSError) -> str:
+        """Why the lock could not be taken: a file or folder in the wrong place says which (the
+        system's 'File exists' or 'Is a directory' alone names nothing to move away)."""
+        folder = self.path.parent
+        if folder.exists() and not folder.is_dir():
+            return f"{folder} is a file, where qualcode keeps a folder of its own: move the file away"
+        if self.path.is_dir():
+            return f"{self.path} is a folder, where qualcode keeps its lock file: move the folder away"
+        return exc.strerror or str(exc)
 
     @contextmanager
     def hold(self, action: str, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
@@ -76,7 +86,7 @@ class ProjectLock:
         except Timeout:
             raise error(PROJECT_LOCKED, holder=self.holder(), seconds=int(self.wait)) from None
         except OSError as exc:
-            raise error(PROJECT_LOCK_FAILED, path=self.path, reason=exc.strerror or exc) from None
+            raise error(PROJECT_LOCK_FAILED, path=self.path, reason=self._why(exc)) from None
         try:
             if outermost:
                 note = {"action": action, "pid": os.getpid(), "since": time.strftime("%H:%M:%S")}

@@ -10,8 +10,9 @@ Every command that writes a file the user chose goes through :func:`check_output
   SQLite working files), ``qualcode.yaml``, ``.qualcode/``, the codebooks and the
   transcripts' source files. ``--force`` replaces an earlier export, not these: one
   slip of the shell's completion would otherwise destroy the project;
-* the folder must exist, and an existing file needs ``force`` (a device or a pipe such
-  as ``/dev/null`` is written in place and needs none).
+* the folder must exist and be writable, and an existing file needs ``force`` (a device
+  or a pipe such as ``/dev/null`` is written in place and needs none); a read-only file
+  is never replaced.
 """
 
 from __future__ import annotations
@@ -29,9 +30,10 @@ from .termsafe import control_in_name, one_line
 _DATABASES = (DB_NAME, KEY_NAME)  # with their -wal, -shm, -journal
 
 
-def check_output(path: Path, force: bool) -> Path:
+def check_output(path: Path, force: bool, *, makes_folder: bool = False) -> Path:
     """Refuse an output target that is no name, a folder, a project file, in a missing
-    folder, or an existing file without ``force``. Returns the path to write (links followed)."""
+    folder, or an existing file without ``force``. Returns the path to write (links followed).
+    ``makes_folder``: the caller makes a missing folder (the coding screen's export dialog)."""
     text = os.fspath(path)
     if not text.strip():
         raise error(OUTPUT_BAD_NAME, shown=text, reason="the file name is empty")
@@ -47,9 +49,18 @@ def check_output(path: Path, force: bool) -> Path:
         root, what = owner
         raise error(OUTPUT_IS_PROJECT_FILE, path=shown, what=what, root=root)
     if not real.parent.is_dir():
+        if makes_folder:
+            return real
         raise error(OUTPUT_UNWRITABLE, path=shown, reason=f"the folder {one_line(str(real.parent))} does not exist")
-    if os.path.lexists(path) and not force and not is_stream(real):
+    stream = is_stream(real)
+    if os.path.lexists(path) and not force and not stream:
         raise error(OUTPUT_EXISTS, path=shown)
+    # Checked now, not when the work is done. A read-only file is not replaced, even with --force:
+    # the atomic write renames over it, which its mode would not stop (a shell's > would).
+    if real.exists() and not os.access(real, os.W_OK):
+        raise error(OUTPUT_UNWRITABLE, path=shown, reason="the file is read-only (make it writable or name another)")
+    if not stream and not os.access(real.parent, os.W_OK):
+        raise error(OUTPUT_UNWRITABLE, path=shown, reason=f"the folder {one_line(str(real.parent))} may not be written")
     return real
 
 

@@ -416,7 +416,8 @@ class Project:
             if text is None:
                 yield
                 return
-            with staged_codebook(self.codebook_path, text) as book:
+            start = self.store.commits  # the block's transaction: committed once this grew
+            with staged_codebook(self.codebook_path, text, committed=lambda: self.store.commits > start) as book:
                 self.__dict__["codebook"] = book
                 yield
         except BaseException:

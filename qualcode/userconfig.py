@@ -42,7 +42,8 @@ def _read_user_config() -> dict | None:
         data = yaml.safe_load(config_path().read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+    # ValueError: UnicodeDecodeError, a number too long to read; RecursionError: nesting thousands deep
+    except (OSError, yaml.YAMLError, ValueError, RecursionError):
         return None
     if data is None:
         return {}
@@ -69,7 +70,8 @@ def save_user_setting(name: str, value: object) -> Path | None:
 def stored_coder() -> str | None:
     """The coder name the user chose before, if any."""
     name = load_user_config().get("coder")
-    return str(name) if name else None
+    # A list or mapping there is no name (it was saved as text): as if none were saved.
+    return str(name) if name and isinstance(name, str | int | float) and not isinstance(name, bool) else None
 
 
 def resolve_coder(explicit: str | None = None) -> str:

@@ -179,8 +179,9 @@ async def test_stats_screen_export_error_is_shown_not_raised(project, tmp_path):
         app.screen.query_one("#export-path", Input).value = str(tmp_path)  # a folder, not a file
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, StatsScreen)
-        assert "cannot write" in str(app.screen.query_one("#stats-message", Static).render())
+        # Checked as every --out is, in the dialog, which stays open for another name.
+        assert isinstance(app.screen, ExportDialog)
+        assert "cannot write" in str(app.screen.query_one("#export-warning", Static).render())
         assert any("cannot write" in n.message for n in app._notifications)
 
 
@@ -224,3 +225,25 @@ def test_stats_screen_snapshot_group_chart(project, snap_compare):
         await pilot.pause()
 
     assert snap_compare(Host(project), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("name", ["qualcode.db", "qualcode.yaml", "the codebook"])
+async def test_stats_screen_never_exports_over_the_projects_own_files(project, name):
+    # The CLI's --out refuses these (output_target); the dialog replaced them after one confirm:
+    # the project's database became a CSV file.
+    target = project.codebook_path if name == "the codebook" else project.root / name
+    if not target.exists():
+        target.write_text("# settings\n", encoding="utf-8")
+    before = target.read_bytes()
+    app = Host(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#export-path", Input).value = str(target)
+        await pilot.press("enter")  # "exists: press again to replace"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportDialog)  # open for another name
+        assert any("an export never replaces it" in n.message for n in app._notifications)
+    assert target.read_bytes() == before

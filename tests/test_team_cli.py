@@ -146,13 +146,3 @@ def test_team_cli_coder_filter_on_listings_exports_and_stats(runner, team):
     wrong = run(runner, team, "stats", "cooccurrence", "--coders", "cor")
     assert wrong.exit_code == 1 and "no coder 'cor'" in wrong.stderr
 
-
-def test_team_cli_settle_by_someone_who_codes_nothing_then_settle_again(runner, team):
-    # The team lead settles without coding: the decision records them in the coders table, and
-    # the next settle took them for a coder to compare ("no coder 'lead' in this project").
-    listed = list(csv.DictReader(io.StringIO(run(runner, team, "disagreements", "--format", "csv").stdout)))
-    for item in listed:
-        result = run(runner, team, "settle", item["key"], "--keep", "first", coder="lead")
-        assert result.exit_code == 0, result.stderr
-    listed = list(csv.DictReader(io.StringIO(run(runner, team, "disagreements", "--format", "csv", coder="lead").stdout)))
-    assert [r["settled"] for r in listed] == ["first", "first"]

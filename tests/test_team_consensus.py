@@ -151,3 +151,32 @@ def test_team_consensus_agreement_against_the_consensus(study):
     result = project_agreement(study, coders=["anna", "consensus"], unit="character")
     assert result.overall.percent == pytest.approx(1.0)
     assert result.overall.kappa == pytest.approx(1.0)
+
+
+def test_team_consensus_review_opens_again_after_someone_without_codings_settled(study):
+    # The one who settles is recorded as a coder (with no coding): the next review still
+    # compares the two coders with codings, as `disagreements` does (it raised "no coder 'lead'").
+    review = open_review(study)
+    settle(study, review, review.items[0], FIRST, decided_by="lead")
+    again = open_review(study)
+    assert (again.first, again.second) == ("anna", "bram") and again.settled == 1
+
+
+@pytest.mark.parametrize(("span", "code"), [((5, 10_000), "QC300"), ((-3, 5), "QC223"), ((9, 4), "QC224")])
+def test_team_consensus_adjusted_span_outside_the_text_is_refused_and_nothing_decided(study, span, code):
+    review = open_review(study)
+    before = coded(study, "consensus")
+    with pytest.raises(QualcodeError) as caught:
+        settle(study, review, review.items[1], ADJUSTED, decided_by="anna", span=span)
+    assert caught.value.code == code
+    assert coded(study, "consensus") == before and review.decision(review.items[1]) is None
+
+
+@pytest.mark.parametrize(("code", "expected"), [("nope", "QC102"), ("vertrouw", "QC102")])
+def test_team_consensus_adjusted_with_a_code_not_in_the_codebook_is_refused(study, code, expected):
+    review = open_review(study)
+    before = coded(study, "consensus")
+    with pytest.raises(QualcodeError) as caught:
+        settle(study, review, review.items[1], ADJUSTED, decided_by="anna", span=at("vertrouw ik"), codes=[code])
+    assert caught.value.code == expected and code in caught.value.message
+    assert coded(study, "consensus") == before and review.decision(review.items[1]) is None

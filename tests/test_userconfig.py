@@ -13,7 +13,15 @@ def test_saving_a_setting_keeps_the_others():
     assert load_user_config() == {"keymap": "/home/x/keys.yaml", "coder": "Hanne"}
 
 
-@pytest.mark.parametrize("broken", [b"coder: [Hanne\n", b"- a list\n", b"coder: Ren\xe9\n"])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        b"coder: [Hanne\n",
+        b"- a list\n",
+        b"coder: Ren\xe9\n",
+        b"coder: " + b"[" * 20_000 + b"]" * 20_000 + b"\n",  # RecursionError: a traceback in every command
+    ],
+)
 def test_an_unreadable_settings_file_is_kept_aside_not_overwritten(broken):
     path = config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -24,3 +32,12 @@ def test_an_unreadable_settings_file_is_kept_aside_not_overwritten(broken):
     assert load_user_config() == {"coder": "Hanne"}
     assert save_user_setting("coder", "Noor") is None  # readable now: nothing more to keep
     assert kept.read_bytes() == broken
+
+
+@pytest.mark.parametrize("value", ["[Hanne, Noor]", "{naam: Hanne}", "true"])
+def test_a_saved_coder_that_is_no_name_counts_as_none(value):
+    # Before, `coder: [Hanne, Noor]` made every new coding's coder "['Hanne', 'Noor']".
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"coder: {value}\n", encoding="utf-8")
+    assert stored_coder() is None

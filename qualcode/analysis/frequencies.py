@@ -37,6 +37,7 @@ from operator import add, eq, ge
 from ..codebook import Codebook
 from ..errors import UNKNOWN_GROUPING, error
 from ..store import CodeColumnBatch, CodeColumns, Store
+from ..termsafe import normal_name
 from ..words import PAD, SCALE, Packing, chars_and_words
 from .codes import MISSING, CodeEntry, CodeHierarchy
 from .selection import ALL, Selection, did_you_mean
@@ -182,6 +183,7 @@ def frequencies(
     need only the other measures. Texts are not read (words come from the store's word
     positions, see :mod:`qualcode.words`).
     """
+    by = normal_name(by) if by else by  # as attribute names are stored: a tab typed or copied is a space
     check_grouping(store, by)
     tree = CodeHierarchy.build(codebook, store)
     totals: dict[str, Measures] = defaultdict(Measures)

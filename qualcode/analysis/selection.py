@@ -15,6 +15,7 @@ from ..codebook import Codebook
 from ..errors import UNKNOWN_ATTRIBUTE, UNKNOWN_ATTRIBUTE_VALUE, WHERE_SYNTAX, error
 from ..store import CodingFilter, Store
 from ..team.coders import resolve_coders
+from ..termsafe import normal_name
 from .codes import MISSING, missing_codes_with_codings
 
 
@@ -45,7 +46,7 @@ def parse_where(values: Iterable[str]) -> list[tuple[str, str]]:
         name, sep, wanted = value.partition("=")
         if not sep or not name.strip():
             raise error(WHERE_SYNTAX, value=value)
-        out.append((name.strip(), wanted.strip()))
+        out.append((normal_name(name), normal_name(wanted)))  # as attributes are stored (ingest.attributes)
     return out
 
 

@@ -26,7 +26,7 @@ from ..errors import (
 )
 from ..history import History
 from .base import State, main, pass_state
-from .render import ID, echo, emit, format_option, guard_option, note
+from .render import ID, distinct, echo, emit, format_option, guard_option, note
 from .trash_cmds import KINDS
 
 location_options = [
@@ -340,7 +340,7 @@ def reattach_cmd(state: State, detached_id: int, turn: int | None, span: str | N
 
 
 @codings.command("discard")
-@click.argument("detached_ids", nargs=-1, type=ID)
+@click.argument("detached_ids", nargs=-1, type=ID, callback=distinct)
 @click.option("--all", "all_", is_flag=True, help="Every detached coding (of --transcript, if given).")
 @click.option("--transcript", help="With --all: only this transcript's.")
 @pass_state

@@ -9,12 +9,12 @@ from contextlib import contextmanager
 
 import click
 
-from ..coding import resolve_transcript
+from ..coding import resolve_transcript, resolve_transcripts
 from ..display import shorten
 from ..errors import error
 from ..model import ACCEPTED, PENDING, REJECTED
 from .base import State, main, pass_state
-from .render import ID, Progress, echo, emit, format_option, note, warn
+from .render import ID, Progress, distinct, echo, emit, format_option, note, warn
 
 STATUSES = (PENDING, ACCEPTED, REJECTED, "all")
 KEY_WARNING = (
@@ -103,7 +103,7 @@ def detect_cmd(state: State, transcripts: tuple[str, ...]) -> None:
     from ..pseudonymise.runner import run_detection
 
     project = state.project()
-    ids = [resolve_transcript(project.store, t) for t in transcripts] if transcripts else None
+    ids = resolve_transcripts(project.store, transcripts) if transcripts else None
     detector = load_detector()
     with Progress("detecting") as progress:
         summary = run_detection(project, detector, transcript_ids=ids, progress=progress)
@@ -183,7 +183,7 @@ def _span(value: str | None) -> tuple[int, int] | None:
 
 
 @pseudonymise.command("accept")
-@click.argument("ids", nargs=-1, type=ID, required=True)
+@click.argument("ids", nargs=-1, type=ID, required=True, callback=distinct)
 @click.option("--category", help="Accept in another category.")
 @click.option("--as", "pseudonym", help="Your own replacement instead of e.g. [persoon 3].")
 @click.option("--span", help="Change the span first (START:END in the transcript), e.g. to take in a surname.")
@@ -206,7 +206,7 @@ def accept_cmd(state: State, ids: tuple[int, ...], category: str | None, pseudon
 
 
 @pseudonymise.command("reject")
-@click.argument("ids", nargs=-1, type=ID, required=True)
+@click.argument("ids", nargs=-1, type=ID, required=True, callback=distinct)
 @pass_state
 def reject_cmd(state: State, ids: tuple[int, ...]) -> None:
     """Reject candidates: the text stays as it is there, and is not proposed again."""
@@ -325,7 +325,7 @@ def apply_cmd(
     from ..pseudonymise.apply import apply, names_in_transcript_names
 
     with _Key(state) as k:
-        ids = [resolve_transcript(k.store, t) for t in transcripts] if transcripts else None
+        ids = resolve_transcripts(k.store, transcripts) if transcripts else None
         result = apply(
             k.store,
             k.key,
@@ -363,9 +363,10 @@ def restore_cmd(state: State, transcripts: tuple[str, ...]) -> None:
     from ..pseudonymise.apply import restore
 
     with _Key(state) as k:
-        for t in transcripts:
-            restore(k.store, k.key, resolve_transcript(k.store, t))
-            echo(f"{t}: original text restored")
+        names = k.store.transcripts.names()
+        for tid in resolve_transcripts(k.store, transcripts):  # each once: a second restore found nothing kept
+            restore(k.store, k.key, tid)
+            echo(f"{names[tid]}: original text restored")
 
 
 @pseudonymise.command("forget-originals")

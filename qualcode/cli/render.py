@@ -57,6 +57,13 @@ class _Id(click.ParamType):
 
 ID = _Id()
 
+
+def distinct(ctx: click.Context, param: click.Parameter, values: tuple) -> tuple:
+    """The ids given, each once, in their order (``accept 5 5`` decides 5 once: the second was
+    'already accepted', exit 1, or a second undo step). For an argument of ``nargs=-1``."""
+    return tuple(dict.fromkeys(values))
+
+
 out_option = click.option(
     "--out",
     "-o",

@@ -18,6 +18,7 @@ from ..display import DASH, percent
 from .base import State, main, pass_state
 from .export_cmds import PROGRESS_MIN, excel_option, resolve_selection, selection_options
 from .render import (
+    check_out,
     data_output,
     emit,
     force_option,
@@ -45,7 +46,9 @@ def stats() -> None:
     """Count and compare codings: frequencies, co-occurrence, code x transcript matrix."""
 
 
-def _resolve_format(fmt: str | None, out: Path | None, excel: bool) -> str:
+def _resolve_format(fmt: str | None, out: Path | None, excel: bool, force: bool) -> str:
+    """The output format; a bad --out is refused here, before anything is counted."""
+    check_out(out, force)
     if fmt is None:
         return "csv" if out is not None or excel else "table"
     if excel and fmt != "csv":
@@ -112,7 +115,7 @@ def frequencies_cmd(
     """
     from ..analysis import frequencies, frequency_json, frequency_rows
 
-    fmt = _resolve_format(fmt, out, excel)
+    fmt = _resolve_format(fmt, out, excel, force)
     project = state.project()
     selection = resolve_selection(project, (), transcripts, where)
     with progress_bar("counting", minimum=PROGRESS_MIN) as progress:
@@ -253,7 +256,7 @@ def cooccurrence_cmd(
     """
     from ..analysis import cooccurrence
 
-    fmt = _resolve_format(fmt, out, excel)
+    fmt = _resolve_format(fmt, out, excel, force)
     project = state.project()
     selection = resolve_selection(project, codes, transcripts, where)
     with progress_bar("counting", minimum=PROGRESS_MIN) as progress:
@@ -302,7 +305,7 @@ def matrix_cmd(
     """
     from ..analysis import code_matrix
 
-    fmt = _resolve_format(fmt, out, excel)
+    fmt = _resolve_format(fmt, out, excel, force)
     project = state.project()
     selection = resolve_selection(project, (), transcripts, where)
     with progress_bar("counting", minimum=PROGRESS_MIN) as progress:

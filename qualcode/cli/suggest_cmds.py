@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..coding import check_code, expand_codes, resolve_transcript
+from ..coding import check_code, expand_codes, resolve_transcript, resolve_transcripts
 from ..display import shorten
 from ..errors import ALREADY_DECIDED, error
 from ..model import ACCEPTED, PENDING, REJECTED
 from .base import State, main, pass_state
-from .render import ID, Progress, data_output, echo, emit, format_option, note, warn, write_csv
+from .render import ID, Progress, check_out, data_output, distinct, echo, emit, format_option, note, warn, write_csv
 
 if TYPE_CHECKING:
     from ..store import Suggestion
@@ -90,7 +90,7 @@ def suggest(
     from ..suggest import run_suggestions
 
     store = project.store
-    ids = [resolve_transcript(store, t) for t in transcripts] if transcripts else None
+    ids = resolve_transcripts(store, transcripts) if transcripts else None
     with Progress("suggesting") as progress:
         summary = run_suggestions(project, ids, learned=not rules_only, progress=progress)
     for message in summary.warnings:
@@ -147,6 +147,7 @@ def _train(project) -> None:
 def _evaluate(project, folds: int, csv_path: Path | None, *, curve: bool = True, held_out: list[int] | None = None) -> None:
     from ..suggest.evaluate import evaluate_project
 
+    check_out(csv_path, True)  # before the evaluation's seconds or minutes, not after them
     with Progress("evaluating") as progress:
         result = evaluate_project(project, folds=folds, curve=curve, held_out=held_out, progress=progress)
     show_evaluation(result)
@@ -408,7 +409,7 @@ def _pending(store, ids: tuple[int, ...]) -> None:
 
 
 @suggestions.command("accept")
-@click.argument("ids", nargs=-1, type=ID, required=True)
+@click.argument("ids", nargs=-1, type=ID, required=True, callback=distinct)
 @click.option("--code", "code_id", help="Accept the span with this code instead of the suggested one.")
 @pass_state
 def accept_cmd(state: State, ids: tuple[int, ...], code_id: str | None) -> None:
@@ -430,7 +431,7 @@ def accept_cmd(state: State, ids: tuple[int, ...], code_id: str | None) -> None:
 
 
 @suggestions.command("reject")
-@click.argument("ids", nargs=-1, type=ID, required=True)
+@click.argument("ids", nargs=-1, type=ID, required=True, callback=distinct)
 @pass_state
 def reject_cmd(state: State, ids: tuple[int, ...]) -> None:
     """Reject suggestions: the same span and code will not be proposed again."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..coding import parse_turns, resolve_transcript
+from ..coding import parse_turns, resolve_transcript, resolve_transcripts
 from ..display import shorten
 from ..termsafe import one_line
 from .base import State, main, pass_state
@@ -63,7 +63,7 @@ def remove_cmd(state: State, names: tuple[str, ...]) -> None:
     (its codings with their ids). The source file is not touched.
     """
     store = state.project().store
-    tids = list(dict.fromkeys(resolve_transcript(store, name) for name in names))  # all names checked first
+    tids = resolve_transcripts(store, names)  # all names checked first
     with store.transaction():
         items = [store.trash.put_transcript(tid, removed_by=state.coder) for tid in tids]
     for item in items:

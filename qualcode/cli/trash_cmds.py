@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .base import State, main, pass_state
-from .render import ID, echo, emit, format_option, note
+from .render import ID, distinct, echo, emit, format_option, note
 
 KINDS = {"transcript": "transcript", "codings": "codings (uncode)", "detached": "detached codings (discard)"}
 
@@ -31,7 +31,7 @@ def trash(ctx: click.Context, fmt: str) -> None:
 
 
 @trash.command("restore")
-@click.argument("item_ids", nargs=-1, type=ID, required=True)
+@click.argument("item_ids", nargs=-1, type=ID, required=True, callback=distinct)
 @pass_state
 def restore_cmd(state: State, item_ids: tuple[int, ...]) -> None:
     """Put trash items back as they were (all of them, or none)."""
@@ -49,7 +49,7 @@ def restore_cmd(state: State, item_ids: tuple[int, ...]) -> None:
 
 
 @trash.command("empty")
-@click.argument("item_ids", nargs=-1, type=ID)
+@click.argument("item_ids", nargs=-1, type=ID, callback=distinct)
 @click.option("--yes", "-y", is_flag=True, help="Do not ask.")
 @pass_state
 def empty_cmd(state: State, item_ids: tuple[int, ...], yes: bool) -> None:

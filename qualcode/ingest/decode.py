@@ -146,6 +146,11 @@ def decoded(data: bytes) -> str:
     try:
         text = data[skip:].decode(codec)
     except UnicodeDecodeError as exc:
+        # UTF-16 without a BOM is valid UTF-8 up to its first letter beyond ASCII ('é'): that
+        # byte's "line 52, column 150" would point at nothing the researcher can find.
+        bomless = _bomless_unicode(data) if not skip else None
+        if bomless:
+            raise NotUtf8(f"the file is {bomless[:6].upper()} without a byte-order mark; save it again as UTF-8") from None
         line, column = locate_byte(data[skip:], exc.start, codec)
         raise NotUtf8(
             f"line {line}, column {column}: not valid {codec.upper()} (byte 0x{data[skip + exc.start]:02x} "

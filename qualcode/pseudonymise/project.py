@@ -21,6 +21,7 @@ import yaml
 from ..codebook import Code, Codebook
 from ..errors import PSEUDO_NAMES_FILE, PSEUDO_UNKNOWN_CATEGORY, error
 from ..ingest.decode import NotUtf8, read_settings
+from ..termsafe import control_in_name, one_line
 from ..yamlsafe import COMPOSER, located, syntax_problem
 from .categories import CATEGORIES
 from .detect import DetectionContext
@@ -89,6 +90,17 @@ def read_names_file(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
         ):
             raise error(PSEUDO_NAMES_FILE, path=path, line=line, problem=f"'{key}' must be a list of names")
         values = [str(v.value).strip() for v in value_node.value]
+        # One line each, as a name or word given on the command line (review.check_text): "a\nb"
+        # would match across a line break, where one turn ends and the next begins.
+        for value, value_node_item in zip(values, value_node.value, strict=True):
+            bad = control_in_name(value)
+            if bad:
+                raise error(
+                    PSEUDO_NAMES_FILE,
+                    path=path,
+                    line=value_node_item.start_mark.line + 1,
+                    problem=f"'{key}' lists {one_line(value)!r}, which holds the control character {bad}: a name is one line",
+                )
         if key == "never":
             never.extend(values)
         else:

@@ -13,7 +13,7 @@ importer's block (its store transaction) has ended without error.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,9 +58,10 @@ class CodebookPlan:
         return len(list(_walk_added(self.added)))
 
     @contextmanager
-    def written(self) -> Iterator[Codebook | None]:
+    def written(self, committed: Callable[[], bool] | None = None) -> Iterator[Codebook | None]:
         """The codebook after the import; its file is written only when the block (the import's
-        store transaction) ends without error: see :func:`.codebook.staged_codebook`."""
+        store transaction) ends without error, or once that transaction ``committed()``: see
+        :func:`.codebook.staged_codebook`."""
         path = self.path
         if path is None or self.book is None:
             yield None
@@ -72,7 +73,7 @@ class CodebookPlan:
         else:
             yield load_codebook(path)
             return
-        with staged_codebook(path, text) as book:
+        with staged_codebook(path, text, committed=committed) as book:
             yield book
         if self.create and self.remove_starter is not None and self.remove_starter != path:
             self.remove_starter.unlink(missing_ok=True)

@@ -163,7 +163,9 @@ def _import_qdpx(
         stream.turns_ext, stream.positions = turns_ext, declared
         stream.writing = plan is not None and not stops
         # The codebook file is replaced only once the store has committed (see ``written``).
-        with plan.written() if plan is not None and stream.writing else nullcontext() as book:
+        start = project.store.commits  # the import's transaction: committed once this grew
+        written = plan.written(lambda: project.store.commits > start) if plan is not None and stream.writing else None
+        with written or nullcontext() as book:
             # Thousands of rows: statement journals in memory. An import that cannot write
             # (it will stop) reads on without a transaction: its error, not the store's, is raised.
             with project.store.transaction(bulk=True) if stream.writing else nullcontext(), ExitStack() as aside:

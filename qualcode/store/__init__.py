@@ -123,6 +123,11 @@ class Store:
         return self._db.path
 
     @property
+    def commits(self) -> int:
+        """Transactions this connection committed (see :meth:`Database.transaction`)."""
+        return self._db.commits
+
+    @property
     def read_only(self) -> str | None:
         """``"file"`` or ``"folder"`` when the database could only be opened read-only."""
         return self._db.read_only

@@ -105,9 +105,17 @@ def damage_error(exc: BaseException, path: str) -> QualcodeError | None:
     if not isinstance(exc, sqlite3.DatabaseError) or isinstance(exc, sqlite3.IntegrityError | sqlite3.ProgrammingError):
         return None
     text = str(exc)
-    if not any(sign in text.lower() for sign in ("malformed", "not a database", "corrupt")):
-        return None
-    return error(STORE_DAMAGED, path=path, name=Path(path).name, reason=text)
+    if any(sign in text.lower() for sign in ("malformed", "not a database", "corrupt")):
+        return error(STORE_DAMAGED, path=path, name=Path(path).name, reason=text)
+    # A table, column or index the migrations made is gone: the file was changed by hand or
+    # by another program (a statement of ours naming a wrong table fails every test first).
+    if isinstance(exc, sqlite3.OperationalError) and text.startswith(MISSING_PARTS):
+        reason = f"{text} (a part every qualcode database has is missing: was the file changed by another program?)"
+        return error(STORE_DAMAGED, path=path, name=Path(path).name, reason=reason)
+    return None
+
+
+MISSING_PARTS = ("no such table", "no such column", "no such index")
 
 
 class Database:
@@ -135,6 +143,9 @@ class Database:
                 raise error(STORE_DAMAGED, path=self.path, name=Path(self.path).name, reason=exc) from None
             raise error(STORE_UNREADABLE, path=self.path, reason=exc) from None
         self._depth = 0
+        # Transactions committed on this connection: a file staged to go with one (the codebook,
+        # see codebook.staged_codebook) is put in place once it committed, even on Ctrl-C.
+        self.commits = 0
 
     @staticmethod
     def _connect_read_only(path: Path) -> sqlite3.Connection:
@@ -216,6 +227,7 @@ class Database:
             return
         self.check_writable("save changes")
         temp_store = self._bulk_journals() if bulk else None
+        committing = False
         try:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
@@ -229,13 +241,19 @@ class Database:
                 self.conn.execute("ROLLBACK")
                 raise
             self._depth = 0
+            committing = True
             try:
                 self.conn.execute("COMMIT")
             except sqlite3.OperationalError as exc:
+                committing = False
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 raise self._translated(exc) from None
         finally:
+            # Counted here: a Ctrl-C that arrives while COMMIT runs is raised as it returns,
+            # and SQLite has committed (nothing is open any more, nothing was rolled back).
+            if committing and not self.conn.in_transaction:
+                self.commits += 1
             if temp_store is not None:
                 self.conn.execute(f"PRAGMA temp_store = {int(temp_store)}")
 

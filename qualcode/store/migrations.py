@@ -7,7 +7,7 @@ them before committing (SQLite's documented 12-step table change).
 
 from __future__ import annotations
 
-from ..errors import STORE_NEWER, error
+from ..errors import STORE_NEWER, STORE_READ_ONLY_UPGRADE, error
 from .db import Database, now
 
 MIGRATIONS: list[tuple[str, str]] = [
@@ -498,8 +498,9 @@ def migrate(db: Database, after=None, schema: list[tuple[str, str]] | None = Non
     """
     schema = MIGRATIONS if schema is None else schema
     todo = pending(db, schema)
-    if todo:
-        db.check_writable(f"upgrade the database ({', '.join(todo)})")
+    if todo and db.read_only:
+        # Not STORE_READ_ONLY: its "browsing and exports work as they are" is not so here.
+        raise error(STORE_READ_ONLY_UPGRADE, path=db.path, what=db.read_only, names=", ".join(todo))
     conn = db.conn
     for name, sql in schema:
         if name not in todo:

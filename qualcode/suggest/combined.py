@@ -167,6 +167,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Seq
 from collections.abc import Set as AbstractSet
 from dataclasses import asdict, dataclass, field, fields, replace
 from functools import lru_cache
+from itertools import chain
 from typing import Any, NamedTuple, overload
 
 LEARNED = "learned"
@@ -349,13 +350,30 @@ class Calibration:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> Calibration:
+        """The calibration saved with a model; ValueError if it is damaged (the caller retrains)."""
+        from .saved import from_saved
+
         if not data:
             return cls()
+        if not isinstance(data, Mapping) or not isinstance(data.get("codes", {}), Mapping):
+            raise ValueError("the calibration is not an object of codes")
+        folds = data.get("folds", 0)
+        if isinstance(folds, bool) or not isinstance(folds, int):
+            raise ValueError(f"the calibration's folds are {folds!r:.40}, not a whole number")
         known = {f.name for f in fields(CodeCalibration)}  # a calibration saved by an older version: what still fits
-        return cls(
-            {c: CodeCalibration(**{k: x for k, x in v.items() if k in known}) for c, v in data.get("codes", {}).items()},
-            int(data.get("folds", 0)),
-        )
+        codes = {}
+        for code, saved in data.get("codes", {}).items():
+            what = f"the calibration of code {str(code)[:40]!r}"
+            kept = {k: x for k, x in saved.items() if k in known} if isinstance(saved, Mapping) else saved
+            calibration = codes[code] = from_saved(CodeCalibration, kept, what=what)
+            if calibration.code != code or any(len(tally) != 2 for tally in calibration.hints.values()):
+                raise ValueError(f"{what} names another code or has a hint without its [right, wrong] counts")
+            # Scores run from 0 to 1 (1.01: never) and counts from 0: a threshold of -1 proposed every sentence.
+            levels = (calibration.threshold, calibration.veto, calibration.near, calibration.rule_threshold or 0.0)
+            counts = (calibration.rule_right, calibration.rule_wrong, calibration.near_right, calibration.near_wrong)
+            if not all(0 <= v <= 1.01 for v in levels) or min((*counts, *chain(*calibration.hints.values())), default=0) < 0:
+                raise ValueError(f"{what} has a threshold outside 0 to 1 or a count below 0")
+        return cls(codes, folds)
 
 
 @dataclass(slots=True)

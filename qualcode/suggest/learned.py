@@ -247,20 +247,40 @@ class LearnedModel:
             (tmp / "meta.json").write_text(json.dumps(asdict(self.info), indent=2, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
-    def load(cls, folder: Path) -> LearnedModel:
-        """Load a saved model or raise a clear error (the caller may retrain instead)."""
+    def load(cls, folder: Path, *, info: ModelInfo | None = None) -> LearnedModel:
+        """Load a saved model or raise a clear error (the caller may retrain instead);
+        ``info``: its meta data, if the caller read it already (:func:`read_info`)."""
         import numpy
 
         folder = Path(folder)
+        info = read_info(folder) if info is None else info
         try:
-            info = ModelInfo(**json.loads((folder / "meta.json").read_text(encoding="utf-8")))
             with numpy.load(folder / WEIGHTS, allow_pickle=False) as saved:
                 keys, weights, bias = saved["keys"], saved["weights"], saved["bias"]
+            if keys.dtype != numpy.uint64 or keys.ndim != 1:  # hashed feature ids, sorted (see encode)
+                raise ValueError(f"its feature ids are {keys.dtype} of {keys.ndim} dimension(s), not 64-bit whole numbers")
+            if not (numpy.issubdtype(weights.dtype, numpy.floating) and numpy.issubdtype(bias.dtype, numpy.floating)):
+                raise ValueError(f"its weights are {weights.dtype} and {bias.dtype}, not numbers")
             if weights.shape != (len(keys) + 1, len(info.codes)) or bias.shape != (len(info.codes),):
                 raise ValueError(f"weights of shape {weights.shape} for {len(keys)} features and {len(info.codes)} codes")
-        except (OSError, ValueError, TypeError, KeyError, zipfile.BadZipFile) as exc:
+            if not (numpy.isfinite(weights).all() and numpy.isfinite(bias).all()):  # training makes none
+                raise ValueError("some of its weights are not numbers (NaN) or infinite")
+        # EOFError: numpy's word for an empty file (uncaught, click would print a bare "Aborted!")
+        except (OSError, EOFError, ValueError, TypeError, KeyError, zipfile.BadZipFile) as exc:
             raise error(MODEL_UNREADABLE, path=folder, reason=exc) from None
         return cls(keys, weights, bias, info)
+
+
+def read_info(folder: Path) -> ModelInfo:
+    """The meta data saved with the model in ``folder`` (``meta.json``), every value of the
+    type it must have; else the MODEL_UNREADABLE error (the caller may retrain instead)."""
+    from .saved import from_saved
+
+    path = Path(folder) / "meta.json"
+    try:
+        return from_saved(ModelInfo, json.loads(path.read_text(encoding="utf-8")), what="meta.json")
+    except (OSError, ValueError, RecursionError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise error(MODEL_UNREADABLE, path=folder, reason=exc) from None
 
 
 Row = Any  # one sentence as the classifier reads it: its distinct hashed feature ids, sorted (numpy uint64)

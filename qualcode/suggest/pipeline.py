@@ -30,10 +30,11 @@ import gc
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from ..collector import paused_collector
-from ..errors import LOOKUPS_MISSING, SPACY_MODEL_MISSING, error
+from ..errors import LOOKUPS_MISSING, SPACY_MODEL_BROKEN, SPACY_MODEL_MISSING, error
 from .dutch import DutchForms
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -154,12 +155,22 @@ def _build(model: str | None) -> Pipeline:
     import spacy  # deferred: ~1 s import, never needed by `qualcode --help` or the TUI
 
     if model:
-        if not spacy.util.is_package(model) and not _is_path(model):
+        package = spacy.util.is_package(model)
+        if not package and not _is_path(model):
+            if _looks_like_path(model):  # `python -m spacy download ./x` is no way out
+                reason = "it is a file, not a pipeline folder" if Path(model).exists() else "there is no such folder"
+                raise error(SPACY_MODEL_BROKEN, name=model, reason=reason, fallback=BLANK)
             raise error(SPACY_MODEL_MISSING, name=model, fallback=BLANK)
         try:
             nlp = spacy.load(model, exclude=list(TRAINED_EXCLUDE))
         except OSError as exc:
-            raise error(SPACY_MODEL_MISSING, name=model, fallback=BLANK) from exc
+            if package:
+                raise error(SPACY_MODEL_MISSING, name=model, fallback=BLANK) from exc
+            raise error(SPACY_MODEL_BROKEN, name=model, reason=_one_line(exc), fallback=BLANK) from None
+        # A folder or package whose config.cfg or meta.json is damaged or incomplete (confection's
+        # and catalogue's errors are ValueErrors), or whose code does not import.
+        except (ValueError, KeyError, ImportError) as exc:
+            raise error(SPACY_MODEL_BROKEN, name=model, reason=_one_line(exc), fallback=BLANK) from None
         if not (nlp.has_pipe("parser") or nlp.has_pipe("senter") or nlp.has_pipe("sentencizer")):
             nlp.add_pipe("sentencizer", first=True)
         annotations = _annotations(nlp)
@@ -269,9 +280,18 @@ def _register_lemmatizer() -> None:
 
 
 def _is_path(model: str) -> bool:
-    from pathlib import Path
-
     return Path(model).is_dir()
+
+
+def _looks_like_path(model: str) -> bool:
+    """A name of a file or folder rather than of a package (packages are Python names)."""
+    return any(sep in model for sep in ("/", "\\")) or model.startswith((".", "~")) or Path(model).exists()
+
+
+def _one_line(exc: BaseException, limit: int = 160) -> str:
+    """spaCy's and confection's errors span lines (a table of fields): one line, cut short."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _annotations(nlp: Language) -> frozenset[str]:

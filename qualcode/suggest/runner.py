@@ -65,7 +65,7 @@ from .learned import (
 from .pipeline import load_pipeline
 from .rules import RuleSuggester, rule_suggester
 from .segments import Sentence, check_content, labels_for
-from .training import codable_codes, prepare_model, saved_calibration
+from .training import codable_codes, prepare_model, read_saved
 
 Progress = Callable[[int, int, str], None]  # (done, total, what): same shape as importing's
 Cancel = Callable[[], bool]
@@ -145,7 +145,14 @@ def _run(
     model_note = ""  # why there is no learned model yet (from prepare_model)
     # Hint precisions: the saved model's calibration, also for --rules-only (a run with the
     # learned model takes the one prepare_model gives: meta.json read once, not twice).
-    calibration = Calibration() if learned else saved_calibration(project.root)
+    calibration = Calibration()
+    if not learned:
+        saved = read_saved(project.root)
+        calibration = saved.calibration
+        if saved.problem:
+            summary.warnings.append(
+                f"{saved.problem}; its hint precisions are not used (`qualcode suggest --train` trains a new model)"
+            )
     analysed: dict[int, list[Sentence]] = {}
     if learned:
         progress(0, total, "checking the learned model")
@@ -177,6 +184,7 @@ def _run(
                 )
             )
         summary.trained = prepared.trained
+        summary.warnings.extend(prepared.warnings)
         summary.model = model.info if model else None
         model_note = prepared.note
         analysed = prepared.sentences  # reuse the sentences training just analysed

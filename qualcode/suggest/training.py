@@ -8,7 +8,7 @@ made or removed since it was trained (:func:`~qualcode.suggest.learned.needs_tra
 
 from __future__ import annotations
 
-import json
+import os
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..codebook import Codebook
-from ..errors import NOTHING_TO_TRAIN, QualcodeError, error
+from ..errors import MODEL_NOT_SAVED, MODEL_UNREADABLE, NOTHING_TO_TRAIN, QualcodeError, error
 from ..store import Store
 from .combined import Calibration
 from .dataset import Labelled, codebook_sentences, coded_transcripts, labelled_sentences
 from .fitting import fit
-from .learned import MIN_EXAMPLES, MODEL_DIR, LearnedModel, ModelInfo, code_counts, needs_training
+from .learned import MIN_EXAMPLES, MODEL_DIR, LearnedModel, ModelInfo, code_counts, needs_training, read_info
 from .pipeline import Pipeline
 from .rules import RuleSuggester
 from .segments import Sentence
@@ -47,18 +47,33 @@ def top_level(codebook: Codebook) -> dict[str, str]:
     return out
 
 
-def saved_calibration(root: Path) -> Calibration:
-    """The calibration saved with the model (hint precisions for a rules-only run), or none."""
-    info = saved_info(root)
-    return Calibration.from_dict(info.calibration) if info is not None else Calibration()
+@dataclass(slots=True)
+class Saved:
+    """What the project's saved model says about itself (meta.json), read once."""
+
+    info: ModelInfo | None = None
+    calibration: Calibration = field(default_factory=Calibration)
+    problem: str = ""  # why the saved model cannot be used: damaged, cut short, edited ("": fine, or none saved)
+
+
+def read_saved(root: Path) -> Saved:
+    """The saved model's meta data and calibration; none if there is no model folder, and
+    the reason if there is one that cannot be read (a suggestion run trains a new one)."""
+    folder = model_dir(root)
+    if not os.path.lexists(folder):
+        return Saved()
+    try:
+        info = read_info(folder)
+        return Saved(info, Calibration.from_dict(info.calibration))
+    except QualcodeError as exc:
+        return Saved(problem=exc.message)
+    except ValueError as exc:  # the calibration
+        return Saved(problem=error(MODEL_UNREADABLE, path=folder, reason=exc).message)
 
 
 def saved_info(root: Path) -> ModelInfo | None:
     """The meta data of the saved model, or None if there is none (or it is unreadable)."""
-    try:
-        return ModelInfo(**json.loads((model_dir(root) / "meta.json").read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError):
-        return None
+    return read_saved(root).info
 
 
 @dataclass(slots=True)
@@ -69,6 +84,7 @@ class Prepared:
     calibration: Calibration = field(default_factory=Calibration)
     trained: bool = False
     note: str = ""
+    warnings: list[str] = field(default_factory=list)  # a saved model that could not be read, or a new one not saved
     # The analysed sentences of the transcripts asked for (``keep``) that it was trained
     # on, when trained now: a run proposes for them without analysing them again.
     sentences: dict[int, list[Sentence]] = field(default_factory=dict)
@@ -91,10 +107,15 @@ def train_project(
     *,
     should_cancel: Callable[[], bool] | None = None,
     keep: Collection[int] = (),
+    on_unsaved: Callable[[str], None] | None = None,
 ) -> tuple[LearnedModel, Calibration, list[Labelled]]:
     """Train and calibrate on every coded transcript, save the model in the project,
     return it, its calibration and its data: whole sentences for the transcripts in
-    ``keep``, the others' only as training reads them (:func:`~.dataset.labelled_sentences`)."""
+    ``keep``, the others' only as training reads them (:func:`~.dataset.labelled_sentences`).
+
+    A model that cannot be saved raises MODEL_NOT_SAVED, or with ``on_unsaved`` is
+    told to it (a suggestion run goes on with the model it trained).
+    """
     started = time.perf_counter()
     codes = codable_codes(codebook)
     coded = coded_transcripts(store)
@@ -122,7 +143,14 @@ def train_project(
     # as well as the final model (which alone took about a tenth of it at 1,000 interviews).
     model.info.seconds = round(time.perf_counter() - started, 2)
     if should_cancel is None or not should_cancel():
-        model.save(model_dir(root))
+        try:
+            model.save(model_dir(root))
+        except OSError as exc:  # e.g. .qualcode is a file, or the folder is read-only
+            reason = f"{exc.strerror} ({exc.filename})" if exc.strerror and exc.filename else str(exc)
+            unsaved = error(MODEL_NOT_SAVED, path=model_dir(root), reason=reason)
+            if on_unsaved is None:
+                raise unsaved from None
+            on_unsaved(f"{unsaved.message} ({unsaved.hint})")
     return model, calibration, data
 
 
@@ -144,28 +172,55 @@ def prepare_model(
     Not enough coding yet is no error here (the rules still suggest): the result
     then has no model and a note saying why.
     """
-    info = saved_info(root)
+    saved = read_saved(root)
+    info, problem, note = saved.info, saved.problem, ""
     total, new, _ = store.codings.state(info.max_coding_id if info else 0)
     if not force and info is not None and not needs_training(info, total, new):
-        try:
-            model = LearnedModel.load(model_dir(root))
-            return Prepared(model, Calibration.from_dict(model.info.calibration))
-        except QualcodeError:
-            pass  # unreadable (e.g. another spaCy version wrote it): train a new one
+        # Codes renamed or removed in the codebook since: the model's columns and calibration
+        # would speak for codes that are gone, and the renamed code would have none.
+        codable = set(codable_codes(codebook))
+        gone = sorted({*info.codes, *saved.calibration.codes} - codable)
+        if gone:
+            note = (
+                f"the codebook changed since the learned model was trained ({_listed(gone)} no longer a code): trained it again"
+            )
+        else:
+            try:
+                return Prepared(LearnedModel.load(model_dir(root), info=info), saved.calibration)
+            except QualcodeError as exc:  # the weights cut short or damaged
+                problem = exc.message
+    warnings = [f"{problem}; trained a new one" if problem else ""]
     try:
         model, calibration, data = train_project(
-            root, store, codebook, pipeline, rules, threshold, should_cancel=should_cancel, keep=keep
+            root,
+            store,
+            codebook,
+            pipeline,
+            rules,
+            threshold,
+            should_cancel=should_cancel,
+            keep=keep,
+            on_unsaved=warnings.append,
         )
     except QualcodeError as exc:
         if exc.code != NOTHING_TO_TRAIN.code or force:
             raise
-        return Prepared(None, note=f"no learned suggestions yet: a code needs {MIN_EXAMPLES} coded sentences")
+        return Prepared(
+            None,
+            note=f"no learned suggestions yet: a code needs {MIN_EXAMPLES} coded sentences",
+            warnings=[f"{problem}; not used (too little coding to train a new one)"] if problem else [],
+        )
     wanted = set(keep)
     sentences: dict[int, list[Sentence]] = {}
     for item in data:
         if item.transcript_id in wanted:
             sentences.setdefault(item.transcript_id, []).append(item.sentence)
-    return Prepared(model, calibration, trained=True, sentences=sentences)
+    return Prepared(model, calibration, trained=True, note=note, sentences=sentences, warnings=[w for w in warnings if w])
+
+
+def _listed(codes: list[str]) -> str:
+    shown = ", ".join(f"'{c}'" for c in codes[:3]) + (f" and {len(codes) - 3} more" if len(codes) > 3 else "")
+    return shown + (" is" if len(codes) == 1 else " are")
 
 
 def train_model(
@@ -195,4 +250,14 @@ def train_model(
         return model.info
 
 
-__all__ = ["Prepared", "code_counts", "model_dir", "prepare_model", "saved_info", "train_model", "train_project"]
+__all__ = [
+    "Prepared",
+    "Saved",
+    "code_counts",
+    "model_dir",
+    "prepare_model",
+    "read_saved",
+    "saved_info",
+    "train_model",
+    "train_project",
+]

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..coding import trim_span
+from ..coding import check_code, locate, trim_span
 from ..errors import BAD_DECISION, NO_DISAGREEMENT, error
 from ..model import MANUAL, Coding
 from ..project import Project
@@ -76,8 +76,8 @@ def open_review(
 ) -> Review:
     """Find the disagreements, copy the agreed codings to the consensus coder, read the decisions."""
     consensus = consensus_coder(project.store)
-    # Without coders named, every coder with codings but the consensus coder (choose_coders):
-    # not everyone in the coders table, which holds whoever decided a disagreement too.
+    # No coders named: the two with codings, as `disagreements` picks them (not every name in
+    # the coders table: whoever settled a disagreement is there too, with no coding).
     (first, second), found = project_disagreements(project, coders=coders, transcripts=transcripts, codes=codes)
     items = list(found)
     review = Review(first, second, consensus, items)
@@ -137,7 +137,11 @@ def settle(
             wanted.setdefault((s.start, s.end, s.code), []).append(s)
     if decision == ADJUSTED:
         assert span is not None  # refused above
-        span = trim_span(store.transcripts.text(item.transcript), *span)
+        text = store.transcripts.text(item.transcript)
+        # Checked as `qualcode code --span` checks it: reversed, negative or too long, each says so.
+        span = trim_span(text, *locate(store, item.transcript, span=span, transcript_text=text))
+        for code in codes or ():
+            check_code(project.codebook, code)  # the codes in question may have left the codebook since; a new one may not
         for code in codes or item.codes:
             same = [s for s in (*item.first, *item.second) if s.code == code]
             wanted[(span[0], span[1], code)] = same

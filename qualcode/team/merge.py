@@ -34,9 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..codebook_ops.diff import CodebookDiff, diff_codebooks
-from ..errors import MERGE_NO_CODER, MERGE_SAME_PROJECT, MERGE_UNREADABLE, Report, error
+from ..errors import MERGE_NO_CODER, MERGE_NO_DATABASE, MERGE_SAME_PROJECT, MERGE_UNREADABLE, Report, error
 from ..model import ACCEPTED, REJECTED, Coding, stored_id
-from ..project import Project, is_project
+from ..project import DB_NAME, Project, is_project
 from ..store import AsideCoding
 from ..termsafe import normal_name
 
@@ -124,6 +124,8 @@ def _opened(project: Project, other: Path, as_coder: str | None) -> Iterator[tup
         return
     if not other.is_dir() or not is_project(other):
         raise error(MERGE_UNREADABLE, path=other)
+    if not (other / DB_NAME).is_file():  # opened, it would be made there: an empty database in their folder
+        raise error(MERGE_NO_DATABASE, path=other, name=DB_NAME)
     if other.resolve() == project.root:
         raise error(MERGE_SAME_PROJECT, path=other)
     theirs = Project.open(other)

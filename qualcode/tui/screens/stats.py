@@ -119,6 +119,16 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             self.notify(S.EXPORT_NO_PATH, severity="warning")
             return
         path = Path(text).expanduser()
+        from ...output_target import check_output
+
+        try:  # as every --out: never the project's own files, a folder or a read-only file
+            check_output(path, True, makes_folder=True)
+        except QualcodeError as exc:  # said in the dialog, which stays open for another name
+            warning = self.query_one("#export-warning", Static)
+            warning.update(exc.message)
+            warning.remove_class("hidden")
+            self.notify(exc.message, title=exc.code, severity="error", markup=False)
+            return
         if path.is_file() and self._confirmed != path:
             self._confirmed = path
             warning = self.query_one("#export-warning", Static)
