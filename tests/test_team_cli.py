@@ -145,4 +145,3 @@ def test_team_cli_coder_filter_on_listings_exports_and_stats(runner, team):
     assert "counting the codings of: bram" in only.stderr
     wrong = run(runner, team, "stats", "cooccurrence", "--coders", "cor")
     assert wrong.exit_code == 1 and "no coder 'cor'" in wrong.stderr
-
