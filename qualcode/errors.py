@@ -620,6 +620,11 @@ NOTHING_TO_TRAIN = Msg(
 MODEL_UNREADABLE = Msg(
     "QC706", "the learned model in {path} cannot be read: {reason}", "retrain it with `qualcode suggest --train`"
 )
+JOB_FAILED = Msg(
+    "QC973",
+    "the {job} stopped on an unexpected error ({detail})",
+    "your coding is saved and the app goes on; what happened is written to {log}: please send it with a report",
+)
 MODEL_NOT_SAVED = Msg(
     "QC966",
     "cannot save the learned model in {path}: {reason}",

@@ -587,3 +587,35 @@ def test_tui_review_app_modules_leave_suggest_and_spacy_unimported():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+async def test_tui_review_a_run_that_fails_unexpectedly_is_reported_and_coding_goes_on(tmp_path, monkeypatch):
+    # Any error but the user errors killed the worker and with it the app (Textual ends on a
+    # worker's exception): a full disk or a bug in a run ended the coding session.
+    import qualcode.suggest
+
+    project = make_project(tmp_path / "p", {"a.txt": SMALL_TRANSCRIPT}, HINTED_CODEBOOK)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("schijf vol")
+
+    monkeypatch.setattr(qualcode.suggest, "run_suggestions", broken)
+    try:
+        app = make_app(project)
+        async with app.run_test(size=SIZE) as pilot:
+            await open_transcript(pilot)
+            await pilot.press("G")
+            await settle(pilot)
+            assert app.is_running and not app.jobs.running
+            (shown,) = [n for n in app._notifications if n.severity == "error"]
+            assert (
+                shown.title == "QC973"
+                and "the suggestion run stopped on an unexpected error (RuntimeError: schijf vol)" in shown.message
+            )
+            log = project.root / ".qualcode" / "last-error.txt"
+            assert str(log) in shown.message and "RuntimeError: schijf vol" in log.read_text(encoding="utf-8")
+            await pilot.press("space", "v")  # coding goes on
+            await pilot.pause()
+            assert len(project.store.codings.find()) == 1
+    finally:
+        project.close()

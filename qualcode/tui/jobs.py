@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import threading
 import time
+import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,9 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 from textual.worker import get_current_worker
 
-from ..errors import QualcodeError
+from ..atomic import write_text
+from ..errors import JOB_FAILED, QualcodeError, error
+from ..termsafe import one_line
 from . import strings as S
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -35,6 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 SUGGEST = "suggest"
 TRAIN = "train"
+LAST_ERROR = "last-error.txt"  # in the project's .qualcode folder: the traceback of a job that failed
 
 
 @dataclass(slots=True)
@@ -130,8 +134,8 @@ class Jobs:
             summary = run_suggestions(
                 root, ids, progress=self._progress, should_cancel=lambda: cancel.is_set() or worker.is_cancelled
             )
-        except QualcodeError as exc:
-            self.app.post_message(JobFinished(SUGGEST, error=exc))
+        except Exception as exc:  # noqa: BLE001 - a job's failure must never end the coding session
+            self.app.post_message(JobFinished(SUGGEST, error=_job_error(exc, S.JOB_SUGGEST, root)))
             return
         self.app.post_message(JobFinished(SUGGEST, result=summary))
 
@@ -141,8 +145,8 @@ class Jobs:
         worker = get_current_worker()
         try:
             info = train_model(root, progress=self._progress, should_cancel=lambda: cancel.is_set() or worker.is_cancelled)
-        except QualcodeError as exc:
-            self.app.post_message(JobFinished(TRAIN, error=exc))
+        except Exception as exc:  # noqa: BLE001 - as in _suggest
+            self.app.post_message(JobFinished(TRAIN, error=_job_error(exc, S.JOB_TRAIN, root)))
             return
         self.app.post_message(JobFinished(TRAIN, result=None if cancel.is_set() else info))
 
@@ -187,6 +191,22 @@ class Jobs:
                     sentences=info.sentences, transcripts=info.transcripts, seconds=info.seconds, codes=len(info.codes)
                 )
             )
+
+
+def _job_error(exc: Exception, job: str, root: Path) -> QualcodeError:
+    """A job's error as the app shows it: a user error as it is; anything else (a bug, a
+    full disk, memory) as JOB_FAILED, its traceback written to the project's
+    ``.qualcode/last-error.txt`` (the app keeps running: every coding is in the store)."""
+    if isinstance(exc, QualcodeError):
+        return exc
+    log = root / ".qualcode" / LAST_ERROR
+    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        write_text(log, "".join(traceback.format_exception(exc)))
+    except OSError:
+        log = Path("(not written: the project folder cannot be written)")
+    return error(JOB_FAILED, job=job, detail=one_line(detail), log=log)
 
 
 def run_text(summary, review_key: str) -> str:
