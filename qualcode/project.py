@@ -143,8 +143,16 @@ def load_config(root: Path) -> ProjectConfig:
             value = float(value)
         elif value is not None and not isinstance(value, str):
             raise bad(key, f"{key} must be text")
+        if key == "spacy_model" and value and names_a_path(value):
+            value = str(root / Path(value).expanduser())  # relative to the project, as codebook: is
         setattr(config, key, value)
     return config
+
+
+def names_a_path(model: str) -> bool:
+    """Whether ``spacy_model`` names a folder rather than an installed package (packages
+    are Python names: no separator, no leading dot or tilde)."""
+    return any(sep in model for sep in ("/", "\\")) or model.startswith((".", "~"))
 
 
 def _refuse_repeated_keys(root: yaml.Node | None, path: Path) -> None:

@@ -235,6 +235,19 @@ def test_hostile14_a_spacy_model_path_that_is_no_pipeline_is_a_clear_one_line_er
     assert "spacy download" not in caught.value.hint  # a folder cannot be downloaded
 
 
+def test_a_relative_spacy_model_path_is_read_from_the_project_folder(tmp_path, monkeypatch):
+    # `spacy_model: ./pijplijnen/nl` was looked for in the folder the command ran from.
+    from qualcode.project import load_config
+
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "qualcode.yaml").write_text("spacy_model: ./pijplijnen/nl\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert load_config(root).spacy_model == str(root / "pijplijnen" / "nl")
+    (root / "qualcode.yaml").write_text("spacy_model: nl_core_news_sm\n", encoding="utf-8")
+    assert load_config(root).spacy_model == "nl_core_news_sm"  # a package name stays a name
+
+
 # --- a store of an older schema that may not be written ---------------------------------------------------------
 
 

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ..collector import paused_collector
 from ..errors import LOOKUPS_MISSING, SPACY_MODEL_BROKEN, SPACY_MODEL_MISSING, error
+from ..project import names_a_path
 from .dutch import DutchForms
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -284,8 +285,8 @@ def _is_path(model: str) -> bool:
 
 
 def _looks_like_path(model: str) -> bool:
-    """A name of a file or folder rather than of a package (packages are Python names)."""
-    return any(sep in model for sep in ("/", "\\")) or model.startswith((".", "~")) or Path(model).exists()
+    """A name of a file or folder rather than of a package (see :func:`~qualcode.project.names_a_path`)."""
+    return names_a_path(model) or Path(model).exists()
 
 
 def _one_line(exc: BaseException, limit: int = 160) -> str:
