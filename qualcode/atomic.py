@@ -9,6 +9,9 @@ and removed if anything fails -- also on Ctrl-C and, in the main thread, on SIGT
 A process killed outright (SIGKILL, power cut) can still leave one behind: the next
 write to the same target removes temporary files whose process is gone.
 
+The module is imported when a project is opened (:func:`leftovers`): what only a write
+needs (``secrets``, ``signal``, ``shutil``) is imported by the write.
+
 A link is followed: its target is replaced (see :func:`target`). A device or a pipe
 (``-o /dev/null``) is written in place.
 
@@ -18,11 +21,7 @@ their own catalogue message (which names what was being written).
 
 from __future__ import annotations
 
-import glob
 import os
-import secrets
-import shutil
-import signal
 import stat
 import threading
 from collections.abc import Callable, Iterator
@@ -35,19 +34,49 @@ SUFFIX = ".tmp"
 
 def temp_path(path: Path) -> Path:
     """A new temporary name next to ``path`` (see the module docstring)."""
+    import secrets
+
     return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}{SUFFIX}")
+
+
+def leftovers(path: Path) -> list[Path]:
+    """Temporary files of earlier writes to ``path`` whose process is gone."""
+    import glob
+
+    path = Path(path)
+    return _of_dead_processes(path.parent, f".{glob.escape(path.name)}.*{SUFFIX}", path.name)
+
+
+def leftovers_in(folder: Path, endings: tuple[str, ...]) -> list[Path]:
+    """Temporary files of earlier writes to a file in ``folder`` whose name has one of the
+    ``endings``, whose process is gone."""
+    return _of_dead_processes(Path(folder), f".*{SUFFIX}", None, endings)
+
+
+def _of_dead_processes(folder: Path, pattern: str, name: str | None, endings: tuple[str, ...] = ("",)) -> list[Path]:
+    found = []
+    for candidate in folder.glob(pattern):
+        # ".<name>.<pid>.<random>.tmp": the name may hold dots, the two parts after it do not
+        rest, _, token = candidate.name[1 : -len(SUFFIX)].rpartition(".")
+        written, _, pid_text = rest.rpartition(".")
+        if not written or (name is not None and written != name) or not written.endswith(endings) or not token:
+            continue
+        if pid_text.isascii() and pid_text.isdigit() and not _alive(int(pid_text)):
+            found.append(candidate)
+    return found
 
 
 def clean_stale(path: Path) -> list[Path]:
     """Remove temporary files of earlier writes to ``path`` whose process is gone."""
-    path = Path(path)
+    return remove_leftovers(leftovers(path))
+
+
+def remove_leftovers(found: list[Path]) -> list[Path]:
+    """Remove the temporary files (or folders) :func:`leftovers` found; those removed."""
+    import shutil
+
     removed = []
-    pattern = f".{glob.escape(path.name)}.*{SUFFIX}"
-    for candidate in path.parent.glob(pattern):
-        middle = candidate.name[len(path.name) + 2 : -len(SUFFIX)]  # "<pid>.<random>"
-        pid_text, _, token = middle.partition(".")
-        if not (pid_text.isascii() and pid_text.isdigit()) or not token or _alive(int(pid_text)):
-            continue
+    for candidate in found:
         try:
             if candidate.is_dir() and not candidate.is_symlink():
                 shutil.rmtree(candidate)
@@ -78,6 +107,8 @@ class _Terminated(BaseException):
 @contextmanager
 def _unwind_on_sigterm() -> Iterator[None]:
     """In the main thread, make SIGTERM unwind like Ctrl-C does, so clean-up runs."""
+    import signal
+
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -130,14 +161,16 @@ def atomic_open(path: Path, mode: str = "wb", *, encoding: str | None = None, ne
 
 
 @contextmanager
-def staged_text(path: Path, text: str, *, committed: Callable[[], bool] | None = None) -> Iterator[None]:
+def staged_text(path: Path, text: str, *, committed: Callable[[], bool] | None = None) -> Iterator[Path]:
     """``text`` written beside ``path`` and synced now; it replaces ``path`` when the block
-    ends without error, and is removed if the block raises.
+    ends without error, and is removed if the block raises. Yields the staged file.
 
     ``committed()``: whether the work the file goes with (a store transaction inside the
     block) was committed when the block raised. Then the file is put in place all the same
     and the error (a Ctrl-C that arrived as the commit returned) goes on: file and store
-    never disagree. Only the rename is left for after the block, so that moment is short.
+    never disagree. Only the rename is left for after the block, so that moment is short;
+    a process killed in it leaves the staged file, for the store to finish the rename with
+    (see :meth:`.project.Project.staged_codebook`).
     """
     path = target(path)
     clean_stale(path)
@@ -150,17 +183,22 @@ def staged_text(path: Path, text: str, *, committed: Callable[[], bool] | None =
                 handle.flush()
                 os.fsync(handle.fileno())
             try:
-                yield
+                yield tmp
             except BaseException:
                 if committed is not None and committed():
-                    os.replace(tmp, path)
-                    _sync_folder(path.parent)
+                    put_in_place(tmp, path)
                 raise
             os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     _sync_folder(path.parent)
+
+
+def put_in_place(staged: Path, path: Path) -> None:
+    """Rename the synced file ``staged`` over ``path`` (beside it), durably."""
+    os.replace(staged, path)
+    _sync_folder(Path(path).parent)
 
 
 def target(path: Path) -> Path:
@@ -201,6 +239,8 @@ def atomic_directory(path: Path) -> Iterator[Path]:
     renamed aside and removed after the new one is in place: at every moment either
     the old or the new folder is complete.
     """
+    import shutil
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(path)

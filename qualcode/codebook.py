@@ -785,26 +785,28 @@ def checked_dump(book: Codebook, path: Path) -> str:
 
 
 @contextmanager
-def staged_codebook(path: Path, text: str, *, committed: Callable[[], bool] | None = None) -> Iterator[Codebook]:
-    """``text`` as the codebook at ``path``, written only when the block ends without error.
+def staged_codebook(path: Path, text: str, *, committed: Callable[[], bool] | None = None) -> Iterator[tuple[Codebook, Path]]:
+    """``text`` as the codebook at ``path``, written only when the block ends without error;
+    yields the codebook and the staged file.
 
     The text is validated (CODEBOOK_INVALID) and put in a temporary file beside ``path``
     before the block; it replaces the file after the block, and is removed if the block
     raises. A store transaction inside the block therefore commits before the file
     changes: a failure, Ctrl-C or a killed process leaves the codebook file as it was
-    (a killed one may leave the hidden temporary file, which the next write removes).
-    ``committed()`` says whether that transaction committed when the block raised (a
-    Ctrl-C as COMMIT returned): then the file is replaced all the same (see
-    :func:`.atomic.staged_text`), so that codings never name codes the file lacks.
+    (a killed one may leave the hidden temporary file). ``committed()`` says whether that
+    transaction committed when the block raised (a Ctrl-C as COMMIT returned): then the
+    file is replaced all the same (see :func:`.atomic.staged_text`), so that codings never
+    name codes the file lacks. A change of the project's codebook goes through
+    :meth:`.project.Project.staged_codebook`, which also survives a kill after the commit.
     """
     book, problems = parse_codebook(text, str(path))
     if book is None:
         raise error(CODEBOOK_INVALID, problems=problems, path=path, count=len(problems))
     book.path = path
-    from .atomic import staged_text  # only a write needs it (and its secrets module): not on every load
+    from .atomic import staged_text  # only a write needs it: not on every load
 
-    with staged_text(path, text, committed=committed):
-        yield book
+    with staged_text(path, text, committed=committed) as staged:
+        yield book, staged
 
 
 def save_codebook(book: Codebook, path: Path) -> None:

@@ -154,6 +154,25 @@ CODEBOOKS_PROBLEMS = Msg("QC103", "{total} problem(s) in {files} codebook file(s
 CODEBOOK_UNREADABLE = Msg("QC101", "cannot read codebook {path}: {reason}", "")
 UNKNOWN_CODE = Msg("QC102", "unknown code '{code}'", "list the codes with `qualcode codebook show`{suggestion}")
 UNKNOWN_CODES_SUMMARY = "{count} code(s) named in {path} are not in the codebook ({codes}): if these codings were made with another codebook, make it the project's first (`qualcode codebook use FILE`)"
+# Warnings when a project is opened: a codebook change whose process was killed after the store
+# committed it and before its new codebook file was put in place (Project._finish_codebook_change).
+CODEBOOK_CHANGE_LOST = (
+    "an earlier command changed the codings with the codebook, but was stopped before it could write the new"
+    " codebook, and the file it had prepared ({staged}) is gone or was changed: {path} was left as it is;"
+    " `qualcode check` lists codings whose code it lacks, and running that command again finishes the change"
+)
+CODEBOOK_CHANGE_NOT_FINISHED = (
+    "an earlier command was stopped before it could write the new codebook, and it cannot be written now"
+    " ({path}: {reason}); make the codebook's folder writable and run any qualcode command in the project"
+)
+CODEBOOK_CHANGE_READ_ONLY = (
+    "an earlier command was stopped before it could write the new codebook, and it cannot be finished while"
+    " the store ({db}) is read-only; make it writable and run any qualcode command in the project"
+)
+CODEBOOK_CHANGE_UNREADABLE = (
+    "the store's note of a codebook change to finish cannot be read ({value}): it was removed; `qualcode check`"
+    " lists codings whose code the codebook lacks"
+)
 
 # --- codebooks: hostile and damaged input (QC120-QC139) ----------------------------
 CODEBOOK_TOO_DEEP = Msg(

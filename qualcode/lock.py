@@ -89,11 +89,35 @@ class ProjectLock:
             raise error(PROJECT_LOCK_FAILED, path=self.path, reason=self._why(exc)) from None
         try:
             if outermost:
-                note = {"action": action, "pid": os.getpid(), "since": time.strftime("%H:%M:%S")}
-                try:
-                    self.info.write_text(json.dumps(note), encoding="utf-8")
-                except OSError:
-                    pass  # only the message of a waiting command suffers
+                self._note(action)
             yield
         finally:
             self._lock.release()
+
+    @contextmanager
+    def hold_if_free(self, action: str) -> Iterator[bool]:
+        """Hold the lock for ``action`` if no other command holds it (True), else go on at
+        once without it (False); also False when the lock cannot be taken at all (a
+        read-only folder)."""
+        from filelock import Timeout
+
+        outermost = not self._lock.is_locked
+        try:
+            self.path.parent.mkdir(exist_ok=True)
+            self._lock.acquire(timeout=0)
+        except (Timeout, OSError):
+            yield False
+            return
+        try:
+            if outermost:
+                self._note(action)
+            yield True
+        finally:
+            self._lock.release()
+
+    def _note(self, action: str) -> None:
+        note = {"action": action, "pid": os.getpid(), "since": time.strftime("%H:%M:%S")}
+        try:
+            self.info.write_text(json.dumps(note), encoding="utf-8")
+        except OSError:
+            pass  # only the message of a waiting command suffers

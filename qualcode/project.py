@@ -26,6 +26,10 @@ import yaml
 from .codebook import Codebook, load_codebook
 from .errors import (
     BAD_CONFIG,
+    CODEBOOK_CHANGE_LOST,
+    CODEBOOK_CHANGE_NOT_FINISHED,
+    CODEBOOK_CHANGE_READ_ONLY,
+    CODEBOOK_CHANGE_UNREADABLE,
     CONFIG_NOT_EDITABLE,
     NO_CODEBOOK,
     NO_PROJECT,
@@ -37,14 +41,16 @@ from .errors import (
 )
 from .ingest.decode import NotUtf8, read_settings
 from .lock import ProjectLock
-from .model import INTERVIEWER, RESPONDENT
+from .model import INTERVIEWER, RESPONDENT, sha256_bytes
 from .store import Store, SyncResult
+from .store.settings import PENDING_CODEBOOK
 from .termsafe import control_in_name, one_line
 from .yamlsafe import COMPOSER, located, repeated, syntax_problem
 
 DB_NAME = "qualcode.db"
 CONFIG_NAME = "qualcode.yaml"
 CODEBOOK_DIR = "codebooks"
+CODEBOOK_ENDINGS = (".yaml", ".yml")  # names of codebook files (see codebook_files)
 TRANSCRIPT_DIR = "transcripts"
 
 # Speakers whose turns are the interviewer's (questions), matched case-insensitively
@@ -273,6 +279,14 @@ def find_project(start: Path | None = None) -> Path | None:
     return None
 
 
+def _content(path: Path) -> str | None:
+    """The SHA-256 of a file's bytes, or None if it cannot be read (or is gone)."""
+    try:
+        return sha256_bytes(path.read_bytes())
+    except OSError:
+        return None
+
+
 class Project:
     """An opened project. The store is opened on first use, the codebook loaded and synced."""
 
@@ -283,6 +297,8 @@ class Project:
         self.lock = ProjectLock(self.root)
         # Told once when a codebook edit waits for another command (the CLI prints it).
         self.on_lock_wait: Callable[[str], None] | None = None
+        # What opening the store found and could not set right (the CLI prints them).
+        self.warnings: list[str] = []
 
     @classmethod
     def open(cls, root: Path | None = None) -> Project:
@@ -336,7 +352,13 @@ class Project:
 
     @cached_property
     def store(self) -> Store:
-        return Store(self.db_path)
+        store = Store(self.db_path)
+        try:
+            self._finish_codebook_change(store)
+        except BaseException:
+            store.close()
+            raise
+        return store
 
     def new_store(self) -> Store:
         """A second connection, for a worker thread."""
@@ -417,20 +439,114 @@ class Project:
         the block, and the file is replaced only once the block ends without error, i.e.
         after the commit (see :func:`.codebook.staged_codebook`). If the block raises or
         the process is killed, file and store stay as they were."""
-        from .codebook import staged_codebook
-
         self.__dict__.pop("codebook", None)
         try:
             if text is None:
                 yield
                 return
-            start = self.store.commits  # the block's transaction: committed once this grew
-            with staged_codebook(self.codebook_path, text, committed=lambda: self.store.commits > start) as book:
+            with self.staged_codebook(self.codebook_path, text) as book:
                 self.__dict__["codebook"] = book
                 yield
         except BaseException:
             self.__dict__.pop("codebook", None)
             raise
+
+    @contextmanager
+    def staged_codebook(self, path: Path, text: str, *, bulk: bool = False) -> Iterator[Codebook]:
+        """``text`` as the codebook file at ``path``, written when the block -- run in one store
+        transaction (``bulk``: see :meth:`.store.Store.transaction`) -- ends without error.
+
+        The new file is staged beside ``path`` first (:func:`.codebook.staged_codebook`), and the
+        transaction records which staged file, with which content, replaces ``path``. So the
+        file and the store change together even if the process is killed (or the power fails)
+        after the commit and before the rename: whoever opens the project next puts the staged
+        file in place (:meth:`_finish_codebook_change`). The record is cleared once it is."""
+        from .atomic import target
+        from .codebook import staged_codebook
+
+        store = self.store
+        start = store.commits  # the block's transaction: committed once this grew
+        with self.lock.hold("change the codebook", self.on_lock_wait):
+            try:
+                with staged_codebook(path, text, committed=lambda: store.commits > start) as (book, staged):
+                    record = {
+                        "path": self.relative(target(path)),
+                        "staged": self.relative(staged),
+                        "sha256": sha256_bytes(text.encode("utf-8")),  # what staged_text wrote
+                    }
+                    with store.transaction(bulk=bulk):
+                        store.settings.set(PENDING_CODEBOOK, json.dumps(record, ensure_ascii=False))
+                        yield book
+            finally:
+                if store.commits > start:
+                    with suppress(QualcodeError):  # left for the next opening, which sees the file in place
+                        store.settings.delete(PENDING_CODEBOOK)
+
+    def _finish_codebook_change(self, store: Store) -> None:
+        """Finish a codebook change whose process was killed between the store's commit and the
+        renaming of its staged codebook file (see :meth:`staged_codebook`), and remove the staged
+        files of changes that were not committed. On every opening of the store: one query,
+        and a look at the codebook's folder for staged files whose process is gone."""
+        if store.settings.get(PENDING_CODEBOOK) is None:
+            folder = self._codebook_folder()
+            if folder is None:
+                return
+            from .atomic import leftovers_in
+
+            if not leftovers_in(folder, CODEBOOK_ENDINGS):
+                return
+        if store.read_only:
+            if store.settings.get(PENDING_CODEBOOK) is not None:
+                self.warnings.append(CODEBOOK_CHANGE_READ_ONLY.format(db=self.db_path))
+            return
+        # Under the codebook lock, so that no other command is changing the codebook meanwhile.
+        # A command holding it finishes the change itself (it is its own, or it finishes it
+        # first, in codebook_lock).
+        with self.lock.hold_if_free("finish a codebook change") as free:
+            if free:
+                self._finish_under_lock(store)
+
+    def _finish_under_lock(self, store: Store) -> None:
+        from .atomic import clean_stale, leftovers_in, put_in_place, remove_leftovers
+
+        value = store.settings.get(PENDING_CODEBOOK)  # again: another command may have finished it
+        if value is None:
+            folder = self._codebook_folder()
+            if folder is not None:
+                remove_leftovers(leftovers_in(folder, CODEBOOK_ENDINGS))  # staged for changes that were not committed
+            return
+        try:
+            record = json.loads(value)
+            path, staged, digest = self._inside(record["path"]), self._inside(record["staged"]), str(record["sha256"])
+        except (ValueError, KeyError, TypeError, RecursionError):
+            self.warnings.append(CODEBOOK_CHANGE_UNREADABLE.format(value=value[:200]))
+            store.settings.delete(PENDING_CODEBOOK)
+            return
+        if _content(staged) == digest:
+            try:
+                put_in_place(staged, path)
+            except OSError as exc:  # left as it is, for the next opening
+                self.warnings.append(CODEBOOK_CHANGE_NOT_FINISHED.format(path=path, reason=exc.strerror or exc))
+                return
+            self.__dict__.pop("codebook", None)
+        elif _content(path) != digest:  # else the file was in place: only the record was left
+            self.warnings.append(CODEBOOK_CHANGE_LOST.format(path=path, staged=staged))
+        store.settings.delete(PENDING_CODEBOOK)
+        clean_stale(path)
+
+    def _inside(self, value: str) -> Path:
+        """A path as recorded by :meth:`staged_codebook` (relative: to the project folder)."""
+        path = Path(value)
+        return path if path.is_absolute() else self.root / path
+
+    def _codebook_folder(self) -> Path | None:
+        """The folder of the codebook file (a link's target's), or None if there is no one codebook."""
+        from .atomic import target
+
+        try:
+            return target(self.codebook_path).parent
+        except QualcodeError:
+            return None
 
     @contextmanager
     def codebook_lock(self, action: str) -> Iterator[Codebook]:
@@ -441,6 +557,10 @@ class Project:
         """
         outermost = not self.lock.held
         with self.lock.hold(action, self.on_lock_wait):
+            if outermost and "store" in self.__dict__:
+                # Opened before the lock was free: a command killed while holding it may have
+                # left a change to finish, and this edit must start from the finished file.
+                self._finish_codebook_change(self.store)
             yield self.reload_codebook() if outermost else self.codebook
 
     def relative(self, path: Path) -> str:

@@ -65,6 +65,9 @@ class State:
                     for message in result.warnings:
                         caution(message)
             sync = self._project.sync_codebook()
+            for message in self._project.warnings:  # what opening the store found (a codebook change it could not finish)
+                caution(message)
+            self._project.warnings.clear()
             if sync.missing:
                 caution(
                     f"{len(sync.missing)} code(s) in the store are no longer in the codebook: {', '.join(sync.missing)};"

@@ -13,7 +13,7 @@ importer's block (its store transaction) has ended without error.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +24,6 @@ from ..codebook import (
     checked_dump,
     load_codebook,
     parse_codebook,
-    staged_codebook,
 )
 from ..errors import NO_CODEBOOK, QualcodeError, Report
 from ..project import CODEBOOK_DIR, STARTER_CODEBOOK, Project
@@ -58,10 +57,11 @@ class CodebookPlan:
         return len(list(_walk_added(self.added)))
 
     @contextmanager
-    def written(self, committed: Callable[[], bool] | None = None) -> Iterator[Codebook | None]:
-        """The codebook after the import; its file is written only when the block (the import's
-        store transaction) ends without error, or once that transaction ``committed()``: see
-        :func:`.codebook.staged_codebook`."""
+    def written(self, project: Project, *, bulk: bool = False) -> Iterator[Codebook | None]:
+        """The codebook after the import; its file is written only when the block ends without
+        error. A new file is staged, and the block runs in ``project``'s store transaction
+        (``bulk``: see :meth:`.store.Store.transaction`), which records the staged file: see
+        :meth:`.project.Project.staged_codebook`."""
         path = self.path
         if path is None or self.book is None:
             yield None
@@ -73,7 +73,7 @@ class CodebookPlan:
         else:
             yield load_codebook(path)
             return
-        with staged_codebook(path, text, committed=committed) as book:
+        with project.staged_codebook(path, text, bulk=bulk) as book:
             yield book
         if self.create and self.remove_starter is not None and self.remove_starter != path:
             self.remove_starter.unlink(missing_ok=True)

@@ -163,8 +163,7 @@ def _import_qdpx(
         stream.turns_ext, stream.positions = turns_ext, declared
         stream.writing = plan is not None and not stops
         # The codebook file is replaced only once the store has committed (see ``written``).
-        start = project.store.commits  # the import's transaction: committed once this grew
-        written = plan.written(lambda: project.store.commits > start) if plan is not None and stream.writing else None
+        written = plan.written(project, bulk=True) if plan is not None and stream.writing else None
         with written or nullcontext() as book:
             # Thousands of rows: statement journals in memory. An import that cannot write
             # (it will stop) reads on without a transaction: its error, not the store's, is raised.

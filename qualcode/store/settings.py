@@ -5,6 +5,9 @@ from __future__ import annotations
 from .db import Database, now
 
 PROJECT_CREATOR = "refi.project_creator"  # who made the project in the tool a REFI-QDA import came from
+# The staged codebook file that replaces the codebook: written in the transaction of a codebook
+# change and cleared once the file is in place (see Project.staged_codebook).
+PENDING_CODEBOOK = "codebook.pending"
 
 
 class SettingStore:
@@ -20,6 +23,10 @@ class SettingStore:
                 "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
                 (name, value),
             )
+
+    def delete(self, name: str) -> None:
+        with self._db.transaction() as db:
+            db.execute("DELETE FROM settings WHERE name = ?", (name,))
 
 
 class CoderStore:
