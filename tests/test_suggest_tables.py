@@ -1,11 +1,10 @@
-"""The lemma tables in their compact forms answer every look-up as the full ones do."""
+"""The lemma table in its compact form answers every look-up as spaCy's Table does."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from qualcode.suggest.pipeline import load_pipeline
 from qualcode.suggest.tables import LemmaTable, language_data, lemma_table
 
 SAMPLE = Path(__file__).resolve().parents[1] / "transcripts"
@@ -48,26 +47,3 @@ def test_suggest_tables_lemma_table_keeps_the_entry_set_last_for_one_hash(monkey
     asked = [*entries, "zz", "", "vijf!", "qqq"]
     assert [compact.get(word, "-") for word in asked] == [full.get(word, "-") for word in asked]
     assert compact.get("ab") == "laatste" and len(compact) == 3
-
-
-def test_suggest_tables_lemma_dictionary_is_simplemmas_stream_with_the_same_lemmas(monkeypatch):
-    """The learned features' dictionary is simplemma's low-memory stream (5 MB, not a
-    40 MB dict of bytes): the same lemma for the sample's words and a spread of the
-    dictionary's own, in any case."""
-    from simplemma import Lemmatizer
-    from simplemma.strategies import DefaultStrategy
-    from simplemma.strategies.dictionaries import DEFAULT_DICTIONARY_FACTORY, LOW_MEMORY_DICTIONARY_FACTORY
-
-    stream = LOW_MEMORY_DICTIONARY_FACTORY.get_dictionary("nl")
-    words = sample_words() + list(stream)[::40]
-    words += [word.capitalize() for word in words[::5]]
-    with_dict = Lemmatizer(lemmatization_strategy=DefaultStrategy())  # the dict of bytes
-    expected = [with_dict.lemmatize(word, "nl") for word in words]
-
-    def no_dict(lang: str) -> None:
-        raise AssertionError(f"simplemma's {lang} dictionary loaded as a dict")
-
-    monkeypatch.setattr(DEFAULT_DICTIONARY_FACTORY, "_get_dictionary", no_dict)
-    dictionary = load_pipeline(None).forms.dictionary
-    assert dictionary is not None
-    assert [dictionary(word) for word in words] == expected
