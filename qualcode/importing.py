@@ -35,7 +35,7 @@ from .ingest.paths import (
 from .model import Transcript, sha256_bytes, span_words
 from .project import TRANSCRIPT_DIR, Project
 from .store import Store
-from .termsafe import one_line
+from .termsafe import first_of, one_line
 
 Progress = Callable[[int, int, str], None]
 OUTSIDE_SHOWN = 3  # files named in the warning about files outside the project
@@ -286,11 +286,9 @@ def _outside_warning(project: Project, outside: Sequence[Path]) -> str:
     into = f"{project.root / TRANSCRIPT_DIR} to keep the project self-contained"
     if len(outside) == 1:
         return f"{one_line(str(outside[0]))} is outside the project folder: its absolute path is stored (copy it into {into})"
-    shown = ", ".join(one_line(str(path)) for path in outside[:OUTSIDE_SHOWN])
-    more = f" and {len(outside) - OUTSIDE_SHOWN} more" if len(outside) > OUTSIDE_SHOWN else ""
+    shown = first_of([one_line(str(path)) for path in outside], OUTSIDE_SHOWN)
     return (
-        f"{len(outside)} files are outside the project folder ({shown}{more}): their absolute paths are stored"
-        f" (copy them into {into})"
+        f"{len(outside)} files are outside the project folder ({shown}): their absolute paths are stored (copy them into {into})"
     )
 
 
@@ -346,7 +344,7 @@ def _apply_named_attributes(store: Store, tables: list[_Table], result: ImportRe
                     result.attributes_updated.append(name)
         if not unmatched:
             continue
-        listed = ", ".join(unmatched[:5]) + (f" and {len(unmatched) - 5} more" if len(unmatched) > 5 else "")
+        listed = first_of(unmatched, 5)
         if not table.used:
             raise error(ATTRIBUTES_UNMATCHED, path=str(table.path), count=len(unmatched), names=listed)
         result.warnings.append(f"{table.path.name}: {len(unmatched)} row(s) name no transcript of the project: {listed}")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 # C0 controls except TAB and LF, DEL, C1 controls, and the bidi embeddings,
 # overrides and isolates (the "Trojan Source" characters). LRM/RLM/ALM only
@@ -76,3 +77,10 @@ def normal_name(raw: str) -> str:
     and white-space characters one space, the ends trimmed; empty if nothing is left. Two
     names that look the same are then the same name."""
     return nfc(" ".join(_NOT_IN_NAMES.sub(" ", raw).split()))
+
+
+def first_of(items: Sequence[str], limit: int, sep: str = ", ") -> str:
+    """The first ``limit`` of ``items`` joined, and how many more: ``a, b, c and 4 more``
+    (what a message shows of a long list)."""
+    shown = sep.join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")

@@ -39,6 +39,7 @@ from ..model import ACCEPTED, PENDING, Coding, Transcript, Turn, sha256_text, st
 from ..project import DB_NAME, Project
 from ..store import Store, now
 from ..store.key import EntityRow, KeyStore, OriginalRow
+from ..termsafe import first_of
 from .categories import CATEGORIES
 from .context import KnownNames
 from .detect import ATTRIBUTE_CATEGORIES
@@ -296,7 +297,7 @@ def refuse_pending(key: KeyStore, names: dict[int, str], transcript_ids: set[int
     pending = [c for c in key.candidates(statuses=[PENDING]) if c.transcript_id in transcript_ids]
     if pending:
         where = sorted({names[c.transcript_id] for c in pending})
-        shown = ", ".join(where[:_SHOWN_NAMES]) + (f" and {len(where) - _SHOWN_NAMES} more" if len(where) > _SHOWN_NAMES else "")
+        shown = first_of(where, _SHOWN_NAMES)
         # An export has no --ignore-pending: its refusal says what to do instead.
         raise error(PSEUDO_PENDING_EXPORT if export else PSEUDO_PENDING, count=len(pending), names=shown)
 
@@ -335,9 +336,8 @@ _NAME_WORD = re.compile(r"[^\W_]+")  # the words of a name, split at spaces, und
 def refuse_named_transcripts(names: dict[int, str], entities: list[EntityRow]) -> None:
     """Refuse a pseudonymised export while a transcript's name holds an accepted name."""
     if found := names_in_transcript_names(names, entities):
-        shown = "; ".join(f"'{n}' ({o})" for n, o in found[:_SHOWN_NAMES])
-        more = f" and {len(found) - _SHOWN_NAMES} more" if len(found) > _SHOWN_NAMES else ""
-        raise error(PSEUDO_NAMED_TRANSCRIPT, count=len({n for n, _ in found}), names=shown + more, first=found[0][0])
+        shown = first_of([f"'{n}' ({o})" for n, o in found], _SHOWN_NAMES, "; ")
+        raise error(PSEUDO_NAMED_TRANSCRIPT, count=len({n for n, _ in found}), names=shown, first=found[0][0])
 
 
 def check_collapse(name: str, moved: Iterable[tuple[int, int, int, str, str]]) -> None:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from ..codebook import Codebook
 from ..errors import MODEL_NOT_SAVED, MODEL_UNREADABLE, NOTHING_TO_TRAIN, QualcodeError, error
 from ..store import Store
+from ..termsafe import first_of
 from .combined import Calibration
 from .dataset import Labelled, codebook_sentences, coded_transcripts, labelled_sentences
 from .fitting import fit
@@ -219,8 +220,7 @@ def prepare_model(
 
 
 def _listed(codes: list[str]) -> str:
-    shown = ", ".join(f"'{c}'" for c in codes[:3]) + (f" and {len(codes) - 3} more" if len(codes) > 3 else "")
-    return shown + (" is" if len(codes) == 1 else " are")
+    return first_of([f"'{c}'" for c in codes], 3) + (" is" if len(codes) == 1 else " are")
 
 
 def train_model(
