@@ -87,12 +87,8 @@ class ProjectLock:
             raise error(PROJECT_LOCKED, holder=self.holder(), seconds=int(self.wait)) from None
         except OSError as exc:
             raise error(PROJECT_LOCK_FAILED, path=self.path, reason=self._why(exc)) from None
-        try:
-            if outermost:
-                self._note(action)
+        with self._taken(outermost, action):
             yield
-        finally:
-            self._lock.release()
 
     @contextmanager
     def hold_if_free(self, action: str) -> Iterator[bool]:
@@ -108,16 +104,20 @@ class ProjectLock:
         except (Timeout, OSError):
             yield False
             return
+        with self._taken(outermost, action):
+            yield True
+
+    @contextmanager
+    def _taken(self, outermost: bool, action: str) -> Iterator[None]:
+        """The lock, just acquired: the outermost hold notes who holds it (for a waiting
+        command's message); released when the block ends."""
         try:
             if outermost:
-                self._note(action)
-            yield True
+                note = {"action": action, "pid": os.getpid(), "since": time.strftime("%H:%M:%S")}
+                try:
+                    self.info.write_text(json.dumps(note), encoding="utf-8")
+                except OSError:
+                    pass  # only the message of a waiting command suffers
+            yield
         finally:
             self._lock.release()
-
-    def _note(self, action: str) -> None:
-        note = {"action": action, "pid": os.getpid(), "since": time.strftime("%H:%M:%S")}
-        try:
-            self.info.write_text(json.dumps(note), encoding="utf-8")
-        except OSError:
-            pass  # only the message of a waiting command suffers
