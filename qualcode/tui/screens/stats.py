@@ -124,19 +124,21 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         try:  # as every --out: never the project's own files, a folder or a read-only file
             check_output(path, True, makes_folder=True)
         except QualcodeError as exc:  # said in the dialog, which stays open for another name
-            warning = self.query_one("#export-warning", Static)
-            warning.update(exc.message)
-            warning.remove_class("hidden")
+            self._warn(exc.message)
             self.notify(exc.message, title=exc.code, severity="error", markup=False)
             return
         if path.is_file() and self._confirmed != path:
             self._confirmed = path
-            warning = self.query_one("#export-warning", Static)
-            warning.update(S.EXPORT_EXISTS.format(path=path))
-            warning.remove_class("hidden")
+            self._warn(S.EXPORT_EXISTS.format(path=path))
             self.query_one("#export-ok", Button).label = S.EXPORT_REPLACE
             return
         self.dismiss(ExportRequest(path, self.query_one("#export-excel", CheckBox).value))
+
+    def _warn(self, text: str) -> None:
+        """Show ``text`` in the dialog's warning line (hidden again when the name changes)."""
+        warning = self.query_one("#export-warning", Static)
+        warning.update(text)
+        warning.remove_class("hidden")
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:
