@@ -190,7 +190,7 @@ def prepare_model(
                 return Prepared(LearnedModel.load(model_dir(root), info=info), saved.calibration)
             except QualcodeError as exc:  # the weights cut short or damaged
                 problem = exc.message
-    warnings = [f"{problem}; trained a new one" if problem else ""]
+    warnings = [f"{problem}; trained a new one"] if problem else []
     try:
         model, calibration, data = train_project(
             root,
@@ -216,7 +216,7 @@ def prepare_model(
     for item in data:
         if item.transcript_id in wanted:
             sentences.setdefault(item.transcript_id, []).append(item.sentence)
-    return Prepared(model, calibration, trained=True, note=note, sentences=sentences, warnings=[w for w in warnings if w])
+    return Prepared(model, calibration, trained=True, note=note, sentences=sentences, warnings=warnings)
 
 
 def _listed(codes: list[str]) -> str:
