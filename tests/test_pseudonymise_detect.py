@@ -261,3 +261,43 @@ def test_detect_trims_an_article_and_a_title_from_deduce_names():
     stub = StubDetector({"de heer Segers": "person"})
     text = "De heer Segers (ChristenUnie): Dank u.\nDe voorzitter: Ik geef het woord aan de heer Segers.\n"
     assert found(text, detector=stub) == [("person", "Segers")]
+
+
+@pytest.mark.parametrize("text", ["BE68 5390 0754 7034", "NL91ABNA0417164300", "NL91 ABNA 0417 1643 00"])
+def test_patterns_bank_accounts_are_ids(text):
+    # "haar rekening BE68 5390 0754 7034" stayed in a pseudonymised interview: no pattern knew an IBAN.
+    found_here = [(c.category, c.text) for c in find_patterns(f"Haar rekening {text} was ze kwijt.")]
+    assert ("id", text) in found_here
+
+
+def test_detect_splits_a_deduce_name_at_a_sentence_end():
+    # deduce ran "mevrouw Demir. Mevrouw Demir" together: applying it wrote "mevrouw [persoon 9] heeft",
+    # and the sentence "Mevrouw" was lost from the text.
+    stub = StubDetector({"mevrouw Demir. Mevrouw Demir": "person", "Roos. Mooi": "person", "dr. Jansen": "person"})
+    text = "R: Daar komt mevrouw Demir. Mevrouw Demir heeft vier kinderen. Dat zei Roos. Mooi. En dr. Jansen kwam.\n"
+    assert found(text, detector=stub) == [("person", "Demir"), ("person", "Demir"), ("person", "Roos"), ("person", "Jansen")]
+
+
+def test_detect_flemish_surnames_with_a_capital_interfix_are_persons():
+    # "Koen De Smet", "Jan De Vos": every word is also a Dutch word, so they were taken for organisations.
+    text = "R: Ik heb toen Koen De Smet gebeld, en later Jan De Vos. Ze kennen De Kroon ook.\n"
+    assert found(text, detector=StubDetector({})) == [
+        ("person", "Koen De Smet"),
+        ("person", "Jan De Vos"),
+        ("organisation", "De Kroon"),
+    ]
+
+
+def test_detect_a_public_service_and_its_area_is_a_place():
+    # "OCMW van Antwerpen" was a person (deduce read "van Antwerpen" as a surname), "CAW Antwerpen" too.
+    stub = StubDetector({"van Antwerpen": "person"})
+    text = "R: Ik werkte bij het OCMW van Antwerpen. Met het CAW Antwerpen loopt het moeilijker.\n"
+    assert found(text, detector=stub) == [("place", "Antwerpen"), ("place", "Antwerpen")]
+
+
+def test_detect_a_name_after_aan_de_is_a_place_and_services_are_no_names():
+    text = (
+        "R: Een vrouwenorganisatie aan de Hillevliet. Dat hoort bij het Pact voor de ouderenzorg, aan het Pact."
+        " Een brief van Opgroeien en van het Centrum voor Leerlingenbegeleiding.\n"
+    )
+    assert found(text, detector=StubDetector({})) == [("place", "Hillevliet")]

@@ -28,6 +28,7 @@ from .words import (
     TITLES,
     dutch_words,
     english_words,
+    first_names,
     name_words,
     not_personal,
     not_personal_compound,
@@ -203,15 +204,21 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
         # Leading titles stay outside the span ("meneer [persoon 3]").
         while words and words[0].group().casefold() in TITLES:
             words = words[1:]
+        kind = None
+        if len(words) > 1 and words[0].group().isupper() and words[0].group().casefold() in not_personal():
+            # "OCMW van Antwerpen", "CJG Rotterdam": a public service named after its area.
+            words = words[1:]
+            while words and words[0].group().casefold() in INTERFIXES:
+                words = words[1:]
+            kind = "place"
         if not words:
             continue
-        kind = None
         head = words[0].group().casefold()
         tail = words[-1].group().casefold()
-        if len(words) > 1 and head in ORG_WORDS:
+        if kind is None and len(words) > 1 and head in ORG_WORDS:
             kind = "organisation"  # "Jongerencentrum Het Anker", "Stichting Vrouwen Vooruit"
             words = words[1:]
-        elif len(words) > 1 and tail in ORG_WORDS:
+        elif kind is None and len(words) > 1 and tail in ORG_WORDS:
             kind = "organisation"  # "Spieringshoek College"
         if kind is None and _next_word(text, start + words[-1].end()) in ORG_WORDS:
             # "hoca Osman van de Fatih moskee": a person of an organisation.
@@ -237,6 +244,8 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
             elif (
                 before in PLACE_WORDS
                 or (before in {"bij", "de", "het"} and before2 in PLACE_WORDS)  # "in de Kruiskamp"
+                # "aan de Hillevliet" (not "aan het Pact": an ordinary word)
+                or (before in {"de", "het"} and before2 in {"aan", "op", "langs"} and not _plain(words))
                 or re.search(r"\b[1-9]\d{3}(?:\s?[A-Z]{2})?\s$", text[max(0, s - 9) : s])
                 or PLACE_END.search(tail)
                 or _DIRECTION.match(text, e)
@@ -281,6 +290,12 @@ def _ordinary(word: str, text: str, lower: _LowerWords) -> bool:
     return folded in english_words() or folded in lower
 
 
+def _plain(words: list[re.Match]) -> bool:
+    """One ordinary Dutch or English word, capitalised."""
+    folded = words[0].group().casefold()
+    return len(words) == 1 and (folded in dutch_words() or folded in english_words())
+
+
 def _near_not_personal(text: str, s: int, e: int) -> bool:
     """Whether the run overlaps a never-personal name (tried only when one of its words could be part of one)."""
     lo, hi = max(0, s - 40), min(len(text), e + 40)
@@ -302,7 +317,11 @@ def _split_at_van(words: list[re.Match]) -> tuple[list[re.Match], list[re.Match]
 
 
 def _looks_like_name(words: list[re.Match], before: str) -> bool:
-    return before in TITLES or any(not _is_common(w.group()) for w in words)
+    """Titled, or a word that is no ordinary Dutch word, or a first name and more: Flemish
+    surnames are ordinary words with a capital interfix ("Koen De Smet", "Jan De Vos")."""
+    if before in TITLES or any(not _is_common(w.group()) for w in words):
+        return True
+    return len(words) > 1 and words[0].group().casefold() in first_names() and words[0].group().casefold() not in INTERFIXES
 
 
 _PARTY = re.compile(r"\s*\([^()]*\)")

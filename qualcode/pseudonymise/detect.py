@@ -138,18 +138,48 @@ def _normalise(c: Candidate, text: str) -> list[Candidate]:
             kind = "address" if street else "place"
             out.append(Candidate(pos, c.end, kind, rest, "deduce"))
         return out
+    if c.category == "person" and c.text[:1].islower():
+        service = re.search(r"(\w+)\s+$", text[max(0, c.start - 12) : c.start])
+        if service and service.group(1).isupper() and service.group(1).casefold() in not_personal():
+            # "OCMW van Antwerpen": a public service and its area, not "van Antwerpen" the person.
+            m = re.match(r"(?:(?:van|de|der|den|het)\s+)*", c.text)
+            start = c.start + (m.end() if m else 0)
+            return [Candidate(start, c.end, "place", text[start : c.end], "deduce")] if start < c.end else []
     if c.category == "person":
-        start = c.start
-        # deduce includes a title or a word like "collega" in the name ("de heer Segers"
-        # too, in the minutes of a debate): keep it outside.
-        while True:
-            m = re.match(r"(?:(?:de|het)\s+)?([\w.]+)\s+", text[start : c.end], re.I)
-            if m and m.group(1).casefold().rstrip(".") in {t.rstrip(".") for t in TITLES} and start + m.end() < c.end:
-                start += m.end()
-            else:
-                break
-        return [Candidate(start, c.end, "person", text[start : c.end], "deduce")]
+        out = []
+        # deduce can run a name on over a sentence's end ("mevrouw Demir. Mevrouw Demir
+        # heeft"): each sentence's part is a name of its own.
+        for start, end in _sentence_parts(text, c.start, c.end):
+            # deduce includes a title or a word like "collega" in the name ("de heer Segers"
+            # too, in the minutes of a debate): keep it outside.
+            while True:
+                m = re.match(r"(?:(?:de|het)\s+)?([\w.]+)\s+", text[start:end], re.I)
+                if m and m.group(1).casefold().rstrip(".") in _TITLE_STEMS and start + m.end() < end:
+                    start += m.end()
+                else:
+                    break
+            out.append(Candidate(start, end, "person", text[start:end], "deduce"))
+        return out
     return [c]
+
+
+_TITLE_STEMS = frozenset(t.rstrip(".") for t in TITLES)
+# A sentence's end inside a span: a word of two or more letters (not an initial, not a
+# title such as "dr."), then . ! or ?, then a space.
+_SENTENCE_BREAK = re.compile(r"(?<=[^\W\d_]{2})([.!?]+)\s+")
+
+
+def _sentence_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The parts of ``text[start:end]`` between sentence ends (the whole span when none)."""
+    parts = []
+    for m in _SENTENCE_BREAK.finditer(text, start, end):
+        word = re.search(r"[^\W\d_]+$", text[start : m.start()])
+        if word is not None and word.group().casefold() in _TITLE_STEMS:
+            continue  # "dr. Jansen"
+        parts.append((start, m.start()))
+        start = m.end()
+    parts.append((start, end))
+    return [(s, e) for s, e in parts if e > s]
 
 
 def _keep(c: Candidate, text: str, region: Region, ctx: DetectionContext, placeholders: list[tuple[int, int]]) -> bool:

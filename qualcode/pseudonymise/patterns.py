@@ -108,6 +108,8 @@ ID_PATTERNS = [
     re.compile(r"(?<![\w.-])(?:\d{9}|\d{4}[.\s]\d{2}[.\s]\d{3}|\d{3}[.\s]\d{3}[.\s]\d{3})(?![\w-])"),
     # Belgian national register number 85.07.30-033.28
     re.compile(r"\b\d{2}\.\d{2}\.\d{2}-\d{3}\.\d{2}\b"),
+    # bank accounts (IBAN), compact or in groups of four: NL91ABNA0417164300, BE68 5390 0754 7034
+    re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b(?<=\d)"),
     # long numbers (client, V-number, file numbers): 7-12 digits not starting with 0
     re.compile(r"(?<![\w.,-])[1-9]\d{6,11}(?![\w-]|[.,]\d)"),
 ]

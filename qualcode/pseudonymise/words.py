@@ -71,6 +71,12 @@ def name_words() -> frozenset[str]:
     return frozenset(names | {n.split()[-1] for n in names})
 
 
+@cache
+def first_names() -> frozenset[str]:
+    """Case-folded first names from deduce's list."""
+    return frozenset(_deduce_list("names", ("lst_first_name",)))
+
+
 def _deduce_whitelist() -> set[str]:
     """deduce's own stop words and common words."""
     return _deduce_list("whitelist", ("lst_stop_word", "lst_common_word"))
