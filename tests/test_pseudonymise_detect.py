@@ -301,3 +301,33 @@ def test_detect_a_name_after_aan_de_is_a_place_and_services_are_no_names():
         " Een brief van Opgroeien en van het Centrum voor Leerlingenbegeleiding.\n"
     )
     assert found(text, detector=StubDetector({})) == [("place", "Hillevliet")]
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [("12-ABC-3", "id"), ("AB-123-C", "id"), ("1-ABC-123", "id"), ("@mamasranang_zo", "url")],
+)
+def test_patterns_number_plates_and_handles(text, category):
+    # "een grijze Opel met kenteken 12-ABC-3" and "ons account is @mamasranang_zo" stayed in the text.
+    assert (category, text) in [(c.category, c.text) for c in find_patterns(f"Zie {text}, toen.")]
+
+
+@pytest.mark.parametrize("text", ["in 2019-2020", "A-B-C", "mail info@mamasranang.nl"])
+def test_patterns_no_plate_or_handle_in_ranges_letters_and_mail(text):
+    assert [(c.category, c.text) for c in find_patterns(text) if c.category in ("id", "url")] == []
+
+
+def test_detect_a_first_name_and_a_surname_like_a_street_is_a_person():
+    # "Romano Kerkhof" was an address ("-hof" ends street names), pseudonymised as [adres N].
+    text = "R: Een vrijwilliger, Romano Kerkhof, woont aan de Bijlmerdreef bij het Anton de Komplein.\n"
+    assert found(text, detector=StubDetector({})) == [
+        ("person", "Romano Kerkhof"),
+        ("address", "Bijlmerdreef"),
+        ("address", "Anton de Komplein"),
+    ]
+
+
+def test_detect_a_district_team_is_its_district():
+    # "Buurtteam Zuidoost" was a person.
+    text = "R: Zij werkt bij het Buurtteam Zuidoost en daarvoor bij het Wijkteam Holtenbroek.\n"
+    assert found(text, detector=StubDetector({})) == [("place", "Zuidoost"), ("place", "Holtenbroek")]

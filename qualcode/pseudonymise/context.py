@@ -68,6 +68,7 @@ ORG_WORDS = frozenset(
 )
 # "gemeente" after a name is a congregation; before a name it is the municipality.
 _ORG_BEFORE_ONLY_EXCLUDED = frozenset({"gemeente", "centrum", "netwerk", "platform", "club", "winkel"})
+AREA_TEAMS = frozenset({"wijkteam", "buurtteam"})  # named after their district: "Wijkteam Holtenbroek"
 PLACE_WORDS = frozenset(
     "in uit naar te vanuit rond richting wijk stad dorp buurt dorpje stadje regio provincie deelgemeente "
     "stadsdeel gemeente woonplaats".split()
@@ -205,8 +206,13 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
         while words and words[0].group().casefold() in TITLES:
             words = words[1:]
         kind = None
-        if len(words) > 1 and words[0].group().isupper() and words[0].group().casefold() in not_personal():
-            # "OCMW van Antwerpen", "CJG Rotterdam": a public service named after its area.
+        if (
+            len(words) > 1
+            and words[0].group().casefold() in not_personal()
+            and (words[0].group().isupper() or words[0].group().casefold() in AREA_TEAMS)
+        ):
+            # "OCMW van Antwerpen", "CJG Rotterdam", "Buurtteam Zuidoost": a public service
+            # named after its area.
             words = words[1:]
             while words and words[0].group().casefold() in INTERFIXES:
                 words = words[1:]

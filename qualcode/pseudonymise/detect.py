@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from ..model import Turn
 from .categories import Candidate
 from .context import (
+    AREA_TEAMS,
     ORG_WORDS,
     KnownNames,
     Region,
@@ -42,6 +43,8 @@ from .words import (
     TITLES,
     dutch_words,
     finite_verbs,
+    first_names,
+    name_words,
     not_personal,
     not_personal_compound,
     not_personal_pattern,
@@ -108,11 +111,10 @@ class DetectionContext:
                 # "Stichting Hiwot" is also said as "Hiwot".
                 if category == "organisation" and len(core) == 2 and core[0].casefold() in _ORG_PREFIXES | ORG_WORDS:
                     # A district team is named after its district: "Wijkteam Holtenbroek".
-                    known.add(core[1], "place" if core[0].casefold() in _AREA_TEAMS else category)
+                    known.add(core[1], "place" if core[0].casefold() in AREA_TEAMS else category)
         return DetectionContext(known, self.vocabulary, self.vocabulary_words)
 
 
-_AREA_TEAMS = {"wijkteam", "buurtteam"}
 _ORG_PREFIXES = {"stichting", "vereniging", "vzw", "wijkteam", "buurtteam", "basisschool", "moskee", "kerk"}
 
 
@@ -167,6 +169,21 @@ _TITLE_STEMS = frozenset(t.rstrip(".") for t in TITLES)
 # A sentence's end inside a span: a word of two or more letters (not an initial, not a
 # title such as "dr."), then . ! or ?, then a space.
 _SENTENCE_BREAK = re.compile(r"(?<=[^\W\d_]{2})([.!?]+)\s+")
+
+
+def _street_or_person(c: Candidate) -> Candidate:
+    """A "street" by its ending that is a first name and a surname is a person: "Romano
+    Kerkhof", "Sanne Hofdijk" (not "Jan Tooropstraat", "Anton de Komplein": no surnames)."""
+    words = c.text.split()
+    if (
+        c.category == "address"
+        and len(words) > 1
+        and not any(ch.isdigit() for ch in c.text)
+        and words[0].casefold() in first_names()
+        and words[-1].casefold() in name_words()
+    ):
+        return Candidate(c.start, c.end, "person", c.text, c.source)
+    return c
 
 
 def _sentence_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -327,7 +344,7 @@ def detect(
     if detector is not None:
         for c in detector(text):
             raw.extend(_normalise(c, text))
-    raw.extend(find_patterns(text))
+    raw.extend(_street_or_person(c) for c in find_patterns(text))
     raw.extend(proper_nouns(text, region))
     raw.extend(ctx.known.find(text))
     placeholders = [m.span() for m in _PLACEHOLDER.finditer(text)]

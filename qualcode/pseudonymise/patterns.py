@@ -121,6 +121,10 @@ POSTCODE_PATTERNS = [
     re.compile(r"(?:(?<=, )|(?<=^))[1-9]\d{3}(?=\s[A-Z][a-zé]+)", re.M),
 ]
 
+# Number plates, Dutch and Belgian: 12-ABC-3, AB-123-C, 1-ABC-123 (letters and digits, 6 or 7 in all).
+PLATE = re.compile(r"(?<![\w-])(?:[A-Z]{1,3}|\d{1,3})-(?:[A-Z]{1,3}|\d{1,3})-(?:[A-Z]{1,3}|\d{1,3})(?![\w-])")
+# A social media handle (not an e-mail address): @mamasranang_zo
+HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])")
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+[^\s<>\"').,;:!?\]]|\b[\w-]+\.(?:nl|be|com|org|eu|net)/[^\s<>\"')]*[\w/]")
 
@@ -205,9 +209,15 @@ def find_patterns(text: str) -> list[Candidate]:
                     add(*m.span(), category)
         for m in POSTBUS.finditer(text, lo, hi):
             add(*m.span(), "address")
+        for m in PLATE.finditer(text, lo, hi):
+            plate = m.group().replace("-", "")
+            if len(plate) in (6, 7) and not plate.isdigit() and not plate.isalpha():
+                add(*m.span(), "id")
     for lo, hi in _windows(_occurrences(text, ("@",)), 64, 128, size):
         for m in EMAIL.finditer(text, lo, hi):
             add(*m.span(), "email")
+        for m in HANDLE.finditer(text, lo, hi):
+            add(*m.span(), "url")
     for lo, hi in _windows(_occurrences(lower, _URL_ANCHORS), 64, 200, size):
         for m in URL.finditer(text, lo, hi):
             add(*m.span(), "url")
