@@ -331,3 +331,29 @@ def test_detect_a_district_team_is_its_district():
     # "Buurtteam Zuidoost" was a person.
     text = "R: Zij werkt bij het Buurtteam Zuidoost en daarvoor bij het Wijkteam Holtenbroek.\n"
     assert found(text, detector=StubDetector({})) == [("place", "Zuidoost"), ("place", "Holtenbroek")]
+
+
+def test_detect_names_with_an_article_are_found_whole():
+    # "'t Zand", "'t Kabouterhuis" were not found at all (only "'s-Hertogenbosch", joined by a hyphen, was),
+    # and "'s-Hertogenbosch Noord" lost "Noord".
+    text = (
+        "R: We wonen in 't Zand, vroeger in 's-Hertogenbosch Noord. Mijn dochter gaat naar de"
+        " peuterspeelzaal 't Kabouterhuis. Ze kennen 't Anker ook.\n"
+    )
+    assert found(text, detector=StubDetector({})) == [
+        ("place", "'t Zand"),
+        ("place", "'s-Hertogenbosch Noord"),
+        ("organisation", "'t Kabouterhuis"),
+        ("organisation", "'t Anker"),
+    ]
+
+
+def test_detect_a_genitive_without_apostrophe_is_the_name():
+    # "Ahmeds moeder" at a turn's start stayed in the text; "Yonas" (a name of its own) stays whole.
+    text = "R: Ahmeds moeder zei het. Er was een vader, Yonas, twintig jaar. Yonas zegt dat ook.\n"
+    assert found(text, detector=StubDetector({})) == [
+        ("person", "Ahmed"),
+        ("person", "Yonas"),
+        ("age", "twintig jaar"),
+        ("person", "Yonas"),
+    ]

@@ -34,6 +34,7 @@ from .words import (
     not_personal_compound,
     not_personal_pattern,
     not_personal_words,
+    nouns,
 )
 
 # Lower-case words that join the capitalised words of one name ("Moeders van Morgen",
@@ -185,13 +186,17 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
         if j == len(spans) or not (spans[j][0] <= start and end <= spans[j][1]):
             continue  # a speaker label
         sentence_start = is_sentence_start(text, start, spans[j][0])
+        if " " not in m.group() and (stem := _possessive(m.group())) and _next_word(text, end) in nouns():
+            # "Ahmeds moeder": the name without its genitive s, at a sentence's start too.
+            out.append(Candidate(start, start + len(stem), "person", stem, "context"))
+            continue
         if sentence_start and " " not in m.group():
             continue  # the usual case: a sentence's first word, alone
         words = list(_WORD.finditer(m.group()))
-        if m.group()[:1] in "'’":  # "'s-Hertogenbosch": one word with its article
-            lead = re.match(r".+?(?=\s[^\s]|$)" if " " in m.group() else r".+", m.group())
-            assert lead is not None  # the match starts with an apostrophe, so ".+" matches something
-            words = [lead, *words[2:]] if " " in m.group() else [lead]
+        if m.group()[:1] in "'’":  # "'s-Hertogenbosch", "'t Zand": one word with its article
+            lead = re.match(r"['’][st][- ]\S+", m.group())
+            assert lead is not None  # _PROPER_RUN starts so when it starts with an apostrophe
+            words = [lead, *(w for w in words if w.start() >= lead.end())]
         org_first = sentence_start and len(words) > 2 and words[0].group().casefold() in ORG_WORDS
         if sentence_start and not org_first:
             # A sentence's first word is capitalised anyway: "Vooral", "Goeie", "Awel" are
@@ -266,6 +271,8 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
                 kind = "person"
             if kind == "person" and len(words) == 1 and before not in TITLES and _ordinary(words[0].group(), text, lower):
                 continue
+            if kind == "person" and words[0].group()[:1] in "'’":
+                kind = "organisation"  # "'t Kabouterhuis", "'t Anker": no person's name has an article
         out.append(Candidate(s, e, kind, text[s:e], "context"))
     return out
 
@@ -294,6 +301,19 @@ def _ordinary(word: str, text: str, lower: _LowerWords) -> bool:
     if folded in name_words():
         return False
     return folded in english_words() or folded in lower
+
+
+def _possessive(word: str) -> str | None:
+    """The first name of a genitive without an apostrophe ("Ahmeds" -> "Ahmed"), if ``word`` is
+    one (not "Thomas", "Jos": names of their own; not "Dans": an ordinary word). Asked only
+    before a noun ("Ahmeds moeder"; "Yonas zegt", "Yonas, twintig jaar" are Yonas)."""
+    if len(word) < 4 or not word.endswith("s") or "-" in word:
+        return None
+    folded = word.casefold()
+    stem = folded[:-1]
+    if folded in name_words() or stem not in first_names() or stem in dutch_words() or folded in dutch_words():
+        return None
+    return word[:-1]
 
 
 def _plain(words: list[re.Match]) -> bool:

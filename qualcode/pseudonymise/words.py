@@ -72,6 +72,14 @@ def name_words() -> frozenset[str]:
 
 
 @cache
+def nouns() -> frozenset[str]:
+    """Dutch nouns and their forms ("moeder", "moeders", "fiets")."""
+    lookup, index = _lemma_tables()
+    lemmas = set(index.get("noun", []))
+    return frozenset(lemmas | {form for form, lemma in lookup.items() if lemma in lemmas})
+
+
+@cache
 def first_names() -> frozenset[str]:
     """Case-folded first names from deduce's list."""
     return frozenset(_deduce_list("names", ("lst_first_name",)))
