@@ -357,3 +357,15 @@ def test_detect_a_genitive_without_apostrophe_is_the_name():
         ("age", "twintig jaar"),
         ("person", "Yonas"),
     ]
+
+
+def test_detect_a_name_in_context_leaves_its_genitive_out():
+    # Without deduce's lists, "Fatima's zoon" was the name "Fatima's": another name than "Fatima", and
+    # applying it wrote "[persoon 1] zoon".
+    text = "R: Toen zei Fatima's zoon dat. Ik zag Ans' jas en Hatice’s fiets bij D'Hondt.\n"
+    assert found(text, detector=StubDetector({})) == [
+        ("person", "Fatima"),
+        ("person", "Ans"),
+        ("person", "Hatice"),
+        ("person", "D'Hondt"),
+    ]

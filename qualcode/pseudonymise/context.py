@@ -54,6 +54,7 @@ _PROPER_RUN = re.compile(
     rf"(?:(?:[^\S\n](?:{'|'.join(sorted((re.escape(i) for i in _CONNECTORS), key=len, reverse=True))}))*"
     rf"[^\S\n][{_UPPER}][\w'’]*(?:-[\w'’]+)*)*"
 )
+_GENITIVE = re.compile(r"['’]s?$")
 _WORD = re.compile(r"[\w'’]+(?:-[\w'’]+)*")
 _SENTENCE_END = set(".!?:;…\"“”‘'()\n[]")
 
@@ -241,6 +242,9 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
                 kind = "organisation"
         s = start + words[0].start()
         e = start + words[-1].end()
+        genitive = _GENITIVE.search(text, s, e)
+        if genitive and genitive.start() > s:
+            e = genitive.start()  # "Fatima's zoon", "Ans' jas": the name without its genitive
         if kind is None and all(_skip_token(w.group()) for w in words if w.group().casefold() not in INTERFIXES):
             continue
         if text[s:e].casefold() in not_personal():
