@@ -369,3 +369,13 @@ def test_detect_a_name_in_context_leaves_its_genitive_out():
         ("person", "Hatice"),
         ("person", "D'Hondt"),
     ]
+
+
+def test_detect_an_unknown_name_starting_a_sentence_before_a_verb():
+    # "Tesfay belde me", "Senait kwam later": names deduce's lists lack, only ever at a sentence's start,
+    # stayed in the text. Adverbs, greetings and words the text also writes in lower case are no names.
+    text = (
+        "R: Tesfay belde me gisteren. Senait kwam later. Kortom, het liep. Hiermee is het klaar."
+        " Goeiemorgen zei ze. Awel zei hij. Vervolgens ging het mis. Blockchain is hot, zegt men over blockchain.\n"
+    )
+    assert found(text, detector=StubDetector({})) == [("person", "Tesfay"), ("person", "Senait")]

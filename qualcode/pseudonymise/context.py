@@ -28,6 +28,7 @@ from .words import (
     TITLES,
     dutch_words,
     english_words,
+    finite_verbs,
     first_names,
     name_words,
     not_personal,
@@ -176,7 +177,7 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
     """Runs of capitalised words inside sentences, classified by their neighbours."""
     out: list[Candidate] = []
     spans, j = region.spans, 0
-    lower = _LowerWords(text)
+    lower = LowerWords(text)
     for m in _PROPER_RUN.finditer(text):
         start, end = m.span()
         if start and (text[start - 1].isalnum() or text[start - 1] in "_'’-" and m.group()[:1] not in "'’"):
@@ -192,7 +193,13 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
             out.append(Candidate(start, start + len(stem), "person", stem, "context"))
             continue
         if sentence_start and " " not in m.group():
-            continue  # the usual case: a sentence's first word, alone
+            # The usual case: a sentence's first word, alone. A name still when it is no word of
+            # the language and a verb follows: "Tesfay belde me", "Senait kwam later" (names
+            # deduce's lists lack); not "Kortom, ...", "Hiermee is ...", "Blockchain is ..."
+            # beside "blockchain".
+            if _unknown_subject(m.group(), text, end, lower):
+                out.append(Candidate(start, end, "person", m.group(), "context"))
+            continue
         words = list(_WORD.finditer(m.group()))
         if m.group()[:1] in "'’":  # "'s-Hertogenbosch", "'t Zand": one word with its article
             lead = re.match(r"['’][st][- ]\S+", m.group())
@@ -281,7 +288,36 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
     return out
 
 
-class _LowerWords:
+# Words that start spoken sentences and that the lookup tables lack: adverbs, greetings,
+# interjections (Flemish, and Arabic ones Dutch speakers use).
+SENTENCE_STARTERS = frozenset(
+    """kortom overigens nadien tenslotte uiteindelijk uiteraard vervolgens alleszins althans allicht nochtans tevens
+    eveneens desondanks enfin oftewel immers evenwel daarnaast bijgevolg zodoende wellicht sindsdien voordien
+    goeiemorgen goedemorgen goeiemiddag goedemiddag goedenavond goeienavond dankjewel dankuwel dankjulliewel
+    awel allez amai ewa wallah wollah inshallah insjallah yallah mashallah masjallah alhamdulillah haha hahaha
+    okee oke oki mja mjah tjah pff nou nouja jah neeh hoi doei""".split()
+)
+# "hiermee", "daarin", "waarover": pronominal adverbs.
+_PRONOMINAL_ADVERB = re.compile(
+    r"(?:hier|daar|waar|er)(?:mee|in|door|voor|bij|over|uit|na|aan|op|om|onder|tegen|naast|achter|van|toe|tussen|zonder|boven|langs|af)"
+)
+
+
+def subject_follows(text: str, end: int) -> bool:
+    """Whether what follows ``end`` reads like a subject's sentence: a verb, a comma, "en"."""
+    if _SUBJECT_FOLLOWS.match(text, end):
+        return True
+    m = re.match(r" ([a-zà-ÿ]+)\b", text[end : end + 30])
+    return m is not None and m.group(1) in finite_verbs()
+
+
+_SUBJECT_FOLLOWS = re.compile(
+    r"(?:,|\s+(?:is|was|zegt|zei|heeft|had|komt|kwam|gaat|ging|belt|belde|woont|woonde|werkt|werkte|kan|kon|"
+    r"moet|moest|wil|wilde|weet|wist|vertelt|vertelde|zit|zat|doet|deed|en|heet|vindt|vond|vroeg|vraagt)\b)"
+)
+
+
+class LowerWords:
     """The words a text writes in lower case (read when first asked)."""
 
     def __init__(self, text: str) -> None:
@@ -297,7 +333,7 @@ class _LowerWords:
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-zà-öø-ÿ][\w'’]*(?:-[\w'’]+)*")
 
 
-def _ordinary(word: str, text: str, lower: _LowerWords) -> bool:
+def _ordinary(word: str, text: str, lower: LowerWords) -> bool:
     """A capitalised word, alone, that is no name: not a first name or surname in deduce's lists,
     and a word this text also writes in lower case ("Blockchain" beside "blockchain") or an
     English word ("Slack", "Scrum", "Library": jargon in Dutch speech, else taken for a person)."""
@@ -305,6 +341,23 @@ def _ordinary(word: str, text: str, lower: _LowerWords) -> bool:
     if folded in name_words():
         return False
     return folded in english_words() or folded in lower
+
+
+def _unknown_subject(word: str, text: str, end: int, lower: LowerWords) -> bool:
+    folded = word.casefold()
+    return not (
+        len(word) < 3
+        or not word.isalpha()
+        or word.isupper()
+        or folded in dutch_words()
+        or folded in english_words()
+        or folded in not_personal()
+        or folded in TITLES
+        or folded in SENTENCE_STARTERS
+        or _PRONOMINAL_ADVERB.fullmatch(folded)
+        or not subject_follows(text, end)
+        or folded in lower
+    )
 
 
 def _possessive(word: str) -> str | None:

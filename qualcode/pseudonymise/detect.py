@@ -36,13 +36,13 @@ from .context import (
     is_sentence_start,
     label_names,
     proper_nouns,
+    subject_follows,
 )
 from .patterns import POSTCODE_PATTERNS, STREET, find_patterns
 from .words import (
     INTERFIXES,
     TITLES,
     dutch_words,
-    finite_verbs,
     first_names,
     name_words,
     not_personal,
@@ -223,21 +223,8 @@ def _keep(c: Candidate, text: str, region: Region, ctx: DetectionContext, placeh
         # name, unless the name is known from elsewhere in the transcript and what follows
         # reads like a subject's sentence ("Roos, de dochter van ...", "Roos is ...").
         if is_sentence_start(text, c.start, region.turn_start(c.start)):
-            return c.source == "repeat" and _subject_follows(text, c.end)
+            return c.source == "repeat" and subject_follows(text, c.end)
     return True
-
-
-def _subject_follows(text: str, end: int) -> bool:
-    if _SUBJECT_FOLLOWS.match(text, end):
-        return True
-    m = re.match(r" ([a-zà-ÿ]+)\b", text[end : end + 30])
-    return m is not None and m.group(1) in finite_verbs()
-
-
-_SUBJECT_FOLLOWS = re.compile(
-    r"(?:,|\s+(?:is|was|zegt|zei|heeft|had|komt|kwam|gaat|ging|belt|belde|woont|woonde|werkt|werkte|kan|kon|"
-    r"moet|moest|wil|wilde|weet|wist|vertelt|vertelde|zit|zat|doet|deed|en|heet|vindt|vond|vroeg|vraagt)\b)"
-)
 
 
 _NAMES = {"person", "place", "organisation"}
