@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ..agreement import DEFAULT_OVERLAP, Agreement, CodedSpan, Document, Row
-from ..agreement.runs import Regions, Units
 from ..agreement.study import study
-from ..agreement.units import SENTENCE, stored_units
+from ..agreement.units import SENTENCE
 from ..coding import expand_codes, resolve_transcript
 from ..errors import BAD_OVERLAP, TOO_FEW_CODERS, error
 from ..project import Project
@@ -63,8 +63,8 @@ def agreement_stream(
 ) -> tuple[Agreement, Iterator[Row]]:
     """:func:`project_agreement` with its rows as they are computed (see :func:`~qualcode.agreement.study.study`).
 
-    Which coders coded where, and with which codes, come from the indexes; then every
-    counted transcript's units are read once, and the codings one code at a time.
+    Which coders coded where, and with which codes, come from the indexes; then the
+    counted transcripts are read one at a time, for each pass of the study.
     """
     if not 1 <= overlap <= 100:
         raise error(BAD_OVERLAP, value=overlap)
@@ -80,23 +80,16 @@ def agreement_stream(
     used = set(store.codings.code_ids(flt)) if code_ids is None else set()
     documents = [Document(tid, name, ()) for tid, name in store.transcripts.names().items() if tids is None or tid in tids]
 
-    def load_units(counted: Sequence[Document]) -> Iterator[tuple[int, Regions | Units]]:
-        # Kept by the store: no turn is read or split before the first row.
+    def load_units(counted: Sequence[Document]) -> Iterator[tuple[array, array]]:
+        # Kept by the store: no turn is read or split.
         bounds = store.transcripts.sentence_bounds if unit == SENTENCE else store.transcripts.turn_bounds
-        for tid, starts, ends in bounds([d.id for d in counted]):
-            yield tid, stored_units(starts, ends, unit)
+        for _tid, starts, ends in bounds([d.id for d in counted]):
+            yield starts, ends
 
-    return study(
-        documents,
-        chosen,
-        coded_by,
-        used,
-        load_units,
-        lambda code: store.codings.code_spans(code, flt),
-        unit=unit,
-        codes=code_ids,
-        overlap=overlap,
-    )
+    def document_spans(counted: Sequence[Document], codes: Sequence[str]) -> Iterator[list[tuple[str, int, int, str]]]:
+        return store.codings.coder_spans([d.id for d in counted], CodingFilter.of(None, codes, chosen))
+
+    return study(documents, chosen, coded_by, used, load_units, document_spans, unit=unit, codes=code_ids, overlap=overlap)
 
 
 def project_disagreements(
