@@ -218,3 +218,15 @@ def test_agreement_passes_store_reads_units_and_codings_in_the_order_given(proje
         for tid in tids
     ]
     assert any(got) and not any(row[0] == "vertrouwen" or row[3] == "bram" for rows in got for row in rows)
+
+
+def test_agreement_passes_who_coded_where_read_by_seeks_is_every_coder_transcript_pair(project):  # noqa: F811
+    store = project.store
+    spans = all_spans(project)
+    tids = sorted(store.transcripts.names())
+    for coders, only in ((["anna", "bram", "chen"], None), (["bram", "nobody"], None), (["anna", "chen"], tids[2:])):
+        expected = {(s.transcript, s.coder) for s in spans if s.coder in coders and (only is None or s.transcript in only)}
+        found = list(store.codings.coders_by_transcript(CodingFilter.of(only, None, coders)))
+        assert sorted(found) == sorted(expected) and len(found) == len(expected)
+    everyone = list(store.codings.coders_by_transcript())  # no coders named: read from the codings
+    assert sorted(everyone) == sorted({(s.transcript, s.coder) for s in spans})

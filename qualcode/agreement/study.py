@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from itertools import repeat
 
@@ -175,7 +176,7 @@ CoderSpans = dict[str, list[list[Span]]]  # code -> each coder's spans (by posit
 def study(
     documents: Sequence[Document],
     coders: Sequence[str],
-    coded_by: Mapping[int, set[int]],
+    coded_by: Mapping[int, AbstractSet[int]],
     used: set[str],
     load_units: UnitsLoader,
     document_spans: DocumentSpans,
@@ -252,7 +253,7 @@ def _passes(codes: list[str]) -> tuple[list[str], list[str]]:
 def _unit_rows(
     result: Agreement,
     counted: Sequence[Document],
-    coded_by: Mapping[int, set[int]],
+    coded_by: Mapping[int, AbstractSet[int]],
     codes: list[str],
     load_units: UnitsLoader,
     spans_of: Callable[[Sequence[str]], Iterator[CoderSpans]],

@@ -946,12 +946,24 @@ class CodingStore:
 
     # --- agreement, transcript by transcript (from the indexes of migrations 0009 and 0010) -------------
 
-    def coders_by_transcript(self, flt: CodingFilter = ALL_CODINGS) -> list[tuple[int, str]]:
+    def coders_by_transcript(self, flt: CodingFilter = ALL_CODINGS) -> Iterator[tuple[int, str]]:
         """Distinct ``(transcript_id, coder)`` of the filtered codings: who coded where, from
-        the ``codings_by_coder`` index alone."""
+        the ``codings_by_coder`` index alone; streamed."""
+        if flt.coders is not None and flt.code_ids is None:
+            # One index seek per transcript and coder, not a read of every coding (half the time
+            # at 5,000 interviews).
+            sql = (
+                "SELECT t.id, c.value FROM json_each(?) c, transcripts t"
+                " WHERE EXISTS (SELECT 1 FROM codings WHERE coder = c.value AND transcript_id = t.id)"
+            )
+            params = [json_ids(flt.coders)]
+            if flt.transcript_ids is not None:
+                sql += " AND t.id IN (SELECT value FROM json_each(?))"
+                params.append(json_ids(flt.transcript_ids))
+            return self._db.execute(sql, params)
         where, params = _where(flt)
         sql = "SELECT DISTINCT transcript_id, coder FROM codings" + (f" WHERE {where}" if where else "")
-        return self._db.execute(sql, params).fetchall()
+        return self._db.execute(sql, params)
 
     def coder_spans(
         self, transcript_ids: Iterable[int], flt: CodingFilter = ALL_CODINGS

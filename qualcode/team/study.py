@@ -74,9 +74,12 @@ def agreement_stream(
     store = project.store
     flt = CodingFilter.of(tids, None, chosen)
     index = {c: i for i, c in enumerate(chosen)}
-    coded_by: dict[int, set[int]] = defaultdict(set)
+    masks: dict[int, int] = defaultdict(int)  # bit i: coder i coded there
     for tid, coder in store.codings.coders_by_transcript(flt):
-        coded_by[tid].add(index[coder])
+        masks[tid] |= 1 << index[coder]
+    # The same few sets for thousands of transcripts: one of each, shared.
+    sets = {mask: frozenset(i for i in range(len(chosen)) if mask >> i & 1) for mask in set(masks.values())}
+    coded_by = {tid: sets[mask] for tid, mask in masks.items()}
     used = set(store.codings.code_ids(flt)) if code_ids is None else set()
     documents = [Document(tid, name, ()) for tid, name in store.transcripts.names().items() if tids is None or tid in tids]
 
@@ -87,7 +90,9 @@ def agreement_stream(
             yield starts, ends
 
     def document_spans(counted: Sequence[Document], codes: Sequence[str]) -> Iterator[list[tuple[str, int, int, str]]]:
-        return store.codings.coder_spans([d.id for d in counted], CodingFilter.of(None, codes, chosen))
+        # Every code the coders used: no filter on codes (the index of a transcript's codings is read straight).
+        every = code_ids is None and len(set(codes)) == len(used)
+        return store.codings.coder_spans([d.id for d in counted], CodingFilter.of(None, None if every else codes, chosen))
 
     return study(documents, chosen, coded_by, used, load_units, document_spans, unit=unit, codes=code_ids, overlap=overlap)
 
