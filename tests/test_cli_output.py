@@ -182,6 +182,36 @@ def _nullcontext(value):
     return nullcontext(value)
 
 
+@pytest.mark.parametrize("count", [None, 200])
+def test_a_table_known_to_be_longer_than_the_screen_starts_at_once_on_a_terminal(monkeypatch, count):
+    """Without a count a terminal table reads a screenful of rows to see whether it fits;
+    with one that says it will not, the first row is written before the second is read."""
+    pulled = [0]
+
+    def rows():
+        for i in range(200):
+            pulled[0] += 1
+            yield (i, f"transcript_{i}")
+
+    stream = Recorder(pulled)
+    monkeypatch.setattr(render, "stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(render.shutil, "get_terminal_size", lambda: os.terminal_size((100, 30)))
+    monkeypatch.setattr(render, "data_output", lambda **_: _nullcontext(stream))
+    widths = {"id": 3, "transcript": 14}
+    assert write_table(rows(), ["id", "transcript"], widths=widths, exact_widths=True, slow=True, count=count) == 200
+    assert stream.seen[0] == (0 if count else 28)  # the header: before any row, or after a screenful and one
+    assert len(stream.getvalue().splitlines()) == 201
+
+
+def test_a_table_counted_to_fit_the_screen_is_still_drawn_whole(monkeypatch):
+    printed = []
+    monkeypatch.setattr(render, "stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(render.shutil, "get_terminal_size", lambda: os.terminal_size((100, 30)))
+    monkeypatch.setattr(render, "print_rich", lambda table, width: printed.append(table.row_count))
+    assert write_table(iter([(1, "a"), (2, "b")]), ["id", "name"], count=2) == 2
+    assert printed == [2]
+
+
 def test_wide_stats_fall_back_to_one_line_per_cell(runner, project):
     result = run(runner, project, "stats", "matrix")
     assert "Eigen kracht" in result.stdout

@@ -1,4 +1,4 @@
-"""`suggestions --order score` streamed by the store, and agreement computed code by code:
+"""`suggestions --order score` streamed by the store, and agreement read in passes:
 the same rows, in the same order, as listing everything and sorting it."""
 
 from __future__ import annotations
@@ -86,11 +86,11 @@ def test_review_order_agreement_rows_come_code_by_code(project):  # noqa: F811
     ]
     coders = ["anna", "bram"]
     expected = compute(spans, documents, coders, unit=CHARACTER)
-    read: list[str] = []
+    read: list[list[str]] = []
 
-    def code_spans(code):
-        read.append(code)
-        return sorted((s.transcript, s.start, s.end, s.coder) for s in spans if s.code == code)
+    def document_spans(counted, codes):
+        read.append(list(codes))
+        return ([(s.code, s.start, s.end, s.coder) for s in spans if s.transcript == d.id and s.code in codes] for d in counted)
 
     coded_by: dict[int, set[int]] = {}
     for s in spans:
@@ -101,14 +101,14 @@ def test_review_order_agreement_rows_come_code_by_code(project):  # noqa: F811
         coders,
         coded_by,
         {s.code for s in spans if s.coder in coders},
-        lambda counted: ((d.id, d.units) for d in counted),
-        code_spans,
+        lambda counted: (([a for a, _ in d.units], [b for _, b in d.units]) for d in counted),
+        document_spans,
         unit=CHARACTER,
     )
     assert result.unit_total == expected.unit_total and result.statement() == expected.statement()
     first = next(rows)
-    assert read == [first.code]  # the first row needed only its own code's codings
-    assert [first, *rows] == expected.rows and read == expected.codes
+    assert read == [[first.code]]  # the first row needed only its own code's codings
+    assert [first, *rows] == expected.rows and read == [[first.code], expected.codes]
 
 
 def table_text(result, exact: bool, codings: int = 0) -> str:

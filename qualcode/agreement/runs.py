@@ -53,7 +53,7 @@ class Regions:
     __slots__ = ("ends", "first", "last", "before", "starts", "total")
 
     def __init__(self, regions: Sequence[Span]) -> None:
-        # Arrays, not lists: a study keeps every transcript's regions while it goes code by code.
+        # Arrays, not lists: compact, and bisected in C.
         self._set(array("q", map(itemgetter(0), regions)), array("q", map(itemgetter(1), regions)))
 
     @classmethod
@@ -61,7 +61,7 @@ class Regions:
         """The regions with these starts and ends (sorted, disjoint, not touching)."""
         regions = cls(())
         if isinstance(starts, array) and isinstance(ends, array) and starts.typecode == ends.typecode == "i":
-            # As the store keeps them (int32, never changed): a study holds every transcript's.
+            # As the store keeps them (int32, never changed): taken as they are, not copied.
             # Their running lengths fit too, being at most the last end.
             regions._set(starts, ends)
         else:
@@ -86,8 +86,8 @@ class Regions:
 
 
 class Units:
-    """Sorted, disjoint units (sentences, turns) as two arrays: compact enough to keep every
-    transcript's while a study goes code by code, and bisected by their ends directly."""
+    """Sorted, disjoint units (sentences, turns) as two arrays: compact, and bisected by
+    their ends directly."""
 
     __slots__ = ("ends", "starts")
 

@@ -19,13 +19,15 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from ..errors import NOTHING_IN_COMMON, SEGMENT_NEEDS_TWO, TOO_FEW_CODERS, error
 from .coefficients import Pattern, brennan_prediger, cohen_kappa, krippendorff_alpha, pairable_units, percent_agreement
-from .runs import Regions, Span, Units, character_patterns, length, union, unit_patterns
+from .runs import Regions, Span, Units, character_patterns, union, unit_patterns
 from .segments import SegmentCount, segment_count
-from .units import CHARACTER, SEGMENT, SENTENCE, TURN
+from .units import CHARACTER, SEGMENT, SENTENCE, TURN, stored_units, units_size
 
 DEFAULT_OVERLAP = 90
 
@@ -133,23 +135,28 @@ def compute(
     wanted_docs = {d.id for d in documents}
     index = {c: i for i, c in enumerate(coders)}
     coded_by: dict[int, set[int]] = defaultdict(set)
-    by_code: dict[str, list[tuple[int, int, int, str]]] = defaultdict(list)
+    by_document: dict[int, list[tuple[str, int, int, str]]] = defaultdict(list)
+    used: set[str] = set()
     for s in spans:
         i = index.get(s.coder)
         if i is None or s.transcript not in wanted_docs:
             continue
         coded_by[s.transcript].add(i)
-        by_code[s.code].append((s.transcript, s.start, s.end, s.coder))
-    for rows in by_code.values():
-        rows.sort()
+        used.add(s.code)
+        by_document[s.transcript].append((s.code, s.start, s.end, s.coder))
     units = {d.id: d.units for d in documents}
+
+    def load_units(counted: Sequence[Document]) -> Iterator[Bounds]:
+        for d in counted:
+            yield [s for s, _ in units[d.id]], [e for _, e in units[d.id]]
+
     result, found = study(
         documents,
         coders,
         coded_by,
-        set(by_code),
-        lambda counted: ((d.id, units[d.id]) for d in counted),
-        lambda code: by_code.get(code, ()),
+        used,
+        load_units,
+        lambda counted, _codes: (by_document.get(d.id, ()) for d in counted),
         unit=unit,
         codes=codes,
         overlap=overlap,
@@ -159,32 +166,41 @@ def compute(
     return result
 
 
-CodeSpans = Iterable[tuple[int, int, int, str]]  # (document id, start, end, coder) in document order
-UnitsLoader = Callable[[Sequence[Document]], Iterable[tuple[int, Sequence[Span] | Regions | Units]]]
+Bounds = tuple[Sequence[int], Sequence[int]]  # a document's units: their starts and ends
+UnitsLoader = Callable[[Sequence[Document]], Iterable[Bounds]]
+# Each document's codings with these codes, in order: (code, start, end, coder).
+DocumentSpans = Callable[[Sequence[Document], Sequence[str]], Iterable[Iterable[tuple[str, int, int, str]]]]
+CoderSpans = dict[str, list[list[Span]]]  # code -> each coder's spans (by position in the coders)
 
 
 def study(
     documents: Sequence[Document],
     coders: Sequence[str],
-    coded_by: Mapping[int, set[int]],
+    coded_by: Mapping[int, AbstractSet[int]],
     used: set[str],
     load_units: UnitsLoader,
-    code_spans: Callable[[str], CodeSpans],
+    document_spans: DocumentSpans,
     *,
     unit: str,
     codes: Sequence[str] | None = None,
     overlap: int = DEFAULT_OVERLAP,
 ) -> tuple[Agreement, Iterator[Row]]:
-    """:func:`compute` code by code, as the rows are read: the result's facts (what was
-    counted, the statement) at once, and its rows - every code's, every transcript's, the
-    overall one - as they are computed, in that order (each is also kept in the result).
+    """:func:`compute` as the rows are read: the result's facts (what was counted, the
+    statement) at once, and its rows - every code's, every transcript's, the overall one -
+    as they are computed, in that order (each is also kept in the result).
 
     ``coded_by[document id]`` holds the positions (in ``coders``) of the coders with any
     coding there; ``used`` every code they applied in ``documents`` (the default codes).
-    ``load_units(counted documents)`` gives each one's units (unused for the segment
-    unit); ``code_spans(code)`` the codings of ``coders`` with that code, of any document,
-    in document order. Codes are read one at a time; what is held throughout is every
-    counted document's units (as arrays) and its running pattern counts.
+    ``load_units(counted documents)`` gives each one's unit bounds, in that order (unused for
+    the segment unit); ``document_spans(counted documents, codes)`` the codings of each with
+    those codes, in that order (others, and other coders', are ignored).
+
+    Documents are read one at a time and nothing of one is kept past it, so memory stays
+    flat however many there are. The first pass reads the first code alone (and counts the
+    units: the statement needs their total), so its row comes at once; the second reads
+    every code and gives the other codes' rows and the transcripts' at its end (with a
+    single code the first pass is the whole study). What is held throughout is a few
+    pattern counts per code and the rows.
     """
     coders = _checked(coders, unit)
     code_list = list(dict.fromkeys(codes)) if codes is not None else sorted(used)
@@ -196,24 +212,27 @@ def study(
         raise error(NOTHING_IN_COMMON, coders=", ".join(coders))
     index = {c: i for i, c in enumerate(coders)}
 
-    def by_document(code: str) -> dict[int, list[list[Span]]]:
-        """The code's spans per counted document and coder position."""
-        out: dict[int, list[list[Span]]] = {}
-        wanted = {d.id for d in counted}
-        for doc, start, end, coder in code_spans(code):
-            i = index.get(coder)
-            if i is None or doc not in wanted:
-                continue
-            per_coder = out.get(doc)
-            if per_coder is None:
-                per_coder = out[doc] = [[] for _ in coders]
-            per_coder[i].append((start, end))
-        return out
+    def spans_of(wanted: Sequence[str]) -> Iterator[CoderSpans]:
+        """Each counted document's codings of ``wanted``, in order, per code and coder position."""
+        if not wanted:
+            yield from ({} for _ in counted)
+            return
+        keep = set(wanted)
+        for coded in document_spans(counted, wanted):
+            out: CoderSpans = {}
+            for code, start, end, coder in coded:
+                i = index.get(coder)
+                if i is None or code not in keep:
+                    continue
+                per_coder = out.get(code)
+                if per_coder is None:
+                    per_coder = out[code] = [[] for _ in coders]
+                per_coder[i].append((start, end))
+            yield out
 
     if unit == SEGMENT:
-        return result, _segment_rows(result, counted, code_list, by_document, overlap / 100)
-    prepared = _prepared(result, counted, load_units)
-    return result, _unit_rows(result, counted, prepared, coded_by, code_list, by_document)
+        return result, _segment_rows(result, code_list, spans_of, overlap / 100)
+    return result, _unit_rows(result, counted, coded_by, code_list, load_units, spans_of)
 
 
 def _checked(coders: Sequence[str], unit: str) -> list[str]:
@@ -225,67 +244,100 @@ def _checked(coders: Sequence[str], unit: str) -> list[str]:
     return coders
 
 
-Prepared = dict[int, tuple[Regions | Units, int]]  # document id -> its units (as searched) and how many
-
-
-def _prepared(result: Agreement, counted: Sequence[Document], load_units: UnitsLoader) -> Prepared:
-    """Every counted document's units, compact, with their number; sets ``result.unit_total``."""
-    characters = result.unit == CHARACTER
-    prepared: Prepared = {}
-    for doc_id, units in load_units(counted):
-        if isinstance(units, Regions | Units):  # built already (see units.stored_units)
-            size = units.total if isinstance(units, Regions) else len(units)
-            prepared[doc_id] = (units, size)
-        else:
-            size = length(units) if characters else len(units)
-            prepared[doc_id] = (Regions(units) if characters else Units(units), size)
-        result.unit_total += size
-    result.sizes = [prepared[d.id][1] for d in counted]
-    return prepared
+def _passes(codes: list[str]) -> tuple[list[str], list[str]]:
+    """Segment unit: the codes of the first pass (the first code alone, so its row comes at
+    once) and those whose rows the second pass gives (every other; it reads them all)."""
+    return (codes[:1], codes[1:]) if len(codes) > 1 else ([], codes)
 
 
 def _unit_rows(
     result: Agreement,
     counted: Sequence[Document],
-    prepared: Prepared,
-    coded_by: Mapping[int, set[int]],
+    coded_by: Mapping[int, AbstractSet[int]],
     codes: list[str],
-    by_document: Callable[[str], dict[int, list[list[Span]]]],
+    load_units: UnitsLoader,
+    spans_of: Callable[[Sequence[str]], Iterator[CoderSpans]],
 ) -> Iterator[Row]:
+    """The first pass now (every document's units counted, and the first code's patterns:
+    ``result.unit_total`` is known when this returns), the rows as they are read."""
     # Per document, patterns are summed over the codes in code order, and per code over the
     # documents in document order: the order the transcript-by-transcript sums had, so
     # every figure comes out the same to the last bit.
     n = len(result.coders)
-    per_doc: dict[int, Counter[Pattern]] = {d.id: Counter() for d in counted}
-    nothing = {d.id: tuple(0 if i in coded_by[d.id] else None for i in range(n)) for d in counted}
-    for code in codes:
-        spans = by_document(code)
-        per_code: Counter[Pattern] = Counter()
-        for doc in counted:
-            units, size = prepared[doc.id]
+    unit = result.unit
+
+    def found_in(wanted: list[str], sizes: Iterable[int | None]) -> Iterator[tuple[Document, int, list[Counter[Pattern]]]]:
+        """Each counted document, its number of units (counted where ``sizes`` has None) and
+        the pattern counts of each of ``wanted`` there."""
+        documents = zip(counted, sizes, load_units(counted), spans_of(wanted), strict=True)
+        for doc, size, (starts, ends), spans in documents:
             present = coded_by[doc.id]
-            coded = spans.get(doc.id)
-            if coded is None:  # nobody applied the code here: every unit absent (or missing)
-                found: Counter[Pattern] = Counter({nothing[doc.id]: size}) if size else Counter()
-            else:
+            nothing = tuple(0 if i in present else None for i in range(n))
+            # Built only where one of the codes was applied; counted without building them elsewhere.
+            units = stored_units(starts, ends, unit) if spans else None
+            if size is None:
+                size = units_size(starts, ends, unit) if units is None else _size(units)
+            counts: list[Counter[Pattern]] = []
+            for code in wanted:
+                coded = spans.get(code)
+                if coded is None:  # nobody applied the code here: every unit absent (or missing)
+                    counts.append(Counter({nothing: size}) if size else Counter())
+                    continue
+                assert units is not None  # a code was applied here
                 coverage = [union(coded[i]) if i in present else None for i in range(n)]
                 if isinstance(units, Regions):
-                    found = character_patterns(units, coverage)
+                    counts.append(character_patterns(units, coverage))
                 else:
-                    found = unit_patterns(units, coverage)
-            per_code.update(found)
-            per_doc[doc.id].update(found)
-        row = _figures(code, None, per_code, n)
-        result.by_code.append(row)
-        yield row
+                    counts.append(unit_patterns(units, coverage))
+            yield doc, size, counts
+
     overall: Counter[Pattern] = Counter()
-    for doc in counted:
-        overall.update(per_doc[doc.id])
-        row = _figures(None, doc.name, per_doc.pop(doc.id), n)
-        result.by_transcript.append(row)
-        yield row
-    result.overall = _figures(None, None, overall, n)
-    yield result.overall
+    by_transcript: list[Row] = []
+
+    def add(doc: Document, counts: list[Counter[Pattern]]) -> None:
+        """A document's patterns of every code (in code order): its row, and the overall sum."""
+        per_doc: Counter[Pattern] = Counter()
+        for found in counts:
+            per_doc.update(found)
+        overall.update(per_doc)
+        by_transcript.append(_figures(None, doc.name, per_doc, n))
+
+    first, rest = codes[:1], codes[1:]
+    head: Counter[Pattern] = Counter()
+    for doc, size, counts in found_in(first, repeat(None, len(counted))):
+        result.sizes.append(size)
+        if first:
+            head.update(counts[0])
+        if not rest:  # one code (or none): this pass was the whole study
+            add(doc, counts)
+    result.unit_total = sum(result.sizes)
+
+    def rows() -> Iterator[Row]:
+        if first:
+            row = _figures(first[0], None, head, n)
+            result.by_code.append(row)
+            yield row
+        if rest:
+            per_codes: list[Counter[Pattern]] = [Counter() for _ in rest]
+            for doc, _size, counts in found_in(codes, result.sizes):
+                for per, found in zip(per_codes, counts[1:], strict=True):
+                    per.update(found)
+                add(doc, counts)
+            for code, per in zip(rest, per_codes, strict=True):
+                row = _figures(code, None, per, n)
+                result.by_code.append(row)
+                yield row
+        for row in by_transcript:
+            result.by_transcript.append(row)
+            yield row
+        result.overall = _figures(None, None, overall, n)
+        yield result.overall
+
+    return rows()
+
+
+def _size(units: Regions | Units) -> int:
+    return units.total if isinstance(units, Regions) else len(units)
 
 
 def _figures(code: str | None, transcript: str | None, patterns: Counter[Pattern], coders: int) -> Row:
@@ -301,35 +353,55 @@ def _figures(code: str | None, transcript: str | None, patterns: Counter[Pattern
 
 def _segment_rows(
     result: Agreement,
-    counted: Sequence[Document],
     codes: list[str],
-    by_document: Callable[[str], dict[int, list[list[Span]]]],
+    spans_of: Callable[[Sequence[str]], Iterator[CoderSpans]],
     overlap: float,
 ) -> Iterator[Row]:
-    per_doc = {d.id: SegmentCount() for d in counted}
-    doc_codes = dict.fromkeys(per_doc, 0)
-    overall = SegmentCount()
-    overall_codes: set[str] = set()
-    first, second = result.coders
-    for code in codes:
+    def counts_in(wanted: list[str]) -> Iterator[list[SegmentCount | None]]:
+        """Each counted document's count of each of ``wanted`` (None: not applied there)."""
+        for spans in spans_of(wanted):
+            yield [
+                None if coded is None else segment_count(sorted(set(coded[0])), sorted(set(coded[1])), overlap)
+                for coded in map(spans.get, wanted)
+            ]
+
+    first, rest = _passes(codes)
+    if first:
         per_code = SegmentCount()
-        for doc_id, coded in by_document(code).items():
-            count = segment_count(sorted(set(coded[0])), sorted(set(coded[1])), overlap)
-            if count.total:
-                doc_codes[doc_id] += 1
-                overall_codes.add(code)
-            per_code.add(count)
-            per_doc[doc_id].add(count)
-        row = _segment_row(code, None, per_code, 1)
+        for (count,) in counts_in(first):
+            if count is not None:
+                per_code.add(count)
+        row = _segment_row(first[0], None, per_code, 1)
         result.by_code.append(row)
         yield row
-    for doc in counted:
-        overall.add(per_doc[doc.id])
-        row = _segment_row(None, doc.name, per_doc[doc.id], doc_codes[doc.id])
+    per_codes = [SegmentCount() for _ in rest]
+    overall = SegmentCount()
+    overall_codes: set[str] = set()
+    by_transcript: list[Row] = []
+    for doc, counts in zip(result.transcripts, counts_in(codes), strict=True):
+        per_doc = SegmentCount()
+        doc_codes = 0
+        for code, count in zip(codes, counts, strict=True):
+            if count is None:
+                continue
+            if count.total:
+                doc_codes += 1
+                overall_codes.add(code)
+            per_doc.add(count)
+        for per, count in zip(per_codes, counts[len(first) :], strict=True):
+            if count is not None:
+                per.add(count)
+        overall.add(per_doc)
+        by_transcript.append(_segment_row(None, doc, per_doc, doc_codes))
+    for code, per in zip(rest, per_codes, strict=True):
+        row = _segment_row(code, None, per, 1)
+        result.by_code.append(row)
+        yield row
+    for row in by_transcript:
         result.by_transcript.append(row)
         yield row
     result.overall = _segment_row(None, None, overall, len(overall_codes))
-    result.segments_per_coder = {first: overall.first, second: overall.second}
+    result.segments_per_coder = {result.coders[0]: overall.first, result.coders[1]: overall.second}
     yield result.overall
 
 

@@ -17,7 +17,7 @@ from operator import lt
 
 from ..model import Turn
 from ..text import content_spans, sentences_in
-from .runs import Regions, Span, Units, union
+from .runs import Regions, Span, Units, length, union
 
 CHARACTER = "character"
 SENTENCE = "sentence"
@@ -56,3 +56,13 @@ def stored_units(starts: Sequence[int], ends: Sequence[int], unit: str) -> Regio
     if all(map(lt, ends, starts[1:])):  # apart: their union is themselves
         return Regions.of(starts, ends)
     return Regions(union(zip(starts, ends, strict=True)))
+
+
+def units_size(starts: Sequence[int], ends: Sequence[int], unit: str) -> int:
+    """How many units :func:`stored_units` gives for these bounds (for ``character``: the
+    characters of its regions), without building them."""
+    if unit != CHARACTER:
+        return len(starts)
+    if all(map(lt, ends, starts[1:])):  # apart: the regions are the spans themselves
+        return sum(ends) - sum(starts)
+    return length(union(zip(starts, ends, strict=True)))

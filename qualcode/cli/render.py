@@ -242,6 +242,7 @@ def emit(
     paged: bool = True,
     slow: bool = False,
     exact_widths: bool = False,
+    count: int | None = None,
 ) -> int:
     """Write a listing to stdout in the chosen format, streaming its rows; returns how many.
 
@@ -252,11 +253,20 @@ def emit(
     longest transcript name, so a streamed table needs no look ahead; with
     ``exact_widths`` they are every column's width and no row is read ahead to
     measure). ``slow``: each row takes a while to compute, so each is shown as it
-    comes, not a bufferful at a time.
+    comes, not a bufferful at a time. ``count``: how many rows will come, when known
+    (see :func:`write_table`).
     """
     if fmt == "table":
         return write_table(
-            rows, columns, title=title, right=right, widths=widths, paged=paged, slow=slow, exact_widths=exact_widths
+            rows,
+            columns,
+            title=title,
+            right=right,
+            widths=widths,
+            paged=paged,
+            slow=slow,
+            exact_widths=exact_widths,
+            count=count,
         )
     with data_output(paged=paged) as stream:
         if slow:
@@ -374,11 +384,14 @@ def write_table(
     paged: bool = True,
     slow: bool = False,
     exact_widths: bool = False,
+    count: int | None = None,
 ) -> int:
     """Write rows to stdout as an aligned table (:mod:`qualcode.cli.table`); returns the number of rows.
 
     On a terminal, a table that fits the screen is drawn by rich; a longer one is
-    streamed through the pager (with ``paged``).
+    streamed through the pager (with ``paged``). ``count``, when the caller knows how
+    many rows will come: a table known to be longer than the screen starts at once,
+    instead of after a screenful of rows is read to see whether it fits.
     """
     from .table import SAMPLE, rich_table, streamed
 
@@ -386,11 +399,12 @@ def write_table(
     if stdout_is_terminal():
         size = shutil.get_terminal_size()
         fits = max(size.lines - 3 - (title is not None), 5)
-        head = list(islice(rows, fits + 1))
-        if len(head) <= fits:
-            print_rich(rich_table(head, columns, title, right), width=size.columns)
-            return len(head)
-        rows = chain(head, rows)
+        if count is None or count <= fits:  # does it fit? read a screenful to see
+            head = list(islice(rows, fits + 1))
+            if len(head) <= fits:
+                print_rich(rich_table(head, columns, title, right), width=size.columns)
+                return len(head)
+            rows = chain(head, rows)
     with data_output(paged=paged) as stream:
         rows = _flushed(rows, stream) if slow else rows
         return streamed(stream, rows, columns, title, right, widths or {}, 0 if exact_widths else SAMPLE)

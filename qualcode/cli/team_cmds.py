@@ -132,7 +132,8 @@ def agreement(
     # Rows are written as they are computed: every code's, then every transcript's, then overall.
     widths = table_widths(result, columns, project.store.codings.count) if fmt == "table" else None
     right = [c for c in columns if c not in ("scope", "code", "transcript")]
-    emit(rows, columns, fmt, right=right, slow=True, widths=widths, exact_widths=widths is not None)
+    count = len(result.codes) + len(result.transcripts) + 1  # a row per code, per transcript, and overall
+    emit(rows, columns, fmt, right=right, slow=True, widths=widths, exact_widths=widths is not None, count=count)
     if fmt == "table":
         echo()
         echo(click.wrap_text(result.statement(), width=100))

@@ -352,12 +352,13 @@ class TranscriptStore:
     def turn_bounds(self, transcript_ids: Iterable[int]) -> Iterator[tuple[int, array, array]]:
         """``(transcript id, starts, ends)`` of the content spans of each of ``transcript_ids``
         (:func:`~qualcode.text.content_spans`: its non-empty turns in order, or its whole
-        text), in no particular order."""
+        text), in the order given, read one transcript at a time."""
         return self._unit_bounds(transcript_ids, sentences=False)
 
     def sentence_bounds(self, transcript_ids: Iterable[int]) -> Iterator[tuple[int, array, array]]:
         """``(transcript id, starts, ends)`` of the sentences of each of ``transcript_ids``
-        (:func:`~qualcode.text.sentences_in` its content spans), in no particular order."""
+        (:func:`~qualcode.text.sentences_in` its content spans), in the order given, read
+        one transcript at a time."""
         return self._unit_bounds(transcript_ids, sentences=True)
 
     def stored_units(self, tid: int) -> tuple[array, array, array, array] | None:
@@ -370,19 +371,16 @@ class TranscriptStore:
         return None if row is None else (_ints(row[0]), _ints(row[1]), _ints(row[2]), _ints(row[3]))
 
     def _unit_bounds(self, transcript_ids: Iterable[int], *, sentences: bool) -> Iterator[tuple[int, array, array]]:
-        # As stored, or computed from the text where they are not (stored under other rules, or not yet).
-        wanted = list(dict.fromkeys(transcript_ids))
+        # As stored, or computed from the text where they are not (stored under other rules, or
+        # not yet). One primary-key read each, as the caller goes: an agreement study reads its
+        # transcripts' units again for each pass instead of holding them all.
         columns = "sentence_starts, sentence_ends" if sentences else "turn_starts, turn_ends"
-        done = set()
-        for tid, starts, ends in self._db.execute(
-            f"SELECT transcript_id, {columns} FROM unit_bounds WHERE rules = ?"
-            " AND transcript_id IN (SELECT value FROM json_each(?))",
-            (SENTENCE_RULES, json_ids(wanted)),
-        ):
-            done.add(tid)
-            yield tid, _ints(starts), _ints(ends)
-        for tid in wanted:
-            if tid not in done:
+        sql = f"SELECT {columns} FROM unit_bounds WHERE transcript_id = ? AND rules = ?"
+        for tid in dict.fromkeys(transcript_ids):
+            row = self._db.execute(sql, (tid, SENTENCE_RULES)).fetchone()
+            if row is not None:
+                yield tid, _ints(row[0]), _ints(row[1])
+            else:
                 content, in_sentences = units_of_text(self._db, tid)
                 spans = in_sentences if sentences else content
                 yield tid, array("i", map(itemgetter(0), spans)), array("i", map(itemgetter(1), spans))

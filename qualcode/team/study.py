@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ..agreement import DEFAULT_OVERLAP, Agreement, CodedSpan, Document, Row
-from ..agreement.runs import Regions, Units
 from ..agreement.study import study
-from ..agreement.units import SENTENCE, stored_units
+from ..agreement.units import SENTENCE
 from ..coding import expand_codes, resolve_transcript
 from ..errors import BAD_OVERLAP, TOO_FEW_CODERS, error
 from ..project import Project
@@ -63,8 +63,8 @@ def agreement_stream(
 ) -> tuple[Agreement, Iterator[Row]]:
     """:func:`project_agreement` with its rows as they are computed (see :func:`~qualcode.agreement.study.study`).
 
-    Which coders coded where, and with which codes, come from the indexes; then every
-    counted transcript's units are read once, and the codings one code at a time.
+    Which coders coded where, and with which codes, come from the indexes; then the
+    counted transcripts are read one at a time, for each pass of the study.
     """
     if not 1 <= overlap <= 100:
         raise error(BAD_OVERLAP, value=overlap)
@@ -74,29 +74,27 @@ def agreement_stream(
     store = project.store
     flt = CodingFilter.of(tids, None, chosen)
     index = {c: i for i, c in enumerate(chosen)}
-    coded_by: dict[int, set[int]] = defaultdict(set)
+    masks: dict[int, int] = defaultdict(int)  # bit i: coder i coded there
     for tid, coder in store.codings.coders_by_transcript(flt):
-        coded_by[tid].add(index[coder])
+        masks[tid] |= 1 << index[coder]
+    # The same few sets for thousands of transcripts: one of each, shared.
+    sets = {mask: frozenset(i for i in range(len(chosen)) if mask >> i & 1) for mask in set(masks.values())}
+    coded_by = {tid: sets[mask] for tid, mask in masks.items()}
     used = set(store.codings.code_ids(flt)) if code_ids is None else set()
     documents = [Document(tid, name, ()) for tid, name in store.transcripts.names().items() if tids is None or tid in tids]
 
-    def load_units(counted: Sequence[Document]) -> Iterator[tuple[int, Regions | Units]]:
-        # Kept by the store: no turn is read or split before the first row.
+    def load_units(counted: Sequence[Document]) -> Iterator[tuple[array, array]]:
+        # Kept by the store: no turn is read or split.
         bounds = store.transcripts.sentence_bounds if unit == SENTENCE else store.transcripts.turn_bounds
-        for tid, starts, ends in bounds([d.id for d in counted]):
-            yield tid, stored_units(starts, ends, unit)
+        for _tid, starts, ends in bounds([d.id for d in counted]):
+            yield starts, ends
 
-    return study(
-        documents,
-        chosen,
-        coded_by,
-        used,
-        load_units,
-        lambda code: store.codings.code_spans(code, flt),
-        unit=unit,
-        codes=code_ids,
-        overlap=overlap,
-    )
+    def document_spans(counted: Sequence[Document], codes: Sequence[str]) -> Iterator[list[tuple[str, int, int, str]]]:
+        # Every code the coders used: no filter on codes (the index of a transcript's codings is read straight).
+        every = code_ids is None and len(set(codes)) == len(used)
+        return store.codings.coder_spans([d.id for d in counted], CodingFilter.of(None, None if every else codes, chosen))
+
+    return study(documents, chosen, coded_by, used, load_units, document_spans, unit=unit, codes=code_ids, overlap=overlap)
 
 
 def project_disagreements(
