@@ -203,6 +203,11 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
         # Leading titles stay outside the span ("meneer [persoon 3]").
         while words and words[0].group().casefold() in TITLES:
             words = words[1:]
+        # "mevrouw Jansen van het CJG", "Jan van de GGD": a person of a body that is no name
+        # (an acronym, a public service); the name ends before "van".
+        split = _split_at_van(words)
+        if split and all(_skip_token(w.group()) for w in split[1] if w.group().casefold() not in INTERFIXES):
+            words = split[0]
         if not words:
             continue
         kind = None
@@ -234,6 +239,8 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
         if kind is None:
             if (before in ORG_WORDS and before not in _ORG_BEFORE_ONLY_EXCLUDED) or after in ORG_WORDS:
                 kind = "organisation"
+            elif before in TITLES:
+                kind = "person"  # "meneer Van den Berg", "dokter Ter Horst": not a place for its ending
             elif (
                 before in PLACE_WORDS
                 or (before in {"bij", "de", "het"} and before2 in PLACE_WORDS)  # "in de Kruiskamp"
@@ -359,8 +366,13 @@ class KnownNames:
             rest = words if words[0].casefold() in INTERFIXES else words[1:]
             if rest is not words:
                 self.add(words[0], "person")
-            self.add(" ".join(rest), "person")
             core = [w for w in rest if w.casefold() not in INTERFIXES]
+            # Not a part that is no name ("CJG" of "Jansen van het CJG" as accepted): it would
+            # stand for this person wherever the project names it. In a name written in
+            # capitals ("JAN BOS") a short word is no acronym.
+            if all(_skip_token(w.capitalize() if full.isupper() else w) for w in core):
+                return
+            self.add(" ".join(rest), "person")
             if core and len(core) < len(rest):
                 self.add(" ".join(core), "person")
 
