@@ -130,6 +130,7 @@ def detect_cmd(state: State, transcripts: tuple[str, ...]) -> None:
 def list_cmd(state: State, status: str, transcript: str | None, category: str | None, fmt: str) -> None:
     """List candidates in reading order, with their text and context."""
     from ..pseudonymise.project import check_category
+    from ..pseudonymise.review import applied_ids, detected_text
 
     if category:
         check_category(category)
@@ -138,14 +139,17 @@ def list_cmd(state: State, status: str, transcript: str | None, category: str | 
         rows = k.key.candidates(tid, None if status == "all" else [status])
         entities = {e.id: e for e in k.key.entities()}
         names = k.store.transcripts.names()
-        texts: dict[int, str] = {}
+        applied = applied_ids(k.store, k.key)
+        texts: dict[int, str | None] = {}
         out = []
         for r in rows:
             if category and r.category != category:
                 continue
             if r.transcript_id not in texts:
-                texts[r.transcript_id] = k.store.transcripts.text(r.transcript_id)
-            text = texts[r.transcript_id]
+                texts[r.transcript_id] = detected_text(k.store, k.key, r.transcript_id, applied)
+            text = texts[r.transcript_id] or ""
+            if text[r.start : r.end] != r.text:
+                text = ""  # applied, its original forgotten: the candidate alone
             context = text[max(0, r.start - 30) : r.start] + "[" + r.text + "]" + text[r.end : r.end + 30]
             pseudonym = entities[r.entity_id].pseudonym if r.entity_id in entities else None
             out.append(
