@@ -332,6 +332,7 @@ SAVE = "Save"
 CHOOSE_REMOVE = "Remove which coding?"
 CHOOSE_MEMO = "Memo on which coding?"
 CHOOSE_ALL = "All {count} of them"
+CHOOSE_CODER = " · {coder}"  # after the code's name, when the codings are of several coders
 WHAT_SELECTION = "the selection ({chars} chars)"
 WHAT_SENTENCE = "the sentence at the cursor"
 
