@@ -236,6 +236,12 @@ class PseudonymiseScreen(QualcodeScreen):
     def action_undo(self) -> None:
         self._decide(lambda: S.PSEUDO_UNDONE.format(action=review.undo(self.key)))
 
+    def undo_step(self) -> bool:
+        """Ctrl+Z here takes back a decision, as `u` does: never a coding made on another
+        screen, out of sight (the session's undo waits until the review is closed)."""
+        self.action_undo()
+        return True
+
     def action_move(self, step: int) -> None:
         if self.queue:
             self.index = (self.index + step) % len(self.queue)
