@@ -516,3 +516,18 @@ async def test_tui_polish_a_single_click_in_the_code_list_applies_nothing(small_
         assert tree.highlighted_code == "drempels"
         await pilot.click(tree, offset=(6, line), times=2)
         assert stored(pilot.app.project) == [("Eerst was ik bang.", "drempels")]
+
+
+async def test_tui_polish_the_filter_names_an_attribute_the_project_lacks(sample_project):
+    """The placeholder's example named an attribute a new project lacks, and filtering by it
+    showed '0 of 6 transcripts' with no word why (the CLI's --where says so)."""
+    async with make_app(sample_project).run_test(size=(140, 30)) as pilot:
+        await pilot.pause()
+        search = pilot.app.screen.query_one("#transcripts-filter", Input)
+        assert "e.g. land=Nederland" in search.placeholder  # an attribute of this project
+        await pilot.press("slash", *"groep=prof")
+        summary = str(pilot.app.screen.query_one("#transcripts-summary").render())
+        assert "No transcript has an attribute 'groep'" in summary and "respondent_type" in summary
+        await pilot.press("ctrl+u", *"respondent_type=prof")
+        summary = str(pilot.app.screen.query_one("#transcripts-summary").render())
+        assert summary.startswith("3 of 6 transcripts")

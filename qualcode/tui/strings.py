@@ -171,7 +171,10 @@ CANCEL = "Cancel"
 
 # --- transcripts screen ------------------------------------------------------------
 TRANSCRIPTS_TITLE = "Transcripts"
-TRANSCRIPTS_FILTER_PLACEHOLDER = "filter: text, or attribute=value (e.g. respondent_type=professional)"
+TRANSCRIPTS_FILTER_PLACEHOLDER = "filter: text, or attribute=value (e.g. {example})"
+TRANSCRIPTS_FILTER_EXAMPLE = "respondent_type=professional"  # a project without attributes
+TRANSCRIPTS_FILTER_UNKNOWN = "No transcript has an attribute '{name}' (attributes: {known})"
+TRANSCRIPTS_NO_ATTRIBUTES = "none; they come from attributes.csv or front matter at import"
 COL_TRANSCRIPT = "Transcript"
 COL_TURNS = "Turns"
 COL_WORDS = "Words"
