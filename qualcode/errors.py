@@ -219,6 +219,9 @@ ATTRIBUTES_TEXT = TextKind(
     "the first line names the columns (file, then one column per attribute), then one line per transcript",
     "save the sheet as CSV (UTF-8)",
     own_hints=False,
+    # --encoding reads a sheet beside transcripts in that encoding, but a folder's sheet is
+    # read by every later import of the folder: saving it as UTF-8 is the fix that lasts.
+    encoding_option=False,
 )
 
 FILE_NOT_FOUND = Msg("QC200", "{path}: no such file", "check the path")
