@@ -757,6 +757,12 @@ PSEUDO_NAMED_TRANSCRIPT = Msg(
     "{count} transcript name(s) hold a name accepted for pseudonymisation: {names}; a pseudonymised export would show it",
     "rename them first, e.g. `qualcode transcripts rename {first} interview_07`, then export again",
 )
+PSEUDO_NAMED_LABEL = Msg(
+    "QC970",
+    "{count} speaker label(s) name someone no accepted name covers: {labels}; a pseudonymised export would show them",
+    "mark the name where the label stands, e.g. `qualcode pseudonymise add {transcript} --span {span} --category person` "
+    "(or `qualcode pseudonymise never {name}` if it names no one), then export again",
+)
 PSEUDO_COLLAPSE = Msg(
     "QC958",
     "transcript '{name}': codings {ids} of code '{code}' would end up on the same span",

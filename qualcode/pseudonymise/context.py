@@ -313,6 +313,7 @@ def _looks_like_name(words: list[re.Match], before: str) -> bool:
 
 
 _PARTY = re.compile(r"\s*\([^()]*\)")
+_BRACKETED = re.compile(r"\(([^()]*)\)\s*$")
 _ARTICLES = frozenset({"de", "het", "een"})
 
 
@@ -322,6 +323,13 @@ def label_names(turns: Iterable[Turn]) -> set[str]:
     for t in turns:
         label = _PARTY.sub("", t.speaker or "").strip()  # "Mevrouw Bergkamp (D66)": the party is no name
         if not label or ROLE_LABEL.fullmatch(label):
+            # "Respondent (Fatima)": after a role, what the brackets hold is the speaker's name.
+            inner = _BRACKETED.search(t.speaker or "") if label else None
+            if inner is not None:
+                words = inner.group(1).split()
+                if words and all(w[:1].isupper() or w.casefold() in INTERFIXES for w in words):
+                    if not all(_skip_token(w) or w.casefold() in INTERFIXES for w in words):
+                        names.add(" ".join(w.capitalize() if w.isupper() else w for w in words))
             continue
         words, titled = label.split(), False
         # "Mevrouw De Smet": the name is "De Smet"; "De heer Hijink": "Hijink"; "De voorzitter": a role.
