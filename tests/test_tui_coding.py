@@ -422,3 +422,19 @@ async def test_tui_coding_which_coding_leaves_out_the_coder_when_all_are_yours(s
         modal = pilot.app.screen
         assert isinstance(modal, ChooseCodingModal)
         assert not any("·" in str(o.prompt) for o in modal.query_one("#choose-list").options)
+
+
+async def test_tui_coding_removing_another_coders_coding_says_whose(small_project):
+    """In a merged project Del took Annelies's coding as quietly as one's own."""
+    async with make_app(small_project, coder="annelies").run_test(size=SIZE) as pilot:
+        screen = await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "v")
+        pilot.app.coder = "pieter"
+        await pilot.press("delete")
+        assert stored(small_project) == []
+        assert "Uncoded: " in status_of(screen) and "coded by annelies; Ctrl+Z brings it back" in status_of(screen)
+        await pilot.press("ctrl+z")
+        assert [coder for _, _, coder in stored(small_project)] == ["annelies"]
+        pilot.app.coder = "annelies"
+        await pilot.press("delete")  # her own: no word of whose
+        assert stored(small_project) == [] and "coded by" not in status_of(screen)

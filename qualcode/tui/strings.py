@@ -204,6 +204,7 @@ CODED_PARTS = " (in {count} turns: one coding per turn, without the speakers' la
 NEAR_DUPLICATE = "Note: {code} is already on nearly the same text (“{quote}”); {undo} takes the new one back"
 ALREADY_CODED = "Already coded: {codes}"
 REMOVED = "Uncoded: {codes}"
+REMOVED_OF = " (coded by {coders}; Ctrl+Z brings it back)"
 NOTHING_TO_REMOVE = "No coding at the cursor"
 NO_UNCODED_TURN = "Every respondent turn has at least one coding"
 NOTHING_FOR_MEMO = "No coding at the cursor to write a memo on"
