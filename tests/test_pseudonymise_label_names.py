@@ -69,3 +69,16 @@ def test_a_label_the_researcher_says_is_no_name_is_exported_as_it_is(root):
     result = run(root, "export", "segments", "--pseudonymise")
     assert result.exit_code == 0, result.output
     assert "HATICE" in result.stdout
+
+
+def test_apply_says_a_label_name_stays_and_how_to_replace_it(root):
+    result = run(root, "pseudonymise", "apply")
+    assert result.exit_code == 0, result.output
+    assert "gesprek: the speaker label 'HATICE' names someone no accepted name covers: it stays as it is" in result.stderr
+    steps = ["pseudonymise restore gesprek", "pseudonymise add gesprek --span 0:6 --category person"]
+    assert all(f"`qualcode {step}`" in result.stderr for step in steps)
+    for step in [*steps, "pseudonymise apply"]:  # the way it says works
+        again = run(root, *step.split())
+        assert again.exit_code == 0, (step, again.output)
+    assert "HATICE" not in again.stderr
+    assert run(root, "export", "segments", "--pseudonymise").exit_code == 0

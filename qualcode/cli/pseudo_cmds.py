@@ -13,6 +13,7 @@ from ..coding import resolve_transcript, resolve_transcripts
 from ..display import shorten
 from ..errors import error
 from ..model import ACCEPTED, PENDING, REJECTED
+from ..termsafe import one_line
 from .base import State, main, pass_state
 from .render import ID, Progress, distinct, echo, emit, format_option, note, warn
 
@@ -326,10 +327,17 @@ def apply_cmd(
     in pseudonymisation-key.db (`restore` brings one back, `forget-originals`
     removes them), so qualcode.db can then be shared.
     """
-    from ..pseudonymise.apply import apply, names_in_transcript_names
+    from ..pseudonymise.apply import apply, label_span, names_in_transcript_names, unnamed_labels
 
     with _Key(state) as k:
         ids = resolve_transcripts(k.store, transcripts) if transcripts else None
+        # Speaker labels that name someone no accepted name covers stay as they are: where
+        # (in the text as it is before the switch) to mark them, to say so after it.
+        labels = [
+            (label, tid, label_span(k.store, label, name, tid))
+            for label, name, tid in unnamed_labels(k.store, k.key, k.key.entities())
+            if ids is None or tid in ids
+        ]
         result = apply(
             k.store,
             k.key,
@@ -357,6 +365,13 @@ def apply_cmd(
         )
     for name, original in named:
         warn(f"the transcript's name '{name}' holds {original}: rename it (`qualcode transcripts rename {name} NEW`)")
+    for label, tid, span in labels:
+        shown = one_line(names[tid])
+        warn(
+            f"{shown}: the speaker label '{one_line(label)}' names someone no accepted name covers: it stays as it is"
+            f" (to replace it: `qualcode pseudonymise restore {shown}`, `qualcode pseudonymise add {shown} --span {span}"
+            " --category person`, then apply again)"
+        )
 
 
 @pseudonymise.command("restore")

@@ -358,22 +358,25 @@ def unnamed_labels(store: Store, key: KeyStore, entities: list[EntityRow]) -> li
     return out
 
 
+def label_span(store: Store, label: str, name: str, tid: int) -> str:
+    """``START:END`` of ``name`` where ``label`` first stands in transcript ``tid`` (for `add --span`)."""
+    text = store.transcripts.text(tid)
+    before = 0
+    for row in store.transcripts.turn_rows(tid):
+        if row[1] == label:
+            at = text.casefold().find(name.casefold(), before, row[2])
+            return f"{at}:{at + len(name)}" if at >= 0 else "START:END"
+        before = row[3]
+    return "START:END"
+
+
 def refuse_named_labels(store: Store, key: KeyStore, entities: list[EntityRow], names: dict[int, str]) -> None:
     """Refuse a pseudonymised export while a speaker label names someone no pseudonym covers."""
     found = unnamed_labels(store, key, entities)
     if not found:
         return
     label, name, tid = found[0]
-    text = store.transcripts.text(tid)
-    before = 0
-    span = "START:END"
-    for row in store.transcripts.turn_rows(tid):
-        if row[1] == label:
-            at = text.casefold().find(name.casefold(), before, row[2])
-            if at >= 0:
-                span = f"{at}:{at + len(name)}"
-            break
-        before = row[3]
+    span = label_span(store, label, name, tid)
     shown = first_of([f"'{one_line(lab)}' ({one_line(names.get(t, str(t)))})" for lab, _, t in found], _SHOWN_NAMES, "; ")
     raise error(
         PSEUDO_NAMED_LABEL,
