@@ -246,9 +246,8 @@ BAD_DOCUMENT = Msg("QC205", "{path}: cannot read this {kind} file: {reason}", "{
 UNKNOWN_TRANSCRIPT = Msg("QC206", "no transcript named '{name}'", "list them with `qualcode transcripts`{suggestion}")
 AMBIGUOUS_TRANSCRIPT = Msg("QC207", "'{name}' matches several transcripts: {matches}", "use the full name")
 BAD_ATTRIBUTES = Msg("QC208", "{path}:{line}: {problem}", "{hint}")
-BAD_FRONT_MATTER = Msg(
-    "QC209", "{path}:{line}: front matter is not valid YAML: {problem}", "front matter is a YAML mapping between two '---' lines"
-)
+BAD_FRONT_MATTER = Msg("QC209", "{path}:{line}: front matter is not valid YAML: {problem}", "{hint}")
+FRONT_MATTER_MAPPING_HINT = "front matter is a YAML mapping between two '---' lines"
 UNKNOWN_ENCODING = Msg("QC210", "unknown encoding '{encoding}'", "use a Python codec name such as cp1252, latin-1 or utf-16")
 IMPORT_FAILED = Msg(
     "QC212",

@@ -72,17 +72,18 @@ _SYNTAX_ALIAS = "put a value that starts with '*' in quotes (in YAML '*name' rep
 _SYNTAX_HINT = "check the indentation on this line, and put a value holding ': ' or ' #' in quotes"
 
 
-def syntax_problem(exc: yaml.YAMLError) -> tuple[int | None, int | None, str, str]:
+def syntax_problem(exc: yaml.YAMLError, first_line: int = 1) -> tuple[int | None, int | None, str, str]:
     """``(line, column, message, hint)`` of a YAML syntax error as people read it: 1-based
     place (None when the parser gave none), the parser's problem, and what to do about it
-    (where that depends on what the parser was reading, with the line where that began)."""
+    (where that depends on what the parser was reading, with the line where that began).
+    ``first_line``: the file's line the YAML starts on (2 for front matter after '---')."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line = mark.line + 1 if mark else None
+    line = mark.line + first_line if mark else None
     column = mark.column + 1 if mark else None
     context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None)
     detail = problem or context or "invalid YAML"
-    began = context_mark.line + 1 if context_mark else line
+    began = context_mark.line + first_line if context_mark else line
     hint = _SYNTAX_HINT
     if problem and "tab character" in problem:
         hint = _SYNTAX_TAB

@@ -48,3 +48,20 @@ def test_a_configuration_with_a_tab_says_to_indent_with_spaces(tmp_path):
     result = CliRunner().invoke(main, ["--project", str(root), "transcripts"])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "indent with spaces" in result.stderr and "while scanning" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("front", "hint"),
+    [
+        ("respondent_type: professional\ntalen: [nl, fr\n", "close the '[' opened on line 3 with ']'"),  # lines of the file
+        ("respondent_type: 'professional\n", "close the quote opened on line 2"),
+        ("- een lijst\n", "front matter is a YAML mapping between two '---' lines"),
+    ],
+)
+def test_front_matter_errors_say_what_to_do_on_the_files_lines(tmp_path, front, hint):
+    root = tmp_path / "studie"
+    assert CliRunner().invoke(main, ["init", str(root)]).exit_code == 0
+    (root / "transcripts" / "fm.md").write_text(f"---\n{front}---\nI: Hoi.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--project", str(root), "import", str(root / "transcripts")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"hint: {hint}" in result.stderr or f"(hint: {hint}" in result.stderr, result.stderr
