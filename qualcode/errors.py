@@ -151,7 +151,11 @@ CODEBOOK_INVALID = Msg(
     "QC100", "{path}: {count} problem(s) in the codebook", "fix the lines listed above and run `qualcode codebook check {path}`"
 )
 CODEBOOKS_PROBLEMS = Msg("QC103", "{total} problem(s) in {files} codebook file(s)", "fix the lines listed above")
-CODEBOOK_UNREADABLE = Msg("QC101", "cannot read codebook {path}: {reason}", "")
+CODEBOOK_UNREADABLE = Msg(
+    "QC101",
+    "cannot read codebook {path}: {reason}",
+    "give the path of the codebook's YAML file (the project's is `codebook:` in qualcode.yaml, or the one in codebooks/)",
+)
 UNKNOWN_CODE = Msg("QC102", "unknown code '{code}'", "list the codes with `qualcode codebook show`{suggestion}")
 UNKNOWN_CODES_SUMMARY = "{count} code(s) named in {path} are not in the codebook ({codes}): if these codings were made with another codebook, make it the project's first (`qualcode codebook use FILE`)"
 # Warnings when a project is opened: a codebook change whose process was killed after the store

@@ -65,3 +65,14 @@ def test_front_matter_errors_say_what_to_do_on_the_files_lines(tmp_path, front, 
     result = CliRunner().invoke(main, ["--project", str(root), "import", str(root / "transcripts")])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"hint: {hint}" in result.stderr or f"(hint: {hint}" in result.stderr, result.stderr
+
+
+def test_a_codebook_that_cannot_be_read_says_what_to_give(tmp_path):
+    root = tmp_path / "studie"
+    assert CliRunner().invoke(main, ["init", str(root)]).exit_code == 0
+    (root / "codebooks" / "map.yaml").mkdir()
+    (root / "qualcode.yaml").write_text("codebook: codebooks/map.yaml\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--project", str(root), "transcripts"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "cannot read codebook" in result.stderr and "it is a folder, not a file" in result.stderr
+    assert "hint: give the path of the codebook's YAML file" in result.stderr
