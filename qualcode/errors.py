@@ -151,7 +151,11 @@ CODEBOOK_INVALID = Msg(
     "QC100", "{path}: {count} problem(s) in the codebook", "fix the lines listed above and run `qualcode codebook check {path}`"
 )
 CODEBOOKS_PROBLEMS = Msg("QC103", "{total} problem(s) in {files} codebook file(s)", "fix the lines listed above")
-CODEBOOK_UNREADABLE = Msg("QC101", "cannot read codebook {path}: {reason}", "")
+CODEBOOK_UNREADABLE = Msg(
+    "QC101",
+    "cannot read codebook {path}: {reason}",
+    "give the path of the codebook's YAML file (the project's is `codebook:` in qualcode.yaml, or the one in codebooks/)",
+)
 UNKNOWN_CODE = Msg("QC102", "unknown code '{code}'", "list the codes with `qualcode codebook show`{suggestion}")
 UNKNOWN_CODES_SUMMARY = "{count} code(s) named in {path} are not in the codebook ({codes}): if these codings were made with another codebook, make it the project's first (`qualcode codebook use FILE`)"
 # Warnings when a project is opened: a codebook change whose process was killed after the store
@@ -219,6 +223,9 @@ ATTRIBUTES_TEXT = TextKind(
     "the first line names the columns (file, then one column per attribute), then one line per transcript",
     "save the sheet as CSV (UTF-8)",
     own_hints=False,
+    # --encoding reads a sheet beside transcripts in that encoding, but a folder's sheet is
+    # read by every later import of the folder: saving it as UTF-8 is the fix that lasts.
+    encoding_option=False,
 )
 
 FILE_NOT_FOUND = Msg("QC200", "{path}: no such file", "check the path")
@@ -243,9 +250,8 @@ BAD_DOCUMENT = Msg("QC205", "{path}: cannot read this {kind} file: {reason}", "{
 UNKNOWN_TRANSCRIPT = Msg("QC206", "no transcript named '{name}'", "list them with `qualcode transcripts`{suggestion}")
 AMBIGUOUS_TRANSCRIPT = Msg("QC207", "'{name}' matches several transcripts: {matches}", "use the full name")
 BAD_ATTRIBUTES = Msg("QC208", "{path}:{line}: {problem}", "{hint}")
-BAD_FRONT_MATTER = Msg(
-    "QC209", "{path}:{line}: front matter is not valid YAML: {problem}", "front matter is a YAML mapping between two '---' lines"
-)
+BAD_FRONT_MATTER = Msg("QC209", "{path}:{line}: front matter is not valid YAML: {problem}", "{hint}")
+FRONT_MATTER_MAPPING_HINT = "front matter is a YAML mapping between two '---' lines"
 UNKNOWN_ENCODING = Msg("QC210", "unknown encoding '{encoding}'", "use a Python codec name such as cp1252, latin-1 or utf-16")
 IMPORT_FAILED = Msg(
     "QC212",
@@ -753,6 +759,12 @@ PSEUDO_NAMED_TRANSCRIPT = Msg(
     "QC964",
     "{count} transcript name(s) hold a name accepted for pseudonymisation: {names}; a pseudonymised export would show it",
     "rename them first, e.g. `qualcode transcripts rename {first} interview_07`, then export again",
+)
+PSEUDO_NAMED_LABEL = Msg(
+    "QC970",
+    "{count} speaker label(s) name someone no accepted name covers: {labels}; a pseudonymised export would show them",
+    "mark the name where the label stands, e.g. `qualcode pseudonymise add {transcript} --span {span} --category person` "
+    "(or `qualcode pseudonymise never {name}` if it names no one), then export again",
 )
 PSEUDO_COLLAPSE = Msg(
     "QC958",

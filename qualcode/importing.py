@@ -73,8 +73,9 @@ class _Table:
 class _Attributes:
     """Attribute tables: each folder's ``attributes.csv`` for its files, named CSVs for every file."""
 
-    def __init__(self, named: Iterable[Path]) -> None:
-        self.named = [_Table(path, read_attributes_csv(path)) for path in named]
+    def __init__(self, named: Iterable[Path], encoding: str | None = None) -> None:
+        self.encoding = encoding  # the transcripts' --encoding: a sheet Excel saved in cp1252 too
+        self.named = [_Table(path, read_attributes_csv(path, encoding=encoding)) for path in named]
         self._named_paths = {_absolute(t.path) for t in self.named}  # not read again as a folder's sidecar
         self.folders: dict[Path, dict[str, dict[str, str]]] = {}
 
@@ -83,7 +84,7 @@ class _Attributes:
         sidecar = path.parent / ATTRIBUTES_SIDECAR
         if path.parent not in self.folders:
             read = sidecar.is_file() and _absolute(sidecar) not in self._named_paths
-            self.folders[path.parent] = read_attributes_csv(sidecar) if read else {}
+            self.folders[path.parent] = read_attributes_csv(sidecar, encoding=self.encoding) if read else {}
         found: dict[str, str] = {}
         key = attribute_key(self.folders[path.parent], path)
         if key is not None:
@@ -119,8 +120,8 @@ def import_paths(
         raise nothing_to_import(paths)
     result.warnings.extend(report.warnings)
     named = {_absolute(p) for p in paths if p.is_file()}
-    attribute_csvs, codings_csvs = _sort_csvs(sidecars, named)
-    attributes = _Attributes(attribute_csvs)
+    attribute_csvs, codings_csvs = _sort_csvs(sidecars, named, encoding)
+    attributes = _Attributes(attribute_csvs, encoding)
     codebook = project.codebook
     project.sync_codebook()  # codings (from a codings CSV, or coded next) need their codes in the store
     store = project.store
@@ -175,12 +176,12 @@ def _absolute(path: Path) -> Path:
     return Path(os.path.abspath(path))
 
 
-def _sort_csvs(sidecars: list[Path], named: set[Path]) -> tuple[list[Path], list[Path]]:
+def _sort_csvs(sidecars: list[Path], named: set[Path], encoding: str | None = None) -> tuple[list[Path], list[Path]]:
     """(attribute CSVs named on the command line, codings CSVs), told apart by their header."""
     attribute_csvs: list[Path] = []
     codings_csvs: list[Path] = []
     for path in sidecars:
-        if path.name.casefold() == CODINGS_SIDECAR or is_codings_header(csv_header(path)):
+        if path.name.casefold() == CODINGS_SIDECAR or is_codings_header(csv_header(path, encoding)):
             codings_csvs.append(path)
         elif _absolute(path) in named:
             attribute_csvs.append(path)

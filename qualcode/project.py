@@ -68,6 +68,9 @@ DEFAULT_INTERVIEWER_SPEAKERS = [
     r"facilitator\s*\d*",
 ]
 
+# A bracketed addition after the role ("Interviewer (Lotte)") and a closing full stop ("I.").
+_LABEL_EXTRAS = re.compile(r"(?:\s*\([^()]*\))?\.?$")
+
 CONFIG_KEYS = {
     "codebook": "path of the codebook YAML, relative to the project folder",
     "interviewer_speakers": "list of regular expressions: speaker labels of interviewer turns",
@@ -96,7 +99,12 @@ class ProjectConfig:
             return role
         if self._interviewer_re is None:
             self._interviewer_re = re.compile("|".join(f"(?:{p})" for p in self.interviewer_speakers), re.IGNORECASE)
-        role = INTERVIEWER if self._interviewer_re.fullmatch(speaker.strip()) else RESPONDENT
+        # The label as written, or without what a transcript adds to a role: a name in
+        # brackets ("Interviewer (Lotte)") or a closing full stop ("I.:", "V.:").
+        label = speaker.strip()
+        bare = _LABEL_EXTRAS.sub("", label)
+        found = self._interviewer_re.fullmatch(label) or (bare and self._interviewer_re.fullmatch(bare))
+        role = INTERVIEWER if found else RESPONDENT
         self._roles[speaker] = role  # a transcript repeats a handful of labels many times
         return role
 

@@ -57,18 +57,44 @@ def repeated(keys: Sequence[Hashable]) -> dict[int, int]:
     return again
 
 
-def syntax_problem(exc: yaml.YAMLError) -> tuple[int | None, int | None, str, str]:
+# What to do about a YAML syntax error, by what the parser was reading when it failed
+# ("while parsing a flow sequence"); {line} is the line where that began.
+_SYNTAX_HINTS = {
+    "flow sequence": "close the '[' opened on line {line} with ']', with a comma between the items",
+    "flow mapping": "close the '{{' opened on line {line} with '}}', with a comma between the items",
+    "quoted scalar": "close the quote opened on line {line}",
+    "block collection": "indent this line as the other lines of the list that starts on line {line}",
+    "block mapping": "indent this line as the other keys of the mapping that starts on line {line}, or write a key for it",
+    "for the next token": "put a value that starts with '@', '`' or '%' in quotes",
+}
+_SYNTAX_TAB = "indent with spaces: YAML does not allow a tab here"
+_SYNTAX_ALIAS = "put a value that starts with '*' in quotes (in YAML '*name' repeats a value marked '&name')"
+_SYNTAX_HINT = "check the indentation on this line, and put a value holding ': ' or ' #' in quotes"
+
+
+def syntax_problem(exc: yaml.YAMLError, first_line: int = 1) -> tuple[int | None, int | None, str, str]:
     """``(line, column, message, hint)`` of a YAML syntax error as people read it: 1-based
-    place (None when the parser gave none), the parser's problem, and what it was reading
-    when it failed (with the line where that began) as the hint."""
+    place (None when the parser gave none), the parser's problem, and what to do about it
+    (where that depends on what the parser was reading, with the line where that began).
+    ``first_line``: the file's line the YAML starts on (2 for front matter after '---')."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line = mark.line + 1 if mark else None
+    line = mark.line + first_line if mark else None
     column = mark.column + 1 if mark else None
     context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-    detail = getattr(exc, "problem", None) or context or "invalid YAML"
-    hint = "check the indentation and quoting on this line"
-    if context:
-        hint = f"{context} (line {context_mark.line + 1})" if context_mark else context
+    problem = getattr(exc, "problem", None)
+    detail = problem or context or "invalid YAML"
+    began = context_mark.line + first_line if context_mark else line
+    hint = _SYNTAX_HINT
+    if problem and "tab character" in problem:
+        hint = _SYNTAX_TAB
+    elif problem and "undefined alias" in problem:
+        hint = _SYNTAX_ALIAS
+    elif context:
+        kind = next((k for k in _SYNTAX_HINTS if context.endswith(k)), None)
+        if kind is not None and began is not None:
+            hint = _SYNTAX_HINTS[kind].format(line=began)
+        else:
+            hint = f"{_SYNTAX_HINT} ({context}" + (f", line {began})" if began is not None else ")")
     return line, column, f"YAML syntax error: {detail}", hint
 
 

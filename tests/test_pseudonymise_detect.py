@@ -233,7 +233,7 @@ def test_names_file_not_utf8_or_broken_yaml_says_where(tmp_path):
     with pytest.raises(QualcodeError) as exc:
         read_names_file(path)
     assert "YAML syntax error: did not find expected ',' or ']'" in exc.value.message
-    assert "(while parsing a flow sequence (line 1))" in exc.value.message
+    assert "close the '[' opened on line 1 with ']'" in exc.value.message
 
 
 def test_detect_compounds_of_never_personal_names_and_words_are_no_names():

@@ -394,3 +394,47 @@ async def test_tui_coding_on_a_read_only_project_says_so_and_keeps_running(small
         assert any(n.title == "QC008" for n in app._notifications)
         assert app.is_running and stored(small_project) == []
     project.close()
+
+
+async def test_tui_coding_which_coding_names_the_coders_when_several_coded_there(small_project):
+    """A merged project: Pieter's and Annelies's codings of one code on one span looked alike."""
+    async with make_app(small_project, coder="pieter").run_test(size=SIZE) as pilot:
+        screen = await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "T", "v", "escape")
+        pilot.app.coder = "annelies"
+        await pilot.press("T", "v", "escape", "left")
+        assert sorted(coder for _, _, coder in stored(small_project)) == ["annelies", "pieter"]
+        for key in ("M", "delete"):
+            await pilot.press(key)
+            modal = pilot.app.screen
+            assert isinstance(modal, ChooseCodingModal)
+            shown = [str(o.prompt) for o in modal.query_one("#choose-list").options]
+            assert any("· annelies" in s for s in shown) and any("· pieter" in s for s in shown), shown
+            await pilot.press("escape")
+        assert len(stored(small_project)) == 2
+        assert screen is pilot.app.screen
+
+
+async def test_tui_coding_which_coding_leaves_out_the_coder_when_all_are_yours(small_project):
+    async with make_app(small_project).run_test(size=SIZE) as pilot:
+        await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "T", "v", "escape", "space", "h", "escape", "left", "M")
+        modal = pilot.app.screen
+        assert isinstance(modal, ChooseCodingModal)
+        assert not any("·" in str(o.prompt) for o in modal.query_one("#choose-list").options)
+
+
+async def test_tui_coding_removing_another_coders_coding_says_whose(small_project):
+    """In a merged project Del took Annelies's coding as quietly as one's own."""
+    async with make_app(small_project, coder="annelies").run_test(size=SIZE) as pilot:
+        screen = await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "v")
+        pilot.app.coder = "pieter"
+        await pilot.press("delete")
+        assert stored(small_project) == []
+        assert "Uncoded: " in status_of(screen) and "coded by annelies; Ctrl+Z brings it back" in status_of(screen)
+        await pilot.press("ctrl+z")
+        assert [coder for _, _, coder in stored(small_project)] == ["annelies"]
+        pilot.app.coder = "annelies"
+        await pilot.press("delete")  # her own: no word of whose
+        assert stored(small_project) == [] and "coded by" not in status_of(screen)

@@ -114,7 +114,7 @@ def test_tui_keymap_yaml_error_is_located_on_one_line():
     with pytest.raises(QualcodeError) as info:
         parse_keymap("undo: x\nredo: [unclosed\n", "keymap.yaml")
     assert "line 3, column 1: YAML syntax error: did not find expected ',' or ']'" in info.value.message
-    assert "(while parsing a flow sequence (line 2))" in info.value.message and "\n" not in info.value.message
+    assert "close the '[' opened on line 2 with ']'" in info.value.message and "\n" not in info.value.message
 
 
 async def test_tui_keymap_file_rebinds_keys(small_project, tmp_path):

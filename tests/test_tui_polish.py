@@ -7,7 +7,7 @@ connection; waits are on the app's workers.
 from __future__ import annotations
 
 from test_tui_support import SMALL_TRANSCRIPT, make_app, open_transcript, settle
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Label
 
 from qualcode.model import ACCEPTED, PENDING
 from qualcode.store import Store
@@ -233,6 +233,31 @@ async def test_tui_polish_escape_on_an_edited_memo_asks_first(small_project):
         assert pilot.app.screen is screen and screen.model.codings_at(TEXT.index("Eerst"))[0].memo is None
         await pilot.press("M", "escape")  # nothing typed: Esc closes at once
         assert pilot.app.screen is screen
+
+
+async def test_tui_polish_quit_with_an_edited_memo_asks_first(small_project):
+    """Ctrl+Q quit at once with a memo typed and not saved: the text was gone."""
+    async with make_app(small_project).run_test(size=SIZE) as pilot:
+        screen = await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "h", "M", *"werk", "ctrl+q")
+        modal = pilot.app.screen
+        assert isinstance(modal, MemoModal) and pilot.app.is_running  # asked, still open
+        assert "Leave without saving" in str(modal.query_one("#memo-discard", Label).render())
+        await pilot.press("escape")  # Esc asks its own question: the memo is not dropped on the way
+        assert pilot.app.screen is modal and "Esc again" in str(modal.query_one("#memo-discard", Label).render())
+        await pilot.press("ctrl+s")
+        assert pilot.app.screen is screen and screen.model.codings_at(TEXT.index("Eerst"))[0].memo == "werk"
+        await pilot.press("M", "ctrl+q")  # nothing changed: the key quits at once
+        assert not pilot.app.is_running
+
+
+async def test_tui_polish_the_second_quit_leaves_without_the_memo(small_project):
+    async with make_app(small_project).run_test(size=SIZE) as pilot:
+        await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "h", "M", *"werk", "ctrl+q")
+        assert pilot.app.is_running
+        await pilot.press("ctrl+q")
+        assert not pilot.app.is_running
 
 
 async def test_tui_polish_a_burst_of_typed_characters_is_one_edit(small_project):
@@ -491,3 +516,18 @@ async def test_tui_polish_a_single_click_in_the_code_list_applies_nothing(small_
         assert tree.highlighted_code == "drempels"
         await pilot.click(tree, offset=(6, line), times=2)
         assert stored(pilot.app.project) == [("Eerst was ik bang.", "drempels")]
+
+
+async def test_tui_polish_the_filter_names_an_attribute_the_project_lacks(sample_project):
+    """The placeholder's example named an attribute a new project lacks, and filtering by it
+    showed '0 of 6 transcripts' with no word why (the CLI's --where says so)."""
+    async with make_app(sample_project).run_test(size=(140, 30)) as pilot:
+        await pilot.pause()
+        search = pilot.app.screen.query_one("#transcripts-filter", Input)
+        assert "e.g. land=Nederland" in search.placeholder  # an attribute of this project
+        await pilot.press("slash", *"groep=prof")
+        summary = str(pilot.app.screen.query_one("#transcripts-summary").render())
+        assert "No transcript has an attribute 'groep'" in summary and "respondent_type" in summary
+        await pilot.press("ctrl+u", *"respondent_type=prof")
+        summary = str(pilot.app.screen.query_one("#transcripts-summary").render())
+        assert summary.startswith("3 of 6 transcripts")

@@ -93,3 +93,24 @@ def test_tui_pseudonymise_snapshot(snap_compare, detected):
         await pilot.press("j")
 
     assert snap_compare(make_app(detected), terminal_size=SIZE, run_before=run)
+
+
+async def test_tui_pseudonymise_ctrl_z_takes_back_the_decision_not_a_coding_elsewhere(detected):
+    """The footer showed 'u Undo' and '^z Undo'; Ctrl+Z undid the session's last coding, out of sight."""
+    from test_tui_support import open_transcript
+
+    app = make_app(detected)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "space", "enter", *"vertrouwen", "enter")
+        await pilot.pause()
+        codings = len(detected.store.codings.find())
+        assert codings == 1
+        screen = await open_review(pilot)
+        first = screen.current
+        await pilot.press("a")
+        assert statuses(detected)[f"{first.transcript_id}:{first.text}"] == ACCEPTED
+        await pilot.press("ctrl+z")
+        assert statuses(detected)[f"{first.transcript_id}:{first.text}"] == "pending"
+        assert len(detected.store.codings.find()) == codings  # the coding is still there
+        assert pilot.app.screen is screen and screen.current.id == first.id

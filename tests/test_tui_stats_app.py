@@ -72,3 +72,22 @@ def test_tui_stats_app_help_lists_its_key_and_its_own_keys(small_project):
     text = console.export_text()
     assert "statistics" in text and "^t" in text
     assert "Statistics screen" in text and "Export every coded segment as CSV" in text
+
+
+async def test_tui_stats_app_says_whose_codings_it_counts_when_several_coders_coded(small_project):
+    """After a merge the frequencies count every coder's codings: the screen says so, as the CLI does."""
+    from textual.widgets import Static
+
+    app = make_app(small_project, coder="pieter")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "v", "ctrl+t")
+        await settle(pilot)
+        assert "coders" not in str(app.screen.query_one("#stats-message", Static).render())
+        await pilot.press("escape")
+        app.coder = "annelies"
+        await pilot.press("v", "ctrl+t")
+        await settle(pilot)
+        assert str(app.screen.query_one("#stats-frequencies", DataTable).get_row("vertrouwen")[2]) == "2"  # codings
+        message = str(app.screen.query_one("#stats-message", Static).render())
+        assert "the codings of 2 coders (annelies, pieter)" in message

@@ -13,6 +13,7 @@ from ..coding import resolve_transcript, resolve_transcripts
 from ..display import shorten
 from ..errors import error
 from ..model import ACCEPTED, PENDING, REJECTED
+from ..termsafe import one_line
 from .base import State, main, pass_state
 from .render import ID, Progress, distinct, echo, emit, format_option, note, warn
 
@@ -130,6 +131,7 @@ def detect_cmd(state: State, transcripts: tuple[str, ...]) -> None:
 def list_cmd(state: State, status: str, transcript: str | None, category: str | None, fmt: str) -> None:
     """List candidates in reading order, with their text and context."""
     from ..pseudonymise.project import check_category
+    from ..pseudonymise.review import applied_ids, detected_text
 
     if category:
         check_category(category)
@@ -138,14 +140,17 @@ def list_cmd(state: State, status: str, transcript: str | None, category: str | 
         rows = k.key.candidates(tid, None if status == "all" else [status])
         entities = {e.id: e for e in k.key.entities()}
         names = k.store.transcripts.names()
-        texts: dict[int, str] = {}
+        applied = applied_ids(k.store, k.key)
+        texts: dict[int, str | None] = {}
         out = []
         for r in rows:
             if category and r.category != category:
                 continue
             if r.transcript_id not in texts:
-                texts[r.transcript_id] = k.store.transcripts.text(r.transcript_id)
-            text = texts[r.transcript_id]
+                texts[r.transcript_id] = detected_text(k.store, k.key, r.transcript_id, applied)
+            text = texts[r.transcript_id] or ""
+            if text[r.start : r.end] != r.text:
+                text = ""  # applied, its original forgotten: the candidate alone
             context = text[max(0, r.start - 30) : r.start] + "[" + r.text + "]" + text[r.end : r.end + 30]
             pseudonym = entities[r.entity_id].pseudonym if r.entity_id in entities else None
             out.append(
@@ -322,10 +327,17 @@ def apply_cmd(
     in pseudonymisation-key.db (`restore` brings one back, `forget-originals`
     removes them), so qualcode.db can then be shared.
     """
-    from ..pseudonymise.apply import apply, names_in_transcript_names
+    from ..pseudonymise.apply import apply, label_span, names_in_transcript_names, unnamed_labels
 
     with _Key(state) as k:
         ids = resolve_transcripts(k.store, transcripts) if transcripts else None
+        # Speaker labels that name someone no accepted name covers stay as they are: where
+        # (in the text as it is before the switch) to mark them, to say so after it.
+        labels = [
+            (label, tid, label_span(k.store, label, name, tid))
+            for label, name, tid in unnamed_labels(k.store, k.key, k.key.entities())
+            if ids is None or tid in ids
+        ]
         result = apply(
             k.store,
             k.key,
@@ -353,6 +365,13 @@ def apply_cmd(
         )
     for name, original in named:
         warn(f"the transcript's name '{name}' holds {original}: rename it (`qualcode transcripts rename {name} NEW`)")
+    for label, tid, span in labels:
+        shown = one_line(names[tid])
+        warn(
+            f"{shown}: the speaker label '{one_line(label)}' names someone no accepted name covers: it stays as it is"
+            f" (to replace it: `qualcode pseudonymise restore {shown}`, `qualcode pseudonymise add {shown} --span {span}"
+            " --category person`, then apply again)"
+        )
 
 
 @pseudonymise.command("restore")

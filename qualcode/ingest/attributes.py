@@ -38,13 +38,25 @@ Fail = Callable[..., QualcodeError]
 def read_csv_rows(path: Path, fail: Fail, encoding: str | None = None) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header and the non-blank rows (with the line each starts on) of a CSV file.
 
-    UTF-8 with or without BOM (or ``encoding``); see :func:`csv_rows`.
+    UTF-8 with or without BOM, else ``encoding`` (the ``--encoding`` of the transcripts
+    it comes with: Excel saves a sheet in Windows-1252 as Word saves a transcript; a sheet
+    that is UTF-8 beside cp1252 transcripts is still read as UTF-8); see :func:`csv_rows`.
     """
     data = read_bytes(
         path, TRANSCRIPT_LIMIT, noun="an attributes file", hint="check that this is the attributes sheet (one row per transcript)"
     )
+    if encoding is not None and _utf8(data):
+        encoding = None
     text, _ = decode(data, path, encoding, what=ATTRIBUTES_TEXT)
     return csv_rows(text, fail)
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def csv_rows(text: str, fail: Fail) -> tuple[list[str], list[tuple[int, list[str]]]]:

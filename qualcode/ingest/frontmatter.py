@@ -17,9 +17,9 @@ from pathlib import Path
 
 import yaml
 
-from qualcode.errors import BAD_FRONT_MATTER, error
+from qualcode.errors import BAD_FRONT_MATTER, FRONT_MATTER_MAPPING_HINT, error
 from qualcode.termsafe import normal_name
-from qualcode.yamlsafe import COMPOSER, UnsupportedScalar, alias_problems, repeated, scalar_text
+from qualcode.yamlsafe import COMPOSER, UnsupportedScalar, alias_problems, repeated, scalar_text, syntax_problem
 
 _FENCE = "---"
 _CLOSERS = ("---", "...")
@@ -57,14 +57,21 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, str], str, list
         # The YAML starts on the file's second line.
         line = mark.line + 2 if mark is not None else 2
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise error(BAD_FRONT_MATTER, path=shown, line=line, problem=problem) from None
+        hint = syntax_problem(exc, first_line=2)[3]  # what to do, as for a codebook
+        raise error(BAD_FRONT_MATTER, path=shown, line=line, problem=problem, hint=hint) from None
     if root is None:
         return {}, _body(lines, close), []
     for found in alias_problems(root, source):
-        raise error(BAD_FRONT_MATTER, path=shown, line=found.line + 1, problem=found.message)
+        raise error(BAD_FRONT_MATTER, path=shown, line=found.line + 1, problem=found.message, hint=found.hint)
     if not isinstance(root, yaml.MappingNode):
         kind = "list" if isinstance(root, yaml.SequenceNode) else "single value"
-        raise error(BAD_FRONT_MATTER, path=shown, line=2, problem=f"expected 'name: value' lines, found a {kind}")
+        raise error(
+            BAD_FRONT_MATTER,
+            path=shown,
+            line=2,
+            problem=f"expected 'name: value' lines, found a {kind}",
+            hint=FRONT_MATTER_MAPPING_HINT,
+        )
 
     attributes: dict[str, str] = {}
     warnings: list[str] = []

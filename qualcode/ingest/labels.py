@@ -202,7 +202,7 @@ def _judge(raw_label: str, raw_aff: str | None) -> tuple[str, bool, bool, bool, 
     core = _core(label)
     if core in STOPWORDS or words[0].casefold().rstrip(".") in STOPWORDS:
         return None
-    role = core in ROLES or bool(_ROLE_CODE.fullmatch(label))
+    role = core in ROLES or bool(_ROLE_CODE.fullmatch(label.removesuffix(".")))  # "R:", "R.:", "P3:"
     capital = label[0].isupper()
     if not capital and not role:
         return None

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from ..errors import (
     PSEUDO_COLLAPSE,
+    PSEUDO_NAMED_LABEL,
     PSEUDO_NAMED_TRANSCRIPT,
     PSEUDO_NOT_APPLIED,
     PSEUDO_PENDING,
@@ -39,12 +40,12 @@ from ..model import ACCEPTED, PENDING, Coding, Transcript, Turn, sha256_text, st
 from ..project import DB_NAME, Project
 from ..store import Store, now
 from ..store.key import EntityRow, KeyStore, OriginalRow
-from ..termsafe import first_of
+from ..termsafe import first_of, one_line
 from .categories import CATEGORIES
-from .context import KnownNames
+from .context import KnownNames, label_names
 from .detect import ATTRIBUTE_CATEGORIES
 from .review import applied_ids
-from .words import dutch_words
+from .words import INTERFIXES, dutch_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,6 +339,53 @@ def refuse_named_transcripts(names: dict[int, str], entities: list[EntityRow]) -
     if found := names_in_transcript_names(names, entities):
         shown = first_of([f"'{n}' ({o})" for n, o in found], _SHOWN_NAMES, "; ")
         raise error(PSEUDO_NAMED_TRANSCRIPT, count=len({n for n, _ in found}), names=shown, first=found[0][0])
+
+
+def unnamed_labels(store: Store, key: KeyStore, entities: list[EntityRow]) -> list[tuple[str, str, int]]:
+    """``(label, name, transcript id)`` of the speaker labels that are names (``HATICE``,
+    ``Respondent (Fatima)``) which no accepted name covers, nor a ``never`` word: labels are
+    never candidates, so a name said only as a label has no pseudonym."""
+    never = {word.casefold() for word, decision, _ in key.words() if decision == "never"}
+    pattern = _Names(entities)
+    out = []
+    for label, tid in sorted(store.transcripts.speaker_transcripts().items()):
+        for name in sorted(label_names([Turn(0, label, 0, 0)])):
+            if name.casefold() in never:
+                continue
+            left = set(_NAME_WORD.findall(pattern.speaker(label).casefold()))
+            if any(w in left for w in _NAME_WORD.findall(name.casefold()) if w not in INTERFIXES):
+                out.append((label, name, tid))
+    return out
+
+
+def label_span(store: Store, label: str, name: str, tid: int) -> str:
+    """``START:END`` of ``name`` where ``label`` first stands in transcript ``tid`` (for `add --span`)."""
+    text = store.transcripts.text(tid)
+    before = 0
+    for row in store.transcripts.turn_rows(tid):
+        if row[1] == label:
+            at = text.casefold().find(name.casefold(), before, row[2])
+            return f"{at}:{at + len(name)}" if at >= 0 else "START:END"
+        before = row[3]
+    return "START:END"
+
+
+def refuse_named_labels(store: Store, key: KeyStore, entities: list[EntityRow], names: dict[int, str]) -> None:
+    """Refuse a pseudonymised export while a speaker label names someone no pseudonym covers."""
+    found = unnamed_labels(store, key, entities)
+    if not found:
+        return
+    label, name, tid = found[0]
+    span = label_span(store, label, name, tid)
+    shown = first_of([f"'{one_line(lab)}' ({one_line(names.get(t, str(t)))})" for lab, _, t in found], _SHOWN_NAMES, "; ")
+    raise error(
+        PSEUDO_NAMED_LABEL,
+        count=len(found),
+        labels=shown,
+        transcript=one_line(names.get(tid, str(tid))),
+        span=span,
+        name=one_line(name),
+    )
 
 
 def check_collapse(name: str, moved: Iterable[tuple[int, int, int, str, str]]) -> None:

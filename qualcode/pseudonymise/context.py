@@ -218,6 +218,11 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
         # Leading titles stay outside the span ("meneer [persoon 3]").
         while words and words[0].group().casefold() in TITLES:
             words = words[1:]
+        # "mevrouw Jansen van het CJG", "Jan van de GGD": a person of a body that is no name
+        # (an acronym, a public service); the name ends before "van".
+        split = _split_at_van(words)
+        if split and all(_skip_token(w.group()) for w in split[1] if w.group().casefold() not in INTERFIXES):
+            words = split[0]
         kind = None
         if (
             len(words) > 1
@@ -263,6 +268,8 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
         if kind is None:
             if (before in ORG_WORDS and before not in _ORG_BEFORE_ONLY_EXCLUDED) or after in ORG_WORDS:
                 kind = "organisation"
+            elif before in TITLES:
+                kind = "person"  # "meneer Van den Berg", "dokter Ter Horst": not a place for its ending
             elif (
                 before in PLACE_WORDS
                 or (before in {"bij", "de", "het"} and before2 in PLACE_WORDS)  # "in de Kruiskamp"
@@ -408,6 +415,7 @@ def _looks_like_name(words: list[re.Match], before: str) -> bool:
 
 
 _PARTY = re.compile(r"\s*\([^()]*\)")
+_BRACKETED = re.compile(r"\(([^()]*)\)\s*$")
 _ARTICLES = frozenset({"de", "het", "een"})
 
 
@@ -417,6 +425,13 @@ def label_names(turns: Iterable[Turn]) -> set[str]:
     for t in turns:
         label = _PARTY.sub("", t.speaker or "").strip()  # "Mevrouw Bergkamp (D66)": the party is no name
         if not label or ROLE_LABEL.fullmatch(label):
+            # "Respondent (Fatima)": after a role, what the brackets hold is the speaker's name.
+            inner = _BRACKETED.search(t.speaker or "") if label else None
+            if inner is not None:
+                words = inner.group(1).split()
+                if words and all(w[:1].isupper() or w.casefold() in INTERFIXES for w in words):
+                    if not all(_skip_token(w) or w.casefold() in INTERFIXES for w in words):
+                        names.add(" ".join(w.capitalize() if w.isupper() else w for w in words))
             continue
         words, titled = label.split(), False
         # "Mevrouw De Smet": the name is "De Smet"; "De heer Hijink": "Hijink"; "De voorzitter": a role.
@@ -461,8 +476,13 @@ class KnownNames:
             rest = words if words[0].casefold() in INTERFIXES else words[1:]
             if rest is not words:
                 self.add(words[0], "person")
-            self.add(" ".join(rest), "person")
             core = [w for w in rest if w.casefold() not in INTERFIXES]
+            # Not a part that is no name ("CJG" of "Jansen van het CJG" as accepted): it would
+            # stand for this person wherever the project names it. In a name written in
+            # capitals ("JAN BOS") a short word is no acronym.
+            if all(_skip_token(w.capitalize() if full.isupper() else w) for w in core):
+                return
+            self.add(" ".join(rest), "person")
             if core and len(core) < len(rest):
                 self.add(" ".join(core), "person")
 

@@ -62,6 +62,13 @@ def applied_ids(store: Store, key: KeyStore) -> set[int]:
     return {tid for tid, applied in key.applied_hashes().items() if current.get(applied) == tid}
 
 
+def detected_text(store: Store, key: KeyStore, tid: int, applied: set[int]) -> str | None:
+    """The text a candidate's offsets count in: the transcript as detection read it, i.e.
+    the original kept aside once ``apply`` switched it to the pseudonymised text (None when
+    ``forget-originals`` removed that). ``applied`` is :func:`applied_ids`."""
+    return key.original_text(tid) if tid in applied else store.transcripts.text(tid)
+
+
 def _candidate(key: KeyStore, candidate_id: int) -> CandidateRow:
     row = key.candidate(candidate_id)
     if row is None:

@@ -54,6 +54,7 @@ from .apply import (
     find_replacements,
     moved_turns,
     pseudonymised_attributes,
+    refuse_named_labels,
     refuse_named_transcripts,
     refuse_pending,
     replace_all,
@@ -94,6 +95,7 @@ class PseudonymisedStore:
         refuse_pending(key, names, set(names) - self._done, export=True)
         entities = key.entities()
         refuse_named_transcripts(names, entities)
+        refuse_named_labels(store, key, entities, names)
         attributes = store.transcripts.all_attributes()
         _attribute_names(store, key, entities, list(names), create=False, stand_in=True, attributes=attributes)
         self._store, self._key, self._entities = store, key, entities

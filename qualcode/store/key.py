@@ -421,6 +421,11 @@ class KeyStore:
             )
         return out
 
+    def original_text(self, transcript_id: int) -> str | None:
+        """The original text of one transcript kept aside by ``apply`` (None if none is kept)."""
+        row = self._db.execute("SELECT text FROM originals WHERE transcript_id = ?", (transcript_id,)).fetchone()
+        return row[0] if row else None
+
     def applied_hashes(self) -> dict[int, str]:
         """Transcript id -> the hash of the text ``apply`` switched it to (without reading the originals)."""
         return {r[0]: r[1] for r in self._db.execute("SELECT transcript_id, applied_hash FROM originals")}

@@ -347,6 +347,11 @@ class TranscriptStore:
         )
         return [SpeakerInfo(*r) for r in rows]
 
+    def speaker_transcripts(self) -> dict[str, int]:
+        """Every speaker label with the first transcript (by id) it speaks in."""
+        rows = self._db.execute("SELECT speaker, min(transcript_id) FROM turns WHERE speaker IS NOT NULL GROUP BY speaker")
+        return {r[0]: r[1] for r in rows}
+
     # --- units for agreement (agree4 branch; migration 0012_sentence_bounds) ------------------
 
     def turn_bounds(self, transcript_ids: Iterable[int]) -> Iterator[tuple[int, array, array]]:

@@ -294,7 +294,15 @@ class QualcodeApp(App[None]):
     def on_job_finished(self, message: JobFinished) -> None:
         self.jobs.finished(message)
 
+    def _may_leave(self) -> bool:
+        """Whether the screen on top lets the app leave it: a memo being written asks first
+        (its ``may_leave``), as Esc does there, so no key throws typing away unasked."""
+        guard = getattr(self.screen, "may_leave", None)
+        return guard is None or bool(guard())
+
     async def action_quit(self) -> None:
+        if not self._may_leave():
+            return
         self.jobs.cancel()  # the worker stops at its next check instead of keeping Python alive
         await super().action_quit()
 
@@ -306,6 +314,8 @@ class QualcodeApp(App[None]):
 
     def action_show_transcripts(self) -> None:
         """Back to the transcripts list (the bottom screen); a transcript left keeps its cursor."""
+        if not self._may_leave():
+            return
         while len(self.screen_stack) > self.base_depth:
             self.pop_screen()
 

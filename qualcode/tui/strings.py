@@ -171,7 +171,10 @@ CANCEL = "Cancel"
 
 # --- transcripts screen ------------------------------------------------------------
 TRANSCRIPTS_TITLE = "Transcripts"
-TRANSCRIPTS_FILTER_PLACEHOLDER = "filter: text, or attribute=value (e.g. respondent_type=professional)"
+TRANSCRIPTS_FILTER_PLACEHOLDER = "filter: text, or attribute=value (e.g. {example})"
+TRANSCRIPTS_FILTER_EXAMPLE = "respondent_type=professional"  # a project without attributes
+TRANSCRIPTS_FILTER_UNKNOWN = "No transcript has an attribute '{name}' (attributes: {known})"
+TRANSCRIPTS_NO_ATTRIBUTES = "none; they come from attributes.csv or front matter at import"
 COL_TRANSCRIPT = "Transcript"
 COL_TURNS = "Turns"
 COL_WORDS = "Words"
@@ -201,6 +204,7 @@ CODED_PARTS = " (in {count} turns: one coding per turn, without the speakers' la
 NEAR_DUPLICATE = "Note: {code} is already on nearly the same text (“{quote}”); {undo} takes the new one back"
 ALREADY_CODED = "Already coded: {codes}"
 REMOVED = "Uncoded: {codes}"
+REMOVED_OF = " (coded by {coders}; Ctrl+Z brings it back)"
 NOTHING_TO_REMOVE = "No coding at the cursor"
 NO_UNCODED_TURN = "Every respondent turn has at least one coding"
 NOTHING_FOR_MEMO = "No coding at the cursor to write a memo on"
@@ -328,10 +332,12 @@ PICKER_MARKED = "{count} marked"
 MEMO_TITLE = "Memo on {code}"
 MEMO_HELP = "Ctrl+S save · Esc cancel (asks when changed) · empty removes the memo"
 MEMO_DISCARD = "Discard your changes? Esc again discards them · Ctrl+S saves"
+MEMO_LEAVE = "Leave without saving the memo? The same key again leaves · Ctrl+S saves"
 SAVE = "Save"
 CHOOSE_REMOVE = "Remove which coding?"
 CHOOSE_MEMO = "Memo on which coding?"
 CHOOSE_ALL = "All {count} of them"
+CHOOSE_CODER = " · {coder}"  # after the code's name, when the codings are of several coders
 WHAT_SELECTION = "the selection ({chars} chars)"
 WHAT_SENTENCE = "the sentence at the cursor"
 

@@ -39,6 +39,7 @@ from ...history import CodingChange
 from ...model import Coding
 from ...project import Project
 from ...session_history import SuggestionDecision
+from ...termsafe import one_line
 from .. import keymap
 from .. import strings as S
 from ..commands import PaletteCommand
@@ -490,7 +491,12 @@ class CodingScreen(CodingCoders, QualcodeScreen):
             self.app.broadcast(None)
             return
         self.app.broadcast(change)
-        self.flash(S.REMOVED.format(codes=self._names(change.removed)))
+        message = S.REMOVED.format(codes=self._names(change.removed))
+        # Another coder's coding (a merged project) goes as easily as one's own: say whose.
+        others = sorted({c.coder for c in change.removed if c.coder != self.app.coder}, key=str.casefold)
+        if others:
+            message += S.REMOVED_OF.format(coders=", ".join(one_line(c) for c in others))
+        self.flash(message)
 
     def action_memo(self) -> None:
         targets = self._targets()

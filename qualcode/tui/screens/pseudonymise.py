@@ -78,6 +78,7 @@ class PseudonymiseScreen(QualcodeScreen):
         self.category: str | None = None  # a category chosen with `c` before accepting
         self.span: tuple[int, int] | None = None  # a span changed with `e`/`E` before accepting
         self.queue: list = []
+        self.applied: set[int] = set()  # transcripts switched to their pseudonymised text
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -101,6 +102,7 @@ class PseudonymiseScreen(QualcodeScreen):
     def reload(self, keep: int | None = None) -> None:
         """Re-read the pending candidates (reading order), staying near the current one."""
         self.queue = self.key.candidates(statuses=[PENDING])
+        self.applied = review.applied_ids(self.project.store, self.key)
         if keep is not None:
             self.index = min(keep, max(len(self.queue) - 1, 0))
         self.category = None
@@ -134,7 +136,10 @@ class PseudonymiseScreen(QualcodeScreen):
                 status=c.status,
             )
         )
-        text = self.project.store.transcripts.text(c.transcript_id)
+        text = self._detected(c.transcript_id)
+        if text is None or text[c.start : c.end] != c.text:  # applied, its original forgotten
+            body.update(Text(c.text, style="reverse bold"))
+            return
         start, end = self.span or (c.start, c.end)
         lo, hi = max(0, start - CONTEXT), min(len(text), end + CONTEXT)
         shown = Text()
@@ -142,6 +147,10 @@ class PseudonymiseScreen(QualcodeScreen):
         shown.append(text[start:end], style="reverse bold")
         shown.append(text[end:hi] + ("…" if hi < len(text) else ""))
         body.update(shown)
+
+    def _detected(self, tid: int) -> str | None:
+        """The text the candidates' offsets count in (the original once applied)."""
+        return review.detected_text(self.project.store, self.key, tid, self.applied)
 
     def say(self, message: str) -> None:
         self.query_one("#pseudo-message", Static).update(message)
@@ -195,7 +204,9 @@ class PseudonymiseScreen(QualcodeScreen):
         c = self.current
         if c is None:
             return
-        text = self.project.store.transcripts.text(c.transcript_id)
+        text = self._detected(c.transcript_id)
+        if text is None or text[c.start : c.end] != c.text:
+            return
         start, end = self.span or (c.start, c.end)
         if direction > 0:
             m = re.compile(r"\s*[\w'’-]+").match(text, end)
@@ -224,6 +235,12 @@ class PseudonymiseScreen(QualcodeScreen):
 
     def action_undo(self) -> None:
         self._decide(lambda: S.PSEUDO_UNDONE.format(action=review.undo(self.key)))
+
+    def undo_step(self) -> bool:
+        """Ctrl+Z here takes back a decision, as `u` does: never a coding made on another
+        screen, out of sight (the session's undo waits until the review is closed)."""
+        self.action_undo()
+        return True
 
     def action_move(self, step: int) -> None:
         if self.queue:

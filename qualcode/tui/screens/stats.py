@@ -48,6 +48,8 @@ from ...analysis.matrices import OVERLAP, TURN
 from ...display import percent
 from ...errors import QualcodeError
 from ...project import Project
+from ...team.coders import coders_in
+from ...termsafe import one_line
 from ..widgets.checks import CheckBox
 from . import stats_strings as S
 from .base import QualcodeScreen
@@ -65,6 +67,7 @@ class StatsResult:
     table: FrequencyTable
     cooccurrence: CodeMatrix
     matrix: CodeMatrix
+    coders: list[str]  # whose codings were counted
 
 
 @dataclass(slots=True)
@@ -290,7 +293,7 @@ class StatsScreen(QualcodeScreen):
                 matrix = _matrix_from(table)
             else:
                 matrix = code_matrix(store, book, by=TRANSCRIPT, progress=progress_for(2), cancelled=cancelled)
-            self.post_message(self.Computed(StatsResult(table, co, matrix)))
+            self.post_message(self.Computed(StatsResult(table, co, matrix, coders_in(store))))
         except QualcodeError as exc:
             self.post_message(self.Failed(exc))
         except Cancelled:
@@ -317,7 +320,11 @@ class StatsScreen(QualcodeScreen):
         if not any(row.total.codings for row in table.rows):
             self._set_message(S.NO_CODINGS)
         else:
-            self._set_message(S.READY.format(transcripts=table.total.transcripts, words=table.total.words))
+            ready = S.READY.format(transcripts=table.total.transcripts, words=table.total.words)
+            coders = message.result.coders
+            if len(coders) > 1:  # as the CLI says it: a passage two coders coded counts twice
+                ready = S.READY_CODERS.format(count=len(coders), names=", ".join(one_line(c) for c in coders)) + ready
+            self._set_message(ready)
         self._fill_frequencies(table)
         self._fill_heat_map(message.result.cooccurrence)
         self._fill_matrix(message.result.matrix)

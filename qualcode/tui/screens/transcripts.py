@@ -22,6 +22,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from ...project import Project
 from ...store import TranscriptSummary
+from ...termsafe import one_line
 from .. import keymap
 from .. import strings as S
 from ..commands import PaletteCommand
@@ -40,6 +41,11 @@ def parse_filter(query: str) -> tuple[list[tuple[str, str]], list[str]]:
     conditions = [(name.lower(), value.strip('"').lower()) for name, value in _CONDITION.findall(query)]
     words = _CONDITION.sub(" ", query).lower().split()
     return conditions, words
+
+
+def filter_query(name: str, value: str) -> str:
+    """The filter for one attribute value (quoted when it has a space)."""
+    return f'{name}="{value}"' if " " in value else f"{name}={value}"
 
 
 def matches(summary: TranscriptSummary, conditions: list[tuple[str, str]], words: list[str]) -> bool:
@@ -88,7 +94,9 @@ class TranscriptsScreen(QualcodeScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder=S.TRANSCRIPTS_FILTER_PLACEHOLDER, id="transcripts-filter")
+        yield Input(
+            placeholder=S.TRANSCRIPTS_FILTER_PLACEHOLDER.format(example=S.TRANSCRIPTS_FILTER_EXAMPLE), id="transcripts-filter"
+        )
         yield RowTable(id="transcripts-table")
         yield JobBar(self.app.jobs.state, id="transcripts-job")
         yield Static("", id="transcripts-summary")
@@ -117,7 +125,9 @@ class TranscriptsScreen(QualcodeScreen):
             *(Column(label, label, right=True) for label in (S.COL_WORDS, S.COL_TURNS)),
             *(Column(name, f"attr:{name}") for name in rest),
         ]
-        conditions, words = parse_filter(self.query_one(Input).value)
+        search = self.query_one(Input)
+        search.placeholder = S.TRANSCRIPTS_FILTER_PLACEHOLDER.format(example=self._example(grouping or rest))
+        conditions, words = parse_filter(search.value)
         shown = self.shown = [s for s in self.summaries if matches(s, conditions, words)]
         rows = [
             (
@@ -136,9 +146,24 @@ class TranscriptsScreen(QualcodeScreen):
         table.set_rows(columns, rows, [str(s.id) for s in shown])
         self.query_one("#transcripts-summary", Static).update(self._summary_text())
 
+    def _example(self, names: list[str]) -> str:
+        """A filter this project answers (its first attribute and a value of it), for the placeholder."""
+        for name in names:
+            value = next((s.attributes[name] for s in self.summaries if s.attributes.get(name)), None)
+            if value is not None:
+                return filter_query(name, value)
+        return S.TRANSCRIPTS_FILTER_EXAMPLE
+
     def _summary_text(self) -> str:
         if not self.summaries:
             return S.NO_TRANSCRIPTS
+        # "respondent_type=..." in a project without that attribute: say so, as the CLI's --where does.
+        conditions, _ = parse_filter(self.query_one(Input).value)
+        known = {k.lower(): k for s in self.summaries for k in s.attributes}
+        unknown = next((name for name, _ in conditions if name not in known), None)
+        if unknown is not None:
+            names = ", ".join(sorted(known.values(), key=str.casefold)) or S.TRANSCRIPTS_NO_ATTRIBUTES
+            return S.TRANSCRIPTS_FILTER_UNKNOWN.format(name=one_line(unknown), known=one_line(names))
         detached = sum(self.detached.values())
         return S.TRANSCRIPTS_SUMMARY.format(
             shown=len(self.shown),
@@ -201,7 +226,7 @@ class TranscriptsScreen(QualcodeScreen):
         commands = []
         values = sorted({(k, v) for s in self.summaries for k, v in s.attributes.items()})
         for name, value in values:
-            query = f'{name}="{value}"' if " " in value else f"{name}={value}"
+            query = filter_query(name, value)
             commands.append(
                 PaletteCommand(f"{S.BINDINGS['filter_transcripts']}: {query}", "", lambda q=query: self._set_filter(q))
             )

@@ -11,17 +11,20 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from ...model import Coding
+from ...termsafe import one_line
 from .. import strings as S
 from ..document.model import CodeStyle
 
 ALL = "all"
 
 
-def coding_label(coding: Coding, info: CodeStyle, width: int = 50) -> Text:
-    """``▌ Code name  “quote…”  ✎`` with the code's colour."""
+def coding_label(coding: Coding, info: CodeStyle, width: int = 50, *, coder: bool = False) -> Text:
+    """``▌ Code name  “quote…”  ✎`` with the code's colour (``coder``: and who coded it)."""
     label = Text(no_wrap=True, overflow="ellipsis")
     label.append("▌ ", style=info.color)
     label.append(info.name if info.in_codebook else S.STATUS_MISSING.format(name=info.name), style="bold")
+    if coder:
+        label.append(S.CHOOSE_CODER.format(coder=one_line(coding.coder)))
     quote = coding.quote.replace("\n", " ")
     if len(quote) > width:
         quote = quote[: width - 1] + "…"
@@ -53,9 +56,14 @@ class ChooseCodingModal(ModalScreen[list[int] | None]):
         self.offer_all = offer_all
 
     def compose(self) -> ComposeResult:
+        # Codings of several coders (a merged project) look alike but for who made them.
+        several = len({c.coder for c in self.codings}) > 1
         options = [
             Option(
-                coding_label(c, self.codes.get(c.code_id) or CodeStyle(c.code_id, c.code_id, "grey50", None, False)), id=str(c.id)
+                coding_label(
+                    c, self.codes.get(c.code_id) or CodeStyle(c.code_id, c.code_id, "grey50", None, False), coder=several
+                ),
+                id=str(c.id),
             )
             for c in self.codings
         ]

@@ -75,7 +75,7 @@ class MemoModal(ModalScreen[str | None]):
         super().__init__()
         self.coding = coding
         self.code_name = code_name
-        self._discard_asked = False
+        self._asked: str | None = None  # the question shown: "cancel" (Esc) or "leave" (quit, list)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -96,18 +96,32 @@ class MemoModal(ModalScreen[str | None]):
         return area.text
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        if self._discard_asked:  # typing again: the question is off
-            self._discard_asked = False
+        if self._asked:  # typing again: the question is off
+            self._asked = None
             self.query_one("#memo-discard").add_class("hidden")
 
     def action_save(self) -> None:
         self.dismiss(self._text().strip())
 
+    def _changed(self) -> bool:
+        return self._text().strip() != (self.coding.memo or "").strip()
+
+    def _ask(self, what: str, question: str) -> None:
+        self._asked = what
+        discard = self.query_one("#memo-discard", Label)
+        discard.update(question)
+        discard.remove_class("hidden")
+
     def action_cancel(self) -> None:
         """Esc: close; with changes, ask first (Esc again discards them)."""
-        changed = self._text().strip() != (self.coding.memo or "").strip()
-        if changed and not self._discard_asked:
-            self._discard_asked = True
-            self.query_one("#memo-discard").remove_class("hidden")
+        if self._changed() and self._asked != "cancel":
+            self._ask("cancel", S.MEMO_DISCARD)
             return
         self.dismiss(None)
+
+    def may_leave(self) -> bool:
+        """Quit or back to the list (app keys): with changes, ask first (the key again leaves)."""
+        if self._changed() and self._asked != "leave":
+            self._ask("leave", S.MEMO_LEAVE)
+            return False
+        return True

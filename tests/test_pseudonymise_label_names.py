@@ -1,0 +1,84 @@
+"""A name said only as a speaker label ("HATICE:", "Respondent (Fatima):") in a pseudonymised export.
+
+Labels are never candidates, so a name that is only a label had no pseudonym: the
+export's speaker column (and a .qdpx's turns) carried it with no word of warning.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from types import SimpleNamespace
+
+import pytest
+from click.testing import CliRunner
+from pseudo_support import StubDetector
+
+from qualcode.cli import main, pseudo_cmds
+from qualcode.pseudonymise.context import label_names
+
+TEXT = "HATICE: Ik werk al lang als vrijwilliger.\nI: Mooi.\nHATICE: Ja.\n"
+
+
+@pytest.fixture
+def root(tmp_path, monkeypatch):
+    monkeypatch.setattr(pseudo_cmds, "load_detector", lambda: StubDetector({}))
+    root = tmp_path / "studie"
+    assert run(None, "init", str(root)).exit_code == 0
+    (root / "transcripts" / "gesprek.txt").write_text(TEXT, encoding="utf-8")
+    assert run(root, "import", str(root / "transcripts")).exit_code == 0
+    assert run(root, "code", "gesprek", "voorbeeld", "--turn", "1").exit_code == 0
+    assert run(root, "pseudonymise", "detect").exit_code == 0
+    return root
+
+
+def run(root, *args):
+    return CliRunner().invoke(main, [*(["--project", str(root)] if root else []), "--coder", "anna", *args])
+
+
+@pytest.mark.parametrize(
+    ("label", "names"),
+    [
+        ("Respondent (Fatima)", {"Fatima"}),  # after a role the brackets hold the name
+        ("Interviewer (Lotte van Dijk)", {"Lotte van Dijk"}),
+        ("Respondent (R1)", set()),
+        ("Deelnemer (moeder)", set()),
+        ("Mevrouw Bergkamp (D66)", {"Bergkamp"}),  # after a name they hold a party
+    ],
+)
+def test_a_name_in_brackets_after_a_role_is_a_label_name(label, names):
+    assert label_names([SimpleNamespace(speaker=label)]) == names
+
+
+def test_export_refuses_a_label_that_names_someone_and_says_how_to_mark_it(root):
+    result = run(root, "export", "segments", "--pseudonymise")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "'HATICE' (gesprek)" in result.stderr and "would show them" in result.stderr
+    hint = "qualcode pseudonymise add gesprek --span 0:6 --category person"
+    assert hint in result.stderr
+    assert run(root, *hint.removeprefix("qualcode ").split()).exit_code == 0  # as the hint says
+    result = run(root, "export", "segments", "--pseudonymise")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["speaker"] for r in rows] == ["[persoon 1]"]
+    assert "hatice" not in result.stdout.casefold()
+
+
+def test_a_label_the_researcher_says_is_no_name_is_exported_as_it_is(root):
+    assert run(root, "pseudonymise", "never", "Hatice").exit_code == 0
+    result = run(root, "export", "segments", "--pseudonymise")
+    assert result.exit_code == 0, result.output
+    assert "HATICE" in result.stdout
+
+
+def test_apply_says_a_label_name_stays_and_how_to_replace_it(root):
+    result = run(root, "pseudonymise", "apply")
+    assert result.exit_code == 0, result.output
+    assert "gesprek: the speaker label 'HATICE' names someone no accepted name covers: it stays as it is" in result.stderr
+    steps = ["pseudonymise restore gesprek", "pseudonymise add gesprek --span 0:6 --category person"]
+    assert all(f"`qualcode {step}`" in result.stderr for step in steps)
+    for step in [*steps, "pseudonymise apply"]:  # the way it says works
+        again = run(root, *step.split())
+        assert again.exit_code == 0, (step, again.output)
+    assert "HATICE" not in again.stderr
+    assert run(root, "export", "segments", "--pseudonymise").exit_code == 0
