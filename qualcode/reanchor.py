@@ -13,7 +13,11 @@ text, on its *own* text only:
    paragraph: the quote is looked for in the new text's *inserted* stretches, and
    taken there only if the words around it are its old neighbours (a long quote
    that occurs once there is recognised by itself).
-3. Otherwise the coding cannot be placed. It is never dropped or put on another
+3. A coding edited inside -- a typo corrected, a word changed, a name anonymised within
+   it -- whose first and last words survived, in order, with most of its words between
+   them and among its old neighbours, keeps its place: from its first word to its last
+   in the new text (``edited``: the caller shows the old and the new quote).
+4. Otherwise the coding cannot be placed. It is never dropped or put on another
    occurrence of the same words: the caller keeps it aside (detached) and reports it.
 """
 
@@ -38,7 +42,7 @@ class Placement:
     coding: Coding
     start: int | None  # None: could not be placed
     end: int | None
-    how: str  # "unchanged", "moved", "whitespace", "not found"
+    how: str  # "unchanged", "moved", "whitespace", "edited", "not found"
 
 
 def _line_starts(text: str) -> list[int]:
@@ -155,6 +159,10 @@ def reanchor(old_text: str, new_text: str, codings: Iterable[Coding]) -> list[Pl
     placements = []
     for coding in codings:
         placed = _in_place(alignment, old_text, new_text, coding) or _moved(alignment, old_text, new_text, coding)
+        edited = None if placed else _edited(alignment, coding)
+        if edited is not None:
+            placements.append(Placement(coding, *edited, "edited"))
+            continue
         if placed is None:
             placements.append(Placement(coding, None, None, "not found"))
             continue
@@ -189,6 +197,40 @@ def _in_place(alignment: _Alignment, old_text: str, new_text: str, coding: Codin
     start = new_first + max(0, coding.start - old_first)
     end = new_last - max(0, old_last - coding.end)
     return (start, end) if start < end and _same_text(coding.quote, new_text[start:end]) else None
+
+
+EDITED_MIN_WORDS = 4  # words a coding needs before an edit inside it keeps its place
+EDITED_KEPT = 0.6  # share of its words that must survive between its first and last
+
+
+def _edited(alignment: _Alignment, coding: Coding) -> tuple[int, int] | None:
+    """The coding's place when it was edited inside: its first and last words survived, in
+    order, and enough of the words between them (see the module doc)."""
+    words = alignment.words(coding.start, coding.end)
+    if len(words) < EDITED_MIN_WORDS:
+        return None  # too short: an edit may change what it says
+    first, last = alignment.to_new[words[0]], alignment.to_new[words[-1]]
+    if first is None or last is None or last <= first:
+        return None
+    mapped = [j for i in words if (j := alignment.to_new[i]) is not None]
+    in_order = all(a < b for a, b in zip(mapped, mapped[1:], strict=False))
+    if not in_order or len(mapped) < EDITED_KEPT * len(words) or last - first + 1 > 2 * len(words):
+        return None
+    if not alignment.neighbour_kept(words[0], words[-1]):
+        return None
+    (old_first, _), (new_first, _) = alignment.old_tokens[words[0]], alignment.new_tokens[first]
+    (_, old_last), (_, new_last) = alignment.old_tokens[words[-1]], alignment.new_tokens[last]
+    start = new_first + max(0, coding.start - old_first)
+    end = new_last - max(0, old_last - coding.end)
+    return (start, end) if start < end else None
+
+
+def edits(old: str, new: str) -> list[tuple[str, str]]:
+    """The words that differ between an edited coding's old and new text, as (old, new)
+    pairs of stretches ("" where words were only removed or only added)."""
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return [(" ".join(a[i0:i1]), " ".join(b[j0:j1])) for tag, i0, i1, j0, j1 in matcher.get_opcodes() if tag != "equal"]
 
 
 def _moved(alignment: _Alignment, old_text: str, new_text: str, coding: Coding) -> tuple[int, int] | None:

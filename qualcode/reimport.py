@@ -16,6 +16,7 @@ class ReimportResult:
     name: str
     source: Path
     unchanged: bool  # the file's text is the stored text: nothing to do
+    new_text: str = ""  # the file's text (the placements' offsets count in it)
     placements: list[Placement] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -55,6 +56,7 @@ def reimport(
     other = store.transcripts.id_by_hash(new.content_hash)
     if other is not None and other != tid:
         raise error(DUPLICATE_TEXT, path=path, name=store.transcripts.names()[other])
+    result.new_text = new.text
     result.placements = reanchor(stored.text, new.text, store.codings.find(tid))
     if not dry_run:
         result.counts = store.replace_text(tid, new, result.placements)

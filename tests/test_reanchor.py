@@ -65,6 +65,40 @@ def test_reanchor_deleted_text_is_not_placed():
     assert (p.start, p.how) == (None, "not found")
 
 
+TURN = "Wij werken al jaren met de moskee en het wijkteam samen, en dat gaat meestal goed."
+
+
+def test_reanchor_a_coding_edited_inside_keeps_its_place():
+    # A typo corrected and a word changed inside a coded turn: it was detached ("text not found").
+    old = f"I: Hoe gaat het?\nR: {TURN}\nI: Dank je."
+    new = old.replace("jaren", "jaaaren").replace("meestal", "vaak")
+    c = coding(old, TURN)
+    [p] = reanchor(old, new, [c])
+    assert p.how == "edited"
+    assert new[p.start : p.end] == TURN.replace("jaren", "jaaaren").replace("meestal", "vaak")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("moskee en het wijkteam samen, en dat gaat meestal", "gemeente"),  # most of it rewritten
+        ("Wij werken", "Zij"),  # its first word gone
+        ("goed.", "slecht"),  # its last word gone
+    ],
+)
+def test_reanchor_a_coding_mostly_rewritten_or_without_its_ends_is_detached(change):
+    old = f"I: Hoe gaat het?\nR: {TURN}\nI: Dank je."
+    [p] = reanchor(old, old.replace(*change), [coding(old, TURN)])
+    assert (p.start, p.how) == (None, "not found")
+
+
+def test_reanchor_a_short_coding_edited_inside_is_detached():
+    # Three words with one changed may say something else: not ours to keep.
+    old = "R: Dat gaat goed.\nI: Ja."
+    [p] = reanchor(old, old.replace("gaat", "ging"), [coding(old, "Dat gaat goed")])
+    assert p.how == "not found"
+
+
 @pytest.fixture
 def project(tmp_path):
     runner = CliRunner()
@@ -141,3 +175,22 @@ def test_reanchor_long_quote_of_a_moved_paragraph_is_found():
     new = f"I: Vraag twee?\nR: Antwoord twee.\nI: Nieuwe vraag?\nR: {quote}"
     [p] = reanchor(old, new, [coding(old, quote)])
     assert new[p.start : p.end] == quote
+
+
+def test_reanchor_cli_reimport_shows_a_coding_edited_inside(project):
+    start = OLD.index("Via de moskee. Daarna kwam het CJG.")
+    assert run(project, "code", "a", "voorbeeld", "--span", f"{start}:{start + 35}").exit_code == 0
+    new = OLD.replace("Daarna kwam het CJG.", "Daarna kwam het Centrum voor Jeugd en Gezin.") + "\n"
+    (project / "transcripts" / "a.txt").write_text(new, encoding="utf-8")
+    preview = run(project, "reimport", "a", "--dry-run")
+    assert "1 edited inside kept" in preview.stdout
+    assert (
+        "would keep its place, edited inside (CJG -> Centrum voor Jeugd en Gezin): 'Via de moskee. Daarna kwam het CJG.'"
+        in preview.output
+    )
+    result = run(project, "reimport", "a")
+    assert result.exit_code == 0, result.output
+    assert "keeps its place, edited inside" in result.output
+    rows = json.loads(run(project, "codings", "--format", "json").stdout)
+    assert [r["text"] for r in rows] == ["Via de moskee. Daarna kwam het Centrum voor Jeugd en Gezin."]
+    assert json.loads(run(project, "codings", "--detached", "--format", "json").stdout) == []

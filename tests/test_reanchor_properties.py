@@ -87,6 +87,15 @@ def test_reanchor_property_a_coding_is_at_its_own_text_or_reported(case):
             # Reported as detached: allowed, unless nothing near it was edited.
             assert not untouched, (placement, old_text, new_text)
             continue
+        if placement.how == "edited":
+            # Edited inside: from its first word to its last, both still there, and the
+            # words of it that are left still in their order between them.
+            kept = [j for j in own if j is not None]
+            assert own[0] is not None and own[-1] is not None, (placement, old_text, new_text)
+            assert kept == sorted(kept) and own[0] < own[-1], (placement, old_text, new_text)
+            assert placement.start == new_starts[own[0]], (placement, old_text, new_text)
+            assert placement.end == new_starts[own[-1]] + len(new_words[own[-1]]), (placement, old_text, new_text)
+            continue
         # Placed: then on exactly the words it had, each still there and still adjacent.
         assert None not in own, (placement, old_text, new_text)
         assert own == list(range(own[0], own[0] + len(own))), (placement, old_text, new_text)

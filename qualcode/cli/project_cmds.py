@@ -207,6 +207,7 @@ def reimport(state: State, transcript: str, file: Path | None, encoding: str | N
     text is gone are detached: kept aside and reported by `qualcode check`, never
     dropped.
     """
+    from ..reanchor import edits
     from ..reimport import reimport as run_reimport
 
     project = state.project()
@@ -217,8 +218,18 @@ def reimport(state: State, transcript: str, file: Path | None, encoding: str | N
         return
     moved = sum(p.how in ("moved", "whitespace") for p in result.placements)
     kept = sum(p.how == "unchanged" for p in result.placements)
+    edited = [p for p in result.placements if p.how == "edited"]
     verb = "would move" if dry_run else "moved"
-    echo(f"{result.name}: {kept} coding(s) in place, {verb} {moved}, {len(result.detached)} cannot be placed")
+    inside = f", {len(edited)} edited inside kept" if edited else ""
+    echo(f"{result.name}: {kept} coding(s) in place, {verb} {moved}{inside}, {len(result.detached)} cannot be placed")
+    for placement in edited:
+        c = placement.coding
+        assert placement.start is not None and placement.end is not None  # placed
+        changes = edits(c.quote, result.new_text[placement.start : placement.end])
+        shown = "; ".join(f"{shorten(old) or '(added)'} -> {shorten(new) or '(removed)'}" for old, new in changes[:3])
+        more = f" and {len(changes) - 3} more" if len(changes) > 3 else ""
+        keeps = "would keep" if dry_run else "keeps"
+        warn(f"coding {c.id} ({c.code_id}) {keeps} its place, edited inside ({shown}{more}): {shorten(c.quote)!r}")
     detached_ids = {} if dry_run else {d.coding_id: d.id for d in project.store.codings.detached(tid)}
     for placement in result.detached:
         c = placement.coding

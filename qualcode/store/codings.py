@@ -431,7 +431,7 @@ class CodingStore:
         coding of the same code and coder on the same span) move to the detached
         codings with the reason. Joins the caller's transaction.
         """
-        counts = {"unchanged": 0, "moved": 0, "whitespace": 0, "detached": 0}
+        counts = {"unchanged": 0, "moved": 0, "whitespace": 0, "edited": 0, "detached": 0}
         stamp = now()
         with self._db.transaction() as db:
             # Park every coding far beyond any text first, so the unique index cannot
