@@ -379,3 +379,10 @@ def test_detect_an_unknown_name_starting_a_sentence_before_a_verb():
         " Goeiemorgen zei ze. Awel zei hij. Vervolgens ging het mis. Blockchain is hot, zegt men over blockchain.\n"
     )
     assert found(text, detector=StubDetector({})) == [("person", "Tesfay"), ("person", "Senait")]
+
+
+def test_detect_a_deduce_name_run_on_into_a_public_service_ends_before_it():
+    # deduce read "Jan Peeters van de Kind" of "Kind en Gezin" as one name: applying it cut the service's name.
+    stub = StubDetector({"Jan Peeters van de Kind": "person", "Els Maes van Kind": "person"})
+    text = "R: Ik belde Jan Peeters van de Kind en Gezin. Toen kwam Els Maes van Kind en Gezin langs.\n"
+    assert found(text, detector=stub) == [("person", "Jan Peeters"), ("person", "Els Maes")]

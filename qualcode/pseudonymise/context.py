@@ -66,7 +66,7 @@ ORG_WORDS = frozenset(
     kerk kerkgenootschap parochie gemeente congregatie tempel synagoge koranschool stichting vereniging
     vrouwenvereniging zelforganisatie migrantenorganisatie vzw buurthuis wijkcentrum jongerencentrum
     kinderopvang crèche creche peuterspeelzaal bso kinderdagverblijf sportclub voetbalclub club bedrijf
-    schoonmaakbedrijf praktijk huisartsenpraktijk kliniek apotheek restaurant winkel supermarkt bakkerij
+    schoonmaakbedrijf praktijk huisartsenpraktijk kliniek apotheek restaurant café cafe eethuis theehuis winkel supermarkt bakkerij
     centrum cultureel ontmoetingscentrum platform netwerk""".split()
 )
 # "gemeente" after a name is a congregation; before a name it is the municipality.

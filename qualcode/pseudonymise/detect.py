@@ -151,7 +151,7 @@ def _normalise(c: Candidate, text: str) -> list[Candidate]:
         out = []
         # deduce can run a name on over a sentence's end ("mevrouw Demir. Mevrouw Demir
         # heeft"): each sentence's part is a name of its own.
-        for start, end in _sentence_parts(text, c.start, c.end):
+        for start, end in _sentence_parts(text, c.start, _before_service(text, c.start, c.end)):
             # deduce includes a title or a word like "collega" in the name ("de heer Segers"
             # too, in the minutes of a debate): keep it outside.
             while True:
@@ -184,6 +184,18 @@ def _street_or_person(c: Candidate) -> Candidate:
     ):
         return Candidate(c.start, c.end, "person", c.text, c.source)
     return c
+
+
+_TRAILING_CONNECTORS = re.compile(r"(?:\s+(?:van|bij|de|het|der|den))+\s*$", re.I)
+
+
+def _before_service(text: str, start: int, end: int) -> int:
+    """Where a name ends that deduce ran on into a public service: "Jan Peeters van de Kind"
+    of "Jan Peeters van de Kind en Gezin" is "Jan Peeters"."""
+    for m in not_personal_pattern().finditer(text, start, min(len(text), end + 40)):
+        if start < m.start() < end:
+            return start + len(_TRAILING_CONNECTORS.sub("", text[start : m.start()]))
+    return end
 
 
 def _sentence_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
