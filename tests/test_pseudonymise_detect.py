@@ -386,3 +386,26 @@ def test_detect_a_deduce_name_run_on_into_a_public_service_ends_before_it():
     stub = StubDetector({"Jan Peeters van de Kind": "person", "Els Maes van Kind": "person"})
     text = "R: Ik belde Jan Peeters van de Kind en Gezin. Toen kwam Els Maes van Kind en Gezin langs.\n"
     assert found(text, detector=stub) == [("person", "Jan Peeters"), ("person", "Els Maes")]
+
+
+@pytest.mark.parametrize(
+    "sentence, category, expected",
+    [
+        ("Mijn oudste (19) studeert nog.", "age", "19"),
+        ("Rachid (34) kwam ook.", "age", "34"),
+        ("Hij is in 1978 geboren.", "date", "1978"),
+        ("Het dossiernummer is 2023-0456-XB.", "id", "2023-0456-XB"),
+        ("Zijn klantnummer: AB12345.", "id", "AB12345"),
+        ("Hij woont in de Van der Palmstraat 12-III.", "address", "Van der Palmstraat 12-III"),
+    ],
+)
+def test_patterns_ages_in_brackets_years_before_geboren_named_numbers(sentence, category, expected):
+    # Each stayed in the text (or, for the floor "-III", outside the address).
+    assert (category, expected) in [(c.category, c.text) for c in find_patterns(sentence)]
+
+
+@pytest.mark.parametrize(
+    "sentence", ["Bij punt (3) en (12) staat het.", "Het kenmerk is ons bekend.", "Een dossiernummer hebben ze niet."]
+)
+def test_patterns_no_age_in_list_numbers_and_no_id_without_a_number(sentence):
+    assert [c for c in find_patterns(sentence) if c.category in ("age", "id")] == []

@@ -93,6 +93,8 @@ DATE_WORDS = re.compile(
 BIRTH_YEAR = re.compile(
     r"(?:geboren|geboortejaar|geboortedatum|bouwjaar)\s*(?:in|op|:)?\s*(?:\d{1,2}\s+\w+\s+)?(?P<date>(?:19|20)\d{2})\b", re.I
 )
+# "in 1978 geboren", "1996 geboren": the year before the word
+BIRTH_YEAR_BEFORE = re.compile(r"\b(?P<date>(?:19|20)\d{2})\s+geboren\b", re.I)
 # numeric dates deduce may miss: 4-11-79, 15.05.2024
 NUMERIC_DATE = re.compile(r"\b\d{1,2}[-./]\d{1,2}[-./](?:\d{4}|\d{2})\b")
 
@@ -125,6 +127,36 @@ POSTCODE_PATTERNS = [
 PLATE = re.compile(r"(?<![\w-])(?:[A-Z]{1,3}|\d{1,3})-(?:[A-Z]{1,3}|\d{1,3})-(?:[A-Z]{1,3}|\d{1,3})(?![\w-])")
 # A social media handle (not an e-mail address): @mamasranang_zo
 HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])")
+# A number named by what it numbers: "dossiernummer 2023-0456-XB", "klantnummer: AB12345".
+NUMBER_WORDS = (
+    "dossiernummer",
+    "klantnummer",
+    "cliëntnummer",
+    "clientnummer",
+    "referentienummer",
+    "kenmerk",
+    "zaaknummer",
+    "registratienummer",
+    "lidnummer",
+    "polisnummer",
+    "v-nummer",
+    "vreemdelingennummer",
+    "rijksregisternummer",
+    "burgerservicenummer",
+    "bsn",
+    "paspoortnummer",
+    "rekeningnummer",
+    "kentekennummer",
+    "kenteken",
+)
+FILE_NUMBER = re.compile(
+    rf"(?:{'|'.join(re.escape(w) for w in NUMBER_WORDS)})\s*(?:is|was|:)?\s*(?P<id>(?=[\w./-]*\d)[A-Z0-9][\w./-]{{2,}}[A-Za-z0-9])",
+    re.I,
+)
+# "mijn oudste (19)", "Rachid (34)": an age in brackets after a person.
+AGE_IN_BRACKETS = re.compile(
+    rf"(?:\b(?:{_KIN}|oudste|jongste|middelste)|\b[A-Z][a-zà-ÿ]+)\s+\((?P<age>\d{{1,2}})(?:\s+jaar)?\)",
+)
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+[^\s<>\"').,;:!?\]]|\b[\w-]+\.(?:nl|be|com|org|eu|net)/[^\s<>\"')]*[\w/]")
 
@@ -136,7 +168,7 @@ STREET_END = (
 )
 STREET = re.compile(
     rf"\b(?:[A-Z][\w'’]*\s+(?:(?:van|de|der|den|het|ter|ten|'t)\s+)*){{0,3}}"
-    rf"[A-Z][\w'’-]*(?:{STREET_END})(?:-[A-Z][a-z]+)?\b(?:\s+\d{{1,4}}(?:\s?[a-zA-Z]\b)?(?:[-/]\d+)?)?"
+    rf"[A-Z][\w'’-]*(?:{STREET_END})(?:-[A-Z][a-z]+)?\b(?:\s+\d{{1,4}}(?:\s?[a-zA-Z]\b)?(?:[-/](?:\d+|[IVX]+\b|hs\b|bis\b))?)?"
 )
 POSTBUS = re.compile(r"\b[Pp]ostbus\s+\d{1,6}\b")
 
@@ -198,6 +230,15 @@ def find_patterns(text: str) -> list[Candidate]:
     for lo, hi in _windows(_occurrences(lower, ("geboren", "geboorte", "bouwjaar")), 0, 40, size):
         for m in BIRTH_YEAR.finditer(text, lo, hi):
             add(*m.span("date"), "date")
+    for lo, hi in _windows(_occurrences(lower, (" geboren",)), 12, 9, size):
+        for m in BIRTH_YEAR_BEFORE.finditer(text, lo, hi):
+            add(*m.span("date"), "date")
+    for lo, hi in _windows(_occurrences(lower, NUMBER_WORDS), 0, 48, size):
+        for m in FILE_NUMBER.finditer(text, lo, hi):
+            add(*m.span("id"), "id")
+    for lo, hi in _windows(_occurrences(text, ("(",)), 40, 6, size):
+        for m in AGE_IN_BRACKETS.finditer(text, lo, hi):
+            add(*m.span("age"), "age")
     for lo, hi in _windows(_occurrences(text, _DIGITS), 30, 30, size):
         for m in NUMERIC_DATE.finditer(text, lo, hi):
             add(*m.span(), "date")
