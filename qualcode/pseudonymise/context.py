@@ -224,11 +224,7 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
         if split and all(_skip_token(w.group()) for w in split[1] if w.group().casefold() not in INTERFIXES):
             words = split[0]
         kind = None
-        if (
-            len(words) > 1
-            and words[0].group().casefold() in not_personal()
-            and (words[0].group().isupper() or words[0].group().casefold() in AREA_TEAMS)
-        ):
+        if len(words) > 1 and area_service(words[0].group()):
             # "OCMW van Antwerpen", "CJG Rotterdam", "Buurtteam Zuidoost": a public service
             # named after its area.
             words = words[1:]
@@ -365,6 +361,13 @@ def _unknown_subject(word: str, text: str, end: int, lower: LowerWords) -> bool:
         or not subject_follows(text, end)
         or folded in lower
     )
+
+
+def area_service(word: str) -> bool:
+    """A public service named after its area when a place follows: "OCMW (van Antwerpen)",
+    "CJG (Rotterdam)", "Buurtteam (Zuidoost)"."""
+    folded = word.casefold()
+    return folded in not_personal() and (word.isupper() or folded in AREA_TEAMS)
 
 
 def _possessive(word: str) -> str | None:

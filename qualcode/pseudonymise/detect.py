@@ -33,6 +33,7 @@ from .context import (
     ORG_WORDS,
     KnownNames,
     Region,
+    area_service,
     is_sentence_start,
     label_names,
     proper_nouns,
@@ -142,7 +143,7 @@ def _normalise(c: Candidate, text: str) -> list[Candidate]:
         return out
     if c.category == "person" and c.text[:1].islower():
         service = re.search(r"(\w+)\s+$", text[max(0, c.start - 12) : c.start])
-        if service and service.group(1).isupper() and service.group(1).casefold() in not_personal():
+        if service and area_service(service.group(1)):
             # "OCMW van Antwerpen": a public service and its area, not "van Antwerpen" the person.
             m = re.match(r"(?:(?:van|de|der|den|het)\s+)*", c.text)
             start = c.start + (m.end() if m else 0)
