@@ -64,6 +64,28 @@ def _quick_pilot():
     wait.SLEEP_GRANULARITY, wait.SLEEP_IDLE = saved
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _steady_cursors():
+    """Text fields' cursors never blink in tests: a picture taken in the blink's dark half lost its cursor.
+
+    Switching the blink off after the field had focus was not enough: a TextArea keeps the line it
+    drew in the dark half and shows it again once blinking is off (the cursor stayed away), so
+    how long a test took decided whether a snapshot showed the memo's cursor."""
+    from textual.widgets import Input, TextArea
+
+    saved = {cls: cls.__init__ for cls in (Input, TextArea)}
+    for cls, init in saved.items():
+
+        def steady_init(self, *args, _init=init, **kwargs):
+            _init(self, *args, **kwargs)
+            self.cursor_blink = False
+
+        cls.__init__ = steady_init
+    yield
+    for cls, init in saved.items():
+        cls.__init__ = init
+
+
 @pytest.fixture(scope="session")
 def _sample_template(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("sample")
