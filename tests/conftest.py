@@ -86,6 +86,18 @@ def _steady_cursors():
         cls.__init__ = init
 
 
+@pytest.fixture(autouse=True)
+def _messages_held_for_snapshots(request, monkeypatch):
+    """A snapshot's status message ('Accepted: …', 'Rejected: …') stays until the picture is taken.
+
+    Messages fade after ``MESSAGE_SECONDS`` (8 s) on a real timer: a snapshot test slower than
+    that from its message to its picture (a loaded machine) showed the line without it."""
+    if "snap_compare" in request.fixturenames:
+        from qualcode.tui import strings
+
+        monkeypatch.setattr(strings, "MESSAGE_SECONDS", 24 * 3600)
+
+
 @pytest.fixture(scope="session")
 def _sample_template(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("sample")
