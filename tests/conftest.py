@@ -64,6 +64,40 @@ def _quick_pilot():
     wait.SLEEP_GRANULARITY, wait.SLEEP_IDLE = saved
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _steady_cursors():
+    """Text fields' cursors never blink in tests: a picture taken in the blink's dark half lost its cursor.
+
+    Switching the blink off after the field had focus was not enough: a TextArea keeps the line it
+    drew in the dark half and shows it again once blinking is off (the cursor stayed away), so
+    how long a test took decided whether a snapshot showed the memo's cursor."""
+    from textual.widgets import Input, TextArea
+
+    saved = {cls: cls.__init__ for cls in (Input, TextArea)}
+    for cls, init in saved.items():
+
+        def steady_init(self, *args, _init=init, **kwargs):
+            _init(self, *args, **kwargs)
+            self.cursor_blink = False
+
+        cls.__init__ = steady_init
+    yield
+    for cls, init in saved.items():
+        cls.__init__ = init
+
+
+@pytest.fixture(autouse=True)
+def _messages_held_for_snapshots(request, monkeypatch):
+    """A snapshot's status message ('Accepted: …', 'Rejected: …') stays until the picture is taken.
+
+    Messages fade after ``MESSAGE_SECONDS`` (8 s) on a real timer: a snapshot test slower than
+    that from its message to its picture (a loaded machine) showed the line without it."""
+    if "snap_compare" in request.fixturenames:
+        from qualcode.tui import strings
+
+        monkeypatch.setattr(strings, "MESSAGE_SECONDS", 24 * 3600)
+
+
 @pytest.fixture(scope="session")
 def _sample_template(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("sample")

@@ -6,6 +6,7 @@ from test_tui_support import (
     SMALL_TRANSCRIPT,
     make_app,
     open_transcript,
+    settle,
 )
 
 from qualcode.store import Store
@@ -43,6 +44,44 @@ async def test_tui_coding_opens_at_the_first_turn(small_project):
         screen = await open_transcript(pilot)
         assert screen.model.turn_count == 4
         assert at_cursor(screen) == "Hoe begon he"
+
+
+async def test_tui_coding_footer_shows_the_document_keys_once_a_slow_transcript_has_loaded(small_project, monkeypatch):
+    """The footer drawn while the transcript loaded (Textual leaves a loading view's keys out) was
+    never drawn again: on a busy machine the screen showed no Sentence, no Turn until the focus moved."""
+    import threading
+
+    from qualcode.tui.screens.coding import CodingScreen
+
+    release = threading.Event()
+    load = CodingScreen._load
+
+    def held_load(screen):  # the worker thread waits until the footer has been drawn
+        release.wait(30)
+        return load(screen)
+
+    monkeypatch.setattr(CodingScreen, "_load", held_load)
+
+    def footer_actions() -> set[str]:
+        return {key.action for key in app.screen.query("FooterKey")}
+
+    app = make_app(small_project)
+    async with app.run_test(size=SIZE) as pilot:
+        try:
+            app.open_transcript(1)
+            for _ in range(100):  # the footer is drawn after a refresh: wait for that, not for a time
+                await pilot.pause()
+                if footer_actions():
+                    break
+            assert "pick" in footer_actions() and "select_sentence" not in footer_actions()  # while loading
+        finally:
+            release.set()
+        await settle(pilot)
+        for _ in range(100):
+            if "select_sentence" in footer_actions():
+                break
+            await pilot.pause()
+        assert {"select_sentence", "select_turn", "pick"} <= footer_actions()
 
 
 async def test_tui_coding_moves_by_turn_sentence_word_and_char(small_project):

@@ -118,7 +118,7 @@ async def test_tui_command_palette_opens_a_transcript(small_project):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+p")
         await pilot.press(*"open transcript gesprek")
-        await pilot.pause(0.3)
+        await settle(pilot)  # the palette searches in a worker: wait for it, not for a time
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.SCREEN == "coding"

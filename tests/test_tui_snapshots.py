@@ -1,7 +1,7 @@
 """Snapshots of every screen in its main states (look at the SVGs before accepting them).
 
-Everything happens in ``run_before`` (open, move, type), then blinking cursors are
-switched off and workers are waited for, so the pictures never depend on timing.
+Everything happens in ``run_before`` (open, move, type), waiting for the workers after
+every step; cursors never blink in tests (conftest.py), so the pictures never depend on timing.
 Update with ``pytest tests/test_tui_snapshots.py --snapshot-update``.
 """
 
@@ -23,7 +23,7 @@ SIZE = (110, 34)
 
 
 def steady(*steps):
-    """A run_before that performs ``steps`` (callables or key lists), then steadies the screen."""
+    """A run_before that performs ``steps`` (callables or key lists), settling the screen after each."""
 
     async def run_before(pilot):
         await pilot.pause()
@@ -35,9 +35,6 @@ def steady(*steps):
             else:
                 await pilot.press(*step)
             await settle(pilot)
-        for widget in pilot.app.screen.query("Input, TextArea"):
-            widget.cursor_blink = False
-        await settle(pilot)
 
     return run_before
 

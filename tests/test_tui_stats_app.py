@@ -59,7 +59,7 @@ async def test_tui_stats_app_from_the_palette(small_project):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+p", *"statistics")
-        await pilot.pause(0.3)  # the palette searches in the background
+        await settle(pilot)  # the palette searches in a worker: wait for it, not for a time
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, StatsScreen)

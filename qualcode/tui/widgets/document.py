@@ -156,6 +156,16 @@ class DocumentView(ScrollView, can_focus=True):
 
     # --- model, layout ------------------------------------------------------------
 
+    def set_loading(self, loading: bool) -> None:
+        """Cover the view while its transcript loads (``loading``), uncover it after; the footer follows.
+
+        While a focused widget loads, Textual leaves its keys out of the screen's bindings, but
+        nothing told the footer when loading ended: it kept the screen's keys only (no Sentence,
+        no Turn) whenever it was drawn before the transcript had loaded (a slow machine, a long
+        transcript), until the focus moved."""
+        super().set_loading(loading)
+        self.screen.refresh_bindings()
+
     def set_model(self, model: DocumentModel, cursor: int | None = None) -> None:
         """Show a transcript (built in a worker); put the cursor at ``cursor``."""
         self.model = model
