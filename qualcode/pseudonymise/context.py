@@ -414,7 +414,7 @@ def _looks_like_name(words: list[re.Match], before: str) -> bool:
     return len(words) > 1 and words[0].group().casefold() in first_names() and words[0].group().casefold() not in INTERFIXES
 
 
-_PARTY = re.compile(r"\s*\([^()]*\)")
+_PARTY = re.compile(r"(?<!\s)\s*\([^()]*\)")  # from a run of spaces' start only: linear
 _BRACKETED = re.compile(r"\(([^()]*)\)\s*$")
 _ARTICLES = frozenset({"de", "het", "een"})
 
