@@ -127,7 +127,7 @@ def load_config(root: Path) -> ProjectConfig:
     except OSError as exc:
         raise error(BAD_CONFIG, path=path, problem=f"cannot read the file: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:
-        raise error(BAD_CONFIG, path=path, problem=located(*syntax_problem(exc))) from None
+        raise error(BAD_CONFIG, path=path, problem=located(*syntax_problem(exc, text=text))) from None
     except (ValueError, RecursionError) as exc:  # a 5,000-digit number, nesting thousands deep
         raise error(BAD_CONFIG, path=path, problem=f"a value cannot be read: {str(exc)[:120]}") from None
     if data is None:
