@@ -68,10 +68,10 @@ DEFAULT_INTERVIEWER_SPEAKERS = [
     r"facilitator\s*\d*",
 ]
 
-# A bracketed addition after the role ("Interviewer (Lotte)") and a closing full stop ("I.").
-# The spaces before the bracket are taken from where they start only ((?<!\s)): tried from
-# every space of a long run, a label of 100,000 spaces took minutes (quadratic).
-_LABEL_EXTRAS = re.compile(r"(?:(?<!\s)\s*\([^()]*\))?\.?$")
+# A bracketed addition after the role ("Interviewer (Lotte)", "I. (Lotte)") and a closing
+# full stop ("I."). The spaces before the bracket are taken from where they start only
+# ((?<!\s)): tried from every space of a long run, a label of 100,000 spaces took minutes.
+_LABEL_EXTRAS = re.compile(r"(?:\.?(?<!\s)\s*\([^()]*\))?\.?$")
 
 CONFIG_KEYS = {
     "codebook": "path of the codebook YAML, relative to the project folder",

@@ -18,8 +18,8 @@ from qualcode.pseudonymise.context import _PARTY, label_names
 
 SPACES = " " * 1_000_000
 
-# The patterns as they were: the reference for what is taken off.
-_OLD_EXTRAS = re.compile(r"(?:\s*\([^()]*\))?\.?$")
+# The patterns without the look-behind (quadratic): the reference for what is taken off.
+_OLD_EXTRAS = re.compile(r"(?:\.?\s*\([^()]*\))?\.?$")
 _OLD_PARTY = re.compile(r"\s*\([^()]*\)")
 
 

@@ -415,7 +415,7 @@ def _looks_like_name(words: list[re.Match], before: str) -> bool:
 
 
 _PARTY = re.compile(r"(?<!\s)\s*\([^()]*\)")  # from a run of spaces' start only: linear
-_BRACKETED = re.compile(r"\(([^()]*)\)\s*$")
+_BRACKETED = re.compile(r"\(([^()]*)\)\.?\s*$")
 _ARTICLES = frozenset({"de", "het", "een"})
 
 
@@ -424,6 +424,7 @@ def label_names(turns: Iterable[Turn]) -> set[str]:
     names = set()
     for t in turns:
         label = _PARTY.sub("", t.speaker or "").strip()  # "Mevrouw Bergkamp (D66)": the party is no name
+        label = label.rstrip(". ")  # "R. (Fatima)", "Interviewer (Lotte).": a role still
         if not label or ROLE_LABEL.fullmatch(label):
             # "Respondent (Fatima)": after a role, what the brackets hold is the speaker's name.
             inner = _BRACKETED.search(t.speaker or "") if label else None
