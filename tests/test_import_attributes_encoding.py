@@ -57,3 +57,18 @@ def test_a_sheet_in_bomless_utf16_or_utf32_is_read_with_the_encoding_given(tmp_p
     result = run(root, "import", "--encoding", encoding, str(root / "transcripts"))
     assert result.exit_code == 0, result.output
     assert "land=Nederland" in run(root, "transcripts").output
+
+
+@pytest.mark.parametrize("encoding", ["punycode", "undefined"])
+@pytest.mark.parametrize("which", ["transcript", "sheet"])
+def test_a_codec_that_is_no_file_encoding_is_refused_without_a_traceback(tmp_path, encoding, which):
+    # Python codecs, so not "unknown", but their decoding fails with a bare UnicodeError.
+    transcript, sheet = b"I: Hoe?\nR: Goed.\n", "file,land\na.txt,België\n".encode("cp1252")
+    if which == "transcript":
+        transcript, sheet = "I: Café?\nR: Ja.\n".encode("cp1252"), b"file,land\na.txt,NL\n"
+    root = project(tmp_path, transcript, sheet)
+    result = run(root, "import", "--encoding", encoding, str(root / "transcripts"))
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert f"the codec '{encoding}' given with --encoding cannot read files" in result.stderr
+    assert "hint: use a text encoding such as cp1252" in result.stderr
+    assert "no transcripts yet" in run(root, "transcripts").output
