@@ -356,7 +356,7 @@ def parse_codebook(text: str, filename: str = "<codebook>") -> tuple[Codebook | 
     try:
         root = yaml.compose(text, Loader=COMPOSER)
     except yaml.MarkedYAMLError as exc:
-        return None, [Problem(filename, *syntax_problem(exc))]
+        return None, [Problem(filename, *syntax_problem(exc, text=text))]
     except yaml.YAMLError as exc:  # e.g. a tag the safe loader refuses
         return None, [Problem(filename, None, None, f"YAML error: {exc}", "use plain YAML without tags")]
     if root is None:

@@ -302,6 +302,11 @@ NOT_WIDE_TEXT = Msg(
     " (read that way it would be '{wrong}')",
     "the file is in a one-byte encoding: try --encoding cp1252 (Word, Notepad), or leave out --encoding",
 )
+NOT_A_FILE_ENCODING = Msg(
+    "QC974",
+    "{path}: the codec '{encoding}' given with --encoding cannot read files ({reason})",
+    "use a text encoding such as cp1252, latin-1, mac-roman or utf-16, or leave out --encoding",
+)
 WRONG_ENCODING = Msg(
     "QC226",
     "{path}: not valid {encoding} at byte offset {offset} (byte 0x{byte:02x}), the encoding given with --encoding",

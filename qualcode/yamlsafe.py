@@ -69,14 +69,17 @@ _SYNTAX_HINTS = {
 }
 _SYNTAX_TAB = "indent with spaces: YAML does not allow a tab here"
 _SYNTAX_ALIAS = "put a value that starts with '*' in quotes (in YAML '*name' repeats a value marked '&name')"
+_SYNTAX_ESCAPE = "write a backslash in double quotes as '\\\\' (a Windows path: C:\\\\Users), or put the value in single quotes"
+_SYNTAX_DOCUMENT = "a file holds one YAML document: remove the '---' or '...' on line {line}"
 _SYNTAX_HINT = "check the indentation on this line, and put a value holding ': ' or ' #' in quotes"
 
 
-def syntax_problem(exc: yaml.YAMLError, first_line: int = 1) -> tuple[int | None, int | None, str, str]:
+def syntax_problem(exc: yaml.YAMLError, first_line: int = 1, text: str | None = None) -> tuple[int | None, int | None, str, str]:
     """``(line, column, message, hint)`` of a YAML syntax error as people read it: 1-based
     place (None when the parser gave none), the parser's problem, and what to do about it
     (where that depends on what the parser was reading, with the line where that began).
-    ``first_line``: the file's line the YAML starts on (2 for front matter after '---')."""
+    ``first_line``: the file's line the YAML starts on (2 for front matter after '---');
+    ``text``: the YAML parsed, to see what the parser stopped at (a tab in the indentation)."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + first_line if mark else None
     column = mark.column + 1 if mark else None
@@ -85,8 +88,12 @@ def syntax_problem(exc: yaml.YAMLError, first_line: int = 1) -> tuple[int | None
     detail = problem or context or "invalid YAML"
     began = context_mark.line + first_line if context_mark else line
     hint = _SYNTAX_HINT
-    if problem and "tab character" in problem:
-        hint = _SYNTAX_TAB
+    if problem and ("tab character" in problem or _tab_indent(text, mark)):
+        hint = _SYNTAX_TAB  # "found character that cannot start any token" at a tab too
+    elif problem and ("escape" in problem or "hexdecimal" in problem):
+        hint = _SYNTAX_ESCAPE  # "C:\Users" in double quotes: the quote is closed
+    elif problem and "another document" in problem and line is not None:
+        hint = _SYNTAX_DOCUMENT.format(line=line)
     elif problem and "undefined alias" in problem:
         hint = _SYNTAX_ALIAS
     elif context:
@@ -230,3 +237,16 @@ def _cycle_problem(node: yaml.Node, text: str) -> YamlProblem:
         "this value contains itself through an alias, so it would repeat forever",
         "write the value out instead of the alias (a code cannot contain itself)",
     )
+
+
+def _tab_indent(text: str | None, mark: yaml.Mark | None) -> bool:
+    """Whether the parser stopped in a line's indentation that holds a tab ("found character
+    that cannot start any token" at a tab: the hint for '@' and '`' would not help)."""
+    if text is None or mark is None:
+        return False
+    lines = text.split("\n")
+    if not 0 <= mark.line < len(lines):
+        return False
+    line = lines[mark.line]
+    indent = line[: len(line) - len(line.lstrip(" \t"))]
+    return "\t" in indent and mark.column <= len(indent)

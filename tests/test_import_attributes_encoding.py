@@ -7,6 +7,7 @@ transcripts it could not have worked anyway, nor would the folder's next import.
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from qualcode.cli import main
@@ -45,3 +46,29 @@ def test_a_utf8_sheet_stays_utf8_beside_cp1252_transcripts(tmp_path):
     result = run(root, "import", "--encoding", "cp1252", str(root / "transcripts"))
     assert result.exit_code == 0, result.output
     assert "land=België" in run(root, "transcripts").output
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le"])
+def test_a_sheet_in_bomless_utf16_or_utf32_is_read_with_the_encoding_given(tmp_path, encoding):
+    # Its ASCII is valid UTF-8 too (a NUL beside every letter): it was taken for a UTF-8
+    # sheet and refused as "UTF-16 text without a byte-order mark", --encoding given or not.
+    transcript = "I: Hoe gaat het?\nR: Goed.\n".encode(encoding)
+    root = project(tmp_path, transcript, "file,land\na.txt,Nederland\n".encode(encoding))
+    result = run(root, "import", "--encoding", encoding, str(root / "transcripts"))
+    assert result.exit_code == 0, result.output
+    assert "land=Nederland" in run(root, "transcripts").output
+
+
+@pytest.mark.parametrize("encoding", ["punycode", "undefined"])
+@pytest.mark.parametrize("which", ["transcript", "sheet"])
+def test_a_codec_that_is_no_file_encoding_is_refused_without_a_traceback(tmp_path, encoding, which):
+    # Python codecs, so not "unknown", but their decoding fails with a bare UnicodeError.
+    transcript, sheet = b"I: Hoe?\nR: Goed.\n", "file,land\na.txt,België\n".encode("cp1252")
+    if which == "transcript":
+        transcript, sheet = "I: Café?\nR: Ja.\n".encode("cp1252"), b"file,land\na.txt,NL\n"
+    root = project(tmp_path, transcript, sheet)
+    result = run(root, "import", "--encoding", encoding, str(root / "transcripts"))
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert f"the codec '{encoding}' given with --encoding cannot read files" in result.stderr
+    assert "hint: use a text encoding such as cp1252" in result.stderr
+    assert "no transcripts yet" in run(root, "transcripts").output

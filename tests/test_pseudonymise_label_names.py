@@ -44,6 +44,13 @@ def run(root, *args):
         ("Respondent (R1)", set()),
         ("Deelnemer (moeder)", set()),
         ("Mevrouw Bergkamp (D66)", {"Bergkamp"}),  # after a name they hold a party
+        # A role with a full stop: "R." was taken for a name of its own (none: too short), so
+        # Fatima went out unnoticed; "Interviewer." was a name.
+        ("R. (Fatima)", {"Fatima"}),
+        ("I. (Lotte).", {"Lotte"}),
+        ("Interviewer (Lotte).", {"Lotte"}),
+        ("Jansen.", {"Jansen"}),
+        (".", set()),
     ],
 )
 def test_a_name_in_brackets_after_a_role_is_a_label_name(label, names):
@@ -82,3 +89,17 @@ def test_apply_says_a_label_name_stays_and_how_to_replace_it(root):
         assert again.exit_code == 0, (step, again.output)
     assert "HATICE" not in again.stderr
     assert run(root, "export", "segments", "--pseudonymise").exit_code == 0
+
+
+def test_export_refuses_a_name_after_a_role_with_a_full_stop(tmp_path, monkeypatch):
+    monkeypatch.setattr(pseudo_cmds, "load_detector", lambda: StubDetector({}))
+    root = tmp_path / "studie"
+    assert run(None, "init", str(root)).exit_code == 0
+    text = "I. (Lotte): Hoe gaat het?\nR. (Fatima): Goed.\n"
+    (root / "transcripts" / "gesprek.txt").write_text(text, encoding="utf-8")
+    assert run(root, "import", str(root / "transcripts")).exit_code == 0
+    assert run(root, "code", "gesprek", "voorbeeld", "--turn", "2").exit_code == 0
+    assert run(root, "pseudonymise", "detect").exit_code == 0
+    result = run(root, "export", "segments", "--pseudonymise")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "Fatima" in result.stderr and "Lotte" in result.stderr, result.stderr

@@ -60,3 +60,15 @@ def test_import_gives_the_interviewer_role_to_such_labels(tmp_path):
         "R.": RESPONDENT,
         "Respondent (Fatima)": RESPONDENT,
     }
+
+
+@pytest.mark.parametrize("label", ["I. (Lotte)", "I. (Lotte).", "Interviewer (Lotte).", "V. (Noor)"])
+def test_a_full_stop_before_or_after_the_name_in_brackets_is_seen_through_too(label):
+    # "I. (Lotte):" is a label as the import reads it: it was a respondent's, where "I." and
+    # "Interviewer (Lotte)" are the interviewer's.
+    assert ProjectConfig().role_of(label) == INTERVIEWER
+
+
+def test_a_label_with_a_full_stop_and_a_name_in_brackets_is_read_as_such():
+    turns = parse_turns("I. (Lotte): Hoe gaat het?\nR. (Fatima): Goed.\nI. (Lotte): En?\n")
+    assert [t.speaker for t in turns] == ["I. (Lotte)", "R. (Fatima)", "I. (Lotte)"]

@@ -76,3 +76,40 @@ def test_a_codebook_that_cannot_be_read_says_what_to_give(tmp_path):
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "cannot read codebook" in result.stderr and "it is a folder, not a file" in result.stderr
     assert "hint: give the path of the codebook's YAML file" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "hint"),
+    [
+        # A tab that starts the line is "a character that cannot start any token" to the
+        # parser: the hint for '@' and '`' sent people looking for a character they never typed.
+        ("title: T\ncodes:\n\t- id: a\n", ":3:1:", "indent with spaces: YAML does not allow a tab here"),
+        ("\ttitle: T\n", ":1:1:", "indent with spaces: YAML does not allow a tab here"),
+        # A Windows path in double quotes: the quote is closed, the backslash is the matter.
+        ('title: "C:\\Users\\lotte"\ncodes: []\n', ":1:", "write a backslash in double quotes as '\\\\'"),
+        ('title: "a\\q"\ncodes: []\n', ":1:", "write a backslash in double quotes as '\\\\'"),
+        ("title: T\n---\ncodes: []\n", ":2:1:", "a file holds one YAML document: remove the '---' or '...' on line 2"),
+        ("title: T\ncodes: [@a]\n", ":2:9:", "put a value that starts with '@', '`' or '%' in quotes"),  # unchanged
+    ],
+)
+def test_hints_name_the_tab_the_backslash_and_the_second_document(tmp_path, text, place, hint):
+    test_codebook_check_hints_say_what_to_do(tmp_path, text, place, hint)
+
+
+def test_a_tab_before_a_list_item_in_the_configuration_says_to_indent_with_spaces(tmp_path):
+    root = tmp_path / "studie"
+    assert CliRunner().invoke(main, ["init", str(root)]).exit_code == 0
+    (root / "qualcode.yaml").write_text("interviewer_speakers:\n\t- interviewer\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--project", str(root), "transcripts"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "line 2, column 1" in result.stderr and "indent with spaces" in result.stderr
+    assert "'@'" not in result.stderr
+
+
+def test_a_tab_in_front_matter_says_to_indent_with_spaces(tmp_path):
+    root = tmp_path / "studie"
+    assert CliRunner().invoke(main, ["init", str(root)]).exit_code == 0
+    (root / "transcripts" / "fm.md").write_text("---\nland: NL\n\ttalen: nl\n---\nI: Hoi.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--project", str(root), "import", str(root / "transcripts")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "fm.md:3" in result.stderr and "hint: indent with spaces" in result.stderr, result.stderr

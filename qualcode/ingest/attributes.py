@@ -52,6 +52,10 @@ def read_csv_rows(path: Path, fail: Fail, encoding: str | None = None) -> tuple[
 
 
 def _utf8(data: bytes) -> bool:
+    """Whether a sheet is UTF-8 text: not UTF-16 or UTF-32 without a byte-order mark, whose
+    ASCII is valid UTF-8 too, with a NUL beside every letter (no text CSV holds a NUL)."""
+    if b"\0" in data:
+        return False
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:

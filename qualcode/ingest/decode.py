@@ -23,6 +23,7 @@ from qualcode.errors import (
     EMPTY_FILE,
     ENCODING_MISREAD,
     NO_ENCODING_OPTION_HINT,
+    NOT_A_FILE_ENCODING,
     NOT_PLAIN_TEXT,
     NOT_WIDE_TEXT,
     TRANSCRIPT_TEXT,
@@ -264,7 +265,11 @@ def decode(data: bytes, path: Path, encoding: str | None = None, *, what: TextKi
         if control is not None:
             raise error(BINARY_FILE, path=shown, offset=control, byte=data[control], noun=what.noun, hint=what.other) from None
         if forced is not None:
-            _refuse_misread(data, data.decode(body_codec, errors="replace"), shown, forced.name)
+            try:
+                replaced = data.decode(body_codec, errors="replace")
+            except UnicodeError as inner:  # 'punycode' fails so on a byte beyond ASCII
+                raise error(NOT_A_FILE_ENCODING, path=shown, encoding=name, reason=inner) from None
+            _refuse_misread(data, replaced, shown, forced.name)
             raise error(WRONG_ENCODING, path=shown, encoding=forced.name, offset=offset, byte=data[offset]) from None
         shown_codec = "UTF-8" if body_codec == "utf-8" else body_codec
         line, column, hint = _locate_undecodable(data, skip, offset, body_codec)
@@ -275,6 +280,9 @@ def decode(data: bytes, path: Path, encoding: str | None = None, *, what: TextKi
         raise error(
             UNDECODABLE, path=shown, encoding=shown_codec, offset=offset, byte=data[offset], line=line, column=column, hint=hint
         ) from None
+    except UnicodeError as exc:
+        # A codec that is no encoding of files: 'punycode', 'idna', 'undefined' fail so.
+        raise error(NOT_A_FILE_ENCODING, path=shown, encoding=name, reason=exc) from None
 
     if forced is not None:
         _refuse_misread(data, text, shown, forced.name)

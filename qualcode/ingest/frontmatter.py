@@ -57,7 +57,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, str], str, list
         # The YAML starts on the file's second line.
         line = mark.line + 2 if mark is not None else 2
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        hint = syntax_problem(exc, first_line=2)[3]  # what to do, as for a codebook
+        hint = syntax_problem(exc, first_line=2, text=source)[3]  # what to do, as for a codebook
         raise error(BAD_FRONT_MATTER, path=shown, line=line, problem=problem, hint=hint) from None
     if root is None:
         return {}, _body(lines, close), []

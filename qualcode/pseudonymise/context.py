@@ -417,8 +417,8 @@ def _looks_like_name(words: list[re.Match], before: str) -> bool:
     return len(words) > 1 and words[0].group().casefold() in first_names() and words[0].group().casefold() not in INTERFIXES
 
 
-_PARTY = re.compile(r"\s*\([^()]*\)")
-_BRACKETED = re.compile(r"\(([^()]*)\)\s*$")
+_PARTY = re.compile(r"(?<!\s)\s*\([^()]*\)")  # from a run of spaces' start only: linear
+_BRACKETED = re.compile(r"\(([^()]*)\)\.?\s*$")
 _ARTICLES = frozenset({"de", "het", "een"})
 
 
@@ -427,6 +427,7 @@ def label_names(turns: Iterable[Turn]) -> set[str]:
     names = set()
     for t in turns:
         label = _PARTY.sub("", t.speaker or "").strip()  # "Mevrouw Bergkamp (D66)": the party is no name
+        label = label.rstrip(". ")  # "R. (Fatima)", "Interviewer (Lotte).": a role still
         if not label or ROLE_LABEL.fullmatch(label):
             # "Respondent (Fatima)": after a role, what the brackets hold is the speaker's name.
             inner = _BRACKETED.search(t.speaker or "") if label else None

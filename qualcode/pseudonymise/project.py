@@ -56,14 +56,16 @@ def read_names_file(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
     """The (name, category) pairs and the never-words of a names file; errors name file and line."""
     if not path.exists():
         return [], []
+    text = None
     try:
-        node = yaml.compose(read_settings(path), Loader=COMPOSER)
+        text = read_settings(path)
+        node = yaml.compose(text, Loader=COMPOSER)
     except NotUtf8 as exc:
         raise error(PSEUDO_NAMES_FILE, path=path, line=1, problem=str(exc)) from None
     except OSError as exc:
         raise error(PSEUDO_NAMES_FILE, path=path, line=1, problem=f"cannot read the file: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:
-        line, column, message, hint = syntax_problem(exc)
+        line, column, message, hint = syntax_problem(exc, text=text)
         raise error(PSEUDO_NAMES_FILE, path=path, line=line or 1, problem=located(None, None, message, hint)) from None
     if node is None:
         return [], []

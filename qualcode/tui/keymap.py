@@ -259,7 +259,7 @@ def parse_keymap(text: str, filename: str) -> dict[str, str]:
     try:
         node = yaml.compose(text, Loader=COMPOSER)
     except yaml.YAMLError as exc:
-        raise error(KEYMAP_UNREADABLE, path=filename, reason=located(*syntax_problem(exc))) from None
+        raise error(KEYMAP_UNREADABLE, path=filename, reason=located(*syntax_problem(exc, text=text))) from None
     if node is None:
         return {}
     problems: list[Problem | str] = []
