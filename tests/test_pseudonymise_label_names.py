@@ -103,3 +103,18 @@ def test_export_refuses_a_name_after_a_role_with_a_full_stop(tmp_path, monkeypat
     result = run(root, "export", "segments", "--pseudonymise")
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "Fatima" in result.stderr and "Lotte" in result.stderr, result.stderr
+
+
+def test_the_hint_s_span_counts_in_the_text_itself_when_case_folding_changes_lengths(tmp_path, monkeypatch):
+    # The span was found in a case-folded copy: a "ß" before the label (two letters folded) put it off.
+    monkeypatch.setattr(pseudo_cmds, "load_detector", lambda: StubDetector({}))
+    root = tmp_path / "studie"
+    assert run(None, "init", str(root)).exit_code == 0
+    text = "Gesprek in de Hauptstraße\n\n" + TEXT
+    (root / "transcripts" / "gesprek.txt").write_text(text, encoding="utf-8")
+    assert run(root, "import", str(root / "transcripts")).exit_code == 0
+    assert run(root, "code", "gesprek", "voorbeeld", "--turn", "1").exit_code == 0
+    assert run(root, "pseudonymise", "detect").exit_code == 0
+    result = run(root, "export", "segments", "--pseudonymise")
+    at = text.index("HATICE")
+    assert f"--span {at}:{at + 6} " in result.stderr

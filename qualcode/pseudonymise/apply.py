@@ -364,8 +364,9 @@ def label_span(store: Store, label: str, name: str, tid: int) -> str:
     before = 0
     for row in store.transcripts.turn_rows(tid):
         if row[1] == label:
-            at = text.casefold().find(name.casefold(), before, row[2])
-            return f"{at}:{at + len(name)}" if at >= 0 else "START:END"
+            # Searched case-blind in the text itself: a case-folded copy can differ in length ("ß").
+            found = re.compile(re.escape(name), re.IGNORECASE).search(text, before, row[2])
+            return f"{found.start()}:{found.end()}" if found else "START:END"
         before = row[3]
     return "START:END"
 
