@@ -352,8 +352,7 @@ def _unknown_subject(word: str, text: str, end: int, lower: LowerWords) -> bool:
         len(word) < 3
         or not word.isalpha()
         or word.isupper()
-        or folded in dutch_words()
-        or folded in english_words()
+        or _dictionary_word(folded)
         or folded in not_personal()
         or folded in TITLES
         or folded in SENTENCE_STARTERS
@@ -385,8 +384,12 @@ def _possessive(word: str) -> str | None:
 
 def _plain(words: list[re.Match]) -> bool:
     """One ordinary Dutch or English word, capitalised."""
-    folded = words[0].group().casefold()
-    return len(words) == 1 and (folded in dutch_words() or folded in english_words())
+    return len(words) == 1 and _dictionary_word(words[0].group().casefold())
+
+
+def _dictionary_word(folded: str) -> bool:
+    """A (case-folded) word of the Dutch or the English lookup tables."""
+    return folded in dutch_words() or folded in english_words()
 
 
 def _near_not_personal(text: str, s: int, e: int) -> bool:

@@ -67,7 +67,7 @@ def english_words() -> frozenset[str]:
 def name_words() -> frozenset[str]:
     """Case-folded first names and surnames from deduce's name lists, each surname also by
     its last word ("de Vries" -> "vries")."""
-    names = _deduce_list("names", ("lst_first_name", "lst_surname"))
+    names = first_names() | _deduce_list("names", ("lst_surname",))  # the first names' list read once
     return frozenset(names | {n.split()[-1] for n in names})
 
 
