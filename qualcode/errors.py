@@ -686,6 +686,9 @@ TOO_FEW_CODERS = Msg(
     "comparing coders needs at least two of them; {found}",
     "name them with --coders A,B (coders in this project: {known})",
 )
+UNKNOWN_SPEAKER = Msg(
+    "QC332", "no speaker '{speaker}' in this project", "speakers in this project (`qualcode speakers`): {known}{suggestion}"
+)
 UNKNOWN_CODER = Msg("QC901", "no coder '{name}' in this project", "coders in this project: {known}{suggestion}")
 SEGMENT_NEEDS_TWO = Msg(
     "QC902",

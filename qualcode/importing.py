@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shlex
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from .ingest.paths import (
     read_bytes,
     shown_name,
 )
-from .model import Transcript, sha256_bytes, span_words
+from .model import INTERVIEWER, Transcript, sha256_bytes, span_words
 from .project import TRANSCRIPT_DIR, Project
 from .store import Store
 from .termsafe import first_of, one_line
@@ -251,7 +252,51 @@ def _store_transcript(
     words = sum(turn_words)
     store.transcripts.add(transcript, content_hash=content_hash, words=words, turn_words=turn_words)
     speakers = tuple(speaker for speaker in roles if speaker)  # in order of first appearance
+    if len(speakers) > 1 and INTERVIEWER not in roles.values():
+        result.warnings.append(no_interviewer_warning(transcript, speakers))
     result.imported.append(Imported(transcript.name, len(transcript.turns), words, speakers))
+
+
+# A speaker is taken for the one asking the questions when at least this share of their
+# turns (and at least two) holds a question mark, and every other speaker's share is at
+# most half of theirs.
+ASKING_SHARE = 0.5
+
+
+def likely_interviewer(transcript: Transcript) -> tuple[str, int, int] | None:
+    """The speaker of ``transcript`` who asks the questions, with their turns that hold a
+    question mark and all their turns; None when no speaker clearly does."""
+    text = transcript.text
+    asked: dict[str, list[int]] = {}
+    for turn in transcript.turns:
+        if turn.speaker is not None:
+            counts = asked.setdefault(turn.speaker, [0, 0])
+            counts[0] += text.find("?", turn.start, turn.end) >= 0
+            counts[1] += 1
+    shares = sorted(((q / n, speaker) for speaker, (q, n) in asked.items()), reverse=True)
+    if not shares:
+        return None
+    best, speaker = shares[0]
+    q, n = asked[speaker]
+    if n < 2 or best < ASKING_SHARE or any(share > best / 2 for share, _ in shares[1:]):
+        return None
+    return speaker, q, n
+
+
+def no_interviewer_warning(transcript: Transcript, speakers: Sequence[str]) -> str:
+    """What to say about a transcript of several speakers none of whom is an interviewer by
+    ``interviewer_speakers``: its questions would count as answers (suggestions, statistics
+    by role), so the likely interviewer is named with the command that makes them one."""
+    listed = ", ".join(speakers[:6]) + (f" and {len(speakers) - 6} more" if len(speakers) > 6 else "")
+    said = f"{transcript.name}: no speaker is an interviewer by interviewer_speakers (speakers {listed})"
+    guess = likely_interviewer(transcript)
+    if guess is None:
+        return f"{said}; if one of them asks the questions, run `qualcode speakers --interviewer LABEL`"
+    speaker, asked, turns = guess
+    return (
+        f"{said}; {speaker} asks questions in {asked} of {turns} turns: if {speaker} is the interviewer,"
+        f" run `qualcode speakers --interviewer {shlex.quote(speaker)}`"
+    )
 
 
 def _stored_path(project: Project, path: Path, result: ImportResult) -> str:

@@ -181,26 +181,31 @@ def _refuse_repeated_keys(root: yaml.Node | None, path: Path) -> None:
         raise error(BAD_CONFIG, path=path, problem=f"line {line}: '{nodes[i].value}' is given twice (first on line {first_line})")
 
 
-def set_config_value(root: Path, key: str, value: str) -> None:
+def set_config_value(root: Path, key: str, value: object) -> None:
     """Set ``key: value`` in qualcode.yaml, keeping its comments and other lines.
 
-    An existing ``key:`` line is replaced; else the starter's commented example
-    (``# key: ...``) becomes the line; else the line is added at the end.
+    ``value`` is written as JSON (a string, number or list: each is YAML too, on one
+    line). An existing ``key:`` is replaced with all the lines of its value (a list
+    written one item per line); else the starter's commented example (``# key: ...``)
+    becomes the line; else the line is added at the end.
     """
     from .atomic import write_text
 
     path = root / CONFIG_NAME
+    shown = json.dumps(value, ensure_ascii=False)
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines() if path.exists() else []
+        text = path.read_text(encoding="utf-8-sig") if path.exists() else ""
     except (OSError, UnicodeDecodeError) as exc:
-        raise error(CONFIG_NOT_EDITABLE, path=path, key=key, value=value, reason=str(exc)) from None
-    line = f"{key}: {json.dumps(value, ensure_ascii=False)}"
+        raise error(CONFIG_NOT_EDITABLE, path=path, key=key, value=shown, reason=str(exc)) from None
+    lines = text.splitlines()
+    line = f"{key}: {shown}"
     active = [i for i, text in enumerate(lines) if re.match(rf"{key}\s*:", text)]
     example = [i for i, text in enumerate(lines) if re.match(rf"#\s*{key}\s*:", text)]
     if len(active) > 1:
-        raise error(CONFIG_NOT_EDITABLE, path=path, key=key, value=value, reason=f"it sets {key} {len(active)} times")
+        raise error(CONFIG_NOT_EDITABLE, path=path, key=key, value=shown, reason=f"it sets {key} {len(active)} times")
     if active:
-        lines[active[0]] = line
+        first = active[0]
+        lines[first : _value_end(text, key, first) + 1] = [line]
     elif example:
         lines[example[0]] = line
     else:
@@ -208,8 +213,25 @@ def set_config_value(root: Path, key: str, value: str) -> None:
     try:
         write_text(path, "\n".join(lines) + "\n")
     except OSError as exc:
-        raise error(CONFIG_NOT_EDITABLE, path=path, key=key, value=value, reason=exc.strerror or str(exc)) from None
+        raise error(CONFIG_NOT_EDITABLE, path=path, key=key, value=shown, reason=exc.strerror or str(exc)) from None
     load_config(root)  # the file must still be valid (it is, unless it was broken before)
+
+
+def _value_end(text: str, key: str, line: int) -> int:
+    """The last line (0-based) of the value of the top-level ``key`` that starts on ``line``:
+    that line itself, or the last item of a list written one item per line below it."""
+    try:
+        root = yaml.compose(text, Loader=COMPOSER)
+    except yaml.YAMLError:
+        return line  # a file that does not parse is refused by load_config before any edit
+    if not isinstance(root, yaml.MappingNode):
+        return line
+    for k, v in root.value:
+        if k.value == key and k.start_mark.line == line:
+            end = v.end_mark
+            # A block value ends at the start of the line after its last item.
+            return max(line, end.line if end.column > 0 else end.line - 1)
+    return line
 
 
 def is_untouched_starter(path: Path) -> bool:
@@ -415,6 +437,18 @@ class Project:
         self.__dict__.pop("codebook_path", None)
         self.__dict__.pop("codebook", None)
         return value
+
+    def make_interviewer(self, speaker: str) -> bool:
+        """Make the speaker label ``speaker`` an interviewer's: its exact text (any case) added
+        to ``interviewer_speakers`` in qualcode.yaml, the patterns there kept (the default ones
+        written out when the file had none), then applied to the stored turns. False when the
+        setting made it an interviewer already (nothing written)."""
+        if self.config.role_of(speaker) == INTERVIEWER:
+            return False
+        patterns = [*self.config.interviewer_speakers, re.escape(speaker).replace("\\ ", " ")]  # "Lotte Jansen" reads as written
+        set_config_value(self.root, "interviewer_speakers", patterns)
+        self.config = load_config(self.root)
+        return True
 
     @cached_property
     def codebook(self) -> Codebook:

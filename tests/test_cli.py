@@ -474,3 +474,91 @@ def test_coder_after_a_command_that_codes_is_not_questioned(runner, project):
     result = runner.invoke(main, ["--project", str(project), "code", "int1", "kracht", "--turn", "2", "--coder", "bob"])
     assert result.exit_code == 0 and "--coder names" not in result.stderr
     assert "bob" in runner.invoke(main, ["--project", str(project), "codings", "--format", "csv"]).stdout
+
+
+TEAMS_TRANSCRIPT = """\
+Lotte Jansen   0:03
+Goedemiddag. Kun je vertellen wat je doet?
+
+Samira El Amrani   0:09
+Ik ben vrijwilliger bij een vrouwenorganisatie.
+
+Lotte Jansen   1:02
+Hoe ben je daar terechtgekomen?
+
+Samira El Amrani   1:05
+Via mijn buurvrouw. Zij vroeg: kom je ook?
+"""
+
+
+def test_cli_import_names_the_likely_interviewer_when_no_label_is_one(project, runner):
+    path = project / "transcripts" / "teams.txt"
+    path.write_text(TEAMS_TRANSCRIPT, encoding="utf-8")
+    result = run(runner, project, "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert (
+        "teams: no speaker is an interviewer by interviewer_speakers (speakers Lotte Jansen, Samira El Amrani)" in result.stderr
+    )
+    # Samira asks once in two turns (a quoted question), Lotte in both: Lotte is named.
+    assert "Lotte Jansen asks questions in 2 of 2 turns" in result.stderr
+    assert "`qualcode speakers --interviewer 'Lotte Jansen'`" in result.stderr
+
+
+def test_cli_import_says_nothing_of_interviewers_for_one_speaker_or_a_recognised_one(project, runner):
+    one = project / "transcripts" / "monoloog.txt"
+    one.write_text("Fatima: Ik vertel over mijn werk.\n\nFatima: En nog meer.\n", encoding="utf-8")
+    result = run(runner, project, "import", str(one))
+    assert result.exit_code == 0 and "interviewer" not in result.stderr
+
+
+def test_likely_interviewer_needs_a_clear_asker():
+    from qualcode.importing import likely_interviewer
+    from qualcode.model import Transcript, Turn
+
+    def transcript(*turns: tuple[str, str]) -> Transcript:
+        text, made = "", []
+        for i, (speaker, said) in enumerate(turns, 1):
+            made.append(Turn(i, speaker, len(text), len(text) + len(said)))
+            text += said + "\n"
+        return Transcript(name="t", text=text, turns=made)
+
+    asked = transcript(("A", "Wat doe je?"), ("B", "Veel?"), ("A", "En verder?"), ("B", "Niets?"), ("B", "Nee."))
+    assert likely_interviewer(asked) is None  # B asks in 2 of its 3 turns: more than half as often as A
+    clear = transcript(("A", "Wat doe je?"), ("B", "Veel."), ("A", "En verder?"), ("B", "Niets."), ("B", "Echt."))
+    assert likely_interviewer(clear) == ("A", 2, 2)
+    once = transcript(("A", "Wat doe je?"), ("B", "Veel."))
+    assert likely_interviewer(once) is None  # one question is no pattern
+
+
+def test_cli_speakers_interviewer_adds_the_label_keeps_the_patterns_and_applies(project, runner):
+    path = project / "transcripts" / "teams.txt"
+    path.write_text(TEAMS_TRANSCRIPT, encoding="utf-8")
+    assert run(runner, project, "import", str(path)).exit_code == 0
+    config = project / "qualcode.yaml"
+    config.write_text(
+        "# mijn instellingen\ninterviewer_speakers:\n  - i\n  - 'moderator'\nsuggestion_threshold: 0.4\n", encoding="utf-8"
+    )
+    result = run(runner, project, "speakers", "--apply", "--interviewer", "lotte jansen", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "Lotte Jansen is an interviewer from now on" in result.stderr
+    roles = {r["speaker"]: (r["role"], r["setting says"]) for r in json.loads(result.stdout)}
+    assert roles["Lotte Jansen"] == ("interviewer", "") and roles["Samira El Amrani"] == ("respondent", "")
+    assert roles["I"] == ("interviewer", "")  # the patterns already there still hold
+    assert config.read_text(encoding="utf-8") == (
+        '# mijn instellingen\ninterviewer_speakers: ["i", "moderator", "Lotte Jansen"]\nsuggestion_threshold: 0.4\n'
+    )
+    again = run(runner, project, "speakers", "--interviewer", "Lotte Jansen")
+    assert again.exit_code == 0 and "from now on" not in again.stderr  # already one: nothing written
+    unknown = run(runner, project, "speakers", "--interviewer", "Lotte Janssen")
+    assert unknown.exit_code == 1 and "no speaker 'Lotte Janssen'" in unknown.stderr
+    assert "did you mean 'Lotte Jansen'?" in unknown.stderr and "Traceback" not in unknown.output
+
+
+def test_cli_speakers_interviewer_writes_the_default_patterns_when_the_file_has_none(project, runner):
+    from qualcode.project import DEFAULT_INTERVIEWER_SPEAKERS, load_config
+
+    path = project / "transcripts" / "teams.txt"
+    path.write_text(TEAMS_TRANSCRIPT, encoding="utf-8")
+    assert run(runner, project, "import", str(path)).exit_code == 0
+    assert run(runner, project, "speakers", "--interviewer", "Lotte Jansen").exit_code == 0
+    assert load_config(project).interviewer_speakers == [*DEFAULT_INTERVIEWER_SPEAKERS, "Lotte Jansen"]

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
+from ..analysis.selection import did_you_mean
 from ..coding import resolve_transcript
 from ..display import shorten
-from ..errors import APP_NEEDS_TERMINAL, CHECK_PROBLEMS, error
+from ..errors import APP_NEEDS_TERMINAL, CHECK_PROBLEMS, UNKNOWN_SPEAKER, error
 from ..project import Project, creating_project, is_project, sample_project_source
 from .base import State, main, pass_state
 from .render import Progress, echo, emit, format_option, note, styled, warn
@@ -168,18 +169,39 @@ def import_(state: State, paths: tuple[Path, ...], encoding: str | None, name: s
 
 @main.command()
 @click.option("--apply", "apply_", is_flag=True, help="Re-apply interviewer_speakers from qualcode.yaml to every stored turn.")
+@click.option(
+    "--interviewer",
+    "interviewers",
+    metavar="LABEL",
+    multiple=True,
+    help="Make the speaker LABEL an interviewer: added to interviewer_speakers in qualcode.yaml and applied (repeatable).",
+)
 @format_option
 @pass_state
-def speakers(state: State, apply_: bool, fmt: str) -> None:
+def speakers(state: State, apply_: bool, interviewers: tuple[str, ...], fmt: str) -> None:
     """List speaker labels with their role (interviewer or respondent) and turns.
 
     The role is decided once, at import, by the `interviewer_speakers` patterns of
     qualcode.yaml, and every statistic, export, suggestion and the coding screen use
     that stored role. After changing the patterns, `--apply` updates what was
     imported before; the list shows where the stored role and the setting disagree.
+    `--interviewer LABEL` adds a label (e.g. the interviewer's name in a Teams
+    transcript) to the patterns and applies them.
     """
     project = state.project()
     store = project.store
+    if interviewers:
+        known = {info.speaker for info in store.transcripts.speakers() if info.speaker is not None}
+        folded = {speaker.casefold(): speaker for speaker in known}
+        for label in interviewers:
+            if label.casefold() not in folded:
+                shown = sorted(known)
+                listed = ", ".join(shown[:12]) + (f" and {len(shown) - 12} more" if len(shown) > 12 else "")
+                raise error(UNKNOWN_SPEAKER, speaker=label, known=listed or "none", suggestion=did_you_mean(label, known))
+        added = [folded[label.casefold()] for label in interviewers if project.make_interviewer(folded[label.casefold()])]
+        for label in added:
+            note(f"{label} is an interviewer from now on: added to interviewer_speakers in qualcode.yaml")
+        apply_ = True
     if apply_:
         changed = store.transcripts.apply_roles(project.config.role_of)
         note(f"roles re-applied from {project.relative(project.root / 'qualcode.yaml')}: {changed} turn(s) changed")
