@@ -313,3 +313,61 @@ def test_ingest_turns_unicode_whitespace_is_not_content() -> None:
 
 def test_ingest_turns_empty_text() -> None:
     assert parse_turns("") == []
+
+
+TEAMS_OLD = """\
+0:0:0.0 --> 0:0:4.650
+Lotte Jansen
+Goedemiddag, fijn dat je tijd hebt. Kun je vertellen wat je doet?
+
+0:0:5.230 --> 0:0:15.300
+Samira El Amrani
+Ik ben vrijwilliger bij een vrouwenorganisatie in Utrecht.
+We organiseren koffieochtenden.
+
+0:0:16.0 --> 0:0:19.0
+Lotte Jansen
+Hoe ben je daar terechtgekomen?
+
+0:0:19.500 --> 0:0:25.10
+Samira El Amrani
+Via mijn buurvrouw.
+"""
+
+
+def test_teams_transcript_with_the_time_range_above_the_name():
+    scan = scan_turns(TEAMS_OLD)
+    assert [(t.speaker, t.time_start) for t in scan.turns] == [
+        ("Lotte Jansen", 0.0),
+        ("Samira El Amrani", 5.23),
+        ("Lotte Jansen", 16.0),
+        ("Samira El Amrani", 19.5),
+    ]
+    assert TEAMS_OLD[scan.turns[1].start : scan.turns[1].end] == (
+        "Ik ben vrijwilliger bij een vrouwenorganisatie in Utrecht.\nWe organiseren koffieochtenden."
+    )
+
+
+def test_bracketed_name_with_a_time_is_a_speaker_even_once():
+    text = (
+        "[Lotte Jansen] 10:02:11\nGoedemiddag, wat doe je?\n\n"
+        "[Samira El Amrani] 10:02:20\nIk help ouders. [lacht] Echt.\n\n"
+        "[Lotte Jansen] 10:03:05\nHoe dan?\n"
+    )
+    scan = scan_turns(text)
+    assert [(t.speaker, t.time_start) for t in scan.turns] == [
+        ("Lotte Jansen", 36131.0),
+        ("Samira El Amrani", 36140.0),
+        ("Lotte Jansen", 36185.0),
+    ]
+    assert text[scan.turns[1].start : scan.turns[1].end] == "Ik help ouders. [lacht] Echt."
+
+
+def test_a_bracketed_word_alone_is_no_speaker_however_often():
+    text = "I: Hoe ging dat?\n[ONVERSTAANBAAR]\nR: Goed.\n[ONVERSTAANBAAR]\nI: En toen?\n[PAUZE]\n[PAUZE]\n"
+    assert [t.speaker for t in scan_turns(text).turns] == ["I", "R", "I"]
+
+
+def test_a_name_below_a_time_line_needs_to_recur_like_any_bare_name():
+    text = "0:0:1.0 --> 0:0:2.0\nVoorwoord\nDit is een lange inleiding over het project.\n"
+    assert scan_turns(text).labelled is False

@@ -3,10 +3,12 @@
 A *candidate* label is the start of a line that has the shape of a label:
 
 * an optional timestamp (``[00:01:23]``, ``(01:23)``, ``00:01:23``, ``[1:02:03]``,
-  f4-style ``#00:01:23-4#``, optionally a range ``[00:01:23 - 00:01:40]``);
+  f4-style ``#00:01:23-4#``, optionally a range ``[00:01:23 - 00:01:40]``, bare only
+  with an arrow as Teams writes it: ``0:0:3.120 --> 0:0:7.450``);
 * one to five words, at most 40 characters, the first starting with a letter
   (``I``, ``R1``, ``Begeleider 1``, ``Mevrouw van Dam``, ``MEVROUW A``), optionally
-  wrapped in Markdown ``**bold**``, optionally followed by an affiliation in
+  wrapped in Markdown ``**bold**`` or in square brackets (``[Lotte Jansen] 10:02:11``,
+  with a timestamp or a colon), optionally followed by an affiliation in
   parentheses (``Mevrouw Bergkamp (D66)``) and/or a timestamp;
 * then either a colon (content may follow on the same line, after another
   optional timestamp), or the end of the line.
@@ -37,11 +39,13 @@ INLINE = "inline"  # "Interviewer: text on the same line"
 ALONE_COLON = "alone-colon"  # "De voorzitter:" alone, text in the lines below
 ALONE_BARE = "alone-bare"  # "INTERVIEWER" alone, no colon, text below
 
-_TS = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
+# Also Teams' "0:0:3.120": hours, minutes and seconds of one digit, with a fraction.
+_TS = r"(?:(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?|\d{1,2}:\d{1,2}:\d[.,]\d{1,3})"
 _TS_RANGE = rf"{_TS}(?:\s*(?:-->|[-–—])\s*{_TS})?"
 # A timestamp as transcribers write it. Bare ones may not run on into more digits.
-TIMESTAMP = rf"(?:\[\s*{_TS_RANGE}\s*\]|\(\s*{_TS_RANGE}\s*\)|\#{_TS}(?:-\d+)?\#|{_TS}(?![\d:]))"
-_TS_PARTS = re.compile(r"(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?")
+# A bare range only with an arrow, as subtitles write it (Teams: "0:0:3.120 --> 0:0:7.450").
+TIMESTAMP = rf"(?:\[\s*{_TS_RANGE}\s*\]|\(\s*{_TS_RANGE}\s*\)|\#{_TS}(?:-\d+)?\#|{_TS}(?:[ \t]*-->[ \t]*{_TS})?(?![\d:]))"
+_TS_PARTS = re.compile(r"(?:(\d{1,2}):)?(\d{1,2}):(\d{2}|\d(?=[.,]\d))(?:[.,](\d{1,3}))?")
 
 _WORD = r"[^\W\d_][\w'’.\-]*+"
 # "Leerling 4" but not the "00" of "Spreker 1 00:00:05" or the "0" of "Versie 0.2".
@@ -56,10 +60,10 @@ _LABEL_LINE = re.compile(
     rf"""
     [ \t]*{_FMT}
     (?:(?P<ts1>{TIMESTAMP})[ \t]*(?:[-–—|][ \t]*)?)?
-    {_MD}?
+    (?P<ob>\[)?{_MD}?
     (?P<label>{_WORD}(?:[ \t]+(?:{_WORD}|{_NUM})){{0,4}}+)
     (?:[ \t]*(?P<aff>\((?![\s\d:.,\-–]*\))[^()\n]{{1,40}}\)))?
-    (?P<md>{_MD})?
+    (?P<md>{_MD})?(?(ob)\])
     (?:[ \t]*(?P<ts2>{TIMESTAMP}))?
     [ \t]*{_FMT}[ \t]*
     (?:
@@ -154,8 +158,10 @@ def seconds(timestamp: str) -> tuple[float | None, float | None]:
     return start, end
 
 
-def classify_line(line: str) -> LabelCandidate | None:
-    """Return the candidate label at the start of ``line``, or None."""
+def classify_line(line: str, *, timed: bool = False) -> LabelCandidate | None:
+    """Return the candidate label at the start of ``line``, or None. ``timed``: a timestamp
+    stands alone on the line before (Teams: ``0:0:3.120 --> 0:0:7.450``, then the name),
+    which lets a name alone on its line be a candidate as a timestamp beside it does."""
     m = _LABEL_LINE.match(line)
     if m is None:
         return None
@@ -165,9 +171,11 @@ def classify_line(line: str) -> LabelCandidate | None:
     speaker, role, strong, name_like, shouting, words = judged
     timestamps = [m[g] for g in ("ts1", "ts2", "ts3") if m[g]]
 
+    if m["ob"] and not (timestamps or m["colon"]):
+        return None  # "[Lotte Jansen] 10:02:11" or "[Lotte]: ..." is a label; "[ONVERSTAANBAAR]" is not
     if m["colon"] is None:
         form = ALONE_BARE
-        if not (shouting or timestamps or m["md"] or role):
+        if not (shouting or timestamps or timed or m["md"] or role):
             return None
     elif not m["rest"].isspace() and m["rest"]:
         form = INLINE
@@ -185,7 +193,7 @@ def classify_line(line: str) -> LabelCandidate | None:
         content_col=len(line) - len(m["rest"].lstrip()) if form == INLINE else None,
         time_start=start,
         time_end=end,
-        strong=strong,
+        strong=strong or bool(m["ob"] and timestamps),  # "[Lotte Jansen] 10:02:11": a speaker on sight
         name_like=name_like,
         words=words,
     )

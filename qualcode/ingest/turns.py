@@ -20,6 +20,10 @@ the shapes recognised). A candidate is **accepted** as a speaker label when
    (``Jan de Vries:``, ``Mevrouw Bergkamp (D66):``); or
 4. it looks like a name, ends in a colon and carries a timestamp
    (``[00:12:40] Zoon: Mam, mag ik ...``): transcribers time turns, not prose.
+   A name alone on its line right below a timestamp line (Teams: ``0:0:3.120 -->
+   0:0:7.450``, then ``Lotte Jansen``, then the text) counts as carrying it, and a
+   name in square brackets with a timestamp (``[Lotte Jansen] 10:02:11``) is a
+   speaker on sight.
 
 A capitalised word that occurs once (``Bijvoorbeeld: ...``, ``Voordelen:``,
 ``Vraag 3:``) is therefore never a speaker, nor is anything in lower case
@@ -188,7 +192,7 @@ def _classify(lines: list[str], structure: AbstractSet[int]) -> tuple[list[int],
                     counts[candidate.key] += 1
                 continue
         if ":" in line[:_LABEL_REACH] or (len(line) <= _BARE_LABEL_MAX and line.count(" ") <= _BARE_LABEL_SPACES):
-            candidate = classify_line(line)
+            candidate = classify_line(line, timed=i > 0 and kinds[i - 1] == _TIME_ONLY)
             if candidate is not None:
                 candidates[i] = candidate
                 counts[candidate.key] += 1
