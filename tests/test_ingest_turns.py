@@ -371,3 +371,8 @@ def test_a_bracketed_word_alone_is_no_speaker_however_often():
 def test_a_name_below_a_time_line_needs_to_recur_like_any_bare_name():
     text = "0:0:1.0 --> 0:0:2.0\nVoorwoord\nDit is een lange inleiding over het project.\n"
     assert scan_turns(text).labelled is False
+
+
+def test_teams_transcript_from_word_with_blank_lines_between_paragraphs():
+    scan = scan_turns(TEAMS_OLD.replace("\n", "\n\n"))  # a .docx: every paragraph apart
+    assert [t.speaker for t in scan.turns] == ["Lotte Jansen", "Samira El Amrani", "Lotte Jansen", "Samira El Amrani"]

@@ -164,6 +164,7 @@ def _classify(lines: list[str], structure: AbstractSet[int]) -> tuple[list[int],
     candidates: dict[int, LabelCandidate] = {}
     counts: Counter[str] = Counter()
     heads = _HEADS
+    timed = -1  # the line after a timestamp line (blank lines skipped): a name there carries its time
     if len(heads) > _MAX_HEADS:
         heads.clear()
     for i, line in enumerate(lines):
@@ -179,6 +180,7 @@ def _classify(lines: list[str], structure: AbstractSet[int]) -> tuple[list[int],
                 continue
             if _TIME_ONLY_LINE.match(line):
                 add(_TIME_ONLY)
+                timed = _next_text(lines, i + 1)
                 continue
         add(_TEXT)
         head, colon, rest = line.partition(": ")
@@ -192,11 +194,19 @@ def _classify(lines: list[str], structure: AbstractSet[int]) -> tuple[list[int],
                     counts[candidate.key] += 1
                 continue
         if ":" in line[:_LABEL_REACH] or (len(line) <= _BARE_LABEL_MAX and line.count(" ") <= _BARE_LABEL_SPACES):
-            candidate = classify_line(line, timed=i > 0 and kinds[i - 1] == _TIME_ONLY)
+            candidate = classify_line(line, timed=timed == i)
             if candidate is not None:
                 candidates[i] = candidate
                 counts[candidate.key] += 1
     return kinds, candidates, counts
+
+
+def _next_text(lines: list[str], i: int) -> int:
+    """The number of the first line from ``i`` on that is not blank (a Word file's
+    paragraphs come with a blank line between them)."""
+    while i < len(lines) and (not lines[i] or lines[i].isspace()):
+        i += 1
+    return i
 
 
 def _head_candidate(head: str) -> LabelCandidate | None:
