@@ -376,3 +376,11 @@ def test_a_name_below_a_time_line_needs_to_recur_like_any_bare_name():
 def test_teams_transcript_from_word_with_blank_lines_between_paragraphs():
     scan = scan_turns(TEAMS_OLD.replace("\n", "\n\n"))  # a .docx: every paragraph apart
     assert [t.speaker for t in scan.turns] == ["Lotte Jansen", "Samira El Amrani", "Lotte Jansen", "Samira El Amrani"]
+
+
+def test_teams_names_written_surname_first():
+    text = TEAMS_OLD.replace("\nLotte Jansen\n", "\nJansen, Lotte\n").replace("\nSamira El Amrani\n", "\nEl Amrani, Samira\n")
+    scan = scan_turns(text)
+    assert [t.speaker for t in scan.turns] == ["Jansen, Lotte", "El Amrani, Samira", "Jansen, Lotte", "El Amrani, Samira"]
+    prose = "0:0:1.0 --> 0:0:2.0\nJa, dat klopt\nEn verder.\n\n0:0:3.0 --> 0:0:4.0\nJa, dat klopt\nNog meer.\n"
+    assert scan_turns(prose).labelled is False  # words in lower case are no name

@@ -164,7 +164,7 @@ def classify_line(line: str, *, timed: bool = False) -> LabelCandidate | None:
     which lets a name alone on its line be a candidate as a timestamp beside it does."""
     m = _LABEL_LINE.match(line)
     if m is None:
-        return None
+        return _surname_first(line) if timed else None
     judged = _judge(m["label"], m["aff"])
     if judged is None:
         return None
@@ -197,6 +197,25 @@ def classify_line(line: str, *, timed: bool = False) -> LabelCandidate | None:
         name_like=name_like,
         words=words,
     )
+
+
+# "Jansen, Lotte" or "El Amrani, Samira" alone on its line: how Teams wrote a name from an
+# organisation's address book (below its time line, see classify_line's ``timed``).
+_SURNAME_FIRST = re.compile(
+    rf"[ \t]*{_FMT}({_WORD}(?:[ \t]+{_WORD}){{0,3}}+,[ \t]+{_WORD}(?:[ \t]+{_WORD}){{0,2}}+)[ \t]*{_FMT}[ \t]*$"
+)
+
+
+def _surname_first(line: str) -> LabelCandidate | None:
+    """The candidate of a line that is only a name written surname first, or None."""
+    m = _SURNAME_FIRST.match(line)
+    if m is None:
+        return None
+    speaker = " ".join(m[1].split())
+    words = speaker.replace(",", "").split(" ")
+    if not _name_like(words) or _judge(words[0], None) is None:  # "Bijvoorbeeld, Zo" is no name
+        return None
+    return LabelCandidate(speaker, speaker.casefold(), ALONE_BARE, None, None, None, False, True, len(words))
 
 
 # Transcripts repeat the same few labels hundreds of times: judge each once.
