@@ -204,7 +204,7 @@ TRANSCRIPT_TEXT = TextKind(
     "a transcript",
     "a plain-text transcript",
     "export the transcript again, or leave it out",
-    "import .txt, .md, .docx, .vtt or .srt files",
+    "import .txt, .md, .docx, .vtt, .srt or .rtf files",
 )
 CODINGS_TEXT = TextKind(
     "a codings file (CSV or JSON lines)",
@@ -245,7 +245,7 @@ UNDECODABLE_CP1252_HINT = (
     "the file reads as Windows cp1252 (Word, Notepad) -- line {line} would be '{preview}'; "
     "if that looks right, import it with --encoding cp1252"
 )
-UNSUPPORTED_FORMAT = Msg("QC204", "{path}: unsupported file type '{suffix}'", "import .txt, .md, .docx, .vtt or .srt files")
+UNSUPPORTED_FORMAT = Msg("QC204", "{path}: unsupported file type '{suffix}'", "import .txt, .md, .docx, .vtt, .srt or .rtf files")
 BAD_DOCUMENT = Msg("QC205", "{path}: cannot read this {kind} file: {reason}", "{hint}")
 UNKNOWN_TRANSCRIPT = Msg("QC206", "no transcript named '{name}'", "list them with `qualcode transcripts`{suggestion}")
 AMBIGUOUS_TRANSCRIPT = Msg("QC207", "'{name}' matches several transcripts: {matches}", "use the full name")
@@ -494,7 +494,7 @@ FILE_TOO_BIG = Msg(
 )
 NOTHING_TO_IMPORT = Msg(
     "QC418",
-    "nothing to import in {paths}: no .txt, .md, .docx, .vtt or .srt file and no attributes.csv or codings.csv",
+    "nothing to import in {paths}: no .txt, .md, .docx, .vtt, .srt or .rtf file and no attributes.csv or codings.csv",
     "qualcode imports the files directly in a folder, not in its sub-folders: name those folders too",
 )
 NOT_UTF8_NAME = Msg(

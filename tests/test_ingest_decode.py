@@ -112,7 +112,7 @@ def _docx_like_zip() -> bytes:
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "PNG image", "OCR"),
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "PDF", "copy the text"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 20, "old Word (.doc)", "save it as .docx"),
-        (b"{\\rtf1\\ansi Hallo}", "RTF", ".docx"),
+        (b"{\\rtf1\\ansi Hallo}", "RTF", "rename it to .rtf"),
         (_docx_like_zip(), "Word (.docx)", "rename it to .docx"),
         (b"PK\x03\x04garbage", "zip archive", "unpack"),
     ],

@@ -18,7 +18,7 @@ def touch(folder: Path, *names: str) -> None:
 
 
 def test_ingest_paths_supported_suffixes_match_readers() -> None:
-    assert set(SUPPORTED_SUFFIXES) == set(READERS) == {".txt", ".md", ".docx", ".vtt", ".srt"}
+    assert set(SUPPORTED_SUFFIXES) == set(READERS) == {".txt", ".md", ".docx", ".vtt", ".srt", ".rtf"}
 
 
 def test_ingest_paths_directory_sorted_non_recursive_with_sidecars(tmp_path: Path) -> None:

@@ -123,7 +123,7 @@ def init(directory: Path, codebook: Path | None, sample: bool) -> None:
 )
 @pass_state
 def import_(state: State, paths: tuple[Path, ...], encoding: str | None, name: str | None, skip_missing_sources: bool) -> None:
-    """Import transcripts (.txt, .md, .docx, .vtt, .srt) or folders of them.
+    """Import transcripts (.txt, .md, .docx, .vtt, .srt, .rtf) or folders of them.
 
     Speaker turns and timestamps are recognised; case attributes come from YAML
     front matter and an attributes.csv next to the files; a codings.csv sidecar

@@ -47,7 +47,7 @@ _BOMS: tuple[tuple[bytes, str, str], ...] = (
 )
 
 _IMAGE_HINT = "qualcode imports the text of a transcript, not a picture of it: run OCR or type it out"
-_MEDIA_HINT = "transcribe the recording first, then import the transcript (.txt, .docx, .vtt or .srt)"
+_MEDIA_HINT = "transcribe the recording first, then import the transcript (.txt, .docx, .rtf, .vtt or .srt)"
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
@@ -58,7 +58,7 @@ _PASSWORD_HINT = "open it in Word, remove the password (File > Info > Protect Do
 _SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"%PDF-", "a PDF document", "copy the text out of the PDF into a .txt file, or export the transcript as .docx"),
     (_OLE, "an old Word (.doc) document", "open it in Word and save it as .docx"),
-    (b"{\\rtf", "an RTF document", "open it in Word and save it as .docx or as plain text (.txt)"),
+    (b"{\\rtf", "an RTF document", "rename it to .rtf (qualcode reads RTF files) and import it again"),
     (b"\x89PNG\r\n\x1a\n", "a PNG image", _IMAGE_HINT),
     (b"\xff\xd8\xff", "a JPEG image", _IMAGE_HINT),
     (b"GIF87a", "a GIF image", _IMAGE_HINT),

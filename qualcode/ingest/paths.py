@@ -22,7 +22,7 @@ from qualcode.errors import (
 )
 from qualcode.termsafe import normal_name
 
-SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".vtt", ".srt")
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".vtt", ".srt", ".rtf")
 ATTRIBUTES_SIDECAR = "attributes.csv"
 CODINGS_SIDECAR = "codings.csv"
 SIDECARS = frozenset({ATTRIBUTES_SIDECAR, CODINGS_SIDECAR})

@@ -9,6 +9,7 @@ from qualcode.errors import NO_TEXT, UNSUPPORTED_FORMAT, error
 from qualcode.ingest.markdown import read_markdown
 from qualcode.ingest.paths import clean_name, read_bytes
 from qualcode.ingest.plaintext import read_plain
+from qualcode.ingest.rtf import read_rtf
 from qualcode.ingest.subtitles import read_srt, read_vtt
 from qualcode.ingest.word import read_docx
 from qualcode.model import Transcript, sha256_bytes
@@ -22,6 +23,7 @@ READERS: dict[str, Reader] = {
     ".docx": read_docx,
     ".vtt": read_vtt,
     ".srt": read_srt,
+    ".rtf": read_rtf,
 }
 
 
@@ -30,8 +32,8 @@ def read_transcript(
 ) -> Transcript:
     """Read one transcript file into a :class:`~qualcode.model.Transcript`.
 
-    Dispatches on the suffix (.txt, .md, .docx, .vtt, .srt; case-insensitive).
-    ``encoding`` forces a codec for the text formats (ignored for .docx);
+    Dispatches on the suffix (.txt, .md, .docx, .vtt, .srt, .rtf; case-insensitive).
+    ``encoding`` forces a codec for the text formats and .rtf (ignored for .docx);
     ``name`` defaults to the file stem; control characters, tabs and newlines in
     it become spaces (with a warning). ``data``: the file's bytes, if the caller
     has read them already, and ``source_hash`` their sha256 if it has hashed them. The result carries the normalised text,
