@@ -36,6 +36,16 @@ from dataclasses import dataclass
 
 from .model import Turn
 
+# Also Teams' "0:0:3.120": hours, minutes and seconds of one digit, with a fraction.
+_TS = r"(?:(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?|\d{1,2}:\d{1,2}:\d[.,]\d{1,3})"
+_TS_RANGE = rf"{_TS}(?:\s*(?:-->|[-–—])\s*{_TS})?"
+# A timestamp as transcribers write it (``[00:01:23]``, ``(01:23)``, f4's ``#00:01:23-4#``,
+# ``00:01:23``). Bare ones may not run on into more digits; a bare range only with an
+# arrow, as subtitles write it (Teams: "0:0:3.120 --> 0:0:7.450"). The importer reads
+# them (qualcode.ingest.labels); here they keep text between turns out of the blocks.
+TIMESTAMP = rf"(?:\[\s*{_TS_RANGE}\s*\]|\(\s*{_TS_RANGE}\s*\)|\#{_TS}(?:-\d+)?\#|{_TS}(?:[ \t]*-->[ \t]*{_TS})?(?![\d:]))"
+_ONLY_TIMES = re.compile(rf"(?:\s*{TIMESTAMP})+\s*")
+
 # Closing punctuation that belongs to the sentence before it.
 _CLOSERS = "\"'”’»)]}"
 _CLOSE = re.escape(_CLOSERS)
@@ -323,19 +333,23 @@ class TextBlock:
 
 
 def text_blocks(text: str, turns: list[Turn]) -> list[TextBlock]:
-    """The turns as blocks, plus text between turns that is not a speaker label (headings)."""
+    """The turns as blocks, plus text between turns that is not a speaker label (headings).
+
+    Text between turns that is only timestamps (f4's ``#00:01:23-4#`` after a turn, a
+    ``[00:12:03]`` line before a label) is no block: it belongs to the turns' times, so
+    it is neither shown as text nor ever part of a coding."""
     blocks: list[TextBlock] = []
     spans: list[tuple[int, int, Turn | None]] = []
     prev = 0
     for turn in sorted(turns, key=lambda t: t.start):
         gap = text[prev : turn.start].rstrip()
         cut = gap.rfind("\n")  # the last non-empty line of the gap holds the turn's label
-        if cut > 0 and gap[:cut].strip():
+        if cut > 0 and gap[:cut].strip() and not _ONLY_TIMES.fullmatch(gap, 0, cut):
             spans.append((prev, prev + cut, None))
         if turn.end > turn.start:
             spans.append((turn.start, turn.end, turn))
         prev = max(prev, turn.end)
-    if text[prev:].strip():
+    if text[prev:].strip() and not _ONLY_TIMES.fullmatch(text, prev):
         spans.append((prev, len(text), None))
     for start, end, owner in spans:
         if owner is None:  # trim loose text; turns keep their exact stored span

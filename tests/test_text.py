@@ -204,3 +204,37 @@ def test_text_regex_pass_judges_the_usual_turn_itself(turn):
     found = list(text_module._FAST.finditer(turn, 0, len(turn)))
     assert found and found[-1].lastindex is None
     assert [m.span() for m in found] == reference_sentence_spans(turn, 0, len(turn))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I: Hoe gaat het? #00:00:05-3#\n\nB: Goed, dank je. #00:00:12-1#\n",  # f4: the time after each turn
+        "[00:00:03]\nInterviewer: Hoe gaat het?\n\n[00:00:09]\nRespondent: Goed, dank je.\n",  # a time line before a label
+        "0:0:0.0 --> 0:0:4.650\nLotte Jansen\nHoe gaat het?\n\n0:0:5.230 --> 0:0:9.0\nSamira El Amrani\nGoed, dank je.\n" * 2,
+    ],
+    ids=["f4", "time-line", "teams"],
+)
+def test_timestamps_between_turns_are_no_block_and_never_coded(text):
+    from qualcode.coding import block_parts
+    from qualcode.ingest import parse_turns
+    from qualcode.text import text_blocks
+
+    turns = parse_turns(text)
+    said = [text[t.start : t.end] for t in turns]
+    assert said == ["Hoe gaat het?", "Goed, dank je."] * (len(turns) // 2) and len(turns) >= 2
+    blocks = text_blocks(text, turns)
+    assert all(b.turn is not None for b in blocks) and len(blocks) == len(turns)
+    # A selection over all turns becomes one coding per turn, none of a timestamp.
+    parts = block_parts(text, blocks, 0, len(text))
+    assert [text[a:b] for a, b in parts] == said
+
+
+def test_a_heading_between_turns_is_still_a_block():
+    from qualcode.ingest import parse_turns
+    from qualcode.text import text_blocks
+
+    text = "I: Hoe gaat het?\n\n# Deel 2 [00:10:00]\n\nR: Goed.\n"
+    turns = parse_turns(text)
+    blocks = text_blocks(text, turns)
+    assert [text[b.start : b.end] for b in blocks if b.turn is None] == ["# Deel 2 [00:10:00]"]

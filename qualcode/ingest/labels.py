@@ -34,17 +34,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..termsafe import INVISIBLE
+from ..text import TIMESTAMP
 
 INLINE = "inline"  # "Interviewer: text on the same line"
 ALONE_COLON = "alone-colon"  # "De voorzitter:" alone, text in the lines below
 ALONE_BARE = "alone-bare"  # "INTERVIEWER" alone, no colon, text below
 
-# Also Teams' "0:0:3.120": hours, minutes and seconds of one digit, with a fraction.
-_TS = r"(?:(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?|\d{1,2}:\d{1,2}:\d[.,]\d{1,3})"
-_TS_RANGE = rf"{_TS}(?:\s*(?:-->|[-–—])\s*{_TS})?"
-# A timestamp as transcribers write it. Bare ones may not run on into more digits.
-# A bare range only with an arrow, as subtitles write it (Teams: "0:0:3.120 --> 0:0:7.450").
-TIMESTAMP = rf"(?:\[\s*{_TS_RANGE}\s*\]|\(\s*{_TS_RANGE}\s*\)|\#{_TS}(?:-\d+)?\#|{_TS}(?:[ \t]*-->[ \t]*{_TS})?(?![\d:]))"
 _TS_PARTS = re.compile(r"(?:(\d{1,2}):)?(\d{1,2}):(\d{2}|\d(?=[.,]\d))(?:[.,](\d{1,3}))?")
 
 _WORD = r"[^\W\d_][\w'’.\-]*+"
@@ -55,6 +50,8 @@ _MD = r"(?:\*\*|__)"
 # Invisible characters (see termsafe.INVISIBLE) around a label are skipped, so "I\u200b:"
 # is the speaker "I" (the text keeps them; offsets hold).
 _FMT = INVISIBLE + "*"
+
+__all__ = ["TIMESTAMP"]  # the ingest package's name for it (defined with the text's blocks)
 
 _LABEL_LINE = re.compile(
     rf"""
