@@ -199,6 +199,8 @@ def test_ingest_turns_f4_trailing_timestamp_sets_end() -> None:
         ("Gut, danke.", 8.0),
         ("Und sonst?", 10.0),
     ]
+    # f4 times a turn at its end: the next one starts then (the first has no start time).
+    assert [t.time_start for t in turns] == [None, 5.0, 8.0]
 
 
 def test_ingest_turns_span_covers_lines_and_paragraphs_until_next_label() -> None:

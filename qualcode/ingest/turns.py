@@ -45,7 +45,8 @@ Then:
 * A timestamp next to the label sets ``time_start`` (a range also sets
   ``time_end``); a timestamp alone on the line before a label, or the first
   line below a lone label, sets ``time_start`` too; an f4-style ``#00:01:23-4#``
-  at the very end of a turn sets ``time_end`` and is left out of the span.
+  at the very end of a turn sets ``time_end`` and is left out of the span, and a
+  turn without a time of its own starts when the one before it ended.
 * With no accepted label at all, every paragraph (blank-line separated,
   headings excluded) is one turn with speaker None; a timestamp at the start
   of a paragraph sets its ``time_start`` and is left out of its span.
@@ -62,7 +63,7 @@ from collections import Counter
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 from qualcode.ingest.labels import ALONE_BARE, ALONE_COLON, INLINE, TIMESTAMP, LabelCandidate, classify_line, seconds
 from qualcode.model import Turn
@@ -129,6 +130,7 @@ def scan_turns(text: str, *, structure: AbstractSet[int] = frozenset(), line_num
     else:
         builder.paragraphs(kinds)
 
+    _start_where_the_last_ended(builder.turns)
     scan = TurnScan(builder.turns, labelled=bool(accepted))
     scan.speakers = list(dict.fromkeys(turn.speaker for turn in scan.turns if turn.speaker is not None))
     if not accepted and len(scan.turns) > 1:
@@ -141,6 +143,14 @@ def scan_turns(text: str, *, structure: AbstractSet[int] = frozenset(), line_num
             "(text before the first speaker label or after a heading)"
         )
     return scan
+
+
+def _start_where_the_last_ended(turns: list[Turn]) -> None:
+    """A turn with no start time of its own starts when the turn before it ended: f4 times
+    a turn at its end (``... #00:01:23-4#``), so its next turn's start is that time."""
+    for before, turn in pairwise(turns):
+        if turn.time_start is None and before.time_end is not None:
+            turn.time_start = before.time_end
 
 
 # Only a line starting with one of these can be structure or a lone timestamp.
