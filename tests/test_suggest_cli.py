@@ -242,3 +242,32 @@ def test_suggest_cli_pending_listing_goes_transcript_by_transcript_leaving_out_c
     assert [r["transcript"] for r in listing(runner, root, "--transcript", "b")] == ["b"]
     empty = run(runner, root, "suggestions", "--transcript", "b", "--code", "vertrouwen")
     assert empty.exit_code == 0 and "no suggestions pending" in empty.stderr
+
+
+def test_suggest_says_when_a_transcript_has_speakers_but_no_interviewer(runner, tmp_path):
+    named = "Lotte Jansen: Werken jullie met de migrantenorganisaties?\nSamira: De migrantenorganisaties helpen ons.\n" * 2
+    root = tmp_path / "namen"
+    make_project(root, {"teams.txt": named, "gewoon.txt": "I: Hoe?\nR: De migrantenorganisaties helpen ons.\n"}).close()
+    result = run(runner, root, "suggest", "--rules-only")
+    assert result.exit_code == 0, result.output
+    assert "1 transcript(s) have several speakers and no interviewer (teams): their questions are read as answers" in (
+        result.stderr
+    )
+    assert run(runner, root, "speakers", "--interviewer", "Lotte Jansen").exit_code == 0
+    again = run(runner, root, "suggest", "--rules-only")
+    assert again.exit_code == 0 and "no interviewer" not in again.stderr
+
+
+def test_store_transcripts_without_interviewer(tmp_path):
+    project = make_project(
+        tmp_path / "p",
+        {
+            "a.txt": "Anna: Hoe?\nBert: Zo.\nAnna: En?\nBert: Ja.\n",
+            "b.txt": "I: Hoe?\nR: Zo.\n",
+            "c.txt": "Anna: Alleen ik.\nAnna: Ja.\n",
+        },
+    )
+    store = project.store
+    assert store.transcripts.without_interviewer() == ["a"]
+    assert store.transcripts.without_interviewer([store.transcripts.id_by_name("b")]) == []
+    project.close()

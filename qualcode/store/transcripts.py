@@ -10,7 +10,7 @@ from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 
-from ..model import Transcript, Turn, span_words
+from ..model import INTERVIEWER, Transcript, Turn, span_words
 from ..text import SENTENCE_RULES, content_spans, sentences_in
 from .codings import fill_words
 from .db import Database, inserted_id, json_ids, now
@@ -346,6 +346,17 @@ class TranscriptStore:
             "SELECT speaker, role, count(*), count(DISTINCT transcript_id) FROM turns GROUP BY speaker, role ORDER BY speaker"
         )
         return [SpeakerInfo(*r) for r in rows]
+
+    def without_interviewer(self, transcript_ids: Iterable[int] | None = None) -> list[str]:
+        """The names of the transcripts (of ``transcript_ids``, default all) with two or more
+        speakers none of whom is stored as an interviewer: their questions count as answers."""
+        rows = self._db.execute(
+            "SELECT t.id, t.name FROM transcripts t JOIN turns u ON u.transcript_id = t.id GROUP BY t.id"
+            " HAVING count(DISTINCT u.speaker) > 1 AND sum(u.role IS ?) = 0 ORDER BY t.name",
+            (INTERVIEWER,),
+        ).fetchall()
+        wanted = None if transcript_ids is None else set(transcript_ids)
+        return [name for tid, name in rows if wanted is None or tid in wanted]
 
     def speaker_transcripts(self) -> dict[str, int]:
         """Every speaker label with the first transcript (by id) it speaks in."""

@@ -78,6 +78,19 @@ class _Piece:
 Known = Callable[[Transcript], "tuple[Sequence[int], Sequence[int], Sequence[int], Sequence[int]] | None"]
 
 
+def interviewer_note(store: Store, transcript_ids: Iterable[int] | None = None) -> str | None:
+    """What to say when some transcripts have several speakers but no interviewer: their
+    questions are taken for answers (proposed for codes, scored by ``--evaluate``)."""
+    names = store.transcripts.without_interviewer(transcript_ids)
+    if not names:
+        return None
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return (
+        f"{len(names)} transcript(s) have several speakers and no interviewer ({shown}): their questions are read as"
+        " answers; `qualcode speakers --interviewer LABEL` names who asks them"
+    )
+
+
 def stored_sentences(store: Store) -> Known:
     """The sentences the store keeps of each transcript (migration 0012_sentence_bounds):
     splitting them again is a tenth of a rules-only suggestion run. None for a transcript

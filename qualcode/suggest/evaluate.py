@@ -37,6 +37,7 @@ from ..codebook import Codebook
 from ..errors import NOT_CODED_FOR_EVALUATION, NOTHING_TO_EVALUATE, error
 from ..project import Project, opened
 from ..store import Store
+from .analysis import interviewer_note
 from .combined import Calibration, ScoreMatrix, calibrated, cap_per_turn, combine, context_of, extend_runs
 from .dataset import Labelled, codebook_sentences, coded_transcripts, labelled_sentences
 from .fitting import calibrate, fit, fit_with_scores, folds_of, learnable, out_of_fold, prepare, rows_of
@@ -124,6 +125,9 @@ def evaluate_project(
             extra=extra, folds=folds, curve=curve, held_out=held_out, progress=progress, should_cancel=should_cancel,
         )  # fmt: skip
         result.notes[:0] = rules.warnings
+        asked = interviewer_note(proj.store, {d.transcript_id for d in data})
+        if asked:
+            result.notes.append(asked)
         taken = len({d.transcript_id for d in data})
         if taken < len(coded):
             result.notes.append(

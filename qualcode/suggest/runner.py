@@ -38,7 +38,7 @@ from ..collector import paused_collector
 from ..model import Transcript, stored_id
 from ..project import Project, opened
 from ..store import Store
-from .analysis import analyse, stored_sentences
+from .analysis import analyse, interviewer_note, stored_sentences
 from .combined import (
     LEARNED,
     MAX_PER_TURN,
@@ -203,6 +203,9 @@ def _run(
         )
     elif model_note:
         summary.notes.append(model_note)
+    asked = interviewer_note(store, ids)
+    if asked:
+        summary.notes.append(asked)
     codable = set(codable_codes(codebook))
     broader = {c.id: [a.id for a in codebook.ancestors(c.id)] for c in codebook.walk() if c.parent_id is not None}
     threshold = config.suggestion_threshold
