@@ -56,8 +56,9 @@ TRANSCRIPT_DIR = "transcripts"
 # Speakers whose turns are the interviewer's (questions), matched case-insensitively
 # against the whole label. Everything else is a respondent.
 DEFAULT_INTERVIEWER_SPEAKERS = [
-    r"i",
-    r"int\.?",
+    r"i\s*\d*",  # also "I1", "I2": two interviewers
+    r"int\.?\s*\d*",
+    r"iv\s*\d*",
     r"v",
     r"vraag",
     r"interview(er|ster|eres)?\s*\d*",
@@ -65,6 +66,7 @@ DEFAULT_INTERVIEWER_SPEAKERS = [
     r"gespreksleid(er|ster)\s*\d*",
     r"begeleid(er|ster)\s*\d*",
     r"onderzoek(er|ster)\s*\d*",
+    r"researcher\s*\d*",
     r"facilitator\s*\d*",
 ]
 

@@ -33,6 +33,14 @@ def test_a_one_letter_role_with_a_full_stop_is_a_label_on_sight():
         ("Respondent (Fatima)", RESPONDENT),
         ("Mevrouw Bergkamp (D66)", RESPONDENT),
         ("Iris", RESPONDENT),
+        # Two interviewers, and the other abbreviations transcribers write for one.
+        ("I1", INTERVIEWER),
+        ("I 2", INTERVIEWER),
+        ("INT2", INTERVIEWER),
+        ("IV", INTERVIEWER),
+        ("Researcher", INTERVIEWER),
+        ("R1", RESPONDENT),
+        ("Ik", RESPONDENT),
     ],
 )
 def test_the_default_interviewer_patterns_see_through_a_full_stop_and_a_name_in_brackets(label, role):
