@@ -647,7 +647,8 @@ STARTER_CONFIG = """\
 # codebook: codebooks/codebook.yaml      # which codebook, if there are several
 # spacy_model: nl_core_news_sm           # an installed spaCy pipeline, if any
 # suggestion_threshold: 0.3              # precision (0-1) a code's suggestions must reach in cross-validation
-# interviewer_speakers: ['i', 'interviewer', 'moderator\\s*\\d*']   # regexes for interviewer labels
+# interviewer_speakers: ['i', 'interviewer', 'moderator\\s*\\d*']   # regexes for interviewer labels: replace the
+#                                      # defaults (`qualcode speakers --interviewer LABEL` adds one and keeps them)
 """
 
 STARTER_GITIGNORE = """\
