@@ -97,3 +97,20 @@ def test_rtf_hyperlink_reads_as_its_words_and_unclosed_fields_do_not_hang(tmp_pa
     # striprtf's hyperlink regex took hours on this (nested ".*" over one long line).
     hostile = b"{\\rtf1 R: begin " + b"{\\field{\\*\\fldinst{" * 20_000 + b"}"
     assert read_transcript(write(tmp_path, "velden.rtf", hostile)).text.startswith("R: begin")
+
+
+def test_rtf_from_word_leaves_out_its_metadata_styles_and_theme(tmp_path):
+    data = (
+        rb"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0\froman\fcharset0 Times New Roman;}}"
+        rb"{\stylesheet{\ql \f0\fs22 \snext0 Normal;}}{\*\rsidtbl \rsid1205861}"
+        rb"{\info{\title Interview 3}{\author Lotte Jansen}{\operator Lotte Jansen}{\company Universiteit Utrecht}}"
+        b"\n"
+        rb"\pard\plain \ql \f0\fs22 {\b\insrsid1205861 I:}{\insrsid1205861  Hoe ben je bij de zelforganisatie"
+        b"\n"
+        rb" terechtgekomen?\par }{\b\insrsid1205861 R:}{\insrsid1205861  Via mijn tante.\par }"
+        rb"{\*\themedata 504b030414000600080000002100e9de0fbfff}{\*\datastore 0105000002000000}"
+        rb"{\*\latentstyles\lsdstimax376{\lsdlockedexcept \lsdqformat1 Normal;}}}"
+    )
+    t = read_transcript(write(tmp_path, "word.rtf", data))
+    assert t.text == "I: Hoe ben je bij de zelforganisatie terechtgekomen?\nR: Via mijn tante."
+    assert "Lotte" not in t.text and "Utrecht" not in t.text  # the document's author is no part of the interview
