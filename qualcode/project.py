@@ -212,8 +212,15 @@ def set_config_value(root: Path, key: str, value: object) -> None:
         lines[example[0]] = line
     else:
         lines.append(line)
+    edited = "\n".join(lines) + "\n"
     try:
-        write_text(path, "\n".join(lines) + "\n")
+        reads = yaml.load(edited, Loader=COMPOSER)
+    except yaml.YAMLError:
+        reads = None
+    if not isinstance(reads, dict) or reads.get(key) != value:  # nothing written that would not read back
+        raise error(CONFIG_NOT_EDITABLE, path=path, key=key, value=shown, reason="the edited file would not read back as written")
+    try:
+        write_text(path, edited)
     except OSError as exc:
         raise error(CONFIG_NOT_EDITABLE, path=path, key=key, value=shown, reason=exc.strerror or str(exc)) from None
     load_config(root)  # the file must still be valid (it is, unless it was broken before)
