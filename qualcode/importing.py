@@ -287,7 +287,7 @@ def no_interviewer_warning(transcript: Transcript, speakers: Sequence[str]) -> s
     """What to say about a transcript of several speakers none of whom is an interviewer by
     ``interviewer_speakers``: its questions would count as answers (suggestions, statistics
     by role), so the likely interviewer is named with the command that makes them one."""
-    listed = ", ".join(speakers[:6]) + (f" and {len(speakers) - 6} more" if len(speakers) > 6 else "")
+    listed = first_of(speakers, 6)
     said = f"{transcript.name}: no speaker is an interviewer by interviewer_speakers (speakers {listed})"
     guess = likely_interviewer(transcript)
     if guess is None:

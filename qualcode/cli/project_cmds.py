@@ -12,6 +12,7 @@ from ..coding import resolve_transcript
 from ..display import shorten
 from ..errors import APP_NEEDS_TERMINAL, CHECK_PROBLEMS, UNKNOWN_SPEAKER, error
 from ..project import Project, creating_project, is_project, sample_project_source
+from ..termsafe import first_of
 from .base import State, main, pass_state
 from .render import Progress, echo, emit, format_option, note, styled, warn
 
@@ -195,9 +196,8 @@ def speakers(state: State, apply_: bool, interviewers: tuple[str, ...], fmt: str
         folded = {speaker.casefold(): speaker for speaker in known}
         for label in interviewers:
             if label.casefold() not in folded:
-                shown = sorted(known)
-                listed = ", ".join(shown[:12]) + (f" and {len(shown) - 12} more" if len(shown) > 12 else "")
-                raise error(UNKNOWN_SPEAKER, speaker=label, known=listed or "none", suggestion=did_you_mean(label, known))
+                listed = first_of(sorted(known), 12) or "none"
+                raise error(UNKNOWN_SPEAKER, speaker=label, known=listed, suggestion=did_you_mean(label, known))
         added = [folded[label.casefold()] for label in interviewers if project.make_interviewer(folded[label.casefold()])]
         for label in added:
             note(f"{label} is an interviewer from now on: added to interviewer_speakers in qualcode.yaml")

@@ -34,6 +34,7 @@ from typing import Any
 
 from ..model import INTERVIEWER, Transcript, Turn
 from ..store import Store
+from ..termsafe import first_of
 from .pipeline import Pipeline
 from .rules import RuleSuggester
 from .segments import WORDS, Sentence, is_content, mark_sentence_starts, respondent_turns, sentence_tokens
@@ -84,7 +85,7 @@ def interviewer_note(store: Store, transcript_ids: Iterable[int] | None = None) 
     names = store.transcripts.without_interviewer(transcript_ids)
     if not names:
         return None
-    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    shown = first_of(names, 5)
     return (
         f"{len(names)} transcript(s) have several speakers and no interviewer ({shown}): their questions are read as"
         " answers; `qualcode speakers --interviewer LABEL` names who asks them"
