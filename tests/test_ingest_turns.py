@@ -386,3 +386,16 @@ def test_teams_names_written_surname_first():
     assert [t.speaker for t in scan.turns] == ["Jansen, Lotte", "El Amrani, Samira", "Jansen, Lotte", "El Amrani, Samira"]
     prose = "0:0:1.0 --> 0:0:2.0\nJa, dat klopt\nEn verder.\n\n0:0:3.0 --> 0:0:4.0\nJa, dat klopt\nNog meer.\n"
     assert scan_turns(prose).labelled is False  # words in lower case are no name
+
+
+def test_teams_start_and_stop_lines_are_no_part_of_a_turn():
+    text = (
+        "Lotte Jansen heeft transcriptie gestart\n\n"
+        "Lotte Jansen   0:03\nGoedemiddag, wat doe je?\n\n"
+        "Samira El Amrani   0:09\nIk help ouders.\n\n"
+        "Lotte Jansen   1:02\nHoe dan?\n\n"
+        "Samira El Amrani   1:05\nMet brieven.\n\n"
+        "Lotte Jansen stopped transcription\n"
+    )
+    turns = parse_turns(text)
+    assert [text[t.start : t.end] for t in turns] == ["Goedemiddag, wat doe je?", "Ik help ouders.", "Hoe dan?", "Met brieven."]

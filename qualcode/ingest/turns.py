@@ -2,8 +2,9 @@
 
 The rule
 --------
-Every line is classified once: blank, structure (a Markdown heading ``# ...``
-or a rule ``---``), timestamp only (``[00:12:03]``), or text. A text line may
+Every line is classified once: blank, structure (a Markdown heading ``# ...``,
+a rule ``---``, or the line Teams writes where its transcription starts or stops),
+timestamp only (``[00:12:03]``), or text. A text line may
 start with a *candidate* speaker label (see :mod:`qualcode.ingest.labels` for
 the shapes recognised). A candidate is **accepted** as a speaker label when
 
@@ -153,6 +154,11 @@ def _start_where_the_last_ended(turns: list[Turn]) -> None:
             turn.time_start = before.time_end
 
 
+# The lines Teams writes where the transcription starts and stops (in a Dutch or an English
+# Teams): structure, so the last turn does not end with "... heeft transcriptie gestopt".
+_SYSTEM_LINE_ENDS = ("heeft transcriptie gestart", "heeft transcriptie gestopt", "started transcription", "stopped transcription")
+_SYSTEM_LINE_MAX = 120
+
 # Only a line starting with one of these can be structure or a lone timestamp.
 _SPECIAL_START = frozenset(" \t#-*_[(0123456789")
 # After "Label: ", these could start a timestamp (or move the content): not the fast path.
@@ -192,6 +198,9 @@ def _classify(lines: list[str], structure: AbstractSet[int]) -> tuple[list[int],
                 add(_TIME_ONLY)
                 timed = _next_text(lines, i + 1)
                 continue
+        if "transcri" in line and len(line) < _SYSTEM_LINE_MAX and line.rstrip().endswith(_SYSTEM_LINE_ENDS):
+            add(_STRUCTURE)  # "Lotte Jansen heeft transcriptie gestopt": Teams' own line, nobody said it
+            continue
         add(_TEXT)
         head, colon, rest = line.partition(": ")
         if colon and rest and len(head) < _LABEL_REACH and rest[0] not in _NOT_FAST and not rest[0].isspace():
