@@ -686,6 +686,11 @@ TOO_FEW_CODERS = Msg(
     "comparing coders needs at least two of them; {found}",
     "name them with --coders A,B (coders in this project: {known})",
 )
+TWO_CODERS_ONLY = Msg(
+    "QC975",
+    "disagreements are found and settled between two coders at a time, not {count} ({coders})",
+    "name two of them with --coders A,B, e.g. --coders {example}",
+)
 UNKNOWN_CODER = Msg("QC901", "no coder '{name}' in this project", "coders in this project: {known}{suggestion}")
 SEGMENT_NEEDS_TWO = Msg(
     "QC902",

@@ -94,6 +94,23 @@ def test_team_cli_disagreements_lists_both_versions(runner, team):
     assert "2 disagreement(s) between anna and bram, 0 settled" in result.stderr
 
 
+def test_team_cli_disagreements_of_a_team_of_three_ask_which_two(runner, team):
+    """A third coder: disagreements and settle say they compare two at a time and how to name
+    them (it said 'needs at least two of them' while four were there)."""
+    assert run(runner, team, "code", "int1", "kracht", "--span", f"{KRACHT}:{KRACHT + 20}", coder="cor").exit_code == 0
+    for args in (["disagreements"], ["settle", "abc", "--keep", "first"]):
+        result = run(runner, team, *args)
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert "at least two" not in result.stderr
+        assert "two coders at a time, not 3 (anna, bram, cor)" in result.stderr
+        assert "--coders anna,bram" in result.stderr
+    result = run(runner, team, "disagreements", "--coders", "anna,bram,cor")
+    assert result.exit_code == 1 and "not 3 (anna, bram, cor)" in result.stderr
+    result = run(runner, team, "disagreements", "--coders", "bram,cor", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert "between bram and cor" in result.stderr
+
+
 def test_team_cli_blind_mode_hides_other_coders_in_listings(runner, team):
     assert "blind mode on" in run(runner, team, "blind", "on").stdout
     listed = run(runner, team, "codings", "--format", "csv", coder="bram")
