@@ -162,3 +162,25 @@ def test_team_cli_coder_filter_on_listings_exports_and_stats(runner, team):
     assert "counting the codings of: bram" in only.stderr
     wrong = run(runner, team, "stats", "cooccurrence", "--coders", "cor")
     assert wrong.exit_code == 1 and "no coder 'cor'" in wrong.stderr
+
+
+def test_team_cli_the_several_coders_note_says_what_the_figures_count(runner, team):
+    """anna and bram coded one sentence with rol: codings 2, segments 1, and bram's rol overlaps
+    anna's: the note said 'a passage two coders coded counts once per coder' for every
+    command, true of the codings only."""
+    assert run(runner, team, "code", "int1", "kracht", "--span", f"{RESPONSE}:{RESPONSE + 20}", coder="bram").exit_code == 0
+    freq = run(runner, team, "stats", "frequencies", "--format", "csv")
+    row = next(r for r in csv.DictReader(io.StringIO(freq.stdout)) if r["code_id"] == "rol")
+    assert (row["codings"], row["segments"]) == ("2", "1")
+    assert "once per coder" not in freq.stderr
+    assert "codings count each coder's coding, segments, words and coverage count text" in freq.stderr
+    pairs = run(runner, team, "stats", "cooccurrence", "--format", "csv")
+    row = next(r for r in csv.DictReader(io.StringIO(pairs.stdout)) if r["code_id"] == "rol")
+    assert row["kracht"] == "2"  # anna's rol and bram's rol, each with bram's kracht
+    assert "also when two coders made them" in pairs.stderr
+    turns = run(runner, team, "stats", "cooccurrence", "--unit", "turn", "--format", "csv")
+    assert "whichever coders coded them" in turns.stderr
+    long = run(runner, team, "export", "segments")
+    assert "a row per coding" in long.stderr
+    wide = run(runner, team, "export", "segments", "--wide")
+    assert "1 where any of them coded it" in wide.stderr

@@ -91,3 +91,6 @@ async def test_tui_stats_app_says_whose_codings_it_counts_when_several_coders_co
         assert str(app.screen.query_one("#stats-frequencies", DataTable).get_row("vertrouwen")[2]) == "2"  # codings
         message = str(app.screen.query_one("#stats-message", Static).render())
         assert "the codings of 2 coders (annelies, pieter)" in message
+        # Two codings of one passage: 2 codings, 1 segment; the line said "a passage once per coder".
+        assert str(app.screen.query_one("#stats-frequencies", DataTable).get_row("vertrouwen")[1]) == "1"  # segments
+        assert "codings and pairs count each coder's, segments and words once" in message

@@ -65,7 +65,7 @@ CHART_SOME_GROUPS = " - first {shown} of {total} groups"
 COUNTING = "Counting codings…"
 READY = "{transcripts} transcript(s), {words:,} words · segments: overlapping codings of a branch count once"
 # Before READY (the line is cut at the screen's width): whose codings, as the CLI says it.
-READY_CODERS = "the codings of {count} coders ({names}), a passage once per coder who coded it · "
+READY_CODERS = "the codings of {count} coders ({names}): codings and pairs count each coder's, segments and words once · "
 NO_CODINGS = "No codings yet: code some text first, then come back here."
 EXPORTING = "Exporting to {path}…"
 EXPORTED = "Exported {rows:,} row(s) to {path}"
