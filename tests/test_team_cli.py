@@ -184,3 +184,28 @@ def test_team_cli_the_several_coders_note_says_what_the_figures_count(runner, te
     assert "a row per coding" in long.stderr
     wide = run(runner, team, "export", "segments", "--wide")
     assert "1 where any of them coded it" in wide.stderr
+
+
+def test_team_cli_listings_for_the_report_take_excel(runner, team):
+    """The agreement figures, disagreements, quotes (codings) and transcripts open in Dutch
+    Excel as the statistics do: BOM, ';', decimal commas. They had only RFC 4180 CSV, which
+    Excel opens in one column, with 'één' garbled and 0.75 read as 75."""
+    assert run(runner, team, "memo", "1", "één; twee").exit_code == 0
+    for args in (
+        ["agreement", "--unit", "turn"],
+        ["disagreements"],
+        ["codings"],
+        ["transcripts"],
+    ):
+        result = run(runner, team, *args, "--excel")
+        assert result.exit_code == 0, (args, result.output)
+        assert result.stdout.startswith("\ufeff"), args
+        header = result.stdout[1:].splitlines()[0]
+        assert ";" in header and "," not in header, args
+    figures = run(runner, team, "agreement", "--unit", "turn", "--excel").stdout
+    overall = next(line for line in figures.splitlines() if line.startswith("overall"))
+    assert "," in overall and "." not in overall  # decimal commas
+    quotes = run(runner, team, "codings", "--excel").stdout
+    assert '"één; twee"' in quotes  # the memo whole, in one cell
+    result = run(runner, team, "agreement", "--excel", "--format", "json")
+    assert result.exit_code == 2 and "--excel writes CSV" in result.output

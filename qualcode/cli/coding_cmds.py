@@ -26,7 +26,7 @@ from ..errors import (
 )
 from ..history import History
 from .base import State, main, pass_state
-from .render import ID, distinct, echo, emit, format_option, guard_option, note
+from .render import ID, distinct, echo, emit, excel_option, format_option, guard_option, listing_format, note
 from .trash_cmds import KINDS
 
 location_options = [
@@ -237,11 +237,12 @@ DETACHED_COLUMNS = ["id", "transcript", "old_start", "old_end", "code", "coder",
     "--coders", "coder_names", multiple=True, metavar="A,B", help="Only these coders' codings (comma-separated or repeated)."
 )
 @format_option
+@excel_option
 @guard_option
 @click.pass_context
 def codings(
     ctx: click.Context, codes: tuple[str, ...], transcripts: tuple[str, ...], where: tuple[str, ...], detached: bool,
-    coder_names: tuple[str, ...], fmt: str, raw: bool,
+    coder_names: tuple[str, ...], fmt: str, excel: bool, raw: bool,
 ) -> None:  # fmt: skip
     """List codings with their span, code, coder, memo and quoted text (streamed; paged on a terminal).
 
@@ -255,6 +256,7 @@ def codings(
         return
     from ..analysis import select
 
+    fmt = listing_format(fmt, excel)
     state = ctx.ensure_object(State)
     project = state.project()
     store = project.store
@@ -267,8 +269,9 @@ def codings(
     selection = select(store, project.codebook, codes=codes, transcripts=transcripts, where=where, coders=coders)
     if detached:
         emit(
-            _detached_rows(store, selection, fmt), DETACHED_COLUMNS, fmt, right=("id", "old_start", "old_end"), neutralise=not raw
-        )
+            _detached_rows(store, selection, fmt), DETACHED_COLUMNS, fmt, right=("id", "old_start", "old_end"),
+            neutralise=not raw, excel=excel,
+        )  # fmt: skip
         return
     infos = store.transcripts.infos(selection.transcript_ids)
     widths = {
@@ -280,7 +283,7 @@ def codings(
     widths["end"] = widths["start"]
     count = emit(
         _coding_rows(store, selection, fmt), CODING_COLUMNS, fmt, right=("id", "start", "end"), widths=widths,
-        neutralise=not raw,
+        neutralise=not raw, excel=excel,
     )  # fmt: skip
     if count == 0 and fmt == "table":
         note("no codings" + (" match the filters" if codes or transcripts or where else " yet"))

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from .base import CODERS_KEY, State, main, pass_state
-from .render import data_output, force_option, guard_option, note, out_option, progress_bar
+from .render import data_output, excel_option, force_option, guard_option, note, out_option, progress_bar
 
 # Below this many codings a run takes well under a second: no progress bar.
 PROGRESS_MIN = 20_000
@@ -52,13 +52,6 @@ def selection_options(codes: bool = True):
         return f
 
     return decorate
-
-
-excel_option = click.option(
-    "--excel",
-    is_flag=True,
-    help="CSV for Excel with a Dutch locale: UTF-8 with BOM, ';' separator, decimal commas.",
-)
 
 
 def _remember_coders(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> None:

@@ -16,11 +16,12 @@ import click
 
 from ..display import DASH, percent
 from .base import State, main, pass_state
-from .export_cmds import COUNTED_ONCE, PROGRESS_MIN, excel_option, resolve_selection, selection_options
+from .export_cmds import COUNTED_ONCE, PROGRESS_MIN, resolve_selection, selection_options
 from .render import (
     check_out,
     data_output,
     emit,
+    excel_option,
     force_option,
     guard_option,
     note,
