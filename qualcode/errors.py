@@ -686,6 +686,12 @@ TOO_FEW_CODERS = Msg(
     "comparing coders needs at least two of them; {found}",
     "name them with --coders A,B (coders in this project: {known})",
 )
+ONE_CODER_SO_FAR = Msg(
+    "QC976",
+    "comparing coders needs at least two of them, and {count} coded in this project so far{coders}",
+    "a second coder codes with `--coder NAME` (or names themself in the app), or their codings come in"
+    " with `qualcode merge THEIR_PROJECT` (a folder or a .qdpx)",
+)
 TWO_CODERS_ONLY = Msg(
     "QC975",
     "disagreements are found and settled between two coders at a time, not {count} ({coders})",

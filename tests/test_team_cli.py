@@ -209,3 +209,22 @@ def test_team_cli_listings_for_the_report_take_excel(runner, team):
     assert '"één; twee"' in quotes  # the memo whole, in one cell
     result = run(runner, team, "agreement", "--excel", "--format", "json")
     assert result.exit_code == 2 and "--excel writes CSV" in result.output
+
+
+def test_team_cli_comparing_with_one_coder_says_how_a_second_one_comes_in(runner, tmp_path):
+    """One coder so far: the hint said 'name them with --coders A,B (coders in this project:
+    anna)', which no --coders can satisfy; it says how a second coder's codings come in."""
+    root = tmp_path / "alleen"
+    assert runner.invoke(main, ["init", str(root)]).exit_code == 0
+    (root / "codebooks" / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
+    (root / "transcripts" / "int1.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    assert runner.invoke(main, ["--project", str(root), "import", str(root / "transcripts")]).exit_code == 0
+    for args in (["agreement"], ["disagreements"]):
+        result = run(runner, root, *args)
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert "0 coded in this project so far" in result.stderr and "--coder NAME" in result.stderr
+    assert run(runner, root, "code", "int1", "rol", "--span", f"{RESPONSE}:{SENTENCE_END}").exit_code == 0
+    result = run(runner, root, "agreement")
+    assert result.exit_code == 1
+    assert "1 coded in this project so far (anna)" in result.stderr and "qualcode merge" in result.stderr
+    assert "--coders A,B" not in result.stderr

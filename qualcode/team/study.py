@@ -12,7 +12,7 @@ from ..agreement import DEFAULT_OVERLAP, Agreement, CodedSpan, Document, Row
 from ..agreement.study import study
 from ..agreement.units import SENTENCE
 from ..coding import expand_codes, resolve_transcript
-from ..errors import BAD_OVERLAP, TOO_FEW_CODERS, TWO_CODERS_ONLY, error
+from ..errors import BAD_OVERLAP, ONE_CODER_SO_FAR, TOO_FEW_CODERS, TWO_CODERS_ONLY, error
 from ..project import Project
 from ..store import CodingFilter
 from .coders import consensus_coder, known_coders, resolve_coders
@@ -29,9 +29,10 @@ def choose_coders(project: Project, names: Sequence[str], *, exactly_two: bool =
         coders = [c for c in known_coders(store) if c != consensus]
     if exactly_two and len(coders) > 2:
         raise error(TWO_CODERS_ONLY, count=len(coders), coders=", ".join(coders), example=",".join(coders[:2]))
+    if len(coders) < 2 and not names:
+        raise error(ONE_CODER_SO_FAR, count=len(coders), coders=f" ({coders[0]})" if coders else "")
     if len(coders) < 2:
-        found = f"this project has {len(coders)}" if not names else f"got {len(coders)}"
-        raise error(TOO_FEW_CODERS, found=found, known=", ".join(known_coders(store)) or "none yet")
+        raise error(TOO_FEW_CODERS, found=f"got {len(coders)}", known=", ".join(known_coders(store)) or "none yet")
     return coders
 
 
