@@ -138,6 +138,7 @@ async def test_tui_stats_app_counts_one_coders_codings_on_c(small_project, tmp_p
         assert (codings("vertrouwen"), codings("drempels")) == ("1", "1")
         assert "only the codings of bram" in message()
         assert stats.result.cooccurrence.value("vertrouwen", "drempels") == 1
+        assert stats._default_path("segments.csv").name == "segments_bram.csv"  # beside everyone's segments.csv
         out = tmp_path / "bram.csv"
         stats._export_segments(ExportRequest(out, excel=False))
         await settle(pilot)
@@ -146,4 +147,5 @@ async def test_tui_stats_app_counts_one_coders_codings_on_c(small_project, tmp_p
         await settle(pilot)
         assert (codings("vertrouwen"), codings("drempels")) == ("2", "1")
         assert "2 coders" in message()
+        assert stats._default_path("segments.csv").name == "segments.csv"
         assert stats.result.cooccurrence.value("vertrouwen", "drempels") == 2  # bram's drempels with each vertrouwen

@@ -50,6 +50,7 @@ from ...analysis.matrices import OVERLAP, TURN
 from ...display import percent
 from ...errors import QualcodeError
 from ...project import Project
+from ...refi.ids import slugify
 from ...team.coders import coders_in
 from ...termsafe import one_line
 from ..widgets.checks import CheckBox
@@ -527,6 +528,9 @@ class StatsScreen(QualcodeScreen):
         self.app.push_screen(ExportDialog(S.EXPORT_SEGMENTS_TITLE, self._default_path(S.DEFAULT_NAMES["segments"])), chosen)
 
     def _default_path(self, name: str) -> Path:
+        if self.coder is not None:  # one coder's figures: the file says whose, beside everyone's
+            stem, _, suffix = name.rpartition(".")
+            name = f"{stem}_{slugify(self.coder, fallback='coder')}.{suffix}"
         return self.project.root / S.EXPORT_FOLDER / name
 
     @work(thread=True, exclusive=True, group="stats-export", name="export table")
