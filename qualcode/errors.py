@@ -686,6 +686,11 @@ TOO_FEW_CODERS = Msg(
     "comparing coders needs at least two of them; {found}",
     "name them with --coders A,B (coders in this project: {known})",
 )
+REATTACH_ONE_TURN = Msg(
+    "QC977",
+    "a detached coding goes back as one coding, and {start}:{end} runs over {count} turns of '{name}'",
+    "give --turn N, or a span or --text inside one turn (`qualcode show {name}` lists the turns with their offsets)",
+)
 ONE_CODER_SO_FAR = Msg(
     "QC976",
     "comparing coders needs at least two of them, and {count} coded in this project so far{coders}",

@@ -21,6 +21,7 @@ from ..errors import (
     CODING_IN_TRASH,
     LOCATION_CHOICE,
     NOTHING_TO_UNCODE,
+    REATTACH_ONE_TURN,
     QualcodeError,
     error,
 )
@@ -332,8 +333,12 @@ def reattach_cmd(state: State, detached_id: int, turn: int | None, span: str | N
         raise error(LOCATION_CHOICE, problem=f"where does detached coding {detached_id} ({detached.quote[:40]!r}) go now?")
     start, end = locate(store, detached.transcript_id, turn=turn, span=span, text=quote)
     text = store.transcripts.text(detached.transcript_id)
-    if 0 <= start < end <= len(text):
-        start, end = trim_span(text, start, end)
+    # As the app re-attaches: inside one turn, never with a speaker label or a timestamp.
+    parts = coding_parts(store, detached.transcript_id, start, end, text=text)
+    if len(parts) > 1:
+        name = store.transcripts.name(detached.transcript_id)
+        raise error(REATTACH_ONE_TURN, start=start, end=end, count=len(parts), name=name)
+    start, end = trim_span(text, *parts[0])
     added = store.codings.reattach(detached_id, start, end)
     name = store.transcripts.name(detached.transcript_id)
     if added.inserted:
