@@ -689,6 +689,22 @@ TOO_FEW_CODERS = Msg(
 UNKNOWN_SPEAKER = Msg(
     "QC332", "no speaker '{speaker}' in this project", "speakers in this project (`qualcode speakers`): {known}{suggestion}"
 )
+REATTACH_ONE_TURN = Msg(
+    "QC977",
+    "a detached coding goes back as one coding, and {start}:{end} runs over {count} turns of '{name}'",
+    "give --turn N, or a span or --text inside one turn (`qualcode show {name}` lists the turns with their offsets)",
+)
+ONE_CODER_SO_FAR = Msg(
+    "QC976",
+    "comparing coders needs at least two of them, and {count} coded in this project so far{coders}",
+    "a second coder codes with `--coder NAME` (or names themself in the app), or their codings come in"
+    " with `qualcode merge THEIR_PROJECT` (a folder or a .qdpx)",
+)
+TWO_CODERS_ONLY = Msg(
+    "QC975",
+    "disagreements are found and settled between two coders at a time, not {count} ({coders})",
+    "name two of them with --coders A,B, e.g. --coders {example}",
+)
 UNKNOWN_CODER = Msg("QC901", "no coder '{name}' in this project", "coders in this project: {known}{suggestion}")
 SEGMENT_NEEDS_TWO = Msg(
     "QC902",

@@ -146,7 +146,7 @@ def test_agreement_a_coder_without_codings_in_a_transcript_is_missing_there():
     result = compute(spans, docs, ["anna", "bram"], unit=CHARACTER)
     assert result.left_out == ["twee"]
     assert result.transcripts == ["een"]
-    assert "Left out" in result.statement() and "twee" in result.statement()
+    assert "Left out, 1 transcript(s)" in result.statement() and "twee" in result.statement()
     x = next(r for r in result.by_code if r.code == "x")
     assert x.units == 100
 
@@ -246,3 +246,14 @@ def test_regions_of_the_stores_int32_bounds_keep_them_and_measure_as_any_regions
         assert stored.inside(a, b) == plain.inside(a, b)
     coverage = [union([(a, a + 300)]) for a in (100, 2_000)]
     assert character_patterns(stored, coverage) == character_patterns(plain, coverage)
+
+
+def test_agreement_statement_names_ten_left_out_transcripts_and_counts_the_rest():
+    """A team double-codes 20 of 200 interviews: the statement listed all 180 others by name."""
+    docs = [Document(i, f"int{i:03}", [(0, 10)]) for i in range(200)]
+    spans = [CodedSpan(i, 0, 5, "x", coder) for i in range(200) for coder in ("anna", "bram") if i < 20 or coder == "anna"]
+    result = compute(spans, docs, ["anna", "bram"], unit=CHARACTER)
+    assert len(result.left_out) == 180  # all of them for JSON and programs
+    statement = result.statement()
+    assert "Left out, 180 transcript(s) coded by fewer than two of the coders: int020, int021" in statement
+    assert "int029 and 170 more." in statement and "int030" not in statement

@@ -189,6 +189,24 @@ def test_cli_detached_coding_errors(runner, project):
     assert len(codings_json(runner, project, "--detached")) == 1  # nothing changed by the failures
 
 
+def test_cli_detached_coding_reattached_inside_one_turn_never_with_a_speaker_label(runner, project):
+    """As the app re-attaches: a span over two turns is refused (it became one coding with the
+    next speaker's "I: " inside), a span of only a label too; a turn-edge span is trimmed."""
+    detach(runner, project)
+    text = TRANSCRIPT.replace("De ouders hebben veel eigen kracht.", "Ouders kunnen zelf heel veel.")
+    start = text.index("Dat werkt goed")
+    end = text.index("En de ouders zelf?") + len("En de ouders zelf?")
+    stderr = fails(run(runner, project, "codings", "reattach", "1", "--span", f"{start}:{end}"), "runs over 2 turns")
+    assert "--turn N" in stderr
+    label = text.index("I: En de ouders")
+    fails(run(runner, project, "codings", "reattach", "1", "--span", f"{label}:{label + 3}"), "holds no transcript text")
+    assert len(codings_json(runner, project, "--detached")) == 1  # nothing changed by the refusals
+    result = run(runner, project, "codings", "reattach", "1", "--span", f"{start}:{label + 3}")  # up to the label
+    ok(result)
+    (coding,) = codings_json(runner, project)
+    assert coding["text"] == "Dat werkt goed als we elkaar kennen."
+
+
 def test_cli_discarded_detached_codings_go_to_the_trash_and_come_back(runner, project):
     detach(runner, project)
     result = run(runner, project, "codings", "discard", "--all")

@@ -55,6 +55,23 @@ def test_codebook_ops_rename_moves_codings_and_pins_the_guid(project):
     assert check_project(project).ok
 
 
+def test_codebook_ops_rename_and_merge_point_at_the_text_that_still_names_the_old_id(project):
+    """A criterion "gebruik rol_cjg" in another code stays the researcher's text: it is not
+    changed, but the rename names its line (it went unmentioned, pointing at a code that is gone)."""
+    path = project.codebook_path
+    text = yaml_text(project).replace("  - id: kracht\n", '  - id: kracht\n    description: "Niet de rol: gebruik rol_cjg."\n', 1)
+    path.write_text(text, encoding="utf-8")
+    project.reload_codebook()
+    result = rename_code(project, "rol_cjg", "rol_jeugd")
+    assert "gebruik rol_cjg." in yaml_text(project)
+    line = next(n for n, t in enumerate(yaml_text(project).splitlines(), 1) if "gebruik rol_cjg" in t)
+    assert any(f"'rol_cjg' is still named in the text of {path.name}, line(s) {line}" in n for n in result.notes)
+    # Whole ids only: 'rol_jeugd' is named nowhere but in its own lines, so nothing more is said.
+    assert not any("rol_jeugd' is still" in n for n in result.notes)
+    result = merge_codes(project, ["rol_jeugd"], "kracht")
+    assert not any("still named" in n for n in result.notes)
+
+
 def test_codebook_ops_rename_keeps_quotes_and_an_existing_guid(project):
     path = project.codebook_path
     path.write_text(

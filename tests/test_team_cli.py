@@ -94,6 +94,23 @@ def test_team_cli_disagreements_lists_both_versions(runner, team):
     assert "2 disagreement(s) between anna and bram, 0 settled" in result.stderr
 
 
+def test_team_cli_disagreements_of_a_team_of_three_ask_which_two(runner, team):
+    """A third coder: disagreements and settle say they compare two at a time and how to name
+    them (it said 'needs at least two of them' while four were there)."""
+    assert run(runner, team, "code", "int1", "kracht", "--span", f"{KRACHT}:{KRACHT + 20}", coder="cor").exit_code == 0
+    for args in (["disagreements"], ["settle", "abc", "--keep", "first"]):
+        result = run(runner, team, *args)
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert "at least two" not in result.stderr
+        assert "two coders at a time, not 3 (anna, bram, cor)" in result.stderr
+        assert "--coders anna,bram" in result.stderr
+    result = run(runner, team, "disagreements", "--coders", "anna,bram,cor")
+    assert result.exit_code == 1 and "not 3 (anna, bram, cor)" in result.stderr
+    result = run(runner, team, "disagreements", "--coders", "bram,cor", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert "between bram and cor" in result.stderr
+
+
 def test_team_cli_blind_mode_hides_other_coders_in_listings(runner, team):
     assert "blind mode on" in run(runner, team, "blind", "on").stdout
     listed = run(runner, team, "codings", "--format", "csv", coder="bram")
@@ -145,3 +162,69 @@ def test_team_cli_coder_filter_on_listings_exports_and_stats(runner, team):
     assert "counting the codings of: bram" in only.stderr
     wrong = run(runner, team, "stats", "cooccurrence", "--coders", "cor")
     assert wrong.exit_code == 1 and "no coder 'cor'" in wrong.stderr
+
+
+def test_team_cli_the_several_coders_note_says_what_the_figures_count(runner, team):
+    """anna and bram coded one sentence with rol: codings 2, segments 1, and bram's rol overlaps
+    anna's: the note said 'a passage two coders coded counts once per coder' for every
+    command, true of the codings only."""
+    assert run(runner, team, "code", "int1", "kracht", "--span", f"{RESPONSE}:{RESPONSE + 20}", coder="bram").exit_code == 0
+    freq = run(runner, team, "stats", "frequencies", "--format", "csv")
+    row = next(r for r in csv.DictReader(io.StringIO(freq.stdout)) if r["code_id"] == "rol")
+    assert (row["codings"], row["segments"]) == ("2", "1")
+    assert "once per coder" not in freq.stderr
+    assert "codings count each coder's coding, segments, words and coverage count text" in freq.stderr
+    pairs = run(runner, team, "stats", "cooccurrence", "--format", "csv")
+    row = next(r for r in csv.DictReader(io.StringIO(pairs.stdout)) if r["code_id"] == "rol")
+    assert row["kracht"] == "2"  # anna's rol and bram's rol, each with bram's kracht
+    assert "also when two coders made them" in pairs.stderr
+    turns = run(runner, team, "stats", "cooccurrence", "--unit", "turn", "--format", "csv")
+    assert "whichever coders coded them" in turns.stderr
+    long = run(runner, team, "export", "segments")
+    assert "a row per coding" in long.stderr
+    wide = run(runner, team, "export", "segments", "--wide")
+    assert "1 where any of them coded it" in wide.stderr
+
+
+def test_team_cli_listings_for_the_report_take_excel(runner, team):
+    """The agreement figures, disagreements, quotes (codings) and transcripts open in Dutch
+    Excel as the statistics do: BOM, ';', decimal commas. They had only RFC 4180 CSV, which
+    Excel opens in one column, with 'één' garbled and 0.75 read as 75."""
+    assert run(runner, team, "memo", "1", "één; twee").exit_code == 0
+    for args in (
+        ["agreement", "--unit", "turn"],
+        ["disagreements"],
+        ["codings"],
+        ["transcripts"],
+    ):
+        result = run(runner, team, *args, "--excel")
+        assert result.exit_code == 0, (args, result.output)
+        assert result.stdout.startswith("\ufeff"), args
+        header = result.stdout[1:].splitlines()[0]
+        assert ";" in header and "," not in header, args
+    figures = run(runner, team, "agreement", "--unit", "turn", "--excel").stdout
+    overall = next(line for line in figures.splitlines() if line.startswith("overall"))
+    assert "," in overall and "." not in overall  # decimal commas
+    quotes = run(runner, team, "codings", "--excel").stdout
+    assert '"één; twee"' in quotes  # the memo whole, in one cell
+    result = run(runner, team, "agreement", "--excel", "--format", "json")
+    assert result.exit_code == 2 and "--excel writes CSV" in result.output
+
+
+def test_team_cli_comparing_with_one_coder_says_how_a_second_one_comes_in(runner, tmp_path):
+    """One coder so far: the hint said 'name them with --coders A,B (coders in this project:
+    anna)', which no --coders can satisfy; it says how a second coder's codings come in."""
+    root = tmp_path / "alleen"
+    assert runner.invoke(main, ["init", str(root)]).exit_code == 0
+    (root / "codebooks" / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
+    (root / "transcripts" / "int1.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    assert runner.invoke(main, ["--project", str(root), "import", str(root / "transcripts")]).exit_code == 0
+    for args in (["agreement"], ["disagreements"]):
+        result = run(runner, root, *args)
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert "0 coded in this project so far" in result.stderr and "--coder NAME" in result.stderr
+    assert run(runner, root, "code", "int1", "rol", "--span", f"{RESPONSE}:{SENTENCE_END}").exit_code == 0
+    result = run(runner, root, "agreement")
+    assert result.exit_code == 1
+    assert "1 coded in this project so far (anna)" in result.stderr and "qualcode merge" in result.stderr
+    assert "--coders A,B" not in result.stderr

@@ -343,6 +343,20 @@ async def test_tui_coding_missing_code_is_shown_grey_and_labelled(small_project)
         assert style == screen.document.get_component_rich_style("document--missing", partial=True)
 
 
+async def test_tui_coding_missing_code_shows_its_id_beside_a_name_a_code_has_now(small_project):
+    """An id renamed in the YAML ('vertrouwen_oud' -> 'vertrouwen', the name kept): the code
+    list showed the old id's codings under "Not in the codebook" with the very name of the
+    code that has it now, and nothing to tell them apart."""
+    small_project.store.codes.ensure("vertrouwen_oud", "Vertrouwen")
+    with Store(small_project.db_path) as other:
+        other.codings.add(1, TEXT.index("Eerst"), TEXT.index("Eerst") + 5, "vertrouwen_oud", "x")
+    async with make_app(small_project).run_test(size=SIZE) as pilot:
+        screen = await open_transcript(pilot)
+        label = str(screen.tree.nodes_by_code["vertrouwen_oud"].label)
+        assert "Vertrouwen" in label and "vertrouwen_oud" in label
+        assert "vertrouwen" not in str(screen.tree.nodes_by_code["vertrouwen"].label).replace("Vertrouwen", "")
+
+
 async def test_tui_coding_shows_changes_made_outside(small_project):
     app = make_app(small_project)
     async with app.run_test(size=SIZE) as pilot:

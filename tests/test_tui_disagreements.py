@@ -94,3 +94,38 @@ async def test_tui_disagreements_without_two_coders_says_so(small_project):
     async with make_app(small_project, coder="anna").run_test(size=SIZE) as pilot:
         screen = await open_review(pilot)
         assert "at least two" in str(screen.query_one("#disagreements-title").render())
+
+
+async def test_tui_disagreements_a_team_of_three_picks_the_pair_in_the_palette(small_project):
+    """Three coders: the palette offers a review per pair that coded a transcript in common
+    (it offered one review, which refused: '4 coders are here, pick two' with a --coders hint)."""
+    study(small_project)
+    store = small_project.store
+    tid = next(iter(store.transcripts.names()))
+    store.codings.add(tid, *span("Nu vertrouw ik haar."), "kracht", "cor")
+    async with make_app(small_project, coder="anna").run_test(size=SIZE) as pilot:
+        app = pilot.app
+        reviews = [c for c in app.palette_commands(app.screen) if c.name.startswith("Review disagreements")]
+        assert [c.name for c in reviews] == [
+            "Review disagreements: anna and bram",
+            "Review disagreements: anna and cor",
+            "Review disagreements: bram and cor",
+        ]
+        reviews[1].run()
+        await pilot.pause()
+        await settle(pilot)
+        screen = app.screen
+        assert screen.SCREEN == "disagreements" and screen.review is not None
+        assert (screen.review.first, screen.review.second) == ("anna", "cor")
+        assert "cor" in str(screen.query_one("#disagreements-versions").render())
+        assert screen.document.selection == span("Eerst was ik bang.")  # only anna coded it
+        await pilot.press("A")  # keep anna's
+        await settle(pilot)
+        assert consensus(small_project) == [("Eerst was ik bang.", "drempels")]
+        # Another pair from the palette replaces this review.
+        next(c for c in app.palette_commands(app.screen) if c.name.endswith("anna and bram")).run()
+        await pilot.pause()
+        await settle(pilot)
+        assert app.screen.SCREEN == "disagreements" and app.screen is not screen
+        assert (app.screen.review.first, app.screen.review.second) == ("anna", "bram")
+        assert sum(s.SCREEN == "disagreements" for s in app.screen_stack if hasattr(s, "SCREEN")) == 1

@@ -6,6 +6,7 @@ import io
 
 from rich.console import Console
 from test_tui_support import (
+    SMALL_TRANSCRIPT,
     make_app,
     open_transcript,
     settle,
@@ -90,4 +91,61 @@ async def test_tui_stats_app_says_whose_codings_it_counts_when_several_coders_co
         await settle(pilot)
         assert str(app.screen.query_one("#stats-frequencies", DataTable).get_row("vertrouwen")[2]) == "2"  # codings
         message = str(app.screen.query_one("#stats-message", Static).render())
-        assert "the codings of 2 coders (annelies, pieter)" in message
+        assert "the codings of 2 coders (annelies, pieter; c: one coder's)" in message
+        # Two codings of one passage: 2 codings, 1 segment; the line said "a passage once per coder".
+        assert str(app.screen.query_one("#stats-frequencies", DataTable).get_row("vertrouwen")[1]) == "1"  # segments
+        assert "codings and pairs count each coder's, segments and words once" in message
+
+
+async def test_tui_stats_app_counts_one_coders_codings_on_c(small_project, tmp_path):
+    """The CLI's --coders in the app: c counts one coder's codings at a time (the consensus
+    coder's for the report), then everyone's again; the segments export follows. The screen
+    could only count every coder's codings together."""
+    import csv
+
+    from textual.widgets import Static
+
+    from qualcode.tui.screens.stats import ExportRequest
+
+    store = small_project.store
+    tid = next(iter(store.transcripts.names()))
+    start = SMALL_TRANSCRIPT.index("Eerst was ik bang.")
+    store.codings.add(tid, start, start + len("Eerst was ik bang."), "vertrouwen", "anna")
+    store.codings.add(tid, start, start + len("Eerst was ik bang."), "vertrouwen", "bram")
+    store.codings.add(tid, start, start + len("Eerst was ik"), "drempels", "bram")
+    app = make_app(small_project, coder="anna")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        stats = app.screen
+        table = stats.query_one("#stats-frequencies", DataTable)
+
+        def codings(code_id: str) -> str:
+            return str(table.get_row(code_id)[2])
+
+        def message() -> str:
+            return str(stats.query_one("#stats-message", Static).render())
+
+        assert (codings("vertrouwen"), codings("drempels")) == ("2", "1")
+        assert "2 coders (anna, bram; c: one coder's)" in message()
+        await pilot.press("c")
+        await settle(pilot)
+        assert (codings("vertrouwen"), codings("drempels")) == ("1", "0")
+        assert "only the codings of anna" in message()
+        assert [c.id for c in stats.result.cooccurrence.rows] == ["vertrouwen"]
+        await pilot.press("c")
+        await settle(pilot)
+        assert (codings("vertrouwen"), codings("drempels")) == ("1", "1")
+        assert "only the codings of bram" in message()
+        assert stats.result.cooccurrence.value("vertrouwen", "drempels") == 1
+        assert stats._default_path("segments.csv").name == "segments_bram.csv"  # beside everyone's segments.csv
+        out = tmp_path / "bram.csv"
+        stats._export_segments(ExportRequest(out, excel=False))
+        await settle(pilot)
+        assert {r["coder"] for r in csv.DictReader(out.open(encoding="utf-8"))} == {"bram"}
+        await pilot.press("c")
+        await settle(pilot)
+        assert (codings("vertrouwen"), codings("drempels")) == ("2", "1")
+        assert "2 coders" in message()
+        assert stats._default_path("segments.csv").name == "segments.csv"
+        assert stats.result.cooccurrence.value("vertrouwen", "drempels") == 2  # bram's drempels with each vertrouwen

@@ -24,12 +24,16 @@ from dataclasses import dataclass, field
 from itertools import repeat
 
 from ..errors import NOTHING_IN_COMMON, SEGMENT_NEEDS_TWO, TOO_FEW_CODERS, error
+from ..termsafe import first_of
 from .coefficients import Pattern, brennan_prediger, cohen_kappa, krippendorff_alpha, pairable_units, percent_agreement
 from .runs import Regions, Span, Units, character_patterns, union, unit_patterns
 from .segments import SegmentCount, segment_count
 from .units import CHARACTER, SEGMENT, SENTENCE, TURN, stored_units, units_size
 
 DEFAULT_OVERLAP = 90
+
+
+LEFT_OUT_SHOWN = 10  # names of left-out transcripts in the statement
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +116,10 @@ class Agreement:
                 f" pair is one decision. Percent agreement (pairwise), {kappa}, Krippendorff's alpha (nominal)."
             )
         if self.left_out:
-            text += f" Left out, coded by fewer than two of the coders: {', '.join(self.left_out)}."
+            # A team double-codes a share of the interviews: the rest can be hundreds of names
+            # (the JSON's left_out has them all).
+            left_out = first_of(self.left_out, LEFT_OUT_SHOWN)
+            text += f" Left out, {len(self.left_out):,} transcript(s) coded by fewer than two of the coders: {left_out}."
         return text + " 'undefined': every value in one category, or too few units."
 
 

@@ -21,12 +21,13 @@ from ..errors import (
     CODING_IN_TRASH,
     LOCATION_CHOICE,
     NOTHING_TO_UNCODE,
+    REATTACH_ONE_TURN,
     QualcodeError,
     error,
 )
 from ..history import History
 from .base import State, main, pass_state
-from .render import ID, distinct, echo, emit, format_option, guard_option, note
+from .render import ID, distinct, echo, emit, excel_option, format_option, guard_option, listing_format, note
 from .trash_cmds import KINDS
 
 location_options = [
@@ -237,11 +238,12 @@ DETACHED_COLUMNS = ["id", "transcript", "old_start", "old_end", "code", "coder",
     "--coders", "coder_names", multiple=True, metavar="A,B", help="Only these coders' codings (comma-separated or repeated)."
 )
 @format_option
+@excel_option
 @guard_option
 @click.pass_context
 def codings(
     ctx: click.Context, codes: tuple[str, ...], transcripts: tuple[str, ...], where: tuple[str, ...], detached: bool,
-    coder_names: tuple[str, ...], fmt: str, raw: bool,
+    coder_names: tuple[str, ...], fmt: str, excel: bool, raw: bool,
 ) -> None:  # fmt: skip
     """List codings with their span, code, coder, memo and quoted text (streamed; paged on a terminal).
 
@@ -255,6 +257,7 @@ def codings(
         return
     from ..analysis import select
 
+    fmt = listing_format(fmt, excel)
     state = ctx.ensure_object(State)
     project = state.project()
     store = project.store
@@ -267,8 +270,9 @@ def codings(
     selection = select(store, project.codebook, codes=codes, transcripts=transcripts, where=where, coders=coders)
     if detached:
         emit(
-            _detached_rows(store, selection, fmt), DETACHED_COLUMNS, fmt, right=("id", "old_start", "old_end"), neutralise=not raw
-        )
+            _detached_rows(store, selection, fmt), DETACHED_COLUMNS, fmt, right=("id", "old_start", "old_end"),
+            neutralise=not raw, excel=excel,
+        )  # fmt: skip
         return
     infos = store.transcripts.infos(selection.transcript_ids)
     widths = {
@@ -280,7 +284,7 @@ def codings(
     widths["end"] = widths["start"]
     count = emit(
         _coding_rows(store, selection, fmt), CODING_COLUMNS, fmt, right=("id", "start", "end"), widths=widths,
-        neutralise=not raw,
+        neutralise=not raw, excel=excel,
     )  # fmt: skip
     if count == 0 and fmt == "table":
         note("no codings" + (" match the filters" if codes or transcripts or where else " yet"))
@@ -329,8 +333,12 @@ def reattach_cmd(state: State, detached_id: int, turn: int | None, span: str | N
         raise error(LOCATION_CHOICE, problem=f"where does detached coding {detached_id} ({detached.quote[:40]!r}) go now?")
     start, end = locate(store, detached.transcript_id, turn=turn, span=span, text=quote)
     text = store.transcripts.text(detached.transcript_id)
-    if 0 <= start < end <= len(text):
-        start, end = trim_span(text, start, end)
+    # As the app re-attaches: inside one turn, never with a speaker label or a timestamp.
+    parts = coding_parts(store, detached.transcript_id, start, end, text=text)
+    if len(parts) > 1:
+        name = store.transcripts.name(detached.transcript_id)
+        raise error(REATTACH_ONE_TURN, start=start, end=end, count=len(parts), name=name)
+    start, end = trim_span(text, *parts[0])
     added = store.codings.reattach(detached_id, start, end)
     name = store.transcripts.name(detached.transcript_id)
     if added.inserted:

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from .base import CODERS_KEY, State, main, pass_state
-from .render import data_output, force_option, guard_option, note, out_option, progress_bar
+from .render import data_output, excel_option, force_option, guard_option, note, out_option, progress_bar
 
 # Below this many codings a run takes well under a second: no progress bar.
 PROGRESS_MIN = 20_000
@@ -54,13 +54,6 @@ def selection_options(codes: bool = True):
     return decorate
 
 
-excel_option = click.option(
-    "--excel",
-    is_flag=True,
-    help="CSV for Excel with a Dutch locale: UTF-8 with BOM, ';' separator, decimal commas.",
-)
-
-
 def _remember_coders(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> None:
     ctx.meta[CODERS_KEY] = [n.strip() for value in values for n in value.split(",") if n.strip()]
 
@@ -76,8 +69,15 @@ coders_filter_option = click.option(
 )
 
 
-def resolve_selection(project, codes=(), transcripts=(), where=()):
-    """The user's filters resolved; says on stderr whose codings are counted when several coders coded."""
+# What several coders' codings do to a command's figures, for the note that names the coders.
+EVERY_CODING = "a row per coding, so a passage two coders coded is there once per coder"
+ANY_CODER = "a code's column is 1 where any of them coded it"
+COUNTED_ONCE = "codings count each coder's coding, segments, words and coverage count text that several coders coded once"
+
+
+def resolve_selection(project, codes=(), transcripts=(), where=(), counts=EVERY_CODING):
+    """The user's filters resolved; says on stderr whose codings are counted when several coders
+    coded, and (``counts``) what that does to the figures."""
     from ..analysis import select
     from ..team.coders import coders_in
     from .pseudo_cmds import exported_coders
@@ -89,8 +89,8 @@ def resolve_selection(project, codes=(), transcripts=(), where=()):
         note(f"counting the codings of: {', '.join(sorted(selection.coders))}")
     elif len(counted) > 1:
         note(
-            f"counting the codings of {len(counted)} coders ({', '.join(counted)}): a passage two coders coded"
-            " counts once per coder; restrict with --coders (e.g. --coders consensus)"
+            f"counting the codings of {len(counted)} coders ({', '.join(counted)}): {counts};"
+            " restrict with --coders (e.g. --coders consensus)"
         )
     return selection
 
@@ -158,7 +158,7 @@ def segments(
     style = CsvStyle(excel=excel, neutralise=not raw)
     # Pseudonymised a transcript at a time as the rows are written, not in a copy made first.
     with export_view(state, pseudonymise) as project:
-        selection = resolve_selection(project, codes, transcripts, where)
+        selection = resolve_selection(project, codes, transcripts, where, counts=ANY_CODER if wide else EVERY_CODING)
         with progress_bar("exporting", minimum=PROGRESS_MIN) as progress, data_output(out, force=force, paged=True) as stream:
             writer = CsvWriter(stream, style)
             if wide:

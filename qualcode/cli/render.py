@@ -89,6 +89,11 @@ file_out_option = click.option(
     help="Write to FILE (replaced only once complete); an existing FILE needs --force.",
 )
 force_option = click.option("--force", "-f", is_flag=True, help="Replace the --out file if it exists.")
+excel_option = click.option(
+    "--excel",
+    is_flag=True,
+    help="CSV for Excel with a Dutch locale: UTF-8 with BOM, ';' separator, decimal commas.",
+)
 guard_option = click.option(
     "--no-neutralise",
     "raw",
@@ -230,6 +235,15 @@ def check_out(out: Path | None, force: bool) -> None:
 # --- listings -------------------------------------------------------------------------------
 
 
+def listing_format(fmt: str, excel: bool) -> str:
+    """A listing's ``--format`` with ``--excel``: CSV (the default table gives way; JSON is refused)."""
+    if not excel:
+        return fmt
+    if fmt == "json":
+        raise click.UsageError("--excel writes CSV: leave out --format, or use --format csv")
+    return "csv"
+
+
 def emit(
     rows: Iterable[Sequence[object]],
     columns: Sequence[str],
@@ -239,6 +253,7 @@ def emit(
     right: Sequence[str] = (),
     widths: Mapping[str, int] | None = None,
     neutralise: bool = True,
+    excel: bool = False,
     paged: bool = True,
     slow: bool = False,
     exact_widths: bool = False,
@@ -248,7 +263,8 @@ def emit(
 
     ``rows`` may be a generator: nothing is built before the first row is written.
     CSV goes through the one safe writer (:class:`qualcode.export.CsvWriter`:
-    formula guard unless ``neutralise`` is off, RFC 4180 quoting); JSON is an array
+    formula guard unless ``neutralise`` is off, RFC 4180 quoting; ``excel``: as Dutch Excel
+    opens it, see :func:`listing_format`); JSON is an array
     of objects; a table is aligned (``widths`` gives known column widths, e.g. the
     longest transcript name, so a streamed table needs no look ahead; with
     ``exact_widths`` they are every column's width and no row is read ahead to
@@ -272,7 +288,7 @@ def emit(
         if slow:
             rows = _flushed(rows, stream)
         if fmt == "csv":
-            return write_csv(stream, columns, rows, neutralise=neutralise)
+            return write_csv(stream, columns, rows, excel=excel, neutralise=neutralise)
         return write_json_rows(stream, columns, rows)
 
 

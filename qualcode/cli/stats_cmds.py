@@ -16,11 +16,12 @@ import click
 
 from ..display import DASH, percent
 from .base import State, main, pass_state
-from .export_cmds import PROGRESS_MIN, excel_option, resolve_selection, selection_options
+from .export_cmds import COUNTED_ONCE, PROGRESS_MIN, resolve_selection, selection_options
 from .render import (
     check_out,
     data_output,
     emit,
+    excel_option,
     force_option,
     guard_option,
     note,
@@ -38,6 +39,11 @@ format_choice = click.option(
     type=click.Choice(["table", "csv", "json"]),
     help="Output: an aligned table (default on screen), CSV (default with --out or --excel) or JSON.",
 )
+# With several coders (the note of resolve_selection): what co-occurrence counts of their codings.
+PAIRS_OF_CODERS = {
+    "overlap": "every two overlapping codings are a pair, also when two coders made them",
+    "turn": "a turn counts when it holds both codes, whichever coders coded them",
+}
 RICH_GROUP_COLUMNS = 38  # more columns than this are not drawn side by side (see _show_frequencies)
 
 
@@ -117,7 +123,7 @@ def frequencies_cmd(
 
     fmt = _resolve_format(fmt, out, excel, force)
     project = state.project()
-    selection = resolve_selection(project, (), transcripts, where)
+    selection = resolve_selection(project, (), transcripts, where, counts=COUNTED_ONCE)
     with progress_bar("counting", minimum=PROGRESS_MIN) as progress:
         table = frequencies(project.store, project.codebook, selection, by=by, progress=progress)
     if fmt == "csv":
@@ -258,7 +264,7 @@ def cooccurrence_cmd(
 
     fmt = _resolve_format(fmt, out, excel, force)
     project = state.project()
-    selection = resolve_selection(project, codes, transcripts, where)
+    selection = resolve_selection(project, codes, transcripts, where, counts=PAIRS_OF_CODERS[unit])
     with progress_bar("counting", minimum=PROGRESS_MIN) as progress:
         matrix = cooccurrence(project.store, project.codebook, selection, unit=unit, progress=progress)
     _emit_matrix(matrix, fmt, out, force, excel, raw, numbered=True)
@@ -307,7 +313,7 @@ def matrix_cmd(
 
     fmt = _resolve_format(fmt, out, excel, force)
     project = state.project()
-    selection = resolve_selection(project, (), transcripts, where)
+    selection = resolve_selection(project, (), transcripts, where, counts=COUNTED_ONCE)
     with progress_bar("counting", minimum=PROGRESS_MIN) as progress:
         matrix = code_matrix(project.store, project.codebook, selection, by=by, measure=measure, progress=progress)
     _emit_matrix(matrix, fmt, out, force, excel, raw, numbered=False)

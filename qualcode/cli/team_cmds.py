@@ -16,7 +16,7 @@ import click
 from ..agreement import DEFAULT_OVERLAP, SEGMENT, UNITS, Agreement, Row
 from ..display import shorten
 from .base import State, main, pass_state
-from .render import data_output, echo, emit, format_option, note, warn, write_json_streamed
+from .render import data_output, echo, emit, excel_option, format_option, listing_format, note, warn, write_json_streamed
 
 UNDEFINED = "undefined"
 NOT_APPLICABLE = "n/a"
@@ -81,6 +81,7 @@ def blind(state: State, switch: str | None) -> None:
     help="--unit segment: a segment matches when the other coder's segment with the same code overlaps it by P percent.",
 )
 @format_option
+@excel_option
 @pass_state
 def agreement(
     state: State,
@@ -90,6 +91,7 @@ def agreement(
     unit: str,
     overlap: int,
     fmt: str,
+    excel: bool,
 ) -> None:
     """Inter-coder agreement per code, per transcript and overall.
 
@@ -110,6 +112,7 @@ def agreement(
     """
     from ..team.study import agreement_stream
 
+    fmt = listing_format(fmt, excel)
     project = state.project()
     names = [n for value in coder_names for n in value.split(",")]
     result, found = agreement_stream(project, coders=names, codes=codes, transcripts=transcripts, unit=unit, overlap=overlap)
@@ -133,7 +136,7 @@ def agreement(
     widths = table_widths(result, columns, project.store.codings.count) if fmt == "table" else None
     right = [c for c in columns if c not in ("scope", "code", "transcript")]
     count = len(result.codes) + len(result.transcripts) + 1  # a row per code, per transcript, and overall
-    emit(rows, columns, fmt, right=right, slow=True, widths=widths, exact_widths=widths is not None, count=count)
+    emit(rows, columns, fmt, right=right, slow=True, widths=widths, exact_widths=widths is not None, count=count, excel=excel)
     if fmt == "table":
         echo()
         echo(click.wrap_text(result.statement(), width=100))
@@ -216,9 +219,10 @@ def _figures(row: Row, segment: bool, fmt: str, kappa: bool) -> list[object]:
 @click.option("--code", "codes", multiple=True, metavar="CODE", help="Only places involving this code or its sub-codes.")
 @click.option("--transcript", "transcripts", multiple=True, metavar="NAME", help="Only this transcript (repeatable).")
 @format_option
+@excel_option
 @pass_state
 def disagreements(
-    state: State, coder_names: tuple[str, ...], codes: tuple[str, ...], transcripts: tuple[str, ...], fmt: str
+    state: State, coder_names: tuple[str, ...], codes: tuple[str, ...], transcripts: tuple[str, ...], fmt: str, excel: bool
 ) -> None:
     """List every place where two coders differ, with both versions and the text.
 
@@ -229,6 +233,7 @@ def disagreements(
     """
     from ..team.study import project_disagreements
 
+    fmt = listing_format(fmt, excel)
     project = state.project()
     names = [n for value in coder_names for n in value.split(",")]
     (first, second), found = project_disagreements(project, coders=names, transcripts=transcripts, codes=codes)
@@ -252,8 +257,9 @@ def disagreements(
             ]  # fmt: skip
 
     listed = emit(
-        rows(), ["key", "transcript", "start", "end", "kind", first, second, "settled", "text"], fmt, right=("start", "end")
-    )
+        rows(), ["key", "transcript", "start", "end", "kind", first, second, "settled", "text"], fmt, right=("start", "end"),
+        excel=excel,
+    )  # fmt: skip
     note(f"{listed} disagreement(s) between {first} and {second}, {settled} settled")
 
 

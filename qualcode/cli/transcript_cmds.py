@@ -8,15 +8,27 @@ from ..coding import parse_turns, resolve_transcript, resolve_transcripts
 from ..display import shorten
 from ..termsafe import one_line
 from .base import State, main, pass_state
-from .render import data_output, echo, emit, format_option, guard_option, note, write_csv, write_json
+from .render import (
+    data_output,
+    echo,
+    emit,
+    excel_option,
+    format_option,
+    guard_option,
+    listing_format,
+    note,
+    write_csv,
+    write_json,
+)
 
 
 @main.group(invoke_without_command=True)
 @click.option("--where", multiple=True, metavar="ATTR=VALUE", help="Only transcripts with this attribute value (repeatable).")
 @format_option
+@excel_option
 @guard_option
 @click.pass_context
-def transcripts(ctx: click.Context, where: tuple[str, ...], fmt: str, raw: bool) -> None:
+def transcripts(ctx: click.Context, where: tuple[str, ...], fmt: str, excel: bool, raw: bool) -> None:
     """List transcripts with turn, word and coding counts and their attributes.
 
     \b
@@ -27,6 +39,7 @@ def transcripts(ctx: click.Context, where: tuple[str, ...], fmt: str, raw: bool)
         return
     from ..analysis import select
 
+    fmt = listing_format(fmt, excel)
     project = ctx.ensure_object(State).project()
     store = project.store
     wanted = select(store, project.codebook, where=where).transcript_ids if where else None
@@ -50,7 +63,7 @@ def transcripts(ctx: click.Context, where: tuple[str, ...], fmt: str, raw: bool)
         (s.name, s.source_path, s.turns, s.words, s.codings, round(s.coded_share, 4), *(s.attributes.get(k) for k in names))
         for s in summaries
     )
-    emit(rows, ["transcript", "source", "turns", "words", "codings", "coded_share", *names], fmt, neutralise=not raw)
+    emit(rows, ["transcript", "source", "turns", "words", "codings", "coded_share", *names], fmt, neutralise=not raw, excel=excel)
 
 
 @transcripts.command("remove")

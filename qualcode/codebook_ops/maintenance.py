@@ -11,6 +11,7 @@ accepts a YAML that already shows its result).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -162,12 +163,30 @@ def _unknown(book: Codebook, code_id: str) -> None:
     raise error(UNKNOWN_CODE_ANYWHERE, code=code_id, suggestion=f"; did you mean '{close}'?" if close else "")
 
 
+def _still_named(text: str, ids: list[str], file: str) -> list[str]:
+    """Where the edited YAML still names a code id that is gone: a definition or criterion
+    ("gebruik vertrouwen_organisaties") is the researcher's text, so it is pointed out, not
+    changed."""
+    notes = []
+    for code_id in dict.fromkeys(ids):
+        word = re.compile(rf"(?<![\w-]){re.escape(code_id)}(?![\w-])")
+        lines = [str(n) for n, line in enumerate(text.splitlines(), 1) if word.search(line)]
+        if lines:
+            notes.append(
+                f"'{code_id}' is still named in the text of {file}, line(s) {', '.join(lines)}"
+                " (a definition, criterion or comment): change it there if it means this code"
+            )
+    return notes
+
+
 def _write(
     project: Project, edit: Callable[[YamlText], None] | None, moves: list[tuple[str, str]], result: MaintenanceResult
 ) -> MaintenanceResult:
     """The YAML edit and one store transaction (sync codes, move codings): the file changes after the commit."""
     text = edited_codebook_text(project.codebook_path, edit) if edit is not None else None
     result.yaml_changed = text is not None
+    if text is not None:
+        result.notes.extend(_still_named(text, [old for old, _ in moves], project.codebook_path.name))
     store = project.store
     with project.codebook_change(text), store.transaction():
         project.sync_codebook()  # the edited codebook's codes (in this transaction)

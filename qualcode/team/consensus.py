@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..coding import check_code, locate, trim_span
+from ..coding import check_code, coding_parts, locate, trim_span
 from ..errors import BAD_DECISION, NO_DISAGREEMENT, error
 from ..model import MANUAL, Coding
 from ..project import Project
@@ -138,13 +138,16 @@ def settle(
     if decision == ADJUSTED:
         assert span is not None  # refused above
         text = store.transcripts.text(item.transcript)
-        # Checked as `qualcode code --span` checks it: reversed, negative or too long, each says so.
-        span = trim_span(text, *locate(store, item.transcript, span=span, transcript_text=text))
+        # Checked and cut as `qualcode code --span` does it: reversed, negative or too long, each
+        # says so; a span over several turns is a coding per turn, never with a speaker label.
+        start, end = locate(store, item.transcript, span=span, transcript_text=text)
+        parts = [trim_span(text, s, e) for s, e in coding_parts(store, item.transcript, start, end, text=text)]
         for code in codes or ():
             check_code(project.codebook, code)  # the codes in question may have left the codebook since; a new one may not
         for code in codes or item.codes:
             same = [s for s in (*item.first, *item.second) if s.code == code]
-            wanted[(span[0], span[1], code)] = same
+            for part in parts:
+                wanted[(part[0], part[1], code)] = same
     rows = [
         Coding(None, item.transcript, start, end, code, review.consensus, "", memo=memo(spans), origin=MANUAL)
         for (start, end, code), spans in sorted(wanted.items())

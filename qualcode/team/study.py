@@ -5,13 +5,14 @@ from __future__ import annotations
 from array import array
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import combinations
 from typing import Any
 
 from ..agreement import DEFAULT_OVERLAP, Agreement, CodedSpan, Document, Row
 from ..agreement.study import study
 from ..agreement.units import SENTENCE
 from ..coding import expand_codes, resolve_transcript
-from ..errors import BAD_OVERLAP, TOO_FEW_CODERS, error
+from ..errors import BAD_OVERLAP, ONE_CODER_SO_FAR, TOO_FEW_CODERS, TWO_CODERS_ONLY, error
 from ..project import Project
 from ..store import CodingFilter
 from .coders import consensus_coder, known_coders, resolve_coders
@@ -26,12 +27,29 @@ def choose_coders(project: Project, names: Sequence[str], *, exactly_two: bool =
     else:
         consensus = consensus_coder(store)
         coders = [c for c in known_coders(store) if c != consensus]
-    if len(coders) < 2 or (exactly_two and len(coders) != 2):
-        found = f"this project has {len(coders)}" if not names else f"got {len(coders)}"
-        if exactly_two and len(coders) > 2:
-            found = f"{len(coders)} coders are here, pick two"
-        raise error(TOO_FEW_CODERS, found=found, known=", ".join(known_coders(store)) or "none yet")
+    if exactly_two and len(coders) > 2:
+        raise error(TWO_CODERS_ONLY, count=len(coders), coders=", ".join(coders), example=",".join(coders[:2]))
+    if len(coders) < 2 and not names:
+        raise error(ONE_CODER_SO_FAR, count=len(coders), coders=f" ({coders[0]})" if coders else "")
+    if len(coders) < 2:
+        raise error(TOO_FEW_CODERS, found=f"got {len(coders)}", known=", ".join(known_coders(store)) or "none yet")
     return coders
+
+
+def coder_pairs(project: Project) -> list[tuple[str, str]]:
+    """The pairs of coders (the consensus coder left out) who coded at least one transcript
+    in common: the reviews of disagreements there are to choose from, in name order."""
+    store = project.store
+    consensus = consensus_coder(store)
+    coders = [c for c in known_coders(store) if c != consensus]
+    if len(coders) < 2:
+        return []
+    by_transcript: dict[int, set[str]] = defaultdict(set)
+    for tid, coder in store.codings.coders_by_transcript(CodingFilter.of(None, None, coders)):
+        by_transcript[tid].add(coder)
+    order = {c: i for i, c in enumerate(coders)}
+    pairs = {pair for found in by_transcript.values() for pair in combinations(sorted(found, key=order.__getitem__), 2)}
+    return sorted(pairs, key=lambda pair: (order[pair[0]], order[pair[1]]))
 
 
 def coded_spans(project: Project, coders: Sequence[str], transcript_ids: Iterable[int] | None = None) -> list[CodedSpan]:

@@ -30,6 +30,8 @@ from textual.screen import Screen
 
 from ..errors import QualcodeError
 from ..project import Project
+from ..team.study import coder_pairs
+from ..termsafe import one_line
 from ..userconfig import save_user_setting
 from . import keymap
 from . import strings as S
@@ -339,6 +341,29 @@ class QualcodeApp(App[None]):
         if _name(self.screen) != name:
             self.push_screen(make_screen(name, self.project))
 
+    def action_review_disagreements(self, first: str, second: str) -> None:
+        """The disagreement review of two coders (another pair's review open is closed first)."""
+        if _name(self.screen) == "disagreements":
+            self.pop_screen()
+        self.push_screen(make_screen("disagreements", self.project, coders=(first, second)))
+
+    def _review_commands(self) -> list[PaletteCommand]:
+        """One review of disagreements per pair of coders who coded a transcript in common (a
+        team of three has three); with no such pair the review opens to say why."""
+        pairs = coder_pairs(self.project)
+        if not pairs:
+            return [
+                PaletteCommand(S.CMD_DISAGREEMENTS, S.CMD_DISAGREEMENTS_HELP, lambda: self.action_show_screen("disagreements"))
+            ]
+        return [
+            PaletteCommand(
+                S.CMD_DISAGREEMENTS_PAIR.format(first=one_line(first), second=one_line(second)),
+                S.CMD_DISAGREEMENTS_HELP,
+                lambda a=first, b=second: self.action_review_disagreements(a, b),
+            )
+            for first, second in pairs
+        ]
+
     def action_export(self, what: str) -> None:
         """The statistics screen with its export dialog open: ``segments`` or the frequency ``table``."""
         self.push_screen(make_screen("stats", self.project, export=what))
@@ -381,11 +406,11 @@ class QualcodeApp(App[None]):
             PaletteCommand(S.CMD_STATS, S.CMD_STATS_HELP, lambda: self.action_show_screen("stats")),
             PaletteCommand(S.CMD_EXPORT_SEGMENTS, S.CMD_EXPORT_SEGMENTS_HELP, lambda: self.action_export("segments")),
             PaletteCommand(S.CMD_EXPORT_TABLE, S.CMD_EXPORT_TABLE_HELP, lambda: self.action_export("table")),
-            PaletteCommand(S.CMD_DISAGREEMENTS, S.CMD_DISAGREEMENTS_HELP, lambda: self.action_show_screen("disagreements")),
             PaletteCommand(S.CMD_SUGGEST_ALL, S.CMD_SUGGEST_ALL_HELP, self.action_suggest_all),
             PaletteCommand(S.CMD_TRAIN, S.CMD_TRAIN_HELP, self.action_train),
             PaletteCommand(S.CMD_PSEUDO, S.CMD_PSEUDO_HELP, lambda: self.action_show_screen("pseudonymise")),
         ]
+        commands.extend(self._review_commands())
         if self.jobs.running:
             commands.append(PaletteCommand(S.CMD_CANCEL_JOB.format(label=self.jobs.state.label), "", self.action_cancel_job))
         for summary in self.project.store.transcripts.summaries():

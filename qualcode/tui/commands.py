@@ -21,8 +21,14 @@ class PaletteCommand:
 class QualcodeCommands(Provider):
     """Offers ``app.palette_commands(screen)``: open a transcript, segments of a code, undo…"""
 
+    _listed: list[PaletteCommand] | None = None
+
     def _commands(self) -> list[PaletteCommand]:
-        return self.app.palette_commands(self.screen)  # type: ignore[attr-defined]
+        # Once per opening of the palette (Textual makes a provider for each), not per key
+        # typed: the list reads the store (every transcript, the pairs of coders).
+        if self._listed is None:
+            self._listed = self.app.palette_commands(self.screen)  # type: ignore[attr-defined]
+        return self._listed
 
     async def discover(self) -> Hits:
         for command in self._commands():

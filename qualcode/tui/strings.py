@@ -435,6 +435,7 @@ DISAGREE_ALL_SETTLED = "All {count} disagreement(s) are settled"
 DISAGREE_NO_SELECTION = "Select a span first (shift+arrows, space, T), then Enter"
 DISAGREE_UNDONE = "Decision taken back"
 CMD_DISAGREEMENTS = "Review disagreements"
+CMD_DISAGREEMENTS_PAIR = "Review disagreements: {first} and {second}"
 CMD_DISAGREEMENTS_HELP = "Settle where two coders differ into the consensus coder"
 
 # --- pseudonymisation review --------------------------------------------------------------

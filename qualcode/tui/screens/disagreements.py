@@ -1,8 +1,8 @@
 """The disagreement review: walk through every place two coders differ and settle it.
 
-Opened from the command palette ("Review disagreements"). The review compares
-the first two coders other than the consensus coder (see
-:func:`qualcode.team.consensus.open_review`); opening it gives the consensus
+Opened from the command palette ("Review disagreements: anna and bram", one
+entry per pair of coders who coded a transcript in common, so a team of three
+picks the pair; see :func:`qualcode.team.consensus.open_review`); opening it gives the consensus
 coder every coding both made identically. Then, one place at a time, the
 transcript shows only the two coders' codings (each coder with a margin mark of
 its own) with the place selected, and a panel lists both versions:
@@ -20,6 +20,8 @@ closes; opening the review again resumes at the first unsettled place.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from rich.style import Style
 from rich.text import Text
@@ -51,8 +53,9 @@ class DisagreementScreen(QualcodeScreen):
     CSS_PATH = "disagreements.tcss"
     BINDINGS = keymap.bindings(keymap.DISAGREEMENTS)
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, coders: Sequence[str] = ()) -> None:
         super().__init__(project)
+        self.coders = tuple(coders)  # the two to compare (none: the project's only two)
         self.review: Review | None = None
         self.index = 0
         self.model: DocumentModel | None = None
@@ -74,7 +77,7 @@ class DisagreementScreen(QualcodeScreen):
     def on_mount(self) -> None:
         self.sub_title = S.DISAGREE_TITLE
         try:
-            self.review = open_review(self.project)
+            self.review = open_review(self.project, coders=self.coders)
         except QualcodeError as exc:
             self.app.report_error(exc)
             self.query_one("#disagreements-title", Static).update(Text(exc.message, style="bold"))

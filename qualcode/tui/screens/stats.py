@@ -31,6 +31,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Pro
 from textual.worker import get_current_worker
 
 from ...analysis import (
+    ALL,
     ROLE,
     SPEAKER,
     TRANSCRIPT,
@@ -42,12 +43,14 @@ from ...analysis import (
     frequencies,
     frequency_rows,
     matrix_rows,
+    select,
 )
 from ...analysis.frequencies import ALL_GROUP
 from ...analysis.matrices import OVERLAP, TURN
 from ...display import percent
 from ...errors import QualcodeError
 from ...project import Project
+from ...refi.ids import slugify
 from ...team.coders import coders_in
 from ...termsafe import one_line
 from ..widgets.checks import CheckBox
@@ -177,6 +180,7 @@ class StatsScreen(QualcodeScreen):
         Binding("u", "toggle_unit", S.BIND_UNIT, tooltip=S.HELP_UNIT, id="stats.unit"),
         Binding("t", "toggle_chart_level", S.BIND_LEVEL, tooltip=S.HELP_LEVEL, id="stats.chart_level"),
         Binding("r", "recount", S.BIND_REFRESH, tooltip=S.HELP_REFRESH, id="stats.recount"),
+        Binding("c", "next_coder", S.BIND_CODERS, tooltip=S.HELP_CODERS, show=False, id="stats.coder"),
     ]
 
     class Progress(Message):
@@ -205,7 +209,8 @@ class StatsScreen(QualcodeScreen):
         self.export = export
         self.result: StatsResult | None = None
         self.all_codes_in_chart = False
-        self._counted_with: tuple[str | None, str] | None = None
+        self.coder: str | None = None  # count only this coder's codings (None: everyone's)
+        self._counted_with: tuple[str | None, str, str | None] | None = None
 
     # --- layout ---------------------------------------------------------------------
 
@@ -265,12 +270,12 @@ class StatsScreen(QualcodeScreen):
         return self.query_one("#stats-unit", Select).value
 
     def recount(self) -> None:
-        self._counted_with = (self.by, self.unit)
+        self._counted_with = (self.by, self.unit, self.coder)
         self._set_message(S.COUNTING)
-        self._count(self.by, self.unit)
+        self._count(self.by, self.unit, self.coder)
 
     @work(thread=True, exclusive=True, group="stats-count", name="count codings")
-    def _count(self, by: str | None, unit: str) -> None:
+    def _count(self, by: str | None, unit: str, coder: str | None) -> None:
         worker = get_current_worker()
         store = self.project.new_store()
         book = self.codebook
@@ -287,13 +292,14 @@ class StatsScreen(QualcodeScreen):
             return worker.is_cancelled
 
         try:
-            table = frequencies(store, book, by=by, progress=progress_for(0), cancelled=cancelled)
-            co = cooccurrence(store, book, unit=unit, progress=progress_for(1), cancelled=cancelled)
+            chosen = ALL if coder is None else select(store, book, coders=[coder])
+            table = frequencies(store, book, chosen, by=by, progress=progress_for(0), cancelled=cancelled)
+            co = cooccurrence(store, book, chosen, unit=unit, progress=progress_for(1), cancelled=cancelled)
             if by == TRANSCRIPT:
                 matrix = _matrix_from(table)
             else:
-                matrix = code_matrix(store, book, by=TRANSCRIPT, progress=progress_for(2), cancelled=cancelled)
-            self.post_message(self.Computed(StatsResult(table, co, matrix, coders_in(store))))
+                matrix = code_matrix(store, book, chosen, by=TRANSCRIPT, progress=progress_for(2), cancelled=cancelled)
+            self.post_message(self.Computed(StatsResult(table, co, matrix, coders_in(store, None, chosen.coders))))
         except QualcodeError as exc:
             self.post_message(self.Failed(exc))
         except Cancelled:
@@ -322,7 +328,9 @@ class StatsScreen(QualcodeScreen):
         else:
             ready = S.READY.format(transcripts=table.total.transcripts, words=table.total.words)
             coders = message.result.coders
-            if len(coders) > 1:  # as the CLI says it: a passage two coders coded counts twice
+            if self.coder is not None:
+                ready = S.READY_ONE_CODER.format(coder=one_line(self.coder)) + ready
+            elif len(coders) > 1:  # as the CLI says it (its --coders is the key c here)
                 ready = S.READY_CODERS.format(count=len(coders), names=", ".join(one_line(c) for c in coders)) + ready
             self._set_message(ready)
         self._fill_frequencies(table)
@@ -436,8 +444,19 @@ class StatsScreen(QualcodeScreen):
     def _options_changed(self, event: Select.Changed) -> None:
         # Selects also report their first value; count again only for a real change
         # (a count still running is cancelled: the worker group is exclusive).
-        if (self.by, self.unit) != self._counted_with:
+        if (self.by, self.unit, self.coder) != self._counted_with:
             self.recount()
+
+    def action_next_coder(self) -> None:
+        """Count every coder's codings, then each coder's alone in turn (as ``--coders``)."""
+        coders = coders_in(self.project.store)  # from the index: a small query on the UI thread
+        if len(coders) < 2 and self.coder is None:
+            self.notify(S.ONE_CODER_ONLY)
+            return
+        cycle: list[str | None] = [None, *coders]
+        at = cycle.index(self.coder) if self.coder in cycle else 0
+        self.coder = cycle[(at + 1) % len(cycle)]
+        self.recount()
 
     def action_choose_grouping(self) -> None:
         """Open the list of groupings (Enter picks one, Esc closes the list)."""
@@ -509,6 +528,9 @@ class StatsScreen(QualcodeScreen):
         self.app.push_screen(ExportDialog(S.EXPORT_SEGMENTS_TITLE, self._default_path(S.DEFAULT_NAMES["segments"])), chosen)
 
     def _default_path(self, name: str) -> Path:
+        if self.coder is not None:  # one coder's figures: the file says whose, beside everyone's
+            stem, _, suffix = name.rpartition(".")
+            name = f"{stem}_{slugify(self.coder, fallback='coder')}.{suffix}"
         return self.project.root / S.EXPORT_FOLDER / name
 
     @work(thread=True, exclusive=True, group="stats-export", name="export table")
@@ -536,10 +558,12 @@ class StatsScreen(QualcodeScreen):
         try:
             request.path.parent.mkdir(parents=True, exist_ok=True)
             with atomic_output(request.path) as handle:
+                chosen = ALL if self.coder is None else select(store, self.codebook, coders=[self.coder])
                 rows = export_segments(
                     store,
                     self.codebook,
                     CsvWriter(handle, CsvStyle(excel=request.excel)),
+                    chosen,
                     progress=lambda done, total: self.post_message(self.Progress(done, total)),
                     cancelled=lambda: worker.is_cancelled,
                 )

@@ -34,6 +34,7 @@ BIND_EXPORT = "Export"
 BIND_SEGMENTS = "Segments"
 BIND_REFRESH = "Recount"
 BIND_CLOSE = "Back"
+BIND_CODERS = "Coder"
 # What each key does, in full (the help screen, tooltips).
 HELP_TAB = "Show the tab “{name}”"
 HELP_GROUP = "Group by: pick an attribute, transcript, speaker or role from the list"
@@ -43,6 +44,7 @@ HELP_EXPORT = "Export the table shown as CSV"
 HELP_SEGMENTS = "Export every coded segment as CSV"
 HELP_REFRESH = "Count again"
 HELP_CLOSE = "Back to the previous screen"
+HELP_CODERS = "Whose codings to count: every coder's, then one coder's at a time (e.g. the consensus coder's)"
 
 COL_CODE = "Code"
 COL_ALL_SEGMENTS = "All\nsegments"
@@ -65,7 +67,11 @@ CHART_SOME_GROUPS = " - first {shown} of {total} groups"
 COUNTING = "Counting codings…"
 READY = "{transcripts} transcript(s), {words:,} words · segments: overlapping codings of a branch count once"
 # Before READY (the line is cut at the screen's width): whose codings, as the CLI says it.
-READY_CODERS = "the codings of {count} coders ({names}), a passage once per coder who coded it · "
+READY_CODERS = (
+    "the codings of {count} coders ({names}; c: one coder's): codings and pairs count each coder's, segments and words once · "
+)
+READY_ONE_CODER = "only the codings of {coder} (c: the next coder) · "
+ONE_CODER_ONLY = "Only one coder has coded here: every figure is theirs."
 NO_CODINGS = "No codings yet: code some text first, then come back here."
 EXPORTING = "Exporting to {path}…"
 EXPORTED = "Exported {rows:,} row(s) to {path}"

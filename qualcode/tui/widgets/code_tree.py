@@ -105,6 +105,8 @@ class CodeTree(Tree[str]):
             if not self.compact:
                 label.append(f"{counts:>7} ", style="dim")
             label.append(self.missing[code_id].name, style="dim strike")
+            # Its id too: after a rename in the YAML a code of the codebook may have its name now.
+            label.append(f" {code_id}", style="dim")
         else:
             label.append("■ ", style=code.color or "")
             label.append(f"{code.key or ' '} ", style="bold")
