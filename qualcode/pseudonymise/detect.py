@@ -69,7 +69,11 @@ _PRIORITY = {"known": 0, "speaker": 0, "pattern": 1, "deduce": 2, "context": 3, 
 # ("Jan Tooropstraat" is a street, not a person called Jan).
 _EXACT = {"email", "url", "phone", "id", "postcode", "date", "age", "address"}
 _PLACEHOLDER = re.compile(r"\[[^\]\n]{0,40}\]")
-_INITIAL_ONLY = re.compile(r"^(?:(?:\w+\.?\s+)?[A-Z]\.?\s*)+$")
+# Initials, each perhaps after a word: "K.", "J.K.", "mevrouw B.", "Jan K". Read word by word
+# without going back: a word of initials only ("J.K.") ends a step, any other word must be
+# followed by an initial. (Written as "(?:(?:\w+\.?\s+)?[A-Z]\.?\s*)+", each "A " could be
+# either part, and "A A A ... Ab" took exponential time: 40 letters, minutes.)
+_INITIAL_ONLY = re.compile(r"^(?:(?:[A-Z]\.?)++(?!\S)\s*+|(?:[A-Z]++\.(?=\w))*+\w++\.?\s++(?=[A-Z]))++$")
 
 
 @dataclass(slots=True)
