@@ -16,7 +16,9 @@ from qualcode.cli.base import main
 from qualcode.ingest import parse_turns
 from qualcode.ingest.labels import seconds
 from qualcode.ingest.subtitles import _TIMEISH, read_srt
-from qualcode.pseudonymise.detect import _INITIAL_ONLY
+from qualcode.pseudonymise import Candidate
+from qualcode.pseudonymise.detect import _INITIAL_ONLY, _resolve
+from qualcode.pseudonymise.patterns import find_patterns
 
 # The patterns as they were (super-linear): the reference for what the new ones match.
 _OLD_F4 = re.compile(r"[ \t]*#(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)(?:-\d+)?#$")
@@ -124,3 +126,55 @@ def test_the_import_summary_shortens_speaker_labels_and_names_the_first_few(runn
     # The label is stored whole: only the summary is short.
     shown = runner.invoke(main, ["--project", str(root), "speakers", "--format", "csv"])
     assert "A" * 100_000 in shown.stdout
+
+
+# --- pseudonymise detect on an interview naming thousands (quadratic: 16,000 names, 8 s) and ----
+# --- a run of "A'A'A'..." (the street pattern: 80,000 characters, 19 s) ------------------------
+
+
+def _old_resolve(candidates):
+    """detect._resolve as it was: each candidate compared with every one kept."""
+    from qualcode.pseudonymise.detect import _NAMES, _rank
+
+    out = []
+    for c in sorted(candidates, key=_rank):
+        overlapping = [i for i, t in enumerate(out) if c.start < t.end and t.start < c.end]
+        if not overlapping:
+            out.append(c)
+        elif len(overlapping) == 1 and c.category in _NAMES:
+            t = out[overlapping[0]]
+            if t.category == c.category and c.start <= t.start and t.end <= c.end and (c.start, c.end) != (t.start, t.end):
+                out[overlapping[0]] = c
+    out.sort(key=lambda c: (c.start, c.end))
+    return out
+
+
+_CANDIDATES = st.lists(
+    st.builds(
+        lambda start, length, category, source: Candidate(start, start + length, category, "x" * length, source),
+        st.integers(0, 12),
+        st.integers(0, 5),
+        st.sampled_from(["person", "place", "organisation", "phone", "date"]),
+        st.sampled_from(["deduce", "pattern", "context", "known", "speaker", "repeat"]),
+    ),
+    max_size=12,
+)
+
+
+@given(_CANDIDATES)
+def test_overlapping_candidates_are_resolved_as_before(candidates):
+    assert _resolve(candidates) == _old_resolve(candidates)
+
+
+def test_an_interview_of_40_000_names_is_read_at_once():
+    from pseudo_support import found
+
+    names = found("Interviewer: " + "Jan, " * 40_000 + "eind.\n")
+    assert len(names) == 40_000
+    assert set(names) == {("person", "Jan")}
+
+
+def test_a_run_of_apostrophes_and_capitals_is_no_street_and_streets_are_found_beside_it():
+    text = "A'" * 100_000 + " Ze woont in de Pieter Calandlaan 212 en op de Van Karnebeekstraat."
+    found = [c.text for c in find_patterns(text) if c.category == "address"]
+    assert found == ["Pieter Calandlaan 212", "Van Karnebeekstraat"]
