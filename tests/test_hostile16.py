@@ -178,3 +178,23 @@ def test_a_run_of_apostrophes_and_capitals_is_no_street_and_streets_are_found_be
     text = "A'" * 100_000 + " Ze woont in de Pieter Calandlaan 212 en op de Van Karnebeekstraat."
     found = [c.text for c in find_patterns(text) if c.category == "address"]
     assert found == ["Pieter Calandlaan 212", "Van Karnebeekstraat"]
+
+
+# --- the transcripts screen's filter: a pasted word of 1 MB (quadratic: 40,000 characters, 9 s) ---
+
+_OLD_CONDITION = re.compile(r'([\w.-]+)\s*=\s*("[^"]*"|\S+)')
+
+
+def test_a_filter_of_one_long_word_is_a_word():
+    from qualcode.tui.screens.transcripts import parse_filter
+
+    assert parse_filter("a" * MB) == ([], ["a" * MB])
+    assert parse_filter("a" * MB + " regio=gent") == ([("regio", "gent")], ["a" * MB])
+
+
+@given(st.text(alphabet='ab.-= "\t', max_size=20))
+def test_filter_conditions_are_read_as_before(query):
+    from qualcode.tui.screens.transcripts import _CONDITION
+
+    assert _CONDITION.findall(query) == _OLD_CONDITION.findall(query)
+    assert _CONDITION.sub(" ", query) == _OLD_CONDITION.sub(" ", query)
