@@ -16,6 +16,9 @@ from ..termsafe import first_of
 from .base import State, main, pass_state
 from .render import Progress, echo, emit, format_option, note, styled, warn
 
+_SPEAKER_WIDTH = 40  # characters of a speaker label shown in the import summary
+_SPEAKERS_SHOWN = 12  # speakers named in it, then "and N more"
+
 
 @main.command("open")
 @click.argument("project_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
@@ -153,10 +156,12 @@ def import_(state: State, paths: tuple[Path, ...], encoding: str | None, name: s
     with Progress("importing", minimum=20) as progress:
         result = import_paths(project, paths, encoding=encoding, name=name, default_coder=state.coder, progress=progress)
     for imported in result.imported:
-        speakers = sorted(imported.speakers)
+        # A speaker label has no length limit (a VTT voice tag, a .qdpx turn) and a file may
+        # have thousands: the summary line shows the first few, each shortened.
+        speakers = [shorten(s, _SPEAKER_WIDTH) for s in sorted(imported.speakers)]
         echo(
             f"imported {imported.name}: {imported.turns} turns, {imported.words} words"
-            + (f", speakers {', '.join(speakers)}" if speakers else "")
+            + (f", speakers {first_of(speakers, _SPEAKERS_SHOWN)}" if speakers else "")
         )
     for path, existing in result.duplicates:
         note(f"skipped {shown_name(path.name)}: same content as '{existing}', already imported")

@@ -52,8 +52,10 @@ _TAG = re.compile(r"<(?:/?[A-Za-z][\w.\-]*(?:[ \t][^<>\n]*)?|/?|\d[\d:.]*)>")
 _ASS_OVERRIDE = re.compile(r"\{\\[^{}\n]*\}")  # {\an8} and friends in .srt files
 # hh:mm:ss.ttt or mm:ss.ttt; ',' too (SubRip), fraction optional; hours any width up to 9 digits.
 _TIME = re.compile(r"(?:(\d{1,9}):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?")
-# A line of digits, colons and separators only: a timing line that lost its arrow.
-_TIMEISH = re.compile(r"[\d:.,\s\-–>]*\d:\d[\d:.,\s\-–>]*")
+# A line of digits, colons and separators only: a timing line that lost its arrow. The
+# "\d:\d" is looked for ahead, not between two runs of the same characters (which tried
+# every split of a long "1:1:1:...x" line: quadratic).
+_TIMEISH = re.compile(r"(?=(?s:.)*?\d:\d)[\d:.,\s\-–>]*+")
 _NON_TEXT_BLOCK = re.compile(r"(?:NOTE|STYLE|REGION)(?:[ \t]|$)")
 _HEADER = re.compile(r"WEBVTT(?:[ \t]|$)")
 

@@ -74,7 +74,9 @@ _BLANK, _STRUCTURE, _TIME_ONLY, _TEXT = range(4)
 _STRUCTURE_LINE = re.compile(r"[ \t]{0,3}(?:#{1,6}(?:[ \t]|$)|(?:[-*_][ \t]*){3,}$)")
 _TIME_ONLY_LINE = re.compile(rf"[ \t]*{TIMESTAMP}[ \t]*$")
 _LEADING_TIME = re.compile(rf"[ \t]*(?P<ts>{TIMESTAMP})[ \t]*(?:[-–—|][ \t]*)?")
-_TRAILING_F4_TIME = re.compile(r"[ \t]*#(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)(?:-\d+)?#$")
+# Matched from the turn's last '#' but one (no '#' inside): searching for it with the spaces
+# before it tried every space of a long run (quadratic); the spaces are rstripped instead.
+_F4_TIME = re.compile(r"#(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)(?:-\d+)?#")
 # A label is at most 40 characters plus an affiliation and timestamps, so a colon
 # further in cannot end one, and a label without a colon is a short line of a few
 # words. Lines that are neither skip the label regex (most lines of prose).
@@ -352,10 +354,11 @@ class _Builder:
 
     def _f4_end(self, start: int, end: int, time_end: float | None) -> tuple[int, float | None]:
         """A turn ending in an f4 timestamp ``#00:01:23-4#``: the span without it, and its time."""
-        m = _TRAILING_F4_TIME.search(self.text, start, end)
+        opening = self.text.rfind("#", start, end - 1)
+        m = _F4_TIME.fullmatch(self.text, opening, end) if opening >= 0 else None
         if m is None:
             return end, time_end
-        return start + len(self.text[start : m.start()].rstrip()), seconds(m["ts"])[0]
+        return start + len(self.text[start:opening].rstrip()), seconds(m["ts"])[0]
 
 
 def line_ranges(numbers: list[int], limit: int = 12) -> str:

@@ -23,6 +23,7 @@ in reading order, without overlaps:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -69,7 +70,11 @@ _PRIORITY = {"known": 0, "speaker": 0, "pattern": 1, "deduce": 2, "context": 3, 
 # ("Jan Tooropstraat" is a street, not a person called Jan).
 _EXACT = {"email", "url", "phone", "id", "postcode", "date", "age", "address"}
 _PLACEHOLDER = re.compile(r"\[[^\]\n]{0,40}\]")
-_INITIAL_ONLY = re.compile(r"^(?:(?:\w+\.?\s+)?[A-Z]\.?\s*)+$")
+# Initials, each perhaps after a word: "K.", "J.K.", "mevrouw B.", "Jan K". Read word by word
+# without going back: a word of initials only ("J.K.") ends a step, any other word must be
+# followed by an initial. (Written as "(?:(?:\w+\.?\s+)?[A-Z]\.?\s*)+", each "A " could be
+# either part, and "A A A ... Ab" took exponential time: 40 letters, minutes.)
+_INITIAL_ONLY = re.compile(r"^(?:(?:[A-Z]\.?)++(?!\S)\s*+|(?:[A-Z]++\.(?=\w))*+\w++\.?\s++(?=[A-Z]))++$")
 
 
 @dataclass(slots=True)
@@ -262,16 +267,46 @@ def _resolve(candidates: list[Candidate]) -> list[Candidate]:
     "Schoonmaakbedrijf Hendriks" is the organisation "Hendriks" (the gold interviews).
     """
     out: list[Candidate] = []
+    # The kept candidates never overlap, so each character has at most one: a candidate's
+    # overlaps are read off its own span (comparing it with every kept one was quadratic,
+    # an interview naming thousands of people took minutes). Empty ones hold no character
+    # and are kept by position; an empty one overlaps what holds the character before it.
+    holder = [-1] * max((c.end for c in candidates), default=0)
+    empty: list[int] = []  # positions of the empty ones kept, sorted
+    empty_at: dict[int, list[int]] = {}
     for c in sorted(candidates, key=_rank):
-        overlapping = [i for i, t in enumerate(out) if c.start < t.end and t.start < c.end]
+        if c.end > c.start:
+            overlapping = sorted(set(holder[c.start : c.end]) - {-1})
+            lo, hi = bisect_right(empty, c.start), bisect_left(empty, c.end)
+            overlapping += sorted({i for p in empty[lo:hi] for i in empty_at[p]})
+        else:
+            i = holder[c.start - 1] if 0 < c.start <= len(holder) else -1
+            overlapping = [i] if i >= 0 and c.start < out[i].end else []
         if not overlapping:
+            _hold(c, len(out), holder, empty, empty_at)
             out.append(c)
         elif len(overlapping) == 1 and c.category in _NAMES:
             t = out[overlapping[0]]
             if t.category == c.category and c.start <= t.start and t.end <= c.end and (c.start, c.end) != (t.start, t.end):
+                if t.end == t.start:
+                    empty_at[t.start].remove(overlapping[0])
+                    if not empty_at[t.start]:
+                        del empty_at[t.start]
+                        empty.remove(t.start)
+                _hold(c, overlapping[0], holder, empty, empty_at)
                 out[overlapping[0]] = c
     out.sort(key=lambda c: (c.start, c.end))
     return out
+
+
+def _hold(c: Candidate, i: int, holder: list[int], empty: list[int], empty_at: dict[int, list[int]]) -> None:
+    """Mark the characters of ``c``, the ``i``-th kept candidate, as held by it."""
+    if c.end > c.start:
+        holder[c.start : c.end] = [i] * (c.end - c.start)
+    else:
+        if c.start not in empty_at:
+            insort(empty, c.start)
+        empty_at.setdefault(c.start, []).append(i)
 
 
 def _rank(c: Candidate) -> tuple:

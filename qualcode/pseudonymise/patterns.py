@@ -163,13 +163,14 @@ URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+[^\s<>\"').,;:!?\]]|\b[\w-
 # Streets by their ending (deduce knows Dutch streets only with a house number or
 # from its list): "Van Karnebeekstraat", "Zambesidreef", "Pieter Calandlaan 212". A street's
 # word is at most 80 characters: unbounded, every word of a long hyphenated run was read to
-# the run's end (100,000 characters of "AB-AB-..." took 40 s, quadratic).
+# the run's end (100,000 characters of "AB-AB-..." took 40 s, quadratic). So is each word
+# before it ("Van", "Pieter"): a run like "A'A'A'..." is a word start at every "A".
 STREET_END = (
     r"straat|weg|laan|plein|dreef|kade|gracht|singel|baan|dijk|steeg|pad|hof|bocht|plantsoen|"
     r"boulevard|markt|wal|erf|burgwal|steenweg|lei|dreve|ring"
 )
 STREET = re.compile(
-    rf"\b(?:[A-Z][\w'’]*\s+(?:(?:van|de|der|den|het|ter|ten|'t)\s+)*){{0,3}}"
+    rf"\b(?:[A-Z][\w'’]{{0,80}}\s+(?:(?:van|de|der|den|het|ter|ten|'t)\s+)*){{0,3}}"
     rf"[A-Z][\w'’-]{{0,80}}(?:{STREET_END})(?:-[A-Z][a-z]+)?\b(?:\s+\d{{1,4}}(?:\s?[a-zA-Z]\b)?(?:[-/](?:\d+|[IVX]+\b|hs\b|bis\b))?)?"
 )
 POSTBUS = re.compile(r"\b[Pp]ostbus\s+\d{1,6}\b")

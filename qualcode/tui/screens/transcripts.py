@@ -33,7 +33,9 @@ from .base import QualcodeScreen
 if TYPE_CHECKING:
     from ...history import CodingChange
 
-_CONDITION = re.compile(r'([\w.-]+)\s*=\s*("[^"]*"|\S+)')
+# A name is tried from its first character only: from every character of a long word
+# without "=" (a paste into the filter) each try read to the word's end (quadratic).
+_CONDITION = re.compile(r'(?<![\w.-])([\w.-]+)\s*=\s*("[^"]*"|\S+)')
 
 
 def parse_filter(query: str) -> tuple[list[tuple[str, str]], list[str]]:
