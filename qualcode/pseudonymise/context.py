@@ -301,7 +301,7 @@ SENTENCE_STARTERS = frozenset(
     okee oke oki mja mjah tjah pff nou nouja jah neeh hoi doei""".split()
 )
 # "hiermee", "daarin", "waarover": pronominal adverbs.
-_PRONOMINAL_ADVERB = re.compile(
+PRONOMINAL_ADVERB = re.compile(
     r"(?:hier|daar|waar|er)(?:mee|in|door|voor|bij|over|uit|na|aan|op|om|onder|tegen|naast|achter|van|toe|tussen|zonder|boven|langs|af)"
 )
 
@@ -356,7 +356,7 @@ def _unknown_subject(word: str, text: str, end: int, lower: LowerWords) -> bool:
         or folded in not_personal()
         or folded in TITLES
         or folded in SENTENCE_STARTERS
-        or _PRONOMINAL_ADVERB.fullmatch(folded)
+        or PRONOMINAL_ADVERB.fullmatch(folded)
         or not subject_follows(text, end)
         or folded in lower
     )

@@ -24,7 +24,9 @@ _UNIT_WORDS = r"jaar|jaren|maanden|maand|weken|week|dagen"
 _BE = r"(?:ben|is|was|werd|word|wordt|zijn|waren)"
 # Words that may follow "ik ben N (jaar)" when N is an age ("ik ben 41 jaar en ..."),
 # as opposed to a duration ("ik ben acht jaar vrijwilliger").
-_AFTER_AGE = r"(?=\s*(?:[.,;:!?)]|$|\s(?:en|maar|dus|want|toen|nu|hoor|geworden|oud|of zo|ofzo)\b))"
+# Without punctuation (speech recognition) a new sentence's subject ends it too: "ze is
+# negenenveertig ze werkt", "sara is elf die zit".
+_AFTER_AGE = r"(?=\s*(?:[.,;:!?)]|$|\s(?:en|maar|dus|want|toen|nu|hoor|geworden|oud|of zo|ofzo|ik|hij|ze|zij|die)\b))"
 _KIN = (
     r"zoon|zoontje|dochter|dochtertje|kind|kindje|kinderen|meisje|meid|jongen|jongetje|baby|tiener|puber|"
     r"broer|broertje|zus|zusje|moeder|vader|man|vrouw|papa|mama|jongeman|vrouwtje|mannetje|neef|nicht|kleinkind"
@@ -51,7 +53,8 @@ AGE_AT = [
         (
             f" {verb} ",
             re.compile(
-                rf"{verb}\s+(?:nu\s+|pas\s+|net\s+|bijna\s+|al\s+|ongeveer\s+|inmiddels\s+)?"
+                # "was ik zeventien": the subject after the verb
+                rf"{verb}\s+(?:(?:ik|hij|ze|zij)\s+)?(?:nu\s+|pas\s+|net\s+|bijna\s+|al\s+|ongeveer\s+|inmiddels\s+)?"
                 rf"(?P<age>{NUMBER}(?:\s+(?:jaar|maanden|maand|weken)(?:\s+oud)?)?){_AFTER_AGE}",
                 re.I,
             ),
@@ -83,10 +86,13 @@ _MONTHS = (
     r"feb|mrt|apr|aug|sept|sep|okt|nov|dec"
 )
 _DAYS = r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag"
-# "(maandag) 8 april (2024)", "3 november 2023", "12 mrt": tried before each month name.
+# A year said in words: "negentienhonderd zesenzeventig", "tweeduizend negentien".
+_YEAR_WORDS = rf"(?:negentienhonderd|tweeduizend|twee\s+duizend)(?:\s+(?:en\s+)?(?:{NUMBER})\b)?"
+# "(maandag) 8 april (2024)", "3 november 2023", "12 mrt", "vijftien maart negentienhonderd
+# zesenzeventig": tried before each month name.
 MONTH_NAMES = tuple(_MONTHS.split("|"))
 DATE_WORDS = re.compile(
-    rf"\b(?:(?:{_DAYS})\s+)?(?:\d{{1,2}}|{NUMBER})(?:e|ste|de)?\s+(?:{_MONTHS})\b(?:\s+(?:'|’)?\d{{2,4}}\b)?",
+    rf"\b(?:(?:{_DAYS})\s+)?(?:\d{{1,2}}|{NUMBER})(?:e|ste|de)?\s+(?:{_MONTHS})\b(?:\s+(?:(?:'|’)?\d{{2,4}}\b|{_YEAR_WORDS}))?",
     re.I,
 )
 # a year of birth: "geboren in 1996", "geboortejaar 1985"
@@ -158,6 +164,24 @@ AGE_IN_BRACKETS = re.compile(
     rf"(?:\b(?:{_KIN}|oudste|jongste|middelste)|\b[A-Z][a-zà-ÿ]+)\s+\((?P<age>\d{{1,2}})(?:\s+jaar)?\)",
 )
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+# Said aloud, as speech recognition writes it: "f punt bouzid apenstaartje wijkteamrotterdam
+# punt nl", "bilal at gmail punt com" (the domain ends in a known top-level domain).
+SPOKEN_EMAIL = re.compile(
+    r"\b[\w-]+(?:\s+(?:punt|streepje|underscore)\s+[\w-]+)*\s+(?:apenstaartje|at)\s+[\w-]+"
+    r"(?:\s+punt\s+[\w-]+)*\s+punt\s+(?:nl|be|com|org|net|eu|info|nu|fr|de)\b",
+    re.I,
+)
+# A phone number said digit by digit or in pairs: "nul zes een twee drie vier vijf zes zeven
+# acht", "nul vier zeven vijf twaalf vierendertig zesenvijftig" (9-11 digits in all).
+SPOKEN_PHONE = re.compile(rf"\bnul(?:[\s,-]+(?:nul|{NUMBER})\b){{4,12}}", re.I)
+_SPOKEN_TWO_DIGITS = re.compile(rf"(?:{_TEENS}|(?:(?:{_UNITS})[eë]n)?(?:{_TENS}))", re.I)
+
+
+def spoken_digits(said: str) -> int:
+    """How many digits the number words of ``said`` stand for ("twaalf": two)."""
+    return sum(1 + bool(_SPOKEN_TWO_DIGITS.fullmatch(w)) for w in re.split(r"[\s,-]+", said) if w)
+
+
 URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+[^\s<>\"').,;:!?\]]|\b[\w-]+\.(?:nl|be|com|org|eu|net)/[^\s<>\"')]*[\w/]")
 
 # Streets by their ending (deduce knows Dutch streets only with a house number or
@@ -226,7 +250,7 @@ def find_patterns(text: str) -> list[Candidate]:
         for lo, hi in _windows(_occurrences(lower, (needle,)), 40, 12, size):
             for m in pattern.finditer(text, lo, hi):
                 add(*m.span("age"), "age")
-    for lo, hi in _windows(_occurrences(lower, MONTH_NAMES), 40, 16, size):
+    for lo, hi in _windows(_occurrences(lower, MONTH_NAMES), 40, 56, size):
         for m in DATE_WORDS.finditer(text, lo, hi):
             add(*m.span(), "date")
     for lo, hi in _windows(_occurrences(lower, ("geboren", "geboorte", "bouwjaar")), 0, 40, size):
@@ -261,6 +285,13 @@ def find_patterns(text: str) -> list[Candidate]:
             add(*m.span(), "email")
         for m in HANDLE.finditer(text, lo, hi):
             add(*m.span(), "url")
+    for lo, hi in _windows(_occurrences(lower, (" apenstaartje ", " at ")), 64, 96, size):
+        for m in SPOKEN_EMAIL.finditer(text, lo, hi):
+            add(*m.span(), "email")
+    for lo, hi in _windows(_occurrences(lower, ("nul ",)), 0, 160, size):
+        for m in SPOKEN_PHONE.finditer(text, lo, hi):
+            if 9 <= spoken_digits(m.group()) <= 11:
+                add(*m.span(), "phone")
     for lo, hi in _windows(_occurrences(lower, _URL_ANCHORS), 64, 200, size):
         for m in URL.finditer(text, lo, hi):
             add(*m.span(), "url")
