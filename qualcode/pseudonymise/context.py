@@ -159,9 +159,19 @@ class Region:
         return False
 
 
+_QUOTES = "'‘’\"“”„«"
+
+
+def _quoted_name(text: str, pos: int) -> bool:
+    """Whether ``pos`` opens a name quoted after its kind: "café 'De Rots'", "basisschool
+    “De Horizon”" (the quote starts no sentence there)."""
+    m = re.search(rf"([\w-]+)\s+[{_QUOTES}]$", text[max(0, pos - 40) : pos])
+    return m is not None and m.group(1).casefold() in ORG_WORDS
+
+
 def _previous_words(text: str, pos: int) -> tuple[str, str]:
-    """The two words before ``pos`` (nearest first), case-folded."""
-    words = re.findall(r"[\w'’-]+", text[max(0, pos - 60) : pos])
+    """The two words before ``pos`` (nearest first), case-folded; a quote is no word."""
+    words = [w for w in re.findall(r"[\w'’-]+", text[max(0, pos - 60) : pos]) if w.strip("'’-")]
     words = [w.casefold() for w in words[-2:]]
     while len(words) < 2:
         words.insert(0, "")
@@ -181,13 +191,14 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
     for m in _PROPER_RUN.finditer(text):
         start, end = m.span()
         if start and (text[start - 1].isalnum() or text[start - 1] in "_'’-" and m.group()[:1] not in "'’"):
-            continue  # a capital inside a word
+            if not _quoted_name(text, start):
+                continue  # a capital inside a word (not one after an opening quote: "café 'De Rots'")
         # The turns come in text order, and so do the runs: walk along them.
         while j < len(spans) and spans[j][1] <= start:
             j += 1
         if j == len(spans) or not (spans[j][0] <= start and end <= spans[j][1]):
             continue  # a speaker label
-        sentence_start = is_sentence_start(text, start, spans[j][0])
+        sentence_start = is_sentence_start(text, start, spans[j][0]) and not _quoted_name(text, start)
         if " " not in m.group() and (stem := _possessive(m.group())) and _next_word(text, end) in nouns():
             # "Ahmeds moeder": the name without its genitive s, at a sentence's start too.
             out.append(Candidate(start, start + len(stem), "person", stem, "context"))
