@@ -169,6 +169,16 @@ def _quoted_name(text: str, pos: int) -> bool:
     return m is not None and m.group(1).casefold() in ORG_WORDS
 
 
+_FLEMISH_IK = re.compile(r"['’]k[ \t]+$")
+
+
+def _after_flemish_ik(text: str, pos: int, floor: int) -> bool:
+    """Whether ``pos`` follows a sentence's first word "'k" (Flemish "ik"): "'k Zat vroeger
+    in de KVLV" capitalises the verb as a sentence's first word."""
+    m = _FLEMISH_IK.search(text, max(floor, pos - 8), pos)
+    return m is not None and is_sentence_start(text, m.start(), floor)
+
+
 def _previous_words(text: str, pos: int) -> tuple[str, str]:
     """The two words before ``pos`` (nearest first), case-folded; a quote is no word."""
     words = [w for w in re.findall(r"[\w'’-]+", text[max(0, pos - 60) : pos]) if w.strip("'’-")]
@@ -198,7 +208,9 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
             j += 1
         if j == len(spans) or not (spans[j][0] <= start and end <= spans[j][1]):
             continue  # a speaker label
-        sentence_start = is_sentence_start(text, start, spans[j][0]) and not _quoted_name(text, start)
+        sentence_start = (is_sentence_start(text, start, spans[j][0]) and not _quoted_name(text, start)) or _after_flemish_ik(
+            text, start, spans[j][0]
+        )
         if " " not in m.group() and (stem := _possessive(m.group())) and _next_word(text, end) in nouns():
             # "Ahmeds moeder": the name without its genitive s, at a sentence's start too.
             out.append(Candidate(start, start + len(stem), "person", stem, "context"))
@@ -309,7 +321,7 @@ SENTENCE_STARTERS = frozenset(
     eveneens desondanks enfin oftewel immers evenwel daarnaast bijgevolg zodoende wellicht sindsdien voordien
     goeiemorgen goedemorgen goeiemiddag goedemiddag goedenavond goeienavond dankjewel dankuwel dankjulliewel
     awel allez amai ewa wallah wollah inshallah insjallah yallah mashallah masjallah alhamdulillah haha hahaha
-    okee oke oki mja mjah tjah pff nou nouja jah neeh hoi doei""".split()
+    okee oke oki mja mjah tjah pff nou nouja jah neeh hoi doei allé alé ikzelf jijzelf hijzelf zijzelf wijzelf""".split()
 )
 # "hiermee", "daarin", "waarover": pronominal adverbs.
 PRONOMINAL_ADVERB = re.compile(

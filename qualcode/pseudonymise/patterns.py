@@ -26,10 +26,11 @@ _BE = r"(?:ben|is|was|werd|word|wordt|zijn|waren)"
 # as opposed to a duration ("ik ben acht jaar vrijwilliger").
 # Without punctuation (speech recognition) a new sentence's subject ends it too: "ze is
 # negenenveertig ze werkt", "sara is elf die zit".
-_AFTER_AGE = r"(?=\s*(?:[.,;:!?)]|$|\s(?:en|maar|dus|want|toen|nu|hoor|geworden|oud|of zo|ofzo|ik|hij|ze|zij|die)\b))"
+_AFTER_AGE = r"(?=\s*(?:[.,;:!?)]|$|\s(?:en|maar|dus|want|toen|nu|hoor|geworden|oud(?!-)|of zo|ofzo|ik|hij|ze|zij|die)\b))"
 _KIN = (
     r"zoon|zoontje|dochter|dochtertje|kind|kindje|kinderen|meisje|meid|jongen|jongetje|baby|tiener|puber|"
-    r"broer|broertje|zus|zusje|moeder|vader|man|vrouw|papa|mama|jongeman|vrouwtje|mannetje|neef|nicht|kleinkind"
+    r"broer|broertje|zus|zusje|moeder|vader|man|vrouw|papa|mama|jongeman|vrouwtje|mannetje|neef|nicht|kleinkind|"
+    r"mevrouw|meneer|mijnheer|dame|heer|oma|opa|cliënt|cliënte|patiënt|patiënte|bewoner|bewoonster|buurvrouw|buurman"
 )
 
 # Age patterns, each tried only where its anchor word occurs (found with str.find,
@@ -86,13 +87,19 @@ _MONTHS = (
     r"feb|mrt|apr|aug|sept|sep|okt|nov|dec"
 )
 _DAYS = r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag"
+# A day said as an ordinal: "de derde oktober", "op eenentwintigste juni".
+_ORDINAL = (
+    rf"(?:(?:{_UNITS})[eë]n(?:twintig|dertig)ste|twintigste|dertigste|eerste|tweede|derde|vierde|vijfde|zesde|"
+    rf"zevende|achtste|negende|tiende|elfde|twaalfde|dertiende|veertiende|vijftiende|zestiende|zeventiende|"
+    rf"achttiende|negentiende)"
+)
 # A year said in words: "negentienhonderd zesenzeventig", "tweeduizend negentien".
 _YEAR_WORDS = rf"(?:negentienhonderd|tweeduizend|twee\s+duizend)(?:\s+(?:en\s+)?(?:{NUMBER})\b)?"
 # "(maandag) 8 april (2024)", "3 november 2023", "12 mrt", "vijftien maart negentienhonderd
 # zesenzeventig": tried before each month name.
 MONTH_NAMES = tuple(_MONTHS.split("|"))
 DATE_WORDS = re.compile(
-    rf"\b(?:(?:{_DAYS})\s+)?(?:\d{{1,2}}|{NUMBER})(?:e|ste|de)?\s+(?:{_MONTHS})\b(?:\s+(?:(?:'|’)?\d{{2,4}}\b|{_YEAR_WORDS}))?",
+    rf"\b(?:(?:{_DAYS})\s+)?(?:\d{{1,2}}|{NUMBER}|{_ORDINAL})(?:e|ste|de)?\s+(?:{_MONTHS})\b(?:\s+(?:(?:'|’)?\d{{2,4}}\b|{_YEAR_WORDS}))?",
     re.I,
 )
 # a year of birth: "geboren in 1996", "geboortejaar 1985"
@@ -104,6 +111,8 @@ BIRTH_YEAR_BEFORE = re.compile(r"\b(?P<date>(?:19|20)\d{2})\s+geboren\b", re.I)
 # numeric dates deduce may miss: 4-11-79, 15.05.2024
 NUMERIC_DATE = re.compile(r"\b\d{1,2}[-./]\d{1,2}[-./](?:\d{4}|\d{2})\b")
 
+# Service lines, Dutch and Belgian: 0800 (free), 0900/0906/0909 (paid): no one's number.
+_SERVICE_NUMBER = re.compile(r"0(?:800|90[069])(?!\d)")
 PHONE_PATTERNS = [
     # international: +31 10 4852019, 0032 9 123 45 67
     re.compile(r"(?<![\w+])(?:\+|00)3[12][\s-]?(?:\(0\))?\d(?:[\s-]?\d){7,9}\b"),
@@ -273,6 +282,8 @@ def find_patterns(text: str) -> list[Candidate]:
                 for m in p.finditer(text, lo, hi):
                     if category == "phone" and not 9 <= sum(ch.isdigit() for ch in m.group()) <= 12:
                         continue
+                    if category in ("phone", "id") and _SERVICE_NUMBER.match(m.group()):
+                        continue  # a free or paid service line ("0800 98 809"), no one's number
                     add(*m.span(), category)
         for m in POSTBUS.finditer(text, lo, hi):
             add(*m.span(), "address")
