@@ -63,6 +63,24 @@ def test_recased_keeps_every_offset_and_reads_a_cue_line_as_going_on():
     assert _recased("ßelma yilmaz") == "ßelma Yilmaz"  # no capital that is two letters ("SS")
 
 
+@pytest.mark.parametrize(
+    "said, read",
+    [
+        ("via anouk anouk janssen", "via Anouk,Anouk Janssen"),  # said twice: two names
+        ("in de afrikaanderwijk yasmina wil", "in de Afrikaanderwijk,Yasmina wil"),  # a place, then a name
+        ("met fatima bouzid", "met Fatima Bouzid"),  # one name
+    ],
+)
+def test_recased_keeps_two_names_side_by_side_apart(said, read):
+    assert _recased(said) == read
+
+
+def test_detect_leaves_a_service_line_deduce_reads_as_a_phone():
+    stub = StubDetector({"0800 98 809": "phone", "06-12345678": "phone"})
+    got = found("Bel 0800 98 809 of mij op 06-12345678.", detector=stub)
+    assert got == [("phone", "06-12345678")]
+
+
 def test_caseless_only_for_text_without_capitals():
     lower = "ik heb met fatima gebeld" + _FILL
     cased = "Ik heb met Fatima gebeld. En toen zijn we samen naar huis gegaan. Het was al laat en iedereen was moe."

@@ -14,10 +14,11 @@ a *recased* copy in which the words that are names by evidence start with a capi
   its article too ("café De Vriendschap", "slagerij Al Baraka").
 
 Only the case of a first letter changes (never a letter whose capital is longer, such
-as "ß"), and a line break inside a turn becomes a space (a subtitle cue's line ends no
-sentence: "slagerij\nal baraka"), so the copy has the text's length and every offset found in it holds in the
-text. A text counts as caseless when hardly any of its words start with a capital; a
-text written with capitals is read as it is.
+as "ß"), a line break inside a turn becomes a space (a subtitle cue's line ends no
+sentence: "slagerij\nal baraka") and the space between two names that cannot be one a
+comma ("anouk anouk", "afrikaanderwijk yasmina"), so the copy has the text's length and
+every offset found in it holds in the text. A text counts as caseless when hardly any of
+its words start with a capital; a text written with capitals is read as it is.
 """
 
 from __future__ import annotations
@@ -91,10 +92,12 @@ def recased(text: str, region: Region) -> str:
     for start, end in region.spans:
         words = list(_WORD.finditer(text, start, end))
         up = [False] * len(words)
+        place = [False] * len(words)  # marked as a place: "uit nador", a listed place, a street
         folded = [w.group().casefold() for w in words]
         for i, f in enumerate(folded):
             if len(f) > 2 and _listed_name(f):
                 up[i] = True
+                place[i] = f not in name_words()
         for i, f in enumerate(folded):
             if f in TITLES or (up[i] and f in first_names()):
                 _mark_name_after(folded, up, i + 1)
@@ -103,6 +106,7 @@ def recased(text: str, region: Region) -> str:
                 j = i + 1 + (i + 1 < len(words) and folded[i + 1] in {"de", "het"})
                 if j < len(words) and len(folded[j]) > 3 and not _plain(folded[j]) and folded[j] not in TITLES:
                     up[j] |= not _compound(folded[j])
+                    place[j] = up[j]
             elif f in {"al", "el"} and i + 1 < len(words) and len(folded[i + 1]) > 3 and not _dutch(folded[i + 1]):
                 up[i + 1] = True  # an Arabic article before a name: "el idrissi", "al baraka"
             if f in _KIND_BEFORE:
@@ -115,6 +119,13 @@ def recased(text: str, region: Region) -> str:
             first = word.group()[0]
             if u and len(first.upper()) == 1:
                 chars[word.start()] = first.upper()
+        for i in range(1, len(words)):
+            # Two names side by side where a sentence ended unseen: "anouk anouk janssen" (said
+            # twice), "in de afrikaanderwijk yasmina wil": a comma keeps them apart.
+            a, b = words[i - 1], words[i]
+            if up[i - 1] and up[i] and b.start() == a.end() + 1 and text[a.end()] == " ":
+                if folded[i - 1] == folded[i] or (place[i - 1] and folded[i] in first_names()):
+                    chars[a.end()] = ","
         for k in range(start, end):
             if chars[k] == "\n":
                 chars[k] = " "  # a line ends a cue, not a sentence: "slagerij\nal baraka"

@@ -42,7 +42,7 @@ from .context import (
     proper_nouns,
     subject_follows,
 )
-from .patterns import POSTCODE_PATTERNS, STREET, find_patterns
+from .patterns import POSTCODE_PATTERNS, SERVICE_NUMBER, STREET, find_patterns
 from .words import (
     INTERFIXES,
     TITLES,
@@ -225,6 +225,8 @@ def _keep(c: Candidate, text: str, region: Region, ctx: DetectionContext, placeh
         return False
     if c.source in {"deduce", "context"} and c.category in _NAMES and _mostly_not_personal(c.text):
         return False  # "van het Huis van het Kind"
+    if c.category in ("phone", "id") and SERVICE_NUMBER.match(c.text):
+        return False  # deduce's too: "0800 98 809" is a helpdesk
     if c.category in _EXACT:
         return True
     if c.source == "known":

@@ -112,7 +112,7 @@ BIRTH_YEAR_BEFORE = re.compile(r"\b(?P<date>(?:19|20)\d{2})\s+geboren\b", re.I)
 NUMERIC_DATE = re.compile(r"\b\d{1,2}[-./]\d{1,2}[-./](?:\d{4}|\d{2})\b")
 
 # Service lines, Dutch and Belgian: 0800 (free), 0900/0906/0909 (paid): no one's number.
-_SERVICE_NUMBER = re.compile(r"0(?:800|90[069])(?!\d)")
+SERVICE_NUMBER = re.compile(r"0(?:800|90[069])(?!\d)")
 PHONE_PATTERNS = [
     # international: +31 10 4852019, 0032 9 123 45 67
     re.compile(r"(?<![\w+])(?:\+|00)3[12][\s-]?(?:\(0\))?\d(?:[\s-]?\d){7,9}\b"),
@@ -282,7 +282,7 @@ def find_patterns(text: str) -> list[Candidate]:
                 for m in p.finditer(text, lo, hi):
                     if category == "phone" and not 9 <= sum(ch.isdigit() for ch in m.group()) <= 12:
                         continue
-                    if category in ("phone", "id") and _SERVICE_NUMBER.match(m.group()):
+                    if category in ("phone", "id") and SERVICE_NUMBER.match(m.group()):
                         continue  # a free or paid service line ("0800 98 809"), no one's number
                     add(*m.span(), category)
         for m in POSTBUS.finditer(text, lo, hi):
