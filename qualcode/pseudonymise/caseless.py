@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from .context import AREA_TEAMS, ORG_WORDS, PRONOMINAL_ADVERB, Region
+from .context import AREA_TEAMS, CAPITALISED, ORG_WORDS, PRONOMINAL_ADVERB, Region
 from .patterns import STREET_END
 from .words import INTERFIXES, TITLES, english_words, first_names, name_words, nouns, ordinary_word, place_names
 
@@ -49,11 +49,17 @@ _KIND_AFTER = frozenset(
 
 def caseless(text: str, region: Region) -> bool:
     """Whether the speech in ``text`` is written (nearly) without capitals."""
-    words = capitals = 0
+    # Every transcript is asked: a text with capitals is told early. A word and the
+    # character after it take two characters at least, so more capitals than the share of
+    # half the characters are more than the share of the words.
+    enough = MAX_CAPITALISED_SHARE * (sum(end - start for start, end in region.spans) + 1) / 2
+    capitals = 0
     for start, end in region.spans:
-        for m in _WORD.finditer(text, start, end):
-            words += 1
-            capitals += m.group()[0].isupper()
+        for _ in CAPITALISED.finditer(text, start, end):
+            capitals += 1
+            if capitals > enough:
+                return False
+    words = sum(len(_WORD.findall(text, start, end)) for start, end in region.spans)
     return words >= MIN_WORDS and capitals <= words * MAX_CAPITALISED_SHARE
 
 

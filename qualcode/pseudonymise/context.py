@@ -165,6 +165,8 @@ _QUOTES = "'‘’\"“”„«"
 def _quoted_name(text: str, pos: int) -> bool:
     """Whether ``pos`` opens a name quoted after its kind: "café 'De Rots'", "basisschool
     “De Horizon”" (the quote starts no sentence there)."""
+    if not pos or text[pos - 1] not in _QUOTES:
+        return False
     m = re.search(rf"([\w-]+)\s+[{_QUOTES}]$", text[max(0, pos - 40) : pos])
     return m is not None and m.group(1).casefold() in ORG_WORDS
 
@@ -175,6 +177,8 @@ _FLEMISH_IK = re.compile(r"['’]k[ \t]+$")
 def _after_flemish_ik(text: str, pos: int, floor: int) -> bool:
     """Whether ``pos`` follows a sentence's first word "'k" (Flemish "ik"): "'k Zat vroeger
     in de KVLV" capitalises the verb as a sentence's first word."""
+    if not text[max(floor, pos - 8) : pos].rstrip(" \t").endswith(("'k", "’k")):
+        return False  # the usual case, told without a regular expression (every run asks)
     m = _FLEMISH_IK.search(text, max(floor, pos - 8), pos)
     return m is not None and is_sentence_start(text, m.start(), floor)
 
