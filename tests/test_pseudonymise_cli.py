@@ -174,11 +174,11 @@ def test_cli_export_pseudonymise_leaves_no_name_in_quotes_memos_or_attributes(ro
     assert all(not any(n in v for n in NAMES for v in row.values() if v) for row in rows)
     memos = sorted(row["memo"] for row in rows if row["memo"])
     # Noor Hendriks is named only in int3's front matter (interviewer): her name goes from
-    # int2's memo too, as the attribute's label (the key has no pseudonym for her yet).
+    # int2's memo too, as the attribute's own label (the key has no pseudonym for her yet).
     assert [re.sub(r"\[persoon \d\]", "[p]", m) for m in memos] == [
         "[p] is de sleutel",
         "[p]? vroeg door",
-        "zegt [p] ook, net als [persoon]",
+        "zegt [p] ook, net als [persoon A]",
     ]
     qdpx = tmp_path / "shared.qdpx"
     assert run(root, "export", "qdpx", "-o", str(qdpx), "--pseudonymise").exit_code == 0

@@ -2,7 +2,7 @@
 
 The interviewer often codes the transcripts herself: "interviewer: Jan de Vries" is
 written as its pseudonym, so her name as a coder is too (the entity's pseudonym; a
-personal attribute's value without one is written as its category's label, numbered
+personal attribute's value without one is written as a label of its own, "[persoon A]", numbered
 where two coders would otherwise share it). Research-team coders stay as they are;
 distinct coders stay distinct. The streamed export writes what the copy writes.
 """
@@ -74,8 +74,8 @@ def test_cli_segments_writes_a_coder_who_is_personal_data_as_the_pseudonym(root,
     # The interviewer as a coder is her pseudonym, the one her attribute gets.
     pseudonym = next(row["interviewer"] for row in rows if row["transcript"] == "vol")
     assert pseudonym in coders
-    # The respondent (no entity: her attribute is written "[persoon]"), two spellings: two coders.
-    assert {"[persoon]", "[persoon] 2"} <= coders
+    # The respondent (no entity: her attribute is written "[persoon A]"), two spellings: two coders.
+    assert {"[persoon A]", "[persoon A] 2"} <= coders
     assert TEAM in coders and "coder0" in coders  # the research team stays as it is
     assert not any(ORIGINALS.search(c) or NOT_SHOWN.search(c) for c in coders)
     assert len(coders) == len({row["coder"] for row in plain})  # distinct coders stay distinct
@@ -112,7 +112,7 @@ def test_cli_qdpx_writes_a_coder_who_is_personal_data_as_a_pseudonymous_user(sto
     names = set(users.values())
     # Every user a source, selection, coding or the project names is one of the file's users.
     assert set(re.findall(r'(?:creatingUser|modifyingUser|creatingUserGUID|modifyingUserGUID)="([^"]+)"', qde)) <= set(users)
-    assert {"[persoon]", "[persoon] 2", TEAM} <= names
+    assert {"[persoon A]", "[persoon A] 2", TEAM} <= names
     assert not NOT_SHOWN.search(qde) and "Vries" not in qde
     assert users[GUID].startswith("[persoon ")  # her GUID kept, under her pseudonym
     plain = tmp_path / "plain.qdpx"
@@ -123,7 +123,7 @@ def test_cli_qdpx_writes_a_coder_who_is_personal_data_as_a_pseudonymous_user(sto
 
 @pytest.mark.parametrize(
     "filters",
-    [{}, {"coders": ["[persoon] 2", "anna"]}, {"coders": ["[persoon]"]}, {"codes": ["vertrouwen"]}],
+    [{}, {"coders": ["[persoon A] 2", "anna"]}, {"coders": ["[persoon A]"]}, {"codes": ["vertrouwen"]}],
     ids=["all", "renamed-and-team", "renamed", "code"],
 )
 @pytest.mark.parametrize("form", [{}, {"wide": True}], ids=["long", "wide"])

@@ -92,7 +92,7 @@ SELECTIONS = [
     {"transcripts": ["leeg"]},
     {"transcripts": ["vol", "rest"]},
     {"where": ["notitie=gesproken met [persoon 2]"]},  # the attribute's pseudonymised value
-    {"where": ["respondent=[persoon]"]},
+    {"where": ["respondent=[persoon A]"]},
 ]
 
 

@@ -348,6 +348,11 @@ def apply_cmd(
         )
         names = k.store.transcripts.names()
         named = names_in_transcript_names({t: names[t] for t in ids} if ids else names, k.key.entities())
+        # A label the switch replaced after all (--replace-attributes made "interviewer:
+        # Marieke de Wit" a name of the key) is not said to stay.
+        labels = [
+            (label, tid, span) for label, tid, span in labels if label in {r[1] for r in k.store.transcripts.turn_rows(tid)}
+        ]
     for name, n in result.transcripts.items():
         echo(f"{name}: {n} replacement(s)")
     for name in result.already:

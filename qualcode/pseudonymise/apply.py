@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import re
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field, replace
@@ -44,7 +45,7 @@ from ..termsafe import first_of, one_line
 from .categories import CATEGORIES
 from .context import KnownNames, label_names
 from .detect import ATTRIBUTE_CATEGORIES
-from .review import applied_ids
+from .review import applied_ids, stand_in_pseudonym
 from .words import INTERFIXES, dutch_words
 
 
@@ -657,14 +658,16 @@ def _attribute_names(
     """Make the names given only as personal attributes ("interviewer: Noor Hendriks") entities
     before any transcript is planned, so a memo or another attribute naming her is replaced
     too, whichever transcript is read first (``create``: in the key; ``stand_in``: for this
-    run only, as the category's label, which is what an export writes for the attribute).
+    run only, as a label of its own per name, "[plaats A]", which is what an export writes
+    for the attribute).
 
     A value that is a plain Dutch word or has fewer than three letters ("nvt", "-") stays
     the attribute's alone: replaced everywhere it would break unrelated text.
     ``attributes``: every transcript's, when the caller has read them already.
     """
     chosen = set(wanted)
-    for tid, values in (store.transcripts.all_attributes() if attributes is None else attributes).items():
+    stand_ins: Counter[str] = Counter()
+    for tid, values in sorted((store.transcripts.all_attributes() if attributes is None else attributes).items()):
         if tid not in chosen:
             continue
         for attr, value in values.items():
@@ -672,14 +675,18 @@ def _attribute_names(
             if category is None or sum(ch.isalpha() for ch in value) < 3 or value.strip().casefold() in dutch_words():
                 continue
             if _attribute_entity(key, entities, category, value, create=create) is None and stand_in:
-                entities.append(EntityRow(0, category, value, f"[{CATEGORIES[category]}]", 0, False))
+                # Each name its own label ("[plaats A]", "[plaats B]"): one label for all would
+                # make Den Haag and Vlamertinge one place in the export.
+                stand_ins[category] += 1
+                entities.append(EntityRow(0, category, value, stand_in_pseudonym(category, stand_ins[category]), 0, False))
 
 
 def _attribute_entity(key: KeyStore, entities: list[EntityRow], category: str, value: str, *, create: bool) -> EntityRow | None:
-    """The entity of an attribute's value (created when asked: the value is a name)."""
-    folded = value.casefold()
+    """The entity of an attribute's value (created when asked: the value is a name), its
+    case and spacing aside ("lotte  claeys" is Lotte Claeys)."""
+    folded = _folded(value)
     for e in entities:
-        if e.original.casefold() == folded:
+        if _folded(e.original) == folded:
             return e
     if not create:
         return None

@@ -159,9 +159,33 @@ class Region:
         return False
 
 
+_QUOTES = "'‘’\"“”„«"
+
+
+def _quoted_name(text: str, pos: int) -> bool:
+    """Whether ``pos`` opens a name quoted after its kind: "café 'De Rots'", "basisschool
+    “De Horizon”" (the quote starts no sentence there)."""
+    if not pos or text[pos - 1] not in _QUOTES:
+        return False
+    m = re.search(rf"([\w-]+)\s+[{_QUOTES}]$", text[max(0, pos - 40) : pos])
+    return m is not None and m.group(1).casefold() in ORG_WORDS
+
+
+_FLEMISH_IK = re.compile(r"['’]k[ \t]+$")
+
+
+def _after_flemish_ik(text: str, pos: int, floor: int) -> bool:
+    """Whether ``pos`` follows a sentence's first word "'k" (Flemish "ik"): "'k Zat vroeger
+    in de KVLV" capitalises the verb as a sentence's first word."""
+    if not text[max(floor, pos - 8) : pos].rstrip(" \t").endswith(("'k", "’k")):
+        return False  # the usual case, told without a regular expression (every run asks)
+    m = _FLEMISH_IK.search(text, max(floor, pos - 8), pos)
+    return m is not None and is_sentence_start(text, m.start(), floor)
+
+
 def _previous_words(text: str, pos: int) -> tuple[str, str]:
-    """The two words before ``pos`` (nearest first), case-folded."""
-    words = re.findall(r"[\w'’-]+", text[max(0, pos - 60) : pos])
+    """The two words before ``pos`` (nearest first), case-folded; a quote is no word."""
+    words = [w for w in re.findall(r"[\w'’-]+", text[max(0, pos - 60) : pos]) if w.strip("'’-")]
     words = [w.casefold() for w in words[-2:]]
     while len(words) < 2:
         words.insert(0, "")
@@ -181,13 +205,16 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
     for m in _PROPER_RUN.finditer(text):
         start, end = m.span()
         if start and (text[start - 1].isalnum() or text[start - 1] in "_'’-" and m.group()[:1] not in "'’"):
-            continue  # a capital inside a word
+            if not _quoted_name(text, start):
+                continue  # a capital inside a word (not one after an opening quote: "café 'De Rots'")
         # The turns come in text order, and so do the runs: walk along them.
         while j < len(spans) and spans[j][1] <= start:
             j += 1
         if j == len(spans) or not (spans[j][0] <= start and end <= spans[j][1]):
             continue  # a speaker label
-        sentence_start = is_sentence_start(text, start, spans[j][0])
+        sentence_start = (is_sentence_start(text, start, spans[j][0]) and not _quoted_name(text, start)) or _after_flemish_ik(
+            text, start, spans[j][0]
+        )
         if " " not in m.group() and (stem := _possessive(m.group())) and _next_word(text, end) in nouns():
             # "Ahmeds moeder": the name without its genitive s, at a sentence's start too.
             out.append(Candidate(start, start + len(stem), "person", stem, "context"))
@@ -298,10 +325,10 @@ SENTENCE_STARTERS = frozenset(
     eveneens desondanks enfin oftewel immers evenwel daarnaast bijgevolg zodoende wellicht sindsdien voordien
     goeiemorgen goedemorgen goeiemiddag goedemiddag goedenavond goeienavond dankjewel dankuwel dankjulliewel
     awel allez amai ewa wallah wollah inshallah insjallah yallah mashallah masjallah alhamdulillah haha hahaha
-    okee oke oki mja mjah tjah pff nou nouja jah neeh hoi doei""".split()
+    okee oke oki mja mjah tjah pff nou nouja jah neeh hoi doei allé alé ikzelf jijzelf hijzelf zijzelf wijzelf""".split()
 )
 # "hiermee", "daarin", "waarover": pronominal adverbs.
-_PRONOMINAL_ADVERB = re.compile(
+PRONOMINAL_ADVERB = re.compile(
     r"(?:hier|daar|waar|er)(?:mee|in|door|voor|bij|over|uit|na|aan|op|om|onder|tegen|naast|achter|van|toe|tussen|zonder|boven|langs|af)"
 )
 
@@ -356,7 +383,7 @@ def _unknown_subject(word: str, text: str, end: int, lower: LowerWords) -> bool:
         or folded in not_personal()
         or folded in TITLES
         or folded in SENTENCE_STARTERS
-        or _PRONOMINAL_ADVERB.fullmatch(folded)
+        or PRONOMINAL_ADVERB.fullmatch(folded)
         or not subject_follows(text, end)
         or folded in lower
     )

@@ -3,6 +3,8 @@
 ``detect(text, turns, context, detector)`` returns the candidates of one transcript
 in reading order, without overlaps:
 
+0. a text written without capitals (speech recognition) is read as a copy with its
+   names capitalised (:mod:`.caseless`);
 1. deduce (or any detector with the same signature: tests pass a stub) finds names
    from its lists, Dutch places and streets, numbers, dates, e-mail and links;
 2. Dutch patterns add what interviews say that deduce misses (ages and dates in
@@ -25,9 +27,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model import Turn
+from .caseless import caseless, recased
 from .categories import Candidate
 from .context import (
     AREA_TEAMS,
@@ -40,7 +43,7 @@ from .context import (
     proper_nouns,
     subject_follows,
 )
-from .patterns import POSTCODE_PATTERNS, STREET, find_patterns
+from .patterns import POSTCODE_PATTERNS, SERVICE_NUMBER, STREET, find_patterns
 from .words import (
     INTERFIXES,
     TITLES,
@@ -227,6 +230,8 @@ def _keep(c: Candidate, text: str, region: Region, ctx: DetectionContext, placeh
         return False
     if c.source in {"deduce", "context"} and c.category in _NAMES and _mostly_not_personal(c.text):
         return False  # "van het Huis van het Kind"
+    if c.category in ("phone", "id") and SERVICE_NUMBER.match(c.text):
+        return False  # deduce's too: "0800 98 809" is a helpdesk
     if c.category in _EXACT:
         return True
     if c.source == "known":
@@ -374,7 +379,14 @@ def detect(
 ) -> list[Candidate]:
     """The candidate personal data of one transcript, in reading order (see the module doc)."""
     region = Region.of(text, turns)
-    ctx = context.for_transcript(turns, attributes or {})
+    if caseless(text, region):
+        # Read a copy with the names capitalised (same length: offsets hold), report the text's own words.
+        found = _detect(recased(text, region), region, context.for_transcript(turns, attributes or {}), detector)
+        return [replace(c, text=text[c.start : c.end]) for c in found]
+    return _detect(text, region, context.for_transcript(turns, attributes or {}), detector)
+
+
+def _detect(text: str, region: Region, ctx: DetectionContext, detector: Detector | None) -> list[Candidate]:
     raw: list[Candidate] = []
     if detector is not None:
         for c in detector(text):

@@ -24,10 +24,13 @@ _UNIT_WORDS = r"jaar|jaren|maanden|maand|weken|week|dagen"
 _BE = r"(?:ben|is|was|werd|word|wordt|zijn|waren)"
 # Words that may follow "ik ben N (jaar)" when N is an age ("ik ben 41 jaar en ..."),
 # as opposed to a duration ("ik ben acht jaar vrijwilliger").
-_AFTER_AGE = r"(?=\s*(?:[.,;:!?)]|$|\s(?:en|maar|dus|want|toen|nu|hoor|geworden|oud|of zo|ofzo)\b))"
+# Without punctuation (speech recognition) a new sentence's subject ends it too: "ze is
+# negenenveertig ze werkt", "sara is elf die zit".
+_AFTER_AGE = r"(?=\s*(?:[.,;:!?)]|$|\s(?:en|maar|dus|want|toen|nu|hoor|geworden|oud(?!-)|of zo|ofzo|ik|hij|ze|zij|die)\b))"
 _KIN = (
     r"zoon|zoontje|dochter|dochtertje|kind|kindje|kinderen|meisje|meid|jongen|jongetje|baby|tiener|puber|"
-    r"broer|broertje|zus|zusje|moeder|vader|man|vrouw|papa|mama|jongeman|vrouwtje|mannetje|neef|nicht|kleinkind"
+    r"broer|broertje|zus|zusje|moeder|vader|man|vrouw|papa|mama|jongeman|vrouwtje|mannetje|neef|nicht|kleinkind|"
+    r"mevrouw|meneer|mijnheer|dame|heer|oma|opa|cliënt|cliënte|patiënt|patiënte|bewoner|bewoonster|buurvrouw|buurman"
 )
 
 # Age patterns, each tried only where its anchor word occurs (found with str.find,
@@ -51,7 +54,8 @@ AGE_AT = [
         (
             f" {verb} ",
             re.compile(
-                rf"{verb}\s+(?:nu\s+|pas\s+|net\s+|bijna\s+|al\s+|ongeveer\s+|inmiddels\s+)?"
+                # "was ik zeventien": the subject after the verb
+                rf"{verb}\s+(?:(?:ik|hij|ze|zij)\s+)?(?:nu\s+|pas\s+|net\s+|bijna\s+|al\s+|ongeveer\s+|inmiddels\s+)?"
                 rf"(?P<age>{NUMBER}(?:\s+(?:jaar|maanden|maand|weken)(?:\s+oud)?)?){_AFTER_AGE}",
                 re.I,
             ),
@@ -83,10 +87,19 @@ _MONTHS = (
     r"feb|mrt|apr|aug|sept|sep|okt|nov|dec"
 )
 _DAYS = r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag"
-# "(maandag) 8 april (2024)", "3 november 2023", "12 mrt": tried before each month name.
+# A day said as an ordinal: "de derde oktober", "op eenentwintigste juni".
+_ORDINAL = (
+    rf"(?:(?:{_UNITS})[eë]n(?:twintig|dertig)ste|twintigste|dertigste|eerste|tweede|derde|vierde|vijfde|zesde|"
+    rf"zevende|achtste|negende|tiende|elfde|twaalfde|dertiende|veertiende|vijftiende|zestiende|zeventiende|"
+    rf"achttiende|negentiende)"
+)
+# A year said in words: "negentienhonderd zesenzeventig", "tweeduizend negentien".
+_YEAR_WORDS = rf"(?:negentienhonderd|tweeduizend|twee\s+duizend)(?:\s+(?:en\s+)?(?:{NUMBER})\b)?"
+# "(maandag) 8 april (2024)", "3 november 2023", "12 mrt", "vijftien maart negentienhonderd
+# zesenzeventig": tried before each month name.
 MONTH_NAMES = tuple(_MONTHS.split("|"))
 DATE_WORDS = re.compile(
-    rf"\b(?:(?:{_DAYS})\s+)?(?:\d{{1,2}}|{NUMBER})(?:e|ste|de)?\s+(?:{_MONTHS})\b(?:\s+(?:'|’)?\d{{2,4}}\b)?",
+    rf"\b(?:(?:{_DAYS})\s+)?(?:\d{{1,2}}|{NUMBER}|{_ORDINAL})(?:e|ste|de)?\s+(?:{_MONTHS})\b(?:\s+(?:(?:'|’)?\d{{2,4}}\b|{_YEAR_WORDS}))?",
     re.I,
 )
 # a year of birth: "geboren in 1996", "geboortejaar 1985"
@@ -98,6 +111,8 @@ BIRTH_YEAR_BEFORE = re.compile(r"\b(?P<date>(?:19|20)\d{2})\s+geboren\b", re.I)
 # numeric dates deduce may miss: 4-11-79, 15.05.2024
 NUMERIC_DATE = re.compile(r"\b\d{1,2}[-./]\d{1,2}[-./](?:\d{4}|\d{2})\b")
 
+# Service lines, Dutch and Belgian: 0800 (free), 0900/0906/0909 (paid): no one's number.
+SERVICE_NUMBER = re.compile(r"0(?:800|90[069])(?!\d)")
 PHONE_PATTERNS = [
     # international: +31 10 4852019, 0032 9 123 45 67
     re.compile(r"(?<![\w+])(?:\+|00)3[12][\s-]?(?:\(0\))?\d(?:[\s-]?\d){7,9}\b"),
@@ -158,6 +173,24 @@ AGE_IN_BRACKETS = re.compile(
     rf"(?:\b(?:{_KIN}|oudste|jongste|middelste)|\b[A-Z][a-zà-ÿ]+)\s+\((?P<age>\d{{1,2}})(?:\s+jaar)?\)",
 )
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+# Said aloud, as speech recognition writes it: "f punt bouzid apenstaartje wijkteamrotterdam
+# punt nl", "bilal at gmail punt com" (the domain ends in a known top-level domain).
+SPOKEN_EMAIL = re.compile(
+    r"\b[\w-]+(?:\s+(?:punt|streepje|underscore)\s+[\w-]+)*\s+(?:apenstaartje|at)\s+[\w-]+"
+    r"(?:\s+punt\s+[\w-]+)*\s+punt\s+(?:nl|be|com|org|net|eu|info|nu|fr|de)\b",
+    re.I,
+)
+# A phone number said digit by digit or in pairs: "nul zes een twee drie vier vijf zes zeven
+# acht", "nul vier zeven vijf twaalf vierendertig zesenvijftig" (9-11 digits in all).
+SPOKEN_PHONE = re.compile(rf"\bnul(?:[\s,-]+(?:nul|{NUMBER})\b){{4,12}}", re.I)
+_SPOKEN_TWO_DIGITS = re.compile(rf"(?:{_TEENS}|(?:(?:{_UNITS})[eë]n)?(?:{_TENS}))", re.I)
+
+
+def spoken_digits(said: str) -> int:
+    """How many digits the number words of ``said`` stand for ("twaalf": two)."""
+    return sum(1 + bool(_SPOKEN_TWO_DIGITS.fullmatch(w)) for w in re.split(r"[\s,-]+", said) if w)
+
+
 URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+[^\s<>\"').,;:!?\]]|\b[\w-]+\.(?:nl|be|com|org|eu|net)/[^\s<>\"')]*[\w/]")
 
 # Streets by their ending (deduce knows Dutch streets only with a house number or
@@ -227,7 +260,7 @@ def find_patterns(text: str) -> list[Candidate]:
         for lo, hi in _windows(_occurrences(lower, (needle,)), 40, 12, size):
             for m in pattern.finditer(text, lo, hi):
                 add(*m.span("age"), "age")
-    for lo, hi in _windows(_occurrences(lower, MONTH_NAMES), 40, 16, size):
+    for lo, hi in _windows(_occurrences(lower, MONTH_NAMES), 40, 56, size):
         for m in DATE_WORDS.finditer(text, lo, hi):
             add(*m.span(), "date")
     for lo, hi in _windows(_occurrences(lower, ("geboren", "geboorte", "bouwjaar")), 0, 40, size):
@@ -250,6 +283,8 @@ def find_patterns(text: str) -> list[Candidate]:
                 for m in p.finditer(text, lo, hi):
                     if category == "phone" and not 9 <= sum(ch.isdigit() for ch in m.group()) <= 12:
                         continue
+                    if category in ("phone", "id") and SERVICE_NUMBER.match(m.group()):
+                        continue  # a free or paid service line ("0800 98 809"), no one's number
                     add(*m.span(), category)
         for m in POSTBUS.finditer(text, lo, hi):
             add(*m.span(), "address")
@@ -262,6 +297,13 @@ def find_patterns(text: str) -> list[Candidate]:
             add(*m.span(), "email")
         for m in HANDLE.finditer(text, lo, hi):
             add(*m.span(), "url")
+    for lo, hi in _windows(_occurrences(lower, (" apenstaartje ", " at ")), 64, 96, size):
+        for m in SPOKEN_EMAIL.finditer(text, lo, hi):
+            add(*m.span(), "email")
+    for lo, hi in _windows(_occurrences(lower, ("nul ",)), 0, 160, size):
+        for m in SPOKEN_PHONE.finditer(text, lo, hi):
+            if 9 <= spoken_digits(m.group()) <= 11:
+                add(*m.span(), "phone")
     for lo, hi in _windows(_occurrences(lower, _URL_ANCHORS), 64, 200, size):
         for m in URL.finditer(text, lo, hi):
             add(*m.span(), "url")

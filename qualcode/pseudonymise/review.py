@@ -55,6 +55,16 @@ def default_pseudonym(category: str, number: int) -> str:
     return f"[{CATEGORIES[category]} {number}]"
 
 
+def stand_in_pseudonym(category: str, number: int) -> str:
+    """The label an export writes for a name the key has no pseudonym for (yet): "[plaats A]",
+    "[plaats B]", ... "[plaats AA]": each name its own, never one of the key's numbers."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"[{CATEGORIES[category]} {letters}]"
+
+
 def applied_ids(store: Store, key: KeyStore) -> set[int]:
     """Transcripts whose project text is already the pseudonymised one."""
     # The stored hash of each text (unique), not the texts: two short queries however many there are.

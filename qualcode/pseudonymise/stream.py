@@ -34,9 +34,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from copy import deepcopy
 from dataclasses import dataclass, replace
 from operator import itemgetter
 
+from ..codebook import Codebook
 from ..model import Turn, sha256_text
 from ..project import Project
 from ..store import CoderCount, CodingFilter, CodingRow, EmptySource, ExchangeRow, Store, TranscriptRef, now
@@ -102,6 +104,7 @@ class PseudonymisedStore:
         # Coders who are personal data (the interviewer coded), renamed as the copy renames them.
         self.coder_names = coder_pseudonyms(store.coders.names(), attributes.values(), entities)
         self._pattern = _Names(entities)
+        self.codebook_names: list[str] = []  # the codebook's texts that name someone (replaced in the export)
         self.reported: list[tuple[str, str, list[str]]] = []
         self.attributes: dict[int, dict[str, str]] = {}
         for tid, name in names.items():
@@ -195,6 +198,10 @@ class PseudonymisedStore:
         assert spans is not None
         moved = ((r[0], s, e, r[3], r[4]) for r, (s, e) in zip(codings, spans, strict=True))
         check_collapse(self._store.transcripts.name(read.tid), moved)
+
+    def replace_names(self, text: str) -> str:
+        """``text`` with the key's names replaced by their pseudonyms."""
+        return self._pattern.replace(text)[0]
 
 
 class _Transcripts:
@@ -480,5 +487,32 @@ def pseudonymised_project(project: Project, key: KeyStore) -> Iterator[Project]:
     (:class:`PseudonymisedStore`; the project and the key are not changed). Its store's
     ``reported`` lists the attributes that are personal data or name someone."""
     view = Project(project.root)
-    view.__dict__["store"] = PseudonymisedStore(project.store, key)  # stands in for the project's store
+    store = PseudonymisedStore(project.store, key)
+    view.__dict__["store"] = store  # stands in for the project's store
+    book, store.codebook_names = pseudonymised_codebook(project.codebook, store.replace_names)
+    view.__dict__["codebook"] = book
     yield view
+
+
+def pseudonymised_codebook(book: Codebook, replace_names: Callable[[str], str]) -> tuple[Codebook, list[str]]:
+    """``book`` with the names in its texts replaced (descriptions, criteria and examples,
+    which are often quotes: "Bep Schouten zegt: er komt niemand"), and the names found;
+    ``book`` itself when they name no one. Codes' ids and names are the codebook's words."""
+    found: list[str] = []
+
+    def clean(text: str) -> str:
+        new = replace_names(text)
+        if new != text:
+            found.append(text)
+        return new
+
+    copy = deepcopy(book)
+    copy.description = clean(copy.description)
+    for code in copy.walk():
+        code.description = clean(code.description)
+        code.include = [clean(t) for t in code.include]
+        code.exclude = [clean(t) for t in code.exclude]
+        code.examples = [clean(t) for t in code.examples]
+    for code_set in copy.sets:
+        code_set.description = clean(code_set.description)
+    return (copy, found) if found else (book, [])

@@ -85,6 +85,14 @@ def first_names() -> frozenset[str]:
     return frozenset(_deduce_list("names", ("lst_first_name",)))
 
 
+@cache
+def place_names() -> frozenset[str]:
+    """Case-folded Dutch place names of one word, and the first word of longer ones
+    ("krimpen" of "Krimpen aan den IJssel"), from deduce's lists."""
+    names = _deduce_list("locations/lst_placename", ("lst_residence", "lst_municipality"))
+    return frozenset(n.split()[0] for n in names if n[:1].isalpha())
+
+
 def _deduce_whitelist() -> set[str]:
     """deduce's own stop words and common words."""
     return _deduce_list("whitelist", ("lst_stop_word", "lst_common_word"))

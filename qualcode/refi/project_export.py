@@ -118,6 +118,9 @@ def export_qdpx(
         coders=list(store.coders.names()),
         empty=store.exchange.empty_sources(),
     )
+    # With orphans the file's codes differ from the YAML, and so do a pseudonymised export's
+    # codebook texts that named people (see pseudonymise.stream): then let the XML speak.
+    withheld = bool(getattr(store, "codebook_names", None))
     try:
         with atomic_open(path, "wb") as handle, DeflatingZip(handle, level=COMPRESSION, limit=_WAITING) as archive:
             astral = _write_sources(archive, plan)
@@ -127,7 +130,7 @@ def export_qdpx(
                 writer.close()
             with archive.open(TURNS_ENTRY) as raw:
                 _write_turns(raw, plan)
-            if not orphans:  # with orphans the file's codes differ from the YAML: let the XML speak
+            if not orphans and not withheld:
                 entry = CODEBOOK_ENTRY_PREFIX + project.codebook_path.name
                 archive.writestr(entry, read_codebook_text(project.codebook_path).encode("utf-8"))
     except OSError as exc:
@@ -141,6 +144,10 @@ def export_qdpx(
         result.warnings.append(
             f"{len(orphans)} code(s) no longer in the codebook still have codings; exported in a folder"
             f" '{ORPHAN_FOLDER}': {', '.join(r.id for r in orphans)}"
+        )
+    if withheld:
+        result.warnings.append(
+            "the codebook's texts name people: written with their pseudonyms in the file's codebook; its YAML is left out"
         )
     if any(c.hints for c in book.walk()):
         result.warnings.append("suggestion hints (keywords, lemmas, patterns) have no place in REFI-QDA; they stay in the YAML")

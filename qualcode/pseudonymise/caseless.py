@@ -1,0 +1,166 @@
+"""Text written without capitals: automatic speech recognition, chat, quick notes.
+
+"ik heb met fatima van het wijkteam gebeld" gives detection nothing to go on: deduce
+and the proper-noun rules read a name by its capital. For such a text detection reads
+a *recased* copy in which the words that are names by evidence start with a capital:
+
+* a first name or surname of deduce's lists, or a Dutch place name, that is no Dutch
+  word ("fatima", "yilmaz", "barendrecht"; not "bakker", "roos");
+* a street by its ending ("putselaan", "hilledijk");
+* the word after a title ("imam abdelkader", "mevrouw de bruin"), after a first name
+  ("fatima bouzid", "jeroen de graaf") or after "in", "uit", "naar" ("uit nador"),
+  when it is no Dutch word (or, after an interfix, a surname of the lists);
+* a name beside the kind of organisation ("café de vriendschap", "albeda college"),
+  its article too ("café De Vriendschap", "slagerij Al Baraka").
+
+Only the case of a first letter changes (never a letter whose capital is longer, such
+as "ß"), a line break inside a turn becomes a space (a subtitle cue's line ends no
+sentence: "slagerij\nal baraka") and the space between two names that cannot be one a
+comma ("anouk anouk", "afrikaanderwijk yasmina"), so the copy has the text's length and
+every offset found in it holds in the text. A text counts as caseless when hardly any of
+its words start with a capital; a text written with capitals is read as it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .context import AREA_TEAMS, CAPITALISED, ORG_WORDS, PRONOMINAL_ADVERB, Region
+from .patterns import STREET_END
+from .words import INTERFIXES, TITLES, english_words, first_names, name_words, nouns, ordinary_word, place_names
+
+# At most this share of a caseless text's words starts with a capital (a text with
+# capitals has one at every sentence's start: ~1 word in 12).
+MAX_CAPITALISED_SHARE = 0.02
+MIN_WORDS = 20
+
+_WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[\w'’]+)*")
+_STREET = re.compile(rf"[^\W\d_]{{3,}}(?:{STREET_END})")
+_PLACE_BEFORE = frozenset({"in", "uit", "naar", "vanuit", "richting"})
+_ARTICLES = frozenset({"de", "het", "'t", "al", "el"})
+# Kinds of organisation a name follows ("café de vriendschap", "basisschool de globetrotter").
+_KIND_BEFORE = ORG_WORDS | AREA_TEAMS | {"slagerij", "kapsalon", "garage", "koffiehuis", "theehuis", "eetcafé", "snackbar"}
+_NAMED_KIND_AFTER = frozenset("college lyceum gymnasium atheneum academie ziekenhuis".split())
+# Kinds of organisation a name precedes ("albeda college", "al ouma moskee", "maasstad ziekenhuis").
+_KIND_AFTER = frozenset(
+    "college lyceum gymnasium atheneum academie moskee kerk tempel ziekenhuis kliniek school basisschool".split()
+)
+
+
+def caseless(text: str, region: Region) -> bool:
+    """Whether the speech in ``text`` is written (nearly) without capitals."""
+    # Every transcript is asked: a text with capitals is told early. A word and the
+    # character after it take two characters at least, so more capitals than the share of
+    # half the characters are more than the share of the words.
+    enough = MAX_CAPITALISED_SHARE * (sum(end - start for start, end in region.spans) + 1) / 2
+    capitals = 0
+    for start, end in region.spans:
+        for _ in CAPITALISED.finditer(text, start, end):
+            capitals += 1
+            if capitals > enough:
+                return False
+    words = sum(len(_WORD.findall(text, start, end)) for start, end in region.spans)
+    return words >= MIN_WORDS and capitals <= words * MAX_CAPITALISED_SHARE
+
+
+def _plain(folded: str) -> bool:
+    """A Dutch or English word, not a name: "erin", "mensen", "youtuber"."""
+    return ordinary_word(folded) or folded in english_words() or bool(PRONOMINAL_ADVERB.fullmatch(folded))
+
+
+def _dutch(folded: str) -> bool:
+    """A Dutch word (an English one may be a name here: "baraka", "globetrotter")."""
+    return ordinary_word(folded) or bool(PRONOMINAL_ADVERB.fullmatch(folded))
+
+
+def _compound(folded: str) -> bool:
+    """Two Dutch words joined: "sorteercentrum", "kookmiddag" (not a name the tables miss)."""
+    return any(ordinary_word(folded[:cut]) and ordinary_word(folded[cut:]) for cut in range(3, len(folded) - 3))
+
+
+def _listed_name(folded: str) -> bool:
+    """A name of deduce's lists that is no Dutch word. A first name may be an English word
+    too ("fatima"); a surname that is one ("page", "will") is read as the word, and so is
+    a short place name ("appen")."""
+    if _dutch(folded):
+        return False
+    if folded in first_names() or _STREET.fullmatch(folded):
+        return True
+    if folded in english_words():
+        return False
+    return folded in name_words() or (len(folded) >= 6 and folded in place_names())
+
+
+def recased(text: str, region: Region) -> str:
+    """``text`` with the first letter of each word that is a name by evidence capitalised
+    (see the module doc); the same length as ``text``."""
+    chars = list(text)
+    for start, end in region.spans:
+        words = list(_WORD.finditer(text, start, end))
+        up = [False] * len(words)
+        place = [False] * len(words)  # marked as a place: "uit nador", a listed place, a street
+        folded = [w.group().casefold() for w in words]
+        for i, f in enumerate(folded):
+            if len(f) > 2 and _listed_name(f):
+                up[i] = True
+                place[i] = f not in name_words()
+        for i, f in enumerate(folded):
+            if f in TITLES or (up[i] and f in first_names()):
+                _mark_name_after(folded, up, i + 1)
+            elif f in _PLACE_BEFORE:
+                # "uit nador", "in de afrikaanderwijk" (not "in het sorteercentrum")
+                j = i + 1 + (i + 1 < len(words) and folded[i + 1] in {"de", "het"})
+                if j < len(words) and len(folded[j]) > 3 and not _plain(folded[j]) and folded[j] not in TITLES:
+                    up[j] |= not _compound(folded[j])
+                    place[j] = up[j]
+            elif f in {"al", "el"} and i + 1 < len(words) and len(folded[i + 1]) > 3 and not _dutch(folded[i + 1]):
+                up[i + 1] = True  # an Arabic article before a name: "el idrissi", "al baraka"
+            if f in _KIND_BEFORE:
+                _mark_kind_name(folded, up, i + 1)
+            if f in _KIND_AFTER and i > 0 and len(folded[i - 1]) > 2 and not _plain(folded[i - 1]):
+                up[i - 1] = True
+                up[i] |= f in _NAMED_KIND_AFTER  # "Albeda College" (but "de Fatih moskee")
+                up[i - 2] |= i > 1 and folded[i - 2] in {"al", "el"}  # "Al Ouma moskee"
+        for word, u in zip(words, up, strict=True):
+            first = word.group()[0]
+            if u and len(first.upper()) == 1:
+                chars[word.start()] = first.upper()
+        for i in range(1, len(words)):
+            # Two names side by side where a sentence ended unseen: "anouk anouk janssen" (said
+            # twice), "in de afrikaanderwijk yasmina wil": a comma keeps them apart.
+            a, b = words[i - 1], words[i]
+            if up[i - 1] and up[i] and b.start() == a.end() + 1 and text[a.end()] == " ":
+                if folded[i - 1] == folded[i] or (place[i - 1] and folded[i] in first_names()):
+                    chars[a.end()] = ","
+        for k in range(start, end):
+            if chars[k] == "\n":
+                chars[k] = " "  # a line ends a cue, not a sentence: "slagerij\nal baraka"
+    return "".join(chars)
+
+
+def _mark_name_after(folded: list[str], up: list[bool], i: int) -> None:
+    """Mark the name that starts at word ``i``: a word that is no Dutch word ("fatima
+    bouzid", "imam abdelkader"), after interfixes a surname of the lists too ("kees van
+    dijk", "mevrouw de bruin"; not "fatima van het wijkteam")."""
+    j = i
+    while j < len(folded) and folded[j] in INTERFIXES:
+        j += 1
+    if j >= len(folded) or len(folded[j]) < 2 or folded[j] in TITLES:
+        return
+    word = folded[j]
+    if not _plain(word) or (j > i and word in name_words()):
+        up[j] = True
+
+
+def _mark_kind_name(folded: list[str], up: list[bool], i: int) -> None:
+    """After a kind of organisation: its name, after an article a noun too ("café de
+    vriendschap", "bakkerij de korenschoof", "slagerij al baraka")."""
+    article = i < len(folded) and folded[i] in _ARTICLES
+    j = i + article
+    if j >= len(folded) or len(folded[j]) < 3:
+        return
+    word = folded[j]
+    # After the article any word but a short one the tables miss ("de hele dag").
+    if (not article and not _plain(word)) or (article and (word in nouns() or (len(word) > 4 and not _dutch(word)))):
+        up[j] = True
+        up[i] |= article  # the article is the name's: "café De Vriendschap", "slagerij Al Baraka"
