@@ -26,7 +26,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .model import Coding
@@ -80,6 +80,28 @@ class OffsetMap:
         return self.new_starts[anchor_new] + (offset - self.old_starts[anchor_old])
 
 
+# Changed lines holding more words than this on either side (a transcript written as one
+# long line) are aligned past their common first and last words first: the word matcher
+# compares every word with every word, hours on 100,000 words for one corrected typo.
+TRIM_OVER = 2_000
+
+
+def _word_pairs(old: list[str], new: list[str]) -> Iterator[tuple[int, int]]:
+    """The (old, new) positions of the words of changed lines that stayed, in order."""
+    head = tail = 0
+    if max(len(old), len(new)) > TRIM_OVER:
+        most = min(len(old), len(new))
+        while head < most and old[head] == new[head]:
+            head += 1
+        while tail < most - head and old[-1 - tail] == new[-1 - tail]:
+            tail += 1
+    yield from ((k, k) for k in range(head))
+    middle = difflib.SequenceMatcher(None, old[head : len(old) - tail], new[head : len(new) - tail], autojunk=False)
+    for block in middle.get_matching_blocks():
+        yield from ((head + block.a + k, head + block.b + k) for k in range(block.size))
+    yield from ((len(old) - tail + k, len(new) - tail + k) for k in range(tail))
+
+
 class _Alignment:
     """Which word of the old text is which word of the new text (None: changed or gone)."""
 
@@ -101,12 +123,7 @@ class _Alignment:
             else:  # changed lines: align their words
                 old_text = [old[s:e] for s, e in self.old_tokens[slice(*old_words)]]
                 new_text = [new[s:e] for s, e in self.new_tokens[slice(*new_words)]]
-                matcher = difflib.SequenceMatcher(None, old_text, new_text, autojunk=False)
-                pairs = (
-                    (old_words[0] + block.a + k, new_words[0] + block.b + k)
-                    for block in matcher.get_matching_blocks()
-                    for k in range(block.size)
-                )
+                pairs = ((old_words[0] + a, new_words[0] + b) for a, b in _word_pairs(old_text, new_text))
             for i, j in pairs:
                 self.to_new[i] = j
                 self.inserted[j] = False

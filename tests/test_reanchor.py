@@ -194,3 +194,29 @@ def test_reanchor_cli_reimport_shows_a_coding_edited_inside(project):
     rows = json.loads(run(project, "codings", "--format", "json").stdout)
     assert [r["text"] for r in rows] == ["Via de moskee. Daarna kwam het Centrum voor Jeugd en Gezin."]
     assert json.loads(run(project, "codings", "--detached", "--format", "json").stdout) == []
+
+
+def test_reanchor_a_transcript_written_as_one_long_line_keeps_its_codings_after_a_typo():
+    # 100,000 words on one line: the word matcher compared every word with every word
+    # (hours); past TRIM_OVER words the line's common first and last words align first.
+    words = [f"woord{i % 997}" for i in range(100_000)]
+    old = "R: " + " ".join(words) + " Via de moskee kwamen de moeders. " + " ".join(words)
+    new = old.replace("woord5 woord6 woord7", "woord5 woordzes woord7", 1)
+    c = coding(old, "Via de moskee kwamen de moeders.")
+    [p] = reanchor(old, new, [c])
+    assert p.how == "moved" and new[p.start : p.end] == "Via de moskee kwamen de moeders."
+    late = coding(old, "woord996 woord0", nth=150)
+    [q] = reanchor(old, new, [late])
+    assert new[q.start : q.end] == "woord996 woord0" and q.start == late.start + 2  # 'woordzes' is two letters longer
+
+
+def test_reanchor_word_pairs_past_the_trim_are_the_matchers_where_the_alignment_is_clear():
+    from qualcode.reanchor import TRIM_OVER, _word_pairs
+
+    old = [f"w{i}" for i in range(TRIM_OVER + 500)]  # words that occur once: one right alignment
+    new = [*old[:1200], "nieuw", *old[1201:1800], *old[1810:]]
+    import difflib
+
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    expected = [(b.a + k, b.b + k) for b in matcher.get_matching_blocks() for k in range(b.size)]
+    assert list(_word_pairs(old, new)) == expected
