@@ -379,11 +379,12 @@ def detect(
 ) -> list[Candidate]:
     """The candidate personal data of one transcript, in reading order (see the module doc)."""
     region = Region.of(text, turns)
+    ctx = context.for_transcript(turns, attributes or {})
     if caseless(text, region):
         # Read a copy with the names capitalised (same length: offsets hold), report the text's own words.
-        found = _detect(recased(text, region), region, context.for_transcript(turns, attributes or {}), detector)
+        found = _detect(recased(text, region), region, ctx, detector)
         return [replace(c, text=text[c.start : c.end]) for c in found]
-    return _detect(text, region, context.for_transcript(turns, attributes or {}), detector)
+    return _detect(text, region, ctx, detector)
 
 
 def _detect(text: str, region: Region, ctx: DetectionContext, detector: Detector | None) -> list[Candidate]:
