@@ -292,7 +292,7 @@ class StatsScreen(QualcodeScreen):
             return worker.is_cancelled
 
         try:
-            chosen = ALL if coder is None else select(store, book, coders=[coder])
+            chosen = _of_coder(store, book, coder)
             table = frequencies(store, book, chosen, by=by, progress=progress_for(0), cancelled=cancelled)
             co = cooccurrence(store, book, chosen, unit=unit, progress=progress_for(1), cancelled=cancelled)
             if by == TRANSCRIPT:
@@ -558,7 +558,7 @@ class StatsScreen(QualcodeScreen):
         try:
             request.path.parent.mkdir(parents=True, exist_ok=True)
             with atomic_output(request.path) as handle:
-                chosen = ALL if self.coder is None else select(store, self.codebook, coders=[self.coder])
+                chosen = _of_coder(store, self.codebook, self.coder)
                 rows = export_segments(
                     store,
                     self.codebook,
@@ -622,3 +622,8 @@ def _right(*values) -> list[Text]:
 
 
 __all__ = ["ExportDialog", "ExportRequest", "StatsResult", "StatsScreen"]
+
+
+def _of_coder(store, book, coder: str | None):
+    """What the screen counts: every coding, or one coder's (the key c)."""
+    return ALL if coder is None else select(store, book, coders=[coder])
