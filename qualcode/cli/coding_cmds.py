@@ -218,6 +218,12 @@ def memo(state: State, coding_id: int, text: str | None, clear: bool, yes: bool)
         store.codings.set_memo(coding_id, text)
         coding = store.codings.get(coding_id)
     echo(coding.memo or "")
+    draft = store.codings.draft(coding_id)
+    if draft and draft[0].strip() != (coding.memo or "").strip():
+        note(
+            f"an unsaved draft of this memo ({len(draft[0]):,} characters, written {draft[1]}) is kept:"
+            f" {shorten(draft[0], 70)!r}; open the memo in the app (M on the coding) to save or discard it"
+        )
 
 
 # --- codings: list, reattach, discard ----------------------------------------------------------

@@ -549,6 +549,13 @@ def apply(
             if found:
                 result.memos.append((t.name, cid, found))
                 memos[cid] = new_memo
+        # A memo still being written (its draft, kept while the researcher types) is a memo too.
+        drafts: dict[int, str] = {}
+        for cid, draft in store.codings.drafts(tid) if keep_originals else ():
+            new_draft, found = pattern.replace(draft)
+            if found:
+                result.memos.append((t.name, cid, found))
+                drafts[cid] = new_draft
         attributes = pseudonymised_attributes(
             t.name,
             t.attributes,
@@ -559,7 +566,7 @@ def apply(
             create=replace_attributes and keep_originals,
             export=not keep_originals,
         )
-        return _Plan(t, view, unchanged, codings, spans, moved, suggestions, memos, attributes)
+        return _Plan(t, view, unchanged, codings, spans, moved, suggestions, memos, drafts, attributes)
 
     def write(p: _Plan) -> None:
         t = p.transcript
@@ -592,7 +599,10 @@ def apply(
                 attributes={**t.attributes, **p.attributes} if replace_attributes else t.attributes,
             )
             if keep_originals:
-                store.replace_text_exactly(new, p.moved, p.suggestions, p.memos if replace_memos else None)
+                with store.transaction():  # the text and the drafts' names switch together
+                    store.replace_text_exactly(new, p.moved, p.suggestions, p.memos if replace_memos else None)
+                    if replace_memos and p.drafts:
+                        store.codings.set_drafts(p.drafts)
             else:  # a scratch copy (see pseudonymised_copy): the text before the first name stays
                 reps = p.view.mapper.replacements
                 first = reps[0].start if reps else len(t.text)
@@ -642,6 +652,7 @@ class _Plan:
     moved: list[tuple[int, int, int]]
     suggestions: list[tuple[int, int, int]]
     memos: dict[int, str | None]
+    drafts: dict[int, str]  # memo drafts with names replaced (only where the originals are kept)
     attributes: dict[str, str]
 
 

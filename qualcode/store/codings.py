@@ -378,6 +378,44 @@ class CodingStore:
             db.execute("UPDATE codings SET memo = ?, updated_at = ? WHERE id = ?", (memo or None, now(), coding_id))
         return before
 
+    # --- memo drafts: the unsaved text of a memo being written -----------------------
+
+    def keep_draft(self, coding_id: int, text: str) -> None:
+        """Keep what is being written in a coding's memo (replacing the draft before)."""
+        with self._db.transaction() as db:
+            db.execute(
+                "INSERT INTO memo_drafts (coding_id, text, written_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (coding_id) DO UPDATE SET text = excluded.text, written_at = excluded.written_at",
+                (coding_id, text, now()),
+            )
+
+    def draft(self, coding_id: int) -> tuple[str, str] | None:
+        """The memo draft of a coding, as ``(text, written_at)``, if there is one."""
+        row = self._db.one("SELECT text, written_at FROM memo_drafts WHERE coding_id = ?", (coding_id,))
+        return (row[0], row[1]) if row else None
+
+    def drop_draft(self, coding_id: int) -> None:
+        """End a coding's memo draft (the memo was saved or its changes discarded)."""
+        with self._db.transaction() as db:
+            db.execute("DELETE FROM memo_drafts WHERE coding_id = ?", (coding_id,))
+
+    def drafts(self, tid: int | None = None) -> list[tuple[int, str]]:
+        """``(coding id, text)`` of the memo drafts (of one transcript's codings), by coding id."""
+        sql = "SELECT d.coding_id, d.text FROM memo_drafts d"
+        if tid is None:
+            return [(cid, text) for cid, text in self._db.execute(sql + " ORDER BY d.coding_id")]
+        sql += " JOIN codings c ON c.id = d.coding_id WHERE c.transcript_id = ? ORDER BY d.coding_id"
+        return [(cid, text) for cid, text in self._db.execute(sql, (tid,))]
+
+    def set_drafts(self, drafts: dict[int, str]) -> None:
+        """Give memo drafts new texts (pseudonymisation replacing names in them too)."""
+        stamp = now()
+        with self._db.transaction() as db:
+            db.executemany(
+                "UPDATE memo_drafts SET text = ?, written_at = ? WHERE coding_id = ?",
+                [(text, stamp, cid) for cid, text in drafts.items()],
+            )
+
     def move(self, old_id: str, new_id: str) -> MoveResult:
         """Give every coding (and suggestion) of ``old_id`` the code ``new_id``.
 

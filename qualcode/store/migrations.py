@@ -466,6 +466,19 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX codings_updated ON codings (updated_at);
         """,
     ),
+    (
+        "0017_memo_drafts",
+        """
+        -- What a researcher is writing in a coding's memo, kept while they type: a closed
+        -- terminal or a killed process loses no memo text (the next opening offers it back).
+        -- Saving or discarding the memo ends its draft; a deleted coding takes it along.
+        CREATE TABLE memo_drafts (
+            coding_id  INTEGER PRIMARY KEY REFERENCES codings(id) ON DELETE CASCADE,
+            text       TEXT NOT NULL,
+            written_at TEXT NOT NULL
+        );
+        """,
+    ),
 ]
 
 

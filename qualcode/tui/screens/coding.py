@@ -515,6 +515,20 @@ class CodingScreen(CodingCoders, QualcodeScreen):
         if coding is None:
             return
         name = self.model.code(coding.code_id).name
+        codings = self.project.store.codings
+        draft = codings.draft(coding.id)  # what an earlier opening was writing when qualcode stopped
+        if draft and draft[0].strip() == (coding.memo or "").strip():  # stopped right after saving it
+            codings.drop_draft(coding.id)
+            draft = None
+
+        def keep_draft(text: str | None) -> None:
+            try:
+                if text is None:
+                    codings.drop_draft(coding.id)
+                else:
+                    codings.keep_draft(coding.id, text)
+            except QualcodeError:  # saving the memo says what is wrong; typing goes on
+                pass
 
         def save(text: str | None) -> None:
             if text is None:
@@ -522,12 +536,13 @@ class CodingScreen(CodingCoders, QualcodeScreen):
             try:
                 change = self.app.history.set_memo(coding.id, text)
             except QualcodeError as exc:
-                self.app.report_error(exc)
+                self.app.report_error(exc)  # the draft stays: the next opening offers it back
                 return
+            keep_draft(None)
             self.app.broadcast(change)
             self.flash((S.MEMO_SAVED if text else S.MEMO_CLEARED).format(code=name))
 
-        self.app.push_screen(MemoModal(coding, name), save)
+        self.app.push_screen(MemoModal(coding, name, draft=draft, keep_draft=keep_draft), save)
 
     # --- code list ------------------------------------------------------------------
 

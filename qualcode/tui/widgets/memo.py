@@ -1,7 +1,10 @@
 """Write or edit the memo of a coding.
 
 Esc on a changed memo asks first (a second Esc discards, Ctrl+S saves): typing is
-never thrown away by one key. A long paste arrives in one piece when the terminal
+never thrown away by one key. What is typed is kept as the memo's *draft* in the
+store at most :data:`DRAFT_EVERY` seconds after it was typed, so a closed terminal
+or a killed process loses no memo text: the next opening of the memo offers it back
+(saving or discarding ends the draft). A long paste arrives in one piece when the terminal
 sends it as a paste; a terminal that types it out key by key sends thousands of
 keys, and the text area, which re-wraps its paragraph on every edit, froze for
 seconds on 6,000 characters. :class:`MemoArea` takes a burst of typed characters
@@ -9,6 +12,9 @@ in one edit instead.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
 
 from textual import events
 from textual.app import ComposeResult
@@ -19,6 +25,16 @@ from textual.widgets import Label, Static, TextArea
 
 from ...model import Coding
 from .. import strings as S
+
+DRAFT_EVERY = 1.0  # seconds: typing is kept as the memo's draft at most this long after it was typed
+
+
+def _local(stamp: str) -> str:
+    """A stored time (UTC, ISO 8601) as the local day and time the researcher reads."""
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%d-%m %H:%M")
+    except ValueError:
+        return stamp
 
 
 class MemoArea(TextArea):
@@ -69,19 +85,35 @@ class MemoModal(ModalScreen[str | None]):
     MemoModal TextArea { height: 8; }
     MemoModal .memo--help { color: $text-muted; margin-top: 1; }
     MemoModal .memo--discard { color: $warning; text-style: bold; margin-top: 1; }
+    MemoModal .memo--restored { color: $warning; margin-bottom: 1; width: 100%; }
     """
 
-    def __init__(self, coding: Coding, code_name: str) -> None:
+    def __init__(
+        self,
+        coding: Coding,
+        code_name: str,
+        *,
+        draft: tuple[str, str] | None = None,
+        keep_draft: Callable[[str | None], None] | None = None,
+    ) -> None:
+        """``draft``: the unsaved text of an earlier opening and when it was written, shown
+        in place of the memo; ``keep_draft(text)`` keeps what is typed (``None``: ends it)."""
         super().__init__()
         self.coding = coding
         self.code_name = code_name
         self._asked: str | None = None  # the question shown: "cancel" (Esc) or "leave" (quit, list)
+        self._draft = draft
+        self._keep_draft = keep_draft
+        self._kept: str | None = draft[0] if draft else None  # the draft as the store has it
+        self._timer = None  # a pending write of the draft
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(S.MEMO_TITLE.format(code=self.code_name), classes="memo--title")
             yield Static(f"“{self.coding.quote}”", classes="memo--quote", markup=False)
-            yield MemoArea(self.coding.memo or "", id="memo-text", soft_wrap=True)
+            if self._draft:
+                yield Label(S.MEMO_RESTORED.format(when=_local(self._draft[1])), classes="memo--restored", markup=False)
+            yield MemoArea(self._draft[0] if self._draft else self.coding.memo or "", id="memo-text", soft_wrap=True)
             yield Label(S.MEMO_DISCARD, classes="memo--discard hidden", id="memo-discard")
             yield Label(S.MEMO_HELP, classes="memo--help")
 
@@ -99,8 +131,30 @@ class MemoModal(ModalScreen[str | None]):
         if self._asked:  # typing again: the question is off
             self._asked = None
             self.query_one("#memo-discard").add_class("hidden")
+        if self._keep_draft is not None and self._timer is None:
+            self._timer = self.set_timer(DRAFT_EVERY, self.keep_draft)
+
+    def keep_draft(self) -> None:
+        """Keep what is typed as the memo's draft (none while it is the memo as saved)."""
+        self._timer = None
+        text = self._text() if self._changed() else None
+        if text != self._kept and self._keep_draft is not None:
+            self._keep_draft(text)
+            self._kept = text
+
+    def _end_draft(self) -> None:
+        """The memo is saved or its changes are discarded: no draft stays."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if self._kept is not None and self._keep_draft is not None:
+            self._keep_draft(None)
+            self._kept = None
 
     def action_save(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self.keep_draft()  # kept until the memo is written: a save that fails loses nothing
         self.dismiss(self._text().strip())
 
     def _changed(self) -> bool:
@@ -117,6 +171,7 @@ class MemoModal(ModalScreen[str | None]):
         if self._changed() and self._asked != "cancel":
             self._ask("cancel", S.MEMO_DISCARD)
             return
+        self._end_draft()
         self.dismiss(None)
 
     def may_leave(self) -> bool:
@@ -124,4 +179,5 @@ class MemoModal(ModalScreen[str | None]):
         if self._changed() and self._asked != "leave":
             self._ask("leave", S.MEMO_LEAVE)
             return False
+        self._end_draft()
         return True
