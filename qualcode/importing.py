@@ -34,7 +34,7 @@ from .ingest.paths import (
     shown_name,
 )
 from .model import INTERVIEWER, Transcript, sha256_bytes, span_words
-from .project import TRANSCRIPT_DIR, Project
+from .project import NUMBERED_SPEAKER, TRANSCRIPT_DIR, Project
 from .store import Store
 from .termsafe import first_of, one_line
 
@@ -243,7 +243,10 @@ def _store_transcript(
         transcript.name = f"{base}-{n}"
         result.warnings.append(f"{shown_name(path.name)}: another transcript is called '{base}'; imported as '{transcript.name}'")
     # A transcript repeats a handful of labels: each one's role is looked up once.
-    roles = {speaker: project.config.role_of(speaker) for speaker in dict.fromkeys(t.speaker for t in transcript.turns)}
+    roles = {
+        speaker: project.config.role_of(speaker, transcript.name)
+        for speaker in dict.fromkeys(t.speaker for t in transcript.turns)
+    }
     for turn in transcript.turns:
         turn.role = roles[turn.speaker]
     transcript.source_path = Path(relative)
@@ -283,6 +286,15 @@ def likely_interviewer(transcript: Transcript) -> tuple[str, int, int] | None:
     return speaker, q, n
 
 
+def interviewer_command(speaker: str, transcript: str) -> str:
+    """The command that makes ``speaker`` an interviewer: in every transcript, or in this one
+    only when the label is a number speech recognition gave (:data:`NUMBERED_SPEAKER`)."""
+    command = f"qualcode speakers --interviewer {shlex.quote(speaker)}"
+    if NUMBERED_SPEAKER.fullmatch(speaker.strip()):
+        command += f" --transcript {shlex.quote(transcript)}"
+    return command
+
+
 def no_interviewer_warning(transcript: Transcript, speakers: Sequence[str]) -> str:
     """What to say about a transcript of several speakers none of whom is an interviewer by
     ``interviewer_speakers``: its questions would count as answers (suggestions, statistics
@@ -295,7 +307,7 @@ def no_interviewer_warning(transcript: Transcript, speakers: Sequence[str]) -> s
     speaker, asked, turns = guess
     return (
         f"{said}; {speaker} asks questions in {asked} of {turns} turns: if {speaker} is the interviewer,"
-        f" run `qualcode speakers --interviewer {shlex.quote(speaker)}`"
+        f" run `{interviewer_command(speaker, transcript.name)}`"
     )
 
 

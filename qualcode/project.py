@@ -15,7 +15,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -75,9 +75,16 @@ DEFAULT_INTERVIEWER_SPEAKERS = [
 # ((?<!\s)): tried from every space of a long run, a label of 100,000 spaces took minutes.
 _LABEL_EXTRAS = re.compile(r"(?:\.?(?<!\s)\s*\([^()]*\))?\.?$")
 
+# A label speech recognition gives whoever speaks ("Spreker 1", "Speaker 2", "SPEAKER_00"):
+# the interviewer in one transcript may be a respondent with the same label in the next.
+NUMBERED_SPEAKER = re.compile(
+    r"(?:spreker|spreekster|speaker|spk|persoon|person|deelnemer|participant|stem|voice)[\s_-]*\d{1,3}", re.I
+)
+
 CONFIG_KEYS = {
     "codebook": "path of the codebook YAML, relative to the project folder",
     "interviewer_speakers": "list of regular expressions: speaker labels of interviewer turns",
+    "interviewers": "per transcript, the speaker labels of its interviewers (there in place of interviewer_speakers)",
     "spacy_model": "name of an installed spaCy pipeline (e.g. nl_core_news_sm) for suggestions",
     "suggestion_threshold": "precision (0-1) a code's suggestions must reach in cross-validation",
 }
@@ -91,13 +98,20 @@ class ProjectConfig:
     # 0.3: the best F1 of the learned suggester on the sample project (benchmarks/bench_suggest.py);
     # suggestions are reviewed by a person, so recall matters more than precision.
     suggestion_threshold: float = 0.3
+    # Transcript name -> the labels of its interviewers: where a label such as "Spreker 1"
+    # (speech recognition numbers whoever speaks) is the interviewer in one transcript only.
+    interviewers: dict[str, list[str]] = field(default_factory=dict)
     _interviewer_re: re.Pattern | None = field(default=None, repr=False)
     _roles: dict[str, str] = field(default_factory=dict, repr=False)
 
-    def role_of(self, speaker: str | None) -> str:
-        """``interviewer`` or ``respondent`` for a speaker label (unlabelled text: respondent)."""
+    def role_of(self, speaker: str | None, transcript: str | None = None) -> str:
+        """``interviewer`` or ``respondent`` for a speaker label (unlabelled text: respondent)
+        in ``transcript`` (by name): its own ``interviewers`` if it has them, else the patterns."""
         if speaker is None:
             return RESPONDENT
+        if transcript is not None and transcript in self.interviewers:
+            named = {label.strip().casefold() for label in self.interviewers[transcript]}
+            return INTERVIEWER if speaker.strip().casefold() in named else RESPONDENT
         role = self._roles.get(speaker)
         if role is not None:
             return role
@@ -154,6 +168,15 @@ def load_config(root: Path) -> ProjectConfig:
                     re.compile(pattern)
                 except re.error as exc:
                     raise bad(key, f"bad pattern {pattern!r}: {exc}") from None
+        elif key == "interviewers":
+            value = {} if value is None else value
+            if not isinstance(value, dict) or not all(
+                isinstance(k, str) and isinstance(v, list) and all(isinstance(label, str) for label in v)
+                for k, v in value.items()
+            ):
+                raise bad(
+                    key, "interviewers must map a transcript's name to a list of speaker labels, e.g. {interview_03: [Spreker 2]}"
+                )
         elif key == "suggestion_threshold":
             # bool is an int in Python: `true` is no threshold.
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
@@ -459,6 +482,26 @@ class Project:
         self.config = load_config(self.root)
         return True
 
+    def make_interviewer_in(self, transcript: str, speaker: str, speakers: Iterable[str]) -> bool:
+        """Make ``speaker`` an interviewer in ``transcript`` only (its label may be another
+        speaker elsewhere: "Spreker 1"): written to ``interviewers`` in qualcode.yaml. The
+        transcript's first entry keeps whom the patterns made interviewers there
+        (``speakers``: its labels), except numbered labels (:data:`NUMBERED_SPEAKER`): the one
+        named here is who asks the questions in this transcript. False when ``speaker`` is
+        an interviewer there already."""
+        named = self.config.interviewers.get(transcript)
+        if named is None:
+            named = [
+                label
+                for label in speakers
+                if self.config.role_of(label, transcript) == INTERVIEWER and not NUMBERED_SPEAKER.fullmatch(label.strip())
+            ]
+        elif self.config.role_of(speaker, transcript) == INTERVIEWER:
+            return False
+        set_config_value(self.root, "interviewers", {**self.config.interviewers, transcript: [*named, speaker]})
+        self.config = load_config(self.root)
+        return True
+
     @cached_property
     def codebook(self) -> Codebook:
         """The codebook, loaded and validated (reading it writes nothing)."""
@@ -656,6 +699,8 @@ STARTER_CONFIG = """\
 # suggestion_threshold: 0.3              # precision (0-1) a code's suggestions must reach in cross-validation
 # interviewer_speakers: ['i', 'interviewer', 'moderator\\s*\\d*']   # regexes for interviewer labels: replace the
 #                                      # defaults (`qualcode speakers --interviewer LABEL` adds one and keeps them)
+# interviewers: {interview_03: ['Spreker 2']}   # per transcript, its interviewers' labels, in place of the patterns
+#                                      # (`qualcode speakers --interviewer LABEL --transcript NAME` adds one)
 """
 
 STARTER_GITIGNORE = """\

@@ -47,7 +47,7 @@ def reimport(
     attributes.update(new.attributes)
     new.attributes = attributes
     for turn in new.turns:
-        turn.role = project.config.role_of(turn.speaker)
+        turn.role = project.config.role_of(turn.speaker, stored.name)
     result = ReimportResult(stored.name, Path(path), unchanged=new.text == stored.text)
     if result.unchanged:
         if not dry_run and new.source_hash != stored.source_hash:

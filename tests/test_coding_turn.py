@@ -99,7 +99,7 @@ def test_coding_turn_computed_again_after_a_move_or_a_turn_change(store):
     )
     assert _kept(store) == _expected(store)
     assert (15, 20, 1, "R", "respondent") in _kept(store)
-    assert store.transcripts.apply_roles(lambda speaker: "respondent") == 2  # the turns of I and of no one
+    assert store.transcripts.apply_roles(lambda speaker, _: "respondent") == 2  # the turns of I and of no one
     assert _kept(store) == _expected(store)
     assert {row[4] for row in _kept(store)} == {"respondent", None}
 

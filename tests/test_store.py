@@ -296,10 +296,10 @@ def test_store_find_overlapping_and_by_coder(store):
 def test_store_apply_roles_re_applies_a_changed_interviewer_rule(store):
     tid = store.transcripts.add(transcript())
     assert [t.role for t in store.transcripts.turns(tid)] == ["interviewer", "respondent"]
-    changed = store.transcripts.apply_roles(lambda speaker: "interviewer" if speaker in ("I", "R") else "respondent")
+    changed = store.transcripts.apply_roles(lambda speaker, _: "interviewer" if speaker in ("I", "R") else "respondent")
     assert changed == 1
     assert [t.role for t in store.transcripts.turns(tid)] == ["interviewer", "interviewer"]
-    assert store.transcripts.apply_roles(lambda speaker: "interviewer") == 0  # nothing left to change
+    assert store.transcripts.apply_roles(lambda speaker, _: "interviewer") == 0  # nothing left to change
 
 
 def _version_2_database(path) -> None:

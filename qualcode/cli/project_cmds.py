@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from itertools import groupby
 from pathlib import Path
 
 import click
@@ -11,7 +12,7 @@ from ..analysis.selection import did_you_mean
 from ..coding import resolve_transcript
 from ..display import shorten
 from ..errors import APP_NEEDS_TERMINAL, CHECK_PROBLEMS, UNKNOWN_SPEAKER, error
-from ..project import Project, creating_project, is_project, sample_project_source
+from ..project import NUMBERED_SPEAKER, Project, creating_project, is_project, sample_project_source
 from ..termsafe import first_of
 from .base import State, main, pass_state
 from .render import Progress, echo, emit, format_option, note, styled, warn
@@ -182,43 +183,87 @@ def import_(state: State, paths: tuple[Path, ...], encoding: str | None, name: s
     multiple=True,
     help="Make the speaker LABEL an interviewer: added to interviewer_speakers in qualcode.yaml and applied (repeatable).",
 )
+@click.option(
+    "--transcript",
+    "transcripts",
+    metavar="NAME",
+    multiple=True,
+    help="With --interviewer: in this transcript only (repeatable), for labels such as 'Spreker 1' that name"
+    " another speaker elsewhere; written to interviewers in qualcode.yaml.",
+)
 @format_option
 @pass_state
-def speakers(state: State, apply_: bool, interviewers: tuple[str, ...], fmt: str) -> None:
+def speakers(state: State, apply_: bool, interviewers: tuple[str, ...], transcripts: tuple[str, ...], fmt: str) -> None:
     """List speaker labels with their role (interviewer or respondent) and turns.
 
     The role is decided once, at import, by the `interviewer_speakers` patterns of
-    qualcode.yaml, and every statistic, export, suggestion and the coding screen use
-    that stored role. After changing the patterns, `--apply` updates what was
-    imported before; the list shows where the stored role and the setting disagree.
+    qualcode.yaml (or, for a transcript listed under `interviewers` there, by its own
+    labels), and every statistic, export, suggestion and the coding screen use that
+    stored role. After changing the setting, `--apply` updates what was imported
+    before; the list shows where the stored role and the setting disagree.
     `--interviewer LABEL` adds a label (e.g. the interviewer's name in a Teams
-    transcript) to the patterns and applies them.
+    transcript) to the patterns and applies them; with `--transcript NAME`, in that
+    transcript only (speech recognition's 'Spreker 1' is whoever spoke first).
     """
     project = state.project()
     store = project.store
+    spoken = store.transcripts.speakers_by_transcript()
+    if transcripts and not interviewers:
+        raise click.UsageError("--transcript says where --interviewer LABEL applies: give --interviewer too")
     if interviewers:
-        known = {info.speaker for info in store.transcripts.speakers() if info.speaker is not None}
+        names = store.transcripts.names()
+        chosen = [names[resolve_transcript(store, ref)] for ref in dict.fromkeys(transcripts)]
+        there = {name: [s for n, s, _, _ in spoken if n == name and s is not None] for name in chosen}
+        known = {s for n, s, _, _ in spoken if s is not None and (not chosen or n in there)}
         folded = {speaker.casefold(): speaker for speaker in known}
         for label in interviewers:
             if label.casefold() not in folded:
                 listed = first_of(sorted(known), 12) or "none"
                 raise error(UNKNOWN_SPEAKER, speaker=label, known=listed, suggestion=did_you_mean(label, known))
-        added = [folded[label.casefold()] for label in interviewers if project.make_interviewer(folded[label.casefold()])]
-        for label in added:
-            note(f"{label} is an interviewer from now on: added to interviewer_speakers in qualcode.yaml")
+        labels = [folded[label.casefold()] for label in interviewers]
+        for name in chosen:
+            mine = {s.casefold(): s for s in there[name]}
+            for label in labels:
+                if label.casefold() not in mine:
+                    raise error(UNKNOWN_SPEAKER, speaker=label, known=f"{first_of(there[name], 12) or 'none'} in {name}",
+                                suggestion=did_you_mean(label, there[name]))  # fmt: skip
+                if project.make_interviewer_in(name, mine[label.casefold()], there[name]):
+                    note(
+                        f"{mine[label.casefold()]} is an interviewer in {name} from now on: added to interviewers in qualcode.yaml"
+                    )
+        if not chosen:
+            for label in labels:
+                if project.make_interviewer(label):
+                    note(f"{label} is an interviewer from now on: added to interviewer_speakers in qualcode.yaml")
+                if NUMBERED_SPEAKER.fullmatch(label.strip()):
+                    count = len({n for n, s, _, _ in spoken if s == label})
+                    warn(
+                        f"{label} is a number speech recognition gives whoever speaks: it is now the interviewer in all"
+                        f" {count} transcript(s) it speaks in; in one where someone else asks the questions, name them"
+                        " there: `qualcode speakers --interviewer LABEL --transcript NAME` (that transcript's interviewers"
+                        " are then the ones named for it)"
+                    )
         apply_ = True
     if apply_:
         changed = store.transcripts.apply_roles(project.config.role_of)
         note(f"roles re-applied from {project.relative(project.root / 'qualcode.yaml')}: {changed} turn(s) changed")
+        spoken = store.transcripts.speakers_by_transcript()
     rows = []
-    for info in store.transcripts.speakers():
-        setting = project.config.role_of(info.speaker)
-        rows.append(
-            (info.speaker or "(no label)", info.role or "", setting if setting != info.role else "", info.turns, info.transcripts)
-        )
+    for (speaker, role), group in groupby(sorted(spoken, key=_by_label), key=_by_label):
+        group = list(group)
+        says = sorted({s for name, *_ in group if (s := project.config.role_of(speaker, name)) != role})
+        turns = sum(n for *_, n in group)
+        rows.append((speaker or "(no label)", role or "", "/".join(says), turns, len(group)))
     emit(rows, ["speaker", "role", "setting says", "turns", "transcripts"], fmt, right=("turns", "transcripts"))
     if any(row[2] for row in rows):
-        warn("the stored role of some speakers differs from interviewer_speakers; `qualcode speakers --apply` updates them")
+        warn(
+            "the stored role of some speakers differs from the setting in qualcode.yaml; `qualcode speakers --apply` updates them"
+        )
+
+
+def _by_label(row: tuple[str, str | None, str | None, int]) -> tuple[str, str]:
+    """A speakers row's label and stored role, for grouping (no label sorts first)."""
+    return (row[1] or "", row[2] or "")
 
 
 @main.command()

@@ -359,7 +359,7 @@ class _Stream:
         self.taken.add(unique)
         turns = _turns(text, saved, content_hash, name, report)
         for turn in turns:
-            turn.role = self.project.config.role_of(turn.speaker)
+            turn.role = self.project.config.role_of(turn.speaker, unique)
         transcript = Transcript(
             name=unique,
             text=text,

@@ -158,23 +158,26 @@ class TranscriptStore:
             self._write_attributes(tid, new.attributes)
         return old_text
 
-    def apply_roles(self, role_of: Callable[[str | None], str]) -> int:
-        """Give every turn the role ``role_of(speaker)`` says; returns how many turns changed.
+    def apply_roles(self, role_of: Callable[[str | None, str], str]) -> int:
+        """Give every turn the role ``role_of(speaker, transcript name)`` says; returns how
+        many turns changed.
 
         The role is stored once, at import, and every reader (statistics, exports, the
         coding screen, suggestions) uses the stored one; this re-applies a changed
-        ``interviewer_speakers`` setting to what was imported before.
+        ``interviewer_speakers`` (or ``interviewers``) setting to what was imported before.
         """
         with self._db.transaction() as db:
-            speakers = [r[0] for r in db.execute("SELECT DISTINCT speaker FROM turns")]
+            pairs = db.execute(
+                "SELECT DISTINCT u.transcript_id, t.name, u.speaker FROM turns u JOIN transcripts t ON t.id = u.transcript_id"
+            ).fetchall()
             changed = 0
-            for speaker in speakers:
-                role = role_of(speaker)
+            for tid, name, speaker in pairs:
+                role = role_of(speaker, name)
                 # The statement's own rows (a cursor's rowcount), not those of the triggers it fires.
-                if speaker is None:
-                    cur = db.execute("UPDATE turns SET role = ? WHERE speaker IS NULL AND role IS NOT ?", (role, role))
-                else:
-                    cur = db.execute("UPDATE turns SET role = ? WHERE speaker = ? AND role IS NOT ?", (role, speaker, role))
+                cur = db.execute(
+                    "UPDATE turns SET role = ? WHERE transcript_id = ? AND speaker IS ? AND role IS NOT ?",
+                    (role, tid, speaker, role),
+                )
                 changed += cur.rowcount
             if changed:
                 fill_words(db)  # the codings of the changed turns know their new role at once
@@ -346,6 +349,15 @@ class TranscriptStore:
             "SELECT speaker, role, count(*), count(DISTINCT transcript_id) FROM turns GROUP BY speaker, role ORDER BY speaker"
         )
         return [SpeakerInfo(*r) for r in rows]
+
+    def speakers_by_transcript(self) -> list[tuple[str, str | None, str | None, int]]:
+        """``(transcript name, speaker, stored role, turns)`` for every speaker of every
+        transcript, by transcript name then first turn."""
+        rows = self._db.execute(
+            "SELECT t.name, u.speaker, u.role, count(*) FROM turns u JOIN transcripts t ON t.id = u.transcript_id"
+            " GROUP BY u.transcript_id, u.speaker, u.role ORDER BY t.name, min(u.idx)"
+        )
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
 
     def without_interviewer(self, transcript_ids: Iterable[int] | None = None) -> list[str]:
         """The names of the transcripts (of ``transcript_ids``, default all) with two or more

@@ -88,7 +88,8 @@ def interviewer_note(store: Store, transcript_ids: Iterable[int] | None = None) 
     shown = first_of(names, 5)
     return (
         f"{len(names)} transcript(s) have several speakers and no interviewer ({shown}): their questions are read as"
-        " answers; `qualcode speakers --interviewer LABEL` names who asks them"
+        " answers; `qualcode speakers --interviewer LABEL` names who asks them (add `--transcript NAME` for a label"
+        " such as 'Spreker 1' that is someone else in other transcripts)"
     )
 
 
