@@ -502,6 +502,12 @@ class Project:
         self.config = load_config(self.root)
         return True
 
+    def rename_in_settings(self, old: str, new: str) -> None:
+        """A transcript renamed from ``old`` to ``new`` keeps its ``interviewers`` entry."""
+        named = {new if name == old else name: labels for name, labels in self.config.interviewers.items()}
+        set_config_value(self.root, "interviewers", named)
+        self.config = load_config(self.root)
+
     @cached_property
     def codebook(self) -> Codebook:
         """The codebook, loaded and validated (reading it writes nothing)."""

@@ -153,3 +153,12 @@ def test_speakers_transcript_errors(project):
     nobody = run(project, "speakers", "--interviewer", "Spreker 3", "--transcript", "a")
     assert nobody.exit_code == 1 and "no speaker 'Spreker 3'" in nobody.stderr and "Spreker 2" in nobody.stderr
     assert load_config(project).interviewers == {}  # nothing written
+
+
+def test_a_renamed_transcript_keeps_its_own_interviewers(project):
+    import_ab(project)
+    assert run(project, "speakers", "--interviewer", "Spreker 2", "--transcript", "b").exit_code == 0
+    assert run(project, "transcripts", "rename", "b", "interview_02").exit_code == 0
+    assert load_config(project).interviewers == {"interview_02": ["Spreker 2"]}
+    assert run(project, "speakers", "--apply").exit_code == 0
+    assert roles(project)[("interview_02", "Spreker 2")] == INTERVIEWER

@@ -97,7 +97,8 @@ def rename_cmd(state: State, name: str, new_name: str) -> None:
     from ..errors import TRANSCRIPT_BAD_NAME, TRANSCRIPT_NAME_TAKEN, error
     from ..termsafe import control_in_name, nfc
 
-    store = state.project().store
+    project = state.project()
+    store = project.store
     tid = resolve_transcript(store, name)
     new = nfc(new_name.strip())
     bad = control_in_name(new)
@@ -111,6 +112,8 @@ def rename_cmd(state: State, name: str, new_name: str) -> None:
     other = store.transcripts.id_by_name(new)
     if other is not None and other != tid:
         raise error(TRANSCRIPT_NAME_TAKEN, name=new)
+    if old in project.config.interviewers:  # its own interviewers go with it (`speakers --transcript`)
+        project.rename_in_settings(old, new)
     store.transcripts.rename(tid, new)
     echo(f"renamed transcript '{old}' to '{new}'")
 
