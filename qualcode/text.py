@@ -368,14 +368,17 @@ def block_parts(text: str, blocks: list[TextBlock], start: int, end: int) -> lis
 
     What lies between two turns (the next speaker's label, a timestamp) is in no
     block, so it never becomes part of a coding's text: a span of nothing else
-    has no parts. A text without blocks (all blank) has none either.
+    has no parts. A text without blocks (all blank) has none either. A span that
+    takes in turns leaves out the text outside them it crosses (a title, a heading,
+    Teams' "... heeft transcriptie gestopt"): only a span of such text alone codes it.
     """
     out: list[tuple[int, int]] = []
+    outside: list[tuple[int, int]] = []
     first = max(bisect_right([b.start for b in blocks], start) - 1, 0)
     for block in blocks[first:]:
         if block.start >= end:
             break
         s, e = max(start, block.start), min(end, block.end)
         if s < e and text[s:e].strip():
-            out.append((s, e))
-    return out
+            (out if block.turn is not None else outside).append((s, e))
+    return out or outside

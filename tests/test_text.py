@@ -238,3 +238,36 @@ def test_a_heading_between_turns_is_still_a_block():
     turns = parse_turns(text)
     blocks = text_blocks(text, turns)
     assert [text[b.start : b.end] for b in blocks if b.turn is None] == ["# Deel 2 [00:10:00]"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I: Hoe gaat het?\n\n# Deel 2 [00:10:00]\n\nR: Goed.\n",  # a heading between turns
+        "Interview 3, Utrecht\n\nI: Hoe gaat het?\nR: Goed.\n",  # a title before the first
+        "I: Hoe gaat het?\nR: Goed.\n\nLotte Jansen heeft transcriptie gestopt\n",  # Teams' line after the last
+    ],
+    ids=["heading", "title", "teams-stop"],
+)
+def test_a_selection_over_turns_leaves_out_the_text_between_them(text):
+    """A selection over every turn coded the heading (or title) it crossed too: one coding
+    more per code, of a heading, in every frequency."""
+    from qualcode.ingest import parse_turns
+    from qualcode.text import block_parts, text_blocks
+
+    turns = parse_turns(text)
+    blocks = text_blocks(text, turns)
+    assert any(b.turn is None for b in blocks)
+    parts = block_parts(text, blocks, 0, len(text))
+    assert [text[a:b] for a, b in parts] == ["Hoe gaat het?", "Goed."]
+    # The text outside turns alone is still codable.
+    (outside,) = [b for b in blocks if b.turn is None]
+    assert block_parts(text, blocks, outside.start, outside.end) == [(outside.start, outside.end)]
+
+
+def test_a_text_without_turns_is_coded_as_it_is():
+    from qualcode.text import block_parts, text_blocks
+
+    text = "Een monoloog zonder sprekers.\n\nNog een alinea."
+    blocks = text_blocks(text, [])
+    assert [text[a:b] for a, b in block_parts(text, blocks, 0, len(text))] == [text]
