@@ -29,6 +29,17 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("QUALCODE_PROJECT", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _notifications_kept(monkeypatch):
+    """Tests read what the app notified (``app._notifications``); Textual forgets a
+    notification once its few seconds are up, so on a loaded machine a test that took
+    longer than that to reach its assertion saw none (a flaky failure). The toasts on
+    screen still go away on their own timers."""
+    from textual.notifications import Notifications
+
+    monkeypatch.setattr(Notifications, "_reap", lambda self: self)
+
+
 def database_before(path: Path, migration: str) -> sqlite3.Connection:
     """A database as qualcode wrote it before ``migration`` (every migration before it applied),
     left open so that the test can add rows of that time (commit and close it then)."""
