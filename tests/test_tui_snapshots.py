@@ -149,3 +149,22 @@ def test_tui_snapshot_coder_name_question(snap_compare, small_project):
     app = build_app(small_project, watch_store=False)
     app.coder = "onderzoeker"  # the login name differs per machine
     assert snap_compare(app, terminal_size=(90, 24), run_before=steady())
+
+
+def test_tui_snapshot_memo_with_a_restored_draft(snap_compare, sample_project, monkeypatch):
+    """What an earlier session was writing when it stopped, offered back (its time fixed)."""
+    from qualcode.tui.widgets import memo
+
+    monkeypatch.setattr(memo, "_local", lambda stamp: "07-12 14:48")
+
+    def leave_a_draft(pilot):
+        (coding,) = [c for c in sample_project.store.codings.find() if c.memo == "eerst"]
+        sample_project.store.codings.keep_draft(coding.id, "Netwerk als vangnet: de buurvrouwen")
+
+    run = steady(
+        opened("01_al_amal_vrijwilliger"),
+        ["right_curly_bracket", "right_curly_bracket", "right_curly_bracket", "space", "g", "M", *"eerst", "ctrl+s"],
+        leave_a_draft,
+        ["M"],
+    )
+    assert snap_compare(make_app(sample_project), terminal_size=SIZE, run_before=run)
