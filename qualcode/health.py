@@ -118,6 +118,19 @@ def check_project(project: Project, found: Callable[[Finding], None] | None = No
             )
         )
 
+    drafts = store.codings.drafts()
+    if drafts:
+        shown = ", ".join(str(cid) for cid, _ in drafts[:10]) + (f" and {len(drafts) - 10} more" if len(drafts) > 10 else "")
+        add(
+            Finding(
+                NOTE,
+                "drafts",
+                f"{len(drafts)} memo(s) have an unsaved draft, kept when qualcode stopped while they were written"
+                f" (coding(s) {shown})",
+                "open the memo in the app (M on the coding) to save or discard it; `qualcode memo ID` shows the draft",
+            )
+        )
+
     aside = store.team.aside()
     if aside:
         reasons = sorted({a.reason for a in aside})

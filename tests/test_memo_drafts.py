@@ -192,3 +192,14 @@ def test_memo_command_says_an_unsaved_draft_is_kept(small_project, runner):
     store.codings.drop_draft(coding.id)
     r = runner.invoke(main, ["--project", str(small_project.root), "memo", str(coding.id)])
     assert "draft" not in r.stderr
+
+
+def test_check_points_out_unsaved_memo_drafts(small_project, runner):
+    store = small_project.store
+    (tid,) = list(store.transcripts.names())
+    coding = store.codings.add(tid, 0, 5, "drempels", "anna").coding
+    assert "unsaved draft" not in runner.invoke(main, ["--project", str(small_project.root), "check"]).output
+    store.codings.keep_draft(coding.id, "half af")
+    r = runner.invoke(main, ["--project", str(small_project.root), "check"])
+    assert r.exit_code == 0  # a note, not a problem
+    assert "1 memo(s) have an unsaved draft" in r.output and f"coding(s) {coding.id})" in r.output
