@@ -15,7 +15,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -482,25 +482,35 @@ class Project:
         self.config = load_config(self.root)
         return True
 
-    def make_interviewer_in(self, transcript: str, speaker: str, speakers: Iterable[str]) -> bool:
-        """Make ``speaker`` an interviewer in ``transcript`` only (its label may be another
-        speaker elsewhere: "Spreker 1"): written to ``interviewers`` in qualcode.yaml. The
-        transcript's first entry keeps whom the patterns made interviewers there
-        (``speakers``: its labels), except numbered labels (:data:`NUMBERED_SPEAKER`): the one
-        named here is who asks the questions in this transcript. False when ``speaker`` is
-        an interviewer there already."""
-        named = self.config.interviewers.get(transcript)
-        if named is None:
-            named = [
-                label
-                for label in speakers
-                if self.config.role_of(label, transcript) == INTERVIEWER and not NUMBERED_SPEAKER.fullmatch(label.strip())
-            ]
-        elif self.config.role_of(speaker, transcript) == INTERVIEWER:
-            return False
-        set_config_value(self.root, "interviewers", {**self.config.interviewers, transcript: [*named, speaker]})
-        self.config = load_config(self.root)
-        return True
+    def make_interviewers_in(self, wanted: Mapping[str, tuple[Sequence[str], Sequence[str]]]) -> list[tuple[str, str]]:
+        """Make speakers interviewers in one transcript each, not elsewhere (a label may be
+        another speaker in the next transcript: "Spreker 1"): ``wanted`` maps a transcript's
+        name to (the labels to make interviewers there, all its labels). Written to
+        ``interviewers`` in qualcode.yaml at once, for all or none. A transcript's first entry
+        keeps whom the patterns made interviewers there, except numbered labels
+        (:data:`NUMBERED_SPEAKER`): the ones named here ask the questions in that transcript.
+        Returns the (transcript, label) pairs that were not interviewers there already."""
+        entries = dict(self.config.interviewers)
+        added: list[tuple[str, str]] = []
+        for transcript, (labels, speakers) in wanted.items():
+            named = entries.get(transcript)
+            if named is None:
+                named = [
+                    label
+                    for label in speakers
+                    if self.config.role_of(label, transcript) == INTERVIEWER and not NUMBERED_SPEAKER.fullmatch(label.strip())
+                ]
+            else:
+                named = list(named)
+            for label in labels:
+                if label.strip().casefold() not in {n.strip().casefold() for n in named}:
+                    named.append(label)
+                    added.append((transcript, label))
+            entries[transcript] = named
+        if added:
+            set_config_value(self.root, "interviewers", entries)
+            self.config = load_config(self.root)
+        return added
 
     def rename_in_settings(self, old: str, new: str) -> None:
         """A transcript renamed from ``old`` to ``new`` keeps its ``interviewers`` entry."""

@@ -221,16 +221,16 @@ def speakers(state: State, apply_: bool, interviewers: tuple[str, ...], transcri
                 listed = first_of(sorted(known), 12) or "none"
                 raise error(UNKNOWN_SPEAKER, speaker=label, known=listed, suggestion=did_you_mean(label, known))
         labels = [folded[label.casefold()] for label in interviewers]
+        wanted: dict[str, tuple[list[str], list[str]]] = {}
         for name in chosen:
             mine = {s.casefold(): s for s in there[name]}
             for label in labels:
                 if label.casefold() not in mine:
                     raise error(UNKNOWN_SPEAKER, speaker=label, known=f"{first_of(there[name], 12) or 'none'} in {name}",
                                 suggestion=did_you_mean(label, there[name]))  # fmt: skip
-                if project.make_interviewer_in(name, mine[label.casefold()], there[name]):
-                    note(
-                        f"{mine[label.casefold()]} is an interviewer in {name} from now on: added to interviewers in qualcode.yaml"
-                    )
+            wanted[name] = ([mine[label.casefold()] for label in labels], there[name])
+        for name, label in project.make_interviewers_in(wanted):
+            note(f"{label} is an interviewer in {name} from now on: added to interviewers in qualcode.yaml")
         if not chosen:
             for label in labels:
                 if project.make_interviewer(label):
