@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
+from textual.widgets import Input
 
 from ..errors import QualcodeError
 from ..project import Project
@@ -288,6 +289,8 @@ class QualcodeApp(App[None]):
             return self.jobs.running  # the key (and its footer entry) only while a job runs
         if action == "show_transcripts":
             return len(self.screen_stack) > self.base_depth  # shown where it leads somewhere
+        if action in ("undo", "redo") and isinstance(self.focused, Input):
+            return False  # typing a search or a filter: the key is not for the codings behind the box
         return True
 
     def on_job_progress(self, message: JobProgress) -> None:

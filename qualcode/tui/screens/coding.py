@@ -319,7 +319,14 @@ class CodingScreen(CodingCoders, QualcodeScreen):
             self.app.call_later(self.code_key, event.key)
 
     def code_key(self, key: str) -> None:
-        """Apply the code with this key (in review mode: as :func:`route_key` says)."""
+        """Apply the code with this key (in review mode: as :func:`route_key` says).
+
+        Only while this screen is the one on top: a key typed right after Enter or M was
+        on its way to the transcript when the code list or the memo opened, and was meant
+        for that dialog, never for the sentence beneath it.
+        """
+        if self.app.screen is not self:
+            return
         review = self.suggestions
         if self.detached.waiting is not None:
             self.detached.code_keys_off()

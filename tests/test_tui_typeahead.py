@@ -1,0 +1,104 @@
+"""Keys typed ahead on the coding screen: a fast typist, or a busy machine that lags behind.
+
+A key that opens a dialog (Enter: the code list, M: a memo, Del: which coding) is followed at
+once by the letters meant for that dialog. Those letters were already on their way to the
+transcript when the dialog opened; they must not code the sentence beneath it. And a key that
+undoes a coding must not do so while the researcher is typing in a text box.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from test_tui_support import make_app, open_transcript
+from textual import events
+
+from qualcode.store import Store
+from qualcode.tui.widgets.memo import MemoModal
+from qualcode.tui.widgets.picker import CodePicker
+
+SIZE = (96, 28)
+
+
+def stored(project) -> list[tuple[str, str]]:
+    """(quote, code) of every coding, read through a second connection."""
+    with Store(project.db_path) as other:
+        return sorted((c.quote, c.code_id) for c in other.codings.find())
+
+
+def type_ahead(app, keys: str) -> None:
+    """Queue these keys as a terminal sends them, all at once, without waiting for the app."""
+    for key in keys:
+        name = {"\r": "enter", " ": "space"}.get(key, key)
+        if len(name) == 1 and not name.isalnum():
+            name = unicodedata.name(name).lower().replace(" ", "_")
+        event = events.Key(name, key if key != "\r" else "\r")
+        event.set_sender(app)
+        app.post_message(event)
+
+
+async def test_letters_typed_after_enter_never_code_the_sentence_beneath_the_code_list(small_project):
+    """Enter, then "vertr" typed at once: 'v' (Vertrouwen's key) and 'h' coded the sentence at the cursor
+    while the code list opened empty above it."""
+    app = make_app(small_project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "space")
+        type_ahead(app, "\rvh2o")
+        for _ in range(5):
+            await pilot.pause()
+        assert isinstance(app.screen, CodePicker)
+        assert stored(small_project) == []
+        assert screen.model.codings == {}
+
+
+async def test_letters_typed_after_m_never_code_the_sentence_beneath_the_memo(small_project):
+    app = make_app(small_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "space", "v")
+        assert stored(small_project) == [("Eerst was ik bang.", "vertrouwen")]
+        type_ahead(app, "Mhoi")
+        for _ in range(5):
+            await pilot.pause()
+        assert isinstance(app.screen, MemoModal)
+        assert stored(small_project) == [("Eerst was ik bang.", "vertrouwen")]
+
+
+async def test_keys_typed_after_the_dialog_closes_code_again(small_project):
+    """The guard is about the dialog only: back on the transcript, a code key codes at once."""
+    app = make_app(small_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "space", "enter", "escape", "escape")
+        type_ahead(app, "h")
+        for _ in range(5):
+            await pilot.pause()
+        assert [code for _, code in stored(small_project)] == ["drempels"]
+
+
+async def test_ctrl_z_in_the_search_box_does_not_undo_a_coding(small_project):
+    """Typing a search, Ctrl+Z took back the last coding behind the box (and a new coding then lost
+    the redo): in a text box the key belongs to the typing."""
+    app = make_app(small_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "space", "v", "escape")
+        await pilot.press("slash", *"bang", "ctrl+z")
+        assert stored(small_project) == [("Eerst was ik bang.", "vertrouwen")]
+        await pilot.press("ctrl+y")
+        assert stored(small_project) == [("Eerst was ik bang.", "vertrouwen")]
+        await pilot.press("escape", "ctrl+z")  # out of the box, the key undoes again
+        assert stored(small_project) == []
+        await pilot.press("ctrl+y")
+        assert stored(small_project) == [("Eerst was ik bang.", "vertrouwen")]
+
+
+async def test_ctrl_z_in_the_transcripts_filter_does_not_undo_a_coding(small_project):
+    app = make_app(small_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "space", "v", "ctrl+o")
+        await pilot.pause()
+        await pilot.press("slash", *"abc", "ctrl+z")
+        assert stored(small_project) == [("Eerst was ik bang.", "vertrouwen")]
