@@ -102,3 +102,27 @@ async def test_ctrl_z_in_the_transcripts_filter_does_not_undo_a_coding(small_pro
         await pilot.pause()
         await pilot.press("slash", *"abc", "ctrl+z")
         assert stored(small_project) == [("Eerst was ik bang.", "vertrouwen")]
+
+
+async def test_a_codebook_edited_while_the_app_runs_is_pointed_out(small_project):
+    """A code added in an editor while the app ran: its key said only "No code has the key 'k'",
+    with nothing telling that the app still used the codebook it had loaded."""
+    app = make_app(small_project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_transcript(pilot)
+        path = small_project.codebook_path
+        app.check_codebook()
+        assert not app.codebook_changed  # nothing changed yet
+        path.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")  # saved, not changed
+        app.check_codebook()
+        assert not app.codebook_changed
+        path.write_text(
+            path.read_text(encoding="utf-8") + "  - id: kinderen\n    name: Kinderen\n    key: k\n",
+            encoding="utf-8",
+        )
+        await pilot.press("right_curly_bracket", "k")
+        status = str(screen.query_one("#coding-where").render())
+        assert "No code has the key 'k'" in status
+        assert "codebooks/codebook.yaml changed on disk" in status and "restart" in status
+        assert any("changed on disk since qualcode started" in n.message for n in app._notifications)
+        assert stored(small_project) == []

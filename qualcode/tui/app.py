@@ -85,6 +85,9 @@ class QualcodeApp(App[None]):
         self._notices = list(notices)  # what opening the project did (an import), shown at start
         self.cursors: dict[int, int] = {}  # where the cursor was in each transcript left this session
         self._data_version = self._store_version()
+        self._codebook_seen: tuple[int, int, bytes] | None = None
+        self._codebook_seen = self._codebook_file()  # what the codebook file was when loaded
+        self.codebook_changed = False  # the file changed on disk since: said once, then by NO_SUCH_KEY
         self.base_depth = 2  # Textual's blank default screen, then the transcripts list
         self.sub_title = f"{project.root.name} · {coder}" + (S.READ_ONLY_TITLE if project.store.read_only else "")
 
@@ -196,6 +199,7 @@ class QualcodeApp(App[None]):
         While our own job runs, its commits (suggestions) are not news: the screens
         re-read once when it finishes, which also catches anything else meanwhile.
         """
+        self.check_codebook()
         if self.jobs.running:
             return
         version = self._store_version()
@@ -203,6 +207,42 @@ class QualcodeApp(App[None]):
             self._data_version = version
             self.broadcast(None)
             self.flash(S.STORE_CHANGED)
+
+    def _codebook_file(self) -> tuple[int, int, bytes] | None:
+        """The codebook file's modification time, size and content (None: unreadable)."""
+        try:
+            path = self.project.codebook_path
+            stat = path.stat()
+            if self._codebook_seen is not None and self._codebook_seen[:2] == (stat.st_mtime_ns, stat.st_size):
+                return self._codebook_seen  # unchanged: not read again (checked every second)
+            return stat.st_mtime_ns, stat.st_size, path.read_bytes()
+        except (OSError, QualcodeError):
+            return None
+
+    def check_codebook(self) -> None:
+        """Say once that the codebook file changed on disk (an editor, a ``qualcode codebook``
+        command): the app keeps coding with the codebook it loaded, so a new code's key
+        would otherwise just be "No code has the key"."""
+        if self.codebook_changed:
+            return
+        now = self._codebook_file()
+        if now is None or self._codebook_seen is None or now[2] == self._codebook_seen[2]:
+            self._codebook_seen = now or self._codebook_seen  # touched, not changed: remember the new time
+            return
+        self.codebook_changed = True
+        self.notify(
+            S.CODEBOOK_CHANGED.format(path=self.codebook_name(), quit=self.key_of("quit")),
+            severity="warning",
+            timeout=S.NOTICE_SECONDS,
+            markup=False,
+        )
+
+    def codebook_name(self) -> str:
+        """The codebook file as the researcher knows it: relative to the project folder."""
+        try:
+            return self.project.relative(self.project.codebook_path)
+        except QualcodeError:
+            return "the codebook"
 
     def describe(self, change: CodingChange) -> tuple[str, str]:
         """What a change did ("coding with Vertrouwen") and where, if not on screen (" in 02_cjg").

@@ -228,6 +228,11 @@ WHAT_ACCEPT = "acceptance of the suggestion {codes}"
 WHAT_REJECT = "rejection of the suggestion {codes}"
 WHERE = " in {transcripts}"  # the change was in another transcript than the one on screen
 STORE_CHANGED = "The project changed outside this window; showing the store as it is now"
+CODEBOOK_CHANGED = (
+    "{path} changed on disk since qualcode started. The app codes with the codebook it opened"
+    " (its codes and keys); quit ({quit}) and start qualcode again to use the new one."
+)
+NO_SUCH_KEY_CODEBOOK_CHANGED = "; {path} changed on disk: restart qualcode ({quit}, then qualcode) to use its codes"
 
 # --- suggestions in the coding screen ------------------------------------------------
 STATUS_SUGGESTED = "suggested: {name}"

@@ -349,7 +349,13 @@ class CodingScreen(CodingCoders, QualcodeScreen):
         elif key in self.keys:
             self.apply_codes([self.keys[key]])
         else:
-            self.flash(S.NO_SUCH_KEY.format(key=key))
+            self.app.check_codebook()
+            changed = (
+                S.NO_SUCH_KEY_CODEBOOK_CHANGED.format(path=self.app.codebook_name(), quit=self.app.key_of("quit"))
+                if self.app.codebook_changed
+                else ""
+            )
+            self.flash(S.NO_SUCH_KEY.format(key=key) + changed)
 
     # --- coding actions -------------------------------------------------------------
 
