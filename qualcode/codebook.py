@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -55,6 +56,19 @@ RESERVED_KEYS = {"n": "next search match"}
 # walk over the tree (YAML writers, deep copies, the UI's tree) far from Python's
 # recursion limit, so a generated or damaged file gets a clear error instead.
 MAX_DEPTH = 100
+
+
+def slugify(name: str, fallback: str = "code") -> str:
+    """An id made of a name: ``'Rol van de CJG-medewerker'`` -> ``'rol_van_de_cjg_medewerker'``,
+    ``'financiën'`` -> ``'financien'`` (lower case, accents dropped, other characters to ``_``)."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    slug = re.sub(r"[^a-z0-9]+", "_", ascii_only.lower()).strip("_")
+    slug = slug[:60].rstrip("_")
+    if not slug:
+        return fallback
+    return slug if ID_RE.match(slug) else f"{fallback}_{slug}"
+
 
 # Used for codes without a colour: distinct, readable on dark and light terminals.
 PALETTE = (
@@ -487,7 +501,7 @@ def _code(
     elif code_id is None:
         pass  # wrong type, already reported
     elif not ID_RE.match(code_id):
-        slug = re.sub(r"[^a-z0-9_]+", "_", code_id.lower()).strip("_") or "code"
+        slug = slugify(code_id)
         checker.problem(
             fields["id"][1],
             f"invalid id '{shorten(code_id, count=True)}'",

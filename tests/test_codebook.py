@@ -143,6 +143,8 @@ def test_codebook_loads_hierarchy_and_metadata(tmp_path):
         ("title: T\ncodes:\n  - id: a\n    name: A\n    codable: misschien\n", 5, 14, "'codable' must be true or false", None),
         # invalid id and key
         ("title: T\ncodes:\n  - id: Rol Verwachting\n    name: A\n", 3, 9, "invalid id 'Rol Verwachting'", "'rol_verwachting'"),
+        # an id with an accent: the hint drops the accent (as REFI-QDA imports make ids), no '_' for it
+        ("title: T\ncodes:\n  - id: financiën\n    name: A\n", 3, 9, "invalid id 'financiën'", "e.g. 'financien'"),
         ("title: T\ncodes:\n  - id: a\n    name: A\n    key: n\n", 5, 10, "shortcut key 'n' of code 'a' is reserved", None),
         ("title: T\ncodes:\n  - id: a\n    name: A\n    key: ab\n", 5, 10, "invalid shortcut key 'ab'", None),
         # duplicate YAML key inside one mapping
