@@ -159,9 +159,17 @@ class Codebook:
         for code, parent in self._walk_with_parent():
             code.parent_id = parent.id if parent else None
             self._index.setdefault(code.id, code)
+        # Codes without a colour get the palette's, by position; one that a code states
+        # already (or that an earlier code got) is passed over while the palette has others:
+        # two codes in one colour cannot be told apart in the margin.
+        taken = {code.color.lower() for code in self.walk() if code.color}
         for position, code in enumerate(self.walk()):
             if code.color is None:
-                code.color = PALETTE[position % len(PALETTE)]
+                start = position % len(PALETTE)
+                fallback = PALETTE[start]
+                turn = PALETTE[start:] + PALETTE[:start]
+                code.color = next((c for c in turn if c not in taken), fallback) if fallback in taken else fallback
+                taken.add(code.color)
 
     def _walk_with_parent(self) -> Iterator[tuple[Code, Code | None]]:
         stack: list[tuple[Code, Code | None]] = [(c, None) for c in reversed(self.codes)]
