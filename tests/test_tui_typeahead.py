@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import unicodedata
 
-from test_tui_support import make_app, open_transcript
+from test_tui_support import SMALL_TRANSCRIPT, make_app, make_project, open_transcript
 from textual import events
 
 from qualcode.store import Store
 from qualcode.tui.widgets.memo import MemoModal
 from qualcode.tui.widgets.picker import CodePicker
+from qualcode.tui.widgets.rows import RowTable
 
 SIZE = (96, 28)
 
@@ -126,3 +127,25 @@ async def test_a_codebook_edited_while_the_app_runs_is_pointed_out(small_project
         assert "codebooks/codebook.yaml changed on disk" in status and "restart" in status
         assert any("changed on disk since qualcode started" in n.message for n in app._notifications)
         assert stored(small_project) == []
+
+
+LONG = "03_TK-handelingen_2018-04-12_Wmo-mantelzorg-hulpmiddelen"  # a real file's name, 56 characters
+
+
+async def test_long_transcript_names_are_whole_on_a_wide_terminal_and_cut_on_a_narrow_one(tmp_path):
+    """The name column stopped at 40 cells on a 160-column terminal with 90 free:
+    '03_TK-handelingen_2018-04-12_Wmo-mantel…' hid what told two interviews apart."""
+    project = make_project(
+        tmp_path / "p", {f"{LONG}.txt": SMALL_TRANSCRIPT, f"{LONG}_deel2.txt": SMALL_TRANSCRIPT + "I: En verder?\n"}
+    )
+    app = make_app(project)
+    async with app.run_test(size=(160, 20)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(RowTable)
+        lines = [line.text for line in (table.render_line(y) for y in range(3))]
+        assert any(f"{LONG}_deel2 " in line for line in lines)
+        await pilot.resize_terminal(70, 20)
+        await pilot.pause()
+        lines = [line.text for line in (table.render_line(y) for y in range(3))]
+        assert all(f"{LONG}_deel2" not in line for line in lines)
+        assert any(line.lstrip().startswith(LONG[:39] + "…") for line in lines)
