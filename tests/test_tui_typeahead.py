@@ -149,3 +149,18 @@ async def test_long_transcript_names_are_whole_on_a_wide_terminal_and_cut_on_a_n
         lines = [line.text for line in (table.render_line(y) for y in range(3))]
         assert all(f"{LONG}_deel2" not in line for line in lines)
         assert any(line.lstrip().startswith(LONG[:39] + "…") for line in lines)
+
+
+async def test_the_footer_says_enter_applies_the_highlighted_code_in_the_code_list(small_project):
+    """With the code list focused, Enter applies the highlighted code, but the footer showed no Enter."""
+    app = make_app(small_project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "space", "tab")
+        await pilot.pause()
+        assert screen.focused is screen.tree
+        footer = {(key.key, key.description) for key in screen.query("FooterKey")}
+        assert ("enter", "Apply code") in footer
+        code = screen.tree.highlighted_code
+        await pilot.press("enter")
+        assert stored(small_project) == [("Eerst was ik bang.", code)]

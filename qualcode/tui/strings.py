@@ -49,6 +49,8 @@ FOOTER = {
     "detached_discard": "Discard",
     "detached_close": "Close",
 }
+# Enter in the code list (the list's own key, beside the keymap's): the footer says it applies.
+FOOTER_CODE_LIST_APPLY = "Apply code"
 # What each binding does (help screen, command palette, footer tooltips).
 BINDINGS = {
     "help": "Help",
