@@ -164,3 +164,18 @@ async def test_the_footer_says_enter_applies_the_highlighted_code_in_the_code_li
         code = screen.tree.highlighted_code
         await pilot.press("enter")
         assert stored(small_project) == [("Eerst was ik bang.", code)]
+
+
+async def test_enter_on_a_text_no_code_matches_keeps_the_code_list_open_and_says_so(small_project):
+    """'zzzz' and Enter closed the code list as if a code had been applied, without a word."""
+    app = make_app(small_project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "space", "enter", *"[b]zzzz", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CodePicker)
+        assert "No code matches “[b]zzzz”" in str(app.screen.query_one("#picker-help").render())
+        await pilot.press(*["backspace"] * 7, *"vertr", "enter")
+        await pilot.pause()
+        assert app.screen is screen
+        assert stored(small_project) == [("Eerst was ik bang.", "vertrouwen")]
