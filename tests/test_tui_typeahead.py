@@ -8,10 +8,10 @@ undoes a coding must not do so while the researcher is typing in a text box.
 
 from __future__ import annotations
 
-import unicodedata
-
 from test_tui_support import SMALL_TRANSCRIPT, make_app, make_project, open_transcript
 from textual import events
+from textual.keys import _character_to_key
+from textual.widgets import Input, TextArea
 
 from qualcode.store import Store
 from qualcode.tui.widgets.memo import MemoModal
@@ -30,10 +30,8 @@ def stored(project) -> list[tuple[str, str]]:
 def type_ahead(app, keys: str) -> None:
     """Queue these keys as a terminal sends them, all at once, without waiting for the app."""
     for key in keys:
-        name = {"\r": "enter", " ": "space"}.get(key, key)
-        if len(name) == 1 and not name.isalnum():
-            name = unicodedata.name(name).lower().replace(" ", "_")
-        event = events.Key(name, key if key != "\r" else "\r")
+        name = "enter" if key == "\r" else key if key.isalnum() else _character_to_key(key)
+        event = events.Key(name, key)
         event.set_sender(app)
         app.post_message(event)
 
@@ -51,6 +49,7 @@ async def test_letters_typed_after_enter_never_code_the_sentence_beneath_the_cod
         assert isinstance(app.screen, CodePicker)
         assert stored(small_project) == []
         assert screen.model.codings == {}
+        assert app.screen.query_one("#picker-query", Input).value == "vh2o"  # the letters went where they were meant
 
 
 async def test_letters_typed_after_m_never_code_the_sentence_beneath_the_memo(small_project):
@@ -64,6 +63,19 @@ async def test_letters_typed_after_m_never_code_the_sentence_beneath_the_memo(sm
             await pilot.pause()
         assert isinstance(app.screen, MemoModal)
         assert stored(small_project) == [("Eerst was ik bang.", "vertrouwen")]
+        assert app.screen.query_one(TextArea).text == "hoi"
+
+
+async def test_letters_typed_after_slash_go_into_the_search_box_in_order(small_project):
+    """ "/vhX o" typed at once: 'v' and 'h' coded the sentence and the search box opened empty."""
+    app = make_app(small_project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_transcript(pilot)
+        type_ahead(app, "/vhX o")
+        for _ in range(5):
+            await pilot.pause()
+        assert stored(small_project) == []
+        assert screen.query_one("#coding-search", Input).value == "vhX o"
 
 
 async def test_keys_typed_after_the_dialog_closes_code_again(small_project):

@@ -25,9 +25,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from textual import events
 from textual.app import App, SystemCommand
-from textual.screen import Screen
-from textual.widgets import Input
+from textual.keys import _character_to_key
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets import Input, TextArea
 
 from ..errors import QualcodeError
 from ..project import Project
@@ -47,6 +50,7 @@ if TYPE_CHECKING:
     from .screens.coding import CodingScreen
 
 STORE_CHECK_SECONDS = 1.0
+TYPE_AHEAD_TRIES = 10  # refreshes to wait for a dialog to focus its text box (keys typed ahead for it)
 
 
 class QualcodeApp(App[None]):
@@ -83,6 +87,7 @@ class QualcodeApp(App[None]):
         self._ask_coder = ask_coder
         self._watch_store = watch_store
         self._notices = list(notices)  # what opening the project did (an import), shown at start
+        self._typed_ahead: list[str] = []  # characters waiting for the text box of a dialog that is opening
         self.cursors: dict[int, int] = {}  # where the cursor was in each transcript left this session
         self._data_version = self._store_version()
         self._codebook_seen: tuple[int, int, bytes] | None = None
@@ -135,6 +140,50 @@ class QualcodeApp(App[None]):
         # was frozen can go (an app made again in the same process, as tests do, starts clean).
         gc.unfreeze()
         gc.enable()
+
+    # --- keys typed ahead -------------------------------------------------------------
+
+    def type_ahead(self, character: str) -> None:
+        """Hand a character typed ahead to the text box it was meant for.
+
+        "/stage" or "Enter stag" typed fast (or on a busy machine): the letters after
+        the first key were on their way to the transcript when the search box or the
+        code list opened. They go into that box, in the order typed: at once when it has
+        the focus, else once the dialog that is opening has focused it. They are dropped
+        when it has none (a list), and never applied as code keys.
+        """
+        if not self._typed_ahead and self._text_box(self.focused):
+            self._hand_on(character)
+        elif isinstance(self.screen, ModalScreen) and (self.focused is None or self._typed_ahead):
+            self._typed_ahead.append(character)
+            if len(self._typed_ahead) == 1:
+                self.call_after_refresh(self._flush_typed_ahead, TYPE_AHEAD_TRIES)
+
+    def _text_box(self, widget) -> bool:
+        return isinstance(widget, (Input, TextArea)) and not getattr(widget, "read_only", False)
+
+    def _hand_on(self, character: str) -> None:
+        event = events.Key(_character_to_key(character), character)
+        event.set_sender(self)
+        event.typed_ahead = True  # type: ignore[attr-defined]  # not handed on twice (on_key)
+        cast(Widget, self.focused).post_message(event)
+
+    def _flush_typed_ahead(self, tries: int) -> None:
+        if self.focused is None and tries > 0:  # the dialog has not focused its text box yet
+            self.call_after_refresh(self._flush_typed_ahead, tries - 1)
+            return
+        typed, self._typed_ahead = self._typed_ahead, []
+        if self._text_box(self.focused):
+            for character in typed:
+                self._hand_on(character)
+
+    def on_key(self, event: events.Key) -> None:
+        """A printable key no widget took while a text box has (or is about to get) the focus:
+        typed ahead for it."""
+        if getattr(event, "typed_ahead", False) or not (event.is_printable and event.character):
+            return
+        if self._text_box(self.focused) or self._typed_ahead or (isinstance(self.screen, ModalScreen) and self.focused is None):
+            self.type_ahead(event.character)
 
     # --- coder ----------------------------------------------------------------------
 

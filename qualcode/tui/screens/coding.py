@@ -321,11 +321,13 @@ class CodingScreen(CodingCoders, QualcodeScreen):
     def code_key(self, key: str) -> None:
         """Apply the code with this key (in review mode: as :func:`route_key` says).
 
-        Only while this screen is the one on top: a key typed right after Enter or M was
-        on its way to the transcript when the code list or the memo opened, and was meant
-        for that dialog, never for the sentence beneath it.
+        Only while this screen is the one on top and the transcript has the keys: a key
+        typed right after Enter, M or / was on its way to the transcript when the code list,
+        the memo or the search box opened, and was meant for that, never for the sentence
+        beneath it (:meth:`QualcodeApp.type_ahead` hands it on).
         """
-        if self.app.screen is not self:
+        if self.app.screen is not self or isinstance(self.focused, (Input, TextArea)):
+            self.app.type_ahead(key)
             return
         review = self.suggestions
         if self.detached.waiting is not None:
@@ -621,7 +623,7 @@ class CodingScreen(CodingCoders, QualcodeScreen):
         search = self.query_one("#coding-search", Input)
         search.remove_class("hidden")
         search.value = self.search_query
-        search.focus()
+        self.set_focus(search)  # at once (focus() waits its turn): the letters typed right after "/" are for it
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "coding-search":
