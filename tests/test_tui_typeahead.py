@@ -191,3 +191,17 @@ async def test_enter_on_a_text_no_code_matches_keeps_the_code_list_open_and_says
         await pilot.pause()
         assert app.screen is screen
         assert stored(small_project) == [("Eerst was ik bang.", "vertrouwen")]
+
+
+async def test_the_status_line_says_where_the_cursor_is_in_text_outside_the_turns(tmp_path):
+    """In a title block the status line read 'Nothing to undo │ ' and nothing after the bar."""
+    text = "TRANSCRIPTIE INTERVIEW\nversie 0.2\n\nI: Hoe begon het?\nR: Eerst was ik bang.\n"
+    project = make_project(tmp_path / "p", {"titel.txt": text})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_transcript(pilot)
+        await pilot.press("ctrl+home", "ctrl+z")
+        status = str(screen.query_one("#coding-where").render())
+        assert "Nothing to undo │ (text outside the turns)" in status
+        await pilot.press("right_curly_bracket")
+        assert "turn 1/2 I" in str(screen.query_one("#coding-where").render())

@@ -269,6 +269,8 @@ class CodingScreen(CodingCoders, QualcodeScreen):
             if block.turn is not None:
                 where.append(S.STATUS_POSITION.format(turn=block.turn.index, turns=model.turn_count))
                 where.append(f" {block.turn.speaker or ''}")
+            else:  # a title block, a heading: the status line still says where the cursor is
+                where.append(S.OUTSIDE_TURNS)
             self.coder_view_status(where)
             self.detached.status(where)
             selection = document.selection
