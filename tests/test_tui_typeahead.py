@@ -205,3 +205,14 @@ async def test_the_status_line_says_where_the_cursor_is_in_text_outside_the_turn
         assert "Nothing to undo │ (text outside the turns)" in status
         await pilot.press("right_curly_bracket")
         assert "turn 1/2 I" in str(screen.query_one("#coding-where").render())
+
+
+async def test_the_status_line_names_a_code_once_for_a_selection_over_several_turns(small_project):
+    """T T and a code: one coding per turn, and the status line listed the code's name once per coding."""
+    app = make_app(small_project)
+    async with app.run_test(size=(140, 28)) as pilot:
+        screen = await open_transcript(pilot)
+        await pilot.press("T", "T", "T", "h")
+        assert len(stored(small_project)) == 3
+        here = str(screen.query_one("#coding-here").render())
+        assert here.count("Drempels voor gezinnen") == 1 and "×3" in here

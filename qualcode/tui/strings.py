@@ -197,6 +197,7 @@ STATUS_SELECTION = "{chars} chars selected"
 STATUS_NO_CODES = "no codes here"
 STATUS_MISSING = "{name} (not in codebook)"
 STATUS_MEMO = "✎"
+STATUS_TIMES = "×{count}"  # codings of one code in the selection (one per turn)
 STATUS_FILTER = "filter: {name} ({count})"
 STATUS_SEARCH = "/{query}: {index} of {count}"
 STATUS_SEARCH_NONE = "/{query}: no matches"

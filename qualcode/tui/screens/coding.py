@@ -252,14 +252,21 @@ class CodingScreen(CodingCoders, QualcodeScreen):
             here = self._targets()
             if not here:
                 codes.append(S.STATUS_NO_CODES, style="dim")
-            for i, coding in enumerate(here):
+            # A selection over several turns holds a coding of one code per turn: named once, with a count.
+            groups: dict[tuple[str, str], list] = {}
+            for coding in here:
+                groups.setdefault((coding.code_id, coding.coder), []).append(coding)
+            for i, same in enumerate(groups.values()):
+                coding = same[0]
                 info = model.code(coding.code_id)
                 if i:
                     codes.append("   ")
                 codes.append("■ ", style=info.color)
                 codes.append(info.name if info.in_codebook else S.STATUS_MISSING.format(name=info.name))
+                if len(same) > 1:
+                    codes.append(" " + S.STATUS_TIMES.format(count=len(same)), style="dim")
                 self.coder_label(codes, coding.coder)
-                if coding.memo:
+                if any(c.memo for c in same):
                     codes.append(" " + S.STATUS_MEMO)
             memos = [c for c in here if c.memo]
             if len(memos) == 1 and len(here) <= 2:  # the memo itself, while there is room for it
