@@ -124,6 +124,7 @@ async def test_a_codebook_edited_while_the_app_runs_is_pointed_out(small_project
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_transcript(pilot)
         path = small_project.codebook_path
+        original = path.read_text(encoding="utf-8")
         app.check_codebook()
         assert not app.codebook_changed  # nothing changed yet
         path.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")  # saved, not changed
@@ -139,6 +140,17 @@ async def test_a_codebook_edited_while_the_app_runs_is_pointed_out(small_project
         assert "codebooks/codebook.yaml changed on disk" in status and "restart" in status
         assert any("changed on disk since qualcode started" in n.message for n in app._notifications)
         assert stored(small_project) == []
+        path.write_text(path.read_text(encoding="utf-8") + "  - id: Fout\n    name: F\n", encoding="utf-8")
+        app.check_codebook()  # a change that breaks the file: named at once, not at the next start
+        await pilot.pause()  # a notification is a message: shown when its turn comes
+        assert any(
+            "changed on disk and has 1 problem(s)" in n.message and "invalid id 'Fout'" in n.message for n in app._notifications
+        )
+        path.write_text(original, encoding="utf-8")  # undone in the editor: as the app opened it again
+        app.check_codebook()
+        await pilot.pause()
+        assert not app.codebook_changed
+        assert any("is again as the app opened it" in n.message for n in app._notifications)
 
 
 LONG = "03_TK-handelingen_2018-04-12_Wmo-mantelzorg-hulpmiddelen"  # a real file's name, 56 characters

@@ -91,8 +91,9 @@ class QualcodeApp(App[None]):
         self.cursors: dict[int, int] = {}  # where the cursor was in each transcript left this session
         self._data_version = self._store_version()
         self._codebook_seen: tuple[int, int, bytes] | None = None
-        self._codebook_seen = self._codebook_file()  # what the codebook file was when loaded
-        self.codebook_changed = False  # the file changed on disk since: said once, then by NO_SUCH_KEY
+        self._codebook_seen = self._codebook_file()  # the codebook file as last seen (checked every second)
+        self._codebook_loaded = self._codebook_seen[2] if self._codebook_seen else None  # as loaded
+        self.codebook_changed = False  # the file changed on disk since (said at each change, and by NO_SUCH_KEY)
         self.base_depth = 2  # Textual's blank default screen, then the transcripts list
         self.sub_title = f"{project.root.name} · {coder}" + (S.READ_ONLY_TITLE if project.store.read_only else "")
 
@@ -269,22 +270,33 @@ class QualcodeApp(App[None]):
             return None
 
     def check_codebook(self) -> None:
-        """Say once that the codebook file changed on disk (an editor, a ``qualcode codebook``
-        command): the app keeps coding with the codebook it loaded, so a new code's key
-        would otherwise just be "No code has the key"."""
-        if self.codebook_changed:
-            return
+        """Say that the codebook file changed on disk (an editor, a ``qualcode codebook``
+        command), at each change: the app keeps coding with the codebook it loaded, so a
+        new code's key would otherwise just be "No code has the key". A change that breaks
+        the file is named with its first problem, so a restart is not where it shows."""
         now = self._codebook_file()
         if now is None or self._codebook_seen is None or now[2] == self._codebook_seen[2]:
             self._codebook_seen = now or self._codebook_seen  # touched, not changed: remember the new time
             return
+        self._codebook_seen = now
+        if now[2] == self._codebook_loaded:  # changed back: the app's codebook is the file's again
+            self.codebook_changed = False
+            self.notify(S.CODEBOOK_BACK.format(path=self.codebook_name()), timeout=S.MESSAGE_SECONDS, markup=False)
+            return
         self.codebook_changed = True
-        self.notify(
-            S.CODEBOOK_CHANGED.format(path=self.codebook_name(), quit=self.key_of("quit")),
-            severity="warning",
-            timeout=S.NOTICE_SECONDS,
-            markup=False,
-        )
+        from ..codebook import check_codebook
+
+        problems: list[object]
+        try:
+            problems = list(check_codebook(self.project.codebook_path))
+        except QualcodeError as exc:  # unreadable (not UTF-8, ...)
+            problems = list(exc.problems) or [exc.message]
+        text = S.CODEBOOK_CHANGED.format(path=self.codebook_name(), quit=self.key_of("quit"))
+        if problems:
+            text = S.CODEBOOK_CHANGED_INVALID.format(
+                path=self.codebook_name(), count=len(problems), first=one_line(str(problems[0]))
+            )
+        self.notify(text, severity="warning", timeout=S.NOTICE_SECONDS, markup=False)
 
     def codebook_name(self) -> str:
         """The codebook file as the researcher knows it: relative to the project folder."""

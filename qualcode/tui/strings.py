@@ -235,6 +235,11 @@ CODEBOOK_CHANGED = (
     "{path} changed on disk since qualcode started. The app codes with the codebook it opened"
     " (its codes and keys); quit ({quit}) and start qualcode again to use the new one."
 )
+CODEBOOK_BACK = "{path} is again as the app opened it"
+CODEBOOK_CHANGED_INVALID = (
+    "{path} changed on disk and has {count} problem(s), e.g. {first}. The app goes on with the"
+    " codebook it opened; `qualcode codebook check` lists them all."
+)
 NO_SUCH_KEY_CODEBOOK_CHANGED = "; {path} changed on disk: restart qualcode ({quit}, then qualcode) to use its codes"
 
 # --- suggestions in the coding screen ------------------------------------------------
