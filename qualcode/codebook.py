@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -55,6 +56,19 @@ RESERVED_KEYS = {"n": "next search match"}
 # walk over the tree (YAML writers, deep copies, the UI's tree) far from Python's
 # recursion limit, so a generated or damaged file gets a clear error instead.
 MAX_DEPTH = 100
+
+
+def slugify(name: str, fallback: str = "code") -> str:
+    """An id made of a name: ``'Rol van de CJG-medewerker'`` -> ``'rol_van_de_cjg_medewerker'``,
+    ``'financiën'`` -> ``'financien'`` (lower case, accents dropped, other characters to ``_``)."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    slug = re.sub(r"[^a-z0-9]+", "_", ascii_only.lower()).strip("_")
+    slug = slug[:60].rstrip("_")
+    if not slug:
+        return fallback
+    return slug if ID_RE.match(slug) else f"{fallback}_{slug}"
+
 
 # Used for codes without a colour: distinct, readable on dark and light terminals.
 PALETTE = (
@@ -145,9 +159,17 @@ class Codebook:
         for code, parent in self._walk_with_parent():
             code.parent_id = parent.id if parent else None
             self._index.setdefault(code.id, code)
+        # Codes without a colour get the palette's, by position; one that a code states
+        # already (or that an earlier code got) is passed over while the palette has others:
+        # two codes in one colour cannot be told apart in the margin.
+        taken = {code.color.lower() for code in self.walk() if code.color}
         for position, code in enumerate(self.walk()):
             if code.color is None:
-                code.color = PALETTE[position % len(PALETTE)]
+                start = position % len(PALETTE)
+                fallback = PALETTE[start]
+                turn = PALETTE[start:] + PALETTE[:start]
+                code.color = next((c for c in turn if c not in taken), fallback) if fallback in taken else fallback
+                taken.add(code.color)
 
     def _walk_with_parent(self) -> Iterator[tuple[Code, Code | None]]:
         stack: list[tuple[Code, Code | None]] = [(c, None) for c in reversed(self.codes)]
@@ -487,7 +509,7 @@ def _code(
     elif code_id is None:
         pass  # wrong type, already reported
     elif not ID_RE.match(code_id):
-        slug = re.sub(r"[^a-z0-9_]+", "_", code_id.lower()).strip("_") or "code"
+        slug = slugify(code_id)
         checker.problem(
             fields["id"][1],
             f"invalid id '{shorten(code_id, count=True)}'",

@@ -562,3 +562,17 @@ def test_cli_speakers_interviewer_writes_the_default_patterns_when_the_file_has_
     assert run(runner, project, "import", str(path)).exit_code == 0
     assert run(runner, project, "speakers", "--interviewer", "Lotte Jansen").exit_code == 0
     assert load_config(project).interviewer_speakers == [*DEFAULT_INTERVIEWER_SPEAKERS, "Lotte Jansen"]
+
+
+def test_cli_a_listing_given_a_transcript_name_says_how_to_name_one(runner, project):
+    """`qualcode codings int1` (as `show int1` and `code int1 ...` take it) said only "No such command"."""
+    result = run(runner, project, "codings", "int1")
+    assert result.exit_code == 2
+    assert "No such command 'int1'" in result.output
+    assert "qualcode codings --transcript int1" in result.output
+    result = run(runner, project, "suggestions", "mijn interview")
+    assert "qualcode suggestions --transcript 'mijn interview'" in result.output
+    result = run(runner, project, "trash", "int1")  # no --transcript there: click's message alone
+    assert result.exit_code == 2 and "--transcript" not in result.output
+    result = run(runner, project, "codings", "--transcript", "int1", "--format", "csv")
+    assert result.exit_code == 0 and result.output.startswith("id,transcript")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from qualcode.codebook import (
+    PALETTE,
     Code,
     Codebook,
     check_codebook,
@@ -143,6 +144,8 @@ def test_codebook_loads_hierarchy_and_metadata(tmp_path):
         ("title: T\ncodes:\n  - id: a\n    name: A\n    codable: misschien\n", 5, 14, "'codable' must be true or false", None),
         # invalid id and key
         ("title: T\ncodes:\n  - id: Rol Verwachting\n    name: A\n", 3, 9, "invalid id 'Rol Verwachting'", "'rol_verwachting'"),
+        # an id with an accent: the hint drops the accent (as REFI-QDA imports make ids), no '_' for it
+        ("title: T\ncodes:\n  - id: financiën\n    name: A\n", 3, 9, "invalid id 'financiën'", "e.g. 'financien'"),
         ("title: T\ncodes:\n  - id: a\n    name: A\n    key: n\n", 5, 10, "shortcut key 'n' of code 'a' is reserved", None),
         ("title: T\ncodes:\n  - id: a\n    name: A\n    key: ab\n", 5, 10, "invalid shortcut key 'ab'", None),
         # duplicate YAML key inside one mapping
@@ -262,3 +265,40 @@ def test_codebook_ancestors_and_suggestions():
     assert book.depth("c") == 2
     assert book.suggest_id("bb") == "b" or book.suggest_id("bb") is None
     assert book.suggest_id("zzz") is None
+
+
+def test_codebook_display_colours_pass_over_the_colours_codes_state(tmp_path):
+    """A code without a colour got the palette's colour of its position even when another code
+    stated that colour: two codes in one green in the margin and the code list."""
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        textwrap.dedent(
+            """\
+            title: T
+            codes:
+              - id: a
+                name: A
+                color: "#4E79A7"
+              - id: b
+                name: B
+              - id: c
+                name: C
+                color: "#59a14f"
+              - id: d
+                name: D
+              - id: e
+                name: E
+            """
+        ),
+        encoding="utf-8",
+    )
+    colours = [c.color.lower() for c in load_codebook(path).walk()]
+    assert len(set(colours)) == len(colours)
+    assert colours[1] == "#f28e2b"  # its own palette colour, stated by no code: kept
+
+
+def test_codebook_display_colours_of_a_codebook_without_colours_are_the_palette_in_order(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("title: T\ncodes:\n" + "".join(f"  - id: c{i}\n    name: C{i}\n" for i in range(12)), encoding="utf-8")
+    colours = [c.color for c in load_codebook(path).walk()]
+    assert colours == [*PALETTE, *PALETTE[:2]]

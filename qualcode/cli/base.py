@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from dataclasses import dataclass
 from importlib import import_module
@@ -168,6 +169,21 @@ class QualcodeSubgroup(_Shared, click.Group):
 
     command_class = QualcodeCommand
     group_class = type  # groups inside it are of this class too
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        """A listing group given a transcript's name (``qualcode codings 02_cjg``, as ``show``
+        and ``code`` take it) says how to name one, instead of only "No such command"."""
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as exc:
+            name = args[0] if args else ""
+            if not name or name.startswith("-") or not any("--transcript" in getattr(p, "opts", ()) for p in self.params):
+                raise
+            raise click.UsageError(
+                f"{exc.message} To list one transcript's {self.name}: "
+                f"qualcode {self.name} --transcript {shlex.quote(one_line(name))}",
+                ctx,
+            ) from exc
 
 
 # Each command and the modules (of qualcode.cli) that define it or add sub-commands to it.

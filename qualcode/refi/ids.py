@@ -10,21 +10,9 @@ file always gives the same ids.
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from ..codebook import ID_RE, slugify
 
-from ..codebook import ID_RE
-
-
-def slugify(name: str, fallback: str = "code") -> str:
-    """``'Rol van de CJG-medewerker'`` -> ``'rol_van_de_cjg_medewerker'``."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    slug = re.sub(r"[^a-z0-9]+", "_", ascii_only.lower()).strip("_")
-    slug = slug[:60].rstrip("_")
-    if not slug:
-        return fallback
-    return slug if ID_RE.match(slug) else f"{fallback}_{slug}"
+__all__ = ["ID_RE", "IdAllocator", "slugify"]
 
 
 class IdAllocator:

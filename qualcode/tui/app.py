@@ -25,8 +25,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from textual import events
 from textual.app import App, SystemCommand
-from textual.screen import Screen
+from textual.keys import _character_to_key
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets import Input, TextArea
 
 from ..errors import QualcodeError
 from ..project import Project
@@ -46,6 +50,7 @@ if TYPE_CHECKING:
     from .screens.coding import CodingScreen
 
 STORE_CHECK_SECONDS = 1.0
+TYPE_AHEAD_TRIES = 10  # refreshes to wait for a dialog to focus its text box (keys typed ahead for it)
 
 
 class QualcodeApp(App[None]):
@@ -82,8 +87,13 @@ class QualcodeApp(App[None]):
         self._ask_coder = ask_coder
         self._watch_store = watch_store
         self._notices = list(notices)  # what opening the project did (an import), shown at start
+        self._typed_ahead: list[str] = []  # characters waiting for the text box of a dialog that is opening
         self.cursors: dict[int, int] = {}  # where the cursor was in each transcript left this session
         self._data_version = self._store_version()
+        self._codebook_seen: tuple[int, int, bytes] | None = None
+        self._codebook_seen = self._codebook_file()  # the codebook file as last seen (checked every second)
+        self._codebook_loaded = self._codebook_seen[2] if self._codebook_seen else None  # as loaded
+        self.codebook_changed = False  # the file changed on disk since (said at each change, and by NO_SUCH_KEY)
         self.base_depth = 2  # Textual's blank default screen, then the transcripts list
         self.sub_title = f"{project.root.name} · {coder}" + (S.READ_ONLY_TITLE if project.store.read_only else "")
 
@@ -131,6 +141,50 @@ class QualcodeApp(App[None]):
         # was frozen can go (an app made again in the same process, as tests do, starts clean).
         gc.unfreeze()
         gc.enable()
+
+    # --- keys typed ahead -------------------------------------------------------------
+
+    def type_ahead(self, character: str) -> None:
+        """Hand a character typed ahead to the text box it was meant for.
+
+        "/stage" or "Enter stag" typed fast (or on a busy machine): the letters after
+        the first key were on their way to the transcript when the search box or the
+        code list opened. They go into that box, in the order typed: at once when it has
+        the focus, else once the dialog that is opening has focused it. They are dropped
+        when it has none (a list), and never applied as code keys.
+        """
+        if not self._typed_ahead and self._text_box(self.focused):
+            self._hand_on(character)
+        elif isinstance(self.screen, ModalScreen) and (self.focused is None or self._typed_ahead):
+            self._typed_ahead.append(character)
+            if len(self._typed_ahead) == 1:
+                self.call_after_refresh(self._flush_typed_ahead, TYPE_AHEAD_TRIES)
+
+    def _text_box(self, widget) -> bool:
+        return isinstance(widget, (Input, TextArea)) and not getattr(widget, "read_only", False)
+
+    def _hand_on(self, character: str) -> None:
+        event = events.Key(_character_to_key(character), character)
+        event.set_sender(self)
+        event.typed_ahead = True  # type: ignore[attr-defined]  # not handed on twice (on_key)
+        cast(Widget, self.focused).post_message(event)
+
+    def _flush_typed_ahead(self, tries: int) -> None:
+        if self.focused is None and tries > 0:  # the dialog has not focused its text box yet
+            self.call_after_refresh(self._flush_typed_ahead, tries - 1)
+            return
+        typed, self._typed_ahead = self._typed_ahead, []
+        if self._text_box(self.focused):
+            for character in typed:
+                self._hand_on(character)
+
+    def on_key(self, event: events.Key) -> None:
+        """A printable key no widget took while a text box has (or is about to get) the focus:
+        typed ahead for it."""
+        if getattr(event, "typed_ahead", False) or not (event.is_printable and event.character):
+            return
+        if self._text_box(self.focused) or self._typed_ahead or (isinstance(self.screen, ModalScreen) and self.focused is None):
+            self.type_ahead(event.character)
 
     # --- coder ----------------------------------------------------------------------
 
@@ -195,6 +249,7 @@ class QualcodeApp(App[None]):
         While our own job runs, its commits (suggestions) are not news: the screens
         re-read once when it finishes, which also catches anything else meanwhile.
         """
+        self.check_codebook()
         if self.jobs.running:
             return
         version = self._store_version()
@@ -202,6 +257,53 @@ class QualcodeApp(App[None]):
             self._data_version = version
             self.broadcast(None)
             self.flash(S.STORE_CHANGED)
+
+    def _codebook_file(self) -> tuple[int, int, bytes] | None:
+        """The codebook file's modification time, size and content (None: unreadable)."""
+        try:
+            path = self.project.codebook_path
+            stat = path.stat()
+            if self._codebook_seen is not None and self._codebook_seen[:2] == (stat.st_mtime_ns, stat.st_size):
+                return self._codebook_seen  # unchanged: not read again (checked every second)
+            return stat.st_mtime_ns, stat.st_size, path.read_bytes()
+        except (OSError, QualcodeError):
+            return None
+
+    def check_codebook(self) -> None:
+        """Say that the codebook file changed on disk (an editor, a ``qualcode codebook``
+        command), at each change: the app keeps coding with the codebook it loaded, so a
+        new code's key would otherwise just be "No code has the key". A change that breaks
+        the file is named with its first problem, so a restart is not where it shows."""
+        now = self._codebook_file()
+        if now is None or self._codebook_seen is None or now[2] == self._codebook_seen[2]:
+            self._codebook_seen = now or self._codebook_seen  # touched, not changed: remember the new time
+            return
+        self._codebook_seen = now
+        if now[2] == self._codebook_loaded:  # changed back: the app's codebook is the file's again
+            self.codebook_changed = False
+            self.notify(S.CODEBOOK_BACK.format(path=self.codebook_name()), timeout=S.MESSAGE_SECONDS, markup=False)
+            return
+        self.codebook_changed = True
+        from ..codebook import check_codebook
+
+        problems: list[object]
+        try:
+            problems = list(check_codebook(self.project.codebook_path))
+        except QualcodeError as exc:  # unreadable (not UTF-8, ...)
+            problems = list(exc.problems) or [exc.message]
+        text = S.CODEBOOK_CHANGED.format(path=self.codebook_name(), quit=self.key_of("quit"))
+        if problems:
+            text = S.CODEBOOK_CHANGED_INVALID.format(
+                path=self.codebook_name(), count=len(problems), first=one_line(str(problems[0]))
+            )
+        self.notify(text, severity="warning", timeout=S.NOTICE_SECONDS, markup=False)
+
+    def codebook_name(self) -> str:
+        """The codebook file as the researcher knows it: relative to the project folder."""
+        try:
+            return self.project.relative(self.project.codebook_path)
+        except QualcodeError:
+            return "the codebook"
 
     def describe(self, change: CodingChange) -> tuple[str, str]:
         """What a change did ("coding with Vertrouwen") and where, if not on screen (" in 02_cjg").
@@ -288,6 +390,8 @@ class QualcodeApp(App[None]):
             return self.jobs.running  # the key (and its footer entry) only while a job runs
         if action == "show_transcripts":
             return len(self.screen_stack) > self.base_depth  # shown where it leads somewhere
+        if action in ("undo", "redo") and isinstance(self.focused, Input):
+            return False  # typing a search or a filter: the key is not for the codings behind the box
         return True
 
     def on_job_progress(self, message: JobProgress) -> None:

@@ -49,6 +49,8 @@ FOOTER = {
     "detached_discard": "Discard",
     "detached_close": "Close",
 }
+# Enter in the code list (the list's own key, beside the keymap's): the footer says it applies.
+FOOTER_CODE_LIST_APPLY = "Apply code"
 # What each binding does (help screen, command palette, footer tooltips).
 BINDINGS = {
     "help": "Help",
@@ -195,6 +197,7 @@ STATUS_SELECTION = "{chars} chars selected"
 STATUS_NO_CODES = "no codes here"
 STATUS_MISSING = "{name} (not in codebook)"
 STATUS_MEMO = "✎"
+STATUS_TIMES = "×{count}"  # codings of one code in the selection (one per turn)
 STATUS_FILTER = "filter: {name} ({count})"
 STATUS_SEARCH = "/{query}: {index} of {count}"
 STATUS_SEARCH_NONE = "/{query}: no matches"
@@ -228,6 +231,16 @@ WHAT_ACCEPT = "acceptance of the suggestion {codes}"
 WHAT_REJECT = "rejection of the suggestion {codes}"
 WHERE = " in {transcripts}"  # the change was in another transcript than the one on screen
 STORE_CHANGED = "The project changed outside this window; showing the store as it is now"
+CODEBOOK_CHANGED = (
+    "{path} changed on disk since qualcode started. The app codes with the codebook it opened"
+    " (its codes and keys); quit ({quit}) and start qualcode again to use the new one."
+)
+CODEBOOK_BACK = "{path} is again as the app opened it"
+CODEBOOK_CHANGED_INVALID = (
+    "{path} changed on disk and has {count} problem(s), e.g. {first}. The app goes on with the"
+    " codebook it opened; `qualcode codebook check` lists them all."
+)
+NO_SUCH_KEY_CODEBOOK_CHANGED = "; {path} changed on disk: restart qualcode ({quit}, then qualcode) to use its codes"
 
 # --- suggestions in the coding screen ------------------------------------------------
 STATUS_SUGGESTED = "suggested: {name}"
@@ -329,6 +342,7 @@ PICKER_TITLE = "Apply codes to {what}"
 PICKER_PLACEHOLDER = "type part of a name, id or definition"
 PICKER_HELP = "↑↓ move · Tab mark (several codes) · Enter apply · Esc unmark, again: cancel"
 PICKER_MARKED = "{count} marked"
+PICKER_NO_MATCH = "No code matches “{query}”: change the text, or Esc to close"
 MEMO_TITLE = "Memo on {code}"
 MEMO_HELP = "Ctrl+S save · Esc cancel (asks when changed) · empty removes the memo"
 MEMO_DISCARD = "Discard your changes? Esc again discards them · Ctrl+S saves"

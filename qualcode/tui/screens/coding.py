@@ -252,14 +252,21 @@ class CodingScreen(CodingCoders, QualcodeScreen):
             here = self._targets()
             if not here:
                 codes.append(S.STATUS_NO_CODES, style="dim")
-            for i, coding in enumerate(here):
+            # A selection over several turns holds a coding of one code per turn: named once, with a count.
+            groups: dict[tuple[str, str], list] = {}
+            for coding in here:
+                groups.setdefault((coding.code_id, coding.coder), []).append(coding)
+            for i, same in enumerate(groups.values()):
+                coding = same[0]
                 info = model.code(coding.code_id)
                 if i:
                     codes.append("   ")
                 codes.append("■ ", style=info.color)
                 codes.append(info.name if info.in_codebook else S.STATUS_MISSING.format(name=info.name))
+                if len(same) > 1:
+                    codes.append(" " + S.STATUS_TIMES.format(count=len(same)), style="dim")
                 self.coder_label(codes, coding.coder)
-                if coding.memo:
+                if any(c.memo for c in same):
                     codes.append(" " + S.STATUS_MEMO)
             memos = [c for c in here if c.memo]
             if len(memos) == 1 and len(here) <= 2:  # the memo itself, while there is room for it
@@ -269,6 +276,8 @@ class CodingScreen(CodingCoders, QualcodeScreen):
             if block.turn is not None:
                 where.append(S.STATUS_POSITION.format(turn=block.turn.index, turns=model.turn_count))
                 where.append(f" {block.turn.speaker or ''}")
+            else:  # a title block, a heading: the status line still says where the cursor is
+                where.append(S.OUTSIDE_TURNS)
             self.coder_view_status(where)
             self.detached.status(where)
             selection = document.selection
@@ -319,7 +328,16 @@ class CodingScreen(CodingCoders, QualcodeScreen):
             self.app.call_later(self.code_key, event.key)
 
     def code_key(self, key: str) -> None:
-        """Apply the code with this key (in review mode: as :func:`route_key` says)."""
+        """Apply the code with this key (in review mode: as :func:`route_key` says).
+
+        Only while this screen is the one on top and the transcript has the keys: a key
+        typed right after Enter, M or / was on its way to the transcript when the code list,
+        the memo or the search box opened, and was meant for that, never for the sentence
+        beneath it (:meth:`QualcodeApp.type_ahead` hands it on).
+        """
+        if self.app.screen is not self or isinstance(self.focused, (Input, TextArea)):
+            self.app.type_ahead(key)
+            return
         review = self.suggestions
         if self.detached.waiting is not None:
             self.detached.code_keys_off()
@@ -342,7 +360,13 @@ class CodingScreen(CodingCoders, QualcodeScreen):
         elif key in self.keys:
             self.apply_codes([self.keys[key]])
         else:
-            self.flash(S.NO_SUCH_KEY.format(key=key))
+            self.app.check_codebook()
+            changed = (
+                S.NO_SUCH_KEY_CODEBOOK_CHANGED.format(path=self.app.codebook_name(), quit=self.app.key_of("quit"))
+                if self.app.codebook_changed
+                else ""
+            )
+            self.flash(S.NO_SUCH_KEY.format(key=key) + changed)
 
     # --- coding actions -------------------------------------------------------------
 
@@ -623,7 +647,7 @@ class CodingScreen(CodingCoders, QualcodeScreen):
         search = self.query_one("#coding-search", Input)
         search.remove_class("hidden")
         search.value = self.search_query
-        search.focus()
+        self.set_focus(search)  # at once (focus() waits its turn): the letters typed right after "/" are for it
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "coding-search":

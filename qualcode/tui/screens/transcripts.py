@@ -185,7 +185,7 @@ class TranscriptsScreen(QualcodeScreen):
         self.query_one(RowTable).focus()
 
     def action_focus_filter(self) -> None:
-        self.query_one(Input).focus()
+        self.set_focus(self.query_one(Input))  # at once: the letters typed right after "/" are for it
 
     def action_clear_filter(self) -> None:
         search = self.query_one(Input)

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from rich.console import Group
 from rich.text import Text
 from textual import events
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static, Tree
@@ -45,6 +46,9 @@ class CodeTree(Tree[str]):
     DEFAULT_CSS = """
     CodeTree { background: $surface; overflow-x: hidden; }
     """
+    # Tree's Enter (select_cursor) is hidden from the footer, which then showed no Enter at
+    # all, or (the transcript's) "Code…" beside the list: here Enter applies the highlighted code.
+    BINDINGS = [Binding("enter", "select_cursor", S.FOOTER_CODE_LIST_APPLY, show=True)]
 
     class Apply(Message):
         """Enter or a double click on a code: apply it."""

@@ -14,6 +14,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from ...codebook import Code, Codebook
+from ...termsafe import one_line
 from .. import strings as S
 
 
@@ -154,7 +155,11 @@ class CodePicker(ModalScreen[list[str] | None]):
         if not chosen:
             current = self._highlighted()
             chosen = [current] if current else []
-        self.dismiss(chosen or None)
+        if not chosen:  # Enter on a text no code matches: say so, rather than close as if applied
+            query = self.query_one("#picker-query", Input).value
+            self.query_one("#picker-help", Label).update(Text(S.PICKER_NO_MATCH.format(query=one_line(query))))
+            return
+        self.dismiss(chosen)
 
     def action_cancel(self) -> None:
         """Esc: drop the marks first (they are work), then close without applying."""

@@ -25,7 +25,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-MAX_WIDTH = 40  # a column never grows wider than this (longer values end in "…")
+MAX_WIDTH = 40  # a column grows no wider than this (longer values end in "…"), but for the first: see _fit
 GAP = 2  # cells between columns
 
 
@@ -82,6 +82,7 @@ class RowTable(ScrollView, can_focus=True):
         self.rows: list[tuple[str, ...]] = []
         self.keys: list[str] = []
         self.widths: list[int] = []
+        self.natural: list[int] = []  # each column's longest value
 
     # --- content ------------------------------------------------------------------------
 
@@ -90,14 +91,27 @@ class RowTable(ScrollView, can_focus=True):
         self.columns = list(columns)
         self.rows = [tuple(row) for row in rows]
         self.keys = list(keys)
-        self.widths = [
-            min(MAX_WIDTH, max([cell_len(column.label), *(len(row[i]) for row in self.rows)]))
-            for i, column in enumerate(self.columns)
+        self.natural = [
+            max([cell_len(column.label), *(len(row[i]) for row in self.rows)]) for i, column in enumerate(self.columns)
         ]
-        total = sum(self.widths) + GAP * len(self.widths) + 1
-        self.virtual_size = Size(total, len(self.rows) + 1)
+        self._fit()
         self.cursor_row = min(self.cursor_row, max(len(self.rows) - 1, 0))
         self.refresh()
+
+    def _fit(self) -> None:
+        """Column widths: each up to ``MAX_WIDTH``; the first (the names) wider when the
+        screen has room for it, so long transcript names are not cut on a wide terminal."""
+        self.widths = [min(MAX_WIDTH, width) for width in self.natural]
+        if self.widths:
+            room = self.scrollable_content_region.width - (sum(self.widths) + GAP * len(self.widths) + 1)
+            self.widths[0] += max(0, min(room, self.natural[0] - self.widths[0]))
+        total = sum(self.widths) + GAP * len(self.widths) + 1
+        self.virtual_size = Size(total, len(self.rows) + 1)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.natural:
+            self._fit()
+            self.refresh()
 
     @property
     def row_count(self) -> int:
