@@ -1,0 +1,121 @@
+"""hostile17: hostile inputs on what changed in session 16 (qualcode.yaml edits, .rtf import,
+Teams/Zoom turns, --excel listings, ...). Each test fails on fc0a42d unless it says otherwise."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from qualcode.errors import QualcodeError
+from qualcode.project import load_config, set_config_value
+
+NEW = ["i", "Lotte Jansen"]
+NEW_LINE = b'interviewer_speakers: ["i", "Lotte Jansen"]'
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # Windows line ends stay Windows line ends (were all turned into \n)
+        (
+            b"# mijn instellingen\r\ninterviewer_speakers: [i]\r\nspacy_model: nl_core_news_sm\r\n",
+            b"# mijn instellingen\r\n" + NEW_LINE + b"\r\nspacy_model: nl_core_news_sm\r\n",
+        ),
+        (b"# x\rinterviewer_speakers: [i]\rspacy_model: y\r", b"# x\r" + NEW_LINE + b"\rspacy_model: y\r"),
+        (b"spacy_model: y\r\n", b"spacy_model: y\r\n" + NEW_LINE + b"\r\n"),
+        # Notepad's byte-order mark stays (was dropped)
+        (b"\xef\xbb\xbf# c\ninterviewer_speakers: [i]\n", b"\xef\xbb\xbf# c\n" + NEW_LINE + b"\n"),
+        # a comment (and blank lines) after a list written one item per line belong to what follows (were removed)
+        (
+            b"interviewer_speakers:\n  - i\n  - v\n# het model\nspacy_model: y\n",
+            NEW_LINE + b"\n# het model\nspacy_model: y\n",
+        ),
+        (
+            b"interviewer_speakers:\n- i\n\n# het model\n\nspacy_model: y\n",
+            NEW_LINE + b"\n\n# het model\n\nspacy_model: y\n",
+        ),
+        (b"interviewer_speakers:\n  - i\n# einde\n", NEW_LINE + b"\n# einde\n"),
+        # a key written in quotes is the key (a second one was added: a file load_config refuses)
+        (b'"interviewer_speakers": [i]\nspacy_model: y\n', NEW_LINE + b"\nspacy_model: y\n"),
+        (b"'interviewer_speakers':\n  - i\nspacy_model: y\n", NEW_LINE + b"\nspacy_model: y\n"),
+        # the last line without its line end keeps it so
+        (b"spacy_model: y\ninterviewer_speakers:\n  - i", b"spacy_model: y\n" + NEW_LINE),
+    ],
+)
+def test_hostile17_set_config_value_changes_the_value_only(tmp_path, before, after):
+    config = tmp_path / "qualcode.yaml"
+    config.write_bytes(before)
+    set_config_value(tmp_path, "interviewer_speakers", NEW)
+    assert config.read_bytes() == after
+    assert load_config(tmp_path).interviewer_speakers == NEW
+
+
+def test_hostile17_set_config_value_keeps_a_utf16_file_utf16(tmp_path):
+    config = tmp_path / "qualcode.yaml"
+    config.write_bytes(b"\xff\xfe" + "interviewer_speakers: [i]\r\nspacy_model: één\r\n".encode("utf-16-le"))
+    set_config_value(tmp_path, "interviewer_speakers", NEW)  # was: "'utf-8' codec can't decode byte 0xff in position 0"
+    expected = b"\xff\xfe" + 'interviewer_speakers: ["i", "Lotte Jansen"]\r\nspacy_model: één\r\n'.encode("utf-16-le")
+    assert config.read_bytes() == expected
+
+
+@pytest.mark.parametrize(
+    ("before", "reason"),
+    [
+        # not valid as it is: refused before anything is written (was: written, then refused)
+        (b"interviewer_speakers_oud: [i]\n", "it is not valid now: line 1: unknown key 'interviewer_speakers_oud'"),
+        (b"{interviewer_speakers: [i], spacy_model: y}\n", "it is not written as one 'key: value' per line"),
+        # the starter's commented example inside another value's quoted text: that value would change
+        (b'codebook: "a.yaml\n  # interviewer_speakers: [v]"\n# interviewer_speakers: [i]\n', None),
+    ],
+)
+def test_hostile17_set_config_value_writes_nothing_it_refuses(tmp_path, before, reason):
+    config = tmp_path / "qualcode.yaml"
+    config.write_bytes(before)
+    try:
+        set_config_value(tmp_path, "interviewer_speakers", NEW)
+    except QualcodeError as exc:
+        assert reason is not None and reason in str(exc) and exc.code == "QC011", str(exc)
+    else:
+        assert reason is None  # a guard (passes on fc0a42d too)
+        assert load_config(tmp_path).codebook == "a.yaml # interviewer_speakers: [v]"
+        assert load_config(tmp_path).interviewer_speakers == NEW
+        return
+    assert config.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["qualcode.yaml"]
+
+
+def test_hostile17_set_config_value_does_not_replace_a_read_only_file(tmp_path, monkeypatch):
+    config = tmp_path / "qualcode.yaml"
+    config.write_bytes(b"interviewer_speakers: [i]\n")
+    real = os.access
+    monkeypatch.setattr(
+        os, "access", lambda p, mode, **kw: False if mode == os.W_OK and str(p) == str(config) else real(p, mode, **kw)
+    )
+    with pytest.raises(QualcodeError, match="the file is read-only"):  # the tests run as root: os.access says so
+        set_config_value(tmp_path, "interviewer_speakers", NEW)
+    assert config.read_bytes() == b"interviewer_speakers: [i]\n"
+
+
+@pytest.mark.parametrize(
+    "label", ["Lotte\u2028Jansen", "a\x85b", "c\x9bd", "no", "null", "- x", "a: b", "#c", "'q'", '"dq"', "\t"]
+)
+def test_hostile17_set_config_value_writes_any_text_so_that_it_reads_back(tmp_path, label):
+    (tmp_path / "qualcode.yaml").write_text("# c\ninterviewer_speakers: [i]\n", encoding="utf-8")
+    set_config_value(tmp_path, "interviewer_speakers", ["i", label])  # U+2028, NEL: YAML folds them; C1: refused
+    assert load_config(tmp_path).interviewer_speakers == ["i", label]
+
+
+def test_hostile17_make_interviewer_keeps_a_pattern_added_to_the_file_meanwhile(tmp_path):
+    from qualcode.project import Project
+
+    Project.init(tmp_path).close()
+    (tmp_path / "qualcode.yaml").write_text("interviewer_speakers: [i]\n", encoding="utf-8")
+    project = Project.open(tmp_path)
+    try:
+        # the researcher adds a pattern in an editor while the project is open
+        (tmp_path / "qualcode.yaml").write_text("interviewer_speakers: [i, moderator]\n", encoding="utf-8")
+        assert project.make_interviewer("Lotte Jansen")
+    finally:
+        project.close()
+    assert load_config(tmp_path).interviewer_speakers == ["i", "moderator", "Lotte Jansen"]  # was: moderator lost
