@@ -119,3 +119,55 @@ def test_hostile17_make_interviewer_keeps_a_pattern_added_to_the_file_meanwhile(
     finally:
         project.close()
     assert load_config(tmp_path).interviewer_speakers == ["i", "moderator", "Lotte Jansen"]  # was: moderator lost
+
+
+# --- .rtf -------------------------------------------------------------------------------------
+
+
+def _rtf(tmp_path, data: bytes, name: str = "t.rtf"):
+    from qualcode.ingest import read_transcript
+
+    path = tmp_path / name
+    path.write_bytes(data)
+    return read_transcript(path)
+
+
+def test_hostile17_rtf_emoji_from_word_is_one_character(tmp_path):
+    # Word writes U+1F600 as its UTF-16 pair of \u escapes: striprtf gave two lone halves,
+    # which the store could not hash or save (UnicodeEncodeError: surrogates not allowed).
+    t = _rtf(tmp_path, rb"{\rtf1\ansi\ansicpg1252 R: Ik was blij \u-10179?\u-8704? echt.\par}")
+    assert t.text == "R: Ik was blij \U0001f600 echt." and not t.warnings
+
+
+@pytest.mark.parametrize(
+    ("escape", "was"),
+    [
+        (rb"\u55296?", "a lone half of a pair: UnicodeEncodeError in the store"),
+        (rb"\u9999999?", "chr() arg not in range(0x110000): the whole file refused"),
+        (rb"\u-99999?", "chr() arg not in range(0x110000)"),
+        (rb"\u9999999999?", "OverflowError traceback"),
+        (rb"\u" + b"9" * 5000 + b"?", "OverflowError traceback"),
+    ],
+    ids=["half", "beyond", "negative", "ten-digits", "5000-digits"],
+)
+def test_hostile17_rtf_escape_that_names_no_character_is_shown_as_a_replacement(tmp_path, escape, was):
+    t = _rtf(tmp_path, rb"{\rtf1\ansi R: een " + escape + rb" teken.\par}")
+    assert t.text == "R: een \ufffd teken.", was
+    assert any("name no character" in w for w in t.warnings)
+    t.text.encode("utf-8")  # the store can keep it
+
+
+def test_hostile17_rtf_escaped_backslash_before_u_is_text(tmp_path):
+    t = _rtf(tmp_path, rb"{\rtf1\ansi R: pad C:\\u99999 hier.\par}")  # guard: '\\' then 'u99999' is text
+    assert t.text == "R: pad C:\\u99999 hier." and not t.warnings
+
+
+def test_hostile17_rtf_font_character_set_python_cannot_read_is_a_clear_error(tmp_path):
+    with pytest.raises(QualcodeError) as caught:  # was: LookupError traceback (striprtf's 'mac_japanese')
+        _rtf(tmp_path, rb"{\rtf1\ansi{\fonttbl{\f0\fcharset78 Osaka;}}\f0 R: caf\'e9 open.\par}", "mac.rtf")
+    assert "mac.rtf" in caught.value.message and "character set is not known here" in caught.value.message
+
+
+def test_hostile17_rtf_code_page_that_is_no_ascii_is_not_used_for_the_whole_file(tmp_path):
+    t = _rtf(tmp_path, rb"{\rtf1\ansi\ansicpg500 R: Hoe gaat het?\par}")  # EBCDIC: the file read as garbage
+    assert t.text == "R: Hoe gaat het?" and t.encoding == "cp1252"
