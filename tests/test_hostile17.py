@@ -171,3 +171,34 @@ def test_hostile17_rtf_font_character_set_python_cannot_read_is_a_clear_error(tm
 def test_hostile17_rtf_code_page_that_is_no_ascii_is_not_used_for_the_whole_file(tmp_path):
     t = _rtf(tmp_path, rb"{\rtf1\ansi\ansicpg500 R: Hoe gaat het?\par}")  # EBCDIC: the file read as garbage
     assert t.text == "R: Hoe gaat het?" and t.encoding == "cp1252"
+
+
+# --- turns ------------------------------------------------------------------------------------
+
+
+def test_hostile17_a_turn_that_ends_in_teams_words_is_no_teams_line():
+    from qualcode.ingest import parse_turns
+
+    text = (
+        "I: Wat deed de stagiair?\n\n"
+        "R: Hij zei: Lotte heeft transcriptie gestopt\n\n"  # was: structure, R's only turn gone
+        "I: En toen?\n\n"
+        "R: Toen was het klaar. Ik denk dat\nde stagiair heeft transcriptie gestopt\n\n"  # was: cut from the turn
+        "Lotte Jansen heeft transcriptie gestopt\n"  # Teams' own line: still no part of a turn
+    )
+    said = [(t.speaker, text[t.start : t.end]) for t in parse_turns(text)]
+    assert said == [
+        ("I", "Wat deed de stagiair?"),
+        ("R", "Hij zei: Lotte heeft transcriptie gestopt"),
+        ("I", "En toen?"),
+        ("R", "Toen was het klaar. Ik denk dat\nde stagiair heeft transcriptie gestopt"),
+    ]
+
+
+def test_hostile17_a_file_of_timestamps_only_says_so(tmp_path):
+    from qualcode.ingest import read_transcript
+
+    path = tmp_path / "tijden.txt"
+    path.write_text("[00:00:01]\n\n0:0:3.120 --> 0:0:7.450\n\n#00:00:09-2#\n", encoding="utf-8")
+    t = read_transcript(path)
+    assert t.turns == [] and "only headings, speaker labels or timestamps" in " ".join(t.warnings)  # was: 'or labels'
