@@ -202,3 +202,20 @@ def test_hostile17_a_file_of_timestamps_only_says_so(tmp_path):
     path.write_text("[00:00:01]\n\n0:0:3.120 --> 0:0:7.450\n\n#00:00:09-2#\n", encoding="utf-8")
     t = read_transcript(path)
     assert t.turns == [] and "only headings, speaker labels or timestamps" in " ".join(t.warnings)  # was: 'or labels'
+
+
+# --- --excel ----------------------------------------------------------------------------------
+
+
+def test_hostile17_excel_negative_numbers_stay_numbers():
+    import io
+
+    from qualcode.export import CsvStyle, CsvWriter
+
+    stream = io.StringIO()
+    writer = CsvWriter(stream, CsvStyle(excel=True))
+    writer.rows([["vertrouwen", -0.013721, 0.5, -3, "-0.5 is tekst", "=1+1"]])
+    # a kappa below zero was written "'-0,013721": text in Excel, no number to compute with
+    assert stream.getvalue() == "\ufeffvertrouwen;-0,013721;0,5;-3;'-0.5 is tekst;'=1+1\r\n"
+    assert writer.fields([-0.25, "-ja"]) == "-0,25;'-ja"
+    assert writer.cell(-0.25) == "-0,25" and writer.cell("+x") == "'+x"
