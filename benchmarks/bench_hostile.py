@@ -49,6 +49,12 @@ def _street(n: int) -> None:
     find_patterns("A'" * (n // 2))
 
 
+def _spoken_email(n: int) -> None:
+    from qualcode.pseudonymise.patterns import find_patterns
+
+    find_patterns("a punt at punt " * (n // 15))
+
+
 def _filter(n: int) -> None:
     from qualcode.tui.screens.transcripts import parse_filter
 
@@ -63,6 +69,7 @@ CASES: dict[str, tuple[Callable[[int], None], int]] = {
     "names-in-a-turn": (_names, 40_000),
     "street-apostrophes": (_street, 40_000),
     "transcripts-filter": (_filter, 20_000),
+    "spoken-email-chain": (_spoken_email, 40_000),
 }
 
 
