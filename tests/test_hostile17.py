@@ -232,3 +232,29 @@ def test_hostile17_spoken_email_pattern_on_a_megabyte_chain_of_dots_and_ats():
     said = "mail f punt bouzid apenstaartje wijkteamrotterdam punt nl of bilal at gmail punt com"
     found = [c.text for c in find_patterns("a punt at punt " * 5_000 + said) if c.category == "email"]
     assert found == ["f punt bouzid apenstaartje wijkteamrotterdam punt nl", "bilal at gmail punt com"]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Ik woon in Roma" + "a" * 300_000 + " echt.",  # a capitalised word: not_personal_compound cut it at every letter
+        ("ik ben hier en daar " * 5) + "ik woon in " + "qz" * 150_000 + " en ik ben hier",  # caseless: _compound likewise
+    ],
+    ids=["capitalised", "caseless"],
+)
+def test_hostile17_detect_on_a_word_of_300000_letters(said):
+    from qualcode.ingest import parse_turns
+    from qualcode.pseudonymise import DetectionContext, detect
+
+    text = f"Interviewer: {said}\n"  # 100,000 letters took 2.6-3.4 s CPU on fc0a42d, these ~25 s
+    found = detect(text, parse_turns(text), DetectionContext.build(), None)
+    word = max(text.split(), key=len)
+    assert [(c.category, c.start, c.end) for c in found] == [("place", text.index(word), text.index(word) + len(word))]
+
+
+def test_hostile17_compounds_are_still_read_as_before():
+    from qualcode.pseudonymise.caseless import _compound
+    from qualcode.pseudonymise.words import not_personal_compound
+
+    assert _compound("sorteercentrum") and _compound("kookmiddag") and not _compound("afrikaanderwijk")
+    assert not_personal_compound("WhatsAppgroepen") and not not_personal_compound("Romanus")
