@@ -15,7 +15,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -498,18 +498,21 @@ class Project:
         self.__dict__.pop("codebook", None)
         return value
 
-    def make_interviewer(self, speaker: str) -> bool:
-        """Make the speaker label ``speaker`` an interviewer's: its exact text (any case) added
-        to ``interviewer_speakers`` in qualcode.yaml, the patterns there kept (the default ones
-        written out when the file had none), then applied to the stored turns. False when the
-        setting made it an interviewer already (nothing written)."""
+    def make_interviewers(self, speakers: Iterable[str]) -> list[str]:
+        """Make the speaker labels ``speakers`` interviewers': their exact text (any case) added
+        to ``interviewer_speakers`` in qualcode.yaml in one edit (all or none), the patterns
+        there kept (the default ones written out when the file had none, a pattern added to
+        the file meanwhile too). Returns those added: not the ones the setting made
+        interviewers already (nothing written when that is all of them)."""
         self.config = load_config(self.root)  # as the file is now: a pattern added meanwhile is kept
-        if self.config.role_of(speaker) == INTERVIEWER:
-            return False
-        patterns = [*self.config.interviewer_speakers, re.escape(speaker).replace("\\ ", " ")]  # "Lotte Jansen" reads as written
+        added = [s for s in dict.fromkeys(speakers) if self.config.role_of(s) != INTERVIEWER]
+        if not added:
+            return []
+        # "Lotte Jansen" reads as written
+        patterns = [*self.config.interviewer_speakers, *(re.escape(s).replace("\\ ", " ") for s in added)]
         set_config_value(self.root, "interviewer_speakers", patterns)
         self.config = load_config(self.root)
-        return True
+        return added
 
     @cached_property
     def codebook(self) -> Codebook:

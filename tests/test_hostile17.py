@@ -106,7 +106,7 @@ def test_hostile17_set_config_value_writes_any_text_so_that_it_reads_back(tmp_pa
     assert load_config(tmp_path).interviewer_speakers == ["i", label]
 
 
-def test_hostile17_make_interviewer_keeps_a_pattern_added_to_the_file_meanwhile(tmp_path):
+def test_hostile17_make_interviewers_keeps_a_pattern_added_to_the_file_meanwhile(tmp_path):
     from qualcode.project import Project
 
     Project.init(tmp_path).close()
@@ -115,7 +115,7 @@ def test_hostile17_make_interviewer_keeps_a_pattern_added_to_the_file_meanwhile(
     try:
         # the researcher adds a pattern in an editor while the project is open
         (tmp_path / "qualcode.yaml").write_text("interviewer_speakers: [i, moderator]\n", encoding="utf-8")
-        assert project.make_interviewer("Lotte Jansen")
+        assert project.make_interviewers(["Lotte Jansen"]) == ["Lotte Jansen"]
     finally:
         project.close()
     assert load_config(tmp_path).interviewer_speakers == ["i", "moderator", "Lotte Jansen"]  # was: moderator lost
@@ -258,3 +258,42 @@ def test_hostile17_compounds_are_still_read_as_before():
 
     assert _compound("sorteercentrum") and _compound("kookmiddag") and not _compound("afrikaanderwijk")
     assert not_personal_compound("WhatsAppgroepen") and not not_personal_compound("Romanus")
+
+
+TEAMS_THREE = (
+    "Lotte Jansen   0:03\nGoedemiddag. Kun je vertellen wat je doet?\n\n"
+    "Samira El Amrani   0:09\nIk ben vrijwilliger.\n\n"
+    "Lotte Jansen   1:02\nHoe ben je daar terechtgekomen?\n\n"
+    "Samira El Amrani   1:05\nVia mijn buurvrouw.\n\n"
+    "Piet Paulusma   1:09\nEn via mij?\n\n"
+    "Piet Paulusma   1:12\nJa?\n"
+)
+CODEBOOK = "title: Test\ncodes:\n  - id: steun\n    name: Steun\n"
+
+
+def test_hostile17_speakers_interviewer_of_several_labels_is_all_or_nothing(runner, tmp_path, monkeypatch):
+    from conftest import cli_project
+
+    import qualcode.project
+    from qualcode.cli import main
+
+    root = cli_project(runner, tmp_path / "p", CODEBOOK, {"teams.txt": TEAMS_THREE})
+    config = root / "qualcode.yaml"
+    before = config.read_bytes()
+    real = qualcode.project.set_config_value
+
+    def failing(root, key, value):  # the edit that adds Piet Paulusma fails (a full disk, say)
+        if "Piet Paulusma" in value:
+            raise qualcode.project.error(qualcode.project.CONFIG_NOT_EDITABLE, path=config, key=key, value="", reason="disk full")
+        real(root, key, value)
+
+    monkeypatch.setattr(qualcode.project, "set_config_value", failing)
+    args = ["--project", str(root), "speakers", "--interviewer", "Lotte Jansen", "--interviewer", "Piet Paulusma"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 1 and "disk full" in result.output and "Traceback" not in result.output
+    assert config.read_bytes() == before  # was: Lotte Jansen written, her turns' stored role not applied
+    monkeypatch.setattr(qualcode.project, "set_config_value", real)
+    result = runner.invoke(main, [*args, "--interviewer", "lotte jansen", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("from now on") == 2  # one edit for both, a label given twice once
+    assert load_config(root).interviewer_speakers[-2:] == ["Lotte Jansen", "Piet Paulusma"]

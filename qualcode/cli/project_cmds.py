@@ -203,7 +203,7 @@ def speakers(state: State, apply_: bool, interviewers: tuple[str, ...], fmt: str
             if label.casefold() not in folded:
                 listed = first_of(sorted(known), 12) or "none"
                 raise error(UNKNOWN_SPEAKER, speaker=label, known=listed, suggestion=did_you_mean(label, known))
-        added = [folded[label.casefold()] for label in interviewers if project.make_interviewer(folded[label.casefold()])]
+        added = project.make_interviewers(folded[label.casefold()] for label in interviewers)
         for label in added:
             note(f"{label} is an interviewer from now on: added to interviewer_speakers in qualcode.yaml")
         apply_ = True
