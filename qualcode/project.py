@@ -571,7 +571,9 @@ class Project:
         file in place (:meth:`_finish_codebook_change`). The record is cleared once it is."""
         from .atomic import target
         from .codebook import staged_codebook
+        from .ingest.decode import in_form_of
 
+        text = in_form_of(path, text)  # a Windows user's CRLF and byte-order mark stay
         store = self.store
         start = store.commits  # the block's transaction: committed once this grew
         with self.lock.hold("change the codebook", self.on_lock_wait):

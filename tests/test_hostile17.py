@@ -297,3 +297,41 @@ def test_hostile17_speakers_interviewer_of_several_labels_is_all_or_nothing(runn
     assert result.exit_code == 0, result.output
     assert result.stderr.count("from now on") == 2  # one edit for both, a label given twice once
     assert load_config(root).interviewer_speakers[-2:] == ["Lotte Jansen", "Piet Paulusma"]
+
+
+@pytest.mark.parametrize(
+    ("head", "newline"),
+    [(b"\xef\xbb\xbf", b"\r\n"), (b"", b"\r\n"), (b"\xef\xbb\xbf", b"\n")],
+    ids=["bom-crlf", "crlf", "bom"],
+)
+def test_hostile17_codebook_edits_keep_the_files_line_ends_and_byte_order_mark(runner, tmp_path, head, newline):
+    from conftest import cli_project
+
+    from qualcode.cli import main
+
+    root = cli_project(runner, tmp_path / "p", CODEBOOK, {"teams.txt": TEAMS_THREE})
+    book = root / "codebooks" / "codebook.yaml"
+    lines = [
+        "title: Test",
+        "# mijn codes",
+        "codes:",
+        "  - id: steun",
+        "    name: Steun",
+        "  - id: vertrouwen",
+        "    name: Vertrouwen",
+    ]
+    book.write_bytes(head + newline.join(line.encode() for line in lines) + newline)
+    for args in (["rename", "steun", "hulp"], ["move", "vertrouwen", "--parent", "hulp"]):
+        result = runner.invoke(main, ["--project", str(root), "codebook", *args])
+        assert result.exit_code == 0, result.output
+    data = book.read_bytes()
+    # was: the byte-order mark dropped, the new lines ('guid:', 'children:') ending in LF among CRLF ones
+    assert data.startswith(head + b"title: Test" + newline) and data.count(b"\n") == data.count(newline) == 9
+    assert data.decode("utf-8-sig").replace("\r\n", "\n").splitlines()[3:] == [
+        "  - id: hulp",
+        "    name: Steun",
+        f"    guid: {data.decode().split('guid: ')[1].split()[0]}",
+        "    children:",
+        "      - id: vertrouwen",
+        "        name: Vertrouwen",
+    ]
