@@ -3,9 +3,12 @@ Teams/Zoom turns, --excel listings, ...). Each test fails on fc0a42d unless it s
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 
 import pytest
+from test_team_cli import team  # noqa: F401  (the fixture: one transcript coded by anna and bram)
 
 from qualcode.errors import QualcodeError
 from qualcode.project import load_config, set_config_value
@@ -335,3 +338,22 @@ def test_hostile17_codebook_edits_keep_the_files_line_ends_and_byte_order_mark(r
         "      - id: vertrouwen",
         "        name: Vertrouwen",
     ]
+
+
+# --- settle -----------------------------------------------------------------------------------
+
+
+def test_hostile17_settle_refuses_a_span_beside_the_disagreement(runner, team):  # noqa: F811
+    from test_team_cli import KRACHT, TRANSCRIPT, run
+
+    listed = list(csv.DictReader(io.StringIO(run(runner, team, "disagreements", "--format", "csv").stdout)))
+    only_anna = listed[1]["key"]
+    elsewhere = TRANSCRIPT.index("Wij verwachten")  # another turn's text: a typo for the kracht passage
+    before = run(runner, team, "codings", "--format", "csv").stdout
+    result = run(runner, team, "settle", only_anna, "--span", f"{elsewhere}:{elsewhere + 10}")
+    assert result.exit_code == 1 and "Traceback" not in result.output  # was: consensus codings made there, exit 0
+    assert f"does not reach disagreement {only_anna} ({KRACHT}:{KRACHT + 20} in 'int1')" in result.stderr
+    assert f"--span {KRACHT}:{KRACHT + 20}" in result.stderr
+    assert run(runner, team, "codings", "--format", "csv").stdout == before  # nothing decided, nothing coded
+    result = run(runner, team, "settle", only_anna, "--span", f"{KRACHT + 19}:{KRACHT + 30}")  # one character in common
+    assert result.exit_code == 0, result.stderr
