@@ -357,3 +357,11 @@ def test_hostile17_settle_refuses_a_span_beside_the_disagreement(runner, team): 
     assert run(runner, team, "codings", "--format", "csv").stdout == before  # nothing decided, nothing coded
     result = run(runner, team, "settle", only_anna, "--span", f"{KRACHT + 19}:{KRACHT + 30}")  # one character in common
     assert result.exit_code == 0, result.stderr
+
+
+def test_hostile17_an_f4_turn_never_starts_after_it_ends():
+    from qualcode.ingest import parse_turns
+
+    text = "I: Vraag een? #00:00:05-3#\n\nB: Antwoord. #00:00:12-1#\n\nI: Vraag twee? #00:00:03-0#\n\nB: Nee. #00:00:20-0#\n"
+    times = [(t.time_start, t.time_end) for t in parse_turns(text)]
+    assert times == [(None, 5.0), (5.0, 12.0), (None, 3.0), (3.0, 20.0)]  # was (12.0, 3.0): ending before it started

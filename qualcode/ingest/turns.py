@@ -162,6 +162,8 @@ def _start_where_the_last_ended(turns: list[Turn]) -> None:
     a turn at its end (``... #00:01:23-4#``), so its next turn's start is that time."""
     for before, turn in pairwise(turns):
         if turn.time_start is None and before.time_end is not None:
+            if turn.time_end is not None and turn.time_end < before.time_end:
+                continue  # a mistyped or restarted time ('#00:00:03-0#' after 0:12): no turn ends before it starts
             turn.time_start = before.time_end
 
 
