@@ -365,3 +365,28 @@ def test_hostile17_an_f4_turn_never_starts_after_it_ends():
     text = "I: Vraag een? #00:00:05-3#\n\nB: Antwoord. #00:00:12-1#\n\nI: Vraag twee? #00:00:03-0#\n\nB: Nee. #00:00:20-0#\n"
     times = [(t.time_start, t.time_end) for t in parse_turns(text)]
     assert times == [(None, 5.0), (5.0, 12.0), (None, 3.0), (3.0, 20.0)]  # was (12.0, 3.0): ending before it started
+
+
+# --- the app's palette ------------------------------------------------------------------------
+
+
+async def test_hostile17_palette_shows_names_with_brackets_as_written(small_project):
+    """A coder named '[/bold]cor' stopped the app (MarkupError) when the palette listed the
+    review of each pair; a code 'Rol [cjg]' showed as 'Rol '; '[@click=...]' was an action."""
+    from test_tui_coding import SIZE
+    from test_tui_support import SMALL_TRANSCRIPT, make_app, settle
+    from textual.command import CommandList
+
+    store = small_project.store
+    tid = next(iter(store.transcripts.names()))
+    start = SMALL_TRANSCRIPT.index("Eerst was ik bang.")
+    for coder in ("anna", "[/bold]cor [@click=app.quit]x[/]"):
+        store.codings.add(tid, start, start + 18, "drempels", coder)
+    async with make_app(small_project, coder="anna").run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"review")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        shown = [str(option.prompt) for option in pilot.app.screen.query_one(CommandList).options]
+        assert any("Review disagreements: [/bold]cor [@click=app.quit]x[/] and anna" in s for s in shown), shown
