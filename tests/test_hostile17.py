@@ -390,3 +390,46 @@ async def test_hostile17_palette_shows_names_with_brackets_as_written(small_proj
         await settle(pilot)
         shown = [str(option.prompt) for option in pilot.app.screen.query_one(CommandList).options]
         assert any("Review disagreements: [/bold]cor [@click=app.quit]x[/] and anna" in s for s in shown), shown
+
+
+MARKUP = "[/b]x [@click=app.quit]q[/] [red"
+MARKUP_CODEBOOK = f"""\
+title: "Boek {MARKUP}"
+codes:
+  - id: vertrouwen
+    name: "Vertrouwen {MARKUP}"
+    description: "Besch {MARKUP}"
+    key: v
+  - id: drempels
+    name: "Drempels {MARKUP}"
+    key: h
+"""
+
+
+@pytest.mark.parametrize("screen", ["retrieval", "stats"])
+async def test_hostile17_screens_show_names_and_memos_with_brackets_as_written(tmp_path, screen):
+    """A memo, code, coder or speaker holding '[/b]' stopped the app with a MarkupError on the
+    segments screen (its table read the cells as markup) and on the statistics screen (its
+    message naming the coders); every Static and Label of the app now shows text as written."""
+    from test_tui_coding import SIZE
+    from test_tui_support import SMALL_TRANSCRIPT, make_app, make_project, settle
+
+    text = SMALL_TRANSCRIPT.replace("R: ", "R [/i]: ")
+    project = make_project(tmp_path / "p", {"gesprek.txt": text}, codebook=MARKUP_CODEBOOK)
+    store = project.store
+    tid = next(iter(store.transcripts.names()))
+    start = text.index("Eerst was ik bang.")
+    store.codings.add(tid, start, start + 18, "drempels", "anna", memo=f"memo {MARKUP}")
+    store.codings.add(tid, start, start + 18, "vertrouwen", f"bram {MARKUP}", memo=f"memo {MARKUP}")
+    try:
+        async with make_app(project, coder="anna").run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            pilot.app.action_show_screen(screen)
+            await settle(pilot)
+            for key in ("down", "enter", "space", "c", "tab", "down"):
+                await pilot.press(key)
+                await settle(pilot)
+            await pilot.pause(0.3)
+            assert pilot.app.screen.SCREEN == screen and pilot.app.is_running
+    finally:
+        project.close()
