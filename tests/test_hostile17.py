@@ -433,3 +433,32 @@ async def test_hostile17_screens_show_names_and_memos_with_brackets_as_written(t
             assert pilot.app.screen.SCREEN == screen and pilot.app.is_running
     finally:
         project.close()
+
+
+async def test_hostile17_statistics_grouped_by_an_attribute_whose_name_holds_brackets(tmp_path):
+    """The 'Group by' list read an attribute's name as markup: '[/b]stad' stopped the app."""
+    from test_tui_coding import SIZE
+    from test_tui_support import SMALL_TRANSCRIPT, make_app, make_project, settle
+
+    project = make_project(tmp_path / "p", {"gesprek.txt": SMALL_TRANSCRIPT})
+    store = project.store
+    tid = next(iter(store.transcripts.names()))
+    store.transcripts.set_attributes(tid, {"[/b]stad [@click=app.quit]x[/]": "[/i]Utrecht"})
+    start = SMALL_TRANSCRIPT.index("Eerst was ik bang.")
+    store.codings.add(tid, start, start + 18, "drempels", "anna")
+    try:
+        async with make_app(project, coder="anna").run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            pilot.app.action_show_screen("stats")
+            await settle(pilot)
+            await pilot.click("#stats-by")
+            await pilot.pause(0.3)
+            await pilot.press("down", "enter")  # grouped by the attribute: its value a column
+            await settle(pilot)
+            for key in ("4", "2", "1"):
+                await pilot.press(key)
+                await settle(pilot)
+            assert pilot.app.is_running and pilot.app.screen.SCREEN == "stats"
+            assert pilot.app.screen.query_one("#stats-by").value == "[/b]stad [@click=app.quit]x[/]"
+    finally:
+        project.close()

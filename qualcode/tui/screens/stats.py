@@ -236,15 +236,16 @@ class StatsScreen(QualcodeScreen):
             yield ProgressBar(id="stats-progress", show_eta=False)
         yield Footer(compact=True, show_command_palette=False)  # room for the keys at 80 columns
 
-    def _grouping_options(self) -> list[tuple[str, str]]:
-        # all_attributes is one small query; the screen is built on the UI thread.
+    def _grouping_options(self) -> list[tuple[Text, str]]:
+        # all_attributes is one small query; the screen is built on the UI thread. Text, not
+        # str: an attribute's name is no markup ('[/b]' in one stopped the app).
         names = sorted({n for values in self.project.store.transcripts.all_attributes().values() for n in values})
         return [
-            (S.BY_NONE, NO_GROUPING),
-            *((S.BY_ATTRIBUTE.format(name=n), n) for n in names),
-            (S.BY_TRANSCRIPT, TRANSCRIPT),
-            (S.BY_SPEAKER, SPEAKER),
-            (S.BY_ROLE, ROLE),
+            (Text(S.BY_NONE), NO_GROUPING),
+            *((Text(S.BY_ATTRIBUTE.format(name=n)), n) for n in names),
+            (Text(S.BY_TRANSCRIPT), TRANSCRIPT),
+            (Text(S.BY_SPEAKER), SPEAKER),
+            (Text(S.BY_ROLE), ROLE),
         ]
 
     def on_mount(self) -> None:
