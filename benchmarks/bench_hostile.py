@@ -49,6 +49,20 @@ def _street(n: int) -> None:
     find_patterns("A'" * (n // 2))
 
 
+def _spoken_email(n: int) -> None:
+    from qualcode.pseudonymise.patterns import find_patterns
+
+    find_patterns("a punt at punt " * (n // 15))
+
+
+def _long_word(n: int) -> None:
+    _detect("Interviewer: Ik woon in Roma" + "a" * n + " echt.\n")
+
+
+def _long_caseless_word(n: int) -> None:
+    _detect("Interviewer: " + "ik ben hier en daar " * 5 + "ik woon in " + "qz" * (n // 2) + " en ik ben hier\n")
+
+
 def _filter(n: int) -> None:
     from qualcode.tui.screens.transcripts import parse_filter
 
@@ -63,6 +77,9 @@ CASES: dict[str, tuple[Callable[[int], None], int]] = {
     "names-in-a-turn": (_names, 40_000),
     "street-apostrophes": (_street, 40_000),
     "transcripts-filter": (_filter, 20_000),
+    "spoken-email-chain": (_spoken_email, 40_000),
+    "long-capitalised-word": (_long_word, 60_000),
+    "long-caseless-word": (_long_caseless_word, 60_000),
 }
 
 

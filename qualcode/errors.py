@@ -727,6 +727,11 @@ BAD_DECISION = Msg(
     "cannot settle with '{decision}'",
     "choose one of: {choices}",
 )
+SPAN_BESIDE_DISAGREEMENT = Msg(
+    "QC236",
+    "the span {start}:{end} does not reach disagreement {key} ({first}:{last} in '{transcript}')",
+    "the team's span shares text with the disagreement's ({first}:{last}): select it there, or give e.g. --span {first}:{last}",
+)
 MERGE_NO_DATABASE = Msg(
     "QC969",
     "{path} has no {name}: there is no coding in it to merge",

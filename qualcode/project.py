@@ -15,7 +15,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -130,24 +130,36 @@ class ProjectConfig:
 def load_config(root: Path) -> ProjectConfig:
     """Read ``qualcode.yaml`` (if any) with clear errors for unknown keys and bad values."""
     path = root / CONFIG_NAME
-    config = ProjectConfig()
     if not path.exists():
-        return config
+        return ProjectConfig()
     try:
         text = read_settings(path)
-        root_node = yaml.compose(text, Loader=COMPOSER)
-        _refuse_repeated_keys(root_node, path)
-        data = yaml.load(text, Loader=COMPOSER)
     except NotUtf8 as exc:
         raise error(BAD_CONFIG, path=path, problem=str(exc)) from None
     except OSError as exc:
         raise error(BAD_CONFIG, path=path, problem=f"cannot read the file: {exc.strerror or exc}") from None
+    return _read_config(text, path, root)[0]
+
+
+def _config_data(text: str, path: Path, root: Path) -> dict:
+    """The settings ``text`` holds (BAD_CONFIG as :func:`load_config` gives it if they are not valid)."""
+    return _read_config(text, path, root)[1]
+
+
+def _read_config(text: str, path: Path, root: Path) -> tuple[ProjectConfig, dict]:
+    """The configuration in ``text`` (the file ``path`` of the project ``root``) and the
+    mapping it was read from; BAD_CONFIG saying where for anything not valid."""
+    config = ProjectConfig()
+    try:
+        root_node = yaml.compose(text, Loader=COMPOSER)
+        _refuse_repeated_keys(root_node, path)
+        data = yaml.load(text, Loader=COMPOSER)
     except yaml.YAMLError as exc:
         raise error(BAD_CONFIG, path=path, problem=located(*syntax_problem(exc, text=text))) from None
     except (ValueError, RecursionError) as exc:  # a 5,000-digit number, nesting thousands deep
         raise error(BAD_CONFIG, path=path, problem=f"a value cannot be read: {str(exc)[:120]}") from None
     if data is None:
-        return config
+        return config, {}
     if not isinstance(data, dict):
         raise error(BAD_CONFIG, path=path, problem="the configuration must be a mapping of keys to values")
     # The line of each key, so that a problem says where it is.
@@ -187,7 +199,7 @@ def load_config(root: Path) -> ProjectConfig:
         if key == "spacy_model" and value and names_a_path(value):
             value = str(root / Path(value).expanduser())  # relative to the project, as codebook: is
         setattr(config, key, value)
-    return config
+    return config, data
 
 
 def names_a_path(model: str) -> bool:
@@ -210,60 +222,99 @@ def set_config_value(root: Path, key: str, value: object) -> None:
     """Set ``key: value`` in qualcode.yaml, keeping its comments and other lines.
 
     ``value`` is written as JSON (a string, number or list: each is YAML too, on one
-    line). An existing ``key:`` is replaced with all the lines of its value (a list
-    written one item per line); else the starter's commented example (``# key: ...``)
-    becomes the line; else the line is added at the end.
+    line). An existing ``key:`` (written in any quotes) is replaced from its key to the
+    end of its value's last line (a list written one item per line); else the starter's
+    commented example (``# key: ...``) becomes the line; else the line is added at the
+    end. Everything else stays byte for byte: the file's encoding and byte-order mark,
+    its line ends (CRLF stays CRLF), the comments and blank lines after the value. The
+    edited text must read as a valid configuration with the new value before it replaces
+    the file (atomically); a read-only file is not replaced.
     """
-    from .atomic import write_text
+    from .atomic import write_bytes
+    from .ingest.decode import bom_codec, decoded
+    from .ingest.paths import SETTINGS_LIMIT, read_limited
 
     path = root / CONFIG_NAME
-    shown = json.dumps(value, ensure_ascii=False)
+    shown = _yaml_json(value)
+
+    def refused(reason: str) -> QualcodeError:
+        return error(CONFIG_NOT_EDITABLE, path=path, key=key, value=shown, reason=reason)
+
     try:
-        text = path.read_text(encoding="utf-8-sig") if path.exists() else ""
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(CONFIG_NOT_EDITABLE, path=path, key=key, value=shown, reason=str(exc)) from None
-    lines = text.splitlines()
-    line = f"{key}: {shown}"
-    active = [i for i, text in enumerate(lines) if re.match(rf"{key}\s*:", text)]
-    example = [i for i, text in enumerate(lines) if re.match(rf"#\s*{key}\s*:", text)]
-    if len(active) > 1:
-        raise error(CONFIG_NOT_EDITABLE, path=path, key=key, value=shown, reason=f"it sets {key} {len(active)} times")
-    if active:
-        first = active[0]
-        lines[first : _value_end(text, key, first) + 1] = [line]
-    elif example:
-        lines[example[0]] = line
-    else:
-        lines.append(line)
-    edited = "\n".join(lines) + "\n"
-    try:
-        reads = yaml.load(edited, Loader=COMPOSER)
-    except yaml.YAMLError:
-        reads = None
-    if not isinstance(reads, dict) or reads.get(key) != value:  # nothing written that would not read back
-        raise error(CONFIG_NOT_EDITABLE, path=path, key=key, value=shown, reason="the edited file would not read back as written")
-    try:
-        write_text(path, edited)
+        data = read_limited(path, SETTINGS_LIMIT) if path.exists() else b""
+        text = decoded(data)
     except OSError as exc:
-        raise error(CONFIG_NOT_EDITABLE, path=path, key=key, value=shown, reason=exc.strerror or str(exc)) from None
-    load_config(root)  # the file must still be valid (it is, unless it was broken before)
-
-
-def _value_end(text: str, key: str, line: int) -> int:
-    """The last line (0-based) of the value of the top-level ``key`` that starts on ``line``:
-    that line itself, or the last item of a list written one item per line below it."""
+        raise refused(exc.strerror or str(exc)) from None
+    except NotUtf8 as exc:
+        raise refused(str(exc)) from None
+    if path.exists() and not os.access(path, os.W_OK):
+        raise refused("the file is read-only (make it writable, or edit it by hand)")
+    skip, codec = bom_codec(data) or (0, "utf-8")
     try:
-        root = yaml.compose(text, Loader=COMPOSER)
-    except yaml.YAMLError:
-        return line  # a file that does not parse is refused by load_config before any edit
-    if not isinstance(root, yaml.MappingNode):
-        return line
-    for k, v in root.value:
-        if k.value == key and k.start_mark.line == line:
-            end = v.end_mark
-            # A block value ends at the start of the line after its last item.
-            return max(line, end.line if end.column > 0 else end.line - 1)
-    return line
+        before = _config_data(text, path, root)
+    except QualcodeError as exc:
+        raise refused(f"it is not valid now: {_problem(exc, path)}") from None
+    root_node = yaml.compose(text, Loader=COMPOSER)
+    if root_node is not None and (not isinstance(root_node, yaml.MappingNode) or root_node.flow_style):
+        raise refused("it is not written as one 'key: value' per line")
+    pairs = [(k, v) for k, v in (root_node.value if root_node else []) if isinstance(k, yaml.ScalarNode) and k.value == key]
+    example = re.search(rf"^#[ \t]*{re.escape(key)}[ \t]*:[^\r\n]*", text, re.MULTILINE)
+    if pairs:
+        key_node, value_node = pairs[0]
+        # (an alias's node is its anchor's, earlier in the file: then the key's line is replaced)
+        start, stop = key_node.start_mark.index, _line_end(text, max(key_node.end_mark.index, _content_end(text, value_node)))
+        edited = f"{text[:start]}{key}: {shown}{text[stop:]}"
+    elif example:
+        edited = f"{text[: example.start()]}{key}: {shown}{text[example.end() :]}"
+    else:
+        newline = "\r\n" if re.match(r"[^\n]*\r\n", text) else "\n"  # as the file's first line ends
+        gap = newline if text and not text.endswith(("\n", "\r")) else ""
+        edited = f"{text}{gap}{key}: {shown}{newline}"
+    try:
+        reads = _config_data(edited, path, root)
+    except QualcodeError as exc:
+        raise refused(f"the edited file would not be valid: {_problem(exc, path)}") from None
+    if reads.get(key) != value:  # nothing written that would not read back
+        raise refused("the edited file would not read back as written")
+    if {k: v for k, v in reads.items() if k != key} != {k: v for k, v in before.items() if k != key}:
+        raise refused("the edit would change another setting as well")
+    try:
+        write_bytes(path, data[:skip] + edited.encode(codec))
+    except OSError as exc:
+        raise refused(exc.strerror or str(exc)) from None
+
+
+def _problem(exc: QualcodeError, path: Path) -> str:
+    """A BAD_CONFIG message without the path it starts with (said once, by the message around it)."""
+    return exc.message.removeprefix(f"{path}: ")
+
+
+# What YAML reads as something else in a double-quoted string (line breaks it folds, characters
+# it refuses), and JSON writes as it is: written as escapes instead.
+_NOT_AS_WRITTEN = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+
+
+def _yaml_json(value: object) -> str:
+    """``value`` as JSON on one line that YAML reads back as the same value."""
+    return _NOT_AS_WRITTEN.sub(lambda m: f"\\u{ord(m[0]):04x}", json.dumps(value, ensure_ascii=False))
+
+
+def _content_end(text: str, node: yaml.Node) -> int:
+    """The index just after a value's last character of content: a block list's end mark is
+    where the next key (or comment) starts, so its items' ends are used."""
+    if isinstance(node, yaml.CollectionNode) and not node.flow_style and node.value:
+        pairs = node.value if isinstance(node, yaml.SequenceNode) else [n for pair in node.value for n in pair]
+        return max(_content_end(text, n) for n in pairs)
+    end = node.end_mark.index
+    while end > node.start_mark.index and text[end - 1] in " \t\r\n":
+        end -= 1
+    return end
+
+
+def _line_end(text: str, index: int) -> int:
+    """The index of the line break that ends the line ``index`` is on (or the text's end)."""
+    found = re.compile(r"[\r\n]").search(text, index)
+    return found.start() if found else len(text)
 
 
 def is_untouched_starter(path: Path) -> bool:
@@ -470,17 +521,21 @@ class Project:
         self.__dict__.pop("codebook", None)
         return value
 
-    def make_interviewer(self, speaker: str) -> bool:
-        """Make the speaker label ``speaker`` an interviewer's: its exact text (any case) added
-        to ``interviewer_speakers`` in qualcode.yaml, the patterns there kept (the default ones
-        written out when the file had none), then applied to the stored turns. False when the
-        setting made it an interviewer already (nothing written)."""
-        if self.config.role_of(speaker) == INTERVIEWER:
-            return False
-        patterns = [*self.config.interviewer_speakers, re.escape(speaker).replace("\\ ", " ")]  # "Lotte Jansen" reads as written
+    def make_interviewers(self, speakers: Iterable[str]) -> list[str]:
+        """Make the speaker labels ``speakers`` interviewers': their exact text (any case) added
+        to ``interviewer_speakers`` in qualcode.yaml in one edit (all or none), the patterns
+        there kept (the default ones written out when the file had none, a pattern added to
+        the file meanwhile too). Returns those added: not the ones the setting made
+        interviewers already (nothing written when that is all of them)."""
+        self.config = load_config(self.root)  # as the file is now: a pattern added meanwhile is kept
+        added = [s for s in dict.fromkeys(speakers) if self.config.role_of(s) != INTERVIEWER]
+        if not added:
+            return []
+        # "Lotte Jansen" reads as written
+        patterns = [*self.config.interviewer_speakers, *(re.escape(s).replace("\\ ", " ") for s in added)]
         set_config_value(self.root, "interviewer_speakers", patterns)
         self.config = load_config(self.root)
-        return True
+        return added
 
     def make_interviewers_in(self, wanted: Mapping[str, tuple[Sequence[str], Sequence[str]]]) -> list[tuple[str, str]]:
         """Make speakers interviewers in one transcript each, not elsewhere (a label may be
@@ -490,6 +545,7 @@ class Project:
         keeps whom the patterns made interviewers there, except numbered labels
         (:data:`NUMBERED_SPEAKER`): the ones named here ask the questions in that transcript.
         Returns the (transcript, label) pairs that were not interviewers there already."""
+        self.config = load_config(self.root)  # as the file is now: an entry added meanwhile is kept
         entries = dict(self.config.interviewers)
         added: list[tuple[str, str]] = []
         for transcript, (labels, speakers) in wanted.items():
@@ -514,6 +570,7 @@ class Project:
 
     def rename_in_settings(self, old: str, new: str) -> None:
         """A transcript renamed from ``old`` to ``new`` keeps its ``interviewers`` entry."""
+        self.config = load_config(self.root)
         named = {new if name == old else name: labels for name, labels in self.config.interviewers.items()}
         set_config_value(self.root, "interviewers", named)
         self.config = load_config(self.root)
@@ -575,7 +632,9 @@ class Project:
         file in place (:meth:`_finish_codebook_change`). The record is cleared once it is."""
         from .atomic import target
         from .codebook import staged_codebook
+        from .ingest.decode import in_form_of
 
+        text = in_form_of(path, text)  # a Windows user's CRLF and byte-order mark stay
         store = self.store
         start = store.commits  # the block's transaction: committed once this grew
         with self.lock.hold("change the codebook", self.on_lock_wait):

@@ -435,5 +435,5 @@ def test_project_set_config_value_keeps_the_rest_of_the_file(tmp_path):
     set_config_value(tmp_path / "leeg", "codebook", "codebooks/c d.yaml")  # no file yet: one is made
     assert load_config(tmp_path / "leeg").codebook == "codebooks/c d.yaml"
     config.write_text("codebook: a.yaml\ncodebook: b.yaml\n", encoding="utf-8")
-    with pytest.raises(QualcodeError, match="it sets codebook 2 times"):
+    with pytest.raises(QualcodeError, match="it is not valid now: line 2: 'codebook' is given twice"):
         set_config_value(tmp_path, "codebook", "x.yaml")

@@ -292,3 +292,13 @@ def test_codebook_ops_ctrl_c_as_the_commit_returns_still_writes_the_yaml(project
     else:
         assert codes_of_codings(reopened) != before and "rol_cjg" not in reopened.codebook
     assert not [p for p in reopened.codebook_path.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_codebook_ops_rename_names_a_dozen_lines_that_still_name_the_old_id_and_counts_the_rest(project):
+    path = project.codebook_path
+    comments = "".join(f"# zie rol_cjg ({n})\n" for n in range(30))  # hostile17: every line was listed
+    path.write_text(comments + yaml_text(project), encoding="utf-8")
+    project.reload_codebook()
+    result = rename_code(project, "rol_cjg", "rol_jeugd")
+    note = next(n for n in result.notes if "'rol_cjg' is still named" in n)
+    assert f"line(s) {', '.join(str(n) for n in range(1, 13))} and 18 more (a definition" in note

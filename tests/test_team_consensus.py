@@ -106,22 +106,22 @@ def test_team_consensus_adjusted_span_over_two_turns_is_a_coding_per_turn_withou
     """As `qualcode code --span` and the coding screen do it: the settled span from the question
     into the answer gave one consensus coding with "R: " (the next speaker's label) inside."""
     review = open_review(study)
-    item = review.items[1]
-    start, end = TEXT.index("Hoe ging"), TEXT.index("bang.") + len("bang.")
+    item = review.items[0]  # "Ik kende niemand."
+    start, end = TEXT.index("Hoe ging"), TEXT.index("niemand.") + len("niemand.")
     settle(study, review, item, ADJUSTED, decided_by="bram", span=(start, end), codes=["vertrouwen"])
     quotes = [q for q, code, _ in coded(study, "consensus") if code == "vertrouwen"]
-    assert sorted(quotes) == ["Eerst was ik bang.", "Hoe ging het?"]
+    assert sorted(quotes) == ["Eerst was ik bang. Ik kende niemand.", "Hoe ging het?"]
     assert not any("R:" in q for q in quotes)
-    assert sorted(c.quote for c in undo(study, review, item)) == ["Eerst was ik bang.", "Hoe ging het?"]
+    assert sorted(c.quote for c in undo(study, review, item)) == ["Eerst was ik bang. Ik kende niemand.", "Hoe ging het?"]
 
 
 def test_team_consensus_adjusted_span_of_only_a_speaker_label_is_refused(study):
     review = open_review(study)
     before = coded(study, "consensus")
     with pytest.raises(QualcodeError) as caught:
-        settle(study, review, review.items[1], ADJUSTED, decided_by="anna", span=at("R: "))
+        settle(study, review, review.items[0], ADJUSTED, decided_by="anna", span=at("R: "))
     assert caught.value.code == "QC330"
-    assert coded(study, "consensus") == before and review.decision(review.items[1]) is None
+    assert coded(study, "consensus") == before and review.decision(review.items[0]) is None
 
 
 def test_team_consensus_undo_never_removes_an_agreed_coding(study):

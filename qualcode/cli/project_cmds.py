@@ -232,9 +232,9 @@ def speakers(state: State, apply_: bool, interviewers: tuple[str, ...], transcri
         for name, label in project.make_interviewers_in(wanted):
             note(f"{label} is an interviewer in {name} from now on: added to interviewers in qualcode.yaml")
         if not chosen:
+            for label in project.make_interviewers(labels):
+                note(f"{label} is an interviewer from now on: added to interviewer_speakers in qualcode.yaml")
             for label in labels:
-                if project.make_interviewer(label):
-                    note(f"{label} is an interviewer from now on: added to interviewer_speakers in qualcode.yaml")
                 if NUMBERED_SPEAKER.fullmatch(label.strip()):
                     count = len({n for n, s, _, _ in spoken if s == label})
                     warn(

@@ -29,6 +29,7 @@ from ..errors import (
 )
 from ..project import Project
 from ..refi.ids import slugify
+from ..termsafe import first_of
 from ..yamledit import YamlText, edited_codebook_text
 
 
@@ -173,7 +174,7 @@ def _still_named(text: str, ids: list[str], file: str) -> list[str]:
         lines = [str(n) for n, line in enumerate(text.splitlines(), 1) if word.search(line)]
         if lines:
             notes.append(
-                f"'{code_id}' is still named in the text of {file}, line(s) {', '.join(lines)}"
+                f"'{code_id}' is still named in the text of {file}, line(s) {first_of(lines, 12)}"
                 " (a definition, criterion or comment): change it there if it means this code"
             )
     return notes

@@ -83,18 +83,20 @@ class CsvWriter:
         One comprehension per row, not a loop with appends: exports call this for
         every coding, and it was the largest cost after the csv module itself.
         """
-        if self._excel:
-            row = [repr(v).replace(".", ",") if v.__class__ is float else v for v in row]
         if self._neutralise:
-            return [("'" + v if v[:1] in FORMULA_STARTS and v not in HARMLESS else v) if v.__class__ is str else v for v in row]
+            # Text guarded first, numbers localised after: a negative number ('-0,25') is no
+            # formula, and an apostrophe would make Excel read it as text.
+            row = [("'" + v if v[:1] in FORMULA_STARTS and v not in HARMLESS else v) if v.__class__ is str else v for v in row]
+        if self._excel:
+            return [repr(v).replace(".", ",") if v.__class__ is float else v for v in row]
         return list(row)
 
     def cell(self, value: Any) -> Any:
-        """One cell as written (see :meth:`cells`; in the same order: localised, then guarded)."""
-        if self._excel and value.__class__ is float:
-            value = repr(value).replace(".", ",")
+        """One cell as written (see :meth:`cells`; in the same order: guarded, then localised)."""
         if self._neutralise and value.__class__ is str and value[:1] in FORMULA_STARTS and value not in HARMLESS:
             return "'" + value
+        if self._excel and value.__class__ is float:
+            return repr(value).replace(".", ",")
         return value
 
     def row(self, row: Sequence[Any]) -> None:

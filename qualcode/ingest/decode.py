@@ -186,6 +186,25 @@ def read_settings(path: Path) -> str:
     return decoded(read_limited(path, SETTINGS_LIMIT))
 
 
+def in_form_of(path: Path, text: str) -> str:
+    """``text`` (a settings file's new content, lines ending in LF as qualcode writes them)
+    in the form of the file at ``path`` it is to replace: a byte-order mark if that file
+    had one (written as UTF-8's), CRLF line ends if every line of it ended so (Notepad's).
+    ``text`` as it is when there is no such file or it cannot be read."""
+    from .paths import SETTINGS_LIMIT, read_limited
+
+    try:
+        old = read_limited(path, SETTINGS_LIMIT)
+        skip, codec = bom_codec(old) or (0, "utf-8")
+        before = old[skip:].decode(codec)
+    except (OSError, UnicodeDecodeError):
+        return text
+    ends = before.count("\n")
+    if ends and before.count("\r\n") == ends:
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    return ("\ufeff" if skip and not text.startswith("\ufeff") else "") + text
+
+
 def _locate_undecodable(data: bytes, skip: int, offset: int, codec: str) -> tuple[int, int, str]:
     """Line and column (1-based, in characters) of the bad byte at ``offset``, and a hint.
 

@@ -261,5 +261,12 @@ def _first_after_article(label: str) -> str:
     return words[0].rstrip(".")
 
 
+def written_name(text: str) -> bool:
+    """Whether ``text`` is a person's name as a meeting app writes it: one to six words, each
+    capitalised but particles ('Lotte van Dam', 'Jansen, Lotte', 'Lotte Jansen (Gast)')."""
+    words = text.replace(",", " ").replace("(", "").replace(")", "").split()
+    return 0 < len(words) <= 6 and _name_like(words)
+
+
 def _name_like(words: list[str]) -> bool:
     return words[0][0].isupper() and all(w[0].isupper() or w.isdigit() or w.casefold() in PARTICLES for w in words[1:])

@@ -54,7 +54,7 @@ def read_transcript(
     if not transcript.text.strip():
         raise error(NO_TEXT, path=str(path))
     if not transcript.turns:
-        transcript.warnings.append("no turns found: the text has only headings or labels")
+        transcript.warnings.append("no turns found: the text has only headings, speaker labels or timestamps")
     raw_name = name or path.stem
     transcript.name = clean_name(raw_name)
     if transcript.name != nfc(raw_name):

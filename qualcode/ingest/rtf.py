@@ -24,6 +24,10 @@ _KIND = "RTF (.rtf)"
 _START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*\{\\rtf")
 _CODE_PAGE = re.compile(rb"\\ansicpg(\d{3,5})")
 _DEFAULT = "cp1252"
+_RTF_ASCII = bytes(range(0x20, 0x7F))
+# A \u escape with a number of five digits or more (an escaped backslash first, so that
+# '\\\\u99999' is no escape): the ones beyond Unicode are replaced (see _no_character).
+_NO_CHARACTER = re.compile(r"\\\\|\\u(-?\d{5,})")
 
 
 def read_rtf(data: bytes, path: Path, encoding: str | None) -> Transcript:
@@ -45,14 +49,27 @@ def read_rtf(data: bytes, path: Path, encoding: str | None) -> Transcript:
     # unknown group: its shown text (\fldrslt) is kept, its instruction (an ignorable
     # destination) left out -- a link reads as its words, without the address after them.
     raw = data.decode(codec, errors="replace").replace("{\\field", "{\\qcfield")
+    # A \u escape beyond Unicode (\u9999999?) stops striprtf with "chr() arg not in range": it
+    # is one character the file cannot say, as an undecodable byte is.
+    fixed = _NO_CHARACTER.sub(_no_character, raw)
+    beyond, raw = fixed.count("\\u65533") > raw.count("\\u65533"), fixed
     try:
         text = rtf_to_text(raw, encoding=codec, errors="strict")
     except UnicodeDecodeError:
         text = rtf_to_text(raw, encoding=codec, errors="replace")
         warnings.append(f"some characters are not {codec}: they are shown as '\ufffd' (give the right one with --encoding)")
+    except LookupError as exc:  # a font's character set Python has no codec for (\fcharset78: Mac Japanese)
+        reason = f"a font's character set is not known here ({exc})"
+        raise error(BAD_DOCUMENT, path=shown, kind=_KIND, reason=reason, hint="open it in Word and save it again") from None
     except (ValueError, IndexError, KeyError, RecursionError) as exc:  # striprtf on a damaged file
         reason = str(exc).strip() or type(exc).__name__
         raise error(BAD_DOCUMENT, path=shown, kind=_KIND, reason=reason, hint="open it in Word and save it again") from None
+    # Word writes a character beyond U+FFFF (an emoji) as its UTF-16 pair of \u escapes, which
+    # striprtf gives as two halves; joined here. A half without its other half is no character.
+    joined = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    if beyond or joined.count("\ufffd") > text.count("\ufffd"):
+        warnings.append("some \\u escapes name no character: they are shown as '\ufffd'")
+    text = joined
     if "\ufffd" in raw and not warnings:
         warnings.append(f"some bytes are not {codec}: they are shown as '\ufffd' (give the right one with --encoding)")
     text = normalise(text)
@@ -61,13 +78,25 @@ def read_rtf(data: bytes, path: Path, encoding: str | None) -> Transcript:
 
 
 def _code_page(data: bytes) -> str:
-    """The code page the file names (``\\ansicpg1252``) if Python knows it, else Windows-1252."""
+    """The code page the file names (``\\ansicpg1252``) if Python knows it and it reads the
+    RTF's own ASCII as ASCII (an EBCDIC page, ``\\ansicpg500``, does not), else Windows-1252."""
     m = _CODE_PAGE.search(data, 0, 4096)
     if m is None:
         return _DEFAULT
     name = f"cp{int(m[1])}"
     try:
         codecs.lookup(name)
-    except LookupError:
+        if _RTF_ASCII.decode(name) != _RTF_ASCII.decode("ascii"):
+            return _DEFAULT
+    except (LookupError, UnicodeDecodeError):
         return _DEFAULT
     return name
+
+
+def _no_character(m: re.Match[str]) -> str:
+    """A ``\\uN`` escape as it is, or ``\\u65533`` (U+FFFD) if N names no character (striprtf
+    adds 65536 to a negative N, as Word writes them)."""
+    number = m[1]
+    if number is None or (len(number) <= 8 and -0x10000 <= int(number) <= 0x10FFFF):
+        return m[0]
+    return "\\u65533"

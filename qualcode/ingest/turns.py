@@ -66,7 +66,16 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from itertools import accumulate, pairwise
 
-from qualcode.ingest.labels import ALONE_BARE, ALONE_COLON, INLINE, TIMESTAMP, LabelCandidate, classify_line, seconds
+from qualcode.ingest.labels import (
+    ALONE_BARE,
+    ALONE_COLON,
+    INLINE,
+    TIMESTAMP,
+    LabelCandidate,
+    classify_line,
+    seconds,
+    written_name,
+)
 from qualcode.model import Turn
 
 _BLANK, _STRUCTURE, _TIME_ONLY, _TEXT = range(4)
@@ -153,13 +162,26 @@ def _start_where_the_last_ended(turns: list[Turn]) -> None:
     a turn at its end (``... #00:01:23-4#``), so its next turn's start is that time."""
     for before, turn in pairwise(turns):
         if turn.time_start is None and before.time_end is not None:
+            if turn.time_end is not None and turn.time_end < before.time_end:
+                continue  # a mistyped or restarted time ('#00:00:03-0#' after 0:12): no turn ends before it starts
             turn.time_start = before.time_end
 
 
 # The lines Teams writes where the transcription starts and stops (in a Dutch or an English
 # Teams): structure, so the last turn does not end with "... heeft transcriptie gestopt".
-_SYSTEM_LINE_ENDS = ("heeft transcriptie gestart", "heeft transcriptie gestopt", "started transcription", "stopped transcription")
+_SYSTEM_LINE = re.compile(
+    r"[ \t]*([^\s:][^:\n]*?)[ \t]+(?:heeft[ \t]+transcriptie[ \t]+(?:gestart|gestopt)|(?:started|stopped)[ \t]+transcription)[ \t]*$"
+)
 _SYSTEM_LINE_MAX = 120
+
+
+def _system_line(line: str) -> bool:
+    """Whether ``line`` is Teams' own 'NAME heeft transcriptie gestopt': a name and the words
+    alone ('R: Toen zei ze: Lotte heeft transcriptie gestopt' is someone's turn; 'Ik denk dat
+    Lotte heeft transcriptie gestopt' someone's words)."""
+    m = _SYSTEM_LINE.match(line)
+    return m is not None and written_name(m[1])
+
 
 # Only a line starting with one of these can be structure or a lone timestamp.
 _SPECIAL_START = frozenset(" \t#-*_[(0123456789")
@@ -200,7 +222,7 @@ def _classify(lines: list[str], structure: AbstractSet[int]) -> tuple[list[int],
                 add(_TIME_ONLY)
                 timed = _next_text(lines, i + 1)
                 continue
-        if "transcri" in line and len(line) < _SYSTEM_LINE_MAX and line.rstrip().endswith(_SYSTEM_LINE_ENDS):
+        if "transcri" in line and len(line) < _SYSTEM_LINE_MAX and _system_line(line):
             add(_STRUCTURE)  # "Lotte Jansen heeft transcriptie gestopt": Teams' own line, nobody said it
             continue
         add(_TEXT)

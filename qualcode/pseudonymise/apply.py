@@ -172,6 +172,7 @@ class _Names:
 
     def __init__(self, entities: list[EntityRow]) -> None:
         self.entities = entities
+        self.by_name = _ByName(entities)
         self._built: tuple[int, KnownNames, dict[str, str]] | None = None
         self._speakers: dict[str, str] = {}
 
@@ -194,6 +195,24 @@ class _Names:
         found = names.find(text)
         reps = [Replacement(c.start, c.end, pseudonyms[" ".join(c.text.split()).casefold()]) for c in found]
         return replace_all(text, reps), [c.text for c in found]
+
+
+class _ByName:
+    """The entities by their name, case and spacing aside (the first of each in the list),
+    brought up to date as entities are appended: an attribute's value is looked up here
+    (was: compared with every entity, 8,000 values of 1,000 interviews 4 s)."""
+
+    def __init__(self, entities: list[EntityRow]) -> None:
+        self.entities = entities
+        self._index: dict[str, EntityRow] = {}
+        self._done = 0
+
+    def get(self, name: str) -> EntityRow | None:
+        if self._done < len(self.entities):
+            for e in self.entities[self._done :]:
+                self._index.setdefault(_folded(e.original), e)
+            self._done = len(self.entities)
+        return self._index.get(_folded(name))
 
 
 def replace_names(text: str, entities: list[EntityRow]) -> tuple[str, list[str]]:
@@ -420,7 +439,7 @@ def pseudonymised_attributes(
         category = ATTRIBUTE_CATEGORIES.get(attr.casefold())
         if category is not None:
             # "interviewer: Noor Hendriks" is personal data whether or not the text names her.
-            entity = _attribute_entity(key, entities, category, value, create=create)
+            entity = _attribute_entity(key, entities, pattern.by_name, category, value, create=create)
             reported.append((name, attr, [value]))
             if entity is not None:
                 changed[attr] = entity.pseudonym
@@ -678,6 +697,7 @@ def _attribute_names(
     """
     chosen = set(wanted)
     stand_ins: Counter[str] = Counter()
+    by_name = _ByName(entities)
     for tid, values in sorted((store.transcripts.all_attributes() if attributes is None else attributes).items()):
         if tid not in chosen:
             continue
@@ -685,22 +705,21 @@ def _attribute_names(
             category = ATTRIBUTE_CATEGORIES.get(attr.casefold())
             if category is None or sum(ch.isalpha() for ch in value) < 3 or value.strip().casefold() in dutch_words():
                 continue
-            if _attribute_entity(key, entities, category, value, create=create) is None and stand_in:
+            if _attribute_entity(key, entities, by_name, category, value, create=create) is None and stand_in:
                 # Each name its own label ("[plaats A]", "[plaats B]"): one label for all would
                 # make Den Haag and Vlamertinge one place in the export.
                 stand_ins[category] += 1
                 entities.append(EntityRow(0, category, value, stand_in_pseudonym(category, stand_ins[category]), 0, False))
 
 
-def _attribute_entity(key: KeyStore, entities: list[EntityRow], category: str, value: str, *, create: bool) -> EntityRow | None:
+def _attribute_entity(
+    key: KeyStore, entities: list[EntityRow], by_name: _ByName, category: str, value: str, *, create: bool
+) -> EntityRow | None:
     """The entity of an attribute's value (created when asked: the value is a name), its
-    case and spacing aside ("lotte  claeys" is Lotte Claeys)."""
-    folded = _folded(value)
-    for e in entities:
-        if _folded(e.original) == folded:
-            return e
-    if not create:
-        return None
+    case and spacing aside ("lotte  claeys" is Lotte Claeys); ``by_name``: ``entities`` indexed."""
+    found = by_name.get(value)
+    if found is not None or not create:
+        return found
     from .review import default_pseudonym
 
     number = key.next_number(category)

@@ -27,7 +27,17 @@ import re
 
 from .context import AREA_TEAMS, CAPITALISED, ORG_WORDS, PRONOMINAL_ADVERB, Region
 from .patterns import STREET_END
-from .words import INTERFIXES, TITLES, english_words, first_names, name_words, nouns, ordinary_word, place_names
+from .words import (
+    INTERFIXES,
+    TITLES,
+    english_words,
+    first_names,
+    name_words,
+    nouns,
+    ordinary_word,
+    ordinary_word_reach,
+    place_names,
+)
 
 # At most this share of a caseless text's words starts with a capital (a text with
 # capitals has one at every sentence's start: ~1 word in 12).
@@ -75,7 +85,11 @@ def _dutch(folded: str) -> bool:
 
 def _compound(folded: str) -> bool:
     """Two Dutch words joined: "sorteercentrum", "kookmiddag" (not a name the tables miss)."""
-    return any(ordinary_word(folded[:cut]) and ordinary_word(folded[cut:]) for cut in range(3, len(folded) - 3))
+    # Heads no longer than a word can be: a 100,000-letter word was cut at every letter (quadratic).
+    return any(
+        ordinary_word(folded[:cut]) and ordinary_word(folded[cut:])
+        for cut in range(3, min(len(folded) - 3, ordinary_word_reach() + 1))
+    )
 
 
 def _listed_name(folded: str) -> bool:

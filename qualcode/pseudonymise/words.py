@@ -177,10 +177,24 @@ def not_personal_compound(word: str) -> bool:
         return head.casefold() in not_personal() and tail.replace("-", "").isalpha() and tail.islower()
     folded = word.casefold()
     names = not_personal()
+    # Heads no longer than the longest name: a 100,000-letter word was cut at every letter
+    # (each cut copying the head: quadratic, 2.6 s; a megabyte some minutes).
     return any(
         folded[:cut] in names and word[cut:].islower() and ordinary_word(folded[cut:])
-        for cut in range(MIN_COMPOUND_HEAD, len(folded) - MIN_COMPOUND_TAIL + 1)
+        for cut in range(MIN_COMPOUND_HEAD, min(len(folded) - MIN_COMPOUND_TAIL, longest(names)) + 1)
     )
+
+
+@cache
+def longest(table: frozenset[str]) -> int:
+    """The length of the longest word of one of the tables here (made once per table)."""
+    return max(map(len, table), default=0)
+
+
+def ordinary_word_reach() -> int:
+    """The length of the longest word :func:`ordinary_word` can accept (a plural of the longest
+    of the tables': ``-en`` after a doubled letter)."""
+    return longest(dutch_words()) + 3
 
 
 # Adjectives of nationality and origin: Turkse, Marokkaanse, Somalische, Eritrese,

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..coding import check_code, coding_parts, locate, trim_span
-from ..errors import BAD_DECISION, NO_DISAGREEMENT, error
+from ..errors import BAD_DECISION, NO_DISAGREEMENT, SPAN_BESIDE_DISAGREEMENT, error
 from ..model import MANUAL, Coding
 from ..project import Project
 from ..store import ConsensusDecision
@@ -142,6 +142,11 @@ def settle(
         # says so; a span over several turns is a coding per turn, never with a speaker label.
         start, end = locate(store, item.transcript, span=span, transcript_text=text)
         parts = [trim_span(text, s, e) for s, e in coding_parts(store, item.transcript, start, end, text=text)]
+        if end <= item.start or start >= item.end:  # a typo ('7520:7600' for '752:1116') coded elsewhere
+            raise error(
+                SPAN_BESIDE_DISAGREEMENT, start=start, end=end, key=item.key, first=item.start, last=item.end,
+                transcript=store.transcripts.name(item.transcript),
+            )  # fmt: skip
         for code in codes or ():
             check_code(project.codebook, code)  # the codes in question may have left the codebook since; a new one may not
         for code in codes or item.codes:

@@ -109,13 +109,13 @@ class CodingScreen(CodingCoders, QualcodeScreen):
             with Vertical(id="coding-main"):
                 yield DocumentView(id="coding-document")
                 yield Input(placeholder=S.SEARCH_PLACEHOLDER, id="coding-search", classes="hidden")
-                yield Static("", id="coding-review", classes="hidden")
+                yield Static("", id="coding-review", classes="hidden", markup=False)
                 yield JobBar(self.app.jobs.state, id="coding-job")
-                yield Static("", id="coding-keys")
-                yield Static("", id="coding-here", classes="coding-status")
-                yield Static("", id="coding-where", classes="coding-status")
+                yield Static("", id="coding-keys", markup=False)
+                yield Static("", id="coding-here", classes="coding-status", markup=False)
+                yield Static("", id="coding-where", classes="coding-status", markup=False)
             with Vertical(id="coding-side"):
-                yield Static(S.TREE_HEADER, id="coding-codes-head")
+                yield Static(S.TREE_HEADER, id="coding-codes-head", markup=False)
                 yield CodeTree(self.codebook, self.missing, id="coding-codes")
                 yield CodeDetails(self.codebook, id="coding-details")
         yield Footer(compact=True, show_command_palette=False)  # room for the keys at 80 columns

@@ -65,9 +65,9 @@ class DisagreementScreen(QualcodeScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="disagreements-main"):
-            yield Static("", id="disagreements-title")
+            yield Static("", id="disagreements-title", markup=False)
             yield DocumentView(id="disagreements-document")
-            yield Static("", id="disagreements-versions")
+            yield Static("", id="disagreements-versions", markup=False)
         yield Footer()
 
     @property

@@ -88,7 +88,7 @@ class HelpScreen(QualcodeScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="help-body"):
-            yield Static(help_renderable(self.app, self.project.codebook), id="help-text")
+            yield Static(help_renderable(self.app, self.project.codebook), id="help-text", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

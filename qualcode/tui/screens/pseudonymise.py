@@ -82,10 +82,10 @@ class PseudonymiseScreen(QualcodeScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(id="pseudo-status")
+        yield Static(id="pseudo-status", markup=False)
         with VerticalScroll(id="pseudo-body"):
-            yield Static(id="pseudo-context")
-        yield Static(id="pseudo-message")
+            yield Static(id="pseudo-context", markup=False)
+        yield Static(id="pseudo-message", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -53,8 +53,8 @@ class RetrievalScreen(QualcodeScreen):
             with Vertical(id="retrieval-main"):
                 yield DataTable(id="retrieval-segments", cursor_type="row", zebra_stripes=True)
                 with VerticalScroll(id="retrieval-context-box"):
-                    yield Static("", id="retrieval-context")
-        yield Static("", id="retrieval-summary")
+                    yield Static("", id="retrieval-context", markup=False)
+        yield Static("", id="retrieval-summary", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -126,13 +126,13 @@ class RetrievalScreen(QualcodeScreen):
             name = Text(no_wrap=True, overflow="ellipsis")
             name.append("■ ", style=(code.color if code else "grey50") or "")
             name.append(code.name if code else S.STATUS_MISSING.format(name=coding.code_id))
-            table.add_row(
-                _one_line(coding.quote, 48),
+            table.add_row(  # the researchers' text, not markup: Text, as a str cell is read as markup
+                Text(_one_line(coding.quote, 48)),
                 name,
-                self._names.get(coding.transcript_id, "?"),
+                Text(self._names.get(coding.transcript_id, "?")),
                 Text(str(turn.index), justify="right") if turn else "",
-                (turn.speaker or "") if turn else "",
-                _one_line(coding.memo or "", 30),
+                Text((turn.speaker or "") if turn else ""),
+                Text(_one_line(coding.memo or "", 30)),
                 key=str(i),
             )
         if self.segments:

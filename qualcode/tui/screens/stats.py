@@ -101,15 +101,15 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog"):
-            yield Label(self.title_text, id="export-title")
-            yield Label(S.EXPORT_PATH_LABEL)
+            yield Label(self.title_text, id="export-title", markup=False)
+            yield Label(S.EXPORT_PATH_LABEL, markup=False)
             yield Input(str(self.default), id="export-path")
             yield CheckBox(S.EXPORT_EXCEL, id="export-excel")
-            yield Static("", id="export-warning", classes="hidden")
+            yield Static("", id="export-warning", classes="hidden", markup=False)
             with Horizontal(id="export-buttons"):
                 yield Button(S.EXPORT_OK, variant="primary", id="export-ok")
                 yield Button(S.EXPORT_CANCEL, id="export-cancel")
-            yield Label(S.EXPORT_HELP, id="export-help")
+            yield Label(S.EXPORT_HELP, id="export-help", markup=False)
 
     @on(Input.Changed, "#export-path")
     def _path_changed(self) -> None:
@@ -217,9 +217,9 @@ class StatsScreen(QualcodeScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="stats-controls"):
-            yield Label(S.BY_LABEL, classes="stats-label")
+            yield Label(S.BY_LABEL, classes="stats-label", markup=False)
             yield Select(self._grouping_options(), value=NO_GROUPING, allow_blank=False, id="stats-by")
-            yield Label(S.UNIT_LABEL, classes="stats-label")
+            yield Label(S.UNIT_LABEL, classes="stats-label", markup=False)
             yield Select([(S.UNIT_OVERLAP, OVERLAP), (S.UNIT_TURN, TURN)], value=OVERLAP, allow_blank=False, id="stats-unit")
         with TabbedContent(id="stats-tabs"):
             with TabPane(S.TAB_KEY.format(key=1, name=S.TAB_FREQUENCIES), id="frequencies"):
@@ -229,22 +229,23 @@ class StatsScreen(QualcodeScreen):
             with TabPane(S.TAB_KEY.format(key=3, name=S.TAB_COOCCURRENCE), id="cooccurrence"):
                 yield DataTable(id="stats-cooccurrence", cursor_type="cell")
             with TabPane(S.TAB_KEY.format(key=4, name=S.TAB_MATRIX), id="matrix"):
-                yield Static("", id="stats-matrix-legend")
+                yield Static("", id="stats-matrix-legend", markup=False)
                 yield DataTable(id="stats-matrix", cursor_type="cell", zebra_stripes=True)
         with Horizontal(id="stats-status"):
-            yield Static("", id="stats-message")
+            yield Static("", id="stats-message", markup=False)
             yield ProgressBar(id="stats-progress", show_eta=False)
         yield Footer(compact=True, show_command_palette=False)  # room for the keys at 80 columns
 
-    def _grouping_options(self) -> list[tuple[str, str]]:
-        # all_attributes is one small query; the screen is built on the UI thread.
+    def _grouping_options(self) -> list[tuple[Text, str]]:
+        # all_attributes is one small query; the screen is built on the UI thread. Text, not
+        # str: an attribute's name is no markup ('[/b]' in one stopped the app).
         names = sorted({n for values in self.project.store.transcripts.all_attributes().values() for n in values})
         return [
-            (S.BY_NONE, NO_GROUPING),
-            *((S.BY_ATTRIBUTE.format(name=n), n) for n in names),
-            (S.BY_TRANSCRIPT, TRANSCRIPT),
-            (S.BY_SPEAKER, SPEAKER),
-            (S.BY_ROLE, ROLE),
+            (Text(S.BY_NONE), NO_GROUPING),
+            *((Text(S.BY_ATTRIBUTE.format(name=n)), n) for n in names),
+            (Text(S.BY_TRANSCRIPT), TRANSCRIPT),
+            (Text(S.BY_SPEAKER), SPEAKER),
+            (Text(S.BY_ROLE), ROLE),
         ]
 
     def on_mount(self) -> None:
@@ -591,7 +592,7 @@ def _fill(grid: DataTable, labels: list[str], rows: list[list[Text]], keys: list
     grid.clear(columns=True)
     for i, label in enumerate(labels):
         width = max([cell_len(line) for line in label.split("\n")] + [row[i].cell_len for row in rows])
-        grid.add_column(label, width=width, key=f"col{i}")
+        grid.add_column(Text(label), width=width, key=f"col{i}")  # a transcript's or a value's name: no markup
     for key, row in zip(keys, rows, strict=True):
         grid.add_row(*row, key=key)
 

@@ -101,7 +101,7 @@ class TranscriptsScreen(QualcodeScreen):
         )
         yield RowTable(id="transcripts-table")
         yield JobBar(self.app.jobs.state, id="transcripts-job")
-        yield Static("", id="transcripts-summary")
+        yield Static("", id="transcripts-summary", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

@@ -70,7 +70,7 @@ class ChooseCodingModal(ModalScreen[list[int] | None]):
         if self.offer_all:
             options.append(Option(S.CHOOSE_ALL.format(count=len(self.codings)), id=ALL))
         with Vertical():
-            yield Label(self.title_text, classes="choose--title")
+            yield Label(self.title_text, classes="choose--title", markup=False)
             yield OptionList(*options, id="choose-list")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

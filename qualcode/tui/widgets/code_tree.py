@@ -181,7 +181,7 @@ class CodeDetails(VerticalScroll):
         super().__init__(id=id)
         self.codebook = codebook
         self.memos = Static("", id="code-details-memos", classes="hidden", markup=False)
-        self.body = Static("", id="code-details-body")
+        self.body = Static("", id="code-details-body", markup=False)
 
     def compose(self):
         yield self.memos

@@ -31,8 +31,8 @@ class CoderNameModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(S.CODER_TITLE, classes="coder--title")
-            yield Static(S.CODER_PROMPT, classes="coder--prompt")
+            yield Label(S.CODER_TITLE, classes="coder--title", markup=False)
+            yield Static(S.CODER_PROMPT, classes="coder--prompt", markup=False)
             # The login name is the default, not pre-typed text: typing a name just works.
             placeholder = S.CODER_PLACEHOLDER_DEFAULT.format(name=self.default) if self.default else S.CODER_PLACEHOLDER
             yield Input(placeholder=placeholder, id="coder-name")

@@ -90,11 +90,11 @@ class DetachedListModal(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("", id="detached-title")
-            yield Static(self._intro(), id="detached-intro")
+            yield Static("", id="detached-title", markup=False)
+            yield Static(self._intro(), id="detached-intro", markup=False)
             yield OptionList(*self._options(), id="detached-list")
-            yield Static("", id="detached-details")
-            yield Static("", id="detached-question", classes="hidden")
+            yield Static("", id="detached-details", markup=False)
+            yield Static("", id="detached-question", classes="hidden", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:

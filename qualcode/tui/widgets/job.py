@@ -48,9 +48,9 @@ class JobBar(Horizontal):
         if not self.children:
             self.mount_all(
                 [
-                    Static("", classes="job--label"),
+                    Static("", classes="job--label", markup=False),
                     ProgressBar(show_eta=False, show_percentage=False, id="job-progress"),
-                    Static("", classes="job--hint"),
+                    Static("", classes="job--hint", markup=False),
                 ]
             )
 

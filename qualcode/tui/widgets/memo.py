@@ -109,13 +109,13 @@ class MemoModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(S.MEMO_TITLE.format(code=self.code_name), classes="memo--title")
+            yield Label(S.MEMO_TITLE.format(code=self.code_name), classes="memo--title", markup=False)
             yield Static(f"“{self.coding.quote}”", classes="memo--quote", markup=False)
             if self._draft:
                 yield Label(S.MEMO_RESTORED.format(when=_local(self._draft[1])), classes="memo--restored", markup=False)
             yield MemoArea(self._draft[0] if self._draft else self.coding.memo or "", id="memo-text", soft_wrap=True)
-            yield Label(S.MEMO_DISCARD, classes="memo--discard hidden", id="memo-discard")
-            yield Label(S.MEMO_HELP, classes="memo--help")
+            yield Label(S.MEMO_DISCARD, classes="memo--discard hidden", id="memo-discard", markup=False)
+            yield Label(S.MEMO_HELP, classes="memo--help", markup=False)
 
     def on_mount(self) -> None:
         area = self.query_one(MemoArea)

@@ -83,10 +83,10 @@ class CodePicker(ModalScreen[list[str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(S.PICKER_TITLE.format(what=self.what), classes="picker--title")
+            yield Label(S.PICKER_TITLE.format(what=self.what), classes="picker--title", markup=False)
             yield Input(placeholder=S.PICKER_PLACEHOLDER, id="picker-query")
             yield OptionList(id="picker-options")
-            yield Label(S.PICKER_HELP, classes="picker--help", id="picker-help")
+            yield Label(S.PICKER_HELP, classes="picker--help", id="picker-help", markup=False)
 
     def on_mount(self) -> None:
         self._fill()
