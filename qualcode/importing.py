@@ -60,6 +60,7 @@ class ImportResult:
     codings_added: int = 0
     warnings: list[str] = field(default_factory=list)
     outside: list[Path] = field(default_factory=list)  # files stored with their absolute path (one warning for all)
+    without_interviewer: list[str] = field(default_factory=list)  # transcripts of several speakers, none an interviewer
 
 
 @dataclass(slots=True)
@@ -257,6 +258,7 @@ def _store_transcript(
     speakers = tuple(speaker for speaker in roles if speaker)  # in order of first appearance
     if len(speakers) > 1 and INTERVIEWER not in roles.values():
         result.warnings.append(no_interviewer_warning(transcript, speakers))
+        result.without_interviewer.append(transcript.name)
     result.imported.append(Imported(transcript.name, len(transcript.turns), words, speakers))
 
 
@@ -284,6 +286,39 @@ def likely_interviewer(transcript: Transcript) -> tuple[str, int, int] | None:
     if n < 2 or best < ASKING_SHARE or any(share > best / 2 for share, _ in shares[1:]):
         return None
     return speaker, q, n
+
+
+@dataclass(slots=True)
+class InterviewerGuess:
+    """Who asks the questions in a transcript that has no interviewer (:func:`likely_interviewer`)."""
+
+    transcript: str
+    speaker: str
+    asked: int  # the speaker's turns that hold a question mark
+    turns: int  # all the speaker's turns
+    speakers: list[str]  # every label of the transcript
+
+    @property
+    def numbered(self) -> bool:
+        """A label speech recognition numbers (:data:`NUMBERED_SPEAKER`): for this transcript only."""
+        return bool(NUMBERED_SPEAKER.fullmatch(self.speaker.strip()))
+
+
+def interviewer_guesses(store: Store) -> tuple[list[InterviewerGuess], list[str]]:
+    """For every transcript of several speakers none of whom is an interviewer: who asks the
+    questions there, and the names of those where no speaker clearly does."""
+    guesses: list[InterviewerGuess] = []
+    unclear: list[str] = []
+    for name in store.transcripts.without_interviewer():
+        tid = store.transcripts.id_by_name(name)
+        transcript = store.transcripts.load(tid) if tid is not None else None
+        found = likely_interviewer(transcript) if transcript is not None else None
+        if transcript is None or found is None:
+            unclear.append(name)
+            continue
+        labels = list(dict.fromkeys(t.speaker for t in transcript.turns if t.speaker is not None))
+        guesses.append(InterviewerGuess(name, *found, labels))
+    return guesses, unclear
 
 
 def interviewer_command(speaker: str, transcript: str) -> str:

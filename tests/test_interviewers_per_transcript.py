@@ -162,3 +162,31 @@ def test_a_renamed_transcript_keeps_its_own_interviewers(project):
     assert load_config(project).interviewers == {"interview_02": ["Spreker 2"]}
     assert run(project, "speakers", "--apply").exit_code == 0
     assert roles(project)[("interview_02", "Spreker 2")] == INTERVIEWER
+
+
+def test_import_points_to_guess_when_several_transcripts_lack_an_interviewer(project):
+    result = import_ab(project)
+    assert "2 transcripts have no interviewer: `qualcode speakers --guess`" in result.stderr
+
+
+def test_guess_shows_asks_and_sets_each_transcripts_interviewer(project):
+    import_ab(project)
+    (project / "transcripts" / "c.txt").write_text(A.replace("Spreker 1", "Lotte Jansen"), encoding="utf-8")
+    (project / "transcripts" / "d.txt").write_text("Spreker 1: Ja.\nSpreker 2: Nee.\n", encoding="utf-8")
+    assert run(project, "import", str(project / "transcripts")).exit_code == 0
+    refused = CliRunner().invoke(main, ["--project", str(project), "speakers", "--guess"], input="n\n")
+    assert refused.exit_code == 1 and load_config(project).interviewers == {}  # asked: nothing written
+    assert "a: Spreker 1 asks questions in 3 of 3 turns -> interviewer in this transcript only" in refused.stderr
+    assert "c: Lotte Jansen asks questions in 3 of 3 turns -> interviewer in every transcript" in refused.stderr
+    assert "d: no speaker clearly asks the questions" in refused.stderr
+    result = run(project, "speakers", "--guess", "--yes")
+    assert result.exit_code == 0, result.output
+    assert load_config(project).interviewers == {"a": ["Spreker 1"], "b": ["Spreker 2"]}
+    assert "Lotte Jansen" in load_config(project).interviewer_speakers
+    got = roles(project)
+    assert got[("a", "Spreker 1")] == got[("b", "Spreker 2")] == got[("c", "Lotte Jansen")] == INTERVIEWER
+    assert got[("a", "Spreker 2")] == got[("b", "Spreker 1")] == got[("c", "Spreker 2")] == RESPONDENT
+    again = run(project, "speakers", "--guess", "--yes")
+    assert again.exit_code == 0 and "d: no speaker clearly asks" in again.stderr  # only the unclear one is left
+    both = run(project, "speakers", "--guess", "--interviewer", "Spreker 1")
+    assert both.exit_code == 2 and "leave out --interviewer" in both.output

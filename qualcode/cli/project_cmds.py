@@ -172,6 +172,11 @@ def import_(state: State, paths: tuple[Path, ...], encoding: str | None, name: s
         echo(f"added {result.codings_added} coding(s) from the codings CSV")
     for message in result.warnings:
         warn(message)
+    if len(result.without_interviewer) > 1:
+        note(
+            f"{len(result.without_interviewer)} transcripts have no interviewer: `qualcode speakers --guess` shows who asks"
+            " the questions in each and makes them interviewers"
+        )
 
 
 @main.command()
@@ -191,9 +196,18 @@ def import_(state: State, paths: tuple[Path, ...], encoding: str | None, name: s
     help="With --interviewer: in this transcript only (repeatable), for labels such as 'Spreker 1' that name"
     " another speaker elsewhere; written to interviewers in qualcode.yaml.",
 )
+@click.option(
+    "--guess",
+    is_flag=True,
+    help="In every transcript with several speakers and no interviewer, make the one who asks the questions"
+    " the interviewer (shown first; asks before writing).",
+)
+@click.option("--yes", "-y", is_flag=True, help="With --guess: do not ask.")
 @format_option
 @pass_state
-def speakers(state: State, apply_: bool, interviewers: tuple[str, ...], transcripts: tuple[str, ...], fmt: str) -> None:
+def speakers(
+    state: State, apply_: bool, interviewers: tuple[str, ...], transcripts: tuple[str, ...], guess: bool, yes: bool, fmt: str
+) -> None:
     """List speaker labels with their role (interviewer or respondent) and turns.
 
     The role is decided once, at import, by the `interviewer_speakers` patterns of
@@ -204,12 +218,19 @@ def speakers(state: State, apply_: bool, interviewers: tuple[str, ...], transcri
     `--interviewer LABEL` adds a label (e.g. the interviewer's name in a Teams
     transcript) to the patterns and applies them; with `--transcript NAME`, in that
     transcript only (speech recognition's 'Spreker 1' is whoever spoke first).
+    `--guess` does that for every transcript without an interviewer, naming the
+    speaker who asks the questions there (a named speaker everywhere, a numbered one
+    in that transcript only).
     """
     project = state.project()
     store = project.store
     spoken = store.transcripts.speakers_by_transcript()
     if transcripts and not interviewers:
         raise click.UsageError("--transcript says where --interviewer LABEL applies: give --interviewer too")
+    if guess and (interviewers or transcripts):
+        raise click.UsageError("--guess names the interviewers itself: leave out --interviewer and --transcript")
+    if guess:
+        apply_ = _guess_interviewers(project, yes) or apply_
     if interviewers:
         names = store.transcripts.names()
         chosen = [names[resolve_transcript(store, ref)] for ref in dict.fromkeys(transcripts)]
@@ -259,6 +280,33 @@ def speakers(state: State, apply_: bool, interviewers: tuple[str, ...], transcri
         warn(
             "the stored role of some speakers differs from the setting in qualcode.yaml; `qualcode speakers --apply` updates them"
         )
+
+
+def _guess_interviewers(project: Project, yes: bool) -> bool:
+    """``speakers --guess``: show who asks the questions in each transcript without an
+    interviewer, ask, and write them; whether anything was written."""
+    from ..importing import interviewer_guesses
+
+    guesses, unclear = interviewer_guesses(project.store)
+    for name in unclear:
+        warn(
+            f"{name}: no speaker clearly asks the questions; name them: `qualcode speakers --interviewer LABEL --transcript NAME`"
+        )
+    if not guesses:
+        note("no transcript without an interviewer has a speaker who clearly asks the questions" if unclear else
+             "every transcript of several speakers has an interviewer already")  # fmt: skip
+        return False
+    for g in guesses:
+        where = "in this transcript only" if g.numbered else "in every transcript"
+        echo(f"{g.transcript}: {g.speaker} asks questions in {g.asked} of {g.turns} turns -> interviewer {where}", err=True)
+    if not yes:
+        click.confirm(f"make these {len(guesses)} speaker(s) interviewers?", abort=True, err=True)
+    wanted = {g.transcript: ([g.speaker], g.speakers) for g in guesses if g.numbered}
+    for name, label in project.make_interviewers_in(wanted):
+        note(f"{label} is an interviewer in {name} from now on: added to interviewers in qualcode.yaml")
+    for label in project.make_interviewers(g.speaker for g in guesses if not g.numbered):
+        note(f"{label} is an interviewer from now on: added to interviewer_speakers in qualcode.yaml")
+    return True
 
 
 def _by_label(row: tuple[str, str | None, str | None, int]) -> tuple[str, str]:
