@@ -4,7 +4,8 @@ Every write goes to a temporary file in the target's own folder (so the final
 ``os.replace`` is an atomic rename on one file system), named
 ``.<name>.<pid>.<random>.tmp``: unique, hidden, and telling which process made it.
 The temporary file is created like any new file, so the user's umask decides its
-mode (``mkstemp`` would make it 0600). It is flushed and fsynced before the rename,
+mode (``mkstemp`` would make it 0600); a file it replaces keeps its own mode (a codebook
+or an export made readable to its owner only stays so). It is flushed and fsynced before the rename,
 and removed if anything fails -- also on Ctrl-C and, in the main thread, on SIGTERM.
 A process killed outright (SIGKILL, power cut) can still leave one behind: the next
 write to the same target removes temporary files whose process is gone.
@@ -148,6 +149,7 @@ def atomic_open(path: Path, mode: str = "wb", *, encoding: str | None = None, ne
     tmp = temp_path(path)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
     try:
+        _keep_mode(fd, path)
         with _unwind_on_sigterm():
             with os.fdopen(fd, mode, encoding=encoding if "b" not in mode else None, newline=newline) as handle:
                 yield handle
@@ -178,6 +180,7 @@ def staged_text(path: Path, text: str, *, committed: Callable[[], bool] | None =
     try:
         with _unwind_on_sigterm():
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
+            _keep_mode(fd, path)
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
                 handle.flush()
@@ -193,6 +196,17 @@ def staged_text(path: Path, text: str, *, committed: Callable[[], bool] | None =
         tmp.unlink(missing_ok=True)
         raise
     _sync_folder(path.parent)
+
+
+def _keep_mode(fd: int, path: Path) -> None:
+    """Give the new file (open as ``fd``) the permission bits of the file ``path`` it will
+    replace, if there is one: replacing a file never makes it readable to more people."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return
+    if stat.S_ISREG(mode):
+        os.fchmod(fd, stat.S_IMODE(mode))
 
 
 def put_in_place(staged: Path, path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from qualcode.atomic import atomic_directory, atomic_open, clean_stale, temp_path, write_bytes, write_text
+from qualcode.atomic import atomic_directory, atomic_open, clean_stale, staged_text, temp_path, write_bytes, write_text
 
 
 def _leftovers(folder: Path) -> list[str]:
@@ -120,3 +121,16 @@ def test_atomic_write_killed_hard_is_cleaned_by_the_next_write(tmp_path: Path) -
     write_bytes(target, b"done")
     assert _leftovers(tmp_path) == []
     assert target.read_bytes() == b"done"
+
+
+def test_atomic_write_keeps_the_mode_of_the_file_it_replaces(tmp_path: Path) -> None:
+    """An export or a codebook made readable to its owner only became readable to all (0644)
+    when qualcode replaced it."""
+    path = tmp_path / "codebook.yaml"
+    path.write_text("oud", encoding="utf-8")
+    path.chmod(0o600)
+    write_text(path, "nieuw")
+    assert path.read_text(encoding="utf-8") == "nieuw" and stat.S_IMODE(path.stat().st_mode) == 0o600
+    with staged_text(path, "nieuwer"):
+        pass
+    assert path.read_text(encoding="utf-8") == "nieuwer" and stat.S_IMODE(path.stat().st_mode) == 0o600
