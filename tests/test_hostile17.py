@@ -462,3 +462,24 @@ async def test_hostile17_statistics_grouped_by_an_attribute_whose_name_holds_bra
             assert pilot.app.screen.query_one("#stats-by").value == "[/b]stad [@click=app.quit]x[/]"
     finally:
         project.close()
+
+
+def test_every_notification_of_the_app_is_plain_text():
+    """Notifications carry user text (an error naming a file, a pseudonym '[plaats A]', a
+    coder): read as markup, '[plaats A]' vanished and '[/b]' could stop the app. Every
+    notify() in the app passes markup=False."""
+    import ast
+    from pathlib import Path
+
+    import qualcode.tui
+
+    root = Path(qualcode.tui.__file__).parent
+    calls = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "notify":
+                markup = [k for k in node.keywords if k.arg == "markup"]
+                plain = bool(markup) and isinstance(markup[0].value, ast.Constant) and markup[0].value.value is False
+                calls.append((f"{path.name}:{node.lineno}", plain))
+    assert len(calls) > 10
+    assert [where for where, plain in calls if not plain] == []

@@ -84,7 +84,9 @@ class DisagreementScreen(QualcodeScreen):
             return
         review = self.review
         if review.agreed_copied:
-            self.app.notify(S.DISAGREE_AGREED.format(count=review.agreed_copied, consensus=review.consensus), timeout=5)
+            self.app.notify(
+                S.DISAGREE_AGREED.format(count=review.agreed_copied, consensus=review.consensus), timeout=5, markup=False
+            )
         start = review.next_open()
         self.index = 0 if start is None else start
         self.document.focus()

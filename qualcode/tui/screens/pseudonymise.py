@@ -161,7 +161,7 @@ class PseudonymiseScreen(QualcodeScreen):
             result = fn()
             message = message if message is not None else result
         except QualcodeError as exc:
-            self.notify(exc.message + (f"\n{exc.hint}" if exc.hint else ""), severity="error")
+            self.notify(exc.message + (f"\n{exc.hint}" if exc.hint else ""), severity="error", markup=False)
             return
         self.say(message)
         self.reload(keep=self.index)
@@ -288,4 +288,4 @@ class PseudonymiseScreen(QualcodeScreen):
         self.reload(keep=0)
 
     def on_pseudonymise_screen_failed(self, message: Failed) -> None:
-        self.notify(message.error.message, severity="error")
+        self.notify(message.error.message, severity="error", markup=False)

@@ -122,7 +122,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     def action_submit(self) -> None:
         text = self.query_one("#export-path", Input).value.strip()
         if not text:
-            self.notify(S.EXPORT_NO_PATH, severity="warning")
+            self.notify(S.EXPORT_NO_PATH, severity="warning", markup=False)
             return
         path = Path(text).expanduser()
         from ...output_target import check_output
@@ -343,7 +343,7 @@ class StatsScreen(QualcodeScreen):
         self.query_one("#stats-progress").display = False
         error = message.error
         self._set_message(error.message)
-        self.notify(f"{error.message}\n{error.hint or ''}".strip(), severity="error", timeout=8)
+        self.notify(f"{error.message}\n{error.hint or ''}".strip(), severity="error", timeout=8, markup=False)
 
     def _set_message(self, text: str) -> None:
         self.query_one("#stats-message", Static).update(text)
@@ -452,7 +452,7 @@ class StatsScreen(QualcodeScreen):
         """Count every coder's codings, then each coder's alone in turn (as ``--coders``)."""
         coders = coders_in(self.project.store)  # from the index: a small query on the UI thread
         if len(coders) < 2 and self.coder is None:
-            self.notify(S.ONE_CODER_ONLY)
+            self.notify(S.ONE_CODER_ONLY, markup=False)
             return
         cycle: list[str | None] = [None, *coders]
         at = cycle.index(self.coder) if self.coder in cycle else 0
@@ -582,7 +582,7 @@ class StatsScreen(QualcodeScreen):
         self.query_one("#stats-progress").display = False
         text = S.EXPORTED.format(rows=message.rows, path=message.path)
         self._set_message(text)
-        self.notify(text)
+        self.notify(text, markup=False)
 
 
 def _fill(grid: DataTable, labels: list[str], rows: list[list[Text]], keys: list[str]) -> None:
