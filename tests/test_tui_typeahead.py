@@ -228,3 +228,29 @@ async def test_the_status_line_names_a_code_once_for_a_selection_over_several_tu
         assert len(stored(small_project)) == 3
         here = str(screen.query_one("#coding-here").render())
         assert here.count("Drempels voor gezinnen") == 1 and "×3" in here
+
+
+async def test_m_where_nothing_is_coded_opens_the_code_list_for_the_memo(small_project):
+    """M on an uncoded sentence only said "No coding at the cursor", and the memo's first
+    words typed on after it applied a code per letter ('v', 'h') to the sentence. Now M
+    there opens the code list (the letters filter it); the chosen code's memo follows."""
+    app = make_app(small_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_transcript(pilot)
+        await pilot.press("right_curly_bracket")
+        type_ahead(app, "Mvh")
+        for _ in range(5):
+            await pilot.pause()
+        assert isinstance(app.screen, CodePicker) and stored(small_project) == []
+        assert app.screen.query_one(Input).value == "vh"
+        assert "then write its memo" in str(app.screen.query_one(".picker--title").render())
+        await pilot.press("escape")
+        assert stored(small_project) == []  # nothing coded
+        await pilot.press("M", *"vertrouwen", "enter")
+        for _ in range(3):
+            await pilot.pause()
+        assert stored(small_project) == [("Eerst was ik bang.", "vertrouwen")]
+        assert isinstance(app.screen, MemoModal)
+        await pilot.press(*"spannend begin", "ctrl+s")
+    with Store(small_project.db_path) as other:
+        assert [c.memo for c in other.codings.find()] == ["spannend begin"]

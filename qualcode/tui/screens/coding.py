@@ -370,26 +370,27 @@ class CodingScreen(CodingCoders, QualcodeScreen):
 
     # --- coding actions -------------------------------------------------------------
 
-    def apply_codes(self, code_ids: list[str], span: tuple[int, int] | None = None) -> None:
-        """Apply codes to ``span`` (default: the selection, else the sentence at the cursor).
+    def apply_codes(self, code_ids: list[str], span: tuple[int, int] | None = None) -> CodingChange | None:
+        """Apply codes to ``span`` (default: the selection, else the sentence at the cursor);
+        the change, if any.
 
         A span across turns is cut at their boundaries: a coding never quotes the
         next speaker's label or a timestamp.
         """
         if self.detached.waiting is not None:  # the code list, a palette command: no coding meanwhile
             self.detached.code_keys_off()
-            return
+            return None
         span = span or self.document.target_span()
         if span is None or not code_ids or self.model is None:
-            return
+            return None
         parts = self.model.parts(*span)
         if not parts:
-            return
+            return None
         try:
             change = self.app.history.apply_parts(self.transcript_id, parts, code_ids, self.app.coder)
         except QualcodeError as exc:
             self.app.report_error(exc)
-            return
+            return None
         self.app.broadcast(change)
         if change.added:
             quote = change.added[0].quote.replace("\n", " ")
@@ -406,6 +407,7 @@ class CodingScreen(CodingCoders, QualcodeScreen):
             self.flash(message)
         else:
             self.flash(S.ALREADY_CODED.format(codes=self._names(change.unchanged)))
+        return change
 
     def _near_twin(self, added: tuple[Coding, ...]) -> Coding | None:
         """An older coding of the same code (same coder) nearly on the same span as a new one."""
@@ -525,7 +527,22 @@ class CodingScreen(CodingCoders, QualcodeScreen):
     def action_memo(self) -> None:
         targets = self._targets()
         if not targets:
-            self.flash(S.NOTHING_FOR_MEMO)
+            # Nothing to write on: the code list, for the coding the memo goes with. Typing
+            # on after M (a memo's first words) then filters the list instead of applying
+            # a code per letter to the sentence beneath.
+            if self.model is None:
+                return
+            selection = self.document.selection
+            what = S.WHAT_SELECTION.format(chars=selection[1] - selection[0]) if selection else S.WHAT_SENTENCE
+            span = self.document.target_span()
+
+            def coded(ids: list[str] | None) -> None:
+                change = self.apply_codes(ids, span) if ids else None
+                new = change.added or change.unchanged if change is not None else ()
+                if new:
+                    self._edit_memo([new[0].id])
+
+            self.app.push_screen(CodePicker(self.codebook, S.WHAT_MEMO_FIRST.format(what=what)), coded)
         elif len(targets) == 1:
             self._edit_memo([targets[0].id])
         else:
