@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from contextlib import closing
 
+import pytest
 from conftest import database_before
 from test_tui_support import SMALL_TRANSCRIPT, make_app, open_transcript
 from textual.widgets import Label
@@ -77,35 +78,38 @@ async def _memo_open(pilot):
     return pilot.app.screen
 
 
-async def _wait_draft(pilot, project, text):
-    for _ in range(100):
+async def _type_draft(pilot, project, text):
+    """Open the memo of the coding at the start, type ``text`` and wait until the store keeps it."""
+    await _memo_open(pilot)
+    await pilot.press(*text)
+    for _ in range(500):  # at most 10 s: a loaded machine runs the timer late
         await pilot.pause(0.02)
         if (_fresh(project) or ("",))[0] == text:
             return
     raise AssertionError(f"no draft {text!r}: {_fresh(project)!r}")
 
 
-async def test_typing_in_a_memo_is_in_the_store_before_it_is_saved(small_project, monkeypatch):
-    """Another connection (the next start after a kill -9) reads what was typed, unsaved."""
+@pytest.fixture
+def often(monkeypatch):
+    """Drafts kept 0.05 s after typing instead of 1 s."""
     monkeypatch.setattr(memo_widget, "DRAFT_EVERY", 0.05)
+
+
+async def test_typing_in_a_memo_is_in_the_store_before_it_is_saved(small_project, often):
+    """Another connection (the next start after a kill -9) reads what was typed, unsaved."""
     async with make_app(small_project).run_test(size=SIZE) as pilot:
         await open_transcript(pilot)
-        await _memo_open(pilot)
-        await pilot.press(*"eerste contact via de buurvrouw")
-        await _wait_draft(pilot, small_project, "eerste contact via de buurvrouw")
+        await _type_draft(pilot, small_project, "eerste contact via de buurvrouw")
         assert _coding(small_project).memo is None  # not saved: a draft
         await pilot.press("ctrl+s")
         assert _coding(small_project).memo == "eerste contact via de buurvrouw"
         assert _fresh(small_project) is None  # saving ends the draft
 
 
-async def test_the_next_opening_offers_the_draft_back(small_project, monkeypatch):
-    monkeypatch.setattr(memo_widget, "DRAFT_EVERY", 0.05)
+async def test_the_next_opening_offers_the_draft_back(small_project, often):
     async with make_app(small_project).run_test(size=SIZE) as pilot:
         await open_transcript(pilot)
-        await _memo_open(pilot)
-        await pilot.press(*"werk in uitvoering")
-        await _wait_draft(pilot, small_project, "werk in uitvoering")
+        await _type_draft(pilot, small_project, "werk in uitvoering")
     # The app is gone without a save (as after a closed terminal): the draft stays.
     async with make_app(small_project).run_test(size=SIZE) as pilot:
         await open_transcript(pilot)
@@ -121,13 +125,10 @@ async def test_the_next_opening_offers_the_draft_back(small_project, monkeypatch
         assert _coding(small_project).memo == "werk in uitvoering" and _fresh(small_project) is None
 
 
-async def test_discarding_the_changes_ends_the_draft(small_project, monkeypatch):
-    monkeypatch.setattr(memo_widget, "DRAFT_EVERY", 0.05)
+async def test_discarding_the_changes_ends_the_draft(small_project, often):
     async with make_app(small_project).run_test(size=SIZE) as pilot:
         screen = await open_transcript(pilot)
-        await _memo_open(pilot)
-        await pilot.press(*"toch niet")
-        await _wait_draft(pilot, small_project, "toch niet")
+        await _type_draft(pilot, small_project, "toch niet")
         await pilot.press("escape", "escape")
         assert pilot.app.screen is screen
         assert _fresh(small_project) is None and _coding(small_project).memo is None
@@ -135,13 +136,10 @@ async def test_discarding_the_changes_ends_the_draft(small_project, monkeypatch)
         assert pilot.app.screen.query_one(MemoArea).text == "" and not pilot.app.screen.query(".memo--restored")
 
 
-async def test_leaving_the_app_without_saving_ends_the_draft(small_project, monkeypatch):
-    monkeypatch.setattr(memo_widget, "DRAFT_EVERY", 0.05)
+async def test_leaving_the_app_without_saving_ends_the_draft(small_project, often):
     async with make_app(small_project).run_test(size=SIZE) as pilot:
         await open_transcript(pilot)
-        await _memo_open(pilot)
-        await pilot.press(*"weg ermee")
-        await _wait_draft(pilot, small_project, "weg ermee")
+        await _type_draft(pilot, small_project, "weg ermee")
         await pilot.press("ctrl+q", "ctrl+q")  # asked, then confirmed
         assert not pilot.app.is_running
     assert _fresh(small_project) is None

@@ -206,9 +206,8 @@ def test_review_a_decision_on_a_candidate_gone_meanwhile_is_a_clear_error_and_wr
     assert cand(key, "06-12345678").status == PENDING  # the whole decision was rolled back
 
 
-def test_apply_replaces_names_in_a_memo_still_being_written(project, key):
-    """A memo's draft (kept while the researcher types, see the memo modal) is a memo too:
-    a pseudonymised project kept it with the name in it."""
+def _named_draft(project, key):
+    """A coding whose memo draft names Hatice Yilmaz, with every candidate accepted."""
     store = project.store
     int1 = tid(project, "int1")
     text = store.transcripts.text(int1)
@@ -216,6 +215,13 @@ def test_apply_replaces_names_in_a_memo_still_being_written(project, key):
     store.codings.keep_draft(coding.id, "Hatice Yilmaz belde terug")
     run_detection(project, STUB)
     _accept_all(project, key)
+    return store, coding
+
+
+def test_apply_replaces_names_in_a_memo_still_being_written(project, key):
+    """A memo's draft (kept while the researcher types, see the memo modal) is a memo too:
+    a pseudonymised project kept it with the name in it."""
+    store, coding = _named_draft(project, key)
     result = ap.apply(store, key, replace_memos=True)
     hatice = key.find_entity("person", "Hatice Yilmaz").pseudonym
     assert store.codings.draft(coding.id)[0] == f"{hatice} belde terug"
@@ -223,13 +229,7 @@ def test_apply_replaces_names_in_a_memo_still_being_written(project, key):
 
 
 def test_apply_reports_a_named_draft_it_was_not_asked_to_replace(project, key):
-    store = project.store
-    int1 = tid(project, "int1")
-    text = store.transcripts.text(int1)
-    coding = store.codings.add(int1, text.index("Daarna"), text.index("Daarna") + 6, "vertrouwen", "anna").coding
-    store.codings.keep_draft(coding.id, "Hatice Yilmaz belde terug")
-    run_detection(project, STUB)
-    _accept_all(project, key)
+    store, coding = _named_draft(project, key)
     result = ap.apply(store, key)
     assert store.codings.draft(coding.id)[0] == "Hatice Yilmaz belde terug"  # as memos are: reported, left
     assert [(cid, names) for _, cid, names in result.memos if cid == coding.id] == [(coding.id, ["Hatice Yilmaz"])]
