@@ -80,6 +80,28 @@ def test_cars_holidays_and_peoples_are_no_persons(sentence):
     assert not any(category == "person" for category, _ in found(sentence, detector=StubDetector({})))
 
 
+def test_clubs_and_transport_are_no_persons_nor_a_surname_after_van():
+    got = found(
+        "R: Hij speelt bij KRC Genk en gaat met De Lijn. Ik woon in Genk. Jeugdtrainer Kees van Sparta helpt.",
+        detector=StubDetector({"Kees van Sparta": "person"}),
+    )
+    assert ("person", "Kees") in got
+    assert [text for _, text in got].count("Genk") == 1  # where she lives, not the club's
+    assert not any("Sparta" in text or "Lijn" in text for _, text in got)
+
+
+@pytest.mark.parametrize(
+    "sentence, street",
+    [
+        ("R: Toen de Afsluitdijk kwam, was het over.", "Afsluitdijk"),
+        ("R: Naar de Kerkstraat 5 ging ik elke dag.", "Kerkstraat 5"),
+        ("R: Lange Nieuwstraat, daar woonde ze.", "Lange Nieuwstraat"),
+    ],
+)
+def test_a_street_starts_after_the_sentence_words_before_it(sentence, street):
+    assert ("address", street) in found(sentence, detector=StubDetector({}))
+
+
 FAMILY = """\
 I: Wie zorgt er voor uw moeder?
 R: Hatice Demirci is mijn moeder, Ismail Demirci was mijn vader. Mijn vriendin Hatice Kaya helpt ook.

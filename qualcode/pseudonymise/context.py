@@ -297,7 +297,7 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
             continue
         if text[s:e].casefold() in not_personal():
             continue
-        if _near_not_personal(text, s, e):
+        if near_not_personal(text, s, e):
             continue  # "Kind" of "met Kind en Gezin natuurlijk"
         before, before2 = _previous_words(text, s)
         after = _next_word(text, e)
@@ -432,7 +432,7 @@ def _dictionary_word(folded: str) -> bool:
     return folded in dutch_words() or folded in english_words()
 
 
-def _near_not_personal(text: str, s: int, e: int) -> bool:
+def near_not_personal(text: str, s: int, e: int) -> bool:
     """Whether the run overlaps a never-personal name (tried only when one of its words could be part of one)."""
     lo, hi = max(0, s - 40), min(len(text), e + 40)
     if not any(w.casefold() in not_personal_words() for w in _WORD.findall(text, lo, hi)):

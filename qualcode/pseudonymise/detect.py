@@ -41,11 +41,13 @@ from .context import (
     body_after_van,
     is_sentence_start,
     label_names,
+    near_not_personal,
     proper_nouns,
     subject_follows,
 )
 from .patterns import POSTCODE_PATTERNS, SERVICE_NUMBER, STREET, find_patterns
 from .words import (
+    FUNCTION_WORDS,
     INTERFIXES,
     TITLES,
     car_makes,
@@ -198,6 +200,20 @@ _TITLE_STEMS = frozenset(t.rstrip(".") for t in TITLES)
 _SENTENCE_BREAK = re.compile(r"(?<=[^\W\d_]{2})([.!?]+)\s+")
 
 
+def _street_start(c: Candidate) -> Candidate:
+    """A street found by its ending starts after a sentence's first words that are no name:
+    "Toen de Afsluitdijk", "Naar de Kerkstraat 5" are "Afsluitdijk", "Kerkstraat 5"."""
+    m = _LEAD_WORDS.match(c.text)
+    if c.category != "address" or m is None or m.group(1).casefold() not in _LEADS:
+        return c
+    return Candidate(c.start + m.end(), c.end, c.category, c.text[m.end() :], c.source)
+
+
+# Not adjectives: "Oude Gracht", "Lange Nieuwstraat", "Grote Markt" are the street's own words.
+_LEADS = FUNCTION_WORDS - INTERFIXES | {"naar", "in", "op", "aan", "uit", "richting", "langs", "via"}
+_LEAD_WORDS = re.compile(r"([^\W\d_]+)\s+(?:(?:de|het|'t)\s+)?(?=[A-Z])")
+
+
 def _street_or_person(c: Candidate) -> Candidate:
     """A "street" by its ending that is a first name and a surname is a person: "Romano
     Kerkhof", "Sanne Hofdijk" (not "Jan Tooropstraat", "Anton de Komplein": no surnames)."""
@@ -232,8 +248,9 @@ def _before_body(text: str, start: int, end: int) -> int:
     """Where a name ends that deduce ran on into the organisation or street after "van":
     "Jozef van de Sint-Albertuskerk" is "Jozef" (see :func:`.context.body_after_van`)."""
     for m in _VAN.finditer(text, start, end):
-        if m.start() > start and body_after_van(text[m.end() : end].split()):
-            return m.start()
+        body = text[m.end() : end]
+        if m.start() > start and (body_after_van(body.split()) or body.casefold() in not_personal()):
+            return m.start()  # "Kees van Sparta" too: a club, a service, a country is no surname
     return end
 
 
@@ -260,6 +277,8 @@ def _keep(c: Candidate, text: str, region: Region, ctx: DetectionContext, placeh
         return False
     if c.source in {"deduce", "context"} and c.category in _NAMES and _mostly_not_personal(c.text):
         return False  # "van het Huis van het Kind"
+    if c.source == "repeat" and near_not_personal(text, c.start, c.end):
+        return False  # the "Genk" of "KRC Genk", the "Kind" of "Kind en Gezin"
     words = c.text.split()
     if c.source in {"deduce", "context", "repeat"} and 1 < len(words) < 4 and words[0].casefold() in car_makes():
         return False  # "Opel Zafira", "Ford Transit Custom": a car
@@ -424,7 +443,7 @@ def _detect(text: str, region: Region, ctx: DetectionContext, detector: Detector
     if detector is not None:
         for c in detector(text):
             raw.extend(_normalise(c, text))
-    raw.extend(_street_or_person(c) for c in find_patterns(text))
+    raw.extend(_street_or_person(_street_start(c)) for c in find_patterns(text))
     raw.extend(proper_nouns(text, region))
     raw.extend(ctx.known.find(text))
     placeholders = [m.span() for m in _PLACEHOLDER.finditer(text)]
