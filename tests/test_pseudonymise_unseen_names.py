@@ -22,10 +22,15 @@ from qualcode.pseudonymise.runner import open_key, run_detection
 from qualcode.store.key import EntityRow
 
 
-def test_a_name_spelled_out_letter_by_letter_is_a_person():
-    got = found("I: Y-I-L-M-A-Z. En Fatma met een t-m?\nR: Ja.", detector=StubDetector({"Fatma": "person"}))
-    assert ("person", "Y-I-L-M-A-Z") in got
-    assert not any(text == "t-m" for _, text in got)
+@pytest.mark.parametrize("spelled", ["Y-I-L-M-A-Z", "y-i-l-m-a-z", "D E R Y A", "Y.I.L.M.A.Z."])
+def test_a_name_spelled_out_letter_by_letter_is_a_person(spelled):
+    got = found(f"I: {spelled}, toch? En Fatma met een t-m, e-mail?\nR: Ja.", detector=StubDetector({"Fatma": "person"}))
+    assert ("person", spelled) in got
+    assert not any(text in ("t-m", "e-mail") for _, text in got)
+
+
+def test_initials_alone_stay_no_candidates():
+    assert found("R: Mevrouw B. kwam, en K. ook, met A B C.", detector=StubDetector({})) == []
 
 
 def test_the_last_letter_of_a_spelling_is_no_initial_of_the_next_name():

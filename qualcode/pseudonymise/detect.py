@@ -290,8 +290,8 @@ def _keep(c: Candidate, text: str, region: Region, ctx: DetectionContext, placeh
         return True
     if folded in ctx.vocabulary or all(w in ctx.vocabulary_words for w in folded.split()):
         return False
-    if c.category == "person" and _INITIAL_ONLY.match(c.text):
-        return False  # "mevrouw B.", "K.": already pseudonymised by the transcriber
+    if c.category == "person" and c.source != "pattern" and _INITIAL_ONLY.match(c.text):
+        return False  # "mevrouw B.", "K.": already pseudonymised by the transcriber (a spelling, "D E R Y A", is not)
     if len(words) == 1 and c.text.casefold() in dutch_words():
         # An ordinary word capitalised at the start of a sentence ("Mooi gezegd.") is no
         # name, unless the name is known from elsewhere in the transcript and what follows

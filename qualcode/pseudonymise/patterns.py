@@ -140,8 +140,13 @@ POSTCODE_PATTERNS = [
 
 # Number plates, Dutch and Belgian: 12-ABC-3, AB-123-C, 1-ABC-123 (letters and digits, 6 or 7 in all).
 PLATE = re.compile(r"(?<![\w-])(?:[A-Z]{1,3}|\d{1,3})-(?:[A-Z]{1,3}|\d{1,3})-(?:[A-Z]{1,3}|\d{1,3})(?![\w-])")
-# A name spelled out letter by letter, as an interviewer checks it: "Y-I-L-M-A-Z", "D-E-R-Y-A".
-SPELLED = re.compile(r"(?<![\w-])[A-ZÀ-ÖØ-Þ](?:-[A-ZÀ-ÖØ-Þ]){2,}(?![\w-])")
+# A name spelled out letter by letter, as an interviewer checks it: "Y-I-L-M-A-Z", "D-E-R-Y-A",
+# "y-i-l-m-a-z", "D E R Y A", "Y.I.L.M.A.Z." (four letters at least when not in capitals with hyphens).
+_CAP = "A-ZÀ-ÖØ-Þ"
+SPELLED = re.compile(
+    rf"(?<![\w.-])(?:[{_CAP}](?:-[{_CAP}]){{2,}}|[a-zß-öø-ÿ](?:-[a-zß-öø-ÿ]){{3,}}|[{_CAP}](?: [{_CAP}]){{3,}}|[{_CAP}]\.(?:[{_CAP}]\.){{3,}})(?![\w-])"
+)
+SPELLING = re.compile(r"[-. ]")  # what joins the letters of a spelled name
 # A social media handle (not an e-mail address): @mamasranang_zo
 HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])")
 # A number named by what it numbers: "dossiernummer 2023-0456-XB", "klantnummer: AB12345".
@@ -312,7 +317,7 @@ def find_patterns(text: str) -> list[Candidate]:
             add(*m.span(), "url")
     for m in STREET.finditer(text):
         add(*m.span(), "address")
-    if "-" in text:
+    if "-" in text or " " in text or "." in text:
         for m in SPELLED.finditer(text):
             add(*m.span(), "person")
     return list(dict.fromkeys(out))

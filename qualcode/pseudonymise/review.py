@@ -36,7 +36,7 @@ from ..store.key import CandidateChange, CandidateRow, EntityRow, KeyStore
 from ..termsafe import control_in_name, one_line
 from .categories import CATEGORIES
 from .context import KnownNames
-from .patterns import SPELLED
+from .patterns import SPELLED, SPELLING
 from .project import check_category
 from .words import INTERFIXES, dutch_words
 
@@ -101,7 +101,7 @@ def _same_person(key: KeyStore, category: str, text: str) -> EntityRow | None:
     if found is not None or category != "person":
         return found
     if SPELLED.fullmatch(text):
-        text = text.replace("-", "")
+        text = SPELLING.sub("", text)
         if (found := key.find_entity(category, text)) is not None:
             return found
     words = _name_words(text)
