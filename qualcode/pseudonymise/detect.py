@@ -57,6 +57,7 @@ from .words import (
     not_personal,
     not_personal_compound,
     not_personal_pattern,
+    not_personal_words,
 )
 
 Detector = Callable[[str], list[Candidate]]
@@ -277,7 +278,11 @@ def _keep(c: Candidate, text: str, region: Region, ctx: DetectionContext, placeh
         return False
     if c.source in {"deduce", "context"} and c.category in _NAMES and _mostly_not_personal(c.text):
         return False  # "van het Huis van het Kind"
-    if c.source == "repeat" and near_not_personal(text, c.start, c.end):
+    if (
+        c.source == "repeat"
+        and any(w in not_personal_words() for w in folded.split())
+        and near_not_personal(text, c.start, c.end)
+    ):
         return False  # the "Genk" of "KRC Genk", the "Kind" of "Kind en Gezin"
     words = c.text.split()
     if c.source in {"deduce", "context", "repeat"} and 1 < len(words) < 4 and words[0].casefold() in car_makes():
