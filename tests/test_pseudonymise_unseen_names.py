@@ -169,3 +169,26 @@ def test_an_initial_or_a_short_number_in_the_key_is_no_name_in_a_transcript_name
         ("derya", "A. Derya Yilmaz"),
         ("interview_yilmaz", "A. Derya Yilmaz"),
     ]
+
+
+def test_a_part_inside_a_longer_candidate_of_other_words_is_still_accepted(tmp_path):
+    from qualcode.importing import import_paths
+    from qualcode.project import Project
+
+    root = tmp_path / "studie"
+    (root / "codebooks").mkdir(parents=True)
+    (root / "codebooks" / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
+    (root / "transcripts").mkdir()
+    path = root / "transcripts" / "brief.txt"
+    path.write_text("I: Wat schreef u?\nR: Ik begon met Beste Hatice, en Hatice Yilmaz las het.\n", encoding="utf-8")
+    project = Project(root)
+    key = open_key(project.root)
+    try:
+        import_paths(project, [path], default_coder="test")
+        run_detection(project, StubDetector({"Beste Hatice": "person", "Hatice Yilmaz": "person"}))
+        _accept_all(project, key, ["Hatice Yilmaz"])
+        accepted = {c.text for c in key.candidates(statuses=["accepted"])}
+    finally:
+        key.close()
+        project.close()
+    assert "Hatice" in accepted  # rejecting "Beste Hatice" later must not leave her name

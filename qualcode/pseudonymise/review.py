@@ -38,7 +38,7 @@ from .categories import CATEGORIES
 from .context import KnownNames
 from .patterns import SPELLED, SPELLING
 from .project import check_category
-from .words import INTERFIXES, dutch_words
+from .words import INTERFIXES, dutch_words, name_words
 
 
 @dataclass(slots=True)
@@ -347,10 +347,7 @@ def _accept_text(
             continue  # the researcher said no here
         if any(c.status == ACCEPTED and c.start <= s and e <= c.end for c in overlapping):
             continue  # already inside an accepted name ("Yvonne" of "Yvonne van Dijk")
-        if any(
-            c.status == PENDING and c.category == "person" and c.start <= s and e <= c.end and c.end - c.start > e - s
-            for c in overlapping
-        ):
+        if any(_other_full_name(c, s, e) for c in overlapping):
             continue  # a part inside a longer name still to decide: "Demirci" of "Ismail Demirci" is his
         same = next((c for c in overlapping if (c.start, c.end) == (s, e)), None)
         if same is not None:
@@ -369,6 +366,19 @@ def _accept_text(
 
 
 _EACH_ON_ITS_OWN = {"age", "date"}
+
+
+def _other_full_name(c: CandidateRow, start: int, end: int) -> bool:
+    """Whether a pending person candidate holds ``start:end`` inside a longer name of name
+    words only ("Ismail Demirci"; not "Goedemorgen Hatice": once rejected, Hatice would stay)."""
+    return (
+        c.status == PENDING
+        and c.category == "person"
+        and c.start <= start
+        and end <= c.end
+        and c.end - c.start > end - start
+        and all(w.casefold() in name_words() or w.casefold() in INTERFIXES for w in c.text.split())
+    )
 
 
 def check_text(value: str, what: str, example: str) -> str:
