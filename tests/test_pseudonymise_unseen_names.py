@@ -115,8 +115,8 @@ R: Ja, Fatma Yilmaz.
 """
 
 
-@pytest.fixture
-def family(tmp_path):
+def _project(tmp_path, text):
+    """A project with one interview ``text`` and its key."""
     from qualcode.importing import import_paths
     from qualcode.project import Project
 
@@ -125,10 +125,15 @@ def family(tmp_path):
     (root / "codebooks" / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
     (root / "transcripts").mkdir()
     path = root / "transcripts" / "gesprek.txt"
-    path.write_text(FAMILY, encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     project = Project(root)
     import_paths(project, [path], default_coder="test")
-    key = open_key(project.root)
+    return project, open_key(project.root)
+
+
+@pytest.fixture
+def family(tmp_path):
+    project, key = _project(tmp_path, FAMILY)
     yield project, key
     key.close()
     project.close()
@@ -172,19 +177,8 @@ def test_an_initial_or_a_short_number_in_the_key_is_no_name_in_a_transcript_name
 
 
 def test_a_part_inside_a_longer_candidate_of_other_words_is_still_accepted(tmp_path):
-    from qualcode.importing import import_paths
-    from qualcode.project import Project
-
-    root = tmp_path / "studie"
-    (root / "codebooks").mkdir(parents=True)
-    (root / "codebooks" / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
-    (root / "transcripts").mkdir()
-    path = root / "transcripts" / "brief.txt"
-    path.write_text("I: Wat schreef u?\nR: Ik begon met Beste Hatice, en Hatice Yilmaz las het.\n", encoding="utf-8")
-    project = Project(root)
-    key = open_key(project.root)
+    project, key = _project(tmp_path, "I: Wat schreef u?\nR: Ik begon met Beste Hatice, en Hatice Yilmaz las het.\n")
     try:
-        import_paths(project, [path], default_coder="test")
         run_detection(project, StubDetector({"Beste Hatice": "person", "Hatice Yilmaz": "person"}))
         _accept_all(project, key, ["Hatice Yilmaz"])
         accepted = {c.text for c in key.candidates(statuses=["accepted"])}
