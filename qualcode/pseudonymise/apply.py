@@ -336,7 +336,10 @@ def names_in_transcript_names(names: dict[int, str], entities: list[EntityRow]) 
             parts.add_person(e.original)
             forms += [p for p in parts.names if " " in p or p.casefold() not in dutch_words()]
         for form in forms:
-            if seq := tuple(_NAME_WORD.findall(form.casefold())):
+            seq = tuple(_NAME_WORD.findall(form.casefold()))
+            # Not a form of initials or of a number of one or two digits: the "A." of "A.
+            # Yilmaz" is no name in "t_A", an age "11" none in "2024-11_rotterdam".
+            if seq and not all(len(w) == 1 or (w.isdigit() and len(w) < 3) for w in seq):
                 wanted.setdefault(seq, e.original)
     found = []
     for name in sorted(names.values()):

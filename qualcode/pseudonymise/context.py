@@ -55,6 +55,7 @@ _PROPER_RUN = re.compile(
     rf"(?:(?:[^\S\n](?:{'|'.join(sorted((re.escape(i) for i in _CONNECTORS), key=len, reverse=True))}))*"
     rf"[^\S\n][{_UPPER}][\w'’]*(?:-[\w'’]+)*)*"
 )
+_INITIAL = re.compile(r"[^\W\d_]\.?")
 _GENITIVE = re.compile(r"['’]s?$")
 _WORD = re.compile(r"[\w'’]+(?:-[\w'’]+)*")
 _SENTENCE_END = set(".!?:;…\"“”‘'()\n[]")
@@ -81,6 +82,9 @@ PLACE_END = re.compile(
     r"(?:dam|burg|berg|bergen|broek|hout|veen|hoven|huizen|wijk|eiland|zijl|stad|dorp|heim|ingen|kerke|"
     r"kerk|vaart|meer|sluis|drecht|rode|gem|sel|plaats|haven|beek|loo|lo|horst|donk|poort)$"
 )
+# A compound ending in a kind of organisation or a street: "Sint-Albertuskerk", "Peperstraat".
+_ORG_END = re.compile(r"\w{3}(?:kerk|moskee|school|college|praktijk|centrum|vereniging|stichting)$")
+_ORG_OR_STREET_END = re.compile(rf"{_ORG_END.pattern[:-1]}|\w{{3}}(?:straat|laan|plein|dreef|kade|gracht|singel|steenweg)$")
 _DIRECTION = re.compile(r"-(?:Noord|Zuid|Oost|West|Centrum)$|-(?:Noord|Zuid|Oost|West|Centrum)\b")
 ROLE_LABEL = re.compile(
     r"(?:[a-z]{1,2}|[a-z]{1,3}\d+|.*\d.*|(?:mevrouw|meneer|mw|dhr|mr|de heer)\.?\s+[a-z]\.?|"
@@ -242,6 +246,7 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
                 words = words[1:]
         # "WhatsApp-groep", "Tigrinya-tolk": a compound ending in an ordinary word.
         words = [w for w in words if not _common_compound(w.group())]
+        kind: str | None = None
         # Leading titles stay outside the span ("meneer [persoon 3]").
         while words and words[0].group().casefold() in TITLES:
             words = words[1:]
@@ -250,7 +255,15 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
         split = _split_at_van(words)
         if split and all(_skip_token(w.group()) for w in split[1] if w.group().casefold() not in INTERFIXES):
             words = split[0]
-        kind = None
+        elif split and body_after_van([w.group() for w in split[1]]) and split[0][0].group().casefold() not in ORG_WORDS:
+            # "dokter Kok van Huisartsenpraktijk Poelenburg", "Jozef van de Sint-Albertuskerk",
+            # "Fatma van de Peperstraat": a person, then the organisation or street after "van".
+            person, words = split
+            ps, pe = start + person[0].start(), start + person[-1].end()
+            out.append(Candidate(ps, pe, "person", text[ps:pe], "context"))
+            if len(words) == 1 and _ORG_OR_STREET_END.search(folded := words[0].group().casefold()):
+                # "Vrouwenvereniging", "Sint-Albertuskerk"; "Peperstraat"
+                kind = "organisation" if _ORG_END.search(folded) else "address"
         if len(words) > 1 and area_service(words[0].group()):
             # "OCMW van Antwerpen", "CJG Rotterdam", "Buurtteam Zuidoost": a public service
             # named after its area.
@@ -284,7 +297,7 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
             continue
         if text[s:e].casefold() in not_personal():
             continue
-        if _near_not_personal(text, s, e):
+        if near_not_personal(text, s, e):
             continue  # "Kind" of "met Kind en Gezin natuurlijk"
         before, before2 = _previous_words(text, s)
         after = _next_word(text, e)
@@ -419,7 +432,7 @@ def _dictionary_word(folded: str) -> bool:
     return folded in dutch_words() or folded in english_words()
 
 
-def _near_not_personal(text: str, s: int, e: int) -> bool:
+def near_not_personal(text: str, s: int, e: int) -> bool:
     """Whether the run overlaps a never-personal name (tried only when one of its words could be part of one)."""
     lo, hi = max(0, s - 40), min(len(text), e + 40)
     if not any(w.casefold() in not_personal_words() for w in _WORD.findall(text, lo, hi)):
@@ -437,6 +450,17 @@ def _split_at_van(words: list[re.Match]) -> tuple[list[re.Match], list[re.Match]
             if j < len(words) and i > 0:
                 return words[:i], words[j:]
     return None
+
+
+def body_after_van(words: list[str]) -> bool:
+    """What follows "van (de, het)" is an organisation or a street, no surname: "Huisartsenpraktijk
+    Poelenburg", "het CJG Rotterdam-Rijnmond", "de Sint-Albertuskerk", "de Peperstraat" (not
+    "de Kerk", "Dijk": surnames)."""
+    if not words:
+        return False
+    if len(words) > 1 and (words[0].casefold() in ORG_WORDS or area_service(words[0])):
+        return True
+    return bool(_ORG_OR_STREET_END.search(words[-1].casefold()))
 
 
 def _looks_like_name(words: list[re.Match], before: str) -> bool:
@@ -505,11 +529,13 @@ class KnownNames:
         """A person's full name and its parts (first name, surname with its interfix)."""
         self.add(full, "person")
         words = full.split()
+        while len(words) > 2 and _INITIAL.fullmatch(words[0]):
+            words = words[1:]  # "A. Derya Yilmaz": Derya Yilmaz
         if len(words) > 1:
             # "De Smet", "van Dijk": a surname with its interfix (never "De" or "van" alone).
             rest = words if words[0].casefold() in INTERFIXES else words[1:]
-            if rest is not words:
-                self.add(words[0], "person")
+            if rest is not words and not _INITIAL.fullmatch(words[0]):
+                self.add(words[0], "person")  # not an initial: "A." of "A. Yilmaz" is anyone's
             core = [w for w in rest if w.casefold() not in INTERFIXES]
             # Not a part that is no name ("CJG" of "Jansen van het CJG" as accepted): it would
             # stand for this person wherever the project names it. In a name written in

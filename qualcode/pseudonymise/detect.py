@@ -38,21 +38,26 @@ from .context import (
     KnownNames,
     Region,
     area_service,
+    body_after_van,
     is_sentence_start,
     label_names,
+    near_not_personal,
     proper_nouns,
     subject_follows,
 )
 from .patterns import POSTCODE_PATTERNS, SERVICE_NUMBER, STREET, find_patterns
 from .words import (
+    FUNCTION_WORDS,
     INTERFIXES,
     TITLES,
+    car_makes,
     dutch_words,
     first_names,
     name_words,
     not_personal,
     not_personal_compound,
     not_personal_pattern,
+    not_personal_words,
 )
 
 Detector = Callable[[str], list[Candidate]]
@@ -160,24 +165,54 @@ def _normalise(c: Candidate, text: str) -> list[Candidate]:
         out = []
         # deduce can run a name on over a sentence's end ("mevrouw Demir. Mevrouw Demir
         # heeft"): each sentence's part is a name of its own.
-        for start, end in _sentence_parts(text, c.start, _before_service(text, c.start, c.end)):
+        for start, end in _sentence_parts(text, c.start, _before_body(text, c.start, _before_service(text, c.start, c.end))):
             # deduce includes a title or a word like "collega" in the name ("de heer Segers"
             # too, in the minutes of a debate): keep it outside.
+            if start and text[start - 1] == "-" and (m := _SPELLED_END.match(text, start, end)):
+                start += m.end() - m.start()  # "F-A-T-M-A. Fatima": the spelling's last letter is no initial
             while True:
                 m = re.match(r"(?:(?:de|het)\s+)?([\w.]+)\s+", text[start:end], re.I)
                 if m and m.group(1).casefold().rstrip(".") in _TITLE_STEMS and start + m.end() < end:
                     start += m.end()
                 else:
                     break
+            # "Neem Dylan", "Goedemorgen Ingrid": a sentence's first word that is a word of the
+            # language and no name's stays outside.
+            m = _FIRST_WORD.match(text, start, end)
+            if m and m.end() < end and is_sentence_start(text, start) and _not_a_name(m.group(1)):
+                start = m.end()
             out.append(Candidate(start, end, "person", text[start:end], "deduce"))
         return out
     return [c]
 
 
+_FIRST_WORD = re.compile(r"([^\W\d_]+)\s+")
+
+
+def _not_a_name(word: str) -> bool:
+    folded = word.casefold()
+    return word[:1].isupper() and folded in dutch_words() and folded not in name_words() and folded not in INTERFIXES
+
+
+_SPELLED_END = re.compile(r"[^\W\d_]\.\s+")
 _TITLE_STEMS = frozenset(t.rstrip(".") for t in TITLES)
 # A sentence's end inside a span: a word of two or more letters (not an initial, not a
 # title such as "dr."), then . ! or ?, then a space.
 _SENTENCE_BREAK = re.compile(r"(?<=[^\W\d_]{2})([.!?]+)\s+")
+
+
+def _street_start(c: Candidate) -> Candidate:
+    """A street found by its ending starts after a sentence's first words that are no name:
+    "Toen de Afsluitdijk", "Naar de Kerkstraat 5" are "Afsluitdijk", "Kerkstraat 5"."""
+    m = _LEAD_WORDS.match(c.text)
+    if c.category != "address" or m is None or m.group(1).casefold() not in _LEADS:
+        return c
+    return Candidate(c.start + m.end(), c.end, c.category, c.text[m.end() :], c.source)
+
+
+# Not adjectives: "Oude Gracht", "Lange Nieuwstraat", "Grote Markt" are the street's own words.
+_LEADS = FUNCTION_WORDS - INTERFIXES | {"naar", "in", "op", "aan", "uit", "richting", "langs", "via"}
+_LEAD_WORDS = re.compile(r"([^\W\d_]+)\s+(?:(?:de|het|'t)\s+)?(?=[A-Z])")
 
 
 def _street_or_person(c: Candidate) -> Candidate:
@@ -207,6 +242,19 @@ def _before_service(text: str, start: int, end: int) -> int:
     return end
 
 
+_VAN = re.compile(r"\s+van\s+(?:(?:de|het|der|den)\s+)?")
+
+
+def _before_body(text: str, start: int, end: int) -> int:
+    """Where a name ends that deduce ran on into the organisation or street after "van":
+    "Jozef van de Sint-Albertuskerk" is "Jozef" (see :func:`.context.body_after_van`)."""
+    for m in _VAN.finditer(text, start, end):
+        body = text[m.end() : end]
+        if m.start() > start and (body_after_van(body.split()) or body.casefold() in not_personal()):
+            return m.start()  # "Kees van Sparta" too: a club, a service, a country is no surname
+    return end
+
+
 def _sentence_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The parts of ``text[start:end]`` between sentence ends (the whole span when none)."""
     parts = []
@@ -230,6 +278,15 @@ def _keep(c: Candidate, text: str, region: Region, ctx: DetectionContext, placeh
         return False
     if c.source in {"deduce", "context"} and c.category in _NAMES and _mostly_not_personal(c.text):
         return False  # "van het Huis van het Kind"
+    if (
+        c.source == "repeat"
+        and any(w in not_personal_words() for w in folded.split())
+        and near_not_personal(text, c.start, c.end)
+    ):
+        return False  # the "Genk" of "KRC Genk", the "Kind" of "Kind en Gezin"
+    words = c.text.split()
+    if c.source in {"deduce", "context", "repeat"} and 1 < len(words) < 4 and words[0].casefold() in car_makes():
+        return False  # "Opel Zafira", "Ford Transit Custom": a car
     if c.category in ("phone", "id") and SERVICE_NUMBER.match(c.text):
         return False  # deduce's too: "0800 98 809" is a helpdesk
     if c.category in _EXACT:
@@ -238,9 +295,8 @@ def _keep(c: Candidate, text: str, region: Region, ctx: DetectionContext, placeh
         return True
     if folded in ctx.vocabulary or all(w in ctx.vocabulary_words for w in folded.split()):
         return False
-    if c.category == "person" and _INITIAL_ONLY.match(c.text):
-        return False  # "mevrouw B.", "K.": already pseudonymised by the transcriber
-    words = c.text.split()
+    if c.category == "person" and c.source != "pattern" and _INITIAL_ONLY.match(c.text):
+        return False  # "mevrouw B.", "K.": already pseudonymised by the transcriber (a spelling, "D E R Y A", is not)
     if len(words) == 1 and c.text.casefold() in dutch_words():
         # An ordinary word capitalised at the start of a sentence ("Mooi gezegd.") is no
         # name, unless the name is known from elsewhere in the transcript and what follows
@@ -392,7 +448,7 @@ def _detect(text: str, region: Region, ctx: DetectionContext, detector: Detector
     if detector is not None:
         for c in detector(text):
             raw.extend(_normalise(c, text))
-    raw.extend(_street_or_person(c) for c in find_patterns(text))
+    raw.extend(_street_or_person(_street_start(c)) for c in find_patterns(text))
     raw.extend(proper_nouns(text, region))
     raw.extend(ctx.known.find(text))
     placeholders = [m.span() for m in _PLACEHOLDER.finditer(text)]

@@ -140,6 +140,13 @@ POSTCODE_PATTERNS = [
 
 # Number plates, Dutch and Belgian: 12-ABC-3, AB-123-C, 1-ABC-123 (letters and digits, 6 or 7 in all).
 PLATE = re.compile(r"(?<![\w-])(?:[A-Z]{1,3}|\d{1,3})-(?:[A-Z]{1,3}|\d{1,3})-(?:[A-Z]{1,3}|\d{1,3})(?![\w-])")
+# A name spelled out letter by letter, as an interviewer checks it: "Y-I-L-M-A-Z", "D-E-R-Y-A",
+# "y-i-l-m-a-z", "D E R Y A", "Y.I.L.M.A.Z." (four letters at least when not in capitals with hyphens).
+_CAP = "A-ZÀ-ÖØ-Þ"
+SPELLED = re.compile(
+    rf"(?<![\w.-])(?:[{_CAP}](?:-[{_CAP}]){{2,}}|[a-zß-öø-ÿ](?:-[a-zß-öø-ÿ]){{3,}}|[{_CAP}](?: [{_CAP}]){{3,}}|[{_CAP}]\.(?:[{_CAP}]\.){{3,}})(?![\w-])"
+)
+SPELLING = re.compile(r"[-. ]")  # what joins the letters of a spelled name
 # A social media handle (not an e-mail address): @mamasranang_zo
 HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])")
 # A number named by what it numbers: "dossiernummer 2023-0456-XB", "klantnummer: AB12345".
@@ -200,14 +207,15 @@ URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+[^\s<>\"').,;:!?\]]|\b[\w-
 # from its list): "Van Karnebeekstraat", "Zambesidreef", "Pieter Calandlaan 212". A street's
 # word is at most 80 characters: unbounded, every word of a long hyphenated run was read to
 # the run's end (100,000 characters of "AB-AB-..." took 40 s, quadratic). So is each word
-# before it ("Van", "Pieter"): a run like "A'A'A'..." is a word start at every "A".
+# before it ("Van", "Pieter"): a run like "A'A'A'..." is a word start at every "A". A Belgian
+# address has its box after the number: "Vennestraat 112 bus 3".
 STREET_END = (
     r"straat|weg|laan|plein|dreef|kade|gracht|singel|baan|dijk|steeg|pad|hof|bocht|plantsoen|"
     r"boulevard|markt|wal|erf|burgwal|steenweg|lei|dreve|ring"
 )
 STREET = re.compile(
     rf"\b(?:[A-Z][\w'’]{{0,80}}\s+(?:(?:van|de|der|den|het|ter|ten|'t)\s+)*){{0,3}}"
-    rf"[A-Z][\w'’-]{{0,80}}(?:{STREET_END})(?:-[A-Z][a-z]+)?\b(?:\s+\d{{1,4}}(?:\s?[a-zA-Z]\b)?(?:[-/](?:\d+|[IVX]+\b|hs\b|bis\b))?)?"
+    rf"[A-Z][\w'’-]{{0,80}}(?:{STREET_END})(?:-[A-Z][a-z]+)?\b(?:\s+\d{{1,4}}(?:\s?[a-zA-Z]\b)?(?:[-/](?:\d+|[IVX]+\b|hs\b|bis\b))?(?:,?\s+bus\s+\d{{1,4}}[a-zA-Z]?\b)?)?"
 )
 POSTBUS = re.compile(r"\b[Pp]ostbus\s+\d{1,6}\b")
 
@@ -312,4 +320,7 @@ def find_patterns(text: str) -> list[Candidate]:
             add(*m.span(), "url")
     for m in STREET.finditer(text):
         add(*m.span(), "address")
+    if "-" in text or " " in text or "." in text:
+        for m in SPELLED.finditer(text):
+            add(*m.span(), "person")
     return list(dict.fromkeys(out))

@@ -36,8 +36,9 @@ from ..store.key import CandidateChange, CandidateRow, EntityRow, KeyStore
 from ..termsafe import control_in_name, one_line
 from .categories import CATEGORIES
 from .context import KnownNames
+from .patterns import SPELLED, SPELLING
 from .project import check_category
-from .words import INTERFIXES, dutch_words
+from .words import INTERFIXES, dutch_words, name_words
 
 
 @dataclass(slots=True)
@@ -92,21 +93,43 @@ def _not_applied(session: _Session, tid: int) -> None:
 
 
 def _same_person(key: KeyStore, category: str, text: str) -> EntityRow | None:
-    """An entity this name belongs to: the same name, or a person's full name that
-    contains it as its first name or surname (or is contained in it)."""
+    """An entity this name belongs to: the same name, the name it spells ("Y-I-L-M-A-Z"),
+    or a person's full name that contains it as its first name or surname (or is contained
+    in it), unless that person has a full name this one cannot be: "Hatice Kaya" is not
+    the "Hatice" of "Hatice Demirci", "Ismail Demirci" not the "Demirci" of "Hatice Demirci"."""
     found = key.find_entity(category, text)
     if found is not None or category != "person":
         return found
-    words = [w.casefold() for w in text.split() if w.casefold() not in INTERFIXES]
+    if SPELLED.fullmatch(text):
+        text = SPELLING.sub("", text)
+        if (found := key.find_entity(category, text)) is not None:
+            return found
+    words = _name_words(text)
     if not words:
         return None
-    for entity in key.entities():
-        if entity.category != "person":
+    people = [e for e in key.entities() if e.category == "person"]
+    full_names: dict[str, list[list[str]]] = {}
+    for entity in people:
+        if len(other := _name_words(entity.original)) > 1:
+            full_names.setdefault(entity.pseudonym, []).append(other)
+    for entity in people:
+        other = _name_words(entity.original)
+        if not (_contiguous(words, other) or _contiguous(other, words) or set(words) == set(other)):
             continue
-        other = [w.casefold() for w in entity.original.split() if w.casefold() not in INTERFIXES]
-        if _contiguous(words, other) or _contiguous(other, words):
-            return entity
+        if len(words) > 1 and not all(_one_name(words, name) for name in full_names.get(entity.pseudonym, [])):
+            continue
+        return entity
     return None
+
+
+def _name_words(name: str) -> list[str]:
+    return [w.casefold() for w in name.split() if w.casefold() not in INTERFIXES]
+
+
+def _one_name(words: list[str], other: list[str]) -> bool:
+    """Whether two full names can be one person's: one holds the other ("Hatice Demirci",
+    "mevrouw Hatice Demirci") or both have the same words ("Demirci Hatice")."""
+    return _contiguous(words, other) or _contiguous(other, words) or set(words) == set(other)
 
 
 def _contiguous(part: list[str], whole: list[str]) -> bool:
@@ -324,6 +347,8 @@ def _accept_text(
             continue  # the researcher said no here
         if any(c.status == ACCEPTED and c.start <= s and e <= c.end for c in overlapping):
             continue  # already inside an accepted name ("Yvonne" of "Yvonne van Dijk")
+        if any(_other_full_name(c, s, e) for c in overlapping):
+            continue  # a part inside a longer name still to decide: "Demirci" of "Ismail Demirci" is his
         same = next((c for c in overlapping if (c.start, c.end) == (s, e)), None)
         if same is not None:
             changes.append(CandidateChange(same.id, otid, s, e, category, found, same.source, ACCEPTED, entity_id))
@@ -341,6 +366,19 @@ def _accept_text(
 
 
 _EACH_ON_ITS_OWN = {"age", "date"}
+
+
+def _other_full_name(c: CandidateRow, start: int, end: int) -> bool:
+    """Whether a pending person candidate holds ``start:end`` inside a longer name of name
+    words only ("Ismail Demirci"; not "Goedemorgen Hatice": once rejected, Hatice would stay)."""
+    return (
+        c.status == PENDING
+        and c.category == "person"
+        and c.start <= start
+        and end <= c.end
+        and c.end - c.start > end - start
+        and all(w.casefold() in name_words() or w.casefold() in INTERFIXES for w in c.text.split())
+    )
 
 
 def check_text(value: str, what: str, example: str) -> str:

@@ -128,10 +128,26 @@ FUNCTION_WORDS = frozenset(
 
 
 @cache
+def _not_personal_text() -> str:
+    return (resources.files(__package__) / "data" / "not_personal.txt").read_text(encoding="utf-8")
+
+
+def _entries(text: str) -> frozenset[str]:
+    return frozenset(line.strip().casefold() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+@cache
 def not_personal() -> frozenset[str]:
     """Case-folded names that are never personal data (see ``data/not_personal.txt``)."""
-    text = (resources.files(__package__) / "data" / "not_personal.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip().casefold() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return _entries(_not_personal_text())
+
+
+@cache
+def car_makes() -> frozenset[str]:
+    """Case-folded car makes (the never-personal names under ``# car makes``): a make and
+    its model ("Opel Zafira") are no one's name."""
+    section = _not_personal_text().partition("\n# car makes")[2].partition("\n#")[0]
+    return _entries(section.partition("\n")[2])
 
 
 @cache
