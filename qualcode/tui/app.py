@@ -30,7 +30,7 @@ from textual.app import App, SystemCommand
 from textual.keys import _character_to_key
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 from ..errors import QualcodeError
 from ..project import Project
@@ -161,6 +161,8 @@ class QualcodeApp(App[None]):
                 self.call_after_refresh(self._flush_typed_ahead, TYPE_AHEAD_TRIES)
 
     def _text_box(self, widget) -> bool:
+        from textual.widgets import TextArea  # here, not at start: it brings the document model (5 ms)
+
         return isinstance(widget, (Input, TextArea)) and not getattr(widget, "read_only", False)
 
     def _hand_on(self, character: str) -> None:
