@@ -34,7 +34,7 @@ from .ingest.paths import (
     shown_name,
 )
 from .model import INTERVIEWER, Transcript, sha256_bytes, span_words
-from .project import NUMBERED_SPEAKER, TRANSCRIPT_DIR, Project
+from .project import TRANSCRIPT_DIR, Project, numbered_speaker
 from .store import Store
 from .termsafe import first_of, one_line
 
@@ -300,8 +300,8 @@ class InterviewerGuess:
 
     @property
     def numbered(self) -> bool:
-        """A label speech recognition numbers (:data:`NUMBERED_SPEAKER`): for this transcript only."""
-        return bool(NUMBERED_SPEAKER.fullmatch(self.speaker.strip()))
+        """A label speech recognition numbers (:func:`numbered_speaker`): for this transcript only."""
+        return numbered_speaker(self.speaker)
 
 
 def interviewer_guesses(store: Store) -> tuple[list[InterviewerGuess], list[str]]:
@@ -323,9 +323,9 @@ def interviewer_guesses(store: Store) -> tuple[list[InterviewerGuess], list[str]
 
 def interviewer_command(speaker: str, transcript: str) -> str:
     """The command that makes ``speaker`` an interviewer: in every transcript, or in this one
-    only when the label is a number speech recognition gave (:data:`NUMBERED_SPEAKER`)."""
+    only when the label is a number speech recognition gave (:func:`numbered_speaker`)."""
     command = f"qualcode speakers --interviewer {shlex.quote(speaker)}"
-    if NUMBERED_SPEAKER.fullmatch(speaker.strip()):
+    if numbered_speaker(speaker):
         command += f" --transcript {shlex.quote(transcript)}"
     return command
 

@@ -81,6 +81,13 @@ NUMBERED_SPEAKER = re.compile(
     r"(?:spreker|spreekster|speaker|spk|persoon|person|deelnemer|participant|stem|voice)[\s_-]*\d{1,3}", re.I
 )
 
+
+def numbered_speaker(label: str) -> bool:
+    """Whether ``label`` is one speech recognition numbers (:data:`NUMBERED_SPEAKER`): whose
+    role is a transcript's own, not one for every transcript."""
+    return bool(NUMBERED_SPEAKER.fullmatch(label.strip()))
+
+
 CONFIG_KEYS = {
     "codebook": "path of the codebook YAML, relative to the project folder",
     "interviewer_speakers": "list of regular expressions: speaker labels of interviewer turns",
@@ -543,7 +550,7 @@ class Project:
         name to (the labels to make interviewers there, all its labels). Written to
         ``interviewers`` in qualcode.yaml at once, for all or none. A transcript's first entry
         keeps whom the patterns made interviewers there, except numbered labels
-        (:data:`NUMBERED_SPEAKER`): the ones named here ask the questions in that transcript.
+        (:func:`numbered_speaker`): the ones named here ask the questions in that transcript.
         Returns the (transcript, label) pairs that were not interviewers there already."""
         self.config = load_config(self.root)  # as the file is now: an entry added meanwhile is kept
         entries = dict(self.config.interviewers)
@@ -554,7 +561,7 @@ class Project:
                 named = [
                     label
                     for label in speakers
-                    if self.config.role_of(label, transcript) == INTERVIEWER and not NUMBERED_SPEAKER.fullmatch(label.strip())
+                    if self.config.role_of(label, transcript) == INTERVIEWER and not numbered_speaker(label)
                 ]
             else:
                 named = list(named)

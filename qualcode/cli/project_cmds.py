@@ -12,7 +12,7 @@ from ..analysis.selection import did_you_mean
 from ..coding import resolve_transcript
 from ..display import shorten
 from ..errors import APP_NEEDS_TERMINAL, CHECK_PROBLEMS, UNKNOWN_SPEAKER, error
-from ..project import NUMBERED_SPEAKER, Project, creating_project, is_project, sample_project_source
+from ..project import Project, creating_project, is_project, numbered_speaker, sample_project_source
 from ..termsafe import first_of
 from .base import State, main, pass_state
 from .render import Progress, echo, emit, format_option, note, styled, warn
@@ -256,7 +256,7 @@ def speakers(
             for label in project.make_interviewers(labels):
                 note(f"{label} is an interviewer from now on: added to interviewer_speakers in qualcode.yaml")
             for label in labels:
-                if NUMBERED_SPEAKER.fullmatch(label.strip()):
+                if numbered_speaker(label):
                     count = len({n for n, s, _, _ in spoken if s == label})
                     warn(
                         f"{label} is a number speech recognition gives whoever speaks: it is now the interviewer in all"
