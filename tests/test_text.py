@@ -271,3 +271,15 @@ def test_a_text_without_turns_is_coded_as_it_is():
     text = "Een monoloog zonder sprekers.\n\nNog een alinea."
     blocks = text_blocks(text, [])
     assert [text[a:b] for a, b in block_parts(text, blocks, 0, len(text))] == [text]
+
+
+def test_a_header_of_who_took_notes_and_who_was_asked_is_no_speaker():
+    """'Notulist: Daan' (and 'Functie: wijkcoach', 'Leeftijd: 34') in a transcript's header
+    became a speaker turn: a respondent called Notulist saying 'Daan'."""
+    from qualcode.ingest import parse_turns
+
+    text = (
+        "Datum: 12 maart 2024\nNotulist: Daan\nFunctie: wijkcoach\nLeeftijd: 34\nOrganisatie: CJG\n\n"
+        "I: Hoe gaat het?\nR: Goed, dank je.\n"
+    )
+    assert [t.speaker for t in parse_turns(text)] == ["I", "R"]

@@ -105,6 +105,8 @@ STOPWORDS = frozenset(
     notitie notities thema stelling definitie resultaat doel vraagstelling
     pauze einde begin vervolg inleiding
     deel blok onderdeel fase ronde stap hoofdstuk bijlage sectie casus topic vignet
+    notulist notulant notulen verslag verslaglegging transcribent transcriptor codeur
+    leeftijd geslacht functie beroep organisatie gemeente woonplaats pseudoniem interviewnummer
     note example date time location source subject
     """.split()
 )
