@@ -492,10 +492,15 @@ class CodingScreen(CodingCoders, QualcodeScreen):
         if self.suggestions.awaiting_code:  # Enter after "other code": the list, for the suggestion
             self.suggestions.code_list()
             return
-        selection = self.document.selection
-        what = S.WHAT_SELECTION.format(chars=selection[1] - selection[0]) if selection else S.WHAT_SENTENCE
         span = self.document.target_span()
-        self.app.push_screen(CodePicker(self.codebook, what), lambda ids: self.apply_codes(ids, span) if ids else None)
+        self.app.push_screen(
+            CodePicker(self.codebook, self._target_named()), lambda ids: self.apply_codes(ids, span) if ids else None
+        )
+
+    def _target_named(self) -> str:
+        """What a code applied now goes to, for the code list's title: the selection or the sentence."""
+        selection = self.document.selection
+        return S.WHAT_SELECTION.format(chars=selection[1] - selection[0]) if selection else S.WHAT_SENTENCE
 
     def action_remove(self) -> None:
         targets = self._targets()
@@ -532,17 +537,15 @@ class CodingScreen(CodingCoders, QualcodeScreen):
             # a code per letter to the sentence beneath.
             if self.model is None:
                 return
-            selection = self.document.selection
-            what = S.WHAT_SELECTION.format(chars=selection[1] - selection[0]) if selection else S.WHAT_SENTENCE
             span = self.document.target_span()
 
             def coded(ids: list[str] | None) -> None:
                 change = self.apply_codes(ids, span) if ids else None
-                new = change.added or change.unchanged if change is not None else ()
+                new = (change.added or change.unchanged) if change is not None else ()
                 if new:
                     self._edit_memo([new[0].id])
 
-            self.app.push_screen(CodePicker(self.codebook, S.WHAT_MEMO_FIRST.format(what=what)), coded)
+            self.app.push_screen(CodePicker(self.codebook, S.WHAT_MEMO_FIRST.format(what=self._target_named())), coded)
         elif len(targets) == 1:
             self._edit_memo([targets[0].id])
         else:

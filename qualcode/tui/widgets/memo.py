@@ -142,18 +142,21 @@ class MemoModal(ModalScreen[str | None]):
             self._keep_draft(text)
             self._kept = text
 
-    def _end_draft(self) -> None:
-        """The memo is saved or its changes are discarded: no draft stays."""
+    def _stop_timer(self) -> None:
+        """No timed write of the draft is pending any more."""
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+
+    def _end_draft(self) -> None:
+        """The memo is saved or its changes are discarded: no draft stays."""
+        self._stop_timer()
         if self._kept is not None and self._keep_draft is not None:
             self._keep_draft(None)
             self._kept = None
 
     def action_save(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
+        self._stop_timer()
         self.keep_draft()  # kept until the memo is written: a save that fails loses nothing
         self.dismiss(self._text().strip())
 
