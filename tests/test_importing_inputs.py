@@ -226,7 +226,7 @@ def test_importing_many_files_counts_words_and_speakers_per_file(project: Projec
     ]
     infos = {info.name: info.words for info in project.store.transcripts.infos()}
     assert all(infos[i.name] == i.words for i in result.imported)  # what the result says is what is stored
-    roles = {(s.speaker, s.role) for s in project.store.transcripts.speakers()}
+    roles = {(speaker, role) for _, speaker, role, _ in project.store.transcripts.speakers_by_transcript()}
     assert roles == {("I", "interviewer"), ("R", "respondent")}
 
 

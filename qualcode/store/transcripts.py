@@ -14,7 +14,7 @@ from ..model import INTERVIEWER, Transcript, Turn, span_words
 from ..text import SENTENCE_RULES, content_spans, sentences_in
 from .codings import fill_words
 from .db import Database, inserted_id, json_ids, now
-from .types import SpeakerInfo, TranscriptInfo, TranscriptRef, TranscriptSummary
+from .types import TranscriptInfo, TranscriptRef, TranscriptSummary
 
 _TURN_COLUMNS = "idx, speaker, start, end, time_start, time_end, role"  # Turn's field order
 _INSERT_TURNS = "INSERT INTO turns (transcript_id, idx, speaker, role, start, end, time_start, time_end, words) VALUES "
@@ -342,13 +342,6 @@ class TranscriptStore:
         ).fetchall()
         attrs = self.all_attributes()
         return [TranscriptSummary(*r, attributes=attrs.get(r[0], {})) for r in rows]
-
-    def speakers(self) -> list[SpeakerInfo]:
-        """Every speaker label with its stored role, its turns and the transcripts it speaks in."""
-        rows = self._db.execute(
-            "SELECT speaker, role, count(*), count(DISTINCT transcript_id) FROM turns GROUP BY speaker, role ORDER BY speaker"
-        )
-        return [SpeakerInfo(*r) for r in rows]
 
     def speakers_by_transcript(self) -> list[tuple[str, str | None, str | None, int]]:
         """``(transcript name, speaker, stored role, turns)`` for every speaker of every

@@ -42,16 +42,6 @@ class TranscriptInfo(NamedTuple):
 
 
 @dataclass(slots=True)
-class SpeakerInfo:
-    """One speaker label as stored on turns, with its role and how many turns it has."""
-
-    speaker: str | None
-    role: str | None
-    turns: int
-    transcripts: int
-
-
-@dataclass(slots=True)
 class CodeRecord:
     """What the store knows of a code: the codebook's id, name and place, and whether it is still there."""
 
