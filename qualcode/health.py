@@ -10,7 +10,7 @@ from .codebook import Codebook
 from .errors import QualcodeError
 from .model import sha256_bytes
 from .project import Project
-from .termsafe import normal_name
+from .termsafe import first_of, normal_name
 
 PROBLEM = "problem"
 NOTE = "note"
@@ -120,7 +120,7 @@ def check_project(project: Project, found: Callable[[Finding], None] | None = No
 
     drafts = store.codings.drafts()
     if drafts:
-        shown = ", ".join(str(cid) for cid, _ in drafts[:10]) + (f" and {len(drafts) - 10} more" if len(drafts) > 10 else "")
+        shown = first_of([str(cid) for cid, _ in drafts], 10)
         add(
             Finding(
                 NOTE,
@@ -128,6 +128,19 @@ def check_project(project: Project, found: Callable[[Finding], None] | None = No
                 f"{len(drafts)} memo(s) have an unsaved draft, kept when qualcode stopped while they were written"
                 f" (coding(s) {shown})",
                 "open the memo in the app (M on the coding) to save or discard it; `qualcode memo ID` shows the draft",
+            )
+        )
+    own = store.transcripts.drafts()
+    if own:
+        listed = [names.get(tid, str(tid)) for tid in own]
+        add(
+            Finding(
+                NOTE,
+                "drafts",
+                f"{len(own)} transcript memo(s) have an unsaved draft, kept when qualcode stopped while they were"
+                f" written ({first_of(listed, 10)})",
+                "open the transcript's memo in the app (M in the transcripts list) to save or discard it;"
+                " `qualcode transcripts memo NAME` shows the draft",
             )
         )
 

@@ -104,6 +104,7 @@ class Transcript:
     warnings: list[str] = field(default_factory=list)
     id: int | None = None  # set once stored
     guid: str | None = None  # REFI-QDA GUID, kept across exports
+    memo: str | None = None  # a memo on the transcript as a whole (a REFI-QDA source's <Description>)
 
     @property
     def content_hash(self) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -199,30 +199,57 @@ def _inside(state: State, project, transcript: str, code: str | None, turn, span
 @click.option("--yes", "-y", is_flag=True, help="With --clear: do not ask.")
 @pass_state
 def memo(state: State, coding_id: int, text: str | None, clear: bool, yes: bool) -> None:
-    """Show, set or clear the memo of a coding."""
+    """Show, set or clear the memo of a coding.
+
+    A transcript's own memo: `qualcode transcripts memo NAME [TEXT]`.
+    """
     store = state.project().store
+    coding = get_coding(store, coding_id)
+    memo_command(
+        f"coding {coding_id}",
+        coding.memo,
+        text,
+        clear=clear,
+        yes=yes,
+        set_memo=lambda new: store.codings.set_memo(coding_id, new),
+        draft=store.codings.draft(coding_id),
+        where="M on the coding",
+    )
+
+
+def memo_command(
+    what: str,
+    current: str | None,
+    text: str | None,
+    *,
+    clear: bool,
+    yes: bool,
+    set_memo: Callable[[str | None], object],
+    draft: tuple[str, str] | None,
+    where: str,
+) -> None:
+    """Show, set (``text``) or clear (``clear``, asking first unless ``yes``) the memo of ``what``,
+    and say when an unsaved draft of it is kept (``where``: the app's key that opens it)."""
     if clear and text is not None:
         raise click.UsageError("give TEXT or --clear, not both")
-    coding = get_coding(store, coding_id)
     if clear:
-        if not coding.memo:
-            echo(f"coding {coding_id} has no memo; nothing to clear")
+        if not current:
+            echo(f"{what} has no memo; nothing to clear")
             return
         if not yes:
-            echo(f"memo of coding {coding_id} ({len(coding.memo):,} characters): {shorten(coding.memo, 70)!r}", err=True)
+            echo(f"memo of {what} ({len(current):,} characters): {shorten(current, 70)!r}", err=True)
             click.confirm("clear it?", abort=True, err=True)
-        store.codings.set_memo(coding_id, None)
-        echo(f"cleared the memo of coding {coding_id}")
+        set_memo(None)
+        echo(f"cleared the memo of {what}")
         return
     if text is not None:
-        store.codings.set_memo(coding_id, text)
-        coding = store.codings.get(coding_id)
-    echo(coding.memo or "")
-    draft = store.codings.draft(coding_id)
-    if draft and draft[0].strip() != (coding.memo or "").strip():
+        set_memo(text)
+        current = text or None
+    echo(current or "")
+    if draft and draft[0].strip() != (current or "").strip():
         note(
             f"an unsaved draft of this memo ({len(draft[0]):,} characters, written {draft[1]}) is kept:"
-            f" {shorten(draft[0], 70)!r}; open the memo in the app (M on the coding) to save or discard it"
+            f" {shorten(draft[0], 70)!r}; open the memo in the app ({where}) to save or discard it"
         )
 
 

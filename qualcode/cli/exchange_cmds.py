@@ -489,6 +489,7 @@ def export_qdpx_cmd(state: State, file: Path | None, out: Path | None, force: bo
     echo(
         f"wrote {file}: {result.transcripts} transcript(s), {result.codings} coding(s), {result.memos} memo(s),"
         f" {result.codes} code(s), {result.users} coder(s)"
+        + (f", {result.transcript_memos} transcript memo(s)" if result.transcript_memos else "")
     )
     _warn_all(result.warnings)
 
@@ -519,6 +520,7 @@ def import_qdpx_file(state: State, path: Path, *, skip_missing: bool = False) ->
     echo(
         f"imported {path.name}{origin}: {len(result.transcripts)} transcript(s), {result.codings_added} coding(s)"
         + (f" of {result.codings_read} read" if result.codings_read != result.codings_added else "")
+        + (f", {result.transcript_memos} transcript memo(s)" if result.transcript_memos else "")
     )
     if result.codebook is not None:
         where = project.relative(result.codebook)

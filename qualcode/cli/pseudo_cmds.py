@@ -360,7 +360,7 @@ def apply_cmd(
     echo(f"{len(result.transcripts)} transcript(s) pseudonymised; {result.codings_moved} coding(s) moved, none detached")
     for name, cid, found in result.memos:
         (note if replace_memos else warn)(
-            f"{name}: the memo of coding {cid} names {', '.join(sorted(set(found)))}"
+            f"{name}: {'its own memo' if cid is None else f'the memo of coding {cid}'} names {', '.join(sorted(set(found)))}"
             + (" (replaced)" if replace_memos else " (pass --replace-memos to replace)")
         )
     for name, attr, found in result.attributes:

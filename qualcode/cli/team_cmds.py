@@ -379,6 +379,8 @@ def merge(state: State, other: Path | None, as_coder: str | None, dry_run: bool,
         echo(f"placed now: {result.aside_placed} coding(s) kept aside by an earlier merge")
     if result.decisions_added:
         echo(f"suggestion decisions: {verb} {result.decisions_added}")
+    if result.transcript_memos:
+        echo(f"transcript memos: {verb} theirs to {result.transcript_memos} transcript(s)' memo")
     if result.guids:
         echo(f"coders' REFI-QDA GUIDs kept: {', '.join(sorted(result.guids))}")
     if result.codebook:

@@ -118,6 +118,39 @@ def rename_cmd(state: State, name: str, new_name: str) -> None:
     echo(f"renamed transcript '{old}' to '{new}'")
 
 
+@transcripts.command("memo")
+@click.argument("name")
+@click.argument("text", required=False)
+@click.option("--clear", is_flag=True, help="Remove the memo (asks first).")
+@click.option("--yes", "-y", is_flag=True, help="With --clear: do not ask.")
+@pass_state
+def memo_cmd(state: State, name: str, text: str | None, clear: bool, yes: bool) -> None:
+    """Show, set or clear a transcript's own memo (about the interview as a whole).
+
+    \b
+    qualcode transcripts memo 01_moeders "Afgenomen in het buurthuis; tolk aanwezig."
+    qualcode transcripts memo 01_moeders            (shows it)
+
+    It goes to REFI-QDA exports as the source's description (a document memo in
+    ATLAS.ti, NVivo, MAXQDA and QualCoder) and comes back from their exports.
+    A coding's memo: `qualcode memo ID`.
+    """
+    from .coding_cmds import memo_command
+
+    store = state.project().store
+    tid = resolve_transcript(store, name)
+    memo_command(
+        f"transcript '{store.transcripts.name(tid)}'",
+        store.transcripts.memo(tid),
+        text,
+        clear=clear,
+        yes=yes,
+        set_memo=lambda new: store.transcripts.set_memo(tid, new),
+        draft=store.transcripts.draft(tid),
+        where="I in the transcript, or M in the list",
+    )
+
+
 # --- show -------------------------------------------------------------------------------------
 
 

@@ -496,7 +496,8 @@ class PseudonymApplyResult:
     already: list[str] = field(default_factory=list)  # switched before (memos and attributes only)
     codings_moved: int = 0
     suggestions_moved: int = 0
-    memos: list[tuple[str, int, list[str]]] = field(default_factory=list)  # (transcript, coding id, names)
+    # (transcript, coding id or None for the transcript's own memo, names)
+    memos: list[tuple[str, int | None, list[str]]] = field(default_factory=list)
     attributes: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (transcript, attribute, names)
     memos_replaced: bool = False
     attributes_replaced: bool = False
@@ -578,6 +579,14 @@ def apply(
             if found:
                 result.memos.append((t.name, cid, found))
                 drafts[cid] = new_draft
+        # The transcript's own memo (and its draft), as a coding's.
+        own: list[str | None] = [None, None]
+        for i, text in enumerate([t.memo, (store.transcripts.draft(tid) or (None,))[0] if keep_originals else None]):
+            if text:
+                new_text, found = pattern.replace(text)
+                if found:
+                    result.memos.append((t.name, None, found))
+                    own[i] = new_text
         attributes = pseudonymised_attributes(
             t.name,
             t.attributes,
@@ -588,7 +597,7 @@ def apply(
             create=replace_attributes and keep_originals,
             export=not keep_originals,
         )
-        return _Plan(t, view, unchanged, codings, spans, moved, suggestions, memos, drafts, attributes)
+        return _Plan(t, view, unchanged, codings, spans, moved, suggestions, memos, drafts, attributes, *own)
 
     def write(p: _Plan) -> None:
         t = p.transcript
@@ -605,6 +614,7 @@ def apply(
                     [(r.start, r.end, r.pseudonym) for r in p.view.mapper.replacements],
                     sha256_text(p.view.text),
                     now(),
+                    t.memo if replace_memos and p.transcript_memo is not None else None,
                 )
             )
         if p.unchanged:  # the same text: only what names a person changes
@@ -613,6 +623,8 @@ def apply(
                 store.transcripts.set_attributes(stored_id(t), p.attributes)
             if replace_memos and p.memos:
                 store.codings.set_memos(stored_id(t), p.memos)
+            if replace_memos:
+                _replace_own_memo(store, p)
         else:
             new = replace(
                 t,
@@ -625,10 +637,14 @@ def apply(
                     store.replace_text_exactly(new, p.moved, p.suggestions, p.memos if replace_memos else None)
                     if replace_memos and p.drafts:
                         store.codings.set_drafts(p.drafts)
+                    if replace_memos:
+                        _replace_own_memo(store, p)
             else:  # a scratch copy (see pseudonymised_copy): the text before the first name stays
                 reps = p.view.mapper.replacements
                 first = reps[0].start if reps else len(t.text)
                 store.rewrite_exactly(new, p.moved, p.suggestions, p.memos if replace_memos else {}, first)
+                if replace_memos:
+                    _replace_own_memo(store, p)
         if t.id in done:
             result.already.append(t.name)
         else:
@@ -676,6 +692,17 @@ class _Plan:
     memos: dict[int, str | None]
     drafts: dict[int, str]  # memo drafts with names replaced (only where the originals are kept)
     attributes: dict[str, str]
+    transcript_memo: str | None  # the transcript's own memo with names replaced (None: it names no one)
+    transcript_draft: str | None  # and its draft's (only where the originals are kept)
+
+
+def _replace_own_memo(store: Store, p: _Plan) -> None:
+    """The transcript's own memo and its draft with the names replaced (where they name someone)."""
+    tid = stored_id(p.transcript)
+    if p.transcript_memo is not None:
+        store.transcripts.set_memos({tid: p.transcript_memo})
+    if p.transcript_draft is not None:
+        store.transcripts.set_drafts({tid: p.transcript_draft})
 
 
 def _attribute_names(
@@ -768,9 +795,12 @@ def restore(store: Store, key: KeyStore, tid: int) -> None:
     suggestions = [(s.id, back.start(s.start), back.end(s.end)) for s in store.suggestions.find(tid)]
     memos = {c.id: original.memos.get(c.id, c.memo) for c in store.codings.find(transcript_id=tid) if c.id in original.memos}
     t = store.transcripts.load(tid)
-    store.replace_text_exactly(
-        replace(t, text=original.text, turns=turns, attributes=dict(original.attributes)), codings, suggestions, memos
-    )
+    with store.transaction():
+        store.replace_text_exactly(
+            replace(t, text=original.text, turns=turns, attributes=dict(original.attributes)), codings, suggestions, memos
+        )
+        if original.transcript_memo is not None:
+            store.transcripts.set_memo(tid, original.transcript_memo)
     key.drop_original(tid)
 
 

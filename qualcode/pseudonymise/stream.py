@@ -229,6 +229,10 @@ class _Transcripts:
     def text(self, tid: int) -> str:
         return self._view.read(tid).text
 
+    def memos(self) -> dict[int, str]:
+        """The transcripts' memos with the names replaced (as the copy's ``apply`` replaces them)."""
+        return {tid: self._view.memo(memo) or "" for tid, memo in self._base.memos().items()}
+
     def turns(self, tid: int) -> list[Turn]:
         view = self._view
         return [Turn(*u) for u in view.turns(view.read(tid, text=False))]

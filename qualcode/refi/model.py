@@ -93,7 +93,8 @@ class RefiSource:
     line: int
     plain_path: str | None = None  # internal://..., relative://..., absolute://...
     plain_content: str | None = None  # <PlainTextContent>, when the text is inline
-    description: str = ""
+    description: str = ""  # the source's memo (with the notes of note_guids)
+    note_guids: list[str] = field(default_factory=list)
     selections: list[RefiSelection] = field(default_factory=list)
     codings: list[RefiCoding] = field(default_factory=list)  # whole-source codings
     variables: dict[str, str] = field(default_factory=dict)  # variable GUID -> value

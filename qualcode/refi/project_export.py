@@ -80,6 +80,7 @@ class QdpxExportResult:
     transcripts: int = 0
     codings: int = 0
     memos: int = 0
+    transcript_memos: int = 0
     codes: int = 0
     users: int = 0
     warnings: list[str] = field(default_factory=list)
@@ -117,6 +118,7 @@ def export_qdpx(
         guids={name: guid for name, guid in store.coders.guids().items() if guid},
         coders=list(store.coders.names()),
         empty=store.exchange.empty_sources(),
+        memos=store.transcripts.memos(),
     )
     # With orphans the file's codes differ from the YAML, and so do a pseudonymised export's
     # codebook texts that named people (see pseudonymise.stream): then let the XML speak.
@@ -183,6 +185,7 @@ class _ExportPlan:
     guids: dict[str, str]  # user name -> GUID (kept from an import, else derived when first needed)
     coders: list[str]  # everyone who coded or decided, and every user an import brought in
     empty: list[EmptySource]  # sources without text, kept from an import
+    memos: dict[int, str]  # transcript id -> its memo (the source's <Description>)
     stripped: StripTally = field(default_factory=StripTally)  # what the XML writer left out
     step: int = 0
 
@@ -345,6 +348,10 @@ def _write_source(
 ) -> None:
     guid = plan.source_guid[ref.id]
     writer.start("TextSource", _source_attrs(plan, guid, ref.name, identity, ref), where=f"the name of transcript '{ref.name}'")
+    memo = plan.memos.get(ref.id)
+    if memo:
+        writer.leaf("Description", text=memo, where=f"the memo of transcript '{ref.name}'")
+        result.transcript_memos += 1
     writer.raw(selections.xml(plan.store.exchange.coding_rows(ref.id), guid, ref.name, astral))
     writer.end("TextSource")
     result.transcripts += 1

@@ -57,6 +57,7 @@ class QdpxImportResult:
     codings_added: int = 0
     codings_read: int = 0
     memos: int = 0
+    transcript_memos: int = 0  # sources' memos kept as their transcripts' (new, or added to one's)
     codebook: Path | None = None
     codebook_created: bool = False
     codes_added: int = 0
@@ -346,9 +347,11 @@ class _Stream:
         if content_hash in self.by_hash:
             first, tid = self.by_hash[content_hash]
             report.warn(f"source '{name}' has the same text as '{first}'; their codings are joined")
+            self._join_memo(tid, source.refi)
             return _Target(tid, joined=True)
         existing = self.store.transcripts.id_by_hash(content_hash)
         if existing is not None:
+            self._join_memo(existing, source.refi)
             report.warn(f"source '{name}' has the same text as transcript '{self.names[existing]}'; its codings go there")
             joined = existing in self.joined
             self.joined.add(existing)
@@ -371,11 +374,21 @@ class _Stream:
             encoding="utf-8",
             guid=source.refi.guid,
         )
+        transcript.memo = self.coder.source_memo(source.refi)
+        self.result.transcript_memos += transcript.memo is not None
         tid = self.store.transcripts.add(transcript)
         self.result.transcripts.append(unique)
         self.store.exchange.keep_transcript_identity(tid, from_xsd(source.refi.created), _user(self.refi, source.refi.user_guid))
         self.by_hash[content_hash] = (name, tid)
         return _Target(tid, joined=False)
+
+    def _join_memo(self, tid: int, source: RefiSource) -> None:
+        """A source whose text a transcript has already: its memo is added to the transcript's."""
+        memo = self.coder.source_memo(source)
+        before = self.store.transcripts.memo(tid)
+        if memo and (not before or memo not in before):
+            self.store.transcripts.set_memo(tid, f"{before}\n\n{memo}" if before else memo)
+            self.result.transcript_memos += 1
 
     def _attributes(self, source: RefiSource) -> dict[str, str]:
         """Case attributes from the source's own values and its cases."""
@@ -605,6 +618,20 @@ class _Coder:
                     return name
         return self.default_coder
 
+    def source_memo(self, source: RefiSource) -> str | None:
+        """A source's memo: its ``<Description>`` and the notes it refers to or is linked with."""
+        return self._joined_notes([source.description], [*source.note_guids, *self.linked.get(guid_key(source.guid), [])])
+
+    def _joined_notes(self, parts: list[str], keys: list[str]) -> str | None:
+        """``parts`` and the texts of the notes ``keys``, each once, as one memo (the notes used)."""
+        parts = list(parts)
+        for key in map(guid_key, keys):
+            if key in self.notes:
+                self.used_notes.add(key)
+                parts.append(self.notes[key])
+        distinct = list(dict.fromkeys(p.strip() for p in parts if p.strip()))
+        return "\n\n".join(distinct) or None
+
     def _memo_of(self, selection: RefiSelection | None, coding: RefiCoding) -> str | None:
         if not coding.note_guids and (
             selection is None
@@ -615,14 +642,8 @@ class _Coder:
         parts = []
         if selection is not None:
             keys = [*selection.note_guids, *self.linked.get(guid_key(selection.guid), []), *keys]
-            if selection.description:
-                parts.append(selection.description)
-        for key in map(guid_key, keys):
-            if key in self.notes:
-                self.used_notes.add(key)
-                parts.append(self.notes[key])
-        distinct = list(dict.fromkeys(p.strip() for p in parts if p.strip()))
-        return "\n\n".join(distinct) or None
+            parts.append(selection.description)
+        return self._joined_notes(parts, keys)
 
     def source(self, target: _Target, source: _Source, declared: str | None) -> None:
         """Map and write one source's codings. The same code on the same span twice by one
@@ -728,7 +749,7 @@ class _Coder:
             )
         unused = len(set(self.notes) - self.used_notes)
         if unused:
-            self.report.warn(f"{unused} note(s) not attached to a coding (project memos) were not imported")
+            self.report.warn(f"{unused} note(s) not attached to a coding or a source (project memos) were not imported")
 
 
 def _guessed_convention(

@@ -120,8 +120,6 @@ class ProjectReading:
             source = _text_source(reader, node, self._selections)
             if node.get("richTextPath"):
                 self._unkept["rich-text version(s) of sources (their formatting; the plain text is kept)"] += 1
-            if source.description if source is not None else reader.text_of(node, "Description"):
-                self._unkept["source description(s)"] += 1
             if source is not None:
                 take(source)
         elif node.tag in OTHER_SOURCES:
@@ -323,6 +321,7 @@ def _text_source(reader: RefiReader, node: Node, selections: dict[int, int]) -> 
         plain_path=node.get("plainTextPath"),
         plain_content=content.text if content is not None else None,
         description=_text_of(parts, "Description"),
+        note_guids=_note_refs(reader, parts.get("NoteRef", ())),
         codings=_codings(reader, parts.get("Coding", [])),
         variables=_values(reader, node, parts.get("VariableValue", [])),
         created=node.get("creationDateTime") or node.get("modifiedDateTime"),

@@ -85,6 +85,13 @@ KEY_MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0002_transcript_memo",
+        """
+        -- The transcript's own memo as it was, where ``apply`` replaced names in it.
+        ALTER TABLE originals ADD COLUMN transcript_memo TEXT;
+        """,
+    ),
 ]
 
 _CANDIDATE_COLUMNS = (
@@ -129,6 +136,7 @@ class OriginalRow:
     replacements: list[tuple[int, int, str]]
     applied_hash: str
     applied_at: str
+    transcript_memo: str | None = None  # the transcript's memo before, where names in it were replaced
 
 
 @dataclass(slots=True)
@@ -390,7 +398,7 @@ class KeyStore:
             # REPLACE: an apply that stopped before the project's text was switched left a row.
             c.execute(
                 "INSERT OR REPLACE INTO originals (transcript_id, name, text, turns, attributes, memos, replacements,"
-                " applied_hash, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " applied_hash, applied_at, transcript_memo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     original.transcript_id,
                     original.name,
@@ -401,6 +409,7 @@ class KeyStore:
                     json.dumps(original.replacements),
                     original.applied_hash,
                     original.applied_at,
+                    original.transcript_memo,
                 ),
             )
 
@@ -418,6 +427,7 @@ class KeyStore:
                 [tuple(x) for x in json.loads(r["replacements"])],
                 r["applied_hash"],
                 r["applied_at"],
+                r["transcript_memo"],
             )
         return out
 

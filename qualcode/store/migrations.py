@@ -479,6 +479,22 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0018_transcript_memos",
+        """
+        -- A memo on a transcript as a whole (what other tools call a document memo or comment,
+        -- REFI-QDA's <Description> of a source), and its draft while it is being written.
+        -- The column comes after the text (in its overflow pages): the index answers which
+        -- transcripts have a memo, and what it says, without reading a text.
+        ALTER TABLE transcripts ADD COLUMN memo TEXT;
+        CREATE INDEX transcripts_memos ON transcripts (memo) WHERE memo IS NOT NULL;
+        CREATE TABLE transcript_memo_drafts (
+            transcript_id INTEGER PRIMARY KEY REFERENCES transcripts(id) ON DELETE CASCADE,
+            text          TEXT NOT NULL,
+            written_at    TEXT NOT NULL
+        );
+        """,
+    ),
 ]
 
 

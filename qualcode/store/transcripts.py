@@ -45,7 +45,7 @@ class TranscriptStore:
         with self._db.transaction() as db:
             cur = db.execute(
                 "INSERT INTO transcripts (name, source_path, source_format, source_hash, content_hash, encoding,"
-                " text, words, guid, imported_at, chars, turn_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " text, words, guid, imported_at, chars, turn_count, memo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     t.name,
                     str(t.source_path) if t.source_path else None,
@@ -59,6 +59,7 @@ class TranscriptStore:
                     now(),
                     len(t.text),
                     len(t.turns),
+                    t.memo or None,
                 ),
             )
             tid = inserted_id(cur)
@@ -119,6 +120,68 @@ class TranscriptStore:
         """Give a transcript another name (its text, codings and source are unchanged)."""
         with self._db.transaction() as db:
             db.execute("UPDATE transcripts SET name = ?, updated_at = ? WHERE id = ?", (name, now(), tid))
+
+    # --- the transcript's memo (migration 0018_transcript_memos) ------------------------
+
+    def memo(self, tid: int) -> str | None:
+        """The memo on a transcript as a whole, if it has one."""
+        row = self._db.one("SELECT memo FROM transcripts WHERE id = ?", (tid,))
+        if row is None:
+            raise KeyError(tid)
+        return row[0] or None
+
+    def set_memo(self, tid: int, memo: str | None) -> str | None:
+        """Set (or clear, with None or '') a transcript's memo; returns the memo it had."""
+        with self._db.transaction() as db:
+            before = self.memo(tid)
+            db.execute("UPDATE transcripts SET memo = ?, updated_at = ? WHERE id = ?", (memo or None, now(), tid))
+        return before
+
+    def memos(self) -> dict[int, str]:
+        """Every transcript's memo, by transcript id (those without one left out; read from
+        the index of memos, without reading a text)."""
+        return dict(self._db.execute("SELECT id, memo FROM transcripts INDEXED BY transcripts_memos WHERE memo IS NOT NULL"))
+
+    def set_memos(self, memos: dict[int, str | None]) -> None:
+        """Give transcripts new memos at once (pseudonymisation replacing names in them)."""
+        stamp = now()
+        with self._db.transaction() as db:
+            db.executemany(
+                "UPDATE transcripts SET memo = ?, updated_at = ? WHERE id = ?",
+                [(memo or None, stamp, tid) for tid, memo in memos.items()],
+            )
+
+    def keep_draft(self, tid: int, text: str) -> None:
+        """Keep what is being written in a transcript's memo (replacing the draft before)."""
+        with self._db.transaction() as db:
+            db.execute(
+                "INSERT INTO transcript_memo_drafts (transcript_id, text, written_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (transcript_id) DO UPDATE SET text = excluded.text, written_at = excluded.written_at",
+                (tid, text, now()),
+            )
+
+    def draft(self, tid: int) -> tuple[str, str] | None:
+        """The draft of a transcript's memo, as ``(text, written_at)``, if there is one."""
+        row = self._db.one("SELECT text, written_at FROM transcript_memo_drafts WHERE transcript_id = ?", (tid,))
+        return (row[0], row[1]) if row else None
+
+    def drop_draft(self, tid: int) -> None:
+        """End a transcript memo's draft (the memo was saved or its changes discarded)."""
+        with self._db.transaction() as db:
+            db.execute("DELETE FROM transcript_memo_drafts WHERE transcript_id = ?", (tid,))
+
+    def drafts(self) -> dict[int, str]:
+        """The drafts of transcripts' memos, by transcript id."""
+        return dict(self._db.execute("SELECT transcript_id, text FROM transcript_memo_drafts ORDER BY transcript_id"))
+
+    def set_drafts(self, drafts: dict[int, str]) -> None:
+        """Give transcript memo drafts new texts (pseudonymisation replacing names in them too)."""
+        stamp = now()
+        with self._db.transaction() as db:
+            db.executemany(
+                "UPDATE transcript_memo_drafts SET text = ?, written_at = ? WHERE transcript_id = ?",
+                [(text, stamp, tid) for tid, text in drafts.items()],
+            )
 
     def set_source_hash(self, tid: int, source_hash: str | None) -> None:
         with self._db.transaction() as db:
@@ -308,12 +371,12 @@ class TranscriptStore:
     def load(self, tid: int) -> Transcript:
         """The stored transcript with its text, turns and attributes."""
         row = self._db.one(
-            "SELECT name, text, source_path, source_format, source_hash, encoding, guid FROM transcripts WHERE id = ?",
+            "SELECT name, text, source_path, source_format, source_hash, encoding, guid, memo FROM transcripts WHERE id = ?",
             (tid,),
         )
         if row is None:
             raise KeyError(tid)
-        name, text, source_path, source_format, source_hash, encoding, guid = row
+        name, text, source_path, source_format, source_hash, encoding, guid, memo = row
         return Transcript(
             name=name,
             text=text,
@@ -325,6 +388,7 @@ class TranscriptStore:
             encoding=encoding,
             id=tid,
             guid=guid,
+            memo=memo or None,
         )
 
     def infos(self, transcript_ids: Iterable[int] | None = None) -> list[TranscriptInfo]:

@@ -1,7 +1,8 @@
 """``qualcode merge OTHER``: bring another coder's work (a project folder or a .qdpx) into this project.
 
 What comes in: the other project's codings (with their coder, memo, origin and
-dates), its suggestion decisions, and its coders with their REFI-QDA GUIDs.
+dates), its suggestion decisions, its coders with their REFI-QDA GUIDs, and its
+transcripts' own memos (added to this project's memo of the transcript, never over it).
 The rules:
 
 * transcripts are matched by their text (content hash), never by name alone; a
@@ -62,6 +63,7 @@ class TeamMergeResult:
     aside_new: int = 0
     aside_placed: int = 0  # kept aside by an earlier merge, placed now
     decisions_added: int = 0
+    transcript_memos: int = 0  # transcripts whose memo took in theirs
     coders: dict[str, int] = field(default_factory=dict)  # their coder -> codings read
     guids: dict[str, str] = field(default_factory=dict)  # coders whose GUID came with the merge
     codebook: CodebookDiff = field(default_factory=CodebookDiff)
@@ -78,6 +80,8 @@ def merge_project(project: Project, other: Path, *, as_coder: str | None = None,
         tid_map = _match_transcripts(project, theirs, result)
         rows, aside = _codings(project, theirs, tid_map, result, as_coder)
         decisions = _decisions(project, theirs, tid_map)
+        memos = _transcript_memos(project, theirs, tid_map)
+        result.transcript_memos = len(memos)
         guids = {name: guid for name, guid in theirs.store.coders.guids().items() if guid and name in result.coders}
         if dry_run:
             result.codings_added = _count_new(project, rows)
@@ -99,6 +103,7 @@ def merge_project(project: Project, other: Path, *, as_coder: str | None = None,
             store.team.take_back(stored_id(a) for a in earlier)
             result.aside_placed = len(earlier)
             result.decisions_added = store.team.add_decided_suggestions(decisions)
+            store.transcripts.set_memos(memos)
     return result
 
 
@@ -183,6 +188,20 @@ def _codings(project: Project, theirs: Project, tid_map, result: TeamMergeResult
                    created_at=c.created_at, updated_at=c.updated_at)
         )  # fmt: skip
     return rows, aside
+
+
+def _transcript_memos(project: Project, theirs: Project, tid_map: dict[int, int | str]) -> dict[int, str]:
+    """Our transcript id -> its memo with theirs added, where theirs says something ours does not."""
+    ours = project.store.transcripts.memos()
+    out: dict[int, str] = {}
+    for their_tid, memo in theirs.store.transcripts.memos().items():
+        target = tid_map.get(their_tid)
+        if not isinstance(target, int):
+            continue  # the transcript is reported as not here (or changed), its memo with it
+        before = out.get(target, ours.get(target))
+        if not before or memo.strip() not in before:
+            out[target] = f"{before}\n\n{memo.strip()}" if before else memo
+    return out
 
 
 def _decisions(project: Project, theirs: Project, tid_map) -> list:

@@ -106,10 +106,12 @@ ACTIONS: tuple[KeyAction, ...] = (
     _k("filter_transcripts", "slash", "focus_filter", TRANSCRIPTS, show=True),
     _k("clear_transcript_filter", "escape", "clear_filter", TRANSCRIPTS),
     _k("suggest_listed", "G", "suggest", TRANSCRIPTS, show=True),
+    _k("memo_listed", "M", "memo", TRANSCRIPTS, show=True),
     # --- coding screen, whatever has focus ---
     _k("pick_codes", "enter", "pick", CODING, show=True),
     _k("remove_coding", "delete,backspace", "remove", CODING, show=True),
     _k("memo", "M", "memo", CODING, show=True),
+    _k("transcript_memo", "I", "transcript_memo", CODING),
     _k("search", "slash", "search", CODING),
     _k("search_next", "n", "search_next", CODING),
     _k("search_prev", "N", "search_prev", CODING),

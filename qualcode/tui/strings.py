@@ -26,6 +26,7 @@ FOOTER = {
     "help": "Keys",
     "open_transcript": "Open",
     "filter_transcripts": "Filter",
+    "memo_listed": "Memo",
     "jump_to_segment": "Go to",
     "retrieval_back": "Back",
     "statistics": "Stats",
@@ -66,6 +67,8 @@ BINDINGS = {
     "pick_codes": "Code…",
     "remove_coding": "Uncode",
     "memo": "Memo",
+    "memo_listed": "Memo on the highlighted transcript (the interview as a whole)",
+    "transcript_memo": "Memo on this transcript (the interview as a whole)",
     "search": "Search",
     "search_next": "Next match",
     "search_prev": "Previous match",
@@ -271,6 +274,7 @@ WHAT_SUGGESTION = "the suggested span ({chars} chars), instead of {code}"
 
 # --- detached codings: re-attach or discard (issue 13, item 13) ------------------------
 COL_DETACHED = "Detached"
+COL_MEMO = "Memo"
 TRANSCRIPTS_DETACHED = " ({count} detached: open the transcript, {key})"
 STATUS_DETACHED = "{count} detached ({key})"
 DETACHED_NOTICE = "{count} detached coding(s): {key} to re-attach or discard them (a re-import changed their text)"
@@ -344,6 +348,9 @@ PICKER_HELP = "↑↓ move · Tab mark (several codes) · Enter apply · Esc unm
 PICKER_MARKED = "{count} marked"
 PICKER_NO_MATCH = "No code matches “{query}”: change the text, or Esc to close"
 MEMO_TITLE = "Memo on {code}"
+TRANSCRIPT_MEMO_TITLE = "Memo on transcript {name} (the interview as a whole)"
+TRANSCRIPT_MEMO_SAVED = "Memo saved on transcript {name}"
+TRANSCRIPT_MEMO_CLEARED = "Memo removed from transcript {name}"
 MEMO_HELP = "Ctrl+S save · Esc cancel (asks when changed) · empty removes the memo"
 MEMO_DISCARD = "Discard your changes? Esc again discards them · Ctrl+S saves"
 MEMO_RESTORED = "Not saved yet: your draft of {when} · Ctrl+S saves it · Esc asks before discarding it"

@@ -50,7 +50,7 @@ from ..widgets.choose import ChooseCodingModal
 from ..widgets.code_tree import CodeDetails, CodeTree, rolled_up
 from ..widgets.document import DocumentView, Overlay
 from ..widgets.job import JobBar
-from ..widgets.memo import MemoModal
+from ..widgets.memo import edit_memo, open_transcript_memo
 from ..widgets.picker import CodePicker
 from .base import QualcodeScreen
 from .coding_coders import CodingCoders
@@ -560,33 +560,27 @@ class CodingScreen(CodingCoders, QualcodeScreen):
             return
         name = self.model.code(coding.code_id).name
         codings = self.project.store.codings
-        draft = codings.draft(coding.id)  # what an earlier opening was writing when qualcode stopped
-        if draft and draft[0].strip() == (coding.memo or "").strip():  # stopped right after saving it
-            codings.drop_draft(coding.id)
-            draft = None
+        cid = coding.id
 
-        def keep_draft(text: str | None) -> None:
-            try:
-                if text is None:
-                    codings.drop_draft(coding.id)
-                else:
-                    codings.keep_draft(coding.id, text)
-            except QualcodeError:  # saving the memo says what is wrong; typing goes on
-                pass
+        def write(text: str) -> None:
+            self.app.broadcast(self.app.history.set_memo(cid, text))
 
-        def save(text: str | None) -> None:
-            if text is None:
-                return
-            try:
-                change = self.app.history.set_memo(coding.id, text)
-            except QualcodeError as exc:
-                self.app.report_error(exc)  # the draft stays: the next opening offers it back
-                return
-            keep_draft(None)
-            self.app.broadcast(change)
-            self.flash((S.MEMO_SAVED if text else S.MEMO_CLEARED).format(code=name))
+        edit_memo(
+            self.app,
+            S.MEMO_TITLE.format(code=name),
+            coding.memo,
+            quote=coding.quote,
+            draft=codings.draft(cid),  # what an earlier opening was writing when qualcode stopped
+            keep=lambda text: codings.keep_draft(cid, text),
+            drop=lambda: codings.drop_draft(cid),
+            write=write,
+            saved=lambda text: self.flash((S.MEMO_SAVED if text else S.MEMO_CLEARED).format(code=name)),
+        )
 
-        self.app.push_screen(MemoModal(coding, name, draft=draft, keep_draft=keep_draft), save)
+    def action_transcript_memo(self) -> None:
+        """The memo on this transcript as a whole."""
+        if self.model is not None:
+            open_transcript_memo(self.app, self.project.store, self.model.transcript_id, self.flash)
 
     # --- code list ------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Footer, Header, Input, Static
 
+from ...display import shorten
 from ...project import Project
 from ...store import TranscriptSummary
 from ...termsafe import one_line
@@ -27,6 +28,7 @@ from .. import keymap
 from .. import strings as S
 from ..commands import PaletteCommand
 from ..widgets.job import JobBar
+from ..widgets.memo import open_transcript_memo
 from ..widgets.rows import Column, RowTable
 from .base import QualcodeScreen
 
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 
 # A name is tried from its first character only: from every character of a long word
 # without "=" (a paste into the filter) each try read to the word's end (quadratic).
+MEMO_SHOWN = 30  # characters of a transcript's memo in the list
 _CONDITION = re.compile(r'(?<![\w.-])([\w.-]+)\s*=\s*("[^"]*"|\S+)')
 
 
@@ -91,6 +94,7 @@ class TranscriptsScreen(QualcodeScreen):
         self.summaries: list[TranscriptSummary] = []
         self.pending: dict[int, int] = {}  # pending suggestions per transcript
         self.detached: Counter[int] = Counter()  # detached codings per transcript (rare: read whole)
+        self.memos: dict[int, str] = {}  # transcripts' own memos (from their index: no text is read)
         self.shown: list[TranscriptSummary] = []
         self._message_timer = None
 
@@ -114,6 +118,7 @@ class TranscriptsScreen(QualcodeScreen):
         self.summaries = store.transcripts.summaries()
         self.pending = store.suggestions.pending_by_transcript()
         self.detached = Counter(d.transcript_id for d in store.codings.detached())
+        self.memos = store.transcripts.memos()
         self.show()
 
     def show(self) -> None:
@@ -126,6 +131,7 @@ class TranscriptsScreen(QualcodeScreen):
             *(Column(name, f"attr:{name}") for name in grouping),
             *(Column(label, label, right=True) for label in (S.COL_WORDS, S.COL_TURNS)),
             *(Column(name, f"attr:{name}") for name in rest),
+            *([Column(S.COL_MEMO, S.COL_MEMO)] if self.memos else []),
         ]
         search = self.query_one(Input)
         search.placeholder = S.TRANSCRIPTS_FILTER_PLACEHOLDER.format(example=self._example(grouping or rest))
@@ -142,6 +148,7 @@ class TranscriptsScreen(QualcodeScreen):
                 str(s.words),
                 str(s.turns),
                 *(s.attributes.get(name, "") for name in rest),
+                *([one_line(shorten(self.memos.get(s.id, ""), MEMO_SHOWN))] if self.memos else []),
             )
             for s in shown
         ]
@@ -201,6 +208,16 @@ class TranscriptsScreen(QualcodeScreen):
         key = self.query_one(RowTable).cursor_key
         if key is not None:
             self.app.open_transcript(int(key))
+
+    def action_memo(self) -> None:
+        """The memo on the highlighted transcript as a whole."""
+        key = self.query_one(RowTable).cursor_key
+        if key is not None:
+            open_transcript_memo(self.app, self.project.store, int(key), self._memo_saved)
+
+    def _memo_saved(self, text: str) -> None:
+        self.reload()
+        self.flash(text)
 
     def action_suggest(self) -> None:
         """Suggestions for the transcripts in the list (all of them without a filter)."""

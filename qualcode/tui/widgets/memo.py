@@ -1,4 +1,4 @@
-"""Write or edit the memo of a coding.
+"""Write or edit the memo of a coding, or a transcript's own memo.
 
 Esc on a changed memo asks first (a second Esc discards, Ctrl+S saves): typing is
 never thrown away by one key. What is typed is kept as the memo's *draft* in the
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import ComposeResult
@@ -23,8 +24,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static, TextArea
 
-from ...model import Coding
+from ...errors import QualcodeError
 from .. import strings as S
+
+if TYPE_CHECKING:
+    from ...store import Store
+    from ..app import QualcodeApp
 
 DRAFT_EVERY = 1.0  # seconds: typing is kept as the memo's draft at most this long after it was typed
 
@@ -90,17 +95,18 @@ class MemoModal(ModalScreen[str | None]):
 
     def __init__(
         self,
-        coding: Coding,
-        code_name: str,
+        title: str,
+        memo: str | None,
         *,
+        quote: str | None = None,
         draft: tuple[str, str] | None = None,
         keep_draft: Callable[[str | None], None] | None = None,
     ) -> None:
-        """``draft``: the unsaved text of an earlier opening and when it was written, shown
-        in place of the memo; ``keep_draft(text)`` keeps what is typed (``None``: ends it)."""
+        """``title``: what the memo is on; ``memo``: as saved; ``quote``: the coded text, shown
+        above it. ``draft``: the unsaved text of an earlier opening and when it was written,
+        shown in place of the memo; ``keep_draft(text)`` keeps what is typed (``None``: ends it)."""
         super().__init__()
-        self.coding = coding
-        self.code_name = code_name
+        self.heading, self.memo, self.quote = title, memo or "", quote
         self._asked: str | None = None  # the question shown: "cancel" (Esc) or "leave" (quit, list)
         self._draft = draft
         self._keep_draft = keep_draft
@@ -109,11 +115,12 @@ class MemoModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(S.MEMO_TITLE.format(code=self.code_name), classes="memo--title", markup=False)
-            yield Static(f"“{self.coding.quote}”", classes="memo--quote", markup=False)
+            yield Label(self.heading, classes="memo--title", markup=False)
+            if self.quote is not None:
+                yield Static(f"“{self.quote}”", classes="memo--quote", markup=False)
             if self._draft:
                 yield Label(S.MEMO_RESTORED.format(when=_local(self._draft[1])), classes="memo--restored", markup=False)
-            yield MemoArea(self._draft[0] if self._draft else self.coding.memo or "", id="memo-text", soft_wrap=True)
+            yield MemoArea(self._draft[0] if self._draft else self.memo, id="memo-text", soft_wrap=True)
             yield Label(S.MEMO_DISCARD, classes="memo--discard hidden", id="memo-discard", markup=False)
             yield Label(S.MEMO_HELP, classes="memo--help", markup=False)
 
@@ -161,7 +168,7 @@ class MemoModal(ModalScreen[str | None]):
         self.dismiss(self._text().strip())
 
     def _changed(self) -> bool:
-        return self._text().strip() != (self.coding.memo or "").strip()
+        return self._text().strip() != self.memo.strip()
 
     def _ask(self, what: str, question: str) -> None:
         self._asked = what
@@ -184,3 +191,62 @@ class MemoModal(ModalScreen[str | None]):
             return False
         self._end_draft()
         return True
+
+
+def edit_memo(
+    app: QualcodeApp,
+    title: str,
+    memo: str | None,
+    *,
+    quote: str | None = None,
+    draft: tuple[str, str] | None,
+    keep: Callable[[str], None],
+    drop: Callable[[], None],
+    write: Callable[[str], None],
+    saved: Callable[[str], None],
+) -> None:
+    """Open the memo dialog on a memo and its stored ``draft``; ``keep(text)`` and ``drop()``
+    keep and end the draft in the store, ``write(text)`` saves the memo ('' removes it),
+    ``saved(text)`` follows a save. A draft that is the memo as saved (qualcode stopped right
+    after saving) is dropped; a save that fails is reported and keeps the draft."""
+    if draft and draft[0].strip() == (memo or "").strip():
+        drop()
+        draft = None
+
+    def keep_draft(text: str | None) -> None:
+        try:
+            if text is None:
+                drop()
+            else:
+                keep(text)
+        except QualcodeError:  # saving the memo says what is wrong; typing goes on
+            pass
+
+    def save(text: str | None) -> None:
+        if text is None:
+            return
+        try:
+            write(text)
+        except QualcodeError as exc:
+            app.report_error(exc)  # the draft stays: the next opening offers it back
+            return
+        keep_draft(None)
+        saved(text)
+
+    app.push_screen(MemoModal(title, memo, quote=quote, draft=draft, keep_draft=keep_draft), save)
+
+
+def open_transcript_memo(app: QualcodeApp, store: Store, tid: int, flash: Callable[[str], None]) -> None:
+    """The memo dialog on a transcript's own memo (``flash`` says it was saved)."""
+    name = store.transcripts.name(tid)
+    transcripts = store.transcripts
+    edit_memo(
+        app,
+        S.TRANSCRIPT_MEMO_TITLE.format(name=name),
+        transcripts.memo(tid),
+        draft=transcripts.draft(tid),
+        keep=lambda text: transcripts.keep_draft(tid, text),
+        drop=lambda: transcripts.drop_draft(tid),
+        write=lambda text: transcripts.set_memo(tid, text),
+        saved=lambda text: flash((S.TRANSCRIPT_MEMO_SAVED if text else S.TRANSCRIPT_MEMO_CLEARED).format(name=name)),
+    )
