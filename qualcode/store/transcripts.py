@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from itertools import chain
 from operator import itemgetter
@@ -142,7 +142,7 @@ class TranscriptStore:
         the index of memos, without reading a text)."""
         return dict(self._db.execute("SELECT id, memo FROM transcripts INDEXED BY transcripts_memos WHERE memo IS NOT NULL"))
 
-    def set_memos(self, memos: dict[int, str | None]) -> None:
+    def set_memos(self, memos: Mapping[int, str | None]) -> None:
         """Give transcripts new memos at once (pseudonymisation replacing names in them)."""
         stamp = now()
         with self._db.transaction() as db:
