@@ -34,8 +34,8 @@ from .ingest.paths import (
     shown_name,
 )
 from .model import INTERVIEWER, Transcript, sha256_bytes, span_words
-from .project import TRANSCRIPT_DIR, Project, numbered_speaker
-from .store import Store
+from .project import FIRST_IMPORT_DONE, TRANSCRIPT_DIR, Project, numbered_speaker
+from .store import Store, now
 from .termsafe import first_of, one_line
 
 Progress = Callable[[int, int, str], None]
@@ -463,4 +463,7 @@ def auto_import(project: Project, progress: Progress | None = None) -> ImportRes
     """
     if not project.awaits_first_import():
         return None
-    return import_paths(project, [project.root / TRANSCRIPT_DIR], default_coder="import", progress=progress, allow_nothing=True)
+    result = import_paths(project, [project.root / TRANSCRIPT_DIR], default_coder="import", progress=progress, allow_nothing=True)
+    if result.imported:
+        project.store.settings.set(FIRST_IMPORT_DONE, now())
+    return result

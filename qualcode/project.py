@@ -52,6 +52,7 @@ CONFIG_NAME = "qualcode.yaml"
 CODEBOOK_DIR = "codebooks"
 CODEBOOK_ENDINGS = (".yaml", ".yml")  # names of codebook files (see codebook_files)
 TRANSCRIPT_DIR = "transcripts"
+FIRST_IMPORT_DONE = "project.first_import"  # a setting: when transcripts/ was imported on first use
 
 # Speakers whose turns are the interviewer's (questions), matched case-insensitively
 # against the whole label. Everything else is a respondent.
@@ -487,9 +488,17 @@ class Project:
         return Store(self.db_path)
 
     def awaits_first_import(self) -> bool:
-        """True when the store has no transcripts yet and transcripts/ holds files."""
+        """True when the store has had no transcripts yet and transcripts/ holds files (not
+        when the researcher removed every transcript: the next command must not bring them back)."""
         folder = self.root / TRANSCRIPT_DIR
-        return not self.store.transcripts.names() and folder.is_dir() and any(folder.iterdir())
+        store = self.store
+        return (
+            not store.transcripts.names()
+            and store.settings.get(FIRST_IMPORT_DONE) is None
+            and not store.trash.holds_transcripts()
+            and folder.is_dir()
+            and any(folder.iterdir())
+        )
 
     @cached_property
     def codebook_path(self) -> Path:

@@ -319,3 +319,21 @@ def test_merge_adds_their_transcript_memo_to_ours_once_and_never_over_it(tmp_pat
     r = run(anna, "merge", str(bram))  # twice: nothing more
     assert r.exit_code == 0 and "transcript memos" not in r.output
     assert run(anna, "transcripts", "memo", "int1").output.strip() == "Anna: rustig gesprek\n\nBram: moeder was moe"
+
+
+# --- a bare folder (as the bundled sample) imports transcripts/ on first use only ------------------
+
+
+def test_removing_every_transcript_of_a_bare_folder_does_not_import_them_again(small_project):
+    """The next command after removing the last transcript imported transcripts/ again
+    ("created qualcode.db and imported 1 transcript(s)"), so the trash could not restore it."""
+    root = small_project.root
+    name = next(iter(small_project.store.transcripts.names().values()))
+    small_project.close()
+    assert not (root / "qualcode.yaml").exists()  # bare: imported on first use
+    assert run(root, "transcripts", "remove", name).exit_code == 0
+    r = run(root, "transcripts")
+    assert "imported" not in r.output and "no transcripts yet" in r.output, r.output
+    r = run(root, "trash", "restore", "1")
+    assert r.exit_code == 0, r.output
+    assert name in run(root, "transcripts").output

@@ -131,6 +131,10 @@ class TrashStore:
         """Everything in the trash, newest first."""
         return [TrashItem(*r) for r in self._db.execute(f"SELECT {_ITEM_COLUMNS} FROM trash ORDER BY id DESC")]
 
+    def holds_transcripts(self) -> bool:
+        """Whether a removed transcript is in the trash."""
+        return self._db.one("SELECT 1 FROM trash WHERE kind = ? LIMIT 1", (TRANSCRIPT,)) is not None
+
     def get(self, item_id: int) -> TrashItem:
         row = self._db.one(f"SELECT {_ITEM_COLUMNS} FROM trash WHERE id = ?", (item_id,))
         if row is None:
