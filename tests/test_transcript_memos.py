@@ -337,3 +337,21 @@ def test_removing_every_transcript_of_a_bare_folder_does_not_import_them_again(s
     r = run(root, "trash", "restore", "1")
     assert r.exit_code == 0, r.output
     assert name in run(root, "transcripts").output
+
+
+# --- a transcript opens where the coder left it, also after a restart ---------------------------
+
+
+async def test_a_transcript_opens_where_the_coder_left_it_after_a_restart(small_project):
+    async with make_app(small_project).run_test(size=(120, 40)) as pilot:
+        screen = await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "right_curly_bracket")
+        left_at = screen.document.cursor
+        assert left_at > 0
+        await pilot.press("ctrl+q")  # quitting keeps the position (as going back to the list does)
+    async with make_app(small_project).run_test(size=(120, 40)) as pilot:
+        screen = await open_transcript(pilot)
+        assert screen.document.cursor == left_at
+    async with make_app(small_project, coder="bram").run_test(size=(120, 40)) as pilot:
+        screen = await open_transcript(pilot)  # another coder's own positions: from the start
+        assert screen.document.cursor < left_at

@@ -21,6 +21,7 @@ strings in ``strings.py``. What is here is what every screen shares:
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -51,6 +52,9 @@ if TYPE_CHECKING:
 
 STORE_CHECK_SECONDS = 1.0
 TYPE_AHEAD_TRIES = 10  # refreshes to wait for a dialog to focus its text box (keys typed ahead for it)
+
+
+CURSORS_SETTING = "tui.cursors.{coder}"  # a setting: {transcript id: cursor offset} as the coder left them
 
 
 class QualcodeApp(App[None]):
@@ -88,7 +92,8 @@ class QualcodeApp(App[None]):
         self._watch_store = watch_store
         self._notices = list(notices)  # what opening the project did (an import), shown at start
         self._typed_ahead: list[str] = []  # characters waiting for the text box of a dialog that is opening
-        self.cursors: dict[int, int] = {}  # where the cursor was in each transcript left this session
+        self.cursors: dict[int, int] = self._saved_cursors()  # where the cursor was left in each transcript
+        self._cursors_kept = dict(self.cursors)  # as the store has them
         self._data_version = self._store_version()
         self._codebook_seen: tuple[int, int, bytes] | None = None
         self._codebook_seen = self._codebook_file()  # the codebook file as last seen (checked every second)
@@ -196,12 +201,38 @@ class QualcodeApp(App[None]):
 
     def set_coder(self, name: str) -> None:
         """Use ``name`` on new codings from now on and keep it in the user's settings."""
+        self.keep_cursors()  # the positions so far are the coder's before
         self.coder = name
+        self._cursors_kept = {}  # kept as the new coder's at the next keep
         kept = save_user_setting("coder", name)
         self.sub_title = f"{self.project.root.name} · {name}"
         for screen in self.screens():  # the coding screens show who codes
             screen.coder_changed()
         self.flash(S.CODER_SAVED.format(name=name) + (S.USER_CONFIG_KEPT.format(path=kept) if kept else ""))
+
+    # --- where each transcript was left (it opens there again, also after a restart) -------
+
+    def _cursors_setting(self) -> str:
+        return CURSORS_SETTING.format(coder=self.coder)
+
+    def _saved_cursors(self) -> dict[int, int]:
+        """The cursors this coder left in the project's transcripts (a bad value: none)."""
+        try:
+            saved = json.loads(self.project.store.settings.get(self._cursors_setting()) or "{}")
+            return {int(tid): int(offset) for tid, offset in saved.items() if int(offset) >= 0}
+        except (ValueError, TypeError, AttributeError):
+            return {}
+
+    def keep_cursors(self) -> None:
+        """Keep where the cursor is in each transcript, for the next start (when a transcript
+        is left and at quitting; a position is no work: a killed app opens where it last kept)."""
+        if self.cursors == self._cursors_kept or self.project.store.read_only:
+            return
+        try:
+            self.project.store.settings.set(self._cursors_setting(), json.dumps(self.cursors, sort_keys=True))
+        except QualcodeError:
+            return  # a busy or read-only project: the positions are kept another time
+        self._cursors_kept = dict(self.cursors)
 
     def action_change_coder(self) -> None:
         from .widgets.coder import CoderNameModal
@@ -411,6 +442,7 @@ class QualcodeApp(App[None]):
     async def action_quit(self) -> None:
         if not self._may_leave():
             return
+        self.keep_cursors()
         self.jobs.cancel()  # the worker stops at its next check instead of keeping Python alive
         await super().action_quit()
 
@@ -426,6 +458,7 @@ class QualcodeApp(App[None]):
             return
         while len(self.screen_stack) > self.base_depth:
             self.pop_screen()
+        self.keep_cursors()
 
     def action_show_retrieval(self, codes: Iterable[str] | None = None, at: int | None = None) -> None:
         """The segments of codes across transcripts (the current screen's code if any).
