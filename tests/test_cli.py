@@ -113,6 +113,7 @@ def test_cli_import_reports_turns_and_skips_duplicates(project, runner):
             "words": 37,
             "codings": 0,
             "coded_share": 0.0,
+            "transcript_memo": None,
             "respondent_type": "professional",
             "stad": "Utrecht",
         }

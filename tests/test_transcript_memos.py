@@ -4,6 +4,7 @@ and pseudonymisation."""
 
 from __future__ import annotations
 
+import json
 import zipfile
 from contextlib import closing
 from xml.etree import ElementTree
@@ -91,6 +92,8 @@ def test_cli_sets_shows_and_clears_a_transcript_memo(small_project):
     r = run(root, "transcripts", "memo", name, MEMO)
     assert r.exit_code == 0 and r.output.strip() == MEMO
     assert run(root, "transcripts", "memo", name).output.strip() == MEMO
+    listed = json.loads(run(root, "transcripts", "--format", "json").output)
+    assert [row["transcript_memo"] for row in listed] == [MEMO]  # in the listing's data formats too
     r = run(root, "transcripts", "memo", name, "--clear", input="n\n")
     assert r.exit_code != 0 and "clear it?" in r.output
     assert run(root, "transcripts", "memo", name).output.strip() == MEMO  # not cleared

@@ -59,11 +59,22 @@ def transcripts(ctx: click.Context, where: tuple[str, ...], fmt: str, excel: boo
             note("no transcripts" + (" match --where" if where else " yet: import some with `qualcode import FILE...`"))
         return
     names = sorted({k for s in summaries for k in s.attributes})
+    memos = store.transcripts.memos()
     rows = (
-        (s.name, s.source_path, s.turns, s.words, s.codings, round(s.coded_share, 4), *(s.attributes.get(k) for k in names))
+        (
+            s.name,
+            s.source_path,
+            s.turns,
+            s.words,
+            s.codings,
+            round(s.coded_share, 4),
+            memos.get(s.id),
+            *(s.attributes.get(k) for k in names),
+        )
         for s in summaries
     )
-    emit(rows, ["transcript", "source", "turns", "words", "codings", "coded_share", *names], fmt, neutralise=not raw, excel=excel)
+    columns = ["transcript", "source", "turns", "words", "codings", "coded_share", "transcript_memo", *names]
+    emit(rows, columns, fmt, neutralise=not raw, excel=excel)
 
 
 @transcripts.command("remove")
