@@ -220,3 +220,29 @@ def test_reanchor_word_pairs_past_the_trim_are_the_matchers_where_the_alignment_
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     expected = [(b.a + k, b.b + k) for b in matcher.get_matching_blocks() for k in range(b.size)]
     assert list(_word_pairs(old, new)) == expected
+
+
+@pytest.mark.parametrize(
+    ("memo", "draft", "kept"),
+    [
+        (None, "half af", "half af"),  # only a draft: it is the memo now
+        ("eerst", "eerst en meer", "eerst en meer"),  # the draft holds the memo: the draft
+        ("eerst", "anders", "eerst\n\nanders"),  # it does not: both
+    ],
+)
+def test_reanchor_a_detached_coding_keeps_the_memo_draft_being_written(project, memo, draft, kept):
+    """A memo being written when qualcode stopped went with the coding a re-import detached."""
+    from qualcode.project import Project
+
+    start = OLD.index("Daarna kwam het CJG.")
+    args = ["code", "a", "voorbeeld", "--span", f"{start}:{start + 20}"] + (["--memo", memo] if memo else [])
+    assert run(project, *args).exit_code == 0
+    opened = Project.open(project)
+    (coding,) = opened.store.codings.find()
+    opened.store.codings.keep_draft(coding.id, draft)
+    opened.close()
+    new = OLD.replace(" Daarna kwam het CJG.", "") + "\n"
+    (project / "transcripts" / "a.txt").write_text(new, encoding="utf-8")
+    assert run(project, "reimport", "a").exit_code == 0
+    detached = json.loads(run(project, "codings", "--detached", "--format", "json").stdout)
+    assert [d["memo"] for d in detached] == [kept]

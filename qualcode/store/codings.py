@@ -615,6 +615,12 @@ class CodingStore:
             db.executemany("UPDATE codings SET memo = ? WHERE id = ?", [(memo, cid) for cid, memo in memos.items()])
 
     def _detach(self, coding: Coding, reason: str, stamp: str) -> None:
+        # A memo being written when qualcode stopped (its draft) goes along in the memo: the
+        # draft row goes with the coding's. The draft is the memo as last edited, so it stands
+        # for the memo when it holds all of it; else both are kept.
+        memo, draft = coding.memo, self.draft(stored_id(coding))
+        if draft and draft[0].strip() and draft[0].strip() != (memo or "").strip():
+            memo = draft[0] if not memo or memo.strip() in draft[0] else f"{memo}\n\n{draft[0]}"
         self._db.execute(
             "INSERT INTO detached_codings (transcript_id, old_start, old_end, code_id, coder, memo, origin,"
             " quote, created_at, updated_at, detached_at, reason, coding_id)"
@@ -625,7 +631,7 @@ class CodingStore:
                 coding.end,
                 coding.code_id,
                 coding.coder,
-                coding.memo,
+                memo,
                 coding.origin,
                 coding.quote,
                 coding.created_at,
