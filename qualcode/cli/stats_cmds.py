@@ -91,6 +91,13 @@ def _write_json(data: Any, out: Path | None, force: bool) -> None:
     "--long", "long_", is_flag=True, help="CSV/JSON: one row per code and group (tidy data) instead of groups side by side."
 )
 @out_option
+@click.option(
+    "--chart",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.svg",
+    help="Also draw the bar chart as an SVG file for a report: segments per code, or with --by each group's coverage"
+    " (an existing FILE needs --force).",
+)
 @force_option
 @excel_option
 @guard_option
@@ -102,6 +109,7 @@ def frequencies_cmd(
     fmt: str | None,
     long_: bool,
     out: Path | None,
+    chart: Path | None,
     force: bool,
     excel: bool,
     raw: bool,
@@ -122,10 +130,20 @@ def frequencies_cmd(
     from ..analysis import frequencies, frequency_json, frequency_rows
 
     fmt = _resolve_format(fmt, out, excel, force)
+    check_out(chart, force)
+    if chart is not None and out is not None and chart.resolve() == out.resolve():
+        raise click.UsageError("--chart and --out name the same file: give each its own")
     project = state.project()
     selection = resolve_selection(project, (), transcripts, where, counts=COUNTED_ONCE)
     with progress_bar("counting", minimum=PROGRESS_MIN) as progress:
         table = frequencies(project.store, project.codebook, selection, by=by, progress=progress)
+    if chart is not None:
+        from ..analysis.chart import frequency_chart
+        from ..export.chart_svg import write_chart_svg
+
+        drawn = frequency_chart(table)
+        write_chart_svg(drawn, chart)
+        note(f"wrote the chart ({drawn.title.lower()}, {len(drawn.labels)} code(s)) to {chart}")
     if fmt == "csv":
         _write_csv(*frequency_rows(table, long=long_), out, force, excel, raw)
     elif fmt == "json":

@@ -45,7 +45,7 @@ from ...analysis import (
     matrix_rows,
     select,
 )
-from ...analysis.frequencies import ALL_GROUP
+from ...analysis.chart import frequency_chart
 from ...analysis.matrices import OVERLAP, TURN
 from ...display import percent
 from ...errors import QualcodeError
@@ -56,10 +56,9 @@ from ...termsafe import one_line
 from ..widgets.checks import CheckBox
 from . import stats_strings as S
 from .base import QualcodeScreen
-from .stats_chart import BarChart, Series
+from .stats_chart import BarChart
 
 NO_GROUPING = ""  # the Select's value for "no grouping"
-CHART_MAX_GROUPS = 6  # more bars per code than this are unreadable (and run out of theme colours)
 HEAT_MAX = 0.85  # the strongest shade: the primary colour almost fully over the surface
 
 
@@ -424,19 +423,9 @@ class StatsScreen(QualcodeScreen):
         """Segments per code; grouped, each group's coverage (comparable across group sizes)."""
         if self.result is None:
             return
-        table = self.result.table
-        rows = [r for r in table.rows if self.all_codes_in_chart or r.code.depth == 0]
-        labels = [("  " * r.code.depth) + r.code.name for r in rows]
-        chart = self.query_one("#stats-chart", BarChart)
-        if not table.groups:
-            chart.plot(S.CHART_SEGMENTS, labels, [Series(ALL_GROUP, [r.total.segments for r in rows])])
-            return
-        groups = table.groups[:CHART_MAX_GROUPS]
-        series = [Series(g.name, [100 * (g.coverage(r.in_group(g.name)) or 0) for r in rows]) for g in groups]
-        title = S.CHART_COVERAGE
-        if len(table.groups) > len(groups):
-            title += S.CHART_SOME_GROUPS.format(shown=len(groups), total=len(table.groups))
-        chart.plot(title, labels, series, value_format="{:.1f}%")
+        chart = frequency_chart(self.result.table, all_codes=self.all_codes_in_chart)
+        labels = [("  " * depth) + label for label, depth in zip(chart.labels, chart.depths, strict=True)]
+        self.query_one("#stats-chart", BarChart).plot(chart.title, labels, chart.series, chart.value_format)
 
     # --- actions --------------------------------------------------------------------
 

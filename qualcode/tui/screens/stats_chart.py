@@ -10,24 +10,16 @@ horizontal bars. The chart's height follows its data, so it scrolls in a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
+from ...analysis.chart import Series
+
 EIGHTHS = " ▏▎▍▌▋▊▉"
 SERIES_COLOURS = ("primary", "accent", "success", "error", "secondary", "warning")  # distinct hues first
 LABEL_MAX = 34  # longer code names are cut with an ellipsis
-
-
-@dataclass(slots=True)
-class Series:
-    """One colour of bars: a group (or the whole selection) with a value per label."""
-
-    name: str
-    values: list[float]
 
 
 class BarChart(Widget):

@@ -60,9 +60,6 @@ COL_GROUP_TRANSCRIPTS = "n={size}\ntranscripts"
 COL_GROUP_COVERAGE = "\ncoverage"
 EMPTY = "–"
 
-CHART_SEGMENTS = "Segments per code"
-CHART_COVERAGE = "Coverage per group (% of the group's words)"
-CHART_SOME_GROUPS = " - first {shown} of {total} groups"
 
 COUNTING = "Counting codings…"
 READY = "{transcripts} transcript(s), {words:,} words · segments: overlapping codings of a branch count once"
