@@ -150,6 +150,24 @@ async def test_stats_screen_exports_the_current_table_and_shows_the_path(project
     assert rows[0]["segments"] == "3"
 
 
+async def test_stats_screen_e_on_the_chart_tab_exports_the_chart_as_svg(project, tmp_path):
+    app = Host(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "e")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog) and "SVG" in dialog.title_text
+        path_input = dialog.query_one("#export-path", Input)
+        assert path_input.value == str(project.root / "exports" / "chart.svg")
+        await pilot.press("enter")
+        await settle(pilot)
+        message = str(app.screen.query_one("#stats-message", Static).render())
+        assert "Exported the chart" in message
+    svg = (project.root / "exports" / "chart.svg").read_text(encoding="utf-8")
+    assert svg.startswith("<?xml") and "<svg" in svg and "Segments per code" in svg
+
+
 async def test_stats_screen_exports_segments_with_progress(project, tmp_path, monkeypatch):
     monkeypatch.setattr(source.Ticker.__init__, "__defaults__", (1,))  # report after every coding
     app = Host(project)

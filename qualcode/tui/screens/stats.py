@@ -45,7 +45,7 @@ from ...analysis import (
     matrix_rows,
     select,
 )
-from ...analysis.chart import frequency_chart
+from ...analysis.chart import Chart, frequency_chart
 from ...analysis.matrices import OVERLAP, TURN
 from ...display import percent
 from ...errors import QualcodeError
@@ -193,9 +193,9 @@ class StatsScreen(QualcodeScreen):
             self.result = result
 
     class Exported(Message):
-        def __init__(self, path: Path, rows: int) -> None:
+        def __init__(self, path: Path, rows: int, said: str = S.EXPORTED) -> None:
             super().__init__()
-            self.path, self.rows = path, rows
+            self.path, self.rows, self.said = path, rows, said
 
     class Failed(Message):
         def __init__(self, error: QualcodeError) -> None:
@@ -490,7 +490,13 @@ class StatsScreen(QualcodeScreen):
             return
         tab = self.query_one("#stats-tabs", TabbedContent).active or "frequencies"
         kind = "frequencies" if tab == "chart" else tab
-        if kind == "frequencies":
+        chart = None
+        if tab == "chart":  # the chart as shown (its level of codes), as an SVG
+            chart = frequency_chart(self.result.table, all_codes=self.all_codes_in_chart)
+            suffix = f"_by_{self.result.table.by}" if self.result.table.by else ""
+            name, title = S.DEFAULT_NAMES["chart"].format(suffix=suffix), S.EXPORT_CHART_TITLE
+            columns, rows = frequency_rows(self.result.table)
+        elif kind == "frequencies":
             suffix = f"_by_{self.result.table.by}" if self.result.table.by else ""
             name, title = S.DEFAULT_NAMES[kind].format(suffix=suffix), S.TAB_FREQUENCIES
             columns, rows = frequency_rows(self.result.table)
@@ -505,9 +511,13 @@ class StatsScreen(QualcodeScreen):
         def chosen(request: ExportRequest | None) -> None:
             if request is not None:
                 self._set_message(S.EXPORTING.format(path=request.path))
-                self._export_table(request, columns, rows)
+                if chart is not None and request.path.suffix.lower() == ".svg":
+                    self._export_chart(request, chart)
+                else:
+                    self._export_table(request, columns, rows)
 
-        self.app.push_screen(ExportDialog(S.EXPORT_TABLE_TITLE.format(table=title), self._default_path(name)), chosen)
+        heading = title if chart is not None else S.EXPORT_TABLE_TITLE.format(table=title)
+        self.app.push_screen(ExportDialog(heading, self._default_path(name)), chosen)
 
     def action_export_segments(self) -> None:
         def chosen(request: ExportRequest | None) -> None:
@@ -537,6 +547,19 @@ class StatsScreen(QualcodeScreen):
         except QualcodeError as exc:
             self.post_message(self.Failed(exc))
         except OSError as exc:  # the folder could not be made
+            self.post_message(self.Failed(_unwritable(request.path, exc)))
+
+    @work(thread=True, exclusive=True, group="stats-export", name="export chart")
+    def _export_chart(self, request: ExportRequest, chart: Chart) -> None:
+        from ...export.chart_svg import write_chart_svg
+
+        try:
+            request.path.parent.mkdir(parents=True, exist_ok=True)
+            write_chart_svg(chart, request.path)
+            self.post_message(self.Exported(request.path, len(chart.labels), S.EXPORTED_CHART))
+        except QualcodeError as exc:
+            self.post_message(self.Failed(exc))
+        except OSError as exc:  # the folder could not be made, or the file written
             self.post_message(self.Failed(_unwritable(request.path, exc)))
 
     @work(thread=True, exclusive=True, group="stats-export", name="export segments")
@@ -569,7 +592,7 @@ class StatsScreen(QualcodeScreen):
 
     def on_stats_screen_exported(self, message: Exported) -> None:
         self.query_one("#stats-progress").display = False
-        text = S.EXPORTED.format(rows=message.rows, path=message.path)
+        text = message.said.format(rows=message.rows, path=message.path)
         self._set_message(text)
         self.notify(text, markup=False)
 

@@ -40,7 +40,7 @@ HELP_TAB = "Show the tab “{name}”"
 HELP_GROUP = "Group by: pick an attribute, transcript, speaker or role from the list"
 HELP_UNIT = "Co-occurrence unit: overlapping codings / the same turn"
 HELP_LEVEL = "Chart: top-level codes / all codes"
-HELP_EXPORT = "Export the table shown as CSV"
+HELP_EXPORT = "Export the table shown as CSV (on the chart tab: the chart as SVG)"
 HELP_SEGMENTS = "Export every coded segment as CSV"
 HELP_REFRESH = "Count again"
 HELP_CLOSE = "Back to the previous screen"
@@ -72,9 +72,11 @@ ONE_CODER_ONLY = "Only one coder has coded here: every figure is theirs."
 NO_CODINGS = "No codings yet: code some text first, then come back here."
 EXPORTING = "Exporting to {path}…"
 EXPORTED = "Exported {rows:,} row(s) to {path}"
+EXPORTED_CHART = "Exported the chart ({rows:,} code(s)) to {path}"
 CANCELLED = "Cancelled."
 
 EXPORT_TABLE_TITLE = "Export “{table}” as CSV"
+EXPORT_CHART_TITLE = "Export the chart as SVG, for a report (a .csv name writes the frequency table)"
 EXPORT_SEGMENTS_TITLE = "Export every coded segment as CSV (one row per coding)"
 EXPORT_PATH_LABEL = "File"
 EXPORT_EXCEL = "For Excel with a Dutch locale (BOM, ';', decimal commas)"
@@ -90,5 +92,6 @@ DEFAULT_NAMES = {
     "cooccurrence": "cooccurrence_{unit}.csv",
     "matrix": "codes_by_transcript.csv",
     "segments": "segments.csv",
+    "chart": "chart{suffix}.svg",
 }
 EXPORT_FOLDER = "exports"
