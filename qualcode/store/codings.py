@@ -15,6 +15,7 @@ from ..errors import CODING_EXISTS, NO_CODING, NO_DETACHED, error, span_error
 from ..model import MANUAL, Coding, stored_id
 from ..words import PAD, SCALE, Packing, marks_in, packed, word_bounds, word_marks
 from .db import PARK, Database, inserted_id, json_ids, json_ints, now
+from .drafts import DraftTable
 from .types import (
     ALL_CODINGS,
     Added,
@@ -199,6 +200,7 @@ class CodingStore:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._drafts = DraftTable(db, "memo_drafts", "coding_id")
         self._placing = False  # add_many writes word positions and turns with each coding (see new_codings)
 
     # --- writing ----------------------------------------------------------------------
@@ -382,39 +384,26 @@ class CodingStore:
 
     def keep_draft(self, coding_id: int, text: str) -> None:
         """Keep what is being written in a coding's memo (replacing the draft before)."""
-        with self._db.transaction() as db:
-            db.execute(
-                "INSERT INTO memo_drafts (coding_id, text, written_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (coding_id) DO UPDATE SET text = excluded.text, written_at = excluded.written_at",
-                (coding_id, text, now()),
-            )
+        self._drafts.keep(coding_id, text)
 
     def draft(self, coding_id: int) -> tuple[str, str] | None:
         """The memo draft of a coding, as ``(text, written_at)``, if there is one."""
-        row = self._db.one("SELECT text, written_at FROM memo_drafts WHERE coding_id = ?", (coding_id,))
-        return (row[0], row[1]) if row else None
+        return self._drafts.get(coding_id)
 
     def drop_draft(self, coding_id: int) -> None:
         """End a coding's memo draft (the memo was saved or its changes discarded)."""
-        with self._db.transaction() as db:
-            db.execute("DELETE FROM memo_drafts WHERE coding_id = ?", (coding_id,))
+        self._drafts.drop(coding_id)
 
     def drafts(self, tid: int | None = None) -> list[tuple[int, str]]:
         """``(coding id, text)`` of the memo drafts (of one transcript's codings), by coding id."""
-        sql = "SELECT d.coding_id, d.text FROM memo_drafts d"
         if tid is None:
-            return [(cid, text) for cid, text in self._db.execute(sql + " ORDER BY d.coding_id")]
-        sql += " JOIN codings c ON c.id = d.coding_id WHERE c.transcript_id = ? ORDER BY d.coding_id"
-        return [(cid, text) for cid, text in self._db.execute(sql, (tid,))]
+            return self._drafts.all()
+        sql = "SELECT d.coding_id, d.text FROM memo_drafts d JOIN codings c ON c.id = d.coding_id"
+        return [(cid, text) for cid, text in self._db.execute(sql + " WHERE c.transcript_id = ? ORDER BY d.coding_id", (tid,))]
 
     def set_drafts(self, drafts: dict[int, str]) -> None:
         """Give memo drafts new texts (pseudonymisation replacing names in them too)."""
-        stamp = now()
-        with self._db.transaction() as db:
-            db.executemany(
-                "UPDATE memo_drafts SET text = ?, written_at = ? WHERE coding_id = ?",
-                [(text, stamp, cid) for cid, text in drafts.items()],
-            )
+        self._drafts.set(drafts)
 
     def move(self, old_id: str, new_id: str) -> MoveResult:
         """Give every coding (and suggestion) of ``old_id`` the code ``new_id``.

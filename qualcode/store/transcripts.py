@@ -14,6 +14,7 @@ from ..model import INTERVIEWER, Transcript, Turn, span_words
 from ..text import SENTENCE_RULES, content_spans, sentences_in
 from .codings import fill_words
 from .db import Database, inserted_id, json_ids, now
+from .drafts import DraftTable
 from .types import TranscriptInfo, TranscriptRef, TranscriptSummary
 
 _TURN_COLUMNS = "idx, speaker, start, end, time_start, time_end, role"  # Turn's field order
@@ -27,6 +28,7 @@ class TranscriptStore:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._drafts = DraftTable(db, "transcript_memo_drafts", "transcript_id")
 
     # --- writing ----------------------------------------------------------------------
 
@@ -153,35 +155,23 @@ class TranscriptStore:
 
     def keep_draft(self, tid: int, text: str) -> None:
         """Keep what is being written in a transcript's memo (replacing the draft before)."""
-        with self._db.transaction() as db:
-            db.execute(
-                "INSERT INTO transcript_memo_drafts (transcript_id, text, written_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (transcript_id) DO UPDATE SET text = excluded.text, written_at = excluded.written_at",
-                (tid, text, now()),
-            )
+        self._drafts.keep(tid, text)
 
     def draft(self, tid: int) -> tuple[str, str] | None:
         """The draft of a transcript's memo, as ``(text, written_at)``, if there is one."""
-        row = self._db.one("SELECT text, written_at FROM transcript_memo_drafts WHERE transcript_id = ?", (tid,))
-        return (row[0], row[1]) if row else None
+        return self._drafts.get(tid)
 
     def drop_draft(self, tid: int) -> None:
         """End a transcript memo's draft (the memo was saved or its changes discarded)."""
-        with self._db.transaction() as db:
-            db.execute("DELETE FROM transcript_memo_drafts WHERE transcript_id = ?", (tid,))
+        self._drafts.drop(tid)
 
     def drafts(self) -> dict[int, str]:
         """The drafts of transcripts' memos, by transcript id."""
-        return dict(self._db.execute("SELECT transcript_id, text FROM transcript_memo_drafts ORDER BY transcript_id"))
+        return dict(self._drafts.all())
 
     def set_drafts(self, drafts: dict[int, str]) -> None:
         """Give transcript memo drafts new texts (pseudonymisation replacing names in them too)."""
-        stamp = now()
-        with self._db.transaction() as db:
-            db.executemany(
-                "UPDATE transcript_memo_drafts SET text = ?, written_at = ? WHERE transcript_id = ?",
-                [(text, stamp, tid) for tid, text in drafts.items()],
-            )
+        self._drafts.set(drafts)
 
     def set_source_hash(self, tid: int, source_hash: str | None) -> None:
         with self._db.transaction() as db:

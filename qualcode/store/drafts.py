@@ -1,0 +1,51 @@
+"""The drafts of memos being written: a coding's (``memo_drafts``) and a transcript's own
+(``transcript_memo_drafts``), one table each, keyed by what the memo is on.
+
+What a researcher types in a memo is kept here while they type, so a closed terminal or
+a killed process loses none of it; saving or discarding the memo ends its draft.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .db import Database, now
+
+
+class DraftTable:
+    """One table of memo drafts: ``(key, text, written_at)``, a draft per key at most."""
+
+    def __init__(self, db: Database, table: str, key: str) -> None:
+        self._db, self._table, self._key = db, table, key
+
+    def keep(self, owner: int, text: str) -> None:
+        """Keep what is being written (replacing the draft before)."""
+        with self._db.transaction() as db:
+            db.execute(
+                f"INSERT INTO {self._table} ({self._key}, text, written_at) VALUES (?, ?, ?)"
+                f" ON CONFLICT ({self._key}) DO UPDATE SET text = excluded.text, written_at = excluded.written_at",
+                (owner, text, now()),
+            )
+
+    def get(self, owner: int) -> tuple[str, str] | None:
+        """The draft, as ``(text, written_at)``, if there is one."""
+        row = self._db.one(f"SELECT text, written_at FROM {self._table} WHERE {self._key} = ?", (owner,))
+        return (row[0], row[1]) if row else None
+
+    def drop(self, owner: int) -> None:
+        """End the draft (the memo was saved or its changes discarded)."""
+        with self._db.transaction() as db:
+            db.execute(f"DELETE FROM {self._table} WHERE {self._key} = ?", (owner,))
+
+    def all(self) -> list[tuple[int, str]]:
+        """``(key, text)`` of every draft, by key."""
+        return [(k, text) for k, text in self._db.execute(f"SELECT {self._key}, text FROM {self._table} ORDER BY {self._key}")]
+
+    def set(self, drafts: Mapping[int, str]) -> None:
+        """Give drafts new texts (pseudonymisation replacing names in them too)."""
+        stamp = now()
+        with self._db.transaction() as db:
+            db.executemany(
+                f"UPDATE {self._table} SET text = ?, written_at = ? WHERE {self._key} = ?",
+                [(text, stamp, owner) for owner, text in drafts.items()],
+            )
