@@ -358,3 +358,14 @@ async def test_a_transcript_opens_where_the_coder_left_it_after_a_restart(small_
     async with make_app(small_project, coder="bram").run_test(size=(120, 40)) as pilot:
         screen = await open_transcript(pilot)  # another coder's own positions: from the start
         assert screen.document.cursor < left_at
+
+
+async def test_letters_typed_straight_after_m_in_the_list_go_into_the_memo(small_project):
+    """ "G" is the list's key for suggestions: typed fast after M it is the memo's first letter."""
+    tid = _only(small_project.store)
+    async with make_app(small_project).run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("M", *"Goed gesprek", "ctrl+s")
+        await pilot.pause()
+        assert small_project.store.transcripts.memo(tid) == "Goed gesprek"
+        assert not pilot.app.jobs.running  # no suggestion run was started
