@@ -369,3 +369,12 @@ async def test_letters_typed_straight_after_m_in_the_list_go_into_the_memo(small
         await pilot.pause()
         assert small_project.store.transcripts.memo(tid) == "Goed gesprek"
         assert not pilot.app.jobs.running  # no suggestion run was started
+
+
+def test_show_names_the_transcripts_memo_above_its_turns(small_project):
+    root = small_project.root
+    name = next(iter(small_project.store.transcripts.names().values()))
+    small_project.close()
+    run(root, "transcripts", "memo", name, "regel een\nregel twee")
+    lines = run(root, "show", name).output.splitlines()
+    assert lines[1] == "memo: regel een regel twee"

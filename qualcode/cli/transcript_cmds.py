@@ -188,7 +188,7 @@ def show(state: State, transcript: str, turn_range: str | None, with_codes: bool
         from ..termsafe import terminal_safe
 
         with data_output(paged=True) as stream:
-            for line in _show_lines(store.transcripts.name(tid), views, with_codes):
+            for line in _show_lines(store.transcripts.name(tid), views, with_codes, store.transcripts.memo(tid)):
                 stream.write(terminal_safe(line) + "\n")  # for people: safe in a pipe too
         return
     columns = ["turn", "speaker", "role", "time_start", "time_end", "start", "end", "text"]
@@ -225,9 +225,11 @@ def _clock(seconds: float | None) -> str:
     return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
 
 
-def _show_lines(name: str, views, with_codes: bool):
+def _show_lines(name: str, views, with_codes: bool, memo: str | None = None):
     total = sum(len(v.codings) for v in views)
     yield f"{one_line(name)}: {sum(v.number > 0 for v in views)} turn(s)" + (f", {total} coding(s)" if with_codes else "")
+    if memo:  # the interview's own memo (`qualcode transcripts memo NAME` shows it whole)
+        yield f"memo: {shorten(memo, 100)}"
     for v in views:
         times = f"  {_clock(v.time_start)}–{_clock(v.time_end)}" if v.time_start is not None else ""
         who = v.speaker or ("(outside turns)" if v.number == 0 else "(no speaker)")
