@@ -155,6 +155,13 @@ coded sentence) holding back proposals below 0.2-0.5 0.352-0.424 at precision
 0.53. Neighbours' proposals only next to a sentence proposed on its own hints 0.463 /
 0.509; hints' own record weighed as 1, 4 or 8 sentences (``HINT_WEIGHT``) 0.465,
 0.459, 0.438; the codebook's sentences counted 0, 2 or 4 times 0.425, 0.457, 0.456.
+A sentence sharing 2 or 3+ content lemmas with one of a code's codebook sentences
+(description, criteria, examples) as one more hint of the code ("like an example",
+trusted by its record as any hint), against 0.457 / 0.501 and, definitions codebook,
+0.349 / 0.386: 0.422 / 0.461, 0.338 / 0.363; 0.463 / 0.506, 0.334 / 0.382 (with the
+shared lemmas at least a third or half of the shorter sentence's: 0.420-0.463 /
+0.456-0.506, 0.328-0.341 / 0.361-0.383; over four other assignments of the transcripts
+to folds 0.459 against 0.452, 0.322 against 0.336). Left out.
 
 Never proposed: non-content sentences (:func:`~qualcode.suggest.segments.is_content`),
 and more than :data:`MAX_PER_TURN` suggestions in one turn (the best ones stay).
