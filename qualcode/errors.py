@@ -341,6 +341,11 @@ BAD_SPAN = Msg(
 )
 BAD_TURN = Msg("QC301", "transcript '{name}' has no turn {turn}", "its turns are numbered 1 to {count}")
 NO_CODING = Msg("QC302", "no coding with id {id}", "list codings with `qualcode codings`")
+MEMO_CODING_GONE = Msg(
+    "QC237",
+    "coding {id} was removed while its memo was being written (in another window or by a command): the memo cannot be kept",
+    "copy what you wrote before closing the memo; `qualcode trash` lists removed codings, `qualcode trash restore ID` puts one back",
+)
 NOT_CODABLE = Msg("QC304", "code '{code}' is a folder and cannot be applied", "apply one of its sub-codes: {children}")
 NOTHING_TO_CODE = Msg(
     "QC330",

@@ -11,7 +11,7 @@ from dataclasses import astuple
 from itertools import groupby, islice
 from operator import itemgetter, le
 
-from ..errors import CODING_EXISTS, NO_CODING, NO_DETACHED, error, span_error
+from ..errors import CODING_EXISTS, MEMO_CODING_GONE, NO_CODING, NO_DETACHED, error, span_error
 from ..model import MANUAL, Coding, stored_id
 from ..words import PAD, SCALE, Packing, marks_in, packed, word_bounds, word_marks
 from .db import PARK, Database, inserted_id, json_ids, json_ints, now
@@ -381,13 +381,17 @@ class CodingStore:
     # --- memo drafts: the unsaved text of a memo being written -----------------------
 
     def keep_draft(self, coding_id: int, text: str) -> None:
-        """Keep what is being written in a coding's memo (replacing the draft before)."""
+        """Keep what is being written in a coding's memo (replacing the draft before);
+        MEMO_CODING_GONE when the coding was removed meanwhile (another window, a command)."""
         with self._db.transaction() as db:
-            db.execute(
-                "INSERT INTO memo_drafts (coding_id, text, written_at) VALUES (?, ?, ?)"
+            kept = db.execute(
+                "INSERT INTO memo_drafts (coding_id, text, written_at)"
+                " SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM codings WHERE id = ?)"
                 " ON CONFLICT (coding_id) DO UPDATE SET text = excluded.text, written_at = excluded.written_at",
-                (coding_id, text, now()),
-            )
+                (coding_id, text, now(), coding_id),
+            ).rowcount
+        if not kept:
+            raise error(MEMO_CODING_GONE, id=coding_id)
 
     def draft(self, coding_id: int) -> tuple[str, str] | None:
         """The memo draft of a coding, as ``(text, written_at)``, if there is one."""

@@ -34,7 +34,7 @@ from textual.worker import Worker, WorkerState
 
 from ...codebook import Codebook
 from ...display import shorten
-from ...errors import QualcodeError
+from ...errors import MEMO_CODING_GONE, QualcodeError
 from ...history import CodingChange
 from ...model import Coding
 from ...project import Project
@@ -565,14 +565,18 @@ class CodingScreen(CodingCoders, QualcodeScreen):
             codings.drop_draft(coding.id)
             draft = None
 
+        gone: list[QualcodeError] = []  # the coding was removed meanwhile: said once, while typing
+
         def keep_draft(text: str | None) -> None:
             try:
                 if text is None:
                     codings.drop_draft(coding.id)
                 else:
                     codings.keep_draft(coding.id, text)
-            except QualcodeError:  # saving the memo says what is wrong; typing goes on
-                pass
+            except QualcodeError as exc:  # saving the memo says what is wrong; typing goes on
+                if exc.code == MEMO_CODING_GONE.code and not gone:
+                    gone.append(exc)
+                    self.app.report_error(exc)
 
         def save(text: str | None) -> None:
             if text is None:
