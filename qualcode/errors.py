@@ -313,6 +313,11 @@ WRONG_ENCODING = Msg(
     "the file is in another encoding: try cp1252, latin-1, mac-roman or utf-16, or leave out --encoding",
 )
 
+RENAME_ONTO_INTERVIEWERS = Msg(
+    "QC238",
+    "{path} names the interviewers of '{name}', which no transcript is called: renamed so, this transcript would take them",
+    "remove or rename that entry under `interviewers:` in {path}, or pick another name",
+)
 TRANSCRIPT_NAME_TAKEN = Msg(
     "QC227", "another transcript is called '{name}'", "pick a name no transcript has (`qualcode transcripts` lists them)"
 )

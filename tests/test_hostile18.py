@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from click.testing import CliRunner
 from test_memo_drafts import SIZE, _coding, _memo_open
 from test_tui_support import make_app, open_transcript
 
+from qualcode.cli import main
 from qualcode.errors import QualcodeError
+from qualcode.project import load_config
 from qualcode.store import Store
 from qualcode.tui.widgets import memo as memo_widget
 from qualcode.tui.widgets.memo import MemoModal
@@ -47,3 +50,88 @@ def test_the_store_keeps_no_draft_for_a_removed_coding(small_project):
     with pytest.raises(QualcodeError) as caught:
         store.codings.keep_draft(coding.id, "half af")
     assert caught.value.code == "QC237" and store.codings.drafts() == []
+
+
+# --- interviewers per transcript ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("entries", "said"),
+    [
+        ("  a: [Spreker 1]\n  b: [Spreker 2]\n  a: [Spreker 2]", "line 5: 'a' is given twice (first on line 3)"),
+        ("  a: [Spreker 1]\n  'a': [Spreker 2]", "line 4: 'a' is given twice (first on line 3)"),
+        ("  a: [Spreker 1]\n  b: null", "line 4: interviewers of 'b' must be a list of speaker labels, e.g. [Spreker 2]"),
+        ("  a: {Spreker 1: x}", "line 3: interviewers of 'a' must be a list of speaker labels"),
+        ("  a: [Spreker 1, null]", "line 3: interviewers of 'a': the label null must be text"),
+        ("  a: [yes]", "line 3: interviewers of 'a': the label true must be text"),
+        ("  2019: [I]", "line 3: interviewers: the transcript name 2019 must be text: write it in quotes ('2019')"),
+    ],
+)
+def test_each_bad_interviewers_entry_is_named_with_its_line(tmp_path, entries, said):
+    """A transcript named twice was taken silently (YAML keeps the last entry); a bad entry
+    was 'interviewers must map ...' at the line of `interviewers:`, not the entry's."""
+    (tmp_path / "qualcode.yaml").write_text(f"# mijn project\ninterviewers:\n{entries}\n", encoding="utf-8")
+    with pytest.raises(QualcodeError) as caught:
+        load_config(tmp_path)
+    assert said in caught.value.message and caught.value.code == "QC005"
+
+
+def test_a_transcript_is_not_renamed_onto_another_names_interviewers(tmp_path):
+    from test_interviewers_per_transcript import import_ab, roles, run
+
+    root = tmp_path / "p"
+    assert CliRunner().invoke(main, ["init", str(root)]).exit_code == 0
+    import_ab(root)
+    config = root / "qualcode.yaml"
+    with config.open("a", encoding="utf-8") as out:
+        out.write('interviewers: {"ghost": ["Spreker 2"]}\n')
+    before = config.read_bytes()
+    result = run(root, "transcripts", "rename", "a", "ghost")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "names the interviewers of 'ghost', which no transcript is called" in result.stderr
+    assert config.read_bytes() == before and {name for name, _ in roles(root)} == {"a", "b"}
+    assert load_config(root).interviewers == {"ghost": ["Spreker 2"]}
+
+
+def test_a_rename_whose_settings_edit_fails_leaves_the_store_as_it_was(tmp_path, monkeypatch):
+    from test_interviewers_per_transcript import import_ab, roles, run
+
+    from qualcode.errors import CONFIG_NOT_EDITABLE, error
+    from qualcode.project import Project
+
+    root = tmp_path / "p"
+    assert CliRunner().invoke(main, ["init", str(root)]).exit_code == 0
+    import_ab(root)
+    assert run(root, "speakers", "--interviewer", "Spreker 2", "--transcript", "b").exit_code == 0
+
+    def refused(self, old, new):
+        raise error(CONFIG_NOT_EDITABLE, path=root / "qualcode.yaml", key="interviewers", value="{}", reason="read-only")
+
+    monkeypatch.setattr(Project, "rename_in_settings", refused)
+    result = run(root, "transcripts", "rename", "b", "interview_02")
+    assert result.exit_code == 1 and "read-only" in result.stderr
+    assert {name for name, _ in roles(root)} == {"a", "b"}  # the name in the store is unchanged too
+
+
+def test_a_rename_the_store_refuses_leaves_qualcode_yaml_as_it_was(tmp_path, monkeypatch):
+    """qualcode.yaml was edited first: with the store busy (another process writing), the
+    transcript kept its name and its interviewers went to the new name, lost to it."""
+    from test_interviewers_per_transcript import import_ab, run
+
+    from qualcode.errors import QualcodeError
+    from qualcode.store.transcripts import TranscriptStore
+
+    root = tmp_path / "p"
+    assert CliRunner().invoke(main, ["init", str(root)]).exit_code == 0
+    import_ab(root)
+    assert run(root, "speakers", "--interviewer", "Spreker 2", "--transcript", "b").exit_code == 0
+    before = (root / "qualcode.yaml").read_bytes()
+
+    def busy(self, tid, name):
+        raise QualcodeError("the project's database is locked by another process")
+
+    monkeypatch.setattr(TranscriptStore, "rename", busy)
+    result = run(root, "transcripts", "rename", "b", "interview_02")
+    assert result.exit_code == 1 and "locked" in result.stderr
+    assert (root / "qualcode.yaml").read_bytes() == before
+    assert load_config(root).interviewers == {"b": ["Spreker 2"]}
