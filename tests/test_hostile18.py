@@ -135,3 +135,29 @@ def test_a_rename_the_store_refuses_leaves_qualcode_yaml_as_it_was(tmp_path, mon
     assert result.exit_code == 1 and "locked" in result.stderr
     assert (root / "qualcode.yaml").read_bytes() == before
     assert load_config(root).interviewers == {"b": ["Spreker 2"]}
+
+
+# --- REFI-QDA import -----------------------------------------------------------------------------
+
+
+def test_a_source_with_both_a_path_and_a_different_inline_text_says_which_was_read(tmp_path):
+    """REFI-QDA: 'either PlainTextContent or plainTextPath MUST be filled, not both'. Given
+    both, with different texts, the import took the file's without a word."""
+    from test_refi_support import DATA, FEATURES_SOURCE, make_qdpx, new_project
+
+    from qualcode.refi.project_import import import_qdpx
+
+    qde = (DATA / "features.qde").read_text(encoding="utf-8")
+    opening = qde.index(">", qde.index('<TextSource guid="aaaaaaaa-0000-4000-8000-000000000001"')) + 1
+    text = "I: Hallo daar, hoe gaat het met u vandaag?\nR: Goed hoor, dank u wel voor de vraag.\n"
+    both = qde[:opening] + "<PlainTextContent>Een heel andere tekst.</PlainTextContent>" + qde[opening:]
+    project = new_project(tmp_path, codebook=None)
+    result = import_qdpx(project, make_qdpx(tmp_path / "both.qdpx", both, {FEATURES_SOURCE: text}), default_coder="t")
+    said = [w for w in result.warnings if "both plainTextPath and <PlainTextContent>" in w]
+    assert len(said) == 1 and "'interview 1'" in said[0] and "(22 characters) is left out" in said[0]
+    stored = project.store.transcripts.text(project.store.transcripts.id_by_name("interview 1"))
+    assert stored.startswith("I: Hallo daar")
+    same = qde[:opening] + f"<PlainTextContent>{text}</PlainTextContent>" + qde[opening:]
+    other = new_project(tmp_path, codebook=None, name="zelfde")
+    result = import_qdpx(other, make_qdpx(tmp_path / "same.qdpx", same, {FEATURES_SOURCE: text}), default_coder="t")
+    assert not [w for w in result.warnings if "PlainTextContent" in w]  # the same text twice: nothing to say
