@@ -346,6 +346,11 @@ BAD_SPAN = Msg(
 )
 BAD_TURN = Msg("QC301", "transcript '{name}' has no turn {turn}", "its turns are numbered 1 to {count}")
 NO_CODING = Msg("QC302", "no coding with id {id}", "list codings with `qualcode codings`")
+MEMO_CHANGED_MEANWHILE = Msg(
+    "QC239",
+    "the memo of coding {id} was changed in another window (or by a command) while you wrote yours: it now reads '{theirs}'",
+    "yours is kept as a draft, not saved: open the memo again (M) and save it to replace that one, or Esc twice to keep that one",
+)
 MEMO_CODING_GONE = Msg(
     "QC237",
     "coding {id} was removed while its memo was being written (in another window or by a command): the memo cannot be kept",

@@ -161,3 +161,50 @@ def test_a_source_with_both_a_path_and_a_different_inline_text_says_which_was_re
     other = new_project(tmp_path, codebook=None, name="zelfde")
     result = import_qdpx(other, make_qdpx(tmp_path / "same.qdpx", same, {FEATURES_SOURCE: text}), default_coder="t")
     assert not [w for w in result.warnings if "PlainTextContent" in w]  # the same text twice: nothing to say
+
+
+# --- two windows on one memo ---------------------------------------------------------------------
+
+
+async def _wait_for(pilot, check):
+    for _ in range(500):  # at most 10 s on a loaded machine
+        await pilot.pause(0.02)
+        if check():
+            return
+    raise AssertionError("never happened")
+
+
+async def test_a_memo_saved_in_another_window_meanwhile_is_not_overwritten(small_project, often):
+    """Two windows on one memo: the second save replaced the first's memo without a word."""
+    async with make_app(small_project).run_test(size=SIZE) as pilot:
+        await open_transcript(pilot)
+        await _memo_open(pilot)
+        with Store(small_project.store.path) as other:  # the other window saves its memo
+            other.codings.set_memo(_coding(small_project).id, "van de andere kant")
+        await pilot.press(*"mijn versie")
+        await pilot.press("ctrl+s")
+        await _wait_for(pilot, lambda: any(n.title == "QC239" for n in pilot.app._notifications))
+        (said,) = [n.message for n in pilot.app._notifications if n.title == "QC239"]
+        assert "was changed in another window" in said and "'van de andere kant'" in said
+        assert _coding(small_project).memo == "van de andere kant"
+        assert small_project.store.codings.draft(_coding(small_project).id)[0] == "mijn versie"  # kept
+        # Opened again, the draft is offered over the memo now stored; saving it is a choice.
+        await pilot.press("M")
+        assert isinstance(pilot.app.screen, MemoModal)
+        await pilot.press("ctrl+s")
+        await _wait_for(pilot, lambda: _coding(small_project).memo == "mijn versie")
+        assert small_project.store.codings.draft(_coding(small_project).id) is None
+
+
+async def test_saving_a_memo_leaves_another_windows_newer_draft(small_project, often):
+    async with make_app(small_project).run_test(size=SIZE) as pilot:
+        await open_transcript(pilot)
+        await _memo_open(pilot)
+        await pilot.press(*"eerste")
+        cid = _coding(small_project).id
+        await _wait_for(pilot, lambda: (small_project.store.codings.draft(cid) or ("",))[0] == "eerste")
+        with Store(small_project.store.path) as other:  # the other window types after it
+            other.codings.keep_draft(cid, "tweede, nog niet bewaard")
+        await pilot.press("ctrl+s")
+        await _wait_for(pilot, lambda: _coding(small_project).memo == "eerste")
+        assert small_project.store.codings.draft(cid)[0] == "tweede, nog niet bewaard"

@@ -11,8 +11,10 @@ from dataclasses import astuple
 from itertools import groupby, islice
 from operator import itemgetter, le
 
-from ..errors import CODING_EXISTS, MEMO_CODING_GONE, NO_CODING, NO_DETACHED, error, span_error
+from ..display import shorten
+from ..errors import CODING_EXISTS, MEMO_CHANGED_MEANWHILE, MEMO_CODING_GONE, NO_CODING, NO_DETACHED, error, span_error
 from ..model import MANUAL, Coding, stored_id
+from ..termsafe import one_line
 from ..words import PAD, SCALE, Packing, marks_in, packed, word_bounds, word_marks
 from .db import PARK, Database, inserted_id, json_ids, json_ints, now
 from .types import (
@@ -194,6 +196,9 @@ def _where(flt: CodingFilter, prefix: str = "") -> tuple[str, list]:
     return " AND ".join(where), params
 
 
+UNCHECKED = object()  # set_memo's ``was`` when the writer did not start from a memo it read
+
+
 class CodingStore:
     """Every change is one transaction; the transcript's counts are kept up to date with it."""
 
@@ -371,10 +376,16 @@ class CodingStore:
             adjust_summary(db, coding.transcript_id, coding.start, coding.end, coding_id, -1)
         return coding
 
-    def set_memo(self, coding_id: int, memo: str | None) -> Coding:
-        """Set (or clear, with None or '') the memo of a coding; returns the coding as it was."""
+    def set_memo(self, coding_id: int, memo: str | None, *, was: object = UNCHECKED) -> Coding:
+        """Set (or clear, with None or '') the memo of a coding; returns the coding as it was.
+        ``was``: the memo the writer started from; MEMO_CHANGED_MEANWHILE (nothing written) when
+        the stored one is another (written meanwhile in another window or by a command)."""
         with self._db.transaction() as db:
             before = self.get(coding_id)
+            if was is not UNCHECKED and (before.memo or "").strip() != (str(was or "")).strip():
+                raise error(
+                    MEMO_CHANGED_MEANWHILE, id=coding_id, theirs=one_line(shorten(before.memo or "", 120, count=True)) or "(none)"
+                )
             db.execute("UPDATE codings SET memo = ?, updated_at = ? WHERE id = ?", (memo or None, now(), coding_id))
         return before
 
@@ -398,10 +409,14 @@ class CodingStore:
         row = self._db.one("SELECT text, written_at FROM memo_drafts WHERE coding_id = ?", (coding_id,))
         return (row[0], row[1]) if row else None
 
-    def drop_draft(self, coding_id: int) -> None:
-        """End a coding's memo draft (the memo was saved or its changes discarded)."""
+    def drop_draft(self, coding_id: int, text: str | None = None) -> None:
+        """End a coding's memo draft (the memo was saved or its changes discarded); with
+        ``text``, only if the draft is still that text (not another window's since)."""
         with self._db.transaction() as db:
-            db.execute("DELETE FROM memo_drafts WHERE coding_id = ?", (coding_id,))
+            if text is None:
+                db.execute("DELETE FROM memo_drafts WHERE coding_id = ?", (coding_id,))
+            else:
+                db.execute("DELETE FROM memo_drafts WHERE coding_id = ? AND text = ?", (coding_id, text))
 
     def drafts(self, tid: int | None = None) -> list[tuple[int, str]]:
         """``(coding id, text)`` of the memo drafts (of one transcript's codings), by coding id."""

@@ -560,19 +560,27 @@ class CodingScreen(CodingCoders, QualcodeScreen):
             return
         name = self.model.code(coding.code_id).name
         codings = self.project.store.codings
+        try:  # the memo as stored now (another window may have written one since the screen read it)
+            coding = codings.get(coding.id)
+        except QualcodeError as exc:  # removed meanwhile
+            self.app.report_error(exc)
+            return
         draft = codings.draft(coding.id)  # what an earlier opening was writing when qualcode stopped
         if draft and draft[0].strip() == (coding.memo or "").strip():  # stopped right after saving it
             codings.drop_draft(coding.id)
             draft = None
 
         gone: list[QualcodeError] = []  # the coding was removed meanwhile: said once, while typing
+        kept: list[str] = [draft[0]] if draft else []  # the draft as this opening last wrote it
 
         def keep_draft(text: str | None) -> None:
             try:
-                if text is None:
-                    codings.drop_draft(coding.id)
+                if text is None:  # only this opening's draft: another window's newer one stays
+                    if kept:
+                        codings.drop_draft(coding.id, kept.pop())
                 else:
                     codings.keep_draft(coding.id, text)
+                    kept[:] = [text]
             except QualcodeError as exc:  # saving the memo says what is wrong; typing goes on
                 if exc.code == MEMO_CODING_GONE.code and not gone:
                     gone.append(exc)
@@ -581,8 +589,8 @@ class CodingScreen(CodingCoders, QualcodeScreen):
         def save(text: str | None) -> None:
             if text is None:
                 return
-            try:
-                change = self.app.history.set_memo(coding.id, text)
+            try:  # not over a memo another window saved while this one was written
+                change = self.app.history.set_memo(coding.id, text, was=coding.memo)
             except QualcodeError as exc:
                 self.app.report_error(exc)  # the draft stays: the next opening offers it back
                 return
