@@ -208,3 +208,18 @@ async def test_saving_a_memo_leaves_another_windows_newer_draft(small_project, o
         await pilot.press("ctrl+s")
         await _wait_for(pilot, lambda: _coding(small_project).memo == "eerste")
         assert small_project.store.codings.draft(cid)[0] == "tweede, nog niet bewaard"
+
+
+def test_two_users_of_one_name_are_pointed_out(tmp_path):
+    """Coders are told apart by name: two REFI-QDA users called 'Anna' became one coder
+    without a word (their codings one coder's, the same span twice one coding)."""
+    from test_refi_support import DATA, FEATURES_SOURCE, make_qdpx, new_project
+
+    from qualcode.refi.project_import import import_qdpx
+
+    qde = (DATA / "features.qde").read_text(encoding="utf-8").replace('name="Bert"/>', 'name="Anna"/>')
+    text = "I: Hallo daar, hoe gaat het met u vandaag?\nR: Goed hoor, dank u wel voor de vraag.\n"
+    project = new_project(tmp_path, codebook=None)
+    result = import_qdpx(project, make_qdpx(tmp_path / "twee.qdpx", qde, {FEATURES_SOURCE: text}), default_coder="t")
+    said = [w for w in result.warnings if "is called 'Anna' as the user on line 7 is" in w]
+    assert len(said) == 1 and "line 8: user 0000000b-0000-4000-8000-00000000000b" in said[0]
