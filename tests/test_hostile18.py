@@ -223,3 +223,18 @@ def test_two_users_of_one_name_are_pointed_out(tmp_path):
     result = import_qdpx(project, make_qdpx(tmp_path / "twee.qdpx", qde, {FEATURES_SOURCE: text}), default_coder="t")
     said = [w for w in result.warnings if "is called 'Anna' as the user on line 7 is" in w]
     assert len(said) == 1 and "line 8: user 0000000b-0000-4000-8000-00000000000b" in said[0]
+
+
+def test_check_names_interviewers_entries_that_make_nobody_an_interviewer(tmp_path):
+    """A transcript's name or a label misspelt under interviewers: changed no role, silently."""
+    from test_interviewers_per_transcript import import_ab, run
+
+    root = tmp_path / "p"
+    assert CliRunner().invoke(main, ["init", str(root)]).exit_code == 0
+    import_ab(root)
+    with (root / "qualcode.yaml").open("a", encoding="utf-8") as out:
+        out.write('interviewers: {"a": ["Spreker 1", "Spreker 3"], "b": [" spreker 2 "], "interview_9": ["I"]}\n')
+    result = run(root, "check")
+    assert result.exit_code == 0, result.output
+    assert "interviewers: names 1 transcript(s) no transcript is called: interview_9" in result.stdout
+    assert "interviewers: names 1 label(s) nobody speaks in that transcript: 'Spreker 3' in a" in result.stdout
