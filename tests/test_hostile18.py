@@ -238,3 +238,37 @@ def test_check_names_interviewers_entries_that_make_nobody_an_interviewer(tmp_pa
     assert result.exit_code == 0, result.output
     assert "interviewers: names 1 transcript(s) no transcript is called: interview_9" in result.stdout
     assert "interviewers: names 1 label(s) nobody speaks in that transcript: 'Spreker 3' in a" in result.stdout
+
+
+# --- a memo draft goes with its coding -----------------------------------------------------------
+
+
+def test_a_draft_goes_with_a_coding_detached_by_a_reimport(runner, tmp_path):
+    """A re-import that detached the coding cascaded its unsaved memo away (the memo stayed)."""
+    from conftest import cli_project
+    from test_cli_daily import CODEBOOK, TRANSCRIPT, codings_json, ok, run
+
+    project = cli_project(runner, tmp_path / "studie", CODEBOOK, {"int1.txt": TRANSCRIPT})
+    ok(run(runner, project, "code", "int1", "kracht", "--text", "eigen kracht", "--memo", "mooi"))
+    with Store(project / "qualcode.db") as store:
+        store.codings.keep_draft(1, "mooi, en nog half af")
+    source = project / "transcripts" / "int1.txt"
+    source.write_text(
+        TRANSCRIPT.replace("De ouders hebben veel eigen kracht.", "Ouders kunnen zelf heel veel."), encoding="utf-8"
+    )
+    ok(run(runner, project, "reimport", "int1"))
+    ok(run(runner, project, "codings", "reattach", "1", "--text", "zelf heel veel"))
+    (coding,) = codings_json(runner, project)
+    assert coding["memo"] == "mooi\n\nmooi, en nog half af"
+
+
+def test_a_draft_goes_with_a_coding_merged_into_its_twin(small_project):
+    """merge-codes: a coding whose twin (same span, coder) has the target code is merged into
+    it, memos joined; its unsaved memo draft was cascaded away."""
+    store = small_project.store
+    (tid,) = list(store.transcripts.names())
+    moved = store.codings.add(tid, 0, 5, "drempels", "anna").coding
+    twin = store.codings.add(tid, 0, 5, "vertrouwen", "anna", memo="eerder").coding
+    store.codings.keep_draft(moved.id, "half af")
+    store.codings.move("drempels", "vertrouwen")
+    assert store.codings.draft(twin.id)[0] == "eerder\n\nhalf af"  # saved as it stands: both texts kept

@@ -464,6 +464,7 @@ class CodingStore:
                 memo = _joined_memo(twin.memo, moved.memo)
                 if memo != twin.memo:
                     db.execute("UPDATE codings SET memo = ?, updated_at = ? WHERE id = ?", (memo, now(), twin.id))
+                self._carry_draft(stored_id(moved), twin)
                 db.execute("UPDATE suggestions SET coding_id = ? WHERE coding_id = ?", (twin.id, moved.id))
                 db.execute("DELETE FROM codings WHERE id = ?", (moved.id,))
                 result.merged += 1
@@ -633,7 +634,18 @@ class CodingStore:
         with self._db.transaction() as db:
             db.executemany("UPDATE codings SET memo = ? WHERE id = ?", [(memo, cid) for cid, memo in memos.items()])
 
+    def _carry_draft(self, gone_id: int, twin: Coding) -> None:
+        """The memo draft of coding ``gone_id``, merged into ``twin`` (its memo, as it was, joined
+        with the other's), goes with it: a draft is the whole memo being written, so the twin's
+        draft is its own draft (or memo) joined with this one. The cascade lost it."""
+        gone = self.draft(gone_id)
+        if gone is not None:
+            own = self.draft(stored_id(twin))
+            self.keep_draft(stored_id(twin), _joined_memo(own[0] if own else twin.memo, gone[0]) or "")
+
     def _detach(self, coding: Coding, reason: str, stamp: str) -> None:
+        draft = self.draft(stored_id(coding))  # unsaved memo text: kept in the detached coding's memo, not cascaded away
+        memo = _joined_memo(coding.memo, draft[0]) if draft else coding.memo
         self._db.execute(
             "INSERT INTO detached_codings (transcript_id, old_start, old_end, code_id, coder, memo, origin,"
             " quote, created_at, updated_at, detached_at, reason, coding_id)"
@@ -644,7 +656,7 @@ class CodingStore:
                 coding.end,
                 coding.code_id,
                 coding.coder,
-                coding.memo,
+                memo,
                 coding.origin,
                 coding.quote,
                 coding.created_at,
