@@ -12,7 +12,7 @@ from qualcode.errors import QualcodeError
 from qualcode.project import load_config
 from qualcode.store import Store
 from qualcode.tui.widgets import memo as memo_widget
-from qualcode.tui.widgets.memo import MemoModal
+from qualcode.tui.widgets.memo import MemoArea, MemoModal
 
 
 @pytest.fixture
@@ -272,3 +272,48 @@ def test_a_draft_goes_with_a_coding_merged_into_its_twin(small_project):
     store.codings.keep_draft(moved.id, "half af")
     store.codings.move("drempels", "vertrouwen")
     assert store.codings.draft(twin.id)[0] == "eerder\n\nhalf af"  # saved as it stands: both texts kept
+
+
+# --- a memo written while another process writes the store ---------------------------------------
+
+
+async def test_a_draft_written_while_another_process_writes_is_kept_once_it_is_done(small_project, often):
+    """Each draft write waited BUSY_TIMEOUT (10 s) for the other process, the app standing
+    still (six letters typed took a minute), and a failed write was never tried again:
+    once the other process was done, the store had no draft."""
+    import sqlite3
+
+    async with make_app(small_project).run_test(size=SIZE) as pilot:
+        await open_transcript(pilot)
+        await _memo_open(pilot)
+        other = sqlite3.connect(small_project.store.path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another process writing: a long import, say
+        try:
+            await pilot.press(*"abc")
+            await pilot.pause(0.2)
+            await pilot.press(*"def")
+            await pilot.pause(0.2)
+        finally:
+            other.execute("COMMIT")
+            other.close()
+        cid = _coding(small_project).id
+        await _wait_for(pilot, lambda: (small_project.store.codings.draft(cid) or ("",))[0] == "abcdef")
+        assert isinstance(pilot.app.screen, MemoModal)
+
+
+async def test_a_memo_the_store_cannot_take_stays_on_screen(small_project, often, monkeypatch):
+    from qualcode.errors import STORE_BUSY, error
+    from qualcode.session_history import SessionHistory
+
+    def busy(self, coding_id, memo, *, was=None):
+        raise error(STORE_BUSY, path="qualcode.db", seconds=10)
+
+    monkeypatch.setattr(SessionHistory, "set_memo", busy)
+    async with make_app(small_project).run_test(size=SIZE) as pilot:
+        await open_transcript(pilot)
+        await _memo_open(pilot)
+        await pilot.press(*"niet kwijt")
+        await pilot.press("ctrl+s")
+        await _wait_for(pilot, lambda: any(n.title == "QC009" for n in pilot.app._notifications))
+        await _wait_for(pilot, lambda: isinstance(pilot.app.screen, MemoModal))
+        assert pilot.app.screen.query_one(MemoArea).text == "niet kwijt"

@@ -6,7 +6,7 @@ import json
 import sqlite3
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import astuple
 from itertools import groupby, islice
 from operator import itemgetter, le
@@ -391,10 +391,11 @@ class CodingStore:
 
     # --- memo drafts: the unsaved text of a memo being written -----------------------
 
-    def keep_draft(self, coding_id: int, text: str) -> None:
+    def keep_draft(self, coding_id: int, text: str, *, wait: bool = True) -> None:
         """Keep what is being written in a coding's memo (replacing the draft before);
-        MEMO_CODING_GONE when the coding was removed meanwhile (another window, a command)."""
-        with self._db.transaction() as db:
+        MEMO_CODING_GONE when the coding was removed meanwhile (another window, a command).
+        ``wait=False``: STORE_BUSY at once while another process writes (the app tries again)."""
+        with self._db.not_waiting() if not wait else nullcontext(), self._db.transaction() as db:
             kept = db.execute(
                 "INSERT INTO memo_drafts (coding_id, text, written_at)"
                 " SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM codings WHERE id = ?)"
@@ -409,10 +410,11 @@ class CodingStore:
         row = self._db.one("SELECT text, written_at FROM memo_drafts WHERE coding_id = ?", (coding_id,))
         return (row[0], row[1]) if row else None
 
-    def drop_draft(self, coding_id: int, text: str | None = None) -> None:
+    def drop_draft(self, coding_id: int, text: str | None = None, *, wait: bool = True) -> None:
         """End a coding's memo draft (the memo was saved or its changes discarded); with
-        ``text``, only if the draft is still that text (not another window's since)."""
-        with self._db.transaction() as db:
+        ``text``, only if the draft is still that text (not another window's since).
+        ``wait``: as for :meth:`keep_draft`."""
+        with self._db.not_waiting() if not wait else nullcontext(), self._db.transaction() as db:
             if text is None:
                 db.execute("DELETE FROM memo_drafts WHERE coding_id = ?", (coding_id,))
             else:

@@ -24,6 +24,8 @@ them to re-attach (re-attach mode: select, Enter) or discard
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from rich.text import Text
 from textual import events
 from textual.actions import parse as parse_action
@@ -34,7 +36,7 @@ from textual.worker import Worker, WorkerState
 
 from ...codebook import Codebook
 from ...display import shorten
-from ...errors import MEMO_CODING_GONE, QualcodeError
+from ...errors import MEMO_CHANGED_MEANWHILE, MEMO_CODING_GONE, QualcodeError
 from ...history import CodingChange
 from ...model import Coding
 from ...project import Project
@@ -573,18 +575,23 @@ class CodingScreen(CodingCoders, QualcodeScreen):
         gone: list[QualcodeError] = []  # the coding was removed meanwhile: said once, while typing
         kept: list[str] = [draft[0]] if draft else []  # the draft as this opening last wrote it
 
-        def keep_draft(text: str | None) -> None:
-            try:
+        def keep_draft(text: str | None) -> bool:
+            """Whether the store has it (False: busy or read-only; the dialog tries again)."""
+            try:  # never waiting for another process's write: typing would stop for seconds
                 if text is None:  # only this opening's draft: another window's newer one stays
                     if kept:
-                        codings.drop_draft(coding.id, kept.pop())
+                        codings.drop_draft(coding.id, kept[0], wait=False)
+                        kept.clear()
                 else:
-                    codings.keep_draft(coding.id, text)
+                    codings.keep_draft(coding.id, text, wait=False)
                     kept[:] = [text]
             except QualcodeError as exc:  # saving the memo says what is wrong; typing goes on
-                if exc.code == MEMO_CODING_GONE.code and not gone:
+                if exc.code != MEMO_CODING_GONE.code:
+                    return False
+                if not gone:
                     gone.append(exc)
                     self.app.report_error(exc)
+            return True
 
         def save(text: str | None) -> None:
             if text is None:
@@ -593,6 +600,11 @@ class CodingScreen(CodingCoders, QualcodeScreen):
                 change = self.app.history.set_memo(coding.id, text, was=coding.memo)
             except QualcodeError as exc:
                 self.app.report_error(exc)  # the draft stays: the next opening offers it back
+                if exc.code != MEMO_CHANGED_MEANWHILE.code:  # busy, read-only, removed: what was written stays
+                    # on screen (a busy store may have kept no draft of it), to save again or to copy
+                    keep_draft(text)  # kept if the store takes it now
+                    written = datetime.now(UTC).isoformat(timespec="seconds")
+                    self.app.push_screen(MemoModal(coding, name, draft=(text, written), keep_draft=keep_draft), save)
                 return
             keep_draft(None)
             self.app.broadcast(change)

@@ -94,10 +94,11 @@ class MemoModal(ModalScreen[str | None]):
         code_name: str,
         *,
         draft: tuple[str, str] | None = None,
-        keep_draft: Callable[[str | None], None] | None = None,
+        keep_draft: Callable[[str | None], bool] | None = None,
     ) -> None:
         """``draft``: the unsaved text of an earlier opening and when it was written, shown
-        in place of the memo; ``keep_draft(text)`` keeps what is typed (``None``: ends it)."""
+        in place of the memo; ``keep_draft(text)`` keeps what is typed (``None``: ends it) and
+        says whether the store has it (not while another process writes: tried again)."""
         super().__init__()
         self.coding = coding
         self.code_name = code_name
@@ -139,8 +140,10 @@ class MemoModal(ModalScreen[str | None]):
         self._timer = None
         text = self._text() if self._changed() else None
         if text != self._kept and self._keep_draft is not None:
-            self._keep_draft(text)
-            self._kept = text
+            if self._keep_draft(text):
+                self._kept = text
+            elif self.is_attached:  # the store is busy: again a little later, typing or not
+                self._timer = self.set_timer(DRAFT_EVERY, self.keep_draft)
 
     def _stop_timer(self) -> None:
         """No timed write of the draft is pending any more."""
@@ -152,12 +155,13 @@ class MemoModal(ModalScreen[str | None]):
         """The memo is saved or its changes are discarded: no draft stays."""
         self._stop_timer()
         if self._kept is not None and self._keep_draft is not None:
-            self._keep_draft(None)
+            self._keep_draft(None)  # a draft left by a busy store is offered back next time: harmless
             self._kept = None
 
     def action_save(self) -> None:
         self._stop_timer()
         self.keep_draft()  # kept until the memo is written: a save that fails loses nothing
+        self._stop_timer()  # not kept (a busy store): the save waits for the store and says if it cannot
         self.dismiss(self._text().strip())
 
     def _changed(self) -> bool:
