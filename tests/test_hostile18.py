@@ -317,3 +317,24 @@ async def test_a_memo_the_store_cannot_take_stays_on_screen(small_project, often
         await _wait_for(pilot, lambda: any(n.title == "QC009" for n in pilot.app._notifications))
         await _wait_for(pilot, lambda: isinstance(pilot.app.screen, MemoModal))
         assert pilot.app.screen.query_one(MemoArea).text == "niet kwijt"
+
+
+# --- header words ---------------------------------------------------------------------------------
+
+
+def test_a_header_word_that_speaks_again_and_again_is_a_speaker():
+    """'Gemeente:' at a meeting (the municipality speaking) became no label once header words
+    were: its three turns went into the moderator's and the mosque's turns."""
+    from qualcode.ingest import parse_turns
+
+    meeting = (
+        "Moderator: Welkom allemaal. Wie begint?\nGemeente: Wij zien dat de wachtlijsten groeien.\n"
+        "Moskee: Wij merken dat ouders de weg niet vinden.\nGemeente: Daarom willen we samenwerken.\n"
+        "Notulist: Mag ik dat even noteren?\nModerator: Natuurlijk.\nNotulist: Dank je.\nGemeente: Graag.\n"
+        "Moskee: Wij ook.\n"
+    )
+    assert [t.speaker for t in parse_turns(meeting)] == [
+        "Moderator", "Gemeente", "Moskee", "Gemeente", "Notulist", "Moderator", "Notulist", "Gemeente", "Moskee",
+    ]  # fmt: skip
+    header = "Notulist: Daan\nGemeente: Utrecht\nOrganisatie: CJG\n\nI: Hoe gaat het?\nR: Goed, dank je.\n"
+    assert [t.speaker for t in parse_turns(header)] == ["I", "R"]  # once, in a header: no speaker
