@@ -338,3 +338,12 @@ def test_a_header_word_that_speaks_again_and_again_is_a_speaker():
     ]  # fmt: skip
     header = "Notulist: Daan\nGemeente: Utrecht\nOrganisatie: CJG\n\nI: Hoe gaat het?\nR: Goed, dank je.\n"
     assert [t.speaker for t in parse_turns(header)] == ["I", "R"]  # once, in a header: no speaker
+
+
+def test_a_turkish_capital_initial_at_the_start_ends_no_sentence():
+    """'İ' is two characters in lower case: 'İ.' opening a text was no initial, and its full
+    stop ended a sentence (the property test of test_text found 'İ. MR' when run alone)."""
+    from qualcode.text import sentence_spans
+
+    text = "İ. Yılmaz zei het. Ja."
+    assert sentence_spans(text) == [(0, 18), (19, 22)]
