@@ -313,6 +313,11 @@ WRONG_ENCODING = Msg(
     "the file is in another encoding: try cp1252, latin-1, mac-roman or utf-16, or leave out --encoding",
 )
 
+RENAME_ONTO_INTERVIEWERS = Msg(
+    "QC238",
+    "{path} names the interviewers of '{name}', which no transcript is called: renamed so, this transcript would take them",
+    "remove or rename that entry under `interviewers:` in {path}, or pick another name",
+)
 TRANSCRIPT_NAME_TAKEN = Msg(
     "QC227", "another transcript is called '{name}'", "pick a name no transcript has (`qualcode transcripts` lists them)"
 )
@@ -341,6 +346,16 @@ BAD_SPAN = Msg(
 )
 BAD_TURN = Msg("QC301", "transcript '{name}' has no turn {turn}", "its turns are numbered 1 to {count}")
 NO_CODING = Msg("QC302", "no coding with id {id}", "list codings with `qualcode codings`")
+MEMO_CHANGED_MEANWHILE = Msg(
+    "QC239",
+    "the memo of {what} was changed in another window (or by a command) while you wrote yours: it now reads '{theirs}'",
+    "yours is kept as a draft, not saved: open the memo again ({key}) and save it to replace that one, or Esc twice to keep that one",
+)
+MEMO_CODING_GONE = Msg(
+    "QC237",
+    "{what} was removed while its memo was being written (in another window or by a command): the memo cannot be kept",
+    "copy what you wrote before closing the memo; `qualcode trash` lists what was removed, `qualcode trash restore ID` puts it back",
+)
 NOT_CODABLE = Msg("QC304", "code '{code}' is a folder and cannot be applied", "apply one of its sub-codes: {children}")
 NOTHING_TO_CODE = Msg(
     "QC330",

@@ -9,8 +9,8 @@ from pathlib import Path
 from .codebook import Codebook
 from .errors import QualcodeError
 from .model import sha256_bytes
-from .project import Project
-from .termsafe import first_of, normal_name
+from .project import CONFIG_NAME, Project
+from .termsafe import first_of, normal_name, one_line
 
 PROBLEM = "problem"
 NOTE = "note"
@@ -49,6 +49,50 @@ def _renamed(codebook: Codebook | None, stored: Mapping[str, str], orphans: Iter
         if len(found) == 1:
             out[code_id] = found[0]
     return out
+
+
+def _interviewers_of_nobody(project: Project) -> list[Finding]:
+    """Entries of ``interviewers:`` in qualcode.yaml that name no transcript, or a label
+    its transcript does not have (a typo, a transcript renamed by hand): they make nobody
+    an interviewer."""
+    entries = project.config.interviewers
+    if not entries:
+        return []
+    spoken: dict[str, set[str]] = {}
+    for name, speaker, _role, _turns in project.store.transcripts.speakers_by_transcript():
+        labels = spoken.setdefault(name, set())
+        if speaker is not None:
+            labels.add(speaker.strip().casefold())
+    where = project.root / CONFIG_NAME
+    findings = []
+    nobody = [one_line(name) for name in entries if name not in spoken]
+    if nobody:
+        findings.append(
+            Finding(
+                NOTE,
+                "interviewers",
+                f"{where}: interviewers: names {len(nobody)} transcript(s) no transcript is called: {first_of(nobody, 10)}",
+                "correct the name there (`qualcode transcripts` lists them); an entry for a transcript still to import is fine",
+            )
+        )
+    unspoken = [
+        f"'{one_line(label)}' in {one_line(name)}"
+        for name, labels in entries.items()
+        if name in spoken
+        for label in labels
+        if label.strip().casefold() not in spoken[name]
+    ]
+    if unspoken:
+        findings.append(
+            Finding(
+                NOTE,
+                "interviewers",
+                f"{where}: interviewers: names {len(unspoken)} label(s) nobody speaks in that transcript:"
+                f" {first_of(unspoken, 10)}",
+                "correct the label there (`qualcode show NAME` shows who speaks)",
+            )
+        )
+    return findings
 
 
 def check_project(project: Project, found: Callable[[Finding], None] | None = None) -> HealthReport:
@@ -117,6 +161,9 @@ def check_project(project: Project, found: Callable[[Finding], None] | None = No
                 f" --span START:END), or put it in the trash with `qualcode codings discard {d.id}`",
             )
         )
+
+    for finding in _interviewers_of_nobody(project):
+        add(finding)
 
     drafts = store.codings.drafts()
     if drafts:

@@ -32,6 +32,7 @@ from .coding import apply_code, settle_suggestions
 from .errors import UNDO_CONFLICT, QualcodeError, error
 from .model import Coding, stored_id
 from .store import DetachedCoding, Store
+from .store.codings import UNCHECKED
 
 APPLY = "apply"
 REMOVE = "remove"
@@ -169,10 +170,10 @@ class History(UndoStacks):
             self._record(_Step(REMOVE, removed))
         return CodingChange(REMOVE, removed=tuple(removed))
 
-    def set_memo(self, coding_id: int, memo: str | None) -> CodingChange:
-        """Set or clear (None or '') a coding's memo."""
+    def set_memo(self, coding_id: int, memo: str | None, *, was: object = UNCHECKED) -> CodingChange:
+        """Set or clear (None or '') a coding's memo (``was``: see :meth:`CodingStore.set_memo`)."""
         memo = memo or None
-        before = self.store.codings.set_memo(coding_id, memo)
+        before = self.store.codings.set_memo(coding_id, memo, was=was)
         after = self.store.codings.get(coding_id)
         if before.memo != after.memo:
             self._record(_Step(MEMO, [after], before.memo, after.memo))

@@ -190,13 +190,14 @@ def _read_config(text: str, path: Path, root: Path) -> tuple[ProjectConfig, dict
                     raise bad(key, f"bad pattern {pattern!r}: {exc}") from None
         elif key == "interviewers":
             value = {} if value is None else value
-            if not isinstance(value, dict) or not all(
-                isinstance(k, str) and isinstance(v, list) and all(isinstance(label, str) for label in v)
-                for k, v in value.items()
-            ):
+            if not isinstance(value, dict):
                 raise bad(
                     key, "interviewers must map a transcript's name to a list of speaker labels, e.g. {interview_03: [Spreker 2]}"
                 )
+            pairs = root_node.value if isinstance(root_node, yaml.MappingNode) else []
+            node = next((v for k, v in pairs if k.value == key), None)
+            _refuse_repeated_keys(node, path)  # a transcript named twice: YAML keeps the last
+            _check_interviewers(value, node, path)
         elif key == "suggestion_threshold":
             # bool is an int in Python: `true` is no threshold.
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
@@ -214,6 +215,27 @@ def names_a_path(model: str) -> bool:
     """Whether ``spacy_model`` names a folder rather than an installed package (packages
     are Python names: no separator, no leading dot or tilde)."""
     return any(sep in model for sep in ("/", "\\")) or model.startswith((".", "~"))
+
+
+def _check_interviewers(entries: dict, node: yaml.Node | None, path: Path) -> None:
+    """BAD_CONFIG naming the entry of ``interviewers`` (and its line) that is no transcript
+    name with a list of speaker labels (``01_x: R`` for ``01_x: [R]``, a number, a null)."""
+    lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value} if isinstance(node, yaml.MappingNode) else {}
+    for name, labels in entries.items():
+        if isinstance(name, str) and isinstance(labels, list) and all(isinstance(label, str) for label in labels):
+            continue
+        shown = one_line(str(name))[:80]
+        if not isinstance(name, str):
+            problem = f"interviewers: the transcript name {shown} must be text: write it in quotes ('{shown}')"
+        elif isinstance(labels, list):
+            odd = next(label for label in labels if not isinstance(label, str))
+            odd_text = "null" if odd is None else str(odd).lower() if isinstance(odd, bool) else one_line(str(odd))[:40]
+            problem = f"interviewers of '{shown}': the label {odd_text} must be text: write it in quotes"
+        else:
+            example = f"[{labels}]" if isinstance(labels, str) else "[Spreker 2]"
+            problem = f"interviewers of '{shown}' must be a list of speaker labels, e.g. {one_line(example)[:80]}"
+        line = lines.get(str(name))
+        raise error(BAD_CONFIG, path=path, problem=f"line {line}: {problem}" if line else problem)
 
 
 def _refuse_repeated_keys(root: yaml.Node | None, path: Path) -> None:

@@ -28,6 +28,7 @@ from .errors import REVIEW_UNDO_CONFLICT, QualcodeError, error
 from .history import CodingChange, History, UndoStacks
 from .model import ACCEPTED, REJECTED, SUGGESTED, Coding
 from .store import Suggestion
+from .store.codings import UNCHECKED
 
 # qualcode.suggest.review is imported where it is used: importing it runs the whole
 # qualcode.suggest package (~25 ms, no spaCy), which the app's first screen does not need.
@@ -103,9 +104,9 @@ class SessionHistory(UndoStacks):
             self._record(_CODING)
         return change
 
-    def set_memo(self, coding_id: int, memo: str | None) -> CodingChange:
+    def set_memo(self, coding_id: int, memo: str | None, *, was: object = UNCHECKED) -> CodingChange:
         before = self.store.codings.get(coding_id).memo
-        change = self.codings.set_memo(coding_id, memo)
+        change = self.codings.set_memo(coding_id, memo, was=was)
         if before != (memo or None):  # History records a step only for a real change
             self._record(_CODING)
         return change

@@ -100,13 +100,13 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     start = dot
     while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
         start -= 1
-    word = text[start:dot].lower()
-    if not word:
+    written = text[start:dot]
+    if not written:
         return False
-    if word in ABBREVIATIONS:
+    if written.lower() in ABBREVIATIONS:
         return True
-    # A single capital letter: an initial ("mevrouw B. zei").
-    return len(word) == 1 and text[start].isupper()
+    # A single capital letter: an initial ("mevrouw B. zei"; counted as written: 'İ' is two in lower case).
+    return len(written) == 1 and written.isupper()
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

@@ -72,14 +72,19 @@ def test_role_of_reads_a_transcripts_own_interviewers_first():
 
 
 @pytest.mark.parametrize(
-    "value",
-    ["interviewers: [Spreker 1]", "interviewers: {a: Spreker 1}", "interviewers: {a: [1, 2]}", "interviewers: {3: [x]}"],
+    ("value", "said"),
+    [
+        ("interviewers: [Spreker 1]", "interviewers must map a transcript's name to a list of speaker labels"),
+        ("interviewers: {a: Spreker 1}", "interviewers of 'a' must be a list of speaker labels, e.g. [Spreker 1]"),
+        ("interviewers: {a: [1, 2]}", "interviewers of 'a': the label 1 must be text: write it in quotes"),
+        ("interviewers: {3: [x]}", "interviewers: the transcript name 3 must be text: write it in quotes ('3')"),
+    ],
 )
-def test_a_malformed_interviewers_setting_is_a_clear_error(tmp_path, value):
+def test_a_malformed_interviewers_setting_is_a_clear_error(tmp_path, value, said):
     (tmp_path / "qualcode.yaml").write_text(f"suggestion_threshold: 0.3\n{value}\n", encoding="utf-8")
     with pytest.raises(QualcodeError) as caught:
         load_config(tmp_path)
-    assert "line 2" in caught.value.message and "interviewers must map a transcript's name" in caught.value.message
+    assert f"line 2: {said}" in caught.value.message
 
 
 def test_an_empty_interviewers_setting_is_none(tmp_path):

@@ -378,3 +378,56 @@ def test_show_names_the_transcripts_memo_above_its_turns(small_project):
     run(root, "transcripts", "memo", name, "regel een\nregel twee")
     lines = run(root, "show", name).output.splitlines()
     assert lines[1] == "memo: regel een regel twee"
+
+
+async def _until(pilot, check):
+    for _ in range(500):  # at most 10 s on a loaded machine
+        await pilot.pause(0.02)
+        if check():
+            return
+    raise AssertionError("never happened")
+
+
+async def test_a_transcript_memo_saved_in_another_window_meanwhile_is_not_overwritten(small_project, often):
+    """As a coding's memo (hostile18): the second save does not replace the first's without a word."""
+    store = small_project.store
+    tid = _only(store)
+    async with make_app(small_project).run_test(size=(120, 40)) as pilot:
+        await open_transcript(pilot)
+        await pilot.press("I")
+        assert isinstance(pilot.app.screen, MemoModal)
+        with Store(store.path) as other:  # the other window (or `qualcode transcripts memo`) saves
+            other.transcripts.set_memo(tid, "van de andere kant")
+        await pilot.press(*"mijn versie", "ctrl+s")
+        await _until(pilot, lambda: any(n.title == "QC239" for n in pilot.app._notifications))
+        (said,) = [n.message for n in pilot.app._notifications if n.title == "QC239"]
+        assert "the memo of transcript" in said and "'van de andere kant'" in said
+        assert store.transcripts.memo(tid) == "van de andere kant"
+        assert store.transcripts.draft(tid)[0] == "mijn versie"  # kept, offered at the next opening
+        await pilot.press("I")
+        assert pilot.app.screen.query_one(MemoArea).text == "mijn versie"
+        await pilot.press("ctrl+s")
+        await _until(pilot, lambda: store.transcripts.memo(tid) == "mijn versie")
+
+
+async def test_typing_in_the_memo_of_a_transcript_removed_meanwhile_says_so_once(tmp_path, often):
+    project = make_pseudo_project(tmp_path / "studie")
+    store = project.store
+    tid = store.transcripts.id_by_name("int2")
+    async with make_app(project).run_test(size=(120, 40)) as pilot:
+        await open_transcript(pilot, "int1")
+        await pilot.press("ctrl+o")
+        table = pilot.app.screen.query_one(RowTable)
+        table.move_cursor(table.keys.index(str(tid)))
+        await pilot.press("M")
+        assert isinstance(pilot.app.screen, MemoModal)
+        with Store(store.path) as other, other.transaction():
+            other.trash.put_transcript(tid, removed_by="bram")
+        await pilot.press(*"nog even")
+        await _until(pilot, lambda: any(n.title == "QC237" for n in pilot.app._notifications))
+        await pilot.press(*" meer")
+        await pilot.pause(0.3)
+        said = [n.message for n in pilot.app._notifications if n.title == "QC237"]
+        assert len(said) == 1 and f"transcript {tid} was removed while its memo was being written" in said[0]
+        assert isinstance(pilot.app.screen, MemoModal)  # still open: the text can be copied
+    project.close()

@@ -105,7 +105,8 @@ def rename_cmd(state: State, name: str, new_name: str) -> None:
     Its text, codings, memos and source file stay as they are; a re-import of the
     source file still finds it, and other coders' projects merge with it by its text.
     """
-    from ..errors import TRANSCRIPT_BAD_NAME, TRANSCRIPT_NAME_TAKEN, error
+    from ..errors import RENAME_ONTO_INTERVIEWERS, TRANSCRIPT_BAD_NAME, TRANSCRIPT_NAME_TAKEN, error
+    from ..project import CONFIG_NAME
     from ..termsafe import control_in_name, nfc
 
     project = state.project()
@@ -123,9 +124,12 @@ def rename_cmd(state: State, name: str, new_name: str) -> None:
     other = store.transcripts.id_by_name(new)
     if other is not None and other != tid:
         raise error(TRANSCRIPT_NAME_TAKEN, name=new)
-    if old in project.config.interviewers:  # its own interviewers go with it (`speakers --transcript`)
-        project.rename_in_settings(old, new)
-    store.transcripts.rename(tid, new)
+    if new in project.config.interviewers:  # an entry for a name no transcript has: it would take it
+        raise error(RENAME_ONTO_INTERVIEWERS, name=new, path=project.root / CONFIG_NAME)
+    with store.transaction():  # the store's name and qualcode.yaml's entry change together, or neither
+        store.transcripts.rename(tid, new)
+        if old in project.config.interviewers:  # its own interviewers go with it (`speakers --transcript`)
+            project.rename_in_settings(old, new)
     echo(f"renamed transcript '{old}' to '{new}'")
 
 

@@ -85,6 +85,10 @@ ROLES = frozenset(
     int iv resp mod
     """.split()
 )
+# Words of a transcript's header ("Notulist: Daan", "Gemeente: Utrecht") that are a speaker's
+# label too (the note-taker, the municipality at a meeting): a speaker only when the label
+# recurs (turns.py's count), never on sight as a role is.
+HEADER_WORDS = frozenset("notulist notuliste notulant gemeente organisatie".split())
 # A first word that makes the label a titled person: "Mevrouw Jansen",
 # "Minister De Jonge", "De heer Hijink (SP)", "Dr. Yilmaz".
 TITLES = frozenset(
@@ -105,8 +109,8 @@ STOPWORDS = frozenset(
     notitie notities thema stelling definitie resultaat doel vraagstelling
     pauze einde begin vervolg inleiding
     deel blok onderdeel fase ronde stap hoofdstuk bijlage sectie casus topic vignet
-    notulist notulant notulen verslag verslaglegging transcribent transcriptor codeur
-    leeftijd geslacht functie beroep organisatie gemeente woonplaats pseudoniem interviewnummer
+    notulen verslag verslaglegging transcribent transcriptor codeur
+    leeftijd geslacht functie beroep woonplaats pseudoniem interviewnummer
     note example date time location source subject
     """.split()
 )
@@ -226,9 +230,12 @@ def _judge(raw_label: str, raw_aff: str | None) -> tuple[str, bool, bool, bool, 
         return None
     words = label.split(" ")
     core = _core(label)
-    if core in STOPWORDS or words[0].casefold().rstrip(".") in STOPWORDS:
+    first = words[0].casefold().rstrip(".")
+    if core in STOPWORDS or first in STOPWORDS:
         return None
-    role = core in ROLES or bool(_ROLE_CODE.fullmatch(label.removesuffix(".")))  # "R:", "R.:", "P3:"
+    # "Notulist: Daan" in a header is no turn; "Gemeente:" speaking again and again is a speaker.
+    header = core in HEADER_WORDS or first in HEADER_WORDS
+    role = not header and (core in ROLES or bool(_ROLE_CODE.fullmatch(label.removesuffix("."))))  # "R:", "R.:", "P3:"
     capital = label[0].isupper()
     if not capital and not role:
         return None

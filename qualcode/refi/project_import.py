@@ -307,6 +307,14 @@ class _Stream:
                 self.writing = self.writing and self.skip_missing
                 return None
         text = SourceText(raw)
+        if source.plain_content is not None and source.plain_path is not None:
+            inline = SourceText(source.plain_content).text
+            if inline != text.text:  # REFI-QDA allows one of them: which text do the selections count in?
+                report.warn(
+                    f"line {source.line}: source '{source.name}' has both plainTextPath and <PlainTextContent>"
+                    f" (REFI-QDA allows one), with different texts: its text is read from {source.plain_path};"
+                    f" the <PlainTextContent> ({len(inline):,} characters) is left out"
+                )
         if not text.text.strip():
             lost = len(source.selections) + len(source.codings)
             if lost:

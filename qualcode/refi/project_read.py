@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from ..errors import REFI_INVALID, Problem, Report, error
-from ..termsafe import normal_name
+from ..termsafe import normal_name, one_line
 from .guids import guid_key, guid_number, is_guid
 from .model import (
     RefiCase,
@@ -85,11 +85,21 @@ class ProjectReading:
             user_guid=root.get("creatingUserGUID") or root.get("modifyingUserGUID"),
         )
         users = reader.child(root, "Users")
+        named: dict[str, tuple[str, int]] = {}  # a user's name -> the first GUID of that name, its line
         for node in reader.children(users, "User") if users is not None else []:
             guid = reader.guid(node)
             if guid:
-                project.users[guid_key(guid)] = normal_name(node.get("name") or node.get("id") or "") or guid
-                project.user_guids[guid_key(guid)] = guid
+                key = guid_key(guid)
+                name = project.users[key] = normal_name(node.get("name") or node.get("id") or "") or guid
+                project.user_guids[key] = guid
+                first, line = named.setdefault(name, (key, node.line))
+                if first != key and line > 0:  # coders are told apart by name: two people become one
+                    reader.warn(
+                        f"line {node.line}: user {guid} is called '{one_line(name)}' as the user on line {line} is:"
+                        " their codings are imported as one coder's (if they are two people, give one another"
+                        " name in the program that made the file)"
+                    )
+                    named[name] = (first, 0)  # said once per name
         project.codebook = reader.codebook(reader.child(root, "CodeBook"), reader.child(root, "Sets"), project.origin)
         variables = reader.child(root, "Variables")
         for node in reader.children(variables, "Variable") if variables is not None else []:

@@ -11,8 +11,10 @@ from dataclasses import astuple
 from itertools import groupby, islice
 from operator import itemgetter, le
 
-from ..errors import CODING_EXISTS, NO_CODING, NO_DETACHED, error, span_error
+from ..display import shorten
+from ..errors import CODING_EXISTS, MEMO_CHANGED_MEANWHILE, MEMO_CODING_GONE, NO_CODING, NO_DETACHED, error, span_error
 from ..model import MANUAL, Coding, stored_id
+from ..termsafe import one_line
 from ..words import PAD, SCALE, Packing, marks_in, packed, word_bounds, word_marks
 from .db import PARK, Database, inserted_id, json_ids, json_ints, now
 from .drafts import DraftTable
@@ -195,12 +197,15 @@ def _where(flt: CodingFilter, prefix: str = "") -> tuple[str, list]:
     return " AND ".join(where), params
 
 
+UNCHECKED = object()  # set_memo's ``was`` when the writer did not start from a memo it read
+
+
 class CodingStore:
     """Every change is one transaction; the transcript's counts are kept up to date with it."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._drafts = DraftTable(db, "memo_drafts", "coding_id")
+        self._drafts = DraftTable(db, "memo_drafts", "coding_id", "codings")
         self._placing = False  # add_many writes word positions and turns with each coding (see new_codings)
 
     # --- writing ----------------------------------------------------------------------
@@ -373,26 +378,40 @@ class CodingStore:
             adjust_summary(db, coding.transcript_id, coding.start, coding.end, coding_id, -1)
         return coding
 
-    def set_memo(self, coding_id: int, memo: str | None) -> Coding:
-        """Set (or clear, with None or '') the memo of a coding; returns the coding as it was."""
+    def set_memo(self, coding_id: int, memo: str | None, *, was: object = UNCHECKED) -> Coding:
+        """Set (or clear, with None or '') the memo of a coding; returns the coding as it was.
+        ``was``: the memo the writer started from; MEMO_CHANGED_MEANWHILE (nothing written) when
+        the stored one is another (written meanwhile in another window or by a command)."""
         with self._db.transaction() as db:
             before = self.get(coding_id)
+            if was is not UNCHECKED and (before.memo or "").strip() != (str(was or "")).strip():
+                raise error(
+                    MEMO_CHANGED_MEANWHILE,
+                    what=f"coding {coding_id}",
+                    key="M",
+                    theirs=one_line(shorten(before.memo or "", 120, count=True)) or "(none)",
+                )
             db.execute("UPDATE codings SET memo = ?, updated_at = ? WHERE id = ?", (memo or None, now(), coding_id))
         return before
 
     # --- memo drafts: the unsaved text of a memo being written -----------------------
 
-    def keep_draft(self, coding_id: int, text: str) -> None:
-        """Keep what is being written in a coding's memo (replacing the draft before)."""
-        self._drafts.keep(coding_id, text)
+    def keep_draft(self, coding_id: int, text: str, *, wait: bool = True) -> None:
+        """Keep what is being written in a coding's memo (replacing the draft before);
+        MEMO_CODING_GONE when the coding was removed meanwhile (another window, a command).
+        ``wait=False``: STORE_BUSY at once while another process writes (the app tries again)."""
+        if not self._drafts.keep(coding_id, text, wait=wait):
+            raise error(MEMO_CODING_GONE, what=f"coding {coding_id}")
 
     def draft(self, coding_id: int) -> tuple[str, str] | None:
         """The memo draft of a coding, as ``(text, written_at)``, if there is one."""
         return self._drafts.get(coding_id)
 
-    def drop_draft(self, coding_id: int) -> None:
-        """End a coding's memo draft (the memo was saved or its changes discarded)."""
-        self._drafts.drop(coding_id)
+    def drop_draft(self, coding_id: int, text: str | None = None, *, wait: bool = True) -> None:
+        """End a coding's memo draft (the memo was saved or its changes discarded); with
+        ``text``, only if the draft is still that text (not another window's since).
+        ``wait``: as for :meth:`keep_draft`."""
+        self._drafts.drop(coding_id, text, wait=wait)
 
     def drafts(self, tid: int | None = None) -> list[tuple[int, str]]:
         """``(coding id, text)`` of the memo drafts (of one transcript's codings), by coding id."""
@@ -434,6 +453,7 @@ class CodingStore:
                 memo = _joined_memo(twin.memo, moved.memo)
                 if memo != twin.memo:
                     db.execute("UPDATE codings SET memo = ?, updated_at = ? WHERE id = ?", (memo, now(), twin.id))
+                self._carry_draft(stored_id(moved), twin)
                 db.execute("UPDATE suggestions SET coding_id = ? WHERE coding_id = ?", (twin.id, moved.id))
                 db.execute("DELETE FROM codings WHERE id = ?", (moved.id,))
                 result.merged += 1
@@ -603,13 +623,22 @@ class CodingStore:
         with self._db.transaction() as db:
             db.executemany("UPDATE codings SET memo = ? WHERE id = ?", [(memo, cid) for cid, memo in memos.items()])
 
+    def _carry_draft(self, gone_id: int, twin: Coding) -> None:
+        """The memo draft of coding ``gone_id``, merged into ``twin`` (its memo, as it was, joined
+        with the other's), goes with it: a draft is the whole memo being written, so the twin's
+        draft is its own draft (or memo) joined with this one. The cascade lost it."""
+        gone = self.draft(gone_id)
+        if gone is not None:
+            own = self.draft(stored_id(twin))
+            self.keep_draft(stored_id(twin), _joined_memo(own[0] if own else twin.memo, gone[0]) or "")
+
     def _detach(self, coding: Coding, reason: str, stamp: str) -> None:
-        # A memo being written when qualcode stopped (its draft) goes along in the memo: the
-        # draft row goes with the coding's. The draft is the memo as last edited, so it stands
+        # A memo being written when qualcode stopped (its draft) goes along in the memo (the
+        # draft row goes with the coding's). The draft is the memo as last edited, so it stands
         # for the memo when it holds all of it; else both are kept.
         memo, draft = coding.memo, self.draft(stored_id(coding))
         if draft and draft[0].strip() and draft[0].strip() != (memo or "").strip():
-            memo = draft[0] if not memo or memo.strip() in draft[0] else f"{memo}\n\n{draft[0]}"
+            memo = draft[0] if not memo or memo.strip() in draft[0] else _joined_memo(memo, draft[0])
         self._db.execute(
             "INSERT INTO detached_codings (transcript_id, old_start, old_end, code_id, coder, memo, origin,"
             " quote, created_at, updated_at, detached_at, reason, coding_id)"

@@ -206,6 +206,20 @@ class Database:
     # --- transactions ---------------------------------------------------------------
 
     @contextmanager
+    def not_waiting(self) -> Iterator[None]:
+        """Statements that do not wait for another process's write (STORE_BUSY at once): for a
+        write that can come again later (a memo's draft while the researcher types), which
+        would otherwise hold the app still for :data:`BUSY_TIMEOUT` seconds."""
+        if self.read_only or self._depth:  # nothing to write, or the outer transaction holds the lock
+            yield
+            return
+        self.conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+
+    @contextmanager
     def transaction(self, *, bulk: bool = False) -> Iterator[Database]:
         """One atomic unit of work; nested calls join the outer transaction.
 

@@ -7,24 +7,37 @@ a killed process loses none of it; saving or discarding the memo ends its draft.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, nullcontext
 
 from .db import Database, now
 
 
 class DraftTable:
-    """One table of memo drafts: ``(key, text, written_at)``, a draft per key at most."""
+    """One table of memo drafts: ``(key, text, written_at)``, a draft per key at most;
+    ``owners``: the table whose row (``id``) the key names."""
 
-    def __init__(self, db: Database, table: str, key: str) -> None:
-        self._db, self._table, self._key = db, table, key
+    def __init__(self, db: Database, table: str, key: str, owners: str) -> None:
+        self._db, self._table, self._key, self._owners = db, table, key, owners
 
-    def keep(self, owner: int, text: str) -> None:
-        """Keep what is being written (replacing the draft before)."""
-        with self._db.transaction() as db:
-            db.execute(
-                f"INSERT INTO {self._table} ({self._key}, text, written_at) VALUES (?, ?, ?)"
-                f" ON CONFLICT ({self._key}) DO UPDATE SET text = excluded.text, written_at = excluded.written_at",
-                (owner, text, now()),
+    @contextmanager
+    def _writing(self, wait: bool) -> Iterator[Database]:
+        # wait=False: STORE_BUSY at once while another process writes (the app tries again
+        # later) instead of holding the app still for the store's busy timeout.
+        with self._db.not_waiting() if not wait else nullcontext(), self._db.transaction() as db:
+            yield db
+
+    def keep(self, owner: int, text: str, *, wait: bool = True) -> bool:
+        """Keep what is being written (replacing the draft before); False when the owner
+        was removed meanwhile (another window, a command): nothing is kept then."""
+        with self._writing(wait) as db:
+            return bool(
+                db.execute(
+                    f"INSERT INTO {self._table} ({self._key}, text, written_at)"
+                    f" SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM {self._owners} WHERE id = ?)"
+                    f" ON CONFLICT ({self._key}) DO UPDATE SET text = excluded.text, written_at = excluded.written_at",
+                    (owner, text, now(), owner),
+                ).rowcount
             )
 
     def get(self, owner: int) -> tuple[str, str] | None:
@@ -32,10 +45,14 @@ class DraftTable:
         row = self._db.one(f"SELECT text, written_at FROM {self._table} WHERE {self._key} = ?", (owner,))
         return (row[0], row[1]) if row else None
 
-    def drop(self, owner: int) -> None:
-        """End the draft (the memo was saved or its changes discarded)."""
-        with self._db.transaction() as db:
-            db.execute(f"DELETE FROM {self._table} WHERE {self._key} = ?", (owner,))
+    def drop(self, owner: int, text: str | None = None, *, wait: bool = True) -> None:
+        """End the draft (the memo was saved or its changes discarded); with ``text``, only
+        if the draft is still that text (not another window's since)."""
+        with self._writing(wait) as db:
+            if text is None:
+                db.execute(f"DELETE FROM {self._table} WHERE {self._key} = ?", (owner,))
+            else:
+                db.execute(f"DELETE FROM {self._table} WHERE {self._key} = ? AND text = ?", (owner, text))
 
     def all(self) -> list[tuple[int, str]]:
         """``(key, text)`` of every draft, by key."""

@@ -10,9 +10,12 @@ from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 
+from ..display import shorten
+from ..errors import MEMO_CHANGED_MEANWHILE, MEMO_CODING_GONE, error
 from ..model import INTERVIEWER, Transcript, Turn, span_words
+from ..termsafe import one_line
 from ..text import SENTENCE_RULES, content_spans, sentences_in
-from .codings import fill_words
+from .codings import UNCHECKED, fill_words
 from .db import Database, inserted_id, json_ids, now
 from .drafts import DraftTable
 from .types import TranscriptInfo, TranscriptRef, TranscriptSummary
@@ -28,7 +31,7 @@ class TranscriptStore:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._drafts = DraftTable(db, "transcript_memo_drafts", "transcript_id")
+        self._drafts = DraftTable(db, "transcript_memo_drafts", "transcript_id", "transcripts")
 
     # --- writing ----------------------------------------------------------------------
 
@@ -132,10 +135,20 @@ class TranscriptStore:
             raise KeyError(tid)
         return row[0] or None
 
-    def set_memo(self, tid: int, memo: str | None) -> str | None:
-        """Set (or clear, with None or '') a transcript's memo; returns the memo it had."""
+    def set_memo(self, tid: int, memo: str | None, *, was: object = UNCHECKED) -> str | None:
+        """Set (or clear, with None or '') a transcript's memo; returns the memo it had.
+        ``was``: the memo the writer started from; MEMO_CHANGED_MEANWHILE (nothing written)
+        when the stored one is another (written meanwhile in another window or by a command)."""
         with self._db.transaction() as db:
-            before = self.memo(tid)
+            try:
+                before = self.memo(tid)
+            except KeyError:  # removed meanwhile (another window, a command)
+                raise error(MEMO_CODING_GONE, what=f"transcript {tid}") from None
+            if was is not UNCHECKED and (before or "").strip() != str(was or "").strip():
+                raise error(
+                    MEMO_CHANGED_MEANWHILE, what=f"transcript '{one_line(self.name(tid))}'", key="I, or M in the list",
+                    theirs=one_line(shorten(before or "", 120, count=True)) or "(none)",
+                )  # fmt: skip
             db.execute("UPDATE transcripts SET memo = ?, updated_at = ? WHERE id = ?", (memo or None, now(), tid))
         return before
 
@@ -153,17 +166,21 @@ class TranscriptStore:
                 [(memo or None, stamp, tid) for tid, memo in memos.items()],
             )
 
-    def keep_draft(self, tid: int, text: str) -> None:
-        """Keep what is being written in a transcript's memo (replacing the draft before)."""
-        self._drafts.keep(tid, text)
+    def keep_draft(self, tid: int, text: str, *, wait: bool = True) -> None:
+        """Keep what is being written in a transcript's memo (replacing the draft before);
+        MEMO_CODING_GONE when the transcript was removed meanwhile. ``wait=False``:
+        STORE_BUSY at once while another process writes (the app tries again)."""
+        if not self._drafts.keep(tid, text, wait=wait):
+            raise error(MEMO_CODING_GONE, what=f"transcript {tid}")
 
     def draft(self, tid: int) -> tuple[str, str] | None:
         """The draft of a transcript's memo, as ``(text, written_at)``, if there is one."""
         return self._drafts.get(tid)
 
-    def drop_draft(self, tid: int) -> None:
-        """End a transcript memo's draft (the memo was saved or its changes discarded)."""
-        self._drafts.drop(tid)
+    def drop_draft(self, tid: int, text: str | None = None, *, wait: bool = True) -> None:
+        """End a transcript memo's draft (the memo was saved or its changes discarded); with
+        ``text``, only if the draft is still that text. ``wait``: as for :meth:`keep_draft`."""
+        self._drafts.drop(tid, text, wait=wait)
 
     def drafts(self) -> dict[int, str]:
         """The drafts of transcripts' memos, by transcript id."""

@@ -36,7 +36,7 @@ from ...codebook import Codebook
 from ...display import shorten
 from ...errors import QualcodeError
 from ...history import CodingChange
-from ...model import Coding
+from ...model import Coding, stored_id
 from ...project import Project
 from ...session_history import SuggestionDecision
 from ...termsafe import one_line
@@ -560,10 +560,15 @@ class CodingScreen(CodingCoders, QualcodeScreen):
             return
         name = self.model.code(coding.code_id).name
         codings = self.project.store.codings
-        cid = coding.id
+        try:  # the memo as stored now (another window may have written one since the screen read it)
+            coding = codings.get(stored_id(coding))
+        except QualcodeError as exc:  # removed meanwhile
+            self.app.report_error(exc)
+            return
+        cid, was = stored_id(coding), coding.memo
 
-        def write(text: str) -> None:
-            self.app.broadcast(self.app.history.set_memo(cid, text))
+        def write(text: str) -> None:  # not over a memo another window saved while this one was written
+            self.app.broadcast(self.app.history.set_memo(cid, text, was=was))
 
         edit_memo(
             self.app,
@@ -571,8 +576,8 @@ class CodingScreen(CodingCoders, QualcodeScreen):
             coding.memo,
             quote=coding.quote,
             draft=codings.draft(cid),  # what an earlier opening was writing when qualcode stopped
-            keep=lambda text: codings.keep_draft(cid, text),
-            drop=lambda: codings.drop_draft(cid),
+            keep=lambda text: codings.keep_draft(cid, text, wait=False),
+            drop=lambda text: codings.drop_draft(cid, text, wait=False),
             write=write,
             saved=lambda text: self.flash((S.MEMO_SAVED if text else S.MEMO_CLEARED).format(code=name)),
         )

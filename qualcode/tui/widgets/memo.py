@@ -14,7 +14,7 @@ in one edit instead.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -24,7 +24,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static, TextArea
 
-from ...errors import QualcodeError
+from ...errors import MEMO_CHANGED_MEANWHILE, MEMO_CODING_GONE, QualcodeError
 from .. import strings as S
 
 if TYPE_CHECKING:
@@ -100,11 +100,12 @@ class MemoModal(ModalScreen[str | None]):
         *,
         quote: str | None = None,
         draft: tuple[str, str] | None = None,
-        keep_draft: Callable[[str | None], None] | None = None,
+        keep_draft: Callable[[str | None], bool] | None = None,
     ) -> None:
         """``title``: what the memo is on; ``memo``: as saved; ``quote``: the coded text, shown
         above it. ``draft``: the unsaved text of an earlier opening and when it was written,
-        shown in place of the memo; ``keep_draft(text)`` keeps what is typed (``None``: ends it)."""
+        shown in place of the memo; ``keep_draft(text)`` keeps what is typed (``None``: ends it)
+        and says whether the store has it (not while another process writes: tried again)."""
         super().__init__()
         self.heading, self.memo, self.quote = title, memo or "", quote
         self._asked: str | None = None  # the question shown: "cancel" (Esc) or "leave" (quit, list)
@@ -146,8 +147,10 @@ class MemoModal(ModalScreen[str | None]):
         self._timer = None
         text = self._text() if self._changed() else None
         if text != self._kept and self._keep_draft is not None:
-            self._keep_draft(text)
-            self._kept = text
+            if self._keep_draft(text):
+                self._kept = text
+            elif self.is_attached:  # the store is busy: again a little later, typing or not
+                self._timer = self.set_timer(DRAFT_EVERY, self.keep_draft)
 
     def _stop_timer(self) -> None:
         """No timed write of the draft is pending any more."""
@@ -159,12 +162,13 @@ class MemoModal(ModalScreen[str | None]):
         """The memo is saved or its changes are discarded: no draft stays."""
         self._stop_timer()
         if self._kept is not None and self._keep_draft is not None:
-            self._keep_draft(None)
+            self._keep_draft(None)  # a draft left by a busy store is offered back next time: harmless
             self._kept = None
 
     def action_save(self) -> None:
         self._stop_timer()
         self.keep_draft()  # kept until the memo is written: a save that fails loses nothing
+        self._stop_timer()  # not kept (a busy store): the save waits for the store and says if it cannot
         self.dismiss(self._text().strip())
 
     def _changed(self) -> bool:
@@ -201,26 +205,48 @@ def edit_memo(
     quote: str | None = None,
     draft: tuple[str, str] | None,
     keep: Callable[[str], None],
-    drop: Callable[[], None],
+    drop: Callable[[str], None],
     write: Callable[[str], None],
     saved: Callable[[str], None],
 ) -> None:
-    """Open the memo dialog on a memo and its stored ``draft``; ``keep(text)`` and ``drop()``
-    keep and end the draft in the store, ``write(text)`` saves the memo ('' removes it),
-    ``saved(text)`` follows a save. A draft that is the memo as saved (qualcode stopped right
-    after saving) is dropped; a save that fails is reported and keeps the draft."""
-    if draft and draft[0].strip() == (memo or "").strip():
-        drop()
-        draft = None
+    """Open the memo dialog on a memo (as stored now) and its stored ``draft``.
 
-    def keep_draft(text: str | None) -> None:
+    ``keep(text)`` keeps the draft and ``drop(text)`` ends it if it is still ``text``
+    (another window's newer one stays), neither waiting for another process's write:
+    each raises QualcodeError when the store refuses (MEMO_CODING_GONE: what the memo is
+    on was removed, said once while typing goes on; else busy or read-only, and the
+    dialog tries again). ``write(text)`` saves the memo ('' removes it; it refuses over
+    a memo another window saved meanwhile), ``saved(text)`` follows a save. A draft that
+    is the memo as saved (qualcode stopped right after saving) is dropped. A save the
+    store refuses keeps the text: as a draft, and on screen again (busy, read-only), to
+    save again or to copy.
+    """
+    if draft and draft[0].strip() == (memo or "").strip():
         try:
-            if text is None:
-                drop()
+            drop(draft[0])
+        except QualcodeError:
+            pass  # dropped another time
+        draft = None
+    gone: list[QualcodeError] = []  # what the memo is on was removed meanwhile: said once, while typing
+    kept: list[str] = [draft[0]] if draft else []  # the draft as this opening last wrote it
+
+    def keep_draft(text: str | None) -> bool:
+        """Whether the store has it (False: busy or read-only; the dialog tries again)."""
+        try:  # never waiting for another process's write: typing would stop for seconds
+            if text is None:  # only this opening's draft: another window's newer one stays
+                if kept:
+                    drop(kept[0])
+                    kept.clear()
             else:
                 keep(text)
-        except QualcodeError:  # saving the memo says what is wrong; typing goes on
-            pass
+                kept[:] = [text]
+        except QualcodeError as exc:  # saving the memo says what is wrong; typing goes on
+            if exc.code != MEMO_CODING_GONE.code:
+                return False
+            if not gone:
+                gone.append(exc)
+                app.report_error(exc)
+        return True
 
     def save(text: str | None) -> None:
         if text is None:
@@ -229,6 +255,11 @@ def edit_memo(
             write(text)
         except QualcodeError as exc:
             app.report_error(exc)  # the draft stays: the next opening offers it back
+            if exc.code != MEMO_CHANGED_MEANWHILE.code:  # busy, read-only, removed: what was written stays
+                # on screen (a busy store may have kept no draft of it), to save again or to copy
+                keep_draft(text)  # kept if the store takes it now
+                written = datetime.now(UTC).isoformat(timespec="seconds")
+                app.push_screen(MemoModal(title, memo, quote=quote, draft=(text, written), keep_draft=keep_draft), save)
             return
         keep_draft(None)
         saved(text)
@@ -238,15 +269,18 @@ def edit_memo(
 
 def open_transcript_memo(app: QualcodeApp, store: Store, tid: int, flash: Callable[[str], None]) -> None:
     """The memo dialog on a transcript's own memo (``flash`` says it was saved)."""
-    name = store.transcripts.name(tid)
     transcripts = store.transcripts
+    try:  # as stored now (another window may have written it since)
+        name, memo = transcripts.name(tid), transcripts.memo(tid)
+    except KeyError:  # removed meanwhile (another window, a command)
+        return
     edit_memo(
         app,
         S.TRANSCRIPT_MEMO_TITLE.format(name=name),
-        transcripts.memo(tid),
+        memo,
         draft=transcripts.draft(tid),
-        keep=lambda text: transcripts.keep_draft(tid, text),
-        drop=lambda: transcripts.drop_draft(tid),
-        write=lambda text: transcripts.set_memo(tid, text),
+        keep=lambda text: transcripts.keep_draft(tid, text, wait=False),
+        drop=lambda text: transcripts.drop_draft(tid, text, wait=False),
+        write=lambda text: transcripts.set_memo(tid, text, was=memo),
         saved=lambda text: flash((S.TRANSCRIPT_MEMO_SAVED if text else S.TRANSCRIPT_MEMO_CLEARED).format(name=name)),
     )
