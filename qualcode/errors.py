@@ -747,6 +747,11 @@ SPAN_BESIDE_DISAGREEMENT = Msg(
     "the span {start}:{end} does not reach disagreement {key} ({first}:{last} in '{transcript}')",
     "the team's span shares text with the disagreement's ({first}:{last}): select it there, or give e.g. --span {first}:{last}",
 )
+NO_ANSWER = Msg(
+    "QC242",
+    "{what}: nothing done, as nobody answered the question (the input is not a terminal, or it ended)",
+    "run it in a terminal to answer, or pass {flag} to do it without asking",
+)
 MERGE_NO_DATABASE = Msg(
     "QC969",
     "{path} has no {name}: there is no coding in it to merge",

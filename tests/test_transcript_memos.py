@@ -431,3 +431,30 @@ async def test_typing_in_the_memo_of_a_transcript_removed_meanwhile_says_so_once
         assert len(said) == 1 and f"transcript {tid} was removed while its memo was being written" in said[0]
         assert isinstance(pilot.app.screen, MemoModal)  # still open: the text can be copied
     project.close()
+
+
+# --- a question nobody can answer --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "what"),
+    [
+        (["memo", "1", "--clear"], "clearing the memo of coding 1"),
+        (["transcripts", "memo", "int1", "--clear"], "clearing the memo of transcript 'int1'"),
+        (["trash", "empty"], "emptying the trash"),
+    ],
+)
+def test_a_question_without_an_answer_stops_with_what_to_do_not_a_bare_aborted(tmp_path, args, what):
+    """A script (no terminal) got click's bare "Aborted!"; a no now says it was cancelled."""
+    make_pseudo_project(tmp_path / "studie").close()
+    root = tmp_path / "studie"
+    assert run(root, "code", "int1", "vertrouwen", "--turn", "2", "--memo", "m").exit_code == 0
+    run(root, "transcripts", "memo", "int1", "m")
+    run(root, "transcripts", "remove", "int2")
+    r = run(root, *args, input="")  # the input ends before an answer
+    assert r.exit_code == 1 and "Aborted" not in r.output, r.output
+    assert f"{what}: nothing done, as nobody answered" in r.output and "--yes" in r.output
+    r = run(root, *args, input="n\n")
+    assert r.exit_code == 1 and f"cancelled: {what} not done" in r.output, r.output
+    r = run(root, *args, input="y\n")
+    assert r.exit_code == 0, r.output

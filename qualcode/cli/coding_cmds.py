@@ -27,7 +27,7 @@ from ..errors import (
 )
 from ..history import History
 from .base import State, main, pass_state
-from .render import ID, distinct, echo, emit, excel_option, format_option, guard_option, listing_format, note
+from .render import ID, confirm, distinct, echo, emit, excel_option, format_option, guard_option, listing_format, note
 from .trash_cmds import KINDS
 
 location_options = [
@@ -238,7 +238,7 @@ def memo_command(
             return
         if not yes:
             echo(f"memo of {what} ({len(current):,} characters): {shorten(current, 70)!r}", err=True)
-            click.confirm("clear it?", abort=True, err=True)
+            confirm("clear it?", what=f"clearing the memo of {what}")
         set_memo(None)
         echo(f"cleared the memo of {what}")
         return

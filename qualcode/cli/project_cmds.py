@@ -15,7 +15,7 @@ from ..errors import APP_NEEDS_TERMINAL, CHECK_PROBLEMS, UNKNOWN_SPEAKER, error
 from ..project import Project, creating_project, is_project, numbered_speaker, sample_project_source
 from ..termsafe import first_of
 from .base import State, main, pass_state
-from .render import Progress, echo, emit, format_option, note, styled, warn
+from .render import Progress, confirm, echo, emit, format_option, note, styled, warn
 
 _SPEAKER_WIDTH = 40  # characters of a speaker label shown in the import summary
 _SPEAKERS_SHOWN = 12  # speakers named in it, then "and N more"
@@ -300,7 +300,7 @@ def _guess_interviewers(project: Project, yes: bool) -> bool:
         where = "in this transcript only" if g.numbered else "in every transcript"
         echo(f"{g.transcript}: {g.speaker} asks questions in {g.asked} of {g.turns} turns -> interviewer {where}", err=True)
     if not yes:
-        click.confirm(f"make these {len(guesses)} speaker(s) interviewers?", abort=True, err=True)
+        confirm(f"make these {len(guesses)} speaker(s) interviewers?", what="making them interviewers")
     wanted = {g.transcript: ([g.speaker], g.speakers) for g in guesses if g.numbered}
     for name, label in project.make_interviewers_in(wanted):
         note(f"{label} is an interviewer in {name} from now on: added to interviewers in qualcode.yaml")

@@ -15,7 +15,7 @@ from ..errors import error
 from ..model import ACCEPTED, PENDING, REJECTED
 from ..termsafe import one_line
 from .base import State, main, pass_state
-from .render import ID, Progress, distinct, echo, emit, format_option, note, warn
+from .render import ID, Progress, confirm, distinct, echo, emit, format_option, note, warn
 
 STATUSES = (PENDING, ACCEPTED, REJECTED, "all")
 KEY_WARNING = (
@@ -401,7 +401,7 @@ def forget_cmd(state: State, yes: bool) -> None:
     from ..pseudonymise.apply import forget_originals
 
     if not yes:
-        click.confirm("Remove the original texts for good? The pseudonymised ones stay.", abort=True, err=True)
+        confirm("Remove the original texts for good? The pseudonymised ones stay.", what="removing the original texts")
     with _Key(state) as k:
         echo(f"{forget_originals(k.key)} original text(s) removed")
 

@@ -30,6 +30,7 @@ from typing import IO
 import click
 
 from ..display import shorten
+from ..errors import NO_ANSWER, error
 from ..termsafe import terminal_safe
 
 FORMATS = ("table", "csv", "json")
@@ -118,6 +119,21 @@ def note(message: str) -> None:
 
 def warn(message: str) -> None:
     styled("warning: ", message, err=True, fg="yellow")
+
+
+def confirm(question: str, *, what: str, flag: str = "--yes") -> None:
+    """Ask before a step that cannot be undone (on stderr); stop (exit 1) unless the answer is
+    yes: "cancelled" after a no, NO_ANSWER when the input ends first (a script, a pipe) rather
+    than click's bare "Aborted!". ``what``: the step, for the message; ``flag``: the option
+    that skips the question."""
+    try:
+        answer = click.confirm(question, default=False, err=True)
+    except click.Abort:  # the input ended (or Ctrl+C): nobody answered
+        click.echo(err=True)
+        raise error(NO_ANSWER, what=what, flag=flag) from None
+    if not answer:
+        note(f"cancelled: {what} not done")
+        raise SystemExit(1)
 
 
 def styled(label: str, message: str, *, err: bool = False, **style: object) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .base import State, main, pass_state
-from .render import ID, distinct, echo, emit, format_option, note
+from .render import ID, confirm, distinct, echo, emit, format_option, note
 
 KINDS = {"transcript": "transcript", "codings": "codings (uncode)", "detached": "detached codings (discard)"}
 
@@ -62,6 +62,6 @@ def empty_cmd(state: State, item_ids: tuple[int, ...], yes: bool) -> None:
     codings = sum(i.codings for i in items)
     if not yes:
         echo(f"{len(items)} item(s) with {codings} coding(s) will be deleted for good", err=True)
-        click.confirm("empty the trash?", abort=True, err=True)
+        confirm("empty the trash?", what="emptying the trash")
     deleted = store.trash.purge([i.id for i in items] if item_ids else None)
     echo(f"deleted {deleted} item(s) from the trash for good")
