@@ -22,6 +22,12 @@ _TURN_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _TURNS_AT_ONCE = 100  # 900 parameters: below 999, the most an older SQLite takes in one statement
 
 
+# What a coding can cover: the characters of the turns (speaker labels, timestamps and a
+# title outside every turn are none of them), or the whole text of one without turns.
+# The transcripts list's coded share is of these, as the statistics' coverage is of the turns' words.
+_CODABLE_CHARS = "coalesce((SELECT sum(u.end - u.start) FROM turns u WHERE u.transcript_id = transcripts.id), chars)"
+
+
 class TranscriptStore:
     """The transcripts table and what hangs off it (turns, attributes)."""
 
@@ -340,7 +346,7 @@ class TranscriptStore:
         """Every transcript with its turn, word and coding counts, by name."""
         rows = self._db.execute(
             "SELECT id, name, source_path, source_format, turn_count, words, chars, coding_count, coded_chars,"
-            " imported_at, source_hash FROM transcripts ORDER BY name"
+            f" {_CODABLE_CHARS}, imported_at, source_hash FROM transcripts ORDER BY name"
         ).fetchall()
         attrs = self.all_attributes()
         return [TranscriptSummary(*r, attributes=attrs.get(r[0], {})) for r in rows]
