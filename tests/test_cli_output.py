@@ -234,6 +234,18 @@ def test_stats_matrix_of_shares_prints_percentages(runner, project):
         assert "%" in result.stdout
 
 
+def test_stats_matrix_on_screen_says_what_a_cell_counts(runner, project):
+    """A matrix on screen names its measure and says whether a parent's row counts its
+    sub-codes: `stats matrix` rolls up, co-occurrence counts codes as applied. Without
+    it the two tables (same rows, indented alike) read as the same kind of count."""
+    for measure, said in (("words", "cells: coded words"), ("codings", "cells: codings"), ("coverage", "cells: coverage")):
+        out = run(runner, project, "stats", "matrix", "--measure", measure).stdout
+        assert said in out and "rolled up: a parent's row counts its sub-codes" in out, out
+    for unit, said in (("overlap", "diagonal: codings of the code"), ("turn", "diagonal: turns with the code")):
+        out = run(runner, project, "stats", "cooccurrence", "--unit", unit).stdout
+        assert said in out and "codes as applied: a parent's row does not count its sub-codes" in out, out
+
+
 # --- the pager and pipes (real processes) ----------------------------------------------------------------
 
 
