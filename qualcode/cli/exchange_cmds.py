@@ -488,7 +488,7 @@ def export_qdpx_cmd(state: State, file: Path | None, out: Path | None, force: bo
         result = export_qdpx(project, file, positions=positions, user=exported_coder(project, state.coder))
     echo(
         f"wrote {file}: {result.transcripts} transcript(s), {result.codings} coding(s), {result.memos} memo(s),"
-        f" {result.codes} code(s), {result.users} coder(s)"
+        f" {result.codes} code(s), {result.users} user(s) ({result.coders} with codings)"
     )
     _warn_all(result.warnings)
 
