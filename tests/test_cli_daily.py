@@ -437,3 +437,20 @@ def test_project_set_config_value_keeps_the_rest_of_the_file(tmp_path):
     config.write_text("codebook: a.yaml\ncodebook: b.yaml\n", encoding="utf-8")
     with pytest.raises(QualcodeError, match="it is not valid now: line 2: 'codebook' is given twice"):
         set_config_value(tmp_path, "codebook", "x.yaml")
+
+
+def test_cli_codebook_show_counts_a_parent_with_its_sub_codes_as_stats_do(runner, project):
+    """`codebook show` said 'Rolverwachtingen 1' where `stats frequencies` and the app's code
+    list say 3 codings: its parent rows counted the parent's own codings only, unlabelled."""
+    ok(run(runner, project, "code", "int1", "rol", "--turn", "2"))
+    ok(run(runner, project, "code", "int1", "rol_cjg", "--text", "Ze verwijzen ouders soms door"))
+    ok(run(runner, project, "--coder", "bram", "code", "int1", "rol_cjg", "--turn", "2"))
+    shown = {r["id"]: r for r in json.loads(ok(run(runner, project, "codebook", "show", "--format", "json")))}
+    assert (shown["rol"]["codings"], shown["rol"]["own"]) == (3, 1)
+    assert (shown["rol_cjg"]["codings"], shown["rol_cjg"]["own"]) == (2, 2)
+    assert (shown["kracht"]["codings"], shown["kracht"]["own"]) == (0, 0)
+    stats = json.loads(ok(run(runner, project, "stats", "frequencies", "--format", "json")))
+    assert {c["id"]: c["total"]["codings"] for c in stats["codes"]} == {k: r["codings"] for k, r in shown.items()}
+    table = ok(run(runner, project, "codebook", "show")).splitlines()
+    assert table[0].split()[4:6] == ["codings", "own"]
+    assert next(line for line in table if line.startswith("rol ")).split()[-3:-1] == ["3", "1"]
