@@ -454,3 +454,25 @@ def test_cli_codebook_show_counts_a_parent_with_its_sub_codes_as_stats_do(runner
     table = ok(run(runner, project, "codebook", "show")).splitlines()
     assert table[0].split()[4:6] == ["codings", "own"]
     assert next(line for line in table if line.startswith("rol ")).split()[-3:-1] == ["3", "1"]
+
+
+def test_cli_a_transcript_restored_after_rename_and_merge_codes_comes_back_under_the_new_codes(runner, project):
+    """Codings in the trash moved with a rename or merge-codes: restored, they were codings of
+    codes that left the codebook (`check` failed, stats counted them under (missing))."""
+    ok(run(runner, project, "code", "int1", "rol_cjg", "--turn", "2", "--memo", "van het CJG"))
+    ok(run(runner, project, "code", "int1", "rol", "--turn", "2", "--memo", "algemeen"))
+    ok(run(runner, project, "code", "int1", "rol_cjg", "--text", "Dat werkt goed"))
+    ok(run(runner, project, "code", "int1", "kracht", "--turn", "4"))
+    ok(run(runner, project, "transcripts", "remove", "int1"))
+    ok(run(runner, project, "codebook", "rename", "kracht", "veerkracht"))
+    ok(run(runner, project, "codebook", "merge-codes", "rol_cjg", "--into", "rol"))
+    listed = ok(run(runner, project, "trash")).splitlines()
+    assert listed[1].split()[:4] == ["1", "transcript", "int1", "3"]  # of 4: the twin became one
+    ok(run(runner, project, "trash", "restore", "1"))
+    ok(run(runner, project, "check"))  # no coding of a code outside the codebook
+    codings = json.loads(ok(run(runner, project, "codings", "--format", "json")))
+    assert sorted((c["code"], c["text"][:14], c["memo"]) for c in codings) == [
+        ("rol", "Dat werkt goed", None),
+        ("rol", "Wij verwachten", "algemeen\n\nvan het CJG"),
+        ("veerkracht", "De ouders hebb", None),
+    ]

@@ -442,7 +442,7 @@ class CodingStore:
                 )
                 assert twin_row is not None  # a coding left on the old code is one the update found a twin for
                 twin = Coding(*twin_row)
-                memo = _joined_memo(twin.memo, moved.memo)
+                memo = joined_memo(twin.memo, moved.memo)
                 if memo != twin.memo:
                     db.execute("UPDATE codings SET memo = ?, updated_at = ? WHERE id = ?", (memo, now(), twin.id))
                 db.execute("UPDATE suggestions SET coding_id = ? WHERE coding_id = ?", (twin.id, moved.id))
@@ -656,7 +656,7 @@ class CodingStore:
             db.execute("DELETE FROM detached_codings WHERE id = ?", (detached_id,))
             if twin is not None:
                 existing = Coding(*twin)
-                memo = _joined_memo(existing.memo, detached.memo)
+                memo = joined_memo(existing.memo, detached.memo)
                 if memo != existing.memo:
                     db.execute("UPDATE codings SET memo = ?, updated_at = ? WHERE id = ?", (memo, now(), existing.id))
                 return Added(self.get(stored_id(existing)), inserted=False)
@@ -1046,7 +1046,8 @@ class CodingStore:
         return [DetachedCoding(*r) for r in self._db.execute(sql + " ORDER BY transcript_id, old_start", params)]
 
 
-def _joined_memo(kept: str | None, added: str | None) -> str | None:
+def joined_memo(kept: str | None, added: str | None) -> str | None:
+    """Two memos of codings that become one: both kept, the first first."""
     if not added or added == kept:
         return kept
     if not kept:
