@@ -246,6 +246,14 @@ def test_stats_matrix_on_screen_says_what_a_cell_counts(runner, project):
         assert said in out and "codes as applied: a parent's row does not count its sub-codes" in out, out
 
 
+def test_stats_frequencies_help_says_which_words_coverage_divides_by(runner, project):
+    """Coverage divides by the words of the turns (a transcript's 'words' in `transcripts`),
+    not by every word of the file: the help said 'all words of the group'."""
+    text = " ".join(run(runner, project, "stats", "frequencies", "--help").stdout.split())
+    assert "coverage = coded words / the words of the group's turns" in text
+    assert "A word is a run of non-space characters" in text
+
+
 # --- the pager and pipes (real processes) ----------------------------------------------------------------
 
 

@@ -129,8 +129,10 @@ def frequencies_cmd(
     codings of one branch that overlap are one segment (their words and characters
     counted once). Codes that left the codebook are listed under (missing).
     transcript_share = transcripts with the code / transcripts in the group;
-    coverage = coded words / all words of the group (of a speaker's turns, with
-    --by speaker), so groups of unequal size can be compared. Groups without
+    coverage = coded words / the words of the group's turns (of a speaker's turns,
+    with --by speaker; speaker labels, timestamps and headings are no words of a
+    turn), so groups of unequal size can be compared. A word is a run of
+    non-space characters; one cut by a coding's edge counts. Groups without
     codings are shown with zeros.
     """
     from ..analysis import frequencies, frequency_json, frequency_rows
