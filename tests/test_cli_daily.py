@@ -476,3 +476,23 @@ def test_cli_a_transcript_restored_after_rename_and_merge_codes_comes_back_under
         ("rol", "Wij verwachten", "algemeen\n\nvan het CJG"),
         ("veerkracht", "De ouders hebb", None),
     ]
+
+
+def test_cli_figures_and_exports_say_that_detached_codings_are_left_out(runner, project, tmp_path):
+    """A coding a re-import detached is in no figure, row or .qdpx until it is re-attached:
+    the counts went down by one with nothing on screen to say why."""
+    ok(run(runner, project, "code", "int1", "kracht", "--turn", "4"))
+    ok(run(runner, project, "code", "int1", "rol", "--text", "Dat werkt goed als we elkaar kennen."))
+    source = project / "transcripts" / "int1.txt"
+    source.write_text(source.read_text(encoding="utf-8").replace("Dat werkt goed als we elkaar kennen.\n", ""), "utf-8")
+    ok(run(runner, project, "reimport", "int1"))
+    said = "1 detached coding(s) (set aside by a re-import: their text changed) are not counted here"
+    for args in (("stats", "frequencies"), ("stats", "matrix"), ("stats", "cooccurrence"), ("export", "segments")):
+        result = run(runner, project, *args)
+        assert result.exit_code == 0 and said in result.stderr, (args, result.stderr)
+    assert said not in run(runner, project, "stats", "frequencies", "--coders", "bram").stderr  # not bram's
+    assert said not in run(runner, project, "export", "segments", "--code", "kracht").stderr  # nor of that code
+    qdpx = run(runner, project, "export", "qdpx", "-o", str(tmp_path / "s.qdpx"))
+    assert qdpx.exit_code == 0 and "1 detached coding(s)" in qdpx.stderr and "are not in the file" in qdpx.stderr
+    ok(run(runner, project, "codings", "reattach", "1", "--text", "De ouders hebben veel eigen kracht."))
+    assert "detached" not in run(runner, project, "stats", "frequencies").stderr

@@ -16,7 +16,7 @@ import click
 from ..errors import ALREADY_YAML, NOTHING_TO_EXPORT, Report, error
 from .base import State, pass_state
 from .codebook_cmds import codebook
-from .export_cmds import export, pseudonymise_option
+from .export_cmds import export, note_detached, pseudonymise_option
 from .render import (
     NO_STDOUT,
     Progress,
@@ -491,6 +491,7 @@ def export_qdpx_cmd(state: State, file: Path | None, out: Path | None, force: bo
         f" {result.codes} code(s), {result.users} user(s) ({result.coders} with codings)"
     )
     _warn_all(result.warnings)
+    note_detached(project.store, left_out="in the file")
 
 
 def is_qdpx_request(paths: tuple[Path, ...]) -> Path | None:

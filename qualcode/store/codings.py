@@ -1037,6 +1037,12 @@ class CodingStore:
             raise error(NO_DETACHED, id=detached_id)
         return DetachedCoding(*row)
 
+    def detached_count(self, flt: CodingFilter = ALL_CODINGS) -> int:
+        """How many codings re-imports detached, of the filtered transcripts, codes and coders:
+        kept aside, so in no count or export until they are re-attached."""
+        where, params = _where(flt)
+        return self._db.scalar("SELECT count(*) FROM detached_codings" + (f" WHERE {where}" if where else ""), params, 0)
+
     def detached(self, tid: int | None = None) -> list[DetachedCoding]:
         """Codings detached by re-imports (of one transcript, or all)."""
         sql = f"SELECT {_DETACHED_COLUMNS} FROM detached_codings"
