@@ -492,6 +492,11 @@ def test_cli_figures_and_exports_say_that_detached_codings_are_left_out(runner, 
         assert result.exit_code == 0 and said in result.stderr, (args, result.stderr)
     assert said not in run(runner, project, "stats", "frequencies", "--coders", "bram").stderr  # not bram's
     assert said not in run(runner, project, "export", "segments", "--code", "kracht").stderr  # nor of that code
+    ok(run(runner, project, "--coder", "bram", "code", "int1", "kracht", "--turn", "4"))
+    for fmt in ("table", "json"):
+        agreement = run(runner, project, "agreement", "--coders", "anna,bram", "--format", fmt)
+        assert agreement.exit_code == 0 and said in agreement.stderr, agreement.stderr
+    assert said not in run(runner, project, "agreement", "--coders", "anna,bram", "--code", "kracht").stderr
     qdpx = run(runner, project, "export", "qdpx", "-o", str(tmp_path / "s.qdpx"))
     assert qdpx.exit_code == 0 and "1 detached coding(s)" in qdpx.stderr and "are not in the file" in qdpx.stderr
     ok(run(runner, project, "codings", "reattach", "1", "--text", "De ouders hebben veel eigen kracht."))
