@@ -14,7 +14,7 @@ import difflib
 import re
 import unicodedata
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from io import StringIO
@@ -221,6 +221,15 @@ class Codebook:
 
     def depth(self, code_id: str) -> int:
         return len(self.ancestors(code_id))
+
+    def rolled_up(self, counts: Mapping[str, int]) -> dict[str, int]:
+        """Counts per code with each parent's including its sub-codes' (codes outside the
+        codebook as they are): what the code list and `codebook show` count."""
+        out = dict(counts)
+        for code in self.walk():
+            if code.children:
+                out[code.id] = counts.get(code.id, 0) + sum(counts.get(c.id, 0) for c in code.descendants())
+        return out
 
     def suggest_id(self, wrong: str) -> str | None:
         """The closest existing id, for 'did you mean' hints."""

@@ -437,3 +437,67 @@ def test_project_set_config_value_keeps_the_rest_of_the_file(tmp_path):
     config.write_text("codebook: a.yaml\ncodebook: b.yaml\n", encoding="utf-8")
     with pytest.raises(QualcodeError, match="it is not valid now: line 2: 'codebook' is given twice"):
         set_config_value(tmp_path, "codebook", "x.yaml")
+
+
+def test_cli_codebook_show_counts_a_parent_with_its_sub_codes_as_stats_do(runner, project):
+    """`codebook show` said 'Rolverwachtingen 1' where `stats frequencies` and the app's code
+    list say 3 codings: its parent rows counted the parent's own codings only, unlabelled."""
+    ok(run(runner, project, "code", "int1", "rol", "--turn", "2"))
+    ok(run(runner, project, "code", "int1", "rol_cjg", "--text", "Ze verwijzen ouders soms door"))
+    ok(run(runner, project, "--coder", "bram", "code", "int1", "rol_cjg", "--turn", "2"))
+    shown = {r["id"]: r for r in json.loads(ok(run(runner, project, "codebook", "show", "--format", "json")))}
+    assert (shown["rol"]["codings"], shown["rol"]["own"]) == (3, 1)
+    assert (shown["rol_cjg"]["codings"], shown["rol_cjg"]["own"]) == (2, 2)
+    assert (shown["kracht"]["codings"], shown["kracht"]["own"]) == (0, 0)
+    stats = json.loads(ok(run(runner, project, "stats", "frequencies", "--format", "json")))
+    assert {c["id"]: c["total"]["codings"] for c in stats["codes"]} == {k: r["codings"] for k, r in shown.items()}
+    table = ok(run(runner, project, "codebook", "show")).splitlines()
+    assert table[0].split()[4:6] == ["codings", "own"]
+    assert next(line for line in table if line.startswith("rol ")).split()[-3:-1] == ["3", "1"]
+
+
+def test_cli_a_transcript_restored_after_rename_and_merge_codes_comes_back_under_the_new_codes(runner, project):
+    """Codings in the trash moved with a rename or merge-codes: restored, they were codings of
+    codes that left the codebook (`check` failed, stats counted them under (missing))."""
+    ok(run(runner, project, "code", "int1", "rol_cjg", "--turn", "2", "--memo", "van het CJG"))
+    ok(run(runner, project, "code", "int1", "rol", "--turn", "2", "--memo", "algemeen"))
+    ok(run(runner, project, "code", "int1", "rol_cjg", "--text", "Dat werkt goed"))
+    ok(run(runner, project, "code", "int1", "kracht", "--turn", "4"))
+    ok(run(runner, project, "transcripts", "remove", "int1"))
+    ok(run(runner, project, "codebook", "rename", "kracht", "veerkracht"))
+    ok(run(runner, project, "codebook", "merge-codes", "rol_cjg", "--into", "rol"))
+    listed = ok(run(runner, project, "trash")).splitlines()
+    assert listed[1].split()[:4] == ["1", "transcript", "int1", "3"]  # of 4: the twin became one
+    ok(run(runner, project, "trash", "restore", "1"))
+    ok(run(runner, project, "check"))  # no coding of a code outside the codebook
+    codings = json.loads(ok(run(runner, project, "codings", "--format", "json")))
+    assert sorted((c["code"], c["text"][:14], c["memo"]) for c in codings) == [
+        ("rol", "Dat werkt goed", None),
+        ("rol", "Wij verwachten", "algemeen\n\nvan het CJG"),
+        ("veerkracht", "De ouders hebb", None),
+    ]
+
+
+def test_cli_figures_and_exports_say_that_detached_codings_are_left_out(runner, project, tmp_path):
+    """A coding a re-import detached is in no figure, row or .qdpx until it is re-attached:
+    the counts went down by one with nothing on screen to say why."""
+    ok(run(runner, project, "code", "int1", "kracht", "--turn", "4"))
+    ok(run(runner, project, "code", "int1", "rol", "--text", "Dat werkt goed als we elkaar kennen."))
+    source = project / "transcripts" / "int1.txt"
+    source.write_text(source.read_text(encoding="utf-8").replace("Dat werkt goed als we elkaar kennen.\n", ""), "utf-8")
+    ok(run(runner, project, "reimport", "int1"))
+    said = "1 detached coding(s) (set aside by a re-import: their text changed) are not counted here"
+    for args in (("stats", "frequencies"), ("stats", "matrix"), ("stats", "cooccurrence"), ("export", "segments")):
+        result = run(runner, project, *args)
+        assert result.exit_code == 0 and said in result.stderr, (args, result.stderr)
+    assert said not in run(runner, project, "stats", "frequencies", "--coders", "bram").stderr  # not bram's
+    assert said not in run(runner, project, "export", "segments", "--code", "kracht").stderr  # nor of that code
+    ok(run(runner, project, "--coder", "bram", "code", "int1", "kracht", "--turn", "4"))
+    for fmt in ("table", "json"):
+        agreement = run(runner, project, "agreement", "--coders", "anna,bram", "--format", fmt)
+        assert agreement.exit_code == 0 and said in agreement.stderr, agreement.stderr
+    assert said not in run(runner, project, "agreement", "--coders", "anna,bram", "--code", "kracht").stderr
+    qdpx = run(runner, project, "export", "qdpx", "-o", str(tmp_path / "s.qdpx"))
+    assert qdpx.exit_code == 0 and "1 detached coding(s)" in qdpx.stderr and "are not in the file" in qdpx.stderr
+    ok(run(runner, project, "codings", "reattach", "1", "--text", "De ouders hebben veel eigen kracht."))
+    assert "detached" not in run(runner, project, "stats", "frequencies").stderr

@@ -234,6 +234,26 @@ def test_stats_matrix_of_shares_prints_percentages(runner, project):
         assert "%" in result.stdout
 
 
+def test_stats_matrix_on_screen_says_what_a_cell_counts(runner, project):
+    """A matrix on screen names its measure and says whether a parent's row counts its
+    sub-codes: `stats matrix` rolls up, co-occurrence counts codes as applied. Without
+    it the two tables (same rows, indented alike) read as the same kind of count."""
+    for measure, said in (("words", "cells: coded words"), ("codings", "cells: codings"), ("coverage", "cells: coverage")):
+        out = run(runner, project, "stats", "matrix", "--measure", measure).stdout
+        assert said in out and "rolled up: a parent's row counts its sub-codes" in out, out
+    for unit, said in (("overlap", "diagonal: codings of the code"), ("turn", "diagonal: turns with the code")):
+        out = run(runner, project, "stats", "cooccurrence", "--unit", unit).stdout
+        assert said in out and "codes as applied: a parent's row does not count its sub-codes" in out, out
+
+
+def test_stats_frequencies_help_says_which_words_coverage_divides_by(runner, project):
+    """Coverage divides by the words of the turns (a transcript's 'words' in `transcripts`),
+    not by every word of the file: the help said 'all words of the group'."""
+    text = " ".join(run(runner, project, "stats", "frequencies", "--help").stdout.split())
+    assert "coverage = coded words / the words of the group's turns" in text
+    assert "A word is a run of non-space characters" in text
+
+
 # --- the pager and pipes (real processes) ----------------------------------------------------------------
 
 

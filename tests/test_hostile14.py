@@ -270,7 +270,7 @@ def test_hostile14_a_read_only_store_that_needs_an_upgrade_says_so_and_stays_as_
     error = caught.value
     assert error.code == "QC968" and f"the {what} is read-only" in error.message
     assert (
-        "needs an upgrade (0015_transcript_summaries, 0016_codings_last_change, 0017_memo_drafts, 0018_transcript_memos)"
+        "needs an upgrade (0015_transcript_summaries, 0016_codings_last_change, 0017_memo_drafts, 0018_transcript_memos, 0019_turn_chars)"
         in error.message
     )
     # Not "browsing and exports work as they are": they do not, before the upgrade.

@@ -121,6 +121,17 @@ def test_refi_cli_rename_merge_codes_move(runner, project):
     assert unknown.exit_code == 1 and "did you mean" in unknown.stderr
 
 
+def test_refi_cli_export_qdpx_counts_the_exporter_as_a_user_not_a_coder(runner, project, tmp_path):
+    """The file's <Users> hold whoever exported too ('tester', who coded nothing here): the
+    summary said '3 coder(s)' for a project two people coded."""
+    coders = sorted({c["coder"] for c in json.loads(run(runner, project, "codings", "--format", "json").stdout)})
+    assert "tester" not in coders
+    result = run(runner, project, "export", "qdpx", str(tmp_path / "studie.qdpx"))
+    assert result.exit_code == 0, result.stderr
+    assert f"{len(coders) + 1} user(s) ({len(coders)} with codings)" in result.stdout
+    assert "coder(s)" not in result.stdout
+
+
 def test_refi_cli_export_and_import_qdpx(runner, project, tmp_path):
     path = tmp_path / "studie.qdpx"
     result = run(runner, project, "export", "qdpx", str(path))

@@ -211,6 +211,27 @@ def test_store_coded_share_counts_overlap_once(store):
     assert store.transcripts.summaries()[0].coded_chars == 25
 
 
+def test_store_coded_share_is_of_the_turns_text_not_of_labels(store):
+    """Speaker labels and the blank lines between turns are never coded: every turn coded
+    whole is the whole transcript coded (it was 75 of 77 characters, 97%; with labels, less)."""
+    tid = store.transcripts.add(transcript())
+    for turn in store.transcripts.load(tid).turns:
+        store.codings.add(tid, turn.start, turn.end, "rol", "a")
+    summary = store.transcripts.summaries()[0]
+    assert summary.coded_chars < summary.chars
+    assert summary.coded_share == 1.0
+    store.codings.add(tid, 0, 16, "kracht", "a")  # inside what is coded already: no more covered
+    assert store.transcripts.summaries()[0].coded_share == 1.0
+
+
+def test_store_coded_share_of_half_the_turns_text(store):
+    tid = store.transcripts.add(transcript())
+    first, second = store.transcripts.load(tid).turns
+    store.codings.add(tid, first.start, first.end, "rol", "a")
+    codable = (first.end - first.start) + (second.end - second.start)
+    assert store.transcripts.summaries()[0].coded_share == pytest.approx((first.end - first.start) / codable)
+
+
 def test_store_committed_coding_survives_a_killed_process(tmp_path):
     path = tmp_path / "q.db"
     with Store(path) as s:

@@ -149,3 +149,27 @@ async def test_tui_stats_app_counts_one_coders_codings_on_c(small_project, tmp_p
         assert "2 coders" in message()
         assert stats._default_path("segments.csv").name == "segments.csv"
         assert stats.result.cooccurrence.value("vertrouwen", "drempels") == 2  # bram's drempels with each vertrouwen
+
+
+async def test_tui_stats_app_says_what_the_matrix_cells_count(small_project):
+    """The co-occurrence and codes x transcripts tabs share rows indented alike, but one
+    counts codes as applied and the other rolls parents up: each says what its cells count."""
+    from textual.widgets import Static
+
+    app = make_app(small_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "v", "ctrl+t")
+        await settle(pilot)
+        stats = app.screen
+
+        def legend(name: str) -> str:
+            return str(stats.query_one(f"#stats-{name}-legend", Static).render())
+
+        assert "pairs of overlapping codings" in legend("cooccurrence")
+        assert "diagonal: codings of the code" in legend("cooccurrence")
+        assert "a parent's row does not count its sub-codes" in legend("cooccurrence")
+        assert "segments" in legend("matrix") and "a parent's row counts its sub-codes" in legend("matrix")
+        await pilot.press("u")  # co-occurrence in the same turn
+        await settle(pilot)
+        assert "diagonal: turns with the code" in legend("cooccurrence")

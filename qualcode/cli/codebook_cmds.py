@@ -50,15 +50,21 @@ def check_cmd(state: State, files: tuple[Path, ...]) -> None:
 @guard_option
 @pass_state
 def show(state: State, fmt: str, raw: bool) -> None:
-    """Show the project's code tree with keys and coding counts."""
+    """Show the project's code tree with keys and coding counts.
+
+    codings: every coder's codings of the code and its sub-codes, as the app's code
+    list and `qualcode stats frequencies` count them; own: of the code itself.
+    """
     project = state.project()
     book = project.codebook
-    counts = project.store.codings.counts_by_code()
+    own = project.store.codings.counts_by_code()
+    counts = book.rolled_up(own)
     rows = []
     for code in book.walk():
         label = "  " * book.depth(code.id) + code.name if fmt == "table" else code.name
-        rows.append((code.id, label, code.key or "", code.color, counts.get(code.id, 0), book.path_of(code.id)))
-    emit(rows, ["id", "name", "key", "color", "codings", "path"], fmt, right=("codings",), neutralise=not raw)
+        n = counts.get(code.id, 0)
+        rows.append((code.id, label, code.key or "", code.color, n, own.get(code.id, 0), book.path_of(code.id)))
+    emit(rows, ["id", "name", "key", "color", "codings", "own", "path"], fmt, right=("codings", "own"), neutralise=not raw)
 
 
 @codebook.command("use")

@@ -16,7 +16,7 @@ import click
 from ..errors import ALREADY_YAML, NOTHING_TO_EXPORT, Report, error
 from .base import State, pass_state
 from .codebook_cmds import codebook
-from .export_cmds import export, pseudonymise_option
+from .export_cmds import export, note_detached, pseudonymise_option
 from .render import (
     NO_STDOUT,
     Progress,
@@ -488,10 +488,11 @@ def export_qdpx_cmd(state: State, file: Path | None, out: Path | None, force: bo
         result = export_qdpx(project, file, positions=positions, user=exported_coder(project, state.coder))
     echo(
         f"wrote {file}: {result.transcripts} transcript(s), {result.codings} coding(s), {result.memos} memo(s),"
-        f" {result.codes} code(s), {result.users} coder(s)"
+        f" {result.codes} code(s), {result.users} user(s) ({result.coders} with codings)"
         + (f", {result.transcript_memos} transcript memo(s)" if result.transcript_memos else "")
     )
     _warn_all(result.warnings)
+    note_detached(project.store, left_out="in the file")
 
 
 def is_qdpx_request(paths: tuple[Path, ...]) -> Path | None:

@@ -73,6 +73,17 @@ coders_filter_option = click.option(
 EVERY_CODING = "a row per coding, so a passage two coders coded is there once per coder"
 ANY_CODER = "a code's column is 1 where any of them coded it"
 COUNTED_ONCE = "codings count each coder's coding, segments, words and coverage count text that several coders coded once"
+DETACHED_LEFT_OUT = (
+    "{count} detached coding(s) (set aside by a re-import: their text changed) are not {left_out};"
+    " `qualcode codings --detached` lists them, `qualcode codings reattach` gives them a place again"
+)
+
+
+def note_detached(store, flt=None, *, left_out: str = "counted here") -> None:
+    """Say on stderr that the detached codings (of ``flt``, a CodingFilter) are in no figure or row."""
+    count = store.codings.detached_count() if flt is None else store.codings.detached_count(flt)
+    if count:
+        note(DETACHED_LEFT_OUT.format(count=count, left_out=left_out))
 
 
 def resolve_selection(project, codes=(), transcripts=(), where=(), counts=EVERY_CODING):
@@ -92,6 +103,7 @@ def resolve_selection(project, codes=(), transcripts=(), where=(), counts=EVERY_
             f"counting the codings of {len(counted)} coders ({', '.join(counted)}): {counts};"
             " restrict with --coders (e.g. --coders consensus)"
         )
+    note_detached(project.store, selection.coding_filter)
     return selection
 
 

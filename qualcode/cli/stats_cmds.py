@@ -44,6 +44,20 @@ PAIRS_OF_CODERS = {
     "overlap": "every two overlapping codings are a pair, also when two coders made them",
     "turn": "a turn counts when it holds both codes, whichever coders coded them",
 }
+# Under a matrix on screen: what a cell counts, and whether a parent's row counts its sub-codes.
+CELLS = {
+    "overlap": "cells: pairs of overlapping codings of the two codes · diagonal: codings of the code",
+    "turn": "cells: speaker turns holding both codes · diagonal: turns with the code",
+    "segments": "cells: segments (overlapping codings of a branch count once)",
+    "codings": "cells: codings",
+    "transcripts": "cells: transcripts with the code",
+    "words": "cells: coded words (overlapping codings of a branch count once)",
+    "chars": "cells: coded characters (overlapping codings of a branch count once)",
+    "coverage": "cells: coverage, coded words / the column's words",
+    "transcript_share": "cells: share of the column's transcripts with the code",
+}
+AS_APPLIED = "codes as applied: a parent's row does not count its sub-codes"
+ROLLED_UP = "rolled up: a parent's row counts its sub-codes"
 RICH_GROUP_COLUMNS = 38  # more columns than this are not drawn side by side (see _show_frequencies)
 
 
@@ -123,8 +137,10 @@ def frequencies_cmd(
     codings of one branch that overlap are one segment (their words and characters
     counted once). Codes that left the codebook are listed under (missing).
     transcript_share = transcripts with the code / transcripts in the group;
-    coverage = coded words / all words of the group (of a speaker's turns, with
-    --by speaker), so groups of unequal size can be compared. Groups without
+    coverage = coded words / the words of the group's turns (of a speaker's turns,
+    with --by speaker; speaker labels, timestamps and headings are no words of a
+    turn), so groups of unequal size can be compared. A word is a run of
+    non-space characters; one cut by a coding's edge counts. Groups without
     codings are shown with zeros.
     """
     from ..analysis import frequencies, frequency_json, frequency_rows
@@ -367,14 +383,20 @@ def _show_matrix(matrix, *, numbered: bool) -> None:
     emit(lines, ["code", other, matrix.unit], "table", right=(matrix.unit,))
     note(
         f"one line per cell ({len(matrix.rows)} x {len(matrix.columns)}: too wide to show as a matrix; --format csv gives the matrix)"
+        f" · {_cells_caption(matrix)}"
     )
+
+
+def _cells_caption(matrix) -> str:
+    """What a cell of ``matrix`` counts, and how its parents' rows count."""
+    return f"{CELLS[matrix.unit]} · {AS_APPLIED if matrix.kind == 'cooccurrence' else ROLLED_UP}"
 
 
 def _matrix_table(matrix, *, numbered: bool):
     """Rows labelled by code name; columns numbered like the rows (co-occurrence) or by group."""
     from rich.table import Table
 
-    table = Table(box=None, header_style="bold", pad_edge=False)
+    table = Table(box=None, header_style="bold", pad_edge=False, caption=_cells_caption(matrix), caption_justify="left")
     table.add_column("code", overflow="fold")
     labels = [str(i) for i in range(1, len(matrix.columns) + 1)] if numbered else [_escaped(c) for c in matrix.columns]
     for label in labels:

@@ -131,6 +131,7 @@ def agreement(
         }
         with data_output() as stream:
             write_json_streamed(stream, data, "rows", (dict(zip(columns, row, strict=True)) for row in rows))
+        _note_detached(project, codes, transcripts, result.coders)
         return
     # Rows are written as they are computed: every code's, then every transcript's, then overall.
     widths = table_widths(result, columns, project.store.codings.count) if fmt == "table" else None
@@ -142,6 +143,16 @@ def agreement(
         echo(click.wrap_text(result.statement(), width=100))
     else:
         note(result.statement())
+    _note_detached(project, codes, transcripts, result.coders)
+
+
+def _note_detached(project, codes: Iterable[str], transcripts: Iterable[str], coders: Iterable[str]) -> None:
+    """Say how many detached codings of these coders (codes, transcripts) agreement left out."""
+    from ..analysis import select
+    from .export_cmds import note_detached
+
+    selection = select(project.store, project.codebook, codes=list(codes), transcripts=list(transcripts), coders=list(coders))
+    note_detached(project.store, selection.coding_filter)
 
 
 def agreement_columns(result: Agreement) -> list[str]:

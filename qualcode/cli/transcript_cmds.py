@@ -31,6 +31,10 @@ from .render import (
 def transcripts(ctx: click.Context, where: tuple[str, ...], fmt: str, excel: bool, raw: bool) -> None:
     """List transcripts with turn, word and coding counts and their attributes.
 
+    words: the words of the turns (speaker labels and timestamps are not counted);
+    codings: every coder's codings; coded (coded_share in CSV/JSON): the share of the
+    turns' characters at least one coding covers, overlapping codings counted once.
+
     \b
     qualcode transcripts --where respondent_type=professional
     qualcode transcripts remove NAME     (to the trash: `qualcode trash` restores it)

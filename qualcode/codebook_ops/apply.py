@@ -121,6 +121,7 @@ def run_apply(project: Project, plan: ApplyPlan) -> CodebookApplyResult:
         project.sync_codebook()  # validated new YAML: its codes (in this transaction)
         for old, new in plan.moves:
             moved = store.codings.move(old, new)
+            store.trash.move_code(old, new)  # what a restore brings back comes under the new code too
             result.moved += moved.moved
             result.merged += moved.merged
         store.codes.forget(old for old, _ in plan.moves)

@@ -193,6 +193,7 @@ def _write(
         project.sync_codebook()  # the edited codebook's codes (in this transaction)
         for old, new in moves:
             moved = store.codings.move(old, new)
+            store.trash.move_code(old, new)  # what a restore brings back comes under the new code too
             result.moved += moved.moved
             result.merged += moved.merged
         store.codes.forget(old for old, _ in moves)

@@ -275,6 +275,9 @@ class _Codings:
     def count(self, flt: CodingFilter = ALL_CODINGS) -> int:
         return self._base.count(self._stored(flt))
 
+    def detached_count(self, flt: CodingFilter = ALL_CODINGS) -> int:
+        return self._base.detached_count(self._stored(flt))
+
     def code_ids(self, flt: CodingFilter = ALL_CODINGS) -> list[str]:
         return self._base.code_ids(self._stored(flt))
 

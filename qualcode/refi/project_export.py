@@ -82,7 +82,8 @@ class QdpxExportResult:
     memos: int = 0
     transcript_memos: int = 0
     codes: int = 0
-    users: int = 0
+    users: int = 0  # <User> elements: the coders, who decided or was imported, and who exported
+    coders: int = 0  # of them, those with codings
     warnings: list[str] = field(default_factory=list)
 
 
@@ -140,6 +141,7 @@ def export_qdpx(
 
     result.codes = len(book) + len(orphans)
     result.users = len(plan.users)
+    result.coders = len(store.codings.coders())
     result.warnings.extend(plan.stripped.warnings())
     result.warnings.extend(shared_names(book))
     if orphans:

@@ -450,7 +450,7 @@ class CodingStore:
                 )
                 assert twin_row is not None  # a coding left on the old code is one the update found a twin for
                 twin = Coding(*twin_row)
-                memo = _joined_memo(twin.memo, moved.memo)
+                memo = joined_memo(twin.memo, moved.memo)
                 if memo != twin.memo:
                     db.execute("UPDATE codings SET memo = ?, updated_at = ? WHERE id = ?", (memo, now(), twin.id))
                 self._carry_draft(stored_id(moved), twin)
@@ -630,7 +630,7 @@ class CodingStore:
         gone = self.draft(gone_id)
         if gone is not None:
             own = self.draft(stored_id(twin))
-            self.keep_draft(stored_id(twin), _joined_memo(own[0] if own else twin.memo, gone[0]) or "")
+            self.keep_draft(stored_id(twin), joined_memo(own[0] if own else twin.memo, gone[0]) or "")
 
     def _detach(self, coding: Coding, reason: str, stamp: str) -> None:
         # A memo being written when qualcode stopped (its draft) goes along in the memo (the
@@ -638,7 +638,7 @@ class CodingStore:
         # for the memo when it holds all of it; else both are kept.
         memo, draft = coding.memo, self.draft(stored_id(coding))
         if draft and draft[0].strip() and draft[0].strip() != (memo or "").strip():
-            memo = draft[0] if not memo or memo.strip() in draft[0] else _joined_memo(memo, draft[0])
+            memo = draft[0] if not memo or memo.strip() in draft[0] else joined_memo(memo, draft[0])
         self._db.execute(
             "INSERT INTO detached_codings (transcript_id, old_start, old_end, code_id, coder, memo, origin,"
             " quote, created_at, updated_at, detached_at, reason, coding_id)"
@@ -680,7 +680,7 @@ class CodingStore:
             db.execute("DELETE FROM detached_codings WHERE id = ?", (detached_id,))
             if twin is not None:
                 existing = Coding(*twin)
-                memo = _joined_memo(existing.memo, detached.memo)
+                memo = joined_memo(existing.memo, detached.memo)
                 if memo != existing.memo:
                     db.execute("UPDATE codings SET memo = ?, updated_at = ? WHERE id = ?", (memo, now(), existing.id))
                 return Added(self.get(stored_id(existing)), inserted=False)
@@ -1061,6 +1061,12 @@ class CodingStore:
             raise error(NO_DETACHED, id=detached_id)
         return DetachedCoding(*row)
 
+    def detached_count(self, flt: CodingFilter = ALL_CODINGS) -> int:
+        """How many codings re-imports detached, of the filtered transcripts, codes and coders:
+        kept aside, so in no count or export until they are re-attached."""
+        where, params = _where(flt)
+        return self._db.scalar("SELECT count(*) FROM detached_codings" + (f" WHERE {where}" if where else ""), params, 0)
+
     def detached(self, tid: int | None = None) -> list[DetachedCoding]:
         """Codings detached by re-imports (of one transcript, or all)."""
         sql = f"SELECT {_DETACHED_COLUMNS} FROM detached_codings"
@@ -1070,7 +1076,8 @@ class CodingStore:
         return [DetachedCoding(*r) for r in self._db.execute(sql + " ORDER BY transcript_id, old_start", params)]
 
 
-def _joined_memo(kept: str | None, added: str | None) -> str | None:
+def joined_memo(kept: str | None, added: str | None) -> str | None:
+    """Two memos of codings that become one: both kept, the first first."""
     if not added or added == kept:
         return kept
     if not kept:

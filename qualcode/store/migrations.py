@@ -495,6 +495,21 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0019_turn_chars",
+        """
+        -- The characters of a transcript's turns (NULL without turns: its whole text counts):
+        -- what a coding can cover, the transcripts list's coded share's denominator. Kept
+        -- with the other summaries in their index, so the list still reads no turn (summed
+        -- over the turns at every listing it cost 12 ms at 1,000 interviews).
+        ALTER TABLE transcripts ADD COLUMN turn_chars INTEGER;
+        UPDATE transcripts SET turn_chars = (SELECT sum(u.end - u.start) FROM turns u WHERE u.transcript_id = transcripts.id);
+        DROP INDEX transcripts_summaries;
+        CREATE INDEX transcripts_summaries ON transcripts (
+            name, id, words, chars, turn_count, turn_chars, coding_count, coded_chars, imported_at, updated_at, guid,
+            source_path, source_format, source_hash, content_hash);
+        """,
+    ),
 ]
 
 

@@ -26,6 +26,13 @@ _TURN_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _TURNS_AT_ONCE = 100  # 900 parameters: below 999, the most an older SQLite takes in one statement
 
 
+# What a coding can cover: the characters of the turns (speaker labels, timestamps and a
+# title outside every turn are none of them), or the whole text of one without turns
+# (turn_chars NULL). The transcripts list's coded share is of these, as the statistics'
+# coverage is of the turns' words.
+_CODABLE_CHARS = "coalesce(turn_chars, chars)"
+
+
 class TranscriptStore:
     """The transcripts table and what hangs off it (turns, attributes)."""
 
@@ -50,7 +57,8 @@ class TranscriptStore:
         with self._db.transaction() as db:
             cur = db.execute(
                 "INSERT INTO transcripts (name, source_path, source_format, source_hash, content_hash, encoding,"
-                " text, words, guid, imported_at, chars, turn_count, memo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " text, words, guid, imported_at, chars, turn_count, turn_chars, memo)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     t.name,
                     str(t.source_path) if t.source_path else None,
@@ -64,6 +72,7 @@ class TranscriptStore:
                     now(),
                     len(t.text),
                     len(t.turns),
+                    _turn_chars(t.turns),
                     t.memo or None,
                 ),
             )
@@ -207,7 +216,7 @@ class TranscriptStore:
             old_text = self.text(tid)
             db.execute(
                 "UPDATE transcripts SET text = ?, content_hash = ?, source_hash = ?, encoding = ?, words = ?,"
-                " chars = ?, turn_count = ?, updated_at = ? WHERE id = ?",
+                " chars = ?, turn_count = ?, turn_chars = ?, updated_at = ? WHERE id = ?",
                 (
                     new.text,
                     new.content_hash,
@@ -216,6 +225,7 @@ class TranscriptStore:
                     words,
                     len(new.text),
                     len(new.turns),
+                    _turn_chars(new.turns),
                     now(),
                     tid,
                 ),
@@ -411,7 +421,7 @@ class TranscriptStore:
         """Every transcript with its turn, word and coding counts, by name."""
         rows = self._db.execute(
             "SELECT id, name, source_path, source_format, turn_count, words, chars, coding_count, coded_chars,"
-            " imported_at, source_hash FROM transcripts ORDER BY name"
+            f" {_CODABLE_CHARS}, imported_at, source_hash FROM transcripts ORDER BY name"
         ).fetchall()
         attrs = self.all_attributes()
         return [TranscriptSummary(*r, attributes=attrs.get(r[0], {})) for r in rows]
@@ -499,6 +509,11 @@ class TranscriptStore:
 # --- units for agreement (agree4 branch; migration 0012_sentence_bounds) ----------------------
 
 Spans = list[tuple[int, int]]
+
+
+def _turn_chars(turns: list[Turn]) -> int | None:
+    """The characters of the turns (None without turns: see _CODABLE_CHARS)."""
+    return sum(u.end - u.start for u in turns) if turns else None
 
 
 def write_unit_bounds(db: Database, tid: int, text: str, turns: Iterable[tuple[int, int]]) -> None:

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..errors import NO_CODING, NO_DETACHED, NOT_IN_TRASH, TRASH_CONFLICT, TRASH_NEEDS_TRANSCRIPT, error
-from .codings import refresh_summaries
+from .codings import joined_memo, refresh_summaries
 from .db import Database, inserted_id, json_ids, now
 from .transcripts import write_unit_bounds
 
@@ -167,6 +167,27 @@ class TrashStore:
                 refresh_summaries(db, (result.transcript_id,))
             return result
 
+    def move_code(self, old_id: str, new_id: str) -> int:
+        """Give what the trash holds of ``old_id`` (codings, detached codings, suggestions) the
+        code ``new_id``, as :meth:`CodingStore.move <qualcode.store.codings.CodingStore.move>`
+        does in the project: a transcript or coding restored after a rename or a merge of codes
+        comes back under the code it has now, not as a code that left the codebook. Returns
+        how many trashed codings moved. Joins the caller's transaction."""
+        moved = 0
+        with self._db.transaction() as db:
+            needle = json.dumps(old_id, ensure_ascii=False)  # a cheap filter: items that may hold the code
+            for item_id, payload in db.execute("SELECT id, payload FROM trash WHERE instr(payload, ?) > 0", (needle,)).fetchall():
+                tables: dict[str, list[dict]] = json.loads(payload)
+                count = _move_code(tables, old_id, new_id)
+                if count is None:
+                    continue
+                moved += count
+                db.execute(
+                    "UPDATE trash SET payload = ?, codings = ? WHERE id = ?",
+                    (json.dumps(tables, ensure_ascii=False), len(tables.get("codings", [])), item_id),
+                )
+        return moved
+
     def purge(self, item_ids: Iterable[int] | None = None) -> int:
         """Delete items from the trash for good (all of them with None); returns how many."""
         with self._db.transaction() as db:
@@ -282,6 +303,53 @@ class TrashStore:
             [values[c] for c in columns],
         )
         return int(values["id"]) if "id" in values else inserted_id(cur)
+
+
+def _move_code(tables: dict[str, list[dict]], old_id: str, new_id: str) -> int | None:
+    """:meth:`TrashStore.move_code` on one item's rows, in place: a coding that would twin one of
+    ``new_id`` (same transcript, span and coder) becomes that one, its memo added; its
+    suggestion follows it and its identity row goes, as in the store. None: nothing held ``old_id``."""
+    codings = tables.get("codings", [])
+    if not any(r.get("code_id") == old_id for rows in tables.values() for r in rows):
+        return None
+
+    def key(row: dict, code_id: str) -> tuple:
+        return (row["transcript_id"], row["start"], row["end"], code_id, row["coder"])
+
+    twins = {key(r, new_id): r for r in codings if r["code_id"] == new_id}
+    became: dict[int, int] = {}  # a moved coding's id -> its twin's
+    kept, moved = [], 0
+    for row in codings:
+        if row["code_id"] == old_id:
+            twin = twins.get(key(row, new_id))
+            if twin is not None:
+                twin["memo"] = joined_memo(twin.get("memo"), row.get("memo"))
+                became[row["id"]] = twin["id"]
+                continue
+            row["code_id"] = new_id
+            twins[key(row, new_id)] = row
+            moved += 1
+        kept.append(row)
+    if "codings" in tables:
+        tables["codings"] = kept
+    for table in ("coding_identity", "memo_drafts"):
+        if table in tables:
+            tables[table] = [r for r in tables[table] if r.get("coding_id") not in became]
+    suggested = {(r["transcript_id"], r["start"], r["end"]) for r in tables.get("suggestions", []) if r["code_id"] == new_id}
+    suggestions = []
+    for row in tables.get("suggestions", []):
+        if row["code_id"] == old_id:
+            if (row["transcript_id"], row["start"], row["end"]) in suggested:
+                continue  # one for the target on the same span stands
+            row["code_id"] = new_id
+        row["coding_id"] = became.get(row.get("coding_id"), row.get("coding_id"))  # type: ignore[arg-type]
+        suggestions.append(row)
+    if "suggestions" in tables:
+        tables["suggestions"] = suggestions
+    for row in tables.get("detached_codings", []):
+        if row["code_id"] == old_id:
+            row["code_id"] = new_id
+    return moved
 
 
 # --- the schema, as SQLite describes it -------------------------------------------------------

@@ -22,6 +22,7 @@ class TranscriptSummary:
     chars: int
     codings: int
     coded_chars: int
+    codable_chars: int  # the turns' characters: what codings can cover (the whole text without turns)
     imported_at: str
     source_hash: str | None
     # keyword-only: the columns above are filled from a row, the attributes by name
@@ -29,7 +30,10 @@ class TranscriptSummary:
 
     @property
     def coded_share(self) -> float:
-        return self.coded_chars / self.chars if self.chars else 0.0
+        """The share of the turns' characters that a coding covers (overlaps once): speaker
+        labels and timestamps are never coded, so they count in neither part (a heading
+        coded on its own adds to the covered part; the share stops at 1)."""
+        return min(self.coded_chars / self.codable_chars, 1.0) if self.codable_chars else 0.0
 
 
 class TranscriptInfo(NamedTuple):

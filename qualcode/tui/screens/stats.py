@@ -226,6 +226,7 @@ class StatsScreen(QualcodeScreen):
             with TabPane(S.TAB_KEY.format(key=2, name=S.TAB_CHART), id="chart"), VerticalScroll(id="stats-chart-scroll"):
                 yield BarChart(id="stats-chart")
             with TabPane(S.TAB_KEY.format(key=3, name=S.TAB_COOCCURRENCE), id="cooccurrence"):
+                yield Static("", id="stats-cooccurrence-legend", markup=False)
                 yield DataTable(id="stats-cooccurrence", cursor_type="cell")
             with TabPane(S.TAB_KEY.format(key=4, name=S.TAB_MATRIX), id="matrix"):
                 yield Static("", id="stats-matrix-legend", markup=False)
@@ -405,6 +406,8 @@ class StatsScreen(QualcodeScreen):
             rows.append(row)
         labels = [S.COL_CODE, *(str(i) for i in range(1, len(matrix.columns) + 1))]
         _fill(self.query_one("#stats-cooccurrence", DataTable), labels, rows, [c.id for c in matrix.rows])
+        legend = S.COOCCURRENCE_CELLS[matrix.unit] + S.AS_APPLIED
+        self.query_one("#stats-cooccurrence-legend", Static).update(legend)
 
     def _fill_matrix(self, matrix: CodeMatrix) -> None:
         """Numbered transcript columns (narrow, so many fit), their names in a legend above."""

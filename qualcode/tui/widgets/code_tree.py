@@ -32,12 +32,8 @@ MISSING_NODE = "__missing__"
 
 
 def rolled_up(codebook: Codebook, counts: Mapping[str, int]) -> dict[str, int]:
-    """Counts per code with each parent's including its sub-codes' (codes outside the codebook as they are)."""
-    out = dict(counts)
-    for code in codebook.walk():
-        if code.children:
-            out[code.id] = counts.get(code.id, 0) + sum(counts.get(c.id, 0) for c in codebook.descendants(code.id))
-    return out
+    """Counts per code with each parent's including its sub-codes' (:meth:`Codebook.rolled_up`)."""
+    return codebook.rolled_up(counts)
 
 
 class CodeTree(Tree[str]):
