@@ -485,3 +485,17 @@ def test_a_project_of_migration_0018_gets_its_turns_characters_kept_for_the_list
             str(r[-1]) for r in store._db.execute("EXPLAIN QUERY PLAN SELECT turn_chars FROM transcripts ORDER BY name")
         )
     assert "COVERING INDEX transcripts_summaries" in plan  # no text, no turn read to list them
+
+
+@pytest.mark.parametrize("command", [["memo", "1"], ["transcripts", "memo", "int1"]])
+def test_a_memo_may_start_with_a_dash_but_a_mistyped_option_is_refused(tmp_path, command):
+    """ "- eerste punt" and "-2 punten" were refused as unknown options (noticed by user18)."""
+    make_pseudo_project(tmp_path / "studie").close()
+    root = tmp_path / "studie"
+    assert run(root, "code", "int1", "vertrouwen", "--turn", "2").exit_code == 0
+    for memo in ("- eerste punt", "-2 punten"):
+        r = run(root, *command, memo)
+        assert r.exit_code == 0 and r.output.strip() == memo, r.output
+    r = run(root, *command, "--cleer")
+    assert r.exit_code == 2 and "no such option: --cleer" in r.output
+    assert run(root, *command).output.strip() == "-2 punten"  # not written

@@ -27,7 +27,20 @@ from ..errors import (
 )
 from ..history import History
 from .base import State, main, pass_state
-from .render import ID, confirm, distinct, echo, emit, excel_option, format_option, guard_option, listing_format, note
+from .render import (
+    ID,
+    MEMO_TEXT,
+    confirm,
+    distinct,
+    echo,
+    emit,
+    excel_option,
+    format_option,
+    guard_option,
+    listing_format,
+    note,
+    refuse_option_like,
+)
 from .trash_cmds import KINDS
 
 location_options = [
@@ -192,7 +205,7 @@ def _inside(state: State, project, transcript: str, code: str | None, turn, span
     )  # fmt: skip
 
 
-@main.command()
+@main.command(context_settings=MEMO_TEXT)
 @click.argument("coding_id", type=ID)
 @click.argument("text", required=False)
 @click.option("--clear", is_flag=True, help="Remove the memo (asks first).")
@@ -230,6 +243,7 @@ def memo_command(
 ) -> None:
     """Show, set (``text``) or clear (``clear``, asking first unless ``yes``) the memo of ``what``,
     and say when an unsaved draft of it is kept (``where``: the app's key that opens it)."""
+    refuse_option_like(text)
     if clear and text is not None:
         raise click.UsageError("give TEXT or --clear, not both")
     if clear:

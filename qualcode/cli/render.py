@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -119,6 +120,19 @@ def note(message: str) -> None:
 
 def warn(message: str) -> None:
     styled("warning: ", message, err=True, fg="yellow")
+
+
+# A memo may start with '-' ("- eerste punt", "-2 punten"): a command given these settings
+# does not read it as an option; one that looks like an option ("--cleer") is refused as
+# one all the same (refuse_option_like).
+MEMO_TEXT = {"ignore_unknown_options": True}
+_OPTION_LIKE = re.compile(r"--?[A-Za-z][\w-]*")
+
+
+def refuse_option_like(text: str | None) -> None:
+    """A TEXT argument that is an option mistyped (see MEMO_TEXT): a usage error, not a memo."""
+    if text is not None and _OPTION_LIKE.fullmatch(text):
+        raise click.UsageError(f"no such option: {text}")
 
 
 def confirm(question: str, *, what: str, flag: str = "--yes") -> None:

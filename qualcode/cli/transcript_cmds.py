@@ -9,6 +9,7 @@ from ..display import shorten
 from ..termsafe import one_line
 from .base import State, main, pass_state
 from .render import (
+    MEMO_TEXT,
     data_output,
     echo,
     emit,
@@ -137,7 +138,7 @@ def rename_cmd(state: State, name: str, new_name: str) -> None:
     echo(f"renamed transcript '{old}' to '{new}'")
 
 
-@transcripts.command("memo")
+@transcripts.command("memo", context_settings=MEMO_TEXT)
 @click.argument("name")
 @click.argument("text", required=False)
 @click.option("--clear", is_flag=True, help="Remove the memo (asks first).")
