@@ -130,3 +130,32 @@ def test_suggest_evaluate_codes_a_score_reaches_are_the_same_from_the_matrix_as_
     for t in (0.1, 0.3, 0.5, 0.7, 0.9):
         assert _above(matrix, t) == _above(dicts, t)
     assert _above(matrix, 0.7)[0] == set() and _above(matrix, 0.3)[0] == {"a", "b"}
+
+
+def test_suggest_evaluate_cross_validates_with_the_assignment_of_transcripts_to_folds_asked(monkeypatch):
+    """One split of a few transcripts is noise-prone, so benchmarks average over
+    several: ``fold_order`` picks another assignment, the same one every time."""
+    import qualcode.suggest.evaluate as evaluation
+    from qualcode.suggest.fitting import folds_of
+
+    data = interviews(6)
+    usual = folds_of(data, 3)
+    assert usual == {1: 0, 2: 1, 3: 2, 4: 0, 5: 1, 6: 2}  # order 0: round robin over the sorted ids, as before
+    others = [folds_of(data, 3, order) for order in (1, 2, 3, 4)]
+    assert all(other == folds_of(data, 3, order) for order, other in zip((1, 2, 3, 4), others, strict=True))
+    assert any(other != usual for other in others)
+    for other in others:  # every transcript in one fold, the folds as even as round robin makes them
+        assert sorted(other) == [1, 2, 3, 4, 5, 6] and sorted(other.values()) == [0, 0, 1, 1, 2, 2]
+    seen: list[dict[int, int]] = []
+    out_of_fold = evaluation.out_of_fold
+
+    def spy(data, feats, fold_of, *args, **kwargs):
+        seen.append(dict(fold_of))
+        return out_of_fold(data, feats, fold_of, *args, **kwargs)
+
+    monkeypatch.setattr(evaluation, "out_of_fold", spy)
+    book, _ = parse_codebook(CODEBOOK)
+    order = next(order for order, other in zip((1, 2, 3, 4), others, strict=True) if other != usual)
+    evaluate(data, ["eten", "taart", "reizen"], ["taart"], book, 0.3, folds=3, curve=False, fold_order=order)
+    evaluate(data, ["eten", "taart", "reizen"], ["taart"], book, 0.3, folds=3, curve=False)
+    assert seen == [folds_of(data, 3, order), usual]

@@ -155,6 +155,30 @@ coded sentence) holding back proposals below 0.2-0.5 0.352-0.424 at precision
 0.53. Neighbours' proposals only next to a sentence proposed on its own hints 0.463 /
 0.509; hints' own record weighed as 1, 4 or 8 sentences (``HINT_WEIGHT``) 0.465,
 0.459, 0.438; the codebook's sentences counted 0, 2 or 4 times 0.425, 0.457, 0.456.
+Calibration measured on five assignments of the transcripts to folds (the usual
+and four shuffled, ``bench_suggest``'s ``FOLD_ORDERS``, each the mean of 3, 5 and 6
+folds; leaf F1 / top level / leaf precision, sample codebook then definitions',
+against 0.453 / 0.497 / 0.486 and 0.339 / 0.376 / 0.447): each code's settings
+chosen with its figures plus 10 coded sentences' worth of every code's pooled
+(shrunk towards shared settings by how little it has) 0.446 / 0.489 / 0.457 and
+0.337 / 0.386 / 0.410, with the precision held to the threshold on the code's own
+figures 0.449 / 0.490 / 0.468 and 0.343 / 0.382 / 0.428, with 3 sentences' worth
+0.456 / 0.497 / 0.484 and 0.340 / 0.378 / 0.441 (up on three of five assignments,
+down on the usual one by 0.014 under the definitions); the learned score mapped to a
+probability by one logistic fit pooled over codes (Platt; it ranks codes within a
+sentence, a turn's cap and additions against hints) 0.454 / 0.498 / 0.488 and
+0.340 / 0.375 / 0.445, fitted on hinted sentences only 0.451 and 0.338; each
+setting the median of those chosen on every inner fold's complement and on all
+(bagged; the model's say by majority) 0.453 / 0.497 / 0.495 and 0.337 / 0.375 /
+0.447; settings chosen for the codes' summed (micro) F1 rather than each code's own
+-- ``2 tp - F (tp + fp)`` at the current micro F1 ``F``, iterated -- 0.450 / 0.492
+and 0.334 / 0.369, the same where a code whose best gain is not positive is not
+proposed; a cap of 2 per turn 0.428 / 0.469 / 0.485 and 0.337 / 0.375 / 0.455.
+On the same measure, suggest18's feature variants on this calibration: the question
+only for a turn's first 2 sentences 0.425 / 0.470 and 0.330 / 0.383, the transcript's
+attributes 0.461 / 0.506 and 0.330 / 0.368, 5-letter pieces of 8+-letter words at a
+tenth of the pace 0.456 / 0.496 and 0.339 / 0.376. None lifts both codebooks by more
+than the assignments move it: left out.
 A sentence sharing 2 or 3+ content lemmas with one of a code's codebook sentences
 (description, criteria, examples) as one more hint of the code ("like an example",
 trusted by its record as any hint), against 0.457 / 0.501 and, definitions codebook,

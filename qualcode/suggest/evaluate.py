@@ -99,11 +99,14 @@ def evaluate_project(
     held_out: Collection[int] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     should_cancel: Callable[[], bool] | None = None,
+    fold_order: int = 0,
 ) -> SuggestEvaluation:
     """Evaluate rules, learned and combined suggesters on the project's coding.
 
     ``held_out``: score only these (coded) transcripts, each by a model trained and
-    calibrated on all the other coded transcripts (see :func:`evaluate`)."""
+    calibrated on all the other coded transcripts (see :func:`evaluate`);
+    ``fold_order``: which assignment of the transcripts to folds cross-validates
+    (:func:`~.fitting.folds_of`'s ``order``; 0: the usual one)."""
     with opened(project) as proj:
         coded = coded_transcripts(proj.store)
         if held_out is not None:
@@ -123,6 +126,7 @@ def evaluate_project(
         result = evaluate(
             data, codes, rules.codes, proj.codebook, proj.config.suggestion_threshold,
             extra=extra, folds=folds, curve=curve, held_out=held_out, progress=progress, should_cancel=should_cancel,
+            fold_order=fold_order,
         )  # fmt: skip
         result.notes[:0] = rules.warnings
         asked = interviewer_note(proj.store, {d.transcript_id for d in data})
@@ -178,12 +182,14 @@ def evaluate(
     held_out: Collection[int] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     should_cancel: Callable[[], bool] | None = None,
+    fold_order: int = 0,
 ) -> SuggestEvaluation:
     """The evaluation of labelled sentences: cross-validated on ``data``; or, with
     ``test``, trained and calibrated on ``data`` and scored on ``test`` (held-out
     transcripts); or, with ``held_out`` (transcript ids), only those transcripts of
     ``data`` scored, each by a model trained and calibrated on all the others
-    (folds by transcript, one fit each; no learning curve)."""
+    (folds by transcript, one fit each; no learning curve). ``fold_order``: the
+    assignment of transcripts to the cross-validation's folds (:func:`~.fitting.folds_of`)."""
     if test is not None and held_out is not None:
         raise ValueError("evaluate: test or held_out, not both")
     if held_out is not None:
@@ -255,7 +261,7 @@ def evaluate(
         note = "trained on other transcripts"
         at_targets(found.__getitem__)
     else:
-        fold_of = folds_of(data, folds)
+        fold_of = folds_of(data, folds, fold_order)
         learn = learnable(data)
         scores = [{} for _ in data]
         if not fold_of:
