@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from ..model import Turn
-from .caseless import caseless, recased
+from .caseless import caseless_part, known_words, recased
 from .categories import Candidate
 from .context import (
     AREA_TEAMS,
@@ -436,11 +436,21 @@ def detect(
     """The candidate personal data of one transcript, in reading order (see the module doc)."""
     region = Region.of(text, turns)
     ctx = context.for_transcript(turns, attributes or {})
-    if caseless(text, region):
-        # Read a copy with the names capitalised (same length: offsets hold), report the text's own words.
-        found = _detect(recased(text, region), region, ctx, detector)
-        return [replace(c, text=text[c.start : c.end]) for c in found]
-    return _detect(text, region, ctx, detector)
+    lower = caseless_part(text, region)
+    if lower is None:
+        return _detect(text, region, ctx, detector)
+    # Read a copy with the names capitalised (same length: offsets hold), report the text's own
+    # words. The names the project and the labels know are names there too ("yonas" of the
+    # label "Yonas Tesfamariam").
+    known = known_words(ctx.known.names.items())
+    copy = recased(text, lower, known)
+    found = _detect(copy, region, ctx, detector)
+    # A name found by its evidence ("Nilofar" where the text has capitals, "dokter haile") is
+    # that name where it stands bare in lower case too: read again with its words capitalised.
+    more = known_words((c.text, c.category) for c in found if c.category in _NAMES and c.source != "known")
+    if more.keys() - known.keys() and (again := recased(text, lower, {**more, **known})) != copy:
+        found = _detect(again, region, ctx, detector)
+    return [replace(c, text=text[c.start : c.end]) for c in found]
 
 
 def _detect(text: str, region: Region, ctx: DetectionContext, detector: Detector | None) -> list[Candidate]:
