@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from click.testing import CliRunner
 from pseudo_support import StubDetector, found
 
@@ -97,3 +98,64 @@ def test_a_label_whose_name_was_accepted_in_lower_case_is_replaced(tmp_path, mon
     # "Sarah" was said, "Vermeulen" only in the label: the apply says what is left, as it is left.
     assert "the speaker label 'Sarah Vermeulen' names someone no accepted name covers: it stays as '[persoon" in result.stderr
     assert "Vermeulen'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("sentence", "number"),
+    [
+        ("R: Wij wonen in de Lambrechtshoekenlaan. Op nummer 207, op het derde verdiep.\n", "nummer 207"),
+        ("R: Ik woon in Eisden, in de Pauwengraaf, nummer 18. Al zes jaar.\n", "nummer 18"),
+        ("R: Sinds 2012 in de Leuvensestraat nummer drieënveertig met mijn vrouw.\n", "nummer drieënveertig"),
+    ],
+)
+def test_a_house_number_said_apart_from_its_street_is_an_address(sentence, number):
+    assert ("address", number) in found(sentence, detector=StubDetector({}))
+
+
+def test_a_number_after_no_street_is_no_address():
+    got = found(
+        "R: Ze zat op school nummer 112 in de klas van juf Evi, en nummer twee was haar vriendin.\n", detector=StubDetector({})
+    )
+    assert not any(category == "address" for category, _ in got)
+
+
+@pytest.mark.parametrize(
+    ("said", "code"), [("de postcode is 2170.", "2170"), ("Postcode 3630. Het is", "3630"), ("postcode: 9000", "9000")]
+)
+def test_a_belgian_postcode_said_without_its_town_is_a_postcode(said, code):
+    assert ("postcode", code) in found(f"R: Ik woon daar al lang, {said} Ja.\n", detector=StubDetector({}))
+
+
+def test_a_social_media_account_written_without_its_at_sign_is_a_handle():
+    text = (
+        "R: Ze heeft een account, shanaya.dlwt, met vijfduizend volgers. Op Instagram heet ze daar"
+        " sahar.ahmadzai.hh. Op TikTok zit ook een zekere mo_zaandam, o.a. met t.v.-filmpjes.\n"
+    )
+    got = found(text, detector=StubDetector({}))
+    assert {"shanaya.dlwt", "sahar.ahmadzai.hh", "mo_zaandam"} <= {text for category, text in got if category == "url"}
+    assert not any(text in ("o.a", "o.a.", "t.v") for _, text in got)
+
+
+@pytest.mark.parametrize("word", ["Inburgering", "WIA-uitkering", "Regering"])
+def test_a_word_ending_in_ering_is_no_ring_road(word):
+    assert not any(
+        category == "address" for category, _ in found(f"R: Dat ging over de {word} en zo.\n", detector=StubDetector({}))
+    )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "R: Mijn kinderen spreken Limburgs, zoals een Limburgse mijnwerker.\n",
+        "R: Ze is een echte Antwerpse, ze spreekt Antwerps.\n",
+        "R: De Rotterdammers en de Amsterdammer zeiden het ook.\n",
+        "R: Merci, dat is goed.\n",
+    ],
+)
+def test_the_speech_and_people_of_a_region_are_no_one(sentence):
+    assert found(sentence, detector=StubDetector({})) == []
+
+
+def test_a_number_plate_in_lower_case_is_an_id():
+    got = found("R: we rijden met zijn toyota met de nummerplaat 1-kvb-482 naar zaventem en terug\n", detector=StubDetector({}))
+    assert ("id", "1-kvb-482") in got

@@ -336,7 +336,7 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
 SENTENCE_STARTERS = frozenset(
     """kortom overigens nadien tenslotte uiteindelijk uiteraard vervolgens alleszins althans allicht nochtans tevens
     eveneens desondanks enfin oftewel immers evenwel daarnaast bijgevolg zodoende wellicht sindsdien voordien
-    goeiemorgen goedemorgen goeiemiddag goedemiddag goedenavond goeienavond dankjewel dankuwel dankjulliewel
+    merci goeiemorgen goedemorgen goeiemiddag goedemiddag goedenavond goeienavond dankjewel dankuwel dankjulliewel
     awel allez amai ewa wallah wollah inshallah insjallah yallah mashallah masjallah alhamdulillah haha hahaha
     okee oke oki mja mjah tjah pff nou nouja jah neeh hoi doei allé alé ikzelf jijzelf hijzelf zijzelf wijzelf""".split()
 )

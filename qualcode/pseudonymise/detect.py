@@ -45,7 +45,7 @@ from .context import (
     proper_nouns,
     subject_follows,
 )
-from .patterns import POSTCODE_PATTERNS, SERVICE_NUMBER, STREET, find_patterns
+from .patterns import HOUSE_NUMBER, POSTCODE_PATTERNS, SERVICE_NUMBER, STREET, find_patterns
 from .words import (
     FUNCTION_WORDS,
     INTERFIXES,
@@ -464,4 +464,21 @@ def _detect(text: str, region: Region, ctx: DetectionContext, detector: Detector
     placeholders = [m.span() for m in _PLACEHOLDER.finditer(text)]
     kept = [c for c in raw if _keep(c, text, region, ctx, placeholders)]
     kept.extend(r for r in _repeats(text, kept, region, ctx) if _keep(r, text, region, ctx, placeholders))
-    return _harmonise(_resolve(kept), text)
+    return _house_numbers(text, region, _harmonise(_resolve(kept), text))
+
+
+def _house_numbers(text: str, region: Region, found: list[Candidate]) -> list[Candidate]:
+    """``found`` and the house numbers said apart from their street or place: "In de
+    Peperstraat. Op nummer 54", "in de Pauwengraaf, nummer 18"."""
+    out: list[Candidate] = []
+    for i, c in enumerate(found):
+        out.append(c)
+        if c.category not in ("address", "place") or any(ch.isdigit() for ch in c.text):
+            continue
+        m = HOUSE_NUMBER.match(text, c.end)
+        if m is None or not region.contains(*m.span("number")):
+            continue
+        if i + 1 < len(found) and found[i + 1].start < m.end("number"):
+            continue  # a candidate of its own there
+        out.append(Candidate(*m.span("number"), "address", m.group("number"), "pattern"))
+    return out
