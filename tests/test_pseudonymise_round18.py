@@ -159,3 +159,12 @@ def test_the_speech_and_people_of_a_region_are_no_one(sentence):
 def test_a_number_plate_in_lower_case_is_an_id():
     got = found("R: we rijden met zijn toyota met de nummerplaat 1-kvb-482 naar zaventem en terug\n", detector=StubDetector({}))
     assert ("id", "1-kvb-482") in got
+
+
+def test_caseless_speech_finds_saints_and_organisations_named_after_their_kind():
+    text = (
+        "R: ja ze werkt als vrijwilliger in het woonzorgcentrum sint-jozef en daniel is geboren in het az sint-lucas"
+        " en we woonden vier jaar in sint-amandsberg vlak bij het park en de kinderen gingen daar graag naar school\n"
+    )
+    got = {t for _, t in found(text, detector=StubDetector({}))}
+    assert {"sint-jozef", "sint-lucas", "sint-amandsberg"} <= got, got

@@ -51,7 +51,15 @@ _PLACE_BEFORE = frozenset({"in", "uit", "naar", "vanuit", "richting"})
 _NAMING = frozenset({"heet", "heette", "noemde", "heten"})
 _ARTICLES = frozenset({"de", "het", "'t", "al", "el"})
 # Kinds of organisation a name follows ("café de vriendschap", "basisschool de globetrotter").
-_KIND_BEFORE = ORG_WORDS | AREA_TEAMS | {"slagerij", "kapsalon", "garage", "koffiehuis", "theehuis", "eetcafé", "snackbar"}
+_KIND_BEFORE = (
+    ORG_WORDS
+    | AREA_TEAMS
+    | {"slagerij", "kapsalon", "garage", "koffiehuis", "theehuis", "eetcafé", "snackbar", "az", "uz", "cgg"}
+)
+# A kind of organisation in a compound: "woonzorgcentrum sint-jozef", "groepspraktijk de vaart".
+_KIND_END = re.compile(r"\w{3}(?:centrum|praktijk|school|college|kliniek|ziekenhuis)")
+# A saint's name is a name of a place, a school, a hospital or a church: "sint-amandsberg", "az sint-lucas".
+_SAINT = re.compile(r"sint-\w{3}")
 _NAMED_KIND_AFTER = frozenset("college lyceum gymnasium atheneum academie ziekenhuis".split())
 # Kinds of organisation a name precedes ("albeda college", "al ouma moskee", "maasstad ziekenhuis").
 _KIND_AFTER = frozenset(
@@ -163,8 +171,9 @@ def recased(text: str, region: Region, known: dict[str, str] | None = None) -> s
                     place[j] = up[j]
             elif f in {"al", "el"} and i + 1 < len(words) and len(folded[i + 1]) > 3 and not _dutch(folded[i + 1]):
                 up[i + 1] = True  # an Arabic article before a name: "el idrissi", "al baraka"
-            if f in _KIND_BEFORE:
+            if f in _KIND_BEFORE or _KIND_END.fullmatch(f):
                 _mark_kind_name(folded, up, i + 1)
+            up[i] |= bool(_SAINT.match(f))
             if f in _KIND_AFTER and i > 0 and len(folded[i - 1]) > 2 and not _plain(folded[i - 1]):
                 up[i - 1] = True
                 up[i] |= f in _NAMED_KIND_AFTER  # "Albeda College" (but "de Fatih moskee")
