@@ -446,10 +446,13 @@ def detect(
     copy = recased(text, lower, known)
     found = _detect(copy, region, ctx, detector)
     # A name found by its evidence ("Nilofar" where the text has capitals, "dokter haile") is
-    # that name where it stands bare in lower case too: read again with its words capitalised.
+    # that name where it stands bare in lower case too: its other occurrences are looked for
+    # in a copy with its words capitalised there too (deduce is not asked again).
     more = known_words((c.text, c.category) for c in found if c.category in _NAMES and c.source != "known")
     if more.keys() - known.keys() and (again := recased(text, lower, {**more, **known})) != copy:
-        found = _detect(again, region, ctx, detector)
+        placeholders = [m.span() for m in _PLACEHOLDER.finditer(again)]
+        extra = [r for r in _repeats(again, found, lower, ctx) if _keep(r, again, region, ctx, placeholders)]
+        found = _harmonise(_resolve(found + extra), again)
     return [replace(c, text=text[c.start : c.end]) for c in found]
 
 
