@@ -327,14 +327,14 @@ def apply_cmd(
     in pseudonymisation-key.db (`restore` brings one back, `forget-originals`
     removes them), so qualcode.db can then be shared.
     """
-    from ..pseudonymise.apply import apply, label_span, names_in_transcript_names, unnamed_labels
+    from ..pseudonymise.apply import apply, label_left, label_span, names_in_transcript_names, unnamed_labels
 
     with _Key(state) as k:
         ids = resolve_transcripts(k.store, transcripts) if transcripts else None
         # Speaker labels that name someone no accepted name covers stay as they are: where
         # (in the text as it is before the switch) to mark them, to say so after it.
         labels = [
-            (label, tid, label_span(k.store, label, name, tid))
+            (label, name, tid, label_span(k.store, label, name, tid))
             for label, name, tid in unnamed_labels(k.store, k.key, k.key.entities())
             if ids is None or tid in ids
         ]
@@ -349,9 +349,14 @@ def apply_cmd(
         names = k.store.transcripts.names()
         named = names_in_transcript_names({t: names[t] for t in ids} if ids else names, k.key.entities())
         # A label the switch replaced after all (--replace-attributes made "interviewer:
-        # Marieke de Wit" a name of the key) is not said to stay.
+        # Marieke de Wit" a name of the key) is not said to stay; one it replaced in part
+        # ("[persoon 2] Vermeulen") is said to stay so.
+        entities = k.key.entities()
         labels = [
-            (label, tid, span) for label, tid, span in labels if label in {r[1] for r in k.store.transcripts.turn_rows(tid)}
+            (label, tid, span, now)
+            for label, name, tid, span in labels
+            if (now := label_left(entities, label, name)) is not None
+            and now in {r[1] for r in k.store.transcripts.turn_rows(tid)}
         ]
     for name, n in result.transcripts.items():
         echo(f"{name}: {n} replacement(s)")
@@ -370,10 +375,11 @@ def apply_cmd(
         )
     for name, original in named:
         warn(f"the transcript's name '{name}' holds {original}: rename it (`qualcode transcripts rename {name} NEW`)")
-    for label, tid, span in labels:
+    for label, tid, span, now in labels:
         shown = one_line(names[tid])
+        stays = "it stays as it is" if now == label else f"it stays as '{one_line(now)}'"
         warn(
-            f"{shown}: the speaker label '{one_line(label)}' names someone no accepted name covers: it stays as it is"
+            f"{shown}: the speaker label '{one_line(label)}' names someone no accepted name covers: {stays}"
             f" (to replace it: `qualcode pseudonymise restore {shown}`, `qualcode pseudonymise add {shown} --span {span}"
             " --category person`, then apply again)"
         )

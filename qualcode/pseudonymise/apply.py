@@ -373,12 +373,18 @@ def unnamed_labels(store: Store, key: KeyStore, entities: list[EntityRow]) -> li
     out = []
     for label, tid in sorted(store.transcripts.speaker_transcripts().items()):
         for name in sorted(label_names([Turn(0, label, 0, 0)])):
-            if name.casefold() in never:
-                continue
-            left = set(_NAME_WORD.findall(pattern.speaker(label).casefold()))
-            if any(w in left for w in _NAME_WORD.findall(name.casefold()) if w not in INTERFIXES):
+            if name.casefold() not in never and label_left(pattern, label, name) is not None:
                 out.append((label, name, tid))
     return out
+
+
+def label_left(names: _Names | list[EntityRow], label: str, name: str) -> str | None:
+    """``label`` as the key's names replace it while a word of ``name`` (a name it holds)
+    is left in it ("[persoon 2] Vermeulen" of "Sarah Vermeulen"), else None."""
+    pattern = names if isinstance(names, _Names) else _Names(names)
+    replaced = pattern.speaker(label)
+    left = set(_NAME_WORD.findall(replaced.casefold()))
+    return replaced if any(w in left for w in _NAME_WORD.findall(name.casefold()) if w not in INTERFIXES) else None
 
 
 def label_span(store: Store, label: str, name: str, tid: int) -> str:

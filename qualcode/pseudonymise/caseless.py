@@ -24,6 +24,7 @@ its words start with a capital; a text written with capitals is read as it is.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from .context import AREA_TEAMS, CAPITALISED, ORG_WORDS, PRONOMINAL_ADVERB, Region
 from .patterns import STREET_END
@@ -47,9 +48,18 @@ MIN_WORDS = 20
 _WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[\w'’]+)*")
 _STREET = re.compile(rf"[^\W\d_]{{3,}}(?:{STREET_END})")
 _PLACE_BEFORE = frozenset({"in", "uit", "naar", "vanuit", "richting"})
+_NAMING = frozenset({"heet", "heette", "noemde", "heten"})
 _ARTICLES = frozenset({"de", "het", "'t", "al", "el"})
 # Kinds of organisation a name follows ("café de vriendschap", "basisschool de globetrotter").
-_KIND_BEFORE = ORG_WORDS | AREA_TEAMS | {"slagerij", "kapsalon", "garage", "koffiehuis", "theehuis", "eetcafé", "snackbar"}
+_KIND_BEFORE = (
+    ORG_WORDS
+    | AREA_TEAMS
+    | {"slagerij", "kapsalon", "garage", "koffiehuis", "theehuis", "eetcafé", "snackbar", "az", "uz", "cgg"}
+)
+# A kind of organisation in a compound: "woonzorgcentrum sint-jozef", "groepspraktijk de vaart".
+_KIND_END = re.compile(r"\w{3}(?:centrum|praktijk|school|college|kliniek|ziekenhuis)")
+# A saint's name is a name of a place, a school, a hospital or a church: "sint-amandsberg", "az sint-lucas".
+_SAINT = re.compile(r"sint-\w{3}")
 _NAMED_KIND_AFTER = frozenset("college lyceum gymnasium atheneum academie ziekenhuis".split())
 # Kinds of organisation a name precedes ("albeda college", "al ouma moskee", "maasstad ziekenhuis").
 _KIND_AFTER = frozenset(
@@ -71,6 +81,27 @@ def caseless(text: str, region: Region) -> bool:
                 return False
     words = sum(len(_WORD.findall(text, start, end)) for start, end in region.spans)
     return words >= MIN_WORDS and capitals <= words * MAX_CAPITALISED_SHARE
+
+
+def caseless_part(text: str, region: Region) -> Region | None:
+    """The part of ``region`` written without capitals: all of it, or the turns that are
+    (a passage of speech recognition in a typed transcript), or None."""
+    if caseless(text, region):
+        return region
+    spans = [span for span in region.spans if caseless(text, Region([span]))]
+    return Region(spans) if spans else None
+
+
+def known_words(names: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """The words of ``names`` (text, category) a caseless text's words are read as, case-folded,
+    by category: no Dutch word ("roos", "bollen"), no interfix, none of two letters."""
+    out: dict[str, str] = {}
+    for text, category in names:
+        for word in _WORD.findall(text):
+            folded = word.casefold()
+            if len(folded) > 2 and folded not in INTERFIXES and folded not in TITLES and not _dutch(folded):
+                out.setdefault(folded, category)
+    return out
 
 
 def _plain(folded: str) -> bool:
@@ -105,9 +136,11 @@ def _listed_name(folded: str) -> bool:
     return folded in name_words() or (len(folded) >= 6 and folded in place_names())
 
 
-def recased(text: str, region: Region) -> str:
+def recased(text: str, region: Region, known: dict[str, str] | None = None) -> str:
     """``text`` with the first letter of each word that is a name by evidence capitalised
-    (see the module doc); the same length as ``text``."""
+    (see the module doc), the words of ``known`` names too (see :func:`known_words`: a
+    speaker label's "Yonas Tesfamariam" is "yonas" in the text); the same length as ``text``."""
+    known = known or {}
     chars = list(text)
     for start, end in region.spans:
         words = list(_WORD.finditer(text, start, end))
@@ -115,11 +148,20 @@ def recased(text: str, region: Region) -> str:
         place = [False] * len(words)  # marked as a place: "uit nador", a listed place, a street
         folded = [w.group().casefold() for w in words]
         for i, f in enumerate(folded):
-            if len(f) > 2 and _listed_name(f):
+            if f in known:
+                up[i] = True
+                place[i] = known[f] == "place"
+            elif len(f) > 2 and _listed_name(f):
                 up[i] = True
                 place[i] = f not in name_words()
         for i, f in enumerate(folded):
-            if f in TITLES or (up[i] and f in first_names()):
+            if f in _NAMING or (f == "is" and i and folded[i - 1] == "naam"):
+                # "ik heet yonas", "mijn naam is mohammed al-hamwi": a first name of the lists
+                # that is a Dutch word of the tables too, or any word that is none.
+                j = i + 1
+                if j < len(words) and len(folded[j]) > 2 and folded[j] not in TITLES:
+                    up[j] |= folded[j] in first_names() or not _plain(folded[j])
+            if f in TITLES or (up[i] and (f in first_names() or known.get(f) == "person")):
                 _mark_name_after(folded, up, i + 1)
             elif f in _PLACE_BEFORE:
                 # "uit nador", "in de afrikaanderwijk" (not "in het sorteercentrum")
@@ -129,12 +171,17 @@ def recased(text: str, region: Region) -> str:
                     place[j] = up[j]
             elif f in {"al", "el"} and i + 1 < len(words) and len(folded[i + 1]) > 3 and not _dutch(folded[i + 1]):
                 up[i + 1] = True  # an Arabic article before a name: "el idrissi", "al baraka"
-            if f in _KIND_BEFORE:
+            if f in _KIND_BEFORE or _KIND_END.fullmatch(f):
                 _mark_kind_name(folded, up, i + 1)
+            up[i] |= bool(_SAINT.match(f))
             if f in _KIND_AFTER and i > 0 and len(folded[i - 1]) > 2 and not _plain(folded[i - 1]):
                 up[i - 1] = True
                 up[i] |= f in _NAMED_KIND_AFTER  # "Albeda College" (but "de Fatih moskee")
                 up[i - 2] |= i > 1 and folded[i - 2] in {"al", "el"}  # "Al Ouma moskee"
+        for i in range(len(words) - 1, 0, -1):
+            # The first name before a known surname: "selam tesfamariam" of "Yonas Tesfamariam".
+            if up[i] and known.get(folded[i]) == "person" and not up[i - 1] and len(folded[i - 1]) > 2:
+                up[i - 1] = not _plain(folded[i - 1]) and folded[i - 1] not in TITLES
         for word, u in zip(words, up, strict=True):
             first = word.group()[0]
             if u and len(first.upper()) == 1:
@@ -162,8 +209,20 @@ def _mark_name_after(folded: list[str], up: list[bool], i: int) -> None:
     if j >= len(folded) or len(folded[j]) < 2 or folded[j] in TITLES:
         return
     word = folded[j]
-    if not _plain(word) or (j > i and word in name_words()):
+    if (not _plain(word) and not _verb_form(word)) or (j > i and word in name_words()):
         up[j] = True
+
+
+_DOUBLED_VOWEL = re.compile(r"(aa|ee|oo|uu)(?=[^aeiou]$)")
+
+
+def _verb_form(word: str) -> bool:
+    """A verb the tables have only as its infinitive: "werkt" (werken), "speelt" (spelen),
+    "wordt" (worden): "saba werkt zij ook" holds no surname."""
+    if len(word) < 4 or not word.endswith("t"):
+        return False
+    stem = word[:-1]
+    return ordinary_word(stem + "en") or ordinary_word(_DOUBLED_VOWEL.sub(lambda m: m.group()[0], stem) + "en")
 
 
 def _mark_kind_name(folded: list[str], up: list[bool], i: int) -> None:

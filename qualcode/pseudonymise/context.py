@@ -336,7 +336,7 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
 SENTENCE_STARTERS = frozenset(
     """kortom overigens nadien tenslotte uiteindelijk uiteraard vervolgens alleszins althans allicht nochtans tevens
     eveneens desondanks enfin oftewel immers evenwel daarnaast bijgevolg zodoende wellicht sindsdien voordien
-    goeiemorgen goedemorgen goeiemiddag goedemiddag goedenavond goeienavond dankjewel dankuwel dankjulliewel
+    merci goeiemorgen goedemorgen goeiemiddag goedemiddag goedenavond goeienavond dankjewel dankuwel dankjulliewel
     awel allez amai ewa wallah wollah inshallah insjallah yallah mashallah masjallah alhamdulillah haha hahaha
     okee oke oki mja mjah tjah pff nou nouja jah neeh hoi doei allé alé ikzelf jijzelf hijzelf zijzelf wijzelf""".split()
 )
@@ -373,7 +373,9 @@ class LowerWords:
         return word in self._words
 
 
-_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-zà-öø-ÿ][\w'’]*(?:-[\w'’]+)*")
+# Not a part of an e-mail address, a link or a handle: "zarghuna" of "zarghuna.a@outlook.be",
+# "shanaya" of "shanaya.dlwt" is the name written in lower case, no ordinary word.
+_LOWER_WORD = re.compile(r"(?<![\w'’@./-])[a-zà-öø-ÿ][\w'’]*+(?:-[\w'’]+)*+(?![@.]\w)")
 
 
 def _ordinary(word: str, text: str, lower: LowerWords) -> bool:
@@ -631,11 +633,16 @@ def _after_prefix(text: str, hyphen: int) -> bool:
 
 def _variants(name: str) -> str:
     """A pattern for ``name`` that also matches its interfixes capitalised or not, and
-    the name in capitals (``van Dijk``, ``Van Dijk``, ``VAN DIJK``)."""
+    the name in capitals (``van Dijk``, ``Van Dijk``, ``VAN DIJK``). A word in lower case
+    (a name accepted where speech recognition wrote it: "yonas", "sint-amandsberg") is
+    the name capitalised too ("Yonas" of the speaker label, "Sint-Amandsberg")."""
     parts = []
     for word in name.split():
         if word.casefold() in INTERFIXES:
             parts.append(f"(?i:{re.escape(word)})")
+        elif word.islower():
+            capitalised = "-".join(p[:1].upper() + p[1:] for p in word.split("-"))
+            parts.append(f"(?:{re.escape(word)}|{re.escape(capitalised)}|{re.escape(word.upper())})")
         else:
             parts.append(f"(?:{re.escape(word)}|{re.escape(word.upper())})")
     return r"\s+".join(parts)

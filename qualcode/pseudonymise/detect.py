@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from ..model import Turn
-from .caseless import caseless, recased
+from .caseless import caseless_part, known_words, recased
 from .categories import Candidate
 from .context import (
     AREA_TEAMS,
@@ -45,7 +45,7 @@ from .context import (
     proper_nouns,
     subject_follows,
 )
-from .patterns import POSTCODE_PATTERNS, SERVICE_NUMBER, STREET, find_patterns
+from .patterns import HOUSE_NUMBER, POSTCODE_PATTERNS, SERVICE_NUMBER, STREET, find_patterns
 from .words import (
     FUNCTION_WORDS,
     INTERFIXES,
@@ -436,11 +436,24 @@ def detect(
     """The candidate personal data of one transcript, in reading order (see the module doc)."""
     region = Region.of(text, turns)
     ctx = context.for_transcript(turns, attributes or {})
-    if caseless(text, region):
-        # Read a copy with the names capitalised (same length: offsets hold), report the text's own words.
-        found = _detect(recased(text, region), region, ctx, detector)
-        return [replace(c, text=text[c.start : c.end]) for c in found]
-    return _detect(text, region, ctx, detector)
+    lower = caseless_part(text, region)
+    if lower is None:
+        return _detect(text, region, ctx, detector)
+    # Read a copy with the names capitalised (same length: offsets hold), report the text's own
+    # words. The names the project and the labels know are names there too ("yonas" of the
+    # label "Yonas Tesfamariam").
+    known = known_words(ctx.known.names.items())
+    copy = recased(text, lower, known)
+    found = _detect(copy, region, ctx, detector)
+    # A name found by its evidence ("Nilofar" where the text has capitals, "dokter haile") is
+    # that name where it stands bare in lower case too: its other occurrences are looked for
+    # in a copy with its words capitalised there too (deduce is not asked again).
+    more = known_words((c.text, c.category) for c in found if c.category in _NAMES and c.source != "known")
+    if more.keys() - known.keys() and (again := recased(text, lower, {**more, **known})) != copy:
+        placeholders = [m.span() for m in _PLACEHOLDER.finditer(again)]
+        extra = [r for r in _repeats(again, found, lower, ctx) if _keep(r, again, region, ctx, placeholders)]
+        found = _harmonise(_resolve(found + extra), again)
+    return [replace(c, text=text[c.start : c.end]) for c in found]
 
 
 def _detect(text: str, region: Region, ctx: DetectionContext, detector: Detector | None) -> list[Candidate]:
@@ -454,4 +467,21 @@ def _detect(text: str, region: Region, ctx: DetectionContext, detector: Detector
     placeholders = [m.span() for m in _PLACEHOLDER.finditer(text)]
     kept = [c for c in raw if _keep(c, text, region, ctx, placeholders)]
     kept.extend(r for r in _repeats(text, kept, region, ctx) if _keep(r, text, region, ctx, placeholders))
-    return _harmonise(_resolve(kept), text)
+    return _house_numbers(text, region, _harmonise(_resolve(kept), text))
+
+
+def _house_numbers(text: str, region: Region, found: list[Candidate]) -> list[Candidate]:
+    """``found`` and the house numbers said apart from their street or place: "In de
+    Peperstraat. Op nummer 54", "in de Pauwengraaf, nummer 18"."""
+    out: list[Candidate] = []
+    for i, c in enumerate(found):
+        out.append(c)
+        if c.category not in ("address", "place") or any(ch.isdigit() for ch in c.text):
+            continue
+        m = HOUSE_NUMBER.match(text, c.end)
+        if m is None or not region.contains(*m.span("number")):
+            continue
+        if i + 1 < len(found) and found[i + 1].start < m.end("number"):
+            continue  # a candidate of its own there
+        out.append(Candidate(*m.span("number"), "address", m.group("number"), "pattern"))
+    return out

@@ -137,9 +137,24 @@ POSTCODE_PATTERNS = [
     # Belgian: four digits after a comma or at a line start, before a town: ", 9000 Gent"
     re.compile(r"(?:(?<=, )|(?<=^))[1-9]\d{3}(?=\s[A-Z][a-zé]+)", re.M),
 ]
+# A Belgian postcode said as such, without its town: "de postcode is 2170", "Postcode 3630."
+POSTCODE_SAID = re.compile(r"(?i:postcode)(?:\s+(?:is|was)\s+|:?\s*)(?P<code>[1-9]\d{3})(?!\d|\s?[A-Z]{2}\b)")
+# A house number said apart from its street or place: "In de Peperstraat. Op nummer 54", "in de
+# Pauwengraaf, nummer 18", "leuvensestraat nummer drieënveertig".
+HOUSE_NUMBER = re.compile(
+    rf"[\s,.;:]*(?:(?:[Oo]p|[Ee]n)\s+)?(?P<number>(?:[Hh]uis)?[Nn]ummer\s+(?:\d{{1,4}}(?:\s?[a-zA-Z]\b)?|{NUMBER}\b))"
+)
+# A social media account named without its "@": "een account, shanaya.dlwt,", "op Instagram
+# heet ze sahar.ahmadzai.hh", "op TikTok mo_zaandam" (a word of a dot or an underscore: no
+# "t.v." or "o.a.", no e-mail address or link).
+HANDLE_WORDS = ("instagram", "tiktok", "snapchat", "facebook", "twitter", "account", "insta ", "gebruikersnaam", "handle")
+BARE_HANDLE = re.compile(r"(?<![\w@./-])(?=[a-z0-9_.]*[a-z]{3})[a-z0-9_]+(?:[._][a-z0-9_]+)+(?![\w@-]|\.\w)")
 
-# Number plates, Dutch and Belgian: 12-ABC-3, AB-123-C, 1-ABC-123 (letters and digits, 6 or 7 in all).
-PLATE = re.compile(r"(?<![\w-])(?:[A-Z]{1,3}|\d{1,3})-(?:[A-Z]{1,3}|\d{1,3})-(?:[A-Z]{1,3}|\d{1,3})(?![\w-])")
+# Number plates, Dutch and Belgian: 12-ABC-3, AB-123-C, 1-ABC-123 (letters and digits, 6 or 7 in all;
+# in lower case as speech recognition writes them: "1-kvb-482").
+PLATE = re.compile(
+    r"(?<![\w-])(?:[A-Z]{1,3}|[a-z]{1,3}|\d{1,3})-(?:[A-Z]{1,3}|[a-z]{1,3}|\d{1,3})-(?:[A-Z]{1,3}|[a-z]{1,3}|\d{1,3})(?![\w-])"
+)
 # A name spelled out letter by letter, as an interviewer checks it: "Y-I-L-M-A-Z", "D-E-R-Y-A",
 # "y-i-l-m-a-z", "D E R Y A", "Y.I.L.M.A.Z." (four letters at least when not in capitals with hyphens).
 _CAP = "A-ZÀ-ÖØ-Þ"
@@ -211,8 +226,9 @@ URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+[^\s<>\"').,;:!?\]]|\b[\w-
 # address has its box after the number: "Vennestraat 112 bus 3".
 STREET_END = (
     r"straat|weg|laan|plein|dreef|kade|gracht|singel|baan|dijk|steeg|pad|hof|bocht|plantsoen|"
-    r"boulevard|markt|wal|erf|burgwal|steenweg|lei|dreve|ring"
+    r"boulevard|markt|wal|erf|burgwal|steenweg|lei|dreve|(?<!e)ring"
 )
+# (Not "-ering": "Inburgering", "WIA-uitkering", "Regering" are no ring roads.)
 STREET = re.compile(
     rf"\b(?:[A-Z][\w'’]{{0,80}}\s+(?:(?:van|de|der|den|het|ter|ten|'t)\s+)*){{0,3}}"
     rf"[A-Z][\w'’-]{{0,80}}(?:{STREET_END})(?:-[A-Z][a-z]+)?\b(?:\s+\d{{1,4}}(?:\s?[a-zA-Z]\b)?(?:[-/](?:\d+|[IVX]+\b|hs\b|bis\b))?(?:,?\s+bus\s+\d{{1,4}}[a-zA-Z]?\b)?)?"
@@ -245,6 +261,7 @@ def _windows(positions: list[int], before: int, after: int, size: int) -> list[t
 
 
 _DIGITS = tuple("0123456789")
+_DOMAINS = (".nl", ".be", ".com", ".org", ".eu", ".net", ".info", ".nu", ".fr", ".de")
 _URL_ANCHORS = ("www.", "http", ".nl/", ".be/", ".com/", ".org/", ".eu/", ".net/")
 
 
@@ -303,6 +320,13 @@ def find_patterns(text: str) -> list[Candidate]:
             plate = m.group().replace("-", "")
             if len(plate) in (6, 7) and not plate.isdigit() and not plate.isalpha():
                 add(*m.span(), "id")
+    for lo, hi in _windows(_occurrences(lower, ("postcode",)), 0, 30, size):
+        for m in POSTCODE_SAID.finditer(text, lo, hi):
+            add(*m.span("code"), "postcode")
+    for lo, hi in _windows(_occurrences(lower, HANDLE_WORDS), 0, 60, size):
+        for m in BARE_HANDLE.finditer(text, lo, hi):
+            if not URL.match(m.group()) and not m.group().endswith(_DOMAINS):
+                add(*m.span(), "url")
     for lo, hi in _windows(_occurrences(text, ("@",)), 64, 128, size):
         for m in EMAIL.finditer(text, lo, hi):
             add(*m.span(), "email")
