@@ -59,3 +59,38 @@ def test_tui_layers_app_starts_and_opens_a_transcript_without_spacy(tmp_path):
         tmp_path,
     )
     assert out.split() == ["1", "False", "False"]
+
+
+def test_tui_layers_the_first_screen_loads_no_text_area(tmp_path):
+    """The text area (Textual's document model, ~5 ms) comes with the first dialog that has one
+    (a memo), not with the transcripts list: the first screen at 1,000 interviews is 1.45x a
+    bare Textual app, and this was a tenth of the margin left."""
+    folder = tmp_path / "p"
+    (folder / "codebooks").mkdir(parents=True)
+    (folder / "transcripts").mkdir()
+    (folder / "codebooks" / "c.yaml").write_text("title: t\ncodes:\n  - id: a\n    name: A\n    key: a\n", encoding="utf-8")
+    (folder / "transcripts" / "t.txt").write_text("I: Vraag?\nR: Antwoord.\n", encoding="utf-8")
+    out = run(
+        f"""
+        import asyncio, sys
+        from qualcode.project import Project
+        from qualcode.importing import auto_import
+        from qualcode.tui import build_app
+
+        project = Project.open({str(folder)!r})
+        auto_import(project)
+
+        async def main():
+            app = build_app(project, "tester", watch_store=False)
+            async with app.run_test() as pilot:
+                await pilot.pause()
+                print(type(app.screen).__name__, any(m.endswith("_text_area") for m in sys.modules))
+                await pilot.press("M")
+                await pilot.pause()
+                print(type(app.screen).__name__, any(m.endswith("_text_area") for m in sys.modules))
+
+        asyncio.run(main())
+        """,
+        tmp_path,
+    )
+    assert out.split() == ["TranscriptsScreen", "False", "MemoModal", "True"]

@@ -28,7 +28,6 @@ from .. import keymap
 from .. import strings as S
 from ..commands import PaletteCommand
 from ..widgets.job import JobBar
-from ..widgets.memo import open_transcript_memo
 from ..widgets.rows import Column, RowTable
 from .base import QualcodeScreen
 
@@ -211,6 +210,8 @@ class TranscriptsScreen(QualcodeScreen):
 
     def action_memo(self) -> None:
         """The memo on the highlighted transcript as a whole."""
+        from ..widgets.memo import open_transcript_memo  # here: it brings the text area (5 ms of the first screen)
+
         key = self.query_one(RowTable).cursor_key
         if key is not None:
             open_transcript_memo(self.app, self.project.store, int(key), self._memo_saved)
