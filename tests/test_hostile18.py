@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 from test_memo_drafts import SIZE, _coding, _memo_open
-from test_tui_support import make_app, open_transcript
+from test_tui_support import make_app, open_transcript, wait_until
 
 from qualcode.cli import main
 from qualcode.errors import QualcodeError
@@ -166,14 +166,6 @@ def test_a_source_with_both_a_path_and_a_different_inline_text_says_which_was_re
 # --- two windows on one memo ---------------------------------------------------------------------
 
 
-async def _wait_for(pilot, check):
-    for _ in range(500):  # at most 10 s on a loaded machine
-        await pilot.pause(0.02)
-        if check():
-            return
-    raise AssertionError("never happened")
-
-
 async def test_a_memo_saved_in_another_window_meanwhile_is_not_overwritten(small_project, often):
     """Two windows on one memo: the second save replaced the first's memo without a word."""
     async with make_app(small_project).run_test(size=SIZE) as pilot:
@@ -183,7 +175,7 @@ async def test_a_memo_saved_in_another_window_meanwhile_is_not_overwritten(small
             other.codings.set_memo(_coding(small_project).id, "van de andere kant")
         await pilot.press(*"mijn versie")
         await pilot.press("ctrl+s")
-        await _wait_for(pilot, lambda: any(n.title == "QC239" for n in pilot.app._notifications))
+        await wait_until(pilot, lambda: any(n.title == "QC239" for n in pilot.app._notifications))
         (said,) = [n.message for n in pilot.app._notifications if n.title == "QC239"]
         assert "was changed in another window" in said and "'van de andere kant'" in said
         assert _coding(small_project).memo == "van de andere kant"
@@ -192,7 +184,7 @@ async def test_a_memo_saved_in_another_window_meanwhile_is_not_overwritten(small
         await pilot.press("M")
         assert isinstance(pilot.app.screen, MemoModal)
         await pilot.press("ctrl+s")
-        await _wait_for(pilot, lambda: _coding(small_project).memo == "mijn versie")
+        await wait_until(pilot, lambda: _coding(small_project).memo == "mijn versie")
         assert small_project.store.codings.draft(_coding(small_project).id) is None
 
 
@@ -202,11 +194,11 @@ async def test_saving_a_memo_leaves_another_windows_newer_draft(small_project, o
         await _memo_open(pilot)
         await pilot.press(*"eerste")
         cid = _coding(small_project).id
-        await _wait_for(pilot, lambda: (small_project.store.codings.draft(cid) or ("",))[0] == "eerste")
+        await wait_until(pilot, lambda: (small_project.store.codings.draft(cid) or ("",))[0] == "eerste")
         with Store(small_project.store.path) as other:  # the other window types after it
             other.codings.keep_draft(cid, "tweede, nog niet bewaard")
         await pilot.press("ctrl+s")
-        await _wait_for(pilot, lambda: _coding(small_project).memo == "eerste")
+        await wait_until(pilot, lambda: _coding(small_project).memo == "eerste")
         assert small_project.store.codings.draft(cid)[0] == "tweede, nog niet bewaard"
 
 
@@ -297,7 +289,7 @@ async def test_a_draft_written_while_another_process_writes_is_kept_once_it_is_d
             other.execute("COMMIT")
             other.close()
         cid = _coding(small_project).id
-        await _wait_for(pilot, lambda: (small_project.store.codings.draft(cid) or ("",))[0] == "abcdef")
+        await wait_until(pilot, lambda: (small_project.store.codings.draft(cid) or ("",))[0] == "abcdef")
         assert isinstance(pilot.app.screen, MemoModal)
 
 
@@ -314,8 +306,8 @@ async def test_a_memo_the_store_cannot_take_stays_on_screen(small_project, often
         await _memo_open(pilot)
         await pilot.press(*"niet kwijt")
         await pilot.press("ctrl+s")
-        await _wait_for(pilot, lambda: any(n.title == "QC009" for n in pilot.app._notifications))
-        await _wait_for(pilot, lambda: isinstance(pilot.app.screen, MemoModal))
+        await wait_until(pilot, lambda: any(n.title == "QC009" for n in pilot.app._notifications))
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, MemoModal))
         assert pilot.app.screen.query_one(MemoArea).text == "niet kwijt"
 
 

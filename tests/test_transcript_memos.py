@@ -15,7 +15,7 @@ from conftest import database_before
 from pseudo_support import StubDetector, make_pseudo_project
 from test_pseudonymise_cli import accept_all
 from test_refi_support import assert_valid, coded_project, make_qdpx, new_project
-from test_tui_support import make_app, open_transcript
+from test_tui_support import make_app, open_transcript, wait_until
 
 from qualcode.cli import main, pseudo_cmds
 from qualcode.store import Store
@@ -380,14 +380,6 @@ def test_show_names_the_transcripts_memo_above_its_turns(small_project):
     assert lines[1] == "memo: regel een regel twee"
 
 
-async def _until(pilot, check):
-    for _ in range(500):  # at most 10 s on a loaded machine
-        await pilot.pause(0.02)
-        if check():
-            return
-    raise AssertionError("never happened")
-
-
 async def test_a_transcript_memo_saved_in_another_window_meanwhile_is_not_overwritten(small_project, often):
     """As a coding's memo (hostile18): the second save does not replace the first's without a word."""
     store = small_project.store
@@ -399,7 +391,7 @@ async def test_a_transcript_memo_saved_in_another_window_meanwhile_is_not_overwr
         with Store(store.path) as other:  # the other window (or `qualcode transcripts memo`) saves
             other.transcripts.set_memo(tid, "van de andere kant")
         await pilot.press(*"mijn versie", "ctrl+s")
-        await _until(pilot, lambda: any(n.title == "QC239" for n in pilot.app._notifications))
+        await wait_until(pilot, lambda: any(n.title == "QC239" for n in pilot.app._notifications))
         (said,) = [n.message for n in pilot.app._notifications if n.title == "QC239"]
         assert "the memo of transcript" in said and "'van de andere kant'" in said
         assert store.transcripts.memo(tid) == "van de andere kant"
@@ -407,7 +399,7 @@ async def test_a_transcript_memo_saved_in_another_window_meanwhile_is_not_overwr
         await pilot.press("I")
         assert pilot.app.screen.query_one(MemoArea).text == "mijn versie"
         await pilot.press("ctrl+s")
-        await _until(pilot, lambda: store.transcripts.memo(tid) == "mijn versie")
+        await wait_until(pilot, lambda: store.transcripts.memo(tid) == "mijn versie")
 
 
 async def test_typing_in_the_memo_of_a_transcript_removed_meanwhile_says_so_once(tmp_path, often):
@@ -424,7 +416,7 @@ async def test_typing_in_the_memo_of_a_transcript_removed_meanwhile_says_so_once
         with Store(store.path) as other, other.transaction():
             other.trash.put_transcript(tid, removed_by="bram")
         await pilot.press(*"nog even")
-        await _until(pilot, lambda: any(n.title == "QC237" for n in pilot.app._notifications))
+        await wait_until(pilot, lambda: any(n.title == "QC237" for n in pilot.app._notifications))
         await pilot.press(*" meer")
         await pilot.pause(0.3)
         said = [n.message for n in pilot.app._notifications if n.title == "QC237"]

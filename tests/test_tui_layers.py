@@ -16,6 +16,16 @@ def run(code: str, cwd: Path) -> str:
     ).stdout
 
 
+def _bare_project(tmp_path: Path, transcript: str) -> Path:
+    """A folder of a one-code codebook and one transcript (imported on first use)."""
+    folder = tmp_path / "p"
+    (folder / "codebooks").mkdir(parents=True)
+    (folder / "transcripts").mkdir()
+    (folder / "codebooks" / "c.yaml").write_text("title: t\ncodes:\n  - id: a\n    name: A\n    key: a\n", encoding="utf-8")
+    (folder / "transcripts" / "t.txt").write_text(transcript, encoding="utf-8")
+    return folder
+
+
 def test_tui_layers_history_and_text_are_pure_core(tmp_path):
     out = run(
         """
@@ -29,11 +39,7 @@ def test_tui_layers_history_and_text_are_pure_core(tmp_path):
 
 
 def test_tui_layers_app_starts_and_opens_a_transcript_without_spacy(tmp_path):
-    folder = tmp_path / "p"
-    (folder / "codebooks").mkdir(parents=True)
-    (folder / "transcripts").mkdir()
-    (folder / "codebooks" / "c.yaml").write_text("title: t\ncodes:\n  - id: a\n    name: A\n    key: a\n", encoding="utf-8")
-    (folder / "transcripts" / "t.txt").write_text("I: Vraag?\nR: Antwoord. Nog een zin.\n", encoding="utf-8")
+    folder = _bare_project(tmp_path, "I: Vraag?\nR: Antwoord. Nog een zin.\n")
     out = run(
         f"""
         import asyncio, sys
@@ -65,11 +71,7 @@ def test_tui_layers_the_first_screen_loads_no_text_area(tmp_path):
     """The text area (Textual's document model, ~5 ms) comes with the first dialog that has one
     (a memo), not with the transcripts list: the first screen at 1,000 interviews is 1.45x a
     bare Textual app, and this was a tenth of the margin left."""
-    folder = tmp_path / "p"
-    (folder / "codebooks").mkdir(parents=True)
-    (folder / "transcripts").mkdir()
-    (folder / "codebooks" / "c.yaml").write_text("title: t\ncodes:\n  - id: a\n    name: A\n    key: a\n", encoding="utf-8")
-    (folder / "transcripts" / "t.txt").write_text("I: Vraag?\nR: Antwoord.\n", encoding="utf-8")
+    folder = _bare_project(tmp_path, "I: Vraag?\nR: Antwoord.\n")
     out = run(
         f"""
         import asyncio, sys

@@ -75,6 +75,16 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+async def wait_until(pilot, check) -> None:
+    """Pause until ``check()`` is true (a timer, a worker or another process's write), at most
+    10 s on a loaded machine; fails the test when it never is."""
+    for _ in range(500):
+        await pilot.pause(0.02)
+        if check():
+            return
+    raise AssertionError("never happened")
+
+
 async def open_transcript(pilot, name: str | None = None):
     """Open a transcript (the first by default) in the coding screen; returns the screen."""
     app = pilot.app
