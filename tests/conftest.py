@@ -158,3 +158,11 @@ def cli_project(runner: CliRunner, root: Path, codebook: str, files: dict[str, s
     result = runner.invoke(main, ["--project", str(root), "import", str(root / "transcripts")])
     assert result.exit_code == 0, result.output
     return root
+
+
+@pytest.fixture
+def often(monkeypatch):
+    """Memo drafts kept 0.05 s after typing instead of 1 s (qualcode.tui.widgets.memo.DRAFT_EVERY)."""
+    from qualcode.tui.widgets import memo
+
+    monkeypatch.setattr(memo, "DRAFT_EVERY", 0.05)

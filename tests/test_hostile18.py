@@ -11,13 +11,7 @@ from qualcode.cli import main
 from qualcode.errors import QualcodeError
 from qualcode.project import load_config
 from qualcode.store import Store
-from qualcode.tui.widgets import memo as memo_widget
 from qualcode.tui.widgets.memo import MemoArea, MemoModal
-
-
-@pytest.fixture
-def often(monkeypatch):
-    monkeypatch.setattr(memo_widget, "DRAFT_EVERY", 0.05)
 
 
 async def test_typing_in_the_memo_of_a_coding_another_process_removed(small_project, often):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from contextlib import closing
 
-import pytest
 from conftest import database_before
 from test_tui_support import SMALL_TRANSCRIPT, make_app, open_transcript
 from textual.widgets import Label
@@ -87,12 +86,6 @@ async def _type_draft(pilot, project, text):
         if (_fresh(project) or ("",))[0] == text:
             return
     raise AssertionError(f"no draft {text!r}: {_fresh(project)!r}")
-
-
-@pytest.fixture
-def often(monkeypatch):
-    """Drafts kept 0.05 s after typing instead of 1 s."""
-    monkeypatch.setattr(memo_widget, "DRAFT_EVERY", 0.05)
 
 
 async def test_typing_in_a_memo_is_in_the_store_before_it_is_saved(small_project, often):

@@ -20,7 +20,6 @@ from test_tui_support import make_app, open_transcript, wait_until
 from qualcode.cli import main, pseudo_cmds
 from qualcode.store import Store
 from qualcode.tui.screens.transcripts import TranscriptsScreen
-from qualcode.tui.widgets import memo as memo_widget
 from qualcode.tui.widgets.memo import MemoArea, MemoModal
 from qualcode.tui.widgets.rows import RowTable
 
@@ -238,12 +237,6 @@ def test_a_pseudonymised_export_replaces_the_names_in_a_transcript_memo(pseudo_r
 
 
 # --- the app -------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def often(monkeypatch):
-    """Drafts kept 0.05 s after typing instead of 1 s."""
-    monkeypatch.setattr(memo_widget, "DRAFT_EVERY", 0.05)
 
 
 async def test_m_in_the_transcripts_list_writes_the_highlighted_transcripts_memo(small_project, often):
