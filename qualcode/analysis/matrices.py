@@ -34,6 +34,27 @@ OVERLAP = "overlap"
 TURN = "turn"
 UNITS = (OVERLAP, TURN)
 
+# Said with a matrix on screen (the CLI's caption, the app's legend): what a cell counts, and
+# whether a parent's row counts its sub-codes.
+CELLS = {
+    "overlap": "cells: pairs of overlapping codings of the two codes · diagonal: codings of the code",
+    "turn": "cells: speaker turns holding both codes · diagonal: turns with the code",
+    "segments": "cells: segments (overlapping codings of a branch count once)",
+    "codings": "cells: codings",
+    "transcripts": "cells: transcripts with the code",
+    "words": "cells: coded words (overlapping codings of a branch count once)",
+    "chars": "cells: coded characters (overlapping codings of a branch count once)",
+    "coverage": "cells: coverage, coded words / the column's words",
+    "transcript_share": "cells: share of the column's transcripts with the code",
+}
+AS_APPLIED = "codes as applied: a parent's row does not count its sub-codes"
+ROLLED_UP = "rolled up: a parent's row counts its sub-codes"
+
+
+def cells_caption(matrix: CodeMatrix) -> str:
+    """What a cell of ``matrix`` counts, and how its parents' rows count."""
+    return f"{CELLS[matrix.unit]} · {AS_APPLIED if matrix.kind == 'cooccurrence' else ROLLED_UP}"
+
 
 @dataclass(slots=True)
 class CodeMatrix:

@@ -44,20 +44,6 @@ PAIRS_OF_CODERS = {
     "overlap": "every two overlapping codings are a pair, also when two coders made them",
     "turn": "a turn counts when it holds both codes, whichever coders coded them",
 }
-# Under a matrix on screen: what a cell counts, and whether a parent's row counts its sub-codes.
-CELLS = {
-    "overlap": "cells: pairs of overlapping codings of the two codes · diagonal: codings of the code",
-    "turn": "cells: speaker turns holding both codes · diagonal: turns with the code",
-    "segments": "cells: segments (overlapping codings of a branch count once)",
-    "codings": "cells: codings",
-    "transcripts": "cells: transcripts with the code",
-    "words": "cells: coded words (overlapping codings of a branch count once)",
-    "chars": "cells: coded characters (overlapping codings of a branch count once)",
-    "coverage": "cells: coverage, coded words / the column's words",
-    "transcript_share": "cells: share of the column's transcripts with the code",
-}
-AS_APPLIED = "codes as applied: a parent's row does not count its sub-codes"
-ROLLED_UP = "rolled up: a parent's row counts its sub-codes"
 RICH_GROUP_COLUMNS = 38  # more columns than this are not drawn side by side (see _show_frequencies)
 
 
@@ -381,22 +367,21 @@ def _show_matrix(matrix, *, numbered: bool) -> None:
         for column, value in zip(matrix.columns, cells, strict=True)
     )
     emit(lines, ["code", other, matrix.unit], "table", right=(matrix.unit,))
+    from ..analysis.matrices import cells_caption
+
     note(
         f"one line per cell ({len(matrix.rows)} x {len(matrix.columns)}: too wide to show as a matrix; --format csv gives the matrix)"
-        f" · {_cells_caption(matrix)}"
+        f" · {cells_caption(matrix)}"
     )
-
-
-def _cells_caption(matrix) -> str:
-    """What a cell of ``matrix`` counts, and how its parents' rows count."""
-    return f"{CELLS[matrix.unit]} · {AS_APPLIED if matrix.kind == 'cooccurrence' else ROLLED_UP}"
 
 
 def _matrix_table(matrix, *, numbered: bool):
     """Rows labelled by code name; columns numbered like the rows (co-occurrence) or by group."""
     from rich.table import Table
 
-    table = Table(box=None, header_style="bold", pad_edge=False, caption=_cells_caption(matrix), caption_justify="left")
+    from ..analysis.matrices import cells_caption
+
+    table = Table(box=None, header_style="bold", pad_edge=False, caption=cells_caption(matrix), caption_justify="left")
     table.add_column("code", overflow="fold")
     labels = [str(i) for i in range(1, len(matrix.columns) + 1)] if numbered else [_escaped(c) for c in matrix.columns]
     for label in labels:

@@ -46,7 +46,7 @@ from ...analysis import (
     select,
 )
 from ...analysis.chart import Chart, frequency_chart
-from ...analysis.matrices import OVERLAP, TURN
+from ...analysis.matrices import OVERLAP, TURN, cells_caption
 from ...display import percent
 from ...errors import QualcodeError
 from ...project import Project
@@ -406,8 +406,8 @@ class StatsScreen(QualcodeScreen):
             rows.append(row)
         labels = [S.COL_CODE, *(str(i) for i in range(1, len(matrix.columns) + 1))]
         _fill(self.query_one("#stats-cooccurrence", DataTable), labels, rows, [c.id for c in matrix.rows])
-        legend = S.COOCCURRENCE_CELLS[matrix.unit] + S.AS_APPLIED
-        self.query_one("#stats-cooccurrence-legend", Static).update(legend)
+        caption = cells_caption(matrix)
+        self.query_one("#stats-cooccurrence-legend", Static).update(caption[:1].upper() + caption[1:])
 
     def _fill_matrix(self, matrix: CodeMatrix) -> None:
         """Numbered transcript columns (narrow, so many fit), their names in a legend above."""

@@ -16,12 +16,6 @@ KEY_MATRIX = "Matrix"
 MATRIX_LEGEND = (
     "Cells: segments (overlapping codings of a branch count once; a parent's row counts its sub-codes) · columns: {columns}"
 )
-# Above the co-occurrence table, per unit: what a cell and the diagonal count, and that parents are not rolled up.
-COOCCURRENCE_CELLS = {
-    "overlap": "Cells: pairs of overlapping codings of the two codes · diagonal: codings of the code",
-    "turn": "Cells: speaker turns holding both codes · diagonal: turns with the code",
-}
-AS_APPLIED = " · codes as applied: a parent's row does not count its sub-codes"
 MATRIX_CELL = "{code} × {transcript}: {value} segment(s)"
 
 BY_LABEL = "Group by"
