@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -30,7 +30,6 @@ from .base import State, main, pass_state
 from .render import (
     ID,
     MEMO_TEXT,
-    confirm,
     distinct,
     echo,
     emit,
@@ -38,8 +37,8 @@ from .render import (
     format_option,
     guard_option,
     listing_format,
+    memo_command,
     note,
-    refuse_option_like,
 )
 from .trash_cmds import KINDS
 
@@ -228,43 +227,6 @@ def memo(state: State, coding_id: int, text: str | None, clear: bool, yes: bool)
         draft=store.codings.draft(coding_id),
         where="M on the coding",
     )
-
-
-def memo_command(
-    what: str,
-    current: str | None,
-    text: str | None,
-    *,
-    clear: bool,
-    yes: bool,
-    set_memo: Callable[[str | None], object],
-    draft: tuple[str, str] | None,
-    where: str,
-) -> None:
-    """Show, set (``text``) or clear (``clear``, asking first unless ``yes``) the memo of ``what``,
-    and say when an unsaved draft of it is kept (``where``: the app's key that opens it)."""
-    refuse_option_like(text)
-    if clear and text is not None:
-        raise click.UsageError("give TEXT or --clear, not both")
-    if clear:
-        if not current:
-            echo(f"{what} has no memo; nothing to clear")
-            return
-        if not yes:
-            echo(f"memo of {what} ({len(current):,} characters): {shorten(current, 70)!r}", err=True)
-            confirm("clear it?", what=f"clearing the memo of {what}")
-        set_memo(None)
-        echo(f"cleared the memo of {what}")
-        return
-    if text is not None:
-        set_memo(text)
-        current = text or None
-    echo(current or "")
-    if draft and draft[0].strip() != (current or "").strip():
-        note(
-            f"an unsaved draft of this memo ({len(draft[0]):,} characters, written {draft[1]}) is kept:"
-            f" {shorten(draft[0], 70)!r}; open the memo in the app ({where}) to save or discard it"
-        )
 
 
 # --- codings: list, reattach, discard ----------------------------------------------------------

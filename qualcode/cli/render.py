@@ -22,7 +22,7 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import chain, islice
 from pathlib import Path
@@ -148,6 +148,43 @@ def confirm(question: str, *, what: str, flag: str = "--yes") -> None:
     if not answer:
         note(f"cancelled: {what} not done")
         raise SystemExit(1)
+
+
+def memo_command(
+    what: str,
+    current: str | None,
+    text: str | None,
+    *,
+    clear: bool,
+    yes: bool,
+    set_memo: Callable[[str | None], object],
+    draft: tuple[str, str] | None,
+    where: str,
+) -> None:
+    """Show, set (``text``) or clear (``clear``, asking first unless ``yes``) the memo of ``what``,
+    and say when an unsaved draft of it is kept (``where``: the app's key that opens it)."""
+    refuse_option_like(text)
+    if clear and text is not None:
+        raise click.UsageError("give TEXT or --clear, not both")
+    if clear:
+        if not current:
+            echo(f"{what} has no memo; nothing to clear")
+            return
+        if not yes:
+            echo(f"memo of {what} ({len(current):,} characters): {shorten(current, 70)!r}", err=True)
+            confirm("clear it?", what=f"clearing the memo of {what}")
+        set_memo(None)
+        echo(f"cleared the memo of {what}")
+        return
+    if text is not None:
+        set_memo(text)
+        current = text or None
+    echo(current or "")
+    if draft and draft[0].strip() != (current or "").strip():
+        note(
+            f"an unsaved draft of this memo ({len(draft[0]):,} characters, written {draft[1]}) is kept:"
+            f" {shorten(draft[0], 70)!r}; open the memo in the app ({where}) to save or discard it"
+        )
 
 
 def styled(label: str, message: str, *, err: bool = False, **style: object) -> None:

@@ -17,6 +17,7 @@ from .render import (
     format_option,
     guard_option,
     listing_format,
+    memo_command,
     note,
     write_csv,
     write_json,
@@ -155,8 +156,6 @@ def memo_cmd(state: State, name: str, text: str | None, clear: bool, yes: bool) 
     ATLAS.ti, NVivo, MAXQDA and QualCoder) and comes back from their exports.
     A coding's memo: `qualcode memo ID`.
     """
-    from .coding_cmds import memo_command
-
     store = state.project().store
     tid = resolve_transcript(store, name)
     memo_command(
