@@ -572,27 +572,25 @@ def apply(
             )
             suggestions = [(s.id, start(s.start), end(s.end)) for s in store.suggestions.find(tid)]
             memo_rows = [(cid, memo) for cid, _, _, _, _, memo in spans if memo]
-        memos: dict[int, str | None] = {}
-        for cid, memo in memo_rows:
-            new_memo, found = pattern.replace(memo)
-            if found:
-                result.memos.append((t.name, cid, found))
-                memos[cid] = new_memo
+
+        def named(owner: int | None, text: str | None) -> str | None:
+            """``text`` (a memo of coding ``owner``, None: of the transcript) with the names
+            replaced, reported; None when it names no one."""
+            if not text:
+                return None
+            new_text, found = pattern.replace(text)
+            if not found:
+                return None
+            result.memos.append((t.name, owner, found))
+            return new_text
+
+        memos: dict[int, str | None] = {cid: new for cid, memo in memo_rows if (new := named(cid, memo)) is not None}
         # A memo still being written (its draft, kept while the researcher types) is a memo too.
-        drafts: dict[int, str] = {}
-        for cid, draft in store.codings.drafts(tid) if keep_originals else ():
-            new_draft, found = pattern.replace(draft)
-            if found:
-                result.memos.append((t.name, cid, found))
-                drafts[cid] = new_draft
+        coding_drafts = store.codings.drafts(tid) if keep_originals else []
+        drafts = {cid: new for cid, draft in coding_drafts if (new := named(cid, draft)) is not None}
         # The transcript's own memo (and its draft), as a coding's.
-        own: list[str | None] = [None, None]
-        for i, text in enumerate([t.memo, (store.transcripts.draft(tid) or (None,))[0] if keep_originals else None]):
-            if text:
-                new_text, found = pattern.replace(text)
-                if found:
-                    result.memos.append((t.name, None, found))
-                    own[i] = new_text
+        own_draft = store.transcripts.draft(tid) if keep_originals else None
+        own = (named(None, t.memo), named(None, own_draft[0] if own_draft else None))
         attributes = pseudonymised_attributes(
             t.name,
             t.attributes,
