@@ -33,6 +33,15 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def memo_with(memo: str | None, added: str | None) -> str | None:
+    """``memo`` with ``added`` after it (a blank line between), or None when ``added`` says
+    nothing ``memo`` does not hold already (a second import or merge of the same memo)."""
+    added = (added or "").strip()
+    if not added or (memo and added in memo):
+        return None
+    return f"{memo}\n\n{added}" if memo else added
+
+
 class _Identified(Protocol):
     @property
     def id(self) -> int | None: ...

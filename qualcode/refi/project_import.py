@@ -31,7 +31,7 @@ from pathlib import Path
 
 from ..errors import QDPX_MISSING_SOURCE, QDPX_SOURCES_MISSING, QualcodeError, Report, error
 from ..ingest import scan_turns
-from ..model import MANUAL, Coding, Transcript, Turn, sha256_bytes, sha256_text
+from ..model import MANUAL, Coding, Transcript, Turn, memo_with, sha256_bytes, sha256_text
 from ..project import Project
 from ..store import DocumentSet, EmptySource, Store
 from ..store.settings import PROJECT_CREATOR
@@ -392,10 +392,9 @@ class _Stream:
 
     def _join_memo(self, tid: int, source: RefiSource) -> None:
         """A source whose text a transcript has already: its memo is added to the transcript's."""
-        memo = self.coder.source_memo(source)
-        before = self.store.transcripts.memo(tid)
-        if memo and (not before or memo not in before):
-            self.store.transcripts.set_memo(tid, f"{before}\n\n{memo}" if before else memo)
+        joined = memo_with(self.store.transcripts.memo(tid), self.coder.source_memo(source))
+        if joined is not None:
+            self.store.transcripts.set_memo(tid, joined)
             self.result.transcript_memos += 1
 
     def _attributes(self, source: RefiSource) -> dict[str, str]:

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from ..codebook_ops.diff import CodebookDiff, diff_codebooks
 from ..errors import MERGE_NO_CODER, MERGE_NO_DATABASE, MERGE_SAME_PROJECT, MERGE_UNREADABLE, Report, error
-from ..model import ACCEPTED, REJECTED, Coding, stored_id
+from ..model import ACCEPTED, REJECTED, Coding, memo_with, stored_id
 from ..project import DB_NAME, Project, is_project
 from ..store import AsideCoding
 from ..termsafe import normal_name
@@ -198,9 +198,8 @@ def _transcript_memos(project: Project, theirs: Project, tid_map: dict[int, int 
         target = tid_map.get(their_tid)
         if not isinstance(target, int):
             continue  # the transcript is reported as not here (or changed), its memo with it
-        before = out.get(target, ours.get(target))
-        if not before or memo.strip() not in before:
-            out[target] = f"{before}\n\n{memo.strip()}" if before else memo
+        if (joined := memo_with(out.get(target, ours.get(target)), memo)) is not None:
+            out[target] = joined
     return out
 
 
