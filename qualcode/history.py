@@ -32,7 +32,7 @@ from .coding import apply_code, settle_suggestions
 from .errors import UNDO_CONFLICT, QualcodeError, error
 from .model import Coding, stored_id
 from .store import DetachedCoding, Store
-from .store.codings import UNCHECKED
+from .store.drafts import UNCHECKED
 
 APPLY = "apply"
 REMOVE = "remove"

@@ -28,7 +28,7 @@ from .errors import REVIEW_UNDO_CONFLICT, QualcodeError, error
 from .history import CodingChange, History, UndoStacks
 from .model import ACCEPTED, REJECTED, SUGGESTED, Coding
 from .store import Suggestion
-from .store.codings import UNCHECKED
+from .store.drafts import UNCHECKED
 
 # qualcode.suggest.review is imported where it is used: importing it runs the whole
 # qualcode.suggest package (~25 ms, no spaCy), which the app's first screen does not need.

@@ -11,13 +11,11 @@ from dataclasses import astuple
 from itertools import groupby, islice
 from operator import itemgetter, le
 
-from ..display import shorten
-from ..errors import CODING_EXISTS, MEMO_CHANGED_MEANWHILE, MEMO_CODING_GONE, NO_CODING, NO_DETACHED, error, span_error
+from ..errors import CODING_EXISTS, MEMO_CODING_GONE, NO_CODING, NO_DETACHED, error, span_error
 from ..model import MANUAL, Coding, stored_id
-from ..termsafe import one_line
 from ..words import PAD, SCALE, Packing, marks_in, packed, word_bounds, word_marks
 from .db import PARK, Database, inserted_id, json_ids, json_ints, now
-from .drafts import DraftTable
+from .drafts import UNCHECKED, DraftTable, refuse_changed_meanwhile
 from .types import (
     ALL_CODINGS,
     Added,
@@ -195,9 +193,6 @@ def _where(flt: CodingFilter, prefix: str = "") -> tuple[str, list]:
             where.append(f"{prefix}{column} IN (SELECT value FROM json_each(?))")
             params.append(json_ids(values))
     return " AND ".join(where), params
-
-
-UNCHECKED = object()  # set_memo's ``was`` when the writer did not start from a memo it read
 
 
 class CodingStore:
@@ -384,13 +379,7 @@ class CodingStore:
         the stored one is another (written meanwhile in another window or by a command)."""
         with self._db.transaction() as db:
             before = self.get(coding_id)
-            if was is not UNCHECKED and (before.memo or "").strip() != (str(was or "")).strip():
-                raise error(
-                    MEMO_CHANGED_MEANWHILE,
-                    what=f"coding {coding_id}",
-                    key="M",
-                    theirs=one_line(shorten(before.memo or "", 120, count=True)) or "(none)",
-                )
+            refuse_changed_meanwhile(before.memo, was, what=f"coding {coding_id}", key="M")
             db.execute("UPDATE codings SET memo = ?, updated_at = ? WHERE id = ?", (memo or None, now(), coding_id))
         return before
 

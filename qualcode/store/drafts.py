@@ -10,7 +10,21 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 
+from ..display import shorten
+from ..errors import MEMO_CHANGED_MEANWHILE, error
+from ..termsafe import one_line
 from .db import Database, now
+
+UNCHECKED = object()  # a memo writer's ``was`` when it did not start from a memo it read
+
+
+def refuse_changed_meanwhile(stored: str | None, was: object, *, what: str, key: str) -> None:
+    """MEMO_CHANGED_MEANWHILE when the memo ``stored`` now is not the one ``was`` the writer
+    started from (another window or a command saved one meanwhile); ``key``: what opens it."""
+    if was is not UNCHECKED and (stored or "").strip() != str(was or "").strip():
+        raise error(
+            MEMO_CHANGED_MEANWHILE, what=what, key=key, theirs=one_line(shorten(stored or "", 120, count=True)) or "(none)"
+        )
 
 
 class DraftTable:

@@ -10,14 +10,13 @@ from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 
-from ..display import shorten
-from ..errors import MEMO_CHANGED_MEANWHILE, MEMO_CODING_GONE, error
+from ..errors import MEMO_CODING_GONE, error
 from ..model import INTERVIEWER, Transcript, Turn, span_words
 from ..termsafe import one_line
 from ..text import SENTENCE_RULES, content_spans, sentences_in
-from .codings import UNCHECKED, fill_words
+from .codings import fill_words
 from .db import Database, inserted_id, json_ids, now
-from .drafts import DraftTable
+from .drafts import UNCHECKED, DraftTable, refuse_changed_meanwhile
 from .types import TranscriptInfo, TranscriptRef, TranscriptSummary
 
 _TURN_COLUMNS = "idx, speaker, start, end, time_start, time_end, role"  # Turn's field order
@@ -153,11 +152,7 @@ class TranscriptStore:
                 before = self.memo(tid)
             except KeyError:  # removed meanwhile (another window, a command)
                 raise error(MEMO_CODING_GONE, what=f"transcript {tid}") from None
-            if was is not UNCHECKED and (before or "").strip() != str(was or "").strip():
-                raise error(
-                    MEMO_CHANGED_MEANWHILE, what=f"transcript '{one_line(self.name(tid))}'", key="I, or M in the list",
-                    theirs=one_line(shorten(before or "", 120, count=True)) or "(none)",
-                )  # fmt: skip
+            refuse_changed_meanwhile(before, was, what=f"transcript '{one_line(self.name(tid))}'", key="I, or M in the list")
             db.execute("UPDATE transcripts SET memo = ?, updated_at = ? WHERE id = ?", (memo or None, now(), tid))
         return before
 
