@@ -501,3 +501,21 @@ def test_cli_figures_and_exports_say_that_detached_codings_are_left_out(runner, 
     assert qdpx.exit_code == 0 and "1 detached coding(s)" in qdpx.stderr and "are not in the file" in qdpx.stderr
     ok(run(runner, project, "codings", "reattach", "1", "--text", "De ouders hebben veel eigen kracht."))
     assert "detached" not in run(runner, project, "stats", "frequencies").stderr
+
+
+def test_cli_a_memo_draft_in_the_trash_goes_to_the_twin_its_coding_merges_into(runner, project):
+    """merge-codes moving a trashed coding onto its twin dropped the coding's unsaved memo
+    draft (the store's own merge gives it to the twin)."""
+    from qualcode.store import Store
+
+    ok(run(runner, project, "code", "int1", "rol_cjg", "--turn", "2", "--memo", "van het CJG"))
+    ok(run(runner, project, "code", "int1", "rol", "--turn", "2", "--memo", "algemeen"))
+    with Store(project / "qualcode.db") as store:
+        (cjg,) = [c for c in store.codings.find() if c.code_id == "rol_cjg"]
+        store.codings.keep_draft(cjg.id, "van het CJG, half af")
+    ok(run(runner, project, "transcripts", "remove", "int1"))
+    ok(run(runner, project, "codebook", "merge-codes", "rol_cjg", "--into", "rol"))
+    ok(run(runner, project, "trash", "restore", "1"))
+    with Store(project / "qualcode.db") as store:
+        (rol,) = store.codings.find()
+        assert store.codings.draft(rol.id)[0] == "algemeen\n\nvan het CJG, half af"

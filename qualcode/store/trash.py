@@ -317,14 +317,14 @@ def _move_code(tables: dict[str, list[dict]], old_id: str, new_id: str) -> int |
         return (row["transcript_id"], row["start"], row["end"], code_id, row["coder"])
 
     twins = {key(r, new_id): r for r in codings if r["code_id"] == new_id}
-    became: dict[int, int] = {}  # a moved coding's id -> its twin's
+    became: dict[int, tuple[dict, str | None]] = {}  # a moved coding's id -> its twin's row, and its memo before
     kept, moved = [], 0
     for row in codings:
         if row["code_id"] == old_id:
             twin = twins.get(key(row, new_id))
             if twin is not None:
+                became[row["id"]] = (twin, twin.get("memo"))
                 twin["memo"] = joined_memo(twin.get("memo"), row.get("memo"))
-                became[row["id"]] = twin["id"]
                 continue
             row["code_id"] = new_id
             twins[key(row, new_id)] = row
@@ -332,9 +332,16 @@ def _move_code(tables: dict[str, list[dict]], old_id: str, new_id: str) -> int |
         kept.append(row)
     if "codings" in tables:
         tables["codings"] = kept
-    for table in ("coding_identity", "memo_drafts"):
-        if table in tables:
-            tables[table] = [r for r in tables[table] if r.get("coding_id") not in became]
+    if "coding_identity" in tables:
+        tables["coding_identity"] = [r for r in tables["coding_identity"] if r.get("coding_id") not in became]
+    if "memo_drafts" in tables:  # a merged coding's draft goes to its twin, as in the store (CodingStore._carry_draft)
+        drafts = {r["coding_id"]: r for r in tables["memo_drafts"]}
+        for gone, (twin, memo) in became.items():
+            if (draft := drafts.pop(gone, None)) is not None:
+                own = drafts.get(twin["id"])
+                text = joined_memo(own["text"] if own else memo, draft["text"]) or ""
+                drafts[twin["id"]] = {**(own or draft), "coding_id": twin["id"], "text": text}
+        tables["memo_drafts"] = list(drafts.values())
     suggested = {(r["transcript_id"], r["start"], r["end"]) for r in tables.get("suggestions", []) if r["code_id"] == new_id}
     suggestions = []
     for row in tables.get("suggestions", []):
@@ -342,7 +349,8 @@ def _move_code(tables: dict[str, list[dict]], old_id: str, new_id: str) -> int |
             if (row["transcript_id"], row["start"], row["end"]) in suggested:
                 continue  # one for the target on the same span stands
             row["code_id"] = new_id
-        row["coding_id"] = became.get(row.get("coding_id"), row.get("coding_id"))  # type: ignore[arg-type]
+        if row.get("coding_id") in became:
+            row["coding_id"] = became[row["coding_id"]][0]["id"]
         suggestions.append(row)
     if "suggestions" in tables:
         tables["suggestions"] = suggestions
