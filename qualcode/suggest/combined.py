@@ -743,8 +743,17 @@ def calibration_data(
             if top in family_positives:
                 family_positives[top] += 1
 
+    scored: dict[tuple[Hashable, ...], float] = {}  # the same hints of a code in one group: one score
+
     def rule_score(i: int, code: str) -> float:
         """Sentence i's rule score for the code, its hints' trust measured without its group."""
+        key = (groups[i] if groups is not None else None, code, *hits[i][code])
+        score = scored.get(key)
+        if score is None:
+            score = scored[key] = _group_rule_score(i, code)
+        return score
+
+    def _group_rule_score(i: int, code: str) -> float:
         cal = CodeCalibration(code)
         keys = {hint_key(r) for r in hits[i][code]}
         if groups is not None:

@@ -30,6 +30,7 @@ for and the recall it costs.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -212,6 +213,7 @@ def evaluate(
     top = top_level(codebook)
     tops = sorted(set(top.values()), key=[c.id for c in codebook.walk()].index)
     gold = [d.gold for d in scored]
+    gold_top = _roll(gold, top)  # read by every top-level report
 
     def at_targets(predict_at: Callable[[float], list[set[str]]]) -> None:
         for target in TARGETS:
@@ -220,7 +222,7 @@ def evaluate(
                 (
                     target,
                     report(COMBINED, gold, found, codes).micro,
-                    report(COMBINED, _roll(gold, top), _roll(found, top), tops).micro,
+                    report(COMBINED, gold_top, _roll(found, top), tops).micro,
                 )
             )
 
@@ -314,8 +316,8 @@ def evaluate(
         result.learned = report("learned", gold, _above(scores, threshold), learn_codes, note)
     result.combined = report(COMBINED, gold, predicted, codes, note)
     result.top_level = [
-        report(RULES, _roll(gold, top), _roll([d.sentence.hits.keys() for d in scored], top), tops, "top level"),
-        report(COMBINED, _roll(gold, top), _roll(predicted, top), tops, "top level"),
+        report(RULES, gold_top, _roll([d.sentence.hits.keys() for d in scored], top), tops, "top level"),
+        report(COMBINED, gold_top, _roll(predicted, top), tops, "top level"),
     ]
     if curve and test is None and held_out is None:
         if len(data) > CURVE_MAX_SENTENCES:
@@ -335,8 +337,22 @@ def predict(
     """What the combined suggester proposes for each sentence (its runs carried on over
     their passages, :func:`~.combined.extend_runs`; then the cap per turn)."""
     near = context_of([d.sentence for d in data])
+    # As a suggestion run does: each code's learned threshold read once, and each hint's
+    # rule score and reasons worked out once for the calibration (combine's memo).
+    learned_codes = {c: calibration.get(c).threshold for c in calibration.learned}
+    memo: dict = {}
     proposed = [
-        combine(d.sentence.hits, d.sentence.content, s, calibration, threshold, codable, near=n)
+        combine(
+            d.sentence.hits,
+            d.sentence.content,
+            s,
+            calibration,
+            threshold,
+            codable,
+            near=n,
+            learned_codes=learned_codes,
+            memo=memo,
+        )  # fmt: skip
         for d, s, n in zip(data, scores, near, strict=True)
     ]
     turns: list[Hashable] = [(d.transcript_id, d.sentence.turn) for d in data]
@@ -429,5 +445,19 @@ def _sweep(result: SuggestEvaluation, gold: list[set[str]], scores: Sequence[dic
         result.sweep.append((t, micro.precision, micro.recall, micro.f1))
 
 
-def _roll(labels: Sequence, top: dict[str, str]) -> list[set[str]]:
-    return [{top.get(c, c) for c in label} for label in labels]
+def _roll(labels: Sequence, top: dict[str, str]) -> list[AbstractSet[str]]:
+    """Each sentence's codes rolled up to their top-level codes (read only: the sentences
+    without codes, most of them, share one empty set, and the same codes one rolled set)."""
+    none: AbstractSet[str] = frozenset()
+    rolled: dict[frozenset[str], AbstractSet[str]] = {}
+    out: list[AbstractSet[str]] = []
+    for label in labels:
+        if not label:
+            out.append(none)
+            continue
+        key = frozenset(label)
+        families = rolled.get(key)
+        if families is None:
+            families = rolled[key] = frozenset(top.get(c, c) for c in key)
+        out.append(families)
+    return out

@@ -21,6 +21,7 @@ averages are the plain mean over the codes whose figure is defined.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 
@@ -107,7 +108,11 @@ class SuggesterReport:
 
 
 def report(
-    suggester: str, gold: Sequence[set[str]], predicted: Sequence[set[str]], codes: Iterable[str], note: str = ""
+    suggester: str,
+    gold: Sequence[AbstractSet[str]],
+    predicted: Sequence[AbstractSet[str]],
+    codes: Iterable[str],
+    note: str = "",
 ) -> SuggesterReport:
     """Score ``predicted`` against ``gold`` (one label set per sentence) for ``codes``.
 
