@@ -295,7 +295,8 @@ def evaluate(
                 outside = [i for i, d in enumerate(data) if fold is not None and fold_of[d.transcript_id] != fold]
                 # What the calibrations are chosen from, worked out once for every target.
                 prepared = prepare([data[i] for i in outside], _taken(scores, outside), codes, top)
-                held_out, held_out_scores = [data[i] for i in inside], _taken(scores, inside)
+                # The fold's scores as dicts once, read by every target's prediction.
+                held_out, held_out_scores = [data[i] for i in inside], list(_taken(scores, inside))
                 for target, into in zip(targets, found, strict=True):
                     proposed = predict(held_out, held_out_scores, calibrated(prepared, target), target, codable)
                     into.update((i, p) for i, p in zip(inside, proposed, strict=True) if p)
