@@ -16,6 +16,7 @@ from test_refi_support import (
     assert_valid,
     coded_project,
     features_qdpx,
+    make_qdpx,
     new_project,
     without_kracht,
 )
@@ -173,6 +174,57 @@ def test_refi_project_features_of_other_tools(tmp_path):
     assert project.store.transcripts.load(1).guid == "aaaaaaaa-0000-4000-8000-000000000001"
     (documents,) = project.store.exchange.document_sets()
     assert (documents.name, documents.members) == ("Documenten", ["aaaaaaaa-0000-4000-8000-000000000001"])
+
+
+# As QualCoder 3.x/4.0 writes a project (refi19): cases without <SourceRef> (its import never
+# links a named case to a source), a <SourceRef> naming a GUID no source has (its export gives
+# a source one GUID in <Cases>, another in <Sources>), a journal and an annotation no source
+# refers to (only a source's first annotation gets a <NoteRef>).
+QUALCODER_LIKE = """<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="studie.qda" origin="QualCoder 4.0 Beta">
+  <Variables>
+    <Variable guid="cccccccc-0000-4000-8000-000000000001" name="stad" typeOfVariable="Text"/>
+  </Variables>
+  <Cases>
+    <Case guid="cccccccc-0000-4000-8000-000000000011" name="gesprek">
+      <VariableValue><VariableRef targetGUID="cccccccc-0000-4000-8000-000000000001"/><TextValue>Gent</TextValue></VariableValue>
+      <SourceRef targetGUID="aaaaaaaa-0000-4000-8000-000000000001"/>
+    </Case>
+    <Case guid="cccccccc-0000-4000-8000-000000000012" name="Noëlla">
+      <VariableValue><VariableRef targetGUID="cccccccc-0000-4000-8000-000000000001"/><TextValue>Mechelen</TextValue></VariableValue>
+    </Case>
+    <Case guid="cccccccc-0000-4000-8000-000000000013" name="verwezen">
+      <VariableValue><VariableRef targetGUID="cccccccc-0000-4000-8000-000000000001"/><TextValue>Utrecht</TextValue></VariableValue>
+      <SourceRef targetGUID="dddddddd-0000-4000-8000-000000000099"/>
+    </Case>
+    <Case guid="cccccccc-0000-4000-8000-000000000014" name="zonder waarden"/>
+  </Cases>
+  <Sources>
+    <TextSource guid="aaaaaaaa-0000-4000-8000-000000000001" name="gesprek" plainTextPath="internal://aaaaaaaa-0000-4000-8000-000000000001.txt"/>
+  </Sources>
+  <Notes>
+    <Note guid="eeeeeeee-0000-4000-8000-000000000001" name="Logboek week 1" plainTextPath="internal://eeeeeeee-0000-4000-8000-000000000001.txt"/>
+    <Note guid="eeeeeeee-0000-4000-8000-000000000002"><PlainTextContent>tweede annotatie bij de brug</PlainTextContent></Note>
+  </Notes>
+</Project>"""
+
+
+def test_refi_project_cases_and_notes_that_reach_no_transcript_are_named(tmp_path):
+    files = {
+        "sources/aaaaaaaa-0000-4000-8000-000000000001.txt": "I: Hoe gaat het?\nR: Goed.\n",
+        "sources/eeeeeeee-0000-4000-8000-000000000001.txt": "\ufeffEerste indrukken.",
+    }
+    project = new_project(tmp_path, codebook=None)
+    result = import_qdpx(project, make_qdpx(tmp_path / "qc.qdpx", QUALCODER_LIKE, files), default_coder="import")
+    assert {name: attrs for name, _, _, attrs in transcripts_of(project)} == {"gesprek": {"stad": "Gent"}}
+    warnings = "\n".join(result.warnings)
+    assert (
+        "2 case(s) name no source that became a transcript, so their 2 variable value(s) were not imported:"
+        " 'Noëlla' (no <SourceRef>), 'verwezen' (its <SourceRef> names no text source of the file)"
+    ) in warnings
+    assert "zonder waarden" not in warnings  # nothing of it is lost
+    assert "2 note(s) not attached to a coding or a source" in warnings
+    assert "not imported: 'Logboek week 1', 'tweede annotatie bij de brug'" in warnings
 
 
 def test_refi_project_turns_extension_is_optional(exported, tmp_path):
