@@ -179,7 +179,8 @@ def test_refi_project_features_of_other_tools(tmp_path):
 # As QualCoder 3.x/4.0 writes a project (refi19): cases without <SourceRef> (its import never
 # links a named case to a source), a <SourceRef> naming a GUID no source has (its export gives
 # a source one GUID in <Cases>, another in <Sources>), a journal and an annotation no source
-# refers to (only a source's first annotation gets a <NoteRef>).
+# refers to (only a source's first annotation gets a <NoteRef>), and an annotation as a note
+# with a <PlainTextSelection> in the source's text.
 QUALCODER_LIKE = """<?xml version="1.0" encoding="utf-8"?>
 <Project xmlns="urn:QDA-XML:project:1.0" name="studie.qda" origin="QualCoder 4.0 Beta">
   <Variables>
@@ -200,16 +201,22 @@ QUALCODER_LIKE = """<?xml version="1.0" encoding="utf-8"?>
     <Case guid="cccccccc-0000-4000-8000-000000000014" name="zonder waarden"/>
   </Cases>
   <Sources>
-    <TextSource guid="aaaaaaaa-0000-4000-8000-000000000001" name="gesprek" plainTextPath="internal://aaaaaaaa-0000-4000-8000-000000000001.txt"/>
+    <TextSource guid="aaaaaaaa-0000-4000-8000-000000000001" name="gesprek" plainTextPath="internal://aaaaaaaa-0000-4000-8000-000000000001.txt">
+      <NoteRef targetGUID="eeeeeeee-0000-4000-8000-000000000003"/>
+    </TextSource>
   </Sources>
   <Notes>
     <Note guid="eeeeeeee-0000-4000-8000-000000000001" name="Logboek week 1" plainTextPath="internal://eeeeeeee-0000-4000-8000-000000000001.txt"/>
     <Note guid="eeeeeeee-0000-4000-8000-000000000002"><PlainTextContent>tweede annotatie bij de brug</PlainTextContent></Note>
+    <Note guid="eeeeeeee-0000-4000-8000-000000000003">
+      <PlainTextContent>eerste annotatie</PlainTextContent>
+      <PlainTextSelection guid="eeeeeeee-0000-4000-8000-000000000013" startPosition="3" endPosition="16"/>
+    </Note>
   </Notes>
 </Project>"""
 
 
-def test_refi_project_cases_and_notes_that_reach_no_transcript_are_named(tmp_path):
+def test_refi_project_what_a_qualcoder_export_cannot_bring_is_named(tmp_path):
     files = {
         "sources/aaaaaaaa-0000-4000-8000-000000000001.txt": "I: Hoe gaat het?\nR: Goed.\n",
         "sources/eeeeeeee-0000-4000-8000-000000000001.txt": "\ufeffEerste indrukken.",
@@ -225,6 +232,9 @@ def test_refi_project_cases_and_notes_that_reach_no_transcript_are_named(tmp_pat
     assert "zonder waarden" not in warnings  # nothing of it is lost
     assert "2 note(s) not attached to a coding or a source" in warnings
     assert "not imported: 'Logboek week 1', 'tweede annotatie bij de brug'" in warnings
+    # The annotation the source refers to is its memo; that it marked "Hoe gaat het?" is said.
+    assert project.store.transcripts.memo(1) == "eerste annotatie"
+    assert "1 note(s) mark a passage of their source" in warnings
 
 
 def test_refi_project_turns_extension_is_optional(exported, tmp_path):

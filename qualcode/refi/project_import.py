@@ -164,6 +164,7 @@ def _import_qdpx(
         stream.progress, stream.total = progress, reading.source_count()
         stream.coder = _Coder(refi, plan.ids if plan else {}, notes, links, default_coder, warnings.coding, result)
         stream.coder.note_names = {key: note.name for key, note in notes_ahead.items() if note.name}
+        stream.coder.on_passages = {key for key, note in notes_ahead.items() if note.passages}
         stream.turns_ext, stream.positions = turns_ext, declared
         stream.writing = plan is not None and not stops
         # The codebook file is replaced only once the store has committed (see ``written``).
@@ -640,6 +641,8 @@ class _Coder:
                 self.linked.setdefault(origin, []).append(target)
         self.used_notes: set[str] = set()
         self.note_names: dict[str, str] = {}  # note GUID key -> its name, where it has one
+        self.on_passages: set[str] = set()  # GUID keys of notes that mark a passage of a source
+        self.source_notes: set[str] = set()  # of them, those that went into a transcript's memo
         self._users: dict[str, str] = {}  # a user GUID as the file writes it -> the user's name
         self.store: Store
         self.floor = 0
@@ -658,7 +661,9 @@ class _Coder:
 
     def source_memo(self, source: RefiSource) -> str | None:
         """A source's memo: its ``<Description>`` and the notes it refers to or is linked with."""
-        return self._joined_notes([source.description], [*source.note_guids, *self.linked.get(guid_key(source.guid), [])])
+        keys = [*source.note_guids, *self.linked.get(guid_key(source.guid), [])]
+        self.source_notes.update(key for key in map(guid_key, keys) if key in self.on_passages)
+        return self._joined_notes([source.description], keys)
 
     def _joined_notes(self, parts: list[str], keys: list[str]) -> str | None:
         """``parts`` and the texts of the notes ``keys``, each once, as one memo (the notes used)."""
@@ -784,6 +789,12 @@ class _Coder:
             shown = "; ".join(self.unknown_shown[:3]) + ("; ..." if self.unknown_codes > 3 else "")
             self.report.warn(
                 f"{self.unknown_codes} coding(s) refer to codes that are not in the project's codebook; left out ({shown})"
+            )
+        passages = len(self.source_notes)
+        if passages:
+            self.report.warn(
+                f"{passages} note(s) mark a passage of their source (as QualCoder writes a text annotation):"
+                " each is kept in its transcript's memo, without the place it marks"
             )
         unused = [key for key in self.notes if key not in self.used_notes]
         if unused:
