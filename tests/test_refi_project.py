@@ -214,15 +214,15 @@ QUALCODER_LIKE = """<?xml version="1.0" encoding="utf-8"?>
     </Note>
   </Notes>
 </Project>"""
+QUALCODER_FILES = {
+    "sources/aaaaaaaa-0000-4000-8000-000000000001.txt": "I: Hoe gaat het?\nR: Goed.\n",
+    "sources/eeeeeeee-0000-4000-8000-000000000001.txt": "\ufeffEerste indrukken.",
+}
 
 
 def test_refi_project_what_a_qualcoder_export_cannot_bring_is_named(tmp_path):
-    files = {
-        "sources/aaaaaaaa-0000-4000-8000-000000000001.txt": "I: Hoe gaat het?\nR: Goed.\n",
-        "sources/eeeeeeee-0000-4000-8000-000000000001.txt": "\ufeffEerste indrukken.",
-    }
     project = new_project(tmp_path, codebook=None)
-    result = import_qdpx(project, make_qdpx(tmp_path / "qc.qdpx", QUALCODER_LIKE, files), default_coder="import")
+    result = import_qdpx(project, make_qdpx(tmp_path / "qc.qdpx", QUALCODER_LIKE, QUALCODER_FILES), default_coder="import")
     assert {name: attrs for name, _, _, attrs in transcripts_of(project)} == {"gesprek": {"stad": "Gent"}}
     warnings = "\n".join(result.warnings)
     assert (
@@ -235,6 +235,21 @@ def test_refi_project_what_a_qualcoder_export_cannot_bring_is_named(tmp_path):
     # The annotation the source refers to is its memo; that it marked "Hoe gaat het?" is said.
     assert project.store.transcripts.memo(1) == "eerste annotatie"
     assert "1 note(s) mark a passage of their source" in warnings
+
+
+def test_refi_project_values_of_a_source_joined_with_a_transcript_are_said_not_applied(tmp_path):
+    qdpx = make_qdpx(tmp_path / "qc.qdpx", QUALCODER_LIKE, QUALCODER_FILES)
+    project = new_project(tmp_path, codebook=None)
+    import_qdpx(project, qdpx, default_coder="import")
+    again = "\n".join(import_qdpx(project, qdpx, default_coder="import").warnings)
+    assert "has the same text as transcript 'gesprek'; its codings go there\n" in again + "\n"  # nothing differs
+    project.store.transcripts.set_attributes(1, {"stad": "Brugge"})
+    again = "\n".join(import_qdpx(project, qdpx, default_coder="import").warnings)
+    assert (
+        "has the same text as transcript 'gesprek'; its codings go there;"
+        " its 1 attribute value(s) that differ from the transcript's are not applied: 'stad'"
+    ) in again
+    assert project.store.transcripts.attributes(1) == {"stad": "Brugge"}  # nothing overwritten
 
 
 def test_refi_project_turns_extension_is_optional(exported, tmp_path):

@@ -361,13 +361,16 @@ class _Stream:
         report = self.warnings.placing
         if content_hash in self.by_hash:
             first, tid = self.by_hash[content_hash]
-            report.warn(f"source '{name}' has the same text as '{first}'; their codings are joined")
+            report.warn(f"source '{name}' has the same text as '{first}'; their codings are joined{self._unapplied(tid, source)}")
             self._join_memo(tid, source.refi)
             return _Target(tid, joined=True)
         existing = self.store.transcripts.id_by_hash(content_hash)
         if existing is not None:
             self._join_memo(existing, source.refi)
-            report.warn(f"source '{name}' has the same text as transcript '{self.names[existing]}'; its codings go there")
+            report.warn(
+                f"source '{name}' has the same text as transcript '{self.names[existing]}'; its codings go there"
+                + self._unapplied(existing, source)
+            )
             joined = existing in self.joined
             self.joined.add(existing)
             return _Target(existing, joined=joined, stored=True)
@@ -396,6 +399,16 @@ class _Stream:
         self.store.exchange.keep_transcript_identity(tid, from_xsd(source.refi.created), _user(self.refi, source.refi.user_guid))
         self.by_hash[content_hash] = (name, tid)
         return _Target(tid, joined=False)
+
+    def _unapplied(self, tid: int, source: _Source) -> str:
+        """What the warning on a source joined with a transcript adds: its attribute values that
+        differ from the transcript's, which are not applied (nothing of the transcript is overwritten)."""
+        have = self.store.transcripts.attributes(tid)
+        differ = sorted(name for name, value in self._attributes(source.refi).items() if have.get(name) != value)
+        if not differ:
+            return ""
+        shown = ", ".join(f"'{one_line(name)}'" for name in differ[:5]) + (", ..." if len(differ) > 5 else "")
+        return f"; its {len(differ)} attribute value(s) that differ from the transcript's are not applied: {shown}"
 
     def _join_memo(self, tid: int, source: RefiSource) -> None:
         """A source whose text a transcript has already: its memo is added to the transcript's."""
