@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shlex
 from types import SimpleNamespace
 
 import pytest
@@ -118,3 +119,20 @@ def test_the_hint_s_span_counts_in_the_text_itself_when_case_folding_changes_len
     result = run(root, "export", "segments", "--pseudonymise")
     at = text.index("HATICE")
     assert f"--span {at}:{at + 6} " in result.stderr
+
+
+def test_the_hints_commands_for_a_label_of_two_words_run_as_shown(tmp_path, monkeypatch):
+    # refi19: "Mevrouw De Smet:" gave `qualcode pseudonymise never De Smet`, which click refuses (exit 2).
+    monkeypatch.setattr(pseudo_cmds, "load_detector", lambda: StubDetector({}))
+    root = tmp_path / "studie"
+    assert run(None, "init", str(root)).exit_code == 0
+    (root / "transcripts" / "gesprek in gent.txt").write_text("Mevrouw De Smet: Goeiemiddag.\nI: Dag.\n", encoding="utf-8")
+    assert run(root, "import", str(root / "transcripts")).exit_code == 0
+    assert run(root, "pseudonymise", "detect").exit_code == 0
+    result = run(root, "export", "segments", "--pseudonymise")
+    assert result.exit_code == 1
+    assert "`qualcode pseudonymise never 'De Smet'`" in result.stderr
+    add = "qualcode pseudonymise add 'gesprek in gent' --span 8:15 --category person"
+    assert f"`{add}`" in result.stderr
+    assert run(root, *shlex.split(add)[1:]).exit_code == 0  # as the hint says
+    assert run(root, "export", "segments", "--pseudonymise").exit_code == 0

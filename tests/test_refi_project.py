@@ -16,6 +16,7 @@ from test_refi_support import (
     assert_valid,
     coded_project,
     features_qdpx,
+    make_qdpx,
     new_project,
     without_kracht,
 )
@@ -173,6 +174,82 @@ def test_refi_project_features_of_other_tools(tmp_path):
     assert project.store.transcripts.load(1).guid == "aaaaaaaa-0000-4000-8000-000000000001"
     (documents,) = project.store.exchange.document_sets()
     assert (documents.name, documents.members) == ("Documenten", ["aaaaaaaa-0000-4000-8000-000000000001"])
+
+
+# As QualCoder 3.x/4.0 writes a project (refi19): cases without <SourceRef> (its import never
+# links a named case to a source), a <SourceRef> naming a GUID no source has (its export gives
+# a source one GUID in <Cases>, another in <Sources>), a journal and an annotation no source
+# refers to (only a source's first annotation gets a <NoteRef>), and an annotation as a note
+# with a <PlainTextSelection> in the source's text.
+QUALCODER_LIKE = """<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="studie.qda" origin="QualCoder 4.0 Beta">
+  <Variables>
+    <Variable guid="cccccccc-0000-4000-8000-000000000001" name="stad" typeOfVariable="Text"/>
+  </Variables>
+  <Cases>
+    <Case guid="cccccccc-0000-4000-8000-000000000011" name="gesprek">
+      <VariableValue><VariableRef targetGUID="cccccccc-0000-4000-8000-000000000001"/><TextValue>Gent</TextValue></VariableValue>
+      <SourceRef targetGUID="aaaaaaaa-0000-4000-8000-000000000001"/>
+    </Case>
+    <Case guid="cccccccc-0000-4000-8000-000000000012" name="Noëlla">
+      <VariableValue><VariableRef targetGUID="cccccccc-0000-4000-8000-000000000001"/><TextValue>Mechelen</TextValue></VariableValue>
+    </Case>
+    <Case guid="cccccccc-0000-4000-8000-000000000013" name="verwezen">
+      <VariableValue><VariableRef targetGUID="cccccccc-0000-4000-8000-000000000001"/><TextValue>Utrecht</TextValue></VariableValue>
+      <SourceRef targetGUID="dddddddd-0000-4000-8000-000000000099"/>
+    </Case>
+    <Case guid="cccccccc-0000-4000-8000-000000000014" name="zonder waarden"/>
+  </Cases>
+  <Sources>
+    <TextSource guid="aaaaaaaa-0000-4000-8000-000000000001" name="gesprek" plainTextPath="internal://aaaaaaaa-0000-4000-8000-000000000001.txt">
+      <NoteRef targetGUID="eeeeeeee-0000-4000-8000-000000000003"/>
+    </TextSource>
+  </Sources>
+  <Notes>
+    <Note guid="eeeeeeee-0000-4000-8000-000000000001" name="Logboek week 1" plainTextPath="internal://eeeeeeee-0000-4000-8000-000000000001.txt"/>
+    <Note guid="eeeeeeee-0000-4000-8000-000000000002"><PlainTextContent>tweede annotatie bij de brug</PlainTextContent></Note>
+    <Note guid="eeeeeeee-0000-4000-8000-000000000003">
+      <PlainTextContent>eerste annotatie</PlainTextContent>
+      <PlainTextSelection guid="eeeeeeee-0000-4000-8000-000000000013" startPosition="3" endPosition="16"/>
+    </Note>
+  </Notes>
+</Project>"""
+QUALCODER_FILES = {
+    "sources/aaaaaaaa-0000-4000-8000-000000000001.txt": "I: Hoe gaat het?\nR: Goed.\n",
+    "sources/eeeeeeee-0000-4000-8000-000000000001.txt": "\ufeffEerste indrukken.",
+}
+
+
+def test_refi_project_what_a_qualcoder_export_cannot_bring_is_named(tmp_path):
+    project = new_project(tmp_path, codebook=None)
+    result = import_qdpx(project, make_qdpx(tmp_path / "qc.qdpx", QUALCODER_LIKE, QUALCODER_FILES), default_coder="import")
+    assert {name: attrs for name, _, _, attrs in transcripts_of(project)} == {"gesprek": {"stad": "Gent"}}
+    warnings = "\n".join(result.warnings)
+    assert (
+        "2 case(s) name no source that became a transcript, so their 2 variable value(s) were not imported:"
+        " 'Noëlla' (no <SourceRef>), 'verwezen' (its <SourceRef> names no text source of the file)"
+    ) in warnings
+    assert "zonder waarden" not in warnings  # nothing of it is lost
+    assert "2 note(s) not attached to a coding or a source" in warnings
+    assert "not imported: 'Logboek week 1', 'tweede annotatie bij de brug'" in warnings
+    # The annotation the source refers to is its memo; that it marked "Hoe gaat het?" is said.
+    assert project.store.transcripts.memo(1) == "eerste annotatie"
+    assert "1 note(s) mark a passage of their source" in warnings
+
+
+def test_refi_project_values_of_a_source_joined_with_a_transcript_are_said_not_applied(tmp_path):
+    qdpx = make_qdpx(tmp_path / "qc.qdpx", QUALCODER_LIKE, QUALCODER_FILES)
+    project = new_project(tmp_path, codebook=None)
+    import_qdpx(project, qdpx, default_coder="import")
+    again = "\n".join(import_qdpx(project, qdpx, default_coder="import").warnings)
+    assert "has the same text as transcript 'gesprek'; its codings go there\n" in again + "\n"  # nothing differs
+    project.store.transcripts.set_attributes(1, {"stad": "Brugge"})
+    again = "\n".join(import_qdpx(project, qdpx, default_coder="import").warnings)
+    assert (
+        "has the same text as transcript 'gesprek'; its codings go there;"
+        " its 1 attribute value(s) that differ from the transcript's are not applied: 'stad'"
+    ) in again
+    assert project.store.transcripts.attributes(1) == {"stad": "Brugge"}  # nothing overwritten
 
 
 def test_refi_project_turns_extension_is_optional(exported, tmp_path):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import shlex
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -361,7 +362,9 @@ def refuse_named_transcripts(names: dict[int, str], entities: list[EntityRow]) -
     """Refuse a pseudonymised export while a transcript's name holds an accepted name."""
     if found := names_in_transcript_names(names, entities):
         shown = first_of([f"'{n}' ({o})" for n, o in found], _SHOWN_NAMES, "; ")
-        raise error(PSEUDO_NAMED_TRANSCRIPT, count=len({n for n, _ in found}), names=shown, first=found[0][0])
+        # The hint's command runs as shown: a name with a space is quoted.
+        first = shlex.quote(one_line(found[0][0]))
+        raise error(PSEUDO_NAMED_TRANSCRIPT, count=len({n for n, _ in found}), names=shown, first=first)
 
 
 def unnamed_labels(store: Store, key: KeyStore, entities: list[EntityRow]) -> list[tuple[str, str, int]]:
@@ -412,9 +415,9 @@ def refuse_named_labels(store: Store, key: KeyStore, entities: list[EntityRow], 
         PSEUDO_NAMED_LABEL,
         count=len(found),
         labels=shown,
-        transcript=one_line(names.get(tid, str(tid))),
+        transcript=shlex.quote(one_line(names.get(tid, str(tid)))),  # the hint's commands run as shown
         span=span,
-        name=one_line(name),
+        name=shlex.quote(one_line(name)),
     )
 
 

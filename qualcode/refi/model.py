@@ -110,6 +110,7 @@ class RefiNote:
     name: str
     text: str | None = None
     plain_path: str | None = None
+    passages: int = 0  # its <PlainTextSelection>s (QualCoder: where in the source a text annotation is)
 
 
 @dataclass(slots=True)

@@ -29,12 +29,14 @@ from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..display import shorten
 from ..errors import QDPX_MISSING_SOURCE, QDPX_SOURCES_MISSING, QualcodeError, Report, error
 from ..ingest import scan_turns
 from ..model import MANUAL, Coding, Transcript, Turn, memo_with, sha256_bytes, sha256_text
 from ..project import Project
 from ..store import DocumentSet, EmptySource, Store
 from ..store.settings import PROJECT_CREATOR
+from ..termsafe import one_line
 from .archive import CODEBOOK_ENTRY_PREFIX, TURNS_ENTRY, ProjectFiles, QdpxArchive, open_project_file
 from .codemap import plan_codebook
 from .dates import from_xsd
@@ -161,6 +163,8 @@ def _import_qdpx(
         stream.archive = archive
         stream.progress, stream.total = progress, reading.source_count()
         stream.coder = _Coder(refi, plan.ids if plan else {}, notes, links, default_coder, warnings.coding, result)
+        stream.coder.note_names = {key: note.name for key, note in notes_ahead.items() if note.name}
+        stream.coder.on_passages = {key for key, note in notes_ahead.items() if note.passages}
         stream.turns_ext, stream.positions = turns_ext, declared
         stream.writing = plan is not None and not stops
         # The codebook file is replaced only once the store has committed (see ``written``).
@@ -260,6 +264,8 @@ class _Stream:
         self.joined: set[int] = set()  # transcripts that have codings of this import
         self.unknown: set[str] = set()  # variables values refer to that the project does not define
         self.cases: dict[str, list[RefiCase]] = {}  # source GUID key -> cases that name it
+        self.sources_read: set[str] = set()  # GUID keys of the text sources the file has
+        self.placed: set[str] = set()  # GUID keys of the cases whose values went to a transcript
         for case in refi.cases:
             for target in case.source_guids:
                 self.cases.setdefault(guid_key(target), []).append(case)
@@ -280,6 +286,7 @@ class _Stream:
         if self.progress:
             self.progress(self.number, self.total, refi_source.name)
         self.unknown.update(k for k in refi_source.variables if k not in self.refi.variables)
+        self.sources_read.add(guid_key(refi_source.guid))
         saved = self.turns_ext.pop(guid_key(refi_source.guid), None)
         if self.reading.problems or _UNREADABLE_SOURCE in self.stops:
             self.writing = False  # the import stops with those, whatever comes next
@@ -354,13 +361,16 @@ class _Stream:
         report = self.warnings.placing
         if content_hash in self.by_hash:
             first, tid = self.by_hash[content_hash]
-            report.warn(f"source '{name}' has the same text as '{first}'; their codings are joined")
+            report.warn(f"source '{name}' has the same text as '{first}'; their codings are joined{self._unapplied(tid, source)}")
             self._join_memo(tid, source.refi)
             return _Target(tid, joined=True)
         existing = self.store.transcripts.id_by_hash(content_hash)
         if existing is not None:
             self._join_memo(existing, source.refi)
-            report.warn(f"source '{name}' has the same text as transcript '{self.names[existing]}'; its codings go there")
+            report.warn(
+                f"source '{name}' has the same text as transcript '{self.names[existing]}'; its codings go there"
+                + self._unapplied(existing, source)
+            )
             joined = existing in self.joined
             self.joined.add(existing)
             return _Target(existing, joined=joined, stored=True)
@@ -390,6 +400,16 @@ class _Stream:
         self.by_hash[content_hash] = (name, tid)
         return _Target(tid, joined=False)
 
+    def _unapplied(self, tid: int, source: _Source) -> str:
+        """What the warning on a source joined with a transcript adds: its attribute values that
+        differ from the transcript's, which are not applied (nothing of the transcript is overwritten)."""
+        have = self.store.transcripts.attributes(tid)
+        differ = sorted(name for name, value in self._attributes(source.refi).items() if have.get(name) != value)
+        if not differ:
+            return ""
+        shown = ", ".join(f"'{one_line(name)}'" for name in differ[:5]) + (", ..." if len(differ) > 5 else "")
+        return f"; its {len(differ)} attribute value(s) that differ from the transcript's are not applied: {shown}"
+
     def _join_memo(self, tid: int, source: RefiSource) -> None:
         """A source whose text a transcript has already: its memo is added to the transcript's."""
         joined = memo_with(self.store.transcripts.memo(tid), self.coder.source_memo(source))
@@ -409,6 +429,7 @@ class _Stream:
 
         put(source.variables)
         for case in self.cases.get(guid_key(source.guid), []):
+            self.placed.add(guid_key(case.guid))
             put(case.variables)
             # A case named otherwise than its source (a person interviewed twice): keep the name.
             if case.name and case.name != source.name:
@@ -421,7 +442,30 @@ class _Stream:
             self.warnings.attributes.warn(
                 f"{len(self.unknown)} variable value(s) refer to variables the project does not define; left out"
             )
+        self._unplaced_cases()
         self.coder.finish()
+
+    def _unplaced_cases(self) -> None:
+        """Cases whose variable values reached no transcript: said, with why (QualCoder, for one,
+        writes cases without a <SourceRef>, or with one naming no source of the file)."""
+        unplaced = [c for c in self.refi.cases if c.variables and guid_key(c.guid) not in self.placed]
+        if not unplaced:
+            return
+        shown = []
+        for case in unplaced[:3]:
+            if not case.source_guids:
+                why = "no <SourceRef>"
+            elif not any(guid_key(g) in self.sources_read for g in case.source_guids):
+                why = "its <SourceRef> names no text source of the file"
+            else:
+                why = "its source did not become a transcript of its own"
+            shown.append(f"'{one_line(case.name)}' ({why})" if case.name else f"case {case.guid} ({why})")
+        more = ", ..." if len(unplaced) > 3 else ""
+        values = sum(len(c.variables) for c in unplaced)
+        self.warnings.attributes.warn(
+            f"{len(unplaced)} case(s) name no source that became a transcript, so their {values} variable value(s)"
+            f" were not imported: {', '.join(shown)}{more}"
+        )
 
 
 @dataclass(slots=True)
@@ -609,6 +653,9 @@ class _Coder:
             elif target in notes:
                 self.linked.setdefault(origin, []).append(target)
         self.used_notes: set[str] = set()
+        self.note_names: dict[str, str] = {}  # note GUID key -> its name, where it has one
+        self.on_passages: set[str] = set()  # GUID keys of notes that mark a passage of a source
+        self.source_notes: set[str] = set()  # of them, those that went into a transcript's memo
         self._users: dict[str, str] = {}  # a user GUID as the file writes it -> the user's name
         self.store: Store
         self.floor = 0
@@ -627,7 +674,9 @@ class _Coder:
 
     def source_memo(self, source: RefiSource) -> str | None:
         """A source's memo: its ``<Description>`` and the notes it refers to or is linked with."""
-        return self._joined_notes([source.description], [*source.note_guids, *self.linked.get(guid_key(source.guid), [])])
+        keys = [*source.note_guids, *self.linked.get(guid_key(source.guid), [])]
+        self.source_notes.update(key for key in map(guid_key, keys) if key in self.on_passages)
+        return self._joined_notes([source.description], keys)
 
     def _joined_notes(self, parts: list[str], keys: list[str]) -> str | None:
         """``parts`` and the texts of the notes ``keys``, each once, as one memo (the notes used)."""
@@ -754,9 +803,21 @@ class _Coder:
             self.report.warn(
                 f"{self.unknown_codes} coding(s) refer to codes that are not in the project's codebook; left out ({shown})"
             )
-        unused = len(set(self.notes) - self.used_notes)
+        passages = len(self.source_notes)
+        if passages:
+            self.report.warn(
+                f"{passages} note(s) mark a passage of their source (as QualCoder writes a text annotation):"
+                " each is kept in its transcript's memo, without the place it marks"
+            )
+        unused = [key for key in self.notes if key not in self.used_notes]
         if unused:
-            self.report.warn(f"{unused} note(s) not attached to a coding or a source (project memos) were not imported")
+            # Named, so a researcher can find them in the other program: a journal, a project
+            # memo, or an annotation whose source does not refer to it (QualCoder writes those).
+            shown = ", ".join(f"'{one_line(self.note_names.get(key) or shorten(self.notes[key], 40))}'" for key in unused[:3])
+            self.report.warn(
+                f"{len(unused)} note(s) not attached to a coding or a source (journals, project memos, notes no"
+                f" source refers to) were not imported: {shown}{', ...' if len(unused) > 3 else ''}"
+            )
 
 
 def _guessed_convention(

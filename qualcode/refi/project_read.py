@@ -238,6 +238,7 @@ def _notes_and_links(reader: RefiReader, root: Node, project: RefiProject) -> No
                 name=(node.get("name") or "").strip(),
                 text=content.text if content is not None else None,
                 plain_path=node.get("plainTextPath"),
+                passages=len(reader.children(node, "PlainTextSelection")),
             )
     links = reader.child(root, "Links")
     for node in reader.children(links, "Link") if links is not None else []:
