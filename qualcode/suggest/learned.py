@@ -456,6 +456,8 @@ def sentence_features(sentences: Sequence[Any]) -> list[list[str]]:
     codebook) the attributes 0.460, 0.328; the tail 0.443, 0.342; the first 5 letters
     0.449, 0.338; the 5-letter pieces at a tenth of the pace 0.456, 0.339 (the only one
     up on both there, by less than the folds move it; on the usual split 0.341).
+    Word meaning (bundled word vectors: a sentence's nearest codes by its codebook text)
+    as features: see :mod:`.combined`'s "Tried and left out" (0.437 / 0.478). Left out.
     """
     from spacy.lang.nl.stop_words import STOP_WORDS
 
