@@ -106,6 +106,11 @@ STORE_NEWER = Msg(
     "upgrade qualcode: pip install -U qualcode",
 )
 STORE_UNREADABLE = Msg("QC007", "{path} is not a qualcode database: {reason}", "check the file, or move it away and re-import")
+STORE_FOREIGN = Msg(
+    "QC444",
+    "{path} is not {kind}: {reason}; qualcode added nothing to it",
+    "name the right file, or move this one away: qualcode writes into no database of another kind",
+)
 STORE_READ_ONLY = Msg(
     "QC008",
     "cannot {action}: {path} is read-only (the {what} may not be written)",

@@ -1,0 +1,91 @@
+"""Hostile inputs, round 19: what a user can hand the newest entry points (the SVG chart, a
+coder's database to merge, a pseudonymisation key, transcript memos, ...). Each case runs
+through the CLI and states the exit code, the message and that nothing was written."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from qualcode.cli import main
+from qualcode.store.key import KEY_NAME
+
+
+def run(runner, root: Path, *args: str):
+    return runner.invoke(main, ["--project", str(root), "--coder", "tester", *args])
+
+
+def _tables(path: Path) -> list[str]:
+    with sqlite3.connect(path) as conn:
+        return [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs /proc, a folder where no file can be made")
+def test_a_chart_the_system_refuses_to_write_is_a_clear_error(runner, small_project):
+    result = run(runner, small_project.root, "stats", "frequencies", "--chart", "/proc/chart.svg")
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "error: cannot write /proc/chart.svg" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def _copy_db(source: str | Path, target: Path) -> None:
+    """A whole copy of an open database (its last changes may be in its -wal file still)."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    dst.close()
+
+
+def _other(tmp_path: Path, source: Path) -> Path:
+    other = tmp_path / "other"
+    shutil.copytree(source, other, ignore=shutil.ignore_patterns("qualcode.db*", KEY_NAME + "*"))
+    return other
+
+
+def test_merge_refuses_another_programs_database_and_adds_nothing_to_it(runner, small_project, tmp_path):
+    other = _other(tmp_path, small_project.root)
+    with sqlite3.connect(other / "qualcode.db") as conn:
+        conn.execute("CREATE TABLE contacts (name TEXT)")
+    result = run(runner, small_project.root, "merge", str(other))
+    assert result.exit_code == 1, result.output
+    assert "is not a qualcode project database: it holds tables (contacts)" in result.stderr
+    assert "Traceback" not in result.output
+    assert _tables(other / "qualcode.db") == ["contacts"]  # no qualcode table was made beside it
+
+
+def test_merge_refuses_a_database_whose_record_of_changes_is_gone(runner, small_project, tmp_path):
+    other = _other(tmp_path, small_project.root)
+    _copy_db(small_project.store.path, other / "qualcode.db")
+    with sqlite3.connect(other / "qualcode.db") as conn:
+        conn.execute("DROP TABLE schema_migrations")
+    result = run(runner, small_project.root, "merge", str(other))
+    assert result.exit_code == 1, result.output  # was a traceback: 'table transcripts already exists'
+    assert "is not a qualcode project database" in result.stderr and "codings" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_project_database_in_place_of_the_key_is_named_for_what_it_is(runner, small_project):
+    _copy_db(small_project.store.path, small_project.root / KEY_NAME)
+    before = _tables(small_project.root / KEY_NAME)
+    result = run(runner, small_project.root, "pseudonymise", "list")
+    assert result.exit_code == 1, result.output
+    # it said "written by a newer qualcode (unknown migration '0001_initial')": upgrading would not help
+    assert "is not a pseudonymisation key: it is a qualcode project database" in result.stderr
+    assert "newer" not in result.stderr
+    assert _tables(small_project.root / KEY_NAME) == before
+
+
+def test_a_key_in_place_of_the_project_database_is_named_for_what_it_is(runner, small_project, tmp_path):
+    key = tmp_path / "key.db"
+    from qualcode.store.key import KeyStore
+
+    KeyStore(key).close()
+    other = _other(tmp_path, small_project.root)
+    _copy_db(key, other / "qualcode.db")
+    result = run(runner, other, "transcripts")
+    assert result.exit_code == 1, result.output
+    assert "is not a qualcode project database: it is a pseudonymisation key" in result.stderr
+    assert "newer" not in result.stderr
