@@ -834,6 +834,14 @@ PSEUDO_PSEUDONYM_TAKEN = Msg(
     "choose a pseudonym nobody else has (see `qualcode pseudonymise key`)",
 )
 PSEUDO_NOTHING_TO_UNDO = Msg("QC961", "no pseudonymisation decision to undo", "")
+PSEUDO_STALE = Msg(
+    "QC445",
+    "{count} candidate(s) of transcript '{name}' no longer stand where they were found (e.g. #{id} '{text}'"
+    " at {start}:{end}, where the text now reads '{now}'): the transcript changed since detection"
+    " (a reimport) or the key is another project's; nothing was changed",
+    "run `qualcode pseudonymise detect {name}`: it drops them and finds the names at their new places"
+    " (names accepted before are accepted again at once)",
+)
 PSEUDO_NOT_APPLIED = Msg(
     "QC962",
     "transcript '{name}' has no original text kept aside",

@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import cli_project
 
 from qualcode.cli import main
 from qualcode.store.key import KEY_NAME
@@ -89,3 +90,76 @@ def test_a_key_in_place_of_the_project_database_is_named_for_what_it_is(runner, 
     assert result.exit_code == 1, result.output
     assert "is not a qualcode project database: it is a pseudonymisation key" in result.stderr
     assert "newer" not in result.stderr
+
+
+STALE_BEFORE = "Interviewer: Waar woont u?\nRespondent: Ik woon bij Marieke in Overvecht.\n"
+STALE_AFTER = "Interviewer: Goedemiddag, waar woont u precies?\nRespondent: Ik woon bij Marieke in Overvecht.\n"
+CODEBOOK = "title: T\ncodes:\n  - id: wonen\n    name: Wonen\n"
+
+
+def _accepted_then_changed(runner, root: Path, monkeypatch) -> Path:
+    """A project whose names were accepted, then its transcript reimported with words put before them."""
+    from pseudo_support import StubDetector
+
+    from qualcode.cli import pseudo_cmds
+
+    monkeypatch.setattr(pseudo_cmds, "load_detector", lambda: StubDetector({"Marieke": "person", "Overvecht": "place"}))
+    cli_project(runner, root, CODEBOOK, {"a.txt": STALE_BEFORE})
+    assert run(runner, root, "pseudonymise", "detect").exit_code == 0
+    assert run(runner, root, "pseudonymise", "accept", "1", "2").exit_code == 0
+    (root / "transcripts" / "a.txt").write_text(STALE_AFTER, encoding="utf-8")
+    result = run(runner, root, "reimport", "a")
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def _text(root: Path) -> str:
+    from qualcode.store import Store
+
+    store = Store(root / "qualcode.db")
+    try:
+        return store.transcripts.text(next(iter(store.transcripts.names())))
+    finally:
+        store.close()
+
+
+def test_apply_refuses_candidates_no_longer_where_they_were_found(runner, tmp_path, monkeypatch):
+    root = _accepted_then_changed(runner, tmp_path / "p", monkeypatch)
+    result = run(runner, root, "pseudonymise", "apply")
+    # was: the pseudonyms went in at the old offsets, cutting words ('h[persoon 1]ima') and leaving the names
+    assert result.exit_code == 1, result.output
+    assert "2 candidate(s) of transcript 'a' no longer stand where they were found" in result.stderr
+    assert "pseudonymise detect a" in result.stderr
+    assert _text(root) == STALE_AFTER.rstrip("\n")
+    out = tmp_path / "segments.csv"
+    result = run(runner, root, "export", "segments", "--pseudonymise", "-o", str(out))
+    assert result.exit_code == 1 and "no longer stand where they were found" in result.stderr
+    assert not out.exists()
+
+
+def test_detect_drops_candidates_no_longer_in_place_and_accepts_the_known_names_again(runner, tmp_path, monkeypatch):
+    root = _accepted_then_changed(runner, tmp_path / "p", monkeypatch)
+    result = run(runner, root, "pseudonymise", "detect", "a")
+    assert result.exit_code == 0, result.output
+    assert "a: 2 candidate(s) no longer where they were found" in result.stderr
+    assert "2 name(s) the key already knew accepted; 0 to review" in result.stdout
+    result = run(runner, root, "pseudonymise", "apply")
+    assert result.exit_code == 0, result.output
+    assert _text(root).endswith("Respondent: Ik woon bij [persoon 1] in [plaats 1].")
+
+
+def test_a_key_of_another_project_changes_nothing(runner, tmp_path, monkeypatch):
+    from pseudo_support import StubDetector
+
+    from qualcode.cli import pseudo_cmds
+
+    monkeypatch.setattr(pseudo_cmds, "load_detector", lambda: StubDetector({"Marieke": "person"}))
+    theirs = cli_project(runner, tmp_path / "theirs", CODEBOOK, {"a.txt": STALE_BEFORE})
+    assert run(runner, theirs, "pseudonymise", "detect").exit_code == 0
+    assert run(runner, theirs, "pseudonymise", "accept", "1").exit_code == 0
+    ours = cli_project(runner, tmp_path / "ours", CODEBOOK, {"b.txt": "I: Hoe gaat het?\nR: Goed hoor, prima met de kinderen.\n"})
+    _copy_db(theirs / KEY_NAME, ours / KEY_NAME)
+    before = _text(ours)
+    result = run(runner, ours, "pseudonymise", "apply", "--ignore-pending")
+    assert result.exit_code == 1 and "no longer stand where they were found" in result.stderr
+    assert _text(ours) == before
