@@ -163,3 +163,24 @@ def test_a_key_of_another_project_changes_nothing(runner, tmp_path, monkeypatch)
     result = run(runner, ours, "pseudonymise", "apply", "--ignore-pending")
     assert result.exit_code == 1 and "no longer stand where they were found" in result.stderr
     assert _text(ours) == before
+
+
+@pytest.mark.parametrize("what", ["codings", "attributes"])
+def test_a_quote_left_open_over_many_lines_is_pointed_out_where_it_opens(runner, small_project, tmp_path, what):
+    transcript = next(iter(small_project.store.transcripts.names().values()))
+    code = next(iter(small_project.codebook.walk())).id
+    if what == "codings":
+        lines = ["transcript,code,turn,memo", f'{transcript},{code},1,"een memo']
+        lines += [f"{transcript},{code},{i},memo {i} " + "x" * 40 for i in range(4000)]
+        path = tmp_path / "codings.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        result = run(runner, small_project.root, "code", "--from", str(path))
+    else:
+        lines = ["file,stad", 'gesprek.txt,"Utrecht'] + [f"ander{i}.txt,stad {i} " + "x" * 40 for i in range(4000)]
+        path = small_project.root / "transcripts" / "attributes.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        result = run(runner, small_project.root, "import", str(small_project.root / "transcripts"))
+    assert result.exit_code == 1, result.output
+    # was: 'codings.csv:3392: cannot read the CSV: field larger than field limit (131072)', far past the quote
+    assert f"{path.name}:2: a value starting on this line runs on past 131,072 characters" in result.stderr
+    assert "never closed" in result.stderr
