@@ -106,6 +106,11 @@ STORE_NEWER = Msg(
     "upgrade qualcode: pip install -U qualcode",
 )
 STORE_UNREADABLE = Msg("QC007", "{path} is not a qualcode database: {reason}", "check the file, or move it away and re-import")
+STORE_FOREIGN = Msg(
+    "QC444",
+    "{path} is not {kind}: {reason}; qualcode added nothing to it",
+    "name the right file, or move this one away: qualcode writes into no database of another kind",
+)
 STORE_READ_ONLY = Msg(
     "QC008",
     "cannot {action}: {path} is read-only (the {what} may not be written)",
@@ -829,6 +834,14 @@ PSEUDO_PSEUDONYM_TAKEN = Msg(
     "choose a pseudonym nobody else has (see `qualcode pseudonymise key`)",
 )
 PSEUDO_NOTHING_TO_UNDO = Msg("QC961", "no pseudonymisation decision to undo", "")
+PSEUDO_STALE = Msg(
+    "QC445",
+    "{count} candidate(s) of transcript '{name}' no longer stand where they were found (e.g. #{id} '{text}'"
+    " at {start}:{end}, where the text now reads '{now}'): the transcript changed since detection"
+    " (a reimport) or the key is another project's; nothing was changed",
+    "run `qualcode pseudonymise detect {name}`: it drops them and finds the names at their new places"
+    " (names accepted before are accepted again at once)",
+)
 PSEUDO_NOT_APPLIED = Msg(
     "QC962",
     "transcript '{name}' has no original text kept aside",

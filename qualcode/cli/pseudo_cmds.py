@@ -110,6 +110,8 @@ def detect_cmd(state: State, transcripts: tuple[str, ...]) -> None:
         summary = run_detection(project, detector, transcript_ids=ids, progress=progress)
     for name in summary.skipped:
         note(f"{name}: already pseudonymised, skipped")
+    for name, dropped in summary.dropped.items():
+        note(f"{name}: {dropped} candidate(s) no longer where they were found (the text changed) dropped; found again below")
     new = sum(summary.new.values())
     pending = sum(summary.pending.values())
     known = sum(summary.accepted.values())

@@ -15,8 +15,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from ..analysis.chart import Chart
-from ..atomic import write_text
 from ..refi.xmlwrite import xml_safe
+from .csvfile import atomic_output
 
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9")  # Okabe-Ito
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
@@ -94,5 +94,8 @@ def chart_svg(chart: Chart) -> str:
 
 
 def write_chart_svg(chart: Chart, path: Path) -> None:
-    """Write the chart to ``path`` (replaced only once complete)."""
-    write_text(path, chart_svg(chart))
+    """Write the chart to ``path`` (replaced only once complete); a file the system refuses
+    is a :data:`~qualcode.errors.OUTPUT_UNWRITABLE` error naming it, as for a table."""
+    text = chart_svg(chart)
+    with atomic_output(path) as handle:
+        handle.write(text)

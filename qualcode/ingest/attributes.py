@@ -95,6 +95,14 @@ def csv_rows(text: str, fail: Fail) -> tuple[list[str], list[tuple[int, list[str
                 'a quote (") opened on this line is never closed, so the rest of the file would be one value',
                 "close the quote, or remove it (a value needs quotes only when it holds the separator, a quote or a line break)",
             ) from None
+        if "field limit" in str(exc):
+            # Where the row starts: a quote left open there has swallowed the lines up to here.
+            raise fail(
+                last + 1,
+                f"a value starting on this line runs on past {csv.field_size_limit():,} characters",
+                'a quote (") opened on this line and never closed makes the lines after it one value: close it'
+                " (a value this long cannot be read)",
+            ) from None
         raise fail(reader.line_num, f"cannot read the CSV: {exc}", "check the quotes on this line") from None
     return header, rows
 

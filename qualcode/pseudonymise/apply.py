@@ -46,7 +46,7 @@ from ..termsafe import first_of, one_line
 from .categories import CATEGORIES
 from .context import KnownNames, label_names
 from .detect import ATTRIBUTE_CATEGORIES
-from .review import applied_ids, stand_in_pseudonym
+from .review import applied_ids, refuse_stale, stand_in_pseudonym
 from .words import INTERFIXES, dutch_words
 
 
@@ -237,7 +237,7 @@ def pseudonymised_view(
     """The pseudonymised text of a stored transcript (its accepted candidates), on the fly."""
     rows = [(u.index, u.speaker, u.start, u.end, u.time_start, u.time_end, u.role) for u in t.turns]
     assert t.id is not None
-    text, moved, mapper = pseudonymised_rows(t.id, t.text, rows, key, entities, names)
+    text, moved, mapper = pseudonymised_rows(t.id, t.text, rows, key, entities, names, name=t.name)
     return View(text, t.turns if moved is None else [Turn(*u) for u in moved], mapper, len(mapper.replacements))
 
 
@@ -251,25 +251,34 @@ def pseudonymised_rows(
     key: KeyStore,
     entities: list[EntityRow] | None = None,
     names: _Names | None = None,
+    *,
+    name: str,
 ) -> tuple[str, list[TurnRow] | None, OffsetMapper]:
     """:func:`pseudonymised_view` of a transcript's text and turns as plain rows: the new
     text, the new turns (None where they stay as they are) and the mapping of offsets."""
     entities = entities if entities is not None else key.entities()
     names = names if names is not None else _Names(entities)
-    mapper = OffsetMapper(find_replacements(tid, text, [(u[2], u[3]) for u in turns], key, entities, names))
+    mapper = OffsetMapper(find_replacements(tid, text, [(u[2], u[3]) for u in turns], key, entities, names, name))
     return replace_all(text, mapper.replacements), moved_turns(turns, mapper, names), mapper
 
 
 def find_replacements(
-    tid: int, text: str, turns: list[tuple[int, int]], key: KeyStore, entities: list[EntityRow], names: _Names
+    tid: int,
+    text: str,
+    turns: list[tuple[int, int]],
+    key: KeyStore,
+    entities: list[EntityRow],
+    names: _Names,
+    name: str,
 ) -> list[Replacement]:
-    """What :func:`pseudonymised_rows` replaces in a transcript's ``text`` with turns at
-    ``turns`` (start, end): its accepted candidates and the speaker labels that are names,
-    in position order, none overlapping another."""
+    """What :func:`pseudonymised_rows` replaces in a transcript's ``text`` (named ``name``) with
+    turns at ``turns`` (start, end): its accepted candidates and the speaker labels that are
+    names, in position order, none overlapping another. A candidate whose text is no longer at
+    its place is refused (:func:`refuse_stale`): its pseudonym would cut into other words."""
     by_id = {e.id: e for e in entities}
-    reps = [
-        Replacement(c.start, c.end, by_id[c.entity_id].pseudonym) for c in key.candidates(tid, [ACCEPTED]) if c.entity_id in by_id
-    ]
+    accepted = key.candidates(tid, [ACCEPTED])
+    refuse_stale(name, text, accepted)
+    reps = [Replacement(c.start, c.end, by_id[c.entity_id].pseudonym) for c in accepted if c.entity_id in by_id]
     # Speaker labels lie outside the turns, where candidates never are: a label that is
     # a name the key holds ("MARVIN") is replaced as well.
     pattern, pseudonyms = names.get()

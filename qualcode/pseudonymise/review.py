@@ -27,6 +27,7 @@ from ..errors import (
     PSEUDO_NOT_FOUND,
     PSEUDO_NOTHING_TO_UNDO,
     PSEUDO_PSEUDONYM_TAKEN,
+    PSEUDO_STALE,
     PSEUDO_UNKNOWN_PSEUDONYM,
     error,
 )
@@ -78,6 +79,22 @@ def detected_text(store: Store, key: KeyStore, tid: int, applied: set[int]) -> s
     the original kept aside once ``apply`` switched it to the pseudonymised text (None when
     ``forget-originals`` removed that). ``applied`` is :func:`applied_ids`."""
     return key.original_text(tid) if tid in applied else store.transcripts.text(tid)
+
+
+def stale_candidates(text: str, candidates: Iterable[CandidateRow]) -> list[CandidateRow]:
+    """The candidates whose text is not (any longer) at their place in ``text``, the text they
+    were detected in: the transcript was reimported since, or the key is another project's."""
+    return [c for c in candidates if text[c.start : c.end] != c.text]
+
+
+def refuse_stale(name: str, text: str, candidates: Iterable[CandidateRow]) -> None:
+    """PSEUDO_STALE when a candidate of transcript ``name`` is not where it was found."""
+    stale = stale_candidates(text, candidates)
+    if stale:
+        c = stale[0]
+        raise error(
+            PSEUDO_STALE, count=len(stale), name=name, id=c.id, text=c.text, start=c.start, end=c.end, now=text[c.start : c.end]
+        )
 
 
 def _candidate(key: KeyStore, candidate_id: int) -> CandidateRow:

@@ -17,7 +17,7 @@ from ..project import Project, opened
 from ..store.key import KEY_NAME, CandidateChange, KeyStore
 from .detect import Detector, detect
 from .project import project_context
-from .review import applied_ids, decided_names
+from .review import applied_ids, decided_names, stale_candidates
 
 Progress = Callable[[int, int, str], None]
 
@@ -28,6 +28,7 @@ class DetectSummary:
     accepted: dict[str, int] = field(default_factory=dict)  # transcript name -> names the key already knew
     pending: dict[str, int] = field(default_factory=dict)  # transcript name -> candidates to review
     skipped: list[str] = field(default_factory=list)  # transcripts already pseudonymised
+    dropped: dict[str, int] = field(default_factory=dict)  # transcript name -> candidates no longer at their place
     cancelled: bool = False
 
 
@@ -67,6 +68,12 @@ def run_detection(
                     summary.skipped.append(name)
                     continue
                 t = store.transcripts.load(tid)
+                # Candidates no longer where they were found (the transcript was reimported since,
+                # or the key came from another project) go: their names are found again below,
+                # at their new places, and those the key knows are accepted again.
+                stale = stale_candidates(t.text, key.candidates(tid))
+                if stale:
+                    summary.dropped[name] = key.drop_candidates(c.id for c in stale)
                 found = detect(t.text, t.turns, context, detector, attributes=t.attributes)
                 decided = [c for c in key.candidates(tid) if c.status != PENDING]
                 fresh = [c for c in found if not any(d.start < c.end and c.start < d.end for d in decided)]

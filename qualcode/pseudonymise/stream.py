@@ -140,7 +140,9 @@ class PseudonymisedStore:
                 else:
                     stored_turns = base.turn_rows(tid)
                     turn_spans = [(u[2], u[3]) for u in stored_turns]
-                    reps = find_replacements(tid, stored_text, turn_spans, self._key, self._entities, self._pattern)
+                    reps = find_replacements(
+                        tid, stored_text, turn_spans, self._key, self._entities, self._pattern, base.name(tid)
+                    )
                 self._replacements[tid] = reps
             if not reps:  # nothing moves: no two codings can fall on one span
                 self._checked.add(tid)

@@ -206,6 +206,13 @@ class KeyStore:
             sql += " WHERE " + " AND ".join(where)
         return [self._candidate(r) for r in self._db.execute(sql + " ORDER BY transcript_id, start, end", params)]
 
+    def drop_candidates(self, ids: Iterable[int]) -> int:
+        """Remove candidates (those no longer where they were found); returns how many."""
+        with self._db.transaction() as c:
+            before = self._db.changes
+            c.executemany("DELETE FROM candidates WHERE id = ?", [(i,) for i in ids])
+            return self._db.changes - before
+
     def candidate(self, candidate_id: int) -> CandidateRow | None:
         row = self._db.execute(f"SELECT {_CANDIDATE_COLUMNS} FROM candidates WHERE id = ?", (candidate_id,)).fetchone()
         return self._candidate(row) if row else None

@@ -7,7 +7,8 @@ them before committing (SQLite's documented 12-step table change).
 
 from __future__ import annotations
 
-from ..errors import STORE_NEWER, STORE_READ_ONLY_UPGRADE, error
+from ..errors import STORE_FOREIGN, STORE_NEWER, STORE_READ_ONLY_UPGRADE, error
+from ..termsafe import first_of
 from .db import Database, now
 
 MIGRATIONS: list[tuple[str, str]] = [
@@ -513,10 +514,18 @@ MIGRATIONS: list[tuple[str, str]] = [
 ]
 
 
-def applied(db: Database) -> list[str]:
-    """Names of the migrations this database has (an empty read-only database has none)."""
-    if db.read_only and db.one("SELECT 1 FROM sqlite_master WHERE name = 'schema_migrations'") is None:
-        return []
+# What a database is, by its first migration: a file of the one kind opened as the other is named.
+KINDS = {"0001_initial": "a qualcode project database", "0001_key": "a pseudonymisation key"}
+
+
+def applied(db: Database, kind: str = KINDS["0001_initial"]) -> list[str]:
+    """Names of the migrations this database has (an empty read-only database has none).
+    A database without them that holds tables is another program's (STORE_FOREIGN, as
+    ``kind`` was expected)."""
+    if db.one("SELECT 1 FROM sqlite_master WHERE name = 'schema_migrations'") is None:
+        _refuse_other_tables(db, kind)
+        if db.read_only:
+            return []
     if not db.read_only:
         db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
     return [r[0] for r in db.execute("SELECT name FROM schema_migrations ORDER BY name")]
@@ -525,12 +534,30 @@ def applied(db: Database) -> list[str]:
 def pending(db: Database, schema: list[tuple[str, str]] | None = None) -> list[str]:
     """Names of the known migrations this database lacks; refuses a newer database."""
     schema = MIGRATIONS if schema is None else schema
-    done = applied(db)
+    first = schema[0][0]
+    done = applied(db, KINDS.get(first, "a qualcode database"))
+    if done and first not in done:
+        # Another kind's database (a key opened as a project, or the other way round) or another
+        # program's: its migrations are not "newer", and ours would be written on top of its data.
+        other = KINDS.get(done[0], "")
+        reason = f"it is {other}" if other else f"its schema ({done[0]}, ...) is not qualcode's"
+        raise error(STORE_FOREIGN, path=db.path, kind=KINDS.get(first, "a qualcode database"), reason=reason)
     known = {name for name, _ in schema}
     for name in done:
         if name not in known:
             raise error(STORE_NEWER, path=db.path, name=name)
     return [name for name, _ in schema if name not in done]
+
+
+def _refuse_other_tables(db: Database, kind: str) -> None:
+    """STORE_FOREIGN for a database without qualcode's migrations table that holds tables: another
+    program's SQLite file (or a damaged one), which the migrations would fill with qualcode's
+    tables beside its own (or fail on, where a name is the same)."""
+    sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite!_%' ESCAPE '!' ORDER BY name"
+    tables = [r[0] for r in db.execute(sql)]
+    if tables:
+        reason = f"it holds tables ({first_of(tables, 5)}) but not the record of changes every qualcode database has"
+        raise error(STORE_FOREIGN, path=db.path, kind=kind, reason=reason)
 
 
 def migrate(db: Database, after=None, schema: list[tuple[str, str]] | None = None) -> list[str]:
