@@ -65,6 +65,7 @@ class QualcodeApp(App[None]):
     COMMANDS = App.COMMANDS | {QualcodeCommands}
     CSS = """
     Screen .hidden { display: none; }
+    ModalScreen Label { width: 100%; }  /* a dialog's line wraps at its edge (at 80 columns too), never cut */
     """
 
     def __init__(

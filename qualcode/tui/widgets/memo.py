@@ -90,7 +90,7 @@ class MemoModal(ModalScreen[str | None]):
     MemoModal TextArea { height: 8; }
     MemoModal .memo--help { color: $text-muted; margin-top: 1; }
     MemoModal .memo--discard { color: $warning; text-style: bold; margin-top: 1; }
-    MemoModal .memo--restored { color: $warning; margin-bottom: 1; width: 100%; }
+    MemoModal .memo--restored { color: $warning; margin-bottom: 1; }
     """
 
     def __init__(
