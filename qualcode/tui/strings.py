@@ -230,6 +230,7 @@ NOTHING_TO_REDO = "Nothing to redo"
 WHAT_APPLY = "coding with {codes}"
 WHAT_REMOVE = "removal of {codes}"
 WHAT_MEMO = "memo on {codes}"
+WHAT_TRANSCRIPT_MEMO = "the transcript's memo"
 WHAT_ACCEPT = "acceptance of the suggestion {codes}"
 WHAT_REJECT = "rejection of the suggestion {codes}"
 WHERE = " in {transcripts}"  # the change was in another transcript than the one on screen

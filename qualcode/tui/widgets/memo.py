@@ -281,6 +281,6 @@ def open_transcript_memo(app: QualcodeApp, store: Store, tid: int, flash: Callab
         draft=transcripts.draft(tid),
         keep=lambda text: transcripts.keep_draft(tid, text, wait=False),
         drop=lambda text: transcripts.drop_draft(tid, text, wait=False),
-        write=lambda text: transcripts.set_memo(tid, text, was=memo),
+        write=lambda text: app.broadcast(app.history.set_transcript_memo(tid, text, was=memo)),  # Ctrl+Z takes it back
         saved=lambda text: flash((S.TRANSCRIPT_MEMO_SAVED if text else S.TRANSCRIPT_MEMO_CLEARED).format(name=name)),
     )
