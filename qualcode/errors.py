@@ -627,7 +627,7 @@ OUTPUT_UNWRITABLE = Msg("QC504", "cannot write {path}: {reason}", "check that th
 UNDO_CONFLICT = Msg(
     "QC310",
     "cannot {action} '{step}': {reason}",
-    "the coding was changed outside this session (another window or a CLI command); the step was dropped",
+    "the coding or memo was changed outside this session (another window or a CLI command); the step was dropped",
 )
 KEYMAP_INVALID = Msg(
     "QC600",

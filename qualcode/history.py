@@ -1,4 +1,4 @@
-"""Undo and redo of coding actions (apply, remove, memo) for one session.
+"""Undo and redo of coding actions (apply, remove, memo, a transcript's own memo) for one session.
 
 Every action and every undo or redo is one committed store transaction, so the
 database is always the truth and a crash loses nothing that was done. Steps keep
@@ -38,6 +38,7 @@ APPLY = "apply"
 REMOVE = "remove"
 MEMO = "memo"
 REATTACH = "reattach"  # a detached coding given its place again
+TRANSCRIPT_MEMO = "transcript_memo"  # a transcript's own memo (the interview as a whole)
 
 DEFAULT_LIMIT = 500  # steps kept
 
@@ -52,6 +53,7 @@ class CodingChange:
     updated: tuple[Coding, ...] = ()  # codings whose memo changed, as they are now
     unchanged: tuple[Coding, ...] = ()  # an apply that found the coding already there
     undo: bool = False  # True for an undo, False for an action or a redo
+    transcript_id: int | None = None  # TRANSCRIPT_MEMO: the transcript whose memo changed
 
     @property
     def codings(self) -> tuple[Coding, ...]:
@@ -68,6 +70,7 @@ class _Step:
     settled: list[int] = field(default_factory=list)  # APPLY: suggestions the codings settled
     detached: DetachedCoding | None = None  # REATTACH: the detached coding as it was
     inserted: bool = True  # REATTACH: a coding of its own (False: it joined an existing one)
+    transcript_id: int | None = None  # TRANSCRIPT_MEMO: whose memo (``codings`` is empty)
 
 
 @dataclass(slots=True)
@@ -179,6 +182,14 @@ class History(UndoStacks):
             self._record(_Step(MEMO, [after], before.memo, after.memo))
         return CodingChange(MEMO, updated=(after,))
 
+    def set_transcript_memo(self, transcript_id: int, memo: str | None, *, was: object = UNCHECKED) -> CodingChange:
+        """Set or clear a transcript's own memo (``was``: see :meth:`TranscriptStore.set_memo`)."""
+        memo = memo or None
+        before = self.store.transcripts.set_memo(transcript_id, memo, was=was)
+        if before != memo:
+            self._record(_Step(TRANSCRIPT_MEMO, [], before, memo, transcript_id=transcript_id))
+        return CodingChange(TRANSCRIPT_MEMO, transcript_id=transcript_id)
+
     def reattach(self, detached_id: int, start: int, end: int) -> tuple[CodingChange, bool]:
         """Give a detached coding the place ``[start, end)`` (one undo step); also whether it
         became a coding of its own (False: it joined the same coder's coding of that code there)."""
@@ -206,6 +217,11 @@ class History(UndoStacks):
             with self.store.transaction():
                 if step.kind == REATTACH:
                     return self._replay_reattach(step, undo=undo)
+                if step.kind == TRANSCRIPT_MEMO:  # not over a memo written meanwhile elsewhere
+                    assert step.transcript_id is not None  # recorded by set_transcript_memo()
+                    old, new = (step.memo_after, step.memo_before) if undo else (step.memo_before, step.memo_after)
+                    self.store.transcripts.set_memo(step.transcript_id, new, was=old)
+                    return CodingChange(TRANSCRIPT_MEMO, undo=undo, transcript_id=step.transcript_id)
                 if step.kind == MEMO:
                     coding = step.codings[0]
                     self.store.codings.set_memo(stored_id(coding), step.memo_before if undo else step.memo_after)

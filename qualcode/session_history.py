@@ -111,6 +111,13 @@ class SessionHistory(UndoStacks):
             self._record(_CODING)
         return change
 
+    def set_transcript_memo(self, transcript_id: int, memo: str | None, *, was: object = UNCHECKED) -> CodingChange:
+        before = self.store.transcripts.memo(transcript_id)
+        change = self.codings.set_transcript_memo(transcript_id, memo, was=was)
+        if before != (memo or None):  # History records a step only for a real change
+            self._record(_CODING)
+        return change
+
     def reattach(self, detached_id: int, start: int, end: int) -> tuple[CodingChange, bool]:
         result = self.codings.reattach(detached_id, start, end)  # History records a step always
         self._record(_CODING)

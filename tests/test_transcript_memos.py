@@ -484,3 +484,34 @@ def test_a_memo_may_start_with_a_dash_but_a_mistyped_option_is_refused(tmp_path,
     r = run(root, *command, "--cleer")
     assert r.exit_code == 2 and "no such option: --cleer" in r.output
     assert run(root, *command).output.strip() == "-2 punten"  # not written
+
+
+async def test_ctrl_z_takes_back_the_transcripts_memo_not_the_coding_before_it(small_project):
+    """user19: a coding, then the transcript's memo, then Ctrl+Z: the coding went, the memo stayed."""
+    store = small_project.store
+    tid = _only(store)
+    async with make_app(small_project).run_test(size=(120, 40)) as pilot:
+        screen = await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "h")  # a coding
+        assert len(store.codings.find(tid)) == 1
+        await pilot.press("I", *"rumoerig", "ctrl+s")
+        await pilot.pause()
+        assert store.transcripts.memo(tid) == "rumoerig"
+        await pilot.press("ctrl+z")
+        assert store.transcripts.memo(tid) is None and len(store.codings.find(tid)) == 1
+        assert "Undone: the transcript's memo" in str(screen.query_one("#coding-where").render())
+        await pilot.press("ctrl+y")
+        assert store.transcripts.memo(tid) == "rumoerig"
+        await pilot.press("ctrl+z", "ctrl+z")  # then the coding, in the order they were made
+        assert store.transcripts.memo(tid) is None and store.codings.find(tid) == []
+        await pilot.press("ctrl+y")
+        with Store(store.path) as other:  # the memo written meanwhile elsewhere: the redo does not overwrite it
+            other.transcripts.set_memo(tid, "van de andere kant")
+        await pilot.press("ctrl+y")
+        assert store.transcripts.memo(tid) == "van de andere kant"
+        assert any(n.title == "QC310" and "cannot redo 'transcript_memo'" in n.message for n in pilot.app._notifications)
+        await pilot.press("ctrl+o", "M", *"; tolk", "ctrl+s")  # from the list too
+        await pilot.pause()
+        assert store.transcripts.memo(tid) == "van de andere kant; tolk"
+        await pilot.press("ctrl+z")
+        assert store.transcripts.memo(tid) == "van de andere kant"

@@ -81,3 +81,24 @@ async def test_tui_coders_blind_mode_hides_other_coders(small_project):
         await pilot.press("O")
         assert sorted(c.coder for c in screen.model.codings.values()) == ["anna"]
         assert "blind mode" in status_of(screen)
+
+
+async def test_tui_coders_no_coder_is_marked_as_a_pending_suggestion_is(small_project):
+    """user19: with three other coders (a merge, then `consensus`) the third's codings had the
+    margin mark ┆ of a pending suggestion: a coded passage read as one waiting for review."""
+    from qualcode.tui.screens.coding_suggestions import MARK
+
+    store = small_project.store
+    tid = next(iter(store.transcripts.names()))
+    start = TEXT.index("Eerst was ik bang.")
+    for coder in ["bram", "consensus", "Lotte Verhoeven"]:  # each over several lines (a bar below the key)
+        store.codings.add(tid, start, len(TEXT.rstrip()), "vertrouwen", coder)
+    async with make_app(small_project, coder="anna").run_test(size=SIZE) as pilot:
+        screen = await open_transcript(pilot)
+        assert screen.suggestions.rows == []  # nothing pending
+        document = screen.document
+        lines = [document.render_document_line(n).text for n in range(document.layout_.line_of(start), 12)]
+        assert any(len(set(line[:4]) - {" "}) >= 3 for line in lines)  # the three coders' bars side by side
+        assert not any(MARK in line[:6] for line in lines)
+    marks = coder_marks("anna", [f"coder{i}" for i in range(12)])
+    assert MARK not in marks.values()

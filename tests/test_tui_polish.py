@@ -531,3 +531,41 @@ async def test_tui_polish_the_filter_names_an_attribute_the_project_lacks(sample
         await pilot.press("ctrl+u", *"respondent_type=prof")
         summary = str(pilot.app.screen.query_one("#transcripts-summary").render())
         assert summary.startswith("3 of 6 transcripts")
+
+
+# --- a dialog's lines wrap at 80 columns, never cut (user19: "Ctrl+S sav", "empty remov") ---------------
+
+
+def labels_cut(dialog) -> list[str]:
+    """The texts of the dialog's shown labels that are not drawn whole (cut at its edge)."""
+    cut = []
+    for label in dialog.query(Label):
+        if not label.display:
+            continue
+        want = " ".join(str(label.render()).split())
+        shown = " ".join(" ".join(label.render_line(y).text for y in range(label.size.height)).split())
+        if shown != want or label.region.right > label.parent.content_region.right:  # wider than the dialog
+            cut.append(want)
+    return cut
+
+
+async def test_tui_polish_dialogs_wrap_their_lines_at_80_columns(sample_project):
+    from qualcode.tui.screens.stats import ExportDialog
+    from qualcode.tui.widgets.picker import CodePicker
+
+    app = make_app(sample_project)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_transcript(pilot)
+        await pilot.press("I", *"rumoerig", "escape")  # the transcript's memo, asking before it discards
+        dialog = app.screen
+        assert isinstance(dialog, MemoModal) and dialog.query_one("#memo-discard").display
+        assert labels_cut(dialog) == []
+        await pilot.press("escape", "enter")
+        assert isinstance(app.screen, CodePicker) and labels_cut(app.screen) == []
+        await pilot.press("escape", "escape")
+        assert app.screen is screen
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        await pilot.press("2", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog) and labels_cut(app.screen) == []

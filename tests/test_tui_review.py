@@ -619,3 +619,48 @@ async def test_tui_review_a_run_that_fails_unexpectedly_is_reported_and_coding_g
             assert len(project.store.codings.find()) == 1
     finally:
         project.close()
+
+
+# A reason as the combined suggester writes it (user19 saw it cut after "the learned model does not").
+LONG_REASON = (
+    "rule: matched keyword 'bang'; this hint was right in 0 of 1 coded sentences; the learned model does not"
+    " object (score 0.09); learned from 20 coded sentences: its hint in the previous sentence, 'gezin' in the"
+    " question, 'hulp' in the question (score 0.17)"
+)
+
+
+def panel_lines(screen) -> list[str]:
+    """The review panel's lines as drawn (its top border is not in its content)."""
+    panel = screen.query_one("#coding-review")
+    return [panel.render_line(y).text.strip() for y in range(panel.size.height)]
+
+
+async def test_tui_review_panel_wraps_the_reason_and_keeps_its_keys_line(small_project):
+    """The why line is what one decides by: wrapped onto up to three lines, never cut at one."""
+    suggest(small_project, (BANG, "drempels", 0.21, LONG_REASON))
+    async with make_app(small_project).run_test(size=(160, 40)) as pilot:
+        screen = await open_transcript(pilot)
+        await pilot.press("E")
+        await pilot.pause()
+        lines = panel_lines(screen)
+        assert lines[0].startswith("Suggestion 1 of 1 pending")
+        assert " ".join(" ".join(lines[1:-1]).split()) == "why: " + LONG_REASON  # all of it
+        assert lines[-1].startswith("A accept")
+    async with make_app(small_project).run_test(size=SIZE) as pilot:  # narrow: three lines, then "…"
+        screen = await open_transcript(pilot)
+        await pilot.press("E")
+        await pilot.pause()
+        lines = panel_lines(screen)
+        assert len(lines) == 5 and lines[0].startswith("Suggestion 1 of 1 pending")
+        assert lines[1].startswith("why: rule: matched keyword 'bang';") and lines[3].endswith("…")
+        assert lines[-1].startswith("A accept")
+
+
+async def test_tui_review_panel_names_the_order_key_and_what_it_switches_to(small_project):
+    suggest(small_project, *THREE)
+    async with make_app(small_project).run_test(size=(160, 40)) as pilot:
+        screen = await open_transcript(pilot)
+        await pilot.press("E")
+        assert "L most likely first" in review_panel(screen)
+        await pilot.press("L")
+        assert "L reading order" in review_panel(screen)

@@ -63,3 +63,20 @@ def test_tui_review_snapshot_after_accepting(snap_compare, sample_project):
     store_suggestions(sample_project)
     run = steady(opened(NAME), to_turn_4, ["E", "greater_than_sign", "greater_than_sign", "A"])
     assert snap_compare(make_app(sample_project), terminal_size=SIZE, run_before=run)
+
+
+def test_tui_review_snapshot_a_long_reason_wrapped(snap_compare, sample_project):
+    """A reason longer than the panel is wide wraps (three lines at most); the keys line stays below it."""
+    store = sample_project.store
+    tid = store.transcripts.id_by_name(NAME)
+    text = store.transcripts.text(tid)
+    start = text.index("Ehm, op verschillende")
+    end = text.index(".", start) + 1
+    reason = (
+        "rule: matched keyword 'wijk'; this hint was right in 2 of 4 coded sentences; the learned model adds its"
+        " score (score 0.04); next to a sentence that matched keyword 'bereiken'; this code's coded passages run"
+        " over several sentences: right in 3 of 5 coded sentences; the learned model adds its score"
+    )
+    store.suggestions.replace_pending(tid, [(start, end, "eigen_kracht_gemeenschap", "rules+learned", 0.41, reason)])
+    run = steady(opened(NAME), to_turn_4, ["E"])
+    assert snap_compare(make_app(sample_project), terminal_size=(160, 40), run_before=run)

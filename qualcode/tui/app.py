@@ -65,6 +65,7 @@ class QualcodeApp(App[None]):
     COMMANDS = App.COMMANDS | {QualcodeCommands}
     CSS = """
     Screen .hidden { display: none; }
+    ModalScreen Label { width: 100%; }  /* a dialog's line wraps at its edge (at 80 columns too), never cut */
     """
 
     def __init__(
@@ -344,7 +345,7 @@ class QualcodeApp(App[None]):
         The transcript is named when it is not the one on screen: an undo never
         changes something out of sight without saying where.
         """
-        from ..history import APPLY, MEMO, REMOVE
+        from ..history import APPLY, MEMO, REMOVE, TRANSCRIPT_MEMO
         from ..session_history import ACCEPT, SuggestionDecision
 
         if isinstance(change, SuggestionDecision):
@@ -352,6 +353,9 @@ class QualcodeApp(App[None]):
             template = S.WHAT_ACCEPT if change.kind == ACCEPT else S.WHAT_REJECT
             text = template.format(codes=self._code_name(code_id))
             where = {change.suggestion.transcript_id} if change.suggestion else set()
+        elif change.kind == TRANSCRIPT_MEMO:
+            text = S.WHAT_TRANSCRIPT_MEMO
+            where = {change.transcript_id}
         else:
             names = sorted({self._code_name(c.code_id) for c in change.codings})
             codes = ", ".join(names) if names else "-"

@@ -230,6 +230,7 @@ NOTHING_TO_REDO = "Nothing to redo"
 WHAT_APPLY = "coding with {codes}"
 WHAT_REMOVE = "removal of {codes}"
 WHAT_MEMO = "memo on {codes}"
+WHAT_TRANSCRIPT_MEMO = "the transcript's memo"
 WHAT_ACCEPT = "acceptance of the suggestion {codes}"
 WHAT_REJECT = "rejection of the suggestion {codes}"
 WHERE = " in {transcripts}"  # the change was in another transcript than the one on screen
@@ -255,7 +256,9 @@ NO_SUGGESTIONS = "No pending suggestions in this transcript: {key} asks spaCy fo
 REVIEW_HEADER = "Suggestion {index} of {count} pending"
 REVIEW_TALLY = "reviewed now: {accepted} accepted, {rejected} rejected"
 REVIEW_WHY = "why: {reason}"
-REVIEW_KEYS = "{accept} accept  {reject} reject  {skip} skip  {other}+key other code  {stop} stop  {previous} back"
+REVIEW_KEYS = (
+    "{accept} accept  {reject} reject  {skip} skip  {other}+key other code  {stop} stop  {previous} back  {order} {other_order}"
+)
 REVIEW_WHICH_CODE = "Accept with which code? Press its key · {other} again or Enter: the list · Esc: back"
 REVIEW_CODE_KEY = "{other} first: {other} {key} accepts it as {name} (a code key alone does nothing here)"
 REVIEW_NOT_A_KEY = "No decision on that key; {other} and a code's key accepts with that code"
@@ -266,6 +269,7 @@ REVIEW_FINISHED = "All suggestions in this transcript decided: {accepted} accept
 REVIEW_WRAPPED = "Past the last one: back to the first pending suggestion"
 REVIEW_WRAPPED_BACK = "Before the first one: on to the last pending suggestion"
 REVIEW_ORDER = {"position": "Reviewing in reading order", "score": "Reviewing the most likely suggestions first"}
+REVIEW_OTHER_ORDER = {"position": "most likely first", "score": "reading order"}  # what the order key switches to
 ACCEPTED = "Accepted: {code} → {quote}"
 ACCEPTED_EXISTING = "Accepted: {code} was already coded there; the suggestion now points at that coding"
 ALSO_CODED = " (also coded: {codes})"

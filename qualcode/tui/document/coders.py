@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 MY_MARK = "▌"
-OTHER_MARKS = ("┃", "╏", "┆", "╎", "│")
+OTHER_MARKS = ("┃", "╏", "║", "╎", "│")  # never ┆: the margin mark of a pending suggestion
 
 
 @dataclass(frozen=True, slots=True)

@@ -183,6 +183,12 @@ class CodingScreen(CodingCoders, QualcodeScreen):
 
     def on_resize(self, event: events.Resize) -> None:
         self.tree.set_compact(event.size.width < COMPACT_BELOW)
+        self.call_after_refresh(self.suggestions.show_panel)  # its reason wrapped to the new width
+
+    @property
+    def panel_width(self) -> int:
+        main = self.query_one("#coding-main")
+        return main.size.width - 2  # the review panel's padding
 
     def go_to(self, start: int, end: int) -> None:
         """Select ``[start, end)`` (e.g. a segment chosen in the retrieval screen)."""

@@ -53,6 +53,7 @@ OVERLAY = "suggestions"
 CURRENT = "review"
 MARK = "┆"  # the margin mark of a line with a pending suggestion
 CURRENT_MARK = "▶"
+WHY_LINES = 3  # the reason is wrapped onto at most this many lines of the panel, the last cut with "…"
 DECISIONS = ("accept", "reject", "skip", "previous", "other_code", "order")
 ORDERS = ("position", "score")  # reading order, or the most likely first
 
@@ -83,6 +84,10 @@ class SuggestionHost(Protocol):
 
     def show_panel(self, panel: Text | None) -> None:
         """Show the review panel (None: hide it) and update the footer's keys."""
+
+    @property
+    def panel_width(self) -> int:
+        """How many cells a line of the review panel has (its reason is wrapped to it)."""
 
     def follow_code(self, code_id: str) -> None:
         """Show this code's definition (unless the user is browsing the code list)."""
@@ -328,7 +333,9 @@ class SuggestionReview:
         head.append(f"  {row.suggester}", style="dim")
         if row.score is not None:
             head.append(" · " + S.SUGGESTION_SCORE.format(score=row.score), style="dim")
-        why = Text(S.REVIEW_WHY.format(reason=row.reason or "-"), style="italic", no_wrap=True, overflow="ellipsis")
+        why = wrapped(
+            Text(S.REVIEW_WHY.format(reason=row.reason or "-"), style="italic"), self.host.panel_width, WHY_LINES, self.app
+        )
         key = self.app.key_of
         if self.awaiting_code:
             keys = Text(no_wrap=True, overflow="ellipsis", style="bold")
@@ -343,10 +350,13 @@ class SuggestionReview:
                     previous=key("review_previous"),
                     other=key("review_other_code"),
                     stop=key("back"),
+                    order=key("review_order"),
+                    other_order=S.REVIEW_OTHER_ORDER[self.order],
                 )
             )
             keys.append(" │ " + S.REVIEW_TALLY.format(**self.tally))
-        # One Text: each line is cut with an ellipsis on its own (no_wrap), never wrapped.
+        # One Text: the first and last line are cut with an ellipsis on their own (no_wrap); the
+        # reason, what one decides by, comes wrapped to the panel's width.
         self.host.show_panel(Text("\n", no_wrap=True, overflow="ellipsis").join([head, why, keys]))
         self.host.follow_code(row.code_id)  # its definition in the details panel, to decide by
 
@@ -466,3 +476,16 @@ class SuggestionReview:
             self._go(self.by_id[row.id])
         else:
             self.reveal(row)
+
+
+def wrapped(text: Text, width: int, most: int, app: QualcodeApp) -> Text:
+    """``text`` wrapped to ``width`` cells on at most ``most`` lines, the last cut with "…" if it goes on."""
+    width = max(width, 10)
+    lines = list(text.wrap(app.console, width))
+    for line in lines:
+        line.rstrip()  # the space a line was broken at
+    if len(lines) > most:
+        last = Text(" ").join(lines[most - 1 :])
+        last.truncate(width, overflow="ellipsis")
+        lines = [*lines[: most - 1], last]
+    return Text("\n").join(lines)

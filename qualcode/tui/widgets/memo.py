@@ -90,7 +90,7 @@ class MemoModal(ModalScreen[str | None]):
     MemoModal TextArea { height: 8; }
     MemoModal .memo--help { color: $text-muted; margin-top: 1; }
     MemoModal .memo--discard { color: $warning; text-style: bold; margin-top: 1; }
-    MemoModal .memo--restored { color: $warning; margin-bottom: 1; width: 100%; }
+    MemoModal .memo--restored { color: $warning; margin-bottom: 1; }
     """
 
     def __init__(
@@ -281,6 +281,6 @@ def open_transcript_memo(app: QualcodeApp, store: Store, tid: int, flash: Callab
         draft=transcripts.draft(tid),
         keep=lambda text: transcripts.keep_draft(tid, text, wait=False),
         drop=lambda text: transcripts.drop_draft(tid, text, wait=False),
-        write=lambda text: transcripts.set_memo(tid, text, was=memo),
+        write=lambda text: app.broadcast(app.history.set_transcript_memo(tid, text, was=memo)),  # Ctrl+Z takes it back
         saved=lambda text: flash((S.TRANSCRIPT_MEMO_SAVED if text else S.TRANSCRIPT_MEMO_CLEARED).format(name=name)),
     )
