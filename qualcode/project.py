@@ -444,6 +444,16 @@ class Project:
         self.on_lock_wait: Callable[[str], None] | None = None
         # What opening the store found and could not set right (the CLI prints them).
         self.warnings: list[str] = []
+        self._copy: Path | None = None  # see read_copy
+
+    @classmethod
+    def read_copy(cls, root: Path, copy: Path) -> Project:
+        """The project at ``root`` read through a copy of its database made at ``copy`` (another
+        coder's, merged from): their files are never written -- not upgraded, not their journal
+        mode, no codebook change finished for them -- and messages still name their file."""
+        project = cls(root)
+        project._copy = copy
+        return project
 
     @classmethod
     def open(cls, root: Path | None = None) -> Project:
@@ -497,6 +507,8 @@ class Project:
 
     @cached_property
     def store(self) -> Store:
+        if self._copy is not None:
+            return Store.copy_of(self.db_path, self._copy)
         store = Store(self.db_path)
         try:
             self._finish_codebook_change(store)
@@ -507,7 +519,7 @@ class Project:
 
     def new_store(self) -> Store:
         """A second connection, for a worker thread."""
-        return Store(self.db_path)
+        return Store(self.db_path if self._copy is None else self._copy)
 
     def awaits_first_import(self) -> bool:
         """True when the store has had no transcripts yet and transcripts/ holds files (not

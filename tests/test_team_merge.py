@@ -211,3 +211,44 @@ def test_team_merge_cli_reports_and_lists_aside(copies):
     assert result.exit_code == 1 and "this project itself" in result.stderr
     listed = runner.invoke(main, ["--project", str(anna), "merge", "--aside", "--format", "csv"])
     assert listed.exit_code == 0 and listed.stdout.startswith("transcript,start,end,code,coder,reason")
+
+
+def _files(root):
+    import hashlib
+
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def test_team_merge_leaves_the_other_coders_folder_as_it_was(copies):
+    """Merging reads their database through a copy: not one byte of their folder changes (it was
+    upgraded to this qualcode's schema and switched to WAL, so their older qualcode refused it)."""
+    import gc
+    import sqlite3
+
+    anna, bram = copies
+    gc.collect()  # the fixture's CLI runs leave their connections to the collector
+    conn = sqlite3.connect(bram / "qualcode.db")  # as a database written by another SQLite setup
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    before = _files(bram)
+    project = Project.open(anna)
+    try:
+        assert merge_project(project, bram).codings_added == 2
+    finally:
+        project.close()
+    assert _files(bram) == before
+    assert codings(anna)[1:] == [
+        ("bram", "kracht", "De ouders hebben veel eigen kracht.", None),
+        ("bram", "rol", "Wij verwachten dat ze ons serieus nemen.", "duidelijk"),
+    ]
+
+
+def test_team_merge_names_their_file_when_it_is_damaged(copies):
+    anna, bram = copies
+    (bram / "qualcode.db").write_bytes(b"SQLite format 3\x00" + b"\x07" * 4000)
+    result = CliRunner().invoke(main, ["--project", str(anna), "merge", str(bram)])
+    assert result.exit_code != 0
+    assert str(bram / "qualcode.db") in result.output.replace("\n", "")
+    assert "qualcode-merge-" not in result.output and "Traceback" not in result.output

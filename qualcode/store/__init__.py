@@ -99,8 +99,8 @@ __all__ = [
 class Store:
     """A connection to one project database, with a repository per kind of data."""
 
-    def __init__(self, path: Path | str = ":memory:") -> None:
-        self._db = Database(path)
+    def __init__(self, path: Path | str = ":memory:", *, database: Database | None = None) -> None:
+        self._db = database if database is not None else Database(path)
         try:
             migrations.migrate(self._db, after=_after_migration)
         except BaseException:
@@ -116,9 +116,16 @@ class Store:
         self.exchange = ExchangeStore(self._db)
         self.trash = TrashStore(self._db)
 
+    @classmethod
+    def copy_of(cls, source: Path, target: Path) -> Store:
+        """A store on a copy of the database ``source`` made at ``target`` (see
+        :meth:`Database.copy_of`): ``source`` itself is never written."""
+        return cls(database=Database.copy_of(source, target))
+
     @property
     def path(self) -> str:
-        return self._db.path
+        """The database's file as messages name it."""
+        return self._db.shown
 
     @property
     def commits(self) -> int:

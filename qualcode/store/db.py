@@ -121,8 +121,11 @@ MISSING_PARTS = ("no such table", "no such column", "no such index")
 class Database:
     """One SQLite connection with the project's settings and one transaction manager."""
 
-    def __init__(self, path: Path | str = ":memory:") -> None:
+    def __init__(self, path: Path | str = ":memory:", *, shown: Path | str | None = None) -> None:
         self.path = str(path)
+        # The file messages name: another one than ``path`` for a copy read in its place
+        # (a coder's database merged from, see :func:`copy_database`).
+        self.shown = str(shown) if shown is not None else self.path
         self.read_only: str | None = None  # "file" or "folder" when opened read-only
         memory = self.path == ":memory:"
         if not memory:
@@ -140,8 +143,8 @@ class Database:
             self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.DatabaseError as exc:
             if "malformed" in str(exc):  # a SQLite file, damaged (e.g. cut short)
-                raise error(STORE_DAMAGED, path=self.path, name=Path(self.path).name, reason=exc) from None
-            raise error(STORE_UNREADABLE, path=self.path, reason=exc) from None
+                raise error(STORE_DAMAGED, path=self.shown, name=Path(self.shown).name, reason=exc) from None
+            raise error(STORE_UNREADABLE, path=self.shown, reason=exc) from None
         self._depth = 0
         # Transactions committed on this connection: a file staged to go with one (the codebook,
         # see codebook.staged_codebook) is put in place once it committed, even on Ctrl-C.
@@ -164,6 +167,30 @@ class Database:
 
     def close(self) -> None:
         self.conn.close()
+
+    @classmethod
+    def copy_of(cls, source: Path, target: Path) -> Database:
+        """A copy of the database ``source`` made at ``target`` (SQLite's online backup API,
+        ``source`` read without being written: no upgrade, no change of its journal mode) and
+        opened; its messages name ``source``. For reading another coder's project, whose file is
+        theirs: merging from it must leave it as it was (their qualcode may be older)."""
+        _refuse_special_file(str(source))
+        if not source.is_file():
+            raise error(STORE_UNREADABLE, path=source, reason="no such file")
+        try:
+            conn = cls._connect_read_only(source)
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                copy = sqlite3.connect(str(target))
+                try:
+                    conn.backup(copy)
+                finally:
+                    copy.close()
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as exc:
+            raise damage_error(exc, str(source)) or error(STORE_UNREADABLE, path=source, reason=exc) from None
+        return cls(target, shown=source)
 
     def backup_to(self, path: Path) -> None:
         """Copy the whole database to a new file ``path`` (SQLite's online backup API)."""
@@ -304,10 +331,10 @@ class Database:
     def check_writable(self, action: str) -> None:
         """Raise the read-only error (naming ``action``) if this database may not be written."""
         if self.read_only:
-            raise error(STORE_READ_ONLY, path=self.path, what=self.read_only, action=action)
+            raise error(STORE_READ_ONLY, path=self.shown, what=self.read_only, action=action)
 
     def _translated(self, exc: sqlite3.DatabaseError) -> Exception:
-        damaged = damage_error(exc, self.path)
+        damaged = damage_error(exc, self.shown)
         if damaged is not None:
             return damaged
         if not isinstance(exc, sqlite3.OperationalError):
@@ -315,7 +342,7 @@ class Database:
         text = str(exc).lower()
         if "readonly" in text or "read-only" in text:
             what = read_only_reason(Path(self.path)) or "file"
-            return error(STORE_READ_ONLY, path=self.path, what=what, action="save changes")
+            return error(STORE_READ_ONLY, path=self.shown, what=what, action="save changes")
         if "locked" in text or "busy" in text:
-            return error(STORE_BUSY, path=self.path, seconds=int(BUSY_TIMEOUT))
+            return error(STORE_BUSY, path=self.shown, seconds=int(BUSY_TIMEOUT))
         return exc

@@ -541,11 +541,11 @@ def pending(db: Database, schema: list[tuple[str, str]] | None = None) -> list[s
         # program's: its migrations are not "newer", and ours would be written on top of its data.
         other = KINDS.get(done[0], "")
         reason = f"it is {other}" if other else f"its schema ({done[0]}, ...) is not qualcode's"
-        raise error(STORE_FOREIGN, path=db.path, kind=KINDS.get(first, "a qualcode database"), reason=reason)
+        raise error(STORE_FOREIGN, path=db.shown, kind=KINDS.get(first, "a qualcode database"), reason=reason)
     known = {name for name, _ in schema}
     for name in done:
         if name not in known:
-            raise error(STORE_NEWER, path=db.path, name=name)
+            raise error(STORE_NEWER, path=db.shown, name=name)
     return [name for name, _ in schema if name not in done]
 
 
@@ -557,7 +557,7 @@ def _refuse_other_tables(db: Database, kind: str) -> None:
     tables = [r[0] for r in db.execute(sql)]
     if tables:
         reason = f"it holds tables ({first_of(tables, 5)}) but not the record of changes every qualcode database has"
-        raise error(STORE_FOREIGN, path=db.path, kind=kind, reason=reason)
+        raise error(STORE_FOREIGN, path=db.shown, kind=kind, reason=reason)
 
 
 def migrate(db: Database, after=None, schema: list[tuple[str, str]] | None = None) -> list[str]:
@@ -571,7 +571,7 @@ def migrate(db: Database, after=None, schema: list[tuple[str, str]] | None = Non
     todo = pending(db, schema)
     if todo and db.read_only:
         # Not STORE_READ_ONLY: its "browsing and exports work as they are" is not so here.
-        raise error(STORE_READ_ONLY_UPGRADE, path=db.path, what=db.read_only, names=", ".join(todo))
+        raise error(STORE_READ_ONLY_UPGRADE, path=db.shown, what=db.read_only, names=", ".join(todo))
     conn = db.conn
     for name, sql in schema:
         if name not in todo:

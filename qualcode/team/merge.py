@@ -133,12 +133,15 @@ def _opened(project: Project, other: Path, as_coder: str | None) -> Iterator[tup
         raise error(MERGE_NO_DATABASE, path=other, name=DB_NAME)
     if other.resolve() == project.root:
         raise error(MERGE_SAME_PROJECT, path=other)
-    theirs = Project.open(other)
-    try:
-        theirs.codebook  # noqa: B018 - load and check it now: a broken codebook stops the merge here
-        yield theirs, report
-    finally:
-        theirs.close()
+    # Read through a copy: their database is theirs (an older qualcode of theirs could no longer
+    # open it once upgraded here), and a folder they only let us read merges as well.
+    with tempfile.TemporaryDirectory(prefix="qualcode-merge-") as tmp:
+        theirs = Project.read_copy(other, Path(tmp) / DB_NAME)
+        try:
+            theirs.codebook  # noqa: B018 - load and check it now: a broken codebook stops the merge here
+            yield theirs, report
+        finally:
+            theirs.close()
 
 
 def _match_transcripts(project: Project, theirs: Project, result: TeamMergeResult) -> dict[int, int | str]:
