@@ -109,3 +109,11 @@ def test_a_gold_mark_may_span_a_subtitle_line_break(tmp_path):
     [gold] = read_gold_folder(tmp_path)
     assert [(s.category, s.text) for s in gold.spans] == [("person", "Senait\nGebremeskel"), ("place", "Heule")]
 
+
+def test_two_parts_of_one_name_side_by_side_get_one_pseudonym():
+    from qualcode.pseudonymise.apply import replace_names
+    from qualcode.store.key import EntityRow
+
+    people = [EntityRow(1, "person", "Senait Gebremeskel", "[persoon 1]", 1, False)]
+    assert replace_names("Mevrouw Gebremeskel Senait kwam.", people)[0] == "Mevrouw [persoon 1] kwam."
+    assert replace_names("Senait, Senait Gebremeskel.", people)[0] == "[persoon 1], [persoon 1]."  # a comma parts them
