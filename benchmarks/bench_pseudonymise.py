@@ -54,6 +54,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD = REPO / "tests" / "data" / "pseudo"
+GOLD_SETS = ("tuning", "heldout", "heldout2", "heldout3")
 
 
 def _progress(done: int, total: int, what: str) -> None:
@@ -132,7 +133,7 @@ def quality() -> None:
 
     context = DetectionContext.build(vocabulary=codebook_vocabulary(load_codebook(REPO / "codebooks" / "samenwerking.yaml")))
     detector = engine.DeduceDetector(engine.load(_progress))
-    for folder in ("tuning", "heldout", "heldout2"):
+    for folder in GOLD_SETS:
         golds = read_gold_folder(GOLD / folder)
         ev = evaluate(
             golds,
@@ -209,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--words", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=3, help="runs of each; the fastest per transcript counts")
     parser.add_argument("--evaluate", action="store_true", help="also report precision and recall on the gold interviews")
+    parser.add_argument("--quality-only", action="store_true", help="report precision and recall only (no throughput)")
     parser.add_argument("--export", type=Path, metavar="PROJECT", help="time the exports of PROJECT instead")
     parser.add_argument("--decide", type=Path, metavar="PROJECT", help="time accept/reject of many ids in PROJECT instead")
     parser.add_argument("--ids", type=int, default=2000, help="pending candidates to decide at once (with --decide)")
@@ -219,6 +221,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.export:
         exports(args.export.resolve(), args.rounds)
+        return 0
+    if args.quality_only:
+        quality()
         return 0
     throughput(args.transcripts, args.words, args.rounds)
     if args.evaluate:

@@ -195,7 +195,7 @@ class _Names:
         names, pseudonyms = self.get()
         found = names.find(text)
         reps = [Replacement(c.start, c.end, pseudonyms[" ".join(c.text.split()).casefold()]) for c in found]
-        return replace_all(text, reps), [c.text for c in found]
+        return replace_all(text, _joined(text, reps)), [c.text for c in found]
 
 
 class _ByName:
@@ -284,7 +284,7 @@ def find_replacements(
     pattern, pseudonyms = names.get()
     for c in pattern.find_within(text, _outside_turns(turns, len(text))):
         reps.append(Replacement(c.start, c.end, pseudonyms[c.text.casefold()]))
-    return _without_overlaps(sorted(reps, key=lambda r: (r.start, -r.end)))
+    return _joined(text, _without_overlaps(sorted(reps, key=lambda r: (r.start, -r.end))))
 
 
 def moved_turns(turns: list[TurnRow], mapper: OffsetMapper, names: _Names) -> list[TurnRow] | None:
@@ -312,6 +312,23 @@ def _outside_turns(turns: list[tuple[int, int]], length: int) -> list[tuple[int,
     if length > reach:
         stretches.append((reach, length))
     return stretches
+
+
+_SPACE_BETWEEN = re.compile(r"[ \t]*\n?[ \t]*")
+
+
+def _joined(text: str, reps: list[Replacement]) -> list[Replacement]:
+    """``reps`` (in order, none overlapping) with the parts of one name side by side made one:
+    "Gebremeskel Senait" (surname first) or "Senait" at a subtitle line's end and
+    "Gebremeskel" below were "[persoon 1] [persoon 1]", which tells the name had two parts."""
+    out: list[Replacement] = []
+    for r in reps:
+        last = out[-1] if out else None
+        if last is not None and last.pseudonym == r.pseudonym and _SPACE_BETWEEN.fullmatch(text, last.end, r.start):
+            out[-1] = Replacement(last.start, r.end, r.pseudonym)
+        else:
+            out.append(r)
+    return out
 
 
 def _without_overlaps(reps: list[Replacement]) -> list[Replacement]:

@@ -151,7 +151,7 @@ def recased(text: str, region: Region, known: dict[str, str] | None = None) -> s
             if f in known:
                 up[i] = True
                 place[i] = known[f] == "place"
-            elif len(f) > 2 and _listed_name(f):
+            elif len(f) > 2 and _listed_name(f) and not (i and folded[i - 1] == "ik" and _first_person(f)):
                 up[i] = True
                 place[i] = f not in name_words()
         for i, f in enumerate(folded):
@@ -166,9 +166,12 @@ def recased(text: str, region: Region, known: dict[str, str] | None = None) -> s
             elif f in _PLACE_BEFORE:
                 # "uit nador", "in de afrikaanderwijk" (not "in het sorteercentrum")
                 j = i + 1 + (i + 1 < len(words) and folded[i + 1] in {"de", "het"})
-                if j < len(words) and len(folded[j]) > 3 and not _plain(folded[j]) and folded[j] not in TITLES:
-                    up[j] |= not _compound(folded[j])
-                    place[j] = up[j]
+                if j < len(words) and len(folded[j]) > 3 and folded[j] not in TITLES:
+                    # A listed place that English has too is one here: "in rotterdam".
+                    listed = len(folded[j]) >= 6 and folded[j] in place_names() and not _dutch(folded[j])
+                    if listed or not _plain(folded[j]):
+                        up[j] |= listed or not _compound(folded[j])
+                        place[j] = up[j]
             elif f in {"al", "el"} and i + 1 < len(words) and len(folded[i + 1]) > 3 and not _dutch(folded[i + 1]):
                 up[i + 1] = True  # an Arabic article before a name: "el idrissi", "al baraka"
             if f in _KIND_BEFORE or _KIND_END.fullmatch(f):
@@ -213,12 +216,26 @@ def _mark_name_after(folded: list[str], up: list[bool], i: int) -> None:
         up[j] = True
 
 
+def _first_person(word: str) -> bool:
+    """A verb as "ik" says it: "ken" (kennen), "werk" (werken): "ik ken niemand" names no Ken."""
+    return ordinary_word(word + "en") or ordinary_word(word + word[-1] + "en")
+
+
 _DOUBLED_VOWEL = re.compile(r"(aa|ee|oo|uu)(?=[^aeiou]$)")
+
+
+# Past tenses of strong verbs the tables lack: "hatice kwam hier binnen" holds no surname.
+_STRONG_PAST = frozenset(
+    "kwam kwamen zaten nam namen gaven moest moesten wist wisten vroeg vroegen sliep sliepen hing hingen "
+    "viel vielen hield hielden riep riepen trok trokken sloeg sloegen zweeg droeg droegen".split()
+)
 
 
 def _verb_form(word: str) -> bool:
     """A verb the tables have only as its infinitive: "werkt" (werken), "speelt" (spelen),
-    "wordt" (worden): "saba werkt zij ook" holds no surname."""
+    "wordt" (worden): "saba werkt zij ook" holds no surname; a strong verb's past ("kwam")."""
+    if word in _STRONG_PAST:
+        return True
     if len(word) < 4 or not word.endswith("t"):
         return False
     stem = word[:-1]

@@ -511,6 +511,10 @@ def label_names(turns: Iterable[Turn]) -> set[str]:
     return names
 
 
+# A first name made of a particle and a name: "abu Rami" (father of Rami), "Umm Khalid".
+_FATHER_OF = frozenset({"abu", "abou", "umm", "oum", "ibn", "bint"})
+
+
 @dataclass(slots=True)
 class KnownNames:
     """Names the project or the transcript tells us about, by category, and words never to flag."""
@@ -533,6 +537,13 @@ class KnownNames:
         words = full.split()
         while len(words) > 2 and _INITIAL.fullmatch(words[0]):
             words = words[1:]  # "A. Derya Yilmaz": Derya Yilmaz
+        if len(words) > 1 and words[0].casefold() in _FATHER_OF:
+            # "abu Rami", "Abu Bakr Ouahabi": the particle and the word after it are one first
+            # name; neither alone is this person ("abu" is anyone's, "Rami" is his son).
+            if len(words) > 2:
+                self.add(" ".join(words[:2]), "person")
+                self.add(" ".join(words[2:]), "person")
+            return
         if len(words) > 1:
             # "De Smet", "van Dijk": a surname with its interfix (never "De" or "van" alone).
             rest = words if words[0].casefold() in INTERFIXES else words[1:]

@@ -45,7 +45,7 @@ from .context import (
     proper_nouns,
     subject_follows,
 )
-from .patterns import HOUSE_NUMBER, POSTCODE_PATTERNS, SERVICE_NUMBER, STREET, find_patterns
+from .patterns import AGE_AFTER_NAME, HOUSE_NUMBER, POSTCODE_PATTERNS, SERVICE_NUMBER, STREET, find_patterns
 from .words import (
     FUNCTION_WORDS,
     INTERFIXES,
@@ -438,7 +438,13 @@ def detect(
     ctx = context.for_transcript(turns, attributes or {})
     lower = caseless_part(text, region)
     if lower is None:
-        return _detect(text, region, ctx, detector)
+        # A line break inside a turn ends no sentence (a subtitle cue's lines, a wrapped
+        # line): detection reads it as a space ("mijn dochter\nLuwam", "Senait\nGebremeskel"
+        # is one name). Same length: the offsets hold; the text's own characters are reported.
+        joined = _join_lines(text, region)
+        if joined is text:
+            return _detect(text, region, ctx, detector)
+        return [replace(c, text=text[c.start : c.end]) for c in _detect(joined, region, ctx, detector)]
     # Read a copy with the names capitalised (same length: offsets hold), report the text's own
     # words. The names the project and the labels know are names there too ("yonas" of the
     # label "Yonas Tesfamariam").
@@ -456,6 +462,32 @@ def detect(
     return [replace(c, text=text[c.start : c.end]) for c in found]
 
 
+_LONE_BREAK = re.compile(r"(?:(?<=[^\W\d_A-Z])|(?<=[^\W\d_A-Z],))[ \t]*\n(?![ \t]*\n)[ \t]*(?P<next>[^\W\d_][\w'’-]*)")
+
+
+_WORD_BEFORE = re.compile(r"[^\W\d_][\w'’-]*,?$")
+
+
+def _join_lines(text: str, region: Region) -> str:
+    """``text`` with each single line break inside a turn that falls inside a sentence made
+    a space: after a word in lower case (or its comma), before a word in lower case or a
+    capitalised one that is no Dutch word ("dochter\nLuwam", "buurvrouw,\nAbrehet"). A
+    blank line, a line after a capitalised word ("Balkenende\nNederland", speech without
+    punctuation) or before "Het" stays. ``text`` itself when nothing changes."""
+    chars: list[str] | None = None
+    for start, end in region.spans:
+        for m in _LONE_BREAK.finditer(text, start, end):
+            word = m.group("next")
+            before = _WORD_BEFORE.search(text, max(start, m.start() - 40), m.start() + 1)
+            if before is None or not before.group()[0].islower():
+                continue  # "Balkenende\nNederland": a name may end a line of speech without punctuation
+            if word[0].isupper() and word.casefold() in dutch_words():
+                continue
+            chars = chars or list(text)
+            chars[text.index("\n", m.start(), m.start("next"))] = " "
+    return text if chars is None else "".join(chars)
+
+
 def _detect(text: str, region: Region, ctx: DetectionContext, detector: Detector | None) -> list[Candidate]:
     raw: list[Candidate] = []
     if detector is not None:
@@ -467,7 +499,77 @@ def _detect(text: str, region: Region, ctx: DetectionContext, detector: Detector
     placeholders = [m.span() for m in _PLACEHOLDER.finditer(text)]
     kept = [c for c in raw if _keep(c, text, region, ctx, placeholders)]
     kept.extend(r for r in _repeats(text, kept, region, ctx) if _keep(r, text, region, ctx, placeholders))
-    return _house_numbers(text, region, _harmonise(_resolve(kept), text))
+    return _house_numbers(
+        text, region, _ages_after_names(text, region, _join_names(text, region, _harmonise(_resolve(kept), text)))
+    )
+
+
+def _ages_after_names(text: str, region: Region, found: list[Candidate]) -> list[Candidate]:
+    """``found`` and the ages said after a person's name between commas: "Sayed, negentien,
+    hij is", "Mohammed Bin Salem voluit, zeventien." (a bare number anywhere else is none)."""
+    out: list[Candidate] = []
+    for i, c in enumerate(found):
+        out.append(c)
+        if c.category != "person" or (m := AGE_AFTER_NAME.match(text, c.end)) is None:
+            continue
+        if not region.contains(*m.span("age")) or (i + 1 < len(found) and found[i + 1].start < m.end("age")):
+            continue
+        out.append(Candidate(*m.span("age"), "age", m.group("age"), "pattern"))
+    return out
+
+
+# Particles of Arabic, Berber and Mauritanian names: "abu Rami", "Mohammed bin Salem",
+# "Yusuf ould Brahim", "Rasha al-Hamwi", "Umm Khalid".
+_PARTICLE = r"(?:abu|abou|umm|oum|ibn|bin|ben|bint|ould|wuld|ait|al|el)"
+_PARTICLE_BEFORE = re.compile(r"(?<![\w-])(?:abu|abou|umm|oum|ibn|bint|ould)[ \t]+$", re.I)
+_NAME_AFTER = re.compile(rf"[ \t]+(?:{_PARTICLE}[ \t]+[A-Z][\w'’-]+|(?:al|el|as|ad|ash|an|ar|at|az|ud|ul)-[A-Z][\w'’]+)", re.I)
+_BETWEEN_PARTS = re.compile(rf"[ \t]+(?:{_PARTICLE}[ \t]+)?$", re.I)
+_LINE_BETWEEN = re.compile(r"[ \t]*\n[ \t]*$")  # "Senait\nGebremeskel": a subtitle line broke the name
+
+
+def _join_names(text: str, region: Region, found: list[Candidate]) -> list[Candidate]:
+    """A person's name whole: with the particle before it ("abu Rami") or after it with the
+    next name ("Rasha al-Hamwi", "Yusuf ould Brahim"), and two names side by side ("Senait
+    Gebremeskel" found as two) as one -- else "abu [persoon 1]" tells who, and one person
+    gets two pseudonyms."""
+    out: list[Candidate] = []
+    for original in found:
+        c = original
+        if c.category == "person":
+            m = _PARTICLE_BEFORE.search(text, max(0, c.start - 8), c.start)
+            if m and region.contains(m.start(), c.end):
+                c = Candidate(m.start(), c.end, c.category, text[m.start() : c.end], c.source)
+            m = _NAME_AFTER.match(text, c.end)
+            if m and region.contains(c.start, m.end()):
+                c = Candidate(c.start, m.end(), c.category, text[c.start : m.end()], c.source)
+        last = out[-1] if out else None
+        if last is not None and c.start < last.end:
+            if last.category != "person":
+                out.append(original)  # the particle is another name's: this one stays as found
+            elif c.end > last.end:
+                out[-1] = Candidate(last.start, c.end, "person", text[last.start : c.end], last.source)
+            continue
+        prev = last
+        if (
+            prev is not None
+            and "person" in (prev.category, c.category)
+            and {prev.category, c.category} <= _NAMES
+            and (
+                _BETWEEN_PARTS.fullmatch(text, prev.end, c.start)
+                or (c.category == "person" and _LINE_BETWEEN.fullmatch(text, prev.end, c.start))
+            )
+            and _first_or_person(prev)
+            and region.contains(prev.start, c.end)
+        ):
+            out[-1] = Candidate(prev.start, c.end, "person", text[prev.start : c.end], prev.source)
+            continue
+        out.append(c)
+    return out
+
+
+def _first_or_person(c: Candidate) -> bool:
+    """A person, or a first name found as something else ("Hilde" of "Hilde Deconinck")."""
+    return c.category == "person" or c.text.casefold() in first_names()
 
 
 def _house_numbers(text: str, region: Region, found: list[Candidate]) -> list[Candidate]:

@@ -16,7 +16,8 @@ from pathlib import Path
 from ..ingest import read_transcript
 from ..model import Transcript
 
-MARK = re.compile(r"\{\{(.+?)\|([a-z]+)\}\}")
+# A mark may cross a line break: a subtitle line that breaks a name ("{{Senait\nGebremeskel|person}}").
+MARK = re.compile(r"\{\{([^{}|]+?)\|([a-z]+)\}\}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,4 +59,4 @@ def read_gold(path: Path) -> GoldTranscript:
 
 def read_gold_folder(folder: Path) -> list[GoldTranscript]:
     """Every marked transcript in ``folder``, by name."""
-    return [read_gold(p) for p in sorted(folder.iterdir()) if p.suffix in {".txt", ".md", ".vtt"}]
+    return [read_gold(p) for p in sorted(folder.iterdir()) if p.suffix in {".txt", ".md", ".vtt", ".srt"}]

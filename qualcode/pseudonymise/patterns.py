@@ -55,7 +55,7 @@ AGE_AT = [
             f" {verb} ",
             re.compile(
                 # "was ik zeventien": the subject after the verb
-                rf"{verb}\s+(?:(?:ik|hij|ze|zij)\s+)?(?:nu\s+|pas\s+|net\s+|bijna\s+|al\s+|ongeveer\s+|inmiddels\s+)?"
+                rf"{verb}\s+(?:(?:ik|hij|ze|zij)\s+)?(?:(?:nu|pas|net|bijna|al|ongeveer|inmiddels|toen|destijds|daar|ook|zelf)\s+)?"
                 rf"(?P<age>{NUMBER}(?:\s+(?:jaar|maanden|maand|weken)(?:\s+oud)?)?){_AFTER_AGE}",
                 re.I,
             ),
@@ -81,6 +81,22 @@ AGE_BEFORE = [
     # "15 jaar oud", "zes maanden oud"
     (" oud", re.compile(rf"\b(?P<age>{NUMBER}\s+(?:jaar|maanden)\s+oud)\b", re.I)),
 ]
+
+AGE_LIST_NEXT = re.compile(
+    rf",?\s+(?:of\s+)?(?P<age>{NUMBER}(?:\s+jaar)?)\b(?=\s*(?:[.,;:!?)]|$|\s(?:en|maar|ze|zij|hij|die)\b))", re.I
+)
+# An age said after a name, between commas: "Sayed, negentien, hij is", "Mo, zeventien."
+AGE_AFTER_NAME = re.compile(rf"(?:[ \t]+(?:voluit|dus|toen|nu))?,[ \t]+(?P<age>{NUMBER}(?:[ \t]+jaar)?)(?=[ \t]*[,.;)])", re.I)
+
+# A hospital or school named by its acronym and name ("AZ Groeninge", "ZNA Middelheim",
+# "ROC Mondriaan", "UZ Gent") or by an acronym of its own ("UZA", "UMCG"): it points to
+# where someone is treated or taught. (The kinds alone, "het ROC", "een AZ", are no one's.)
+ACRONYM_KINDS = ("AZ ", "UZ ", "ZNA ", "GZA ", "ROC ", "UMC ", "MUMC", "OLV ", "HZA ")
+ACRONYM_ORGANISATION = re.compile(
+    r"\b(?:(?:AZ|UZ|ZNA|GZA|ROC|UMC|OLV|HZA)[ \t]+(?:(?:de|het|van|Sint)[ \t-]+)?[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?"
+    r"|(?:UZA|UMCG|LUMC|UMCU|MUMC\+?|VUmc|AMC|OLVG|ZOL|UZB|GZA|ZNA|AZMM)\b)"
+)
+ACRONYM_NAMES = ("UZA", "UMCG", "LUMC", "UMCU", "MUMC", "VUmc", "AMC", "OLVG", "ZOL", "UZB", "GZA", "ZNA", "AZMM")
 
 _MONTHS = (
     r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
@@ -279,6 +295,10 @@ def find_patterns(text: str) -> list[Candidate]:
             out.append(Candidate(start, end, category, text[start:end], "pattern"))
 
     lower = text.lower()
+    for i in _occurrences(text, ACRONYM_KINDS + ACRONYM_NAMES):
+        m = ACRONYM_ORGANISATION.match(text, i)
+        if m and (i == 0 or not text[i - 1].isalnum()):
+            add(*m.span(), "organisation")
     for needle, pattern, before in AGE_AT:
         for i in _occurrences(lower, (needle,)):
             m = pattern.match(text, i + needle.startswith(" "))
@@ -288,6 +308,11 @@ def find_patterns(text: str) -> list[Candidate]:
         for lo, hi in _windows(_occurrences(lower, (needle,)), 40, 12, size):
             for m in pattern.finditer(text, lo, hi):
                 add(*m.span("age"), "age")
+    # The next age of a list: "die zijn twintig, tweeëntwintig", "hij is negen of tien".
+    for c in [c for c in out if c.category == "age"]:
+        m = AGE_LIST_NEXT.match(text, c.end)
+        if m:
+            add(*m.span("age"), "age")
     for lo, hi in _windows(_occurrences(lower, MONTH_NAMES), 40, 56, size):
         for m in DATE_WORDS.finditer(text, lo, hi):
             add(*m.span(), "date")
