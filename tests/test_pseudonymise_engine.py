@@ -38,6 +38,42 @@ def test_engine_build_reports_each_table_and_saves_the_cache(monkeypatch, tmp_pa
     assert all(total == 4 for _, total, _ in steps)
     assert "prefix" in steps[1][2] and "first_name" in steps[2][2]
     assert (tmp_path / "cache" / "lookup_structs.pickle").is_file()
+    assert [p.name for p in tmp_path.iterdir()] == ["cache"]  # written beside it and renamed: nothing left over
+
+
+def test_engine_builds_the_tables_again_when_the_cache_file_is_damaged(monkeypatch, tmp_path):
+    """A cache file cut short (a full disk, a build killed before it wrote atomically, two first
+    runs at once) stopped every later `detect` with an EOFError traceback; it is built again."""
+    import gc
+    import pickle
+
+    import deduce
+
+    engine.set_cache_base(tmp_path)
+    monkeypatch.setattr(engine, "_loaded", None)
+    try:
+        cache = engine.cache_dir() / engine.CACHE_FILE
+        cache.parent.mkdir(parents=True)
+        cache.write_bytes(pickle.dumps({"lookup_structs": list(range(1000))})[:100])  # cut short
+        assert engine.tables_built()
+        builds = []
+
+        def build(target, progress):
+            builds.append(target)
+            (target / engine.CACHE_FILE).write_bytes(pickle.dumps({"lookup_structs": ["naam"]}))
+
+        class Loaded:  # deduce.Deduce stands in: it reads the cache as deduce does
+            def __init__(self, lookup_data_path, cache_path):
+                with open(cache_path / engine.CACHE_FILE, "rb") as handle:
+                    self.tables = pickle.load(handle)["lookup_structs"]
+
+        monkeypatch.setattr(engine, "_build_tables", build)
+        monkeypatch.setattr(deduce, "Deduce", Loaded)
+        assert engine.load().tables == ["naam"]
+        assert builds == [engine.cache_dir()]
+    finally:
+        engine.set_cache_base(None)
+        gc.unfreeze()
 
 
 def test_engine_load_leaves_the_lookup_tables_out_of_every_later_collection(monkeypatch):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import gc
 import importlib.metadata
 import logging
+import pickle
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -50,9 +51,16 @@ def set_cache_base(path: Path | None) -> None:
     _cache_override = path
 
 
+CACHE_FILE = Path("cache") / "lookup_structs.pickle"  # in cache_dir(): where deduce keeps its tables
+
+# What reading a damaged cache file raises (cut short by a full disk or a killed build, or not a
+# pickle at all): the tables are built again rather than the command stopping with a traceback.
+_DAMAGED = (EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, KeyError, IndexError, ImportError)
+
+
 def tables_built() -> bool:
     """Whether the lookup tables are already in the cache (loading then takes seconds)."""
-    return (cache_dir() / "cache" / "lookup_structs.pickle").is_file()
+    return (cache_dir() / CACHE_FILE).is_file()
 
 
 def is_loaded() -> bool:
@@ -106,7 +114,22 @@ def _build_tables(target: Path, progress: Progress | None) -> None:
             structs[name] = loader(base_items, tokenizer)
     if progress:
         progress(total - 1, total, "saving the lookup tables to the cache")
-    ls.cache_lookup_structs(lookup_structs=structs, cache_path=target, deduce_version=deduce_version())
+    # Written beside the cache and renamed over it: a process loading the tables meanwhile (the
+    # app and a command, both the first time on a machine) reads the old file or the new one,
+    # never half of one (a half-written file stopped it with an EOFError traceback).
+    import shutil
+    import tempfile
+
+    from ..atomic import put_in_place
+
+    building = Path(tempfile.mkdtemp(prefix=".building-", dir=target))
+    try:
+        ls.cache_lookup_structs(lookup_structs=structs, cache_path=building, deduce_version=deduce_version())
+        written = building / CACHE_FILE
+        (target / CACHE_FILE).parent.mkdir(parents=True, exist_ok=True)
+        put_in_place(written, target / CACHE_FILE)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
 
 
 def load(progress: Progress | None = None) -> Any:
@@ -130,7 +153,11 @@ def load(progress: Progress | None = None) -> Any:
             if progress:
                 progress(0, 1, "loading deduce's lookup tables")
             with paused_collector():
-                _loaded = deduce.Deduce(lookup_data_path=_LOOKUP_LIST_PATH, cache_path=target)
+                try:
+                    _loaded = deduce.Deduce(lookup_data_path=_LOOKUP_LIST_PATH, cache_path=target)
+                except _DAMAGED:
+                    _build_tables(target, progress)  # the cache file is damaged: built again, once
+                    _loaded = deduce.Deduce(lookup_data_path=_LOOKUP_LIST_PATH, cache_path=target)
             # Millions of objects that live as long as the process: out of every later collection
             # (a full one walked them for 13 s, and the collections at exit kept a finished command
             # or a quit app alive for ~40 s; frozen they are freed at exit by reference counting).
