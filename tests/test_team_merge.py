@@ -245,6 +245,20 @@ def test_team_merge_leaves_the_other_coders_folder_as_it_was(copies):
     ]
 
 
+def test_team_merge_leaves_no_log_files_beside_their_database(copies):
+    """Their database in WAL mode (as qualcode writes it), closed: reading it must not leave the
+    empty -wal and -shm files a read-only connection makes."""
+    import gc
+
+    anna, bram = copies
+    gc.collect()  # the fixture's CLI runs leave their connections to the collector
+    before = _files(bram)
+    assert not (bram / "qualcode.db-wal").exists()
+    result = CliRunner().invoke(main, ["--project", str(anna), "merge", str(bram)])
+    assert result.exit_code == 0, result.output
+    assert _files(bram) == before
+
+
 def test_team_merge_names_their_file_when_it_is_damaged(copies):
     anna, bram = copies
     (bram / "qualcode.db").write_bytes(b"SQLite format 3\x00" + b"\x07" * 4000)

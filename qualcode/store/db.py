@@ -177,8 +177,13 @@ class Database:
         _refuse_special_file(str(source))
         if not source.is_file():
             raise error(STORE_UNREADABLE, path=source, reason="no such file")
+        # Read-only; and where no write-ahead log is beside it (closed cleanly: nobody has it
+        # open), as immutable: a read-only connection to a WAL database would leave an empty log
+        # and its index (-wal, -shm) in their folder. A log there is read with the database.
+        wal = source.with_name(source.name + "-wal").exists()
+        uri = f"file:{quote(str(source.resolve()))}?mode=ro" + ("" if wal else "&immutable=1")
         try:
-            conn = cls._connect_read_only(source)
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT)
             try:
                 conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
                 copy = sqlite3.connect(str(target))
