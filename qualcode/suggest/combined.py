@@ -209,6 +209,16 @@ hint) beside a hinted code that is the sentence's nearest 0.448 / 0.494, 0.346 /
 among its nearest 3 0.436 / 0.491, 0.340 / 0.383. The definitions' codebook gains a little
 where the sample's loses: not one lifts both by more than the assignments move them. Left
 out (a new dependency of 19 MB, 33 MB installed, for no gain).
+The same closeness as a veto on rule hits (a hit dropped where its sentence's closeness to
+the code's text is below a percentile of that code's hits), against the same 0.453 / 0.497
+and 0.339 / 0.376: for every code at the 25th and 33rd percentile 0.398 and 0.392 / 0.438
+and 0.434, 0.322 and 0.316 / 0.361 and 0.356 (the rules alone gain precision, 0.32 -> 0.33-
+0.35 and 0.25 -> 0.29-0.30, and lose more recall); per code, chosen by the calibration's
+grid as the model's veto is (none, 25th, 33rd, 50th), 0.452 / 0.494, 0.329 / 0.371; none
+or 25th 0.455 / 0.497, 0.332 / 0.374 (chosen for 3.6 of ~17 codes). The least close third
+of the hits is right about as often (0.22) as dropping a hit needs it to be wrong to lift
+F1 at 0.45: at best even. Left out; closeness costs ~55 ms per 1,000 sentences and ~5 s
+to load once.
 
 Never proposed: non-content sentences (:func:`~qualcode.suggest.segments.is_content`),
 and more than :data:`MAX_PER_TURN` suggestions in one turn (the best ones stay).
