@@ -541,8 +541,7 @@ def training(coded: int, sentences: int = 0, evaluate_too: bool = False) -> None
         plain, rss, notes = evaluation
         print(
             f"  suggest --evaluate's work on {n_sentences:,} sentences: {plain[0]:.1f} s, {plain[1]:.1f} s CPU (aim <= 60 s);"
-            f" peak RSS {rss / 1024:.0f} MiB"
-            + "".join(f"\n    note: {n}" for n in notes)
+            f" peak RSS {rss / 1024:.0f} MiB" + "".join(f"\n    note: {n}" for n in notes)
         )
         return
     print(f"training: {n_coded:,} coded sentences ({n_sentences:,} with the uncoded ones), {n_codes} codes")
