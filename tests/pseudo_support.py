@@ -80,3 +80,25 @@ def make_pseudo_project(root):
     project = Project(root)
     import_paths(project, files, default_coder="test")
     return project
+
+
+def cli(root, *args):
+    """``qualcode [--project ROOT] --coder anna ARGS`` through the CLI's runner."""
+    from click.testing import CliRunner
+
+    from qualcode.cli import main
+
+    return CliRunner().invoke(main, [*(["--project", str(root)] if root else []), "--coder", "anna", *args])
+
+
+def cli_project(tmp_path, monkeypatch, text: str):
+    """A project folder ``studie`` made through the CLI, with one interview ``gesprek`` (``text``)
+    imported; deduce stands in with a detector that flags nothing (the project's names do)."""
+    from qualcode.cli import pseudo_cmds
+
+    monkeypatch.setattr(pseudo_cmds, "load_detector", lambda: StubDetector({}))
+    root = tmp_path / "studie"
+    assert cli(None, "init", str(root)).exit_code == 0
+    (root / "transcripts" / "gesprek.txt").write_text(text, encoding="utf-8")
+    assert cli(root, "import", str(root / "transcripts")).exit_code == 0
+    return root

@@ -12,10 +12,10 @@ import shlex
 from types import SimpleNamespace
 
 import pytest
-from click.testing import CliRunner
-from pseudo_support import StubDetector
+from pseudo_support import StubDetector, cli_project
+from pseudo_support import cli as run
 
-from qualcode.cli import main, pseudo_cmds
+from qualcode.cli import pseudo_cmds
 from qualcode.pseudonymise.context import label_names
 
 TEXT = "HATICE: Ik werk al lang als vrijwilliger.\nI: Mooi.\nHATICE: Ja.\n"
@@ -23,18 +23,10 @@ TEXT = "HATICE: Ik werk al lang als vrijwilliger.\nI: Mooi.\nHATICE: Ja.\n"
 
 @pytest.fixture
 def root(tmp_path, monkeypatch):
-    monkeypatch.setattr(pseudo_cmds, "load_detector", lambda: StubDetector({}))
-    root = tmp_path / "studie"
-    assert run(None, "init", str(root)).exit_code == 0
-    (root / "transcripts" / "gesprek.txt").write_text(TEXT, encoding="utf-8")
-    assert run(root, "import", str(root / "transcripts")).exit_code == 0
+    root = cli_project(tmp_path, monkeypatch, TEXT)
     assert run(root, "code", "gesprek", "voorbeeld", "--turn", "1").exit_code == 0
     assert run(root, "pseudonymise", "detect").exit_code == 0
     return root
-
-
-def run(root, *args):
-    return CliRunner().invoke(main, [*(["--project", str(root)] if root else []), "--coder", "anna", *args])
 
 
 @pytest.mark.parametrize(

@@ -10,10 +10,9 @@ import csv
 import io
 
 import pytest
-from click.testing import CliRunner
-from pseudo_support import StubDetector, found
+from pseudo_support import StubDetector, cli_project, found
+from pseudo_support import cli as run
 
-from qualcode.cli import main, pseudo_cmds
 from qualcode.project import Project
 
 
@@ -73,20 +72,12 @@ def test_a_name_found_where_the_text_has_capitals_is_found_in_a_turn_written_wit
 
 
 def _asr_project(tmp_path, monkeypatch):
-    monkeypatch.setattr(pseudo_cmds, "load_detector", lambda: StubDetector({}))
-    root = tmp_path / "studie"
-    assert run(None, "init", str(root)).exit_code == 0
-    (root / "transcripts" / "gesprek.txt").write_text(ASR, encoding="utf-8")
-    assert run(root, "import", str(root / "transcripts")).exit_code == 0
+    root = cli_project(tmp_path, monkeypatch, ASR)
     assert run(root, "pseudonymise", "detect").exit_code == 0
     listed = run(root, "pseudonymise", "list", "--format", "csv")
     ids = [row["id"] for row in csv.DictReader(io.StringIO(listed.stdout))]
     assert run(root, "pseudonymise", "accept", *ids).exit_code == 0
     return root
-
-
-def run(root, *args):
-    return CliRunner().invoke(main, [*(["--project", str(root)] if root else []), "--coder", "anna", *args])
 
 
 def test_a_label_whose_name_was_accepted_in_lower_case_is_replaced(tmp_path, monkeypatch):
