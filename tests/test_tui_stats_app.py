@@ -23,6 +23,14 @@ def segments_of(screen: StatsScreen, code_id: str) -> str:
     return str(screen.query_one("#stats-frequencies", DataTable).get_row(code_id)[1])
 
 
+async def code_and_count(pilot) -> None:
+    """Open the first transcript, select the next turn (``}``), code it ``v`` (vertrouwen) and
+    open the statistics screen (Ctrl+T) on it."""
+    await open_transcript(pilot)
+    await pilot.press("right_curly_bracket", "v", "ctrl+t")
+    await settle(pilot)
+
+
 async def test_tui_stats_app_key_opens_the_counted_screen_and_escape_returns(small_project):
     app = make_app(small_project)
     async with app.run_test(size=SIZE) as pilot:
@@ -42,9 +50,7 @@ async def test_tui_stats_app_key_opens_the_counted_screen_and_escape_returns(sma
 async def test_tui_stats_app_recounts_after_an_undo(small_project):
     app = make_app(small_project)
     async with app.run_test(size=SIZE) as pilot:
-        await open_transcript(pilot)
-        await pilot.press("right_curly_bracket", "v", "ctrl+t")
-        await settle(pilot)
+        await code_and_count(pilot)
         stats = app.screen
         assert segments_of(stats, "vertrouwen") == "1"
         await pilot.press("ctrl+z")  # undo works everywhere; the counts follow
@@ -81,9 +87,7 @@ async def test_tui_stats_app_says_whose_codings_it_counts_when_several_coders_co
 
     app = make_app(small_project, coder="pieter")
     async with app.run_test(size=SIZE) as pilot:
-        await open_transcript(pilot)
-        await pilot.press("right_curly_bracket", "v", "ctrl+t")
-        await settle(pilot)
+        await code_and_count(pilot)
         assert "coders" not in str(app.screen.query_one("#stats-message", Static).render())
         await pilot.press("escape")
         app.coder = "annelies"
@@ -158,9 +162,7 @@ async def test_tui_stats_app_says_what_the_matrix_cells_count(small_project):
 
     app = make_app(small_project)
     async with app.run_test(size=SIZE) as pilot:
-        await open_transcript(pilot)
-        await pilot.press("right_curly_bracket", "v", "ctrl+t")
-        await settle(pilot)
+        await code_and_count(pilot)
         stats = app.screen
 
         def legend(name: str) -> str:
