@@ -76,6 +76,11 @@ def read_only_reason(path: Path) -> str | None:
     return None
 
 
+def _read_only_uri(path: Path) -> str:
+    """SQLite's URI that opens ``path`` for reading only."""
+    return f"file:{quote(str(path.resolve()))}?mode=ro"
+
+
 def _refuse_special_file(path: str) -> None:
     """STORE_UNREADABLE for a database path that is a folder, a device or a pipe (even
     behind a link): SQLite would fail on it later, or read a device without end."""
@@ -154,7 +159,7 @@ class Database:
     def _connect_read_only(path: Path) -> sqlite3.Connection:
         if not path.exists():
             raise error(STORE_READ_ONLY, path=path, what="folder", action="create the database")
-        uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+        uri = _read_only_uri(path)
         try:
             conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT)
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -181,7 +186,7 @@ class Database:
         # open), as immutable: a read-only connection to a WAL database would leave an empty log
         # and its index (-wal, -shm) in their folder. A log there is read with the database.
         wal = source.with_name(source.name + "-wal").exists()
-        uri = f"file:{quote(str(source.resolve()))}?mode=ro" + ("" if wal else "&immutable=1")
+        uri = _read_only_uri(source) + ("" if wal else "&immutable=1")
         try:
             conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT)
             try:
