@@ -269,10 +269,11 @@ def test_hostile14_a_read_only_store_that_needs_an_upgrade_says_so_and_stays_as_
         Store(path)
     error = caught.value
     assert error.code == "QC968" and f"the {what} is read-only" in error.message
-    assert (
-        "needs an upgrade (0015_transcript_summaries, 0016_codings_last_change, 0017_memo_drafts, 0018_transcript_memos, 0019_turn_chars)"
-        in error.message
-    )
+    from qualcode.store.migrations import MIGRATIONS
+
+    later = [name for name, _ in MIGRATIONS if name >= "0015"]
+    assert later[:2] == ["0015_transcript_summaries", "0016_codings_last_change"]
+    assert f"needs an upgrade ({', '.join(later)})" in error.message
     # Not "browsing and exports work as they are": they do not, before the upgrade.
     assert "browsing" not in error.hint and "chmod u+w" in error.hint
     monkeypatch.undo()

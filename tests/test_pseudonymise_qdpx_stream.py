@@ -47,7 +47,11 @@ def _identities(store: Store) -> None:
         + [(tid, *span, "doorverwijzing", "imp2", SELECTION.format(1), SELECTION.format(3), "imp1")]
     )
     store.exchange.keep_transcript_identity(tid, "2024-05-01T10:00:00+00:00", "imp1")
-    store.exchange.keep_empty_source(EmptySource(SELECTION.format(4), "leeg bestand", "2024-05-01T10:00:00+00:00", "imp2"))
+    # Its case's values name someone: an export pseudonymises them as a transcript's.
+    values = {"interviewer": "Noor Hendriks", "opmerking": "gesprek met Marieke"}
+    store.exchange.keep_empty_source(
+        EmptySource(SELECTION.format(4), "leeg bestand", "2024-05-01T10:00:00+00:00", "imp2", values)
+    )
     store.exchange.keep_document_set(DocumentSet(SELECTION.format(5), "set", "een set", [SELECTION.format(4)]))
 
 
@@ -116,6 +120,7 @@ def test_stream_writes_the_qdpx_the_copy_writes(stopped, root, tmp_path, positio
     qde = dict(got)["project.qde"].decode("utf-8")
     assert 'modifiedDateTime="2026-03-04T05:06:07Z"' in qde  # dated as the copy dates what it rewrites
     assert SELECTION.format(1) in qde and "[persoon" in qde
+    assert f'<SourceRef targetGUID="{SELECTION.format(4)}"' in qde  # the empty source's case, its values pseudonymised
     # The sources are those of the new texts (their GUIDs derived from them), not the old.
     assert {n for n, _ in got if n.startswith("sources/")} != {n for n, _ in _members(tmp_path / "plain.qdpx")}
 

@@ -250,3 +250,51 @@ def test_refi_fidelity_real_tools_projects_come_back_whole(tmp_path, sample, kin
     assert_valid(xml.encode("utf-8"), "project")
     if "nvivo-mac" in sample:
         assert any("2 source(s) without text kept" in w for w in result.warnings)
+
+
+def _empty_source_qdpx(tmp_path):
+    """The feature project with source 2 ('notities') empty: its case (a value) and a value of
+    its own must travel with it."""
+    qde = (
+        (DATA / "features.qde")
+        .read_text(encoding="utf-8")
+        .replace(
+            "<PlainTextContent>Korte notitie over het wijkteam.</PlainTextContent>",
+            '<VariableValue><VariableRef targetGUID="f0000001-0000-4000-8000-000000000001"/>'
+            "<TextValue>wijkteam</TextValue></VariableValue><PlainTextContent></PlainTextContent>",
+        )
+        .replace(
+            '<Case guid="e0000002-0000-4000-8000-000000000002">', '<Case guid="e0000002-0000-4000-8000-000000000002" name="Noor">'
+        )
+    )
+    return make_qdpx(tmp_path / "leeg.qdpx", qde, {FEATURES_SOURCE: (DATA / "features-1.txt").read_bytes()})
+
+
+def _case_values(xml: str, source_guid: str) -> dict[str, str]:
+    """The variable values the file's cases give the source ``source_guid`` (by variable name)."""
+    names = dict(re.findall(r'<Variable guid="([^"]+)" name="([^"]+)"', xml))
+    out = {}
+    for case in re.findall(r"<Case .*?</Case>", xml, re.S):
+        if f'<SourceRef targetGUID="{source_guid}"' in case:
+            for ref, value in re.findall(r'<VariableRef targetGUID="([^"]+)"\s*/>\s*<\w+Value>([^<]*)<', case):
+                out[names[ref]] = value
+    return out
+
+
+def test_refi_fidelity_a_source_without_text_keeps_its_case_values_round_trip(tmp_path):
+    empty = "aaaaaaaa-0000-4000-8000-000000000002"
+    project = new_project(tmp_path, codebook=None)
+    result = import_qdpx(project, _empty_source_qdpx(tmp_path), default_coder="t")
+    assert not [w for w in result.warnings if "case(s) name no source" in w], result.warnings
+    export_qdpx(project, tmp_path / "terug.qdpx", user="t")
+    xml = _qde(tmp_path / "terug.qdpx")
+    expected = {"respondent_type": "wijkteam", "leeftijd": "42", "case": "Noor"}
+    assert _case_values(xml, empty) == expected
+    assert_valid(xml.encode("utf-8"), "project")
+    # import -> export -> import -> export: the same values again.
+    again = new_project(tmp_path, codebook=None, name="tweede")
+    result = import_qdpx(again, tmp_path / "terug.qdpx", default_coder="t")
+    assert not [w for w in result.warnings if "case(s) name no source" in w], result.warnings
+    export_qdpx(again, tmp_path / "tweede.qdpx", user="t")
+    assert _case_values(_qde(tmp_path / "tweede.qdpx"), empty) == expected
+    assert again.store.exchange.empty_sources()[0].attributes == expected

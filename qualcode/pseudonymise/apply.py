@@ -708,6 +708,21 @@ def apply(
                 write(p)
             if result.coders:
                 store.coders.rename(result.coders)
+    if replace_attributes and transcript_ids is None:
+        # The variable values of sources without text an import kept (an export writes them).
+        for source in store.exchange.empty_sources():
+            changed = pseudonymised_attributes(
+                source.name,
+                source.attributes,
+                key,
+                entities,
+                pattern,
+                result.attributes,
+                create=keep_originals,
+                export=not keep_originals,
+            )
+            if changed:
+                store.exchange.set_empty_source_attributes(source.guid, source.attributes | changed)
     return result
 
 

@@ -113,6 +113,14 @@ class PseudonymisedStore:
                     name, values, key, entities, self._pattern, self.reported, create=False, export=True
                 )
                 self.attributes[tid] = {**values, **changed}
+        # A source without text kept from an import has variable values too (written as its case).
+        self.empty_attributes: dict[str, dict[str, str]] = {
+            source.guid: pseudonymised_attributes(
+                source.name, source.attributes, key, entities, self._pattern, self.reported, create=False, export=True
+            )
+            for source in store.exchange.empty_sources()
+            if source.attributes
+        }
         self._read: _Read | None = None  # the transcript being exported (one at a time: memory stays flat)
         self._replacements: dict[int, list[Replacement]] = {}  # per transcript read: to read it again
         self._hashes: dict[int, str | None] = {}  # per transcript read: its new text's hash (None: as stored)
@@ -442,9 +450,13 @@ class _Exchange:
         return identities
 
     def empty_sources(self) -> list[EmptySource]:
+        """As kept, with their creators renamed and their variable values pseudonymised as a transcript's."""
+        view = self._view
         sources = self._base.empty_sources()
-        if renamed := self._view.coder_names:
-            return [replace(s, creator=renamed.get(s.creator, s.creator)) if s.creator else s for s in sources]
+        if renamed := view.coder_names:
+            sources = [replace(s, creator=renamed.get(s.creator, s.creator)) if s.creator else s for s in sources]
+        for source in sources:
+            source.attributes |= view.empty_attributes.get(source.guid, {})
         return sources
 
     def coding_rows(self, tid: int) -> Iterator[ExchangeRow]:

@@ -298,7 +298,10 @@ def _write_project(
 
 
 def _write_cases(writer: XmlWriter, plan: _ExportPlan, attributes: dict[int, dict[str, str]]) -> None:
-    names = sorted({name for values in attributes.values() for name in values})
+    """One ``<Case>`` per transcript with attributes, and per source without text that had values."""
+    cases = [(ref.name, plan.source_guid[ref.id], attributes.get(ref.id)) for ref in plan.refs]
+    cases += [(source.name, source.guid, source.attributes) for source in plan.empty]
+    names = sorted({name for _, _, values in cases for name in values or ()})
     if not names:
         return
     writer.start("Variables")
@@ -307,16 +310,15 @@ def _write_cases(writer: XmlWriter, plan: _ExportPlan, attributes: dict[int, dic
         writer.leaf("Variable", {"guid": guid, "name": name, "typeOfVariable": "Text"}, where=f"the name of attribute '{name}'")
     writer.end("Variables")
     writer.start("Cases")
-    for ref in plan.refs:
-        values = attributes.get(ref.id)
+    for source_name, guid, values in cases:
         if not values:
             continue
-        guid = plan.source_guid[ref.id]
-        writer.start("Case", {"guid": derived_guid("case", guid), "name": ref.name}, where=f"the name of transcript '{ref.name}'")
+        where = f"the name of transcript '{source_name}'"
+        writer.start("Case", {"guid": derived_guid("case", guid), "name": source_name}, where=where)
         for name, value in sorted(values.items()):
             writer.start("VariableValue")
             writer.leaf("VariableRef", {"targetGUID": derived_guid("variable", name)})
-            writer.leaf("TextValue", text=value, where=f"attribute '{name}' of '{ref.name}'")
+            writer.leaf("TextValue", text=value, where=f"attribute '{name}' of '{source_name}'")
             writer.end("VariableValue")
         writer.leaf("SourceRef", {"targetGUID": guid})
         writer.end("Case")

@@ -259,7 +259,7 @@ class _Stream:
         self.turns_ext: dict[str, dict] = {}
         self.positions: str | None = None
         self.missing: list[tuple[str, str, int]] = []  # (source name, its reference, codings lost)
-        self.empty: list[RefiSource] = []  # sources without text (only what is kept of them)
+        self.empty: list[EmptySource] = []  # sources without text (what is kept of them)
         self.by_hash: dict[str, tuple[str, int]] = {}  # text hash -> (first source with it, its transcript id)
         self.joined: set[int] = set()  # transcripts that have codings of this import
         self.unknown: set[str] = set()  # variables values refer to that the project does not define
@@ -326,9 +326,9 @@ class _Stream:
             lost = len(source.selections) + len(source.codings)
             if lost:
                 report.warn(f"source '{source.name}' has no text; its {lost} coding(s) cannot be placed and are left out")
-            self.empty.append(
-                RefiSource(source.guid, source.name, source.line, created=source.created, user_guid=source.user_guid)
-            )
+            # Kept for re-export, with its case's values (a case naming it is placed there).
+            created, creator = from_xsd(source.created), _user(self.refi, source.user_guid)
+            self.empty.append(EmptySource(source.guid, source.name, created, creator, self._attributes(source)))
             return None
         return _Source(source, text, data, sha256_text(text.text))
 
@@ -491,7 +491,7 @@ def _keep_users(store: Store, refi: RefiProject) -> None:
         store.coders.ensure(name, refi.user_guids[key] if owner in (None, name) else None)
 
 
-def _keep_the_rest(store: Store, refi: RefiProject, empty: list[RefiSource], report: Report) -> None:
+def _keep_the_rest(store: Store, refi: RefiProject, empty: list[EmptySource], report: Report) -> None:
     """What qualcode does not use but gives back on export: the project's name and dates,
     sources without text, document sets."""
     for name, value in (
@@ -501,11 +501,7 @@ def _keep_the_rest(store: Store, refi: RefiProject, empty: list[RefiSource], rep
     ):
         if value and store.settings.get(name) is None:
             store.settings.set(name, value)
-    kept = [
-        s.name
-        for s in empty
-        if store.exchange.keep_empty_source(EmptySource(s.guid, s.name, from_xsd(s.created), _user(refi, s.user_guid)))
-    ]
+    kept = [s.name for s in empty if store.exchange.keep_empty_source(s)]
     if kept:
         report.warn(f"{len(kept)} source(s) without text kept for re-export (nothing to code in them): {', '.join(kept[:5])}")
     sets = [s for s in refi.codebook.sets if s.source_guids and not s.code_guids]

@@ -9,6 +9,7 @@ are the ``coders`` table (:class:`~.settings.CoderStore`, with their GUIDs).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 
 from .db import Database
@@ -76,18 +77,26 @@ class ExchangeStore:
         }
 
     def keep_empty_source(self, source: EmptySource) -> bool:
-        """Keep a text source without text; False if one with its GUID is kept already."""
+        """Keep a text source without text (and its variable values); False if one with its GUID is kept already."""
+        attributes = json.dumps(source.attributes, ensure_ascii=False) if source.attributes else None
         with self._db.transaction() as db:
             cur = db.execute(
-                "INSERT OR IGNORE INTO empty_sources (guid, name, created_at, creator) VALUES (?, ?, ?, ?)",
-                (source.guid, source.name, source.created_at, source.creator),
+                "INSERT OR IGNORE INTO empty_sources (guid, name, created_at, creator, attributes) VALUES (?, ?, ?, ?, ?)",
+                (source.guid, source.name, source.created_at, source.creator, attributes),
             )
             return bool(cur.rowcount)
 
+    def set_empty_source_attributes(self, guid: str, attributes: dict[str, str]) -> None:
+        """Replace the variable values of the source without text ``guid`` (pseudonymise apply)."""
+        with self._db.transaction() as db:
+            db.execute(
+                "UPDATE empty_sources SET attributes = ? WHERE guid = ?",
+                (json.dumps(attributes, ensure_ascii=False) if attributes else None, guid),
+            )
+
     def empty_sources(self) -> list[EmptySource]:
-        return [
-            EmptySource(*r) for r in self._db.execute("SELECT guid, name, created_at, creator FROM empty_sources ORDER BY name")
-        ]
+        rows = self._db.execute("SELECT guid, name, created_at, creator, attributes FROM empty_sources ORDER BY name")
+        return [EmptySource(guid, name, at, who, json.loads(values) if values else {}) for guid, name, at, who, values in rows]
 
     # --- document sets -----------------------------------------------------------------------------
 

@@ -511,6 +511,14 @@ MIGRATIONS: list[tuple[str, str]] = [
             source_path, source_format, source_hash, content_hash);
         """,
     ),
+    (
+        "0020_empty_source_attributes",
+        """
+        -- The variable values of a text source without text (its own and its cases'), as a
+        -- JSON object {attribute: value}: an export writes its case again (NULL: none).
+        ALTER TABLE empty_sources ADD COLUMN attributes TEXT;
+        """,
+    ),
 ]
 
 

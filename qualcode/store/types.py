@@ -285,6 +285,7 @@ class EmptySource:
     name: str
     created_at: str | None = None
     creator: str | None = None
+    attributes: dict[str, str] = field(default_factory=dict)  # its case's variable values, by name
 
 
 @dataclass(slots=True)
