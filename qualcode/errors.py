@@ -725,6 +725,11 @@ TWO_CODERS_ONLY = Msg(
     "disagreements are found and settled between two coders at a time, not {count} ({coders})",
     "name two of them with --coders A,B, e.g. --coders {example}",
 )
+CODER_NAME_TOO_LONG = Msg(
+    "QC336",
+    "the coder name '{shown}' is {length:,} characters long; qualcode keeps coder names of at most {limit:,}",
+    "{hint}",
+)
 UNKNOWN_CODER = Msg("QC901", "no coder '{name}' in this project", "coders in this project: {known}{suggestion}")
 SEGMENT_NEEDS_TWO = Msg(
     "QC902",

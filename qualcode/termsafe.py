@@ -79,6 +79,11 @@ def normal_name(raw: str) -> str:
     return nfc(" ".join(_NOT_IN_NAMES.sub(" ", raw).split()))
 
 
+# A coder's name is stored with each of their codings and shown in every table: longer than
+# any person's or team's name (a damaged or hostile file, a pasted text) is refused where it enters.
+CODER_NAME_LIMIT = 200
+
+
 def first_of(items: Sequence[str], limit: int, sep: str = ", ") -> str:
     """The first ``limit`` of ``items`` joined, and how many more: ``a, b, c and 4 more``
     (what a message shows of a long list)."""

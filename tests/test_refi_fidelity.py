@@ -298,3 +298,41 @@ def test_refi_fidelity_a_source_without_text_keeps_its_case_values_round_trip(tm
     export_qdpx(again, tmp_path / "tweede.qdpx", user="t")
     assert _case_values(_qde(tmp_path / "tweede.qdpx"), empty) == expected
     assert again.store.exchange.empty_sources()[0].attributes == expected
+
+
+# --- coder names: bounded, and exactly what the file says (folded as every name is) --------------
+
+
+def _named_users(tmp_path, anna: str):
+    qde = (DATA / "features.qde").read_text(encoding="utf-8").replace('name="Anna"', f'name="{anna}"')
+    return make_qdpx(tmp_path / "namen.qdpx", qde, {FEATURES_SOURCE: (DATA / "features-1.txt").read_bytes()})
+
+
+def test_refi_fidelity_a_coder_name_past_the_limit_is_refused_with_its_line(tmp_path):
+    long_name = "Anna " + "van der Berg-" * 200  # 2,605 characters: a damaged or hostile file
+    project = new_project(tmp_path, codebook=None)
+    with pytest.raises(QualcodeError) as caught:
+        import_qdpx(project, _named_users(tmp_path, long_name), default_coder="t")
+    problems = [str(p) for p in caught.value.problems]
+    assert len(problems) == 1 and "project.qde:7: user 0000000a-0000-4000-8000-00000000000a" in problems[0], problems
+    assert f"{len(long_name.strip()):,} characters" in problems[0] and "at most 200" in problems[0]
+    assert len(problems[0]) < 400  # the name is not shown whole
+    assert project.store.coders.names() == [] and project.store.transcripts.names() == {}
+
+
+def test_refi_fidelity_coder_names_round_trip_exactly(tmp_path):
+    # At the limit, with characters XML must escape and one folded as every name is (a tab).
+    anna = "Anna &amp; &lt;Bert&gt; &quot;de\tVries&quot; " + "é" * 160
+    stored = 'Anna & <Bert> "de Vries" ' + "é" * 160
+    assert len(stored) == 185
+    project = new_project(tmp_path, codebook=None)
+    import_qdpx(project, _named_users(tmp_path, anna.replace("é" * 160, "é" * 175)), default_coder="t")
+    stored += "é" * 15
+    assert len(stored) == 200 and stored in project.store.coders.names()
+    first = sorted((c.coder, c.start, c.end) for c in project.store.codings.find())
+    export_qdpx(project, tmp_path / "terug.qdpx", user="t")
+    again = new_project(tmp_path, codebook=None, name="tweede")
+    import_qdpx(again, tmp_path / "terug.qdpx", default_coder="t")
+    assert sorted((c.coder, c.start, c.end) for c in again.store.codings.find()) == first
+    assert set(again.store.coders.names()) == {*project.store.coders.names(), "t"}
+    assert again.store.coders.guids()[stored] == "0000000a-0000-4000-8000-00000000000a"

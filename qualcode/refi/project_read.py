@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 
-from ..errors import REFI_INVALID, Problem, Report, error
-from ..termsafe import normal_name, one_line
+from ..display import shorten
+from ..errors import CODER_NAME_TOO_LONG, REFI_INVALID, Problem, Report, error
+from ..termsafe import CODER_NAME_LIMIT, normal_name, one_line
 from .guids import guid_key, guid_number, is_guid
 from .model import (
     RefiCase,
@@ -91,6 +92,13 @@ class ProjectReading:
             if guid:
                 key = guid_key(guid)
                 name = project.users[key] = normal_name(node.get("name") or node.get("id") or "") or guid
+                if len(name) > CODER_NAME_LIMIT:
+                    reader.problem(
+                        node,
+                        f"user {guid}: "
+                        + CODER_NAME_TOO_LONG.text.format(shown=shorten(name, 40), length=len(name), limit=CODER_NAME_LIMIT),
+                        "give the user a shorter name in the program that made the file, and export it again",
+                    )
                 project.user_guids[key] = guid
                 first, line = named.setdefault(name, (key, node.line))
                 if first != key and line > 0:  # coders are told apart by name: two people become one
