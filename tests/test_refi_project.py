@@ -428,3 +428,100 @@ def test_refi_project_import_killed_before_commit_leaves_the_codebook_as_it_was(
     result = import_qdpx(reopened, path, default_coder="x")  # the same import again, not killed
     assert result.codings_added == 4
     assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []
+
+
+# --- other tools' sources that are not text: their text kept where they have one, the rest counted ---
+
+ODD_SOURCES = """<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Media" origin="Hand made 2.0">
+  <CodeBook><Codes>
+    <Code guid="c0000001-0000-4000-8000-000000000001" name="Zonder kleur" isCodable="true"/>
+    <Code guid="c0000002-0000-4000-8000-000000000002" name="Gekleurd" isCodable="true" color="#AABBCC"/>
+  </Codes></CodeBook>
+  <Sources>
+    <PDFSource guid="aaaaaaaa-0000-4000-8000-000000000003" name="verslag.pdf" path="internal://aaaaaaaa-0000-4000-8000-000000000003.pdf">
+      <PDFSelection guid="5e000005-0000-4000-8000-000000000005" page="1" firstX="0" firstY="0" secondX="10" secondY="10">
+        <Representation guid="aaaaaaaa-0000-4000-8000-000000000009"><PlainTextContent>Verslag</PlainTextContent></Representation>
+        <Coding guid="d0000005-0000-4000-8000-000000000005"><CodeRef targetGUID="c0000002-0000-4000-8000-000000000002"/></Coding>
+      </PDFSelection>
+      <Representation guid="aaaaaaaa-0000-4000-8000-000000000004" name="Representation_for_verslag.pdf" plainTextPath="internal://aaaaaaaa-0000-4000-8000-000000000004.txt">
+        <PlainTextSelection guid="5e000006-0000-4000-8000-000000000006" startPosition="0" endPosition="7">
+          <Coding guid="d0000006-0000-4000-8000-000000000006"><CodeRef targetGUID="c0000002-0000-4000-8000-000000000002"/></Coding>
+        </PlainTextSelection>
+      </Representation>
+    </PDFSource>
+    <PictureSource guid="aaaaaaaa-0000-4000-8000-000000000005" name="foto" path="internal://aaaaaaaa-0000-4000-8000-000000000005.png">
+      <PictureSelection guid="5e000007-0000-4000-8000-000000000007" firstX="0" firstY="0" secondX="5" secondY="5">
+        <Coding guid="d0000007-0000-4000-8000-000000000007"><CodeRef targetGUID="c0000001-0000-4000-8000-000000000001"/></Coding>
+      </PictureSelection>
+    </PictureSource>
+    <AudioSource guid="aaaaaaaa-0000-4000-8000-000000000006" name="opname" path="internal://aaaaaaaa-0000-4000-8000-000000000006.mp3">
+      <Transcript guid="aaaaaaaa-0000-4000-8000-000000000007" name="uitgeschreven">
+        <PlainTextContent>I: Hoe was het?
+R: Goed, dank je.</PlainTextContent>
+        <SyncPoint guid="5c000001-0000-4000-8000-000000000001" position="0" timeStamp="0"/>
+        <SyncPoint guid="5c000002-0000-4000-8000-000000000002" position="15" timeStamp="3000"/>
+        <TranscriptSelection guid="5e000009-0000-4000-8000-000000000009" fromSyncPoint="5c000001-0000-4000-8000-000000000001" toSyncPoint="5c000002-0000-4000-8000-000000000002">
+          <Coding guid="d0000009-0000-4000-8000-000000000009"><CodeRef targetGUID="c0000001-0000-4000-8000-000000000001"/></Coding>
+        </TranscriptSelection>
+      </Transcript>
+      <AudioSelection guid="5e000008-0000-4000-8000-000000000008" begin="0" end="1000">
+        <Coding guid="d0000008-0000-4000-8000-000000000008"><CodeRef targetGUID="c0000001-0000-4000-8000-000000000001"/></Coding>
+      </AudioSelection>
+    </AudioSource>
+  </Sources>
+  <Links>
+    <Link guid="b0000002-0000-4000-8000-000000000002" name="hangt samen met" direction="OneWay" originGUID="c0000001-0000-4000-8000-000000000001" targetGUID="c0000002-0000-4000-8000-000000000002"/>
+  </Links>
+  <Sets>
+    <Set guid="5e700002-0000-4000-8000-000000000002" name="Documenten">
+      <MemberSource targetGUID="aaaaaaaa-0000-4000-8000-000000000003"/>
+    </Set>
+  </Sets>
+</Project>"""
+
+
+def test_refi_project_media_sources_keep_their_text_and_count_what_is_left_out(tmp_path):
+    path = make_qdpx(
+        tmp_path / "media.qdpx", ODD_SOURCES, {"sources/aaaaaaaa-0000-4000-8000-000000000004.txt": "Verslag van het gesprek.\n"}
+    )
+    assert_valid(ODD_SOURCES.encode("utf-8"), "project")
+    project = new_project(tmp_path, codebook=None)
+    result = import_qdpx(project, path, default_coder="import")
+    # The PDF's text (its representation, with its coding) and the recording's transcript are transcripts.
+    texts = {name: text for name, text, _, _ in transcripts_of(project)}
+    assert texts == {"verslag.pdf": "Verslag van het gesprek.", "opname": "I: Hoe was het?\nR: Goed, dank je."}
+    # Their codings too: on the representation's text, and from one sync point to another.
+    coded = sorted(
+        (names[c.transcript_id], c.quote, c.code_id)
+        for names in [project.store.transcripts.names()]
+        for c in project.store.codings.find()
+    )
+    assert coded == [("opname", "I: Hoe was het?", "zonder_kleur"), ("verslag.pdf", "Verslag", "gekleurd")]
+    warnings = "\n".join(result.warnings)
+    assert (
+        "1 audio source(s) not imported as such, with 1 coding(s) on them (qualcode codes text only); the text of 1 is a transcript"
+        in warnings
+    )
+    assert (
+        "1 PDF source(s) not imported as such, with 1 coding(s) on them (qualcode codes text only); the text of 1 is a transcript"
+        in warnings
+    )
+    assert "1 picture source(s) not imported, with 1 coding(s) on them (qualcode codes text only)" in warnings
+    assert "1 link(s) between codes, sources or selections" in warnings
+    # A set the PDF is in has its text in it (and so has the export).
+    assert [s.members for s in project.store.exchange.document_sets()] == [["aaaaaaaa-0000-4000-8000-000000000004"]]
+    # Exported and imported again: the same transcripts and coding.
+    export_qdpx(project, tmp_path / "terug.qdpx", user="t")
+    again = new_project(tmp_path, codebook=None, name="tweede")
+    import_qdpx(again, tmp_path / "terug.qdpx", default_coder="import")
+    assert {name: text for name, text, _, _ in transcripts_of(again)} == texts
+    assert (
+        sorted(
+            (names[c.transcript_id], c.quote, c.code_id)
+            for names in [again.store.transcripts.names()]
+            for c in again.store.codings.find()
+        )
+        == coded
+    )
+    assert [s.members for s in again.store.exchange.document_sets()] == [["aaaaaaaa-0000-4000-8000-000000000004"]]

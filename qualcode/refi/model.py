@@ -7,7 +7,7 @@ the importers turn them into qualcode's codebook and store rows.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -140,4 +140,9 @@ class RefiProject:
     notes: dict[str, RefiNote] = field(default_factory=dict)  # guid key -> note
     links: list[tuple[str, str]] = field(default_factory=list)  # (origin guid key, target guid key)
     skipped: dict[str, int] = field(default_factory=dict)  # element kind -> count not imported
+    skipped_codings: Counter[str] = field(default_factory=Counter)  # source kind -> codings on them left out
+    texts_of_skipped: Counter[str] = field(default_factory=Counter)  # source kind -> their texts imported
+    text_of: defaultdict[str, list[str]] = field(
+        default_factory=lambda: defaultdict(list)
+    )  # such a source's GUID key -> its texts' GUIDs
     unkept: Counter[str] = field(default_factory=Counter)  # what qualcode's model has no place for -> count

@@ -195,7 +195,14 @@ def _import_qdpx(
                 _keep_the_rest(project.store, refi, stream.empty, warnings.rest)
     assert plan is not None  # else the import stopped
     for kind, count in sorted(refi.skipped.items()):
-        warnings.kept.warn(f"{count} {kind} not imported (qualcode codes text only)")
+        texts, lost = refi.texts_of_skipped[kind], refi.skipped_codings[kind]
+        with_codings = f", with {lost} coding(s) on them" if lost else ""
+        if texts:
+            warnings.kept.warn(
+                f"{count} {kind} not imported as such{with_codings} (qualcode codes text only); the text of {texts} is a transcript"
+            )
+        else:
+            warnings.kept.warn(f"{count} {kind} not imported{with_codings} (qualcode codes text only)")
     if refi.unkept:
         listed = ", ".join(f"{n} {kind}" for kind, n in refi.unkept.items())
         warnings.kept.warn(f"not kept (qualcode has no place for them; the README lists what an import keeps): {listed}")
@@ -506,9 +513,9 @@ def _keep_the_rest(store: Store, refi: RefiProject, empty: list[EmptySource], re
         report.warn(f"{len(kept)} source(s) without text kept for re-export (nothing to code in them): {', '.join(kept[:5])}")
     sets = [s for s in refi.codebook.sets if s.source_guids and not s.code_guids]
     for refi_set in sets:
-        store.exchange.keep_document_set(
-            DocumentSet(refi_set.guid, refi_set.name, refi_set.description, list(refi_set.source_guids))
-        )
+        # A PDF or a recording in the set: the transcripts of its text are.
+        members = [text for g in refi_set.source_guids for text in refi.text_of.get(guid_key(g), [g])]
+        store.exchange.keep_document_set(DocumentSet(refi_set.guid, refi_set.name, refi_set.description, members))
     if sets:
         report.warn(
             f"{len(sets)} document set(s) kept for re-export (qualcode does not group transcripts by them): {', '.join(s.name for s in sets[:5])}"

@@ -131,7 +131,7 @@ class ProjectReading:
 
     def source(self, node: Node, take: Callable[[RefiSource], object]) -> None:
         """One child of ``<Sources>``: a text source is read and handed to ``take``."""
-        reader, project = self.reader, self.project
+        reader = self.reader
         if not reader.ours(node):
             return
         if node.tag == "TextSource":
@@ -141,7 +141,35 @@ class ProjectReading:
             if source is not None:
                 take(source)
         elif node.tag in OTHER_SOURCES:
-            project.skipped[OTHER_SOURCES[node.tag]] = project.skipped.get(OTHER_SOURCES[node.tag], 0) + 1
+            self._other_source(node, take)
+
+    def _other_source(self, node: Node, take: Callable[[RefiSource], object]) -> None:
+        """A PDF, picture, audio or video source: not imported, but its text is where it has
+        one (a PDF's ``<Representation>``, a recording's ``<Transcript>``s: each a text source,
+        named as the source, with its own selections); the codings on the rest are counted."""
+        reader, project = self.reader, self.project
+        kind = OTHER_SOURCES[node.tag]
+        project.skipped[kind] = project.skipped.get(kind, 0) + 1
+        name = normal_name(node.get("name") or "")
+        texts = [
+            n
+            for n in reader.children(node, "Representation" if node.tag == "PDFSource" else "Transcript")
+            if n.get("plainTextPath") or reader.child(n, "PlainTextContent") is not None
+        ]
+        kept = 0
+        for number, text in enumerate(texts, 1):
+            source = _text_source(reader, text, self._selections)
+            if source is not None:
+                if text.tag == "Transcript":
+                    source.selections.extend(_transcript_selections(reader, text))
+                if name:
+                    source.name = name if len(texts) == 1 else f"{name} ({number})"
+                take(source)
+                kept += sum(len(s.codings) for s in source.selections) + len(source.codings)
+                project.text_of[guid_key(node.get("guid") or "")].append(source.guid)
+        if texts:
+            project.texts_of_skipped[kind] += len(texts)
+        project.skipped_codings[kind] += sum(1 for n in node.iter() if n.tag == "Coding" and n.ns == reader.ns) - kept
 
     def source_count(self) -> int:
         """How many text sources (with a GUID) the project has, read or not."""
@@ -269,6 +297,9 @@ def _count_unkept(reader: RefiReader, root: Node, project: RefiProject) -> None:
     for node in reader.children(cases, "Case") if cases is not None else []:
         if reader.text_of(node, "Description"):
             unkept["case description(s)"] += 1
+    between = sum(1 for origin, target in project.links if origin not in project.notes and target not in project.notes)
+    if between:  # a note's links make it a memo (see the importer); the others have no place
+        unkept["link(s) between codes, sources or selections"] += between
     codebook = reader.child(root, "CodeBook")
     if codebook is not None and any(n.tag == "NoteRef" for n in codebook.iter()):
         unkept["memo(s) linked to codes"] += sum(1 for n in codebook.iter() if n.tag == "NoteRef")
@@ -376,3 +407,38 @@ def _text_source(reader: RefiReader, node: Node, selections: dict[int, int]) -> 
             )
         )
     return source
+
+
+def _transcript_selections(reader: RefiReader, node: Node) -> list[RefiSelection]:
+    """A recording's ``<Transcript>``'s selections, from one sync point to another: the text
+    between their positions (a selection whose sync points have no position is left out)."""
+    parts = reader.by_tag(node)
+    points = {}
+    for point in parts.get("SyncPoint", []):
+        guid, position = point.get("guid"), point.get("position")
+        if guid and position is not None:
+            at = reader.integer(point, "position")
+            if at is not None:
+                points[guid_key(guid)] = at
+    out = []
+    for sel in parts.get("TranscriptSelection", []):
+        sel_guid = reader.guid(sel)
+        start = points.get(guid_key(sel.get("fromSyncPoint") or ""))
+        end = points.get(guid_key(sel.get("toSyncPoint") or ""))
+        if sel_guid is None or start is None or end is None:
+            continue
+        sel_parts = reader.by_tag(sel)
+        out.append(
+            RefiSelection(
+                guid=sel_guid,
+                start=start,
+                end=end,
+                line=sel.line,
+                user_guid=sel.get("creatingUser"),
+                created=sel.get("creationDateTime"),
+                description=_text_of(sel_parts, "Description"),
+                codings=_codings(reader, sel_parts.get("Coding", [])),
+                note_guids=_note_refs(reader, sel_parts.get("NoteRef", ())),
+            )
+        )
+    return out
