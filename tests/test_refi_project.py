@@ -487,7 +487,9 @@ def test_refi_project_media_sources_keep_their_text_and_count_what_is_left_out(t
     )
     assert_valid(ODD_SOURCES.encode("utf-8"), "project")
     project = new_project(tmp_path, codebook=None)
-    result = import_qdpx(project, path, default_coder="import")
+    told: list[tuple[int, int]] = []
+    result = import_qdpx(project, path, default_coder="import", progress=lambda done, total, _: told.append((done, total)))
+    assert told == [(1, 1), (2, 2)]  # never more done than there are (no text source was counted ahead)
     # The PDF's text (its representation, with its coding) and the recording's transcript are transcripts.
     texts = {name: text for name, text, _, _ in transcripts_of(project)}
     assert texts == {"verslag.pdf": "Verslag van het gesprek.", "opname": "I: Hoe was het?\nR: Goed, dank je."}

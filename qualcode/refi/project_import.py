@@ -291,7 +291,8 @@ class _Stream:
         """One source, as the second pass reads it."""
         self.number += 1
         if self.progress:
-            self.progress(self.number, self.total, refi_source.name)
+            # (a PDF's or a recording's text is one more than the text sources counted ahead)
+            self.progress(self.number, max(self.total, self.number), refi_source.name)
         self.unknown.update(k for k in refi_source.variables if k not in self.refi.variables)
         self.sources_read.add(guid_key(refi_source.guid))
         saved = self.turns_ext.pop(guid_key(refi_source.guid), None)
