@@ -392,21 +392,24 @@ def _text_source(reader: RefiReader, node: Node, selections: dict[int, int]) -> 
         if first != sel.line:
             # Both are imported (nothing is lost); the GUID no longer names one selection.
             reader.warn(f"line {sel.line}: selection GUID {sel_guid} is also used on line {first}; both selections are imported")
-        sel_parts = reader.by_tag(sel)
-        source.selections.append(
-            RefiSelection(
-                guid=sel_guid,
-                start=start,
-                end=end,
-                line=sel.line,
-                user_guid=sel.get("creatingUser"),
-                created=sel.get("creationDateTime"),
-                description=_text_of(sel_parts, "Description"),
-                codings=_codings(reader, sel_parts.get("Coding", [])),
-                note_guids=_note_refs(reader, sel_parts.get("NoteRef", ())),
-            )
-        )
+        source.selections.append(_selection(reader, sel, sel_guid, start, end))
     return source
+
+
+def _selection(reader: RefiReader, sel: Node, guid: str, start: int, end: int) -> RefiSelection:
+    """A selection of text (``<PlainTextSelection>``, a transcript's ``<TranscriptSelection>``) from ``start`` to ``end``."""
+    parts = reader.by_tag(sel)
+    return RefiSelection(
+        guid=guid,
+        start=start,
+        end=end,
+        line=sel.line,
+        user_guid=sel.get("creatingUser"),
+        created=sel.get("creationDateTime"),
+        description=_text_of(parts, "Description"),
+        codings=_codings(reader, parts.get("Coding", [])),
+        note_guids=_note_refs(reader, parts.get("NoteRef", ())),
+    )
 
 
 def _transcript_selections(reader: RefiReader, node: Node) -> list[RefiSelection]:
@@ -427,18 +430,5 @@ def _transcript_selections(reader: RefiReader, node: Node) -> list[RefiSelection
         end = points.get(guid_key(sel.get("toSyncPoint") or ""))
         if sel_guid is None or start is None or end is None:
             continue
-        sel_parts = reader.by_tag(sel)
-        out.append(
-            RefiSelection(
-                guid=sel_guid,
-                start=start,
-                end=end,
-                line=sel.line,
-                user_guid=sel.get("creatingUser"),
-                created=sel.get("creationDateTime"),
-                description=_text_of(sel_parts, "Description"),
-                codings=_codings(reader, sel_parts.get("Coding", [])),
-                note_guids=_note_refs(reader, sel_parts.get("NoteRef", ())),
-            )
-        )
+        out.append(_selection(reader, sel, sel_guid, start, end))
     return out
