@@ -206,7 +206,10 @@ class DisagreementScreen(QualcodeScreen):
                 self.flash(S.DISAGREE_NO_SELECTION)
                 return
         try:
-            decided, added = settle(self.project, review, item, decision, decided_by=self.app.coder, span=span)
+            # The selection is on screen: it may reach into other turns (the CLI asks for --wider).
+            decided, added = settle(
+                self.project, review, item, decision, decided_by=self.app.coder, span=span, wider=decision == ADJUSTED
+            )
         except QualcodeError as exc:
             self.app.report_error(exc)
             return
