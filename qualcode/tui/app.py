@@ -423,6 +423,8 @@ class QualcodeApp(App[None]):
         self.jobs.cancel()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if isinstance(self.screen, ModalScreen) and action != "quit":
+            return False  # a dialog is open: its own keys (in its footer), not the app's screens or undo
         if action == "cancel_job":
             return self.jobs.running  # the key (and its footer entry) only while a job runs
         if action == "show_transcripts":

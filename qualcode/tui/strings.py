@@ -389,6 +389,7 @@ HELP_CODE_KEYS_NOTE = (
     " While reviewing suggestions, C then a code's key accepts the suggestion with that code; a code key alone does nothing."
 )
 HELP_STATS = "Statistics screen ({key}; its own keys, fixed)"
+HELP_PSEUDO = "Pseudonymisation review (from the command palette, {key}; its own keys, fixed)"
 HELP_KEYMAP = 'Rebind keys in {path} (binding id: keys), e.g.  select_turn: "V"'
 HELP_KEYMAP_ERROR = "Your keymap file was not used: {error}"
 HELP_COLUMNS = ("Binding id", "Keys", "What it does")

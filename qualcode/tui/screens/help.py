@@ -10,10 +10,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from .. import keymap
 from .. import strings as S
+from ..widgets.footer import KeysFooter
 from .base import QualcodeScreen
 
 
@@ -48,6 +49,7 @@ def help_renderable(app, codebook) -> Group:
                 table.add_row(Text(action.id, style="dim"), Text(shown, style="bold"), action.description)
         parts += [Text(""), table]
     parts += [Text(""), _screen_table(app, S.HELP_STATS.format(key=app.key_of("statistics")), "stats")]
+    parts += [Text(""), _screen_table(app, S.HELP_PSEUDO.format(key=app.key_of("command_palette")), "pseudonymise")]
     codes = Table(title=S.HELP_CODE_KEYS, title_justify="left", title_style="bold", expand=True, box=None, padding=(0, 2))
     codes.add_column(S.HELP_COLUMNS[1], width=26)
     codes.add_column(S.COL_CODE)
@@ -62,7 +64,7 @@ def help_renderable(app, codebook) -> Group:
 
 
 def _screen_table(app, title: str, name: str) -> Table:
-    """The keys a registered screen defines itself (e.g. the statistics screen's).
+    """The keys a registered screen defines itself (the statistics and pseudonymisation screens').
 
     They are not in the keymap table (lowercase keys, free there: no code keys on
     that screen), so the keymap file cannot rebind them: no id is shown.
@@ -89,7 +91,7 @@ class HelpScreen(QualcodeScreen):
         yield Header()
         with VerticalScroll(id="help-body"):
             yield Static(help_renderable(self.app, self.project.codebook), id="help-text", markup=False)
-        yield Footer(compact=True)
+        yield KeysFooter(palette=True)
 
     def on_mount(self) -> None:
         self.sub_title = S.HELP_TITLE

@@ -27,7 +27,7 @@ from textual.color import Color
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, ProgressBar, Select, Static, TabbedContent, TabPane
+from textual.widgets import Button, DataTable, Header, Input, Label, ProgressBar, Select, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from ...analysis import (
@@ -54,6 +54,7 @@ from ...refi.ids import slugify
 from ...team.coders import coders_in
 from ...termsafe import one_line
 from ..widgets.checks import CheckBox
+from ..widgets.footer import KeysFooter
 from . import stats_strings as S
 from .base import QualcodeScreen
 from .stats_chart import BarChart
@@ -109,6 +110,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
                 yield Button(S.EXPORT_OK, variant="primary", id="export-ok")
                 yield Button(S.EXPORT_CANCEL, id="export-cancel")
             yield Label(S.EXPORT_HELP, id="export-help", markup=False)
+        yield KeysFooter()  # its own keys, not those of the screen beneath
 
     @on(Input.Changed, "#export-path")
     def _path_changed(self) -> None:
@@ -155,31 +157,28 @@ class StatsScreen(QualcodeScreen):
 
     SCREEN = "stats"  # its name in the app's screen registry
     CSS_PATH = "stats.tcss"
+    # The tab keys are on the tabs; the footer shows the others, those used most first, as many as
+    # fit (at 80 columns not all do: every one is in the help screen, ?).
     BINDINGS = [
-        Binding(
-            "1",
-            "show_tab('frequencies')",
-            S.KEY_FREQUENCIES,
-            tooltip=S.HELP_TAB.format(name=S.TAB_FREQUENCIES),
-            id="stats.tab.frequencies",
-        ),
-        Binding("2", "show_tab('chart')", S.KEY_CHART, tooltip=S.HELP_TAB.format(name=S.TAB_CHART), id="stats.tab.chart"),
-        Binding(
-            "3",
-            "show_tab('cooccurrence')",
-            S.KEY_COOCCURRENCE,
-            tooltip=S.HELP_TAB.format(name=S.TAB_COOCCURRENCE),
-            id="stats.tab.cooccurrence",
-        ),
-        Binding("4", "show_tab('matrix')", S.KEY_MATRIX, tooltip=S.HELP_TAB.format(name=S.TAB_MATRIX), id="stats.tab.matrix"),
-        Binding("g", "choose_grouping", S.BIND_GROUP, tooltip=S.HELP_GROUP, id="stats.group"),
         Binding("e", "export_table", S.BIND_EXPORT, tooltip=S.HELP_EXPORT, id="stats.export_table"),
         Binding("s", "export_segments", S.BIND_SEGMENTS, tooltip=S.HELP_SEGMENTS, id="stats.export_segments"),
+        Binding("c", "next_coder", S.BIND_CODERS, tooltip=S.HELP_CODERS, id="stats.coder"),
+        Binding("g", "choose_grouping", S.BIND_GROUP, tooltip=S.HELP_GROUP, id="stats.group"),
         Binding("escape", "close", S.BIND_CLOSE, tooltip=S.HELP_CLOSE, id="stats.close"),
         Binding("u", "toggle_unit", S.BIND_UNIT, tooltip=S.HELP_UNIT, id="stats.unit"),
         Binding("t", "toggle_chart_level", S.BIND_LEVEL, tooltip=S.HELP_LEVEL, id="stats.chart_level"),
         Binding("r", "recount", S.BIND_REFRESH, tooltip=S.HELP_REFRESH, id="stats.recount"),
-        Binding("c", "next_coder", S.BIND_CODERS, tooltip=S.HELP_CODERS, show=False, id="stats.coder"),
+        *(
+            Binding(
+                str(key), f"show_tab('{tab}')", label, tooltip=S.HELP_TAB.format(name=name), show=False, id=f"stats.tab.{tab}"
+            )
+            for key, tab, label, name in (
+                (1, "frequencies", S.KEY_FREQUENCIES, S.TAB_FREQUENCIES),
+                (2, "chart", S.KEY_CHART, S.TAB_CHART),
+                (3, "cooccurrence", S.KEY_COOCCURRENCE, S.TAB_COOCCURRENCE),
+                (4, "matrix", S.KEY_MATRIX, S.TAB_MATRIX),
+            )
+        ),
     ]
 
     class Progress(Message):
@@ -234,7 +233,7 @@ class StatsScreen(QualcodeScreen):
         with Horizontal(id="stats-status"):
             yield Static("", id="stats-message", markup=False)
             yield ProgressBar(id="stats-progress", show_eta=False)
-        yield Footer(compact=True, show_command_palette=False)  # room for the keys at 80 columns
+        yield KeysFooter()
 
     def _grouping_options(self) -> list[tuple[Text, str]]:
         # all_attributes is one small query; the screen is built on the UI thread. Text, not
