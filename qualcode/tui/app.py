@@ -510,7 +510,8 @@ class QualcodeApp(App[None]):
         ]
 
     def action_export(self, what: str) -> None:
-        """The statistics screen with its export dialog open: ``segments`` or the frequency ``table``."""
+        """The statistics screen with its export dialog open: ``segments``, the frequency ``table``
+        or the whole project as ``qdpx``."""
         self.push_screen(make_screen("stats", self.project, export=what))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -551,6 +552,7 @@ class QualcodeApp(App[None]):
             PaletteCommand(S.CMD_STATS, S.CMD_STATS_HELP, lambda: self.action_show_screen("stats")),
             PaletteCommand(S.CMD_EXPORT_SEGMENTS, S.CMD_EXPORT_SEGMENTS_HELP, lambda: self.action_export("segments")),
             PaletteCommand(S.CMD_EXPORT_TABLE, S.CMD_EXPORT_TABLE_HELP, lambda: self.action_export("table")),
+            PaletteCommand(S.CMD_EXPORT_QDPX, S.CMD_EXPORT_QDPX_HELP, lambda: self.action_export("qdpx")),
             PaletteCommand(S.CMD_SUGGEST_ALL, S.CMD_SUGGEST_ALL_HELP, self.action_suggest_all),
             PaletteCommand(S.CMD_TRAIN, S.CMD_TRAIN_HELP, self.action_train),
             PaletteCommand(S.CMD_PSEUDO, S.CMD_PSEUDO_HELP, lambda: self.action_show_screen("pseudonymise")),
