@@ -224,3 +224,42 @@ async def test_tui_stats_app_exports_the_project_as_qdpx_with_the_csv_exports_di
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, ExportDialog)
+
+
+async def test_tui_stats_app_exports_say_when_they_carry_names_the_key_holds(tmp_path, monkeypatch):
+    """`qualcode export` warns when the pseudonymisation key holds names the exported text still
+    has; the app's exports (segments, .qdpx) wrote them without a word."""
+    from click.testing import CliRunner
+    from pseudo_support import StubDetector, make_pseudo_project
+    from textual.widgets import Input
+
+    from qualcode.cli import main, pseudo_cmds
+    from qualcode.project import Project
+
+    root = tmp_path / "studie"
+    make_pseudo_project(root).close()
+    monkeypatch.setattr(pseudo_cmds, "load_detector", lambda: StubDetector({"Hatice Yilmaz": "person"}))
+    cli = CliRunner()
+    assert cli.invoke(main, ["--project", str(root), "pseudonymise", "detect"]).exit_code == 0
+    project = Project.open(root)
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        for key, name in (("s", "segments.csv"), ("q", "studie.qdpx")):
+            await pilot.press(key)
+            await pilot.pause()
+            app.screen.query_one("#export-path", Input).value = str(tmp_path / name)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert (tmp_path / name).exists()
+        assert not [n for n in app._notifications if "original names" in n.message]  # nothing accepted yet
+        assert cli.invoke(main, ["--project", str(root), "pseudonymise", "accept", "1"]).exit_code == 0
+        for key, name in (("s", "segments2.csv"), ("q", "studie2.qdpx")):
+            await pilot.press(key)
+            await pilot.pause()
+            app.screen.query_one("#export-path", Input).value = str(tmp_path / name)
+            await pilot.press("enter")
+            await settle(pilot)
+        said = [n.message for n in app._notifications if "original names" in n.message]
+        assert len(said) == 2 and said[0].startswith("2 transcript(s) still read their original names")

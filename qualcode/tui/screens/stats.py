@@ -592,6 +592,7 @@ class StatsScreen(QualcodeScreen):
         store = self.project.new_store()
         try:
             request.path.parent.mkdir(parents=True, exist_ok=True)
+            self._warn_of_names(store)
             with atomic_output(request.path) as handle:
                 chosen = _of_coder(store, self.codebook, self.coder)
                 rows = export_segments(
@@ -620,6 +621,7 @@ class StatsScreen(QualcodeScreen):
         try:
             request.path.parent.mkdir(parents=True, exist_ok=True)
             with opened(self.project.root) as project:  # its own connection: this is a worker thread
+                self._warn_of_names(project.store)
                 result = export_qdpx(
                     project,
                     request.path,
@@ -639,6 +641,15 @@ class StatsScreen(QualcodeScreen):
             self.post_message(self.Failed(exc))
         except OSError as exc:
             self.post_message(self.Failed(_unwritable(request.path, exc)))
+
+    def _warn_of_names(self, store) -> None:
+        """In a worker: say when the export will carry names the pseudonymisation key holds (as
+        the CLI's exports say it)."""
+        from ...pseudonymise.review import still_named
+
+        count = still_named(store, self.project.root)
+        if count:
+            self.post_message(self.Warned(S.EXPORT_STILL_NAMED.format(count=count)))
 
     def on_stats_screen_warned(self, message: Warned) -> None:
         self.notify(message.text, severity="warning", timeout=10, markup=False)

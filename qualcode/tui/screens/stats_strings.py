@@ -87,6 +87,11 @@ EXPORT_QDPX_TITLE = (
     "Export the whole project as REFI-QDA (.qdpx): transcripts, codes, every coder's codings, memos and attributes,"
     " for ATLAS.ti, NVivo, MAXQDA or QualCoder"
 )
+EXPORT_STILL_NAMED = (
+    "{count} transcript(s) still read their original names, and this export includes them: the names accepted"
+    " in the pseudonymisation review are replaced by `qualcode pseudonymise apply`, or in an export made with"
+    " --pseudonymise"
+)
 EXPORT_UTF16 = "For NVivo for Windows (positions counted in UTF-16 units)"
 EXPORT_PATH_LABEL = "File"
 EXPORT_EXCEL = "For Excel with a Dutch locale (BOM, ';', decimal commas)"
