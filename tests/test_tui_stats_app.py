@@ -243,23 +243,22 @@ async def test_tui_stats_app_exports_say_when_they_carry_names_the_key_holds(tmp
     assert cli.invoke(main, ["--project", str(root), "pseudonymise", "detect"]).exit_code == 0
     project = Project.open(root)
     app = make_app(project)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+t")
-        await settle(pilot)
-        for key, name in (("s", "segments.csv"), ("q", "studie.qdpx")):
+
+    async def export_both(pilot, suffix: str) -> None:
+        for key, name in (("s", f"segments{suffix}.csv"), ("q", f"studie{suffix}.qdpx")):
             await pilot.press(key)
             await pilot.pause()
             app.screen.query_one("#export-path", Input).value = str(tmp_path / name)
             await pilot.press("enter")
             await settle(pilot)
             assert (tmp_path / name).exists()
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        await export_both(pilot, "")
         assert not [n for n in app._notifications if "original names" in n.message]  # nothing accepted yet
         assert cli.invoke(main, ["--project", str(root), "pseudonymise", "accept", "1"]).exit_code == 0
-        for key, name in (("s", "segments2.csv"), ("q", "studie2.qdpx")):
-            await pilot.press(key)
-            await pilot.pause()
-            app.screen.query_one("#export-path", Input).value = str(tmp_path / name)
-            await pilot.press("enter")
-            await settle(pilot)
+        await export_both(pilot, "2")
         said = [n.message for n in app._notifications if "original names" in n.message]
         assert len(said) == 2 and said[0].startswith("2 transcript(s) still read their original names")
