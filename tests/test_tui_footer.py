@@ -101,3 +101,27 @@ async def test_tui_footer_help_lists_the_keys_of_every_screen(small_project):
         if own:
             assert own in described, f"the {name} screen's own keys are not in the help screen"
         assert {b.id for b in bindings if b.id in keymap.BY_ID} <= listed_ids
+
+
+async def test_tui_footer_help_opens_with_the_keys_of_the_screen_it_came_from(small_project):
+    """At 80x24 the statistics screen's keys (those its footer has no room for) came after five
+    screens of other keys in the help; they come first there now, and so do each screen's."""
+    app = make_app(small_project)
+
+    async def first_title() -> str:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        body = app.screen.query_one("#help-text").content
+        title = next(str(part.title) for part in body.renderables if isinstance(part, Table))
+        await pilot.press("escape")
+        await pilot.pause()
+        return title
+
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        assert await first_title() == "Transcripts list"
+        await open_transcript(pilot)
+        assert await first_title() == "Coding screen"
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert (await first_title()).startswith("Statistics screen")

@@ -456,7 +456,7 @@ class QualcodeApp(App[None]):
 
     def action_help(self) -> None:
         if _name(self.screen) != "help":
-            self.push_screen(make_screen("help", self.project))
+            self.push_screen(make_screen("help", self.project, came_from=_name(self.screen)))
 
     def action_show_transcripts(self) -> None:
         """Back to the transcripts list (the bottom screen); a transcript left keeps its cursor."""
