@@ -83,7 +83,7 @@ class MemoModal(ModalScreen[str | None]):
     DEFAULT_CSS = """
     MemoModal { align: center middle; }
     MemoModal > Vertical {
-        width: 80%; max-width: 100; height: auto; max-height: 80%; padding: 1 2;
+        width: 80%; max-width: 100; height: auto; max-height: 90%; padding: 1 2;
         border: thick $primary; background: $surface;
     }
     MemoModal .memo--title { text-style: bold; }
