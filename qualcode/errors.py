@@ -757,6 +757,13 @@ SPAN_BESIDE_DISAGREEMENT = Msg(
     "the span {start}:{end} does not reach disagreement {key} ({first}:{last} in '{transcript}')",
     "the team's span shares text with the disagreement's ({first}:{last}): select it there, or give e.g. --span {first}:{last}",
 )
+SPAN_BEYOND_DISAGREEMENT = Msg(
+    "QC978",
+    "the span {start}:{end} reaches beyond the turn(s) of disagreement {key} ({first}:{last} in '{transcript}',"
+    " its turn(s) {turns_start}:{turns_end}): it would code {parts} passage(s), in other turns too",
+    "a consensus span stays within the disagreement's turn(s), e.g. --span {first}:{last}; if the team means to code"
+    " that much, add --wider",
+)
 NO_ANSWER = Msg(
     "QC242",
     "{what}: nothing done, as nobody answered the question (the input is not a terminal, or it ended)",

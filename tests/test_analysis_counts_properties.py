@@ -12,7 +12,7 @@ from unittest.mock import patch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qualcode.analysis import MISSING, NO_ROLE, NO_SPEAKER, Selection, code_matrix, cooccurrence, frequencies
+from qualcode.analysis import MISSING, NO_ROLE, NO_SPEAKER, OUTSIDE_TURNS, Selection, code_matrix, cooccurrence, frequencies
 from qualcode.codebook import parse_codebook
 from qualcode.model import Transcript, Turn
 from qualcode.store import Store
@@ -135,11 +135,16 @@ def measured(table) -> dict[tuple[str, str], tuple[int, int, int, int, int]]:
 
 
 def speaker_at(transcripts, t: int, start: int, end: int) -> str:
-    """The speaker of the first turn the span overlaps."""
+    """The speaker of the first turn the span overlaps (outside every turn: a group of its own)."""
     for turn in transcripts[t][2]:
         if turn.start < end and start < turn.end:
-            return turn.speaker or NO_SPEAKER
-    return NO_SPEAKER
+            return turn.speaker or (OUTSIDE_TURNS if _blank(turn) else NO_SPEAKER)
+    return OUTSIDE_TURNS
+
+
+def _blank(turn: Turn) -> bool:
+    """A turn with neither speaker nor role reads as no turn (import gives every turn a role)."""
+    return turn.speaker is None and turn.role is None
 
 
 def _nested(turns: list[Turn]) -> bool:
@@ -147,11 +152,11 @@ def _nested(turns: list[Turn]) -> bool:
 
 
 def role_at(transcripts, t: int, start: int, end: int) -> str:
-    """The role of the first turn the span overlaps."""
+    """The role of the first turn the span overlaps (outside every turn: a group of its own)."""
     for turn in transcripts[t][2]:
         if turn.start < end and start < turn.end:
-            return turn.role or NO_ROLE
-    return NO_ROLE
+            return turn.role or (OUTSIDE_TURNS if _blank(turn) else NO_ROLE)
+    return OUTSIDE_TURNS
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

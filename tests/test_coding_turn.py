@@ -5,6 +5,8 @@ where that is exact."""
 
 from __future__ import annotations
 
+import csv
+import io
 import sqlite3
 from contextlib import closing
 
@@ -189,9 +191,12 @@ def test_frequencies_by_speaker_a_coding_reaching_into_the_next_turn(store):
     assert {name: (m.codings, m.segments) for name, m in a.groups.items()} == {
         "I": (2, 1),
         "R": (1, 1),
-        "(no speaker)": (3, 3),
+        # (0, 2) and (60, 65), and (31, 40) in turn 3, which has neither speaker nor role (import
+        # gives every turn a role: read as outside every turn): nobody's words, nor the next speaker's
+        "(outside turns)": (3, 3),
     }
-    assert [(g.name, g.transcripts) for g in table.groups] == [("I", 1), ("R", 1), ("(no speaker)", 1)]
+    # (no speaker): turn 3's words, without codings
+    assert [(g.name, g.transcripts) for g in table.groups] == [("I", 1), ("R", 1), ("(no speaker)", 1), ("(outside turns)", 1)]
 
 
 def test_coding_turn_forgotten_by_an_added_turn_after_the_upgrade_to_0014(tmp_path):
@@ -224,3 +229,37 @@ def test_coding_turn_forgotten_by_an_added_turn_after_the_upgrade_to_0014(tmp_pa
             "INSERT INTO turns (transcript_id, idx, speaker, role, start, end) VALUES (?, 6, 'R', NULL, 60, 61)", (coded,)
         )
         assert fits() == [(coded, None), (other, 1)]
+
+
+def test_frequencies_a_heading_coded_alone_is_nobodys_and_not_the_next_speakers(tmp_path, runner):
+    """A heading coded alone was counted under "(no speaker)", beside the paragraphs of a transcript
+    without speaker labels; it is nobody's words (a researcher counting what the respondents said
+    wants it neither there nor under the speaker after it): a group of its own, as `show` names it."""
+    from qualcode.cli import main
+
+    root = tmp_path / "p"
+    assert runner.invoke(main, ["init", str(root)]).exit_code == 0
+    (root / "transcripts" / "a.md").write_text(
+        "# Interview met Sara\n\nI: Hoe begon het?\nR: Eerst was ik bang.\n\n## Deel 2: de school\n\nR: Die schamen zich.\n",
+        encoding="utf-8",
+    )
+    (root / "transcripts" / "b.txt").write_text("Een alinea zonder spreker.\n\nNog een.\n", encoding="utf-8")
+    assert runner.invoke(main, ["--project", str(root), "import", str(root / "transcripts")]).exit_code == 0
+
+    def code(*args: str) -> None:
+        result = runner.invoke(main, ["--project", str(root), "code", *args])
+        assert result.exit_code == 0, result.output
+
+    code("a", "voorbeeld", "--text", "## Deel 2: de school")
+    code("a", "voorbeeld", "--text", "Eerst was ik bang.")
+    code("b", "voorbeeld", "--text", "Een alinea zonder spreker.")
+    groups = {}
+    for by in ("speaker", "role"):
+        result = runner.invoke(main, ["--project", str(root), "stats", "frequencies", "--by", by, "--long", "--format", "csv"])
+        assert result.exit_code == 0, result.output
+        groups[by] = {
+            r["group"]: r["segments"] for r in csv.DictReader(io.StringIO(result.stdout)) if r["code_id"] == "voorbeeld"
+        }
+    # The heading: outside every turn, with no words of its own (it is nobody's turn).
+    assert groups["speaker"] == {"I": "0", "R": "1", "(no speaker)": "1", "(outside turns)": "1"}
+    assert groups["role"] == {"interviewer": "0", "respondent": "2", "(outside turns)": "1"}  # b's paragraph: a respondent's

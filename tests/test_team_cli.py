@@ -228,3 +228,28 @@ def test_team_cli_comparing_with_one_coder_says_how_a_second_one_comes_in(runner
     assert result.exit_code == 1
     assert "1 coded in this project so far (anna)" in result.stderr and "qualcode merge" in result.stderr
     assert "--coders A,B" not in result.stderr
+
+
+def test_team_cli_settle_span_wider_than_the_disagreement_is_said_and_into_other_turns_refused(runner, team):
+    """`settle --span` took any span that shared text with the disagreement: '...:2000' typed for
+    '...:200' coded the interviewer's next question and more as consensus, and said only
+    'settled (adjusted): 3 coding(s)'."""
+    listed = list(csv.DictReader(io.StringIO(run(runner, team, "disagreements", "--format", "csv").stdout)))
+    boundaries = listed[0]["key"]  # rol: anna from RESPONSE, bram from RESPONSE + 4, to SENTENCE_END
+    end_of_text = len(TRANSCRIPT.rstrip())
+    result = run(runner, team, "settle", boundaries, "--span", f"{RESPONSE}:{end_of_text}")
+    assert result.exit_code == 1
+    assert "reaches beyond the turn(s) of disagreement" in result.stderr and "add --wider" in result.stderr
+    consensus = [r for r in csv.DictReader(io.StringIO(run(runner, team, "codings", "--format", "csv").stdout))]
+    assert not [r for r in consensus if r["coder"] == "consensus"]  # nothing written
+    # Within its turn the team may widen it: said, with how far.
+    turn_end = TRANSCRIPT.index("kennen.") + len("kennen.")
+    result = run(runner, team, "settle", boundaries, "--span", f"{RESPONSE}:{turn_end}")
+    assert result.exit_code == 0, result.stderr
+    assert f"0 character(s) before, {turn_end - SENTENCE_END} after" in result.stderr
+    result = run(runner, team, "settle", boundaries, "--span", f"{RESPONSE}:{SENTENCE_END}")
+    assert result.exit_code == 0 and "beyond" not in result.stderr  # the disagreement's own span: nothing to say
+    result = run(runner, team, "settle", boundaries, "--span", f"{RESPONSE}:{end_of_text}", "--wider")
+    assert result.exit_code == 0, result.stderr
+    assert "3 coding(s) for 'consensus'" in result.stderr and "beyond disagreement" in result.stderr
+    assert run(runner, team, "settle", boundaries, "--keep", "first", "--wider").exit_code == 2  # --wider goes with --span

@@ -108,7 +108,8 @@ def test_team_consensus_adjusted_span_over_two_turns_is_a_coding_per_turn_withou
     review = open_review(study)
     item = review.items[0]  # "Ik kende niemand."
     start, end = TEXT.index("Hoe ging"), TEXT.index("niemand.") + len("niemand.")
-    settle(study, review, item, ADJUSTED, decided_by="bram", span=(start, end), codes=["vertrouwen"])
+    # Into the question's turn: the team says so (wider, as the disagreement screen's selection does).
+    settle(study, review, item, ADJUSTED, decided_by="bram", span=(start, end), codes=["vertrouwen"], wider=True)
     quotes = [q for q, code, _ in coded(study, "consensus") if code == "vertrouwen"]
     assert sorted(quotes) == ["Eerst was ik bang. Ik kende niemand.", "Hoe ging het?"]
     assert not any("R:" in q for q in quotes)

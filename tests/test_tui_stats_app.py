@@ -144,7 +144,7 @@ async def test_tui_stats_app_counts_one_coders_codings_on_c(small_project, tmp_p
         assert stats.result.cooccurrence.value("vertrouwen", "drempels") == 1
         assert stats._default_path("segments.csv").name == "segments_bram.csv"  # beside everyone's segments.csv
         out = tmp_path / "bram.csv"
-        stats._export_segments(ExportRequest(out, excel=False))
+        stats._export_segments(ExportRequest(out, ticked=False))
         await settle(pilot)
         assert {r["coder"] for r in csv.DictReader(out.open(encoding="utf-8"))} == {"bram"}
         await pilot.press("c")
@@ -175,3 +175,90 @@ async def test_tui_stats_app_says_what_the_matrix_cells_count(small_project):
         await pilot.press("u")  # co-occurrence in the same turn
         await settle(pilot)
         assert "diagonal: turns with the code" in legend("cooccurrence")
+
+
+async def test_tui_stats_app_exports_the_project_as_qdpx_with_the_csv_exports_dialog(small_project, tmp_path):
+    """There was no REFI-QDA export in the app: q on the statistics screen (and the palette) asks
+    for the file as the CSV exports do, asks before replacing one, and shows a problem in the dialog."""
+    import zipfile
+
+    from textual.widgets import Input, Static
+
+    from qualcode.tui.screens.stats import ExportDialog
+
+    app = make_app(small_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await code_and_count(pilot)
+        stats = app.screen
+        await pilot.press("q")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog) and "REFI-QDA" in dialog.title_text
+        default = small_project.root / "exports" / "small.qdpx"
+        assert dialog.query_one("#export-path", Input).value == str(default)
+        dialog.query_one("#export-path", Input).value = str(tmp_path)  # a folder: said in the dialog
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog and "cannot write" in str(dialog.query_one("#export-warning", Static).render())
+        target = tmp_path / "studie.qdpx"
+        dialog.query_one("#export-path", Input).value = str(target)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is stats
+        message = str(stats.query_one("#stats-message", Static).render())
+        assert f"1 coding(s) of 1 coder(s) to {target}" in message
+        with zipfile.ZipFile(target) as archive:
+            assert archive.read("project.qde").decode("utf-8").count("<Coding ") == 1
+            assert 'name="tester"' in archive.read("project.qde").decode("utf-8")  # who coded, and who exported
+        before = target.read_bytes()
+        app.action_export("qdpx")  # the palette's command: the same dialog
+        await pilot.pause()
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        dialog.query_one("#export-path", Input).value = str(target)
+        await pilot.press("enter")  # it exists: asked first, nothing written
+        await settle(pilot)
+        assert app.screen is dialog and "exists" in str(dialog.query_one("#export-warning", Static).render())
+        assert target.read_bytes() == before
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportDialog)
+
+
+async def test_tui_stats_app_exports_say_when_they_carry_names_the_key_holds(tmp_path, monkeypatch):
+    """`qualcode export` warns when the pseudonymisation key holds names the exported text still
+    has; the app's exports (segments, .qdpx) wrote them without a word."""
+    from click.testing import CliRunner
+    from pseudo_support import StubDetector, make_pseudo_project
+    from textual.widgets import Input
+
+    from qualcode.cli import main, pseudo_cmds
+    from qualcode.project import Project
+
+    root = tmp_path / "studie"
+    make_pseudo_project(root).close()
+    monkeypatch.setattr(pseudo_cmds, "load_detector", lambda: StubDetector({"Hatice Yilmaz": "person"}))
+    cli = CliRunner()
+    assert cli.invoke(main, ["--project", str(root), "pseudonymise", "detect"]).exit_code == 0
+    project = Project.open(root)
+    app = make_app(project)
+
+    async def export_both(pilot, suffix: str) -> None:
+        for key, name in (("s", f"segments{suffix}.csv"), ("q", f"studie{suffix}.qdpx")):
+            await pilot.press(key)
+            await pilot.pause()
+            app.screen.query_one("#export-path", Input).value = str(tmp_path / name)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert (tmp_path / name).exists()
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        await export_both(pilot, "")
+        assert not [n for n in app._notifications if "original names" in n.message]  # nothing accepted yet
+        assert cli.invoke(main, ["--project", str(root), "pseudonymise", "accept", "1"]).exit_code == 0
+        await export_both(pilot, "2")
+        said = [n.message for n in app._notifications if "original names" in n.message]
+        assert len(said) == 2 and said[0].startswith("2 transcript(s) still read their original names")

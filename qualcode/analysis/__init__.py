@@ -25,7 +25,7 @@ from .frequencies import (
 )
 from .matrices import OVERLAP, TURN, UNITS, CodeMatrix, code_matrix, cooccurrence
 from .selection import ALL, Selection, parse_where, select
-from .source import NO_ROLE, NO_SPEAKER, Cancelled, Progress
+from .source import NO_ROLE, NO_SPEAKER, OUTSIDE_TURNS, Cancelled, Progress
 from .tables import frequency_json, frequency_rows, matrix_rows
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "MISSING",
     "NO_ROLE",
     "NO_SPEAKER",
+    "OUTSIDE_TURNS",
     "NO_VALUE",
     "OVERLAP",
     "ROLE",

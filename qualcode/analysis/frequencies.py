@@ -41,7 +41,7 @@ from ..termsafe import normal_name
 from ..words import PAD, SCALE, Packing, chars_and_words
 from .codes import MISSING, CodeEntry, CodeHierarchy
 from .selection import ALL, Selection, did_you_mean
-from .source import NO_ROLE, NO_SPEAKER, CancelCheck, Progress, Ticker, count_codings
+from .source import NO_ROLE, NO_SPEAKER, OUTSIDE_TURNS, CancelCheck, Progress, Ticker, count_codings
 from .source import transcripts as iter_transcripts
 
 TRANSCRIPT = "transcript"
@@ -248,9 +248,9 @@ class _Counts:
         self, batch: CodeColumnBatch, unlabelled: str, speaking: dict[str, set[int]], groups: dict[str, Group]
     ) -> None:
         """Add a batch's codings to the totals and to the group (speaker or role) of the
-        turn each is counted in (:attr:`CodeColumns.labels`; ``unlabelled``: outside every
-        turn or in a turn without a label), noting in which transcripts each group has
-        codings (``speaking``).
+        turn each is counted in (:attr:`CodeColumns.labels`; ``unlabelled``: in a turn
+        without a label; outside every turn, :data:`OUTSIDE_TURNS`), noting in which
+        transcripts each group has codings (``speaking``).
 
         Codings that fit their turns (``store.codings.turn_places``) of different groups
         never overlap: a branch whose codings all fit has as totals the sums of its
@@ -367,12 +367,18 @@ def _split(column: CodeColumns, unlabelled: str) -> Iterator[tuple[str, CodeColu
     assert labels is not None  # read with a turn label
     found = dict.fromkeys(labels)
     if len(found) == 1:
-        yield labels[0] or unlabelled, column
+        yield _group_name(labels[0], unlabelled), column
         return
     for label in found:
         mine = list(map(eq, labels, repeat(label)))
         openings, closings = list(compress(column.openings, mine)), list(compress(column.closings, mine))
-        yield label or unlabelled, CodeColumns(column.code_id, len(openings), openings, closings)
+        yield _group_name(label, unlabelled), CodeColumns(column.code_id, len(openings), openings, closings)
+
+
+def _group_name(label: str | None, unlabelled: str) -> str:
+    """The group of a coding's turn label: a heading or title coded alone lies outside every
+    turn, so it is no speaker's (nor the next speaker's) and in no role: a group of its own."""
+    return OUTSIDE_TURNS if label is None else label or unlabelled
 
 
 def _sorted(columns: list[CodeColumns]) -> tuple[int, list[int], list[int]]:
@@ -400,7 +406,7 @@ def _ordered(groups: dict[str, Group], by: str | None) -> list[Group]:
     """Transcripts in name order; otherwise sorted, with the catch-all groups last."""
     if by == TRANSCRIPT:
         return list(groups.values())  # already in name order (the streaming order)
-    catch_all = {NO_VALUE, NO_SPEAKER, NO_ROLE}
+    catch_all = {NO_VALUE, NO_SPEAKER, NO_ROLE, OUTSIDE_TURNS}
 
     def key(g: Group):
         return (g.name in catch_all, ROLE_ORDER.get(g.name, 9) if by == ROLE else 0, g.name.casefold(), g.name)

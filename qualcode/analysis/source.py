@@ -26,6 +26,7 @@ CancelCheck = Callable[[], bool]
 
 NO_SPEAKER = "(no speaker)"
 NO_ROLE = "(unknown)"
+OUTSIDE_TURNS = "(outside turns)"  # a heading or title coded alone: nobody's words (as `qualcode show` names it)
 
 
 _NOWHERE = (None,) * 6  # the place of a span outside every turn

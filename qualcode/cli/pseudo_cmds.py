@@ -456,20 +456,16 @@ def export_view(state: State, pseudonymise: bool) -> Iterator:
     Without ``--pseudonymise``, a warning when the key holds names that the exported
     text still contains.
     """
-    from ..pseudonymise.review import applied_ids
-    from ..store.key import KEY_NAME
+    from ..pseudonymise.review import still_named
 
     project = state.project()
-    key_path = project.root / KEY_NAME
     if not pseudonymise:
-        if key_path.exists():
-            with _Key(state) as k:
-                raw = set(k.store.transcripts.names()) - applied_ids(k.store, k.key)
-                if k.key.entities() and raw:
-                    warn(
-                        f"{len(raw)} transcript(s) still read their original names, and this export includes them;"
-                        " add --pseudonymise to replace the names accepted in `qualcode pseudonymise`"
-                    )
+        raw = still_named(project.store, project.root)
+        if raw:
+            warn(
+                f"{raw} transcript(s) still read their original names, and this export includes them;"
+                " add --pseudonymise to replace the names accepted in `qualcode pseudonymise`"
+            )
         yield project
         return
     from ..pseudonymise.stream import pseudonymised_project

@@ -285,7 +285,13 @@ def _version(spans) -> str:
     type=click.Choice(["first", "second", "both", "neither"]),
     help="Keep the first coder's codings, the second's, both, or neither (the order of --coders).",
 )
-@click.option("--span", metavar="START:END", help="Instead of --keep: the consensus span (code points), adjusted by the team.")
+@click.option(
+    "--span",
+    metavar="START:END",
+    help="Instead of --keep: the consensus span (code points), adjusted by the team. It may reach beyond the"
+    " disagreement within its turn(s) (said so); into other turns only with --wider.",
+)
+@click.option("--wider", is_flag=True, help="With --span: let the span reach into turns other than the disagreement's.")
 @click.option(
     "--code", "codes", multiple=True, metavar="CODE", help="With --span: the code(s) to apply (default: the codes in question)."
 )
@@ -293,7 +299,14 @@ def _version(spans) -> str:
 @coders_option
 @pass_state
 def settle(
-    state: State, key: str, keep: str | None, span: str | None, codes: tuple[str, ...], undo_: bool, coder_names: tuple[str, ...]
+    state: State,
+    key: str,
+    keep: str | None,
+    span: str | None,
+    wider: bool,
+    codes: tuple[str, ...],
+    undo_: bool,
+    coder_names: tuple[str, ...],
 ) -> None:
     """Settle the disagreement KEY (from `qualcode disagreements`) into the consensus coder.
 
@@ -303,12 +316,14 @@ def settle(
     given to the consensus coder when a review starts.
     """
     from ..coding import parse_span
-    from ..team.consensus import ADJUSTED, open_review
+    from ..team.consensus import ADJUSTED, beyond, open_review
     from ..team.consensus import settle as settle_one
     from ..team.consensus import undo as undo_one
 
     if sum(bool(x) for x in (keep, span, undo_)) != 1:
         raise click.UsageError("give one of --keep, --span or --undo")
+    if wider and not span:
+        raise click.UsageError("--wider goes with --span")
     project = state.project()
     names = [n for value in coder_names for n in value.split(",")]
     review = open_review(project, coders=names)
@@ -321,8 +336,14 @@ def settle(
         return
     if span:
         decided, added = settle_one(
-            project, review, item, ADJUSTED, decided_by=state.coder, span=parse_span(span), codes=codes or None
+            project, review, item, ADJUSTED, decided_by=state.coder, span=parse_span(span), codes=codes or None, wider=wider
         )
+        before, after = beyond(item, (min(c.start for c in added), max(c.end for c in added)))
+        if before or after:  # the team may widen it; said, so that a typo shows
+            note(
+                f"the span reaches beyond disagreement {key} ({item.start}:{item.end}): {before} character(s) before,"
+                f" {after} after; the consensus codes that text too (`qualcode settle {key} --undo` takes it back)"
+            )
     else:
         decided, added = settle_one(project, review, item, keep, decided_by=state.coder)
     left = len(review.items) - review.settled

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..errors import (
     PSEUDO_ALREADY_APPLIED,
@@ -33,7 +34,7 @@ from ..errors import (
 )
 from ..model import ACCEPTED, PENDING, REJECTED
 from ..store import Store
-from ..store.key import CandidateChange, CandidateRow, EntityRow, KeyStore
+from ..store.key import KEY_NAME, CandidateChange, CandidateRow, EntityRow, KeyStore
 from ..termsafe import control_in_name, one_line
 from .categories import CATEGORIES
 from .context import KnownNames
@@ -72,6 +73,20 @@ def applied_ids(store: Store, key: KeyStore) -> set[int]:
     # The stored hash of each text (unique), not the texts: two short queries however many there are.
     current = store.transcripts.hashes()
     return {tid for tid, applied in key.applied_hashes().items() if current.get(applied) == tid}
+
+
+def still_named(store: Store, root: Path) -> int:
+    """How many transcripts an export (without pseudonymising) would carry with the names the key
+    holds: those ``apply`` has not switched to their pseudonymised text. 0 without a key or
+    without an accepted name; the key is not created to find out."""
+    path = Path(root) / KEY_NAME
+    if not path.exists():
+        return 0
+    key = KeyStore(path)
+    try:
+        return len(set(store.transcripts.names()) - applied_ids(store, key)) if key.entities() else 0
+    finally:
+        key.close()
 
 
 def detected_text(store: Store, key: KeyStore, tid: int, applied: set[int]) -> str | None:

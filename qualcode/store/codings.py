@@ -878,7 +878,10 @@ class CodingStore:
             f" AND {where}" if where else ""
         )
         offset = f"(transcript_id - {first:d}) * {packing.stride:d}"
-        turns = f", count(*) - count(turn_fit), json_group_array(turn_{label}), sum(turn_fit = 0)" if label else ""
+        # Outside every turn (no speaker, no role: import gives every turn a role) NULL; a turn
+        # without this label "" (see CodeColumns.labels).
+        labelled = f"CASE WHEN turn_speaker IS NULL AND turn_role IS NULL THEN NULL ELSE coalesce(turn_{label}, '') END"
+        turns = f", count(*) - count(turn_fit), json_group_array({labelled}), sum(turn_fit = 0)" if label else ""
         rows = self._db.execute(
             f"SELECT code_id, count(*), json_group_array({offset} + start * {packing.scale:d} + {packing.pad:d} + words_before),"
             f" json_group_array({offset} + end * {packing.scale:d} + words_through), max(end), max(words_through),"
@@ -927,8 +930,8 @@ class CodingStore:
                 column.codings += 1
                 column.openings.append(offset + start * packing.scale + packing.pad + before)
                 column.closings.append(offset + end * packing.scale + through)
-                if column.labels is not None:
-                    column.labels.append(r[which])
+                if column.labels is not None:  # as the query's
+                    column.labels.append(None if r[7] is None and r[8] is None else r[which] or "")
                     column.reaching += r[6] == 0
         return [columns[code_id] for code_id in sorted(columns)]
 

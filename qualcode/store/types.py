@@ -169,8 +169,9 @@ class CodeColumns:
     openings: list[int]  # in no particular order; the i-th opening and closing are one coding's
     closings: list[int]
     # Read with a turn label (``code_columns(turn_label=...)``): the i-th coding's turn's
-    # speaker or role (None outside every turn), and how many codings do not fit their
-    # turn (``codings.turn_places``).
+    # speaker or role (None outside every turn, e.g. a heading, read as a turn with neither;
+    # "" in a turn without this label), and how many codings do not fit their turn
+    # (``codings.turn_places``).
     labels: list[str | None] | None = None
     reaching: int = 0
 

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..coding import check_code, coding_parts, locate, trim_span
-from ..errors import BAD_DECISION, NO_DISAGREEMENT, SPAN_BESIDE_DISAGREEMENT, error
+from ..errors import BAD_DECISION, NO_DISAGREEMENT, SPAN_BESIDE_DISAGREEMENT, SPAN_BEYOND_DISAGREEMENT, error
 from ..model import MANUAL, Coding
 from ..project import Project
 from ..store import ConsensusDecision
@@ -104,11 +104,14 @@ def settle(
     decided_by: str,
     span: tuple[int, int] | None = None,
     codes: Sequence[str] | None = None,
+    wider: bool = False,
 ) -> tuple[ConsensusDecision, list[Coding]]:
     """Record ``decision`` on ``item`` and write its consensus codings (one transaction).
 
-    ``adjusted`` needs ``span``; its codes default to the codes in question.
-    Deciding again replaces the earlier decision.
+    ``adjusted`` needs ``span``; its codes default to the codes in question. The span may
+    reach beyond the disagreement within the turns it is in (:func:`beyond` says how far);
+    into other turns only with ``wider`` (a typed '34:2000' for '34:200' coded turns of the
+    interviewer's too). Deciding again replaces the earlier decision.
     """
     if decision not in DECISIONS:
         raise error(BAD_DECISION, decision=decision, choices=", ".join(DECISIONS))
@@ -147,6 +150,13 @@ def settle(
                 SPAN_BESIDE_DISAGREEMENT, start=start, end=end, key=item.key, first=item.start, last=item.end,
                 transcript=store.transcripts.name(item.transcript),
             )  # fmt: skip
+        turns_start, turns_end = turns_of(project, item)
+        if not wider and (start < turns_start or end > turns_end):
+            raise error(
+                SPAN_BEYOND_DISAGREEMENT, start=start, end=end, key=item.key, first=item.start, last=item.end,
+                transcript=store.transcripts.name(item.transcript), turns_start=turns_start, turns_end=turns_end,
+                parts=len(parts),
+            )  # fmt: skip
         for code in codes or ():
             check_code(project.codebook, code)  # the codes in question may have left the codebook since; a new one may not
         for code in codes or item.codes:
@@ -160,6 +170,18 @@ def settle(
     decided, added = store.team.decide(item.key, review.first, review.second, item.transcript, decision, rows, decided_by)
     review.decisions[item.key] = decided
     return decided, added
+
+
+def turns_of(project: Project, item: Disagreement) -> tuple[int, int]:
+    """Where the turns a disagreement is in begin and end (its own span where it lies outside
+    every turn, e.g. a heading both coded)."""
+    touched = [t for t in project.store.transcripts.turns(item.transcript) if t.start < item.end and t.end > item.start]
+    return min([item.start, *(t.start for t in touched)]), max([item.end, *(t.end for t in touched)])
+
+
+def beyond(item: Disagreement, span: tuple[int, int]) -> tuple[int, int]:
+    """How many characters a team's span reaches before and after the disagreement (0, 0: within it)."""
+    return max(0, item.start - span[0]), max(0, span[1] - item.end)
 
 
 def undo(project: Project, review: Review, item: Disagreement) -> list[Coding] | None:

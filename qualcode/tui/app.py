@@ -423,6 +423,8 @@ class QualcodeApp(App[None]):
         self.jobs.cancel()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if isinstance(self.screen, ModalScreen) and action != "quit":
+            return False  # a dialog is open: its own keys (in its footer), not the app's screens or undo
         if action == "cancel_job":
             return self.jobs.running  # the key (and its footer entry) only while a job runs
         if action == "show_transcripts":
@@ -454,7 +456,7 @@ class QualcodeApp(App[None]):
 
     def action_help(self) -> None:
         if _name(self.screen) != "help":
-            self.push_screen(make_screen("help", self.project))
+            self.push_screen(make_screen("help", self.project, came_from=_name(self.screen)))
 
     def action_show_transcripts(self) -> None:
         """Back to the transcripts list (the bottom screen); a transcript left keeps its cursor."""
@@ -508,7 +510,8 @@ class QualcodeApp(App[None]):
         ]
 
     def action_export(self, what: str) -> None:
-        """The statistics screen with its export dialog open: ``segments`` or the frequency ``table``."""
+        """The statistics screen with its export dialog open: ``segments``, the frequency ``table``
+        or the whole project as ``qdpx``."""
         self.push_screen(make_screen("stats", self.project, export=what))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -549,6 +552,7 @@ class QualcodeApp(App[None]):
             PaletteCommand(S.CMD_STATS, S.CMD_STATS_HELP, lambda: self.action_show_screen("stats")),
             PaletteCommand(S.CMD_EXPORT_SEGMENTS, S.CMD_EXPORT_SEGMENTS_HELP, lambda: self.action_export("segments")),
             PaletteCommand(S.CMD_EXPORT_TABLE, S.CMD_EXPORT_TABLE_HELP, lambda: self.action_export("table")),
+            PaletteCommand(S.CMD_EXPORT_QDPX, S.CMD_EXPORT_QDPX_HELP, lambda: self.action_export("qdpx")),
             PaletteCommand(S.CMD_SUGGEST_ALL, S.CMD_SUGGEST_ALL_HELP, self.action_suggest_all),
             PaletteCommand(S.CMD_TRAIN, S.CMD_TRAIN_HELP, self.action_train),
             PaletteCommand(S.CMD_PSEUDO, S.CMD_PSEUDO_HELP, lambda: self.action_show_screen("pseudonymise")),

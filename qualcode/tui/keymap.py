@@ -136,7 +136,7 @@ ACTIONS: tuple[KeyAction, ...] = (
     _k("review_skip", "greater_than_sign", "decide('skip')", REVIEW, show=True),
     _k("review_previous", "less_than_sign", "decide('previous')", REVIEW),
     _k("review_other_code", "C", "decide('other_code')", REVIEW, show=True),
-    _k("review_order", "L", "decide('order')", REVIEW),
+    _k("review_order", "L", "decide('order')", REVIEW, show=True),
     # --- the transcript text (moves: qualcode.tui.document.navigator) ---
     _k("cursor_left", "left", "move('char_left')", DOCUMENT),
     _k("cursor_right", "right", "move('char_right')", DOCUMENT),

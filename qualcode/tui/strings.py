@@ -389,6 +389,7 @@ HELP_CODE_KEYS_NOTE = (
     " While reviewing suggestions, C then a code's key accepts the suggestion with that code; a code key alone does nothing."
 )
 HELP_STATS = "Statistics screen ({key}; its own keys, fixed)"
+HELP_PSEUDO = "Pseudonymisation review (from the command palette, {key}; its own keys, fixed)"
 HELP_KEYMAP = 'Rebind keys in {path} (binding id: keys), e.g.  select_turn: "V"'
 HELP_KEYMAP_ERROR = "Your keymap file was not used: {error}"
 HELP_COLUMNS = ("Binding id", "Keys", "What it does")
@@ -419,6 +420,8 @@ CMD_EXPORT_SEGMENTS = "Export every coded segment (CSV)…"
 CMD_EXPORT_SEGMENTS_HELP = "One row per coding with its text, transcript, turn and attributes, for R, SPSS or Excel"
 CMD_EXPORT_TABLE = "Export code frequencies (CSV)…"
 CMD_EXPORT_TABLE_HELP = "The statistics screen's frequency table, as counted now"
+CMD_EXPORT_QDPX = "Export the project as REFI-QDA (.qdpx)…"
+CMD_EXPORT_QDPX_HELP = "Transcripts, codes, codings, memos and attributes, for ATLAS.ti, NVivo, MAXQDA or QualCoder"
 CMD_SUGGEST_ALL = "Suggest codes for all transcripts"
 CMD_SUGGEST_ALL_HELP = "spaCy proposes codes from the codebook hints and your own coding (in the background)"
 CMD_SUGGEST_THIS = "Suggest codes for this transcript"

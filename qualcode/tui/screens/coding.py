@@ -29,7 +29,7 @@ from textual import events
 from textual.actions import parse as parse_action
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Input, Static, TextArea, Tree
+from textual.widgets import Header, Input, Static, TextArea, Tree
 from textual.worker import Worker, WorkerState
 
 from ...codebook import Codebook
@@ -49,6 +49,7 @@ from ..review_mode import Route, route_key
 from ..widgets.choose import ChooseCodingModal
 from ..widgets.code_tree import CodeDetails, CodeTree, rolled_up
 from ..widgets.document import DocumentView, Overlay
+from ..widgets.footer import KeysFooter
 from ..widgets.job import JobBar
 from ..widgets.memo import edit_memo, open_transcript_memo
 from ..widgets.picker import CodePicker
@@ -59,6 +60,7 @@ from .coding_suggestions import SuggestionReview
 
 COMPACT_BELOW = 90  # columns: the code list shows keys and names only (see coding.tcss)
 OFF_WHILE_REATTACHING = keymap.suspended_actions(keymap.REATTACH)  # "pick", "review"
+REVIEW_ACTIONS = tuple(a.action for a in keymap.ACTIONS if a.scope == keymap.REVIEW)
 
 
 def code_infos(codebook: Codebook) -> dict[str, CodeStyle]:
@@ -118,7 +120,7 @@ class CodingScreen(CodingCoders, QualcodeScreen):
                 yield Static(S.TREE_HEADER, id="coding-codes-head", markup=False)
                 yield CodeTree(self.codebook, self.missing, id="coding-codes")
                 yield CodeDetails(self.codebook, id="coding-details")
-        yield Footer(compact=True, show_command_palette=False)  # room for the keys at 80 columns
+        yield KeysFooter()
 
     @property
     def document(self) -> DocumentView:
@@ -131,6 +133,15 @@ class CodingScreen(CodingCoders, QualcodeScreen):
     @property
     def reviewing(self) -> bool:
         return self.suggestions.active
+
+    @property
+    def footer_first(self) -> tuple[str, ...]:
+        """The keys of the mode that is on, first in the footer (before the text's, which may not fit)."""
+        if self.detached.waiting is not None:
+            return (keymap.BY_ID["reattach_here"].action,)
+        if self.suggestions.active:
+            return REVIEW_ACTIONS
+        return ()
 
     def on_mount(self) -> None:
         self.sub_title = S.CODING_SUBTITLE.format(name=self.name_, coder=self.app.coder)  # who codes: always shown

@@ -27,7 +27,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import Worker, WorkerState
 
 from ...display import shorten
@@ -40,6 +40,7 @@ from ..document.coders import coder_marks
 from ..document.model import DocumentModel
 from ..document.spans import SpanIndex
 from ..widgets.document import DocumentView, Overlay
+from ..widgets.footer import KeysFooter
 from .base import QualcodeScreen
 from .coding import code_infos
 
@@ -52,6 +53,8 @@ class DisagreementScreen(QualcodeScreen):
     SCREEN = "disagreements"
     CSS_PATH = "disagreements.tcss"
     BINDINGS = keymap.bindings(keymap.DISAGREEMENTS)
+    # The decisions first in the footer, before the text's keys (at 80 columns not all fit).
+    footer_first = tuple(a.action for a in keymap.ACTIONS if a.scope == keymap.DISAGREEMENTS)
 
     def __init__(self, project: Project, coders: Sequence[str] = ()) -> None:
         super().__init__(project)
@@ -68,7 +71,7 @@ class DisagreementScreen(QualcodeScreen):
             yield Static("", id="disagreements-title", markup=False)
             yield DocumentView(id="disagreements-document")
             yield Static("", id="disagreements-versions", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def document(self) -> DocumentView:
@@ -206,7 +209,10 @@ class DisagreementScreen(QualcodeScreen):
                 self.flash(S.DISAGREE_NO_SELECTION)
                 return
         try:
-            decided, added = settle(self.project, review, item, decision, decided_by=self.app.coder, span=span)
+            # The selection is on screen: it may reach into other turns (the CLI asks for --wider).
+            decided, added = settle(
+                self.project, review, item, decision, decided_by=self.app.coder, span=span, wider=decision == ADJUSTED
+            )
         except QualcodeError as exc:
             self.app.report_error(exc)
             return

@@ -10,10 +10,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from .. import keymap
 from .. import strings as S
+from ..widgets.footer import KeysFooter
 from .base import QualcodeScreen
 
 
@@ -30,15 +31,28 @@ def _home_relative(path: Path) -> str:
         return str(path)
 
 
-def help_renderable(app, codebook) -> Group:
-    """Tables of every binding per scope, then the codebook's code keys."""
+# The keys of each screen, first in the help opened there (at 80x24 the statistics screen's
+# came after five screens of others): keymap scopes, or the screen's own table.
+SCREEN_SCOPES = {
+    "transcripts": (keymap.TRANSCRIPTS,),
+    "coding": (keymap.CODING, keymap.REVIEW, keymap.DOCUMENT, keymap.REATTACH, keymap.DETACHED),
+    "retrieval": (keymap.RETRIEVAL,),
+    "disagreements": (keymap.DISAGREEMENTS, keymap.DOCUMENT),
+}
+
+
+def help_renderable(app, codebook, came_from: str | None = None) -> Group:
+    """Tables of every binding per scope, then the codebook's code keys; the keys of the screen
+    the help was opened from (``came_from``) first."""
     keys = keymap.effective_keys(app.user_keymap)
     parts: list = []
     path = Text(S.HELP_KEYMAP.format(path=_home_relative(app.keymap_file)), style="dim")
     parts.append(path)
     if app.keymap_error is not None:
         parts.append(Text(S.HELP_KEYMAP_ERROR.format(error=app.keymap_error.message), style="bold red"))
-    for scope in keymap.SCOPE_ORDER:
+    first = SCREEN_SCOPES.get(came_from or "", ())
+    tables: list[Table] = []
+    for scope in (*first, *(s for s in keymap.SCOPE_ORDER if s not in first)):
         table = Table(title=S.SCOPES[scope], title_justify="left", title_style="bold", expand=True, box=None, padding=(0, 2))
         for column, width in zip(S.HELP_COLUMNS, (26, 18, None), strict=False):
             table.add_column(column, width=width, no_wrap=width is not None)
@@ -46,8 +60,15 @@ def help_renderable(app, codebook) -> Group:
             if action.scope == scope:
                 shown = ", ".join(key_display(app, k) for k in keys[action.id])
                 table.add_row(Text(action.id, style="dim"), Text(shown, style="bold"), action.description)
+        tables.append(table)
+    own = {
+        "stats": _screen_table(app, S.HELP_STATS.format(key=app.key_of("statistics")), "stats"),
+        "pseudonymise": _screen_table(app, S.HELP_PSEUDO.format(key=app.key_of("command_palette")), "pseudonymise"),
+    }
+    if came_from in own:
+        tables.insert(0, own.pop(came_from))
+    for table in [*tables, *own.values()]:
         parts += [Text(""), table]
-    parts += [Text(""), _screen_table(app, S.HELP_STATS.format(key=app.key_of("statistics")), "stats")]
     codes = Table(title=S.HELP_CODE_KEYS, title_justify="left", title_style="bold", expand=True, box=None, padding=(0, 2))
     codes.add_column(S.HELP_COLUMNS[1], width=26)
     codes.add_column(S.COL_CODE)
@@ -62,7 +83,7 @@ def help_renderable(app, codebook) -> Group:
 
 
 def _screen_table(app, title: str, name: str) -> Table:
-    """The keys a registered screen defines itself (e.g. the statistics screen's).
+    """The keys a registered screen defines itself (the statistics and pseudonymisation screens').
 
     They are not in the keymap table (lowercase keys, free there: no code keys on
     that screen), so the keymap file cannot rebind them: no id is shown.
@@ -85,11 +106,15 @@ class HelpScreen(QualcodeScreen):
     CSS_PATH = "help.tcss"
     BINDINGS = [Binding("escape,question_mark,f1", "close", S.BINDINGS["retrieval_back"])]
 
+    def __init__(self, project, came_from: str | None = None) -> None:
+        super().__init__(project)
+        self.came_from = came_from  # the screen it was opened from: its keys come first
+
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="help-body"):
-            yield Static(help_renderable(self.app, self.project.codebook), id="help-text", markup=False)
-        yield Footer(compact=True)
+            yield Static(help_renderable(self.app, self.project.codebook, self.came_from), id="help-text", markup=False)
+        yield KeysFooter(palette=True)
 
     def on_mount(self) -> None:
         self.sub_title = S.HELP_TITLE

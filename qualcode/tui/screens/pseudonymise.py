@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ...errors import QualcodeError
 from ...model import PENDING
@@ -31,6 +31,7 @@ from ...pseudonymise import review
 from ...pseudonymise.categories import CATEGORIES
 from ...pseudonymise.runner import open_key
 from .. import strings as S
+from ..widgets.footer import KeysFooter
 from .base import QualcodeScreen
 
 CONTEXT = 400  # characters shown before and after the candidate
@@ -86,7 +87,7 @@ class PseudonymiseScreen(QualcodeScreen):
         with VerticalScroll(id="pseudo-body"):
             yield Static(id="pseudo-context", markup=False)
         yield Static(id="pseudo-message", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.reload()

@@ -14,7 +14,7 @@ from bisect import bisect_right
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, SelectionList, Static
+from textual.widgets import DataTable, Header, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from ...history import CodingChange
@@ -24,6 +24,7 @@ from .. import keymap
 from .. import strings as S
 from ..widgets.checks import CheckList
 from ..widgets.code_tree import rolled_up
+from ..widgets.footer import KeysFooter
 from .base import QualcodeScreen
 
 CONTEXT_CHARS = 300  # of the turn around a segment, each side
@@ -55,7 +56,7 @@ class RetrievalScreen(QualcodeScreen):
                 with VerticalScroll(id="retrieval-context-box"):
                     yield Static("", id="retrieval-context", markup=False)
         yield Static("", id="retrieval-summary", markup=False)
-        yield Footer(compact=True)
+        yield KeysFooter(palette=True)
 
     def on_mount(self) -> None:
         self.sub_title = S.RETRIEVAL_TITLE

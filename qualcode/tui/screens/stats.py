@@ -27,7 +27,7 @@ from textual.color import Color
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, ProgressBar, Select, Static, TabbedContent, TabPane
+from textual.widgets import Button, DataTable, Header, Input, Label, ProgressBar, Select, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from ...analysis import (
@@ -54,6 +54,7 @@ from ...refi.ids import slugify
 from ...team.coders import coders_in
 from ...termsafe import one_line
 from ..widgets.checks import CheckBox
+from ..widgets.footer import KeysFooter
 from . import stats_strings as S
 from .base import QualcodeScreen
 from .stats_chart import BarChart
@@ -74,14 +75,16 @@ class StatsResult:
 
 @dataclass(slots=True)
 class ExportRequest:
-    """What the export dialog returns."""
+    """What the export dialog returns: the file, and whether its box was ticked (a CSV for
+    Excel with a Dutch locale; a .qdpx with positions as NVivo for Windows counts them)."""
 
     path: Path
-    excel: bool
+    ticked: bool
 
 
 class ExportDialog(ModalScreen[ExportRequest | None]):
-    """Ask where to write a CSV file (and in which dialect); dismiss with the answer or None.
+    """Ask where to write a file (a CSV, an SVG, a .qdpx) and the one choice its box offers;
+    dismiss with the answer or None.
 
     A file that exists is replaced only after a second Enter, with the warning on screen.
     """
@@ -92,10 +95,11 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         Binding("enter", "submit", S.EXPORT_OK, id="stats.export.ok"),
     ]
 
-    def __init__(self, title: str, default: Path) -> None:
+    def __init__(self, title: str, default: Path, box: str = S.EXPORT_EXCEL) -> None:
         super().__init__()
         self.title_text = title
         self.default = default
+        self.box = box  # what ticking the box asks for
         self._confirmed: Path | None = None  # the existing file the user agreed to replace
 
     def compose(self) -> ComposeResult:
@@ -103,12 +107,13 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             yield Label(self.title_text, id="export-title", markup=False)
             yield Label(S.EXPORT_PATH_LABEL, markup=False)
             yield Input(str(self.default), id="export-path")
-            yield CheckBox(S.EXPORT_EXCEL, id="export-excel")
+            yield CheckBox(self.box, id="export-excel")
             yield Static("", id="export-warning", classes="hidden", markup=False)
             with Horizontal(id="export-buttons"):
                 yield Button(S.EXPORT_OK, variant="primary", id="export-ok")
                 yield Button(S.EXPORT_CANCEL, id="export-cancel")
             yield Label(S.EXPORT_HELP, id="export-help", markup=False)
+        yield KeysFooter()  # its own keys, not those of the screen beneath
 
     @on(Input.Changed, "#export-path")
     def _path_changed(self) -> None:
@@ -155,31 +160,29 @@ class StatsScreen(QualcodeScreen):
 
     SCREEN = "stats"  # its name in the app's screen registry
     CSS_PATH = "stats.tcss"
+    # The tab keys are on the tabs; the footer shows the others, those used most first, as many as
+    # fit (at 80 columns not all do: every one is in the help screen, ?).
     BINDINGS = [
-        Binding(
-            "1",
-            "show_tab('frequencies')",
-            S.KEY_FREQUENCIES,
-            tooltip=S.HELP_TAB.format(name=S.TAB_FREQUENCIES),
-            id="stats.tab.frequencies",
-        ),
-        Binding("2", "show_tab('chart')", S.KEY_CHART, tooltip=S.HELP_TAB.format(name=S.TAB_CHART), id="stats.tab.chart"),
-        Binding(
-            "3",
-            "show_tab('cooccurrence')",
-            S.KEY_COOCCURRENCE,
-            tooltip=S.HELP_TAB.format(name=S.TAB_COOCCURRENCE),
-            id="stats.tab.cooccurrence",
-        ),
-        Binding("4", "show_tab('matrix')", S.KEY_MATRIX, tooltip=S.HELP_TAB.format(name=S.TAB_MATRIX), id="stats.tab.matrix"),
-        Binding("g", "choose_grouping", S.BIND_GROUP, tooltip=S.HELP_GROUP, id="stats.group"),
         Binding("e", "export_table", S.BIND_EXPORT, tooltip=S.HELP_EXPORT, id="stats.export_table"),
         Binding("s", "export_segments", S.BIND_SEGMENTS, tooltip=S.HELP_SEGMENTS, id="stats.export_segments"),
+        Binding("q", "export_qdpx", S.BIND_QDPX, tooltip=S.HELP_QDPX, id="stats.export_qdpx"),
+        Binding("c", "next_coder", S.BIND_CODERS, tooltip=S.HELP_CODERS, id="stats.coder"),
+        Binding("g", "choose_grouping", S.BIND_GROUP, tooltip=S.HELP_GROUP, id="stats.group"),
         Binding("escape", "close", S.BIND_CLOSE, tooltip=S.HELP_CLOSE, id="stats.close"),
         Binding("u", "toggle_unit", S.BIND_UNIT, tooltip=S.HELP_UNIT, id="stats.unit"),
         Binding("t", "toggle_chart_level", S.BIND_LEVEL, tooltip=S.HELP_LEVEL, id="stats.chart_level"),
         Binding("r", "recount", S.BIND_REFRESH, tooltip=S.HELP_REFRESH, id="stats.recount"),
-        Binding("c", "next_coder", S.BIND_CODERS, tooltip=S.HELP_CODERS, show=False, id="stats.coder"),
+        *(
+            Binding(
+                str(key), f"show_tab('{tab}')", label, tooltip=S.HELP_TAB.format(name=name), show=False, id=f"stats.tab.{tab}"
+            )
+            for key, tab, label, name in (
+                (1, "frequencies", S.KEY_FREQUENCIES, S.TAB_FREQUENCIES),
+                (2, "chart", S.KEY_CHART, S.TAB_CHART),
+                (3, "cooccurrence", S.KEY_COOCCURRENCE, S.TAB_COOCCURRENCE),
+                (4, "matrix", S.KEY_MATRIX, S.TAB_MATRIX),
+            )
+        ),
     ]
 
     class Progress(Message):
@@ -193,14 +196,19 @@ class StatsScreen(QualcodeScreen):
             self.result = result
 
     class Exported(Message):
-        def __init__(self, path: Path, rows: int, said: str = S.EXPORTED) -> None:
+        def __init__(self, path: Path, rows: int, said: str = S.EXPORTED, **more: object) -> None:
             super().__init__()
-            self.path, self.rows, self.said = path, rows, said
+            self.path, self.rows, self.said, self.more = path, rows, said, more  # more: said's other fields
 
     class Failed(Message):
         def __init__(self, error: QualcodeError) -> None:
             super().__init__()
             self.error = error
+
+    class Warned(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
 
     def __init__(self, project: Project, export: str | None = None) -> None:
         """``export``: open an export dialog at once (``"segments"``, or ``"table"`` once counted)."""
@@ -234,7 +242,7 @@ class StatsScreen(QualcodeScreen):
         with Horizontal(id="stats-status"):
             yield Static("", id="stats-message", markup=False)
             yield ProgressBar(id="stats-progress", show_eta=False)
-        yield Footer(compact=True, show_command_palette=False)  # room for the keys at 80 columns
+        yield KeysFooter()
 
     def _grouping_options(self) -> list[tuple[Text, str]]:
         # all_attributes is one small query; the screen is built on the UI thread. Text, not
@@ -256,9 +264,9 @@ class StatsScreen(QualcodeScreen):
         self.query_one("#stats-progress").display = False
         self.query_one("#stats-frequencies").focus()
         self.recount()
-        if self.export == "segments":
-            self.export = None
-            self.call_after_refresh(self.action_export_segments)
+        if self.export in ("segments", "qdpx"):
+            export, self.export = self.export, None
+            self.call_after_refresh(self.action_export_segments if export == "segments" else self.action_export_qdpx)
 
     # --- counting in a worker -------------------------------------------------------
 
@@ -530,6 +538,17 @@ class StatsScreen(QualcodeScreen):
 
         self.app.push_screen(ExportDialog(S.EXPORT_SEGMENTS_TITLE, self._default_path(S.DEFAULT_NAMES["segments"])), chosen)
 
+    def action_export_qdpx(self) -> None:
+        """The whole project as REFI-QDA (what ``qualcode export qdpx`` writes), in a worker."""
+
+        def chosen(request: ExportRequest | None) -> None:
+            if request is not None:
+                self._set_message(S.EXPORTING.format(path=request.path))
+                self._export_qdpx(request)
+
+        default = self.project.root / S.EXPORT_FOLDER / S.DEFAULT_NAMES["qdpx"].format(project=slugify(self.project.root.name))
+        self.app.push_screen(ExportDialog(S.EXPORT_QDPX_TITLE, default, S.EXPORT_UTF16), chosen)
+
     def _default_path(self, name: str) -> Path:
         if self.coder is not None:  # one coder's figures: the file says whose, beside everyone's
             stem, _, suffix = name.rpartition(".")
@@ -543,7 +562,7 @@ class StatsScreen(QualcodeScreen):
         try:
             request.path.parent.mkdir(parents=True, exist_ok=True)
             with atomic_output(request.path) as handle:
-                writer = CsvWriter(handle, CsvStyle(excel=request.excel))
+                writer = CsvWriter(handle, CsvStyle(excel=request.ticked))
                 writer.header(columns)
                 writer.rows(rows)
             self.post_message(self.Exported(request.path, len(rows)))
@@ -573,12 +592,13 @@ class StatsScreen(QualcodeScreen):
         store = self.project.new_store()
         try:
             request.path.parent.mkdir(parents=True, exist_ok=True)
+            self._warn_of_names(store)
             with atomic_output(request.path) as handle:
                 chosen = _of_coder(store, self.codebook, self.coder)
                 rows = export_segments(
                     store,
                     self.codebook,
-                    CsvWriter(handle, CsvStyle(excel=request.excel)),
+                    CsvWriter(handle, CsvStyle(excel=request.ticked)),
                     chosen,
                     progress=lambda done, total: self.post_message(self.Progress(done, total)),
                     cancelled=lambda: worker.is_cancelled,
@@ -593,9 +613,50 @@ class StatsScreen(QualcodeScreen):
         finally:
             store.close()
 
+    @work(thread=True, exclusive=True, group="stats-export", name="export qdpx")
+    def _export_qdpx(self, request: ExportRequest) -> None:
+        from ...project import opened
+        from ...refi.project_export import export_qdpx
+
+        try:
+            request.path.parent.mkdir(parents=True, exist_ok=True)
+            with opened(self.project.root) as project:  # its own connection: this is a worker thread
+                self._warn_of_names(project.store)
+                result = export_qdpx(
+                    project,
+                    request.path,
+                    positions="utf16" if request.ticked else "codepoints",
+                    user=self.app.coder,
+                    progress=lambda done, total, _name: self.post_message(self.Progress(done, total)),
+                )
+            self.post_message(
+                self.Exported(
+                    request.path, result.codings, S.EXPORTED_QDPX,
+                    transcripts=result.transcripts, codes=result.codes, coders=result.coders,
+                )
+            )  # fmt: skip
+            for warning in result.warnings:
+                self.post_message(self.Warned(warning))
+        except QualcodeError as exc:
+            self.post_message(self.Failed(exc))
+        except OSError as exc:
+            self.post_message(self.Failed(_unwritable(request.path, exc)))
+
+    def _warn_of_names(self, store) -> None:
+        """In a worker: say when the export will carry names the pseudonymisation key holds (as
+        the CLI's exports say it)."""
+        from ...pseudonymise.review import still_named
+
+        count = still_named(store, self.project.root)
+        if count:
+            self.post_message(self.Warned(S.EXPORT_STILL_NAMED.format(count=count)))
+
+    def on_stats_screen_warned(self, message: Warned) -> None:
+        self.notify(message.text, severity="warning", timeout=10, markup=False)
+
     def on_stats_screen_exported(self, message: Exported) -> None:
         self.query_one("#stats-progress").display = False
-        text = message.said.format(rows=message.rows, path=message.path)
+        text = message.said.format(rows=message.rows, path=message.path, **message.more)
         self._set_message(text)
         self.notify(text, markup=False)
 

@@ -34,6 +34,7 @@ BIND_UNIT = "Unit"
 BIND_LEVEL = "All codes"
 BIND_EXPORT = "Export"
 BIND_SEGMENTS = "Segments"
+BIND_QDPX = "QDPX"
 BIND_REFRESH = "Recount"
 BIND_CLOSE = "Back"
 BIND_CODERS = "Coder"
@@ -44,6 +45,7 @@ HELP_UNIT = "Co-occurrence unit: overlapping codings / the same turn"
 HELP_LEVEL = "Chart: top-level codes / all codes"
 HELP_EXPORT = "Export the table shown as CSV (on the chart tab: the chart as SVG)"
 HELP_SEGMENTS = "Export every coded segment as CSV"
+HELP_QDPX = "Export the whole project as REFI-QDA (.qdpx), for ATLAS.ti, NVivo, MAXQDA, QualCoder"
 HELP_REFRESH = "Count again"
 HELP_CLOSE = "Back to the previous screen"
 HELP_CODERS = "Whose codings to count: every coder's, then one coder's at a time (e.g. the consensus coder's)"
@@ -75,16 +77,27 @@ NO_CODINGS = "No codings yet: code some text first, then come back here."
 EXPORTING = "Exporting to {path}…"
 EXPORTED = "Exported {rows:,} row(s) to {path}"
 EXPORTED_CHART = "Exported the chart ({rows:,} code(s)) to {path}"
+EXPORTED_QDPX = "Exported {transcripts} transcript(s), {codes} code(s), {rows:,} coding(s) of {coders} coder(s) to {path}"
 CANCELLED = "Cancelled."
 
 EXPORT_TABLE_TITLE = "Export “{table}” as CSV"
 EXPORT_CHART_TITLE = "Export the chart as SVG, for a report (a .csv name writes the frequency table)"
 EXPORT_SEGMENTS_TITLE = "Export every coded segment as CSV (one row per coding)"
+EXPORT_QDPX_TITLE = (
+    "Export the whole project as REFI-QDA (.qdpx): transcripts, codes, every coder's codings, memos and attributes,"
+    " for ATLAS.ti, NVivo, MAXQDA or QualCoder"
+)
+EXPORT_STILL_NAMED = (
+    "{count} transcript(s) still read their original names, and this export includes them: the names accepted"
+    " in the pseudonymisation review are replaced by `qualcode pseudonymise apply`, or in an export made with"
+    " --pseudonymise"
+)
+EXPORT_UTF16 = "For NVivo for Windows (positions counted in UTF-16 units)"
 EXPORT_PATH_LABEL = "File"
 EXPORT_EXCEL = "For Excel with a Dutch locale (BOM, ';', decimal commas)"
 EXPORT_OK = "Export"
 EXPORT_CANCEL = "Cancel"
-EXPORT_NO_PATH = "Type the path of the CSV file."
+EXPORT_NO_PATH = "Type the path of the file to write."
 EXPORT_EXISTS = "{path} exists: Enter again replaces it (or change the name)"
 EXPORT_REPLACE = "Replace"
 EXPORT_HELP = "Enter exports · Space ticks the box · Esc cancels"
@@ -95,5 +108,6 @@ DEFAULT_NAMES = {
     "matrix": "codes_by_transcript.csv",
     "segments": "segments.csv",
     "chart": "chart{suffix}.svg",
+    "qdpx": "{project}.qdpx",
 }
 EXPORT_FOLDER = "exports"

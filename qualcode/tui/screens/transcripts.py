@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from ...display import shorten
 from ...project import Project
@@ -27,6 +27,7 @@ from ...termsafe import one_line
 from .. import keymap
 from .. import strings as S
 from ..commands import PaletteCommand
+from ..widgets.footer import KeysFooter
 from ..widgets.job import JobBar
 from ..widgets.rows import Column, RowTable
 from .base import QualcodeScreen
@@ -105,7 +106,7 @@ class TranscriptsScreen(QualcodeScreen):
         yield RowTable(id="transcripts-table")
         yield JobBar(self.app.jobs.state, id="transcripts-job")
         yield Static("", id="transcripts-summary", markup=False)
-        yield Footer(compact=True)
+        yield KeysFooter(palette=True)
 
     def on_mount(self) -> None:
         self.reload()

@@ -14,6 +14,7 @@ from ...model import Coding
 from ...termsafe import one_line
 from .. import strings as S
 from ..document.model import CodeStyle
+from .footer import KeysFooter
 
 ALL = "all"
 
@@ -72,6 +73,7 @@ class ChooseCodingModal(ModalScreen[list[int] | None]):
         with Vertical():
             yield Label(self.title_text, classes="choose--title", markup=False)
             yield OptionList(*options, id="choose-list")
+        yield KeysFooter()  # its own keys, not those of the screen beneath
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -10,6 +10,7 @@ from textual.widgets import Input, Label, Static
 
 from ...termsafe import CODER_NAME_LIMIT
 from .. import strings as S
+from .footer import KeysFooter
 
 
 class CoderNameModal(ModalScreen[str | None]):
@@ -37,6 +38,7 @@ class CoderNameModal(ModalScreen[str | None]):
             # The login name is the default, not pre-typed text: typing a name just works.
             placeholder = S.CODER_PLACEHOLDER_DEFAULT.format(name=self.default) if self.default else S.CODER_PLACEHOLDER
             yield Input(placeholder=placeholder, id="coder-name", max_length=CODER_NAME_LIMIT)
+        yield KeysFooter()  # its own keys, not those of the screen beneath
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

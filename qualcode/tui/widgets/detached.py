@@ -17,13 +17,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...store import DetachedCoding
 from .. import keymap
 from .. import strings as S
 from ..document.model import CodeStyle
+from .footer import KeysFooter
 
 MAX_WIDTH = 110  # of the dialog (and 90% of the terminal at most: see DEFAULT_CSS)
 ROW_FRAME = 14  # cells of a row that are not its quote: borders, padding, the bar, the quotation marks
@@ -95,7 +96,7 @@ class DetachedListModal(ModalScreen[int | None]):
             yield OptionList(*self._options(), id="detached-list")
             yield Static("", id="detached-details", markup=False)
             yield Static("", id="detached-question", classes="hidden", markup=False)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._show_title()

@@ -26,6 +26,7 @@ from textual.widgets import Label, Static, TextArea
 
 from ...errors import MEMO_CHANGED_MEANWHILE, MEMO_CODING_GONE, QualcodeError
 from .. import strings as S
+from .footer import KeysFooter
 
 if TYPE_CHECKING:
     from ...store import Store
@@ -82,7 +83,7 @@ class MemoModal(ModalScreen[str | None]):
     DEFAULT_CSS = """
     MemoModal { align: center middle; }
     MemoModal > Vertical {
-        width: 80%; max-width: 100; height: auto; max-height: 80%; padding: 1 2;
+        width: 80%; max-width: 100; height: auto; max-height: 90%; padding: 1 2;
         border: thick $primary; background: $surface;
     }
     MemoModal .memo--title { text-style: bold; }
@@ -124,6 +125,7 @@ class MemoModal(ModalScreen[str | None]):
             yield MemoArea(self._draft[0] if self._draft else self.memo, id="memo-text", soft_wrap=True)
             yield Label(S.MEMO_DISCARD, classes="memo--discard hidden", id="memo-discard", markup=False)
             yield Label(S.MEMO_HELP, classes="memo--help", markup=False)
+        yield KeysFooter()  # its own keys, not those of the screen beneath
 
     def on_mount(self) -> None:
         area = self.query_one(MemoArea)

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from ...codebook import Code, Codebook
 from ...termsafe import one_line
 from .. import strings as S
+from .footer import KeysFooter
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +88,7 @@ class CodePicker(ModalScreen[list[str] | None]):
             yield Input(placeholder=S.PICKER_PLACEHOLDER, id="picker-query")
             yield OptionList(id="picker-options")
             yield Label(S.PICKER_HELP, classes="picker--help", id="picker-help", markup=False)
+        yield KeysFooter()  # its own keys, not those of the screen beneath
 
     def on_mount(self) -> None:
         self._fill()
