@@ -68,10 +68,11 @@ ORG_WORDS = frozenset(
     vrouwenvereniging zelforganisatie migrantenorganisatie vzw buurthuis wijkcentrum jongerencentrum
     kinderopvang crèche creche peuterspeelzaal bso kinderdagverblijf sportclub voetbalclub club bedrijf
     schoonmaakbedrijf praktijk huisartsenpraktijk kliniek apotheek restaurant café cafe eethuis theehuis winkel supermarkt bakkerij
-    centrum cultureel ontmoetingscentrum platform netwerk""".split()
+    centrum cultureel ontmoetingscentrum platform netwerk hogeschool universiteit schoolgemeenschap brouwerij
+    obs cbs ikc sportschool boksschool chapel church camii cami masjid""".split()
 )
 # "gemeente" after a name is a congregation; before a name it is the municipality.
-_ORG_BEFORE_ONLY_EXCLUDED = frozenset({"gemeente", "centrum", "netwerk", "platform", "club", "winkel"})
+ORG_BEFORE_ONLY_EXCLUDED = frozenset({"gemeente", "centrum", "netwerk", "platform", "club", "winkel"})
 AREA_TEAMS = frozenset({"wijkteam", "buurtteam"})  # named after their district: "Wijkteam Holtenbroek"
 PLACE_WORDS = frozenset(
     "in uit naar te vanuit rond richting wijk stad dorp buurt dorpje stadje regio provincie deelgemeente "
@@ -82,6 +83,9 @@ PLACE_END = re.compile(
     r"(?:dam|burg|berg|bergen|broek|hout|veen|hoven|huizen|wijk|eiland|zijl|stad|dorp|heim|ingen|kerke|"
     r"kerk|vaart|meer|sluis|drecht|rode|gem|sel|plaats|haven|beek|loo|lo|horst|donk|poort)$"
 )
+# A name of one word that is an organisation by its ending: "Theresialyceum", "Logopediepraktijk"
+# (not "-kerk": "Ouderkerk" is a place).
+NAMED_ORG_END = re.compile(r"\w{3}(?:lyceum|atheneum|gymnasium|college|praktijk|moskee|school)$")
 # A compound ending in a kind of organisation or a street: "Sint-Albertuskerk", "Peperstraat".
 _ORG_END = re.compile(r"\w{3}(?:kerk|moskee|school|college|praktijk|centrum|vereniging|stichting)$")
 _ORG_OR_STREET_END = re.compile(rf"{_ORG_END.pattern[:-1]}|\w{{3}}(?:straat|laan|plein|dreef|kade|gracht|singel|steenweg)$")
@@ -277,7 +281,8 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
         tail = words[-1].group().casefold()
         if kind is None and len(words) > 1 and head in ORG_WORDS:
             kind = "organisation"  # "Jongerencentrum Het Anker", "Stichting Vrouwen Vooruit"
-            words = words[1:]
+            if words[1].group().casefold() != "van":
+                words = words[1:]  # (but "Hogeschool van Amsterdam" is one name)
         elif kind is None and len(words) > 1 and tail in ORG_WORDS:
             kind = "organisation"  # "Spieringshoek College"
         if kind is None and _next_word(text, start + words[-1].end()) in ORG_WORDS:
@@ -302,7 +307,8 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
         before, before2 = _previous_words(text, s)
         after = _next_word(text, e)
         if kind is None:
-            if (before in ORG_WORDS and before not in _ORG_BEFORE_ONLY_EXCLUDED) or after in ORG_WORDS:
+            if (before in ORG_WORDS and before not in ORG_BEFORE_ONLY_EXCLUDED) or after in ORG_WORDS or _ORG_END.search(before):
+                # "gezondheidscentrum Blixembosch", "voetbalvereniging Woenselse Boys" too
                 kind = "organisation"
             elif before in TITLES:
                 kind = "person"  # "meneer Van den Berg", "dokter Ter Horst": not a place for its ending
