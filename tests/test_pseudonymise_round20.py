@@ -79,3 +79,29 @@ def test_speech_recognition_finds_first_names_that_are_words_by_their_evidence()
     assert ("organisation", "blixembosch") in got
     texts = {t for _, t in got}
     assert not texts & {"klaar", "wil", "mee", "blij", "aan", "de orde"}
+
+
+def test_van_that_says_where_from_starts_a_place_not_a_surname():
+    text = (
+        "R: Ik kom van Bulgarije, van Sliven. Mijn ouders komen van Al Hoceima.\n"
+        "R: In Al Hoceima zou ze al een school hebben. Ik ben van Lier maar ik woon in Antwerpen.\n"
+        "R: Mijn buurman heet Jan van Lier. Met El Amrani sprak ik gisteren.\n"
+    )
+    got = found(text, detector=StubDetector({"van Lier": "person", "Jan van Lier": "person"}))
+    assert [t for c, t in got if c == "place"] == ["Sliven", "Al Hoceima", "Al Hoceima", "Lier", "Antwerpen"]
+    assert [t for c, t in got if c == "person"] == ["Jan van Lier", "El Amrani"]
+
+
+def test_ages_said_as_an_ordinal_or_a_half():
+    text = (
+        "R: Ik woon hier sinds mijn negentiende in Nederland. De kleinste is pas anderhalf.\n"
+        "R: Vanaf haar twaalfde, toen begon het. Sinds mijn eerste baan werk ik hier anderhalf jaar.\n"
+    )
+    got = found(text, detector=StubDetector({}))
+    assert [t for c, t in got if c == "age"] == ["negentiende", "anderhalf", "twaalfde"]
+
+
+def test_a_surname_with_its_arabic_article_after_a_title():
+    text = "R: Zij zei: meneer al-Saadi, stuur haar maar. Dank u, dokter el-Khatib. Dat was al-tijd zo.\n"
+    got = found(text, detector=StubDetector({}))
+    assert got == [("person", "al-Saadi"), ("person", "el-Khatib")]

@@ -200,6 +200,19 @@ def _previous_words(text: str, pos: int) -> tuple[str, str]:
     return words[1], words[0]
 
 
+# "ik kom van Sliven", "mijn ouders komen van Al Hoceima", "ik ben van Lier" (Flemish: from),
+# "van Bulgarije, van Sliven": "van" says where from, not a surname's start.
+_FROM_VAN = re.compile(
+    r"(?:\b(?:kom|komt|komen|kwam|kwamen|afkomstig|ben|zijn|is|was|waren|vertrokken|gevlucht)|"
+    r"\bvan\s+[A-Z][\w'’-]*,)\s+van\s+$"
+)
+
+
+def from_place(text: str, pos: int) -> bool:
+    """Whether the name at ``pos`` follows a "van" that says where someone comes from."""
+    return _FROM_VAN.search(text, max(0, pos - 40), pos) is not None
+
+
 def _next_word(text: str, pos: int) -> str:
     m = re.match(r"\s+([\w'’-]+)", text[pos : pos + 40])
     return m.group(1).casefold() if m else ""
@@ -246,7 +259,8 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
             # no evidence of a name. A name there is found by deduce's lists, or at its
             # other occurrences once it is found inside a sentence.
             words = words[1:]
-            while words and words[0].group().casefold() in INTERFIXES:
+            # (An Arabic article starts the name: "In Al Hoceima", "Met El Amrani".)
+            while words and words[0].group().casefold() in INTERFIXES - {"al", "el"}:
                 words = words[1:]
         # "WhatsApp-groep", "Tigrinya-tolk": a compound ending in an ordinary word.
         words = [w for w in words if not _common_compound(w.group())]
@@ -314,6 +328,7 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
                 kind = "person"  # "meneer Van den Berg", "dokter Ter Horst": not a place for its ending
             elif (
                 before in PLACE_WORDS
+                or (before == "van" and from_place(text, s))
                 or (before in {"bij", "de", "het"} and before2 in PLACE_WORDS)  # "in de Kruiskamp"
                 # "aan de Hillevliet" (not "aan het Pact": an ordinary word)
                 or (before in {"de", "het"} and before2 in {"aan", "op", "langs"} and not _plain(words))

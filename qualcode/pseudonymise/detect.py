@@ -41,6 +41,7 @@ from .context import (
     Region,
     area_service,
     body_after_van,
+    from_place,
     is_sentence_start,
     label_names,
     near_not_personal,
@@ -159,6 +160,10 @@ def _normalise(c: Candidate, text: str) -> list[Candidate]:
         return out
     if c.category == "person" and c.text[:1].islower():
         service = re.search(r"(\w+)\s+$", text[max(0, c.start - 12) : c.start])
+        van = re.match(r"van\s+", c.text)
+        if van and from_place(text, c.start + van.end()):
+            # "ik ben van Lier", "komen van Al Hoceima": where one comes from, not a surname.
+            return [Candidate(c.start + van.end(), c.end, "place", c.text[van.end() :], "deduce")]
         if service and area_service(service.group(1)):
             # "OCMW van Antwerpen": a public service and its area, not "van Antwerpen" the person.
             m = re.match(r"(?:(?:van|de|der|den|het)\s+)*", c.text)
@@ -502,6 +507,7 @@ def _detect(text: str, region: Region, ctx: DetectionContext, detector: Detector
             raw.extend(_normalise(c, text))
     raw.extend(_street_or_person(_street_start(c)) for c in find_patterns(text))
     raw.extend(proper_nouns(text, region))
+    raw.extend(Candidate(*m.span("name"), "person", m.group("name"), "pattern") for m in _TITLED_PARTICLE_NAME.finditer(text))
     raw.extend(ctx.known.find(text))
     raw = [_by_kind(c) for c in raw]
     placeholders = [m.span() for m in _PLACEHOLDER.finditer(text)]
@@ -513,6 +519,13 @@ def _detect(text: str, region: Region, ctx: DetectionContext, detector: Detector
 
 
 _KIND_WORDS = ORG_WORDS - ORG_BEFORE_ONLY_EXCLUDED
+# A surname with its Arabic article after a title: "meneer al-Saadi", "dokter el-Khatib" (the
+# proper-noun rules start a name at a capital, and this one starts in lower case).
+_TITLED_PARTICLE_NAME = re.compile(
+    rf"(?<![\w-])(?:{'|'.join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))})[ \t]+"
+    r"(?P<name>(?:al|el|as|ad|ash|an|ar|at|az|ud|ul)-[A-Z][\w'’]+)",
+    re.I,
+)
 
 
 def _by_kind(c: Candidate) -> Candidate:
