@@ -105,3 +105,13 @@ def test_a_surname_with_its_arabic_article_after_a_title():
     text = "R: Zij zei: meneer al-Saadi, stuur haar maar. Dank u, dokter el-Khatib. Dat was al-tijd zo.\n"
     got = found(text, detector=StubDetector({}))
     assert got == [("person", "al-Saadi"), ("person", "el-Khatib")]
+
+
+def test_forms_of_address_languages_and_plurals_are_no_names():
+    text = (
+        "R: We gaan eerst naar Hooyo Faadumo. Ja, zo noemen ze hem, Pak, dat is meneer. Pak Hendrik is de oudste.\n"
+        "R: Van alles. Studenten, vrouwen die hier wonen. Mijn dochter spreekt thuis Badini.\n"
+        "R: We vieren Lebaran. Ik las het op de site van het Nederlands Jeugdinstituut en de Kamer van Koophandel.\n"
+    )
+    got = found(text, detector=StubDetector({"Pak": "person", "Hendrik": "person"}))
+    assert got == [("person", "Faadumo"), ("person", "Hendrik")]

@@ -36,6 +36,7 @@ from .words import (
     not_personal_pattern,
     not_personal_words,
     nouns,
+    ordinary_word,
 )
 
 # Lower-case words that join the capitalised words of one name ("Moeders van Morgen",
@@ -416,6 +417,7 @@ def _unknown_subject(word: str, text: str, end: int, lower: LowerWords) -> bool:
         or not word.isalpha()
         or word.isupper()
         or _dictionary_word(folded)
+        or (ordinary_word(folded) and folded not in name_words())  # a plural the tables lack: "Studenten, vrouwen die"
         or folded in not_personal()
         or folded in TITLES
         or folded in SENTENCE_STARTERS

@@ -301,6 +301,8 @@ def _keep(c: Candidate, text: str, region: Region, ctx: DetectionContext, placeh
         return True
     if c.source == "known":
         return True
+    if len(words) == 1 and folded in TITLES:
+        return False  # a form of address said alone: "zo noemen ze hem, Pak, dat is meneer"
     if len(words) == 1 and len(folded) > 4 and NATIONALITY.search(folded) and not _title_before(text, c.start):
         return False  # deduce's and a repeat's too: "Brabander", "Turkse" (the proper-noun rules skip them)
     if folded in ctx.vocabulary or all(w in ctx.vocabulary_words for w in folded.split()):

@@ -238,5 +238,7 @@ INTERFIXES = frozenset(
 TITLES = frozenset(
     "meneer mevrouw mw mw. dhr dhr. mr mr. dr dr. juf juffrouw meester dokter zuster broeder collega "
     "hoca imam abba abuna pastoor dominee pater oom tante opa oma mama papa mijnheer heer "
+    # forms of address of Somali, Ghanaian and Indonesian speakers: "Hooyo Faadumo", "Auntie Grace", "Pak Hendrik"
+    "hooyo auntie aunty uncle pastor opanin pak bapak ibu "
     "minister staatssecretaris wethouder burgemeester kamerlid professor prof prof. drs drs. ir ir. ing ing.".split()
 )
