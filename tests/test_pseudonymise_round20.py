@@ -115,3 +115,9 @@ def test_forms_of_address_languages_and_plurals_are_no_names():
     )
     got = found(text, detector=StubDetector({"Pak": "person", "Hendrik": "person"}))
     assert got == [("person", "Faadumo"), ("person", "Hendrik")]
+
+
+def test_a_belgian_national_number_in_groups_is_an_id_not_a_phone_number():
+    text = "R: Mijn nummer is 850730 033 61, of 850730-033-61. Bel me op 0471 23 45 67 of 03 270 11 45.\n"
+    got = found(text, detector=StubDetector({}))
+    assert got == [("id", "850730 033 61"), ("id", "850730-033-61"), ("phone", "0471 23 45 67"), ("phone", "03 270 11 45")]

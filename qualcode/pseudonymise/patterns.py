@@ -160,8 +160,10 @@ PHONE_PATTERNS = [
 ID_PATTERNS = [
     # BSN-like: 9 digits, also grouped 1234.56.782, 123 456 789, 123.456.789
     re.compile(r"(?<![\w.-])(?:\d{9}|\d{4}[.\s]\d{2}[.\s]\d{3}|\d{3}[.\s]\d{3}[.\s]\d{3})(?![\w-])"),
-    # Belgian national register number 85.07.30-033.28
+    # Belgian national register number 85.07.30-033.28, also as on the eID card's back and
+    # as people say it: 850730 033 28, 850730-033-28, 85 07 30 033 28
     re.compile(r"\b\d{2}\.\d{2}\.\d{2}-\d{3}\.\d{2}\b"),
+    re.compile(r"(?<![\w.,-])(?:\d{6}|\d{2} \d{2} \d{2})[ -]\d{3}[ -]\d{2}(?![\w-]|[.,]\d)"),
     # bank accounts (IBAN), compact or in groups of four: NL91ABNA0417164300, BE68 5390 0754 7034
     re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b(?<=\d)"),
     # long numbers (client, V-number, file numbers): 7-12 digits not starting with 0
