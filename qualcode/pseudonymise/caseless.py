@@ -337,10 +337,15 @@ _STRONG_PAST = frozenset(
 )
 
 
+# Present tenses of irregular verbs the tables lack: "bas gaat volgend jaar" holds no surname.
+_IRREGULAR_PRESENT = frozenset("gaat staat slaat doet ziet heeft hoeft kan mag zal wil moet weet".split())
+
+
 def _verb_form(word: str) -> bool:
     """A verb the tables have only as its infinitive: "werkt" (werken), "speelt" (spelen),
-    "wordt" (worden): "saba werkt zij ook" holds no surname; a strong verb's past ("kwam")."""
-    if word in _STRONG_PAST:
+    "wordt" (worden): "saba werkt zij ook" holds no surname; a strong verb's past ("kwam"),
+    an irregular present ("gaat")."""
+    if word in _STRONG_PAST or word in _IRREGULAR_PRESENT:
         return True
     if len(word) < 4 or not word.endswith("t"):
         return False
