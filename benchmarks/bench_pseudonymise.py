@@ -16,7 +16,7 @@
    fastest round (load from other processes hits all three alike). The figure that
    matters is the ratio Q/A of throughputs (aim: >= 0.8).
 3. **Quality** (``--evaluate``): precision and recall per category on the tuning and
-   the two held-out sets of gold interviews in ``tests/data/pseudo`` (see its README).
+   the held-out sets of gold interviews in ``tests/data/pseudo`` (see its README).
 
 4. **Exports** (``--export PROJECT``): ``export segments`` and ``export qdpx``, each
    with and without ``--pseudonymise``, as ``qualcode`` processes on a project (e.g.
@@ -54,7 +54,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD = REPO / "tests" / "data" / "pseudo"
-GOLD_SETS = ("tuning", "heldout", "heldout2", "heldout3")
+GOLD_SETS = ("tuning", "heldout", "heldout2", "heldout3", "heldout4")
 
 
 def _progress(done: int, total: int, what: str) -> None:

@@ -7,9 +7,13 @@ a *recased* copy in which the words that are names by evidence start with a capi
 * a first name or surname of deduce's lists, or a Dutch place name, that is no Dutch
   word ("fatima", "yilmaz", "barendrecht"; not "bakker", "roos");
 * a street by its ending ("putselaan", "hilledijk");
-* the word after a title ("imam abdelkader", "mevrouw de bruin"), after a first name
-  ("fatima bouzid", "jeroen de graaf") or after "in", "uit", "naar" ("uit nador"),
-  when it is no Dutch word (or, after an interfix, a surname of the lists);
+* the word after a title or a relative ("imam abdelkader", "mevrouw de bruin", "haar
+  dochter zuzia"), after a first name ("fatima bouzid", "jeroen de graaf") or after
+  "in", "uit", "naar" ("uit nador"), when it is no Dutch word (or, after an interfix, a
+  surname of the lists); after a title, a relative or "ik ben" a first name of the lists
+  that is a Dutch word too ("juf iris", "collega fleur", "ik ben roos van den heuvel");
+  after "uit" and "naar" an English word too ("uit mogadishu"); after a surname, an
+  interfix and a word that is none ("lopes da graça");
 * a name beside the kind of organisation ("café de vriendschap", "albeda college"),
   its article too ("café De Vriendschap", "slagerij Al Baraka").
 
@@ -29,8 +33,10 @@ from collections.abc import Iterable
 from .context import AREA_TEAMS, CAPITALISED, ORG_WORDS, PRONOMINAL_ADVERB, Region
 from .patterns import STREET_END
 from .words import (
+    FUNCTION_WORDS,
     INTERFIXES,
     TITLES,
+    dutch_words,
     english_words,
     first_names,
     name_words,
@@ -38,6 +44,7 @@ from .words import (
     ordinary_word,
     ordinary_word_reach,
     place_names,
+    stop_words,
 )
 
 # At most this share of a caseless text's words starts with a capital (a text with
@@ -48,6 +55,24 @@ MIN_WORDS = 20
 _WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[\w'’]+)*")
 _STREET = re.compile(rf"[^\W\d_]{{3,}}(?:{STREET_END})")
 _PLACE_BEFORE = frozenset({"in", "uit", "naar", "vanuit", "richting"})
+# After these a word English has too is a place still ("uit mogadishu"; "in shape" is none).
+_FROM_OR_TO = frozenset({"uit", "naar", "vanuit", "richting"})
+# Relatives and neighbours whose name follows ("haar dochter zuzia", "mijn buurvrouw ayaan").
+_RELATIVES = frozenset(
+    """dochter dochtertje zoon zoontje broer broertje zus zusje kleinzoon kleindochter kleinkind neef nicht
+    buurvrouw buurman vriendin vriend schoonmoeder schoonvader schoonzus zwager man vrouw
+    begeleider begeleidster coördinator vrijwilliger vrijwilligster wijkagent mentor voogd docent leerkracht
+    verpleegkundige huisarts directeur directrice""".split()
+)
+# After these "in" says where one lives or was born: an English word is a place there too
+# ("ik ben geboren in paramaribo").
+_LIVING = frozenset({"geboren", "woon", "woont", "wonen", "woonde", "woonden", "opgegroeid"})
+# First names of the lists that are words said after a relative or "ik ben" as the words
+# they are ("mijn dochter wil", "ik ben klaar", "mijn zoon mee").
+# (deduce's stop words are none either: "aan", "dan", "door", "men", "onder").
+_NOT_A_FIRST_NAME_HERE = frozenset({"klaar", "mee", "ay", "will"})
+_SURNAME_LINKS = INTERFIXES - {"in", "op", "te"}
+_GENITIVE = re.compile(r"['’]s?$")
 _NAMING = frozenset({"heet", "heette", "noemde", "heten"})
 _ARTICLES = frozenset({"de", "het", "'t", "al", "el"})
 # Kinds of organisation a name follows ("café de vriendschap", "basisschool de globetrotter").
@@ -57,7 +82,7 @@ _KIND_BEFORE = (
     | {"slagerij", "kapsalon", "garage", "koffiehuis", "theehuis", "eetcafé", "snackbar", "az", "uz", "cgg"}
 )
 # A kind of organisation in a compound: "woonzorgcentrum sint-jozef", "groepspraktijk de vaart".
-_KIND_END = re.compile(r"\w{3}(?:centrum|praktijk|school|college|kliniek|ziekenhuis)")
+_KIND_END = re.compile(r"\w{3,}(?:centrum|praktijk|school|college|kliniek|ziekenhuis|vereniging|club)")
 # A saint's name is a name of a place, a school, a hospital or a church: "sint-amandsberg", "az sint-lucas".
 _SAINT = re.compile(r"sint-\w{3}")
 _NAMED_KIND_AFTER = frozenset("college lyceum gymnasium atheneum academie ziekenhuis".split())
@@ -92,16 +117,32 @@ def caseless_part(text: str, region: Region) -> Region | None:
     return Region(spans) if spans else None
 
 
-def known_words(names: Iterable[tuple[str, str]]) -> dict[str, str]:
+def known_words(names: Iterable[tuple[str, str]], *, first_names_too: bool = False) -> dict[str, str]:
     """The words of ``names`` (text, category) a caseless text's words are read as, case-folded,
-    by category: no Dutch word ("roos", "bollen"), no interfix, none of two letters."""
+    by category: no Dutch word ("roos", "bollen"), no interfix, none of two letters. With
+    ``first_names_too`` a person's first name of the lists that is a Dutch word too counts
+    ("bas", "roos": the names found in this text by their evidence, "collega bas")."""
     out: dict[str, str] = {}
     for text, category in names:
         for word in _WORD.findall(text):
             folded = word.casefold()
-            if len(folded) > 2 and folded not in INTERFIXES and folded not in TITLES and not _dutch(folded):
-                out.setdefault(folded, category)
+            if len(folded) > 2 and folded not in INTERFIXES and folded not in TITLES:
+                if not _dutch(folded) or (first_names_too and category == "person" and _first_name_word(folded)):
+                    out.setdefault(folded, category)
     return out
+
+
+def _first_name_word(folded: str) -> bool:
+    """A first name of the lists that may be the name where it is a Dutch word too ("roos",
+    "bas", "fleur"), not a word said there as the word ("wil", "klaar")."""
+    return (
+        len(folded) > 2
+        and folded in first_names()
+        and folded not in FUNCTION_WORDS
+        and folded not in INTERFIXES
+        and folded not in _NOT_A_FIRST_NAME_HERE
+        and folded not in stop_words()
+    )
 
 
 def _plain(folded: str) -> bool:
@@ -110,8 +151,17 @@ def _plain(folded: str) -> bool:
 
 
 def _dutch(folded: str) -> bool:
-    """A Dutch word (an English one may be a name here: "baraka", "globetrotter")."""
-    return ordinary_word(folded) or bool(PRONOMINAL_ADVERB.fullmatch(folded))
+    """A Dutch word (an English one may be a name here: "baraka", "globetrotter"), an
+    adjective's inflected form the tables lack too ("nieuwe", "grote": not the first word
+    of the place "Nieuwe-Pekela")."""
+    if ordinary_word(folded) or PRONOMINAL_ADVERB.fullmatch(folded):
+        return True
+    stem = folded[:-1]
+    return (
+        len(folded) > 4
+        and folded.endswith("e")
+        and (stem in dutch_words() or (stem[-2] in "aeou" and stem[-3] not in "aeiou" and stem[:-1] + stem[-2:] in dutch_words()))
+    )
 
 
 def _compound(folded: str) -> bool:
@@ -139,14 +189,26 @@ def _listed_name(folded: str) -> bool:
 def recased(text: str, region: Region, known: dict[str, str] | None = None) -> str:
     """``text`` with the first letter of each word that is a name by evidence capitalised
     (see the module doc), the words of ``known`` names too (see :func:`known_words`: a
-    speaker label's "Yonas Tesfamariam" is "yonas" in the text); the same length as ``text``."""
+    speaker label's "Yonas Tesfamariam" is "yonas" in the text); the same length as ``text``.
+    A name found by its evidence at one place is a name at its others: "haar dochter zuzia
+    ... dus zuzia vertaalt alles" (else the bare one reads as an ordinary word)."""
     known = known or {}
+    copy, evident = _recased(text, region, known)
+    if evident.keys() - known.keys():
+        copy, _ = _recased(text, region, {**evident, **known})
+    return copy
+
+
+def _recased(text: str, region: Region, known: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """The copy, and the words it capitalised by evidence (by category) that are names
+    wherever they stand: no Dutch word, or a first name found after a title or a relative."""
     chars = list(text)
+    evident: dict[str, str] = {}
     for start, end in region.spans:
         words = list(_WORD.finditer(text, start, end))
         up = [False] * len(words)
         place = [False] * len(words)  # marked as a place: "uit nador", a listed place, a street
-        folded = [w.group().casefold() for w in words]
+        folded = [_GENITIVE.sub("", w.group().casefold()) for w in words]  # "nelson's" is "nelson"
         for i, f in enumerate(folded):
             if f in known:
                 up[i] = True
@@ -154,21 +216,33 @@ def recased(text: str, region: Region, known: dict[str, str] | None = None) -> s
             elif len(f) > 2 and _listed_name(f) and not (i and folded[i - 1] == "ik" and _first_person(f)):
                 up[i] = True
                 place[i] = f not in name_words()
+            elif (_first_name_word(f) or (len(f) > 2 and not _plain(f))) and _introduced(folded, i + 1):
+                up[i] = True  # "bas is mijn collega", "sterre dat is de dochter van nelson"
+            elif _first_name_word(f) and _surname_follows(folded, i + 1):
+                up[i] = True  # "fleur de bruijn" (not "roos van de buurt")
         for i, f in enumerate(folded):
-            if f in _NAMING or (f == "is" and i and folded[i - 1] == "naam"):
+            said = f == "ben" and i and folded[i - 1] == "ik"  # "ik ben roos": not "ik ben klaar"
+            if f in _NAMING or (f == "is" and i and folded[i - 1] == "naam") or said:
                 # "ik heet yonas", "mijn naam is mohammed al-hamwi": a first name of the lists
                 # that is a Dutch word of the tables too, or any word that is none.
                 j = i + 1
                 if j < len(words) and len(folded[j]) > 2 and folded[j] not in TITLES:
-                    up[j] |= folded[j] in first_names() or not _plain(folded[j])
-            if f in TITLES or (up[i] and (f in first_names() or known.get(f) == "person")):
+                    listed = _first_name_word(folded[j]) if said else folded[j] in first_names()
+                    up[j] |= listed or not _plain(folded[j])
+            if f in TITLES or f in _RELATIVES:
+                _mark_name_after(folded, up, i + 1, first_name_word=True)
+            elif up[i] and (f in first_names() or known.get(f) == "person"):
                 _mark_name_after(folded, up, i + 1)
+            elif up[i] and i + 2 < len(words) and folded[i + 1] in _SURNAME_LINKS and not _plain(folded[i + 2]):
+                up[i + 2] = len(folded[i + 2]) > 2  # "lopes da graça", "warsame abdi"
             elif f in _PLACE_BEFORE:
                 # "uit nador", "in de afrikaanderwijk" (not "in het sorteercentrum")
                 j = i + 1 + (i + 1 < len(words) and folded[i + 1] in {"de", "het"})
                 if j < len(words) and len(folded[j]) > 3 and folded[j] not in TITLES:
                     # A listed place that English has too is one here: "in rotterdam".
                     listed = len(folded[j]) >= 6 and folded[j] in place_names() and not _dutch(folded[j])
+                    if (f in _FROM_OR_TO or (i and folded[i - 1] in _LIVING)) and not _dutch(folded[j]):
+                        listed = True  # "uit mogadishu", "naar leicester"
                     if listed or not _plain(folded[j]):
                         up[j] |= listed or not _compound(folded[j])
                         place[j] = up[j]
@@ -185,6 +259,9 @@ def recased(text: str, region: Region, known: dict[str, str] | None = None) -> s
             # The first name before a known surname: "selam tesfamariam" of "Yonas Tesfamariam".
             if up[i] and known.get(folded[i]) == "person" and not up[i - 1] and len(folded[i - 1]) > 2:
                 up[i - 1] = not _plain(folded[i - 1]) and folded[i - 1] not in TITLES
+        for f, u, p in zip(folded, up, place, strict=True):
+            if u and f not in known and f not in TITLES and f not in INTERFIXES and (not _dutch(f) or _first_name_word(f)):
+                evident.setdefault(f, "place" if p else "person")
         for word, u in zip(words, up, strict=True):
             first = word.group()[0]
             if u and len(first.upper()) == 1:
@@ -199,13 +276,36 @@ def recased(text: str, region: Region, known: dict[str, str] | None = None) -> s
         for k in range(start, end):
             if chars[k] == "\n":
                 chars[k] = " "  # a line ends a cue, not a sentence: "slagerij\nal baraka"
-    return "".join(chars)
+    return "".join(chars), evident
 
 
-def _mark_name_after(folded: list[str], up: list[bool], i: int) -> None:
+def _surname_follows(folded: list[str], i: int) -> bool:
+    """Whether interfixes and a surname of the lists that is no Dutch word follow from ``i``."""
+    j = i
+    while j < len(folded) and folded[j] in _SURNAME_LINKS:
+        j += 1
+    return i < j < len(folded) and folded[j] in name_words() and not _dutch(folded[j])
+
+
+_DETERMINERS = frozenset({"mijn", "de", "zijn", "haar", "onze", "ons", "hun", "een"})
+
+
+def _introduced(folded: list[str], i: int) -> bool:
+    """Whether the words from ``i`` say who the word before is: "is mijn collega", "dat is
+    de dochter van nelson", "die is de juf"."""
+    if i + 1 < len(folded) and folded[i] in {"dat", "die"}:
+        i += 1
+    if i + 1 >= len(folded) or folded[i] != "is":
+        return False
+    j = i + 1 + (folded[i + 1] in _DETERMINERS)
+    return j < len(folded) and (folded[j] in _RELATIVES or folded[j] in TITLES)
+
+
+def _mark_name_after(folded: list[str], up: list[bool], i: int, *, first_name_word: bool = False) -> None:
     """Mark the name that starts at word ``i``: a word that is no Dutch word ("fatima
     bouzid", "imam abdelkader"), after interfixes a surname of the lists too ("kees van
-    dijk", "mevrouw de bruin"; not "fatima van het wijkteam")."""
+    dijk", "mevrouw de bruin"; not "fatima van het wijkteam"); with ``first_name_word``
+    (after a title or a relative) a first name that is a Dutch word too ("juf iris")."""
     j = i
     while j < len(folded) and folded[j] in INTERFIXES:
         j += 1
@@ -214,6 +314,12 @@ def _mark_name_after(folded: list[str], up: list[bool], i: int) -> None:
     word = folded[j]
     if (not _plain(word) and not _verb_form(word)) or (j > i and word in name_words()):
         up[j] = True
+    elif (
+        first_name_word
+        and j == i
+        and (_first_name_word(word) or (len(word) == 2 and word in first_names() and word not in _NOT_A_FIRST_NAME_HERE))
+    ):
+        up[j] = True  # "juf iris", "kleinzoon mo"
 
 
 def _first_person(word: str) -> bool:
@@ -231,10 +337,15 @@ _STRONG_PAST = frozenset(
 )
 
 
+# Present tenses of irregular verbs the tables lack: "bas gaat volgend jaar" holds no surname.
+_IRREGULAR_PRESENT = frozenset("gaat staat slaat doet ziet heeft hoeft kan mag zal wil moet weet".split())
+
+
 def _verb_form(word: str) -> bool:
     """A verb the tables have only as its infinitive: "werkt" (werken), "speelt" (spelen),
-    "wordt" (worden): "saba werkt zij ook" holds no surname; a strong verb's past ("kwam")."""
-    if word in _STRONG_PAST:
+    "wordt" (worden): "saba werkt zij ook" holds no surname; a strong verb's past ("kwam"),
+    an irregular present ("gaat")."""
+    if word in _STRONG_PAST or word in _IRREGULAR_PRESENT:
         return True
     if len(word) < 4 or not word.endswith("t"):
         return False

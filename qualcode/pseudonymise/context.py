@@ -36,6 +36,7 @@ from .words import (
     not_personal_pattern,
     not_personal_words,
     nouns,
+    ordinary_word,
 )
 
 # Lower-case words that join the capitalised words of one name ("Moeders van Morgen",
@@ -68,10 +69,11 @@ ORG_WORDS = frozenset(
     vrouwenvereniging zelforganisatie migrantenorganisatie vzw buurthuis wijkcentrum jongerencentrum
     kinderopvang crèche creche peuterspeelzaal bso kinderdagverblijf sportclub voetbalclub club bedrijf
     schoonmaakbedrijf praktijk huisartsenpraktijk kliniek apotheek restaurant café cafe eethuis theehuis winkel supermarkt bakkerij
-    centrum cultureel ontmoetingscentrum platform netwerk""".split()
+    centrum cultureel ontmoetingscentrum platform netwerk hogeschool universiteit schoolgemeenschap brouwerij
+    obs cbs ikc sportschool boksschool chapel church camii cami masjid""".split()
 )
 # "gemeente" after a name is a congregation; before a name it is the municipality.
-_ORG_BEFORE_ONLY_EXCLUDED = frozenset({"gemeente", "centrum", "netwerk", "platform", "club", "winkel"})
+ORG_BEFORE_ONLY_EXCLUDED = frozenset({"gemeente", "centrum", "netwerk", "platform", "club", "winkel"})
 AREA_TEAMS = frozenset({"wijkteam", "buurtteam"})  # named after their district: "Wijkteam Holtenbroek"
 PLACE_WORDS = frozenset(
     "in uit naar te vanuit rond richting wijk stad dorp buurt dorpje stadje regio provincie deelgemeente "
@@ -82,6 +84,9 @@ PLACE_END = re.compile(
     r"(?:dam|burg|berg|bergen|broek|hout|veen|hoven|huizen|wijk|eiland|zijl|stad|dorp|heim|ingen|kerke|"
     r"kerk|vaart|meer|sluis|drecht|rode|gem|sel|plaats|haven|beek|loo|lo|horst|donk|poort)$"
 )
+# A name of one word that is an organisation by its ending: "Theresialyceum", "Logopediepraktijk"
+# (not "-kerk": "Ouderkerk" is a place).
+NAMED_ORG_END = re.compile(r"\w{3}(?:lyceum|atheneum|gymnasium|college|praktijk|moskee|school)$")
 # A compound ending in a kind of organisation or a street: "Sint-Albertuskerk", "Peperstraat".
 _ORG_END = re.compile(r"\w{3}(?:kerk|moskee|school|college|praktijk|centrum|vereniging|stichting)$")
 _ORG_OR_STREET_END = re.compile(rf"{_ORG_END.pattern[:-1]}|\w{{3}}(?:straat|laan|plein|dreef|kade|gracht|singel|steenweg)$")
@@ -196,6 +201,19 @@ def _previous_words(text: str, pos: int) -> tuple[str, str]:
     return words[1], words[0]
 
 
+# "ik kom van Sliven", "mijn ouders komen van Al Hoceima", "ik ben van Lier" (Flemish: from),
+# "van Bulgarije, van Sliven": "van" says where from, not a surname's start.
+_FROM_VAN = re.compile(
+    r"(?:\b(?:kom|komt|komen|kwam|kwamen|afkomstig|ben|zijn|is|was|waren|vertrokken|gevlucht)|"
+    r"\bvan\s+[A-Z][\w'’-]*,)\s+van\s+$"
+)
+
+
+def from_place(text: str, pos: int) -> bool:
+    """Whether the name at ``pos`` follows a "van" that says where someone comes from."""
+    return _FROM_VAN.search(text, max(0, pos - 40), pos) is not None
+
+
 def _next_word(text: str, pos: int) -> str:
     m = re.match(r"\s+([\w'’-]+)", text[pos : pos + 40])
     return m.group(1).casefold() if m else ""
@@ -242,7 +260,8 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
             # no evidence of a name. A name there is found by deduce's lists, or at its
             # other occurrences once it is found inside a sentence.
             words = words[1:]
-            while words and words[0].group().casefold() in INTERFIXES:
+            # (An Arabic article starts the name: "In Al Hoceima", "Met El Amrani".)
+            while words and words[0].group().casefold() in INTERFIXES - {"al", "el"}:
                 words = words[1:]
         # "WhatsApp-groep", "Tigrinya-tolk": a compound ending in an ordinary word.
         words = [w for w in words if not _common_compound(w.group())]
@@ -277,7 +296,8 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
         tail = words[-1].group().casefold()
         if kind is None and len(words) > 1 and head in ORG_WORDS:
             kind = "organisation"  # "Jongerencentrum Het Anker", "Stichting Vrouwen Vooruit"
-            words = words[1:]
+            if words[1].group().casefold() != "van":
+                words = words[1:]  # (but "Hogeschool van Amsterdam" is one name)
         elif kind is None and len(words) > 1 and tail in ORG_WORDS:
             kind = "organisation"  # "Spieringshoek College"
         if kind is None and _next_word(text, start + words[-1].end()) in ORG_WORDS:
@@ -302,12 +322,14 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
         before, before2 = _previous_words(text, s)
         after = _next_word(text, e)
         if kind is None:
-            if (before in ORG_WORDS and before not in _ORG_BEFORE_ONLY_EXCLUDED) or after in ORG_WORDS:
+            if (before in ORG_WORDS and before not in ORG_BEFORE_ONLY_EXCLUDED) or after in ORG_WORDS or _ORG_END.search(before):
+                # "gezondheidscentrum Blixembosch", "voetbalvereniging Woenselse Boys" too
                 kind = "organisation"
             elif before in TITLES:
                 kind = "person"  # "meneer Van den Berg", "dokter Ter Horst": not a place for its ending
             elif (
                 before in PLACE_WORDS
+                or (before == "van" and from_place(text, s))
                 or (before in {"bij", "de", "het"} and before2 in PLACE_WORDS)  # "in de Kruiskamp"
                 # "aan de Hillevliet" (not "aan het Pact": an ordinary word)
                 or (before in {"de", "het"} and before2 in {"aan", "op", "langs"} and not _plain(words))
@@ -395,6 +417,7 @@ def _unknown_subject(word: str, text: str, end: int, lower: LowerWords) -> bool:
         or not word.isalpha()
         or word.isupper()
         or _dictionary_word(folded)
+        or (ordinary_word(folded) and folded not in name_words())  # a plural the tables lack: "Studenten, vrouwen die"
         or folded in not_personal()
         or folded in TITLES
         or folded in SENTENCE_STARTERS

@@ -34,11 +34,14 @@ from .caseless import caseless_part, known_words, recased
 from .categories import Candidate
 from .context import (
     AREA_TEAMS,
+    NAMED_ORG_END,
+    ORG_BEFORE_ONLY_EXCLUDED,
     ORG_WORDS,
     KnownNames,
     Region,
     area_service,
     body_after_van,
+    from_place,
     is_sentence_start,
     label_names,
     near_not_personal,
@@ -49,6 +52,7 @@ from .patterns import AGE_AFTER_NAME, HOUSE_NUMBER, POSTCODE_PATTERNS, SERVICE_N
 from .words import (
     FUNCTION_WORDS,
     INTERFIXES,
+    NATIONALITY,
     TITLES,
     car_makes,
     dutch_words,
@@ -156,6 +160,10 @@ def _normalise(c: Candidate, text: str) -> list[Candidate]:
         return out
     if c.category == "person" and c.text[:1].islower():
         service = re.search(r"(\w+)\s+$", text[max(0, c.start - 12) : c.start])
+        van = re.match(r"van\s+", c.text)
+        if van and from_place(text, c.start + van.end()):
+            # "ik ben van Lier", "komen van Al Hoceima": where one comes from, not a surname.
+            return [Candidate(c.start + van.end(), c.end, "place", c.text[van.end() :], "deduce")]
         if service and area_service(service.group(1)):
             # "OCMW van Antwerpen": a public service and its area, not "van Antwerpen" the person.
             m = re.match(r"(?:(?:van|de|der|den|het)\s+)*", c.text)
@@ -293,6 +301,10 @@ def _keep(c: Candidate, text: str, region: Region, ctx: DetectionContext, placeh
         return True
     if c.source == "known":
         return True
+    if len(words) == 1 and folded in TITLES:
+        return False  # a form of address said alone: "zo noemen ze hem, Pak, dat is meneer"
+    if len(words) == 1 and len(folded) > 4 and NATIONALITY.search(folded) and not _title_before(text, c.start):
+        return False  # deduce's and a repeat's too: "Brabander", "Turkse" (the proper-noun rules skip them)
     if folded in ctx.vocabulary or all(w in ctx.vocabulary_words for w in folded.split()):
         return False
     if c.category == "person" and c.source != "pattern" and _INITIAL_ONLY.match(c.text):
@@ -454,7 +466,9 @@ def detect(
     # A name found by its evidence ("Nilofar" where the text has capitals, "dokter haile") is
     # that name where it stands bare in lower case too: its other occurrences are looked for
     # in a copy with its words capitalised there too (deduce is not asked again).
-    more = known_words((c.text, c.category) for c in found if c.category in _NAMES and c.source != "known")
+    more = known_words(
+        ((c.text, c.category) for c in found if c.category in _NAMES and c.source != "known"), first_names_too=True
+    )
     if more.keys() - known.keys() and (again := recased(text, lower, {**more, **known})) != copy:
         placeholders = [m.span() for m in _PLACEHOLDER.finditer(again)]
         extra = [r for r in _repeats(again, found, lower, ctx) if _keep(r, again, region, ctx, placeholders)]
@@ -495,13 +509,41 @@ def _detect(text: str, region: Region, ctx: DetectionContext, detector: Detector
             raw.extend(_normalise(c, text))
     raw.extend(_street_or_person(_street_start(c)) for c in find_patterns(text))
     raw.extend(proper_nouns(text, region))
+    raw.extend(Candidate(*m.span("name"), "person", m.group("name"), "pattern") for m in _TITLED_PARTICLE_NAME.finditer(text))
     raw.extend(ctx.known.find(text))
+    raw = [_by_kind(c) for c in raw]
     placeholders = [m.span() for m in _PLACEHOLDER.finditer(text)]
     kept = [c for c in raw if _keep(c, text, region, ctx, placeholders)]
     kept.extend(r for r in _repeats(text, kept, region, ctx) if _keep(r, text, region, ctx, placeholders))
     return _house_numbers(
         text, region, _ages_after_names(text, region, _join_names(text, region, _harmonise(_resolve(kept), text)))
     )
+
+
+_KIND_WORDS = ORG_WORDS - ORG_BEFORE_ONLY_EXCLUDED
+# A surname with its Arabic article after a title: "meneer al-Saadi", "dokter el-Khatib" (the
+# proper-noun rules start a name at a capital, and this one starts in lower case).
+_TITLED_PARTICLE_NAME = re.compile(
+    rf"(?<![\w-])(?:{'|'.join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))})[ \t]+"
+    r"(?P<name>(?:al|el|as|ad|ash|an|ar|at|az|ud|ul)-[A-Z][\w'’]+)",
+    re.I,
+)
+
+
+def _by_kind(c: Candidate) -> Candidate:
+    """A name that holds a word for a kind of organisation is an organisation, whichever rule
+    found it and as what: "Koninklijk Atheneum Deurne" (not a place), "Brouwerij De Koninck"
+    (not a person), "Gereformeerde Kerk Reeshof" (not a street), "Theresialyceum"."""
+    if c.category not in ("person", "place", "address") or any(ch.isdigit() for ch in c.text):
+        return c
+    words = c.text.casefold().split()
+    if not (c.text[:1].isupper() and any(w in _KIND_WORDS and len(words) > 1 or NAMED_ORG_END.search(w) for w in words)):
+        return c
+    if len(words) > 1 and (words[0] in _KIND_WORDS or NAMED_ORG_END.search(words[0])) and words[1] != "van":
+        # The kind stays outside, as the proper-noun rules leave it: "Schoonmaakbedrijf [organisatie 1]".
+        cut = len(c.text) - len(c.text.split(maxsplit=1)[1])
+        return Candidate(c.start + cut, c.end, "organisation", c.text[cut:], c.source)
+    return replace(c, category="organisation")
 
 
 def _ages_after_names(text: str, region: Region, found: list[Candidate]) -> list[Candidate]:

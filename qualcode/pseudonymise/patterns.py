@@ -17,8 +17,9 @@ from .categories import Candidate
 _UNITS = "een|één|twee|drie|vier|vijf|zes|zeven|acht|negen"
 _TEENS = "tien|elf|twaalf|dertien|veertien|vijftien|zestien|zeventien|achttien|negentien"
 _TENS = "twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig"
-# 1-99 written out ("eenentwintig", "vierendertig", "vijfenzestig") or in digits.
-NUMBER = rf"(?:\d{{1,3}}|(?:(?:{_UNITS})[eë]n)?(?:{_TENS})|{_TEENS}|{_UNITS})"
+# 1-99 written out ("eenentwintig", "vierendertig", "vijfenzestig") or in digits; a toddler's
+# "anderhalf", "tweeënhalf".
+NUMBER = rf"(?:\d{{1,3}}|(?:(?:{_UNITS})[eë]n)?(?:{_TENS})|{_TEENS}|anderhalf|(?:{_UNITS})[eë]nhalf|{_UNITS})"
 _UNIT_WORDS = r"jaar|jaren|maanden|maand|weken|week|dagen"
 
 _BE = r"(?:ben|is|was|werd|word|wordt|zijn|waren)"
@@ -40,6 +41,14 @@ _COUNTED = (
     r"kinderen|kids|jongens|meisjes|zonen|zoons|dochters|broers|zussen|kleinkinderen|mensen|vrouwen|mannen|"
     r"gezinnen|personen|ouders|of|tot|à"
 )
+# An age said as an ordinal after "sinds mijn", "vanaf haar", "op zijn", "tot hun".
+_AGE_ORDINAL = (
+    rf"(?:(?:{_UNITS})[eë]n(?:{_TENS})ste|(?:{_TENS})ste|eerste|tweede|derde|vierde|vijfde|zesde|zevende|achtste|"
+    rf"negende|tiende|elfde|twaalfde|dertiende|veertiende|vijftiende|zestiende|zeventiende|achttiende|negentiende|"
+    rf"\d{{1,2}}(?:ste|de|e))"
+)
+_AFTER_ORDINAL_AGE = r"in|bij|naar|op|al|en|maar|dus|want|toen|heb|had|ben|was|woon|woonde|ik|hij|ze|zij|jaar|levensjaar"
+_SINCE_BEFORE = re.compile(r"\b(?:sinds|vanaf|op|tot|na|rond|voor)\s+$", re.I)
 _KIN_BEFORE = re.compile(rf"\b(?:{_KIN})(?:,?\s+[A-Z][\w'’-]+,?)?\s+$", re.I)
 AGE_AT = [
     # "een zoon van dertien", "zoontje van drie jaar", "haar dochter Elif van veertien"
@@ -71,6 +80,18 @@ AGE_AT = [
     ),
     # "leeftijd van 12"
     ("leeftijd", re.compile(rf"leeftijd\s+van\s+(?P<age>{NUMBER}(?:\s+jaar)?)\b", re.I), None),
+    # "sinds mijn negentiende", "vanaf haar twaalfde", "op zijn 16e" (not "sinds mijn eerste baan")
+    *(
+        (
+            f" {whose} ",
+            re.compile(
+                rf"{whose}\s+(?P<age>{_AGE_ORDINAL})(?=\s*(?:[.,;:!?)]|$|\s(?:{_AFTER_ORDINAL_AGE})\b))",
+                re.I,
+            ),
+            _SINCE_BEFORE,
+        )
+        for whose in ("mijn", "zijn", "haar", "hun")
+    ),
 ]
 # Patterns that end at their anchor: tried in a window just before it.
 AGE_BEFORE = [
@@ -139,8 +160,10 @@ PHONE_PATTERNS = [
 ID_PATTERNS = [
     # BSN-like: 9 digits, also grouped 1234.56.782, 123 456 789, 123.456.789
     re.compile(r"(?<![\w.-])(?:\d{9}|\d{4}[.\s]\d{2}[.\s]\d{3}|\d{3}[.\s]\d{3}[.\s]\d{3})(?![\w-])"),
-    # Belgian national register number 85.07.30-033.28
+    # Belgian national register number 85.07.30-033.28, also as on the eID card's back and
+    # as people say it: 850730 033 28, 850730-033-28, 85 07 30 033 28
     re.compile(r"\b\d{2}\.\d{2}\.\d{2}-\d{3}\.\d{2}\b"),
+    re.compile(r"(?<![\w.,-])(?:\d{6}|\d{2} \d{2} \d{2})[ -]\d{3}[ -]\d{2}(?![\w-]|[.,]\d)"),
     # bank accounts (IBAN), compact or in groups of four: NL91ABNA0417164300, BE68 5390 0754 7034
     re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b(?<=\d)"),
     # long numbers (client, V-number, file numbers): 7-12 digits not starting with 0

@@ -93,6 +93,12 @@ def place_names() -> frozenset[str]:
     return frozenset(n.split()[0] for n in names if n[:1].isalpha())
 
 
+@cache
+def stop_words() -> frozenset[str]:
+    """deduce's Dutch stop words ("aan", "dan", "door", "van"): some are first names of its lists too."""
+    return frozenset(_deduce_list("whitelist", ("lst_stop_word",)))
+
+
 def _deduce_whitelist() -> set[str]:
     """deduce's own stop words and common words."""
     return _deduce_list("whitelist", ("lst_stop_word", "lst_common_word"))
@@ -214,9 +220,12 @@ def ordinary_word_reach() -> int:
 
 
 # Adjectives of nationality and origin: Turkse, Marokkaanse, Somalische, Eritrese,
-# Nederlandse, Vlaamse, Molukse, Poolse, Oekraïense. (Not names ending in -se: Denise, Louise.)
+# Nederlandse, Vlaamse, Molukse, Poolse, Oekraïense, Bulgaarse; peoples: Libanezen,
+# Congolezen, Pakistanen, Afghanen, Nederlander, Brabander. (Not names ending in -se:
+# Denise, Louise; nor Vriezen, Virtanen.)
 NATIONALITY = re.compile(
-    r"(?:aanse|aamse|landse|ische|sche|kse|[^i]ese|oolse|aalse|ijnse|eense|iaanse|ïense)$|(?:aans|isch|iërs?|ees)$"
+    r"(?:aanse|aamse|aarse|landse|ische|sche|kse|[^i]ese|oolse|aalse|ijnse|eense|iaanse|ïense)$|(?:aans|isch|iërs?|ees)$"
+    r"|(?:an|in|ol|al|ug|ar|on)ezen$|(?:st|gh|kk|ik|ic|et)anen$|(?:nederl|brab)anders?$"
 )
 
 # Interfixes of Dutch and Flemish surnames, and particles of Arabic and Turkish ones:
@@ -229,5 +238,7 @@ INTERFIXES = frozenset(
 TITLES = frozenset(
     "meneer mevrouw mw mw. dhr dhr. mr mr. dr dr. juf juffrouw meester dokter zuster broeder collega "
     "hoca imam abba abuna pastoor dominee pater oom tante opa oma mama papa mijnheer heer "
+    # forms of address of Somali, Ghanaian and Indonesian speakers: "Hooyo Faadumo", "Auntie Grace", "Pak Hendrik"
+    "hooyo auntie aunty uncle pastor opanin pak bapak ibu "
     "minister staatssecretaris wethouder burgemeester kamerlid professor prof prof. drs drs. ir ir. ing ing.".split()
 )
