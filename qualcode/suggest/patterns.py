@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Problem
+from ..regexsafe import regex_problem
+from ..termsafe import one_line
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..codebook import Code, Codebook
@@ -58,10 +60,9 @@ def check_pattern(pattern: Iterable[dict[str, Any]]) -> str | None:
             if isinstance(value, dict):
                 for op, argument in value.items():
                     if str(op).upper() == "REGEX":
-                        try:
-                            re.compile(str(argument))
-                        except re.error as exc:
-                            return f"token {position}: {key} REGEX {argument!r} is not a valid regular expression ({exc})"
+                        problem = regex_problem(str(argument))
+                        if problem:
+                            return f"token {position}: {key} REGEX '{one_line(str(argument))[:80]}' {problem}"
     return None
 
 

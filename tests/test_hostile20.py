@@ -1,0 +1,84 @@
+"""Hostile inputs, round 20: what earlier rounds left open (regular expressions that backtrack
+without end, attribute rows naming no transcript, names shown as internal ids, REFI coder
+names) and the newest entry points. Each case runs through the CLI where a user meets it and
+states the exit code, the message and that nothing was written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qualcode.cli import main
+from qualcode.errors import QualcodeError
+from qualcode.project import ProjectConfig, load_config
+from qualcode.regexsafe import regex_problem
+
+
+def run(runner, root: Path, *args: str):
+    return runner.invoke(main, ["--project", str(root), "--coder", "tester", *args])
+
+
+# --- 1. user regular expressions that backtrack without end --------------------------------
+
+BACKTRACKING = ["(a+)+$", "(?i)(a|aa)+$", r"(\w+\s?)*$", r"(i|in)+x", r"\s*\s*x", r".*\d+x", "(x?)+y"]
+
+
+@pytest.mark.parametrize("pattern", BACKTRACKING)
+def test_a_backtracking_pattern_is_refused_with_what_to_write(pattern):
+    problem = regex_problem(pattern)
+    assert problem is not None
+    assert "on a long text" in problem and ("repeat it once" in problem or "make the alternatives" in problem
+                                            or "join them" in problem)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"i\s*\d*",
+        r"interview(er|ster|eres)?\s*\d*",
+        r"(?:er|ster)+",
+        "a*+",
+        "(?>a+)+",
+        r"(\d\d)+",
+        r"\d+\s+\d+",
+        "^zorg",
+        ".*heid$",
+    ],
+)
+def test_the_usual_patterns_are_kept(pattern):
+    assert regex_problem(pattern) is None
+
+
+def test_interviewer_speakers_that_backtrack_are_refused_by_the_settings(runner, small_project):
+    config = small_project.root / "qualcode.yaml"
+    config.write_text('# settings\ninterviewer_speakers: ["i", "(a+)+$"]\n', encoding="utf-8")
+    with pytest.raises(QualcodeError) as caught:
+        load_config(small_project.root)
+    assert caught.value.code == "QC005"
+    result = run(runner, small_project.root, "speakers")
+    assert result.exit_code == 1, result.output
+    assert "qualcode.yaml: line 2: interviewer_speakers: the pattern '(a+)+$' repeats a part" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_codebook_regex_that_backtracks_is_a_located_problem(runner, small_project):
+    book = small_project.root / "codebooks" / "codebook.yaml"
+    book.write_text(
+        book.read_text(encoding="utf-8").replace(
+            "codes:\n",
+            'codes:\n  - id: loop\n    name: Loop\n    hints:\n      patterns:\n        - [{TEXT: {REGEX: "(a+)+$"}}]\n',
+            1,
+        ),
+        encoding="utf-8",
+    )
+    result = run(runner, small_project.root, "codebook", "check")
+    assert result.exit_code != 0, result.output
+    assert "code 'loop', pattern 1: token 1: TEXT REGEX '(a+)+$' repeats a part" in result.output + result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_label_past_the_bound_is_no_interviewer_by_pattern():
+    config = ProjectConfig(interviewer_speakers=[".*x.*y.*z"])
+    assert config.role_of("ax by cz") == "interviewer"
+    assert config.role_of("a" * 300 + "xyz") == "respondent"  # not tried: 'x.*y.*z' on 100,000 letters took minutes
