@@ -12,7 +12,6 @@ import pytest
 from qualcode.cli import main
 from qualcode.errors import QualcodeError
 from qualcode.project import ProjectConfig, load_config
-from qualcode.regexsafe import regex_problem
 
 
 def run(runner, root: Path, *args: str):
@@ -26,6 +25,8 @@ BACKTRACKING = ["(a+)+$", "(?i)(a|aa)+$", r"(\w+\s?)*$", r"(i|in)+x", r"\s*\s*x"
 
 @pytest.mark.parametrize("pattern", BACKTRACKING)
 def test_a_backtracking_pattern_is_refused_with_what_to_write(pattern):
+    from qualcode.regexsafe import regex_problem
+
     problem = regex_problem(pattern)
     assert problem is not None
     assert "on a long text" in problem and ("repeat it once" in problem or "make the alternatives" in problem
@@ -47,6 +48,8 @@ def test_a_backtracking_pattern_is_refused_with_what_to_write(pattern):
     ],
 )
 def test_the_usual_patterns_are_kept(pattern):
+    from qualcode.regexsafe import regex_problem
+
     assert regex_problem(pattern) is None
 
 
@@ -82,3 +85,31 @@ def test_a_label_past_the_bound_is_no_interviewer_by_pattern():
     config = ProjectConfig(interviewer_speakers=[".*x.*y.*z"])
     assert config.role_of("ax by cz") == "interviewer"
     assert config.role_of("a" * 300 + "xyz") == "respondent"  # not tried: 'x.*y.*z' on 100,000 letters took minutes
+
+
+# --- 2. attributes.csv rows that name no transcript ---------------------------------------------
+
+
+def test_a_folder_attributes_row_naming_no_file_is_reported_with_its_line(runner, tmp_path):
+    root = tmp_path / "p"
+    assert runner.invoke(main, ["init", str(root)]).exit_code == 0
+    (root / "transcripts" / "int1.txt").write_text("I: Hoe gaat het?\nR: Goed.\n", encoding="utf-8")
+    (root / "transcripts" / "attributes.csv").write_text("file,stad\nint1.txt,Gent\nint_1.txt,Antwerpen\n", encoding="utf-8")
+    result = run(runner, root, "import", str(root / "transcripts"))
+    assert result.exit_code == 0, result.output
+    # it imported int1 with stad=Gent and said nothing of the row for 'int_1.txt'
+    assert "attributes.csv: 1 row(s) name no transcript of its folder or of the project" in result.stderr
+    assert "'int_1.txt' (line 3); correct the name in the 'file' column" in result.stderr
+    listed = run(runner, root, "transcripts", "--format", "csv")
+    assert "Gent" in listed.output and "Antwerpen" not in listed.output
+
+
+def test_a_folder_attributes_row_for_a_file_not_imported_now_is_no_warning(runner, tmp_path):
+    root = tmp_path / "p"
+    assert runner.invoke(main, ["init", str(root)]).exit_code == 0
+    for name in ("int1.txt", "int2.txt"):
+        (root / "transcripts" / name).write_text("I: Hoe gaat het?\nR: Goed.\n" + name, encoding="utf-8")
+    (root / "transcripts" / "attributes.csv").write_text("file,stad\nint1.txt,Gent\nint2,Antwerpen\n", encoding="utf-8")
+    result = run(runner, root, "import", str(root / "transcripts" / "int1.txt"))
+    assert result.exit_code == 0, result.output
+    assert "name no transcript" not in result.stderr  # int2 is there, only not imported yet
