@@ -113,3 +113,24 @@ def test_a_folder_attributes_row_for_a_file_not_imported_now_is_no_warning(runne
     result = run(runner, root, "import", str(root / "transcripts" / "int1.txt"))
     assert result.exit_code == 0, result.output
     assert "name no transcript" not in result.stderr  # int2 is there, only not imported yet
+
+
+# --- 3. QC237 names what was removed as the user knows it ---------------------------------------
+
+
+def test_a_memo_of_a_removed_transcript_or_coding_names_it_and_its_trash_item(small_project):
+    store = small_project.store
+    tid = store.transcripts.id_by_name("gesprek")
+    coding = store.codings.add(tid, 4, 20, "vertrouwen", "tester").coding
+    store.trash.put_codings([coding.id], removed_by="bram")
+    with pytest.raises(QualcodeError) as caught:
+        store.codings.keep_draft(coding.id, "half af")
+    item = store.trash.items()[0].id
+    assert caught.value.code == "QC237"
+    assert caught.value.message.startswith(f"coding {coding.id} of 'gesprek' (trash item {item}) was removed")
+    store.trash.put_transcript(tid, removed_by="bram")
+    item = store.trash.items()[0].id
+    for attempt in (lambda: store.transcripts.keep_draft(tid, "x"), lambda: store.transcripts.set_memo(tid, "x")):
+        with pytest.raises(QualcodeError) as caught:
+            attempt()
+        assert caught.value.message.startswith(f"transcript 'gesprek' (trash item {item}) was removed")  # was 'transcript 1'
