@@ -134,3 +134,30 @@ def test_a_memo_of_a_removed_transcript_or_coding_names_it_and_its_trash_item(sm
         with pytest.raises(QualcodeError) as caught:
             attempt()
         assert caught.value.message.startswith(f"transcript 'gesprek' (trash item {item}) was removed")  # was 'transcript 1'
+
+
+# --- 4. QC444 'qualcode added nothing to it' is so ------------------------------------------------
+
+
+def test_another_programs_database_keeps_its_journal_mode_and_gets_no_log_beside_it(runner, tmp_path):
+    import hashlib
+    import sqlite3
+
+    root = tmp_path / "p"
+    assert runner.invoke(main, ["init", str(root)]).exit_code == 0
+    db = root / "qualcode.db"
+    for path in root.glob("qualcode.db*"):
+        path.unlink()
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE contacts (name TEXT)")
+        conn.execute("INSERT INTO contacts VALUES ('Hatice')")
+    conn.close()
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    result = run(runner, root, "transcripts")
+    assert result.exit_code == 1, result.output
+    assert "is not a qualcode project database" in result.stderr and "qualcode added nothing to it" in result.stderr
+    assert sorted(p.name for p in root.glob("qualcode.db*")) == ["qualcode.db"]  # no -wal, no -shm left
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before  # its journal mode was switched to WAL
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    conn.close()
