@@ -111,6 +111,12 @@ STORE_FOREIGN = Msg(
     "{path} is not {kind}: {reason}; qualcode added nothing to it",
     "name the right file, or move this one away: qualcode writes into no database of another kind",
 )
+CODER_NAME_TOO_LONG = Msg(
+    "QC446",
+    "{where}the coder's name '{start}…' is {length:,} characters long; a coder's name is at most {limit:,}"
+    " (it is stored with each of their codings and shown in every list of coders)",
+    "{what}",
+)
 STORE_READ_ONLY = Msg(
     "QC008",
     "cannot {action}: {path} is read-only (the {what} may not be written)",

@@ -15,7 +15,7 @@ import platformdirs
 import yaml
 
 from .atomic import write_text
-from .termsafe import normal_name
+from .termsafe import coder_name
 
 
 def config_dir() -> Path:
@@ -76,8 +76,9 @@ def stored_coder() -> str | None:
 
 def resolve_coder(explicit: str | None = None) -> str:
     """``--coder``, else $QUALCODE_CODER, else the saved name, else the login name."""
-    for candidate in (explicit, os.environ.get("QUALCODE_CODER"), stored_coder()):
-        name = normal_name(candidate or "")
+    sources = ("--coder: ", "QUALCODE_CODER: ", f"the coder saved in {config_path()}: ")
+    for candidate, where in zip((explicit, os.environ.get("QUALCODE_CODER"), stored_coder()), sources, strict=True):
+        name = coder_name(candidate or "", where=where)
         if name:
             return name
     try:

@@ -161,3 +161,63 @@ def test_another_programs_database_keeps_its_journal_mode_and_gets_no_log_beside
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     conn.close()
+
+
+# --- 5. coder names from a .qdpx, a merged copy, --coder: bounded ----------------------------------
+
+
+def _qdpx_with_user(runner, tmp_path: Path, name: str) -> Path:
+    """A .qdpx exported by qualcode whose user 'anna' is called ``name`` (XML-escaped)."""
+    import zipfile
+    from xml.sax.saxutils import quoteattr
+
+    from test_refi_support import coded_project
+
+    project = coded_project(tmp_path)
+    out = tmp_path / "studie.qdpx"
+    assert run(runner, project.root, "export", "qdpx", str(out)).exit_code == 0
+    project.close()
+    with zipfile.ZipFile(out) as archive:
+        entries = {info.filename: archive.read(info) for info in archive.infolist()}
+    qde = entries["project.qde"].decode("utf-8")
+    assert 'name="anna"' in qde
+    entries["project.qde"] = qde.replace('name="anna"', f"name={quoteattr(name)}").encode("utf-8")
+    hostile = tmp_path / "hostile.qdpx"
+    with zipfile.ZipFile(hostile, "w") as archive:
+        for entry, data in entries.items():
+            archive.writestr(entry, data)
+    return hostile
+
+
+def test_a_qdpx_user_name_of_a_megabyte_is_refused_at_its_line(runner, tmp_path):
+    hostile = _qdpx_with_user(runner, tmp_path, "A" * 1_000_000)
+    target = tmp_path / "doel"
+    assert runner.invoke(main, ["init", str(target)]).exit_code == 0
+    result = run(runner, target, "import", str(hostile))
+    assert result.exit_code == 1, result.output[:500]
+    # it was stored with each of anna's codings (a 10 MB name made a 200 MB database)
+    assert "project.qde:" in result.stderr and "the coder's name 'AAAA" in result.stderr
+    assert "is 1,000,000 characters long; a coder's name is at most 200" in result.stderr
+    assert "nothing was imported" in result.stderr and len(result.stderr) < 2_000
+    assert "Traceback" not in result.output
+    assert "no transcripts yet" in run(runner, target, "transcripts").output
+
+
+def test_a_qdpx_user_name_with_control_characters_is_one_safe_line(runner, tmp_path):
+    hostile = _qdpx_with_user(runner, tmp_path, "Anna\nde\tVries\r\u202eevil")
+    target = tmp_path / "doel"
+    assert runner.invoke(main, ["init", str(target)]).exit_code == 0
+    assert run(runner, target, "import", str(hostile)).exit_code == 0
+    coders = run(runner, target, "coders", "--format", "csv").output
+    assert "Anna de Vries evil" in coders and "\u202e" not in coders
+
+
+def test_a_coder_name_past_the_bound_is_refused_where_it_is_given(runner, small_project, monkeypatch):
+    long = "x" * 300
+    result = run(runner, small_project.root, "--coder", long, "code", "gesprek", "vertrouwen", "--turn", "2")
+    assert result.exit_code == 1, result.output
+    assert "--coder: the coder's name 'xxxx" in result.stderr and "300 characters long" in result.stderr
+    monkeypatch.setenv("QUALCODE_CODER", long)
+    result = runner.invoke(main, ["--project", str(small_project.root), "code", "gesprek", "vertrouwen", "--turn", "2"])
+    assert result.exit_code == 1, result.output
+    assert small_project.store.codings.find() == []

@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from ...termsafe import CODER_NAME_LIMIT
 from .. import strings as S
 
 
@@ -35,7 +36,7 @@ class CoderNameModal(ModalScreen[str | None]):
             yield Static(S.CODER_PROMPT, classes="coder--prompt", markup=False)
             # The login name is the default, not pre-typed text: typing a name just works.
             placeholder = S.CODER_PLACEHOLDER_DEFAULT.format(name=self.default) if self.default else S.CODER_PLACEHOLDER
-            yield Input(placeholder=placeholder, id="coder-name")
+            yield Input(placeholder=placeholder, id="coder-name", max_length=CODER_NAME_LIMIT)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
