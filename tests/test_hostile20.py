@@ -221,3 +221,25 @@ def test_a_coder_name_past_the_bound_is_refused_where_it_is_given(runner, small_
     result = runner.invoke(main, ["--project", str(small_project.root), "code", "gesprek", "vertrouwen", "--turn", "2"])
     assert result.exit_code == 1, result.output
     assert small_project.store.codings.find() == []
+
+
+def test_a_qdpx_guid_of_a_megabyte_is_quoted_short(runner, tmp_path):
+    from test_refi_support import features_qdpx
+
+    qdpx = features_qdpx(tmp_path)
+    import zipfile
+
+    with zipfile.ZipFile(qdpx) as archive:
+        entries = {info.filename: archive.read(info) for info in archive.infolist()}
+    qde = entries["project.qde"].decode("utf-8")
+    start = qde.index('guid="', qde.index("<User")) + len('guid="')
+    entries["project.qde"] = (qde[:start] + "G" * 1_000_000 + qde[qde.index('"', start) :]).encode("utf-8")
+    with zipfile.ZipFile(qdpx, "w") as archive:
+        for entry, data in entries.items():
+            archive.writestr(entry, data)
+    target = tmp_path / "doel"
+    assert runner.invoke(main, ["init", str(target)]).exit_code == 0
+    result = run(runner, target, "import", str(qdpx))
+    assert result.exit_code == 1, result.output[:300]
+    assert "is not a GUID" in result.stderr and "(1,000,000 characters)" in result.stderr
+    assert len(result.stderr) < 2_000  # the whole value was the message
