@@ -243,3 +243,19 @@ def test_a_qdpx_guid_of_a_megabyte_is_quoted_short(runner, tmp_path):
     assert result.exit_code == 1, result.output[:300]
     assert "is not a GUID" in result.stderr and "(1,000,000 characters)" in result.stderr
     assert len(result.stderr) < 2_000  # the whole value was the message
+
+
+# --- the sweep: merge, ... --------------------------------------------------------------------------
+
+
+def test_merge_names_a_coder_database_that_is_a_folder_for_what_it_is(runner, small_project, tmp_path):
+    import shutil
+
+    other = tmp_path / "other"
+    shutil.copytree(small_project.root, other, ignore=shutil.ignore_patterns("qualcode.db*"))
+    (other / "qualcode.db").mkdir()
+    result = run(runner, small_project.root, "merge", str(other))
+    assert result.exit_code == 1, result.output
+    # it said 'has no qualcode.db: there is no coding in it to merge'
+    assert "qualcode.db is not a qualcode database: it is a folder, not a file" in result.stderr
+    assert "Traceback" not in result.output

@@ -132,7 +132,9 @@ def _opened(project: Project, other: Path, as_coder: str | None) -> Iterator[tup
         return
     if not other.is_dir() or not is_project(other):
         raise error(MERGE_UNREADABLE, path=other)
-    if not (other / DB_NAME).is_file():  # opened, it would be made there: an empty database in their folder
+    # Opened, it would be made there (an empty database in their folder). One that is a folder or a
+    # device is named for what it is by the copy (Database.copy_of), not as missing.
+    if not (other / DB_NAME).exists():
         raise error(MERGE_NO_DATABASE, path=other, name=DB_NAME)
     if other.resolve() == project.root:
         raise error(MERGE_SAME_PROJECT, path=other)
