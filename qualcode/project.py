@@ -133,11 +133,13 @@ class ProjectConfig:
         # brackets ("Interviewer (Lotte)") or a closing full stop ("I.:", "V.:").
         label = speaker.strip()
         bare = _LABEL_EXTRAS.sub("", label)
-        # A label of more than LABEL_MATCHED characters is no role (what the patterns may
-        # still backtrack on, e.g. '.*x.*y', grows with the text: a 100,000-letter 'label').
-        found = len(label) <= LABEL_MATCHED and (
-            self._interviewer_re.fullmatch(label) or (bare and self._interviewer_re.fullmatch(bare))
-        )
+        if len(label) > LABEL_MATCHED:
+            # Not tried on the patterns (what they may still backtrack on, e.g. '.*x.*y', grows
+            # with the text: a 100,000-letter 'label'): only as `speakers --interviewer` writes it.
+            written = re.escape(label).replace("\\ ", " ").casefold()
+            found = any(pattern.casefold() == written for pattern in self.interviewer_speakers)
+        else:
+            found = bool(self._interviewer_re.fullmatch(label) or (bare and self._interviewer_re.fullmatch(bare)))
         role = INTERVIEWER if found else RESPONDENT
         self._roles[speaker] = role  # a transcript repeats a handful of labels many times
         return role

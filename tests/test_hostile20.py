@@ -5,6 +5,7 @@ states the exit code, the message and that nothing was written."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,9 @@ def test_a_label_past_the_bound_is_no_interviewer_by_pattern():
     config = ProjectConfig(interviewer_speakers=[".*x.*y.*z"])
     assert config.role_of("ax by cz") == "interviewer"
     assert config.role_of("a" * 300 + "xyz") == "respondent"  # not tried: 'x.*y.*z' on 100,000 letters took minutes
+    long = "Mevrouw " + "a" * 300 + " (tolk)"
+    config = ProjectConfig(interviewer_speakers=["i", re.escape(long).replace("\\ ", " ")])  # as speakers --interviewer adds it
+    assert config.role_of(long.upper()) == "interviewer"
 
 
 # --- 2. attributes.csv rows that name no transcript ---------------------------------------------
