@@ -103,6 +103,8 @@ def _repeats_inside(items: list) -> bool:
                 return True
         elif op == C.BRANCH and any(_repeats_inside(list(a)) for a in av[1]):
             return True
+        elif op == C.GROUPREF_EXISTS and any(_repeats_inside(list(part)) for part in av[1:] if part):
+            return True
     return False
 
 

@@ -21,7 +21,7 @@ def run(runner, root: Path, *args: str):
 
 # --- 1. user regular expressions that backtrack without end --------------------------------
 
-BACKTRACKING = ["(a+)+$", "(?i)(a|aa)+$", r"(\w+\s?)*$", r"(i|in)+x", r"\s*\s*x", r".*\d+x", "(x?)+y"]
+BACKTRACKING = ["(a+)+$", "(a)(?(1)b+|c)+$", "(?i)(a|aa)+$", r"(\w+\s?)*$", r"(i|in)+x", r"\s*\s*x", r".*\d+x", "(x?)+y"]
 
 
 @pytest.mark.parametrize("pattern", BACKTRACKING)
