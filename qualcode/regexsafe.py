@@ -30,6 +30,19 @@ _PROBES = [chr(c) for c in range(128)] + list("éÉßøŁ’‘–\u00a0\u2009\u
 
 _REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT)
 
+# A pattern's global flags, which must stay at its start: "(?i)", "(?is)(?x)".
+_GLOBAL_FLAGS = re.compile(r"(?:\(\?[aiLmsux]+\))*")
+
+
+def bounded(pattern: str, limit: int) -> str:
+    """``pattern`` (for ``search``) that finds nothing in a text longer than ``limit``: checked
+    in ``limit`` steps at the text's start, before the pattern is tried at any position. What is
+    left of a pattern's backtracking grows with the text it searches; one word of a transcript
+    can be 100,000 letters (a pasted link or blob), which '.*heid$' searched for minutes."""
+    flags = _GLOBAL_FLAGS.match(pattern).group()  # type: ignore[union-attr]  # matches at least ''
+    end = "\n" if "x" in flags else ""  # a verbose pattern's comment ends at a line's end, not at our ')'
+    return rf"{flags}\A(?=[\s\S]{{0,{limit}}}\Z)[\s\S]*?(?:{pattern[len(flags) :]}{end})"
+
 
 def regex_problem(pattern: str, flags: int = 0) -> str | None:
     """What is wrong with ``pattern`` (a user's regular expression), or None if it is safe

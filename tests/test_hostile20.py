@@ -263,3 +263,25 @@ def test_merge_names_a_coder_database_that_is_a_folder_for_what_it_is(runner, sm
     # it said 'has no qualcode.db: there is no coding in it to merge'
     assert "qualcode.db is not a qualcode database: it is a folder, not a file" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_codebook_regex_is_not_tried_on_a_word_of_thousands_of_letters():
+    from qualcode.codebook import parse_codebook
+    from qualcode.suggest.pipeline import load_pipeline
+    from qualcode.suggest.rules import RuleSuggester
+
+    text = """\
+title: Test
+codes:
+  - id: vrijheid
+    name: Vrijheid
+    hints:
+      patterns:
+        - [{LOWER: {REGEX: "(?i).*heid$"}}]
+"""
+    codebook, problems = parse_codebook(text, "codebook.yaml")
+    assert not problems
+    rules = RuleSuggester(load_pipeline(None), codebook)
+    found = rules.match(rules.pipeline.nlp("Wij willen vrijheid. Hier staat " + "a" * 20_000 + "heid. Veel gezondheid!"))
+    # the 20,004-letter word: '.*heid$' tried it from each of its letters (1.3 s, in every run)
+    assert [sorted(f) for f in found] == [["vrijheid"], [], ["vrijheid"]]
