@@ -133,16 +133,19 @@ class ProjectConfig:
         # brackets ("Interviewer (Lotte)") or a closing full stop ("I.:", "V.:").
         label = speaker.strip()
         bare = _LABEL_EXTRAS.sub("", label)
-        if len(label) > LABEL_MATCHED:
-            # Not tried on the patterns (what they may still backtrack on, e.g. '.*x.*y', grows
-            # with the text: a 100,000-letter 'label'): only as `speakers --interviewer` writes it.
-            written = re.escape(label).replace("\\ ", " ").casefold()
-            found = any(pattern.casefold() == written for pattern in self.interviewer_speakers)
-        else:
-            found = bool(self._interviewer_re.fullmatch(label) or (bare and self._interviewer_re.fullmatch(bare)))
+        found = self._matched(label) or (bool(bare) and self._matched(bare))
         role = INTERVIEWER if found else RESPONDENT
         self._roles[speaker] = role  # a transcript repeats a handful of labels many times
         return role
+
+    def _matched(self, label: str) -> bool:
+        """Whether the patterns make ``label`` an interviewer's. One longer than LABEL_MATCHED is
+        not tried on them (what they may still backtrack on, e.g. '.*x.*y', grows with the
+        text: a 100,000-letter 'label'), only as `speakers --interviewer` writes a label."""
+        if len(label) <= LABEL_MATCHED:
+            return bool(self._interviewer_re and self._interviewer_re.fullmatch(label))
+        written = re.escape(label).replace("\\ ", " ").casefold()
+        return any(pattern.casefold() == written for pattern in self.interviewer_speakers)
 
 
 def load_config(root: Path) -> ProjectConfig:
