@@ -69,6 +69,36 @@ def _filter(n: int) -> None:
     parse_filter("a" * n)
 
 
+def _interviewer_pattern(n: int) -> None:
+    import tempfile
+
+    from qualcode.errors import QualcodeError
+    from qualcode.project import load_config
+
+    with tempfile.TemporaryDirectory(prefix="bench-hostile-") as folder:
+        Path(folder, "qualcode.yaml").write_text('interviewer_speakers: ["(a+)+$"]\n', encoding="utf-8")
+        try:
+            config = load_config(Path(folder))
+        except QualcodeError:
+            return  # refused where it is read (QC005): nothing is matched
+        config.role_of("a" * n + " x")
+
+
+_RULES: list = []
+
+
+def _regex_long_word(n: int) -> None:
+    if not _RULES:
+        from qualcode.codebook import parse_codebook
+        from qualcode.suggest.pipeline import load_pipeline
+        from qualcode.suggest.rules import RuleSuggester
+
+        book = "title: T\ncodes:\n  - id: v\n    name: V\n    hints:\n      patterns:\n        - [{LOWER: {REGEX: '.*heid$'}}]\n"
+        _RULES.append(RuleSuggester(load_pipeline(None), parse_codebook(book, "codebook.yaml")[0]))
+    rules = _RULES[0]
+    rules.match(rules.pipeline.nlp("Hier staat " + "a" * n + " echt."))
+
+
 # name -> (function, default size: what the old code does in about a second)
 CASES: dict[str, tuple[Callable[[int], None], int]] = {
     "f4-after-spaces": (_f4, 40_000),
@@ -80,6 +110,8 @@ CASES: dict[str, tuple[Callable[[int], None], int]] = {
     "spoken-email-chain": (_spoken_email, 40_000),
     "long-capitalised-word": (_long_word, 60_000),
     "long-caseless-word": (_long_caseless_word, 60_000),
+    "interviewer-regex (letters)": (_interviewer_pattern, 22),
+    "regex-on-a-long-word": (_regex_long_word, 15_000),
 }
 
 

@@ -59,9 +59,8 @@ from .errors import (
 from .ingest.attributes import csv_rows
 from .model import Coding, Turn
 from .store import Store
-from .termsafe import normal_name
+from .termsafe import coder_name
 from .text import TextBlock, text_blocks, whole_number
-from .userconfig import checked_coder
 
 MAX_PROBLEMS = 50  # reported before giving up: a wrong file would otherwise list thousands
 
@@ -239,8 +238,10 @@ class _Resolver:
             self._tid, self._text, self._turns = tid, self.store.transcripts.text(tid), self.store.transcripts.turns(tid)
             self._blocks = text_blocks(self._text, self._turns)
         start, end = self._where(tid, f)
-        coder = checked_coder(normal_name(f.get("coder") or ""), "give a shorter name in the coder column") or self.coder
-        memo = f.get("memo") or None
+        coder, memo = (
+            coder_name(f.get("coder") or "", what="shorten the name in the coder column") or self.coder,
+            f.get("memo") or None,
+        )
         return [
             Coding(None, tid, *trim_span(self._text, s, e), code_id, coder, "", memo=memo)
             for s, e in coding_parts(self.store, tid, start, end, text=self._text, blocks=self._blocks)

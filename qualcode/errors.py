@@ -111,6 +111,12 @@ STORE_FOREIGN = Msg(
     "{path} is not {kind}: {reason}; qualcode added nothing to it",
     "name the right file, or move this one away: qualcode writes into no database of another kind",
 )
+CODER_NAME_TOO_LONG = Msg(
+    "QC446",
+    "{where}the coder's name '{start}…' is {length:,} characters long; a coder's name is at most {limit:,}"
+    " (it is stored with each of their codings and shown in every list of coders)",
+    "{what}",
+)
 STORE_READ_ONLY = Msg(
     "QC008",
     "cannot {action}: {path} is read-only (the {what} may not be written)",
@@ -724,11 +730,6 @@ TWO_CODERS_ONLY = Msg(
     "QC975",
     "disagreements are found and settled between two coders at a time, not {count} ({coders})",
     "name two of them with --coders A,B, e.g. --coders {example}",
-)
-CODER_NAME_TOO_LONG = Msg(
-    "QC336",
-    "the coder name '{shown}' is {length:,} characters long; qualcode keeps coder names of at most {limit:,}",
-    "{hint}",
 )
 UNKNOWN_CODER = Msg("QC901", "no coder '{name}' in this project", "coders in this project: {known}{suggestion}")
 SEGMENT_NEEDS_TWO = Msg(

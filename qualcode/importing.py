@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .errors import ATTRIBUTES_UNMATCHED, IMPORT_FAILED, QualcodeError, Report, error
 from .ingest import check_encoding, expand_paths, read_attributes_csv, read_transcript
-from .ingest.attributes import attribute_key, csv_header, is_codings_header
+from .ingest.attributes import AttributeRows, attribute_key, csv_header, is_codings_header
 from .ingest.paths import (
     ATTRIBUTES_SIDECAR,
     CODINGS_LIMIT,
@@ -68,7 +68,7 @@ class _Table:
     """An attributes CSV named on the command line, and which of its rows were used."""
 
     path: Path
-    rows: dict[str, dict[str, str]]
+    rows: AttributeRows
     used: set[str] = field(default_factory=set)
 
 
@@ -79,18 +79,20 @@ class _Attributes:
         self.encoding = encoding  # the transcripts' --encoding: a sheet Excel saved in cp1252 too
         self.named = [_Table(path, read_attributes_csv(path, encoding=encoding)) for path in named]
         self._named_paths = {_absolute(t.path) for t in self.named}  # not read again as a folder's sidecar
-        self.folders: dict[Path, dict[str, dict[str, str]]] = {}
+        self.folders: dict[Path, _Table | None] = {}  # a folder's attributes.csv, if it has one
 
     def for_file(self, path: Path) -> dict[str, str]:
         """The folder's sidecar, then the named CSVs (a later one wins), for transcript ``path``."""
         sidecar = path.parent / ATTRIBUTES_SIDECAR
         if path.parent not in self.folders:
             read = sidecar.is_file() and _absolute(sidecar) not in self._named_paths
-            self.folders[path.parent] = read_attributes_csv(sidecar, encoding=self.encoding) if read else {}
+            self.folders[path.parent] = _Table(sidecar, read_attributes_csv(sidecar, encoding=self.encoding)) if read else None
         found: dict[str, str] = {}
-        key = attribute_key(self.folders[path.parent], path)
-        if key is not None:
-            found.update(self.folders[path.parent][key])
+        folder = self.folders[path.parent]
+        key = attribute_key(folder.rows, path) if folder else None
+        if folder and key is not None:
+            folder.used.add(key)
+            found.update(folder.rows[key])
         for table in self.named:
             key = attribute_key(table.rows, path)
             if key is not None:
@@ -166,6 +168,7 @@ def import_paths(
                 total=len(files),
             )
         _apply_named_attributes(store, attributes.named, result)
+        _report_folder_rows(store, [t for t in attributes.folders.values() if t], result)
         for path in codings_csvs:
             result.codings_added += import_codings_csv(store, path, codebook, default_coder=default_coder)
     if result.outside:
@@ -437,10 +440,38 @@ def _apply_named_attributes(store: Store, tables: list[_Table], result: ImportRe
                     result.attributes_updated.append(name)
         if not unmatched:
             continue
-        listed = first_of(unmatched, 5)
         if not table.used:
-            raise error(ATTRIBUTES_UNMATCHED, path=str(table.path), count=len(unmatched), names=listed)
-        result.warnings.append(f"{table.path.name}: {len(unmatched)} row(s) name no transcript of the project: {listed}")
+            raise error(ATTRIBUTES_UNMATCHED, path=str(table.path), count=len(unmatched), names=first_of(unmatched, 5))
+        result.warnings.append(_unmatched_rows(table, unmatched, "of the project"))
+
+
+def _report_folder_rows(store: Store, tables: list[_Table], result: ImportResult) -> None:
+    """A warning for each folder's attributes.csv with rows that name no file of its folder
+    and no transcript of the project (a misspelt or renamed file: its attributes reach nothing)."""
+    index: dict[str, int | None] | None = None
+    for table in tables:
+        rest = [key for key in table.rows if key not in table.used]
+        if not rest:
+            continue
+        index = _transcript_index(store) if index is None else index
+        try:
+            present = {part for p in table.path.parent.iterdir() for part in (p.name, p.stem)}
+        except OSError:
+            present = set()
+        unmatched = [key for key in rest if key not in index and key not in present]
+        if unmatched:
+            result.warnings.append(_unmatched_rows(table, unmatched, "of its folder or of the project"))
+
+
+def _unmatched_rows(table: _Table, unmatched: list[str], where: str) -> str:
+    """The warning for rows of an attributes CSV whose file names no transcript: which rows
+    (by line), which names, and what to do."""
+    listed = first_of([f"'{one_line(key)}' (line {table.rows.lines[key]})" for key in unmatched], 5)
+    return (
+        f"{one_line(str(table.path))}: {len(unmatched)} row(s) name no transcript {where}, so their attributes"
+        f" were applied to nothing: {listed}; correct the name in the 'file' column (a transcript's file name or"
+        " name) or import that file, then import the CSV again"
+    )
 
 
 def import_codings_csv(store: Store, path: Path, codebook, *, default_coder: str) -> int:

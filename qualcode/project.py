@@ -42,6 +42,7 @@ from .errors import (
 from .ingest.decode import NotUtf8, read_settings
 from .lock import ProjectLock
 from .model import INTERVIEWER, RESPONDENT, sha256_bytes
+from .regexsafe import regex_problem
 from .store import Store, SyncResult
 from .store.settings import PENDING_CODEBOOK
 from .termsafe import control_in_name, one_line
@@ -75,6 +76,9 @@ DEFAULT_INTERVIEWER_SPEAKERS = [
 # full stop ("I."). The spaces before the bracket are taken from where they start only
 # ((?<!\s)): tried from every space of a long run, a label of 100,000 spaces took minutes.
 _LABEL_EXTRAS = re.compile(r"(?:\.?(?<!\s)\s*\([^()]*\))?\.?$")
+
+# The longest speaker label the interviewer_speakers patterns are tried on.
+LABEL_MATCHED = 200
 
 # A label speech recognition gives whoever speaks ("Spreker 1", "Speaker 2", "SPEAKER_00"):
 # the interviewer in one transcript may be a respondent with the same label in the next.
@@ -129,10 +133,19 @@ class ProjectConfig:
         # brackets ("Interviewer (Lotte)") or a closing full stop ("I.:", "V.:").
         label = speaker.strip()
         bare = _LABEL_EXTRAS.sub("", label)
-        found = self._interviewer_re.fullmatch(label) or (bare and self._interviewer_re.fullmatch(bare))
+        found = self._matched(label) or (bool(bare) and self._matched(bare))
         role = INTERVIEWER if found else RESPONDENT
         self._roles[speaker] = role  # a transcript repeats a handful of labels many times
         return role
+
+    def _matched(self, label: str) -> bool:
+        """Whether the patterns make ``label`` an interviewer's. One longer than LABEL_MATCHED is
+        not tried on them (what they may still backtrack on, e.g. '.*x.*y', grows with the
+        text: a 100,000-letter 'label'), only as `speakers --interviewer` writes a label."""
+        if len(label) <= LABEL_MATCHED:
+            return bool(self._interviewer_re and self._interviewer_re.fullmatch(label))
+        written = re.escape(label).replace("\\ ", " ").casefold()
+        return any(pattern.casefold() == written for pattern in self.interviewer_speakers)
 
 
 def load_config(root: Path) -> ProjectConfig:
@@ -184,10 +197,9 @@ def _read_config(text: str, path: Path, root: Path) -> tuple[ProjectConfig, dict
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise bad(key, "interviewer_speakers must be a list of patterns")
             for pattern in value:
-                try:
-                    re.compile(pattern)
-                except re.error as exc:
-                    raise bad(key, f"bad pattern {pattern!r}: {exc}") from None
+                problem = regex_problem(pattern, re.IGNORECASE)
+                if problem:
+                    raise bad(key, f"interviewer_speakers: the pattern '{one_line(pattern)[:80]}' {problem}")
         elif key == "interviewers":
             value = {} if value is None else value
             if not isinstance(value, dict):

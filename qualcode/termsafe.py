@@ -79,9 +79,22 @@ def normal_name(raw: str) -> str:
     return nfc(" ".join(_NOT_IN_NAMES.sub(" ", raw).split()))
 
 
-# A coder's name is stored with each of their codings and shown in every table: longer than
-# any person's or team's name (a damaged or hostile file, a pasted text) is refused where it enters.
+# The longest coder's name: a person's names, with room to spare. A name is stored with each of
+# its coder's codings: a 10 MB <User> name in a .qdpx made a 200 MB database of the sample's codings.
 CODER_NAME_LIMIT = 200
+
+
+def coder_name(raw: str, *, where: str = "", what: str = "give a shorter name (e.g. a first name and surname)") -> str:
+    """A coder's name as it is stored (:func:`normal_name`); CODER_NAME_TOO_LONG (``where``:
+    whence it came, ``what``: what to do there) for one longer than :data:`CODER_NAME_LIMIT`."""
+    from .errors import CODER_NAME_TOO_LONG, error
+
+    name = normal_name(raw)
+    if len(name) > CODER_NAME_LIMIT:
+        raise error(
+            CODER_NAME_TOO_LONG, where=where, start=one_line(name[:40]), length=len(name), limit=CODER_NAME_LIMIT, what=what
+        )
+    return name
 
 
 def first_of(items: Sequence[str], limit: int, sep: str = ", ") -> str:

@@ -15,9 +15,7 @@ import platformdirs
 import yaml
 
 from .atomic import write_text
-from .display import shorten
-from .errors import CODER_NAME_TOO_LONG, error
-from .termsafe import CODER_NAME_LIMIT, normal_name
+from .termsafe import coder_name
 
 
 def config_dir() -> Path:
@@ -76,24 +74,13 @@ def stored_coder() -> str | None:
     return str(name) if name and isinstance(name, str | int | float) and not isinstance(name, bool) else None
 
 
-def checked_coder(name: str, hint: str) -> str:
-    """``name`` (normalised), or CODER_NAME_TOO_LONG with ``hint`` (what to do where it came from)."""
-    if len(name) > CODER_NAME_LIMIT:
-        raise error(CODER_NAME_TOO_LONG, shown=shorten(name, 40), length=len(name), limit=CODER_NAME_LIMIT, hint=hint)
-    return name
-
-
 def resolve_coder(explicit: str | None = None) -> str:
     """``--coder``, else $QUALCODE_CODER, else the saved name, else the login name."""
-    for candidate, where in ((explicit, "--coder"), (os.environ.get("QUALCODE_CODER"), "QUALCODE_CODER"), (stored_coder(), None)):
-        name = normal_name(candidate or "")
+    sources = ("--coder: ", "QUALCODE_CODER: ", f"the coder saved in {config_path()}: ")
+    for candidate, where in zip((explicit, os.environ.get("QUALCODE_CODER"), stored_coder()), sources, strict=True):
+        name = coder_name(candidate or "", where=where)
         if name:
-            return checked_coder(
-                name,
-                f"give a shorter name with {where}"
-                if where
-                else f"give a shorter one with --coder (it was kept in {config_path()})",
-            )
+            return name
     try:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no login name in some containers

@@ -83,7 +83,9 @@ def test_importing_named_attributes_csv_alone_updates_imported_transcripts(proje
     meta = write(project.root / "meta.csv", "file,gemeente\nint1,Gent\nint9.txt,Gent\n")
     result = import_paths(project, [meta])
     assert result.attributes_updated == ["int1"]
-    assert result.warnings == ["meta.csv: 1 row(s) name no transcript of the project: int9.txt"]
+    assert len(result.warnings) == 1
+    assert result.warnings[0].startswith(f"{meta}: 1 row(s) name no transcript of the project, so their attributes were")
+    assert "'int9.txt' (line 3); correct the name in the 'file' column" in result.warnings[0]
     assert project.store.transcripts.attributes(1) == {"gemeente": "Gent"}
 
 

@@ -194,21 +194,3 @@ def test_refi_cli_project_import_reports_progress_per_source(runner, project, tm
     # The check of the whole file first (MiB of project.qde), then the sources written.
     assert [call[:3] for call in calls] == [("checking (MiB)", 0, 1), ("checking (MiB)", 1, 1), ("importing", 1, 1)]
     assert calls[0][3] == "project.qde" and calls[-1][3]
-
-
-def test_refi_cli_a_coder_name_past_the_limit_is_refused_where_it_enters(runner, project, tmp_path, monkeypatch):
-    long_name = "Anna " + "x" * 300
-    result = runner.invoke(
-        main, ["--project", str(project.root), "--coder", long_name, "code", "int1", "rol_cjg", "--text", "CJG"]
-    )
-    assert result.exit_code == 1 and "305 characters long" in result.stderr and "at most 200" in result.stderr
-    assert "with --coder" in result.stderr and "Traceback" not in result.output and len(result.stderr) < 500
-    monkeypatch.setenv("QUALCODE_CODER", long_name)
-    result = runner.invoke(main, ["--project", str(project.root), "code", "int1", "rol_cjg", "--text", "CJG"])
-    assert result.exit_code == 1 and "305 characters long" in result.stderr
-    # A coder column of `code --from` too, named with its line.
-    rows = tmp_path / "codings.csv"
-    rows.write_text(f"transcript,code,text,coder\nint1,rol_cjg,CJG,{long_name}\n", encoding="utf-8")
-    result = run(runner, project, "code", "--from", str(rows))
-    assert result.exit_code == 1 and "305 characters long" in result.stderr and "coder column" in result.stderr
-    assert long_name not in project.store.coders.names()

@@ -413,7 +413,9 @@ async def test_typing_in_the_memo_of_a_transcript_removed_meanwhile_says_so_once
         await pilot.press(*" meer")
         await pilot.pause(0.3)
         said = [n.message for n in pilot.app._notifications if n.title == "QC237"]
-        assert len(said) == 1 and f"transcript {tid} was removed while its memo was being written" in said[0]
+        item = store.trash.items()[0].id
+        # it said 'transcript 2': an id the user sees nowhere; now the name, and where it is kept
+        assert len(said) == 1 and f"transcript 'int2' (trash item {item}) was removed while its memo" in said[0]
         assert isinstance(pilot.app.screen, MemoModal)  # still open: the text can be copied
     project.close()
 

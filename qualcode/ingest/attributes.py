@@ -123,8 +123,17 @@ def csv_header(path: Path, encoding: str | None = None) -> list[str]:
     return read_csv_rows(path, fail, encoding)[0]
 
 
-def read_attributes_csv(path: Path, *, encoding: str | None = None) -> dict[str, dict[str, str]]:
-    """Read an attributes sidecar into ``{file name: {attribute: value}}``.
+class AttributeRows(dict[str, dict[str, str]]):
+    """``{file name: {attribute: value}}`` as an attributes CSV has them, with the line of each
+    file's row (``lines``), so that a row naming no transcript can be pointed at."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: dict[str, int] = {}
+
+
+def read_attributes_csv(path: Path, *, encoding: str | None = None) -> AttributeRows:
+    """Read an attributes sidecar into ``{file name: {attribute: value}}`` (and its lines).
 
     See :func:`read_csv_rows` for encodings and separators. Raises BAD_ATTRIBUTES
     (with the line number) for a missing ``file`` column, empty or duplicate column
@@ -142,8 +151,8 @@ def read_attributes_csv(path: Path, *, encoding: str | None = None) -> dict[str,
     # An attribute's name and value are one line each, as names are kept (a cell that held a
     # line break or a control character made a column nobody could name in --by or --where).
     columns = _check_header([normal_name(name) for name in header], fail)
-    table: dict[str, dict[str, str]] = {}
-    first_seen: dict[str, int] = {}
+    table = AttributeRows()
+    first_seen = table.lines
     file_index = columns.index(FILE_COLUMN)
     for line, cells in rows:
         extra = cells[len(columns) :]

@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 
-from ..display import shorten
-from ..errors import CODER_NAME_TOO_LONG, REFI_INVALID, Problem, Report, error
-from ..termsafe import CODER_NAME_LIMIT, normal_name, one_line
+from ..errors import REFI_INVALID, Problem, QualcodeError, Report, error
+from ..termsafe import coder_name, normal_name, one_line
 from .guids import guid_key, guid_number, is_guid
 from .model import (
     RefiCase,
@@ -91,14 +90,12 @@ class ProjectReading:
             guid = reader.guid(node)
             if guid:
                 key = guid_key(guid)
-                name = project.users[key] = normal_name(node.get("name") or node.get("id") or "") or guid
-                if len(name) > CODER_NAME_LIMIT:
-                    reader.problem(
-                        node,
-                        f"user {guid}: "
-                        + CODER_NAME_TOO_LONG.text.format(shown=shorten(name, 40), length=len(name), limit=CODER_NAME_LIMIT),
-                        "give the user a shorter name in the program that made the file, and export it again",
-                    )
+                try:
+                    name = coder_name(node.get("name") or node.get("id") or "", what=_SHORTER_USER) or guid
+                except QualcodeError as exc:
+                    reader.problem(node, f"<User> {guid}: {exc.message}", exc.hint)
+                    continue
+                project.users[key] = name
                 project.user_guids[key] = guid
                 first, line = named.setdefault(name, (key, node.line))
                 if first != key and line > 0:  # coders are told apart by name: two people become one
@@ -303,6 +300,9 @@ def _count_unkept(reader: RefiReader, root: Node, project: RefiProject) -> None:
     codebook = reader.child(root, "CodeBook")
     if codebook is not None and any(n.tag == "NoteRef" for n in codebook.iter()):
         unkept["memo(s) linked to codes"] += sum(1 for n in codebook.iter() if n.tag == "NoteRef")
+
+
+_SHORTER_USER = "give the user a shorter name in the program that made the file, and export it again"
 
 
 def _values(reader: RefiReader, node: Node, values: list[Node] | None = None) -> dict[str, str]:

@@ -122,7 +122,9 @@ class RefiReader:
             return None
         if not is_guid(value):
             self.problem(
-                node, f"<{node.tag}> {attr} '{value}' is not a GUID", "a GUID looks like 1f6c3a52-8f0e-4d57-9a57-2f9e5b0c1d11"
+                node,
+                f"<{node.tag}> {attr} '{shorten(value, 60, count=True)}' is not a GUID",
+                "a GUID looks like 1f6c3a52-8f0e-4d57-9a57-2f9e5b0c1d11",
             )
             return None
         return clean_guid(value)
@@ -159,7 +161,9 @@ class RefiReader:
             return True
         if lowered in ("false", "0"):
             return False
-        self.warn(f"line {node.line}: {attr}='{value}' is not true/false; read as {str(default).lower()}")
+        self.warn(
+            f"line {node.line}: {attr}='{shorten(value, 20, count=True)}' is not true/false; read as {str(default).lower()}"
+        )
         return default
 
     # --- codebook parts shared by .qdc and .qde ------------------------------------------

@@ -16,6 +16,7 @@ from ..model import MANUAL, Coding, stored_id
 from ..words import PAD, SCALE, Packing, marks_in, packed, word_bounds, word_marks
 from .db import PARK, Database, inserted_id, json_ids, json_ints, now
 from .drafts import UNCHECKED, DraftTable, refuse_changed_meanwhile
+from .trashed import removed
 from .types import (
     ALL_CODINGS,
     Added,
@@ -390,7 +391,7 @@ class CodingStore:
         MEMO_CODING_GONE when the coding was removed meanwhile (another window, a command).
         ``wait=False``: STORE_BUSY at once while another process writes (the app tries again)."""
         if not self._drafts.keep(coding_id, text, wait=wait):
-            raise error(MEMO_CODING_GONE, what=f"coding {coding_id}")
+            raise error(MEMO_CODING_GONE, what=removed(self._db, "codings", coding_id))
 
     def draft(self, coding_id: int) -> tuple[str, str] | None:
         """The memo draft of a coding, as ``(text, written_at)``, if there is one."""

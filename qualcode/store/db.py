@@ -142,7 +142,7 @@ class Database:
             else:
                 self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT)
                 self.conn.execute("PRAGMA foreign_keys = ON")
-                if not memory:
+                if not memory and not self._another_programs():
                     self.conn.execute("PRAGMA journal_mode = WAL")
                 self.conn.execute("PRAGMA synchronous = FULL")
             self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -154,6 +154,14 @@ class Database:
         # Transactions committed on this connection: a file staged to go with one (the codebook,
         # see codebook.staged_codebook) is put in place once it committed, even on Ctrl-C.
         self.commits = 0
+
+    def _another_programs(self) -> bool:
+        """Whether the file holds tables but not qualcode's record of changes: another program's
+        database, which the migrations refuse (STORE_FOREIGN). Its journal mode is left as it
+        is: switched to WAL, it was changed (and had a -wal and -shm beside it) before the refusal
+        said 'qualcode added nothing to it'."""
+        names = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        return "schema_migrations" not in names and any(not n.startswith("sqlite_") for n in names)
 
     @staticmethod
     def _connect_read_only(path: Path) -> sqlite3.Connection:

@@ -10,13 +10,14 @@ from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 
-from ..errors import MEMO_CODING_GONE, error
+from ..errors import MEMO_CODING_GONE, QualcodeError, error
 from ..model import INTERVIEWER, Transcript, Turn, span_words
 from ..termsafe import one_line
 from ..text import SENTENCE_RULES, content_spans, sentences_in
 from .codings import fill_words
 from .db import Database, inserted_id, json_ids, now
 from .drafts import UNCHECKED, DraftTable, refuse_changed_meanwhile
+from .trashed import removed
 from .types import TranscriptInfo, TranscriptRef, TranscriptSummary
 
 _TURN_COLUMNS = "idx, speaker, start, end, time_start, time_end, role"  # Turn's field order
@@ -151,7 +152,7 @@ class TranscriptStore:
             try:
                 before = self.memo(tid)
             except KeyError:  # removed meanwhile (another window, a command)
-                raise error(MEMO_CODING_GONE, what=f"transcript {tid}") from None
+                raise self._gone(tid) from None
             refuse_changed_meanwhile(before, was, what=f"transcript '{one_line(self.name(tid))}'", key="I, or M in the list")
             db.execute("UPDATE transcripts SET memo = ?, updated_at = ? WHERE id = ?", (memo or None, now(), tid))
         return before
@@ -175,7 +176,11 @@ class TranscriptStore:
         MEMO_CODING_GONE when the transcript was removed meanwhile. ``wait=False``:
         STORE_BUSY at once while another process writes (the app tries again)."""
         if not self._drafts.keep(tid, text, wait=wait):
-            raise error(MEMO_CODING_GONE, what=f"transcript {tid}")
+            raise self._gone(tid)
+
+    def _gone(self, tid: int) -> QualcodeError:
+        """MEMO_CODING_GONE for transcript ``tid``, named as the trash has it."""
+        return error(MEMO_CODING_GONE, what=removed(self._db, "transcripts", tid))
 
     def draft(self, tid: int) -> tuple[str, str] | None:
         """The draft of a transcript's memo, as ``(text, written_at)``, if there is one."""

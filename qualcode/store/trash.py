@@ -26,6 +26,7 @@ from ..errors import NO_CODING, NO_DETACHED, NOT_IN_TRASH, TRASH_CONFLICT, TRASH
 from .codings import joined_memo, refresh_summaries
 from .db import Database, inserted_id, json_ids, now
 from .transcripts import write_unit_bounds
+from .trashed import holding
 
 TRANSCRIPT = "transcript"
 CODINGS = "codings"
@@ -143,12 +144,8 @@ class TrashStore:
 
     def holding_coding(self, coding_id: int) -> TrashItem | None:
         """The trash item that holds coding ``coding_id`` (removed by uncode or with its transcript), if any."""
-        item_id = self._db.scalar(
-            "SELECT t.id FROM trash t, json_each(t.payload, '$.codings') c"
-            " WHERE t.kind IN ('codings', 'transcript') AND json_extract(c.value, '$.id') = ? ORDER BY t.id DESC LIMIT 1",
-            (coding_id,),
-        )
-        return None if item_id is None else self.get(item_id)
+        found = holding(self._db, "codings", coding_id)
+        return None if found is None else self.get(found[0])
 
     # --- restoring and emptying ----------------------------------------------------------
 

@@ -32,6 +32,7 @@ from ..errors import BAD_PATTERNS, Problem, error
 from .patterns import (
     NEEDS_ANNOTATION,
     anchors,
+    bounded_regexes,
     check_pattern,
     codebook_place,
     fixed_words,
@@ -201,7 +202,7 @@ class RuleSuggester:
         # codebook's 60 patterns.
         matcher = self._matcher_class(self.pipeline.vocab, validate=True)
         try:
-            matcher.add(f"{code_id}#{number}", [pattern])
+            matcher.add(f"{code_id}#{number}", [bounded_regexes(pattern)])
         except MatchPatternError as exc:
             return spacy_problem(str(exc))
         except (ValueError, TypeError, re.error) as exc:

@@ -39,7 +39,7 @@ from ..errors import MERGE_NO_CODER, MERGE_NO_DATABASE, MERGE_SAME_PROJECT, MERG
 from ..model import ACCEPTED, REJECTED, Coding, memo_with, stored_id
 from ..project import DB_NAME, Project, is_project
 from ..store import AsideCoding
-from ..termsafe import normal_name
+from ..termsafe import coder_name
 
 NO_TRANSCRIPT = "transcript not in this project"
 CHANGED_TRANSCRIPT = "transcript changed: this project has '{name}' with another text"
@@ -70,10 +70,13 @@ class TeamMergeResult:
     warnings: list[str] = field(default_factory=list)
 
 
+_SHORTER_CODER = "give them a shorter coder name in their copy (`qualcode --coder NAME`), or merge their .qdpx with --as NAME"
+
+
 def merge_project(project: Project, other: Path, *, as_coder: str | None = None, dry_run: bool = False) -> TeamMergeResult:
     """Merge ``other`` (a project folder or a .qdpx file) into ``project`` (see the module docstring)."""
     other = Path(other)
-    as_coder = normal_name(as_coder or "") or None
+    as_coder = coder_name(as_coder or "", where="--as: ") or None
     with _opened(project, other, as_coder) as (theirs, report):
         result = TeamMergeResult(source=str(other), dry_run=dry_run, warnings=report.warnings)
         result.codebook = diff_codebooks(project.codebook, theirs.codebook)
@@ -129,7 +132,9 @@ def _opened(project: Project, other: Path, as_coder: str | None) -> Iterator[tup
         return
     if not other.is_dir() or not is_project(other):
         raise error(MERGE_UNREADABLE, path=other)
-    if not (other / DB_NAME).is_file():  # opened, it would be made there: an empty database in their folder
+    # Opened, it would be made there (an empty database in their folder). One that is a folder or a
+    # device is named for what it is by the copy (Database.copy_of), not as missing.
+    if not (other / DB_NAME).exists():
         raise error(MERGE_NO_DATABASE, path=other, name=DB_NAME)
     if other.resolve() == project.root:
         raise error(MERGE_SAME_PROJECT, path=other)
@@ -175,7 +180,8 @@ def _codings(project: Project, theirs: Project, tid_map, result: TeamMergeResult
     aside: list[AsideCoding] = []
     for c in theirs.store.codings.find():
         result.codings_read += 1
-        c.coder = normal_name(c.coder) or c.coder  # one coder however their copy wrote the name
+        # one coder however their copy wrote the name
+        c.coder = coder_name(c.coder, where=f"{theirs.store.path} (coding {c.id}): ", what=_SHORTER_CODER) or c.coder
         result.coders[c.coder] = result.coders.get(c.coder, 0) + 1
         target = tid_map.get(c.transcript_id, NO_TRANSCRIPT)
         reason = target if isinstance(target, str) else (NO_CODE if c.code_id not in known else None)
