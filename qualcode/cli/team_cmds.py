@@ -335,10 +335,14 @@ def settle(
         note("nothing to undo" if removed is None else f"undone: {len(removed)} consensus coding(s) removed")
         return
     if span:
+        asked = parse_span(span)
         decided, added = settle_one(
-            project, review, item, ADJUSTED, decided_by=state.coder, span=parse_span(span), codes=codes or None, wider=wider
+            project, review, item, ADJUSTED, decided_by=state.coder, span=asked, codes=codes or None, wider=wider
         )
-        before, after = beyond(item, (min(c.start for c in added), max(c.end for c in added)))
+        # What the consensus codes (the span cut at turns, its white space off); the span asked
+        # for if the consensus coder had every part already (min() of nothing has no answer).
+        reach = [(c.start, c.end) for c in added] or [asked]
+        before, after = beyond(item, (min(s for s, _ in reach), max(e for _, e in reach)))
         if before or after:  # the team may widen it; said, so that a typo shows
             note(
                 f"the span reaches beyond disagreement {key} ({item.start}:{item.end}): {before} character(s) before,"
