@@ -78,7 +78,7 @@ from qualcode.ingest.labels import (
 )
 from qualcode.model import Turn
 
-_BLANK, _STRUCTURE, _TIME_ONLY, _TEXT = range(4)
+_BLANK, _STRUCTURE, _TIME_ONLY, _TEXT, _PAGE = range(5)
 
 _STRUCTURE_LINE = re.compile(r"[ \t]{0,3}(?:#{1,6}(?:[ \t]|$)|(?:[-*_][ \t]*){3,}$)")
 _TIME_ONLY_LINE = re.compile(rf"[ \t]*{TIMESTAMP}[ \t]*$")
@@ -90,6 +90,17 @@ _F4_TIME = re.compile(r"#(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)(?:-\
 # further in cannot end one, and a label without a colon is a short line of a few
 # words. Lines that are neither skip the label regex (most lines of prose).
 _LABEL_REACH = 140
+# A page number or a running header/footer a Word or PDF export left in the text: "Pagina 2 van
+# 9", "- 2 -", "2", "3/10", "Blz. 5", or text then a tab or two spaces then "Pagina 3" ("Project X
+# -- vertrouwelijk      Pagina 1"). Only lines ending in a digit, a dash or a space are tried.
+_PAGE_WORD = r"(?:[Pp]agina|[Pp]age|[Pp]ag\.|[Bb]lz\.?|[Pp]\.)"
+_PAGE_NUMBER = r"\d{1,3}(?:[ \t]*(?:van|of|/)[ \t]*\d{1,3})?"
+_PAGE_LINE = re.compile(
+    rf"[ \t]*(?:[-–—][ \t]*)?(?:{_PAGE_WORD}[ \t]*)?{_PAGE_NUMBER}[ \t]*(?:[-–—][ \t]*)?"
+    rf"|[^:\n]{{1,100}}?(?:\t|[ \t]{{2,}}|[-–—|][ \t]*)(?:Pagina|Page|Blz\.?)[ \t]*{_PAGE_NUMBER}[ \t]*"
+)
+_PAGE_LINE_MAX = 140
+_PAGE_END = frozenset(" \t-–—")  # besides a digit: what a page line may end in
 _BARE_LABEL_MAX = 100
 _BARE_LABEL_SPACES = 10
 
@@ -147,6 +158,19 @@ def scan_turns(text: str, *, structure: AbstractSet[int] = frozenset(), line_num
     scan.speakers = list(dict.fromkeys(turn.speaker for turn in scan.turns if turn.speaker is not None))
     if not accepted and len(scan.turns) > 1:
         scan.warnings.append("no speaker labels found: one turn per paragraph")
+    if builder.pages:
+        pages = [line_numbers[n - 1] for n in builder.pages] if line_numbers is not None else builder.pages
+        scan.warnings.append(
+            f"{line_ranges(pages)} {'look' if len(pages) > 1 else 'looks'} like a page number or a running "
+            "header or footer: left out of the turns"
+        )
+    if builder.inside:
+        inside = [line_numbers[n - 1] for n in builder.inside] if line_numbers is not None else builder.inside
+        scan.warnings.append(
+            f"{line_ranges(inside)} {'look' if len(inside) > 1 else 'looks'} like a page number or a running "
+            "header or footer inside a turn: kept in that turn's text (delete it from the file and reimport "
+            "to take it out)"
+        )
     if builder.outside:
         outside = [line_numbers[n - 1] for n in builder.outside] if line_numbers is not None else builder.outside
         several = len(outside) > 1
@@ -225,6 +249,10 @@ def _classify(lines: list[str], structure: AbstractSet[int]) -> tuple[list[int],
         if "transcri" in line and len(line) < _SYSTEM_LINE_MAX and _system_line(line):
             add(_STRUCTURE)  # "Lotte Jansen heeft transcriptie gestopt": Teams' own line, nobody said it
             continue
+        if line[-1] in _PAGE_END or line[-1].isdigit():
+            if len(line) <= _PAGE_LINE_MAX and _PAGE_LINE.fullmatch(line):
+                add(_PAGE)  # "Pagina 2 van 9": the page, not what anyone said
+                continue
         add(_TEXT)
         head, colon, rest = line.partition(": ")
         if colon and rest and len(head) < _LABEL_REACH and rest[0] not in _NOT_FAST and not rest[0].isspace():
@@ -288,6 +316,9 @@ class _Builder:
         self.starts: list[int] = [0, *accumulate(len(line) + 1 for line in lines[:-1])]
         self.turns: list[Turn] = []
         self.outside: list[int] = []  # 1-based numbers of text lines left out of turns
+        self.pages: list[int] = []  # 1-based numbers of page lines left out of turns
+        self.inside: list[int] = []  # ... and of those inside a turn (text of the turn follows)
+        self.held: list[int] = []  # page lines after a turn's text so far: out if the turn ends here
 
     def labelled(self, kinds: list[int], accepted: dict[int, LabelCandidate]) -> None:
         # The turn being built is kept in locals (this loop runs once per line of every
@@ -301,6 +332,9 @@ class _Builder:
         for i, kind in enumerate(kinds):
             label = accepted.get(i)
             if label is not None or kind == _STRUCTURE:
+                if self.held:
+                    self.pages += self.held
+                    self.held = []
                 if speaking and start is not None:
                     if text[end - 1] == "#":  # only f4 transcripts end a turn in '#'
                         end, time_end = self._f4_end(start, end, time_end)
@@ -321,6 +355,9 @@ class _Builder:
                 if not speaking:
                     self.outside.append(i + 1)
                     continue
+                if self.held:
+                    self.inside += self.held
+                    self.held = []
                 line = lines[i]
                 if start is None:
                     start = starts[i] + len(line) - len(line.lstrip())
@@ -329,6 +366,9 @@ class _Builder:
                 pending = seconds(lines[i])[0]
                 if speaking and start is None and time_start is None:
                     time_start = pending
+            elif kind == _PAGE:
+                (self.held if speaking and start is not None else self.pages).append(i + 1)
+        self.pages += self.held
         if speaking and start is not None:
             self._emit(speaker, start, end, time_start, time_end)
 
@@ -339,6 +379,8 @@ class _Builder:
             if kind in (_BLANK, _STRUCTURE):
                 self._close(current)
                 current = None
+            elif kind == _PAGE:
+                (self.held if current is not None else self.pages).append(i + 1)
             elif kind == _TIME_ONLY:
                 if current is None:
                     pending = seconds(self.lines[i])[0]
@@ -358,12 +400,18 @@ class _Builder:
         self._close(current)
 
     def _extend(self, current: _Open, i: int) -> None:
+        if self.held:
+            self.inside += self.held
+            self.held = []
         line = self.lines[i]
         if current.start is None:
             current.start = self.starts[i] + len(line) - len(line.lstrip())
         current.end = self.starts[i] + len(line.rstrip())
 
     def _close(self, current: _Open | None) -> None:
+        if self.held:
+            self.pages += self.held
+            self.held = []
         if current is not None and current.start is not None:
             self._emit(current.speaker, current.start, current.end, current.time_start, current.time_end)
 

@@ -1,0 +1,61 @@
+"""Page numbers, running footers and a header block of 'Label: value' lines are not turns."""
+
+from __future__ import annotations
+
+import pytest
+
+from qualcode.ingest import scan_turns
+
+
+def said(text: str) -> list[tuple[str | None, str]]:
+    return [(t.speaker, text[t.start : t.end]) for t in scan_turns(text).turns]
+
+
+@pytest.mark.parametrize(
+    "page_line",
+    [
+        "Pagina 1 van 3",
+        "pagina 2",
+        "Page 4 of 9",
+        "- 2 -",
+        "2",
+        "  12  ",
+        "3/10",
+        "Blz. 5",
+        "Vertrouwelijk – project X\t\tPagina 3",
+    ],
+)
+def test_a_page_line_after_a_turn_is_left_out_of_it_with_a_warning(page_line: str) -> None:
+    text = f"I: Hoe gaat het?\nR: Goed.\n{page_line}\nI: Fijn."
+    assert said(text) == [("I", "Hoe gaat het?"), ("R", "Goed."), ("I", "Fijn.")]
+    warnings = scan_turns(text).warnings
+    assert any("line 3" in w and "page" in w for w in warnings), warnings
+
+
+def test_a_page_line_at_the_end_of_the_file_is_not_part_of_the_last_turn() -> None:
+    text = "Moderator: Dank jullie wel.\nD1: Graag.\nModerator: Tot ziens.\n\nPagina 1 van 1\n"
+    assert said(text)[-1] == ("Moderator", "Tot ziens.")
+
+
+def test_a_page_line_inside_a_turn_stays_and_is_explained_with_its_line() -> None:
+    text = "I: Wat gebeurde er?\nR: Ik kwam in een pleeggezin, later\nPagina 1\nwerd het permanent.\nI: Hoe was dat?"
+    scan = scan_turns(text)
+    assert [(t.speaker) for t in scan.turns] == ["I", "R", "I"]
+    r = scan.turns[1]
+    assert text[r.start : r.end].endswith("werd het permanent.")  # the continuation stays in the turn
+    assert any("line 3" in w and "inside" in w for w in scan.warnings), scan.warnings
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["R: Dat staat op pagina 3", "Zie pagina 2 van het rapport.", "In 2015 kwam ik hier.", "12 jaar, denk ik."],
+)
+def test_text_that_mentions_a_page_or_a_number_is_still_part_of_the_turn(line: str) -> None:
+    text = f"I: Waar staat dat?\nR: Eerst dit.\n{line}"
+    turns = said(text)
+    assert line.removeprefix("R: ") in turns[-1][1]
+
+
+def test_page_lines_in_an_unlabelled_monologue_are_left_out() -> None:
+    text = "Eerst vertel ik over mijn jeugd.\n\n- 2 -\n\nDaarna over mijn werk."
+    assert said(text) == [(None, "Eerst vertel ik over mijn jeugd."), (None, "Daarna over mijn werk.")]
