@@ -59,3 +59,52 @@ def test_text_that_mentions_a_page_or_a_number_is_still_part_of_the_turn(line: s
 def test_page_lines_in_an_unlabelled_monologue_are_left_out() -> None:
     text = "Eerst vertel ik over mijn jeugd.\n\n- 2 -\n\nDaarna over mijn werk."
     assert said(text) == [(None, "Eerst vertel ik over mijn jeugd."), (None, "Daarna over mijn werk.")]
+
+
+HEADER_IR = (
+    "Transcript interview 4\nProject: Mantelzorg\nDatum: 12 maart 2024\n"
+    "Interviewer: Sanne de Vries\nRespondent: R1 (vrouw, 54)\n\n"
+    "I: Goedemiddag, kunt u zich voorstellen?\nR1: Ja hoor, ik ben Els.\nI: Dank u."
+)
+HEADER_FOCUS = (
+    "Focusgroep 2\nModerator: Marloes, notulist: Kees\n\nModerator: Welkom allemaal.\nD1: Dank je.\nModerator: Wie begint?"
+)
+HEADER_WORD = (
+    "Transcript interview 12\n\nInterviewer: Sanne de Vries\n\nRespondent: Els (R4)\n\nI: Hoe gaat het?\n\nR: Goed.\n\nI: Fijn."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "lines"),
+    [
+        (HEADER_IR, ("I", "Goedemiddag, kunt u zich voorstellen?"), "lines 1-5"),
+        (HEADER_FOCUS, ("Moderator", "Welkom allemaal."), "lines 1-2"),
+        (HEADER_WORD, ("I", "Hoe gaat het?"), "lines 1, 3, 5"),
+    ],
+)
+def test_a_header_block_naming_who_took_part_is_not_a_turn(text: str, first: tuple[str, str], lines: str) -> None:
+    scan = scan_turns(text)
+    assert said(text)[0] == first
+    assert "Sanne de Vries" not in scan.speakers and "Interviewer" not in scan.speakers
+    assert any(w.startswith(lines) for w in scan.warnings), scan.warnings
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the interview starts at once, without punctuation (speech recognition's style)
+        "Interview 3\n\nI: goedemiddag\nR: hallo\nI: hoe gaat het",
+        "Interview 3\nDatum: 3 mei\n\nI: Goedemiddag\nR: Hallo\nI: Hoe gaat het?",
+        "I: Goedemiddag Els\nR: Goedemiddag.\nI: Hoe gaat het?",
+        "Interviewer: Welkom\nRespondent: Dank je\nInterviewer: Zullen we?",
+    ],
+)
+def test_short_opening_turns_stay_turns(text: str) -> None:
+    turns = scan_turns(text).turns
+    assert turns[0].speaker in ("I", "Interviewer")
+    assert text[turns[0].start : turns[0].end] in ("goedemiddag", "Goedemiddag", "Goedemiddag Els", "Welkom")
+
+
+def test_an_opening_turn_that_goes_on_below_is_no_header() -> None:
+    text = "Titel\nInterviewer: Eerste regel\nloopt door\n\nRespondent: Antwoord.\nI: Dank u."
+    assert said(text)[0] == ("Interviewer", "Eerste regel\nloopt door")

@@ -147,6 +147,9 @@ def scan_turns(text: str, *, structure: AbstractSet[int] = frozenset(), line_num
     lines = text.split("\n")
     kinds, candidates, counts = _classify(lines, structure)
     accepted = {i: c for i, c in candidates.items() if _accept(c, counts)}
+    header = _header_block(lines, accepted)
+    for i in header:
+        del accepted[i]
     builder = _Builder(text, lines)
     if accepted:
         builder.labelled(kinds, accepted)
@@ -158,6 +161,13 @@ def scan_turns(text: str, *, structure: AbstractSet[int] = frozenset(), line_num
     scan.speakers = list(dict.fromkeys(turn.speaker for turn in scan.turns if turn.speaker is not None))
     if not accepted and len(scan.turns) > 1:
         scan.warnings.append("no speaker labels found: one turn per paragraph")
+    if header:
+        numbers = [line_numbers[i] for i in header] if line_numbers is not None else [i + 1 for i in header]
+        first = lines[header[0]].strip()
+        scan.warnings.append(
+            f"{line_ranges(numbers)} {'name' if len(header) > 1 else 'names'} who took part ('{first[:60]}'): "
+            "taken as a header, not as turns (a turn there: end it in '.', '?' or '!' and reimport)"
+        )
     if builder.pages:
         pages = [line_numbers[n - 1] for n in builder.pages] if line_numbers is not None else builder.pages
         scan.warnings.append(
@@ -179,6 +189,44 @@ def scan_turns(text: str, *, structure: AbstractSet[int] = frozenset(), line_num
             "(text before the first speaker label or after a heading)"
         )
     return scan
+
+
+# In a value, these make it something said ('#': an f4 time ends a turn: "Wie geht het? #00:00:05-6#").
+_SENTENCE_MARKS = frozenset("?!…#")
+_HEADER_MAX_WORDS = 6
+
+
+def _header_block(lines: list[str], accepted: dict[int, LabelCandidate]) -> list[int]:
+    """The lines of a header that names who took part, before the interview starts:
+    "Interviewer: Sanne de Vries", "Respondent: R1 (vrouw, 54)", "Moderator: Marloes, notulist:
+    Kees". They are the first labelled lines, each label once, with a short value on its own
+    line (a blank or a label below it) that is no
+    sentence (no '?', '!' or '...', nor a '.' at its end), and either the label is not used again (the
+    interview says "I:" and "R1:") or the value holds a ':' or '(' (a second field, an age);
+    turns must follow. 'I: Goedemiddag' before 'R: Hallo' stays a turn: I speaks again."""
+    block: list[int] = []
+    seen: set[str] = set()
+    for i, c in accepted.items():
+        if c.form != INLINE or c.content_col is None or c.key in seen:
+            break
+        value = lines[i][c.content_col :].strip()
+        if not value or value[-1] == "." or value.count(" ") >= _HEADER_MAX_WORDS or not _SENTENCE_MARKS.isdisjoint(value):
+            break
+        if i + 1 < len(lines) and lines[i + 1].strip() and i + 1 not in accepted:
+            break  # the value goes on below: a turn, not a field
+        seen.add(c.key)
+        block.append(i)
+    if not block or len(block) == len(accepted):
+        return []  # no turns after it: these are the turns
+    after = {c.key for i, c in accepted.items() if i > block[-1]}
+    header: list[int] = []
+    for i in block:
+        c = accepted[i]
+        value = lines[i][c.content_col :] if c.content_col is not None else ""
+        if c.key in after and ":" not in value and "(" not in value:
+            break  # the label speaks again and the value is plain: an opening turn
+        header.append(i)
+    return header
 
 
 def _start_where_the_last_ended(turns: list[Turn]) -> None:
