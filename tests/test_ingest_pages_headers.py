@@ -108,3 +108,41 @@ def test_short_opening_turns_stay_turns(text: str) -> None:
 def test_an_opening_turn_that_goes_on_below_is_no_header() -> None:
     text = "Titel\nInterviewer: Eerste regel\nloopt door\n\nRespondent: Antwoord.\nI: Dank u."
     assert said(text)[0] == ("Interviewer", "Eerste regel\nloopt door")
+
+
+@pytest.mark.parametrize("dash", [" - ", " – ", " | "])
+def test_a_name_then_a_dash_and_a_timestamp_is_a_label(dash: str) -> None:
+    text = f"Sanne{dash}00:00:01\nGoedemiddag.\n\nPieter{dash}00:00:03\nHallo.\n\nSanne{dash}00:00:05\nZullen we?\n\nPieter{dash}00:00:07\nJa."
+    turns = scan_turns(text).turns
+    assert [(t.speaker, text[t.start : t.end], t.time_start) for t in turns][:2] == [
+        ("Sanne", "Goedemiddag.", 1.0),
+        ("Pieter", "Hallo.", 3.0),
+    ]
+
+
+def test_a_name_in_bold_on_its_own_paragraph_in_word_is_a_speaker(tmp_path) -> None:
+    import docx
+
+    from qualcode.ingest import read_transcript
+
+    document = docx.Document()
+    document.add_paragraph("Interview 5")
+    for who, what in [
+        ("Sanne", "Hoe vaak komt u hier?"),
+        ("Marieke van Dam", "Elke dinsdag."),
+        ("Sanne", "Waarom?"),
+        ("Marieke van Dam", "De kaartclub."),
+    ]:
+        document.add_paragraph().add_run(who).bold = True
+        document.add_paragraph(what)
+    document.add_paragraph().add_run("Let wel").bold = True  # a bold phrase once: no speaker
+    document.add_paragraph("Einde.")
+    path = tmp_path / "vet.docx"
+    document.save(path)
+    t = read_transcript(path)
+    assert [(turn.speaker, t.text[turn.start : turn.end]) for turn in t.turns][:3] == [
+        ("Sanne", "Hoe vaak komt u hier?"),
+        ("Marieke van Dam", "Elke dinsdag."),
+        ("Sanne", "Waarom?"),
+    ]
+    assert {turn.speaker for turn in t.turns} == {"Sanne", "Marieke van Dam"}
