@@ -146,3 +146,34 @@ def test_a_name_in_bold_on_its_own_paragraph_in_word_is_a_speaker(tmp_path) -> N
         ("Sanne", "Waarom?"),
     ]
     assert {turn.speaker for turn in t.turns} == {"Sanne", "Marieke van Dam"}
+
+
+def test_a_label_that_occurs_once_is_explained_with_its_line() -> None:
+    text = "I: Wie woont er bij u?\nR: Mijn dochter.\nDochter: Ik ben hier even, hoor.\nR: Al twee jaar.\nI: Dank u."
+    scan = scan_turns(text)
+    assert [t.speaker for t in scan.turns] == ["I", "R", "R", "I"]
+    assert any(w.startswith("line 3") and "'Dochter:'" in w for w in scan.warnings), scan.warnings
+
+
+@pytest.mark.parametrize(
+    "line", ["Nou: dat is lastig.", "Ze zei: Ik kom niet.", "Vaste lasten: huur en energie.", "Opmerking: Zie boven."]
+)
+def test_a_colon_in_what_was_said_gets_no_label_warning(line: str) -> None:
+    text = f"I: Hoe gaat het?\nR: Goed.\n{line}\nI: Dank u."
+    assert not any("once" in w for w in scan_turns(text).warnings)
+
+
+def test_a_once_label_warning_names_what_to_do() -> None:
+    text = "I: Wie?\nR: Mijn dochter.\nDochter Els:\nIk ben hier even.\nR: Ja.\nI: Dank u."
+    scan = scan_turns(text)
+    assert [t.speaker for t in scan.turns] == ["I", "R", "Dochter Els", "R", "I"]  # the fix the warning names works
+
+
+def test_a_header_whose_values_are_the_speakers_labels_is_not_a_turn() -> None:
+    text = (
+        "Onderzoek X\nDatum interview: 14 mei\nInterviewer: IV\nRespondent: R07\nDuur: 52 minuten\nPagina 1 van 4\n\n"
+        "INTERVIEWER\nFijn dat u tijd heeft.\nR07\nGraag.\nINTERVIEWER\nDank u.\nR07\nGraag gedaan."
+    )
+    scan = scan_turns(text)
+    assert [t.speaker for t in scan.turns] == ["INTERVIEWER", "R07", "INTERVIEWER", "R07"]
+    assert any(w.startswith("lines 3-4 name who took part") for w in scan.warnings), scan.warnings

@@ -147,7 +147,7 @@ def scan_turns(text: str, *, structure: AbstractSet[int] = frozenset(), line_num
     lines = text.split("\n")
     kinds, candidates, counts = _classify(lines, structure)
     accepted = {i: c for i, c in candidates.items() if _accept(c, counts)}
-    header = _header_block(lines, accepted)
+    header = _header_block(lines, kinds, accepted)
     for i in header:
         del accepted[i]
     builder = _Builder(text, lines)
@@ -161,6 +161,9 @@ def scan_turns(text: str, *, structure: AbstractSet[int] = frozenset(), line_num
     scan.speakers = list(dict.fromkeys(turn.speaker for turn in scan.turns if turn.speaker is not None))
     if not accepted and len(scan.turns) > 1:
         scan.warnings.append("no speaker labels found: one turn per paragraph")
+    once = _once_labels(lines, candidates, accepted, line_numbers)
+    if once:
+        scan.warnings.append(once)
     if header:
         numbers = [line_numbers[i] for i in header] if line_numbers is not None else [i + 1 for i in header]
         first = lines[header[0]].strip()
@@ -192,17 +195,64 @@ def scan_turns(text: str, *, structure: AbstractSet[int] = frozenset(), line_num
 
 
 # In a value, these make it something said ('#': an f4 time ends a turn: "Wie geht het? #00:00:05-6#").
+_ONCE_SHOWN = 3
+# A header's field line ("Duur: 52 minuten", "Locatie: bibliotheek"): a short key, a colon.
+_FIELD = re.compile(r"[ \t]*[^\W\d][\w .'’-]{0,30}:[ \t]")
+
+
+def _names_a_speaker(value: str, later: AbstractSet[str]) -> bool:
+    """Whether a header's value is a speaker's label: one used later ("Respondent: R07") or a
+    role code ("Interviewer: IV")."""
+    if value.casefold() in later:
+        return True
+    candidate = classify_line(value + ": x")
+    return candidate is not None and candidate.strong and candidate.speaker == value
+
+
+def _once_labels(
+    lines: list[str],
+    candidates: dict[int, LabelCandidate],
+    accepted: dict[int, LabelCandidate],
+    line_numbers: Sequence[int] | None,
+) -> str | None:
+    """A warning for lines inside turns that start like a speaker label seen only once
+    ("Dochter: Ik ben hier even."): read as part of the turn before (a one-word name that
+    speaks once is not told from "Voordelen: ..."), said so with the line, and how to make it
+    a speaker. Only a capitalised name with a capitalised sentence after it ("Nou: dat is
+    lastig" and "Ze zei: ik kom niet" are speech)."""
+    if not accepted:
+        return None
+    first = next(iter(accepted))
+    found: list[tuple[int, str]] = []
+    for i, c in candidates.items():
+        if i <= first or i in accepted or c.form != INLINE or c.content_col is None or not c.name_like:
+            continue
+        line = lines[i]
+        if line[c.content_col : c.content_col + 1].isupper() and line.lstrip()[:1].isupper():
+            found.append((line_numbers[i] if line_numbers is not None else i + 1, c.speaker))
+    if not found:
+        return None
+    shown = ", ".join(f"'{speaker}:'" for _, speaker in found[:_ONCE_SHOWN]) + (" ..." if len(found) > _ONCE_SHOWN else "")
+    several = len(found) > 1
+    return (
+        f"{line_ranges([n for n, _ in found])} {'start' if several else 'starts'} like a speaker label that occurs only "
+        f"once ({shown}): read as part of the turn before; if someone else speaks there, put the label with a second "
+        "word on a line of its own ('Dochter Els:', the text below) and reimport"
+    )
+
+
 _SENTENCE_MARKS = frozenset("?!…#")
 _HEADER_MAX_WORDS = 6
 
 
-def _header_block(lines: list[str], accepted: dict[int, LabelCandidate]) -> list[int]:
+def _header_block(lines: list[str], kinds: list[int], accepted: dict[int, LabelCandidate]) -> list[int]:
     """The lines of a header that names who took part, before the interview starts:
     "Interviewer: Sanne de Vries", "Respondent: R1 (vrouw, 54)", "Moderator: Marloes, notulist:
     Kees". They are the first labelled lines, each label once, with a short value on its own
-    line (a blank or a label below it) that is no
+    line (a blank, a label or another field below it) that is no
     sentence (no '?', '!' or '...', nor a '.' at its end), and either the label is not used again (the
-    interview says "I:" and "R1:") or the value holds a ':' or '(' (a second field, an age);
+    interview says "I:" and "R1:"), the value holds a ':' or '(' (a second field, an age) or
+    the value is a speaker's label ("Interviewer: IV", "Respondent: R07");
     turns must follow. 'I: Goedemiddag' before 'R: Hallo' stays a turn: I speaks again."""
     block: list[int] = []
     seen: set[str] = set()
@@ -212,7 +262,8 @@ def _header_block(lines: list[str], accepted: dict[int, LabelCandidate]) -> list
         value = lines[i][c.content_col :].strip()
         if not value or value[-1] == "." or value.count(" ") >= _HEADER_MAX_WORDS or not _SENTENCE_MARKS.isdisjoint(value):
             break
-        if i + 1 < len(lines) and lines[i + 1].strip() and i + 1 not in accepted:
+        below = i + 1
+        if below < len(lines) and kinds[below] == _TEXT and below not in accepted and not _FIELD.match(lines[below]):
             break  # the value goes on below: a turn, not a field
         seen.add(c.key)
         block.append(i)
@@ -223,7 +274,7 @@ def _header_block(lines: list[str], accepted: dict[int, LabelCandidate]) -> list
     for i in block:
         c = accepted[i]
         value = lines[i][c.content_col :] if c.content_col is not None else ""
-        if c.key in after and ":" not in value and "(" not in value:
+        if c.key in after and ":" not in value and "(" not in value and not _names_a_speaker(value, after):
             break  # the label speaks again and the value is plain: an opening turn
         header.append(i)
     return header
