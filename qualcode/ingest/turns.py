@@ -100,7 +100,7 @@ _PAGE_LINE = re.compile(
     rf"|[^:\n]{{1,100}}?(?:\t|[ \t]{{2,}}|[-–—|][ \t]*)(?:Pagina|Page|Blz\.?)[ \t]*{_PAGE_NUMBER}[ \t]*"
 )
 _PAGE_LINE_MAX = 140
-_PAGE_END = frozenset(" \t-–—")  # besides a digit: what a page line may end in
+_PAGE_END = frozenset(" \t-–—0123456789")  # what a page line may end in
 _BARE_LABEL_MAX = 100
 _BARE_LABEL_SPACES = 10
 
@@ -220,8 +220,8 @@ def _once_labels(
     speaks once is not told from "Voordelen: ..."), said so with the line, and how to make it
     a speaker. Only a capitalised name with a capitalised sentence after it ("Nou: dat is
     lastig" and "Ze zei: ik kom niet" are speech)."""
-    if not accepted:
-        return None
+    if not accepted or len(accepted) == len(candidates):
+        return None  # every candidate is a speaker (most transcripts): nothing to look at
     first = next(iter(accepted))
     found: list[tuple[int, str]] = []
     for i, c in candidates.items():
@@ -348,7 +348,7 @@ def _classify(lines: list[str], structure: AbstractSet[int]) -> tuple[list[int],
         if "transcri" in line and len(line) < _SYSTEM_LINE_MAX and _system_line(line):
             add(_STRUCTURE)  # "Lotte Jansen heeft transcriptie gestopt": Teams' own line, nobody said it
             continue
-        if line[-1] in _PAGE_END or line[-1].isdigit():
+        if line[-1] in _PAGE_END:
             if len(line) <= _PAGE_LINE_MAX and _PAGE_LINE.fullmatch(line):
                 add(_PAGE)  # "Pagina 2 van 9": the page, not what anyone said
                 continue
@@ -423,6 +423,8 @@ class _Builder:
         # The turn being built is kept in locals (this loop runs once per line of every
         # transcript imported); ``speaking`` says whether there is one.
         lines, starts, text, turns = self.lines, self.starts, self.text, self.turns
+        pages = self.pages
+        held: list[int] = []  # page lines after the turn's text so far
         speaking = False
         speaker: str | None = None
         time_start = time_end = pending = None  # pending: a timestamp-only line waiting for its label
@@ -431,9 +433,9 @@ class _Builder:
         for i, kind in enumerate(kinds):
             label = accepted.get(i)
             if label is not None or kind == _STRUCTURE:
-                if self.held:
-                    self.pages += self.held
-                    self.held = []
+                if held:
+                    pages += held
+                    held.clear()
                 if speaking and start is not None:
                     if text[end - 1] == "#":  # only f4 transcripts end a turn in '#'
                         end, time_end = self._f4_end(start, end, time_end)
@@ -454,9 +456,9 @@ class _Builder:
                 if not speaking:
                     self.outside.append(i + 1)
                     continue
-                if self.held:
-                    self.inside += self.held
-                    self.held = []
+                if held:
+                    self.inside += held
+                    held.clear()
                 line = lines[i]
                 if start is None:
                     start = starts[i] + len(line) - len(line.lstrip())
@@ -466,8 +468,8 @@ class _Builder:
                 if speaking and start is None and time_start is None:
                     time_start = pending
             elif kind == _PAGE:
-                (self.held if speaking and start is not None else self.pages).append(i + 1)
-        self.pages += self.held
+                (held if speaking and start is not None else pages).append(i + 1)
+        pages += held
         if speaking and start is not None:
             self._emit(speaker, start, end, time_start, time_end)
 
