@@ -42,7 +42,14 @@ Then:
   to the last non-whitespace character, blank lines between paragraphs
   included. Turns without content are dropped.
 * Text before the first accepted label (a title block, a preamble) and text
-  after a heading but before the next label is not part of any turn.
+  after a heading but before the next label is not part of any turn; nor is a
+  header of labelled fields naming who took part (``Interviewer: Sanne de Vries``,
+  ``Respondent: R07``; see :func:`_header_block`).
+* A page number or running footer line (``Pagina 2 van 9``, ``- 2 -``, a lone ``2``,
+  ``Project X<tab>Pagina 3``) is left out of the turns; inside a turn (its text goes on
+  below) it stays in the span, a turn being one span, and a warning names its line.
+* A line inside a turn that starts like a label seen once (``Dochter: Ik ...``) stays
+  in that turn, with a warning naming its line.
 * A timestamp next to the label sets ``time_start`` (a range also sets
   ``time_end``); a timestamp alone on the line before a label, or the first
   line below a lone label, sets ``time_start`` too; an f4-style ``#00:01:23-4#``
