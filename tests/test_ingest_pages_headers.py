@@ -177,3 +177,22 @@ def test_a_header_whose_values_are_the_speakers_labels_is_not_a_turn() -> None:
     scan = scan_turns(text)
     assert [t.speaker for t in scan.turns] == ["INTERVIEWER", "R07", "INTERVIEWER", "R07"]
     assert any(w.startswith("lines 3-4 name who took part") for w in scan.warnings), scan.warnings
+
+
+@pytest.mark.parametrize("sep", [" ", "  ", " - "])
+def test_a_timed_name_that_speaks_once_is_a_speaker_where_timed_names_are_the_labels(sep: str) -> None:
+    text = (
+        f"Sanne{sep}00:00:01\nGoedemiddag.\n\nPieter{sep}00:00:03\nHallo.\n\n"
+        f"Sanne{sep}00:00:05\nZullen we beginnen?\n\nYusuf{sep}00:00:09\nJa."
+    )
+    assert [(s, t) for s, t in said(text)] == [
+        ("Sanne", "Goedemiddag."),
+        ("Pieter", "Hallo."),
+        ("Sanne", "Zullen we beginnen?"),
+        ("Yusuf", "Ja."),
+    ]
+
+
+def test_a_timed_name_line_once_in_a_colon_labelled_transcript_stays_text() -> None:
+    text = "I: Wanneer was dat?\nR: Op een maandag.\nMaandag 10:00\nI: Dank u."
+    assert [s for s, _ in said(text)] == ["I", "R", "I"]

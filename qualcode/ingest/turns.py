@@ -48,6 +48,8 @@ Then:
 * A page number or running footer line (``Pagina 2 van 9``, ``- 2 -``, a lone ``2``,
   ``Project X<tab>Pagina 3``) is left out of the turns; inside a turn (its text goes on
   below) it stays in the span, a turn being one span, and a warning names its line.
+* Where names with a time alone on their line are the labels (``Sanne 00:00:01``), such
+  a name seen once is accepted too (see :func:`_timed_names_too`).
 * A line inside a turn that starts like a label seen once (``Dochter: Ik ...``) stays
   in that turn, with a warning naming its line.
 * A timestamp next to the label sets ``time_start`` (a range also sets
@@ -154,6 +156,8 @@ def scan_turns(text: str, *, structure: AbstractSet[int] = frozenset(), line_num
     lines = text.split("\n")
     kinds, candidates, counts = _classify(lines, structure)
     accepted = {i: c for i, c in candidates.items() if _accept(c, counts)}
+    if accepted and len(accepted) < len(candidates):
+        accepted = _timed_names_too(candidates, accepted)
     header = _header_block(lines, kinds, accepted)
     for i in header:
         del accepted[i]
@@ -202,6 +206,20 @@ def scan_turns(text: str, *, structure: AbstractSet[int] = frozenset(), line_num
 
 
 # In a value, these make it something said ('#': an f4 time ends a turn: "Wie geht het? #00:00:05-6#").
+def _timed_names_too(candidates: dict[int, LabelCandidate], accepted: dict[int, LabelCandidate]) -> dict[int, LabelCandidate]:
+    """Where names with a time alone on their line are the labels ("Sanne 00:00:01", Otter's
+    and Amberscript's way), a name so written that occurs once is a speaker too ("Pieter
+    00:00:03", who says one thing): read into the turn before, it would be lost."""
+    if not any(c.form == ALONE_BARE and c.time_start is not None for c in accepted.values()):
+        return accepted
+    more = {
+        i: c
+        for i, c in candidates.items()
+        if i not in accepted and c.form == ALONE_BARE and c.time_start is not None and c.name_like
+    }
+    return dict(sorted({**accepted, **more}.items())) if more else accepted
+
+
 _ONCE_SHOWN = 3
 # A header's field line ("Duur: 52 minuten", "Locatie: bibliotheek"): a short key, a colon.
 _FIELD = re.compile(r"[ \t]*[^\W\d][\w .'’-]{0,30}:[ \t]")
