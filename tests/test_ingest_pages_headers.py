@@ -196,3 +196,18 @@ def test_a_timed_name_that_speaks_once_is_a_speaker_where_timed_names_are_the_la
 def test_a_timed_name_line_once_in_a_colon_labelled_transcript_stays_text() -> None:
     text = "I: Wanneer was dat?\nR: Op een maandag.\nMaandag 10:00\nI: Dank u."
     assert [s for s, _ in said(text)] == ["I", "R", "I"]
+
+
+def test_a_name_in_capitals_that_speaks_once_is_a_speaker_where_capital_names_are_the_labels() -> None:
+    text = (
+        "TRANSCRIPTIE INTERVIEW\n\nINTERVIEWER\nHoe gaat het?\n\nMARIEKE\nGoed.\n\n"
+        "PARTNER\nZe is moe (lacht).\n\nINTERVIEWER\nDank u.\n\nMARIEKE\nGraag."
+    )
+    assert [s for s, _ in said(text)] == ["INTERVIEWER", "MARIEKE", "PARTNER", "INTERVIEWER", "MARIEKE"]
+
+
+def test_a_name_taken_as_a_speaker_who_speaks_once_is_named_in_a_warning() -> None:
+    text = (
+        "INTERVIEWER\nWat vond u ervan?\n\nMARIEKE\nDat zeg ik je:\n\nNOOIT\n\nmeer.\n\nINTERVIEWER\nDank u.\n\nMARIEKE\nGraag."
+    )
+    assert any(w.startswith("line 7: 'NOOIT' speaks only once") for w in scan_turns(text).warnings)

@@ -48,8 +48,9 @@ Then:
 * A page number or running footer line (``Pagina 2 van 9``, ``- 2 -``, a lone ``2``,
   ``Project X<tab>Pagina 3``) is left out of the turns; inside a turn (its text goes on
   below) it stays in the span, a turn being one span, and a warning names its line.
-* Where names with a time alone on their line are the labels (``Sanne 00:00:01``), such
-  a name seen once is accepted too (see :func:`_timed_names_too`).
+* Where names alone on their line with a time (``Sanne 00:00:01``) or in capitals
+  (``MARIEKE``) are the labels, such a name seen once after the first label is accepted
+  too, with a warning (see :func:`_names_seen_once`).
 * A line inside a turn that starts like a label seen once (``Dochter: Ik ...``) stays
   in that turn, with a warning naming its line.
 * A timestamp next to the label sets ``time_start`` (a range also sets
@@ -156,8 +157,11 @@ def scan_turns(text: str, *, structure: AbstractSet[int] = frozenset(), line_num
     lines = text.split("\n")
     kinds, candidates, counts = _classify(lines, structure)
     accepted = {i: c for i, c in candidates.items() if _accept(c, counts)}
+    once_more: dict[int, LabelCandidate] = {}
     if accepted and len(accepted) < len(candidates):
-        accepted = _timed_names_too(candidates, accepted)
+        once_more = _names_seen_once(candidates, accepted)
+        if once_more:
+            accepted = dict(sorted({**accepted, **once_more}.items()))
     header = _header_block(lines, kinds, accepted)
     for i in header:
         del accepted[i]
@@ -172,6 +176,14 @@ def scan_turns(text: str, *, structure: AbstractSet[int] = frozenset(), line_num
     scan.speakers = list(dict.fromkeys(turn.speaker for turn in scan.turns if turn.speaker is not None))
     if not accepted and len(scan.turns) > 1:
         scan.warnings.append("no speaker labels found: one turn per paragraph")
+    if once_more:
+        numbers = [line_numbers[i] for i in once_more] if line_numbers is not None else [i + 1 for i in once_more]
+        names = ", ".join(f"'{c.speaker}'" for c in list(once_more.values())[:_ONCE_SHOWN])
+        scan.warnings.append(
+            f"{line_ranges(numbers)}: {names}{' ...' if len(once_more) > _ONCE_SHOWN else ''} "
+            f"{'speak' if len(once_more) > 1 else 'speaks'} only once, taken as a speaker as the labels here are written "
+            "(if it is part of the turn before, join it to that line and reimport)"
+        )
     once = _once_labels(lines, candidates, accepted, line_numbers)
     if once:
         scan.warnings.append(once)
@@ -206,18 +218,26 @@ def scan_turns(text: str, *, structure: AbstractSet[int] = frozenset(), line_num
 
 
 # In a value, these make it something said ('#': an f4 time ends a turn: "Wie geht het? #00:00:05-6#").
-def _timed_names_too(candidates: dict[int, LabelCandidate], accepted: dict[int, LabelCandidate]) -> dict[int, LabelCandidate]:
-    """Where names with a time alone on their line are the labels ("Sanne 00:00:01", Otter's
-    and Amberscript's way), a name so written that occurs once is a speaker too ("Pieter
-    00:00:03", who says one thing): read into the turn before, it would be lost."""
-    if not any(c.form == ALONE_BARE and c.time_start is not None for c in accepted.values()):
-        return accepted
-    more = {
-        i: c
-        for i, c in candidates.items()
-        if i not in accepted and c.form == ALONE_BARE and c.time_start is not None and c.name_like
-    }
-    return dict(sorted({**accepted, **more}.items())) if more else accepted
+def _shape(c: LabelCandidate) -> tuple[bool, bool] | None:
+    """The convention of a label alone on its line without a colon: (timed, in capitals), or
+    None for other labels."""
+    if c.form != ALONE_BARE:
+        return None
+    return c.time_start is not None, c.speaker.isupper()
+
+
+def _names_seen_once(candidates: dict[int, LabelCandidate], accepted: dict[int, LabelCandidate]) -> dict[int, LabelCandidate]:
+    """Where names alone on their line with a time ("Sanne 00:00:01", Otter's and Amberscript's
+    way) or in capitals ("MARIEKE") are the labels, a name so written that occurs once inside
+    the interview is a speaker too ("Pieter 00:00:03", "PARTNER", who say one thing): read
+    into the turn before, it would be lost. The title block above the first label is not.
+    Returns those lines' candidates (the import names them: a shouted "NOOIT" alone on its line
+    is taken for a speaker too)."""
+    shapes = {_shape(c) for c in accepted.values()} - {None, (False, False)}
+    if not shapes:
+        return {}
+    first = next(iter(accepted))
+    return {i: c for i, c in candidates.items() if i > first and i not in accepted and c.name_like and _shape(c) in shapes}
 
 
 _ONCE_SHOWN = 3
