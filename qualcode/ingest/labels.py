@@ -9,7 +9,8 @@ A *candidate* label is the start of a line that has the shape of a label:
   (``I``, ``R1``, ``Begeleider 1``, ``Mevrouw van Dam``, ``MEVROUW A``), optionally
   wrapped in Markdown ``**bold**`` or in square brackets (``[Lotte Jansen] 10:02:11``,
   with a timestamp or a colon), optionally followed by an affiliation in
-  parentheses (``Mevrouw Bergkamp (D66)``) and/or a timestamp;
+  parentheses (``Mevrouw Bergkamp (D66)``) and/or a timestamp, after a dash or bar
+  if need be (``Sanne - 00:00:01``, as some exports write it);
 * then either a colon (content may follow on the same line, after another
   optional timestamp), or the end of the line.
 
@@ -61,7 +62,7 @@ _LABEL_LINE = re.compile(
     (?P<label>{_WORD}(?:[ \t]+(?:{_WORD}|{_NUM})){{0,4}}+)
     (?:[ \t]*(?P<aff>\((?![\s\d:.,\-–]*\))[^()\n]{{1,40}}\)))?
     (?P<md>{_MD})?(?(ob)\])
-    (?:[ \t]*(?P<ts2>{TIMESTAMP}))?
+    (?:[ \t]*(?:[-–—|][ \t]*)?(?P<ts2>{TIMESTAMP}))?
     [ \t]*{_FMT}[ \t]*
     (?:
         (?P<colon>:){_MD}?[ \t]*

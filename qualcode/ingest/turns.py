@@ -42,7 +42,17 @@ Then:
   to the last non-whitespace character, blank lines between paragraphs
   included. Turns without content are dropped.
 * Text before the first accepted label (a title block, a preamble) and text
-  after a heading but before the next label is not part of any turn.
+  after a heading but before the next label is not part of any turn; nor is a
+  header of labelled fields naming who took part (``Interviewer: Sanne de Vries``,
+  ``Respondent: R07``; see :func:`_header_block`).
+* A page number or running footer line (``Pagina 2 van 9``, ``- 2 -``, a lone ``2``,
+  ``Project X<tab>Pagina 3``) is left out of the turns; inside a turn (its text goes on
+  below) it stays in the span, a turn being one span, and a warning names its line.
+* Where names alone on their line with a time (``Sanne 00:00:01``) or in capitals
+  (``MARIEKE``) are the labels, such a name seen once after the first label is accepted
+  too, with a warning (see :func:`_names_seen_once`).
+* A line inside a turn that starts like a label seen once (``Dochter: Ik ...``) stays
+  in that turn, with a warning naming its line.
 * A timestamp next to the label sets ``time_start`` (a range also sets
   ``time_end``); a timestamp alone on the line before a label, or the first
   line below a lone label, sets ``time_start`` too; an f4-style ``#00:01:23-4#``
@@ -78,7 +88,7 @@ from qualcode.ingest.labels import (
 )
 from qualcode.model import Turn
 
-_BLANK, _STRUCTURE, _TIME_ONLY, _TEXT = range(4)
+_BLANK, _STRUCTURE, _TIME_ONLY, _TEXT, _PAGE = range(5)
 
 _STRUCTURE_LINE = re.compile(r"[ \t]{0,3}(?:#{1,6}(?:[ \t]|$)|(?:[-*_][ \t]*){3,}$)")
 _TIME_ONLY_LINE = re.compile(rf"[ \t]*{TIMESTAMP}[ \t]*$")
@@ -90,6 +100,17 @@ _F4_TIME = re.compile(r"#(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)(?:-\
 # further in cannot end one, and a label without a colon is a short line of a few
 # words. Lines that are neither skip the label regex (most lines of prose).
 _LABEL_REACH = 140
+# A page number or a running header/footer a Word or PDF export left in the text: "Pagina 2 van
+# 9", "- 2 -", "2", "3/10", "Blz. 5", or text then a tab or two spaces then "Pagina 3" ("Project X
+# -- vertrouwelijk      Pagina 1"). Only lines ending in a digit, a dash or a space are tried.
+_PAGE_WORD = r"(?:[Pp]agina|[Pp]age|[Pp]ag\.|[Bb]lz\.?|[Pp]\.)"
+_PAGE_NUMBER = r"\d{1,3}(?:[ \t]*(?:van|of|/)[ \t]*\d{1,3})?"
+_PAGE_LINE = re.compile(
+    rf"[ \t]*(?:[-–—][ \t]*)?(?:{_PAGE_WORD}[ \t]*)?{_PAGE_NUMBER}[ \t]*(?:[-–—][ \t]*)?"
+    rf"|[^:\n]{{1,100}}?(?:\t|[ \t]{{2,}}|[-–—|][ \t]*)(?:Pagina|Page|Blz\.?)[ \t]*{_PAGE_NUMBER}[ \t]*"
+)
+_PAGE_LINE_MAX = 140
+_PAGE_END = frozenset(" \t-–—0123456789")  # what a page line may end in
 _BARE_LABEL_MAX = 100
 _BARE_LABEL_SPACES = 10
 
@@ -136,6 +157,14 @@ def scan_turns(text: str, *, structure: AbstractSet[int] = frozenset(), line_num
     lines = text.split("\n")
     kinds, candidates, counts = _classify(lines, structure)
     accepted = {i: c for i, c in candidates.items() if _accept(c, counts)}
+    once_more: dict[int, LabelCandidate] = {}
+    if accepted and len(accepted) < len(candidates):
+        once_more = _names_seen_once(candidates, accepted)
+        if once_more:
+            accepted = dict(sorted({**accepted, **once_more}.items()))
+    header = _header_block(lines, kinds, accepted)
+    for i in header:
+        del accepted[i]
     builder = _Builder(text, lines)
     if accepted:
         builder.labelled(kinds, accepted)
@@ -147,6 +176,37 @@ def scan_turns(text: str, *, structure: AbstractSet[int] = frozenset(), line_num
     scan.speakers = list(dict.fromkeys(turn.speaker for turn in scan.turns if turn.speaker is not None))
     if not accepted and len(scan.turns) > 1:
         scan.warnings.append("no speaker labels found: one turn per paragraph")
+    if once_more:
+        numbers = [line_numbers[i] for i in once_more] if line_numbers is not None else [i + 1 for i in once_more]
+        names = ", ".join(f"'{c.speaker}'" for c in list(once_more.values())[:_ONCE_SHOWN])
+        scan.warnings.append(
+            f"{line_ranges(numbers)}: {names}{' ...' if len(once_more) > _ONCE_SHOWN else ''} "
+            f"{'speak' if len(once_more) > 1 else 'speaks'} only once, taken as a speaker as the labels here are written "
+            "(if it is part of the turn before, join it to that line and reimport)"
+        )
+    once = _once_labels(lines, candidates, accepted, line_numbers)
+    if once:
+        scan.warnings.append(once)
+    if header:
+        numbers = [line_numbers[i] for i in header] if line_numbers is not None else [i + 1 for i in header]
+        first = lines[header[0]].strip()
+        scan.warnings.append(
+            f"{line_ranges(numbers)} {'name' if len(header) > 1 else 'names'} who took part ('{first[:60]}'): "
+            "taken as a header, not as turns (a turn there: end it in '.', '?' or '!' and reimport)"
+        )
+    if builder.pages:
+        pages = [line_numbers[n - 1] for n in builder.pages] if line_numbers is not None else builder.pages
+        scan.warnings.append(
+            f"{line_ranges(pages)} {'look' if len(pages) > 1 else 'looks'} like a page number or a running "
+            "header or footer: left out of the turns"
+        )
+    if builder.inside:
+        inside = [line_numbers[n - 1] for n in builder.inside] if line_numbers is not None else builder.inside
+        scan.warnings.append(
+            f"{line_ranges(inside)} {'look' if len(inside) > 1 else 'looks'} like a page number or a running "
+            "header or footer inside a turn: kept in that turn's text (delete it from the file and reimport "
+            "to take it out)"
+        )
     if builder.outside:
         outside = [line_numbers[n - 1] for n in builder.outside] if line_numbers is not None else builder.outside
         several = len(outside) > 1
@@ -155,6 +215,114 @@ def scan_turns(text: str, *, structure: AbstractSet[int] = frozenset(), line_num
             "(text before the first speaker label or after a heading)"
         )
     return scan
+
+
+# In a value, these make it something said ('#': an f4 time ends a turn: "Wie geht het? #00:00:05-6#").
+def _shape(c: LabelCandidate) -> tuple[bool, bool] | None:
+    """The convention of a label alone on its line without a colon: (timed, in capitals), or
+    None for other labels."""
+    if c.form != ALONE_BARE:
+        return None
+    return c.time_start is not None, c.speaker.isupper()
+
+
+def _names_seen_once(candidates: dict[int, LabelCandidate], accepted: dict[int, LabelCandidate]) -> dict[int, LabelCandidate]:
+    """Where names alone on their line with a time ("Sanne 00:00:01", Otter's and Amberscript's
+    way) or in capitals ("MARIEKE") are the labels, a name so written that occurs once inside
+    the interview is a speaker too ("Pieter 00:00:03", "PARTNER", who say one thing): read
+    into the turn before, it would be lost. The title block above the first label is not.
+    Returns those lines' candidates (the import names them: a shouted "NOOIT" alone on its line
+    is taken for a speaker too)."""
+    shapes = {_shape(c) for c in accepted.values()} - {None, (False, False)}
+    if not shapes:
+        return {}
+    first = next(iter(accepted))
+    return {i: c for i, c in candidates.items() if i > first and i not in accepted and c.name_like and _shape(c) in shapes}
+
+
+_ONCE_SHOWN = 3
+# A header's field line ("Duur: 52 minuten", "Locatie: bibliotheek"): a short key, a colon.
+_FIELD = re.compile(r"[ \t]*[^\W\d][\w .'’-]{0,30}:[ \t]")
+
+
+def _names_a_speaker(value: str, later: AbstractSet[str]) -> bool:
+    """Whether a header's value is a speaker's label: one used later ("Respondent: R07") or a
+    role code ("Interviewer: IV")."""
+    if value.casefold() in later:
+        return True
+    candidate = classify_line(value + ": x")
+    return candidate is not None and candidate.strong and candidate.speaker == value
+
+
+def _once_labels(
+    lines: list[str],
+    candidates: dict[int, LabelCandidate],
+    accepted: dict[int, LabelCandidate],
+    line_numbers: Sequence[int] | None,
+) -> str | None:
+    """A warning for lines inside turns that start like a speaker label seen only once
+    ("Dochter: Ik ben hier even."): read as part of the turn before (a one-word name that
+    speaks once is not told from "Voordelen: ..."), said so with the line, and how to make it
+    a speaker. Only a capitalised name with a capitalised sentence after it ("Nou: dat is
+    lastig" and "Ze zei: ik kom niet" are speech)."""
+    if not accepted or len(accepted) == len(candidates):
+        return None  # every candidate is a speaker (most transcripts): nothing to look at
+    first = next(iter(accepted))
+    found: list[tuple[int, str]] = []
+    for i, c in candidates.items():
+        if i <= first or i in accepted or c.form != INLINE or c.content_col is None or not c.name_like:
+            continue
+        line = lines[i]
+        if line[c.content_col : c.content_col + 1].isupper() and line.lstrip()[:1].isupper():
+            found.append((line_numbers[i] if line_numbers is not None else i + 1, c.speaker))
+    if not found:
+        return None
+    shown = ", ".join(f"'{speaker}:'" for _, speaker in found[:_ONCE_SHOWN]) + (" ..." if len(found) > _ONCE_SHOWN else "")
+    several = len(found) > 1
+    return (
+        f"{line_ranges([n for n, _ in found])} {'start' if several else 'starts'} like a speaker label that occurs only "
+        f"once ({shown}): read as part of the turn before; if someone else speaks there, put the label with a second "
+        "word on a line of its own ('Dochter Els:', the text below) and reimport"
+    )
+
+
+_SENTENCE_MARKS = frozenset("?!…#")
+_HEADER_MAX_WORDS = 6
+
+
+def _header_block(lines: list[str], kinds: list[int], accepted: dict[int, LabelCandidate]) -> list[int]:
+    """The lines of a header that names who took part, before the interview starts:
+    "Interviewer: Sanne de Vries", "Respondent: R1 (vrouw, 54)", "Moderator: Marloes, notulist:
+    Kees". They are the first labelled lines, each label once, with a short value on its own
+    line (a blank, a label or another field below it) that is no
+    sentence (no '?', '!' or '...', nor a '.' at its end), and either the label is not used again (the
+    interview says "I:" and "R1:"), the value holds a ':' or '(' (a second field, an age) or
+    the value is a speaker's label ("Interviewer: IV", "Respondent: R07");
+    turns must follow. 'I: Goedemiddag' before 'R: Hallo' stays a turn: I speaks again."""
+    block: list[int] = []
+    seen: set[str] = set()
+    for i, c in accepted.items():
+        if c.form != INLINE or c.content_col is None or c.key in seen:
+            break
+        value = lines[i][c.content_col :].strip()
+        if not value or value[-1] == "." or value.count(" ") >= _HEADER_MAX_WORDS or not _SENTENCE_MARKS.isdisjoint(value):
+            break
+        below = i + 1
+        if below < len(lines) and kinds[below] == _TEXT and below not in accepted and not _FIELD.match(lines[below]):
+            break  # the value goes on below: a turn, not a field
+        seen.add(c.key)
+        block.append(i)
+    if not block or len(block) == len(accepted):
+        return []  # no turns after it: these are the turns
+    after = {c.key for i, c in accepted.items() if i > block[-1]}
+    header: list[int] = []
+    for i in block:
+        c = accepted[i]
+        value = lines[i][c.content_col :] if c.content_col is not None else ""
+        if c.key in after and ":" not in value and "(" not in value and not _names_a_speaker(value, after):
+            break  # the label speaks again and the value is plain: an opening turn
+        header.append(i)
+    return header
 
 
 def _start_where_the_last_ended(turns: list[Turn]) -> None:
@@ -225,6 +393,10 @@ def _classify(lines: list[str], structure: AbstractSet[int]) -> tuple[list[int],
         if "transcri" in line and len(line) < _SYSTEM_LINE_MAX and _system_line(line):
             add(_STRUCTURE)  # "Lotte Jansen heeft transcriptie gestopt": Teams' own line, nobody said it
             continue
+        if line[-1] in _PAGE_END:
+            if len(line) <= _PAGE_LINE_MAX and _PAGE_LINE.fullmatch(line):
+                add(_PAGE)  # "Pagina 2 van 9": the page, not what anyone said
+                continue
         add(_TEXT)
         head, colon, rest = line.partition(": ")
         if colon and rest and len(head) < _LABEL_REACH and rest[0] not in _NOT_FAST and not rest[0].isspace():
@@ -288,11 +460,16 @@ class _Builder:
         self.starts: list[int] = [0, *accumulate(len(line) + 1 for line in lines[:-1])]
         self.turns: list[Turn] = []
         self.outside: list[int] = []  # 1-based numbers of text lines left out of turns
+        self.pages: list[int] = []  # 1-based numbers of page lines left out of turns
+        self.inside: list[int] = []  # ... and of those inside a turn (text of the turn follows)
+        self.held: list[int] = []  # page lines after a turn's text so far: out if the turn ends here
 
     def labelled(self, kinds: list[int], accepted: dict[int, LabelCandidate]) -> None:
         # The turn being built is kept in locals (this loop runs once per line of every
         # transcript imported); ``speaking`` says whether there is one.
         lines, starts, text, turns = self.lines, self.starts, self.text, self.turns
+        pages = self.pages
+        held: list[int] = []  # page lines after the turn's text so far
         speaking = False
         speaker: str | None = None
         time_start = time_end = pending = None  # pending: a timestamp-only line waiting for its label
@@ -301,6 +478,9 @@ class _Builder:
         for i, kind in enumerate(kinds):
             label = accepted.get(i)
             if label is not None or kind == _STRUCTURE:
+                if held:
+                    pages += held
+                    held.clear()
                 if speaking and start is not None:
                     if text[end - 1] == "#":  # only f4 transcripts end a turn in '#'
                         end, time_end = self._f4_end(start, end, time_end)
@@ -321,6 +501,9 @@ class _Builder:
                 if not speaking:
                     self.outside.append(i + 1)
                     continue
+                if held:
+                    self.inside += held
+                    held.clear()
                 line = lines[i]
                 if start is None:
                     start = starts[i] + len(line) - len(line.lstrip())
@@ -329,6 +512,9 @@ class _Builder:
                 pending = seconds(lines[i])[0]
                 if speaking and start is None and time_start is None:
                     time_start = pending
+            elif kind == _PAGE:
+                (held if speaking and start is not None else pages).append(i + 1)
+        pages += held
         if speaking and start is not None:
             self._emit(speaker, start, end, time_start, time_end)
 
@@ -339,6 +525,8 @@ class _Builder:
             if kind in (_BLANK, _STRUCTURE):
                 self._close(current)
                 current = None
+            elif kind == _PAGE:
+                (self.held if current is not None else self.pages).append(i + 1)
             elif kind == _TIME_ONLY:
                 if current is None:
                     pending = seconds(self.lines[i])[0]
@@ -358,12 +546,18 @@ class _Builder:
         self._close(current)
 
     def _extend(self, current: _Open, i: int) -> None:
+        if self.held:
+            self.inside += self.held
+            self.held = []
         line = self.lines[i]
         if current.start is None:
             current.start = self.starts[i] + len(line) - len(line.lstrip())
         current.end = self.starts[i] + len(line.rstrip())
 
     def _close(self, current: _Open | None) -> None:
+        if self.held:
+            self.pages += self.held
+            self.held = []
         if current is not None and current.start is not None:
             self._emit(current.speaker, current.start, current.end, current.time_start, current.time_end)
 

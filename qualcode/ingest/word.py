@@ -5,7 +5,8 @@ or Title style becomes a Markdown heading (``# Interview 5``), which the turn
 finder treats as structure: it ends a turn and is never part of one. Paragraphs are joined with a blank line between them (Word
 paragraphs are paragraphs, and the turn finder splits label-less text on blank
 lines); empty paragraphs are skipped; a line break inside a paragraph stays a
-single ``\\n``. A table row whose first cell is short (a speaker, or a time then
+single ``\\n``. A paragraph that is a name in bold alone becomes ``**Name**`` (a
+speaker label set above the turn). A table row whose first cell is short (a speaker, or a time then
 a speaker) becomes ``Speaker: text``, the usual two- or three-column transcript
 layout; other cells become paragraphs of their own. Tracked changes are read as
 accepted. Headers, footers, comments, footnotes and text boxes are not read (the
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from qualcode.errors import BAD_DOCUMENT, DOCX_BOMB, DOCX_TOO_BIG, EMPTY_FILE, TRANSCRIPT_TEXT, error
 from qualcode.ingest.decode import normalise, sniff_non_text
+from qualcode.ingest.labels import written_name
 from qualcode.ingest.turns import is_time_only, scan_turns
 from qualcode.model import Transcript
 from qualcode.zipsafe import ZipGuard, ZipLimits
@@ -60,7 +62,9 @@ def read_docx(data: bytes, path: Path, encoding: str | None) -> Transcript:
             if isinstance(item, Table):
                 blocks.extend(_table_blocks(item))
             else:
-                blocks.append(_heading_prefix(item) + _text(item))
+                heading = _heading_prefix(item)
+                said = _text(item)
+                blocks.append(heading + said if heading or not _bold_name(item, said) else f"**{said.strip()}**")
         left_out = _left_out(document)
     # The one broad catch in ingest, at the boundary with an untrusted file:
     # python-docx reports a damaged package as whatever it trips over
@@ -85,6 +89,21 @@ _RUNS = "w:r | w:hyperlink | w:ins/w:r | w:ins/w:hyperlink | w:moveTo/w:r | w:mo
 def _text(paragraph) -> str:
     """A paragraph's text, tracked insertions included (see :data:`_RUNS`)."""
     return "".join(e.text for e in paragraph._p.xpath(_RUNS))
+
+
+_BOLD_NAME_MAX = 40
+_BOLD_NAME_WORDS = 5
+
+
+def _bold_name(paragraph, text: str) -> bool:
+    """Whether the paragraph is a name in bold and nothing else ('Sanne', 'Marieke van Dam'), as
+    transcribers set the speaker above what they said: it becomes ``**Sanne**``, a label the turn
+    finder knows (a speaker when the name recurs, as for a name in capitals)."""
+    name = text.strip()
+    if not name or len(name) > _BOLD_NAME_MAX or name.count(" ") >= _BOLD_NAME_WORDS or not written_name(name):
+        return False
+    runs = [run for run in paragraph.runs if run.text.strip()]
+    return bool(runs) and all(run.bold for run in runs)
 
 
 def _left_out(document) -> list[str]:
