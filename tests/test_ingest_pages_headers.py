@@ -32,6 +32,13 @@ def test_a_page_line_after_a_turn_is_left_out_of_it_with_a_warning(page_line: st
     assert any("line 3" in w and "page" in w for w in warnings), warnings
 
 
+@pytest.mark.parametrize("answer", ["3", "12", "2/3"])
+def test_a_number_alone_below_a_label_is_the_answer_not_a_page(answer: str) -> None:
+    text = f"INTERVIEWER\nHoeveel kinderen heeft u?\n\nRESPONDENT\n{answer}\n\nINTERVIEWER\nEn hoe oud zijn ze?\n"
+    assert said(text)[1] == ("RESPONDENT", answer)
+    assert not any("page" in w for w in scan_turns(text).warnings)
+
+
 def test_a_page_line_at_the_end_of_the_file_is_not_part_of_the_last_turn() -> None:
     text = "Moderator: Dank jullie wel.\nD1: Graag.\nModerator: Tot ziens.\n\nPagina 1 van 1\n"
     assert said(text)[-1] == ("Moderator", "Tot ziens.")

@@ -477,6 +477,8 @@ class _Builder:
         end = 0
         for i, kind in enumerate(kinds):
             label = accepted.get(i)
+            if kind == _PAGE and speaking and start is None:
+                kind = _TEXT  # "R:" then "3" below it: the answer, not a page number
             if label is not None or kind == _STRUCTURE:
                 if held:
                     pages += held
@@ -513,7 +515,7 @@ class _Builder:
                 if speaking and start is None and time_start is None:
                     time_start = pending
             elif kind == _PAGE:
-                (held if speaking and start is not None else pages).append(i + 1)
+                (held if speaking else pages).append(i + 1)
         pages += held
         if speaking and start is not None:
             self._emit(speaker, start, end, time_start, time_end)
