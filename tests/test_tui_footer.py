@@ -125,3 +125,28 @@ async def test_tui_footer_help_opens_with_the_keys_of_the_screen_it_came_from(sm
         await pilot.press("ctrl+t")
         await settle(pilot)
         assert (await first_title()).startswith("Statistics screen")
+
+
+def labels(app) -> dict[str, str]:
+    """The footer's keys: action → label."""
+    return {key.action: key.description for key in app.screen.query("FooterKey")}
+
+
+async def test_tui_footer_e_in_review_mode_says_it_stops_the_review(small_project):
+    """In review mode E stops the review, but the footer labelled it 'Review' (at 80 columns it
+    was not shown at all): it says 'Stop review' there, beside the decisions, and 'Review' again after."""
+    suggest(small_project, *THREE)
+    app = make_app(small_project)
+    async with app.run_test(size=NARROW) as pilot:
+        await open_transcript(pilot)
+        review = keymap.BY_ID["review"].action
+        assert labels(app)[review] == "Review"
+        await pilot.press("E")
+        await pilot.pause()
+        assert app.screen.reviewing
+        assert labels(app)[review] == "Stop review"
+        assert_whole(app)
+        await pilot.press("E")
+        await pilot.pause()
+        assert not app.screen.reviewing
+        assert labels(app)[review] == "Review"

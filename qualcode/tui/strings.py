@@ -52,6 +52,8 @@ FOOTER = {
 }
 # Enter in the code list (the list's own key, beside the keymap's): the footer says it applies.
 FOOTER_CODE_LIST_APPLY = "Apply code"
+# A key whose footer label says what it does while a mode is on (E while reviewing stops the review).
+FOOTER_REVIEWING = {"review": "Stop review"}
 # What each binding does (help screen, command palette, footer tooltips).
 BINDINGS = {
     "help": "Help",

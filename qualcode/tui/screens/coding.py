@@ -140,8 +140,15 @@ class CodingScreen(CodingCoders, QualcodeScreen):
         if self.detached.waiting is not None:
             return (keymap.BY_ID["reattach_here"].action,)
         if self.suggestions.active:
-            return REVIEW_ACTIONS
+            return (*REVIEW_ACTIONS, keymap.BY_ID["review"].action)  # E stops it: said beside the decisions
         return ()
+
+    @property
+    def footer_labels(self) -> dict[str, str]:
+        """Footer labels for what a key does while a mode is on (E in review mode stops the review)."""
+        if self.suggestions.active:
+            return {keymap.BY_ID[id].action: label for id, label in S.FOOTER_REVIEWING.items()}
+        return {}
 
     def on_mount(self) -> None:
         self.sub_title = S.CODING_SUBTITLE.format(name=self.name_, coder=self.app.coder)  # who codes: always shown

@@ -4,7 +4,8 @@ Textual's footer lays its keys out on one line and cuts them where the terminal 
 at 80 columns the statistics screen showed ``u Un`` and nothing after it. This one
 shows, in order, the keys that fit whole and always ends with the help key (``?``),
 which lists every key of every screen; a screen may name the keys that go first
-(``footer_first``: review mode's decisions before the keys of the text).
+(``footer_first``: review mode's decisions before the keys of the text), and relabel a key
+for what it does while a mode is on (``footer_labels``: E is 'Stop review' while reviewing).
 
 A dialog (a modal screen) has one too, so its own keys are shown, not those of the
 screen beneath it, which do nothing while it is open.
@@ -29,12 +30,12 @@ def key_width(key: FooterKey) -> int:
 
 
 def fitting(keys: list[FooterKey], width: int, first: tuple[str, ...] = ()) -> list[FooterKey]:
-    """The keys to show in ``width`` cells: those whose action is in ``first`` first, then the
+    """The keys to show in ``width`` cells: those whose action is in ``first`` first (in its order), then the
     others in their order, as many as fit whole; the help key and the command palette's
     (docked right) are kept whatever else is left out."""
     kept = [k for k in keys if k.action == HELP_ACTION or k.has_class(PALETTE)]
     rest = [k for k in keys if k not in kept]
-    rest.sort(key=lambda k: k.action not in first)  # stable: the others keep their order
+    rest.sort(key=lambda k: first.index(k.action) if k.action in first else len(first))  # stable: the others keep their order
     room = width - sum(key_width(k) + (PALETTE_EDGE if k.has_class(PALETTE) else 0) for k in kept)
     shown = []
     for key in rest:
@@ -58,6 +59,9 @@ class KeysFooter(Footer):
 
     def compose(self) -> ComposeResult:
         keys = [widget for widget in super().compose() if isinstance(widget, FooterKey)]
+        labels = getattr(self.screen, "footer_labels", {})
+        for key in keys:
+            key.description = labels.get(key.action, key.description)
         self._laid_out_for = self._width()
         yield from fitting(keys, self._laid_out_for, tuple(getattr(self.screen, "footer_first", ())))
 
