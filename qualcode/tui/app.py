@@ -44,6 +44,7 @@ from .commands import PaletteCommand, QualcodeCommands
 from .jobs import JobFinished, JobProgress, Jobs
 from .screens import make_screen
 from .screens.base import QualcodeScreen
+from .widgets.footer import left_out
 
 if TYPE_CHECKING:
     from ..history import CodingChange
@@ -456,7 +457,8 @@ class QualcodeApp(App[None]):
 
     def action_help(self) -> None:
         if _name(self.screen) != "help":
-            self.push_screen(make_screen("help", self.project, came_from=_name(self.screen)))
+            came_from = self.screen
+            self.push_screen(make_screen("help", self.project, came_from=_name(came_from), left_out=left_out(came_from)))
 
     def action_show_transcripts(self) -> None:
         """Back to the transcripts list (the bottom screen); a transcript left keeps its cursor."""

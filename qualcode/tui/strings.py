@@ -395,6 +395,7 @@ HELP_PSEUDO = "Pseudonymisation review (from the command palette, {key}; its own
 HELP_KEYMAP = 'Rebind keys in {path} (binding id: keys), e.g.  select_turn: "V"'
 HELP_KEYMAP_ERROR = "Your keymap file was not used: {error}"
 HELP_COLUMNS = ("Binding id", "Keys", "What it does")
+HELP_LEFT_OUT = "Keys of this screen its footer has no room for"
 
 # --- command palette ----------------------------------------------------------------
 CMD_OPEN = "Open transcript: {name}"

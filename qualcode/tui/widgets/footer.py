@@ -9,6 +9,9 @@ for what it does while a mode is on (``footer_labels``: E is 'Stop review' while
 
 A dialog (a modal screen) has one too, so its own keys are shown, not those of the
 screen beneath it, which do nothing while it is open.
+
+What a footer has no room for, the help screen lists first (``left_out``): every key the
+screen accepts is one ``?`` away, at any width, without scrolling past other screens' keys.
 """
 
 from __future__ import annotations
@@ -69,3 +72,20 @@ class KeysFooter(Footer):
         if event.size.width != self._laid_out_for and self._bindings_ready:
             self._laid_out_for = event.size.width
             self.call_after_refresh(self.recompose)
+
+
+def left_out(screen) -> list[tuple[str, str]]:
+    """The keys ``screen`` accepts now that its footer does not show, as (keys as people write
+    them, what they do), in the screen's order, the keys of one action together. Textual's own
+    keys (focus, copy, a table's arrows: no description of ours) are left to their widgets."""
+    shown = {key.action for key in screen.query(FooterKey)}
+    found: dict[str, tuple[list[str], str]] = {}
+    for _node, binding, enabled, tooltip in screen.active_bindings.values():
+        what = tooltip or binding.tooltip
+        if not enabled or not what or binding.action in shown:
+            continue
+        keys, _ = found.setdefault(binding.action, ([], what))
+        shown_as = screen.app.get_key_display(binding)
+        if shown_as not in keys:
+            keys.append(shown_as)
+    return [(", ".join(keys), what) for keys, what in found.values()]
