@@ -180,3 +180,22 @@ async def test_tui_footer_help_starts_with_every_key_the_footer_had_no_room_for(
         assert len(listed) == len(accepted - in_footer)  # every key accepted: in the footer or here
         lines = Console(width=NARROW[0] - 4).render_lines(first, pad=False)
         assert len(lines) <= app.screen.query_one("#help-body").size.height  # on the first page
+
+
+async def test_tui_footer_space_and_t_say_they_extend_a_selection(small_project):
+    """A selection stays after coding it (for a second code), and then Space extends it by a
+    sentence: pressed to select the next sentence, it coded two turns with the next code key,
+    while the footer said 'space Sentence'. With a selection it says '+Sentence' and '+Turn'."""
+    app = make_app(small_project)
+    async with app.run_test(size=NARROW) as pilot:
+        await open_transcript(pilot)
+        sentence, turn = keymap.BY_ID["select_sentence"].action, keymap.BY_ID["select_turn"].action
+        assert (labels(app)[sentence], labels(app)[turn]) == ("Sentence", "Turn")
+        await pilot.press("right_curly_bracket", "space", "v")  # select a sentence, code it
+        await pilot.pause()
+        assert app.screen.document.selection is not None  # kept, for another code
+        assert (labels(app)[sentence], labels(app)[turn]) == ("+Sentence", "+Turn")
+        assert_whole(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert (labels(app)[sentence], labels(app)[turn]) == ("Sentence", "Turn")

@@ -52,8 +52,10 @@ FOOTER = {
 }
 # Enter in the code list (the list's own key, beside the keymap's): the footer says it applies.
 FOOTER_CODE_LIST_APPLY = "Apply code"
-# A key whose footer label says what it does while a mode is on (E while reviewing stops the review).
+# A key whose footer label says what it does while a mode is on (E while reviewing stops the review) ...
 FOOTER_REVIEWING = {"review": "Stop review"}
+# ... and Space and T with a selection extend it (by a sentence, a turn), not select anew.
+FOOTER_SELECTING = {"select_sentence": "+Sentence", "select_turn": "+Turn"}
 # What each binding does (help screen, command palette, footer tooltips).
 BINDINGS = {
     "help": "Help",

@@ -81,6 +81,7 @@ class CodingScreen(CodingCoders, QualcodeScreen):
     def __init__(self, project: Project, transcript_id: int, at: tuple[int, int] | None = None) -> None:
         super().__init__(project)
         self.transcript_id = transcript_id
+        self._selecting = False  # a selection is on: the footer says Space and T extend it
         self.codebook = project.codebook
         self.codes = code_infos(self.codebook)
         self.keys = {c.key: c.id for c in self.codebook.walk() if c.key}
@@ -145,10 +146,10 @@ class CodingScreen(CodingCoders, QualcodeScreen):
 
     @property
     def footer_labels(self) -> dict[str, str]:
-        """Footer labels for what a key does while a mode is on (E in review mode stops the review)."""
-        if self.suggestions.active:
-            return {keymap.BY_ID[id].action: label for id, label in S.FOOTER_REVIEWING.items()}
-        return {}
+        """Footer labels for what a key does now: E in review mode stops the review; Space and T
+        with a selection (kept after coding it) extend it instead of selecting anew."""
+        labels = {**(S.FOOTER_REVIEWING if self.suggestions.active else {}), **(S.FOOTER_SELECTING if self._selecting else {})}
+        return {keymap.BY_ID[id].action: label for id, label in labels.items()}
 
     def on_mount(self) -> None:
         self.sub_title = S.CODING_SUBTITLE.format(name=self.name_, coder=self.app.coder)  # who codes: always shown
@@ -238,6 +239,9 @@ class CodingScreen(CodingCoders, QualcodeScreen):
 
     def on_document_view_cursor_moved(self, event: DocumentView.CursorMoved) -> None:
         self.app.cursors[self.transcript_id] = event.view.cursor  # the transcript opens here again
+        if self._selecting != (event.view.selection is not None):
+            self._selecting = not self._selecting
+            self.refresh_bindings()  # the footer: Space and T extend a selection (footer_labels)
         self.show_status()
         if self.focused is self.tree:
             return
