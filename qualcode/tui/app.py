@@ -225,13 +225,18 @@ class QualcodeApp(App[None]):
         except (ValueError, TypeError, AttributeError):
             return {}
 
+    @property
+    def last_opened(self) -> int | None:
+        """The transcript this coder opened last (also before a restart), if any."""
+        return next(reversed(self.cursors), None)
+
     def keep_cursors(self) -> None:
         """Keep where the cursor is in each transcript, for the next start (when a transcript
         is left and at quitting; a position is no work: a killed app opens where it last kept)."""
-        if self.cursors == self._cursors_kept or self.project.store.read_only:
+        if list(self.cursors.items()) == list(self._cursors_kept.items()) or self.project.store.read_only:
             return
-        try:
-            self.project.store.settings.set(self._cursors_setting(), json.dumps(self.cursors, sort_keys=True))
+        try:  # in the order opened: the last is the transcript the list highlights at the next start
+            self.project.store.settings.set(self._cursors_setting(), json.dumps(self.cursors))
         except QualcodeError:
             return  # a busy or read-only project: the positions are kept another time
         self._cursors_kept = dict(self.cursors)
@@ -536,7 +541,8 @@ class QualcodeApp(App[None]):
                     cast("CodingScreen", screen).go_to(*at)
                 return
         self.action_show_transcripts()
-        cursor = self.cursors.get(transcript_id)
+        cursor = self.cursors.pop(transcript_id, None)
+        self.cursors[transcript_id] = cursor or 0  # the last one opened: highlighted in the list at the next start
         if at is None and cursor is not None:
             at = (cursor, cursor)
         self.push_screen(make_screen("coding", self.project, transcript_id=transcript_id, at=at))
