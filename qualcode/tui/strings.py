@@ -366,6 +366,7 @@ MEMO_LEAVE = "Leave without saving the memo? The same key again leaves · Ctrl+S
 SAVE = "Save"
 CHOOSE_REMOVE = "Remove which coding?"
 CHOOSE_MEMO = "Memo on which coding?"
+CHOOSE_DRAFT = "memo draft not saved"
 CHOOSE_ALL = "All {count} of them"
 CHOOSE_CODER = " · {coder}"  # after the code's name, when the codings are of several coders
 WHAT_SELECTION = "the selection ({chars} chars)"

@@ -538,7 +538,7 @@ class CodingScreen(CodingCoders, QualcodeScreen):
             self._remove([targets[0].id])
         else:
             self.app.push_screen(
-                ChooseCodingModal(S.CHOOSE_REMOVE, targets, self.codes, offer_all=True),
+                ChooseCodingModal(S.CHOOSE_REMOVE, targets, self.codes, offer_all=True, drafts=self._drafted(targets)),
                 lambda ids: self._remove(ids) if ids else None,
             )
 
@@ -578,9 +578,13 @@ class CodingScreen(CodingCoders, QualcodeScreen):
             self._edit_memo([targets[0].id])
         else:
             self.app.push_screen(
-                ChooseCodingModal(S.CHOOSE_MEMO, targets, self.codes, offer_all=False),
+                ChooseCodingModal(S.CHOOSE_MEMO, targets, self.codes, offer_all=False, drafts=self._drafted(targets)),
                 lambda ids: self._edit_memo(ids) if ids else None,
             )
+
+    def _drafted(self, codings: list[Coding]) -> frozenset[int]:
+        """Those of ``codings`` whose memo has a draft not saved (after a crash: which one to choose)."""
+        return frozenset(c.id for c in codings if self.project.store.codings.draft(stored_id(c)) is not None)
 
     def _edit_memo(self, coding_ids: list[int]) -> None:
         coding = self.model.codings.get(coding_ids[0]) if self.model else None
