@@ -136,7 +136,8 @@ def labels(app) -> dict[str, str]:
 
 async def test_tui_footer_e_in_review_mode_says_it_stops_the_review(small_project):
     """In review mode E stops the review, but the footer labelled it 'Review' (at 80 columns it
-    was not shown at all): it says 'Stop review' there, beside the decisions, and 'Review' again after."""
+    was not shown at all): it says 'Stop review' there, beside the decisions, and 'Review' again
+    after. L says the order it switches to."""
     suggest(small_project, *THREE)
     app = make_app(small_project)
     async with app.run_test(size=NARROW) as pilot:
@@ -148,6 +149,13 @@ async def test_tui_footer_e_in_review_mode_says_it_stops_the_review(small_projec
         assert app.screen.reviewing
         assert labels(app)[review] == "Stop review"
         assert_whole(app)
+        order = keymap.BY_ID["review_order"].action  # it said 'Order': which one, to or from?
+        assert labels(app)[order] == "Likely first"
+        await pilot.press("L")
+        await pilot.pause()
+        assert labels(app)[order] == "Reading order"
+        assert_whole(app)
+        assert review in actions(app)  # E still fits beside the longer label
         await pilot.press("E")
         await pilot.pause()
         assert not app.screen.reviewing

@@ -54,6 +54,7 @@ FOOTER = {
 FOOTER_CODE_LIST_APPLY = "Apply code"
 # A key whose footer label says what it does while a mode is on (E while reviewing stops the review) ...
 FOOTER_REVIEWING = {"review": "Stop review"}
+FOOTER_REVIEW_ORDER = {"position": "Likely first", "score": "Reading order"}  # what L switches to (was 'Order')
 # ... and Space and T with a selection extend it (by a sentence, a turn), not select anew.
 FOOTER_SELECTING = {"select_sentence": "+Sentence", "select_turn": "+Turn"}
 # What each binding does (help screen, command palette, footer tooltips).

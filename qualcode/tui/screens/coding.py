@@ -146,9 +146,12 @@ class CodingScreen(CodingCoders, QualcodeScreen):
 
     @property
     def footer_labels(self) -> dict[str, str]:
-        """Footer labels for what a key does now: E in review mode stops the review; Space and T
+        """Footer labels for what a key does now: E in review mode stops the review (L: the order
+        it switches to); Space and T
         with a selection (kept after coding it) extend it instead of selecting anew."""
         labels = {**(S.FOOTER_REVIEWING if self.suggestions.active else {}), **(S.FOOTER_SELECTING if self._selecting else {})}
+        if self.suggestions.active:  # L says the order it switches to
+            labels["review_order"] = S.FOOTER_REVIEW_ORDER[self.suggestions.order]
         return {keymap.BY_ID[id].action: label for id, label in labels.items()}
 
     def on_mount(self) -> None:
