@@ -262,3 +262,21 @@ async def test_tui_stats_app_exports_say_when_they_carry_names_the_key_holds(tmp
         await export_both(pilot, "2")
         said = [n.message for n in app._notifications if "original names" in n.message]
         assert len(said) == 2 and said[0].startswith("2 transcript(s) still read their original names")
+
+
+async def test_tui_stats_app_at_80_columns_cuts_nothing_without_a_sign(small_project):
+    """At 80 columns the co-occurrence list was cut at the screen's edge ('overla') and the status
+    line stopped mid-sentence ('... of a branch count'), neither with a sign."""
+    from textual.widgets import Select, Static
+
+    app = make_app(small_project)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await code_and_count(pilot)
+        screen = app.screen
+        for select in screen.query(Select):
+            assert select.region.right <= 80, (select.id, select.region)
+        message = screen.query_one("#stats-message", Static)
+        said = str(message.render())
+        assert len(said) > message.size.width  # the sentence is longer than the line ...
+        shown = message.render_line(0).text.rstrip()
+        assert shown.endswith("…"), shown  # ... and says it is cut
