@@ -207,3 +207,23 @@ async def test_tui_footer_space_and_t_say_they_extend_a_selection(small_project)
         await pilot.press("escape")
         await pilot.pause()
         assert (labels(app)[sentence], labels(app)[turn]) == ("Sentence", "Turn")
+
+
+def assert_cut_with_a_sign(app, selector: str) -> None:
+    """A one-line status longer than its line ends in '…' (it stopped mid-word, with no sign)."""
+    widget = app.screen.query_one(selector)
+    said = str(widget.render())
+    assert len(said) > widget.content_size.width, (selector, said)  # the case under test
+    assert widget.render_line(0).text.rstrip().endswith("…"), (selector, widget.render_line(0).text)
+
+
+async def test_tui_footer_one_line_statuses_say_where_they_are_cut(small_project):
+    """At 80 columns the transcripts list's summary stopped at '· 1 pending suggestions · 4' (the
+    codes, the coder: gone, with no sign). The other screens' one-line statuses (segments,
+    disagreements, pseudonymisation) have the same style."""
+    app = make_app(small_project, coder="a-coder-with-a-rather-long-name-for-this-line")
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+z")  # 'Nothing to undo │ ' before the summary
+        await pilot.pause()
+        assert_cut_with_a_sign(app, "#transcripts-summary")
