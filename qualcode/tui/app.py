@@ -94,6 +94,7 @@ class QualcodeApp(App[None]):
         self._watch_store = watch_store
         self._notices = list(notices)  # what opening the project did (an import), shown at start
         self._typed_ahead: list[str] = []  # characters waiting for the text box of a dialog that is opening
+        self.stats_view: dict = {}  # the statistics screen as left this session (it opens so again)
         self.cursors: dict[int, int] = self._saved_cursors()  # where the cursor was left in each transcript
         self._cursors_kept = dict(self.cursors)  # as the store has them
         self._data_version = self._store_version()
