@@ -194,3 +194,32 @@ def test_check_points_out_unsaved_memo_drafts(small_project, runner):
     r = runner.invoke(main, ["--project", str(small_project.root), "check"])
     assert r.exit_code == 0  # a note, not a problem
     assert "1 memo(s) have an unsaved draft" in r.output and f"coding(s) {coding.id})" in r.output
+
+
+async def test_the_list_of_overlapping_codings_says_which_has_a_draft(small_project, often):
+    """After a kill -9 mid-memo, M where two codings overlap asked 'Memo on which coding?' with
+    nothing to tell which one the draft was on: the other one opened with no draft, as if lost."""
+    from textual.widgets import OptionList
+
+    from qualcode.tui import strings as S
+    from qualcode.tui.widgets.choose import ChooseCodingModal
+
+    async with make_app(small_project).run_test(size=SIZE) as pilot:
+        await open_transcript(pilot)
+        await _type_draft(pilot, small_project, "half af")  # then the app is killed
+    drafted = _coding(small_project).id
+    async with make_app(small_project).run_test(size=SIZE) as pilot:
+        await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "v")  # a second coding over the same sentence
+        await pilot.pause()
+        await pilot.press("M")
+        await pilot.pause()
+        modal = pilot.app.screen
+        assert isinstance(modal, ChooseCodingModal)
+        options = modal.query_one(OptionList)
+        said = {
+            options.get_option_at_index(i).id: str(options.get_option_at_index(i).prompt) for i in range(options.option_count)
+        }
+        assert len(said) == 2
+        assert S.CHOOSE_DRAFT in said[str(drafted)]
+        assert all(S.CHOOSE_DRAFT not in text for key, text in said.items() if key != str(drafted))

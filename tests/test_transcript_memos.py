@@ -353,6 +353,27 @@ async def test_a_transcript_opens_where_the_coder_left_it_after_a_restart(small_
         assert screen.document.cursor < left_at
 
 
+async def test_the_list_highlights_the_transcript_opened_last_after_a_restart(tmp_path):
+    """After a restart the list highlighted the first transcript, whatever the coder worked on last:
+    Enter opened another interview than the one left off (at its own saved position)."""
+    project = make_pseudo_project(tmp_path / "studie")
+    second = str(project.store.transcripts.id_by_name("int2"))
+    async with make_app(project).run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert pilot.app.screen.query_one(RowTable).cursor_key != second  # the first row at a first start
+        await open_transcript(pilot, "int2")
+        await pilot.press("right_curly_bracket", "ctrl+q")
+    async with make_app(project).run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert pilot.app.screen.query_one(RowTable).cursor_key == second
+        await open_transcript(pilot, "int1")
+        await pilot.press("ctrl+o", "ctrl+q")
+    async with make_app(project).run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert pilot.app.screen.query_one(RowTable).cursor_key != second  # int1 now
+    project.close()
+
+
 async def test_letters_typed_straight_after_m_in_the_list_go_into_the_memo(small_project):
     """ "G" is the list's key for suggestions: typed fast after M it is the memo's first letter."""
     tid = _only(small_project.store)

@@ -147,6 +147,21 @@ async def test_tui_asks_the_coder_name_once_and_saves_it(small_project):
     assert not again._ask_coder and again.coder == "Hanne Claeys"
 
 
+async def test_tui_the_coder_dialog_says_its_keys_and_esc_asks_again_later(small_project):
+    """At a first start the dialog's footer was empty: Esc (not now) was nowhere to be seen."""
+    from qualcode.tui import build_app
+
+    app = build_app(small_project, watch_store=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, CoderNameModal)
+        shown = {key.action: key.description for key in app.screen.query("FooterKey")}
+        assert shown == {"save": "Save name", "cancel": "Not now"}
+        await pilot.press("escape")
+        assert not isinstance(app.screen, CoderNameModal)
+    assert stored_coder() is None  # nothing saved: the next start asks again
+    assert build_app(small_project, watch_store=False)._ask_coder
+
+
 def test_tui_explicit_coder_is_not_asked_or_saved(small_project, monkeypatch):
     from qualcode.tui import build_app
 

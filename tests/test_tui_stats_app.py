@@ -262,3 +262,44 @@ async def test_tui_stats_app_exports_say_when_they_carry_names_the_key_holds(tmp
         await export_both(pilot, "2")
         said = [n.message for n in app._notifications if "original names" in n.message]
         assert len(said) == 2 and said[0].startswith("2 transcript(s) still read their original names")
+
+
+async def test_tui_stats_app_at_80_columns_cuts_nothing_without_a_sign(small_project):
+    """At 80 columns the co-occurrence list was cut at the screen's edge ('overla') and the status
+    line stopped mid-sentence ('... of a branch count'), neither with a sign."""
+    from textual.widgets import Select, Static
+
+    app = make_app(small_project)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await code_and_count(pilot)
+        screen = app.screen
+        for select in screen.query(Select):
+            assert select.region.right <= 80, (select.id, select.region)
+        message = screen.query_one("#stats-message", Static)
+        said = str(message.render())
+        assert len(said) > message.size.width  # the sentence is longer than the line ...
+        shown = message.render_line(0).text.rstrip()
+        assert shown.endswith("…"), shown  # ... and says it is cut
+
+
+async def test_tui_stats_app_opens_again_as_it_was_left(small_project):
+    """Esc to code a little, Ctrl+T again: the statistics screen came back with no grouping, its
+    unit reset, on the first tab; a researcher comparing groups had to set it all up again."""
+    from textual.widgets import Select, TabbedContent
+
+    from qualcode.analysis.matrices import TURN
+    from qualcode.tui.screens.stats import SPEAKER
+
+    app = make_app(small_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await code_and_count(pilot)
+        app.screen.query_one("#stats-by", Select).value = SPEAKER
+        await pilot.press("u", "t", "2")  # the same turn; every code in the chart; the chart tab
+        await settle(pilot)
+        await pilot.press("escape", "ctrl+t")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StatsScreen)
+        assert (screen.by, screen.unit, screen.all_codes_in_chart) == (SPEAKER, TURN, True)
+        assert screen.query_one("#stats-tabs", TabbedContent).active == "chart"
+        assert screen._counted_with == (SPEAKER, TURN, None)  # and counted so

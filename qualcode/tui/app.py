@@ -44,6 +44,7 @@ from .commands import PaletteCommand, QualcodeCommands
 from .jobs import JobFinished, JobProgress, Jobs
 from .screens import make_screen
 from .screens.base import QualcodeScreen
+from .widgets.footer import left_out
 
 if TYPE_CHECKING:
     from ..history import CodingChange
@@ -93,6 +94,7 @@ class QualcodeApp(App[None]):
         self._watch_store = watch_store
         self._notices = list(notices)  # what opening the project did (an import), shown at start
         self._typed_ahead: list[str] = []  # characters waiting for the text box of a dialog that is opening
+        self.stats_view: dict = {}  # the statistics screen as left this session (it opens so again)
         self.cursors: dict[int, int] = self._saved_cursors()  # where the cursor was left in each transcript
         self._cursors_kept = dict(self.cursors)  # as the store has them
         self._data_version = self._store_version()
@@ -224,13 +226,18 @@ class QualcodeApp(App[None]):
         except (ValueError, TypeError, AttributeError):
             return {}
 
+    @property
+    def last_opened(self) -> int | None:
+        """The transcript this coder opened last (also before a restart), if any."""
+        return next(reversed(self.cursors), None)
+
     def keep_cursors(self) -> None:
         """Keep where the cursor is in each transcript, for the next start (when a transcript
         is left and at quitting; a position is no work: a killed app opens where it last kept)."""
-        if self.cursors == self._cursors_kept or self.project.store.read_only:
+        if list(self.cursors.items()) == list(self._cursors_kept.items()) or self.project.store.read_only:
             return
-        try:
-            self.project.store.settings.set(self._cursors_setting(), json.dumps(self.cursors, sort_keys=True))
+        try:  # in the order opened: the last is the transcript the list highlights at the next start
+            self.project.store.settings.set(self._cursors_setting(), json.dumps(self.cursors))
         except QualcodeError:
             return  # a busy or read-only project: the positions are kept another time
         self._cursors_kept = dict(self.cursors)
@@ -456,7 +463,8 @@ class QualcodeApp(App[None]):
 
     def action_help(self) -> None:
         if _name(self.screen) != "help":
-            self.push_screen(make_screen("help", self.project, came_from=_name(self.screen)))
+            came_from = self.screen
+            self.push_screen(make_screen("help", self.project, came_from=_name(came_from), left_out=left_out(came_from)))
 
     def action_show_transcripts(self) -> None:
         """Back to the transcripts list (the bottom screen); a transcript left keeps its cursor."""
@@ -534,7 +542,8 @@ class QualcodeApp(App[None]):
                     cast("CodingScreen", screen).go_to(*at)
                 return
         self.action_show_transcripts()
-        cursor = self.cursors.get(transcript_id)
+        cursor = self.cursors.pop(transcript_id, None)
+        self.cursors[transcript_id] = cursor or 0  # the last one opened: highlighted in the list at the next start
         if at is None and cursor is not None:
             at = (cursor, cursor)
         self.push_screen(make_screen("coding", self.project, transcript_id=transcript_id, at=at))

@@ -52,6 +52,11 @@ FOOTER = {
 }
 # Enter in the code list (the list's own key, beside the keymap's): the footer says it applies.
 FOOTER_CODE_LIST_APPLY = "Apply code"
+# A key whose footer label says what it does while a mode is on (E while reviewing stops the review) ...
+FOOTER_REVIEWING = {"review": "Stop review"}
+FOOTER_REVIEW_ORDER = {"position": "Likely first", "score": "Reading order"}  # what L switches to (was 'Order')
+# ... and Space and T with a selection extend it (by a sentence, a turn), not select anew.
+FOOTER_SELECTING = {"select_sentence": "+Sentence", "select_turn": "+Turn"}
 # What each binding does (help screen, command palette, footer tooltips).
 BINDINGS = {
     "help": "Help",
@@ -170,6 +175,8 @@ CODER_PROMPT = (
 CODER_PLACEHOLDER = "your name"
 CODER_PLACEHOLDER_DEFAULT = "your name (Enter keeps '{name}')"
 CODER_SAVED = "Coding as {name}"
+CODER_KEY_SAVE = "Save name"
+CODER_KEY_LATER = "Not now"  # Esc: this session codes as the default name, and the next start asks again
 USER_CONFIG_KEPT = " (your settings file could not be read: it is kept as {path})"
 OK = "OK"
 CANCEL = "Cancel"
@@ -362,6 +369,7 @@ MEMO_LEAVE = "Leave without saving the memo? The same key again leaves · Ctrl+S
 SAVE = "Save"
 CHOOSE_REMOVE = "Remove which coding?"
 CHOOSE_MEMO = "Memo on which coding?"
+CHOOSE_DRAFT = "memo draft not saved"
 CHOOSE_ALL = "All {count} of them"
 CHOOSE_CODER = " · {coder}"  # after the code's name, when the codings are of several coders
 WHAT_SELECTION = "the selection ({chars} chars)"
@@ -393,6 +401,7 @@ HELP_PSEUDO = "Pseudonymisation review (from the command palette, {key}; its own
 HELP_KEYMAP = 'Rebind keys in {path} (binding id: keys), e.g.  select_turn: "V"'
 HELP_KEYMAP_ERROR = "Your keymap file was not used: {error}"
 HELP_COLUMNS = ("Binding id", "Keys", "What it does")
+HELP_LEFT_OUT = "Keys of this screen its footer has no room for"
 
 # --- command palette ----------------------------------------------------------------
 CMD_OPEN = "Open transcript: {name}"

@@ -81,6 +81,7 @@ class CodingScreen(CodingCoders, QualcodeScreen):
     def __init__(self, project: Project, transcript_id: int, at: tuple[int, int] | None = None) -> None:
         super().__init__(project)
         self.transcript_id = transcript_id
+        self._selecting = False  # a selection is on: the footer says Space and T extend it
         self.codebook = project.codebook
         self.codes = code_infos(self.codebook)
         self.keys = {c.key: c.id for c in self.codebook.walk() if c.key}
@@ -140,8 +141,18 @@ class CodingScreen(CodingCoders, QualcodeScreen):
         if self.detached.waiting is not None:
             return (keymap.BY_ID["reattach_here"].action,)
         if self.suggestions.active:
-            return REVIEW_ACTIONS
+            return (*REVIEW_ACTIONS, keymap.BY_ID["review"].action)  # E stops it: said beside the decisions
         return ()
+
+    @property
+    def footer_labels(self) -> dict[str, str]:
+        """Footer labels for what a key does now: E in review mode stops the review (L: the order
+        it switches to); Space and T
+        with a selection (kept after coding it) extend it instead of selecting anew."""
+        labels = {**(S.FOOTER_REVIEWING if self.suggestions.active else {}), **(S.FOOTER_SELECTING if self._selecting else {})}
+        if self.suggestions.active:  # L says the order it switches to
+            labels["review_order"] = S.FOOTER_REVIEW_ORDER[self.suggestions.order]
+        return {keymap.BY_ID[id].action: label for id, label in labels.items()}
 
     def on_mount(self) -> None:
         self.sub_title = S.CODING_SUBTITLE.format(name=self.name_, coder=self.app.coder)  # who codes: always shown
@@ -231,6 +242,9 @@ class CodingScreen(CodingCoders, QualcodeScreen):
 
     def on_document_view_cursor_moved(self, event: DocumentView.CursorMoved) -> None:
         self.app.cursors[self.transcript_id] = event.view.cursor  # the transcript opens here again
+        if self._selecting != (event.view.selection is not None):
+            self._selecting = not self._selecting
+            self.refresh_bindings()  # the footer: Space and T extend a selection (footer_labels)
         self.show_status()
         if self.focused is self.tree:
             return
@@ -527,7 +541,7 @@ class CodingScreen(CodingCoders, QualcodeScreen):
             self._remove([targets[0].id])
         else:
             self.app.push_screen(
-                ChooseCodingModal(S.CHOOSE_REMOVE, targets, self.codes, offer_all=True),
+                ChooseCodingModal(S.CHOOSE_REMOVE, targets, self.codes, offer_all=True, drafts=self._drafted(targets)),
                 lambda ids: self._remove(ids) if ids else None,
             )
 
@@ -567,9 +581,13 @@ class CodingScreen(CodingCoders, QualcodeScreen):
             self._edit_memo([targets[0].id])
         else:
             self.app.push_screen(
-                ChooseCodingModal(S.CHOOSE_MEMO, targets, self.codes, offer_all=False),
+                ChooseCodingModal(S.CHOOSE_MEMO, targets, self.codes, offer_all=False, drafts=self._drafted(targets)),
                 lambda ids: self._edit_memo(ids) if ids else None,
             )
+
+    def _drafted(self, codings: list[Coding]) -> frozenset[int]:
+        """Those of ``codings`` whose memo has a draft not saved (after a crash: which one to choose)."""
+        return frozenset(c.id for c in codings if self.project.store.codings.draft(stored_id(c)) is not None)
 
     def _edit_memo(self, coding_ids: list[int]) -> None:
         coding = self.model.codings.get(coding_ids[0]) if self.model else None

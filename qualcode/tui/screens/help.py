@@ -41,11 +41,20 @@ SCREEN_SCOPES = {
 }
 
 
-def help_renderable(app, codebook, came_from: str | None = None) -> Group:
+def help_renderable(app, codebook, came_from: str | None = None, left_out: list[tuple[str, str]] | None = None) -> Group:
     """Tables of every binding per scope, then the codebook's code keys; the keys of the screen
-    the help was opened from (``came_from``) first."""
+    the help was opened from (``came_from``) first, and before them the keys its footer had no
+    room for (``left_out``: keys, what they do), one line each, so that at 80x24 they are on
+    the first page (the statistics screen's r, ^o, ^z were three pages down)."""
     keys = keymap.effective_keys(app.user_keymap)
     parts: list = []
+    if left_out:
+        table = Table(title=S.HELP_LEFT_OUT, title_justify="left", title_style="bold", expand=True, box=None, padding=(0, 2))
+        table.add_column(S.HELP_COLUMNS[1], no_wrap=True)
+        table.add_column(S.HELP_COLUMNS[2])
+        for shown, what in left_out:
+            table.add_row(Text(shown, style="bold"), what)
+        parts += [table, Text("")]
     path = Text(S.HELP_KEYMAP.format(path=_home_relative(app.keymap_file)), style="dim")
     parts.append(path)
     if app.keymap_error is not None:
@@ -91,11 +100,11 @@ def _screen_table(app, title: str, name: str) -> Table:
     from . import screen_class
 
     table = Table(title=title, title_justify="left", title_style="bold", expand=True, box=None, padding=(0, 2))
-    for column, width in zip(S.HELP_COLUMNS, (26, 18, None), strict=False):
-        table.add_column(column, width=width, no_wrap=width is not None)
+    table.add_column(S.HELP_COLUMNS[1], width=18, no_wrap=True)  # no id column: it would stay empty
+    table.add_column(S.HELP_COLUMNS[2])
     for binding in screen_class(name).BINDINGS:
         keys = ", ".join(key_display(app, k.strip()) for k in binding.key.split(","))
-        table.add_row(Text(""), Text(keys, style="bold"), binding.tooltip or binding.description)
+        table.add_row(Text(keys, style="bold"), binding.tooltip or binding.description)
     return table
 
 
@@ -106,14 +115,17 @@ class HelpScreen(QualcodeScreen):
     CSS_PATH = "help.tcss"
     BINDINGS = [Binding("escape,question_mark,f1", "close", S.BINDINGS["retrieval_back"])]
 
-    def __init__(self, project, came_from: str | None = None) -> None:
+    def __init__(self, project, came_from: str | None = None, left_out: list[tuple[str, str]] | None = None) -> None:
         super().__init__(project)
         self.came_from = came_from  # the screen it was opened from: its keys come first
+        self.left_out = left_out  # ... and before them those its footer had no room for
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="help-body"):
-            yield Static(help_renderable(self.app, self.project.codebook, self.came_from), id="help-text", markup=False)
+            yield Static(
+                help_renderable(self.app, self.project.codebook, self.came_from, self.left_out), id="help-text", markup=False
+            )
         yield KeysFooter(palette=True)
 
     def on_mount(self) -> None:

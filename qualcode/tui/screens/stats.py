@@ -215,6 +215,7 @@ class StatsScreen(QualcodeScreen):
         super().__init__(project)
         self.export = export
         self.result: StatsResult | None = None
+        self.view: dict = {}  # as left this session: grouping, unit, coder, tab, chart level (see compose)
         self.all_codes_in_chart = False
         self.coder: str | None = None  # count only this coder's codings (None: everyone's)
         self._counted_with: tuple[str | None, str, str | None] | None = None
@@ -222,12 +223,21 @@ class StatsScreen(QualcodeScreen):
     # --- layout ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # As the researcher left the screen this session (Esc, then Ctrl+T again opened it with
+        # no grouping, on the first tab).
+        self.view = dict(getattr(self.app, "stats_view", {}))
+        self.all_codes_in_chart = bool(self.view.get("all_codes", False))
+        self.coder = self.view.get("coder")
         yield Header()
         with Horizontal(id="stats-controls"):
             yield Label(S.BY_LABEL, classes="stats-label", markup=False)
-            yield Select(self._grouping_options(), value=NO_GROUPING, allow_blank=False, id="stats-by")
+            groupings = self._grouping_options()
+            by = self.view.get("by", NO_GROUPING)
+            by = by if by in {value for _, value in groupings} else NO_GROUPING  # an attribute gone since
+            yield Select(groupings, value=by, allow_blank=False, id="stats-by")
             yield Label(S.UNIT_LABEL, classes="stats-label", markup=False)
-            yield Select([(S.UNIT_OVERLAP, OVERLAP), (S.UNIT_TURN, TURN)], value=OVERLAP, allow_blank=False, id="stats-unit")
+            unit = self.view.get("unit") if self.view.get("unit") in (OVERLAP, TURN) else OVERLAP
+            yield Select([(S.UNIT_OVERLAP, OVERLAP), (S.UNIT_TURN, TURN)], value=unit, allow_blank=False, id="stats-unit")
         with TabbedContent(id="stats-tabs"):
             with TabPane(S.TAB_KEY.format(key=1, name=S.TAB_FREQUENCIES), id="frequencies"):
                 yield DataTable(id="stats-frequencies", cursor_type="row", zebra_stripes=True, header_height=2)
@@ -264,6 +274,8 @@ class StatsScreen(QualcodeScreen):
         self.query_one("#stats-progress").display = False
         self.query_one("#stats-frequencies").focus()
         self.recount()
+        if self.view.get("tab") not in (None, "frequencies"):
+            self.action_show_tab(self.view["tab"])
         if self.export in ("segments", "qdpx"):
             export, self.export = self.export, None
             self.call_after_refresh(self.action_export_segments if export == "segments" else self.action_export_qdpx)
@@ -278,7 +290,17 @@ class StatsScreen(QualcodeScreen):
     def unit(self) -> str:
         return self.query_one("#stats-unit", Select).value
 
+    def _remember(self, **changed: object) -> None:
+        """Keep the view for the next opening in this session (see ``__init__``)."""
+        self.view.update(changed)
+        self.app.stats_view = dict(self.view)
+
+    @on(TabbedContent.TabActivated, "#stats-tabs")
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        self._remember(tab=event.pane.id)
+
     def recount(self) -> None:
+        self._remember(by=self.by or NO_GROUPING, unit=self.unit, coder=self.coder)
         self._counted_with = (self.by, self.unit, self.coder)
         self._set_message(S.COUNTING)
         self._count(self.by, self.unit, self.coder)
@@ -481,6 +503,7 @@ class StatsScreen(QualcodeScreen):
 
     def action_toggle_chart_level(self) -> None:
         self.all_codes_in_chart = not self.all_codes_in_chart
+        self._remember(all_codes=self.all_codes_in_chart)
         self._draw_chart()
 
     def action_show_tab(self, tab: str) -> None:

@@ -110,7 +110,11 @@ class TranscriptsScreen(QualcodeScreen):
 
     def on_mount(self) -> None:
         self.reload()
-        self.query_one(RowTable).focus()
+        table = self.query_one(RowTable)
+        last = str(self.app.last_opened)  # where the coder left off, also after a restart
+        if last in table.keys:
+            table.move_cursor(table.keys.index(last))
+        table.focus()
 
     def reload(self, change: CodingChange | None = None) -> None:
         """Read the summaries from the store and show them (two indexed queries)."""

@@ -19,8 +19,9 @@ from .footer import KeysFooter
 ALL = "all"
 
 
-def coding_label(coding: Coding, info: CodeStyle, width: int = 50, *, coder: bool = False) -> Text:
-    """``▌ Code name  “quote…”  ✎`` with the code's colour (``coder``: and who coded it)."""
+def coding_label(coding: Coding, info: CodeStyle, width: int = 50, *, coder: bool = False, draft: bool = False) -> Text:
+    """``▌ Code name  “quote…”  ✎`` with the code's colour (``coder``: and who coded it;
+    ``draft``: that its memo has a draft not saved yet, offered back when it is chosen)."""
     label = Text(no_wrap=True, overflow="ellipsis")
     label.append("▌ ", style=info.color)
     label.append(info.name if info.in_codebook else S.STATUS_MISSING.format(name=info.name), style="bold")
@@ -32,6 +33,8 @@ def coding_label(coding: Coding, info: CodeStyle, width: int = 50, *, coder: boo
     label.append(f"  “{quote}”", style="italic")
     if coding.memo:
         label.append(f"  {S.STATUS_MEMO}")
+    if draft:
+        label.append(f"  {S.CHOOSE_DRAFT}", style="bold")
     return label
 
 
@@ -49,12 +52,21 @@ class ChooseCodingModal(ModalScreen[list[int] | None]):
     ChooseCodingModal OptionList { height: auto; max-height: 16; }
     """
 
-    def __init__(self, title: str, codings: list[Coding], codes: dict[str, CodeStyle], *, offer_all: bool) -> None:
+    def __init__(
+        self,
+        title: str,
+        codings: list[Coding],
+        codes: dict[str, CodeStyle],
+        *,
+        offer_all: bool,
+        drafts: frozenset[int] = frozenset(),
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.codings = codings
         self.codes = codes
         self.offer_all = offer_all
+        self.drafts = drafts  # the ids of codings whose memo has an unsaved draft (said on their line)
 
     def compose(self) -> ComposeResult:
         # Codings of several coders (a merged project) look alike but for who made them.
@@ -62,7 +74,10 @@ class ChooseCodingModal(ModalScreen[list[int] | None]):
         options = [
             Option(
                 coding_label(
-                    c, self.codes.get(c.code_id) or CodeStyle(c.code_id, c.code_id, "grey50", None, False), coder=several
+                    c,
+                    self.codes.get(c.code_id) or CodeStyle(c.code_id, c.code_id, "grey50", None, False),
+                    coder=several,
+                    draft=c.id in self.drafts,
                 ),
                 id=str(c.id),
             )

@@ -16,7 +16,12 @@ from .footer import KeysFooter
 class CoderNameModal(ModalScreen[str | None]):
     """Returns the name typed (stripped; empty: the default), or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", S.CANCEL, show=False)]
+    # In its footer: a first start showed an empty one, so Esc (not now: asked again at the next
+    # start) was nowhere. Enter is the screen's (before the text box's, which the footer hides).
+    BINDINGS = [
+        Binding("enter", "save", S.CODER_KEY_SAVE, priority=True),
+        Binding("escape", "cancel", S.CODER_KEY_LATER),
+    ]
     DEFAULT_CSS = """
     CoderNameModal { align: center middle; }
     CoderNameModal > Vertical {
@@ -40,9 +45,8 @@ class CoderNameModal(ModalScreen[str | None]):
             yield Input(placeholder=placeholder, id="coder-name", max_length=CODER_NAME_LIMIT)
         yield KeysFooter()  # its own keys, not those of the screen beneath
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.dismiss(event.value.strip() or self.default or None)
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(Input).value.strip() or self.default or None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
