@@ -35,7 +35,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..codebook_ops.diff import CodebookDiff, diff_codebooks
-from ..errors import MERGE_NO_CODER, MERGE_NO_DATABASE, MERGE_SAME_PROJECT, MERGE_UNREADABLE, Report, error
+from ..errors import (
+    MERGE_NO_CODER,
+    MERGE_NO_DATABASE,
+    MERGE_QDPX_REFUSED,
+    MERGE_SAME_PROJECT,
+    MERGE_SOURCES_MISSING_HINT,
+    MERGE_UNREADABLE,
+    NOTHING_IMPORTED,
+    QDPX_SOURCES_MISSING,
+    QualcodeError,
+    Report,
+    error,
+)
 from ..model import ACCEPTED, REJECTED, Coding, memo_with, stored_id
 from ..project import DB_NAME, Project, is_project
 from ..store import AsideCoding
@@ -120,7 +132,10 @@ def _opened(project: Project, other: Path, as_coder: str | None) -> Iterator[tup
         with tempfile.TemporaryDirectory(prefix="qualcode-merge-") as tmp:
             temporary = Project.init(Path(tmp) / "other")
             try:
-                imported = import_qdpx(temporary, other, default_coder=as_coder or UNNAMED)
+                try:
+                    imported = import_qdpx(temporary, other, default_coder=as_coder or UNNAMED)
+                except QualcodeError as exc:
+                    raise _refused(other, exc) from None
                 for message in imported.warnings:
                     report.warn(message)
                 unnamed = len(temporary.store.codings.find(coders=[UNNAMED]))
@@ -147,6 +162,14 @@ def _opened(project: Project, other: Path, as_coder: str | None) -> Iterator[tup
             yield theirs, report
         finally:
             theirs.close()
+
+
+def _refused(other: Path, exc: QualcodeError) -> QualcodeError:
+    """The import's refusal of ``other``, told as the merge's: what and where (its located
+    problems, kept), that nothing was merged, and what merge can do about it."""
+    hint = MERGE_SOURCES_MISSING_HINT if exc.code == QDPX_SOURCES_MISSING.code else exc.hint or ""
+    reason = exc.message.removesuffix(NOTHING_IMPORTED)
+    return error(MERGE_QDPX_REFUSED, problems=exc.problems, path=other, reason=reason, hint=hint)
 
 
 def _match_transcripts(project: Project, theirs: Project, result: TeamMergeResult) -> dict[int, int | str]:
