@@ -307,3 +307,16 @@ def test_team_merge_refused_qdpx_says_what_where_and_that_nothing_was_merged(cop
     # The located problem: file and line.
     result = CliRunner().invoke(main, ["--project", str(anna), "merge", str(broken)])
     assert f"{broken}/project.qde:" in result.stderr and "is not a GUID" in result.stderr
+
+
+def test_team_merge_folder_with_a_broken_codebook_says_nothing_was_merged(copies):
+    anna, bram = copies
+    book = bram / "codebooks" / "codebook.yaml"
+    book.write_text("codes: [[\n", encoding="utf-8")
+    before = codings(anna)
+    result = CliRunner().invoke(main, ["--project", str(anna), "merge", str(bram)])
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert f"{book}:" in result.stderr  # where: their codebook, with its line
+    error_line = next(line for line in result.stderr.splitlines() if line.startswith("error: "))
+    assert error_line.startswith(f"error: cannot merge {bram}:") and error_line.endswith("nothing was merged")
+    assert codings(anna) == before

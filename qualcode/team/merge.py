@@ -156,17 +156,24 @@ def _opened(project: Project, other: Path, as_coder: str | None) -> Iterator[tup
     # Read through a copy: their database is theirs (an older qualcode of theirs could no longer
     # open it once upgraded here), and a folder they only let us read merges as well.
     with tempfile.TemporaryDirectory(prefix="qualcode-merge-") as tmp:
-        theirs = Project.read_copy(other, Path(tmp) / DB_NAME)
         try:
-            theirs.codebook  # noqa: B018 - load and check it now: a broken codebook stops the merge here
+            theirs = Project.read_copy(other, Path(tmp) / DB_NAME)
+        except QualcodeError as exc:
+            raise _refused(other, exc) from None
+        try:
+            try:
+                theirs.codebook  # noqa: B018 - load and check it now: a broken codebook stops the merge here
+            except QualcodeError as exc:
+                raise _refused(other, exc) from None
             yield theirs, report
         finally:
             theirs.close()
 
 
 def _refused(other: Path, exc: QualcodeError) -> QualcodeError:
-    """The import's refusal of ``other``, told as the merge's: what and where (its located
-    problems, kept), that nothing was merged, and what merge can do about it."""
+    """Why ``other`` cannot be read (the .qdpx import's refusal, their broken codebook or
+    database), told as the merge's: what and where (the located problems, kept), that nothing
+    was merged, and what merge can do about it."""
     hint = MERGE_SOURCES_MISSING_HINT if exc.code == QDPX_SOURCES_MISSING.code else exc.hint or ""
     reason = exc.message.removesuffix(NOTHING_IMPORTED)
     return error(MERGE_QDPX_REFUSED, problems=exc.problems, path=other, reason=reason, hint=hint)
