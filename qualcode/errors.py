@@ -66,6 +66,19 @@ class QualcodeError(Exception):
         return "\n".join(lines)
 
 
+# The end of an import's refusal; a command that reads the input without importing it says what
+# it did not do instead (see ``retold``).
+NOTHING_IMPORTED = "; nothing was imported"
+
+
+def retold(exc: QualcodeError, outcome: str) -> QualcodeError:
+    """``exc``, a refusal that ends in NOTHING_IMPORTED, ending in ``outcome`` instead (e.g.
+    "nothing was compared"): for commands that read an import's input but do not import it."""
+    if exc.message.endswith(NOTHING_IMPORTED):
+        exc.message = exc.message.removesuffix(NOTHING_IMPORTED) + f"; {outcome}"
+    return exc
+
+
 def error(msg: Msg, problems: Sequence[Problem | str] | None = None, **values: object) -> QualcodeError:
     """Build the error for catalogue entry ``msg`` with its placeholders filled."""
     hint = msg.hint.format(**values) if msg.hint else None
@@ -437,8 +450,6 @@ XML_MALFORMED = Msg(
     "{path}:{line}:{column}: not well-formed XML: {reason}",
     "the file is damaged or is not a REFI-QDA file; export it again from the other program",
 )
-# The end of an import's refusal; ``merge`` of a .qdpx (which imports it first) says "merged".
-NOTHING_IMPORTED = "; nothing was imported"
 XML_FORBIDDEN = Msg(
     "QC401",
     "{path}:{line}: the XML declares {what}, which qualcode refuses for safety",

@@ -97,7 +97,7 @@ def codebook_export(state: State, source: Path | None, fmt: str, out: Path | Non
 
     report = Report()
     if source:
-        loaded = load_codebook_file(source, report)
+        loaded = load_codebook_file(source, report, refused="nothing was exported")
         book, colors = loaded.book, loaded.explicit_colors
     else:
         book, colors = _project_codebook(state), None
@@ -233,9 +233,11 @@ def codebook_diff(old: Path, new: Path, fmt: str) -> None:
     from ..codebook_ops.diff import diff_codebooks
     from ..refi.files import load_codebook_file
 
+    compared = "nothing was compared"
+
     report = Report()
-    a = load_codebook_file(old, report)
-    b = load_codebook_file(new, report, known=a.book if a.kind == "yaml" else None)
+    a = load_codebook_file(old, report, refused=compared)
+    b = load_codebook_file(new, report, known=a.book if a.kind == "yaml" else None, refused=compared)
     result = diff_codebooks(a.book, b.book, colors=(a.explicit_colors, b.explicit_colors))
     _warn_all(report)
     if fmt == "json":
@@ -293,9 +295,10 @@ def codebook_merge(first: Path, second: Path, base: Path | None, out: Path | Non
     from ..refi.files import load_codebook_file
 
     report = Report()
-    a = load_codebook_file(first, report)
-    b = load_codebook_file(second, report, known=a.book if _is_refi(second) else None)
-    c = load_codebook_file(base, report, known=a.book if _is_refi(base) else None) if base else None
+    written = "nothing was written"
+    a = load_codebook_file(first, report, refused=written)
+    b = load_codebook_file(second, report, known=a.book if _is_refi(second) else None, refused=written)
+    c = load_codebook_file(base, report, known=a.book if _is_refi(base) else None, refused=written) if base else None
     result = merge_codebooks(a, b, c)
     _warn_all(report)
     for message in result.notes:
