@@ -219,3 +219,8 @@ def test_refi_cli_refused_codebook_file_says_what_the_command_did_not_do(runner,
         error_line = next(line for line in result.stderr.splitlines() if line.startswith("error: "))
         assert error_line.endswith(outcome), (args, error_line)
     assert project.codebook_path.read_bytes() == before
+    new = tmp_path / "nieuw"
+    result = runner.invoke(main, ["init", str(new), "--codebook", str(bad)])
+    assert result.exit_code == 1 and "is not a GUID" in result.stderr
+    assert result.stderr.rstrip().splitlines()[-2].endswith("the project was not created")
+    assert not new.exists()

@@ -138,12 +138,13 @@ def _write_bytes(path: Path, data: bytes) -> None:
         raise error(QDPX_WRITE_FAILED, path=path, reason=exc.strerror or exc) from None
 
 
-def converted_codebook(path: Path, report: Report):
-    """A REFI-QDA codebook (.qdc, or a .qdpx's) as a qualcode Codebook, with only the colours the file states."""
+def converted_codebook(path: Path, report: Report, refused: str = "nothing was imported"):
+    """A REFI-QDA codebook (.qdc, or a .qdpx's) as a qualcode Codebook, with only the colours the file states;
+    ``refused``: what the caller did not do if the file is refused."""
     from ..refi.colors import drop_unstated
     from ..refi.files import load_codebook_file
 
-    loaded = load_codebook_file(path, report)
+    loaded = load_codebook_file(path, report, refused=refused)
     if loaded.kind == "yaml":
         raise error(ALREADY_YAML, path=path)
     drop_unstated(loaded.book.walk(), loaded.explicit_colors)  # palette colours are not the file's: leave them out
