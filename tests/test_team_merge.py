@@ -320,3 +320,31 @@ def test_team_merge_folder_with_a_broken_codebook_says_nothing_was_merged(copies
     error_line = next(line for line in result.stderr.splitlines() if line.startswith("error: "))
     assert error_line.startswith(f"error: cannot merge {bram}:") and error_line.endswith("nothing was merged")
     assert codings(anna) == before
+
+
+def _as_another_tool_writes_it(text):
+    """project.qde as QualCoder writes back our .qdpx: every code under a new GUID, without the
+    qualcode id comments."""
+    import re
+    import uuid
+
+    for guid in re.findall(r'<Code guid="([^"]+)"', text):
+        text = text.replace(guid, str(uuid.uuid4()))
+    return re.sub(r"<!--qualcode[^>]*-->", "", text)
+
+
+def test_team_merge_qdpx_from_another_tool_matches_codes_by_name(copies, tmp_path):
+    """A .qdpx that went through another tool (new code GUIDs, no qualcode ids): its codings land
+    on our codes of the same name, none kept aside, and the merge says they were matched by name."""
+    anna, bram = copies
+    qdpx = tmp_path / "bram.qdpx"
+    assert CliRunner().invoke(main, ["--project", str(bram), "export", "qdpx", str(qdpx)]).exit_code == 0
+    other = _rewritten(
+        qdpx, tmp_path / "qualcoder.qdpx", project_qde=_as_another_tool_writes_it, drop=lambda n: n.startswith("qualcode/")
+    )
+    result = CliRunner().invoke(main, ["--project", str(anna), "merge", str(other)])
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "codings: 2 read from bram (2); added 2" in result.stdout
+    assert "kept aside" not in result.stdout
+    assert "matched to this project's codes by name" in result.stderr
+    assert ("bram", "kracht", "De ouders hebben veel eigen kracht.", None) in codings(anna)
