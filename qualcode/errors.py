@@ -66,6 +66,19 @@ class QualcodeError(Exception):
         return "\n".join(lines)
 
 
+# The end of an import's refusal; a command that reads the input without importing it says what
+# it did not do instead (see ``retold``).
+NOTHING_IMPORTED = "; nothing was imported"
+
+
+def retold(exc: QualcodeError, outcome: str) -> QualcodeError:
+    """``exc``, a refusal that ends in NOTHING_IMPORTED, ending in ``outcome`` instead (e.g.
+    "nothing was compared"): for commands that read an import's input but do not import it."""
+    if exc.message.endswith(NOTHING_IMPORTED):
+        exc.message = exc.message.removesuffix(NOTHING_IMPORTED) + f"; {outcome}"
+    return exc
+
+
 def error(msg: Msg, problems: Sequence[Problem | str] | None = None, **values: object) -> QualcodeError:
     """Build the error for catalogue entry ``msg`` with its placeholders filled."""
     hint = msg.hint.format(**values) if msg.hint else None
@@ -454,7 +467,7 @@ REFI_UNKNOWN_NAMESPACE = Msg(
 )
 REFI_INVALID = Msg(
     "QC404",
-    "{path}: {count} problem(s) in the REFI-QDA file; nothing was imported",
+    "{path}: {count} problem(s) in the REFI-QDA file" + NOTHING_IMPORTED,
     "the lines above say what is wrong; export the file again or fix it in the program that made it",
 )
 QDPX_NOT_ZIP = Msg(
@@ -616,7 +629,7 @@ QDPX_SOURCE_REFUSED = Msg(
 )
 QDPX_SOURCES_MISSING = Msg(
     "QC443",
-    "{path}: {count} source(s) are not there (listed above); nothing was imported",
+    "{path}: {count} source(s) are not there (listed above)" + NOTHING_IMPORTED,
     "put the missing files in {folder}, or import the rest with `qualcode import --skip-missing-sources {path}`",
 )
 
@@ -782,6 +795,15 @@ MERGE_UNREADABLE = Msg(
     "give the other coder's project folder (with its qualcode.db) or the .qdpx they exported",
 )
 MERGE_SAME_PROJECT = Msg("QC908", "{path} is this project itself; there is nothing to merge", "give the other coder's copy")
+MERGE_QDPX_REFUSED = Msg(
+    "QC337",
+    "cannot merge {path}: {reason}; nothing was merged",
+    "{hint}",
+)
+MERGE_SOURCES_MISSING_HINT = (
+    "ask for a .qdpx exported with its sources; or import this one into a new project"
+    " (`qualcode import --skip-missing-sources`, which leaves those sources out) and merge that project's folder"
+)
 MERGE_NO_CODER = Msg(
     "QC909",
     "{path} names no coder (REFI-QDA user) for {count} coding(s)",

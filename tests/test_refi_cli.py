@@ -194,3 +194,33 @@ def test_refi_cli_project_import_reports_progress_per_source(runner, project, tm
     # The check of the whole file first (MiB of project.qde), then the sources written.
     assert [call[:3] for call in calls] == [("checking (MiB)", 0, 1), ("checking (MiB)", 1, 1), ("importing", 1, 1)]
     assert calls[0][3] == "project.qde" and calls[-1][3]
+
+
+def test_refi_cli_refused_codebook_file_says_what_the_command_did_not_do(runner, project, tmp_path):
+    """A .qdc the reader refuses: each command that reads it names the problem and its line and
+    says what it did not do (diff compares, merge writes, apply changes, export exports);
+    only `codebook import` says "nothing was imported"."""
+    qdc = tmp_path / "cb.qdc"
+    run(runner, project, "codebook", "export", "--out", str(qdc))
+    bad = tmp_path / "bad.qdc"
+    bad.write_text(qdc.read_text(encoding="utf-8").replace(' guid="', ' guid="zz', 1), encoding="utf-8")
+    book = str(project.codebook_path)
+    before = project.codebook_path.read_bytes()
+    for args, outcome in (
+        (["codebook", "import", str(bad)], "nothing was imported"),
+        (["codebook", "diff", book, str(bad)], "nothing was compared"),
+        (["codebook", "merge", book, str(bad)], "nothing was written"),
+        (["codebook", "apply", str(bad)], "nothing was changed"),
+        (["codebook", "export", str(bad)], "nothing was exported"),
+    ):
+        result = run(runner, project, *args)
+        assert result.exit_code == 1, (args, result.output)
+        assert f"{bad}:" in result.stderr and "is not a GUID" in result.stderr  # what and where
+        error_line = next(line for line in result.stderr.splitlines() if line.startswith("error: "))
+        assert error_line.endswith(outcome), (args, error_line)
+    assert project.codebook_path.read_bytes() == before
+    new = tmp_path / "nieuw"
+    result = runner.invoke(main, ["init", str(new), "--codebook", str(bad)])
+    assert result.exit_code == 1 and "is not a GUID" in result.stderr
+    assert result.stderr.rstrip().splitlines()[-2].endswith("the project was not created")
+    assert not new.exists()

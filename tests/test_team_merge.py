@@ -266,3 +266,85 @@ def test_team_merge_names_their_file_when_it_is_damaged(copies):
     assert result.exit_code != 0
     assert str(bram / "qualcode.db") in result.output.replace("\n", "")
     assert "qualcode-merge-" not in result.output and "Traceback" not in result.output
+
+
+def _rewritten(qdpx, out, project_qde=None, drop=None):
+    """A copy of ``qdpx`` with project.qde changed by ``project_qde(text)`` and the entries
+    ``drop(name)`` names left out."""
+    import zipfile
+
+    with zipfile.ZipFile(qdpx) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            if drop and drop(info.filename):
+                continue
+            data = src.read(info)
+            if info.filename == "project.qde" and project_qde:
+                data = project_qde(data.decode("utf-8")).encode("utf-8")
+            dst.writestr(info, data)
+    return out
+
+
+def test_team_merge_refused_qdpx_says_what_where_and_that_nothing_was_merged(copies, tmp_path):
+    """A .qdpx the import refuses: the merge names each problem with its file and line, says that
+    nothing was merged (not 'imported'), and its hint names only what merge can do."""
+    anna, bram = copies
+    qdpx = tmp_path / "bram.qdpx"
+    assert CliRunner().invoke(main, ["--project", str(bram), "export", "qdpx", str(qdpx)]).exit_code == 0
+    broken = _rewritten(qdpx, tmp_path / "broken.qdpx", project_qde=lambda t: t.replace(' guid="', ' guid="zz', 1))
+    missing = _rewritten(qdpx, tmp_path / "missing.qdpx", drop=lambda name: name.startswith("sources/"))
+    before = codings(anna)
+    for path, what in ((broken, "project.qde:"), (missing, "source 'int1' refers to")):
+        result = CliRunner().invoke(main, ["--project", str(anna), "merge", str(path)])
+        assert result.exit_code == 1, result.output
+        assert what in result.stderr
+        assert "Traceback" not in result.stderr
+        error_line = next(line for line in result.stderr.splitlines() if line.startswith("error: "))
+        assert f"cannot merge {path}" in error_line and error_line.endswith("nothing was merged")
+        assert "imported" not in error_line
+        hint = next(line for line in result.stderr.splitlines() if line.startswith("hint: "))
+        assert "qualcode import --skip-missing-sources " not in hint or "merge" in hint
+        assert codings(anna) == before
+    # The located problem: file and line.
+    result = CliRunner().invoke(main, ["--project", str(anna), "merge", str(broken)])
+    assert f"{broken}/project.qde:" in result.stderr and "is not a GUID" in result.stderr
+
+
+def test_team_merge_folder_with_a_broken_codebook_says_nothing_was_merged(copies):
+    anna, bram = copies
+    book = bram / "codebooks" / "codebook.yaml"
+    book.write_text("codes: [[\n", encoding="utf-8")
+    before = codings(anna)
+    result = CliRunner().invoke(main, ["--project", str(anna), "merge", str(bram)])
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert f"{book}:" in result.stderr  # where: their codebook, with its line
+    error_line = next(line for line in result.stderr.splitlines() if line.startswith("error: "))
+    assert error_line.startswith(f"error: cannot merge {bram}:") and error_line.endswith("nothing was merged")
+    assert codings(anna) == before
+
+
+def _as_another_tool_writes_it(text):
+    """project.qde as QualCoder writes back our .qdpx: every code under a new GUID, without the
+    qualcode id comments."""
+    import re
+    import uuid
+
+    for guid in re.findall(r'<Code guid="([^"]+)"', text):
+        text = text.replace(guid, str(uuid.uuid4()))
+    return re.sub(r"<!--qualcode[^>]*-->", "", text)
+
+
+def test_team_merge_qdpx_from_another_tool_matches_codes_by_name(copies, tmp_path):
+    """A .qdpx that went through another tool (new code GUIDs, no qualcode ids): its codings land
+    on our codes of the same name, none kept aside, and the merge says they were matched by name."""
+    anna, bram = copies
+    qdpx = tmp_path / "bram.qdpx"
+    assert CliRunner().invoke(main, ["--project", str(bram), "export", "qdpx", str(qdpx)]).exit_code == 0
+    other = _rewritten(
+        qdpx, tmp_path / "qualcoder.qdpx", project_qde=_as_another_tool_writes_it, drop=lambda n: n.startswith("qualcode/")
+    )
+    result = CliRunner().invoke(main, ["--project", str(anna), "merge", str(other)])
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "codings: 2 read from bram (2); added 2" in result.stdout
+    assert "kept aside" not in result.stdout
+    assert "matched to this project's codes by name" in result.stderr
+    assert ("bram", "kracht", "De ouders hebben veel eigen kracht.", None) in codings(anna)

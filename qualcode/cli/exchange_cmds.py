@@ -97,7 +97,7 @@ def codebook_export(state: State, source: Path | None, fmt: str, out: Path | Non
 
     report = Report()
     if source:
-        loaded = load_codebook_file(source, report)
+        loaded = load_codebook_file(source, report, refused="nothing was exported")
         book, colors = loaded.book, loaded.explicit_colors
     else:
         book, colors = _project_codebook(state), None
@@ -138,12 +138,13 @@ def _write_bytes(path: Path, data: bytes) -> None:
         raise error(QDPX_WRITE_FAILED, path=path, reason=exc.strerror or exc) from None
 
 
-def converted_codebook(path: Path, report: Report):
-    """A REFI-QDA codebook (.qdc, or a .qdpx's) as a qualcode Codebook, with only the colours the file states."""
+def converted_codebook(path: Path, report: Report, refused: str = "nothing was imported"):
+    """A REFI-QDA codebook (.qdc, or a .qdpx's) as a qualcode Codebook, with only the colours the file states;
+    ``refused``: what the caller did not do if the file is refused."""
     from ..refi.colors import drop_unstated
     from ..refi.files import load_codebook_file
 
-    loaded = load_codebook_file(path, report)
+    loaded = load_codebook_file(path, report, refused=refused)
     if loaded.kind == "yaml":
         raise error(ALREADY_YAML, path=path)
     drop_unstated(loaded.book.walk(), loaded.explicit_colors)  # palette colours are not the file's: leave them out
@@ -233,9 +234,11 @@ def codebook_diff(old: Path, new: Path, fmt: str) -> None:
     from ..codebook_ops.diff import diff_codebooks
     from ..refi.files import load_codebook_file
 
+    compared = "nothing was compared"
+
     report = Report()
-    a = load_codebook_file(old, report)
-    b = load_codebook_file(new, report, known=a.book if a.kind == "yaml" else None)
+    a = load_codebook_file(old, report, refused=compared)
+    b = load_codebook_file(new, report, known=a.book if a.kind == "yaml" else None, refused=compared)
     result = diff_codebooks(a.book, b.book, colors=(a.explicit_colors, b.explicit_colors))
     _warn_all(report)
     if fmt == "json":
@@ -293,9 +296,10 @@ def codebook_merge(first: Path, second: Path, base: Path | None, out: Path | Non
     from ..refi.files import load_codebook_file
 
     report = Report()
-    a = load_codebook_file(first, report)
-    b = load_codebook_file(second, report, known=a.book if _is_refi(second) else None)
-    c = load_codebook_file(base, report, known=a.book if _is_refi(base) else None) if base else None
+    written = "nothing was written"
+    a = load_codebook_file(first, report, refused=written)
+    b = load_codebook_file(second, report, known=a.book if _is_refi(second) else None, refused=written)
+    c = load_codebook_file(base, report, known=a.book if _is_refi(base) else None, refused=written) if base else None
     result = merge_codebooks(a, b, c)
     _warn_all(report)
     for message in result.notes:

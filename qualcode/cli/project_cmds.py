@@ -88,7 +88,7 @@ def init(directory: Path, codebook: Path | None, sample: bool) -> None:
     if codebook is not None and codebook.suffix.lower() not in (".yaml", ".yml"):
         from .exchange_cmds import converted_codebook
 
-        converted = converted_codebook(codebook, report)
+        converted = converted_codebook(codebook, report, refused="the project was not created")
     if is_project(directory):  # before the sample's files are copied into it
         from ..errors import PROJECT_EXISTS
 

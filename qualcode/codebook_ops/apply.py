@@ -65,7 +65,7 @@ def plan_apply(project: Project, path: Path, merges: dict[str, str], report: Rep
     """What applying the codebook in ``path`` would do (nothing is written)."""
     current = project.codebook
     store = project.store
-    new = load_codebook_file(path, report, known=current)
+    new = load_codebook_file(path, report, known=current, refused="nothing was changed")
     target = project.codebook_path
     counts = store.codings.counts_by_code()
     rows = store.codes.list(include_missing=True)

@@ -11,8 +11,10 @@ from ..errors import (
     FILE_NOT_FOUND,
     QDPX_TOO_BIG,
     UNREADABLE_FILE,
+    QualcodeError,
     Report,
     error,
+    retold,
 )
 from ..ingest.paths import FileTooBig, read_limited
 from .archive import MAX_ENTRY_BYTES, QdpxArchive
@@ -47,13 +49,22 @@ def read_file_bytes(path: Path, limit: int = MAX_ENTRY_BYTES) -> bytes:
         raise error(UNREADABLE_FILE, path=path, reason=exc.strerror or exc) from None
 
 
-def load_codebook_file(path: Path, report: Report, *, known: Codebook | None = None) -> CodebookFile:
+def load_codebook_file(
+    path: Path, report: Report, *, known: Codebook | None = None, refused: str = "nothing was imported"
+) -> CodebookFile:
     """Load a codebook from YAML or from a REFI-QDA codebook or project.
 
     ``known``: the codebook REFI codes may have come from; codes found in it by GUID
-    keep their id, key and hints (see :func:`.codebook_xml.to_codebook`).
+    keep their id, key and hints (see :func:`.codebook_xml.to_codebook`). ``refused``: what
+    the caller did not do if the REFI-QDA file is refused (e.g. "nothing was compared").
     """
-    path = Path(path)
+    try:
+        return _load_codebook_file(Path(path), report, known)
+    except QualcodeError as exc:
+        raise retold(exc, refused) from None
+
+
+def _load_codebook_file(path: Path, report: Report, known: Codebook | None) -> CodebookFile:
     suffix = path.suffix.lower()
     if suffix in YAML_SUFFIXES:
         if not path.exists():

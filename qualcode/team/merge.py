@@ -35,9 +35,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..codebook_ops.diff import CodebookDiff, diff_codebooks
-from ..errors import MERGE_NO_CODER, MERGE_NO_DATABASE, MERGE_SAME_PROJECT, MERGE_UNREADABLE, Report, error
+from ..errors import (
+    MERGE_NO_CODER,
+    MERGE_NO_DATABASE,
+    MERGE_QDPX_REFUSED,
+    MERGE_SAME_PROJECT,
+    MERGE_SOURCES_MISSING_HINT,
+    MERGE_UNREADABLE,
+    NOTHING_IMPORTED,
+    QDPX_SOURCES_MISSING,
+    QualcodeError,
+    Report,
+    error,
+)
 from ..model import ACCEPTED, REJECTED, Coding, memo_with, stored_id
 from ..project import DB_NAME, Project, is_project
+from ..refi.guids import guid_key
 from ..store import AsideCoding
 from ..termsafe import coder_name
 
@@ -120,7 +133,10 @@ def _opened(project: Project, other: Path, as_coder: str | None) -> Iterator[tup
         with tempfile.TemporaryDirectory(prefix="qualcode-merge-") as tmp:
             temporary = Project.init(Path(tmp) / "other")
             try:
-                imported = import_qdpx(temporary, other, default_coder=as_coder or UNNAMED)
+                try:
+                    imported = import_qdpx(temporary, other, default_coder=as_coder or UNNAMED)
+                except QualcodeError as exc:
+                    raise _refused(other, exc) from None
                 for message in imported.warnings:
                     report.warn(message)
                 unnamed = len(temporary.store.codings.find(coders=[UNNAMED]))
@@ -141,12 +157,27 @@ def _opened(project: Project, other: Path, as_coder: str | None) -> Iterator[tup
     # Read through a copy: their database is theirs (an older qualcode of theirs could no longer
     # open it once upgraded here), and a folder they only let us read merges as well.
     with tempfile.TemporaryDirectory(prefix="qualcode-merge-") as tmp:
-        theirs = Project.read_copy(other, Path(tmp) / DB_NAME)
         try:
-            theirs.codebook  # noqa: B018 - load and check it now: a broken codebook stops the merge here
+            theirs = Project.read_copy(other, Path(tmp) / DB_NAME)
+        except QualcodeError as exc:
+            raise _refused(other, exc) from None
+        try:
+            try:
+                theirs.codebook  # noqa: B018 - load and check it now: a broken codebook stops the merge here
+            except QualcodeError as exc:
+                raise _refused(other, exc) from None
             yield theirs, report
         finally:
             theirs.close()
+
+
+def _refused(other: Path, exc: QualcodeError) -> QualcodeError:
+    """Why ``other`` cannot be read (the .qdpx import's refusal, their broken codebook or
+    database), told as the merge's: what and where (the located problems, kept), that nothing
+    was merged, and what merge can do about it."""
+    hint = MERGE_SOURCES_MISSING_HINT if exc.code == QDPX_SOURCES_MISSING.code else exc.hint or ""
+    reason = exc.message.removesuffix(NOTHING_IMPORTED)
+    return error(MERGE_QDPX_REFUSED, problems=exc.problems, path=other, reason=reason, hint=hint)
 
 
 def _match_transcripts(project: Project, theirs: Project, result: TeamMergeResult) -> dict[int, int | str]:
@@ -174,12 +205,14 @@ def _match_transcripts(project: Project, theirs: Project, result: TeamMergeResul
 def _codings(project: Project, theirs: Project, tid_map, result: TeamMergeResult, as_coder: str | None):
     """Their codings as rows to add here, and those to keep aside (with the reason)."""
     known = {c.id for c in project.codebook.walk()}
+    ours_of = _our_codes(project, theirs, known, result)
     names = theirs.store.transcripts.names()
     hashes = {tid: h for h, tid in theirs.store.transcripts.hashes().items()}
     rows: list[Coding] = []
     aside: list[AsideCoding] = []
     for c in theirs.store.codings.find():
         result.codings_read += 1
+        c.code_id = ours_of.get(c.code_id, c.code_id)
         # one coder however their copy wrote the name
         c.coder = coder_name(c.coder, where=f"{theirs.store.path} (coding {c.id}): ", what=_SHORTER_CODER) or c.coder
         result.coders[c.coder] = result.coders.get(c.coder, 0) + 1
@@ -197,6 +230,33 @@ def _codings(project: Project, theirs: Project, tid_map, result: TeamMergeResult
                    created_at=c.created_at, updated_at=c.updated_at)
         )  # fmt: skip
     return rows, aside
+
+
+def _our_codes(project: Project, theirs: Project, known: set[str], result: TeamMergeResult) -> dict[str, str]:
+    """Their code ids that are not ours -> our code with the same GUID, or else with the same
+    name (one code of that name on each side): a .qdpx that went through another tool (QualCoder
+    writes new GUIDs and drops our ids) still lands on our codes."""
+    ours = list(project.codebook.walk())
+    by_guid = {guid_key(c.stable_guid): c.id for c in ours}
+    our_names = Counter(c.name.casefold() for c in ours)
+    by_name = {c.name.casefold(): c.id for c in ours if our_names[c.name.casefold()] == 1}
+    their_codes = [c for c in theirs.codebook.walk() if c.id not in known]
+    their_names = Counter(c.name.casefold() for c in theirs.codebook.walk())
+    out: dict[str, str] = {}
+    named: list[str] = []
+    for code in their_codes:
+        if code.guid and guid_key(code.guid) in by_guid:
+            out[code.id] = by_guid[guid_key(code.guid)]
+        elif their_names[code.name.casefold()] == 1 and code.name.casefold() in by_name:
+            out[code.id] = by_name[code.name.casefold()]
+            named.append(code.name)
+    if named:
+        shown = ", ".join(named[:5]) + (", ..." if len(named) > 5 else "")
+        result.warnings.append(
+            f"{len(named)} of their code(s) matched to this project's codes by name (their file has other GUIDs"
+            f" and no qualcode ids): {shown}"
+        )
+    return out
 
 
 def _transcript_memos(project: Project, theirs: Project, tid_map: dict[int, int | str]) -> dict[int, str]:
