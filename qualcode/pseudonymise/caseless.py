@@ -62,8 +62,11 @@ _RELATIVES = frozenset(
     """dochter dochtertje zoon zoontje broer broertje zus zusje kleinzoon kleindochter kleinkind neef nicht
     buurvrouw buurman vriendin vriend schoonmoeder schoonvader schoonzus zwager man vrouw
     begeleider begeleidster coördinator vrijwilliger vrijwilligster wijkagent mentor voogd docent leerkracht
-    verpleegkundige huisarts directeur directrice""".split()
+    verpleegkundige huisarts directeur directrice kleine oudste jongste middelste""".split()
 )
+# Titles a surname follows ("meneer hoorn", "mevrouw bakker"): a surname of the lists is the
+# name there even when it is a Dutch word.
+_SURNAME_TITLES = frozenset({"meneer", "mijnheer", "mevrouw", "heer", "dhr", "mw"})
 # After these "in" says where one lives or was born: an English word is a place there too
 # ("ik ben geboren in paramaribo").
 _LIVING = frozenset({"geboren", "woon", "woont", "wonen", "woonde", "woonden", "opgegroeid"})
@@ -231,6 +234,9 @@ def _recased(text: str, region: Region, known: dict[str, str]) -> tuple[str, dic
                     up[j] |= listed or not _plain(folded[j])
             if f in TITLES or f in _RELATIVES:
                 _mark_name_after(folded, up, i + 1, first_name_word=True)
+                j = i + 1
+                if f in _SURNAME_TITLES and j < len(words) and _surname_word(folded[j]):
+                    up[j] = True  # "meneer hoorn de wiskundeleraar"
             elif up[i] and (f in first_names() or known.get(f) == "person"):
                 _mark_name_after(folded, up, i + 1)
             elif up[i] and i + 2 < len(words) and folded[i + 1] in _SURNAME_LINKS and not _plain(folded[i + 2]):
@@ -320,6 +326,19 @@ def _mark_name_after(folded: list[str], up: list[bool], i: int, *, first_name_wo
         and (_first_name_word(word) or (len(word) == 2 and word in first_names() and word not in _NOT_A_FIRST_NAME_HERE))
     ):
         up[j] = True  # "juf iris", "kleinzoon mo"
+
+
+def _surname_word(folded: str) -> bool:
+    """A surname of the lists that may be the name after "meneer" though it is a Dutch word
+    ("hoorn", "bakker"), not a word said there ("meneer zei", "mevrouw die")."""
+    return (
+        len(folded) > 2
+        and folded in name_words()
+        and folded not in FUNCTION_WORDS
+        and folded not in INTERFIXES
+        and folded not in stop_words()
+        and not _verb_form(folded)
+    )
 
 
 def _first_person(word: str) -> bool:

@@ -106,8 +106,15 @@ AGE_BEFORE = [
 AGE_LIST_NEXT = re.compile(
     rf",?\s+(?:of\s+)?(?P<age>{NUMBER}(?:\s+jaar)?)\b(?=\s*(?:[.,;:!?)]|$|\s(?:en|maar|ze|zij|hij|die)\b))", re.I
 )
-# An age said after a name, between commas: "Sayed, negentien, hij is", "Mo, zeventien."
-AGE_AFTER_NAME = re.compile(rf"(?:[ \t]+(?:voluit|dus|toen|nu))?,[ \t]+(?P<age>{NUMBER}(?:[ \t]+jaar)?)(?=[ \t]*[,.;)])", re.I)
+# An age said after a name, between commas: "Sayed, negentien, hij is", "Mo, zeventien.";
+# or, as speech without punctuation says it, after "die is" or "van": "ilayda die is
+# vijftien dan emir van elf" (not before a unit: "van elf uur", "die is tien euro").
+AGE_AFTER_NAME = re.compile(
+    rf"(?:(?:[ \t]+(?:voluit|dus|toen|nu))?,[ \t]+(?P<age>{NUMBER}(?:[ \t]+jaar)?)(?=[ \t]*[,.;)])"
+    rf"|[ \t]+(?:die[ \t]+is|van)[ \t]+(?P<spoken>{NUMBER}(?:[ \t]+jaar)?)\b"
+    r"(?![ \t]+(?:uur|euro|procent|minuten|keer|kilo|dagen|weken|maanden|tot|of)\b))",
+    re.I,
+)
 
 # A hospital or school named by its acronym and name ("AZ Groeninge", "ZNA Middelheim",
 # "ROC Mondriaan", "UZ Gent") or by an acronym of its own ("UZA", "UMCG"): it points to
