@@ -6,7 +6,9 @@ the place wherever else it stood ("ik woon in Rotterdam"). In speech recognition
 without capitals or punctuation the ages of a list of children ("ilayda die is vijftien
 dan yusuf van elf"), a first name that is a Dutch word after "de kleine" ("de kleine
 mees") and a surname that is a Dutch word after "meneer" ("meneer hoorn de
-wiskundeleraar") were missed.
+wiskundeleraar") were missed. Case and file numbers of letters, a year and a serial
+("LP-2023-0581", "JR 2023/0417") were no ids, and a capitalised word after a relative
+that is an English word too ("Zijn dochter Lama is") no name.
 """
 
 from __future__ import annotations
@@ -42,3 +44,18 @@ def test_speech_recognition_finds_ages_of_a_list_and_names_after_kleine_and_mene
     persons = [t for c, t in got if c == "person"]
     assert persons.count("mees") == 2 and "hoorn" in persons and "yusuf" in persons
     assert not {t for _, t in got} & {"zei", "tien", "twaalf", "elf uur"}
+
+
+def test_case_and_file_numbers_of_letters_a_year_and_a_serial_are_ids():
+    text = (
+        "R: Dat dossier heb ik gehad, LP-2023-0581. Het dossiernummer is JR 2023/0417.\n"
+        "R: Bij Veilig Thuis was het zaak VT-2022-118734. In 2023/2024 en tijdens het EK 2024-2025 niet.\n"
+    )
+    got = found(text, detector=StubDetector({"LP-2023-0581": "person"}))
+    assert got == [("id", "LP-2023-0581"), ("id", "JR 2023/0417"), ("id", "VT-2022-118734")]
+
+
+def test_a_word_after_a_relative_is_a_name():
+    text = "R: Ik denk aan de familie Haddad. Zijn dochter Lama is zeventien.\n"
+    got = found(text, detector=StubDetector({}))
+    assert [t for c, t in got if c == "person"] == ["Haddad", "Lama"]

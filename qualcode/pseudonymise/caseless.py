@@ -35,6 +35,7 @@ from .patterns import STREET_END
 from .words import (
     FUNCTION_WORDS,
     INTERFIXES,
+    RELATIVES,
     TITLES,
     dutch_words,
     english_words,
@@ -57,13 +58,6 @@ _STREET = re.compile(rf"[^\W\d_]{{3,}}(?:{STREET_END})")
 _PLACE_BEFORE = frozenset({"in", "uit", "naar", "vanuit", "richting"})
 # After these a word English has too is a place still ("uit mogadishu"; "in shape" is none).
 _FROM_OR_TO = frozenset({"uit", "naar", "vanuit", "richting"})
-# Relatives and neighbours whose name follows ("haar dochter zuzia", "mijn buurvrouw ayaan").
-_RELATIVES = frozenset(
-    """dochter dochtertje zoon zoontje broer broertje zus zusje kleinzoon kleindochter kleinkind neef nicht
-    buurvrouw buurman vriendin vriend schoonmoeder schoonvader schoonzus zwager man vrouw
-    begeleider begeleidster coördinator vrijwilliger vrijwilligster wijkagent mentor voogd docent leerkracht
-    verpleegkundige huisarts directeur directrice kleine oudste jongste middelste""".split()
-)
 # Titles a surname follows ("meneer hoorn", "mevrouw bakker"): a surname of the lists is the
 # name there even when it is a Dutch word.
 _SURNAME_TITLES = frozenset({"meneer", "mijnheer", "mevrouw", "heer", "dhr", "mw"})
@@ -232,7 +226,7 @@ def _recased(text: str, region: Region, known: dict[str, str]) -> tuple[str, dic
                 if j < len(words) and len(folded[j]) > 2 and folded[j] not in TITLES:
                     listed = _first_name_word(folded[j]) if said else folded[j] in first_names()
                     up[j] |= listed or not _plain(folded[j])
-            if f in TITLES or f in _RELATIVES:
+            if f in TITLES or f in RELATIVES:
                 _mark_name_after(folded, up, i + 1, first_name_word=True)
                 j = i + 1
                 if f in _SURNAME_TITLES and j < len(words) and _surname_word(folded[j]):
@@ -304,7 +298,7 @@ def _introduced(folded: list[str], i: int) -> bool:
     if i + 1 >= len(folded) or folded[i] != "is":
         return False
     j = i + 1 + (folded[i + 1] in _DETERMINERS)
-    return j < len(folded) and (folded[j] in _RELATIVES or folded[j] in TITLES)
+    return j < len(folded) and (folded[j] in RELATIVES or folded[j] in TITLES)
 
 
 def _mark_name_after(folded: list[str], up: list[bool], i: int, *, first_name_word: bool = False) -> None:

@@ -175,6 +175,9 @@ ID_PATTERNS = [
     re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b(?<=\d)"),
     # long numbers (client, V-number, file numbers): 7-12 digits not starting with 0
     re.compile(r"(?<![\w.,-])[1-9]\d{6,11}(?![\w-]|[.,]\d)"),
+    # case and file numbers of letters, a year and a serial: LP-2023-0581, JR 2023/0417, VT-2022-118734
+    # (not a season: "EK 2024-2025")
+    re.compile(r"(?<![\w/-])[A-Z]{1,4}[- ]?(?:19|20)\d{2}[-/](?!(?:19|20)\d{2}(?!\d))\d{3,7}(?![\w/-])"),
 ]
 
 POSTCODE_PATTERNS = [
