@@ -8,7 +8,8 @@ dan yusuf van elf"), a first name that is a Dutch word after "de kleine" ("de kl
 mees") and a surname that is a Dutch word after "meneer" ("meneer hoorn de
 wiskundeleraar") were missed. Case and file numbers of letters, a year and a serial
 ("LP-2023-0581", "JR 2023/0417") were no ids, and a capitalised word after a relative
-that is an English word too ("Zijn dochter Lama is") no name.
+that is an English word too ("Zijn dochter Lama is") no name, and in speech recognition a
+compound of two Dutch words after "naar" a place ("naar de koffieochtend").
 """
 
 from __future__ import annotations
@@ -59,3 +60,13 @@ def test_a_word_after_a_relative_is_a_name():
     text = "R: Ik denk aan de familie Haddad. Zijn dochter Lama is zeventien.\n"
     got = found(text, detector=StubDetector({}))
     assert [t for c, t in got if c == "person"] == ["Haddad", "Lama"]
+
+
+def test_speech_recognition_takes_a_compound_of_two_words_after_naar_for_no_place():
+    text = (
+        "R: ze kende niemand ze kwam naar de koffieochtend met haar zusje en daarna gaat ze naar leicester "
+        "en ze komt uit mogadishu en dat is wat ze ons vertelde over haar familie en haar kinderen\n"
+    )
+    got = found(text, detector=StubDetector({}))
+    assert [t for c, t in got if c == "place"] == ["leicester", "mogadishu"]
+    assert "koffieochtend" not in {t for _, t in got}

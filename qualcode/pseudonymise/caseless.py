@@ -241,8 +241,12 @@ def _recased(text: str, region: Region, known: dict[str, str]) -> tuple[str, dic
                 if j < len(words) and len(folded[j]) > 3 and folded[j] not in TITLES:
                     # A listed place that English has too is one here: "in rotterdam".
                     listed = len(folded[j]) >= 6 and folded[j] in place_names() and not _dutch(folded[j])
-                    if (f in _FROM_OR_TO or (i and folded[i - 1] in _LIVING)) and not _dutch(folded[j]):
-                        listed = True  # "uit mogadishu", "naar leicester"
+                    if (
+                        (f in _FROM_OR_TO or (i and folded[i - 1] in _LIVING))
+                        and not _dutch(folded[j])
+                        and not _compound(folded[j])
+                    ):
+                        listed = True  # "uit mogadishu", "naar leicester" (not "naar de koffieochtend")
                     if listed or not _plain(folded[j]):
                         up[j] |= listed or not _compound(folded[j])
                         place[j] = up[j]
