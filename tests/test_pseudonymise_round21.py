@@ -9,7 +9,8 @@ mees") and a surname that is a Dutch word after "meneer" ("meneer hoorn de
 wiskundeleraar") were missed. Case and file numbers of letters, a year and a serial
 ("LP-2023-0581", "JR 2023/0417") were no ids, and a capitalised word after a relative
 that is an English word too ("Zijn dochter Lama is") no name, and in speech recognition a
-compound of two Dutch words after "naar" a place ("naar de koffieochtend").
+compound of two Dutch words after "naar" a place ("naar de koffieochtend"), and the word after "stichting" no name when it is a
+Dutch word ("stichting lumens", missed in round 20).
 """
 
 from __future__ import annotations
@@ -70,3 +71,13 @@ def test_speech_recognition_takes_a_compound_of_two_words_after_naar_for_no_plac
     got = found(text, detector=StubDetector({}))
     assert [t for c, t in got if c == "place"] == ["leicester", "mogadishu"]
     assert "koffieochtend" not in {t for _, t in got}
+
+
+def test_speech_recognition_reads_the_word_after_stichting_as_its_name():
+    text = (
+        "R: oké ik werk als ambulant hulpverlener bij stichting lumens in woensel noord en de stichting heeft "
+        "veel gezinnen en een stichting voor de jeugd werkt ook mee met ons en dat is echt heel erg fijn\n"
+    )
+    got = found(text, detector=StubDetector({}))
+    assert [t for c, t in got if c == "organisation"] == ["lumens"]
+    assert not {t for _, t in got} & {"heeft", "voor", "stichting heeft"}

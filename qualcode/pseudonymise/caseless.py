@@ -78,6 +78,8 @@ _KIND_BEFORE = (
     | AREA_TEAMS
     | {"slagerij", "kapsalon", "garage", "koffiehuis", "theehuis", "eetcafé", "snackbar", "az", "uz", "cgg"}
 )
+# Kinds whose next word is the name, even a Dutch word: "stichting lumens", "vzw kolonie".
+_NAMING_KINDS = frozenset({"stichting", "vzw"})
 # A kind of organisation in a compound: "woonzorgcentrum sint-jozef", "groepspraktijk de vaart".
 _KIND_END = re.compile(r"\w{3,}(?:centrum|praktijk|school|college|kliniek|ziekenhuis|vereniging|club)")
 # A saint's name is a name of a place, a school, a hospital or a church: "sint-amandsberg", "az sint-lucas".
@@ -378,7 +380,18 @@ def _mark_kind_name(folded: list[str], up: list[bool], i: int) -> None:
     if j >= len(folded) or len(folded[j]) < 3:
         return
     word = folded[j]
-    # After the article any word but a short one the tables miss ("de hele dag").
-    if (not article and not _plain(word)) or (article and (word in nouns() or (len(word) > 4 and not _dutch(word)))):
+    # After the article any word but a short one the tables miss ("de hele dag"); after
+    # "stichting" or "vzw" a Dutch word too ("stichting lumens"), but no verb or function
+    # word ("de stichting heeft", "stichting voor").
+    named = (
+        not article
+        and i > 0
+        and folded[i - 1] in _NAMING_KINDS
+        and len(word) > 3
+        and word not in FUNCTION_WORDS
+        and word not in stop_words()
+        and not _verb_form(word)
+    )
+    if named or (not article and not _plain(word)) or (article and (word in nouns() or (len(word) > 4 and not _dutch(word)))):
         up[j] = True
         up[i] |= article  # the article is the name's: "café De Vriendschap", "slagerij Al Baraka"
