@@ -54,7 +54,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD = REPO / "tests" / "data" / "pseudo"
-GOLD_SETS = ("tuning", "heldout", "heldout2", "heldout3", "heldout4")
+GOLD_SETS = ("tuning", "heldout", "heldout2", "heldout3", "heldout4", "heldout5")
 
 
 def _progress(done: int, total: int, what: str) -> None:

@@ -35,6 +35,7 @@ from .patterns import STREET_END
 from .words import (
     FUNCTION_WORDS,
     INTERFIXES,
+    RELATIVES,
     TITLES,
     dutch_words,
     english_words,
@@ -57,13 +58,9 @@ _STREET = re.compile(rf"[^\W\d_]{{3,}}(?:{STREET_END})")
 _PLACE_BEFORE = frozenset({"in", "uit", "naar", "vanuit", "richting"})
 # After these a word English has too is a place still ("uit mogadishu"; "in shape" is none).
 _FROM_OR_TO = frozenset({"uit", "naar", "vanuit", "richting"})
-# Relatives and neighbours whose name follows ("haar dochter zuzia", "mijn buurvrouw ayaan").
-_RELATIVES = frozenset(
-    """dochter dochtertje zoon zoontje broer broertje zus zusje kleinzoon kleindochter kleinkind neef nicht
-    buurvrouw buurman vriendin vriend schoonmoeder schoonvader schoonzus zwager man vrouw
-    begeleider begeleidster coördinator vrijwilliger vrijwilligster wijkagent mentor voogd docent leerkracht
-    verpleegkundige huisarts directeur directrice""".split()
-)
+# Titles a surname follows ("meneer hoorn", "mevrouw bakker"): a surname of the lists is the
+# name there even when it is a Dutch word.
+_SURNAME_TITLES = frozenset({"meneer", "mijnheer", "mevrouw", "heer", "dhr", "mw"})
 # After these "in" says where one lives or was born: an English word is a place there too
 # ("ik ben geboren in paramaribo").
 _LIVING = frozenset({"geboren", "woon", "woont", "wonen", "woonde", "woonden", "opgegroeid"})
@@ -81,6 +78,8 @@ _KIND_BEFORE = (
     | AREA_TEAMS
     | {"slagerij", "kapsalon", "garage", "koffiehuis", "theehuis", "eetcafé", "snackbar", "az", "uz", "cgg"}
 )
+# Kinds whose next word is the name, even a Dutch word: "stichting lumens", "vzw kolonie".
+_NAMING_KINDS = frozenset({"stichting", "vzw"})
 # A kind of organisation in a compound: "woonzorgcentrum sint-jozef", "groepspraktijk de vaart".
 _KIND_END = re.compile(r"\w{3,}(?:centrum|praktijk|school|college|kliniek|ziekenhuis|vereniging|club)")
 # A saint's name is a name of a place, a school, a hospital or a church: "sint-amandsberg", "az sint-lucas".
@@ -229,8 +228,11 @@ def _recased(text: str, region: Region, known: dict[str, str]) -> tuple[str, dic
                 if j < len(words) and len(folded[j]) > 2 and folded[j] not in TITLES:
                     listed = _first_name_word(folded[j]) if said else folded[j] in first_names()
                     up[j] |= listed or not _plain(folded[j])
-            if f in TITLES or f in _RELATIVES:
+            if f in TITLES or f in RELATIVES:
                 _mark_name_after(folded, up, i + 1, first_name_word=True)
+                j = i + 1
+                if f in _SURNAME_TITLES and j < len(words) and _surname_word(folded[j]):
+                    up[j] = True  # "meneer hoorn de wiskundeleraar"
             elif up[i] and (f in first_names() or known.get(f) == "person"):
                 _mark_name_after(folded, up, i + 1)
             elif up[i] and i + 2 < len(words) and folded[i + 1] in _SURNAME_LINKS and not _plain(folded[i + 2]):
@@ -241,8 +243,12 @@ def _recased(text: str, region: Region, known: dict[str, str]) -> tuple[str, dic
                 if j < len(words) and len(folded[j]) > 3 and folded[j] not in TITLES:
                     # A listed place that English has too is one here: "in rotterdam".
                     listed = len(folded[j]) >= 6 and folded[j] in place_names() and not _dutch(folded[j])
-                    if (f in _FROM_OR_TO or (i and folded[i - 1] in _LIVING)) and not _dutch(folded[j]):
-                        listed = True  # "uit mogadishu", "naar leicester"
+                    if (
+                        (f in _FROM_OR_TO or (i and folded[i - 1] in _LIVING))
+                        and not _dutch(folded[j])
+                        and not _compound(folded[j])
+                    ):
+                        listed = True  # "uit mogadishu", "naar leicester" (not "naar de koffieochtend")
                     if listed or not _plain(folded[j]):
                         up[j] |= listed or not _compound(folded[j])
                         place[j] = up[j]
@@ -298,7 +304,7 @@ def _introduced(folded: list[str], i: int) -> bool:
     if i + 1 >= len(folded) or folded[i] != "is":
         return False
     j = i + 1 + (folded[i + 1] in _DETERMINERS)
-    return j < len(folded) and (folded[j] in _RELATIVES or folded[j] in TITLES)
+    return j < len(folded) and (folded[j] in RELATIVES or folded[j] in TITLES)
 
 
 def _mark_name_after(folded: list[str], up: list[bool], i: int, *, first_name_word: bool = False) -> None:
@@ -320,6 +326,19 @@ def _mark_name_after(folded: list[str], up: list[bool], i: int, *, first_name_wo
         and (_first_name_word(word) or (len(word) == 2 and word in first_names() and word not in _NOT_A_FIRST_NAME_HERE))
     ):
         up[j] = True  # "juf iris", "kleinzoon mo"
+
+
+def _surname_word(folded: str) -> bool:
+    """A surname of the lists that may be the name after "meneer" though it is a Dutch word
+    ("hoorn", "bakker"), not a word said there ("meneer zei", "mevrouw die")."""
+    return (
+        len(folded) > 2
+        and folded in name_words()
+        and folded not in FUNCTION_WORDS
+        and folded not in INTERFIXES
+        and folded not in stop_words()
+        and not _verb_form(folded)
+    )
 
 
 def _first_person(word: str) -> bool:
@@ -361,7 +380,18 @@ def _mark_kind_name(folded: list[str], up: list[bool], i: int) -> None:
     if j >= len(folded) or len(folded[j]) < 3:
         return
     word = folded[j]
-    # After the article any word but a short one the tables miss ("de hele dag").
-    if (not article and not _plain(word)) or (article and (word in nouns() or (len(word) > 4 and not _dutch(word)))):
+    # After the article any word but a short one the tables miss ("de hele dag"); after
+    # "stichting" or "vzw" a Dutch word too ("stichting lumens"), but no verb or function
+    # word ("de stichting heeft", "stichting voor").
+    named = (
+        not article
+        and i > 0
+        and folded[i - 1] in _NAMING_KINDS
+        and len(word) > 3
+        and word not in FUNCTION_WORDS
+        and word not in stop_words()
+        and not _verb_form(word)
+    )
+    if named or (not article and not _plain(word)) or (article and (word in nouns() or (len(word) > 4 and not _dutch(word)))):
         up[j] = True
         up[i] |= article  # the article is the name's: "café De Vriendschap", "slagerij Al Baraka"

@@ -25,6 +25,7 @@ from .categories import Candidate
 from .words import (
     INTERFIXES,
     NATIONALITY,
+    RELATIVES,
     TITLES,
     dutch_words,
     english_words,
@@ -345,7 +346,13 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
                 kind = "organisation" if words[0].group().casefold() in {"de", "het", "'t"} or len(words) > 1 else "person"
             else:
                 kind = "person"
-            if kind == "person" and len(words) == 1 and before not in TITLES and _ordinary(words[0].group(), text, lower):
+            # (After a relative a word is the name: "Zijn dochter Lama is zeventien".)
+            if (
+                kind == "person"
+                and len(words) == 1
+                and before not in TITLES | RELATIVES
+                and _ordinary(words[0].group(), text, lower)
+            ):
                 continue
             if kind == "person" and words[0].group()[:1] in "'’":
                 kind = "organisation"  # "'t Kabouterhuis", "'t Anker": no person's name has an article

@@ -421,17 +421,31 @@ def _title_before(text: str, pos: int) -> bool:
     return m is not None and m.group(1).casefold() in TITLES
 
 
+def _kind_before(text: str, pos: int) -> bool:
+    m = re.search(r"([^\W\d_]+)[ \t]+$", text[max(0, pos - 30) : pos])
+    return m is not None and m.group(1).casefold() in _KIND_WORDS
+
+
 def _harmonise(candidates: list[Candidate], text: str) -> list[Candidate]:
     """One category per name in a transcript: that of its best evidence (but a name
-    after a title stays a person: "meneer Hendriks" of "Schoonmaakbedrijf Hendriks")."""
+    after a title stays a person: "meneer Hendriks" of "Schoonmaakbedrijf Hendriks").
+    An organisation named after its kind and a place, the kind left outside, takes no
+    category and gives none to the place: "Hogeschool Rotterdam" and "Atheneum Genk" do
+    not make an organisation of "in Rotterdam" or "in Genk" (but "ROC Deltion" does of
+    a bare "Deltion")."""
     best: dict[str, Candidate] = {}
-    for c in sorted((c for c in candidates if c.category in _NAMES), key=_rank):
+    named = [c for c in candidates if c.category in _NAMES]
+    places = {c.text.casefold() for c in named if c.category == "place"}
+    for c in sorted(named, key=_rank):
+        if c.category == "organisation" and c.text.casefold() in places and _kind_before(text, c.start):
+            continue
         best.setdefault(c.text.casefold(), c)
     out = []
     for c in candidates:
         b = best.get(c.text.casefold())
         titled = c.category == "person" and _title_before(text, c.start)
-        if b is not None and b.category != c.category and c.category in _NAMES and not titled:
+        kinded = c.category == "organisation" and _kind_before(text, c.start)
+        if b is not None and b.category != c.category and c.category in _NAMES and not titled and not kinded:
             c = Candidate(c.start, c.end, b.category, c.text, c.source)
         out.append(c)
     return out
@@ -554,9 +568,10 @@ def _ages_after_names(text: str, region: Region, found: list[Candidate]) -> list
         out.append(c)
         if c.category != "person" or (m := AGE_AFTER_NAME.match(text, c.end)) is None:
             continue
-        if not region.contains(*m.span("age")) or (i + 1 < len(found) and found[i + 1].start < m.end("age")):
+        group = "age" if m.group("age") else "spoken"
+        if not region.contains(*m.span(group)) or (i + 1 < len(found) and found[i + 1].start < m.end(group)):
             continue
-        out.append(Candidate(*m.span("age"), "age", m.group("age"), "pattern"))
+        out.append(Candidate(*m.span(group), "age", m.group(group), "pattern"))
     return out
 
 

@@ -106,8 +106,15 @@ AGE_BEFORE = [
 AGE_LIST_NEXT = re.compile(
     rf",?\s+(?:of\s+)?(?P<age>{NUMBER}(?:\s+jaar)?)\b(?=\s*(?:[.,;:!?)]|$|\s(?:en|maar|ze|zij|hij|die)\b))", re.I
 )
-# An age said after a name, between commas: "Sayed, negentien, hij is", "Mo, zeventien."
-AGE_AFTER_NAME = re.compile(rf"(?:[ \t]+(?:voluit|dus|toen|nu))?,[ \t]+(?P<age>{NUMBER}(?:[ \t]+jaar)?)(?=[ \t]*[,.;)])", re.I)
+# An age said after a name, between commas: "Sayed, negentien, hij is", "Mo, zeventien.";
+# or, as speech without punctuation says it, after "die is" or "van": "ilayda die is
+# vijftien dan emir van elf" (not before a unit: "van elf uur", "die is tien euro").
+AGE_AFTER_NAME = re.compile(
+    rf"(?:(?:[ \t]+(?:voluit|dus|toen|nu))?,[ \t]+(?P<age>{NUMBER}(?:[ \t]+jaar)?)(?=[ \t]*[,.;)])"
+    rf"|[ \t]+(?:die[ \t]+is|van)[ \t]+(?P<spoken>{NUMBER}(?:[ \t]+jaar)?)\b"
+    r"(?![ \t]+(?:uur|euro|procent|minuten|keer|kilo|dagen|weken|maanden|tot|of)\b))",
+    re.I,
+)
 
 # A hospital or school named by its acronym and name ("AZ Groeninge", "ZNA Middelheim",
 # "ROC Mondriaan", "UZ Gent") or by an acronym of its own ("UZA", "UMCG"): it points to
@@ -168,6 +175,9 @@ ID_PATTERNS = [
     re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b(?<=\d)"),
     # long numbers (client, V-number, file numbers): 7-12 digits not starting with 0
     re.compile(r"(?<![\w.,-])[1-9]\d{6,11}(?![\w-]|[.,]\d)"),
+    # case and file numbers of letters, a year and a serial: LP-2023-0581, JR 2023/0417, VT-2022-118734
+    # (not a season: "EK 2024-2025")
+    re.compile(r"(?<![\w/-])[A-Z]{1,4}[- ]?(?:19|20)\d{2}[-/](?!(?:19|20)\d{2}(?!\d))\d{3,7}(?![\w/-])"),
 ]
 
 POSTCODE_PATTERNS = [

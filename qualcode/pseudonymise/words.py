@@ -234,6 +234,14 @@ INTERFIXES = frozenset(
     "van de der den het ter ten te op in 't la le du da di del della von vd v/d el al bin ibn ben bint".split()
 )
 
+# Relatives and neighbours whose name follows ("haar dochter zuzia", "mijn buurvrouw ayaan").
+RELATIVES = frozenset(
+    """dochter dochtertje zoon zoontje broer broertje zus zusje kleinzoon kleindochter kleinkind neef nicht
+    buurvrouw buurman vriendin vriend schoonmoeder schoonvader schoonzus zwager man vrouw
+    begeleider begeleidster coördinator vrijwilliger vrijwilligster wijkagent mentor voogd docent leerkracht
+    verpleegkundige huisarts directeur directrice kleine oudste jongste middelste""".split()
+)
+
 # Titles and forms of address kept in front of a pseudonym ("meneer [persoon 3]").
 TITLES = frozenset(
     "meneer mevrouw mw mw. dhr dhr. mr mr. dr dr. juf juffrouw meester dokter zuster broeder collega "
