@@ -220,3 +220,60 @@ def test_cli_a_command_before_any_detection_leaves_no_key_file_behind(root):
     assert not [p.name for p in root.iterdir() if p.name.startswith(KEY_NAME)]
     assert run(root, "pseudonymise", "never", "Mooi").exit_code == 0  # a decision: the key is kept
     assert (root / KEY_NAME).exists()
+
+
+def test_cli_apply_keeps_a_source_without_texts_values_and_restore_sources_puts_them_back(root):
+    from qualcode.project import Project
+    from qualcode.store import EmptySource
+
+    guid = "aaaaaaaa-0000-4000-8000-000000000009"
+    values = {"respondent": "Hatice Yilmaz", "leeftijd": "42"}
+    project = Project(root)
+    project.store.exchange.keep_empty_source(EmptySource(guid, "opname 3", "2024-05-01T10:00:00+00:00", "anna", values))
+    project.close()
+    run(root, "pseudonymise", "detect")
+    accept_all(root)
+    r = run(root, "pseudonymise", "apply", "--replace-attributes")
+    assert r.exit_code == 0, r.output
+
+    def source_values() -> dict[str, str]:
+        project = Project(root)
+        try:
+            return project.store.exchange.empty_sources()[0].attributes
+        finally:
+            project.close()
+
+    changed = source_values()
+    assert changed["leeftijd"] == "42" and "Hatice" not in changed["respondent"]
+    assert run(root, "pseudonymise", "apply", "--replace-attributes").exit_code == 0  # again: the first values stay kept
+    r = run(root, "pseudonymise", "restore")
+    assert r.exit_code != 0 and "--sources" in r.output  # nothing named: says what it takes
+    r = run(root, "pseudonymise", "restore", "--sources")
+    assert r.exit_code == 0, r.output
+    assert "opname 3: original values restored" in r.output
+    assert source_values() == values
+    r = run(root, "pseudonymise", "restore", "--sources")
+    assert r.exit_code == 0 and "no source without text" in r.output
+
+
+def test_cli_forget_originals_also_removes_a_source_without_texts_values(root):
+    from qualcode.project import Project
+    from qualcode.store import EmptySource
+    from qualcode.store.key import KEY_NAME, KeyStore
+
+    project = Project(root)
+    project.store.exchange.keep_empty_source(
+        EmptySource(
+            "aaaaaaaa-0000-4000-8000-000000000009", "opname 3", "2024-05-01T10:00:00+00:00", "anna", {"r": "Hatice Yilmaz"}
+        )
+    )
+    project.close()
+    run(root, "pseudonymise", "detect")
+    accept_all(root)
+    assert run(root, "pseudonymise", "apply", "--replace-attributes").exit_code == 0
+    assert run(root, "pseudonymise", "forget-originals", "--yes").exit_code == 0
+    key = KeyStore(root / KEY_NAME)
+    try:
+        assert key.source_originals() == {}
+    finally:
+        key.close()

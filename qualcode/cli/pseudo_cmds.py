@@ -388,30 +388,43 @@ def apply_cmd(
 
 
 @pseudonymise.command("restore")
-@click.argument("transcripts", nargs=-1, required=True)
+@click.argument("transcripts", nargs=-1)
+@click.option(
+    "--sources",
+    is_flag=True,
+    help="Also put back the values of the sources without text (from a .qdpx) that `apply --replace-attributes` changed.",
+)
 @pass_state
-def restore_cmd(state: State, transcripts: tuple[str, ...]) -> None:
+def restore_cmd(state: State, transcripts: tuple[str, ...], sources: bool) -> None:
     """Put a transcript's original text back (it was kept aside by `apply`)."""
-    from ..pseudonymise.apply import restore
+    from ..pseudonymise.apply import restore, restore_sources
 
+    if not transcripts and not sources:
+        raise click.UsageError("name the transcripts to restore (or pass --sources)")
     with _Key(state) as k:
         names = k.store.transcripts.names()
-        for tid in resolve_transcripts(k.store, transcripts):  # each once: a second restore found nothing kept
+        for tid in resolve_transcripts(k.store, transcripts) if transcripts else []:  # each once
             restore(k.store, k.key, tid)
             echo(f"{names[tid]}: original text restored")
+        if sources:
+            restored = restore_sources(k.store, k.key)
+            for name in restored:
+                echo(f"{one_line(name)}: original values restored (source without text)")
+            if not restored:
+                note("no source without text has values kept aside by `apply`")
 
 
 @pseudonymise.command("forget-originals")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_state
 def forget_cmd(state: State, yes: bool) -> None:
-    """Remove the original texts kept aside by `apply` (the key itself stays)."""
+    """Remove the original texts (and sources' values) kept aside by `apply` (the key itself stays)."""
     from ..pseudonymise.apply import forget_originals
 
     if not yes:
         confirm("Remove the original texts for good? The pseudonymised ones stay.", what="removing the original texts")
     with _Key(state) as k:
-        echo(f"{forget_originals(k.key)} original text(s) removed")
+        echo(f"{forget_originals(k.key)} original(s) removed (texts, and values of sources without text)")
 
 
 @pseudonymise.command("report")

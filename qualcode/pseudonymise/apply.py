@@ -685,13 +685,12 @@ def apply(
         result.codings_moved += sum(1 for (_, a, b, *_), (_, s, e) in zip(p.spans, p.moved, strict=True) if (s, e) != (a, b))
         result.suggestions_moved += len(p.suggestions)
 
+    plans: list[_Plan] = []
     if keep_originals:
         # Every transcript is checked before anything is written.
         plans = [plan(tid) for tid in wanted]
         for p in plans:
             write(p)
-        if plans:
-            store.erase_freed_pages()  # the replaced originals must not linger in free pages
     else:
         # A coder who is personal data (the interviewer coded) is renamed in the copy.
         result.coders = coder_pseudonyms(store.coders.names(), attributes.values(), entities)
@@ -708,6 +707,7 @@ def apply(
                 write(p)
             if result.coders:
                 store.coders.rename(result.coders)
+    sources_changed = False
     if replace_attributes and transcript_ids is None:
         # The variable values of sources without text an import kept (an export writes them).
         for source in store.exchange.empty_sources():
@@ -722,7 +722,12 @@ def apply(
                 export=not keep_originals,
             )
             if changed:
+                if keep_originals:  # first into the key: a stop between the two writes loses nothing
+                    key.save_source_original(source.guid, source.name, source.attributes)
+                    sources_changed = True
                 store.exchange.set_empty_source_attributes(source.guid, source.attributes | changed)
+    if keep_originals and (plans or sources_changed):
+        store.erase_freed_pages()  # the replaced originals must not linger in free pages
     return result
 
 
@@ -850,6 +855,20 @@ def restore(store: Store, key: KeyStore, tid: int) -> None:
         if original.transcript_memo is not None:
             store.transcripts.set_memo(tid, original.transcript_memo)
     key.drop_original(tid)
+
+
+def restore_sources(store: Store, key: KeyStore) -> list[str]:
+    """Put back the variable values of the sources without text that ``apply --replace-attributes``
+    changed (kept in the key); returns their names. A source no longer in the project keeps its
+    values in the key."""
+    present = {source.guid for source in store.exchange.empty_sources()}
+    restored = []
+    for guid, (name, attributes) in key.source_originals().items():
+        if guid in present:
+            store.exchange.set_empty_source_attributes(guid, attributes)
+            key.drop_source_original(guid)
+            restored.append(name)
+    return restored
 
 
 def _inverse(mapper: OffsetMapper) -> OffsetMapper:

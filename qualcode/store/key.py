@@ -92,6 +92,19 @@ KEY_MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE originals ADD COLUMN transcript_memo TEXT;
         """,
     ),
+    (
+        "0003_source_originals",
+        """
+        -- The variable values of a source without text (kept by a .qdpx import) as they were
+        -- before ``apply --replace-attributes`` replaced names in them: the first values seen.
+        CREATE TABLE source_originals (
+            guid       TEXT PRIMARY KEY,
+            name       TEXT NOT NULL,
+            attributes TEXT NOT NULL,
+            applied_at TEXT NOT NULL
+        );
+        """,
+    ),
 ]
 
 _CANDIDATE_COLUMNS = (
@@ -451,10 +464,30 @@ class KeyStore:
         with self._db.transaction() as c:
             c.execute("DELETE FROM originals WHERE transcript_id = ?", (transcript_id,))
 
+    def save_source_original(self, guid: str, name: str, attributes: dict[str, str]) -> None:
+        """Keep a source without text's values before ``apply`` replaces names in them; values
+        kept before stay (they are the originals: a second apply saw pseudonyms)."""
+        with self._db.transaction() as c:
+            c.execute(
+                "INSERT OR IGNORE INTO source_originals (guid, name, attributes, applied_at) VALUES (?, ?, ?, ?)",
+                (guid, name, json.dumps(attributes, ensure_ascii=False), now()),
+            )
+
+    def source_originals(self) -> dict[str, tuple[str, dict[str, str]]]:
+        """GUID -> (name, values before ``apply``) of the sources without text it changed."""
+        rows = self._db.execute("SELECT guid, name, attributes FROM source_originals ORDER BY name, guid")
+        return {guid: (name, json.loads(values)) for guid, name, values in rows}
+
+    def drop_source_original(self, guid: str) -> None:
+        with self._db.transaction() as c:
+            c.execute("DELETE FROM source_originals WHERE guid = ?", (guid,))
+
     def forget_originals(self) -> int:
-        """Remove the original texts kept aside (the key stays); returns how many."""
+        """Remove the original texts (and sources' values) kept aside (the key stays); returns how
+        many transcripts' and sources' originals were removed."""
         with self._db.transaction() as c:
             n = c.execute("DELETE FROM originals").rowcount
+            n += c.execute("DELETE FROM source_originals").rowcount
         self._db.conn.execute("VACUUM")  # so the removed texts do not linger in free pages
         return n
 
