@@ -46,3 +46,41 @@ def test_a_split_character_matched_elsewhere_is_still_refused(pattern):
 
     problem = regex_problem(pattern)
     assert problem is not None and "on a long text" in problem
+
+
+# --- 2. rewriting interviewer_speakers keeps the comments on its items -----------------------
+
+BLOCK_SETTINGS = (
+    "# settings\n"
+    "interviewer_speakers:   # who asks the questions\n"
+    '  - "i"      # the interviewer\n'
+    "  # a note between the items\n"
+    "  - interviewer  # the full word\n"
+    "codebook: codebooks/codebook.yaml  # the book\n"
+)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_adding_an_interviewer_keeps_the_comments_on_the_list_items(runner, small_project, newline):
+    from qualcode.cli import main
+    from qualcode.project import load_config
+
+    config = small_project.root / "qualcode.yaml"
+    config.write_bytes(BLOCK_SETTINGS.replace("\n", newline).encode("utf-8"))
+    small_project.close()
+    result = runner.invoke(main, ["--project", str(small_project.root), "--coder", "tester", "speakers", "--interviewer", "R"])
+    assert result.exit_code == 0, result.output
+    written = config.read_bytes().decode("utf-8")
+    assert written == BLOCK_SETTINGS.replace("codebook:", '  - "R"\ncodebook:').replace("\n", newline)
+    assert load_config(small_project.root).interviewer_speakers == ["i", "interviewer", "R"]
+
+
+def test_a_list_item_dropped_goes_with_its_own_comment_only(tmp_path):
+    from qualcode.project import load_config, set_config_value
+
+    (tmp_path / "qualcode.yaml").write_text(BLOCK_SETTINGS, encoding="utf-8")
+    set_config_value(tmp_path, "interviewer_speakers", ["interviewer", "vraag"])
+    assert (tmp_path / "qualcode.yaml").read_text(encoding="utf-8") == BLOCK_SETTINGS.replace(
+        '  - "i"      # the interviewer\n', ""
+    ).replace("codebook:", '  - "vraag"\ncodebook:')
+    assert load_config(tmp_path).interviewer_speakers == ["interviewer", "vraag"]
