@@ -84,3 +84,87 @@ def test_a_list_item_dropped_goes_with_its_own_comment_only(tmp_path):
         '  - "i"      # the interviewer\n', ""
     ).replace("codebook:", '  - "vraag"\ncodebook:')
     assert load_config(tmp_path).interviewer_speakers == ["interviewer", "vraag"]
+
+
+# --- 3. a command run in-process closes the connections it opened ---------------------------
+
+
+def _open_connections() -> list:
+    import gc
+    import sqlite3
+
+    out = []
+    for candidate in gc.get_objects():
+        if isinstance(candidate, sqlite3.Connection):
+            try:
+                candidate.total_changes  # noqa: B018 - raises on a closed connection
+            except sqlite3.ProgrammingError:
+                continue
+            out.append(candidate)
+    return out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["transcripts"],
+        ["codings", "--format", "csv"],
+        ["code", "gesprek", "nietbestaand", "--turn", "1"],  # refused after the store was opened
+        ["speakers", "--interviewer", "R"],
+    ],
+)
+def test_a_command_closes_its_database_when_it_ends(runner, small_project, args):
+    """Run in-process (as tests and tools run it), a command's store was left open for the
+    garbage collector (a ResourceWarning, and a -wal file held open) however it ended."""
+    import gc
+
+    from qualcode.cli import main
+
+    root = small_project.root
+    small_project.close()
+    gc.collect()
+    gc.disable()  # what the command leaves open stays visible until counted
+    try:
+        before = {id(c) for c in _open_connections()}
+        runner.invoke(main, ["--project", str(root), "--coder", "tester", *args])
+        left = [c for c in _open_connections() if id(c) not in before]
+    finally:
+        gc.enable()
+    assert left == []
+
+
+def test_init_closes_the_store_it_created(runner, tmp_path):
+    import gc
+
+    from qualcode.cli import main
+
+    gc.collect()
+    gc.disable()
+    try:
+        before = {id(c) for c in _open_connections()}
+        result = runner.invoke(main, ["init", "--sample", str(tmp_path / "nieuw")])
+        left = [c for c in _open_connections() if id(c) not in before]
+    finally:
+        gc.enable()
+    assert result.exit_code == 0, result.output
+    assert left == []
+
+
+def test_a_database_refused_on_opening_is_closed(tmp_path):
+    import gc
+
+    from qualcode.errors import QualcodeError
+    from qualcode.store.db import Database
+
+    path = tmp_path / "qualcode.db"
+    path.write_bytes(b"not a database at all\n" * 100)
+    gc.collect()
+    gc.disable()
+    try:
+        before = {id(c) for c in _open_connections()}
+        with pytest.raises(QualcodeError):
+            Database(path)
+        left = [c for c in _open_connections() if id(c) not in before]
+    finally:
+        gc.enable()
+    assert left == []
