@@ -168,3 +168,24 @@ def test_a_database_refused_on_opening_is_closed(tmp_path):
     finally:
         gc.enable()
     assert left == []
+
+
+# --- sweep: code ids YAML reads as true/false ---------------------------------------------------
+
+
+def test_a_code_id_yaml_reads_as_true_false_says_what_was_written_and_to_quote_it(runner, small_project):
+    from qualcode.cli import main
+
+    book = small_project.root / "codebooks" / "extra.yaml"
+    book.write_text(
+        "title: x\ncodes:\n  - id: yes\n    name: Ja\n  - id: no\n    name: Nee\n    key: j\n"
+        "    children:\n      - id: sub\n        name: Sub\n        key: j\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(main, ["--project", str(small_project.root), "codebook", "check", str(book)])
+    assert result.exit_code == 1, result.output
+    assert "extra.yaml:3:9: 'id' must be text, not true/false ('yes' reads as true/false) (hint: write it in quotes: 'yes')" in (
+        result.stdout + result.stderr
+    )
+    assert "duplicate shortcut key 'j': also used by 'no' (line 7)" in result.stdout + result.stderr  # was: by '?'
+    assert "Traceback" not in result.output
