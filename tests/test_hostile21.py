@@ -189,3 +189,46 @@ def test_a_code_id_yaml_reads_as_true_false_says_what_was_written_and_to_quote_i
     )
     assert "duplicate shortcut key 'j': also used by 'no' (line 7)" in result.stdout + result.stderr  # was: by '?'
     assert "Traceback" not in result.output
+
+
+# --- sweep: a .docx without the parts every Word file has ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("parts", "said"),
+    [
+        (
+            {"[Content_Types].xml": "<Types/>", "word/document.xml": "<x/>"},
+            "the part '_rels/.rels' every Word file has is missing",
+        ),
+        ({"_rels/.rels": "<Relationships/>"}, "the part '[Content_Types].xml' every Word file has is missing"),
+        (
+            {"[Content_Types].xml": "<Types/>", "_rels/.rels": "<Relationships/>", "word/document.xml": "<x/>"},
+            "its parts are not laid out as a Word document's",
+        ),
+    ],
+)
+def test_a_docx_without_its_parts_is_refused_in_words_not_internals(runner, small_project, tmp_path, parts, said):
+    import zipfile
+
+    from qualcode.cli import main
+
+    path = tmp_path / "kapot.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    before = small_project.store.transcripts.names()
+    small_project.close()
+    result = runner.invoke(main, ["--project", str(small_project.root), "import", str(path)])
+    assert result.exit_code == 1, result.output
+    assert f"kapot.docx: cannot read this Word (.docx) file: {said}" in result.stderr
+    assert (
+        "attribute" not in result.stderr and "Traceback" not in result.output
+    )  # was: 'lxml.etree._Element' object has no attribute 'overrides'
+    from qualcode.project import Project
+
+    again = Project.open(small_project.root)
+    try:
+        assert again.store.transcripts.names() == before
+    finally:
+        again.close()
