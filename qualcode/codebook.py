@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 from .display import shorten
-from .errors import CODEBOOK_INVALID, CODEBOOK_TOO_DEEP, CODEBOOK_UNREADABLE, Problem, error
+from .errors import CODEBOOK_INVALID, CODEBOOK_NOT_UTF8, CODEBOOK_TOO_DEEP, CODEBOOK_UNREADABLE, Problem, error
 from .ingest.decode import NotUtf8, read_settings
 from .yamlsafe import COMPOSER, UnsupportedScalar, alias_problems, anchor_of, scalar_text, syntax_problem
 
@@ -698,7 +698,7 @@ def read_codebook_text(path: Path) -> str:
     except OSError as exc:
         raise error(CODEBOOK_UNREADABLE, path=path, reason=exc.strerror or exc) from None
     except NotUtf8 as exc:
-        raise error(CODEBOOK_UNREADABLE, path=path, reason=str(exc)) from None
+        raise error(CODEBOOK_NOT_UTF8, path=path, reason=str(exc)) from None  # the path is right: the hint is the encoding
 
 
 def check_codebook(path: Path) -> list[Problem]:

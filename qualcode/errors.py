@@ -167,6 +167,11 @@ CODEBOOK_UNREADABLE = Msg(
     "cannot read codebook {path}: {reason}",
     "give the path of the codebook's YAML file (the project's is `codebook:` in qualcode.yaml, or the one in codebooks/)",
 )
+CODEBOOK_NOT_UTF8 = Msg(
+    "QC447",
+    "cannot read codebook {path}: {reason}",
+    "open it in a text editor and save it with the encoding UTF-8, then run the command again",
+)
 UNKNOWN_CODE = Msg("QC102", "unknown code '{code}'", "list the codes with `qualcode codebook show`{suggestion}")
 UNKNOWN_CODES_SUMMARY = "{count} code(s) named in {path} are not in the codebook ({codes}): if these codings were made with another codebook, make it the project's first (`qualcode codebook use FILE`)"
 # Warnings when a project is opened: a codebook change whose process was killed after the store

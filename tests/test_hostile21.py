@@ -232,3 +232,22 @@ def test_a_docx_without_its_parts_is_refused_in_words_not_internals(runner, smal
         assert again.store.transcripts.names() == before
     finally:
         again.close()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "title: café\ncodes:\n  - id: a\n    name: Één\n".encode("cp1252"),
+        b"title: x\ncodes:\n  - id: a\n    name: Een\n" + "  - id: b\n    name: café\n".encode("cp1252"),  # mixed
+    ],
+)
+def test_a_codebook_not_in_utf8_is_told_to_be_saved_as_utf8_not_to_check_its_path(runner, small_project, tmp_path, data):
+    from qualcode.cli import main
+
+    path = tmp_path / "boek.yaml"
+    path.write_bytes(data)
+    result = runner.invoke(main, ["--project", str(small_project.root), "codebook", "check", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "boek.yaml: line " in result.stderr and "not valid UTF-8" in result.stderr
+    assert "hint: open it in a text editor and save it with the encoding UTF-8" in result.stderr
+    assert "give the path" not in result.stderr and "Traceback" not in result.output
