@@ -251,3 +251,33 @@ def test_a_codebook_not_in_utf8_is_told_to_be_saved_as_utf8_not_to_check_its_pat
     assert "boek.yaml: line " in result.stderr and "not valid UTF-8" in result.stderr
     assert "hint: open it in a text editor and save it with the encoding UTF-8" in result.stderr
     assert "give the path" not in result.stderr and "Traceback" not in result.output
+
+
+# --- sweep: a full disk is said as such, with what to do ------------------------------------------
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/dev/full"), reason="needs /dev/full")
+def test_an_export_to_a_full_disk_says_the_disk_is_full(runner, small_project):
+    from qualcode.cli import main
+
+    root = small_project.root
+    small_project.close()
+    result = runner.invoke(main, ["--project", str(root), "export", "segments", "--out", "/dev/full"])
+    assert result.exit_code == 1, result.output
+    assert "error: cannot write /dev/full: the disk is full" in result.stderr
+    assert "hint: free some space on that disk" in result.stderr  # was: check that the folder exists
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("number", [28, 122, 27])  # ENOSPC, EDQUOT, EFBIG (Linux)
+def test_every_write_error_of_a_full_disk_is_disk_full(number, tmp_path):
+    import errno
+
+    from qualcode.errors import OUTPUT_UNWRITABLE, QDPX_WRITE_FAILED, write_error
+
+    assert number in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+    for msg in (OUTPUT_UNWRITABLE, QDPX_WRITE_FAILED):
+        made = write_error(msg, tmp_path / "uit.csv", OSError(number, "No space left on device"))
+        assert made.code == "QC448" and "the disk is full" in made.message
+    other = write_error(OUTPUT_UNWRITABLE, tmp_path / "uit.csv", OSError(errno.EACCES, "Permission denied"))
+    assert other.code == "QC504" and other.message.endswith("Permission denied")
