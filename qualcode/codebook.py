@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 from .display import shorten
-from .errors import CODEBOOK_INVALID, CODEBOOK_TOO_DEEP, CODEBOOK_UNREADABLE, Problem, error
+from .errors import CODEBOOK_INVALID, CODEBOOK_NOT_UTF8, CODEBOOK_TOO_DEEP, CODEBOOK_UNREADABLE, Problem, error
 from .ingest.decode import NotUtf8, read_settings
 from .yamlsafe import COMPOSER, UnsupportedScalar, alias_problems, anchor_of, scalar_text, syntax_problem
 
@@ -345,6 +345,13 @@ class _Checker:
             value = self.scalar(node)
             if value is None or isinstance(value, str):
                 return value.strip() if value is not None else None
+        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":bool") and not node.style:
+            # yes/no/on/off/true/false: YAML reads them as true/false
+            written = shorten(node.value)
+            self.problem(
+                node, f"{what} must be text, not true/false ('{written}' reads as true/false)", f"write it in quotes: '{written}'"
+            )
+            return None
         self.problem(node, f"{what} must be text, not {_kind(node)}")
         return None
 
@@ -581,7 +588,8 @@ def _code(
                     "give each code its own key, or none",
                 )
             else:
-                seen_keys[key] = (code_id or "?", key_node.start_mark.line + 1)
+                written = fields["id"][1].value if "id" in fields and isinstance(fields["id"][1], yaml.ScalarNode) else "?"
+                seen_keys[key] = (code_id or shorten(written), key_node.start_mark.line + 1)  # an id refused: as written
 
     codable = True
     if "codable" in fields:
@@ -690,7 +698,7 @@ def read_codebook_text(path: Path) -> str:
     except OSError as exc:
         raise error(CODEBOOK_UNREADABLE, path=path, reason=exc.strerror or exc) from None
     except NotUtf8 as exc:
-        raise error(CODEBOOK_UNREADABLE, path=path, reason=str(exc)) from None
+        raise error(CODEBOOK_NOT_UTF8, path=path, reason=str(exc)) from None  # the path is right: the hint is the encoding
 
 
 def check_codebook(path: Path) -> list[Problem]:

@@ -85,6 +85,17 @@ def error(msg: Msg, problems: Sequence[Problem | str] | None = None, **values: o
     return QualcodeError(msg.text.format(**values), hint, code=msg.code, problems=problems)
 
 
+def write_error(msg: Msg, path: object, exc: OSError) -> QualcodeError:
+    """``msg`` for an OS error while writing ``path``; a full disk (or quota) as :data:`DISK_FULL`,
+    whose hint is to free space, not to check the folder."""
+    import errno
+
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return error(DISK_FULL, path=path, reason=reason)
+    return error(msg, path=path, reason=reason)
+
+
 @dataclass(slots=True)
 class Report:
     """Warnings and notes collected by a core operation, for the caller to show."""
@@ -179,6 +190,11 @@ CODEBOOK_UNREADABLE = Msg(
     "QC101",
     "cannot read codebook {path}: {reason}",
     "give the path of the codebook's YAML file (the project's is `codebook:` in qualcode.yaml, or the one in codebooks/)",
+)
+CODEBOOK_NOT_UTF8 = Msg(
+    "QC447",
+    "cannot read codebook {path}: {reason}",
+    "open it in a text editor and save it with the encoding UTF-8, then run the command again",
 )
 UNKNOWN_CODE = Msg("QC102", "unknown code '{code}'", "list the codes with `qualcode codebook show`{suggestion}")
 UNKNOWN_CODES_SUMMARY = "{count} code(s) named in {path} are not in the codebook ({codes}): if these codings were made with another codebook, make it the project's first (`qualcode codebook use FILE`)"
@@ -641,6 +657,11 @@ UNKNOWN_GROUPING = Msg(
     "QC503", "cannot group by '{by}'", "group by transcript, speaker, role or a case attribute ({known}){suggestion}"
 )
 OUTPUT_UNWRITABLE = Msg("QC504", "cannot write {path}: {reason}", "check that the folder exists and that you may write in it")
+DISK_FULL = Msg(
+    "QC448",
+    "cannot write {path}: the disk is full ({reason})",
+    "free some space on that disk, or write the file to another disk, then run the command again (nothing was written)",
+)
 
 # --- undo and the coding screen -------------------------------------------------
 UNDO_CONFLICT = Msg(

@@ -301,7 +301,10 @@ def set_config_value(root: Path, key: str, value: object) -> None:
         raise refused("it is not written as one 'key: value' per line")
     pairs = [(k, v) for k, v in (root_node.value if root_node else []) if isinstance(k, yaml.ScalarNode) and k.value == key]
     example = re.search(rf"^#[ \t]*{re.escape(key)}[ \t]*:[^\r\n]*", text, re.MULTILINE)
-    if pairs:
+    kept_block = _block_list_edit(text, pairs[0], value) if pairs else None
+    if kept_block is not None:
+        edited = kept_block
+    elif pairs:
         key_node, value_node = pairs[0]
         # (an alias's node is its anchor's, earlier in the file: then the key's line is replaced)
         start, stop = key_node.start_mark.index, _line_end(text, max(key_node.end_mark.index, _content_end(text, value_node)))
@@ -324,6 +327,47 @@ def set_config_value(root: Path, key: str, value: object) -> None:
         write_bytes(path, data[:skip] + edited.encode(codec))
     except OSError as exc:
         raise refused(exc.strerror or str(exc)) from None
+
+
+_YAML_LINES = re.compile("[^\r\n\x85\u2028\u2029]*(?:\r\n|[\r\n\x85\u2028\u2029]|$)")
+
+
+def _block_list_edit(text: str, pair: tuple[yaml.Node, yaml.Node], value: object) -> str | None:
+    """``text`` with a list written one item per line (``- "i"  # de interviewer``) changed to
+    ``value`` in place: the items ``value`` keeps stay as written (their comments too), the
+    others' lines go, new items are added below the last one, every other line (comments
+    between items) stays. None when the list is not written like that, or when ``value``
+    does not keep the items in their order (then the whole value is rewritten)."""
+    key_node, node = pair
+    if not isinstance(value, list) or not isinstance(node, yaml.SequenceNode) or node.flow_style or not node.value:
+        return None
+    if node.start_mark.index < key_node.end_mark.index:  # an alias: the list is written elsewhere
+        return None
+    items = node.value
+    if not all(isinstance(item, yaml.ScalarNode) for item in items):
+        return None
+    rows = [item.start_mark.line for item in items]
+    if len(set(rows)) != len(rows) or any(item.end_mark.line != item.start_mark.line for item in items):
+        return None  # an item over several lines, or two on one
+    lines = [line for line in _YAML_LINES.findall(text) if line]  # the lines YAML counts (not str.splitlines')
+    first = lines[rows[0]]
+    dash = first[: len(first) - len(first.lstrip(" "))]
+    if not first.lstrip(" ").startswith("-"):
+        return None
+    newline = "\r\n" if first.endswith("\r\n") else first[-1:] if first.endswith(("\r", "\x85", "\u2028", "\u2029")) else "\n"
+    position, kept = 0, set()
+    for i, item in enumerate(items):
+        if position < len(value) and isinstance(value[position], str) and item.value == value[position]:
+            kept.add(i)
+            position += 1
+    added = [f"{dash}- {_yaml_json(v)}{newline}" for v in value[position:]]
+    last = rows[-1]
+    if added and lines[last] == lines[last].rstrip("\r\n\x85\u2028\u2029"):  # the file's last line, without a line end
+        lines[last] += newline
+        added[-1] = added[-1][: -len(newline)]
+    dropped = {rows[i] for i in range(len(items)) if i not in kept}
+    out = [line for n, line in enumerate(lines[: last + 1]) if n not in dropped] + added + lines[last + 1 :]
+    return "".join(out)
 
 
 def _problem(exc: QualcodeError, path: Path) -> str:

@@ -10,6 +10,10 @@ words a researcher can act on, before any text meets them:
 * a repeated choice whose alternatives can start alike (``(a|ab)*``, ``(i|in)+``);
 * two repeats in a row that match the same characters (``\\s*\\s*``, ``.*\\d+``).
 
+A repeat whose every round starts or ends with one character nothing else in it matches
+(``(?:\\d+,)*``, ``(?:,\\d+)*``) splits a text one way only and is accepted, as is such a
+repeat followed by one that never matches that character (``(?:\\d+,)*\\d+``).
+
 What is left backtracks at most polynomially; the texts it meets are short (speaker
 labels, one word of a sentence). A possessive repeat (``a++``) or an atomic group
 (``(?>...)``) never backtracks into itself and is accepted.
@@ -54,18 +58,25 @@ def regex_problem(pattern: str, flags: int = 0) -> str | None:
         return f"is not a valid regular expression ({exc})"
     except (RecursionError, OverflowError, ValueError) as exc:  # nesting thousands deep, {99999999999}
         return f"is not a valid regular expression ({str(exc)[:80]})"
+    probes = _PROBES + sorted(_pattern_chars(parsed) - set(_PROBES))
     try:
-        return _sequence_problem(list(parsed))
+        return _sequence_problem(list(parsed), probes)
     except RecursionError:
         return "nests too deeply to be checked: write it with fewer brackets inside brackets"
 
 
-def _sequence_problem(items: list) -> str | None:
+def _sequence_problem(items: list, probes: list[str]) -> str | None:
     for i, (op, av) in enumerate(items):
-        problem = _item_problem(op, av)
+        problem = _item_problem(op, av, probes)
         if problem:
             return problem
-        if i and _unbounded(items[i - 1]) and _unbounded((op, av)) and _overlap(_firsts(items[i - 1]), _firsts((op, av))):
+        if (
+            i
+            and _unbounded(items[i - 1])
+            and _unbounded((op, av))
+            and _overlap(_firsts(items[i - 1]), _firsts((op, av)))
+            and not _ends_apart(list(items[i - 1][1][2]), (op, av), probes)
+        ):
             return (
                 "has two repeats in a row that match the same characters (as in '\\s*\\s*' or '.*\\d+'): on a long text"
                 " every split between them is tried; join them into one repeat"
@@ -73,11 +84,11 @@ def _sequence_problem(items: list) -> str | None:
     return None
 
 
-def _item_problem(op: Any, av: Any) -> str | None:
+def _item_problem(op: Any, av: Any, probes: list[str]) -> str | None:
     if op in _REPEATS:
         _, high, body = av
         if high > 1:
-            if _repeats_inside(list(body)):
+            if _repeats_inside(list(body)) and not _delimited(list(body), probes):
                 return (
                     "repeats a part that repeats inside itself (as in '(a+)+' or '(\\w+\\s?)*'): on a long text every"
                     " way of splitting it is tried, which can take hours; repeat it once (e.g. 'a+' for '(a+)+')"
@@ -87,23 +98,103 @@ def _item_problem(op: Any, av: Any) -> str | None:
                     "repeats a choice whose alternatives can start alike (as in '(a|ab)*'): on a long text every"
                     " way of choosing is tried, which can take hours; make the alternatives start differently"
                 )
-        return _sequence_problem(list(body))
+        return _sequence_problem(list(body), probes)
     if op == C.SUBPATTERN:
-        return _sequence_problem(list(av[-1]))
+        return _sequence_problem(list(av[-1]), probes)
     if op == C.ATOMIC_GROUP or op == C.POSSESSIVE_REPEAT:
         body = av if op == C.ATOMIC_GROUP else av[2]
-        return _sequence_problem(list(body))
+        return _sequence_problem(list(body), probes)
     if op == C.BRANCH:
         for alternative in av[1]:
-            problem = _sequence_problem(list(alternative))
+            problem = _sequence_problem(list(alternative), probes)
             if problem:
                 return problem
     if op in (C.ASSERT, C.ASSERT_NOT):
-        return _sequence_problem(list(av[1]))
+        return _sequence_problem(list(av[1]), probes)
     if op == C.GROUPREF_EXISTS:
         _, yes, no = av
-        return _sequence_problem(list(yes)) or (_sequence_problem(list(no)) if no else None)
+        return _sequence_problem(list(yes), probes) or (_sequence_problem(list(no), probes) if no else None)
     return None
+
+
+def _mark(items: list, at: int, probes: list[str]) -> frozenset[str]:
+    """The characters the one-character part at ``items[at]`` (0: first, -1: last, inside
+    plain groups) matches, when nothing else of ``items`` matches them; else empty."""
+    while len(items) == 1 and items[0][0] == C.SUBPATTERN:
+        items = list(items[0][1][-1])
+    if not items:
+        return frozenset()
+    test = _single(*items[at])
+    if test is None:
+        return frozenset()
+    mark = _matching(test, probes)
+    rest = items[1:] if at == 0 else items[:-1]
+    return mark if mark.isdisjoint(_anywhere(rest, probes)) else frozenset()
+
+
+def _delimited(items: list, probes: list[str]) -> bool:
+    """Whether every round of a repeat of ``items`` starts or ends with a character that nothing
+    else in it matches (``\\d+,``): the text then splits into rounds one way only."""
+    return bool(_mark(items, 0, probes) or _mark(items, -1, probes))
+
+
+def _ends_apart(body: list, following: tuple, probes: list[str]) -> bool:
+    """Whether a repeat of ``body`` ends each round with a character that nothing else in it and
+    nothing of ``following`` matches (``(?:\\d+,)*\\d+``): the two then meet at one place only."""
+    mark = _mark(body, -1, probes)
+    return bool(mark) and mark.isdisjoint(_anywhere([following], probes))
+
+
+def _matching(test: Callable[[str], bool], probes: list[str]) -> frozenset[str]:
+    """The probe characters ``test`` accepts in any case (a pattern may ignore case)."""
+    return frozenset(c for c in probes if any(test(v) for v in {c, c.lower(), c.upper()} if len(v) == 1))
+
+
+def _anywhere(items: list, probes: list[str]) -> frozenset[str]:
+    """The probe characters any part of ``items`` can match (all of them for a part not understood)."""
+    out: set[str] = set()
+    for op, av in items:
+        if op in (C.AT, C.ASSERT_NOT):
+            continue
+        if op in _REPEATS or op == C.POSSESSIVE_REPEAT or op == C.SUBPATTERN:
+            out |= _anywhere(list(av[-1]), probes)
+        elif op == C.ATOMIC_GROUP:
+            out |= _anywhere(list(av), probes)
+        elif op == C.ASSERT:
+            out |= _anywhere(list(av[1]), probes)
+        elif op == C.BRANCH:
+            for alternative in av[1]:
+                out |= _anywhere(list(alternative), probes)
+        else:
+            test = _single(op, av)
+            if test is None:
+                return frozenset(probes)
+            out |= _matching(test, probes)
+    return frozenset(out)
+
+
+def _pattern_chars(node: Any) -> set[str]:
+    """Every character a pattern names (literals, ends of ranges) in any case: with them among
+    the probes, two sets of characters the pattern names overlap exactly when a probe shows it."""
+    out: set[str] = set()
+    if isinstance(node, P.SubPattern):
+        node = list(node)
+    if isinstance(node, (list, tuple)):
+        if len(node) == 2 and isinstance(node[0], type(C.LITERAL)):
+            op, av = node
+            if op in (C.LITERAL, C.NOT_LITERAL):
+                codes = [av]
+            elif op in (C.RANGE, C.RANGE_UNI_IGNORE):
+                codes = list(av)
+            else:
+                return _pattern_chars(av)
+            for code in codes:
+                c = chr(code)
+                out |= {v for v in (c, c.lower(), c.upper()) if len(v) == 1}
+            return out
+        for part in node:
+            out |= _pattern_chars(part)
+    return out
 
 
 def _repeats_inside(items: list) -> bool:

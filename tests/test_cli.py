@@ -546,7 +546,7 @@ def test_cli_speakers_interviewer_adds_the_label_keeps_the_patterns_and_applies(
     assert roles["Lotte Jansen"] == ("interviewer", "") and roles["Samira El Amrani"] == ("respondent", "")
     assert roles["I"] == ("interviewer", "")  # the patterns already there still hold
     assert config.read_text(encoding="utf-8") == (
-        '# mijn instellingen\ninterviewer_speakers: ["i", "moderator", "Lotte Jansen"]\nsuggestion_threshold: 0.4\n'
+        "# mijn instellingen\ninterviewer_speakers:\n  - i\n  - 'moderator'\n  - \"Lotte Jansen\"\nsuggestion_threshold: 0.4\n"
     )
     again = run(runner, project, "speakers", "--interviewer", "Lotte Jansen")
     assert again.exit_code == 0 and "from now on" not in again.stderr  # already one: nothing written

@@ -32,18 +32,21 @@ NEW_LINE = b'interviewer_speakers: ["i", "Lotte Jansen"]'
         # a comment (and blank lines) after a list written one item per line belong to what follows (were removed)
         (
             b"interviewer_speakers:\n  - i\n  - v\n# het model\nspacy_model: y\n",
-            NEW_LINE + b"\n# het model\nspacy_model: y\n",
+            b'interviewer_speakers:\n  - i\n  - "Lotte Jansen"\n# het model\nspacy_model: y\n',  # (items kept as written: round 21)
         ),
         (
             b"interviewer_speakers:\n- i\n\n# het model\n\nspacy_model: y\n",
-            NEW_LINE + b"\n\n# het model\n\nspacy_model: y\n",
+            b'interviewer_speakers:\n- i\n- "Lotte Jansen"\n\n# het model\n\nspacy_model: y\n',
         ),
-        (b"interviewer_speakers:\n  - i\n# einde\n", NEW_LINE + b"\n# einde\n"),
+        (b"interviewer_speakers:\n  - i\n# einde\n", b'interviewer_speakers:\n  - i\n  - "Lotte Jansen"\n# einde\n'),
         # a key written in quotes is the key (a second one was added: a file load_config refuses)
         (b'"interviewer_speakers": [i]\nspacy_model: y\n', NEW_LINE + b"\nspacy_model: y\n"),
-        (b"'interviewer_speakers':\n  - i\nspacy_model: y\n", NEW_LINE + b"\nspacy_model: y\n"),
+        (
+            b"'interviewer_speakers':\n  - i\nspacy_model: y\n",
+            b"'interviewer_speakers':\n  - i\n  - \"Lotte Jansen\"\nspacy_model: y\n",
+        ),
         # the last line without its line end keeps it so
-        (b"spacy_model: y\ninterviewer_speakers:\n  - i", b"spacy_model: y\n" + NEW_LINE),
+        (b"spacy_model: y\ninterviewer_speakers:\n  - i", b'spacy_model: y\ninterviewer_speakers:\n  - i\n  - "Lotte Jansen"'),
     ],
 )
 def test_hostile17_set_config_value_changes_the_value_only(tmp_path, before, after):

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from test_refi_support import coded_project
 
 from qualcode.codebook import GUID_NAMESPACE
-from qualcode.errors import QDPX_WRITE_FAILED, QualcodeError
+from qualcode.errors import DISK_FULL, QualcodeError
 from qualcode.refi import project_export
 from qualcode.refi.archive import DeflatingZip
 from qualcode.refi.guids import derived_guid, hex_guid, key_prefix
@@ -84,7 +84,7 @@ def test_export_on_a_full_disk_is_a_clear_error_and_leaves_nothing(tmp_path, mon
     monkeypatch.setattr(zipfile._ZipWriteFile, "write", full)  # what the thread calls for every piece
     with pytest.raises(QualcodeError) as caught:
         export_qdpx(project, target, user="anna")
-    assert caught.value.code == QDPX_WRITE_FAILED.code
+    assert caught.value.code == DISK_FULL.code  # its own hint: free space (round 21)
     assert "No space left on device" in caught.value.message
     assert sorted(p.name for p in tmp_path.iterdir()) == ["studie"]
 

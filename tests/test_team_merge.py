@@ -224,11 +224,9 @@ def _files(root):
 def test_team_merge_leaves_the_other_coders_folder_as_it_was(copies):
     """Merging reads their database through a copy: not one byte of their folder changes (it was
     upgraded to this qualcode's schema and switched to WAL, so their older qualcode refused it)."""
-    import gc
     import sqlite3
 
     anna, bram = copies
-    gc.collect()  # the fixture's CLI runs leave their connections to the collector
     conn = sqlite3.connect(bram / "qualcode.db")  # as a database written by another SQLite setup
     conn.execute("PRAGMA journal_mode = DELETE")
     conn.close()
@@ -248,10 +246,7 @@ def test_team_merge_leaves_the_other_coders_folder_as_it_was(copies):
 def test_team_merge_leaves_no_log_files_beside_their_database(copies):
     """Their database in WAL mode (as qualcode writes it), closed: reading it must not leave the
     empty -wal and -shm files a read-only connection makes."""
-    import gc
-
     anna, bram = copies
-    gc.collect()  # the fixture's CLI runs leave their connections to the collector
     before = _files(bram)
     assert not (bram / "qualcode.db-wal").exists()
     result = CliRunner().invoke(main, ["--project", str(anna), "merge", str(bram)])

@@ -46,6 +46,9 @@ class State:
             if root is None and fallback_to_sample and find_project() is None:
                 root = sample_project_dir()
             self._project = Project.open(root)
+            context = click.get_current_context(silent=True)
+            if context is not None:  # closed when the command ends, however it ends (not left to the collector)
+                context.find_root().call_on_close(self.close)
             self._project.on_lock_wait = note
             # A bare folder of codebooks/ and transcripts/ (like the bundled sample) is
             # imported on first use; a project made with `qualcode init` (it has a
@@ -75,6 +78,12 @@ class State:
                     " their codings are kept (see `qualcode check`)"
                 )
         return self._project
+
+    def close(self) -> None:
+        """Close the project's store (its SQLite connection), if one was opened."""
+        if self._project is not None:
+            self._project.close()
+            self._project = None
 
 
 pass_state = click.make_pass_decorator(State, ensure=True)

@@ -48,7 +48,7 @@ def _write_codebook(book, out: Path | None, force: bool) -> None:
 def _write_codebook_text(text: str, codes: int, out: Path | None, force: bool) -> None:
     """Codebook YAML text on stdout, or written to ``out`` atomically (refused if it exists, unless ``force``)."""
     from ..atomic import write_text
-    from ..errors import OUTPUT_UNWRITABLE
+    from ..errors import OUTPUT_UNWRITABLE, write_error
 
     check_out(out, force)
     if out is None:
@@ -58,7 +58,7 @@ def _write_codebook_text(text: str, codes: int, out: Path | None, force: bool) -
     try:
         write_text(out, text)
     except OSError as exc:
-        raise error(OUTPUT_UNWRITABLE, path=out, reason=exc.strerror or exc) from None
+        raise write_error(OUTPUT_UNWRITABLE, out, exc) from None
     note(f"wrote {out} ({codes} codes)")
 
 

@@ -100,6 +100,7 @@ def init(directory: Path, codebook: Path | None, sample: bool) -> None:
             shutil.copytree(source / "transcripts", directory / "transcripts", dirs_exist_ok=True)
             codebook = next(iter(sorted((source / "codebooks").glob("*.yaml"))), None)
         project = Project.init(directory, codebook=codebook, converted=converted)
+    click.get_current_context().call_on_close(project.close)  # its store, opened to create it or by the sample's import
     for message in report.warnings:
         warn(message)
     echo(f"created project {project.root}" + (f" with the codebook of {codebook.name}" if codebook else ""))

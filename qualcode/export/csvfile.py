@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..atomic import atomic_open
-from ..errors import OUTPUT_UNWRITABLE, error
+from ..errors import OUTPUT_UNWRITABLE, error, write_error
 
 FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")
 HARMLESS = frozenset({"-", "+"})  # a lone sign is no formula: listings use "-" for "none"
@@ -156,4 +156,4 @@ def atomic_output(path: Path) -> Iterator[IO[str]]:
         with atomic_open(path, "w", encoding="utf-8", newline="") as handle:
             yield handle
     except OSError as exc:
-        raise error(OUTPUT_UNWRITABLE, path=path, reason=exc.strerror or exc) from None
+        raise write_error(OUTPUT_UNWRITABLE, path, exc) from None

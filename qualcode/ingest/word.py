@@ -73,6 +73,8 @@ def read_docx(data: bytes, path: Path, encoding: str | None) -> Transcript:
     # "this .docx cannot be read", and the message names the file and the cause.
     except Exception as exc:  # noqa: BLE001
         reason = str(exc).strip().strip('"') or type(exc).__name__
+        if isinstance(exc, (AttributeError, TypeError)):  # python-docx's internals, not the file's words
+            reason = "its parts are not laid out as a Word document's (a damaged '[Content_Types].xml' or '_rels/.rels')"
         raise error(BAD_DOCUMENT, path=shown, kind=_KIND, reason=reason, hint=_broken_hint(data)) from None
 
     text = normalise("\n\n".join(b for b in (block.strip() for block in blocks) if b))
@@ -137,6 +139,11 @@ def _check_sizes(data: bytes, shown: str) -> None:
         if crooked is not None:
             # python-docx then finds no document part ("no relationship of type ...").
             reason = f"its parts are named with backslashes ('{crooked}'), which the .docx format does not allow"
+            raise error(BAD_DOCUMENT, path=shown, kind=_KIND, reason=reason, hint=_broken_hint(data))
+        names = set(archive.namelist())
+        absent = next((part for part in ("[Content_Types].xml", "_rels/.rels") if part not in names), None)
+        if absent is not None:  # python-docx trips over its absence with an error about its own internals
+            reason = f"the part '{absent}' every Word file has is missing"
             raise error(BAD_DOCUMENT, path=shown, kind=_KIND, reason=reason, hint=_broken_hint(data))
         for info in archive.infolist():
             # Word never writes a DOCTYPE; one declares entities, which the XML reader drops

@@ -45,7 +45,7 @@ from pathlib import Path
 
 from ..atomic import atomic_open
 from ..codebook import Code, Codebook, read_codebook_text
-from ..errors import QDPX_EXPORT_SOURCE, QDPX_WRITE_FAILED, QualcodeError, error
+from ..errors import QDPX_EXPORT_SOURCE, QDPX_WRITE_FAILED, QualcodeError, error, write_error
 from ..ingest import decode
 from ..project import Project
 from ..store import CodeRecord, DocumentSet, EmptySource, ExchangeCoding, ExchangeRow, Store, TranscriptRef
@@ -137,7 +137,7 @@ def export_qdpx(
                 entry = CODEBOOK_ENTRY_PREFIX + project.codebook_path.name
                 archive.writestr(entry, read_codebook_text(project.codebook_path).encode("utf-8"))
     except OSError as exc:
-        raise error(QDPX_WRITE_FAILED, path=path, reason=exc.strerror or exc) from None
+        raise write_error(QDPX_WRITE_FAILED, path, exc) from None
 
     result.codes = len(book) + len(orphans)
     result.users = len(plan.users)

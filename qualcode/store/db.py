@@ -123,6 +123,17 @@ def damage_error(exc: BaseException, path: str) -> QualcodeError | None:
 MISSING_PARTS = ("no such table", "no such column", "no such index")
 
 
+def _checked(conn: sqlite3.Connection) -> sqlite3.Connection:
+    """``conn`` once it read the schema (foreign keys on); closed if that fails."""
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute("PRAGMA foreign_keys = ON")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
 class Database:
     """One SQLite connection with the project's settings and one transaction manager."""
 
@@ -147,6 +158,9 @@ class Database:
                 self.conn.execute("PRAGMA synchronous = FULL")
             self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.DatabaseError as exc:
+            opened = getattr(self, "conn", None)
+            if opened is not None:  # connected, then refused: closed here, not left to the collector
+                opened.close()
             if "malformed" in str(exc):  # a SQLite file, damaged (e.g. cut short)
                 raise error(STORE_DAMAGED, path=self.shown, name=Path(self.shown).name, reason=exc) from None
             raise error(STORE_UNREADABLE, path=self.shown, reason=exc) from None
@@ -169,13 +183,11 @@ class Database:
             raise error(STORE_READ_ONLY, path=path, what="folder", action="create the database")
         uri = _read_only_uri(path)
         try:
-            conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT)
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            conn = _checked(sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT))
         except sqlite3.OperationalError:
             # A WAL database in a read-only folder without its -shm file cannot be
             # opened with mode=ro; nobody can write there, so read it as immutable.
-            conn = sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT)
-        conn.execute("PRAGMA foreign_keys = ON")
+            conn = _checked(sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT))
         return conn
 
     def close(self) -> None:

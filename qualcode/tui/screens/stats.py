@@ -703,9 +703,9 @@ def _matrix_from(table: FrequencyTable) -> CodeMatrix:
 
 
 def _unwritable(path: Path, exc: OSError) -> QualcodeError:
-    from ...errors import OUTPUT_UNWRITABLE, error
+    from ...errors import OUTPUT_UNWRITABLE, write_error
 
-    return error(OUTPUT_UNWRITABLE, path=path, reason=exc.strerror or exc)
+    return write_error(OUTPUT_UNWRITABLE, path, exc)
 
 
 def _code_label(code) -> Text:
