@@ -559,10 +559,12 @@ async def test_tui_polish_dialogs_wrap_their_lines_at_80_columns(sample_project)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_transcript(pilot)
         await pilot.press("I", *"rumoerig", "escape")  # the transcript's memo, asking before it discards
+        await pilot.pause()  # the question shown is laid out (wrapped) before it is measured
         dialog = app.screen
         assert isinstance(dialog, MemoModal) and dialog.query_one("#memo-discard").display
         assert labels_cut(dialog) == []
         await pilot.press("escape", "enter")
+        await pilot.pause()
         assert isinstance(app.screen, CodePicker) and labels_cut(app.screen) == []
         await pilot.press("escape", "escape")
         assert app.screen is screen
