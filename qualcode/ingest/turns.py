@@ -156,6 +156,7 @@ def scan_turns(text: str, *, structure: AbstractSet[int] = frozenset(), line_num
     """
     lines = text.split("\n")
     kinds, candidates, counts = _classify(lines, structure)
+    running = _running_lines(lines, kinds, candidates)
     accepted = {i: c for i, c in candidates.items() if _accept(c, counts)}
     once_more: dict[int, LabelCandidate] = {}
     if accepted and len(accepted) < len(candidates):
@@ -194,6 +195,16 @@ def scan_turns(text: str, *, structure: AbstractSet[int] = frozenset(), line_num
             f"{line_ranges(numbers)} {'name' if len(header) > 1 else 'names'} who took part ('{first[:60]}'): "
             "taken as a header, not as turns (a turn there: end it in '.', '?' or '!' and reimport)"
         )
+    if running:
+        left_out = [n for n in builder.pages if n - 1 in running]
+        builder.pages = [n for n in builder.pages if n - 1 not in running]
+        if left_out:
+            numbers = [line_numbers[n - 1] for n in left_out] if line_numbers is not None else left_out
+            first = lines[left_out[0] - 1].strip()
+            scan.warnings.append(
+                f"{line_ranges(numbers)}: '{first[:60]}' is repeated on every page and nobody says it: taken for a "
+                "running header or footer, left out of the turns (if someone says it, put their label before it and reimport)"
+            )
     if builder.pages:
         pages = [line_numbers[n - 1] for n in builder.pages] if line_numbers is not None else builder.pages
         scan.warnings.append(
@@ -323,6 +334,59 @@ def _header_block(lines: list[str], kinds: list[int], accepted: dict[int, LabelC
             break  # the label speaks again and the value is plain: an opening turn
         header.append(i)
     return header
+
+
+# A running header or footer without a page number ("Project X – vertrouwelijk") that a Word or
+# PDF export left on every page: a short line, the same at least _RUNNING_TIMES times, each
+# at least _RUNNING_GAP lines after the one before (a page, not a refrain), that is no label
+# and nobody's words: it ends in no '.', '?' or '!' (a repeated "Ja." or "Oké." is speech) and
+# is not the first line below a label alone on its line or below a time (what they say).
+_RUNNING_TIMES = 3
+_RUNNING_GAP = 8
+_RUNNING_MAX = 100
+_RUNNING_MIN_WORDS = 2
+_SAID_END = frozenset(".?!…:;,")
+
+
+def _running_lines(lines: list[str], kinds: list[int], candidates: dict[int, LabelCandidate]) -> set[int]:
+    """The 0-based numbers of running header or footer lines without a page number (see
+    above); their kind is made a page line's."""
+    repeated = {
+        line
+        for line, n in Counter(lines).items()
+        if n >= _RUNNING_TIMES
+        and len(line) <= _RUNNING_MAX
+        and line.rstrip()[-1:] not in _SAID_END
+        and len(line.split()) >= _RUNNING_MIN_WORDS
+    }
+    if not repeated:
+        return set()
+    found: set[int] = set()
+    where: dict[str, list[int]] = {}
+    for i, line in enumerate(lines):
+        if line in repeated and kinds[i] == _TEXT and i not in candidates:
+            where.setdefault(line, []).append(i)
+    for places in where.values():
+        if len(places) < _RUNNING_TIMES or any(b - a < _RUNNING_GAP for a, b in pairwise(places)):
+            continue
+        if any(_below_a_lone_label(lines, kinds, candidates, i) for i in places):
+            continue
+        found.update(places)
+    for i in found:
+        kinds[i] = _PAGE
+    return found
+
+
+def _below_a_lone_label(lines: list[str], kinds: list[int], candidates: dict[int, LabelCandidate], i: int) -> bool:
+    """Whether the line above ``i`` (blank lines skipped) is a label alone on its line or a
+    time alone: line ``i`` is then what the speaker says."""
+    above = i - 1
+    while above >= 0 and kinds[above] == _BLANK:
+        above -= 1
+    if above < 0:
+        return False
+    label = candidates.get(above)
+    return kinds[above] == _TIME_ONLY or (label is not None and label.form != INLINE)
 
 
 def _start_where_the_last_ended(turns: list[Turn]) -> None:
