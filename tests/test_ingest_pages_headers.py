@@ -253,3 +253,19 @@ def test_repeated_words_that_someone_says_stay_in_the_turns(text: str, kept: str
     scan = scan_turns(text)
     assert sum(kept in text[t.start : t.end] for t in scan.turns) >= 2
     assert not any("repeated on every page" in w for w in scan.warnings)
+
+
+@pytest.mark.parametrize(
+    ("header", "named"),
+    [
+        ("Interviewer: Sanne de Vries", {"Sanne": "Interviewer: Sanne de Vries"}),
+        ("Moderator: Sanne (UU), notulist: Kees", {"Sanne": "Moderator: Sanne (UU), notulist: Kees"}),
+        ("Respondent: Sanne de Vries", {}),  # not the interviewer
+        ("Interviewer: Pieter Smit", {}),  # nobody of that name speaks
+    ],
+)
+def test_a_header_line_says_which_named_speaker_is_the_interviewer(header: str, named: dict[str, str]) -> None:
+    text = f"{header}\nDatum: 3 mei\n\nSanne: Hoe woon je nu?\nYusuf: Klein.\nSanne: En later?\nYusuf: Groter.\n"
+    scan = scan_turns(text)
+    assert [t.speaker for t in scan.turns] == ["Sanne", "Yusuf", "Sanne", "Yusuf"]
+    assert scan.interviewers == named

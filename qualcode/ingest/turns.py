@@ -83,6 +83,7 @@ from qualcode.ingest.labels import (
     TIMESTAMP,
     LabelCandidate,
     classify_line,
+    interviewer_role,
     seconds,
     written_name,
 )
@@ -123,6 +124,9 @@ class TurnScan:
     labelled: bool  # False: no speaker labels, one turn per paragraph
     speakers: list[str] = field(default_factory=list)  # in order of first appearance
     warnings: list[str] = field(default_factory=list)
+    # Speakers a header line names as the interviewer ("Interviewer: Sanne de Vries" where
+    # "Sanne:" speaks), with that line as written (see :func:`_named_in_header`).
+    interviewers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -164,8 +168,7 @@ def scan_turns(text: str, *, structure: AbstractSet[int] = frozenset(), line_num
         if once_more:
             accepted = dict(sorted({**accepted, **once_more}.items()))
     header = _header_block(lines, kinds, accepted)
-    for i in header:
-        del accepted[i]
+    in_header = {i: accepted.pop(i) for i in header}
     builder = _Builder(text, lines)
     if accepted:
         builder.labelled(kinds, accepted)
@@ -175,6 +178,8 @@ def scan_turns(text: str, *, structure: AbstractSet[int] = frozenset(), line_num
     _start_where_the_last_ended(builder.turns)
     scan = TurnScan(builder.turns, labelled=bool(accepted))
     scan.speakers = list(dict.fromkeys(turn.speaker for turn in scan.turns if turn.speaker is not None))
+    if in_header:
+        scan.interviewers = _named_in_header(lines, in_header, scan.speakers)
     if not accepted and len(scan.turns) > 1:
         scan.warnings.append("no speaker labels found: one turn per paragraph")
     if once_more:
@@ -387,6 +392,30 @@ def _below_a_lone_label(lines: list[str], kinds: list[int], candidates: dict[int
         return False
     label = candidates.get(above)
     return kinds[above] == _TIME_ONLY or (label is not None and label.form != INLINE)
+
+
+def _named_in_header(lines: list[str], header: dict[int, LabelCandidate], speakers: list[str]) -> dict[str, str]:
+    """The speakers a header line names as the interviewer: "Interviewer: Sanne de Vries" (or
+    "Moderator: Marloes (UU)") where one speaker's label is that name or its first word(s)
+    ("Sanne", "Sanne de Vries"), the speaker no role label itself. Each with its line."""
+    named: dict[str, str] = {}
+    for i, c in header.items():
+        if c.content_col is None or not interviewer_role(c.speaker):
+            continue
+        line = lines[i].strip()
+        for value in re.split(r"[,;]", lines[i][c.content_col :]):
+            name = " ".join(value.split("(")[0].split())
+            if not name:
+                continue
+            folded = name.casefold()
+            matches = [
+                s
+                for s in speakers
+                if not interviewer_role(s) and (s.casefold() == folded or folded.startswith(s.casefold() + " "))
+            ]
+            if len(matches) == 1:
+                named.setdefault(matches[0], line)
+    return named
 
 
 def _start_where_the_last_ended(turns: list[Turn]) -> None:
