@@ -159,8 +159,8 @@ def scan_turns(text: str, *, structure: AbstractSet[int] = frozenset(), line_num
     (default: 1, 2, 3 ...).
     """
     lines = text.split("\n")
-    kinds, candidates, counts = _classify(lines, structure)
-    running = _running_lines(lines, kinds, candidates)
+    kinds, candidates, counts, short = _classify(lines, structure)
+    running = _running_lines(lines, kinds, candidates, short) if len(short) >= _RUNNING_TIMES else set()
     accepted = {i: c for i, c in candidates.items() if _accept(c, counts)}
     once_more: dict[int, LabelCandidate] = {}
     if accepted and len(accepted) < len(candidates):
@@ -353,12 +353,13 @@ _RUNNING_MIN_WORDS = 2
 _SAID_END = frozenset(".?!…:;,")
 
 
-def _running_lines(lines: list[str], kinds: list[int], candidates: dict[int, LabelCandidate]) -> set[int]:
+def _running_lines(lines: list[str], kinds: list[int], candidates: dict[int, LabelCandidate], short: list[int]) -> set[int]:
     """The 0-based numbers of running header or footer lines without a page number (see
-    above); their kind is made a page line's."""
+    above) among ``short`` (text lines of at most _RUNNING_MAX characters that are no label);
+    their kind is made a page line's."""
     repeated = {
         line
-        for line, n in Counter(lines).items()
+        for line, n in Counter([lines[i] for i in short]).items()
         if n >= _RUNNING_TIMES
         and len(line) <= _RUNNING_MAX
         and line.rstrip()[-1:] not in _SAID_END
@@ -368,9 +369,9 @@ def _running_lines(lines: list[str], kinds: list[int], candidates: dict[int, Lab
         return set()
     found: set[int] = set()
     where: dict[str, list[int]] = {}
-    for i, line in enumerate(lines):
-        if line in repeated and kinds[i] == _TEXT and i not in candidates:
-            where.setdefault(line, []).append(i)
+    for i in short:
+        if lines[i] in repeated:
+            where.setdefault(lines[i], []).append(i)
     for places in where.values():
         if len(places) < _RUNNING_TIMES or any(b - a < _RUNNING_GAP for a, b in pairwise(places)):
             continue
@@ -453,8 +454,11 @@ _HEADS: dict[str, LabelCandidate | None] = {}  # "Label" of a "Label: text" line
 _MAX_HEADS = 50_000
 
 
-def _classify(lines: list[str], structure: AbstractSet[int]) -> tuple[list[int], dict[int, LabelCandidate], Counter[str]]:
-    """Each line's kind, the candidate labels (by line) and how often each label occurs.
+def _classify(
+    lines: list[str], structure: AbstractSet[int]
+) -> tuple[list[int], dict[int, LabelCandidate], Counter[str], list[int]]:
+    """Each line's kind, the candidate labels (by line), how often each label occurs and the
+    text lines of at most _RUNNING_MAX characters that are no candidate (a running header?).
 
     Transcripts are mostly ``Label: text`` lines with a few labels: the candidate of
     such a line depends on ``Label`` alone (see :func:`_head_candidate`), so it is
@@ -464,6 +468,7 @@ def _classify(lines: list[str], structure: AbstractSet[int]) -> tuple[list[int],
     add = kinds.append
     candidates: dict[int, LabelCandidate] = {}
     counts: Counter[str] = Counter()
+    short: list[int] = []
     heads = _HEADS
     timed = -1  # the line after a timestamp line (blank lines skipped): a name there carries its time
     if len(heads) > _MAX_HEADS:
@@ -500,13 +505,18 @@ def _classify(lines: list[str], structure: AbstractSet[int]) -> tuple[list[int],
                 if candidate is not None:
                     candidates[i] = candidate
                     counts[candidate.key] += 1
+                elif len(line) <= _RUNNING_MAX:
+                    short.append(i)
                 continue
         if ":" in line[:_LABEL_REACH] or (len(line) <= _BARE_LABEL_MAX and line.count(" ") <= _BARE_LABEL_SPACES):
             candidate = classify_line(line, timed=timed == i)
             if candidate is not None:
                 candidates[i] = candidate
                 counts[candidate.key] += 1
-    return kinds, candidates, counts
+                continue
+        if len(line) <= _RUNNING_MAX:
+            short.append(i)
+    return kinds, candidates, counts, short
 
 
 def _next_text(lines: list[str], i: int) -> int:
