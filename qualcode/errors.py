@@ -281,6 +281,15 @@ UNDECODABLE = Msg(
     "{hint}",
 )
 UNDECODABLE_HINT = "if the file was saved by Word or Notepad on Windows, try --encoding cp1252"
+# UTF-8 damaged in one spot (an encoded surrogate, a cut-off character), or bytes that are no cp1252 text either.
+UNDECODABLE_DAMAGED_HINT = (
+    "the file is UTF-8 but for this spot, so --encoding cp1252 would garble it: the bytes there ({bytes}) are {what}; "
+    "delete or retype that character in an editor that shows it and save the file as UTF-8"
+)
+UNDECODABLE_OTHER_HINT = (
+    "the bytes there ({bytes}) are {what}, and not Windows cp1252 text either: find out which encoding the file "
+    "was saved in and give it with --encoding NAME (e.g. latin-1, mac-roman), or save the file as UTF-8"
+)
 UNDECODABLE_CP1252_HINT = (
     "the file reads as Windows cp1252 (Word, Notepad) -- line {line} would be '{preview}'; "
     "if that looks right, import it with --encoding cp1252"

@@ -61,6 +61,9 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     outside: list[Path] = field(default_factory=list)  # files stored with their absolute path (one warning for all)
     without_interviewer: list[str] = field(default_factory=list)  # transcripts of several speakers, none an interviewer
+    # Transcript name -> (the labels its header names as the interviewer, all its labels):
+    # kept for it in qualcode.yaml's ``interviewers`` once the import is stored.
+    header_interviewers: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -171,9 +174,40 @@ def import_paths(
         _report_folder_rows(store, [t for t in attributes.folders.values() if t], result)
         for path in codings_csvs:
             result.codings_added += import_codings_csv(store, path, codebook, default_coder=default_coder)
+    if result.header_interviewers:
+        _keep_header_interviewers(project, result)
     if result.outside:
         result.warnings.append(_outside_warning(project, result.outside))
     return result
+
+
+def _roles_from_header(project: Project, transcript: Transcript, roles: dict[str | None, str], result: ImportResult) -> None:
+    """Where nothing else makes a speaker the interviewer (no ``interviewers`` entry for the
+    transcript, no ``interviewer_speakers`` pattern matches), the speakers its header names as
+    the interviewer ("Interviewer: Sanne de Vries" where "Sanne:" speaks) are; said in the output."""
+    named = [label for label in transcript.header_interviewers if label in roles]
+    if not named or transcript.name in project.config.interviewers or INTERVIEWER in roles.values():
+        return
+    for label in named:
+        roles[label] = INTERVIEWER
+        result.warnings.append(
+            f"{transcript.name}: {label} is the interviewer, as its header says ('{one_line(transcript.header_interviewers[label])[:80]}');"
+            " kept for this transcript in qualcode.yaml (`interviewers`)"
+        )
+    result.header_interviewers[transcript.name] = (named, [label for label in roles if label])
+
+
+def _keep_header_interviewers(project: Project, result: ImportResult) -> None:
+    """Write who the headers named as interviewers to ``interviewers`` in qualcode.yaml, so
+    `speakers --apply` and a reimport keep the roles the import gave."""
+    try:
+        project.make_interviewers_in(result.header_interviewers)
+    except QualcodeError as exc:
+        names = ", ".join(result.header_interviewers)
+        result.warnings.append(
+            f"the interviewers named in the headers of {names} could not be kept in qualcode.yaml ({exc.message}): "
+            "`qualcode speakers --apply` would make them respondents; run `qualcode speakers --interviewer LABEL --transcript NAME`"
+        )
 
 
 def _absolute(path: Path) -> Path:
@@ -251,6 +285,7 @@ def _store_transcript(
         speaker: project.config.role_of(speaker, transcript.name)
         for speaker in dict.fromkeys(t.speaker for t in transcript.turns)
     }
+    _roles_from_header(project, transcript, roles, result)
     for turn in transcript.turns:
         turn.role = roles[turn.speaker]
     transcript.source_path = Path(relative)

@@ -114,6 +114,9 @@ class Transcript:
     id: int | None = None  # set once stored
     guid: str | None = None  # REFI-QDA GUID, kept across exports
     memo: str | None = None  # a memo on the transcript as a whole (a REFI-QDA source's <Description>)
+    # Speaker labels its header names as the interviewer ("Interviewer: Sanne de Vries" where
+    # "Sanne:" speaks), each with that header line: the import's roles where nothing else says.
+    header_interviewers: dict[str, str] = field(default_factory=dict)
 
     @property
     def content_hash(self) -> str:

@@ -58,11 +58,43 @@ def test_ingest_decode_undecodable_names_line_column_and_shows_the_cp1252_readin
     assert "--encoding cp1252" in (exc.hint or "")
 
 
-def test_ingest_decode_undecodable_not_cp1252_keeps_the_general_hint() -> None:
+def test_ingest_decode_undecodable_not_cp1252_does_not_suggest_cp1252() -> None:
     data = b"I: ok\nR: caf\xe9 \x81"  # 0x81 is unassigned in cp1252
     exc = _raises(errors.UNDECODABLE, data)
     assert "line 2, column 7:" in exc.message
-    assert "would be" not in (exc.hint or "") and "--encoding cp1252" in (exc.hint or "")
+    assert "would be" not in (exc.hint or "") and "cp1252" in (exc.hint or "") and "--encoding cp1252" not in (exc.hint or "")
+    assert "(0xe9)" in (exc.hint or "") and "--encoding NAME" in (exc.hint or "")
+
+
+@pytest.mark.parametrize(
+    ("data", "where", "says"),
+    [
+        (
+            "I: Hé daar\nR: ja ".encode() + b"\xed\xa0\x80" + " oké".encode(),
+            "line 2, column 7:",
+            "(0xed 0xa0 0x80) are an encoded surrogate (U+D800)",
+        ),
+        (b"I: Hoi\nR: ja \xed\xb3\xbf ok", "line 2, column 7:", "(0xed 0xb3 0xbf) are an encoded surrogate (U+DCFF)"),
+        (
+            "I: Hé daar\nR: zo".encode() + b"\xe2\x80" + " oké".encode(),
+            "line 2, column 6:",
+            "(0xe2 0x80) are a character cut off",
+        ),
+        ("R: één, twee".encode() + b" \xc0\xaf", "line 1, column 14:", "(0xc0) are a byte that never occurs in UTF-8"),
+    ],
+    ids=["surrogate", "surrogate-in-ascii", "cut-off", "never-utf8"],
+)
+def test_ingest_decode_damaged_utf8_names_the_bytes_and_does_not_suggest_cp1252(data: bytes, where: str, says: str) -> None:
+    exc = _raises(errors.UNDECODABLE, data)
+    assert where in exc.message
+    assert says in (exc.hint or "")
+    assert "would garble" in (exc.hint or "") and "would be" not in (exc.hint or "")
+
+
+def test_ingest_decode_bytes_that_are_neither_utf8_nor_cp1252_text_get_no_cp1252_hint() -> None:
+    data = b"R: \xb9\xe8\xf8\xfd\xa0\xa0"  # a run of symbols and letters: no Dutch in cp1252
+    exc = _raises(errors.UNDECODABLE, data)
+    assert "--encoding cp1252" not in (exc.hint or "") and "--encoding NAME" in (exc.hint or "")
 
 
 def test_ingest_decode_cp1252_with_encoding_decodes_accents_and_quotes() -> None:

@@ -218,3 +218,54 @@ def test_a_name_taken_as_a_speaker_who_speaks_once_is_named_in_a_warning() -> No
         "INTERVIEWER\nWat vond u ervan?\n\nMARIEKE\nDat zeg ik je:\n\nNOOIT\n\nmeer.\n\nINTERVIEWER\nDank u.\n\nMARIEKE\nGraag."
     )
     assert any(w.startswith("line 7: 'NOOIT' speaks only once") for w in scan_turns(text).warnings)
+
+
+def _pages(header: str, *, answer: str = "R: Nee.", below: str = "", pages: int = 4) -> str:
+    body: list[str] = []
+    for k in range(pages):
+        body += [f"I: Vraag {k}a?", f"R: Antwoord {k}a, en", "dat gaat verder.", f"I: Vraag {k}b?", f"R: Antwoord {k}b."]
+        body += ["I: Nog iets?", answer, below, "I: Oké?", "R: Nee.", header]
+    return "\n".join(body) + "\nI: Einde?"
+
+
+def test_a_running_header_without_a_page_number_on_every_page_is_left_out_with_a_warning() -> None:
+    text = _pages("Project X – vertrouwelijk")
+    scan = scan_turns(text)
+    assert not any("vertrouwelijk" in text[t.start : t.end] for t in scan.turns)
+    assert len(scan.turns) == 4 * 8 + 1
+    assert any(
+        w.startswith("lines 11, 22, 33, 44: 'Project X – vertrouwelijk' is repeated on every page") and "left out" in w
+        for w in scan.warnings
+    ), scan.warnings
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        (_pages("Ja."), "Ja."),  # said: a sentence
+        (_pages("Oké"), "Oké"),  # one word: an answer, not a title
+        (_pages("Project X – vertrouwelijk", pages=2), "Project X – vertrouwelijk"),  # twice: no proof of pages
+        ("\n\n".join(["R:\nKlopt helemaal\n", "I:\nEcht?\n", "R:\nKlopt helemaal\n", "I:\nZeker?\n"] * 3), "Klopt helemaal"),
+    ],
+    ids=["sentence", "one-word", "twice", "below-a-lone-label"],
+)
+def test_repeated_words_that_someone_says_stay_in_the_turns(text: str, kept: str) -> None:
+    scan = scan_turns(text)
+    assert sum(kept in text[t.start : t.end] for t in scan.turns) >= 2
+    assert not any("repeated on every page" in w for w in scan.warnings)
+
+
+@pytest.mark.parametrize(
+    ("header", "named"),
+    [
+        ("Interviewer: Sanne de Vries", {"Sanne": "Interviewer: Sanne de Vries"}),
+        ("Moderator: Sanne (UU), notulist: Kees", {"Sanne": "Moderator: Sanne (UU), notulist: Kees"}),
+        ("Respondent: Sanne de Vries", {}),  # not the interviewer
+        ("Interviewer: Pieter Smit", {}),  # nobody of that name speaks
+    ],
+)
+def test_a_header_line_says_which_named_speaker_is_the_interviewer(header: str, named: dict[str, str]) -> None:
+    text = f"{header}\nDatum: 3 mei\n\nSanne: Hoe woon je nu?\nYusuf: Klein.\nSanne: En later?\nYusuf: Groter.\n"
+    scan = scan_turns(text)
+    assert [t.speaker for t in scan.turns] == ["Sanne", "Yusuf", "Sanne", "Yusuf"]
+    assert scan.interviewers == named

@@ -31,7 +31,57 @@ def test_subtitles_malformed_cue_time_keeps_its_text_and_warns(tmp_path: Path) -
         "00:00:05.000 --> 00:00:06.000\nDrie\n",
     )
     assert turns(t) == [("Een", 1.0, 2.0), ("Twee woorden", 3.0, None), ("Drie", 5.0, 6.0)]
-    assert t.warnings == ["line 6: a cue time cannot be read: the text is kept, without that time"]
+    assert t.warnings == [
+        "line 6: a cue time cannot be read: the text is kept, without that time ('00:00:0X.000': not a time like 00:01:02.500)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "cues", "says"),
+    [
+        (
+            "x.vtt",
+            "WEBVTT\n\n00:00:05.000 --> 00:00:02.000\nEen.\n\n00:00:09.000 --> 00:00:08.000\nTwee.\n",
+            "lines 3, 6: a cue ends before it starts: its end time is left out (line 3: 00:00:05.000 --> 00:00:02.000)",
+        ),
+        (
+            "x.srt",
+            "1\n00:00:05,000 --> 00:00:02,000\nEen.\n",
+            "line 2: a cue ends before it starts: its end time is left out (00:00:05,000 --> 00:00:02,000)",
+        ),
+        (
+            "x.vtt",
+            "WEBVTT\n\n61:00.000 --> 61:05.000\nEen.\n",
+            "line 3: a cue time cannot be read: the text is kept, without that time "
+            "('61:00.000': minute 61, where minutes and seconds run from 00 to 59)",
+        ),
+        (
+            "x.srt",
+            "1\n00:00:01,000 --> 00:00:61,000\nEen.\n",
+            "line 2: a cue time cannot be read: the text is kept, without that time "
+            "('00:00:61,000': second 61, where minutes and seconds run from 00 to 59)",
+        ),
+    ],
+)
+def test_subtitles_impossible_times_are_said_with_the_line_and_what_is_wrong(
+    tmp_path: Path, name: str, cues: str, says: str
+) -> None:
+    t = read(tmp_path, name, cues)
+    assert t.warnings == [says]
+    assert "Een." in t.text
+
+
+def test_subtitles_cues_of_one_voice_out_of_order_are_not_one_turn_ending_before_it_starts(tmp_path: Path) -> None:
+    t = read(
+        tmp_path,
+        "x.vtt",
+        "WEBVTT\n\n00:00:05.000 --> 00:00:06.000\n<v Jan>Een.</v>\n\n00:00:01.000 --> 00:00:02.000\n<v Jan>Twee.</v>\n",
+    )
+    assert turns(t) == [("Een.", 5.0, 6.0), ("Twee.", 1.0, 2.0)]
+    assert t.warnings == [
+        "line 6: a cue starts before the turn of the same voice above it: kept as a turn of its own "
+        "(00:00:01.000, the turn above at 00:00:05.000)"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -136,6 +186,8 @@ def test_subtitles_parse_time(value: str, seconds: float) -> None:
     assert parse_time(value) == seconds
 
 
-@pytest.mark.parametrize("value", ["", "1", "00:60.000", "1:2:3:4", "1" * 5000 + ":00:00.000", "−00:01.000", "00:0X.000"])
+@pytest.mark.parametrize(
+    "value", ["", "1", "00:60.000", "61:00.000", "1:2:3:4", "1" * 5000 + ":00:00.000", "−00:01.000", "00:0X.000"]
+)
 def test_subtitles_parse_time_refuses(value: str) -> None:
     assert parse_time(value) is None

@@ -195,3 +195,36 @@ def test_guess_shows_asks_and_sets_each_transcripts_interviewer(project):
     assert again.exit_code == 0 and "d: no speaker clearly asks" in again.stderr  # only the unclear one is left
     both = run(project, "speakers", "--guess", "--interviewer", "Spreker 1")
     assert both.exit_code == 2 and "leave out --interviewer" in both.output
+
+
+HEADED = """\
+Interview 4 – Project Wonen
+Interviewer: Sanne de Vries
+Respondent: Yusuf (m, 34)
+
+Sanne: Hoe woon je nu?
+Yusuf: Klein. Te klein.
+Sanne: Wat zou je willen?
+Yusuf: Een tuin.
+"""
+
+
+def test_a_header_naming_the_interviewer_gives_the_roles_of_name_labelled_turns(project: Path) -> None:
+    (project / "transcripts" / "wonen.txt").write_text(HEADED, encoding="utf-8")
+    result = run(project, "import", str(project / "transcripts" / "wonen.txt"))
+    assert result.exit_code == 0, result.output
+    assert "wonen: Sanne is the interviewer, as its header says ('Interviewer: Sanne de Vries')" in result.output
+    assert roles(project) == {("wonen", "Sanne"): INTERVIEWER, ("wonen", "Yusuf"): RESPONDENT}
+    assert load_config(project).interviewers == {"wonen": ["Sanne"]}  # `speakers --apply` keeps it
+    assert run(project, "speakers", "--apply").exit_code == 0
+    assert roles(project)[("wonen", "Sanne")] == INTERVIEWER
+    assert "no speaker is an interviewer" not in result.output
+
+
+def test_a_header_naming_the_interviewer_does_not_overrule_the_settings(project: Path) -> None:
+    text = HEADED.replace("Sanne:", "I:").replace("Yusuf:", "R:")
+    (project / "transcripts" / "wonen.txt").write_text(text, encoding="utf-8")
+    result = run(project, "import", str(project / "transcripts" / "wonen.txt"))
+    assert result.exit_code == 0, result.output
+    assert roles(project) == {("wonen", "I"): INTERVIEWER, ("wonen", "R"): RESPONDENT}
+    assert "as its header says" not in result.output and load_config(project).interviewers == {}

@@ -29,7 +29,9 @@ from qualcode.errors import (
     TRANSCRIPT_TEXT,
     UNDECODABLE,
     UNDECODABLE_CP1252_HINT,
+    UNDECODABLE_DAMAGED_HINT,
     UNDECODABLE_HINT,
+    UNDECODABLE_OTHER_HINT,
     UNKNOWN_ENCODING,
     UTF16_NO_BOM_HINT,
     WRONG_ENCODING,
@@ -205,27 +207,90 @@ def in_form_of(path: Path, text: str) -> str:
     return ("\ufeff" if skip and not text.startswith("\ufeff") else "") + text
 
 
-def _locate_undecodable(data: bytes, skip: int, offset: int, codec: str) -> tuple[int, int, str]:
+def _locate_undecodable(data: bytes, skip: int, offset: int, codec: str, stop: int | None = None) -> tuple[int, int, str]:
     """Line and column (1-based, in characters) of the bad byte at ``offset``, and a hint.
 
-    When the file is plain 8-bit text that Windows cp1252 reads completely (Word's
-    and Notepad's usual encoding), the hint shows the bad line as cp1252 reads it,
-    so the user can judge the fix before using it; the file is never decoded so
-    silently.
+    The hint fits the bytes. Where the rest of the file is UTF-8 (it holds more characters
+    written in UTF-8 than bad bytes), the bad bytes (``offset`` to ``stop``) are named and
+    what they are (an encoded surrogate, a cut-off character ...): a code page would garble
+    the rest. Where the bytes beyond ASCII read as Windows cp1252 text (Word's and Notepad's
+    usual encoding: letters and quotes, each on its own), the hint shows the bad line as
+    cp1252 reads it, so the user can judge the fix before using it; the file is never
+    decoded so silently. Other bytes: find the encoding the file was saved in.
     """
     line, column = locate_byte(data[skip:], offset - skip, codec)
     if codec != "utf-8":
         return line, column, UNDECODABLE_HINT
+    body = data[skip:]
+    surrogate = _SURROGATE.match(data, offset) is not None
+    bad = data[offset : offset + 3 if surrogate else max(stop or 0, offset + 1)]
+    shown = " ".join(f"0x{b:02x}" for b in bad[:4])
+    what = _bad_utf8(data, offset, bad)
+    wide = sum(map(len, _UTF8_WIDE.findall(body)))  # bytes of characters written in UTF-8
+    if surrogate or (wide and wide >= _high_bytes(body) - wide):
+        return line, column, UNDECODABLE_DAMAGED_HINT.format(bytes=shown, what=what)
     try:
-        readable = data[skip:].decode("cp1252")
+        readable = body.decode("cp1252")
     except UnicodeDecodeError:
-        return line, column, UNDECODABLE_HINT
+        return line, column, UNDECODABLE_OTHER_HINT.format(bytes=shown, what=what)
+    if not _reads_as_cp1252(body, readable):
+        return line, column, UNDECODABLE_OTHER_HINT.format(bytes=shown, what=what)
     lines = readable.split("\n")
     preview = lines[line - 1].strip() if line <= len(lines) else ""
     if len(preview) > 70:
         start = max(0, min(column - 35, len(preview) - 70))
         preview = ("…" if start else "") + preview[start : start + 70] + "…"
     return line, column, UNDECODABLE_CP1252_HINT.format(line=line, preview=preview)
+
+
+# A character beyond ASCII written in UTF-8 (two to four bytes, surrogates excluded).
+_UTF8_WIDE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+_SURROGATE = re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]")  # U+D800-DFFF as UTF-8 writes a character
+_HIGH = bytes(range(0x80, 0x100))
+# What a byte beyond ASCII in cp1252 text is: a letter (é, ë, ç) or one of these marks.
+_CP1252_MARKS = frozenset("’‘“”„–—…€«»°·•´¨©®ª º²³½¼¾×")
+
+
+def _high_bytes(data: bytes) -> int:
+    return len(data) - len(data.translate(None, _HIGH))
+
+
+def _reads_as_cp1252(data: bytes, readable: str) -> bool:
+    """Whether the bytes beyond ASCII read as cp1252 text: each a letter or a common mark,
+    at most two in a row ('café’s'); an encoded surrogate ('í\xa0€') or a run of
+    binary-looking bytes is not."""
+    run = 0
+    for ch in readable:
+        if ch.isascii():
+            run = 0
+            continue
+        run += 1
+        if run > 2 or not (ch.isalpha() or ch in _CP1252_MARKS):
+            return False
+    return True
+
+
+def _bad_utf8(data: bytes, offset: int, bad: bytes) -> str:
+    """What the bytes ``bad`` at ``offset`` are, for a person: why UTF-8 refuses them."""
+    first = data[offset]
+    if _SURROGATE.match(data, offset):
+        code = 0xD000 | (data[offset + 1] & 0x3F) << 6 | (data[offset + 2] & 0x3F)
+        return (
+            f"an encoded surrogate (U+{code:04X}): half of a UTF-16 pair, which UTF-8 does not allow "
+            "(written by a program that encodes UTF-16 one half at a time)"
+        )
+    if 0x80 <= first <= 0xBF:
+        return "a continuation byte without a character before it to continue"
+    if first in (0xC0, 0xC1) or first >= 0xF5:
+        return "a byte that never occurs in UTF-8"
+    if (first == 0xE0 and len(bad) > 1 and bad[1] < 0xA0) or (first == 0xF0 and len(bad) > 1 and bad[1] < 0x90):
+        return "a character written in too many bytes (an overlong form)"
+    if first == 0xF4 and len(data) > offset + 1 and data[offset + 1] >= 0x90:
+        return "a character beyond U+10FFFF, the last there is"
+    return "a character cut off (its first byte without all the bytes that should follow)"
 
 
 def decode(data: bytes, path: Path, encoding: str | None = None, *, what: TextKind = TRANSCRIPT_TEXT) -> tuple[str, str]:
@@ -291,7 +356,7 @@ def decode(data: bytes, path: Path, encoding: str | None = None, *, what: TextKi
             _refuse_misread(data, replaced, shown, forced.name)
             raise error(WRONG_ENCODING, path=shown, encoding=forced.name, offset=offset, byte=data[offset]) from None
         shown_codec = "UTF-8" if body_codec == "utf-8" else body_codec
-        line, column, hint = _locate_undecodable(data, skip, offset, body_codec)
+        line, column, hint = _locate_undecodable(data, skip, offset, body_codec, skip + exc.end)
         if skip and body_codec != "utf-8":
             hint = BOM_DAMAGED_HINT.format(encoding=name.upper())
         elif not what.encoding_option:

@@ -86,6 +86,13 @@ ROLES = frozenset(
     int iv resp mod
     """.split()
 )
+# Role words (see _core) that make a header's "Interviewer: Sanne de Vries" name who asks the questions.
+INTERVIEWER_ROLES = frozenset(
+    """
+    interviewer interviewster int iv moderator moderatrice gespreksleider gespreksleidster facilitator
+    onderzoeker onderzoekster researcher
+    """.split()
+)
 # Words of a transcript's header ("Notulist: Daan", "Gemeente: Utrecht") that are a speaker's
 # label too (the note-taker, the municipality at a meeting): a speaker only when the label
 # recurs (turns.py's count), never on sight as a role is.
@@ -252,6 +259,11 @@ def _judge(raw_label: str, raw_aff: str | None) -> tuple[str, bool, bool, bool, 
         # "Vraag 1" is one word of name; "Jan de Vries" and "Mevrouw Bergkamp (D66)" are more.
         sum(1 for w in words if not w.isdigit()) + (1 if raw_aff else 0),
     )
+
+
+def interviewer_role(label: str) -> bool:
+    """Whether ``label`` is an interviewer's role word ("Interviewer", "Moderator 2", "De onderzoeker")."""
+    return _core(" ".join(label.split())) in INTERVIEWER_ROLES
 
 
 def _core(label: str) -> str:

@@ -73,7 +73,13 @@ def read_markdown(data: bytes, path: Path, encoding: str | None) -> Transcript:
     text = normalise("".join(pieces))
     scan = scan_turns(text, structure=structure, line_numbers=numbers)
     return Transcript(
-        name=path.stem, text=text, turns=scan.turns, attributes=attributes, encoding=used, warnings=warnings + scan.warnings
+        name=path.stem,
+        text=text,
+        turns=scan.turns,
+        attributes=attributes,
+        encoding=used,
+        warnings=warnings + scan.warnings,
+        header_interviewers=scan.interviewers,
     )
 
 

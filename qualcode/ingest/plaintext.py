@@ -25,4 +25,5 @@ def read_plain(data: bytes, path: Path, encoding: str | None) -> Transcript:
         attributes=attributes,
         encoding=used,
         warnings=warnings + scan.warnings,
+        header_interviewers=scan.interviewers,
     )

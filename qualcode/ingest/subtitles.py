@@ -9,6 +9,8 @@ reported in a warning that names the lines:
   seconds past 59) or a timing line without ``-->``: the text is kept without
   that time;
 * a cue that ends before it starts: the end time is left out;
+* a cue of the same voice as the turn above that starts before that turn does (cues out
+  of order): a turn of its own, not merged into one that would end before it starts;
 * text outside any cue (a blank line inside a cue splits it in two): kept as a
   turn of its own, without a time;
 * two cues without a blank line between them are still two cues.
@@ -75,6 +77,7 @@ _PROBLEMS = {
     "time": "a cue time cannot be read: the text is kept, without that time",
     "arrow": "a cue timing line has no '-->': read as timing, the text is kept",
     "reversed": "a cue ends before it starts: its end time is left out",
+    "backwards": "a cue starts before the turn of the same voice above it: kept as a turn of its own",
     "stray": "text outside any cue (a blank line inside a cue?): kept as a turn of its own, without a time",
     "header": "no blank line after the WEBVTT header: the cue below it is read anyway",
 }
@@ -87,6 +90,7 @@ class _Cue:
     start: float | None
     end: float | None
     lines: list[str]
+    line: int = 0  # the file's line of its timing line
 
 
 @dataclass(slots=True)
@@ -97,6 +101,7 @@ class _Segment:
     text: str
     start: float | None
     end: float | None
+    line: int = 0
 
 
 @dataclass(slots=True)
@@ -125,7 +130,7 @@ def _read(data: bytes, path: Path, encoding: str | None, fmt: str) -> Transcript
     parser = _Parser(normalise(raw), path, fmt)
     cues = parser.cues()
     segments = [segment for cue in cues for segment in _segments(cue, fmt)]
-    text, turns = _assemble(_group(segments))
+    text, turns = _assemble(_group(segments, parser))
     return Transcript(name=path.stem, text=text, turns=turns, encoding=used, warnings=parser.warnings())
 
 
@@ -135,8 +140,8 @@ def parse_time(value: str) -> float | None:
     if m is None:
         return None
     hours, minutes, secs, fraction = m.groups()
-    if int(secs) > 59 or (hours is not None and int(minutes) > 59):
-        return None
+    if int(secs) > 59 or int(minutes) > 59:
+        return None  # minutes and seconds run to 59, with hours written or not (WebVTT's 'mm:ss.ttt')
     value_s = int(hours or 0) * 3600 + int(minutes) * 60 + int(secs)
     return value_s + (int(fraction) / 10 ** len(fraction) if fraction else 0.0)
 
@@ -149,12 +154,20 @@ class _Parser:
         self.path = path
         self.fmt = fmt
         self.problems: dict[str, list[int]] = {}
+        self.shown: dict[str, str] = {}  # kind -> what its first line says and why it is wrong
 
-    def note(self, kind: str, line: int) -> None:
+    def note(self, kind: str, line: int, what: str = "") -> None:
         self.problems.setdefault(kind, []).append(line)
+        if what and kind not in self.shown:
+            self.shown[kind] = what
 
     def warnings(self) -> list[str]:
-        return [f"{line_ranges(lines)}: {_PROBLEMS[kind]}" for kind, lines in self.problems.items()]
+        said = []
+        for kind, lines in self.problems.items():
+            what = self.shown.get(kind)
+            where = f"line {lines[0]}: " if what and len(lines) > 1 else ""
+            said.append(f"{line_ranges(lines)}: {_PROBLEMS[kind]}{f' ({where}{what})' if what else ''}")
+        return said
 
     def fail(self, reason: str) -> Exception:
         kind, hint = _HINTS[self.fmt]
@@ -192,7 +205,7 @@ class _Parser:
             glued = next((i for i in range(timing + 1, len(lines)) if "-->" in lines[i]), len(lines))
             stop = glued - 1 if glued < len(lines) and glued - 1 > timing and _is_number(lines[glued - 1]) else glued
             start, end = self._times(first + timing, lines[timing])
-            cues.append(_Cue(start, end, lines[timing + 1 : stop]))
+            cues.append(_Cue(start, end, lines[timing + 1 : stop], first + timing))
             if glued == len(lines):
                 return cues
             timing = glued
@@ -208,11 +221,30 @@ class _Parser:
             fields = right.split()
             end = parse_time(fields[0]) if fields else None
             if start is None or end is None:
-                self.note("time", line_no)
+                bad = left.strip() if start is None else (fields[0] if fields else "")
+                self.note("time", line_no, f"'{bad[:40]}': {_unreadable(bad)}" if bad else "no end time after '-->'")
         if start is not None and end is not None and end < start:
-            self.note("reversed", line_no)
+            self.note("reversed", line_no, " ".join(line.split())[:80])
             end = None
         return start, end
+
+
+def _unreadable(value: str) -> str:
+    """Why ``value`` is no cue time: a minute or second past 59 is named, else its shape."""
+    m = _TIME.fullmatch(value)
+    if m is not None:
+        for unit, number in (("minute", m[2]), ("second", m[3])):
+            if int(number) > 59:
+                return f"{unit} {int(number)}, where minutes and seconds run from 00 to 59"
+    return "not a time like 00:01:02.500"
+
+
+def _clock(value: float) -> str:
+    """Seconds as a cue time: 3723.5 -> '01:02:03.500'."""
+    whole, millis = divmod(round(value * 1000), 1000)
+    minutes, secs = divmod(whole, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
 
 
 def _blocks(source: str) -> list[tuple[int, list[str]]]:
@@ -254,7 +286,7 @@ def _segments(cue: _Cue, fmt: str) -> list[_Segment]:
     for voice, chunk in chunks:
         cleaned = _clean(chunk, fmt)
         if cleaned:
-            segments.append(_Segment(voice, cleaned, cue.start, cue.end))
+            segments.append(_Segment(voice, cleaned, cue.start, cue.end, cue.line))
     return segments
 
 
@@ -268,15 +300,20 @@ def _clean(chunk: str, fmt: str) -> str:
     return unicodedata.normalize("NFC", "\n".join(line for line in lines if line))
 
 
-def _group(segments: list[_Segment]) -> list[_Group]:
+def _group(segments: list[_Segment], parser: _Parser) -> list[_Group]:
     groups: list[_Group] = []
     for seg in segments:
         if seg.voice is None:
             speaker, col = _inline_label(seg.text)
             if speaker is not None:
-                seg = _Segment(speaker, seg.text[col:].strip(), seg.start, seg.end)
+                seg = _Segment(speaker, seg.text[col:].strip(), seg.start, seg.end, seg.line)
         last = groups[-1] if groups else None
         if seg.voice is not None and last is not None and last.voiced and last.speaker == seg.voice:
+            if seg.start is not None and last.start is not None and seg.start < last.start:
+                # Merged, the turn would end before it starts: cues out of order stay apart.
+                parser.note("backwards", seg.line, f"{_clock(seg.start)}, the turn above at {_clock(last.start)}")
+                groups.append(_Group(seg.voice, True, seg.start, seg.end, [seg.text]))
+                continue
             last.texts.append(seg.text)
             last.end = seg.end
             continue

@@ -83,6 +83,7 @@ from qualcode.ingest.labels import (
     TIMESTAMP,
     LabelCandidate,
     classify_line,
+    interviewer_role,
     seconds,
     written_name,
 )
@@ -123,6 +124,9 @@ class TurnScan:
     labelled: bool  # False: no speaker labels, one turn per paragraph
     speakers: list[str] = field(default_factory=list)  # in order of first appearance
     warnings: list[str] = field(default_factory=list)
+    # Speakers a header line names as the interviewer ("Interviewer: Sanne de Vries" where
+    # "Sanne:" speaks), with that line as written (see :func:`_named_in_header`).
+    interviewers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -155,7 +159,8 @@ def scan_turns(text: str, *, structure: AbstractSet[int] = frozenset(), line_num
     (default: 1, 2, 3 ...).
     """
     lines = text.split("\n")
-    kinds, candidates, counts = _classify(lines, structure)
+    kinds, candidates, counts, short = _classify(lines, structure)
+    running = _running_lines(lines, kinds, candidates, short) if len(short) >= _RUNNING_TIMES else set()
     accepted = {i: c for i, c in candidates.items() if _accept(c, counts)}
     once_more: dict[int, LabelCandidate] = {}
     if accepted and len(accepted) < len(candidates):
@@ -163,8 +168,7 @@ def scan_turns(text: str, *, structure: AbstractSet[int] = frozenset(), line_num
         if once_more:
             accepted = dict(sorted({**accepted, **once_more}.items()))
     header = _header_block(lines, kinds, accepted)
-    for i in header:
-        del accepted[i]
+    in_header = {i: accepted.pop(i) for i in header}
     builder = _Builder(text, lines)
     if accepted:
         builder.labelled(kinds, accepted)
@@ -174,6 +178,8 @@ def scan_turns(text: str, *, structure: AbstractSet[int] = frozenset(), line_num
     _start_where_the_last_ended(builder.turns)
     scan = TurnScan(builder.turns, labelled=bool(accepted))
     scan.speakers = list(dict.fromkeys(turn.speaker for turn in scan.turns if turn.speaker is not None))
+    if in_header:
+        scan.interviewers = _named_in_header(lines, in_header, scan.speakers)
     if not accepted and len(scan.turns) > 1:
         scan.warnings.append("no speaker labels found: one turn per paragraph")
     if once_more:
@@ -194,6 +200,16 @@ def scan_turns(text: str, *, structure: AbstractSet[int] = frozenset(), line_num
             f"{line_ranges(numbers)} {'name' if len(header) > 1 else 'names'} who took part ('{first[:60]}'): "
             "taken as a header, not as turns (a turn there: end it in '.', '?' or '!' and reimport)"
         )
+    if running:
+        left_out = [n for n in builder.pages if n - 1 in running]
+        builder.pages = [n for n in builder.pages if n - 1 not in running]
+        if left_out:
+            numbers = [line_numbers[n - 1] for n in left_out] if line_numbers is not None else left_out
+            first = lines[left_out[0] - 1].strip()
+            scan.warnings.append(
+                f"{line_ranges(numbers)}: '{first[:60]}' is repeated on every page and nobody says it: taken for a "
+                "running header or footer, left out of the turns (if someone says it, put their label before it and reimport)"
+            )
     if builder.pages:
         pages = [line_numbers[n - 1] for n in builder.pages] if line_numbers is not None else builder.pages
         scan.warnings.append(
@@ -325,6 +341,84 @@ def _header_block(lines: list[str], kinds: list[int], accepted: dict[int, LabelC
     return header
 
 
+# A running header or footer without a page number ("Project X – vertrouwelijk") that a Word or
+# PDF export left on every page: a short line, the same at least _RUNNING_TIMES times, each
+# at least _RUNNING_GAP lines after the one before (a page, not a refrain), that is no label
+# and nobody's words: it ends in no '.', '?' or '!' (a repeated "Ja." or "Oké." is speech) and
+# is not the first line below a label alone on its line or below a time (what they say).
+_RUNNING_TIMES = 3
+_RUNNING_GAP = 8
+_RUNNING_MAX = 100
+_RUNNING_MIN_WORDS = 2
+_SAID_END = frozenset(".?!…:;,")
+
+
+def _running_lines(lines: list[str], kinds: list[int], candidates: dict[int, LabelCandidate], short: list[int]) -> set[int]:
+    """The 0-based numbers of running header or footer lines without a page number (see
+    above) among ``short`` (text lines of at most _RUNNING_MAX characters that are no label);
+    their kind is made a page line's."""
+    repeated = {
+        line
+        for line, n in Counter([lines[i] for i in short]).items()
+        if n >= _RUNNING_TIMES
+        and len(line) <= _RUNNING_MAX
+        and line.rstrip()[-1:] not in _SAID_END
+        and len(line.split()) >= _RUNNING_MIN_WORDS
+    }
+    if not repeated:
+        return set()
+    found: set[int] = set()
+    where: dict[str, list[int]] = {}
+    for i in short:
+        if lines[i] in repeated:
+            where.setdefault(lines[i], []).append(i)
+    for places in where.values():
+        if len(places) < _RUNNING_TIMES or any(b - a < _RUNNING_GAP for a, b in pairwise(places)):
+            continue
+        if any(_below_a_lone_label(lines, kinds, candidates, i) for i in places):
+            continue
+        found.update(places)
+    for i in found:
+        kinds[i] = _PAGE
+    return found
+
+
+def _below_a_lone_label(lines: list[str], kinds: list[int], candidates: dict[int, LabelCandidate], i: int) -> bool:
+    """Whether the line above ``i`` (blank lines skipped) is a label alone on its line or a
+    time alone: line ``i`` is then what the speaker says."""
+    above = i - 1
+    while above >= 0 and kinds[above] == _BLANK:
+        above -= 1
+    if above < 0:
+        return False
+    label = candidates.get(above)
+    return kinds[above] == _TIME_ONLY or (label is not None and label.form != INLINE)
+
+
+def _named_in_header(lines: list[str], header: dict[int, LabelCandidate], speakers: list[str]) -> dict[str, str]:
+    """The speakers a header line names as the interviewer: "Interviewer: Sanne de Vries" (or
+    "Moderator: Marloes (UU)") where one speaker's label is that name or its first word(s)
+    ("Sanne", "Sanne de Vries"), the speaker no role label itself. Each with its line."""
+    named: dict[str, str] = {}
+    for i, c in header.items():
+        if c.content_col is None or not interviewer_role(c.speaker):
+            continue
+        line = lines[i].strip()
+        for value in re.split(r"[,;]", lines[i][c.content_col :]):
+            name = " ".join(value.split("(")[0].split())
+            if not name:
+                continue
+            folded = name.casefold()
+            matches = [
+                s
+                for s in speakers
+                if not interviewer_role(s) and (s.casefold() == folded or folded.startswith(s.casefold() + " "))
+            ]
+            if len(matches) == 1:
+                named.setdefault(matches[0], line)
+    return named
+
+
 def _start_where_the_last_ended(turns: list[Turn]) -> None:
     """A turn with no start time of its own starts when the turn before it ended: f4 times
     a turn at its end (``... #00:01:23-4#``), so its next turn's start is that time."""
@@ -360,8 +454,11 @@ _HEADS: dict[str, LabelCandidate | None] = {}  # "Label" of a "Label: text" line
 _MAX_HEADS = 50_000
 
 
-def _classify(lines: list[str], structure: AbstractSet[int]) -> tuple[list[int], dict[int, LabelCandidate], Counter[str]]:
-    """Each line's kind, the candidate labels (by line) and how often each label occurs.
+def _classify(
+    lines: list[str], structure: AbstractSet[int]
+) -> tuple[list[int], dict[int, LabelCandidate], Counter[str], list[int]]:
+    """Each line's kind, the candidate labels (by line), how often each label occurs and the
+    text lines of at most _RUNNING_MAX characters that are no candidate (a running header?).
 
     Transcripts are mostly ``Label: text`` lines with a few labels: the candidate of
     such a line depends on ``Label`` alone (see :func:`_head_candidate`), so it is
@@ -371,6 +468,7 @@ def _classify(lines: list[str], structure: AbstractSet[int]) -> tuple[list[int],
     add = kinds.append
     candidates: dict[int, LabelCandidate] = {}
     counts: Counter[str] = Counter()
+    short: list[int] = []
     heads = _HEADS
     timed = -1  # the line after a timestamp line (blank lines skipped): a name there carries its time
     if len(heads) > _MAX_HEADS:
@@ -407,13 +505,18 @@ def _classify(lines: list[str], structure: AbstractSet[int]) -> tuple[list[int],
                 if candidate is not None:
                     candidates[i] = candidate
                     counts[candidate.key] += 1
+                elif len(line) <= _RUNNING_MAX:
+                    short.append(i)
                 continue
         if ":" in line[:_LABEL_REACH] or (len(line) <= _BARE_LABEL_MAX and line.count(" ") <= _BARE_LABEL_SPACES):
             candidate = classify_line(line, timed=timed == i)
             if candidate is not None:
                 candidates[i] = candidate
                 counts[candidate.key] += 1
-    return kinds, candidates, counts
+                continue
+        if len(line) <= _RUNNING_MAX:
+            short.append(i)
+    return kinds, candidates, counts, short
 
 
 def _next_text(lines: list[str], i: int) -> int:
