@@ -343,3 +343,19 @@ def test_team_merge_qdpx_from_another_tool_matches_codes_by_name(copies, tmp_pat
     assert "kept aside" not in result.stdout
     assert "matched to this project's codes by name" in result.stderr
     assert ("bram", "kracht", "De ouders hebben veel eigen kracht.", None) in codings(anna)
+
+
+def test_team_merge_qdpx_from_another_tool_pairs_name_matched_codes_in_the_codebook_list(copies, tmp_path):
+    """The codebook differences pair the codes the merge matched by name (as it places codings on
+    them): not each listed as removed here and added there."""
+    anna, bram = copies
+    qdpx = tmp_path / "bram.qdpx"
+    assert CliRunner().invoke(main, ["--project", str(bram), "export", "qdpx", str(qdpx)]).exit_code == 0
+    other = _rewritten(
+        qdpx, tmp_path / "qualcoder.qdpx", project_qde=_as_another_tool_writes_it, drop=lambda n: n.startswith("qualcode/")
+    )
+    result = CliRunner().invoke(main, ["--project", str(anna), "merge", str(other)])
+    assert result.exit_code == 0, result.output + result.stderr
+    listed = result.stdout.split("codebook", 1)[1]
+    assert "removed:" not in listed and "added:" not in listed, result.stdout
+    assert "= rolverwachtingen  their rolverwachtingen is this project's rol" in listed

@@ -215,7 +215,17 @@ def _settle_codebooks(project, out: Path, source: Path, use: bool) -> None:
 
 # --- diff / merge -------------------------------------------------------------------------------
 
-_MARKS = {"added": "+", "removed": "-", "id": ">", "renamed": "~", "moved": "^", "changed": "~", "set": "*", "codebook": "*"}
+_MARKS = {
+    "added": "+",
+    "removed": "-",
+    "id": ">",
+    "matched": "=",
+    "renamed": "~",
+    "moved": "^",
+    "changed": "~",
+    "set": "*",
+    "codebook": "*",
+}
 
 
 @codebook.command("diff")
@@ -264,6 +274,8 @@ def _describe(change) -> str:
         return f"removed: {change.old}"
     if change.kind == "id":
         return f"id {change.old} -> {change.new} (same GUID; `codebook apply` moves its codings)"
+    if change.kind == "matched":
+        return f"their {change.new} is this project's {change.old} (the same name; their codings go on {change.old})"
     if change.kind == "renamed":
         return f"renamed: '{change.old}' -> '{change.new}'"
     if change.kind == "moved":

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..codebook_ops.diff import CodebookDiff, diff_codebooks
+from ..codebook_ops.match import unique_names
 from ..errors import (
     MERGE_NO_CODER,
     MERGE_NO_DATABASE,
@@ -92,7 +93,7 @@ def merge_project(project: Project, other: Path, *, as_coder: str | None = None,
     as_coder = coder_name(as_coder or "", where="--as: ") or None
     with _opened(project, other, as_coder) as (theirs, report):
         result = TeamMergeResult(source=str(other), dry_run=dry_run, warnings=report.warnings)
-        result.codebook = diff_codebooks(project.codebook, theirs.codebook)
+        result.codebook = diff_codebooks(project.codebook, theirs.codebook, by_name=True)
         tid_map = _match_transcripts(project, theirs, result)
         rows, aside = _codings(project, theirs, tid_map, result, as_coder)
         decisions = _decisions(project, theirs, tid_map)
@@ -238,17 +239,17 @@ def _our_codes(project: Project, theirs: Project, known: set[str], result: TeamM
     writes new GUIDs and drops our ids) still lands on our codes."""
     ours = list(project.codebook.walk())
     by_guid = {guid_key(c.stable_guid): c.id for c in ours}
-    our_names = Counter(c.name.casefold() for c in ours)
-    by_name = {c.name.casefold(): c.id for c in ours if our_names[c.name.casefold()] == 1}
-    their_codes = [c for c in theirs.codebook.walk() if c.id not in known]
-    their_names = Counter(c.name.casefold() for c in theirs.codebook.walk())
+    by_name = unique_names(ours)
+    their_names = unique_names(list(theirs.codebook.walk()))
     out: dict[str, str] = {}
     named: list[str] = []
-    for code in their_codes:
+    for code in theirs.codebook.walk():
+        if code.id in known:
+            continue
         if code.guid and guid_key(code.guid) in by_guid:
             out[code.id] = by_guid[guid_key(code.guid)]
-        elif their_names[code.name.casefold()] == 1 and code.name.casefold() in by_name:
-            out[code.id] = by_name[code.name.casefold()]
+        elif code.name.casefold() in their_names and code.name.casefold() in by_name:
+            out[code.id] = by_name[code.name.casefold()].id
             named.append(code.name)
     if named:
         shown = ", ".join(named[:5]) + (", ..." if len(named) > 5 else "")
