@@ -213,6 +213,22 @@ def test_team_merge_cli_reports_and_lists_aside(copies):
     assert listed.exit_code == 0 and listed.stdout.startswith("transcript,start,end,code,coder,reason")
 
 
+def test_team_merge_cli_names_the_codes_its_codebook_lacks(copies):
+    """The codings kept aside for a code this codebook lacks: the merge names the code (and how
+    many), and what to do; it said '1 code not in this project's codebook'."""
+    anna, bram = copies
+    runner = CliRunner()
+    book = CODEBOOK + "  - id: extra\n    name: Extra\n"
+    (bram / "codebooks" / "codebook.yaml").write_text(book, encoding="utf-8")
+    span = "{}:{}".format(*at(TRANSCRIPT, "Dat werkt goed"))
+    result = runner.invoke(main, ["--project", str(bram), "--coder", "bram", "code", "int1", "extra", "--span", span])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["--project", str(anna), "merge", str(bram)])
+    assert result.exit_code == 0, result.stderr
+    assert "kept aside (not dropped; `qualcode merge --aside`): 1 code not in this project's codebook" in result.stdout
+    assert "codes not in this project's codebook: extra (1); add them to it and merge again" in result.stdout
+
+
 def _files(root):
     import hashlib
 

@@ -411,6 +411,9 @@ def merge(state: State, other: Path | None, as_coder: str | None, dry_run: bool,
     if result.aside:
         reasons = "; ".join(f"{n} {reason}" for reason, n in sorted(result.aside.items()))
         echo(f"kept aside (not dropped; `qualcode merge --aside`): {reasons}")
+    if result.codes_missing:
+        missing = ", ".join(f"{code} ({n})" for code, n in sorted(result.codes_missing.items()))
+        echo(f"  codes not in this project's codebook: {missing}; add them to it and merge again to place their codings")
     if result.aside_placed:
         echo(f"placed now: {result.aside_placed} coding(s) kept aside by an earlier merge")
     if result.decisions_added:

@@ -75,6 +75,7 @@ class TeamMergeResult:
     codings_present: int = 0
     aside: Counter[str] = field(default_factory=Counter)  # reason -> codings kept aside now
     aside_new: int = 0
+    codes_missing: Counter[str] = field(default_factory=Counter)  # their code id not in our codebook -> codings kept aside
     aside_placed: int = 0  # kept aside by an earlier merge, placed now
     decisions_added: int = 0
     transcript_memos: int = 0  # transcripts whose memo took in theirs
@@ -221,6 +222,8 @@ def _codings(project: Project, theirs: Project, tid_map, result: TeamMergeResult
         reason = target if isinstance(target, str) else (NO_CODE if c.code_id not in known else None)
         if reason is not None:
             result.aside[reason.split(":")[0]] += 1
+            if reason == NO_CODE:
+                result.codes_missing[c.code_id] += 1
             aside.append(
                 AsideCoding(None, result.source, names[c.transcript_id], hashes[c.transcript_id], c.start, c.end,
                             c.code_id, c.coder, c.memo, c.quote, c.created_at, reason)
