@@ -242,7 +242,9 @@ def disagreements(
     coded, with different codes), boundaries (same code, different spans).
     Settle them in the app (the review mode) or with `qualcode settle KEY`.
     """
-    from ..team.study import project_disagreements
+    from ..agreement.study import LEFT_OUT_SHOWN
+    from ..team.study import coded_by_one, project_disagreements
+    from ..termsafe import first_of
 
     fmt = listing_format(fmt, excel)
     project = state.project()
@@ -272,6 +274,9 @@ def disagreements(
         excel=excel,
     )  # fmt: skip
     note(f"{listed} disagreement(s) between {first} and {second}, {settled} settled")
+    if alone := coded_by_one(project, first, second, transcripts):
+        shown = first_of([f"{name} ({coder})" for name, coder in alone], LEFT_OUT_SHOWN)
+        note(f"left out, {len(alone)} transcript(s) coded by one of them only (the other has not started there): {shown}")
 
 
 def _version(spans) -> str:
