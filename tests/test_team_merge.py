@@ -229,6 +229,22 @@ def test_team_merge_cli_names_the_codes_its_codebook_lacks(copies):
     assert "codes not in this project's codebook: extra (1); add them to it and merge again" in result.stdout
 
 
+def test_team_merge_cli_a_code_renamed_in_their_copy_lands_on_ours(copies):
+    """bram renamed a code's id in his copy (same GUID): his codings go on anna's code, and the
+    codebook differences say so; they said '`codebook apply` moves its codings', as if not."""
+    anna, bram = copies
+    runner = CliRunner()
+    assert runner.invoke(main, ["--project", str(bram), "codebook", "rename", "kracht", "eigen_kracht"]).exit_code == 0
+    result = runner.invoke(main, ["--project", str(anna), "merge", str(bram)])
+    assert result.exit_code == 0, result.stderr
+    assert "kept aside" not in result.stdout
+    assert "> eigen_kracht  their eigen_kracht is this project's kracht (the same GUID; their codings go on kracht)" in (
+        result.stdout
+    )
+    assert "codebook apply" not in result.stdout
+    assert ("bram", "kracht", "De ouders hebben veel eigen kracht.", None) in codings(anna)
+
+
 def _files(root):
     import hashlib
 

@@ -267,7 +267,11 @@ def codebook_diff(old: Path, new: Path, fmt: str) -> None:
     echo(", ".join(f"{n} {kind}" for kind, n in counts.items()))
 
 
-def _describe(change) -> str:
+def _describe(change, *, merged: bool = False) -> str:
+    """One change in words; ``merged``: as ``merge`` lists them (their codings are placed on
+    the code paired with theirs, so an id change needs no ``codebook apply``)."""
+    if change.kind == "id" and merged:
+        return f"their {change.new} is this project's {change.old} (the same GUID; their codings go on {change.old})"
     if change.kind == "added":
         return f"added: {change.new}"
     if change.kind == "removed":

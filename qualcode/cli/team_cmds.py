@@ -430,6 +430,6 @@ def merge(state: State, other: Path | None, as_coder: str | None, dry_run: bool,
     if result.codebook:
         echo("codebook differences (this project's codebook -> theirs; not applied, see `qualcode codebook diff`):")
         for change in result.codebook.changes:
-            echo(f"  {_MARKS[change.kind]} {change.code}  {_describe(change)}")
+            echo(f"  {_MARKS[change.kind]} {change.code}  {_describe(change, merged=True)}")
     else:
         echo("codebook: the same codes")
