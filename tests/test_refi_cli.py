@@ -121,15 +121,26 @@ def test_refi_cli_rename_merge_codes_move(runner, project):
     assert unknown.exit_code == 1 and "did you mean" in unknown.stderr
 
 
-def test_refi_cli_export_qdpx_counts_the_exporter_as_a_user_not_a_coder(runner, project, tmp_path):
-    """The file's <Users> hold whoever exported too ('tester', who coded nothing here): the
-    summary said '3 coder(s)' for a project two people coded."""
+def test_refi_cli_export_qdpx_writes_no_user_without_codings(runner, project, tmp_path):
+    """Whoever exports without having coded ('tester'; 'root' by default as root) is no <User> of
+    the file, and nothing refers to them: QualCoder, ATLAS.ti and NVivo list the users whose work
+    is in the file (ATLAS.ti's and NVivo's files refer to no user they do not list). It listed the
+    exporter, so a round trip made a coder with no codings."""
+    import re
+
     coders = sorted({c["coder"] for c in json.loads(run(runner, project, "codings", "--format", "json").stdout)})
     assert "tester" not in coders
-    result = run(runner, project, "export", "qdpx", str(tmp_path / "studie.qdpx"))
+    path = tmp_path / "studie.qdpx"
+    result = run(runner, project, "export", "qdpx", str(path))
     assert result.exit_code == 0, result.stderr
-    assert f"{len(coders) + 1} user(s) ({len(coders)} with codings)" in result.stdout
+    assert f"{len(coders)} user(s) ({len(coders)} with codings)" in result.stdout
     assert "coder(s)" not in result.stdout
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("project.qde").decode("utf-8")
+    users = dict(re.findall(r'<User guid="([^"]+)" name="([^"]+)"', xml))
+    assert sorted(users.values()) == coders
+    referenced = set(re.findall(r'(?:creatingUser|modifyingUser)(?:GUID)?="([^"]+)"', xml))
+    assert referenced and referenced <= set(users)
 
 
 def test_refi_cli_export_and_import_qdpx(runner, project, tmp_path):

@@ -94,6 +94,21 @@ def test_team_cli_disagreements_lists_both_versions(runner, team):
     assert "2 disagreement(s) between anna and bram, 0 settled" in result.stderr
 
 
+def test_team_cli_disagreements_say_which_transcripts_one_coder_alone_coded(runner, team, tmp_path):
+    """A transcript only anna coded is not compared (bram has not started there): the listing
+    says so, with the transcript and the coder; it left out her codings there without a word."""
+    second = tmp_path / "int2.txt"
+    second.write_text("I: Nog iets?\nR: Nee, dat was het wel. Dank u.\n", encoding="utf-8")
+    assert run(runner, team, "import", str(second)).exit_code == 0
+    assert run(runner, team, "code", "int2", "kracht", "--turn", "2").exit_code == 0
+    result = run(runner, team, "disagreements", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert {r["transcript"] for r in csv.DictReader(io.StringIO(result.stdout))} == {"int1"}
+    assert "left out, 1 transcript(s) coded by one of them only (the other has not started there): int2 (anna)" in (result.stderr)
+    result = run(runner, team, "disagreements", "--transcript", "int1")
+    assert "left out" not in result.stderr
+
+
 def test_team_cli_disagreements_of_a_team_of_three_ask_which_two(runner, team):
     """A third coder: disagreements and settle say they compare two at a time and how to name
     them (it said 'needs at least two of them' while four were there)."""

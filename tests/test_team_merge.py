@@ -213,6 +213,38 @@ def test_team_merge_cli_reports_and_lists_aside(copies):
     assert listed.exit_code == 0 and listed.stdout.startswith("transcript,start,end,code,coder,reason")
 
 
+def test_team_merge_cli_names_the_codes_its_codebook_lacks(copies):
+    """The codings kept aside for a code this codebook lacks: the merge names the code (and how
+    many), and what to do; it said '1 code not in this project's codebook'."""
+    anna, bram = copies
+    runner = CliRunner()
+    book = CODEBOOK + "  - id: extra\n    name: Extra\n"
+    (bram / "codebooks" / "codebook.yaml").write_text(book, encoding="utf-8")
+    span = "{}:{}".format(*at(TRANSCRIPT, "Dat werkt goed"))
+    result = runner.invoke(main, ["--project", str(bram), "--coder", "bram", "code", "int1", "extra", "--span", span])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["--project", str(anna), "merge", str(bram)])
+    assert result.exit_code == 0, result.stderr
+    assert "kept aside (not dropped; `qualcode merge --aside`): 1 code not in this project's codebook" in result.stdout
+    assert "codes not in this project's codebook: extra (1); add them to it and merge again" in result.stdout
+
+
+def test_team_merge_cli_a_code_renamed_in_their_copy_lands_on_ours(copies):
+    """bram renamed a code's id in his copy (same GUID): his codings go on anna's code, and the
+    codebook differences say so; they said '`codebook apply` moves its codings', as if not."""
+    anna, bram = copies
+    runner = CliRunner()
+    assert runner.invoke(main, ["--project", str(bram), "codebook", "rename", "kracht", "eigen_kracht"]).exit_code == 0
+    result = runner.invoke(main, ["--project", str(anna), "merge", str(bram)])
+    assert result.exit_code == 0, result.stderr
+    assert "kept aside" not in result.stdout
+    assert "> eigen_kracht  their eigen_kracht is this project's kracht (the same GUID; their codings go on kracht)" in (
+        result.stdout
+    )
+    assert "codebook apply" not in result.stdout
+    assert ("bram", "kracht", "De ouders hebben veel eigen kracht.", None) in codings(anna)
+
+
 def _files(root):
     import hashlib
 
@@ -330,7 +362,8 @@ def _as_another_tool_writes_it(text):
 
 def test_team_merge_qdpx_from_another_tool_matches_codes_by_name(copies, tmp_path):
     """A .qdpx that went through another tool (new code GUIDs, no qualcode ids): its codings land
-    on our codes of the same name, none kept aside, and the merge says they were matched by name."""
+    on our codes of the same name, none kept aside, the merge says they were matched by name, and
+    its codebook differences pair them."""
     anna, bram = copies
     qdpx = tmp_path / "bram.qdpx"
     assert CliRunner().invoke(main, ["--project", str(bram), "export", "qdpx", str(qdpx)]).exit_code == 0
@@ -343,3 +376,8 @@ def test_team_merge_qdpx_from_another_tool_matches_codes_by_name(copies, tmp_pat
     assert "kept aside" not in result.stdout
     assert "matched to this project's codes by name" in result.stderr
     assert ("bram", "kracht", "De ouders hebben veel eigen kracht.", None) in codings(anna)
+    # The codebook differences pair the codes matched by name as the codings were placed: not
+    # each listed as removed here and added there.
+    listed = result.stdout.split("codebook", 1)[1]
+    assert "removed:" not in listed and "added:" not in listed, result.stdout
+    assert "= rolverwachtingen  their rolverwachtingen is this project's rol" in listed

@@ -215,7 +215,17 @@ def _settle_codebooks(project, out: Path, source: Path, use: bool) -> None:
 
 # --- diff / merge -------------------------------------------------------------------------------
 
-_MARKS = {"added": "+", "removed": "-", "id": ">", "renamed": "~", "moved": "^", "changed": "~", "set": "*", "codebook": "*"}
+_MARKS = {
+    "added": "+",
+    "removed": "-",
+    "id": ">",
+    "matched": "=",
+    "renamed": "~",
+    "moved": "^",
+    "changed": "~",
+    "set": "*",
+    "codebook": "*",
+}
 
 
 @codebook.command("diff")
@@ -257,13 +267,19 @@ def codebook_diff(old: Path, new: Path, fmt: str) -> None:
     echo(", ".join(f"{n} {kind}" for kind, n in counts.items()))
 
 
-def _describe(change) -> str:
+def _describe(change, *, merged: bool = False) -> str:
+    """One change in words; ``merged``: as ``merge`` lists them (their codings are placed on
+    the code paired with theirs, so an id change needs no ``codebook apply``)."""
+    if change.kind == "id" and merged:
+        return f"their {change.new} is this project's {change.old} (the same GUID; their codings go on {change.old})"
     if change.kind == "added":
         return f"added: {change.new}"
     if change.kind == "removed":
         return f"removed: {change.old}"
     if change.kind == "id":
         return f"id {change.old} -> {change.new} (same GUID; `codebook apply` moves its codings)"
+    if change.kind == "matched":
+        return f"their {change.new} is this project's {change.old} (the same name; their codings go on {change.old})"
     if change.kind == "renamed":
         return f"renamed: '{change.old}' -> '{change.new}'"
     if change.kind == "moved":

@@ -242,7 +242,9 @@ def disagreements(
     coded, with different codes), boundaries (same code, different spans).
     Settle them in the app (the review mode) or with `qualcode settle KEY`.
     """
-    from ..team.study import project_disagreements
+    from ..agreement.study import LEFT_OUT_SHOWN
+    from ..team.study import coded_by_one, project_disagreements
+    from ..termsafe import first_of
 
     fmt = listing_format(fmt, excel)
     project = state.project()
@@ -272,6 +274,9 @@ def disagreements(
         excel=excel,
     )  # fmt: skip
     note(f"{listed} disagreement(s) between {first} and {second}, {settled} settled")
+    if alone := coded_by_one(project, first, second, transcripts):
+        shown = first_of([f"{name} ({coder})" for name, coder in alone], LEFT_OUT_SHOWN)
+        note(f"left out, {len(alone)} transcript(s) coded by one of them only (the other has not started there): {shown}")
 
 
 def _version(spans) -> str:
@@ -411,6 +416,9 @@ def merge(state: State, other: Path | None, as_coder: str | None, dry_run: bool,
     if result.aside:
         reasons = "; ".join(f"{n} {reason}" for reason, n in sorted(result.aside.items()))
         echo(f"kept aside (not dropped; `qualcode merge --aside`): {reasons}")
+    if result.codes_missing:
+        missing = ", ".join(f"{code} ({n})" for code, n in sorted(result.codes_missing.items()))
+        echo(f"  codes not in this project's codebook: {missing}; add them to it and merge again to place their codings")
     if result.aside_placed:
         echo(f"placed now: {result.aside_placed} coding(s) kept aside by an earlier merge")
     if result.decisions_added:
@@ -422,6 +430,6 @@ def merge(state: State, other: Path | None, as_coder: str | None, dry_run: bool,
     if result.codebook:
         echo("codebook differences (this project's codebook -> theirs; not applied, see `qualcode codebook diff`):")
         for change in result.codebook.changes:
-            echo(f"  {_MARKS[change.kind]} {change.code}  {_describe(change)}")
+            echo(f"  {_MARKS[change.kind]} {change.code}  {_describe(change, merged=True)}")
     else:
         echo("codebook: the same codes")

@@ -5,6 +5,8 @@ Kinds of change, in the order they are listed:
 * ``added`` / ``removed`` -- a code only in the new / only in the old codebook;
 * ``id`` -- same code (same GUID), new id: its codings need moving (``codebook apply``
   does that);
+* ``matched`` -- a code of each side with the same name, paired by it (``by_name``: other id,
+  other GUID; ``merge`` places their codings on ours);
 * ``renamed`` -- same code, new name (codings refer to ids, so nothing moves);
 * ``moved`` -- same code, new parent;
 * ``changed`` -- same code, other definition, criteria, examples, colour, key, codability
@@ -28,7 +30,7 @@ BOOK_FIELDS = ("title", "version", "language", "authors", "licence", "descriptio
 class CodebookChange:
     """One difference between two codebooks (see the module docstring for the kinds)."""
 
-    kind: str  # added, removed, id, renamed, moved, changed, set, codebook
+    kind: str  # added, removed, id, matched, renamed, moved, changed, set, codebook
     code: str  # the code's id (the new one where it changed), the set's name, or the field
     old: str = ""
     new: str = ""
@@ -51,16 +53,21 @@ class CodebookDiff:
         return [c for c in self.changes if c.kind == kind]
 
 
-ORDER = ("added", "removed", "id", "renamed", "moved", "changed", "set", "codebook")
+ORDER = ("added", "removed", "id", "matched", "renamed", "moved", "changed", "set", "codebook")
 
 
-def diff_codebooks(old: Codebook, new: Codebook, *, colors: tuple[set[str], set[str]] | None = None) -> CodebookDiff:
+def diff_codebooks(
+    old: Codebook, new: Codebook, *, colors: tuple[set[str], set[str]] | None = None, by_name: bool = False
+) -> CodebookDiff:
     """Changes from ``old`` to ``new``.
+
+    ``by_name``: codes neither GUID nor id pairs are paired by a name each side has once
+    (``matched``), as ``merge`` places codings.
 
     ``colors``: the ids whose colour each file gives explicitly; a colour only one side
     wrote down (the other shows the palette's) is not a change. None: compare all colours.
     """
-    pairing = pair_codes(old, new)
+    pairing = pair_codes(old, new, by_name=by_name)
     new_of = pairing.b_of()
     out: list[CodebookChange] = []
     for code in pairing.only_b:
@@ -68,7 +75,9 @@ def diff_codebooks(old: Codebook, new: Codebook, *, colors: tuple[set[str], set[
     for code in pairing.only_a:
         out.append(CodebookChange("removed", code.id, old=_where(old, code)))
     for a, b in pairing.pairs:
-        if a.id != b.id:
+        if a.id in pairing.named:
+            out.append(CodebookChange("matched", b.id, old=a.id, new=b.id))
+        elif a.id != b.id:
             out.append(CodebookChange("id", b.id, old=a.id, new=b.id))
         if a.name != b.name:
             out.append(CodebookChange("renamed", b.id, old=a.name, new=b.name))

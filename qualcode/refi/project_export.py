@@ -7,9 +7,10 @@ What goes where (element order follows Project.xsd):
 * codings -> one ``<PlainTextSelection>`` each, holding one ``<Coding>``; a coding's
   memo is the selection's ``<Description>`` -- once: it is where the spec's own example
   puts a quotation's comment and what QualCoder and ATLAS.ti read;
-* coders -> ``<Users>``; every selection, coding, source and the project carry their
-  creating user and dates where the schema has a place for them (QualCoder's importer
-  needs them);
+* coders with codings (and users an import kept) -> ``<Users>``; every selection,
+  coding, source and the project carry their creating user (one of them: who exported
+  without coding is none) and dates where the schema has a place for them (QualCoder's
+  importer needs the dates);
 * case attributes -> ``<Variables>`` (all Text) and one ``<Case>`` per transcript;
 * the codebook -> ``<CodeBook>`` (definitions folded per :mod:`.describe`; ids and keys
   in XML comments, see :func:`.codebook_xml.write_codes`; only colours the YAML
@@ -82,7 +83,7 @@ class QdpxExportResult:
     memos: int = 0
     transcript_memos: int = 0
     codes: int = 0
-    users: int = 0  # <User> elements: the coders, who decided or was imported, and who exported
+    users: int = 0  # <User> elements: the coders with codings and the users an import kept
     coders: int = 0  # of them, those with codings
     warnings: list[str] = field(default_factory=list)
 
@@ -117,7 +118,7 @@ def export_qdpx(
         user=user,
         progress=progress,
         guids={name: guid for name, guid in store.coders.guids().items() if guid},
-        coders=list(store.coders.names()),
+        coders=_users(store),
         empty=store.exchange.empty_sources(),
         memos=store.transcripts.memos(),
     )
@@ -158,6 +159,17 @@ def export_qdpx(
     return result
 
 
+def _users(store: Store) -> list[str]:
+    """The file's users: the coders with codings, the users an import brought in (with their
+    GUID: a file's users come back whole) and the creators it kept. Whoever only exported,
+    settled or decided suggestions here is none: a <User> the importing tool lists with nothing
+    of theirs ('root', who exported)."""
+    kept = {name for name, guid in store.coders.guids().items() if guid}
+    creators = {store.settings.get(PROJECT_CREATOR), *(who for _, who in store.exchange.transcript_identities().values())}
+    creators |= {s.creator for s in store.exchange.empty_sources()}
+    return sorted({*store.codings.coders(), *kept, *(c for c in creators if c)})
+
+
 class _SourceGuids(dict[int, str]):
     """Transcript id -> its source's GUID: kept from an import, else derived from its content
     hash, read when the GUID is first needed (as its text is written): a pseudonymised
@@ -185,7 +197,7 @@ class _ExportPlan:
     user: str | None
     progress: Progress | None
     guids: dict[str, str]  # user name -> GUID (kept from an import, else derived when first needed)
-    coders: list[str]  # everyone who coded or decided, and every user an import brought in
+    coders: list[str]  # the file's users (see _users)
     empty: list[EmptySource]  # sources without text, kept from an import
     memos: dict[int, str]  # transcript id -> its memo (the source's <Description>)
     stripped: StripTally = field(default_factory=StripTally)  # what the XML writer left out
@@ -193,10 +205,12 @@ class _ExportPlan:
 
     @property
     def users(self) -> list[str]:
-        return sorted({*self.coders, *([self.user] if self.user else [])})
+        return self.coders
 
     def user_guid(self, name: str | None) -> str | None:
-        if not name:
+        """The GUID of a user of the file; None for anyone else (who exported without coding: no
+        <User> without codings, as in ATLAS.ti's and NVivo's files, and no reference to one)."""
+        if not name or name not in self.coders:
             return None
         if name not in self.guids:
             self.guids[name] = derived_guid("user", name)

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..codebook_ops.diff import CodebookDiff, diff_codebooks
+from ..codebook_ops.match import unique_names
 from ..errors import (
     MERGE_NO_CODER,
     MERGE_NO_DATABASE,
@@ -74,6 +75,7 @@ class TeamMergeResult:
     codings_present: int = 0
     aside: Counter[str] = field(default_factory=Counter)  # reason -> codings kept aside now
     aside_new: int = 0
+    codes_missing: Counter[str] = field(default_factory=Counter)  # their code id not in our codebook -> codings kept aside
     aside_placed: int = 0  # kept aside by an earlier merge, placed now
     decisions_added: int = 0
     transcript_memos: int = 0  # transcripts whose memo took in theirs
@@ -92,7 +94,7 @@ def merge_project(project: Project, other: Path, *, as_coder: str | None = None,
     as_coder = coder_name(as_coder or "", where="--as: ") or None
     with _opened(project, other, as_coder) as (theirs, report):
         result = TeamMergeResult(source=str(other), dry_run=dry_run, warnings=report.warnings)
-        result.codebook = diff_codebooks(project.codebook, theirs.codebook)
+        result.codebook = diff_codebooks(project.codebook, theirs.codebook, by_name=True)
         tid_map = _match_transcripts(project, theirs, result)
         rows, aside = _codings(project, theirs, tid_map, result, as_coder)
         decisions = _decisions(project, theirs, tid_map)
@@ -220,6 +222,8 @@ def _codings(project: Project, theirs: Project, tid_map, result: TeamMergeResult
         reason = target if isinstance(target, str) else (NO_CODE if c.code_id not in known else None)
         if reason is not None:
             result.aside[reason.split(":")[0]] += 1
+            if reason == NO_CODE:
+                result.codes_missing[c.code_id] += 1
             aside.append(
                 AsideCoding(None, result.source, names[c.transcript_id], hashes[c.transcript_id], c.start, c.end,
                             c.code_id, c.coder, c.memo, c.quote, c.created_at, reason)
@@ -238,17 +242,17 @@ def _our_codes(project: Project, theirs: Project, known: set[str], result: TeamM
     writes new GUIDs and drops our ids) still lands on our codes."""
     ours = list(project.codebook.walk())
     by_guid = {guid_key(c.stable_guid): c.id for c in ours}
-    our_names = Counter(c.name.casefold() for c in ours)
-    by_name = {c.name.casefold(): c.id for c in ours if our_names[c.name.casefold()] == 1}
-    their_codes = [c for c in theirs.codebook.walk() if c.id not in known]
-    their_names = Counter(c.name.casefold() for c in theirs.codebook.walk())
+    by_name = unique_names(ours)
+    their_names = unique_names(list(theirs.codebook.walk()))
     out: dict[str, str] = {}
     named: list[str] = []
-    for code in their_codes:
+    for code in theirs.codebook.walk():
+        if code.id in known:
+            continue
         if code.guid and guid_key(code.guid) in by_guid:
             out[code.id] = by_guid[guid_key(code.guid)]
-        elif their_names[code.name.casefold()] == 1 and code.name.casefold() in by_name:
-            out[code.id] = by_name[code.name.casefold()]
+        elif code.name.casefold() in their_names and code.name.casefold() in by_name:
+            out[code.id] = by_name[code.name.casefold()].id
             named.append(code.name)
     if named:
         shown = ", ".join(named[:5]) + (", ..." if len(named) > 5 else "")

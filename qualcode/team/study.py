@@ -115,6 +115,17 @@ def agreement_stream(
     return study(documents, chosen, coded_by, used, load_units, document_spans, unit=unit, codes=code_ids, overlap=overlap)
 
 
+def coded_by_one(project: Project, first: str, second: str, transcripts: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """(transcript name, coder) of the transcripts only one of the two coded: disagreements
+    leaves them out (the other has not started there), so the listing says which."""
+    tids = transcript_ids(project, transcripts)
+    who: dict[int, set[str]] = defaultdict(set)
+    for tid, coder in project.store.codings.coders_by_transcript(CodingFilter.of(tids, None, [first, second])):
+        who[tid].add(coder)
+    names = project.store.transcripts.names()
+    return sorted((names[tid], next(iter(coders))) for tid, coders in who.items() if len(coders) == 1)
+
+
 def project_disagreements(
     project: Project, *, coders: Sequence[str] = (), transcripts: Sequence[str] = (), codes: Sequence[str] = ()
 ) -> tuple[list[str], Iterator[Disagreement]]:
