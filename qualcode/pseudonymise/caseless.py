@@ -42,8 +42,8 @@ from .words import (
     first_names,
     name_words,
     nouns,
+    ordinary_compound,
     ordinary_word,
-    ordinary_word_reach,
     place_names,
     stop_words,
 )
@@ -163,15 +163,6 @@ def _dutch(folded: str) -> bool:
     )
 
 
-def _compound(folded: str) -> bool:
-    """Two Dutch words joined: "sorteercentrum", "kookmiddag" (not a name the tables miss)."""
-    # Heads no longer than a word can be: a 100,000-letter word was cut at every letter (quadratic).
-    return any(
-        ordinary_word(folded[:cut]) and ordinary_word(folded[cut:])
-        for cut in range(3, min(len(folded) - 3, ordinary_word_reach() + 1))
-    )
-
-
 def _listed_name(folded: str) -> bool:
     """A name of deduce's lists that is no Dutch word. A first name may be an English word
     too ("fatima"); a surname that is one ("page", "will") is read as the word, and so is
@@ -246,11 +237,11 @@ def _recased(text: str, region: Region, known: dict[str, str]) -> tuple[str, dic
                     if (
                         (f in _FROM_OR_TO or (i and folded[i - 1] in _LIVING))
                         and not _dutch(folded[j])
-                        and not _compound(folded[j])
+                        and not ordinary_compound(folded[j])
                     ):
                         listed = True  # "uit mogadishu", "naar leicester" (not "naar de koffieochtend")
                     if listed or not _plain(folded[j]):
-                        up[j] |= listed or not _compound(folded[j])
+                        up[j] |= listed or not ordinary_compound(folded[j])
                         place[j] = up[j]
             elif f in {"al", "el"} and i + 1 < len(words) and len(folded[i + 1]) > 3 and not _dutch(folded[i + 1]):
                 up[i + 1] = True  # an Arabic article before a name: "el idrissi", "al baraka"

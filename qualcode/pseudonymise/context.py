@@ -37,6 +37,7 @@ from .words import (
     not_personal_pattern,
     not_personal_words,
     nouns,
+    ordinary_compound,
     ordinary_word,
 )
 
@@ -425,6 +426,8 @@ def _unknown_subject(word: str, text: str, end: int, lower: LowerWords) -> bool:
         or word.isupper()
         or _dictionary_word(folded)
         or (ordinary_word(folded) and folded not in name_words())  # a plural the tables lack: "Studenten, vrouwen die"
+        # two words joined, no name of the lists: "Opvoedcursus, taalcursus" (not "Dijkhuis belde")
+        or (folded not in name_words() and ordinary_compound(folded))
         or folded in not_personal()
         or folded in TITLES
         or folded in SENTENCE_STARTERS

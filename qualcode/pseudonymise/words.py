@@ -219,6 +219,16 @@ def ordinary_word_reach() -> int:
     return longest(dutch_words()) + 3
 
 
+def ordinary_compound(folded: str) -> bool:
+    """Two Dutch words joined: "sorteercentrum", "kookmiddag", "opvoedcursus" (not a name
+    the tables miss). ``folded`` is case-folded."""
+    # Heads no longer than a word can be: a 100,000-letter word was cut at every letter (quadratic).
+    return any(
+        ordinary_word(folded[:cut]) and ordinary_word(folded[cut:])
+        for cut in range(3, min(len(folded) - 3, ordinary_word_reach() + 1))
+    )
+
+
 # Adjectives of nationality and origin: Turkse, Marokkaanse, Somalische, Eritrese,
 # Nederlandse, Vlaamse, Molukse, Poolse, Oekraïense, Bulgaarse; peoples: Libanezen,
 # Congolezen, Pakistanen, Afghanen, Nederlander, Brabander. (Not names ending in -se:
