@@ -21,3 +21,23 @@ def test_a_compound_of_two_dutch_words_starting_a_sentence_is_no_name():
     assert found(text, detector=StubDetector({})) == []
     # A name no list has and no word is stays a name there.
     assert found("R: Tesfay kwam later.\n", detector=StubDetector({})) == [("person", "Tesfay")]
+
+
+def test_an_organisation_named_after_its_kind_or_where_an_employer_or_school_is_named():
+    """Before: "Humanitas Leeuwarden" (after "werkt bij") and "De Meergronden" were persons,
+    "Sportcentrum Feijenoord", "Sint-Augustinusinstituut" and "Echnaton" (after "zat op
+    het") places, and "De Schoof" of "Buurtcentrum De Schoof" a person (heldout5's
+    organisations were in their category 0.61)."""
+    text = (
+        "R: Anneke werkt bij Humanitas Leeuwarden. Hij boksen in Sportcentrum Feijenoord.\n"
+        "R: Ze zit op het Sint-Augustinusinstituut in Bree. Hij zat op het Echnaton.\n"
+        "R: We zien elkaar in Buurtcentrum De Schoof, elke week.\n"
+    )
+    detector = StubDetector({"Humanitas Leeuwarden": "person", "Bree": "place", "De Schoof": "person"})
+    got = found(text, detector=detector)
+    organisations = [t for c, t in got if c == "organisation"]
+    assert organisations == ["Humanitas Leeuwarden", "Feijenoord", "Sint-Augustinusinstituut", "Echnaton", "De Schoof"]
+    assert ("place", "Bree") in got
+    # A first name after "werkt bij" is the person whose shop it is; a place after "in" stays one.
+    got = found("R: Hij werkt bij Mohammed in de winkel, in Leeuwarden.\n", detector=StubDetector({"Leeuwarden": "place"}))
+    assert ("person", "Mohammed") in got and ("place", "Leeuwarden") in got

@@ -86,9 +86,12 @@ PLACE_END = re.compile(
     r"(?:dam|burg|berg|bergen|broek|hout|veen|hoven|huizen|wijk|eiland|zijl|stad|dorp|heim|ingen|kerke|"
     r"kerk|vaart|meer|sluis|drecht|rode|gem|sel|plaats|haven|beek|loo|lo|horst|donk|poort)$"
 )
-# A name of one word that is an organisation by its ending: "Theresialyceum", "Logopediepraktijk"
+# A name of one word that is an organisation by its ending: "Theresialyceum", "Logopediepraktijk",
+# "Sint-Augustinusinstituut", "Sportcentrum (Feijenoord)", "(Koninklijke) Meelfabrieken"
 # (not "-kerk": "Ouderkerk" is a place).
-NAMED_ORG_END = re.compile(r"\w{3}(?:lyceum|atheneum|gymnasium|college|praktijk|moskee|school)$")
+NAMED_ORG_END = re.compile(
+    r"\w{3}(?:lyceum|atheneum|gymnasium|college|praktijk|moskee|school|instituut|centrum|fabrieken|fabriek)$"
+)
 # A compound ending in a kind of organisation or a street: "Sint-Albertuskerk", "Peperstraat".
 _ORG_END = re.compile(r"\w{3}(?:kerk|moskee|school|college|praktijk|centrum|vereniging|stichting)$")
 _ORG_OR_STREET_END = re.compile(rf"{_ORG_END.pattern[:-1]}|\w{{3}}(?:straat|laan|plein|dreef|kade|gracht|singel|steenweg)$")
