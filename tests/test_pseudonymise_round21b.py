@@ -41,3 +41,16 @@ def test_an_organisation_named_after_its_kind_or_where_an_employer_or_school_is_
     # A first name after "werkt bij" is the person whose shop it is; a place after "in" stays one.
     got = found("R: Hij werkt bij Mohammed in de winkel, in Leeuwarden.\n", detector=StubDetector({"Leeuwarden": "place"}))
     assert ("person", "Mohammed") in got and ("place", "Leeuwarden") in got
+
+
+def test_a_city_in_a_list_of_countries_and_an_acronym_where_a_school_is_named():
+    """Before: "Khartoum" (an English word too) between two countries was dropped as a word,
+    and "PXL" after "gestudeerd aan de" as an acronym (heldout5 missed both)."""
+    text = (
+        "R: Hij zegt: via Ethiopië, dan Soedan, Khartoum, en Libië. Dan met de boot.\n"
+        "R: Ik heb gestudeerd aan de PXL in Hasselt, en ik werk bij de GGD.\n"
+    )
+    got = found(text, detector=StubDetector({"Hasselt": "place"}))
+    assert got == [("place", "Khartoum"), ("organisation", "PXL"), ("place", "Hasselt")]
+    # English words in a list without a country, an acronym elsewhere: still no names.
+    assert found("R: We gebruiken Slack, Scrum, en zo. De PXL is groot.\n", detector=StubDetector({})) == []

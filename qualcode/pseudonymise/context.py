@@ -27,6 +27,7 @@ from .words import (
     NATIONALITY,
     RELATIVES,
     TITLES,
+    countries,
     dutch_words,
     english_words,
     finite_verbs,
@@ -105,6 +106,28 @@ ROLE_LABEL = re.compile(
     r"verpleegkundige|wijkcoach|voorzitter|imam)(?:\s+\w+)?)",
     re.I,
 )
+
+
+# Where an organisation's name follows: an employer ("werkt bij Humanitas Leeuwarden"), a
+# school ("zat op het Echnaton", "zit op de Technische Scholen Mechelen", "gestudeerd aan de
+# PXL"), a body one is a member or the chair of ("voorzitter van de ...").
+ORG_CONTEXT = re.compile(
+    r"(?<![\w-])(?:(?:werk|werkt|werkte|werken|werkten|gewerkt|stage|solliciteert|solliciteerde)[ \t]+bij"
+    r"|(?:zit|zat|zitten|zaten|gezeten)[ \t]+(?:nu[ \t]+|ook[ \t]+|toen[ \t]+)?op[ \t]+(?:de|het)"
+    r"|(?:studeert|studeerde|studeren|gestudeerd|studie|opleiding)[ \t]+aan[ \t]+(?:de|het)"
+    r"|(?:lid|voorzitter|bestuurslid|secretaris|penningmeester)[ \t]+van[ \t]+(?:de|het))[ \t]+$",
+    re.I,
+)
+# A name in a list beside a country: "via Ethiopië, het kamp Mai Aini, dan Soedan, Khartoum, en Libië".
+_COUNTRY_BEFORE = re.compile(r"([^\W\d_]+),[ \t]+$")
+_COUNTRY_AFTER = re.compile(r",?[ \t]+(?:(?:en|of|dan|naar)[ \t]+)?([^\W\d_]+)")
+
+
+def in_country_list(text: str, s: int, e: int) -> bool:
+    """Whether the name at ``s``-``e`` stands in a list next to a country: "Soedan, Khartoum, en Libië"."""
+    before = _COUNTRY_BEFORE.search(text, max(0, s - 40), s)
+    after = _COUNTRY_AFTER.match(text, e, e + 40) if text[e : e + 1] == "," else None
+    return any(m is not None and m.group(1).casefold() in countries() for m in (before, after))
 
 
 def is_sentence_start(text: str, pos: int, floor: int = 0) -> bool:
@@ -318,6 +341,8 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
         genitive = _GENITIVE.search(text, s, e)
         if genitive and genitive.start() > s:
             e = genitive.start()  # "Fatima's zoon", "Ans' jas": the name without its genitive
+        if kind is None and len(words) == 1 and words[0].group().isupper() and ORG_CONTEXT.search(text, max(0, s - 60), s):
+            kind = "organisation"  # an acronym where a school or employer is named: "gestudeerd aan de PXL"
         if kind is None and all(_skip_token(w.group()) for w in words if w.group().casefold() not in INTERFIXES):
             continue
         if text[s:e].casefold() in not_personal():
@@ -350,6 +375,8 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
                 kind = "organisation" if words[0].group().casefold() in {"de", "het", "'t"} or len(words) > 1 else "person"
             else:
                 kind = "person"
+            if kind == "person" and len(words) == 1 and tail not in name_words() and in_country_list(text, s, e):
+                kind = "place"  # "dan Soedan, Khartoum, en Libië" (an English word too: not dropped as one)
             # (After a relative a word is the name: "Zijn dochter Lama is zeventien".)
             if (
                 kind == "person"

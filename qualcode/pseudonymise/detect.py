@@ -36,6 +36,7 @@ from .context import (
     AREA_TEAMS,
     NAMED_ORG_END,
     ORG_BEFORE_ONLY_EXCLUDED,
+    ORG_CONTEXT,
     ORG_WORDS,
     KnownNames,
     Region,
@@ -544,16 +545,6 @@ _TITLED_PARTICLE_NAME = re.compile(
 )
 
 
-# Where an organisation's name follows: an employer ("werkt bij Humanitas Leeuwarden"), a
-# school ("zat op het Echnaton", "zit op de Technische Scholen Mechelen", "gestudeerd aan de
-# PXL"), a body one is a member or the chair of ("voorzitter van de ...").
-_ORG_CONTEXT = re.compile(
-    r"(?<![\w-])(?:(?:werk|werkt|werkte|werken|werkten|gewerkt|stage|solliciteert|solliciteerde)[ \t]+bij"
-    r"|(?:zit|zat|zitten|zaten|gezeten)[ \t]+(?:nu[ \t]+|ook[ \t]+|toen[ \t]+)?op[ \t]+(?:de|het)"
-    r"|(?:studeert|studeerde|studeren|gestudeerd|studie|opleiding)[ \t]+aan[ \t]+(?:de|het)"
-    r"|(?:lid|voorzitter|bestuurslid|secretaris|penningmeester)[ \t]+van[ \t]+(?:de|het))[ \t]+$",
-    re.I,
-)
 # A kind of organisation just before a name: "Buurtcentrum De Schoof", "vzw Al Yasmin".
 _KIND_JUST_BEFORE = re.compile(r"(?<![\w-])([^\W\d_]+)[ \t\n]+(?:(?:de|het|'t)[ \t]+)?$", re.I)
 
@@ -578,7 +569,7 @@ def _by_kind(c: Candidate, text: str) -> Candidate:
             before = text[max(0, c.start - 60) : c.start]
             kind = _KIND_JUST_BEFORE.search(before)
             if (kind and _organisation_kind(kind.group(1).casefold())) or (
-                _ORG_CONTEXT.search(before) and words[0] not in first_names()
+                ORG_CONTEXT.search(before) and words[0] not in first_names()
             ):
                 return replace(c, category="organisation")
         return c

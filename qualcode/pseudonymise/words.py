@@ -157,6 +157,14 @@ def car_makes() -> frozenset[str]:
 
 
 @cache
+def countries() -> frozenset[str]:
+    """Case-folded countries and regions (the never-personal names under ``# countries ...``
+    and ``# more countries ...``): the neighbours of a city in a list ("Soedan, Khartoum")."""
+    sections = re.split(r"\n(?=#)", _not_personal_text())
+    return frozenset().union(*(_entries(s.partition("\n")[2]) for s in sections if re.match(r"# (?:more )?countries", s)))
+
+
+@cache
 def not_personal_pattern() -> re.Pattern:
     """The never-personal names as one pattern, to find them inside runs of capitals
     ("met Kind en Gezin natuurlijk")."""
