@@ -54,3 +54,15 @@ def test_a_city_in_a_list_of_countries_and_an_acronym_where_a_school_is_named():
     assert got == [("place", "Khartoum"), ("organisation", "PXL"), ("place", "Hasselt")]
     # English words in a list without a country, an acronym elsewhere: still no names.
     assert found("R: We gebruiken Slack, Scrum, en zo. De PXL is groot.\n", detector=StubDetector({})) == []
+
+
+def test_a_number_named_by_its_kind_after_a_comma_in_groups_of_digits():
+    """Before: "zijn V-nummer, 2710 4483 55" was no id (a comma after the kind, and groups)."""
+    text = "R: Zijn BSN erop, 204 318 679, en zijn V-nummer, 2710 4483 55. Dossiernummer 2023-0456-XB.\n"
+    assert found(text, detector=StubDetector({})) == [
+        ("id", "204 318 679"),
+        ("id", "2710 4483 55"),
+        ("id", "2023-0456-XB"),
+    ]
+    # Single digits after the kind are a count, no number in groups.
+    assert found("R: Zijn V-nummer, 3 4 keer gevraagd.\n", detector=StubDetector({})) == []
