@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterable
 
 from .context import AREA_TEAMS, CAPITALISED, ORG_WORDS, PRONOMINAL_ADVERB, Region
-from .patterns import STREET_END
+from .patterns import NUMBER, STREET_END
 from .words import (
     FUNCTION_WORDS,
     INTERFIXES,
@@ -56,6 +56,13 @@ MIN_WORDS = 20
 _WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[\w'’]+)*")
 _STREET = re.compile(rf"[^\W\d_]{{3,}}(?:{STREET_END})")
 _PLACE_BEFORE = frozenset({"in", "uit", "naar", "vanuit", "richting"})
+# A street whose name is a Dutch word of the tables ("kruisstraat", "kastanjelaan", "dorpsstraat"):
+# an address after "in/op/aan/bij/... de" or before its number ("de kastanjelaan honderdvierentwintig"),
+# not a kind of street ("in een zijstraat", "de winkelstraat").
+_WORD_STREET = re.compile(r"[^\W\d_]{3,}(?:straat|laan|plein|dreef|kade|gracht|singel|steenweg)")
+_STREET_KINDS = frozenset({"zijstraat", "woonstraat", "winkelstraat", "achterstraat", "hoofdstraat", "doorgaande"})
+_AT_STREET = frozenset({"in", "op", "aan", "bij", "naar", "langs", "via", "was", "is", "adres"})
+_HOUSE_NUMBER_WORD = re.compile(rf"\d{{1,4}}[a-z]?|(?:{NUMBER}|\w*honderd\w*)")
 # After these a word English has too is a place still ("uit mogadishu"; "in shape" is none).
 _FROM_OR_TO = frozenset({"uit", "naar", "vanuit", "richting"})
 # Titles a surname follows ("meneer hoorn", "mevrouw bakker"): a surname of the lists is the
@@ -243,6 +250,8 @@ def _recased(text: str, region: Region, known: dict[str, str]) -> tuple[str, dic
                     if listed or not _plain(folded[j]):
                         up[j] |= listed or not ordinary_compound(folded[j])
                         place[j] = up[j]
+            elif f == "de" and i + 1 < len(words) and _street_word(folded, i + 1):
+                up[i + 1] = place[i + 1] = True  # "bij de kruisstraat", "de kastanjelaan honderdvierentwintig"
             elif f in {"al", "el"} and i + 1 < len(words) and len(folded[i + 1]) > 3 and not _dutch(folded[i + 1]):
                 up[i + 1] = True  # an Arabic article before a name: "el idrissi", "al baraka"
             if f in _KIND_BEFORE or _KIND_END.fullmatch(f):
@@ -274,6 +283,17 @@ def _recased(text: str, region: Region, known: dict[str, str]) -> tuple[str, dic
             if chars[k] == "\n":
                 chars[k] = " "  # a line ends a cue, not a sentence: "slagerij\nal baraka"
     return "".join(chars), evident
+
+
+def _street_word(folded: list[str], i: int) -> bool:
+    """Whether the word at ``i`` (after "de") is a street whose name is a Dutch word, by what
+    stands around it: "bij de kruisstraat", "de kastanjelaan honderdvierentwintig"."""
+    f = folded[i]
+    if f in _STREET_KINDS or not _WORD_STREET.fullmatch(f) or not _dutch(f):
+        return False
+    return (i > 1 and folded[i - 2] in _AT_STREET) or (
+        i + 1 < len(folded) and _HOUSE_NUMBER_WORD.fullmatch(folded[i + 1]) is not None
+    )
 
 
 def _surname_follows(folded: list[str], i: int) -> bool:
