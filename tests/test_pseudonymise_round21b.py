@@ -82,3 +82,19 @@ def test_in_speech_recognition_a_street_that_is_a_dutch_word_is_an_address_where
     zijstraat", "de winkelstraat") and a street said without a place or number stay words."""
     got = found("R: " + ASR_STREETS, detector=StubDetector({}))
     assert got == [("address", "kruisstraat"), ("address", "kastanjelaan")]
+
+
+def test_a_choice_of_places_goes_on_with_a_place():
+    """Before: "kismayo" after "uit mogadishu of" (heldout4, speech recognition) was missed,
+    and "Kismayo" in capitals was a person. Not after "en" (a person may follow a place)."""
+    asr = (
+        "ja de meeste mensen hier komen naar nederland uit mogadishu of kismayo en sommigen zijn eerst in kenia "
+        "geweest en dan werken ze in rotterdam of zo en dan gaan ze naar huis en daar is het goed voor ze ja\n"
+    )
+    assert found("R: " + asr, detector=StubDetector({})) == [
+        ("place", "mogadishu"),
+        ("place", "kismayo"),
+        ("place", "rotterdam"),
+    ]
+    got = found("R: Ze komen uit Mogadishu of Kismayo. Ik woon in Gent en Tesfay zegt dat ook.\n", detector=StubDetector({}))
+    assert got == [("place", "Mogadishu"), ("place", "Kismayo"), ("place", "Gent"), ("person", "Tesfay")]

@@ -261,6 +261,12 @@ def _recased(text: str, region: Region, known: dict[str, str]) -> tuple[str, dic
                 up[i - 1] = True
                 up[i] |= f in _NAMED_KIND_AFTER  # "Albeda College" (but "de Fatih moskee")
                 up[i - 2] |= i > 1 and folded[i - 2] in {"al", "el"}  # "Al Ouma moskee"
+        for i in range(len(words) - 2):
+            # A choice of places: "uit mogadishu of kismayo" (a word that is no Dutch or English
+            # word: not "in rotterdam of zo"; not after "en": "in rotterdam en tesfay zei").
+            if place[i] and up[i] and folded[i + 1] == "of" and len(folded[i + 2]) > 3:
+                if not _plain(folded[i + 2]) and folded[i + 2] not in TITLES and not up[i + 2]:
+                    up[i + 2] = place[i + 2] = True
         for i in range(len(words) - 1, 0, -1):
             # The first name before a known surname: "selam tesfamariam" of "Yonas Tesfamariam".
             if up[i] and known.get(folded[i]) == "person" and not up[i - 1] and len(folded[i - 1]) > 2:

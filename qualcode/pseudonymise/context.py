@@ -123,6 +123,9 @@ _COUNTRY_BEFORE = re.compile(r"([^\W\d_]+),[ \t]+$")
 _COUNTRY_AFTER = re.compile(r",?[ \t]+(?:(?:en|of|dan|naar)[ \t]+)?([^\W\d_]+)")
 
 
+_OR_BETWEEN = re.compile(r",?[ \t]+of[ \t]+")
+
+
 def in_country_list(text: str, s: int, e: int) -> bool:
     """Whether the name at ``s``-``e`` stands in a list next to a country: "Soedan, Khartoum, en Libië"."""
     before = _COUNTRY_BEFORE.search(text, max(0, s - 40), s)
@@ -357,6 +360,15 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
                 kind = "organisation"
             elif before in TITLES:
                 kind = "person"  # "meneer Van den Berg", "dokter Ter Horst": not a place for its ending
+            elif (
+                before == "of"
+                and len(words) == 1
+                and tail not in name_words()
+                and out
+                and out[-1].category == "place"
+                and _OR_BETWEEN.fullmatch(text, out[-1].end, s)
+            ):
+                kind = "place"  # a choice of places: "uit Mogadishu of Kismayo"
             elif (
                 before in PLACE_WORDS
                 or (before == "van" and from_place(text, s))
