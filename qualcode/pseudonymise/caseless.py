@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterable
 
 from .context import AREA_TEAMS, CAPITALISED, ORG_WORDS, PRONOMINAL_ADVERB, Region
-from .patterns import STREET_END
+from .patterns import NUMBER, STREET_END
 from .words import (
     FUNCTION_WORDS,
     INTERFIXES,
@@ -42,8 +42,8 @@ from .words import (
     first_names,
     name_words,
     nouns,
+    ordinary_compound,
     ordinary_word,
-    ordinary_word_reach,
     place_names,
     stop_words,
 )
@@ -56,6 +56,13 @@ MIN_WORDS = 20
 _WORD = re.compile(r"[^\W\d_][\w'’]*(?:-[\w'’]+)*")
 _STREET = re.compile(rf"[^\W\d_]{{3,}}(?:{STREET_END})")
 _PLACE_BEFORE = frozenset({"in", "uit", "naar", "vanuit", "richting"})
+# A street whose name is a Dutch word of the tables ("kruisstraat", "kastanjelaan", "dorpsstraat"):
+# an address after "in/op/aan/bij/... de" or before its number ("de kastanjelaan honderdvierentwintig"),
+# not a kind of street ("in een zijstraat", "de winkelstraat").
+_WORD_STREET = re.compile(r"[^\W\d_]{3,}(?:straat|laan|plein|dreef|kade|gracht|singel|steenweg)")
+_STREET_KINDS = frozenset({"zijstraat", "woonstraat", "winkelstraat", "achterstraat", "hoofdstraat", "doorgaande"})
+_AT_STREET = frozenset({"in", "op", "aan", "bij", "naar", "langs", "via", "was", "is", "adres"})
+_HOUSE_NUMBER_WORD = re.compile(rf"\d{{1,4}}[a-z]?|(?:{NUMBER}|\w*honderd\w*)")
 # After these a word English has too is a place still ("uit mogadishu"; "in shape" is none).
 _FROM_OR_TO = frozenset({"uit", "naar", "vanuit", "richting"})
 # Titles a surname follows ("meneer hoorn", "mevrouw bakker"): a surname of the lists is the
@@ -163,15 +170,6 @@ def _dutch(folded: str) -> bool:
     )
 
 
-def _compound(folded: str) -> bool:
-    """Two Dutch words joined: "sorteercentrum", "kookmiddag" (not a name the tables miss)."""
-    # Heads no longer than a word can be: a 100,000-letter word was cut at every letter (quadratic).
-    return any(
-        ordinary_word(folded[:cut]) and ordinary_word(folded[cut:])
-        for cut in range(3, min(len(folded) - 3, ordinary_word_reach() + 1))
-    )
-
-
 def _listed_name(folded: str) -> bool:
     """A name of deduce's lists that is no Dutch word. A first name may be an English word
     too ("fatima"); a surname that is one ("page", "will") is read as the word, and so is
@@ -246,12 +244,14 @@ def _recased(text: str, region: Region, known: dict[str, str]) -> tuple[str, dic
                     if (
                         (f in _FROM_OR_TO or (i and folded[i - 1] in _LIVING))
                         and not _dutch(folded[j])
-                        and not _compound(folded[j])
+                        and not ordinary_compound(folded[j])
                     ):
                         listed = True  # "uit mogadishu", "naar leicester" (not "naar de koffieochtend")
                     if listed or not _plain(folded[j]):
-                        up[j] |= listed or not _compound(folded[j])
+                        up[j] |= listed or not ordinary_compound(folded[j])
                         place[j] = up[j]
+            elif f == "de" and i + 1 < len(words) and _street_word(folded, i + 1):
+                up[i + 1] = place[i + 1] = True  # "bij de kruisstraat", "de kastanjelaan honderdvierentwintig"
             elif f in {"al", "el"} and i + 1 < len(words) and len(folded[i + 1]) > 3 and not _dutch(folded[i + 1]):
                 up[i + 1] = True  # an Arabic article before a name: "el idrissi", "al baraka"
             if f in _KIND_BEFORE or _KIND_END.fullmatch(f):
@@ -261,6 +261,12 @@ def _recased(text: str, region: Region, known: dict[str, str]) -> tuple[str, dic
                 up[i - 1] = True
                 up[i] |= f in _NAMED_KIND_AFTER  # "Albeda College" (but "de Fatih moskee")
                 up[i - 2] |= i > 1 and folded[i - 2] in {"al", "el"}  # "Al Ouma moskee"
+        for i in range(len(words) - 2):
+            # A choice of places: "uit mogadishu of kismayo" (a word that is no Dutch or English
+            # word: not "in rotterdam of zo"; not after "en": "in rotterdam en tesfay zei").
+            if place[i] and up[i] and folded[i + 1] == "of" and len(folded[i + 2]) > 3:
+                if not _plain(folded[i + 2]) and folded[i + 2] not in TITLES and not up[i + 2]:
+                    up[i + 2] = place[i + 2] = True
         for i in range(len(words) - 1, 0, -1):
             # The first name before a known surname: "selam tesfamariam" of "Yonas Tesfamariam".
             if up[i] and known.get(folded[i]) == "person" and not up[i - 1] and len(folded[i - 1]) > 2:
@@ -283,6 +289,17 @@ def _recased(text: str, region: Region, known: dict[str, str]) -> tuple[str, dic
             if chars[k] == "\n":
                 chars[k] = " "  # a line ends a cue, not a sentence: "slagerij\nal baraka"
     return "".join(chars), evident
+
+
+def _street_word(folded: list[str], i: int) -> bool:
+    """Whether the word at ``i`` (after "de") is a street whose name is a Dutch word, by what
+    stands around it: "bij de kruisstraat", "de kastanjelaan honderdvierentwintig"."""
+    f = folded[i]
+    if f in _STREET_KINDS or not _WORD_STREET.fullmatch(f) or not _dutch(f):
+        return False
+    return (i > 1 and folded[i - 2] in _AT_STREET) or (
+        i + 1 < len(folded) and _HOUSE_NUMBER_WORD.fullmatch(folded[i + 1]) is not None
+    )
 
 
 def _surname_follows(folded: list[str], i: int) -> bool:

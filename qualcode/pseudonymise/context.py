@@ -27,6 +27,7 @@ from .words import (
     NATIONALITY,
     RELATIVES,
     TITLES,
+    countries,
     dutch_words,
     english_words,
     finite_verbs,
@@ -37,6 +38,7 @@ from .words import (
     not_personal_pattern,
     not_personal_words,
     nouns,
+    ordinary_compound,
     ordinary_word,
 )
 
@@ -85,9 +87,12 @@ PLACE_END = re.compile(
     r"(?:dam|burg|berg|bergen|broek|hout|veen|hoven|huizen|wijk|eiland|zijl|stad|dorp|heim|ingen|kerke|"
     r"kerk|vaart|meer|sluis|drecht|rode|gem|sel|plaats|haven|beek|loo|lo|horst|donk|poort)$"
 )
-# A name of one word that is an organisation by its ending: "Theresialyceum", "Logopediepraktijk"
+# A name of one word that is an organisation by its ending: "Theresialyceum", "Logopediepraktijk",
+# "Sint-Augustinusinstituut", "Sportcentrum (Feijenoord)", "(Koninklijke) Meelfabrieken"
 # (not "-kerk": "Ouderkerk" is a place).
-NAMED_ORG_END = re.compile(r"\w{3}(?:lyceum|atheneum|gymnasium|college|praktijk|moskee|school)$")
+NAMED_ORG_END = re.compile(
+    r"\w{3}(?:lyceum|atheneum|gymnasium|college|praktijk|moskee|school|instituut|centrum|fabrieken|fabriek)$"
+)
 # A compound ending in a kind of organisation or a street: "Sint-Albertuskerk", "Peperstraat".
 _ORG_END = re.compile(r"\w{3}(?:kerk|moskee|school|college|praktijk|centrum|vereniging|stichting)$")
 _ORG_OR_STREET_END = re.compile(rf"{_ORG_END.pattern[:-1]}|\w{{3}}(?:straat|laan|plein|dreef|kade|gracht|singel|steenweg)$")
@@ -101,6 +106,31 @@ ROLE_LABEL = re.compile(
     r"verpleegkundige|wijkcoach|voorzitter|imam)(?:\s+\w+)?)",
     re.I,
 )
+
+
+# Where an organisation's name follows: an employer ("werkt bij Humanitas Leeuwarden"), a
+# school ("zat op het Echnaton", "zit op de Technische Scholen Mechelen", "gestudeerd aan de
+# PXL"), a body one is a member or the chair of ("voorzitter van de ...").
+ORG_CONTEXT = re.compile(
+    r"(?<![\w-])(?:(?:werk|werkt|werkte|werken|werkten|gewerkt|stage|solliciteert|solliciteerde)[ \t]+bij"
+    r"|(?:zit|zat|zitten|zaten|gezeten)[ \t]+(?:nu[ \t]+|ook[ \t]+|toen[ \t]+)?op[ \t]+(?:de|het)"
+    r"|(?:studeert|studeerde|studeren|gestudeerd|studie|opleiding)[ \t]+aan[ \t]+(?:de|het)"
+    r"|(?:lid|voorzitter|bestuurslid|secretaris|penningmeester)[ \t]+van[ \t]+(?:de|het))[ \t]+$",
+    re.I,
+)
+# A name in a list beside a country: "via Ethiopië, het kamp Mai Aini, dan Soedan, Khartoum, en Libië".
+_COUNTRY_BEFORE = re.compile(r"([^\W\d_]+),[ \t]+$")
+_COUNTRY_AFTER = re.compile(r",?[ \t]+(?:(?:en|of|dan|naar)[ \t]+)?([^\W\d_]+)")
+
+
+_OR_BETWEEN = re.compile(r",?[ \t]+of[ \t]+")
+
+
+def in_country_list(text: str, s: int, e: int) -> bool:
+    """Whether the name at ``s``-``e`` stands in a list next to a country: "Soedan, Khartoum, en Libië"."""
+    before = _COUNTRY_BEFORE.search(text, max(0, s - 40), s)
+    after = _COUNTRY_AFTER.match(text, e, e + 40) if text[e : e + 1] == "," else None
+    return any(m is not None and m.group(1).casefold() in countries() for m in (before, after))
 
 
 def is_sentence_start(text: str, pos: int, floor: int = 0) -> bool:
@@ -314,6 +344,8 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
         genitive = _GENITIVE.search(text, s, e)
         if genitive and genitive.start() > s:
             e = genitive.start()  # "Fatima's zoon", "Ans' jas": the name without its genitive
+        if kind is None and len(words) == 1 and words[0].group().isupper() and ORG_CONTEXT.search(text, max(0, s - 60), s):
+            kind = "organisation"  # an acronym where a school or employer is named: "gestudeerd aan de PXL"
         if kind is None and all(_skip_token(w.group()) for w in words if w.group().casefold() not in INTERFIXES):
             continue
         if text[s:e].casefold() in not_personal():
@@ -328,6 +360,15 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
                 kind = "organisation"
             elif before in TITLES:
                 kind = "person"  # "meneer Van den Berg", "dokter Ter Horst": not a place for its ending
+            elif (
+                before == "of"
+                and len(words) == 1
+                and tail not in name_words()
+                and out
+                and out[-1].category == "place"
+                and _OR_BETWEEN.fullmatch(text, out[-1].end, s)
+            ):
+                kind = "place"  # a choice of places: "uit Mogadishu of Kismayo"
             elif (
                 before in PLACE_WORDS
                 or (before == "van" and from_place(text, s))
@@ -346,6 +387,8 @@ def proper_nouns(text: str, region: Region) -> list[Candidate]:
                 kind = "organisation" if words[0].group().casefold() in {"de", "het", "'t"} or len(words) > 1 else "person"
             else:
                 kind = "person"
+            if kind == "person" and len(words) == 1 and tail not in name_words() and in_country_list(text, s, e):
+                kind = "place"  # "dan Soedan, Khartoum, en Libië" (an English word too: not dropped as one)
             # (After a relative a word is the name: "Zijn dochter Lama is zeventien".)
             if (
                 kind == "person"
@@ -425,6 +468,8 @@ def _unknown_subject(word: str, text: str, end: int, lower: LowerWords) -> bool:
         or word.isupper()
         or _dictionary_word(folded)
         or (ordinary_word(folded) and folded not in name_words())  # a plural the tables lack: "Studenten, vrouwen die"
+        # two words joined, no name of the lists: "Opvoedcursus, taalcursus" (not "Dijkhuis belde")
+        or (folded not in name_words() and ordinary_compound(folded))
         or folded in not_personal()
         or folded in TITLES
         or folded in SENTENCE_STARTERS

@@ -36,6 +36,7 @@ from .context import (
     AREA_TEAMS,
     NAMED_ORG_END,
     ORG_BEFORE_ONLY_EXCLUDED,
+    ORG_CONTEXT,
     ORG_WORDS,
     KnownNames,
     Region,
@@ -525,7 +526,7 @@ def _detect(text: str, region: Region, ctx: DetectionContext, detector: Detector
     raw.extend(proper_nouns(text, region))
     raw.extend(Candidate(*m.span("name"), "person", m.group("name"), "pattern") for m in _TITLED_PARTICLE_NAME.finditer(text))
     raw.extend(ctx.known.find(text))
-    raw = [_by_kind(c) for c in raw]
+    raw = [_by_kind(c, text) for c in raw]
     placeholders = [m.span() for m in _PLACEHOLDER.finditer(text)]
     kept = [c for c in raw if _keep(c, text, region, ctx, placeholders)]
     kept.extend(r for r in _repeats(text, kept, region, ctx) if _keep(r, text, region, ctx, placeholders))
@@ -544,16 +545,35 @@ _TITLED_PARTICLE_NAME = re.compile(
 )
 
 
-def _by_kind(c: Candidate) -> Candidate:
+# A kind of organisation just before a name: "Buurtcentrum De Schoof", "vzw Al Yasmin".
+_KIND_JUST_BEFORE = re.compile(r"(?<![\w-])([^\W\d_]+)[ \t\n]+(?:(?:de|het|'t)[ \t]+)?$", re.I)
+
+
+def _organisation_kind(word: str) -> bool:
+    """A (case-folded) word for a kind of organisation: "moskee", "buurtcentrum", "Theresialyceum"."""
+    return word in _KIND_WORDS or NAMED_ORG_END.search(word) is not None
+
+
+def _by_kind(c: Candidate, text: str) -> Candidate:
     """A name that holds a word for a kind of organisation is an organisation, whichever rule
     found it and as what: "Koninklijk Atheneum Deurne" (not a place), "Brouwerij De Koninck"
-    (not a person), "Gereformeerde Kerk Reeshof" (not a street), "Theresialyceum"."""
+    (not a person), "Gereformeerde Kerk Reeshof" (not a street), "Theresialyceum". So is
+    a name right after its kind ("Buurtcentrum De Schoof") or where an employer or school
+    is named ("werkt bij Humanitas Leeuwarden", "zat op het Echnaton"; not a first name of
+    the lists: "werkt bij Mohammed" in his shop)."""
     if c.category not in ("person", "place", "address") or any(ch.isdigit() for ch in c.text):
         return c
     words = c.text.casefold().split()
     if not (c.text[:1].isupper() and any(w in _KIND_WORDS and len(words) > 1 or NAMED_ORG_END.search(w) for w in words)):
+        if c.text[:1].isupper() and words and c.category != "address":
+            before = text[max(0, c.start - 60) : c.start]
+            kind = _KIND_JUST_BEFORE.search(before)
+            if (kind and _organisation_kind(kind.group(1).casefold())) or (
+                ORG_CONTEXT.search(before) and words[0] not in first_names()
+            ):
+                return replace(c, category="organisation")
         return c
-    if len(words) > 1 and (words[0] in _KIND_WORDS or NAMED_ORG_END.search(words[0])) and words[1] != "van":
+    if len(words) > 1 and _organisation_kind(words[0]) and words[1] != "van":
         # The kind stays outside, as the proper-noun rules leave it: "Schoonmaakbedrijf [organisatie 1]".
         cut = len(c.text) - len(c.text.split(maxsplit=1)[1])
         return Candidate(c.start + cut, c.end, "organisation", c.text[cut:], c.source)

@@ -235,8 +235,10 @@ NUMBER_WORDS = (
     "kentekennummer",
     "kenteken",
 )
+# The number may follow a comma and come in groups of digits: "zijn V-nummer, 2710 4483 55".
 FILE_NUMBER = re.compile(
-    rf"(?:{'|'.join(re.escape(w) for w in NUMBER_WORDS)})\s*(?:is|was|:)?\s*(?P<id>(?=[\w./-]*\d)[A-Z0-9][\w./-]{{2,}}[A-Za-z0-9])",
+    rf"(?:{'|'.join(re.escape(w) for w in NUMBER_WORDS)})\s*(?:is|was|:)?,?\s*"
+    r"(?P<id>\d{2,6}(?:[ \t]\d{2,6}){1,4}(?![\w-]|[.,]\d)|(?=[\w./-]*\d)[A-Z0-9][\w./-]{2,}[A-Za-z0-9])",
     re.I,
 )
 # "mijn oudste (19)", "Rachid (34)": an age in brackets after a person.

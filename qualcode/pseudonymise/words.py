@@ -157,6 +157,14 @@ def car_makes() -> frozenset[str]:
 
 
 @cache
+def countries() -> frozenset[str]:
+    """Case-folded countries and regions (the never-personal names under ``# countries ...``
+    and ``# more countries ...``): the neighbours of a city in a list ("Soedan, Khartoum")."""
+    sections = re.split(r"\n(?=#)", _not_personal_text())
+    return frozenset().union(*(_entries(s.partition("\n")[2]) for s in sections if re.match(r"# (?:more )?countries", s)))
+
+
+@cache
 def not_personal_pattern() -> re.Pattern:
     """The never-personal names as one pattern, to find them inside runs of capitals
     ("met Kind en Gezin natuurlijk")."""
@@ -217,6 +225,16 @@ def ordinary_word_reach() -> int:
     """The length of the longest word :func:`ordinary_word` can accept (a plural of the longest
     of the tables': ``-en`` after a doubled letter)."""
     return longest(dutch_words()) + 3
+
+
+def ordinary_compound(folded: str) -> bool:
+    """Two Dutch words joined: "sorteercentrum", "kookmiddag", "opvoedcursus" (not a name
+    the tables miss). ``folded`` is case-folded."""
+    # Heads no longer than a word can be: a 100,000-letter word was cut at every letter (quadratic).
+    return any(
+        ordinary_word(folded[:cut]) and ordinary_word(folded[cut:])
+        for cut in range(3, min(len(folded) - 3, ordinary_word_reach() + 1))
+    )
 
 
 # Adjectives of nationality and origin: Turkse, Marokkaanse, Somalische, Eritrese,
