@@ -162,6 +162,26 @@ async def test_tui_the_coder_dialog_says_its_keys_and_esc_asks_again_later(small
     assert build_app(small_project, watch_store=False)._ask_coder
 
 
+async def test_tui_esc_in_the_coder_dialog_keeps_a_typed_name_for_its_next_opening(small_project):
+    """Esc dropped a name typed in the coder dialog; it is now offered again when it opens next."""
+    from qualcode.tui import build_app
+
+    app = build_app(small_project, watch_store=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, CoderNameModal)
+        await pilot.press(*"Hanne", "escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CoderNameModal)
+        assert any("Kept “Hanne”" in n.message for n in app._notifications)
+        app.action_change_coder()
+        await pilot.pause()
+        assert isinstance(app.screen, CoderNameModal)
+        assert app.screen.query_one("#coder-name").value == "Hanne"
+        await pilot.press("end", *" Claeys", "enter")  # the kept name is selected: End adds to it
+        assert app.coder == "Hanne Claeys"
+    assert stored_coder() == "Hanne Claeys"
+
+
 def test_tui_explicit_coder_is_not_asked_or_saved(small_project, monkeypatch):
     from qualcode.tui import build_app
 
