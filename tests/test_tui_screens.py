@@ -199,3 +199,24 @@ def test_tui_screen_registry_builds_screens_from_the_project(small_project):
     for name in SCREENS:
         cls = screen_class(name)
         assert cls.SCREEN == name and issubclass(cls, QualcodeScreen)
+
+
+async def test_tui_the_transcripts_list_cut_on_the_right_says_so_and_right_goes_there(sample_project):
+    """At 80 columns the list stopped at 'responde' (the attribute columns) with no sign."""
+    from qualcode.tui import strings as S
+    from qualcode.tui.widgets.rows import RowTable
+
+    app = make_app(sample_project)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#transcripts-table", RowTable)
+        assert table.max_scroll_x > 0
+        assert table.render_line(0).text.endswith(S.TABLE_MORE_RIGHT), table.render_line(0).text
+        table.focus()
+        for _ in range(300):  # → scrolls a column of characters at a time
+            if table.scroll_x == table.max_scroll_x:
+                break
+            await pilot.press("right")
+        header = table.render_line(0).text
+        assert table.scroll_x == table.max_scroll_x, (table.scroll_x, table.max_scroll_x, table.virtual_size, table.size)
+        assert S.TABLE_MORE_RIGHT not in header and header.startswith(S.TABLE_MORE_LEFT), header

@@ -1,9 +1,12 @@
 """A DataTable that says when it is cut: columns out of sight to the right (or left) are
-marked in its header row, with the key that gets there (the scrollbar alone said nothing)."""
+marked in its header row, with the key that gets there (the scrollbar alone said nothing).
+
+The tables are DataTables (WideTable) and the transcripts list (RowTable, with mark_cut)."""
 
 from __future__ import annotations
 
 from rich.segment import Segment
+from rich.style import Style
 from textual.strip import Strip
 from textual.widgets import DataTable
 
@@ -29,11 +32,17 @@ class WideTable(DataTable):
         style = self.get_component_rich_style("datatable--header") + self.get_component_rich_style(
             "datatable--cursor", partial=True
         )
-        width = strip.cell_length
-        if right:
-            mark = S.TABLE_MORE_RIGHT
-            strip = Strip.join([strip.crop(0, max(width - len(mark), 0)), Strip([Segment(mark, style)])])
-        if left:
-            mark = S.TABLE_MORE_LEFT
-            strip = Strip.join([Strip([Segment(mark, style)]), strip.crop(len(mark), width)])
-        return strip
+        return mark_cut(strip, left, right, style)
+
+
+def mark_cut(strip: Strip, left: bool, right: bool, style: Style) -> Strip:
+    """A table's header line with the marks of columns out of sight (``more →`` at the right
+    end, ``←`` at the left) drawn over its ends; also the transcripts list's (RowTable)."""
+    width = strip.cell_length
+    if right:
+        mark = S.TABLE_MORE_RIGHT
+        strip = Strip.join([strip.crop(0, max(width - len(mark), 0)), Strip([Segment(mark, style)])])
+    if left:
+        mark = S.TABLE_MORE_LEFT
+        strip = Strip.join([Strip([Segment(mark, style)]), strip.crop(len(mark), width)])
+    return strip
