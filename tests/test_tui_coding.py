@@ -491,3 +491,19 @@ async def test_tui_coding_removing_another_coders_coding_says_whose(small_projec
         pilot.app.coder = "annelies"
         await pilot.press("delete")  # her own: no word of whose
         assert stored(small_project) == [] and "coded by" not in status_of(screen)
+
+
+async def test_tui_coding_which_coding_shows_as_much_of_the_quote_as_the_dialog_is_wide(small_project):
+    """The quotes were cut at 50 characters even in a dialog of 100 columns."""
+    async with make_app(small_project).run_test(size=(160, 45)) as pilot:
+        await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "T", "v", "escape", "space", "h", "escape", "left", "delete")
+        modal = pilot.app.screen
+        assert isinstance(modal, ChooseCodingModal)
+        await pilot.pause()
+        options = modal.query_one("#choose-list")
+        shown = "\n".join(options.render_line(y).text for y in range(options.size.height))
+        # 90 characters of the turn's quote and more, where 50 were shown; cut where the line ends
+        assert "Toen kwam Marieke langs en ze bleef komen." in shown, shown
+        assert shown.splitlines()[0].rstrip().endswith("…"), shown
+        assert len(shown.splitlines()) == 3, shown  # one line a coding (and "all")

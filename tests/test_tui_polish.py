@@ -313,12 +313,61 @@ async def test_tui_polish_the_segments_context_scrolls_a_long_memo(small_project
 async def test_tui_polish_undo_names_the_transcript_it_changes_out_of_sight(sample_project):
     app = make_app(sample_project)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_transcript(pilot, "01_al_amal_vrijwilliger")
+        await open_transcript(pilot, "01_al_amal_vrijwilliger")
         await pilot.press("right_curly_bracket", "h")
         await pilot.press("ctrl+o")
-        screen = await open_transcript(pilot, "02_cjg_wijkcoach")
+        await open_transcript(pilot, "02_cjg_wijkcoach")
         await pilot.press("ctrl+z")
-        assert "Undone in 01_al_amal_vrijwilliger: coding with Drempels voor gezinnen" in status_of(screen)
+        notices = [n.message for n in app._notifications]
+        assert any("Undone in 01_al_amal_vrijwilliger: coding with Drempels voor gezinnen" in n for n in notices)
+
+
+def _notices(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_tui_polish_undo_on_the_transcripts_list_or_the_statistics_names_transcript_quote_and_redo(
+    small_project,
+):
+    """Ctrl+Z on the transcripts list undid a coding the researcher could not see; the one-line
+    summary named the code only, cut at 80 columns. Now a notice says which transcript, which
+    text, and the key that puts it back -- which it does."""
+    app = make_app(small_project)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_transcript(pilot)
+        await pilot.press("right_curly_bracket", "v")  # Vertrouwen on 'Eerst was ik bang.'
+        for screen in ("transcripts", "stats"):
+            if screen == "transcripts":
+                app.action_show_transcripts()
+            else:
+                app.action_show_screen("stats")
+            await settle(pilot)
+            await pilot.press("ctrl+z")
+            await pilot.pause()
+            assert stored(small_project) == []
+            said = _notices(app)[-1]
+            assert "Undone in " in said and "coding with Vertrouwen" in said, said
+            assert "“Eerst was ik bang.”" in said and f"{app.key_of('redo')} redoes it" in said, said
+            await pilot.press("ctrl+y")
+            await pilot.pause()
+            assert [code for _, code in stored(small_project)] == ["vertrouwen"]
+            assert f"{app.key_of('undo')} undoes it again" in _notices(app)[-1]
+
+
+async def test_tui_polish_an_empty_undo_says_it_covers_this_session_and_where_earlier_work_is(small_project):
+    """After a restart Ctrl+Z said only 'Nothing to undo'."""
+    app = make_app(small_project)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_transcript(pilot)
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert "Nothing to undo in this session" in status_of(screen)
+        (said,) = [n for n in _notices(app) if "Undo takes back" in n]
+        assert "since qualcode started" in said and "qualcode trash" in said, said
+        assert f"{app.key_of('remove_coding')} on the coding screen removes one" in said, said
+        await pilot.press("ctrl+z")  # said once a session, not at every press
+        await pilot.pause()
+        assert len([n for n in _notices(app) if "Undo takes back" in n]) == 1
 
 
 # --- 8. selections across turns, near duplicates ------------------------------------------------

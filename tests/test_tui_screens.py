@@ -162,6 +162,26 @@ async def test_tui_the_coder_dialog_says_its_keys_and_esc_asks_again_later(small
     assert build_app(small_project, watch_store=False)._ask_coder
 
 
+async def test_tui_esc_in_the_coder_dialog_keeps_a_typed_name_for_its_next_opening(small_project):
+    """Esc dropped a name typed in the coder dialog; it is now offered again when it opens next."""
+    from qualcode.tui import build_app
+
+    app = build_app(small_project, watch_store=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, CoderNameModal)
+        await pilot.press(*"Hanne", "escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CoderNameModal)
+        assert any("Kept “Hanne”" in n.message for n in app._notifications)
+        app.action_change_coder()
+        await pilot.pause()
+        assert isinstance(app.screen, CoderNameModal)
+        assert app.screen.query_one("#coder-name").value == "Hanne"
+        await pilot.press("end", *" Claeys", "enter")  # the kept name is selected: End adds to it
+        assert app.coder == "Hanne Claeys"
+    assert stored_coder() == "Hanne Claeys"
+
+
 def test_tui_explicit_coder_is_not_asked_or_saved(small_project, monkeypatch):
     from qualcode.tui import build_app
 
@@ -179,3 +199,24 @@ def test_tui_screen_registry_builds_screens_from_the_project(small_project):
     for name in SCREENS:
         cls = screen_class(name)
         assert cls.SCREEN == name and issubclass(cls, QualcodeScreen)
+
+
+async def test_tui_the_transcripts_list_cut_on_the_right_says_so_and_right_goes_there(sample_project):
+    """At 80 columns the list stopped at 'responde' (the attribute columns) with no sign."""
+    from qualcode.tui import strings as S
+    from qualcode.tui.widgets.rows import RowTable
+
+    app = make_app(sample_project)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#transcripts-table", RowTable)
+        assert table.max_scroll_x > 0
+        assert table.render_line(0).text.endswith(S.TABLE_MORE_RIGHT), table.render_line(0).text
+        table.focus()
+        for _ in range(300):  # → scrolls a column of characters at a time
+            if table.scroll_x == table.max_scroll_x:
+                break
+            await pilot.press("right")
+        header = table.render_line(0).text
+        assert table.scroll_x == table.max_scroll_x, (table.scroll_x, table.max_scroll_x, table.virtual_size, table.size)
+        assert S.TABLE_MORE_RIGHT not in header and header.startswith(S.TABLE_MORE_LEFT), header

@@ -303,3 +303,72 @@ async def test_tui_stats_app_opens_again_as_it_was_left(small_project):
         assert (screen.by, screen.unit, screen.all_codes_in_chart) == (SPEAKER, TURN, True)
         assert screen.query_one("#stats-tabs", TabbedContent).active == "chart"
         assert screen._counted_with == (SPEAKER, TURN, None)  # and counted so
+
+
+async def test_tui_stats_app_esc_in_the_export_dialog_keeps_the_typed_path(small_project, tmp_path):
+    """Esc in the export dialog dropped a path typed into it, without a word."""
+    from textual.widgets import Input
+
+    from qualcode.tui.screens.stats import ExportDialog
+
+    app = make_app(small_project)
+    typed = str(tmp_path / "voor-het-team" / "frequenties.csv")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await code_and_count(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        box = app.screen.query_one("#export-path", Input)
+        default = box.value
+        box.value = typed
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+        assert any(typed in n.message and "Kept" in n.message for n in app._notifications)
+        await pilot.press("s")  # another kind of export: its own default
+        await pilot.pause()
+        assert app.screen.query_one("#export-path", Input).value != typed
+        await pilot.press("escape")
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        assert app.screen.query_one("#export-path", Input).value == typed  # offered again
+        await pilot.press("enter")  # written: the next opening offers the default again
+        await settle(pilot)
+        assert (tmp_path / "voor-het-team" / "frequenties.csv").is_file()
+        await pilot.press("e")
+        await pilot.pause()
+        assert app.screen.query_one("#export-path", Input).value == default
+
+
+def header_line(table) -> str:
+    return table.render_line(0).text
+
+
+async def test_tui_stats_app_a_table_cut_on_the_right_says_so_and_which_key_goes_there(sample_project):
+    """The frequencies table and the segments list at 80 columns were cut on the right with only
+    a scrollbar as a sign."""
+    from qualcode.tui import strings as S
+
+    app = make_app(sample_project)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.action_show_screen("stats")
+        await settle(pilot)
+        table = app.screen.query_one("#stats-frequencies", DataTable)
+        assert table.max_scroll_x > 0  # wider than the screen: the case at hand
+        assert header_line(table).endswith(S.TABLE_MORE_RIGHT), header_line(table)
+        assert not header_line(table).startswith(S.TABLE_MORE_LEFT)
+        table.focus()
+        for _ in range(100):  # → (what the mark shows) scrolls the table to its last column
+            if table.scroll_x == table.max_scroll_x:
+                break
+            await pilot.press("right")
+            await pilot.pause()
+        assert table.scroll_x == table.max_scroll_x
+        assert S.TABLE_MORE_RIGHT not in header_line(table)
+        assert header_line(table).startswith(S.TABLE_MORE_LEFT), header_line(table)
+        app.pop_screen()
+        app.action_show_retrieval(["rolverwachtingen_professional"])
+        await settle(pilot)
+        segments = app.screen.query_one("#retrieval-segments", DataTable)
+        assert segments.max_scroll_x > 0
+        assert header_line(segments).endswith(S.TABLE_MORE_RIGHT), header_line(segments)

@@ -214,7 +214,7 @@ async def test_the_status_line_says_where_the_cursor_is_in_text_outside_the_turn
         screen = await open_transcript(pilot)
         await pilot.press("ctrl+home", "ctrl+z")
         status = str(screen.query_one("#coding-where").render())
-        assert "Nothing to undo │ (text outside the turns)" in status
+        assert "Nothing to undo in this session │ (text outside the turns)" in status
         await pilot.press("right_curly_bracket")
         assert "turn 1/2 I" in str(screen.query_one("#coding-where").render())
 

@@ -33,6 +33,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Input
 
+from ..display import shorten
 from ..errors import QualcodeError
 from ..project import Project
 from ..team.study import coder_pairs
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     from .screens.coding import CodingScreen
 
 STORE_CHECK_SECONDS = 1.0
+UNDONE_QUOTE = 40  # characters of the text an undo out of sight names
 TYPE_AHEAD_TRIES = 10  # refreshes to wait for a dialog to focus its text box (keys typed ahead for it)
 
 
@@ -86,6 +88,9 @@ class QualcodeApp(App[None]):
         if project.sync is None:
             project.sync_codebook()  # codings need their codes in the store
         self._history: SessionHistory | None = None
+        self._undo_explained = False  # what undo covers was said (once a session, at the first empty undo)
+        # What was typed in a dialog's text box that Esc closed, by dialog: the next opening shows it again.
+        self.kept_typing: dict[str, str] = {}
         self.jobs = Jobs(self)
         self.show_suggestions = True  # pending suggestions drawn in the coding screen (P toggles)
         self.keymap_file = keymap_file or keymap.keymap_path()
@@ -373,6 +378,9 @@ class QualcodeApp(App[None]):
         elsewhere = where - {here}
         if not elsewhere:
             return text, ""
+        quotes = [c.quote for c in change.codings if c.quote.strip()]
+        if quotes:  # out of sight: which text, not only which code (the transcripts list, the statistics)
+            text += S.WHERE_QUOTE.format(quote=shorten(one_line(quotes[0]), UNDONE_QUOTE))
         names = self.project.store.transcripts.names()
         return text, S.WHERE.format(transcripts=", ".join(sorted(names.get(t, str(t)) for t in elsewhere)))
 
@@ -392,12 +400,20 @@ class QualcodeApp(App[None]):
         # A screen with undo of its own (the disagreement review) takes it back there first.
         if isinstance(self.screen, QualcodeScreen) and self.screen.undo_step():
             return
-        self._replay(self.history.undo, S.UNDONE, S.NOTHING_TO_UNDO)
+        if not self.history.can_undo and not self._undo_explained:
+            # Once a session: what undo covers and where earlier work is (after a restart the
+            # researcher met a bare 'Nothing to undo' for the coding of yesterday).
+            self._undo_explained = True
+            remove = self.key_of("remove_coding")
+            self.notify(S.UNDO_COVERS.format(remove=remove), timeout=S.NOTICE_SECONDS, markup=False)
+        self._replay(self.history.undo, S.UNDONE, S.NOTHING_TO_UNDO, S.UNDO_OFFER.format(key=self.key_of("redo")))
 
     def action_redo(self) -> None:
-        self._replay(self.history.redo, S.REDONE, S.NOTHING_TO_REDO)
+        self._replay(self.history.redo, S.REDONE, S.NOTHING_TO_REDO, S.REDO_OFFER.format(key=self.key_of("undo")))
 
-    def _replay(self, step, done: str, nothing: str) -> None:
+    def _replay(self, step, done: str, nothing: str, way_back: str) -> None:
+        """Undo or redo one step; out of sight (another transcript, a list) the notice says
+        where, on which text, and the key that goes back (``way_back``)."""
         try:
             change = step()
         except QualcodeError as exc:
@@ -411,7 +427,12 @@ class QualcodeApp(App[None]):
         if isinstance(self.screen, QualcodeScreen):
             self.screen.reveal(change)
         what, where = self.describe(change)
-        self.flash(done.format(what=what, where=where))
+        if not where:  # on screen, where the cursor went: the status line says it
+            self.flash(done.format(what=what, where=where))
+            return
+        # Out of sight: a notice that wraps (a status line of 80 columns cut it), naming the
+        # transcript and the text, with the key that goes back.
+        self.notify(done.format(what=what, where=where) + way_back, timeout=S.NOTICE_SECONDS, markup=False)
 
     # --- long jobs: suggestion runs and training (see jobs.py) --------------------------
 

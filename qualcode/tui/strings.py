@@ -180,6 +180,9 @@ CODER_KEY_LATER = "Not now"  # Esc: this session codes as the default name, and 
 USER_CONFIG_KEPT = " (your settings file could not be read: it is kept as {path})"
 OK = "OK"
 CANCEL = "Cancel"
+TABLE_MORE_RIGHT = " more → "  # a table's header, while columns are cut off on the right (→ goes there)
+TABLE_MORE_LEFT = " ← "  # ... and on the left
+TYPING_KEPT = "Kept “{text}”: the dialog shows it again when it next opens"  # Esc never drops typing
 
 # --- transcripts screen ------------------------------------------------------------
 TRANSCRIPTS_TITLE = "Transcripts"
@@ -232,7 +235,12 @@ NOTHING_TO_CLEAR = "Nothing to clear ({key}: the transcripts list)"
 CLICK_TO_APPLY = "{name}: Enter or a double click applies it"
 UNDONE = "Undone{where}: {what}"
 REDONE = "Redone{where}: {what}"
-NOTHING_TO_UNDO = "Nothing to undo"
+NOTHING_TO_UNDO = "Nothing to undo in this session"
+UNDO_COVERS = (  # said once a session, beside NOTHING_TO_UNDO (after a restart the stack is empty)
+    "Undo takes back what you did since qualcode started. Earlier codings are saved in the project:"
+    " {remove} on the coding screen removes one; `qualcode trash` lists what was removed on the"
+    " command line and puts it back"
+)
 NOTHING_TO_REDO = "Nothing to redo"
 WHAT_APPLY = "coding with {codes}"
 WHAT_REMOVE = "removal of {codes}"
@@ -241,6 +249,9 @@ WHAT_TRANSCRIPT_MEMO = "the transcript's memo"
 WHAT_ACCEPT = "acceptance of the suggestion {codes}"
 WHAT_REJECT = "rejection of the suggestion {codes}"
 WHERE = " in {transcripts}"  # the change was in another transcript than the one on screen
+WHERE_QUOTE = " (“{quote}”)"  # ... and on which text, as it is not on screen
+UNDO_OFFER = "; {key} redoes it"  # an undo out of sight: the way back, on screen with the notice
+REDO_OFFER = "; {key} undoes it again"
 STORE_CHANGED = "The project changed outside this window; showing the store as it is now"
 CODEBOOK_CHANGED = (
     "{path} changed on disk since qualcode started. The app codes with the codebook it opened"

@@ -25,6 +25,7 @@ from .. import strings as S
 from ..widgets.checks import CheckList
 from ..widgets.code_tree import rolled_up
 from ..widgets.footer import KeysFooter
+from ..widgets.wide import WideTable
 from .base import QualcodeScreen
 
 CONTEXT_CHARS = 300  # of the turn around a segment, each side
@@ -52,7 +53,7 @@ class RetrievalScreen(QualcodeScreen):
         with Horizontal(id="retrieval-body"):
             yield CheckList(id="retrieval-codes")
             with Vertical(id="retrieval-main"):
-                yield DataTable(id="retrieval-segments", cursor_type="row", zebra_stripes=True)
+                yield WideTable(id="retrieval-segments", cursor_type="row", zebra_stripes=True)
                 with VerticalScroll(id="retrieval-context-box"):
                     yield Static("", id="retrieval-context", markup=False)
         yield Static("", id="retrieval-summary", markup=False)

@@ -26,7 +26,6 @@ from textual.binding import Binding
 from textual.color import Color
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Header, Input, Label, ProgressBar, Select, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
@@ -55,6 +54,8 @@ from ...team.coders import coders_in
 from ...termsafe import one_line
 from ..widgets.checks import CheckBox
 from ..widgets.footer import KeysFooter
+from ..widgets.kept import KeepsTyping
+from ..widgets.wide import WideTable
 from . import stats_strings as S
 from .base import QualcodeScreen
 from .stats_chart import BarChart
@@ -82,11 +83,12 @@ class ExportRequest:
     ticked: bool
 
 
-class ExportDialog(ModalScreen[ExportRequest | None]):
+class ExportDialog(KeepsTyping[ExportRequest | None]):
     """Ask where to write a file (a CSV, an SVG, a .qdpx) and the one choice its box offers;
     dismiss with the answer or None.
 
-    A file that exists is replaced only after a second Enter, with the warning on screen.
+    A file that exists is replaced only after a second Enter, with the warning on screen. A path
+    typed and left with Esc is kept: the next export of the same kind offers it again.
     """
 
     CSS_PATH = "stats.tcss"
@@ -99,6 +101,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         super().__init__()
         self.title_text = title
         self.default = default
+        self.keep_as = f"export: {title}"  # a path typed for one kind of export is offered for that kind
         self.box = box  # what ticking the box asks for
         self._confirmed: Path | None = None  # the existing file the user agreed to replace
 
@@ -106,7 +109,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         with Vertical(id="export-dialog"):
             yield Label(self.title_text, id="export-title", markup=False)
             yield Label(S.EXPORT_PATH_LABEL, markup=False)
-            yield Input(str(self.default), id="export-path")
+            yield Input(self.kept_text(str(self.default)), id="export-path")
             yield CheckBox(self.box, id="export-excel")
             yield Static("", id="export-warning", classes="hidden", markup=False)
             with Horizontal(id="export-buttons"):
@@ -142,6 +145,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             self._warn(S.EXPORT_EXISTS.format(path=path))
             self.query_one("#export-ok", Button).label = S.EXPORT_REPLACE
             return
+        self.forget_typing()
         self.dismiss(ExportRequest(path, self.query_one("#export-excel", CheckBox).value))
 
     def _warn(self, text: str) -> None:
@@ -152,6 +156,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:
+        self.keep_typing(self.query_one("#export-path", Input).value, str(self.default))
         self.dismiss(None)
 
 
@@ -240,15 +245,15 @@ class StatsScreen(QualcodeScreen):
             yield Select([(S.UNIT_OVERLAP, OVERLAP), (S.UNIT_TURN, TURN)], value=unit, allow_blank=False, id="stats-unit")
         with TabbedContent(id="stats-tabs"):
             with TabPane(S.TAB_KEY.format(key=1, name=S.TAB_FREQUENCIES), id="frequencies"):
-                yield DataTable(id="stats-frequencies", cursor_type="row", zebra_stripes=True, header_height=2)
+                yield WideTable(id="stats-frequencies", cursor_type="row", zebra_stripes=True, header_height=2)
             with TabPane(S.TAB_KEY.format(key=2, name=S.TAB_CHART), id="chart"), VerticalScroll(id="stats-chart-scroll"):
                 yield BarChart(id="stats-chart")
             with TabPane(S.TAB_KEY.format(key=3, name=S.TAB_COOCCURRENCE), id="cooccurrence"):
                 yield Static("", id="stats-cooccurrence-legend", markup=False)
-                yield DataTable(id="stats-cooccurrence", cursor_type="cell")
+                yield WideTable(id="stats-cooccurrence", cursor_type="cell")
             with TabPane(S.TAB_KEY.format(key=4, name=S.TAB_MATRIX), id="matrix"):
                 yield Static("", id="stats-matrix-legend", markup=False)
-                yield DataTable(id="stats-matrix", cursor_type="cell", zebra_stripes=True)
+                yield WideTable(id="stats-matrix", cursor_type="cell", zebra_stripes=True)
         with Horizontal(id="stats-status"):
             yield Static("", id="stats-message", markup=False)
             yield ProgressBar(id="stats-progress", show_eta=False)

@@ -19,22 +19,27 @@ from .footer import KeysFooter
 ALL = "all"
 
 
-def coding_label(coding: Coding, info: CodeStyle, width: int = 50, *, coder: bool = False, draft: bool = False) -> Text:
+QUOTE_LIMIT = 400  # characters of a quote put in a line; the list cuts it (…) where the dialog ends
+
+
+def coding_label(coding: Coding, info: CodeStyle, width: int = QUOTE_LIMIT, *, coder: bool = False, draft: bool = False) -> Text:
     """``▌ Code name  “quote…”  ✎`` with the code's colour (``coder``: and who coded it;
-    ``draft``: that its memo has a draft not saved yet, offered back when it is chosen)."""
+    ``draft``: that its memo has a draft not saved yet, offered back when it is chosen).
+
+    The quote is not cut to a fixed length: a wide dialog shows as much of it as fits."""
     label = Text(no_wrap=True, overflow="ellipsis")
     label.append("▌ ", style=info.color)
     label.append(info.name if info.in_codebook else S.STATUS_MISSING.format(name=info.name), style="bold")
     if coder:
         label.append(S.CHOOSE_CODER.format(coder=one_line(coding.coder)))
+    if coding.memo:  # before the quote, which the line may cut
+        label.append(f"  {S.STATUS_MEMO}")
+    if draft:
+        label.append(f"  {S.CHOOSE_DRAFT}", style="bold")
     quote = coding.quote.replace("\n", " ")
     if len(quote) > width:
         quote = quote[: width - 1] + "…"
     label.append(f"  “{quote}”", style="italic")
-    if coding.memo:
-        label.append(f"  {S.STATUS_MEMO}")
-    if draft:
-        label.append(f"  {S.CHOOSE_DRAFT}", style="bold")
     return label
 
 
@@ -45,11 +50,12 @@ class ChooseCodingModal(ModalScreen[list[int] | None]):
     DEFAULT_CSS = """
     ChooseCodingModal { align: center middle; }
     ChooseCodingModal > Vertical {
-        width: 80%; max-width: 100; height: auto; max-height: 80%; padding: 1 2;
+        width: 80%; max-width: 140; height: auto; max-height: 80%; padding: 1 2;
         border: thick $primary; background: $surface;
     }
     ChooseCodingModal .choose--title { text-style: bold; margin-bottom: 1; }
-    ChooseCodingModal OptionList { height: auto; max-height: 16; }
+    /* one line a coding, its quote cut (…) where the dialog ends, however wide that is */
+    ChooseCodingModal OptionList { height: auto; max-height: 16; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def __init__(

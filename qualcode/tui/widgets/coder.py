@@ -5,16 +5,19 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from ...termsafe import CODER_NAME_LIMIT
 from .. import strings as S
 from .footer import KeysFooter
+from .kept import KeepsTyping
 
 
-class CoderNameModal(ModalScreen[str | None]):
-    """Returns the name typed (stripped; empty: the default), or None when cancelled."""
+class CoderNameModal(KeepsTyping[str | None]):
+    """Returns the name typed (stripped; empty: the default), or None when cancelled (a name
+    typed is then kept: the dialog shows it again when it next opens, Ctrl+P > coder)."""
+
+    keep_as = "coder name"
 
     # In its footer: a first start showed an empty one, so Esc (not now: asked again at the next
     # start) was nowhere. Enter is the screen's (before the text box's, which the footer hides).
@@ -42,11 +45,14 @@ class CoderNameModal(ModalScreen[str | None]):
             yield Static(S.CODER_PROMPT, classes="coder--prompt", markup=False)
             # The login name is the default, not pre-typed text: typing a name just works.
             placeholder = S.CODER_PLACEHOLDER_DEFAULT.format(name=self.default) if self.default else S.CODER_PLACEHOLDER
-            yield Input(placeholder=placeholder, id="coder-name", max_length=CODER_NAME_LIMIT)
+            kept = self.kept_text("")
+            yield Input(kept, placeholder=placeholder, id="coder-name", max_length=CODER_NAME_LIMIT)
         yield KeysFooter()  # its own keys, not those of the screen beneath
 
     def action_save(self) -> None:
+        self.forget_typing()
         self.dismiss(self.query_one(Input).value.strip() or self.default or None)
 
     def action_cancel(self) -> None:
+        self.keep_typing(self.query_one(Input).value, "")
         self.dismiss(None)

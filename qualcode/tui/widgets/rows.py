@@ -25,6 +25,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from .wide import mark_cut
+
 MAX_WIDTH = 40  # a column grows no wider than this (longer values end in "…"), but for the first: see _fit
 GAP = 2  # cells between columns
 
@@ -173,7 +175,11 @@ class RowTable(ScrollView, can_focus=True):
             if index == self.cursor_row:
                 style = style + self.get_component_rich_style("rows--cursor")
             segments = self._cells(self.rows[index], style)
-        return Strip(segments).crop_extend(scroll_x, scroll_x + width, style)
+        strip = Strip(segments).crop_extend(scroll_x, scroll_x + width, style)
+        if y == 0 and (scroll_x > 0 or scroll_x < self.max_scroll_x):  # columns out of sight: said
+            cursor = self.get_component_rich_style("rows--cursor", partial=True)
+            strip = mark_cut(strip, scroll_x > 0, scroll_x < self.max_scroll_x, style + cursor)
+        return strip
 
     # --- keys and the mouse -----------------------------------------------------------------
 
