@@ -72,15 +72,7 @@ def read_markdown(data: bytes, path: Path, encoding: str | None) -> Transcript:
     # (NFC never joins across a line break, so the line numbers above still hold).
     text = normalise("".join(pieces))
     scan = scan_turns(text, structure=structure, line_numbers=numbers)
-    return Transcript(
-        name=path.stem,
-        text=text,
-        turns=scan.turns,
-        attributes=attributes,
-        encoding=used,
-        warnings=warnings + scan.warnings,
-        header_interviewers=scan.interviewers,
-    )
+    return scan.transcript(path, text, used, warnings, attributes)
 
 
 def _parser():

@@ -18,12 +18,4 @@ def read_plain(data: bytes, path: Path, encoding: str | None) -> Transcript:
     # Warnings name lines of the file: the front matter came before the text.
     skipped = normalised[: len(normalised) - len(text)].count("\n")
     scan = scan_turns(text, line_numbers=range(skipped + 1, skipped + 2 + text.count("\n")) if skipped else None)
-    return Transcript(
-        name=path.stem,
-        text=text,
-        turns=scan.turns,
-        attributes=attributes,
-        encoding=used,
-        warnings=warnings + scan.warnings,
-        header_interviewers=scan.interviewers,
-    )
+    return scan.transcript(path, text, used, warnings, attributes)

@@ -74,14 +74,7 @@ def read_rtf(data: bytes, path: Path, encoding: str | None) -> Transcript:
         warnings.append(f"some bytes are not {codec}: they are shown as '\ufffd' (give the right one with --encoding)")
     text = normalise(text)
     scan = scan_turns(text)
-    return Transcript(
-        name=path.stem,
-        text=text,
-        turns=scan.turns,
-        encoding=codec,
-        warnings=warnings + scan.warnings,
-        header_interviewers=scan.interviewers,
-    )
+    return scan.transcript(path, text, codec, warnings)
 
 
 def _code_page(data: bytes) -> str:

@@ -75,6 +75,7 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from itertools import accumulate, pairwise
+from pathlib import Path
 
 from qualcode.ingest.labels import (
     ALONE_BARE,
@@ -87,7 +88,7 @@ from qualcode.ingest.labels import (
     seconds,
     written_name,
 )
-from qualcode.model import Turn
+from qualcode.model import Transcript, Turn
 
 _BLANK, _STRUCTURE, _TIME_ONLY, _TEXT, _PAGE = range(5)
 
@@ -127,6 +128,21 @@ class TurnScan:
     # Speakers a header line names as the interviewer ("Interviewer: Sanne de Vries" where
     # "Sanne:" speaks), with that line as written (see :func:`_named_in_header`).
     interviewers: dict[str, str] = field(default_factory=dict)
+
+    def transcript(
+        self, path: Path, text: str, encoding: str | None, warnings: Sequence[str] = (), attributes: dict[str, str] | None = None
+    ) -> Transcript:
+        """The transcript of ``path`` read as ``text`` with these turns: the reader's own
+        ``warnings`` first, then the scan's."""
+        return Transcript(
+            name=path.stem,
+            text=text,
+            turns=self.turns,
+            attributes=attributes if attributes is not None else {},
+            encoding=encoding,
+            warnings=[*warnings, *self.warnings],
+            header_interviewers=self.interviewers,
+        )
 
 
 @dataclass(slots=True)

@@ -79,14 +79,7 @@ def read_docx(data: bytes, path: Path, encoding: str | None) -> Transcript:
 
     text = normalise("\n\n".join(b for b in (block.strip() for block in blocks) if b))
     scan = scan_turns(text)
-    return Transcript(
-        name=path.stem,
-        text=text,
-        turns=scan.turns,
-        encoding=None,
-        warnings=[*left_out, *scan.warnings],
-        header_interviewers=scan.interviewers,
-    )
+    return scan.transcript(path, text, None, left_out)
 
 
 # Runs as Word shows them with tracked changes accepted: inserted (and moved-to) text
